@@ -1,0 +1,198 @@
+/**
+ * The canonical event: the one shape every event has inside Signal, whatever sent it.
+ * The wire format is Segment's (so Segment and RudderStack SDKs work unchanged); the server
+ * adds `receivedAt`, a `messageId` when missing, `context.ip`, `context.userAgent` and
+ * `context.cookies`, and corrects the client's clock skew into `timestamp`.
+ *
+ * `eventSchema` (JSON Schema) validates what clients send and documents it in OpenAPI;
+ * `CanonicalEvent` is the TypeScript type of an accepted, normalised event.
+ */
+
+export const EVENT_TYPES = ['track', 'page', 'identify', 'screen', 'group', 'alias'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface ConsentState {
+  analytics?: boolean;
+  marketing?: boolean;
+  functional?: boolean;
+  advertising?: boolean;
+  /** CMP category codes, e.g. OneTrust's `C0004`. */
+  categories?: Record<string, boolean>;
+  /** Google Consent Mode v2 signals. */
+  google?: {
+    ad_storage?: 'granted' | 'denied';
+    analytics_storage?: 'granted' | 'denied';
+    ad_user_data?: 'granted' | 'denied';
+    ad_personalization?: 'granted' | 'denied';
+  };
+  [category: string]: boolean | Record<string, boolean> | Record<string, string> | undefined;
+}
+
+export interface EventContext {
+  ip?: string;
+  userAgent?: string;
+  page?: { url?: string; path?: string; title?: string; referrer?: string; search?: string; [key: string]: JsonValue | undefined };
+  campaign?: { name?: string; source?: string; medium?: string; term?: string; content?: string; [key: string]: JsonValue | undefined };
+  locale?: string;
+  library?: { name?: string; version?: string };
+  traits?: JsonObject;
+  consent?: ConsentState;
+  /** Vendor cookies captured from the visitor's request (those a loaded plugin declares). */
+  cookies?: Record<string, string>;
+  /** The anonymousId the client sent when the first-party cookie's id replaced it. */
+  clientAnonymousId?: string;
+  [key: string]: JsonValue | undefined | object;
+}
+
+/** An accepted event after normalisation: what the pipeline, blueprints and plugins see. */
+export interface CanonicalEvent {
+  type: EventType;
+  messageId: string;
+  /** Event time, corrected for client clock skew (ISO 8601). */
+  timestamp: string;
+  /** When Signal received the event (ISO 8601). */
+  receivedAt: string;
+  /** The timestamp as the client sent it, when it sent one. */
+  originalTimestamp?: string;
+  sentAt?: string;
+  event?: string;
+  name?: string;
+  userId?: string;
+  anonymousId?: string;
+  groupId?: string;
+  previousId?: string;
+  properties?: JsonObject;
+  traits?: JsonObject;
+  context: EventContext;
+  integrations?: Record<string, JsonValue>;
+  /** Partner enrichment results keyed by partner (e.g. `partner_attrs.amperity.Persona`). */
+  partner_attrs?: Record<string, JsonObject>;
+}
+
+const isoDateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
+const shortString = { type: 'string', maxLength: 2048 } as const;
+const idString = { type: 'string', maxLength: 255 } as const;
+const googleSignal = { type: 'string', enum: ['granted', 'denied'] } as const;
+
+export const consentSchema = {
+  type: 'object',
+  description: 'Consent state from the consent management platform. A category is granted only when `true`.',
+  properties: {
+    analytics: { type: 'boolean' },
+    marketing: { type: 'boolean' },
+    functional: { type: 'boolean' },
+    advertising: { type: 'boolean' },
+    categories: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'CMP category codes → granted.' },
+    google: {
+      type: 'object',
+      description: 'Google Consent Mode v2 signals.',
+      properties: {
+        ad_storage: googleSignal,
+        analytics_storage: googleSignal,
+        ad_user_data: googleSignal,
+        ad_personalization: googleSignal,
+      },
+    },
+  },
+  additionalProperties: { type: 'boolean' },
+} as const;
+
+export const contextSchema = {
+  type: 'object',
+  description: 'Where the event happened. `ip` and `userAgent` are filled in by the server when absent.',
+  properties: {
+    ip: { type: 'string', maxLength: 64 },
+    userAgent: { type: 'string', maxLength: 1024 },
+    page: {
+      type: 'object',
+      properties: { url: shortString, path: shortString, title: shortString, referrer: shortString, search: shortString },
+    },
+    campaign: { type: 'object' },
+    locale: { type: 'string', maxLength: 64 },
+    library: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } } },
+    traits: { type: 'object' },
+    consent: consentSchema,
+    cookies: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+/** Properties every incoming event may carry, whatever its type. */
+const eventProperties = {
+  type: { type: 'string', enum: EVENT_TYPES },
+  event: { type: 'string', minLength: 1, maxLength: 200, description: 'The action (track calls), e.g. "Order Completed".' },
+  name: { type: 'string', maxLength: 200, description: 'The page or screen name (page calls).' },
+  properties: { type: 'object', description: 'Free-form properties of the action or page.' },
+  traits: { type: 'object', description: 'Traits of the user (identify calls).' },
+  userId: { ...idString, description: 'Your id for a known user.' },
+  anonymousId: { ...idString, description: 'A pseudonymous id for the visitor; browsers get one from the `_dfdid` cookie.' },
+  groupId: idString,
+  previousId: idString,
+  messageId: { type: 'string', minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent. Used for dedup.' },
+  timestamp: { ...isoDateTime, description: 'When the event happened (client clock).' },
+  originalTimestamp: isoDateTime,
+  sentAt: { ...isoDateTime, description: 'When the client sent the request (client clock); used to correct clock skew.' },
+  context: contextSchema,
+  integrations: { type: 'object' },
+  writeKey: { type: 'string', maxLength: 200, description: 'The pipeline key, when not sent as the HTTP Basic username.' },
+} as const;
+
+/** Schema of one event inside a batch: `type` is required and `track` needs `event`. */
+export const batchItemSchema = {
+  type: 'object',
+  required: ['type'],
+  properties: eventProperties,
+  if: { properties: { type: { const: 'track' } } },
+  then: { required: ['event'] },
+} as const;
+
+/** Schema of the single-event routes; `type` comes from the route. */
+export function singleEventSchema(type: EventType) {
+  return {
+    type: 'object',
+    required: type === 'track' ? ['event'] : [],
+    properties: eventProperties,
+  } as const;
+}
+
+export const batchSchema = {
+  type: 'object',
+  required: ['batch'],
+  properties: {
+    batch: { type: 'array', minItems: 1, maxItems: 2500, items: batchItemSchema },
+    context: contextSchema,
+    integrations: { type: 'object' },
+    sentAt: isoDateTime,
+    writeKey: { type: 'string', maxLength: 200 },
+  },
+} as const;
+
+/** Events as clients send them (before normalisation). */
+export interface IncomingEvent {
+  type?: EventType;
+  event?: string;
+  name?: string;
+  properties?: JsonObject;
+  traits?: JsonObject;
+  userId?: string;
+  anonymousId?: string;
+  groupId?: string;
+  previousId?: string;
+  messageId?: string;
+  timestamp?: string;
+  originalTimestamp?: string;
+  sentAt?: string;
+  context?: EventContext;
+  integrations?: Record<string, JsonValue>;
+  writeKey?: string;
+}
+
+export interface IncomingBatch {
+  batch: IncomingEvent[];
+  context?: EventContext;
+  integrations?: Record<string, JsonValue>;
+  sentAt?: string;
+  writeKey?: string;
+}

@@ -1,0 +1,237 @@
+/**
+ * Configuration from environment variables: one table, parsed and validated at start.
+ * A bad value stops start-up with a message naming the variable. The README's configuration
+ * table is checked against `CONFIG_VARIABLES` by a test, so the two cannot drift.
+ */
+
+export type Role = 'collect' | 'worker' | 'admin';
+const ROLES: readonly Role[] = ['collect', 'worker', 'admin'];
+
+export interface SignalConfig {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  roles: Set<Role>;
+  collectHost: string;
+  collectPort: number;
+  adminHost: string;
+  adminPort: number;
+  adminToken: string | undefined;
+  secretKey: string | undefined;
+  trustProxy: boolean | string[] | number;
+  corsOrigins: '*' | string[];
+  rateLimitKeyMax: number;
+  rateLimitIpMax: number;
+  rateLimitWindowMs: number;
+  commitIntervalMs: number;
+  commitMaxEvents: number;
+  eventRetentionHours: number;
+  dbPoolSize: number;
+  bossSchema: string;
+  logLevel: string;
+  demoPipeline: boolean;
+  pluginConfig: string;
+  ingestBatchSize: number;
+  deliveryConcurrency: number;
+  httpTimeoutMs: number;
+  retryTimeScale: number;
+  vendorRedirects: Map<string, string>;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Variable {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every variable Signal reads, with its default and meaning (the README's table). */
+export const CONFIG_VARIABLES: readonly Variable[] = [
+  { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with data in `SIGNAL_DATA_DIR`.' },
+  { name: 'SIGNAL_DATA_DIR', default: '.signal', description: 'Folder for the embedded database, the generated secret key and admin token.' },
+  { name: 'SIGNAL_ROLES', default: 'collect,worker,admin', description: 'Which roles this process runs: any of `collect`, `worker`, `admin`, comma separated.' },
+  { name: 'SIGNAL_COLLECT_HOST', default: '0.0.0.0', description: 'Address the public collect listener binds to.' },
+  { name: 'SIGNAL_COLLECT_PORT', default: '8080', description: 'Port of the public collect listener.' },
+  { name: 'SIGNAL_ADMIN_HOST', default: '127.0.0.1', description: 'Address the admin listener binds to (loopback by default: put it behind your own access control before exposing it).' },
+  { name: 'SIGNAL_ADMIN_PORT', default: '8084', description: 'Port of the admin listener (GraphQL, REST admin, metrics).' },
+  { name: 'SIGNAL_ADMIN_TOKEN', default: '(generated)', description: 'Bearer token for the admin APIs. Unset: one is generated into `SIGNAL_DATA_DIR/admin-token` and printed at start. At least 16 characters.' },
+  { name: 'SIGNAL_SECRET_KEY', default: '(generated)', description: 'Key encrypting integration secrets at rest (AES-256-GCM): 32 bytes as 64 hex characters or base64. Unset: generated into `SIGNAL_DATA_DIR/secret-key`. Every node of a deployment must share it.' },
+  { name: 'SIGNAL_TRUST_PROXY', default: 'false', description: '`false`, `true`, a hop count, or a comma-separated list of proxy IPs/CIDRs whose `X-Forwarded-For` is believed for `context.ip`.' },
+  { name: 'SIGNAL_CORS_ORIGINS', default: '*', description: '`*` (reflect any origin, with credentials) or a comma-separated list of allowed browser origins.' },
+  { name: 'SIGNAL_RATE_LIMIT_KEY_MAX', default: '2000', description: 'Collect requests allowed per pipeline key per window (0 = unlimited).' },
+  { name: 'SIGNAL_RATE_LIMIT_IP_MAX', default: '500', description: 'Collect requests allowed per client IP per window (0 = unlimited).' },
+  { name: 'SIGNAL_RATE_LIMIT_WINDOW_MS', default: '1000', description: 'Length of the collect rate-limit window in milliseconds.' },
+  { name: 'SIGNAL_COMMIT_INTERVAL_MS', default: '2', description: 'Group commit: the longest an accepted event waits before its batch is written.' },
+  { name: 'SIGNAL_COMMIT_MAX_EVENTS', default: '1000', description: 'Group commit: a batch is written at once when it reaches this many events.' },
+  { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
+  { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
+  { name: 'SIGNAL_PGBOSS_SCHEMA', default: 'pgboss', description: 'Schema pg-boss keeps its queues in.' },
+  { name: 'SIGNAL_LOG_LEVEL', default: 'info', description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
+  { name: 'SIGNAL_DEMO_PIPELINE', default: 'true', description: 'Create a "Demo" pipeline on first start and print its key.' },
+  { name: 'SIGNAL_PLUGIN_CONFIG', default: 'plugin.config.ts', description: 'The file listing the vendor plugins to load.' },
+  { name: 'SIGNAL_INGEST_BATCH_SIZE', default: '500', description: 'Most events one ingest job carries through the pipeline stage.' },
+  { name: 'SIGNAL_DELIVERY_CONCURRENCY', default: '2', description: 'Delivery jobs one worker process runs at once per integration queue.' },
+  { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
+  { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay (e.g. `0.01` in tests); the schedule itself is unchanged.' },
+  { name: 'SIGNAL_VENDOR_REDIRECTS', default: '(none)', description: 'Send vendor origins elsewhere, keeping path and query: `https://api2.amplitude.com=http://127.0.0.1:9000,…`. For sandboxes and tests.' },
+];
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function num(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigError(name, `must be a number, got "${raw}"`);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function str(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+}
+
+function list(raw: string): string[] {
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function parseRoles(env: Env): Set<Role> {
+  const names = list(str(env, 'SIGNAL_ROLES', 'collect,worker,admin'));
+  const roles = new Set<Role>();
+  for (const name of names) {
+    if (!(ROLES as readonly string[]).includes(name)) {
+      throw new ConfigError('SIGNAL_ROLES', `has unknown role "${name}"; expected any of ${ROLES.join(', ')}`);
+    }
+    roles.add(name as Role);
+  }
+  if (roles.size === 0) throw new ConfigError('SIGNAL_ROLES', 'must name at least one role');
+  return roles;
+}
+
+function parseTrustProxy(env: Env): boolean | string[] | number {
+  const raw = str(env, 'SIGNAL_TRUST_PROXY', 'false');
+  if (raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = list(raw);
+  for (const entry of entries) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) {
+      throw new ConfigError('SIGNAL_TRUST_PROXY', `has "${entry}", which is not an IP address or CIDR range`);
+    }
+  }
+  return entries;
+}
+
+function parseCors(env: Env): '*' | string[] {
+  const raw = str(env, 'SIGNAL_CORS_ORIGINS', '*');
+  if (raw === '*') return '*';
+  const origins = list(raw);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError('SIGNAL_CORS_ORIGINS', `has "${origin}"; expected an origin such as https://www.example.com (no path)`);
+    }
+  }
+  return origins;
+}
+
+function parseRedirects(env: Env): Map<string, string> {
+  const redirects = new Map<string, string>();
+  const raw = env.SIGNAL_VENDOR_REDIRECTS;
+  if (raw === undefined || raw.trim() === '') return redirects;
+  for (const pair of list(raw)) {
+    const eq = pair.indexOf('=');
+    if (eq < 0) throw new ConfigError('SIGNAL_VENDOR_REDIRECTS', `has "${pair}"; expected origin=base-url`);
+    const from = pair.slice(0, eq).trim();
+    const to = pair.slice(eq + 1).trim();
+    let fromUrl: URL;
+    let toUrl: URL;
+    try {
+      fromUrl = new URL(from);
+      toUrl = new URL(to);
+    } catch {
+      throw new ConfigError('SIGNAL_VENDOR_REDIRECTS', `has "${pair}"; both sides must be absolute URLs`);
+    }
+    redirects.set(fromUrl.origin, toUrl.href.replace(/\/$/, ''));
+  }
+  return redirects;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example
+ * const config = loadConfig({ ...process.env, SIGNAL_COLLECT_PORT: '0' });
+ */
+export function loadConfig(env: Env = process.env): SignalConfig {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must start with postgres:// or postgresql://');
+  }
+  const adminToken = env.SIGNAL_ADMIN_TOKEN?.trim() || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('SIGNAL_ADMIN_TOKEN', 'must be at least 16 characters long');
+  }
+  const secretKey = env.SIGNAL_SECRET_KEY?.trim() || undefined;
+  const logLevel = str(env, 'SIGNAL_LOG_LEVEL', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('SIGNAL_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const bossSchema = str(env, 'SIGNAL_PGBOSS_SCHEMA', 'pgboss');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(bossSchema)) {
+    throw new ConfigError('SIGNAL_PGBOSS_SCHEMA', 'must be a lowercase SQL identifier (letters, digits, underscore)');
+  }
+  return {
+    databaseUrl,
+    dataDir: str(env, 'SIGNAL_DATA_DIR', '.signal'),
+    roles: parseRoles(env),
+    collectHost: str(env, 'SIGNAL_COLLECT_HOST', '0.0.0.0'),
+    collectPort: int(env, 'SIGNAL_COLLECT_PORT', 8080, 0, 65535),
+    adminHost: str(env, 'SIGNAL_ADMIN_HOST', '127.0.0.1'),
+    adminPort: int(env, 'SIGNAL_ADMIN_PORT', 8084, 0, 65535),
+    adminToken,
+    secretKey,
+    trustProxy: parseTrustProxy(env),
+    corsOrigins: parseCors(env),
+    rateLimitKeyMax: int(env, 'SIGNAL_RATE_LIMIT_KEY_MAX', 2000, 0, 10_000_000),
+    rateLimitIpMax: int(env, 'SIGNAL_RATE_LIMIT_IP_MAX', 500, 0, 10_000_000),
+    rateLimitWindowMs: int(env, 'SIGNAL_RATE_LIMIT_WINDOW_MS', 1000, 100, 86_400_000),
+    commitIntervalMs: int(env, 'SIGNAL_COMMIT_INTERVAL_MS', 2, 0, 1000),
+    commitMaxEvents: int(env, 'SIGNAL_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
+    eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
+    dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
+    bossSchema,
+    logLevel,
+    demoPipeline: bool(env, 'SIGNAL_DEMO_PIPELINE', true),
+    pluginConfig: str(env, 'SIGNAL_PLUGIN_CONFIG', 'plugin.config.ts'),
+    ingestBatchSize: int(env, 'SIGNAL_INGEST_BATCH_SIZE', 500, 1, 5000),
+    deliveryConcurrency: int(env, 'SIGNAL_DELIVERY_CONCURRENCY', 2, 1, 64),
+    httpTimeoutMs: int(env, 'SIGNAL_HTTP_TIMEOUT_MS', 10_000, 100, 300_000),
+    retryTimeScale: num(env, 'SIGNAL_RETRY_TIME_SCALE', 1, 0, 100),
+    vendorRedirects: parseRedirects(env),
+  };
+}

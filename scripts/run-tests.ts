@@ -1,0 +1,43 @@
+// `npm test`: type-check, then every *.test.ts under core/, plugins/ and test/ with Node's test
+// runner against a real PostgreSQL: DATABASE_URL when set, else an embedded server booted here.
+import { spawn } from 'node:child_process';
+import { glob } from 'node:fs/promises';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../core/db/embedded.ts';
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', env });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const root = path.resolve(import.meta.dirname, '..');
+process.chdir(root);
+const only = process.argv.slice(2);
+const node = process.execPath;
+
+const typecheck = await run(node, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], process.env);
+if (typecheck !== 0) {
+  console.error('Type-check failed.');
+  process.exit(typecheck);
+}
+
+let embedded: EmbeddedServer | undefined;
+const env = { ...process.env };
+if (!env.DATABASE_URL) {
+  console.log('DATABASE_URL is not set: starting an embedded PostgreSQL for the tests…');
+  embedded = await startEmbeddedPostgres({ dataDir: path.join(root, '.signal', 'test') });
+  env.DATABASE_URL = embedded.url;
+}
+
+const files: string[] = [];
+if (only.length > 0) files.push(...only);
+else {
+  for await (const file of glob('{core,plugins,test}/**/*.test.ts')) files.push(file);
+  files.sort();
+}
+const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '2';
+const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env);
+await embedded?.stop();
+process.exit(code);

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * The server tests run against: `DATABASE_URL` (set by `npm test`, which boots an embedded
+ * server when none is given). Each test file gets a database of its own, so files run in
+ * parallel without seeing each other's rows or queues.
+ */
+export function serverUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which provides one.');
+  return url;
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates an empty database for one test file.
+ *
+ * @example
+ * const db = await createTestDatabase();
+ * after(() => db.drop());
+ */
+export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+  const name = `signal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(serverUrl());
+  target.pathname = `/${name}`;
+  return {
+    url: target.href,
+    name,
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
