@@ -1,0 +1,40 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { createGunzip, createInflate } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { SignalError } from '../errors.ts';
+
+/** Counts the compressed bytes Fastify checks against Content-Length. */
+class EncodedLengthCounter extends Transform {
+  receivedEncodedLength = 0;
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.receivedEncodedLength += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+/**
+ * Accepts gzip- or deflate-encoded bodies (rudder-sdk-node gzips by default) and sendBeacon's
+ * `text/plain` JSON. The body limit applies to the decoded size, so a zip bomb is cut off.
+ */
+export function registerBodyDecoding(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding === 'identity' || encoding === '') return payload;
+    if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
+      throw new SignalError('SIGNAL_UNSUPPORTED_ENCODING', `Content-Encoding "${encoding}" is not supported; send gzip, deflate or no encoding`, [
+        { field: 'Content-Encoding', message: 'must be gzip, deflate or identity' },
+      ]);
+    }
+    const counter = new EncodedLengthCounter();
+    const decoder = encoding === 'deflate' ? createInflate() : createGunzip();
+    const decoded = payload.pipe(counter).pipe(decoder) as typeof decoder & { receivedEncodedLength: number };
+    decoder.on('error', () => {
+      // reported by the parser as an invalid body; listening keeps it from crashing the process
+    });
+    Object.defineProperty(decoded, 'receivedEncodedLength', { get: () => counter.receivedEncodedLength });
+    return decoded;
+  });
+
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJson);
+}

@@ -1,0 +1,126 @@
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { SignalConfig } from '../config.ts';
+import type { Pool } from '../db/pool.ts';
+import { isMigrated } from '../db/migrate.ts';
+import { SignalError } from '../errors.ts';
+import type { PipelineService } from '../services/pipelines.ts';
+import { registerBodyDecoding } from './body-decoding.ts';
+import { collectRoutes, type RateLimitHook } from './collect-routes.ts';
+import { installErrorHandling } from './error-handler.ts';
+import type { GroupCommitter } from './group-commit.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export interface CollectAppDeps {
+  config: SignalConfig;
+  pool: Pool;
+  pipelines: PipelineService;
+  committer: GroupCommitter;
+  cookieNames: () => readonly string[];
+  version: string;
+  logger: boolean | { level: string };
+}
+
+/** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
+/** One ajv for the collect schemas: all errors at once, formats checked, nothing coerced. */
+export function createCollectAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false });
+  return addFormats(ajv);
+}
+
+/**
+ * Builds the public collect listener: the collect API, its OpenAPI document and Swagger UI,
+ * CORS, rate limits, and the health probes.
+ *
+ * @example
+ * const app = await buildCollectApp({ config, pool, pipelines, committer, cookieNames, version: '0.1.0', logger: false });
+ * await app.listen({ port: 8080 });
+ */
+export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger,
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    bodyLimit: 500 * 1024,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+  const ajv = createCollectAjv();
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  installErrorHandling(app);
+
+  await app.register(fastifyCors, {
+    origin: config.corsOrigins === '*' ? true : config.corsOrigins,
+    credentials: true,
+    methods: ['POST', 'GET', 'OPTIONS'],
+    maxAge: 86400,
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Signal collect API',
+        version: deps.version,
+        description: 'Segment-compatible event collection. Existing Segment and RudderStack SDKs work unchanged: point them at this host with your pipeline key as the write key.',
+      },
+      tags: [{ name: 'collect', description: 'Send events' }, { name: 'health', description: 'Probes' }],
+      components: {
+        securitySchemes: {
+          basicAuth: { type: 'http', scheme: 'basic', description: 'The pipeline key as the username, empty password.' },
+          writeKey: { type: 'apiKey', in: 'header', name: 'X-Write-Key-In-Body', description: 'Or send the key as `writeKey` in the JSON body (this header name only documents the option).' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  let limitByIp: RateLimitHook | undefined;
+  let limitByKey: RateLimitHook | undefined;
+  if (config.rateLimitIpMax > 0 || config.rateLimitKeyMax > 0) {
+    await app.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new SignalError('SIGNAL_RATE_LIMITED', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after ${Math.ceil(context.ttl / 1000)} s`, [], { retryAfter: Math.ceil(context.ttl / 1000) }),
+    });
+    if (config.rateLimitIpMax > 0) {
+      limitByIp = app.rateLimit({ max: config.rateLimitIpMax, timeWindow: config.rateLimitWindowMs, keyGenerator: (request) => `ip:${request.ip}` });
+    }
+    if (config.rateLimitKeyMax > 0) {
+      limitByKey = app.rateLimit({ max: config.rateLimitKeyMax, timeWindow: config.rateLimitWindowMs, keyGenerator: (request) => `pipeline:${request.pipelineId ?? 'none'}` });
+    }
+  }
+
+  registerBodyDecoding(app);
+  await app.register(collectRoutes, {
+    pipelines: deps.pipelines,
+    committer: deps.committer,
+    cookieNames: deps.cookieNames,
+    ...(limitByIp ? { limitByIp } : {}),
+    ...(limitByKey ? { limitByKey } : {}),
+  });
+
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: PostgreSQL reachable and migrated' } }, async (_request, reply) => {
+    try {
+      await deps.pool.query('SELECT 1');
+      if (!(await isMigrated(deps.pool))) return reply.code(503).send({ status: 'migrating' });
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).header('retry-after', '5').send({ status: 'database unreachable' });
+    }
+  });
+  return app;
+}

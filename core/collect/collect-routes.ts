@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SignalError } from '../errors.ts';
+import type { PipelineService } from '../services/pipelines.ts';
+import {
+  batchSchema,
+  singleEventSchema,
+  type EventType,
+  type IncomingBatch,
+  type IncomingEvent,
+} from './canonical-event.ts';
+import { parseCookies, serializeCookie } from './cookies.ts';
+import type { AcceptedEvent, GroupCommitter } from './group-commit.ts';
+import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
+import { errorResponseSchema } from './error-handler.ts';
+
+export const VISITOR_COOKIE = '_dfdid';
+/** Browsers cap cookie lifetime at 400 days. */
+const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 3600;
+const VISITOR_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+export const MAX_EVENT_BYTES = 32 * 1024;
+export const MAX_BODY_BYTES = 500 * 1024;
+
+export type RateLimitHook = ReturnType<FastifyInstance['rateLimit']>;
+
+export interface CollectDeps {
+  pipelines: PipelineService;
+  committer: GroupCommitter;
+  /** Vendor cookie names declared by the loaded plugins (e.g. Flashtalking's FTrack). */
+  cookieNames: () => readonly string[];
+  /** Rate-limit hooks (per IP on request, per key after auth); absent when disabled. */
+  limitByIp?: RateLimitHook;
+  limitByKey?: RateLimitHook;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    pipelineId?: string;
+  }
+}
+
+function storageUnavailable(cause: unknown): SignalError {
+  return new SignalError('SIGNAL_STORAGE_UNAVAILABLE', 'Events could not be stored right now; nothing was accepted. Retry later.', [], { retryAfter: 5, cause });
+}
+
+/** The pipeline key: HTTP Basic username (Segment, RudderStack SDKs) or `writeKey` in the body. */
+function keyFrom(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Basic ')) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const user = decoded.split(':')[0];
+    if (user) return user;
+  }
+  const body = request.body as { writeKey?: unknown } | undefined;
+  return typeof body?.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
+}
+
+function isBrowser(request: FastifyRequest): boolean {
+  return request.headers.origin !== undefined || request.headers['sec-fetch-mode'] !== undefined;
+}
+
+const exampleTrack = {
+  userId: 'user-123',
+  event: 'Order Completed',
+  properties: { order_id: 'ORD-5521', total: 89.99, currency: 'GBP' },
+  context: { page: { url: 'https://shop.example.com/checkout', path: '/checkout' }, consent: { analytics: true, marketing: true } },
+  timestamp: '2026-03-24T16:00:00.000Z',
+  messageId: 'msg-0001',
+};
+
+const examples: Record<EventType | 'batch', unknown> = {
+  track: exampleTrack,
+  page: { anonymousId: 'df_abc123def456', name: 'Pricing', properties: { title: 'Pricing', url: 'https://www.example.com/pricing' } },
+  identify: { userId: 'user-123', traits: { email: 'jane@example.com', plan: 'premium' } },
+  screen: { userId: 'user-123', name: 'Home' },
+  group: { userId: 'user-123', groupId: 'acme' },
+  alias: { userId: 'user-123', previousId: 'df_abc123def456' },
+  batch: { batch: [{ type: 'track', ...exampleTrack }, { type: 'page', anonymousId: 'df_abc123def456', name: 'Home' }] },
+};
+
+const successSchema = {
+  type: 'object',
+  properties: { success: { type: 'boolean' } },
+  required: ['success'],
+} as const;
+
+function responses() {
+  return {
+    200: { description: 'Every event was committed to storage.', ...successSchema },
+    400: { description: 'Invalid JSON or event; `error.fields` names each field (and batch index).', ...errorResponseSchema },
+    401: { description: 'Unknown or disabled pipeline key.', ...errorResponseSchema },
+    413: { description: 'The body is larger than 500 KB.', ...errorResponseSchema },
+    415: { description: 'Unsupported content type or encoding.', ...errorResponseSchema },
+    429: { description: 'Rate limited; see `Retry-After`.', ...errorResponseSchema },
+    503: { description: 'Storage unavailable; nothing was accepted. Retry after `Retry-After` seconds.', ...errorResponseSchema },
+  };
+}
+
+/**
+ * The Segment-compatible collect API: `/v1/track|page|identify|batch` and their short
+ * aliases. Answers 200 only after every event of the request is committed.
+ *
+ * @example
+ * await app.register(collectRoutes, { pipelines, committer, cookieNames: () => registry.cookieNames() });
+ */
+export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Promise<void> {
+  async function authenticate(request: FastifyRequest): Promise<void> {
+    const key = keyFrom(request);
+    if (key === undefined) {
+      throw new SignalError('SIGNAL_UNAUTHORIZED', 'No pipeline key: send it as the HTTP Basic username or as "writeKey" in the body', [
+        { field: 'writeKey', message: 'is required (or HTTP Basic username)' },
+      ]);
+    }
+    let resolved;
+    try {
+      resolved = await deps.pipelines.resolveKey(key);
+    } catch (error) {
+      throw storageUnavailable(error);
+    }
+    if (!resolved) throw new SignalError('SIGNAL_UNAUTHORIZED', 'Unknown pipeline key');
+    if (!resolved.enabled) throw new SignalError('SIGNAL_UNAUTHORIZED', 'This pipeline is disabled');
+    request.pipelineId = resolved.pipelineId;
+  }
+
+  function requestFacts(request: FastifyRequest, reply: FastifyReply, seedId: string | undefined): RequestFacts {
+    const cookieHeader = request.headers.cookie;
+    const cookies = parseCookies(cookieHeader);
+    const captured: Record<string, string> = {};
+    for (const name of deps.cookieNames()) {
+      const value = cookies.get(name);
+      if (value !== undefined) captured[name] = value;
+    }
+    const browser = isBrowser(request);
+    const facts: RequestFacts = { receivedAt: new Date(), ip: request.ip, browser, cookies: captured };
+    const userAgent = request.headers['user-agent'];
+    if (userAgent !== undefined) facts.userAgent = userAgent;
+    if (browser) {
+      const existing = cookies.get(VISITOR_COOKIE);
+      if (existing !== undefined && VISITOR_ID.test(existing)) {
+        facts.visitorId = existing;
+      } else {
+        // A new visitor keeps the id its SDK already uses, so the two never diverge.
+        facts.visitorId = seedId !== undefined && VISITOR_ID.test(seedId) ? seedId : randomUUID();
+        reply.header('set-cookie', serializeCookie(VISITOR_COOKIE, facts.visitorId, {
+          maxAgeSeconds: VISITOR_COOKIE_MAX_AGE,
+          secure: request.protocol === 'https',
+        }));
+      }
+    }
+    return facts;
+  }
+
+  function checkEvents(raw: unknown[], events: AcceptedEvent[], batch: boolean): void {
+    const fields = [];
+    for (let i = 0; i < events.length; i++) {
+      const prefix = batch ? `batch[${i}].` : '';
+      const size = Buffer.byteLength(JSON.stringify(raw[i]));
+      if (size > MAX_EVENT_BYTES) {
+        fields.push({ field: batch ? `batch[${i}]` : '(body)', message: `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes (32 KB)`, ...(batch ? { index: i } : {}) });
+      }
+      const event = events[i]!.event;
+      if (event.userId === undefined && event.anonymousId === undefined) {
+        fields.push({ field: `${prefix}userId`, message: 'userId or anonymousId is required', ...(batch ? { index: i } : {}) });
+      }
+    }
+    if (fields.length > 0) {
+      const tooLarge = fields.some((f) => f.message.includes('bytes'));
+      const message = batch
+        ? `The batch was refused whole: ${fields.length} problem${fields.length > 1 ? 's' : ''} in event${new Set(fields.map((f) => f.index)).size > 1 ? 's' : ''} ${[...new Set(fields.map((f) => f.index))].join(', ')}: ${fields.map((f) => `${f.field} ${f.message}`).slice(0, 5).join('; ')}`
+        : fields.map((f) => `${f.field} ${f.message}`).join('; ');
+      throw new SignalError(tooLarge ? 'SIGNAL_EVENT_TOO_LARGE' : 'SIGNAL_INVALID_EVENT', message, fields);
+    }
+  }
+
+  async function commit(events: AcceptedEvent[]): Promise<void> {
+    try {
+      await deps.committer.submit(events);
+    } catch (error) {
+      throw storageUnavailable(error);
+    }
+  }
+
+  const onRequest = deps.limitByIp ? [deps.limitByIp] : [];
+  const preHandler = deps.limitByKey ? [deps.limitByKey] : [];
+
+  for (const [type, aliases] of [['track', ['/v1/track', '/v1/t']], ['page', ['/v1/page', '/v1/p']], ['identify', ['/v1/identify', '/v1/i']]] as const) {
+    for (const url of aliases) {
+      const canonical = url === aliases[0];
+      app.route({
+        method: 'POST',
+        url,
+        bodyLimit: MAX_BODY_BYTES,
+        onRequest,
+        preValidation: authenticate,
+        preHandler,
+        schema: {
+          tags: ['collect'],
+          summary: canonical ? `Record a ${type} event` : `Alias of ${aliases[0]}`,
+          description: canonical
+            ? `Segment-compatible \`${type}\` call (short alias \`${aliases[1]}\`). Authenticate with the pipeline key as the HTTP Basic username or \`writeKey\` in the body. JSON, \`text/plain\` (sendBeacon) and gzip bodies are accepted. 200 means the event is committed.`
+            : `Same as \`${aliases[0]}\`.`,
+          hide: !canonical,
+          security: [{ basicAuth: [] }, { writeKey: [] }],
+          body: { ...singleEventSchema(type), examples: [examples[type]] },
+          response: responses(),
+        },
+        handler: async (request, reply) => {
+          const body = request.body as IncomingEvent;
+          const facts = requestFacts(request, reply, body.anonymousId);
+          const events = [{ pipelineId: request.pipelineId!, event: normalizeEvent(body, type, facts) }];
+          checkEvents([body], events, false);
+          await commit(events);
+          return { success: true };
+        },
+      });
+    }
+  }
+
+  for (const url of ['/v1/batch', '/v1/b']) {
+    app.route({
+      method: 'POST',
+      url,
+      bodyLimit: MAX_BODY_BYTES,
+      onRequest,
+      preValidation: authenticate,
+      preHandler,
+      schema: {
+        tags: ['collect'],
+        summary: url === '/v1/batch' ? 'Record several events at once' : 'Alias of /v1/batch',
+        description: url === '/v1/batch'
+          ? 'Segment-compatible batch (short alias `/v1/b`): up to 500 KB, each event at most 32 KB, each with a `type`. Batch-level `context` and `sentAt` apply to events that lack them. A batch with any invalid event is refused whole, naming every failing index.'
+          : 'Same as `/v1/batch`.',
+        hide: url !== '/v1/batch',
+        security: [{ basicAuth: [] }, { writeKey: [] }],
+        body: { ...batchSchema, examples: [examples.batch] },
+        response: responses(),
+      },
+      handler: async (request, reply) => {
+        const body = request.body as IncomingBatch;
+        const facts = requestFacts(request, reply, body.batch[0]?.anonymousId);
+        const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt };
+        const events = body.batch.map((item) => ({
+          pipelineId: request.pipelineId!,
+          event: normalizeEvent(item, item.type!, facts, defaults),
+        }));
+        checkEvents(body.batch, events, true);
+        await commit(events);
+        return { success: true };
+      },
+    });
+  }
+}

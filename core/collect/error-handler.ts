@@ -1,0 +1,82 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SignalError, type ErrorCode } from '../errors.ts';
+import { formatValidationErrors, summarise } from './validation-errors.ts';
+
+/** The JSON Schema of every error answer (OpenAPI). */
+export const errorResponseSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable error code, e.g. SIGNAL_INVALID_EVENT.' },
+        message: { type: 'string' },
+        fields: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['field', 'message'],
+            properties: { field: { type: 'string' }, message: { type: 'string' }, index: { type: 'integer' } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyError) => string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'SIGNAL_UNSUPPORTED_MEDIA_TYPE',
+    message: () => 'Unsupported Content-Type: send application/json (or text/plain holding JSON)',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'SIGNAL_BODY_TOO_LARGE', message: () => 'The request body is larger than the limit of 500 KB (after decompression)' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: () => 'The request body is empty; expected a JSON object' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: (e) => `The request body is not valid JSON: ${e.message}` },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'SIGNAL_INVALID_JSON', message: () => 'The body length does not match Content-Length' },
+};
+
+function toSignalError(error: FastifyError & { validationContext?: string }): SignalError {
+  if (error instanceof SignalError) return error;
+  if (error.validation) {
+    const prefix = error.validationContext && error.validationContext !== 'body' ? error.validationContext : '';
+    const fields = formatValidationErrors(error.validation as Parameters<typeof formatValidationErrors>[0], prefix);
+    const indices = [...new Set(fields.map((f) => f.index).filter((i) => i !== undefined))];
+    const lead = indices.length > 0 ? `The batch was refused whole: invalid event${indices.length > 1 ? 's' : ''} at index ${indices.join(', ')}: ` : '';
+    return new SignalError(prefix ? 'SIGNAL_VALIDATION_FAILED' : 'SIGNAL_INVALID_EVENT', lead + summarise(fields), fields);
+  }
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  if (known) return new SignalError(known.code, known.message(error));
+  if (error instanceof SyntaxError) return new SignalError('SIGNAL_INVALID_JSON', `The request body is not valid JSON: ${error.message}`);
+  const zlibCode = (error as { code?: string }).code;
+  if (zlibCode === 'Z_DATA_ERROR' || zlibCode === 'Z_BUF_ERROR') {
+    return new SignalError('SIGNAL_INVALID_JSON', 'The body is not valid gzip/deflate data for its Content-Encoding');
+  }
+  if (error.statusCode === 429) return new SignalError('SIGNAL_RATE_LIMITED', error.message);
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return new SignalError('SIGNAL_VALIDATION_FAILED', error.message);
+  }
+  return new SignalError('SIGNAL_INTERNAL', 'Internal error; it has been logged', [], { cause: error });
+}
+
+/** Sends any error as `{ error: { code, message, fields? } }` with its status and Retry-After. */
+export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const signal = toSignalError(error);
+  if (signal.statusCode >= 500) request.log.error({ err: signal.cause ?? error }, signal.message);
+  if (signal.retryAfter !== undefined) reply.header('retry-after', String(signal.retryAfter));
+  return reply.code(signal.statusCode).type('application/json').send(signal.toJSON());
+}
+
+/**
+ * Installs the JSON error format and a JSON 404 on an app.
+ *
+ * @example
+ * installErrorHandling(app);
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(new SignalError('SIGNAL_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
+  );
+}

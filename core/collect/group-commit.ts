@@ -1,0 +1,140 @@
+import type { CanonicalEvent } from './canonical-event.ts';
+import type { Pool } from '../db/pool.ts';
+import { withTransaction } from '../db/pool.ts';
+import { INGEST_QUEUE, transactionDb, type Boss, type IngestJob } from '../queue/boss.ts';
+
+export interface AcceptedEvent {
+  pipelineId: string;
+  event: CanonicalEvent;
+}
+
+/** One INSERT for a whole group: arrays as parameters, unnested server-side. */
+export function insertEventsStatement(events: AcceptedEvent[]): { text: string; values: unknown[] } {
+  const pipelineIds: string[] = [];
+  const messageIds: string[] = [];
+  const types: string[] = [];
+  const receivedAts: string[] = [];
+  const payloads: string[] = [];
+  for (const { pipelineId, event } of events) {
+    pipelineIds.push(pipelineId);
+    messageIds.push(event.messageId);
+    types.push(event.type);
+    receivedAts.push(event.receivedAt);
+    payloads.push(JSON.stringify(event));
+  }
+  return {
+    text: `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
+           RETURNING id`,
+    values: [pipelineIds, messageIds, types, receivedAts, payloads],
+  };
+}
+
+interface Pending {
+  events: AcceptedEvent[];
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+export interface GroupCommitOptions {
+  pool: Pool;
+  boss: Boss;
+  /** Longest wait before a group is written (ms). */
+  intervalMs: number;
+  /** A group is written at once when it holds this many events. */
+  maxEvents: number;
+  /** Groups written at the same time; further events wait and join the next group. */
+  maxInFlight?: number;
+}
+
+/**
+ * Group commit: events of concurrent requests are written together in one transaction (one
+ * INSERT plus the ingest job that carries their ids), and each request's promise settles when
+ * its group has committed. A request's events always share one group, so a request is
+ * accepted whole or not at all.
+ *
+ * @example
+ * const committer = createGroupCommitter({ pool, boss, intervalMs: 2, maxEvents: 1000 });
+ * await committer.submit([{ pipelineId, event }]); // resolves after COMMIT
+ */
+export function createGroupCommitter(options: GroupCommitOptions) {
+  const maxInFlight = options.maxInFlight ?? 4;
+  let queue: Pending[] = [];
+  let queuedEvents = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight = 0;
+  const settled = new Set<Promise<void>>();
+  let stats = { groups: 0, events: 0 };
+
+  async function write(group: Pending[]): Promise<void> {
+    const events = group.flatMap((p) => p.events);
+    try {
+      await withTransaction(options.pool, async (client) => {
+        const statement = insertEventsStatement(events);
+        const { rows } = await client.query<{ id: number }>(statement.text, statement.values);
+        const job: IngestJob = { ids: rows.map((r) => r.id) };
+        await options.boss.send(INGEST_QUEUE, job, { db: transactionDb(client) });
+      });
+      stats = { groups: stats.groups + 1, events: stats.events + events.length };
+      for (const pending of group) pending.resolve();
+    } catch (error) {
+      for (const pending of group) pending.reject(error as Error);
+    }
+  }
+
+  function take(): Pending[] {
+    const group: Pending[] = [];
+    let count = 0;
+    while (queue.length > 0 && (group.length === 0 || count + queue[0]!.events.length <= options.maxEvents)) {
+      const next = queue.shift()!;
+      count += next.events.length;
+      group.push(next);
+    }
+    queuedEvents -= count;
+    return group;
+  }
+
+  function pump(): void {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    while (queue.length > 0 && inFlight < maxInFlight) {
+      const group = take();
+      inFlight++;
+      const done = write(group).finally(() => {
+        inFlight--;
+        settled.delete(done);
+        // What arrived while every slot was busy forms the next group straight away.
+        if (queue.length > 0) schedule();
+      });
+      settled.add(done);
+    }
+  }
+
+  function schedule(): void {
+    if (queuedEvents >= options.maxEvents || options.intervalMs === 0) pump();
+    else if (!timer) timer = setTimeout(pump, options.intervalMs);
+  }
+
+  return {
+    /** Resolves once these events are committed; rejects if they could not be. */
+    submit(events: AcceptedEvent[]): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ events, resolve, reject });
+        queuedEvents += events.length;
+        schedule();
+      });
+    },
+    /** Writes everything pending and waits for every group in flight (shutdown). */
+    async flush(): Promise<void> {
+      while (queue.length > 0 || settled.size > 0) {
+        pump();
+        await Promise.allSettled([...settled]);
+      }
+    },
+    stats: () => ({ ...stats, pendingEvents: queuedEvents, inFlight }),
+  };
+}
+
+export type GroupCommitter = ReturnType<typeof createGroupCommitter>;

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { correctTimestamp, normalizeEvent } from './normalize-event.ts';
+
+const receivedAt = new Date('2026-03-24T16:00:00.000Z');
+
+test('clock skew: a client 1 h fast is corrected from sentAt', () => {
+  // The client's clock reads 17:00 when the server's reads 16:00; the event was 5 s before sending.
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T16:59:55.000Z', '2026-03-24T17:00:00.000Z'), '2026-03-24T15:59:55.000Z');
+});
+
+test('clock skew: no sentAt keeps the timestamp, no timestamp uses receivedAt', () => {
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T10:00:00+01:00', undefined), '2026-03-24T09:00:00.000Z');
+  assert.equal(correctTimestamp(receivedAt, undefined, '2026-03-24T17:00:00.000Z'), receivedAt.toISOString());
+});
+
+test('normalizeEvent stamps receivedAt, messageId, ip and user agent', () => {
+  const event = normalizeEvent({ event: 'Signed Up', userId: 'u-1', writeKey: 'secret' }, 'track', {
+    receivedAt, ip: '203.0.113.9', userAgent: 'UA/1', browser: false,
+  });
+  assert.equal(event.type, 'track');
+  assert.equal(event.receivedAt, receivedAt.toISOString());
+  assert.equal(event.timestamp, receivedAt.toISOString());
+  assert.match(event.messageId, /^[0-9a-f-]{36}$/);
+  assert.equal(event.context.ip, '203.0.113.9');
+  assert.equal(event.context.userAgent, 'UA/1');
+  assert.equal('writeKey' in event, false, 'the key never travels with the event');
+});
+
+test('a server SDK may forward its visitor IP; a browser may not', () => {
+  const facts = { receivedAt, ip: '198.51.100.1', browser: false };
+  assert.equal(normalizeEvent({ userId: 'u', context: { ip: '203.0.113.7' } }, 'page', facts).context.ip, '203.0.113.7');
+  assert.equal(normalizeEvent({ userId: 'u', context: { ip: '203.0.113.7' } }, 'page', { ...facts, browser: true }).context.ip, '198.51.100.1');
+});
+
+test('the visitor cookie id becomes the anonymousId and the sent one is kept aside', () => {
+  const event = normalizeEvent({ anonymousId: 'ajs-1' }, 'page', { receivedAt, ip: '1.1.1.1', browser: true, visitorId: 'df-1' });
+  assert.equal(event.anonymousId, 'df-1');
+  assert.equal(event.context.clientAnonymousId, 'ajs-1');
+});
+
+test('batch context and sentAt apply to events that lack their own', () => {
+  const event = normalizeEvent(
+    { userId: 'u', timestamp: '2026-03-24T17:00:00.000Z', context: { locale: 'en-GB' } },
+    'identify',
+    { receivedAt, ip: '1.1.1.1', browser: false, cookies: { FTrack: 'ft' } },
+    { context: { locale: 'fr-FR', library: { name: 'analytics-node' } }, sentAt: '2026-03-24T17:00:10.000Z' },
+  );
+  assert.equal(event.context.locale, 'en-GB');
+  assert.deepEqual(event.context.library, { name: 'analytics-node' });
+  assert.deepEqual(event.context.cookies, { FTrack: 'ft' });
+  assert.equal(event.timestamp, '2026-03-24T15:59:50.000Z');
+  assert.equal(event.originalTimestamp, '2026-03-24T17:00:00.000Z');
+});

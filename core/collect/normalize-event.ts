@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalEvent, EventContext, EventType, IncomingBatch, IncomingEvent } from './canonical-event.ts';
+
+/** What the server knows about the request that carried the events. */
+export interface RequestFacts {
+  receivedAt: Date;
+  /** Client IP: the socket's, or the trusted X-Forwarded-For's. */
+  ip: string;
+  userAgent?: string;
+  /** True for requests from a browser (they carry `Origin` or `Sec-Fetch-*`). */
+  browser: boolean;
+  /** The first-party visitor id (`_dfdid` cookie) of a browser request. */
+  visitorId?: string;
+  /** Vendor cookies a loaded plugin declared, read from the request. */
+  cookies?: Record<string, string>;
+}
+
+type BatchDefaults = Pick<IncomingBatch, 'context' | 'integrations' | 'sentAt'>;
+
+/**
+ * Corrects the client's clock as Segment does: the event happened `sentAt - timestamp` before
+ * the request was sent, and the request was sent when the server received it.
+ */
+export function correctTimestamp(receivedAt: Date, timestamp: string | undefined, sentAt: string | undefined): string {
+  if (timestamp === undefined) return receivedAt.toISOString();
+  const eventMs = Date.parse(timestamp);
+  if (sentAt === undefined) return new Date(eventMs).toISOString();
+  const sentMs = Date.parse(sentAt);
+  return new Date(receivedAt.getTime() - (sentMs - eventMs)).toISOString();
+}
+
+/**
+ * Turns a validated incoming event into the canonical event: stamps `receivedAt` and a
+ * `messageId` when missing, fills `context.ip` / `context.userAgent` / `context.cookies`,
+ * applies the visitor cookie's id, and corrects clock skew into `timestamp`.
+ *
+ * @example
+ * const event = normalizeEvent({ event: 'Signed Up', userId: 'u1' }, 'track', {
+ *   receivedAt: new Date(), ip: '203.0.113.9', browser: false,
+ * });
+ */
+export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: RequestFacts, batch?: BatchDefaults): CanonicalEvent {
+  const { writeKey: _writeKey, sentAt: ownSentAt, timestamp, originalTimestamp, context: ownContext, ...rest } = incoming;
+  const sentAt = ownSentAt ?? batch?.sentAt;
+  const clientTimestamp = timestamp ?? originalTimestamp;
+
+  const context: EventContext = { ...batch?.context, ...ownContext };
+  // A browser cannot be trusted to tell its own IP; a server SDK forwarding its visitor's can.
+  if (facts.browser || context.ip === undefined) context.ip = facts.ip;
+  if (context.userAgent === undefined && facts.userAgent !== undefined) context.userAgent = facts.userAgent;
+  if (facts.cookies && Object.keys(facts.cookies).length > 0) context.cookies = { ...context.cookies, ...facts.cookies };
+
+  const event: CanonicalEvent = {
+    ...rest,
+    type,
+    messageId: incoming.messageId ?? randomUUID(),
+    timestamp: correctTimestamp(facts.receivedAt, clientTimestamp, sentAt),
+    receivedAt: facts.receivedAt.toISOString(),
+    context,
+  };
+  if (clientTimestamp !== undefined) event.originalTimestamp = clientTimestamp;
+  if (sentAt !== undefined) event.sentAt = sentAt;
+  if (batch?.integrations && !event.integrations) event.integrations = batch.integrations;
+  if (event.userId === '') delete event.userId;
+  if (event.anonymousId === '') delete event.anonymousId;
+
+  if (facts.visitorId !== undefined) {
+    if (event.anonymousId !== undefined && event.anonymousId !== facts.visitorId) context.clientAnonymousId = event.anonymousId;
+    event.anonymousId = facts.visitorId;
+  }
+  return event;
+}

@@ -1,0 +1,57 @@
+import { PgBoss } from 'pg-boss';
+import type { PoolClient } from '../db/pool.ts';
+
+export type Boss = PgBoss;
+
+/** The queue the collect endpoint fills: each job carries the ids of a micro-batch of events. */
+export const INGEST_QUEUE = 'ingest';
+
+/** Data of an ingest job: the `signal.events` ids committed together. */
+export interface IngestJob {
+  ids: number[];
+}
+
+/**
+ * Creates and starts pg-boss in its own schema, with LISTEN/NOTIFY so workers wake as soon
+ * as a job is created. Only worker nodes run pg-boss's maintenance (`supervise`).
+ *
+ * @example
+ * const boss = await startBoss({ url, schema: 'pgboss', supervise: true });
+ */
+export async function startBoss(options: { url: string; schema: string; supervise: boolean; max?: number; onError?: (error: Error) => void }): Promise<Boss> {
+  const boss = new PgBoss({
+    connectionString: options.url,
+    schema: options.schema,
+    max: options.max ?? 6,
+    supervise: options.supervise,
+    schedule: false,
+    useListenNotify: true,
+    application_name: 'signal-pgboss',
+  });
+  boss.on('error', (error: Error) => options.onError?.(error));
+  await boss.start();
+  await ensureQueue(boss, INGEST_QUEUE, { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, notify: true });
+  return boss;
+}
+
+type QueueOptions = NonNullable<Parameters<Boss['createQueue']>[1]>;
+
+/** Creates a queue unless it exists (several nodes may race to create it). */
+export async function ensureQueue(boss: Boss, name: string, options: QueueOptions): Promise<void> {
+  if (await boss.getQueue(name)) return;
+  try {
+    await boss.createQueue(name, options);
+  } catch (error) {
+    if (!(await boss.getQueue(name))) throw error;
+  }
+}
+
+/** Lets pg-boss write a job inside a transaction we hold, so job and data commit together. */
+export function transactionDb(client: PoolClient) {
+  return {
+    executeSql: async (text: string, values?: unknown[]) => {
+      const result = await client.query(text, values);
+      return { rows: result.rows };
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Pool } from '../db/pool.ts';
+import { withTransaction } from '../db/pool.ts';
+import { SignalError } from '../errors.ts';
+
+export interface Pipeline {
+  id: string;
+  name: string;
+  enabled: boolean;
+  createdAt: string;
+  keys: Array<{ id: string; prefix: string; createdAt: string; expiresAt: string | null }>;
+}
+
+export function hashKey(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
+
+/** A new pipeline key: `sig_` and 32 random url-safe characters (192 bits). */
+export function generateKey(): string {
+  return `sig_${randomBytes(24).toString('base64url')}`;
+}
+
+function validateName(name: string, field = 'name'): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 200) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be 1 to 200 characters`, [{ field, message: 'must be 1 to 200 characters' }]);
+  }
+  return trimmed;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Refuses a malformed id with a 400 naming the field, rather than a database error. */
+export function assertUuid(value: string, field: string): string {
+  if (!UUID.test(value)) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a UUID, got "${value.slice(0, 60)}"`, [{ field, message: 'must be a UUID' }]);
+  }
+  return value;
+}
+
+interface PipelineRow {
+  id: string;
+  name: string;
+  enabled: boolean;
+  created_at: Date;
+  keys: Array<{ id: string; prefix: string; created_at: string; expires_at: string | null }> | null;
+}
+
+const SELECT_PIPELINES = `
+  SELECT p.id, p.name, p.enabled, p.created_at,
+         (SELECT json_agg(json_build_object('id', k.id, 'prefix', k.key_prefix, 'created_at', k.created_at, 'expires_at', k.expires_at) ORDER BY k.created_at)
+            FROM signal.pipeline_keys k
+           WHERE k.pipeline_id = p.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys
+    FROM signal.pipelines p`;
+
+function toPipeline(row: PipelineRow): Pipeline {
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    createdAt: row.created_at.toISOString(),
+    keys: (row.keys ?? []).map((k) => ({ id: k.id, prefix: k.prefix, createdAt: new Date(k.created_at).toISOString(), expiresAt: k.expires_at ? new Date(k.expires_at).toISOString() : null })),
+  };
+}
+
+export interface ResolvedKey {
+  pipelineId: string;
+  enabled: boolean;
+}
+
+/**
+ * Pipelines (the spec also calls them sources) and their keys. Keys are stored hashed; the
+ * clear key is returned once, by `create` and `rotateKey`. Key look-ups on the collect path
+ * are cached for a few seconds, so a revoked or disabled key stops working within that time.
+ *
+ * @example
+ * const pipelines = createPipelineService(pool);
+ * const { pipeline, key } = await pipelines.create('Marketing Website');
+ */
+export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number } = {}) {
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const cache = new Map<string, { value: ResolvedKey | null; expires: number }>();
+
+  async function get(id: string): Promise<Pipeline> {
+    assertUuid(id, 'pipelineId');
+    const { rows } = await pool.query<PipelineRow>(`${SELECT_PIPELINES} WHERE p.id = $1`, [id]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${id}`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
+    return toPipeline(rows[0]);
+  }
+
+  return {
+    get,
+    async list(): Promise<Pipeline[]> {
+      const { rows } = await pool.query<PipelineRow>(`${SELECT_PIPELINES} ORDER BY p.created_at, p.id`);
+      return rows.map(toPipeline);
+    },
+
+    async create(name: string): Promise<{ pipeline: Pipeline; key: string }> {
+      const id = randomUUID();
+      const key = generateKey();
+      const clean = validateName(name);
+      await withTransaction(pool, async (client) => {
+        await client.query('INSERT INTO signal.pipelines (id, name) VALUES ($1, $2)', [id, clean]);
+        await client.query('INSERT INTO signal.pipeline_keys (id, pipeline_id, key_hash, key_prefix) VALUES ($1, $2, $3, $4)', [randomUUID(), id, hashKey(key), key.slice(0, 8)]);
+      });
+      return { pipeline: await get(id), key };
+    },
+
+    /**
+     * Issues a new key. Old keys stop working after `graceSeconds` (0: at once), so clients
+     * can be moved over without dropping events.
+     */
+    async rotateKey(id: string, graceSeconds = 0): Promise<{ pipeline: Pipeline; key: string }> {
+      await get(id);
+      if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86400) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', 'graceSeconds must be a whole number from 0 to 2592000 (30 days)', [{ field: 'graceSeconds', message: 'must be 0 to 2592000' }]);
+      }
+      const key = generateKey();
+      await withTransaction(pool, async (client) => {
+        await client.query(
+          `UPDATE signal.pipeline_keys SET expires_at = now() + make_interval(secs => $2)
+            WHERE pipeline_id = $1 AND (expires_at IS NULL OR expires_at > now() + make_interval(secs => $2))`,
+          [id, graceSeconds],
+        );
+        await client.query('INSERT INTO signal.pipeline_keys (id, pipeline_id, key_hash, key_prefix) VALUES ($1, $2, $3, $4)', [randomUUID(), id, hashKey(key), key.slice(0, 8)]);
+      });
+      cache.clear();
+      return { pipeline: await get(id), key };
+    },
+
+    async setEnabled(id: string, enabled: boolean): Promise<Pipeline> {
+      await get(id);
+      await pool.query('UPDATE signal.pipelines SET enabled = $2, updated_at = now() WHERE id = $1', [id, enabled]);
+      cache.clear();
+      return get(id);
+    },
+
+    async rename(id: string, name: string): Promise<Pipeline> {
+      await get(id);
+      await pool.query('UPDATE signal.pipelines SET name = $2, updated_at = now() WHERE id = $1', [id, validateName(name)]);
+      return get(id);
+    },
+
+    /** The pipeline a key belongs to, or null for an unknown or expired key (cached briefly). */
+    async resolveKey(key: string): Promise<ResolvedKey | null> {
+      const now = Date.now();
+      const hit = cache.get(key);
+      if (hit && hit.expires > now) return hit.value;
+      const { rows } = await pool.query<{ id: string; enabled: boolean }>(
+        `SELECT p.id, p.enabled FROM signal.pipeline_keys k JOIN signal.pipelines p ON p.id = k.pipeline_id
+          WHERE k.key_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())`,
+        [hashKey(key)],
+      );
+      const value = rows[0] ? { pipelineId: rows[0].id, enabled: rows[0].enabled } : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(key, { value, expires: now + cacheTtlMs });
+      return value;
+    },
+  };
+}
+
+export type PipelineService = ReturnType<typeof createPipelineService>;
