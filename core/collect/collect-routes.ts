@@ -55,8 +55,12 @@ function keyFrom(request: FastifyRequest): string | undefined {
   return typeof body?.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
 }
 
-function isBrowser(request: FastifyRequest): boolean {
-  return request.headers.origin !== undefined || request.headers['sec-fetch-mode'] !== undefined;
+/**
+ * Browsers send `Origin` on every POST (fetch, XHR, sendBeacon); server SDKs do not. A request
+ * already carrying our cookie is a browser too. (Sec-Fetch-* is no signal: Node's fetch sends it.)
+ */
+function isBrowser(request: FastifyRequest, cookies: Map<string, string>): boolean {
+  return request.headers.origin !== undefined || cookies.has(VISITOR_COOKIE);
 }
 
 const exampleTrack = {
@@ -130,7 +134,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       const value = cookies.get(name);
       if (value !== undefined) captured[name] = value;
     }
-    const browser = isBrowser(request);
+    const browser = isBrowser(request, cookies);
     const facts: RequestFacts = { receivedAt: new Date(), ip: request.ip, browser, cookies: captured };
     const userAgent = request.headers['user-agent'];
     if (userAgent !== undefined) facts.userAgent = userAgent;

@@ -7,7 +7,7 @@ export interface RequestFacts {
   /** Client IP: the socket's, or the trusted X-Forwarded-For's. */
   ip: string;
   userAgent?: string;
-  /** True for requests from a browser (they carry `Origin` or `Sec-Fetch-*`). */
+  /** True for requests from a browser (they carry `Origin` or our visitor cookie). */
   browser: boolean;
   /** The first-party visitor id (`_dfdid` cookie) of a browser request. */
   visitorId?: string;

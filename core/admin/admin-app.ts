@@ -1,0 +1,60 @@
+import { Ajv } from 'ajv';
+import Fastify, { type FastifyInstance } from 'fastify';
+import mercurius, { type IResolvers } from 'mercurius';
+import { installErrorHandling } from '../collect/error-handler.ts';
+import { createAdminAuth } from './admin-auth.ts';
+import { adminRestRoutes } from './admin-rest-routes.ts';
+import { createAdminResolvers } from './graphql-resolvers.ts';
+import { adminTypeDefs } from './graphql-schema.ts';
+import type { AdminServices } from './services.ts';
+
+export interface AdminAppDeps {
+  services: AdminServices;
+  token: string;
+  logger: boolean | { level: string };
+  /** Registers extra admin routes (the IDE, metrics, the delivery engine's API). */
+  extend?: (app: FastifyInstance) => Promise<void>;
+  /** Extra GraphQL type definitions and resolvers (e.g. the delivery engine's). */
+  graphql?: { typeDefs: string; resolvers: IResolvers };
+}
+
+/**
+ * Builds the admin listener: GraphQL at /graphql, the spec's REST admin calls, all behind the
+ * bearer token.
+ *
+ * @example
+ * const admin = await buildAdminApp({ services, token: config.adminToken, logger: false });
+ * await admin.listen({ host: '127.0.0.1', port: 8084 });
+ */
+export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: deps.logger, disableRequestLogging: true, bodyLimit: 5 * 1024 * 1024 });
+  const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  installErrorHandling(app);
+  app.addHook('onRequest', createAdminAuth(deps.token));
+
+  const resolvers = createAdminResolvers(deps.services);
+  const extra = deps.graphql;
+  await app.register(mercurius, {
+    schema: extra ? [adminTypeDefs, extra.typeDefs] : adminTypeDefs,
+    resolvers: extra ? mergeResolvers(resolvers as IResolvers, extra.resolvers) : (resolvers as IResolvers),
+    graphiql: false,
+    path: '/graphql',
+  });
+  await app.register(adminRestRoutes, deps.services);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  if (deps.extend) await deps.extend(app);
+  return app;
+}
+
+/** Merges resolver maps type by type (Query and Mutation fields from both). */
+function mergeResolvers(base: IResolvers, extra: IResolvers): IResolvers {
+  const merged: IResolvers = { ...base };
+  for (const [type, fields] of Object.entries(extra)) {
+    const current = merged[type];
+    merged[type] = typeof current === 'object' && typeof fields === 'object' && !('serialize' in fields)
+      ? { ...current, ...fields } as IResolvers[string]
+      : fields;
+  }
+  return merged;
+}

@@ -1,0 +1,61 @@
+import type { JsonValue, PluginDefinition } from '../sdk/types.ts';
+
+export interface CatalogConfigField {
+  key: string;
+  type: string;
+  title: string;
+  description: string | null;
+  required: boolean;
+  secret: boolean;
+  options: Array<{ value: JsonValue; label: string }> | null;
+  default: JsonValue | null;
+}
+
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+  logo: string;
+  version: string;
+  variants: Array<{ key: string; description: string; blueprint: string | null }>;
+  configFields: CatalogConfigField[];
+  consentCategories: string[];
+  rateLimit: { rps: number; burst: number; daily: number };
+  batch: { maxEvents: number; maxBytes: number };
+  vendorFields: Array<{ name: string; required: boolean; description: string | null }>;
+}
+
+/**
+ * The catalog's view of a plugin: what the Integration Library shows (config fields with
+ * labels, types, help text and select options; variants; defaults).
+ *
+ * @example
+ * const entries = registry.list().map(toCatalogEntry);
+ */
+export function toCatalogEntry(plugin: PluginDefinition): CatalogEntry {
+  const required = new Set(plugin.config.required ?? []);
+  return {
+    id: plugin.id,
+    name: plugin.name,
+    category: plugin.category,
+    description: plugin.description,
+    logo: plugin.logo,
+    version: plugin.version,
+    variants: Object.entries(plugin.variants).map(([key, variant]) => ({ key, description: variant.description, blueprint: variant.blueprint ?? null })),
+    configFields: Object.entries(plugin.config.properties).map(([key, field]) => ({
+      key,
+      type: field.secret ? 'secret' : field.enum ? 'select' : field.type,
+      title: field.title,
+      description: field.description ?? null,
+      required: required.has(key),
+      secret: field.secret === true,
+      options: field.enum ? field.enum.map((value, i) => ({ value, label: field.enumLabels?.[i] ?? String(value) })) : null,
+      default: field.default ?? null,
+    })),
+    consentCategories: plugin.consent,
+    rateLimit: { rps: plugin.rateLimit.rps, burst: plugin.rateLimit.burst ?? plugin.rateLimit.rps * 2, daily: plugin.rateLimit.daily ?? 0 },
+    batch: plugin.batch,
+    vendorFields: Object.entries(plugin.vendorFields).map(([name, field]) => ({ name, required: field.required, description: field.description ?? null })),
+  };
+}

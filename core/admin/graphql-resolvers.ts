@@ -1,0 +1,151 @@
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import mercurius from 'mercurius';
+import { isSignalError, type ErrorCode } from '../errors.ts';
+import type { JsonObject, JsonValue } from '../sdk/types.ts';
+import type { Assignment, InstallInput, RevisionInput, Template } from '../services/integrations.ts';
+import type { Pipeline } from '../services/pipelines.ts';
+import { toCatalogEntry } from './catalog.ts';
+import type { AdminServices } from './services.ts';
+
+const GRAPHQL_CODES: Partial<Record<ErrorCode, string>> = {
+  SIGNAL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  SIGNAL_INVALID_CONFIG: 'BAD_USER_INPUT',
+  SIGNAL_UNKNOWN_VARIANT: 'BAD_USER_INPUT',
+  SIGNAL_NOT_FOUND: 'NOT_FOUND',
+  SIGNAL_UNKNOWN_VENDOR: 'NOT_FOUND',
+  SIGNAL_CONFLICT: 'CONFLICT',
+};
+
+/** Rethrows our errors as GraphQL errors carrying code, stable Signal code, fields and status. */
+function guard<A extends unknown[], R>(resolver: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await resolver(...args);
+    } catch (error) {
+      if (isSignalError(error)) {
+        throw new mercurius.ErrorWithProps(
+          error.message,
+          { code: GRAPHQL_CODES[error.code] ?? error.code, signalCode: error.code, ...(error.fields.length > 0 ? { fields: error.fields } : {}) },
+          error.statusCode,
+        );
+      }
+      throw error;
+    }
+  };
+}
+
+function literalToJson(node: ValueNode): JsonValue {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map(literalToJson);
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value)]));
+    default:
+      // Variables inside literals are resolved by graphql-js before parseLiteral sees them.
+      return null;
+  }
+}
+
+const JsonScalar = new GraphQLScalarType({
+  name: 'JSON',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: literalToJson,
+});
+
+function optional<T>(value: T | null | undefined): T | undefined {
+  return value === null ? undefined : value;
+}
+
+interface InstallArgs {
+  input: {
+    vendor: string; variant?: string | null; name: string; config: JsonObject; consentCategories?: string[] | null;
+    pipelineId?: string | null; enabled?: boolean | null; deliveryMode?: string | null; settings?: InstallInput['settings'] | null; blueprint?: string | null;
+  };
+}
+
+/**
+ * Resolvers of the admin schema over the admin services.
+ *
+ * @example
+ * app.register(mercurius, { schema: adminTypeDefs, resolvers: createAdminResolvers(services) });
+ */
+export function createAdminResolvers(services: AdminServices) {
+  const { pipelines, integrations, events, plugins } = services;
+  return {
+    JSON: JsonScalar,
+    Query: {
+      pipelines: guard(async () => pipelines.list()),
+      pipeline: guard(async (_: unknown, args: { id: string }) => pipelines.get(args.id).catch((error: unknown) => {
+        if (isSignalError(error) && error.code === 'SIGNAL_NOT_FOUND') return null;
+        throw error;
+      })),
+      integrations: guard(async (_: unknown, args: { vendor?: string | null; pipelineId?: string | null }) => {
+        const filter: { vendor?: string; pipelineId?: string } = {};
+        if (args.vendor) filter.vendor = args.vendor;
+        if (args.pipelineId) filter.pipelineId = args.pipelineId;
+        return integrations.list(filter);
+      }),
+      integration: guard(async (_: unknown, args: { id: string }) => integrations.getTemplate(args.id).catch((error: unknown) => {
+        if (isSignalError(error) && error.code === 'SIGNAL_NOT_FOUND') return null;
+        throw error;
+      })),
+      catalog: guard(async (_: unknown, args: { category?: string | null }) =>
+        plugins.list().filter((p) => !args.category || p.category === args.category).map(toCatalogEntry)),
+      recentEvents: guard(async (_: unknown, args: { pipelineId: string; limit: number }) => events.recent(args.pipelineId, args.limit)),
+    },
+    Mutation: {
+      createPipeline: guard(async (_: unknown, args: { name: string }) => pipelines.create(args.name)),
+      rotatePipelineKey: guard(async (_: unknown, args: { id: string; graceSeconds: number }) => pipelines.rotateKey(args.id, args.graceSeconds)),
+      setPipelineEnabled: guard(async (_: unknown, args: { id: string; enabled: boolean }) => pipelines.setEnabled(args.id, args.enabled)),
+      renamePipeline: guard(async (_: unknown, args: { id: string; name: string }) => pipelines.rename(args.id, args.name)),
+      installIntegration: guard(async (_: unknown, { input }: InstallArgs) => {
+        const install: InstallInput = { vendor: input.vendor, name: input.name, config: input.config };
+        const copy = { variant: optional(input.variant), consentCategories: optional(input.consentCategories), pipelineId: optional(input.pipelineId),
+          enabled: optional(input.enabled), deliveryMode: optional(input.deliveryMode), settings: optional(input.settings), blueprint: optional(input.blueprint) };
+        for (const [key, value] of Object.entries(copy)) if (value !== undefined) Object.assign(install, { [key]: value });
+        return integrations.install(install);
+      }),
+      createRevision: guard(async (_: unknown, { input }: { input: Record<string, unknown> & { templateId: string } }) => {
+        const revision: RevisionInput = { templateId: input.templateId };
+        for (const key of ['config', 'variant', 'consentCategories', 'blueprint', 'settings', 'note'] as const) {
+          if (input[key] !== undefined && input[key] !== null) Object.assign(revision, { [key]: input[key] });
+        }
+        return integrations.createRevision(revision);
+      }),
+      assignRevision: guard(async (_: unknown, { input }: { input: { pipelineId: string; templateId: string; revisionId?: string | null; enabled?: boolean | null } }) => {
+        const assign: { pipelineId: string; templateId: string; revisionId?: string; enabled?: boolean } = { pipelineId: input.pipelineId, templateId: input.templateId };
+        if (input.revisionId) assign.revisionId = input.revisionId;
+        if (typeof input.enabled === 'boolean') assign.enabled = input.enabled;
+        return integrations.assignRevision(assign);
+      }),
+      setIntegrationEnabled: guard(async (_: unknown, args: { id: string; enabled: boolean }) => integrations.setEnabled(args.id, args.enabled)),
+      unassignIntegration: guard(async (_: unknown, args: { id: string }) => {
+        await integrations.unassign(args.id);
+        return true;
+      }),
+    },
+    Pipeline: {
+      integrations: guard(async (pipeline: Pipeline) => {
+        const templates = await integrations.list({ pipelineId: pipeline.id });
+        return templates.flatMap((t) => t.assignments.filter((a) => a.pipelineId === pipeline.id));
+      }),
+    },
+    IntegrationTemplate: {
+      latestRevision: (template: Template) => template.revisions.at(-1),
+    },
+    PipelineIntegration: {
+      template: guard(async (assignment: Assignment) => integrations.getTemplate(assignment.templateId)),
+    },
+  };
+}

@@ -1,0 +1,481 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Pool, PoolClient } from '../db/pool.ts';
+import { withTransaction } from '../db/pool.ts';
+import { SignalError, type ErrorField } from '../errors.ts';
+import { formatValidationErrors } from '../collect/validation-errors.ts';
+import type { JsonObject, JsonValue, PluginDefinition } from '../sdk/types.ts';
+import { assertUuid } from './pipelines.ts';
+import { isSealed, type SecretBox } from './secret-box.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** What the integration service needs of the plugin registry. */
+export interface PluginCatalog {
+  list(): PluginDefinition[];
+  get(id: string): PluginDefinition | undefined;
+}
+
+export const SECRET_MASK = '********';
+export const DELIVERY_MODES = ['server_side'] as const;
+
+export interface RateLimitSettings {
+  rps: number;
+  burst: number;
+  daily: number;
+}
+
+export interface RetrySettings {
+  attempts: number;
+  baseSeconds: number;
+  capSeconds: number;
+}
+
+/** Per-revision delivery settings; plugin defaults fill what the user leaves out. */
+export interface RevisionSettings {
+  rateLimit: RateLimitSettings;
+  retry: RetrySettings;
+}
+
+export interface Revision {
+  id: string;
+  templateId: string;
+  version: number;
+  variant: string;
+  /** Secrets masked. */
+  config: JsonObject;
+  consentCategories: string[];
+  blueprint: string | null;
+  settings: RevisionSettings;
+  deliveryMode: string;
+  note: string | null;
+  createdAt: string;
+}
+
+export interface Assignment {
+  id: string;
+  pipelineId: string;
+  templateId: string;
+  revisionId: string;
+  revisionVersion: number;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Template {
+  id: string;
+  name: string;
+  vendor: string;
+  createdAt: string;
+  revisions: Revision[];
+  assignments: Assignment[];
+}
+
+export interface InstallInput {
+  vendor: string;
+  variant?: string;
+  name: string;
+  config: JsonObject;
+  consentCategories?: string[];
+  pipelineId?: string;
+  enabled?: boolean;
+  deliveryMode?: string;
+  settings?: Partial<{ rateLimit: Partial<RateLimitSettings>; retry: Partial<RetrySettings> }>;
+  blueprint?: string;
+}
+
+export interface RevisionInput {
+  templateId: string;
+  /** Changes over the previous revision's config; a field set to null is removed, a masked secret is kept. */
+  config?: JsonObject;
+  variant?: string;
+  consentCategories?: string[];
+  blueprint?: string;
+  settings?: Partial<{ rateLimit: Partial<RateLimitSettings>; retry: Partial<RetrySettings> }>;
+  note?: string;
+}
+
+/** The revision as the delivery engine needs it: secrets decrypted. */
+export interface ResolvedRevision extends Omit<Revision, 'config'> {
+  vendor: string;
+  config: Record<string, JsonValue>;
+}
+
+interface RevisionRow {
+  id: string;
+  template_id: string;
+  version: number;
+  variant: string;
+  config: JsonObject;
+  consent_categories: string[];
+  blueprint: string | null;
+  settings: RevisionSettings;
+  delivery_mode: string;
+  note: string | null;
+  created_at: Date;
+}
+
+interface AssignmentRow {
+  id: string;
+  pipeline_id: string;
+  template_id: string;
+  revision_id: string;
+  version: number;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const CONSENT_CATEGORY = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function fail(code: 'SIGNAL_VALIDATION_FAILED' | 'SIGNAL_INVALID_CONFIG', fields: ErrorField[], lead: string): never {
+  throw new SignalError(code, `${lead}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
+}
+
+function toAssignment(row: AssignmentRow): Assignment {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    templateId: row.template_id,
+    revisionId: row.revision_id,
+    revisionVersion: row.version,
+    enabled: row.enabled,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+const SELECT_ASSIGNMENTS = `SELECT a.id, a.pipeline_id, a.template_id, a.revision_id, r.version, a.enabled, a.created_at, a.updated_at
+  FROM signal.pipeline_integrations a JOIN signal.integration_revisions r ON r.id = a.revision_id`;
+
+export interface IntegrationServiceOptions {
+  pool: Pool;
+  plugins: PluginCatalog;
+  secrets: SecretBox;
+  /** Folder holding `<vendor>/<variant>.yaml` blueprints. */
+  blueprintsDir: string;
+  /** Called after an assignment is created, changed or removed (queues follow assignments). */
+  onAssignmentsChanged?: () => Promise<void> | void;
+}
+
+/**
+ * Integration templates, their immutable revisions and their assignments to pipelines.
+ * Config is validated against the plugin's JSON Schema; secret fields are sealed with the
+ * secret box and come back masked from every read.
+ *
+ * @example
+ * const integrations = createIntegrationService({ pool, plugins, secrets, blueprintsDir: 'blueprints' });
+ * const { template, revision } = await integrations.install({
+ *   vendor: 'webhook', name: 'My hook', config: { url: 'https://hooks.example.com/signal' },
+ * });
+ */
+export function createIntegrationService(options: IntegrationServiceOptions) {
+  const { pool, plugins, secrets } = options;
+  const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, strict: false }));
+  const validators = new Map<string, ValidateFunction>();
+
+  function plugin(vendor: string): PluginDefinition {
+    const found = plugins.get(vendor);
+    if (!found) {
+      const known = plugins.list().map((p) => p.id).join(', ');
+      throw new SignalError('SIGNAL_UNKNOWN_VENDOR', `No vendor "${vendor}" in the catalog; loaded plugins: ${known || 'none'}`, [{ field: 'vendor', message: 'is not in the catalog' }]);
+    }
+    return found;
+  }
+
+  function variantOf(def: PluginDefinition, variant: string | undefined): string {
+    const name = variant ?? (def.variants.default ? 'default' : Object.keys(def.variants)[0]!);
+    if (!def.variants[name]) {
+      throw new SignalError('SIGNAL_UNKNOWN_VARIANT', `Vendor "${def.id}" has no variant "${name}"; choose one of: ${Object.keys(def.variants).join(', ')}`, [
+        { field: 'variant', message: `must be one of: ${Object.keys(def.variants).join(', ')}` },
+      ]);
+    }
+    return name;
+  }
+
+  function secretFields(def: PluginDefinition): string[] {
+    return Object.entries(def.config.properties).filter(([, field]) => field.secret).map(([key]) => key);
+  }
+
+  /** Validates clear config; returns it with defaults applied. */
+  function validateConfig(def: PluginDefinition, config: JsonObject): JsonObject {
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      fail('SIGNAL_INVALID_CONFIG', [{ field: 'config', message: 'must be an object' }], 'Invalid config');
+    }
+    let validate = validators.get(def.id);
+    if (!validate) {
+      validate = ajv.compile({ ...def.config, additionalProperties: def.config.additionalProperties ?? false });
+      validators.set(def.id, validate);
+    }
+    const copy = structuredClone(config);
+    const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config');
+    const extra = (def as PluginDefinition & { validateConfig?: (c: JsonObject) => ErrorField[] }).validateConfig;
+    if (fields.length === 0 && extra) {
+      for (const problem of extra(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
+    }
+    if (fields.length > 0) fail('SIGNAL_INVALID_CONFIG', fields, `Invalid config for ${def.name}`);
+    return copy;
+  }
+
+  function seal(def: PluginDefinition, config: JsonObject): JsonObject {
+    const sealed: JsonObject = { ...config };
+    for (const key of secretFields(def)) {
+      const value = sealed[key];
+      if (typeof value === 'string') sealed[key] = secrets.seal(value) as unknown as JsonValue;
+    }
+    return sealed;
+  }
+
+  function mask(stored: JsonObject): JsonObject {
+    const masked: JsonObject = {};
+    for (const [key, value] of Object.entries(stored)) masked[key] = isSealed(value) ? SECRET_MASK : value;
+    return masked;
+  }
+
+  function open(stored: JsonObject): Record<string, JsonValue> {
+    const clear: Record<string, JsonValue> = {};
+    for (const [key, value] of Object.entries(stored)) clear[key] = isSealed(value) ? secrets.open(value) : value;
+    return clear;
+  }
+
+  function checkConsent(categories: unknown): string[] {
+    if (!Array.isArray(categories)) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'consentCategories', message: 'must be an array of strings' }], 'Invalid consent categories');
+    const fields: ErrorField[] = [];
+    categories.forEach((c, i) => {
+      if (typeof c !== 'string' || !CONSENT_CATEGORY.test(c)) fields.push({ field: `consentCategories[${i}]`, message: 'must be a category name of letters, digits, _ . : - (at most 64)' });
+    });
+    if (fields.length > 0) fail('SIGNAL_VALIDATION_FAILED', fields, 'Invalid consent categories');
+    return [...new Set(categories as string[])];
+  }
+
+  function settingsFor(def: PluginDefinition, base: RevisionSettings | undefined, input: InstallInput['settings']): RevisionSettings {
+    const rps = input?.rateLimit?.rps ?? base?.rateLimit.rps ?? def.rateLimit.rps;
+    const settings: RevisionSettings = {
+      rateLimit: {
+        rps,
+        burst: input?.rateLimit?.burst ?? (input?.rateLimit?.rps !== undefined ? undefined : base?.rateLimit.burst) ?? def.rateLimit.burst ?? rps * 2,
+        daily: input?.rateLimit?.daily ?? base?.rateLimit.daily ?? def.rateLimit.daily ?? 0,
+      },
+      retry: {
+        attempts: input?.retry?.attempts ?? base?.retry.attempts ?? 6,
+        baseSeconds: input?.retry?.baseSeconds ?? base?.retry.baseSeconds ?? 4,
+        capSeconds: input?.retry?.capSeconds ?? base?.retry.capSeconds ?? 256,
+      },
+    };
+    const fields: ErrorField[] = [];
+    const { rateLimit, retry } = settings;
+    if (!(rateLimit.rps >= 0)) fields.push({ field: 'settings.rateLimit.rps', message: 'must be 0 (unlimited) or more' });
+    if (!(rateLimit.burst >= 0)) fields.push({ field: 'settings.rateLimit.burst', message: 'must be 0 or more' });
+    if (!Number.isInteger(rateLimit.daily) || rateLimit.daily < 0) fields.push({ field: 'settings.rateLimit.daily', message: 'must be a whole number, 0 = unlimited' });
+    if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 20) fields.push({ field: 'settings.retry.attempts', message: 'must be a whole number from 1 to 20 (tries in all)' });
+    if (!(retry.baseSeconds >= 1 && retry.baseSeconds <= 60)) fields.push({ field: 'settings.retry.baseSeconds', message: 'must be from 1 to 60' });
+    if (!(retry.capSeconds >= 1 && retry.capSeconds <= 86400)) fields.push({ field: 'settings.retry.capSeconds', message: 'must be from 1 to 86400' });
+    if (fields.length > 0) fail('SIGNAL_VALIDATION_FAILED', fields, 'Invalid settings');
+    return settings;
+  }
+
+  async function variantBlueprint(def: PluginDefinition, variant: string): Promise<string | null> {
+    const file = def.variants[variant]?.blueprint;
+    if (!file) return null;
+    return readFile(path.join(options.blueprintsDir, file), 'utf8');
+  }
+
+  function toRevision(row: RevisionRow): Revision {
+    return {
+      id: row.id,
+      templateId: row.template_id,
+      version: row.version,
+      variant: row.variant,
+      config: mask(row.config),
+      consentCategories: row.consent_categories,
+      blueprint: row.blueprint,
+      settings: row.settings,
+      deliveryMode: row.delivery_mode,
+      note: row.note,
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  async function insertRevision(client: PoolClient, row: Omit<RevisionRow, 'id' | 'created_at'>): Promise<RevisionRow> {
+    const { rows } = await client.query<RevisionRow>(
+      `INSERT INTO signal.integration_revisions (id, template_id, version, variant, config, consent_categories, blueprint, settings, delivery_mode, note)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [randomUUID(), row.template_id, row.version, row.variant, row.config, row.consent_categories, row.blueprint, row.settings, row.delivery_mode, row.note],
+    );
+    return rows[0]!;
+  }
+
+  async function upsertAssignment(client: PoolClient, pipelineId: string, templateId: string, revisionId: string, enabled: boolean | undefined): Promise<string> {
+    const { rows: pipelines } = await client.query('SELECT 1 FROM signal.pipelines WHERE id = $1', [pipelineId]);
+    if (pipelines.length === 0) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO signal.pipeline_integrations (id, pipeline_id, template_id, revision_id, enabled)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (pipeline_id, template_id)
+       DO UPDATE SET revision_id = EXCLUDED.revision_id, enabled = COALESCE($6, signal.pipeline_integrations.enabled), updated_at = now()
+       RETURNING id`,
+      [randomUUID(), pipelineId, templateId, revisionId, enabled ?? true, enabled ?? null],
+    );
+    return rows[0]!.id;
+  }
+
+  async function getAssignment(id: string): Promise<Assignment> {
+    const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.id = $1`, [id]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${id}`, [{ field: 'id', message: 'no such pipeline integration' }]);
+    return toAssignment(rows[0]);
+  }
+
+  async function getTemplate(id: string): Promise<Template> {
+    assertUuid(id, 'templateId');
+    const { rows } = await pool.query<{ id: string; name: string; vendor: string; created_at: Date }>('SELECT * FROM signal.integration_templates WHERE id = $1', [id]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No integration with id ${id}`, [{ field: 'templateId', message: 'no such integration' }]);
+    const [revisions, assignments] = await Promise.all([
+      pool.query<RevisionRow>('SELECT * FROM signal.integration_revisions WHERE template_id = $1 ORDER BY version', [id]),
+      pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.template_id = $1 ORDER BY a.created_at`, [id]),
+    ]);
+    return {
+      id: rows[0].id,
+      name: rows[0].name,
+      vendor: rows[0].vendor,
+      createdAt: rows[0].created_at.toISOString(),
+      revisions: revisions.rows.map(toRevision),
+      assignments: assignments.rows.map(toAssignment),
+    };
+  }
+
+  async function changed(): Promise<void> {
+    await options.onAssignmentsChanged?.();
+  }
+
+  return {
+    getTemplate,
+    getAssignment,
+
+    async list(filter: { vendor?: string; pipelineId?: string } = {}): Promise<Template[]> {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT t.id FROM signal.integration_templates t
+          WHERE ($1::text IS NULL OR t.vendor = $1)
+            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM signal.pipeline_integrations a WHERE a.template_id = t.id AND a.pipeline_id = $2))
+          ORDER BY t.created_at, t.id`,
+        [filter.vendor ?? null, filter.pipelineId === undefined ? null : assertUuid(filter.pipelineId, 'pipelineId')],
+      );
+      return Promise.all(rows.map((r) => getTemplate(r.id)));
+    },
+
+    /** Creates a template with revision v1 (and an assignment when a pipeline is given). */
+    async install(input: InstallInput): Promise<{ template: Template; revision: Revision; assignment: Assignment | null }> {
+      const def = plugin(input.vendor);
+      const variant = variantOf(def, input.variant);
+      const name = typeof input.name === 'string' ? input.name.trim() : '';
+      if (name.length === 0 || name.length > 200) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'name', message: 'must be 1 to 200 characters' }], 'Invalid integration');
+      const deliveryMode = input.deliveryMode ?? 'server_side';
+      if (!(DELIVERY_MODES as readonly string[]).includes(deliveryMode)) {
+        fail('SIGNAL_VALIDATION_FAILED', [{ field: 'delivery_mode', message: `must be one of: ${DELIVERY_MODES.join(', ')}` }], 'Invalid integration');
+      }
+      if (input.pipelineId !== undefined) assertUuid(input.pipelineId, 'pipelineId');
+      const config = seal(def, validateConfig(def, input.config ?? {}));
+      const consent = checkConsent(input.consentCategories ?? def.consent);
+      const settings = settingsFor(def, undefined, input.settings);
+      const blueprint = input.blueprint ?? (await variantBlueprint(def, variant));
+      const templateId = randomUUID();
+      const { revisionId, assignmentId } = await withTransaction(pool, async (client) => {
+        await client.query('INSERT INTO signal.integration_templates (id, name, vendor) VALUES ($1, $2, $3)', [templateId, name, def.id]);
+        const revision = await insertRevision(client, {
+          template_id: templateId, version: 1, variant, config, consent_categories: consent, blueprint, settings,
+          delivery_mode: deliveryMode, note: 'initial setup',
+        });
+        const assignmentId = input.pipelineId === undefined ? null : await upsertAssignment(client, input.pipelineId, templateId, revision.id, input.enabled);
+        return { revisionId: revision.id, assignmentId };
+      });
+      if (assignmentId) await changed();
+      const template = await getTemplate(templateId);
+      return {
+        template,
+        revision: template.revisions.find((r) => r.id === revisionId)!,
+        assignment: assignmentId ? await getAssignment(assignmentId) : null,
+      };
+    },
+
+    /** A new immutable revision: the previous one's values with `input`'s changes. */
+    async createRevision(input: RevisionInput): Promise<Revision> {
+      const template = await getTemplate(input.templateId);
+      const def = plugin(template.vendor);
+      const id = await withTransaction(pool, async (client) => {
+        // Lock the template row so concurrent edits get consecutive versions.
+        await client.query('SELECT 1 FROM signal.integration_templates WHERE id = $1 FOR UPDATE', [template.id]);
+        const { rows } = await client.query<RevisionRow>('SELECT * FROM signal.integration_revisions WHERE template_id = $1 ORDER BY version DESC LIMIT 1', [template.id]);
+        const previous = rows[0]!;
+        const variant = input.variant === undefined ? previous.variant : variantOf(def, input.variant);
+        const clear = open(previous.config);
+        for (const [key, value] of Object.entries(input.config ?? {})) {
+          if (value === null) delete clear[key];
+          else if (value === SECRET_MASK && isSealed(previous.config[key])) continue;
+          else clear[key] = value;
+        }
+        const config = seal(def, validateConfig(def, clear));
+        const revision = await insertRevision(client, {
+          template_id: template.id,
+          version: previous.version + 1,
+          variant,
+          config,
+          consent_categories: input.consentCategories === undefined ? previous.consent_categories : checkConsent(input.consentCategories),
+          blueprint: input.blueprint ?? (input.variant !== undefined && input.variant !== previous.variant ? await variantBlueprint(def, variant) : previous.blueprint),
+          settings: settingsFor(def, previous.settings, input.settings),
+          delivery_mode: previous.delivery_mode,
+          note: input.note ?? null,
+        });
+        return revision.id;
+      });
+      const { rows } = await pool.query<RevisionRow>('SELECT * FROM signal.integration_revisions WHERE id = $1', [id]);
+      return toRevision(rows[0]!);
+    },
+
+    /** Pins a template's revision (the latest when none is named) on a pipeline. */
+    async assignRevision(input: { pipelineId: string; templateId: string; revisionId?: string; enabled?: boolean }): Promise<Assignment> {
+      assertUuid(input.pipelineId, 'pipelineId');
+      const template = await getTemplate(input.templateId);
+      const revision = input.revisionId === undefined ? template.revisions.at(-1)! : template.revisions.find((r) => r.id === input.revisionId);
+      if (!revision) {
+        throw new SignalError('SIGNAL_NOT_FOUND', `Revision ${input.revisionId} does not belong to integration ${template.id}`, [{ field: 'revisionId', message: 'is not a revision of this integration' }]);
+      }
+      const id = await withTransaction(pool, (client) => upsertAssignment(client, input.pipelineId, template.id, revision.id, input.enabled));
+      await changed();
+      return getAssignment(id);
+    },
+
+    async setEnabled(assignmentId: string, enabled: boolean): Promise<Assignment> {
+      assertUuid(assignmentId, 'id');
+      const { rowCount } = await pool.query('UPDATE signal.pipeline_integrations SET enabled = $2, updated_at = now() WHERE id = $1', [assignmentId, enabled]);
+      if (!rowCount) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${assignmentId}`, [{ field: 'id', message: 'no such pipeline integration' }]);
+      await changed();
+      return getAssignment(assignmentId);
+    },
+
+    async unassign(assignmentId: string): Promise<void> {
+      assertUuid(assignmentId, 'id');
+      const { rowCount } = await pool.query('DELETE FROM signal.pipeline_integrations WHERE id = $1', [assignmentId]);
+      if (!rowCount) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${assignmentId}`, [{ field: 'id', message: 'no such pipeline integration' }]);
+      await changed();
+    },
+
+    /** A revision with its secrets decrypted, for the delivery engine only. */
+    async resolveRevision(revisionId: string): Promise<ResolvedRevision> {
+      const { rows } = await pool.query<RevisionRow & { vendor: string }>(
+        `SELECT r.*, t.vendor FROM signal.integration_revisions r JOIN signal.integration_templates t ON t.id = r.template_id WHERE r.id = $1`,
+        [revisionId],
+      );
+      if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No revision ${revisionId}`);
+      return { ...toRevision(rows[0]), vendor: rows[0].vendor, config: open(rows[0].config) };
+    },
+
+    /** Names of the secret fields of a vendor (for redaction). */
+    secretFields: (vendor: string) => secretFields(plugin(vendor)),
+  };
+}
+
+export type IntegrationService = ReturnType<typeof createIntegrationService>;

@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+let signal: TestSignal;
+let key: string;
+let pipelineId: string;
+
+before(async () => {
+  signal = await startTestSignal({}, { plugins: noPlugins, label: 'collect' });
+  ({ key, id: pipelineId } = await signal.pipeline('Website'));
+});
+after(() => signal.close());
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: { success?: boolean; error?: { code: string; message: string; fields?: Array<{ field: string; message: string; index?: number }> } }; headers: Headers }> {
+  const response = await fetch(`${signal.collectUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(key), ...headers },
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json(), headers: response.headers };
+}
+
+async function stored(messageId: string) {
+  const { rows } = await signal.pool.query('SELECT pipeline_id, type, payload FROM signal.events WHERE message_id = $1', [messageId]);
+  return rows as Array<{ pipeline_id: string; type: string; payload: Record<string, unknown> & { context: Record<string, unknown> } }>;
+}
+
+describe('accepted events', () => {
+  test('a track with Basic auth is committed before the 200', async () => {
+    const res = await post('/v1/track', { event: 'Signed Up', userId: 'user-123', messageId: 'm-track-1', properties: { plan: 'premium' } }, { 'user-agent': 'TestAgent/1.0' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json, { success: true });
+    const [row] = await stored('m-track-1');
+    assert.ok(row, 'the event is in Postgres when the 200 arrives');
+    assert.equal(row.pipeline_id, pipelineId);
+    assert.equal(row.type, 'track');
+    assert.equal(row.payload.event, 'Signed Up');
+    assert.equal(row.payload.context.userAgent, 'TestAgent/1.0');
+    assert.equal(row.payload.context.ip, '127.0.0.1');
+    assert.match(String(row.payload.receivedAt), /^\d{4}-\d\d-\d\dT/);
+    const { rows: jobs } = await signal.pool.query(`SELECT data FROM pgboss.job WHERE name = 'ingest'`);
+    assert.ok(jobs.some((j: { data: { ids: number[] } }) => j.data.ids.length > 0), 'an ingest job carries the event ids');
+  });
+
+  test('writeKey in the body authenticates; a messageId is assigned when missing', async () => {
+    const res = await post('/v1/page', { writeKey: key, anonymousId: 'anon-12345', name: 'Home', properties: { marker: 'page-wk' } }, { authorization: '' });
+    assert.equal(res.status, 200);
+    const { rows } = await signal.pool.query(`SELECT message_id, payload FROM signal.events WHERE payload->'properties'->>'marker' = 'page-wk'`);
+    assert.equal(rows.length, 1);
+    assert.match(rows[0].message_id, /^[0-9a-f-]{36}$/);
+    assert.equal('writeKey' in rows[0].payload, false);
+  });
+
+  test('short aliases /v1/t, /v1/p, /v1/i and /v1/b work', async () => {
+    assert.equal((await post('/v1/t', { event: 'A', userId: 'u1', messageId: 'alias-t' })).status, 200);
+    assert.equal((await post('/v1/p', { userId: 'u1', messageId: 'alias-p' })).status, 200);
+    assert.equal((await post('/v1/i', { userId: 'u1', traits: { email: 'a@b.co' }, messageId: 'alias-i' })).status, 200);
+    assert.equal((await post('/v1/b', { batch: [{ type: 'track', event: 'B', userId: 'u1', messageId: 'alias-b' }] })).status, 200);
+    for (const id of ['alias-t', 'alias-p', 'alias-i', 'alias-b']) assert.equal((await stored(id)).length, 1, id);
+    assert.equal((await stored('alias-i'))[0]!.type, 'identify');
+  });
+
+  test('text/plain bodies (sendBeacon) are parsed as JSON', async () => {
+    const res = await post('/v1/track', JSON.stringify({ event: 'Beacon', userId: 'u1', messageId: 'beacon-1' }), { 'content-type': 'text/plain;charset=UTF-8' });
+    assert.equal(res.status, 200);
+    assert.equal((await stored('beacon-1')).length, 1);
+  });
+
+  test('gzip-encoded bodies are accepted', async () => {
+    const body = gzipSync(JSON.stringify({ batch: [{ type: 'track', event: 'Zipped', userId: 'u1', messageId: 'gz-1' }] }));
+    const res = await post('/v1/batch', body, { 'content-encoding': 'gzip' });
+    assert.equal(res.status, 200);
+    assert.equal((await stored('gz-1')).length, 1);
+  });
+
+  test('a batch is stored whole, with batch context and clock-skew correction', async () => {
+    const res = await post('/v1/batch', {
+      sentAt: '2030-01-01T00:00:10.000Z',
+      context: { library: { name: 'analytics-node', version: '3' } },
+      batch: [
+        { type: 'identify', userId: 'u9', traits: { plan: 'pro' }, messageId: 'b-1', timestamp: '2030-01-01T00:00:00.000Z' },
+        { type: 'track', event: 'Order Completed', userId: 'u9', messageId: 'b-2', properties: { total: 10 } },
+      ],
+    });
+    assert.equal(res.status, 200);
+    const [first] = await stored('b-1');
+    const received = Date.parse(String(first!.payload.receivedAt));
+    // The client's clock ran years ahead; the event happened 10 s before it was sent.
+    assert.equal(Date.parse(String(first!.payload.timestamp)), received - 10_000);
+    assert.equal(first!.payload.originalTimestamp, '2030-01-01T00:00:00.000Z');
+    assert.deepEqual((first!.payload.context as { library: unknown }).library, { name: 'analytics-node', version: '3' });
+    assert.equal((await stored('b-2')).length, 1);
+  });
+
+  test('concurrent requests are group-committed and every one is stored', async () => {
+    const before = signal.committer.stats().groups;
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => post('/v1/track', { event: 'Burst', userId: `u${i}`, messageId: `burst-${i}` })));
+    assert.ok(results.every((r) => r.status === 200));
+    const { rows } = await signal.pool.query(`SELECT count(*)::int AS n FROM signal.events WHERE message_id LIKE 'burst-%'`);
+    assert.equal(rows[0].n, 60);
+    assert.ok(signal.committer.stats().groups - before < 60, 'fewer commits than requests');
+  });
+});
+
+describe('browsers', () => {
+  test('a browser request without the cookie gets _dfdid, seeded from its anonymousId', async () => {
+    const res = await post('/v1/page', { anonymousId: 'ajs-anon-000111', messageId: 'br-1' }, { origin: 'https://www.example.com' });
+    assert.equal(res.status, 200);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    assert.match(cookie, /^_dfdid=ajs-anon-000111; Max-Age=34560000; Path=\/; HttpOnly; SameSite=Lax$/);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://www.example.com');
+    assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
+    assert.equal((await stored('br-1'))[0]!.payload.anonymousId, 'ajs-anon-000111');
+  });
+
+  test('the cookie id is the visitor id; vendor cookies a plugin declares are captured', async () => {
+    const res = await post('/v1/track', { event: 'Clicked', anonymousId: 'rotated-js-id', messageId: 'br-2' }, {
+      origin: 'https://www.example.com',
+      cookie: '_dfdid=df-visitor-123456; FTrack=ft-abc; other=ignored',
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('set-cookie'), null);
+    const payload = (await stored('br-2'))[0]!.payload;
+    assert.equal(payload.anonymousId, 'df-visitor-123456');
+    assert.equal(payload.context.clientAnonymousId, 'rotated-js-id');
+    assert.deepEqual(payload.context.cookies, { FTrack: 'ft-abc' });
+  });
+
+  test('a browser event with no ids gets one from the new cookie', async () => {
+    const res = await post('/v1/track', { event: 'First', messageId: 'br-3' }, { origin: 'https://www.example.com' });
+    assert.equal(res.status, 200);
+    const id = /_dfdid=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    assert.ok(id);
+    assert.equal((await stored('br-3'))[0]!.payload.anonymousId, id);
+  });
+
+  test('CORS preflight allows the origin with credentials', async () => {
+    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://shop.example.com');
+    assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
+  });
+});
+
+describe('refused requests: 4xx with the field named, nothing stored', () => {
+  test('unknown key, missing key, disabled pipeline → 401', async () => {
+    const unknown = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: basic('sig_nope') });
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.json.error?.code, 'SIGNAL_UNAUTHORIZED');
+    assert.equal(unknown.json.error?.message, 'Unknown pipeline key');
+    const missing = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: '' });
+    assert.equal(missing.status, 401);
+    assert.match(missing.json.error?.message ?? '', /HTTP Basic username|writeKey/);
+    const other = await signal.pipeline('Disabled');
+    await signal.services.pipelines.setEnabled(other.id, false);
+    const disabled = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: basic(other.key) });
+    assert.equal(disabled.status, 401);
+    assert.match(disabled.json.error?.message ?? '', /disabled/);
+  });
+
+  test('malformed JSON → 400 SIGNAL_INVALID_JSON', async () => {
+    const res = await post('/v1/track', '{"event": "A", ', {});
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error?.code, 'SIGNAL_INVALID_JSON');
+  });
+
+  test('wrong content type → 415; unknown encoding → 415; corrupt gzip → 400', async () => {
+    const xml = await post('/v1/track', '<event/>', { 'content-type': 'application/xml' });
+    assert.equal(xml.status, 415);
+    assert.equal(xml.json.error?.code, 'SIGNAL_UNSUPPORTED_MEDIA_TYPE');
+    const br = await post('/v1/track', '{}', { 'content-encoding': 'br' });
+    assert.equal(br.status, 415);
+    assert.equal(br.json.error?.code, 'SIGNAL_UNSUPPORTED_ENCODING');
+    const corrupt = await post('/v1/track', Buffer.from('not gzip at all'), { 'content-encoding': 'gzip' });
+    assert.equal(corrupt.status, 400);
+  });
+
+  test('a track without event → 400 naming event', async () => {
+    const res = await post('/v1/track', { userId: 'u' });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error?.code, 'SIGNAL_INVALID_EVENT');
+    assert.deepEqual(res.json.error?.fields, [{ field: 'event', message: 'is required' }]);
+  });
+
+  test('an event without userId and anonymousId → 400 naming userId', async () => {
+    const res = await post('/v1/identify', { traits: { email: 'x@y.z' } });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json.error?.fields, [{ field: 'userId', message: 'userId or anonymousId is required' }]);
+  });
+
+  test('wrong types → 400 naming each field', async () => {
+    const res = await post('/v1/track', { event: 42, userId: 'u', properties: 'nope', timestamp: 'yesterday', context: { consent: { marketing: 'yes' } } });
+    assert.equal(res.status, 400);
+    const fields = res.json.error?.fields?.map((f) => f.field);
+    assert.deepEqual(fields?.sort(), ['context.consent.marketing', 'event', 'properties', 'timestamp']);
+  });
+
+  test('a batch with invalid events is refused whole, naming every failing index', async () => {
+    const res = await post('/v1/batch', {
+      batch: [
+        { type: 'track', event: 'Fine', userId: 'u', messageId: 'never-1' },
+        { type: 'track', userId: 'u', messageId: 'never-2' },
+        { type: 'page', messageId: 'never-3' },
+      ],
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json.error?.fields, [{ field: 'batch[1].event', message: 'is required', index: 1 }]);
+    const ids = await post('/v1/batch', { batch: [{ type: 'track', event: 'A', userId: 'u', messageId: 'never-4' }, { type: 'page', messageId: 'never-5' }] });
+    assert.equal(ids.status, 400);
+    assert.deepEqual(ids.json.error?.fields, [{ field: 'batch[1].userId', message: 'userId or anonymousId is required', index: 1 }]);
+    assert.match(ids.json.error?.message ?? '', /refused whole/);
+    for (const id of ['never-1', 'never-2', 'never-3', 'never-4', 'never-5']) assert.equal((await stored(id)).length, 0);
+  });
+
+  test('an event over 32 KB → 400; a body over 500 KB → 413', async () => {
+    const big = await post('/v1/track', { event: 'Big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } });
+    assert.equal(big.status, 400);
+    assert.equal(big.json.error?.code, 'SIGNAL_EVENT_TOO_LARGE');
+    const batch = Array.from({ length: 20 }, (_, i) => ({ type: 'track', event: 'E', userId: 'u', messageId: `huge-${i}`, properties: { blob: 'y'.repeat(30 * 1024) } }));
+    const huge = await post('/v1/batch', { batch });
+    assert.equal(huge.status, 413);
+    assert.equal(huge.json.error?.code, 'SIGNAL_BODY_TOO_LARGE');
+    const bomb = gzipSync(JSON.stringify({ batch, pad: 'z'.repeat(2_000_000) }));
+    const zipped = await post('/v1/batch', bomb, { 'content-encoding': 'gzip' });
+    assert.equal(zipped.status, 413, 'the limit applies after decompression');
+  });
+
+  test('an unknown route → 404 JSON', async () => {
+    const res = await post('/v1/nothing', {});
+    assert.equal(res.status, 404);
+    assert.equal(res.json.error?.code, 'SIGNAL_NOT_FOUND');
+  });
+});
+
+describe('docs and probes', () => {
+  test('/openapi.json documents the collect routes with examples', async () => {
+    const doc = await (await fetch(`${signal.collectUrl}/openapi.json`)).json() as { openapi: string; paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } } }> };
+    assert.match(doc.openapi, /^3\./);
+    for (const path of ['/v1/track', '/v1/page', '/v1/identify', '/v1/batch']) {
+      const content = doc.paths[path]?.post?.requestBody?.content['application/json'];
+      assert.ok(content, `${path} is documented`);
+    }
+    assert.ok(JSON.stringify(doc.paths['/v1/track']).includes('Order Completed'), 'examples are included');
+  });
+
+  test('/docs serves Swagger UI from this server only', async () => {
+    const res = await fetch(`${signal.collectUrl}/docs/`);
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.equal(/https?:\/\//.test(html.replace(/https?:\/\/[^"']*(w3|swagger)\.(org|io)[^"']*/g, '')), false, 'no external script or style');
+    const scripts = [...html.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!);
+    assert.ok(scripts.length > 0);
+    for (const src of scripts) {
+      const asset = await fetch(new URL(src, `${signal.collectUrl}/docs/`));
+      assert.equal(asset.status, 200, src);
+    }
+  });
+
+  test('/healthz and /readyz answer', async () => {
+    assert.deepEqual(await (await fetch(`${signal.collectUrl}/healthz`)).json(), { status: 'ok' });
+    const ready = await fetch(`${signal.collectUrl}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(await ready.json(), { status: 'ready' });
+  });
+});
