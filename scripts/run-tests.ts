@@ -38,6 +38,6 @@ else {
   files.sort();
 }
 const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '2';
-const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env);
+const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', '--test-force-exit', ...files], env);
 await embedded?.stop();
 process.exit(code);

@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import mercurius, { type IResolvers } from 'mercurius';
 import { installErrorHandling } from '../collect/error-handler.ts';
 import { createAdminAuth } from './admin-auth.ts';
@@ -27,7 +27,7 @@ export interface AdminAppDeps {
  * await admin.listen({ host: '127.0.0.1', port: 8084 });
  */
 export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, disableRequestLogging: true, bodyLimit: 5 * 1024 * 1024 });
+  const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024 });
   const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   installErrorHandling(app);

@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
+import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+let signal: TestSignal;
+
+before(async () => {
+  signal = await startTestSignal({}, { plugins: pluginSet(fixturePlugin), label: 'admin' });
+});
+after(() => signal.close());
+
+async function rest(method: string, path: string, body?: unknown, token: string | null = signal.adminToken) {
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${signal.adminUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return { status: response.status, json: await response.json() as Record<string, any> };
+}
+
+const validConfig = { api_key: 'key-1234567890', region: 'https://eu.fixture.test/events' };
+
+describe('admin auth', () => {
+  test('GraphQL without or with a wrong token → 401 UNAUTHENTICATED', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token', 'Basic abc']) {
+      const response = await fetch(`${signal.adminUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ query: '{ pipelines { id } }' }),
+      });
+      assert.equal(response.status, 401);
+      const body = await response.json() as { errors: Array<{ extensions: { code: string } }> };
+      assert.equal(body.errors[0]!.extensions.code, 'UNAUTHENTICATED');
+    }
+  });
+
+  test('REST without a token → 401 SIGNAL_ADMIN_UNAUTHORIZED', async () => {
+    const res = await rest('GET', '/v1/admin/integration-catalog', undefined, null);
+    assert.equal(res.status, 401);
+    assert.equal(res.json.error.code, 'SIGNAL_ADMIN_UNAUTHORIZED');
+  });
+});
+
+describe('pipelines', () => {
+  test('createPipeline shows the key once; it authenticates collect; rotation retires it', async () => {
+    const created = await signal.graphql<{ createPipeline: { pipeline: { id: string; name: string; keys: Array<{ prefix: string }> }; key: string } }>(
+      'mutation { createPipeline(name: "Marketing Website") { pipeline { id name keys { prefix } } key } }',
+    );
+    assert.equal(created.status, 200);
+    const { pipeline, key } = created.body.data!.createPipeline;
+    assert.equal(pipeline.name, 'Marketing Website');
+    assert.match(key, /^sig_[A-Za-z0-9_-]{32}$/);
+    assert.equal(pipeline.keys[0]!.prefix, key.slice(0, 8));
+    const { rows } = await signal.pool.query('SELECT key_hash FROM signal.pipeline_keys WHERE pipeline_id = $1', [pipeline.id]);
+    assert.equal(rows[0].key_hash.toString('utf8').includes(key), false, 'only a hash is stored');
+
+    const listed = await signal.graphql<{ pipelines: Array<Record<string, unknown>> }>('{ pipelines { id name keys { prefix } } }');
+    assert.equal(JSON.stringify(listed.body).includes(key), false, 'the key is never listed');
+
+    const track = (k: string) => fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(k) },
+      body: JSON.stringify({ event: 'X', userId: 'u1' }),
+    });
+    assert.equal((await track(key)).status, 200);
+
+    const rotated = await signal.graphql<{ rotatePipelineKey: { key: string } }>(`mutation { rotatePipelineKey(id: "${pipeline.id}") { key } }`);
+    const newKey = rotated.body.data!.rotatePipelineKey.key;
+    assert.notEqual(newKey, key);
+    assert.equal((await track(newKey)).status, 200);
+    assert.equal((await track(key)).status, 401);
+  });
+
+  test('recentEvents lists what the pipeline received, newest first', async () => {
+    const { id, key } = await signal.pipeline('Recent');
+    for (const n of [1, 2, 3]) {
+      await fetch(`${signal.collectUrl}/v1/track`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(key) },
+        body: JSON.stringify({ event: `E${n}`, userId: 'u1', messageId: `recent-${n}` }),
+      });
+    }
+    const res = await signal.graphql<{ recentEvents: Array<{ messageId: string; payload: { event: string } }> }>(
+      `{ recentEvents(pipelineId: "${id}", limit: 2) { messageId type payload } }`,
+    );
+    assert.deepEqual(res.body.data!.recentEvents.map((e) => e.messageId), ['recent-3', 'recent-2']);
+    const bad = await signal.graphql(`{ recentEvents(pipelineId: "${id}", limit: 9999) { id } }`);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.errors![0]!.extensions!.code, 'BAD_USER_INPUT');
+  });
+
+  test('createPipeline with an empty name → 400 naming the field', async () => {
+    const res = await signal.graphql('mutation { createPipeline(name: "  ") { key } }');
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'name', message: 'must be 1 to 200 characters' }]);
+  });
+});
+
+describe('catalog and integrations', () => {
+  test('catalog lists loaded plugins with config fields and variants', async () => {
+    const res = await signal.graphql<{ catalog: Array<{ id: string; configFields: Array<{ key: string; type: string; secret: boolean; options: Array<{ label: string }> | null }>; variants: Array<{ key: string }> }> }>(
+      '{ catalog(category: "analytics") { id name category configFields { key type title required secret options { value label } } variants { key description } consentCategories } }',
+    );
+    const entry = res.body.data!.catalog[0]!;
+    assert.equal(entry.id, 'fixture');
+    assert.deepEqual(entry.configFields.map((f) => [f.key, f.type, f.secret]), [['api_key', 'secret', true], ['region', 'select', false], ['min_id_length', 'integer', false]]);
+    assert.equal(entry.configFields[1]!.options![1]!.label, 'European Union (EU)');
+    assert.deepEqual(entry.variants.map((v) => v.key), ['default', 'retail']);
+    const none = await signal.graphql<{ catalog: unknown[] }>('{ catalog(category: "advertising") { id } }');
+    assert.deepEqual(none.body.data!.catalog, []);
+  });
+
+  test('installIntegration: v1, secrets encrypted at rest and masked, assignment created', async () => {
+    const { id: pipelineId } = await signal.pipeline('Shop');
+    const res = await signal.graphql<{ installIntegration: { template: { id: string }; revision: { version: number; config: Record<string, unknown>; consentCategories: string[]; variant: string }; assignment: { id: string; enabled: boolean; revisionVersion: number } } }>(
+      `mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) {
+         template { id name vendor } revision { id version variant config consentCategories settings } assignment { id enabled revisionVersion pipelineId } } }`,
+      { input: { vendor: 'fixture', variant: 'retail', name: 'Fixture Prod', config: validConfig, pipelineId } },
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body.errors));
+    const { template, revision, assignment } = res.body.data!.installIntegration;
+    assert.equal(revision.version, 1);
+    assert.equal(revision.variant, 'retail');
+    assert.deepEqual(revision.config, { api_key: '********', region: validConfig.region });
+    assert.deepEqual(revision.consentCategories, ['analytics'], 'plugin default consent');
+    assert.equal(assignment.enabled, true);
+    assert.equal(assignment.revisionVersion, 1);
+    const { rows } = await signal.pool.query('SELECT config::text AS config FROM signal.integration_revisions WHERE template_id = $1', [template.id]);
+    assert.equal(rows[0].config.includes('key-1234567890'), false, 'the secret is not stored in clear');
+    assert.match(rows[0].config, /\$sealed/);
+    const resolved = await signal.services.integrations.resolveRevision((await signal.services.integrations.getTemplate(template.id)).revisions[0]!.id);
+    assert.equal(resolved.config.api_key, 'key-1234567890', 'the delivery engine can open it');
+  });
+
+  test('invalid config → 400 naming each field', async () => {
+    const res = await signal.graphql(
+      'mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }',
+      { input: { vendor: 'fixture', name: 'Bad', config: { api_key: 12, region: 'https://elsewhere.test', extra: true } } },
+    );
+    assert.equal(res.status, 400);
+    const error = res.body.errors![0]!;
+    assert.equal(error.extensions!.code, 'BAD_USER_INPUT');
+    assert.equal(error.extensions!.signalCode, 'SIGNAL_INVALID_CONFIG');
+    const fields = (error.extensions!.fields as Array<{ field: string }>).map((f) => f.field).sort();
+    assert.deepEqual(fields, ['config', 'config.api_key', 'config.region']);
+    assert.match(error.message, /config\.api_key must be a string/);
+    const missing = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }',
+      { input: { vendor: 'fixture', name: 'Bad', config: {} } });
+    assert.deepEqual((missing.body.errors![0]!.extensions!.fields as Array<{ field: string }>).map((f) => f.field).sort(), ['config.api_key', 'config.region']);
+  });
+
+  test('unknown vendor → 404; unknown variant → 400 listing the variants', async () => {
+    const vendor = await signal.graphql('mutation { installIntegration(input: {vendor: "nope", name: "X", config: {}}) { template { id } } }');
+    assert.equal(vendor.status, 404);
+    const variant = await signal.graphql(`mutation($c: JSON!) { installIntegration(input: {vendor: "fixture", variant: "travel", name: "X", config: $c}) { template { id } } }`, { c: validConfig });
+    assert.equal(variant.status, 400);
+    assert.match(variant.body.errors![0]!.message, /default, retail/);
+  });
+
+  test('revisions are immutable; a masked secret is kept; pipelines stay pinned until reassigned', async () => {
+    const { id: pipelineId } = await signal.pipeline('Pinned');
+    const installed = await signal.services.integrations.install({ vendor: 'fixture', name: 'Pinned', config: validConfig, pipelineId });
+    const templateId = installed.template.id;
+    const v2 = await signal.graphql<{ createRevision: { version: number; config: Record<string, unknown>; consentCategories: string[]; settings: { rateLimit: { rps: number; burst: number } } } }>(
+      `mutation($input: CreateRevisionInput!) { createRevision(input: $input) { id version config consentCategories settings note } }`,
+      { input: { templateId, config: { api_key: '********', min_id_length: 3 }, consentCategories: ['analytics', 'marketing'], settings: { rateLimit: { rps: 50 } }, note: 'shorter ids' } },
+    );
+    assert.equal(v2.status, 200, JSON.stringify(v2.body.errors));
+    assert.equal(v2.body.data!.createRevision.version, 2);
+    assert.deepEqual(v2.body.data!.createRevision.config, { api_key: '********', region: validConfig.region, min_id_length: 3 });
+    assert.deepEqual(v2.body.data!.createRevision.settings.rateLimit, { rps: 50, burst: 100, daily: 0 });
+    const template = await signal.services.integrations.getTemplate(templateId);
+    assert.equal(template.revisions[0]!.version, 1);
+    assert.equal(template.revisions[0]!.config.min_id_length, undefined, 'v1 is unchanged');
+    const v2Resolved = await signal.services.integrations.resolveRevision(template.revisions[1]!.id);
+    assert.equal(v2Resolved.config.api_key, validConfig.api_key, 'the secret carried over');
+    assert.equal(template.assignments[0]!.revisionVersion, 1, 'still pinned at v1');
+    const reassigned = await signal.graphql<{ assignRevision: { revisionVersion: number } }>(
+      `mutation { assignRevision(input: { pipelineId: "${pipelineId}", templateId: "${templateId}" }) { revisionVersion } }`,
+    );
+    assert.equal(reassigned.body.data!.assignRevision.revisionVersion, 2);
+    const disabled = await signal.graphql<{ setIntegrationEnabled: { enabled: boolean } }>(
+      `mutation { setIntegrationEnabled(id: "${template.assignments[0]!.id}", enabled: false) { enabled } }`,
+    );
+    assert.equal(disabled.body.data!.setIntegrationEnabled.enabled, false);
+    const list = await signal.graphql<{ integrations: Array<{ id: string; revisions: Array<{ version: number }> }> }>(
+      `{ integrations(pipelineId: "${pipelineId}") { id revisions { version } assignments { enabled } } }`,
+    );
+    assert.deepEqual(list.body.data!.integrations.map((t) => t.revisions.map((r) => r.version)), [[1, 2]]);
+  });
+
+  test('a malformed id → 400 naming the field, not a database error', async () => {
+    const res = await signal.graphql('mutation { setIntegrationEnabled(id: "not-a-uuid", enabled: true) { id } }');
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'id', message: 'must be a UUID' }]);
+  });
+});
+
+describe("the spec's REST calls", () => {
+  test('GET /v1/admin/integration-catalog?category=…', async () => {
+    const res = await rest('GET', '/v1/admin/integration-catalog?category=analytics');
+    assert.equal(res.status, 200);
+    assert.equal(res.json.total, 1);
+    assert.equal(res.json.integrations[0].id, 'fixture');
+    assert.equal((await rest('GET', '/v1/admin/integration-catalog?category=cdp')).json.total, 0);
+  });
+
+  test('POST /v1/admin/integration-catalog/{vendor}/install', async () => {
+    const res = await rest('POST', '/v1/admin/integration-catalog/fixture/install', {
+      name: 'Fixture Production', variant: 'retail', config: validConfig, delivery_mode: 'server_side',
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.json.template.name, 'Fixture Production');
+    assert.equal(res.json.revision.version, 1);
+    assert.equal(res.json.revision.config.api_key, '********');
+    const bad = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'X', config: validConfig, delivery_mode: 'carrier_pigeon' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json.error.fields, [{ field: 'delivery_mode', message: 'must be one of: server_side' }]);
+    const unknown = await rest('POST', '/v1/admin/integration-catalog/nope/install', { name: 'X', config: {} });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.error.code, 'SIGNAL_UNKNOWN_VENDOR');
+  });
+
+  test('POST /v1/admin/integrations assigns to the pipeline given as source_id', async () => {
+    const { id: pipelineId } = await signal.pipeline('REST source');
+    const res = await rest('POST', '/v1/admin/integrations', {
+      source_id: pipelineId, vendor: 'fixture', name: 'Fixture via REST', enabled: false, config: validConfig, consent_categories: ['analytics', 'marketing'],
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    assert.equal(res.json.pipelineId, pipelineId);
+    assert.equal(res.json.enabled, false);
+    assert.deepEqual(res.json.revision.consentCategories, ['analytics', 'marketing']);
+    const missing = await rest('POST', '/v1/admin/integrations', { vendor: 'fixture', name: 'X', config: validConfig });
+    assert.equal(missing.status, 400);
+    assert.deepEqual(missing.json.error.fields, [{ field: 'source_id', message: 'is required' }]);
+    const badConfig = await rest('POST', '/v1/admin/integrations', { source_id: pipelineId, vendor: 'fixture', name: 'X', config: { region: 'x' } });
+    assert.equal(badConfig.status, 400);
+    assert.equal(badConfig.json.error.code, 'SIGNAL_INVALID_CONFIG');
+  });
+});

@@ -1,0 +1,44 @@
+import type { PluginDefinition } from '../../core/sdk/types.ts';
+import type { PluginSet } from '../../core/signal.ts';
+
+/**
+ * A small plugin for core tests that must not depend on a real vendor: a secret, a select,
+ * a number, two variants, and a sender that posts batches to `config.endpoint`.
+ */
+export const fixturePlugin: PluginDefinition = {
+  id: 'fixture',
+  name: 'Fixture Analytics',
+  category: 'analytics',
+  description: 'A test vendor.',
+  logo: 'logo.svg',
+  version: '1.0.0',
+  signal: '>=0.1.0',
+  config: {
+    type: 'object',
+    required: ['api_key', 'region'],
+    properties: {
+      api_key: { type: 'string', title: 'API Key', description: 'Your project key.', secret: true, minLength: 4 },
+      region: { type: 'string', title: 'Region', enum: ['https://us.fixture.test/events', 'https://eu.fixture.test/events'], enumLabels: ['United States (US)', 'European Union (EU)'] },
+      min_id_length: { type: 'integer', title: 'Minimum ID length', minimum: 1 },
+    },
+  },
+  variants: {
+    default: { description: 'Default mapping', map: (event) => ({ name: event.event ?? event.type, id: event.messageId }) },
+    retail: { description: 'Retail mapping', map: (event) => ({ name: event.event ?? event.type, id: event.messageId, retail: true }) },
+  },
+  vendorFields: { name: { required: true }, id: { required: false } },
+  consent: ['analytics'],
+  rateLimit: { rps: 100 },
+  batch: { maxEvents: 10, maxBytes: 100_000 },
+  cookies: ['FTrack'],
+  send: (batch, ctx) => [{ method: 'POST', url: String(ctx.config.region), body: { api_key: String(ctx.config.api_key), events: batch.map((e) => e.payload) }, eventIds: batch.map((e) => e.id) }],
+};
+
+export function pluginSet(...plugins: PluginDefinition[]): PluginSet {
+  const byId = new Map(plugins.map((p) => [p.id, p]));
+  return {
+    list: () => [...byId.values()],
+    get: (id) => byId.get(id),
+    cookieNames: () => [...new Set(plugins.flatMap((p) => p.cookies ?? []))],
+  };
+}
