@@ -154,11 +154,14 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     return facts;
   }
 
-  function checkEvents(raw: unknown[], events: AcceptedEvent[], batch: boolean): void {
+  /** Checks size and identity of normalised events, serialising each once for the insert. */
+  function checkEvents(events: AcceptedEvent[], batch: boolean): void {
     const fields = [];
     for (let i = 0; i < events.length; i++) {
       const prefix = batch ? `batch[${i}].` : '';
-      const size = Buffer.byteLength(JSON.stringify(raw[i]));
+      const json = JSON.stringify(events[i]!.event);
+      events[i]!.json = json;
+      const size = Buffer.byteLength(json);
       if (size > MAX_EVENT_BYTES) {
         fields.push({ field: batch ? `batch[${i}]` : '(body)', message: `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes (32 KB)`, ...(batch ? { index: i } : {}) });
       }
@@ -211,8 +214,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         handler: async (request, reply) => {
           const body = request.body as IncomingEvent;
           const facts = requestFacts(request, reply, body.anonymousId);
-          const events = [{ pipelineId: request.pipelineId!, event: normalizeEvent(body, type, facts) }];
-          checkEvents([body], events, false);
+          const events: AcceptedEvent[] = [{ pipelineId: request.pipelineId!, event: normalizeEvent(body, type, facts) }];
+          checkEvents(events, false);
           await commit(events);
           return { success: true };
         },
@@ -243,11 +246,11 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         const body = request.body as IncomingBatch;
         const facts = requestFacts(request, reply, body.batch[0]?.anonymousId);
         const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt };
-        const events = body.batch.map((item) => ({
+        const events: AcceptedEvent[] = body.batch.map((item) => ({
           pipelineId: request.pipelineId!,
           event: normalizeEvent(item, item.type!, facts, defaults),
         }));
-        checkEvents(body.batch, events, true);
+        checkEvents(events, true);
         await commit(events);
         return { success: true };
       },

@@ -59,8 +59,10 @@ export function createEventStore(pool: Pool) {
       let total = 0;
       for (;;) {
         const { rowCount } = await pool.query(
-          `DELETE FROM signal.events WHERE id IN (
-             SELECT id FROM signal.events WHERE received_at < now() - make_interval(hours => $1) LIMIT $2)`,
+          // Oldest first by primary key: each slice reads only the rows it may delete.
+          `DELETE FROM signal.events
+            WHERE id IN (SELECT id FROM signal.events ORDER BY id LIMIT $2)
+              AND received_at < now() - make_interval(hours => $1)`,
           [retentionHours, slice],
         );
         total += rowCount ?? 0;

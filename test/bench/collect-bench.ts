@@ -1,0 +1,72 @@
+// `npm run bench:collect`: in one run on this machine, measures
+//   (a) a bare Fastify route with the same JSON schema and no storage,
+//   (b) /v1/track with durable group commit,
+//   (c) /v1/batch with 20 events per request,
+// and prints req/s, p99 and the ratio b/a. Uses DATABASE_URL, else the embedded PostgreSQL.
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { singleEventSchema } from '../../core/collect/canonical-event.ts';
+import { createCollectAjv } from '../../core/collect/collect-app.ts';
+import { loadConfig } from '../../core/config.ts';
+import { ensureDatabase } from '../../core/db/embedded.ts';
+import { startSignal } from '../../core/signal.ts';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const root = path.resolve(import.meta.dirname, '../..');
+
+interface Figures { reqPerSec: number; p99: number; p50: number; errors: number; non2xx: number }
+
+async function load(url: string, body: string, headers: Record<string, string>): Promise<Figures> {
+  const result = await autocannon({
+    url, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers },
+    connections: CONNECTIONS, duration: DURATION, workers: 1,
+  });
+  return { reqPerSec: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, errors: result.errors, non2xx: result.non2xx };
+}
+
+const track = (i: number) => ({ event: 'Order Completed', userId: `user-${i}`, properties: { order_id: `ORD-${i}`, total: 89.99, currency: 'GBP', products: [{ product_id: 'SKU-100', price: 59.99, quantity: 1 }] }, context: { page: { url: 'https://shop.example.com/checkout', path: '/checkout' }, consent: { analytics: true } } });
+
+// (a) the baseline: same schema and validator, no storage
+const bare = Fastify({ logger: false });
+const ajv = createCollectAjv();
+bare.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+bare.post('/v1/track', { schema: { body: singleEventSchema('track') } }, async () => ({ success: true }));
+await bare.listen({ host: '127.0.0.1', port: 0 });
+const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/v1/track`;
+
+// (b), (c): a real Signal (collect + admin roles) on its own database
+let databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl) databaseUrl = await ensureDatabase(databaseUrl, 'signal_bench');
+const config = loadConfig({
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  SIGNAL_DATA_DIR: path.join(root, '.signal', 'bench'),
+  SIGNAL_ROLES: 'collect,admin',
+  SIGNAL_COLLECT_HOST: '127.0.0.1', SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0',
+  SIGNAL_LOG_LEVEL: 'silent', SIGNAL_DEMO_PIPELINE: 'false',
+  SIGNAL_RATE_LIMIT_KEY_MAX: '0', SIGNAL_RATE_LIMIT_IP_MAX: '0',
+  SIGNAL_DB_POOL_SIZE: '12',
+});
+const signal = await startSignal(config, { plugins: { list: () => [], get: () => undefined, cookieNames: () => [] } });
+const { key } = await signal.services.pipelines.create(`bench ${new Date().toISOString()}`);
+const auth = { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` };
+
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${CONNECTIONS} connections, ${DURATION} s each`);
+await load(bareUrl, JSON.stringify(track(0)), {}); // warm-up of the JIT
+const a = await load(bareUrl, JSON.stringify(track(1)), {});
+const b = await load(`${signal.urls.collect}/v1/track`, JSON.stringify(track(2)), auth);
+const batchBody = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => ({ type: 'track', ...track(i) })) });
+const c = await load(`${signal.urls.collect}/v1/batch`, batchBody, auth);
+
+const row = (name: string, f: Figures, events = 1) =>
+  `${name.padEnd(44)} ${f.reqPerSec.toFixed(0).padStart(8)} req/s ${(f.reqPerSec * events).toFixed(0).padStart(8)} events/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors + f.non2xx}`;
+console.log(row('(a) bare Fastify, same schema, no storage', a));
+console.log(row('(b) /v1/track, durable group commit', b));
+console.log(row('(c) /v1/batch, 20 events per request', c, 20));
+console.log(`b/a = ${(b.reqPerSec / a.reqPerSec).toFixed(2)} (target ≥ 0.6, p99 ≤ 50 ms); (c) ${(c.reqPerSec * 20).toFixed(0)} events/s (target ≥ 14,000)`);
+console.log(`group commit: ${JSON.stringify(signal.committer.stats())}`);
+
+await bare.close();
+await signal.stop();

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { serverUrl } from './helpers/database.ts';
+import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+const started: TestSignal[] = [];
+after(async () => {
+  for (const signal of started) await signal.close();
+});
+
+async function start(env: Record<string, string>, label: string): Promise<TestSignal> {
+  const signal = await startTestSignal(env, { plugins: noPlugins, label });
+  started.push(signal);
+  return signal;
+}
+
+function track(signal: TestSignal, key: string, headers: Record<string, string> = {}, messageId?: string) {
+  return fetch(`${signal.collectUrl}/v1/track`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(key), ...headers },
+    body: JSON.stringify({ event: 'Limited', userId: 'u1', ...(messageId ? { messageId } : {}) }),
+  });
+}
+
+test('rate limit per pipeline key → 429 with Retry-After; other keys are unaffected', async () => {
+  const signal = await start({ SIGNAL_RATE_LIMIT_KEY_MAX: '3', SIGNAL_RATE_LIMIT_WINDOW_MS: '60000' }, 'ratekey');
+  const a = await signal.pipeline('A');
+  const b = await signal.pipeline('B');
+  const statuses = [];
+  for (let i = 0; i < 5; i++) statuses.push((await track(signal, a.key)).status);
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+  const limited = await track(signal, a.key);
+  assert.equal(limited.status, 429);
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  const body = await limited.json() as { error: { code: string; message: string } };
+  assert.equal(body.error.code, 'SIGNAL_RATE_LIMITED');
+  assert.equal((await track(signal, b.key)).status, 200, 'another pipeline has its own budget');
+});
+
+test('rate limit per client IP, with a trusted proxy giving the client IP', async () => {
+  const signal = await start({ SIGNAL_RATE_LIMIT_IP_MAX: '2', SIGNAL_RATE_LIMIT_WINDOW_MS: '60000', SIGNAL_TRUST_PROXY: '127.0.0.1' }, 'rateip');
+  const { key } = await signal.pipeline();
+  const from = (ip: string) => track(signal, key, { 'x-forwarded-for': ip });
+  assert.deepEqual([(await from('203.0.113.1')).status, (await from('203.0.113.1')).status, (await from('203.0.113.1')).status], [200, 200, 429]);
+  assert.equal((await from('203.0.113.2')).status, 200, 'another visitor behind the same proxy is not limited');
+  await track(signal, key, { 'x-forwarded-for': '198.51.100.7' }, 'xff-1').catch(() => {});
+  const { rows } = await signal.pool.query(`SELECT payload->'context'->>'ip' AS ip FROM signal.events WHERE message_id = 'xff-1'`);
+  assert.equal(rows[0]?.ip, '198.51.100.7', 'context.ip comes from the trusted X-Forwarded-For');
+});
+
+test('an untrusted X-Forwarded-For is ignored', async () => {
+  const signal = await start({}, 'noproxy');
+  const { key } = await signal.pipeline();
+  assert.equal((await track(signal, key, { 'x-forwarded-for': '198.51.100.9' }, 'xff-2')).status, 200);
+  const { rows } = await signal.pool.query(`SELECT payload->'context'->>'ip' AS ip FROM signal.events WHERE message_id = 'xff-2'`);
+  assert.equal(rows[0].ip, '127.0.0.1');
+});
+
+test('Postgres unreachable → 503 with Retry-After, never 2xx; recovery after', async () => {
+  const signal = await start({}, 'outage');
+  const { key } = await signal.pipeline();
+  assert.equal((await track(signal, key)).status, 200);
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE ${signal.db.name} ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [signal.db.name]);
+    const down = await track(signal, key, {}, 'during-outage');
+    assert.equal(down.status, 503);
+    assert.equal(down.headers.get('retry-after'), '5');
+    const body = await down.json() as { error: { code: string } };
+    assert.equal(body.error.code, 'SIGNAL_STORAGE_UNAVAILABLE');
+    const ready = await fetch(`${signal.collectUrl}/readyz`);
+    assert.equal(ready.status, 503);
+  } finally {
+    await admin.query(`ALTER DATABASE ${signal.db.name} ALLOW_CONNECTIONS true`);
+    await admin.end();
+  }
+  assert.equal((await track(signal, key, {}, 'after-outage')).status, 200);
+  const { rows } = await signal.pool.query(`SELECT message_id FROM signal.events WHERE message_id IN ('during-outage', 'after-outage')`);
+  assert.deepEqual(rows.map((r: { message_id: string }) => r.message_id), ['after-outage'], 'the refused event was not half-stored');
+});
