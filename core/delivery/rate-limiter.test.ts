@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { migrate } from '../db/migrate.ts';
+import { createPool, type Pool } from '../db/pool.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+
+let db: TestDatabase;
+let poolA: Pool;
+let poolB: Pool;
+before(async () => {
+  db = await createTestDatabase('ratelimit');
+  poolA = createPool(db.url, 4);
+  poolB = createPool(db.url, 4);
+  await migrate(poolA);
+});
+after(async () => {
+  await poolA.end();
+  await poolB.end();
+  await db.drop();
+});
+
+test('the burst is granted at once, then the rate applies', async () => {
+  const limiter = createRateLimiter(poolA);
+  const id = randomUUID();
+  const limit = { rps: 5, burst: 10, daily: 0 };
+  assert.equal((await limiter.tryAcquire(id, limit, 4)).granted, 4);
+  assert.equal((await limiter.tryAcquire(id, limit, 10)).granted, 6);
+  const empty = await limiter.tryAcquire(id, limit, 1);
+  assert.equal(empty.granted, 0);
+  assert.ok(empty.waitMs > 0 && empty.waitMs <= 200, `waits about one token's time, got ${empty.waitMs}`);
+});
+
+test('two limiters on separate pools share one budget (as two worker processes do)', async () => {
+  const a = createRateLimiter(poolA);
+  const b = createRateLimiter(poolB);
+  const id = randomUUID();
+  const limit = { rps: 20, burst: 20, daily: 0 };
+  const started = Date.now();
+  let sent = 0;
+  // 60 requests at 20/s with a burst of 20 take about 2 s, whichever process asks.
+  await Promise.all([a, b].map(async (limiter) => {
+    while (sent < 60) {
+      const n = await limiter.take(id, limit, 1);
+      sent += n;
+    }
+  }));
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed >= 1700, `the shared bucket held both back (${elapsed} ms)`);
+  assert.ok(elapsed < 4000, `and did not stall (${elapsed} ms)`);
+});
+
+test('the daily cap stops grants for the day; 0 means unlimited', async () => {
+  const limiter = createRateLimiter(poolA);
+  const id = randomUUID();
+  const limit = { rps: 0, burst: 0, daily: 3 };
+  assert.equal((await limiter.tryAcquire(id, limit, 5)).granted, 3);
+  const capped = await limiter.tryAcquire(id, limit, 1);
+  assert.equal(capped.granted, 0);
+  assert.ok(capped.waitMs > 0 && capped.waitMs <= 86_400_000, 'waits until UTC midnight');
+  assert.equal((await limiter.tryAcquire(randomUUID(), { rps: 0, burst: 0, daily: 0 }, 500)).granted, 500);
+});
+
+test("a vendor 429 pauses the integration and halves its rate; success recovers it", async () => {
+  const limiter = createRateLimiter(poolA);
+  const id = randomUUID();
+  const limit = { rps: 100, burst: 100, daily: 0 };
+  assert.equal((await limiter.tryAcquire(id, limit, 1)).granted, 1);
+  await limiter.throttle(id, 300);
+  const paused = await limiter.tryAcquire(id, limit, 1);
+  assert.equal(paused.granted, 0);
+  assert.ok(paused.waitMs > 200 && paused.waitMs <= 300, `honours the pause (${paused.waitMs})`);
+  const { rows } = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  assert.equal(rows[0].slowdown, 0.5);
+  await new Promise((r) => setTimeout(r, 320));
+  assert.equal((await limiter.tryAcquire(id, limit, 1)).granted, 1);
+  await limiter.recover(id);
+  const after = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  assert.ok(Math.abs(after.rows[0].slowdown - 0.55) < 1e-9);
+});

@@ -1,0 +1,135 @@
+import type { Pool } from '../db/pool.ts';
+import type { RateLimitSettings } from '../services/integrations.ts';
+
+/** Creates the bucket of an integration, full, unless it exists. */
+export function ensureBucketStatement(integrationId: string, burst: number) {
+  return {
+    text: `INSERT INTO signal.rate_limits (pipeline_integration_id, tokens) VALUES ($1, $2)
+           ON CONFLICT (pipeline_integration_id) DO NOTHING`,
+    values: [integrationId, burst],
+  };
+}
+
+/**
+ * Takes up to `wanted` tokens in one statement, under the row lock, refilling the bucket for
+ * the time elapsed (at `rps × slowdown`), resetting the daily count at UTC midnight, and
+ * granting nothing while a vendor-requested pause runs.
+ */
+export function acquireStatement(integrationId: string, limit: RateLimitSettings, wanted: number) {
+  return {
+    text: `WITH cur AS (
+             SELECT pipeline_integration_id, paused_until, slowdown,
+                    CASE WHEN $2::float8 <= 0 THEN $4::float8
+                         ELSE LEAST($3::float8, tokens + GREATEST(0, EXTRACT(EPOCH FROM clock_timestamp() - refilled_at)) * $2::float8 * slowdown) END AS avail,
+                    CASE WHEN day = (clock_timestamp() AT TIME ZONE 'UTC')::date THEN day_count ELSE 0 END AS today
+               FROM signal.rate_limits WHERE pipeline_integration_id = $1 FOR UPDATE
+           ), decision AS (
+             SELECT *, CASE
+                 WHEN paused_until IS NOT NULL AND paused_until > clock_timestamp() THEN 0
+                 ELSE GREATEST(0, LEAST($4::int, FLOOR(avail)::int, CASE WHEN $5::int > 0 THEN $5::int - today ELSE $4::int END))
+               END AS granted
+               FROM cur
+           )
+           UPDATE signal.rate_limits r
+              SET tokens = CASE WHEN $2::float8 <= 0 THEN r.tokens ELSE d.avail - d.granted END,
+                  refilled_at = clock_timestamp(),
+                  day = (clock_timestamp() AT TIME ZONE 'UTC')::date,
+                  day_count = d.today + d.granted
+             FROM decision d
+            WHERE r.pipeline_integration_id = d.pipeline_integration_id
+        RETURNING d.granted, d.avail, d.today, d.slowdown,
+                  GREATEST(0, EXTRACT(EPOCH FROM (d.paused_until - clock_timestamp())) * 1000)::float8 AS paused_ms,
+                  EXTRACT(EPOCH FROM (date_trunc('day', clock_timestamp() AT TIME ZONE 'UTC') + interval '1 day' - clock_timestamp() AT TIME ZONE 'UTC')) * 1000 AS ms_to_midnight`,
+    values: [integrationId, limit.rps, Math.max(limit.burst, 1), wanted, limit.daily],
+  };
+}
+
+/** A vendor 429: pause for `pauseMs` and halve the rate (down to a tenth). */
+export function throttleStatement(integrationId: string, pauseMs: number) {
+  return {
+    text: `UPDATE signal.rate_limits
+              SET paused_until = GREATEST(COALESCE(paused_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2::float8 / 1000)),
+                  slowdown = GREATEST(0.1, slowdown * 0.5)
+            WHERE pipeline_integration_id = $1`,
+    values: [integrationId, pauseMs],
+  };
+}
+
+/** Success after a slow-down: recover the rate by 10 % a time. A no-op at full rate. */
+export function recoverStatement(integrationId: string) {
+  return {
+    text: `UPDATE signal.rate_limits SET slowdown = LEAST(1, slowdown * 1.1)
+            WHERE pipeline_integration_id = $1 AND slowdown < 1`,
+    values: [integrationId],
+  };
+}
+
+export interface Grant {
+  /** Tokens granted now (0 … wanted). */
+  granted: number;
+  /** When nothing was granted: how long to wait before asking again. */
+  waitMs: number;
+}
+
+/**
+ * Rate limits per integration enforced across every worker process: the bucket lives in
+ * Postgres. Over the limit, delivery waits; nothing is dropped.
+ *
+ * @example
+ * const limiter = createRateLimiter(pool);
+ * await limiter.take(integrationId, { rps: 10, burst: 20, daily: 0 }, 3); // resolves when 3 tokens are had
+ */
+export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = {}) {
+  const maxWaitMs = options.maxWaitMs ?? 1000;
+  const ensured = new Set<string>();
+
+  async function ensure(integrationId: string, limit: RateLimitSettings): Promise<void> {
+    if (ensured.has(integrationId)) return;
+    const statement = ensureBucketStatement(integrationId, Math.max(limit.burst, 1));
+    await pool.query(statement.text, statement.values);
+    ensured.add(integrationId);
+  }
+
+  async function tryAcquire(integrationId: string, limit: RateLimitSettings, wanted: number): Promise<Grant> {
+    await ensure(integrationId, limit);
+    const statement = acquireStatement(integrationId, limit, wanted);
+    const { rows } = await pool.query<{ granted: number; avail: number; today: number; slowdown: number; paused_ms: number | null; ms_to_midnight: number }>(statement.text, statement.values);
+    const row = rows[0];
+    if (!row) {
+      ensured.delete(integrationId);
+      return { granted: 0, waitMs: 10 };
+    }
+    if (row.granted > 0) return { granted: row.granted, waitMs: 0 };
+    if ((row.paused_ms ?? 0) > 0) return { granted: 0, waitMs: row.paused_ms! };
+    if (limit.daily > 0 && row.today >= limit.daily) return { granted: 0, waitMs: Number(row.ms_to_midnight) };
+    const rate = Math.max(limit.rps * row.slowdown, 0.001);
+    return { granted: 0, waitMs: Math.ceil(((1 - row.avail) / rate) * 1000) };
+  }
+
+  return {
+    tryAcquire,
+    /**
+     * Waits until it may send one more request and returns how many it may send now
+     * (1 … wanted). Returns 0 only when the wait would pass `deadline` (the caller then
+     * re-queues its work for later instead of holding a worker slot for hours).
+     */
+    async take(integrationId: string, limit: RateLimitSettings, wanted: number, deadline = Number.POSITIVE_INFINITY): Promise<number> {
+      for (;;) {
+        const grant = await tryAcquire(integrationId, limit, wanted);
+        if (grant.granted > 0) return grant.granted;
+        if (Date.now() + grant.waitMs > deadline) return 0;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(grant.waitMs, 5), maxWaitMs)));
+      }
+    },
+    async throttle(integrationId: string, pauseMs: number): Promise<void> {
+      const statement = throttleStatement(integrationId, pauseMs);
+      await pool.query(statement.text, statement.values);
+    },
+    async recover(integrationId: string): Promise<void> {
+      const statement = recoverStatement(integrationId);
+      await pool.query(statement.text, statement.values);
+    },
+  };
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

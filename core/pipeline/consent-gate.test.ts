@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import { isConsentGranted } from './consent-gate.ts';
+
+const withConsent = (consent: CanonicalEvent['context']['consent']) =>
+  ({ type: 'track', messageId: 'm', timestamp: '', receivedAt: '', context: consent === undefined ? {} : { consent } }) as CanonicalEvent;
+
+test("the spec's example: analytics and marketing required, marketing false → not delivered", () => {
+  const event = withConsent({ analytics: true, marketing: false, advertising: true });
+  assert.equal(isConsentGranted(event, ['analytics', 'marketing']), false);
+  assert.equal(isConsentGranted(event, ['analytics', 'advertising']), true);
+});
+
+test('absent means not granted; no categories configured delivers all', () => {
+  assert.equal(isConsentGranted(withConsent(undefined), ['analytics']), false);
+  assert.equal(isConsentGranted(withConsent({ analytics: true }), ['marketing']), false);
+  assert.equal(isConsentGranted(withConsent(undefined), []), true);
+  assert.equal(isConsentGranted(withConsent({ marketing: false }), []), true);
+});
+
+test('CMP category codes count as granted when true', () => {
+  const event = withConsent({ categories: { C0004: true, C0002: false } });
+  assert.equal(isConsentGranted(event, ['C0004']), true);
+  assert.equal(isConsentGranted(event, ['C0002']), false);
+  assert.equal(isConsentGranted(withConsent({ analytics: 'yes' as unknown as boolean }), ['analytics']), false, 'only true grants');
+});
