@@ -151,6 +151,8 @@ export interface PluginDefinition {
   send: (batch: MappedEvent[], ctx: PluginContext) => RequestDescriptor[];
   /** Turns a vendor response into outcomes; the core's default applies when absent. */
   classify?: (response: VendorResponse, request: RequestDescriptor, ctx: PluginContext) => Classification;
+  /** Checks beyond the config's JSON Schema (e.g. a URL that must not be private); problems name the field. */
+  validateConfig?: (config: Record<string, JsonValue>) => Array<{ field: string; message: string }>;
   /** Extra HTTP routes the plugin serves on the collect listener, under `/v1/plugins/<id>/`. */
   routes?: PluginRoute[];
 }

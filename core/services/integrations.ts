@@ -214,9 +214,8 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     }
     const copy = structuredClone(config);
     const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config');
-    const extra = (def as PluginDefinition & { validateConfig?: (c: JsonObject) => ErrorField[] }).validateConfig;
-    if (fields.length === 0 && extra) {
-      for (const problem of extra(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
+    if (fields.length === 0 && def.validateConfig) {
+      for (const problem of def.validateConfig(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
     }
     if (fields.length > 0) fail('SIGNAL_INVALID_CONFIG', fields, `Invalid config for ${def.name}`);
     return copy;

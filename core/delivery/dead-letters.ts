@@ -1,0 +1,191 @@
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import type { Pool, PoolClient } from '../db/pool.ts';
+import { SignalError } from '../errors.ts';
+import type { JsonValue } from '../sdk/types.ts';
+import { assertUuid } from '../services/pipelines.ts';
+
+export const DEAD_LETTER_RETENTION_DAYS = 7;
+
+export interface NewDeadLetter {
+  pipelineIntegrationId: string;
+  pipelineId: string;
+  revisionId: string | null;
+  event: CanonicalEvent;
+  reason: string;
+  attempts: number;
+  lastRequest: JsonValue | null;
+  lastResponse: JsonValue | null;
+}
+
+export interface DeadLetter extends Omit<NewDeadLetter, 'event'> {
+  id: number;
+  messageId: string;
+  event: CanonicalEvent;
+  createdAt: string;
+}
+
+export interface DeadLetterFilter {
+  /** Only these dead letter ids. */
+  ids?: number[];
+  messageId?: string;
+  /** Case-insensitive substring of the reason. */
+  reasonContains?: string;
+  /** ISO 8601 bounds on when the event was dead-lettered. */
+  since?: string;
+  until?: string;
+}
+
+interface Row {
+  id: number;
+  pipeline_integration_id: string;
+  pipeline_id: string;
+  revision_id: string | null;
+  message_id: string;
+  event: CanonicalEvent;
+  reason: string;
+  attempts: number;
+  last_request: JsonValue | null;
+  last_response: JsonValue | null;
+  created_at: Date;
+}
+
+function toDeadLetter(row: Row): DeadLetter {
+  return {
+    id: row.id,
+    pipelineIntegrationId: row.pipeline_integration_id,
+    pipelineId: row.pipeline_id,
+    revisionId: row.revision_id,
+    messageId: row.message_id,
+    event: row.event,
+    reason: row.reason,
+    attempts: row.attempts,
+    lastRequest: row.last_request,
+    lastResponse: row.last_response,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+function checkDate(value: string | undefined, field: string): void {
+  if (value !== undefined && Number.isNaN(Date.parse(value))) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be an ISO 8601 date-time`, [{ field, message: 'must be an ISO 8601 date-time' }]);
+  }
+}
+
+/** The WHERE clause of a filter, with its values as parameters after `first`. */
+export function filterClause(integrationId: string, filter: DeadLetterFilter = {}): { where: string; values: unknown[] } {
+  checkDate(filter.since, 'filter.since');
+  checkDate(filter.until, 'filter.until');
+  const values: unknown[] = [integrationId];
+  const conditions = ['pipeline_integration_id = $1'];
+  if (filter.ids !== undefined) {
+    values.push(filter.ids);
+    conditions.push(`id = ANY($${values.length}::bigint[])`);
+  }
+  if (filter.messageId !== undefined) {
+    values.push(filter.messageId);
+    conditions.push(`message_id = $${values.length}`);
+  }
+  if (filter.reasonContains !== undefined) {
+    values.push(`%${filter.reasonContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    conditions.push(`reason ILIKE $${values.length}`);
+  }
+  if (filter.since !== undefined) {
+    values.push(filter.since);
+    conditions.push(`created_at >= $${values.length}`);
+  }
+  if (filter.until !== undefined) {
+    values.push(filter.until);
+    conditions.push(`created_at < $${values.length}`);
+  }
+  return { where: conditions.join(' AND '), values };
+}
+
+/**
+ * The dead-letter store: events that could not be delivered, kept 7 days with the last request
+ * and response, the attempt count and the reason.
+ *
+ * @example
+ * const deadLetters = createDeadLetterStore(pool);
+ * const page = await deadLetters.list(integrationId, { reasonContains: '401' }, 50);
+ */
+export function createDeadLetterStore(pool: Pool) {
+  return {
+    async add(letters: NewDeadLetter[], client?: PoolClient): Promise<void> {
+      if (letters.length === 0) return;
+      const rows = JSON.stringify(letters.map((l) => ({
+        i: l.pipelineIntegrationId, p: l.pipelineId, r: l.revisionId, m: l.event.messageId, e: l.event,
+        reason: l.reason, a: l.attempts, rq: l.lastRequest, rs: l.lastResponse,
+      })));
+      await (client ?? pool).query(
+        `INSERT INTO signal.dead_letters (pipeline_integration_id, pipeline_id, revision_id, message_id, event, reason, attempts, last_request, last_response)
+         SELECT (x->>'i')::uuid, (x->>'p')::uuid, (x->>'r')::uuid, x->>'m', x->'e', x->>'reason', (x->>'a')::int, x->'rq', x->'rs'
+           FROM json_array_elements($1::json) AS t(x)`,
+        [rows],
+      );
+    },
+
+    /** A page of dead letters, oldest first; `after` is the last id of the previous page. */
+    async list(integrationId: string, filter: DeadLetterFilter = {}, first = 50, after?: number): Promise<{ items: DeadLetter[]; total: number; hasMore: boolean }> {
+      assertUuid(integrationId, 'integrationId');
+      if (!Number.isInteger(first) || first < 1 || first > 500) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', 'first must be a whole number from 1 to 500', [{ field: 'first', message: 'must be 1 to 500' }]);
+      }
+      const { where, values } = filterClause(integrationId, filter);
+      const total = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM signal.dead_letters WHERE ${where}`, values);
+      const pageValues = [...values, after ?? 0, first + 1];
+      const { rows } = await pool.query<Row>(
+        `SELECT * FROM signal.dead_letters WHERE ${where} AND id > $${values.length + 1} ORDER BY id LIMIT $${values.length + 2}`,
+        pageValues,
+      );
+      return { items: rows.slice(0, first).map(toDeadLetter), total: total.rows[0]!.n, hasMore: rows.length > first };
+    },
+
+    /** Removes and returns the matching dead letters inside `client`'s transaction (replay). */
+    async take(client: PoolClient, integrationId: string, filter: DeadLetterFilter, limit = 10_000): Promise<DeadLetter[]> {
+      const { where, values } = filterClause(integrationId, filter);
+      const { rows } = await client.query<Row>(
+        `DELETE FROM signal.dead_letters WHERE id IN (
+           SELECT id FROM signal.dead_letters WHERE ${where} ORDER BY id LIMIT $${values.length + 1} FOR UPDATE SKIP LOCKED)
+         RETURNING *`,
+        [...values, limit],
+      );
+      return rows.map(toDeadLetter).sort((a, b) => a.id - b.id);
+    },
+
+    /** NDJSON, one dead letter a line, oldest first. */
+    async *exportNdjson(integrationId: string, filter: DeadLetterFilter = {}): AsyncGenerator<string> {
+      assertUuid(integrationId, 'integrationId');
+      let after = 0;
+      for (;;) {
+        const { where, values } = filterClause(integrationId, filter);
+        const { rows } = await pool.query<Row>(
+          `SELECT * FROM signal.dead_letters WHERE ${where} AND id > $${values.length + 1} ORDER BY id LIMIT 500`,
+          [...values, after],
+        );
+        for (const row of rows) yield `${JSON.stringify(toDeadLetter(row))}\n`;
+        if (rows.length < 500) return;
+        after = rows.at(-1)!.id;
+      }
+    },
+
+    async purge(integrationId: string, filter: DeadLetterFilter = {}): Promise<number> {
+      assertUuid(integrationId, 'integrationId');
+      const { where, values } = filterClause(integrationId, filter);
+      const { rowCount } = await pool.query(`DELETE FROM signal.dead_letters WHERE ${where}`, values);
+      return rowCount ?? 0;
+    },
+
+    async count(integrationId: string): Promise<number> {
+      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM signal.dead_letters WHERE pipeline_integration_id = $1', [integrationId]);
+      return rows[0]!.n;
+    },
+
+    /** Deletes dead letters older than the retention (7 days). */
+    async prune(days = DEAD_LETTER_RETENTION_DAYS): Promise<number> {
+      const { rowCount } = await pool.query(`DELETE FROM signal.dead_letters WHERE created_at < now() - make_interval(days => $1)`, [days]);
+      return rowCount ?? 0;
+    },
+  };
+}
+
+export type DeadLetterStore = ReturnType<typeof createDeadLetterStore>;

@@ -1,0 +1,262 @@
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import type {
+  Classification,
+  EventOutcome,
+  JsonObject,
+  JsonValue,
+  MappedEvent,
+  PluginContext,
+  PluginDefinition,
+  RequestDescriptor,
+  VendorResponse,
+} from '../sdk/types.ts';
+import type { RevisionSettings } from '../services/integrations.ts';
+import type { NewDeadLetter } from './dead-letters.ts';
+import type { Exchange } from './delivery-log.ts';
+import type { StatsDelta } from './integration-stats.ts';
+
+/** The result of mapping one event: a vendor payload, a deliberate drop, or an error. */
+export interface MapResult {
+  payload: JsonObject | null;
+  /** Set when the event cannot be mapped (e.g. a required field failed): it is dead-lettered. */
+  error?: string;
+  warnings?: string[];
+}
+
+/** Everything about one pipeline integration that delivery needs, resolved once and cached. */
+export interface DeliveryTarget {
+  integrationId: string;
+  pipelineId: string;
+  revisionId: string;
+  plugin: PluginDefinition;
+  ctx: PluginContext;
+  map: (event: CanonicalEvent) => MapResult;
+  settings: RevisionSettings;
+  /** Clear values of the integration's secret fields, to redact from the delivery log. */
+  secretValues: string[];
+}
+
+export interface PerformResult {
+  response?: VendorResponse;
+  error?: { kind: 'timeout' | 'network'; message: string };
+  durationMs: number;
+}
+
+export interface DeliveryDeps {
+  perform(request: RequestDescriptor): Promise<PerformResult>;
+  classify(response: VendorResponse, request: RequestDescriptor, target: DeliveryTarget): Classification;
+  /** Waits for the integration's rate limit; resolves with how many requests may go now. */
+  takeTokens(target: DeliveryTarget, wanted: number): Promise<number>;
+  /** A vendor 429: slow the integration down for at least `pauseMs`. */
+  throttle(target: DeliveryTarget, pauseMs: number): Promise<void>;
+  /** Delay before retry number `retry` (1-based), honouring a longer Retry-After. */
+  retryDelayMs(retry: number, settings: RevisionSettings, retryAfterMs: number | undefined): number;
+  scheduleRetry(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
+  deadLetter(letters: NewDeadLetter[]): Promise<void>;
+  record(exchanges: Exchange[]): Promise<void>;
+  addStats(target: DeliveryTarget, delta: StatsDelta): Promise<void>;
+  redact(request: RequestDescriptor, secrets: string[]): JsonValue;
+  redactText(text: string, secrets: string[]): string;
+  /** Requests of one batch performed at the same time. */
+  requestConcurrency?: number;
+}
+
+export interface DeliverySummary {
+  delivered: number;
+  retried: number;
+  deadLettered: number;
+  dropped: number;
+  requests: number;
+}
+
+interface Settled {
+  outcome: EventOutcome;
+  request?: JsonValue;
+  response?: JsonValue;
+}
+
+const MAX_RESPONSE_IN_LOG = 4096;
+
+function responseForLog(response: VendorResponse | undefined, deps: DeliveryDeps, secrets: string[]): JsonValue {
+  if (!response) return null;
+  return { status: response.status, body: deps.redactText(response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets) };
+}
+
+/** Applies a classification to the events a request carried. */
+function outcomesOf(classification: Classification, request: RequestDescriptor): Map<string, EventOutcome> | 'split' {
+  if ('perEvent' in classification) {
+    const outcomes = new Map<string, EventOutcome>();
+    for (const id of request.eventIds) outcomes.set(id, classification.perEvent[id] ?? { status: 'delivered' });
+    return outcomes;
+  }
+  if (classification.status === 'split') return 'split';
+  return new Map(request.eventIds.map((id) => [id, classification]));
+}
+
+function errorOutcome(error: unknown): EventOutcome {
+  const named = error as { name?: string; message?: string; retryAfterMs?: number };
+  if (named?.name === 'RetryableError') {
+    return { status: 'retry', reason: named.message ?? 'retryable error', ...(named.retryAfterMs !== undefined ? { retryAfterMs: named.retryAfterMs } : {}) };
+  }
+  return { status: 'dead_letter', reason: named?.name === 'PermanentError' ? (named.message ?? 'permanent error') : `classifier failed: ${String(named?.message ?? error)}` };
+}
+
+/**
+ * Delivers one batch of events to one integration: maps them, builds the vendor requests,
+ * performs them under the shared rate limit, and settles every event — delivered, retried on
+ * the schedule, or dead-lettered with the vendor's response. A classifier that blames only
+ * some events of a request settles only those; a `split` answer re-sends the request's events
+ * in halves. Never throws for what a vendor or an event does; only infrastructure errors
+ * (the database) escape, and then the job is retried whole.
+ *
+ * @example
+ * const summary = await deliverBatch(target, events, 1, deps);
+ */
+export async function deliverBatch(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, deps: DeliveryDeps): Promise<DeliverySummary> {
+  const settled = new Map<string, Settled>();
+  const exchanges: Exchange[] = [];
+  const letters: NewDeadLetter[] = [];
+  const byId = new Map(events.map((e) => [e.messageId, e]));
+  let dropped = 0;
+  let requests = 0;
+  let failedRequests = 0;
+  let lastError: string | undefined;
+
+  // 1. Map every event; a mapping error settles that event alone.
+  const mapped: MappedEvent[] = [];
+  for (const event of events) {
+    let result: MapResult;
+    try {
+      result = target.map(event);
+    } catch (error) {
+      result = { payload: null, error: `mapping failed: ${(error as Error).message}` };
+    }
+    if (result.error !== undefined) settled.set(event.messageId, { outcome: { status: 'dead_letter', reason: result.error } });
+    else if (result.payload === null) dropped++;
+    else mapped.push({ id: event.messageId, event, payload: result.payload });
+  }
+
+  // 2. Build the requests and perform them, re-splitting when the vendor asks.
+  const queue: MappedEvent[][] = mapped.length > 0 ? [mapped] : [];
+  const pending: RequestDescriptor[] = [];
+  const mappedById = new Map(mapped.map((m) => [m.id, m]));
+
+  function build(batch: MappedEvent[]): void {
+    try {
+      pending.push(...target.plugin.send(batch, target.ctx));
+    } catch (error) {
+      for (const m of batch) settled.set(m.id, { outcome: { status: 'dead_letter', reason: `request builder failed: ${(error as Error).message}` } });
+    }
+  }
+
+  async function performOne(request: RequestDescriptor): Promise<void> {
+    requests++;
+    const logged = deps.redact(request, target.secretValues);
+    const result = await deps.perform(request);
+    let outcomes: Map<string, EventOutcome> | 'split';
+    if (result.response) {
+      try {
+        outcomes = outcomesOf(deps.classify(result.response, request, target), request);
+      } catch (error) {
+        outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
+      }
+      if (result.response.status === 429) {
+        const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
+        await deps.throttle(target, retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs! : 1000);
+      }
+    } else {
+      const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;
+      outcomes = new Map(request.eventIds.map((id) => [id, { status: 'retry', reason }]));
+    }
+    const response = responseForLog(result.response, deps, target.secretValues);
+    if (outcomes === 'split') {
+      const carried = request.eventIds.map((id) => mappedById.get(id)).filter((m): m is MappedEvent => m !== undefined);
+      if (carried.length > 1) {
+        const half = Math.ceil(carried.length / 2);
+        queue.push(carried.slice(0, half), carried.slice(half));
+      } else {
+        for (const m of carried) {
+          settled.set(m.id, { outcome: { status: 'dead_letter', reason: `the vendor refused even this single event (HTTP ${result.response?.status ?? '?'}: too large)` }, request: logged, response });
+        }
+      }
+    } else {
+      for (const [id, outcome] of outcomes) {
+        if (byId.has(id)) settled.set(id, { outcome, request: logged, response });
+      }
+    }
+    const failed = !result.response || result.response.status >= 300 || outcomes === 'split' || [...outcomes.values()].some((o) => o.status !== 'delivered');
+    if (failed) {
+      failedRequests++;
+      lastError = result.response ? `HTTP ${result.response.status}: ${deps.redactText(result.response.body.slice(0, 300), target.secretValues)}` : result.error?.message ?? 'no response';
+    }
+    exchanges.push({
+      pipelineIntegrationId: target.integrationId,
+      revisionId: target.revisionId,
+      eventIds: request.eventIds,
+      attempt,
+      request: logged,
+      responseStatus: result.response?.status ?? null,
+      responseBody: result.response ? deps.redactText(result.response.body.slice(0, MAX_RESPONSE_IN_LOG), target.secretValues) : null,
+      error: result.error ? `${result.error.kind}: ${result.error.message}` : null,
+      outcome: outcomes === 'split' ? 'split' : summarise(outcomes),
+      durationMs: Math.round(result.durationMs),
+    });
+  }
+
+  const concurrency = Math.max(1, deps.requestConcurrency ?? 8);
+  while (queue.length > 0 || pending.length > 0) {
+    while (queue.length > 0) build(queue.shift()!);
+    while (pending.length > 0) {
+      const allowed = await deps.takeTokens(target, Math.min(pending.length, concurrency));
+      const slice = pending.splice(0, Math.max(1, allowed));
+      await Promise.all(slice.map(performOne));
+    }
+  }
+
+  // 3. Settle: events no request carried (a sender that skipped them) are delivered by it.
+  const retry: CanonicalEvent[] = [];
+  let retryAfterMs: number | undefined;
+  let delivered = 0;
+  for (const m of mapped) if (!settled.has(m.id)) settled.set(m.id, { outcome: { status: 'delivered' } });
+  for (const [id, { outcome, request, response }] of settled) {
+    const event = byId.get(id)!;
+    if (outcome.status === 'delivered') delivered++;
+    else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts) {
+      retry.push(event);
+      if (outcome.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
+    } else {
+      const reason = outcome.status === 'retry' ? `gave up after ${attempt} tries: ${outcome.reason}` : outcome.reason;
+      letters.push({
+        pipelineIntegrationId: target.integrationId, pipelineId: target.pipelineId, revisionId: target.revisionId,
+        event, reason, attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
+      });
+    }
+  }
+
+  if (retry.length > 0) {
+    await deps.scheduleRetry(target, retry, attempt + 1, deps.retryDelayMs(attempt, target.settings, retryAfterMs));
+  }
+  await deps.deadLetter(letters);
+  await deps.record(exchanges);
+  const previouslyRetrying = attempt > 1 ? events.length : 0;
+  await deps.addStats(target, {
+    delivered,
+    deadLettered: letters.length,
+    dropped,
+    retried: retry.length,
+    retrying: retry.length - previouslyRetrying,
+    requests,
+    failedRequests,
+    ...(lastError !== undefined || letters.length > 0 ? { lastError: lastError ?? letters.at(-1)!.reason } : {}),
+  });
+  return { delivered, retried: retry.length, deadLettered: letters.length, dropped, requests };
+}
+
+function summarise(outcomes: Map<string, EventOutcome>): string {
+  const counts = { delivered: 0, retry: 0, dead_letter: 0 };
+  for (const outcome of outcomes.values()) counts[outcome.status]++;
+  if (counts.retry === 0 && counts.dead_letter === 0) return 'delivered';
+  if (counts.delivered === 0 && counts.dead_letter === 0) return 'retry';
+  if (counts.delivered === 0 && counts.retry === 0) return 'dead_letter';
+  return `partial: ${counts.delivered} delivered, ${counts.retry} retry, ${counts.dead_letter} dead_letter`;
+}

@@ -1,0 +1,236 @@
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import type { Pool } from '../db/pool.ts';
+import { ensureQueue, type Boss } from '../queue/boss.ts';
+import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
+import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
+import { delivery, fanOut, startIngestWorker, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
+import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
+import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
+
+/** Data of a delivery job: events for one integration, and which try this is. */
+export interface DeliveryJob {
+  events: CanonicalEvent[];
+  attempt: number;
+}
+
+interface AssignmentRow {
+  id: string;
+  pipeline_id: string;
+  enabled: boolean;
+  revision_id: string;
+  vendor: string;
+  consent_categories: string[];
+}
+
+const SELECT_ASSIGNMENTS = `
+  SELECT a.id, a.pipeline_id, a.enabled, a.revision_id, t.vendor, r.consent_categories
+    FROM signal.pipeline_integrations a
+    JOIN signal.integration_revisions r ON r.id = a.revision_id
+    JOIN signal.integration_templates t ON t.id = a.template_id`;
+
+export interface DeliveryEngineOptions {
+  pool: Pool;
+  boss: Boss;
+  plugins: PluginCatalog & { optionsFor?(id: string): Record<string, unknown> | undefined };
+  integrations: IntegrationService;
+  /** Performing, classifying, rate limiting, recording: the side effects of delivery. */
+  deps: Omit<DeliveryDeps, 'scheduleRetry'>;
+  transform?: PipelineTransform;
+  compileBlueprint?: BlueprintCompiler;
+  /** Delivery jobs one worker runs at once per integration queue. */
+  concurrency: number;
+  /** Ingest jobs the pipeline stage takes per fetch. */
+  ingestJobsPerFetch: number;
+  /** Run the consumers (worker role); without, only queues are managed. */
+  consume: boolean;
+  onError?: (error: Error) => void;
+}
+
+/**
+ * The delivery engine: one pg-boss queue `delivery.<pipelineIntegrationId>` per assignment,
+ * created when an integration is assigned and removed with it; a worker per queue; the ingest
+ * consumer fanning events out to them. Assignments made by any node are picked up within the
+ * reconcile interval (at once in this process).
+ *
+ * @example
+ * const engine = createDeliveryEngine({ pool, boss, plugins, integrations, deps, concurrency: 2, ingestJobsPerFetch: 10, consume: true });
+ * await engine.start();
+ */
+export function createDeliveryEngine(options: DeliveryEngineOptions) {
+  const { pool, boss } = options;
+  const working = new Map<string, string>(); // integration id → revision it was started with
+  const targets = new Map<string, { target: DeliveryTarget; expires: number }>();
+  let fanOutCache = new Map<string, { list: FanOutTarget[]; expires: number }>();
+  let timer: NodeJS.Timeout | undefined;
+  let reconciling: Promise<void> | undefined;
+  let stopped = false;
+
+  function plugin(vendor: string): PluginDefinition {
+    const found = options.plugins.get(vendor);
+    if (!found) throw new Error(`Plugin "${vendor}" is not loaded; deliveries to its integrations wait until it is`);
+    return found;
+  }
+
+  async function resolveTarget(integrationId: string): Promise<DeliveryTarget> {
+    const cached = targets.get(integrationId);
+    if (cached && cached.expires > Date.now()) return cached.target;
+    const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.id = $1`, [integrationId]);
+    const row = rows[0];
+    if (!row) throw new Error(`Pipeline integration ${integrationId} no longer exists`);
+    const def = plugin(row.vendor);
+    const revision = await options.integrations.resolveRevision(row.revision_id);
+    const ctx: PluginContext = {
+      config: revision.config,
+      variant: revision.variant,
+      integrationId,
+      revisionId: revision.id,
+      options: (options.plugins.optionsFor?.(def.id) ?? {}) as PluginContext['options'],
+    };
+    const secretFields = options.integrations.secretFields(row.vendor);
+    const target: DeliveryTarget = {
+      integrationId,
+      pipelineId: row.pipeline_id,
+      revisionId: revision.id,
+      plugin: def,
+      ctx,
+      map: createEventMapper(def, revision, ctx, options.compileBlueprint),
+      settings: revision.settings,
+      secretValues: secretFields.map((f) => revision.config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4),
+    };
+    targets.set(integrationId, { target, expires: Date.now() + 5000 });
+    return target;
+  }
+
+  async function enqueue(integrationId: string, events: CanonicalEvent[], attempt: number, startAfter?: Date): Promise<void> {
+    const job: DeliveryJob = { events, attempt };
+    await boss.send(delivery(integrationId), job, startAfter ? { startAfter } : {});
+  }
+
+  const deps: DeliveryDeps = {
+    ...options.deps,
+    scheduleRetry: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
+  };
+
+  async function handle(integrationId: string, jobs: Array<{ data: DeliveryJob }>): Promise<void> {
+    const target = await resolveTarget(integrationId);
+    // Jobs fetched together are delivered together (the sender batches them), per try number.
+    const byAttempt = new Map<number, CanonicalEvent[]>();
+    for (const job of jobs) {
+      const list = byAttempt.get(job.data.attempt) ?? [];
+      list.push(...job.data.events);
+      byAttempt.set(job.data.attempt, list);
+    }
+    for (const [attempt, events] of byAttempt) await deliverBatch(target, events, attempt, deps);
+  }
+
+  async function startWorker(row: AssignmentRow): Promise<void> {
+    const def = options.plugins.get(row.vendor);
+    if (!def) return;
+    const name = delivery(row.id);
+    await ensureQueue(boss, name, { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 30, notify: true });
+    if (!options.consume || working.has(row.id)) return;
+    working.set(row.id, row.revision_id);
+    const jobsPerFetch = Math.max(1, Math.min(50, Math.ceil(def.batch.maxEvents / 10)));
+    await boss.work<DeliveryJob>(
+      name,
+      { batchSize: jobsPerFetch, pollingIntervalSeconds: 0.5, localConcurrency: options.concurrency },
+      async (jobs) => handle(row.id, jobs),
+    );
+  }
+
+  async function reconcile(): Promise<void> {
+    const { rows } = await pool.query<AssignmentRow>(SELECT_ASSIGNMENTS);
+    const live = new Map(rows.map((r) => [r.id, r]));
+    for (const row of rows) {
+      if (row.enabled) await startWorker(row);
+      else if (working.has(row.id)) {
+        working.delete(row.id);
+        await boss.offWork(delivery(row.id));
+      }
+      if (working.has(row.id) && working.get(row.id) !== row.revision_id) {
+        working.set(row.id, row.revision_id);
+        targets.delete(row.id); // a re-pinned revision takes effect at once
+      }
+    }
+    for (const id of [...working.keys()]) {
+      if (!live.has(id)) {
+        working.delete(id);
+        await boss.offWork(delivery(id)).catch(() => {});
+      }
+    }
+    // Queues of removed assignments go with them.
+    const queues = await boss.getQueues();
+    for (const queue of queues) {
+      if (queue.name.startsWith('delivery.') && !live.has(queue.name.slice('delivery.'.length))) {
+        await boss.deleteQueue(queue.name).catch(() => {});
+      }
+    }
+    fanOutCache = new Map();
+  }
+
+  async function fanOutTargets(pipelineId: string): Promise<FanOutTarget[]> {
+    const cached = fanOutCache.get(pipelineId);
+    if (cached && cached.expires > Date.now()) return cached.list;
+    const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.pipeline_id = $1 AND a.enabled`, [pipelineId]);
+    const list: FanOutTarget[] = [];
+    for (const row of rows) {
+      const def = options.plugins.get(row.vendor);
+      if (!def) continue;
+      await ensureQueue(boss, delivery(row.id), { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 30, notify: true });
+      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: def.batch.maxEvents });
+    }
+    fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
+    return list;
+  }
+
+  const ingestDeps = {
+    pool,
+    boss,
+    targets: fanOutTargets,
+    transform: options.transform ?? ((_pipelineId: string, event: CanonicalEvent) => event),
+    enqueue: (integrationId: string, events: CanonicalEvent[]) => enqueue(integrationId, events, 1),
+    skippedForConsent: (integrationId: string, count: number) => options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: count }),
+    batchSize: options.ingestJobsPerFetch,
+  };
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void sync().finally(schedule);
+    }, 5000);
+    timer.unref();
+  }
+
+  /** Brings queues and workers in line with the assignments (serialised). */
+  async function sync(): Promise<void> {
+    if (!reconciling) {
+      reconciling = reconcile()
+        .catch((error: Error) => options.onError?.(error))
+        .finally(() => {
+          reconciling = undefined;
+        });
+    }
+    return reconciling;
+  }
+
+  return {
+    async start(): Promise<void> {
+      await sync();
+      if (options.consume) await startIngestWorker(ingestDeps);
+      schedule();
+    },
+    sync,
+    /** Sends events to an integration's queue (replay uses it). */
+    enqueue,
+    /** Runs the pipeline stage for ids at once (tests, replays of raw events). */
+    fanOut: (ids: number[]) => fanOut(ids, ingestDeps),
+    resolveTarget,
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await reconciling;
+    },
+  };
+}
+
+export type DeliveryEngine = ReturnType<typeof createDeliveryEngine>;

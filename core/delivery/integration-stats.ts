@@ -1,0 +1,104 @@
+import type { Pool } from '../db/pool.ts';
+
+export interface StatsDelta {
+  delivered?: number;
+  deadLettered?: number;
+  skippedConsent?: number;
+  dropped?: number;
+  /** Events scheduled for another try. */
+  retried?: number;
+  /** Change of the gauge of events waiting for a retry. */
+  retrying?: number;
+  requests?: number;
+  failedRequests?: number;
+  lastError?: string;
+}
+
+export interface IntegrationStats {
+  pipelineIntegrationId: string;
+  delivered: number;
+  deadLettered: number;
+  skippedConsent: number;
+  dropped: number;
+  retried: number;
+  retrying: number;
+  requests: number;
+  failedRequests: number;
+  /** delivered / (delivered + dead-lettered), or null before any outcome. */
+  successRate: number | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastDeliveredAt: string | null;
+}
+
+/** One upsert adding a delta to an integration's counters. */
+export function addStatsStatement(integrationId: string, d: StatsDelta) {
+  return {
+    text: `INSERT INTO signal.integration_stats AS s
+             (pipeline_integration_id, delivered, dead_lettered, skipped_consent, dropped, retried, retrying, requests, failed_requests, last_error, last_error_at, last_delivered_at)
+           VALUES ($1, $2, $3, $4, $5, $6, GREATEST($7, 0), $8, $9, $10, CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, CASE WHEN $2 > 0 THEN now() END)
+           ON CONFLICT (pipeline_integration_id) DO UPDATE SET
+             delivered = s.delivered + $2, dead_lettered = s.dead_lettered + $3, skipped_consent = s.skipped_consent + $4,
+             dropped = s.dropped + $5, retried = s.retried + $6, retrying = GREATEST(0, s.retrying + $7),
+             requests = s.requests + $8, failed_requests = s.failed_requests + $9,
+             last_error = COALESCE($10, s.last_error),
+             last_error_at = CASE WHEN $10::text IS NULL THEN s.last_error_at ELSE now() END,
+             last_delivered_at = CASE WHEN $2 > 0 THEN now() ELSE s.last_delivered_at END,
+             updated_at = now()`,
+    values: [integrationId, d.delivered ?? 0, d.deadLettered ?? 0, d.skippedConsent ?? 0, d.dropped ?? 0, d.retried ?? 0, d.retrying ?? 0,
+      d.requests ?? 0, d.failedRequests ?? 0, d.lastError?.slice(0, 1000) ?? null],
+  };
+}
+
+interface Row {
+  pipeline_integration_id: string; delivered: number; dead_lettered: number; skipped_consent: number; dropped: number;
+  retried: number; retrying: number; requests: number; failed_requests: number; last_error: string | null;
+  last_error_at: Date | null; last_delivered_at: Date | null;
+}
+
+function toStats(id: string, row: Row | undefined): IntegrationStats {
+  const delivered = row?.delivered ?? 0;
+  const deadLettered = row?.dead_lettered ?? 0;
+  return {
+    pipelineIntegrationId: id,
+    delivered,
+    deadLettered,
+    skippedConsent: row?.skipped_consent ?? 0,
+    dropped: row?.dropped ?? 0,
+    retried: row?.retried ?? 0,
+    retrying: row?.retrying ?? 0,
+    requests: row?.requests ?? 0,
+    failedRequests: row?.failed_requests ?? 0,
+    successRate: delivered + deadLettered === 0 ? null : delivered / (delivered + deadLettered),
+    lastError: row?.last_error ?? null,
+    lastErrorAt: row?.last_error_at?.toISOString() ?? null,
+    lastDeliveredAt: row?.last_delivered_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Counters per pipeline integration: delivered, retrying, dead-lettered, skipped for consent…
+ *
+ * @example
+ * const stats = createStatsStore(pool);
+ * await stats.add(integrationId, { delivered: 10, requests: 1 });
+ */
+export function createStatsStore(pool: Pool) {
+  return {
+    async add(integrationId: string, delta: StatsDelta): Promise<void> {
+      if (Object.values(delta).every((v) => v === undefined || v === 0)) return;
+      const statement = addStatsStatement(integrationId, delta);
+      await pool.query(statement.text, statement.values);
+    },
+    async get(integrationId: string): Promise<IntegrationStats> {
+      const { rows } = await pool.query<Row>('SELECT * FROM signal.integration_stats WHERE pipeline_integration_id = $1', [integrationId]);
+      return toStats(integrationId, rows[0]);
+    },
+    async all(): Promise<IntegrationStats[]> {
+      const { rows } = await pool.query<Row>('SELECT * FROM signal.integration_stats ORDER BY pipeline_integration_id');
+      return rows.map((r) => toStats(r.pipeline_integration_id, r));
+    },
+  };
+}
+
+export type StatsStore = ReturnType<typeof createStatsStore>;

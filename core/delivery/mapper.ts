@@ -1,0 +1,41 @@
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import type { JsonObject, PluginContext, PluginDefinition } from '../sdk/types.ts';
+import type { MapResult } from './deliver-batch.ts';
+
+/** Compiles a revision's blueprint YAML into a per-event mapping function. */
+export type BlueprintCompiler = (yaml: string, file: string, parameters: Record<string, unknown>) => (event: CanonicalEvent) => MapResult;
+
+/**
+ * The mapping of one integration revision: its blueprint (compiled once) or its variant's code
+ * mapper, then the plugin's optional `map` hook. Mapping is pure: same event, same payload.
+ *
+ * @example
+ * const map = createEventMapper(plugin, { variant: 'default', blueprint: null }, ctx);
+ * map(event); // { payload: { … } }
+ */
+export function createEventMapper(
+  plugin: PluginDefinition,
+  revision: { variant: string; blueprint: string | null },
+  ctx: PluginContext,
+  compileBlueprint?: BlueprintCompiler,
+): (event: CanonicalEvent) => MapResult {
+  const variant = plugin.variants[revision.variant];
+  if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
+  let base: (event: CanonicalEvent) => MapResult;
+  if (revision.blueprint && compileBlueprint) {
+    base = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
+  } else if (variant.map) {
+    const code = variant.map;
+    base = (event) => ({ payload: code(event, ctx) });
+  } else {
+    throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has a blueprint but the blueprint engine is not available`);
+  }
+  const hook = plugin.map;
+  if (!hook) return base;
+  return (event) => {
+    const result = base(event);
+    if (result.payload === null || result.error !== undefined) return result;
+    const payload: JsonObject | null = hook(result.payload, event, ctx);
+    return { ...result, payload };
+  };
+}

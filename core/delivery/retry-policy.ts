@@ -1,0 +1,66 @@
+/** The retry schedule of the spec: retries after 1, 4, 16, 64, 256 s (±25 % jitter), 6 tries in all. */
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** delay = base^retry seconds (the first retry has a 1 s floor). */
+  baseSeconds: number;
+  /** No delay exceeds this (before jitter). */
+  capSeconds: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 6, baseSeconds: 4, capSeconds: 256 };
+export const JITTER = 0.25;
+
+/**
+ * Delay before retry number `retry` (1 = the first retry) in milliseconds: `base^(retry-1)`
+ * seconds — 1, 4, 16, 64, 256 with the defaults — capped, with up to ±25 % jitter; a longer
+ * `Retry-After` wins; `timeScale` multiplies the result (tests run the schedule fast).
+ *
+ * @example
+ * retryDelayMs(2, DEFAULT_RETRY_POLICY, { random: () => 0.5 }); // 4000
+ */
+export function retryDelayMs(
+  retry: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  options: { random?: () => number; retryAfterMs?: number; timeScale?: number } = {},
+): number {
+  const random = options.random ?? Math.random;
+  const seconds = Math.min(policy.capSeconds, Math.max(1, policy.baseSeconds ** (retry - 1)));
+  const jittered = seconds * 1000 * (1 + JITTER * (2 * random() - 1));
+  const delay = Math.max(jittered, options.retryAfterMs ?? 0);
+  return Math.round(delay * (options.timeScale ?? 1));
+}
+
+/** True while another try is allowed after `triesSoFar` tries. */
+export function shouldRetry(triesSoFar: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): boolean {
+  return triesSoFar < policy.attempts;
+}
+
+/**
+ * Parses a `Retry-After` header: delay-seconds or an HTTP-date. Returns milliseconds, or
+ * undefined when absent or unparseable.
+ */
+export function parseRetryAfter(value: string | undefined | null, now = Date.now()): number | undefined {
+  if (value === undefined || value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** Checks a per-integration override; returns the problems, empty when fine. */
+export function validateRetryPolicy(policy: Partial<RetryPolicy>): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  if (policy.attempts !== undefined && (!Number.isInteger(policy.attempts) || policy.attempts < 1 || policy.attempts > 20)) {
+    problems.push({ field: 'attempts', message: 'must be a whole number from 1 to 20' });
+  }
+  if (policy.baseSeconds !== undefined && !(policy.baseSeconds >= 1 && policy.baseSeconds <= 60)) {
+    problems.push({ field: 'baseSeconds', message: 'must be from 1 to 60' });
+  }
+  if (policy.capSeconds !== undefined && !(policy.capSeconds >= 1 && policy.capSeconds <= 86_400)) {
+    problems.push({ field: 'capSeconds', message: 'must be from 1 to 86400' });
+  }
+  return problems;
+}
