@@ -19,7 +19,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
     headers: { 'content-type': 'application/json', authorization: basic(key), ...headers },
     body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
   });
-  return { status: response.status, json: await response.json(), headers: response.headers };
+  return { status: response.status, json: (await response.json()) as Awaited<ReturnType<typeof post>>['json'], headers: response.headers };
 }
 
 async function stored(messageId: string) {

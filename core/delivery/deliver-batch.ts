@@ -38,7 +38,7 @@ export interface DeliveryTarget {
 
 export interface PerformResult {
   response?: VendorResponse;
-  error?: { kind: 'timeout' | 'network'; message: string };
+  error?: { kind: 'timeout' | 'network' | 'refused'; message: string };
   durationMs: number;
 }
 
@@ -141,9 +141,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const pending: RequestDescriptor[] = [];
   const mappedById = new Map(mapped.map((m) => [m.id, m]));
 
+  const ctx: PluginContext = { ...target.ctx, now: Date.now() };
   function build(batch: MappedEvent[]): void {
     try {
-      pending.push(...target.plugin.send(batch, target.ctx));
+      pending.push(...target.plugin.send(batch, ctx));
     } catch (error) {
       for (const m of batch) settled.set(m.id, { outcome: { status: 'dead_letter', reason: `request builder failed: ${(error as Error).message}` } });
     }
@@ -164,6 +165,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
         await deps.throttle(target, retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs! : 1000);
       }
+    } else if (result.error?.kind === 'refused') {
+      // The egress guard refused the target: no retry can change that.
+      const reason = `target refused: ${result.error.message}`;
+      outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else {
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'retry', reason }]));

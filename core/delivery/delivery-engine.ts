@@ -85,6 +85,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       integrationId,
       revisionId: revision.id,
       options: (options.plugins.optionsFor?.(def.id) ?? {}) as PluginContext['options'],
+      now: 0, // set per delivery by deliverBatch
     };
     const secretFields = options.integrations.secretFields(row.vendor);
     const target: DeliveryTarget = {

@@ -50,6 +50,8 @@ export interface PluginContext {
   revisionId: string;
   /** Options given to the plugin in plugin.config.ts. */
   options: Record<string, JsonValue>;
+  /** The time of this delivery (ms since epoch), so builders that sign requests stay pure. */
+  now: number;
 }
 
 /** One event after mapping: the vendor's shape of it, with the canonical event kept beside. */
@@ -73,6 +75,11 @@ export interface RequestDescriptor {
   body?: JsonValue | string;
   /** Ids (`MappedEvent.id`) of the events this request carries. */
   eventIds: string[];
+  /**
+   * Hosts, IPs or CIDR ranges this request may reach although they are loopback, private or
+   * link-local (the core refuses those otherwise). Only user-configured targets set it.
+   */
+  allowPrivateTargets?: string[];
 }
 
 export interface VendorResponse {

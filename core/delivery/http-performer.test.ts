@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { buildUrl, createHttpPerformer, redirectUrl, type HttpPerformer } from './http-performer.ts';
+
+let sim: VendorSim;
+let http: HttpPerformer;
+before(async () => {
+  sim = await startVendorSim();
+  http = createHttpPerformer({ timeoutMs: 300, redirects: new Map([['https://api2.amplitude.com', sim.url], ['https://prefixed.test', `${sim.url}/prefix`]]) });
+});
+after(async () => {
+  await http.close();
+  await sim.close();
+});
+
+test('buildUrl keeps the order of query pairs; redirects keep path and query', () => {
+  assert.equal(buildUrl({ url: 'https://x.test/p?a=0', query: [['z', '1'], ['a', 'b c']] }).href, 'https://x.test/p?a=0&z=1&a=b+c');
+  const target = redirectUrl(new URL('https://api2.amplitude.com/2/httpapi?x=1'), new Map([['https://api2.amplitude.com', 'http://127.0.0.1:9000/sandbox']]));
+  assert.equal(target?.href, 'http://127.0.0.1:9000/sandbox/2/httpapi?x=1');
+  assert.equal(redirectUrl(new URL('https://other.test/'), new Map()), null);
+});
+
+test('a redirected JSON request: body, content type and parsed answer', async () => {
+  sim.script('POST', '/2/httpapi', [{ status: 200, body: { code: 200, events_ingested: 1 } }]);
+  const result = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', headers: { 'X-Custom': 'v' }, body: { api_key: 'k', events: [] }, eventIds: ['e1'] });
+  assert.equal(result.response?.status, 200);
+  assert.deepEqual(result.response?.json, { code: 200, events_ingested: 1 });
+  const [request] = sim.requests({ path: '/2/httpapi' });
+  assert.equal(request!.headers['content-type'], 'application/json');
+  assert.equal(request!.headers['x-custom'], 'v');
+  assert.deepEqual(request!.json, { api_key: 'k', events: [] });
+  const prefixed = await http.perform({ method: 'GET', url: 'https://prefixed.test/container/1;2;3;num/', query: [['b', '2'], ['a', '1']], eventIds: [] });
+  assert.equal(prefixed.url, `${sim.url}/prefix/container/1;2;3;num/?b=2&a=1`);
+});
+
+test('500 and 429 come back as responses with their headers', async () => {
+  sim.script('POST', '/2/httpapi', [reply.serverError(), reply.tooMany(12)]);
+  const first = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', body: {}, eventIds: [] });
+  assert.equal(first.response?.status, 500);
+  const second = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', body: {}, eventIds: [] });
+  assert.equal(second.response?.status, 429);
+  assert.equal(second.response?.headers['retry-after'], '12');
+});
+
+test('a hang is a timeout within the configured time; a reset is a network error', async () => {
+  sim.script('POST', '/2/httpapi', [reply.hang(), reply.reset()]);
+  const started = Date.now();
+  const hung = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', body: {}, eventIds: [] });
+  assert.equal(hung.error?.kind, 'timeout');
+  assert.ok(Date.now() - started < 1500);
+  const reset = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', body: {}, eventIds: [] });
+  assert.equal(reset.error?.kind, 'network');
+});
+
+test('the egress guard refuses loopback unless the request allow-lists it', async () => {
+  const refused = await http.perform({ method: 'POST', url: `${sim.url.replace('127.0.0.1', 'localhost')}/hook`, body: {}, eventIds: [] });
+  assert.equal(refused.error?.kind, 'refused');
+  assert.match(refused.error?.message ?? '', /refused to connect to localhost/);
+  const allowed = await http.perform({ method: 'POST', url: `${sim.url}/hook`, body: {}, eventIds: [], allowPrivateTargets: ['127.0.0.1'] });
+  assert.equal(allowed.response?.status, 200);
+});

@@ -1,0 +1,129 @@
+import { Agent, request } from 'undici';
+import type { RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+import type { PerformResult } from './deliver-batch.ts';
+import { guardedLookup } from './egress-guard.ts';
+
+const MAX_BODY = 64 * 1024;
+
+/** The full URL of a descriptor: `url` plus its ordered query pairs. */
+export function buildUrl(descriptor: Pick<RequestDescriptor, 'url' | 'query'>): URL {
+  const url = new URL(descriptor.url);
+  for (const [key, value] of descriptor.query ?? []) url.searchParams.append(key, value);
+  return url;
+}
+
+/**
+ * Applies `SIGNAL_VENDOR_REDIRECTS`: a vendor origin is sent to another base URL, keeping path
+ * and query (a base with a path prefixes it). Returns null when no redirect applies.
+ */
+export function redirectUrl(url: URL, redirects: ReadonlyMap<string, string>): URL | null {
+  const base = redirects.get(url.origin);
+  if (base === undefined) return null;
+  const target = new URL(base);
+  const prefix = target.pathname.replace(/\/$/, '');
+  target.pathname = `${prefix}${url.pathname}`;
+  target.search = url.search;
+  return target;
+}
+
+export interface PerformerOptions {
+  timeoutMs: number;
+  redirects?: ReadonlyMap<string, string>;
+  /** Connections per vendor origin. */
+  connections?: number;
+}
+
+export interface HttpPerformer {
+  perform(descriptor: RequestDescriptor): Promise<PerformResult & { url: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Performs vendor requests for the core: keep-alive connection pools (undici), a timeout per
+ * request, vendor redirects, at most 64 KB of response body read, and an egress guard that
+ * refuses loopback, private and link-local destinations at connect time unless allow-listed
+ * (redirect targets are the operator's choice and are not guarded).
+ *
+ * @example
+ * const http = createHttpPerformer({ timeoutMs: 10_000 });
+ * const { response } = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', body: {}, eventIds: [] });
+ */
+export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
+  const agentOptions = { connections: options.connections ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, pipelining: 1 };
+  const open = new Agent(agentOptions);
+  const guarded = new Map<string, Agent>();
+  function guardedAgent(allowList: readonly string[]): Agent {
+    const key = [...allowList].sort().join(',');
+    let agent = guarded.get(key);
+    if (!agent) {
+      agent = new Agent({ ...agentOptions, connect: { lookup: guardedLookup(allowList) } });
+      guarded.set(key, agent);
+    }
+    return agent;
+  }
+
+  return {
+    async perform(descriptor) {
+      const original = buildUrl(descriptor);
+      const redirected = options.redirects ? redirectUrl(original, options.redirects) : null;
+      const url = redirected ?? original;
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(descriptor.headers ?? {})) headers[name.toLowerCase()] = value;
+      let body: string | undefined;
+      if (descriptor.body !== undefined && descriptor.method !== 'GET') {
+        if (typeof descriptor.body === 'string') body = descriptor.body;
+        else {
+          body = JSON.stringify(descriptor.body);
+          headers['content-type'] ??= 'application/json';
+        }
+      }
+      const started = performance.now();
+      try {
+        const response = await request(url, {
+          method: descriptor.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          dispatcher: redirected ? open : guardedAgent(descriptor.allowPrivateTargets ?? []),
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        });
+        let text = '';
+        let size = 0;
+        for await (const chunk of response.body) {
+          const part = chunk as Buffer;
+          if (size < MAX_BODY) text += part.subarray(0, MAX_BODY - size).toString('utf8');
+          size += part.length;
+        }
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        const vendor: VendorResponse = { status: response.statusCode, headers: responseHeaders, body: text };
+        if ((responseHeaders['content-type'] ?? '').includes('json') || /^\s*[[{]/.test(text)) {
+          try {
+            vendor.json = JSON.parse(text);
+          } catch {
+            // not JSON after all: the classifier reads the text
+          }
+        }
+        return { response: vendor, durationMs: performance.now() - started, url: url.href };
+      } catch (error) {
+        const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
+        const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
+        const refused = e.code === 'EGRESS_REFUSED' || e.cause?.code === 'EGRESS_REFUSED';
+        return {
+          error: {
+            kind: timedOut ? 'timeout' : refused ? 'refused' : 'network',
+            message: timedOut ? `no answer within ${options.timeoutMs} ms` : (e.cause?.message ?? e.message),
+          },
+          durationMs: performance.now() - started,
+          url: url.href,
+        };
+      }
+    },
+    async close() {
+      await Promise.all([open.close(), ...[...guarded.values()].map((agent) => agent.close())]);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { JsonValue, RequestDescriptor } from '../sdk/types.ts';
+import { buildUrl } from './http-performer.ts';
+
+export const REDACTED = '[REDACTED]';
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie', 'x-signal-signature']);
+const SECRET_KEYS = /^(api_?key|apikey|access_?token|token|password|secret|client_secret|signing_secret)$/i;
+
+/** Replaces every occurrence of each secret (4+ characters) in a text. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+function redactJson(value: JsonValue, secrets: readonly string[]): JsonValue {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, secrets));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [key, inner] of Object.entries(value)) out[key] = SECRET_KEYS.test(key) && inner !== null && typeof inner !== 'object' ? REDACTED : redactJson(inner, secrets);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A copy of a request safe to keep in the delivery log and dead letters: the integration's
+ * secret values replaced wherever they appear, credential headers masked (keeping the scheme,
+ * e.g. `Bearer [REDACTED]`), and JSON keys that name credentials masked.
+ *
+ * @example
+ * redactRequest({ method: 'POST', url: 'https://x.test', headers: { authorization: 'Bearer abc123' }, eventIds: [] }, ['abc123']);
+ * // { method: 'POST', url: 'https://x.test/', headers: { authorization: 'Bearer [REDACTED]' }, body: null }
+ */
+export function redactRequest(request: RequestDescriptor, secrets: readonly string[]): JsonValue {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (SECRET_HEADERS.has(name.toLowerCase())) {
+      const scheme = /^(Bearer|Basic|Token)\s+/i.exec(value)?.[0] ?? '';
+      headers[name] = `${scheme}${REDACTED}`;
+    } else headers[name] = redactText(value, secrets);
+  }
+  let body: JsonValue = null;
+  if (typeof request.body === 'string') {
+    try {
+      body = redactJson(JSON.parse(request.body) as JsonValue, secrets);
+    } catch {
+      body = redactText(request.body, secrets);
+    }
+  } else if (request.body !== undefined) body = redactJson(request.body, secrets);
+  const url = buildUrl(request);
+  for (const [key, value] of [...url.searchParams]) {
+    if (SECRET_KEYS.test(key)) url.searchParams.set(key, REDACTED);
+    else url.searchParams.set(key, redactText(value, secrets));
+  }
+  return { method: request.method, url: redactText(url.href, secrets), headers, body };
+}
