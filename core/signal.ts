@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SignalConfig } from './config.ts';
 import { buildAdminApp } from './admin/admin-app.ts';
+import { graphiqlPlugin } from './admin/graphiql.ts';
 import type { AdminServices } from './admin/services.ts';
 import { buildCollectApp } from './collect/collect-app.ts';
 import { createGroupCommitter, type GroupCommitter } from './collect/group-commit.ts';
@@ -15,6 +16,21 @@ import { createEventStore } from './services/events.ts';
 import { createIntegrationService, type PluginCatalog } from './services/integrations.ts';
 import { createPipelineService } from './services/pipelines.ts';
 import { createSecretBox, parseSecretKey } from './services/secret-box.ts';
+import { metricsRoute } from './admin/metrics.ts';
+import { createDeadLetterStore } from './delivery/dead-letters.ts';
+import { createDeliveryAdmin, type DeliveryAdmin } from './delivery/delivery-admin.ts';
+import { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
+import { createDeliveryResolvers, deliveryTypeDefs } from './delivery/delivery-graphql.ts';
+import { createDeliveryLog } from './delivery/delivery-log.ts';
+import { createHttpPerformer } from './delivery/http-performer.ts';
+import { createStatsStore } from './delivery/integration-stats.ts';
+import { createRateLimiter } from './delivery/rate-limiter.ts';
+import { redactRequest, redactText } from './delivery/redact.ts';
+import { retryDelayMs } from './delivery/retry-policy.ts';
+import { registerPlugins } from './plugins/register-plugins.ts';
+import { startStatsKeeper } from './queue/stats-keeper.ts';
+import { defaultClassify } from './sdk/default-classify.ts';
+import type { JsonValue } from './sdk/types.ts';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 export const CORE_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -22,6 +38,7 @@ export const CORE_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_R
 /** The plugin registry as the core uses it. */
 export interface PluginSet extends PluginCatalog {
   cookieNames(): readonly string[];
+  optionsFor?(id: string): Record<string, JsonValue> | undefined;
 }
 
 export interface SignalInstance {
@@ -31,6 +48,8 @@ export interface SignalInstance {
   boss: Boss;
   services: AdminServices;
   committer: GroupCommitter;
+  engine: DeliveryEngine;
+  delivery: DeliveryAdmin;
   collect?: FastifyInstance;
   admin?: FastifyInstance;
   /** Base URLs the listeners bound to. */
@@ -108,9 +127,55 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
 
     const pipelines = createPipelineService(pool);
-    const integrations = createIntegrationService({ pool, plugins, secrets, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
-    const services: AdminServices = { pipelines, integrations, events: createEventStore(pool), plugins };
+    let engine: DeliveryEngine | undefined;
+    const integrations = createIntegrationService({
+      pool, plugins, secrets, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints'),
+      // Queues follow assignments: created when assigned, removed with them.
+      onAssignmentsChanged: () => engine?.sync(),
+    });
+    const events = createEventStore(pool);
+    const services: AdminServices = { pipelines, integrations, events, plugins };
     const committer = createGroupCommitter({ pool, boss, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents });
+
+    const deadLetters = createDeadLetterStore(pool);
+    const deliveryLog = createDeliveryLog(pool);
+    const stats = createStatsStore(pool);
+    const limiter = createRateLimiter(pool);
+    const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
+    cleanups.push(() => http.close());
+    const deliveryAdmin = createDeliveryAdmin({ pool, boss, deadLetters, log: deliveryLog, stats });
+    engine = createDeliveryEngine({
+      pool, boss, plugins, integrations,
+      concurrency: config.deliveryConcurrency,
+      ingestJobsPerFetch: config.ingestBatchSize,
+      consume: config.roles.has('worker'),
+      onError: (error) => log(`delivery: ${error.message}`),
+      deps: {
+        perform: (request) => http.perform(request),
+        classify: (response, request, target) => (target.plugin.classify ?? defaultClassify)(response, request, target.ctx),
+        takeTokens: (target, wanted) => limiter.take(target.integrationId, target.settings.rateLimit, wanted),
+        throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs),
+        retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
+        deadLetter: (letters) => deadLetters.add(letters),
+        record: (exchanges) => deliveryLog.record(exchanges),
+        addStats: (target, delta) => stats.add(target.integrationId, delta),
+        redact: redactRequest,
+        redactText,
+      },
+    });
+    await engine.start();
+    cleanups.push(() => engine!.stop());
+    if (config.roles.has('worker')) {
+      const keeper = startStatsKeeper(pool, config.bossSchema);
+      const maintenance = setInterval(() => {
+        void Promise.all([events.prune(config.eventRetentionHours), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+      }, 10 * 60_000);
+      maintenance.unref();
+      cleanups.push(async () => {
+        keeper.stop();
+        clearInterval(maintenance);
+      });
+    }
 
     let demoKey: string | undefined;
     if (config.demoPipeline && config.roles.has('admin')) {
@@ -125,13 +190,16 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
 
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
     const instance: SignalInstance = {
-      config, databaseUrl, pool, boss, services, committer, urls: {}, adminToken, stop: cleanup,
+      config, databaseUrl, pool, boss, services, committer, engine, delivery: deliveryAdmin, urls: {}, adminToken, stop: cleanup,
       ...(demoKey ? { demoKey } : {}),
       ...(embedded ? { embedded } : {}),
     };
 
     if (config.roles.has('collect')) {
-      const collect = await buildCollectApp({ config, pool, pipelines, committer, cookieNames: () => plugins.cookieNames(), version: CORE_VERSION, logger });
+      const collect = await buildCollectApp({
+        config, pool, pipelines, committer, cookieNames: () => plugins.cookieNames(), version: CORE_VERSION, logger,
+        extend: (app) => registerPlugins(app, plugins.list()),
+      });
       await collect.listen({ host: config.collectHost, port: config.collectPort });
       // Order matters on the way down: stop accepting, then commit what was accepted.
       cleanups.push(() => committer.flush());
@@ -145,9 +213,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         services,
         token: adminToken,
         logger,
+        graphql: { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
         extend: async (app) => {
-          const { graphiqlPlugin } = await import('./admin/graphiql.ts').catch(() => ({ graphiqlPlugin: undefined }));
-          if (graphiqlPlugin) await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
+          await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
+          await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats() });
         },
       });
       await admin.listen({ host: config.adminHost, port: config.adminPort });

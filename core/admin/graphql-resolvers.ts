@@ -1,38 +1,11 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import mercurius from 'mercurius';
-import { isSignalError, type ErrorCode } from '../errors.ts';
+import { isSignalError } from '../errors.ts';
+import { guard } from './graphql-errors.ts';
 import type { JsonObject, JsonValue } from '../sdk/types.ts';
 import type { Assignment, InstallInput, RevisionInput, Template } from '../services/integrations.ts';
 import type { Pipeline } from '../services/pipelines.ts';
 import { toCatalogEntry } from './catalog.ts';
 import type { AdminServices } from './services.ts';
-
-const GRAPHQL_CODES: Partial<Record<ErrorCode, string>> = {
-  SIGNAL_VALIDATION_FAILED: 'BAD_USER_INPUT',
-  SIGNAL_INVALID_CONFIG: 'BAD_USER_INPUT',
-  SIGNAL_UNKNOWN_VARIANT: 'BAD_USER_INPUT',
-  SIGNAL_NOT_FOUND: 'NOT_FOUND',
-  SIGNAL_UNKNOWN_VENDOR: 'NOT_FOUND',
-  SIGNAL_CONFLICT: 'CONFLICT',
-};
-
-/** Rethrows our errors as GraphQL errors carrying code, stable Signal code, fields and status. */
-function guard<A extends unknown[], R>(resolver: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    try {
-      return await resolver(...args);
-    } catch (error) {
-      if (isSignalError(error)) {
-        throw new mercurius.ErrorWithProps(
-          error.message,
-          { code: GRAPHQL_CODES[error.code] ?? error.code, signalCode: error.code, ...(error.fields.length > 0 ? { fields: error.fields } : {}) },
-          error.statusCode,
-        );
-      }
-      throw error;
-    }
-  };
-}
 
 function literalToJson(node: ValueNode): JsonValue {
   switch (node.kind) {

@@ -26,6 +26,8 @@ export interface CollectAppDeps {
   cookieNames: () => readonly string[];
   version: string;
   logger: boolean | { level: string };
+  /** Registers more routes on the collect listener (the plugins' own routes). */
+  extend?: (app: FastifyInstance) => Promise<void>;
 }
 
 /** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
@@ -112,6 +114,8 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     ...(limitByIp ? { limitByIp } : {}),
     ...(limitByKey ? { limitByKey } : {}),
   });
+
+  if (deps.extend) await deps.extend(app);
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: PostgreSQL reachable and migrated' } }, async (_request, reply) => {

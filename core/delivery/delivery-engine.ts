@@ -13,6 +13,13 @@ export interface DeliveryJob {
   attempt: number;
 }
 
+/**
+ * Every integration queue is a partition of its own, so one integration's backlog never slows
+ * another's fetches. pg-boss retries a job only when the handler itself fails (database
+ * outage, worker crash via the heartbeat); vendor failures are retried by the engine per event.
+ */
+const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 30, notify: true };
+
 interface AssignmentRow {
   id: string;
   pipeline_id: string;
@@ -128,7 +135,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     const def = options.plugins.get(row.vendor);
     if (!def) return;
     const name = delivery(row.id);
-    await ensureQueue(boss, name, { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 30, notify: true });
+    await ensureQueue(boss, name, DELIVERY_QUEUE_OPTIONS);
     if (!options.consume || working.has(row.id)) return;
     working.set(row.id, row.revision_id);
     const jobsPerFetch = Math.max(1, Math.min(50, Math.ceil(def.batch.maxEvents / 10)));
@@ -177,7 +184,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     for (const row of rows) {
       const def = options.plugins.get(row.vendor);
       if (!def) continue;
-      await ensureQueue(boss, delivery(row.id), { retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 30, notify: true });
+      await ensureQueue(boss, delivery(row.id), DELIVERY_QUEUE_OPTIONS);
       list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: def.batch.maxEvents });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from '../db/pool.ts';
+import type { DeliveryAdmin } from '../delivery/delivery-admin.ts';
+import type { StatsStore } from '../delivery/integration-stats.ts';
+
+function label(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+export interface MetricSample {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  values: Array<{ labels: Record<string, string>; value: number }>;
+}
+
+/** Renders samples in the Prometheus text exposition format (version 0.0.4). */
+export function renderPrometheus(samples: MetricSample[]): string {
+  let out = '';
+  for (const sample of samples) {
+    out += `# HELP ${sample.name} ${sample.help}\n# TYPE ${sample.name} ${sample.type}\n`;
+    for (const { labels, value } of sample.values) {
+      const pairs = Object.entries(labels).map(([k, v]) => `${k}="${label(v)}"`).join(',');
+      out += `${sample.name}${pairs ? `{${pairs}}` : ''} ${Number.isFinite(value) ? value : 0}\n`;
+    }
+  }
+  return out;
+}
+
+/**
+ * `GET /metrics` on the admin listener: delivery counters, retrying and queue depth per
+ * pipeline integration, and this process's collect counters, as Prometheus text.
+ *
+ * @example
+ * await app.register(metricsRoute, { pool, stats, admin, collect: () => committer.stats() });
+ */
+export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; stats: StatsStore; admin: DeliveryAdmin; collect?: () => { groups: number; events: number } }): Promise<void> {
+  app.get('/metrics', async (_request, reply) => {
+    const { rows } = await deps.pool.query<{ id: string; pipeline_id: string; vendor: string; name: string }>(
+      `SELECT a.id, a.pipeline_id, t.vendor, t.name FROM signal.pipeline_integrations a JOIN signal.integration_templates t ON t.id = a.template_id`,
+    );
+    const stats = new Map((await deps.stats.all()).map((s) => [s.pipelineIntegrationId, s]));
+    const depths = await Promise.all(rows.map((row) => deps.admin.queueDepth(row.id)));
+    const events: MetricSample = { name: 'signal_integration_events_total', help: 'Events per pipeline integration by outcome.', type: 'counter', values: [] };
+    const requests: MetricSample = { name: 'signal_integration_requests_total', help: 'Vendor requests per pipeline integration by result.', type: 'counter', values: [] };
+    const retrying: MetricSample = { name: 'signal_integration_retrying', help: 'Events waiting for another try.', type: 'gauge', values: [] };
+    const depth: MetricSample = { name: 'signal_integration_queue_depth', help: 'Delivery jobs queued or running.', type: 'gauge', values: [] };
+    const success: MetricSample = { name: 'signal_integration_success_ratio', help: 'Delivered / (delivered + dead-lettered).', type: 'gauge', values: [] };
+    rows.forEach((row, i) => {
+      const s = stats.get(row.id);
+      const labels = { integration: row.id, pipeline: row.pipeline_id, vendor: row.vendor, name: row.name };
+      for (const [outcome, value] of [['delivered', s?.delivered], ['dead_lettered', s?.deadLettered], ['skipped_consent', s?.skippedConsent], ['dropped', s?.dropped], ['retried', s?.retried]] as const) {
+        events.values.push({ labels: { ...labels, outcome }, value: value ?? 0 });
+      }
+      requests.values.push({ labels: { ...labels, result: 'ok' }, value: (s?.requests ?? 0) - (s?.failedRequests ?? 0) });
+      requests.values.push({ labels: { ...labels, result: 'failed' }, value: s?.failedRequests ?? 0 });
+      retrying.values.push({ labels, value: s?.retrying ?? 0 });
+      depth.values.push({ labels, value: depths[i]!.queued + depths[i]!.active });
+      if (s?.successRate !== null && s?.successRate !== undefined) success.values.push({ labels, value: s.successRate });
+    });
+    const samples = [events, requests, retrying, depth, success];
+    const collect = deps.collect?.();
+    if (collect) {
+      samples.push(
+        { name: 'signal_collect_events_committed_total', help: 'Events this process committed.', type: 'counter', values: [{ labels: {}, value: collect.events }] },
+        { name: 'signal_collect_commit_groups_total', help: 'Group commits this process made.', type: 'counter', values: [{ labels: {}, value: collect.groups }] },
+      );
+    }
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderPrometheus(samples));
+  });
+}

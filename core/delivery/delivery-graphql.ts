@@ -1,0 +1,147 @@
+import type { IResolvers } from 'mercurius';
+import { guard } from '../admin/graphql-errors.ts';
+import type { DeadLetterFilter } from './dead-letters.ts';
+import type { DeliveryAdmin } from './delivery-admin.ts';
+
+export const deliveryTypeDefs = /* GraphQL */ `
+  "Which dead letters an operation applies to. All conditions must hold; none given means all."
+  input DeadLetterFilter {
+    ids: [ID!]
+    messageId: String
+    "Case-insensitive part of the reason."
+    reasonContains: String
+    "ISO 8601 bounds on when the event was dead-lettered."
+    since: String
+    until: String
+  }
+
+  "An event that could not be delivered, kept 7 days."
+  type DeadLetter {
+    id: ID!
+    pipelineIntegrationId: ID!
+    revisionId: ID
+    messageId: String!
+    event: JSON!
+    reason: String!
+    attempts: Int!
+    "The last request sent for it (secrets redacted)."
+    lastRequest: JSON
+    "The vendor's last answer: { status, body }."
+    lastResponse: JSON
+    createdAt: String!
+  }
+
+  type DeadLetterPage {
+    items: [DeadLetter!]!
+    total: Int!
+    hasMore: Boolean!
+    "Pass as 'after' for the next page."
+    endCursor: ID
+  }
+
+  type ReplayResult {
+    replayed: Int!
+    "Dead letters whose consent no longer allows delivery: removed, not sent."
+    skippedForConsent: Int!
+  }
+
+  "Delivery counters of a pipeline integration."
+  type IntegrationStats {
+    pipelineIntegrationId: ID!
+    delivered: Float!
+    "Events waiting for another try."
+    retrying: Float!
+    retried: Float!
+    deadLettered: Float!
+    skippedConsent: Float!
+    "Events the mapping dropped on purpose (filters, drop defaults)."
+    dropped: Float!
+    requests: Float!
+    failedRequests: Float!
+    "delivered / (delivered + dead-lettered); null before any outcome."
+    successRate: Float
+    "Jobs waiting or running in the integration's queue."
+    queueDepth: Int!
+    deadLetterCount: Int!
+    lastError: String
+    lastErrorAt: String
+    lastDeliveredAt: String
+  }
+
+  "One vendor exchange, as the live debugger shows it."
+  type DeliveryExchange {
+    id: ID!
+    revisionId: ID
+    eventIds: [String!]!
+    attempt: Int!
+    request: JSON!
+    responseStatus: Int
+    responseBody: String
+    error: String
+    outcome: String!
+    durationMs: Int!
+    createdAt: String!
+  }
+
+  extend type Query {
+    "Dead letters of a pipeline integration, oldest first, 1 to 500 a page."
+    deadLetters(integrationId: ID!, filter: DeadLetterFilter, first: Int = 50, after: ID): DeadLetterPage!
+    "The dead letters as NDJSON, one per line."
+    exportDeadLetters(integrationId: ID!, filter: DeadLetterFilter): String!
+    integrationStats(integrationId: ID!): IntegrationStats!
+    "The latest vendor exchanges of a pipeline integration, newest first."
+    deliveryLog(integrationId: ID!, limit: Int = 50): [DeliveryExchange!]!
+  }
+
+  extend type Mutation {
+    "Re-delivers dead letters through the integration's current revision (same event ids, consent re-checked)."
+    replayDeadLetters(integrationId: ID!, ids: [ID!], filter: DeadLetterFilter): ReplayResult!
+    "Deletes dead letters; returns how many."
+    purgeDeadLetters(integrationId: ID!, ids: [ID!], filter: DeadLetterFilter): Int!
+  }
+`;
+
+interface FilterInput {
+  ids?: string[] | null;
+  messageId?: string | null;
+  reasonContains?: string | null;
+  since?: string | null;
+  until?: string | null;
+}
+
+function toFilter(input: FilterInput | null | undefined, ids?: string[] | null): DeadLetterFilter {
+  const filter: DeadLetterFilter = {};
+  const idList = ids ?? input?.ids;
+  if (idList) filter.ids = idList.map(Number).filter((n) => Number.isInteger(n));
+  if (input?.messageId) filter.messageId = input.messageId;
+  if (input?.reasonContains) filter.reasonContains = input.reasonContains;
+  if (input?.since) filter.since = input.since;
+  if (input?.until) filter.until = input.until;
+  return filter;
+}
+
+/**
+ * GraphQL resolvers of the delivery engine (dead letters, stats, delivery log).
+ *
+ * @example
+ * buildAdminApp({ …, graphql: { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(admin) } });
+ */
+export function createDeliveryResolvers(admin: DeliveryAdmin): IResolvers {
+  return {
+    Query: {
+      deadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput; first: number; after?: string | null }) => {
+        const page = await admin.list(args.integrationId, toFilter(args.filter), args.first, args.after ? Number(args.after) : undefined);
+        return { ...page, endCursor: page.items.at(-1)?.id ?? null };
+      }),
+      exportDeadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput }) => admin.exportNdjson(args.integrationId, toFilter(args.filter))),
+      integrationStats: guard(async (_: unknown, args: { integrationId: string }) => admin.health(args.integrationId)),
+      deliveryLog: guard(async (_: unknown, args: { integrationId: string; limit: number }) => admin.recentExchanges(args.integrationId, args.limit)),
+    },
+    Mutation: {
+      replayDeadLetters: guard(async (_: unknown, args: { integrationId: string; ids?: string[] | null; filter?: FilterInput }) =>
+        admin.replay(args.integrationId, toFilter(args.filter, args.ids))),
+      purgeDeadLetters: guard(async (_: unknown, args: { integrationId: string; ids?: string[] | null; filter?: FilterInput }) =>
+        admin.purge(args.integrationId, toFilter(args.filter, args.ids))),
+    },
+  } as IResolvers;
+}
