@@ -154,13 +154,14 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         perform: (request) => http.perform(request),
         classify: (response, request, target) => (target.plugin.classify ?? defaultClassify)(response, request, target.ctx),
         takeTokens: (target, wanted) => limiter.take(target.integrationId, target.settings.rateLimit, wanted),
-        throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs),
+        throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs * config.retryTimeScale),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),
         record: (exchanges) => deliveryLog.record(exchanges),
         addStats: (target, delta) => stats.add(target.integrationId, delta),
         redact: redactRequest,
         redactText,
+        onBookkeepingError: (error) => log(`delivery bookkeeping: ${error.message}`),
       },
     });
     await engine.start();

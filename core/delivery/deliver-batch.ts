@@ -59,6 +59,8 @@ export interface DeliveryDeps {
   redactText(text: string, secrets: string[]): string;
   /** Requests of one batch performed at the same time. */
   requestConcurrency?: number;
+  /** Told when the delivery log or counters could not be written (delivery itself went on). */
+  onBookkeepingError?: (error: Error) => void;
 }
 
 export interface DeliverySummary {
@@ -242,7 +244,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     await deps.scheduleRetry(target, retry, attempt + 1, deps.retryDelayMs(attempt, target.settings, retryAfterMs));
   }
   await deps.deadLetter(letters);
-  await deps.record(exchanges);
+  // Bookkeeping after the fact: a failure here must not fail the job, which would send the
+  // delivered events again.
+  await deps.record(exchanges).catch((error: Error) => deps.onBookkeepingError?.(error));
   const previouslyRetrying = attempt > 1 ? events.length : 0;
   await deps.addStats(target, {
     delivered,
@@ -253,7 +257,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     requests,
     failedRequests,
     ...(lastError !== undefined || letters.length > 0 ? { lastError: lastError ?? letters.at(-1)!.reason } : {}),
-  });
+  }).catch((error: Error) => deps.onBookkeepingError?.(error));
   return { delivered, retried: retry.length, deadLettered: letters.length, dropped, requests };
 }
 

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
-import { ensureQueue, type Boss } from '../queue/boss.ts';
+import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
 import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
 import { delivery, fanOut, startIngestWorker, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
@@ -141,7 +141,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     const jobsPerFetch = Math.max(1, Math.min(50, Math.ceil(def.batch.maxEvents / 10)));
     await boss.work<DeliveryJob>(
       name,
-      { batchSize: jobsPerFetch, pollingIntervalSeconds: 0.5, localConcurrency: options.concurrency },
+      { batchSize: jobsPerFetch, ...WORK_POLLING, localConcurrency: options.concurrency },
       async (jobs) => handle(row.id, jobs),
     );
   }

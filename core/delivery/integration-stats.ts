@@ -36,14 +36,15 @@ export function addStatsStatement(integrationId: string, d: StatsDelta) {
   return {
     text: `INSERT INTO signal.integration_stats AS s
              (pipeline_integration_id, delivered, dead_lettered, skipped_consent, dropped, retried, retrying, requests, failed_requests, last_error, last_error_at, last_delivered_at)
-           VALUES ($1, $2, $3, $4, $5, $6, GREATEST($7, 0), $8, $9, $10, CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, CASE WHEN $2 > 0 THEN now() END)
+           VALUES ($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::bigint, GREATEST($7::bigint, 0), $8::bigint, $9::bigint, $10::text,
+                   CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, CASE WHEN $2::bigint > 0 THEN now() END)
            ON CONFLICT (pipeline_integration_id) DO UPDATE SET
-             delivered = s.delivered + $2, dead_lettered = s.dead_lettered + $3, skipped_consent = s.skipped_consent + $4,
-             dropped = s.dropped + $5, retried = s.retried + $6, retrying = GREATEST(0, s.retrying + $7),
-             requests = s.requests + $8, failed_requests = s.failed_requests + $9,
-             last_error = COALESCE($10, s.last_error),
+             delivered = s.delivered + $2::bigint, dead_lettered = s.dead_lettered + $3::bigint, skipped_consent = s.skipped_consent + $4::bigint,
+             dropped = s.dropped + $5::bigint, retried = s.retried + $6::bigint, retrying = GREATEST(0, s.retrying + $7::bigint),
+             requests = s.requests + $8::bigint, failed_requests = s.failed_requests + $9::bigint,
+             last_error = COALESCE($10::text, s.last_error),
              last_error_at = CASE WHEN $10::text IS NULL THEN s.last_error_at ELSE now() END,
-             last_delivered_at = CASE WHEN $2 > 0 THEN now() ELSE s.last_delivered_at END,
+             last_delivered_at = CASE WHEN $2::bigint > 0 THEN now() ELSE s.last_delivered_at END,
              updated_at = now()`,
     values: [integrationId, d.delivered ?? 0, d.deadLettered ?? 0, d.skippedConsent ?? 0, d.dropped ?? 0, d.retried ?? 0, d.retrying ?? 0,
       d.requests ?? 0, d.failedRequests ?? 0, d.lastError?.slice(0, 1000) ?? null],

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
-import { INGEST_QUEUE, type Boss, type IngestJob } from '../queue/boss.ts';
+import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { isConsentGranted } from './consent-gate.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
@@ -79,7 +79,7 @@ export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
 export async function startIngestWorker(deps: IngestDeps): Promise<string> {
   return deps.boss.work<IngestJob>(
     INGEST_QUEUE,
-    { batchSize: deps.batchSize, pollingIntervalSeconds: 0.5, localConcurrency: 2 },
+    { batchSize: deps.batchSize, ...WORK_POLLING, localConcurrency: 2 },
     async (jobs) => {
       await fanOut(jobs.flatMap((job) => job.data.ids), deps);
     },

@@ -6,6 +6,13 @@ export type Boss = PgBoss;
 /** The queue the collect endpoint fills: each job carries the ids of a micro-batch of events. */
 export const INGEST_QUEUE = 'ingest';
 
+/**
+ * How workers poll. NOTIFY wakes them when a job is created, but a job created for later (a
+ * scheduled retry) sends no second NOTIFY when it comes due, so the backstop poll must be
+ * short too: 0.5 s, pg-boss's minimum. Full batches fetch again at once.
+ */
+export const WORK_POLLING = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const;
+
 /** Data of an ingest job: the `signal.events` ids committed together. */
 export interface IngestJob {
   ids: number[];

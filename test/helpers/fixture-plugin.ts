@@ -31,7 +31,22 @@ export const fixturePlugin: PluginDefinition = {
   rateLimit: { rps: 100 },
   batch: { maxEvents: 10, maxBytes: 100_000 },
   cookies: ['FTrack'],
-  send: (batch, ctx) => [{ method: 'POST', url: String(ctx.config.region), body: { api_key: String(ctx.config.api_key), events: batch.map((e) => e.payload) }, eventIds: batch.map((e) => e.id) }],
+  send: (batch, ctx) => {
+    const requests = [];
+    for (let i = 0; i < batch.length; i += 10) {
+      const part = batch.slice(i, i + 10);
+      requests.push({ method: 'POST' as const, url: String(ctx.config.region), body: { api_key: String(ctx.config.api_key), events: part.map((e) => e.payload) }, eventIds: part.map((e) => e.id) });
+    }
+    return requests;
+  },
+  // Like Amplitude: a 200 may name events it refused, by index in the request.
+  classify: (response, request) => {
+    const failed = (response.json as { failed_indices?: number[] } | undefined)?.failed_indices;
+    if (response.status === 200 && failed) {
+      return { perEvent: Object.fromEntries(failed.map((i) => [request.eventIds[i]!, { status: 'dead_letter' as const, reason: `vendor refused event ${i}` }])) };
+    }
+    return response.status < 300 ? { status: 'delivered' } : response.status >= 500 || response.status === 429 ? { status: 'retry', reason: `HTTP ${response.status}` } : { status: 'dead_letter', reason: `HTTP ${response.status}: ${response.body}` };
+  },
 };
 
 export function pluginSet(...plugins: PluginDefinition[]): PluginSet {

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import webhook from '../plugins/webhook/index.ts';
+import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
+import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+let sim: VendorSim;
+let signal: TestSignal;
+let pipeline: { id: string; key: string };
+let counter = 0;
+
+before(async () => {
+  sim = await startVendorSim();
+  signal = await startTestSignal(
+    { SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_VENDOR_REDIRECTS: `https://eu.fixture.test=${sim.url}`, SIGNAL_HTTP_TIMEOUT_MS: '1000' },
+    { plugins: pluginSet(webhook, fixturePlugin), label: 'delivery' },
+  );
+  pipeline = await signal.pipeline('Delivery');
+});
+after(async () => {
+  await signal.close();
+  await sim.close();
+});
+
+async function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A webhook integration posting to its own simulator path. */
+async function installWebhook(config: Record<string, unknown> = {}, consentCategories: string[] = []) {
+  const path = `/hook-${++counter}`;
+  const result = await signal.services.integrations.install({
+    vendor: 'webhook', name: `Hook ${counter}`, pipelineId: pipeline.id, consentCategories,
+    config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'], ...config },
+  });
+  return { path, id: result.assignment!.id };
+}
+
+async function send(events: Array<Record<string, unknown>>): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', event: 'Order Completed', userId: 'user-1', ...e })) }),
+  });
+  assert.equal(res.status, 200);
+}
+
+function bodyIds(requests: RecordedRequest[]): string[] {
+  return requests.flatMap((r) => {
+    const json = r.json as { batch?: Array<{ messageId: string }>; messageId?: string };
+    return json.batch ? json.batch.map((e) => e.messageId) : [json.messageId!];
+  });
+}
+
+describe('collect → webhook → simulator', () => {
+  test('events arrive batched, signed with HMAC over timestamp and body', async () => {
+    const secret = 'whsec_0123456789abcdef';
+    const hook = await installWebhook({ signing_secret: secret });
+    await send([{ messageId: 'wh-1' }, { messageId: 'wh-2', properties: { total: 10 } }]);
+    const [request] = await sim.waitFor(1, 15_000, { path: hook.path });
+    assert.equal(request!.method, 'POST');
+    assert.deepEqual(bodyIds([request!]), ['wh-1', 'wh-2']);
+    const timestamp = request!.headers['x-signal-timestamp']!;
+    const expected = createHmac('sha256', secret).update(`${timestamp}.${request!.body}`).digest('hex');
+    assert.equal(request!.headers['x-signal-signature'], `sha256=${expected}`);
+    assert.ok(Math.abs(Date.now() / 1000 - Number(timestamp)) < 60);
+    const stats = await waitUntil(async () => {
+      const s = await signal.delivery.health(hook.id);
+      return s.delivered === 2 && s;
+    }, 'stats');
+    assert.equal(stats.successRate, 1);
+    const log = await signal.delivery.recentExchanges(hook.id, 5);
+    assert.equal(log[0]!.responseStatus, 200);
+    assert.equal(JSON.stringify(log[0]!.request).includes(secret), false, 'the log never holds the secret');
+  });
+
+  test('single mode sends one PUT per event with custom headers', async () => {
+    const hook = await installWebhook({ mode: 'single', method: 'PUT', headers: { 'X-Team': 'growth' } });
+    await send([{ messageId: 'single-1' }, { messageId: 'single-2' }, { messageId: 'single-3' }]);
+    const requests = await sim.waitFor(3, 15_000, { path: hook.path });
+    assert.ok(requests.every((r) => r.method === 'PUT' && r.headers['x-team'] === 'growth'));
+    assert.deepEqual(bodyIds(requests).sort(), ['single-1', 'single-2', 'single-3']);
+  });
+
+  test('a private target is refused at install unless allow-listed', async () => {
+    await assert.rejects(
+      signal.services.integrations.install({ vendor: 'webhook', name: 'SSRF', config: { url: 'http://169.254.169.254/latest/meta-data' } }),
+      (error: Error & { fields?: Array<{ field: string }> }) => /config\.url/.test(error.message) && error.fields?.[0]?.field === 'config.url',
+    );
+  });
+});
+
+describe('consent gate', () => {
+  test('granted, denied and absent consent; none configured delivers all', async () => {
+    const gated = await installWebhook({}, ['analytics', 'marketing']);
+    const open = await installWebhook();
+    await send([
+      { messageId: 'c-granted', context: { consent: { analytics: true, marketing: true } } },
+      { messageId: 'c-denied', context: { consent: { analytics: true, marketing: false } } },
+      { messageId: 'c-absent' },
+      { messageId: 'c-codes', context: { consent: { categories: { analytics: true, marketing: true } } } },
+    ]);
+    const openIds = bodyIds(await sim.waitFor((list) => bodyIds(list).length >= 4, 15_000, { path: open.path }));
+    assert.deepEqual(openIds.sort(), ['c-absent', 'c-codes', 'c-denied', 'c-granted']);
+    const gatedIds = bodyIds(await sim.waitFor((list) => bodyIds(list).length >= 2, 15_000, { path: gated.path }));
+    assert.deepEqual(gatedIds.sort(), ['c-codes', 'c-granted']);
+    const stats = await waitUntil(async () => {
+      const s = await signal.delivery.health(gated.id);
+      return s.skippedConsent === 2 && s;
+    }, 'skipped count');
+    assert.equal(stats.delivered, 2);
+  });
+});
+
+describe('retries and dead letters', () => {
+  test('a 4xx dead-letters at once with the vendor response', async () => {
+    const hook = await installWebhook();
+    sim.script('POST', hook.path, [{ status: 422, body: { error: 'field "email" is invalid' } }]);
+    await send([{ messageId: 'dl-4xx' }]);
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(hook.id, {}, 10);
+      return p.total === 1 && p;
+    }, 'a dead letter');
+    const letter = page.items[0]!;
+    assert.equal(letter.messageId, 'dl-4xx');
+    assert.equal(letter.attempts, 1);
+    assert.match(letter.reason, /^HTTP 422: \{"error":"field \\"email\\" is invalid"\}/);
+    assert.deepEqual(letter.lastResponse, { status: 422, body: '{"error":"field \\"email\\" is invalid"}' });
+    assert.equal(sim.count({ path: hook.path }), 1, 'no retry');
+  });
+
+  test('5xx six times → dead letter, following the scaled schedule', async () => {
+    const hook = await installWebhook();
+    sim.setDefault('POST', hook.path, reply.serverError());
+    await send([{ messageId: 'dl-5xx' }]);
+    const requests = await sim.waitFor(6, 30_000, { path: hook.path });
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(hook.id, {}, 10);
+      return p.total === 1 && p;
+    }, 'the dead letter');
+    assert.equal(page.items[0]!.attempts, 6);
+    assert.match(page.items[0]!.reason, /^gave up after 6 tries: HTTP 500/);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(sim.count({ path: hook.path }), 6, 'six tries in all');
+    const gaps = requests.slice(1).map((r, i) => r.receivedAt - requests[i]!.receivedAt);
+    // 1, 4, 16, 64, 256 s scaled by 0.01, each at least 75 % (jitter); the last gap dominates.
+    assert.ok(gaps[4]! >= 2560 * 0.75, `the fifth retry waited ${gaps[4]} ms`);
+    assert.ok(gaps[3]! >= 640 * 0.75, `the fourth retry waited ${gaps[3]} ms`);
+    const stats = await signal.delivery.health(hook.id);
+    assert.equal(stats.deadLettered, 1);
+    assert.equal(stats.retrying, 0);
+    assert.equal(stats.retried, 5);
+  });
+
+  test('a longer Retry-After wins over the schedule', async () => {
+    const hook = await installWebhook();
+    // 100 s scaled by 0.01 is 1 s, far longer than the first retry's 10 ms.
+    sim.script('POST', hook.path, [reply.tooMany(100)]);
+    await send([{ messageId: 'retry-after' }]);
+    const requests = await sim.waitFor(2, 15_000, { path: hook.path });
+    assert.ok(requests[1]!.receivedAt - requests[0]!.receivedAt >= 950, `waited ${requests[1]!.receivedAt - requests[0]!.receivedAt} ms`);
+    await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 1, 'delivery after the wait');
+  });
+
+  test('a network failure and a timeout are retried', async () => {
+    const hook = await installWebhook();
+    sim.script('POST', hook.path, [reply.reset(), reply.hang()]);
+    await send([{ messageId: 'net-1' }]);
+    await sim.waitFor(3, 20_000, { path: hook.path });
+    await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 1, 'delivery on the third try');
+  });
+
+  test('a partial batch failure dead-letters only the events the vendor refused', async () => {
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'fixture', name: 'Partial', pipelineId: pipeline.id, consentCategories: [],
+      config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' },
+    });
+    sim.script('POST', '/events', [{ status: 200, body: { code: 200, failed_indices: [1] } }]);
+    await send([{ messageId: 'p-0' }, { messageId: 'p-1' }, { messageId: 'p-2' }]);
+    const stats = await waitUntil(async () => {
+      const s = await signal.delivery.health(assignment!.id);
+      return s.delivered + s.deadLettered === 3 && s;
+    }, 'all three settled');
+    assert.equal(stats.delivered, 2);
+    assert.equal(stats.deadLettered, 1);
+    const page = await signal.delivery.list(assignment!.id, {}, 10);
+    assert.deepEqual(page.items.map((l) => [l.messageId, l.reason]), [['p-1', 'vendor refused event 1']]);
+    const [request] = sim.requests({ path: '/events' });
+    assert.equal((request!.json as { api_key: string }).api_key, 'fixture-key-123');
+  });
+});
+
+describe('replay, export, purge', () => {
+  test('replay delivers exactly the dead-lettered events, once', async () => {
+    const hook = await installWebhook();
+    sim.script('POST', hook.path, [{ status: 400, body: 'bad' }]);
+    await send([{ messageId: 'rp-1' }, { messageId: 'rp-2' }]);
+    await waitUntil(async () => (await signal.delivery.list(hook.id, {}, 10)).total === 2, 'two dead letters');
+    const exported = await signal.graphql<{ exportDeadLetters: string }>(`{ exportDeadLetters(integrationId: "${hook.id}") }`);
+    const lines = exported.body.data!.exportDeadLetters.trim().split('\n').map((l) => JSON.parse(l) as { messageId: string });
+    assert.deepEqual(lines.map((l) => l.messageId).sort(), ['rp-1', 'rp-2']);
+
+    const replayed = await signal.graphql<{ replayDeadLetters: { replayed: number } }>(`mutation { replayDeadLetters(integrationId: "${hook.id}") { replayed skippedForConsent } }`);
+    assert.equal(replayed.body.data!.replayDeadLetters.replayed, 2);
+    const again = await signal.graphql<{ replayDeadLetters: { replayed: number } }>(`mutation { replayDeadLetters(integrationId: "${hook.id}") { replayed } }`);
+    assert.equal(again.body.data!.replayDeadLetters.replayed, 0, 'a dead letter is replayed once');
+    await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 2, 'the replayed events delivered');
+    await new Promise((r) => setTimeout(r, 700));
+    const ids = bodyIds(sim.requests({ path: hook.path }));
+    assert.deepEqual(ids.filter((id) => id === 'rp-1').length, 2, 'the first failed try and the replay');
+    assert.equal((await signal.delivery.list(hook.id, {}, 10)).total, 0);
+  });
+
+  test('deadLetters pages and filters; purge deletes; bad input is named', async () => {
+    const hook = await installWebhook();
+    sim.setDefault('POST', hook.path, { status: 401, body: 'token expired' });
+    await send([{ messageId: 'pg-1' }, { messageId: 'pg-2' }, { messageId: 'pg-3' }]);
+    await waitUntil(async () => (await signal.delivery.list(hook.id, {}, 10)).total === 3, 'three dead letters');
+    const first = await signal.graphql<{ deadLetters: { items: Array<{ id: string; messageId: string }>; hasMore: boolean; endCursor: string; total: number } }>(
+      `{ deadLetters(integrationId: "${hook.id}", first: 2) { items { id messageId reason attempts lastResponse } hasMore endCursor total } }`,
+    );
+    const page = first.body.data!.deadLetters;
+    assert.equal(page.items.length, 2);
+    assert.equal(page.hasMore, true);
+    assert.equal(page.total, 3);
+    const second = await signal.graphql<{ deadLetters: { items: unknown[]; hasMore: boolean } }>(
+      `{ deadLetters(integrationId: "${hook.id}", first: 2, after: "${page.endCursor}") { items { id } hasMore } }`,
+    );
+    assert.equal(second.body.data!.deadLetters.items.length, 1);
+    const filtered = await signal.graphql<{ deadLetters: { total: number } }>(`{ deadLetters(integrationId: "${hook.id}", filter: { messageId: "pg-2", reasonContains: "TOKEN" }) { total } }`);
+    assert.equal(filtered.body.data!.deadLetters.total, 1);
+    const purged = await signal.graphql<{ purgeDeadLetters: number }>(`mutation { purgeDeadLetters(integrationId: "${hook.id}", ids: ["${page.items[0]!.id}"]) }`);
+    assert.equal(purged.body.data!.purgeDeadLetters, 1);
+    const bad = await signal.graphql(`{ deadLetters(integrationId: "${hook.id}", filter: { since: "last week" }) { total } }`);
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.errors![0]!.extensions!.fields, [{ field: 'filter.since', message: 'must be an ISO 8601 date-time' }]);
+  });
+});
+
+describe('stats', () => {
+  test('integrationStats over GraphQL and /metrics as Prometheus text', async () => {
+    const hook = await installWebhook();
+    await send([{ messageId: 'm-1' }]);
+    await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 1, 'delivery');
+    const res = await signal.graphql<{ integrationStats: { delivered: number; successRate: number; queueDepth: number; deadLetterCount: number } }>(
+      `{ integrationStats(integrationId: "${hook.id}") { delivered retrying deadLettered skippedConsent successRate queueDepth deadLetterCount lastError } }`,
+    );
+    assert.equal(res.body.data!.integrationStats.delivered, 1);
+    assert.equal(res.body.data!.integrationStats.successRate, 1);
+    const metrics = await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } });
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /# TYPE signal_integration_events_total counter/);
+    assert.ok(text.includes(`signal_integration_events_total{integration="${hook.id}",pipeline="${pipeline.id}",vendor="webhook",name="Hook ${counter}",outcome="delivered"} 1`), text.slice(0, 2000));
+    assert.match(text, /signal_collect_events_committed_total \d+/);
+    assert.equal((await fetch(`${signal.adminUrl}/metrics`)).status, 401);
+  });
+});
