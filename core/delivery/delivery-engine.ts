@@ -18,7 +18,7 @@ export interface DeliveryJob {
  * another's fetches. pg-boss retries a job only when the handler itself fails (database
  * outage, worker crash via the heartbeat); vendor failures are retried by the engine per event.
  */
-const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 30, notify: true };
+const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 10, notify: true };
 
 interface AssignmentRow {
   id: string;

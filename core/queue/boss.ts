@@ -31,13 +31,17 @@ export async function startBoss(options: { url: string; schema: string; supervis
     schema: options.schema,
     max: options.max ?? 6,
     supervise: options.supervise,
+    // A crashed worker's jobs are found by the monitor (missed heartbeats); every 10 s rather
+    // than pg-boss's default minute bounds how long they wait for another worker.
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
     schedule: false,
     useListenNotify: true,
     application_name: 'signal-pgboss',
   });
   boss.on('error', (error: Error) => options.onError?.(error));
   await boss.start();
-  await ensureQueue(boss, INGEST_QUEUE, { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, notify: true });
+  await ensureQueue(boss, INGEST_QUEUE, { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, heartbeatSeconds: 10, notify: true });
   return boss;
 }
 

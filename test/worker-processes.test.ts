@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { startSignalProcess, type SignalProcess } from './helpers/signal-process.ts';
+import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+// The collect and admin roles run in this process; workers run as separate processes against
+// the same database, as a scaled-out deployment would.
+let sim: VendorSim;
+let signal: TestSignal;
+let pipeline: { id: string; key: string };
+const workers: SignalProcess[] = [];
+
+before(async () => {
+  sim = await startVendorSim();
+  signal = await startTestSignal({ SIGNAL_ROLES: 'collect,admin' }, { label: 'workers' });
+  pipeline = await signal.pipeline('Scaled');
+});
+after(async () => {
+  for (const worker of workers) await worker.kill();
+  await signal.close();
+  await sim.close();
+});
+
+async function worker(): Promise<SignalProcess> {
+  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01' });
+  workers.push(process);
+  return process;
+}
+
+async function installSingleHook(path: string, rateLimit?: { rps: number; burst: number }) {
+  const result = await signal.services.integrations.install({
+    vendor: 'webhook', name: path, pipelineId: pipeline.id, consentCategories: [],
+    config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+    ...(rateLimit ? { settings: { rateLimit } } : {}),
+  });
+  return result.assignment!.id;
+}
+
+async function send(prefix: string, count: number): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+    body: JSON.stringify({ batch: Array.from({ length: count }, (_, i) => ({ type: 'track', event: 'Scaled', userId: `u${i}`, messageId: `${prefix}-${i}` })) }),
+  });
+  assert.equal(res.status, 200);
+}
+
+const ids = (requests: RecordedRequest[]) => new Set(requests.map((r) => (r.json as { messageId: string }).messageId));
+
+test('the rate limit holds across two worker processes together', { timeout: 90_000 }, async () => {
+  await installSingleHook('/limited', { rps: 10, burst: 10 });
+  await send('rl', 40);
+  await Promise.all([worker(), worker()]);
+  const requests = await sim.waitFor(40, 60_000, { path: '/limited' });
+  const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+  const elapsed = times.at(-1)! - times[0]!;
+  // 40 requests at 10/s with a burst of 10: at least 3 s, whichever worker sends them.
+  assert.ok(elapsed >= 2700, `40 requests took ${elapsed} ms; the shared bucket allows no faster`);
+  const perSecond = new Map<number, number>();
+  for (const t of times) perSecond.set(Math.floor((t - times[0]!) / 1000), (perSecond.get(Math.floor((t - times[0]!) / 1000)) ?? 0) + 1);
+  assert.ok([...perSecond.values()].every((n) => n <= 21), `never more than burst + rate in a second: ${[...perSecond.values()]}`);
+  assert.equal(ids(requests).size, 40);
+  for (const w of workers.splice(0)) assert.equal(await w.stop(), 0, w.output());
+});
+
+test('a worker killed with SIGKILL mid-delivery loses nothing: another finishes its work', { timeout: 120_000 }, async () => {
+  // A slow vendor keeps requests in flight when the worker dies.
+  sim.setDefault('POST', '/crash', { status: 200, body: { ok: true }, delayMs: 300 });
+  await installSingleHook('/crash');
+  const first = await worker();
+  await send('crash', 60);
+  await sim.waitFor(3, 30_000, { path: '/crash' });
+  await first.kill();
+  const seenBeforeCrash = ids(sim.requests({ path: '/crash' })).size;
+  assert.ok(seenBeforeCrash < 60, 'the crash happened mid-delivery');
+  await worker();
+  const requests = await sim.waitFor((list) => ids(list).size >= 60, 90_000, { path: '/crash' });
+  assert.equal(ids(requests).size, 60, 'every accepted event reached the vendor at least once');
+});
