@@ -264,3 +264,16 @@ describe('stats', () => {
     assert.equal((await fetch(`${signal.adminUrl}/metrics`)).status, 401);
   });
 });
+
+describe('queues follow assignments', () => {
+  test('a queue is created on assignment and removed with it; a disabled integration is skipped', async () => {
+    const hook = await installWebhook();
+    assert.ok(await signal.boss.getQueue(`delivery.${hook.id}`), 'created with the assignment');
+    await signal.services.integrations.setEnabled(hook.id, false);
+    await send([{ messageId: 'disabled-1' }]);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sim.count({ path: hook.path }), 0, 'a disabled integration receives nothing');
+    await signal.services.integrations.unassign(hook.id);
+    assert.equal(await signal.boss.getQueue(`delivery.${hook.id}`), null, 'removed with the assignment');
+  });
+});
