@@ -79,3 +79,14 @@ test("a vendor 429 pauses the integration and halves its rate; success recovers 
   const after = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
   assert.ok(Math.abs(after.rows[0].slowdown - 0.55) < 1e-9);
 });
+
+test('an unlimited integration is granted everything, but still honours a vendor pause', async () => {
+  const limiter = createRateLimiter(poolA);
+  const id = randomUUID();
+  const unlimited = { rps: 0, burst: 0, daily: 0 };
+  assert.equal((await limiter.tryAcquire(id, unlimited, 250)).granted, 250);
+  await limiter.throttle(id, 500);
+  const paused = await limiter.tryAcquire(id, unlimited, 1);
+  assert.equal(paused.granted, 0);
+  assert.ok(paused.waitMs > 300);
+});

@@ -90,7 +90,25 @@ export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = 
     ensured.add(integrationId);
   }
 
+  // Unlimited integrations skip the bucket; only a vendor's pause can hold them, read at most
+  // once a second per integration.
+  const pauses = new Map<string, { until: number; checked: number }>();
+  async function pausedFor(integrationId: string): Promise<number> {
+    const now = Date.now();
+    let entry = pauses.get(integrationId);
+    if (!entry || now - entry.checked > 1000) {
+      const { rows } = await pool.query<{ until: Date | null }>('SELECT paused_until AS until FROM signal.rate_limits WHERE pipeline_integration_id = $1', [integrationId]);
+      entry = { until: rows[0]?.until?.getTime() ?? 0, checked: now };
+      pauses.set(integrationId, entry);
+    }
+    return Math.max(0, entry.until - now);
+  }
+
   async function tryAcquire(integrationId: string, limit: RateLimitSettings, wanted: number): Promise<Grant> {
+    if (limit.rps <= 0 && limit.daily <= 0) {
+      const paused = await pausedFor(integrationId);
+      return paused > 0 ? { granted: 0, waitMs: paused } : { granted: wanted, waitMs: 0 };
+    }
     await ensure(integrationId, limit);
     const statement = acquireStatement(integrationId, limit, wanted);
     const { rows } = await pool.query<{ granted: number; avail: number; today: number; slowdown: number; paused_ms: number | null; ms_to_midnight: number }>(statement.text, statement.values);
@@ -122,8 +140,10 @@ export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = 
       }
     },
     async throttle(integrationId: string, pauseMs: number): Promise<void> {
+      await pool.query(ensureBucketStatement(integrationId, 1).text, ensureBucketStatement(integrationId, 1).values);
       const statement = throttleStatement(integrationId, pauseMs);
       await pool.query(statement.text, statement.values);
+      pauses.delete(integrationId);
     },
     async recover(integrationId: string): Promise<void> {
       const statement = recoverStatement(integrationId);
