@@ -3,9 +3,9 @@ import { Ajv } from 'ajv';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { CanonicalEvent, JsonObject, JsonValue } from '../collect/canonical-event.ts';
 import { BLUEPRINT_SCHEMA } from './blueprint-schema.ts';
-import { parseFilter, type Predicate } from './filter.ts';
-import { compileGetter, compileRemover, compileSetter, parsePath, type Getter } from './paths.ts';
-import { compileTransforms, hashIdentifier, TransformError, type TransformFn, type TransformStep } from './transforms.ts';
+import type { Predicate } from './filter.ts';
+import { compileSetter } from './paths.ts';
+import { createRowCompiler, type Op, type OperationDef, type Path, type Row, type RowDef } from './row-compiler.ts';
 
 /** A blueprint that does not validate or compile: where (file, line, column) and why. */
 export class BlueprintError extends Error {
@@ -50,23 +50,6 @@ export interface CompiledBlueprint {
   defaultAction: 'pass_through' | 'drop' | 'map';
 }
 
-type Path = Array<string | number>;
-
-interface RowDef {
-  target: string;
-  source?: string;
-  value?: JsonValue;
-  template?: string;
-  transforms?: TransformStep[];
-  default?: JsonValue;
-  required?: boolean;
-  when?: string;
-  exclude?: string[];
-  each?: RowDef[];
-}
-
-type OperationDef = { set?: RowDef; rename?: { from: string; to: string }; remove?: string; hash?: string; drop?: string };
-
 interface HandlerDef {
   names?: string[];
   event_name?: string;
@@ -85,9 +68,6 @@ interface BlueprintDef {
   events?: Record<string, HandlerDef>;
   defaults?: { action: 'pass_through' | 'drop' | 'map'; properties_target?: string; mappings?: RowDef[] };
 }
-
-/** A compiled row: writes its target on `out`, or reports a warning or an error. */
-type Row = (event: unknown, out: Record<string, unknown>, report: { warnings: string[]; errors: string[] }) => void;
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateShape = ajv.compile(BLUEPRINT_SCHEMA);
@@ -146,10 +126,6 @@ function pathText(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-function isMissing(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-}
-
 /**
  * Parses, validates and compiles a blueprint into plain closures (no YAML is walked per event).
  * Parameters are bound once from the integration config. Any problem throws a BlueprintError
@@ -205,160 +181,7 @@ export function compileBlueprint(source: string | object, options: { file?: stri
     parameters[name] = value;
   }
 
-  function getter(path: string, at: Path): Getter {
-    const parsed = parsePath(path);
-    if ('error' in parsed) fail(at, parsed.error);
-    if (path.startsWith('parameters.')) {
-      const value = compileGetter(path.slice('parameters.'.length))(parameters);
-      return () => value;
-    }
-    return compileGetter(path);
-  }
-
-  function filter(expression: string, at: Path): Predicate {
-    try {
-      return parseFilter(expression);
-    } catch (error) {
-      return fail(at, `filter: ${(error as Error).message}`);
-    }
-  }
-
-  function templateOf(template: string, at: Path): (event: unknown) => string {
-    const parts: Array<string | Getter> = [];
-    let rest = template;
-    for (;;) {
-      const start = rest.indexOf('{{');
-      if (start < 0) break;
-      const end = rest.indexOf('}}', start);
-      if (end < 0) fail(at, 'a "{{" has no closing "}}"');
-      if (start > 0) parts.push(rest.slice(0, start));
-      parts.push(getter(rest.slice(start + 2, end).trim(), at));
-      rest = rest.slice(end + 2);
-    }
-    if (rest) parts.push(rest);
-    return (event) => {
-      let out = '';
-      for (const part of parts) {
-        if (typeof part === 'string') out += part;
-        else {
-          const v = part(event);
-          if (v !== undefined && v !== null) out += typeof v === 'object' ? JSON.stringify(v) : String(v);
-        }
-      }
-      return out;
-    };
-  }
-
-  function compileRow(row: RowDef, at: Path): Row {
-    const sources = ['source', 'value', 'template'].filter((k) => k in row);
-    if (sources.length !== 1) fail(at, 'a row needs exactly one of source, value or template');
-    const targetCheck = parsePath(row.target);
-    if ('error' in targetCheck) fail([...at, 'target'], targetCheck.error);
-    if (targetCheck && 'segments' in targetCheck && targetCheck.segments.some((s) => s.each)) fail([...at, 'target'], 'a target cannot contain []');
-    const set = compileSetter(row.target);
-    let read: (event: unknown) => unknown;
-    if (row.source !== undefined) read = getter(row.source, [...at, 'source']);
-    else if (row.template !== undefined) read = templateOf(row.template, [...at, 'template']);
-    else {
-      const value = row.value;
-      read = () => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
-    }
-    if (row.exclude) {
-      const excluded = new Set(row.exclude);
-      const inner = read;
-      read = (event) => {
-        const v = inner(event);
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-        return Object.fromEntries(Object.entries(v).filter(([k]) => !excluded.has(k)));
-      };
-    }
-    if (row.each) {
-      const subRows = row.each.map((sub, i) => compileRow(sub, [...at, 'each', i]));
-      const inner = read;
-      read = (event) => {
-        const list = inner(event);
-        if (!Array.isArray(list)) return undefined;
-        return list.map((item) => {
-          const element: Record<string, unknown> = {};
-          const report = { warnings: [] as string[], errors: [] as string[] };
-          for (const sub of subRows) sub(item, element, report);
-          return element;
-        });
-      };
-    }
-    let transform: TransformFn = (v) => v;
-    try {
-      transform = compileTransforms(row.transforms ?? []);
-    } catch (error) {
-      fail([...at, 'transforms'], (error as Error).message);
-    }
-    const when = row.when === undefined ? undefined : filter(row.when, [...at, 'when']);
-    const hasDefault = 'default' in row;
-    const fallback = row.default;
-    const required = row.required === true;
-    const target = row.target;
-    return (event, out, report) => {
-      if (when && !when(event)) return;
-      let value: unknown;
-      try {
-        value = transform(read(event));
-      } catch (error) {
-        if (!(error instanceof TransformError)) throw error;
-        value = undefined;
-        report.warnings.push(`${target}: ${error.message}; the field was left out`);
-      }
-      if (isMissing(value) && hasDefault) value = fallback;
-      if (value === undefined || (value === null && !hasDefault)) {
-        if (required) report.errors.push(`${target} is required but ${row.source ? `${row.source} is missing` : 'has no value'}`);
-        return;
-      }
-      set(out, value);
-    };
-  }
-
-  function compileRows(rows: RowDef[] | undefined, at: Path): Row[] {
-    return (rows ?? []).map((row, i) => compileRow(row, [...at, i]));
-  }
-
-  type Op = (target: Record<string, unknown>, report: { warnings: string[] }) => void;
-  function compileOperation(op: OperationDef, at: Path): Op {
-    if (op.set) {
-      const row = compileRow(op.set, [...at, 'set']);
-      return (target, report) => row(target, target, { warnings: report.warnings, errors: report.warnings });
-    }
-    if (op.rename) {
-      const get = getter(op.rename.from, [...at, 'rename', 'from']);
-      const remove = compileRemover(op.rename.from);
-      const set = compileSetter(op.rename.to);
-      return (target) => {
-        const v = get(target);
-        if (v === undefined) return;
-        remove(target);
-        set(target, v);
-      };
-    }
-    if (op.remove) {
-      getter(op.remove, [...at, 'remove']);
-      const remove = compileRemover(op.remove);
-      return (target) => remove(target);
-    }
-    if (op.hash) {
-      const get = getter(op.hash, [...at, 'hash']);
-      const set = compileSetter(op.hash);
-      const path = op.hash;
-      return (target, report) => {
-        const v = get(target);
-        if (v === undefined || v === null) return;
-        try {
-          set(target, hashIdentifier(v));
-        } catch (error) {
-          compileRemover(path)(target);
-          report.warnings.push(`${path}: ${(error as Error).message}; the field was removed`);
-        }
-      };
-    }
-    return fail(at, 'drop is for pipeline transformations, not handler transforms');
-  }
+  const { compileRow, compileRows, compileOperation, filter } = createRowCompiler(fail, parameters);
 
   const eventNameTarget = def.event_name_target === undefined ? undefined : compileSetter(def.event_name_target);
   const globalRows = compileRows(def.global, ['global']);
@@ -415,7 +238,9 @@ export function compileBlueprint(source: string | object, options: { file?: stri
     for (const row of globalRows) row(event, out, report);
     if (handler) {
       for (const row of handler.rows) row(event, out, report);
-      for (const op of handler.ops) op(out, report);
+      for (const op of handler.ops) {
+        if (op(out, report) === false) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: report.warnings, errors: [] };
+      }
     } else {
       if (defaults.action === 'pass_through' && propertiesTarget && event.properties) propertiesTarget(out, structuredClone(event.properties));
       for (const row of defaultRows) row(event, out, report);
