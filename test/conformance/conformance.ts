@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CanonicalEvent } from '../../core/collect/canonical-event.ts';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import { createConfigAjv, defaultClassify, validatePluginDefinition, type Classification, type ConfigFieldSchema, type EventOutcome, type JsonValue, type MappedEvent, type PluginContext, type PluginDefinition, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { conformanceEvents } from './sample-events.ts';
+import { SAMPLE_EVENTS as conformanceEvents } from '../../core/blueprint/sample-events.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
