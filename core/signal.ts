@@ -17,6 +17,9 @@ import { createIntegrationService, type PluginCatalog } from './services/integra
 import { createPipelineService } from './services/pipelines.ts';
 import { createSecretBox, parseSecretKey } from './services/secret-box.ts';
 import { metricsRoute } from './admin/metrics.ts';
+import { blueprintTypeDefs, createBlueprintResolvers } from './admin/blueprint-graphql.ts';
+import { createPreviewService } from './admin/preview.ts';
+import { createTransformationService } from './services/transformations.ts';
 import { createDeadLetterStore } from './delivery/dead-letters.ts';
 import { createDeliveryAdmin, type DeliveryAdmin } from './delivery/delivery-admin.ts';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
@@ -134,6 +137,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       onAssignmentsChanged: () => engine?.sync(),
     });
     const events = createEventStore(pool);
+    const transformations = createTransformationService(pool);
+    const preview = createPreviewService({ plugins, integrations, transformations, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
     const services: AdminServices = { pipelines, integrations, events, plugins };
     const committer = createGroupCommitter({ pool, boss, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents });
 
@@ -146,6 +151,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const deliveryAdmin = createDeliveryAdmin({ pool, boss, deadLetters, log: deliveryLog, stats });
     engine = createDeliveryEngine({
       pool, boss, plugins, integrations,
+      transform: (pipelineId) => transformations.transformFor(pipelineId),
       concurrency: config.deliveryConcurrency,
       ingestJobsPerFetch: config.ingestBatchSize,
       consume: config.roles.has('worker'),
@@ -214,7 +220,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         services,
         token: adminToken,
         logger,
-        graphql: { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
+        graphql: [
+          { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
+          { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
+        ],
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
           await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats() });

@@ -15,7 +15,7 @@ export interface AdminAppDeps {
   /** Registers extra admin routes (the IDE, metrics, the delivery engine's API). */
   extend?: (app: FastifyInstance) => Promise<void>;
   /** Extra GraphQL type definitions and resolvers (e.g. the delivery engine's). */
-  graphql?: { typeDefs: string; resolvers: IResolvers };
+  graphql?: Array<{ typeDefs: string; resolvers: IResolvers }>;
 }
 
 /**
@@ -34,10 +34,10 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   app.addHook('onRequest', createAdminAuth(deps.token));
 
   const resolvers = createAdminResolvers(deps.services);
-  const extra = deps.graphql;
+  const extra = deps.graphql ?? [];
   await app.register(mercurius, {
-    schema: extra ? [adminTypeDefs, extra.typeDefs] : adminTypeDefs,
-    resolvers: extra ? mergeResolvers(resolvers as IResolvers, extra.resolvers) : (resolvers as IResolvers),
+    schema: [adminTypeDefs, ...extra.map((e) => e.typeDefs)],
+    resolvers: extra.reduce((merged, e) => mergeResolvers(merged, e.resolvers), resolvers as IResolvers),
     graphiql: false,
     path: '/graphql',
   });

@@ -18,7 +18,7 @@ export interface CatalogEntry {
   description: string;
   logo: string;
   version: string;
-  variants: Array<{ key: string; description: string; blueprint: string | null }>;
+  variants: Array<{ key: string; description: string; blueprint: string | null; pluginId: string }>;
   configFields: CatalogConfigField[];
   consentCategories: string[];
   rateLimit: { rps: number; burst: number; daily: number };
@@ -42,7 +42,7 @@ export function toCatalogEntry(plugin: PluginDefinition): CatalogEntry {
     description: plugin.description,
     logo: plugin.logo,
     version: plugin.version,
-    variants: Object.entries(plugin.variants).map(([key, variant]) => ({ key, description: variant.description, blueprint: variant.blueprint ?? null })),
+    variants: Object.entries(plugin.variants).map(([key, variant]) => ({ key, description: variant.description, blueprint: variant.blueprint ?? null, pluginId: plugin.id })),
     configFields: Object.entries(plugin.config.properties).map(([key, field]) => ({
       key,
       type: field.secret ? 'secret' : field.enum ? 'select' : field.type,

@@ -195,7 +195,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     pool,
     boss,
     targets: fanOutTargets,
-    transform: options.transform ?? ((_pipelineId: string, event: CanonicalEvent) => event),
+    transformFor: options.transform ?? (async () => (event: CanonicalEvent) => event),
     enqueue: (integrationId: string, events: CanonicalEvent[]) => enqueue(integrationId, events, 1),
     skippedForConsent: (integrationId: string, count: number) => options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: count }),
     batchSize: options.ingestJobsPerFetch,

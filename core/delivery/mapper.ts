@@ -1,9 +1,23 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { JsonObject, PluginContext, PluginDefinition } from '../sdk/types.ts';
+import { compileBlueprint } from '../blueprint/compile-blueprint.ts';
 import type { MapResult } from './deliver-batch.ts';
 
 /** Compiles a revision's blueprint YAML into a per-event mapping function. */
 export type BlueprintCompiler = (yaml: string, file: string, parameters: Record<string, unknown>) => (event: CanonicalEvent) => MapResult;
+
+/**
+ * The blueprint engine as delivery uses it: a dropped event maps to no payload; unfilled
+ * required fields become the mapping error that dead-letters the event.
+ */
+export const blueprintMapper: BlueprintCompiler = (yaml, file, config) => {
+  const blueprint = compileBlueprint(yaml, { file, config });
+  return (event) => {
+    const outcome = blueprint.mapEvent(event);
+    if (outcome.errors.length > 0) return { payload: null, error: `mapping: ${outcome.errors.join('; ')}`, warnings: outcome.warnings };
+    return { payload: outcome.vendorEvent, warnings: outcome.warnings };
+  };
+};
 
 /**
  * The mapping of one integration revision: its blueprint (compiled once) or its variant's code
@@ -17,18 +31,18 @@ export function createEventMapper(
   plugin: PluginDefinition,
   revision: { variant: string; blueprint: string | null },
   ctx: PluginContext,
-  compileBlueprint?: BlueprintCompiler,
+  compileBlueprint: BlueprintCompiler = blueprintMapper,
 ): (event: CanonicalEvent) => MapResult {
   const variant = plugin.variants[revision.variant];
   if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
   let base: (event: CanonicalEvent) => MapResult;
-  if (revision.blueprint && compileBlueprint) {
+  if (revision.blueprint) {
     base = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
   } else if (variant.map) {
     const code = variant.map;
     base = (event) => ({ payload: code(event, ctx) });
   } else {
-    throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has a blueprint but the blueprint engine is not available`);
+    throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has neither a blueprint in the revision nor a code mapper`);
   }
   const hook = plugin.map;
   if (!hook) return base;

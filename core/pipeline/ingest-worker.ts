@@ -11,15 +11,15 @@ export interface FanOutTarget {
   maxEvents: number;
 }
 
-/** Transforms applied to every event of a pipeline before fan-out; `null` drops the event. */
-export type PipelineTransform = (pipelineId: string, event: CanonicalEvent) => CanonicalEvent | null;
+/** The transformation of a pipeline's events before fan-out; `null` drops the event. */
+export type PipelineTransform = (pipelineId: string) => Promise<(event: CanonicalEvent) => CanonicalEvent | null>;
 
 export interface IngestDeps {
   pool: Pool;
   boss: Boss;
   /** Enabled integrations of a pipeline (cached by the caller). */
   targets(pipelineId: string): Promise<FanOutTarget[]>;
-  transform: PipelineTransform;
+  transformFor: PipelineTransform;
   /** Sends a delivery job of events to an integration's queue. */
   enqueue(integrationId: string, events: CanonicalEvent[]): Promise<void>;
   skippedForConsent(integrationId: string, count: number): Promise<void>;
@@ -48,8 +48,14 @@ export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
     [ids],
   );
   const byPipeline = new Map<string, CanonicalEvent[]>();
+  const transforms = new Map<string, (event: CanonicalEvent) => CanonicalEvent | null>();
   for (const row of rows) {
-    const event = deps.transform(row.pipeline_id, row.payload);
+    let transform = transforms.get(row.pipeline_id);
+    if (!transform) {
+      transform = await deps.transformFor(row.pipeline_id);
+      transforms.set(row.pipeline_id, transform);
+    }
+    const event = transform(row.payload);
     if (event === null) continue;
     const list = byPipeline.get(row.pipeline_id) ?? [];
     list.push(event);

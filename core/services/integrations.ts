@@ -5,6 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
+import { BlueprintError, compileBlueprint } from '../blueprint/compile-blueprint.ts';
 import { SignalError, type ErrorField } from '../errors.ts';
 import { formatValidationErrors } from '../collect/validation-errors.ts';
 import type { JsonObject, JsonValue, PluginDefinition } from '../sdk/types.ts';
@@ -278,6 +279,19 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return settings;
   }
 
+  /** A blueprint must compile against the config before a revision may carry it. */
+  function checkBlueprint(def: PluginDefinition, variant: string, blueprint: string | null, config: JsonObject): void {
+    if (blueprint === null) return;
+    try {
+      compileBlueprint(blueprint, { file: def.variants[variant]?.blueprint ?? `${def.id}/${variant}.yaml`, config: open(config) });
+    } catch (error) {
+      if (!(error instanceof BlueprintError)) throw error;
+      throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${error.message}`, [
+        { field: 'blueprint', message: `line ${error.line}, column ${error.column}: ${error.path ? `${error.path}: ` : ''}${error.reason}` },
+      ]);
+    }
+  }
+
   async function variantBlueprint(def: PluginDefinition, variant: string): Promise<string | null> {
     const file = def.variants[variant]?.blueprint;
     if (!file) return null;
@@ -381,6 +395,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       const consent = checkConsent(input.consentCategories ?? def.consent);
       const settings = settingsFor(def, undefined, input.settings);
       const blueprint = input.blueprint ?? (await variantBlueprint(def, variant));
+      checkBlueprint(def, variant, blueprint, config);
       const templateId = randomUUID();
       const { revisionId, assignmentId } = await withTransaction(pool, async (client) => {
         await client.query('INSERT INTO signal.integration_templates (id, name, vendor) VALUES ($1, $2, $3)', [templateId, name, def.id]);
@@ -417,13 +432,15 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
           else clear[key] = value;
         }
         const config = seal(def, validateConfig(def, clear));
+        const blueprint = input.blueprint ?? (input.variant !== undefined && input.variant !== previous.variant ? await variantBlueprint(def, variant) : previous.blueprint);
+        checkBlueprint(def, variant, blueprint, config);
         const revision = await insertRevision(client, {
           template_id: template.id,
           version: previous.version + 1,
           variant,
           config,
           consent_categories: input.consentCategories === undefined ? previous.consent_categories : checkConsent(input.consentCategories),
-          blueprint: input.blueprint ?? (input.variant !== undefined && input.variant !== previous.variant ? await variantBlueprint(def, variant) : previous.blueprint),
+          blueprint,
           settings: settingsFor(def, previous.settings, input.settings),
           delivery_mode: previous.delivery_mode,
           note: input.note ?? null,
@@ -471,6 +488,9 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No revision ${revisionId}`);
       return { ...toRevision(rows[0]), vendor: rows[0].vendor, config: open(rows[0].config) };
     },
+
+    /** Validates a config for a vendor (defaults applied); errors name `config.<field>`. */
+    validateConfig: (vendor: string, config: JsonObject): Record<string, JsonValue> => validateConfig(plugin(vendor), config),
 
     /** Names of the secret fields of a vendor (for redaction). */
     secretFields: (vendor: string) => secretFields(plugin(vendor)),
