@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import webhook from '../plugins/webhook/index.ts';
+import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
+import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+let sim: VendorSim;
+let signal: TestSignal;
+let pipeline: { id: string; key: string };
+
+const blueprint = `
+version: 2
+parameters:
+  key: { config: api_key, required: true }
+event_name_target: name
+global:
+  - { source: messageId, target: id }
+  - { source: userId, target: user.id }
+  - { source: timestamp, target: time, transforms: [to_unix_ms] }
+events:
+  order:
+    names: [purchase, Order Completed]
+    event_name: purchase
+    mappings:
+      - { source: properties.total, target: value, transforms: [to_number], required: true }
+      - { source: properties.currency, target: currency, transforms: [currency] }
+      - { source: traits.email, target: user.email_sha256, transforms: [sha256] }
+defaults:
+  action: drop
+`;
+
+before(async () => {
+  sim = await startVendorSim();
+  signal = await startTestSignal(
+    { SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_VENDOR_REDIRECTS: `https://eu.fixture.test=${sim.url}` },
+    { plugins: pluginSet(webhook, fixturePlugin), label: 'blueprints' },
+  );
+  pipeline = await signal.pipeline('Blueprints');
+});
+after(async () => {
+  await signal.close();
+  await sim.close();
+});
+
+async function send(events: Array<Record<string, unknown>>): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', userId: 'user-1', ...e })) }),
+  });
+  assert.equal(res.status, 200);
+}
+
+async function waitUntil<T>(probe: () => Promise<T | false | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('blueprints in delivery', () => {
+  test('events are mapped by the revision blueprint; a missing required field dead-letters; unmatched events are dropped', async () => {
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'fixture', name: 'Mapped', pipelineId: pipeline.id, consentCategories: [], blueprint,
+      config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' },
+    });
+    await send([
+      { event: 'Order Completed', messageId: 'bp-1', properties: { total: '89.99', currency: 'gbp' }, timestamp: '2024-03-24T16:00:00.000Z' },
+      { event: 'purchase', messageId: 'bp-2', properties: { currency: 'EUR' } },
+      { event: 'Page Scrolled', messageId: 'bp-3' },
+    ]);
+    const [request] = await sim.waitFor(1, 15_000, { path: '/events' });
+    const body = request!.json as { events: Array<Record<string, unknown>> };
+    assert.equal(body.events.length, 1);
+    const mapped = body.events[0]!;
+    assert.equal(mapped.name, 'purchase');
+    assert.equal(mapped.id, 'bp-1');
+    assert.equal(mapped.value, 89.99);
+    assert.equal(mapped.currency, 'GBP');
+    assert.deepEqual(mapped.user, { id: 'user-1' });
+    assert.equal(typeof mapped.time, 'number');
+    const letters = await waitUntil(async () => {
+      const page = await signal.delivery.list(assignment!.id, {}, 10);
+      return page.total === 1 && page;
+    }, 'the dead letter');
+    assert.equal(letters.items[0]!.messageId, 'bp-2');
+    assert.equal(letters.items[0]!.reason, 'mapping: value is required but properties.total is missing');
+    const stats = await waitUntil(async () => {
+      const s = await signal.delivery.health(assignment!.id);
+      return s.dropped === 1 && s;
+    }, 'the drop count');
+    assert.equal(stats.delivered, 1);
+  });
+
+  test('a blueprint that does not compile is refused with its line and column', async () => {
+    const res = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }', {
+      input: { vendor: 'fixture', name: 'Broken', config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' }, blueprint: 'global:\n  - { source: userId, target: id, transforms: [shout] }\n' },
+    });
+    assert.equal(res.status, 400);
+    const fields = res.body.errors![0]!.extensions!.fields as Array<{ field: string; message: string }>;
+    assert.equal(fields[0]!.field, 'blueprint');
+    assert.match(fields[0]!.message, /^line 2, column 47: global\[0\]\.transforms: unknown transform "shout"/);
+  });
+});
+
+describe('pipeline transformations and the org data layer', () => {
+  test('applied in order before fan-out; drops stop events; revisions are kept', async () => {
+    const other = await signal.pipeline('Transformed');
+    const hookPath = '/transformed';
+    await signal.services.integrations.install({
+      vendor: 'webhook', name: 'T', pipelineId: other.id, consentCategories: [],
+      config: { url: `${sim.url}${hookPath}`, allow_private_targets: ['127.0.0.1'] },
+    });
+    const org = await signal.graphql<{ setOrgDataLayer: { version: number } }>(`mutation { setOrgDataLayer(source: "- set: { target: context.app.name, value: shop }\\n- remove: properties.password", note: "org") { version } }`);
+    assert.equal(org.status, 200, JSON.stringify(org.body));
+    const pipelineRevision = await signal.graphql<{ setPipelineTransformations: { version: number } }>(
+      `mutation($id: ID!, $source: String!) { setPipelineTransformations(pipelineId: $id, source: $source) { version scope } }`,
+      { id: other.id, source: "- rename: { from: properties.sku, to: properties.product_id }\n- drop: 'event == \"Internal Test\"'\n" },
+    );
+    assert.equal(pipelineRevision.body.data!.setPipelineTransformations.version, 1);
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(other.key) },
+      body: JSON.stringify({ batch: [
+        { type: 'track', event: 'Signed Up', userId: 'u', messageId: 'tr-1', properties: { sku: 'S1', password: 'hunter2' } },
+        { type: 'track', event: 'Internal Test', userId: 'u', messageId: 'tr-2' },
+      ] }),
+    });
+    assert.equal(res.status, 200);
+    const [request] = await sim.waitFor(1, 15_000, { path: hookPath });
+    const events = (request!.json as { batch: Array<{ messageId: string; properties: Record<string, unknown>; context: { app?: unknown } }> }).batch;
+    assert.deepEqual(events.map((e) => e.messageId), ['tr-1']);
+    assert.deepEqual(events[0]!.properties, { product_id: 'S1' });
+    assert.deepEqual(events[0]!.context.app, { name: 'shop' });
+    const history = await signal.graphql<{ transformationHistory: Array<{ version: number }> }>('{ transformationHistory(scope: "org") { version note } }');
+    assert.deepEqual(history.body.data!.transformationHistory.map((r) => r.version), [1]);
+    const bad = await signal.graphql(`mutation { setOrgDataLayer(source: "- move: x") { version } }`);
+    assert.equal(bad.status, 400);
+    assert.match((bad.body.errors![0]!.extensions!.fields as Array<{ message: string }>)[0]!.message, /^line 1, column 3: \[0\]: unknown operation "move"/);
+  });
+});
+
+describe('preview and coverage', () => {
+  test('previewIntegration shows the vendor event and the exact requests, secrets masked, sending nothing', async () => {
+    const before = sim.count();
+    const res = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; vendorEvent: Record<string, unknown> | null; dropped: string | null; requests: Array<{ url: string; body: { api_key: string; events: unknown[] } }> }>; coverage: { counts: Record<string, number>; requiredMapped: string[] } } }>(
+      `query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId vendorEvent dropped warnings errors requests } coverage { requiredMapped requiredMissing optionalMapped optionalMissing counts } } }`,
+      { target: { vendor: 'fixture', blueprint, config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' } } },
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body.errors));
+    const results = res.body.data!.previewIntegration.results;
+    const order = results.find((r) => r.messageId === 'conf-order-1')!;
+    assert.equal(order.vendorEvent?.name, 'purchase');
+    assert.equal(order.requests[0]!.url, 'https://eu.fixture.test/events');
+    assert.equal(order.requests[0]!.body.api_key, '[REDACTED]');
+    assert.equal(results.find((r) => r.messageId === 'conf-page-1')!.dropped, 'default_drop');
+    assert.deepEqual(res.body.data!.previewIntegration.coverage.requiredMapped, ['name']);
+    assert.equal(sim.count(), before, 'nothing was sent');
+    const invalid = await signal.graphql('query { previewIntegration(target: { vendor: "fixture", config: { region: "x" } }) { results { messageId } } }');
+    assert.equal(invalid.status, 400);
+  });
+});
