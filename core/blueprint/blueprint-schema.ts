@@ -16,7 +16,10 @@ const mappingRow = {
   additionalProperties: false,
   properties: {
     target: { type: 'string', description: 'Vendor path, e.g. event_properties.page_url or user_properties.$set.email.' },
-    source: { type: 'string', description: 'Path on the canonical event (or parameters.<name>), e.g. properties.revenue, properties.products[].price.' },
+    source: {
+      description: 'Path on the canonical event (or parameters.<name>), e.g. properties.revenue, properties.products[].price; or a list of paths, the first with a value wins.',
+      anyOf: [{ type: 'string' }, { type: 'array', minItems: 1, items: { type: 'string' } }],
+    },
     value: { description: 'A static value.' },
     template: { type: 'string', description: 'Text with {{path}} placeholders, e.g. "{{properties.order_id}}-{{context.page.path}}".' },
     transforms: { type: 'array', items: transformStep },

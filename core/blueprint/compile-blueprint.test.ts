@@ -151,3 +151,10 @@ test('mapping is pure: the event is not changed and the same event maps the same
   (a.vendorEvent!.products as Array<Record<string, unknown>>)[0]!.price = 0;
   assert.equal((order.properties!.products as Array<{ price: number }>)[0]!.price, 59.99, 'outputs share nothing with the event');
 });
+
+test('a list of sources takes the first with a value', () => {
+  const blueprint = compileBlueprint({ global: [{ source: ['properties.email', 'traits.email', 'context.traits.email'], target: 'email', required: true }] });
+  assert.equal(blueprint.mapEvent({ ...order, context: { traits: { email: 'ctx@x.co' } } }).vendorEvent?.email, 'ctx@x.co');
+  assert.equal(blueprint.mapEvent({ ...order, properties: { email: 'p@x.co' }, traits: { email: 't@x.co' } }).vendorEvent?.email, 'p@x.co');
+  assert.deepEqual(blueprint.mapEvent({ ...order, context: {} }).errors, ['email is required but properties.email / traits.email / context.traits.email are missing']);
+});

@@ -8,7 +8,8 @@ export type Path = Array<string | number>;
 /** One mapping row as written in YAML. */
 export interface RowDef {
   target: string;
-  source?: string;
+  /** A path, or paths tried in order (the first with a value wins). */
+  source?: string | string[];
   value?: JsonValue;
   template?: string;
   transforms?: TransformStep[];
@@ -94,7 +95,16 @@ export function createRowCompiler(fail: (path: Path, reason: string) => never, p
     if (targetCheck && 'segments' in targetCheck && targetCheck.segments.some((s) => s.each)) fail([...at, 'target'], 'a target cannot contain []');
     const set = compileSetter(row.target);
     let read: (event: unknown) => unknown;
-    if (row.source !== undefined) read = getter(row.source, [...at, 'source']);
+    if (Array.isArray(row.source)) {
+      const getters = row.source.map((p, i) => getter(p, [...at, 'source', i]));
+      read = (event) => {
+        for (const get of getters) {
+          const v = get(event);
+          if (!isMissing(v)) return v;
+        }
+        return undefined;
+      };
+    } else if (row.source !== undefined) read = getter(row.source, [...at, 'source']);
     else if (row.template !== undefined) read = templateOf(row.template, [...at, 'template']);
     else {
       const value = row.value;
@@ -146,7 +156,7 @@ export function createRowCompiler(fail: (path: Path, reason: string) => never, p
       }
       if (isMissing(value) && hasDefault) value = fallback;
       if (value === undefined || (value === null && !hasDefault)) {
-        if (required) report.errors.push(`${target} is required but ${row.source ? `${row.source} is missing` : 'has no value'}`);
+        if (required) report.errors.push(`${target} is required but ${row.source ? `${[row.source].flat().join(' / ')} ${Array.isArray(row.source) ? 'are' : 'is'} missing` : 'has no value'}`);
         return;
       }
       set(out, value);
