@@ -4,6 +4,9 @@ import type { PluginEntry } from './core/plugins/load-plugins.ts';
 
 const plugins: PluginEntry[] = [
   { plugin: './plugins/webhook' },
+  { plugin: './plugins/amplitude' },
+  { plugin: './plugins/videoamp' },
+  { plugin: './plugins/flashtalking' },
 ];
 
 export default plugins;

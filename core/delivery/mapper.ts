@@ -49,7 +49,12 @@ export function createEventMapper(
   return (event) => {
     const result = base(event);
     if (result.payload === null || result.error !== undefined) return result;
-    const payload: JsonObject | null = hook(result.payload, event, ctx);
-    return { ...result, payload };
+    try {
+      const payload: JsonObject | null = hook(result.payload, event, ctx);
+      return { ...result, payload };
+    } catch (error) {
+      // A plugin refusing an event (PermanentError) dead-letters it with its reason.
+      return { payload: null, error: (error as Error).message, ...(result.warnings ? { warnings: result.warnings } : {}) };
+    }
   };
 }

@@ -1,0 +1,156 @@
+import { definePlugin, defaultClassify, PermanentError, splitBatch, type Classification, type EventOutcome, type JsonObject, type JsonValue, type RequestDescriptor } from '../../core/sdk/index.ts';
+
+export const US_ENDPOINT = 'https://api2.amplitude.com/2/httpapi';
+export const EU_ENDPOINT = 'https://api.eu.amplitude.com/2/httpapi';
+const DEFAULT_MIN_ID_LENGTH = 5;
+/** Amplitude's limits: 2,000 events and 1 MB per request. */
+const MAX_EVENTS = 2000;
+const MAX_BYTES = 1_000_000;
+
+function minIdLength(config: Record<string, JsonValue>): number {
+  return typeof config.min_id_length === 'number' ? config.min_id_length : DEFAULT_MIN_ID_LENGTH;
+}
+
+interface AmplitudeError {
+  code?: number;
+  error?: string;
+  missing_field?: string;
+  events_with_invalid_fields?: Record<string, number[]>;
+  events_with_missing_fields?: Record<string, number[]>;
+  events_with_invalid_id_lengths?: Record<string, number[]>;
+  silenced_events?: number[];
+  throttled_events?: number[];
+}
+
+/** Per-event reasons from a 400 body: index → what Amplitude said about it. */
+function refusedIndices(body: AmplitudeError): Map<number, string[]> {
+  const refused = new Map<number, string[]>();
+  const add = (index: number, reason: string) => refused.set(index, [...(refused.get(index) ?? []), reason]);
+  for (const [field, indices] of Object.entries(body.events_with_invalid_fields ?? {})) for (const i of indices) add(i, `invalid ${field}`);
+  for (const [field, indices] of Object.entries(body.events_with_missing_fields ?? {})) for (const i of indices) add(i, `missing ${field}`);
+  for (const [field, indices] of Object.entries(body.events_with_invalid_id_lengths ?? {})) for (const i of indices) add(i, `${field} shorter than min_id_length`);
+  for (const i of body.silenced_events ?? []) add(i, 'silenced (the device or user is silenced in Amplitude)');
+  return refused;
+}
+
+/**
+ * Amplitude's answers as its HTTP V2 API documents them: 200 delivered; a 400 naming events
+ * dead-letters exactly those and sends the rest again at once; a 400 about the key or a
+ * missing field dead-letters the batch saying what to fix; 413 splits the batch; 429 retries
+ * after at least 30 s; 5xx retries (insert_id dedups).
+ */
+export function classifyAmplitude(response: { status: number; body: string; json?: unknown; headers: Record<string, string> }, request: RequestDescriptor): Classification {
+  const body = (response.json ?? {}) as AmplitudeError;
+  if (response.status === 400) {
+    if (/invalid api key/i.test(body.error ?? '') || /invalid api key/i.test(response.body)) {
+      return { status: 'dead_letter', reason: 'Amplitude: Invalid API key. Check config.api_key (Settings > Projects > API Key) and that config.api_endpoint is your data region (US or EU).' };
+    }
+    const refused = refusedIndices(body);
+    if (refused.size > 0) {
+      const perEvent: Record<string, EventOutcome> = {};
+      request.eventIds.forEach((id, index) => {
+        const reasons = refused.get(index);
+        perEvent[id] = reasons
+          ? { status: 'dead_letter', reason: `Amplitude refused the event: ${reasons.join(', ')}` }
+          : { status: 'retry', reason: 'sent again without the events Amplitude refused in the same batch' };
+      });
+      return { perEvent };
+    }
+    if (body.missing_field) {
+      return { status: 'dead_letter', reason: `Amplitude: request is missing "${body.missing_field}"${body.missing_field === 'api_key' ? ': set config.api_key' : ''} (${body.error ?? 'HTTP 400'})` };
+    }
+    return { status: 'dead_letter', reason: `Amplitude HTTP 400: ${response.body.slice(0, 300)}` };
+  }
+  if (response.status === 413) return { status: 'split', reason: 'Amplitude: payload too large' };
+  if (response.status === 429) {
+    const retryAfter = Number(response.headers['retry-after']);
+    return { status: 'retry', reason: `Amplitude throttled the request (HTTP 429)${body.error ? `: ${body.error}` : ''}`, retryAfterMs: Math.max(30_000, Number.isFinite(retryAfter) ? retryAfter * 1000 : 0) };
+  }
+  return defaultClassify(response);
+}
+
+export default definePlugin({
+  id: 'amplitude',
+  name: 'Amplitude',
+  category: 'analytics',
+  description: 'Server-side event tracking to Amplitude via the HTTP V2 API for product analytics, user behavior, and conversion analysis.',
+  logo: 'logo.svg',
+  version: '1.0.0',
+  signal: '^0.1.0',
+  config: {
+    type: 'object',
+    required: ['api_key', 'api_endpoint'],
+    properties: {
+      api_key: { type: 'string', title: 'API Key', description: 'Your Amplitude project API key. Found in Settings > Projects > select your project.', secret: true, minLength: 8 },
+      api_endpoint: {
+        type: 'string',
+        title: 'Data Region',
+        description: 'Data region for your Amplitude project. Choose United States (US) or European Union (EU).',
+        enum: [US_ENDPOINT, EU_ENDPOINT],
+        enumLabels: ['United States (US)', 'European Union (EU)'],
+        default: US_ENDPOINT,
+      },
+      min_id_length: {
+        type: 'integer',
+        title: 'Minimum ID Length',
+        description: 'Minimum allowed length for user_id and device_id fields. Amplitude defaults to 5. Set lower if your identifiers are shorter than 5 characters.',
+        minimum: 1,
+        maximum: 100,
+      },
+    },
+  },
+  variants: {
+    default: { description: 'Standard Amplitude server-side event delivery with user and event property mapping.', blueprint: 'amplitude/default.yaml' },
+    retail: { description: 'Ecommerce-optimized configuration with revenue tracking, product properties, and purchase funnel events pre-mapped.', blueprint: 'amplitude/retail.yaml' },
+    media: { description: 'Media-focused configuration with content engagement events, session replay grouping, and playback tracking properties.', blueprint: 'amplitude/media.yaml' },
+  },
+  vendorFields: {
+    event_type: { required: true, description: 'The event name.' },
+    user_id: { required: false, description: 'Your id of the user (a user_id or a device_id is required).' },
+    device_id: { required: false, description: 'The device (anonymous visitor) id.' },
+    time: { required: false, description: 'Event time in ms since epoch.' },
+    insert_id: { required: false, description: 'Dedup key: retries are not double counted.' },
+    event_properties: { required: false },
+    user_properties: { required: false },
+    ip: { required: false },
+    platform: { required: false },
+    library: { required: false },
+    revenue: { required: false },
+    revenueType: { required: false },
+    currency: { required: false },
+    productId: { required: false },
+    price: { required: false },
+    quantity: { required: false },
+    session_id: { required: false },
+  },
+  consent: ['analytics'],
+  rateLimit: { rps: 20 },
+  batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
+  // Amplitude rejects ids shorter than min_id_length: drop them before sending, as it would,
+  // and dead-letter an event left with no id instead of a 400 round trip.
+  map(payload, _event, ctx) {
+    const min = minIdLength(ctx.config);
+    const out: JsonObject = { ...payload };
+    for (const field of ['user_id', 'device_id']) {
+      const value = out[field];
+      if (value === undefined || value === null) continue;
+      if (String(value).length < min) delete out[field];
+    }
+    if (out.user_id === undefined && out.device_id === undefined) {
+      throw new PermanentError(`Amplitude needs a user_id or device_id of at least ${min} characters (min_id_length); this event has none`);
+    }
+    return out;
+  },
+  send(batch, ctx) {
+    const options = typeof ctx.config.min_id_length === 'number' ? { min_id_length: ctx.config.min_id_length } : undefined;
+    const envelope = JSON.stringify({ api_key: ctx.config.api_key, events: [], ...(options ? { options } : {}) }).length;
+    return splitBatch(batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => ({
+      method: 'POST' as const,
+      url: String(ctx.config.api_endpoint ?? US_ENDPOINT),
+      headers: { 'content-type': 'application/json', accept: '*/*' },
+      body: { api_key: String(ctx.config.api_key), events: part.map((e) => e.payload), ...(options ? { options } : {}) },
+      eventIds: part.map((e) => e.id),
+    }));
+  },
+  classify: (response, request) => classifyAmplitude(response, request),
+});
