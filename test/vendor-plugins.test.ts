@@ -1,0 +1,284 @@
+// The spec's documented examples as acceptance tests: each browser call goes through the collect
+// API and the vendor simulator must receive the documented request (random and derived parts —
+// cachebuster, hashes — checked by rule).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { startTestSignal, type TestSignal } from './helpers/signal.ts';
+
+let sim: VendorSim;
+let signal: TestSignal;
+let pipeline: { id: string; key: string };
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const VISITOR_IP = '203.0.113.42';
+const VISITOR_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+
+before(async () => {
+  sim = await startVendorSim();
+  signal = await startTestSignal({
+    SIGNAL_TRUST_PROXY: '127.0.0.1',
+    SIGNAL_RETRY_TIME_SCALE: '0.01',
+    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com']
+      .map((origin) => `${origin}=${sim.url}`).join(','),
+  }, { label: 'vendors' });
+  pipeline = await signal.pipeline('Website');
+});
+after(async () => {
+  await signal.close();
+  await sim.close();
+});
+
+async function admin(method: string, path: string, body: unknown) {
+  const res = await fetch(`${signal.adminUrl}${path}`, { method, headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await res.json() as Record<string, any>;
+  assert.ok(res.status < 300, JSON.stringify(json));
+  return json;
+}
+
+/** A browser call as datafly.js sends it: the visitor cookie, the visitor's IP via the proxy, its UA. */
+async function browser(call: Record<string, unknown>, extraCookies = ''): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/${String(call.type === 'track' ? 'track' : call.type)}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/plain;charset=UTF-8', origin: 'https://example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA,
+      cookie: `_dfdid=df_abc123def456${extraCookies ? `; ${extraCookies}` : ''}`,
+    },
+    body: JSON.stringify({
+      writeKey: pipeline.key, timestamp: '2024-03-24T16:00:00.000Z', ...call,
+      context: { consent: { analytics: true, marketing: true, advertising: true }, ...(call.context as object | undefined) },
+    }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+async function waitUntil<T>(probe: () => Promise<T | false | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every documented field is there with the documented value; `extra` may also appear. */
+function assertDocumented(actual: Record<string, unknown>, documented: Record<string, unknown>, extra: string[] = []): void {
+  for (const [key, value] of Object.entries(documented)) assert.deepEqual(actual[key], value, `${key} as documented`);
+  const unexpected = Object.keys(actual).filter((k) => !(k in documented) && !extra.includes(k));
+  assert.deepEqual(unexpected, [], 'no field beyond the documented ones');
+}
+
+function amplitudeEvents(path = '/2/httpapi'): Array<{ request: RecordedRequest; event: Record<string, unknown> }> {
+  return sim.requests({ path }).flatMap((request) => ((request.json as { events?: Array<Record<string, unknown>> }).events ?? []).map((event) => ({ request, event })));
+}
+
+async function amplitudeEvent(match: (event: Record<string, unknown>) => boolean, what: string) {
+  return waitUntil(async () => amplitudeEvents().find(({ event }) => match(event)), what);
+}
+
+describe('Amplitude', () => {
+  let integrationId: string;
+
+  before(async () => {
+    // The spec's Management API call, with min_id_length as the track example's options show.
+    const installed = await admin('POST', '/v1/admin/integration-catalog/amplitude/install', {
+      name: 'Amplitude', variant: 'default', pipeline_id: pipeline.id,
+      config: { api_key: 'your_amplitude_api_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi', min_id_length: 5 },
+      delivery_mode: 'server_side',
+    });
+    integrationId = installed.assignment.id;
+  });
+
+  test('track: Feature Activated, as documented', async () => {
+    await browser({ type: 'track', event: 'Feature Activated', userId: 'user-123', messageId: 'amp-track-1', properties: { feature_name: 'dark_mode', source: 'settings_page' } });
+    const { request, event } = await amplitudeEvent((e) => e.event_type === 'Feature Activated', 'the track event');
+    const body = request.json as { api_key: string; options: unknown };
+    assert.equal(body.api_key, 'your_amplitude_api_key');
+    assert.deepEqual(body.options, { min_id_length: 5 });
+    assertDocumented(event, {
+      event_type: 'Feature Activated', user_id: 'user-123', device_id: 'df_abc123def456', time: 1711296000000,
+      event_properties: { feature_name: 'dark_mode', source: 'settings_page' }, platform: 'Web', ip: VISITOR_IP, library: 'Datafly Signal',
+    }, ['insert_id']);
+    assert.equal(event.insert_id, 'amp-track-1', 'insert_id ← messageId, so retries do not double count');
+  });
+
+  test('page view, as documented', async () => {
+    await browser({
+      type: 'page', userId: 'user-123', messageId: 'amp-page-1',
+      context: { page: { url: 'https://example.com/products/widgets', title: 'Widgets | Example Store', referrer: 'https://www.google.com/' } },
+    });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-page-1', 'the page view');
+    assertDocumented(event, {
+      event_type: 'Page Viewed', user_id: 'user-123', device_id: 'df_abc123def456', time: 1711296000000,
+      event_properties: { page_url: 'https://example.com/products/widgets', page_title: 'Widgets | Example Store', page_referrer: 'https://www.google.com/' },
+      platform: 'Web', ip: VISITOR_IP, library: 'Datafly Signal',
+    }, ['insert_id']);
+  });
+
+  test('custom event keeps its name and all properties', async () => {
+    await browser({ type: 'track', event: 'newsletter_signup', messageId: 'amp-custom-1', properties: { method: 'footer_form' } });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-custom-1', 'the custom event');
+    // The documented payload omits ip; Signal always forwards the visitor's.
+    assertDocumented(event, { event_type: 'newsletter_signup', device_id: 'df_abc123def456', time: 1711296000000, event_properties: { method: 'footer_form' }, platform: 'Web', library: 'Datafly Signal' }, ['insert_id', 'ip']);
+  });
+
+  test('identify traits become user_properties.$set', async () => {
+    await browser({ type: 'identify', userId: 'user-123', messageId: 'amp-identify-1', traits: { email: 'jane@example.com', plan: 'premium', company: 'Acme Inc' } });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-identify-1', 'the identify');
+    assert.deepEqual(event.user_properties, { $set: { email: 'jane@example.com', plan: 'premium', company: 'Acme Inc' } });
+  });
+
+  test('Order Completed carries revenue fields', async () => {
+    await browser({
+      type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'amp-order-1',
+      properties: { order_id: 'ORD-5521', total: 89.99, currency: 'GBP', products: [{ product_id: 'SKU-100', name: 'Running Shoes', price: 59.99, quantity: 1 }, { product_id: 'SKU-205', name: 'Sport Socks', price: 15.0, quantity: 2 }] },
+    });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-order-1', 'the order');
+    assert.equal(event.revenue, 89.99);
+    assert.equal(event.currency, 'GBP');
+    assert.equal(event.revenueType, 'purchase');
+    assert.deepEqual((event.event_properties as { products: unknown }).products, [{ productId: 'SKU-100', price: 59.99, quantity: 1 }, { productId: 'SKU-205', price: 15, quantity: 2 }]);
+    assert.equal((event.event_properties as { order_id: string }).order_id, 'ORD-5521');
+  });
+
+  test('a 400 naming events dead-letters exactly those; the rest are delivered', async () => {
+    sim.script('POST', '/2/httpapi', [{ status: 400, body: { code: 400, error: 'Request missing required field', events_with_invalid_fields: { time: [1] } } }]);
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${pipeline.key}:`).toString('base64')}` },
+      body: JSON.stringify({ batch: ['a', 'b', 'c'].map((x) => ({ type: 'track', event: 'Batch Test', userId: 'user-123', messageId: `amp-partial-${x}`, context: { consent: { analytics: true } } })) }),
+    });
+    assert.equal(res.status, 200);
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(integrationId, { messageId: 'amp-partial-b' }, 5);
+      return p.total === 1 && p;
+    }, 'the refused event');
+    assert.match(page.items[0]!.reason, /Amplitude refused the event: invalid time/);
+    await waitUntil(async () => ['amp-partial-a', 'amp-partial-c'].every((id) => amplitudeEvents().filter(({ event }) => event.insert_id === id).length >= 2) || undefined, 'the others re-sent');
+  });
+
+  test('413 splits the batch; 429 waits at least 30 s (scaled); an invalid key dead-letters with what to fix', async () => {
+    sim.script('POST', '/2/httpapi', [reply.tooLarge()]);
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${pipeline.key}:`).toString('base64')}` },
+      body: JSON.stringify({ batch: ['x', 'y'].map((x) => ({ type: 'track', event: 'Split Me', userId: 'user-123', messageId: `amp-413-${x}`, context: { consent: { analytics: true } } })) }),
+    });
+    assert.equal(res.status, 200);
+    const halves = await waitUntil(async () => {
+      const sent = sim.requests({ path: '/2/httpapi' }).filter((r) => JSON.stringify(r.json).includes('amp-413-'));
+      return sent.length >= 3 && sent;
+    }, 'the two halves');
+    assert.deepEqual(halves.map((r) => (r.json as { events: unknown[] }).events.length), [2, 1, 1]);
+    sim.script('POST', '/2/httpapi', [reply.tooLarge()]);
+    await browser({ type: 'track', event: 'Too Big Alone', userId: 'user-123', messageId: 'amp-413-single' });
+    const single = await waitUntil(async () => {
+      const p = await signal.delivery.list(integrationId, { messageId: 'amp-413-single' }, 5);
+      return p.total === 1 && p;
+    }, 'the single event dead-lettered');
+    assert.match(single.items[0]!.reason, /refused even this single event \(HTTP 413/);
+
+    sim.script('POST', '/2/httpapi', [reply.tooMany(1)]);
+    await browser({ type: 'track', event: 'Throttled', userId: 'user-123', messageId: 'amp-429' });
+    const tries = await waitUntil(async () => {
+      const list = amplitudeEvents().filter(({ event }) => event.insert_id === 'amp-429');
+      return list.length >= 2 && list;
+    }, 'the retry');
+    assert.ok(tries[1]!.request.receivedAt - tries[0]!.request.receivedAt >= 280, '30 s × 0.01');
+
+    sim.script('POST', '/2/httpapi', [{ status: 400, body: { code: 400, error: 'Invalid API key: your_amplitude_api_key' } }]);
+    await browser({ type: 'track', event: 'Bad Key', userId: 'user-123', messageId: 'amp-key' });
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(integrationId, { messageId: 'amp-key' }, 5);
+      return p.total === 1 && p;
+    }, 'the dead letter');
+    assert.match(page.items[0]!.reason, /Invalid API key\. Check config\.api_key/);
+  });
+
+  test('ids shorter than min_id_length are dropped; an event left without one is dead-lettered', async () => {
+    await browser({ type: 'track', event: 'Short Id', userId: 'u1', messageId: 'amp-short' });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-short', 'the event without the short user id');
+    assert.equal(event.user_id, undefined);
+    assert.equal(event.device_id, 'df_abc123def456');
+    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${pipeline.key}:`).toString('base64')}` },
+      body: JSON.stringify({ event: 'No Id', userId: 'u2', messageId: 'amp-noid', context: { consent: { analytics: true } } }),
+    });
+    assert.equal(res.status, 200);
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(integrationId, { messageId: 'amp-noid' }, 5);
+      return p.total === 1 && p;
+    }, 'the dead letter');
+    assert.match(page.items[0]!.reason, /user_id or device_id of at least 5 characters/);
+  });
+});
+
+describe('VideoAmp', () => {
+  test("the spec's install call and purchase example; the token's refusal is explained", async () => {
+    const installed = await admin('POST', '/v1/admin/integrations', {
+      source_id: pipeline.id, vendor: 'videoamp', name: 'VideoAmp Production', enabled: true,
+      config: { advertiser_id: '1234567', api_token: 'va_token_secret_abc123' }, consent_categories: ['marketing'],
+    });
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'va-1', properties: { order_id: 'ORD-001', revenue: 129.99, currency: 'USD', email: 'jane.doe@example.com' } });
+    const [request] = await sim.waitFor(1, 15_000, { path: '/v1/conversions' });
+    assert.equal(request!.headers.authorization, 'Bearer va_token_secret_abc123');
+    assert.deepEqual(request!.json, {
+      event: 'conversion', advertiser_id: '1234567', external_id: 'df_abc123def456', email: sha256('jane.doe@example.com'),
+      ip: VISITOR_IP, user_agent: VISITOR_UA, transaction_id: 'ORD-001', value: 129.99, currency: 'USD',
+    });
+    assert.deepEqual(Object.keys(request!.json as object), ['event', 'advertiser_id', 'external_id', 'email', 'ip', 'user_agent', 'transaction_id', 'value', 'currency'], 'the documented order');
+
+    await browser({ type: 'identify', userId: 'user-9', messageId: 'va-identify', traits: { email: ' Jane.Doe@Example.com ', phone: '+44 7700 900123' } });
+    await browser({ type: 'track', event: 'Lead Submitted', messageId: 'va-2', properties: { value: 20, currency: 'usd' }, context: { consent: { marketing: true }, traits: { email: ' Jane.Doe@Example.com ', phone: '+44 7700 900123' } } });
+    const lead = (await sim.waitFor(2, 15_000, { path: '/v1/conversions' }))[1]!.json as Record<string, unknown>;
+    assert.equal(lead.event, 'lead');
+    assert.equal(lead.email, sha256('jane.doe@example.com'), 'trimmed and lower-cased before hashing');
+    assert.equal(lead.phone, sha256('+447700900123'), 'E.164 before hashing');
+    assert.equal(lead.currency, 'USD');
+
+    sim.script('POST', '/v1/conversions', [{ status: 401, body: { error: 'unauthorized' } }]);
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'va-3', properties: { order_id: 'ORD-002', revenue: 5, currency: 'USD' } });
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(installed.id, {}, 5);
+      return p.total === 1 && p;
+    }, 'the dead letter');
+    assert.match(page.items[0]!.reason, /VideoAmp refused the api_token \(HTTP 401\).*update config\.api_token/);
+  });
+});
+
+describe('Flashtalking', () => {
+  test('the documented purchase request: path IDs, parameter order, cachebuster, visitor IP, UA and FTrack', async () => {
+    await admin('POST', '/v1/admin/integration-catalog/flashtalking/install', {
+      name: 'Flashtalking Purchases', pipeline_id: pipeline.id, config: { advertiser_id: '1234567', spotlight_id: '987654', spotlight_group_id: '5' }, delivery_mode: 'server_side',
+    });
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'ft-1', properties: { order_id: 'ORD-001', revenue: 129.99, currency: 'USD', email: 'jane.doe@example.com' } }, 'FTrack=ft-visitor-42');
+    const path = '/container/1234567;987654;5;num/';
+    const [request] = await sim.waitFor(1, 15_000, { path });
+    assert.equal(request!.method, 'GET');
+    assert.deepEqual(request!.queryPairs.map(([k]) => k), ['cachebuster', 'ftXRef', 'ftXValue', 'ftXCurrency']);
+    assert.match(request!.query.cachebuster!, /^\d{7}$/);
+    assert.deepEqual(request!.queryPairs.slice(1), [['ftXRef', 'ORD-001'], ['ftXValue', '129.99'], ['ftXCurrency', 'USD']]);
+    assert.equal(request!.headers['x-forwarded-for'], VISITOR_IP);
+    assert.equal(request!.headers['user-agent'], VISITOR_UA);
+    assert.equal(request!.headers.cookie, 'FTrack=ft-visitor-42');
+    assert.equal(JSON.stringify(request).includes('jane.doe'), false, 'no PII is sent');
+
+    await browser({ type: 'page', messageId: 'ft-2', context: { page: { path: '/products/widgets', url: 'https://example.com/products/widgets' } } });
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'ft-3', properties: { order_id: 'ORD-003', revenue: 10, currency: 'USD' } });
+    const requests = await sim.waitFor(3, 15_000, { path });
+    const page = requests.find((r) => r.query.U1 === '/products/widgets')!;
+    assert.deepEqual(page.queryPairs.map(([k]) => k), ['cachebuster', 'U1']);
+    const cachebusters = new Set(requests.map((r) => r.query.cachebuster));
+    assert.equal(cachebusters.size, 3, 'a fresh cachebuster per request');
+  });
+});
+
+describe('privacy', () => {
+  test('no raw email or phone in any request Signal sent to an advertising vendor', async () => {
+    const advertising = sim.requests().filter((r) => r.path.startsWith('/v1/conversions') || r.path.startsWith('/container/'));
+    assert.ok(advertising.length >= 4);
+    for (const request of advertising) {
+      const text = JSON.stringify({ url: request.path, query: request.queryPairs, headers: request.headers, body: request.body }).toLowerCase();
+      for (const raw of ['jane.doe@example.com', 'jane@example.com', '7700 900123', '447700900123']) assert.equal(text.includes(raw), false, `${raw} never leaves Signal`);
+    }
+  });
+});
