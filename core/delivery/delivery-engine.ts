@@ -138,7 +138,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     await ensureQueue(boss, name, DELIVERY_QUEUE_OPTIONS);
     if (!options.consume || working.has(row.id)) return;
     working.set(row.id, row.revision_id);
-    const jobsPerFetch = Math.max(1, Math.min(50, Math.ceil(def.batch.maxEvents / 10)));
+    // Several jobs per fetch: full fetches fetch again at once (burst), and their events are
+    // delivered together, so the sender can fill the vendor's batches.
+    const jobsPerFetch = 10;
     await boss.work<DeliveryJob>(
       name,
       { batchSize: jobsPerFetch, ...WORK_POLLING, localConcurrency: options.concurrency },
@@ -185,7 +187,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       const def = options.plugins.get(row.vendor);
       if (!def) continue;
       await ensureQueue(boss, delivery(row.id), DELIVERY_QUEUE_OPTIONS);
-      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: def.batch.maxEvents });
+      // A job carries 100 to 500 events whatever the vendor's batch size: a vendor taking one
+      // event per request still gets its events in few jobs (the sender makes the requests).
+      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: Math.min(500, Math.max(100, def.batch.maxEvents)) });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
     return list;

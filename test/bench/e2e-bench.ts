@@ -27,6 +27,7 @@ const sim = await startVendorSim();
 const token = 'bench-admin-token-0123456789';
 const signal = await startSignalProcess({
   DATABASE_URL: databaseUrl, SIGNAL_ADMIN_TOKEN: token, SIGNAL_RATE_LIMIT_KEY_MAX: '0', SIGNAL_RATE_LIMIT_IP_MAX: '0', SIGNAL_DELIVERY_CONCURRENCY: '4',
+  SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url},https://api.videoamp.com=${sim.url}`,
 });
 const collect = /Collect API\s+(http:\/\/[^/\s]+)/.exec(signal.output())![1]!;
 const admin = /Admin GraphQL\s+(http:\/\/[^/\s]+)/.exec(signal.output())![1]!;
@@ -109,10 +110,38 @@ for (const request of sim.requests()) {
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
 console.log(`steady 200 events/s for ${STEADY_SECONDS} s: ${latencies.length} deliveries, collect→vendor p50 ${pct(50)} ms, p99 ${pct(99)} ms`);
+// 3. Vendor plugins: Amplitude (batched) and VideoAmp (one request per event), each alone on
+//    its pipeline so their rates are read apart.
+const VENDOR_EVENTS = Number(process.env.BENCH_VENDOR_EVENTS ?? 10_000);
+for (const [vendor, config, variant] of [
+  ['amplitude', { api_key: 'bench_amplitude_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi' }, 'default'],
+  ['videoamp', { advertiser_id: '1234567', api_token: 'bench_videoamp_token' }, 'retail'],
+] as const) {
+  const { createPipeline: vendorPipeline } = await graphql<{ createPipeline: { pipeline: { id: string }; key: string } }>(`mutation { createPipeline(name: "bench ${vendor}") { pipeline { id } key } }`);
+  await graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }', {
+    input: { vendor, variant, name: vendor, pipelineId: vendorPipeline.pipeline.id, consentCategories: [], config, settings: { rateLimit: { rps: 0 } } },
+  });
+  sim.reset();
+  const vendorAuth = `Basic ${Buffer.from(`${vendorPipeline.key}:`).toString('base64')}`;
+  const t0 = Date.now();
+  for (let from = 0; from < VENDOR_EVENTS; from += 100) {
+    const batch = Array.from({ length: 100 }, (_, i) => ({ type: 'track', event: 'Order Completed', userId: `user-${from + i}`, anonymousId: `anon-${from + i}`, messageId: `${vendor}-${from + i}`,
+      properties: { order_id: `ORD-${from + i}`, revenue: 42.5, currency: 'EUR', email: `buyer${from + i}@example.com` }, context: { ip: '203.0.113.7', userAgent: 'bench' } }));
+    const res = await fetch(`${collect}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: vendorAuth }, body: JSON.stringify({ batch }) });
+    if (res.status !== 200) throw new Error(`collect answered ${res.status}`);
+  }
+  const counted = () => sim.requests().reduce((n, r) => n + ((r.json as { events?: unknown[] }).events?.length ?? 1), 0);
+  while (counted() < VENDOR_EVENTS) {
+    if (Date.now() - t0 > 300_000) throw new Error(`${vendor}: only ${counted()} of ${VENDOR_EVENTS} after 5 min`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`${vendor}: ${VENDOR_EVENTS} events in ${seconds.toFixed(1)} s → ${(VENDOR_EVENTS / seconds).toFixed(0)} events/s in ${sim.requests().length} requests`);
+}
 console.log(`Signal peak RSS: ${peakRssMb().toFixed(0)} MB`);
 await signal.stop();
 
-// 3. The pg-boss pitfall: a partitioned queue filled in a burst from empty, drained with stale
+// 4. The pg-boss pitfall: a partitioned queue filled in a burst from empty, drained with stale
 //    statistics, then with fresh ones (what the stats keeper does for Signal's queues).
 const pool = createPool(databaseUrl, 4);
 const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', supervise: false, schedule: false });
