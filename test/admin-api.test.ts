@@ -194,6 +194,14 @@ describe('catalog and integrations', () => {
   });
 });
 
+describe('plugin routes', () => {
+  test("a plugin's extra routes are served under /v1/plugins/<id>/ on the collect listener", async () => {
+    const res = await fetch(`${signal.collectUrl}/v1/plugins/fixture/ping?echo=hi`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { pong: true, echo: 'hi' });
+  });
+});
+
 describe("the spec's REST calls", () => {
   test('GET /v1/admin/integration-catalog?category=…', async () => {
     const res = await rest('GET', '/v1/admin/integration-catalog?category=analytics');

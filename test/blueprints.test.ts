@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import webhook from '../plugins/webhook/index.ts';
 import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
+import { waitUntil } from './helpers/wait.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 
 let sim: VendorSim;
@@ -51,15 +52,6 @@ async function send(events: Array<Record<string, unknown>>): Promise<void> {
   assert.equal(res.status, 200);
 }
 
-async function waitUntil<T>(probe: () => Promise<T | false | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('blueprints in delivery', () => {
   test('events are mapped by the revision blueprint; a missing required field dead-letters; unmatched events are dropped', async () => {

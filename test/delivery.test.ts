@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import webhook from '../plugins/webhook/index.ts';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
+import { waitUntil } from './helpers/wait.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 
 let sim: VendorSim;
@@ -24,15 +25,6 @@ after(async () => {
   await sim.close();
 });
 
-async function waitUntil<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A webhook integration posting to its own simulator path. */
 async function installWebhook(config: Record<string, unknown> = {}, consentCategories: string[] = []) {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { waitUntil } from './helpers/wait.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -52,15 +53,6 @@ async function browser(call: Record<string, unknown>, extraCookies = ''): Promis
   assert.equal(res.status, 200, await res.text());
 }
 
-async function waitUntil<T>(probe: () => Promise<T | false | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Every documented field is there with the documented value; `extra` may also appear. */
 function assertDocumented(actual: Record<string, unknown>, documented: Record<string, unknown>, extra: string[] = []): void {
@@ -280,5 +272,35 @@ describe('privacy', () => {
       const text = JSON.stringify({ url: request.path, query: request.queryPairs, headers: request.headers, body: request.body }).toLowerCase();
       for (const raw of ['jane.doe@example.com', 'jane@example.com', '7700 900123', '447700900123']) assert.equal(text.includes(raw), false, `${raw} never leaves Signal`);
     }
+  });
+});
+
+describe('catalog and preview of the vendor plugins', () => {
+  test('the catalog lists each variant with its blueprint coverage; a preview shows the exact request, key masked', async () => {
+    const catalog = await signal.graphql<{ catalog: Array<{ id: string; variants: Array<{ key: string; blueprint: string; coverage: { requiredMapped: string[]; counts: { required: number; requiredMapped: number; optional: number; optionalMapped: number } } }> }> }>(
+      '{ catalog { id variants { key blueprint coverage { requiredMapped requiredMissing optionalMapped counts } } } }',
+    );
+    const amplitude = catalog.body.data!.catalog.find((p) => p.id === 'amplitude')!;
+    assert.deepEqual(amplitude.variants.map((v) => v.key), ['default', 'retail', 'media']);
+    const coverage = amplitude.variants[0]!.coverage;
+    assert.deepEqual(coverage.requiredMapped, ['event_type']);
+    assert.ok(coverage.counts.optionalMapped >= 10, JSON.stringify(coverage.counts));
+    const videoamp = catalog.body.data!.catalog.find((p) => p.id === 'videoamp')!;
+    assert.deepEqual(videoamp.variants[0]!.coverage.counts.requiredMapped, 2);
+
+    const preview = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; requests: Array<{ method: string; url: string; headers: Record<string, string>; body: unknown }> }> } }>(
+      `query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId dropped requests } } }`,
+      { target: { vendor: 'flashtalking', config: { advertiser_id: '1234567', spotlight_id: '987654', spotlight_group_id: '5' } } },
+    );
+    assert.equal(preview.status, 200, JSON.stringify(preview.body.errors));
+    const order = preview.body.data!.previewIntegration.results.find((r) => r.messageId === 'conf-order-1')!;
+    assert.match(order.requests[0]!.url, /^https:\/\/servedby\.flashtalking\.com\/container\/1234567;987654;5;num\/\?cachebuster=\d{7}&ftXRef=ORD-5521&ftXValue=89\.99&ftXCurrency=GBP$/);
+    const amp = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; requests: Array<{ url: string; body: { api_key: string } }> }> } }>(
+      `query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId requests } } }`,
+      { target: { vendor: 'amplitude', variant: 'retail', config: { api_key: 'preview_secret_key', api_endpoint: 'https://api.eu.amplitude.com/2/httpapi' } } },
+    );
+    const page = amp.body.data!.previewIntegration.results.find((r) => r.messageId === 'conf-page-1')!;
+    assert.equal(page.requests[0]!.url, 'https://api.eu.amplitude.com/2/httpapi');
+    assert.equal(page.requests[0]!.body.api_key, '[REDACTED]');
   });
 });

@@ -187,19 +187,21 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     }
   }
 
-  const onRequest = deps.limitByIp ? [deps.limitByIp] : [];
-  const preHandler = deps.limitByKey ? [deps.limitByKey] : [];
+  // Every collect route: the body limit, rate limits per IP then per key, authentication.
+  const common = {
+    method: 'POST' as const,
+    bodyLimit: MAX_BODY_BYTES,
+    onRequest: deps.limitByIp ? [deps.limitByIp] : [],
+    preValidation: authenticate,
+    preHandler: deps.limitByKey ? [deps.limitByKey] : [],
+  };
 
   for (const [type, aliases] of [['track', ['/v1/track', '/v1/t']], ['page', ['/v1/page', '/v1/p']], ['identify', ['/v1/identify', '/v1/i']]] as const) {
     for (const url of aliases) {
       const canonical = url === aliases[0];
       app.route({
-        method: 'POST',
+        ...common,
         url,
-        bodyLimit: MAX_BODY_BYTES,
-        onRequest,
-        preValidation: authenticate,
-        preHandler,
         schema: {
           tags: ['collect'],
           summary: canonical ? `Record a ${type} event` : `Alias of ${aliases[0]}`,
@@ -225,12 +227,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
 
   for (const url of ['/v1/batch', '/v1/b']) {
     app.route({
-      method: 'POST',
+      ...common,
       url,
-      bodyLimit: MAX_BODY_BYTES,
-      onRequest,
-      preValidation: authenticate,
-      preHandler,
       schema: {
         tags: ['collect'],
         summary: url === '/v1/batch' ? 'Record several events at once' : 'Alias of /v1/batch',

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { parse as parseYaml } from 'yaml';
 import type { CanonicalEvent } from '../../core/collect/canonical-event.ts';
+import { compileBlueprint } from '../../core/blueprint/compile-blueprint.ts';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import { createConfigAjv, defaultClassify, validatePluginDefinition, type Classification, type ConfigFieldSchema, type EventOutcome, type JsonValue, type MappedEvent, type PluginContext, type PluginDefinition, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { SAMPLE_EVENTS as conformanceEvents } from '../../core/blueprint/sample-events.ts';
@@ -90,14 +90,14 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       test(`variant "${name}" loads`, () => {
         if (blueprintFile) {
           assert.ok(existsSync(blueprintFile), `${variant.blueprint} exists under blueprints/`);
-          assert.doesNotThrow(() => parseYaml(readFileSync(blueprintFile, 'utf8')), 'the blueprint parses as YAML');
+          assert.doesNotThrow(() => compileBlueprint(readFileSync(blueprintFile, 'utf8'), { file: variant.blueprint!, config }), 'the blueprint compiles');
         } else {
           assert.equal(typeof variant.map, 'function');
         }
       });
 
-      if (!variant.map) continue;
-      const map = createEventMapper(plugin, { variant: name, blueprint: null }, ctx);
+      if (blueprintFile && !existsSync(blueprintFile)) continue;
+      const map = createEventMapper(plugin, { variant: name, blueprint: blueprintFile ? readFileSync(blueprintFile, 'utf8') : null }, ctx);
 
       test(`variant "${name}": mapping is deterministic and pure`, () => {
         for (const event of conformanceEvents) {

@@ -31,6 +31,7 @@ export const fixturePlugin: PluginDefinition = {
   rateLimit: { rps: 100 },
   batch: { maxEvents: 10, maxBytes: 100_000 },
   cookies: ['FTrack'],
+  routes: [{ method: 'GET', path: '/ping', handler: (request) => ({ status: 200, body: { pong: true, echo: request.query.echo ?? null } }) }],
   send: (batch, ctx) => {
     const requests = [];
     for (let i = 0; i < batch.length; i += 10) {
