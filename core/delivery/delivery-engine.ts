@@ -20,6 +20,14 @@ export interface DeliveryJob {
  */
 const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 10, notify: true };
 
+/**
+ * Events per delivery job: 100 to 250 whatever the vendor's batch size, so a vendor taking one
+ * event per request still gets its events in few jobs (its sender makes the requests).
+ */
+function jobSize(maxEvents: number): number {
+  return Math.min(250, Math.max(100, maxEvents));
+}
+
 interface AssignmentRow {
   id: string;
   pipeline_id: string;
@@ -138,9 +146,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     await ensureQueue(boss, name, DELIVERY_QUEUE_OPTIONS);
     if (!options.consume || working.has(row.id)) return;
     working.set(row.id, row.revision_id);
-    // Several jobs per fetch: full fetches fetch again at once (burst), and their events are
-    // delivered together, so the sender can fill the vendor's batches.
-    const jobsPerFetch = 10;
+    // Several jobs per fetch (full fetches fetch again at once), delivered together so the
+    // sender can fill the vendor's batches — but bounded, since every event in flight is memory.
+    const jobsPerFetch = Math.min(8, Math.max(2, Math.ceil(def.batch.maxEvents / jobSize(def.batch.maxEvents))));
     await boss.work<DeliveryJob>(
       name,
       { batchSize: jobsPerFetch, ...WORK_POLLING, localConcurrency: options.concurrency },
@@ -187,9 +195,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       const def = options.plugins.get(row.vendor);
       if (!def) continue;
       await ensureQueue(boss, delivery(row.id), DELIVERY_QUEUE_OPTIONS);
-      // A job carries 100 to 500 events whatever the vendor's batch size: a vendor taking one
-      // event per request still gets its events in few jobs (the sender makes the requests).
-      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: Math.min(500, Math.max(100, def.batch.maxEvents)) });
+      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: jobSize(def.batch.maxEvents) });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
     return list;

@@ -26,7 +26,7 @@ const databaseUrl = await ensureDatabase(serverUrl, dbName);
 const sim = await startVendorSim();
 const token = 'bench-admin-token-0123456789';
 const signal = await startSignalProcess({
-  DATABASE_URL: databaseUrl, SIGNAL_ADMIN_TOKEN: token, SIGNAL_RATE_LIMIT_KEY_MAX: '0', SIGNAL_RATE_LIMIT_IP_MAX: '0', SIGNAL_DELIVERY_CONCURRENCY: '4',
+  DATABASE_URL: databaseUrl, SIGNAL_ADMIN_TOKEN: token, SIGNAL_RATE_LIMIT_KEY_MAX: '0', SIGNAL_RATE_LIMIT_IP_MAX: '0', SIGNAL_DELIVERY_CONCURRENCY: '2',
   SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url},https://api.videoamp.com=${sim.url}`,
 });
 const collect = /Collect API\s+(http:\/\/[^/\s]+)/.exec(signal.output())![1]!;
