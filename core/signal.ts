@@ -148,7 +148,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const limiter = createRateLimiter(pool);
     const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
     cleanups.push(() => http.close());
-    const deliveryAdmin = createDeliveryAdmin({ pool, boss, deadLetters, log: deliveryLog, stats });
+    const deliveryAdmin = createDeliveryAdmin({ pool, boss, bossSchema: config.bossSchema, deadLetters, log: deliveryLog, stats });
     engine = createDeliveryEngine({
       pool, boss, plugins, integrations,
       transform: (pipelineId) => transformations.transformFor(pipelineId),
@@ -159,7 +159,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       deps: {
         perform: (request) => http.perform(request),
         classify: (response, request, target) => (target.plugin.classify ?? defaultClassify)(response, request, target.ctx),
-        takeTokens: (target, wanted) => limiter.take(target.integrationId, target.settings.rateLimit, wanted),
+        // Waits of up to a minute hold the batch; longer ones (a daily cap, a long pause) defer it.
+        takeTokens: (target, wanted) => limiter.take(target.integrationId, target.settings.rateLimit, wanted, Date.now() + 60_000),
         throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs * config.retryTimeScale),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),

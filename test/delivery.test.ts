@@ -269,3 +269,22 @@ describe('queues follow assignments', () => {
     assert.equal(await signal.boss.getQueue(`delivery.${hook.id}`), null, 'removed with the assignment');
   });
 });
+
+describe('rate limits', () => {
+  test('a daily cap delivers what it allows and defers the rest to the queue, dropping nothing', async () => {
+    const path = `/hook-daily`;
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'Daily cap', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+      settings: { rateLimit: { rps: 0, burst: 0, daily: 2 } },
+    });
+    await send([{ messageId: 'daily-1' }, { messageId: 'daily-2' }, { messageId: 'daily-3' }]);
+    await sim.waitFor(2, 15_000, { path });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(sim.count({ path }), 2, 'the cap holds');
+    const stats = await signal.delivery.health(assignment!.id);
+    assert.equal(stats.delivered, 2);
+    assert.equal(stats.deadLettered, 0);
+    assert.equal(stats.queueDepth, 1, 'the third waits in the queue for the next day');
+  });
+});

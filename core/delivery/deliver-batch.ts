@@ -45,8 +45,14 @@ export interface PerformResult {
 export interface DeliveryDeps {
   perform(request: RequestDescriptor): Promise<PerformResult>;
   classify(response: VendorResponse, request: RequestDescriptor, target: DeliveryTarget): Classification;
-  /** Waits for the integration's rate limit; resolves with how many requests may go now. */
+  /**
+   * Waits for the integration's rate limit; resolves with how many requests may go now, or 0
+   * when the wait would be long (a daily cap, a long vendor pause): the events then go back
+   * to the queue for later instead of holding a worker.
+   */
   takeTokens(target: DeliveryTarget, wanted: number): Promise<number>;
+  /** Puts events back on the integration's queue, same try, after `delayMs`. */
+  defer(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
   /** A vendor 429: slow the integration down for at least `pauseMs`. */
   throttle(target: DeliveryTarget, pauseMs: number): Promise<void>;
   /** Delay before retry number `retry` (1-based), honouring a longer Retry-After. */
@@ -78,6 +84,8 @@ interface Settled {
 }
 
 const MAX_RESPONSE_IN_LOG = 4096;
+/** How long deferred events wait before their job is fetched again. */
+const DEFER_MS = 30_000;
 
 function responseForLog(response: VendorResponse | undefined, deps: DeliveryDeps, secrets: string[]): JsonValue {
   if (!response) return null;
@@ -211,22 +219,33 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   }
 
   const concurrency = Math.max(1, deps.requestConcurrency ?? 8);
-  while (queue.length > 0 || pending.length > 0) {
+  const deferred = new Set<string>();
+  outer: while (queue.length > 0 || pending.length > 0) {
     while (queue.length > 0) build(queue.shift()!);
     while (pending.length > 0) {
       const allowed = await deps.takeTokens(target, Math.min(pending.length, concurrency));
-      const slice = pending.splice(0, Math.max(1, allowed));
+      if (allowed === 0) {
+        for (const request of pending.splice(0)) for (const id of request.eventIds) deferred.add(id);
+        for (const batch of queue.splice(0)) for (const m of batch) deferred.add(m.id);
+        break outer;
+      }
+      const slice = pending.splice(0, allowed);
       await Promise.all(slice.map(performOne));
     }
   }
+  if (deferred.size > 0) {
+    await deps.defer(target, [...deferred].map((id) => byId.get(id)!).filter((e) => e !== undefined), attempt, DEFER_MS);
+  }
 
   // 3. Settle: events no request carried (a sender that skipped them) are delivered by it.
+  for (const id of deferred) settled.set(id, { outcome: { status: 'delivered' } });
   const retry: CanonicalEvent[] = [];
   let retryAfterMs: number | undefined;
   let delivered = 0;
   for (const m of mapped) if (!settled.has(m.id)) settled.set(m.id, { outcome: { status: 'delivered' } });
   for (const [id, { outcome, request, response }] of settled) {
     const event = byId.get(id)!;
+    if (deferred.has(id)) continue;
     if (outcome.status === 'delivered') delivered++;
     else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts) {
       retry.push(event);
@@ -247,7 +266,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // Bookkeeping after the fact: a failure here must not fail the job, which would send the
   // delivered events again.
   await deps.record(exchanges).catch((error: Error) => deps.onBookkeepingError?.(error));
-  const previouslyRetrying = attempt > 1 ? events.length : 0;
+  // Events of a retry job leave the gauge now, except those deferred (still waiting).
+  const previouslyRetrying = attempt > 1 ? events.length - deferred.size : 0;
   await deps.addStats(target, {
     delivered,
     deadLettered: letters.length,

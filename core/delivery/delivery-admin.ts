@@ -26,10 +26,10 @@ export interface IntegrationHealth extends IntegrationStats {
  * depth, and the delivery log.
  *
  * @example
- * const admin = createDeliveryAdmin({ pool, boss, deadLetters, log, stats });
+ * const admin = createDeliveryAdmin({ pool, boss, bossSchema: 'pgboss', deadLetters, log, stats });
  * await admin.replay(integrationId, { reasonContains: '401' });
  */
-export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; deadLetters: DeadLetterStore; log: DeliveryLog; stats: StatsStore }) {
+export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: string; deadLetters: DeadLetterStore; log: DeliveryLog; stats: StatsStore }) {
   const { pool, boss } = deps;
 
   async function assignment(integrationId: string): Promise<{ consent: string[]; maxEvents: number | null; vendor: string }> {
@@ -44,11 +44,16 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; deadLetters:
     return { consent: rows[0].consent_categories, maxEvents: null, vendor: rows[0].vendor };
   }
 
+  /** Counted from the job table, not pg-boss's cached counters (those lag by a monitor cycle). */
   async function queueDepth(integrationId: string): Promise<QueueDepth> {
-    const queue = await boss.getQueue(delivery(integrationId)).catch(() => null);
-    if (!queue) return { queued: 0, active: 0, deferred: 0 };
-    const q = queue as unknown as { queuedCount?: number; activeCount?: number; deferredCount?: number };
-    return { queued: q.queuedCount ?? 0, active: q.activeCount ?? 0, deferred: q.deferredCount ?? 0 };
+    const { rows } = await pool.query<{ queued: number; active: number; deferred: number }>(
+      `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS queued,
+              count(*) FILTER (WHERE state = 'active')::int AS active,
+              count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after > now())::int AS deferred
+         FROM "${deps.bossSchema.replace(/"/g, '""')}".job WHERE name = $1`,
+      [delivery(integrationId)],
+    );
+    return rows[0] ?? { queued: 0, active: 0, deferred: 0 };
   }
 
   return {

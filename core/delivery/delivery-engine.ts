@@ -49,7 +49,7 @@ export interface DeliveryEngineOptions {
   plugins: PluginCatalog & { optionsFor?(id: string): Record<string, unknown> | undefined };
   integrations: IntegrationService;
   /** Performing, classifying, rate limiting, recording: the side effects of delivery. */
-  deps: Omit<DeliveryDeps, 'scheduleRetry'>;
+  deps: Omit<DeliveryDeps, 'scheduleRetry' | 'defer'>;
   transform?: PipelineTransform;
   compileBlueprint?: BlueprintCompiler;
   /** Delivery jobs one worker runs at once per integration queue. */
@@ -125,6 +125,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   const deps: DeliveryDeps = {
     ...options.deps,
     scheduleRetry: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
+    defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
   };
 
   async function handle(integrationId: string, jobs: Array<{ data: DeliveryJob }>): Promise<void> {
