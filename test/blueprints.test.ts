@@ -98,6 +98,28 @@ describe('blueprints in delivery', () => {
   });
 });
 
+describe('revisions carry edited blueprints', () => {
+  test('a variant install copies its blueprint into v1; a new revision may carry an edited one, checked first', async () => {
+    const installed = await signal.services.integrations.install({
+      vendor: 'fixture', name: 'Revisable', config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' }, blueprint,
+    });
+    assert.equal(installed.revision.blueprint, blueprint);
+    const edited = blueprint.replace('event_name: purchase', 'event_name: order_placed');
+    const v2 = await signal.graphql<{ createRevision: { version: number; blueprint: string } }>(
+      'mutation($input: CreateRevisionInput!) { createRevision(input: $input) { version blueprint } }',
+      { input: { templateId: installed.template.id, blueprint: edited, note: 'rename the vendor event' } },
+    );
+    assert.equal(v2.body.data!.createRevision.version, 2);
+    assert.match(v2.body.data!.createRevision.blueprint, /order_placed/);
+    const broken = await signal.graphql('mutation($input: CreateRevisionInput!) { createRevision(input: $input) { version } }',
+      { input: { templateId: installed.template.id, blueprint: 'events:\n  x:\n    filter: "a =="\n' } });
+    assert.equal(broken.status, 400);
+    assert.match((broken.body.errors![0]!.extensions!.fields as Array<{ message: string }>)[0]!.message, /^line 3, column 13: events\.x\.filter/);
+    const template = await signal.services.integrations.getTemplate(installed.template.id);
+    assert.deepEqual(template.revisions.map((r) => r.version), [1, 2], 'the refused revision was not stored');
+  });
+});
+
 describe('pipeline transformations and the org data layer', () => {
   test('applied in order before fan-out; drops stop events; revisions are kept', async () => {
     const other = await signal.pipeline('Transformed');
