@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { SignalConfig } from './config.ts';
@@ -121,6 +122,9 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     if (applied.length > 0) log(`Applied migrations ${applied.join(', ')}.`);
 
     const plugins = options.plugins ?? (await loadPluginSet(config));
+    // Closed after pg-boss has let in-flight deliveries finish (cleanups run in reverse).
+    const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
+    cleanups.push(() => http.close());
     const boss = await startBoss({
       url: databaseUrl,
       schema: config.bossSchema,
@@ -146,8 +150,6 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const deliveryLog = createDeliveryLog(pool);
     const stats = createStatsStore(pool);
     const limiter = createRateLimiter(pool);
-    const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
-    cleanups.push(() => http.close());
     const deliveryAdmin = createDeliveryAdmin({ pool, boss, bossSchema: config.bossSchema, deadLetters, log: deliveryLog, stats });
     engine = createDeliveryEngine({
       pool, boss, plugins, integrations,
@@ -192,7 +194,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         const created = await pipelines.create('Demo');
         demoKey = (await readOrCreate(dataDir, 'demo-pipeline-key', () => created.key)).value;
       } else {
-        demoKey = await readOrCreate(dataDir, 'demo-pipeline-key', () => '').then((r) => r.value || undefined).catch(() => undefined);
+        // Shown again only while the key this data folder created is still there to read.
+        demoKey = (await readFile(path.join(dataDir, 'demo-pipeline-key'), 'utf8').catch(() => '')).trim() || undefined;
       }
     }
 
