@@ -158,6 +158,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   }
 
   async function reconcile(): Promise<void> {
+    // Queues are listed before assignments: a queue made for an assignment created meanwhile
+    // (by another node) is then either not listed or its assignment is seen — never deleted.
+    const queues = await boss.getQueues();
     const { rows } = await pool.query<AssignmentRow>(SELECT_ASSIGNMENTS);
     const live = new Map(rows.map((r) => [r.id, r]));
     for (const row of rows) {
@@ -178,7 +181,6 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       }
     }
     // Queues of removed assignments go with them.
-    const queues = await boss.getQueues();
     for (const queue of queues) {
       if (queue.name.startsWith('delivery.') && !live.has(queue.name.slice('delivery.'.length))) {
         await boss.deleteQueue(queue.name).catch(() => {});
