@@ -288,3 +288,29 @@ describe('rate limits', () => {
     assert.equal(stats.queueDepth, 1, 'the third waits in the queue for the next day');
   });
 });
+
+describe('an unloaded plugin', () => {
+  test("its integrations' events wait in their queue instead of being lost", async () => {
+    // Installed while the plugin is loaded; then an engine whose plugin list lacks it fans out.
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'fixture', name: 'Unloaded later', pipelineId: pipeline.id, consentCategories: [],
+      config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' },
+    });
+    const { createDeliveryEngine } = await import('../core/delivery/delivery-engine.ts');
+    const withoutFixture = pluginSet(webhook);
+    const engine = createDeliveryEngine({
+      pool: signal.pool, boss: signal.boss, plugins: withoutFixture, integrations: signal.services.integrations,
+      // Fan-out only: this engine never delivers, so it needs none of the delivery side effects.
+      deps: {} as never, concurrency: 1, ingestJobsPerFetch: 1, consume: false,
+    });
+    const { rows } = await signal.pool.query<{ id: number }>(
+      `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload)
+       VALUES ($1, 'unloaded-1', 'track', now(), $2) RETURNING id`,
+      [pipeline.id, JSON.stringify({ type: 'track', event: 'X', userId: 'u', messageId: 'unloaded-1', timestamp: 't', receivedAt: 't', context: {} })],
+    );
+    await engine.fanOut(rows.map((r) => r.id));
+    const { rows: jobs } = await signal.pool.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data::text LIKE '%unloaded-1%'`, [`delivery.${assignment!.id}`]);
+    assert.equal(jobs[0].n, 1, 'the event is queued for the integration');
+    await engine.stop();
+  });
+});

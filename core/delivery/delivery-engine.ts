@@ -74,6 +74,7 @@ export interface DeliveryEngineOptions {
 export function createDeliveryEngine(options: DeliveryEngineOptions) {
   const { pool, boss } = options;
   const working = new Map<string, string>(); // integration id → revision it was started with
+  const missingPlugins = new Set<string>(); // integrations already reported as waiting for their plugin
   const targets = new Map<string, { target: DeliveryTarget; expires: number }>();
   let fanOutCache = new Map<string, { list: FanOutTarget[]; expires: number }>();
   let timer: NodeJS.Timeout | undefined;
@@ -142,9 +143,14 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
 
   async function startWorker(row: AssignmentRow): Promise<void> {
     const def = options.plugins.get(row.vendor);
-    if (!def) return;
     const name = delivery(row.id);
     await ensureQueue(boss, name, DELIVERY_QUEUE_OPTIONS);
+    if (!def) {
+      if (missingPlugins.has(row.id)) return;
+      missingPlugins.add(row.id);
+      options.onError?.(new Error(`Plugin "${row.vendor}" is not loaded: events for integration ${row.id} wait in its queue`));
+      return;
+    }
     if (!options.consume || working.has(row.id)) return;
     working.set(row.id, row.revision_id);
     // Several jobs per fetch (full fetches fetch again at once), delivered together so the
@@ -195,10 +201,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.pipeline_id = $1 AND a.enabled`, [pipelineId]);
     const list: FanOutTarget[] = [];
     for (const row of rows) {
+      // An integration whose plugin is not loaded still gets its events: they wait in its
+      // queue (no worker consumes it) until the plugin is loaded again.
       const def = options.plugins.get(row.vendor);
-      if (!def) continue;
       await ensureQueue(boss, delivery(row.id), DELIVERY_QUEUE_OPTIONS);
-      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: jobSize(def.batch.maxEvents) });
+      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: jobSize(def?.batch.maxEvents ?? 100) });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
     return list;
