@@ -292,8 +292,9 @@ describe('rate limits', () => {
 describe('an unloaded plugin', () => {
   test("its integrations' events wait in their queue instead of being lost", async () => {
     // Installed while the plugin is loaded; then an engine whose plugin list lacks it fans out.
+    const own = await signal.pipeline('Unloaded plugin');
     const { assignment } = await signal.services.integrations.install({
-      vendor: 'fixture', name: 'Unloaded later', pipelineId: pipeline.id, consentCategories: [],
+      vendor: 'fixture', name: 'Unloaded later', pipelineId: own.id, consentCategories: [],
       config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' },
     });
     const { createDeliveryEngine } = await import('../core/delivery/delivery-engine.ts');
@@ -306,7 +307,7 @@ describe('an unloaded plugin', () => {
     const { rows } = await signal.pool.query<{ id: number }>(
       `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload)
        VALUES ($1, 'unloaded-1', 'track', now(), $2) RETURNING id`,
-      [pipeline.id, JSON.stringify({ type: 'track', event: 'X', userId: 'u', messageId: 'unloaded-1', timestamp: 't', receivedAt: 't', context: {} })],
+      [own.id, JSON.stringify({ type: 'track', event: 'X', userId: 'u', messageId: 'unloaded-1', timestamp: 't', receivedAt: 't', context: {} })],
     );
     await engine.fanOut(rows.map((r) => r.id));
     const { rows: jobs } = await signal.pool.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data::text LIKE '%unloaded-1%'`, [`delivery.${assignment!.id}`]);
