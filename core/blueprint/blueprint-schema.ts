@@ -1,7 +1,9 @@
 /**
- * The JSON Schema of the blueprint format. `blueprints/blueprint.schema.json` is this object
- * written out for editors (a test keeps the two equal); point your editor's YAML language
- * server at it.
+ * The JSON Schema of the blueprint format (draft-07). `blueprints/blueprint.schema.json` is
+ * this object written out for editors by `node core/blueprint/write-schema.ts` (a test keeps
+ * the two equal); point your editor's YAML language server at it. The compiler checks more
+ * than the schema can say (paths, filters, transforms, parameters) and reports it with the
+ * same positions.
  */
 
 const transformStep = {
@@ -41,7 +43,22 @@ const operation = {
     set: { $ref: '#/definitions/row' },
     rename: { type: 'object', required: ['from', 'to'], additionalProperties: false, properties: { from: { type: 'string' }, to: { type: 'string' } } },
     remove: { type: 'string' },
-    hash: { type: 'string', description: 'A path whose value is replaced by its normalised SHA-256.' },
+    hash: {
+      description: 'A path whose value is replaced by its normalised SHA-256, or {path, default_country_code?, kind?}.',
+      anyOf: [
+        { type: 'string' },
+        {
+          type: 'object',
+          required: ['path'],
+          additionalProperties: false,
+          properties: {
+            path: { type: 'string' },
+            default_country_code: { type: ['string', 'integer'], description: 'Country calling code for national phone numbers, e.g. 44.' },
+            kind: { type: 'string', enum: ['auto', 'email', 'phone', 'text', 'raw'], description: 'Force one normalisation (default auto).' },
+          },
+        },
+      ],
+    },
     drop: { type: 'string', description: 'A filter: matching events are dropped.' },
   },
 };
@@ -68,7 +85,13 @@ export const BLUEPRINT_SCHEMA = {
       },
     },
     event_name_target: { type: 'string', description: 'The vendor field that receives the vendor event name (e.g. event_type).' },
-    global: { type: 'array', description: 'Mappings applied to every event.', items: { $ref: '#/definitions/row' } },
+    global: {
+      description: 'Mappings applied to every event: a list of rows, or {mappings: [rows]}.',
+      anyOf: [
+        { type: 'array', items: { $ref: '#/definitions/row' } },
+        { type: 'object', additionalProperties: false, required: ['mappings'], properties: { mappings: { type: 'array', items: { $ref: '#/definitions/row' } } } },
+      ],
+    },
     events: {
       type: 'object',
       description: 'Handlers keyed by name; each takes the canonical events named in `names` (default: its key).',
@@ -76,7 +99,7 @@ export const BLUEPRINT_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          names: { type: 'array', minItems: 1, items: { type: 'string' }, description: 'Track event names (e.g. view_item and Product Viewed) or the types page, identify, screen, group, alias.' },
+          names: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Track event names (e.g. view_item and Product Viewed) or the types page, identify, screen, group, alias.' },
           event_name: { type: 'string', description: 'The vendor event name (written to event_name_target).' },
           filter: { type: 'string', description: 'Only events matching this filter are sent; others are dropped.' },
           mappings: { type: 'array', items: { $ref: '#/definitions/row' } },

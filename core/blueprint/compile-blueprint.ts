@@ -1,54 +1,58 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { CanonicalEvent, JsonObject, JsonValue } from '../collect/canonical-event.ts';
+import { BlueprintError } from './blueprint-error.ts';
 import { BLUEPRINT_SCHEMA } from './blueprint-schema.ts';
 import type { Predicate } from './filter.ts';
-import { compileSetter } from './paths.ts';
-import { createRowCompiler, type Op, type OperationDef, type Path, type Row, type RowDef } from './row-compiler.ts';
+import { compileSetter, copyJson } from './paths.ts';
+import { createRowCompiler, type Op, type OperationDef, type ParameterScope, type Path, type Report, type Row, type RowDef } from './row-compiler.ts';
+import { failWithSchemaErrors, parseSource } from './yaml-source.ts';
 
-/** A blueprint that does not validate or compile: where (file, line, column) and why. */
-export class BlueprintError extends Error {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly reason: string;
-  readonly path: string;
-  constructor(file: string, line: number, column: number, path: string, reason: string) {
-    super(`${file}:${line}:${column}: ${path ? `${path}: ` : ''}${reason}`);
-    this.name = 'BlueprintError';
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.reason = reason;
-    this.path = path;
-  }
-}
+export { BlueprintError } from './blueprint-error.ts';
 
+/** What mapping one event gives. Never thrown: a bad event is an outcome, not an exception. */
 export interface MapOutcome {
   /** The vendor event, or null when the event is dropped or in error. */
   vendorEvent: JsonObject | null;
-  /** The vendor event name, when the blueprint names one. */
+  /** The vendor event name (a handler's `event_name`, else the canonical name). */
   eventName?: string;
-  /** Why a null vendorEvent was dropped on purpose. */
+  /** Why a null vendorEvent was dropped on purpose: a handler filter (or a `drop` in its transforms), or `defaults: drop`. */
   dropped?: 'filter' | 'default_drop';
   /** Which handler took the event (`defaults` for none). */
   handler: string;
-  /** Fields dropped because a transform failed on them. */
+  /** Fields left out because a transform failed on them. */
   warnings: string[];
-  /** Required fields that could not be filled: the event is dead-lettered with these. */
+  /** Required fields that could not be filled: the caller dead-letters the event with these. */
   errors: string[];
 }
 
 export interface CompiledBlueprint {
-  /** Maps one canonical event. Pure: never throws for what an event holds. */
-  mapEvent(event: CanonicalEvent): MapOutcome;
-  /** Every vendor path a row or the event name writes (for coverage). */
+  /**
+   * Maps one canonical event. Pure and synchronous; never throws. `params` overrides parameter
+   * values by parameter name for this call (e.g. another integration's credentials).
+   */
+  mapEvent(event: CanonicalEvent, params?: Record<string, JsonValue>): MapOutcome;
+  /** Every vendor path a row, the event name or pass-through properties write (for coverage). */
   mappedTargets: string[];
-  /** Handler names and the event names each takes. */
-  handlers: Array<{ name: string; names: string[] }>;
+  /** Handler names, the canonical names each takes and the vendor event name it gives. */
+  handlers: Array<{ name: string; names: string[]; eventName?: string }>;
   defaultAction: 'pass_through' | 'drop' | 'map';
+  /** Declared parameter names. */
+  parameterNames: string[];
+  /** Resolves parameter values from an integration config, as `options.config` does at compile time. */
+  parametersFromConfig(config: Record<string, unknown>): Record<string, JsonValue>;
 }
+
+export interface CompileOptions {
+  /** Named in errors (default `(blueprint)`). */
+  file?: string;
+  /** The integration config: `parameters: {api_key: {config: api_key}}` reads `config.api_key`. */
+  config?: Record<string, unknown>;
+  /** Parameter values by parameter name; they win over `config`. */
+  parameters?: Record<string, JsonValue>;
+}
+
+type ParameterDef = { config: string; default?: JsonValue; required?: boolean } | string | number | boolean;
 
 interface HandlerDef {
   names?: string[];
@@ -62,140 +66,90 @@ interface HandlerDef {
 interface BlueprintDef {
   version?: number;
   description?: string;
-  parameters?: Record<string, { config: string; default?: JsonValue; required?: boolean } | string | number | boolean>;
+  parameters?: Record<string, ParameterDef>;
   event_name_target?: string;
-  global?: RowDef[];
+  global?: RowDef[] | { mappings: RowDef[] };
   events?: Record<string, HandlerDef>;
   defaults?: { action: 'pass_through' | 'drop' | 'map'; properties_target?: string; mappings?: RowDef[] };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateShape = ajv.compile(BLUEPRINT_SCHEMA);
-
-interface Source {
-  file: string;
-  /** Finds the line and column of a YAML path (1-based); 1:1 when unknown. */
-  locate(path: Path, preferKey?: boolean): { line: number; column: number };
+interface Handler {
+  name: string;
+  names: string[];
+  eventName: string | undefined;
+  filter: Predicate | undefined;
+  rows: Row[];
+  ops: Op[];
 }
 
-function sourceOf(text: string | undefined, file: string): Source {
-  if (text === undefined) return { file, locate: () => ({ line: 1, column: 1 }) };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, keepSourceTokens: false });
-  return {
-    file,
-    locate(path, preferKey = false) {
-      if (preferKey && path.length > 0) {
-        const parent = doc.getIn(path.slice(0, -1), true) as Node | undefined;
-        if (parent && isMap(parent)) {
-          const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === path.at(-1));
-          const keyOffset = (pair?.key as { range?: [number] } | null)?.range?.[0];
-          if (keyOffset !== undefined) {
-            const pos = lineCounter.linePos(keyOffset);
-            return { line: pos.line, column: pos.col };
-          }
-        }
-      }
-      // The deepest node that exists along the path.
-      for (let depth = path.length; depth >= 0; depth--) {
-        const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
-        const offset = node && typeof node === 'object' && 'range' in node ? node.range?.[0] : undefined;
-        if (offset !== undefined) {
-          const pos = lineCounter.linePos(offset);
-          return { line: pos.line, column: pos.col };
-        }
-        if (depth > 0 && depth === path.length) {
-          // the key itself, for a missing value
-          const parent = doc.getIn(path.slice(0, depth - 1), true) as Node | undefined;
-          if (parent && isMap(parent)) {
-            const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === path[depth - 1]);
-            const keyOffset = (pair?.key as { range?: [number] } | null)?.range?.[0];
-            if (keyOffset !== undefined) {
-              const pos = lineCounter.linePos(keyOffset);
-              return { line: pos.line, column: pos.col };
-            }
-          } else if (parent && isSeq(parent)) continue;
-        }
-      }
-      return { line: 1, column: 1 };
-    },
-  };
+const validateShape = new Ajv({ allErrors: true, strict: false }).compile(BLUEPRINT_SCHEMA);
+
+/**
+ * The name handlers are matched on: a track event's `event`, any other call's type (`page`,
+ * `identify`, `screen`, `group`, `alias`).
+ *
+ * @example
+ * handlerKey({ type: 'track', event: 'Order Completed', … }); // 'Order Completed'
+ * handlerKey({ type: 'page', … }); // 'page'
+ */
+export function handlerKey(event: CanonicalEvent): string {
+  return event.type === 'track' ? (event.event ?? 'track') : event.type;
 }
 
-function pathText(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+function collectTargets(rows: RowDef[] | undefined, into: Set<string>): void {
+  for (const row of rows ?? []) if (typeof row?.target === 'string') into.add(row.target);
 }
 
 /**
  * Parses, validates and compiles a blueprint into plain closures (no YAML is walked per event).
- * Parameters are bound once from the integration config. Any problem throws a BlueprintError
- * naming the file, line, column and reason.
+ * Parameters are bound once from `options.config` / `options.parameters`; `mapEvent` may
+ * override them per call. Any problem throws a BlueprintError naming the file, line, column
+ * and reason.
  *
  * @example
  * const blueprint = compileBlueprint(yamlText, { file: 'amplitude/default.yaml', config: { api_key: 'k' } });
- * blueprint.mapEvent(event); // { vendorEvent: { event_type: 'Page Viewed', … }, warnings: [], errors: [] }
+ * blueprint.mapEvent(event); // { vendorEvent: { event_type: 'Page Viewed', … }, eventName: 'Page Viewed', handler: 'page', warnings: [], errors: [] }
  */
-export function compileBlueprint(source: string | object, options: { file?: string; config?: Record<string, unknown> } = {}): CompiledBlueprint {
+export function compileBlueprint(source: string | object, options: CompileOptions = {}): CompiledBlueprint {
   const file = options.file ?? '(blueprint)';
-  let def: BlueprintDef;
-  let text: string | undefined;
-  if (typeof source === 'string') {
-    text = source;
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(source, { lineCounter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-      const error = doc.errors[0]!;
-      const pos = lineCounter.linePos(error.pos[0]);
-      throw new BlueprintError(file, pos.line, pos.col, '', `YAML: ${error.message.split('\n')[0]}`);
-    }
-    def = (doc.toJS() ?? {}) as BlueprintDef;
-  } else def = source as BlueprintDef;
-  const where = sourceOf(text, file);
-  const fail = (path: Path, reason: string, preferKey = false): never => {
-    const { line, column } = where.locate(path, preferKey);
-    throw new BlueprintError(file, line, column, pathText(path), reason);
-  };
-
-  if (typeof def !== 'object' || def === null || Array.isArray(def)) fail([], 'a blueprint is a mapping with parameters, global, events and defaults');
-  if (!validateShape(def)) {
-    const error = validateShape.errors![0]!;
-    const path: Path = error.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
-    const params = error.params as Record<string, unknown>;
-    const reason = error.keyword === 'additionalProperties' ? `unknown key "${String(params.additionalProperty)}"`
-      : error.keyword === 'required' ? `"${String(params.missingProperty)}" is required`
-        : error.keyword === 'enum' ? `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`
-          : `${error.message ?? 'is invalid'}`;
-    if (error.keyword === 'additionalProperties') fail([...path, String(params.additionalProperty)], reason, true);
-    fail(path, reason);
-  }
+  const parsed = parseSource(source, file);
+  const fail = parsed.fail;
+  const raw = parsed.value ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) return fail([], 'a blueprint is a mapping with parameters, global, events and defaults');
+  if (!validateShape(raw)) failWithSchemaErrors(validateShape.errors ?? [], fail);
+  const def = raw as BlueprintDef;
 
   // Parameters, bound once.
-  const parameters: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(def.parameters ?? {})) {
-    if (typeof spec !== 'object') {
-      parameters[name] = spec;
-      continue;
+  const parameterDefs = Object.entries(def.parameters ?? {});
+  const required = parameterDefs.filter(([, spec]) => typeof spec === 'object' && spec.required === true).map(([name]) => name);
+  const parametersFromConfig = (config: Record<string, unknown>): Record<string, JsonValue> => {
+    const values: Record<string, JsonValue> = {};
+    for (const [name, spec] of parameterDefs) {
+      const value = typeof spec === 'object' ? ((Object.hasOwn(config, spec.config) ? config[spec.config] : undefined) ?? spec.default) : spec;
+      if (value !== undefined) values[name] = value as JsonValue;
     }
-    const value = options.config?.[spec.config] ?? spec.default;
-    if (value === undefined && spec.required && options.config !== undefined) fail(['parameters', name], `config field "${spec.config}" is required by this blueprint`);
-    parameters[name] = value;
+    return values;
+  };
+  const bound: Record<string, unknown> = { ...parametersFromConfig(options.config ?? {}), ...options.parameters };
+  if (options.config !== undefined || options.parameters !== undefined) {
+    for (const name of required) {
+      if (bound[name] !== undefined) continue;
+      const spec = def.parameters![name] as { config: string };
+      fail(['parameters', name], `config field "${spec.config}" is required by this blueprint`);
+    }
   }
+  const scope: ParameterScope = { params: bound, declared: new Set(parameterDefs.map(([name]) => name)) };
+  const { compileRows, compileOperation, filter } = createRowCompiler(fail, scope);
 
-  const { compileRow, compileRows, compileOperation, filter } = createRowCompiler(fail, parameters);
+  const targets = new Set<string>();
+  const eventNameTarget = def.event_name_target === undefined ? undefined : compileTargetSetter(def.event_name_target, ['event_name_target']);
+  if (def.event_name_target !== undefined) targets.add(def.event_name_target);
 
-  const eventNameTarget = def.event_name_target === undefined ? undefined : compileSetter(def.event_name_target);
-  const globalRows = compileRows(def.global, ['global']);
-  const targets = new Set<string>([...(def.global ?? []).map((r) => r.target)]);
-  if (def.event_name_target) targets.add(def.event_name_target);
+  const globalAt: Path = Array.isArray(def.global) ? ['global'] : ['global', 'mappings'];
+  const globalDefs = Array.isArray(def.global) ? def.global : def.global?.mappings;
+  const globalRows = compileRows(globalDefs, globalAt);
+  collectTargets(globalDefs, targets);
 
-  interface Handler {
-    name: string;
-    names: string[];
-    eventName: string | undefined;
-    filter: Predicate | undefined;
-    rows: Row[];
-    ops: Op[];
-  }
   const byName = new Map<string, Handler>();
   const handlers: Handler[] = [];
   for (const [name, handlerDef] of Object.entries(def.events ?? {})) {
@@ -208,42 +162,59 @@ export function compileBlueprint(source: string | object, options: { file?: stri
       rows: [...compileRows(handlerDef.mappings, [...at, 'mappings']), ...compileRows(handlerDef.enrichments, [...at, 'enrichments'])],
       ops: (handlerDef.transforms ?? []).map((op, i) => compileOperation(op, [...at, 'transforms', i])),
     };
-    for (const row of [...(handlerDef.mappings ?? []), ...(handlerDef.enrichments ?? [])]) targets.add(row.target);
-    for (const eventName of handler.names) {
-      const taken = byName.get(eventName);
-      if (taken) fail([...at, 'names'], `"${eventName}" is already taken by handler "${taken.name}"`);
-      byName.set(eventName, handler);
+    collectTargets(handlerDef.mappings, targets);
+    collectTargets(handlerDef.enrichments, targets);
+    for (const op of handlerDef.transforms ?? []) {
+      if (op.set) targets.add(op.set.target);
+      if (op.rename) targets.add(op.rename.to);
     }
+    handler.names.forEach((eventName, i) => {
+      const taken = byName.get(eventName);
+      if (taken === handler) fail([...at, 'names', i], `"${eventName}" is listed twice`);
+      if (taken) fail(handlerDef.names ? [...at, 'names', i] : at, `"${eventName}" is already taken by handler "${taken.name}"`, !handlerDef.names);
+      byName.set(eventName, handler);
+    });
     handlers.push(handler);
   }
-  const defaults = def.defaults ?? { action: 'pass_through' as const };
-  const defaultRows = compileRows(defaults.mappings, ['defaults', 'mappings']);
-  for (const row of defaults.mappings ?? []) targets.add(row.target);
-  const propertiesTarget = defaults.properties_target === undefined ? undefined : compileSetter(defaults.properties_target);
-  if (defaults.properties_target) targets.add(defaults.properties_target);
-  if (defaults.action === 'map' && !defaults.mappings) fail(['defaults'], 'action "map" needs mappings');
 
-  function mapEvent(event: CanonicalEvent): MapOutcome {
-    const key = event.type === 'track' ? (event.event ?? 'track') : event.type;
-    const handler = byName.get(key);
-    const report = { warnings: [] as string[], errors: [] as string[] };
-    if (handler) {
-      if (handler.filter && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: [], errors: [] };
-    } else if (defaults.action === 'drop') {
-      return { vendorEvent: null, dropped: 'default_drop', handler: 'defaults', warnings: [], errors: [] };
+  const defaults = def.defaults ?? { action: 'pass_through' as const };
+  if (defaults.action === 'map' && !defaults.mappings) fail(['defaults'], 'action "map" needs mappings');
+  if (defaults.action === 'drop' && (defaults.mappings || defaults.properties_target)) fail(['defaults'], 'action "drop" takes no mappings or properties_target');
+  const defaultRows = compileRows(defaults.mappings, ['defaults', 'mappings']);
+  collectTargets(defaults.mappings, targets);
+  const propertiesTarget = defaults.properties_target === undefined ? undefined : compileTargetSetter(defaults.properties_target, ['defaults', 'properties_target']);
+  if (defaults.properties_target !== undefined) targets.add(defaults.properties_target);
+  const dropUnhandled = defaults.action === 'drop';
+  const passProperties = defaults.action === 'pass_through' ? propertiesTarget : undefined;
+
+  function compileTargetSetter(path: string, at: Path) {
+    try {
+      return compileSetter(path);
+    } catch (error) {
+      return fail(at, (error as Error).message);
     }
+  }
+
+  function run(event: CanonicalEvent): MapOutcome {
+    const key = handlerKey(event);
+    const handler = byName.get(key);
+    if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', handler: 'defaults', warnings: [], errors: [] };
+    if (handler?.filter !== undefined && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: [], errors: [] };
     const out: Record<string, unknown> = {};
-    const eventName = handler ? (handler.eventName ?? key) : key;
-    if (eventNameTarget) eventNameTarget(out, eventName);
-    for (const row of globalRows) row(event, out, report);
-    if (handler) {
-      for (const row of handler.rows) row(event, out, report);
-      for (const op of handler.ops) {
-        if (op(out, report) === false) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: report.warnings, errors: [] };
+    const report: Report = { warnings: [], errors: [] };
+    const eventName = handler?.eventName ?? key;
+    if (eventNameTarget !== undefined) eventNameTarget(out, eventName);
+    // Pass-through properties go first so global rows writing under the same object (e.g.
+    // event_properties.page_url) add to them instead of being replaced.
+    if (handler === undefined && passProperties !== undefined && event.properties !== undefined && event.properties !== null) passProperties(out, copyJson(event.properties));
+    for (let i = 0; i < globalRows.length; i++) globalRows[i]!(event, out, report);
+    if (handler !== undefined) {
+      for (let i = 0; i < handler.rows.length; i++) handler.rows[i]!(event, out, report);
+      for (let i = 0; i < handler.ops.length; i++) {
+        if (!handler.ops[i]!(out, report)) return { vendorEvent: null, eventName, dropped: 'filter', handler: handler.name, warnings: report.warnings, errors: [] };
       }
     } else {
-      if (defaults.action === 'pass_through' && propertiesTarget && event.properties) propertiesTarget(out, structuredClone(event.properties));
-      for (const row of defaultRows) row(event, out, report);
+      for (let i = 0; i < defaultRows.length; i++) defaultRows[i]!(event, out, report);
     }
     return {
       vendorEvent: report.errors.length > 0 ? null : (out as JsonObject),
@@ -254,20 +225,55 @@ export function compileBlueprint(source: string | object, options: { file?: stri
     };
   }
 
+  /** Rows are written not to throw; the catch keeps the promise should one ever do. */
+  function internalError(event: CanonicalEvent, error: unknown): MapOutcome {
+    return { vendorEvent: null, handler: byName.get(handlerKey(event))?.name ?? 'defaults', warnings: [], errors: [`mapping failed: ${(error as Error)?.message ?? String(error)}`] };
+  }
+
+  function mapEvent(event: CanonicalEvent, params?: Record<string, JsonValue>): MapOutcome {
+    if (params === undefined) {
+      try {
+        return run(event);
+      } catch (error) {
+        return internalError(event, error);
+      }
+    }
+    const merged: Record<string, unknown> = { ...bound, ...params };
+    const absent = required.filter((name) => merged[name] === undefined);
+    if (absent.length > 0) return { vendorEvent: null, handler: byName.get(handlerKey(event))?.name ?? 'defaults', warnings: [], errors: absent.map((name) => `parameter "${name}" is required but has no value`) };
+    const previous = scope.params;
+    scope.params = merged;
+    try {
+      return run(event);
+    } catch (error) {
+      return internalError(event, error);
+    } finally {
+      scope.params = previous;
+    }
+  }
+
   return {
     mapEvent,
     mappedTargets: [...targets],
-    handlers: handlers.map((h) => ({ name: h.name, names: h.names })),
+    handlers: handlers.map((h) => (h.eventName === undefined ? { name: h.name, names: h.names } : { name: h.name, names: h.names, eventName: h.eventName })),
     defaultAction: defaults.action,
+    parameterNames: parameterDefs.map(([name]) => name),
+    parametersFromConfig,
   };
 }
 
 /**
- * Reads and compiles a blueprint file.
+ * Reads and compiles a blueprint file; errors name the file.
  *
  * @example
- * const blueprint = loadBlueprintFile('blueprints/amplitude/default.yaml', { api_key: 'k' });
+ * const blueprint = loadBlueprintFile('blueprints/amplitude/default.yaml', { config: { api_key: 'k' } });
  */
-export function loadBlueprintFile(file: string, config?: Record<string, unknown>): CompiledBlueprint {
-  return compileBlueprint(readFileSync(file, 'utf8'), config === undefined ? { file } : { file, config });
+export function loadBlueprintFile(file: string, options: Omit<CompileOptions, 'file'> = {}): CompiledBlueprint {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new BlueprintError(file, 1, 1, '', `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return compileBlueprint(text, { ...options, file });
 }

@@ -12,12 +12,17 @@ function covers(target: string, field: string): boolean {
 }
 
 /**
- * Which of a plugin's vendor fields a blueprint maps, required and optional.
+ * Which of a plugin's vendor fields a blueprint maps, required and optional. Vendor field
+ * names are target paths (`event_type`, `user_properties`, `user_properties.$set.email`); a
+ * field counts as mapped when a row (or the event name, or pass-through properties) writes it,
+ * a part of it (`user_properties.$set` maps `user_properties`), or an object holding it.
+ * Takes the compiled blueprint or its `mappedTargets`.
  *
  * @example
- * blueprintCoverage(compiled.mappedTargets, plugin.vendorFields).counts; // { required: 3, requiredMapped: 3, … }
+ * blueprintCoverage(compileBlueprint(yamlText), plugin.vendorFields).counts; // { required: 3, requiredMapped: 3, optional: 12, optionalMapped: 8 }
  */
-export function blueprintCoverage(mappedTargets: readonly string[], vendorFields: Record<string, VendorField>): Coverage {
+export function blueprintCoverage(compiled: { mappedTargets: readonly string[] } | readonly string[], vendorFields: Record<string, Pick<VendorField, 'required'>>): Coverage {
+  const targets = Array.isArray(compiled) ? (compiled as readonly string[]) : (compiled as { mappedTargets: readonly string[] }).mappedTargets;
   const coverage: Coverage = {
     required: { mapped: [], missing: [] },
     optional: { mapped: [], missing: [] },
@@ -25,7 +30,7 @@ export function blueprintCoverage(mappedTargets: readonly string[], vendorFields
   };
   for (const [name, field] of Object.entries(vendorFields)) {
     const bucket = field.required ? coverage.required : coverage.optional;
-    (mappedTargets.some((target) => covers(target, name)) ? bucket.mapped : bucket.missing).push(name);
+    (targets.some((target) => covers(target, name)) ? bucket.mapped : bucket.missing).push(name);
   }
   coverage.counts = {
     required: coverage.required.mapped.length + coverage.required.missing.length,

@@ -16,6 +16,11 @@ type Token =
   | { kind: 'op'; value: string; at: number }
   | { kind: 'end'; at: number };
 
+/** Bounds, so a pasted megabyte or a deep nest cannot exhaust the stack. */
+const MAX_DEPTH = 64;
+const MAX_LENGTH = 4096;
+const NEGATABLE = new Set(['in', 'contains', 'startsWith', 'endsWith', 'exists']);
+
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'exists', 'startsWith', 'contains', 'endsWith', 'true', 'false', 'null']);
 
 function tokenize(source: string): Token[] {
@@ -98,15 +103,19 @@ function compare(a: unknown, b: unknown, op: string): boolean {
 
 /**
  * Parses a filter once into a predicate: comparisons (== != > >= < <=), `and` / `or` / `not`,
- * parentheses, `in [..]`, `exists`, `startsWith`, `endsWith`, `contains`, numbers, strings,
- * booleans, null and event paths. No eval; a syntax error names the column.
+ * parentheses, `in [..]`, `exists`, `startsWith`, `endsWith`, `contains` (each also negated:
+ * `not in`, `not exists`…), numbers, strings, booleans, null and event paths. A bare path is
+ * true when its value is truthy. No eval; a syntax error names the column (1-based). The
+ * predicate never throws.
  *
  * @example
  * const isBigCheckout = parseFilter('properties.total > 100 and context.page.path startsWith "/checkout"');
  * isBigCheckout(event); // true or false
+ * parseFilter('event not in ["Internal Test", "QA"]');
  */
 export function parseFilter(source: string): Predicate {
   if (typeof source !== 'string' || source.trim() === '') throw new FilterSyntaxError('the filter is empty', 1);
+  if (source.length > MAX_LENGTH) throw new FilterSyntaxError(`the filter is longer than ${MAX_LENGTH} characters`, MAX_LENGTH + 1);
   const tokens = tokenize(source);
   let pos = 0;
   const peek = () => tokens[pos]!;
@@ -154,14 +163,32 @@ export function parseFilter(source: string): Predicate {
     return values;
   }
 
+  let depth = 0;
   function comparison(): Predicate {
     if (isOp('(')) {
+      const open = peek();
+      if (++depth > MAX_DEPTH) throw new FilterSyntaxError(`more than ${MAX_DEPTH} nested parentheses`, open.at);
       pos++;
       const inner = or();
       expect(')');
+      depth--;
       return inner;
     }
     const left = operand();
+    // `a not in [..]`, `a not contains b`, `a not exists`…: the negated infix form.
+    if (isOp('not')) {
+      const next = tokens[pos + 1]!;
+      if (next.kind === 'op' && NEGATABLE.has(next.value)) {
+        pos++;
+        const positive = infix(left);
+        return (e) => !positive(e);
+      }
+      throw new FilterSyntaxError('"not" here must be followed by in, contains, startsWith, endsWith or exists', peek().at);
+    }
+    return infix(left);
+  }
+
+  function infix(left: Value): Predicate {
     const token = peek();
     if (token.kind !== 'op') return (e) => Boolean(left(e));
     switch (token.value) {
@@ -179,6 +206,14 @@ export function parseFilter(source: string): Predicate {
       case 'in': {
         pos++;
         const values = list();
+        // Text-only lists (the common case) answer from a Set; mixed ones compare one by one.
+        if (values.every((v) => typeof v === 'string' && (v.trim() === '' || !Number.isFinite(Number(v))))) {
+          const set = new Set(values as string[]);
+          return (e) => {
+            const v = left(e);
+            return typeof v === 'string' && set.has(v);
+          };
+        }
         return (e) => {
           const v = left(e);
           return values.some((candidate) => equals(v, candidate));
@@ -217,8 +252,11 @@ export function parseFilter(source: string): Predicate {
 
   function not(): Predicate {
     if (isOp('not')) {
+      const at = peek().at;
       pos++;
+      if (++depth > MAX_DEPTH) throw new FilterSyntaxError(`more than ${MAX_DEPTH} nested "not"`, at);
       const inner = not();
+      depth--;
       return (e) => !inner(e);
     }
     return comparison();

@@ -1,19 +1,21 @@
 import { Ajv } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { BLUEPRINT_SCHEMA } from './blueprint-schema.ts';
-import { BlueprintError } from './compile-blueprint.ts';
-import { createRowCompiler, type OperationDef, type Path } from './row-compiler.ts';
+import { copyJson } from './paths.ts';
+import { createRowCompiler, type OperationDef, type Report } from './row-compiler.ts';
+import { failWithSchemaErrors, parseSource } from './yaml-source.ts';
 
 export interface TransformResult {
-  /** The transformed event, or null when a drop rule matched. */
+  /** The transformed event (a copy), or null when a drop rule matched. */
   event: CanonicalEvent | null;
+  /** Fields a transform could not produce (left out) or hash (removed). */
   warnings: string[];
 }
 
+/** A compiled list of operations. Pure: never changes its input, never throws. */
 export type EventTransformation = (event: CanonicalEvent) => TransformResult;
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile({
+const validate = new Ajv({ allErrors: true, strict: false }).compile({
   definitions: BLUEPRINT_SCHEMA.definitions,
   type: 'array',
   items: { $ref: '#/definitions/operation' },
@@ -21,69 +23,67 @@ const validate = new Ajv({ allErrors: false, strict: false }).compile({
 
 /**
  * Compiles an ordered list of operations on canonical events — the org data layer and each
- * pipeline's transformations: `set` (a row: source, value or template with transforms),
- * `rename` {from, to}, `remove` path, `hash` path (normalised SHA-256), `drop` filter. Each
- * event is copied before the first operation, so the caller's event is never changed.
+ * pipeline's transformations: `set` (a row: source, value or template, with transforms),
+ * `rename` {from, to}, `remove` path, `hash` path or {path, default_country_code, kind}
+ * (normalised SHA-256 in place; removed when it cannot be hashed), `drop` filter (matching
+ * events stop here). The event is copied before the first operation, so the caller's event is
+ * never changed. An invalid list throws a BlueprintError with line and column.
  *
  * @example
  * const transform = compileTransformations(`
  * - set: { target: context.app.name, value: shop }
  * - hash: traits.email
  * - drop: 'event == "Internal Test"'
- * `, { file: 'pipeline:web' });
- * transform(event); // { event: {…}, warnings: [] }
+ * `, { file: 'pipeline web' });
+ * transform(event); // { event: {…, traits: {email: '5e88…'}}, warnings: [] }
  */
 export function compileTransformations(source: string | OperationDef[], options: { file?: string } = {}): EventTransformation {
-  const file = options.file ?? '(transformations)';
-  let list: unknown = source;
-  let lineCounter: LineCounter | undefined;
-  let doc: ReturnType<typeof parseDocument> | undefined;
-  if (typeof source === 'string') {
-    lineCounter = new LineCounter();
-    doc = parseDocument(source, { lineCounter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-      const pos = lineCounter.linePos(doc.errors[0]!.pos[0]);
-      throw new BlueprintError(file, pos.line, pos.col, '', `YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
-    }
-    list = doc.toJS() ?? [];
-  }
-  const fail = (path: Path, reason: string): never => {
-    let line = 1;
-    let column = 1;
-    const node = doc?.getIn(path, true) as { range?: [number] } | undefined;
-    if (node?.range && lineCounter) ({ line, col: column } = lineCounter.linePos(node.range[0]));
-    throw new BlueprintError(file, line, column, path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''), reason);
-  };
+  const parsed = parseSource(source, options.file ?? '(transformations)');
+  const list = parsed.value ?? [];
   if (!validate(list)) {
-    const error = validate.errors![0]!;
-    const path: Path = error.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    fail(path, error.keyword === 'additionalProperties' ? `unknown operation "${String((error.params as { additionalProperty: string }).additionalProperty)}"; use set, rename, remove, hash or drop` : (error.message ?? 'is invalid'));
+    const errors = validate.errors ?? [];
+    const unknown = errors.find((e) => e.keyword === 'additionalProperties' && e.instancePath.split('/').length === 2);
+    if (unknown) {
+      const index = Number(unknown.instancePath.slice(1));
+      const name = String((unknown.params as { additionalProperty: string }).additionalProperty);
+      parsed.fail([index], `unknown operation "${name}"; use set, rename, remove, hash or drop`);
+    }
+    failWithSchemaErrors(errors, parsed.fail);
   }
-  const { compileOperation } = createRowCompiler(fail);
+  const { compileOperation } = createRowCompiler(parsed.fail);
   const ops = (list as OperationDef[]).map((op, i) => compileOperation(op, [i]));
+  if (ops.length === 0) return (event) => ({ event, warnings: [] });
   return (event) => {
-    if (ops.length === 0) return { event, warnings: [] };
-    const copy = structuredClone(event) as unknown as Record<string, unknown>;
-    const report = { warnings: [] as string[] };
-    for (const op of ops) if (op(copy, report) === false) return { event: null, warnings: report.warnings };
+    const copy = copyJson(event) as unknown as Record<string, unknown>;
+    const report: Report = { warnings: [], errors: [] };
+    try {
+      for (let i = 0; i < ops.length; i++) if (!ops[i]!(copy, report)) return { event: null, warnings: report.warnings };
+    } catch (error) {
+      // Operations are written not to throw; should one, the event goes on unchanged.
+      return { event, warnings: [...report.warnings, `transformations failed: ${(error as Error)?.message ?? String(error)}; the event was left unchanged`] };
+    }
     return { event: copy as unknown as CanonicalEvent, warnings: report.warnings };
   };
 }
 
 /**
- * Applies transformation lists in order (the org data layer first, then the pipeline's); a
- * drop anywhere stops the event.
+ * Applies transformation lists in order — the org data layer first, then the pipeline's; a
+ * drop anywhere stops the event. Takes compiled lists or their sources (YAML text or arrays,
+ * compiled here once).
  *
  * @example
  * const transform = composeTransformations(orgDataLayer, pipelineTransformations);
+ * const { event, warnings } = transform(canonicalEvent); // event null: dropped
  */
-export function composeTransformations(...steps: EventTransformation[]): EventTransformation {
+export function composeTransformations(...steps: Array<EventTransformation | string | OperationDef[]>): EventTransformation {
+  const compiled = steps.map((step, i) => (typeof step === 'function' ? step : compileTransformations(step, { file: i === 0 && steps.length > 1 ? '(org data layer)' : `(transformations ${i + 1})` })));
+  if (compiled.length === 1) return compiled[0]!;
   return (event) => {
     let current: CanonicalEvent | null = event;
     const warnings: string[] = [];
-    for (const step of steps) {
+    for (const step of compiled) {
       const result = step(current);
-      warnings.push(...result.warnings);
+      for (const warning of result.warnings) warnings.push(warning);
       current = result.event;
       if (current === null) break;
     }

@@ -10,23 +10,36 @@ export class TransformError extends Error {
 
 export type TransformFn = (value: unknown) => unknown;
 
-interface TransformSpec {
-  /** Builds the function from its argument (checked here, at compile time). */
+export interface TransformSpec {
+  /** Builds the function from its argument; a bad argument throws here, at compile time. */
   compile(arg: unknown): TransformFn;
-  /** Applies to the whole value (arrays included) rather than element by element. */
+  /** Applies to the whole value (lists included) rather than element by element. */
   whole?: boolean;
   /** Runs on missing values too (only `default`). */
   onMissing?: boolean;
-  /** One line for the docs. */
+  /** One line for the docs and editor hints. */
   doc: string;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/i;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** ISO 8601 calendar date, optionally with a time (`T` or a space) and an offset. */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+/** Epoch numbers above this are milliseconds, below it seconds (10¹¹ s is the year 5138). */
+const MS_THRESHOLD = 1e11;
+const EPOCH_TEXT = /^\d+(\.\d+)?$/;
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `"${String(value).slice(0, 40)}"`;
+}
 
 function text(value: unknown, name: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new TransformError(`${name} expects text, got ${Array.isArray(value) ? 'an array' : typeof value}`);
+  throw new TransformError(`${name} expects text, got ${describe(value)}`);
 }
 
 function toNumber(value: unknown, name: string): number {
@@ -34,60 +47,168 @@ function toNumber(value: unknown, name: string): number {
     if (!Number.isFinite(value)) throw new TransformError(`${name}: ${value} is not a finite number`);
     return value;
   }
-  if (typeof value === 'string' && value.trim() !== '') {
-    const n = Number(value.trim());
-    if (Number.isFinite(n)) return n;
+  // Decimal text only: Number() would also take "0x1f", "0b1" and "" (0).
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (DECIMAL.test(trimmed)) {
+      const n = Number(trimmed);
+      if (Number.isFinite(n)) return n;
+    }
   }
   if (typeof value === 'boolean') return value ? 1 : 0;
-  throw new TransformError(`${name}: "${String(value).slice(0, 40)}" is not a number`);
+  throw new TransformError(`${name}: ${describe(value)} is not a number`);
 }
 
-function toDate(value: unknown, name: string): Date {
-  let ms: number;
-  if (typeof value === 'number') ms = value > 1e11 ? value : value * 1000; // seconds or milliseconds
-  else if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) {
-    const n = Number(value);
-    ms = n > 1e11 ? n : n * 1000;
-  } else if (typeof value === 'string') ms = Date.parse(value);
-  else ms = Number.NaN;
-  if (!Number.isFinite(ms)) throw new TransformError(`${name}: "${String(value).slice(0, 40)}" is not a date`);
-  return new Date(ms);
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1]!;
+}
+
+function digits(value: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** Strict ISO 8601 (Date.parse takes "foo 1" and 31 February); no offset means UTC. */
+function parseIso(value: string): number {
+  // Fast path: the shape collect stamps on every event, 2024-03-24T16:00:00.000Z.
+  if (value.length === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45
+    && value.charCodeAt(13) === 58 && value.charCodeAt(16) === 58 && value.charCodeAt(19) === 46) {
+    const year = digits(value, 0, 4);
+    const month = digits(value, 5, 2);
+    const day = digits(value, 8, 2);
+    const hour = digits(value, 11, 2);
+    const minute = digits(value, 14, 2);
+    const second = digits(value, 17, 2);
+    const ms = digits(value, 20, 3);
+    if ((year | month | day | hour | minute | second | ms) < 0) return Number.NaN;
+    return utcMs(year, month, day, hour, minute, second, ms);
+  }
+  const m = ISO_DATE.exec(value);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = m;
+  let ms = utcMs(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), Number(fraction.padEnd(3, '0').slice(0, 3)));
+  if (zone.toUpperCase() !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const offset = zone.slice(1).replace(':', '');
+    const offsetHours = Number(offset.slice(0, 2));
+    const offsetMinutes = Number(offset.slice(2) || '0');
+    if (offsetHours > 23 || offsetMinutes > 59) return Number.NaN;
+    ms -= sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  }
+  return ms;
+}
+
+function toEpochMs(value: unknown, name: string): number {
+  let ms = Number.NaN;
+  if (typeof value === 'number') ms = Math.abs(value) >= MS_THRESHOLD ? value : value * 1000;
+  else if (typeof value === 'string') {
+    const trimmed = value.trim();
+    ms = parseIso(trimmed);
+    if (Number.isNaN(ms) && EPOCH_TEXT.test(trimmed)) {
+      const n = Number(trimmed);
+      ms = n >= MS_THRESHOLD ? n : n * 1000;
+    }
+  }
+  // Beyond ±8.64e15 ms a Date is invalid and toISOString would throw.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new TransformError(`${name}: ${describe(value)} is not a date (ISO 8601 or epoch seconds/ms)`);
+  return ms;
 }
 
 /**
- * E.164: digits with a leading +. `00` becomes +; a national number (no + or 00) gets
- * `defaultCountryCode` with its trunk 0 dropped, or is refused when no code is configured.
+ * Normalises a phone number to E.164: separators removed, `00` becomes `+`; a national number
+ * (no `+` or `00`) gets `defaultCountryCode` with its trunk `0` dropped, or is refused when no
+ * code is configured (guessing a country would hash a number no vendor can match).
+ *
+ * @example
+ * normalizePhone('0044 (7700) 900-123'); // '+447700900123'
+ * normalizePhone('07700 900123', '44');  // '+447700900123'
  */
 export function normalizePhone(value: string, defaultCountryCode?: string): string {
   const trimmed = value.trim();
   let digits = trimmed.replace(/[\s().\-/]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   if (!digits.startsWith('+')) {
-    if (!defaultCountryCode) throw new TransformError(`"${trimmed}" has no country code; start it with + or set default_country_code`);
+    if (!defaultCountryCode) throw new TransformError(`"${trimmed.slice(0, 40)}" has no country code; start it with + or set default_country_code`);
     digits = `+${defaultCountryCode.replace(/^\+/, '')}${digits.replace(/^0+/, '')}`;
   }
-  if (!/^\+[1-9]\d{6,14}$/.test(digits)) throw new TransformError(`"${trimmed}" is not a phone number (E.164 has 7 to 15 digits)`);
+  if (!/^\+[1-9]\d{6,14}$/.test(digits)) throw new TransformError(`"${trimmed.slice(0, 40)}" is not a phone number (E.164 has 7 to 15 digits)`);
   return digits;
 }
 
-/** sha256 after the normalisation vendors expect: email trimmed and lower-cased, phone E.164. */
-export function hashIdentifier(value: unknown, defaultCountryCode?: string): string {
-  const raw = text(value, 'sha256').trim();
+export type HashKind = 'auto' | 'email' | 'phone' | 'text' | 'raw';
+const HASH_KINDS: readonly HashKind[] = ['auto', 'email', 'phone', 'text', 'raw'];
+
+/** What auto-detection takes for a phone: `+`/`00` prefixed, punctuated, or a trunk-0 number. */
+function looksLikePhone(raw: string): boolean {
+  if (!/^[+\d\s().\-/]+$/.test(raw)) return false;
+  const digitCount = raw.replace(/\D/g, '').length;
+  if (digitCount < 7 || digitCount > 17) return false;
+  // Plain digits not starting with 0 are more likely an id (customer number) than a phone.
+  return /^(\+|00|0)/.test(raw) || /[\s().\-/]/.test(raw);
+}
+
+/**
+ * SHA-256 hex after the normalisation ad and analytics vendors expect: emails trimmed and
+ * lower-cased; phones in E.164; other text trimmed and lower-cased. A 64-hex digest passes
+ * unchanged (already hashed upstream). `kind` forces one normalisation (`raw`: none).
+ *
+ * @example
+ * hashIdentifier(' Jane@Example.com '); // sha256('jane@example.com')
+ * hashIdentifier('07700 900123', { defaultCountryCode: '44' }); // sha256('+447700900123')
+ */
+export function hashIdentifier(value: unknown, options: { defaultCountryCode?: string | undefined; kind?: HashKind | undefined } | string = {}): string {
+  const { defaultCountryCode, kind = 'auto' } = typeof options === 'string' ? { defaultCountryCode: options, kind: 'auto' as const } : options;
+  const original = text(value, 'sha256');
+  const raw = original.trim();
   if (raw === '') throw new TransformError('sha256: the value is empty');
-  if (HEX64.test(raw)) return raw.toLowerCase(); // already hashed: pass through
+  if (kind !== 'raw' && HEX64.test(raw)) return raw.toLowerCase();
   let normalized: string;
-  if (raw.includes('@')) normalized = raw.toLowerCase();
-  else if (/^[+\d\s().\-/]+$/.test(raw) && raw.replace(/\D/g, '').length >= 7) normalized = normalizePhone(raw, defaultCountryCode);
-  else normalized = raw.toLowerCase();
+  switch (kind) {
+    case 'raw':
+      normalized = original;
+      break;
+    case 'email':
+      if (!raw.includes('@')) throw new TransformError(`sha256: ${describe(raw)} is not an email address`);
+      normalized = raw.toLowerCase();
+      break;
+    case 'phone':
+      normalized = normalizePhone(raw, defaultCountryCode);
+      break;
+    case 'text':
+      normalized = raw.toLowerCase();
+      break;
+    default:
+      if (raw.includes('@')) normalized = raw.toLowerCase();
+      else if (looksLikePhone(raw) || (defaultCountryCode !== undefined && /^[\d\s().\-/]+$/.test(raw))) normalized = normalizePhone(raw, defaultCountryCode);
+      else normalized = raw.toLowerCase();
+  }
   return createHash('sha256').update(normalized).digest('hex');
 }
 
-function countryCode(arg: unknown, name: string): string | undefined {
-  if (arg === undefined || arg === null || arg === true) return undefined;
-  const code = typeof arg === 'object' ? (arg as { default_country_code?: unknown }).default_country_code : arg;
-  if (code === undefined) return undefined;
+function argObject(arg: unknown, name: string, keys: string[]): Record<string, unknown> {
+  if (arg === undefined || arg === null || arg === true) return {};
+  if (typeof arg !== 'object' || Array.isArray(arg)) throw new Error(`${name} takes {${keys.join(', ')}}, got ${JSON.stringify(arg)}`);
+  for (const key of Object.keys(arg)) if (!keys.includes(key)) throw new Error(`${name} has no option "${key}"; options: ${keys.join(', ')}`);
+  return arg as Record<string, unknown>;
+}
+
+function countryCode(code: unknown, name: string): string | undefined {
+  if (code === undefined || code === null) return undefined;
   if (!/^\+?\d{1,3}$/.test(String(code))) throw new Error(`${name}: default_country_code must be 1 to 3 digits, e.g. 44`);
-  return String(code);
+  return String(code).replace(/^\+/, '');
 }
 
 function integerArg(arg: unknown, name: string, fallback?: number): number {
@@ -105,129 +226,209 @@ function separator(arg: unknown, name: string): string {
   return arg;
 }
 
+function noArg(name: string, fn: TransformFn): (arg: unknown) => TransformFn {
+  return (arg) => {
+    if (arg !== undefined && arg !== null && arg !== true) throw new Error(`${name} takes no argument, got ${JSON.stringify(arg)}`);
+    return fn;
+  };
+}
+
+/** Rounds half away from zero at `digits` decimals, shifting the exponent so 1.005 → 1.01. */
+function roundTo(value: number, digits: number): number {
+  const sign = value < 0 ? -1 : 1;
+  const shifted = Math.round(Number(`${Math.abs(value)}e${digits}`));
+  return sign * Number(`${shifted}e-${digits}`);
+}
+
+const TRUE_WORDS = new Set(['true', 'yes', '1', 'y', 'on']);
+const FALSE_WORDS = new Set(['false', 'no', '0', 'n', 'off', '']);
+
+/** Every transform by name. */
 export const TRANSFORMS: Record<string, TransformSpec> = {
-  lowercase: { doc: 'Lower-cases text.', compile: () => (v) => text(v, 'lowercase').toLowerCase() },
-  uppercase: { doc: 'Upper-cases text.', compile: () => (v) => text(v, 'uppercase').toUpperCase() },
-  trim: { doc: 'Removes surrounding white space.', compile: () => (v) => text(v, 'trim').trim() },
+  lowercase: { doc: 'Lower-cases text.', compile: noArg('lowercase', (v) => text(v, 'lowercase').toLowerCase()) },
+  uppercase: { doc: 'Upper-cases text.', compile: noArg('uppercase', (v) => text(v, 'uppercase').toUpperCase()) },
+  trim: { doc: 'Removes surrounding white space.', compile: noArg('trim', (v) => text(v, 'trim').trim()) },
   sha256: {
-    doc: 'SHA-256 hex of the normalised value: emails trimmed and lower-cased, phones in E.164 ({sha256: {default_country_code: 44}} for national numbers); a 64-hex digest passes unchanged.',
+    doc: 'SHA-256 hex of the normalised value: emails trimmed and lower-cased, phones in E.164 ({sha256: {default_country_code: 44}} for national numbers), other text trimmed and lower-cased; {kind: email|phone|text|raw} forces one; a 64-hex digest passes unchanged.',
     compile: (arg) => {
-      const code = countryCode(arg, 'sha256');
-      return (v) => hashIdentifier(v, code);
+      const options = argObject(arg, 'sha256', ['default_country_code', 'kind']);
+      const code = countryCode(options.default_country_code, 'sha256');
+      const kind = options.kind ?? 'auto';
+      if (!HASH_KINDS.includes(kind as HashKind)) throw new Error(`sha256: kind must be one of ${HASH_KINDS.join(', ')}`);
+      const settings = { defaultCountryCode: code, kind: kind as HashKind };
+      return (v) => hashIdentifier(v, settings);
     },
   },
   e164: {
-    doc: 'Normalises a phone number to E.164 ({e164: {default_country_code: 44}}).',
+    doc: 'Normalises a phone number to E.164 ({e164: {default_country_code: 44}} for national numbers).',
     compile: (arg) => {
-      const code = countryCode(arg, 'e164');
+      const code = countryCode(argObject(arg, 'e164', ['default_country_code']).default_country_code, 'e164');
       return (v) => normalizePhone(text(v, 'e164'), code);
     },
   },
-  to_unix_seconds: { doc: 'A date (ISO 8601, or epoch seconds/ms) → whole epoch seconds.', compile: () => (v) => Math.floor(toDate(v, 'to_unix_seconds').getTime() / 1000) },
-  to_unix_ms: { doc: 'A date → epoch milliseconds.', compile: () => (v) => toDate(v, 'to_unix_ms').getTime() },
-  to_iso8601: { doc: 'A date → ISO 8601 in UTC.', compile: () => (v) => toDate(v, 'to_iso8601').toISOString() },
-  to_number: { doc: 'Numeric text or a boolean → number.', compile: () => (v) => toNumber(v, 'to_number') },
-  to_int: { doc: 'A number, truncated toward zero.', compile: () => (v) => Math.trunc(toNumber(v, 'to_int')) },
-  to_string: { doc: 'Any value → text (objects as JSON).', compile: () => (v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)) },
+  to_unix_seconds: { doc: 'A date (ISO 8601, or epoch seconds/ms) → whole epoch seconds.', compile: noArg('to_unix_seconds', (v) => Math.floor(toEpochMs(v, 'to_unix_seconds') / 1000)) },
+  to_unix_ms: { doc: 'A date → whole epoch milliseconds.', compile: noArg('to_unix_ms', (v) => Math.floor(toEpochMs(v, 'to_unix_ms'))) },
+  to_iso8601: { doc: 'A date → ISO 8601 in UTC with milliseconds.', compile: noArg('to_iso8601', (v) => new Date(toEpochMs(v, 'to_iso8601')).toISOString()) },
+  to_number: { doc: 'Decimal text or a boolean → number.', compile: noArg('to_number', (v) => toNumber(v, 'to_number')) },
+  to_int: { doc: 'A number, truncated toward zero.', compile: noArg('to_int', (v) => Math.trunc(toNumber(v, 'to_int'))) },
+  to_string: {
+    doc: 'Any value → text (objects as JSON); a list becomes a list of texts.',
+    compile: noArg('to_string', (v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))),
+  },
   to_boolean: {
-    doc: 'true/false, "true"/"false", "yes"/"no", "1"/"0", 1/0 → boolean.',
-    compile: () => (v) => {
+    doc: 'true/false, "true"/"false", "yes"/"no", "y"/"n", "on"/"off", "1"/"0", 1/0 → boolean.',
+    compile: noArg('to_boolean', (v) => {
       if (typeof v === 'boolean') return v;
-      const s = String(v).trim().toLowerCase();
-      if (['true', 'yes', '1', 'y', 'on'].includes(s)) return true;
-      if (['false', 'no', '0', 'n', 'off', ''].includes(s)) return false;
-      throw new TransformError(`to_boolean: "${String(v).slice(0, 40)}" is not a boolean`);
-    },
+      if (typeof v === 'number') {
+        if (v === 1) return true;
+        if (v === 0) return false;
+      } else if (typeof v === 'string') {
+        const s = v.trim().toLowerCase();
+        if (TRUE_WORDS.has(s)) return true;
+        if (FALSE_WORDS.has(s)) return false;
+      }
+      throw new TransformError(`to_boolean: ${describe(v)} is not a boolean`);
+    }),
   },
   round: {
-    doc: 'Rounds to n decimals ({round: 2}; plain round: whole number).',
+    doc: 'Rounds half away from zero to n decimals ({round: 2}; plain round: a whole number).',
     compile: (arg) => {
       const digits = integerArg(arg, 'round', 0);
-      const factor = 10 ** digits;
-      return (v) => Math.round(toNumber(v, 'round') * factor) / factor;
+      if (digits > 15) throw new Error('round: at most 15 decimals');
+      return (v) => roundTo(toNumber(v, 'round'), digits);
     },
   },
   truncate: {
-    doc: 'Keeps the first n characters ({truncate: 100}).',
+    doc: 'Keeps the first n characters ({truncate: 100}); never splits a character.',
     compile: (arg) => {
       const n = integerArg(arg, 'truncate');
-      return (v) => [...text(v, 'truncate')].slice(0, n).join('');
+      return (v) => {
+        const s = text(v, 'truncate');
+        // Code units first (fast path); only long text needs the code-point walk.
+        if (s.length <= n) return s;
+        let out = '';
+        let count = 0;
+        for (const char of s) {
+          if (count++ === n) break;
+          out += char;
+        }
+        return out;
+      };
     },
   },
-  split: { doc: 'Text → list at a separator ({split: "|"}; default ",").', whole: true, compile: (arg) => {
-    const sep = separator(arg, 'split');
-    return (v) => text(v, 'split').split(sep).map((s) => s.trim()).filter((s) => s !== '');
-  } },
-  join: { doc: 'List → text with a separator ({join: ";"}; default ",").', whole: true, compile: (arg) => {
-    const sep = separator(arg, 'join');
-    return (v) => (Array.isArray(v) ? v.map((x) => text(x, 'join')).join(sep) : text(v, 'join'));
-  } },
+  split: {
+    doc: 'Text → list at a separator ({split: "|"}; default ","), items trimmed, empty items left out.',
+    whole: true,
+    compile: (arg) => {
+      const sep = separator(arg, 'split');
+      if (sep === '') throw new Error('split needs a non-empty separator');
+      return (v) => text(v, 'split').split(sep).map((s) => s.trim()).filter((s) => s !== '');
+    },
+  },
+  join: {
+    doc: 'List → text with a separator ({join: ";"}; default ","); a single value becomes text.',
+    whole: true,
+    compile: (arg) => {
+      const sep = separator(arg, 'join');
+      return (v) => (Array.isArray(v) ? v.map((x) => text(x, 'join')).join(sep) : text(v, 'join'));
+    },
+  },
   default: {
-    doc: 'A value when the field is missing, null or empty ({default: "unknown"}).',
+    doc: 'A value when the field is missing, null or empty text ({default: "unknown"}).',
     whole: true,
     onMissing: true,
-    compile: (arg) => (v) => (v === undefined || v === null || v === '' ? arg : v),
+    compile: (arg) => {
+      if (arg === undefined) throw new Error('default needs a value, e.g. {default: unknown}');
+      return (v) => (v === undefined || v === null || v === '' ? arg : v);
+    },
   },
   lookup: {
-    doc: 'Maps values through a table ({lookup: {table: {a: 1}, default: 0}}); a value not in the table without a default fails.',
+    doc: 'Maps values through a table ({lookup: {table: {a: 1}, fallback: 0}}; `default` is a synonym of `fallback`); a value not in the table without a fallback fails.',
     compile: (arg) => {
-      const spec = arg as { table?: unknown; default?: unknown } | undefined;
-      if (!spec || typeof spec.table !== 'object' || spec.table === null || Array.isArray(spec.table)) throw new Error('lookup needs {table: {value: result}, default?: value}');
+      const spec = argObject(arg, 'lookup', ['table', 'fallback', 'default']);
+      if (typeof spec.table !== 'object' || spec.table === null || Array.isArray(spec.table)) throw new Error('lookup needs {table: {value: result}, fallback?: value}');
+      if ('fallback' in spec && 'default' in spec) throw new Error('lookup takes fallback or default, not both');
       const table = new Map(Object.entries(spec.table as Record<string, unknown>));
-      const hasDefault = 'default' in spec;
+      const hasFallback = 'fallback' in spec || 'default' in spec;
+      const fallback = 'fallback' in spec ? spec.fallback : spec.default;
       return (v) => {
         const key = text(v, 'lookup');
         if (table.has(key)) return table.get(key);
-        if (hasDefault) return spec.default;
+        if (hasFallback) return fallback;
         throw new TransformError(`lookup: "${key.slice(0, 40)}" is not in the table`);
       };
     },
   },
   currency: {
-    doc: 'An ISO 4217 code, trimmed and upper-cased ("gbp" → "GBP"); anything else fails.',
-    compile: () => (v) => {
+    doc: 'An ISO 4217 code, trimmed and upper-cased ("gbp" → "GBP"); anything but three letters fails.',
+    compile: noArg('currency', (v) => {
       const code = text(v, 'currency').trim().toUpperCase();
       if (!/^[A-Z]{3}$/.test(code)) throw new TransformError(`currency: "${code.slice(0, 20)}" is not an ISO 4217 code`);
       return code;
-    },
+    }),
   },
 };
 
 export type TransformStep = string | Record<string, unknown>;
 
-/** Splits a step (`trim` or `{truncate: 10}`) into name and argument. */
+/**
+ * Splits a step (`trim` or `{truncate: 10}`) into name and argument.
+ *
+ * @example
+ * stepParts({ truncate: 10 }); // { name: 'truncate', arg: 10 }
+ */
 export function stepParts(step: TransformStep): { name: string; arg: unknown } {
   if (typeof step === 'string') return { name: step, arg: undefined };
-  const entries = Object.entries(step);
+  const entries = step !== null && typeof step === 'object' && !Array.isArray(step) ? Object.entries(step) : [];
   if (entries.length !== 1) throw new Error(`a transform is a name or a one-key object, got ${JSON.stringify(step)}`);
   return { name: entries[0]![0], arg: entries[0]![1] };
 }
 
+interface CompiledStep {
+  fn: TransformFn;
+  whole: boolean;
+  onMissing: boolean;
+}
+
+function applyStep(step: CompiledStep, value: unknown): unknown {
+  if (value === undefined || value === null) return step.onMissing ? step.fn(value) : value;
+  if (step.whole || !Array.isArray(value)) return step.fn(value);
+  const out = new Array<unknown>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = step.fn(value[i]);
+  return out;
+}
+
 /**
  * Compiles a chain of transforms into one function. Scalar transforms apply to each element of
- * a list; missing values skip every transform but `default`. Throws `TransformError` when a
- * value cannot be transformed (the caller drops the field).
+ * a list; missing values (undefined, null) skip every transform but `default`. The function
+ * throws `TransformError` when a value cannot be transformed (the row drops the field); a bad
+ * step (unknown name, wrong argument) throws a plain Error here, at compile time.
  *
  * @example
- * compileTransforms(['trim', 'lowercase', 'sha256'])(' Jane@Example.com '); // 'f1…'
+ * const hashEmail = compileTransforms(['trim', 'lowercase', 'sha256']);
+ * hashEmail(' Jane@Example.com '); // 'f1…' (64 hex)
+ * compileTransforms([{ truncate: 3 }, 'uppercase'])('abcdef'); // 'ABC'
  */
-export function compileTransforms(steps: TransformStep[]): TransformFn {
-  const compiled = steps.map((step) => {
+export function compileTransforms(steps: readonly TransformStep[]): TransformFn {
+  if (!Array.isArray(steps)) throw new Error('transforms is a list, e.g. [trim, lowercase]');
+  const compiled: CompiledStep[] = steps.map((step, index) => {
     const { name, arg } = stepParts(step);
-    const spec = TRANSFORMS[name];
+    const spec = Object.hasOwn(TRANSFORMS, name) ? TRANSFORMS[name] : undefined;
     if (!spec) throw new Error(`unknown transform "${name}"; known: ${Object.keys(TRANSFORMS).join(', ')}`);
-    return { fn: spec.compile(arg), whole: spec.whole === true, onMissing: spec.onMissing === true };
+    try {
+      return { fn: spec.compile(arg), whole: spec.whole === true, onMissing: spec.onMissing === true };
+    } catch (error) {
+      throw new Error(steps.length > 1 ? `step ${index + 1}: ${(error as Error).message}` : (error as Error).message);
+    }
   });
   if (compiled.length === 0) return (v) => v;
+  if (compiled.length === 1) {
+    const only = compiled[0]!;
+    return (value) => applyStep(only, value);
+  }
   return (value) => {
     let v = value;
-    for (const { fn, whole, onMissing } of compiled) {
-      if (v === undefined || v === null) {
-        if (onMissing) v = fn(v);
-        continue;
-      }
-      v = Array.isArray(v) && !whole ? v.map((item) => fn(item)) : fn(v);
-    }
+    for (let i = 0; i < compiled.length; i++) v = applyStep(compiled[i]!, v);
     return v;
   };
 }
