@@ -1,5 +1,8 @@
-// The vendor plugins Signal loads at start. Each entry is a local folder (relative to this
-// file) or an npm package name, with options handed to the plugin as `ctx.options`.
+// The vendor plugins Signal loads at start, in this order. Each entry is a local folder
+// (relative to this file; its index.ts) or an npm package name, with optional options handed
+// to the plugin's functions as `ctx.options` (JSON values only). A duplicate id, an
+// incompatible `signal` range or an invalid definition stops start-up naming the plugin and
+// the field. Check a new plugin first: `npm run conformance -- ./plugins/<name>`.
 import type { PluginEntry } from './core/plugins/load-plugins.ts';
 
 const plugins: PluginEntry[] = [

@@ -1,39 +1,52 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
-import { definePlugin, PluginDefinitionError, validatePluginDefinition } from './define-plugin.ts';
+import { definePlugin, PluginDefinitionError, pluginLabel } from './define-plugin.ts';
 import type { PluginDefinition } from './types.ts';
 
-test('a valid definition passes and comes back frozen', () => {
-  assert.deepEqual(validatePluginDefinition(fixturePlugin), []);
-  const defined = definePlugin({ ...fixturePlugin, id: 'frozen_one', config: structuredClone(fixturePlugin.config) });
+const fresh = (overrides: Partial<PluginDefinition> = {}): PluginDefinition => ({ ...fixturePlugin, config: structuredClone(fixturePlugin.config), ...overrides });
+
+test('a valid definition comes back as the same object, deep-frozen', () => {
+  const def = fresh({ id: 'frozen_one', batch: { maxEvents: 5, maxBytes: 1000 } });
+  const defined = definePlugin(def);
+  assert.equal(defined, def);
   assert.ok(Object.isFrozen(defined));
   assert.ok(Object.isFrozen(defined.config.properties));
-});
-
-test('every problem names its field', () => {
-  const bad = {
-    ...fixturePlugin,
-    id: 'Bad Id',
-    category: 'social',
-    version: 'one',
-    signal: 'whenever',
-    config: { type: 'object', required: ['token'], properties: { api_key: { type: 'strin', title: '' } } },
-    variants: { default: { description: 'x' } },
-    batch: { maxEvents: 0, maxBytes: 10 },
-    rateLimit: { rps: -1 },
-    send: 'nope',
-  } as unknown as PluginDefinition;
-  const fields = validatePluginDefinition(bad).map((p) => p.field);
-  for (const field of ['id', 'category', 'version', 'signal', 'config.properties.api_key.title', 'config.required', 'config', 'variants.default', 'batch.maxEvents', 'rateLimit.rps', 'send']) {
-    assert.ok(fields.includes(field), `${field} is reported (got ${fields.join(', ')})`);
-  }
+  assert.ok(Object.isFrozen(defined.config.properties.api_key));
+  assert.ok(Object.isFrozen(defined.batch));
+  assert.throws(() => {
+    (defined.batch as { maxEvents: number }).maxEvents = 1_000_000;
+  }, TypeError);
 });
 
 test('definePlugin throws a message naming the plugin and the field', () => {
   assert.throws(
-    () => definePlugin({ ...fixturePlugin, batch: { maxEvents: 1.5, maxBytes: 100 } }),
-    (error: unknown) => error instanceof PluginDefinitionError && /^Plugin "fixture": batch\.maxEvents must be a positive integer$/.test(error.message),
+    () => definePlugin(fresh({ batch: { maxEvents: 1.5, maxBytes: 100 } })),
+    (error: unknown) =>
+      error instanceof PluginDefinitionError &&
+      error.code === 'SIGNAL_PLUGIN_INVALID' &&
+      error.pluginId === 'fixture' &&
+      error.message === 'Plugin "fixture": batch.maxEvents must be a positive integer (got 1.5)' &&
+      error.problems.length === 1 && error.problems[0]!.field === 'batch.maxEvents',
   );
-  assert.deepEqual(validatePluginDefinition(null), [{ field: '(definition)', message: 'must be an object (the default export of definePlugin)' }]);
+});
+
+test('every problem is listed in one message, in field order', () => {
+  assert.throws(
+    () => definePlugin(fresh({ id: 'amplitude', rateLimit: { rps: 0 }, send: undefined as unknown as PluginDefinition['send'] })),
+    { message: 'Plugin "amplitude": rateLimit.rps must be a number above 0 (got 0); send must be a function building the vendor requests' },
+  );
+});
+
+test('a definition without an id is still named', () => {
+  assert.throws(() => definePlugin({ ...fresh(), id: '' }), { message: 'Plugin "(no id)": id must be a slug: a lowercase letter, then 1 to 49 lowercase letters, digits or _ (got "")' });
+  assert.throws(() => definePlugin(null as unknown as PluginDefinition), { message: 'Plugin "(no id)": (definition) must be an object (the default export of definePlugin)' });
+});
+
+test('the error carries the source when the loader knows it', () => {
+  const error = new PluginDefinitionError('amplitude', [{ plugin: 'amplitude', field: 'batch.maxEvents', message: 'must be a positive integer' }], './plugins/amplitude');
+  assert.equal(error.message, 'Plugin "amplitude" (./plugins/amplitude): batch.maxEvents must be a positive integer');
+  assert.equal(error.problems[0]!.source, './plugins/amplitude');
+  assert.equal(pluginLabel('webhook'), 'Plugin "webhook"');
+  assert.equal(pluginLabel('webhook', 'webhook'), 'Plugin "webhook"');
 });

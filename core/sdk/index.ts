@@ -1,12 +1,23 @@
 /**
  * The plugin SDK: the only module a vendor plugin imports.
  *
+ * - the contract's types (`PluginDefinition`, `PluginContext`, `MappedEvent`, `RequestDescriptor`, …);
+ * - `definePlugin(def)`: validates the declarative object and returns it frozen;
+ * - `validatePluginDefinition(def, source?)`: the same checks, as a list of problems;
+ * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
+ * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
+ * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, and the egress
+ *   rules `isPrivateAddress`, `allowListMatcher`.
+ *
  * @example
- * import { definePlugin, PermanentError } from '../../core/sdk/index.ts';
+ * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
  */
 export * from './types.ts';
-export { definePlugin, validatePluginDefinition, PluginDefinitionError, createConfigAjv, type DefinitionProblem } from './define-plugin.ts';
+export { definePlugin, PluginDefinitionError, pluginLabel } from './define-plugin.ts';
+export { validatePluginDefinition, PLUGIN_ID_PATTERN, type DefinitionProblem } from './validate-plugin-definition.ts';
+export { createConfigAjv } from './config-ajv.ts';
 export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { splitBatch } from './split-batch.ts';
+export { allowListMatcher, isPrivateAddress } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';

@@ -1,6 +1,12 @@
 /**
  * Types of the plugin contract: what a vendor plugin declares and what the core hands it.
  * Plugins import these through `core/sdk` only.
+ *
+ * The contract in one paragraph: a plugin is one declarative, frozen object. Its functions
+ * (`variants[].map`, `map`, `send`, `classify`, `validateConfig`) are pure — no I/O, no clock
+ * (use `ctx.now`), no randomness, no mutation of their arguments — so a dry-run preview shows
+ * exactly what would be sent and the core alone performs, times out, retries, records and
+ * guards every request.
  */
 import type { CanonicalEvent, JsonObject, JsonValue } from '../collect/canonical-event.ts';
 
@@ -28,10 +34,14 @@ export interface ConfigFieldSchema {
   minLength?: number;
   maxLength?: number;
   items?: Record<string, unknown>;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
   properties?: Record<string, unknown>;
   additionalProperties?: boolean | Record<string, unknown>;
 }
 
+/** The JSON Schema of an integration's config: an object whose every property has a `title`. */
 export interface ConfigSchema {
   type: 'object';
   properties: Record<string, ConfigFieldSchema>;
@@ -90,6 +100,10 @@ export interface VendorResponse {
   json?: unknown;
 }
 
+/**
+ * What happens to an event after a vendor answered: `delivered` (done), `retry` (on the core's
+ * schedule, not before `retryAfterMs`), `dead_letter` (kept for inspection and replay).
+ */
 export type EventOutcome =
   | { status: 'delivered' }
   | { status: 'retry'; reason: string; retryAfterMs?: number }
@@ -116,20 +130,34 @@ export interface Variant {
   map?: Mapper;
 }
 
+/** A field of the vendor's API, for the blueprint editor's coverage indicator. */
 export interface VendorField {
   required: boolean;
   description?: string;
 }
 
+/** Default rate limits of an integration (overridable per integration). */
 export interface RateLimitDefaults {
+  /** Requests per second, above 0. */
   rps: number;
+  /** Burst capacity; `rps * 2` when absent. */
   burst?: number;
+  /** Requests per day; 0 or absent means unlimited. */
   daily?: number;
 }
 
+/** What one vendor request may carry: `send` must never exceed either limit. */
 export interface BatchLimits {
+  /** Most events in one request (1 for one-event APIs). */
   maxEvents: number;
+  /** Most bytes of one serialised request body. */
   maxBytes: number;
+}
+
+/** A problem found in an integration's config, naming the config field (e.g. `url`). */
+export interface ConfigProblem {
+  field: string;
+  message: string;
 }
 
 export interface PluginDefinition {
@@ -154,19 +182,48 @@ export interface PluginDefinition {
   cookies?: string[];
   /** Optional code applied after the variant's mapping (pure). */
   map?: (payload: JsonObject, event: CanonicalEvent, ctx: PluginContext) => JsonObject | null;
-  /** Builds the vendor requests for a batch of mapped events (pure). */
+  /**
+   * Builds the vendor requests for a batch of mapped events (pure), honouring `batch`; each
+   * request names the events it carries in `eventIds`, every event exactly once. Throwing
+   * dead-letters the batch's events with the message as the reason.
+   */
   send: (batch: MappedEvent[], ctx: PluginContext) => RequestDescriptor[];
-  /** Turns a vendor response into outcomes; the core's default applies when absent. */
+  /**
+   * Turns a vendor response into outcomes; `defaultClassify` applies when absent. It may also
+   * throw: `RetryableError` → the request's events are retried (not before its
+   * `retryAfterMs`), `PermanentError` → they are dead-lettered with its message; any other
+   * error dead-letters them as `classifier failed: <message>` (a classifier bug must not loop).
+   */
   classify?: (response: VendorResponse, request: RequestDescriptor, ctx: PluginContext) => Classification;
-  /** Checks beyond the config's JSON Schema (e.g. a URL that must not be private); problems name the field. */
-  validateConfig?: (config: Record<string, JsonValue>) => Array<{ field: string; message: string }>;
+  /**
+   * Checks beyond the config's JSON Schema (e.g. a URL that must not be private), run when an
+   * integration is installed or revised; problems name the config field.
+   */
+  validateConfig?: (config: Record<string, JsonValue>) => ConfigProblem[];
   /** Extra HTTP routes the plugin serves on the collect listener, under `/v1/plugins/<id>/`. */
   routes?: PluginRoute[];
 }
 
+/** What a plugin route's handler receives. */
+export interface PluginRouteRequest {
+  body: unknown;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Path parameters (`/:id` in the route's path). */
+  params: Record<string, string>;
+}
+
+/** What a plugin route's handler answers: a status and a JSON body (and optional headers). */
+export interface PluginRouteResponse {
+  status: number;
+  body: JsonValue;
+  headers?: Record<string, string>;
+}
+
+/** An extra endpoint of a plugin, served at `/v1/plugins/<id><path>` on the collect listener. */
 export interface PluginRoute {
   method: HttpMethod;
   /** Path below `/v1/plugins/<id>`, starting with `/`. */
   path: string;
-  handler: (request: { body: unknown; query: Record<string, string>; headers: Record<string, string | string[] | undefined> }) => Promise<{ status: number; body: JsonValue }> | { status: number; body: JsonValue };
+  handler: (request: PluginRouteRequest) => Promise<PluginRouteResponse> | PluginRouteResponse;
 }

@@ -1,7 +1,6 @@
-// Runs the conformance suite on every plugin plugin.config.ts loads.
-import path from 'node:path';
+// Runs the conformance suite on every plugin plugin.config.ts lists, with its options.
 import { loadPlugins } from '../../core/plugins/load-plugins.ts';
 import { runConformance } from './conformance.ts';
 
-const registry = await loadPlugins(path.resolve(import.meta.dirname, '../../plugin.config.ts'));
-for (const plugin of registry.list()) runConformance(plugin);
+const registry = await loadPlugins();
+for (const { definition, options } of registry.entries()) runConformance(definition, { pluginOptions: options });

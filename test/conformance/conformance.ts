@@ -2,13 +2,43 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { CanonicalEvent } from '../../core/collect/canonical-event.ts';
-import { compileBlueprint } from '../../core/blueprint/compile-blueprint.ts';
+import { parseDocument } from 'yaml';
+import { compileBlueprint, SAMPLE_EVENTS } from '../../core/blueprint/index.ts';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import { createConfigAjv, defaultClassify, validatePluginDefinition, type Classification, type ConfigFieldSchema, type EventOutcome, type JsonValue, type MappedEvent, type PluginContext, type PluginDefinition, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { SAMPLE_EVENTS as conformanceEvents } from '../../core/blueprint/sample-events.ts';
+import {
+  createConfigAjv,
+  defaultClassify,
+  validatePluginDefinition,
+  type CanonicalEvent,
+  type Classification,
+  type ConfigFieldSchema,
+  type EventOutcome,
+  type JsonValue,
+  type MappedEvent,
+  type PluginContext,
+  type PluginDefinition,
+  type RequestDescriptor,
+  type VendorResponse,
+} from '../../core/sdk/index.ts';
+import { CONFORMANCE_EVENTS } from './sample-events.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** The batch check feeds `2 × maxEvents + 1` events, at most this many. */
+const MAX_FED_EVENTS = 20_001;
+/** A fixed delivery time, so signing request builders stay deterministic. */
+const NOW = Date.parse('2024-05-02T12:00:00.000Z');
+
+export interface ConformanceOptions {
+  /** A config valid for the plugin; generated from the schema (defaults, first options, samples) when absent. */
+  config?: Record<string, JsonValue>;
+  /** `ctx.options`, as plugin.config.ts would give them. */
+  pluginOptions?: Record<string, JsonValue>;
+  /** Folder of blueprints (default: the project's `blueprints/`). */
+  blueprintsDir?: string;
+  /** Sample events (default: the suite's lean set, then the realistic journey of core/blueprint). */
+  events?: readonly CanonicalEvent[];
+}
 
 function sampleValue(key: string, field: ConfigFieldSchema): JsonValue {
   if (field.default !== undefined) return field.default;
@@ -30,10 +60,19 @@ function sampleValue(key: string, field: ConfigFieldSchema): JsonValue {
   }
 }
 
-/** A config that satisfies the schema's required fields: defaults, first options, or samples. */
+/**
+ * A config that satisfies the schema's required fields: defaults, first options, or samples
+ * (`https://hooks.example.com/signal` for URLs, `12345` for ids, a long string otherwise).
+ *
+ * @example
+ * sampleConfig(webhook); // { url: 'https://hooks.example.com/signal' }
+ */
 export function sampleConfig(plugin: PluginDefinition): Record<string, JsonValue> {
   const config: Record<string, JsonValue> = {};
-  for (const key of plugin.config.required ?? []) config[key] = sampleValue(key, plugin.config.properties[key]!);
+  for (const key of plugin.config.required ?? []) {
+    const field = plugin.config.properties[key];
+    if (field) config[key] = sampleValue(key, field);
+  }
   return config;
 }
 
@@ -45,106 +84,145 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function outcomes(classification: Classification, request: RequestDescriptor): EventOutcome['status'][] {
-  if ('perEvent' in classification) return request.eventIds.map((id) => classification.perEvent[id]?.status ?? 'delivered');
-  if (classification.status === 'split') return request.eventIds.map(() => 'retry');
-  return request.eventIds.map(() => classification.status);
+function bodyBytes(request: RequestDescriptor): number {
+  if (request.body === undefined) return 0;
+  return Buffer.byteLength(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
 }
 
-export interface ConformanceOptions {
-  /** A config valid for the plugin; generated from the schema when absent. */
-  config?: Record<string, JsonValue>;
-  /** Folder of blueprints (default: the project's `blueprints/`). */
-  blueprintsDir?: string;
+/** What the core does with a classification or a thrown error, per event of the request. */
+function outcomes(classify: () => Classification, request: RequestDescriptor): string[] {
+  let classification: Classification;
+  try {
+    classification = classify();
+  } catch (error) {
+    // The core recognises the SDK's errors by name; anything else dead-letters.
+    const name = (error as Error)?.name;
+    return request.eventIds.map(() => (name === 'RetryableError' ? 'retry' : 'dead_letter'));
+  }
+  if ('perEvent' in classification) return request.eventIds.map((id) => classification.perEvent[id]?.status ?? 'delivered');
+  const status: EventOutcome['status'] | 'split' = classification.status;
+  return request.eventIds.map(() => status);
 }
 
 /**
- * Registers the conformance checks for one plugin with node:test: the definition is valid;
- * the config schema compiles; every variant loads; mapping is deterministic and pure; the
- * request builder honours the batch limits and carries every event once; the classifier maps
- * 2xx / 4xx / 429 / 5xx as the core expects.
+ * Registers the conformance checks for one plugin with node:test, in a suite named
+ * `conformance: <id>`:
+ *
+ * 1. the definition is valid (the checks of `definePlugin` and the loader);
+ * 2. the config schema compiles and accepts the sample config, which `validateConfig` accepts;
+ * 3. every variant loads: its blueprint exists under `blueprints/`, parses as YAML and
+ *    compiles, or it has a code mapper;
+ * 4. mapping is deterministic and pure: each sample event (deep-frozen) maps twice to the same
+ *    JSON payload and is not mutated;
+ * 5. the request builder, fed `2 × maxEvents + 1` mapped events, builds requests with absolute
+ *    http(s) URLs, at most `maxEvents` events and `maxBytes` of body each, carrying every
+ *    event id exactly once — purely (same requests twice, frozen input untouched);
+ * 6. the classifier (or the core's default) maps 2xx → delivered, 400/401/403/404 → dead
+ *    letter, 429 → retry, 500/502/503 → retry.
  *
  * @example
- * runConformance(myPlugin, { config: { api_key: 'test-key-123' } });
+ * // my-plugin.test.ts
+ * import { runConformance } from '../../test/conformance/conformance.ts';
+ * import plugin from './index.ts';
+ * runConformance(plugin, { config: { api_key: 'test-key-123' } });
  */
 export function runConformance(plugin: PluginDefinition, options: ConformanceOptions = {}): void {
-  const blueprintsDir = options.blueprintsDir ?? path.join(root, 'blueprints');
+  const blueprintsDir = options.blueprintsDir ?? path.join(ROOT, 'blueprints');
   const config = options.config ?? sampleConfig(plugin);
+  const events = options.events ?? [...CONFORMANCE_EVENTS, ...SAMPLE_EVENTS];
+  const context = (variant: string): PluginContext => ({
+    config, variant, integrationId: 'conformance', revisionId: 'conformance', options: options.pluginOptions ?? {}, now: NOW,
+  });
 
   describe(`conformance: ${plugin.id}`, () => {
     test('the definition is valid', () => {
-      assert.deepEqual(validatePluginDefinition(plugin), []);
+      const problems = validatePluginDefinition(plugin);
+      assert.deepEqual(problems.map((p) => `${p.field} ${p.message}`), []);
     });
 
     test('the config schema compiles and accepts the sample config', () => {
       const validate = createConfigAjv().compile(plugin.config);
-      const ok = validate(structuredClone(config));
-      assert.ok(ok, `sample config ${JSON.stringify(config)} rejected: ${JSON.stringify(validate.errors)}`);
-      assert.deepEqual(plugin.validateConfig?.(config) ?? [], []);
+      const candidate = structuredClone(config);
+      assert.ok(validate(candidate), `config ${JSON.stringify(config)} is refused: ${JSON.stringify(validate.errors)} (pass a valid one: run.ts <plugin> config.json)`);
+      assert.deepEqual(plugin.validateConfig?.(candidate) ?? [], [], 'validateConfig accepts the sample config');
     });
 
     for (const [name, variant] of Object.entries(plugin.variants)) {
-      const ctx: PluginContext = { config, variant: name, integrationId: 'conformance', revisionId: 'conformance', options: {}, now: Date.parse('2024-03-24T16:05:00Z') };
+      const ctx = context(name);
       const blueprintFile = variant.blueprint ? path.join(blueprintsDir, variant.blueprint) : undefined;
+      const blueprint = blueprintFile && existsSync(blueprintFile) ? readFileSync(blueprintFile, 'utf8') : null;
 
       test(`variant "${name}" loads`, () => {
-        if (blueprintFile) {
-          assert.ok(existsSync(blueprintFile), `${variant.blueprint} exists under blueprints/`);
-          assert.doesNotThrow(() => compileBlueprint(readFileSync(blueprintFile, 'utf8'), { file: variant.blueprint!, config }), 'the blueprint compiles');
-        } else {
-          assert.equal(typeof variant.map, 'function');
+        if (!variant.blueprint) {
+          assert.equal(typeof variant.map, 'function', 'a variant without a blueprint has a map function');
+          return;
         }
+        assert.ok(blueprint !== null, `blueprints/${variant.blueprint} exists (looked in ${blueprintsDir})`);
+        const document = parseDocument(blueprint);
+        assert.deepEqual(document.errors.map((e) => `${variant.blueprint}:${e.linePos?.[0]?.line ?? '?'}: ${e.message}`), [], 'the blueprint parses as YAML');
+        assert.doesNotThrow(() => compileBlueprint(blueprint, { file: variant.blueprint!, config }), 'the blueprint compiles');
       });
 
-      if (blueprintFile && !existsSync(blueprintFile)) continue;
-      const map = createEventMapper(plugin, { variant: name, blueprint: blueprintFile ? readFileSync(blueprintFile, 'utf8') : null }, ctx);
+      if (variant.blueprint && blueprint === null) continue;
+      let mapper: ((event: CanonicalEvent) => { payload: MappedEvent['payload'] | null; error?: string }) | undefined;
+      const map = (event: CanonicalEvent) => {
+        mapper ??= createEventMapper(plugin, { variant: name, blueprint }, ctx);
+        return mapper(event);
+      };
 
       test(`variant "${name}": mapping is deterministic and pure`, () => {
-        for (const event of conformanceEvents) {
+        for (const event of events) {
           const frozen = deepFreeze(structuredClone(event));
           const first = map(frozen);
           const second = map(frozen);
-          assert.deepEqual(first, second, `${event.messageId} maps the same twice`);
-          assert.deepEqual(frozen, event, 'the event is not mutated');
+          assert.deepEqual(first, second, `${event.messageId} maps to the same result twice`);
+          assert.deepEqual(frozen, event, `${event.messageId} is not mutated`);
+          if (first.payload) assert.deepEqual(JSON.parse(JSON.stringify(first.payload)), first.payload, `${event.messageId} maps to plain JSON`);
         }
       });
 
       test(`variant "${name}": requests honour the batch limits and carry every event once`, () => {
-        const count = Math.min(plugin.batch.maxEvents * 2 + 1, 5001);
-        const mapped: MappedEvent[] = [];
+        const { maxEvents, maxBytes } = plugin.batch;
+        const count = Math.min(maxEvents * 2 + 1, MAX_FED_EVENTS);
+        const batch: MappedEvent[] = [];
         for (let i = 0; i < count; i++) {
-          const base = conformanceEvents[i % conformanceEvents.length]!;
+          const base = events[i % events.length]!;
           const event: CanonicalEvent = { ...base, messageId: `${base.messageId}-${i}` };
-          const result = map(event);
-          if (result.payload) mapped.push({ id: event.messageId, event, payload: result.payload });
+          const { payload } = map(event);
+          if (payload) batch.push({ id: event.messageId, event, payload });
         }
-        const requests = plugin.send(mapped, ctx);
-        const carried = requests.flatMap((r) => r.eventIds);
-        assert.deepEqual([...carried].sort(), mapped.map((m) => m.id).sort(), 'each event is carried exactly once');
+        assert.ok(batch.length > 0, `variant "${name}" maps none of the sample events: give events it maps (options.events)`);
+        const frozen = deepFreeze(structuredClone(batch));
+        const requests = plugin.send(frozen, ctx);
+        assert.deepEqual(frozen, batch, 'send does not mutate the batch');
+        assert.deepEqual(plugin.send(frozen, ctx), requests, 'send builds the same requests twice');
+
+        const carried = new Map<string, number>();
         for (const request of requests) {
-          assert.ok(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(request.method));
-          assert.doesNotThrow(() => new URL(request.url), `${request.url} is absolute`);
-          assert.ok(request.eventIds.length <= plugin.batch.maxEvents, `${request.eventIds.length} events ≤ maxEvents ${plugin.batch.maxEvents}`);
-          const bytes = request.body === undefined ? 0 : Buffer.byteLength(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
-          assert.ok(bytes <= plugin.batch.maxBytes, `${bytes} bytes ≤ maxBytes ${plugin.batch.maxBytes}`);
+          assert.ok(METHODS.includes(request.method), `method ${request.method}`);
+          assert.match(new URL(request.url).protocol, /^https?:$/, `${request.url} is an absolute http(s) URL`);
+          for (const value of Object.values(request.headers ?? {})) assert.equal(typeof value, 'string', 'header values are strings');
+          assert.ok(request.eventIds.length <= maxEvents, `a request carries ${request.eventIds.length} events, more than batch.maxEvents ${maxEvents}`);
+          const bytes = bodyBytes(request);
+          assert.ok(bytes <= maxBytes, `a request body has ${bytes} bytes, more than batch.maxBytes ${maxBytes}`);
+          for (const id of request.eventIds) carried.set(id, (carried.get(id) ?? 0) + 1);
         }
+        const twice = [...carried].filter(([, n]) => n > 1).map(([id]) => id);
+        const missing = batch.map((m) => m.id).filter((id) => !carried.has(id));
+        const unknown = [...carried.keys()].filter((id) => !batch.some((m) => m.id === id));
+        assert.deepEqual({ twice, missing: missing.slice(0, 10), unknown: unknown.slice(0, 10) }, { twice: [], missing: [], unknown: [] }, 'every event id is carried exactly once');
       });
     }
 
     test('the classifier maps 2xx, 4xx, 429 and 5xx as the core expects', () => {
       const request: RequestDescriptor = { method: 'POST', url: 'https://vendor.example/api', eventIds: ['a', 'b'] };
-      const ctx: PluginContext = { config, variant: Object.keys(plugin.variants)[0]!, integrationId: 'conformance', revisionId: 'conformance', options: {}, now: 0 };
-      const classify = (status: number, body = '{}') => {
-        const headers: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
-        const response = { status, headers, body, json: JSON.parse(body) as unknown };
-        try {
-          return outcomes(plugin.classify ? plugin.classify(response, request, ctx) : defaultClassify(response), request);
-        } catch (error) {
-          const name = (error as Error).name;
-          return request.eventIds.map(() => (name === 'RetryableError' ? 'retry' : 'dead_letter'));
-        }
+      const ctx = context(Object.keys(plugin.variants)[0] ?? 'default');
+      const classify = (status: number): string[] => {
+        const body = status < 300 ? '{}' : JSON.stringify({ error: `HTTP ${status}` });
+        const response: VendorResponse = { status, headers: status === 429 ? { 'retry-after': '1' } : {}, body, json: JSON.parse(body) as unknown };
+        return outcomes(() => (plugin.classify ? plugin.classify(response, request, ctx) : defaultClassify(response)), request);
       };
-      assert.deepEqual(classify(200), ['delivered', 'delivered']);
+      assert.deepEqual(classify(200), ['delivered', 'delivered'], 'HTTP 200');
       for (const status of [400, 401, 403, 404]) assert.deepEqual(classify(status), ['dead_letter', 'dead_letter'], `HTTP ${status}`);
       assert.deepEqual(classify(429), ['retry', 'retry'], 'HTTP 429');
       for (const status of [500, 502, 503]) assert.deepEqual(classify(status), ['retry', 'retry'], `HTTP ${status}`);

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
+import type { PluginDefinition } from './types.ts';
+import { validatePluginDefinition } from './validate-plugin-definition.ts';
+
+function problemsOf(overrides: Record<string, unknown>): Map<string, string> {
+  const def = { ...fixturePlugin, config: structuredClone(fixturePlugin.config), ...overrides } as unknown as PluginDefinition;
+  return new Map(validatePluginDefinition(def, './plugins/fixture').map((p) => [p.field, p.message]));
+}
+
+function assertProblem(overrides: Record<string, unknown>, field: string, message: RegExp): void {
+  const problems = problemsOf(overrides);
+  assert.ok(problems.has(field), `${field} is reported for ${JSON.stringify(Object.keys(overrides))} (got ${[...problems.keys()].join(', ') || 'none'})`);
+  assert.match(problems.get(field)!, message);
+}
+
+test('the fixture plugin and every shipped plugin are valid', async () => {
+  assert.deepEqual(validatePluginDefinition(fixturePlugin), []);
+  for (const name of ['webhook', 'amplitude', 'videoamp', 'flashtalking']) {
+    const module = (await import(`../../plugins/${name}/index.ts`)) as { default: PluginDefinition };
+    assert.deepEqual(validatePluginDefinition(module.default), [], name);
+  }
+});
+
+test('problems name the plugin, the source and the field', () => {
+  const [problem] = validatePluginDefinition({ ...fixturePlugin, batch: { maxEvents: 0, maxBytes: 10 } }, './plugins/fixture');
+  assert.deepEqual(problem, { plugin: 'fixture', source: './plugins/fixture', field: 'batch.maxEvents', message: 'must be a positive integer (got 0)' });
+  assert.deepEqual(validatePluginDefinition(null), [{ plugin: '(no id)', field: '(definition)', message: 'must be an object (the default export of definePlugin)' }]);
+  assert.deepEqual(validatePluginDefinition([]).map((p) => p.field), ['(definition)']);
+});
+
+test('metadata: id slug, name, description, logo, category, version, signal range', () => {
+  for (const id of ['Bad Id', 'a', '1abc', 'has-dash', 'x'.repeat(51), 42]) assertProblem({ id }, 'id', /must be a slug/);
+  for (const id of ['ab', 'meta_capi', 'ga4', `a${'b'.repeat(49)}`]) assert.ok(!problemsOf({ id }).has('id'), id);
+  assertProblem({ name: '  ' }, 'name', /non-empty/);
+  assertProblem({ description: undefined }, 'description', /non-empty/);
+  for (const logo of ['/etc/logo.svg', '../logo.svg', 'img/../../x.svg', 'logo.exe', 'http://cdn.example.com/l.svg', '']) assertProblem({ logo }, 'logo', /image path relative to the plugin folder/);
+  for (const logo of ['logo.svg', 'assets/logo.png', 'https://cdn.example.com/acme.svg']) assert.ok(!problemsOf({ logo }).has('logo'), logo);
+  assertProblem({ category: 'social' }, 'category', /must be one of: advertising, analytics, attribution, cdp, cloud_storage, other \(got "social"\)/);
+  for (const version of ['one', '1.0', 'v1.0.0', '=1.0.0']) assertProblem({ version }, 'version', /semver version/);
+  assert.ok(!problemsOf({ version: '2.0.0-beta.1' }).has('version'));
+  for (const signal of ['whenever', '', 5]) assertProblem({ signal }, 'signal', /semver range/);
+  for (const signal of ['^0.1.0', '>=0.1.0 <2', '0.x']) assert.ok(!problemsOf({ signal }).has('signal'), signal);
+});
+
+test('unknown fields are refused, naming the typo', () => {
+  assertProblem({ clasify: () => ({ status: 'delivered' }) }, 'clasify', /is not a field of the plugin contract/);
+  assertProblem({ enrich: {} }, 'enrich', /is not a field of the plugin contract/);
+});
+
+test('config: a compiling object schema, titled properties, real required names, valid defaults', () => {
+  assertProblem({ config: { type: 'array' } }, 'config', /JSON Schema of type object with properties/);
+  assertProblem({ config: { type: 'object', properties: { api_key: { type: 'strin', title: 'Key' } } } }, 'config', /does not compile as JSON Schema/);
+  assertProblem({ config: { type: 'object', properties: { api_key: { type: 'string' } } } }, 'config.properties.api_key.title', /is required/);
+  assertProblem({ config: { type: 'object', properties: { api_key: { type: 'string', title: '' } } } }, 'config.properties.api_key.title', /is required/);
+  assertProblem({ config: { type: 'object', required: ['token'], properties: { api_key: { type: 'string', title: 'Key' } } } }, 'config.required', /names "token", which is not a property/);
+  assertProblem({ config: { type: 'object', properties: { region: { type: 'string', title: 'Region', enum: ['us', 'eu'], enumLabels: ['US'] } } } }, 'config.properties.region.enumLabels', /one label per enum value/);
+  assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, default: 50 } } } }, 'config.properties.size.default', /not valid for its own schema: data must be <= 10/);
+  assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', secret: 'yes' } } } }, 'config', /does not compile/);
+  assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', placeholder: 'x' } } } }, 'config', /does not compile.*unknown keyword: "placeholder"/);
+  // The UI keywords are known to the compiler.
+  assert.equal(problemsOf({ config: { type: 'object', properties: { r: { type: 'string', title: 'R', enum: ['a'], enumLabels: ['A'], secret: true } } } }).size, 0);
+});
+
+test('variants: at least one, slug names, described, with a blueprint path or a map function', () => {
+  assertProblem({ variants: {} }, 'variants', /at least one variant/);
+  assertProblem({ variants: { default: { description: 'x' } } }, 'variants.default', /needs a blueprint .* or a map function/);
+  assertProblem({ variants: { Retail: { description: 'x', map: () => ({}) } } }, 'variants.Retail', /slug/);
+  assertProblem({ variants: { default: { map: () => ({}) } } }, 'variants.default.description', /non-empty string/);
+  assertProblem({ variants: { default: { description: 'x', blueprint: '../secrets.yaml' } } }, 'variants.default.blueprint', /path under blueprints\//);
+  assertProblem({ variants: { default: { description: 'x', blueprint: '/abs/acme.yaml' } } }, 'variants.default.blueprint', /path under blueprints\//);
+  assertProblem({ variants: { default: { description: 'x', map: 'identity' } } }, 'variants.default.map', /must be a function/);
+  assert.equal(problemsOf({ variants: { retail: { description: 'Retail', blueprint: 'acme/retail.yaml' } } }).size, 0);
+});
+
+test('limits and declarations: batch, rateLimit, consent, cookies, vendorFields', () => {
+  assertProblem({ batch: { maxEvents: 0, maxBytes: 10 } }, 'batch.maxEvents', /^must be a positive integer \(got 0\)$/);
+  assertProblem({ batch: { maxEvents: 10, maxBytes: -1 } }, 'batch.maxBytes', /positive integer/);
+  assertProblem({ batch: undefined }, 'batch', /maxEvents, maxBytes/);
+  assertProblem({ rateLimit: { rps: -1 } }, 'rateLimit.rps', /above 0/);
+  assertProblem({ rateLimit: { rps: Number.POSITIVE_INFINITY } }, 'rateLimit.rps', /above 0/);
+  assertProblem({ rateLimit: { rps: 10, burst: 0 } }, 'rateLimit.burst', /above 0/);
+  assertProblem({ rateLimit: { rps: 10, daily: 1.5 } }, 'rateLimit.daily', /whole number/);
+  assertProblem({ consent: 'analytics' }, 'consent', /array of category names/);
+  assertProblem({ consent: [''] }, 'consent', /array of category names/);
+  assertProblem({ cookies: ['ok', 'bad name;'] }, 'cookies', /cookie names/);
+  assertProblem({ vendorFields: { user_id: { required: 'yes' } } }, 'vendorFields.user_id.required', /boolean/);
+  assertProblem({ vendorFields: undefined }, 'vendorFields', /required: boolean/);
+});
+
+test('functions and routes', () => {
+  assertProblem({ send: 'nope' }, 'send', /must be a function/);
+  assertProblem({ classify: {} }, 'classify', /must be a function when given/);
+  assertProblem({ validateConfig: true }, 'validateConfig', /must be a function when given/);
+  assertProblem({ map: 1 }, 'map', /must be a function when given/);
+  assertProblem({ routes: {} }, 'routes', /must be an array/);
+  assertProblem({ routes: [{ method: 'TRACE', path: 'x', handler: null }] }, 'routes[0].method', /one of GET, POST/);
+  assertProblem({ routes: [{ method: 'GET', path: 'x', handler: () => ({ status: 200, body: null }) }] }, 'routes[0].path', /start with \//);
+  assertProblem({ routes: [{ method: 'GET', path: '/x' }] }, 'routes[0].handler', /must be a function/);
+  const handler = () => ({ status: 200, body: null });
+  assertProblem({ routes: [{ method: 'GET', path: '/x', handler }, { method: 'GET', path: '/x', handler }] }, 'routes[1]', /repeats GET \/x/);
+});

@@ -1,0 +1,204 @@
+import semver from 'semver';
+import { createConfigAjv } from './config-ajv.ts';
+import { PLUGIN_CATEGORIES, type PluginDefinition } from './types.ts';
+
+/** One thing wrong with a plugin definition, naming the plugin and the field at fault. */
+export interface DefinitionProblem {
+  /** The plugin's id, or `(no id)` when the id itself is missing. */
+  plugin: string;
+  /** Where the plugin comes from (as plugin.config.ts names it), when known. */
+  source?: string;
+  /** Dotted path of the field, e.g. `batch.maxEvents` or `config.properties.api_key.title`. */
+  field: string;
+  /** What is wrong, phrased to follow the field: `must be a positive integer`. */
+  message: string;
+}
+
+/**
+ * The id rule: catalog id and part of queue names (`delivery.<integration>` carries it).
+ *
+ * @example
+ * PLUGIN_ID_PATTERN.test('meta_capi'); // true
+ * PLUGIN_ID_PATTERN.test('Meta-CAPI'); // false
+ */
+export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9_]{1,49}$/;
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BLUEPRINT_PATH = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*\.ya?ml$/;
+const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
+
+/** Every field of the contract: the compiler keeps this list in step with `PluginDefinition`. */
+const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
+  id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
+  variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
+  send: true, classify: true, validateConfig: true, routes: true,
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPositiveInteger(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/** A short rendering of a bad value for messages: `"social"`, `0`, `a function`. */
+function shown(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/**
+ * Checks a plugin definition field by field, the same checks `definePlugin` and the loader
+ * make, and returns every problem (empty when valid). `source` (a folder or package name)
+ * is carried into the problems so messages say where the plugin came from.
+ *
+ * Checked: the contract's fields only (a typo such as `clasify` is refused); `id` a slug
+ * `^[a-z][a-z0-9_]{1,49}$`; `name`, `description` non-empty; `logo` a relative image path or an
+ * https URL; `category` one of `PLUGIN_CATEGORIES`; `version` an exact semver version;
+ * `signal` a semver range; `config` an object JSON Schema that compiles (with the UI keywords
+ * `secret` and `enumLabels`), every property titled, `required` naming properties, defaults
+ * valid; `variants` non-empty, each described, with a `blueprint` path or a `map` function;
+ * `vendorFields`, `consent`, `cookies`; `rateLimit.rps` above 0; `batch` limits positive
+ * integers; `send` a function; `map`, `classify`, `validateConfig` functions when given;
+ * `routes` well-formed and unique.
+ *
+ * @example
+ * validatePluginDefinition({ ...acme, batch: { maxEvents: 0, maxBytes: 1000 } }, './plugins/acme');
+ * // [{ plugin: 'acme', source: './plugins/acme', field: 'batch.maxEvents', message: 'must be a positive integer (got 0)' }]
+ */
+export function validatePluginDefinition(def: unknown, source?: string): DefinitionProblem[] {
+  const plugin = isObject(def) && typeof def.id === 'string' && def.id !== '' ? def.id : '(no id)';
+  const problems: DefinitionProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ plugin, ...(source === undefined ? {} : { source }), field, message });
+  if (!isObject(def)) {
+    add('(definition)', 'must be an object (the default export of definePlugin)');
+    return problems;
+  }
+  const d = def as Partial<PluginDefinition> & Record<string, unknown>;
+
+  for (const key of Object.keys(d)) {
+    if (!(key in CONTRACT_FIELDS)) add(key, `is not a field of the plugin contract (one of: ${Object.keys(CONTRACT_FIELDS).join(', ')})`);
+  }
+
+  // Metadata.
+  if (typeof d.id !== 'string' || !PLUGIN_ID_PATTERN.test(d.id)) add('id', `must be a slug: a lowercase letter, then 1 to 49 lowercase letters, digits or _ (got ${shown(d.id)})`);
+  if (!nonEmptyString(d.name) || d.name.length > 100) add('name', 'must be a non-empty string of at most 100 characters');
+  if (!nonEmptyString(d.description)) add('description', 'must be a non-empty string');
+  if (typeof d.logo !== 'string' || !((LOGO_FILE.test(d.logo) && !d.logo.split('/').includes('..')) || /^https:\/\/\S+$/.test(d.logo))) {
+    add('logo', `must be an image path relative to the plugin folder (.svg, .png, .jpg, .webp) or an https URL (got ${shown(d.logo)})`);
+  }
+  if (typeof d.category !== 'string' || !(PLUGIN_CATEGORIES as readonly string[]).includes(d.category)) add('category', `must be one of: ${PLUGIN_CATEGORIES.join(', ')} (got ${shown(d.category)})`);
+  if (typeof d.version !== 'string' || semver.valid(d.version) !== d.version) add('version', `must be a semver version, e.g. 1.0.0 (got ${shown(d.version)})`);
+  if (!nonEmptyString(d.signal) || semver.validRange(d.signal) === null) add('signal', `must be a semver range of the Signal core, e.g. ^0.1.0 (got ${shown(d.signal)})`);
+
+  // Config schema.
+  const config = d.config as unknown;
+  if (!isObject(config) || config.type !== 'object' || !isObject(config.properties)) {
+    add('config', 'must be a JSON Schema of type object with properties');
+  } else {
+    const properties = config.properties;
+    for (const [key, field] of Object.entries(properties)) {
+      if (!isObject(field)) {
+        add(`config.properties.${key}`, 'must be a JSON Schema object');
+        continue;
+      }
+      if (!nonEmptyString(field.title)) add(`config.properties.${key}.title`, 'is required (the label shown in the catalog)');
+      if (field.enumLabels !== undefined && (!Array.isArray(field.enum) || !Array.isArray(field.enumLabels) || field.enumLabels.length !== field.enum.length)) {
+        add(`config.properties.${key}.enumLabels`, 'must have one label per enum value');
+      }
+    }
+    if (config.required !== undefined && (!Array.isArray(config.required) || config.required.some((k) => typeof k !== 'string'))) {
+      add('config.required', 'must be an array of property names');
+    } else {
+      for (const key of (config.required as string[] | undefined) ?? []) {
+        if (!(key in properties)) add('config.required', `names "${key}", which is not a property`);
+      }
+    }
+    let compiled = false;
+    const ajv = createConfigAjv({ useDefaults: false });
+    try {
+      ajv.compile(config);
+      compiled = true;
+    } catch (error) {
+      add('config', `does not compile as JSON Schema: ${(error as Error).message}`);
+    }
+    if (compiled) {
+      for (const [key, field] of Object.entries(properties)) {
+        if (!isObject(field) || field.default === undefined) continue;
+        const validate = ajv.compile(field);
+        if (!validate(structuredClone(field.default))) add(`config.properties.${key}.default`, `is not valid for its own schema: ${ajv.errorsText(validate.errors)}`);
+      }
+    }
+  }
+
+  // Variants.
+  if (!isObject(d.variants) || Object.keys(d.variants).length === 0) {
+    add('variants', 'must declare at least one variant (e.g. default)');
+  } else {
+    for (const [name, variant] of Object.entries(d.variants as Record<string, unknown>)) {
+      const at = `variants.${name}`;
+      if (!PLUGIN_ID_PATTERN.test(name)) add(at, 'must be named with a slug (e.g. default, retail)');
+      if (!isObject(variant)) {
+        add(at, 'must be { description, blueprint } or { description, map }');
+        continue;
+      }
+      if (!nonEmptyString(variant.description)) add(`${at}.description`, 'must be a non-empty string');
+      if (variant.blueprint === undefined && variant.map === undefined) add(at, 'needs a blueprint (path under blueprints/) or a map function');
+      if (variant.blueprint !== undefined && (typeof variant.blueprint !== 'string' || !BLUEPRINT_PATH.test(variant.blueprint))) {
+        add(`${at}.blueprint`, `must be a path under blueprints/ like vendor/variant.yaml (got ${shown(variant.blueprint)})`);
+      }
+      if (variant.map !== undefined && typeof variant.map !== 'function') add(`${at}.map`, 'must be a function when given');
+    }
+  }
+
+  // Defaults and declarations.
+  if (!isObject(d.vendorFields)) add('vendorFields', 'must map vendor field names to { required: boolean } ({} when none)');
+  else {
+    for (const [name, field] of Object.entries(d.vendorFields as Record<string, unknown>)) {
+      if (!isObject(field) || typeof field.required !== 'boolean') add(`vendorFields.${name}.required`, 'must be a boolean');
+      else if (field.description !== undefined && typeof field.description !== 'string') add(`vendorFields.${name}.description`, 'must be a string when given');
+    }
+  }
+  if (!Array.isArray(d.consent) || d.consent.some((c) => !nonEmptyString(c))) add('consent', 'must be an array of category names ([] delivers regardless of consent)');
+  if (!isObject(d.rateLimit)) add('rateLimit', 'must declare { rps, burst?, daily? }');
+  else {
+    const { rps, burst, daily } = d.rateLimit as Record<string, unknown>;
+    if (typeof rps !== 'number' || !Number.isFinite(rps) || !(rps > 0)) add('rateLimit.rps', `must be a number above 0 (got ${shown(rps)})`);
+    if (burst !== undefined && (typeof burst !== 'number' || !Number.isFinite(burst) || !(burst > 0))) add('rateLimit.burst', `must be a number above 0 when given (got ${shown(burst)})`);
+    if (daily !== undefined && (typeof daily !== 'number' || !Number.isSafeInteger(daily) || daily < 0)) add('rateLimit.daily', `must be a whole number, 0 for unlimited (got ${shown(daily)})`);
+  }
+  if (!isObject(d.batch)) add('batch', 'must declare { maxEvents, maxBytes }');
+  else {
+    const { maxEvents, maxBytes } = d.batch as Record<string, unknown>;
+    if (!isPositiveInteger(maxEvents)) add('batch.maxEvents', `must be a positive integer (got ${shown(maxEvents)})`);
+    if (!isPositiveInteger(maxBytes)) add('batch.maxBytes', `must be a positive integer (got ${shown(maxBytes)})`);
+  }
+  if (d.cookies !== undefined && (!Array.isArray(d.cookies) || d.cookies.some((c) => typeof c !== 'string' || !COOKIE_NAME.test(c)))) add('cookies', 'must be an array of cookie names');
+
+  // Functions.
+  if (typeof d.send !== 'function') add('send', 'must be a function building the vendor requests');
+  for (const key of ['map', 'classify', 'validateConfig'] as const) if (d[key] !== undefined && typeof d[key] !== 'function') add(key, 'must be a function when given');
+  if (d.routes !== undefined) {
+    if (!Array.isArray(d.routes)) add('routes', 'must be an array');
+    else {
+      const seen = new Set<string>();
+      (d.routes as unknown[]).forEach((route, i) => {
+        if (!isObject(route)) return add(`routes[${i}]`, 'must be { method, path, handler }');
+        if (typeof route.method !== 'string' || !METHODS.includes(route.method)) add(`routes[${i}].method`, `must be one of ${METHODS.join(', ')}`);
+        if (typeof route.path !== 'string' || !route.path.startsWith('/')) add(`routes[${i}].path`, 'must start with /');
+        else if (seen.has(`${String(route.method)} ${route.path}`)) add(`routes[${i}]`, `repeats ${String(route.method)} ${route.path}`);
+        else seen.add(`${String(route.method)} ${route.path}`);
+        if (typeof route.handler !== 'function') add(`routes[${i}].handler`, 'must be a function');
+      });
+    }
+  }
+  return problems;
+}

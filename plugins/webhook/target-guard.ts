@@ -1,0 +1,177 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { allowListMatcher, isPrivateAddress } from '../../core/sdk/index.ts';
+
+/**
+ * SSRF guard for a user-configured target URL. Refused unless allow-listed: loopback
+ * (127.0.0.0/8, ::1, `localhost`, `*.localhost`), private (10/8, 172.16/12, 192.168/16,
+ * fc00::/7), link-local (169.254/16, fe80::/10), unspecified (0.0.0.0, ::), CGNAT (100.64/10),
+ * the same ranges wrapped in IPv6 (IPv4-mapped, IPv4-compatible, NAT64 64:ff9b::/96, 6to4
+ * 2002::/16), and cloud metadata host names. The address ranges are the core's
+ * (`isPrivateAddress`), so config validation and the core's connect-time check agree.
+ */
+
+/** Names of cloud metadata services (their addresses, e.g. 169.254.169.254, are link-local). */
+const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+
+/** Why a target was refused; the core dead-letters (never retries) on it. */
+export class TargetRefusedError extends Error {
+  readonly code = 'SIGNAL_TARGET_REFUSED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetRefusedError';
+  }
+}
+
+/** A host as the URL parser gives it, made comparable: lowercase, no brackets, no trailing dot. */
+function bareHost(host: string): string {
+  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
+}
+
+/** The 8 groups of an IPv6 address (with an embedded dotted quad expanded), or null. */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.split('%')[0]!;
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad[1]!.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -quad[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 ? groups : null;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if any.
+ *
+ * @example
+ * embeddedIPv4('64:ff9b::a9fe:a9fe'); // '169.254.169.254'
+ * embeddedIPv4('2606:4700::1111');    // null
+ */
+export function embeddedIPv4(address: string): string | null {
+  const g = ipv6Groups(address);
+  if (!g) return null;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4(g[6]!, g[7]!); // ::ffff:a.b.c.d, ::a.b.c.d
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!); // NAT64
+  if (g[0] === 0x2002) return v4(g[1]!, g[2]!); // 6to4
+  return null;
+}
+
+/**
+ * True when the address is one the guard refuses (before the allow list is consulted).
+ *
+ * @example
+ * isRefusedAddress('::ffff:10.0.0.1'); // true
+ * isRefusedAddress('93.184.215.14');   // false
+ */
+export function isRefusedAddress(address: string): boolean {
+  const bare = bareHost(address);
+  if (isPrivateAddress(bare)) return true;
+  const v4 = embeddedIPv4(bare);
+  return v4 !== null && isPrivateAddress(v4);
+}
+
+/**
+ * Why a URL's host is refused, or null when it may be reached — without DNS: literal
+ * addresses and known local or metadata names only. For config validation.
+ *
+ * @example
+ * targetProblem('http://169.254.169.254/latest', []); // '"169.254.169.254" is a loopback, private or link-local address'
+ * targetProblem('http://10.0.0.5/hook', ['10.0.0.0/8']); // null
+ */
+export function targetProblem(url: string | URL, allowList: readonly string[] = []): string | null {
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `must use http or https (got ${parsed.protocol.replace(/:$/, '')})`;
+  const host = bareHost(parsed.hostname);
+  if (allowListMatcher(allowList)(host)) return null;
+  if (host === 'localhost' || host.endsWith('.localhost') || METADATA_HOSTS.has(host)) return `"${parsed.hostname}" is a local or cloud metadata host`;
+  if (isIP(host) !== 0 && isRefusedAddress(host)) return `"${parsed.hostname}" is a loopback, private or link-local address`;
+  return null;
+}
+
+/**
+ * Throws `TargetRefusedError` when the URL is not http(s) or its host is a literal loopback,
+ * private, link-local or metadata target not on the allow list; returns the parsed URL.
+ * No DNS: pair it with `resolveAndCheck` (or the core's connect-time lookup guard).
+ *
+ * @example
+ * assertTargetAllowed('https://hooks.example.com/signal', []);       // URL
+ * assertTargetAllowed('http://127.0.0.1:9000/hook', []);             // throws TargetRefusedError
+ * assertTargetAllowed('http://127.0.0.1:9000/hook', ['127.0.0.1']);  // URL
+ */
+export function assertTargetAllowed(url: string | URL, allowList: readonly string[] = []): URL {
+  const problem = targetProblem(url, allowList);
+  if (problem === null) return typeof url === 'string' ? new URL(url) : url;
+  // The message names the host only: a URL's path or query may carry a token.
+  throw new TargetRefusedError(problem.startsWith('"') ? `target refused: ${problem}; add it to allow_private_targets to reach it` : `target refused: the URL ${problem}`);
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: number;
+}
+
+export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+/**
+ * Checks the URL (`assertTargetAllowed`), then resolves its host (`dns.lookup`, all addresses)
+ * and refuses it when any address is loopback, private, link-local or metadata and not
+ * allow-listed (by host name, address or CIDR). Returns the checked addresses: connect to one
+ * of them (not to a fresh lookup) so DNS rebinding cannot slip a private address in between.
+ *
+ * @example
+ * const [first] = await resolveAndCheck('https://hooks.example.com/signal', []);
+ * await resolveAndCheck('http://localhost:8080/', []); // rejects: refused to connect to localhost (127.0.0.1)
+ */
+export async function resolveAndCheck(url: string | URL, allowList: readonly string[] = [], resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
+  const parsed = assertTargetAllowed(url, allowList);
+  const host = bareHost(parsed.hostname);
+  const literal = isIP(host);
+  if (literal !== 0) return [{ address: host, family: literal }];
+  const addresses = await resolve(host);
+  if (addresses.length === 0) throw new TargetRefusedError(`target ${parsed.hostname} has no address`);
+  const allowed = allowListMatcher(allowList);
+  for (const { address } of addresses) {
+    if (isRefusedAddress(address) && !allowed(host, address)) {
+      throw new TargetRefusedError(`refused to connect to ${parsed.hostname} (${address}): loopback, private and link-local targets must be allow-listed in allow_private_targets`);
+    }
+  }
+  return addresses;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
+
+/**
+ * Why an allow-list entry is unusable (not a hostname, an IP or a CIDR range, or a range that
+ * allows everything), or null when it is fine.
+ *
+ * @example
+ * allowListEntryProblem('10.0.0.0/8'); // null
+ * allowListEntryProblem('10.0.0.0/33'); // 'must be a hostname, an IP address or a CIDR range …'
+ */
+export function allowListEntryProblem(entry: unknown): string | null {
+  const usage = 'must be a hostname, an IP address or a CIDR range (e.g. erp.internal, 10.0.0.5, 10.20.0.0/16)';
+  if (typeof entry !== 'string' || entry.trim() === '') return usage;
+  const [network, bits, extra] = entry.split('/');
+  if (extra !== undefined) return usage;
+  const family = isIP(network!);
+  if (bits === undefined) return family !== 0 || HOSTNAME.test(network!) ? null : usage;
+  if (family === 0 || !/^\d{1,3}$/.test(bits)) return usage;
+  const prefix = Number(bits);
+  if (prefix > (family === 4 ? 32 : 128)) return usage;
+  if (prefix === 0) return 'must not allow every address (/0): list the ranges you need';
+  return null;
+}

@@ -1,0 +1,99 @@
+// The one-command runner, run as a plugin author runs it: on a good plugin it passes; on a
+// plugin that breaks the contract it fails, naming the check.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const RUN = path.join(ROOT, 'test/conformance/run.ts');
+let dir: string;
+
+function runner(...args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [RUN, ...args], { cwd: dir, env: { ...process.env, NODE_TEST_CONTEXT: undefined, FORCE_COLOR: '0', NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/** A plain-JS third-party plugin in its own folder, with a logo. */
+async function writePlugin(name: string, body: string): Promise<void> {
+  await mkdir(path.join(dir, name), { recursive: true });
+  await writeFile(path.join(dir, name, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  await writeFile(path.join(dir, name, 'index.js'), `export default {
+    id: 'acme', name: 'Acme', category: 'analytics', description: 'Acme events', logo: 'logo.svg', version: '1.0.0', signal: '>=0.1.0',
+    config: { type: 'object', required: ['api_key'], properties: { api_key: { type: 'string', title: 'API key', secret: true, minLength: 8 } } },
+    vendorFields: { name: { required: true } }, consent: [], rateLimit: { rps: 10 }, batch: { maxEvents: 5, maxBytes: 100000 },
+    ${body}
+  };`);
+}
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'signal-conformance-'));
+  await writePlugin('good', `
+    variants: { default: { description: 'as is', map: (e) => ({ name: e.event ?? e.type, id: e.messageId }) } },
+    send: (batch, ctx) => {
+      const out = [];
+      for (let i = 0; i < batch.length; i += 5) {
+        const part = batch.slice(i, i + 5);
+        out.push({ method: 'POST', url: 'https://api.acme.test/e', headers: { 'x-key': String(ctx.config.api_key) }, body: { events: part.map((e) => e.payload) }, eventIds: part.map((e) => e.id) });
+      }
+      return out;
+    },`);
+  await writePlugin('bad', `
+    variants: { default: { description: 'impure', map: (e) => { return { name: e.event ?? e.type, at: Math.random() }; } } },
+    send: (batch) => [{ method: 'POST', url: 'https://api.acme.test/e', body: batch.map((e) => e.payload), eventIds: [...batch.map((e) => e.id), batch[0].id] }],
+    classify: (response) => (response.status < 300 ? { status: 'delivered' } : { status: 'retry', reason: 'always retry' }),`);
+  await writePlugin('invalid', `
+    variants: { default: { description: 'x', map: (e) => ({}) } }, batch: { maxEvents: 0, maxBytes: 10 },
+    send: () => [],`);
+  await writeFile(path.join(dir, 'config.json'), JSON.stringify({ api_key: 'acme-key-123' }));
+  await writeFile(path.join(dir, 'bad-config.json'), JSON.stringify({ api_key: 'short' }));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+test('a conforming third-party plugin passes with the one command', async () => {
+  const { code, output } = await runner('./good', 'config.json');
+  assert.equal(code, 0, output);
+  assert.match(output, /conformance: acme/);
+  assert.match(output, /pass 6/);
+});
+
+test('the shipped webhook plugin passes from any folder', async () => {
+  const { code, output } = await runner(path.join(ROOT, 'plugins/webhook'));
+  assert.equal(code, 0, output);
+});
+
+test('a plugin that breaks the contract fails, naming each broken check', async () => {
+  const { code, output } = await runner('./bad', 'config.json');
+  assert.equal(code, 1, output);
+  for (const check of ['mapping is deterministic and pure', 'requests honour the batch limits', 'the classifier maps 2xx, 4xx, 429 and 5xx']) {
+    assert.match(output, new RegExp(`✖ variant "default": ${check}|✖ ${check}`), `${check} fails`);
+  }
+  assert.match(output, /more than batch\.maxEvents 5/);
+  assert.match(output, /HTTP 400/);
+});
+
+test('a config the schema refuses is reported as such', async () => {
+  const { code, output } = await runner('./good', 'bad-config.json');
+  assert.equal(code, 1, output);
+  assert.match(output, /✖ the config schema compiles and accepts the sample config/);
+});
+
+test('an invalid definition stops before the suite, naming the plugin and the field', async () => {
+  const { code, output } = await runner('./invalid');
+  assert.equal(code, 1, output);
+  assert.match(output, /Plugin "acme" \(\.\/invalid\): batch\.maxEvents must be a positive integer \(got 0\).*\[SIGNAL_PLUGIN_INVALID\]/);
+});
+
+test('usage errors exit with 2', async () => {
+  assert.equal((await runner()).code, 2);
+  const missing = await runner('./good', 'nope.json');
+  assert.equal(missing.code, 2);
+  assert.match(missing.output, /nope\.json: ENOENT/);
+});
