@@ -1,21 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allowListMatcher, guardedLookup, isPrivateAddress, literalHostProblem } from './egress-guard.ts';
+import { allowListMatcher, embeddedIPv4, guardedLookup, isPrivateAddress, literalHostProblem } from './egress-guard.ts';
 
 test('private, loopback, link-local and unique-local addresses are recognised', () => {
-  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+  for (const address of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '[::ffff:127.0.0.1]', '::ffff:7f00:1', '::127.0.0.1', '64:ff9b::a9fe:a9fe', '2002:c0a8:101::1', 'fe80::1%eth0']) {
     assert.equal(isPrivateAddress(address), true, address);
   }
-  for (const address of ['8.8.8.8', '172.32.0.1', '2606:4700::1111', '203.0.113.5']) assert.equal(isPrivateAddress(address), false, address);
+  for (const address of ['8.8.8.8', '172.32.0.1', '2606:4700::1111', '203.0.113.5', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', 'localhost', 'not an address']) assert.equal(isPrivateAddress(address), false, address);
 });
 
 test('literal hosts: refused unless allow-listed by name, address or CIDR', () => {
   assert.match(literalHostProblem('127.0.0.1') ?? '', /loopback, private or link-local/);
-  assert.match(literalHostProblem('localhost') ?? '', /local or metadata host/);
+  assert.match(literalHostProblem('[::ffff:127.0.0.1]') ?? '', /loopback, private or link-local/);
+  assert.match(literalHostProblem('[::127.0.0.1]') ?? '', /loopback, private or link-local/);
+  for (const host of ['localhost', 'LOCALHOST.', 'api.localhost', 'metadata.google.internal', 'metadata.google.internal.']) {
+    assert.match(literalHostProblem(host) ?? '', /local or cloud metadata host/, host);
+  }
   assert.equal(literalHostProblem('hooks.example.com'), null);
   assert.equal(literalHostProblem('127.0.0.1', ['127.0.0.0/8']), null);
   assert.equal(literalHostProblem('localhost', ['localhost']), null);
   assert.equal(literalHostProblem('[::1]', ['::1']), null);
+  assert.equal(literalHostProblem('localhost.', ['localhost']), null);
   assert.equal(allowListMatcher(['10.0.0.0/8'])('internal.example', '10.9.9.9'), true);
 });
 
@@ -25,4 +30,14 @@ test('the guarded lookup refuses a name that resolves to loopback, unless allowe
   });
   assert.match(await resolve([]), /^error: refused to connect to localhost \(127\.0\.0\.1\)/);
   assert.equal(await resolve(['127.0.0.1']), '127.0.0.1');
+});
+
+test('embedded IPv4 addresses are found in mapped, compatible, NAT64 and 6to4 forms', () => {
+  assert.equal(embeddedIPv4('::ffff:7f00:1'), '127.0.0.1');
+  assert.equal(embeddedIPv4('::ffff:10.1.2.3'), '10.1.2.3');
+  assert.equal(embeddedIPv4('::7f00:1'), '127.0.0.1');
+  assert.equal(embeddedIPv4('64:ff9b::a9fe:a9fe'), '169.254.169.254');
+  assert.equal(embeddedIPv4('2002:c0a8:0101::1'), '192.168.1.1');
+  assert.equal(embeddedIPv4('2606:4700::1111'), null);
+  assert.equal(embeddedIPv4('8.8.8.8'), null);
 });

@@ -3,51 +3,119 @@ import { BlockList, isIP } from 'node:net';
 
 /**
  * Addresses a vendor request must not reach unless allow-listed (SSRF): loopback, private,
- * link-local (cloud metadata lives there), unspecified, CGNAT and IPv6 unique-local.
+ * link-local (cloud metadata lives there), unspecified, CGNAT and IPv6 unique-local — and the
+ * same IPv4 ranges wrapped in IPv6 (mapped, compatible, NAT64, 6to4), unwrapped below.
  */
 const BLOCKED = new BlockList();
 for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
   BLOCKED.addSubnet(network, prefix, 'ipv4');
 }
-// No ::ffff:0:0/96 rule: BlockList would then match every IPv4 address; mapped addresses are unwrapped below.
+// No ::ffff:0:0/96 rule: BlockList would then match every IPv4 address.
 for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) {
   BLOCKED.addSubnet(network, prefix, 'ipv6');
 }
 
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return false;
-  if (family === 6 && address.toLowerCase().startsWith('::ffff:')) {
-    const v4 = address.slice(7);
-    if (isIP(v4) === 4) return BLOCKED.check(v4, 'ipv4');
-  }
-  return BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
+/** Names of local and cloud metadata services (their addresses, e.g. 169.254.169.254, are link-local). */
+const LOCAL_HOSTS = new Set(['localhost', 'metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
+
+/** A host as the URL parser gives it, made comparable: lowercase, no brackets, no zone, no trailing dot. */
+function bareHost(host: string): string {
+  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '').replace(/\.+$/, '');
 }
 
-/** Builds a matcher for an allow list of hostnames, IPs and CIDR ranges. */
+/** The 8 groups of an IPv6 address (with an embedded dotted quad expanded), or null. */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.split('%')[0]!;
+  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad[1]!.split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -quad[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 ? groups : null;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries (mapped, compatible, NAT64 64:ff9b::/96, 6to4
+ * 2002::/16), if any.
+ *
+ * @example
+ * embeddedIPv4('64:ff9b::a9fe:a9fe'); // '169.254.169.254'
+ * embeddedIPv4('2606:4700::1111');    // null
+ */
+export function embeddedIPv4(address: string): string | null {
+  const g = ipv6Groups(address);
+  if (!g) return null;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4(g[6]!, g[7]!); // ::ffff:a.b.c.d, ::a.b.c.d
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!); // NAT64
+  if (g[0] === 0x2002) return v4(g[1]!, g[2]!); // 6to4
+  return null;
+}
+
+/**
+ * True for a loopback, private, link-local, unspecified, CGNAT or unique-local address, also
+ * when wrapped in IPv6 or written in brackets. Not an address: false.
+ *
+ * @example
+ * isPrivateAddress('169.254.169.254');    // true
+ * isPrivateAddress('[::ffff:127.0.0.1]'); // true
+ * isPrivateAddress('93.184.215.14');      // false
+ */
+export function isPrivateAddress(address: string): boolean {
+  const bare = bareHost(address);
+  const family = isIP(bare);
+  if (family === 0) return false;
+  if (family === 4) return BLOCKED.check(bare, 'ipv4');
+  if (BLOCKED.check(bare, 'ipv6')) return true;
+  const v4 = embeddedIPv4(bare);
+  return v4 !== null && BLOCKED.check(v4, 'ipv4');
+}
+
+/**
+ * Builds a matcher for an allow list of hostnames, IPs and CIDR ranges.
+ *
+ * @example
+ * allowListMatcher(['10.0.0.0/8', 'erp.internal'])('erp.internal'); // true
+ */
 export function allowListMatcher(entries: readonly string[]): (host: string, address?: string) => boolean {
   const list = new BlockList();
   const names = new Set<string>();
   for (const entry of entries) {
     const [network, bits] = entry.split('/');
     const family = isIP(network ?? '');
-    if (family === 0) names.add(entry.toLowerCase());
+    if (family === 0) names.add(bareHost(entry));
     else if (bits === undefined) list.addAddress(network!, family === 4 ? 'ipv4' : 'ipv6');
     else list.addSubnet(network!, Number(bits), family === 4 ? 'ipv4' : 'ipv6');
   }
   return (host, address) => {
-    if (names.has(host.toLowerCase().replace(/^\[|\]$/g, ''))) return true;
-    const candidate = address ?? host.replace(/^\[|\]$/g, '');
+    if (names.has(bareHost(host))) return true;
+    const candidate = address ?? bareHost(host);
     const family = isIP(candidate);
     return family !== 0 && list.check(candidate, family === 4 ? 'ipv4' : 'ipv6');
   };
 }
 
-/** Why a literal host is refused, or null when it is fine (no DNS: for config validation). */
+/**
+ * Why a URL host is refused without DNS — a literal private address, `localhost`, `*.localhost`
+ * or a cloud metadata name, not allow-listed — or null when it may be tried. The HTTP performer
+ * runs it before every guarded request (undici does no lookup for a literal address, so the
+ * connect-time guard alone would miss one); plugins run it at config time.
+ *
+ * @example
+ * literalHostProblem('[::ffff:127.0.0.1]');           // '"[::ffff:127.0.0.1]" is a loopback, private or link-local address'
+ * literalHostProblem('127.0.0.1', ['127.0.0.0/8']);   // null
+ */
 export function literalHostProblem(host: string, allowList: readonly string[] = []): string | null {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const bare = bareHost(host);
   if (allowListMatcher(allowList)(bare)) return null;
-  if (bare === 'localhost' || bare.endsWith('.localhost') || bare === 'metadata.google.internal') return `"${host}" is a local or metadata host`;
+  if (LOCAL_HOSTS.has(bare) || bare.endsWith('.localhost')) return `"${host}" is a local or cloud metadata host`;
   if (isPrivateAddress(bare)) return `"${host}" is a loopback, private or link-local address`;
   return null;
 }

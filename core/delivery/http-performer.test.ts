@@ -60,3 +60,16 @@ test('the egress guard refuses loopback unless the request allow-lists it', asyn
   const allowed = await http.perform({ method: 'POST', url: `${sim.url}/hook`, body: {}, eventIds: [], allowPrivateTargets: ['127.0.0.1'] });
   assert.equal(allowed.response?.status, 200);
 });
+
+test('the egress guard refuses literal private addresses, which need no lookup', async () => {
+  const port = new URL(sim.url).port;
+  const before = sim.count();
+  for (const host of ['127.0.0.1', '[::1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '0.0.0.0', '169.254.169.254']) {
+    const result = await http.perform({ method: 'POST', url: `http://${host}:${port}/hook`, body: {}, eventIds: [] });
+    assert.equal(result.error?.kind, 'refused', host);
+    assert.match(result.error?.message ?? '', /refused to connect to .*must be allow-listed/, host);
+  }
+  assert.equal(sim.count(), before, 'no request reached the simulator');
+  const allowed = await http.perform({ method: 'POST', url: `http://127.0.0.1:${port}/hook`, body: {}, eventIds: [], allowPrivateTargets: ['127.0.0.0/8'] });
+  assert.equal(allowed.response?.status, 200);
+});

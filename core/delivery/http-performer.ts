@@ -1,7 +1,8 @@
 import { Agent, request } from 'undici';
 import type { RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import type { PerformResult } from './deliver-batch.ts';
-import { guardedLookup } from './egress-guard.ts';
+import { isIP } from 'node:net';
+import { allowListMatcher, guardedLookup, isPrivateAddress } from './egress-guard.ts';
 
 const MAX_BODY = 64 * 1024;
 
@@ -26,6 +27,12 @@ export function redirectUrl(url: URL, redirects: ReadonlyMap<string, string>): U
   return target;
 }
 
+/** A literal IP host (brackets allowed) that is private and not allow-listed. */
+function literalAddressRefused(hostname: string, allowList: readonly string[]): boolean {
+  const address = hostname.replace(/^\[|\]$/g, '');
+  return isIP(address) !== 0 && isPrivateAddress(address) && !allowListMatcher(allowList)(address);
+}
+
 export interface PerformerOptions {
   timeoutMs: number;
   redirects?: ReadonlyMap<string, string>;
@@ -41,8 +48,10 @@ export interface HttpPerformer {
 /**
  * Performs vendor requests for the core: keep-alive connection pools (undici), a timeout per
  * request, vendor redirects, at most 64 KB of response body read, and an egress guard that
- * refuses loopback, private and link-local destinations at connect time unless allow-listed
- * (redirect targets are the operator's choice and are not guarded).
+ * refuses loopback, private and link-local destinations unless allow-listed: a literal address
+ * is checked before the request (undici does no lookup for one), a name at connect time after
+ * it resolves (so DNS rebinding cannot slip in). Redirect targets are the operator's choice and
+ * are not guarded.
  *
  * @example
  * const http = createHttpPerformer({ timeoutMs: 10_000 });
@@ -78,12 +87,20 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
         }
       }
       const started = performance.now();
+      const allowList = descriptor.allowPrivateTargets ?? [];
+      if (!redirected && literalAddressRefused(url.hostname, allowList)) {
+        return {
+          error: { kind: 'refused', message: `refused to connect to ${url.hostname}: loopback, private and link-local targets must be allow-listed` },
+          durationMs: 0,
+          url: url.href,
+        };
+      }
       try {
         const response = await request(url, {
           method: descriptor.method,
           headers,
           ...(body === undefined ? {} : { body }),
-          dispatcher: redirected ? open : guardedAgent(descriptor.allowPrivateTargets ?? []),
+          dispatcher: redirected ? open : guardedAgent(allowList),
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,
           signal: AbortSignal.timeout(options.timeoutMs),

@@ -7,7 +7,7 @@
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, and the egress
- *   rules `isPrivateAddress`, `allowListMatcher`.
+ *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`.
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
@@ -19,5 +19,5 @@ export { createConfigAjv } from './config-ajv.ts';
 export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { splitBatch } from './split-batch.ts';
-export { allowListMatcher, isPrivateAddress } from './egress.ts';
+export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';

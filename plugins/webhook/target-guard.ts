@@ -1,18 +1,15 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { allowListMatcher, isPrivateAddress } from '../../core/sdk/index.ts';
+import { allowListMatcher, isPrivateAddress, literalHostProblem } from '../../core/sdk/index.ts';
 
 /**
  * SSRF guard for a user-configured target URL. Refused unless allow-listed: loopback
  * (127.0.0.0/8, ::1, `localhost`, `*.localhost`), private (10/8, 172.16/12, 192.168/16,
  * fc00::/7), link-local (169.254/16, fe80::/10), unspecified (0.0.0.0, ::), CGNAT (100.64/10),
  * the same ranges wrapped in IPv6 (IPv4-mapped, IPv4-compatible, NAT64 64:ff9b::/96, 6to4
- * 2002::/16), and cloud metadata host names. The address ranges are the core's
- * (`isPrivateAddress`), so config validation and the core's connect-time check agree.
+ * 2002::/16), and cloud metadata host names. The rules are the core's (`literalHostProblem`,
+ * `isPrivateAddress`), so config validation and the core's request-time checks agree.
  */
-
-/** Names of cloud metadata services (their addresses, e.g. 169.254.169.254, are link-local). */
-const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
 
 /** Why a target was refused; the core dead-letters (never retries) on it. */
 export class TargetRefusedError extends Error {
@@ -21,60 +18,6 @@ export class TargetRefusedError extends Error {
     super(message);
     this.name = 'TargetRefusedError';
   }
-}
-
-/** A host as the URL parser gives it, made comparable: lowercase, no brackets, no trailing dot. */
-function bareHost(host: string): string {
-  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.+$/, '');
-}
-
-/** The 8 groups of an IPv6 address (with an embedded dotted quad expanded), or null. */
-function ipv6Groups(address: string): number[] | null {
-  if (isIP(address) !== 6) return null;
-  let text = address.split('%')[0]!;
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad) {
-    const [a, b, c, d] = quad[1]!.split('.').map(Number) as [number, number, number, number];
-    text = `${text.slice(0, -quad[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => Number.parseInt(g, 16)));
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  const groups = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-  return groups.length === 8 ? groups : null;
-}
-
-/**
- * The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if any.
- *
- * @example
- * embeddedIPv4('64:ff9b::a9fe:a9fe'); // '169.254.169.254'
- * embeddedIPv4('2606:4700::1111');    // null
- */
-export function embeddedIPv4(address: string): string | null {
-  const g = ipv6Groups(address);
-  if (!g) return null;
-  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4(g[6]!, g[7]!); // ::ffff:a.b.c.d, ::a.b.c.d
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!); // NAT64
-  if (g[0] === 0x2002) return v4(g[1]!, g[2]!); // 6to4
-  return null;
-}
-
-/**
- * True when the address is one the guard refuses (before the allow list is consulted).
- *
- * @example
- * isRefusedAddress('::ffff:10.0.0.1'); // true
- * isRefusedAddress('93.184.215.14');   // false
- */
-export function isRefusedAddress(address: string): boolean {
-  const bare = bareHost(address);
-  if (isPrivateAddress(bare)) return true;
-  const v4 = embeddedIPv4(bare);
-  return v4 !== null && isPrivateAddress(v4);
 }
 
 /**
@@ -93,11 +36,7 @@ export function targetProblem(url: string | URL, allowList: readonly string[] = 
     return 'is not an absolute URL';
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `must use http or https (got ${parsed.protocol.replace(/:$/, '')})`;
-  const host = bareHost(parsed.hostname);
-  if (allowListMatcher(allowList)(host)) return null;
-  if (host === 'localhost' || host.endsWith('.localhost') || METADATA_HOSTS.has(host)) return `"${parsed.hostname}" is a local or cloud metadata host`;
-  if (isIP(host) !== 0 && isRefusedAddress(host)) return `"${parsed.hostname}" is a loopback, private or link-local address`;
-  return null;
+  return literalHostProblem(parsed.hostname, allowList);
 }
 
 /**
@@ -138,14 +77,14 @@ const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, 
  */
 export async function resolveAndCheck(url: string | URL, allowList: readonly string[] = [], resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
   const parsed = assertTargetAllowed(url, allowList);
-  const host = bareHost(parsed.hostname);
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
   if (literal !== 0) return [{ address: host, family: literal }];
   const addresses = await resolve(host);
   if (addresses.length === 0) throw new TargetRefusedError(`target ${parsed.hostname} has no address`);
   const allowed = allowListMatcher(allowList);
   for (const { address } of addresses) {
-    if (isRefusedAddress(address) && !allowed(host, address)) {
+    if (isPrivateAddress(address) && !allowed(host, address)) {
       throw new TargetRefusedError(`refused to connect to ${parsed.hostname} (${address}): loopback, private and link-local targets must be allow-listed in allow_private_targets`);
     }
   }
