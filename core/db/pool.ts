@@ -19,6 +19,11 @@ export function createPool(connectionString: string, max = 10): Pool {
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query reports the outage instead.
   pool.on('error', () => {});
+  // pg-pool removes that idle listener while a client is checked out (withTransaction), and a
+  // socket error then makes the client emit 'error' with no listener: an uncaught exception
+  // that would crash the process on a Postgres restart. The query in flight still rejects, and
+  // the broken client is dropped when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 
