@@ -85,6 +85,21 @@ export function isPrivateAddress(address: string): boolean {
  * allowListMatcher(['10.0.0.0/8', 'erp.internal'])('erp.internal'); // true
  */
 export function allowListMatcher(entries: readonly string[]): (host: string, address?: string) => boolean {
+  // Called per request with the integration's list: building a BlockList each time costs more
+  // than the request's own bookkeeping, so matchers are kept per list (a few per deployment).
+  const key = entries.join('\n');
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    if (matchers.size >= 256) matchers.clear();
+    matcher = buildAllowListMatcher(entries);
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+const matchers = new Map<string, (host: string, address?: string) => boolean>();
+
+function buildAllowListMatcher(entries: readonly string[]): (host: string, address?: string) => boolean {
   const list = new BlockList();
   const names = new Set<string>();
   for (const entry of entries) {
@@ -114,10 +129,10 @@ export function allowListMatcher(entries: readonly string[]): (host: string, add
  */
 export function literalHostProblem(host: string, allowList: readonly string[] = []): string | null {
   const bare = bareHost(host);
-  if (allowListMatcher(allowList)(bare)) return null;
-  if (LOCAL_HOSTS.has(bare) || bare.endsWith('.localhost')) return `"${host}" is a local or cloud metadata host`;
-  if (isPrivateAddress(bare)) return `"${host}" is a loopback, private or link-local address`;
-  return null;
+  const problem = LOCAL_HOSTS.has(bare) || bare.endsWith('.localhost') ? `"${host}" is a local or cloud metadata host`
+    : isPrivateAddress(bare) ? `"${host}" is a loopback, private or link-local address`
+    : null;
+  return problem !== null && allowListMatcher(allowList)(bare) ? null : problem;
 }
 
 export class EgressRefusedError extends Error {
