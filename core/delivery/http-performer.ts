@@ -59,13 +59,13 @@ export interface HttpPerformer {
  */
 export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
   const agentOptions = { connections: options.connections ?? 32, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, pipelining: 1 };
-  const open = new Agent(agentOptions);
+  const open = new Agent({ ...agentOptions, connect: { timeout: options.timeoutMs } });
   const guarded = new Map<string, Agent>();
   function guardedAgent(allowList: readonly string[]): Agent {
     const key = [...allowList].sort().join(',');
     let agent = guarded.get(key);
     if (!agent) {
-      agent = new Agent({ ...agentOptions, connect: { lookup: guardedLookup(allowList) } });
+      agent = new Agent({ ...agentOptions, connect: { timeout: options.timeoutMs, lookup: guardedLookup(allowList) } });
       guarded.set(key, agent);
     }
     return agent;
@@ -95,6 +95,11 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
           url: url.href,
         };
       }
+      // One deadline for the whole exchange (a vendor dripping its body must not hold a worker).
+      // A cleared timer, not AbortSignal.timeout: that keeps a timer and a WeakRef alive for the
+      // full timeout after every request, which at thousands of requests/s is real memory.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
       try {
         const response = await request(url, {
           method: descriptor.method,
@@ -103,7 +108,7 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
           dispatcher: redirected ? open : guardedAgent(allowList),
           headersTimeout: options.timeoutMs,
           bodyTimeout: options.timeoutMs,
-          signal: AbortSignal.timeout(options.timeoutMs),
+          signal: deadline.signal,
         });
         let text = '';
         let size = 0;
@@ -137,6 +142,8 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
           durationMs: performance.now() - started,
           url: url.href,
         };
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {
