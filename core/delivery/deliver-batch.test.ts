@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compactForLog } from './deliver-batch.ts';
+import { MAX_BODY_IN_LOG } from './deliver-batch.ts';
+import { REDACTED, redactRequest } from './redact.ts';
 
-test('a large request body is kept as a 16 KB preview in logs and dead letters', () => {
-  const small = { method: 'POST', url: 'https://x.test', headers: {}, body: { events: [1, 2] } };
-  assert.deepEqual(compactForLog(small), small);
-  const events = Array.from({ length: 2000 }, (_, i) => ({ event_type: 'Page Viewed', insert_id: `id-${i}` }));
-  const big = compactForLog({ method: 'POST', url: 'https://x.test', headers: {}, body: { events } }) as { body: { $truncated: boolean; bytes: number; preview: string } };
-  assert.equal(big.body.$truncated, true);
-  assert.equal(big.body.bytes, JSON.stringify({ events }).length);
-  assert.equal(big.body.preview.length, 16 * 1024);
-  assert.ok(big.body.preview.startsWith('{"events":[{"event_type":"Page Viewed"'));
+test('a large request body is kept as a redacted 16 KB preview in logs and dead letters', () => {
+  const small = { method: 'POST' as const, url: 'https://x.test/', headers: {}, body: { events: [1, 2] }, eventIds: [] };
+  assert.deepEqual(redactRequest(small, [], { maxBodyChars: MAX_BODY_IN_LOG }), { method: 'POST', url: 'https://x.test/', headers: {}, body: { events: [1, 2] } });
+  const events = Array.from({ length: 2000 }, (_, i) => ({ event_type: 'Page Viewed', insert_id: `id-${i}`, note: 'sk_live_12345' }));
+  for (const body of [{ api_key: 'k-123456', events }, JSON.stringify({ api_key: 'k-123456', events })]) {
+    const big = redactRequest({ method: 'POST', url: 'https://x.test', body, eventIds: [] }, ['sk_live_12345'], { maxBodyChars: MAX_BODY_IN_LOG }) as { body: { $truncated: boolean; bytes: number; preview: string } };
+    assert.equal(big.body.$truncated, true);
+    assert.equal(big.body.bytes, JSON.stringify({ api_key: 'k-123456', events }).length);
+    assert.ok(big.body.preview.startsWith(`{"api_key":"${REDACTED}","events":[{"event_type":"Page Viewed"`), big.body.preview.slice(0, 80));
+    assert.equal(big.body.preview.includes('sk_live_12345'), false);
+    assert.equal(big.body.preview.includes('k-123456'), false);
+  }
 });

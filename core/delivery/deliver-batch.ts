@@ -61,7 +61,7 @@ export interface DeliveryDeps {
   deadLetter(letters: NewDeadLetter[]): Promise<void>;
   record(exchanges: Exchange[]): Promise<void>;
   addStats(target: DeliveryTarget, delta: StatsDelta): Promise<void>;
-  redact(request: RequestDescriptor, secrets: string[]): JsonValue;
+  redact(request: RequestDescriptor, secrets: string[], options: { maxBodyChars: number }): JsonValue;
   redactText(text: string, secrets: string[]): string;
   /** Requests of one batch performed at the same time. */
   requestConcurrency?: number;
@@ -92,20 +92,8 @@ function responseForLog(response: VendorResponse | undefined, deps: DeliveryDeps
   return { status: response.status, body: deps.redactText(response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets) };
 }
 
-const MAX_BODY_IN_LOG = 16 * 1024;
-
-/**
- * The request as the delivery log and dead letters keep it: a batch body over 16 KB is cut to
- * a preview (a 2,000-event Amplitude batch would otherwise be stored with every dead letter).
- */
-export function compactForLog(request: JsonValue): JsonValue {
-  if (request === null || typeof request !== 'object' || Array.isArray(request)) return request;
-  const body = (request as Record<string, JsonValue>).body;
-  if (body === undefined || body === null) return request;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  if (text.length <= MAX_BODY_IN_LOG) return request;
-  return { ...request, body: { $truncated: true, bytes: Buffer.byteLength(text), preview: text.slice(0, MAX_BODY_IN_LOG) } };
-}
+/** A request body longer than this is kept in the delivery log and dead letters as a preview. */
+export const MAX_BODY_IN_LOG = 16 * 1024;
 
 /** Applies a classification to the events a request carried. */
 function outcomesOf(classification: Classification, request: RequestDescriptor): Map<string, EventOutcome> | 'split' {
@@ -177,7 +165,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
 
   async function performOne(request: RequestDescriptor): Promise<void> {
     requests++;
-    const logged = compactForLog(deps.redact(request, target.secretValues));
+    const logged = deps.redact(request, target.secretValues, { maxBodyChars: MAX_BODY_IN_LOG });
     const result = await deps.perform(request);
     let outcomes: Map<string, EventOutcome> | 'split';
     if (result.response) {

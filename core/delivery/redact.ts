@@ -23,6 +23,24 @@ function redactJson(value: JsonValue, secrets: readonly string[]): JsonValue {
   return value;
 }
 
+/** `"api_key": "…"` and the like inside JSON text (for a preview, which no longer parses). */
+const SECRET_KEY_IN_TEXT = /("(?:api_?key|apikey|access_?token|token|password|secret|client_secret|signing_secret)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false)/gi;
+
+/** JSON text cut to `maxChars`, redacted by text: secret values and the values of credential keys. */
+function redactedPreview(text: string, maxChars: number, secrets: readonly string[]): JsonValue {
+  const preview = redactText(text.slice(0, maxChars), secrets).replace(SECRET_KEY_IN_TEXT, `$1"${REDACTED}"`);
+  return { $truncated: true, bytes: Buffer.byteLength(text), preview };
+}
+
+export interface RedactOptions {
+  /**
+   * A body whose JSON text is longer is kept as `{ $truncated, bytes, preview }` with the first
+   * `maxBodyChars` characters (a 2,000-event batch would otherwise be stored with every log
+   * entry and dead letter). Cutting first also spares parsing and walking the whole body.
+   */
+  maxBodyChars?: number;
+}
+
 /**
  * A copy of a request safe to keep in the delivery log and dead letters: the integration's
  * secret values replaced wherever they appear, credential headers masked (keeping the scheme,
@@ -32,7 +50,7 @@ function redactJson(value: JsonValue, secrets: readonly string[]): JsonValue {
  * redactRequest({ method: 'POST', url: 'https://x.test', headers: { authorization: 'Bearer abc123' }, eventIds: [] }, ['abc123']);
  * // { method: 'POST', url: 'https://x.test/', headers: { authorization: 'Bearer [REDACTED]' }, body: null }
  */
-export function redactRequest(request: RequestDescriptor, secrets: readonly string[]): JsonValue {
+export function redactRequest(request: RequestDescriptor, secrets: readonly string[], options: RedactOptions = {}): JsonValue {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     if (SECRET_HEADERS.has(name.toLowerCase())) {
@@ -41,7 +59,10 @@ export function redactRequest(request: RequestDescriptor, secrets: readonly stri
     } else headers[name] = redactText(value, secrets);
   }
   let body: JsonValue = null;
-  if (typeof request.body === 'string') {
+  const limit = options.maxBodyChars ?? Infinity;
+  const text = request.body === undefined ? '' : typeof request.body === 'string' ? request.body : limit === Infinity ? '' : JSON.stringify(request.body);
+  if (text.length > limit) body = redactedPreview(text, limit, secrets);
+  else if (typeof request.body === 'string') {
     try {
       body = redactJson(JSON.parse(request.body) as JsonValue, secrets);
     } catch {
