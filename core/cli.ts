@@ -1,5 +1,6 @@
-// Entry point of `npm start`: reads the configuration, starts the configured roles, prints the
-// banner, and shuts down in order on SIGINT/SIGTERM.
+// What `npm start` runs (through core/main.ts): reads the configuration, starts the configured
+// roles, prints the banner, and shuts down in order on SIGINT/SIGTERM.
+import module from 'node:module';
 import { ConfigError, loadConfig } from './config.ts';
 import { startSignal, type SignalInstance } from './signal.ts';
 
@@ -50,6 +51,9 @@ try {
   process.exit(1);
 }
 console.log(banner(signal));
+// Persist the compile cache now that every module is loaded: it is otherwise written at exit,
+// which a killed process never reaches.
+module.flushCompileCache?.();
 
 let stopping = false;
 async function shutdown(reason: string): Promise<void> {

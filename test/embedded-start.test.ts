@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { startFlags } from './helpers/signal-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -17,7 +18,7 @@ test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted,
   delete env.DATABASE_URL;
   delete env.SIGNAL_ADMIN_TOKEN;
   delete env.SIGNAL_SECRET_KEY;
-  const child = spawn(process.execPath, [path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * The Node flags `npm start` runs Signal with (its heap settings), read from package.json so a
+ * process started here — and the e2e benchmark's RSS figure — matches what users run.
+ *
+ * @example
+ * startFlags(); // ['--max-old-space-size=1024', '--max-semi-space-size=8']
+ */
+export function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) core\/main\.ts$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script should be "node [--flags] core/main.ts", not ${JSON.stringify(scripts.start)}`);
+  return match[1]!.trim().split(' ').filter(Boolean);
+}
 
 export interface SignalProcess {
   child: ChildProcess;
@@ -20,7 +35,7 @@ export interface SignalProcess {
  * const worker = await startSignalProcess({ DATABASE_URL: url, SIGNAL_ROLES: 'worker' });
  */
 export async function startSignalProcess(env: Record<string, string>): Promise<SignalProcess> {
-  const child = spawn(process.execPath, [path.join(root, 'core/main.ts')], {
+  const child = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], {
     cwd: root,
     env: { ...process.env, SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0', SIGNAL_LOG_LEVEL: 'warn', SIGNAL_DEMO_PIPELINE: 'false', SIGNAL_ADMIN_TOKEN: 'process-admin-token-0123456789', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
