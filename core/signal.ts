@@ -122,9 +122,12 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     if (applied.length > 0) log(`Applied migrations ${applied.join(', ')}.`);
 
     const plugins = options.plugins ?? (await loadPluginSet(config));
-    // Closed after pg-boss has let in-flight deliveries finish (cleanups run in reverse).
+    // Closed after pg-boss has let in-flight deliveries finish (cleanups run in reverse): the
+    // performer, then the delivery log, which writes the exchanges it gathered.
     const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
     cleanups.push(() => http.close());
+    const deliveryLog = createDeliveryLog(pool, { onError: (error) => log(`delivery log: ${error.message}`) });
+    cleanups.push(() => deliveryLog.close());
     const boss = await startBoss({
       url: databaseUrl,
       schema: config.bossSchema,
@@ -147,7 +150,6 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const committer = createGroupCommitter({ pool, boss, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents });
 
     const deadLetters = createDeadLetterStore(pool);
-    const deliveryLog = createDeliveryLog(pool);
     const stats = createStatsStore(pool);
     const limiter = createRateLimiter(pool);
     const deliveryAdmin = createDeliveryAdmin({ pool, boss, bossSchema: config.bossSchema, deadLetters, log: deliveryLog, stats });
