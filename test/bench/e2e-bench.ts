@@ -12,6 +12,8 @@ import { startSignalProcess } from '../helpers/signal-process.ts';
 import { startVendorSim } from '../vendor-sim/vendor-sim.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+// Extra processes running only the worker role beside the all-roles one: how a second core is used.
+const EXTRA_WORKERS = Number(process.env.BENCH_EXTRA_WORKERS ?? 0);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 15);
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -29,6 +31,10 @@ const signal = await startSignalProcess({
   DATABASE_URL: databaseUrl, SIGNAL_ADMIN_TOKEN: token, SIGNAL_RATE_LIMIT_KEY_MAX: '0', SIGNAL_RATE_LIMIT_IP_MAX: '0', SIGNAL_DELIVERY_CONCURRENCY: '2',
   SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url},https://api.videoamp.com=${sim.url}`,
 });
+const workers = await Promise.all(Array.from({ length: EXTRA_WORKERS }, () => startSignalProcess({
+  DATABASE_URL: databaseUrl, SIGNAL_ADMIN_TOKEN: token, SIGNAL_ROLES: 'worker', SIGNAL_DELIVERY_CONCURRENCY: '2',
+  SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url},https://api.videoamp.com=${sim.url}`,
+})));
 const collect = /Collect API\s+(http:\/\/[^/\s]+)/.exec(signal.output())![1]!;
 const admin = /Admin GraphQL\s+(http:\/\/[^/\s]+)/.exec(signal.output())![1]!;
 const pid = signal.child.pid!;
@@ -64,13 +70,13 @@ async function sendBatch(from: number, count: number, extra: Record<string, unkn
   if (res.status !== 200) throw new Error(`collect answered ${res.status}`);
 }
 
-function peakRssMb(): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+function peakRssMb(processId = pid): number {
+  const status = readFileSync(`/proc/${processId}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 // 1. Sustained throughput: EVENTS events as fast as collect takes them, until all 3 × EVENTS land.
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. ${EVENTS} events → 3 webhook integrations (2 batched, 1 single).`);
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. ${EVENTS} events → 3 webhook integrations (2 batched, 1 single)${EXTRA_WORKERS ? `; ${EXTRA_WORKERS} extra worker process(es)` : ''}.`);
 const started = Date.now();
 const perRequest = 100;
 let next = 0;
@@ -138,7 +144,8 @@ for (const [vendor, config, variant] of [
   const seconds = (Date.now() - t0) / 1000;
   console.log(`${vendor}: ${VENDOR_EVENTS} events in ${seconds.toFixed(1)} s → ${(VENDOR_EVENTS / seconds).toFixed(0)} events/s in ${sim.requests().length} requests`);
 }
-console.log(`Signal peak RSS: ${peakRssMb().toFixed(0)} MB`);
+console.log(`Signal peak RSS: ${peakRssMb().toFixed(0)} MB${workers.map((w) => `; extra worker ${peakRssMb(w.child.pid!).toFixed(0)} MB`).join('')}`);
+await Promise.all(workers.map((w) => w.stop()));
 await signal.stop();
 
 // 4. The pg-boss pitfall: a partitioned queue filled in a burst from empty, drained with stale
