@@ -15,4 +15,9 @@ test('a large request body is kept as a redacted 16 KB preview in logs and dead 
     assert.equal(big.body.preview.includes('sk_live_12345'), false);
     assert.equal(big.body.preview.includes('k-123456'), false);
   }
+  // A secret straddling the cut leaves no half behind.
+  const secret = 'sk_live_ABCDEFGHIJKLMNOP';
+  const padded = JSON.stringify({ pad: 'x'.repeat(MAX_BODY_IN_LOG - 30), note: secret, more: 'y'.repeat(100) });
+  const cut = redactRequest({ method: 'POST', url: 'https://x.test', body: padded, eventIds: [] }, [secret], { maxBodyChars: MAX_BODY_IN_LOG }) as { body: { preview: string } };
+  assert.equal(cut.body.preview.includes('sk_live_'), false);
 });

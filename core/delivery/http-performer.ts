@@ -1,7 +1,7 @@
+import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import type { RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import type { PerformResult } from './deliver-batch.ts';
-import { isIP } from 'node:net';
 import { allowListMatcher, guardedLookup, isPrivateAddress } from './egress-guard.ts';
 
 const MAX_BODY = 64 * 1024;

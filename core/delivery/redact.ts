@@ -26,9 +26,13 @@ function redactJson(value: JsonValue, secrets: readonly string[]): JsonValue {
 /** `"api_key": "…"` and the like inside JSON text (for a preview, which no longer parses). */
 const SECRET_KEY_IN_TEXT = /("(?:api_?key|apikey|access_?token|token|password|secret|client_secret|signing_secret)"\s*:\s*)("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false)/gi;
 
-/** JSON text cut to `maxChars`, redacted by text: secret values and the values of credential keys. */
+/**
+ * JSON text redacted by text (secret values, values of credential keys), then cut to
+ * `maxChars`: redacting before cutting keeps a secret that straddles the cut from leaving its
+ * first half in the preview.
+ */
 function redactedPreview(text: string, maxChars: number, secrets: readonly string[]): JsonValue {
-  const preview = redactText(text.slice(0, maxChars), secrets).replace(SECRET_KEY_IN_TEXT, `$1"${REDACTED}"`);
+  const preview = redactText(text, secrets).replace(SECRET_KEY_IN_TEXT, `$1"${REDACTED}"`).slice(0, maxChars);
   return { $truncated: true, bytes: Buffer.byteLength(text), preview };
 }
 
