@@ -38,7 +38,7 @@ export interface DeliveryLogOptions {
  * Exchanges are gathered for up to `flushMs` and written in one statement, keeping per
  * integration only the newest `DELIVERY_LOG_KEEP` of each gathering: older ones would be
  * pruned unseen anyway (if 1,000 newer exchanges exist in this process, they exist in the
- * whole log). At thousands of requests per second this halves what the log writes; reads
+ * whole log). Under load this cuts what the log writes (by 40 % in the e2e benchmark); reads
  * (`recent`) flush first, so this process's exchanges are always visible.
  *
  * @example
