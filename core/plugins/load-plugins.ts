@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import semver from 'semver';
-import { PluginDefinitionError, pluginLabel } from '../sdk/define-plugin.ts';
+import { deepFreeze, PluginDefinitionError, pluginLabel } from '../sdk/define-plugin.ts';
 import type { JsonValue, PluginDefinition } from '../sdk/types.ts';
 import { validatePluginDefinition, type DefinitionProblem } from '../sdk/validate-plugin-definition.ts';
 import { PluginLoadError } from './plugin-errors.ts';
@@ -113,14 +113,6 @@ function isJsonValue(value: unknown, depth = 0): value is JsonValue {
     return Object.values(value).every((item) => isJsonValue(item, depth + 1));
   }
   return false;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
 }
 
 /**

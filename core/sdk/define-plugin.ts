@@ -36,7 +36,14 @@ export function pluginLabel(pluginId: string, source?: string): string {
   return source === undefined || source === pluginId ? `Plugin "${pluginId}"` : `Plugin "${pluginId}" (${source})`;
 }
 
-function deepFreeze<T>(value: T): T {
+/**
+ * Freezes a value and everything it holds (functions included), so a plugin definition or its
+ * options cannot be changed after load.
+ *
+ * @example
+ * const options = deepFreeze({ tags: ['a'] }); // options.tags.push('b') throws
+ */
+export function deepFreeze<T>(value: T): T {
   if ((typeof value === 'object' || typeof value === 'function') && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);

@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { BlueprintError, compileBlueprint } from '../blueprint/compile-blueprint.ts';
 import { SignalError, type ErrorField } from '../errors.ts';
 import { formatValidationErrors } from '../collect/validation-errors.ts';
+import { createConfigAjv } from '../sdk/config-ajv.ts';
 import type { JsonObject, JsonValue, PluginDefinition } from '../sdk/types.ts';
 import { assertUuid } from './pipelines.ts';
 import { isSealed, type SecretBox } from './secret-box.ts';
-
-// ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** What the integration service needs of the plugin registry. */
 export interface PluginCatalog {
@@ -177,7 +174,8 @@ export interface IntegrationServiceOptions {
  */
 export function createIntegrationService(options: IntegrationServiceOptions) {
   const { pool, plugins, secrets } = options;
-  const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, strict: false }));
+  // The same ajv that checked the plugin's schema at load, so config validates as it compiled.
+  const ajv = createConfigAjv();
   const validators = new Map<string, ValidateFunction>();
 
   function plugin(vendor: string): PluginDefinition {
