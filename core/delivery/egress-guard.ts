@@ -144,17 +144,27 @@ export class EgressRefusedError extends Error {
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
+/** Resolves a host name to all its addresses (`dns.lookup` with `all: true` by default). */
+export type Resolver = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => callback(error, addresses ?? []));
+};
+
 /**
- * A `dns.lookup` replacement for the HTTP agent: resolves, then refuses private addresses that
- * are not allow-listed. Checking at connect time (not before the request) closes the DNS
- * rebinding gap.
+ * A `dns.lookup` replacement for the HTTP agent: resolves, then refuses the host when any of
+ * its addresses is private (wrapped IPv4 included) and not allow-listed by name, address or
+ * range. Checking at connect time (not before the request) closes the DNS rebinding gap.
+ *
+ * @example
+ * new Agent({ connect: { lookup: guardedLookup(['10.20.0.0/16']) } });
  */
-export function guardedLookup(allowList: readonly string[] = []) {
+export function guardedLookup(allowList: readonly string[] = [], resolve: Resolver = systemResolver) {
   const allowed = allowListMatcher(allowList);
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolve(hostname, options, (error, list) => {
       if (error) return callback(error, []);
-      const list = addresses as LookupAddress[];
+      if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
       for (const entry of list) {
         if (isPrivateAddress(entry.address) && !allowed(hostname, entry.address)) {
           return callback(Object.assign(new EgressRefusedError(hostname, entry.address), { code: 'EGRESS_REFUSED' }), []);

@@ -3,7 +3,7 @@ import { signatureHeaders } from './signature.ts';
 import { allowListEntryProblem, assertTargetAllowed, targetProblem } from './target-guard.ts';
 
 export { signBody, signatureHeaders, verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature.ts';
-export { assertTargetAllowed, resolveAndCheck, targetProblem, TargetRefusedError, type ResolvedAddress, type Resolver } from './target-guard.ts';
+export { assertTargetAllowed, targetProblem, TargetRefusedError } from './target-guard.ts';
 
 /** Most events per request and most bytes per body, whatever `batch_size` says. */
 const MAX_EVENTS = 1000;

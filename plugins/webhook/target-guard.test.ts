@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allowListEntryProblem, assertTargetAllowed, resolveAndCheck, targetProblem, TargetRefusedError, type Resolver } from './target-guard.ts';
+import { allowListEntryProblem, assertTargetAllowed, targetProblem, TargetRefusedError } from './target-guard.ts';
 
 const REFUSED_LITERALS = [
   'http://127.0.0.1/', 'http://127.9.9.9:8080/x', 'http://0x7f.1/', 'http://2130706433/', 'http://[::1]/', 'http://0.0.0.0/', 'http://0/', 'http://[::]/',
@@ -44,27 +44,6 @@ test('assertTargetAllowed throws TargetRefusedError without the path or query', 
   assert.throws(() => assertTargetAllowed('gopher://x'), { name: 'TargetRefusedError', message: 'target refused: the URL must use http or https (got gopher)' });
   assert.equal(assertTargetAllowed('https://hooks.example.com/a?b=1').hostname, 'hooks.example.com');
   assert.equal(assertTargetAllowed(new URL('http://127.0.0.1:1/'), ['127.0.0.1']).port, '1');
-});
-
-test('resolveAndCheck refuses a public-looking name that resolves to a private address (DNS rebinding, split horizon)', async () => {
-  const fakeDns = (table: Record<string, string[]>): Resolver => async (host) => (table[host] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  const dns = fakeDns({ 'hooks.example.com': ['93.184.215.14'], 'rebind.example.com': ['93.184.215.14', '10.0.0.7'], 'v6.example.com': ['::ffff:169.254.169.254'], 'erp.internal': ['10.20.0.5'] });
-  assert.deepEqual(await resolveAndCheck('https://hooks.example.com/x', [], dns), [{ address: '93.184.215.14', family: 4 }]);
-  await assert.rejects(resolveAndCheck('https://rebind.example.com/x', [], dns), { name: 'TargetRefusedError', message: /^refused to connect to rebind\.example\.com \(10\.0\.0\.7\)/ });
-  await assert.rejects(resolveAndCheck('https://v6.example.com/x', [], dns), { message: /\(::ffff:169\.254\.169\.254\)/ });
-  await assert.rejects(resolveAndCheck('https://nowhere.example.com/x', [], dns), { message: 'target nowhere.example.com has no address' });
-  // Allowed by name or by range.
-  assert.equal((await resolveAndCheck('https://erp.internal/x', ['erp.internal'], dns))[0]!.address, '10.20.0.5');
-  assert.equal((await resolveAndCheck('https://erp.internal/x', ['10.20.0.0/16'], dns))[0]!.address, '10.20.0.5');
-  // Literal addresses are checked without DNS.
-  await assert.rejects(resolveAndCheck('http://10.0.0.1/', [], dns), TargetRefusedError);
-  assert.deepEqual(await resolveAndCheck('http://[::1]:9/', ['::1'], dns), [{ address: '::1', family: 6 }]);
-});
-
-test('resolveAndCheck uses the system resolver by default', async () => {
-  await assert.rejects(resolveAndCheck('http://localhost:9/'), /local or cloud metadata host/);
-  const addresses = await resolveAndCheck('http://localhost:9/', ['localhost']);
-  assert.ok(addresses.length > 0 && addresses.every((a) => a.address === '127.0.0.1' || a.address === '::1'), JSON.stringify(addresses));
 });
 
 test('allow-list entries must be hostnames, addresses or CIDR ranges, never /0', () => {

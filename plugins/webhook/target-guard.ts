@@ -1,6 +1,5 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { allowListMatcher, isPrivateAddress, literalHostProblem } from '../../core/sdk/index.ts';
+import { literalHostProblem } from '../../core/sdk/index.ts';
 
 /**
  * SSRF guard for a user-configured target URL. Refused unless allow-listed: loopback
@@ -42,7 +41,7 @@ export function targetProblem(url: string | URL, allowList: readonly string[] = 
 /**
  * Throws `TargetRefusedError` when the URL is not http(s) or its host is a literal loopback,
  * private, link-local or metadata target not on the allow list; returns the parsed URL.
- * No DNS: pair it with `resolveAndCheck` (or the core's connect-time lookup guard).
+ * No DNS: the core checks the addresses a host name resolves to when it connects.
  *
  * @example
  * assertTargetAllowed('https://hooks.example.com/signal', []);       // URL
@@ -54,41 +53,6 @@ export function assertTargetAllowed(url: string | URL, allowList: readonly strin
   if (problem === null) return typeof url === 'string' ? new URL(url) : url;
   // The message names the host only: a URL's path or query may carry a token.
   throw new TargetRefusedError(problem.startsWith('"') ? `target refused: ${problem}; add it to allow_private_targets to reach it` : `target refused: the URL ${problem}`);
-}
-
-export interface ResolvedAddress {
-  address: string;
-  family: number;
-}
-
-export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
-
-const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
-
-/**
- * Checks the URL (`assertTargetAllowed`), then resolves its host (`dns.lookup`, all addresses)
- * and refuses it when any address is loopback, private, link-local or metadata and not
- * allow-listed (by host name, address or CIDR). Returns the checked addresses: connect to one
- * of them (not to a fresh lookup) so DNS rebinding cannot slip a private address in between.
- *
- * @example
- * const [first] = await resolveAndCheck('https://hooks.example.com/signal', []);
- * await resolveAndCheck('http://localhost:8080/', []); // rejects: refused to connect to localhost (127.0.0.1)
- */
-export async function resolveAndCheck(url: string | URL, allowList: readonly string[] = [], resolve: Resolver = systemResolver): Promise<ResolvedAddress[]> {
-  const parsed = assertTargetAllowed(url, allowList);
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const literal = isIP(host);
-  if (literal !== 0) return [{ address: host, family: literal }];
-  const addresses = await resolve(host);
-  if (addresses.length === 0) throw new TargetRefusedError(`target ${parsed.hostname} has no address`);
-  const allowed = allowListMatcher(allowList);
-  for (const { address } of addresses) {
-    if (isPrivateAddress(address) && !allowed(host, address)) {
-      throw new TargetRefusedError(`refused to connect to ${parsed.hostname} (${address}): loopback, private and link-local targets must be allow-listed in allow_private_targets`);
-    }
-  }
-  return addresses;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { createConfigAjv, validatePluginDefinition, type CanonicalEvent, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { CONFORMANCE_EVENTS } from '../../test/conformance/sample-events.ts';
-import webhook, { resolveAndCheck, TargetRefusedError, verifySignature } from './index.ts';
+import { createHttpPerformer } from '../../core/delivery/http-performer.ts';
+import webhook, { TargetRefusedError, verifySignature } from './index.ts';
 
 const NOW = Date.parse('2024-05-02T10:00:00.000Z');
 const SECRET = 'whsec-0123456789abcdef';
@@ -164,13 +165,12 @@ test('end to end on loopback (allow-listed): the receiver gets every event once 
 
   const events = mapped(7);
   const requests = webhook.send(events, { ...ctx(config), now: Date.now() });
-  for (const request of requests) {
-    // What the core does: check the resolved target, then perform the request as described.
-    await resolveAndCheck(request.url, request.allowPrivateTargets ?? []);
-    const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body as string });
-    assert.equal(res.status, 204);
-  }
-  await assert.rejects(resolveAndCheck(url, []), TargetRefusedError);
+  // The core's performer sends them, with its egress guard.
+  const http = createHttpPerformer({ timeoutMs: 5000 });
+  t.after(() => http.close());
+  for (const request of requests) assert.equal((await http.perform(request)).response?.status, 204);
+  const unlisted = await http.perform({ ...requests[0]!, allowPrivateTargets: [] });
+  assert.equal(unlisted.error?.kind, 'refused', 'without the allow list the core refuses the target');
 
   assert.equal(received.length, 3);
   const ids: string[] = [];
