@@ -31,6 +31,7 @@ export interface SignalConfig {
   demoPipeline: boolean;
   pluginConfig: string;
   ingestBatchSize: number;
+  shutdownGraceMs: number;
   deliveryConcurrency: number;
   httpTimeoutMs: number;
   retryTimeScale: number;
@@ -77,6 +78,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_DEMO_PIPELINE', default: 'true', description: 'Create a "Demo" pipeline on first start and print its key.' },
   { name: 'SIGNAL_PLUGIN_CONFIG', default: 'plugin.config.ts', description: 'The file listing the vendor plugins to load.' },
   { name: 'SIGNAL_INGEST_BATCH_SIZE', default: '10', description: 'Ingest jobs (each the events of one group commit) the pipeline stage takes per fetch.' },
+  { name: 'SIGNAL_SHUTDOWN_GRACE_MS', default: '10000', description: 'On shutdown, how long requests in flight may take to finish before their connections are cut.' },
   { name: 'SIGNAL_DELIVERY_CONCURRENCY', default: '2', description: 'Delivery jobs one worker process runs at once per integration queue.' },
   { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
   { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay (e.g. `0.01` in tests); the schedule itself is unchanged.' },
@@ -229,6 +231,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     demoPipeline: bool(env, 'SIGNAL_DEMO_PIPELINE', true),
     pluginConfig: str(env, 'SIGNAL_PLUGIN_CONFIG', 'plugin.config.ts'),
     ingestBatchSize: int(env, 'SIGNAL_INGEST_BATCH_SIZE', 10, 1, 100),
+    shutdownGraceMs: int(env, 'SIGNAL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     deliveryConcurrency: int(env, 'SIGNAL_DELIVERY_CONCURRENCY', 2, 1, 64),
     httpTimeoutMs: int(env, 'SIGNAL_HTTP_TIMEOUT_MS', 10_000, 100, 300_000),
     retryTimeScale: num(env, 'SIGNAL_RETRY_TIME_SCALE', 1, 0, 100),

@@ -79,6 +79,22 @@ function listenUrl(app: FastifyInstance): string {
   return `http://${host}:${address.port}`;
 }
 
+/**
+ * Closes a listener: no new connections, idle keep-alive ones closed at once, responses in
+ * flight allowed `graceMs` to finish. Then whatever is left is cut: a client that stalls (a
+ * response it never reads, a body it never finishes) cannot hold the shutdown open or keep
+ * a request alive past it.
+ */
+async function closeListener(app: FastifyInstance, graceMs: number): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+    app.server.closeAllConnections();
+  }
+}
+
 async function loadPluginSet(config: SignalConfig): Promise<PluginSet> {
   const { loadPlugins } = await import('./plugins/load-plugins.ts');
   return loadPlugins(path.resolve(PROJECT_ROOT, config.pluginConfig));
@@ -216,7 +232,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       await collect.listen({ host: config.collectHost, port: config.collectPort });
       // Order matters on the way down: stop accepting, then commit what was accepted.
       cleanups.push(() => committer.flush());
-      cleanups.push(() => collect.close());
+      cleanups.push(() => closeListener(collect, config.shutdownGraceMs));
       instance.collect = collect;
       instance.urls.collect = listenUrl(collect);
     }
@@ -236,7 +252,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         },
       });
       await admin.listen({ host: config.adminHost, port: config.adminPort });
-      cleanups.push(() => admin.close());
+      cleanups.push(() => closeListener(admin, config.shutdownGraceMs));
       instance.admin = admin;
       instance.urls.admin = listenUrl(admin);
     }

@@ -258,6 +258,7 @@ describe('docs and probes', () => {
     for (const src of scripts) {
       const asset = await fetch(new URL(src, `${signal.collectUrl}/docs/`));
       assert.equal(asset.status, 200, src);
+      assert.ok((await asset.arrayBuffer()).byteLength > 0, src); // read whole: an unread body holds the connection
     }
   });
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { serverUrl } from './helpers/database.ts';
@@ -80,4 +82,23 @@ test('Postgres unreachable → 503 with Retry-After, never 2xx; recovery after',
   assert.equal((await track(signal, key, {}, 'after-outage')).status, 200);
   const { rows } = await signal.pool.query(`SELECT message_id FROM signal.events WHERE message_id IN ('during-outage', 'after-outage')`);
   assert.deepEqual(rows.map((r: { message_id: string }) => r.message_id), ['after-outage'], 'the refused event was not half-stored');
+});
+
+test('shutdown gives requests in flight a grace period, then cuts clients that stall', async () => {
+  const signal = await startTestSignal({ SIGNAL_SHUTDOWN_GRACE_MS: '300' }, { plugins: noPlugins, label: 'grace' });
+  const { key } = await signal.pipeline('Grace');
+  // Clients that ask for a large response and do not read it…
+  const unread = await Promise.all([1, 2, 3].map(() => fetch(`${signal.collectUrl}/docs/static/swagger-ui-bundle.js`)));
+  // …and one whose body never finishes: Content-Length promises more than it sends.
+  const uploader = connect(Number(new URL(signal.collectUrl).port), '127.0.0.1');
+  await once(uploader, 'connect');
+  uploader.write(`POST /v1/track HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: ${basic(key)}\r\ncontent-length: 1000\r\n\r\n{"event":`);
+  await new Promise((r) => setTimeout(r, 100));
+  const cut = once(uploader, 'close');
+  const started = Date.now();
+  await signal.close();
+  const took = Date.now() - started;
+  await cut;
+  assert.ok(took < 5_000, `shutdown took ${took} ms with a 300 ms grace`);
+  await Promise.allSettled(unread.map((response) => response.arrayBuffer()));
 });
