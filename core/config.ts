@@ -32,6 +32,8 @@ export interface SignalConfig {
   pluginConfig: string;
   ingestBatchSize: number;
   shutdownGraceMs: number;
+  ingestJobSize: number;
+  dispatchPollMs: number;
   deliveryConcurrency: number;
   httpTimeoutMs: number;
   retryTimeScale: number;
@@ -77,7 +79,9 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_LOG_LEVEL', default: 'info', description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { name: 'SIGNAL_DEMO_PIPELINE', default: 'true', description: 'Create a "Demo" pipeline on first start and print its key.' },
   { name: 'SIGNAL_PLUGIN_CONFIG', default: 'plugin.config.ts', description: 'The file listing the vendor plugins to load.' },
-  { name: 'SIGNAL_INGEST_BATCH_SIZE', default: '10', description: 'Ingest jobs (each the events of one group commit) the pipeline stage takes per fetch.' },
+  { name: 'SIGNAL_INGEST_BATCH_SIZE', default: '10', description: 'Ingest jobs the pipeline stage takes per fetch (fanned out together).' },
+  { name: 'SIGNAL_INGEST_JOB_SIZE', default: '200', description: 'Most event ids the ingest dispatcher puts in one ingest job.' },
+  { name: 'SIGNAL_DISPATCH_POLL_MS', default: '100', description: 'How often a worker node looks for events committed by collect nodes in other processes (its own process\'s commits wake it at once).' },
   { name: 'SIGNAL_SHUTDOWN_GRACE_MS', default: '10000', description: 'On shutdown, how long requests in flight may take to finish before their connections are cut.' },
   { name: 'SIGNAL_DELIVERY_CONCURRENCY', default: '2', description: 'Delivery jobs one worker process runs at once per integration queue.' },
   { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
@@ -231,6 +235,8 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     demoPipeline: bool(env, 'SIGNAL_DEMO_PIPELINE', true),
     pluginConfig: str(env, 'SIGNAL_PLUGIN_CONFIG', 'plugin.config.ts'),
     ingestBatchSize: int(env, 'SIGNAL_INGEST_BATCH_SIZE', 10, 1, 100),
+    ingestJobSize: int(env, 'SIGNAL_INGEST_JOB_SIZE', 200, 1, 5000),
+    dispatchPollMs: int(env, 'SIGNAL_DISPATCH_POLL_MS', 100, 10, 60_000),
     shutdownGraceMs: int(env, 'SIGNAL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     deliveryConcurrency: int(env, 'SIGNAL_DELIVERY_CONCURRENCY', 2, 1, 64),
     httpTimeoutMs: int(env, 'SIGNAL_HTTP_TIMEOUT_MS', 10_000, 100, 300_000),

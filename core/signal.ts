@@ -8,6 +8,7 @@ import { graphiqlPlugin } from './admin/graphiql.ts';
 import type { AdminServices } from './admin/services.ts';
 import { buildCollectApp } from './collect/collect-app.ts';
 import { createGroupCommitter, type GroupCommitter } from './collect/group-commit.ts';
+import { createIngestDispatcher, type IngestDispatcher } from './pipeline/ingest-dispatcher.ts';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
@@ -52,6 +53,8 @@ export interface SignalInstance {
   boss: Boss;
   services: AdminServices;
   committer: GroupCommitter;
+  /** Present on worker nodes. */
+  dispatcher?: IngestDispatcher;
   engine: DeliveryEngine;
   delivery: DeliveryAdmin;
   collect?: FastifyInstance;
@@ -163,7 +166,14 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const transformations = createTransformationService(pool);
     const preview = createPreviewService({ plugins, integrations, transformations, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
     const services: AdminServices = { pipelines, integrations, events, plugins };
-    const committer = createGroupCommitter({ pool, boss, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents });
+    // Worker nodes turn committed events into ingest jobs; this process's own commits wake it.
+    const dispatcher = config.roles.has('worker')
+      ? createIngestDispatcher({ pool, boss, pollMs: config.dispatchPollMs, jobSize: config.ingestJobSize, onError: (error) => log(`ingest dispatch: ${error.message}`) })
+      : undefined;
+    const committer = createGroupCommitter({
+      pool, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents,
+      ...(dispatcher ? { onCommitted: (xid: bigint) => dispatcher.wake(xid) } : {}),
+    });
 
     const deadLetters = createDeadLetterStore(pool);
     const stats = createStatsStore(pool);
@@ -193,6 +203,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     });
     await engine.start();
     cleanups.push(() => engine!.stop());
+    if (dispatcher) {
+      dispatcher.start();
+      cleanups.push(() => dispatcher.stop());
+    }
     if (config.roles.has('worker')) {
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
@@ -220,6 +234,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
     const instance: SignalInstance = {
       config, databaseUrl, pool, boss, services, committer, engine, delivery: deliveryAdmin, urls: {}, adminToken, stop: cleanup,
+      ...(dispatcher ? { dispatcher } : {}),
       ...(demoKey ? { demoKey } : {}),
       ...(embedded ? { embedded } : {}),
     };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { waitUntil } from './helpers/wait.ts';
 
 let signal: TestSignal;
 let key: string;
@@ -40,8 +41,12 @@ describe('accepted events', () => {
     assert.equal(row.payload.context.userAgent, 'TestAgent/1.0');
     assert.equal(row.payload.context.ip, '127.0.0.1');
     assert.match(String(row.payload.receivedAt), /^\d{4}-\d\d-\d\dT/);
-    const { rows: jobs } = await signal.pool.query(`SELECT data FROM pgboss.job WHERE name = 'ingest'`);
-    assert.ok(jobs.some((j: { data: { ids: number[] } }) => j.data.ids.length > 0), 'an ingest job carries the event ids');
+    // The ingest dispatcher then puts the stored event's id into an ingest job.
+    const { rows: [{ id }] } = await signal.pool.query(`SELECT id FROM signal.events WHERE message_id = 'm-track-1'`);
+    await waitUntil(async () => {
+      const { rows } = await signal.pool.query(`SELECT 1 FROM pgboss.job WHERE name = 'ingest' AND data->'ids' @> to_jsonb($1::bigint)`, [id]);
+      return rows.length === 1;
+    }, 'an ingest job carrying the event id');
   });
 
   test('writeKey in the body authenticates; a messageId is assigned when missing', async () => {

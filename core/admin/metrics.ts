@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from '../db/pool.ts';
 import type { DeliveryAdmin } from '../delivery/delivery-admin.ts';
 import type { StatsStore } from '../delivery/integration-stats.ts';
+import { ingestBacklog } from '../pipeline/ingest-dispatcher.ts';
 
 function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -29,7 +30,8 @@ export function renderPrometheus(samples: MetricSample[]): string {
 
 /**
  * `GET /metrics` on the admin listener: delivery counters, retrying and queue depth per
- * pipeline integration, and this process's collect counters, as Prometheus text.
+ * pipeline integration, the ingest backlog, and this process's collect counters, as
+ * Prometheus text.
  *
  * @example
  * await app.register(metricsRoute, { pool, stats, admin, collect: () => committer.stats() });
@@ -59,6 +61,7 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
       if (s?.successRate !== null && s?.successRate !== undefined) success.values.push({ labels, value: s.successRate });
     });
     const samples = [events, requests, retrying, depth, success];
+    samples.push({ name: 'signal_ingest_backlog', help: 'Events committed and not yet dispatched to the pipeline stage (they wait while no worker runs).', type: 'gauge', values: [{ labels: {}, value: await ingestBacklog(deps.pool) }] });
     const collect = deps.collect?.();
     if (collect) {
       samples.push(

@@ -60,9 +60,12 @@ export function createEventStore(pool: Pool) {
       for (;;) {
         const { rowCount } = await pool.query(
           // Oldest first by primary key: each slice reads only the rows it may delete.
+          // Never an event the ingest dispatcher has not reached (no worker ran for a while):
+          // it was accepted and must still be delivered.
           `DELETE FROM signal.events
             WHERE id IN (SELECT id FROM signal.events ORDER BY id LIMIT $2)
-              AND received_at < now() - make_interval(hours => $1)`,
+              AND received_at < now() - make_interval(hours => $1)
+              AND (xid IS NULL OR (xid, id) <= (SELECT last_xid, last_id FROM signal.ingest_cursor))`,
           [retentionHours, slice],
         );
         total += rowCount ?? 0;

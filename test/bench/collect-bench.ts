@@ -48,17 +48,22 @@ const config = loadConfig({
   SIGNAL_LOG_LEVEL: 'silent', SIGNAL_DEMO_PIPELINE: 'false',
   SIGNAL_RATE_LIMIT_KEY_MAX: '0', SIGNAL_RATE_LIMIT_IP_MAX: '0',
   SIGNAL_DB_POOL_SIZE: '12',
+  // SIGNAL_* variables in the environment win, to try settings (e.g. SIGNAL_COMMIT_INTERVAL_MS).
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('SIGNAL_'))),
 });
 const signal = await startSignal(config, { plugins: { list: () => [], get: () => undefined, cookieNames: () => [] } });
 const { key } = await signal.services.pipelines.create(`bench ${new Date().toISOString()}`);
 const auth = { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` };
 
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${CONNECTIONS} connections, ${DURATION} s each`);
-await load(bareUrl, JSON.stringify(track(0)), {}); // warm-up of the JIT
-const a = await load(bareUrl, JSON.stringify(track(1)), {});
-const b = await load(`${signal.urls.collect}/v1/track`, JSON.stringify(track(2)), auth);
+// BENCH_ONLY=b (or a, c, "a,b") runs only those phases, e.g. to profile one of them.
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(','));
+const skipped: Figures = { reqPerSec: NaN, p99: NaN, p50: NaN, errors: 0, non2xx: 0 };
+if (only.has('a')) await load(bareUrl, JSON.stringify(track(0)), {}); // warm-up of the JIT
+const a = only.has('a') ? await load(bareUrl, JSON.stringify(track(1)), {}) : skipped;
+const b = only.has('b') ? await load(`${signal.urls.collect}/v1/track`, JSON.stringify(track(2)), auth) : skipped;
 const batchBody = JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => ({ type: 'track', ...track(i) })) });
-const c = await load(`${signal.urls.collect}/v1/batch`, batchBody, auth);
+const c = only.has('c') ? await load(`${signal.urls.collect}/v1/batch`, batchBody, auth) : skipped;
 
 const row = (name: string, f: Figures, events = 1) =>
   `${name.padEnd(44)} ${f.reqPerSec.toFixed(0).padStart(8)} req/s ${(f.reqPerSec * events).toFixed(0).padStart(8)} events/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  errors ${f.errors + f.non2xx}`;

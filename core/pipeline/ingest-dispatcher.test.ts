@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, beforeEach, test } from 'node:test';
+import { createGroupCommitter, insertEventsStatement } from '../collect/group-commit.ts';
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import { migrate } from '../db/migrate.ts';
+import { createPool, type Pool } from '../db/pool.ts';
+import { startBoss, type Boss } from '../queue/boss.ts';
+import { createEventStore } from '../services/events.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { waitUntil } from '../../test/helpers/wait.ts';
+import { createIngestDispatcher } from './ingest-dispatcher.ts';
+
+let db: TestDatabase;
+let pool: Pool;
+let boss: Boss;
+const pipelineId = randomUUID();
+
+before(async () => {
+  db = await createTestDatabase('dispatch');
+  pool = createPool(db.url, 8);
+  await migrate(pool);
+  boss = await startBoss({ url: db.url, schema: 'pgboss', supervise: false });
+});
+after(async () => {
+  await boss.stop({ graceful: false });
+  await pool.end();
+  await db.drop();
+});
+beforeEach(async () => {
+  // Everything stored so far counts as dispatched; each test starts from an empty backlog.
+  await pool.query(`UPDATE signal.ingest_cursor SET last_xid = pg_current_xact_id(), last_id = 0`);
+  await pool.query(`DELETE FROM pgboss.job WHERE name = 'ingest'`);
+});
+
+function event(messageId: string): CanonicalEvent {
+  return { type: 'track', event: 'Test', userId: 'u1', messageId, receivedAt: new Date().toISOString(), context: {} } as CanonicalEvent;
+}
+
+/** Stores events the way collect does (one statement) and returns their ids. */
+async function store(messageIds: string[], onCommitted?: (xid: bigint) => void): Promise<number[]> {
+  const statement = insertEventsStatement(messageIds.map((m) => ({ pipelineId, event: event(m) })));
+  const { rows: [{ xid }] } = await pool.query<{ xid: string }>(statement.text, statement.values);
+  onCommitted?.(BigInt(xid));
+  const { rows } = await pool.query<{ id: number }>('SELECT id FROM signal.events WHERE message_id = ANY($1) ORDER BY id', [messageIds]);
+  return rows.map((r) => r.id);
+}
+
+/** The event ids of each ingest job. */
+async function jobIds(): Promise<number[][]> {
+  const { rows } = await pool.query<{ data: { ids: number[] } }>(`SELECT data FROM pgboss.job WHERE name = 'ingest' ORDER BY created_on, id`);
+  return rows.map((r) => r.data.ids);
+}
+
+/**
+ * Dispatches until `expected` events went out. The horizon is the whole server's: a write
+ * transaction open in another test file's database holds it back for a moment.
+ */
+async function dispatchAll(dispatcher: ReturnType<typeof createIngestDispatcher>, expected: number): Promise<void> {
+  let total = 0;
+  await waitUntil(async () => (total += await dispatcher.dispatchNow()) >= expected, `${expected} events dispatched`, 5_000);
+  assert.equal(total, expected);
+}
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+test('committed events become ingest jobs of at most jobSize ids, each event once', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 4 });
+  const stored = await store(ids('once', 10));
+  await dispatchAll(dispatcher, 10);
+  const jobs = await jobIds();
+  assert.deepEqual(jobs.map((j) => j.length).sort(), [2, 4, 4]);
+  assert.deepEqual(jobs.flat().sort((a, b) => a - b), stored);
+  assert.equal(await dispatcher.dispatchNow(), 0, 'nothing is dispatched twice');
+});
+
+test('an event committed late by a transaction that began earlier is not skipped', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  // A collect node that wrote its group first but commits last: its transaction id is lower
+  // than the group committed after it.
+  const slow = await pool.connect();
+  try {
+    await slow.query('BEGIN');
+    const statement = insertEventsStatement([{ pipelineId, event: event('late-0') }]);
+    await slow.query(statement.text, statement.values);
+    const fast = await store(['early-0']);
+
+    assert.equal(await dispatcher.dispatchNow(), 0, 'nothing after an open transaction is final yet');
+    await slow.query('COMMIT');
+  } finally {
+    slow.release();
+  }
+  const { rows } = await pool.query<{ id: number }>(`SELECT id FROM signal.events WHERE message_id IN ('late-0', 'early-0') ORDER BY id`);
+  await dispatchAll(dispatcher, 2);
+  assert.deepEqual((await jobIds()).flat().sort((a, b) => a - b), rows.map((r) => r.id));
+});
+
+test('dispatchers on several nodes take turns: under concurrent commits every event is dispatched exactly once', async () => {
+  const dispatchers = [1, 2, 3].map(() => createIngestDispatcher({ pool, boss, pollMs: 10, jobSize: 7 }));
+  for (const d of dispatchers) d.start();
+  const stored: number[] = [];
+  await Promise.all(Array.from({ length: 8 }, async (_, writer) => {
+    for (let round = 0; round < 10; round++) stored.push(...(await store(ids(`race-${writer}-${round}`, 5))));
+  }));
+  await waitUntil(async () => (await jobIds()).flat().length >= stored.length, 'every event dispatched', 10_000);
+  await Promise.all(dispatchers.map((d) => d.stop()));
+  const dispatched = (await jobIds()).flat().sort((a, b) => a - b);
+  assert.deepEqual(dispatched, stored.sort((a, b) => a - b));
+});
+
+test('a local commit wakes the dispatcher at once, without waiting for the poll', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  dispatcher.start();
+  await dispatcher.dispatchNow();
+  const committer = createGroupCommitter({ pool, intervalMs: 1, maxEvents: 100, onCommitted: (xid) => dispatcher.wake(xid) });
+  await Promise.all(ids('wake', 3).map((m) => committer.submit([{ pipelineId, event: event(m) }])));
+  const stored = (await pool.query<{ id: number }>(`SELECT id FROM signal.events WHERE message_id LIKE 'wake-%' ORDER BY id`)).rows.map((r) => r.id);
+  await waitUntil(async () => (await jobIds()).flat().length === 3, 'the woken dispatch', 2_000);
+  await dispatcher.stop();
+  assert.deepEqual((await jobIds()).flat().sort((a, b) => a - b), stored);
+});
+
+test('stop() dispatches what the last groups committed', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  // Not started, so only stop()'s final dispatch can send them. The group committer reports
+  // each commit; stop() waits for the horizon to pass the last one.
+  await store(ids('last', 2), (xid) => dispatcher.wake(xid));
+  await dispatcher.stop();
+  assert.equal((await jobIds()).flat().length, 2);
+});
+
+test('pruning by retention keeps events the dispatcher has not reached', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  const [done] = await store(['old-dispatched']);
+  await dispatchAll(dispatcher, 1);
+  const [pending] = await store(['old-pending']);
+  await pool.query(`UPDATE signal.events SET received_at = now() - interval '400 days' WHERE id = ANY($1)`, [[done, pending]]);
+  await createEventStore(pool).prune(1);
+  const { rows } = await pool.query<{ message_id: string }>(`SELECT message_id FROM signal.events WHERE message_id LIKE 'old-%'`);
+  assert.deepEqual(rows.map((r) => r.message_id), ['old-pending'], 'the undispatched event stays to be delivered');
+  await dispatchAll(dispatcher, 1);
+});

@@ -1,0 +1,230 @@
+import type { Pool } from '../db/pool.ts';
+import { INGEST_QUEUE, transactionDb, type Boss, type IngestJob } from '../queue/boss.ts';
+
+// One fixed advisory-lock key: one dispatcher at a time per database, whichever node holds it.
+const DISPATCH_LOCK_KEY = 7_283_914_002;
+
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Claims the dispatch (a transaction-scoped advisory lock, which takes no transaction id and
+ * so does not hold the horizon back) and reads the cursor and the horizon: every transaction
+ * below it has finished, so no event below it can still appear. No row: another node holds it.
+ */
+export function claimDispatchStatement(): Statement {
+  return {
+    text: `SELECT last_xid::text, last_id, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+             FROM signal.ingest_cursor
+            WHERE pg_try_advisory_xact_lock($1)`,
+    values: [DISPATCH_LOCK_KEY],
+  };
+}
+
+/** The next committed events after the cursor and below the horizon, in dispatch order. */
+export function nextEventsStatement(after: { xid: string; id: number }, horizon: string, limit: number): Statement {
+  return {
+    text: `SELECT id, xid::text FROM signal.events
+            WHERE (xid, id) > ($1::xid8, $2::bigint) AND xid < $3::xid8
+            ORDER BY xid, id
+            LIMIT $4`,
+    values: [after.xid, after.id, horizon, limit],
+  };
+}
+
+export function advanceCursorStatement(last: { xid: string; id: number }): Statement {
+  return {
+    text: 'UPDATE signal.ingest_cursor SET last_xid = $1::xid8, last_id = $2, updated_at = now()',
+    values: [last.xid, last.id],
+  };
+}
+
+/** Events committed but not dispatched yet (for /metrics; walks the dispatch index). */
+export function backlogStatement(): Statement {
+  return {
+    text: `SELECT count(*)::int AS backlog FROM signal.events e, signal.ingest_cursor c
+            WHERE (e.xid, e.id) > (c.last_xid, c.last_id)`,
+    values: [],
+  };
+}
+
+/**
+ * How many committed events wait for the dispatcher (they pile up while no worker node runs).
+ *
+ * @example
+ * const waiting = await ingestBacklog(pool);
+ */
+export async function ingestBacklog(pool: Pool): Promise<number> {
+  const statement = backlogStatement();
+  const { rows } = await pool.query<{ backlog: number }>(statement.text, statement.values);
+  return rows[0]?.backlog ?? 0;
+}
+
+export interface IngestDispatcherOptions {
+  pool: Pool;
+  boss: Boss;
+  /** Fallback poll (ms) for events committed by collect nodes in other processes. */
+  pollMs: number;
+  /** Event ids per ingest job. */
+  jobSize: number;
+  /** Events read per dispatch transaction; a full page dispatches again at once. */
+  pageSize?: number;
+  onError?: (error: Error) => void;
+}
+
+export interface IngestDispatcher {
+  /** Dispatches soon; `committedXid` is the transaction of a group this process just committed. */
+  wake(committedXid?: bigint): void;
+  /** Dispatches what is final now; resolves with how many events it turned into jobs. */
+  dispatchNow(): Promise<number>;
+  start(): void;
+  /** Stops polling, waits for a dispatch in progress, then dispatches what is final (shutdown). */
+  stop(): Promise<void>;
+  stats(): { dispatched: number; jobs: number; runs: number };
+}
+
+/**
+ * The ingest dispatcher: turns committed events into ingest jobs of `jobSize` ids, in the same
+ * transaction that advances the cursor, so each event is dispatched exactly once even when
+ * several worker nodes run one (they take turns through an advisory lock). Runs when the
+ * local group committer reports a commit and every `pollMs` for other collect nodes.
+ *
+ * @example
+ * const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 100, jobSize: 250 });
+ * dispatcher.start();
+ * const committer = createGroupCommitter({ pool, intervalMs: 2, maxEvents: 1000, onCommitted: (xid) => dispatcher.wake(xid) });
+ */
+export function createIngestDispatcher(options: IngestDispatcherOptions): IngestDispatcher {
+  const pageSize = options.pageSize ?? 5000;
+  let stats = { dispatched: 0, jobs: 0, runs: 0 };
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = true;
+  let poll: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  // The newest transaction this process committed events in, and the horizon last seen:
+  // while the horizon has not passed it, those events are not final yet, so look again soon.
+  let newestLocal = 0n;
+  let newestLocalAt = 0;
+  let lastHorizon = 0n;
+
+  /** One transaction: claim, read a page, create its jobs, advance the cursor. */
+  async function dispatchPage(): Promise<{ count: number; claimed: boolean }> {
+    const client = await options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const claim = claimDispatchStatement();
+      const { rows: [cursor] } = await client.query<{ last_xid: string; last_id: number; horizon: string }>(claim.text, claim.values);
+      if (!cursor) {
+        await client.query('COMMIT');
+        return { count: 0, claimed: false };
+      }
+      lastHorizon = BigInt(cursor.horizon);
+      const next = nextEventsStatement({ xid: cursor.last_xid, id: cursor.last_id }, cursor.horizon, pageSize);
+      const { rows } = await client.query<{ id: number; xid: string }>(next.text, next.values);
+      if (rows.length > 0) {
+        const jobs: Array<{ data: IngestJob }> = [];
+        for (let i = 0; i < rows.length; i += options.jobSize) jobs.push({ data: { ids: rows.slice(i, i + options.jobSize).map((r) => r.id) } });
+        await options.boss.insert(INGEST_QUEUE, jobs, { db: transactionDb(client) });
+        const last = rows.at(-1)!;
+        const advance = advanceCursorStatement({ xid: last.xid, id: last.id });
+        await client.query(advance.text, advance.values);
+        stats = { dispatched: stats.dispatched + rows.length, jobs: stats.jobs + jobs.length, runs: stats.runs };
+      }
+      await client.query('COMMIT');
+      return { count: rows.length, claimed: true };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { count, claimed } = await dispatchPage();
+      total += count;
+      if (count < pageSize) {
+        // A local commit the horizon has not passed yet: a transaction that began earlier is
+        // still open, usually a short one (another group's INSERT, a pg-boss fetch). Look again
+        // shortly; after a second, a long transaction is holding it back and the poll will do.
+        if (claimed && !stopped && newestLocal >= lastHorizon && !retry && Date.now() - newestLocalAt < 1000) {
+          retry = setTimeout(() => {
+            retry = undefined;
+            wake();
+          }, 5);
+        }
+        return total;
+      }
+    }
+  }
+
+  function run(): Promise<void> {
+    running = (async () => {
+      do {
+        again = false;
+        stats = { ...stats, runs: stats.runs + 1 };
+        try {
+          await drain();
+        } catch (error) {
+          options.onError?.(error as Error);
+          again = false; // the poll tries again; no tight loop against a database that is down
+        }
+      } while (again && !stopped);
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  function wake(committedXid?: bigint): void {
+    if (committedXid !== undefined && committedXid > newestLocal) {
+      newestLocal = committedXid;
+      newestLocalAt = Date.now();
+    }
+    if (stopped) return;
+    if (running) again = true;
+    else void run();
+  }
+
+  return {
+    wake,
+    async dispatchNow() {
+      while (running) await running;
+      const before = stats.dispatched;
+      await drain();
+      return stats.dispatched - before;
+    },
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      poll = setInterval(() => wake(), options.pollMs);
+      poll.unref();
+      wake();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      clearTimeout(retry);
+      retry = undefined;
+      while (running) await running;
+      // What the last groups committed goes out now rather than at the next start, once the
+      // horizon has passed them (a moment, unless a long transaction holds it back).
+      const deadline = Date.now() + 1000;
+      try {
+        await drain();
+        while (newestLocal >= lastHorizon && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          await drain();
+        }
+      } catch (error) {
+        options.onError?.(error as Error);
+      }
+    },
+    stats: () => ({ ...stats }),
+  };
+}
