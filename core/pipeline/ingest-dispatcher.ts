@@ -34,6 +34,7 @@ export function nextEventsStatement(after: { xid: string; id: number }, horizon:
   };
 }
 
+/** Moves the cursor to the last event of the page just dispatched (same transaction as its jobs). */
 export function advanceCursorStatement(last: { xid: string; id: number }): Statement {
   return {
     text: 'UPDATE signal.ingest_cursor SET last_xid = $1::xid8, last_id = $2, updated_at = now()',
