@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, test } from 'node:test';
 import { createGroupCommitter, insertEventsStatement } from '../collect/group-commit.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
-import { migrate } from '../db/migrate.ts';
+import { migrate, readMigrations } from '../db/migrate.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { startBoss, type Boss } from '../queue/boss.ts';
 import { createEventStore } from '../services/events.ts';
@@ -139,4 +139,35 @@ test('pruning by retention keeps events the dispatcher has not reached', async (
   const { rows } = await pool.query<{ message_id: string }>(`SELECT message_id FROM signal.events WHERE message_id LIKE 'old-%'`);
   assert.deepEqual(rows.map((r) => r.message_id), ['old-pending'], 'the undispatched event stays to be delivered');
   await dispatchAll(dispatcher, 1);
+});
+
+test('upgrading: events stored before the outbox migration are not dispatched again, later ones are', async () => {
+  const old = await createTestDatabase('dispatchupgrade');
+  const oldPool = createPool(old.url, 2);
+  const oldBoss = await startBoss({ url: old.url, schema: 'pgboss', supervise: false });
+  try {
+    const migrations = await readMigrations();
+    await migrate(oldPool, migrations.filter((m) => m.version < 4));
+    // What the version before the outbox wrote: the event with its ingest job, in one transaction.
+    await oldPool.query(
+      `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, 'before-upgrade', 'track', now(), '{}')`,
+      [pipelineId],
+    );
+    assert.deepEqual(await migrate(oldPool, migrations), [4]);
+    const dispatcher = createIngestDispatcher({ pool: oldPool, boss: oldBoss, pollMs: 60_000, jobSize: 100 });
+    const statement = insertEventsStatement([{ pipelineId, event: event('after-upgrade') }]);
+    await oldPool.query(statement.text, statement.values);
+    let total = 0;
+    await waitUntil(async () => (total += await dispatcher.dispatchNow()) >= 1, 'the new event dispatched', 5_000);
+    const { rows } = await oldPool.query<{ message_id: string }>(
+      `SELECT e.message_id FROM pgboss.job j, json_array_elements_text(j.data::json->'ids') AS i(id), signal.events e
+        WHERE j.name = 'ingest' AND e.id = i.id::bigint`,
+    );
+    assert.deepEqual(rows.map((r) => r.message_id), ['after-upgrade']);
+    assert.equal(total, 1);
+  } finally {
+    await oldBoss.stop({ graceful: false });
+    await oldPool.end();
+    await old.drop();
+  }
 });
