@@ -52,7 +52,7 @@ test('a plain list of definitions works too (what core/signal.ts passes)', async
 
 test('a duplicate id is refused, in one call or across calls (Fastify would accept the same name twice)', async () => {
   const once = Fastify();
-  await assert.rejects(registerPlugins(once, [echo, { ...quiet, id: 'echo' }]), { code: 'SIGNAL_PLUGIN_DUPLICATE_ID', message: 'Plugin "echo": the id appears twice in the plugins to register' });
+  await assert.rejects(registerPlugins(once, [echo, { ...quiet, id: 'echo' }]), { code: 'SIGNAL_PLUGIN_DUPLICATE_ID', message: 'Plugin "echo": a plugin with this id is already registered' });
   await once.close().catch(() => {});
 
   const twice = Fastify();

@@ -94,9 +94,8 @@ function mountedPlugins(): MountedPluginsView {
 
 /**
  * The Fastify plugin `signal-plugins`: decorates the instance with `signalPlugins` (once) and
- * registers every given vendor plugin as `signal-plugin-<id>` (see `vendorPlugin`). Refuses
- * two plugins with the same id (`SIGNAL_PLUGIN_DUPLICATE_ID`): Fastify itself would accept
- * two plugins of the same name.
+ * registers every given vendor plugin as `signal-plugin-<id>` (see `vendorPlugin`, which
+ * refuses an id already mounted: Fastify itself would accept two plugins of the same name).
  *
  * @example
  * await app.register(signalPlugins, { plugins: registry });
@@ -105,14 +104,8 @@ function mountedPlugins(): MountedPluginsView {
 export const signalPlugins = fp<SignalPluginsOptions>(
   async (app, options) => {
     if (!app.hasDecorator('signalPlugins')) app.decorate('signalPlugins', mountedPlugins());
-    const seen = new Set<string>();
-    for (const definition of definitions(options.plugins)) {
-      if (seen.has(definition.id)) {
-        throw new PluginLoadError('SIGNAL_PLUGIN_DUPLICATE_ID', `${pluginLabel(definition.id)}: the id appears twice in the plugins to register`, { pluginId: definition.id });
-      }
-      seen.add(definition.id);
-      await app.register(vendorPlugin(definition));
-    }
+    // Each is registered (and checked for a duplicate id) before the next.
+    for (const definition of definitions(options.plugins)) await app.register(vendorPlugin(definition));
   },
   { name: 'signal-plugins', fastify: '5.x' },
 );
