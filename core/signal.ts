@@ -162,7 +162,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       // Queues follow assignments: created when assigned, removed with them.
       onAssignmentsChanged: () => engine?.sync(),
     });
-    const events = createEventStore(pool);
+    const events = createEventStore(pool, { bossSchema: config.bossSchema });
     const transformations = createTransformationService(pool);
     const preview = createPreviewService({ plugins, integrations, transformations, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
     const services: AdminServices = { pipelines, integrations, events, plugins };

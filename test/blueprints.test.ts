@@ -148,6 +148,11 @@ describe('pipeline transformations and the org data layer', () => {
     assert.deepEqual(events.map((e) => e.messageId), ['tr-1']);
     assert.deepEqual(events[0]!.properties, { product_id: 'S1' });
     assert.deepEqual(events[0]!.context.app, { name: 'shop' });
+    // Transformed events cannot be read back as stored: their delivery jobs carry them.
+    const { rows: jobs } = await signal.pool.query<{ data: { ids?: number[]; events?: Array<{ messageId: string }> } }>(
+      `SELECT j.data FROM pgboss.job j JOIN signal.pipeline_integrations a ON j.name = 'delivery.' || a.id WHERE a.pipeline_id = $1`, [other.id],
+    );
+    assert.deepEqual(jobs.map((job) => [job.data.ids, job.data.events?.map((e) => e.messageId)]), [[undefined, ['tr-1']]]);
     const history = await signal.graphql<{ transformationHistory: Array<{ version: number }> }>('{ transformationHistory(scope: "org") { version note } }');
     assert.deepEqual(history.body.data!.transformationHistory.map((r) => r.version), [1]);
     const bad = await signal.graphql(`mutation { setOrgDataLayer(source: "- move: x") { version } }`);

@@ -11,12 +11,14 @@ let sim: VendorSim;
 let signal: TestSignal;
 let pipeline: { id: string; key: string };
 let counter = 0;
+/** What Signal logged (delivery errors among them). */
+const logged: string[] = [];
 
 before(async () => {
   sim = await startVendorSim();
   signal = await startTestSignal(
     { SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_VENDOR_REDIRECTS: `https://eu.fixture.test=${sim.url}`, SIGNAL_HTTP_TIMEOUT_MS: '1000' },
-    { plugins: pluginSet(webhook, fixturePlugin), label: 'delivery' },
+    { plugins: pluginSet(webhook, fixturePlugin), label: 'delivery', log: (message) => logged.push(message) },
   );
   pipeline = await signal.pipeline('Delivery');
 });
@@ -310,8 +312,41 @@ describe('an unloaded plugin', () => {
       [own.id, JSON.stringify({ type: 'track', event: 'X', userId: 'u', messageId: 'unloaded-1', timestamp: 't', receivedAt: 't', context: {} })],
     );
     await engine.fanOut(rows.map((r) => r.id));
-    const { rows: jobs } = await signal.pool.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data::text LIKE '%unloaded-1%'`, [`delivery.${assignment!.id}`]);
+    const { rows: jobs } = await signal.pool.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->'ids' @> to_jsonb($2::bigint)`, [`delivery.${assignment!.id}`, rows[0]!.id]);
     assert.equal(jobs[0].n, 1, 'the event is queued for the integration');
     await engine.stop();
+  });
+});
+
+describe('delivery jobs of stored events', () => {
+  test('carry the ids of events a pipeline leaves as stored; the worker reads the events back', async () => {
+    const { path, id } = await installWebhook();
+    await send([{ messageId: 'by-id-1' }, { messageId: 'by-id-2' }, { messageId: 'by-id-3' }]);
+    const requests = await sim.waitFor(1, 15_000, { path });
+    assert.deepEqual(bodyIds(requests).sort(), ['by-id-1', 'by-id-2', 'by-id-3']);
+    assert.equal((requests[0]!.json as { batch: Array<{ event: string }> }).batch[0]!.event, 'Order Completed');
+    const { rows: stored } = await signal.pool.query<{ id: number }>(`SELECT id FROM signal.events WHERE message_id LIKE 'by-id-%' ORDER BY id`);
+    const { rows: jobs } = await signal.pool.query<{ data: { ids?: number[]; events?: unknown[] } }>(`SELECT data FROM pgboss.job WHERE name = $1`, [`delivery.${id}`]);
+    assert.ok(jobs.length > 0);
+    assert.ok(jobs.every((job) => job.data.events === undefined), 'no job carries the events themselves');
+    assert.deepEqual(jobs.flatMap((job) => job.data.ids ?? []).sort((a, b) => a - b), stored.map((r) => r.id));
+  });
+
+  test('an event deleted before its delivery is reported; the others of its job are delivered', async () => {
+    const { path, id } = await installWebhook();
+    // Stored through a pipeline with no integrations, so only the job below delivers them.
+    const quiet = await signal.pipeline('No integrations');
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(quiet.key) },
+      body: JSON.stringify({ batch: [{ type: 'track', event: 'Kept', userId: 'u', messageId: 'gone-1' }, { type: 'track', event: 'Deleted', userId: 'u', messageId: 'gone-2' }] }),
+    });
+    assert.equal(res.status, 200);
+    const { rows } = await signal.pool.query<{ id: number }>(`SELECT id FROM signal.events WHERE message_id IN ('gone-1', 'gone-2') ORDER BY id`);
+    await signal.pool.query('DELETE FROM signal.events WHERE id = $1', [rows[1]!.id]);
+    await signal.boss.send(`delivery.${id}`, { ids: rows.map((r) => r.id), attempt: 1 });
+    const requests = await sim.waitFor(1, 15_000, { path });
+    assert.deepEqual(bodyIds(requests), ['gone-1']);
+    await waitUntil(async () => logged.find((line) => line.includes(`Integration ${id}: 1 of 2 stored events`)), 'the missing event reported', 5_000);
   });
 });

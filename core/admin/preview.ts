@@ -116,7 +116,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${(error as Error).message}`, [{ field: 'target.blueprint', message: (error as Error).message }]);
       }
       const map = createEventMapper(def, { variant, blueprint }, ctx);
-      const transform = target.pipelineId ? await deps.transformations.transformFor(target.pipelineId) : (event: CanonicalEvent) => event;
+      const transform = (target.pipelineId ? await deps.transformations.transformFor(target.pipelineId) : undefined) ?? ((event: CanonicalEvent) => event);
       const inputs = (events ?? (SAMPLE_EVENTS as unknown as Array<Record<string, unknown>>)).map(asCanonical);
       const results: PreviewResult[] = inputs.map((input) => {
         const transformed = transform(input);

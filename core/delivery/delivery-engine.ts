@@ -3,13 +3,19 @@ import type { Pool } from '../db/pool.ts';
 import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
 import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
-import { delivery, fanOut, startIngestWorker, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
+import { delivery, fanOut, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 
-/** Data of a delivery job: events for one integration, and which try this is. */
+/**
+ * Data of a delivery job for one integration, and which try this is. A first try of events
+ * a pipeline left as stored carries their ids (the worker reads them from `signal.events`);
+ * retries, deferrals, replays and transformed events carry the events themselves.
+ */
 export interface DeliveryJob {
-  events: CanonicalEvent[];
+  events?: CanonicalEvent[];
+  /** Ids of rows in `signal.events`, ascending (the prune keeps the oldest one referenced). */
+  ids?: number[];
   attempt: number;
 }
 
@@ -129,16 +135,30 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
   };
 
+  /** Reads stored events back by id; any that are gone (deleted before delivery) are reported. */
+  async function loadStored(integrationId: string, ids: number[]): Promise<CanonicalEvent[]> {
+    const { rows } = await pool.query<{ payload: CanonicalEvent }>('SELECT payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id', [ids]);
+    const wanted = new Set(ids).size;
+    if (rows.length < wanted) {
+      options.onError?.(new Error(`Integration ${integrationId}: ${wanted - rows.length} of ${wanted} stored events of a delivery job no longer exist (deleted before delivery) and cannot be delivered`));
+    }
+    return rows.map((row) => row.payload);
+  }
+
   async function handle(integrationId: string, jobs: Array<{ data: DeliveryJob }>): Promise<void> {
     const target = await resolveTarget(integrationId);
     // Jobs fetched together are delivered together (the sender batches them), per try number.
-    const byAttempt = new Map<number, CanonicalEvent[]>();
+    const byAttempt = new Map<number, { events: CanonicalEvent[]; ids: number[] }>();
     for (const job of jobs) {
-      const list = byAttempt.get(job.data.attempt) ?? [];
-      list.push(...job.data.events);
-      byAttempt.set(job.data.attempt, list);
+      const entry = byAttempt.get(job.data.attempt) ?? { events: [], ids: [] };
+      if (job.data.events) entry.events.push(...job.data.events);
+      if (job.data.ids) entry.ids.push(...job.data.ids);
+      byAttempt.set(job.data.attempt, entry);
     }
-    for (const [attempt, events] of byAttempt) await deliverBatch(target, events, attempt, deps);
+    for (const [attempt, { events, ids }] of byAttempt) {
+      if (ids.length > 0) events.push(...(await loadStored(integrationId, ids)));
+      if (events.length > 0) await deliverBatch(target, events, attempt, deps);
+    }
   }
 
   async function startWorker(row: AssignmentRow): Promise<void> {
@@ -215,8 +235,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     pool,
     boss,
     targets: fanOutTargets,
-    transformFor: options.transform ?? (async () => (event: CanonicalEvent) => event),
-    enqueue: (integrationId: string, events: CanonicalEvent[]) => enqueue(integrationId, events, 1),
+    transformFor: options.transform ?? (async () => undefined),
+    enqueue: async (integrationId: string, content: DeliveryContent) => {
+      const job: DeliveryJob = { ...content, attempt: 1 };
+      await boss.send(delivery(integrationId), job);
+    },
     skippedForConsent: (integrationId: string, count: number) => options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: count }),
     batchSize: options.ingestJobsPerFetch,
   };

@@ -129,6 +129,25 @@ test('stop() dispatches what the last groups committed', async () => {
   assert.equal((await jobIds()).flat().length, 2);
 });
 
+test('pruning by retention keeps events a pending ingest or delivery job refers to by id', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  const [queued, free] = await store(['ref-queued', 'ref-free']);
+  await dispatchAll(dispatcher, 2);
+  await pool.query(`DELETE FROM pgboss.job WHERE name = 'ingest'`); // as if fanned out
+  const queue = `delivery.${randomUUID()}`;
+  await boss.createQueue(queue);
+  const jobId = await boss.send(queue, { ids: [queued], attempt: 1 });
+  await pool.query(`UPDATE signal.events SET received_at = now() - interval '400 days' WHERE id = ANY($1)`, [[queued, free]]);
+  const events = createEventStore(pool, { bossSchema: 'pgboss' });
+  await events.prune(1);
+  const left = async () => (await pool.query<{ message_id: string }>(`SELECT message_id FROM signal.events WHERE message_id LIKE 'ref-%'`)).rows.map((r) => r.message_id);
+  // The guard keeps every event from the oldest one referenced on: ids ascend.
+  assert.deepEqual(await left(), ['ref-queued', 'ref-free']);
+  await boss.deleteJob(queue, jobId!);
+  await events.prune(1);
+  assert.deepEqual(await left(), []);
+});
+
 test('pruning by retention keeps events the dispatcher has not reached', async () => {
   const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
   const [done] = await store(['old-dispatched']);

@@ -127,7 +127,8 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
       const { rows } = await client.query<{ id: number; xid: string }>(next.text, next.values);
       if (rows.length > 0) {
         const jobs: Array<{ data: IngestJob }> = [];
-        for (let i = 0; i < rows.length; i += options.jobSize) jobs.push({ data: { ids: rows.slice(i, i + options.jobSize).map((r) => r.id) } });
+        // Ids ascending within a job: the event prune reads each job's oldest from its first.
+        for (let i = 0; i < rows.length; i += options.jobSize) jobs.push({ data: { ids: rows.slice(i, i + options.jobSize).map((r) => r.id).sort((x, y) => x - y) } });
         await options.boss.insert(INGEST_QUEUE, jobs, { db: transactionDb(client) });
         const last = rows.at(-1)!;
         const advance = advanceCursorStatement({ xid: last.xid, id: last.id });

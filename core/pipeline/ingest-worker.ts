@@ -11,8 +11,18 @@ export interface FanOutTarget {
   maxEvents: number;
 }
 
-/** The transformation of a pipeline's events before fan-out; `null` drops the event. */
-export type PipelineTransform = (pipelineId: string) => Promise<(event: CanonicalEvent) => CanonicalEvent | null>;
+/**
+ * The transformation of a pipeline's events before fan-out (`null` drops the event), or
+ * `undefined` when the pipeline has none and its events go out as they were stored.
+ */
+export type PipelineTransform = (pipelineId: string) => Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined>;
+
+/**
+ * What a delivery job carries: the ids of stored events (rows of `signal.events`, ascending)
+ * when they go out exactly as stored, or the events themselves when a pipeline
+ * transformation changed them (and for retries, deferrals and replays).
+ */
+export type DeliveryContent = { ids: number[] } | { events: CanonicalEvent[] };
 
 export interface IngestDeps {
   pool: Pool;
@@ -20,8 +30,8 @@ export interface IngestDeps {
   /** Enabled integrations of a pipeline (cached by the caller). */
   targets(pipelineId: string): Promise<FanOutTarget[]>;
   transformFor: PipelineTransform;
-  /** Sends a delivery job of events to an integration's queue. */
-  enqueue(integrationId: string, events: CanonicalEvent[]): Promise<void>;
+  /** Sends a delivery job to an integration's queue. */
+  enqueue(integrationId: string, content: DeliveryContent): Promise<void>;
   skippedForConsent(integrationId: string, count: number): Promise<void>;
   batchSize: number;
 }
@@ -37,37 +47,51 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
+/** The events of one pipeline in a micro-batch, after its transformations. */
+interface PipelineBatch {
+  events: CanonicalEvent[];
+  /** Row ids of `events`, while every one of them is exactly as stored. */
+  ids: number[] | undefined;
+}
+
 /**
  * The pipeline stage for a micro-batch of stored events: loads them, applies the pipeline's
  * transformations, and fans each out to every enabled integration of its pipeline whose
- * consent categories the event grants. Returns how many deliveries it queued.
+ * consent categories the event grants. Events a pipeline leaves as stored travel to the
+ * delivery queues as ids, so an event is written once however many integrations receive it;
+ * the delivery worker reads it back. Returns how many deliveries it queued.
  */
 export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
-  const { rows } = await deps.pool.query<{ pipeline_id: string; payload: CanonicalEvent }>(
-    'SELECT pipeline_id, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id',
+  const { rows } = await deps.pool.query<{ id: number; pipeline_id: string; payload: CanonicalEvent }>(
+    'SELECT id, pipeline_id, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id',
     [ids],
   );
-  const byPipeline = new Map<string, CanonicalEvent[]>();
-  const transforms = new Map<string, (event: CanonicalEvent) => CanonicalEvent | null>();
+  const byPipeline = new Map<string, PipelineBatch>();
+  const transforms = new Map<string, ((event: CanonicalEvent) => CanonicalEvent | null) | undefined>();
   for (const row of rows) {
-    let transform = transforms.get(row.pipeline_id);
-    if (!transform) {
-      transform = await deps.transformFor(row.pipeline_id);
-      transforms.set(row.pipeline_id, transform);
+    if (!transforms.has(row.pipeline_id)) transforms.set(row.pipeline_id, await deps.transformFor(row.pipeline_id));
+    const transform = transforms.get(row.pipeline_id);
+    let batch = byPipeline.get(row.pipeline_id);
+    if (!batch) {
+      batch = { events: [], ids: transform ? undefined : [] };
+      byPipeline.set(row.pipeline_id, batch);
     }
-    const event = transform(row.payload);
-    if (event === null) continue;
-    const list = byPipeline.get(row.pipeline_id) ?? [];
-    list.push(event);
-    byPipeline.set(row.pipeline_id, list);
+    if (transform) {
+      const event = transform(row.payload);
+      if (event !== null) batch.events.push(event);
+    } else {
+      batch.events.push(row.payload);
+      batch.ids!.push(row.id);
+    }
   }
   let queued = 0;
-  for (const [pipelineId, events] of byPipeline) {
+  for (const [pipelineId, batch] of byPipeline) {
     for (const target of await deps.targets(pipelineId)) {
-      const granted = events.filter((event) => isConsentGranted(event, target.consentCategories));
-      if (granted.length < events.length) await deps.skippedForConsent(target.id, events.length - granted.length);
+      const granted: number[] = [];
+      for (let i = 0; i < batch.events.length; i++) if (isConsentGranted(batch.events[i]!, target.consentCategories)) granted.push(i);
+      if (granted.length < batch.events.length) await deps.skippedForConsent(target.id, batch.events.length - granted.length);
       for (const part of chunk(granted, target.maxEvents)) {
-        await deps.enqueue(target.id, part);
+        await deps.enqueue(target.id, batch.ids ? { ids: part.map((i) => batch.ids![i]!) } : { events: part.map((i) => batch.events[i]!) });
         queued += part.length;
       }
     }

@@ -26,13 +26,29 @@ function toStored(row: EventRow): StoredEvent {
 }
 
 /**
- * Reads the raw event store (what the collect endpoint committed).
+ * The oldest event id that a pending ingest or delivery job still refers to, or null. Jobs
+ * list their ids in ascending order, so the first one is each job's oldest.
  *
  * @example
- * const events = createEventStore(pool);
+ * const { rows: [{ oldest }] } = await pool.query(oldestReferencedStatement('pgboss'));
+ */
+export function oldestReferencedStatement(bossSchema: string): string {
+  return `SELECT min((data->'ids'->>0)::bigint) AS oldest
+            FROM "${bossSchema.replace(/"/g, '""')}".job
+           WHERE (name = 'ingest' OR name LIKE 'delivery.%')
+             AND state IN ('created', 'retry', 'active', 'failed')
+             AND data ? 'ids'`;
+}
+
+/**
+ * Reads the raw event store (what the collect endpoint committed). With `bossSchema`, the
+ * prune also keeps every event a pending job refers to by id.
+ *
+ * @example
+ * const events = createEventStore(pool, { bossSchema: 'pgboss' });
  * const latest = await events.recent(pipelineId, 20);
  */
-export function createEventStore(pool: Pool) {
+export function createEventStore(pool: Pool, options: { bossSchema?: string } = {}) {
   return {
     async recent(pipelineId: string, limit = 50): Promise<StoredEvent[]> {
       assertUuid(pipelineId, 'pipelineId');
@@ -56,17 +72,23 @@ export function createEventStore(pool: Pool) {
 
     /** Deletes events older than the retention, a slice at a time; returns how many went. */
     async prune(retentionHours: number, slice = 10_000): Promise<number> {
+      // Jobs made after this read refer only to events at or after it: they come from ingest
+      // jobs that are pending now, or from events not dispatched yet.
+      const oldestReferenced = options.bossSchema
+        ? (await pool.query<{ oldest: number | null }>(oldestReferencedStatement(options.bossSchema))).rows[0]?.oldest ?? null
+        : null;
       let total = 0;
       for (;;) {
         const { rowCount } = await pool.query(
           // Oldest first by primary key: each slice reads only the rows it may delete.
-          // Never an event the ingest dispatcher has not reached (no worker ran for a while):
-          // it was accepted and must still be delivered.
+          // Never an event the ingest dispatcher has not reached (no worker ran for a while),
+          // nor one a pending job will read back: it was accepted and must still be delivered.
           `DELETE FROM signal.events
             WHERE id IN (SELECT id FROM signal.events ORDER BY id LIMIT $2)
               AND received_at < now() - make_interval(hours => $1)
-              AND (xid IS NULL OR (xid, id) <= (SELECT last_xid, last_id FROM signal.ingest_cursor))`,
-          [retentionHours, slice],
+              AND (xid IS NULL OR (xid, id) <= (SELECT last_xid, last_id FROM signal.ingest_cursor))
+              AND ($3::bigint IS NULL OR id < $3::bigint)`,
+          [retentionHours, slice, oldestReferenced],
         );
         total += rowCount ?? 0;
         if ((rowCount ?? 0) < slice) return total;

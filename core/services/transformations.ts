@@ -50,7 +50,7 @@ function compile(source: string, scope: string): EventTransformation {
  */
 export function createTransformationService(pool: Pool, options: { cacheTtlMs?: number } = {}) {
   const ttl = options.cacheTtlMs ?? 5000;
-  const cache = new Map<string, { transform: (event: CanonicalEvent) => CanonicalEvent | null; expires: number }>();
+  const cache = new Map<string, { transform: ((event: CanonicalEvent) => CanonicalEvent | null) | undefined; expires: number }>();
 
   async function current(scope: string): Promise<TransformationRevision | null> {
     const { rows } = await pool.query<Row>('SELECT * FROM signal.transformation_revisions WHERE scope = $1 ORDER BY version DESC LIMIT 1', [scope]);
@@ -90,14 +90,17 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
       return toRevision(row);
     },
 
-    /** The compiled org layer + pipeline transformations of a pipeline (cached a few seconds). */
-    async transformFor(pipelineId: string): Promise<(event: CanonicalEvent) => CanonicalEvent | null> {
+    /**
+     * The compiled org layer + pipeline transformations of a pipeline (cached a few seconds),
+     * or `undefined` when there are none: the pipeline leaves events as they were stored.
+     */
+    async transformFor(pipelineId: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
       const hit = cache.get(pipelineId);
       if (hit && hit.expires > Date.now()) return hit.transform;
       const [org, pipeline] = await Promise.all([current(ORG_SCOPE), current(pipelineId)]);
       const steps = [org, pipeline].filter((r): r is TransformationRevision => r !== null).map((r) => compile(r.source, r.scope));
       const composed = steps.length === 0 ? null : composeTransformations(...steps);
-      const transform = composed ? (event: CanonicalEvent) => composed(event).event : (event: CanonicalEvent) => event;
+      const transform = composed ? (event: CanonicalEvent) => composed(event).event : undefined;
       cache.set(pipelineId, { transform, expires: Date.now() + ttl });
       return transform;
     },

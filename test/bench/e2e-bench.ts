@@ -151,6 +151,15 @@ await signal.stop();
 // 4. The pg-boss pitfall: a partitioned queue filled in a burst from empty, drained with stale
 //    statistics, then with fresh ones (what the stats keeper does for Signal's queues).
 const pool = createPool(databaseUrl, 4);
+// What the run left on disk: the stored events, and pg-boss's jobs (completed ones are kept
+// for its retention period, so their size is what a week of traffic costs).
+const { rows: [storage] } = await pool.query<{ events: string; rows: number; jobs: string; count: number; avg: number }>(
+  `SELECT pg_size_pretty(pg_total_relation_size('signal.events')) AS events, (SELECT count(*)::int FROM signal.events) AS rows,
+          (SELECT count(*)::int FROM pgboss.job) AS count, (SELECT avg(pg_column_size(data))::int FROM pgboss.job WHERE name LIKE 'delivery.%') AS avg,
+          pg_size_pretty((SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                           WHERE n.nspname = 'pgboss' AND c.relkind = 'r')::bigint) AS jobs`,
+);
+console.log(`storage after the run: ${storage!.rows} stored events take ${storage!.events}; pg-boss's job tables ${storage!.jobs} (${storage!.count} jobs kept; a delivery job's data ${storage!.avg} bytes on disk)`);
 const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', supervise: false, schedule: false });
 await boss.start();
 async function drainRate(analyze: boolean): Promise<number> {

@@ -25,7 +25,7 @@ export const noPlugins: PluginSet = { list: () => [], get: () => undefined, cook
  * const signal = await startTestSignal();
  * after(() => signal.close());
  */
-export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; label?: string } = {}): Promise<TestSignal> {
+export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; label?: string; log?: (message: string) => void } = {}): Promise<TestSignal> {
   const db = await createTestDatabase(options.label ?? 'signal');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-test-'));
   const config = loadConfig({
@@ -41,7 +41,7 @@ export async function startTestSignal(env: Record<string, string> = {}, options:
     SIGNAL_RATE_LIMIT_IP_MAX: '0',
     ...env,
   });
-  const signal = await startSignal(config, options.plugins ? { plugins: options.plugins } : {});
+  const signal = await startSignal(config, { ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.log ? { log: options.log } : {}) });
   const adminUrl = signal.urls.admin ?? '';
   return Object.assign(signal, {
     collectUrl: signal.urls.collect ?? '',
