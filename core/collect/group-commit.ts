@@ -19,8 +19,8 @@ export interface AcceptedEvent {
  * which measured 15 % less PostgreSQL CPU per statement.
  *
  * @example
- * const { text, values } = insertEventsStatement([{ pipelineId, event }]);
- * const { rows: [{ xid }] } = await pool.query(text, values);
+ * const statement = insertEventsStatement([{ pipelineId, event }]);
+ * const { rows: [{ xid }] } = await pool.query(statement);
  */
 export function insertEventsStatement(events: AcceptedEvent[]): { name: string; text: string; values: unknown[] } {
   let rows = '[';
@@ -70,9 +70,9 @@ export interface GroupCommitOptions {
  *
  * The committer is self-clocking, like PostgreSQL's own WAL flush: one statement at a time,
  * and what arrives while it runs is the next group, written the moment it returns. The group
- * size then follows the load with no timer to tune. Measured on 2 vCPUs, this took
- * `/v1/track` at 50 connections from about 10,000 req/s (a 2 ms timer and up to four
- * statements in flight, which split the load into small groups) to 13,000–14,000. A second
+ * size then follows the load with no timer to tune. On 2 vCPUs, alternate runs against the
+ * former design (a 2 ms timer and up to four statements in flight, which split the load into
+ * small groups) measured `/v1/track` at 50 connections 10–35 % faster. A second
  * statement starts only when a full group (`maxEvents`) is waiting, so a burst of large
  * batches is not held behind one statement.
  *
