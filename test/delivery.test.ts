@@ -114,6 +114,44 @@ describe('consent gate', () => {
   });
 });
 
+describe("Segment's destination selection (the integrations object)", () => {
+  test('an event reaches only the integrations its integrations object leaves on; the others count it', async () => {
+    const own = await signal.pipeline('Routing');
+    const install = async (name: string, path: string) => (await signal.services.integrations.install({
+      vendor: 'webhook', name, pipelineId: own.id, consentCategories: ['analytics'],
+      config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'] },
+    })).assignment!.id;
+    const orders = await install('Orders hook', '/route-orders');
+    const audit = await install('Audit hook', '/route-audit');
+    const analytics = { consent: { analytics: true } };
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+      body: JSON.stringify({ batch: [
+        { type: 'track', event: 'E', userId: 'u', messageId: 'r-all', context: analytics },
+        { type: 'track', event: 'E', userId: 'u', messageId: 'r-only-orders', context: analytics, integrations: { All: false, 'orders HOOK': true } },
+        { type: 'track', event: 'E', userId: 'u', messageId: 'r-no-webhooks', context: analytics, integrations: { 'Custom Webhook': false } },
+        { type: 'track', event: 'E', userId: 'u', messageId: 'r-not-audit', context: analytics, integrations: { webhook: true, 'Audit hook': false } },
+        { type: 'track', event: 'E', userId: 'u', messageId: 'r-no-consent', integrations: { All: true } },
+      ] }),
+    });
+    assert.equal(res.status, 200);
+    const orderIds = bodyIds(await sim.waitFor((list) => bodyIds(list).length >= 3, 15_000, { path: '/route-orders' }));
+    assert.deepEqual(orderIds.sort(), ['r-all', 'r-not-audit', 'r-only-orders']);
+    const auditIds = bodyIds(await sim.waitFor((list) => bodyIds(list).length >= 1, 15_000, { path: '/route-audit' }));
+    assert.deepEqual(auditIds, ['r-all']);
+    const counts = async (id: string) => {
+      const s = await signal.delivery.health(id);
+      return [s.delivered, s.skippedRouting, s.skippedConsent];
+    };
+    await waitUntil(async () => (await counts(orders))[0] === 3 && (await counts(audit))[0] === 1, 'deliveries counted');
+    assert.deepEqual(await counts(orders), [3, 1, 1]);
+    assert.deepEqual(await counts(audit), [1, 3, 1]);
+    const text = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
+    assert.ok(text.includes(`signal_integration_events_total{integration="${audit}",pipeline="${own.id}",vendor="webhook",name="Audit hook",outcome="skipped_routing"} 3`));
+  });
+});
+
 describe('retries and dead letters', () => {
   test('a 4xx dead-letters at once with the vendor response', async () => {
     const hook = await installWebhook();

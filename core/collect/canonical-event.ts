@@ -135,7 +135,10 @@ const eventProperties = {
   originalTimestamp: isoDateTime,
   sentAt: { ...isoDateTime, description: 'When the client sent the request (client clock); used to correct clock skew.' },
   context: contextSchema,
-  integrations: { type: 'object' },
+  integrations: {
+    type: 'object',
+    description: "Segment's destination selection: `{\"All\": false, \"Amplitude\": true}` sends the event to Amplitude only; a key is an integration's name, its plugin's name or id; `false` turns it off.",
+  },
   writeKey: { type: 'string', maxLength: 200, description: 'The pipeline key, when not sent as the HTTP Basic username.' },
 } as const;
 
@@ -163,7 +166,7 @@ export const batchSchema = {
   properties: {
     batch: { type: 'array', minItems: 1, maxItems: 2500, items: batchItemSchema },
     context: contextSchema,
-    integrations: { type: 'object' },
+    integrations: { type: 'object', description: 'Destination selection for events of the batch that have none of their own.' },
     sentAt: isoDateTime,
     writeKey: { type: 'string', maxLength: 200 },
   },

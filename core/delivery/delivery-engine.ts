@@ -40,11 +40,13 @@ interface AssignmentRow {
   enabled: boolean;
   revision_id: string;
   vendor: string;
+  /** The template's name, as the admin gave it. */
+  name: string;
   consent_categories: string[];
 }
 
 const SELECT_ASSIGNMENTS = `
-  SELECT a.id, a.pipeline_id, a.enabled, a.revision_id, t.vendor, r.consent_categories
+  SELECT a.id, a.pipeline_id, a.enabled, a.revision_id, t.vendor, t.name, r.consent_categories
     FROM signal.pipeline_integrations a
     JOIN signal.integration_revisions r ON r.id = a.revision_id
     JOIN signal.integration_templates t ON t.id = a.template_id`;
@@ -225,7 +227,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       // queue (no worker consumes it) until the plugin is loaded again.
       const def = options.plugins.get(row.vendor);
       await ensureQueue(boss, delivery(row.id), DELIVERY_QUEUE_OPTIONS);
-      list.push({ id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories, maxEvents: jobSize(def?.batch.maxEvents ?? 100) });
+      list.push({
+        id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories,
+        routingNames: [row.name, ...(def ? [def.name] : []), row.vendor],
+        maxEvents: jobSize(def?.batch.maxEvents ?? 100),
+      });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
     return list;
@@ -240,7 +246,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       const job: DeliveryJob = { ...content, attempt: 1 };
       await boss.send(delivery(integrationId), job);
     },
-    skippedForConsent: (integrationId: string, count: number) => options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: count }),
+    skipped: (integrationId: string, counts: { consent: number; routing: number }) =>
+      options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing }),
     batchSize: options.ingestJobsPerFetch,
   };
 

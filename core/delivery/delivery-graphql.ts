@@ -54,6 +54,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     retried: Float!
     deadLettered: Float!
     skippedConsent: Float!
+    "Events whose \`integrations\` object (Segment's destination selection) turned this integration off."
+    skippedRouting: Float!
     "Events the mapping dropped on purpose (filters, drop defaults)."
     dropped: Float!
     requests: Float!

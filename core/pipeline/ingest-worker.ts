@@ -2,12 +2,15 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { isConsentGranted } from './consent-gate.ts';
+import { isRoutedTo } from './destination-routing.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
 export interface FanOutTarget {
   id: string;
   pipelineId: string;
   consentCategories: string[];
+  /** The names an event's `integrations` object may use for it, most specific first. */
+  routingNames: string[];
   maxEvents: number;
 }
 
@@ -32,7 +35,8 @@ export interface IngestDeps {
   transformFor: PipelineTransform;
   /** Sends a delivery job to an integration's queue. */
   enqueue(integrationId: string, content: DeliveryContent): Promise<void>;
-  skippedForConsent(integrationId: string, count: number): Promise<void>;
+  /** Counts events an integration did not receive: no consent, or turned off by the event. */
+  skipped(integrationId: string, counts: { consent: number; routing: number }): Promise<void>;
   batchSize: number;
 }
 
@@ -56,8 +60,8 @@ interface PipelineBatch {
 
 /**
  * The pipeline stage for a micro-batch of stored events: loads them, applies the pipeline's
- * transformations, and fans each out to every enabled integration of its pipeline whose
- * consent categories the event grants. Events a pipeline leaves as stored travel to the
+ * transformations, and fans each out to every enabled integration of its pipeline that the
+ * event's `integrations` object does not turn off and whose consent categories it grants. Events a pipeline leaves as stored travel to the
  * delivery queues as ids, so an event is written once however many integrations receive it;
  * the delivery worker reads it back. Returns how many deliveries it queued.
  */
@@ -88,8 +92,15 @@ export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
   for (const [pipelineId, batch] of byPipeline) {
     for (const target of await deps.targets(pipelineId)) {
       const granted: number[] = [];
-      for (let i = 0; i < batch.events.length; i++) if (isConsentGranted(batch.events[i]!, target.consentCategories)) granted.push(i);
-      if (granted.length < batch.events.length) await deps.skippedForConsent(target.id, batch.events.length - granted.length);
+      let routing = 0;
+      for (let i = 0; i < batch.events.length; i++) {
+        const event = batch.events[i]!;
+        if (!isRoutedTo(event, target.routingNames)) routing++;
+        else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
+      }
+      if (granted.length < batch.events.length) {
+        await deps.skipped(target.id, { consent: batch.events.length - granted.length - routing, routing });
+      }
       for (const part of chunk(granted, target.maxEvents)) {
         await deps.enqueue(target.id, batch.ids ? { ids: part.map((i) => batch.ids![i]!) } : { events: part.map((i) => batch.events[i]!) });
         queued += part.length;
