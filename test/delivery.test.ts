@@ -282,16 +282,18 @@ describe('stats', () => {
     const hook = await installWebhook();
     await send([{ messageId: 'm-1' }]);
     await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 1, 'delivery');
-    const res = await signal.graphql<{ integrationStats: { delivered: number; successRate: number; queueDepth: number; deadLetterCount: number } }>(
-      `{ integrationStats(integrationId: "${hook.id}") { delivered retrying deadLettered skippedConsent successRate queueDepth deadLetterCount lastError } }`,
+    const res = await signal.graphql<{ integrationStats: { delivered: number; successRate: number; queueDepth: number; queuedEvents: number; deadLetterCount: number } }>(
+      `{ integrationStats(integrationId: "${hook.id}") { delivered retrying deadLettered skippedConsent skippedRouting successRate queueDepth queuedEvents deadLetterCount lastError } }`,
     );
     assert.equal(res.body.data!.integrationStats.delivered, 1);
     assert.equal(res.body.data!.integrationStats.successRate, 1);
+    assert.equal(res.body.data!.integrationStats.queuedEvents, 0, 'nothing left in the queue');
     const metrics = await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } });
     assert.equal(metrics.status, 200);
     const text = await metrics.text();
     assert.match(text, /# TYPE signal_integration_events_total counter/);
     assert.ok(text.includes(`signal_integration_events_total{integration="${hook.id}",pipeline="${pipeline.id}",vendor="webhook",name="Hook ${counter}",outcome="delivered"} 1`), text.slice(0, 2000));
+    assert.ok(text.includes(`signal_integration_queued_events{integration="${hook.id}",pipeline="${pipeline.id}",vendor="webhook",name="Hook ${counter}"} 0`));
     assert.match(text, /signal_collect_events_committed_total \d+/);
     assert.equal((await fetch(`${signal.adminUrl}/metrics`)).status, 401);
   });
@@ -326,6 +328,7 @@ describe('rate limits', () => {
     assert.equal(stats.delivered, 2);
     assert.equal(stats.deadLettered, 0);
     assert.equal(stats.queueDepth, 1, 'the third waits in the queue for the next day');
+    assert.equal(stats.queuedEvents, 1);
   });
 });
 

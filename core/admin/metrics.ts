@@ -47,6 +47,7 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
     const requests: MetricSample = { name: 'signal_integration_requests_total', help: 'Vendor requests per pipeline integration by result.', type: 'counter', values: [] };
     const retrying: MetricSample = { name: 'signal_integration_retrying', help: 'Events waiting for another try.', type: 'gauge', values: [] };
     const depth: MetricSample = { name: 'signal_integration_queue_depth', help: 'Delivery jobs queued or running.', type: 'gauge', values: [] };
+    const queuedEvents: MetricSample = { name: 'signal_integration_queued_events', help: 'Events in the delivery jobs queued or running (retries included).', type: 'gauge', values: [] };
     const success: MetricSample = { name: 'signal_integration_success_ratio', help: 'Delivered / (delivered + dead-lettered).', type: 'gauge', values: [] };
     rows.forEach((row, i) => {
       const s = stats.get(row.id);
@@ -58,9 +59,10 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
       requests.values.push({ labels: { ...labels, result: 'failed' }, value: s?.failedRequests ?? 0 });
       retrying.values.push({ labels, value: s?.retrying ?? 0 });
       depth.values.push({ labels, value: depths[i]!.queued + depths[i]!.active });
+      queuedEvents.values.push({ labels, value: depths[i]!.events });
       if (s?.successRate !== null && s?.successRate !== undefined) success.values.push({ labels, value: s.successRate });
     });
-    const samples = [events, requests, retrying, depth, success];
+    const samples = [events, requests, retrying, depth, queuedEvents, success];
     samples.push({ name: 'signal_ingest_backlog', help: 'Events committed and not yet dispatched to the pipeline stage (they wait while no worker runs).', type: 'gauge', values: [{ labels: {}, value: await ingestBacklog(deps.pool) }] });
     const collect = deps.collect?.();
     if (collect) {

@@ -11,13 +11,19 @@ import type { DeliveryJob } from './delivery-engine.ts';
 import type { IntegrationStats, StatsStore } from './integration-stats.ts';
 
 export interface QueueDepth {
+  /** Jobs waiting (deferred ones included). */
   queued: number;
+  /** Jobs being delivered now. */
   active: number;
+  /** Jobs waiting for a later start (retries, deferrals). */
   deferred: number;
+  /** Events in the waiting and active jobs. */
+  events: number;
 }
 
 export interface IntegrationHealth extends IntegrationStats {
   queueDepth: number;
+  queuedEvents: number;
   deadLetterCount: number;
 }
 
@@ -46,14 +52,15 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
 
   /** Counted from the job table, not pg-boss's cached counters (those lag by a monitor cycle). */
   async function queueDepth(integrationId: string): Promise<QueueDepth> {
-    const { rows } = await pool.query<{ queued: number; active: number; deferred: number }>(
+    const { rows } = await pool.query<QueueDepth>(
       `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS queued,
               count(*) FILTER (WHERE state = 'active')::int AS active,
-              count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after > now())::int AS deferred
+              count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after > now())::int AS deferred,
+              COALESCE(sum(jsonb_array_length(COALESCE(data->'ids', data->'events'))) FILTER (WHERE state IN ('created', 'retry', 'active')), 0)::int AS events
          FROM "${deps.bossSchema.replace(/"/g, '""')}".job WHERE name = $1`,
       [delivery(integrationId)],
     );
-    return rows[0] ?? { queued: 0, active: 0, deferred: 0 };
+    return rows[0] ?? { queued: 0, active: 0, deferred: 0, events: 0 };
   }
 
   return {
@@ -93,7 +100,7 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
     async health(integrationId: string): Promise<IntegrationHealth> {
       await assignment(integrationId);
       const [stats, depth, deadLetterCount] = await Promise.all([deps.stats.get(integrationId), queueDepth(integrationId), deps.deadLetters.count(integrationId)]);
-      return { ...stats, queueDepth: depth.queued + depth.active, deadLetterCount };
+      return { ...stats, queueDepth: depth.queued + depth.active, queuedEvents: depth.events, deadLetterCount };
     },
 
     queueDepth,

@@ -62,8 +62,10 @@ export const deliveryTypeDefs = /* GraphQL */ `
     failedRequests: Float!
     "delivered / (delivered + dead-lettered); null before any outcome."
     successRate: Float
-    "Jobs waiting or running in the integration's queue."
+    "Jobs waiting or running in the integration's queue (a job holds up to a few hundred events)."
     queueDepth: Int!
+    "Events in those jobs: waiting, being delivered, or waiting for a retry."
+    queuedEvents: Int!
     deadLetterCount: Int!
     lastError: String
     lastErrorAt: String
