@@ -10,15 +10,17 @@ const root = path.resolve(import.meta.dirname, '..');
 
 /**
  * The newcomer's path for real: `npm start` with no DATABASE_URL boots the embedded
- * PostgreSQL, prints the banner with a working curl line, and stops cleanly on SIGTERM.
+ * PostgreSQL, prints the banner with a working curl line, and stops cleanly on Ctrl-C.
  */
-test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted, clean stop', { timeout: 120_000 }, async () => {
+test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted, clean stop on Ctrl-C', { timeout: 120_000 }, async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-embedded-'));
   const env: NodeJS.ProcessEnv = { ...process.env, SIGNAL_DATA_DIR: dataDir, SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0', SIGNAL_LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   delete env.SIGNAL_ADMIN_TOKEN;
   delete env.SIGNAL_SECRET_KEY;
-  const child = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, as a terminal gives a command, so Ctrl-C can be sent as a
+  // terminal sends it: SIGINT to every process of the group.
+  const child = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -57,12 +59,14 @@ test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted,
 
     assert.equal((await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim(), token);
     assert.equal(((await stat(path.join(dataDir, 'secret-key'))).mode & 0o777), 0o600);
-    child.kill('SIGTERM');
+    process.kill(-child.pid!, 'SIGINT');
     assert.equal(await exited, 0, output);
     assert.match(output, /Stopped\./);
+    // The server is not in the terminal's group: Signal stops it last, after its own work.
+    assert.doesNotMatch(output, /terminating connection/, 'PostgreSQL did not stop before Signal');
     await assert.rejects(stat(path.join(dataDir, 'pg', 'postmaster.pid')), 'the embedded server stopped');
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   }
 });

