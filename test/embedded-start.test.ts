@@ -8,29 +8,59 @@ import { startFlags } from './helpers/signal-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
+/** The environment of `npm start` on a fresh machine: no DATABASE_URL, no secrets. */
+function freshEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SIGNAL_DATA_DIR: dataDir, SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0', SIGNAL_LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.SIGNAL_ADMIN_TOKEN;
+  delete env.SIGNAL_SECRET_KEY;
+  return env;
+}
+
+/**
+ * Starts Signal as `npm start` does, in a process group of its own as a terminal gives a
+ * command, so Ctrl-C can be sent as a terminal sends it: SIGINT to every process of the group.
+ */
+function startProcess(env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    output: () => output,
+    async banner(): Promise<string> {
+      const deadline = Date.now() + 90_000;
+      while (!output.includes('Press Ctrl-C to stop.')) {
+        if (Date.now() > deadline || child.exitCode !== null) assert.fail(`no banner; output:\n${output}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      return output;
+    },
+    kill(signal: NodeJS.Signals): void {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
 /**
  * The newcomer's path for real: `npm start` with no DATABASE_URL boots the embedded
  * PostgreSQL, prints the banner with a working curl line, and stops cleanly on Ctrl-C.
  */
 test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted, clean stop on Ctrl-C', { timeout: 120_000 }, async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-embedded-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, SIGNAL_DATA_DIR: dataDir, SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0', SIGNAL_LOG_LEVEL: 'warn' };
-  delete env.DATABASE_URL;
-  delete env.SIGNAL_ADMIN_TOKEN;
-  delete env.SIGNAL_SECRET_KEY;
-  // A process group of its own, as a terminal gives a command, so Ctrl-C can be sent as a
-  // terminal sends it: SIGINT to every process of the group.
-  const child = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const env = freshEnv(dataDir);
+  const signal = startProcess(env);
+  const { child, exited } = signal;
   try {
-    const deadline = Date.now() + 90_000;
-    while (!output.includes('Press Ctrl-C to stop.')) {
-      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`no banner; output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const output = await signal.banner();
     assert.match(output, /embedded PostgreSQL on port \d+/);
     const collect = /Collect API\s+(http:\/\/[^/\s]+)\/v1\/track/.exec(output)?.[1];
     const admin = /Admin GraphQL\s+(http:\/\/[^/\s]+)\/graphql/.exec(output)?.[1];
@@ -57,16 +87,57 @@ test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted,
     const body = await recent.json() as { data: { pipelines: Array<{ name: string }> } };
     assert.deepEqual(body.data.pipelines.map((p) => p.name), ['Demo']);
 
+    // A second Signal on the same folder is refused, and the first one keeps its database.
+    const second = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let secondOutput = '';
+    second.stdout.on('data', (chunk: Buffer) => (secondOutput += chunk.toString()));
+    second.stderr.on('data', (chunk: Buffer) => (secondOutput += chunk.toString()));
+    assert.equal(await new Promise<number | null>((resolve) => second.on('exit', (code) => resolve(code))), 1, secondOutput);
+    assert.match(secondOutput, new RegExp(`Another Signal \\(pid ${child.pid}\\) is using the embedded PostgreSQL`));
+    assert.equal((await fetch(`${collect}/readyz`)).status, 200, 'the first one still reaches its database');
+
     assert.equal((await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim(), token);
     assert.equal(((await stat(path.join(dataDir, 'secret-key'))).mode & 0o777), 0o600);
-    process.kill(-child.pid!, 'SIGINT');
-    assert.equal(await exited, 0, output);
-    assert.match(output, /Stopped\./);
+    signal.kill('SIGINT');
+    assert.equal(await exited, 0, signal.output());
+    assert.match(signal.output(), /Stopped\./);
     // The server is not in the terminal's group: Signal stops it last, after its own work.
-    assert.doesNotMatch(output, /terminating connection/, 'PostgreSQL did not stop before Signal');
+    assert.doesNotMatch(signal.output(), /terminating connection/, 'PostgreSQL did not stop before Signal');
     await assert.rejects(stat(path.join(dataDir, 'pg', 'postmaster.pid')), 'the embedded server stopped');
   } finally {
-    if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+    signal.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a killed Signal leaves its server running; the next start stops that orphan and starts again', { timeout: 120_000 }, async () => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-embedded-'));
+  const env = freshEnv(dataDir);
+  const first = startProcess(env);
+  let second: ReturnType<typeof startProcess> | undefined;
+  try {
+    await first.banner();
+    first.kill('SIGKILL');
+    await first.exited;
+    const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+    const orphan = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+    assert.doesNotThrow(() => process.kill(orphan, 0), 'the server outlived its Signal');
+    second = startProcess(env);
+    const output = await second.banner();
+    // PostgreSQL refuses a data folder another server holds: a new server means the orphan is
+    // gone (its pid may linger as a zombie where nothing reaps orphans, as in containers).
+    const restarted = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+    assert.notEqual(restarted, orphan, 'a new server runs on the folder');
+    const collect = /Collect API\s+(http:\/\/[^/\s]+)\/v1\/track/.exec(output)?.[1];
+    assert.equal((await fetch(`${collect}/readyz`)).status, 200);
+    second.kill('SIGINT');
+    assert.equal(await second.exited, 0, second.output());
+  } finally {
+    first.kill('SIGKILL');
+    second?.kill('SIGKILL');
+    // A server left behind by a failed run would hold the folder: stop it before removing it.
+    const pid = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGINT');
     await rm(dataDir, { recursive: true, force: true });
   }
 });

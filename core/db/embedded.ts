@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -54,10 +54,36 @@ async function exists(file: string): Promise<boolean> {
   return stat(file).then(() => true, () => false);
 }
 
+async function isAlive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists, owned by another user.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A zombie (exited, not reaped: containers whose pid 1 reaps nothing) answers signals too.
+  const state = await readFile(`/proc/${pid}/stat`, 'utf8').then((text) => text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3), () => '');
+  return state !== 'Z';
+}
+
+/**
+ * The process that started the server in `dataDir` records its pid in `ownerFile`. Another
+ * Signal still running with that folder is refused (stopping its server under it would cut it
+ * off); the server of one that is gone (killed, crashed) is an orphan, stopped below.
+ */
+async function refuseLiveOwner(ownerFile: string, dataDir: string): Promise<void> {
+  const owner = Number((await readFile(ownerFile, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && (await isAlive(owner))) {
+    throw new Error(
+      `Another Signal (pid ${owner}) is using the embedded PostgreSQL in ${dataDir}. Stop it first, or give this one its own SIGNAL_DATA_DIR or a DATABASE_URL. (If no Signal runs with that pid, remove ${ownerFile}.)`,
+    );
+  }
+}
+
 /**
  * A postmaster.pid left by a server that was killed (or still runs from a crashed Signal)
- * would make the new server refuse to start. A live owner is asked to stop; a dead one's file
- * is removed.
+ * would make the new server refuse to start. A live orphan is asked to stop; a dead one's
+ * file is removed.
  */
 async function clearStalePostmaster(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -151,6 +177,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
     await rm(dataDir, { recursive: true, force: true });
     await server.initialise();
   }
+  const ownerFile = path.resolve(options.dataDir, 'pg.owner');
+  await refuseLiveOwner(ownerFile, dataDir);
   await clearStalePostmaster(dataDir);
   const pgCtl = await pgCtlPath();
   const user = await serverUser();
@@ -162,6 +190,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
     const tail = await readFile(logFile, 'utf8').then((text) => text.trim().split('\n').slice(-5).join('\n'), () => '');
     throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${(error as Error).message.trim()}${tail ? `\n${tail}` : ''}\nSet DATABASE_URL to use another server.`, { cause: error });
   }
+  await writeFile(ownerFile, `${process.pid}\n`);
   const url = `postgres://postgres:signal@127.0.0.1:${port}/postgres`;
   return {
     url,
@@ -173,6 +202,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; log?: (l
         // Already gone (stopped by hand, or killed): nothing left to stop.
         if (await exists(path.join(dataDir, 'postmaster.pid'))) throw error;
       }
+      await rm(ownerFile, { force: true });
     },
   };
 }
