@@ -5,10 +5,32 @@ import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../core/db/embedded.ts';
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Runs a command in a process group of its own, so that it can be stopped with everything it
+ * started (the test runner's per-file processes): on Ctrl-C or SIGTERM, which are passed on,
+ * and by a watchdog after `timeoutMs`, since a test that leaves a process or socket behind
+ * would otherwise keep its file, and the run, from ever ending.
+ */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = spawn(command, args, { stdio: 'inherit', env, detached: true });
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // the group is gone
+      }
+    };
+    process.on('SIGINT', signalGroup).on('SIGTERM', signalGroup);
+    const watchdog = timeoutMs === undefined ? undefined : setTimeout(() => {
+      console.error(`\nnpm test: still running after ${Math.round(timeoutMs / 1000)} s; stopping it. A test left a process, timer or socket open (its file never ended).`);
+      signalGroup('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(watchdog);
+      process.off('SIGINT', signalGroup).off('SIGTERM', signalGroup);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -42,6 +64,7 @@ const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '2';
 // file's process before its last results reach the runner, which then reports fewer tests and
 // still passes (seen here: a whole conformance suite missing from the count, one run in five).
 // Every test file closes what it opens, so none needs the forced exit.
-const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env);
+// The whole run takes 1–2 minutes; .ci/run must finish within 15.
+const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env, Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 12 * 60_000));
 await embedded?.stop();
 process.exit(code);
