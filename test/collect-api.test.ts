@@ -67,6 +67,37 @@ describe('accepted events', () => {
     assert.equal((await stored('alias-i'))[0]!.type, 'identify');
   });
 
+  test('screen, group and alias calls, with their short paths /v1/s, /v1/g and /v1/a', async () => {
+    assert.equal((await post('/v1/screen', { userId: 'u1', name: 'Home', messageId: 'call-screen' })).status, 200);
+    assert.equal((await post('/v1/s', { userId: 'u1', name: 'Basket', messageId: 'call-s' })).status, 200);
+    assert.equal((await post('/v1/group', { userId: 'u1', groupId: 'acme', traits: { plan: 'team' }, messageId: 'call-group' })).status, 200);
+    assert.equal((await post('/v1/g', { userId: 'u1', groupId: 'acme', messageId: 'call-g' })).status, 200);
+    assert.equal((await post('/v1/alias', { userId: 'u1', previousId: 'anon-1', messageId: 'call-alias' })).status, 200);
+    assert.equal((await post('/v1/a', { userId: 'u1', previousId: 'anon-2', messageId: 'call-a' })).status, 200);
+    const types = Object.fromEntries(await Promise.all(['call-screen', 'call-s', 'call-group', 'call-g', 'call-alias', 'call-a'].map(async (id) => [id, (await stored(id))[0]?.type])));
+    assert.deepEqual(types, { 'call-screen': 'screen', 'call-s': 'screen', 'call-group': 'group', 'call-g': 'group', 'call-alias': 'alias', 'call-a': 'alias' });
+    assert.equal((await stored('call-group'))[0]!.payload.groupId, 'acme');
+  });
+
+  test('a group without groupId and an alias without previousId → 400 naming the field, alone or in a batch', async () => {
+    const group = await post('/v1/group', { userId: 'u1' });
+    assert.equal(group.status, 400);
+    assert.deepEqual(group.json.error?.fields, [{ field: 'groupId', message: 'is required' }]);
+    const alias = await post('/v1/a', { userId: 'u1' });
+    assert.deepEqual(alias.json.error?.fields, [{ field: 'previousId', message: 'is required' }]);
+    const batch = await post('/v1/batch', { batch: [
+      { type: 'group', userId: 'u1', groupId: 'acme', messageId: 'never-g' },
+      { type: 'alias', userId: 'u1', messageId: 'never-a' },
+      { type: 'group', userId: 'u1', messageId: 'never-g2' },
+    ] });
+    assert.equal(batch.status, 400);
+    assert.deepEqual(batch.json.error?.fields, [
+      { field: 'batch[1].previousId', message: 'is required', index: 1 },
+      { field: 'batch[2].groupId', message: 'is required', index: 2 },
+    ]);
+    for (const id of ['never-g', 'never-a', 'never-g2']) assert.equal((await stored(id)).length, 0);
+  });
+
   test('text/plain bodies (sendBeacon) are parsed as JSON', async () => {
     const res = await post('/v1/track', JSON.stringify({ event: 'Beacon', userId: 'u1', messageId: 'beacon-1' }), { 'content-type': 'text/plain;charset=UTF-8' });
     assert.equal(res.status, 200);

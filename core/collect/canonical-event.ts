@@ -123,13 +123,13 @@ export const contextSchema = {
 const eventProperties = {
   type: { type: 'string', enum: EVENT_TYPES },
   event: { type: 'string', minLength: 1, maxLength: 200, description: 'The action (track calls), e.g. "Order Completed".' },
-  name: { type: 'string', maxLength: 200, description: 'The page or screen name (page calls).' },
+  name: { type: 'string', maxLength: 200, description: 'The page or screen name (page and screen calls).' },
   properties: { type: 'object', description: 'Free-form properties of the action or page.' },
-  traits: { type: 'object', description: 'Traits of the user (identify calls).' },
+  traits: { type: 'object', description: 'Traits of the user (identify calls) or of the group (group calls).' },
   userId: { ...idString, description: 'Your id for a known user.' },
   anonymousId: { ...idString, description: 'A pseudonymous id for the visitor; browsers get one from the `_dfdid` cookie.' },
-  groupId: idString,
-  previousId: idString,
+  groupId: { ...idString, description: 'The account or company (group calls; required there).' },
+  previousId: { ...idString, description: 'The id the user had before (alias calls; required there).' },
   messageId: { type: 'string', minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent. Used for dedup.' },
   timestamp: { ...isoDateTime, description: 'When the event happened (client clock).' },
   originalTimestamp: isoDateTime,
@@ -142,20 +142,25 @@ const eventProperties = {
   writeKey: { type: 'string', maxLength: 200, description: 'The pipeline key, when not sent as the HTTP Basic username.' },
 } as const;
 
-/** Schema of one event inside a batch: `type` is required and `track` needs `event`. */
+/** What each type requires beyond an id, as in Segment's spec. */
+const REQUIRED_BY_TYPE = { track: ['event'], group: ['groupId'], alias: ['previousId'] } as const;
+
+/**
+ * Schema of one event inside a batch: `type` is required, and `track` needs `event`, `group`
+ * a `groupId`, `alias` a `previousId`.
+ */
 export const batchItemSchema = {
   type: 'object',
   required: ['type'],
   properties: eventProperties,
-  if: { properties: { type: { const: 'track' } } },
-  then: { required: ['event'] },
+  allOf: Object.entries(REQUIRED_BY_TYPE).map(([type, required]) => ({ if: { properties: { type: { const: type } } }, then: { required } })),
 } as const;
 
 /** Schema of the single-event routes; `type` comes from the route. */
 export function singleEventSchema(type: EventType) {
   return {
     type: 'object',
-    required: type === 'track' ? ['event'] : [],
+    required: type in REQUIRED_BY_TYPE ? [...REQUIRED_BY_TYPE[type as keyof typeof REQUIRED_BY_TYPE]] : [],
     properties: eventProperties,
   } as const;
 }

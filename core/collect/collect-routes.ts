@@ -196,7 +196,12 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     preHandler: deps.limitByKey ? [deps.limitByKey] : [],
   };
 
-  for (const [type, aliases] of [['track', ['/v1/track', '/v1/t']], ['page', ['/v1/page', '/v1/p']], ['identify', ['/v1/identify', '/v1/i']]] as const) {
+  // Segment's analytics.js posts to the short paths, RudderStack's SDKs to the long ones.
+  const singleRoutes = [
+    ['track', ['/v1/track', '/v1/t']], ['page', ['/v1/page', '/v1/p']], ['identify', ['/v1/identify', '/v1/i']],
+    ['screen', ['/v1/screen', '/v1/s']], ['group', ['/v1/group', '/v1/g']], ['alias', ['/v1/alias', '/v1/a']],
+  ] as const;
+  for (const [type, aliases] of singleRoutes) {
     for (const url of aliases) {
       const canonical = url === aliases[0];
       app.route({
