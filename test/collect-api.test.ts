@@ -58,12 +58,13 @@ describe('accepted events', () => {
     assert.equal('writeKey' in rows[0].payload, false);
   });
 
-  test('short aliases /v1/t, /v1/p, /v1/i and /v1/b work', async () => {
+  test('short aliases /v1/t, /v1/p, /v1/i, /v1/b and /v1/import work', async () => {
     assert.equal((await post('/v1/t', { event: 'A', userId: 'u1', messageId: 'alias-t' })).status, 200);
     assert.equal((await post('/v1/p', { userId: 'u1', messageId: 'alias-p' })).status, 200);
     assert.equal((await post('/v1/i', { userId: 'u1', traits: { email: 'a@b.co' }, messageId: 'alias-i' })).status, 200);
     assert.equal((await post('/v1/b', { batch: [{ type: 'track', event: 'B', userId: 'u1', messageId: 'alias-b' }] })).status, 200);
-    for (const id of ['alias-t', 'alias-p', 'alias-i', 'alias-b']) assert.equal((await stored(id)).length, 1, id);
+    assert.equal((await post('/v1/import', { batch: [{ type: 'track', event: 'B', userId: 'u1', messageId: 'alias-import' }] })).status, 200);
+    for (const id of ['alias-t', 'alias-p', 'alias-i', 'alias-b', 'alias-import']) assert.equal((await stored(id)).length, 1, id);
     assert.equal((await stored('alias-i'))[0]!.type, 'identify');
   });
 

@@ -230,7 +230,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     }
   }
 
-  for (const url of ['/v1/batch', '/v1/b']) {
+  // `/v1/import` is the batch path of Segment's import tools and older mobile SDKs.
+  for (const url of ['/v1/batch', '/v1/b', '/v1/import']) {
     app.route({
       ...common,
       url,
