@@ -161,7 +161,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       const prefix = batch ? `batch[${i}].` : '';
       const json = JSON.stringify(events[i]!.event);
       events[i]!.json = json;
-      const size = Buffer.byteLength(json);
+      // A UTF-8 byte is at most three per UTF-16 unit: short events need no byte count.
+      const size = json.length * 3 <= MAX_EVENT_BYTES ? json.length : Buffer.byteLength(json);
       if (size > MAX_EVENT_BYTES) {
         fields.push({ field: batch ? `batch[${i}]` : '(body)', message: `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes (32 KB)`, ...(batch ? { index: i } : {}) });
       }

@@ -50,12 +50,13 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   if (context.userAgent === undefined && facts.userAgent !== undefined) context.userAgent = facts.userAgent;
   if (facts.cookies && Object.keys(facts.cookies).length > 0) context.cookies = { ...context.cookies, ...facts.cookies };
 
+  const receivedAt = facts.receivedAt.toISOString();
   const event: CanonicalEvent = {
     ...rest,
     type,
     messageId: incoming.messageId ?? randomUUID(),
-    timestamp: correctTimestamp(facts.receivedAt, clientTimestamp, sentAt),
-    receivedAt: facts.receivedAt.toISOString(),
+    timestamp: clientTimestamp === undefined ? receivedAt : correctTimestamp(facts.receivedAt, clientTimestamp, sentAt),
+    receivedAt,
     context,
   };
   if (clientTimestamp !== undefined) event.originalTimestamp = clientTimestamp;
