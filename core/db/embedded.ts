@@ -90,16 +90,12 @@ async function clearStalePostmaster(dataDir: string): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!(await exists(pidFile))) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0) {
-    try {
-      process.kill(pid, 0);
-      process.kill(pid, 'SIGINT');
-      for (let i = 0; i < 100 && (await exists(pidFile)); i++) await new Promise((r) => setTimeout(r, 100));
-      return;
-    } catch {
-      // no such process: the file is stale
-    }
+  if (Number.isInteger(pid) && pid > 0 && (await isAlive(pid))) {
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 100 && (await exists(pidFile)); i++) await new Promise((r) => setTimeout(r, 100));
+    return;
   }
+  // No such process: the file is stale.
   await rm(pidFile, { force: true });
 }
 
