@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from './canonical-event.ts';
+import { ElementType, stringArray, timestampArray, uuidArray } from '../db/binary-array.ts';
 import type { Pool } from '../db/pool.ts';
 
 export interface AcceptedEvent {
@@ -10,34 +11,45 @@ export interface AcceptedEvent {
 
 /**
  * One INSERT for a whole group, in one round trip and without a transaction around it (a
- * single statement commits atomically). The rows travel as one JSON array parameter that
- * Postgres unpacks in a single parse with `json_to_recordset` (cheaper than five array
- * parameters, whose escaping of every payload is costly on the Node side, and than `->`
- * operators, which re-parse a `json` value on every use). It returns the id of the
- * transaction, which tells the ingest dispatcher when these rows are final. The text never
- * changes, so it runs as a named prepared statement: each connection parses and plans it once,
- * which measured 15 % less PostgreSQL CPU per statement.
+ * single statement commits atomically). The rows travel as five arrays in PostgreSQL's binary
+ * format (`binary-array.ts`), which the server reads by length prefix: no escaping here, no
+ * unescaping there, and each payload is parsed once, by the `json` type's own check. It
+ * returns the id of the transaction, which tells the ingest dispatcher when these rows are
+ * final. The text never changes, so it runs as a named prepared statement: each connection
+ * parses and plans it once, which measured 15 % less PostgreSQL CPU per statement.
  *
  * @example
  * const statement = insertEventsStatement([{ pipelineId, event }]);
  * const { rows: [{ xid }] } = await pool.query(statement);
  */
-export function insertEventsStatement(events: AcceptedEvent[]): { name: string; text: string; values: unknown[] } {
-  let rows = '[';
+export function insertEventsStatement(events: AcceptedEvent[]): { name: string; text: string; values: Buffer[] } {
+  const pipelineIds = new Array<string>(events.length);
+  const messageIds = new Array<string>(events.length);
+  const types = new Array<string>(events.length);
+  const receivedAts = new Array<string>(events.length);
+  const payloads = new Array<string>(events.length);
   for (let i = 0; i < events.length; i++) {
     const { pipelineId, event, json } = events[i]!;
-    // messageId is the client's string: JSON-quoted. The others are the server's own values.
-    rows += `${i === 0 ? '' : ','}{"p":"${pipelineId}","m":${JSON.stringify(event.messageId)},"t":"${event.type}","r":"${event.receivedAt}","e":${json ?? JSON.stringify(event)}}`;
+    pipelineIds[i] = pipelineId;
+    messageIds[i] = event.messageId;
+    types[i] = event.type;
+    receivedAts[i] = event.receivedAt;
+    payloads[i] = json ?? JSON.stringify(event);
   }
-  rows += ']';
   return {
     name: 'signal_insert_events',
     text: `WITH stored AS (
              INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload)
-             SELECT p, m, t, r, e FROM json_to_recordset($1::json) AS row(p uuid, m text, t text, r timestamptz, e json)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::json[])
              RETURNING 1)
            SELECT pg_current_xact_id()::text AS xid, count(*)::int AS stored FROM stored`,
-    values: [rows],
+    values: [
+      uuidArray(pipelineIds),
+      stringArray(ElementType.text, messageIds),
+      stringArray(ElementType.text, types),
+      timestampArray(receivedAts),
+      stringArray(ElementType.json, payloads),
+    ],
   };
 }
 
