@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   SIGNAL_INVALID_JSON: { statusCode: 400, message: 'The request body is not valid JSON' },
   SIGNAL_INVALID_EVENT: { statusCode: 400, message: 'The event is invalid' },
   SIGNAL_EVENT_TOO_LARGE: { statusCode: 400, message: 'An event is larger than 32 KB' },
+  SIGNAL_UNSTORABLE_EVENT: { statusCode: 400, message: 'PostgreSQL refused the event' },
   SIGNAL_BODY_TOO_LARGE: { statusCode: 413, message: 'The request body is larger than 500 KB' },
   SIGNAL_UNSUPPORTED_MEDIA_TYPE: { statusCode: 415, message: 'Unsupported content type' },
   SIGNAL_UNSUPPORTED_ENCODING: { statusCode: 415, message: 'Unsupported content encoding' },

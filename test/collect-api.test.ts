@@ -139,6 +139,28 @@ describe('accepted events', () => {
     assert.equal(rows[0].n, 60);
     assert.ok(signal.committer.stats().groups - before < 60, 'fewer commits than requests');
   });
+
+  test('NUL characters and lone surrogates are stored as U+FFFD, and never fail the requests beside them', async () => {
+    // Sent concurrently with ordinary requests, so they share groups: before this, one such
+    // string failed its whole group with a 503.
+    const odd = [
+      post('/v1/track', { event: 'Odd\u0000Name', userId: 'u\u0000', messageId: 'odd-\u0000', properties: { ['key\u0000']: 'v\ud800', list: ['\udc00'] } }),
+      post('/v1/batch', { batch: [{ type: 'identify', userId: 'odd-batch', messageId: 'odd-batch-0', traits: { name: 'a\ud83d' } }, { type: 'track', event: 'Fine', userId: 'odd-batch', messageId: 'odd-batch-1' }] }),
+    ];
+    const ordinary = Array.from({ length: 20 }, (_, i) => post('/v1/track', { event: 'Beside', userId: `b${i}`, messageId: `beside-${i}` }));
+    const results = await Promise.all([...odd, ...ordinary]);
+    assert.deepEqual(results.map((r) => r.status), results.map(() => 200));
+    const [track] = await stored('odd-\ufffd');
+    assert.ok(track, 'stored under the replaced messageId');
+    assert.equal(track.payload.event, 'Odd\ufffdName');
+    assert.equal(track.payload.userId, 'u\ufffd');
+    assert.deepEqual(track.payload.properties, { 'key\ufffd': 'v\ufffd', list: ['\ufffd'] });
+    const [identify] = await stored('odd-batch-0');
+    assert.deepEqual(identify?.payload.traits, { name: 'a\ufffd' });
+    assert.equal((await stored('odd-batch-1')).length, 1);
+    const { rows } = await signal.pool.query(`SELECT count(*)::int AS n FROM signal.events WHERE message_id LIKE 'beside-%'`);
+    assert.equal(rows[0].n, 20);
+  });
 });
 
 describe('browsers', () => {

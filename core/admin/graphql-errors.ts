@@ -1,4 +1,6 @@
 import mercurius from 'mercurius';
+import { refusedValue } from '../collect/error-handler.ts';
+import { isDataException } from '../db/refused-data.ts';
 import { isSignalError, type ErrorCode } from '../errors.ts';
 
 const GRAPHQL_CODES: Partial<Record<ErrorCode, string>> = {
@@ -22,6 +24,7 @@ export function guard<A extends unknown[], R>(resolver: (...args: A) => Promise<
     try {
       return await resolver(...args);
     } catch (error) {
+      if (isDataException(error)) error = refusedValue(error as Error);
       if (isSignalError(error)) {
         throw new mercurius.ErrorWithProps(
           error.message,

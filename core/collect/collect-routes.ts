@@ -10,7 +10,9 @@ import {
   type IncomingEvent,
 } from './canonical-event.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
+import { isRefusedData } from '../db/refused-data.ts';
 import type { AcceptedEvent, GroupCommitter } from './group-commit.ts';
+import { hasUnstorableCharacters, storableCopy } from './storable-strings.ts';
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
 import { errorResponseSchema } from './error-handler.ts';
 
@@ -154,12 +156,19 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     return facts;
   }
 
-  /** Checks size and identity of normalised events, serialising each once for the insert. */
+  /**
+   * Checks size and identity of normalised events, serialising each once for the insert, and
+   * replaces characters PostgreSQL cannot store (`storable-strings.ts`).
+   */
   function checkEvents(events: AcceptedEvent[], batch: boolean): void {
     const fields = [];
     for (let i = 0; i < events.length; i++) {
       const prefix = batch ? `batch[${i}].` : '';
-      const json = JSON.stringify(events[i]!.event);
+      let json = JSON.stringify(events[i]!.event);
+      if (hasUnstorableCharacters(json)) {
+        events[i]!.event = storableCopy(events[i]!.event);
+        json = JSON.stringify(events[i]!.event);
+      }
       events[i]!.json = json;
       // A UTF-8 byte is at most three per UTF-16 unit: short events need no byte count.
       const size = json.length * 3 <= MAX_EVENT_BYTES ? json.length : Buffer.byteLength(json);
@@ -184,6 +193,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     try {
       await deps.committer.submit(events);
     } catch (error) {
+      // Retrying would fail the same way: a 400 stops an SDK's retries, a 503 would not.
+      if (isRefusedData(error)) throw new SignalError('SIGNAL_UNSTORABLE_EVENT', `PostgreSQL refused ${events.length > 1 ? 'an event of this batch' : 'this event'}: ${(error as Error).message}. Nothing was accepted.`, [], { cause: error });
       throw storageUnavailable(error);
     }
   }

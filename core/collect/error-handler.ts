@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDataException } from '../db/refused-data.ts';
 import { SignalError, type ErrorCode } from '../errors.ts';
 import { formatValidationErrors, summarise } from './validation-errors.ts';
 
@@ -37,6 +38,18 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyE
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'SIGNAL_INVALID_JSON', message: () => 'The body length does not match Content-Length' },
 };
 
+/**
+ * A value PostgreSQL refused (an admin input with a NUL character, say) as a 400. PostgreSQL
+ * does not say which field, so the message quotes its reason.
+ *
+ * @example
+ * throw refusedValue(error); // 400 SIGNAL_VALIDATION_FAILED
+ */
+export function refusedValue(error: Error): SignalError {
+  const nul = ['22021', '22P05'].includes((error as Error & { code?: string }).code ?? '');
+  return new SignalError('SIGNAL_VALIDATION_FAILED', `A value could not be stored: ${error.message}${nul ? ' (text cannot hold a NUL character, \\u0000)' : ''}`, [], { cause: error });
+}
+
 function toSignalError(error: FastifyError & { validationContext?: string }): SignalError {
   if (error instanceof SignalError) return error;
   if (error.validation) {
@@ -53,6 +66,7 @@ function toSignalError(error: FastifyError & { validationContext?: string }): Si
   if (zlibCode === 'Z_DATA_ERROR' || zlibCode === 'Z_BUF_ERROR') {
     return new SignalError('SIGNAL_INVALID_JSON', 'The body is not valid gzip/deflate data for its Content-Encoding');
   }
+  if (isDataException(error)) return refusedValue(error);
   if (error.statusCode === 429) return new SignalError('SIGNAL_RATE_LIMITED', error.message);
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return new SignalError('SIGNAL_VALIDATION_FAILED', error.message);

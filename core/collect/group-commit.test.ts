@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { CanonicalEvent } from './canonical-event.ts';
 import { createGroupCommitter, type AcceptedEvent } from './group-commit.ts';
+import { isRefusedData } from '../db/refused-data.ts';
 import { migrate } from '../db/migrate.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
@@ -107,20 +108,46 @@ test('an idle committer with an interval waits that long to gather a group', asy
   assert.deepEqual(await statements('wait'), [['wait-0', 'wait-1']]);
 });
 
-test('a failed statement rejects only its own requests; the next group is written', async () => {
+test('values PostgreSQL refuses fail only the request that carries them; the rest of its group is stored', async () => {
   const committer = createGroupCommitter({ pool, intervalMs: 0, maxEvents: 100 });
   const release = await blockInserts();
-  const good = committer.submit([accepted('fail-0')]);
+  const first = committer.submit([accepted('refused-0')]);
   await waitUntil(async () => committer.stats().inFlight === 1, 'the first statement in flight', 2_000);
-  // Not a uuid: the statement carrying it fails as a whole.
-  const bad = committer.submit([{ ...accepted('fail-1'), pipelineId: 'not-a-uuid' }]);
-  const alongside = committer.submit([accepted('fail-2')]);
+  // These four form one group: a NUL that `text` cannot hold (SQLSTATE 22021) and a pipeline id
+  // that is not a UUID (refused before sending) travel with two valid requests.
+  const before = committer.submit([accepted('refused-1')]);
+  const nul = committer.submit([accepted('refused-\u0000')]);
+  const notUuid = committer.submit([{ ...accepted('refused-2'), pipelineId: 'not-a-uuid' }]);
+  const after = committer.submit([accepted('refused-3'), accepted('refused-4')]);
+  const refused = [
+    assert.rejects(nul, (error: Error & { code?: string }) => error.code === '22021' && isRefusedData(error)),
+    assert.rejects(notUuid, (error: Error) => /not a UUID: not-a-uuid/.test(error.message) && isRefusedData(error)),
+  ];
   await release();
-  await good;
-  await assert.rejects(bad, /uuid/);
-  await assert.rejects(alongside, /uuid/, 'events of the failed statement are not accepted');
-  await committer.submit([accepted('fail-3')]);
-  assert.deepEqual((await statements('fail')).flat(), ['fail-0', 'fail-3']);
+  await Promise.all([first, before, after, ...refused]);
+  assert.deepEqual((await statements('refused')).flat(), ['refused-0', 'refused-1', 'refused-3', 'refused-4']);
+});
+
+test('a statement that cannot run rejects its whole group; the next group is written', async () => {
+  // A statement timeout stands for an outage: nothing in the values is at fault.
+  const url = new URL(db.url);
+  url.searchParams.set('options', '-c statement_timeout=200');
+  const impatient = createPool(url.href, 2);
+  try {
+    const committer = createGroupCommitter({ pool: impatient, intervalMs: 0, maxEvents: 100 });
+    const release = await blockInserts();
+    const submitted = [committer.submit([accepted('timeout-0')])];
+    await waitUntil(async () => committer.stats().inFlight === 1, 'the first statement in flight', 2_000);
+    // These two form the next group, which times out as a whole and is not split.
+    submitted.push(committer.submit([accepted('timeout-1')]), committer.submit([accepted('timeout-2')]));
+    await Promise.all(submitted.map((request) => assert.rejects(request, (error: Error & { code?: string }) => error.code === '57014' && !isRefusedData(error))));
+    await release();
+    assert.equal(committer.stats().groups, 0, 'no statement succeeded');
+    await committer.submit([accepted('timeout-3')]);
+    assert.deepEqual((await statements('timeout')).flat(), ['timeout-3']);
+  } finally {
+    await impatient.end();
+  }
 });
 
 test('flush() writes what is pending and waits for the statements in flight', async () => {

@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from './canonical-event.ts';
 import { ElementType, stringArray, timestampArray, uuidArray } from '../db/binary-array.ts';
 import type { Pool } from '../db/pool.ts';
+import { isRefusedData } from '../db/refused-data.ts';
 
 export interface AcceptedEvent {
   pipelineId: string;
@@ -110,6 +111,12 @@ export function createGroupCommitter(options: GroupCommitOptions) {
       for (const pending of group) pending.resolve();
       options.onCommitted?.(BigInt(rows[0]!.xid));
     } catch (error) {
+      // One request's data must not fail the others of its group: each is written alone, and
+      // only the one PostgreSQL refuses is rejected. An outage fails them all at once.
+      if (group.length > 1 && isRefusedData(error)) {
+        for (const pending of group) await write([pending]);
+        return;
+      }
       for (const pending of group) pending.reject(error as Error);
     }
   }
