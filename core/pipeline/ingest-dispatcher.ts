@@ -10,16 +10,25 @@ interface Statement {
 }
 
 /**
- * Claims the dispatch (a transaction-scoped advisory lock, which takes no transaction id and
- * so does not hold the horizon back) and reads the cursor and the horizon: every transaction
- * below it has finished, so no event below it can still appear. No row: another node holds it.
+ * Claims the dispatch: a transaction-scoped advisory lock, which takes no transaction id and so
+ * does not hold the horizon back. False: another node holds it.
  */
 export function claimDispatchStatement(): Statement {
+  return { text: 'SELECT pg_try_advisory_xact_lock($1) AS claimed', values: [DISPATCH_LOCK_KEY] };
+}
+
+/**
+ * Reads the cursor and the horizon: every transaction below it has finished, so no event below
+ * it can still appear. A statement of its own, after the claim: a statement sees the database
+ * as of its start, and a dispatcher's commit becomes visible just before its lock is released.
+ * Read in the claiming statement, a claim that won the lock the moment the previous holder
+ * released it saw the cursor from before that holder's commit, and dispatched its page again.
+ */
+export function readCursorStatement(): Statement {
   return {
     text: `SELECT last_xid::text, last_id, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
-             FROM signal.ingest_cursor
-            WHERE pg_try_advisory_xact_lock($1)`,
-    values: [DISPATCH_LOCK_KEY],
+             FROM signal.ingest_cursor`,
+    values: [],
   };
 }
 
@@ -117,11 +126,14 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
     try {
       await client.query('BEGIN');
       const claim = claimDispatchStatement();
-      const { rows: [cursor] } = await client.query<{ last_xid: string; last_id: number; horizon: string }>(claim.text, claim.values);
-      if (!cursor) {
+      const { rows: [{ claimed }] } = await client.query<{ claimed: boolean }>(claim.text, claim.values);
+      if (!claimed) {
         await client.query('COMMIT');
         return { count: 0, claimed: false };
       }
+      const read = readCursorStatement();
+      const { rows: [cursor] } = await client.query<{ last_xid: string; last_id: number; horizon: string }>(read.text, read.values);
+      if (!cursor) throw new Error('signal.ingest_cursor has no row: run the migrations');
       lastHorizon = BigInt(cursor.horizon);
       const next = nextEventsStatement({ xid: cursor.last_xid, id: cursor.last_id }, cursor.horizon, pageSize);
       const { rows } = await client.query<{ id: number; xid: string }>(next.text, next.values);
