@@ -222,10 +222,40 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.match(disabled.json.error?.message ?? '', /disabled/);
   });
 
-  test('malformed JSON → 400 SIGNAL_INVALID_JSON', async () => {
+  test('malformed JSON → 400 SIGNAL_INVALID_JSON saying where it broke', async () => {
     const res = await post('/v1/track', '{"event": "A", ', {});
     assert.equal(res.status, 400);
     assert.equal(res.json.error?.code, 'SIGNAL_INVALID_JSON');
+    assert.match(res.json.error?.message ?? '', /^The request body is not valid JSON: .*position 15/);
+    const beacon = await post('/v1/track', '{"event": }', { 'content-type': 'text/plain' });
+    assert.equal(beacon.json.error?.code, 'SIGNAL_INVALID_JSON');
+    const empty = await post('/v1/track', '', {});
+    assert.deepEqual([empty.status, empty.json.error?.message], [400, 'The request body is empty; expected a JSON object']);
+  });
+
+  test('nesting deeper than 64 levels → 400 naming the field, in a batch its index; never a 500', async () => {
+    const nested = (levels: number): unknown => (levels === 0 ? 1 : { a: nested(levels - 1) });
+    // The body is level 1 and properties level 2, so 63 nested objects in properties reach 64.
+    assert.equal((await post('/v1/track', { event: 'Deep', userId: 'u', messageId: 'deep-ok', properties: nested(63) })).status, 200);
+    const tooDeep = await post('/v1/track', { event: 'Deep', userId: 'u', properties: nested(64) });
+    assert.equal(tooDeep.status, 400);
+    assert.equal(tooDeep.json.error?.code, 'SIGNAL_INVALID_EVENT');
+    assert.deepEqual(tooDeep.json.error?.fields, [{ field: 'properties.a.a.a.a.a.a.a…', message: 'nests objects and arrays more than 64 levels deep; flatten it' }]);
+    // Far deeper than JSON.stringify can follow (about 5,000 levels), which answered 500 before.
+    const abyss = await post('/v1/batch', `{"batch":[{"type":"track","event":"E","userId":"u"},{"type":"track","event":"E","userId":"u","properties":{"p":${'['.repeat(100_000)}${']'.repeat(100_000)}}}]}`);
+    assert.equal(abyss.status, 400);
+    assert.equal(abyss.json.error?.fields?.[0]?.index, 1);
+    assert.match(abyss.json.error?.fields?.[0]?.field ?? '', /^batch\[1\]\.properties\.p\[0\]/);
+  });
+
+  test('keys that pollute prototypes → 400 naming the field', async () => {
+    const proto = await post('/v1/track', '{"event":"E","userId":"u","properties":{"x":{"__proto__":{"admin":true}}}}');
+    assert.equal(proto.status, 400);
+    assert.deepEqual(proto.json.error?.fields?.map((f) => f.field), ['properties.x.__proto__']);
+    const constructor = await post('/v1/page', '{"userId":"u","traits":{"constructor":{"prototype":{}}}}');
+    assert.equal(constructor.status, 400);
+    assert.deepEqual(constructor.json.error?.fields?.map((f) => f.field), ['traits.constructor']);
+    assert.equal((await post('/v1/track', { event: 'E', userId: 'u', properties: { constructor: 'a plain value is fine' } })).status, 200);
   });
 
   test('wrong content type → 415; unknown encoding → 415; corrupt gzip → 400', async () => {

@@ -2,6 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { SignalError } from '../errors.ts';
+import { parseJsonBody } from './json-body.ts';
 
 /** Counts the compressed bytes Fastify checks against Content-Length. */
 class EncodedLengthCounter extends Transform {
@@ -14,7 +15,8 @@ class EncodedLengthCounter extends Transform {
 
 /**
  * Accepts gzip- or deflate-encoded bodies (rudder-sdk-node gzips by default) and sendBeacon's
- * `text/plain` JSON. The body limit applies to the decoded size, so a zip bomb is cut off.
+ * `text/plain` JSON, both parsed by `parseJsonBody`. The body limit applies to the decoded
+ * size, so a zip bomb is cut off.
  */
 export function registerBodyDecoding(app: FastifyInstance): void {
   app.addHook('preParsing', async (request, _reply, payload) => {
@@ -35,6 +37,14 @@ export function registerBodyDecoding(app: FastifyInstance): void {
     return decoded;
   });
 
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const parseJson = (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJson);
 }
