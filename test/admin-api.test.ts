@@ -158,6 +158,33 @@ describe('catalog and integrations', () => {
     assert.deepEqual((missing.body.errors![0]!.extensions!.fields as Array<{ field: string }>).map((f) => f.field).sort(), ['config.api_key', 'config.region']);
   });
 
+  test('settings: a misspelt key or a number sent as a string → 400 naming it, not ignored', async () => {
+    const install = (settings: unknown) => signal.graphql('mutation($i: InstallIntegrationInput!) { installIntegration(input: $i) { revision { settings } } }', { i: { vendor: 'fixture', name: 'Settings', config: validConfig, settings } });
+    const cases: Array<[unknown, Array<{ field: string; message: string }>]> = [
+      [{ retries: { attempts: 3 } }, [{ field: 'settings', message: 'has unknown field "retries"' }]],
+      [{ retry: { attempts: 3, backoff: 2 } }, [{ field: 'settings.retry', message: 'has unknown field "backoff"' }]],
+      [{ rateLimit: { rps: '10' } }, [{ field: 'settings.rateLimit.rps', message: 'must be a number' }]],
+      ['fast', [{ field: 'settings', message: 'must be an object' }]],
+    ];
+    for (const [settings, fields] of cases) {
+      const res = await install(settings);
+      assert.equal(res.status, 400, JSON.stringify(settings));
+      assert.deepEqual(res.body.errors![0]!.extensions!.fields, fields);
+    }
+  });
+
+  test('a body nested more than 128 levels → 400 naming the path; never a 500', async () => {
+    const deep = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/fixture/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` },
+      body: `{"name":"Deep","config":{"api_key":"key-1234567890","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`,
+    });
+    assert.equal(deep.status, 400);
+    const body = await deep.json() as { error: { code: string; fields: Array<{ field: string }> } };
+    assert.equal(body.error.code, 'SIGNAL_VALIDATION_FAILED');
+    assert.equal(body.error.fields[0]!.field, 'config.extra[0][0][0][0][0][0]…');
+  });
+
   test('unknown vendor → 404; unknown variant → 400 listing the variants', async () => {
     const vendor = await signal.graphql('mutation { installIntegration(input: {vendor: "nope", name: "X", config: {}}) { template { id } } }');
     assert.equal(vendor.status, 404);

@@ -2,6 +2,7 @@ import { Ajv } from 'ajv';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import mercurius, { type IResolvers } from 'mercurius';
 import { installErrorHandling } from '../collect/error-handler.ts';
+import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { adminRestRoutes } from './admin-rest-routes.ts';
 import { createAdminResolvers } from './graphql-resolvers.ts';
@@ -31,6 +32,9 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   installErrorHandling(app);
+  // Config, settings and preview events nest below the GraphQL envelope: twice the collect limit.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser({ refusalCode: 'SIGNAL_VALIDATION_FAILED', maxDepth: 2 * MAX_NESTING_DEPTH }));
   app.addHook('onRequest', createAdminAuth(deps.token));
 
   const resolvers = createAdminResolvers(deps.services);

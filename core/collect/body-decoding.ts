@@ -2,7 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { SignalError } from '../errors.ts';
-import { parseJsonBody } from './json-body.ts';
+import { jsonBodyParser } from './json-body.ts';
 
 /** Counts the compressed bytes Fastify checks against Content-Length. */
 class EncodedLengthCounter extends Transform {
@@ -37,13 +37,7 @@ export function registerBodyDecoding(app: FastifyInstance): void {
     return decoded;
   });
 
-  const parseJson = (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (error) {
-      done(error as Error);
-    }
-  };
+  const parseJson = jsonBodyParser();
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, parseJson);

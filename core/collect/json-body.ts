@@ -1,4 +1,5 @@
-// The collect API's JSON body parser (application/json and sendBeacon's text/plain).
+// The JSON body parser of both listeners (collect: application/json and sendBeacon's
+// text/plain; admin: application/json).
 //
 // Fastify's own parser answers every parse failure with one fixed sentence, so a client could
 // not tell where its JSON broke or that it was refused for a `__proto__` key. This one keeps
@@ -6,10 +7,17 @@
 // Fastify does, and refuses bodies nested too deep to handle: JSON.stringify overflows the
 // stack at about 5,000 levels, and a mapper walking an event would fail in the worker instead.
 
-import { SignalError } from '../errors.ts';
+import { SignalError, type ErrorCode } from '../errors.ts';
 
-/** Most levels of objects and arrays in a body, the body itself being level 1. */
+/** Most levels of objects and arrays in a collect body, the body itself being level 1. */
 export const MAX_NESTING_DEPTH = 64;
+
+export interface JsonBodyOptions {
+  /** The code of a refused key or nesting (default `SIGNAL_INVALID_EVENT`). */
+  refusalCode?: ErrorCode;
+  /** Default `MAX_NESTING_DEPTH`. */
+  maxDepth?: number;
+}
 
 interface Refusal {
   message: string;
@@ -17,20 +25,19 @@ interface Refusal {
   keys: Array<string | number>;
 }
 
-const DEPTH_MESSAGE = `nests objects and arrays more than ${MAX_NESTING_DEPTH} levels deep; flatten it`;
 const PROTO_MESSAGE = 'is not accepted: a "__proto__" key could alter objects of the server (prototype pollution)';
 const CONSTRUCTOR_MESSAGE = 'is not accepted: a "constructor" object with a "prototype" key could alter objects of the server (prototype pollution)';
 
 /**
- * Depth-first check of the keys and the nesting, bounded by MAX_NESTING_DEPTH. No path is
- * built on the way down: that would cost a string per value on every request.
+ * Depth-first check of the keys and the nesting, bounded by `maxDepth`. No path is built on the
+ * way down: that would cost a string per value on every request.
  */
-function check(value: unknown, depth: number): Refusal | undefined {
+function check(value: unknown, depth: number, maxDepth: number): Refusal | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth > MAX_NESTING_DEPTH) return { message: DEPTH_MESSAGE, keys: [] };
+  if (depth > maxDepth) return { message: `nests objects and arrays more than ${maxDepth} levels deep; flatten it`, keys: [] };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const refusal = check(value[i], depth + 1);
+      const refusal = check(value[i], depth + 1, maxDepth);
       if (refusal) return (refusal.keys.push(i), refusal);
     }
     return undefined;
@@ -39,7 +46,7 @@ function check(value: unknown, depth: number): Refusal | undefined {
     if (key === '__proto__') return { message: PROTO_MESSAGE, keys: [key] };
     const item = (value as Record<string, unknown>)[key];
     if (key === 'constructor' && item !== null && typeof item === 'object' && Object.hasOwn(item, 'prototype')) return { message: CONSTRUCTOR_MESSAGE, keys: [key] };
-    const refusal = check(item, depth + 1);
+    const refusal = check(item, depth + 1, maxDepth);
     if (refusal) return (refusal.keys.push(key), refusal);
   }
   return undefined;
@@ -62,16 +69,14 @@ function pathOf(keys: Array<string | number>): string {
 }
 
 /**
- * Parses a collect body: 400 `SIGNAL_INVALID_JSON` with V8's reason when it is not JSON,
- * 400 `SIGNAL_INVALID_EVENT` naming the field for a prototype-polluting key or nesting deeper
- * than `MAX_NESTING_DEPTH`.
+ * Parses a JSON body: 400 `SIGNAL_INVALID_JSON` with V8's reason when it is not JSON, and 400
+ * (`options.refusalCode`) naming the field for a prototype-polluting key or nesting deeper than
+ * `options.maxDepth`.
  *
  * @example
- * app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
- *   try { done(null, parseJsonBody(body as string)); } catch (error) { done(error as Error); }
- * });
+ * parseJsonBody('{"event":"Signed Up"}'); // { event: 'Signed Up' }
  */
-export function parseJsonBody(text: string): unknown {
+export function parseJsonBody(text: string, options: JsonBodyOptions = {}): unknown {
   if (text.length === 0) throw new SignalError('SIGNAL_INVALID_JSON', 'The request body is empty; expected a JSON object');
   let value: unknown;
   try {
@@ -79,11 +84,28 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new SignalError('SIGNAL_INVALID_JSON', `The request body is not valid JSON: ${(error as Error).message}`);
   }
-  const refusal = check(value, 1);
+  const refusal = check(value, 1, options.maxDepth ?? MAX_NESTING_DEPTH);
   if (refusal) {
     const field = refusal.keys.length === 0 ? '(body)' : pathOf(refusal.keys);
     const index = refusal.keys.at(-1) === 'batch' && typeof refusal.keys.at(-2) === 'number' ? refusal.keys.at(-2) as number : undefined;
-    throw new SignalError('SIGNAL_INVALID_EVENT', `${field} ${refusal.message}`, [{ field, message: refusal.message, ...(index === undefined ? {} : { index }) }]);
+    throw new SignalError(options.refusalCode ?? 'SIGNAL_INVALID_EVENT', `${field} ${refusal.message}`, [{ field, message: refusal.message, ...(index === undefined ? {} : { index }) }]);
   }
   return value;
+}
+
+/**
+ * A Fastify content-type parser (`parseAs: 'string'`) that parses with `parseJsonBody`.
+ *
+ * @example
+ * app.removeContentTypeParser('application/json');
+ * app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser({ refusalCode: 'SIGNAL_VALIDATION_FAILED' }));
+ */
+export function jsonBodyParser(options: JsonBodyOptions = {}) {
+  return (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void): void => {
+    try {
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8'), options));
+    } catch (error) {
+      done(error as Error);
+    }
+  };
 }

@@ -131,6 +131,24 @@ interface AssignmentRow {
 
 const CONSENT_CATEGORY = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/** The shape of `settings` in install and createRevision; ranges are checked after defaults. */
+const SETTINGS_INPUT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    rateLimit: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { rps: { type: 'number' }, burst: { type: 'number' }, daily: { type: 'number' } },
+    },
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { attempts: { type: 'number' }, baseSeconds: { type: 'number' }, capSeconds: { type: 'number' } },
+    },
+  },
+};
+
 function fail(code: 'SIGNAL_VALIDATION_FAILED' | 'SIGNAL_INVALID_CONFIG', fields: ErrorField[], lead: string): never {
   throw new SignalError(code, `${lead}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
 }
@@ -177,6 +195,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
   // The same ajv that checked the plugin's schema at load, so config validates as it compiled.
   const ajv = createConfigAjv();
   const validators = new Map<string, ValidateFunction>();
+  const validateSettingsInput = ajv.compile(SETTINGS_INPUT_SCHEMA);
 
   function plugin(vendor: string): PluginDefinition {
     const found = plugins.get(vendor);
@@ -252,6 +271,11 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
   }
 
   function settingsFor(def: PluginDefinition, base: RevisionSettings | undefined, input: InstallInput['settings']): RevisionSettings {
+    // Shape and types first: a misspelt key ("retries") or a number sent as a string would
+    // otherwise be ignored or stored, and the revision would not do what the admin asked.
+    if (input !== undefined && input !== null && !validateSettingsInput(input)) {
+      fail('SIGNAL_VALIDATION_FAILED', formatValidationErrors(validateSettingsInput.errors ?? [], 'settings'), 'Invalid settings');
+    }
     const rps = input?.rateLimit?.rps ?? base?.rateLimit.rps ?? def.rateLimit.rps;
     const settings: RevisionSettings = {
       rateLimit: {
