@@ -93,7 +93,7 @@ const successSchema = {
 function responses() {
   return {
     200: { description: 'Every event was committed to storage.', ...successSchema },
-    400: { description: 'Invalid JSON or event; `error.fields` names each field (and batch index).', ...errorResponseSchema },
+    400: { description: 'Invalid JSON or event (`error.fields` names each field and batch index), nesting deeper than 64 levels, a `__proto__` key, or values PostgreSQL refused (`SIGNAL_UNSTORABLE_EVENT`).', ...errorResponseSchema },
     401: { description: 'Unknown or disabled pipeline key.', ...errorResponseSchema },
     413: { description: 'The body is larger than 500 KB.', ...errorResponseSchema },
     415: { description: 'Unsupported content type or encoding.', ...errorResponseSchema },
