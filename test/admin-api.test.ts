@@ -97,7 +97,7 @@ describe('pipelines', () => {
     const res = await signal.graphql('mutation($name: String!) { createPipeline(name: $name) { key } }', { name: 'Web\u0000site' });
     assert.equal(res.status, 400);
     assert.equal(res.body.errors![0]!.extensions!.code, 'BAD_USER_INPUT');
-    assert.match(res.body.errors![0]!.message, /^A value could not be stored: .*0x00 \(text cannot hold a NUL character, \\u0000\)$/);
+    assert.match(res.body.errors![0]!.message, /^PostgreSQL refused a value: .*0x00 \(text cannot hold a NUL character, \\u0000\)$/);
     const restRes = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'Fixture\u0000', config: validConfig });
     assert.equal(restRes.status, 400);
     assert.equal(restRes.json.error.code, 'SIGNAL_VALIDATION_FAILED');

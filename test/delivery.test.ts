@@ -274,6 +274,17 @@ describe('replay, export, purge', () => {
     const bad = await signal.graphql(`{ deadLetters(integrationId: "${hook.id}", filter: { since: "last week" }) { total } }`);
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.errors![0]!.extensions!.fields, [{ field: 'filter.since', message: 'must be an ISO 8601 date-time' }]);
+    // A malformed id is named, not dropped: a purge or replay must not quietly match nothing.
+    for (const [query, field] of [
+      [`mutation { purgeDeadLetters(integrationId: "${hook.id}", ids: ["${page.items[1]!.id}", "abc"]) }`, 'ids[1]'],
+      [`mutation { replayDeadLetters(integrationId: "${hook.id}", filter: { ids: ["1e5"] }) { replayed } }`, 'filter.ids[0]'],
+      [`{ deadLetters(integrationId: "${hook.id}", after: "99999999999999999999") { total } }`, 'after'],
+    ] as const) {
+      const res = await signal.graphql(query);
+      assert.equal(res.status, 400, query);
+      assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field, message: 'must be a dead letter id (a positive whole number)' }]);
+    }
+    assert.equal((await signal.graphql<{ deadLetters: { total: number } }>(`{ deadLetters(integrationId: "${hook.id}") { total } }`)).body.data!.deadLetters.total, 2, 'the refused purge removed nothing');
   });
 });
 

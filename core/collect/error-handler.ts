@@ -39,15 +39,15 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyE
 };
 
 /**
- * A value PostgreSQL refused (an admin input with a NUL character, say) as a 400. PostgreSQL
- * does not say which field, so the message quotes its reason.
+ * A value PostgreSQL refused (an admin input with a NUL character, a date beyond its range) as
+ * a 400. PostgreSQL does not say which field, so the message quotes its reason.
  *
  * @example
  * throw refusedValue(error); // 400 SIGNAL_VALIDATION_FAILED
  */
 export function refusedValue(error: Error): SignalError {
   const nul = ['22021', '22P05'].includes((error as Error & { code?: string }).code ?? '');
-  return new SignalError('SIGNAL_VALIDATION_FAILED', `A value could not be stored: ${error.message}${nul ? ' (text cannot hold a NUL character, \\u0000)' : ''}`, [], { cause: error });
+  return new SignalError('SIGNAL_VALIDATION_FAILED', `PostgreSQL refused a value: ${error.message}${nul ? ' (text cannot hold a NUL character, \\u0000)' : ''}`, [], { cause: error });
 }
 
 function toSignalError(error: FastifyError & { validationContext?: string }): SignalError {

@@ -1,5 +1,6 @@
 import type { IResolvers } from 'mercurius';
 import { guard } from '../admin/graphql-errors.ts';
+import { SignalError } from '../errors.ts';
 import type { DeadLetterFilter } from './dead-letters.ts';
 import type { DeliveryAdmin } from './delivery-admin.ts';
 
@@ -113,10 +114,25 @@ interface FilterInput {
   until?: string | null;
 }
 
+/**
+ * A dead letter id from GraphQL's `ID` (a string): a positive whole number, else a 400 naming
+ * the field. A typo must not make a replay or purge quietly match nothing.
+ */
+function deadLetterId(value: string, field: string): number {
+  const id = /^[1-9][0-9]*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a dead letter id (a positive whole number), got ${JSON.stringify(value)}`, [
+      { field, message: 'must be a dead letter id (a positive whole number)' },
+    ]);
+  }
+  return id;
+}
+
 function toFilter(input: FilterInput | null | undefined, ids?: string[] | null): DeadLetterFilter {
   const filter: DeadLetterFilter = {};
   const idList = ids ?? input?.ids;
-  if (idList) filter.ids = idList.map(Number).filter((n) => Number.isInteger(n));
+  const idField = ids ? 'ids' : 'filter.ids';
+  if (idList) filter.ids = idList.map((id, i) => deadLetterId(id, `${idField}[${i}]`));
   if (input?.messageId) filter.messageId = input.messageId;
   if (input?.reasonContains) filter.reasonContains = input.reasonContains;
   if (input?.since) filter.since = input.since;
@@ -134,7 +150,7 @@ export function createDeliveryResolvers(admin: DeliveryAdmin): IResolvers {
   return {
     Query: {
       deadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput; first: number; after?: string | null }) => {
-        const page = await admin.list(args.integrationId, toFilter(args.filter), args.first, args.after ? Number(args.after) : undefined);
+        const page = await admin.list(args.integrationId, toFilter(args.filter), args.first, args.after ? deadLetterId(args.after, 'after') : undefined);
         return { ...page, endCursor: page.items.at(-1)?.id ?? null };
       }),
       exportDeadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput }) => admin.exportNdjson(args.integrationId, toFilter(args.filter))),
