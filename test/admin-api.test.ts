@@ -183,6 +183,17 @@ describe('catalog and integrations', () => {
     const body = await deep.json() as { error: { code: string; fields: Array<{ field: string }> } };
     assert.equal(body.error.code, 'SIGNAL_VALIDATION_FAILED');
     assert.equal(body.error.fields[0]!.field, 'config.extra[0][0][0][0][0][0]…');
+    // On /graphql the refusal comes in GraphQL's shape, with the same codes as resolver errors.
+    const graphql = await fetch(`${signal.adminUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` },
+      body: `{"query":"query($e: [JSON!]) { __typename }","variables":{"e":[${'{"a":'.repeat(200)}1${'}'.repeat(200)}]}}`,
+    });
+    assert.equal(graphql.status, 400);
+    const { errors } = await graphql.json() as { errors: Array<{ message: string; extensions: { code: string; signalCode: string; fields: Array<{ field: string }> } }> };
+    assert.equal(errors[0]!.extensions.code, 'BAD_USER_INPUT');
+    assert.equal(errors[0]!.extensions.signalCode, 'SIGNAL_VALIDATION_FAILED');
+    assert.equal(errors[0]!.extensions.fields[0]!.field, 'variables.e[0].a.a.a.a.a…');
   });
 
   test('unknown vendor → 404; unknown variant → 400 listing the variants', async () => {

@@ -5,6 +5,7 @@ import { installErrorHandling } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { adminRestRoutes } from './admin-rest-routes.ts';
+import { formatGraphqlErrors } from './graphql-errors.ts';
 import { createAdminResolvers } from './graphql-resolvers.ts';
 import { adminTypeDefs } from './graphql-schema.ts';
 import type { AdminServices } from './services.ts';
@@ -44,6 +45,7 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
     resolvers: extra.reduce((merged, e) => mergeResolvers(merged, e.resolvers), resolvers as IResolvers),
     graphiql: false,
     path: '/graphql',
+    errorFormatter: formatGraphqlErrors,
   });
   await app.register(adminRestRoutes, deps.services);
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,7 +1,8 @@
-import mercurius from 'mercurius';
+import { GraphQLError } from 'graphql';
+import mercurius, { type MercuriusOptions } from 'mercurius';
 import { refusedValue } from '../collect/error-handler.ts';
 import { isDataException } from '../db/refused-data.ts';
-import { isSignalError, type ErrorCode } from '../errors.ts';
+import { isSignalError, type ErrorCode, type SignalError } from '../errors.ts';
 
 const GRAPHQL_CODES: Partial<Record<ErrorCode, string>> = {
   SIGNAL_VALIDATION_FAILED: 'BAD_USER_INPUT',
@@ -25,14 +26,28 @@ export function guard<A extends unknown[], R>(resolver: (...args: A) => Promise<
       return await resolver(...args);
     } catch (error) {
       if (isDataException(error)) error = refusedValue(error as Error);
-      if (isSignalError(error)) {
-        throw new mercurius.ErrorWithProps(
-          error.message,
-          { code: GRAPHQL_CODES[error.code] ?? error.code, signalCode: error.code, ...(error.fields.length > 0 ? { fields: error.fields } : {}) },
-          error.statusCode,
-        );
-      }
+      if (isSignalError(error)) throw new mercurius.ErrorWithProps(error.message, extensionsOf(error), error.statusCode);
       throw error;
     }
   };
 }
+
+function extensionsOf(error: SignalError): Record<string, unknown> {
+  return { code: GRAPHQL_CODES[error.code] ?? error.code, signalCode: error.code, ...(error.fields.length > 0 ? { fields: error.fields } : {}) };
+}
+
+/**
+ * Mercurius' error formatter, plus our codes on errors raised before GraphQL runs: a body the
+ * JSON parser refuses reaches it as a plain error, without the extensions `guard` adds.
+ *
+ * @example
+ * await app.register(mercurius, { schema, resolvers, errorFormatter: formatGraphqlErrors });
+ */
+export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']> = (execution, context) => {
+  const errors = execution.errors.map((error) => {
+    const original = error.originalError;
+    if (!isSignalError(original) || error.extensions?.code !== undefined) return error;
+    return new GraphQLError(error.message, { ...(error.nodes ? { nodes: error.nodes } : {}), ...(error.path ? { path: error.path } : {}), originalError: original, extensions: extensionsOf(original) });
+  });
+  return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
+};
