@@ -13,8 +13,9 @@ function refusal(text: string): { code: string; message: string; fields: SignalE
   assert.fail(`accepted: ${text.slice(0, 80)}`);
 }
 
-test('JSON is parsed as JSON.parse would', () => {
+test('JSON is parsed as JSON.parse would, after a byte order mark if there is one', () => {
   assert.deepEqual(parseJsonBody('{"event":"E","n":[1,2.5,null,true],"s":"\\u00e9"}'), { event: 'E', n: [1, 2.5, null, true], s: 'é' });
+  assert.deepEqual(parseJsonBody('\ufeff{"event":"E"}'), { event: 'E' });
 });
 
 test('a body that is not JSON keeps V8\'s reason; an empty body says so', () => {

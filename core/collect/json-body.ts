@@ -80,7 +80,8 @@ export function parseJsonBody(text: string, options: JsonBodyOptions = {}): unkn
   if (text.length === 0) throw new SignalError('SIGNAL_INVALID_JSON', 'The request body is empty; expected a JSON object');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A UTF-8 byte order mark, which .NET and PowerShell clients send, is not JSON: skip it.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new SignalError('SIGNAL_INVALID_JSON', `The request body is not valid JSON: ${(error as Error).message}`);
   }
