@@ -161,6 +161,31 @@ describe('pipeline transformations and the org data layer', () => {
   });
 });
 
+describe('characters PostgreSQL cannot store', () => {
+  test('a transformation that writes a NUL: the event is still delivered, with U+FFFD', async () => {
+    // pg-boss keeps job data as jsonb, which refuses a NUL: the ingest job failed on every try.
+    const other = await signal.pipeline('NUL transformation');
+    const hookPath = '/nul-transformed';
+    await signal.services.integrations.install({
+      vendor: 'webhook', name: 'NUL', pipelineId: other.id, consentCategories: [],
+      config: { url: `${sim.url}${hookPath}`, allow_private_targets: ['127.0.0.1'] },
+    });
+    const revision = await signal.graphql(
+      `mutation($id: ID!, $source: String!) { setPipelineTransformations(pipelineId: $id, source: $source) { version } }`,
+      { id: other.id, source: '- set: { target: properties.note, value: "a\\0b" }\n' },
+    );
+    assert.equal(revision.status, 200, JSON.stringify(revision.body));
+    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(other.key) },
+      body: JSON.stringify({ event: 'Noted', userId: 'u', messageId: 'nul-tr-1' }),
+    });
+    assert.equal(res.status, 200);
+    const [request] = await sim.waitFor(1, 15_000, { path: hookPath });
+    const [event] = (request!.json as { batch: Array<{ messageId: string; properties: Record<string, unknown> }> }).batch;
+    assert.deepEqual([event!.messageId, event!.properties.note], ['nul-tr-1', 'a\ufffdb']);
+  });
+});
+
 describe('preview and coverage', () => {
   test('previewIntegration shows the vendor event and the exact requests, secrets masked, sending nothing', async () => {
     const before = sim.count();

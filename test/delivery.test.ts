@@ -169,6 +169,28 @@ describe('retries and dead letters', () => {
     assert.equal(sim.count({ path: hook.path }), 1, 'no retry');
   });
 
+  test('a vendor answer holding NUL bytes is dead-lettered, counted and logged with U+FFFD, tried once', async () => {
+    // PostgreSQL's text cannot hold a NUL: the dead letter failed to be written, and the job
+    // was sent again on every retry without the event ever being dead-lettered.
+    const refused = await installWebhook();
+    const accepted = await installWebhook();
+    sim.script('POST', refused.path, [{ status: 400, body: 'bad\u0000request' }]);
+    sim.script('POST', accepted.path, [{ status: 200, body: 'ok\u0000' }]);
+    await send([{ messageId: 'dl-nul' }]);
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(refused.id, {}, 10);
+      return p.total === 1 && p;
+    }, 'a dead letter');
+    assert.equal(page.items[0]!.reason, 'HTTP 400: bad\ufffdrequest');
+    assert.deepEqual(page.items[0]!.lastResponse, { status: 400, body: 'bad\ufffdrequest' });
+    assert.equal((await signal.delivery.health(refused.id)).lastError, 'HTTP 400: bad\ufffdrequest');
+    await waitUntil(async () => (await signal.delivery.health(accepted.id)).delivered === 1, 'the other delivered');
+    const [exchange] = await signal.delivery.recentExchanges(accepted.id, 1);
+    assert.equal(exchange!.responseBody, 'ok\ufffd', 'the delivery log is written too');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sim.count({ path: refused.path }), 1, 'no retry');
+  });
+
   test('5xx six times → dead letter, following the scaled schedule', async () => {
     const hook = await installWebhook();
     sim.setDefault('POST', hook.path, reply.serverError());

@@ -12,7 +12,7 @@ import {
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { isRefusedData } from '../db/refused-data.ts';
 import type { AcceptedEvent, GroupCommitter } from './group-commit.ts';
-import { hasUnstorableCharacters, storableCopy } from './storable-strings.ts';
+import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
 import { errorResponseSchema } from './error-handler.ts';
 

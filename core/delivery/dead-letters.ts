@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
+import { storableJson } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonValue } from '../sdk/types.ts';
 import { assertUuid } from '../services/pipelines.ts';
@@ -112,7 +113,8 @@ export function createDeadLetterStore(pool: Pool) {
   return {
     async add(letters: NewDeadLetter[], client?: PoolClient): Promise<void> {
       if (letters.length === 0) return;
-      const rows = JSON.stringify(letters.map((l) => ({
+      // A garbled vendor answer may hold a NUL: replaced, or the dead letter could not be written.
+      const rows = storableJson(letters.map((l) => ({
         i: l.pipelineIntegrationId, p: l.pipelineId, r: l.revisionId, m: l.event.messageId, e: l.event,
         reason: l.reason, a: l.attempts, rq: l.lastRequest, rs: l.lastResponse,
       })));

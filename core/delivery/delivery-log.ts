@@ -1,4 +1,5 @@
 import type { Pool } from '../db/pool.ts';
+import { storableJson } from '../db/storable-strings.ts';
 import type { JsonValue } from '../sdk/types.ts';
 import { assertUuid } from '../services/pipelines.ts';
 
@@ -59,7 +60,7 @@ export function createDeliveryLog(pool: Pool, options: DeliveryLogOptions = {}) 
        SELECT (x->>'pipelineIntegrationId')::uuid, (x->>'revisionId')::uuid, ARRAY(SELECT json_array_elements_text(x->'eventIds')),
               (x->>'attempt')::int, x->'request', (x->>'responseStatus')::int, x->>'responseBody', x->>'error', x->>'outcome', (x->>'durationMs')::int
          FROM json_array_elements($1::json) AS t(x)`,
-      [JSON.stringify(exchanges)],
+      [storableJson(exchanges)],
     );
   }
 

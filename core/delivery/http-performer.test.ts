@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { buildUrl, createHttpPerformer, redirectUrl, type HttpPerformer } from './http-performer.ts';
@@ -72,4 +74,24 @@ test('the egress guard refuses literal private addresses, which need no lookup',
   assert.equal(sim.count(), before, 'no request reached the simulator');
   const allowed = await http.perform({ method: 'POST', url: `http://127.0.0.1:${port}/hook`, body: {}, eventIds: [], allowPrivateTargets: ['127.0.0.0/8'] });
   assert.equal(allowed.response?.status, 200);
+});
+
+test('an answer decoded whole: a character split between two chunks stays whole', async () => {
+  // A vendor streaming its answer can cut a UTF-8 character between two writes.
+  const bytes = Buffer.from('{"error":"café ☕"}');
+  const cut = bytes.indexOf(Buffer.from('☕')) + 1;
+  const server = createServer((_request, response) => {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.write(bytes.subarray(0, cut));
+    setTimeout(() => response.end(bytes.subarray(cut)), 20);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const result = await http.perform({ method: 'POST', url: `http://127.0.0.1:${port}/split`, body: {}, eventIds: [], allowPrivateTargets: ['127.0.0.1'] });
+    assert.equal(result.response?.body, '{"error":"café ☕"}');
+    assert.deepEqual(result.response?.json, { error: 'café ☕' });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });

@@ -110,13 +110,15 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
           bodyTimeout: options.timeoutMs,
           signal: deadline.signal,
         });
-        let text = '';
+        // Decoded once at the end: a character split between two chunks stays whole.
+        const parts: Buffer[] = [];
         let size = 0;
         for await (const chunk of response.body) {
           const part = chunk as Buffer;
-          if (size < MAX_BODY) text += part.subarray(0, MAX_BODY - size).toString('utf8');
+          if (size < MAX_BODY) parts.push(part.subarray(0, MAX_BODY - size));
           size += part.length;
         }
+        const text = Buffer.concat(parts).toString('utf8');
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;

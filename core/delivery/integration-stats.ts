@@ -1,4 +1,5 @@
 import type { Pool } from '../db/pool.ts';
+import { storableText } from '../db/storable-strings.ts';
 
 export interface StatsDelta {
   delivered?: number;
@@ -50,7 +51,7 @@ export function addStatsStatement(integrationId: string, d: StatsDelta) {
              last_delivered_at = CASE WHEN $2::bigint > 0 THEN now() ELSE s.last_delivered_at END,
              updated_at = now()`,
     values: [integrationId, d.delivered ?? 0, d.deadLettered ?? 0, d.skippedConsent ?? 0, d.dropped ?? 0, d.retried ?? 0, d.retrying ?? 0,
-      d.requests ?? 0, d.failedRequests ?? 0, d.lastError?.slice(0, 1000) ?? null, d.skippedRouting ?? 0],
+      d.requests ?? 0, d.failedRequests ?? 0, (d.lastError === undefined ? null : storableText(d.lastError.slice(0, 1000))), d.skippedRouting ?? 0],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
+import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { isConsentGranted } from './consent-gate.ts';
 import { isRoutedTo } from './destination-routing.ts';
@@ -82,7 +83,9 @@ export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
     }
     if (transform) {
       const event = transform(row.payload);
-      if (event !== null) batch.events.push(event);
+      // A transformation can make a string pg-boss's jsonb refuses (a NUL): the job would
+      // fail on every try and its events never be delivered.
+      if (event !== null) batch.events.push(hasUnstorableCharacters(JSON.stringify(event)) ? storableCopy(event) : event);
     } else {
       batch.events.push(row.payload);
       batch.ids!.push(row.id);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasUnstorableCharacters, storableCopy } from './storable-strings.ts';
+import { hasUnstorableCharacters, storableCopy, storableJson, storableText } from './storable-strings.ts';
 
 test('NUL characters and lone surrogates are found in JSON.stringify output', () => {
   assert.equal(hasUnstorableCharacters(JSON.stringify({ a: 'x\u0000y' })), true);
@@ -23,4 +23,11 @@ test('a valid surrogate pair is kept, and a "__proto__" key stays a plain key', 
   assert.deepEqual(Object.keys(copied), ['__proto__']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(Object.getPrototypeOf(copied), Object.prototype);
+});
+
+test('storableText for text values; storableJson serialises like JSON.stringify, Dates included', () => {
+  assert.equal(storableText('a\u0000b\ud800'), 'a\ufffdb\ufffd');
+  const at = new Date('2026-11-30T08:00:00.000Z');
+  assert.equal(storableJson({ at, body: 'ok', n: 1, gone: undefined }), JSON.stringify({ at, body: 'ok', n: 1 }));
+  assert.equal(storableJson({ at, body: 'bad\u0000' }), '{"at":"2026-11-30T08:00:00.000Z","body":"bad\ufffd"}');
 });
