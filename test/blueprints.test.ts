@@ -120,14 +120,19 @@ describe('revisions carry edited blueprints', () => {
   });
 });
 
+/** A new pipeline with one webhook integration posting to `hookPath` on the simulator. */
+async function pipelineWithWebhook(name: string, hookPath: string) {
+  const pipeline = await signal.pipeline(name);
+  await signal.services.integrations.install({
+    vendor: 'webhook', name, pipelineId: pipeline.id, consentCategories: [],
+    config: { url: `${sim.url}${hookPath}`, allow_private_targets: ['127.0.0.1'] },
+  });
+  return { pipeline, hookPath };
+}
+
 describe('pipeline transformations and the org data layer', () => {
   test('applied in order before fan-out; drops stop events; revisions are kept', async () => {
-    const other = await signal.pipeline('Transformed');
-    const hookPath = '/transformed';
-    await signal.services.integrations.install({
-      vendor: 'webhook', name: 'T', pipelineId: other.id, consentCategories: [],
-      config: { url: `${sim.url}${hookPath}`, allow_private_targets: ['127.0.0.1'] },
-    });
+    const { pipeline: other, hookPath } = await pipelineWithWebhook('Transformed', '/transformed');
     const org = await signal.graphql<{ setOrgDataLayer: { version: number } }>(`mutation { setOrgDataLayer(source: "- set: { target: context.app.name, value: shop }\\n- remove: properties.password", note: "org") { version } }`);
     assert.equal(org.status, 200, JSON.stringify(org.body));
     const pipelineRevision = await signal.graphql<{ setPipelineTransformations: { version: number } }>(
@@ -164,12 +169,7 @@ describe('pipeline transformations and the org data layer', () => {
 describe('characters PostgreSQL cannot store', () => {
   test('a transformation that writes a NUL: the event is still delivered, with U+FFFD', async () => {
     // pg-boss keeps job data as jsonb, which refuses a NUL: the ingest job failed on every try.
-    const other = await signal.pipeline('NUL transformation');
-    const hookPath = '/nul-transformed';
-    await signal.services.integrations.install({
-      vendor: 'webhook', name: 'NUL', pipelineId: other.id, consentCategories: [],
-      config: { url: `${sim.url}${hookPath}`, allow_private_targets: ['127.0.0.1'] },
-    });
+    const { pipeline: other, hookPath } = await pipelineWithWebhook('NUL transformation', '/nul-transformed');
     const revision = await signal.graphql(
       `mutation($id: ID!, $source: String!) { setPipelineTransformations(pipelineId: $id, source: $source) { version } }`,
       { id: other.id, source: '- set: { target: properties.note, value: "a\\0b" }\n' },
