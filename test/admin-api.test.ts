@@ -240,6 +240,20 @@ describe('catalog and integrations', () => {
     const res = await signal.graphql('mutation { setIntegrationEnabled(id: "not-a-uuid", enabled: true) { id } }');
     assert.equal(res.status, 400);
     assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'id', message: 'must be a UUID' }]);
+    const { id: pipelineId } = await signal.pipeline('Malformed');
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Malformed', config: validConfig });
+    const revision = await signal.graphql(`mutation { assignRevision(input: { pipelineId: "${pipelineId}", templateId: "${template.id}", revisionId: "v2" }) { id } }`);
+    assert.equal(revision.status, 400);
+    assert.deepEqual(revision.body.errors![0]!.extensions!.fields, [{ field: 'revisionId', message: 'must be a UUID' }]);
+    const latest = await signal.graphql<{ assignRevision: { revisionVersion: number } }>(`mutation { assignRevision(input: { pipelineId: "${pipelineId}", templateId: "${template.id}", revisionId: null }) { revisionVersion } }`);
+    assert.equal(latest.body.data?.assignRevision.revisionVersion, 1, 'null means the latest, as an omitted revisionId does');
+  });
+
+  test('createRevision with config that is not an object of changes → 400 saying so', async () => {
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Changes', config: validConfig });
+    const res = await signal.graphql('mutation($c: JSON) { createRevision(input: { templateId: "' + template.id + '", config: $c }) { version } }', { c: [{ region: 'x' }] });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'config', message: 'must be an object of changes (a field set to null is removed)' }]);
   });
 });
 

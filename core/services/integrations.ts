@@ -439,6 +439,10 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
 
     /** A new immutable revision: the previous one's values with `input`'s changes. */
     async createRevision(input: RevisionInput): Promise<Revision> {
+      const changes: unknown = input.config;
+      if (changes !== undefined && changes !== null && (typeof changes !== 'object' || Array.isArray(changes))) {
+        fail('SIGNAL_INVALID_CONFIG', [{ field: 'config', message: 'must be an object of changes (a field set to null is removed)' }], 'Invalid config');
+      }
       const template = await getTemplate(input.templateId);
       const def = plugin(template.vendor);
       const id = await withTransaction(pool, async (client) => {
@@ -474,12 +478,15 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     },
 
     /** Pins a template's revision (the latest when none is named) on a pipeline. */
-    async assignRevision(input: { pipelineId: string; templateId: string; revisionId?: string; enabled?: boolean }): Promise<Assignment> {
+    async assignRevision(input: { pipelineId: string; templateId: string; revisionId?: string | null; enabled?: boolean }): Promise<Assignment> {
       assertUuid(input.pipelineId, 'pipelineId');
+      // GraphQL passes an omitted optional field as null or undefined: both mean the latest.
+      const revisionId = input.revisionId ?? undefined;
+      if (revisionId !== undefined) assertUuid(revisionId, 'revisionId');
       const template = await getTemplate(input.templateId);
-      const revision = input.revisionId === undefined ? template.revisions.at(-1)! : template.revisions.find((r) => r.id === input.revisionId);
+      const revision = revisionId === undefined ? template.revisions.at(-1)! : template.revisions.find((r) => r.id === revisionId);
       if (!revision) {
-        throw new SignalError('SIGNAL_NOT_FOUND', `Revision ${input.revisionId} does not belong to integration ${template.id}`, [{ field: 'revisionId', message: 'is not a revision of this integration' }]);
+        throw new SignalError('SIGNAL_NOT_FOUND', `Revision ${revisionId} does not belong to integration ${template.id}`, [{ field: 'revisionId', message: 'is not a revision of this integration' }]);
       }
       const id = await withTransaction(pool, (client) => upsertAssignment(client, input.pipelineId, template.id, revision.id, input.enabled));
       await changed();
