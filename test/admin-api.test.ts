@@ -301,6 +301,7 @@ describe("the spec's REST calls", () => {
     assert.deepEqual(res.json.revision.consentCategories, ['analytics', 'marketing']);
     const missing = await rest('POST', '/v1/admin/integrations', { vendor: 'fixture', name: 'X', config: validConfig });
     assert.equal(missing.status, 400);
+    assert.equal(missing.json.error.code, 'SIGNAL_VALIDATION_FAILED', 'an admin input, not an event');
     assert.deepEqual(missing.json.error.fields, [{ field: 'source_id', message: 'is required' }]);
     const badConfig = await rest('POST', '/v1/admin/integrations', { source_id: pipelineId, vendor: 'fixture', name: 'X', config: { region: 'x' } });
     assert.equal(badConfig.status, 400);

@@ -32,7 +32,7 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024 });
   const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
-  installErrorHandling(app);
+  installErrorHandling(app, 'SIGNAL_VALIDATION_FAILED');
   // Config, settings and preview events nest below the GraphQL envelope: twice the collect limit.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser({ refusalCode: 'SIGNAL_VALIDATION_FAILED', maxDepth: 2 * MAX_NESTING_DEPTH }));

@@ -50,14 +50,17 @@ export function refusedValue(error: Error): SignalError {
   return new SignalError('SIGNAL_VALIDATION_FAILED', `PostgreSQL refused a value: ${error.message}${nul ? ' (text cannot hold a NUL character, \\u0000)' : ''}`, [], { cause: error });
 }
 
-function toSignalError(error: FastifyError & { validationContext?: string }): SignalError {
+/** What a listener calls a body that fails its schema: an event at collect, an input at admin. */
+type BodyErrorCode = 'SIGNAL_INVALID_EVENT' | 'SIGNAL_VALIDATION_FAILED';
+
+function toSignalError(error: FastifyError & { validationContext?: string }, bodyCode: BodyErrorCode): SignalError {
   if (error instanceof SignalError) return error;
   if (error.validation) {
     const prefix = error.validationContext && error.validationContext !== 'body' ? error.validationContext : '';
     const fields = formatValidationErrors(error.validation as Parameters<typeof formatValidationErrors>[0], prefix);
     const indices = [...new Set(fields.map((f) => f.index).filter((i) => i !== undefined))];
     const lead = indices.length > 0 ? `The batch was refused whole: invalid event${indices.length > 1 ? 's' : ''} at index ${indices.join(', ')}: ` : '';
-    return new SignalError(prefix ? 'SIGNAL_VALIDATION_FAILED' : 'SIGNAL_INVALID_EVENT', lead + summarise(fields), fields);
+    return new SignalError(prefix ? 'SIGNAL_VALIDATION_FAILED' : bodyCode, lead + summarise(fields), fields);
   }
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return new SignalError(known.code, known.message(error));
@@ -75,21 +78,22 @@ function toSignalError(error: FastifyError & { validationContext?: string }): Si
 }
 
 /** Sends any error as `{ error: { code, message, fields? } }` with its status and Retry-After. */
-export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const signal = toSignalError(error);
+export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): FastifyReply {
+  const signal = toSignalError(error, bodyCode);
   if (signal.statusCode >= 500) request.log.error({ err: signal.cause ?? error }, signal.message);
   if (signal.retryAfter !== undefined) reply.header('retry-after', String(signal.retryAfter));
   return reply.code(signal.statusCode).type('application/json').send(signal.toJSON());
 }
 
 /**
- * Installs the JSON error format and a JSON 404 on an app.
+ * Installs the JSON error format and a JSON 404 on an app. `bodyCode` is the code of a body
+ * that fails its schema (collect: `SIGNAL_INVALID_EVENT`; admin: `SIGNAL_VALIDATION_FAILED`).
  *
  * @example
- * installErrorHandling(app);
+ * installErrorHandling(app, 'SIGNAL_VALIDATION_FAILED');
  */
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
+export function installErrorHandling(app: FastifyInstance, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply, bodyCode));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(new SignalError('SIGNAL_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
   );
