@@ -23,7 +23,9 @@ after(async () => {
 });
 
 async function worker(): Promise<SignalProcess> {
-  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01' });
+  // The test node's data folder: its secret key opens the configs it sealed, and nothing is
+  // written to the project's own .signal folder.
+  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01' });
   workers.push(process);
   return process;
 }
