@@ -279,7 +279,8 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
   test('an event without userId and anonymousId → 400 naming userId', async () => {
     const res = await post('/v1/identify', { traits: { email: 'x@y.z' } });
     assert.equal(res.status, 400);
-    assert.deepEqual(res.json.error?.fields, [{ field: 'userId', message: 'userId or anonymousId is required' }]);
+    assert.deepEqual(res.json.error?.fields, [{ field: 'userId', message: 'is required when there is no anonymousId' }]);
+    assert.equal(res.json.error?.message, 'userId is required when there is no anonymousId');
   });
 
   test('wrong types → 400 naming each field', async () => {
@@ -301,9 +302,12 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.deepEqual(res.json.error?.fields, [{ field: 'batch[1].event', message: 'is required', index: 1 }]);
     const ids = await post('/v1/batch', { batch: [{ type: 'track', event: 'A', userId: 'u', messageId: 'never-4' }, { type: 'page', messageId: 'never-5' }] });
     assert.equal(ids.status, 400);
-    assert.deepEqual(ids.json.error?.fields, [{ field: 'batch[1].userId', message: 'userId or anonymousId is required', index: 1 }]);
+    assert.deepEqual(ids.json.error?.fields, [{ field: 'batch[1].userId', message: 'is required when there is no anonymousId', index: 1 }]);
     assert.match(ids.json.error?.message ?? '', /refused whole/);
-    for (const id of ['never-1', 'never-2', 'never-3', 'never-4', 'never-5']) assert.equal((await stored(id)).length, 0);
+    // Without a type, only the type is missing: not the groupId and previousId of other types.
+    const untyped = await post('/v1/batch', { batch: [{ event: 'A', userId: 'u', messageId: 'never-6' }] });
+    assert.deepEqual(untyped.json.error?.fields, [{ field: 'batch[0].type', message: 'is required', index: 0 }]);
+    for (const id of ['never-1', 'never-2', 'never-3', 'never-4', 'never-5', 'never-6']) assert.equal((await stored(id)).length, 0);
   });
 
   test('an event over 32 KB → 400; a body over 500 KB → 413', async () => {

@@ -153,7 +153,9 @@ export const batchItemSchema = {
   type: 'object',
   required: ['type'],
   properties: eventProperties,
-  allOf: Object.entries(REQUIRED_BY_TYPE).map(([type, required]) => ({ if: { properties: { type: { const: type } } }, then: { required } })),
+  // `required` in the condition: without it an event lacking `type` would match every branch
+  // and be told it needs a groupId and a previousId, not a type.
+  allOf: Object.entries(REQUIRED_BY_TYPE).map(([type, required]) => ({ if: { required: ['type'], properties: { type: { const: type } } }, then: { required } })),
 } as const;
 
 /** Schema of the single-event routes; `type` comes from the route. */

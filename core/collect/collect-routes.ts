@@ -177,7 +177,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       }
       const event = events[i]!.event;
       if (event.userId === undefined && event.anonymousId === undefined) {
-        fields.push({ field: `${prefix}userId`, message: 'userId or anonymousId is required', ...(batch ? { index: i } : {}) });
+        fields.push({ field: `${prefix}userId`, message: 'is required when there is no anonymousId', ...(batch ? { index: i } : {}) });
       }
     }
     if (fields.length > 0) {
