@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
 import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
+import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
 import { delivery, fanOut, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
@@ -139,7 +140,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
 
   /** Reads stored events back by id; any that are gone (deleted before delivery) are reported. */
   async function loadStored(integrationId: string, ids: number[]): Promise<CanonicalEvent[]> {
-    const { rows } = await pool.query<{ payload: CanonicalEvent }>('SELECT payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id', [ids]);
+    const { rows } = await pool.query<StoredEventRow>(storedEventsStatement(ids));
     const wanted = new Set(ids).size;
     if (rows.length < wanted) {
       options.onError?.(new Error(`Integration ${integrationId}: ${wanted - rows.length} of ${wanted} stored events of a delivery job no longer exist (deleted before delivery) and cannot be delivered`));

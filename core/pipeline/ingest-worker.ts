@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
+import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
 import { isRoutedTo } from './destination-routing.ts';
 
@@ -67,10 +68,7 @@ interface PipelineBatch {
  * the delivery worker reads it back. Returns how many deliveries it queued.
  */
 export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
-  const { rows } = await deps.pool.query<{ id: number; pipeline_id: string; payload: CanonicalEvent }>(
-    'SELECT id, pipeline_id, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id',
-    [ids],
-  );
+  const { rows } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
   const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, ((event: CanonicalEvent) => CanonicalEvent | null) | undefined>();
   for (const row of rows) {

@@ -26,6 +26,23 @@ function toStored(row: EventRow): StoredEvent {
 }
 
 /**
+ * Stored events by row id, in id order, with what the pipeline stage and the delivery worker
+ * read of them. An id whose row is gone is simply absent.
+ *
+ * @example
+ * const { rows } = await pool.query<StoredEventRow>(storedEventsStatement([41, 42]));
+ */
+export function storedEventsStatement(ids: number[]): { text: string; values: unknown[] } {
+  return { text: 'SELECT id, pipeline_id, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id', values: [ids] };
+}
+
+export interface StoredEventRow {
+  id: number;
+  pipeline_id: string;
+  payload: CanonicalEvent;
+}
+
+/**
  * The oldest event id that a pending ingest or delivery job still refers to, or null. Jobs
  * list their ids in ascending order, so the first one is each job's oldest.
  *
@@ -58,14 +75,6 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
       const { rows } = await pool.query<EventRow>(
         'SELECT id, pipeline_id, message_id, type, received_at, payload FROM signal.events WHERE pipeline_id = $1 ORDER BY id DESC LIMIT $2',
         [pipelineId, limit],
-      );
-      return rows.map(toStored);
-    },
-
-    async byIds(ids: number[]): Promise<StoredEvent[]> {
-      const { rows } = await pool.query<EventRow>(
-        'SELECT id, pipeline_id, message_id, type, received_at, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id',
-        [ids],
       );
       return rows.map(toStored);
     },
