@@ -4,24 +4,19 @@ import { after, before, test } from 'node:test';
 import type { CanonicalEvent } from './canonical-event.ts';
 import { createGroupCommitter, type AcceptedEvent } from './group-commit.ts';
 import { isRefusedData } from '../db/refused-data.ts';
-import { migrate } from '../db/migrate.ts';
 import { createPool, type Pool } from '../db/pool.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
-let db: TestDatabase;
+let db: MigratedDatabase;
 let pool: Pool;
 const pipelineId = randomUUID();
 
 before(async () => {
-  db = await createTestDatabase('groupcommit');
-  pool = createPool(db.url, 6);
-  await migrate(pool);
+  db = await createMigratedDatabase('groupcommit', 6);
+  pool = db.pool;
 });
-after(async () => {
-  await pool.end();
-  await db.drop();
-});
+after(() => db.close());
 
 function accepted(messageId: string): AcceptedEvent {
   const event = { type: 'track', event: 'Test', userId: 'u1', messageId, receivedAt: new Date().toISOString(), context: {} } as CanonicalEvent;

@@ -1,22 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { migrate } from '../db/migrate.ts';
-import { createPool, type Pool } from '../db/pool.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import type { Pool } from '../db/pool.ts';
+import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { createDeliveryLog, DELIVERY_LOG_KEEP, type Exchange } from './delivery-log.ts';
 
-let db: TestDatabase;
+let db: MigratedDatabase;
 let pool: Pool;
 before(async () => {
-  db = await createTestDatabase('deliverylog');
-  pool = createPool(db.url, 4);
-  await migrate(pool);
+  db = await createMigratedDatabase('deliverylog', 4);
+  pool = db.pool;
 });
-after(async () => {
-  await pool.end();
-  await db.drop();
-});
+after(() => db.close());
 
 function exchange(integrationId: string, n: number): Exchange {
   return {

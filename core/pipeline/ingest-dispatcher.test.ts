@@ -7,25 +7,23 @@ import { migrate, readMigrations } from '../db/migrate.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { startBoss, type Boss } from '../queue/boss.ts';
 import { createEventStore } from '../services/events.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { createMigratedDatabase, createTestDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { createIngestDispatcher } from './ingest-dispatcher.ts';
 
-let db: TestDatabase;
+let db: MigratedDatabase;
 let pool: Pool;
 let boss: Boss;
 const pipelineId = randomUUID();
 
 before(async () => {
-  db = await createTestDatabase('dispatch');
-  pool = createPool(db.url, 8);
-  await migrate(pool);
+  db = await createMigratedDatabase('dispatch', 8);
+  pool = db.pool;
   boss = await startBoss({ url: db.url, schema: 'pgboss', supervise: false });
 });
 after(async () => {
   await boss.stop({ graceful: false });
-  await pool.end();
-  await db.drop();
+  await db.close();
 });
 beforeEach(async () => {
   // Everything stored so far counts as dispatched; each test starts from an empty backlog.

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migrate } from '../../core/db/migrate.ts';
+import { createPool, type Pool } from '../../core/db/pool.ts';
 
 /**
  * The server tests run against: `DATABASE_URL` (set by `npm test`, which boots an embedded
@@ -47,6 +49,35 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+export interface MigratedDatabase extends TestDatabase {
+  pool: Pool;
+  /** Ends the pool and drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A database of its own with Signal's migrations applied, and a pool on it: the setup of the
+ * unit tests that need Signal's tables but not a whole Signal.
+ *
+ * @example
+ * let db: MigratedDatabase;
+ * before(async () => { db = await createMigratedDatabase('deliverylog', 4); });
+ * after(() => db.close());
+ */
+export async function createMigratedDatabase(label: string, poolSize: number): Promise<MigratedDatabase> {
+  const db = await createTestDatabase(label);
+  const pool = createPool(db.url, poolSize);
+  await migrate(pool);
+  return {
+    ...db,
+    pool,
+    async close() {
+      await pool.end();
+      await db.drop();
     },
   };
 }
