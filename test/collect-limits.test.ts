@@ -73,6 +73,10 @@ test('Postgres unreachable → 503 with Retry-After, never 2xx; recovery after',
     assert.equal(down.headers.get('retry-after'), '5');
     const body = await down.json() as { error: { code: string } };
     assert.equal(body.error.code, 'SIGNAL_STORAGE_UNAVAILABLE');
+    // A key not in the cache needs PostgreSQL to be checked: a 503 as well, not a 401.
+    const unseen = await track(signal, 'a-key-not-seen-before', {}, 'unseen-key');
+    assert.equal(unseen.status, 503);
+    assert.equal((await unseen.json() as { error: { code: string } }).error.code, 'SIGNAL_STORAGE_UNAVAILABLE');
     const ready = await fetch(`${signal.collectUrl}/readyz`);
     assert.equal(ready.status, 503);
   } finally {

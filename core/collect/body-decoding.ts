@@ -19,13 +19,17 @@ class EncodedLengthCounter extends Transform {
  * size, so a zip bomb is cut off.
  */
 export function registerBodyDecoding(app: FastifyInstance): void {
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    const encoding = String(request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    if (encoding === 'identity' || encoding === '') return payload;
+  // A callback hook, not an async one: most bodies are not encoded, and the promise an async
+  // hook costs would be paid on every request.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    const header = request.headers['content-encoding'];
+    if (header === undefined) return done(null, payload);
+    const encoding = String(header).trim().toLowerCase();
+    if (encoding === 'identity' || encoding === '') return done(null, payload);
     if (encoding !== 'gzip' && encoding !== 'deflate' && encoding !== 'x-gzip') {
-      throw new SignalError('SIGNAL_UNSUPPORTED_ENCODING', `Content-Encoding "${encoding}" is not supported; send gzip, deflate or no encoding`, [
+      return done(new SignalError('SIGNAL_UNSUPPORTED_ENCODING', `Content-Encoding "${encoding}" is not supported; send gzip, deflate or no encoding`, [
         { field: 'Content-Encoding', message: 'must be gzip, deflate or identity' },
-      ]);
+      ]));
     }
     const counter = new EncodedLengthCounter();
     const decoder = encoding === 'deflate' ? createInflate() : createGunzip();
@@ -34,7 +38,7 @@ export function registerBodyDecoding(app: FastifyInstance): void {
       // reported by the parser as an invalid body; listening keeps it from crashing the process
     });
     Object.defineProperty(decoded, 'receivedEncodedLength', { get: () => counter.receivedEncodedLength });
-    return decoded;
+    done(null, decoded);
   });
 
   const parseJson = jsonBodyParser();

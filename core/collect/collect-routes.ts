@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SignalError } from '../errors.ts';
-import type { PipelineService } from '../services/pipelines.ts';
+import type { PipelineService, ResolvedKey } from '../services/pipelines.ts';
 import {
   batchSchema,
   singleEventSchema,
@@ -110,22 +110,43 @@ function responses() {
  * await app.register(collectRoutes, { pipelines, committer, cookieNames: () => registry.cookieNames() });
  */
 export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Promise<void> {
-  async function authenticate(request: FastifyRequest): Promise<void> {
-    const key = keyFrom(request);
-    if (key === undefined) {
-      throw new SignalError('SIGNAL_UNAUTHORIZED', 'No pipeline key: send it as the HTTP Basic username or as "writeKey" in the body', [
-        { field: 'writeKey', message: 'is required (or HTTP Basic username)' },
-      ]);
-    }
-    let resolved;
-    try {
-      resolved = await deps.pipelines.resolveKey(key);
-    } catch (error) {
-      throw storageUnavailable(error);
-    }
+  function admit(request: FastifyRequest, resolved: ResolvedKey | null): void {
     if (!resolved) throw new SignalError('SIGNAL_UNAUTHORIZED', 'Unknown pipeline key');
     if (!resolved.enabled) throw new SignalError('SIGNAL_UNAUTHORIZED', 'This pipeline is disabled');
     request.pipelineId = resolved.pipelineId;
+  }
+
+  /**
+   * The preValidation hook. A callback hook, not an async one: a key seen in the last seconds
+   * is answered from the cache in the same turn, without the promise an async hook costs.
+   */
+  function authenticate(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
+    const key = keyFrom(request);
+    if (key === undefined) {
+      return done(new SignalError('SIGNAL_UNAUTHORIZED', 'No pipeline key: send it as the HTTP Basic username or as "writeKey" in the body', [
+        { field: 'writeKey', message: 'is required (or HTTP Basic username)' },
+      ]));
+    }
+    const cached = deps.pipelines.cachedKey(key);
+    if (cached !== undefined) {
+      try {
+        admit(request, cached);
+      } catch (error) {
+        return done(error as Error);
+      }
+      return done();
+    }
+    deps.pipelines.resolveKey(key).then(
+      (resolved) => {
+        try {
+          admit(request, resolved);
+        } catch (error) {
+          return done(error as Error);
+        }
+        done();
+      },
+      (error: unknown) => done(storageUnavailable(error)),
+    );
   }
 
   function requestFacts(request: FastifyRequest, reply: FastifyReply, seedId: string | undefined): RequestFacts {

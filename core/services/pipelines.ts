@@ -141,6 +141,15 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       return get(id);
     },
 
+    /**
+     * What `resolveKey` would answer from its cache without a query, or undefined when the key
+     * is not cached (or its entry expired). Lets the collect route skip a promise per request.
+     */
+    cachedKey(key: string): ResolvedKey | null | undefined {
+      const hit = cache.get(key);
+      return hit && hit.expires > Date.now() ? hit.value : undefined;
+    },
+
     /** The pipeline a key belongs to, or null for an unknown or expired key (cached briefly). */
     async resolveKey(key: string): Promise<ResolvedKey | null> {
       const now = Date.now();
