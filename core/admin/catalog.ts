@@ -9,6 +9,7 @@ export interface CatalogConfigField {
   secret: boolean;
   options: Array<{ value: JsonValue; label: string }> | null;
   default: JsonValue | null;
+  examples: JsonValue[];
 }
 
 export interface CatalogEntry {
@@ -52,6 +53,8 @@ export function toCatalogEntry(plugin: PluginDefinition): CatalogEntry {
       secret: field.secret === true,
       options: field.enum ? field.enum.map((value, i) => ({ value, label: field.enumLabels?.[i] ?? String(value) })) : null,
       default: field.default ?? null,
+      // A secret's examples would show what a real one looks like: never listed.
+      examples: field.secret ? [] : field.examples ?? [],
     })),
     consentCategories: plugin.consent,
     rateLimit: { rps: plugin.rateLimit.rps, burst: plugin.rateLimit.burst ?? plugin.rateLimit.rps * 2, daily: plugin.rateLimit.daily ?? 0 },

@@ -115,6 +115,8 @@ export const adminTypeDefs = /* GraphQL */ `
     secret: Boolean!
     options: [CatalogOption!]
     default: JSON
+    "Valid sample values, e.g. acme for a tenant subdomain (none for secrets)."
+    examples: [JSON!]!
   }
 
   type CatalogOption {

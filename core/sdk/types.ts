@@ -27,6 +27,8 @@ export interface ConfigFieldSchema {
   enum?: JsonValue[];
   enumLabels?: string[];
   default?: JsonValue;
+  /** Valid sample values (JSON Schema `examples`): shown to admins, used by the conformance suite. */
+  examples?: JsonValue[];
   format?: string;
   pattern?: string;
   minimum?: number;

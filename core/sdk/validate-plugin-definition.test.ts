@@ -17,7 +17,7 @@ function assertProblem(overrides: Record<string, unknown>, field: string, messag
 
 test('the fixture plugin and every shipped plugin are valid', async () => {
   assert.deepEqual(validatePluginDefinition(fixturePlugin), []);
-  for (const name of ['webhook', 'amplitude', 'videoamp', 'flashtalking']) {
+  for (const name of ['webhook', 'amplitude', 'videoamp', 'flashtalking', 'amperity']) {
     const module = (await import(`../../plugins/${name}/index.ts`)) as { default: PluginDefinition };
     assert.deepEqual(validatePluginDefinition(module.default), [], name);
   }
@@ -57,6 +57,8 @@ test('config: a compiling object schema, titled properties, real required names,
   assertProblem({ config: { type: 'object', required: ['token'], properties: { api_key: { type: 'string', title: 'Key' } } } }, 'config.required', /names "token", which is not a property/);
   assertProblem({ config: { type: 'object', properties: { region: { type: 'string', title: 'Region', enum: ['us', 'eu'], enumLabels: ['US'] } } } }, 'config.properties.region.enumLabels', /one label per enum value/);
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, default: 50 } } } }, 'config.properties.size.default', /not valid for its own schema: data must be <= 10/);
+  assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, examples: [5, 50] } } } }, 'config.properties.size.examples[1]', /not valid for its own schema: data must be <= 10/);
+  assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', examples: 5 } } } }, 'config', /examples must be array/);
   assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', secret: 'yes' } } } }, 'config', /does not compile/);
   assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', placeholder: 'x' } } } }, 'config', /does not compile.*unknown keyword: "placeholder"/);
   // The UI keywords are known to the compiler.

@@ -64,7 +64,7 @@ function shown(value: unknown): string {
  * `^[a-z][a-z0-9_]{1,49}$`; `name`, `description` non-empty; `logo` a relative image path or an
  * https URL; `category` one of `PLUGIN_CATEGORIES`; `version` an exact semver version;
  * `signal` a semver range; `config` an object JSON Schema that compiles (with the UI keywords
- * `secret` and `enumLabels`), every property titled, `required` naming properties, defaults
+ * `secret` and `enumLabels`), every property titled, `required` naming properties, defaults and examples
  * valid; `variants` non-empty, each described, with a `blueprint` path or a `map` function;
  * `vendorFields`, `consent`, `cookies`; `rateLimit.rps` above 0; `batch` limits positive
  * integers; `send` a function; `map`, `classify`, `validateConfig` functions when given;
@@ -132,9 +132,14 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     }
     if (compiled) {
       for (const [key, field] of Object.entries(properties)) {
-        if (!isObject(field) || field.default === undefined) continue;
+        if (!isObject(field) || (field.default === undefined && field.examples === undefined)) continue;
         const validate = ajv.compile(field);
-        if (!validate(structuredClone(field.default))) add(`config.properties.${key}.default`, `is not valid for its own schema: ${ajv.errorsText(validate.errors)}`);
+        if (field.default !== undefined && !validate(structuredClone(field.default))) add(`config.properties.${key}.default`, `is not valid for its own schema: ${ajv.errorsText(validate.errors)}`);
+        // Not an array: the schema did not compile (ajv's meta-schema), reported above.
+        if (!Array.isArray(field.examples)) continue;
+        field.examples.forEach((example, i) => {
+          if (!validate(structuredClone(example))) add(`config.properties.${key}.examples[${i}]`, `is not valid for its own schema: ${ajv.errorsText(validate.errors)}`);
+        });
       }
     }
   }

@@ -42,6 +42,7 @@ export interface ConformanceOptions {
 
 function sampleValue(key: string, field: ConfigFieldSchema): JsonValue {
   if (field.default !== undefined) return field.default;
+  if (field.examples && field.examples.length > 0) return field.examples[0]!;
   if (field.enum && field.enum.length > 0) return field.enum[0]!;
   switch (field.type) {
     case 'number':
@@ -61,7 +62,7 @@ function sampleValue(key: string, field: ConfigFieldSchema): JsonValue {
 }
 
 /**
- * A config that satisfies the schema's required fields: defaults, first options, or samples
+ * A config that satisfies the schema's required fields: defaults, first examples, first options, or samples
  * (`https://hooks.example.com/signal` for URLs, `12345` for ids, a long string otherwise).
  *
  * @example
