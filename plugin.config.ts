@@ -10,6 +10,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amplitude' },
   { plugin: './plugins/videoamp' },
   { plugin: './plugins/flashtalking' },
+  { plugin: './plugins/amperity' },
 ];
 
 export default plugins;

@@ -20,7 +20,7 @@ before(async () => {
   signal = await startTestSignal({
     SIGNAL_TRUST_PROXY: '127.0.0.1',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
-    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com']
+    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com', 'https://acme.amperity.com']
       .map((origin) => `${origin}=${sim.url}`).join(','),
   }, { label: 'vendors' });
   pipeline = await signal.pipeline('Website');
@@ -38,15 +38,15 @@ async function admin(method: string, path: string, body: unknown) {
 }
 
 /** A browser call as datafly.js sends it: the visitor cookie, the visitor's IP via the proxy, its UA. */
-async function browser(call: Record<string, unknown>, extraCookies = ''): Promise<void> {
+async function browser(call: Record<string, unknown>, extraCookies = '', visitor = { key: pipeline.key, id: 'df_abc123def456' }): Promise<void> {
   const res = await fetch(`${signal.collectUrl}/v1/${String(call.type === 'track' ? 'track' : call.type)}`, {
     method: 'POST',
     headers: {
       'content-type': 'text/plain;charset=UTF-8', origin: 'https://example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA,
-      cookie: `_dfdid=df_abc123def456${extraCookies ? `; ${extraCookies}` : ''}`,
+      cookie: `_dfdid=${visitor.id}${extraCookies ? `; ${extraCookies}` : ''}`,
     },
     body: JSON.stringify({
-      writeKey: pipeline.key, timestamp: '2024-03-24T16:00:00.000Z', ...call,
+      writeKey: visitor.key, timestamp: '2024-03-24T16:00:00.000Z', ...call,
       context: { consent: { analytics: true, marketing: true, advertising: true }, ...(call.context as object | undefined) },
     }),
   });
@@ -264,6 +264,93 @@ describe('Flashtalking', () => {
   });
 });
 
+describe('Amperity', () => {
+  // Its own pipeline: Amperity takes every event (no consent category by default), and the
+  // other vendors' tests count their own requests.
+  let site: { id: string; key: string };
+  let integrationId: string;
+  const stream = '/prof/events/esm-2VP6va3Zn';
+  const config = { tenant_subdomain: 'acme', tenant_id: 'acme', api_key: 'eyJhbGciOiJIUzI1NiJ9.streaming-ingest', event_stream_id: 'esm-2VP6va3Zn', source_value: 'DATAFLY' };
+  const spa = (call: Record<string, unknown>) => browser(call, '', { key: site.key, id: 'dfid_abc123' });
+  const received = (messageId: string) => waitUntil(async () => sim.requests({ path: stream }).find((r) => (r.json as { message_id?: string }).message_id === messageId), `Amperity's request for ${messageId}`);
+
+  before(async () => {
+    site = await signal.pipeline('Amperity site');
+  });
+
+  test("the spec's ingest request: URL, headers, flat attributes and the nested consent verbatim", async () => {
+    const installed = await admin('POST', '/v1/admin/integration-catalog/amperity/install', { name: 'Amperity', variant: 'retail', pipeline_id: site.id, config, delivery_mode: 'server_side' });
+    integrationId = installed.assignment.id;
+    const consent = {
+      analytics: true, marketing: false, functional: true,
+      categories: { C0001: true, C0002: false, ad_personalization: false },
+      google: { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'granted' },
+    };
+    await spa({
+      type: 'track', event: 'view_item_list', messageId: 'amp-1', timestamp: '2026-04-17T15:37:10.484Z',
+      properties: { item_list_id: 'summer', item_list_name: 'Summer sale', items: [{ item_id: 'SKU-1', price: 20 }] },
+      context: { consent, traits: { email: 'jane@example.com', amperity_id: 'a1b2c3d4-amperity' } },
+    });
+    const request = await received('amp-1');
+    assert.equal(request.method, 'POST');
+    assert.equal(request.headers['amperity-tenant'], 'acme');
+    assert.equal(request.headers.authorization, 'Bearer eyJhbGciOiJIUzI1NiJ9.streaming-ingest');
+    assert.match(request.headers['content-type'] ?? '', /^application\/json/);
+    const body = request.json as Record<string, unknown>;
+    assert.deepEqual({ source: body.source, type: body.type, cookieid: body.cookieid, ip_address: body.ip_address, user_agent: body.user_agent, timestamp: body.timestamp, email: body.email, amperity_id: body.amperity_id }, {
+      source: 'DATAFLY', type: 'view_item_list', cookieid: 'dfid_abc123', ip_address: VISITOR_IP, user_agent: VISITOR_UA,
+      timestamp: '2026-04-17T15:37:10.484Z', email: 'jane@example.com', amperity_id: 'a1b2c3d4-amperity',
+    });
+    assert.deepEqual(body.consent, consent, 'the consent state, nested and verbatim');
+    assert.equal(body.item_list_id, 'summer');
+    assert.deepEqual(body.items, [{ item_id: 'SKU-1', price: 20 }]);
+    for (const [key, value] of Object.entries(body)) {
+      if (key !== 'consent' && key !== 'items') assert.ok(value === null || typeof value !== 'object', `${key} is flat`);
+    }
+  });
+
+  test('event names map as the spec\'s table says; other events pass through flat; a page is a pageview', async () => {
+    await spa({ type: 'track', event: 'Order Completed', messageId: 'amp-2', properties: { order_id: 'ORD-7', total: 42.5, currency: 'gbp' } });
+    await spa({ type: 'track', event: 'Product Removed', messageId: 'amp-3', properties: { product_id: 'SKU-9', price: '9.99' } });
+    await spa({ type: 'track', event: 'Wishlist Shared', messageId: 'amp-4', properties: { wishlist_id: 'w-1', type: 'not the type', source: 'not the source' } });
+    await spa({ type: 'page', messageId: 'amp-5', name: 'Pricing', context: { page: { url: 'https://example.com/pricing', path: '/pricing', title: 'Pricing' } } });
+    const purchase = (await received('amp-2')).json as Record<string, unknown>;
+    assert.deepEqual([purchase.type, purchase.order_id, purchase.value, purchase.currency], ['purchase', 'ORD-7', 42.5, 'GBP']);
+    const removed = (await received('amp-3')).json as Record<string, unknown>;
+    assert.deepEqual([removed.type, removed.product_id, removed.price], ['remove_from_cart', 'SKU-9', 9.99]);
+    const custom = (await received('amp-4')).json as Record<string, unknown>;
+    assert.deepEqual([custom.type, custom.source, custom.wishlist_id, custom.properties], ['Wishlist Shared', 'DATAFLY', 'w-1', undefined], 'properties lifted; type and source stay the blueprint\'s');
+    const page = (await received('amp-5')).json as Record<string, unknown>;
+    assert.deepEqual([page.type, page.page_url, page.page_title, page.page_name], ['pageview', 'https://example.com/pricing', 'Pricing', 'Pricing']);
+  });
+
+  test('a refused JWT is dead-lettered with the fix; a 429 is retried; a batch stream id or a URL as subdomain is refused at install', async () => {
+    sim.script('POST', stream, [{ status: 429, body: { message: 'slow down' } }]);
+    await spa({ type: 'track', event: 'purchase', messageId: 'amp-6', properties: { transaction_id: 'T-6', value: 1 } });
+    await waitUntil(async () => sim.requests({ path: stream }).filter((r) => (r.json as { message_id?: string }).message_id === 'amp-6').length === 2 || undefined, 'the retry after the 429');
+
+    sim.script('POST', stream, [{ status: 403, body: { message: 'forbidden' } }]);
+    await spa({ type: 'track', event: 'purchase', messageId: 'amp-7', properties: { transaction_id: 'T-7', value: 1 } });
+    const dead = await waitUntil(async () => (await signal.delivery.list(integrationId, {}, 5)).items.find((i) => i.reason.includes('Amperity refused')), 'the dead letter');
+    assert.match(dead.reason, /Amperity refused the api_key \(HTTP 403\).*Streaming Ingest Write Access/);
+
+    for (const [field, value, message] of [
+      ['tenant_subdomain', 'https://acme.amperity.com', /only the subdomain: "acme"/],
+      ['event_stream_id', 'is-9XkqP2', /batch ingest id/],
+    ] as const) {
+      const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/amperity/install`, {
+        method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Amperity ${field}`, variant: 'retail', config: { ...config, [field]: value } }),
+      });
+      assert.equal(res.status, 400);
+      const error = (await res.json() as { error: { fields: Array<{ field: string; message: string }> } }).error;
+      const named = error.fields.find((f) => f.field.endsWith(field));
+      assert.ok(named, JSON.stringify(error));
+      assert.match(named.message, message);
+    }
+  });
+});
+
 describe('privacy', () => {
   test('no raw email or phone in any request Signal sent to an advertising vendor', async () => {
     const advertising = sim.requests().filter((r) => r.path.startsWith('/v1/conversions') || r.path.startsWith('/container/'));
@@ -287,6 +374,12 @@ describe('catalog and preview of the vendor plugins', () => {
     assert.ok(coverage.counts.optionalMapped >= 10, JSON.stringify(coverage.counts));
     const videoamp = catalog.body.data!.catalog.find((p) => p.id === 'videoamp')!;
     assert.deepEqual(videoamp.variants[0]!.coverage.counts.requiredMapped, 2);
+
+    const fields = await signal.graphql<{ catalog: Array<{ id: string; configFields: Array<{ key: string; examples: unknown[] }> }> }>('{ catalog(category: "cdp") { id configFields { key examples } } }');
+    const amperity = fields.body.data!.catalog.find((p) => p.id === 'amperity')!;
+    assert.deepEqual(Object.fromEntries(amperity.configFields.map((f) => [f.key, f.examples])), {
+      tenant_subdomain: ['acme'], tenant_id: ['acme'], api_key: [], event_stream_id: ['esm-2VP6va3Zn'], source_value: ['DATAFLY'],
+    }, 'examples help fill the form; a secret has none');
 
     const preview = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; requests: Array<{ method: string; url: string; headers: Record<string, string>; body: unknown }> }> } }>(
       `query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId dropped requests } } }`,

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Classification } from '../../core/sdk/index.ts';
+import amperity, { classifyAmperity, flatten, streamUrl, validateAmperityConfig } from './index.ts';
+
+const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
+const config = { tenant_subdomain: 'acme', tenant_id: 'acme-prod', api_key: 'eyJhbGciOi.jwt', event_stream_id: 'esm-2VP6va3Zn', source_value: 'DATAFLY' };
+const ctx = { config, variant: 'retail', integrationId: 'i', revisionId: 'r', options: {}, now: 0 };
+
+test('one POST per event to the tenant\'s realtime stream, with the tenant header and the bearer JWT', () => {
+  const requests = amperity.send([{ id: 'a', event: {} as never, payload: { type: 'pageview' } }, { id: 'b', event: {} as never, payload: { type: 'purchase' } }], ctx);
+  assert.deepEqual(requests.map((r) => [r.method, r.url, r.headers, r.body, r.eventIds]), [
+    ['POST', 'https://acme.amperity.com/prof/events/esm-2VP6va3Zn', { 'amperity-tenant': 'acme-prod', authorization: 'Bearer eyJhbGciOi.jwt', 'content-type': 'application/json' }, { type: 'pageview' }, ['a']],
+    ['POST', 'https://acme.amperity.com/prof/events/esm-2VP6va3Zn', { 'amperity-tenant': 'acme-prod', authorization: 'Bearer eyJhbGciOi.jwt', 'content-type': 'application/json' }, { type: 'purchase' }, ['b']],
+  ]);
+  assert.equal(streamUrl({ ...config, event_stream_id: 'esm-a/b' }), 'https://acme.amperity.com/prof/events/esm-a%2Fb');
+});
+
+test('flatten lifts properties and traits to the top level; keys the blueprint set win; nothing else moves', () => {
+  assert.deepEqual(flatten({ type: 'Signed Up', source: 'DATAFLY', properties: { plan: 'pro', type: 'x', items: [{ id: 1 }] }, traits: { plan: 'free', age: 3 } }),
+    { type: 'Signed Up', source: 'DATAFLY', plan: 'pro', items: [{ id: 1 }], age: 3 });
+  const untouched = { type: 'pageview', consent: { analytics: true } };
+  assert.equal(flatten(untouched), untouched, 'no copy when nothing is lifted');
+  assert.deepEqual(flatten({ type: 't', properties: 'text' }), { type: 't', properties: 'text' }, 'only objects are lifted');
+  const input = { type: 't', properties: { a: 1 } };
+  flatten(input);
+  assert.deepEqual(input, { type: 't', properties: { a: 1 } }, 'the argument is not changed');
+});
+
+test('config problems the troubleshooting table lists are named with the fix', () => {
+  assert.deepEqual(validateAmperityConfig(config), []);
+  assert.deepEqual(validateAmperityConfig({ ...config, tenant_subdomain: 'https://acme.amperity.com' }), [
+    { field: 'tenant_subdomain', message: 'must be only the subdomain: "acme", not "https://acme.amperity.com"' },
+  ]);
+  for (const bad of ['acme.example.com', 'ACME', 'evil.com/x?', '-acme', 'a'.repeat(64)]) {
+    assert.equal(validateAmperityConfig({ ...config, tenant_subdomain: bad })[0]?.field, 'tenant_subdomain', bad);
+  }
+  assert.match(validateAmperityConfig({ ...config, event_stream_id: 'is-9XkqP2' })[0]!.message, /batch ingest id.*esm-/);
+  assert.match(validateAmperityConfig({ ...config, event_stream_id: 'stream-1' })[0]!.message, /prefixed esm-/);
+});
+
+test('401 and 403 explain the JWT, 404 the stream; 429 and 5xx retry; other 4xx dead-letter', () => {
+  for (const status of [401, 403]) {
+    const outcome = classifyAmperity({ status, body: '{"message":"forbidden"}', headers: {} });
+    assert.equal(statusOf(outcome), 'dead_letter');
+    assert.match((outcome as { reason: string }).reason, /Streaming Ingest Write Access/);
+  }
+  assert.match((classifyAmperity({ status: 404, body: '', headers: {} }) as { reason: string }).reason, /event_stream_id/);
+  assert.equal(statusOf(classifyAmperity({ status: 202, body: '', headers: {} })), 'delivered');
+  assert.equal(statusOf(classifyAmperity({ status: 429, body: '', headers: {} })), 'retry');
+  assert.equal(statusOf(classifyAmperity({ status: 503, body: '', headers: {} })), 'retry');
+  assert.equal(statusOf(classifyAmperity({ status: 400, body: '{"message":"bad"}', headers: {} })), 'dead_letter');
+  assert.equal(statusOf(classifyAmperity({ status: 413, body: '', headers: {} })), 'dead_letter');
+});

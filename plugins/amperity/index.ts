@@ -1,0 +1,147 @@
+import { defaultClassify, definePlugin, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+
+/** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
+const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const STREAM_ID = /^esm-[A-Za-z0-9_-]+$/;
+/** Objects of the blueprint's output whose keys are lifted to the top level (flat payloads). */
+const LIFTED = ['properties', 'traits'] as const;
+
+/** `https://acme.amperity.com/prof/events/esm-…`: the realtime Streaming Ingest endpoint. */
+export function streamUrl(config: Record<string, JsonValue>): string {
+  return `https://${String(config.tenant_subdomain)}.amperity.com/prof/events/${encodeURIComponent(String(config.event_stream_id))}`;
+}
+
+/**
+ * Friendlier than a bare pattern failure for the two mistakes the spec's troubleshooting table
+ * lists: a URL or host where the subdomain belongs, and a batch (`is-`) stream id.
+ */
+export function validateAmperityConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const subdomain = config.tenant_subdomain;
+  if (typeof subdomain === 'string' && !SUBDOMAIN.test(subdomain)) {
+    const host = /^(?:https?:\/\/)?([a-z0-9-]+)\.amperity\.com\b/i.exec(subdomain.trim());
+    problems.push({
+      field: 'tenant_subdomain',
+      message: host
+        ? `must be only the subdomain: "${host[1]!.toLowerCase()}", not "${subdomain}"`
+        : 'must be the host part of your Amperity dashboard URL (acme for https://acme.amperity.com): lower-case letters, digits and hyphens',
+    });
+  }
+  const stream = config.event_stream_id;
+  if (typeof stream === 'string' && !STREAM_ID.test(stream)) {
+    problems.push({
+      field: 'event_stream_id',
+      message: stream.startsWith('is-')
+        ? 'is a batch ingest id (is-…): it accepts events but does not update profiles in realtime. Use the realtime stream id, prefixed esm-'
+        : 'must be a realtime Event Stream ID, prefixed esm- (Sources > Streams in Amperity)',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Lifts the keys of the `properties` and `traits` objects to the top level, where the keys the
+ * blueprint set explicitly win: Amperity then needs no flatten script.
+ *
+ * @example
+ * flatten({ type: 'signed_up', properties: { plan: 'pro', type: 'x' } }); // { type: 'signed_up', plan: 'pro' }
+ */
+export function flatten(payload: JsonObject): JsonObject {
+  if (!LIFTED.some((key) => isObject(payload[key]))) return payload;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(payload)) if (!(LIFTED as readonly string[]).includes(key) || !isObject(value)) out[key] = value;
+  for (const key of LIFTED) {
+    const nested = payload[key];
+    if (!isObject(nested)) continue;
+    for (const [name, value] of Object.entries(nested)) if (!Object.hasOwn(out, name)) out[name] = value;
+  }
+  return out;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Amperity's answers: 202 accepted; 401/403 the Streaming Ingest JWT; 404 the tenant or the
+ * stream; the rest as the core's default (429 and 5xx retried, other 4xx dead-lettered).
+ */
+export function classifyAmperity(response: { status: number; body: string; headers: Record<string, string> }): Classification {
+  if (response.status === 401 || response.status === 403) {
+    return {
+      status: 'dead_letter',
+      reason: `Amperity refused the api_key (HTTP ${response.status}): the Streaming Ingest JWT is expired or lacks Streaming Ingest Write Access. Generate one under Settings > Security > API Keys and create a revision with it, then replay.`,
+    };
+  }
+  if (response.status === 404) {
+    return {
+      status: 'dead_letter',
+      reason: 'Amperity answered 404: check event_stream_id (the realtime esm-… id under Sources > Streams) and tenant_id (the Amperity-Tenant header).',
+    };
+  }
+  return defaultClassify(response);
+}
+
+export default definePlugin({
+  id: 'amperity',
+  name: 'Amperity',
+  category: 'cdp',
+  description: 'Realtime event ingest to Amperity, the enterprise customer data platform: every event updates profile aggregations within seconds, with the visitor\'s full consent state.',
+  logo: 'logo.svg',
+  version: '1.0.0',
+  signal: '^0.1.0',
+  config: {
+    type: 'object',
+    required: ['tenant_subdomain', 'tenant_id', 'api_key', 'event_stream_id', 'source_value'],
+    properties: {
+      tenant_subdomain: { type: 'string', title: 'Tenant Subdomain', description: 'The host of your Amperity dashboard URL: acme for https://acme.amperity.com. Every API URL is built from it.', minLength: 1, maxLength: 63, examples: ['acme'] },
+      tenant_id: { type: 'string', title: 'Tenant ID', description: 'Sent as the Amperity-Tenant header. Usually the same as the subdomain.', minLength: 1, maxLength: 200, examples: ['acme'] },
+      api_key: { type: 'string', title: 'Streaming Ingest API Key', description: 'The JWT with Streaming Ingest Write Access (Settings > Security > API Keys).', secret: true, minLength: 8 },
+      event_stream_id: { type: 'string', title: 'Event Stream ID', description: 'The realtime stream, prefixed esm- (Sources > Streams). Batch ingest ids (is-) do not update profiles in realtime and are refused.', minLength: 5, maxLength: 200, examples: ['esm-2VP6va3Zn'] },
+      source_value: { type: 'string', title: 'Source Value', description: 'The top-level source field of every event. Case-sensitive: it must match your stream\'s routing expression exactly, or Amperity accepts events (202) and drops them.', minLength: 1, maxLength: 200, examples: ['DATAFLY'] },
+    },
+  },
+  validateConfig: validateAmperityConfig,
+  variants: {
+    retail: { description: 'Retail: pageview, product list and detail views, cart, checkout and purchase; GA4 and Segment event names.', blueprint: 'amperity/retail.yaml' },
+    travel: { description: 'Travel: flight, hotel and car searches and views, the booking lifecycle, check-in and check-out, loyalty points and reviews.', blueprint: 'amperity/travel.yaml' },
+    finance: { description: 'Finance & Banking: accounts, KYC, logins, transactions, payments and transfers, cards, loans and statements.', blueprint: 'amperity/finance.yaml' },
+    b2b: { description: 'B2B / SaaS: sign-up and login, trials, the subscription lifecycle, feature use, invitations, seats and integrations.', blueprint: 'amperity/b2b.yaml' },
+    media: { description: 'Media: video playback, content and ad lifecycle, audio playback and podcast subscriptions.', blueprint: 'amperity/media.yaml' },
+    gaming: { description: 'Gaming: games, levels, achievements, tutorials, items, virtual currency, friends, matches and leaderboards.', blueprint: 'amperity/gaming.yaml' },
+    publishing: { description: 'Publishing: articles, categories, search, newsletters, the paywall, subscriptions, comments and authors.', blueprint: 'amperity/publishing.yaml' },
+  },
+  vendorFields: {
+    source: { required: true, description: 'The config\'s source_value: what the stream\'s routing expression matches.' },
+    type: { required: true, description: 'The event type (pageview, view_item, purchase, … or the event\'s own name).' },
+    cookieid: { required: false, description: 'The visitor id (the _dfdid first-party cookie for browser events).' },
+    user_id: { required: false },
+    amperity_id: { required: false },
+    email: { required: false },
+    phone: { required: false },
+    ip_address: { required: false },
+    user_agent: { required: false },
+    timestamp: { required: false, description: 'ISO 8601, clock-skew corrected.' },
+    consent: { required: false, description: 'The visitor\'s consent state, nested and verbatim (context.consent).' },
+  },
+  // Amperity applies the consent state each event carries (see the README): no category gates
+  // delivery unless the integration sets one.
+  consent: [],
+  // Streaming Ingest allows 1,000 requests/s per tenant and 1 MB per request.
+  rateLimit: { rps: 1000 },
+  batch: { maxEvents: 1, maxBytes: 1_000_000 },
+  map: (payload) => flatten(payload),
+  send: (batch, ctx) =>
+    batch.map((event) => ({
+      method: 'POST' as const,
+      url: streamUrl(ctx.config),
+      headers: {
+        'amperity-tenant': String(ctx.config.tenant_id),
+        authorization: `Bearer ${String(ctx.config.api_key)}`,
+        'content-type': 'application/json',
+      },
+      body: event.payload,
+      eventIds: [event.id],
+    })),
+  classify: (response) => classifyAmperity(response),
+});
