@@ -237,6 +237,22 @@ describe('VideoAmp', () => {
   });
 });
 
+describe('a config value HTTP cannot carry', () => {
+  test('a token pasted with its line break is dead-lettered at the first attempt, saying what to fix', async () => {
+    const site = await signal.pipeline('Pasted token');
+    const installed = await admin('POST', '/v1/admin/integrations', {
+      source_id: site.id, vendor: 'videoamp', name: 'VideoAmp pasted', enabled: true,
+      config: { advertiser_id: '1234567', api_token: 'va_token_secret_abc123\n' }, consent_categories: ['marketing'],
+    });
+    const before = sim.requests({ path: '/v1/conversions' }).length;
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'va-pasted', properties: { order_id: 'ORD-P', revenue: 1, currency: 'USD' } }, '', { key: site.key, id: 'df_pasted_visitor' });
+    const dead = await waitUntil(async () => (await signal.delivery.list(installed.id, {}, 5)).items[0], 'the dead letter');
+    assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
+    assert.match(dead.reason, /could not be sent: invalid authorization header\. A config value holds a line break/);
+    assert.equal(sim.requests({ path: '/v1/conversions' }).length, before, 'nothing reached the vendor');
+  });
+});
+
 describe('Flashtalking', () => {
   test('the documented purchase request: path IDs, parameter order, cachebuster, visitor IP, UA and FTrack', async () => {
     await admin('POST', '/v1/admin/integration-catalog/flashtalking/install', {

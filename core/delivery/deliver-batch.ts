@@ -38,7 +38,8 @@ export interface DeliveryTarget {
 
 export interface PerformResult {
   response?: VendorResponse;
-  error?: { kind: 'timeout' | 'network' | 'refused'; message: string };
+  /** `refused`: the egress guard said no; `invalid`: the request could not be built. Both final. */
+  error?: { kind: 'timeout' | 'network' | 'refused' | 'invalid'; message: string };
   durationMs: number;
 }
 
@@ -181,6 +182,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     } else if (result.error?.kind === 'refused') {
       // The egress guard refused the target: no retry can change that.
       const reason = `target refused: ${result.error.message}`;
+      outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
+    } else if (result.error?.kind === 'invalid') {
+      const reason = `the request could not be sent: ${result.error.message}. A config value holds a line break or another character HTTP headers cannot carry: create a revision with the value fixed, then replay.`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else {
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;

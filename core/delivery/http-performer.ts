@@ -136,9 +136,12 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
         const e = error as Error & { code?: string; cause?: { code?: string; message?: string } };
         const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
         const refused = e.code === 'EGRESS_REFUSED' || e.cause?.code === 'EGRESS_REFUSED';
+        // undici refuses to build the request (a header value with a line break, typically a
+        // token pasted with its newline) before any byte is sent: resending cannot help.
+        const invalid = e.code === 'UND_ERR_INVALID_ARG';
         return {
           error: {
-            kind: timedOut ? 'timeout' : refused ? 'refused' : 'network',
+            kind: timedOut ? 'timeout' : refused ? 'refused' : invalid ? 'invalid' : 'network',
             message: timedOut ? `no answer within ${options.timeoutMs} ms` : (e.cause?.message ?? e.message),
           },
           durationMs: performance.now() - started,
