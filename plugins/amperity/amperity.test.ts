@@ -35,6 +35,8 @@ test('config problems the troubleshooting table lists are named with the fix', (
   for (const bad of ['acme.example.com', 'ACME', 'evil.com/x?', '-acme', 'a'.repeat(64)]) {
     assert.equal(validateAmperityConfig({ ...config, tenant_subdomain: bad })[0]?.field, 'tenant_subdomain', bad);
   }
+  assert.deepEqual(validateAmperityConfig({ ...config, api_key: 'eyJhbGciOi.jwt\n', tenant_id: 'acme prod' }).map((p) => p.field), ['tenant_id', 'api_key'], 'header values');
+  assert.match(validateAmperityConfig({ ...config, api_key: ' eyJhbGciOi.jwt' })[0]!.message, /pasted with the key/);
   assert.match(validateAmperityConfig({ ...config, event_stream_id: 'is-9XkqP2' })[0]!.message, /batch ingest id.*esm-/);
   assert.match(validateAmperityConfig({ ...config, event_stream_id: 'stream-1' })[0]!.message, /prefixed esm-/);
 });

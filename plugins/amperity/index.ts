@@ -12,8 +12,9 @@ export function streamUrl(config: Record<string, JsonValue>): string {
 }
 
 /**
- * Friendlier than a bare pattern failure for the two mistakes the spec's troubleshooting table
- * lists: a URL or host where the subdomain belongs, and a batch (`is-`) stream id.
+ * Friendlier than a bare pattern failure for the mistakes the spec's troubleshooting table
+ * lists (a URL or host where the subdomain belongs, a batch `is-` stream id) and for values a
+ * header cannot carry.
  */
 export function validateAmperityConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -26,6 +27,13 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
         ? `must be only the subdomain: "${host[1]!.toLowerCase()}", not "${subdomain}"`
         : 'must be the host part of your Amperity dashboard URL (acme for https://acme.amperity.com): lower-case letters, digits and hyphens',
     });
+  }
+  // Both travel in headers, where a line break cannot go: usually a value pasted with its newline.
+  if (typeof config.tenant_id === 'string' && !/^[\x21-\x7e]+$/.test(config.tenant_id)) {
+    problems.push({ field: 'tenant_id', message: 'must be printable ASCII without spaces or line breaks: it is sent as the Amperity-Tenant header' });
+  }
+  if (typeof config.api_key === 'string' && /[\s\x00-\x1f\x7f]/.test(config.api_key)) {
+    problems.push({ field: 'api_key', message: 'holds white space or a line break (pasted with the key?): give the JWT alone' });
   }
   const stream = config.event_stream_id;
   if (typeof stream === 'string' && !STREAM_ID.test(stream)) {
