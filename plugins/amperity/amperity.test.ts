@@ -22,6 +22,9 @@ test('flatten lifts properties and traits to the top level; keys the blueprint s
   const untouched = { type: 'pageview', consent: { analytics: true } };
   assert.equal(flatten(untouched), untouched, 'no copy when nothing is lifted');
   assert.deepEqual(flatten({ type: 't', properties: 'text' }), { type: 't', properties: 'text' }, 'only objects are lifted');
+  const polluted = flatten({ type: 't', properties: JSON.parse('{"__proto__": {"x": 1}, "b": 2}') });
+  assert.deepEqual(polluted, { type: 't', b: 2 });
+  assert.equal(Object.getPrototypeOf(polluted), Object.prototype, 'a __proto__ key is not lifted');
   const input = { type: 't', properties: { a: 1 } };
   flatten(input);
   assert.deepEqual(input, { type: 't', properties: { a: 1 } }, 'the argument is not changed');

@@ -61,7 +61,8 @@ export function flatten(payload: JsonObject): JsonObject {
   for (const key of LIFTED) {
     const nested = payload[key];
     if (!isObject(nested)) continue;
-    for (const [name, value] of Object.entries(nested)) if (!Object.hasOwn(out, name)) out[name] = value;
+    // `__proto__` would set the object's prototype, not a key (collect refuses it anyway).
+    for (const [name, value] of Object.entries(nested)) if (!Object.hasOwn(out, name) && name !== '__proto__') out[name] = value;
   }
   return out;
 }

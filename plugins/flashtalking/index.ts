@@ -35,9 +35,9 @@ export default definePlugin({
     type: 'object',
     required: ['advertiser_id', 'spotlight_id', 'spotlight_group_id'],
     properties: {
-      advertiser_id: { type: 'string', title: 'Advertiser ID', description: 'The numeric Advertiser ID — the number immediately after /container/.', pattern: '^[0-9]+$' },
-      spotlight_id: { type: 'string', title: 'Spotlight ID', description: 'The numeric Spotlight ID — the number after the Advertiser ID.', pattern: '^[0-9]+$' },
-      spotlight_group_id: { type: 'string', title: 'Spotlight Group ID', description: 'The numeric Spotlight Group ID — the number after the Spotlight ID.', pattern: '^[0-9]+$' },
+      advertiser_id: { type: 'string', title: 'Advertiser ID', description: 'The numeric Advertiser ID — the number immediately after /container/.', pattern: '^[0-9]+$', examples: ['1234567'] },
+      spotlight_id: { type: 'string', title: 'Spotlight ID', description: 'The numeric Spotlight ID — the number after the Advertiser ID.', pattern: '^[0-9]+$', examples: ['987654'] },
+      spotlight_group_id: { type: 'string', title: 'Spotlight Group ID', description: 'The numeric Spotlight Group ID — the number after the Spotlight ID.', pattern: '^[0-9]+$', examples: ['5'] },
     },
   },
   variants: {

@@ -25,7 +25,7 @@ export default definePlugin({
     type: 'object',
     required: ['advertiser_id', 'api_token'],
     properties: {
-      advertiser_id: { type: 'string', title: 'Advertiser ID', description: 'Your VideoAmp advertiser ID (numeric).', pattern: '^[0-9]+$' },
+      advertiser_id: { type: 'string', title: 'Advertiser ID', description: 'Your VideoAmp advertiser ID (numeric).', pattern: '^[0-9]+$', examples: ['1234567'] },
       api_token: { type: 'string', title: 'API Token', description: 'Bearer token authorising server-side conversion writes. Treat as a secret.', secret: true, minLength: 8 },
     },
   },

@@ -115,9 +115,9 @@ export default definePlugin({
     type: 'object',
     required: ['url'],
     properties: {
-      url: { type: 'string', title: 'Endpoint URL', description: 'Where events are sent (http or https). Private and loopback addresses must be allow-listed below.', format: 'uri', pattern: '^https?://', maxLength: 2048 },
+      url: { type: 'string', title: 'Endpoint URL', description: 'Where events are sent (http or https). Private and loopback addresses must be allow-listed below.', format: 'uri', pattern: '^https?://', maxLength: 2048, examples: ['https://hooks.example.com/signal'] },
       method: { type: 'string', title: 'HTTP method', enum: ['POST', 'PUT'], enumLabels: ['POST', 'PUT'], default: 'POST' },
-      headers: { type: 'object', title: 'Custom headers', description: 'Sent with every request, e.g. {"Authorization": "Bearer …"}.', additionalProperties: { type: 'string', maxLength: 8192 } },
+      headers: { type: 'object', title: 'Custom headers', description: 'Sent with every request, e.g. {"Authorization": "Bearer …"}.', additionalProperties: { type: 'string', maxLength: 8192 }, examples: [{ 'X-Api-Key': 'your-key' }] },
       mode: { type: 'string', title: 'Delivery mode', description: 'batch: {"batch": [events…]} per request; single: one event per request.', enum: ['batch', 'single'], enumLabels: ['Batched', 'One request per event'], default: 'batch' },
       batch_size: { type: 'integer', title: 'Batch size', description: 'Most events per request in batch mode (bodies stay under 5 MB).', minimum: 1, maximum: MAX_EVENTS, default: DEFAULT_BATCH_SIZE },
       signing_secret: { type: 'string', title: 'Signing secret', description: 'When set, requests carry X-Signal-Timestamp and X-Signal-Signature (HMAC-SHA256 of "<timestamp>.<body>").', secret: true, minLength: 16, maxLength: 512 },
