@@ -81,6 +81,15 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const cache = new Map<string, { value: ResolvedKey | null; expires: number }>();
 
+  /**
+   * What `resolveKey` would answer from its cache without a query, or undefined when the key
+   * is not cached (or its entry expired). Lets the collect route skip a promise per request.
+   */
+  function cachedKey(key: string): ResolvedKey | null | undefined {
+    const hit = cache.get(key);
+    return hit && hit.expires > Date.now() ? hit.value : undefined;
+  }
+
   async function get(id: string): Promise<Pipeline> {
     assertUuid(id, 'pipelineId');
     const { rows } = await pool.query<PipelineRow>(`${SELECT_PIPELINES} WHERE p.id = $1`, [id]);
@@ -141,20 +150,14 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       return get(id);
     },
 
-    /**
-     * What `resolveKey` would answer from its cache without a query, or undefined when the key
-     * is not cached (or its entry expired). Lets the collect route skip a promise per request.
-     */
-    cachedKey(key: string): ResolvedKey | null | undefined {
-      const hit = cache.get(key);
-      return hit && hit.expires > Date.now() ? hit.value : undefined;
-    },
+    /** See `cachedKey` above: the cache's answer, or undefined when a query is needed. */
+    cachedKey,
 
     /** The pipeline a key belongs to, or null for an unknown or expired key (cached briefly). */
     async resolveKey(key: string): Promise<ResolvedKey | null> {
+      const hit = cachedKey(key);
+      if (hit !== undefined) return hit;
       const now = Date.now();
-      const hit = cache.get(key);
-      if (hit && hit.expires > now) return hit.value;
       const { rows } = await pool.query<{ id: string; enabled: boolean }>(
         `SELECT p.id, p.enabled FROM signal.pipeline_keys k JOIN signal.pipelines p ON p.id = k.pipeline_id
           WHERE k.key_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())`,
