@@ -255,6 +255,17 @@ describe('catalog and integrations', () => {
     assert.equal(res.status, 400);
     assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'config', message: 'must be an object of changes (a field set to null is removed)' }]);
   });
+
+  test('a revision note is at most 2,000 characters, trimmed; a blank one is none', async () => {
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Notes', config: validConfig });
+    const revise = (note: string) => signal.graphql<{ createRevision: { note: string | null } }>('mutation($n: String) { createRevision(input: { templateId: "' + template.id + '", note: $n }) { note } }', { n: note });
+    const long = await revise('x'.repeat(2001));
+    assert.equal(long.status, 400);
+    assert.deepEqual(long.body.errors![0]!.extensions!.fields, [{ field: 'note', message: 'must be at most 2000 characters (got 2001)' }]);
+    assert.equal((await revise('  rotated the key  ')).body.data!.createRevision.note, 'rotated the key');
+    assert.equal((await revise('   ')).body.data!.createRevision.note, null);
+    assert.deepEqual((await signal.services.integrations.getTemplate(template.id)).revisions.map((r) => r.version), [1, 2, 3], 'the refused revision was not made');
+  });
 });
 
 describe('plugin routes', () => {

@@ -149,6 +149,18 @@ const SETTINGS_INPUT_SCHEMA = {
   },
 };
 
+/** Most characters of a revision's note: a change log line, not a document. */
+export const MAX_NOTE_LENGTH = 2000;
+
+/** A revision's note, trimmed; none when absent or blank. */
+function revisionNote(note: unknown): string | null {
+  if (note === undefined || note === null) return null;
+  if (typeof note !== 'string') fail('SIGNAL_VALIDATION_FAILED', [{ field: 'note', message: 'must be text' }], 'Invalid revision');
+  const trimmed = note.trim();
+  if (trimmed.length > MAX_NOTE_LENGTH) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'note', message: `must be at most ${MAX_NOTE_LENGTH} characters (got ${trimmed.length})` }], 'Invalid revision');
+  return trimmed === '' ? null : trimmed;
+}
+
 function fail(code: 'SIGNAL_VALIDATION_FAILED' | 'SIGNAL_INVALID_CONFIG', fields: ErrorField[], lead: string): never {
   throw new SignalError(code, `${lead}: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}`, fields);
 }
@@ -443,6 +455,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       if (changes !== undefined && changes !== null && (typeof changes !== 'object' || Array.isArray(changes))) {
         fail('SIGNAL_INVALID_CONFIG', [{ field: 'config', message: 'must be an object of changes (a field set to null is removed)' }], 'Invalid config');
       }
+      const note = revisionNote(input.note);
       const template = await getTemplate(input.templateId);
       const def = plugin(template.vendor);
       const id = await withTransaction(pool, async (client) => {
@@ -469,7 +482,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
           blueprint,
           settings: settingsFor(def, previous.settings, input.settings),
           delivery_mode: previous.delivery_mode,
-          note: input.note ?? null,
+          note,
         });
         return revision.id;
       });
