@@ -24,6 +24,7 @@ export interface SignalConfig {
   rateLimitWindowMs: number;
   commitIntervalMs: number;
   commitMaxEvents: number;
+  commitTimeoutMs: number;
   eventRetentionHours: number;
   dbPoolSize: number;
   bossSchema: string;
@@ -73,6 +74,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_RATE_LIMIT_WINDOW_MS', default: '1000', description: 'Length of the collect rate-limit window in milliseconds.' },
   { name: 'SIGNAL_COMMIT_INTERVAL_MS', default: '0', description: 'Group commit: how long an idle committer waits for more events before writing (0: at once; while a statement runs, the next group gathers anyway).' },
   { name: 'SIGNAL_COMMIT_MAX_EVENTS', default: '1000', description: 'Group commit: most events in one statement; a full group waiting starts a second statement alongside the one running.' },
+  { name: 'SIGNAL_COMMIT_TIMEOUT_MS', default: '10000', description: 'Group commit: how long a request waits for PostgreSQL to confirm its events before a 503 (a server or network that stopped answering would otherwise hold it forever).' },
   { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
   { name: 'SIGNAL_PGBOSS_SCHEMA', default: 'pgboss', description: 'Schema pg-boss keeps its queues in.' },
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     rateLimitWindowMs: int(env, 'SIGNAL_RATE_LIMIT_WINDOW_MS', 1000, 100, 86_400_000),
     commitIntervalMs: int(env, 'SIGNAL_COMMIT_INTERVAL_MS', 0, 0, 1000),
     commitMaxEvents: int(env, 'SIGNAL_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
+    commitTimeoutMs: int(env, 'SIGNAL_COMMIT_TIMEOUT_MS', 10_000, 100, 300_000),
     eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
     bossSchema,

@@ -171,7 +171,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       ? createIngestDispatcher({ pool, boss, pollMs: config.dispatchPollMs, jobSize: config.ingestJobSize, onError: (error) => log(`ingest dispatch: ${error.message}`) })
       : undefined;
     const committer = createGroupCommitter({
-      pool, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents,
+      pool, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents, timeoutMs: config.commitTimeoutMs,
       ...(dispatcher ? { onCommitted: (xid: bigint) => dispatcher.wake(xid) } : {}),
     });
 

@@ -5,6 +5,7 @@ import { after, test } from 'node:test';
 import pg from 'pg';
 import { serverUrl } from './helpers/database.ts';
 import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { startTcpProxy } from './helpers/tcp-proxy.ts';
 
 const started: TestSignal[] = [];
 after(async () => {
@@ -22,6 +23,8 @@ function track(signal: TestSignal, key: string, headers: Record<string, string> 
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: basic(key), ...headers },
     body: JSON.stringify({ event: 'Limited', userId: 'u1', ...(messageId ? { messageId } : {}) }),
+    // A request that hangs fails the test instead of stalling the suite.
+    signal: AbortSignal.timeout(15_000),
   });
 }
 
@@ -87,6 +90,45 @@ test('Postgres unreachable → 503 with Retry-After, never 2xx; recovery after',
   const { rows } = await signal.pool.query(`SELECT message_id FROM signal.events WHERE message_id IN ('during-outage', 'after-outage')`);
   assert.deepEqual(rows.map((r: { message_id: string }) => r.message_id), ['after-outage'], 'the refused event was not half-stored');
 });
+
+test('PostgreSQL that stops answering → 503 after SIGNAL_COMMIT_TIMEOUT_MS, not a hang; a new key too; recovery after', async () => {
+  const proxy = await startTcpProxy(Number(new URL(serverUrl()).port || 5432));
+  const signal = await startTestSignal({ SIGNAL_ROLES: 'collect', SIGNAL_COMMIT_TIMEOUT_MS: '500' }, {
+    plugins: noPlugins, label: 'silent', databaseUrl: (url) => { const u = new URL(url); u.hostname = '127.0.0.1'; u.port = String(proxy.port); return u.href; },
+  });
+  try {
+    const { key } = await signal.pipeline();
+    const other = await signal.pipeline('Not yet cached');
+    assert.equal((await track(signal, key, {}, 'before-silence')).status, 200);
+    proxy.freeze();
+    const started = Date.now();
+    const silent = await track(signal, key, {}, 'during-silence');
+    assert.equal(silent.status, 503);
+    assert.ok(Date.now() - started < 5000, `answered in ${Date.now() - started} ms`);
+    assert.equal(silent.headers.get('retry-after'), '5');
+    const body = await silent.json() as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'SIGNAL_STORAGE_UNAVAILABLE');
+    assert.match(body.error.message, /did not confirm the write within 500 ms; the events may still be stored\. Retry later with the same messageId/);
+    const uncached = await track(signal, other.key, {}, 'unseen-during-silence');
+    assert.equal(uncached.status, 503, 'a key lookup that gets no answer is a 503 as well');
+    proxy.pass();
+    const recovered = await waitUntilOk(() => track(signal, key, {}, 'after-silence'));
+    assert.equal(recovered.status, 200);
+  } finally {
+    proxy.pass();
+    await signal.close();
+    await proxy.close();
+  }
+});
+
+/** Retries a request until it answers 200 (connections dropped by a timeout are replaced). */
+async function waitUntilOk(send: () => Promise<Response>): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await send();
+    if (response.status === 200 || attempt >= 20) return response;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 test('shutdown gives requests in flight a grace period, then cuts clients that stall', async () => {
   const signal = await startTestSignal({ SIGNAL_SHUTDOWN_GRACE_MS: '300' }, { plugins: noPlugins, label: 'grace' });

@@ -11,7 +11,7 @@ import {
 } from './canonical-event.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import { isRefusedData } from '../db/refused-data.ts';
-import type { AcceptedEvent, GroupCommitter } from './group-commit.ts';
+import { CommitTimeoutError, type AcceptedEvent, type GroupCommitter } from './group-commit.ts';
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
 import { errorResponseSchema } from './error-handler.ts';
@@ -42,6 +42,10 @@ declare module 'fastify' {
 }
 
 function storageUnavailable(cause: unknown): SignalError {
+  if (cause instanceof CommitTimeoutError) {
+    // The INSERT may still commit: the client's retry, with the same messageId, is the way on.
+    return new SignalError('SIGNAL_STORAGE_UNAVAILABLE', `${cause.message}; the events may still be stored. Retry later with the same messageId.`, [], { retryAfter: 5, cause });
+  }
   return new SignalError('SIGNAL_STORAGE_UNAVAILABLE', 'Events could not be stored right now; nothing was accepted. Retry later.', [], { retryAfter: 5, cause });
 }
 

@@ -73,6 +73,22 @@ export interface GroupCommitOptions {
   maxEvents: number;
   /** Statements at the same time, reached only while full groups wait. */
   maxInFlight?: number;
+  /**
+   * How long a statement may go unanswered (ms, default 10,000). Then its requests fail with
+   * `CommitTimeoutError` and its connection is dropped: a server or network that stopped
+   * answering must not hold requests forever. The write may still complete on the server.
+   */
+  timeoutMs?: number;
+}
+
+/** PostgreSQL did not confirm a group's INSERT in time; it may or may not have committed. */
+export class CommitTimeoutError extends Error {
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super(`PostgreSQL did not confirm the write within ${timeoutMs} ms`);
+    this.name = 'CommitTimeoutError';
+    this.timeoutMs = timeoutMs;
+  }
 }
 
 /**
@@ -95,6 +111,7 @@ export interface GroupCommitOptions {
  */
 export function createGroupCommitter(options: GroupCommitOptions) {
   const maxInFlight = options.maxInFlight ?? 4;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   let queue: Pending[] = [];
   let queuedEvents = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -105,7 +122,9 @@ export function createGroupCommitter(options: GroupCommitOptions) {
   async function write(group: Pending[]): Promise<void> {
     const events = group.flatMap((p) => p.events);
     try {
-      const statement = insertEventsStatement(events);
+      // pg's per-query read timeout: pool.query then drops the connection, so a half-answered
+      // statement cannot block the next query on it.
+      const statement = { ...insertEventsStatement(events), query_timeout: timeoutMs };
       const { rows } = await options.pool.query<{ xid: string; stored: number }>(statement);
       stats = { groups: stats.groups + 1, events: stats.events + events.length };
       for (const pending of group) pending.resolve();
@@ -117,7 +136,8 @@ export function createGroupCommitter(options: GroupCommitOptions) {
         for (const pending of group) await write([pending]);
         return;
       }
-      for (const pending of group) pending.reject(error as Error);
+      const failure = (error as Error).message === 'Query read timeout' ? new CommitTimeoutError(timeoutMs) : (error as Error);
+      for (const pending of group) pending.reject(failure);
     }
   }
 

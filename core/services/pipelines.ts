@@ -68,6 +68,9 @@ export interface ResolvedKey {
   enabled: boolean;
 }
 
+/** How long a key lookup may go unanswered before the collect request gets a 503. */
+const KEY_QUERY_TIMEOUT_MS = 5000;
+
 /**
  * Pipelines (the spec also calls them sources) and their keys. Keys are stored hashed; the
  * clear key is returned once, by `create` and `rotateKey`. Key look-ups on the collect path
@@ -158,11 +161,15 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       const hit = cachedKey(key);
       if (hit !== undefined) return hit;
       const now = Date.now();
-      const { rows } = await pool.query<{ id: string; enabled: boolean }>(
-        `SELECT p.id, p.enabled FROM signal.pipeline_keys k JOIN signal.pipelines p ON p.id = k.pipeline_id
-          WHERE k.key_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())`,
-        [hashKey(key)],
-      );
+      // A read timeout (pg drops the connection then): a silent server must not hold the
+      // collect requests waiting on this key forever.
+      const query = {
+        text: `SELECT p.id, p.enabled FROM signal.pipeline_keys k JOIN signal.pipelines p ON p.id = k.pipeline_id
+                WHERE k.key_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > now())`,
+        values: [hashKey(key)],
+        query_timeout: KEY_QUERY_TIMEOUT_MS,
+      };
+      const { rows } = await pool.query<{ id: string; enabled: boolean }>(query);
       const value = rows[0] ? { pipelineId: rows[0].id, enabled: rows[0].enabled } : null;
       if (cache.size > 10_000) cache.clear();
       cache.set(key, { value, expires: now + cacheTtlMs });

@@ -25,11 +25,12 @@ export const noPlugins: PluginSet = { list: () => [], get: () => undefined, cook
  * const signal = await startTestSignal();
  * after(() => signal.close());
  */
-export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; label?: string; log?: (message: string) => void } = {}): Promise<TestSignal> {
+export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; label?: string; log?: (message: string) => void; databaseUrl?: (url: string) => string } = {}): Promise<TestSignal> {
   const db = await createTestDatabase(options.label ?? 'signal');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-test-'));
   const config = loadConfig({
-    DATABASE_URL: db.url,
+    // `databaseUrl` rewrites the test database's URL, e.g. to reach it through a proxy.
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(db.url) : db.url,
     SIGNAL_DATA_DIR: dataDir,
     SIGNAL_COLLECT_HOST: '127.0.0.1',
     SIGNAL_COLLECT_PORT: '0',
