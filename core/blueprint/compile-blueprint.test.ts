@@ -76,6 +76,23 @@ test('handlers match a track event by its name and other calls by their type', (
   assert.equal(handlerKey({ ...order, type: 'screen', event: undefined }), 'screen');
 });
 
+test('a track event named like a call type ("identify", "page") is not that call: the defaults take it', () => {
+  const blueprint = compileBlueprint(`
+version: 2
+event_name_target: type
+events:
+  identify: { names: [identify], mappings: [{ source: traits, target: traits }] }
+  pageview: { names: [page], event_name: pageview, mappings: [{ source: name, target: page_name }] }
+defaults: { action: pass_through, properties_target: properties }
+`);
+  const tracked = blueprint.mapEvent({ ...order, event: 'identify', properties: { plan: 'pro' } });
+  assert.equal(tracked.handler, 'defaults');
+  assert.deepEqual(tracked.vendorEvent, { type: 'identify', properties: { plan: 'pro' } });
+  assert.equal(blueprint.mapEvent({ ...order, event: 'page', properties: { a: 1 } }).handler, 'defaults');
+  assert.equal(blueprint.mapEvent(identify).handler, 'identify', 'the identify call still is');
+  assert.equal(blueprint.mapEvent(page).handler, 'pageview');
+});
+
 test('golden: global rows, a handler taking two names, arrays, each, templates and parameters', () => {
   const blueprint = compileBlueprint(yaml, { file: 'test.yaml', config: { api_key: 'k' } });
   const result = blueprint.mapEvent(order);

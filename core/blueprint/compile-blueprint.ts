@@ -96,6 +96,17 @@ export function handlerKey(event: CanonicalEvent): string {
   return event.type === 'track' ? (event.event ?? 'track') : event.type;
 }
 
+/** The call types a handler's `names` may list besides track event names. */
+const CALL_TYPES: ReadonlySet<string> = new Set(['page', 'identify', 'screen', 'group', 'alias']);
+
+/**
+ * Whether a handler listing `key` takes `event`. A track event named like a call type (a
+ * `track("identify")`) is not that call: it is left to the defaults, under its own name.
+ */
+function takesCallType(event: CanonicalEvent, key: string): boolean {
+  return event.type !== 'track' || !CALL_TYPES.has(key);
+}
+
 function collectTargets(rows: RowDef[] | undefined, into: Set<string>): void {
   for (const row of rows ?? []) if (typeof row?.target === 'string') into.add(row.target);
 }
@@ -195,9 +206,13 @@ export function compileBlueprint(source: string | object, options: CompileOption
     }
   }
 
+  function handlerOf(event: CanonicalEvent, key = handlerKey(event)): Handler | undefined {
+    return takesCallType(event, key) ? byName.get(key) : undefined;
+  }
+
   function run(event: CanonicalEvent): MapOutcome {
     const key = handlerKey(event);
-    const handler = byName.get(key);
+    const handler = handlerOf(event, key);
     if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', handler: 'defaults', warnings: [], errors: [] };
     if (handler?.filter !== undefined && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: [], errors: [] };
     const out: Record<string, unknown> = {};
@@ -227,7 +242,7 @@ export function compileBlueprint(source: string | object, options: CompileOption
 
   /** Rows are written not to throw; the catch keeps the promise should one ever do. */
   function internalError(event: CanonicalEvent, error: unknown): MapOutcome {
-    return { vendorEvent: null, handler: byName.get(handlerKey(event))?.name ?? 'defaults', warnings: [], errors: [`mapping failed: ${(error as Error)?.message ?? String(error)}`] };
+    return { vendorEvent: null, handler: handlerOf(event)?.name ?? 'defaults', warnings: [], errors: [`mapping failed: ${(error as Error)?.message ?? String(error)}`] };
   }
 
   function mapEvent(event: CanonicalEvent, params?: Record<string, JsonValue>): MapOutcome {
@@ -240,7 +255,7 @@ export function compileBlueprint(source: string | object, options: CompileOption
     }
     const merged: Record<string, unknown> = { ...bound, ...params };
     const absent = required.filter((name) => merged[name] === undefined);
-    if (absent.length > 0) return { vendorEvent: null, handler: byName.get(handlerKey(event))?.name ?? 'defaults', warnings: [], errors: absent.map((name) => `parameter "${name}" is required but has no value`) };
+    if (absent.length > 0) return { vendorEvent: null, handler: handlerOf(event)?.name ?? 'defaults', warnings: [], errors: absent.map((name) => `parameter "${name}" is required but has no value`) };
     const previous = scope.params;
     scope.params = merged;
     try {
