@@ -250,6 +250,19 @@ describe('a config value HTTP cannot carry', () => {
     assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
     assert.match(dead.reason, /could not be sent: invalid authorization header\. A config value holds a line break/);
     assert.equal(sim.requests({ path: '/v1/conversions' }).length, before, 'nothing reached the vendor');
+
+    // The fix the reason gives, step by step: a revision with the value fixed, assigned, replayed.
+    const fixed = await signal.graphql<{ createRevision: { version: number } }>(
+      'mutation($t: ID!) { createRevision(input: { templateId: $t, config: { api_token: "va_token_secret_abc123" }, note: "token without its newline" }) { version } }', { t: installed.template.id });
+    assert.equal(fixed.body.data?.createRevision.version, 2, JSON.stringify(fixed.body.errors));
+    const assigned = await signal.graphql<{ assignRevision: { revisionVersion: number } }>(
+      'mutation($p: ID!, $t: ID!) { assignRevision(input: { pipelineId: $p, templateId: $t }) { revisionVersion } }', { p: site.id, t: installed.template.id });
+    assert.equal(assigned.body.data?.assignRevision.revisionVersion, 2, JSON.stringify(assigned.body.errors));
+    const replayed = await signal.graphql<{ replayDeadLetters: { replayed: number } }>('mutation($i: ID!) { replayDeadLetters(integrationId: $i) { replayed } }', { i: installed.id });
+    assert.equal(replayed.body.data?.replayDeadLetters.replayed, 1, JSON.stringify(replayed.body.errors));
+    const [delivered] = await sim.waitFor(before + 1, 15_000, { path: '/v1/conversions' }).then((all) => all.slice(before));
+    assert.equal(delivered!.headers.authorization, 'Bearer va_token_secret_abc123');
+    assert.equal((delivered!.json as { transaction_id: string }).transaction_id, 'ORD-P');
   });
 });
 
@@ -338,6 +351,17 @@ describe('Amperity', () => {
     assert.deepEqual([custom.type, custom.source, custom.wishlist_id, custom.properties], ['Wishlist Shared', 'DATAFLY', 'w-1', undefined], 'properties lifted; type and source stay the blueprint\'s');
     const page = (await received('amp-5')).json as Record<string, unknown>;
     assert.deepEqual([page.type, page.page_url, page.page_title, page.page_name], ['pageview', 'https://example.com/pricing', 'Pricing', 'Pricing']);
+
+    // A property never stands in for what the global rows own: here the event has no consent.
+    await spa({ type: 'track', event: 'No Consent Yet', messageId: 'amp-8', properties: { consent: { marketing: true }, cookieid: 'made-up', plan: 'pro' }, context: { consent: undefined } });
+    const unconsented = (await received('amp-8')).json as Record<string, unknown>;
+    assert.deepEqual([unconsented.consent, unconsented.cookieid, unconsented.plan], [undefined, 'dfid_abc123', 'pro']);
+    await spa({ type: 'group', messageId: 'amp-9', userId: 'user-9', groupId: 'acme-corp', traits: { name: 'Acme', plan: 'enterprise' } });
+    await spa({ type: 'alias', messageId: 'amp-10', userId: 'user-9', previousId: 'anon-123' });
+    const group = (await received('amp-9')).json as Record<string, unknown>;
+    assert.deepEqual([group.type, group.user_id, group.group_id, group.group_traits], ['group', 'user-9', 'acme-corp', { name: 'Acme', plan: 'enterprise' }]);
+    const alias = (await received('amp-10')).json as Record<string, unknown>;
+    assert.deepEqual([alias.type, alias.user_id, alias.previous_id], ['alias', 'user-9', 'anon-123']);
   });
 
   test('a refused JWT is dead-lettered with the fix; a 429 is retried; a batch stream id or a URL as subdomain is refused at install', async () => {

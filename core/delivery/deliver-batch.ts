@@ -184,7 +184,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       const reason = `target refused: ${result.error.message}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else if (result.error?.kind === 'invalid') {
-      const reason = `the request could not be sent: ${result.error.message}. A config value holds a line break or another character HTTP headers cannot carry: create a revision with the value fixed, then replay.`;
+      const reason = `the request could not be sent: ${result.error.message}. A config value holds a line break or another character HTTP headers cannot carry: create a revision with the value fixed, assign it to the pipeline, then replay the dead letters.`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else {
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import type { Classification } from '../../core/sdk/index.ts';
-import amperity, { classifyAmperity, flatten, streamUrl, validateAmperityConfig } from './index.ts';
+import amperity, { classifyAmperity, flatten, GLOBAL_ATTRIBUTES, streamUrl, validateAmperityConfig } from './index.ts';
 
 const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
 const config = { tenant_subdomain: 'acme', tenant_id: 'acme-prod', api_key: 'eyJhbGciOi.jwt', event_stream_id: 'esm-2VP6va3Zn', source_value: 'DATAFLY' };
@@ -30,6 +32,15 @@ test('flatten lifts properties and traits to the top level; keys the blueprint s
   assert.deepEqual(input, { type: 't', properties: { a: 1 } }, 'the argument is not changed');
 });
 
+test('no property or trait supplies an attribute the global rows own (consent, ids, …), even one the event lacks', () => {
+  assert.deepEqual(flatten({ type: 'Signed Up', source: 'DATAFLY', properties: { consent: { marketing: true }, cookieid: 'made-up', plan: 'pro' }, traits: { user_id: 'u', phone: { n: 1 } } }),
+    { type: 'Signed Up', source: 'DATAFLY', plan: 'pro' });
+  for (const variant of Object.keys(amperity.variants)) {
+    const blueprint = parse(readFileSync(new URL(`../../blueprints/amperity/${variant}.yaml`, import.meta.url), 'utf8')) as { global: Array<{ target: string }> };
+    assert.deepEqual(new Set(['type', ...blueprint.global.map((row) => row.target)]), GLOBAL_ATTRIBUTES, `${variant}: GLOBAL_ATTRIBUTES lists the global rows' targets`);
+  }
+});
+
 test('config problems the troubleshooting table lists are named with the fix', () => {
   assert.deepEqual(validateAmperityConfig(config), []);
   assert.deepEqual(validateAmperityConfig({ ...config, tenant_subdomain: 'https://acme.amperity.com' }), [
@@ -40,6 +51,10 @@ test('config problems the troubleshooting table lists are named with the fix', (
   }
   assert.deepEqual(validateAmperityConfig({ ...config, api_key: 'eyJhbGciOi.jwt\n', tenant_id: 'acme prod' }).map((p) => p.field), ['tenant_id', 'api_key'], 'header values');
   assert.match(validateAmperityConfig({ ...config, api_key: ' eyJhbGciOi.jwt' })[0]!.message, /pasted with the key/);
+  assert.match(validateAmperityConfig({ ...config, api_key: 'eyJ€€€€€€€€' })[0]!.message, /printable ASCII/);
+  assert.match(validateAmperityConfig({ ...config, api_key: 'eyJhbGciOi\u200b.jwt' })[0]!.message, /printable ASCII/, 'a zero-width space');
+  assert.match(validateAmperityConfig({ ...config, tenant_subdomain: 'acme.amperity.com.evil.com' })[0]!.message, /must be the host part/, 'no "acme" suggested for another host');
+  assert.match(validateAmperityConfig({ ...config, tenant_subdomain: 'acme.amperity.com/' })[0]!.message, /only the subdomain: "acme"/);
   assert.match(validateAmperityConfig({ ...config, event_stream_id: 'is-9XkqP2' })[0]!.message, /batch ingest id.*esm-/);
   assert.match(validateAmperityConfig({ ...config, event_stream_id: 'stream-1' })[0]!.message, /prefixed esm-/);
 });

@@ -6,6 +6,20 @@ const STREAM_ID = /^esm-[A-Za-z0-9_-]+$/;
 /** Objects of the blueprint's output whose keys are lifted to the top level (flat payloads). */
 const LIFTED = ['properties', 'traits'] as const;
 
+/**
+ * The attributes the presets' global rows write, and `type`. A property or trait never
+ * supplies one of them, even when the row found no value: an event without `context.consent`
+ * must not reach Amperity with a `consent` a property claims, nor a `cookieid` or `user_id`
+ * the page made up. The global rows read the sources that are trusted for each.
+ */
+export const GLOBAL_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'type', 'source', 'cookieid', 'user_id', 'amperity_id', 'email', 'phone', 'first_name', 'last_name', 'account_id',
+  'message_id', 'timestamp', 'received_at', 'library_name', 'library_version', 'ip_address', 'user_agent', 'locale', 'timezone',
+  'page_url', 'page_path', 'page_title', 'page_referrer', 'page_search', 'session_id',
+  'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content',
+  'geo_country', 'geo_region', 'geo_city', 'geo_postal_code', 'gclid', 'fbclid', 'msclkid', 'ttclid', 'device_id', 'consent',
+]);
+
 /** `https://acme.amperity.com/prof/events/esm-…`: the realtime Streaming Ingest endpoint. */
 export function streamUrl(config: Record<string, JsonValue>): string {
   return `https://${String(config.tenant_subdomain)}.amperity.com/prof/events/${encodeURIComponent(String(config.event_stream_id))}`;
@@ -20,7 +34,7 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
   const problems: ConfigProblem[] = [];
   const subdomain = config.tenant_subdomain;
   if (typeof subdomain === 'string' && !SUBDOMAIN.test(subdomain)) {
-    const host = /^(?:https?:\/\/)?([a-z0-9-]+)\.amperity\.com\b/i.exec(subdomain.trim());
+    const host = /^(?:https?:\/\/)?([a-z0-9-]+)\.amperity\.com(?:[/:?#]|$)/i.exec(subdomain.trim());
     problems.push({
       field: 'tenant_subdomain',
       message: host
@@ -32,8 +46,13 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
   if (typeof config.tenant_id === 'string' && !/^[\x21-\x7e]+$/.test(config.tenant_id)) {
     problems.push({ field: 'tenant_id', message: 'must be printable ASCII without spaces or line breaks: it is sent as the Amperity-Tenant header' });
   }
-  if (typeof config.api_key === 'string' && /[\s\x00-\x1f\x7f]/.test(config.api_key)) {
-    problems.push({ field: 'api_key', message: 'holds white space or a line break (pasted with the key?): give the JWT alone' });
+  if (typeof config.api_key === 'string' && !/^[\x21-\x7e]+$/.test(config.api_key)) {
+    problems.push({
+      field: 'api_key',
+      message: /[\s\x00-\x1f\x7f]/.test(config.api_key)
+        ? 'holds white space or a line break (pasted with the key?): give the JWT alone'
+        : 'holds characters a JWT never has (only printable ASCII): was something pasted with it?',
+    });
   }
   const stream = config.event_stream_id;
   if (typeof stream === 'string' && !STREAM_ID.test(stream)) {
@@ -48,11 +67,11 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
 }
 
 /**
- * Lifts the keys of the `properties` and `traits` objects to the top level, where the keys the
- * blueprint set explicitly win: Amperity then needs no flatten script.
+ * Lifts the keys of the `properties` and `traits` objects to the top level, so Amperity needs
+ * no flatten script. Keys the blueprint set win, and `GLOBAL_ATTRIBUTES` are never lifted.
  *
  * @example
- * flatten({ type: 'signed_up', properties: { plan: 'pro', type: 'x' } }); // { type: 'signed_up', plan: 'pro' }
+ * flatten({ type: 'signed_up', properties: { plan: 'pro', type: 'x', consent: {} } }); // { type: 'signed_up', plan: 'pro' }
  */
 export function flatten(payload: JsonObject): JsonObject {
   if (!LIFTED.some((key) => isObject(payload[key]))) return payload;
@@ -62,7 +81,9 @@ export function flatten(payload: JsonObject): JsonObject {
     const nested = payload[key];
     if (!isObject(nested)) continue;
     // `__proto__` would set the object's prototype, not a key (collect refuses it anyway).
-    for (const [name, value] of Object.entries(nested)) if (!Object.hasOwn(out, name) && name !== '__proto__') out[name] = value;
+    for (const [name, value] of Object.entries(nested)) {
+      if (!Object.hasOwn(out, name) && !GLOBAL_ATTRIBUTES.has(name) && name !== '__proto__') out[name] = value;
+    }
   }
   return out;
 }
@@ -79,7 +100,7 @@ export function classifyAmperity(response: { status: number; body: string; heade
   if (response.status === 401 || response.status === 403) {
     return {
       status: 'dead_letter',
-      reason: `Amperity refused the api_key (HTTP ${response.status}): the Streaming Ingest JWT is expired or lacks Streaming Ingest Write Access. Generate one under Settings > Security > API Keys and create a revision with it, then replay.`,
+      reason: `Amperity refused the api_key (HTTP ${response.status}): the Streaming Ingest JWT is expired or lacks Streaming Ingest Write Access. Generate one under Settings > Security > API Keys, create a revision with it, assign that revision to the pipeline, then replay the dead letters.`,
     };
   }
   if (response.status === 404) {
@@ -105,7 +126,7 @@ export default definePlugin({
     properties: {
       tenant_subdomain: { type: 'string', title: 'Tenant Subdomain', description: 'The host of your Amperity dashboard URL: acme for https://acme.amperity.com. Every API URL is built from it.', minLength: 1, maxLength: 63, examples: ['acme'] },
       tenant_id: { type: 'string', title: 'Tenant ID', description: 'Sent as the Amperity-Tenant header. Usually the same as the subdomain.', minLength: 1, maxLength: 200, examples: ['acme'] },
-      api_key: { type: 'string', title: 'Streaming Ingest API Key', description: 'The JWT with Streaming Ingest Write Access (Settings > Security > API Keys).', secret: true, minLength: 8 },
+      api_key: { type: 'string', title: 'Streaming Ingest API Key', description: 'The JWT with Streaming Ingest Write Access (Settings > Security > API Keys).', secret: true, minLength: 8, maxLength: 4096 },
       event_stream_id: { type: 'string', title: 'Event Stream ID', description: 'The realtime stream, prefixed esm- (Sources > Streams). Batch ingest ids (is-) do not update profiles in realtime and are refused.', minLength: 5, maxLength: 200, examples: ['esm-2VP6va3Zn'] },
       source_value: { type: 'string', title: 'Source Value', description: 'The top-level source field of every event. Case-sensitive: it must match your stream\'s routing expression exactly, or Amperity accepts events (202) and drops them.', minLength: 1, maxLength: 200, examples: ['DATAFLY'] },
     },
