@@ -116,7 +116,7 @@ export const adminTypeDefs = /* GraphQL */ `
     options: [CatalogOption!]
     default: JSON
     "Valid sample values, e.g. acme for a tenant subdomain (none for secrets)."
-    examples: [JSON!]!
+    examples: [JSON]!
   }
 
   type CatalogOption {

@@ -59,6 +59,8 @@ test('config: a compiling object schema, titled properties, real required names,
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, default: 50 } } } }, 'config.properties.size.default', /not valid for its own schema: data must be <= 10/);
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, examples: [5, 50] } } } }, 'config.properties.size.examples[1]', /not valid for its own schema: data must be <= 10/);
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', examples: 5 } } } }, 'config', /examples must be array/);
+  assertProblem({ config: { type: 'object', properties: { size: { title: 'Size' } } } }, 'config.properties.size.type', /must be one of string, number, integer, boolean, object, array \(got nothing\)/);
+  assertProblem({ config: { type: 'object', properties: { size: { type: ['string', 'null'], title: 'Size' } } } }, 'config.properties.size.type', /must be one of/);
   assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', secret: 'yes' } } } }, 'config', /does not compile/);
   assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', placeholder: 'x' } } } }, 'config', /does not compile.*unknown keyword: "placeholder"/);
   // The UI keywords are known to the compiler.

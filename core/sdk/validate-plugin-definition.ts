@@ -47,6 +47,9 @@ function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
+/** The types a config field may have: the inputs the catalog knows. */
+const FIELD_TYPES: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array']);
+
 /** A short rendering of a bad value for messages: `"social"`, `0`, `a function`. */
 function shown(value: unknown): string {
   if (typeof value === 'function') return 'a function';
@@ -64,7 +67,7 @@ function shown(value: unknown): string {
  * `^[a-z][a-z0-9_]{1,49}$`; `name`, `description` non-empty; `logo` a relative image path or an
  * https URL; `category` one of `PLUGIN_CATEGORIES`; `version` an exact semver version;
  * `signal` a semver range; `config` an object JSON Schema that compiles (with the UI keywords
- * `secret` and `enumLabels`), every property titled, `required` naming properties, defaults
+ * `secret` and `enumLabels`), every property titled and of one type, `required` naming properties, defaults
  * and examples valid; `variants` non-empty, each described, with a `blueprint` path or a `map`
  * function;
  * `vendorFields`, `consent`, `cookies`; `rateLimit.rps` above 0; `batch` limits positive
@@ -112,6 +115,10 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
         continue;
       }
       if (!nonEmptyString(field.title)) add(`config.properties.${key}.title`, 'is required (the label shown in the catalog)');
+      // The catalog shows one input per field: a field of no type, or of several, has none.
+      if (typeof field.type !== 'string' || !FIELD_TYPES.has(field.type)) {
+        add(`config.properties.${key}.type`, `must be one of ${[...FIELD_TYPES].join(', ')} (got ${shown(field.type)})`);
+      }
       if (field.enumLabels !== undefined && (!Array.isArray(field.enum) || !Array.isArray(field.enumLabels) || field.enumLabels.length !== field.enum.length)) {
         add(`config.properties.${key}.enumLabels`, 'must have one label per enum value');
       }

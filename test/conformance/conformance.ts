@@ -145,7 +145,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       const validate = createConfigAjv().compile(plugin.config);
       const candidate = structuredClone(config);
       assert.ok(validate(candidate), `config ${JSON.stringify(config)} is refused: ${JSON.stringify(validate.errors)} (pass a valid one: run.ts <plugin> config.json)`);
-      assert.deepEqual(plugin.validateConfig?.(candidate) ?? [], [], 'validateConfig accepts the sample config');
+      assert.deepEqual(plugin.validateConfig?.(candidate) ?? [], [], `validateConfig accepts the sample config ${JSON.stringify(config)} (built from the fields' defaults and examples: give examples it accepts, or pass a valid one: run.ts <plugin> config.json)`);
     });
 
     for (const [name, variant] of Object.entries(plugin.variants)) {
