@@ -158,12 +158,20 @@ describe('catalog and integrations', () => {
     assert.deepEqual((missing.body.errors![0]!.extensions!.fields as Array<{ field: string }>).map((f) => f.field).sort(), ['config.api_key', 'config.region']);
   });
 
+  test('the secret mask is refused as a secret where none is stored; a revision keeps the stored one with it', async () => {
+    const masked = await signal.graphql('mutation($i: InstallIntegrationInput!) { installIntegration(input: $i) { template { id } } }', { i: { vendor: 'fixture', name: 'Masked', config: { ...validConfig, api_key: '********' } } });
+    assert.equal(masked.status, 400);
+    assert.deepEqual((masked.body.errors![0]!.extensions!.fields as Array<{ field: string; message: string }>).map((f) => f.field), ['config.api_key']);
+    assert.match((masked.body.errors![0]!.extensions!.fields as Array<{ message: string }>)[0]!.message, /the mask Signal shows for a stored secret/);
+  });
+
   test('settings: a misspelt key or a number sent as a string → 400 naming it, not ignored', async () => {
     const install = (settings: unknown) => signal.graphql('mutation($i: InstallIntegrationInput!) { installIntegration(input: $i) { revision { settings } } }', { i: { vendor: 'fixture', name: 'Settings', config: validConfig, settings } });
     const cases: Array<[unknown, Array<{ field: string; message: string }>]> = [
       [{ retries: { attempts: 3 } }, [{ field: 'settings', message: 'has unknown field "retries"' }]],
       [{ retry: { attempts: 3, backoff: 2 } }, [{ field: 'settings.retry', message: 'has unknown field "backoff"' }]],
       [{ rateLimit: { rps: '10' } }, [{ field: 'settings.rateLimit.rps', message: 'must be a number' }]],
+      [{ rateLimit: { rps: 1e308 } }, [{ field: 'settings.rateLimit.rps', message: 'must be from 0 (unlimited) to 1000000' }, { field: 'settings.rateLimit.burst', message: 'must be from 0 to 2000000' }]],
       ['fast', [{ field: 'settings', message: 'must be an object' }]],
     ];
     for (const [settings, fields] of cases) {

@@ -222,6 +222,14 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.match(disabled.json.error?.message ?? '', /disabled/);
   });
 
+  test('the Basic scheme name is case-insensitive', async () => {
+    const { key } = await signal.pipeline('Scheme case');
+    for (const scheme of ['basic', 'BASIC']) {
+      const res = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: `${scheme} ${Buffer.from(`${key}:`).toString('base64')}` });
+      assert.equal(res.status, 200, `${scheme}: ${JSON.stringify(res.json)}`);
+    }
+  });
+
   test('malformed JSON → 400 SIGNAL_INVALID_JSON saying where it broke', async () => {
     const res = await post('/v1/track', '{"event": "A", ', {});
     assert.equal(res.status, 400);

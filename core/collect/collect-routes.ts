@@ -52,7 +52,8 @@ function storageUnavailable(cause: unknown): SignalError {
 /** The pipeline key: HTTP Basic username (Segment, RudderStack SDKs) or `writeKey` in the body. */
 function keyFrom(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header?.startsWith('Basic ')) {
+  // The scheme name is case-insensitive (RFC 9110): `basic` and `BASIC` are Basic too.
+  if (header !== undefined && header.length > 6 && header.charCodeAt(5) === 32 && header.slice(0, 5).toLowerCase() === 'basic') {
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const user = decoded.split(':')[0];
     if (user) return user;

@@ -149,6 +149,9 @@ const SETTINGS_INPUT_SCHEMA = {
   },
 };
 
+/** Most requests per second a rate limit may allow: beyond, 0 (unlimited) says it better. */
+const MAX_RPS = 1_000_000;
+
 /** Most characters of a revision's note: a change log line, not a document. */
 export const MAX_NOTE_LENGTH = 2000;
 
@@ -251,10 +254,16 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return copy;
   }
 
+  /** Encrypts the secret fields of a config about to be stored. */
   function seal(def: PluginDefinition, config: JsonObject): JsonObject {
     const sealed: JsonObject = { ...config };
     for (const key of secretFields(def)) {
       const value = sealed[key];
+      // The mask stands for a stored secret only where one is stored (createRevision keeps it);
+      // anywhere else it would become the secret itself, and every request would fail.
+      if (value === SECRET_MASK) {
+        fail('SIGNAL_INVALID_CONFIG', [{ field: `config.${key}`, message: `is ${SECRET_MASK}, the mask Signal shows for a stored secret, and no secret is stored here: give the secret itself` }], `Invalid config for ${def.name}`);
+      }
       if (typeof value === 'string') sealed[key] = secrets.seal(value) as unknown as JsonValue;
     }
     return sealed;
@@ -303,8 +312,8 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     };
     const fields: ErrorField[] = [];
     const { rateLimit, retry } = settings;
-    if (!(rateLimit.rps >= 0)) fields.push({ field: 'settings.rateLimit.rps', message: 'must be 0 (unlimited) or more' });
-    if (!(rateLimit.burst >= 0)) fields.push({ field: 'settings.rateLimit.burst', message: 'must be 0 or more' });
+    if (!(rateLimit.rps >= 0 && rateLimit.rps <= MAX_RPS)) fields.push({ field: 'settings.rateLimit.rps', message: `must be from 0 (unlimited) to ${MAX_RPS}` });
+    if (!(rateLimit.burst >= 0 && rateLimit.burst <= 2 * MAX_RPS)) fields.push({ field: 'settings.rateLimit.burst', message: `must be from 0 to ${2 * MAX_RPS}` });
     if (!Number.isInteger(rateLimit.daily) || rateLimit.daily < 0) fields.push({ field: 'settings.rateLimit.daily', message: 'must be a whole number, 0 = unlimited' });
     if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 20) fields.push({ field: 'settings.retry.attempts', message: 'must be a whole number from 1 to 20 (tries in all)' });
     if (!(retry.baseSeconds >= 1 && retry.baseSeconds <= 60)) fields.push({ field: 'settings.retry.baseSeconds', message: 'must be from 1 to 60' });
