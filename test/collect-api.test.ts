@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
@@ -220,6 +221,20 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     const disabled = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: basic(other.key) });
     assert.equal(disabled.status, 401);
     assert.match(disabled.json.error?.message ?? '', /disabled/);
+  });
+
+  test('headers over Node\'s limit, or a request that is not HTTP → Signal\'s error shape with a stable code', async () => {
+    const huge = await fetch(`${signal.collectUrl}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `big=${'x'.repeat(20_000)}` }, body: '{}' });
+    assert.equal(huge.status, 431);
+    const body = await huge.json() as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'SIGNAL_HEADERS_TOO_LARGE');
+    assert.match(body.error.message, /huge cookie or authorization header/);
+    const socket = connect(Number(new URL(signal.collectUrl).port), '127.0.0.1');
+    socket.end('NOT HTTP AT ALL\r\n\r\n');
+    let raw = '';
+    for await (const chunk of socket) raw += String(chunk);
+    assert.match(raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(raw, /"code":"SIGNAL_MALFORMED_REQUEST"/);
   });
 
   test('the Basic scheme name is case-insensitive', async () => {

@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import mercurius, { type IResolvers } from 'mercurius';
+import { answerClientError } from '../collect/client-error.ts';
 import { installErrorHandling } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
 import { createAdminAuth } from './admin-auth.ts';
@@ -29,7 +30,7 @@ export interface AdminAppDeps {
  * await admin.listen({ host: '127.0.0.1', port: 8084 });
  */
 export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024 });
+  const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024, clientErrorHandler: answerClientError });
   const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   installErrorHandling(app, 'SIGNAL_VALIDATION_FAILED');

@@ -11,6 +11,7 @@ import { isMigrated } from '../db/migrate.ts';
 import { SignalError } from '../errors.ts';
 import type { PipelineService } from '../services/pipelines.ts';
 import { registerBodyDecoding } from './body-decoding.ts';
+import { answerClientError } from './client-error.ts';
 import { collectRoutes, type RateLimitHook } from './collect-routes.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { GroupCommitter } from './group-commit.ts';
@@ -58,6 +59,7 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     // Per-request log lines would cost more than the collect route itself at thousands of req/s.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   });
   const ajv = createCollectAjv();
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
