@@ -41,6 +41,14 @@ test('no property or trait supplies an attribute the global rows own (consent, i
   }
 });
 
+test('the seven presets share one global section and the handlers of the calls; only their vertical handlers differ', () => {
+  type Preset = { parameters: unknown; event_name_target: string; global: unknown; events: Record<string, unknown>; defaults: unknown };
+  const load = (variant: string) => parse(readFileSync(new URL(`../../blueprints/amperity/${variant}.yaml`, import.meta.url), 'utf8')) as Preset;
+  const retail = load('retail');
+  const shared = (p: Preset) => ({ parameters: p.parameters, event_name_target: p.event_name_target, global: p.global, defaults: p.defaults, calls: ['identify', 'screen', 'group', 'alias', 'pageview'].map((name) => p.events[name]) });
+  for (const variant of Object.keys(amperity.variants)) assert.deepEqual(shared(load(variant)), shared(retail), `${variant} repeats retail's shared parts`);
+});
+
 test('config problems the troubleshooting table lists are named with the fix', () => {
   assert.deepEqual(validateAmperityConfig(config), []);
   assert.deepEqual(validateAmperityConfig({ ...config, tenant_subdomain: 'https://acme.amperity.com' }), [
