@@ -169,6 +169,22 @@ describe('retries and dead letters', () => {
     assert.equal(sim.count({ path: hook.path }), 1, 'no retry');
   });
 
+  test('events sharing a messageId are each delivered or dead-lettered, and counted', async () => {
+    // Collect does not deduplicate: an SDK's retry or a batch may repeat a messageId.
+    const ok = await installWebhook();
+    const refusing = await installWebhook();
+    sim.script('POST', refusing.path, [{ status: 400, body: { error: 'refused' } }]);
+    await send([1, 2, 3].map((i) => ({ messageId: 'same-id', properties: { i } })));
+    await waitUntil(async () => (await signal.delivery.health(ok.id)).delivered === 3, 'three deliveries counted');
+    assert.deepEqual(sim.requests({ path: ok.path }).flatMap((r) => (r.json as { batch: Array<{ properties: { i: number } }> }).batch.map((e) => e.properties.i)).sort(), [1, 2, 3]);
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(refusing.id, {}, 10);
+      return p.total === 3 && p;
+    }, 'three dead letters');
+    assert.deepEqual(page.items.map((l) => (l.event.properties as { i: number }).i).sort(), [1, 2, 3]);
+    assert.deepEqual(page.items.map((l) => l.messageId), ['same-id', 'same-id', 'same-id'], 'dead letters keep the messageId itself');
+  });
+
   test('a vendor answer holding NUL bytes is dead-lettered, counted and logged with U+FFFD, tried once', async () => {
     // PostgreSQL's text cannot hold a NUL: the dead letter failed to be written, and the job
     // was sent again on every retry without the event ever being dead-lettered.

@@ -88,3 +88,21 @@ test('bad operations name the line and column', () => {
     assert.throws(() => compileTransformations(source, { file: 'p' }), (e: unknown) => e instanceof BlueprintError && message.test(e.message), `${source} → ${message}`);
   }
 });
+
+test('messageId, type and receivedAt cannot be written, renamed, removed or hashed: the delivery engine keys on them', () => {
+  for (const [source, where] of [
+    ['- set: { target: messageId, value: same }', '[0].set.target'],
+    ['- remove: messageId', '[0].remove'],
+    ['- rename: { from: type, to: kind }', '[0].rename.from'],
+    ['- rename: { from: properties.t, to: type }', '[0].rename.to'],
+    ['- hash: receivedAt', '[0].hash'],
+    ['- set: { target: messageId.x, value: 1 }', '[0].set.target'],
+  ] as const) {
+    assert.throws(() => compileTransformations(source), (error: Error) => {
+      assert.match(error.message, /(messageId|type|receivedAt) .*: a transformation may not change it/, source);
+      assert.equal((error as BlueprintError).path, where, source);
+      return true;
+    });
+  }
+  assert.doesNotThrow(() => compileTransformations('- set: { target: properties.messageId, value: x }\n- set: { target: context.type, value: y }'), 'nested fields of the same name are free');
+});

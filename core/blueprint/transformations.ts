@@ -22,6 +22,28 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile({
 });
 
 /**
+ * Top-level fields of the canonical event that no transformation may write, rename or remove:
+ * the delivery engine settles, retries and dead-letters events by them.
+ */
+const PROTECTED_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['messageId', 'is the event\'s identity through retries, dead letters and vendors\' deduplication'],
+  ['type', 'says which call the event is (track, page, identify, …) and which handler maps it'],
+  ['receivedAt', 'is when Signal received the event, stamped by the server'],
+]);
+
+/** The paths an operation writes or removes, with where each sits in the operation. */
+function writtenPaths(op: OperationDef): Array<[Array<string | number>, string]> {
+  const paths: Array<[Array<string | number>, string]> = [];
+  if (typeof op.set?.target === 'string') paths.push([['set', 'target'], op.set.target]);
+  if (typeof op.rename?.from === 'string') paths.push([['rename', 'from'], op.rename.from]);
+  if (typeof op.rename?.to === 'string') paths.push([['rename', 'to'], op.rename.to]);
+  if (typeof op.remove === 'string') paths.push([['remove'], op.remove]);
+  if (typeof op.hash === 'string') paths.push([['hash'], op.hash]);
+  else if (typeof op.hash?.path === 'string') paths.push([['hash', 'path'], op.hash.path]);
+  return paths;
+}
+
+/**
  * Compiles an ordered list of operations on canonical events — the org data layer and each
  * pipeline's transformations: `set` (a row: source, value or template, with transforms),
  * `rename` {from, to}, `remove` path, `hash` path or {path, default_country_code, kind}
@@ -50,6 +72,12 @@ export function compileTransformations(source: string | OperationDef[], options:
     }
     failWithSchemaErrors(errors, parsed.fail);
   }
+  (list as OperationDef[]).forEach((op, i) => {
+    for (const [at, path] of writtenPaths(op)) {
+      const field = path.split('.')[0]!.replace(/\[\]$/, '');
+      if (PROTECTED_FIELDS.has(field)) parsed.fail([i, ...at], `${field} ${PROTECTED_FIELDS.get(field)}: a transformation may not change it`);
+    }
+  });
   const { compileOperation } = createRowCompiler(parsed.fail);
   const ops = (list as OperationDef[]).map((op, i) => compileOperation(op, [i]));
   if (ops.length === 0) return (event) => ({ event, warnings: [] });

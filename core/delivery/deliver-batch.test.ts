@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_BODY_IN_LOG } from './deliver-batch.ts';
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import { eventKeys, MAX_BODY_IN_LOG } from './deliver-batch.ts';
 import { REDACTED, redactRequest } from './redact.ts';
 
 test('a large request body is kept as a redacted 16 KB preview in logs and dead letters', () => {
@@ -20,4 +21,9 @@ test('a large request body is kept as a redacted 16 KB preview in logs and dead 
   const padded = JSON.stringify({ pad: 'x'.repeat(MAX_BODY_IN_LOG - 30), note: secret, more: 'y'.repeat(100) });
   const cut = redactRequest({ method: 'POST', url: 'https://x.test', body: padded, eventIds: [] }, [secret], { maxBodyChars: MAX_BODY_IN_LOG }) as { body: { preview: string } };
   assert.equal(cut.body.preview.includes('sk_live_'), false);
+});
+
+test('every event of a delivery gets its own key, even when messageIds repeat or read like a key', () => {
+  const events = ['a', 'b', 'a', 'a#2', 'a'].map((messageId) => ({ messageId }) as CanonicalEvent);
+  assert.deepEqual(eventKeys(events), ['a', 'b', 'a#2', 'a#2#2', 'a#3']);
 });

@@ -107,6 +107,25 @@ function outcomesOf(classification: Classification, request: RequestDescriptor):
   return new Map(request.eventIds.map((id) => [id, classification]));
 }
 
+/**
+ * The events' keys in a delivery: the messageId, then `messageId#2`, `#3`, … for the same
+ * messageId again, so every event is settled on its own.
+ *
+ * @example
+ * eventKeys([{ messageId: 'a' }, { messageId: 'b' }, { messageId: 'a' }] as CanonicalEvent[]); // ['a', 'b', 'a#2']
+ */
+export function eventKeys(events: readonly CanonicalEvent[]): string[] {
+  const used = new Set<string>();
+  return events.map((event) => {
+    const id = String(event.messageId);
+    let key = id;
+    // A messageId may itself read `a#2`: count on until the key is free.
+    for (let n = 2; used.has(key); n++) key = `${id}#${n}`;
+    used.add(key);
+    return key;
+  });
+}
+
 function errorOutcome(error: unknown): EventOutcome {
   const named = error as { name?: string; message?: string; retryAfterMs?: number };
   if (named?.name === 'RetryableError') {
@@ -130,7 +149,12 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const settled = new Map<string, Settled>();
   const exchanges: Exchange[] = [];
   const letters: NewDeadLetter[] = [];
-  const byId = new Map(events.map((e) => [e.messageId, e]));
+  // Each event's key through this delivery: its messageId, made unique. Collect does not
+  // deduplicate, so one job may carry two events with the same messageId (an SDK's retry, a
+  // batch that repeats one); keyed by messageId alone, their outcomes would collapse into one
+  // and the others would be neither delivered nor dead-lettered.
+  const keys = eventKeys(events);
+  const byId = new Map(events.map((e, i) => [keys[i]!, e]));
   let dropped = 0;
   let requests = 0;
   let failedRequests = 0;
@@ -138,16 +162,17 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
 
   // 1. Map every event; a mapping error settles that event alone.
   const mapped: MappedEvent[] = [];
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
+    const key = keys[index]!;
     let result: MapResult;
     try {
       result = target.map(event);
     } catch (error) {
       result = { payload: null, error: `mapping failed: ${(error as Error).message}` };
     }
-    if (result.error !== undefined) settled.set(event.messageId, { outcome: { status: 'dead_letter', reason: result.error } });
+    if (result.error !== undefined) settled.set(key, { outcome: { status: 'dead_letter', reason: result.error } });
     else if (result.payload === null) dropped++;
-    else mapped.push({ id: event.messageId, event, payload: result.payload });
+    else mapped.push({ id: key, event, payload: result.payload });
   }
 
   // 2. Build the requests and perform them, re-splitting when the vendor asks.

@@ -68,7 +68,11 @@ export interface PluginContext {
 
 /** One event after mapping: the vendor's shape of it, with the canonical event kept beside. */
 export interface MappedEvent {
-  /** The canonical event's messageId: the event's id through retries and dead letters. */
+  /**
+   * The event's id in this delivery: its messageId, or `messageId#2`, `#3`, … when the same
+   * messageId comes again in one batch (collect does not deduplicate). Echo it in
+   * `eventIds` and `perEvent`; send the vendor the messageId itself (e.g. as a dedup key).
+   */
   id: string;
   event: CanonicalEvent;
   payload: JsonObject;
