@@ -96,6 +96,21 @@ describe('blueprints in delivery', () => {
     assert.equal(fields[0]!.field, 'blueprint');
     assert.match(fields[0]!.message, /^line 2, column 47: global\[0\]\.transforms: unknown transform "shout"/);
   });
+
+  test('an empty blueprint ("", comments only, null) is refused at install, revision and preview, not stored to stall delivery', async () => {
+    const config = { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' };
+    for (const empty of ['', '# nothing yet\n', 'null']) {
+      const res = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }', { input: { vendor: 'fixture', name: 'Empty', config, blueprint: empty } });
+      assert.equal(res.status, 400, JSON.stringify(empty));
+      assert.match((res.body.errors![0]!.extensions!.fields as Array<{ message: string }>)[0]!.message, /the blueprint is empty/);
+    }
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Then emptied', config, blueprint });
+    const revision = await signal.graphql('mutation($t: ID!) { createRevision(input: { templateId: $t, blueprint: "" }) { version } }', { t: template.id });
+    assert.equal(revision.status, 400);
+    const preview = await signal.graphql('query($t: PreviewTarget!) { previewIntegration(target: $t) { results { messageId } } }', { t: { vendor: 'fixture', blueprint: '', config } });
+    assert.equal(preview.status, 400);
+    assert.equal(preview.body.errors![0]!.extensions!.signalCode, 'SIGNAL_VALIDATION_FAILED');
+  });
 });
 
 describe('revisions carry edited blueprints', () => {

@@ -111,7 +111,8 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
       const ctx: PluginContext = { config, variant, integrationId: 'preview', revisionId: target.revisionId ?? 'preview', options: {}, now: Date.now() };
       let compiled;
       try {
-        compiled = blueprint ? compileBlueprint(blueprint, { file: `${def.id}/${variant}.yaml`, config }) : null;
+        // An empty string is a blueprint too (an empty one, refused), not "none".
+        compiled = blueprint !== null ? compileBlueprint(blueprint, { file: `${def.id}/${variant}.yaml`, config }) : null;
       } catch (error) {
         throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${(error as Error).message}`, [{ field: 'target.blueprint', message: (error as Error).message }]);
       }

@@ -125,7 +125,9 @@ export function compileBlueprint(source: string | object, options: CompileOption
   const file = options.file ?? '(blueprint)';
   const parsed = parseSource(source, file);
   const fail = parsed.fail;
-  const raw = parsed.value ?? {};
+  const raw = parsed.value;
+  // An empty document (blank, comments only, `---`, `null`) maps nothing: almost surely a mistake.
+  if (raw === null || raw === undefined) return fail([], 'the blueprint is empty: give a mapping with parameters, global, events and defaults (or leave the blueprint out to use the variant\'s)');
   if (typeof raw !== 'object' || Array.isArray(raw)) return fail([], 'a blueprint is a mapping with parameters, global, events and defaults');
   if (!validateShape(raw)) failWithSchemaErrors(validateShape.errors ?? [], fail);
   const def = raw as BlueprintDef;
