@@ -311,7 +311,18 @@ describe('replay, export, purge', () => {
     assert.equal(purged.body.data!.purgeDeadLetters, 1);
     const bad = await signal.graphql(`{ deadLetters(integrationId: "${hook.id}", filter: { since: "last week" }) { total } }`);
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body.errors![0]!.extensions!.fields, [{ field: 'filter.since', message: 'must be an ISO 8601 date-time' }]);
+    assert.deepEqual(bad.body.errors![0]!.extensions!.fields, [{ field: 'filter.since', message: 'must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z' }]);
+    // Date.parse would take these ("1" as the year 2001; Feb 31 as March 2): named instead.
+    for (const date of ['1', 'March 7', '2024-02-31', '2024-02-01T24:00:00Z']) {
+      const loose = await signal.graphql(`{ deadLetters(integrationId: "${hook.id}", filter: { until: "${date}" }) { total } }`);
+      assert.equal(loose.status, 400, date);
+      assert.equal((loose.body.errors![0]!.extensions!.fields as Array<{ field: string }>)[0]!.field, 'filter.until', date);
+    }
+    assert.equal((await signal.graphql<{ deadLetters: { total: number } }>(`{ deadLetters(integrationId: "${hook.id}", filter: { since: "2024-02-29", until: "2099-12-31T23:59:59.5+02:00" }) { total } }`)).body.data!.deadLetters.total, 2);
+    // An empty criterion would match everything: a purge with one must not delete them all.
+    const empty = await signal.graphql(`mutation { purgeDeadLetters(integrationId: "${hook.id}", filter: { messageId: "" }) }`);
+    assert.equal(empty.status, 400);
+    assert.deepEqual(empty.body.errors![0]!.extensions!.fields, [{ field: 'filter.messageId', message: 'must not be empty (leave it out to match all)' }]);
     // A malformed id is named, not dropped: a purge or replay must not quietly match nothing.
     for (const [query, field] of [
       [`mutation { purgeDeadLetters(integrationId: "${hook.id}", ids: ["${page.items[1]!.id}", "abc"]) }`, 'ids[1]'],

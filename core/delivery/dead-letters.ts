@@ -66,9 +66,20 @@ function toDeadLetter(row: Row): DeadLetter {
   };
 }
 
+/** `2026-03-24`, `2026-03-24T16:00`, `…:00.123Z`, `…+02:00`: what PostgreSQL reads the same way. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/**
+ * Date.parse alone takes `"1"` and `"March 7"`, and rolls `2024-02-31` over to March: an
+ * ISO 8601 shape, and a day that exists in its month, are checked here.
+ */
 function checkDate(value: string | undefined, field: string): void {
-  if (value !== undefined && Number.isNaN(Date.parse(value))) {
-    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be an ISO 8601 date-time`, [{ field, message: 'must be an ISO 8601 date-time' }]);
+  if (value === undefined) return;
+  const parts = ISO_DATE_TIME.exec(value.trim());
+  const [year, month, day, hour, minute, second] = parts ? parts.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) : [];
+  const valid = parts !== null && month! >= 1 && month! <= 12 && day! >= 1 && day! <= new Date(Date.UTC(year!, month!, 0)).getUTCDate() && hour! <= 23 && minute! <= 59 && second! <= 59;
+  if (!valid) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z (got ${JSON.stringify(value)})`, [{ field, message: 'must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z' }]);
   }
 }
 

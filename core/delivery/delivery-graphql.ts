@@ -133,10 +133,14 @@ function toFilter(input: FilterInput | null | undefined, ids?: string[] | null):
   const idList = ids ?? input?.ids;
   const idField = ids ? 'ids' : 'filter.ids';
   if (idList) filter.ids = idList.map((id, i) => deadLetterId(id, `${idField}[${i}]`));
-  if (input?.messageId) filter.messageId = input.messageId;
-  if (input?.reasonContains) filter.reasonContains = input.reasonContains;
-  if (input?.since) filter.since = input.since;
-  if (input?.until) filter.until = input.until;
+  // An empty string would match every dead letter, and a purge would delete them all: an
+  // absent criterion says "all"; an empty one is a mistake.
+  for (const field of ['messageId', 'reasonContains', 'since', 'until'] as const) {
+    const value = input?.[field];
+    if (value === undefined || value === null) continue;
+    if (value.trim() === '') throw new SignalError('SIGNAL_VALIDATION_FAILED', `filter.${field} is empty: leave it out to match every dead letter`, [{ field: `filter.${field}`, message: 'must not be empty (leave it out to match all)' }]);
+    filter[field] = value;
+  }
   return filter;
 }
 
