@@ -372,6 +372,31 @@ describe('queues follow assignments', () => {
   });
 });
 
+describe('disabling mid-batch', () => {
+  test('answers at once; the unsent events wait in the queue and go out once when re-enabled', async () => {
+    const path = '/hook-slow';
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'Slow', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+      settings: { rateLimit: { rps: 2, burst: 1 } },
+    });
+    const ids = Array.from({ length: 10 }, (_, i) => `slow-${i}`);
+    await send(ids.map((messageId) => ({ messageId })));
+    await waitUntil(async () => sim.count({ path }) >= 1 || undefined, 'the first request');
+    const started = Date.now();
+    await signal.services.integrations.setEnabled(assignment!.id, false);
+    assert.ok(Date.now() - started < 2000, `disable answered in ${Date.now() - started} ms, not after the batch`);
+    await new Promise((r) => setTimeout(r, 1500));
+    const sent = sim.count({ path });
+    assert.ok(sent < ids.length, `${sent} of ${ids.length} sent: the batch stopped`);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(sim.count({ path }), sent, 'nothing more while disabled');
+    await signal.services.integrations.setEnabled(assignment!.id, true);
+    await waitUntil(async () => sim.count({ path }) === ids.length || undefined, 'the rest after re-enabling', 30_000);
+    assert.deepEqual(bodyIds(sim.requests({ path })).sort(), [...ids].sort(), 'each event once');
+  });
+});
+
 describe('rate limits', () => {
   test('a daily cap delivers what it allows and defers the rest to the queue, dropping nothing', async () => {
     const path = `/hook-daily`;

@@ -66,6 +66,11 @@ export interface DeliveryDeps {
   redactText(text: string, secrets: string[]): string;
   /** Requests of one batch performed at the same time. */
   requestConcurrency?: number;
+  /**
+   * True once the integration was disabled or unassigned while this batch runs: the requests
+   * not yet sent go back to the queue instead of going out at the rate limit's pace.
+   */
+  stopped?(target: DeliveryTarget): boolean;
   /** Told when the delivery log or counters could not be written (delivery itself went on). */
   onBookkeepingError?: (error: Error) => void;
 }
@@ -252,10 +257,12 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
 
   const concurrency = Math.max(1, deps.requestConcurrency ?? 8);
   const deferred = new Set<string>();
+  let stopped = false;
   outer: while (queue.length > 0 || pending.length > 0) {
     while (queue.length > 0) build(queue.shift()!);
     while (pending.length > 0) {
-      const allowed = await deps.takeTokens(target, Math.min(pending.length, concurrency));
+      stopped = deps.stopped?.(target) ?? false;
+      const allowed = stopped ? 0 : await deps.takeTokens(target, Math.min(pending.length, concurrency));
       if (allowed === 0) {
         for (const request of pending.splice(0)) for (const id of request.eventIds) deferred.add(id);
         for (const batch of queue.splice(0)) for (const m of batch) deferred.add(m.id);
@@ -266,7 +273,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
   }
   if (deferred.size > 0) {
-    await deps.defer(target, [...deferred].map((id) => byId.get(id)!).filter((e) => e !== undefined), attempt, DEFER_MS);
+    // Stopped: they wait in the queue for the integration to be enabled again, not for a rate.
+    await deps.defer(target, [...deferred].map((id) => byId.get(id)!).filter((e) => e !== undefined), attempt, stopped ? 0 : DEFER_MS);
   }
 
   // 3. Settle: events no request carried (a sender that skipped them) are delivered by it.

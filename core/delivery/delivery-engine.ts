@@ -136,6 +136,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     ...options.deps,
     scheduleRetry: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
     defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
+    stopped: (target) => !working.has(target.integrationId),
   };
 
   /** Reads stored events back by id; any that are gone (deleted before delivery) are reported. */
@@ -195,8 +196,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     for (const row of rows) {
       if (row.enabled) await startWorker(row);
       else if (working.has(row.id)) {
+        // Not waiting for the job in flight: it sees the integration stopped and puts back
+        // what it has not sent, so an admin's disable answers at once.
         working.delete(row.id);
-        await boss.offWork(delivery(row.id));
+        await boss.offWork(delivery(row.id), { wait: false });
       }
       if (working.has(row.id) && working.get(row.id) !== row.revision_id) {
         working.set(row.id, row.revision_id);
@@ -206,7 +209,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     for (const id of [...working.keys()]) {
       if (!live.has(id)) {
         working.delete(id);
-        await boss.offWork(delivery(id)).catch(() => {});
+        await boss.offWork(delivery(id), { wait: false }).catch(() => {});
       }
     }
     // Queues of removed assignments go with them.
