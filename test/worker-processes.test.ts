@@ -80,3 +80,21 @@ test('a worker killed with SIGKILL mid-delivery loses nothing: another finishes 
   const requests = await sim.waitFor((list) => ids(list).size >= 60, 90_000, { path: '/crash' });
   assert.equal(ids(requests).size, 60, 'every accepted event reached the vendor at least once');
 });
+
+test('a worker stopped with SIGTERM mid-batch stops at once and puts back what it had not sent: no duplicates after', { timeout: 90_000 }, async () => {
+  await installSingleHook('/graceful', { rps: 4, burst: 1 });
+  const first = await worker();
+  await send('graceful', 30);
+  await sim.waitFor(2, 30_000, { path: '/graceful' });
+  const started = Date.now();
+  assert.equal(await first.stop(), 0, first.output());
+  assert.ok(Date.now() - started < 8000, `stopped in ${Date.now() - started} ms, without waiting out the batch`);
+  const sentBeforeStop = sim.requests({ path: '/graceful' }).length;
+  assert.ok(sentBeforeStop < 30, 'the stop came mid-batch');
+  await worker();
+  const requests = await sim.waitFor((list) => ids(list).size >= 30, 60_000, { path: '/graceful' });
+  assert.equal(ids(requests).size, 30, 'every event arrived');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(sim.requests({ path: '/graceful' }).length, 30, 'each exactly once: a clean stop sends nothing twice');
+});
+

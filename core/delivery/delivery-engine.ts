@@ -136,7 +136,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     ...options.deps,
     scheduleRetry: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
     defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
-    stopped: (target) => !working.has(target.integrationId),
+    // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
+    // has not sent, so a restart does not send again what was delivered before the stop.
+    stopped: (target) => stopped || !working.has(target.integrationId),
   };
 
   /** Reads stored events back by id; any that are gone (deleted before delivery) are reported. */
