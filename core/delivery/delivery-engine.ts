@@ -88,6 +88,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   let fanOutCache = new Map<string, { list: FanOutTarget[]; expires: number }>();
   let timer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
+  let followUp: Promise<void> | undefined;
   let stopped = false;
 
   function plugin(vendor: string): PluginDefinition {
@@ -265,16 +266,27 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     timer.unref();
   }
 
-  /** Brings queues and workers in line with the assignments (serialised). */
+  /**
+   * Brings queues and workers in line with the assignments (serialised). A call made while a
+   * pass runs waits for one more pass after it: the running one may have read the assignments
+   * before the caller's change, and a disable must not wait for the next tick to take effect.
+   */
   async function sync(): Promise<void> {
+    if (stopped) return;
     if (!reconciling) {
       reconciling = reconcile()
         .catch((error: Error) => options.onError?.(error))
         .finally(() => {
           reconciling = undefined;
         });
+      return reconciling;
     }
-    return reconciling;
+    // Callers arriving during a pass share the one pass that follows it.
+    followUp ??= reconciling.then(() => {
+      followUp = undefined;
+      return sync();
+    });
+    return followUp;
   }
 
   return {
@@ -292,6 +304,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await followUp;
       await reconciling;
     },
   };
