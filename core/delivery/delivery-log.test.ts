@@ -43,6 +43,18 @@ test('exchanges are gathered, written together after flushMs, and readable at on
   assert.equal(await stored(other), 1, 'written by the timer');
 });
 
+test('a limit outside 1 to 500 is named, not clamped', async () => {
+  const log = createDeliveryLog(pool, { flushMs: 60_000 });
+  for (const limit of [0, -1, 501, 2.5]) {
+    await assert.rejects(log.recent(randomUUID(), limit), (error: Error & { fields?: unknown }) => {
+      assert.deepEqual(error.fields, [{ field: 'limit', message: 'must be 1 to 500' }], String(limit));
+      return true;
+    });
+  }
+  assert.deepEqual(await log.recent(randomUUID(), 500), []);
+  await log.close();
+});
+
 test('only the newest DELIVERY_LOG_KEEP of a gathering are written per integration; close writes the rest', async () => {
   const log = createDeliveryLog(pool, { flushMs: 60_000 });
   const busy = randomUUID();

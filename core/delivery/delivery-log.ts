@@ -1,5 +1,6 @@
 import type { Pool } from '../db/pool.ts';
 import { storableJson } from '../db/storable-strings.ts';
+import { SignalError } from '../errors.ts';
 import type { JsonValue } from '../sdk/types.ts';
 import { assertUuid } from '../services/pipelines.ts';
 
@@ -101,13 +102,17 @@ export function createDeliveryLog(pool: Pool, options: DeliveryLogOptions = {}) 
 
     async recent(integrationId: string, limit = 50): Promise<LoggedExchange[]> {
       assertUuid(integrationId, 'integrationId');
+      // Named, as `first` is for dead letters, rather than quietly clamped.
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `limit must be a whole number from 1 to 500 (got ${limit})`, [{ field: 'limit', message: 'must be 1 to 500' }]);
+      }
       await flush();
       const { rows } = await pool.query<{
         id: number; pipeline_integration_id: string; revision_id: string | null; event_ids: string[]; attempt: number; request: JsonValue;
         response_status: number | null; response_body: string | null; error: string | null; outcome: string; duration_ms: number; created_at: Date;
       }>(
         `SELECT * FROM signal.delivery_log WHERE pipeline_integration_id = $1 ORDER BY id DESC LIMIT $2`,
-        [integrationId, Math.min(Math.max(limit, 1), 500)],
+        [integrationId, limit],
       );
       return rows.map((r) => ({
         id: r.id, pipelineIntegrationId: r.pipeline_integration_id, revisionId: r.revision_id, eventIds: r.event_ids, attempt: r.attempt,
