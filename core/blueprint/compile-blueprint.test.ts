@@ -360,6 +360,7 @@ test('errors name the file, line, column and reason', () => {
     ['   \n# only a comment\n', /the blueprint is empty/],
     ['---\n', /the blueprint is empty/],
     ['null', /the blueprint is empty/],
+    [`global: ${'['.repeat(5000)}${']'.repeat(5000)}`, /YAML: nested too deeply to read \(thousands of levels\)/],
     ['events:\n  a: { names: [page] }\n  b: { names: [page] }\n', /^x\.yaml:3:16: events\.b\.names\[0\]: "page" is already taken by handler "a"/],
     ['events:\n  a: { names: [page, page] }\n', /^x\.yaml:2:22: events\.a\.names\[1\]: "page" is listed twice/],
     ['events:\n  a: { names: [] }\n', /^x\.yaml:2:15: events\.a\.names: must NOT have fewer than 1 items/],

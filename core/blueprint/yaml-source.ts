@@ -32,6 +32,12 @@ function keyOffset(parent: unknown, key: string | number): number | undefined {
   return isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
 }
 
+/** The YAML parser's reason, first line only; a stack overflow from deep nesting said plainly. */
+function yamlReason(message: string): string {
+  if (/maximum call stack/i.test(message)) return 'YAML: nested too deeply to read (thousands of levels): a blueprint or transformation needs only a few';
+  return `YAML: ${message.split('\n')[0]}`;
+}
+
 /**
  * Parses YAML text (or takes an already parsed object, whose errors then point at 1:1) and
  * returns the data with a positional `fail`. YAML syntax errors throw at once.
@@ -54,14 +60,14 @@ export function parseSource(source: string | object, file: string): ParsedSource
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const pos = lineCounter.linePos(error.pos[0]);
-    throw new BlueprintError(file, pos.line, pos.col, '', `YAML: ${error.message.split('\n')[0]}`);
+    throw new BlueprintError(file, pos.line, pos.col, '', yamlReason(error.message));
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // An alias bomb or a bad anchor: refused as a whole document.
-    throw new BlueprintError(file, 1, 1, '', `YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new BlueprintError(file, 1, 1, '', yamlReason((error as Error).message));
   }
 
   function locate(path: Path, preferKey: boolean): { line: number; column: number } {
