@@ -54,6 +54,22 @@ test('rate limit per client IP, with a trusted proxy giving the client IP', asyn
   assert.equal(rows[0]?.ip, '198.51.100.7', 'context.ip comes from the trusted X-Forwarded-For');
 });
 
+test('both limits at once: the per-key limit counts even while the per-IP one is on', async () => {
+  // With @fastify/rate-limit's own hooks, the IP hook marked the request as limited and the
+  // key hook then skipped it: a key spread over many IPs was never limited.
+  const signal = await start({ SIGNAL_RATE_LIMIT_IP_MAX: '5', SIGNAL_RATE_LIMIT_KEY_MAX: '3', SIGNAL_RATE_LIMIT_WINDOW_MS: '60000', SIGNAL_TRUST_PROXY: '127.0.0.1' }, 'ratebath');
+  const { key } = await signal.pipeline();
+  const statuses = [];
+  for (let i = 1; i <= 5; i++) statuses.push((await track(signal, key, { 'x-forwarded-for': `203.0.113.${i}` })).status);
+  assert.deepEqual(statuses, [200, 200, 200, 429, 429], 'the key limit, over five different IPs');
+  const limited = await track(signal, key, { 'x-forwarded-for': '203.0.113.9' });
+  assert.match((await limited.json() as { error: { message: string } }).error.message, /^Rate limit of 3 requests per 60 s per pipeline key exceeded; retry after \d+ s$/);
+  const other = await signal.pipeline('Other');
+  const others = [];
+  for (let i = 0; i < 3; i++) others.push((await track(signal, other.key, { 'x-forwarded-for': '198.51.100.1' })).status);
+  assert.deepEqual(others, [200, 200, 200], 'another key has its own budget');
+});
+
 test('an untrusted X-Forwarded-For is ignored', async () => {
   const signal = await start({}, 'noproxy');
   const { key } = await signal.pipeline();

@@ -12,7 +12,8 @@ import { SignalError } from '../errors.ts';
 import type { PipelineService } from '../services/pipelines.ts';
 import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
-import { collectRoutes, type RateLimitHook } from './collect-routes.ts';
+import { collectRoutes } from './collect-routes.ts';
+import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
 import { installErrorHandling } from './error-handler.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
@@ -95,16 +96,13 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
   let limitByIp: RateLimitHook | undefined;
   let limitByKey: RateLimitHook | undefined;
   if (config.rateLimitIpMax > 0 || config.rateLimitKeyMax > 0) {
-    await app.register(fastifyRateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) =>
-        new SignalError('SIGNAL_RATE_LIMITED', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after ${Math.ceil(context.ttl / 1000)} s`, [], { retryAfter: Math.ceil(context.ttl / 1000) }),
-    });
+    // Only the counter store is used: the hooks are Signal's own (rate-limits.ts).
+    await app.register(fastifyRateLimit, { global: false });
     if (config.rateLimitIpMax > 0) {
-      limitByIp = app.rateLimit({ max: config.rateLimitIpMax, timeWindow: config.rateLimitWindowMs, keyGenerator: (request) => `ip:${request.ip}` });
+      limitByIp = createLimitHook(app, { max: config.rateLimitIpMax, windowMs: config.rateLimitWindowMs, keyOf: (request) => `ip:${request.ip}`, per: 'client IP' });
     }
     if (config.rateLimitKeyMax > 0) {
-      limitByKey = app.rateLimit({ max: config.rateLimitKeyMax, timeWindow: config.rateLimitWindowMs, keyGenerator: (request) => `pipeline:${request.pipelineId ?? 'none'}` });
+      limitByKey = createLimitHook(app, { max: config.rateLimitKeyMax, windowMs: config.rateLimitWindowMs, keyOf: (request) => `pipeline:${request.pipelineId ?? 'none'}`, per: 'pipeline key' });
     }
   }
 

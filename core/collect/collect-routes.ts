@@ -15,6 +15,7 @@ import { CommitTimeoutError, type AcceptedEvent, type GroupCommitter } from './g
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
 import { errorResponseSchema } from './error-handler.ts';
+import type { RateLimitHook } from './rate-limits.ts';
 
 export const VISITOR_COOKIE = '_dfdid';
 /** Browsers cap cookie lifetime at 400 days. */
@@ -23,7 +24,6 @@ const VISITOR_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 export const MAX_EVENT_BYTES = 32 * 1024;
 export const MAX_BODY_BYTES = 500 * 1024;
 
-export type RateLimitHook = ReturnType<FastifyInstance['rateLimit']>;
 
 export interface CollectDeps {
   pipelines: PipelineService;
