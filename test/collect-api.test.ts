@@ -237,6 +237,15 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.match(raw, /"code":"SIGNAL_MALFORMED_REQUEST"/);
   });
 
+  test("Segment's consent object and a leap second are accepted and stored", async () => {
+    const consent = { categoryPreferences: { Advertising: true, Analytics: false }, defaultDestinationBehavior: null, destinationPreferences: null };
+    const res = await post('/v1/track', { event: 'Consent Given', anonymousId: 'a-12345678', messageId: 'seg-consent', timestamp: '2016-12-31T23:59:60Z', sentAt: '2016-12-31T23:59:60Z', context: { consent } });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const { rows } = await signal.pool.query(`SELECT payload FROM signal.events WHERE message_id = 'seg-consent'`);
+    assert.deepEqual(rows[0].payload.context.consent, consent);
+    assert.equal(rows[0].payload.originalTimestamp, '2016-12-31T23:59:60Z', 'the client\'s value kept as sent');
+  });
+
   test('the Basic scheme name is case-insensitive', async () => {
     const { key } = await signal.pipeline('Scheme case');
     for (const scheme of ['basic', 'BASIC']) {

@@ -21,6 +21,11 @@ export interface ConsentState {
   advertising?: boolean;
   /** CMP category codes, e.g. OneTrust's `C0004`. */
   categories?: Record<string, boolean>;
+  /** Segment's consent object: category → granted, as Segment's consent wrappers send it. */
+  categoryPreferences?: Record<string, boolean>;
+  /** Segment's per-destination preferences and default; kept, not used by the gate. */
+  destinationPreferences?: Record<string, boolean> | null;
+  defaultDestinationBehavior?: string | null;
   /** Google Consent Mode v2 signals. */
   google?: {
     ad_storage?: 'granted' | 'denied';
@@ -28,7 +33,7 @@ export interface ConsentState {
     ad_user_data?: 'granted' | 'denied';
     ad_personalization?: 'granted' | 'denied';
   };
-  [category: string]: boolean | Record<string, boolean> | Record<string, string> | undefined;
+  [category: string]: boolean | Record<string, boolean> | Record<string, string> | string | null | undefined;
 }
 
 export interface EventContext {
@@ -86,6 +91,9 @@ export const consentSchema = {
     functional: { type: 'boolean' },
     advertising: { type: 'boolean' },
     categories: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'CMP category codes → granted.' },
+    categoryPreferences: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'Segment\'s consent object (category → granted), as its consent wrappers send it; the consent gate reads it like `categories`.' },
+    destinationPreferences: { type: ['object', 'null'], additionalProperties: { type: 'boolean' }, description: 'Segment\'s per-destination preferences; stored, not used by the gate.' },
+    defaultDestinationBehavior: { type: ['string', 'null'], maxLength: 100, description: 'Segment\'s default for unlisted destinations; stored, not used by the gate.' },
     google: {
       type: 'object',
       description: 'Google Consent Mode v2 signals.',

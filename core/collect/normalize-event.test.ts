@@ -14,6 +14,15 @@ test('clock skew: no sentAt keeps the timestamp, no timestamp uses receivedAt', 
   assert.equal(correctTimestamp(receivedAt, undefined, '2026-03-24T17:00:00.000Z'), receivedAt.toISOString());
 });
 
+test('clock skew: a leap second is its minute\'s last millisecond; an absurd sentAt leaves the timestamp uncorrected', () => {
+  const receivedAt = new Date('2026-03-24T16:00:00.000Z');
+  assert.equal(correctTimestamp(receivedAt, '2016-12-31T23:59:60Z', undefined), '2016-12-31T23:59:59.999Z');
+  assert.equal(correctTimestamp(receivedAt, '2016-12-31T18:59:60.5-05:00', undefined), '2016-12-31T23:59:59.999Z');
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T15:59:00.000Z', '2026-03-24T15:59:60Z'), '2026-03-24T15:59:00.001Z');
+  assert.equal(correctTimestamp(receivedAt, '2024-01-01T00:00:00.000Z', '9999-12-31T23:59:59Z'), '2024-01-01T00:00:00.000Z', 'not a year before 0000');
+  assert.match(correctTimestamp(receivedAt, '2024-01-01T00:00:00.000Z', '0000-01-01T00:00:00Z'), /^\d{4}-\d{2}-\d{2}T/, 'always a four-digit year');
+});
+
 test('normalizeEvent stamps receivedAt, messageId, ip and user agent', () => {
   const event = normalizeEvent({ event: 'Signed Up', userId: 'u-1', writeKey: 'secret' }, 'track', {
     receivedAt, ip: '203.0.113.9', userAgent: 'UA/1', browser: false,

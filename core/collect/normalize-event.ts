@@ -23,10 +23,27 @@ type BatchDefaults = Pick<IncomingBatch, 'context' | 'integrations' | 'sentAt'>;
  */
 export function correctTimestamp(receivedAt: Date, timestamp: string | undefined, sentAt: string | undefined): string {
   if (timestamp === undefined) return receivedAt.toISOString();
-  const eventMs = Date.parse(timestamp);
+  const eventMs = parseTime(timestamp);
   if (sentAt === undefined) return new Date(eventMs).toISOString();
-  const sentMs = Date.parse(sentAt);
-  return new Date(receivedAt.getTime() - (sentMs - eventMs)).toISOString();
+  const corrected = receivedAt.getTime() - (parseTime(sentAt) - eventMs);
+  // A client clock off by millennia (sentAt 9999-…) would give a year no date-time can hold:
+  // its own timestamp, uncorrected, is then the better guess.
+  return corrected >= MIN_MS && corrected <= MAX_MS ? new Date(corrected).toISOString() : new Date(eventMs).toISOString();
+}
+
+/** 0000-01-01 and 9999-12-31: the years an ISO 8601 date-time writes with four digits. */
+const MIN_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * Milliseconds of a validated date-time. The schema's format check accepts a leap second
+ * (`…23:59:60Z`, RFC 3339) where Date.parse does not: it is read as the last millisecond of
+ * its minute.
+ */
+function parseTime(value: string): number {
+  const ms = Date.parse(value);
+  if (!Number.isNaN(ms)) return ms;
+  return Date.parse(value.replace(/:60(\.\d+)?(?=(Z|[+-]\d{2}:?\d{2})?$)/i, ':59.999'));
 }
 
 /**

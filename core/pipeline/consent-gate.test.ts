@@ -25,3 +25,9 @@ test('CMP category codes count as granted when true', () => {
   assert.equal(isConsentGranted(event, ['C0002']), false);
   assert.equal(isConsentGranted(withConsent({ analytics: 'yes' as unknown as boolean }), ['analytics']), false, 'only true grants');
 });
+
+test("Segment's consent object (categoryPreferences) grants like CMP codes", () => {
+  const event = withConsent({ categoryPreferences: { Advertising: true, Analytics: false }, defaultDestinationBehavior: null, destinationPreferences: null });
+  assert.equal(isConsentGranted(event, ['Advertising']), true);
+  assert.equal(isConsentGranted(event, ['Analytics']), false);
+});

@@ -2,8 +2,9 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 
 /**
  * The consent gate: with categories configured, an event passes only when every category is
- * `true` in `context.consent` — as a top-level boolean or in `categories` (CMP codes). Absent
- * means not granted. With none configured, every event passes.
+ * `true` in `context.consent` — as a top-level boolean, in `categories` (CMP codes) or in
+ * `categoryPreferences` (Segment's consent object). Absent means not granted. With none
+ * configured, every event passes.
  *
  * @example
  * isConsentGranted({ context: { consent: { analytics: true, marketing: false } } } as CanonicalEvent, ['analytics', 'marketing']); // false
@@ -15,6 +16,7 @@ export function isConsentGranted(event: CanonicalEvent, categories: readonly str
   for (const category of categories) {
     if (consent[category] === true) continue;
     if (consent.categories?.[category] === true) continue;
+    if (consent.categoryPreferences?.[category] === true) continue;
     return false;
   }
   return true;
