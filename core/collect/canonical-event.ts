@@ -78,7 +78,8 @@ export interface CanonicalEvent {
 }
 
 const isoDateTime = { type: 'string', format: 'date-time', maxLength: 64 } as const;
-const shortString = { type: 'string', maxLength: 2048 } as const;
+/** Page fields: a landing URL with its click ids and UTM tags passes 2 KB; the event's 32 KB caps the rest. */
+const pageString = { type: 'string', maxLength: 8192 } as const;
 const idString = { type: 'string', maxLength: 255 } as const;
 const googleSignal = { type: 'string', enum: ['granted', 'denied'] } as const;
 
@@ -116,7 +117,7 @@ export const contextSchema = {
     userAgent: { type: 'string', maxLength: 1024 },
     page: {
       type: 'object',
-      properties: { url: shortString, path: shortString, title: shortString, referrer: shortString, search: shortString },
+      properties: { url: pageString, path: pageString, title: pageString, referrer: pageString, search: pageString },
     },
     campaign: { type: 'object' },
     locale: { type: 'string', maxLength: 64 },
