@@ -235,6 +235,11 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     for await (const chunk of socket) raw += String(chunk);
     assert.match(raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
     assert.match(raw, /"code":"SIGNAL_MALFORMED_REQUEST"/);
+    for (const url of [`${signal.collectUrl}/v1/%zz`, `${signal.adminUrl}/v1/admin/integration-catalog/%zz`]) {
+      const bad = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(bad.status, 400, url);
+      assert.deepEqual(await bad.json(), { error: { code: 'SIGNAL_MALFORMED_REQUEST', message: 'The URL is not valid: a percent sign must start an escape such as %20' } });
+    }
   });
 
   test("Segment's consent object and a leap second are accepted and stored", async () => {
@@ -350,9 +355,18 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     const huge = await post('/v1/batch', { batch });
     assert.equal(huge.status, 413);
     assert.equal(huge.json.error?.code, 'SIGNAL_BODY_TOO_LARGE');
+    assert.equal(huge.json.error?.message, 'The request body is larger than the limit of 500 KB');
     const bomb = gzipSync(JSON.stringify({ batch, pad: 'z'.repeat(2_000_000) }));
     const zipped = await post('/v1/batch', bomb, { 'content-encoding': 'gzip' });
     assert.equal(zipped.status, 413, 'the limit applies after decompression');
+    assert.equal(zipped.json.error?.message, 'The request body is larger than the limit of 500 KB (after decompression)');
+    // The admin listener has its own limit, and says it.
+    const admin = await fetch(`${signal.adminUrl}/v1/admin/integrations`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', pad: 'p'.repeat(6 * 1024 * 1024) }),
+    });
+    assert.equal(admin.status, 413);
+    assert.equal((await admin.json() as { error: { message: string } }).error.message, 'The request body is larger than the limit of 5 MB');
   });
 
   test('an unknown route → 404 JSON', async () => {

@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import mercurius, { type IResolvers } from 'mercurius';
 import { answerClientError } from '../collect/client-error.ts';
-import { installErrorHandling } from '../collect/error-handler.ts';
+import { installErrorHandling, sendError } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { adminRestRoutes } from './admin-rest-routes.ts';
@@ -30,7 +30,9 @@ export interface AdminAppDeps {
  * await admin.listen({ host: '127.0.0.1', port: 8084 });
  */
 export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024, clientErrorHandler: answerClientError });
+  const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024, clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply, 'SIGNAL_VALIDATION_FAILED'),
+  });
   const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   installErrorHandling(app, 'SIGNAL_VALIDATION_FAILED');

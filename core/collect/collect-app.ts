@@ -14,7 +14,7 @@ import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
 import { collectRoutes } from './collect-routes.ts';
 import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { installErrorHandling, sendError } from './error-handler.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
@@ -61,6 +61,8 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    // A URL Fastify cannot decode (`/v1/%zz`) is answered before any route, in Signal's shape.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   });
   const ajv = createCollectAjv();
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));

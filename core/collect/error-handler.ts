@@ -27,12 +27,21 @@ export const errorResponseSchema = {
   },
 } as const;
 
-const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyError) => string }> = {
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyError, request: FastifyRequest) => string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'SIGNAL_UNSUPPORTED_MEDIA_TYPE',
     message: () => 'Unsupported Content-Type: send application/json (or text/plain holding JSON)',
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'SIGNAL_BODY_TOO_LARGE', message: () => 'The request body is larger than the limit of 500 KB (after decompression)' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'SIGNAL_BODY_TOO_LARGE',
+    // Each listener and route has its own limit (collect 500 KB, admin 5 MB): say the one that applied.
+    message: (_error, request) => {
+      const limit = request.routeOptions.bodyLimit;
+      const shown = limit >= 1024 * 1024 ? `${limit / (1024 * 1024)} MB` : `${Math.round(limit / 1024)} KB`;
+      return `The request body is larger than the limit of ${shown}${request.headers['content-encoding'] ? ' (after decompression)' : ''}`;
+    },
+  },
+  FST_ERR_BAD_URL: { code: 'SIGNAL_MALFORMED_REQUEST', message: () => 'The URL is not valid: a percent sign must start an escape such as %20' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: () => 'The request body is empty; expected a JSON object' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'SIGNAL_INVALID_JSON', message: (e) => `The request body is not valid JSON: ${e.message}` },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'SIGNAL_INVALID_JSON', message: () => 'The body length does not match Content-Length' },
@@ -53,7 +62,7 @@ export function refusedValue(error: Error): SignalError {
 /** What a listener calls a body that fails its schema: an event at collect, an input at admin. */
 type BodyErrorCode = 'SIGNAL_INVALID_EVENT' | 'SIGNAL_VALIDATION_FAILED';
 
-function toSignalError(error: FastifyError & { validationContext?: string }, bodyCode: BodyErrorCode): SignalError {
+function toSignalError(error: FastifyError & { validationContext?: string }, bodyCode: BodyErrorCode, request: FastifyRequest): SignalError {
   if (error instanceof SignalError) return error;
   if (error.validation) {
     const prefix = error.validationContext && error.validationContext !== 'body' ? error.validationContext : '';
@@ -63,7 +72,7 @@ function toSignalError(error: FastifyError & { validationContext?: string }, bod
     return new SignalError(prefix ? 'SIGNAL_VALIDATION_FAILED' : bodyCode, lead + summarise(fields), fields);
   }
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
-  if (known) return new SignalError(known.code, known.message(error));
+  if (known) return new SignalError(known.code, known.message(error, request));
   if (error instanceof SyntaxError) return new SignalError('SIGNAL_INVALID_JSON', `The request body is not valid JSON: ${error.message}`);
   const zlibCode = (error as { code?: string }).code;
   if (zlibCode === 'Z_DATA_ERROR' || zlibCode === 'Z_BUF_ERROR') {
@@ -79,7 +88,7 @@ function toSignalError(error: FastifyError & { validationContext?: string }, bod
 
 /** Sends any error as `{ error: { code, message, fields? } }` with its status and Retry-After. */
 export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): FastifyReply {
-  const signal = toSignalError(error, bodyCode);
+  const signal = toSignalError(error, bodyCode, request);
   if (signal.statusCode >= 500) request.log.error({ err: signal.cause ?? error }, signal.message);
   if (signal.retryAfter !== undefined) reply.header('retry-after', String(signal.retryAfter));
   return reply.code(signal.statusCode).type('application/json').send(signal.toJSON());
