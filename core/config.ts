@@ -4,6 +4,8 @@
  * table is checked against `CONFIG_VARIABLES` by a test, so the two cannot drift.
  */
 
+import { isIP } from 'node:net';
+
 export type Role = 'collect' | 'worker' | 'admin';
 const ROLES: readonly Role[] = ['collect', 'worker', 'admin'];
 
@@ -146,8 +148,12 @@ function parseTrustProxy(env: Env): boolean | string[] | number {
   if (/^\d+$/.test(raw)) return Number(raw);
   const entries = list(raw);
   for (const entry of entries) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) {
-      throw new ConfigError('SIGNAL_TRUST_PROXY', `has "${entry}", which is not an IP address or CIDR range`);
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new ConfigError('SIGNAL_TRUST_PROXY', `has "${entry}", which is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1; or a whole number of hops, or true/false)`);
     }
   }
   return entries;
