@@ -12,6 +12,7 @@ import { createIngestDispatcher, type IngestDispatcher } from './pipeline/ingest
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
+import { readinessHandler } from './db/readiness.ts';
 import { startBoss, type Boss } from './queue/boss.ts';
 import { generateAdminToken, generateSecretKey, readOrCreate } from './secrets-files.ts';
 import { createEventStore } from './services/events.ts';
@@ -264,6 +265,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
           await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats() });
+          // An admin-only node needs its own readiness probe (the collect listener has one).
+          app.get('/readyz', readinessHandler(pool));
         },
       });
       await admin.listen({ host: config.adminHost, port: config.adminPort });

@@ -34,6 +34,15 @@ describe('admin auth', () => {
     }
   });
 
+  test('the scheme name is case-insensitive; the probes need no token', async () => {
+    const lower = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `bearer ${signal.adminToken}` }, body: JSON.stringify({ query: '{ pipelines { id } }' }) });
+    assert.equal(lower.status, 200);
+    const ready = await fetch(`${signal.adminUrl}/readyz`);
+    assert.equal(ready.status, 200, 'an admin-only node has a readiness probe too');
+    assert.deepEqual(await ready.json(), { status: 'ready' });
+    assert.equal((await fetch(`${signal.adminUrl}/healthz`)).status, 200);
+  });
+
   test('REST without a token → 401 SIGNAL_ADMIN_UNAUTHORIZED', async () => {
     const res = await rest('GET', '/v1/admin/integration-catalog', undefined, null);
     assert.equal(res.status, 401);

@@ -173,6 +173,10 @@ describe('browsers', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://www.example.com');
     assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
     assert.equal((await stored('br-1'))[0]!.payload.anonymousId, 'ajs-anon-000111');
+    // In a batch, the first anonymousId sent seeds it, even when the first event has only a userId.
+    const batch = await post('/v1/batch', { batch: [{ type: 'track', event: 'A', userId: 'u-1', messageId: 'br-1b' }, { type: 'page', anonymousId: 'ajs-anon-000222', messageId: 'br-1c' }] }, { origin: 'https://www.example.com' });
+    assert.equal(batch.status, 200);
+    assert.match(batch.headers.get('set-cookie') ?? '', /^_dfdid=ajs-anon-000222;/);
   });
 
   test('the cookie id is the visitor id; vendor cookies a plugin declares are captured', async () => {

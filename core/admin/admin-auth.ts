@@ -22,7 +22,8 @@ export function createAdminAuth(token: string) {
     const path = request.url.split('?')[0]!;
     if (request.method === 'OPTIONS' || PUBLIC_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) return;
     const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // The scheme name is case-insensitive (RFC 9110): `bearer` is Bearer too.
+    const given = /^bearer /i.test(header) ? header.slice(7).trim() : '';
     // Comparing digests keeps the comparison constant-time whatever the lengths.
     if (given !== '' && timingSafeEqual(digest(given), expected)) return;
     const message = given === '' ? 'Missing admin token: send Authorization: Bearer <SIGNAL_ADMIN_TOKEN>' : 'Invalid admin token';

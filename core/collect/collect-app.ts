@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { SignalConfig } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
-import { isMigrated } from '../db/migrate.ts';
+import { readinessHandler } from '../db/readiness.ts';
 import { SignalError } from '../errors.ts';
 import type { PipelineService } from '../services/pipelines.ts';
 import { registerBodyDecoding } from './body-decoding.ts';
@@ -120,14 +120,15 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
   if (deps.extend) await deps.extend(app);
 
   app.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Readiness: PostgreSQL reachable and migrated' } }, async (_request, reply) => {
-    try {
-      await deps.pool.query('SELECT 1');
-      if (!(await isMigrated(deps.pool))) return reply.code(503).send({ status: 'migrating' });
-      return { status: 'ready' };
-    } catch {
-      return reply.code(503).header('retry-after', '5').send({ status: 'database unreachable' });
-    }
-  });
+  app.get('/readyz', {
+    schema: {
+      tags: ['health'],
+      summary: 'Readiness: PostgreSQL reachable and migrated',
+      response: {
+        200: { description: 'Ready.', type: 'object', properties: { status: { type: 'string', enum: ['ready'] } } },
+        503: { description: 'Not ready: `migrating`, or `database unreachable` (with Retry-After).', type: 'object', properties: { status: { type: 'string' } } },
+      },
+    },
+  }, readinessHandler(deps.pool));
   return app;
 }

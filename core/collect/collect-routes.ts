@@ -286,7 +286,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       },
       handler: async (request, reply) => {
         const body = request.body as IncomingBatch;
-        const facts = requestFacts(request, reply, body.batch[0]?.anonymousId);
+        // The first anonymousId the SDK sent seeds a new visitor cookie, wherever it sits.
+        const facts = requestFacts(request, reply, body.batch.find((item) => item.anonymousId !== undefined)?.anonymousId);
         const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt };
         const events: AcceptedEvent[] = body.batch.map((item) => ({
           pipelineId: request.pipelineId!,
