@@ -385,9 +385,10 @@ describe('docs and probes', () => {
     const doc = await (await fetch(`${signal.collectUrl}/openapi.json`)).json() as { openapi: string; paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: { examples?: unknown[] } }> } } }> };
     assert.match(doc.openapi, /^3\./);
     for (const path of ['/v1/track', '/v1/page', '/v1/identify', '/v1/batch']) {
-      const content = doc.paths[path]?.post?.requestBody?.content['application/json'];
-      assert.ok(content, `${path} is documented`);
+      const content = doc.paths[path]?.post?.requestBody?.content;
+      assert.deepEqual(Object.keys(content ?? {}), ['application/json', 'text/plain'], `${path}: JSON and sendBeacon's text/plain are documented`);
     }
+    assert.ok((doc.paths['/readyz'] as unknown as { get: { responses: Record<string, unknown> } }).get.responses['503'], '/readyz documents its 503');
     assert.ok(JSON.stringify(doc.paths['/v1/track']).includes('Order Completed'), 'examples are included');
   });
 

@@ -22,6 +22,8 @@ export const VISITOR_COOKIE = '_dfdid';
 const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 3600;
 const VISITOR_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 export const MAX_EVENT_BYTES = 32 * 1024;
+/** What the collect routes parse (documented in OpenAPI): JSON, and sendBeacon's text/plain JSON. */
+const COLLECT_CONTENT_TYPES = ['application/json', 'text/plain'];
 export const MAX_BODY_BYTES = 500 * 1024;
 
 
@@ -253,6 +255,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
             : `Same as \`${aliases[0]}\`.`,
           hide: !canonical,
           security: [{ basicAuth: [] }, { writeKey: [] }],
+          consumes: COLLECT_CONTENT_TYPES,
           body: { ...singleEventSchema(type), examples: [examples[type]] },
           response: responses(),
         },
@@ -281,6 +284,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
           : 'Same as `/v1/batch`.',
         hide: url !== '/v1/batch',
         security: [{ basicAuth: [] }, { writeKey: [] }],
+        consumes: COLLECT_CONTENT_TYPES,
         body: { ...batchSchema, examples: [examples.batch] },
         response: responses(),
       },
