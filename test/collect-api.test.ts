@@ -246,6 +246,17 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     }
   });
 
+  test('classic analytics.js sends userId: null for an anonymous visitor: accepted as no userId', async () => {
+    const res = await post('/v1/page', { userId: null, anonymousId: 'ajs-classic-0001', messageId: 'null-user', name: 'Home' });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const payload = (await stored('null-user'))[0]!.payload;
+    assert.equal('userId' in payload, false);
+    assert.equal(payload.anonymousId, 'ajs-classic-0001');
+    const neither = await post('/v1/track', { event: 'A', userId: null, anonymousId: null });
+    assert.equal(neither.status, 400);
+    assert.match(neither.json.error?.message ?? '', /userId is required when there is no anonymousId/);
+  });
+
   test("Segment's consent object and a leap second are accepted and stored", async () => {
     const consent = { categoryPreferences: { Advertising: true, Analytics: false }, defaultDestinationBehavior: null, destinationPreferences: null };
     const res = await post('/v1/track', { event: 'Consent Given', anonymousId: 'a-12345678', messageId: 'seg-consent', timestamp: '2016-12-31T23:59:60Z', sentAt: '2016-12-31T23:59:60Z', context: { consent } });

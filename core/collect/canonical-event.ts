@@ -135,8 +135,9 @@ const eventProperties = {
   name: { type: 'string', maxLength: 200, description: 'The page or screen name (page and screen calls).' },
   properties: { type: 'object', description: 'Free-form properties of the action or page.' },
   traits: { type: 'object', description: 'Traits of the user (identify calls) or of the group (group calls).' },
-  userId: { ...idString, description: 'Your id for a known user.' },
-  anonymousId: { ...idString, description: 'A pseudonymous id for the visitor; browsers get one from the `_dfdid` cookie.' },
+  // null: classic analytics.js sends `userId: null` for anonymous visitors; it means absent.
+  userId: { type: ['string', 'null'], maxLength: 255, description: 'Your id for a known user (null or "" means none).' },
+  anonymousId: { type: ['string', 'null'], maxLength: 255, description: 'A pseudonymous id for the visitor; browsers get one from the `_dfdid` cookie (null or "" means none).' },
   groupId: { ...idString, description: 'The account or company (group calls; required there).' },
   previousId: { ...idString, description: 'The id the user had before (alias calls; required there).' },
   messageId: { type: 'string', minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent. Used for dedup.' },
@@ -195,8 +196,9 @@ export interface IncomingEvent {
   name?: string;
   properties?: JsonObject;
   traits?: JsonObject;
-  userId?: string;
-  anonymousId?: string;
+  /** null: classic analytics.js's anonymous visitor; means none. */
+  userId?: string | null;
+  anonymousId?: string | null;
   groupId?: string;
   previousId?: string;
   messageId?: string;

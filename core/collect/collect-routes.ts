@@ -261,7 +261,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         },
         handler: async (request, reply) => {
           const body = request.body as IncomingEvent;
-          const facts = requestFacts(request, reply, body.anonymousId);
+          const facts = requestFacts(request, reply, body.anonymousId ?? undefined);
           const events: AcceptedEvent[] = [{ pipelineId: request.pipelineId!, event: normalizeEvent(body, type, facts) }];
           checkEvents(events, false);
           await commit(events);
@@ -291,7 +291,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       handler: async (request, reply) => {
         const body = request.body as IncomingBatch;
         // The first anonymousId the SDK sent seeds a new visitor cookie, wherever it sits.
-        const facts = requestFacts(request, reply, body.batch.find((item) => item.anonymousId !== undefined)?.anonymousId);
+        const facts = requestFacts(request, reply, body.batch.find((item) => typeof item.anonymousId === 'string' && item.anonymousId !== '')?.anonymousId ?? undefined);
         const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt };
         const events: AcceptedEvent[] = body.batch.map((item) => ({
           pipelineId: request.pipelineId!,

@@ -57,7 +57,7 @@ function parseTime(value: string): number {
  * });
  */
 export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: RequestFacts, batch?: BatchDefaults): CanonicalEvent {
-  const { writeKey: _writeKey, sentAt: ownSentAt, timestamp, originalTimestamp, context: ownContext, ...rest } = incoming;
+  const { writeKey: _writeKey, sentAt: ownSentAt, timestamp, originalTimestamp, context: ownContext, userId, anonymousId, ...rest } = incoming;
   const sentAt = ownSentAt ?? batch?.sentAt;
   const clientTimestamp = timestamp ?? originalTimestamp;
 
@@ -79,8 +79,9 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   if (clientTimestamp !== undefined) event.originalTimestamp = clientTimestamp;
   if (sentAt !== undefined) event.sentAt = sentAt;
   if (batch?.integrations && !event.integrations) event.integrations = batch.integrations;
-  if (event.userId === '') delete event.userId;
-  if (event.anonymousId === '') delete event.anonymousId;
+  // "" and null (classic analytics.js) mean no id.
+  if (typeof userId === 'string' && userId !== '') event.userId = userId;
+  if (typeof anonymousId === 'string' && anonymousId !== '') event.anonymousId = anonymousId;
 
   if (facts.visitorId !== undefined) {
     if (event.anonymousId !== undefined && event.anonymousId !== facts.visitorId) context.clientAnonymousId = event.anonymousId;

@@ -29,7 +29,7 @@ test('a batch names every failing index and field', () => {
     fields.map((f) => [f.index, f.field, f.message]),
     [
       [1, 'batch[1].event', 'is required'],
-      [2, 'batch[2].userId', 'must be a string'],
+      [2, 'batch[2].userId', 'must be a string or null'],
       [2, 'batch[2].timestamp', 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-24T16:00:00.000Z'],
       [3, 'batch[3].type', 'must be one of: track, page, identify, screen, group, alias'],
     ],

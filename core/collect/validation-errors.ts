@@ -16,8 +16,11 @@ function describe(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required':
       return 'is required';
-    case 'type':
-      return `must be ${params.type === 'object' ? 'an object' : params.type === 'array' ? 'an array' : `a ${String(params.type)}`}`;
+    case 'type': {
+      // ajv gives "string,null" for a field that may be null.
+      const types = String(params.type).split(',').map((t) => (t === 'object' ? 'an object' : t === 'array' ? 'an array' : t === 'null' ? 'null' : t === 'integer' ? 'an integer' : `a ${t}`));
+      return `must be ${types.join(' or ')}`;
+    }
     case 'enum':
       return `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'const':
