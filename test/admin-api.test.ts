@@ -318,6 +318,22 @@ describe("the spec's REST calls", () => {
     assert.equal(unknown.json.error.code, 'SIGNAL_UNKNOWN_VENDOR');
   });
 
+  test('a JSON body keeps its types: a number for a name or a string for a list is named, not converted', async () => {
+    const { id: pipelineId } = await signal.pipeline('Typed');
+    for (const [body, field, message] of [
+      [{ name: 5, config: validConfig }, 'name', 'must be a string'],
+      [{ name: 'X', config: validConfig, consent_categories: 'analytics' }, 'consent_categories', 'must be an array'],
+    ] as const) {
+      const res = await rest('POST', '/v1/admin/integration-catalog/fixture/install', body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.deepEqual(res.json.error.fields, [{ field, message }]);
+    }
+    const enabled = await rest('POST', '/v1/admin/integrations', { source_id: pipelineId, vendor: 'fixture', name: 'X', enabled: 0, config: validConfig });
+    assert.equal(enabled.status, 400);
+    assert.deepEqual(enabled.json.error.fields, [{ field: 'enabled', message: 'must be a boolean' }]);
+    assert.equal((await rest('GET', '/v1/admin/integration-catalog?category=analytics')).status, 200, 'query strings are still read as text');
+  });
+
   test('POST /v1/admin/integrations assigns to the pipeline given as source_id', async () => {
     const { id: pipelineId } = await signal.pipeline('REST source');
     const res = await rest('POST', '/v1/admin/integrations', {

@@ -33,8 +33,11 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   const app = Fastify({ logger: deps.logger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 5 * 1024 * 1024, clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => sendError(error, request, reply, 'SIGNAL_VALIDATION_FAILED'),
   });
-  const ajv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  // Query strings arrive as text, so they are coerced (`?first=10`); JSON bodies carry their
+  // own types, and `"name": 5` or `"enabled": 0` are mistakes to name, not to convert.
+  const queryAjv = new Ajv({ allErrors: true, coerceTypes: 'array', useDefaults: true, strict: false });
+  const bodyAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : queryAjv).compile(schema));
   installErrorHandling(app, 'SIGNAL_VALIDATION_FAILED');
   // Config, settings and preview events nest below the GraphQL envelope: twice the collect limit.
   app.removeContentTypeParser('application/json');
