@@ -70,6 +70,15 @@ test('both limits at once: the per-key limit counts even while the per-IP one is
   assert.deepEqual(others, [200, 200, 200], 'another key has its own budget');
 });
 
+test('behind a trusted proxy that says https (in any case), the visitor cookie is Secure', async () => {
+  const signal = await start({ SIGNAL_TRUST_PROXY: '127.0.0.1' }, 'secure');
+  const { key } = await signal.pipeline();
+  const cookieFor = async (proto: string) => (await track(signal, key, { origin: 'https://shop.example.com', 'x-forwarded-proto': proto })).headers.get('set-cookie') ?? '';
+  assert.match(await cookieFor('https'), /; Secure;/);
+  assert.match(await cookieFor('HTTPS'), /; Secure;/);
+  assert.doesNotMatch(await cookieFor('http'), /Secure/);
+});
+
 test('an untrusted X-Forwarded-For is ignored', async () => {
   const signal = await start({}, 'noproxy');
   const { key } = await signal.pipeline();

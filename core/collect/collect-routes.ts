@@ -177,7 +177,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         facts.visitorId = seedId !== undefined && VISITOR_ID.test(seedId) ? seedId : randomUUID();
         reply.header('set-cookie', serializeCookie(VISITOR_COOKIE, facts.visitorId, {
           maxAgeSeconds: VISITOR_COOKIE_MAX_AGE,
-          secure: request.protocol === 'https',
+          // A proxy's X-Forwarded-Proto may read `HTTPS`: the scheme name is case-insensitive.
+          secure: request.protocol?.toLowerCase() === 'https',
         }));
       }
     }

@@ -43,3 +43,9 @@ test('__proto__ anywhere and constructor.prototype are refused; a plain "constru
   assert.deepEqual(parseJsonBody('{"properties":{"constructor":{"name":"Object"},"prototype":1}}'), { properties: { constructor: { name: 'Object' }, prototype: 1 } });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('a number too large for a double is refused, naming it, instead of being stored as null', () => {
+  const huge = refusal('{"batch":[{"properties":{"n":1e400}}]}');
+  assert.deepEqual(huge.fields, [{ field: 'batch[0].properties.n', message: 'is a number too large for a double (e.g. 1e400): send it as a string', index: 0 }]);
+  assert.deepEqual(parseJsonBody('{"n":1.7976931348623157e308,"m":-5e-324}'), { n: 1.7976931348623157e308, m: -5e-324 });
+});

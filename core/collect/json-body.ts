@@ -26,6 +26,7 @@ interface Refusal {
 }
 
 const PROTO_MESSAGE = 'is not accepted: a "__proto__" key could alter objects of the server (prototype pollution)';
+const NUMBER_MESSAGE = 'is a number too large for a double (e.g. 1e400): send it as a string';
 const CONSTRUCTOR_MESSAGE = 'is not accepted: a "constructor" object with a "prototype" key could alter objects of the server (prototype pollution)';
 
 /**
@@ -33,6 +34,8 @@ const CONSTRUCTOR_MESSAGE = 'is not accepted: a "constructor" object with a "pro
  * way down: that would cost a string per value on every request.
  */
 function check(value: unknown, depth: number, maxDepth: number): Refusal | undefined {
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would then store as null.
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { message: NUMBER_MESSAGE, keys: [] };
   if (value === null || typeof value !== 'object') return undefined;
   if (depth > maxDepth) return { message: `nests objects and arrays more than ${maxDepth} levels deep; flatten it`, keys: [] };
   if (Array.isArray(value)) {
