@@ -13,8 +13,8 @@ import type { PipelineService } from '../services/pipelines.ts';
 import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
 import { collectRoutes } from './collect-routes.ts';
-import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
+import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.

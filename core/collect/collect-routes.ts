@@ -55,7 +55,7 @@ function storageUnavailable(cause: unknown): SignalError {
 function keyFrom(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   // The scheme name is case-insensitive (RFC 9110): `basic` and `BASIC` are Basic too.
-  if (header !== undefined && header.length > 6 && header.charCodeAt(5) === 32 && header.slice(0, 5).toLowerCase() === 'basic') {
+  if (header !== undefined && /^basic /i.test(header)) {
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
     const user = decoded.split(':')[0];
     if (user) return user;
@@ -117,10 +117,11 @@ function responses() {
  * await app.register(collectRoutes, { pipelines, committer, cookieNames: () => registry.cookieNames() });
  */
 export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Promise<void> {
-  function admit(request: FastifyRequest, resolved: ResolvedKey | null): void {
-    if (!resolved) throw new SignalError('SIGNAL_UNAUTHORIZED', 'Unknown pipeline key');
-    if (!resolved.enabled) throw new SignalError('SIGNAL_UNAUTHORIZED', 'This pipeline is disabled');
-    request.pipelineId = resolved.pipelineId;
+  /** Why a resolved key may not send events, if it may not. */
+  function refusal(resolved: ResolvedKey | null): SignalError | undefined {
+    if (!resolved) return new SignalError('SIGNAL_UNAUTHORIZED', 'Unknown pipeline key');
+    if (!resolved.enabled) return new SignalError('SIGNAL_UNAUTHORIZED', 'This pipeline is disabled');
+    return undefined;
   }
 
   /**
@@ -134,26 +135,14 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         { field: 'writeKey', message: 'is required (or HTTP Basic username)' },
       ]));
     }
+    const admit = (resolved: ResolvedKey | null): void => {
+      const refused = refusal(resolved);
+      if (refused === undefined) request.pipelineId = resolved!.pipelineId;
+      done(refused);
+    };
     const cached = deps.pipelines.cachedKey(key);
-    if (cached !== undefined) {
-      try {
-        admit(request, cached);
-      } catch (error) {
-        return done(error as Error);
-      }
-      return done();
-    }
-    deps.pipelines.resolveKey(key).then(
-      (resolved) => {
-        try {
-          admit(request, resolved);
-        } catch (error) {
-          return done(error as Error);
-        }
-        done();
-      },
-      (error: unknown) => done(storageUnavailable(error)),
-    );
+    if (cached !== undefined) return admit(cached);
+    deps.pipelines.resolveKey(key).then(admit, (error: unknown) => done(storageUnavailable(error)));
   }
 
   function requestFacts(request: FastifyRequest, reply: FastifyReply, seedId: string | undefined): RequestFacts {

@@ -67,9 +67,9 @@ function shown(value: unknown): string {
  * `^[a-z][a-z0-9_]{1,49}$`; `name`, `description` non-empty; `logo` a relative image path or an
  * https URL; `category` one of `PLUGIN_CATEGORIES`; `version` an exact semver version;
  * `signal` a semver range; `config` an object JSON Schema that compiles (with the UI keywords
- * `secret` and `enumLabels`), every property titled and of one type, `required` naming properties, defaults
- * and examples valid; `variants` non-empty, each described, with a `blueprint` path or a `map`
- * function;
+ * `secret` and `enumLabels`), every property titled and of one type, `required` naming
+ * properties, defaults and examples valid; `variants` non-empty, each described, with a
+ * `blueprint` path or a `map` function;
  * `vendorFields`, `consent`, `cookies`; `rateLimit.rps` above 0; `batch` limits positive
  * integers; `send` a function; `map`, `classify`, `validateConfig` functions when given;
  * `routes` well-formed and unique.

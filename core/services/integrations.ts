@@ -153,7 +153,7 @@ const SETTINGS_INPUT_SCHEMA = {
 const MAX_RPS = 1_000_000;
 
 /** Most characters of a revision's note: a change log line, not a document. */
-export const MAX_NOTE_LENGTH = 2000;
+const MAX_NOTE_LENGTH = 2000;
 
 /** A revision's note, trimmed; none when absent or blank. */
 function revisionNote(note: unknown): string | null {
