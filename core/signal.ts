@@ -193,6 +193,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         // Waits of up to a minute hold the batch; longer ones (a daily cap, a long pause) defer it.
         takeTokens: (target, wanted) => limiter.take(target.integrationId, target.settings.rateLimit, wanted, Date.now() + 60_000),
         throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs * config.retryTimeScale),
+        recover: (target) => limiter.recover(target.integrationId),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),
         record: (exchanges) => deliveryLog.record(exchanges),

@@ -10,6 +10,7 @@ import type {
   RequestDescriptor,
   VendorResponse,
 } from '../sdk/types.ts';
+import { isConsentGranted } from '../pipeline/consent-gate.ts';
 import type { RevisionSettings } from '../services/integrations.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
 import type { Exchange } from './delivery-log.ts';
@@ -32,6 +33,8 @@ export interface DeliveryTarget {
   ctx: PluginContext;
   map: (event: CanonicalEvent) => MapResult;
   settings: RevisionSettings;
+  /** The revision's consent categories, checked again at delivery (see `deliverBatch`). */
+  consentCategories: readonly string[];
   /** Clear values of the integration's secret fields, to redact from the delivery log. */
   secretValues: string[];
 }
@@ -56,6 +59,8 @@ export interface DeliveryDeps {
   defer(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
   /** A vendor 429: slow the integration down for at least `pauseMs`. */
   throttle(target: DeliveryTarget, pauseMs: number): Promise<void>;
+  /** A vendor success: give a slowed-down integration some of its rate back. */
+  recover?(target: DeliveryTarget): Promise<void>;
   /** Delay before retry number `retry` (1-based), honouring a longer Retry-After. */
   retryDelayMs(retry: number, settings: RevisionSettings, retryAfterMs: number | undefined): number;
   scheduleRetry(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
@@ -80,6 +85,8 @@ export interface DeliverySummary {
   retried: number;
   deadLettered: number;
   dropped: number;
+  /** Events the revision's consent categories no longer allow (see `deliverBatch`). */
+  skippedConsent: number;
   requests: number;
 }
 
@@ -161,14 +168,21 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const keys = eventKeys(events);
   const byId = new Map(events.map((e, i) => [keys[i]!, e]));
   let dropped = 0;
+  let skippedConsent = 0;
   let requests = 0;
   let failedRequests = 0;
   let lastError: string | undefined;
 
-  // 1. Map every event; a mapping error settles that event alone.
+  // 1. Map every event; a mapping error settles that event alone. Consent was checked at
+  // fan-out, but a retry, a deferral or a backlog may be delivered through a later revision
+  // that requires more: what it no longer allows is skipped, not sent.
   const mapped: MappedEvent[] = [];
   for (const [index, event] of events.entries()) {
     const key = keys[index]!;
+    if (!isConsentGranted(event, target.consentCategories)) {
+      skippedConsent++;
+      continue;
+    }
     let result: MapResult;
     try {
       result = target.map(event);
@@ -208,6 +222,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       if (result.response.status === 429) {
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
         await deps.throttle(target, retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs! : 1000);
+      } else if (result.response.status < 300) {
+        // Without this, a few 429s would cut the integration's rate for good. Bookkeeping: a
+        // failure must not fail the job, which would send the delivered events again.
+        await deps.recover?.(target).catch((error: Error) => deps.onBookkeepingError?.(error));
       }
     } else if (result.error?.kind === 'refused') {
       // The egress guard refused the target: no retry can change that.
@@ -312,13 +330,14 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     delivered,
     deadLettered: letters.length,
     dropped,
+    ...(skippedConsent > 0 ? { skippedConsent } : {}),
     retried: retry.length,
     retrying: retry.length - previouslyRetrying,
     requests,
     failedRequests,
     ...(lastError !== undefined || letters.length > 0 ? { lastError: lastError ?? letters.at(-1)!.reason } : {}),
   }).catch((error: Error) => deps.onBookkeepingError?.(error));
-  return { delivered, retried: retry.length, deadLettered: letters.length, dropped, requests };
+  return { delivered, retried: retry.length, deadLettered: letters.length, dropped, skippedConsent, requests };
 }
 
 function summarise(outcomes: Map<string, EventOutcome>): string {

@@ -122,6 +122,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       ctx,
       map: createEventMapper(def, revision, ctx, options.compileBlueprint),
       settings: revision.settings,
+      consentCategories: revision.consentCategories,
       secretValues: secretFields.map((f) => revision.config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4),
     };
     targets.set(integrationId, { target, expires: Date.now() + 5000 });

@@ -78,6 +78,16 @@ test("a vendor 429 pauses the integration and halves its rate; success recovers 
   await limiter.recover(id);
   const after = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
   assert.ok(Math.abs(after.rows[0].slowdown - 0.55) < 1e-9);
+  for (let i = 0; i < 7; i++) await limiter.recover(id);
+  const full = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  assert.equal(full.rows[0].slowdown, 1, 'back to the full rate, not beyond');
+  // A process that saw the 429 only through the bucket recovers it too.
+  await limiter.throttle(id, 0);
+  const other = createRateLimiter(poolB);
+  await other.tryAcquire(id, limit, 1);
+  await other.recover(id);
+  const shared = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  assert.ok(Math.abs(shared.rows[0].slowdown - 0.55) < 1e-9);
 });
 
 test('an unlimited integration is granted everything, but still honours a vendor pause', async () => {

@@ -59,7 +59,8 @@ export function throttleStatement(integrationId: string, pauseMs: number) {
 export function recoverStatement(integrationId: string) {
   return {
     text: `UPDATE signal.rate_limits SET slowdown = LEAST(1, slowdown * 1.1)
-            WHERE pipeline_integration_id = $1 AND slowdown < 1`,
+            WHERE pipeline_integration_id = $1 AND slowdown < 1
+        RETURNING slowdown`,
     values: [integrationId],
   };
 }
@@ -82,6 +83,9 @@ export interface Grant {
 export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = {}) {
   const maxWaitMs = options.maxWaitMs ?? 1000;
   const ensured = new Set<string>();
+  // The slow-down last seen per integration: a success at full rate (the usual case) then
+  // costs no write. Another process's 429 is seen at its next acquire.
+  const slowdowns = new Map<string, number>();
 
   async function ensure(integrationId: string, limit: RateLimitSettings): Promise<void> {
     if (ensured.has(integrationId)) return;
@@ -117,6 +121,7 @@ export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = 
       ensured.delete(integrationId);
       return { granted: 0, waitMs: 10 };
     }
+    slowdowns.set(integrationId, row.slowdown);
     if (row.granted > 0) return { granted: row.granted, waitMs: 0 };
     if ((row.paused_ms ?? 0) > 0) return { granted: 0, waitMs: row.paused_ms! };
     if (limit.daily > 0 && row.today >= limit.daily) return { granted: 0, waitMs: Number(row.ms_to_midnight) };
@@ -144,10 +149,14 @@ export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = 
       const statement = throttleStatement(integrationId, pauseMs);
       await pool.query(statement.text, statement.values);
       pauses.delete(integrationId);
+      slowdowns.set(integrationId, 0.5);
     },
+    /** A vendor success: a slowed-down integration gets 10 % of its rate back (none needed at full rate). */
     async recover(integrationId: string): Promise<void> {
+      if ((slowdowns.get(integrationId) ?? 1) >= 1) return;
       const statement = recoverStatement(integrationId);
-      await pool.query(statement.text, statement.values);
+      const { rows } = await pool.query<{ slowdown: number }>(statement.text, statement.values);
+      slowdowns.set(integrationId, rows[0]?.slowdown ?? 1);
     },
   };
 }

@@ -2,36 +2,37 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, shouldRetry, validateRetryPolicy } from './retry-policy.ts';
 
-const middle = () => 0.5;
+const none = () => 0;
 
 test("the default schedule is the spec's: 1, 4, 16, 64, 256 s, 6 tries in all", () => {
-  assert.deepEqual([1, 2, 3, 4, 5].map((retry) => retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: middle })), [1000, 4000, 16000, 64000, 256000]);
+  assert.deepEqual([1, 2, 3, 4, 5].map((retry) => retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: none })), [1000, 4000, 16000, 64000, 256000]);
   assert.equal(DEFAULT_RETRY_POLICY.attempts, 6);
   assert.deepEqual([1, 2, 3, 4, 5, 6].map((tries) => shouldRetry(tries)), [true, true, true, true, true, false]);
 });
 
-test('jitter stays within ±25 %', () => {
+test('jitter adds up to 25 %, never less than the step', () => {
   for (let retry = 1; retry <= 5; retry++) {
     const base = 4 ** (retry - 1) * 1000;
-    assert.equal(retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: () => 0 }), base * 0.75);
-    assert.equal(retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: () => 0.999999 }), Math.round(base * (1 + 0.25 * 0.999998)));
+    assert.equal(retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: () => 0 }), base);
+    assert.equal(retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: () => 0.5 }), base * 1.125);
+    assert.equal(retryDelayMs(retry, DEFAULT_RETRY_POLICY, { random: () => 0.999999 }), Math.round(base * (1 + 0.25 * 0.999999)));
     for (let i = 0; i < 200; i++) {
       const delay = retryDelayMs(retry, DEFAULT_RETRY_POLICY);
-      assert.ok(delay >= base * 0.75 && delay <= base * 1.25, `${delay} within ±25 % of ${base}`);
+      assert.ok(delay >= base && delay <= base * 1.25, `${delay} within ${base} … +25 %`);
     }
   }
 });
 
 test('a longer Retry-After wins, a shorter one does not; the time scale applies to both', () => {
-  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: middle, retryAfterMs: 30_000 }), 30_000);
-  assert.equal(retryDelayMs(3, DEFAULT_RETRY_POLICY, { random: middle, retryAfterMs: 2_000 }), 16_000);
-  assert.equal(retryDelayMs(2, DEFAULT_RETRY_POLICY, { random: middle, timeScale: 0.01 }), 40);
-  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: middle, retryAfterMs: 30_000, timeScale: 0.01 }), 300);
+  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: 30_000 }), 30_000);
+  assert.equal(retryDelayMs(3, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: 2_000 }), 16_000);
+  assert.equal(retryDelayMs(2, DEFAULT_RETRY_POLICY, { random: none, timeScale: 0.01 }), 40);
+  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: 30_000, timeScale: 0.01 }), 300);
 });
 
 test('overrides: base and cap', () => {
   const policy = { attempts: 4, baseSeconds: 2, capSeconds: 3 };
-  assert.deepEqual([1, 2, 3].map((retry) => retryDelayMs(retry, policy, { random: middle })), [1000, 2000, 3000]);
+  assert.deepEqual([1, 2, 3].map((retry) => retryDelayMs(retry, policy, { random: none })), [1000, 2000, 3000]);
   assert.deepEqual(validateRetryPolicy({ attempts: 0, baseSeconds: 0.5, capSeconds: 1e9 }).map((p) => p.field), ['attempts', 'baseSeconds', 'capSeconds']);
   assert.deepEqual(validateRetryPolicy({ attempts: 3 }), []);
 });

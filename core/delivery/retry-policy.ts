@@ -1,4 +1,4 @@
-/** The retry schedule of the spec: retries after 1, 4, 16, 64, 256 s (±25 % jitter), 6 tries in all. */
+/** The retry schedule of the spec: retries after 1, 4, 16, 64, 256 s (plus up to 25 % jitter), 6 tries in all. */
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -14,11 +14,12 @@ export const JITTER = 0.25;
 
 /**
  * Delay before retry number `retry` (1 = the first retry) in milliseconds: `base^(retry-1)`
- * seconds — 1, 4, 16, 64, 256 with the defaults — capped, with up to ±25 % jitter; a longer
- * `Retry-After` wins; `timeScale` multiplies the result (tests run the schedule fast).
+ * seconds — 1, 4, 16, 64, 256 with the defaults — capped, plus a random jitter of up to 25 %
+ * (added, as the spec says, so no retry comes sooner than its step); a longer `Retry-After`
+ * wins; `timeScale` multiplies the result (tests run the schedule fast).
  *
  * @example
- * retryDelayMs(2, DEFAULT_RETRY_POLICY, { random: () => 0.5 }); // 4000
+ * retryDelayMs(2, DEFAULT_RETRY_POLICY, { random: () => 0.5 }); // 4500
  */
 export function retryDelayMs(
   retry: number,
@@ -27,7 +28,7 @@ export function retryDelayMs(
 ): number {
   const random = options.random ?? Math.random;
   const seconds = Math.min(policy.capSeconds, Math.max(1, policy.baseSeconds ** (retry - 1)));
-  const jittered = seconds * 1000 * (1 + JITTER * (2 * random() - 1));
+  const jittered = seconds * 1000 * (1 + JITTER * random());
   const delay = Math.max(jittered, options.retryAfterMs ?? 0);
   return Math.round(delay * (options.timeScale ?? 1));
 }

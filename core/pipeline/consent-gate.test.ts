@@ -31,3 +31,10 @@ test("Segment's consent object (categoryPreferences) grants like CMP codes", () 
   assert.equal(isConsentGranted(event, ['Advertising']), true);
   assert.equal(isConsentGranted(event, ['Analytics']), false);
 });
+
+test('a denial in any of the three places wins over a grant in another', () => {
+  assert.equal(isConsentGranted(withConsent({ marketing: false, categoryPreferences: { marketing: true } }), ['marketing']), false);
+  assert.equal(isConsentGranted(withConsent({ marketing: true, categories: { marketing: false } }), ['marketing']), false);
+  assert.equal(isConsentGranted(withConsent({ categories: { marketing: true }, categoryPreferences: { marketing: false } }), ['marketing']), false);
+  assert.equal(isConsentGranted(withConsent({ marketing: true, categoryPreferences: { marketing: true } }), ['marketing']), true, 'agreeing grants');
+});
