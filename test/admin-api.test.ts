@@ -190,6 +190,14 @@ describe('catalog and integrations', () => {
     }
   });
 
+  test('a new rps moves a default burst along; a burst the admin chose is kept', async () => {
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Burst', config: validConfig, settings: { rateLimit: { rps: 10 } } });
+    const next = (settings: { rateLimit: { rps?: number; burst?: number } }) => signal.services.integrations.createRevision({ templateId: template.id, settings });
+    assert.deepEqual((await next({ rateLimit: { rps: 20 } })).settings.rateLimit, { rps: 20, burst: 40, daily: 0 }, 'rps × 2 while the burst is the default');
+    assert.deepEqual((await next({ rateLimit: { burst: 100 } })).settings.rateLimit, { rps: 20, burst: 100, daily: 0 });
+    assert.deepEqual((await next({ rateLimit: { rps: 30 } })).settings.rateLimit, { rps: 30, burst: 100, daily: 0 }, 'the chosen burst stays');
+  });
+
   test('a body nested more than 128 levels → 400 naming the path; never a 500', async () => {
     const deep = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/fixture/install`, {
       method: 'POST',

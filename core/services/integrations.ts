@@ -298,10 +298,13 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       fail('SIGNAL_VALIDATION_FAILED', formatValidationErrors(validateSettingsInput.errors ?? [], 'settings'), 'Invalid settings');
     }
     const rps = input?.rateLimit?.rps ?? base?.rateLimit.rps ?? def.rateLimit.rps;
+    const defaultBurst = (forRps: number) => def.rateLimit.burst ?? forRps * 2;
+    // A new rps moves a default burst along with it; a burst the admin chose stays.
+    const chosenBurst = base !== undefined && base.rateLimit.burst !== defaultBurst(base.rateLimit.rps) ? base.rateLimit.burst : undefined;
     const settings: RevisionSettings = {
       rateLimit: {
         rps,
-        burst: input?.rateLimit?.burst ?? (input?.rateLimit?.rps !== undefined ? undefined : base?.rateLimit.burst) ?? def.rateLimit.burst ?? rps * 2,
+        burst: input?.rateLimit?.burst ?? chosenBurst ?? defaultBurst(rps),
         daily: input?.rateLimit?.daily ?? base?.rateLimit.daily ?? def.rateLimit.daily ?? 0,
       },
       retry: {
