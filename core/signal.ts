@@ -32,7 +32,7 @@ import { createHttpPerformer } from './delivery/http-performer.ts';
 import { createStatsStore } from './delivery/integration-stats.ts';
 import { createRateLimiter } from './delivery/rate-limiter.ts';
 import { redactRequest, redactText } from './delivery/redact.ts';
-import { retryDelayMs } from './delivery/retry-policy.ts';
+import { retryDelayMs, throttledRetryDelayMs } from './delivery/retry-policy.ts';
 import { registerPlugins } from './plugins/register-plugins.ts';
 import { startStatsKeeper } from './queue/stats-keeper.ts';
 import { defaultClassify } from './sdk/default-classify.ts';
@@ -195,6 +195,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs * config.retryTimeScale),
         recover: (target) => limiter.recover(target.integrationId),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
+        throttledRetryDelayMs: (throttledForMs, settings, retryAfterMs) => throttledRetryDelayMs(throttledForMs, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),
         record: (exchanges) => deliveryLog.record(exchanges),
         addStats: (target, delta) => stats.add(target.integrationId, delta),

@@ -261,6 +261,36 @@ describe('retries and dead letters', () => {
     await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 1, 'delivery after the wait');
   });
 
+  test('a vendor answering 429 more often than the tries allow still gets the event: a 429 uses up no try', async () => {
+    const path = '/hook-throttled';
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'Throttled', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+      settings: { retry: { attempts: 2 } },
+    });
+    const id = assignment!.id;
+    sim.script('POST', path, Array.from({ length: 4 }, () => reply.tooMany(0)));
+    await send([{ messageId: 'throttled-often' }]);
+    const stats = await waitUntil(async () => {
+      const s = await signal.delivery.health(id);
+      return s.delivered === 1 && s;
+    }, 'delivered after four 429s with two tries allowed', 30_000);
+    assert.equal(sim.count({ path }), 5);
+    assert.equal(stats.deadLettered, 0);
+    assert.equal(stats.retrying, 0);
+    assert.equal(stats.retried, 4);
+    // A 5xx after the 429s counts from the try it was at: two 500s dead-letter it.
+    sim.script('POST', path, [reply.tooMany(0), reply.serverError(), reply.tooMany(0), reply.serverError()]);
+    await send([{ messageId: 'throttled-then-broken' }]);
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(id, {}, 10);
+      return p.total === 1 && p;
+    }, 'the dead letter after two tries', 30_000);
+    assert.equal(page.items[0]!.attempts, 2);
+    assert.match(page.items[0]!.reason, /^gave up after 2 tries: HTTP 500/);
+    assert.equal(sim.count({ path }), 9);
+  });
+
   test('a network failure and a timeout are retried', async () => {
     const hook = await installWebhook();
     sim.script('POST', hook.path, [reply.reset(), reply.hang()]);

@@ -63,7 +63,14 @@ export interface DeliveryDeps {
   recover?(target: DeliveryTarget): Promise<void>;
   /** Delay before retry number `retry` (1-based), honouring a longer Retry-After. */
   retryDelayMs(retry: number, settings: RevisionSettings, retryAfterMs: number | undefined): number;
-  scheduleRetry(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
+  /**
+   * Delay before sending again events the vendor answered 429, after `throttledForMs` of
+   * such answers; undefined once the vendor has throttled them too long (they are then
+   * dead-lettered). A 429 uses up no try.
+   */
+  throttledRetryDelayMs(throttledForMs: number, settings: RevisionSettings, retryAfterMs: number | undefined): number | undefined;
+  /** Queues events for try `attempt` after `delayMs`; `throttledSince` while a vendor answers 429. */
+  scheduleRetry(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number, throttledSince?: number): Promise<void>;
   deadLetter(letters: NewDeadLetter[]): Promise<void>;
   record(exchanges: Exchange[]): Promise<void>;
   addStats(target: DeliveryTarget, delta: StatsDelta): Promise<void>;
@@ -151,13 +158,15 @@ function errorOutcome(error: unknown): EventOutcome {
  * performs them under the shared rate limit, and settles every event — delivered, retried on
  * the schedule, or dead-lettered with the vendor's response. A classifier that blames only
  * some events of a request settles only those; a `split` answer re-sends the request's events
- * in halves. Never throws for what a vendor or an event does; only infrastructure errors
- * (the database) escape, and then the job is retried whole.
+ * in halves. Events answered 429 are sent again later without using up a try, for as long as
+ * `throttledRetryDelayMs` allows (`throttledSince`: when their first 429 came). Never throws
+ * for what a vendor or an event does; only infrastructure errors (the database) escape, and
+ * then the job is retried whole.
  *
  * @example
  * const summary = await deliverBatch(target, events, 1, deps);
  */
-export async function deliverBatch(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, deps: DeliveryDeps): Promise<DeliverySummary> {
+export async function deliverBatch(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, deps: DeliveryDeps, throttledSince?: number): Promise<DeliverySummary> {
   const settled = new Map<string, Settled>();
   const exchanges: Exchange[] = [];
   const letters: NewDeadLetter[] = [];
@@ -169,6 +178,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const byId = new Map(events.map((e, i) => [keys[i]!, e]));
   let dropped = 0;
   let skippedConsent = 0;
+  /** Events whose request the vendor answered 429. */
+  const throttledIds = new Set<string>();
   let requests = 0;
   let failedRequests = 0;
   let lastError: string | undefined;
@@ -220,6 +231,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
         outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
       }
       if (result.response.status === 429) {
+        for (const id of request.eventIds) throttledIds.add(id);
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
         await deps.throttle(target, retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs! : 1000);
       } else if (result.response.status < 300) {
@@ -299,17 +311,28 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   for (const id of deferred) settled.set(id, { outcome: { status: 'delivered' } });
   const retry: CanonicalEvent[] = [];
   let retryAfterMs: number | undefined;
+  const throttled: CanonicalEvent[] = [];
+  let throttledDelayMs = 0;
+  const now = Date.now();
   let delivered = 0;
   for (const m of mapped) if (!settled.has(m.id)) settled.set(m.id, { outcome: { status: 'delivered' } });
   for (const [id, { outcome, request, response }] of settled) {
     const event = byId.get(id)!;
     if (deferred.has(id)) continue;
+    const throttledDelay = outcome.status === 'retry' && throttledIds.has(id)
+      ? deps.throttledRetryDelayMs(now - (throttledSince ?? now), target.settings, outcome.retryAfterMs)
+      : undefined;
     if (outcome.status === 'delivered') delivered++;
-    else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts) {
+    else if (throttledDelay !== undefined) {
+      throttled.push(event);
+      throttledDelayMs = Math.max(throttledDelayMs, throttledDelay);
+    } else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts) {
       retry.push(event);
       if (outcome.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
     } else {
-      const reason = outcome.status === 'retry' ? `gave up after ${attempt} tries: ${outcome.reason}` : outcome.reason;
+      const reason = outcome.status !== 'retry' ? outcome.reason
+        : throttledIds.has(id) ? `gave up after a day of rate limiting (the vendor kept answering 429): ${outcome.reason}`
+        : `gave up after ${attempt} tries: ${outcome.reason}`;
       letters.push({
         pipelineIntegrationId: target.integrationId, pipelineId: target.pipelineId, revisionId: target.revisionId,
         event, reason, attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
@@ -320,24 +343,27 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   if (retry.length > 0) {
     await deps.scheduleRetry(target, retry, attempt + 1, deps.retryDelayMs(attempt, target.settings, retryAfterMs));
   }
+  if (throttled.length > 0) {
+    await deps.scheduleRetry(target, throttled, attempt, throttledDelayMs, throttledSince ?? now);
+  }
   await deps.deadLetter(letters);
   // Bookkeeping after the fact: a failure here must not fail the job, which would send the
   // delivered events again.
   await deps.record(exchanges).catch((error: Error) => deps.onBookkeepingError?.(error));
   // Events of a retry job leave the gauge now, except those deferred (still waiting).
-  const previouslyRetrying = attempt > 1 ? events.length - deferred.size : 0;
+  const previouslyRetrying = attempt > 1 || throttledSince !== undefined ? events.length - deferred.size : 0;
   await deps.addStats(target, {
     delivered,
     deadLettered: letters.length,
     dropped,
     ...(skippedConsent > 0 ? { skippedConsent } : {}),
-    retried: retry.length,
-    retrying: retry.length - previouslyRetrying,
+    retried: retry.length + throttled.length,
+    retrying: retry.length + throttled.length - previouslyRetrying,
     requests,
     failedRequests,
     ...(lastError !== undefined || letters.length > 0 ? { lastError: lastError ?? letters.at(-1)!.reason } : {}),
   }).catch((error: Error) => deps.onBookkeepingError?.(error));
-  return { delivered, retried: retry.length, deadLettered: letters.length, dropped, skippedConsent, requests };
+  return { delivered, retried: retry.length + throttled.length, deadLettered: letters.length, dropped, skippedConsent, requests };
 }
 
 function summarise(outcomes: Map<string, EventOutcome>): string {

@@ -18,6 +18,8 @@ export interface DeliveryJob {
   /** Ids of rows in `signal.events`, ascending (the prune keeps the oldest one referenced). */
   ids?: number[];
   attempt: number;
+  /** While the vendor answers 429: when it first did (epoch ms). Such answers use up no try. */
+  throttledSince?: number;
 }
 
 /**
@@ -129,14 +131,14 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     return target;
   }
 
-  async function enqueue(integrationId: string, events: CanonicalEvent[], attempt: number, startAfter?: Date): Promise<void> {
-    const job: DeliveryJob = { events, attempt };
+  async function enqueue(integrationId: string, events: CanonicalEvent[], attempt: number, startAfter?: Date, throttledSince?: number): Promise<void> {
+    const job: DeliveryJob = { events, attempt, ...(throttledSince !== undefined ? { throttledSince } : {}) };
     await boss.send(delivery(integrationId), job, startAfter ? { startAfter } : {});
   }
 
   const deps: DeliveryDeps = {
     ...options.deps,
-    scheduleRetry: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
+    scheduleRetry: async (target, events, attempt, delayMs, throttledSince) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs), throttledSince),
     defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, new Date(Date.now() + delayMs)),
     // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
     // has not sent, so a restart does not send again what was delivered before the stop.
@@ -155,17 +157,19 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
 
   async function handle(integrationId: string, jobs: Array<{ data: DeliveryJob }>): Promise<void> {
     const target = await resolveTarget(integrationId);
-    // Jobs fetched together are delivered together (the sender batches them), per try number.
-    const byAttempt = new Map<number, { events: CanonicalEvent[]; ids: number[] }>();
-    for (const job of jobs) {
-      const entry = byAttempt.get(job.data.attempt) ?? { events: [], ids: [] };
-      if (job.data.events) entry.events.push(...job.data.events);
-      if (job.data.ids) entry.ids.push(...job.data.ids);
-      byAttempt.set(job.data.attempt, entry);
+    // Jobs fetched together are delivered together (the sender batches them), per try number
+    // and throttling state.
+    const byTry = new Map<string, { attempt: number; throttledSince?: number; events: CanonicalEvent[]; ids: number[] }>();
+    for (const { data } of jobs) {
+      const key = `${data.attempt}/${data.throttledSince ?? ''}`;
+      const entry = byTry.get(key) ?? { attempt: data.attempt, ...(data.throttledSince !== undefined ? { throttledSince: data.throttledSince } : {}), events: [], ids: [] };
+      if (data.events) entry.events.push(...data.events);
+      if (data.ids) entry.ids.push(...data.ids);
+      byTry.set(key, entry);
     }
-    for (const [attempt, { events, ids }] of byAttempt) {
+    for (const { attempt, throttledSince, events, ids } of byTry.values()) {
       if (ids.length > 0) events.push(...(await loadStored(integrationId, ids)));
-      if (events.length > 0) await deliverBatch(target, events, attempt, deps);
+      if (events.length > 0) await deliverBatch(target, events, attempt, deps, throttledSince);
     }
   }
 

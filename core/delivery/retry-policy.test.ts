@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, shouldRetry, validateRetryPolicy } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, shouldRetry, THROTTLE_BUDGET_MS, throttledRetryDelayMs, validateRetryPolicy } from './retry-policy.ts';
 
 const none = () => 0;
 
@@ -43,4 +43,15 @@ test('Retry-After: seconds or an HTTP date', () => {
   assert.equal(parseRetryAfter('Tue, 24 Mar 2026 16:01:00 GMT', now), 60_000);
   assert.equal(parseRetryAfter('soon'), undefined);
   assert.equal(parseRetryAfter(undefined), undefined);
+});
+
+test('a vendor 429: waits as long as the throttling has lasted (1 s … the cap), a longer Retry-After wins, and a day ends it', () => {
+  const delay = (ms: number, options = {}) => throttledRetryDelayMs(ms, DEFAULT_RETRY_POLICY, { random: none, ...options });
+  assert.deepEqual([0, 500, 3000, 60_000, 3_600_000].map((ms) => delay(ms)), [1000, 1000, 3000, 60_000, 256_000]);
+  assert.equal(delay(0, { retryAfterMs: 30_000 }), 30_000);
+  assert.equal(delay(0, { random: () => 0.5 }), 1125, 'jitter adds');
+  assert.equal(delay(THROTTLE_BUDGET_MS - 1), 256_000);
+  assert.equal(delay(THROTTLE_BUDGET_MS), undefined, 'a day of 429s: dead-lettered');
+  assert.equal(delay(0, { timeScale: 0.01 }), 10);
+  assert.equal(delay(THROTTLE_BUDGET_MS / 100, { timeScale: 0.01 }), undefined, 'the budget scales too');
 });

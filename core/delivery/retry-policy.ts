@@ -33,6 +33,34 @@ export function retryDelayMs(
   return Math.round(delay * (options.timeScale ?? 1));
 }
 
+/**
+ * How long a vendor may keep answering 429 before its events are dead-lettered: a day, so a
+ * daily quota has reset by then. A 429 says "later", not "failed", so it uses up no try.
+ */
+export const THROTTLE_BUDGET_MS = 24 * 3600 * 1000;
+
+/**
+ * Delay before sending again events a vendor answered 429, after `throttledForMs` of such
+ * answers (0 at the first): as long as it has lasted so far (doubling the total each time),
+ * from 1 s up to the policy's cap, plus up to 25 % jitter; a longer `Retry-After` wins.
+ * Undefined once the throttling has lasted `THROTTLE_BUDGET_MS` (both scaled by `timeScale`).
+ *
+ * @example
+ * throttledRetryDelayMs(0, DEFAULT_RETRY_POLICY, { random: () => 0 }); // 1000
+ * throttledRetryDelayMs(10_000, DEFAULT_RETRY_POLICY, { random: () => 0 }); // 10000
+ */
+export function throttledRetryDelayMs(
+  throttledForMs: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  options: { random?: () => number; retryAfterMs?: number; timeScale?: number } = {},
+): number | undefined {
+  const scale = options.timeScale ?? 1;
+  if (throttledForMs >= THROTTLE_BUDGET_MS * scale) return undefined;
+  const random = options.random ?? Math.random;
+  const step = Math.min(policy.capSeconds * 1000 * scale, Math.max(1000 * scale, throttledForMs));
+  return Math.round(Math.max(step * (1 + JITTER * random()), (options.retryAfterMs ?? 0) * scale));
+}
+
 /** True while another try is allowed after `triesSoFar` tries. */
 export function shouldRetry(triesSoFar: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): boolean {
   return triesSoFar < policy.attempts;
