@@ -11,6 +11,23 @@ function minIdLength(config: Record<string, JsonValue>): number {
   return typeof config.min_id_length === 'number' ? config.min_id_length : DEFAULT_MIN_ID_LENGTH;
 }
 
+/**
+ * Why Amplitude would refuse the event's ids, or undefined: it needs a user_id or a
+ * device_id, and refuses either when shorter than min_id_length.
+ *
+ * @example
+ * idProblem({ user_id: 'u1', device_id: 'df_abc123' }, 5); // 'Amplitude refuses this event: user_id is 2 characters, …'
+ */
+export function idProblem(payload: JsonObject, min: number): string | undefined {
+  const present = (['user_id', 'device_id'] as const).filter((field) => payload[field] !== undefined && payload[field] !== null && payload[field] !== '');
+  if (present.length === 0) return 'Amplitude needs a user_id or a device_id and this event has neither: send a userId, or an anonymousId (the visitor cookie)';
+  const short = present.map((field) => ({ field, length: String(payload[field]).length })).filter((id) => id.length < min);
+  if (short.length === 0) return undefined;
+  const which = short.map((id) => `${id.field} is ${id.length} character${id.length === 1 ? '' : 's'}`).join(' and ');
+  const fit = Math.min(...short.map((id) => id.length));
+  return `Amplitude refuses this event: ${which}, shorter than min_id_length (${min}). Set config.min_id_length to ${fit} or lower (create a revision with it, assign it, then replay the dead letters), or send longer ids`;
+}
+
 interface AmplitudeError {
   code?: number;
   error?: string;
@@ -94,6 +111,7 @@ export default definePlugin({
         type: 'integer',
         title: 'Minimum ID Length',
         description: 'Minimum allowed length for user_id and device_id fields. Amplitude defaults to 5. Set lower if your identifiers are shorter than 5 characters.',
+        default: DEFAULT_MIN_ID_LENGTH,
         minimum: 1,
         maximum: 100,
       },
@@ -126,29 +144,23 @@ export default definePlugin({
   consent: ['analytics'],
   rateLimit: { rps: 20 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
-  // Amplitude rejects ids shorter than min_id_length: drop them before sending, as it would,
-  // and dead-letter an event left with no id instead of a 400 round trip.
+  // Amplitude refuses an id shorter than min_id_length: dead-letter the event here, saying
+  // which id and how to fix it, rather than drop the id (the identity link would be lost
+  // silently) or send it for a 400 round trip.
   map(payload, _event, ctx) {
-    const min = minIdLength(ctx.config);
-    const out: JsonObject = { ...payload };
-    for (const field of ['user_id', 'device_id']) {
-      const value = out[field];
-      if (value === undefined || value === null) continue;
-      if (String(value).length < min) delete out[field];
-    }
-    if (out.user_id === undefined && out.device_id === undefined) {
-      throw new PermanentError(`Amplitude needs a user_id or device_id of at least ${min} characters (min_id_length); this event has none`);
-    }
-    return out;
+    const problem = idProblem(payload, minIdLength(ctx.config));
+    if (problem) throw new PermanentError(problem);
+    return payload;
   },
   send(batch, ctx) {
-    const options = typeof ctx.config.min_id_length === 'number' ? { min_id_length: ctx.config.min_id_length } : undefined;
-    const envelope = JSON.stringify({ api_key: ctx.config.api_key, events: [], ...(options ? { options } : {}) }).length;
+    // Always sent: with no min_id_length configured it is Amplitude's own default, 5.
+    const options = { min_id_length: minIdLength(ctx.config) };
+    const envelope = JSON.stringify({ api_key: ctx.config.api_key, events: [], options }).length;
     return splitBatch(batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => ({
       method: 'POST' as const,
       url: String(ctx.config.api_endpoint ?? US_ENDPOINT),
       headers: { 'content-type': 'application/json', accept: '*/*' },
-      body: { api_key: String(ctx.config.api_key), events: part.map((e) => e.payload), ...(options ? { options } : {}) },
+      body: { api_key: String(ctx.config.api_key), events: part.map((e) => e.payload), options },
       eventIds: part.map((e) => e.id),
     }));
   },
