@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Classification } from '../../core/sdk/index.ts';
+import { compileBlueprint } from '../../core/blueprint/index.ts';
+import type { CanonicalEvent, Classification } from '../../core/sdk/index.ts';
 
 const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
 import videoamp, { classifyVideoAmp } from './index.ts';
@@ -23,4 +26,25 @@ test('one POST per event with the bearer token', () => {
     ['POST', 'https://api.videoamp.com/v1/conversions', 'Bearer tok-123456', ['a']],
     ['POST', 'https://api.videoamp.com/v1/conversions', 'Bearer tok-123456', ['b']],
   ]);
+});
+
+test('phone is the SHA-256 of the E.164 number; a number without its country code is left out, not hashed as a guess', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  for (const variant of Object.keys(videoamp.variants)) {
+    const blueprint = compileBlueprint(readFileSync(new URL(`../../blueprints/${videoamp.variants[variant]!.blueprint!}`, import.meta.url), 'utf8'), { file: variant, config: { advertiser_id: '1234567' } });
+    const map = (phone: string) => blueprint.mapEvent({
+      type: 'track', event: 'Order Completed', messageId: 'm-1', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.000Z',
+      properties: { order_id: 'ORD-001', revenue: 129.99, currency: 'USD' }, context: { traits: { phone } },
+    } as unknown as CanonicalEvent);
+    for (const phone of ['+447700900123', '+44 7700 900123', '0044 (7700) 900-123']) {
+      assert.equal(map(phone).vendorEvent?.phone, sha256('+447700900123'), `${variant}: ${phone}`);
+    }
+    assert.equal(map(sha256('+447700900123')).vendorEvent?.phone, sha256('+447700900123'), 'a digest passes unchanged');
+    for (const phone of ['447700900123', '07700 900123']) {
+      const outcome = map(phone);
+      assert.equal(outcome.vendorEvent?.phone, undefined, `${variant}: ${phone} is not hashed as it is`);
+      assert.equal(outcome.vendorEvent?.transaction_id, 'ORD-001', 'the conversion is still sent');
+      assert.match(outcome.warnings.join('\n'), /phone: .*has no country code; start it with \+ or set default_country_code; the field was left out/);
+    }
+  }
 });
