@@ -14,6 +14,8 @@ let pipeline: { id: string; key: string };
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const VISITOR_IP = '203.0.113.42';
 const VISITOR_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+/** The time of every browser call (unless a test gives its own). */
+const CALL_TIMESTAMP = '2024-03-24T16:00:00.000Z';
 
 before(async () => {
   sim = await startVendorSim();
@@ -46,7 +48,7 @@ async function browser(call: Record<string, unknown>, extraCookies = '', visitor
       cookie: `_dfdid=${visitor.id}${extraCookies ? `; ${extraCookies}` : ''}`,
     },
     body: JSON.stringify({
-      writeKey: visitor.key, timestamp: '2024-03-24T16:00:00.000Z', ...call,
+      writeKey: visitor.key, timestamp: CALL_TIMESTAMP, ...call,
       context: { consent: { analytics: true, marketing: true, advertising: true }, ...(call.context as object | undefined) },
     }),
   });
@@ -73,25 +75,30 @@ describe('Amplitude', () => {
   let integrationId: string;
 
   before(async () => {
-    // The spec's Management API call, with min_id_length as the track example's options show.
+    // The spec's Management API call exactly (no min_id_length), attached to the test pipeline.
     const installed = await admin('POST', '/v1/admin/integration-catalog/amplitude/install', {
-      name: 'Amplitude', variant: 'default', pipeline_id: pipeline.id,
-      config: { api_key: 'your_amplitude_api_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi', min_id_length: 5 },
-      delivery_mode: 'server_side',
+      name: 'Amplitude', variant: 'default',
+      config: { api_key: 'your_amplitude_api_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi' },
+      delivery_mode: 'server_side', pipeline_id: pipeline.id,
     });
     integrationId = installed.assignment.id;
   });
 
-  test('track: Feature Activated, as documented', async () => {
+  test('track: Feature Activated, the documented request', async () => {
     await browser({ type: 'track', event: 'Feature Activated', userId: 'user-123', messageId: 'amp-track-1', properties: { feature_name: 'dark_mode', source: 'settings_page' } });
     const { request, event } = await amplitudeEvent((e) => e.event_type === 'Feature Activated', 'the track event');
-    const body = request.json as { api_key: string; options: unknown };
-    assert.equal(body.api_key, 'your_amplitude_api_key');
-    assert.deepEqual(body.options, { min_id_length: 5 });
-    assertDocumented(event, {
-      event_type: 'Feature Activated', user_id: 'user-123', device_id: 'df_abc123def456', time: 1711296000000,
-      event_properties: { feature_name: 'dark_mode', source: 'settings_page' }, platform: 'Web', ip: VISITOR_IP, library: 'Datafly Signal',
-    }, ['insert_id']);
+    // The spec's payload; `time` is the call's timestamp in ms.
+    const documented = {
+      api_key: 'your_amplitude_api_key',
+      events: [{
+        event_type: 'Feature Activated', user_id: 'user-123', device_id: 'df_abc123def456', time: Date.parse(CALL_TIMESTAMP),
+        event_properties: { feature_name: 'dark_mode', source: 'settings_page' }, user_properties: {}, platform: 'Web', ip: '203.0.113.42', library: 'Datafly Signal',
+      }],
+      options: { min_id_length: 5 },
+    };
+    const body = request.json as Record<string, unknown>;
+    assertDocumented(body, { api_key: documented.api_key, options: documented.options }, ['events']);
+    assertDocumented(event, documented.events[0]!, ['insert_id']);
     assert.equal(event.insert_id, 'amp-track-1', 'insert_id ← messageId, so retries do not double count');
   });
 
@@ -100,9 +107,10 @@ describe('Amplitude', () => {
       type: 'page', userId: 'user-123', messageId: 'amp-page-1',
       context: { page: { url: 'https://example.com/products/widgets', title: 'Widgets | Example Store', referrer: 'https://www.google.com/' } },
     });
-    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-page-1', 'the page view');
+    const { request, event } = await amplitudeEvent((e) => e.insert_id === 'amp-page-1', 'the page view');
+    assert.equal((request.json as { api_key: string }).api_key, 'your_amplitude_api_key');
     assertDocumented(event, {
-      event_type: 'Page Viewed', user_id: 'user-123', device_id: 'df_abc123def456', time: 1711296000000,
+      event_type: 'Page Viewed', user_id: 'user-123', device_id: 'df_abc123def456', time: Date.parse(CALL_TIMESTAMP),
       event_properties: { page_url: 'https://example.com/products/widgets', page_title: 'Widgets | Example Store', page_referrer: 'https://www.google.com/' },
       platform: 'Web', ip: VISITOR_IP, library: 'Datafly Signal',
     }, ['insert_id']);
@@ -111,14 +119,41 @@ describe('Amplitude', () => {
   test('custom event keeps its name and all properties', async () => {
     await browser({ type: 'track', event: 'newsletter_signup', messageId: 'amp-custom-1', properties: { method: 'footer_form' } });
     const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-custom-1', 'the custom event');
-    // The documented payload omits ip; Signal always forwards the visitor's.
-    assertDocumented(event, { event_type: 'newsletter_signup', device_id: 'df_abc123def456', time: 1711296000000, event_properties: { method: 'footer_form' }, platform: 'Web', library: 'Datafly Signal' }, ['insert_id', 'ip']);
+    // This documented payload omits ip and the track example's empty user_properties; Signal
+    // always forwards the visitor's ip, and every track event carries user_properties: {}.
+    assertDocumented(event, { event_type: 'newsletter_signup', device_id: 'df_abc123def456', time: Date.parse(CALL_TIMESTAMP), event_properties: { method: 'footer_form' }, platform: 'Web', library: 'Datafly Signal' }, ['insert_id', 'ip', 'user_properties']);
+    assert.deepEqual(event.user_properties, {});
+  });
+
+  test('GA4 names are not in the mapping table: search and purchase keep their names and properties', async () => {
+    await browser({ type: 'track', event: 'search', userId: 'user-123', messageId: 'amp-ga4-search', properties: { search_term: 'running shoes' } });
+    await browser({ type: 'track', event: 'purchase', userId: 'user-123', messageId: 'amp-ga4-purchase', properties: { transaction_id: 'T-100', value: 89.99, currency: 'GBP' } });
+    for (const [messageId, name, properties] of [
+      ['amp-ga4-search', 'search', { search_term: 'running shoes' }],
+      ['amp-ga4-purchase', 'purchase', { transaction_id: 'T-100', value: 89.99, currency: 'GBP' }],
+    ] as const) {
+      const { event } = await amplitudeEvent((e) => e.insert_id === messageId, `the ${name} event`);
+      assertDocumented(event, {
+        event_type: name, user_id: 'user-123', device_id: 'df_abc123def456', time: Date.parse(CALL_TIMESTAMP),
+        event_properties: properties, user_properties: {}, platform: 'Web', ip: VISITOR_IP, library: 'Datafly Signal',
+      }, ['insert_id']);
+    }
   });
 
   test('identify traits become user_properties.$set', async () => {
     await browser({ type: 'identify', userId: 'user-123', messageId: 'amp-identify-1', traits: { email: 'jane@example.com', plan: 'premium', company: 'Acme Inc' } });
     const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-identify-1', 'the identify');
     assert.deepEqual(event.user_properties, { $set: { email: 'jane@example.com', plan: 'premium', company: 'Acme Inc' } });
+  });
+
+  test('a bare identify("user-123") is an $identify linking user_id to device_id, with no property operation', async () => {
+    await browser({ type: 'identify', userId: 'user-123', messageId: 'amp-identify-bare' });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-identify-bare', 'the bare identify');
+    assertDocumented(event, {
+      event_type: '$identify', user_id: 'user-123', device_id: 'df_abc123def456', time: Date.parse(CALL_TIMESTAMP),
+      user_properties: {}, platform: 'Web', ip: VISITOR_IP, library: 'Datafly Signal',
+    }, ['insert_id']);
+    assert.equal((await signal.delivery.list(integrationId, { messageId: 'amp-identify-bare' }, 5)).total, 0, 'not dead-lettered');
   });
 
   test('Order Completed carries revenue fields', async () => {
@@ -186,21 +221,22 @@ describe('Amplitude', () => {
     assert.match(page.items[0]!.reason, /Invalid API key\. Check config\.api_key/);
   });
 
-  test('ids shorter than min_id_length are dropped; an event left without one is dead-lettered', async () => {
-    await browser({ type: 'track', event: 'Short Id', userId: 'u1', messageId: 'amp-short' });
-    const { event } = await amplitudeEvent((e) => e.insert_id === 'amp-short', 'the event without the short user id');
-    assert.equal(event.user_id, undefined);
-    assert.equal(event.device_id, 'df_abc123def456');
-    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+  test('an id shorter than min_id_length dead-letters that event, saying which and the fix; the batch\'s others are delivered', async () => {
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${pipeline.key}:`).toString('base64')}` },
-      body: JSON.stringify({ event: 'No Id', userId: 'u2', messageId: 'amp-noid', context: { consent: { analytics: true } } }),
+      body: JSON.stringify({ batch: [['amp-short-a', 'user-123'], ['amp-short-b', 'u1'], ['amp-short-c', 'user-456']].map(([messageId, userId]) => ({
+        type: 'track', event: 'Short Id', userId, anonymousId: 'df_abc123def456', messageId, context: { consent: { analytics: true } },
+      })) }),
     });
     assert.equal(res.status, 200);
     const page = await waitUntil(async () => {
-      const p = await signal.delivery.list(integrationId, { messageId: 'amp-noid' }, 5);
+      const p = await signal.delivery.list(integrationId, { messageId: 'amp-short-b' }, 5);
       return p.total === 1 && p;
     }, 'the dead letter');
-    assert.match(page.items[0]!.reason, /user_id or device_id of at least 5 characters/);
+    assert.equal(page.items[0]!.reason, 'Amplitude refuses this event: user_id is 2 characters, shorter than min_id_length (5). Set config.min_id_length to 2 or lower (create a revision with it, assign it, then replay the dead letters), or send longer ids');
+    assert.equal(page.items[0]!.attempts, 1, 'not retried: resending cannot help');
+    for (const messageId of ['amp-short-a', 'amp-short-c']) await amplitudeEvent((e) => e.insert_id === messageId, `${messageId} delivered`);
+    assert.equal(amplitudeEvents().some(({ event }) => event.insert_id === 'amp-short-b'), false, 'never sent, so never recorded without its user_id');
   });
 });
 
@@ -226,6 +262,10 @@ describe('VideoAmp', () => {
     assert.equal(lead.email, sha256('jane.doe@example.com'), 'trimmed and lower-cased before hashing');
     assert.equal(lead.phone, sha256('+447700900123'), 'E.164 before hashing');
     assert.equal(lead.currency, 'USD');
+    // Without + or 00 the country is unknown: left out (a warning in the log), never hashed as it is.
+    await browser({ type: 'track', event: 'Lead Submitted', messageId: 'va-4', properties: { value: 5, currency: 'USD' }, context: { consent: { marketing: true }, traits: { phone: '447700900123' } } });
+    const national = (await sim.waitFor(3, 15_000, { path: '/v1/conversions' }))[2]!.json as Record<string, unknown>;
+    assert.deepEqual([national.transaction_id, national.phone], ['va-4', undefined]);
 
     sim.script('POST', '/v1/conversions', [{ status: 401, body: { error: 'unauthorized' } }]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'va-3', properties: { order_id: 'ORD-002', revenue: 5, currency: 'USD' } });
@@ -338,7 +378,7 @@ describe('Amperity', () => {
     }
   });
 
-  test('event names map as the spec\'s table says; other events pass through flat; a page is a pageview', async () => {
+  test('event names map as the spec\'s table says; other events pass through flat, nested objects too; a page is a pageview', async () => {
     await spa({ type: 'track', event: 'Order Completed', messageId: 'amp-2', properties: { order_id: 'ORD-7', total: 42.5, currency: 'gbp' } });
     await spa({ type: 'track', event: 'Product Removed', messageId: 'amp-3', properties: { product_id: 'SKU-9', price: '9.99' } });
     await spa({ type: 'track', event: 'Wishlist Shared', messageId: 'amp-4', properties: { wishlist_id: 'w-1', type: 'not the type', source: 'not the source' } });
@@ -359,9 +399,17 @@ describe('Amperity', () => {
     await spa({ type: 'group', messageId: 'amp-9', userId: 'user-9', groupId: 'acme-corp', traits: { name: 'Acme', plan: 'enterprise' } });
     await spa({ type: 'alias', messageId: 'amp-10', userId: 'user-9', previousId: 'anon-123' });
     const group = (await received('amp-9')).json as Record<string, unknown>;
-    assert.deepEqual([group.type, group.user_id, group.group_id, group.group_traits], ['group', 'user-9', 'acme-corp', { name: 'Acme', plan: 'enterprise' }]);
+    assert.deepEqual([group.type, group.user_id, group.group_id, group.group_traits, group.group_traits_name, group.group_traits_plan], ['group', 'user-9', 'acme-corp', undefined, 'Acme', 'enterprise'], 'the group\'s traits flat, prefixed');
     const alias = (await received('amp-10')).json as Record<string, unknown>;
     assert.deepEqual([alias.type, alias.user_id, alias.previous_id], ['alias', 'user-9', 'anon-123']);
+
+    // Nested traits arrive flat at any depth, joined with _ (no flatten script in Amperity).
+    await spa({ type: 'identify', messageId: 'amp-11', userId: 'user-9', traits: { plan: 'pro', address: { city: 'London', geo: { postcode: 'SW1A 1AA' } }, tags: ['vip'] } });
+    const identified = (await received('amp-11')).json as Record<string, unknown>;
+    assert.deepEqual([identified.type, identified.plan, identified.address, identified.address_city, identified.address_geo_postcode, identified.tags], ['identify', 'pro', undefined, 'London', 'SW1A 1AA', ['vip']]);
+    for (const [key, value] of Object.entries(identified)) {
+      if (key !== 'consent' && key !== 'tags') assert.ok(value === null || typeof value !== 'object', `${key} is flat`);
+    }
   });
 
   test('a refused JWT is dead-lettered with the fix; a 429 is retried; a batch stream id or a URL as subdomain is refused at install', async () => {

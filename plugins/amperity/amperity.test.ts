@@ -32,9 +32,27 @@ test('flatten lifts properties and traits to the top level; keys the blueprint s
   assert.deepEqual(input, { type: 't', properties: { a: 1 } }, 'the argument is not changed');
 });
 
+test('nested objects are flattened at any depth with _ joins; consent stays nested verbatim; lists stay as they are', () => {
+  const consent = { analytics: true, categories: { C0001: true }, google: { ad_storage: 'denied' } };
+  assert.deepEqual(flatten({
+    type: 'identify', consent, items: [{ item_id: 'SKU-1', price: { amount: 20 } }],
+    traits: { name: 'Jane', address: { city: 'London', geo: { lat: 51.5, lng: -0.1 } }, tags: ['vip'], empty: {} },
+  }), {
+    type: 'identify', consent, items: [{ item_id: 'SKU-1', price: { amount: 20 } }],
+    name: 'Jane', address_city: 'London', address_geo_lat: 51.5, address_geo_lng: -0.1, tags: ['vip'],
+  });
+  assert.deepEqual(flatten({ type: 'group', group_id: 'acme-corp', group_traits: { name: 'Acme', plan: 'enterprise', address: { city: 'Leeds' } } }),
+    { type: 'group', group_id: 'acme-corp', group_traits_name: 'Acme', group_traits_plan: 'enterprise', group_traits_address_city: 'Leeds' }, 'the blueprint\'s own nested objects too');
+  assert.deepEqual(flatten({ type: 't', address_city: 'Paris', group_traits: { plan: 'pro' }, properties: { address: { city: 'London' }, group_traits: 'x', group_traits_plan: 'free' } }),
+    { type: 't', address_city: 'Paris', group_traits_plan: 'pro' }, 'the blueprint\'s keys win, its nested objects\' too');
+  assert.deepEqual(flatten({ type: 't', properties: { a: { b: 1 }, a_b: 2 }, traits: { a: { b: 3 } } }), { type: 't', a_b: 1 }, 'properties before traits, the first key wins');
+});
+
 test('no property or trait supplies an attribute the global rows own (consent, ids, …), even one the event lacks', () => {
   assert.deepEqual(flatten({ type: 'Signed Up', source: 'DATAFLY', properties: { consent: { marketing: true }, cookieid: 'made-up', plan: 'pro' }, traits: { user_id: 'u', phone: { n: 1 } } }),
     { type: 'Signed Up', source: 'DATAFLY', plan: 'pro' });
+  assert.deepEqual(flatten({ type: 't', properties: { page: { url: 'https://made.up/', section: 'shoes' }, geo: { city: 'X' }, utm: { source: 'y' }, consent: { marketing: true } } }),
+    { type: 't', page_section: 'shoes' }, 'nor does a joined key (page_url, geo_city, utm_source)');
   for (const variant of Object.keys(amperity.variants)) {
     const blueprint = parse(readFileSync(new URL(`../../blueprints/amperity/${variant}.yaml`, import.meta.url), 'utf8')) as { global: Array<{ target: string }> };
     assert.deepEqual(new Set(['type', ...blueprint.global.map((row) => row.target)]), GLOBAL_ATTRIBUTES, `${variant}: GLOBAL_ATTRIBUTES lists the global rows' targets`);

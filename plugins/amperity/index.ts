@@ -3,7 +3,7 @@ import { defaultClassify, definePlugin, type Classification, type ConfigProblem,
 /** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const STREAM_ID = /^esm-[A-Za-z0-9_-]+$/;
-/** Objects of the blueprint's output whose keys are lifted to the top level (flat payloads). */
+/** Objects of the blueprint's output whose keys are lifted to the top level, unprefixed (flat payloads). */
 const LIFTED = ['properties', 'traits'] as const;
 
 /**
@@ -67,23 +67,40 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
 }
 
 /**
- * Lifts the keys of the `properties` and `traits` objects to the top level, so Amperity needs
- * no flatten script. Keys the blueprint set win, and `GLOBAL_ATTRIBUTES` are never lifted.
+ * Flat payloads, so Amperity needs no flatten script: the keys of the `properties` and
+ * `traits` objects are lifted to the top level, and every nested object becomes `_`-joined
+ * keys at any depth (`address: {city}` → `address_city`, `group_traits: {plan}` →
+ * `group_traits_plan`). Keys the blueprint set win, then its own nested objects, then
+ * properties, then traits; no lifted or joined key may be one of `GLOBAL_ATTRIBUTES` (nor
+ * anything under one); `consent` stays nested verbatim; lists stay as they are.
  *
  * @example
- * flatten({ type: 'signed_up', properties: { plan: 'pro', type: 'x', consent: {} } }); // { type: 'signed_up', plan: 'pro' }
+ * flatten({ type: 'signed_up', properties: { plan: 'pro', type: 'x', address: { city: 'London' }, page: { url: 'x' } } });
+ * // { type: 'signed_up', plan: 'pro', address_city: 'London' }
  */
 export function flatten(payload: JsonObject): JsonObject {
-  if (!LIFTED.some((key) => isObject(payload[key]))) return payload;
+  if (!Object.entries(payload).some(([key, value]) => key !== 'consent' && isObject(value))) return payload;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(payload)) if (!(LIFTED as readonly string[]).includes(key) || !isObject(value)) out[key] = value;
+  for (const [key, value] of Object.entries(payload)) if (key === 'consent' || !isObject(value)) out[key] = value;
+  // The blueprint's keys, its nested objects' names included: no lifted key takes one.
+  const own = new Set(Object.keys(payload).filter((key) => !(LIFTED as readonly string[]).includes(key)));
+  const walk = (prefix: string, object: JsonObject): void => {
+    for (const [name, value] of Object.entries(object)) {
+      // `__proto__` would set the object's prototype, not a key (collect refuses it anyway).
+      if (name === '__proto__') continue;
+      const key = prefix === '' ? name : `${prefix}_${name}`;
+      // Checked before descending: `properties.consent` or `page: {url}` never stand in for them.
+      if (GLOBAL_ATTRIBUTES.has(key)) continue;
+      if (isObject(value)) walk(key, value);
+      else if (!Object.hasOwn(out, key) && !own.has(key)) out[key] = value;
+    }
+  };
+  for (const [key, value] of Object.entries(payload)) {
+    if (key !== 'consent' && !(LIFTED as readonly string[]).includes(key) && isObject(value)) walk(key, value);
+  }
   for (const key of LIFTED) {
     const nested = payload[key];
-    if (!isObject(nested)) continue;
-    // `__proto__` would set the object's prototype, not a key (collect refuses it anyway).
-    for (const [name, value] of Object.entries(nested)) {
-      if (!Object.hasOwn(out, name) && !GLOBAL_ATTRIBUTES.has(name) && name !== '__proto__') out[name] = value;
-    }
+    if (isObject(nested)) walk('', nested);
   }
   return out;
 }
