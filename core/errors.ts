@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   SIGNAL_UNKNOWN_VARIANT: { statusCode: 400, message: 'No such variant for this vendor' },
   SIGNAL_INVALID_CONFIG: { statusCode: 400, message: 'The integration config is invalid' },
   SIGNAL_CONFLICT: { statusCode: 409, message: 'Conflict' },
+  SIGNAL_EXPORT_TOO_LARGE: { statusCode: 400, message: 'The export is too large for this call' },
   SIGNAL_INTERNAL: { statusCode: 500, message: 'Internal error' },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -27,6 +27,7 @@ import { createDeadLetterStore } from './delivery/dead-letters.ts';
 import { createDeliveryAdmin, type DeliveryAdmin } from './delivery/delivery-admin.ts';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
 import { createDeliveryResolvers, deliveryTypeDefs } from './delivery/delivery-graphql.ts';
+import { deliveryRestRoutes } from './delivery/delivery-rest-routes.ts';
 import { createDeliveryLog } from './delivery/delivery-log.ts';
 import { createHttpPerformer } from './delivery/http-performer.ts';
 import { createStatsStore } from './delivery/integration-stats.ts';
@@ -267,6 +268,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
           await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats() });
+          await app.register(deliveryRestRoutes, { admin: deliveryAdmin });
           // An admin-only node needs its own readiness probe (the collect listener has one).
           app.get('/readyz', readinessHandler(pool));
         },

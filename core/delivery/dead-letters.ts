@@ -73,7 +73,7 @@ const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})
  * Date.parse alone takes `"1"` and `"March 7"`, and rolls `2024-02-31` over to March: an
  * ISO 8601 shape, and a day that exists in its month, are checked here.
  */
-function checkDate(value: string | undefined, field: string): void {
+export function checkDate(value: string | undefined, field: string): void {
   if (value === undefined) return;
   const parts = ISO_DATE_TIME.exec(value.trim());
   const [year, month, day, hour, minute, second] = parts ? parts.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) : [];
@@ -81,6 +81,20 @@ function checkDate(value: string | undefined, field: string): void {
   if (!valid) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z (got ${JSON.stringify(value)})`, [{ field, message: 'must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z' }]);
   }
+}
+
+/**
+ * A dead letter id given as text (GraphQL's `ID`, a query string): a positive whole number,
+ * else a 400 naming the field. A typo must not make a replay or purge quietly match nothing.
+ */
+export function parseDeadLetterId(value: string, field: string): number {
+  const id = /^[1-9][0-9]*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a dead letter id (a positive whole number), got ${JSON.stringify(value)}`, [
+      { field, message: 'must be a dead letter id (a positive whole number)' },
+    ]);
+  }
+  return id;
 }
 
 /** The WHERE clause of a filter, with its values as parameters after `first`. */
@@ -110,6 +124,42 @@ export function filterClause(integrationId: string, filter: DeadLetterFilter = {
     conditions.push(`created_at < $${values.length}`);
   }
   return { where: conditions.join(' AND '), values };
+}
+
+/** Rows per export page: each row holds the event and the last request, so a page is a few MB at most. */
+export const EXPORT_PAGE_SIZE = 100;
+
+/** A filter's clause, limited to ids up to `throughId` when given (replay's upper bound). */
+function boundedClause(integrationId: string, filter: DeadLetterFilter, throughId: number | undefined): { where: string; values: unknown[] } {
+  const { where, values } = filterClause(integrationId, filter);
+  if (throughId === undefined) return { where, values };
+  return { where: `${where} AND id <= $${values.length + 1}`, values: [...values, throughId] };
+}
+
+/** Deletes and returns the oldest `limit` matching rows, skipping those another replay holds. */
+export function takeQuery(integrationId: string, filter: DeadLetterFilter, limit: number, throughId?: number): { text: string; values: unknown[] } {
+  const { where, values } = boundedClause(integrationId, filter, throughId);
+  return {
+    text: `DELETE FROM signal.dead_letters WHERE id IN (
+             SELECT id FROM signal.dead_letters WHERE ${where} ORDER BY id LIMIT $${values.length + 1} FOR UPDATE SKIP LOCKED)
+           RETURNING *`,
+    values: [...values, limit],
+  };
+}
+
+/** The count and the newest id of the matching rows. */
+export function extentQuery(integrationId: string, filter: DeadLetterFilter, throughId?: number): { text: string; values: unknown[] } {
+  const { where, values } = boundedClause(integrationId, filter, throughId);
+  return { text: `SELECT count(*)::int AS count, max(id) AS last_id FROM signal.dead_letters WHERE ${where}`, values };
+}
+
+/** One export page: the matching rows after id `after`, keyset-paged on the (integration, id) index. */
+export function exportPageQuery(integrationId: string, filter: DeadLetterFilter, after: number, pageSize: number): { text: string; values: unknown[] } {
+  const { where, values } = filterClause(integrationId, filter);
+  return {
+    text: `SELECT * FROM signal.dead_letters WHERE ${where} AND id > $${values.length + 1} ORDER BY id LIMIT $${values.length + 2}`,
+    values: [...values, after, pageSize],
+  };
 }
 
 /**
@@ -153,32 +203,42 @@ export function createDeadLetterStore(pool: Pool) {
       return { items: rows.slice(0, first).map(toDeadLetter), total: total.rows[0]!.n, hasMore: rows.length > first };
     },
 
-    /** Removes and returns the matching dead letters inside `client`'s transaction (replay). */
-    async take(client: PoolClient, integrationId: string, filter: DeadLetterFilter, limit = 10_000): Promise<DeadLetter[]> {
-      const { where, values } = filterClause(integrationId, filter);
-      const { rows } = await client.query<Row>(
-        `DELETE FROM signal.dead_letters WHERE id IN (
-           SELECT id FROM signal.dead_letters WHERE ${where} ORDER BY id LIMIT $${values.length + 1} FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
-        [...values, limit],
-      );
+    /**
+     * Removes and returns up to `limit` matching dead letters, oldest first, inside `client`'s
+     * transaction (replay). `throughId` leaves out those dead-lettered after it.
+     */
+    async take(client: PoolClient, integrationId: string, filter: DeadLetterFilter, limit: number, throughId?: number): Promise<DeadLetter[]> {
+      const { text, values } = takeQuery(integrationId, filter, limit, throughId);
+      const { rows } = await client.query<Row>(text, values);
       return rows.map(toDeadLetter).sort((a, b) => a.id - b.id);
     },
 
-    /** NDJSON, one dead letter a line, oldest first. */
-    async *exportNdjson(integrationId: string, filter: DeadLetterFilter = {}): AsyncGenerator<string> {
+    /** How many match (up to `throughId`), and the newest of them (null when none). */
+    async extent(integrationId: string, filter: DeadLetterFilter = {}, throughId?: number): Promise<{ count: number; lastId: number | null }> {
       assertUuid(integrationId, 'integrationId');
-      let after = 0;
-      for (;;) {
-        const { where, values } = filterClause(integrationId, filter);
-        const { rows } = await pool.query<Row>(
-          `SELECT * FROM signal.dead_letters WHERE ${where} AND id > $${values.length + 1} ORDER BY id LIMIT 500`,
-          [...values, after],
-        );
-        for (const row of rows) yield `${JSON.stringify(toDeadLetter(row))}\n`;
-        if (rows.length < 500) return;
-        after = rows.at(-1)!.id;
-      }
+      const { text, values } = extentQuery(integrationId, filter, throughId);
+      const { rows } = await pool.query<{ count: number; last_id: number | null }>(text, values);
+      return { count: rows[0]!.count, lastId: rows[0]!.last_id };
+    },
+
+    /**
+     * NDJSON, oldest first: one string per page of dead letters, one dead letter a line. A page
+     * is read only when the previous one was consumed, so a slow reader keeps one page in
+     * memory whatever the total. The filter is checked at the call, before any page is read.
+     */
+    exportPages(integrationId: string, filter: DeadLetterFilter = {}, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<string> {
+      assertUuid(integrationId, 'integrationId');
+      filterClause(integrationId, filter);
+      return (async function* pages() {
+        let after = 0;
+        for (;;) {
+          const { text, values } = exportPageQuery(integrationId, filter, after, pageSize);
+          const { rows } = await pool.query<Row>(text, values);
+          if (rows.length > 0) yield rows.map((row) => `${JSON.stringify(toDeadLetter(row))}\n`).join('');
+          if (rows.length < pageSize) return;
+          after = rows.at(-1)!.id;
+        }
+      })();
     },
 
     async purge(integrationId: string, filter: DeadLetterFilter = {}): Promise<number> {

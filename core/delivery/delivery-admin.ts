@@ -21,6 +21,25 @@ export interface QueueDepth {
   events: number;
 }
 
+export interface ReplayResult {
+  replayed: number;
+  /** Dead letters whose consent no longer allows delivery: removed, not sent. */
+  skippedForConsent: number;
+  /** Matching dead letters that were there when the replay began and still are. */
+  remaining: number;
+}
+
+/** Dead letters taken and queued per transaction of a replay. */
+export const REPLAY_CHUNK = 1000;
+
+/** The most `exportNdjson` builds into one string; larger exports are streamed over REST. */
+export const EXPORT_STRING_MAX_BYTES = 10 * 1024 * 1024;
+
+/** The REST route streaming a pipeline integration's dead letters as NDJSON. */
+export function exportPath(integrationId: string): string {
+  return `/v1/admin/integrations/${integrationId}/dead-letters/export`;
+}
+
 export interface IntegrationHealth extends IntegrationStats {
   queueDepth: number;
   queuedEvents: number;
@@ -38,16 +57,36 @@ export interface IntegrationHealth extends IntegrationStats {
 export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: string; deadLetters: DeadLetterStore; log: DeliveryLog; stats: StatsStore }) {
   const { pool, boss } = deps;
 
-  async function assignment(integrationId: string): Promise<{ consent: string[]; maxEvents: number | null; vendor: string }> {
+  async function assignment(integrationId: string): Promise<{ consent: string[]; vendor: string; name: string; enabled: boolean }> {
     assertUuid(integrationId, 'integrationId');
-    const { rows } = await pool.query<{ consent_categories: string[]; vendor: string }>(
-      `SELECT r.consent_categories, t.vendor FROM signal.pipeline_integrations a
+    const { rows } = await pool.query<{ consent_categories: string[]; vendor: string; name: string; enabled: boolean }>(
+      `SELECT r.consent_categories, t.vendor, t.name, a.enabled FROM signal.pipeline_integrations a
          JOIN signal.integration_revisions r ON r.id = a.revision_id
          JOIN signal.integration_templates t ON t.id = a.template_id WHERE a.id = $1`,
       [integrationId],
     );
     if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${integrationId}`, [{ field: 'integrationId', message: 'no such pipeline integration' }]);
-    return { consent: rows[0].consent_categories, maxEvents: null, vendor: rows[0].vendor };
+    return { consent: rows[0].consent_categories, vendor: rows[0].vendor, name: rows[0].name, enabled: rows[0].enabled };
+  }
+
+  /**
+   * A disabled integration has no worker, and one never enabled has no queue: replayed events
+   * would leave the dead-letter table (where they can be seen, exported, purged) to wait
+   * unseen, so the replay is refused until it is enabled.
+   */
+  function disabledError(integrationId: string, name: string): SignalError {
+    return new SignalError('SIGNAL_CONFLICT', `Integration "${name}" (${integrationId}) is disabled: enable it (setIntegrationEnabled) before replaying its dead letters; they stay in the dead-letter queue until then`, [
+      { field: 'integrationId', message: 'the pipeline integration is disabled' },
+    ]);
+  }
+
+  /**
+   * The export, page by page as it is read (see `exportPages`). The integration and the filter
+   * are checked before it is returned, so a REST caller gets a 404 or 400, not a cut stream.
+   */
+  async function exportStream(integrationId: string, filter: DeadLetterFilter): Promise<AsyncGenerator<string>> {
+    await assignment(integrationId);
+    return deps.deadLetters.exportPages(integrationId, filter);
   }
 
   /** Counted from the job table, not pg-boss's cached counters (those lag by a monitor cycle). */
@@ -68,32 +107,74 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
 
     /**
      * Re-delivers dead letters through the integration's current revision, keeping their event
-     * ids, consent re-checked. Taking them off the store and queueing them is one transaction,
-     * so each is replayed exactly once.
+     * ids, consent re-checked. Each chunk is taken off the store and queued in one transaction,
+     * so each dead letter is replayed exactly once; chunks commit one by one, so no transaction
+     * grows with the queue. Without `limit`, every dead letter matching when the call began is
+     * replayed; `remaining` counts those still there (a limit, a disable meanwhile).
      */
-    async replay(integrationId: string, filter: DeadLetterFilter): Promise<{ replayed: number; skippedForConsent: number }> {
-      const { consent } = await assignment(integrationId);
-      const result = await withTransaction(pool, async (client) => {
-        const letters = await deps.deadLetters.take(client, integrationId, filter);
-        const events = letters.map((l) => l.event).filter((event) => isConsentGranted(event, consent));
-        for (const part of chunk(events, 500)) {
-          const job: DeliveryJob = { events: part, attempt: 1 };
-          await boss.send(delivery(integrationId), job, { db: transactionDb(client) });
+    async replay(integrationId: string, filter: DeadLetterFilter, limit?: number): Promise<ReplayResult> {
+      if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `limit must be a whole number of at least 1 (leave it out to replay all), got ${limit}`, [{ field: 'limit', message: 'must be at least 1' }]);
+      }
+      const target = await assignment(integrationId);
+      if (!target.enabled) throw disabledError(integrationId, target.name);
+      // Dead letters of the replayed events, should they fail again, come back with newer
+      // ids: bounding the ids keeps the replay from looping over them.
+      const { lastId } = await deps.deadLetters.extent(integrationId, filter);
+      const result: ReplayResult = { replayed: 0, skippedForConsent: 0, remaining: 0 };
+      if (lastId === null) return result;
+      for (let taken = 0; limit === undefined || taken < limit;) {
+        const size = Math.min(REPLAY_CHUNK, limit === undefined ? REPLAY_CHUNK : limit - taken);
+        const part = await withTransaction(pool, async (client) => {
+          // Locked until commit: the integration is neither disabled nor removed (its queue
+          // deleted) while a chunk goes into its queue.
+          const { rows } = await client.query<{ enabled: boolean }>('SELECT enabled FROM signal.pipeline_integrations WHERE id = $1 FOR SHARE', [integrationId]);
+          if (!rows[0]?.enabled) return null;
+          const letters = await deps.deadLetters.take(client, integrationId, filter, size, lastId);
+          const events = letters.map((l) => l.event).filter((event) => isConsentGranted(event, target.consent));
+          for (const jobEvents of chunk(events, 500)) {
+            const job: DeliveryJob = { events: jobEvents, attempt: 1 };
+            await boss.send(delivery(integrationId), job, { db: transactionDb(client) });
+          }
+          return { taken: letters.length, replayed: events.length };
+        });
+        if (part === null) {
+          if (taken === 0) throw disabledError(integrationId, target.name);
+          break;
         }
-        return { replayed: events.length, skippedForConsent: letters.length - events.length };
-      });
-      if (result.skippedForConsent > 0) await deps.stats.add(integrationId, { skippedConsent: result.skippedForConsent });
+        if (part.taken === 0) break;
+        taken += part.taken;
+        result.replayed += part.replayed;
+        const skipped = part.taken - part.replayed;
+        result.skippedForConsent += skipped;
+        if (skipped > 0) await deps.stats.add(integrationId, { skippedConsent: skipped });
+      }
+      result.remaining = (await deps.deadLetters.extent(integrationId, filter, lastId)).count;
       return result;
     },
 
+    /**
+     * The NDJSON export as one string, for small sets (GraphQL's `exportDeadLetters`): refused
+     * past `EXPORT_STRING_MAX_BYTES`, where the streaming REST export is the way.
+     */
     async exportNdjson(integrationId: string, filter: DeadLetterFilter): Promise<string> {
-      await assignment(integrationId);
+      const pages = await exportStream(integrationId, filter);
       let out = '';
-      for await (const line of deps.deadLetters.exportNdjson(integrationId, filter)) out += line;
+      let bytes = 0;
+      for await (const page of pages) {
+        bytes += Buffer.byteLength(page);
+        if (bytes > EXPORT_STRING_MAX_BYTES) {
+          const { count } = await deps.deadLetters.extent(integrationId, filter);
+          throw new SignalError('SIGNAL_EXPORT_TOO_LARGE', `The export of ${count} dead letters is larger than ${EXPORT_STRING_MAX_BYTES / (1024 * 1024)} MB, the most exportDeadLetters returns: stream it with GET ${exportPath(integrationId)} (any size, same filters), or narrow the filter`, [
+            { field: 'filter', message: `matches more than ${EXPORT_STRING_MAX_BYTES / (1024 * 1024)} MB of dead letters` },
+          ]);
+        }
+        out += page;
+      }
       return out;
     },
 
-    exportStream: (integrationId: string, filter: DeadLetterFilter) => deps.deadLetters.exportNdjson(integrationId, filter),
+    exportStream,
 
     purge: (integrationId: string, filter: DeadLetterFilter) => deps.deadLetters.purge(integrationId, filter),
 

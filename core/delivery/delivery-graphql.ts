@@ -1,7 +1,7 @@
 import type { IResolvers } from 'mercurius';
 import { guard } from '../admin/graphql-errors.ts';
 import { SignalError } from '../errors.ts';
-import type { DeadLetterFilter } from './dead-letters.ts';
+import { parseDeadLetterId, type DeadLetterFilter } from './dead-letters.ts';
 import type { DeliveryAdmin } from './delivery-admin.ts';
 
 export const deliveryTypeDefs = /* GraphQL */ `
@@ -44,6 +44,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     replayed: Int!
     "Dead letters whose consent no longer allows delivery: removed, not sent."
     skippedForConsent: Int!
+    "Dead letters that matched when the replay began and are still there: those past \`limit\`, or all left when the integration was disabled meanwhile. 0 when everything was replayed."
+    remaining: Int!
   }
 
   "Delivery counters of a pipeline integration."
@@ -91,7 +93,7 @@ export const deliveryTypeDefs = /* GraphQL */ `
   extend type Query {
     "Dead letters of a pipeline integration, oldest first, 1 to 500 a page."
     deadLetters(integrationId: ID!, filter: DeadLetterFilter, first: Int = 50, after: ID): DeadLetterPage!
-    "The dead letters as NDJSON, one per line."
+    "The dead letters as NDJSON, one per line, up to 10 MB (else a 400 SIGNAL_EXPORT_TOO_LARGE). Any size streams from GET /v1/admin/integrations/{id}/dead-letters/export."
     exportDeadLetters(integrationId: ID!, filter: DeadLetterFilter): String!
     integrationStats(integrationId: ID!): IntegrationStats!
     "The latest vendor exchanges of a pipeline integration, newest first."
@@ -99,8 +101,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Re-delivers dead letters through the integration's current revision (same event ids, consent re-checked)."
-    replayDeadLetters(integrationId: ID!, ids: [ID!], filter: DeadLetterFilter): ReplayResult!
+    "Re-delivers dead letters through the integration's current revision (same event ids, consent re-checked), all that match unless \`limit\` is given, in transactions of 1,000. A disabled integration is a 409."
+    replayDeadLetters(integrationId: ID!, ids: [ID!], filter: DeadLetterFilter, "At most this many dead letters (oldest first); the rest are counted in \`remaining\`." limit: Int): ReplayResult!
     "Deletes dead letters; returns how many."
     purgeDeadLetters(integrationId: ID!, ids: [ID!], filter: DeadLetterFilter): Int!
   }
@@ -114,25 +116,11 @@ interface FilterInput {
   until?: string | null;
 }
 
-/**
- * A dead letter id from GraphQL's `ID` (a string): a positive whole number, else a 400 naming
- * the field. A typo must not make a replay or purge quietly match nothing.
- */
-function deadLetterId(value: string, field: string): number {
-  const id = /^[1-9][0-9]*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(id)) {
-    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a dead letter id (a positive whole number), got ${JSON.stringify(value)}`, [
-      { field, message: 'must be a dead letter id (a positive whole number)' },
-    ]);
-  }
-  return id;
-}
-
 function toFilter(input: FilterInput | null | undefined, ids?: string[] | null): DeadLetterFilter {
   const filter: DeadLetterFilter = {};
   const idList = ids ?? input?.ids;
   const idField = ids ? 'ids' : 'filter.ids';
-  if (idList) filter.ids = idList.map((id, i) => deadLetterId(id, `${idField}[${i}]`));
+  if (idList) filter.ids = idList.map((id, i) => parseDeadLetterId(id, `${idField}[${i}]`));
   // An empty string would match every dead letter, and a purge would delete them all: an
   // absent criterion says "all"; an empty one is a mistake.
   for (const field of ['messageId', 'reasonContains', 'since', 'until'] as const) {
@@ -154,7 +142,7 @@ export function createDeliveryResolvers(admin: DeliveryAdmin): IResolvers {
   return {
     Query: {
       deadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput; first: number; after?: string | null }) => {
-        const page = await admin.list(args.integrationId, toFilter(args.filter), args.first, args.after ? deadLetterId(args.after, 'after') : undefined);
+        const page = await admin.list(args.integrationId, toFilter(args.filter), args.first, args.after ? parseDeadLetterId(args.after, 'after') : undefined);
         return { ...page, endCursor: page.items.at(-1)?.id ?? null };
       }),
       exportDeadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput }) => admin.exportNdjson(args.integrationId, toFilter(args.filter))),
@@ -162,8 +150,8 @@ export function createDeliveryResolvers(admin: DeliveryAdmin): IResolvers {
       deliveryLog: guard(async (_: unknown, args: { integrationId: string; limit: number }) => admin.recentExchanges(args.integrationId, args.limit)),
     },
     Mutation: {
-      replayDeadLetters: guard(async (_: unknown, args: { integrationId: string; ids?: string[] | null; filter?: FilterInput }) =>
-        admin.replay(args.integrationId, toFilter(args.filter, args.ids))),
+      replayDeadLetters: guard(async (_: unknown, args: { integrationId: string; ids?: string[] | null; filter?: FilterInput; limit?: number | null }) =>
+        admin.replay(args.integrationId, toFilter(args.filter, args.ids), args.limit ?? undefined)),
       purgeDeadLetters: guard(async (_: unknown, args: { integrationId: string; ids?: string[] | null; filter?: FilterInput }) =>
         admin.purge(args.integrationId, toFilter(args.filter, args.ids))),
     },
