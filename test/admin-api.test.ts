@@ -140,7 +140,7 @@ describe('catalog and integrations', () => {
     assert.equal(revision.version, 1);
     assert.equal(revision.variant, 'retail');
     assert.deepEqual(revision.config, { api_key: '********', region: validConfig.region });
-    assert.deepEqual(revision.consentCategories, ['analytics'], 'plugin default consent');
+    assert.deepEqual(revision.consentCategories, [], 'none unless given: the spec delivers every event then');
     assert.equal(assignment.enabled, true);
     assert.equal(assignment.revisionVersion, 1);
     const { rows } = await signal.pool.query('SELECT config::text AS config FROM signal.integration_revisions WHERE template_id = $1', [template.id]);

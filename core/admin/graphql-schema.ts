@@ -92,7 +92,7 @@ export const adminTypeDefs = /* GraphQL */ `
     version: String!
     variants: [CatalogVariant!]!
     configFields: [CatalogConfigField!]!
-    "Consent categories an installed integration requires by default."
+    "Consent categories the vendor's documentation recommends; an install applies them only when it passes them as consentCategories."
     consentCategories: [String!]!
     rateLimit: JSON!
     batch: JSON!
@@ -158,7 +158,7 @@ export const adminTypeDefs = /* GraphQL */ `
     variant: String
     name: String!
     config: JSON!
-    "Defaults to the vendor's consent categories; [] delivers regardless of consent."
+    "The categories every event must have granted. Absent or []: every event is delivered regardless of consent (the spec's rule); the catalog lists the vendor's recommended ones."
     consentCategories: [String!]
     "Assign revision v1 to this pipeline at once."
     pipelineId: ID

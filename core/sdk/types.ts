@@ -180,7 +180,7 @@ export interface PluginDefinition {
   config: ConfigSchema;
   variants: Record<string, Variant>;
   vendorFields: Record<string, VendorField>;
-  /** Default consent categories an installed integration requires. */
+  /** Consent categories recommended for this vendor: listed in the catalog, applied only when an install passes them. */
   consent: string[];
   rateLimit: RateLimitDefaults;
   batch: BatchLimits;

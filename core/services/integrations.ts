@@ -438,7 +438,10 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       }
       if (input.pipelineId !== undefined) assertUuid(input.pipelineId, 'pipelineId');
       const config = seal(def, validateConfig(def, input.config ?? {}));
-      const consent = checkConsent(input.consentCategories ?? def.consent);
+      // The spec: "If no consent categories are configured on an integration, all events are
+      // delivered regardless of consent state." The plugin's categories are a recommendation
+      // (the catalog shows them), applied only when given.
+      const consent = checkConsent(input.consentCategories ?? []);
       const settings = settingsFor(def, undefined, input.settings);
       const blueprint = input.blueprint ?? (await variantBlueprint(def, variant));
       checkBlueprint(def, variant, blueprint, config);
