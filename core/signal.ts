@@ -192,9 +192,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         perform: (request) => http.perform(request),
         classify: (response, request, target) => (target.plugin.classify ?? defaultClassify)(response, request, target.ctx),
         // Waits of up to a minute hold the batch; longer ones (a daily cap, a long pause) defer it.
-        takeTokens: (target, wanted) => limiter.take(target.integrationId, target.settings.rateLimit, wanted, Date.now() + 60_000),
-        throttle: (target, pauseMs) => limiter.throttle(target.integrationId, pauseMs * config.retryTimeScale),
-        recover: (target) => limiter.recover(target.integrationId),
+        // One bucket per integration (template): its pipelines share the vendor account's quota.
+        takeTokens: (target, wanted) => limiter.take(target.templateId, target.settings.rateLimit, wanted, Date.now() + 60_000),
+        throttle: (target, pauseMs) => limiter.throttle(target.templateId, pauseMs * config.retryTimeScale),
+        recover: (target) => limiter.recover(target.templateId),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         throttledRetryDelayMs: (throttledForMs, settings, retryAfterMs) => throttledRetryDelayMs(throttledForMs, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),

@@ -467,14 +467,39 @@ describe('rate limits', () => {
     assert.equal(stats.queuedEvents, 1);
   });
 
+  test('one integration assigned to two pipelines shares one daily cap: the vendor account gets no more than it', async () => {
+    const path = '/hook-shared-cap';
+    const { template, assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'Shared cap', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+      settings: { rateLimit: { rps: 0, burst: 0, daily: 2 } },
+    });
+    const blog = await signal.pipeline('Blog');
+    const second = await signal.services.integrations.assignRevision({ pipelineId: blog.id, templateId: template.id });
+    await send([{ messageId: 'shared-1' }, { messageId: 'shared-2' }]);
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(blog.key) },
+      body: JSON.stringify({ batch: [{ type: 'track', event: 'Post Read', userId: 'user-2', messageId: 'shared-3' }, { type: 'track', event: 'Post Read', userId: 'user-2', messageId: 'shared-4' }] }),
+    });
+    assert.equal(res.status, 200);
+    await sim.waitFor(2, 15_000, { path });
+    await waitUntil(async () => {
+      const [a, b] = await Promise.all([signal.delivery.health(assignment!.id), signal.delivery.health(second.id)]);
+      return a.delivered + b.delivered === 2 && a.queuedEvents + b.queuedEvents === 2;
+    }, 'two delivered between both pipelines, two waiting for tomorrow');
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(sim.count({ path }), 2, 'the cap of the account, not twice it');
+  });
+
   test('a vendor 429 slows the integration down; later successes give it its full rate back', async () => {
     const path = '/hook-slowdown';
-    const { assignment } = await signal.services.integrations.install({
+    const { template, assignment } = await signal.services.integrations.install({
       vendor: 'webhook', name: 'Slowed down', pipelineId: pipeline.id, consentCategories: [],
       config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
       settings: { rateLimit: { rps: 20, burst: 40, daily: 0 } },
     });
-    const slowdown = async () => (await signal.pool.query<{ slowdown: number }>('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [assignment!.id])).rows[0]?.slowdown;
+    const slowdown = async () => (await signal.pool.query<{ slowdown: number }>('SELECT slowdown FROM signal.rate_limits WHERE template_id = $1', [template.id])).rows[0]?.slowdown;
     sim.script('POST', path, [reply.tooMany(1), reply.tooMany(1), reply.tooMany(1)]);
     await send([{ messageId: 'slow-0' }]);
     await waitUntil(async () => (await signal.delivery.health(assignment!.id)).delivered === 1, 'delivered after three 429s');

@@ -28,6 +28,8 @@ export interface MapResult {
 export interface DeliveryTarget {
   integrationId: string;
   pipelineId: string;
+  /** The integration (template) it belongs to: the rate limit is its, shared by its pipelines. */
+  templateId: string;
   revisionId: string;
   plugin: PluginDefinition;
   ctx: PluginContext;

@@ -40,6 +40,7 @@ function jobSize(maxEvents: number): number {
 interface AssignmentRow {
   id: string;
   pipeline_id: string;
+  template_id: string;
   enabled: boolean;
   revision_id: string;
   vendor: string;
@@ -49,7 +50,7 @@ interface AssignmentRow {
 }
 
 const SELECT_ASSIGNMENTS = `
-  SELECT a.id, a.pipeline_id, a.enabled, a.revision_id, t.vendor, t.name, r.consent_categories
+  SELECT a.id, a.pipeline_id, a.template_id, a.enabled, a.revision_id, t.vendor, t.name, r.consent_categories
     FROM signal.pipeline_integrations a
     JOIN signal.integration_revisions r ON r.id = a.revision_id
     JOIN signal.integration_templates t ON t.id = a.template_id`;
@@ -119,6 +120,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     const target: DeliveryTarget = {
       integrationId,
       pipelineId: row.pipeline_id,
+      templateId: row.template_id,
       revisionId: revision.id,
       plugin: def,
       ctx,

@@ -71,22 +71,22 @@ test("a vendor 429 pauses the integration and halves its rate; success recovers 
   const paused = await limiter.tryAcquire(id, limit, 1);
   assert.equal(paused.granted, 0);
   assert.ok(paused.waitMs > 200 && paused.waitMs <= 300, `honours the pause (${paused.waitMs})`);
-  const { rows } = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  const { rows } = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE template_id = $1', [id]);
   assert.equal(rows[0].slowdown, 0.5);
   await new Promise((r) => setTimeout(r, 320));
   assert.equal((await limiter.tryAcquire(id, limit, 1)).granted, 1);
   await limiter.recover(id);
-  const after = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  const after = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE template_id = $1', [id]);
   assert.ok(Math.abs(after.rows[0].slowdown - 0.55) < 1e-9);
   for (let i = 0; i < 7; i++) await limiter.recover(id);
-  const full = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  const full = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE template_id = $1', [id]);
   assert.equal(full.rows[0].slowdown, 1, 'back to the full rate, not beyond');
   // A process that saw the 429 only through the bucket recovers it too.
   await limiter.throttle(id, 0);
   const other = createRateLimiter(poolB);
   await other.tryAcquire(id, limit, 1);
   await other.recover(id);
-  const shared = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE pipeline_integration_id = $1', [id]);
+  const shared = await poolA.query('SELECT slowdown FROM signal.rate_limits WHERE template_id = $1', [id]);
   assert.ok(Math.abs(shared.rows[0].slowdown - 0.55) < 1e-9);
 });
 
