@@ -326,6 +326,22 @@ describe("the spec's REST calls", () => {
     assert.equal(unknown.json.error.code, 'SIGNAL_UNKNOWN_VENDOR');
   });
 
+  test("the spec's rate-limit settings by its names: rate_limit_rps, _burst, _daily", async () => {
+    const res = await rest('POST', '/v1/admin/integration-catalog/fixture/install', {
+      name: 'Spec names', config: validConfig, rate_limit_rps: 5, rate_limit_daily: 1000,
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.json));
+    assert.deepEqual(res.json.revision.settings.rateLimit, { rps: 5, burst: 10, daily: 1000 });
+    const twice = await rest('POST', '/v1/admin/integration-catalog/fixture/install', {
+      name: 'Twice', config: validConfig, rate_limit_rps: 5, settings: { rateLimit: { rps: 6 } },
+    });
+    assert.equal(twice.status, 400);
+    assert.deepEqual(twice.json.error.fields, [{ field: 'rate_limit_rps', message: 'is also given as settings.rateLimit.rps' }]);
+    const inConfig = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'In config', config: { ...validConfig, rate_limit_rps: 5 } });
+    assert.equal(inConfig.status, 400);
+    assert.match(inConfig.json.error.fields[0].message, /rate_limit_rps is a delivery setting, not vendor config — send it beside config/);
+  });
+
   test('a JSON body keeps its types: a number for a name or a string for a list is named, not converted', async () => {
     const { id: pipelineId } = await signal.pipeline('Typed');
     for (const [body, field, message] of [

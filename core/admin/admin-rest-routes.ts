@@ -7,6 +7,33 @@ import type { AdminServices } from './services.ts';
 
 const stringArray = { type: 'array', items: { type: 'string' } } as const;
 
+/** The spec's rate-limit settings, by its names: REST bodies take them beside `settings`. */
+const rateLimitFields = {
+  rate_limit_rps: { type: 'number', description: 'Most requests per second (the vendor default when absent; 0 = unlimited). Same as settings.rateLimit.rps.' },
+  rate_limit_burst: { type: 'number', description: 'Burst capacity for short spikes (rate_limit_rps × 2 by default). Same as settings.rateLimit.burst.' },
+  rate_limit_daily: { type: 'number', description: 'Daily request cap (0 = unlimited). Same as settings.rateLimit.daily.' },
+} as const;
+
+interface RateLimitFields { rate_limit_rps?: number; rate_limit_burst?: number; rate_limit_daily?: number }
+
+/** `settings` with the spec's `rate_limit_*` fields folded in; naming one twice is a 400. */
+function settingsOf(body: RateLimitFields & { settings?: InstallInput['settings'] }): InstallInput['settings'] {
+  const given = { rps: body.rate_limit_rps, burst: body.rate_limit_burst, daily: body.rate_limit_daily };
+  if (Object.values(given).every((v) => v === undefined)) return body.settings;
+  const settings = (body.settings ?? {}) as NonNullable<InstallInput['settings']>;
+  // A rateLimit that is not an object is the service's 400 to name; nothing to fold into.
+  if (settings.rateLimit !== undefined && (typeof settings.rateLimit !== 'object' || settings.rateLimit === null || Array.isArray(settings.rateLimit))) return body.settings;
+  const rateLimit = { ...(settings.rateLimit ?? {}) };
+  for (const [key, value] of Object.entries(given) as Array<[keyof typeof given, number | undefined]>) {
+    if (value === undefined) continue;
+    if (rateLimit[key] !== undefined) {
+      throw new SignalError('SIGNAL_VALIDATION_FAILED', `rate_limit_${key} and settings.rateLimit.${key} are the same setting: give one`, [{ field: `rate_limit_${key}`, message: `is also given as settings.rateLimit.${key}` }]);
+    }
+    rateLimit[key] = value;
+  }
+  return { ...settings, rateLimit };
+}
+
 const installBody = {
   type: 'object',
   required: ['name', 'config'],
@@ -20,6 +47,7 @@ const installBody = {
     pipeline_id: { type: 'string' },
     enabled: { type: 'boolean' },
     settings: { type: 'object' },
+    ...rateLimitFields,
     blueprint: { type: 'string' },
   },
 } as const;
@@ -38,15 +66,16 @@ const integrationBody = {
     consent_categories: stringArray,
     delivery_mode: { type: 'string' },
     settings: { type: 'object' },
+    ...rateLimitFields,
   },
 } as const;
 
-interface InstallBody {
+interface InstallBody extends RateLimitFields {
   name: string; variant?: string; config: JsonObject; delivery_mode?: string; consent_categories?: string[];
   pipeline_id?: string; enabled?: boolean; settings?: InstallInput['settings']; blueprint?: string;
 }
 
-interface IntegrationBody {
+interface IntegrationBody extends RateLimitFields {
   source_id: string; vendor: string; name: string; enabled?: boolean; variant?: string; config: JsonObject;
   consent_categories?: string[]; delivery_mode?: string; settings?: InstallInput['settings'];
 }
@@ -89,7 +118,7 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
       consentCategories: body.consent_categories,
       pipelineId: body.pipeline_id,
       enabled: body.enabled,
-      settings: body.settings,
+      settings: settingsOf(body),
       blueprint: body.blueprint,
     }));
     return reply.code(201).send(result);
@@ -113,7 +142,7 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
       pipelineId: body.source_id,
       enabled: body.enabled ?? true,
       deliveryMode: body.delivery_mode,
-      settings: body.settings,
+      settings: settingsOf(body),
     }));
     return reply.code(201).send({ ...result.assignment, template: result.template, revision: result.revision });
   });

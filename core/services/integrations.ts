@@ -149,6 +149,18 @@ const SETTINGS_INPUT_SCHEMA = {
   },
 };
 
+/**
+ * The spec's rate-limit settings put in `config` by mistake: the 400 says where they go.
+ *
+ * @example
+ * hintDeliverySetting({ field: 'config', message: 'has unknown field "rate_limit_rps"' }).message; // '… a delivery setting: …'
+ */
+function hintDeliverySetting(field: ErrorField): ErrorField {
+  const name = /^has unknown field "(rate_limit_(rps|burst|daily))"$/.exec(field.message);
+  if (!name) return field;
+  return { ...field, message: `${field.message}: ${name[1]} is a delivery setting, not vendor config — send it beside config (REST) or as settings.rateLimit.${name[2]}` };
+}
+
 /** Most requests per second a rate limit may allow: beyond, 0 (unlimited) says it better. */
 const MAX_RPS = 1_000_000;
 
@@ -246,7 +258,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       validators.set(def.id, validate);
     }
     const copy = structuredClone(config);
-    const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config');
+    const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config').map(hintDeliverySetting);
     if (fields.length === 0 && def.validateConfig) {
       for (const problem of def.validateConfig(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
     }
