@@ -35,11 +35,12 @@ test('413 splits; 429 waits at least 30 s; 5xx retries; 200 delivers', () => {
   assert.deepEqual(classifyAmplitude(answer(200, { code: 200 }), request), { status: 'delivered' });
 });
 
-test('send: one request per 2,000 events, under 1 MB, with options.min_id_length (5 unless configured)', () => {
+test('send: one request per 1,000 events, under 1 MB, with options.min_id_length (5 unless configured)', () => {
   const ctx = { config: { api_key: 'k-123456789', api_endpoint: 'https://api.eu.amplitude.com/2/httpapi' }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 };
   const batch = Array.from({ length: 4500 }, (_, i) => ({ id: `e${i}`, event: {} as never, payload: { event_type: 'X', device_id: `device-${i}` } }));
   const requests = amplitude.send(batch, ctx);
-  assert.deepEqual(requests.map((r) => r.eventIds.length), [2000, 2000, 500]);
+  assert.deepEqual(requests.map((r) => r.eventIds.length), [1000, 1000, 1000, 1000, 500]);
+  assert.deepEqual(amplitude.rateLimit, { rps: 1, burst: 1 }, 'a request a second: at most the free plan\'s 1,000 events/s');
   assert.equal(requests[0]!.url, 'https://api.eu.amplitude.com/2/httpapi');
   assert.deepEqual((requests[0]!.body as { options: unknown }).options, { min_id_length: 5 }, "Amplitude's own default");
   const withOptions = amplitude.send(batch.slice(0, 1), { ...ctx, config: { ...ctx.config, min_id_length: 3 } });
