@@ -308,6 +308,7 @@ describe("the spec's REST calls", () => {
     assert.equal(res.json.total, 1);
     assert.equal(res.json.integrations[0].id, 'fixture');
     assert.equal((await rest('GET', '/v1/admin/integration-catalog?category=cdp')).json.total, 0);
+    assert.equal((await rest('GET', '/v1/admin/integration-catalog?category=Analytics')).json.total, 1, 'as the library labels it: case does not matter');
   });
 
   test('POST /v1/admin/integration-catalog/{vendor}/install', async () => {

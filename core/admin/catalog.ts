@@ -62,3 +62,14 @@ export function toCatalogEntry(plugin: PluginDefinition): CatalogEntry {
     vendorFields: Object.entries(plugin.vendorFields).map(([name, field]) => ({ name, required: field.required, description: field.description ?? null })),
   };
 }
+
+/**
+ * Whether a plugin is in the catalog category asked for (any when none is): without regard to
+ * case, as the Integration Library's filters read `Analytics` and the ids `analytics`.
+ *
+ * @example
+ * inCategory({ category: 'analytics' } as PluginDefinition, 'Analytics'); // true
+ */
+export function inCategory(plugin: PluginDefinition, category: string | null | undefined): boolean {
+  return !category || plugin.category.toLowerCase() === category.trim().toLowerCase();
+}

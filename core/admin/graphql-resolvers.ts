@@ -4,7 +4,7 @@ import { guard } from './graphql-errors.ts';
 import type { JsonObject, JsonValue } from '../sdk/types.ts';
 import type { Assignment, InstallInput, RevisionInput, Template } from '../services/integrations.ts';
 import type { Pipeline } from '../services/pipelines.ts';
-import { toCatalogEntry } from './catalog.ts';
+import { inCategory, toCatalogEntry } from './catalog.ts';
 import type { AdminServices } from './services.ts';
 
 function literalToJson(node: ValueNode): JsonValue {
@@ -74,7 +74,7 @@ export function createAdminResolvers(services: AdminServices) {
         throw error;
       })),
       catalog: guard(async (_: unknown, args: { category?: string | null }) =>
-        plugins.list().filter((p) => !args.category || p.category === args.category).map(toCatalogEntry)),
+        plugins.list().filter((p) => inCategory(p, args.category)).map(toCatalogEntry)),
       recentEvents: guard(async (_: unknown, args: { pipelineId: string; limit: number }) => events.recent(args.pipelineId, args.limit)),
     },
     Mutation: {
