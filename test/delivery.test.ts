@@ -511,6 +511,37 @@ describe('rate limits', () => {
   });
 });
 
+describe('a vendor that never stops answering 429', () => {
+  test('gets the events back as dead letters after a day of it (scaled), not a try at a time for days', async () => {
+    // A day scaled by 0.00002 is 1.7 s.
+    const fast = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '0.00002' }, { plugins: pluginSet(webhook), label: 'throttled' });
+    try {
+      const own = await fast.pipeline('Throttled for a day');
+      const path = '/hook-throttled-day';
+      const { assignment } = await fast.services.integrations.install({
+        vendor: 'webhook', name: 'Throttled for a day', pipelineId: own.id, consentCategories: [],
+        config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+      });
+      sim.script('POST', path, Array.from({ length: 500 }, () => reply.tooMany(0)));
+      const res = await fetch(`${fast.collectUrl}/v1/track`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+        body: JSON.stringify({ event: 'Order Completed', userId: 'user-1', messageId: 'throttled-day' }),
+      });
+      assert.equal(res.status, 200);
+      const page = await waitUntil(async () => {
+        const p = await fast.delivery.list(assignment!.id, {}, 10);
+        return p.total === 1 && p;
+      }, 'the dead letter', 30_000);
+      assert.match(page.items[0]!.reason, /^gave up after a day of rate limiting \(the vendor kept answering 429\)/);
+      assert.equal(page.items[0]!.attempts, 1, 'no try was used up');
+      assert.ok(sim.count({ path }) > 2, `sent again while throttled (${sim.count({ path })} requests)`);
+    } finally {
+      sim.script('POST', '/hook-throttled-day', []);
+      await fast.close();
+    }
+  });
+});
+
 describe('an unloaded plugin', () => {
   test("its integrations' events wait in their queue instead of being lost", async () => {
     // Installed while the plugin is loaded; then an engine whose plugin list lacks it fans out.

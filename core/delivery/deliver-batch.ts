@@ -328,7 +328,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     else if (throttledDelay !== undefined) {
       throttled.push(event);
       throttledDelayMs = Math.max(throttledDelayMs, throttledDelay);
-    } else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts) {
+    } else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts && !throttledIds.has(id)) {
+      // (A 429 past its day is dead-lettered: a try here would start another day of them.)
       retry.push(event);
       if (outcome.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
     } else {
