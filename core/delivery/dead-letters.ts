@@ -97,6 +97,37 @@ export function parseDeadLetterId(value: string, field: string): number {
   return id;
 }
 
+/** Filter criteria as an API received them: ids as text, absent as undefined or null. */
+export interface FilterCriteria {
+  ids?: readonly string[] | null;
+  messageId?: string | null;
+  reasonContains?: string | null;
+  since?: string | null;
+  until?: string | null;
+}
+
+/**
+ * Checks criteria from GraphQL or REST and returns the filter; `fieldName` says what the API
+ * calls each (`filter.messageId`, `message_id`) for the 400s. An empty criterion is refused:
+ * it would match every dead letter, and a purge would delete them all.
+ *
+ * @example
+ * parseDeadLetterFilter({ reasonContains: '401' }, (key) => `filter.${key}`); // { reasonContains: '401' }
+ */
+export function parseDeadLetterFilter(criteria: FilterCriteria, fieldName: (key: keyof FilterCriteria) => string): DeadLetterFilter {
+  const filter: DeadLetterFilter = {};
+  if (criteria.ids) filter.ids = criteria.ids.map((id, i) => parseDeadLetterId(id, `${fieldName('ids')}[${i}]`));
+  for (const key of ['messageId', 'reasonContains', 'since', 'until'] as const) {
+    const value = criteria[key];
+    if (value === undefined || value === null) continue;
+    const field = fieldName(key);
+    if (value.trim() === '') throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} is empty: leave it out to match every dead letter`, [{ field, message: 'must not be empty (leave it out to match all)' }]);
+    if (key === 'since' || key === 'until') checkDate(value, field);
+    filter[key] = value;
+  }
+  return filter;
+}
+
 /** The WHERE clause of a filter, with its values as parameters after `first`. */
 export function filterClause(integrationId: string, filter: DeadLetterFilter = {}): { where: string; values: unknown[] } {
   checkDate(filter.since, 'filter.since');

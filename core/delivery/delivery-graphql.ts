@@ -1,7 +1,6 @@
 import type { IResolvers } from 'mercurius';
 import { guard } from '../admin/graphql-errors.ts';
-import { SignalError } from '../errors.ts';
-import { parseDeadLetterId, type DeadLetterFilter } from './dead-letters.ts';
+import { parseDeadLetterFilter, parseDeadLetterId, type DeadLetterFilter, type FilterCriteria } from './dead-letters.ts';
 import type { DeliveryAdmin } from './delivery-admin.ts';
 
 export const deliveryTypeDefs = /* GraphQL */ `
@@ -108,28 +107,12 @@ export const deliveryTypeDefs = /* GraphQL */ `
   }
 `;
 
-interface FilterInput {
-  ids?: string[] | null;
-  messageId?: string | null;
-  reasonContains?: string | null;
-  since?: string | null;
-  until?: string | null;
-}
+/** GraphQL's DeadLetterFilter input: the criteria as received. */
+type FilterInput = FilterCriteria;
 
+/** `ids` given beside the filter (replay, purge) take the place of `filter.ids`. */
 function toFilter(input: FilterInput | null | undefined, ids?: string[] | null): DeadLetterFilter {
-  const filter: DeadLetterFilter = {};
-  const idList = ids ?? input?.ids;
-  const idField = ids ? 'ids' : 'filter.ids';
-  if (idList) filter.ids = idList.map((id, i) => parseDeadLetterId(id, `${idField}[${i}]`));
-  // An empty string would match every dead letter, and a purge would delete them all: an
-  // absent criterion says "all"; an empty one is a mistake.
-  for (const field of ['messageId', 'reasonContains', 'since', 'until'] as const) {
-    const value = input?.[field];
-    if (value === undefined || value === null) continue;
-    if (value.trim() === '') throw new SignalError('SIGNAL_VALIDATION_FAILED', `filter.${field} is empty: leave it out to match every dead letter`, [{ field: `filter.${field}`, message: 'must not be empty (leave it out to match all)' }]);
-    filter[field] = value;
-  }
-  return filter;
+  return parseDeadLetterFilter({ ...input, ids: ids ?? input?.ids ?? null }, (key) => (key === 'ids' && ids ? 'ids' : `filter.${key}`));
 }
 
 /**

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { SignalError } from '../errors.ts';
 import { assertUuid } from '../services/pipelines.ts';
-import { checkDate, parseDeadLetterId, type DeadLetterFilter } from './dead-letters.ts';
+import { parseDeadLetterFilter, type DeadLetterFilter } from './dead-letters.ts';
 import type { DeliveryAdmin } from './delivery-admin.ts';
 
 interface ExportQuery {
@@ -26,20 +25,17 @@ const exportQuerystring = {
   },
 } as const;
 
+const SNAKE_CASE = { ids: 'ids', messageId: 'message_id', reasonContains: 'reason_contains', since: 'since', until: 'until' } as const;
+
 /** The GraphQL filter's criteria under REST's snake_case names, checked the same way. */
 function toFilter(query: ExportQuery): DeadLetterFilter {
-  const filter: DeadLetterFilter = {};
-  if (query.ids) filter.ids = query.ids.flatMap((value) => value.split(',')).map((id, i) => parseDeadLetterId(id.trim(), `ids[${i}]`));
-  const criteria = [['message_id', 'messageId'], ['reason_contains', 'reasonContains'], ['since', 'since'], ['until', 'until']] as const;
-  for (const [param, key] of criteria) {
-    const value = query[param];
-    if (value === undefined) continue;
-    // An empty criterion is a mistake (a blank form field), not "all": leaving it out is.
-    if (value.trim() === '') throw new SignalError('SIGNAL_VALIDATION_FAILED', `${param} is empty: leave it out to match every dead letter`, [{ field: param, message: 'must not be empty (leave it out to match all)' }]);
-    if (key === 'since' || key === 'until') checkDate(value, param);
-    filter[key] = value;
-  }
-  return filter;
+  return parseDeadLetterFilter({
+    ids: query.ids?.flatMap((value) => value.split(',')).map((id) => id.trim()),
+    messageId: query.message_id,
+    reasonContains: query.reason_contains,
+    since: query.since,
+    until: query.until,
+  }, (key) => SNAKE_CASE[key]);
 }
 
 /**

@@ -50,7 +50,8 @@ export function throttleStatement(templateId: string, pauseMs: number) {
     text: `UPDATE signal.rate_limits
               SET paused_until = GREATEST(COALESCE(paused_until, clock_timestamp()), clock_timestamp() + make_interval(secs => $2::float8 / 1000)),
                   slowdown = GREATEST(0.1, slowdown * 0.5)
-            WHERE template_id = $1`,
+            WHERE template_id = $1
+        RETURNING slowdown`,
     values: [templateId, pauseMs],
   };
 }
@@ -146,11 +147,12 @@ export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = 
       }
     },
     async throttle(templateId: string, pauseMs: number): Promise<void> {
-      await pool.query(ensureBucketStatement(templateId, 1).text, ensureBucketStatement(templateId, 1).values);
+      const bucket = ensureBucketStatement(templateId, 1);
+      await pool.query(bucket.text, bucket.values);
       const statement = throttleStatement(templateId, pauseMs);
-      await pool.query(statement.text, statement.values);
+      const { rows } = await pool.query<{ slowdown: number }>(statement.text, statement.values);
       pauses.delete(templateId);
-      slowdowns.set(templateId, 0.5);
+      slowdowns.set(templateId, rows[0]?.slowdown ?? 1);
     },
     /** A vendor success: a slowed-down integration gets 10 % of its rate back (none needed at full rate). */
     async recover(templateId: string): Promise<void> {
