@@ -1,8 +1,48 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
-import { eventKeys, MAX_BODY_IN_LOG } from './deliver-batch.ts';
-import { REDACTED, redactRequest } from './redact.ts';
+import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
+import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
+import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
+import type { NewDeadLetter } from './dead-letters.ts';
+import { createEventMapper } from './mapper.ts';
+import { REDACTED, redactRequest, redactText } from './redact.ts';
+
+/** A target of the fixture plugin, with `plugin` overriding its definition. */
+function fixtureTarget(plugin: PluginDefinition = fixturePlugin): DeliveryTarget {
+  const ctx: PluginContext = { config: { api_key: 'k-1234', region: 'https://eu.fixture.test/events' }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 };
+  return {
+    integrationId: '00000000-0000-0000-0000-000000000001', pipelineId: '00000000-0000-0000-0000-000000000002', templateId: 't', revisionId: 'r',
+    plugin, ctx, map: createEventMapper(plugin, { variant: 'default', blueprint: null } as Parameters<typeof createEventMapper>[1], ctx),
+    settings: { rateLimit: { rps: 0, burst: 0, daily: 0 }, retry: { attempts: 6, baseSeconds: 4, capSeconds: 256 } },
+    consentCategories: [], secretValues: [],
+  } as DeliveryTarget;
+}
+
+/** Deps whose vendor accepts everything; `letters` and `deferred` collect what they are given. */
+function acceptingDeps(overrides: Partial<DeliveryDeps> = {}) {
+  const letters: NewDeadLetter[] = [];
+  const deferred: Array<{ events: CanonicalEvent[]; delayMs: number }> = [];
+  const deps: DeliveryDeps = {
+    perform: async () => ({ response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    classify: () => ({ status: 'delivered' }),
+    takeTokens: async (_target, wanted) => wanted,
+    defer: async (_target, events, _attempt, delayMs) => void deferred.push({ events, delayMs }),
+    throttle: async () => {},
+    retryDelayMs: () => 1,
+    throttledRetryDelayMs: () => 1,
+    scheduleRetry: async () => {},
+    deadLetter: async (added) => void letters.push(...added),
+    record: async () => {},
+    addStats: async () => {},
+    redact: redactRequest,
+    redactText,
+    ...overrides,
+  };
+  return { deps, letters, deferred };
+}
+
+const trackEvent = (messageId: string, event = 'Order Completed') => ({ type: 'track', event, messageId, userId: 'u', context: {} }) as unknown as CanonicalEvent;
 
 test('a large request body is kept as a redacted 16 KB preview in logs and dead letters', () => {
   const small = { method: 'POST' as const, url: 'https://x.test/', headers: {}, body: { events: [1, 2] }, eventIds: [] };
@@ -26,4 +66,21 @@ test('a large request body is kept as a redacted 16 KB preview in logs and dead 
 test('every event of a delivery gets its own key, even when messageIds repeat or read like a key', () => {
   const events = ['a', 'b', 'a', 'a#2', 'a'].map((messageId) => ({ messageId }) as CanonicalEvent);
   assert.deepEqual(eventKeys(events), ['a', 'b', 'a#2', 'a#2#2', 'a#3']);
+});
+
+test('a plugin hook throwing a string dead-letters the event with that reason, not a silent drop', async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    map: (payload) => {
+      // Plain-JS plugins throw strings; the reason must survive.
+      if (payload.name === 'Bad') throw 'user_id missing'; // eslint-disable-line no-throw-literal
+      return payload;
+    },
+  };
+  const { deps, letters } = acceptingDeps();
+  const summary = await deliverBatch(fixtureTarget(plugin), [trackEvent('m-bad', 'Bad'), trackEvent('m-good')], 1, deps);
+  assert.equal(summary.deadLettered, 1);
+  assert.equal(summary.dropped, 0);
+  assert.equal(summary.delivered, 1);
+  assert.equal(letters[0]!.reason, 'user_id missing');
 });

@@ -147,12 +147,31 @@ export function eventKeys(events: readonly CanonicalEvent[]): string[] {
   });
 }
 
+/**
+ * The message of anything a plugin threw. A plain-JS plugin may throw a string or an object:
+ * `(error as Error).message` would then be undefined, and an event would settle with no reason.
+ *
+ * @example
+ * thrownMessage('no email'); // 'no email'
+ */
+export function thrownMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(error) ?? String(error);
+  } catch {
+    return String(error);
+  }
+}
+
 function errorOutcome(error: unknown): EventOutcome {
   const named = error as { name?: string; message?: string; retryAfterMs?: number };
   if (named?.name === 'RetryableError') {
     return { status: 'retry', reason: named.message ?? 'retryable error', ...(named.retryAfterMs !== undefined ? { retryAfterMs: named.retryAfterMs } : {}) };
   }
-  return { status: 'dead_letter', reason: named?.name === 'PermanentError' ? (named.message ?? 'permanent error') : `classifier failed: ${String(named?.message ?? error)}` };
+  return { status: 'dead_letter', reason: named?.name === 'PermanentError' ? (named.message ?? 'permanent error') : `classifier failed: ${thrownMessage(error)}` };
 }
 
 /**
@@ -200,7 +219,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     try {
       result = target.map(event);
     } catch (error) {
-      result = { payload: null, error: `mapping failed: ${(error as Error).message}` };
+      result = { payload: null, error: `mapping failed: ${thrownMessage(error)}` };
     }
     if (result.error !== undefined) settled.set(key, { outcome: { status: 'dead_letter', reason: result.error } });
     else if (result.payload === null) dropped++;
@@ -217,7 +236,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     try {
       pending.push(...target.plugin.send(batch, ctx));
     } catch (error) {
-      for (const m of batch) settled.set(m.id, { outcome: { status: 'dead_letter', reason: `request builder failed: ${(error as Error).message}` } });
+      for (const m of batch) settled.set(m.id, { outcome: { status: 'dead_letter', reason: `request builder failed: ${thrownMessage(error)}` } });
     }
   }
 

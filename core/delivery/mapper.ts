@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { JsonObject, PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { compileBlueprint } from '../blueprint/compile-blueprint.ts';
-import type { MapResult } from './deliver-batch.ts';
+import { thrownMessage, type MapResult } from './deliver-batch.ts';
 
 /** Compiles a revision's blueprint YAML into a per-event mapping function. */
 export type BlueprintCompiler = (yaml: string, file: string, parameters: Record<string, unknown>) => (event: CanonicalEvent) => MapResult;
@@ -54,7 +54,7 @@ export function createEventMapper(
       return { ...result, payload };
     } catch (error) {
       // A plugin refusing an event (PermanentError) dead-letters it with its reason.
-      return { payload: null, error: (error as Error).message, ...(result.warnings ? { warnings: result.warnings } : {}) };
+      return { payload: null, error: thrownMessage(error), ...(result.warnings ? { warnings: result.warnings } : {}) };
     }
   };
 }
