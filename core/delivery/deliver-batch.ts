@@ -11,6 +11,7 @@ import type {
   VendorResponse,
 } from '../sdk/types.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
+import { boundedRetryAfterMs } from './retry-policy.ts';
 import type { RevisionSettings } from '../services/integrations.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
 import type { Exchange } from './delivery-log.ts';
@@ -254,7 +255,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       if (result.response.status === 429) {
         for (const id of request.eventIds) throttledIds.add(id);
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
-        await deps.throttle(target, retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs! : 1000);
+        // Bounded: one answer must not pause the integration for more than an hour.
+        await deps.throttle(target, boundedRetryAfterMs(retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs : undefined) ?? 1000);
       } else if (result.response.status < 300) {
         // Without this, a few 429s would cut the integration's rate for good. Bookkeeping: a
         // failure must not fail the job, which would send the delivered events again.

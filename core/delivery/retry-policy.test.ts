@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelayMs, shouldRetry, THROTTLE_BUDGET_MS, throttledRetryDelayMs, validateRetryPolicy } from './retry-policy.ts';
+import { DEFAULT_RETRY_POLICY, MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelayMs, shouldRetry, THROTTLE_BUDGET_MS, throttledRetryDelayMs, validateRetryPolicy } from './retry-policy.ts';
 
 const none = () => 0;
 
@@ -43,6 +43,18 @@ test('Retry-After: seconds or an HTTP date', () => {
   assert.equal(parseRetryAfter('Tue, 24 Mar 2026 16:01:00 GMT', now), 60_000);
   assert.equal(parseRetryAfter('soon'), undefined);
   assert.equal(parseRetryAfter(undefined), undefined);
+});
+
+test('Retry-After is cut to an hour: an epoch timestamp or a far date must not pause an integration for decades', () => {
+  assert.equal(parseRetryAfter('1767225600'), MAX_RETRY_AFTER_MS);
+  assert.equal(parseRetryAfter('99999999999999999'), MAX_RETRY_AFTER_MS);
+  assert.equal(parseRetryAfter('Fri, 01 Jan 2100 00:00:00 GMT', Date.parse('2026-03-24T16:00:00Z')), MAX_RETRY_AFTER_MS);
+  // A plugin's own retryAfterMs is bounded the same way, and nonsense is ignored.
+  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: 1e20 }), MAX_RETRY_AFTER_MS);
+  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: Number.NaN }), 1000);
+  assert.equal(retryDelayMs(1, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: -5 }), 1000);
+  assert.equal(throttledRetryDelayMs(0, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: Number.POSITIVE_INFINITY }), 1000);
+  assert.equal(throttledRetryDelayMs(0, DEFAULT_RETRY_POLICY, { random: none, retryAfterMs: 1e15 }), MAX_RETRY_AFTER_MS);
 });
 
 test('a vendor 429: waits as long as the throttling has lasted (1 s … the cap), a longer Retry-After wins, and a day ends it', () => {

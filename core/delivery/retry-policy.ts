@@ -13,10 +13,31 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 6, baseSeconds: 4, 
 export const JITTER = 0.25;
 
 /**
+ * The longest wait a vendor's `Retry-After` can impose: an hour. Longer values are cut to it:
+ * an epoch timestamp sent as seconds (`1767225600`) would otherwise pause an integration, on
+ * every pipeline and across restarts, for decades, and a value past JavaScript's date range
+ * would make the retry unschedulable.
+ */
+export const MAX_RETRY_AFTER_MS = 3600 * 1000;
+
+/**
+ * A vendor's requested wait made safe to schedule: undefined when it is not a finite number
+ * of at least 0, else at most `MAX_RETRY_AFTER_MS`.
+ *
+ * @example
+ * boundedRetryAfterMs(1_767_225_600_000); // 3600000
+ */
+export function boundedRetryAfterMs(ms: number | undefined): number | undefined {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return undefined;
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+/**
  * Delay before retry number `retry` (1 = the first retry) in milliseconds: `base^(retry-1)`
  * seconds — 1, 4, 16, 64, 256 with the defaults — capped, plus a random jitter of up to 25 %
  * (added, as the spec says, so no retry comes sooner than its step); a longer `Retry-After`
- * wins; `timeScale` multiplies the result (tests run the schedule fast).
+ * wins, up to an hour (`MAX_RETRY_AFTER_MS`); `timeScale` multiplies the result (tests run the
+ * schedule fast).
  *
  * @example
  * retryDelayMs(2, DEFAULT_RETRY_POLICY, { random: () => 0.5 }); // 4500
@@ -29,7 +50,7 @@ export function retryDelayMs(
   const random = options.random ?? Math.random;
   const seconds = Math.min(policy.capSeconds, Math.max(1, policy.baseSeconds ** (retry - 1)));
   const jittered = seconds * 1000 * (1 + JITTER * random());
-  const delay = Math.max(jittered, options.retryAfterMs ?? 0);
+  const delay = Math.max(jittered, boundedRetryAfterMs(options.retryAfterMs) ?? 0);
   return Math.round(delay * (options.timeScale ?? 1));
 }
 
@@ -42,7 +63,8 @@ export const THROTTLE_BUDGET_MS = 24 * 3600 * 1000;
 /**
  * Delay before sending again events a vendor answered 429, after `throttledForMs` of such
  * answers (0 at the first): as long as it has lasted so far (doubling the total each time),
- * from 1 s up to the policy's cap, plus up to 25 % jitter; a longer `Retry-After` wins.
+ * from 1 s up to the policy's cap, plus up to 25 % jitter; a longer `Retry-After` wins (up to
+ * an hour).
  * Undefined once the throttling has lasted `THROTTLE_BUDGET_MS` (both scaled by `timeScale`).
  *
  * @example
@@ -58,7 +80,7 @@ export function throttledRetryDelayMs(
   if (throttledForMs >= THROTTLE_BUDGET_MS * scale) return undefined;
   const random = options.random ?? Math.random;
   const step = Math.min(policy.capSeconds * 1000 * scale, Math.max(1000 * scale, throttledForMs));
-  return Math.round(Math.max(step * (1 + JITTER * random()), (options.retryAfterMs ?? 0) * scale));
+  return Math.round(Math.max(step * (1 + JITTER * random()), (boundedRetryAfterMs(options.retryAfterMs) ?? 0) * scale));
 }
 
 /** True while another try is allowed after `triesSoFar` tries. */
@@ -67,16 +89,19 @@ export function shouldRetry(triesSoFar: number, policy: RetryPolicy = DEFAULT_RE
 }
 
 /**
- * Parses a `Retry-After` header: delay-seconds or an HTTP-date. Returns milliseconds, or
- * undefined when absent or unparseable.
+ * Parses a `Retry-After` header: delay-seconds or an HTTP-date. Returns milliseconds, at most
+ * `MAX_RETRY_AFTER_MS`, or undefined when absent or unparseable.
+ *
+ * @example
+ * parseRetryAfter('120'); // 120000
  */
 export function parseRetryAfter(value: string | undefined | null, now = Date.now()): number | undefined {
   if (value === undefined || value === null || value.trim() === '') return undefined;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return boundedRetryAfterMs(Math.round(Number(trimmed) * 1000));
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return boundedRetryAfterMs(Math.max(0, date - now));
 }
 
 /** Checks a per-integration override; returns the problems, empty when fine. */
