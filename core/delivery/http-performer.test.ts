@@ -95,3 +95,48 @@ test('an answer decoded whole: a character split between two chunks stays whole'
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+/** Runs `handler` as a one-off vendor on a free port and performs one POST against it. */
+async function performAgainst(handler: Parameters<typeof createServer>[1], performer = http) {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const started = Date.now();
+    const result = await performer.perform({ method: 'POST', url: `http://127.0.0.1:${port}/slow`, body: {}, eventIds: [], allowPrivateTargets: ['127.0.0.1'] });
+    return { result, elapsedMs: Date.now() - started };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+test('a 2xx whose body drips past the deadline is the 2xx, not a timeout (its events were accepted)', async () => {
+  let drip: NodeJS.Timeout | undefined;
+  const { result } = await performAgainst((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"accepted":true,"report":"');
+    drip = setInterval(() => response.write('.'), 50);
+  });
+  clearInterval(drip);
+  assert.equal(result.error, undefined);
+  assert.equal(result.response?.status, 200);
+  assert.ok(result.response?.body.startsWith('{"accepted":true,"report":"..'), result.response?.body.slice(0, 40));
+});
+
+test('at most 64 KB of an answer is read: a vendor streaming without end does not hold the request', async () => {
+  let sent = 0;
+  let stream: NodeJS.Timeout | undefined;
+  const { result, elapsedMs } = await performAgainst((_request, response) => {
+    response.writeHead(400, { 'content-type': 'text/plain' });
+    stream = setInterval(() => {
+      sent += 16 * 1024;
+      response.write('x'.repeat(16 * 1024));
+    }, 1);
+  });
+  clearInterval(stream);
+  assert.equal(result.response?.status, 400);
+  assert.equal(result.response?.body.length, 64 * 1024);
+  assert.ok(elapsedMs < 250, `answered in ${elapsedMs} ms, before the 300 ms deadline`);
+  assert.ok(sent < 10 * 1024 * 1024, 'the stream was dropped, not read to the end');
+});

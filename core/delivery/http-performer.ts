@@ -6,6 +6,29 @@ import { allowListMatcher, guardedLookup, isPrivateAddress } from './egress-guar
 
 const MAX_BODY = 64 * 1024;
 
+/**
+ * The first 64 KB of an answer's body, decoded once at the end (a character split between two
+ * chunks stays whole). Reading stops there: the rest is never read (the connection is dropped),
+ * so a vendor streaming a long report cannot hold a worker. The status line has come by now,
+ * so a body cut short by the deadline or a reset still leaves the answer standing: calling an
+ * accepted request a timeout would send its events again, on every try.
+ */
+async function readBodyStart(body: AsyncIterable<unknown>): Promise<string> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const part = chunk as Buffer;
+      parts.push(part.subarray(0, MAX_BODY - size));
+      size += part.length;
+      if (size >= MAX_BODY) break; // leaving the loop destroys the stream
+    }
+  } catch {
+    // cut short: classified on the status and what arrived
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
 /** The full URL of a descriptor: `url` plus its ordered query pairs. */
 export function buildUrl(descriptor: Pick<RequestDescriptor, 'url' | 'query'>): URL {
   const url = new URL(descriptor.url);
@@ -95,7 +118,8 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
           url: url.href,
         };
       }
-      // One deadline for the whole exchange (a vendor dripping its body must not hold a worker).
+      // One deadline for the whole exchange (a vendor dripping its body must not hold a worker;
+      // what of the body came by then is kept, see readBodyStart).
       // A cleared timer, not AbortSignal.timeout: that keeps a timer and a WeakRef alive for the
       // full timeout after every request, which at thousands of requests/s is real memory.
       const deadline = new AbortController();
@@ -110,15 +134,7 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
           bodyTimeout: options.timeoutMs,
           signal: deadline.signal,
         });
-        // Decoded once at the end: a character split between two chunks stays whole.
-        const parts: Buffer[] = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-          const part = chunk as Buffer;
-          if (size < MAX_BODY) parts.push(part.subarray(0, MAX_BODY - size));
-          size += part.length;
-        }
-        const text = Buffer.concat(parts).toString('utf8');
+        const text = await readBodyStart(response.body);
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
