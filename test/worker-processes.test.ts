@@ -98,3 +98,33 @@ test('a worker stopped with SIGTERM mid-batch stops at once and puts back what i
   assert.equal(sim.requests({ path: '/graceful' }).length, 30, 'each exactly once: a clean stop sends nothing twice');
 });
 
+
+test('unassigning one integration while events flow sends the others nothing twice (the fan-out commits whole or not at all)', { timeout: 90_000 }, async () => {
+  const own = await signal.pipeline('Unassign');
+  const install = async (path: string) => (await signal.services.integrations.install({
+    vendor: 'webhook', name: path, pipelineId: own.id, consentCategories: [],
+    config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+  })).assignment!.id;
+  await install('/kept');
+  const removed = await install('/removed');
+  await worker();
+  const track = async (messageId: string) => {
+    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+      body: JSON.stringify({ event: 'Unassign', userId: 'u1', messageId }),
+    });
+    assert.equal(res.status, 200);
+  };
+  // The worker now lists both integrations of the pipeline (it caches that list for 2 s).
+  await track('un-0');
+  await sim.waitFor(1, 30_000, { path: '/removed' });
+  await sim.waitFor(1, 30_000, { path: '/kept' });
+  // Unassigned here, the worker still fans out to its queue, which is already gone.
+  await signal.services.integrations.unassign(removed);
+  await track('un-1');
+  await sim.waitFor(2, 30_000, { path: '/kept' });
+  await new Promise((r) => setTimeout(r, 4000)); // room for a retried ingest job
+  assert.deepEqual(sim.requests({ path: '/kept' }).map((r) => (r.json as { messageId: string }).messageId), ['un-0', 'un-1']);
+  assert.equal(sim.requests({ path: '/removed' }).length, 1, 'nothing after the unassign');
+});

@@ -1,3 +1,4 @@
+import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
@@ -231,6 +232,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     fanOutCache = new Map();
   }
 
+  async function assignmentExists(integrationId: string): Promise<boolean> {
+    const { rows } = await pool.query('SELECT 1 FROM signal.pipeline_integrations WHERE id = $1', [integrationId]);
+    return rows.length > 0;
+  }
+
   async function fanOutTargets(pipelineId: string): Promise<FanOutTarget[]> {
     const cached = fanOutCache.get(pipelineId);
     if (cached && cached.expires > Date.now()) return cached.list;
@@ -256,9 +262,19 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     boss,
     targets: fanOutTargets,
     transformFor: options.transform ?? (async () => undefined),
-    enqueue: async (integrationId: string, content: DeliveryContent) => {
-      const job: DeliveryJob = { ...content, attempt: 1 };
-      await boss.send(delivery(integrationId), job);
+    enqueue: async (integrationId: string, contents: DeliveryContent[], db?: Db) => {
+      const jobs = contents.map((content) => ({ data: { ...content, attempt: 1 } satisfies DeliveryJob }));
+      try {
+        await boss.insert(delivery(integrationId), jobs, db ? { db } : {});
+      } catch (error) {
+        // Unassigned since this node listed the pipeline's integrations (a cache of 2 s): its
+        // queue went with it, and so do these events. Anything else fails the fan-out whole.
+        if ((error as { code?: string }).code !== 'PGBOSS_QUEUE_NOT_FOUND' || (await assignmentExists(integrationId))) {
+          fanOutCache = new Map();
+          throw error;
+        }
+        fanOutCache = new Map();
+      }
     },
     skipped: (integrationId: string, counts: { consent: number; routing: number }) =>
       options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing }),

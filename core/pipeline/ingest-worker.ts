@@ -1,3 +1,4 @@
+import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
@@ -35,8 +36,11 @@ export interface IngestDeps {
   /** Enabled integrations of a pipeline (cached by the caller). */
   targets(pipelineId: string): Promise<FanOutTarget[]>;
   transformFor: PipelineTransform;
-  /** Sends a delivery job to an integration's queue. */
-  enqueue(integrationId: string, content: DeliveryContent): Promise<void>;
+  /**
+   * Creates an integration's delivery jobs, through `db` when given (the ingest job's
+   * transaction, so all of a fan-out commits or none of it does).
+   */
+  enqueue(integrationId: string, contents: DeliveryContent[], db?: Db): Promise<void>;
   /** Counts events an integration did not receive: no consent, or turned off by the event. */
   skipped(integrationId: string, counts: { consent: number; routing: number }): Promise<void>;
   batchSize: number;
@@ -65,9 +69,12 @@ interface PipelineBatch {
  * transformations, and fans each out to every enabled integration of its pipeline that the
  * event's `integrations` object does not turn off and whose consent categories it grants. Events a pipeline leaves as stored travel to the
  * delivery queues as ids, so an event is written once however many integrations receive it;
- * the delivery worker reads it back. Returns how many deliveries it queued.
+ * the delivery worker reads it back. With `db` (the ingest job's transaction) the delivery
+ * jobs commit together with the ingest job's completion: a fan-out that fails part-way leaves
+ * nothing behind, and its retry cannot send the integrations already served the same events
+ * again. Returns how many deliveries it queued.
  */
-export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
+export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<number> {
   const { rows } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
   const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, ((event: CanonicalEvent) => CanonicalEvent | null) | undefined>();
@@ -90,6 +97,7 @@ export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
     }
   }
   let queued = 0;
+  const skipped: Array<{ integrationId: string; consent: number; routing: number }> = [];
   for (const [pipelineId, batch] of byPipeline) {
     for (const target of await deps.targets(pipelineId)) {
       const granted: number[] = [];
@@ -100,30 +108,29 @@ export async function fanOut(ids: number[], deps: IngestDeps): Promise<number> {
         else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
       }
       if (granted.length < batch.events.length) {
-        await deps.skipped(target.id, { consent: batch.events.length - granted.length - routing, routing });
+        skipped.push({ integrationId: target.id, consent: batch.events.length - granted.length - routing, routing });
       }
-      for (const part of chunk(granted, target.maxEvents)) {
-        await deps.enqueue(target.id, batch.ids ? { ids: part.map((i) => batch.ids![i]!) } : { events: part.map((i) => batch.events[i]!) });
-        queued += part.length;
-      }
+      const contents = chunk(granted, target.maxEvents)
+        .map((part): DeliveryContent => (batch.ids ? { ids: part.map((i) => batch.ids![i]!) } : { events: part.map((i) => batch.events[i]!) }));
+      if (contents.length > 0) await deps.enqueue(target.id, contents, db);
+      queued += granted.length;
     }
   }
+  for (const { integrationId, consent, routing } of skipped) await deps.skipped(integrationId, { consent, routing });
   return queued;
 }
 
 /**
  * Consumes the `ingest` queue: each fetch takes several jobs (each a micro-batch of event ids)
- * and fans them out together.
+ * and fans them out together, in one transaction with their completion.
  *
  * @example
  * await startIngestWorker(deps);
  */
 export async function startIngestWorker(deps: IngestDeps): Promise<string> {
-  return deps.boss.work<IngestJob>(
-    INGEST_QUEUE,
-    { batchSize: deps.batchSize, ...WORK_POLLING, localConcurrency: 2 },
-    async (jobs) => {
-      await fanOut(jobs.flatMap((job) => job.data.ids), deps);
-    },
-  );
+  // Transactional: the delivery jobs and the ingest job's completion commit as one.
+  const options = { batchSize: deps.batchSize, ...WORK_POLLING, localConcurrency: 2, transactional: true } as const;
+  return deps.boss.work<IngestJob, void, typeof options>(INGEST_QUEUE, options, async (jobs, tx) => {
+    await fanOut(jobs.flatMap((job) => job.data.ids), deps, tx);
+  });
 }
