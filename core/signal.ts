@@ -155,7 +155,9 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       supervise: config.roles.has('worker'),
       onError: (error) => log(`pg-boss: ${error.message}`),
     });
-    cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000 }));
+    // Batches in flight stop at their next request (the engine stops first); the grace lets
+    // the requests already sent be answered, so none is failed, retried and sent twice.
+    cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
 
     const pipelines = createPipelineService(pool);
     let engine: DeliveryEngine | undefined;
@@ -193,7 +195,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         classify: (response, request, target) => (target.plugin.classify ?? defaultClassify)(response, request, target.ctx),
         // Waits of up to a minute hold the batch; longer ones (a daily cap, a long pause) defer it.
         // One bucket per integration (template): its pipelines share the vendor account's quota.
-        takeTokens: (target, wanted) => limiter.take(target.templateId, target.settings.rateLimit, wanted, Date.now() + 60_000),
+        takeTokens: (target, wanted, signal) => limiter.take(target.templateId, target.settings.rateLimit, wanted, Date.now() + 60_000, signal),
         throttle: (target, pauseMs) => limiter.throttle(target.templateId, pauseMs * config.retryTimeScale),
         recover: (target) => limiter.recover(target.templateId),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { startSignalProcess, type SignalProcess } from './helpers/signal-process.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 
@@ -127,4 +127,41 @@ test('unassigning one integration while events flow sends the others nothing twi
   await new Promise((r) => setTimeout(r, 4000)); // room for a retried ingest job
   assert.deepEqual(sim.requests({ path: '/kept' }).map((r) => (r.json as { messageId: string }).messageId), ['un-0', 'un-1']);
   assert.equal(sim.requests({ path: '/removed' }).length, 1, 'nothing after the unassign');
+});
+
+test('SIGTERM while a batch waits out a vendor pause stops at once and sends nothing twice', { timeout: 90_000 }, async () => {
+  const own = await signal.pipeline('Paused');
+  const path = '/paused';
+  await signal.services.integrations.install({
+    vendor: 'webhook', name: path, pipelineId: own.id, consentCategories: [],
+    config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+  });
+  // The first request is answered 429 with Retry-After: 20, a pause of 10 s at this time scale:
+  // the rest of the batch waits for it, under the minute a batch may wait.
+  sim.script('POST', path, [reply.tooMany(20)]);
+  const pausedWorker = async () => {
+    const started = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.5' });
+    workers.push(started);
+    return started;
+  };
+  const first = await pausedWorker();
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+    body: JSON.stringify({ batch: Array.from({ length: 20 }, (_, i) => ({ type: 'track', event: 'Paused', userId: `u${i}`, messageId: `pause-${i}` })) }),
+  });
+  assert.equal(res.status, 200);
+  await sim.waitFor(8, 30_000, { path }); // the first slice: one 429, seven accepted
+  await new Promise((r) => setTimeout(r, 500));
+  const messageIds = () => sim.requests({ path }).map((r) => (r.json as { messageId: string }).messageId);
+  const accepted = messageIds().slice(1);
+  const started = Date.now();
+  assert.equal(await first.stop(), 0, first.output());
+  assert.ok(Date.now() - started < 5000, `stopped in ${Date.now() - started} ms, not after pg-boss's grace`);
+  await pausedWorker();
+  await sim.waitFor((list) => new Set(list.map((r) => (r.json as { messageId: string }).messageId)).size >= 20, 60_000, { path });
+  await new Promise((r) => setTimeout(r, 1000));
+  const all = messageIds();
+  assert.deepEqual(accepted.filter((id) => all.filter((x) => x === id).length > 1), [], 'no event the vendor accepted before the stop was sent again');
+  assert.equal(all.length, 21, 'twenty events, one of them twice (its 429)');
 });

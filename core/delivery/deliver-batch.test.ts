@@ -84,3 +84,26 @@ test('a plugin hook throwing a string dead-letters the event with that reason, n
   assert.equal(summary.delivered, 1);
   assert.equal(letters[0]!.reason, 'user_id missing');
 });
+
+test('a batch stops sending when its time is up and puts the rest back at once, each event in one place only', async () => {
+  const sent: string[] = [];
+  const { deps, deferred } = acceptingDeps({
+    batchBudgetMs: 100,
+    requestConcurrency: 1,
+    perform: async (request) => {
+      sent.push(...request.eventIds);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return { response: { status: 200, headers: {}, body: '{}' }, durationMs: 40 };
+    },
+  });
+  const events = Array.from({ length: 100 }, (_, i) => trackEvent(`m-${i}`));
+  const summary = await deliverBatch(fixtureTarget(), events, 1, deps);
+  // Ten requests of ten events would take 400 ms: about three fit in the budget.
+  assert.ok(summary.requests >= 2 && summary.requests <= 4, `${summary.requests} requests`);
+  assert.equal(summary.delivered, sent.length);
+  assert.equal(deferred.length, 1);
+  assert.equal(deferred[0]!.delayMs, 0, 'fetched again at once: nothing waits for a rate');
+  const putBack = deferred[0]!.events.map((e) => e.messageId);
+  assert.equal(putBack.length + sent.length, 100);
+  assert.deepEqual(putBack.filter((id) => sent.includes(id)), []);
+});

@@ -57,7 +57,14 @@ export interface DeliveryDeps {
    * when the wait would be long (a daily cap, a long vendor pause): the events then go back
    * to the queue for later instead of holding a worker.
    */
-  takeTokens(target: DeliveryTarget, wanted: number): Promise<number>;
+  takeTokens(target: DeliveryTarget, wanted: number, signal?: AbortSignal): Promise<number>;
+  /** Aborted when this process starts to shut down: a wait for the rate limit ends at once. */
+  stopSignal?: AbortSignal;
+  /**
+   * How long one batch may go on sending (default `BATCH_BUDGET_MS`); what it has not sent by
+   * then goes back to the queue, to be fetched again at once.
+   */
+  batchBudgetMs?: number;
   /** Puts events back on the integration's queue, same try, after `delayMs`. */
   defer(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
   /** A vendor 429: slow the integration down for at least `pauseMs`. */
@@ -109,6 +116,14 @@ interface Settled {
 const MAX_RESPONSE_IN_LOG = 4096;
 /** How long deferred events wait before their job is fetched again. */
 const DEFER_MS = 30_000;
+/**
+ * How long one batch may go on sending: five minutes, well inside the delivery job's expiry
+ * (15 minutes, `DELIVERY_QUEUE_OPTIONS`) even with a minute's wait for the rate limit and a
+ * slow last request on top. A job past its expiry is run again by pg-boss while the first run
+ * is still sending, which would deliver its events twice (a vendor taking one event per
+ * request at 1 request/s needs 1,000 s for 1,000 events).
+ */
+export const BATCH_BUDGET_MS = 5 * 60_000;
 
 function responseForLog(response: VendorResponse | undefined, deps: DeliveryDeps, secrets: string[]): JsonValue {
   if (!response) return null;
@@ -309,14 +324,19 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   }
 
   const concurrency = Math.max(1, deps.requestConcurrency ?? 8);
+  const budgetEnds = Date.now() + (deps.batchBudgetMs ?? BATCH_BUDGET_MS);
   const deferred = new Set<string>();
-  let stopped = false;
+  let deferMs = DEFER_MS;
   outer: while (queue.length > 0 || pending.length > 0) {
     while (queue.length > 0) build(queue.shift()!);
     while (pending.length > 0) {
-      stopped = deps.stopped?.(target) ?? false;
-      const allowed = stopped ? 0 : await deps.takeTokens(target, Math.min(pending.length, concurrency));
+      const stoppedBefore = deps.stopped?.(target) ?? false;
+      const outOfTime = Date.now() >= budgetEnds;
+      const allowed = stoppedBefore || outOfTime ? 0 : await deps.takeTokens(target, Math.min(pending.length, concurrency), deps.stopSignal);
       if (allowed === 0) {
+        // Stopped (disabled, unassigned, shutting down; perhaps during the wait) or out of
+        // time: the rest goes back to the queue at once, not after a rate limit's delay.
+        if (stoppedBefore || outOfTime || (deps.stopped?.(target) ?? false)) deferMs = 0;
         for (const request of pending.splice(0)) for (const id of request.eventIds) deferred.add(id);
         for (const batch of queue.splice(0)) for (const m of batch) deferred.add(m.id);
         break outer;
@@ -326,8 +346,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
   }
   if (deferred.size > 0) {
-    // Stopped: they wait in the queue for the integration to be enabled again, not for a rate.
-    await deps.defer(target, [...deferred].map((id) => byId.get(id)!).filter((e) => e !== undefined), attempt, stopped ? 0 : DEFER_MS);
+    await deps.defer(target, [...deferred].map((id) => byId.get(id)!).filter((e) => e !== undefined), attempt, deferMs);
   }
 
   // 3. Settle: events no request carried (a sender that skipped them) are delivered by it.

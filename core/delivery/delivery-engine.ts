@@ -27,8 +27,10 @@ export interface DeliveryJob {
  * Every integration queue is a partition of its own, so one integration's backlog never slows
  * another's fetches. pg-boss retries a job only when the handler itself fails (database
  * outage, worker crash via the heartbeat); vendor failures are retried by the engine per event.
+ * A job may run 15 minutes; a batch stops sending after `BATCH_BUDGET_MS` (5) and puts back
+ * the rest, so pg-boss never runs a job again while its first run still sends.
  */
-const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 10, notify: true };
+const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 10, notify: true, expireInSeconds: 15 * 60 };
 
 /**
  * Events per delivery job: 100 to 250 whatever the vendor's batch size, so a vendor taking one
@@ -94,6 +96,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   let reconciling: Promise<void> | undefined;
   let followUp: Promise<void> | undefined;
   let stopped = false;
+  /** Ends the batches' waits for the rate limit when this process stops. */
+  const stopping = new AbortController();
 
   function plugin(vendor: string): PluginDefinition {
     const found = options.plugins.get(vendor);
@@ -146,6 +150,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
     // has not sent, so a restart does not send again what was delivered before the stop.
     stopped: (target) => stopped || !working.has(target.integrationId),
+    stopSignal: stopping.signal,
   };
 
   /** Reads stored events back by id; any that are gone (deleted before delivery) are reported. */
@@ -326,6 +331,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     resolveTarget,
     async stop(): Promise<void> {
       stopped = true;
+      stopping.abort();
       if (timer) clearTimeout(timer);
       await followUp;
       await reconciling;

@@ -100,3 +100,17 @@ test('an unlimited integration is granted everything, but still honours a vendor
   assert.equal(paused.granted, 0);
   assert.ok(paused.waitMs > 300);
 });
+
+test('a wait for the rate limit ends at once when the process stops (the batch then puts back its rest)', async () => {
+  const limiter = createRateLimiter(poolA);
+  const id = randomUUID();
+  const limit = { rps: 0.1, burst: 1, daily: 0 };
+  assert.equal(await limiter.take(id, limit, 1), 1);
+  const stopping = new AbortController();
+  setTimeout(() => stopping.abort(), 100);
+  const started = Date.now();
+  // The next token is ten seconds away, within the deadline: only the abort ends the wait.
+  assert.equal(await limiter.take(id, limit, 1, Date.now() + 60_000, stopping.signal), 0);
+  assert.ok(Date.now() - started < 1000, `returned after ${Date.now() - started} ms`);
+  assert.equal(await limiter.take(id, limit, 1, Date.now() + 60_000, stopping.signal), 0, 'already stopped: no wait at all');
+});

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from '../db/pool.ts';
 import type { RateLimitSettings } from '../services/integrations.ts';
 
@@ -136,14 +137,20 @@ export function createRateLimiter(pool: Pool, options: { maxWaitMs?: number } = 
     /**
      * Waits until it may send one more request and returns how many it may send now
      * (1 … wanted). Returns 0 only when the wait would pass `deadline` (the caller then
-     * re-queues its work for later instead of holding a worker slot for hours).
+     * re-queues its work for later instead of holding a worker slot for hours), or once
+     * `signal` aborts (shutdown: the batch puts back what it has not sent).
      */
-    async take(templateId: string, limit: RateLimitSettings, wanted: number, deadline = Number.POSITIVE_INFINITY): Promise<number> {
+    async take(templateId: string, limit: RateLimitSettings, wanted: number, deadline = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<number> {
       for (;;) {
+        if (signal?.aborted) return 0;
         const grant = await tryAcquire(templateId, limit, wanted);
         if (grant.granted > 0) return grant.granted;
         if (Date.now() + grant.waitMs > deadline) return 0;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(grant.waitMs, 5), maxWaitMs)));
+        try {
+          await sleep(Math.min(Math.max(grant.waitMs, 5), maxWaitMs), undefined, signal ? { signal } : {});
+        } catch {
+          return 0; // aborted: the process is stopping
+        }
       }
     },
     async throttle(templateId: string, pauseMs: number): Promise<void> {
