@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { createTestDatabase } from './helpers/database.ts';
 import { startFlags } from './helpers/signal-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -139,5 +140,37 @@ test('a killed Signal leaves its server running; the next start stops that orpha
     const pid = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
     if (pid > 0) process.kill(pid, 'SIGINT');
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * A supervisor (`docker stop`, systemd, a process manager) sends SIGTERM to the process it
+ * started: npm, not Signal. npm passes it on to its child, so the child must be Signal itself
+ * (`exec` in the start script), not a shell that would die and leave Signal running.
+ */
+test('SIGTERM sent to `npm start` alone reaches Signal, which stops cleanly', { timeout: 60_000 }, async () => {
+  const db = await createTestDatabase('npmstart');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-npm-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, SIGNAL_DATA_DIR: dataDir, SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0', SIGNAL_LOG_LEVEL: 'warn' };
+  const npm = spawn('npm', ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+  try {
+    const deadline = Date.now() + 45_000;
+    while (!output.includes('Press Ctrl-C to stop.')) {
+      if (Date.now() > deadline || npm.exitCode !== null) assert.fail(`no banner; output:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const collect = /Collect API\s+(http:\/\/[^/\s]+)\/v1\/track/.exec(output)?.[1];
+    npm.kill('SIGTERM');
+    assert.equal(await exited, 0, output);
+    assert.match(output, /SIGTERM: stopping[\s\S]*Stopped\./);
+    await assert.rejects(fetch(`${collect}/healthz`), 'nothing listens any more');
+  } finally {
+    npm.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+    await db.drop();
   }
 });

@@ -13,8 +13,8 @@ const root = path.resolve(import.meta.dirname, '../..');
  */
 export function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const match = /^node((?: --[\w-]+(?:=\S+)?)*) core\/main\.ts$/.exec(scripts.start ?? '');
-  if (!match) throw new Error(`package.json's start script should be "node [--flags] core/main.ts", not ${JSON.stringify(scripts.start)}`);
+  const match = /^exec node((?: --[\w-]+(?:=\S+)?)*) core\/main\.ts$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script should be "exec node [--flags] core/main.ts", not ${JSON.stringify(scripts.start)}`);
   return match[1]!.trim().split(' ').filter(Boolean);
 }
 
