@@ -46,6 +46,8 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SIGNAL_LOG_LEVEL: 'loud' }, /SIGNAL_LOG_LEVEL must be one of/],
     [{ SIGNAL_CORS_ORIGINS: 'https://a.com/path' }, /SIGNAL_CORS_ORIGINS has "https:\/\/a.com\/path"/],
     [{ SIGNAL_RETRY_TIME_SCALE: 'fast' }, /SIGNAL_RETRY_TIME_SCALE must be a number/],
+    [{ SIGNAL_SECRET_KEY: 'nothex' }, /Invalid configuration: SIGNAL_SECRET_KEY must be 32 bytes: 64 hex characters or 44 base64/],
+    [{ SIGNAL_PLUGIN_CONFIG: 'nope.config.ts' }, /Invalid configuration: SIGNAL_PLUGIN_CONFIG names .*nope\.config\.ts, which does not exist/],
   ];
   for (const [env, message] of cases) assert.throws(() => loadConfig(env), message);
 });

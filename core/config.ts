@@ -4,7 +4,13 @@
  * table is checked against `CONFIG_VARIABLES` by a test, so the two cannot drift.
  */
 
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import path from 'node:path';
+import { parseSecretKey } from './services/secret-box.ts';
+
+/** The project folder: relative paths in the configuration (`SIGNAL_PLUGIN_CONFIG`) start here. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 export type Role = 'collect' | 'worker' | 'admin';
 const ROLES: readonly Role[] = ['collect', 'worker', 'admin'];
@@ -211,6 +217,19 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     throw new ConfigError('SIGNAL_ADMIN_TOKEN', 'must be at least 16 characters long');
   }
   const secretKey = env.SIGNAL_SECRET_KEY?.trim() || undefined;
+  if (secretKey !== undefined) {
+    // Checked here, not when the key is first used: that comes after the embedded PostgreSQL
+    // has started, and must end like every other bad value (exit code 78).
+    try {
+      parseSecretKey(secretKey);
+    } catch {
+      throw new ConfigError('SIGNAL_SECRET_KEY', 'must be 32 bytes: 64 hex characters or 44 base64 characters (e.g. the output of `openssl rand -hex 32`)');
+    }
+  }
+  const pluginConfig = str(env, 'SIGNAL_PLUGIN_CONFIG', 'plugin.config.ts');
+  if (!existsSync(path.resolve(PROJECT_ROOT, pluginConfig))) {
+    throw new ConfigError('SIGNAL_PLUGIN_CONFIG', `names ${path.resolve(PROJECT_ROOT, pluginConfig)}, which does not exist (a relative path starts at the project folder)`);
+  }
   const logLevel = str(env, 'SIGNAL_LOG_LEVEL', 'info');
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('SIGNAL_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -242,7 +261,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     bossSchema,
     logLevel,
     demoPipeline: bool(env, 'SIGNAL_DEMO_PIPELINE', true),
-    pluginConfig: str(env, 'SIGNAL_PLUGIN_CONFIG', 'plugin.config.ts'),
+    pluginConfig,
     ingestBatchSize: int(env, 'SIGNAL_INGEST_BATCH_SIZE', 10, 1, 100),
     ingestJobSize: int(env, 'SIGNAL_INGEST_JOB_SIZE', 200, 1, 5000),
     dispatchPollMs: int(env, 'SIGNAL_DISPATCH_POLL_MS', 100, 10, 60_000),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { SignalConfig } from './config.ts';
+import { PROJECT_ROOT, type SignalConfig } from './config.ts';
 import { buildAdminApp } from './admin/admin-app.ts';
 import { graphiqlPlugin } from './admin/graphiql.ts';
 import type { AdminServices } from './admin/services.ts';
@@ -39,7 +39,7 @@ import { startStatsKeeper } from './queue/stats-keeper.ts';
 import { defaultClassify } from './sdk/default-classify.ts';
 import type { JsonValue } from './sdk/types.ts';
 
-export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+export { PROJECT_ROOT };
 export const CORE_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The plugin registry as the core uses it. */
