@@ -17,16 +17,16 @@ function banner(signal: SignalInstance): string {
     lines.push(`  Admin GraphQL   ${admin}/graphql  (IDE: ${admin}/graphiql)`);
     lines.push(`  Admin token     ${signal.adminToken}`);
   }
-  if (signal.demoKey) lines.push(`  Demo pipeline   key ${signal.demoKey}`);
+  if (signal.demoKey) lines.push(`  Demo pipeline   key ${signal.demoKey}${signal.demoPipelineId ? `  (id ${signal.demoPipelineId})` : ''}`);
   if (collect && signal.demoKey) {
     lines.push('', '  Send a test event:');
     lines.push(`    curl -u '${signal.demoKey}:' -H 'Content-Type: application/json' \\`);
     lines.push(`      -d '{"event":"Signed Up","userId":"user-123","properties":{"plan":"premium"}}' ${collect}/v1/track`);
   }
-  if (admin && signal.demoKey) {
+  if (admin && signal.demoPipelineId) {
     lines.push('', '  See it stored:');
     lines.push(`    curl -H 'Authorization: Bearer ${signal.adminToken}' -H 'Content-Type: application/json' \\`);
-    lines.push(`      -d '{"query":"{ pipelines { id name } }"}' ${admin}/graphql`);
+    lines.push(`      -d '{"query":"{ recentEvents(pipelineId: \\"${signal.demoPipelineId}\\", limit: 5) { messageId type receivedAt payload } }"}' ${admin}/graphql`);
   }
   lines.push('', 'Press Ctrl-C to stop.', '');
   return lines.join('\n');

@@ -66,6 +66,8 @@ export interface SignalInstance {
   adminToken: string;
   /** The demo pipeline's key, when this start created it or it is stored in the data dir. */
   demoKey?: string;
+  /** The demo pipeline's id, while its key is known. */
+  demoPipelineId?: string;
   embedded?: EmbeddedServer;
   stop(): Promise<void>;
 }
@@ -237,12 +239,15 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         demoKey = (await readFile(path.join(dataDir, 'demo-pipeline-key'), 'utf8').catch(() => '')).trim() || undefined;
       }
     }
+    // The banner shows the demo pipeline's id too: installs and recentEvents take it.
+    const demoPipelineId = demoKey === undefined ? undefined : (await pipelines.resolveKey(demoKey))?.pipelineId;
 
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
     const instance: SignalInstance = {
       config, databaseUrl, pool, boss, services, committer, engine, delivery: deliveryAdmin, urls: {}, adminToken, stop: cleanup,
       ...(dispatcher ? { dispatcher } : {}),
       ...(demoKey ? { demoKey } : {}),
+      ...(demoPipelineId ? { demoPipelineId } : {}),
       ...(embedded ? { embedded } : {}),
     };
 

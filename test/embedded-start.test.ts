@@ -80,13 +80,16 @@ test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted,
     assert.equal(sent.status, 200);
     const ready = await fetch(`${collect}/readyz`);
     assert.equal(ready.status, 200);
+    // The banner's "See it stored" line, sent as printed, shows the event.
+    const stored = /See it stored:[\s\S]*?-d '([^']+)'/.exec(output)?.[1];
+    assert.ok(stored, output);
     const recent = await fetch(`${admin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ pipelines { id name } }' }),
+      body: stored,
     });
-    const body = await recent.json() as { data: { pipelines: Array<{ name: string }> } };
-    assert.deepEqual(body.data.pipelines.map((p) => p.name), ['Demo']);
+    const body = await recent.json() as { data: { recentEvents: Array<{ messageId: string; type: string }> } };
+    assert.deepEqual(body.data.recentEvents.map((e) => [e.messageId, e.type]), [['embedded-1', 'track']], JSON.stringify(body));
 
     // A second Signal on the same folder is refused, and the first one keeps its database.
     const second = spawn(process.execPath, [...startFlags(), path.join(root, 'core/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
