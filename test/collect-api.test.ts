@@ -266,6 +266,48 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.equal(rows[0].payload.originalTimestamp, '2016-12-31T23:59:60Z', 'the client\'s value kept as sent');
   });
 
+  test('a zone of hours only (+05), a leap second with one too, is stored; a date-time that cannot be read → 400 naming it, never a 500', async () => {
+    const hours = await post('/v1/track', { event: 'E', userId: 'u', messageId: 'tz-hours', timestamp: '2026-03-24T16:00:00+05' });
+    assert.equal(hours.status, 200, JSON.stringify(hours.json));
+    const [row] = await stored('tz-hours');
+    assert.equal(row!.payload.timestamp, '2026-03-24T11:00:00.000Z');
+    assert.equal(row!.payload.originalTimestamp, '2026-03-24T16:00:00+05', 'the client\'s value kept as sent');
+    const leap = await post('/v1/track', { event: 'E', userId: 'u', messageId: 'tz-leap', originalTimestamp: '2026-12-31T23:59:60+00', sentAt: '2026-12-31T23:59:60+00' });
+    assert.equal(leap.status, 200, JSON.stringify(leap.json));
+    // ajv-formats takes 46:59:60+23:00 for a leap second (23:59:60 UTC); no date can hold it.
+    const unreadable = '2026-12-31T46:59:60+23:00';
+    for (const field of ['timestamp', 'originalTimestamp', 'sentAt']) {
+      const res = await post('/v1/track', { event: 'E', userId: 'u', messageId: `tz-bad-${field}`, [field]: unreadable });
+      assert.equal(res.status, 400, JSON.stringify(res.json));
+      assert.equal(res.json.error?.code, 'SIGNAL_INVALID_EVENT');
+      assert.deepEqual(res.json.error?.fields?.map((f) => f.field), [field]);
+    }
+    const batch = await post('/v1/batch', { batch: [
+      { type: 'track', event: 'E', userId: 'u', messageId: 'tz-b0', timestamp: '2026-03-24T16:00:00-03' },
+      { type: 'track', event: 'E', userId: 'u', messageId: 'tz-b1', timestamp: unreadable },
+      { type: 'page', userId: 'u', messageId: 'tz-b2', sentAt: unreadable },
+    ] });
+    assert.equal(batch.status, 400, JSON.stringify(batch.json));
+    assert.equal(batch.json.error?.code, 'SIGNAL_INVALID_EVENT');
+    assert.deepEqual(batch.json.error?.fields?.map((f) => [f.field, f.index]), [['batch[1].timestamp', 1], ['batch[2].sentAt', 2]]);
+    assert.match(batch.json.error?.message ?? '', /^The batch was refused whole: 2 problems in events 1, 2: batch\[1\]\.timestamp is not a date-time/);
+    const batchSentAt = await post('/v1/batch', { sentAt: unreadable, batch: [{ type: 'track', event: 'E', userId: 'u', messageId: 'tz-b3' }] });
+    assert.equal(batchSentAt.status, 400, JSON.stringify(batchSentAt.json));
+    assert.deepEqual(batchSentAt.json.error?.fields?.map((f) => f.field), ['sentAt'], 'the batch\'s own sentAt, without an index');
+    const fine = await post('/v1/batch', { batch: [{ type: 'track', event: 'E', userId: 'u', messageId: 'tz-b4', timestamp: '2026-03-24T16:00:00-03' }] });
+    assert.equal(fine.status, 200, JSON.stringify(fine.json));
+    assert.equal((await stored('tz-b4'))[0]!.payload.timestamp, '2026-03-24T19:00:00.000Z');
+    for (const id of ['tz-bad-timestamp', 'tz-bad-originalTimestamp', 'tz-bad-sentAt', 'tz-b0', 'tz-b1', 'tz-b2', 'tz-b3']) assert.equal((await stored(id)).length, 0);
+  });
+
+  test('a User-Agent header over 1,024 characters is stored cut to 1,024, as context.userAgent is capped', async () => {
+    const res = await post('/v1/track', { event: 'E', userId: 'u', messageId: 'ua-long' }, { 'user-agent': `Mozilla/5.0 ${'U'.repeat(8000)}` });
+    assert.equal(res.status, 200);
+    const ua = String((await stored('ua-long'))[0]!.payload.context.userAgent);
+    assert.equal(ua.length, 1024);
+    assert.ok(ua.startsWith('Mozilla/5.0 UUU'));
+  });
+
   test('the Basic scheme name is case-insensitive', async () => {
     const { key } = await signal.pipeline('Scheme case');
     for (const scheme of ['basic', 'BASIC']) {

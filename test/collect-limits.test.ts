@@ -70,6 +70,41 @@ test('both limits at once: the per-key limit counts even while the per-IP one is
   assert.deepEqual(others, [200, 200, 200], 'another key has its own budget');
 });
 
+test('the per-key limit counts every authenticated request, invalid ones too, and says so in headers', async () => {
+  const signal = await start({ SIGNAL_RATE_LIMIT_KEY_MAX: '3', SIGNAL_RATE_LIMIT_WINDOW_MS: '60000' }, 'ratekeyinvalid');
+  const { key } = await signal.pipeline();
+  const invalid = () => fetch(`${signal.collectUrl}/v1/track`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(key) },
+    body: JSON.stringify({ userId: 'u' }), // no event: a 400
+    signal: AbortSignal.timeout(15_000),
+  });
+  const answers = [];
+  for (let i = 0; i < 3; i++) answers.push(await invalid());
+  assert.deepEqual(answers.map((r) => r.status), [400, 400, 400]);
+  assert.deepEqual(answers.map((r) => r.headers.get('x-ratelimit-remaining')), ['2', '1', '0']);
+  assert.equal(answers[0]!.headers.get('x-ratelimit-limit'), '3');
+  assert.ok(Number(answers[0]!.headers.get('x-ratelimit-reset')) > 0);
+  assert.equal((await invalid()).status, 429, 'the fourth request of the window, invalid or not');
+  assert.equal((await track(signal, key)).status, 429, 'a valid one is over the limit too');
+  // A request without a valid key is not the key's: 401, not counted against it.
+  const other = await signal.pipeline('Other');
+  assert.equal((await track(signal, 'not-a-key')).status, 401);
+  assert.equal((await track(signal, other.key)).headers.get('x-ratelimit-remaining'), '2');
+});
+
+test('behind a trusted proxy, an X-Forwarded-For entry that is no IP address is not stored as context.ip', async () => {
+  const signal = await start({ SIGNAL_TRUST_PROXY: 'true' }, 'xffjunk');
+  const { key } = await signal.pipeline();
+  const stored = async (messageId: string) => (await signal.pool.query(`SELECT payload->'context'->>'ip' AS ip FROM signal.events WHERE message_id = $1`, [messageId])).rows[0]?.ip;
+  assert.equal((await track(signal, key, { 'x-forwarded-for': 'x'.repeat(3000) }, 'xff-junk')).status, 200);
+  assert.equal(await stored('xff-junk'), '127.0.0.1', 'the socket address instead');
+  assert.equal((await track(signal, key, { 'x-forwarded-for': '203.0.113.9:52144' }, 'xff-port')).status, 200);
+  assert.equal(await stored('xff-port'), '203.0.113.9', 'a port a proxy appended is dropped');
+  assert.equal((await track(signal, key, { 'x-forwarded-for': '2001:db8::7' }, 'xff-v6')).status, 200);
+  assert.equal(await stored('xff-v6'), '2001:db8::7');
+});
+
 test('behind a trusted proxy that says https (in any case), the visitor cookie is Secure', async () => {
   const signal = await start({ SIGNAL_TRUST_PROXY: '127.0.0.1' }, 'secure');
   const { key } = await signal.pipeline();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SignalError } from '../errors.ts';
+import { SignalError, type ErrorField } from '../errors.ts';
 import type { PipelineService, ResolvedKey } from '../services/pipelines.ts';
 import {
   batchSchema,
@@ -14,6 +14,8 @@ import { isRefusedData } from '../db/refused-data.ts';
 import { CommitTimeoutError, type AcceptedEvent, type GroupCommitter } from './group-commit.ts';
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
+import { clientIp } from './client-ip.ts';
+import { unreadableTimes } from './event-time.ts';
 import { errorResponseSchema } from './error-handler.ts';
 import type { RateLimitHook } from './rate-limits.ts';
 
@@ -25,14 +27,15 @@ export const MAX_EVENT_BYTES = 32 * 1024;
 /** What the collect routes parse (documented in OpenAPI): JSON, and sendBeacon's text/plain JSON. */
 const COLLECT_CONTENT_TYPES = ['application/json', 'text/plain'];
 export const MAX_BODY_BYTES = 500 * 1024;
-
+/** `context.userAgent`'s cap in the event schema; the header-filled value keeps to it too. */
+export const MAX_USER_AGENT_LENGTH = 1024;
 
 export interface CollectDeps {
   pipelines: PipelineService;
   committer: GroupCommitter;
   /** Vendor cookie names declared by the loaded plugins (e.g. Flashtalking's FTrack). */
   cookieNames: () => readonly string[];
-  /** Rate-limit hooks (per IP on request, per key after auth); absent when disabled. */
+  /** Rate-limit hooks (per IP on request, per key right after auth); absent when disabled. */
   limitByIp?: RateLimitHook;
   limitByKey?: RateLimitHook;
 }
@@ -109,6 +112,15 @@ function responses() {
   };
 }
 
+/** One 400 for every problem found in a request's events; a batch is refused whole. */
+function refused(fields: ErrorField[], batch: boolean, tooLarge: boolean): SignalError {
+  const indices = [...new Set(fields.map((f) => f.index).filter((i) => i !== undefined))];
+  const message = batch
+    ? `The batch was refused whole: ${fields.length} problem${fields.length > 1 ? 's' : ''}${indices.length > 0 ? ` in event${indices.length > 1 ? 's' : ''} ${indices.join(', ')}` : ''}: ${fields.map((f) => `${f.field} ${f.message}`).slice(0, 5).join('; ')}`
+    : fields.map((f) => `${f.field} ${f.message}`).join('; ');
+  return new SignalError(tooLarge ? 'SIGNAL_EVENT_TOO_LARGE' : 'SIGNAL_INVALID_EVENT', message, fields);
+}
+
 /**
  * The Segment-compatible collect API: `/v1/track|page|identify|batch` and their short
  * aliases. Answers 200 only after every event of the request is committed.
@@ -154,9 +166,11 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       if (value !== undefined) captured[name] = value;
     }
     const browser = isBrowser(request, cookies);
-    const facts: RequestFacts = { receivedAt: new Date(), ip: request.ip, browser, cookies: captured };
+    const facts: RequestFacts = { receivedAt: new Date(), ip: clientIp(request.ip, request.socket.remoteAddress), browser, cookies: captured };
     const userAgent = request.headers['user-agent'];
-    if (userAgent !== undefined) facts.userAgent = userAgent;
+    // Cut, not refused: the header is not the client's event, and the rest of the UA is noise.
+    // Node reads header bytes as Latin-1, so slicing cannot split a surrogate pair.
+    if (userAgent !== undefined) facts.userAgent = userAgent.length > MAX_USER_AGENT_LENGTH ? userAgent.slice(0, MAX_USER_AGENT_LENGTH) : userAgent;
     if (browser) {
       const existing = cookies.get(VISITOR_COOKIE);
       if (existing !== undefined && VISITOR_ID.test(existing)) {
@@ -198,13 +212,28 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         fields.push({ field: `${prefix}userId`, message: 'is required when there is no anonymousId', ...(batch ? { index: i } : {}) });
       }
     }
-    if (fields.length > 0) {
-      const tooLarge = fields.some((f) => f.message.includes('bytes'));
-      const message = batch
-        ? `The batch was refused whole: ${fields.length} problem${fields.length > 1 ? 's' : ''} in event${new Set(fields.map((f) => f.index)).size > 1 ? 's' : ''} ${[...new Set(fields.map((f) => f.index))].join(', ')}: ${fields.map((f) => `${f.field} ${f.message}`).slice(0, 5).join('; ')}`
-        : fields.map((f) => `${f.field} ${f.message}`).join('; ');
-      throw new SignalError(tooLarge ? 'SIGNAL_EVENT_TOO_LARGE' : 'SIGNAL_INVALID_EVENT', message, fields);
+    if (fields.length > 0) throw refused(fields, batch, fields.some((f) => f.message.includes('bytes')));
+  }
+
+  /**
+   * Normalises a batch's events; an event whose date-times cannot be read fails the whole batch,
+   * naming every such field with its index (`batch[i].timestamp`), as schema errors do.
+   */
+  function normalizeBatch(body: IncomingBatch, pipelineId: string, facts: RequestFacts): AcceptedEvent[] {
+    const fields = unreadableTimes({ sentAt: body.sentAt });
+    const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt };
+    const events: AcceptedEvent[] = [];
+    for (let i = 0; i < body.batch.length; i++) {
+      const item = body.batch[i]!;
+      try {
+        events.push({ pipelineId, event: normalizeEvent(item, item.type!, facts, defaults) });
+      } catch (error) {
+        if (!(error instanceof SignalError) || error.code !== 'SIGNAL_INVALID_EVENT') throw error;
+        for (const f of error.fields) fields.push({ field: `batch[${i}].${f.field}`, message: f.message, index: i });
+      }
     }
+    if (fields.length > 0) throw refused(fields, true, false);
+    return events;
   }
 
   async function commit(events: AcceptedEvent[]): Promise<void> {
@@ -217,13 +246,14 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     }
   }
 
-  // Every collect route: the body limit, rate limits per IP then per key, authentication.
+  // Every collect route: the body limit, the rate limit per IP, authentication, then the limit
+  // per key. The key's limit runs before validation so that it counts every authenticated
+  // request, invalid ones too: a misbehaving SDK is slowed by its key's limit like any other.
   const common = {
     method: 'POST' as const,
     bodyLimit: MAX_BODY_BYTES,
     onRequest: deps.limitByIp ? [deps.limitByIp] : [],
-    preValidation: authenticate,
-    preHandler: deps.limitByKey ? [deps.limitByKey] : [],
+    preValidation: deps.limitByKey ? [authenticate, deps.limitByKey] : [authenticate],
   };
 
   // Segment's analytics.js posts to the short paths, RudderStack's SDKs to the long ones.
@@ -282,11 +312,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         const body = request.body as IncomingBatch;
         // The first anonymousId the SDK sent seeds a new visitor cookie, wherever it sits.
         const facts = requestFacts(request, reply, body.batch.find((item) => typeof item.anonymousId === 'string' && item.anonymousId !== '')?.anonymousId ?? undefined);
-        const defaults = { context: body.context, integrations: body.integrations, sentAt: body.sentAt };
-        const events: AcceptedEvent[] = body.batch.map((item) => ({
-          pipelineId: request.pipelineId!,
-          event: normalizeEvent(item, item.type!, facts, defaults),
-        }));
+        const events = normalizeBatch(body, request.pipelineId!, facts);
         checkEvents(events, true);
         await commit(events);
         return { success: true };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { SignalError } from '../errors.ts';
 import { correctTimestamp, normalizeEvent } from './normalize-event.ts';
 
 const receivedAt = new Date('2026-03-24T16:00:00.000Z');
@@ -21,6 +22,24 @@ test('clock skew: a leap second is its minute\'s last millisecond; an absurd sen
   assert.equal(correctTimestamp(receivedAt, '2026-03-24T15:59:00.000Z', '2026-03-24T15:59:60Z'), '2026-03-24T15:59:00.001Z');
   assert.equal(correctTimestamp(receivedAt, '2024-01-01T00:00:00.000Z', '9999-12-31T23:59:59Z'), '2024-01-01T00:00:00.000Z', 'not a year before 0000');
   assert.match(correctTimestamp(receivedAt, '2024-01-01T00:00:00.000Z', '0000-01-01T00:00:00Z'), /^\d{4}-\d{2}-\d{2}T/, 'always a four-digit year');
+});
+
+test('clock skew: a zone of hours only (+05) is read, a leap second with one too', () => {
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T16:00:00+05', undefined), '2026-03-24T11:00:00.000Z');
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T15:59:55-01', '2026-03-24T16:00:00-01'), '2026-03-24T15:59:55.000Z');
+  assert.equal(correctTimestamp(receivedAt, '2016-12-31T23:59:60+00', undefined), '2016-12-31T23:59:59.999Z');
+});
+
+test('a date-time that passed the format check but cannot be read → SIGNAL_INVALID_EVENT naming it, not a RangeError', () => {
+  const facts = { receivedAt, ip: '203.0.113.9', browser: false };
+  for (const field of ['timestamp', 'originalTimestamp', 'sentAt'] as const) {
+    assert.throws(() => normalizeEvent({ event: 'E', userId: 'u', [field]: '2026-12-31T46:59:60+23:00' }, 'track', facts), (error: unknown) => {
+      assert.ok(error instanceof SignalError);
+      assert.equal(error.code, 'SIGNAL_INVALID_EVENT');
+      assert.deepEqual(error.fields.map((f) => f.field), [field]);
+      return true;
+    });
+  }
 });
 
 test('normalizeEvent stamps receivedAt, messageId, ip and user agent', () => {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { SignalError } from '../errors.ts';
 import type { CanonicalEvent, EventContext, EventType, IncomingBatch, IncomingEvent } from './canonical-event.ts';
+import { readEventTime, unreadableTimes } from './event-time.ts';
 
 /** What the server knows about the request that carried the events. */
 export interface RequestFacts {
@@ -22,10 +24,12 @@ type BatchDefaults = Pick<IncomingBatch, 'context' | 'integrations' | 'sentAt'>;
  * the request was sent, and the request was sent when the server received it.
  */
 export function correctTimestamp(receivedAt: Date, timestamp: string | undefined, sentAt: string | undefined): string {
-  if (timestamp === undefined) return receivedAt.toISOString();
-  const eventMs = parseTime(timestamp);
-  if (sentAt === undefined) return new Date(eventMs).toISOString();
-  const corrected = receivedAt.getTime() - (parseTime(sentAt) - eventMs);
+  const eventMs = timestamp === undefined ? undefined : readEventTime(timestamp);
+  // normalizeEvent refuses an unreadable timestamp first; here it only keeps the function total.
+  if (eventMs === undefined) return receivedAt.toISOString();
+  const sentMs = sentAt === undefined ? undefined : readEventTime(sentAt);
+  if (sentMs === undefined) return new Date(eventMs).toISOString();
+  const corrected = receivedAt.getTime() - (sentMs - eventMs);
   // A client clock off by millennia (sentAt 9999-…) would give a year no date-time can hold:
   // its own timestamp, uncorrected, is then the better guess.
   return corrected >= MIN_MS && corrected <= MAX_MS ? new Date(corrected).toISOString() : new Date(eventMs).toISOString();
@@ -36,20 +40,11 @@ const MIN_MS = Date.parse('0000-01-01T00:00:00.000Z');
 const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /**
- * Milliseconds of a validated date-time. The schema's format check accepts a leap second
- * (`…23:59:60Z`, RFC 3339) where Date.parse does not: it is read as the last millisecond of
- * its minute.
- */
-function parseTime(value: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isNaN(ms)) return ms;
-  return Date.parse(value.replace(/:60(\.\d+)?(?=(Z|[+-]\d{2}:?\d{2})?$)/i, ':59.999'));
-}
-
-/**
  * Turns a validated incoming event into the canonical event: stamps `receivedAt` and a
  * `messageId` when missing, fills `context.ip` / `context.userAgent` / `context.cookies`,
- * applies the visitor cookie's id, and corrects clock skew into `timestamp`.
+ * applies the visitor cookie's id, and corrects clock skew into `timestamp`. Throws a 400
+ * `SIGNAL_INVALID_EVENT` naming `timestamp`, `originalTimestamp` or `sentAt` when the event's own
+ * value passed the schema but cannot be read (a batch's `sentAt` is the caller's to check).
  *
  * @example
  * const event = normalizeEvent({ event: 'Signed Up', userId: 'u1' }, 'track', {
@@ -58,6 +53,10 @@ function parseTime(value: string): number {
  */
 export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: RequestFacts, batch?: BatchDefaults): CanonicalEvent {
   const { writeKey: _writeKey, sentAt: ownSentAt, timestamp, originalTimestamp, context: ownContext, userId, anonymousId, ...rest } = incoming;
+  const unreadable = unreadableTimes(incoming);
+  if (unreadable.length > 0) {
+    throw new SignalError('SIGNAL_INVALID_EVENT', unreadable.map((f) => `${f.field} ${f.message}`).join('; '), unreadable);
+  }
   const sentAt = ownSentAt ?? batch?.sentAt;
   const clientTimestamp = timestamp ?? originalTimestamp;
 
