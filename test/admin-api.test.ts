@@ -79,6 +79,24 @@ describe('pipelines', () => {
     assert.equal((await track(key)).status, 401);
   });
 
+  test('concurrent rotations with graceSeconds 0 take turns: exactly one key is left active', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { id } = await signal.pipeline('Rotated at once');
+      const answers = await Promise.all(Array.from({ length: 8 }, () =>
+        signal.graphql<{ rotatePipelineKey: { key: string } }>(`mutation { rotatePipelineKey(id: "${id}", graceSeconds: 0) { key } }`)));
+      const keys = answers.map((a) => {
+        assert.equal(a.status, 200, JSON.stringify(a.body.errors));
+        return a.body.data!.rotatePipelineKey.key;
+      });
+      const active = (await signal.services.pipelines.get(id)).keys;
+      assert.equal(active.length, 1, `round ${round}: active keys ${JSON.stringify(active)}`);
+      assert.equal(active[0]!.expiresAt, null);
+      const working = [];
+      for (const key of keys) if (await signal.services.pipelines.resolveKey(key)) working.push(key);
+      assert.deepEqual(working.map((k) => k.slice(0, 8)), [active[0]!.prefix], `round ${round}: the listed key is the one that authenticates`);
+    }
+  });
+
   test('recentEvents lists what the pipeline received, newest first', async () => {
     const { id, key } = await signal.pipeline('Recent');
     for (const n of [1, 2, 3]) {
@@ -190,6 +208,28 @@ describe('catalog and integrations', () => {
     }
   });
 
+  test('settings.rateLimit.daily fits the limiter\'s integer: at most 2,147,483,647, else a 400 naming it (GraphQL, REST, revisions)', async () => {
+    const install = (daily: number) => signal.graphql<{ installIntegration: { template: { id: string }; revision: { settings: { rateLimit: { daily: number } } } } }>(
+      'mutation($i: InstallIntegrationInput!) { installIntegration(input: $i) { template { id } revision { settings } } }',
+      { i: { vendor: 'fixture', name: 'Daily', config: validConfig, settings: { rateLimit: { daily } } } },
+    );
+    const refused = [{ field: 'settings.rateLimit.daily', message: 'must be a whole number from 0 (unlimited) to 2147483647' }];
+    const largest = await install(2_147_483_647);
+    assert.equal(largest.status, 200, JSON.stringify(largest.body.errors));
+    assert.equal(largest.body.data!.installIntegration.revision.settings.rateLimit.daily, 2_147_483_647);
+    for (const daily of [2_147_483_648, 3_000_000_000, 1e300]) {
+      const res = await install(daily);
+      assert.equal(res.status, 400, String(daily));
+      assert.deepEqual(res.body.errors![0]!.extensions!.fields, refused);
+    }
+    const revision = await signal.graphql(`mutation { createRevision(input: { templateId: "${largest.body.data!.installIntegration.template.id}", settings: { rateLimit: { daily: 2147483648 } } }) { version } }`);
+    assert.equal(revision.status, 400);
+    assert.deepEqual(revision.body.errors![0]!.extensions!.fields, refused);
+    const viaRest = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'Daily', config: validConfig, rate_limit_daily: 3_000_000_000 });
+    assert.equal(viaRest.status, 400);
+    assert.deepEqual(viaRest.json.error.fields, refused);
+  });
+
   test('a new rps moves a default burst along; a burst the admin chose is kept', async () => {
     const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Burst', config: validConfig, settings: { rateLimit: { rps: 10 } } });
     const next = (settings: { rateLimit: { rps?: number; burst?: number } }) => signal.services.integrations.createRevision({ templateId: template.id, settings });
@@ -221,12 +261,67 @@ describe('catalog and integrations', () => {
     assert.equal(errors[0]!.extensions.fields[0]!.field, 'variables.e[0].a.a.a.a.a…');
   });
 
+  test('a JSON literal written in the query is checked as a body is: __proto__, constructor.prototype, 1e400 → 400 naming the path', async () => {
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Literals', config: validConfig });
+    const revise = (literal: string) => signal.graphql<{ createRevision: { version: number; config: Record<string, unknown> } }>(`mutation { createRevision(input: { templateId: "${template.id}", config: ${literal} }) { version config } }`);
+    const cases: Array<[string, string, RegExp]> = [
+      ['{ __proto__: { min_id_length: 2 } }', '__proto__', /a "__proto__" key could alter objects of the server/],
+      ['{ region: { nested: [1, { __proto__: "x" }] } }', 'region.nested[1].__proto__', /a "__proto__" key/],
+      ['{ constructor: { prototype: { min_id_length: 2 } } }', 'constructor', /a "constructor" object with a "prototype" key/],
+      ['{ min_id_length: 1e400 }', 'min_id_length', /too large for a double/],
+    ];
+    for (const [literal, field, message] of cases) {
+      const res = await revise(literal);
+      assert.equal(res.status, 400, literal);
+      const error = res.body.errors![0]!;
+      assert.equal(error.extensions!.code, 'BAD_USER_INPUT', literal);
+      assert.equal(error.extensions!.signalCode, 'SIGNAL_VALIDATION_FAILED', literal);
+      const fields = error.extensions!.fields as Array<{ field: string; message: string }>;
+      assert.equal(fields[0]!.field, field, literal);
+      assert.match(fields[0]!.message, message, literal);
+    }
+    const fine = await revise('{ min_id_length: 3, api_key: "********" }');
+    assert.equal(fine.status, 200, JSON.stringify(fine.body.errors));
+    assert.deepEqual(fine.body.data!.createRevision.config, { api_key: '********', region: validConfig.region, min_id_length: 3 });
+  });
+
+  test('createRevision merges own keys only: a __proto__ change is an unknown field, never the merged config\'s prototype', async () => {
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Merge', config: validConfig });
+    // JSON.parse makes "__proto__" an own key, as a caller of the service could pass it.
+    const config = JSON.parse('{"__proto__": {"min_id_length": 2}, "constructor": "********"}') as Record<string, string>;
+    await assert.rejects(signal.services.integrations.createRevision({ templateId: template.id, config }), (error: { code?: string; fields?: Array<{ field: string; message: string }> }) => {
+      assert.equal(error.code, 'SIGNAL_INVALID_CONFIG');
+      assert.deepEqual(error.fields!.map((f) => f.message).sort(), ['has unknown field "__proto__"', 'has unknown field "constructor"']);
+      return true;
+    });
+  });
+
   test('unknown vendor → 404; unknown variant → 400 listing the variants', async () => {
     const vendor = await signal.graphql('mutation { installIntegration(input: {vendor: "nope", name: "X", config: {}}) { template { id } } }');
     assert.equal(vendor.status, 404);
     const variant = await signal.graphql(`mutation($c: JSON!) { installIntegration(input: {vendor: "fixture", variant: "travel", name: "X", config: $c}) { template { id } } }`, { c: validConfig });
     assert.equal(variant.status, 400);
     assert.match(variant.body.errors![0]!.message, /default, retail/);
+  });
+
+  test('names Object.prototype gives every object (constructor, toString, __proto__ …) are no variants: 400 SIGNAL_UNKNOWN_VARIANT everywhere', async () => {
+    const { template } = await signal.services.integrations.install({ vendor: 'fixture', name: 'Variants', config: validConfig });
+    for (const variant of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
+      const answers = [
+        await signal.graphql('mutation($c: JSON!, $v: String) { installIntegration(input: { vendor: "fixture", name: "V", variant: $v, config: $c }) { revision { variant } } }', { c: validConfig, v: variant }),
+        await signal.graphql('mutation($t: ID!, $v: String) { createRevision(input: { templateId: $t, variant: $v }) { variant } }', { t: template.id, v: variant }),
+        await signal.graphql('query($c: JSON, $v: String) { previewIntegration(target: { vendor: "fixture", variant: $v, config: $c }) { results { errors } } }', { c: validConfig, v: variant }),
+      ];
+      for (const [i, res] of answers.entries()) {
+        assert.equal(res.status, 400, `${variant} #${i}: ${JSON.stringify(res.body)}`);
+        assert.equal(res.body.errors![0]!.extensions!.signalCode, 'SIGNAL_UNKNOWN_VARIANT', `${variant} #${i}`);
+        assert.match(res.body.errors![0]!.message, /no variant .*default, retail/);
+      }
+      const viaRest = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'V', variant, config: validConfig });
+      assert.equal(viaRest.status, 400, variant);
+      assert.equal(viaRest.json.error.code, 'SIGNAL_UNKNOWN_VARIANT');
+    }
+    assert.deepEqual((await signal.services.integrations.getTemplate(template.id)).revisions.map((r) => r.variant), ['default'], 'no revision was made');
   });
 
   test('revisions are immutable; a masked secret is kept; pipelines stay pinned until reassigned', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { PluginDefinition } from '../core/sdk/types.ts';
 import webhook from '../plugins/webhook/index.ts';
 import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
@@ -31,11 +32,19 @@ defaults:
   action: drop
 `;
 
+/** The fixture with a code mapper that copies its secret into the vendor event (plugin code sees the config). */
+const echoingPlugin: PluginDefinition = {
+  ...fixturePlugin,
+  id: 'echoing',
+  name: 'Echoing',
+  variants: { default: { description: 'copies the key', map: (event, ctx) => ({ name: event.event ?? event.type, note: `key=${String(ctx.config.api_key)}` }) } },
+};
+
 before(async () => {
   sim = await startVendorSim();
   signal = await startTestSignal(
     { SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_VENDOR_REDIRECTS: `https://eu.fixture.test=${sim.url}` },
-    { plugins: pluginSet(webhook, fixturePlugin), label: 'blueprints' },
+    { plugins: pluginSet(webhook, fixturePlugin, echoingPlugin), label: 'blueprints' },
   );
   pipeline = await signal.pipeline('Blueprints');
 });
@@ -219,5 +228,88 @@ describe('preview and coverage', () => {
     assert.equal(sim.count(), before, 'nothing was sent');
     const invalid = await signal.graphql('query { previewIntegration(target: { vendor: "fixture", config: { region: "x" } }) { results { messageId } } }');
     assert.equal(invalid.status, 400);
+  });
+});
+
+describe('stored secrets never come back, in any form', () => {
+  const secret = 'whsec_Stored0nlyEncrypted';
+  const hookConfig = { url: 'https://hooks.example.com/in', signing_secret: secret };
+  /** Every row below reads the secret parameter: plainly, upper-cased, in a template, in a handler transform. */
+  const reading = [
+    'global:\n  - { source: parameters.k, target: leaked }\n',
+    'global:\n  - { source: parameters.k, target: shout, transforms: [uppercase] }\n',
+    'global:\n  - { template: "{{parameters.k}}", target: t }\n',
+    'events:\n  x:\n    transforms:\n      - { set: { source: parameters.k, target: s } }\n',
+  ].map((rows) => `version: 2\nparameters:\n  k: { config: signing_secret }\n${rows}`);
+  const leaks = (answer: unknown) => JSON.stringify(answer).toUpperCase().includes(secret.toUpperCase());
+
+  test('previewIntegration of a stored revision refuses a blueprint that reads a secret parameter, naming the row; the secret is in no answer', async () => {
+    const { revision } = await signal.services.integrations.install({ vendor: 'webhook', name: 'Signed hook', config: hookConfig });
+    for (const override of reading) {
+      const res = await signal.graphql('query($t: PreviewTarget!) { previewIntegration(target: $t, events: [{ event: "x", userId: "u" }]) { results { vendorEvent requests warnings errors } } }',
+        { t: { revisionId: revision.id, blueprint: override } });
+      assert.equal(res.status, 400, override);
+      assert.equal(res.body.errors![0]!.extensions!.signalCode, 'SIGNAL_VALIDATION_FAILED');
+      const field = (res.body.errors![0]!.extensions!.fields as Array<{ field: string; message: string }>)[0]!;
+      assert.equal(field.field, 'target.blueprint');
+      assert.match(field.message, /line \d+, column \d+: .*parameters\.k is bound to the secret config field "signing_secret", which a blueprint may not read/);
+      assert.equal(leaks(res.body), false, override);
+    }
+    // Declaring it (for its required check) is allowed; the requests still carry no secret.
+    const declared = await signal.graphql<{ previewIntegration: { results: Array<{ vendorEvent: Record<string, unknown>; requests: unknown[] }> } }>(
+      'query($t: PreviewTarget!) { previewIntegration(target: $t, events: [{ event: "x", userId: "u" }]) { results { vendorEvent requests } } }',
+      { t: { revisionId: revision.id, blueprint: 'version: 2\nparameters:\n  k: { config: signing_secret, required: true }\nglobal:\n  - { source: userId, target: user }\n' } },
+    );
+    assert.equal(declared.status, 200, JSON.stringify(declared.body.errors));
+    assert.deepEqual(declared.body.data!.previewIntegration.results[0]!.vendorEvent, { user: 'u' });
+    assert.equal(declared.body.data!.previewIntegration.results[0]!.requests.length, 1);
+    assert.equal(leaks(declared.body), false);
+  });
+
+  test('install and createRevision refuse such a blueprint, so it never maps an event into the delivery log', async () => {
+    for (const source of reading) {
+      const install = await signal.graphql('mutation($i: InstallIntegrationInput!) { installIntegration(input: $i) { template { id } } }', { i: { vendor: 'webhook', name: 'Leaky', config: hookConfig, blueprint: source } });
+      assert.equal(install.status, 400, source);
+      const field = (install.body.errors![0]!.extensions!.fields as Array<{ field: string; message: string }>)[0]!;
+      assert.equal(field.field, 'blueprint');
+      assert.match(field.message, /^line \d+, column \d+: .*parameters\.k is bound to the secret config field "signing_secret"/);
+    }
+    const { template } = await signal.services.integrations.install({ vendor: 'webhook', name: 'Revised', config: hookConfig });
+    const revision = await signal.graphql('mutation($i: CreateRevisionInput!) { createRevision(input: $i) { version } }', { i: { templateId: template.id, blueprint: reading[1] } });
+    assert.equal(revision.status, 400);
+    assert.equal(leaks(revision.body), false);
+    assert.deepEqual((await signal.services.integrations.getTemplate(template.id)).revisions.map((r) => r.version), [1], 'nothing was stored');
+  });
+
+  test('a code mapper that copies a secret: the preview\'s vendor event and requests come back redacted', async () => {
+    const config = { api_key: 'echo-key-0123456789', region: 'https://eu.fixture.test/events' };
+    const { revision } = await signal.services.integrations.install({ vendor: 'echoing', name: 'Echo', config });
+    const res = await signal.graphql<{ previewIntegration: { results: Array<{ vendorEvent: Record<string, unknown>; requests: Array<{ body: { api_key: string; events: Array<Record<string, unknown>> } }> }> } }>(
+      'query($t: PreviewTarget!) { previewIntegration(target: $t, events: [{ event: "x", userId: "u" }]) { results { vendorEvent requests } } }',
+      { t: { revisionId: revision.id } },
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body.errors));
+    const [result] = res.body.data!.previewIntegration.results;
+    assert.deepEqual(result!.vendorEvent, { name: 'x', note: 'key=[REDACTED]' });
+    assert.deepEqual(result!.requests[0]!.body.events, [{ name: 'x', note: 'key=[REDACTED]' }]);
+    assert.equal(JSON.stringify(res.body).includes(config.api_key), false);
+  });
+});
+
+describe('previewIntegration checks target.pipelineId', () => {
+  test('a malformed id → 400, an unknown pipeline → 404, both naming target.pipelineId; a real one previews', async () => {
+    const preview = (pipelineId: string) => signal.graphql('query($t: PreviewTarget!) { previewIntegration(target: $t, events: [{ event: "x", userId: "u" }]) { results { transformed } } }',
+      { t: { vendor: 'webhook', config: { url: 'https://hooks.example.com/in' }, pipelineId } });
+    for (const [pipelineId, status, message] of [['not-a-uuid', 400, 'must be a UUID'], ['org', 400, 'must be a UUID'], ['00000000-0000-0000-0000-000000000000', 404, 'no such pipeline']] as const) {
+      const res = await preview(pipelineId);
+      assert.equal(res.status, status, pipelineId);
+      assert.deepEqual(res.body.errors![0]!.extensions!.fields, [{ field: 'target.pipelineId', message }], pipelineId);
+    }
+    const transformed = await signal.pipeline('Previewed');
+    const set = await signal.graphql('mutation($p: ID!, $s: String!) { setPipelineTransformations(pipelineId: $p, source: $s) { version } }', { p: transformed.id, s: '- set: { target: properties.stage, value: previewed }\n' });
+    assert.equal(set.status, 200, JSON.stringify(set.body.errors));
+    const res = await preview(transformed.id);
+    assert.equal(res.status, 200, JSON.stringify(res.body.errors));
+    assert.deepEqual((res.body.data as { previewIntegration: { results: Array<{ transformed: { properties: Record<string, unknown> } }> } }).previewIntegration.results[0]!.transformed.properties, { stage: 'previewed' });
   });
 });

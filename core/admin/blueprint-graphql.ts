@@ -37,10 +37,10 @@ export const blueprintTypeDefs = /* GraphQL */ `
     revisionId: ID
     vendor: String
     variant: String
-    "Blueprint YAML to try instead of the revision's or variant's."
+    "Blueprint YAML to try instead of the revision's or variant's. As at install, no row may read a parameter bound to a secret config field."
     blueprint: String
     config: JSON
-    "Apply the org data layer and this pipeline's transformations first."
+    "Apply the org data layer and this pipeline's transformations first (a malformed id is a 400, an unknown pipeline a 404)."
     pipelineId: ID
   }
 

@@ -37,18 +37,28 @@ function extensionsOf(error: SignalError): Record<string, unknown> {
   return { code: GRAPHQL_CODES[error.code] ?? error.code, signalCode: error.code, ...(error.fields.length > 0 ? { fields: error.fields } : {}) };
 }
 
+/** The error with our extensions when it wraps one of our errors and carries none yet. */
+function withCodes(error: GraphQLError): GraphQLError {
+  const original = error.originalError;
+  if (!isSignalError(original) || error.extensions?.code !== undefined) return error;
+  return new GraphQLError(error.message, { ...(error.nodes ? { nodes: error.nodes } : {}), ...(error.path ? { path: error.path } : {}), originalError: original, extensions: extensionsOf(original) });
+}
+
 /**
  * Mercurius' error formatter, plus our codes on errors raised before GraphQL runs: a body the
- * JSON parser refuses reaches it as a plain error, without the extensions `guard` adds.
+ * JSON parser refuses reaches it as a plain error, and a JSON literal the `JSON` scalar refuses
+ * as one of the validation errors mercurius wraps in one error's `errors` list; neither has the
+ * extensions `guard` adds.
  *
  * @example
  * await app.register(mercurius, { schema, resolvers, errorFormatter: formatGraphqlErrors });
  */
 export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']> = (execution, context) => {
   const errors = execution.errors.map((error) => {
-    const original = error.originalError;
-    if (!isSignalError(original) || error.extensions?.code !== undefined) return error;
-    return new GraphQLError(error.message, { ...(error.nodes ? { nodes: error.nodes } : {}), ...(error.path ? { path: error.path } : {}), originalError: original, extensions: extensionsOf(original) });
+    const wrapper = error.originalError as { errors?: unknown } | undefined;
+    // A new list, not the old one changed: mercurius caches it with the query's validation.
+    if (wrapper && Array.isArray(wrapper.errors)) wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner) : inner));
+    return withCodes(error);
   });
   return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
 };

@@ -1,40 +1,11 @@
-import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isSignalError } from '../errors.ts';
 import { guard } from './graphql-errors.ts';
-import type { JsonObject, JsonValue } from '../sdk/types.ts';
+import { JsonScalar } from './json-scalar.ts';
+import type { JsonObject } from '../sdk/types.ts';
 import type { Assignment, InstallInput, RevisionInput, Template } from '../services/integrations.ts';
 import type { Pipeline } from '../services/pipelines.ts';
 import { inCategory, toCatalogEntry } from './catalog.ts';
 import type { AdminServices } from './services.ts';
-
-function literalToJson(node: ValueNode): JsonValue {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map(literalToJson);
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value)]));
-    default:
-      // Variables inside literals are resolved by graphql-js before parseLiteral sees them.
-      return null;
-  }
-}
-
-const JsonScalar = new GraphQLScalarType({
-  name: 'JSON',
-  serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: literalToJson,
-});
 
 function optional<T>(value: T | null | undefined): T | undefined {
   return value === null ? undefined : value;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileBlueprint } from '../blueprint/compile-blueprint.ts';
+import { BlueprintError, compileBlueprint } from '../blueprint/compile-blueprint.ts';
 import { blueprintCoverage, type Coverage } from '../blueprint/coverage.ts';
 import { SAMPLE_EVENTS } from '../blueprint/sample-events.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
@@ -9,8 +9,10 @@ import { createEventMapper } from '../delivery/mapper.ts';
 import { redactRequest } from '../delivery/redact.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, PluginDefinition } from '../sdk/types.ts';
-import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
+import { ownVariant, type IntegrationService, type PluginCatalog } from '../services/integrations.ts';
+import { assertUuid } from '../services/pipelines.ts';
 import type { TransformationService } from '../services/transformations.ts';
+import { redactSecretValues } from './redact-secret-values.ts';
 
 export interface PreviewTarget {
   /** Preview an existing revision (its blueprint and config). */
@@ -71,7 +73,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
     variantCoverage(def: PluginDefinition, variant: string): Coverage | null {
       const key = `${def.id}/${variant}`;
       if (!variantCoverage.has(key)) {
-        const file = def.variants[variant]?.blueprint;
+        const file = ownVariant(def, variant)?.blueprint;
         let coverage: Coverage | null = null;
         if (file) {
           try {
@@ -90,34 +92,43 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
       let variant: string;
       let blueprint: string | null;
       let config: Record<string, JsonValue>;
-      let secrets: string[] = [];
+      if (target.revisionId !== undefined) assertUuid(target.revisionId, 'target.revisionId');
+      // Checked before anything runs: a typo must not preview without the transformations.
+      const pipelineTransform = target.pipelineId === undefined ? undefined : await deps.transformations.checkedTransformFor(target.pipelineId, 'target.pipelineId');
       if (target.revisionId) {
         const revision = await deps.integrations.resolveRevision(target.revisionId);
         def = plugin(revision.vendor);
-        variant = revision.variant;
+        // A revision stored before variant names were checked as own keys may name `constructor`.
+        variant = deps.integrations.variantOf(def.id, revision.variant, 'target.revisionId');
         blueprint = target.blueprint ?? revision.blueprint;
         config = revision.config;
-        secrets = deps.integrations.secretFields(revision.vendor).map((f) => config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
       } else {
         if (!target.vendor) throw new SignalError('SIGNAL_VALIDATION_FAILED', 'Give target.revisionId, or target.vendor with a config', [{ field: 'target.vendor', message: 'is required without revisionId' }]);
         def = plugin(target.vendor);
-        variant = target.variant ?? (def.variants.default ? 'default' : Object.keys(def.variants)[0]!);
-        if (!def.variants[variant]) throw new SignalError('SIGNAL_UNKNOWN_VARIANT', `Vendor "${def.id}" has no variant "${variant}"`, [{ field: 'target.variant', message: `must be one of: ${Object.keys(def.variants).join(', ')}` }]);
+        variant = deps.integrations.variantOf(def.id, target.variant, 'target.variant');
         config = deps.integrations.validateConfig(def.id, target.config ?? {});
-        secrets = deps.integrations.secretFields(def.id).map((f) => config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
-        const file = def.variants[variant]!.blueprint;
+        const file = ownVariant(def, variant)?.blueprint;
         blueprint = target.blueprint ?? (file ? readFileSync(path.join(deps.blueprintsDir, file), 'utf8') : null);
       }
+      const secretFields = deps.integrations.secretFields(def.id);
+      const secrets = secretFields.map((f) => config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
       const ctx: PluginContext = { config, variant, integrationId: 'preview', revisionId: target.revisionId ?? 'preview', options: {}, now: Date.now() };
       let compiled;
       try {
-        // An empty string is a blueprint too (an empty one, refused), not "none".
-        compiled = blueprint !== null ? compileBlueprint(blueprint, { file: `${def.id}/${variant}.yaml`, config }) : null;
+        // An empty string is a blueprint too (an empty one, refused), not "none". Rows may not
+        // read a secret parameter, as at install: with a stored revision, the blueprint
+        // (possibly the caller's own) runs against the stored secrets.
+        compiled = blueprint !== null ? compileBlueprint(blueprint, { file: `${def.id}/${variant}.yaml`, config, secretConfigFields: secretFields }) : null;
       } catch (error) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${(error as Error).message}`, [{ field: 'target.blueprint', message: (error as Error).message }]);
+        if (!(error instanceof BlueprintError)) throw error;
+        const field = target.blueprint !== undefined || !target.revisionId ? 'target.blueprint' : 'target.revisionId';
+        // Worded as install and createRevision word it: the same blueprint, the same answer.
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${error.message}`, [
+          { field, message: `line ${error.line}, column ${error.column}: ${error.path ? `${error.path}: ` : ''}${error.reason}` },
+        ]);
       }
       const map = createEventMapper(def, { variant, blueprint }, ctx);
-      const transform = (target.pipelineId ? await deps.transformations.transformFor(target.pipelineId) : undefined) ?? ((event: CanonicalEvent) => event);
+      const transform = pipelineTransform ?? ((event: CanonicalEvent) => event);
       const inputs = (events ?? (SAMPLE_EVENTS as unknown as Array<Record<string, unknown>>)).map(asCanonical);
       const results: PreviewResult[] = inputs.map((input) => {
         const transformed = transform(input);
@@ -128,9 +139,10 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         }
         const outcome = compiled?.mapEvent(transformed);
         const mapped = map(transformed);
-        result.warnings = mapped.warnings ?? [];
-        if (mapped.error) result.errors = [mapped.error];
-        result.vendorEvent = mapped.payload;
+        // Redacted like the requests: a plugin's code mapper or map hook sees the config too.
+        result.warnings = (mapped.warnings ?? []).map((warning) => redactSecretValues(warning, secrets));
+        if (mapped.error) result.errors = [redactSecretValues(mapped.error, secrets)];
+        result.vendorEvent = mapped.payload === null ? null : redactSecretValues(mapped.payload, secrets);
         if (mapped.payload === null && !mapped.error) result.dropped = outcome?.dropped ?? 'mapper';
         if (mapped.payload) {
           const batch: MappedEvent[] = [{ id: transformed.messageId, event: transformed, payload: mapped.payload }];

@@ -401,3 +401,25 @@ test('a list of sources takes the first with a value', () => {
   assert.equal(blueprint.mapEvent({ ...order, properties: { email: '' }, traits: { email: 't@x.co' } }).vendorEvent?.email, 't@x.co', 'empty text counts as missing');
   assert.deepEqual(blueprint.mapEvent({ ...order, context: {} }).errors, ['email is required but properties.email / traits.email / context.traits.email are missing']);
 });
+
+test('secretConfigFields: a parameter bound to a secret may be declared (and required) but no row may read it', () => {
+  const options = { file: 'x.yaml', config: { api_key: 'sk_live_0123456789', mode: 'live' }, secretConfigFields: ['api_key'] };
+  // Declared for its required check only, next to a readable parameter: compiles and maps.
+  const declared = 'parameters:\n  key: { config: api_key, required: true }\n  mode: { config: mode }\nglobal:\n  - { source: parameters.mode, target: mode }\n';
+  assert.deepEqual(compileBlueprint(declared, options).mapEvent(order).vendorEvent, { mode: 'live' });
+  // Every way a row reads a parameter is refused, at the row, before any event is mapped.
+  const reads: Array<[string, RegExp]> = [
+    ['global:\n  - { source: parameters.key, target: k }\n', /^x\.yaml:4:15: global\[0\]\.source: parameters\.key is bound to the secret config field "api_key"/],
+    ['global:\n  - { source: parameters.key, target: k, transforms: [uppercase] }\n', /^x\.yaml:4:15: global\[0\]\.source: parameters\.key is bound/],
+    ['global:\n  - { source: [userId, parameters.key], target: k }\n', /^x\.yaml:4:\d+: global\[0\]\.source\[1\]: parameters\.key is bound/],
+    ['global:\n  - { template: "Bearer {{parameters.key}}", target: auth }\n', /^x\.yaml:4:\d+: global\[0\]\.template: parameters\.key is bound/],
+    ['events:\n  page:\n    transforms:\n      - { set: { source: parameters.key, target: k } }\n', /^x\.yaml:\d+:\d+: events\.page\.transforms\[0\]\.set\.source: parameters\.key is bound/],
+    ['defaults:\n  action: map\n  mappings:\n    - { source: parameters.key.length, target: n }\n', /^x\.yaml:\d+:\d+: defaults\.mappings\[0\]\.source: parameters\.key is bound/],
+  ];
+  for (const [rows, message] of reads) {
+    const source = `parameters:\n  key: { config: api_key }\n${rows}`;
+    assert.throws(() => compileBlueprint(source, options), (e: unknown) => e instanceof BlueprintError && message.test(e.message) && !e.message.includes('sk_live'), `${rows} → ${message}`);
+    // Without the option (the engine alone, coverage), the same blueprint compiles.
+    compileBlueprint(source, { file: 'x.yaml', config: options.config });
+  }
+});

@@ -50,6 +50,13 @@ export interface CompileOptions {
   config?: Record<string, unknown>;
   /** Parameter values by parameter name; they win over `config`. */
   parameters?: Record<string, JsonValue>;
+  /**
+   * Config fields holding secrets. A parameter bound to one may be declared (its `required`
+   * check still applies) but no row may read it: a secret a row reads ends up in the vendor
+   * event, previews, the delivery log and dead letters, in forms (`uppercase`, a template) no
+   * redaction by value can find. Plugins add credentials to their requests from the config.
+   */
+  secretConfigFields?: readonly string[];
 }
 
 type ParameterDef = { config: string; default?: JsonValue; required?: boolean } | string | number | boolean;
@@ -107,6 +114,17 @@ function takesCallType(event: CanonicalEvent, key: string): boolean {
   return event.type !== 'track' || !CALL_TYPES.has(key);
 }
 
+/** The parameters bound to a secret config field, each with why a row may not read it. */
+function secretParameters(parameterDefs: Array<[string, ParameterDef]>, secretConfigFields: readonly string[]): Map<string, string> {
+  const secret = new Set(secretConfigFields);
+  const refused = new Map<string, string>();
+  for (const [name, spec] of parameterDefs) {
+    if (typeof spec !== 'object' || !secret.has(spec.config)) continue;
+    refused.set(name, `parameters.${name} is bound to the secret config field "${spec.config}", which a blueprint may not read: it would reach the vendor event, previews and the delivery log (the plugin adds credentials to its requests itself)`);
+  }
+  return refused;
+}
+
 function collectTargets(rows: RowDef[] | undefined, into: Set<string>): void {
   for (const row of rows ?? []) if (typeof row?.target === 'string') into.add(row.target);
 }
@@ -151,7 +169,7 @@ export function compileBlueprint(source: string | object, options: CompileOption
       fail(['parameters', name], `config field "${spec.config}" is required by this blueprint`);
     }
   }
-  const scope: ParameterScope = { params: bound, declared: new Set(parameterDefs.map(([name]) => name)) };
+  const scope: ParameterScope = { params: bound, declared: new Set(parameterDefs.map(([name]) => name)), unreadable: secretParameters(parameterDefs, options.secretConfigFields ?? []) };
   const { compileRows, compileOperation, filter } = createRowCompiler(fail, scope);
 
   const targets = new Set<string>();

@@ -47,6 +47,8 @@ export interface ParameterScope {
   params: Record<string, unknown>;
   /** Declared parameter names: `parameters.<name>` must name one. */
   declared: ReadonlySet<string>;
+  /** Parameters no row may read, with the reason a read is refused (e.g. bound to a secret). */
+  unreadable?: ReadonlyMap<string, string>;
 }
 
 /** A compiled row: writes its target on `out`, or reports a warning or an error. */
@@ -91,6 +93,8 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
         const known = [...scope.declared];
         return fail(at, `no parameter "${name.key}" is declared${known.length > 0 ? ` (declared: ${known.join(', ')})` : ' in the parameters section'}`);
       }
+      const refused = scope.unreadable?.get(name.key);
+      if (refused !== undefined) return fail(at, refused);
       const inner = compileGetter(path.slice('parameters.'.length));
       return () => inner(scope.params);
     }

@@ -33,7 +33,8 @@ export function createEventMapper(
   ctx: PluginContext,
   compileBlueprint: BlueprintCompiler = blueprintMapper,
 ): (event: CanonicalEvent) => MapResult {
-  const variant = plugin.variants[revision.variant];
+  // Own keys only: a variant named `constructor` must not find Object's.
+  const variant = Object.hasOwn(plugin.variants, revision.variant) ? plugin.variants[revision.variant] : undefined;
   if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
   let base: (event: CanonicalEvent) => MapResult;
   if (revision.blueprint) {

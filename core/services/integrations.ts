@@ -8,7 +8,7 @@ import { BlueprintError, compileBlueprint } from '../blueprint/compile-blueprint
 import { SignalError, type ErrorField } from '../errors.ts';
 import { formatValidationErrors } from '../collect/validation-errors.ts';
 import { createConfigAjv } from '../sdk/config-ajv.ts';
-import type { JsonObject, JsonValue, PluginDefinition } from '../sdk/types.ts';
+import type { JsonObject, JsonValue, PluginDefinition, Variant } from '../sdk/types.ts';
 import { assertUuid } from './pipelines.ts';
 import { isSealed, type SecretBox } from './secret-box.ts';
 
@@ -164,6 +164,9 @@ function hintDeliverySetting(field: ErrorField): ErrorField {
 /** Most requests per second a rate limit may allow: beyond, 0 (unlimited) says it better. */
 const MAX_RPS = 1_000_000;
 
+/** Most requests a day: the limiter counts them in a PostgreSQL integer (int4). */
+export const MAX_DAILY = 2_147_483_647;
+
 /** Most characters of a revision's note: a change log line, not a document. */
 const MAX_NOTE_LENGTH = 2000;
 
@@ -174,6 +177,23 @@ function revisionNote(note: unknown): string | null {
   const trimmed = note.trim();
   if (trimmed.length > MAX_NOTE_LENGTH) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'note', message: `must be at most ${MAX_NOTE_LENGTH} characters (got ${trimmed.length})` }], 'Invalid revision');
   return trimmed === '' ? null : trimmed;
+}
+
+/**
+ * A plugin's variant by name, or undefined. Own keys only: `variants` is a plain object, and
+ * `constructor` or `toString` must not pass for variants.
+ *
+ * @example
+ * ownVariant(webhook, 'default'); // { description: … }
+ * ownVariant(webhook, 'constructor'); // undefined
+ */
+export function ownVariant(def: PluginDefinition, name: string): Variant | undefined {
+  return Object.hasOwn(def.variants, name) ? def.variants[name] : undefined;
+}
+
+/** Sets an own property: an assignment to `__proto__` would replace the prototype instead. */
+function setOwn(target: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function fail(code: 'SIGNAL_VALIDATION_FAILED' | 'SIGNAL_INVALID_CONFIG', fields: ErrorField[], lead: string): never {
@@ -233,11 +253,12 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return found;
   }
 
-  function variantOf(def: PluginDefinition, variant: string | undefined): string {
-    const name = variant ?? (def.variants.default ? 'default' : Object.keys(def.variants)[0]!);
-    if (!def.variants[name]) {
+  /** The variant named (the plugin's default when none is), or a 400 naming `field`. */
+  function variantOf(def: PluginDefinition, variant: string | undefined, field = 'variant'): string {
+    const name = variant ?? (ownVariant(def, 'default') ? 'default' : Object.keys(def.variants)[0]!);
+    if (!ownVariant(def, name)) {
       throw new SignalError('SIGNAL_UNKNOWN_VARIANT', `Vendor "${def.id}" has no variant "${name}"; choose one of: ${Object.keys(def.variants).join(', ')}`, [
-        { field: 'variant', message: `must be one of: ${Object.keys(def.variants).join(', ')}` },
+        { field, message: `must be one of: ${Object.keys(def.variants).join(', ')}` },
       ]);
     }
     return name;
@@ -283,13 +304,13 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
 
   function mask(stored: JsonObject): JsonObject {
     const masked: JsonObject = {};
-    for (const [key, value] of Object.entries(stored)) masked[key] = isSealed(value) ? SECRET_MASK : value;
+    for (const [key, value] of Object.entries(stored)) setOwn(masked, key, isSealed(value) ? SECRET_MASK : value);
     return masked;
   }
 
   function open(stored: JsonObject): Record<string, JsonValue> {
     const clear: Record<string, JsonValue> = {};
-    for (const [key, value] of Object.entries(stored)) clear[key] = isSealed(value) ? secrets.open(value) : value;
+    for (const [key, value] of Object.entries(stored)) setOwn(clear, key, isSealed(value) ? secrets.open(value) : value);
     return clear;
   }
 
@@ -329,7 +350,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     const { rateLimit, retry } = settings;
     if (!(rateLimit.rps >= 0 && rateLimit.rps <= MAX_RPS)) fields.push({ field: 'settings.rateLimit.rps', message: `must be from 0 (unlimited) to ${MAX_RPS}` });
     if (!(rateLimit.burst >= 0 && rateLimit.burst <= 2 * MAX_RPS)) fields.push({ field: 'settings.rateLimit.burst', message: `must be from 0 to ${2 * MAX_RPS}` });
-    if (!Number.isInteger(rateLimit.daily) || rateLimit.daily < 0) fields.push({ field: 'settings.rateLimit.daily', message: 'must be a whole number, 0 = unlimited' });
+    if (!Number.isInteger(rateLimit.daily) || rateLimit.daily < 0 || rateLimit.daily > MAX_DAILY) fields.push({ field: 'settings.rateLimit.daily', message: `must be a whole number from 0 (unlimited) to ${MAX_DAILY}` });
     if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 20) fields.push({ field: 'settings.retry.attempts', message: 'must be a whole number from 1 to 20 (tries in all)' });
     if (!(retry.baseSeconds >= 1 && retry.baseSeconds <= 60)) fields.push({ field: 'settings.retry.baseSeconds', message: 'must be from 1 to 60' });
     if (!(retry.capSeconds >= 1 && retry.capSeconds <= 86400)) fields.push({ field: 'settings.retry.capSeconds', message: 'must be from 1 to 86400' });
@@ -337,11 +358,14 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return settings;
   }
 
-  /** A blueprint must compile against the config before a revision may carry it. */
+  /**
+   * A blueprint must compile against the config before a revision may carry it, and may not
+   * read a secret field (see `secretConfigFields`): the delivery log keeps what it maps.
+   */
   function checkBlueprint(def: PluginDefinition, variant: string, blueprint: string | null, config: JsonObject): void {
     if (blueprint === null) return;
     try {
-      compileBlueprint(blueprint, { file: def.variants[variant]?.blueprint ?? `${def.id}/${variant}.yaml`, config: open(config) });
+      compileBlueprint(blueprint, { file: ownVariant(def, variant)?.blueprint ?? `${def.id}/${variant}.yaml`, config: open(config), secretConfigFields: secretFields(def) });
     } catch (error) {
       if (!(error instanceof BlueprintError)) throw error;
       throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${error.message}`, [
@@ -351,7 +375,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
   }
 
   async function variantBlueprint(def: PluginDefinition, variant: string): Promise<string | null> {
-    const file = def.variants[variant]?.blueprint;
+    const file = ownVariant(def, variant)?.blueprint;
     if (!file) return null;
     return readFile(path.join(options.blueprintsDir, file), 'utf8');
   }
@@ -492,10 +516,12 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         const previous = rows[0]!;
         const variant = input.variant === undefined ? previous.variant : variantOf(def, input.variant);
         const clear = open(previous.config);
+        // Own keys only, set as own properties: a `__proto__` change is a field name here (one
+        // the config schema refuses), never the prototype of the merged config.
         for (const [key, value] of Object.entries(input.config ?? {})) {
           if (value === null) delete clear[key];
-          else if (value === SECRET_MASK && isSealed(previous.config[key])) continue;
-          else clear[key] = value;
+          else if (value === SECRET_MASK && Object.hasOwn(previous.config, key) && isSealed(previous.config[key])) continue;
+          else setOwn(clear, key, value);
         }
         const config = seal(def, validateConfig(def, clear));
         const blueprint = input.blueprint ?? (input.variant !== undefined && input.variant !== previous.variant ? await variantBlueprint(def, variant) : previous.blueprint);
@@ -563,6 +589,9 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
 
     /** Names of the secret fields of a vendor (for redaction). */
     secretFields: (vendor: string) => secretFields(plugin(vendor)),
+
+    /** A vendor's variant by name (its default when none is given), or a 400 naming `field`. */
+    variantOf: (vendor: string, variant: string | undefined, field = 'variant'): string => variantOf(plugin(vendor), variant, field),
   };
 }
 

@@ -129,6 +129,9 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       }
       const key = generateKey();
       await withTransaction(pool, async (client) => {
+        // Rotations of one pipeline take turns: without the row lock, each one's UPDATE misses
+        // the keys the others are inserting (READ COMMITTED), and several stay active.
+        await client.query('SELECT 1 FROM signal.pipelines WHERE id = $1 FOR UPDATE', [id]);
         await client.query(
           `UPDATE signal.pipeline_keys SET expires_at = now() + make_interval(secs => $2)
             WHERE pipeline_id = $1 AND (expires_at IS NULL OR expires_at > now() + make_interval(secs => $2))`,

@@ -61,6 +61,24 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
     return scope === ORG_SCOPE ? scope : assertUuid(scope, 'pipelineId');
   }
 
+  /** A pipeline id given by a user: malformed → 400, unknown → 404, both naming `field`. */
+  async function requirePipeline(pipelineId: string, field: string): Promise<void> {
+    assertUuid(pipelineId, field);
+    const { rowCount } = await pool.query('SELECT 1 FROM signal.pipelines WHERE id = $1', [pipelineId]);
+    if (!rowCount) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}`, [{ field, message: 'no such pipeline' }]);
+  }
+
+  async function transformFor(pipelineId: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
+    const hit = cache.get(pipelineId);
+    if (hit && hit.expires > Date.now()) return hit.transform;
+    const [org, pipeline] = await Promise.all([current(ORG_SCOPE), current(pipelineId)]);
+    const steps = [org, pipeline].filter((r): r is TransformationRevision => r !== null).map((r) => compile(r.source, r.scope));
+    const composed = steps.length === 0 ? null : composeTransformations(...steps);
+    const transform = composed ? (event: CanonicalEvent) => composed(event).event : undefined;
+    cache.set(pipelineId, { transform, expires: Date.now() + ttl });
+    return transform;
+  }
+
   return {
     current: (scope: string) => current(checkScope(scope)),
 
@@ -72,10 +90,7 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
     /** Validates and stores the next revision for a scope (`org` or a pipeline id). */
     async set(scope: string, source: string, note?: string): Promise<TransformationRevision> {
       checkScope(scope);
-      if (scope !== ORG_SCOPE) {
-        const { rowCount } = await pool.query('SELECT 1 FROM signal.pipelines WHERE id = $1', [scope]);
-        if (!rowCount) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${scope}`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
-      }
+      if (scope !== ORG_SCOPE) await requirePipeline(scope, 'pipelineId');
       compile(source, scope);
       const row = await withTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`transformations:${scope}`]);
@@ -94,15 +109,16 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
      * The compiled org layer + pipeline transformations of a pipeline (cached a few seconds),
      * or `undefined` when there are none: the pipeline leaves events as they were stored.
      */
-    async transformFor(pipelineId: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
-      const hit = cache.get(pipelineId);
-      if (hit && hit.expires > Date.now()) return hit.transform;
-      const [org, pipeline] = await Promise.all([current(ORG_SCOPE), current(pipelineId)]);
-      const steps = [org, pipeline].filter((r): r is TransformationRevision => r !== null).map((r) => compile(r.source, r.scope));
-      const composed = steps.length === 0 ? null : composeTransformations(...steps);
-      const transform = composed ? (event: CanonicalEvent) => composed(event).event : undefined;
-      cache.set(pipelineId, { transform, expires: Date.now() + ttl });
-      return transform;
+    transformFor,
+
+    /**
+     * `transformFor` for a pipeline id a user gave (a preview's `target.pipelineId`): a
+     * malformed id is a 400 and an unknown pipeline a 404, both naming `field`, rather than a
+     * preview silently run without transformations (and a cache entry per made-up id).
+     */
+    async checkedTransformFor(pipelineId: string, field: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
+      await requirePipeline(pipelineId, field);
+      return transformFor(pipelineId);
     },
   };
 }
