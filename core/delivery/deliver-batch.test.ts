@@ -107,3 +107,15 @@ test('a batch stops sending when its time is up and puts the rest back at once, 
   assert.equal(putBack.length + sent.length, 100);
   assert.deepEqual(putBack.filter((id) => sent.includes(id)), []);
 });
+
+test("the delivery log reads dead_letter for a failing event's last try, retry before it", async () => {
+  const logged: string[] = [];
+  const { deps } = acceptingDeps({
+    perform: async () => ({ response: { status: 503, headers: {}, body: 'down' }, durationMs: 1 }),
+    classify: () => ({ status: 'retry', reason: 'HTTP 503' }),
+    record: async (exchanges) => void logged.push(...exchanges.map((e) => e.outcome)),
+  });
+  await deliverBatch(fixtureTarget(), [trackEvent('m-1')], 1, deps);
+  await deliverBatch(fixtureTarget(), [trackEvent('m-1')], 6, deps);
+  assert.deepEqual(logged, ['retry', 'dead_letter']);
+});

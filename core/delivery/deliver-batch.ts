@@ -357,6 +357,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   let throttledDelayMs = 0;
   const now = Date.now();
   let delivered = 0;
+  /** What became of each event in the end: a retry past its last try is a dead letter. */
+  const finalStatus = new Map<string, EventOutcome['status']>();
   for (const m of mapped) if (!settled.has(m.id)) settled.set(m.id, { outcome: { status: 'delivered' } });
   for (const [id, { outcome, request, response }] of settled) {
     const event = byId.get(id)!;
@@ -364,18 +366,23 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     const throttledDelay = outcome.status === 'retry' && throttledIds.has(id)
       ? deps.throttledRetryDelayMs(now - (throttledSince ?? now), target.settings, outcome.retryAfterMs)
       : undefined;
-    if (outcome.status === 'delivered') delivered++;
-    else if (throttledDelay !== undefined) {
+    if (outcome.status === 'delivered') {
+      delivered++;
+      finalStatus.set(id, 'delivered');
+    } else if (throttledDelay !== undefined) {
+      finalStatus.set(id, 'retry');
       throttled.push(event);
       throttledDelayMs = Math.max(throttledDelayMs, throttledDelay);
     } else if (outcome.status === 'retry' && attempt < target.settings.retry.attempts && !throttledIds.has(id)) {
       // (A 429 past its day is dead-lettered: a try here would start another day of them.)
+      finalStatus.set(id, 'retry');
       retry.push(event);
       if (outcome.retryAfterMs !== undefined) retryAfterMs = Math.max(retryAfterMs ?? 0, outcome.retryAfterMs);
     } else {
       const reason = outcome.status !== 'retry' ? outcome.reason
         : throttledIds.has(id) ? `gave up after a day of rate limiting (the vendor kept answering 429): ${outcome.reason}`
         : `gave up after ${attempt} tries: ${outcome.reason}`;
+      finalStatus.set(id, 'dead_letter');
       letters.push({
         pipelineIntegrationId: target.integrationId, pipelineId: target.pipelineId, revisionId: target.revisionId,
         event, reason, attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
@@ -388,6 +395,13 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   }
   if (throttled.length > 0) {
     await deps.scheduleRetry(target, throttled, attempt, throttledDelayMs, throttledSince ?? now);
+  }
+  // The debugger shows what happened to the events, not only the vendor's verdict: the last
+  // try of a failing event reads `dead_letter`, not `retry`.
+  for (const exchange of exchanges) {
+    if (exchange.outcome === 'split') continue;
+    const statuses = new Map(exchange.eventIds.filter((id) => finalStatus.has(id)).map((id) => [id, { status: finalStatus.get(id)! } as EventOutcome]));
+    if (statuses.size > 0) exchange.outcome = summarise(statuses);
   }
   await deps.deadLetter(letters);
   // Bookkeeping after the fact: a failure here must not fail the job, which would send the
