@@ -470,5 +470,14 @@ describe("the spec's REST calls", () => {
     const badConfig = await rest('POST', '/v1/admin/integrations', { source_id: pipelineId, vendor: 'fixture', name: 'X', config: { region: 'x' } });
     assert.equal(badConfig.status, 400);
     assert.equal(badConfig.json.error.code, 'SIGNAL_INVALID_CONFIG');
+    // Errors name the fields as the REST body and query do, not as the services call them.
+    const badSource = await rest('POST', '/v1/admin/integrations', { source_id: 'abc', vendor: 'fixture', name: 'X', config: validConfig });
+    assert.equal(badSource.status, 400);
+    assert.deepEqual(badSource.json.error.fields.map((f: { field: string }) => f.field), ['source_id']);
+    assert.match(badSource.json.error.message, /^source_id must be a UUID/);
+    const badQuery = await rest('GET', '/v1/admin/integrations?source_id=abc');
+    assert.deepEqual(badQuery.json.error.fields.map((f: { field: string }) => f.field), ['source_id']);
+    const badInstall = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'X', config: validConfig, pipeline_id: 'abc' });
+    assert.deepEqual(badInstall.json.error.fields.map((f: { field: string }) => f.field), ['pipeline_id']);
   });
 });

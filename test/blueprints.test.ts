@@ -184,6 +184,9 @@ describe('pipeline transformations and the org data layer', () => {
     assert.deepEqual(jobs.map((job) => [job.data.ids, job.data.events?.map((e) => e.messageId)]), [[undefined, ['tr-1']]]);
     const history = await signal.graphql<{ transformationHistory: Array<{ version: number }> }>('{ transformationHistory(scope: "org") { version note } }');
     assert.deepEqual(history.body.data!.transformationHistory.map((r) => r.version), [1]);
+    const unknownScope = await signal.graphql('{ transformationHistory(scope: "bogus") { version } }');
+    assert.equal(unknownScope.status, 400);
+    assert.match(unknownScope.body.errors![0]!.message, /^scope must be "org" or a pipeline id, got "bogus"/);
     const bad = await signal.graphql(`mutation { setOrgDataLayer(source: "- move: x") { version } }`);
     assert.equal(bad.status, 400);
     assert.match((bad.body.errors![0]!.extensions!.fields as Array<{ message: string }>)[0]!.message, /^line 1, column 3: \[0\]: unknown operation "move"/);

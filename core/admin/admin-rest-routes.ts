@@ -84,6 +84,33 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The services' field names and the REST bodies' (the spec's), where they differ. */
+const REST_NAMES: Readonly<Record<string, string>> = {
+  pipelineId: 'pipeline_id',
+  consentCategories: 'consent_categories',
+  deliveryMode: 'delivery_mode',
+};
+
+/**
+ * Runs a service call for a REST route, naming fields in its errors as the REST body does: a
+ * bad `source_id` must not come back as `pipelineId`, a field the caller never sent.
+ *
+ * @example
+ * await withRestNames(() => integrations.list({ pipelineId }), { pipelineId: 'source_id' });
+ */
+async function withRestNames<T>(call: () => Promise<T>, names: Readonly<Record<string, string>> = REST_NAMES): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof SignalError)) throw error;
+    const rename = (text: string) => text.replace(/\b(pipelineId|consentCategories|deliveryMode)\b/g, (name) => names[name] ?? name);
+    throw new SignalError(error.code, rename(error.message), error.fields.map((f) => ({ ...f, field: rename(f.field) })), {
+      ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+      cause: error,
+    });
+  }
+}
+
 /**
  * The spec's REST calls, as thin routes over the admin services: the integration catalog,
  * one-click install, and creating a pipeline integration.
@@ -109,7 +136,7 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
 
   app.post<{ Params: { vendor: string }; Body: InstallBody }>('/v1/admin/integration-catalog/:vendor/install', { schema: { body: installBody } }, async (request, reply) => {
     const body = request.body;
-    const result = await integrations.install(defined({
+    const result = await withRestNames(() => integrations.install(defined({
       vendor: request.params.vendor,
       name: body.name,
       variant: body.variant,
@@ -120,20 +147,20 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
       enabled: body.enabled,
       settings: settingsOf(body),
       blueprint: body.blueprint,
-    }));
+    })));
     return reply.code(201).send(result);
   });
 
   app.get<{ Querystring: { source_id?: string; vendor?: string } }>('/v1/admin/integrations', {
     schema: { querystring: { type: 'object', properties: { source_id: { type: 'string' }, vendor: { type: 'string' } } } },
   }, async (request) => {
-    const list = await integrations.list(defined({ pipelineId: request.query.source_id, vendor: request.query.vendor }));
+    const list = await withRestNames(() => integrations.list(defined({ pipelineId: request.query.source_id, vendor: request.query.vendor })), { ...REST_NAMES, pipelineId: 'source_id' });
     return { integrations: list, total: list.length };
   });
 
   app.post<{ Body: IntegrationBody }>('/v1/admin/integrations', { schema: { body: integrationBody } }, async (request, reply) => {
     const body = request.body;
-    const result = await integrations.install(defined({
+    const result = await withRestNames(() => integrations.install(defined({
       vendor: body.vendor,
       name: body.name,
       variant: body.variant,
@@ -143,7 +170,7 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
       enabled: body.enabled ?? true,
       deliveryMode: body.delivery_mode,
       settings: settingsOf(body),
-    }));
+    })), { ...REST_NAMES, pipelineId: 'source_id' });
     return reply.code(201).send({ ...result.assignment, template: result.template, revision: result.revision });
   });
 }

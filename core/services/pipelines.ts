@@ -31,9 +31,9 @@ function validateName(name: string, field = 'name'): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Refuses a malformed id with a 400 naming the field, rather than a database error. */
-export function assertUuid(value: string, field: string): string {
+export function assertUuid(value: string, field: string, expected = 'a UUID'): string {
   if (!UUID.test(value)) {
-    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a UUID, got "${value.slice(0, 60)}"`, [{ field, message: 'must be a UUID' }]);
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be ${expected}, got "${value.slice(0, 60)}"`, [{ field, message: `must be ${expected}` }]);
   }
   return value;
 }

@@ -83,7 +83,9 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
     current: (scope: string) => current(checkScope(scope)),
 
     async history(scope: string): Promise<TransformationRevision[]> {
-      const { rows } = await pool.query<Row>('SELECT * FROM signal.transformation_revisions WHERE scope = $1 ORDER BY version', [checkScope(scope)]);
+      // Its argument is `scope`: 'org' or a pipeline id, and the error says so.
+      if (scope !== ORG_SCOPE) assertUuid(scope, 'scope', `"org" or a pipeline id`);
+      const { rows } = await pool.query<Row>('SELECT * FROM signal.transformation_revisions WHERE scope = $1 ORDER BY version', [scope]);
       return rows.map(toRevision);
     },
 
