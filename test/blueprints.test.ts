@@ -104,6 +104,12 @@ describe('blueprints in delivery', () => {
     const fields = res.body.errors![0]!.extensions!.fields as Array<{ field: string; message: string }>;
     assert.equal(fields[0]!.field, 'blueprint');
     assert.match(fields[0]!.message, /^line 2, column 47: global\[0\]\.transforms: unknown transform "shout"/);
+    // The admin's own blueprint is named as such, not as the shipped file it stands in for.
+    assert.match(res.body.errors![0]!.message, /does not compile: blueprint:2:47: /);
+    const preview = await signal.graphql('query($t: PreviewTarget!) { previewIntegration(target: $t) { results { messageId } } }', {
+      t: { vendor: 'fixture', config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' }, blueprint: 'global:\n  - { source: userId, target: id, transforms: [shout] }\n' },
+    });
+    assert.match(preview.body.errors![0]!.message, /does not compile: target\.blueprint:2:47: /);
   });
 
   test('an empty blueprint ("", comments only, null) is refused at install, revision and preview, not stored to stall delivery', async () => {

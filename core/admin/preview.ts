@@ -118,7 +118,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         // An empty string is a blueprint too (an empty one, refused), not "none". Rows may not
         // read a secret parameter, as at install: with a stored revision, the blueprint
         // (possibly the caller's own) runs against the stored secrets.
-        compiled = blueprint !== null ? compileBlueprint(blueprint, { file: `${def.id}/${variant}.yaml`, config, secretConfigFields: secretFields }) : null;
+        compiled = blueprint !== null ? compileBlueprint(blueprint, { file: target.blueprint !== undefined ? 'target.blueprint' : `${def.id}/${variant}.yaml`, config, secretConfigFields: secretFields }) : null;
       } catch (error) {
         if (!(error instanceof BlueprintError)) throw error;
         const field = target.blueprint !== undefined || !target.revisionId ? 'target.blueprint' : 'target.revisionId';

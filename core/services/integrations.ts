@@ -362,10 +362,12 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
    * A blueprint must compile against the config before a revision may carry it, and may not
    * read a secret field (see `secretConfigFields`): the delivery log keeps what it maps.
    */
-  function checkBlueprint(def: PluginDefinition, variant: string, blueprint: string | null, config: JsonObject): void {
+  /** `own`: the admin's own blueprint (its errors must not name the shipped file it replaces). */
+  function checkBlueprint(def: PluginDefinition, variant: string, blueprint: string | null, config: JsonObject, own: boolean): void {
     if (blueprint === null) return;
     try {
-      compileBlueprint(blueprint, { file: ownVariant(def, variant)?.blueprint ?? `${def.id}/${variant}.yaml`, config: open(config), secretConfigFields: secretFields(def) });
+      const file = own ? 'blueprint' : (ownVariant(def, variant)?.blueprint ?? `${def.id}/${variant}.yaml`);
+      compileBlueprint(blueprint, { file, config: open(config), secretConfigFields: secretFields(def) });
     } catch (error) {
       if (!(error instanceof BlueprintError)) throw error;
       throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${error.message}`, [
@@ -480,7 +482,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       const consent = checkConsent(input.consentCategories ?? []);
       const settings = settingsFor(def, undefined, input.settings);
       const blueprint = input.blueprint ?? (await variantBlueprint(def, variant));
-      checkBlueprint(def, variant, blueprint, config);
+      checkBlueprint(def, variant, blueprint, config, input.blueprint !== undefined);
       const templateId = randomUUID();
       const { revisionId, assignmentId } = await withTransaction(pool, async (client) => {
         await client.query('INSERT INTO signal.integration_templates (id, name, vendor) VALUES ($1, $2, $3)', [templateId, name, def.id]);
@@ -525,7 +527,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         }
         const config = seal(def, validateConfig(def, clear));
         const blueprint = input.blueprint ?? (input.variant !== undefined && input.variant !== previous.variant ? await variantBlueprint(def, variant) : previous.blueprint);
-        checkBlueprint(def, variant, blueprint, config);
+        checkBlueprint(def, variant, blueprint, config, input.blueprint !== undefined);
         const revision = await insertRevision(client, {
           template_id: template.id,
           version: previous.version + 1,
