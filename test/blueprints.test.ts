@@ -252,6 +252,16 @@ describe('stored secrets never come back, in any form', () => {
   ].map((rows) => `version: 2\nparameters:\n  k: { config: signing_secret }\n${rows}`);
   const leaks = (answer: unknown) => JSON.stringify(answer).toUpperCase().includes(secret.toUpperCase());
 
+  test('the mask given as a new secret says so, before the field\'s own rules (16 characters for a webhook secret)', async () => {
+    await assert.rejects(
+      signal.services.integrations.install({ vendor: 'webhook', name: 'Masked hook', config: { ...hookConfig, signing_secret: '********' } }),
+      (error: Error & { fields?: Array<{ field: string; message: string }> }) => {
+        assert.deepEqual(error.fields, [{ field: 'config.signing_secret', message: 'is ********, the mask Signal shows for a stored secret, and no secret is stored here: give the secret itself' }]);
+        return true;
+      },
+    );
+  });
+
   test('previewIntegration of a stored revision refuses a blueprint that reads a secret parameter, naming the row; the secret is in no answer', async () => {
     const { revision } = await signal.services.integrations.install({ vendor: 'webhook', name: 'Signed hook', config: hookConfig });
     for (const override of reading) {

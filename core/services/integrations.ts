@@ -279,6 +279,12 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       validators.set(def.id, validate);
     }
     const copy = structuredClone(config);
+    // The mask where no secret is stored says more than the field's own rules (a webhook
+    // secret's 16 characters) would: it was copied from an answer, not typed.
+    const masked = secretFields(def).filter((key) => copy[key] === SECRET_MASK);
+    if (masked.length > 0) {
+      fail('SIGNAL_INVALID_CONFIG', masked.map((key) => ({ field: `config.${key}`, message: `is ${SECRET_MASK}, the mask Signal shows for a stored secret, and no secret is stored here: give the secret itself` })), `Invalid config for ${def.name}`);
+    }
     const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config').map(hintDeliverySetting);
     if (fields.length === 0 && def.validateConfig) {
       for (const problem of def.validateConfig(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
