@@ -40,6 +40,12 @@ import { defaultClassify } from './sdk/default-classify.ts';
 import type { JsonValue } from './sdk/types.ts';
 
 export { PROJECT_ROOT };
+
+/**
+ * pg-boss's errors for a fetch from a delivery queue that no longer exists: the queue, or
+ * (the first time) its table.
+ */
+const DELETED_DELIVERY_QUEUE = /^Queue delivery\.[0-9a-f-]{36} does not exist|^relation "[^"]+" does not exist \(Queue: delivery\.[0-9a-f-]{36},/;
 export const CORE_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The plugin registry as the core uses it. */
@@ -151,18 +157,27 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     cleanups.push(() => http.close());
     const deliveryLog = createDeliveryLog(pool, { onError: (error) => log(`delivery log: ${error.message}`) });
     cleanups.push(() => deliveryLog.close());
+    // Declared before pg-boss starts: its error handler may call on the engine.
+    let engine: DeliveryEngine | undefined;
     const boss = await startBoss({
       url: databaseUrl,
       schema: config.bossSchema,
       supervise: config.roles.has('worker'),
-      onError: (error) => log(`pg-boss: ${error.message}`),
+      onError: (error) => {
+        // A worker still polling the queue of an integration another node just unassigned:
+        // expected for a moment; reconciling now stops it instead of logging it every 0.5 s.
+        if (DELETED_DELIVERY_QUEUE.test(error.message) && engine) {
+          void engine.sync();
+          return;
+        }
+        log(`pg-boss: ${error.message}`);
+      },
     });
     // Batches in flight stop at their next request (the engine stops first); the grace lets
     // the requests already sent be answered, so none is failed, retried and sent twice.
     cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
 
     const pipelines = createPipelineService(pool);
-    let engine: DeliveryEngine | undefined;
     const integrations = createIntegrationService({
       pool, plugins, secrets, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints'),
       // Queues follow assignments: created when assigned, removed with them.

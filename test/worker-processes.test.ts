@@ -107,7 +107,7 @@ test('unassigning one integration while events flow sends the others nothing twi
   })).assignment!.id;
   await install('/kept');
   const removed = await install('/removed');
-  await worker();
+  const consumer = await worker();
   const track = async (messageId: string) => {
     const res = await fetch(`${signal.collectUrl}/v1/track`, {
       method: 'POST',
@@ -127,6 +127,8 @@ test('unassigning one integration while events flow sends the others nothing twi
   await new Promise((r) => setTimeout(r, 4000)); // room for a retried ingest job
   assert.deepEqual(sim.requests({ path: '/kept' }).map((r) => (r.json as { messageId: string }).messageId), ['un-0', 'un-1']);
   assert.equal(sim.requests({ path: '/removed' }).length, 1, 'nothing after the unassign');
+  // Its worker stops polling the removed queue at once, rather than logging it every 0.5 s.
+  assert.doesNotMatch(consumer.output(), /does not exist/);
 });
 
 test('SIGTERM while a batch waits out a vendor pause stops at once and sends nothing twice', { timeout: 90_000 }, async () => {
