@@ -49,6 +49,10 @@ test('rate limit per client IP, with a trusted proxy giving the client IP', asyn
   const from = (ip: string) => track(signal, key, { 'x-forwarded-for': ip });
   assert.deepEqual([(await from('203.0.113.1')).status, (await from('203.0.113.1')).status, (await from('203.0.113.1')).status], [200, 200, 429]);
   assert.equal((await from('203.0.113.2')).status, 200, 'another visitor behind the same proxy is not limited');
+  // The bucket is the address stored as context.ip: junk in the header is no fresh bucket, and
+  // a port does not make one either.
+  assert.equal((await from('203.0.113.1:4444')).status, 429);
+  assert.deepEqual([(await from('junk-1')).status, (await from('junk-2')).status, (await from('junk-3')).status], [200, 200, 429], 'all count as the proxy (the socket address)');
   await track(signal, key, { 'x-forwarded-for': '198.51.100.7' }, 'xff-1').catch(() => {});
   const { rows } = await signal.pool.query(`SELECT payload->'context'->>'ip' AS ip FROM signal.events WHERE message_id = 'xff-1'`);
   assert.equal(rows[0]?.ip, '198.51.100.7', 'context.ip comes from the trusted X-Forwarded-For');

@@ -12,6 +12,7 @@ import { SignalError } from '../errors.ts';
 import type { PipelineService } from '../services/pipelines.ts';
 import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
+import { clientIp } from './client-ip.ts';
 import { collectRoutes } from './collect-routes.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
 import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
@@ -101,7 +102,8 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     // Only the counter store is used: the hooks are Signal's own (rate-limits.ts).
     await app.register(fastifyRateLimit, { global: false });
     if (config.rateLimitIpMax > 0) {
-      limitByIp = createLimitHook(app, { max: config.rateLimitIpMax, windowMs: config.rateLimitWindowMs, keyOf: (request) => `ip:${request.ip}`, per: 'client IP' });
+      // The address stored as context.ip: a junk X-Forwarded-For entry is no bucket of its own.
+      limitByIp = createLimitHook(app, { max: config.rateLimitIpMax, windowMs: config.rateLimitWindowMs, keyOf: (request) => `ip:${clientIp(request.ip, request.socket.remoteAddress)}`, per: 'client IP' });
     }
     if (config.rateLimitKeyMax > 0) {
       limitByKey = createLimitHook(app, { max: config.rateLimitKeyMax, windowMs: config.rateLimitWindowMs, keyOf: (request) => `pipeline:${request.pipelineId ?? 'none'}`, per: 'pipeline key' });
