@@ -272,13 +272,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       try {
         await boss.insert(delivery(integrationId), jobs, db ? { db } : {});
       } catch (error) {
+        fanOutCache = new Map(); // the list this fan-out used may be stale
         // Unassigned since this node listed the pipeline's integrations (a cache of 2 s): its
         // queue went with it, and so do these events. Anything else fails the fan-out whole.
-        if ((error as { code?: string }).code !== 'PGBOSS_QUEUE_NOT_FOUND' || (await assignmentExists(integrationId))) {
-          fanOutCache = new Map();
-          throw error;
-        }
-        fanOutCache = new Map();
+        if ((error as { code?: string }).code !== 'PGBOSS_QUEUE_NOT_FOUND' || (await assignmentExists(integrationId))) throw error;
       }
     },
     skipped: (integrationId: string, counts: { consent: number; routing: number }) =>
