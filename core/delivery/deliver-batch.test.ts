@@ -119,3 +119,37 @@ test("the delivery log reads dead_letter for a failing event's last try, retry b
   await deliverBatch(fixtureTarget(), [trackEvent('m-1')], 6, deps);
   assert.deepEqual(logged, ['retry', 'dead_letter']);
 });
+
+test('a sender that throws on one event fails that event only: the batch is built again in halves', async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    send: (batch, ctx) => {
+      if (batch.some((m) => m.event.messageId === 'm-poison')) throw new TypeError("Cannot read properties of undefined (reading 'ip')");
+      return fixturePlugin.send(batch, ctx);
+    },
+  };
+  const sent: string[] = [];
+  const { deps, letters } = acceptingDeps({
+    perform: async (request) => {
+      sent.push(...request.eventIds);
+      return { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 };
+    },
+  });
+  const events = Array.from({ length: 9 }, (_, i) => trackEvent(i === 4 ? 'm-poison' : `m-${i}`));
+  const summary = await deliverBatch(fixtureTarget(plugin), events, 1, deps);
+  assert.equal(summary.delivered, 8);
+  assert.deepEqual(letters.map((l) => [l.event.messageId, l.reason]), [['m-poison', "request builder failed: Cannot read properties of undefined (reading 'ip')"]]);
+  assert.equal(sent.length, 8);
+});
+
+test("what the mapping left out is kept with the exchange, by event id, secrets redacted", async () => {
+  const plugin: PluginDefinition = { ...fixturePlugin, send: (batch, ctx) => fixturePlugin.send(batch, ctx) };
+  const target = fixtureTarget(plugin);
+  // A mapping that leaves a field out warns, as a blueprint row whose transform fails does.
+  target.map = (event) => ({ payload: { name: String(event.event) }, ...(event.messageId === 'm-1' ? { warnings: ['revenue: to_number: "1,299.00" is not a number; the field was left out (key k-1234)'] } : {}) });
+  target.secretValues = ['k-1234'];
+  const recorded: Array<Record<string, string[]> | undefined> = [];
+  const { deps } = acceptingDeps({ record: async (exchanges) => void recorded.push(...exchanges.map((e) => e.warnings)) });
+  await deliverBatch(target, [trackEvent('m-1'), trackEvent('m-2')], 1, deps);
+  assert.deepEqual(recorded, [{ 'm-1': ['revenue: to_number: "1,299.00" is not a number; the field was left out (key [REDACTED])'] }]);
+});

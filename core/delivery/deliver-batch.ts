@@ -225,6 +225,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // fan-out, but a retry, a deferral or a backlog may be delivered through a later revision
   // that requires more: what it no longer allows is skipped, not sent.
   const mapped: MappedEvent[] = [];
+  /** What the mapping left out, by event key: shown with the exchange that carried the event. */
+  const warnings = new Map<string, string[]>();
   for (const [index, event] of events.entries()) {
     const key = keys[index]!;
     if (!isConsentGranted(event, target.consentCategories)) {
@@ -237,6 +239,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     } catch (error) {
       result = { payload: null, error: `mapping failed: ${thrownMessage(error)}` };
     }
+    if (result.warnings && result.warnings.length > 0) warnings.set(key, result.warnings.map((w) => deps.redactText(w, target.secretValues)));
     if (result.error !== undefined) settled.set(key, { outcome: { status: 'dead_letter', reason: result.error } });
     else if (result.payload === null) dropped++;
     else mapped.push({ id: key, event, payload: result.payload });
@@ -248,12 +251,27 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const mappedById = new Map(mapped.map((m) => [m.id, m]));
 
   const ctx: PluginContext = { ...target.ctx, now: Date.now() };
+  /**
+   * The plugin's requests for `batch`. A sender that throws is tried again on each half, down
+   * to the one event it cannot build for: that event is dead-lettered, not the whole batch.
+   */
   function build(batch: MappedEvent[]): void {
     try {
       pending.push(...target.plugin.send(batch, ctx));
     } catch (error) {
+      if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        build(batch.slice(0, half));
+        build(batch.slice(half));
+        return;
+      }
       for (const m of batch) settled.set(m.id, { outcome: { status: 'dead_letter', reason: `request builder failed: ${thrownMessage(error)}` } });
     }
+  }
+
+  function warningsOf(eventIds: readonly string[]): { warnings?: Record<string, string[]> } {
+    const found = eventIds.filter((id) => warnings.has(id));
+    return found.length === 0 ? {} : { warnings: Object.fromEntries(found.map((id) => [id, warnings.get(id)!])) };
   }
 
   async function performOne(request: RequestDescriptor): Promise<void> {
@@ -282,7 +300,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       const reason = `target refused: ${result.error.message}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else if (result.error?.kind === 'invalid') {
-      const reason = `the request could not be sent: ${result.error.message}. A config value holds a line break or another character HTTP headers cannot carry: create a revision with the value fixed, assign it to the pipeline, then replay the dead letters.`;
+      const reason = `the request could not be sent: ${result.error.message}. A header value holds a line break or another character HTTP headers cannot carry. If it comes from the config (a token pasted with its newline), create a revision with the value fixed, assign it to the pipeline, then replay the dead letters; if it comes from the event, the plugin must leave it out or encode it.`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else {
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;
@@ -320,6 +338,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       error: result.error ? `${result.error.kind}: ${result.error.message}` : null,
       outcome: outcomes === 'split' ? 'split' : summarise(outcomes),
       durationMs: Math.round(result.durationMs),
+      ...warningsOf(request.eventIds),
     });
   }
 

@@ -83,3 +83,13 @@ test('a failed write is reported, and the log keeps working', async () => {
   await log.flush();
   assert.equal(await stored(id), 1);
 });
+
+test("an exchange's warnings (what the mapping left out) are stored and read back; none reads as absent", async () => {
+  const log = createDeliveryLog(pool, { flushMs: 60_000 });
+  const id = randomUUID();
+  await log.record([{ ...exchange(id, 1), warnings: { 'e-1': ['revenue: to_number: "1,299.00" is not a number; the field was left out'] } }, exchange(id, 2)]);
+  const [plain, warned] = await log.recent(id, 10);
+  assert.equal(plain!.warnings, undefined);
+  assert.deepEqual(warned!.warnings, { 'e-1': ['revenue: to_number: "1,299.00" is not a number; the field was left out'] });
+  await log.close();
+});

@@ -17,6 +17,8 @@ export interface Exchange {
   error: string | null;
   outcome: string;
   durationMs: number;
+  /** What the mapping left out of this request, by event id (absent when nothing was). */
+  warnings?: Record<string, string[]>;
 }
 
 export interface LoggedExchange extends Exchange {
@@ -57,9 +59,10 @@ export function createDeliveryLog(pool: Pool, options: DeliveryLogOptions = {}) 
 
   async function write(exchanges: Exchange[]): Promise<void> {
     await pool.query(
-      `INSERT INTO signal.delivery_log (pipeline_integration_id, revision_id, event_ids, attempt, request, response_status, response_body, error, outcome, duration_ms)
+      `INSERT INTO signal.delivery_log (pipeline_integration_id, revision_id, event_ids, attempt, request, response_status, response_body, error, outcome, duration_ms, warnings)
        SELECT (x->>'pipelineIntegrationId')::uuid, (x->>'revisionId')::uuid, ARRAY(SELECT json_array_elements_text(x->'eventIds')),
-              (x->>'attempt')::int, x->'request', (x->>'responseStatus')::int, x->>'responseBody', x->>'error', x->>'outcome', (x->>'durationMs')::int
+              (x->>'attempt')::int, x->'request', (x->>'responseStatus')::int, x->>'responseBody', x->>'error', x->>'outcome', (x->>'durationMs')::int,
+              (x->'warnings')::jsonb
          FROM json_array_elements($1::json) AS t(x)`,
       [storableJson(exchanges)],
     );
@@ -110,6 +113,7 @@ export function createDeliveryLog(pool: Pool, options: DeliveryLogOptions = {}) 
       const { rows } = await pool.query<{
         id: number; pipeline_integration_id: string; revision_id: string | null; event_ids: string[]; attempt: number; request: JsonValue;
         response_status: number | null; response_body: string | null; error: string | null; outcome: string; duration_ms: number; created_at: Date;
+        warnings: Record<string, string[]> | null;
       }>(
         `SELECT * FROM signal.delivery_log WHERE pipeline_integration_id = $1 ORDER BY id DESC LIMIT $2`,
         [integrationId, limit],
@@ -117,7 +121,7 @@ export function createDeliveryLog(pool: Pool, options: DeliveryLogOptions = {}) 
       return rows.map((r) => ({
         id: r.id, pipelineIntegrationId: r.pipeline_integration_id, revisionId: r.revision_id, eventIds: r.event_ids, attempt: r.attempt,
         request: r.request, responseStatus: r.response_status, responseBody: r.response_body, error: r.error, outcome: r.outcome,
-        durationMs: r.duration_ms, createdAt: r.created_at.toISOString(),
+        durationMs: r.duration_ms, createdAt: r.created_at.toISOString(), ...(r.warnings ? { warnings: r.warnings } : {}),
       }));
     },
 
