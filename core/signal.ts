@@ -9,6 +9,7 @@ import type { AdminServices } from './admin/services.ts';
 import { buildCollectApp } from './collect/collect-app.ts';
 import { createGroupCommitter, type GroupCommitter } from './collect/group-commit.ts';
 import { createIngestDispatcher, type IngestDispatcher } from './pipeline/ingest-dispatcher.ts';
+import { createMissingDatabase } from './db/create-missing-database.ts';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
@@ -139,6 +140,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       embedded = await startEmbeddedPostgres({ dataDir });
       cleanups.push(() => embedded!.stop());
       databaseUrl = await ensureDatabase(embedded.url, 'signal');
+    } else if (await createMissingDatabase(databaseUrl)) {
+      log(`Created the database ${new URL(databaseUrl).pathname.slice(1)} (DATABASE_URL named one that did not exist).`);
     }
 
     const secretKey = config.secretKey ?? (await readOrCreate(dataDir, 'secret-key', generateSecretKey)).value;
