@@ -331,6 +331,28 @@ describe('Flashtalking', () => {
     const cachebusters = new Set(requests.map((r) => r.query.cachebuster));
     assert.equal(cachebusters.size, 3, 'a fresh cachebuster per request');
   });
+
+  test('a visitor User-Agent with an emoji or ™ is delivered, as the UTF-8 bytes the browser sent; one with a line break is left out', async () => {
+    // Installed by the previous test on this pipeline.
+    const path = '/container/1234567;987654;5;num/';
+    const before = sim.requests({ path }).length;
+    const agents = { 'ft-emoji': 'Mozilla/5.0 (iPhone) MyShop-App/3.1 🛒', 'ft-tm': 'SmartTV™ Browser/2.0', 'ft-crlf': 'UA/1\r\nx-injected: 1' };
+    for (const [messageId, userAgent] of Object.entries(agents)) {
+      await browser({ type: 'track', event: 'Order Completed', messageId, properties: { order_id: messageId, revenue: 5, currency: 'USD' }, context: { userAgent } });
+    }
+    const requests = (await sim.waitFor(before + 3, 15_000, { path })).slice(before);
+    const byOrder = new Map(requests.map((r) => [r.query.ftXRef, r]));
+    // The simulator (Node) reads header bytes as Latin-1: re-read them as UTF-8.
+    const ua = (id: string) => {
+      const header = byOrder.get(id)?.headers['user-agent'];
+      return header === undefined ? undefined : Buffer.from(header, 'latin1').toString('utf8');
+    };
+    assert.deepEqual([ua('ft-emoji'), ua('ft-tm')], [agents['ft-emoji'], agents['ft-tm']]);
+    assert.ok(byOrder.has('ft-crlf'), 'the conversion with an unsendable User-Agent is delivered too');
+    assert.equal(byOrder.get('ft-crlf')!.headers['x-injected'], undefined);
+    assert.equal(byOrder.get('ft-crlf')!.headers['user-agent'], undefined);
+    assert.equal(byOrder.get('ft-crlf')!.headers['x-forwarded-for'], VISITOR_IP);
+  });
 });
 
 describe('Amperity', () => {

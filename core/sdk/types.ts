@@ -167,7 +167,7 @@ export interface ConfigProblem {
 }
 
 export interface PluginDefinition {
-  /** Slug: catalog id and part of queue names (`[a-z][a-z0-9_]*`). */
+  /** Slug: catalog id and part of queue names of 2–50 characters (`[a-z][a-z0-9_]{1,49}`). */
   id: string;
   name: string;
   category: PluginCategory;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import type { Classification } from '../../core/sdk/index.ts';
+import { compileBlueprint } from '../../core/blueprint/index.ts';
+import type { CanonicalEvent, Classification } from '../../core/sdk/index.ts';
 import amperity, { classifyAmperity, flatten, GLOBAL_ATTRIBUTES, streamUrl, validateAmperityConfig } from './index.ts';
 
 const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
@@ -45,7 +46,32 @@ test('nested objects are flattened at any depth with _ joins; consent stays nest
     { type: 'group', group_id: 'acme-corp', group_traits_name: 'Acme', group_traits_plan: 'enterprise', group_traits_address_city: 'Leeds' }, 'the blueprint\'s own nested objects too');
   assert.deepEqual(flatten({ type: 't', address_city: 'Paris', group_traits: { plan: 'pro' }, properties: { address: { city: 'London' }, group_traits: 'x', group_traits_plan: 'free' } }),
     { type: 't', address_city: 'Paris', group_traits_plan: 'pro' }, 'the blueprint\'s keys win, its nested objects\' too');
-  assert.deepEqual(flatten({ type: 't', properties: { a: { b: 1 }, a_b: 2 }, traits: { a: { b: 3 } } }), { type: 't', a_b: 1 }, 'properties before traits, the first key wins');
+  assert.deepEqual(flatten({ type: 't', properties: { a: { b: 1 } }, traits: { a_b: 3 } }), { type: 't', a_b: 1 }, 'properties before traits');
+});
+
+test('when two values flatten to one name, the more explicit one wins whatever the key order', () => {
+  // The report's case: the site's explicit attribute must not lose to a nested object.
+  for (const properties of [{ shipping_method: 'express', shipping: { method: 'standard' } }, { shipping: { method: 'standard' }, shipping_method: 'express' }]) {
+    assert.deepEqual(flatten({ type: 'x', properties }), { type: 'x', shipping_method: 'express' }, `keys ${Object.keys(properties).join(', ')}`);
+  }
+  // Fewer joins win at any depth; on equal joins, the longer name written higher up.
+  assert.deepEqual(flatten({ type: 't', properties: { a: { b_c: 1, b: { c: 3 } }, a_b_c: 2 } }), { type: 't', a_b_c: 2 });
+  assert.deepEqual(flatten({ type: 't', properties: { a: { b: { c: 3 }, b_c: 1 } } }), { type: 't', a_b_c: 1 });
+  assert.deepEqual(flatten({ type: 't', properties: { a: { b_c: 2 }, a_b: { c: 1 } } }), { type: 't', a_b_c: 1 });
+  assert.deepEqual(flatten({ type: 't', properties: { a_b: { c: 1 }, a: { b_c: 2 } } }), { type: 't', a_b_c: 1 });
+  // The source order still comes first: properties before traits, even an explicit trait.
+  assert.deepEqual(flatten({ type: 't', traits: { a_b: 2 }, properties: { a: { b: 1 } } }), { type: 't', a_b: 1 });
+  assert.deepEqual(flatten({ type: 't', properties: { a_b: 1 }, traits: { a: { b: 2 }, a_b: 3 } }), { type: 't', a_b: 1 });
+});
+
+test('through the retail preset, a pass-through event sends the explicit property, not the nested one', () => {
+  const blueprint = compileBlueprint(readFileSync(new URL('../../blueprints/amperity/retail.yaml', import.meta.url), 'utf8'), { file: 'amperity/retail.yaml', config });
+  const event = {
+    type: 'track', event: 'Delivery Chosen', messageId: 'm1', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.000Z', anonymousId: 'df_abc',
+    context: { ip: '203.0.113.9', userAgent: 'Mozilla/5.0' }, properties: { shipping: { method: 'standard', cost: 4 }, shipping_method: 'express' },
+  } as CanonicalEvent;
+  const payload = amperity.map!(blueprint.mapEvent(event).vendorEvent!, event, ctx)!;
+  assert.deepEqual([payload.shipping_method, payload.shipping_cost], ['express', 4]);
 });
 
 test('no property or trait supplies an attribute the global rows own (consent, ids, …), even one the event lacks', () => {

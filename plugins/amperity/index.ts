@@ -70,13 +70,21 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
  * Flat payloads, so Amperity needs no flatten script: the keys of the `properties` and
  * `traits` objects are lifted to the top level, and every nested object becomes `_`-joined
  * keys at any depth (`address: {city}` → `address_city`, `group_traits: {plan}` →
- * `group_traits_plan`). Keys the blueprint set win, then its own nested objects, then
- * properties, then traits; no lifted or joined key may be one of `GLOBAL_ATTRIBUTES` (nor
+ * `group_traits_plan`). No lifted or joined key may be one of `GLOBAL_ATTRIBUTES` (nor
  * anything under one); `consent` stays nested verbatim; lists stay as they are.
+ *
+ * When two values flatten to one name, the result never depends on key order: keys the
+ * blueprint set win, then its own nested objects, then properties, then traits; within one of
+ * those, the value written more explicitly wins (fewer joins: `shipping_method` over
+ * `shipping: {method}`; on equal joins, the longer name higher up: `a_b: {c}` over `a: {b_c}`).
+ * The other value is dropped. That is not recorded anywhere: the `map` hook can only return the
+ * payload (the SDK gives plugins no warning channel), and a preview shows what is sent.
  *
  * @example
  * flatten({ type: 'signed_up', properties: { plan: 'pro', type: 'x', address: { city: 'London' }, page: { url: 'x' } } });
  * // { type: 'signed_up', plan: 'pro', address_city: 'London' }
+ * flatten({ type: 'x', properties: { shipping: { method: 'standard' }, shipping_method: 'express' } });
+ * // { type: 'x', shipping_method: 'express' }
  */
 export function flatten(payload: JsonObject): JsonObject {
   if (!Object.entries(payload).some(([key, value]) => key !== 'consent' && isObject(value))) return payload;
@@ -84,25 +92,45 @@ export function flatten(payload: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(payload)) if (key === 'consent' || !isObject(value)) out[key] = value;
   // The blueprint's keys, its nested objects' names included: no lifted key takes one.
   const own = new Set(Object.keys(payload).filter((key) => !(LIFTED as readonly string[]).includes(key)));
-  const walk = (prefix: string, object: JsonObject): void => {
+  /** The winning candidate per flat name (a Map keeps the name's first position for the output). */
+  const chosen = new Map<string, { source: number; path: string[]; value: JsonValue }>();
+  const walk = (source: number, path: string[], object: JsonObject): void => {
     for (const [name, value] of Object.entries(object)) {
       // `__proto__` would set the object's prototype, not a key (collect refuses it anyway).
       if (name === '__proto__') continue;
-      const key = prefix === '' ? name : `${prefix}_${name}`;
+      const segments = [...path, name];
+      const key = segments.join('_');
       // Checked before descending: `properties.consent` or `page: {url}` never stand in for them.
       if (GLOBAL_ATTRIBUTES.has(key)) continue;
-      if (isObject(value)) walk(key, value);
-      else if (!Object.hasOwn(out, key) && !own.has(key)) out[key] = value;
+      if (isObject(value)) walk(source, segments, value);
+      else if (!Object.hasOwn(out, key) && !own.has(key)) {
+        const current = chosen.get(key);
+        if (!current || outranks(source, segments, current.source, current.path)) chosen.set(key, { source, path: segments, value });
+      }
     }
   };
   for (const [key, value] of Object.entries(payload)) {
-    if (key !== 'consent' && !(LIFTED as readonly string[]).includes(key) && isObject(value)) walk(key, value);
+    if (key !== 'consent' && !(LIFTED as readonly string[]).includes(key) && isObject(value)) walk(0, [key], value);
   }
-  for (const key of LIFTED) {
+  LIFTED.forEach((key, i) => {
     const nested = payload[key];
-    if (isObject(nested)) walk('', nested);
-  }
+    if (isObject(nested)) walk(i + 1, [], nested);
+  });
+  for (const [key, { value }] of chosen) out[key] = value;
   return out;
+}
+
+/**
+ * Whether a value at `path` of source `source` beats one already chosen for the same flat name:
+ * the earlier source, then fewer segments, then the longer segment at the first difference.
+ * Two distinct paths that join to the same name always differ in some segment's length, so
+ * this is a total order: key order never decides.
+ */
+function outranks(source: number, path: string[], currentSource: number, currentPath: string[]): boolean {
+  if (source !== currentSource) return source < currentSource;
+  if (path.length !== currentPath.length) return path.length < currentPath.length;
+  const i = path.findIndex((segment, j) => segment.length !== currentPath[j]!.length);
+  return i !== -1 && path[i]!.length > currentPath[i]!.length;
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseDocument } from 'yaml';
 import { compileBlueprint, SAMPLE_EVENTS } from '../../core/blueprint/index.ts';
+import { eventKeys } from '../../core/delivery/deliver-batch.ts';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import {
   createConfigAjv,
@@ -117,7 +118,9 @@ function outcomes(classify: () => Classification, request: RequestDescriptor): s
  *    JSON payload and is not mutated;
  * 5. the request builder, fed `2 × maxEvents + 1` mapped events, builds requests with absolute
  *    http(s) URLs, at most `maxEvents` events and `maxBytes` of body each, carrying every
- *    event id exactly once — purely (same requests twice, frozen input untouched);
+ *    event exactly once, named by its `MappedEvent.id` (every third event repeats a messageId,
+ *    so its id is `<messageId>#2`: echoing messageIds fails) — purely (same requests twice,
+ *    frozen input untouched);
  * 6. the classifier (or the core's default) maps 2xx → delivered, 400/401/403/404 → dead
  *    letter, 429 → retry, 500/502/503 → retry.
  *
@@ -185,13 +188,21 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       test(`variant "${name}": requests honour the batch limits and carry every event once`, () => {
         const { maxEvents, maxBytes } = plugin.batch;
         const count = Math.min(maxEvents * 2 + 1, MAX_FED_EVENTS);
-        const batch: MappedEvent[] = [];
+        // Every third event repeats the last one the variant mapped, messageId included (an SDK
+        // retry: collect does not deduplicate), so its MappedEvent.id is `<messageId>#2`, named
+        // as the core names it (over every event fed, as delivery does).
+        const fed: CanonicalEvent[] = [];
+        const kept: Array<{ index: number; event: CanonicalEvent; payload: MappedEvent['payload'] }> = [];
         for (let i = 0; i < count; i++) {
           const base = events[i % events.length]!;
-          const event: CanonicalEvent = { ...base, messageId: `${base.messageId}-${i}` };
+          const last = kept.at(-1);
+          const event: CanonicalEvent = i % 3 === 2 && last ? last.event : { ...base, messageId: `${base.messageId}-${i}` };
+          fed.push(event);
           const { payload } = map(event);
-          if (payload) batch.push({ id: event.messageId, event, payload });
+          if (payload) kept.push({ index: i, event, payload });
         }
+        const keys = eventKeys(fed);
+        const batch: MappedEvent[] = kept.map(({ index, event, payload }) => ({ id: keys[index]!, event, payload }));
         assert.ok(batch.length > 0, `variant "${name}" maps none of the sample events: give events it maps (options.events)`);
         const frozen = deepFreeze(structuredClone(batch));
         const requests = plugin.send(frozen, ctx);
@@ -209,9 +220,23 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
           for (const id of request.eventIds) carried.set(id, (carried.get(id) ?? 0) + 1);
         }
         const twice = [...carried].filter(([, n]) => n > 1).map(([id]) => id);
-        const missing = batch.map((m) => m.id).filter((id) => !carried.has(id));
-        const unknown = [...carried.keys()].filter((id) => !batch.some((m) => m.id === id));
-        assert.deepEqual({ twice, missing: missing.slice(0, 10), unknown: unknown.slice(0, 10) }, { twice: [], missing: [], unknown: [] }, 'every event id is carried exactly once');
+        const ids = new Set(batch.map((m) => m.id));
+        const missing = [...ids].filter((id) => !carried.has(id));
+        const unknown = [...carried.keys()].filter((id) => !ids.has(id));
+        const sorted = (list: string[]) => [...list].sort().join('\n');
+        const carriedList = requests.flatMap((request) => request.eventIds);
+        const repeat = batch.find((m) => m.id !== m.event.messageId);
+        assert.ok(
+          !(sorted(carriedList) === sorted(batch.map((m) => m.event.messageId)) && sorted(carriedList) !== sorted([...ids])),
+          `eventIds name the events by event.messageId: use each MappedEvent's id (eventIds: part.map((e) => e.id)). ` +
+            `They differ when one messageId comes twice in a delivery (collect does not deduplicate): the core names the second "${repeat?.id ?? '<messageId>#2'}", ` +
+            'and an event no request names is counted delivered whatever the vendor answered. Send the vendor e.event.messageId itself if it wants a dedup key.',
+        );
+        assert.deepEqual(
+          { twice: twice.slice(0, 10), missing: missing.slice(0, 10), unknown: unknown.slice(0, 10) },
+          { twice: [], missing: [], unknown: [] },
+          'every event is carried exactly once, named in eventIds by its MappedEvent.id (e.g. "<messageId>#2" for a repeated messageId), not by event.messageId',
+        );
       });
     }
 

@@ -2,10 +2,11 @@
 // plugin that breaks the contract it fails, naming the check.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { PLUGIN_ID_PATTERN } from '../../core/sdk/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const RUN = path.join(ROOT, 'test/conformance/run.ts');
@@ -49,6 +50,17 @@ before(async () => {
     variants: { default: { description: 'impure', map: (e) => { return { name: e.event ?? e.type, at: Math.random() }; } } },
     send: (batch) => [{ method: 'POST', url: 'https://api.acme.test/e', body: batch.map((e) => e.payload), eventIds: [...batch.map((e) => e.id), batch[0].id] }],
     classify: (response) => (response.status < 300 ? { status: 'delivered' } : { status: 'retry', reason: 'always retry' }),`);
+  // The natural mistake: naming events by messageId (the vendor's dedup key) in eventIds.
+  await writePlugin('msgid', `
+    variants: { default: { description: 'as is', map: (e) => ({ name: e.event ?? e.type, id: e.messageId }) } },
+    send: (batch) => {
+      const out = [];
+      for (let i = 0; i < batch.length; i += 5) {
+        const part = batch.slice(i, i + 5);
+        out.push({ method: 'POST', url: 'https://api.acme.test/e', body: { events: part.map((e) => e.payload) }, eventIds: part.map((e) => e.event.messageId) });
+      }
+      return out;
+    },`);
   await writePlugin('invalid', `
     variants: { default: { description: 'x', map: (e) => ({}) } }, batch: { maxEvents: 0, maxBytes: 10 },
     send: () => [],`);
@@ -79,6 +91,14 @@ test('a plugin that breaks the contract fails, naming each broken check', async 
   assert.match(output, /HTTP 400/);
 });
 
+test('a plugin naming its events by messageId instead of MappedEvent.id fails, told what to use', async () => {
+  const { code, output } = await runner('./msgid', 'config.json');
+  assert.equal(code, 1, output);
+  assert.match(output, /✖ variant "default": requests honour the batch limits and carry every event once/);
+  assert.match(output, /eventIds name the events by event\.messageId: use each MappedEvent's id \(eventIds: part\.map\(\(e\) => e\.id\)\)/);
+  assert.match(output, /the core names the second "[^"]+#2"/);
+});
+
 test('a config the schema refuses is reported as such', async () => {
   const { code, output } = await runner('./good', 'bad-config.json');
   assert.equal(code, 1, output);
@@ -89,6 +109,15 @@ test('an invalid definition stops before the suite, naming the plugin and the fi
   const { code, output } = await runner('./invalid');
   assert.equal(code, 1, output);
   assert.match(output, /Plugin "acme" \(\.\/invalid\): batch\.maxEvents must be a positive integer \(got 0\).*\[SIGNAL_PLUGIN_INVALID\]/);
+});
+
+test('the README states the plugin id rule the definition check applies (2–50 characters)', async () => {
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+  const rule = /`id` is a slug of (\d+)–(\d+) characters \(`([^`]+)`\)/.exec(readme);
+  assert.ok(rule, 'README "Plugins" gives the id rule');
+  assert.equal(`^${rule[3]}$`, PLUGIN_ID_PATTERN.source);
+  const [min, max] = [Number(rule[1]), Number(rule[2])];
+  assert.deepEqual([min - 1, min, max, max + 1].map((n) => PLUGIN_ID_PATTERN.test('a'.repeat(n))), [false, true, true, false]);
 });
 
 test('usage errors exit with 2', async () => {
