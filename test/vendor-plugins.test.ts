@@ -507,3 +507,73 @@ describe('catalog and preview of the vendor plugins', () => {
     assert.equal(page.requests[0]!.body.api_key, '[REDACTED]');
   });
 });
+
+describe('shipped blueprints on sloppy input: identity fields, products and currency', () => {
+  type SdkPluginDefinition = import('../core/sdk/index.ts').PluginDefinition;
+  type SdkCanonicalEvent = import('../core/sdk/index.ts').CanonicalEvent;
+  type SdkPluginContext = import('../core/sdk/index.ts').PluginContext;
+  // Mapped as delivery maps them (the variant's shipped blueprint, then the plugin), without
+  // the browser round trip: these are properties of the blueprints, not of transport.
+  const mapped = async (vendor: 'videoamp' | 'amplitude', variant: string, config: SdkPluginContext['config'], partial: Record<string, unknown>) => {
+    const [{ createEventMapper }, { readFile }, plugin] = await Promise.all([
+      import('../core/delivery/mapper.ts'), import('node:fs/promises'), import(`../plugins/${vendor}/index.ts`).then((m: { default: SdkPluginDefinition }) => m.default),
+    ]);
+    const ctx: SdkPluginContext = { config, variant, integrationId: 'i', revisionId: 'r', options: {}, now: 1_711_296_000_000 };
+    const blueprint = await readFile(new URL(`../blueprints/${plugin.variants[variant]!.blueprint}`, import.meta.url), 'utf8');
+    const event = {
+      type: 'track', event: 'Order Completed', messageId: 'sloppy-1', userId: 'user-123', anonymousId: 'df_abc123def456',
+      timestamp: CALL_TIMESTAMP, receivedAt: CALL_TIMESTAMP, context: { ip: VISITOR_IP, userAgent: VISITOR_UA }, ...partial,
+    } as unknown as SdkCanonicalEvent;
+    const result = createEventMapper(plugin, { variant, blueprint }, ctx)(event);
+    const requests = result.payload ? plugin.send([{ id: event.messageId, event, payload: result.payload }], ctx) : [];
+    return { result, body: requests[0]?.body as Record<string, any> | undefined };
+  };
+  const videoamp = (properties: Record<string, unknown>, context: Record<string, unknown> = {}) =>
+    mapped('videoamp', 'retail', { advertiser_id: '1234567', api_token: 'va_token_secret_abc123' }, { properties: { order_id: 'ORD-1', revenue: 10, currency: 'USD', ...properties }, context: { ip: VISITOR_IP, userAgent: VISITOR_UA, ...context } });
+  const amplitude = (variant: string, properties: Record<string, unknown>) =>
+    mapped('amplitude', variant, { api_key: 'k-123456789', api_endpoint: 'https://api2.amplitude.com/2/httpapi' }, { properties });
+
+  test('VideoAmp: a phone printed with a bracketed trunk, +44 (0)7700 900123, is hashed as +447700900123', async () => {
+    const { body } = await videoamp({ phone: '+44 (0)7700 900123' });
+    assert.equal(body!.phone, sha256('+447700900123'));
+  });
+
+  test('VideoAmp: email and phone are one SHA-256 string; a one-element list is its element, a longer one is left out', async () => {
+    const one = await videoamp({ email: ['Jane@Example.com'], phone: ['+447700900123'] });
+    assert.equal(one.body!.email, sha256('jane@example.com'));
+    assert.equal(one.body!.phone, sha256('+447700900123'));
+    const two = await videoamp({ email: ['a@example.com', 'b@example.com'] });
+    assert.equal(two.body!.email, undefined);
+    assert.match(two.result.warnings!.join('\n'), /^email: sha256: .* is not an email address; the field was left out$/m);
+  });
+
+  test('VideoAmp: what is not an email address is never sent as email; a blank email does not hide the identify email', async () => {
+    for (const notAnEmail of ['+44 7700 900123', 'JaneDoe']) {
+      const { body, result } = await videoamp({ email: notAnEmail });
+      assert.equal(body!.email, undefined, notAnEmail);
+      assert.ok(result.warnings!.some((w) => w.startsWith('email: sha256:')), notAnEmail);
+    }
+    const { body } = await videoamp({ email: ' ' }, { traits: { email: 'Jane@Example.com' } });
+    assert.equal(body!.email, sha256('jane@example.com'));
+  });
+
+  test('Amplitude: holes and bare values in products[] are left out with a warning, never sent as {}', async () => {
+    for (const variant of ['default', 'retail', 'media']) {
+      const { body, result } = await amplitude(variant, { order_id: 'O1', total: 30, currency: 'USD', products: [null, 'SKU-9', { product_id: 'SKU-1', price: 10, quantity: 3 }] });
+      assert.deepEqual(body!.events[0].event_properties.products, [{ productId: 'SKU-1', price: 10, quantity: 3 }], variant);
+      assert.deepEqual(result.warnings, ['event_properties.products[0]: null, not an object; the element was left out', 'event_properties.products[1]: text, not an object; the element was left out'], variant);
+    }
+  });
+
+  test('Amplitude: revenue is never sent with an unreadable currency: the order is an error naming it; no currency is the project default', async () => {
+    const unreadable = await amplitude('default', { order_id: 'O2', total: 120, currency: '€' });
+    assert.equal(unreadable.result.payload, null);
+    assert.equal(unreadable.result.error, 'mapping: currency is required but currency: "€" is not an ISO 4217 code');
+    const absent = await amplitude('default', { order_id: 'O3', total: 120 });
+    assert.deepEqual([absent.body!.events[0].revenue, absent.body!.events[0].currency], [120, undefined]);
+    const blank = await amplitude('retail', { order_id: 'O4', total: 120, currency: '' });
+    assert.deepEqual([blank.body!.events[0].revenue, blank.body!.events[0].currency], [120, undefined]);
+    const readable = await amplitude('media', { order_id: 'O5', total: 120, currency: ' eur ' });
+    assert.deepEqual([readable.body!.events[0].revenue, readable.body!.events[0].currency], [120, 'EUR']);
+  });
+});

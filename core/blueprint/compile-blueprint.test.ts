@@ -423,3 +423,90 @@ test('secretConfigFields: a parameter bound to a secret may be declared (and req
     compileBlueprint(source, { file: 'x.yaml', config: options.config });
   }
 });
+
+test('each never writes a non-list unmapped: it fails like a transform', () => {
+  const blueprint = compileBlueprint(`
+global:
+  - source: traits.members
+    target: members
+    each:
+      - { source: email, target: email_sha256, transforms: [sha256], required: true }
+  - source: properties.products
+    target: products
+    default: []
+    each: [{ source: product_id, target: productId }]
+  - source: properties.items
+    target: items
+    required: true
+    each: [{ source: id, target: id }]
+`);
+  const single = blueprint.mapEvent({ ...identify, traits: { members: { email: 'Jane@Example.com' } }, properties: { products: { product_id: 'SKU-1' }, items: [{ id: 1 }] } });
+  assert.deepEqual(single.vendorEvent, { products: [], items: [{ id: 1 }] }, 'no raw email, no unmapped object');
+  assert.deepEqual(single.warnings, [
+    'members: each needs a list, got an object; the field was left out',
+    'products: each needs a list, got an object; the default was used',
+  ]);
+  const text = blueprint.mapEvent({ ...identify, traits: { members: 'jane@example.com' }, properties: { items: 'abc' } });
+  assert.equal(text.vendorEvent, null);
+  assert.deepEqual(text.errors, ['items is required but each needs a list, got text']);
+  assert.doesNotMatch(JSON.stringify(text), /jane@example\.com/);
+});
+
+test('each leaves out holes, bare values and elements no row gave a value, with a warning', () => {
+  const blueprint = compileBlueprint(`
+global:
+  - source: properties.products
+    target: products
+    each:
+      - { source: product_id, target: productId }
+      - { source: price, target: price, transforms: [to_number] }
+`);
+  const result = blueprint.mapEvent({ ...order, properties: { products: [null, 'SKU-9', [1], { name: 'no id' }, { product_id: 'SKU-1', price: '10' }] } });
+  assert.deepEqual(result.vendorEvent, { products: [{ productId: 'SKU-1', price: 10 }] });
+  assert.deepEqual(result.warnings, [
+    'products[0]: null, not an object; the element was left out',
+    'products[1]: text, not an object; the element was left out',
+    'products[2]: a list, not an object; the element was left out',
+    'products[3]: no row gave it a value; the element was left out',
+  ]);
+});
+
+test('required fails on the same "no value" a default fills: missing, null, blank text, []', () => {
+  const blueprint = compileBlueprint(`
+global:
+  - { source: properties.order_id, target: transaction_id, required: true }
+  - { source: 'properties.products[].product_id', target: product_ids, required: true }
+`);
+  const empty = blueprint.mapEvent({ ...order, properties: { order_id: '  ', products: [{ name: 'no id' }] } });
+  assert.equal(empty.vendorEvent, null);
+  assert.deepEqual(empty.errors, ['transaction_id is required but properties.order_id is empty', 'product_ids is required but properties.products[].product_id is empty']);
+  const listed = compileBlueprint('global:\n  - { source: [properties.order_id], target: t, required: true }\n').mapEvent({ ...order, properties: { order_id: '' } });
+  assert.deepEqual(listed.errors, ['t is required but properties.order_id are missing'], 'the list form agrees');
+  const optional = compileBlueprint('global:\n  - { source: properties.note, target: note }\n  - { source: properties.tags, target: tags, default: [none] }\n').mapEvent({ ...order, properties: { note: '', tags: '   ' } });
+  assert.deepEqual(optional.vendorEvent, { note: '', tags: ['none'] }, 'not required: blank text is written as it is; a default replaces it');
+});
+
+test('a list of sources skips blank text: " " does not hide the next source', () => {
+  const blueprint = compileBlueprint('global:\n  - { source: [properties.email, context.traits.email], target: email }\n');
+  const result = blueprint.mapEvent({ ...order, properties: { email: ' \t' }, context: { traits: { email: 'jane@example.com' } } });
+  assert.deepEqual(result.vendorEvent, { email: 'jane@example.com' });
+});
+
+test('a row target with an index writes into the list element; no element there is a warning', () => {
+  const blueprint = compileBlueprint(`
+global:
+  - { source: properties.products, target: items }
+  - { source: properties.products.0.price, target: items.0.price, transforms: [to_number] }
+  - { value: 1, target: items.4.price }
+`);
+  const result = blueprint.mapEvent({ ...order, properties: { products: [{ sku: 'A', price: '10' }, { sku: 'B', price: '20' }] } });
+  assert.deepEqual(result.vendorEvent, { items: [{ sku: 'A', price: 10 }, { sku: 'B', price: '20' }] });
+  assert.deepEqual(result.warnings, ['items.4.price: there is no list element at that index; the field was left out']);
+});
+
+test('round never sends NaN: tiny rates round to 0 and the default is not needed', () => {
+  const blueprint = compileBlueprint('global:\n  - { source: properties.rate, target: rate, transforms: [to_number, {round: 2}], default: -1 }\n');
+  const result = blueprint.mapEvent({ ...order, properties: { rate: '0.0000004' } });
+  assert.equal(JSON.stringify(result.vendorEvent), '{"rate":0}');
+  assert.deepEqual(result.warnings, []);
+});

@@ -108,3 +108,15 @@ test('syntax errors name the column; no code runs', () => {
   })();
   assert.equal(error?.column, 5);
 });
+
+test('text compares as a number only when it is decimal, as to_number reads it', () => {
+  const on = (source: string, properties: Record<string, unknown>) => parseFilter(source)({ properties });
+  assert.equal(on('properties.total == 0', { total: '' }), false);
+  assert.equal(on('properties.total >= 0', { total: '' }), false, 'blank text is no number: not ordered either');
+  assert.equal(on('properties.total <= 0', { total: '   ' }), false);
+  assert.equal(on('properties.code == 16', { code: '0x10' }), false, 'hex text is not a number');
+  assert.equal(on('properties.total > 1000', { total: '0b11111111111' }), false);
+  assert.equal(on('properties.total in [16, 17]', { total: '0x10' }), false);
+  assert.equal(on('properties.total > 10', { total: ' 12.5 ' }), true, 'decimal text still compares as a number');
+  assert.equal(on('properties.total >= 1000', { total: '1e3' }), true);
+});

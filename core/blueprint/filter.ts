@@ -1,3 +1,4 @@
+import { parseDecimal } from './decimal-text.ts';
 import { compileGetter, parsePath, type Getter } from './paths.ts';
 
 /** A filter that does not parse: the reason and the column (1-based) where it went wrong. */
@@ -82,16 +83,37 @@ function tokenize(source: string): Token[] {
 type Value = (event: unknown) => unknown;
 export type Predicate = (event: unknown) => boolean;
 
+/**
+ * A number and text compare as numbers when the text is decimal (`"10" == 10`: event values
+ * often arrive as text), by the rule `to_number` uses: blank text, `"0x10"` or `"1,234"` is no
+ * number, so it never equals or orders against one.
+ */
+function asNumbers(a: unknown, b: unknown): [number, number] | undefined {
+  if (typeof a === 'number' && typeof b === 'string') {
+    const y = parseDecimal(b);
+    return y === undefined ? undefined : [a, y];
+  }
+  if (typeof a === 'string' && typeof b === 'number') {
+    const x = parseDecimal(a);
+    return x === undefined ? undefined : [x, b];
+  }
+  return undefined;
+}
+
 function equals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  // "10" == 10: event values often arrive as text
-  if ((typeof a === 'number' && typeof b === 'string') || (typeof a === 'string' && typeof b === 'number')) return Number(a) === Number(b) && String(a).trim() !== '';
-  return false;
+  const numbers = asNumbers(a, b);
+  return numbers !== undefined && numbers[0] === numbers[1];
 }
 
 function compare(a: unknown, b: unknown, op: string): boolean {
-  const x = typeof a === 'string' && typeof b === 'number' ? Number(a) : a;
-  const y = typeof b === 'string' && typeof a === 'number' ? Number(b) : b;
+  let x: unknown = a;
+  let y: unknown = b;
+  if (typeof a !== typeof b) {
+    const numbers = asNumbers(a, b);
+    if (numbers === undefined) return false;
+    [x, y] = numbers;
+  }
   if (!((typeof x === 'number' && typeof y === 'number' && !Number.isNaN(x) && !Number.isNaN(y)) || (typeof x === 'string' && typeof y === 'string'))) return false;
   switch (op) {
     case '>': return x > y;
@@ -207,7 +229,7 @@ export function parseFilter(source: string): Predicate {
         pos++;
         const values = list();
         // Text-only lists (the common case) answer from a Set; mixed ones compare one by one.
-        if (values.every((v) => typeof v === 'string' && (v.trim() === '' || !Number.isFinite(Number(v))))) {
+        if (values.every((v) => typeof v === 'string' && parseDecimal(v) === undefined)) {
           const set = new Set(values as string[]);
           return (e) => {
             const v = left(e);

@@ -47,3 +47,19 @@ test('copyJson copies deeply and drops own __proto__ keys', () => {
   assert.equal((copy as { polluted?: boolean }).polluted, undefined);
   assert.equal(Object.getPrototypeOf(copy), Object.prototype);
 });
+
+test('a numeric segment writes into and removes from the list already there; the list stays a list', () => {
+  const out: Record<string, unknown> = { items: [{ sku: 'A', price: '10' }, { sku: 'B' }], emails: ['a@b.co', 'c@d.co'] };
+  assert.equal(compileSetter('items.0.price')(out, 10), true);
+  assert.equal(compileSetter('emails.1')(out, 'x'), true);
+  assert.deepEqual(out, { items: [{ sku: 'A', price: 10 }, { sku: 'B' }], emails: ['a@b.co', 'x'] });
+  assert.equal(compileSetter('items.5.price')(out, 1), false, 'past the end: nothing written');
+  assert.equal(compileSetter('missing.0.price')(out, 1), false, 'no list there: no {"0": …} object');
+  assert.deepEqual(out, { items: [{ sku: 'A', price: 10 }, { sku: 'B' }], emails: ['a@b.co', 'x'] });
+  const keyed: Record<string, unknown> = { scores: { 0: 'zero' } };
+  assert.equal(compileSetter('scores.0')(keyed, 'nil'), true, 'over an object the number is a key');
+  assert.deepEqual(keyed, { scores: { 0: 'nil' } });
+  compileRemover('items.0')(out);
+  compileRemover('emails.7')(out);
+  assert.deepEqual(out, { items: [{ sku: 'B' }], emails: ['a@b.co', 'x'] }, 'the element is taken out; past the end nothing happens');
+});

@@ -5,7 +5,8 @@
  */
 
 export type Getter = (root: unknown) => unknown;
-export type Setter = (root: Record<string, unknown>, value: unknown) => void;
+/** Writes a value; false when it could not (an index past the end of a list, or no list there). */
+export type Setter = (root: Record<string, unknown>, value: unknown) => boolean;
 
 export interface PathSegment {
   key: string;
@@ -103,37 +104,100 @@ export function compileGetter(path: string): Getter {
   return build(0);
 }
 
+/** A path segment that indexes a list when a list is there: `0`, `12` (not `01`). */
+const INDEX = /^(0|[1-9]\d*)$/;
+
+/**
+ * Whether a segment is a list index (`products.0`).
+ *
+ * @example
+ * isIndexSegment('0');  // true
+ * isIndexSegment('01'); // false
+ */
+export function isIndexSegment(key: string): boolean {
+  return INDEX.test(key);
+}
+
 /**
  * Compiles a setter that creates the objects on the way (replacing any non-object found
- * there). Target paths have no `[]`.
+ * there). Target paths have no `[]`. A numeric segment over a list writes into that element
+ * (the list stays a list); it returns false, writing nothing, when there is no list there or
+ * no element at that index: writing `{"0": …}` instead would destroy the list.
  *
  * @example
  * compileSetter('user_properties.$set.email')(out, 'a@b.co'); // out.user_properties.$set.email === 'a@b.co'
+ * compileSetter('items.0.price')({ items: [{}, {}] }, 10);    // true: items[0].price === 10
  */
 export function compileSetter(path: string): Setter {
   const segments = segmentsOf(path);
   if (segments.some((s) => s.each)) throw new Error(`target "${path}" cannot contain []`);
   const keys = segments.map((s) => s.key);
   const last = keys.at(-1)!;
+  const indexes = keys.map(isIndexSegment);
   if (keys.length === 1) {
     return (root, value) => {
       root[last] = value;
+      return true;
     };
   }
   const parents = keys.slice(0, -1);
+  if (!indexes.includes(true)) {
+    return (root, value) => {
+      let node: Record<string, unknown> = root;
+      for (let i = 0; i < parents.length; i++) {
+        const key = parents[i]!;
+        const next = node[key];
+        if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+          const created: Record<string, unknown> = {};
+          node[key] = created;
+          node = created;
+        } else node = next as Record<string, unknown>;
+      }
+      node[last] = value;
+      return true;
+    };
+  }
+  // With list indexes: step into lists by index; an object keeps the segment as a key.
   return (root, value) => {
-    let node: Record<string, unknown> = root;
-    for (let i = 0; i < parents.length; i++) {
-      const key = parents[i]!;
-      const next = node[key];
-      if (next === null || typeof next !== 'object' || Array.isArray(next)) {
-        const created: Record<string, unknown> = {};
-        node[key] = created;
-        node = created;
-      } else node = next as Record<string, unknown>;
+    let node: Record<string, unknown> | unknown[] = root;
+    for (let i = 0; i <= parents.length; i++) {
+      const key = keys[i]!;
+      const isLast = i === parents.length;
+      if (Array.isArray(node)) {
+        // Only an index reaches a list (see below); past the end there is nothing to write into.
+        const at = Number(key);
+        if (at >= node.length) return false;
+        if (isLast) {
+          node[at] = value;
+          return true;
+        }
+        node = stepInto(node, at, indexes[i + 1]!);
+        continue;
+      }
+      if (isLast) {
+        node[key] = value;
+        return true;
+      }
+      const next: unknown = node[key];
+      // An index with no list (and no object) below it: the author meant a list that is not there.
+      if (indexes[i + 1] && !isContainer(next)) return false;
+      node = stepInto(node, key, indexes[i + 1]!);
     }
-    node[last] = value;
+    return true;
   };
+}
+
+function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  return value !== null && typeof value === 'object';
+}
+
+/** The child to write into: kept when it is an object, or a list the next (index) segment reads; otherwise replaced by `{}`. */
+function stepInto(node: Record<string, unknown> | unknown[], key: string | number, nextIsIndex: boolean): Record<string, unknown> | unknown[] {
+  const next = (node as Record<string | number, unknown>)[key];
+  if (isContainer(next) && (!Array.isArray(next) || nextIsIndex)) return next;
+  const created: Record<string, unknown> = {};
+  (node as Record<string | number, unknown>)[key] = created;
+  return created;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -158,26 +222,31 @@ export function compileMergingSetter(path: string): Setter {
       const existing = get(root);
       if (isPlainObject(existing)) {
         for (const key in value) if (Object.hasOwn(value, key)) existing[key] = value[key];
-        return;
+        return true;
       }
     }
-    set(root, value);
+    return set(root, value);
   };
 }
 
 /**
- * Compiles a remover: deletes the value at a path (no-op when absent).
+ * Compiles a remover: deletes the value at a path (no-op when absent). A numeric segment over a
+ * list takes that element out (the list gets shorter, as `remove` of an element means).
  *
  * @example
  * compileRemover('properties.password')(event);
+ * compileRemover('properties.products.0')(event); // the first product is gone
  */
 export function compileRemover(path: string): (root: Record<string, unknown>) => void {
   const keys = segmentsOf(path).map((s) => s.key);
   const parent = keys.length > 1 ? compileGetter(keys.slice(0, -1).join('.')) : (root: unknown) => root;
   const last = keys.at(-1)!;
+  const index = isIndexSegment(last) ? Number(last) : -1;
   return (root) => {
     const node = parent(root);
-    if (node !== null && typeof node === 'object' && !Array.isArray(node)) delete (node as Record<string, unknown>)[last];
+    if (Array.isArray(node)) {
+      if (index >= 0 && index < node.length) node.splice(index, 1);
+    } else if (node !== null && typeof node === 'object') delete (node as Record<string, unknown>)[last];
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { JsonValue } from '../collect/canonical-event.ts';
 import { FilterSyntaxError, parseFilter, type Predicate } from './filter.ts';
-import { compileGetter, compileMergingSetter, compileRemover, compileSetter, copyJson, parsePath, type Getter } from './paths.ts';
+import { compileGetter, compileMergingSetter, compileRemover, compileSetter, copyJson, isIndexSegment, parsePath, type Getter } from './paths.ts';
 import { compileTransforms, TransformError, type TransformFn, type TransformStep } from './transforms.ts';
 
 /** A position in the YAML document: keys and list indexes from the root. */
@@ -60,15 +60,27 @@ export type Op = (target: Record<string, unknown>, report: Report) => boolean;
 type Read = (event: unknown, report: Report) => unknown;
 
 /**
- * Missing for a row's `default` and for the first-of-several sources: undefined, null, empty
- * text or an empty list.
+ * "No value" for a row's `default`, its `required` check and the first-of-several sources:
+ * undefined, null, blank text (empty or white space only) or an empty list.
  *
  * @example
- * isMissing(''); // true
- * isMissing(0);  // false
+ * isMissing('');   // true
+ * isMissing('  '); // true
+ * isMissing(0);    // false
  */
 export function isMissing(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  return Array.isArray(value) && value.length === 0;
+}
+
+/** What a value is, for warnings about shapes (never the value itself: it may be PII). */
+function shapeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return 'text';
+  return `a ${typeof value}`;
 }
 
 export type Fail = (path: Path, reason: string, preferKey?: boolean) => never;
@@ -142,10 +154,11 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
     };
   }
 
-  function describeSource(row: RowDef): string {
-    if (row.source === undefined) return 'it has no value';
+  /** Why a required row has no value: `absent` (undefined, null) or empty (blank text, []). */
+  function describeSource(row: RowDef, absent: boolean): string {
+    if (row.source === undefined) return absent ? 'it has no value' : 'its value is empty';
     if (Array.isArray(row.source)) return `${row.source.join(' / ')} are missing`;
-    return `${row.source} is missing`;
+    return `${row.source} is ${absent ? 'missing' : 'empty'}`;
   }
 
   function compileRow(row: RowDef, at: Path): Row {
@@ -158,6 +171,7 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
     else if (targetCheck.segments.some((s) => s.each)) fail([...at, 'target'], 'a target cannot contain []; map lists with a [] source or with each');
     const set = compileMergingSetter(row.target);
     const target = row.target;
+    const unwritable = `${target}: there is no list element at that index; the field was left out`;
 
     let read: Read;
     let fresh = false; // the value is built here, not taken from the event: no copy needed
@@ -200,12 +214,21 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
       const inner = read;
       read = (event, report) => {
         const list = inner(event, report);
-        if (!Array.isArray(list)) return list === undefined || list === null ? undefined : list;
+        if (list === undefined || list === null) return undefined;
+        // Anything but a list would be written unmapped, skipping the sub-rows' hashing and
+        // required checks: it fails like a transform (left out, the default, or an error).
+        if (!Array.isArray(list)) throw new TransformError(`each needs a list, got ${shapeOf(list)}`);
         const out: Record<string, unknown>[] = [];
         const local: Report = { warnings: [], errors: [] };
         for (let i = 0; i < list.length; i++) {
+          const item: unknown = list[i];
+          // A hole or a bare value is no element to map: it would become an empty {} element.
+          if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+            report.warnings.push(`${target}[${i}]: ${shapeOf(item)}, not an object; the element was left out`);
+            continue;
+          }
           const element: Record<string, unknown> = {};
-          for (let r = 0; r < subRows.length; r++) subRows[r]!(list[i], element, local);
+          for (let r = 0; r < subRows.length; r++) subRows[r]!(item, element, local);
           if (local.warnings.length > 0) {
             for (const warning of local.warnings) report.warnings.push(`${target}[${i}].${warning}`);
             local.warnings.length = 0;
@@ -214,6 +237,12 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
           if (local.errors.length > 0) {
             for (const error of local.errors) report.warnings.push(`${target}[${i}].${error}; the element was left out`);
             local.errors.length = 0;
+            continue;
+          }
+          let empty = true;
+          for (const key in element) if (Object.hasOwn(element, key)) { empty = false; break; }
+          if (empty) {
+            report.warnings.push(`${target}[${i}]: no row gave it a value; the element was left out`);
             continue;
           }
           out.push(element);
@@ -236,7 +265,8 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
     const hasDefault = 'default' in row;
     const fallback = row.default;
     const required = row.required === true;
-    const missingReason = `${target} is required but ${describeSource(row)}`;
+    const missingReason = `${target} is required but ${describeSource(row, true)}`;
+    const emptyReason = `${target} is required but ${describeSource(row, false)}`;
     // Values built here (each, exclude) are already copies, unless a transform swapped in a
     // constant (a lookup table entry, a default object).
     const copyAlways = !fresh || transform !== undefined;
@@ -248,34 +278,35 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
       return (event, out, report) => {
         const value = get(event, report);
         if (value === undefined || value === null) return;
-        set(out, typeof value === 'object' ? copyJson(value) : value);
+        if (!set(out, typeof value === 'object' ? copyJson(value) : value)) report.warnings.push(unwritable);
       };
     }
 
     return (event, out, report) => {
       if (when !== undefined && !when(event)) return;
-      let value = read(event, report);
-      if (transform !== undefined) {
-        try {
-          value = transform(value);
-        } catch (error) {
-          if (!(error instanceof TransformError)) throw error;
-          if (!hasDefault) {
-            if (required) report.errors.push(`${target} is required but ${error.message}`);
-            else report.warnings.push(`${target}: ${error.message}; the field was left out`);
-            return;
-          }
-          report.warnings.push(`${target}: ${error.message}; the default was used`);
-          value = undefined;
+      let value: unknown;
+      try {
+        // Reading fails only for `each` over a non-list; then as a failing transform.
+        value = read(event, report);
+        if (transform !== undefined) value = transform(value);
+      } catch (error) {
+        if (!(error instanceof TransformError)) throw error;
+        if (!hasDefault) {
+          if (required) report.errors.push(`${target} is required but ${error.message}`);
+          else report.warnings.push(`${target}: ${error.message}; the field was left out`);
+          return;
         }
+        report.warnings.push(`${target}: ${error.message}; the default was used`);
+        value = undefined;
       }
       if (hasDefault && isMissing(value)) value = fallback;
-      else if (value === undefined || value === null) {
-        if (required) report.errors.push(missingReason);
+      else if (required && isMissing(value)) {
+        // The same "no value" the default fills: "" or [] would reach the vendor as a value.
+        report.errors.push(value === undefined || value === null ? missingReason : emptyReason);
         return;
-      }
+      } else if (value === undefined || value === null) return;
       // Objects are copied so the vendor event shares nothing with the input (or the default).
-      set(out, typeof value === 'object' && value !== null && (copyAlways || value === fallback) ? copyJson(value) : value);
+      if (!set(out, typeof value === 'object' && value !== null && (copyAlways || value === fallback) ? copyJson(value) : value)) report.warnings.push(unwritable);
     };
   }
 
@@ -298,6 +329,9 @@ export function createRowCompiler(fail: Fail, scope: ParameterScope = { params: 
       const get = getter(op.rename.from, [...at, 'rename', 'from']);
       getter(op.rename.to, [...at, 'rename', 'to']);
       if (op.rename.from.includes('[]') || op.rename.to.includes('[]')) fail([...at, 'rename'], 'rename works on single paths, not []');
+      // The old value is removed before the new one is written: a write that could fail (an
+      // index past the end of a list) would lose it. set writes into list elements.
+      if (op.rename.to.split('.').some(isIndexSegment)) fail([...at, 'rename', 'to'], 'rename.to names a field, not a list index; to write into a list element use set');
       const remove = compileRemover(op.rename.from);
       const set = compileSetter(op.rename.to);
       return (target) => {

@@ -106,3 +106,24 @@ test('messageId, type and receivedAt cannot be written, renamed, removed or hash
   }
   assert.doesNotThrow(() => compileTransformations('- set: { target: properties.messageId, value: x }\n- set: { target: context.type, value: y }'), 'nested fields of the same name are free');
 });
+
+test('an index in set, hash and remove reaches into the list; rename.to may not be one', () => {
+  const withLists: CanonicalEvent = { ...event, properties: { products: [{ sku: 'A', price: '10' }, { sku: 'B', price: '20' }] }, traits: { emails: ['a@b.co', 'c@d.co'] } };
+  const transform = compileTransformations(`
+- set: { target: properties.products.0.price, source: properties.products.0.price, transforms: [to_number] }
+- hash: traits.emails.0
+- remove: properties.products.1
+- set: { target: properties.products.3.price, value: 1 }
+`);
+  const { event: out, warnings } = transform(withLists);
+  assert.deepEqual(out?.properties?.products, [{ sku: 'A', price: 10 }], 'the list stays a list; the removed element is gone');
+  assert.deepEqual(out?.traits?.emails, [sha('a@b.co'), 'c@d.co']);
+  assert.deepEqual(warnings, ['properties.products.3.price: there is no list element at that index; the field was left out']);
+  assert.throws(() => compileTransformations('- rename: { from: properties.sku, to: properties.items.0 }\n', { file: 'p' }),
+    (e: unknown) => e instanceof BlueprintError && /^p:1:39: \[0\]\.rename\.to: rename\.to names a field, not a list index/.test(e.message));
+});
+
+test('YAML that is not JSON data is refused when the list is saved', () => {
+  assert.throws(() => compileTransformations('- set: { target: properties.since, value: !!timestamp 2024-01-01 }\n', { file: 'p' }),
+    (e: unknown) => e instanceof BlueprintError && /^p:1:55: \[0\]\.set\.value: YAML tag !!timestamp is not allowed/.test(e.message));
+});

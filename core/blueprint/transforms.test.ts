@@ -181,3 +181,37 @@ test('chains: steps run in order; unknown transforms and malformed steps are ref
   assert.deepEqual(stepParts({ round: 2 }), { name: 'round', arg: 2 });
   for (const [name, spec] of Object.entries(TRANSFORMS)) assert.ok(spec.doc.length > 10, `${name} is documented`);
 });
+
+test('round gives a finite number for values JavaScript writes with an exponent', () => {
+  assert.equal(run([{ round: 2 }], 0.0000001), 0);
+  assert.equal(run(['round'], 5e-7), 0);
+  assert.equal(run(['round'], -5e-7), 0, 'not -0');
+  assert.equal(run([{ round: 2 }], 1e21), 1e21);
+  assert.equal(run([{ round: 8 }], 1.5e-7), 1.5e-7);
+  assert.equal(run([{ round: 7 }], 1.5e-7), 2e-7, 'half away from zero below 1e-6 too');
+  fails([{ round: 2 }], 1.7e308, /^round: 1\.7e\+308 cannot be rounded$/);
+});
+
+test('dates in the years 0000–0099 keep their year', () => {
+  assert.equal(run(['to_iso8601'], '0001-01-01T00:00:00Z'), '0001-01-01T00:00:00.000Z');
+  assert.equal(run(['to_unix_seconds'], '0001-01-01'), -62135596800);
+  assert.equal(new Date(run(['to_unix_ms'], '0050-06-01T00:00:00.000Z') as number).getUTCFullYear(), 50, 'the fast path too');
+  assert.equal(run(['to_iso8601'], '0099-12-31T23:59:59+01:00'), '0099-12-31T22:59:59.000Z');
+  fails(['to_iso8601'], '0099-02-29', /is not a date/);
+});
+
+test('truncate counts characters as a reader does: flags, ZWJ emoji and accents stay whole', () => {
+  assert.equal(run([{ truncate: 1 }], '🇬🇧 London'), '🇬🇧');
+  assert.equal(run([{ truncate: 2 }], '👨‍👩‍👧 family'), '👨‍👩‍👧 ');
+  assert.equal(run([{ truncate: 1 }], '👍🏽 ok'), '👍🏽', 'a skin-tone modifier stays with its emoji');
+  assert.equal(run([{ truncate: 4 }], 'cafe\u0301 noir'), 'cafe\u0301', 'a combining accent stays with its letter');
+});
+
+test('a bracketed trunk (0) after the country code is dropped; kind: email takes one address only', () => {
+  assert.equal(normalizePhone('+44 (0)7700 900123'), '+447700900123');
+  assert.equal(normalizePhone('0049 (0)30 1234567'), '+49301234567');
+  assert.equal(normalizePhone('+41(0)44 668 18 00'), '+41446681800');
+  assert.equal(hashIdentifier('+49 (0)30 1234567', { kind: 'phone' }), sha('+49301234567'));
+  assert.equal(run([{ sha256: { kind: 'email' } }], ' Jane@Example.com '), sha('jane@example.com'));
+  for (const notOne of ['+44 7700 900123', 'JaneDoe', 'a@x.co,b@y.co', 'Jane <j@x.co>', 'a@b@c']) fails([{ sha256: { kind: 'email' } }], notOne, /is not an email address$/);
+});

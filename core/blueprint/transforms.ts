@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { parseDecimal } from './decimal-text.ts';
+import { truncateText } from './truncate-text.ts';
 
 /** A transform failing on one value: the field is dropped with this message as a warning. */
 export class TransformError extends Error {
@@ -22,7 +24,8 @@ export interface TransformSpec {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/i;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** One address: something, one @, a domain; no white space, commas, semicolons or brackets. */
+const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+$/;
 /** ISO 8601 calendar date, optionally with a time (`T` or a space) and an offset. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 /** Epoch numbers above this are milliseconds, below it seconds (10¹¹ s is the year 5138). */
@@ -49,11 +52,8 @@ function toNumber(value: unknown, name: string): number {
   }
   // Decimal text only: Number() would also take "0x1f", "0b1" and "" (0).
   if (typeof value === 'string') {
-    const trimmed = value.trim();
-    if (DECIMAL.test(trimmed)) {
-      const n = Number(trimmed);
-      if (Number.isFinite(n)) return n;
-    }
+    const n = parseDecimal(value);
+    if (n !== undefined) return n;
   }
   if (typeof value === 'boolean') return value ? 1 : 0;
   throw new TransformError(`${name}: ${describe(value)} is not a number`);
@@ -78,7 +78,12 @@ function digits(value: string, from: number, count: number): number {
 
 function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Date.UTC reads the years 0–99 as 1900–1999: 0001-01-01 (a common "no date") would become 1901.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date.getTime();
 }
 
 /** Strict ISO 8601 (Date.parse takes "foo 1" and 31 February); no offset means UTC. */
@@ -128,17 +133,26 @@ function toEpochMs(value: unknown, name: string): number {
 }
 
 /**
- * Normalises a phone number to E.164: separators removed, `00` becomes `+`; a national number
- * (no `+` or `00`) gets `defaultCountryCode` with its trunk `0` dropped, or is refused when no
- * code is configured (guessing a country would hash a number no vendor can match).
+ * A bracketed trunk prefix right after the country code, `+44 (0)7700…`: the international
+ * way of printing a number in the UK, Germany, Switzerland, Austria, the Netherlands… The `0`
+ * is dialled only from inside the country, so E.164 leaves it out.
+ */
+const BRACKETED_TRUNK = /^((?:\+|00)[\s.-]*[1-9]\d{0,2})[\s.-]*\(0\)/;
+
+/**
+ * Normalises a phone number to E.164: separators removed, `00` becomes `+`, a bracketed trunk
+ * `(0)` after the country code dropped; a national number (no `+` or `00`) gets
+ * `defaultCountryCode` with its trunk `0` dropped, or is refused when no code is configured
+ * (guessing a country would hash a number no vendor can match).
  *
  * @example
  * normalizePhone('0044 (7700) 900-123'); // '+447700900123'
+ * normalizePhone('+44 (0)7700 900123');  // '+447700900123'
  * normalizePhone('07700 900123', '44');  // '+447700900123'
  */
 export function normalizePhone(value: string, defaultCountryCode?: string): string {
   const trimmed = value.trim();
-  let digits = trimmed.replace(/[\s().\-/]/g, '');
+  let digits = trimmed.replace(BRACKETED_TRUNK, '$1').replace(/[\s().\-/]/g, '');
   if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
   if (!digits.startsWith('+')) {
     if (!defaultCountryCode) throw new TransformError(`"${trimmed.slice(0, 40)}" has no country code; start it with + or set default_country_code`);
@@ -181,7 +195,8 @@ export function hashIdentifier(value: unknown, options: { defaultCountryCode?: s
       normalized = original;
       break;
     case 'email':
-      if (!raw.includes('@')) throw new TransformError(`sha256: ${describe(raw)} is not an email address`);
+      // One address: a phone number, a name or two addresses in one field are not hashed as one.
+      if (!EMAIL.test(raw)) throw new TransformError(`sha256: ${describe(raw)} is not an email address`);
       normalized = raw.toLowerCase();
       break;
     case 'phone':
@@ -233,11 +248,20 @@ function noArg(name: string, fn: TransformFn): (arg: unknown) => TransformFn {
   };
 }
 
+/** `value × 10^shift` by moving the decimal exponent of its shortest text form (no binary error). */
+function shiftExponent(value: number, shift: number): number {
+  // String(1e-7) is "1e-7" and String(1e21) "1e+21": split off the exponent before adding to it.
+  const [mantissa, exponent = '0'] = String(value).split('e');
+  return Number(`${mantissa}e${Number(exponent) + shift}`);
+}
+
 /** Rounds half away from zero at `digits` decimals, shifting the exponent so 1.005 → 1.01. */
 function roundTo(value: number, digits: number): number {
   const sign = value < 0 ? -1 : 1;
-  const shifted = Math.round(Number(`${Math.abs(value)}e${digits}`));
-  return sign * Number(`${shifted}e-${digits}`);
+  const rounded = sign * shiftExponent(Math.round(shiftExponent(Math.abs(value), digits)), -digits);
+  if (!Number.isFinite(rounded)) throw new TransformError(`round: ${value} cannot be rounded`);
+  // -0 (a small negative rounded away) is sent as 0 anyway; keep it plain.
+  return rounded === 0 ? 0 : rounded;
 }
 
 const TRUE_WORDS = new Set(['true', 'yes', '1', 'y', 'on']);
@@ -299,21 +323,10 @@ export const TRANSFORMS: Record<string, TransformSpec> = {
     },
   },
   truncate: {
-    doc: 'Keeps the first n characters ({truncate: 100}); never splits a character.',
+    doc: 'Keeps the first n characters as a reader counts them ({truncate: 100}); never splits an emoji, a flag or an accented letter.',
     compile: (arg) => {
       const n = integerArg(arg, 'truncate');
-      return (v) => {
-        const s = text(v, 'truncate');
-        // Code units first (fast path); only long text needs the code-point walk.
-        if (s.length <= n) return s;
-        let out = '';
-        let count = 0;
-        for (const char of s) {
-          if (count++ === n) break;
-          out += char;
-        }
-        return out;
-      };
+      return (v) => truncateText(text(v, 'truncate'), n);
     },
   },
   split: {

@@ -6,6 +6,7 @@ import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { BlueprintError } from './blueprint-error.ts';
 import type { Path } from './row-compiler.ts';
+import { findNonJson } from './yaml-json-check.ts';
 
 export interface ParsedSource {
   /** The document as plain data. */
@@ -61,6 +62,11 @@ export function parseSource(source: string | object, file: string): ParsedSource
     const error = doc.errors[0]!;
     const pos = lineCounter.linePos(error.pos[0]);
     throw new BlueprintError(file, pos.line, pos.col, '', yamlReason(error.message));
+  }
+  const nonJson = findNonJson(doc);
+  if (nonJson !== undefined) {
+    const pos = lineCounter.linePos(nonJson.offset);
+    throw new BlueprintError(file, pos.line, pos.col, pathText(nonJson.path), nonJson.reason);
   }
   let value: unknown;
   try {
