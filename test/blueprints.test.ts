@@ -332,3 +332,20 @@ describe('previewIntegration checks target.pipelineId', () => {
     assert.deepEqual((res.body.data as { previewIntegration: { results: Array<{ transformed: { properties: Record<string, unknown> } }> } }).previewIntegration.results[0]!.transformed.properties, { stage: 'previewed' });
   });
 });
+
+describe('preview with a pipeline', () => {
+  test("previewIntegration shows the transformations' warnings, named as theirs", async () => {
+    const pipeline = await signal.pipeline('Preview warnings');
+    const saved = await signal.graphql('mutation($id: ID!, $source: String!) { setPipelineTransformations(pipelineId: $id, source: $source) { version } }', { id: pipeline.id, source: '- hash: traits.phone\n' });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const identify = { type: 'identify', messageId: 'pw-1', userId: 'u-1', traits: { phone: '07700 900123' }, context: {} };
+    const res = await signal.graphql<{ previewIntegration: { results: Array<{ transformed: { traits: Record<string, unknown> }; warnings: string[] }> } }>(
+      'query($target: PreviewTarget!, $events: [JSON!]) { previewIntegration(target: $target, events: $events) { results { transformed warnings } } }',
+      { target: { vendor: 'webhook', config: { url: 'https://hooks.example.com/signal' }, pipelineId: pipeline.id }, events: [identify] },
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const [result] = res.body.data!.previewIntegration.results;
+    assert.equal(result!.transformed.traits.phone, undefined, 'the phone it could not hash is gone');
+    assert.ok(result!.warnings.some((w) => w.startsWith('transformation: ') && w.includes('traits.phone')), JSON.stringify(result!.warnings));
+  });
+});

@@ -128,11 +128,14 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         ]);
       }
       const map = createEventMapper(def, { variant, blueprint }, ctx);
-      const transform = pipelineTransform ?? ((event: CanonicalEvent) => event);
       const inputs = (events ?? (SAMPLE_EVENTS as unknown as Array<Record<string, unknown>>)).map(asCanonical);
       const results: PreviewResult[] = inputs.map((input) => {
-        const transformed = transform(input);
-        const result: PreviewResult = { messageId: input.messageId, input, transformed, vendorEvent: null, dropped: null, warnings: [], errors: [], requests: [] };
+        // The transformations' warnings come first, named as theirs: a field the org data layer
+        // could not write explains a field the vendor event then lacks.
+        const transformation = pipelineTransform ? pipelineTransform(input) : { event: input, warnings: [] };
+        const transformed = transformation.event;
+        const transformationWarnings = transformation.warnings.map((warning) => `transformation: ${warning}`);
+        const result: PreviewResult = { messageId: input.messageId, input, transformed, vendorEvent: null, dropped: null, warnings: transformationWarnings, errors: [], requests: [] };
         if (transformed === null) {
           result.dropped = 'pipeline transformation';
           return result;
@@ -140,7 +143,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         const outcome = compiled?.mapEvent(transformed);
         const mapped = map(transformed);
         // Redacted like the requests: a plugin's code mapper or map hook sees the config too.
-        result.warnings = (mapped.warnings ?? []).map((warning) => redactSecretValues(warning, secrets));
+        result.warnings = [...transformationWarnings, ...(mapped.warnings ?? [])].map((warning) => redactSecretValues(warning, secrets));
         if (mapped.error) result.errors = [redactSecretValues(mapped.error, secrets)];
         result.vendorEvent = mapped.payload === null ? null : redactSecretValues(mapped.payload, secrets);
         if (mapped.payload === null && !mapped.error) result.dropped = outcome?.dropped ?? 'mapper';

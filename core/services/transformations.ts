@@ -50,7 +50,7 @@ function compile(source: string, scope: string): EventTransformation {
  */
 export function createTransformationService(pool: Pool, options: { cacheTtlMs?: number } = {}) {
   const ttl = options.cacheTtlMs ?? 5000;
-  const cache = new Map<string, { transform: ((event: CanonicalEvent) => CanonicalEvent | null) | undefined; expires: number }>();
+  const cache = new Map<string, { transform: ((event: CanonicalEvent) => CanonicalEvent | null) | undefined; composed: EventTransformation | undefined; expires: number }>();
 
   async function current(scope: string): Promise<TransformationRevision | null> {
     const { rows } = await pool.query<Row>('SELECT * FROM signal.transformation_revisions WHERE scope = $1 ORDER BY version DESC LIMIT 1', [scope]);
@@ -68,15 +68,21 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
     if (!rowCount) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}`, [{ field, message: 'no such pipeline' }]);
   }
 
-  async function transformFor(pipelineId: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
+  /** The org layer + the pipeline's transformations, with their warnings (cached a few seconds). */
+  async function composedFor(pipelineId: string): Promise<EventTransformation | undefined> {
     const hit = cache.get(pipelineId);
-    if (hit && hit.expires > Date.now()) return hit.transform;
+    if (hit && hit.expires > Date.now()) return hit.composed;
     const [org, pipeline] = await Promise.all([current(ORG_SCOPE), current(pipelineId)]);
     const steps = [org, pipeline].filter((r): r is TransformationRevision => r !== null).map((r) => compile(r.source, r.scope));
-    const composed = steps.length === 0 ? null : composeTransformations(...steps);
+    const composed = steps.length === 0 ? undefined : composeTransformations(...steps);
     const transform = composed ? (event: CanonicalEvent) => composed(event).event : undefined;
-    cache.set(pipelineId, { transform, expires: Date.now() + ttl });
-    return transform;
+    cache.set(pipelineId, { transform, composed, expires: Date.now() + ttl });
+    return composed;
+  }
+
+  async function transformFor(pipelineId: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
+    await composedFor(pipelineId);
+    return cache.get(pipelineId)?.transform;
   }
 
   return {
@@ -114,13 +120,14 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
     transformFor,
 
     /**
-     * `transformFor` for a pipeline id a user gave (a preview's `target.pipelineId`): a
-     * malformed id is a 400 and an unknown pipeline a 404, both naming `field`, rather than a
-     * preview silently run without transformations (and a cache entry per made-up id).
+     * The transformations of a pipeline id a user gave (a preview's `target.pipelineId`), with
+     * their warnings (a field an operation could not write): a malformed id is a 400 and an
+     * unknown pipeline a 404, both naming `field`, rather than a preview silently run without
+     * transformations (and a cache entry per made-up id).
      */
-    async checkedTransformFor(pipelineId: string, field: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
+    async checkedTransformFor(pipelineId: string, field: string): Promise<EventTransformation | undefined> {
       await requirePipeline(pipelineId, field);
-      return transformFor(pipelineId);
+      return composedFor(pipelineId);
     },
   };
 }
