@@ -566,9 +566,12 @@ describe('shipped blueprints on sloppy input: identity fields, products and curr
   });
 
   test('Amplitude: revenue is never sent with an unreadable currency: the order is an error naming it; no currency is the project default', async () => {
-    const unreadable = await amplitude('default', { order_id: 'O2', total: 120, currency: '€' });
+    const unreadable = await amplitude('default', { order_id: 'O2', total: 120, currency: '$' });
     assert.equal(unreadable.result.payload, null);
-    assert.equal(unreadable.result.error, 'mapping: currency is required but currency: "€" is not an ISO 4217 code');
+    assert.equal(unreadable.result.error, 'mapping: currency is required but currency: "$" is not an ISO 4217 code ("$" is the symbol of several currencies: send the code)');
+    // A symbol of one currency only is its code.
+    const euro = await amplitude('retail', { order_id: 'O6', total: 120, currency: '€' });
+    assert.deepEqual([euro.body!.events[0].revenue, euro.body!.events[0].currency], [120, 'EUR']);
     const absent = await amplitude('default', { order_id: 'O3', total: 120 });
     assert.deepEqual([absent.body!.events[0].revenue, absent.body!.events[0].currency], [120, undefined]);
     const blank = await amplitude('retail', { order_id: 'O4', total: 120, currency: '' });

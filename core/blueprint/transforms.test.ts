@@ -165,8 +165,12 @@ test('lookup maps through a table; fallback (or default) for the rest', () => {
 test('currency upper-cases ISO 4217 codes and refuses the rest', () => {
   assert.equal(run(['currency'], ' gbp '), 'GBP');
   assert.equal(run(['currency'], 'EUR'), 'EUR');
-  fails(['currency'], 'pounds', /currency: "POUNDS" is not an ISO 4217 code/);
-  fails(['currency'], '£', /is not an ISO 4217 code/);
+  fails(['currency'], 'pounds', /currency: "pounds" is not an ISO 4217 code/);
+  // A symbol of one currency only is its code; one naming several stays an error.
+  assert.equal(run(['currency'], ' £ '), 'GBP');
+  assert.equal(run(['currency'], '€'), 'EUR');
+  fails(['currency'], '$', /currency: "\$" is not an ISO 4217 code \("\$" is the symbol of several currencies: send the code\)/);
+  fails(['currency'], '¥', /symbol of several currencies/);
   fails(['currency'], 12, /is not an ISO 4217 code/);
 });
 

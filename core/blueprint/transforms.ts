@@ -373,16 +373,26 @@ export const TRANSFORMS: Record<string, TransformSpec> = {
     },
   },
   currency: {
-    doc: 'An ISO 4217 code, trimmed and upper-cased ("gbp" → "GBP"); anything but three letters fails.',
+    doc: 'An ISO 4217 code, trimmed and upper-cased ("gbp" → "GBP"); the symbols of one currency only (€ £ ₹ ₩ ₪ ₫ ₴ ₦ ₱ ₺ ₽ ฿) become its code; anything else fails ("$" and "¥" name several).',
     compile: noArg('currency', (v) => {
-      const code = text(v, 'currency').trim().toUpperCase();
-      if (!/^[A-Z]{3}$/.test(code)) throw new TransformError(`currency: "${code.slice(0, 20)}" is not an ISO 4217 code`);
+      const given = text(v, 'currency').trim();
+      const code = UNAMBIGUOUS_CURRENCY_SYMBOLS[given] ?? given.toUpperCase();
+      if (!/^[A-Z]{3}$/.test(code)) throw new TransformError(`currency: "${given.slice(0, 20)}" is not an ISO 4217 code${given === '$' || given === '¥' ? ` ("${given}" is the symbol of several currencies: send the code)` : ''}`);
       return code;
     }),
   },
 };
 
 export type TransformStep = string | Record<string, unknown>;
+
+/**
+ * Currency symbols that stand for one currency only, as sites often send them instead of the
+ * code. `$` (USD, CAD, AUD, …), `¥` (JPY, CNY) and `kr` (SEK, NOK, DKK) name several and stay
+ * errors: guessing would count revenue in the wrong currency.
+ */
+const UNAMBIGUOUS_CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {
+  '€': 'EUR', '£': 'GBP', '₹': 'INR', '₩': 'KRW', '₪': 'ILS', '₫': 'VND', '₴': 'UAH', '₦': 'NGN', '₱': 'PHP', '₺': 'TRY', '₽': 'RUB', '฿': 'THB',
+};
 
 /**
  * Splits a step (`trim` or `{truncate: 10}`) into name and argument.
