@@ -56,3 +56,13 @@ test('the guarded lookup refuses a public-looking name that resolves to a privat
   assert.equal(await resolve('erp.internal', ['erp.internal']), '10.20.0.5');
   assert.equal(await resolve('erp.internal', ['10.20.0.0/16']), '10.20.0.5');
 });
+
+test('special-purpose ranges that lead somewhere internal in some deployments are refused too', () => {
+  for (const address of ['192.0.0.192', '198.18.0.1', '198.19.255.254', '224.0.0.1', '240.0.0.1', '255.255.255.255', 'fec0::1', 'ff02::1', '64:ff9b:1::a9fe:a9fe', '64:ff9b:1:2:3:4:7f00:1']) {
+    assert.equal(isPrivateAddress(address), true, address);
+  }
+  // Public neighbours stay public.
+  for (const address of ['192.0.2.1', '198.20.0.1', '223.255.255.254', '64:ff9b::5db8:d70e', '2606:4700::1111']) {
+    assert.equal(isPrivateAddress(address), false, address);
+  }
+});

@@ -3,15 +3,22 @@ import { BlockList, isIP } from 'node:net';
 
 /**
  * Addresses a vendor request must not reach unless allow-listed (SSRF): loopback, private,
- * link-local (cloud metadata lives there), unspecified, CGNAT and IPv6 unique-local — and the
- * same IPv4 ranges wrapped in IPv6 (mapped, compatible, NAT64, 6to4), unwrapped below.
+ * link-local (cloud metadata lives there), unspecified, CGNAT, IPv6 unique-local and site-local,
+ * and the special-purpose ranges that lead somewhere internal in some deployments (IETF
+ * protocol assignments 192.0.0.0/24 — an older cloud metadata address lives there —, the
+ * benchmarking range 198.18.0.0/15 that DNS proxies hand out as fake addresses, multicast,
+ * reserved, broadcast) — and the same IPv4 ranges wrapped in IPv6 (mapped, compatible, NAT64
+ * both well-known and local-use, 6to4), unwrapped below. No vendor API lives in any of them.
  */
 const BLOCKED = new BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+for (const [network, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16],
+  ['192.0.0.0', 24], ['198.18.0.0', 15], ['224.0.0.0', 3],
+] as const) {
   BLOCKED.addSubnet(network, prefix, 'ipv4');
 }
 // No ::ffff:0:0/96 rule: BlockList would then match every IPv4 address.
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) {
+for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8]] as const) {
   BLOCKED.addSubnet(network, prefix, 'ipv6');
 }
 
@@ -41,8 +48,8 @@ function ipv6Groups(address: string): number[] | null {
 }
 
 /**
- * The IPv4 address an IPv6 address carries (mapped, compatible, NAT64 64:ff9b::/96, 6to4
- * 2002::/16), if any.
+ * The IPv4 address an IPv6 address carries (mapped, compatible, NAT64 64:ff9b::/96 and
+ * 64:ff9b:1::/48, 6to4 2002::/16), if any.
  *
  * @example
  * embeddedIPv4('64:ff9b::a9fe:a9fe'); // '169.254.169.254'
@@ -55,6 +62,7 @@ export function embeddedIPv4(address: string): string | null {
   const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
   if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return v4(g[6]!, g[7]!); // ::ffff:a.b.c.d, ::a.b.c.d
   if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!); // NAT64
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return v4(g[6]!, g[7]!); // local-use NAT64 64:ff9b:1::/48 (RFC 8215)
   if (g[0] === 0x2002) return v4(g[1]!, g[2]!); // 6to4
   return null;
 }
