@@ -2,35 +2,8 @@
 // roles, prints the banner, and shuts down in order on SIGINT/SIGTERM.
 import module from 'node:module';
 import { ConfigError, loadConfig } from './config.ts';
+import { banner } from './banner.ts';
 import { startSignal, type SignalInstance } from './signal.ts';
-
-function banner(signal: SignalInstance): string {
-  const lines = ['', 'Signal is running.', ''];
-  const { collect, admin } = signal.urls;
-  lines.push(`  Database        ${signal.embedded ? `embedded PostgreSQL on port ${signal.embedded.port} (data in ${signal.config.dataDir}/pg)` : 'DATABASE_URL'}`);
-  lines.push(`  Roles           ${[...signal.config.roles].join(', ')}`);
-  if (collect) {
-    lines.push(`  Collect API     ${collect}/v1/track  (…/page, /identify, /batch)`);
-    lines.push(`  API docs        ${collect}/docs  (OpenAPI: ${collect}/openapi.json)`);
-  }
-  if (admin) {
-    lines.push(`  Admin GraphQL   ${admin}/graphql  (IDE: ${admin}/graphiql)`);
-    lines.push(`  Admin token     ${signal.adminToken}`);
-  }
-  if (signal.demoKey) lines.push(`  Demo pipeline   key ${signal.demoKey}${signal.demoPipelineId ? `  (id ${signal.demoPipelineId})` : ''}`);
-  if (collect && signal.demoKey) {
-    lines.push('', '  Send a test event:');
-    lines.push(`    curl -u '${signal.demoKey}:' -H 'Content-Type: application/json' \\`);
-    lines.push(`      -d '{"event":"Signed Up","userId":"user-123","properties":{"plan":"premium"}}' ${collect}/v1/track`);
-  }
-  if (admin && signal.demoPipelineId) {
-    lines.push('', '  See it stored:');
-    lines.push(`    curl -H 'Authorization: Bearer ${signal.adminToken}' -H 'Content-Type: application/json' \\`);
-    lines.push(`      -d '{"query":"{ recentEvents(pipelineId: \\"${signal.demoPipelineId}\\", limit: 5) { messageId type receivedAt payload } }"}' ${admin}/graphql`);
-  }
-  lines.push('', 'Press Ctrl-C to stop.', '');
-  return lines.join('\n');
-}
 
 let config;
 try {

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { banner } from './banner.ts';
+import { loadConfig } from './config.ts';
+
+const urls = { collect: 'http://127.0.0.1:8080', admin: 'http://127.0.0.1:8084' };
+const demo = { demoKey: 'sig_demo_key_0123', demoPipelineId: '6f1c2a3b-0000-4000-8000-000000000001' };
+
+test('a generated admin token is printed; one given in SIGNAL_ADMIN_TOKEN never is', () => {
+  const generated = banner({ urls, config: loadConfig({}), adminToken: 'sat_generated_0123456789', ...demo });
+  assert.match(generated, /Admin token {5}sat_generated_0123456789/);
+  assert.match(generated, /Bearer sat_generated_0123456789/);
+  const given = banner({ urls, config: loadConfig({ SIGNAL_ADMIN_TOKEN: 'operator-token-0123456789' }), adminToken: 'operator-token-0123456789', ...demo });
+  assert.doesNotMatch(given, /operator-token/);
+  assert.match(given, /Admin token {5}\(the one in SIGNAL_ADMIN_TOKEN\)/);
+  assert.match(given, /Bearer \$SIGNAL_ADMIN_TOKEN/, 'the curl line reads it from the environment');
+});
