@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import mercurius, { type IResolvers } from 'mercurius';
+import { MAX_QUERY_DEPTH, queryDepthLimit } from './graphql-depth-limit.ts';
 import { answerClientError } from '../collect/client-error.ts';
 import { installErrorHandling, sendError } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
@@ -51,6 +52,7 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
     resolvers: extra.reduce((merged, e) => mergeResolvers(merged, e.resolvers), resolvers as IResolvers),
     graphiql: false,
     path: '/graphql',
+    validationRules: [queryDepthLimit(MAX_QUERY_DEPTH)],
     errorFormatter: formatGraphqlErrors,
   });
   await app.register(adminRestRoutes, deps.services);
