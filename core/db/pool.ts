@@ -15,7 +15,9 @@ pg.types.setTypeParser(20, (value) => Number(value));
  * await pool.query('SELECT 1');
  */
 export function createPool(connectionString: string, max = 10): Pool {
-  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // TCP keepalive: a connection to a database host that vanished without closing it is found
+  // dead by the OS, not waited on for ever (the dispatcher also bounds its own wait).
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query reports the outage instead.
   pool.on('error', () => {});

@@ -188,3 +188,69 @@ test('upgrading: events stored before the outbox migration are not dispatched ag
     await old.drop();
   }
 });
+
+/**
+ * A TCP proxy to the test server whose `silence()` makes every open connection go quiet, as a
+ * database host that vanished does (no FIN, no RST), while new connections go through.
+ */
+async function startSilenceableProxy(target: URL) {
+  const { createServer, connect } = await import('node:net');
+  const pairs = new Set<{ client: import('node:net').Socket; upstream: import('node:net').Socket }>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const end = () => { client.destroy(); upstream.destroy(); pairs.delete(pair); };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as import('node:net').AddressInfo).port,
+    silence() {
+      for (const { client, upstream } of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.removeAllListeners('close');
+        client.resume(); // read and drop: nothing is answered
+        upstream.destroy();
+      }
+      pairs.clear();
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.emit('close');
+      });
+    },
+  };
+}
+
+test('a database host that stops answering mid-dispatch does not stop the dispatcher for good: the connection is dropped and the next run dispatches', { timeout: 30_000 }, async () => {
+  const target = new URL(db.url);
+  const proxy = await startSilenceableProxy(target);
+  const viaProxy = new URL(db.url);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  const proxiedPool = createPool(viaProxy.href, 2);
+  const dispatcher = createIngestDispatcher({ pool: proxiedPool, boss, pollMs: 60_000, jobSize: 10, timeoutMs: 500 });
+  try {
+    await dispatchAll(dispatcher, (await store(['host-1'])).length);
+    // The host goes quiet with the dispatcher's connection open: its next statement is never
+    // answered.
+    await store(['host-2']);
+    proxy.silence();
+    const started = Date.now();
+    const stuck = dispatcher.dispatchNow();
+    await assert.rejects(stuck, /no answer from PostgreSQL within 0\.5 s; its connection was dropped/);
+    assert.ok(Date.now() - started < 3000, 'within the timeout, not for ever');
+    // The host is back: the next run takes a new connection and dispatches what waited.
+    await dispatchAll(dispatcher, 1);
+  } finally {
+    await proxiedPool.end().catch(() => {});
+    await proxy.close();
+  }
+});

@@ -1,4 +1,4 @@
-import type { Pool } from '../db/pool.ts';
+import type { Pool, PoolClient } from '../db/pool.ts';
 import { INGEST_QUEUE, transactionDb, type Boss, type IngestJob } from '../queue/boss.ts';
 
 // One fixed advisory-lock key: one dispatcher at a time per database, whichever node holds it.
@@ -81,8 +81,16 @@ export interface IngestDispatcherOptions {
   jobSize: number;
   /** Events read per dispatch transaction; a full page dispatches again at once. */
   pageSize?: number;
+  /** How long one dispatch transaction may wait for PostgreSQL (default `DISPATCH_TIMEOUT_MS`). */
+  timeoutMs?: number;
   onError?: (error: Error) => void;
 }
+
+/**
+ * How long one dispatch transaction may wait for PostgreSQL: 30 s, far above its normal few
+ * milliseconds (a page of 5,000 ids and their jobs), and well below "stopped for good".
+ */
+export const DISPATCH_TIMEOUT_MS = 30_000;
 
 export interface IngestDispatcher {
   /** Dispatches soon; `committedXid` is the transaction of a group this process just committed. */
@@ -123,6 +131,16 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
   /** One transaction: claim, read a page, create its jobs, advance the cursor. */
   async function dispatchPage(): Promise<{ count: number; claimed: boolean }> {
     const client = await options.pool.connect();
+    // A database host that vanished without closing the connection (a VM reboot, a failover
+    // behind the same address) never answers, and nothing else would end the wait: the
+    // dispatcher would stop for good while collect and /readyz recovered. Past the deadline
+    // the socket is destroyed, the transaction fails (and rolls back on the server, if it
+    // lives), and the next poll starts afresh on a new connection.
+    let abandoned = false;
+    const watchdog = setTimeout(() => {
+      abandoned = true;
+      (client as PoolClient & { connection?: { stream?: { destroy(error?: Error): void } } }).connection?.stream?.destroy(new Error(`no answer from PostgreSQL within ${DISPATCH_TIMEOUT_MS / 1000} s`));
+    }, options.timeoutMs ?? DISPATCH_TIMEOUT_MS);
     try {
       await client.query('BEGIN');
       const claim = claimDispatchStatement();
@@ -150,10 +168,12 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
       await client.query('COMMIT');
       return { count: rows.length, claimed: true };
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      if (!abandoned) await client.query('ROLLBACK').catch(() => {});
+      throw abandoned ? new Error(`the dispatch got no answer from PostgreSQL within ${(options.timeoutMs ?? DISPATCH_TIMEOUT_MS) / 1000} s; its connection was dropped and the next poll tries again`, { cause: error }) : error;
     } finally {
-      client.release();
+      clearTimeout(watchdog);
+      // A dropped connection goes, not back to the pool.
+      client.release(abandoned ? true : undefined);
     }
   }
 
