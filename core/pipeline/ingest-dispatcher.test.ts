@@ -254,3 +254,24 @@ test('a database host that stops answering mid-dispatch does not stop the dispat
     await proxy.close();
   }
 });
+
+test('a database moved to another server (pg_dump and restore) dispatches what it had not, and what is new, and nothing twice', async () => {
+  const logged: string[] = [];
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 10, log: (line) => logged.push(line) });
+  // As restored: the old server's transaction ids, far above this server's. The cursor stands
+  // after `moved-done`; `moved-pending` was stored there but not dispatched yet.
+  const [done, pending] = await store(['moved-done', 'moved-pending']);
+  const { rows: [{ far }] } = await pool.query<{ far: string }>(`SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000)::text AS far`);
+  await pool.query(`UPDATE signal.events SET xid = $1::xid8 WHERE id = $2`, [far, done]);
+  await pool.query(`UPDATE signal.events SET xid = ($1::text::bigint + 5)::text::xid8 WHERE id = $2`, [far, pending]);
+  await pool.query(`UPDATE signal.ingest_cursor SET last_xid = $1::xid8, last_id = $2`, [far, done]);
+  // Stored on the new server after the move: its transaction id is below the old cursor.
+  const [fresh] = await store(['moved-fresh']);
+  await dispatchAll(dispatcher, 2);
+  assert.deepEqual((await jobIds()).flat().sort((a, b) => a - b), [pending!, fresh!].sort((a, b) => a - b), 'the pending and the new event, not the one dispatched before the move');
+  assert.match(logged.join('\n'), /came from another PostgreSQL server/);
+  // From now on, dispatch goes on as usual.
+  const [later] = await store(['moved-later']);
+  await dispatchAll(dispatcher, 1);
+  assert.ok((await jobIds()).flat().includes(later!));
+});

@@ -26,10 +26,43 @@ export function claimDispatchStatement(): Statement {
  */
 export function readCursorStatement(): Statement {
   return {
-    text: `SELECT last_xid::text, last_id, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon
+    text: `SELECT last_xid::text, last_id, pg_snapshot_xmin(pg_current_snapshot())::text AS horizon,
+                  pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid
              FROM signal.ingest_cursor`,
     values: [],
   };
+}
+
+/**
+ * Transaction ids mean something only on the server that handed them out. After the database
+ * moved to another server (pg_dump and restore, a logical-replication migration) the cursor
+ * and the stored events carry the old server's ids, usually far above the new one's: every
+ * event stored since would sit "below" the cursor, never dispatched, counted nowhere, and
+ * pruned a week later. A cursor at or past the next id this server will hand out (`nextXid`)
+ * can only come from elsewhere, so the outbox is rebased in the dispatch transaction:
+ * - the old server's events at or below the cursor (dispatched) leave the ordering (xid NULL,
+ *   as rows from before the outbox). Rows this server wrote are told apart by id: the identity
+ *   sequence was restored with the data, so they come after every row the old server wrote
+ *   with an id at or above `nextXid`;
+ * - the old server's events above the cursor (not dispatched yet) take this transaction's id,
+ *   final once it commits;
+ * - the cursor restarts below everything this server wrote.
+ *
+ * @example
+ * for (const statement of rebaseOutboxStatements({ xid: '43898', id: 512 }, '883')) await client.query(statement.text, statement.values);
+ */
+export function rebaseOutboxStatements(cursor: { xid: string; id: number }, nextXid: string): Statement[] {
+  return [
+    {
+      text: `UPDATE signal.events SET xid = NULL
+              WHERE xid IS NOT NULL AND (xid, id) <= ($1::xid8, $2::bigint)
+                AND (xid >= $3::xid8 OR id <= (SELECT max(id) FROM signal.events WHERE xid >= $3::xid8))`,
+      values: [cursor.xid, cursor.id, nextXid],
+    },
+    // What is left at or above the old cursor's id is the old server's, not dispatched yet.
+    { text: `UPDATE signal.events SET xid = pg_current_xact_id() WHERE xid >= $1::xid8`, values: [cursor.xid] },
+    { text: `UPDATE signal.ingest_cursor SET last_xid = '0'::xid8, last_id = 0, updated_at = now()`, values: [] },
+  ];
 }
 
 /** The next committed events after the cursor and below the horizon, in dispatch order. */
@@ -84,6 +117,8 @@ export interface IngestDispatcherOptions {
   /** How long one dispatch transaction may wait for PostgreSQL (default `DISPATCH_TIMEOUT_MS`). */
   timeoutMs?: number;
   onError?: (error: Error) => void;
+  /** Told what the operator should know that is not an error (the outbox rebased after a move). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -129,7 +164,7 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
   let lastHorizon = 0n;
 
   /** One transaction: claim, read a page, create its jobs, advance the cursor. */
-  async function dispatchPage(): Promise<{ count: number; claimed: boolean }> {
+  async function dispatchPage(): Promise<{ count: number; claimed: boolean; again?: boolean }> {
     const client = await options.pool.connect();
     // A database host that vanished without closing the connection (a VM reboot, a failover
     // behind the same address) never answers, and nothing else would end the wait: the
@@ -150,8 +185,14 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
         return { count: 0, claimed: false };
       }
       const read = readCursorStatement();
-      const { rows: [cursor] } = await client.query<{ last_xid: string; last_id: number; horizon: string }>(read.text, read.values);
+      const { rows: [cursor] } = await client.query<{ last_xid: string; last_id: number; horizon: string; next_xid: string }>(read.text, read.values);
       if (!cursor) throw new Error('signal.ingest_cursor has no row: run the migrations');
+      if (BigInt(cursor.last_xid) >= BigInt(cursor.next_xid)) {
+        for (const statement of rebaseOutboxStatements({ xid: cursor.last_xid, id: cursor.last_id }, cursor.next_xid)) await client.query(statement.text, statement.values);
+        await client.query('COMMIT');
+        options.log?.(`The ingest cursor (transaction ${cursor.last_xid}) came from another PostgreSQL server (this one is at ${cursor.next_xid}): the database was moved. Events already dispatched were kept as such, the rest will be dispatched now.`);
+        return { count: 0, claimed: true, again: true };
+      }
       lastHorizon = BigInt(cursor.horizon);
       const next = nextEventsStatement({ xid: cursor.last_xid, id: cursor.last_id }, cursor.horizon, pageSize);
       const { rows } = await client.query<{ id: number; xid: string }>(next.text, next.values);
@@ -180,8 +221,9 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
   async function drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const { count, claimed } = await dispatchPage();
+      const { count, claimed, again: rebased } = await dispatchPage();
       total += count;
+      if (rebased) continue;
       if (count < pageSize) {
         // A local commit the horizon has not passed yet: a transaction that began earlier is
         // still open, usually a short one (another group's INSERT, a pg-boss fetch). Look again
