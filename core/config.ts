@@ -67,7 +67,7 @@ interface Variable {
 /** Every variable Signal reads, with its default and meaning (the README's table). */
 export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with data in `SIGNAL_DATA_DIR`.' },
-  { name: 'SIGNAL_DATA_DIR', default: '.signal', description: 'Folder for the embedded database, the generated secret key and admin token, and the demo pipeline\'s key (kept in clear so the banner can show it again; delete the file, or the Demo pipeline, in production).' },
+  { name: 'SIGNAL_DATA_DIR', default: '.signal', description: 'Folder for the embedded database and its generated password (`pg-password`), the generated secret key and admin token, and the demo pipeline\'s key (kept in clear so the banner can show it again; delete the file, or the Demo pipeline, in production).' },
   { name: 'SIGNAL_ROLES', default: 'collect,worker,admin', description: 'Which roles this process runs: any of `collect`, `worker`, `admin`, comma separated.' },
   { name: 'SIGNAL_COLLECT_HOST', default: '0.0.0.0', description: 'Address the public collect listener binds to.' },
   { name: 'SIGNAL_COLLECT_PORT', default: '8080', description: 'Port of the public collect listener.' },

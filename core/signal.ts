@@ -137,7 +137,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === undefined) {
       log(`Starting the embedded PostgreSQL (data in ${path.join(dataDir, 'pg')})…`);
-      embedded = await startEmbeddedPostgres({ dataDir });
+      // Its own notices (a stale pid ignored, a former password replaced), not initdb's chatter.
+      embedded = await startEmbeddedPostgres({ dataDir, log: (line) => { if (/^(Replaced|Removed|Ignored)/.test(line)) log(line); } });
       cleanups.push(() => embedded!.stop());
       databaseUrl = await ensureDatabase(embedded.url, 'signal');
     } else if (await createMissingDatabase(databaseUrl)) {

@@ -102,6 +102,10 @@ test('npm start without DATABASE_URL: embedded Postgres, banner, event accepted,
 
     assert.equal((await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim(), token);
     assert.equal(((await stat(path.join(dataDir, 'secret-key'))).mode & 0o777), 0o600);
+    // The embedded server's superuser has a generated password, kept 0600 and never printed.
+    const pgPassword = (await readFile(path.join(dataDir, 'pg-password'), 'utf8')).trim();
+    assert.equal(((await stat(path.join(dataDir, 'pg-password'))).mode & 0o777), 0o600);
+    assert.ok(pgPassword.length >= 32 && !signal.output().includes(pgPassword), 'the database password is not in the output');
     signal.kill('SIGINT');
     assert.equal(await exited, 0, signal.output());
     assert.match(signal.output(), /Stopped\./);
