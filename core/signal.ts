@@ -42,6 +42,9 @@ import type { JsonValue } from './sdk/types.ts';
 
 export { PROJECT_ROOT };
 
+/** The advisory lock nodes take turns under to create the demo pipeline of an empty database. */
+const DEMO_PIPELINE_LOCK_KEY = 7_283_914_003;
+
 /**
  * pg-boss's errors for a fetch from a delivery queue that no longer exists: the queue, or
  * (the first time) its table.
@@ -249,13 +252,22 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
 
     let demoKey: string | undefined;
     if (config.demoPipeline && config.roles.has('admin')) {
-      const existing = await pipelines.list();
-      if (existing.length === 0) {
-        const created = await pipelines.create('Demo');
-        demoKey = (await readOrCreate(dataDir, 'demo-pipeline-key', () => created.key)).value;
-      } else {
-        // Shown again only while the key this data folder created is still there to read.
-        demoKey = (await readFile(path.join(dataDir, 'demo-pipeline-key'), 'utf8').catch(() => '')).trim() || undefined;
+      // Nodes started together on an empty database take turns: each saw no pipeline and made
+      // its own Demo.
+      const lock = await pool.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock($1)', [DEMO_PIPELINE_LOCK_KEY]);
+        const existing = await pipelines.list();
+        if (existing.length === 0) {
+          const created = await pipelines.create('Demo');
+          demoKey = (await readOrCreate(dataDir, 'demo-pipeline-key', () => created.key)).value;
+        } else {
+          // Shown again only while the key this data folder created is still there to read.
+          demoKey = (await readFile(path.join(dataDir, 'demo-pipeline-key'), 'utf8').catch(() => '')).trim() || undefined;
+        }
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [DEMO_PIPELINE_LOCK_KEY]).catch(() => {});
+        lock.release();
       }
     }
     // The banner shows the demo pipeline's id too: installs and recentEvents take it.
