@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 
 let signal: TestSignal;
+/** Known to the tests, so they can write a value as an older Signal sealed it (v1). */
+const SECRET_KEY = randomBytes(32);
 
 before(async () => {
-  signal = await startTestSignal({}, { plugins: pluginSet(fixturePlugin), label: 'admin' });
+  signal = await startTestSignal({ SIGNAL_SECRET_KEY: SECRET_KEY.toString('hex') }, { plugins: pluginSet(fixturePlugin), label: 'admin' });
 });
 after(() => signal.close());
 
@@ -385,6 +388,85 @@ describe('catalog and integrations', () => {
     assert.equal((await revise('  rotated the key  ')).body.data!.createRevision.note, 'rotated the key');
     assert.equal((await revise('   ')).body.data!.createRevision.note, null);
     assert.deepEqual((await signal.services.integrations.getTemplate(template.id)).revisions.map((r) => r.version), [1, 2, 3], 'the refused revision was not made');
+  });
+});
+
+describe('sealed secrets are bound to their integration and field', () => {
+  /** The stored config of a template's latest revision, as the database holds it. */
+  async function storedConfig(templateId: string): Promise<{ id: string; config: Record<string, unknown> }> {
+    const { rows } = await signal.pool.query('SELECT id, config FROM signal.integration_revisions WHERE template_id = $1 ORDER BY version DESC LIMIT 1', [templateId]);
+    return rows[0];
+  }
+  /** What a database writer without the key can do: put any stored JSON into a field. */
+  async function writeField(revisionId: string, field: string, value: unknown): Promise<void> {
+    await signal.pool.query('UPDATE signal.integration_revisions SET config = (config::jsonb || jsonb_build_object($2::text, $3::jsonb))::json WHERE id = $1', [revisionId, field, JSON.stringify(value)]);
+  }
+
+  test("another integration's sealed secret copied into a secret or a plain field is refused, naming the field; the owner is unaffected", async () => {
+    const owner = await signal.services.integrations.install({ vendor: 'fixture', name: 'Owner', config: { ...validConfig, api_key: 'owner-live-key-0a1b2c3d' } });
+    const other = await signal.services.integrations.install({ vendor: 'fixture', name: 'Other', config: validConfig });
+    const stolen = (await storedConfig(owner.template.id)).config.api_key;
+    const own = (await storedConfig(other.template.id)).config.api_key;
+    assert.match((stolen as { $sealed: string }).$sealed, /^v2\./);
+    for (const field of ['api_key', 'region', 'min_id_length']) {
+      await writeField(other.revision.id, field, stolen);
+      await assert.rejects(signal.services.integrations.resolveRevision(other.revision.id), (error: Error & { code?: string; fields?: Array<{ field: string; message: string }> }) => {
+        assert.equal(error.code, 'SIGNAL_INVALID_CONFIG', error.message);
+        assert.equal(error.fields?.[0]?.field, `config.${field}`);
+        assert.match(error.fields![0]!.message, field === 'api_key' ? /sealed for another field or integration/ : /is not a secret field of Fixture Analytics/);
+        assert.equal(JSON.stringify(error).includes('owner-live-key'), false);
+        return true;
+      });
+      // Put back, so the next round refuses only the field it moves.
+      if (field === 'api_key') await writeField(other.revision.id, field, own);
+      else if (field === 'region') await writeField(other.revision.id, field, validConfig.region);
+      else await signal.pool.query(`UPDATE signal.integration_revisions SET config = (config::jsonb - 'min_id_length')::json WHERE id = $1`, [other.revision.id]);
+    }
+    assert.equal((await signal.services.integrations.resolveRevision(other.revision.id)).config.api_key, validConfig.api_key, 'put back, it opens again');
+    const ownerStored = await storedConfig(owner.template.id);
+    assert.equal((await signal.services.integrations.resolveRevision(ownerStored.id)).config.api_key, 'owner-live-key-0a1b2c3d', 'the owner still opens its own');
+    // Answers still mask what the field holds; nothing is decrypted for them.
+    await writeField(other.revision.id, 'region', stolen);
+    const shown = await signal.graphql<{ integration: { revisions: Array<{ config: Record<string, unknown> }> } }>(`{ integration(id: "${other.template.id}") { revisions { config } } }`);
+    assert.equal(shown.body.data!.integration.revisions[0]!.config.region, '********');
+  });
+
+  test('a revision over a config holding a value that does not open must give that value again (or remove it)', async () => {
+    const owner = await signal.services.integrations.install({ vendor: 'fixture', name: 'Owner 2', config: { ...validConfig, api_key: 'owner-live-key-4e5f6a7b' } });
+    const other = await signal.services.integrations.install({ vendor: 'fixture', name: 'Other 2', config: validConfig });
+    await writeField(other.revision.id, 'api_key', (await storedConfig(owner.template.id)).config.api_key);
+    for (const config of [{ min_id_length: 2 }, { api_key: '********' }]) {
+      const kept = await signal.graphql('mutation($i: CreateRevisionInput!) { createRevision(input: $i) { version } }', { i: { templateId: other.template.id, config } });
+      assert.equal(kept.status, 400, JSON.stringify(kept.body));
+      const fields = kept.body.errors![0]!.extensions!.fields as Array<{ field: string; message: string }>;
+      assert.deepEqual(fields.map((f) => f.field), ['config.api_key']);
+      assert.match(fields[0]!.message, /^cannot be kept: .*sealed for another field or integration.*Give the value again, or null to remove it$/);
+    }
+    const given = await signal.services.integrations.createRevision({ templateId: other.template.id, config: { api_key: 'other-new-key-1234' } });
+    assert.equal((await signal.services.integrations.resolveRevision(given.id)).config.api_key, 'other-new-key-1234');
+  });
+
+  test('a value sealed the old way (v1, unbound) still opens, and the next revision rewrites it bound (v2)', async () => {
+    const installed = await signal.services.integrations.install({ vendor: 'fixture', name: 'Legacy', config: validConfig });
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', SECRET_KEY, iv);
+    const data = Buffer.concat([cipher.update('legacy-key-5678', 'utf8'), cipher.final()]);
+    const v1 = { $sealed: ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join('.') };
+    await writeField(installed.revision.id, 'api_key', v1);
+    assert.equal((await signal.services.integrations.resolveRevision(installed.revision.id)).config.api_key, 'legacy-key-5678');
+    const v2 = await signal.services.integrations.createRevision({ templateId: installed.template.id, config: { api_key: '********', min_id_length: 2 } });
+    const stored = await storedConfig(installed.template.id);
+    assert.equal(stored.id, v2.id);
+    assert.match((stored.config.api_key as { $sealed: string }).$sealed, /^v2\./, 'rewritten bound to its field');
+    assert.equal((await signal.services.integrations.resolveRevision(v2.id)).config.api_key, 'legacy-key-5678');
+    assert.deepEqual(v2.config, { api_key: '********', region: validConfig.region, min_id_length: 2 });
+  });
+
+  test('a value given as {"$sealed": …} (the stored form) → 400 naming the field, never stored as sealed', async () => {
+    const res = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'Sealed given', config: { ...validConfig, api_key: { $sealed: 'v2.a.b.c' } } });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json.error.fields.map((f: { field: string }) => f.field), ['config.api_key']);
+    assert.match(res.json.error.fields[0].message, /\$sealed, the form Signal stores secrets in/);
   });
 });
 

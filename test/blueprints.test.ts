@@ -252,6 +252,14 @@ describe('stored secrets never come back, in any form', () => {
   ].map((rows) => `version: 2\nparameters:\n  k: { config: signing_secret }\n${rows}`);
   const leaks = (answer: unknown) => JSON.stringify(answer).toUpperCase().includes(secret.toUpperCase());
 
+  test("a preview of a stored webhook shows its secret headers' values nowhere, whatever the header is called", async () => {
+    const { revision } = await signal.services.integrations.install({ vendor: 'webhook', name: 'Secret headers', config: { url: 'https://hooks.example.com/in', secret_headers: { 'X-Erp-Key': 'erp-key-0123456789' } } });
+    const res = await signal.graphql('query($t: PreviewTarget!) { previewIntegration(target: $t, events: [{ event: "x", userId: "u" }]) { results { vendorEvent requests } } }', { t: { revisionId: revision.id } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(JSON.stringify(res.body).includes('erp-key-0123456789'), false, JSON.stringify(res.body));
+    assert.match(JSON.stringify(res.body), /x-erp-key/i, 'the header is there, its value redacted');
+  });
+
   test('the mask given as a new secret says so, before the field\'s own rules (16 characters for a webhook secret)', async () => {
     await assert.rejects(
       signal.services.integrations.install({ vendor: 'webhook', name: 'Masked hook', config: { ...hookConfig, signing_secret: '********' } }),

@@ -35,7 +35,7 @@ async function installWebhook(config: Record<string, unknown> = {}, consentCateg
     vendor: 'webhook', name: `Hook ${counter}`, pipelineId: pipeline.id, consentCategories,
     config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'], ...config },
   });
-  return { path, id: result.assignment!.id };
+  return { path, id: result.assignment!.id, templateId: result.template.id, revisionId: result.revision.id };
 }
 
 async function send(events: Array<Record<string, unknown>>): Promise<void> {
@@ -45,6 +45,12 @@ async function send(events: Array<Record<string, unknown>>): Promise<void> {
     body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', event: 'Order Completed', userId: 'user-1', ...e })) }),
   });
   assert.equal(res.status, 200);
+}
+
+/** Whether a recorded request carries a valid webhook signature under `secret`. */
+function verifySignatureWith(secret: string, request: RecordedRequest): boolean {
+  const timestamp = request.headers['x-signal-timestamp']!;
+  return request.headers['x-signal-signature'] === `sha256=${createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex')}`;
 }
 
 function bodyIds(requests: RecordedRequest[]): string[] {
@@ -89,6 +95,100 @@ describe('collect → webhook → simulator', () => {
       signal.services.integrations.install({ vendor: 'webhook', name: 'SSRF', config: { url: 'http://169.254.169.254/latest/meta-data' } }),
       (error: Error & { fields?: Array<{ field: string }> }) => /config\.url/.test(error.message) && error.fields?.[0]?.field === 'config.url',
     );
+  });
+});
+
+describe('webhook secret_headers (credentials)', () => {
+  const TOKEN = 'erp-live-token-5f1e2d3c4b5a69788796';
+  const BEARER = 'bearer-cred-0a1b2c3d4e5f60718293';
+
+  test('sealed at rest, ******** in every answer, kept when sent back masked; sent to the endpoint; redacted from the delivery log, dead letters and their export', async () => {
+    const hook = await installWebhook({ mode: 'single', headers: { 'X-Team': 'growth' }, secret_headers: { Authorization: `Bearer ${BEARER}`, 'X-Erp-Key': TOKEN } });
+    const leaks = (text: string) => text.includes(TOKEN) || text.includes(BEARER);
+
+    // At rest: one sealed value (v2, bound to the field), no header value in clear.
+    const { rows } = await signal.pool.query<{ config: Record<string, unknown> }>('SELECT config FROM signal.integration_revisions WHERE id = $1', [hook.revisionId]);
+    assert.equal(leaks(JSON.stringify(rows[0]!.config)), false, JSON.stringify(rows[0]!.config));
+    assert.match((rows[0]!.config.secret_headers as { $sealed: string }).$sealed, /^v2\./);
+
+    // Every answer: the whole field is the mask; plain headers stay readable.
+    const answer = await signal.graphql<{ integration: { revisions: Array<{ config: Record<string, unknown> }> }; integrations: unknown }>(
+      `{ integration(id: "${hook.templateId}") { revisions { config } } integrations(vendor: "webhook") { revisions { config } } }`,
+    );
+    assert.equal(leaks(JSON.stringify(answer.body)), false);
+    assert.equal(answer.body.data!.integration.revisions[0]!.config.secret_headers, '********');
+    assert.deepEqual(answer.body.data!.integration.revisions[0]!.config.headers, { 'X-Team': 'growth' });
+
+    // Sent: the endpoint gets the credentials; it answers 400, so the event is dead-lettered.
+    sim.script('POST', hook.path, [{ status: 400, body: { error: 'order 17 is not allowed here' } }]);
+    await send([{ messageId: 'secret-hdr-1' }]);
+    const [request] = await sim.waitFor(1, 15_000, { path: hook.path });
+    assert.equal(request!.headers.authorization, `Bearer ${BEARER}`);
+    assert.equal(request!.headers['x-erp-key'], TOKEN);
+    assert.equal(request!.headers['x-team'], 'growth');
+    const page = await waitUntil(async () => {
+      const p = await signal.delivery.list(hook.id, {}, 10);
+      return p.total === 1 && p;
+    }, 'a dead letter');
+    assert.equal(leaks(JSON.stringify(page.items)), false, JSON.stringify(page.items));
+    assert.match(JSON.stringify(page.items[0]!.lastRequest), /"x-erp-key":"\[REDACTED\]"/);
+    const log = await signal.delivery.recentExchanges(hook.id, 5);
+    assert.ok(log.length > 0);
+    assert.equal(leaks(JSON.stringify(log)), false, JSON.stringify(log));
+    const graphLog = await signal.graphql(`{ deliveryLog(integrationId: "${hook.id}") { request responseBody } deadLetters(integrationId: "${hook.id}") { items { lastRequest reason } } exportDeadLetters(integrationId: "${hook.id}") }`);
+    assert.equal(graphLog.status, 200, JSON.stringify(graphLog.body.errors));
+    assert.equal(leaks(JSON.stringify(graphLog.body)), false, JSON.stringify(graphLog.body));
+    const exported = await fetch(`${signal.adminUrl}/v1/admin/integrations/${hook.id}/dead-letters/export`, { headers: { authorization: `Bearer ${signal.adminToken}` } });
+    assert.equal(exported.status, 200);
+    const ndjson = await exported.text();
+    assert.match(ndjson, /secret-hdr-1/);
+    assert.equal(leaks(ndjson), false, ndjson);
+
+    // A revision keeps the stored headers when given the mask; a mask typed over one value, or
+    // given at install where none is stored, is refused, naming the field.
+    const v2 = await signal.services.integrations.createRevision({ templateId: hook.templateId, config: { secret_headers: '********', method: 'PUT' } });
+    assert.equal(v2.config.secret_headers, '********');
+    assert.deepEqual((await signal.services.integrations.resolveRevision(v2.id)).config.secret_headers, { Authorization: `Bearer ${BEARER}`, 'X-Erp-Key': TOKEN });
+    await assert.rejects(
+      signal.services.integrations.createRevision({ templateId: hook.templateId, config: { secret_headers: { Authorization: '********' } } }),
+      (error: Error & { fields?: Array<{ field: string }> }) => error.fields?.[0]?.field === 'config.secret_headers.Authorization' && /the mask Signal shows/.test(error.message),
+    );
+    await assert.rejects(installWebhook({ secret_headers: '********' }), (error: Error & { fields?: Array<{ field: string }> }) => error.fields?.[0]?.field === 'config.secret_headers');
+  });
+
+  test('credentials left in plain headers (configs made before secret_headers) still work, and known credential names are masked in the log', async () => {
+    const hook = await installWebhook({ headers: { 'X-Auth-Token': TOKEN } });
+    await send([{ messageId: 'plain-hdr-1' }]);
+    const [request] = await sim.waitFor(1, 15_000, { path: hook.path });
+    assert.equal(request!.headers['x-auth-token'], TOKEN);
+    const log = await waitUntil(async () => {
+      const entries = await signal.delivery.recentExchanges(hook.id, 5);
+      return entries.length > 0 && entries;
+    }, 'a delivery log entry');
+    assert.equal(JSON.stringify(log).includes(TOKEN), false, JSON.stringify(log));
+  });
+});
+
+describe('a sealed secret moved in the database', () => {
+  test('is refused for its new integration with a clear error; other integrations keep delivering', async () => {
+    const good = await installWebhook({ signing_secret: 'whsec-good-0123456789abcdef' });
+    const moved = await installWebhook({ signing_secret: 'whsec-moved-0123456789abcdef' });
+    // A database writer without the key copies one integration's sealed secret into another's.
+    await signal.pool.query(
+      `UPDATE signal.integration_revisions SET config = (config::jsonb || jsonb_build_object('signing_secret', (SELECT config::jsonb -> 'signing_secret' FROM signal.integration_revisions WHERE id = $2)))::json WHERE id = $1`,
+      [moved.revisionId, good.revisionId],
+    );
+    await send([{ messageId: 'moved-1' }]);
+    const [request] = await sim.waitFor(1, 15_000, { path: good.path });
+    assert.equal(verifySignatureWith('whsec-good-0123456789abcdef', request!), true, 'the owner still delivers, signed with its secret');
+    const failure = await waitUntil(async () => {
+      const { rows } = await signal.pool.query<{ output: unknown }>('SELECT output FROM pgboss.job WHERE name = $1 AND output IS NOT NULL', [`delivery.${moved.id}`]);
+      return rows.find((row) => /sealed for another field or integration/.test(JSON.stringify(row.output)));
+    }, 'the moved integration\'s job failing');
+    assert.match(JSON.stringify(failure.output), /config\.signing_secret/);
+    assert.equal(JSON.stringify(failure.output).includes('whsec-'), false, 'the error names the field, never a secret');
+    assert.equal(sim.count({ path: moved.path }), 0, 'nothing was sent with the moved secret');
+    await assert.rejects(signal.services.integrations.resolveRevision(moved.revisionId), /config\.signing_secret.*sealed for another field or integration/);
   });
 });
 

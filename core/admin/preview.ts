@@ -6,7 +6,7 @@ import { blueprintCoverage, type Coverage } from '../blueprint/coverage.ts';
 import { SAMPLE_EVENTS } from '../blueprint/sample-events.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { createEventMapper } from '../delivery/mapper.ts';
-import { redactRequest } from '../delivery/redact.ts';
+import { redactRequest, secretValuesOf } from '../delivery/redact.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { ownVariant, type IntegrationService, type PluginCatalog } from '../services/integrations.ts';
@@ -111,7 +111,8 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         blueprint = target.blueprint ?? (file ? readFileSync(path.join(deps.blueprintsDir, file), 'utf8') : null);
       }
       const secretFields = deps.integrations.secretFields(def.id);
-      const secrets = secretFields.map((f) => config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
+      // Every string of a secret field, an object one (a webhook's secret_headers) included.
+      const secrets = secretValuesOf(secretFields.map((f) => config[f]));
       const ctx: PluginContext = { config, variant, integrationId: 'preview', revisionId: target.revisionId ?? 'preview', options: {}, now: Date.now() };
       let compiled;
       try {

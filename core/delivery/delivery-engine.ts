@@ -8,6 +8,7 @@ import type { IntegrationService, PluginCatalog } from '../services/integrations
 import { delivery, fanOut, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
+import { secretValuesOf } from './redact.ts';
 
 /**
  * Data of a delivery job for one integration, and which try this is. A first try of events
@@ -132,7 +133,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       map: createEventMapper(def, revision, ctx, options.compileBlueprint),
       settings: revision.settings,
       consentCategories: revision.consentCategories,
-      secretValues: secretFields.map((f) => revision.config[f]).filter((v): v is string => typeof v === 'string' && v.length >= 4),
+      // Strings inside an object secret too (a webhook's secret_headers): each may reach a request.
+      secretValues: secretValuesOf(secretFields.map((f) => revision.config[f])),
     };
     targets.set(integrationId, { target, expires: Date.now() + 5000 });
     return target;

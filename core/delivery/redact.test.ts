@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { REDACTED, redactRequest, redactText } from './redact.ts';
+import { REDACTED, redactRequest, redactText, secretValuesOf } from './redact.ts';
 
 test('secrets are masked in headers, URL, query and body; the scheme is kept', () => {
   const safe = redactRequest({
@@ -22,4 +22,18 @@ test('secrets are masked in headers, URL, query and body; the scheme is kept', (
 
 test('redactText ignores secrets shorter than 4 characters', () => {
   assert.equal(redactText('a-b-abcd', ['ab', 'abcd']), `a-b-${REDACTED}`);
+});
+
+test('secretValuesOf: string secrets, and every string inside an object or list secret (a webhook\'s secret_headers)', () => {
+  assert.deepEqual(
+    secretValuesOf(['whsec-0123456789abcdef', { Authorization: 'Bearer tok-1234', 'X-Short': 'abc', nested: { deeper: ['list-value'] } }, undefined, null, 42, 'abc', 'whsec-0123456789abcdef']),
+    ['whsec-0123456789abcdef', 'Bearer tok-1234', 'list-value'],
+  );
+  assert.deepEqual(secretValuesOf([]), []);
+});
+
+test('headers whose name says they hold a credential are masked whatever the integration\'s secrets', () => {
+  const headers = { 'X-Auth-Token': 'tok-1', 'Private-Token': 'tok-2', 'X-Webhook-Secret': 'tok-3', 'X-Amz-Security-Token': 'tok-4', 'X-Shopify-Access-Token': 'tok-5', 'X-Team': 'growth', 'Content-Type': 'application/json', 'X-Signal-Timestamp': '1714642542', 'Amperity-Tenant': 'acme' };
+  const safe = redactRequest({ method: 'POST', url: 'https://x.test/', headers, eventIds: [] }, []) as { headers: Record<string, string> };
+  assert.deepEqual(safe.headers, { ...headers, 'X-Auth-Token': REDACTED, 'Private-Token': REDACTED, 'X-Webhook-Secret': REDACTED, 'X-Amz-Security-Token': REDACTED, 'X-Shopify-Access-Token': REDACTED });
 });

@@ -3,13 +3,44 @@ import { buildUrl } from './http-performer.ts';
 
 export const REDACTED = '[REDACTED]';
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie', 'x-signal-signature']);
+/**
+ * Header names that say they carry a credential (`X-Auth-Token`, `Private-Token`,
+ * `X-Webhook-Secret`, `X-Amz-Security-Token` …): masked like the names above, for requests whose
+ * credential is not a secret field's value (a webhook's plain `headers` written before
+ * `secret_headers` existed).
+ */
+const SECRET_HEADER_WORDS = /(^|-)(auth|token|secret|password|passwd|apikey|api-key|access-key|credentials?|session)($|-)/i;
+
+/** Fewest characters a secret value needs to be redacted by text (shorter ones match too much). */
+const MIN_SECRET_LENGTH = 4;
 const SECRET_KEYS = /^(api_?key|apikey|access_?token|token|password|secret|client_secret|signing_secret)$/i;
 
 /** Replaces every occurrence of each secret (4+ characters) in a text. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
   return out;
+}
+
+/**
+ * The texts to redact for an integration: the values of its secret fields, and of a secret
+ * field holding an object or a list (a webhook's `secret_headers`) every string inside it.
+ * Texts shorter than 4 characters are left out, as `redactText` would ignore them.
+ *
+ * @example
+ * secretValuesOf(['whsec-0123456789abcdef', { 'X-Auth-Token': 'erp-token-123' }, undefined]);
+ * // ['whsec-0123456789abcdef', 'erp-token-123']
+ */
+export function secretValuesOf(values: ReadonlyArray<JsonValue | undefined>): string[] {
+  const found: string[] = [];
+  const collect = (value: JsonValue | undefined): void => {
+    if (typeof value === 'string') {
+      if (value.length >= MIN_SECRET_LENGTH) found.push(value);
+    } else if (Array.isArray(value)) value.forEach(collect);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  values.forEach(collect);
+  return [...new Set(found)];
 }
 
 function redactJson(value: JsonValue, secrets: readonly string[]): JsonValue {
@@ -57,7 +88,7 @@ export interface RedactOptions {
 export function redactRequest(request: RequestDescriptor, secrets: readonly string[], options: RedactOptions = {}): JsonValue {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (SECRET_HEADERS.has(name.toLowerCase())) {
+    if (SECRET_HEADERS.has(name.toLowerCase()) || SECRET_HEADER_WORDS.test(name)) {
       const scheme = /^(Bearer|Basic|Token)\s+/i.exec(value)?.[0] ?? '';
       headers[name] = `${scheme}${REDACTED}`;
     } else headers[name] = redactText(value, secrets);

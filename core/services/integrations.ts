@@ -10,7 +10,7 @@ import { formatValidationErrors } from '../collect/validation-errors.ts';
 import { createConfigAjv } from '../sdk/config-ajv.ts';
 import type { JsonObject, JsonValue, PluginDefinition, Variant } from '../sdk/types.ts';
 import { assertUuid } from './pipelines.ts';
-import { isSealed, type SecretBox } from './secret-box.ts';
+import { isSealed, SealedValueError, type SecretBox } from './secret-box.ts';
 
 /** What the integration service needs of the plugin registry. */
 export interface PluginCatalog {
@@ -268,6 +268,11 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return Object.entries(def.config.properties).filter(([, field]) => field.secret).map(([key]) => key);
   }
 
+  /** The mask message: the mask where no secret is stored was copied from an answer, not typed. */
+  function maskProblem(field: string): ErrorField {
+    return { field, message: `is ${SECRET_MASK}, the mask Signal shows for a stored secret, and no secret is stored here: give the secret itself` };
+  }
+
   /** Validates clear config; returns it with defaults applied. */
   function validateConfig(def: PluginDefinition, config: JsonObject): JsonObject {
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
@@ -279,12 +284,24 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       validators.set(def.id, validate);
     }
     const copy = structuredClone(config);
-    // The mask where no secret is stored says more than the field's own rules (a webhook
-    // secret's 16 characters) would: it was copied from an answer, not typed.
-    const masked = secretFields(def).filter((key) => copy[key] === SECRET_MASK);
-    if (masked.length > 0) {
-      fail('SIGNAL_INVALID_CONFIG', masked.map((key) => ({ field: `config.${key}`, message: `is ${SECRET_MASK}, the mask Signal shows for a stored secret, and no secret is stored here: give the secret itself` })), `Invalid config for ${def.name}`);
+    // `{"$sealed": …}` is how Signal stores a secret: given as a value it would be taken for a
+    // sealed one when read back (and refused there), so it is refused here, named.
+    const sealedGiven = Object.keys(copy).filter((key) => isSealed(copy[key]));
+    if (sealedGiven.length > 0) {
+      fail('SIGNAL_INVALID_CONFIG', sealedGiven.map((key) => ({ field: `config.${key}`, message: 'is an object with $sealed, the form Signal stores secrets in: give the value itself' })), `Invalid config for ${def.name}`);
     }
+    // The mask where no secret is stored says more than the field's own rules (a webhook
+    // secret's 16 characters) would. An object secret (a webhook's secret_headers) is masked
+    // whole, so a mask inside one was typed over a value, never copied from an answer.
+    const masked: ErrorField[] = [];
+    for (const key of secretFields(def)) {
+      const value = copy[key];
+      if (value === SECRET_MASK) masked.push(maskProblem(`config.${key}`));
+      else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [inner, innerValue] of Object.entries(value)) if (innerValue === SECRET_MASK) masked.push(maskProblem(`config.${key}.${inner}`));
+      }
+    }
+    if (masked.length > 0) fail('SIGNAL_INVALID_CONFIG', masked, `Invalid config for ${def.name}`);
     const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config').map(hintDeliverySetting);
     if (fields.length === 0 && def.validateConfig) {
       for (const problem of def.validateConfig(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
@@ -293,30 +310,82 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return copy;
   }
 
-  /** Encrypts the secret fields of a config about to be stored. */
-  function seal(def: PluginDefinition, config: JsonObject): JsonObject {
+  /**
+   * Encrypts the secret fields of a config about to be stored, each bound to its vendor,
+   * integration and field (a copy elsewhere in the database does not open). Every write seals
+   * afresh, so a value still sealed the old way (`v1`, unbound) is rewritten bound.
+   */
+  function seal(def: PluginDefinition, templateId: string, config: JsonObject): JsonObject {
     const sealed: JsonObject = { ...config };
     for (const key of secretFields(def)) {
+      if (!Object.hasOwn(sealed, key)) continue;
       const value = sealed[key];
       // The mask stands for a stored secret only where one is stored (createRevision keeps it);
       // anywhere else it would become the secret itself, and every request would fail.
-      if (value === SECRET_MASK) {
-        fail('SIGNAL_INVALID_CONFIG', [{ field: `config.${key}`, message: `is ${SECRET_MASK}, the mask Signal shows for a stored secret, and no secret is stored here: give the secret itself` }], `Invalid config for ${def.name}`);
-      }
-      if (typeof value === 'string') sealed[key] = secrets.seal(value) as unknown as JsonValue;
+      if (value === SECRET_MASK) fail('SIGNAL_INVALID_CONFIG', [maskProblem(`config.${key}`)], `Invalid config for ${def.name}`);
+      // Strings and objects alike (a webhook's secret_headers): the box seals JSON.
+      if (value !== undefined && value !== null) setOwn(sealed, key, secrets.seal(value, { vendor: def.id, templateId, field: key }) as unknown as JsonValue);
     }
     return sealed;
   }
 
-  function mask(stored: JsonObject): JsonObject {
+  /** A stored config as answers show it: sealed values, and whatever a secret field holds, masked. */
+  function mask(stored: JsonObject, def: PluginDefinition | undefined): JsonObject {
+    const secret = new Set(def ? secretFields(def) : []);
     const masked: JsonObject = {};
-    for (const [key, value] of Object.entries(stored)) setOwn(masked, key, isSealed(value) ? SECRET_MASK : value);
+    for (const [key, value] of Object.entries(stored)) setOwn(masked, key, isSealed(value) || (secret.has(key) && value !== null) ? SECRET_MASK : value);
     return masked;
   }
 
-  function open(stored: JsonObject): Record<string, JsonValue> {
+  /** Whether an opened value has the JSON type its field declares (a moved v1 value may not). */
+  function hasFieldType(def: PluginDefinition, key: string, value: JsonValue): boolean {
+    switch (def.config.properties[key]?.type) {
+      case 'string': return typeof value === 'string';
+      case 'number': return typeof value === 'number';
+      case 'integer': return Number.isInteger(value);
+      case 'boolean': return typeof value === 'boolean';
+      case 'array': return Array.isArray(value);
+      case 'object': return value !== null && typeof value === 'object' && !Array.isArray(value);
+      default: return false;
+    }
+  }
+
+  /**
+   * A stored config with its secret fields decrypted, each under the context it must have been
+   * sealed with. A sealed value outside a secret field (Signal never writes one) or one that
+   * does not open there is refused: SIGNAL_INVALID_CONFIG naming the fields, or, when
+   * `unreadable` is given (createRevision, where the admin can give the value again), left out
+   * of the answer and recorded there.
+   */
+  function open(def: PluginDefinition, templateId: string, stored: JsonObject, unreadable?: Map<string, string>): Record<string, JsonValue> {
+    const secret = new Set(secretFields(def));
     const clear: Record<string, JsonValue> = {};
-    for (const [key, value] of Object.entries(stored)) setOwn(clear, key, isSealed(value) ? secrets.open(value) : value);
+    const problems: ErrorField[] = [];
+    for (const [key, value] of Object.entries(stored)) {
+      if (!isSealed(value)) {
+        setOwn(clear, key, value);
+        continue;
+      }
+      let problem: string;
+      if (!secret.has(key)) {
+        problem = `holds a sealed value, but is not a secret field of ${def.name}: Signal never seals it, so the value was written outside Signal and is not used`;
+      } else {
+        try {
+          const opened = secrets.open(value, { vendor: def.id, templateId, field: key });
+          if (hasFieldType(def, key, opened)) {
+            setOwn(clear, key, opened);
+            continue;
+          }
+          problem = `holds a sealed value that is not a ${def.config.properties[key]?.type}: it was sealed for another field and is not used`;
+        } catch (error) {
+          if (!(error instanceof SealedValueError)) throw error;
+          problem = error.message;
+        }
+      }
+      if (unreadable) unreadable.set(key, problem);
+      else problems.push({ field: `config.${key}`, message: problem });
+    }
+    if (problems.length > 0) fail('SIGNAL_INVALID_CONFIG', problems, `The stored config of ${def.name} integration ${templateId} cannot be used`);
     return clear;
   }
 
@@ -369,11 +438,11 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
    * read a secret field (see `secretConfigFields`): the delivery log keeps what it maps.
    */
   /** `own`: the admin's own blueprint (its errors must not name the shipped file it replaces). */
-  function checkBlueprint(def: PluginDefinition, variant: string, blueprint: string | null, config: JsonObject, own: boolean): void {
+  function checkBlueprint(def: PluginDefinition, templateId: string, variant: string, blueprint: string | null, config: JsonObject, own: boolean): void {
     if (blueprint === null) return;
     try {
       const file = own ? 'blueprint' : (ownVariant(def, variant)?.blueprint ?? `${def.id}/${variant}.yaml`);
-      compileBlueprint(blueprint, { file, config: open(config), secretConfigFields: secretFields(def) });
+      compileBlueprint(blueprint, { file, config: open(def, templateId, config), secretConfigFields: secretFields(def) });
     } catch (error) {
       if (!(error instanceof BlueprintError)) throw error;
       throw new SignalError('SIGNAL_VALIDATION_FAILED', `The blueprint does not compile: ${error.message}`, [
@@ -388,13 +457,14 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return readFile(path.join(options.blueprintsDir, file), 'utf8');
   }
 
-  function toRevision(row: RevisionRow): Revision {
+  /** `def`: the template's plugin, when loaded (its secret fields are masked whatever they hold). */
+  function toRevision(row: RevisionRow, def: PluginDefinition | undefined): Revision {
     return {
       id: row.id,
       templateId: row.template_id,
       version: row.version,
       variant: row.variant,
-      config: mask(row.config),
+      config: mask(row.config, def),
       consentCategories: row.consent_categories,
       blueprint: row.blueprint,
       settings: row.settings,
@@ -446,7 +516,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       name: rows[0].name,
       vendor: rows[0].vendor,
       createdAt: rows[0].created_at.toISOString(),
-      revisions: revisions.rows.map(toRevision),
+      revisions: revisions.rows.map((row) => toRevision(row, plugins.get(rows[0]!.vendor))),
       assignments: assignments.rows.map(toAssignment),
     };
   }
@@ -481,15 +551,16 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         fail('SIGNAL_VALIDATION_FAILED', [{ field: 'delivery_mode', message: `must be one of: ${DELIVERY_MODES.join(', ')}` }], 'Invalid integration');
       }
       if (input.pipelineId !== undefined) assertUuid(input.pipelineId, 'pipelineId');
-      const config = seal(def, validateConfig(def, input.config ?? {}));
+      // Chosen before sealing: the secrets are bound to it.
+      const templateId = randomUUID();
+      const config = seal(def, templateId, validateConfig(def, input.config ?? {}));
       // The spec: "If no consent categories are configured on an integration, all events are
       // delivered regardless of consent state." The plugin's categories are a recommendation
       // (the catalog shows them), applied only when given.
       const consent = checkConsent(input.consentCategories ?? []);
       const settings = settingsFor(def, undefined, input.settings);
       const blueprint = input.blueprint ?? (await variantBlueprint(def, variant));
-      checkBlueprint(def, variant, blueprint, config, input.blueprint !== undefined);
-      const templateId = randomUUID();
+      checkBlueprint(def, templateId, variant, blueprint, config, input.blueprint !== undefined);
       const { revisionId, assignmentId } = await withTransaction(pool, async (client) => {
         await client.query('INSERT INTO signal.integration_templates (id, name, vendor) VALUES ($1, $2, $3)', [templateId, name, def.id]);
         const revision = await insertRevision(client, {
@@ -523,17 +594,26 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         const { rows } = await client.query<RevisionRow>('SELECT * FROM signal.integration_revisions WHERE template_id = $1 ORDER BY version DESC LIMIT 1', [template.id]);
         const previous = rows[0]!;
         const variant = input.variant === undefined ? previous.variant : variantOf(def, input.variant);
-        const clear = open(previous.config);
+        // A stored value that does not open (moved or altered in the database) is left out, so
+        // the admin can give it again here; kept as it is, it is a 400 naming it below.
+        const unreadable = new Map<string, string>();
+        const clear = open(def, template.id, previous.config, unreadable);
+        const secret = new Set(secretFields(def));
+        const changes = input.config ?? {};
         // Own keys only, set as own properties: a `__proto__` change is a field name here (one
         // the config schema refuses), never the prototype of the merged config.
-        for (const [key, value] of Object.entries(input.config ?? {})) {
+        for (const [key, value] of Object.entries(changes)) {
           if (value === null) delete clear[key];
-          else if (value === SECRET_MASK && Object.hasOwn(previous.config, key) && isSealed(previous.config[key])) continue;
+          else if (value === SECRET_MASK && Object.hasOwn(previous.config, key) && previous.config[key] !== null && (isSealed(previous.config[key]) || secret.has(key))) continue;
           else setOwn(clear, key, value);
         }
-        const config = seal(def, validateConfig(def, clear));
+        const kept = [...unreadable].filter(([key]) => !Object.hasOwn(changes, key) || changes[key] === SECRET_MASK);
+        if (kept.length > 0) {
+          fail('SIGNAL_INVALID_CONFIG', kept.map(([key, problem]) => ({ field: `config.${key}`, message: `cannot be kept: ${problem}. Give the value again, or null to remove it` })), `Invalid config for ${def.name}`);
+        }
+        const config = seal(def, template.id, validateConfig(def, clear));
         const blueprint = input.blueprint ?? (input.variant !== undefined && input.variant !== previous.variant ? await variantBlueprint(def, variant) : previous.blueprint);
-        checkBlueprint(def, variant, blueprint, config, input.blueprint !== undefined);
+        checkBlueprint(def, template.id, variant, blueprint, config, input.blueprint !== undefined);
         const revision = await insertRevision(client, {
           template_id: template.id,
           version: previous.version + 1,
@@ -548,7 +628,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         return revision.id;
       });
       const { rows } = await pool.query<RevisionRow>('SELECT * FROM signal.integration_revisions WHERE id = $1', [id]);
-      return toRevision(rows[0]!);
+      return toRevision(rows[0]!, def);
     },
 
     /** Pins a template's revision (the latest when none is named) on a pipeline. */
@@ -589,7 +669,9 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         [revisionId],
       );
       if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No revision ${revisionId}`);
-      return { ...toRevision(rows[0]), vendor: rows[0].vendor, config: open(rows[0].config) };
+      // The plugin says which fields are secret and may hold a sealed value.
+      const def = plugin(rows[0].vendor);
+      return { ...toRevision(rows[0], def), vendor: rows[0].vendor, config: open(def, rows[0].template_id, rows[0].config) };
     },
 
     /** Validates a config for a vendor (defaults applied); errors name `config.<field>`. */

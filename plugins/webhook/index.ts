@@ -22,13 +22,19 @@ function allowList(config: PluginContext['config']): string[] {
   return Array.isArray(list) ? list.filter((entry): entry is string => allowListEntryProblem(entry) === null) : [];
 }
 
+/** The config fields holding custom headers: plain ones, then credentials (a secret field). */
+const HEADER_FIELDS = ['headers', 'secret_headers'] as const;
+
+/** `headers`, then `secret_headers` (validation refuses a name in both; a stale revision's secret one wins). */
 function customHeaders(config: PluginContext['config']): Record<string, string> {
   const headers: Record<string, string> = {};
-  const custom = config.headers;
-  if (custom === null || typeof custom !== 'object' || Array.isArray(custom)) return headers;
-  for (const [name, value] of Object.entries(custom)) {
-    const key = name.toLowerCase();
-    if (typeof value === 'string' && HEADER_NAME.test(name) && HEADER_VALUE.test(value) && !RESERVED_HEADERS.has(key)) headers[key] = value;
+  for (const field of HEADER_FIELDS) {
+    const custom = config[field];
+    if (custom === null || custom === undefined || typeof custom !== 'object' || Array.isArray(custom)) continue;
+    for (const [name, value] of Object.entries(custom)) {
+      const key = name.toLowerCase();
+      if (typeof value === 'string' && HEADER_NAME.test(name) && HEADER_VALUE.test(value) && !RESERVED_HEADERS.has(key)) headers[key] = value;
+    }
   }
   return headers;
 }
@@ -76,19 +82,27 @@ function validateConfig(config: Record<string, JsonValue>): ConfigProblem[] {
     problems.push({ field: 'url', message: 'must be an absolute http or https URL' });
   }
   if (url) {
-    if (url.username !== '' || url.password !== '') problems.push({ field: 'url', message: 'must not carry credentials: send them in headers (e.g. Authorization)' });
+    if (url.username !== '' || url.password !== '') problems.push({ field: 'url', message: 'must not carry credentials: send them in secret_headers (e.g. Authorization)' });
     const problem = targetProblem(url, allowList(config));
     if (problem) problems.push({ field: 'url', message: problem.startsWith('"') ? `${problem}; add it to allow_private_targets to allow it` : problem });
   }
 
-  const headers = config.headers;
-  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
-    problems.push({ field: 'headers', message: 'must be an object of header names to values' });
-  } else {
+  // Header names (lower case) already set by `headers`: a credential header may not repeat one,
+  // or which value is sent would depend on the order of the fields.
+  const plain = new Set<string>();
+  for (const field of HEADER_FIELDS) {
+    const headers = config[field];
+    if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
+      problems.push({ field, message: 'must be an object of header names to values' });
+      continue;
+    }
+    // Problems name the header, never its value: a secret header's value must not reach a 400.
     for (const [name, value] of Object.entries(headers ?? {})) {
-      if (!HEADER_NAME.test(name)) problems.push({ field: `headers.${name}`, message: 'is not a valid header name' });
-      else if (RESERVED_HEADERS.has(name.toLowerCase())) problems.push({ field: `headers.${name}`, message: 'is set by Signal and cannot be overridden' });
-      else if (typeof value !== 'string' || !HEADER_VALUE.test(value)) problems.push({ field: `headers.${name}`, message: 'must be a string without line breaks' });
+      if (!HEADER_NAME.test(name)) problems.push({ field: `${field}.${name}`, message: 'is not a valid header name' });
+      else if (RESERVED_HEADERS.has(name.toLowerCase())) problems.push({ field: `${field}.${name}`, message: 'is set by Signal and cannot be overridden' });
+      else if (typeof value !== 'string' || !HEADER_VALUE.test(value)) problems.push({ field: `${field}.${name}`, message: 'must be a string without line breaks' });
+      else if (field === 'secret_headers' && plain.has(name.toLowerCase())) problems.push({ field: `${field}.${name}`, message: 'is also set in headers: keep it in secret_headers only' });
+      if (field === 'headers') plain.add(name.toLowerCase());
     }
   }
   return [...problems, ...allowProblems];
@@ -100,7 +114,7 @@ function validateConfig(config: Record<string, JsonValue>): ConfigProblem[] {
  * guard on the target. See README.md.
  *
  * @example
- * // config: { url: 'https://erp.example.com/signal', mode: 'batch', batch_size: 100, signing_secret: '…' }
+ * // config: { url: 'https://erp.example.com/signal', mode: 'batch', batch_size: 100, secret_headers: { Authorization: 'Bearer …' }, signing_secret: '…' }
  * webhook.send(mapped, ctx); // [{ method: 'POST', url, headers, body: '{"batch":[…]}', eventIds }]
  */
 export default definePlugin({
@@ -109,7 +123,7 @@ export default definePlugin({
   category: 'other',
   description: 'POST (or PUT) events as JSON to any HTTP endpoint, one at a time or in batches, optionally signed with HMAC-SHA256.',
   logo: 'logo.svg',
-  version: '1.0.0',
+  version: '1.1.0',
   signal: '^0.1.0',
   config: {
     type: 'object',
@@ -117,7 +131,8 @@ export default definePlugin({
     properties: {
       url: { type: 'string', title: 'Endpoint URL', description: 'Where events are sent (http or https). Private and loopback addresses must be allow-listed below.', format: 'uri', pattern: '^https?://', maxLength: 2048, examples: ['https://hooks.example.com/signal'] },
       method: { type: 'string', title: 'HTTP method', enum: ['POST', 'PUT'], enumLabels: ['POST', 'PUT'], default: 'POST' },
-      headers: { type: 'object', title: 'Custom headers', description: 'Sent with every request, e.g. {"Authorization": "Bearer …"}.', additionalProperties: { type: 'string', maxLength: 8192 }, examples: [{ 'X-Api-Key': 'your-key' }] },
+      headers: { type: 'object', title: 'Custom headers', description: 'Sent with every request, stored and shown in clear: no credentials here (use Secret headers), e.g. {"X-Team": "growth"}.', additionalProperties: { type: 'string', maxLength: 8192 }, examples: [{ 'X-Team': 'growth' }] },
+      secret_headers: { type: 'object', title: 'Secret headers', description: 'Credential headers sent with every request, e.g. {"Authorization": "Bearer …"}: encrypted at rest, never returned (shown as ********), and their values are redacted from the delivery log and dead letters.', secret: true, additionalProperties: { type: 'string', maxLength: 8192 } },
       mode: { type: 'string', title: 'Delivery mode', description: 'batch: {"batch": [events…]} per request; single: one event per request.', enum: ['batch', 'single'], enumLabels: ['Batched', 'One request per event'], default: 'batch' },
       batch_size: { type: 'integer', title: 'Batch size', description: 'Most events per request in batch mode (bodies stay under 5 MB).', minimum: 1, maximum: MAX_EVENTS, default: DEFAULT_BATCH_SIZE },
       signing_secret: { type: 'string', title: 'Signing secret', description: 'When set, requests carry X-Signal-Timestamp and X-Signal-Signature (HMAC-SHA256 of "<timestamp>.<body>").', secret: true, minLength: 16, maxLength: 512 },

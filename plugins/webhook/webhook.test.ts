@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { createConfigAjv, validatePluginDefinition, type CanonicalEvent, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { CONFORMANCE_EVENTS } from '../../test/conformance/sample-events.ts';
 import { createHttpPerformer } from '../../core/delivery/http-performer.ts';
+import { redactRequest, secretValuesOf } from '../../core/delivery/redact.ts';
 import webhook, { TargetRefusedError, verifySignature } from './index.ts';
 
 const NOW = Date.parse('2024-05-02T10:00:00.000Z');
@@ -70,7 +71,7 @@ test('validateConfig checks the URL form, credentials, headers and allow-list en
   const validateConfig = webhook.validateConfig!;
   assert.deepEqual(validateConfig({ url: 'not a url' }), [{ field: 'url', message: 'must be an absolute http or https URL' }]);
   assert.deepEqual(validateConfig({ url: 'gopher://x.test/' }), [{ field: 'url', message: 'must use http or https (got gopher)' }]);
-  assert.deepEqual(validateConfig({ url: 'https://user:pw@hooks.example.com/' }), [{ field: 'url', message: 'must not carry credentials: send them in headers (e.g. Authorization)' }]);
+  assert.deepEqual(validateConfig({ url: 'https://user:pw@hooks.example.com/' }), [{ field: 'url', message: 'must not carry credentials: send them in secret_headers (e.g. Authorization)' }]);
   assert.deepEqual(validateConfig({ url: 'https://x.test', headers: { Host: 'internal', 'X-Signal-Signature': 'forged', 'Bad Name': 'v', 'X-Inject': 'a\r\nSet-Cookie: b', Authorization: 'Bearer t' } }), [
     { field: 'headers.Host', message: 'is set by Signal and cannot be overridden' },
     { field: 'headers.X-Signal-Signature', message: 'is set by Signal and cannot be overridden' },
@@ -83,6 +84,54 @@ test('validateConfig checks the URL form, credentials, headers and allow-list en
   assert.match(problems[1]!.message, /must be a hostname, an IP address or a CIDR range/);
   assert.match(problems[2]!.message, /must not allow every address/);
   assert.deepEqual(validateConfig({ url: 'https://x.test', allow_private_targets: 'localhost' }), [{ field: 'allow_private_targets', message: 'must be an array of hostnames, IP addresses or CIDR ranges' }]);
+});
+
+test('secret_headers: a secret field of header names to strings, for credentials; headers stay for the rest', () => {
+  const field = webhook.config.properties.secret_headers!;
+  assert.equal(field.secret, true, 'sealed at rest, masked in answers, its values redacted from the log');
+  assert.equal(field.type, 'object');
+  assert.equal(webhook.config.properties.headers!.secret, undefined, 'headers stay in clear: existing configs keep working');
+  assert.doesNotMatch(JSON.stringify(webhook.config.properties.headers!.examples), /key|token|authorization/i, 'the plain field does not show a credential as its example');
+  const validate = createConfigAjv().compile(webhook.config);
+  assert.ok(validate({ url: 'https://x.test', secret_headers: { Authorization: 'Bearer t', 'X-Auth-Token': 'tok' } }), JSON.stringify(validate.errors));
+  assert.ok(!validate({ url: 'https://x.test', secret_headers: { 'X-Count': 3 } }));
+  assert.ok(!validate({ url: 'https://x.test', secret_headers: 'Bearer t' }));
+});
+
+test('validateConfig checks secret_headers like headers, names the header but never its value, and refuses a name in both', () => {
+  const validateConfig = webhook.validateConfig!;
+  assert.deepEqual(validateConfig({ url: 'https://x.test', headers: { 'X-Team': 'growth' }, secret_headers: { Authorization: 'Bearer t' } }), []);
+  const problems = validateConfig({
+    url: 'https://x.test',
+    headers: { 'X-Team': 'growth', 'X-Auth-Token': 'plain-one' },
+    secret_headers: { Host: 'internal-secret-1', 'Bad Name': 'secret-2', 'X-Inject': 'secret-3\r\nSet-Cookie: b', 'x-auth-token': 'secret-4', 'X-Signal-Timestamp': 'secret-5' },
+  });
+  assert.deepEqual(problems, [
+    { field: 'secret_headers.Host', message: 'is set by Signal and cannot be overridden' },
+    { field: 'secret_headers.Bad Name', message: 'is not a valid header name' },
+    { field: 'secret_headers.X-Inject', message: 'must be a string without line breaks' },
+    { field: 'secret_headers.x-auth-token', message: 'is also set in headers: keep it in secret_headers only' },
+    { field: 'secret_headers.X-Signal-Timestamp', message: 'is set by Signal and cannot be overridden' },
+  ]);
+  assert.doesNotMatch(JSON.stringify(problems), /secret-\d/, 'a 400 never echoes a credential');
+  assert.deepEqual(validateConfig({ url: 'https://x.test', secret_headers: ['Bearer t'] }), [{ field: 'secret_headers', message: 'must be an object of header names to values' }]);
+});
+
+test('secret_headers are sent with every request beside headers, and the delivery log copy hides their values whatever the header name', () => {
+  const TOKEN = 'erp-live-token-5f1e2d3c4b5a69788796';
+  const BEARER = 'bearer-cred-0a1b2c3d4e5f60718293';
+  const config = { url: 'https://erp.example.com/signal', headers: { 'X-Team': 'growth' }, secret_headers: { Authorization: `Bearer ${BEARER}`, 'X-Erp-Key': TOKEN }, signing_secret: SECRET };
+  const [request] = webhook.send(mapped(1), ctx(config));
+  assert.equal(request!.headers!.authorization, `Bearer ${BEARER}`);
+  assert.equal(request!.headers!['x-erp-key'], TOKEN);
+  assert.equal(request!.headers!['x-team'], 'growth');
+  assert.equal(verifySignature(request!.body as string, request!.headers!, SECRET, { now: NOW }), true);
+  // What the delivery engine redacts with: every secret field's strings, objects included.
+  const logged = redactRequest(request!, secretValuesOf([config.signing_secret, config.secret_headers])) as { headers: Record<string, string> };
+  assert.doesNotMatch(JSON.stringify(logged), new RegExp(`${TOKEN}|${BEARER}|${SECRET}`));
+  assert.equal(logged.headers['x-erp-key'], '[REDACTED]', 'a name redact.ts does not know is redacted by its value');
+  assert.equal(logged.headers.authorization, 'Bearer [REDACTED]');
+  assert.equal(logged.headers['x-team'], 'growth');
 });
 
 test('batch mode: {"batch": [...]} of at most batch_size events, every event once, in order', () => {
