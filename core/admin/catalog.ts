@@ -46,7 +46,8 @@ export function toCatalogEntry(plugin: PluginDefinition): CatalogEntry {
     variants: Object.entries(plugin.variants).map(([key, variant]) => ({ key, description: variant.description, blueprint: variant.blueprint ?? null, pluginId: plugin.id })),
     configFields: Object.entries(plugin.config.properties).map(([key, field]) => ({
       key,
-      type: field.secret ? 'secret' : field.enum ? 'select' : field.type,
+      // A secret object (a webhook's secret_headers) is an object to fill in, flagged secret.
+      type: field.secret && field.type === 'string' ? 'secret' : field.enum ? 'select' : field.type,
       title: field.title,
       description: field.description ?? null,
       required: required.has(key),

@@ -153,3 +153,14 @@ test("what the mapping left out is kept with the exchange, by event id, secrets 
   await deliverBatch(target, [trackEvent('m-1'), trackEvent('m-2')], 1, deps);
   assert.deepEqual(recorded, [{ 'm-1': ['revenue: to_number: "1,299.00" is not a number; the field was left out (key [REDACTED])'] }]);
 });
+
+test("a dead letter's reason quoting the vendor's answer has the integration's secrets redacted", async () => {
+  const target = fixtureTarget();
+  target.secretValues = ['k-1234-secret'];
+  const { deps, letters } = acceptingDeps({
+    perform: async () => ({ response: { status: 400, headers: {}, body: 'bad key k-1234-secret' }, durationMs: 1 }),
+    classify: (response) => ({ status: 'dead_letter', reason: `HTTP 400: ${response.body}` }),
+  });
+  await deliverBatch(target, [trackEvent('m-1')], 1, deps);
+  assert.equal(letters[0]!.reason, 'HTTP 400: bad key [REDACTED]');
+});

@@ -404,7 +404,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       finalStatus.set(id, 'dead_letter');
       letters.push({
         pipelineIntegrationId: target.integrationId, pipelineId: target.pipelineId, revisionId: target.revisionId,
-        event, reason, attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
+        // A reason may quote the vendor's answer, which may echo a credential back.
+        event, reason: deps.redactText(reason, target.secretValues), attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
       });
     }
   }

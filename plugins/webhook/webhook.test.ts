@@ -232,3 +232,10 @@ test('end to end on loopback (allow-listed): the receiver gets every event once 
   }
   assert.deepEqual(ids, events.map((e) => e.id));
 });
+
+test('the catalog lists secret_headers as an object to fill in, flagged secret; the signing secret as a secret text', async () => {
+  const { toCatalogEntry } = await import('../../core/admin/catalog.ts');
+  const fields = new Map(toCatalogEntry(webhook).configFields.map((f) => [f.key, [f.type, f.secret]]));
+  assert.deepEqual(fields.get('secret_headers'), ['object', true]);
+  assert.deepEqual(fields.get('signing_secret'), ['secret', true]);
+});
