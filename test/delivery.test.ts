@@ -701,3 +701,20 @@ describe('delivery jobs of stored events', () => {
     await waitUntil(async () => logged.find((line) => line.includes(`Integration ${id}: 1 of 2 stored events`)), 'the missing event reported', 5_000);
   });
 });
+
+describe('a worker whose clock is off', () => {
+  test('schedules a retry by the database clock: one hour ahead, the retry still comes after its delay, not an hour late', async () => {
+    const hook = await installWebhook({ mode: 'single' });
+    sim.script('POST', hook.path, [reply.serverError()]);
+    const realNow = Date.now;
+    // Only this process's clock runs ahead (as a worker host's might); the database's does not.
+    Date.now = () => realNow() + 3600_000;
+    try {
+      await send([{ messageId: 'skewed-1' }]);
+      await sim.waitFor(2, 15_000, { path: hook.path });
+    } finally {
+      Date.now = realNow;
+    }
+    assert.deepEqual(bodyIds(sim.requests({ path: hook.path })), ['skewed-1', 'skewed-1'], 'the 503, then the retry');
+  });
+});
