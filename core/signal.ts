@@ -226,7 +226,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         throttledRetryDelayMs: (throttledForMs, settings, retryAfterMs) => throttledRetryDelayMs(throttledForMs, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),
         record: (exchanges) => deliveryLog.record(exchanges),
-        addStats: (target, delta) => stats.add(target.integrationId, delta),
+        addStats: (target, delta, db) => stats.add(target.integrationId, delta, db),
         redact: redactRequest,
         redactText,
         onBookkeepingError: (error) => log(`delivery bookkeeping: ${error.message}`),

@@ -1,3 +1,4 @@
+import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type {
   Classification,
@@ -83,7 +84,8 @@ export interface DeliveryDeps {
   scheduleRetry(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number, throttledSince?: number): Promise<void>;
   deadLetter(letters: NewDeadLetter[]): Promise<void>;
   record(exchanges: Exchange[]): Promise<void>;
-  addStats(target: DeliveryTarget, delta: StatsDelta): Promise<void>;
+  /** `db`: a transaction to count in (the fan-out's skipped counts commit with its jobs). */
+  addStats(target: DeliveryTarget, delta: StatsDelta, db?: Db): Promise<void>;
   redact(request: RequestDescriptor, secrets: string[], options: { maxBodyChars: number }): JsonValue;
   redactText(text: string, secrets: string[]): string;
   /** Requests of one batch performed at the same time. */

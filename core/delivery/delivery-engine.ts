@@ -285,8 +285,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         if ((error as { code?: string }).code !== 'PGBOSS_QUEUE_NOT_FOUND' || (await assignmentExists(integrationId))) throw error;
       }
     },
-    skipped: (integrationId: string, counts: { consent: number; routing: number }) =>
-      options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing }),
+    skipped: (integrationId: string, counts: { consent: number; routing: number }, db?: Db) =>
+      options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing }, db),
     batchSize: options.ingestJobsPerFetch,
   };
 

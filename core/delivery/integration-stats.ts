@@ -91,10 +91,12 @@ function toStats(id: string, row: Row | undefined): IntegrationStats {
  */
 export function createStatsStore(pool: Pool) {
   return {
-    async add(integrationId: string, delta: StatsDelta): Promise<void> {
+    /** `db`: a transaction to count in (the fan-out's), so a rolled-back one counts nothing. */
+    async add(integrationId: string, delta: StatsDelta, db?: { executeSql(text: string, values?: unknown[]): Promise<unknown> }): Promise<void> {
       if (Object.values(delta).every((v) => v === undefined || v === 0)) return;
       const statement = addStatsStatement(integrationId, delta);
-      await pool.query(statement.text, statement.values);
+      if (db) await db.executeSql(statement.text, statement.values);
+      else await pool.query(statement.text, statement.values);
     },
     async get(integrationId: string): Promise<IntegrationStats> {
       const { rows } = await pool.query<Row>('SELECT * FROM signal.integration_stats WHERE pipeline_integration_id = $1', [integrationId]);

@@ -42,7 +42,7 @@ export interface IngestDeps {
    */
   enqueue(integrationId: string, contents: DeliveryContent[], db?: Db): Promise<void>;
   /** Counts events an integration did not receive: no consent, or turned off by the event. */
-  skipped(integrationId: string, counts: { consent: number; routing: number }): Promise<void>;
+  skipped(integrationId: string, counts: { consent: number; routing: number }, db?: Db): Promise<void>;
   batchSize: number;
 }
 
@@ -116,7 +116,8 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<
       queued += granted.length;
     }
   }
-  for (const { integrationId, consent, routing } of skipped) await deps.skipped(integrationId, { consent, routing });
+  // In the same transaction: a fan-out rolled back and retried must not count them twice.
+  for (const { integrationId, consent, routing } of skipped) await deps.skipped(integrationId, { consent, routing }, db);
   return queued;
 }
 
