@@ -77,7 +77,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         let coverage: Coverage | null = null;
         if (file) {
           try {
-            coverage = blueprintCoverage(compileBlueprint(readFileSync(path.join(deps.blueprintsDir, file), 'utf8'), { file }).mappedTargets, def.vendorFields);
+            coverage = blueprintCoverage(compileBlueprint(readFileSync(path.resolve(deps.blueprintsDir, file), 'utf8'), { file }).mappedTargets, def.vendorFields);
           } catch {
             coverage = null;
           }
@@ -108,7 +108,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         variant = deps.integrations.variantOf(def.id, target.variant, 'target.variant');
         config = deps.integrations.validateConfig(def.id, target.config ?? {});
         const file = ownVariant(def, variant)?.blueprint;
-        blueprint = target.blueprint ?? (file ? readFileSync(path.join(deps.blueprintsDir, file), 'utf8') : null);
+        blueprint = target.blueprint ?? (file ? readFileSync(path.resolve(deps.blueprintsDir, file), 'utf8') : null);
       }
       const secretFields = deps.integrations.secretFields(def.id);
       // Every string of a secret field, an object one (a webhook's secret_headers) included.

@@ -130,7 +130,11 @@ export type Mapper = (event: CanonicalEvent, ctx: PluginContext) => JsonObject |
 
 export interface Variant {
   description: string;
-  /** Blueprint path under `blueprints/`, e.g. `amplitude/retail.yaml`. */
+  /**
+   * Blueprint path under Signal's `blueprints/`, e.g. `amplitude/retail.yaml`, or an absolute
+   * path, for a plugin that ships its blueprint in its own folder (an npm package):
+   * `fileURLToPath(new URL('./blueprints/default.yaml', import.meta.url))`.
+   */
   blueprint?: string;
   /** Code mapper for variants without a blueprint. */
   map?: Mapper;

@@ -73,7 +73,9 @@ test('variants: at least one, slug names, described, with a blueprint path or a 
   assertProblem({ variants: { Retail: { description: 'x', map: () => ({}) } } }, 'variants.Retail', /slug/);
   assertProblem({ variants: { default: { map: () => ({}) } } }, 'variants.default.description', /non-empty string/);
   assertProblem({ variants: { default: { description: 'x', blueprint: '../secrets.yaml' } } }, 'variants.default.blueprint', /path under blueprints\//);
-  assertProblem({ variants: { default: { description: 'x', blueprint: '/abs/acme.yaml' } } }, 'variants.default.blueprint', /path under blueprints\//);
+  assertProblem({ variants: { default: { description: 'x', blueprint: '/abs/acme.txt' } } }, 'variants.default.blueprint', /or an absolute path to a \.yaml file/);
+  // A plugin from npm ships its blueprint in its own folder, named by an absolute path.
+  assert.equal(problemsOf({ variants: { default: { description: 'x', blueprint: '/opt/plugins/acme/default.yaml' } } }).size, 0);
   assertProblem({ variants: { default: { description: 'x', map: 'identity' } } }, 'variants.default.map', /must be a function/);
   assert.equal(problemsOf({ variants: { retail: { description: 'Retail', blueprint: 'acme/retail.yaml' } } }).size, 0);
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import semver from 'semver';
 import { createConfigAjv } from './config-ajv.ts';
 import { PLUGIN_CATEGORIES, type PluginDefinition } from './types.ts';
@@ -164,9 +165,11 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
         continue;
       }
       if (!nonEmptyString(variant.description)) add(`${at}.description`, 'must be a non-empty string');
-      if (variant.blueprint === undefined && variant.map === undefined) add(at, 'needs a blueprint (path under blueprints/) or a map function');
-      if (variant.blueprint !== undefined && (typeof variant.blueprint !== 'string' || !BLUEPRINT_PATH.test(variant.blueprint))) {
-        add(`${at}.blueprint`, `must be a path under blueprints/ like vendor/variant.yaml (got ${shown(variant.blueprint)})`);
+      if (variant.blueprint === undefined && variant.map === undefined) add(at, 'needs a blueprint (path under blueprints/, or an absolute path) or a map function');
+      // A path under Signal's blueprints/ (the shipped plugins), or an absolute one: a plugin
+      // installed from npm ships its blueprint in its own folder.
+      if (variant.blueprint !== undefined && (typeof variant.blueprint !== 'string' || !(BLUEPRINT_PATH.test(variant.blueprint) || (path.isAbsolute(variant.blueprint) && /\.ya?ml$/.test(variant.blueprint))))) {
+        add(`${at}.blueprint`, `must be a path under blueprints/ like vendor/variant.yaml, or an absolute path to a .yaml file (e.g. fileURLToPath(new URL('./default.yaml', import.meta.url))) (got ${shown(variant.blueprint)})`);
       }
       if (variant.map !== undefined && typeof variant.map !== 'function') add(`${at}.map`, 'must be a function when given');
     }

@@ -454,7 +454,8 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
   async function variantBlueprint(def: PluginDefinition, variant: string): Promise<string | null> {
     const file = ownVariant(def, variant)?.blueprint;
     if (!file) return null;
-    return readFile(path.join(options.blueprintsDir, file), 'utf8');
+    // resolve, not join: a plugin's own absolute path stays as it is.
+    return readFile(path.resolve(options.blueprintsDir, file), 'utf8');
   }
 
   /** `def`: the template's plugin, when loaded (its secret fields are masked whatever they hold). */

@@ -153,7 +153,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
 
     for (const [name, variant] of Object.entries(plugin.variants)) {
       const ctx = context(name);
-      const blueprintFile = variant.blueprint ? path.join(blueprintsDir, variant.blueprint) : undefined;
+      const blueprintFile = variant.blueprint ? path.resolve(blueprintsDir, variant.blueprint) : undefined;
       const blueprint = blueprintFile && existsSync(blueprintFile) ? readFileSync(blueprintFile, 'utf8') : null;
 
       test(`variant "${name}" loads`, () => {
@@ -161,7 +161,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
           assert.equal(typeof variant.map, 'function', 'a variant without a blueprint has a map function');
           return;
         }
-        assert.ok(blueprint !== null, `blueprints/${variant.blueprint} exists (looked in ${blueprintsDir})`);
+        assert.ok(blueprint !== null, `${variant.blueprint} exists (looked in ${blueprintFile})`);
         const document = parseDocument(blueprint);
         assert.deepEqual(document.errors.map((e) => `${variant.blueprint}:${e.linePos?.[0]?.line ?? '?'}: ${e.message}`), [], 'the blueprint parses as YAML');
         assert.doesNotThrow(() => compileBlueprint(blueprint, { file: variant.blueprint!, config }), 'the blueprint compiles');

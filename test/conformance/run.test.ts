@@ -61,6 +61,18 @@ before(async () => {
       }
       return out;
     },`);
+  // An npm-style plugin shipping its blueprint in its own folder, named by an absolute path.
+  await writePlugin('own-blueprint', `
+    variants: { default: { description: 'its own blueprint', blueprint: (await import('node:url')).fileURLToPath(new URL('./default.yaml', import.meta.url)) } },
+    send: (batch) => {
+      const out = [];
+      for (let i = 0; i < batch.length; i += 5) {
+        const part = batch.slice(i, i + 5);
+        out.push({ method: 'POST', url: 'https://api.acme.test/e', body: { events: part.map((e) => e.payload) }, eventIds: part.map((e) => e.id) });
+      }
+      return out;
+    },`);
+  await writeFile(path.join(dir, 'own-blueprint', 'default.yaml'), 'version: 2\nglobal:\n  - { source: event, target: name }\n  - { source: messageId, target: id }\ndefaults:\n  action: pass_through\n');
   await writePlugin('invalid', `
     variants: { default: { description: 'x', map: (e) => ({}) } }, batch: { maxEvents: 0, maxBytes: 10 },
     send: () => [],`);
@@ -97,6 +109,11 @@ test('a plugin naming its events by messageId instead of MappedEvent.id fails, t
   assert.match(output, /✖ variant "default": requests honour the batch limits and carry every event once/);
   assert.match(output, /eventIds name the events by event\.messageId: use each MappedEvent's id \(eventIds: part\.map\(\(e\) => e\.id\)\)/);
   assert.match(output, /the core names the second "[^"]+#2"/);
+});
+
+test('a plugin installed from npm may ship its own blueprint, named by an absolute path', async () => {
+  const { code, output } = await runner('./own-blueprint', 'config.json');
+  assert.equal(code, 0, output);
 });
 
 test('a config the schema refuses is reported as such', async () => {
