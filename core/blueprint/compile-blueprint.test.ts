@@ -504,6 +504,11 @@ global:
   assert.deepEqual(result.warnings, ['items.4.price: there is no list element at that index; the field was left out']);
 });
 
+test('a target index with no list below it is an object key, as it always was (stored blueprints keep their output)', () => {
+  const blueprint = compileBlueprint('global:\n  - { source: properties.code, target: custom_data.0 }\n');
+  assert.deepEqual(blueprint.mapEvent({ ...order, properties: { code: 'A1' } }).vendorEvent, { custom_data: { 0: 'A1' } });
+});
+
 test('round never sends NaN: tiny rates round to 0 and the default is not needed', () => {
   const blueprint = compileBlueprint('global:\n  - { source: properties.rate, target: rate, transforms: [to_number, {round: 2}], default: -1 }\n');
   const result = blueprint.mapEvent({ ...order, properties: { rate: '0.0000004' } });

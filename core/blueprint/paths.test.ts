@@ -54,8 +54,11 @@ test('a numeric segment writes into and removes from the list already there; the
   assert.equal(compileSetter('emails.1')(out, 'x'), true);
   assert.deepEqual(out, { items: [{ sku: 'A', price: 10 }, { sku: 'B' }], emails: ['a@b.co', 'x'] });
   assert.equal(compileSetter('items.5.price')(out, 1), false, 'past the end: nothing written');
-  assert.equal(compileSetter('missing.0.price')(out, 1), false, 'no list there: no {"0": …} object');
   assert.deepEqual(out, { items: [{ sku: 'A', price: 10 }, { sku: 'B' }], emails: ['a@b.co', 'x'] });
+  // No list there: the number is a key, as before lists were reached into.
+  const fresh: Record<string, unknown> = {};
+  assert.equal(compileSetter('missing.0.price')(fresh, 1), true);
+  assert.deepEqual(fresh, { missing: { 0: { price: 1 } } });
   const keyed: Record<string, unknown> = { scores: { 0: 'zero' } };
   assert.equal(compileSetter('scores.0')(keyed, 'nil'), true, 'over an object the number is a key');
   assert.deepEqual(keyed, { scores: { 0: 'nil' } });

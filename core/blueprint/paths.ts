@@ -178,9 +178,8 @@ export function compileSetter(path: string): Setter {
         node[key] = value;
         return true;
       }
-      const next: unknown = node[key];
-      // An index with no list (and no object) below it: the author meant a list that is not there.
-      if (indexes[i + 1] && !isContainer(next)) return false;
+      // With no list below, an index is an object key (`custom_data.0` → {"0": …}), as it
+      // always was: stored blueprints written that way keep their output.
       node = stepInto(node, key, indexes[i + 1]!);
     }
     return true;

@@ -9,3 +9,11 @@ test('truncateText keeps whole grapheme clusters', () => {
   assert.equal(truncateText('👨‍👩‍👧x', 1), '👨‍👩‍👧');
   assert.equal(truncateText('abc', 0), '');
 });
+
+test('a letter carrying thousands of combining marks keeps only the letter: the result stays within the field', () => {
+  const zalgo = `e${'\u0301'.repeat(20_000)}`;
+  assert.equal(truncateText(`${zalgo}${zalgo}abc`, 100), 'eeabc');
+  assert.ok(truncateText(zalgo.repeat(200), 100).length <= 100 * 32);
+  // Real sequences are kept whole: a family emoji is 11 units.
+  assert.equal(truncateText('👨‍👩‍👧‍👦👨‍👩‍👧‍👦x', 1), '👨‍👩‍👧‍👦');
+});

@@ -7,7 +7,16 @@
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
- * The first `n` characters of `text`, counting each grapheme cluster once.
+ * The longest a kept character may be, in UTF-16 units. Real ones are short (a family emoji
+ * is 11, a flag 4, a letter with two accents 3); a letter carrying thousands of combining marks
+ * is one grapheme too, and must not carry them past a field's limit: it is cut to its first
+ * code point.
+ */
+const MAX_GRAPHEME_UNITS = 32;
+
+/**
+ * The first `n` characters of `text`, counting each grapheme cluster once; at most
+ * `32 × n` UTF-16 units whatever the text (see `MAX_GRAPHEME_UNITS`).
  *
  * @example
  * truncateText('🇬🇧 London', 1);  // '🇬🇧'
@@ -16,11 +25,11 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 export function truncateText(text: string, n: number): string {
   // Code units first (fast path): a text no longer than n units has at most n characters.
   if (text.length <= n) return text;
-  let end = 0;
+  let out = '';
   let count = 0;
-  for (const { index, segment } of graphemes.segment(text)) {
+  for (const { segment } of graphemes.segment(text)) {
     if (count++ === n) break;
-    end = index + segment.length;
+    out += segment.length <= MAX_GRAPHEME_UNITS ? segment : String.fromCodePoint(segment.codePointAt(0)!);
   }
-  return text.slice(0, end);
+  return out;
 }
