@@ -9,7 +9,7 @@ import { startBoss, type Boss } from '../queue/boss.ts';
 import { createEventStore } from '../services/events.ts';
 import { createMigratedDatabase, createTestDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
-import { createIngestDispatcher } from './ingest-dispatcher.ts';
+import { claimDispatchStatement, createIngestDispatcher } from './ingest-dispatcher.ts';
 
 let db: MigratedDatabase;
 let pool: Pool;
@@ -274,4 +274,21 @@ test('a database moved to another server (pg_dump and restore) dispatches what i
   const [later] = await store(['moved-later']);
   await dispatchAll(dispatcher, 1);
   assert.ok((await jobIds()).flat().includes(later!));
+});
+
+test("the dispatch transaction bounds its idle time on the server: a lost client's lock is freed within a minute", async () => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const claim = claimDispatchStatement();
+    const { rows: [{ claimed }] } = await client.query<{ claimed: boolean }>(claim.text, claim.values);
+    assert.equal(claimed, true);
+    const { rows: [{ idle_in_transaction_session_timeout: timeout }] } = await client.query<{ idle_in_transaction_session_timeout: string }>('SHOW idle_in_transaction_session_timeout');
+    assert.equal(timeout, '1min');
+    await client.query('ROLLBACK');
+    const { rows: [{ after }] } = await client.query<{ after: string }>(`SELECT current_setting('idle_in_transaction_session_timeout') AS after`);
+    assert.notEqual(after, '1min', 'for that transaction only');
+  } finally {
+    client.release();
+  }
 });

@@ -13,8 +13,17 @@ interface Statement {
  * Claims the dispatch: a transaction-scoped advisory lock, which takes no transaction id and so
  * does not hold the horizon back. False: another node holds it.
  */
+/**
+ * Takes the dispatch lock for this transaction, if free. The same statement bounds how long
+ * the server keeps the transaction idle: when this process loses its connection (a network
+ * partition; the watchdog drops it) the server, unaware, would hold the lock until its own
+ * keepalive gave up (hours), and no dispatcher could claim it meanwhile.
+ */
 export function claimDispatchStatement(): Statement {
-  return { text: 'SELECT pg_try_advisory_xact_lock($1) AS claimed', values: [DISPATCH_LOCK_KEY] };
+  return {
+    text: `SELECT set_config('idle_in_transaction_session_timeout', '60s', true) IS NOT NULL AS bounded, pg_try_advisory_xact_lock($1) AS claimed`,
+    values: [DISPATCH_LOCK_KEY],
+  };
 }
 
 /**
