@@ -6,13 +6,12 @@ import { blueprintCoverage, type Coverage } from '../blueprint/coverage.ts';
 import { SAMPLE_EVENTS } from '../blueprint/sample-events.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { createEventMapper } from '../delivery/mapper.ts';
-import { redactRequest, secretValuesOf } from '../delivery/redact.ts';
+import { redactRequest, redactSecretValues, secretValuesOf } from '../delivery/redact.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { ownVariant, type IntegrationService, type PluginCatalog } from '../services/integrations.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import type { TransformationService } from '../services/transformations.ts';
-import { redactSecretValues } from './redact-secret-values.ts';
 
 export interface PreviewTarget {
   /** Preview an existing revision (its blueprint and config). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { REDACTED, redactRequest, redactText, secretValuesOf } from './redact.ts';
+import type { JsonObject } from '../sdk/types.ts';
+import { REDACTED, redactRequest, redactSecretValues, redactText, secretValuesOf } from './redact.ts';
 
 test('secrets are masked in headers, URL, query and body; the scheme is kept', () => {
   const safe = redactRequest({
@@ -36,4 +37,23 @@ test('headers whose name says they hold a credential are masked whatever the int
   const headers = { 'X-Auth-Token': 'tok-1', 'Private-Token': 'tok-2', 'X-Webhook-Secret': 'tok-3', 'X-Amz-Security-Token': 'tok-4', 'X-Shopify-Access-Token': 'tok-5', 'X-Team': 'growth', 'Content-Type': 'application/json', 'X-Signal-Timestamp': '1714642542', 'Amperity-Tenant': 'acme' };
   const safe = redactRequest({ method: 'POST', url: 'https://x.test/', headers, eventIds: [] }, []) as { headers: Record<string, string> };
   assert.deepEqual(safe.headers, { ...headers, 'X-Auth-Token': REDACTED, 'Private-Token': REDACTED, 'X-Webhook-Secret': REDACTED, 'X-Amz-Security-Token': REDACTED, 'X-Shopify-Access-Token': REDACTED });
+});
+
+test('every occurrence of a secret is replaced, in texts and keys, at any depth; the rest is kept', () => {
+  const secret = 'whsec_0123456789abcdef';
+  const value = { auth: `Bearer ${secret}`, list: [secret, 5, null, true, { [secret]: `${secret}/${secret}` }], n: 1.5 };
+  assert.deepEqual(redactSecretValues(value, [secret]), {
+    auth: 'Bearer [REDACTED]', list: ['[REDACTED]', 5, null, true, { '[REDACTED]': '[REDACTED]/[REDACTED]' }], n: 1.5,
+  });
+  assert.equal(redactSecretValues(`mapping: ${secret} is not a number`, [secret]), 'mapping: [REDACTED] is not a number');
+  assert.deepEqual(value.list[0], secret, 'the input is not changed');
+});
+
+test('a __proto__ key stays a key; no secrets leaves the value as it is', () => {
+  const value = JSON.parse('{"__proto__": {"x": "abcd1234"}}') as JsonObject;
+  const redacted = redactSecretValues(value, ['abcd1234']);
+  assert.ok(Object.hasOwn(redacted, '__proto__'));
+  assert.equal(Object.getPrototypeOf(redacted), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(redacted, '__proto__')?.value, { x: '[REDACTED]' });
+  assert.equal(redactSecretValues(value, []), value);
 });

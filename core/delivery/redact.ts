@@ -43,15 +43,37 @@ export function secretValuesOf(values: ReadonlyArray<JsonValue | undefined>): st
   return [...new Set(found)];
 }
 
-function redactJson(value: JsonValue, secrets: readonly string[]): JsonValue {
+/**
+ * A copy of a JSON value with each secret replaced in texts and keys, at any depth; with
+ * `credentialKeys`, also the scalar values of keys that name a credential (`api_key`, `token`).
+ * `fromEntries` defines own properties: a `__proto__` key stays a key.
+ */
+function redactJson(value: JsonValue, secrets: readonly string[], credentialKeys: boolean): JsonValue {
   if (typeof value === 'string') return redactText(value, secrets);
-  if (Array.isArray(value)) return value.map((v) => redactJson(v, secrets));
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, secrets, credentialKeys));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, JsonValue> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = SECRET_KEYS.test(key) && inner !== null && typeof inner !== 'object' ? REDACTED : redactJson(inner, secrets);
-    return out;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [
+      redactText(key, secrets),
+      credentialKeys && SECRET_KEYS.test(key) && inner !== null && typeof inner !== 'object' ? REDACTED : redactJson(inner, secrets, credentialKeys),
+    ]));
   }
   return value;
+}
+
+/**
+ * A copy of a JSON value with every occurrence of each secret (4+ characters) replaced by
+ * `[REDACTED]`, in texts and keys alike. A preview's vendor event, warnings and errors are
+ * redacted with this, as its requests are: a plugin's code mapper or `map` hook sees the
+ * config, secrets included.
+ *
+ * @example
+ * redactSecretValues({ auth: 'Bearer whsec_0123456789abcdef' }, ['whsec_0123456789abcdef']);
+ * // { auth: 'Bearer [REDACTED]' }
+ */
+export function redactSecretValues<T extends JsonValue>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  // The walk keeps each value's kind (text stays text, a list a list), so T holds.
+  return redactJson(value, secrets, false) as T;
 }
 
 /** `"api_key": "…"` and the like inside JSON text (for a preview, which no longer parses). */
@@ -99,11 +121,11 @@ export function redactRequest(request: RequestDescriptor, secrets: readonly stri
   if (text.length > limit) body = redactedPreview(text, limit, secrets);
   else if (typeof request.body === 'string') {
     try {
-      body = redactJson(JSON.parse(request.body) as JsonValue, secrets);
+      body = redactJson(JSON.parse(request.body) as JsonValue, secrets, true);
     } catch {
       body = redactText(request.body, secrets);
     }
-  } else if (request.body !== undefined) body = redactJson(request.body, secrets);
+  } else if (request.body !== undefined) body = redactJson(request.body, secrets, true);
   const url = buildUrl(request);
   for (const [key, value] of [...url.searchParams]) {
     if (SECRET_KEYS.test(key)) url.searchParams.set(key, REDACTED);
