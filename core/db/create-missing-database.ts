@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ensureDatabase } from './embedded.ts';
 
 /** PostgreSQL's SQLSTATE for a database that does not exist. */
 const INVALID_CATALOG_NAME = '3D000';
@@ -28,16 +29,10 @@ export async function createMissingDatabase(url: string): Promise<boolean> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const maintenance = new URL(url);
   maintenance.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: maintenance.href });
   try {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-      if (error.code !== '42P04') throw error; // created meanwhile by another node
-    });
+    await ensureDatabase(maintenance.href, name);
     return true;
   } catch (error) {
     throw new Error(`database "${name}" does not exist on the DATABASE_URL server, and Signal could not create it (${(error as Error).message}): create it (e.g. createdb ${name}) or point DATABASE_URL at an existing database`, { cause: error });
-  } finally {
-    await admin.end().catch(() => {});
   }
 }

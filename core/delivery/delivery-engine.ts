@@ -96,9 +96,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   let timer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
   let followUp: Promise<void> | undefined;
-  let stopped = false;
-  /** Ends the batches' waits for the rate limit when this process stops. */
+  /** Aborted when this process stops: ends the batches' waits for the rate limit, and syncs. */
   const stopping = new AbortController();
+  const stopped = () => stopping.signal.aborted;
 
   function plugin(vendor: string): PluginDefinition {
     const found = options.plugins.get(vendor);
@@ -156,7 +156,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, delayMs),
     // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
     // has not sent, so a restart does not send again what was delivered before the stop.
-    stopped: (target) => stopped || !working.has(target.integrationId),
+    stopped: (target) => stopped() || !working.has(target.integrationId),
     stopSignal: stopping.signal,
   };
 
@@ -291,7 +291,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   };
 
   function schedule(): void {
-    if (stopped) return;
+    if (stopped()) return;
     timer = setTimeout(() => {
       void sync().finally(schedule);
     }, 5000);
@@ -304,7 +304,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
    * before the caller's change, and a disable must not wait for the next tick to take effect.
    */
   async function sync(): Promise<void> {
-    if (stopped) return;
+    if (stopped()) return;
     if (!reconciling) {
       reconciling = reconcile()
         .catch((error: Error) => options.onError?.(error))
@@ -334,7 +334,6 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     fanOut: (ids: number[]) => fanOut(ids, ingestDeps),
     resolveTarget,
     async stop(): Promise<void> {
-      stopped = true;
       stopping.abort();
       if (timer) clearTimeout(timer);
       await followUp;
