@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { startSignalProcess, type SignalProcess } from './helpers/signal-process.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
@@ -16,8 +16,12 @@ before(async () => {
   signal = await startTestSignal({ SIGNAL_ROLES: 'collect,admin' }, { label: 'workers' });
   pipeline = await signal.pipeline('Scaled');
 });
+// Each test's workers stop with it: one left running would also consume the next test's
+// queues (it picks up a new integration at its next reconcile), at its own time scale.
+afterEach(async () => {
+  for (const worker of workers.splice(0)) await worker.stop();
+});
 after(async () => {
-  for (const worker of workers) await worker.kill();
   await signal.close();
   await sim.close();
 });
