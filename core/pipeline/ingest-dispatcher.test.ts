@@ -158,6 +158,30 @@ test('pruning by retention keeps events the dispatcher has not reached', async (
   await dispatchAll(dispatcher, 1);
 });
 
+test('an event dispatched while a prune runs is kept for its job, however long the prune has been running', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  await pool.query('DELETE FROM signal.events'); // slices start at the oldest row: these must be it
+  const [first, second] = await store(['run-first', 'run-second']);
+  await dispatchAll(dispatcher, 2);
+  await pool.query(`DELETE FROM pgboss.job WHERE name = 'ingest'`); // delivered: nothing refers to them
+  const [late] = await store(['run-late']); // accepted while no worker ran
+  await pool.query(`UPDATE signal.events SET received_at = now() - interval '400 days' WHERE id = ANY($1)`, [[first, second, late]]);
+  // A long prune, slice by slice: the second slice waits on a row lock while the dispatcher
+  // reaches the late event and makes its job.
+  const blocker = await pool.connect();
+  await blocker.query('BEGIN');
+  await blocker.query('SELECT 1 FROM signal.events WHERE id = $1 FOR UPDATE', [second]);
+  const pruning = createEventStore(pool, { bossSchema: 'pgboss' }).prune(1, 1);
+  await waitUntil(async () => (await pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM signal.events%'`)).rows.length > 0, 'the prune waiting on the row lock', 5_000);
+  await dispatchAll(dispatcher, 1);
+  await blocker.query('ROLLBACK');
+  blocker.release();
+  assert.equal(await pruning, 2);
+  const { rows } = await pool.query<{ message_id: string }>(`SELECT message_id FROM signal.events WHERE message_id LIKE 'run-%'`);
+  assert.deepEqual(rows.map((r) => r.message_id), ['run-late'], 'the job made during the prune still finds its event');
+  assert.deepEqual(await jobIds(), [[late]]);
+});
+
 test('upgrading: events stored before the outbox migration are not dispatched again, later ones are', async () => {
   const old = await createTestDatabase('dispatchupgrade');
   const oldPool = createPool(old.url, 2);

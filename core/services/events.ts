@@ -43,18 +43,31 @@ export interface StoredEventRow {
 }
 
 /**
- * The oldest event id that a pending ingest or delivery job still refers to, or null. Jobs
- * list their ids in ascending order, so the first one is each job's oldest.
+ * One slice of the retention prune: deletes up to `$2` of the oldest events received more
+ * than `$1` hours ago, never one the ingest dispatcher has not reached (no worker ran for a
+ * while) nor, with `bossSchema`, one a pending ingest or delivery job refers to by id (jobs
+ * list their ids in ascending order, so a job's first id is its oldest). Both guards are read
+ * in the statement's own snapshot, in which the dispatcher's job and its cursor move appear
+ * together: read once for a whole run instead, an event dispatched during the run lay behind
+ * the cursor by the next slice but before the oldest reference read at the start.
  *
  * @example
- * const { rows: [{ oldest }] } = await pool.query(oldestReferencedStatement('pgboss'));
+ * const { rowCount } = await pool.query(pruneEventsStatement('pgboss'), [24 * 30, 10_000]);
  */
-export function oldestReferencedStatement(bossSchema: string): string {
-  return `SELECT min((data->'ids'->>0)::bigint) AS oldest
-            FROM "${bossSchema.replace(/"/g, '""')}".job
-           WHERE (name = 'ingest' OR name LIKE 'delivery.%')
-             AND state IN ('created', 'retry', 'active', 'failed')
-             AND data ? 'ids'`;
+export function pruneEventsStatement(bossSchema?: string): string {
+  const referenced = bossSchema
+    ? `AND id < COALESCE((SELECT min((data->'ids'->>0)::bigint)
+                             FROM "${bossSchema.replace(/"/g, '""')}".job
+                            WHERE (name = 'ingest' OR name LIKE 'delivery.%')
+                              AND state IN ('created', 'retry', 'active', 'failed')
+                              AND data ? 'ids'), 9223372036854775807)`
+    : '';
+  // Oldest first by primary key: each slice reads only the rows it may delete.
+  return `DELETE FROM signal.events
+           WHERE id IN (SELECT id FROM signal.events ORDER BY id LIMIT $2)
+             AND received_at < now() - make_interval(hours => $1)
+             AND (xid IS NULL OR (xid, id) <= (SELECT last_xid, last_id FROM signal.ingest_cursor))
+             ${referenced}`;
 }
 
 /**
@@ -81,24 +94,11 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
 
     /** Deletes events older than the retention, a slice at a time; returns how many went. */
     async prune(retentionHours: number, slice = 10_000): Promise<number> {
-      // Jobs made after this read refer only to events at or after it: they come from ingest
-      // jobs that are pending now, or from events not dispatched yet.
-      const oldestReferenced = options.bossSchema
-        ? (await pool.query<{ oldest: number | null }>(oldestReferencedStatement(options.bossSchema))).rows[0]?.oldest ?? null
-        : null;
+      // Never an event still to be delivered: it was accepted (see pruneEventsStatement).
+      const statement = pruneEventsStatement(options.bossSchema);
       let total = 0;
       for (;;) {
-        const { rowCount } = await pool.query(
-          // Oldest first by primary key: each slice reads only the rows it may delete.
-          // Never an event the ingest dispatcher has not reached (no worker ran for a while),
-          // nor one a pending job will read back: it was accepted and must still be delivered.
-          `DELETE FROM signal.events
-            WHERE id IN (SELECT id FROM signal.events ORDER BY id LIMIT $2)
-              AND received_at < now() - make_interval(hours => $1)
-              AND (xid IS NULL OR (xid, id) <= (SELECT last_xid, last_id FROM signal.ingest_cursor))
-              AND ($3::bigint IS NULL OR id < $3::bigint)`,
-          [retentionHours, slice, oldestReferenced],
-        );
+        const { rowCount } = await pool.query(statement, [retentionHours, slice]);
         total += rowCount ?? 0;
         if ((rowCount ?? 0) < slice) return total;
       }
