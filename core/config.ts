@@ -34,6 +34,7 @@ export interface SignalConfig {
   commitMaxEvents: number;
   commitTimeoutMs: number;
   eventRetentionHours: number;
+  dedupWindowHours: number;
   dbPoolSize: number;
   bossSchema: string;
   logLevel: string;
@@ -84,6 +85,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_COMMIT_MAX_EVENTS', default: '1000', description: 'Group commit: most events in one statement; a full group waiting starts a second statement alongside the one running.' },
   { name: 'SIGNAL_COMMIT_TIMEOUT_MS', default: '10000', description: 'Group commit: how long a request waits for PostgreSQL to confirm its events before a 503 (a server or network that stopped answering would otherwise hold it forever).' },
   { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
+  { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). 0 turns deduplication off.' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
   { name: 'SIGNAL_PGBOSS_SCHEMA', default: 'pgboss', description: 'Schema pg-boss keeps its queues in.' },
   { name: 'SIGNAL_LOG_LEVEL', default: 'info', description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     commitMaxEvents: int(env, 'SIGNAL_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
     commitTimeoutMs: int(env, 'SIGNAL_COMMIT_TIMEOUT_MS', 10_000, 100, 300_000),
     eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
+    dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, 24 * 30),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
     bossSchema,
     logLevel,

@@ -273,6 +273,73 @@ describe("Segment's destination selection (the integrations object)", () => {
   });
 });
 
+describe('deduplication by messageId', () => {
+  test("an SDK's retry of events already accepted is stored but not delivered again; counted per integration", async () => {
+    const own = await signal.pipeline('Dedup');
+    const other = await signal.pipeline('Dedup other');
+    const install = async (pipelineId: string, path: string) => (await signal.services.integrations.install({
+      vendor: 'webhook', name: path, pipelineId, consentCategories: [],
+      config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'] },
+    })).assignment!.id;
+    const hook = await install(own.id, '/dedup');
+    await install(other.id, '/dedup-other');
+    const post = async (key: string, messageIds: string[]) => {
+      const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(key) },
+        body: JSON.stringify({ batch: messageIds.map((messageId) => ({ type: 'track', event: 'Signed Up', userId: 'u1', messageId })) }),
+      });
+      assert.equal(res.status, 200);
+    };
+    await post(own.key, ['dd-1', 'dd-1', 'dd-2']); // a client that sent one event twice in a batch
+    await sim.waitFor((list) => bodyIds(list).length >= 2, 15_000, { path: '/dedup' });
+    await post(own.key, ['dd-2', 'dd-3']); // the retry of a request whose answer was lost, with a new event
+    await post(other.key, ['dd-1']); // another pipeline's id space
+    await sim.waitFor((list) => bodyIds(list).includes('dd-3'), 15_000, { path: '/dedup' });
+    await sim.waitFor(1, 15_000, { path: '/dedup-other' });
+    const stats = await waitUntil(async () => {
+      const s = await signal.delivery.health(hook);
+      return s.delivered === 3 && s.skippedDuplicate === 2 && s;
+    }, 'deliveries and duplicates counted');
+    assert.equal(stats.skippedDuplicate, 2);
+    assert.deepEqual(bodyIds(sim.requests({ path: '/dedup' })).sort(), ['dd-1', 'dd-2', 'dd-3'], 'each event once');
+    assert.deepEqual(bodyIds(sim.requests({ path: '/dedup-other' })), ['dd-1']);
+    const stored = await signal.services.events.recent(own.id, 10);
+    assert.equal(stored.length, 5, 'every copy accepted is stored');
+    const text = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
+    assert.ok(text.includes(`signal_integration_events_total{integration="${hook}",pipeline="${own.id}",vendor="webhook",name="/dedup",outcome="skipped_duplicate"} 2`), text);
+    const gql = await fetch(`${signal.adminUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` },
+      body: JSON.stringify({ query: `{ integrationStats(integrationId: "${hook}") { delivered skippedDuplicate } }` }),
+    });
+    assert.deepEqual(((await gql.json()) as { data: { integrationStats: unknown } }).data.integrationStats, { delivered: 3, skippedDuplicate: 2 });
+  });
+
+  test('SIGNAL_DEDUP_WINDOW_HOURS=0 turns it off: every copy is delivered', async () => {
+    const plain = await startTestSignal({ SIGNAL_DEDUP_WINDOW_HOURS: '0' }, { label: 'nodedup' });
+    try {
+      const own = await plain.pipeline('No dedup');
+      await plain.services.integrations.install({
+        vendor: 'webhook', name: 'all copies', pipelineId: own.id, consentCategories: [],
+        config: { url: `${sim.url}/no-dedup`, allow_private_targets: ['127.0.0.1'] },
+      });
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${plain.collectUrl}/v1/track`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+          body: JSON.stringify({ event: 'Again', userId: 'u1', messageId: 'same-id' }),
+        });
+        assert.equal(res.status, 200);
+      }
+      const requests = await sim.waitFor((list) => bodyIds(list).length >= 2, 15_000, { path: '/no-dedup' });
+      assert.deepEqual(bodyIds(requests), ['same-id', 'same-id']);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 describe('retries and dead letters', () => {
   test('a 4xx dead-letters at once with the vendor response', async () => {
     const hook = await installWebhook();
@@ -291,19 +358,35 @@ describe('retries and dead letters', () => {
   });
 
   test('events sharing a messageId are each delivered or dead-lettered, and counted', async () => {
-    // Collect does not deduplicate: an SDK's retry or a batch may repeat a messageId.
-    const ok = await installWebhook();
-    const refusing = await installWebhook();
-    sim.script('POST', refusing.path, [{ status: 400, body: { error: 'refused' } }]);
-    await send([1, 2, 3].map((i) => ({ messageId: 'same-id', properties: { i } })));
-    await waitUntil(async () => (await signal.delivery.health(ok.id)).delivered === 3, 'three deliveries counted');
-    assert.deepEqual(sim.requests({ path: ok.path }).flatMap((r) => (r.json as { batch: Array<{ properties: { i: number } }> }).batch.map((e) => e.properties.i)).sort(), [1, 2, 3]);
-    const page = await waitUntil(async () => {
-      const p = await signal.delivery.list(refusing.id, {}, 10);
-      return p.total === 3 && p;
-    }, 'three dead letters');
-    assert.deepEqual(page.items.map((l) => (l.event.properties as { i: number }).i).sort(), [1, 2, 3]);
-    assert.deepEqual(page.items.map((l) => l.messageId), ['same-id', 'same-id', 'same-id'], 'dead letters keep the messageId itself');
+    // With deduplication off (or past its window), an SDK's retry or a batch may repeat a
+    // messageId all the way to delivery, which settles events by it.
+    const plain = await startTestSignal({ SIGNAL_DEDUP_WINDOW_HOURS: '0', SIGNAL_RETRY_TIME_SCALE: '0.01' }, { plugins: pluginSet(webhook), label: 'sharedids' });
+    try {
+      const own = await plain.pipeline('Shared ids');
+      const install = async (path: string) => (await plain.services.integrations.install({
+        vendor: 'webhook', name: path, pipelineId: own.id, consentCategories: [],
+        config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'] },
+      })).assignment!.id;
+      const ok = await install('/shared-ids-ok');
+      const refusing = await install('/shared-ids-refused');
+      sim.script('POST', '/shared-ids-refused', [{ status: 400, body: { error: 'refused' } }]);
+      const res = await fetch(`${plain.collectUrl}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+        body: JSON.stringify({ batch: [1, 2, 3].map((i) => ({ type: 'track', event: 'Order Completed', userId: 'user-1', messageId: 'same-id', properties: { i } })) }),
+      });
+      assert.equal(res.status, 200);
+      await waitUntil(async () => (await plain.delivery.health(ok)).delivered === 3, 'three deliveries counted');
+      assert.deepEqual(sim.requests({ path: '/shared-ids-ok' }).flatMap((r) => (r.json as { batch: Array<{ properties: { i: number } }> }).batch.map((e) => e.properties.i)).sort(), [1, 2, 3]);
+      const page = await waitUntil(async () => {
+        const p = await plain.delivery.list(refusing, {}, 10);
+        return p.total === 3 && p;
+      }, 'three dead letters');
+      assert.deepEqual(page.items.map((l) => (l.event.properties as { i: number }).i).sort(), [1, 2, 3]);
+      assert.deepEqual(page.items.map((l) => l.messageId), ['same-id', 'same-id', 'same-id'], 'dead letters keep the messageId itself');
+    } finally {
+      await plain.close();
+    }
   });
 
   test('a vendor answer holding NUL bytes is dead-lettered, counted and logged with U+FFFD, tried once', async () => {
@@ -601,11 +684,11 @@ describe('rate limits', () => {
     });
     const slowdown = async () => (await signal.pool.query<{ slowdown: number }>('SELECT slowdown FROM signal.rate_limits WHERE template_id = $1', [template.id])).rows[0]?.slowdown;
     sim.script('POST', path, [reply.tooMany(1), reply.tooMany(1), reply.tooMany(1)]);
-    await send([{ messageId: 'slow-0' }]);
+    await send([{ messageId: 'slowdown-0' }]);
     await waitUntil(async () => (await signal.delivery.health(assignment!.id)).delivered === 1, 'delivered after three 429s');
     assert.ok((await slowdown())! < 0.2, 'three 429s cut the rate to an eighth');
     // Each success gives back 10 %: 25 of them bring an eighth back to the full rate.
-    await send(Array.from({ length: 25 }, (_, i) => ({ messageId: `slow-${i + 1}` })));
+    await send(Array.from({ length: 25 }, (_, i) => ({ messageId: `slowdown-${i + 1}` })));
     await waitUntil(async () => (await signal.delivery.health(assignment!.id)).delivered === 26, 'the rest delivered', 30_000);
     assert.equal(await slowdown(), 1);
   });

@@ -72,6 +72,8 @@ export interface DeliveryEngineOptions {
   concurrency: number;
   /** Ingest jobs the pipeline stage takes per fetch. */
   ingestJobsPerFetch: number;
+  /** Repeats of a `messageId` within this many hours are not delivered again (0: off; see fanOut). */
+  dedupWindowHours?: number;
   /** Run the consumers (worker role); without, only queues are managed. */
   consume: boolean;
   onError?: (error: Error) => void;
@@ -285,9 +287,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         if ((error as { code?: string }).code !== 'PGBOSS_QUEUE_NOT_FOUND' || (await assignmentExists(integrationId))) throw error;
       }
     },
-    skipped: (integrationId: string, counts: { consent: number; routing: number }, db?: Db) =>
-      options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing }, db),
+    skipped: (integrationId: string, counts: { consent: number; routing: number; duplicate: number }, db?: Db) =>
+      options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate }, db),
     batchSize: options.ingestJobsPerFetch,
+    dedupWindowHours: options.dedupWindowHours ?? 0,
   };
 
   function schedule(): void {

@@ -5,6 +5,7 @@ import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts
 import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
+import { findRepeats } from './deduplication.ts';
 import { isRoutedTo } from './destination-routing.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
@@ -41,9 +42,17 @@ export interface IngestDeps {
    * transaction, so all of a fan-out commits or none of it does).
    */
   enqueue(integrationId: string, contents: DeliveryContent[], db?: Db): Promise<void>;
-  /** Counts events an integration did not receive: no consent, or turned off by the event. */
-  skipped(integrationId: string, counts: { consent: number; routing: number }, db?: Db): Promise<void>;
+  /**
+   * Counts events an integration did not receive: no consent, turned off by the event, or a
+   * repeat of an event already fanned out.
+   */
+  skipped(integrationId: string, counts: { consent: number; routing: number; duplicate: number }, db?: Db): Promise<void>;
   batchSize: number;
+  /**
+   * Hours within which an event repeating the `messageId` of one its pipeline already fanned
+   * out is not delivered again (an SDK's retry of a request whose answer it lost); 0: off.
+   */
+  dedupWindowHours?: number;
 }
 
 export function delivery(integrationId: string): string {
@@ -65,7 +74,8 @@ interface PipelineBatch {
 }
 
 /**
- * The pipeline stage for a micro-batch of stored events: loads them, applies the pipeline's
+ * The pipeline stage for a micro-batch of stored events: loads them, sets aside repeats of
+ * events already fanned out (with `dedupWindowHours`), applies the pipeline's
  * transformations, and fans each out to every enabled integration of its pipeline that the
  * event's `integrations` object does not turn off and whose consent categories it grants. Events a pipeline leaves as stored travel to the
  * delivery queues as ids, so an event is written once however many integrations receive it;
@@ -75,7 +85,16 @@ interface PipelineBatch {
  * again. Returns how many deliveries it queued.
  */
 export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<number> {
-  const { rows } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  const { rows: stored } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  let rows = stored;
+  let repeats = new Map<string, number>();
+  if ((deps.dedupWindowHours ?? 0) > 0 && stored.length > 0) {
+    // First, in the transaction: whatever the fan-out below queues, it queues once per id.
+    const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
+    const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), deps.dedupWindowHours!, execute);
+    rows = stored.filter((r) => !found.repeated.has(r.id));
+    repeats = found.perPipeline;
+  }
   const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, ((event: CanonicalEvent) => CanonicalEvent | null) | undefined>();
   for (const row of rows) {
@@ -97,8 +116,11 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<
     }
   }
   let queued = 0;
-  const skipped: Array<{ integrationId: string; consent: number; routing: number }> = [];
+  const skipped: Array<{ integrationId: string; consent: number; routing: number; duplicate: number }> = [];
+  // A pipeline whose every event of this batch repeated one has no batch, only repeats.
+  for (const pipelineId of repeats.keys()) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [] });
   for (const [pipelineId, batch] of byPipeline) {
+    const duplicate = repeats.get(pipelineId) ?? 0;
     for (const target of await deps.targets(pipelineId)) {
       const granted: number[] = [];
       let routing = 0;
@@ -107,8 +129,8 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<
         if (!isRoutedTo(event, target.routingNames)) routing++;
         else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
       }
-      if (granted.length < batch.events.length) {
-        skipped.push({ integrationId: target.id, consent: batch.events.length - granted.length - routing, routing });
+      if (granted.length < batch.events.length || duplicate > 0) {
+        skipped.push({ integrationId: target.id, consent: batch.events.length - granted.length - routing, routing, duplicate });
       }
       const contents = chunk(granted, target.maxEvents)
         .map((part): DeliveryContent => (batch.ids ? { ids: part.map((i) => batch.ids![i]!) } : { events: part.map((i) => batch.events[i]!) }));
@@ -117,7 +139,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<
     }
   }
   // In the same transaction: a fan-out rolled back and retried must not count them twice.
-  for (const { integrationId, consent, routing } of skipped) await deps.skipped(integrationId, { consent, routing }, db);
+  for (const { integrationId, ...counts } of skipped) await deps.skipped(integrationId, counts, db);
   return queued;
 }
 

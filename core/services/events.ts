@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
+import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
 import { assertUuid } from './pipelines.ts';
 
 export interface StoredEvent {
@@ -33,12 +34,14 @@ function toStored(row: EventRow): StoredEvent {
  * const { rows } = await pool.query<StoredEventRow>(storedEventsStatement([41, 42]));
  */
 export function storedEventsStatement(ids: number[]): { text: string; values: unknown[] } {
-  return { text: 'SELECT id, pipeline_id, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id', values: [ids] };
+  return { text: 'SELECT id, pipeline_id, message_id, received_at, payload FROM signal.events WHERE id = ANY($1::bigint[]) ORDER BY id', values: [ids] };
 }
 
 export interface StoredEventRow {
   id: number;
   pipeline_id: string;
+  message_id: string;
+  received_at: Date;
   payload: CanonicalEvent;
 }
 
@@ -99,6 +102,20 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
       let total = 0;
       for (;;) {
         const { rowCount } = await pool.query(statement, [retentionHours, slice]);
+        total += rowCount ?? 0;
+        if ((rowCount ?? 0) < slice) return total;
+      }
+    },
+
+    /**
+     * Deletes the message ids deduplication keeps once they are past its window (with a window
+     * of 0, all of them: deduplication is off). Returns how many went.
+     */
+    async pruneSightings(windowHours: number, slice = 10_000): Promise<number> {
+      const statement = pruneSightingsStatement();
+      let total = 0;
+      for (;;) {
+        const { rowCount } = await pool.query(statement, [windowHours, slice]);
         total += rowCount ?? 0;
         if ((rowCount ?? 0) < slice) return total;
       }

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import type { Pool } from '../db/pool.ts';
+import { createEventStore } from '../services/events.ts';
+import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
+import { findRepeats, type Sighting } from './deduplication.ts';
+
+let db: MigratedDatabase;
+let pool: Pool;
+
+before(async () => {
+  db = await createMigratedDatabase('dedup', 6);
+  pool = db.pool;
+});
+after(async () => {
+  await db.close();
+});
+
+let nextId = 1;
+function sighting(pipelineId: string, messageId: string, receivedAt = new Date()): Sighting {
+  return { id: nextId++, pipelineId, messageId, receivedAt };
+}
+const execute = (text: string, values: unknown[]) => pool.query(text, values);
+
+test('a message id seen before in its pipeline repeats; the same id in another pipeline does not', async () => {
+  const web = randomUUID();
+  const app = randomUUID();
+  const first = await findRepeats([sighting(web, 'm-1'), sighting(web, 'm-2')], 24, execute);
+  assert.equal(first.repeated.size, 0);
+  const again = [sighting(web, 'm-1'), sighting(app, 'm-1'), sighting(web, 'm-3')];
+  const second = await findRepeats(again, 24, execute);
+  assert.deepEqual([...second.repeated], [again[0]!.id], 'm-1 repeats in web only');
+  assert.deepEqual([...second.perPipeline], [[web, 1]]);
+});
+
+test('within one batch, the first copy goes and the later ones repeat it', async () => {
+  const pipeline = randomUUID();
+  const batch = [sighting(pipeline, 'b-1'), sighting(pipeline, 'b-1'), sighting(pipeline, 'b-2'), sighting(pipeline, 'b-1')];
+  const { repeated, perPipeline } = await findRepeats(batch, 24, execute);
+  assert.deepEqual([...repeated].sort(), [batch[1]!.id, batch[3]!.id].sort());
+  assert.equal(perPipeline.get(pipeline), 2);
+});
+
+test('a copy received after the window is new again, and starts a new window', async () => {
+  const pipeline = randomUUID();
+  const day = 24 * 3600_000;
+  const monday = new Date(Date.now() - 3 * day);
+  await findRepeats([sighting(pipeline, 'w-1', monday)], 24, execute);
+  // 23 hours later: a repeat, which does not move the window (a stream of retries cannot hold it open).
+  assert.equal((await findRepeats([sighting(pipeline, 'w-1', new Date(monday.getTime() + 23 * 3600_000))], 24, execute)).repeated.size, 1);
+  // 25 hours after the first copy: new.
+  const tuesday = new Date(monday.getTime() + 25 * 3600_000);
+  assert.equal((await findRepeats([sighting(pipeline, 'w-1', tuesday)], 24, execute)).repeated.size, 0);
+  assert.equal((await findRepeats([sighting(pipeline, 'w-1', new Date(tuesday.getTime() + 3600_000))], 24, execute)).repeated.size, 1);
+});
+
+test('message ids of any length are kept (as their digest)', async () => {
+  const pipeline = randomUUID();
+  const long = 'x'.repeat(20_000) + 'é🎉';
+  assert.equal((await findRepeats([sighting(pipeline, long)], 24, execute)).repeated.size, 0);
+  assert.equal((await findRepeats([sighting(pipeline, long)], 24, execute)).repeated.size, 1);
+  assert.equal((await findRepeats([sighting(pipeline, long.slice(0, -1))], 24, execute)).repeated.size, 0, 'one character less is another id');
+});
+
+test('two fan-outs of the same id at once: the one that commits first wins, a rolled-back one records nothing', async () => {
+  const pipeline = randomUUID();
+  const a = await pool.connect();
+  const b = await pool.connect();
+  try {
+    await a.query('BEGIN');
+    await b.query('BEGIN');
+    assert.equal((await findRepeats([sighting(pipeline, 'c-1')], 24, (t, v) => a.query(t, v))).repeated.size, 0);
+    // b waits on a's row until a ends.
+    const waiting = findRepeats([sighting(pipeline, 'c-1')], 24, (t, v) => b.query(t, v));
+    await new Promise((r) => setTimeout(r, 100));
+    await a.query('ROLLBACK');
+    assert.equal((await waiting).repeated.size, 0, 'a rolled back: b is the first');
+    await b.query('COMMIT');
+    // Now a commits first: b, waiting on it, then sees a repeat.
+    await a.query('BEGIN');
+    await b.query('BEGIN');
+    assert.equal((await findRepeats([sighting(pipeline, 'c-2')], 24, (t, v) => a.query(t, v))).repeated.size, 0);
+    const second = findRepeats([sighting(pipeline, 'c-2')], 24, (t, v) => b.query(t, v));
+    await new Promise((r) => setTimeout(r, 100));
+    await a.query('COMMIT');
+    assert.equal((await second).repeated.size, 1, 'a committed it first');
+    await b.query('COMMIT');
+  } finally {
+    a.release();
+    b.release();
+  }
+});
+
+test('the prune removes what is past the window, and everything with deduplication off', async () => {
+  const pipeline = randomUUID();
+  const old = new Date(Date.now() - 48 * 3600_000);
+  await findRepeats([sighting(pipeline, 'p-old', old), sighting(pipeline, 'p-new')], 24, execute);
+  const events = createEventStore(pool);
+  assert.ok((await events.pruneSightings(24, 1)) >= 1);
+  const left = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM signal.seen_messages WHERE pipeline_id = $1', [pipeline])).rows[0]!.n;
+  assert.equal(await left(), 1);
+  await events.pruneSightings(0);
+  assert.equal(await left(), 0);
+});

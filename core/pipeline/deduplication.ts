@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+
+/** What deduplication reads of a stored event. */
+export interface Sighting {
+  id: number;
+  pipelineId: string;
+  messageId: string;
+  receivedAt: Date;
+}
+
+/** Runs a statement: the ingest job's transaction, or the pool outside one. */
+export type Execute = (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
+
+/** The key a message id is kept under: its SHA-256 (ids are the client's, of any length). */
+export function messageDigest(messageId: string): Buffer {
+  return createHash('sha256').update(messageId).digest();
+}
+
+/**
+ * Records first sightings of (pipeline, message id) pairs and returns the pairs that were new:
+ * never seen, or last seen more than `$4` hours before this copy was received. A pair seen
+ * within the window keeps its row (and its first time), so a steady stream of retries cannot
+ * extend the window for ever. Rows must come sorted by key, so concurrent fan-outs lock them
+ * in one order and cannot deadlock; a key may appear only once.
+ *
+ * @example
+ * const { text, values } = recordSightingsStatement([pipelineId], [messageDigest('m-1')], [new Date()], 24);
+ * const { rows } = await pool.query(text, values); // [{ pipeline_id, message_digest }] when new
+ */
+export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[], receivedAt: Date[], windowHours: number) {
+  return {
+    text: `INSERT INTO signal.seen_messages AS s (pipeline_id, message_digest, seen_at)
+           SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[])
+           ON CONFLICT (pipeline_id, message_digest) DO UPDATE SET seen_at = EXCLUDED.seen_at
+             WHERE s.seen_at < EXCLUDED.seen_at - make_interval(hours => $4)
+           RETURNING pipeline_id, message_digest`,
+    values: [pipelineIds, digests, receivedAt, windowHours],
+  };
+}
+
+/**
+ * Deletes, a slice at a time, sightings older than the window: a copy received now could no
+ * longer be a duplicate of them. Returns how many went.
+ */
+export function pruneSightingsStatement() {
+  return `DELETE FROM signal.seen_messages
+           WHERE ctid = ANY (ARRAY(SELECT ctid FROM signal.seen_messages
+                                    WHERE seen_at < now() - make_interval(hours => $1) LIMIT $2))`;
+}
+
+/**
+ * Splits stored events into first copies and repeats: an event repeats one when its pipeline
+ * already fanned out an event with the same `messageId` received within `windowHours` before
+ * it, or when an earlier event of `events` (id order) carries it. Recording the first copies
+ * through `execute` in the fan-out's transaction makes it exact: a fan-out rolled back records
+ * nothing, and one running at the same time with the same id waits for this one to commit and
+ * then sees it. Returns the ids of the repeats and their count per pipeline.
+ *
+ * @example
+ * const { repeated, perPipeline } = await findRepeats(rows, 24, (text, values) => pool.query(text, values));
+ */
+export async function findRepeats(events: Sighting[], windowHours: number, execute: Execute): Promise<{ repeated: Set<number>; perPipeline: Map<string, number> }> {
+  const repeated = new Set<number>();
+  const perPipeline = new Map<string, number>();
+  const count = (event: Sighting) => {
+    repeated.add(event.id);
+    perPipeline.set(event.pipelineId, (perPipeline.get(event.pipelineId) ?? 0) + 1);
+  };
+  const firsts = new Map<string, { event: Sighting; digest: Buffer }>();
+  for (const event of events) {
+    const digest = messageDigest(event.messageId);
+    const key = `${event.pipelineId}/${digest.toString('hex')}`;
+    if (firsts.has(key)) count(event);
+    else firsts.set(key, { event, digest });
+  }
+  if (firsts.size === 0) return { repeated, perPipeline };
+  const sorted = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const statement = recordSightingsStatement(
+    sorted.map(([, f]) => f.event.pipelineId),
+    sorted.map(([, f]) => f.digest),
+    sorted.map(([, f]) => f.event.receivedAt),
+    windowHours,
+  );
+  const { rows } = await execute(statement.text, statement.values);
+  const fresh = new Set(rows.map((row) => `${String(row.pipeline_id)}/${(row.message_digest as Buffer).toString('hex')}`));
+  for (const [key, { event }] of sorted) if (!fresh.has(key)) count(event);
+  return { repeated, perPipeline };
+}
