@@ -15,6 +15,8 @@ import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { readinessHandler } from './db/readiness.ts';
 import { startBoss, type Boss } from './queue/boss.ts';
+import { createEventReplays, ensureReplayQueue } from './pipeline/event-replays.ts';
+import { createReplayResolvers, replayTypeDefs } from './pipeline/event-replays-graphql.ts';
 import { generateAdminToken, generateSecretKey, readOrCreate } from './secrets-files.ts';
 import { createEventStore } from './services/events.ts';
 import { createIntegrationService, type PluginCatalog } from './services/integrations.ts';
@@ -183,6 +185,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     // Batches in flight stop at their next request (the engine stops first); the grace lets
     // the requests already sent be answered, so none is failed, retried and sent twice.
     cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
+    await ensureReplayQueue(boss);
 
     const pipelines = createPipelineService(pool);
     const integrations = createIntegrationService({
@@ -304,6 +307,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         graphql: [
           { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
           { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
+          { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },
         ],
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });

@@ -5,6 +5,7 @@ import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
 import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
+import { startReplayWorker } from '../pipeline/event-replays.ts';
 import { delivery, fanOut, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
@@ -251,9 +252,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     return rows.length > 0;
   }
 
-  async function fanOutTargets(pipelineId: string): Promise<FanOutTarget[]> {
+  /** `fresh`: not from the 2-second cache (a replay to an integration installed a moment ago on another node). */
+  async function fanOutTargets(pipelineId: string, fresh = false): Promise<FanOutTarget[]> {
     const cached = fanOutCache.get(pipelineId);
-    if (cached && cached.expires > Date.now()) return cached.list;
+    if (!fresh && cached && cached.expires > Date.now()) return cached.list;
     const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.pipeline_id = $1 AND a.enabled`, [pipelineId]);
     const list: FanOutTarget[] = [];
     for (const row of rows) {
@@ -327,13 +329,18 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   return {
     async start(): Promise<void> {
       await sync();
-      if (options.consume) await startIngestWorker(ingestDeps);
+      if (options.consume) {
+        await startIngestWorker(ingestDeps);
+        // Replays of stored events: the pipeline stage again, for one integration, without deduplication.
+        const replayDeps = { ...ingestDeps, targets: (pipelineId: string) => fanOutTargets(pipelineId, true) };
+        await startReplayWorker({ boss, fanOutTo: (ids, integrationId, db) => fanOut(ids, replayDeps, db, { only: integrationId, deduplicate: false }) });
+      }
       schedule();
     },
     sync,
     /** Sends events to an integration's queue (replay uses it). */
     enqueue,
-    /** Runs the pipeline stage for ids at once (tests, replays of raw events). */
+    /** Runs the pipeline stage for ids at once (tests). */
     fanOut: (ids: number[]) => fanOut(ids, ingestDeps),
     resolveTarget,
     async stop(): Promise<void> {

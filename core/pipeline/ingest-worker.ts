@@ -66,6 +66,13 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
+export interface FanOutOptions {
+  /** Fan out to this pipeline integration only (a replay). */
+  only?: string;
+  /** `false`: send repeats too (a replay sends again on purpose). Default: as configured. */
+  deduplicate?: boolean;
+}
+
 /** The events of one pipeline in a micro-batch, after its transformations. */
 interface PipelineBatch {
   events: CanonicalEvent[];
@@ -84,11 +91,11 @@ interface PipelineBatch {
  * nothing behind, and its retry cannot send the integrations already served the same events
  * again. Returns how many deliveries it queued.
  */
-export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<number> {
+export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: FanOutOptions = {}): Promise<number> {
   const { rows: stored } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
   let rows = stored;
   let repeats = new Map<string, number>();
-  if ((deps.dedupWindowHours ?? 0) > 0 && stored.length > 0) {
+  if ((deps.dedupWindowHours ?? 0) > 0 && options.deduplicate !== false && stored.length > 0) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
     const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), deps.dedupWindowHours!, execute);
@@ -122,6 +129,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db): Promise<
   for (const [pipelineId, batch] of byPipeline) {
     const duplicate = repeats.get(pipelineId) ?? 0;
     for (const target of await deps.targets(pipelineId)) {
+      if (options.only !== undefined && target.id !== options.only) continue;
       const granted: number[] = [];
       let routing = 0;
       for (let i = 0; i < batch.events.length; i++) {

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import webhook from '../plugins/webhook/index.ts';
+import { startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { pluginSet } from './helpers/fixture-plugin.ts';
+import { startSignalProcess } from './helpers/signal-process.ts';
+import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { waitUntil } from './helpers/wait.ts';
+
+let sim: VendorSim;
+let signal: TestSignal;
+
+before(async () => {
+  sim = await startVendorSim();
+  signal = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '0.01' }, { plugins: pluginSet(webhook), label: 'replays' });
+});
+after(async () => {
+  await signal.close();
+  await sim.close();
+});
+
+interface Replay { id: string; status: string; scanned: number; queued: number; reason: string | null; since: string; until: string }
+const FIELDS = 'id status scanned queued reason since until';
+
+async function install(on: TestSignal, pipelineId: string, path: string): Promise<string> {
+  const { assignment } = await on.services.integrations.install({
+    vendor: 'webhook', name: path, pipelineId, consentCategories: [],
+    config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'] },
+  });
+  return assignment!.id;
+}
+
+async function send(key: string, events: Array<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < events.length; i += 100) {
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(key) },
+      body: JSON.stringify({ batch: events.slice(i, i + 100).map((e) => ({ type: 'track', event: 'Order Completed', userId: 'u1', ...e })) }),
+    });
+    assert.equal(res.status, 200);
+  }
+}
+
+function bodyIds(requests: RecordedRequest[]): string[] {
+  return requests.flatMap((r) => (r.json as { batch: Array<{ messageId: string }> }).batch.map((e) => e.messageId));
+}
+
+async function replayEvents(on: TestSignal, integrationId: string, since: string, until?: string) {
+  return on.graphql<{ replayEvents: Replay }>(
+    `mutation($id: ID!, $since: String!, $until: String) { replayEvents(integrationId: $id, since: $since, until: $until) { ${FIELDS} } }`,
+    { id: integrationId, since, ...(until ? { until } : {}) },
+  );
+}
+
+async function replayOf(on: TestSignal, id: string): Promise<Replay> {
+  const { body } = await on.graphql<{ eventReplay: Replay }>(`query($id: ID!) { eventReplay(id: $id) { ${FIELDS} } }`, { id });
+  return body.data!.eventReplay;
+}
+
+describe('replaying stored events to an integration', () => {
+  test('a backfill sends a new integration every stored event of the range, once, in slices of 1,000', { timeout: 60_000 }, async () => {
+    const pipeline = await signal.pipeline('Backfill');
+    const existing = await install(signal, pipeline.id, '/replay-existing');
+    const before = new Date(Date.now() - 1000).toISOString();
+    const ids = Array.from({ length: 2100 }, (_, i) => `bf-${i}`);
+    await send(pipeline.key, ids.map((messageId) => ({ messageId })));
+    await sim.waitFor((list) => bodyIds(list).length >= 2100, 30_000, { path: '/replay-existing' });
+    const added = await install(signal, pipeline.id, '/replay-added');
+    const { status, body } = await replayEvents(signal, added, before);
+    assert.equal(status, 200, JSON.stringify(body));
+    const started = body.data!.replayEvents;
+    assert.equal(started.since, before);
+    assert.ok(new Date(started.until).getTime() >= Date.now() - 5000, 'until defaults to now');
+    const done = await waitUntil(async () => {
+      const replay = await replayOf(signal, started.id);
+      return replay.status === 'done' && replay;
+    }, 'the replay done', 30_000);
+    assert.deepEqual({ scanned: done.scanned, queued: done.queued, reason: done.reason }, { scanned: 2100, queued: 2100, reason: null });
+    const received = bodyIds(await sim.waitFor((list) => bodyIds(list).length >= 2100, 30_000, { path: '/replay-added' }));
+    assert.equal(received.length, 2100);
+    assert.equal(new Set(received).size, 2100, 'each event once');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(bodyIds(sim.requests({ path: '/replay-existing' })).length, 2100, 'the other integration gets nothing again');
+    const { body: listed } = await signal.graphql<{ eventReplays: Replay[] }>(`query($id: ID!) { eventReplays(integrationId: $id) { id status } }`, { id: added });
+    assert.deepEqual(listed.data!.eventReplays, [{ id: started.id, status: 'done' }]);
+  });
+
+  test('only the range is sent, repeats included (no deduplication), through the events\' integrations objects', async () => {
+    const pipeline = await signal.pipeline('Range');
+    const hook = await install(signal, pipeline.id, '/replay-range');
+    await send(pipeline.key, [{ messageId: 'rg-old' }, { messageId: 'rg-new' }, { messageId: 'rg-off', integrations: { All: false } }]);
+    await sim.waitFor((list) => bodyIds(list).length >= 2, 15_000, { path: '/replay-range' });
+    await signal.pool.query(`UPDATE signal.events SET received_at = now() - interval '2 days' WHERE message_id = 'rg-old'`);
+    const { body } = await replayEvents(signal, hook, new Date(Date.now() - 24 * 3600_000).toISOString());
+    const done = await waitUntil(async () => {
+      const replay = await replayOf(signal, body.data!.replayEvents.id);
+      return replay.status === 'done' && replay;
+    }, 'the replay done');
+    assert.deepEqual([done.scanned, done.queued], [2, 1], 'rg-off is turned off for this integration');
+    await sim.waitFor((list) => bodyIds(list).length >= 3, 15_000, { path: '/replay-range' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(bodyIds(sim.requests({ path: '/replay-range' })).sort(), ['rg-new', 'rg-new', 'rg-old']);
+  });
+
+  test('bad input is a 4xx naming what is wrong', async () => {
+    const pipeline = await signal.pipeline('Replay errors');
+    const hook = await install(signal, pipeline.id, '/replay-errors');
+    const code = (result: { body: { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }) => [result.body.errors?.[0]?.extensions?.signalCode, result.body.errors?.[0]?.message, (result.body.errors?.[0]?.extensions?.fields as Array<{ field: string }> | undefined)?.[0]?.field];
+    const yesterday = await replayEvents(signal, hook, 'yesterday');
+    assert.equal(yesterday.status, 400);
+    const [badSince, sinceMessage, sinceField] = code(yesterday);
+    assert.equal(badSince, 'SIGNAL_VALIDATION_FAILED');
+    assert.equal(sinceField, 'since');
+    assert.match(String(sinceMessage), /since must be an ISO 8601 date-time/);
+    const [badUntil, , untilField] = code(await replayEvents(signal, hook, '2026-11-02T00:00:00Z', '2026-02-31T00:00:00Z'));
+    assert.equal(badUntil, 'SIGNAL_VALIDATION_FAILED');
+    assert.equal(untilField, 'until');
+    const [reversed, reversedMessage] = code(await replayEvents(signal, hook, '2026-11-02T00:00:00Z', '2026-11-01T00:00:00Z'));
+    assert.equal(reversed, 'SIGNAL_VALIDATION_FAILED');
+    assert.match(String(reversedMessage), /since .* must be before until/);
+    const [unknown, , unknownField] = code(await replayEvents(signal, '00000000-0000-4000-8000-000000000000', '2026-11-01T00:00:00Z'));
+    assert.deepEqual([unknown, unknownField], ['SIGNAL_NOT_FOUND', 'integrationId']);
+    const [notAnId, , notAnIdField] = code(await replayEvents(signal, 'nope', '2026-11-01T00:00:00Z'));
+    assert.deepEqual([notAnId, notAnIdField], ['SIGNAL_VALIDATION_FAILED', 'integrationId']);
+    await signal.services.integrations.setEnabled(hook, false);
+    const [disabled, disabledMessage] = code(await replayEvents(signal, hook, '2026-11-01T00:00:00Z'));
+    assert.equal(disabled, 'SIGNAL_CONFLICT');
+    assert.match(String(disabledMessage), /is disabled: enable it/);
+    const missing = await signal.graphql(`query { eventReplay(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    assert.equal(missing.body.errors?.[0]?.extensions?.signalCode, 'SIGNAL_NOT_FOUND');
+  });
+});
+
+describe('replays without a worker, then with one', () => {
+  test('a running replay can be cancelled; one whose integration is disabled stops when a worker reaches it', { timeout: 60_000 }, async () => {
+    // An admin-only node: its replays wait in the queue until a worker process starts.
+    const admin = await startTestSignal({ SIGNAL_ROLES: 'admin', SIGNAL_RETRY_TIME_SCALE: '0.01' }, { plugins: pluginSet(webhook), label: 'replaysadmin' });
+    let worker: Awaited<ReturnType<typeof startSignalProcess>> | undefined;
+    try {
+      const pipeline = await admin.pipeline('Stopped');
+      const hook = await install(admin, pipeline.id, '/replay-stopped');
+      await admin.pool.query(
+        `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload)
+         SELECT $1, 'st-' || g, 'track', now() - interval '1 hour', json_build_object('type', 'track', 'event', 'E', 'userId', 'u', 'messageId', 'st-' || g, 'receivedAt', now(), 'context', '{}'::json)
+           FROM generate_series(1, 3) AS g`,
+        [pipeline.id],
+      );
+      const since = new Date(Date.now() - 2 * 3600_000).toISOString();
+      const until = new Date(Date.now() - 1800_000).toISOString();
+      const cancelled = (await replayEvents(admin, hook, since, until)).body.data!.replayEvents;
+      assert.equal(cancelled.status, 'running');
+      const { body } = await admin.graphql<{ cancelEventReplay: Replay }>(`mutation($id: ID!) { cancelEventReplay(id: $id) { ${FIELDS} } }`, { id: cancelled.id });
+      assert.equal(body.data!.cancelEventReplay.status, 'cancelled');
+      assert.equal(body.data!.cancelEventReplay.reason, 'cancelled by an admin');
+      const stopped = (await replayEvents(admin, hook, since, until)).body.data!.replayEvents;
+      await admin.services.integrations.setEnabled(hook, false);
+      worker = await startSignalProcess({ DATABASE_URL: admin.db.url, SIGNAL_DATA_DIR: admin.config.dataDir, SIGNAL_ROLES: 'worker' });
+      const ended = await waitUntil(async () => {
+        const replay = await replayOf(admin, stopped.id);
+        return replay.status !== 'running' && replay;
+      }, 'the replay ended', 30_000);
+      assert.equal(ended.status, 'stopped');
+      assert.match(String(ended.reason), /integration was disabled/);
+      assert.equal((await replayOf(admin, cancelled.id)).status, 'cancelled', 'a cancelled replay stays cancelled');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(sim.requests({ path: '/replay-stopped' }).length, 0);
+    } finally {
+      if (worker) assert.equal(await worker.stop(), 0, worker.output());
+      await admin.close();
+    }
+  });
+});
