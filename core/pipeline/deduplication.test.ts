@@ -96,10 +96,22 @@ test('the prune removes what is past the window, and everything with deduplicati
   const pipeline = randomUUID();
   const old = new Date(Date.now() - 48 * 3600_000);
   await findRepeats([sighting(pipeline, 'p-old', old), sighting(pipeline, 'p-new')], 24, execute);
+  await pool.query(`UPDATE signal.seen_messages SET recorded_at = seen_at WHERE pipeline_id = $1`, [pipeline]); // recorded when received
   const events = createEventStore(pool);
   assert.ok((await events.pruneSightings(24, 1)) >= 1);
   const left = async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM signal.seen_messages WHERE pipeline_id = $1', [pipeline])).rows[0]!.n;
   assert.equal(await left(), 1);
   await events.pruneSightings(0);
   assert.equal(await left(), 0);
+});
+
+test('behind a backlog, a first copy recorded late stays for the retries fanned out after it', async () => {
+  // Both copies were received 26 and 25 hours ago; the pipeline stage reaches them only now,
+  // with a maintenance prune between the two fan-outs.
+  const pipeline = randomUUID();
+  const first = new Date(Date.now() - 26 * 3600_000);
+  assert.equal((await findRepeats([sighting(pipeline, 'late-1', first)], 24, execute)).repeated.size, 0);
+  await createEventStore(pool).pruneSightings(24);
+  const retry = await findRepeats([sighting(pipeline, 'late-1', new Date(first.getTime() + 3600_000))], 24, execute);
+  assert.equal(retry.repeated.size, 1, 'the retry, received an hour after the first copy, repeats it');
 });

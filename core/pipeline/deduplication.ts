@@ -31,7 +31,7 @@ export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[
   return {
     text: `INSERT INTO signal.seen_messages AS s (pipeline_id, message_digest, seen_at)
            SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[])
-           ON CONFLICT (pipeline_id, message_digest) DO UPDATE SET seen_at = EXCLUDED.seen_at
+           ON CONFLICT (pipeline_id, message_digest) DO UPDATE SET seen_at = EXCLUDED.seen_at, recorded_at = now()
              WHERE s.seen_at < EXCLUDED.seen_at - make_interval(hours => $4)
            RETURNING pipeline_id, message_digest`,
     values: [pipelineIds, digests, receivedAt, windowHours],
@@ -39,13 +39,20 @@ export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[
 }
 
 /**
- * Deletes, a slice at a time, sightings older than the window: a copy received now could no
- * longer be a duplicate of them. Returns how many went.
+ * Deletes up to `$2` sightings whose window (`$1` hours) has passed both since the first copy
+ * was received and since it was recorded: behind a backlog, the pipeline stage records a first
+ * copy late and reaches its retries later still, so the time received alone would let the
+ * prune delete a sighting its retries still need.
+ *
+ * @example
+ * const { rowCount } = await pool.query(pruneSightingsStatement(), [24, 10_000]);
  */
 export function pruneSightingsStatement() {
   return `DELETE FROM signal.seen_messages
            WHERE ctid = ANY (ARRAY(SELECT ctid FROM signal.seen_messages
-                                    WHERE seen_at < now() - make_interval(hours => $1) LIMIT $2))`;
+                                    WHERE recorded_at < now() - make_interval(hours => $1)
+                                      AND seen_at < now() - make_interval(hours => $1)
+                                    LIMIT $2))`;
 }
 
 /**

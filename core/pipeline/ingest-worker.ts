@@ -146,7 +146,10 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       queued += granted.length;
     }
   }
-  // In the same transaction: a fan-out rolled back and retried must not count them twice.
+  // In the same transaction: a fan-out rolled back and retried must not count them twice. In
+  // id order: two fan-outs at once lock the counters' rows in one order, not in their batches'
+  // pipeline orders, which could deadlock (one of them then failed and was retried).
+  skipped.sort((a, b) => (a.integrationId < b.integrationId ? -1 : a.integrationId > b.integrationId ? 1 : 0));
   for (const { integrationId, ...counts } of skipped) await deps.skipped(integrationId, counts, db);
   return queued;
 }

@@ -6,13 +6,17 @@
 CREATE TABLE signal.seen_messages (
   pipeline_id     uuid NOT NULL,
   message_digest  bytea NOT NULL,
-  -- When the first copy was received (the event's receivedAt).
+  -- When the first copy was received (the event's receivedAt): the window counts from it.
   seen_at         timestamptz NOT NULL,
+  -- When the pipeline stage recorded it. The prune waits for both to pass the window: behind
+  -- a backlog, a first copy is recorded late, and its retries are fanned out later still.
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (pipeline_id, message_digest)
 );
--- Rows arrive in about the order received, which is what a BRIN index needs; the prune finds
--- old rows by it, and it costs next to nothing per insert.
-CREATE INDEX seen_messages_seen_at ON signal.seen_messages USING brin (seen_at);
+-- The prune's way to old rows. BRIN costs next to nothing per insert and suits a column that
+-- mostly grows with the table; space the prune frees is reused, so it narrows a scan rather
+-- than pinpointing rows.
+CREATE INDEX seen_messages_recorded_at ON signal.seen_messages USING brin (recorded_at);
 
 -- Per pipeline integration: events not delivered because they repeated one already fanned out.
 ALTER TABLE signal.integration_stats ADD COLUMN skipped_duplicate bigint NOT NULL DEFAULT 0;
