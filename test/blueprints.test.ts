@@ -356,4 +356,29 @@ describe('preview with a pipeline', () => {
     assert.equal(result!.transformed.traits.phone, undefined, 'the phone it could not hash is gone');
     assert.ok(result!.warnings.some((w) => w.startsWith('transformation: ') && w.includes('traits.phone')), JSON.stringify(result!.warnings));
   });
+
+  test("the transformations' warnings reach the delivery log with the exchange that carried the event", async () => {
+    const { pipeline, hookPath } = await pipelineWithWebhook('Logged warnings', '/transformation-warnings');
+    const saved = await signal.graphql('mutation($id: ID!, $source: String!) { setPipelineTransformations(pipelineId: $id, source: $source) { version } }', { id: pipeline.id, source: '- hash: traits.phone\n' });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+      body: JSON.stringify({ batch: [
+        { type: 'identify', userId: 'u-1', messageId: 'tw-bad', traits: { phone: '07700 900123' } },
+        { type: 'identify', userId: 'u-2', messageId: 'tw-good', traits: { phone: '+44 7700 900123' } },
+      ] }),
+    });
+    assert.equal(res.status, 200);
+    const [request] = await sim.waitFor(1, 15_000, { path: hookPath });
+    const sent = (request!.json as { batch: Array<{ messageId: string; traits: Record<string, unknown> }> }).batch;
+    assert.equal(sent.find((e) => e.messageId === 'tw-bad')!.traits.phone, undefined);
+    const [{ id }] = (await signal.services.integrations.list({ pipelineId: pipeline.id }))[0]!.assignments;
+    const exchange = await waitUntil(async () => {
+      const log = await signal.graphql<{ deliveryLog: Array<{ warnings: Record<string, string[]> | null }> }>('query($id: ID!) { deliveryLog(integrationId: $id) { warnings } }', { id });
+      return log.body.data?.deliveryLog[0];
+    }, 'the exchange logged');
+    assert.deepEqual(Object.keys(exchange.warnings ?? {}), ['tw-bad'], 'only the event a transformation could not handle');
+    const [warning] = exchange.warnings!['tw-bad']!;
+    assert.match(warning!, /^transformation: .*traits\.phone/);
+  });
 });

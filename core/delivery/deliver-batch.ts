@@ -198,14 +198,16 @@ function errorOutcome(error: unknown): EventOutcome {
  * the schedule, or dead-lettered with the vendor's response. A classifier that blames only
  * some events of a request settles only those; a `split` answer re-sends the request's events
  * in halves. Events answered 429 are sent again later without using up a try, for as long as
- * `throttledRetryDelayMs` allows (`throttledSince`: when their first 429 came). Never throws
+ * `throttledRetryDelayMs` allows (`throttledSince`: when their first 429 came).
+ * `transformWarnings[i]`: what the pipeline's transformations could not do to `events[i]`,
+ * logged with the exchange that carries it, before the mapping's own warnings. Never throws
  * for what a vendor or an event does; only infrastructure errors (the database) escape, and
  * then the job is retried whole.
  *
  * @example
  * const summary = await deliverBatch(target, events, 1, deps);
  */
-export async function deliverBatch(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, deps: DeliveryDeps, throttledSince?: number): Promise<DeliverySummary> {
+export async function deliverBatch(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, deps: DeliveryDeps, throttledSince?: number, transformWarnings: ReadonlyArray<readonly string[] | null | undefined> = []): Promise<DeliverySummary> {
   const settled = new Map<string, Settled>();
   const exchanges: Exchange[] = [];
   const letters: NewDeadLetter[] = [];
@@ -241,7 +243,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     } catch (error) {
       result = { payload: null, error: `mapping failed: ${thrownMessage(error)}` };
     }
-    if (result.warnings && result.warnings.length > 0) warnings.set(key, result.warnings.map((w) => deps.redactText(w, target.secretValues)));
+    const all = [...(transformWarnings[index] ?? []).map((w) => `transformation: ${w}`), ...(result.warnings ?? [])];
+    if (all.length > 0) warnings.set(key, all.map((w) => deps.redactText(w, target.secretValues)));
     if (result.error !== undefined) settled.set(key, { outcome: { status: 'dead_letter', reason: result.error } });
     else if (result.payload === null) dropped++;
     else mapped.push({ id: key, event, payload: result.payload });

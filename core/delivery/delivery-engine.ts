@@ -18,6 +18,8 @@ import { secretValuesOf } from './redact.ts';
  */
 export interface DeliveryJob {
   events?: CanonicalEvent[];
+  /** Beside transformed `events`: what the transformations could not do to each (null: nothing). */
+  warnings?: Array<string[] | null>;
   /** Ids of rows in `signal.events`, ascending (the prune keeps the oldest one referenced). */
   ids?: number[];
   attempt: number;
@@ -177,17 +179,21 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     const target = await resolveTarget(integrationId);
     // Jobs fetched together are delivered together (the sender batches them), per try number
     // and throttling state.
-    const byTry = new Map<string, { attempt: number; throttledSince?: number; events: CanonicalEvent[]; ids: number[] }>();
+    const byTry = new Map<string, { attempt: number; throttledSince?: number; events: CanonicalEvent[]; warnings: Array<string[] | null>; ids: number[] }>();
     for (const { data } of jobs) {
       const key = `${data.attempt}/${data.throttledSince ?? ''}`;
-      const entry = byTry.get(key) ?? { attempt: data.attempt, ...(data.throttledSince !== undefined ? { throttledSince: data.throttledSince } : {}), events: [], ids: [] };
-      if (data.events) entry.events.push(...data.events);
+      const entry = byTry.get(key) ?? { attempt: data.attempt, ...(data.throttledSince !== undefined ? { throttledSince: data.throttledSince } : {}), events: [], warnings: [], ids: [] };
+      if (data.events) {
+        entry.events.push(...data.events);
+        // Kept beside their events, index for index (events read back by id have none).
+        for (let i = 0; i < data.events.length; i++) entry.warnings.push(data.warnings?.[i] ?? null);
+      }
       if (data.ids) entry.ids.push(...data.ids);
       byTry.set(key, entry);
     }
-    for (const { attempt, throttledSince, events, ids } of byTry.values()) {
+    for (const { attempt, throttledSince, events, warnings, ids } of byTry.values()) {
       if (ids.length > 0) events.push(...(await loadStored(integrationId, ids)));
-      if (events.length > 0) await deliverBatch(target, events, attempt, deps, throttledSince);
+      if (events.length > 0) await deliverBatch(target, events, attempt, deps, throttledSince, warnings);
     }
   }
 

@@ -89,7 +89,7 @@ export const deliveryTypeDefs = /* GraphQL */ `
     outcome: String!
     durationMs: Int!
     createdAt: String!
-    "What the mapping left out of this request, by event id (a blueprint row whose transform failed, e.g. a total of 1,299.00 that is not a number); null when nothing was."
+    "What the pipeline's transformations (as 'transformation: …', on an event's first try) and the mapping left out of this request, by event id (a phone a transformation could not hash; a blueprint row whose transform failed, e.g. a total of 1,299.00 that is not a number); null when nothing was."
     warnings: JSON
   }
 

@@ -1,7 +1,8 @@
 import type { Db } from 'pg-boss';
+import type { EventTransformation } from '../blueprint/transformations.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
-import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
+import { hasUnstorableCharacters, storableCopy, storableText } from '../db/storable-strings.ts';
 import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
@@ -19,17 +20,19 @@ export interface FanOutTarget {
 }
 
 /**
- * The transformation of a pipeline's events before fan-out (`null` drops the event), or
+ * The transformation of a pipeline's events before fan-out (a null event: dropped), or
  * `undefined` when the pipeline has none and its events go out as they were stored.
  */
-export type PipelineTransform = (pipelineId: string) => Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined>;
+export type PipelineTransform = (pipelineId: string) => Promise<EventTransformation | undefined>;
 
 /**
  * What a delivery job carries: the ids of stored events (rows of `signal.events`, ascending)
  * when they go out exactly as stored, or the events themselves when a pipeline
- * transformation changed them (and for retries, deferrals and replays).
+ * transformation changed them (and for retries, deferrals and replays). `warnings`, beside
+ * transformed events: what the transformations could not do to each (null: nothing), shown
+ * in the delivery log with the exchange that carries the event.
  */
-export type DeliveryContent = { ids: number[] } | { events: CanonicalEvent[] };
+export type DeliveryContent = { ids: number[] } | { events: CanonicalEvent[]; warnings?: Array<string[] | null> };
 
 export interface IngestDeps {
   pool: Pool;
@@ -78,6 +81,8 @@ interface PipelineBatch {
   events: CanonicalEvent[];
   /** Row ids of `events`, while every one of them is exactly as stored. */
   ids: number[] | undefined;
+  /** What the transformations could not do, per event of `events` (null: nothing). */
+  warnings: Array<string[] | null>;
 }
 
 /**
@@ -103,20 +108,23 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     repeats = found.perPipeline;
   }
   const byPipeline = new Map<string, PipelineBatch>();
-  const transforms = new Map<string, ((event: CanonicalEvent) => CanonicalEvent | null) | undefined>();
+  const transforms = new Map<string, EventTransformation | undefined>();
   for (const row of rows) {
     if (!transforms.has(row.pipeline_id)) transforms.set(row.pipeline_id, await deps.transformFor(row.pipeline_id));
     const transform = transforms.get(row.pipeline_id);
     let batch = byPipeline.get(row.pipeline_id);
     if (!batch) {
-      batch = { events: [], ids: transform ? undefined : [] };
+      batch = { events: [], ids: transform ? undefined : [], warnings: [] };
       byPipeline.set(row.pipeline_id, batch);
     }
     if (transform) {
-      const event = transform(row.payload);
-      // A transformation can make a string pg-boss's jsonb refuses (a NUL): the job would
-      // fail on every try and its events never be delivered.
-      if (event !== null) batch.events.push(hasUnstorableCharacters(JSON.stringify(event)) ? storableCopy(event) : event);
+      const { event, warnings } = transform(row.payload);
+      if (event !== null) {
+        // A transformation can make a string pg-boss's jsonb refuses (a NUL), and a warning
+        // quotes values: the job would fail on every try and its events never be delivered.
+        batch.events.push(hasUnstorableCharacters(JSON.stringify(event)) ? storableCopy(event) : event);
+        batch.warnings.push(warnings.length === 0 ? null : warnings.map(storableText));
+      }
     } else {
       batch.events.push(row.payload);
       batch.ids!.push(row.id);
@@ -125,7 +133,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   let queued = 0;
   const skipped: Array<{ integrationId: string; consent: number; routing: number; duplicate: number }> = [];
   // A pipeline whose every event of this batch repeated one has no batch, only repeats.
-  for (const pipelineId of repeats.keys()) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [] });
+  for (const pipelineId of repeats.keys()) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [], warnings: [] });
   for (const [pipelineId, batch] of byPipeline) {
     const duplicate = repeats.get(pipelineId) ?? 0;
     for (const target of await deps.targets(pipelineId)) {
@@ -140,8 +148,11 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       if (granted.length < batch.events.length || duplicate > 0) {
         skipped.push({ integrationId: target.id, consent: batch.events.length - granted.length - routing, routing, duplicate });
       }
-      const contents = chunk(granted, target.maxEvents)
-        .map((part): DeliveryContent => (batch.ids ? { ids: part.map((i) => batch.ids![i]!) } : { events: part.map((i) => batch.events[i]!) }));
+      const contents = chunk(granted, target.maxEvents).map((part): DeliveryContent => {
+        if (batch.ids) return { ids: part.map((i) => batch.ids![i]!) };
+        const warnings = part.map((i) => batch.warnings[i] ?? null);
+        return { events: part.map((i) => batch.events[i]!), ...(warnings.some((w) => w !== null) ? { warnings } : {}) };
+      });
       if (contents.length > 0) await deps.enqueue(target.id, contents, db);
       queued += granted.length;
     }

@@ -50,7 +50,7 @@ function compile(source: string, scope: string): EventTransformation {
  */
 export function createTransformationService(pool: Pool, options: { cacheTtlMs?: number } = {}) {
   const ttl = options.cacheTtlMs ?? 5000;
-  const cache = new Map<string, { transform: ((event: CanonicalEvent) => CanonicalEvent | null) | undefined; composed: EventTransformation | undefined; expires: number }>();
+  const cache = new Map<string, { composed: EventTransformation | undefined; expires: number }>();
 
   async function current(scope: string): Promise<TransformationRevision | null> {
     const { rows } = await pool.query<Row>('SELECT * FROM signal.transformation_revisions WHERE scope = $1 ORDER BY version DESC LIMIT 1', [scope]);
@@ -75,14 +75,13 @@ export function createTransformationService(pool: Pool, options: { cacheTtlMs?: 
     const [org, pipeline] = await Promise.all([current(ORG_SCOPE), current(pipelineId)]);
     const steps = [org, pipeline].filter((r): r is TransformationRevision => r !== null).map((r) => compile(r.source, r.scope));
     const composed = steps.length === 0 ? undefined : composeTransformations(...steps);
-    const transform = composed ? (event: CanonicalEvent) => composed(event).event : undefined;
-    cache.set(pipelineId, { transform, composed, expires: Date.now() + ttl });
+    cache.set(pipelineId, { composed, expires: Date.now() + ttl });
     return composed;
   }
 
-  async function transformFor(pipelineId: string): Promise<((event: CanonicalEvent) => CanonicalEvent | null) | undefined> {
-    await composedFor(pipelineId);
-    return cache.get(pipelineId)?.transform;
+  /** The pipeline's transformations (org data layer first), or undefined when it has none. */
+  async function transformFor(pipelineId: string): Promise<EventTransformation | undefined> {
+    return composedFor(pipelineId);
   }
 
   return {
