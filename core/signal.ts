@@ -15,7 +15,7 @@ import { migrate } from './db/migrate.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { readinessHandler } from './db/readiness.ts';
 import { startBoss, type Boss } from './queue/boss.ts';
-import { createEventReplays, ensureReplayQueue } from './pipeline/event-replays.ts';
+import { createEventReplays, ensureReplayQueues } from './pipeline/event-replays.ts';
 import { createReplayResolvers, replayTypeDefs } from './pipeline/event-replays-graphql.ts';
 import { generateAdminToken, generateSecretKey, readOrCreate } from './secrets-files.ts';
 import { createEventStore } from './services/events.ts';
@@ -185,7 +185,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     // Batches in flight stop at their next request (the engine stops first); the grace lets
     // the requests already sent be answered, so none is failed, retried and sent twice.
     cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
-    await ensureReplayQueue(boss);
+    await ensureReplayQueues(boss);
 
     const pipelines = createPipelineService(pool);
     const integrations = createIntegrationService({

@@ -77,10 +77,25 @@ export function checkDate(value: string | undefined, field: string): void {
   if (value === undefined) return;
   const parts = ISO_DATE_TIME.exec(value.trim());
   const [year, month, day, hour, minute, second] = parts ? parts.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) : [];
-  const valid = parts !== null && month! >= 1 && month! <= 12 && day! >= 1 && day! <= new Date(Date.UTC(year!, month!, 0)).getUTCDate() && hour! <= 23 && minute! <= 59 && second! <= 59;
+  const valid = parts !== null && year! >= 1 && month! >= 1 && month! <= 12 && day! >= 1 && day! <= new Date(Date.UTC(year!, month!, 0)).getUTCDate() && hour! <= 23 && minute! <= 59 && second! <= 59;
   if (!valid) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z (got ${JSON.stringify(value)})`, [{ field, message: 'must be an ISO 8601 date-time, e.g. 2026-03-24T16:00:00Z' }]);
   }
+}
+
+/**
+ * A checked date-time with its zone made explicit: one given without a zone (`2026-03-24`,
+ * `2026-03-24T16:00`) is UTC, rather than whatever time zone the database session has.
+ *
+ * @example
+ * utcDateTime('2026-03-24', 'since'); // '2026-03-24T00:00:00Z'
+ * utcDateTime('2026-03-24 16:00+02:00', 'since'); // '2026-03-24T16:00+02:00'
+ */
+export function utcDateTime(value: string, field: string): string {
+  checkDate(value, field);
+  const text = value.trim().toUpperCase().replace(' ', 'T');
+  if (!text.includes('T')) return `${text}T00:00:00Z`;
+  return /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text.slice(text.indexOf('T'))) ? text : `${text}Z`;
 }
 
 /**
@@ -122,8 +137,7 @@ export function parseDeadLetterFilter(criteria: FilterCriteria, fieldName: (key:
     if (value === undefined || value === null) continue;
     const field = fieldName(key);
     if (value.trim() === '') throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} is empty: leave it out to match every dead letter`, [{ field, message: 'must not be empty (leave it out to match all)' }]);
-    if (key === 'since' || key === 'until') checkDate(value, field);
-    filter[key] = value;
+    filter[key] = key === 'since' || key === 'until' ? utcDateTime(value, field) : value;
   }
   return filter;
 }

@@ -338,8 +338,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       if (options.consume) {
         await startIngestWorker(ingestDeps);
         // Replays of stored events: the pipeline stage again, for one integration, without deduplication.
-        const replayDeps = { ...ingestDeps, targets: (pipelineId: string) => fanOutTargets(pipelineId, true) };
-        await startReplayWorker({ boss, fanOutTo: (ids, integrationId, db) => fanOut(ids, replayDeps, db, { only: integrationId, deduplicate: false }) });
+        // Its targets uncached (an integration installed a moment ago on another node), and no
+        // skip counted: the events' first fan-out counted theirs.
+        const replayDeps = { ...ingestDeps, targets: (pipelineId: string) => fanOutTargets(pipelineId, true), skipped: async () => {} };
+        await startReplayWorker({ boss, pool, fanOutTo: (ids, integrationId, db) => fanOut(ids, replayDeps, db, { only: integrationId, deduplicate: false }) });
       }
       schedule();
     },

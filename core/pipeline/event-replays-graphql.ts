@@ -9,9 +9,9 @@ export const replayTypeDefs = /* GraphQL */ `
     integrationId: ID!
     since: String!
     until: String!
-    "running, then done; or cancelled (cancelEventReplay), or stopped (the integration was disabled)."
+    "running, then done; or cancelled (cancelEventReplay), stopped (the integration was disabled) or failed (a slice failed every try); those three can be resumed (resumeEventReplay)."
     status: String!
-    "Stored events of the range walked so far."
+    "Stored events of the range walked so far (repeats that deduplication held back aside)."
     scanned: Float!
     "Of those, queued for the integration; the rest were dropped by a transformation, turned off by the event's integrations object, or lacked consent."
     queued: Float!
@@ -29,10 +29,12 @@ export const replayTypeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Sends the pipeline's stored events received in [since, until) (ISO 8601; until: now) to one of its integrations again, through the pipeline's current transformations, the events' integrations objects, consent and the integration's current revision, without deduplication. Runs in the background, 1,000 events per transaction: follow it with eventReplay. Only events still stored (SIGNAL_EVENT_RETENTION_HOURS) can be replayed. A disabled integration is a 409."
+    "Sends the pipeline's stored events received in [since, until) to one of its integrations, through the pipeline's current transformations, the events' integrations objects, consent and the integration's current revision (repeats that deduplication held back stay back). ISO 8601 date-times, UTC when they carry no zone; until: when the integration was added to the pipeline (a backfill), never in the future. Runs in the background, 1,000 events per transaction: follow it with eventReplay. Only events still stored (SIGNAL_EVENT_RETENTION_HOURS) can be replayed. A disabled integration is a 409."
     replayEvents(integrationId: ID!, since: String!, until: String): EventReplay!
     "Stops a running replay: it queues nothing more (what it queued is delivered)."
     cancelEventReplay(id: ID!): EventReplay!
+    "Goes on with a cancelled, stopped or failed replay from where it ended: nothing is sent twice, nothing skipped. A disabled integration is a 409."
+    resumeEventReplay(id: ID!): EventReplay!
   }
 `;
 
@@ -51,6 +53,7 @@ export function createReplayResolvers(replays: EventReplays): IResolvers {
     Mutation: {
       replayEvents: guard(async (_: unknown, args: { integrationId: string; since: string; until?: string | null }) => replays.start(args.integrationId, args.since, args.until ?? undefined)),
       cancelEventReplay: guard(async (_: unknown, args: { id: string }) => replays.cancel(args.id)),
+      resumeEventReplay: guard(async (_: unknown, args: { id: string }) => replays.resume(args.id)),
     },
   } as IResolvers;
 }

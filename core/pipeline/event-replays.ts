@@ -1,22 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'pg-boss';
 import { withTransaction, type Pool } from '../db/pool.ts';
-import { checkDate } from '../delivery/dead-letters.ts';
+import { utcDateTime } from '../delivery/dead-letters.ts';
 import { SignalError } from '../errors.ts';
 import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
 
 /** The queue whose jobs walk replays, a slice each. */
 export const REPLAY_QUEUE = 'replay';
+/** Where pg-boss moves a slice's job that failed every try: the replay is then marked failed. */
+export const REPLAY_FAILED_QUEUE = 'replay-failed';
 
 /** Stored events a replay walks per transaction. */
 export const REPLAY_SLICE = 1000;
+
+/**
+ * How far event ids and receive times may disagree: an event is stamped when its request
+ * arrives and gets its id when its group is written (up to the commit timeout later), and
+ * collect nodes' clocks differ. The id bounds of a range are searched this much wider.
+ */
+const ID_SEARCH_MARGIN_MS = 60 * 60_000;
 
 export interface ReplayJob {
   replayId: string;
 }
 
-export type ReplayStatus = 'running' | 'done' | 'cancelled' | 'stopped';
+export type ReplayStatus = 'running' | 'done' | 'cancelled' | 'stopped' | 'failed';
 
 /** A replay of stored events to one pipeline integration, with its progress. */
 export interface EventReplay {
@@ -25,11 +34,11 @@ export interface EventReplay {
   since: string;
   until: string;
   status: ReplayStatus;
-  /** Stored events of the range walked so far. */
+  /** Stored events of the range walked so far (repeats that deduplication held back aside). */
   scanned: number;
   /** Of those, queued for the integration (the rest: dropped by a transformation, turned off by the event's `integrations` object, or without consent). */
   queued: number;
-  /** Why a replay stopped before its end. */
+  /** Why a replay ended before the end of its range. */
   reason: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -42,6 +51,7 @@ interface ReplayRow {
   until: Date;
   status: ReplayStatus;
   cursor: string;
+  to_id: string;
   scanned: string;
   queued: string;
   reason: string | null;
@@ -64,22 +74,44 @@ function toReplay(row: ReplayRow): EventReplay {
   };
 }
 
-const REPLAY_COLUMNS = 'id, pipeline_integration_id, since, until, status, cursor, scanned, queued, reason, created_at, finished_at';
+const REPLAY_COLUMNS = 'id, pipeline_integration_id, since, until, status, cursor, to_id, scanned, queued, reason, created_at, finished_at';
 
 /**
  * The ids of the next slice of a replay: its pipeline's stored events received in
- * [since, until), after the cursor, in id order.
+ * [since, until), after the cursor and below `toId`, in id order, without the repeats that
+ * deduplication held back (a replay sends what the pipeline passed on, not every copy).
  *
  * @example
- * const { text, values } = nextSliceStatement(pipelineId, 0, since, until, 1000);
+ * const { text, values } = nextSliceStatement({ pipelineId, cursor: 0, toId: 5000, since, until }, 1000);
  */
-export function nextSliceStatement(pipelineId: string, cursor: number, since: Date, until: Date, limit: number) {
+export function nextSliceStatement(range: { pipelineId: string; cursor: number; toId: number; since: Date; until: Date }, limit: number) {
   return {
     text: `SELECT id FROM signal.events
-            WHERE pipeline_id = $1 AND id > $2 AND received_at >= $3 AND received_at < $4
-            ORDER BY id LIMIT $5`,
-    values: [pipelineId, cursor, since, until, limit],
+            WHERE pipeline_id = $1 AND id > $2 AND id < $3 AND received_at >= $4 AND received_at < $5
+              AND duplicate IS NOT TRUE
+            ORDER BY id LIMIT $6`,
+    values: [range.pipelineId, range.cursor, range.toId, range.since, range.until, limit],
   };
+}
+
+/**
+ * The first stored event id whose event was received at or after `at`, by binary search over
+ * the ids (each probe one primary-key lookup), or one past the last id when none was. Ids
+ * grow with receive time only roughly, so callers search with a margin.
+ */
+async function firstIdReceivedFrom(pool: Pool, at: Date): Promise<number> {
+  const { rows: [bounds] } = await pool.query<{ lo: string | null; hi: string | null }>('SELECT min(id) AS lo, max(id) AS hi FROM signal.events');
+  if (bounds?.lo == null || bounds.hi == null) return 1;
+  let lo = Number(bounds.lo);
+  let hi = Number(bounds.hi) + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const { rows: [probe] } = await pool.query<{ id: string; received_at: Date }>('SELECT id, received_at FROM signal.events WHERE id >= $1 ORDER BY id LIMIT 1', [mid]);
+    if (!probe) hi = mid;
+    else if (probe.received_at.getTime() < at.getTime()) lo = Number(probe.id) + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -88,6 +120,12 @@ export function nextSliceStatement(pipelineId: string, cursor: number, since: Da
  * again on purpose. Returns how many it queued.
  */
 export type FanOutTo = (ids: number[], integrationId: string, db: Db) => Promise<number>;
+
+function disabledError(name: string, integrationId: string): SignalError {
+  return new SignalError('SIGNAL_CONFLICT', `Integration "${name}" (${integrationId}) is disabled: enable it (setIntegrationEnabled) before replaying events to it`, [
+    { field: 'integrationId', message: 'the pipeline integration is disabled' },
+  ]);
+}
 
 /**
  * Replays of stored events to a pipeline integration: `start` records one and queues its first
@@ -104,10 +142,10 @@ export type FanOutTo = (ids: number[], integrationId: string, db: Db) => Promise
 export function createEventReplays(deps: { pool: Pool; boss: Boss }) {
   const { pool, boss } = deps;
 
-  async function assignmentOf(integrationId: string): Promise<{ name: string; enabled: boolean }> {
+  async function assignmentOf(integrationId: string): Promise<{ name: string; enabled: boolean; created_at: Date }> {
     assertUuid(integrationId, 'integrationId');
-    const { rows } = await pool.query<{ name: string; enabled: boolean }>(
-      `SELECT t.name, a.enabled FROM signal.pipeline_integrations a
+    const { rows } = await pool.query<{ name: string; enabled: boolean; created_at: Date }>(
+      `SELECT t.name, a.enabled, a.created_at FROM signal.pipeline_integrations a
          JOIN signal.integration_templates t ON t.id = a.template_id WHERE a.id = $1`,
       [integrationId],
     );
@@ -125,34 +163,38 @@ export function createEventReplays(deps: { pool: Pool; boss: Boss }) {
   return {
     /**
      * Starts replaying the stored events of the integration's pipeline received in
-     * [since, until) (until: now when left out) to that integration. Refused for a disabled
-     * integration: it has no worker, and the events would wait unseen in its queue.
+     * [since, until) to that integration. Without `until`: until the integration was added to
+     * the pipeline (from then on it received events as they came: a backfill). Refused for a
+     * disabled integration: it has no worker, and the events would wait unseen in its queue.
      */
     async start(integrationId: string, since: string, until?: string): Promise<EventReplay> {
-      checkDate(since, 'since');
-      checkDate(until, 'until');
+      const from = new Date(utcDateTime(since, 'since'));
       const assignment = await assignmentOf(integrationId);
-      if (!assignment.enabled) {
-        throw new SignalError('SIGNAL_CONFLICT', `Integration "${assignment.name}" (${integrationId}) is disabled: enable it (setIntegrationEnabled) before replaying events to it`, [
-          { field: 'integrationId', message: 'the pipeline integration is disabled' },
-        ]);
+      const to = until === undefined ? assignment.created_at : new Date(utcDateTime(until, 'until'));
+      if (!assignment.enabled) throw disabledError(assignment.name, integrationId);
+      if (until !== undefined && to.getTime() > Date.now()) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `until (${until}) is in the future: a replay sends events already stored (events still to come reach the integration as they arrive)`, [{ field: 'until', message: 'must not be in the future' }]);
       }
+      if (from.getTime() >= to.getTime()) {
+        const message = until === undefined
+          ? `since (${since}) is not before the integration was added to the pipeline (${to.toISOString()}), from when it received events as they came: give until to send events it received already again`
+          : `since (${since}) must be before until (${until})`;
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', message, [{ field: 'since', message: 'must be before until' }]);
+      }
+      // Read outside any transaction, before the row exists: no slice will scan past them.
+      const fromId = await firstIdReceivedFrom(pool, new Date(from.getTime() - ID_SEARCH_MARGIN_MS));
+      const toId = await firstIdReceivedFrom(pool, new Date(to.getTime() + ID_SEARCH_MARGIN_MS));
       const id = randomUUID();
       // The replay and its first job commit together: a replay is never left without one.
       const row = await withTransaction(pool, async (client) => {
         const { rows } = await client.query<ReplayRow>(
-          `WITH range AS (SELECT $3::timestamptz AS since, COALESCE($4::timestamptz, now()) AS until)
-           INSERT INTO signal.event_replays (id, pipeline_integration_id, since, until)
-           SELECT $1, $2, since, until FROM range WHERE since < until
-           RETURNING ${REPLAY_COLUMNS}`,
-          [id, integrationId, since.trim(), until?.trim() ?? null],
+          `INSERT INTO signal.event_replays (id, pipeline_integration_id, since, until, cursor, to_id)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${REPLAY_COLUMNS}`,
+          [id, integrationId, from, to, fromId - 1, toId],
         );
-        if (rows[0]) await boss.send(REPLAY_QUEUE, { replayId: id } satisfies ReplayJob, { db: transactionDb(client) });
-        return rows[0];
+        await boss.send(REPLAY_QUEUE, { replayId: id } satisfies ReplayJob, { db: transactionDb(client) });
+        return rows[0]!;
       });
-      if (!row) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', `since (${since}) must be before until (${until ?? 'now'})`, [{ field: 'since', message: 'must be before until' }]);
-      }
       return toReplay(row);
     },
 
@@ -184,6 +226,25 @@ export function createEventReplays(deps: { pool: Pool; boss: Boss }) {
       );
       return get(id);
     },
+
+    /**
+     * Goes on with a cancelled, stopped or failed replay from where it ended (its cursor), so
+     * nothing is sent twice and nothing skipped. A running or done replay is returned as it is.
+     */
+    async resume(id: string): Promise<EventReplay> {
+      const replay = await get(id);
+      const assignment = await assignmentOf(replay.integrationId);
+      if (!assignment.enabled) throw disabledError(assignment.name, replay.integrationId);
+      await withTransaction(pool, async (client) => {
+        const { rowCount } = await client.query(
+          `UPDATE signal.event_replays SET status = 'running', reason = NULL, finished_at = NULL, updated_at = now()
+            WHERE id = $1 AND status IN ('cancelled', 'stopped', 'failed')`,
+          [id],
+        );
+        if (rowCount) await boss.send(REPLAY_QUEUE, { replayId: id } satisfies ReplayJob, { db: transactionDb(client) });
+      });
+      return get(id);
+    },
   };
 }
 
@@ -191,37 +252,49 @@ export type EventReplays = ReturnType<typeof createEventReplays>;
 
 /**
  * Consumes the `replay` queue: each job walks one slice of a replay, and queues the next in
- * the same transaction until the range is done.
+ * the same transaction until the range is done. A slice that fails every try moves to
+ * `replay-failed`, whose worker marks the replay failed with the error.
  *
  * @example
  * await startReplayWorker({ boss, fanOutTo: (ids, integrationId, db) => engine.fanOutTo(ids, integrationId, db) });
  */
-export async function startReplayWorker(deps: { boss: Boss; fanOutTo: FanOutTo; sliceSize?: number }): Promise<string> {
-  const { boss } = deps;
+export async function startReplayWorker(deps: { boss: Boss; pool: Pool; fanOutTo: FanOutTo; sliceSize?: number }): Promise<void> {
+  const { boss, pool } = deps;
   const sliceSize = deps.sliceSize ?? REPLAY_SLICE;
   const options = { batchSize: 1, ...WORK_POLLING, localConcurrency: 1, transactional: true } as const;
-  return boss.work<ReplayJob, void, typeof options>(REPLAY_QUEUE, options, async ([job], tx) => {
-    const { rows } = await tx.executeSql(
-      `SELECT ${REPLAY_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, a.pipeline_id, a.enabled
-         FROM signal.event_replays r JOIN signal.pipeline_integrations a ON a.id = r.pipeline_integration_id
-        WHERE r.id = $1 FOR UPDATE OF r`,
-      [job!.data.replayId],
-    );
-    const replay = rows[0] as (ReplayRow & { pipeline_id: string; enabled: boolean }) | undefined;
+  await boss.work<ReplayJob, void, typeof options>(REPLAY_QUEUE, options, async ([job], tx) => {
+    const replayId = job!.data.replayId;
+    // The slice is read before anything is locked or written: until then the transaction has
+    // no id of its own, and a read of a few hundred milliseconds holds back no one (the ingest
+    // dispatcher waits for every transaction with an id that began before its snapshot).
+    const { rows: [seen] } = await tx.executeSql(
+      `SELECT r.status, r.cursor, r.to_id, r.since, r.until, a.pipeline_id
+         FROM signal.event_replays r JOIN signal.pipeline_integrations a ON a.id = r.pipeline_integration_id WHERE r.id = $1`,
+      [replayId],
+    ) as { rows: Array<{ status: ReplayStatus; cursor: string; to_id: string; since: Date; until: Date; pipeline_id: string }> };
     // Gone with its integration, cancelled, or already done (a job run twice).
-    if (!replay || replay.status !== 'running') return;
-    if (!replay.enabled) {
+    if (!seen || seen.status !== 'running') return;
+    const slice = nextSliceStatement({ pipelineId: seen.pipeline_id, cursor: Number(seen.cursor), toId: Number(seen.to_id), since: seen.since, until: seen.until }, sliceSize);
+    const ids = (await tx.executeSql(slice.text, slice.values)).rows.map((row) => Number(row.id));
+    // Locked until commit: the replay against a second run, the integration against a disable
+    // (or a removal) while this slice goes into its queue.
+    const { rows: [locked] } = await tx.executeSql(
+      `SELECT r.status, r.cursor, r.pipeline_integration_id, a.enabled
+         FROM signal.event_replays r JOIN signal.pipeline_integrations a ON a.id = r.pipeline_integration_id
+        WHERE r.id = $1 FOR UPDATE OF r FOR SHARE OF a`,
+      [replayId],
+    ) as { rows: Array<{ status: ReplayStatus; cursor: string; pipeline_integration_id: string; enabled: boolean }> };
+    if (!locked || locked.status !== 'running' || locked.cursor !== seen.cursor) return;
+    if (!locked.enabled) {
       await tx.executeSql(
         `UPDATE signal.event_replays SET status = 'stopped', finished_at = now(), updated_at = now(),
-                reason = 'the integration was disabled: start a new replay from where this one stopped once it is enabled again'
+                reason = 'the integration was disabled: resume the replay (resumeEventReplay) once it is enabled again'
           WHERE id = $1`,
-        [replay.id],
+        [replayId],
       );
       return;
     }
-    const slice = nextSliceStatement(replay.pipeline_id, Number(replay.cursor), replay.since, replay.until, sliceSize);
-    const ids = (await tx.executeSql(slice.text, slice.values)).rows.map((row) => Number(row.id));
-    const queued = ids.length > 0 ? await deps.fanOutTo(ids, replay.pipeline_integration_id, tx) : 0;
+    const queued = ids.length > 0 ? await deps.fanOutTo(ids, locked.pipeline_integration_id, tx) : 0;
     const done = ids.length < sliceSize;
     await tx.executeSql(
       `UPDATE signal.event_replays
@@ -229,13 +302,26 @@ export async function startReplayWorker(deps: { boss: Boss; fanOutTo: FanOutTo; 
               status = CASE WHEN $5::boolean THEN 'done' ELSE status END,
               finished_at = CASE WHEN $5::boolean THEN now() ELSE finished_at END
         WHERE id = $1`,
-      [replay.id, ids.at(-1) ?? 0, ids.length, queued, done],
+      [replayId, ids.at(-1) ?? 0, ids.length, queued, done],
     );
-    if (!done) await boss.send(REPLAY_QUEUE, { replayId: replay.id } satisfies ReplayJob, { db: tx });
+    if (!done) await boss.send(REPLAY_QUEUE, { replayId } satisfies ReplayJob, { db: tx });
+  });
+  // Polled like the others: pg-boss sends no notification when it moves a job here.
+  const failedOptions = { includeMetadata: true, batchSize: 1, ...WORK_POLLING } as const;
+  await boss.work<ReplayJob, void, typeof failedOptions>(REPLAY_FAILED_QUEUE, failedOptions, async ([job]) => {
+    const output = job!.sourceOutput as { message?: unknown } | null;
+    const error = typeof output?.message === 'string' ? output.message : 'no error recorded';
+    await pool.query(
+      `UPDATE signal.event_replays SET status = 'failed', finished_at = now(), updated_at = now(),
+              reason = $2
+        WHERE id = $1 AND status = 'running'`,
+      [job!.data.replayId, `a slice failed ${(job!.sourceRetryCount ?? 0) + 1} times (${error.slice(0, 500)}): resume the replay (resumeEventReplay) once the cause is mended`],
+    );
   });
 }
 
-/** Creates the `replay` queue unless it exists (every role may start a replay). */
-export async function ensureReplayQueue(boss: Boss): Promise<void> {
-  await ensureQueue(boss, REPLAY_QUEUE, { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 15 * 60, notify: true });
+/** Creates the `replay` queue and its failure queue unless they exist (every role may start a replay). */
+export async function ensureReplayQueues(boss: Boss): Promise<void> {
+  await ensureQueue(boss, REPLAY_FAILED_QUEUE, { retryLimit: 10, retryDelay: 5, retryBackoff: true, notify: true });
+  await ensureQueue(boss, REPLAY_QUEUE, { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 15 * 60, notify: true, deadLetter: REPLAY_FAILED_QUEUE });
 }

@@ -106,6 +106,8 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), deps.dedupWindowHours!, execute);
     rows = stored.filter((r) => !found.repeated.has(r.id));
     repeats = found.perPipeline;
+    // Marked, so a replay of stored events sends what the pipeline passed on, not each copy.
+    if (found.repeated.size > 0) await execute('UPDATE signal.events SET duplicate = true WHERE id = ANY($1::bigint[])', [[...found.repeated]]);
   }
   const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, EventTransformation | undefined>();

@@ -48,8 +48,10 @@ export interface StoredEventRow {
 /**
  * One slice of the retention prune: deletes up to `$2` of the oldest events received more
  * than `$1` hours ago, never one the ingest dispatcher has not reached (no worker ran for a
- * while) nor, with `bossSchema`, one a pending ingest or delivery job refers to by id (jobs
- * list their ids in ascending order, so a job's first id is its oldest). Both guards are read
+ * while), one a running replay has still to walk (its slice's delivery jobs are not yet
+ * committed, so no reference protects the events it is reading), nor, with `bossSchema`, one a
+ * pending ingest or delivery job refers to by id (jobs list their ids in ascending order, so a
+ * job's first id is its oldest). The guards are read
  * in the statement's own snapshot, in which the dispatcher's job and its cursor move appear
  * together: read once for a whole run instead, an event dispatched during the run lay behind
  * the cursor by the next slice but before the oldest reference read at the start.
@@ -70,6 +72,7 @@ export function pruneEventsStatement(bossSchema?: string): string {
            WHERE id IN (SELECT id FROM signal.events ORDER BY id LIMIT $2)
              AND received_at < now() - make_interval(hours => $1)
              AND (xid IS NULL OR (xid, id) <= (SELECT last_xid, last_id FROM signal.ingest_cursor))
+             AND id <= COALESCE((SELECT min(cursor) FROM signal.event_replays WHERE status = 'running'), 9223372036854775807)
              ${referenced}`;
 }
 

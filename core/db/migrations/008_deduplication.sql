@@ -20,3 +20,8 @@ CREATE INDEX seen_messages_recorded_at ON signal.seen_messages USING brin (recor
 
 -- Per pipeline integration: events not delivered because they repeated one already fanned out.
 ALTER TABLE signal.integration_stats ADD COLUMN skipped_duplicate bigint NOT NULL DEFAULT 0;
+
+-- A stored event the pipeline stage held back as a repeat (true), so a replay of stored events
+-- sends what the pipeline passed on, not every copy an SDK sent. NULL: a first copy, or
+-- deduplication was off.
+ALTER TABLE signal.events ADD COLUMN duplicate boolean;
