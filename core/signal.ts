@@ -187,7 +187,8 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
     await ensureReplayQueues(boss);
 
-    const pipelines = createPipelineService(pool);
+    // Its integrations' queues go with a deleted pipeline, as with unassigning.
+    const pipelines = createPipelineService(pool, { onDeleted: () => engine?.sync() });
     const integrations = createIntegrationService({
       pool, plugins, secrets, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints'),
       // Queues follow assignments: created when assigned, removed with them.

@@ -563,3 +563,58 @@ describe("the spec's REST calls", () => {
     assert.deepEqual(badInstall.json.error.fields.map((f: { field: string }) => f.field), ['pipeline_id']);
   });
 });
+
+describe('deleting pipelines and integrations', () => {
+  const code = (body: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => [body.errors?.[0]?.extensions?.signalCode, (body.errors?.[0]?.extensions?.fields as Array<{ field: string }> | undefined)?.[0]?.field];
+  const queueOf = async (assignmentId: string) => signal.boss.getQueue(`delivery.${assignmentId}`);
+
+  test('deletePipeline removes a disabled pipeline with its keys, assignments, queues and transformations', async () => {
+    const pipeline = await signal.pipeline('To delete');
+    const { assignment } = await signal.services.integrations.install({ vendor: 'fixture', name: 'On deleted pipeline', pipelineId: pipeline.id, consentCategories: [], config: validConfig });
+    await signal.graphql('mutation($id: ID!) { setPipelineTransformations(pipelineId: $id, source: "- remove: properties.secret\\n") { version } }', { id: pipeline.id });
+    assert.ok(await queueOf(assignment!.id), 'its queue exists');
+    const enabled = await signal.graphql('mutation($id: ID!) { deletePipeline(id: $id) }', { id: pipeline.id });
+    assert.equal(enabled.status, 409);
+    assert.deepEqual(code(enabled.body), ['SIGNAL_CONFLICT', 'id']);
+    assert.match(enabled.body.errors![0]!.message, /is enabled: disable it first/);
+    await signal.graphql('mutation($id: ID!) { setPipelineEnabled(id: $id, enabled: false) { id } }', { id: pipeline.id });
+    const deleted = await signal.graphql<{ deletePipeline: boolean }>('mutation($id: ID!) { deletePipeline(id: $id) }', { id: pipeline.id });
+    assert.deepEqual(deleted.body, { data: { deletePipeline: true } });
+    const { body } = await signal.graphql<{ pipelines: Array<{ id: string }> }>('{ pipelines { id } }');
+    assert.ok(!body.data!.pipelines.some((p) => p.id === pipeline.id));
+    assert.equal(await queueOf(assignment!.id), null, 'its integration\'s queue went with it');
+    const left = await signal.pool.query(`SELECT (SELECT count(*) FROM signal.pipeline_keys WHERE pipeline_id = $1)::int AS keys,
+      (SELECT count(*) FROM signal.pipeline_integrations WHERE pipeline_id = $1)::int AS assignments,
+      (SELECT count(*) FROM signal.transformation_revisions WHERE scope = $1::text)::int AS transformations`, [pipeline.id]);
+    assert.deepEqual(left.rows[0], { keys: 0, assignments: 0, transformations: 0 });
+    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+      body: JSON.stringify({ event: 'After delete', userId: 'u' }),
+    });
+    assert.equal(res.status, 401);
+    const again = await signal.graphql('mutation($id: ID!) { deletePipeline(id: $id) }', { id: pipeline.id });
+    assert.deepEqual(code(again.body), ['SIGNAL_NOT_FOUND', 'pipelineId']);
+    const bad = await signal.graphql('mutation { deletePipeline(id: "nope") }');
+    assert.equal(bad.status, 400);
+  });
+
+  test('deleteIntegration removes a template with its revisions and assignments, once no pipeline has it enabled', async () => {
+    const pipeline = await signal.pipeline('Keeps running');
+    const { template, assignment } = await signal.services.integrations.install({ vendor: 'fixture', name: 'To delete', pipelineId: pipeline.id, consentCategories: [], config: validConfig });
+    await signal.services.integrations.createRevision({ templateId: template.id, note: 'v2' });
+    const refused = await signal.graphql('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: template.id });
+    assert.equal(refused.status, 409);
+    assert.deepEqual(code(refused.body), ['SIGNAL_CONFLICT', 'id']);
+    assert.ok(refused.body.errors![0]!.message.includes(pipeline.id), 'the message names the pipeline');
+    await signal.services.integrations.setEnabled(assignment!.id, false);
+    const deleted = await signal.graphql<{ deleteIntegration: boolean }>('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: template.id });
+    assert.deepEqual(deleted.body, { data: { deleteIntegration: true } });
+    const gone = await signal.graphql<{ integration: unknown }>('query($id: ID!) { integration(id: $id) { id } }', { id: template.id });
+    assert.equal(gone.body.data!.integration, null);
+    assert.equal(await queueOf(assignment!.id), null);
+    const revisions = await signal.pool.query('SELECT 1 FROM signal.integration_revisions WHERE template_id = $1', [template.id]);
+    assert.equal(revisions.rowCount, 0);
+    const missing = await signal.graphql('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: template.id });
+    assert.deepEqual(code(missing.body), ['SIGNAL_NOT_FOUND', 'templateId']);
+  });
+});

@@ -53,6 +53,10 @@ export function createAdminResolvers(services: AdminServices) {
       rotatePipelineKey: guard(async (_: unknown, args: { id: string; graceSeconds: number }) => pipelines.rotateKey(args.id, args.graceSeconds)),
       setPipelineEnabled: guard(async (_: unknown, args: { id: string; enabled: boolean }) => pipelines.setEnabled(args.id, args.enabled)),
       renamePipeline: guard(async (_: unknown, args: { id: string; name: string }) => pipelines.rename(args.id, args.name)),
+      deletePipeline: guard(async (_: unknown, args: { id: string }) => {
+        await pipelines.remove(args.id);
+        return true;
+      }),
       installIntegration: guard(async (_: unknown, { input }: InstallArgs) => {
         const install: InstallInput = { vendor: input.vendor, name: input.name, config: input.config };
         const copy = { variant: optional(input.variant), consentCategories: optional(input.consentCategories), pipelineId: optional(input.pipelineId),
@@ -76,6 +80,10 @@ export function createAdminResolvers(services: AdminServices) {
       setIntegrationEnabled: guard(async (_: unknown, args: { id: string; enabled: boolean }) => integrations.setEnabled(args.id, args.enabled)),
       unassignIntegration: guard(async (_: unknown, args: { id: string }) => {
         await integrations.unassign(args.id);
+        return true;
+      }),
+      deleteIntegration: guard(async (_: unknown, args: { id: string }) => {
+        await integrations.removeTemplate(args.id);
         return true;
       }),
     },

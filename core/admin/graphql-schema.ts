@@ -196,6 +196,8 @@ export const adminTypeDefs = /* GraphQL */ `
     rotatePipelineKey(id: ID!, graceSeconds: Int = 0): PipelineWithKey!
     setPipelineEnabled(id: ID!, enabled: Boolean!): Pipeline!
     renamePipeline(id: ID!, name: String!): Pipeline!
+    "Deletes a disabled pipeline: its keys, its integration assignments (their queues, with any events waiting in them), their replays and its transformations. An enabled one is a 409: disable it first, so its key answers 401. Stored events and dead letters stay until their retention."
+    deletePipeline(id: ID!): Boolean!
     "Installs a vendor from the catalog: a template with revision v1 (and an assignment when pipelineId is given)."
     installIntegration(input: InstallIntegrationInput!): InstallResult!
     "Makes a new immutable revision; assignments keep their pinned revision until reassigned."
@@ -205,5 +207,7 @@ export const adminTypeDefs = /* GraphQL */ `
     setIntegrationEnabled(id: ID!, enabled: Boolean!): PipelineIntegration!
     "Removes an integration from a pipeline (its queue goes with it)."
     unassignIntegration(id: ID!): Boolean!
+    "Deletes an integration (template) with its revisions and assignments. A 409 while any pipeline has it enabled: disable or unassign it there first."
+    deleteIntegration(id: ID!): Boolean!
   }
 `;

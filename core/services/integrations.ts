@@ -656,6 +656,31 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       return getAssignment(assignmentId);
     },
 
+    /**
+     * Deletes an integration (template) with its revisions and its assignments (their queues go,
+     * with any events still waiting in them). Refused while any pipeline has it enabled: disable
+     * or unassign it there first. Its dead letters and delivery log stay until their retention.
+     */
+    async removeTemplate(templateId: string): Promise<void> {
+      const template = await getTemplate(templateId);
+      await withTransaction(pool, async (client) => {
+        await client.query('SELECT 1 FROM signal.integration_templates WHERE id = $1 FOR UPDATE', [templateId]);
+        // Locked: no assignment is enabled (nor, with the template's row, made) meanwhile.
+        const { rows: assigned } = await client.query<{ pipeline_id: string; enabled: boolean }>(
+          'SELECT pipeline_id, enabled FROM signal.pipeline_integrations WHERE template_id = $1 ORDER BY created_at FOR UPDATE',
+          [templateId],
+        );
+        const rows = assigned.filter((r) => r.enabled);
+        if (rows.length > 0) {
+          throw new SignalError('SIGNAL_CONFLICT', `Integration "${template.name}" (${templateId}) is enabled on pipeline${rows.length > 1 ? 's' : ''} ${rows.map((r) => r.pipeline_id).join(', ')}: disable it there (setIntegrationEnabled) or unassign it first`, [
+            { field: 'id', message: 'the integration is enabled on a pipeline' },
+          ]);
+        }
+        await client.query('DELETE FROM signal.integration_templates WHERE id = $1', [templateId]);
+      });
+      await changed();
+    },
+
     async unassign(assignmentId: string): Promise<void> {
       assertUuid(assignmentId, 'id');
       const { rowCount } = await pool.query('DELETE FROM signal.pipeline_integrations WHERE id = $1', [assignmentId]);

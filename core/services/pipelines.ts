@@ -80,7 +80,7 @@ const KEY_QUERY_TIMEOUT_MS = 5000;
  * const pipelines = createPipelineService(pool);
  * const { pipeline, key } = await pipelines.create('Marketing Website');
  */
-export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number } = {}) {
+export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number; onDeleted?: () => Promise<void> | void } = {}) {
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const cache = new Map<string, { value: ResolvedKey | null; expires: number }>();
 
@@ -148,6 +148,29 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       await pool.query('UPDATE signal.pipelines SET enabled = $2, updated_at = now() WHERE id = $1', [id, enabled]);
       cache.clear();
       return get(id);
+    },
+
+    /**
+     * Deletes a disabled pipeline with its keys, its integration assignments (their queues go,
+     * with any events still waiting in them, as with unassigning), their replays and the
+     * pipeline's transformations. Refused while it is enabled: disabling first makes its key
+     * answer 401, so a client still sending to it finds out. Its stored events and dead letters
+     * stay until their retention prunes them.
+     */
+    async remove(id: string): Promise<void> {
+      const pipeline = await get(id);
+      const enabledError = () => new SignalError('SIGNAL_CONFLICT', `Pipeline "${pipeline.name}" (${id}) is enabled: disable it first (setPipelineEnabled), so its key answers 401 to any client still sending to it, then delete it`, [
+        { field: 'id', message: 'the pipeline is enabled' },
+      ]);
+      if (pipeline.enabled) throw enabledError();
+      await withTransaction(pool, async (client) => {
+        // Not enabled again meanwhile.
+        const { rowCount } = await client.query('DELETE FROM signal.pipelines WHERE id = $1 AND NOT enabled', [id]);
+        if (!rowCount) throw enabledError();
+        await client.query('DELETE FROM signal.transformation_revisions WHERE scope = $1', [id]);
+      });
+      cache.clear();
+      await options.onDeleted?.();
     },
 
     async rename(id: string, name: string): Promise<Pipeline> {
