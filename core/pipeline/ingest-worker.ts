@@ -72,7 +72,10 @@ export function chunk<T>(items: T[], size: number): T[][] {
 export interface FanOutOptions {
   /** Fan out to this pipeline integration only (a replay). */
   only?: string;
-  /** `false`: send repeats too (a replay sends again on purpose). Default: as configured. */
+  /**
+   * `false`: no deduplication (a replay sends first copies again on purpose, and they are all
+   * recorded already; it leaves out the repeats marked at their first fan-out). Default: as configured.
+   */
   deduplicate?: boolean;
 }
 
