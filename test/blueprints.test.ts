@@ -381,4 +381,40 @@ describe('preview with a pipeline', () => {
     const [warning] = exchange.warnings!['tw-bad']!;
     assert.match(warning!, /^transformation: .*traits\.phone/);
   });
+
+  test("an event put back unsent (a rate limit's long wait) keeps its transformations' warnings for the exchange that carries it", { timeout: 60_000 }, async () => {
+    const pipeline = await signal.pipeline('Deferred warnings');
+    const { template, assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'deferred warnings', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}/deferred-warnings`, allow_private_targets: ['127.0.0.1'], mode: 'single' },
+      // One request now, the next in ~1,000 s: past the minute a batch may wait, so it is put back.
+      settings: { rateLimit: { rps: 0.001, burst: 1 } },
+    });
+    await signal.graphql('mutation($id: ID!, $source: String!) { setPipelineTransformations(pipelineId: $id, source: $source) { version } }', { id: pipeline.id, source: '- hash: traits.phone\n' });
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+      body: JSON.stringify({ batch: [
+        { type: 'identify', userId: 'u-1', messageId: 'dw-1', traits: { phone: '07700 900123' } },
+        { type: 'identify', userId: 'u-2', messageId: 'dw-2', traits: { phone: '07700 900124' } },
+      ] }),
+    });
+    assert.equal(res.status, 200);
+    await sim.waitFor(1, 15_000, { path: '/deferred-warnings' });
+    const [put] = await waitUntil(async () => {
+      const { rows } = await signal.pool.query<{ data: { events: Array<{ messageId: string }>; warnings?: Array<string[] | null> } }>(`SELECT data FROM pgboss.job WHERE name = $1 AND state = 'created'`, [`delivery.${assignment!.id}`]);
+      return rows.length > 0 && rows;
+    }, 'the event put back');
+    assert.equal(put!.data.events.length, 1);
+    assert.match(put!.data.warnings?.[0]?.[0] ?? '', /traits\.phone/, 'its warnings go back with it');
+    // The limit lifted, it goes out: its exchange shows them.
+    const revision = await signal.services.integrations.createRevision({ templateId: template.id, settings: { rateLimit: { rps: 0, burst: 1, daily: 0 } } });
+    await signal.services.integrations.assignRevision({ pipelineId: pipeline.id, templateId: template.id, revisionId: revision.id });
+    await signal.pool.query(`UPDATE pgboss.job SET start_after = now() WHERE name = $1 AND state = 'created'`, [`delivery.${assignment!.id}`]); // not the deferral's wait
+    await sim.waitFor(2, 30_000, { path: '/deferred-warnings' });
+    const logged = await waitUntil(async () => {
+      const log = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; warnings: Record<string, string[]> | null }> }>('query($id: ID!) { deliveryLog(integrationId: $id) { eventIds warnings } }', { id: assignment!.id });
+      return log.body.data?.deliveryLog.length === 2 && log.body.data.deliveryLog;
+    }, 'both exchanges logged');
+    for (const exchange of logged) assert.match(exchange.warnings?.[exchange.eventIds[0]!]?.[0] ?? '', /^transformation: .*traits\.phone/, exchange.eventIds[0]);
+  });
 });

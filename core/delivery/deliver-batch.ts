@@ -67,7 +67,7 @@ export interface DeliveryDeps {
    */
   batchBudgetMs?: number;
   /** Puts events back on the integration's queue, same try, after `delayMs`. */
-  defer(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number): Promise<void>;
+  defer(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number, transformWarnings?: Array<string[] | null>): Promise<void>;
   /** A vendor 429: slow the integration down for at least `pauseMs`. */
   throttle(target: DeliveryTarget, pauseMs: number): Promise<void>;
   /** A vendor success: give a slowed-down integration some of its rate back. */
@@ -231,8 +231,12 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const mapped: MappedEvent[] = [];
   /** What the mapping left out, by event key: shown with the exchange that carried the event. */
   const warnings = new Map<string, string[]>();
+  /** The transformations' warnings as received, by event key, for events put back unsent. */
+  const upstreamWarnings = new Map<string, string[]>();
   for (const [index, event] of events.entries()) {
     const key = keys[index]!;
+    const upstream = transformWarnings[index];
+    if (upstream && upstream.length > 0) upstreamWarnings.set(key, [...upstream]);
     if (!isConsentGranted(event, target.consentCategories)) {
       skippedConsent++;
       continue;
@@ -243,7 +247,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     } catch (error) {
       result = { payload: null, error: `mapping failed: ${thrownMessage(error)}` };
     }
-    const all = [...(transformWarnings[index] ?? []).map((w) => `transformation: ${w}`), ...(result.warnings ?? [])];
+    const all = [...(upstream ?? []).map((w) => `transformation: ${w}`), ...(result.warnings ?? [])];
     if (all.length > 0) warnings.set(key, all.map((w) => deps.redactText(w, target.secretValues)));
     if (result.error !== undefined) settled.set(key, { outcome: { status: 'dead_letter', reason: result.error } });
     else if (result.payload === null) dropped++;
@@ -370,7 +374,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
   }
   if (deferred.size > 0) {
-    await deps.defer(target, [...deferred].map((id) => byId.get(id)!).filter((e) => e !== undefined), attempt, deferMs);
+    // Not sent yet: their transformations' warnings go with them, to the exchange that will carry them.
+    const keys = [...deferred].filter((key) => byId.has(key));
+    const carried = keys.map((key) => upstreamWarnings.get(key) ?? null);
+    await deps.defer(target, keys.map((key) => byId.get(key)!), attempt, deferMs, carried.some((w) => w !== null) ? carried : undefined);
   }
 
   // 3. Settle: events no request carried (a sender that skipped them) are delivered by it.

@@ -150,15 +150,15 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
    * adds to the database's clock: a worker whose clock is off would otherwise shift every
    * retry by its error (pg-boss compares `startAfter` with the database's now).
    */
-  async function enqueue(integrationId: string, events: CanonicalEvent[], attempt: number, delayMs = 0, throttledSince?: number): Promise<void> {
-    const job: DeliveryJob = { events, attempt, ...(throttledSince !== undefined ? { throttledSince } : {}) };
+  async function enqueue(integrationId: string, events: CanonicalEvent[], attempt: number, delayMs = 0, throttledSince?: number, warnings?: Array<string[] | null>): Promise<void> {
+    const job: DeliveryJob = { events, attempt, ...(throttledSince !== undefined ? { throttledSince } : {}), ...(warnings ? { warnings } : {}) };
     await boss.send(delivery(integrationId), job, delayMs > 0 ? { startAfter: delayMs / 1000 } : {});
   }
 
   const deps: DeliveryDeps = {
     ...options.deps,
     scheduleRetry: async (target, events, attempt, delayMs, throttledSince) => enqueue(target.integrationId, events, attempt, delayMs, throttledSince),
-    defer: async (target, events, attempt, delayMs) => enqueue(target.integrationId, events, attempt, delayMs),
+    defer: async (target, events, attempt, delayMs, warnings) => enqueue(target.integrationId, events, attempt, delayMs, undefined, warnings),
     // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
     // has not sent, so a restart does not send again what was delivered before the stop.
     stopped: (target) => stopped() || !working.has(target.integrationId),
