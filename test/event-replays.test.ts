@@ -128,6 +128,8 @@ describe('replaying stored events to an integration', () => {
     const [afterInstall, afterInstallMessage] = code(await replayEvents(signal, hook, new Date(Date.now() + 1000).toISOString()));
     assert.equal(afterInstall, 'SIGNAL_VALIDATION_FAILED');
     assert.match(String(afterInstallMessage), /is not before the integration was added to the pipeline .*: give until/);
+    const hoursOnly = await replayEvents(signal, hook, '2026-11-01T00:00+02', '2026-11-01T06:00-0530');
+    assert.deepEqual([hoursOnly.body.data?.replayEvents.since, hoursOnly.body.data?.replayEvents.until], ['2026-10-31T22:00:00.000Z', '2026-11-01T11:30:00.000Z'], JSON.stringify(hoursOnly.body));
     const [yearZero, , yearZeroField] = code(await replayEvents(signal, hook, '0000-01-01'));
     assert.deepEqual([yearZero, yearZeroField], ['SIGNAL_VALIDATION_FAILED', 'since']);
     // Without a zone: UTC, whatever the database session's time zone.
@@ -168,6 +170,13 @@ describe('replays without a worker, then with one', () => {
       assert.equal(body.data!.cancelEventReplay.status, 'cancelled');
       assert.equal(body.data!.cancelEventReplay.reason, 'cancelled by an admin');
       const stopped = (await replayEvents(admin, hook, since, until)).body.data!.replayEvents;
+      // Written after the replay started, received within its range (which ends within the
+      // hour): an id above every one stored when it started, walked all the same.
+      await admin.pool.query(
+        `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload)
+         VALUES ($1, 'st-4', 'track', now() - interval '45 minutes', json_build_object('type', 'track', 'event', 'E', 'userId', 'u', 'messageId', 'st-4', 'context', '{}'::json))`,
+        [pipeline.id],
+      );
       await admin.services.integrations.setEnabled(hook, false);
       worker = await startSignalProcess({ DATABASE_URL: admin.db.url, SIGNAL_DATA_DIR: admin.config.dataDir, SIGNAL_ROLES: 'worker' });
       const ended = await waitUntil(async () => {
@@ -186,8 +195,8 @@ describe('replays without a worker, then with one', () => {
       const resumed = await admin.graphql<{ resumeEventReplay: Replay }>(`mutation($id: ID!) { resumeEventReplay(id: $id) { ${FIELDS} } }`, { id: stopped.id });
       assert.deepEqual([resumed.body.data?.resumeEventReplay.status, resumed.body.data?.resumeEventReplay.reason], ['running', null]);
       await waitUntil(async () => (await replayOf(admin, stopped.id)).status === 'done', 'the resumed replay done', 30_000);
-      await sim.waitFor((list) => bodyIds(list).length >= 3, 15_000, { path: '/replay-stopped' });
-      assert.deepEqual(bodyIds(sim.requests({ path: '/replay-stopped' })).sort(), ['st-1', 'st-2', 'st-3']);
+      await sim.waitFor((list) => bodyIds(list).length >= 4, 15_000, { path: '/replay-stopped' });
+      assert.deepEqual(bodyIds(sim.requests({ path: '/replay-stopped' })).sort(), ['st-1', 'st-2', 'st-3', 'st-4']);
 
       // A slice that fails every try (here the database refuses the replay's progress) ends
       // the replay as failed, with the error; resumed after the cause is gone, it completes.
@@ -206,7 +215,7 @@ describe('replays without a worker, then with one', () => {
         const replay = await replayOf(admin, failing.id);
         return replay.status === 'done' && replay;
       }, 'the resumed replay done', 30_000);
-      assert.deepEqual([completed.scanned, completed.queued], [3, 3]);
+      assert.deepEqual([completed.scanned, completed.queued], [4, 4]);
     } finally {
       if (worker) assert.equal(await worker.stop(), 0, worker.output());
       await admin.close();

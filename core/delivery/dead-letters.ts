@@ -89,13 +89,16 @@ export function checkDate(value: string | undefined, field: string): void {
  *
  * @example
  * utcDateTime('2026-03-24', 'since'); // '2026-03-24T00:00:00Z'
- * utcDateTime('2026-03-24 16:00+02:00', 'since'); // '2026-03-24T16:00+02:00'
+ * utcDateTime('2026-03-24 16:00+02', 'since'); // '2026-03-24T16:00+02:00'
  */
 export function utcDateTime(value: string, field: string): string {
   checkDate(value, field);
   const text = value.trim().toUpperCase().replace(' ', 'T');
   if (!text.includes('T')) return `${text}T00:00:00Z`;
-  return /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text.slice(text.indexOf('T'))) ? text : `${text}Z`;
+  // An offset as `+02` or `-0530` is written `+02:00`, `-05:30`: JavaScript's Date reads only that form.
+  const offset = /([+-])(\d{2}):?(\d{2})?$/.exec(text.slice(text.indexOf('T')));
+  if (offset) return `${text.slice(0, text.length - offset[0].length)}${offset[1]}${offset[2]}:${offset[3] ?? '00'}`;
+  return text.endsWith('Z') ? text : `${text}Z`;
 }
 
 /**

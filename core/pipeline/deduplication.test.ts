@@ -115,3 +115,25 @@ test('behind a backlog, a first copy recorded late stays for the retries fanned 
   const retry = await findRepeats([sighting(pipeline, 'late-1', new Date(first.getTime() + 3600_000))], 24, execute);
   assert.equal(retry.repeated.size, 1, 'the retry, received an hour after the first copy, repeats it');
 });
+
+test('a retry still waiting to be fanned out keeps the sighting of its first copy, however old', async () => {
+  const pipeline = randomUUID();
+  const first = new Date(Date.now() - 26 * 3600_000);
+  await findRepeats([sighting(pipeline, 'backlog-1', first)], 24, execute);
+  await pool.query(`UPDATE signal.seen_messages SET recorded_at = seen_at WHERE pipeline_id = $1`, [pipeline]); // fanned out on time
+  await pool.query('UPDATE signal.ingest_cursor SET last_xid = pg_current_xact_id(), last_id = 0'); // all stored so far is fanned out
+  // Its retry, received an hour after it, stored but not yet reached by the dispatcher (a backlog).
+  await pool.query(
+    `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, 'backlog-1', 'track', $2, '{}')`,
+    [pipeline, new Date(first.getTime() + 3600_000)],
+  );
+  const events = createEventStore(pool);
+  await events.pruneSightings(24);
+  const kept = await pool.query('SELECT 1 FROM signal.seen_messages WHERE pipeline_id = $1', [pipeline]);
+  assert.equal(kept.rowCount, 1, 'kept for the retry in the backlog');
+  const retry = await findRepeats([sighting(pipeline, 'backlog-1', new Date(first.getTime() + 3600_000))], 24, execute);
+  assert.equal(retry.repeated.size, 1);
+  await pool.query('UPDATE signal.ingest_cursor SET last_xid = pg_current_xact_id(), last_id = 0'); // the backlog is gone
+  await events.pruneSightings(24);
+  assert.equal((await pool.query('SELECT 1 FROM signal.seen_messages WHERE pipeline_id = $1', [pipeline])).rowCount, 0);
+});

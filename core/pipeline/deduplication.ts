@@ -39,19 +39,31 @@ export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[
 }
 
 /**
- * Deletes up to `$2` sightings whose window (`$1` hours) has passed both since the first copy
- * was received and since it was recorded: behind a backlog, the pipeline stage records a first
- * copy late and reaches its retries later still, so the time received alone would let the
- * prune delete a sighting its retries still need.
+ * Deletes up to `$2` sightings whose window (`$1` hours) has passed, counted back from the
+ * oldest event the pipeline stage has still to take in: an event the ingest dispatcher has not
+ * reached, or (with `bossSchema`) the first of a pending ingest job, else now. Behind a backlog
+ * the retry of a first copy may be reached a day after the first copy was recorded; counted
+ * from now, the prune would have deleted the sighting the retry still needs. A sighting is also
+ * kept until the window has passed since it was recorded.
  *
  * @example
- * const { rowCount } = await pool.query(pruneSightingsStatement(), [24, 10_000]);
+ * const { rowCount } = await pool.query(pruneSightingsStatement('pgboss'), [24, 10_000]);
  */
-export function pruneSightingsStatement() {
-  return `DELETE FROM signal.seen_messages
-           WHERE ctid = ANY (ARRAY(SELECT ctid FROM signal.seen_messages
-                                    WHERE recorded_at < now() - make_interval(hours => $1)
-                                      AND seen_at < now() - make_interval(hours => $1)
+export function pruneSightingsStatement(bossSchema?: string) {
+  const pendingJob = bossSchema
+    ? `, COALESCE((SELECT e.received_at FROM signal.events e
+                   WHERE e.id = (SELECT min((data->'ids'->>0)::bigint) FROM "${bossSchema.replace(/"/g, '""')}".job
+                                  WHERE name = 'ingest' AND state IN ('created', 'retry', 'active'))), now())`
+    : '';
+  return `WITH horizon AS (
+            SELECT LEAST(now(),
+                         COALESCE((SELECT received_at FROM signal.events
+                                    WHERE (xid, id) > (SELECT last_xid, last_id FROM signal.ingest_cursor)
+                                    ORDER BY xid, id LIMIT 1), now())${pendingJob}) - make_interval(hours => $1) AS before
+          )
+          DELETE FROM signal.seen_messages
+           WHERE ctid = ANY (ARRAY(SELECT s.ctid FROM signal.seen_messages s, horizon
+                                    WHERE s.recorded_at < horizon.before AND s.seen_at < horizon.before
                                     LIMIT $2))`;
 }
 

@@ -33,7 +33,7 @@ export const replayTypeDefs = /* GraphQL */ `
     replayEvents(integrationId: ID!, since: String!, until: String): EventReplay!
     "Stops a running replay: it queues nothing more (what it queued is delivered)."
     cancelEventReplay(id: ID!): EventReplay!
-    "Goes on with a cancelled, stopped or failed replay from where it ended: nothing is sent twice, nothing skipped. A disabled integration is a 409."
+    "Goes on with a cancelled, stopped or failed replay from where it ended: nothing is sent twice, and nothing still stored is skipped (while a replay is not running, the retention prune may take the rest of its range). A disabled integration is a 409."
     resumeEventReplay(id: ID!): EventReplay!
   }
 `;

@@ -183,7 +183,10 @@ export function createEventReplays(deps: { pool: Pool; boss: Boss }) {
       }
       // Read outside any transaction, before the row exists: no slice will scan past them.
       const fromId = await firstIdReceivedFrom(pool, new Date(from.getTime() - ID_SEARCH_MARGIN_MS));
-      const toId = await firstIdReceivedFrom(pool, new Date(to.getTime() + ID_SEARCH_MARGIN_MS));
+      // A range ending within the margin of now has no upper bound yet: an event received
+      // before `until` may still be on its way to the table, with an id above all stored now.
+      const upper = to.getTime() + ID_SEARCH_MARGIN_MS;
+      const toId = upper >= Date.now() ? Number.MAX_SAFE_INTEGER : await firstIdReceivedFrom(pool, new Date(upper));
       const id = randomUUID();
       // The replay and its first job commit together: a replay is never left without one.
       const row = await withTransaction(pool, async (client) => {
@@ -268,24 +271,27 @@ export async function startReplayWorker(deps: { boss: Boss; pool: Pool; fanOutTo
     // no id of its own, and a read of a few hundred milliseconds holds back no one (the ingest
     // dispatcher waits for every transaction with an id that began before its snapshot).
     const { rows: [seen] } = await tx.executeSql(
-      `SELECT r.status, r.cursor, r.to_id, r.since, r.until, a.pipeline_id
+      `SELECT r.status, r.cursor, r.to_id, r.since, r.until, r.pipeline_integration_id, a.pipeline_id
          FROM signal.event_replays r JOIN signal.pipeline_integrations a ON a.id = r.pipeline_integration_id WHERE r.id = $1`,
       [replayId],
-    ) as { rows: Array<{ status: ReplayStatus; cursor: string; to_id: string; since: Date; until: Date; pipeline_id: string }> };
+    ) as { rows: Array<{ status: ReplayStatus; cursor: string; to_id: string; since: Date; until: Date; pipeline_integration_id: string; pipeline_id: string }> };
     // Gone with its integration, cancelled, or already done (a job run twice).
     if (!seen || seen.status !== 'running') return;
     const slice = nextSliceStatement({ pipelineId: seen.pipeline_id, cursor: Number(seen.cursor), toId: Number(seen.to_id), since: seen.since, until: seen.until }, sliceSize);
     const ids = (await tx.executeSql(slice.text, slice.values)).rows.map((row) => Number(row.id));
-    // Locked until commit: the replay against a second run, the integration against a disable
-    // (or a removal) while this slice goes into its queue.
+    // Locked until commit: the integration against a disable (or a removal) while this slice
+    // goes into its queue, then the replay against a second run. In the order a deletion
+    // cascades (integration, then its replays), so the two cannot deadlock.
+    const { rows: [assignment] } = await tx.executeSql(
+      'SELECT enabled FROM signal.pipeline_integrations WHERE id = $1 FOR SHARE',
+      [seen.pipeline_integration_id],
+    ) as { rows: Array<{ enabled: boolean }> };
     const { rows: [locked] } = await tx.executeSql(
-      `SELECT r.status, r.cursor, r.pipeline_integration_id, a.enabled
-         FROM signal.event_replays r JOIN signal.pipeline_integrations a ON a.id = r.pipeline_integration_id
-        WHERE r.id = $1 FOR UPDATE OF r FOR SHARE OF a`,
+      'SELECT status, cursor, pipeline_integration_id FROM signal.event_replays WHERE id = $1 FOR UPDATE',
       [replayId],
-    ) as { rows: Array<{ status: ReplayStatus; cursor: string; pipeline_integration_id: string; enabled: boolean }> };
-    if (!locked || locked.status !== 'running' || locked.cursor !== seen.cursor) return;
-    if (!locked.enabled) {
+    ) as { rows: Array<{ status: ReplayStatus; cursor: string; pipeline_integration_id: string }> };
+    if (!assignment || !locked || locked.status !== 'running' || locked.cursor !== seen.cursor) return;
+    if (!assignment.enabled) {
       await tx.executeSql(
         `UPDATE signal.event_replays SET status = 'stopped', finished_at = now(), updated_at = now(),
                 reason = 'the integration was disabled: resume the replay (resumeEventReplay) once it is enabled again'

@@ -111,11 +111,12 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
     },
 
     /**
-     * Deletes the message ids deduplication keeps once they are past its window (with a window
-     * of 0, all of them: deduplication is off). Returns how many went.
+     * Deletes the message ids deduplication keeps once they are past its window, counted from
+     * the oldest event still to be fanned out (see pruneSightingsStatement; with a window of 0
+     * and no backlog, all of them: deduplication is off). Returns how many went.
      */
     async pruneSightings(windowHours: number, slice = 10_000): Promise<number> {
-      const statement = pruneSightingsStatement();
+      const statement = pruneSightingsStatement(options.bossSchema);
       let total = 0;
       for (;;) {
         const { rowCount } = await pool.query(statement, [windowHours, slice]);
