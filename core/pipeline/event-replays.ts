@@ -259,7 +259,7 @@ export type EventReplays = ReturnType<typeof createEventReplays>;
  * `replay-failed`, whose worker marks the replay failed with the error.
  *
  * @example
- * await startReplayWorker({ boss, fanOutTo: (ids, integrationId, db) => engine.fanOutTo(ids, integrationId, db) });
+ * await startReplayWorker({ boss, pool, fanOutTo: (ids, integrationId, db) => fanOut(ids, ingestDeps, db, { only: integrationId, deduplicate: false }) });
  */
 export async function startReplayWorker(deps: { boss: Boss; pool: Pool; fanOutTo: FanOutTo; sliceSize?: number }): Promise<void> {
   const { boss, pool } = deps;
