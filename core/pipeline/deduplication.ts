@@ -18,7 +18,7 @@ export function messageDigest(messageId: string): Buffer {
 
 /**
  * Records first sightings of (pipeline, message id) pairs and returns the pairs that were new:
- * never seen, or last seen more than `$4` hours before this copy was received. A pair seen
+ * never seen, or first seen more than `$4` hours before this copy was received. A pair seen
  * within the window keeps its row (and its first time), so a steady stream of retries cannot
  * extend the window for ever. Rows must come sorted by key, so concurrent fan-outs lock them
  * in one order and cannot deadlock; a key may appear only once.
