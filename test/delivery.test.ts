@@ -306,6 +306,7 @@ describe('deduplication by messageId', () => {
     assert.deepEqual(bodyIds(sim.requests({ path: '/dedup-other' })), ['dd-1']);
     const stored = await signal.services.events.recent(own.id, 10);
     assert.equal(stored.length, 5, 'every copy accepted is stored');
+    assert.deepEqual(stored.map((e) => `${e.messageId}${e.duplicate ? ' (repeat)' : ''}`).reverse(), ['dd-1', 'dd-1 (repeat)', 'dd-2', 'dd-2 (repeat)', 'dd-3'], 'the copies held back are marked');
     const text = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
     assert.ok(text.includes(`signal_integration_events_total{integration="${hook}",pipeline="${own.id}",vendor="webhook",name="/dedup",outcome="skipped_duplicate"} 2`), text);
     const gql = await fetch(`${signal.adminUrl}/graphql`, {

@@ -138,6 +138,8 @@ export const adminTypeDefs = /* GraphQL */ `
     type: String!
     receivedAt: String!
     payload: JSON!
+    "True when the pipeline stage held this copy back as a repeat of an earlier one with the same messageId (deduplication): stored, delivered nowhere."
+    duplicate: Boolean!
   }
 
   type Query {

@@ -11,6 +11,8 @@ export interface StoredEvent {
   type: string;
   receivedAt: string;
   payload: CanonicalEvent;
+  /** Held back by the pipeline stage as a repeat of an earlier copy (deduplication). */
+  duplicate: boolean;
 }
 
 interface EventRow {
@@ -20,10 +22,11 @@ interface EventRow {
   type: string;
   received_at: Date;
   payload: CanonicalEvent;
+  duplicate: boolean | null;
 }
 
 function toStored(row: EventRow): StoredEvent {
-  return { id: row.id, pipelineId: row.pipeline_id, messageId: row.message_id, type: row.type, receivedAt: row.received_at.toISOString(), payload: row.payload };
+  return { id: row.id, pipelineId: row.pipeline_id, messageId: row.message_id, type: row.type, receivedAt: row.received_at.toISOString(), payload: row.payload, duplicate: row.duplicate === true };
 }
 
 /**
@@ -92,7 +95,7 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
         throw new SignalError('SIGNAL_VALIDATION_FAILED', 'limit must be a whole number from 1 to 500', [{ field: 'limit', message: 'must be 1 to 500' }]);
       }
       const { rows } = await pool.query<EventRow>(
-        'SELECT id, pipeline_id, message_id, type, received_at, payload FROM signal.events WHERE pipeline_id = $1 ORDER BY id DESC LIMIT $2',
+        'SELECT id, pipeline_id, message_id, type, received_at, payload, duplicate FROM signal.events WHERE pipeline_id = $1 ORDER BY id DESC LIMIT $2',
         [pipelineId, limit],
       );
       return rows.map(toStored);
