@@ -593,7 +593,7 @@ describe('deleting pipelines and integrations', () => {
     });
     assert.equal(res.status, 401);
     const again = await signal.graphql('mutation($id: ID!) { deletePipeline(id: $id) }', { id: pipeline.id });
-    assert.deepEqual(code(again.body), ['SIGNAL_NOT_FOUND', 'pipelineId']);
+    assert.deepEqual(code(again.body), ['SIGNAL_NOT_FOUND', 'id'], 'named as the argument is');
     const bad = await signal.graphql('mutation { deletePipeline(id: "nope") }');
     assert.equal(bad.status, 400);
   });
@@ -615,6 +615,6 @@ describe('deleting pipelines and integrations', () => {
     const revisions = await signal.pool.query('SELECT 1 FROM signal.integration_revisions WHERE template_id = $1', [template.id]);
     assert.equal(revisions.rowCount, 0);
     const missing = await signal.graphql('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: template.id });
-    assert.deepEqual(code(missing.body), ['SIGNAL_NOT_FOUND', 'templateId']);
+    assert.deepEqual(code(missing.body), ['SIGNAL_NOT_FOUND', 'id'], 'named as the argument is');
   });
 });

@@ -179,7 +179,7 @@ export function createEventReplays(deps: { pool: Pool; boss: Boss }) {
         const message = until === undefined
           ? `since (${since}) is not before the integration was added to the pipeline (${to.toISOString()}), from when it received events as they came: give until to send events it received already again`
           : `since (${since}) must be before until (${until})`;
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', message, [{ field: 'since', message: 'must be before until' }]);
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', message, [{ field: 'since', message: until === undefined ? 'must be before the integration was added to the pipeline (or give until)' : 'must be before until' }]);
       }
       // Read outside any transaction, before the row exists: no slice will scan past them.
       const fromId = await firstIdReceivedFrom(pool, new Date(from.getTime() - ID_SEARCH_MARGIN_MS));

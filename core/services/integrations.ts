@@ -662,7 +662,10 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
      * or unassign it there first. Its dead letters and delivery log stay until their retention.
      */
     async removeTemplate(templateId: string): Promise<void> {
-      const template = await getTemplate(templateId);
+      // Named `id`, as deleteIntegration's argument is.
+      assertUuid(templateId, 'id');
+      const { rows: [template] } = await pool.query<{ name: string }>('SELECT name FROM signal.integration_templates WHERE id = $1', [templateId]);
+      if (!template) throw new SignalError('SIGNAL_NOT_FOUND', `No integration with id ${templateId}`, [{ field: 'id', message: 'no such integration' }]);
       await withTransaction(pool, async (client) => {
         await client.query('SELECT 1 FROM signal.integration_templates WHERE id = $1 FOR UPDATE', [templateId]);
         // Locked: no assignment is enabled (nor, with the template's row, made) meanwhile.

@@ -93,10 +93,11 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
     return hit && hit.expires > Date.now() ? hit.value : undefined;
   }
 
-  async function get(id: string): Promise<Pipeline> {
-    assertUuid(id, 'pipelineId');
+  /** `field`: what the caller's API calls the id, for the 400 or 404 (the mutations on a pipeline take `id`). */
+  async function get(id: string, field = 'pipelineId'): Promise<Pipeline> {
+    assertUuid(id, field);
     const { rows } = await pool.query<PipelineRow>(`${SELECT_PIPELINES} WHERE p.id = $1`, [id]);
-    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${id}`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${id}`, [{ field, message: 'no such pipeline' }]);
     return toPipeline(rows[0]);
   }
 
@@ -123,7 +124,7 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
      * can be moved over without dropping events.
      */
     async rotateKey(id: string, graceSeconds = 0): Promise<{ pipeline: Pipeline; key: string }> {
-      await get(id);
+      await get(id, 'id');
       if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > 30 * 86400) {
         throw new SignalError('SIGNAL_VALIDATION_FAILED', 'graceSeconds must be a whole number from 0 to 2592000 (30 days)', [{ field: 'graceSeconds', message: 'must be 0 to 2592000' }]);
       }
@@ -144,7 +145,7 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
     },
 
     async setEnabled(id: string, enabled: boolean): Promise<Pipeline> {
-      await get(id);
+      await get(id, 'id');
       await pool.query('UPDATE signal.pipelines SET enabled = $2, updated_at = now() WHERE id = $1', [id, enabled]);
       cache.clear();
       return get(id);
@@ -158,7 +159,7 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
      * stay until their retention prunes them.
      */
     async remove(id: string): Promise<void> {
-      const pipeline = await get(id);
+      const pipeline = await get(id, 'id');
       const enabledError = () => new SignalError('SIGNAL_CONFLICT', `Pipeline "${pipeline.name}" (${id}) is enabled: disable it first (setPipelineEnabled), so its key answers 401 to any client still sending to it, then delete it`, [
         { field: 'id', message: 'the pipeline is enabled' },
       ]);
@@ -174,7 +175,7 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
     },
 
     async rename(id: string, name: string): Promise<Pipeline> {
-      await get(id);
+      await get(id, 'id');
       await pool.query('UPDATE signal.pipelines SET name = $2, updated_at = now() WHERE id = $1', [id, validateName(name)]);
       return get(id);
     },
