@@ -85,7 +85,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_COMMIT_MAX_EVENTS', default: '1000', description: 'Group commit: most events in one statement; a full group waiting starts a second statement alongside the one running.' },
   { name: 'SIGNAL_COMMIT_TIMEOUT_MS', default: '10000', description: 'Group commit: how long a request waits for PostgreSQL to confirm its events before a 503 (a server or network that stopped answering would otherwise hold it forever).' },
   { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
-  { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). Whole hours, 0 to 720; 0 turns deduplication off.' },
+  { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). Whole hours, 0 to 720; 0 turns deduplication off. A pipeline may set its own (`setPipelineDeduplication`).' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
   { name: 'SIGNAL_PGBOSS_SCHEMA', default: 'pgboss', description: 'Schema pg-boss keeps its queues in.' },
   { name: 'SIGNAL_LOG_LEVEL', default: 'info', description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },

@@ -246,7 +246,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     if (config.roles.has('worker')) {
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(config.dedupWindowHours), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {

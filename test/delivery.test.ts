@@ -317,6 +317,31 @@ describe('deduplication by messageId', () => {
     assert.deepEqual(((await gql.json()) as { data: { integrationStats: unknown } }).data.integrationStats, { delivered: 3, skippedDuplicate: 2 });
   });
 
+  test("a pipeline's own window overrides the default: 0 turns it off for that pipeline only", async () => {
+    const own = await signal.pipeline('Own window');
+    await signal.services.integrations.install({
+      vendor: 'webhook', name: 'own window', pipelineId: own.id, consentCategories: [],
+      config: { url: `${sim.url}/own-window`, allow_private_targets: ['127.0.0.1'] },
+    });
+    const set = async (windowHours: number | null) => signal.graphql<{ setPipelineDeduplication: { dedupWindowHours: number | null } }>(
+      'mutation($id: ID!, $h: Int) { setPipelineDeduplication(id: $id, windowHours: $h) { dedupWindowHours } }', { id: own.id, h: windowHours });
+    const bad = await set(721);
+    assert.equal(bad.status, 400);
+    assert.deepEqual((bad.body.errors![0]!.extensions!.fields as Array<{ field: string }>).map((f) => f.field), ['windowHours']);
+    assert.deepEqual((await set(0)).body.data, { setPipelineDeduplication: { dedupWindowHours: 0 } });
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${signal.collectUrl}/v1/track`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: basic(own.key) },
+        body: JSON.stringify({ event: 'Imported', userId: 'u1', messageId: 'own-window-1' }),
+      });
+      assert.equal(res.status, 200);
+      await sim.waitFor((list) => bodyIds(list).length >= i + 1, 15_000, { path: '/own-window' });
+    }
+    assert.deepEqual(bodyIds(sim.requests({ path: '/own-window' })), ['own-window-1', 'own-window-1'], 'both copies delivered: off here, on elsewhere');
+    assert.deepEqual((await set(null)).body.data, { setPipelineDeduplication: { dedupWindowHours: null } }, 'back to the default');
+  });
+
   test('SIGNAL_DEDUP_WINDOW_HOURS=0 turns it off: every copy is delivered', async () => {
     const plain = await startTestSignal({ SIGNAL_DEDUP_WINDOW_HOURS: '0' }, { label: 'nodedup' });
     try {
@@ -335,6 +360,23 @@ describe('deduplication by messageId', () => {
       }
       const requests = await sim.waitFor((list) => bodyIds(list).length >= 2, 15_000, { path: '/no-dedup' });
       assert.deepEqual(bodyIds(requests), ['same-id', 'same-id']);
+      // A pipeline with a window of its own deduplicates all the same.
+      const mobile = await plain.pipeline('Own window of a week');
+      await plain.services.pipelines.setDedupWindow(mobile.id, 168);
+      const { assignment } = await plain.services.integrations.install({
+        vendor: 'webhook', name: 'week', pipelineId: mobile.id, consentCategories: [],
+        config: { url: `${sim.url}/week-window`, allow_private_targets: ['127.0.0.1'] },
+      });
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${plain.collectUrl}/v1/track`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: basic(mobile.key) },
+          body: JSON.stringify({ event: 'Again', userId: 'u1', messageId: 'week-id' }),
+        });
+        assert.equal(res.status, 200);
+      }
+      await waitUntil(async () => (await plain.delivery.health(assignment!.id)).skippedDuplicate === 1, 'the repeat counted');
+      assert.deepEqual(bodyIds(sim.requests({ path: '/week-window' })), ['week-id']);
     } finally {
       await plain.close();
     }

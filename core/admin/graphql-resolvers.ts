@@ -53,6 +53,7 @@ export function createAdminResolvers(services: AdminServices) {
       rotatePipelineKey: guard(async (_: unknown, args: { id: string; graceSeconds: number }) => pipelines.rotateKey(args.id, args.graceSeconds)),
       setPipelineEnabled: guard(async (_: unknown, args: { id: string; enabled: boolean }) => pipelines.setEnabled(args.id, args.enabled)),
       renamePipeline: guard(async (_: unknown, args: { id: string; name: string }) => pipelines.rename(args.id, args.name)),
+      setPipelineDeduplication: guard(async (_: unknown, args: { id: string; windowHours?: number | null }) => pipelines.setDedupWindow(args.id, args.windowHours ?? null)),
       deletePipeline: guard(async (_: unknown, args: { id: string }) => {
         await pipelines.remove(args.id);
         return true;

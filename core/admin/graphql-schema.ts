@@ -11,6 +11,8 @@ export const adminTypeDefs = /* GraphQL */ `
     id: ID!
     name: String!
     enabled: Boolean!
+    "Its own deduplication window in hours (0: off); null: SIGNAL_DEDUP_WINDOW_HOURS."
+    dedupWindowHours: Int
     createdAt: String!
     "Active keys, by prefix only: a key is shown in full once, when created."
     keys: [PipelineKey!]!
@@ -198,6 +200,8 @@ export const adminTypeDefs = /* GraphQL */ `
     rotatePipelineKey(id: ID!, graceSeconds: Int = 0): PipelineWithKey!
     setPipelineEnabled(id: ID!, enabled: Boolean!): Pipeline!
     renamePipeline(id: ID!, name: String!): Pipeline!
+    "Sets the pipeline's own deduplication window in whole hours (0 to 720; 0: off); null: back to SIGNAL_DEDUP_WINDOW_HOURS. Worker nodes see it within 2 s."
+    setPipelineDeduplication(id: ID!, windowHours: Int): Pipeline!
     "Deletes a disabled pipeline: its keys, its integration assignments (their queues, with any events waiting in them), their replays and its transformations. An enabled one is a 409: disable it first, so its key answers 401. Stored events and dead letters stay until their retention."
     deletePipeline(id: ID!): Boolean!
     "Installs a vendor from the catalog: a template with revision v1 (and an assignment when pipelineId is given)."

@@ -98,6 +98,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   const missingPlugins = new Set<string>(); // integrations already reported as waiting for their plugin
   const targets = new Map<string, { target: DeliveryTarget; expires: number }>();
   let fanOutCache = new Map<string, { list: FanOutTarget[]; expires: number }>();
+  /** Pipelines' own deduplication windows (null: the default), read at most every 2 s each. */
+  const dedupWindows = new Map<string, { hours: number | null; expires: number }>();
   let timer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
   let followUp: Promise<void> | undefined;
@@ -299,6 +301,14 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate }, db),
     batchSize: options.ingestJobsPerFetch,
     dedupWindowHours: options.dedupWindowHours ?? 0,
+    pipelineDedupWindow: async (pipelineId: string): Promise<number | null> => {
+      const cached = dedupWindows.get(pipelineId);
+      if (cached && cached.expires > Date.now()) return cached.hours;
+      const { rows } = await pool.query<{ hours: number | null }>('SELECT dedup_window_hours AS hours FROM signal.pipelines WHERE id = $1', [pipelineId]);
+      const hours = rows[0]?.hours ?? null;
+      dedupWindows.set(pipelineId, { hours, expires: Date.now() + 2000 });
+      return hours;
+    },
   };
 
   function schedule(): void {

@@ -8,6 +8,9 @@ export interface Sighting {
   receivedAt: Date;
 }
 
+/** A pipeline's deduplication window in hours (0: off). */
+export type WindowOf = (pipelineId: string) => number;
+
 /** Runs a statement: the ingest job's transaction, or the pool outside one. */
 export type Execute = (text: string, values: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
 
@@ -17,29 +20,30 @@ export function messageDigest(messageId: string): Buffer {
 }
 
 /**
- * Records first sightings of (pipeline, message id) pairs and returns the pairs that were new:
- * never seen, or first seen more than `$4` hours before this copy was received. A pair seen
- * within the window keeps its row (and its first time), so a steady stream of retries cannot
- * extend the window for ever. Rows must come sorted by key, so concurrent fan-outs lock them
- * in one order and cannot deadlock; a key may appear only once.
+ * Records first sightings of (pipeline, message id) pairs, each under its pipeline's window in
+ * hours, and returns the pairs that were new: never seen, or first seen more than the window
+ * before this copy was received. A pair seen within the window keeps its row (and its first
+ * time), so a steady stream of retries cannot extend the window for ever. Rows must come sorted
+ * by key, so concurrent fan-outs lock them in one order and cannot deadlock; a key may appear
+ * only once.
  *
  * @example
- * const { text, values } = recordSightingsStatement([pipelineId], [messageDigest('m-1')], [new Date()], 24);
+ * const { text, values } = recordSightingsStatement([pipelineId], [messageDigest('m-1')], [new Date()], [24]);
  * const { rows } = await pool.query(text, values); // [{ pipeline_id, message_digest }] when new
  */
-export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[], receivedAt: Date[], windowHours: number) {
+export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[], receivedAt: Date[], windowHours: number[]) {
   return {
-    text: `INSERT INTO signal.seen_messages AS s (pipeline_id, message_digest, seen_at)
-           SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[])
-           ON CONFLICT (pipeline_id, message_digest) DO UPDATE SET seen_at = EXCLUDED.seen_at, recorded_at = now()
-             WHERE s.seen_at < EXCLUDED.seen_at - make_interval(hours => $4)
+    text: `INSERT INTO signal.seen_messages AS s (pipeline_id, message_digest, seen_at, window_hours)
+           SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[], $4::int[])
+           ON CONFLICT (pipeline_id, message_digest) DO UPDATE SET seen_at = EXCLUDED.seen_at, recorded_at = now(), window_hours = EXCLUDED.window_hours
+             WHERE s.seen_at < EXCLUDED.seen_at - make_interval(hours => EXCLUDED.window_hours)
            RETURNING pipeline_id, message_digest`,
     values: [pipelineIds, digests, receivedAt, windowHours],
   };
 }
 
 /**
- * Deletes up to `$2` sightings whose window (`$1` hours) has passed, counted back from the
+ * Deletes up to `$1` sightings whose window (each row's own) has passed, counted back from the
  * oldest event the pipeline stage has still to take in: an event the ingest dispatcher has not
  * reached, or (with `bossSchema`) the first of a pending ingest job, else now. Behind a backlog
  * the retry of a first copy may be reached a day after the first copy was recorded; counted
@@ -47,7 +51,7 @@ export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[
  * kept until the window has passed since it was recorded.
  *
  * @example
- * const { rowCount } = await pool.query(pruneSightingsStatement('pgboss'), [24, 10_000]);
+ * const { rowCount } = await pool.query(pruneSightingsStatement('pgboss'), [10_000]);
  */
 export function pruneSightingsStatement(bossSchema?: string) {
   const pendingJob = bossSchema
@@ -59,26 +63,28 @@ export function pruneSightingsStatement(bossSchema?: string) {
             SELECT LEAST(now(),
                          COALESCE((SELECT received_at FROM signal.events
                                     WHERE (xid, id) > (SELECT last_xid, last_id FROM signal.ingest_cursor)
-                                    ORDER BY xid, id LIMIT 1), now())${pendingJob}) - make_interval(hours => $1) AS before
+                                    ORDER BY xid, id LIMIT 1), now())${pendingJob}) AS at
           )
           DELETE FROM signal.seen_messages
            WHERE ctid = ANY (ARRAY(SELECT s.ctid FROM signal.seen_messages s, horizon
-                                    WHERE s.recorded_at < horizon.before AND s.seen_at < horizon.before
-                                    LIMIT $2))`;
+                                    WHERE s.recorded_at < horizon.at - make_interval(hours => s.window_hours)
+                                      AND s.seen_at < horizon.at - make_interval(hours => s.window_hours)
+                                    LIMIT $1))`;
 }
 
 /**
  * Splits stored events into first copies and repeats: an event repeats one when its pipeline
- * already fanned out an event with the same `messageId` received within `windowHours` before
- * it, or when an earlier event of `events` (id order) carries it. Recording the first copies
+ * already fanned out an event with the same `messageId` received within the pipeline's window
+ * (`windowOf`; 0 leaves its events out of deduplication) before it, or when an earlier event
+ * of `events` (id order) carries it. Recording the first copies
  * through `execute` in the fan-out's transaction makes it exact: a fan-out rolled back records
  * nothing, and one running at the same time with the same id waits for this one to commit and
  * then sees it. Returns the ids of the repeats and their count per pipeline.
  *
  * @example
- * const { repeated, perPipeline } = await findRepeats(rows, 24, (text, values) => pool.query(text, values));
+ * const { repeated, perPipeline } = await findRepeats(rows, () => 24, (text, values) => pool.query(text, values));
  */
-export async function findRepeats(events: Sighting[], windowHours: number, execute: Execute): Promise<{ repeated: Set<number>; perPipeline: Map<string, number> }> {
+export async function findRepeats(events: Sighting[], windowOf: WindowOf, execute: Execute): Promise<{ repeated: Set<number>; perPipeline: Map<string, number> }> {
   const repeated = new Set<number>();
   const perPipeline = new Map<string, number>();
   const count = (event: Sighting) => {
@@ -87,6 +93,7 @@ export async function findRepeats(events: Sighting[], windowHours: number, execu
   };
   const firsts = new Map<string, { event: Sighting; digest: Buffer }>();
   for (const event of events) {
+    if (windowOf(event.pipelineId) <= 0) continue;
     const digest = messageDigest(event.messageId);
     const key = `${event.pipelineId}/${digest.toString('hex')}`;
     if (firsts.has(key)) count(event);
@@ -98,7 +105,7 @@ export async function findRepeats(events: Sighting[], windowHours: number, execu
     sorted.map(([, f]) => f.event.pipelineId),
     sorted.map(([, f]) => f.digest),
     sorted.map(([, f]) => f.event.receivedAt),
-    windowHours,
+    sorted.map(([, f]) => windowOf(f.event.pipelineId)),
   );
   const { rows } = await execute(statement.text, statement.values);
   const fresh = new Set(rows.map((row) => `${String(row.pipeline_id)}/${(row.message_digest as Buffer).toString('hex')}`));

@@ -56,6 +56,8 @@ export interface IngestDeps {
    * out is not delivered again (an SDK's retry of a request whose answer it lost); 0: off.
    */
   dedupWindowHours?: number;
+  /** A pipeline's own window (hours, 0: off), or null for `dedupWindowHours` (cached by the caller). */
+  pipelineDedupWindow?(pipelineId: string): Promise<number | null>;
 }
 
 export function delivery(integrationId: string): string {
@@ -103,10 +105,16 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   const { rows: stored } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
   let rows = stored;
   let repeats = new Map<string, number>();
-  if ((deps.dedupWindowHours ?? 0) > 0 && options.deduplicate !== false && stored.length > 0) {
+  const windows = new Map<string, number>();
+  if (options.deduplicate !== false) {
+    for (const pipelineId of new Set(stored.map((r) => r.pipeline_id))) {
+      windows.set(pipelineId, (await deps.pipelineDedupWindow?.(pipelineId)) ?? deps.dedupWindowHours ?? 0);
+    }
+  }
+  if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
     const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
-    const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), deps.dedupWindowHours!, execute);
+    const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), (pipelineId) => windows.get(pipelineId) ?? 0, execute);
     rows = stored.filter((r) => !found.repeated.has(r.id));
     repeats = found.perPipeline;
     // Marked, so a replay of stored events sends what the pipeline passed on, not each copy.

@@ -114,15 +114,15 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
     },
 
     /**
-     * Deletes the message ids deduplication keeps once they are past its window, counted from
-     * the oldest event still to be fanned out (see pruneSightingsStatement; with a window of 0
-     * and no backlog, all of them: deduplication is off). Returns how many went.
+     * Deletes the message ids deduplication keeps once they are past the window each was
+     * recorded under, counted from the oldest event still to be fanned out (see
+     * pruneSightingsStatement). Returns how many went.
      */
-    async pruneSightings(windowHours: number, slice = 10_000): Promise<number> {
+    async pruneSightings(slice = 10_000): Promise<number> {
       const statement = pruneSightingsStatement(options.bossSchema);
       let total = 0;
       for (;;) {
-        const { rowCount } = await pool.query(statement, [windowHours, slice]);
+        const { rowCount } = await pool.query(statement, [slice]);
         total += rowCount ?? 0;
         if ((rowCount ?? 0) < slice) return total;
       }

@@ -7,6 +7,8 @@ export interface Pipeline {
   id: string;
   name: string;
   enabled: boolean;
+  /** Its own deduplication window in hours (0: off), or null for `SIGNAL_DEDUP_WINDOW_HOURS`. */
+  dedupWindowHours: number | null;
   createdAt: string;
   keys: Array<{ id: string; prefix: string; createdAt: string; expiresAt: string | null }>;
 }
@@ -42,12 +44,13 @@ interface PipelineRow {
   id: string;
   name: string;
   enabled: boolean;
+  dedup_window_hours: number | null;
   created_at: Date;
   keys: Array<{ id: string; prefix: string; created_at: string; expires_at: string | null }> | null;
 }
 
 const SELECT_PIPELINES = `
-  SELECT p.id, p.name, p.enabled, p.created_at,
+  SELECT p.id, p.name, p.enabled, p.dedup_window_hours, p.created_at,
          (SELECT json_agg(json_build_object('id', k.id, 'prefix', k.key_prefix, 'created_at', k.created_at, 'expires_at', k.expires_at) ORDER BY k.created_at)
             FROM signal.pipeline_keys k
            WHERE k.pipeline_id = p.id AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys
@@ -58,6 +61,7 @@ function toPipeline(row: PipelineRow): Pipeline {
     id: row.id,
     name: row.name,
     enabled: row.enabled,
+    dedupWindowHours: row.dedup_window_hours,
     createdAt: row.created_at.toISOString(),
     keys: (row.keys ?? []).map((k) => ({ id: k.id, prefix: k.prefix, createdAt: new Date(k.created_at).toISOString(), expiresAt: k.expires_at ? new Date(k.expires_at).toISOString() : null })),
   };
@@ -172,6 +176,19 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       });
       cache.clear();
       await options.onDeleted?.();
+    },
+
+    /**
+     * Sets the pipeline's own deduplication window in whole hours (0 to 720; 0: off), or
+     * `null` for `SIGNAL_DEDUP_WINDOW_HOURS`. Worker nodes see it within 2 s.
+     */
+    async setDedupWindow(id: string, hours: number | null): Promise<Pipeline> {
+      await get(id, 'id');
+      if (hours !== null && (!Number.isInteger(hours) || hours < 0 || hours > 720)) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `windowHours must be a whole number of hours from 0 to 720 (0: off), or null for the default, got ${hours}`, [{ field: 'windowHours', message: 'must be 0 to 720, or null' }]);
+      }
+      await pool.query('UPDATE signal.pipelines SET dedup_window_hours = $2, updated_at = now() WHERE id = $1', [id, hours]);
+      return get(id, 'id');
     },
 
     async rename(id: string, name: string): Promise<Pipeline> {

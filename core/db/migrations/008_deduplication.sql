@@ -11,6 +11,8 @@ CREATE TABLE signal.seen_messages (
   -- When the pipeline stage recorded it. The prune waits for both to pass the window: behind
   -- a backlog, a first copy is recorded late, and its retries are fanned out later still.
   recorded_at     timestamptz NOT NULL DEFAULT now(),
+  -- The window it was recorded under (its pipeline's, else SIGNAL_DEDUP_WINDOW_HOURS).
+  window_hours    integer NOT NULL,
   PRIMARY KEY (pipeline_id, message_digest)
 );
 -- The prune's way to old rows. BRIN costs next to nothing per insert and suits a column that
@@ -25,3 +27,7 @@ ALTER TABLE signal.integration_stats ADD COLUMN skipped_duplicate bigint NOT NUL
 -- sends what the pipeline passed on, not every copy an SDK sent. NULL: a first copy, or
 -- deduplication was off.
 ALTER TABLE signal.events ADD COLUMN duplicate boolean;
+
+-- A pipeline's own window (hours, 0 = off); NULL: SIGNAL_DEDUP_WINDOW_HOURS. Mobile SDKs flush
+-- an offline queue days later; a server-side import may reuse ids on purpose.
+ALTER TABLE signal.pipelines ADD COLUMN dedup_window_hours integer CHECK (dedup_window_hours BETWEEN 0 AND 720);
