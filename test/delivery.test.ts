@@ -375,8 +375,10 @@ describe('deduplication by messageId', () => {
         });
         assert.equal(res.status, 200);
       }
+      await sim.waitFor(1, 15_000, { path: '/week-window' });
       await waitUntil(async () => (await plain.delivery.health(assignment!.id)).skippedDuplicate === 1, 'the repeat counted');
-      assert.deepEqual(bodyIds(sim.requests({ path: '/week-window' })), ['week-id']);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(bodyIds(sim.requests({ path: '/week-window' })), ['week-id'], 'delivered once');
     } finally {
       await plain.close();
     }
