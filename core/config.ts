@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { MAX_DEDUP_WINDOW_HOURS } from './pipeline/deduplication.ts';
 import { parseSecretKey } from './services/secret-box.ts';
 
 /** The project folder: relative paths in the configuration (`SIGNAL_PLUGIN_CONFIG`) start here. */
@@ -259,7 +260,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     commitMaxEvents: int(env, 'SIGNAL_COMMIT_MAX_EVENTS', 1000, 1, 10_000),
     commitTimeoutMs: int(env, 'SIGNAL_COMMIT_TIMEOUT_MS', 10_000, 100, 300_000),
     eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
-    dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, 24 * 30),
+    dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, MAX_DEDUP_WINDOW_HOURS),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
     bossSchema,
     logLevel,

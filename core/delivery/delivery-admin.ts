@@ -3,7 +3,7 @@ import { withTransaction } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
 import { delivery, chunk } from '../pipeline/ingest-worker.ts';
-import { transactionDb, type Boss } from '../queue/boss.ts';
+import { jobTable, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import type { DeadLetterFilter, DeadLetterStore } from './dead-letters.ts';
 import type { DeliveryLog } from './delivery-log.ts';
@@ -40,6 +40,19 @@ export function exportPath(integrationId: string): string {
   return `/v1/admin/integrations/${integrationId}/dead-letters/export`;
 }
 
+/**
+ * The 409 for a replay (of dead letters or of stored events) into a disabled pipeline
+ * integration; `what` says what would be replayed.
+ *
+ * @example
+ * throw replayIntoDisabledError(id, 'Orders hook', 'events to it');
+ */
+export function replayIntoDisabledError(integrationId: string, name: string, what: string): SignalError {
+  return new SignalError('SIGNAL_CONFLICT', `Integration "${name}" (${integrationId}) is disabled: enable it (setIntegrationEnabled) before replaying ${what}`, [
+    { field: 'integrationId', message: 'the pipeline integration is disabled' },
+  ]);
+}
+
 export interface IntegrationHealth extends IntegrationStats {
   queueDepth: number;
   queuedEvents: number;
@@ -74,11 +87,8 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
    * would leave the dead-letter table (where they can be seen, exported, purged) to wait
    * unseen, so the replay is refused until it is enabled.
    */
-  function disabledError(integrationId: string, name: string): SignalError {
-    return new SignalError('SIGNAL_CONFLICT', `Integration "${name}" (${integrationId}) is disabled: enable it (setIntegrationEnabled) before replaying its dead letters; they stay in the dead-letter queue until then`, [
-      { field: 'integrationId', message: 'the pipeline integration is disabled' },
-    ]);
-  }
+  const disabledError = (integrationId: string, name: string) =>
+    replayIntoDisabledError(integrationId, name, 'its dead letters; they stay in the dead-letter queue until then');
 
   /**
    * The export, page by page as it is read (see `exportPages`). The integration and the filter
@@ -96,7 +106,7 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
               count(*) FILTER (WHERE state = 'active')::int AS active,
               count(*) FILTER (WHERE state IN ('created', 'retry') AND start_after > now())::int AS deferred,
               COALESCE(sum(jsonb_array_length(COALESCE(data->'ids', data->'events'))) FILTER (WHERE state IN ('created', 'retry', 'active')), 0)::int AS events
-         FROM "${deps.bossSchema.replace(/"/g, '""')}".job WHERE name = $1`,
+         FROM ${jobTable(deps.bossSchema)} WHERE name = $1`,
       [delivery(integrationId)],
     );
     return rows[0] ?? { queued: 0, active: 0, deferred: 0, events: 0 };

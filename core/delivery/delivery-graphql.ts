@@ -58,7 +58,7 @@ export const deliveryTypeDefs = /* GraphQL */ `
     skippedConsent: Float!
     "Events whose \`integrations\` object (Segment's destination selection) turned this integration off."
     skippedRouting: Float!
-    "Events not delivered because they repeated the messageId of one the pipeline had already fanned out within SIGNAL_DEDUP_WINDOW_HOURS (an SDK's retry)."
+    "Events not delivered because they repeated the messageId of one the pipeline had already fanned out within its deduplication window (an SDK's retry)."
     skippedDuplicate: Float!
     "Events the mapping dropped on purpose (filters, drop defaults)."
     dropped: Float!

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { jobTable } from '../queue/boss.ts';
+
+/** The longest deduplication window, in hours (30 days), for the default and for a pipeline's own. */
+export const MAX_DEDUP_WINDOW_HOURS = 720;
 
 /** What deduplication reads of a stored event. */
 export interface Sighting {
@@ -56,7 +60,7 @@ export function recordSightingsStatement(pipelineIds: string[], digests: Buffer[
 export function pruneSightingsStatement(bossSchema?: string) {
   const pendingJob = bossSchema
     ? `, COALESCE((SELECT e.received_at FROM signal.events e
-                   WHERE e.id = (SELECT min((data->'ids'->>0)::bigint) FROM "${bossSchema.replace(/"/g, '""')}".job
+                   WHERE e.id = (SELECT min((data->'ids'->>0)::bigint) FROM ${jobTable(bossSchema)}
                                   WHERE name = 'ingest' AND state IN ('created', 'retry', 'active'))), now())`
     : '';
   return `WITH horizon AS (

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from 'pg-boss';
 import { withTransaction, type Pool } from '../db/pool.ts';
 import { utcDateTime } from '../delivery/dead-letters.ts';
+import { replayIntoDisabledError } from '../delivery/delivery-admin.ts';
 import { SignalError } from '../errors.ts';
 import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
@@ -121,11 +122,7 @@ async function firstIdReceivedFrom(pool: Pool, at: Date): Promise<number> {
  */
 export type FanOutTo = (ids: number[], integrationId: string, db: Db) => Promise<number>;
 
-function disabledError(name: string, integrationId: string): SignalError {
-  return new SignalError('SIGNAL_CONFLICT', `Integration "${name}" (${integrationId}) is disabled: enable it (setIntegrationEnabled) before replaying events to it`, [
-    { field: 'integrationId', message: 'the pipeline integration is disabled' },
-  ]);
-}
+const disabledError = (name: string, integrationId: string) => replayIntoDisabledError(integrationId, name, 'events to it');
 
 /**
  * Replays of stored events to a pipeline integration: `start` records one and queues its first

@@ -57,6 +57,17 @@ export async function ensureQueue(boss: Boss, name: string, options: QueueOption
   }
 }
 
+/**
+ * pg-boss's job table in `schema`, quoted for a statement: the queries that read jobs directly
+ * (queue depth, the prunes' guards) name it here.
+ *
+ * @example
+ * jobTable('pgboss'); // '"pgboss".job'
+ */
+export function jobTable(schema: string): string {
+  return `"${schema.replace(/"/g, '""')}".job`;
+}
+
 /** Lets pg-boss write a job inside a transaction we hold, so job and data commit together. */
 export function transactionDb(client: PoolClient) {
   return {

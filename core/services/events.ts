@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
+import { jobTable } from '../queue/boss.ts';
 import { assertUuid } from './pipelines.ts';
 
 export interface StoredEvent {
@@ -65,7 +66,7 @@ export interface StoredEventRow {
 export function pruneEventsStatement(bossSchema?: string): string {
   const referenced = bossSchema
     ? `AND id < COALESCE((SELECT min((data->'ids'->>0)::bigint)
-                             FROM "${bossSchema.replace(/"/g, '""')}".job
+                             FROM ${jobTable(bossSchema)}
                             WHERE (name = 'ingest' OR name LIKE 'delivery.%')
                               AND state IN ('created', 'retry', 'active', 'failed')
                               AND data ? 'ids'), 9223372036854775807)`
@@ -88,6 +89,16 @@ export function pruneEventsStatement(bossSchema?: string): string {
  * const latest = await events.recent(pipelineId, 20);
  */
 export function createEventStore(pool: Pool, options: { bossSchema?: string } = {}) {
+  /** Runs a DELETE of at most `slice` rows until one deletes fewer; returns how many went. */
+  async function deleteInSlices(statement: string, values: unknown[], slice: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await pool.query(statement, values);
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < slice) return total;
+    }
+  }
+
   return {
     async recent(pipelineId: string, limit = 50): Promise<StoredEvent[]> {
       assertUuid(pipelineId, 'pipelineId');
@@ -104,13 +115,7 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
     /** Deletes events older than the retention, a slice at a time; returns how many went. */
     async prune(retentionHours: number, slice = 10_000): Promise<number> {
       // Never an event still to be delivered: it was accepted (see pruneEventsStatement).
-      const statement = pruneEventsStatement(options.bossSchema);
-      let total = 0;
-      for (;;) {
-        const { rowCount } = await pool.query(statement, [retentionHours, slice]);
-        total += rowCount ?? 0;
-        if ((rowCount ?? 0) < slice) return total;
-      }
+      return deleteInSlices(pruneEventsStatement(options.bossSchema), [retentionHours, slice], slice);
     },
 
     /**
@@ -119,13 +124,7 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
      * pruneSightingsStatement). Returns how many went.
      */
     async pruneSightings(slice = 10_000): Promise<number> {
-      const statement = pruneSightingsStatement(options.bossSchema);
-      let total = 0;
-      for (;;) {
-        const { rowCount } = await pool.query(statement, [slice]);
-        total += rowCount ?? 0;
-        if ((rowCount ?? 0) < slice) return total;
-      }
+      return deleteInSlices(pruneSightingsStatement(options.bossSchema), [slice], slice);
     },
   };
 }

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
+import { MAX_DEDUP_WINDOW_HOURS } from '../pipeline/deduplication.ts';
 
 export interface Pipeline {
   id: string;
@@ -184,8 +185,8 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
      */
     async setDedupWindow(id: string, hours: number | null): Promise<Pipeline> {
       await get(id, 'id');
-      if (hours !== null && (!Number.isInteger(hours) || hours < 0 || hours > 720)) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', `windowHours must be a whole number of hours from 0 to 720 (0: off), or null for the default, got ${hours}`, [{ field: 'windowHours', message: 'must be 0 to 720, or null' }]);
+      if (hours !== null && (!Number.isInteger(hours) || hours < 0 || hours > MAX_DEDUP_WINDOW_HOURS)) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `windowHours must be a whole number of hours from 0 to ${MAX_DEDUP_WINDOW_HOURS} (0: off), or null for the default, got ${hours}`, [{ field: 'windowHours', message: `must be 0 to ${MAX_DEDUP_WINDOW_HOURS}, or null` }]);
       }
       await pool.query('UPDATE signal.pipelines SET dedup_window_hours = $2, updated_at = now() WHERE id = $1', [id, hours]);
       return get(id, 'id');
