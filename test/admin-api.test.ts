@@ -607,8 +607,15 @@ describe('deleting pipelines and integrations', () => {
     assert.deepEqual(code(refused.body), ['SIGNAL_CONFLICT', 'id']);
     assert.ok(refused.body.errors![0]!.message.includes(pipeline.id), 'the message names the pipeline');
     await signal.services.integrations.setEnabled(assignment!.id, false);
-    const deleted = await signal.graphql<{ deleteIntegration: boolean }>('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: template.id });
-    assert.deepEqual(deleted.body, { data: { deleteIntegration: true } });
+    // Counters and a rate-limit bucket, as deliveries leave them.
+    await signal.pool.query('INSERT INTO signal.integration_stats (pipeline_integration_id, delivered) VALUES ($1, 3)', [assignment!.id]);
+    await signal.pool.query('INSERT INTO signal.rate_limits (template_id, tokens) VALUES ($1, 10)', [template.id]);
+    const [deleted, concurrent] = await Promise.all([template.id, template.id].map((id) => signal.graphql<{ deleteIntegration: boolean }>('mutation($id: ID!) { deleteIntegration(id: $id) }', { id })));
+    assert.deepEqual(deleted!.body, { data: { deleteIntegration: true } });
+    assert.deepEqual(code(concurrent!.body), ['SIGNAL_NOT_FOUND', 'id'], 'of two deletes at once, the second finds nothing to delete');
+    const leftovers = await signal.pool.query(`SELECT (SELECT count(*) FROM signal.integration_stats WHERE pipeline_integration_id = $1)::int AS stats,
+      (SELECT count(*) FROM signal.rate_limits WHERE template_id = $2)::int AS buckets`, [assignment!.id, template.id]);
+    assert.deepEqual(leftovers.rows[0], { stats: 0, buckets: 0 }, 'its counters and rate-limit state went with it');
     const gone = await signal.graphql<{ integration: unknown }>('query($id: ID!) { integration(id: $id) { id } }', { id: template.id });
     assert.equal(gone.body.data!.integration, null);
     assert.equal(await queueOf(assignment!.id), null);

@@ -659,15 +659,16 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     /**
      * Deletes an integration (template) with its revisions and its assignments (their queues go,
      * with any events still waiting in them). Refused while any pipeline has it enabled: disable
-     * or unassign it there first. Its dead letters and delivery log stay until their retention.
+     * or unassign it there first. Its dead letters and delivery log stay until their retention;
+     * its counters and rate-limit state go with it (migration 010's triggers).
      */
     async removeTemplate(templateId: string): Promise<void> {
       // Named `id`, as deleteIntegration's argument is.
       assertUuid(templateId, 'id');
-      const { rows: [template] } = await pool.query<{ name: string }>('SELECT name FROM signal.integration_templates WHERE id = $1', [templateId]);
-      if (!template) throw new SignalError('SIGNAL_NOT_FOUND', `No integration with id ${templateId}`, [{ field: 'id', message: 'no such integration' }]);
       await withTransaction(pool, async (client) => {
-        await client.query('SELECT 1 FROM signal.integration_templates WHERE id = $1 FOR UPDATE', [templateId]);
+        // Checked under the lock: a concurrent delete makes the second one a 404, not a quiet true.
+        const { rows: [template] } = await client.query<{ name: string }>('SELECT name FROM signal.integration_templates WHERE id = $1 FOR UPDATE', [templateId]);
+        if (!template) throw new SignalError('SIGNAL_NOT_FOUND', `No integration with id ${templateId}`, [{ field: 'id', message: 'no such integration' }]);
         // Locked: no assignment is enabled (nor, with the template's row, made) meanwhile.
         const { rows: assigned } = await client.query<{ pipeline_id: string; enabled: boolean }>(
           'SELECT pipeline_id, enabled FROM signal.pipeline_integrations WHERE template_id = $1 ORDER BY created_at FOR UPDATE',
