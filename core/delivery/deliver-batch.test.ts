@@ -85,6 +85,20 @@ test('a plugin hook throwing a string dead-letters the event with that reason, n
   assert.equal(letters[0]!.reason, 'user_id missing');
 });
 
+test("a plugin's mapping sees the delivery's time as ctx.now, the same the request builder sees", async () => {
+  const seen: Array<[string, number]> = [];
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    variants: { default: { description: 'as is', map: (event, ctx) => (seen.push(['variant', ctx.now]), { name: String(event.event) }) } },
+    map: (payload, _event, ctx) => (seen.push(['hook', ctx.now]), payload),
+    send: (batch, ctx) => (seen.push(['send', ctx.now]), fixturePlugin.send(batch, ctx)),
+  };
+  const before = Date.now();
+  await deliverBatch(fixtureTarget(plugin), [trackEvent('m-1')], 1, acceptingDeps().deps);
+  assert.deepEqual(seen.map(([where]) => where), ['variant', 'hook', 'send']);
+  assert.ok(seen.every(([, now]) => now >= before && now === seen[0]![1]), JSON.stringify(seen));
+});
+
 test('a batch stops sending when its time is up and puts the rest back at once, each event in one place only', async () => {
   const sent: string[] = [];
   const { deps, deferred } = acceptingDeps({

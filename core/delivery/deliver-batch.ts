@@ -35,7 +35,8 @@ export interface DeliveryTarget {
   revisionId: string;
   plugin: PluginDefinition;
   ctx: PluginContext;
-  map: (event: CanonicalEvent) => MapResult;
+  /** `now`: the delivery's time, handed to the plugin's mapping as `ctx.now`. */
+  map: (event: CanonicalEvent, now: number) => MapResult;
   settings: RevisionSettings;
   /** The revision's consent categories, checked again at delivery (see `deliverBatch`). */
   consentCategories: readonly string[];
@@ -217,6 +218,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // and the others would be neither delivered nor dead-lettered.
   const keys = eventKeys(events);
   const byId = new Map(events.map((e, i) => [keys[i]!, e]));
+  // One time for the whole delivery: mapping and request building see the same clock.
+  const ctx: PluginContext = { ...target.ctx, now: Date.now() };
   let dropped = 0;
   let skippedConsent = 0;
   /** Events whose request the vendor answered 429. */
@@ -243,7 +246,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
     let result: MapResult;
     try {
-      result = target.map(event);
+      result = target.map(event, ctx.now);
     } catch (error) {
       result = { payload: null, error: `mapping failed: ${thrownMessage(error)}` };
     }
@@ -259,7 +262,6 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const pending: RequestDescriptor[] = [];
   const mappedById = new Map(mapped.map((m) => [m.id, m]));
 
-  const ctx: PluginContext = { ...target.ctx, now: Date.now() };
   /**
    * The plugin's requests for `batch`. A sender that throws is tried again on each half, down
    * to the one event it cannot build for: that event is dead-lettered, not the whole batch.

@@ -21,37 +21,42 @@ export const blueprintMapper: BlueprintCompiler = (yaml, file, config) => {
 
 /**
  * The mapping of one integration revision: its blueprint (compiled once) or its variant's code
- * mapper, then the plugin's optional `map` hook. Mapping is pure: same event, same payload.
+ * mapper, then the plugin's optional `map` hook. Mapping is pure: same event and time, same
+ * payload. `now` is the delivery's time (default `ctx.now`): a code mapper or hook reads it as
+ * `ctx.now` (e.g. to refuse an event older than the vendor accepts).
  *
  * @example
  * const map = createEventMapper(plugin, { variant: 'default', blueprint: null }, ctx);
- * map(event); // { payload: { … } }
+ * map(event, Date.now()); // { payload: { … } }
  */
 export function createEventMapper(
   plugin: PluginDefinition,
   revision: { variant: string; blueprint: string | null },
   ctx: PluginContext,
   compileBlueprint: BlueprintCompiler = blueprintMapper,
-): (event: CanonicalEvent) => MapResult {
+): (event: CanonicalEvent, now?: number) => MapResult {
   // Own keys only: a variant named `constructor` must not find Object's.
   const variant = Object.hasOwn(plugin.variants, revision.variant) ? plugin.variants[revision.variant] : undefined;
   if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
-  let base: (event: CanonicalEvent) => MapResult;
+  let base: (event: CanonicalEvent, at: PluginContext) => MapResult;
   if (revision.blueprint) {
-    base = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
+    const blueprint = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
+    base = (event) => blueprint(event);
   } else if (variant.map) {
     const code = variant.map;
-    base = (event) => ({ payload: code(event, ctx) });
+    base = (event, at) => ({ payload: code(event, at) });
   } else {
     throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has neither a blueprint in the revision nor a code mapper`);
   }
   const hook = plugin.map;
-  if (!hook) return base;
-  return (event) => {
-    const result = base(event);
+  const at = (now: number | undefined): PluginContext => (now === undefined || now === ctx.now ? ctx : { ...ctx, now });
+  if (!hook) return (event, now) => base(event, at(now));
+  return (event, now) => {
+    const context = at(now);
+    const result = base(event, context);
     if (result.payload === null || result.error !== undefined) return result;
     try {
-      const payload: JsonObject | null = hook(result.payload, event, ctx);
+      const payload: JsonObject | null = hook(result.payload, event, context);
       return { ...result, payload };
     } catch (error) {
       // A plugin refusing an event (PermanentError) dead-letters it with its reason.
