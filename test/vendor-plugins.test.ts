@@ -84,6 +84,15 @@ describe('Amplitude', () => {
     integrationId = installed.assignment.id;
   });
 
+  test("the plugin's burst of 1 goes with its rate of 1; another rate gets the spec's default, rate × 2", async () => {
+    const install = async (extra: Record<string, unknown>) => (await admin('POST', '/v1/admin/integration-catalog/amplitude/install', {
+      name: 'Amplitude burst', variant: 'default', config: { api_key: 'your_amplitude_api_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi' }, ...extra,
+    })).revision.settings.rateLimit;
+    assert.deepEqual(await install({}), { rps: 1, burst: 1, daily: 0 });
+    assert.deepEqual(await install({ rate_limit_rps: 10 }), { rps: 10, burst: 20, daily: 0 });
+    assert.deepEqual(await install({ rate_limit_rps: 10, rate_limit_burst: 10 }), { rps: 10, burst: 10, daily: 0 });
+  });
+
   test('track: Feature Activated, the documented request', async () => {
     await browser({ type: 'track', event: 'Feature Activated', userId: 'user-123', messageId: 'amp-track-1', properties: { feature_name: 'dark_mode', source: 'settings_page' } });
     const { request, event } = await amplitudeEvent((e) => e.event_type === 'Feature Activated', 'the track event');

@@ -406,7 +406,9 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       fail('SIGNAL_VALIDATION_FAILED', formatValidationErrors(validateSettingsInput.errors ?? [], 'settings'), 'Invalid settings');
     }
     const rps = input?.rateLimit?.rps ?? base?.rateLimit.rps ?? def.rateLimit.rps;
-    const defaultBurst = (forRps: number) => def.rateLimit.burst ?? forRps * 2;
+    // The plugin's burst was chosen for its rps (Amplitude: one request of 1,000 events a
+    // second); at any other rate the spec's default applies, rps × 2.
+    const defaultBurst = (forRps: number) => (forRps === def.rateLimit.rps ? def.rateLimit.burst : undefined) ?? forRps * 2;
     // A new rps moves a default burst along with it; a burst the admin chose stays.
     const chosenBurst = base !== undefined && base.rateLimit.burst !== defaultBurst(base.rateLimit.rps) ? base.rateLimit.burst : undefined;
     const settings: RevisionSettings = {
