@@ -11,6 +11,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/videoamp' },
   { plugin: './plugins/flashtalking' },
   { plugin: './plugins/amperity' },
+  { plugin: './plugins/meta_capi' },
 ];
 
 export default plugins;

@@ -22,7 +22,7 @@ before(async () => {
   signal = await startTestSignal({
     SIGNAL_TRUST_PROXY: '127.0.0.1',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
-    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com', 'https://acme.amperity.com']
+    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com', 'https://acme.amperity.com', 'https://graph.facebook.com']
       .map((origin) => `${origin}=${sim.url}`).join(','),
   }, { label: 'vendors' });
   pipeline = await signal.pipeline('Website');
@@ -283,6 +283,96 @@ describe('VideoAmp', () => {
       return p.total === 1 && p;
     }, 'the dead letter');
     assert.match(page.items[0]!.reason, /VideoAmp refused the api_token \(HTTP 401\).*update config\.api_token/);
+  });
+});
+
+describe('Meta Conversions API', () => {
+  const path = '/v25.0/1234567890/events';
+  let integrationId: string;
+  let site: { id: string; key: string };
+  const metaEvents = () => sim.requests({ path }).flatMap((request) => ((request.json as { data?: Array<Record<string, any>> }).data ?? []).map((event) => ({ request, event })));
+  const metaEvent = (messageId: string) => waitUntil(async () => metaEvents().find(({ event }) => event.event_id === messageId), messageId);
+  const deadLetter = (messageId: string) => waitUntil(async () => {
+    const p = await signal.delivery.list(integrationId, { messageId }, 5);
+    return p.total === 1 && p.items[0]!;
+  }, `${messageId} dead-lettered`);
+  // Meta refuses events more than 7 days old: these calls happen now.
+  const now = () => new Date().toISOString();
+  const call = (body: Record<string, unknown>, cookies = '') => browser({ timestamp: now(), ...body }, cookies, { key: site.key, id: 'df_meta0visitor' });
+
+  before(async () => {
+    site = await signal.pipeline('Meta site');
+    // The spec's catalog install exactly as its curl line shows; then assigned to a pipeline.
+    const installed = await admin('POST', '/v1/admin/integration-catalog/meta_capi/install', {
+      name: 'Meta CAPI Production', variant: 'retail',
+      config: { pixel_id: '1234567890', access_token: 'your_access_token' },
+      delivery_mode: 'server_side',
+    });
+    assert.equal(installed.template.vendor, 'meta_capi');
+    integrationId = (await signal.services.integrations.assignRevision({ pipelineId: site.id, templateId: installed.template.id, enabled: true })).id;
+  });
+
+  test('a purchase from the browser: hashed customer information, _fbp, fbc from fbclid, contents, the Pixel\'s event_id', async () => {
+    const timestamp = now();
+    await call({
+      type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'meta-purchase-1', timestamp,
+      properties: { order_id: 'ORD-7001', total: 74.97, currency: 'usd', products: [{ product_id: 'SKU-100', price: 24.99, quantity: 3 }] },
+      context: { page: { url: 'https://shop.example.com/checkout/thanks?fbclid=IwAR0abc' }, traits: { email: ' Jane.Doe@Example.com ', phone: '+1 (616) 954-7888' } },
+    }, '_fbp=fb.1.1711296000000.1098115397');
+    const { request, event } = await metaEvent('meta-purchase-1');
+    assert.equal(request.method, 'POST');
+    assert.equal((request.json as { access_token: string }).access_token, 'your_access_token');
+    assert.deepEqual(event, {
+      event_name: 'Purchase', event_time: Math.floor(Date.parse(timestamp) / 1000), event_id: 'meta-purchase-1',
+      event_source_url: 'https://shop.example.com/checkout/thanks?fbclid=IwAR0abc',
+      user_data: {
+        external_id: [sha256('user-123')], em: [sha256('jane.doe@example.com')], ph: [sha256('16169547888')],
+        client_ip_address: VISITOR_IP, client_user_agent: VISITOR_UA, fbp: 'fb.1.1711296000000.1098115397',
+        fbc: `fb.1.${Math.floor(Date.parse(timestamp) / 1000) * 1000}.IwAR0abc`,
+      },
+      custom_data: { value: 74.97, currency: 'USD', order_id: 'ORD-7001', content_type: 'product', content_ids: ['SKU-100'], contents: [{ id: 'SKU-100', quantity: 3, item_price: 24.99 }] },
+      action_source: 'website',
+    });
+    const text = JSON.stringify(request.json).toLowerCase();
+    for (const raw of ['jane.doe@example.com', '6169547888', 'user-123']) assert.equal(text.includes(raw), false, `${raw} never leaves Signal`);
+  });
+
+  test('page views and the funnel; events Meta would refuse are dead-lettered alone, saying why', async () => {
+    await call({ type: 'page', messageId: 'meta-page-1', context: { page: { url: 'https://shop.example.com/', referrer: 'https://www.facebook.com/' } } });
+    const page = (await metaEvent('meta-page-1')).event;
+    assert.deepEqual([page.event_name, page.event_source_url, page.referrer_url, page.user_data.external_id], ['PageView', 'https://shop.example.com/', 'https://www.facebook.com/', [sha256('df_meta0visitor')]]);
+    await call({ type: 'track', event: 'Product Added', messageId: 'meta-cart-1', properties: { product_id: 'SKU-100', price: 24.99, quantity: 2, currency: 'EUR' }, context: { page: { url: 'https://shop.example.com/p/100' } } });
+    const cart = (await metaEvent('meta-cart-1')).event;
+    assert.deepEqual([cart.event_name, cart.custom_data], ['AddToCart', { content_type: 'product', content_ids: ['SKU-100'], value: 24.99, currency: 'EUR', contents: [{ id: 'SKU-100', quantity: 2, item_price: 24.99 }] }]);
+
+    await call({ type: 'track', event: 'Order Completed', messageId: 'meta-old', timestamp: '2024-03-24T16:00:00.000Z', properties: { total: 5, currency: 'USD' }, context: { page: { url: 'https://shop.example.com/' } } });
+    assert.match((await deadLetter('meta-old')).reason, /Meta refuses events older than 7 days/);
+    await call({ type: 'track', event: 'Order Completed', messageId: 'meta-no-currency', properties: { total: 5 }, context: { page: { url: 'https://shop.example.com/' } } });
+    assert.match((await deadLetter('meta-no-currency')).reason, /currency is required/);
+    assert.equal(metaEvents().some(({ event }) => ['meta-old', 'meta-no-currency'].includes(event.event_id)), false, 'never sent');
+  });
+
+  test('code 100 on a batch splits it until the refused event is alone; an expired token dead-letters saying what to fix', async () => {
+    const refusal = { status: 400, body: { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, error_user_title: 'Invalid currency', error_user_msg: 'The currency code is not valid', fbtrace_id: 'AbC' } } };
+    sim.script('POST', path, [refusal, refusal]);
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}`, 'user-agent': VISITOR_UA },
+      body: JSON.stringify({ batch: ['x', 'y'].map((x) => ({ type: 'track', event: 'Product Viewed', anonymousId: 'df_meta0visitor', messageId: `meta-split-${x}`, timestamp: now(), properties: { product_id: x }, context: { page: { url: 'https://shop.example.com/' } } })) }),
+    });
+    assert.equal(res.status, 200);
+    const sent = await waitUntil(async () => {
+      const list = sim.requests({ path }).filter((r) => JSON.stringify(r.json).includes('meta-split-'));
+      return list.length >= 3 && list;
+    }, 'the halves');
+    assert.deepEqual(sent.map((r) => (r.json as { data: unknown[] }).data.length), [2, 1, 1]);
+    const refused = (sent[1]!.json as { data: Array<{ event_id: string }> }).data[0]!.event_id;
+    assert.match((await deadLetter(refused)).reason, /Meta refused the event \(code 100\): Invalid currency: The currency code is not valid/);
+    const other = refused === 'meta-split-x' ? 'meta-split-y' : 'meta-split-x';
+    assert.equal((await signal.delivery.list(integrationId, { messageId: other }, 5)).total, 0, 'the other is delivered');
+
+    sim.script('POST', path, [{ status: 400, body: { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } } }]);
+    await call({ type: 'page', messageId: 'meta-token', context: { page: { url: 'https://shop.example.com/' } } });
+    assert.match((await deadLetter('meta-token')).reason, /Meta refused the access token \(code 190, subcode 463\).*update config\.access_token/);
   });
 });
 

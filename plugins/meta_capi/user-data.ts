@@ -1,0 +1,168 @@
+// Meta's customer information parameters, normalised and hashed as Meta's documentation and
+// its own parameter-builder libraries do it. Done here, in the plugin, rather than left to the
+// blueprint: whatever a user's edited blueprint maps into `user_data`, no contact information
+// leaves Signal unhashed (Meta refuses it) or hashed in a form Meta cannot match.
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+
+/** Fields Meta wants SHA-256 hashed (external_id: recommended, and done here). */
+export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
+type HashedField = (typeof HASHED_FIELDS)[number];
+
+/** Fields sent as they are (Meta: "do not hash"). */
+export const CLEAR_FIELDS = ['client_ip_address', 'client_user_agent', 'fbc', 'fbp', 'subscription_id', 'fb_login_id', 'lead_id'] as const;
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+const US_STATES: Record<string, string> = {
+  alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co', connecticut: 'ct', delaware: 'de',
+  districtofcolumbia: 'dc', florida: 'fl', georgia: 'ga', hawaii: 'hi', idaho: 'id', illinois: 'il', indiana: 'in', iowa: 'ia',
+  kansas: 'ks', kentucky: 'ky', louisiana: 'la', maine: 'me', maryland: 'md', massachusetts: 'ma', michigan: 'mi', minnesota: 'mn',
+  mississippi: 'ms', missouri: 'mo', montana: 'mt', nebraska: 'ne', nevada: 'nv', newhampshire: 'nh', newjersey: 'nj', newmexico: 'nm',
+  newyork: 'ny', northcarolina: 'nc', northdakota: 'nd', ohio: 'oh', oklahoma: 'ok', oregon: 'or', pennsylvania: 'pa', rhodeisland: 'ri',
+  southcarolina: 'sc', southdakota: 'sd', tennessee: 'tn', texas: 'tx', utah: 'ut', vermont: 'vt', virginia: 'va', washington: 'wa',
+  westvirginia: 'wv', wisconsin: 'wi', wyoming: 'wy',
+  // Canada's provinces and territories, which Meta matches the same way.
+  alberta: 'ab', britishcolumbia: 'bc', manitoba: 'mb', newbrunswick: 'nb', newfoundlandandlabrador: 'nl', northwestterritories: 'nt',
+  novascotia: 'ns', nunavut: 'nu', ontario: 'on', princeedwardisland: 'pe', quebec: 'qc', saskatchewan: 'sk', yukon: 'yt',
+};
+
+/** English country names (letters only, lower case) → ISO 3166-1 alpha-2, from the runtime's ICU data. */
+const COUNTRIES: ReadonlyMap<string, string> = (() => {
+  const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+  const map = new Map<string, string>([['usa', 'us'], ['unitedstatesofamerica', 'us'], ['uk', 'gb'], ['greatbritain', 'gb'], ['england', 'gb'], ['scotland', 'gb'], ['wales', 'gb']]);
+  for (let a = 97; a <= 122; a++) {
+    for (let b = 97; b <= 122; b++) {
+      const asked = String.fromCharCode(a, b).toUpperCase();
+      const name = names.of(asked);
+      if (!name) continue;
+      // Retired codes (UK, BU, ZR) name a country under its current code.
+      const code = Intl.getCanonicalLocales(`und-${asked}`)[0]!.slice(4).toLowerCase();
+      // "Myanmar (Burma)" is also "Myanmar".
+      for (const spelling of [name, name.replace(/\s*\(.*\)$/, '')]) map.set(lettersOnly(spelling), code);
+    }
+  }
+  return map;
+})();
+
+function lettersOnly(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+}
+
+/** What a field's value becomes before hashing, or undefined when nothing usable is left. */
+type Normalizer = (value: string, options: NormalizeOptions) => string | undefined;
+
+export interface NormalizeOptions {
+  /** Digits of the country code for phone numbers written without one (e.g. `44`). */
+  defaultCountryCode?: string | undefined;
+}
+
+/**
+ * A phone as Meta hashes it: digits only, with the country code, no `+` and no leading zeros.
+ * A national number (a trunk `0`) takes `defaultCountryCode`; without one it is unusable.
+ */
+function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
+  const trimmed = value.trim().replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
+  const international = /^(\+|00)/.test(trimmed);
+  let digits = trimmed.replace(/\D/g, '');
+  if (!international && digits.startsWith('0')) {
+    if (!defaultCountryCode) return undefined;
+    digits = `${defaultCountryCode}${digits.replace(/^0+/, '')}`;
+  }
+  digits = digits.replace(/^0+/, '');
+  return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
+}
+
+function normalizeDate(value: string): string | undefined {
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(value.trim());
+  if (!match) return undefined;
+  const [, y, m, d] = match;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d) ? `${y}${m}${d}` : undefined;
+}
+
+const NORMALIZERS: Record<HashedField, Normalizer> = {
+  em: (v) => {
+    const email = v.trim().toLowerCase();
+    return email.includes('@') ? email : undefined;
+  },
+  ph: normalizePhone,
+  fn: (v) => v.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
+  ln: (v) => v.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
+  ge: (v) => {
+    const first = v.trim().toLowerCase()[0];
+    return first === 'f' || first === 'm' ? first : undefined;
+  },
+  db: normalizeDate,
+  ct: (v) => lettersOnly(v) || undefined,
+  st: (v) => {
+    const letters = lettersOnly(v);
+    return US_STATES[letters] ?? (letters.length >= 2 ? letters.slice(0, 2) : undefined);
+  },
+  zp: (v) => {
+    const zip = v.trim().toLowerCase().replace(/[\s-]/g, '');
+    // A US ZIP+4 is matched by its first five digits.
+    return (/^\d{9}$/.test(zip) ? zip.slice(0, 5) : zip) || undefined;
+  },
+  country: (v) => {
+    const letters = lettersOnly(v);
+    if (letters.length === 2) return letters;
+    return COUNTRIES.get(letters);
+  },
+  external_id: (v) => v.replace(/\s/g, '').toLowerCase() || undefined,
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * One customer information value hashed as Meta expects, or undefined when it holds nothing
+ * Meta could match (an email without `@`, a national phone number with no country code, a
+ * gender that is neither f nor m). A 64-hex value is taken as hashed already.
+ *
+ * @example
+ * hashUserField('em', ' Jane@Example.com '); // sha256('jane@example.com')
+ * hashUserField('ph', '+44 (0)7700 900123'); // sha256('447700900123')
+ * hashUserField('st', 'California');        // sha256('ca')
+ */
+export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value);
+  if (HEX64.test(text.trim())) return text.trim().toLowerCase();
+  const normalized = NORMALIZERS[field](text, options);
+  return normalized === undefined ? undefined : sha256(normalized);
+}
+
+/**
+ * `user_data` as Meta takes it: hashed fields normalised and hashed (em, ph and external_id
+ * may be lists; the others take one value), clear fields kept as text, anything unusable left
+ * out. Returns the fields it left out, so the caller can say why an event has nothing to
+ * match on.
+ *
+ * @example
+ * normalizeUserData({ em: 'Jane@Example.com', client_ip_address: '203.0.113.42' });
+ * // { userData: { em: [sha256('jane@example.com')], client_ip_address: '203.0.113.42' }, unusable: [] }
+ */
+export function normalizeUserData(raw: JsonValue | undefined, options: NormalizeOptions = {}): { userData: JsonObject; unusable: string[] } {
+  const userData: JsonObject = {};
+  const unusable: string[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { userData, unusable };
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null || value === undefined || value === '') continue;
+    if ((HASHED_FIELDS as readonly string[]).includes(key)) {
+      const field = key as HashedField;
+      const values = Array.isArray(value) ? value : [value];
+      const hashed = [...new Set(values.map((v) => hashUserField(field, v, options)).filter((v): v is string => v !== undefined))];
+      if (hashed.length === 0) unusable.push(key);
+      // em, ph and external_id are lists (a visitor may have several); the others one value.
+      else if (field === 'em' || field === 'ph' || field === 'external_id') userData[key] = hashed;
+      else userData[key] = hashed[0]!;
+    } else if ((CLEAR_FIELDS as readonly string[]).includes(key)) {
+      if (typeof value === 'string' || typeof value === 'number') userData[key] = String(value);
+      else unusable.push(key);
+    } else {
+      // Fields Meta adds later (or app-only ones) go as mapped.
+      userData[key] = value;
+    }
+  }
+  return { userData, unusable };
+}
