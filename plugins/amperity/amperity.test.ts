@@ -85,6 +85,16 @@ test('no property or trait supplies an attribute the global rows own (consent, i
   }
 });
 
+test("the visitor's consent is forwarded whatever the blueprint maps: the spec allows no way to strip it", () => {
+  const consent = { analytics: true, marketing: false, categories: { C0001: true }, google: { ad_storage: 'denied' } };
+  const event = { type: 'track', event: 'view_item', messageId: 'm', context: { consent } } as unknown as CanonicalEvent;
+  // An edited blueprint without the consent row, and one mapping a property there.
+  assert.deepEqual(amperity.map!({ type: 'view_item', source: 'DATAFLY' }, event, ctx), { type: 'view_item', source: 'DATAFLY', consent });
+  assert.deepEqual(amperity.map!({ type: 'view_item', consent: { marketing: true } }, event, ctx), { type: 'view_item', consent });
+  const noCmp = { type: 'track', event: 'view_item', messageId: 'm', context: {} } as unknown as CanonicalEvent;
+  assert.deepEqual(amperity.map!({ type: 'view_item', consent: { marketing: true } }, noCmp, ctx), { type: 'view_item' }, 'no CMP interaction: no consent field');
+});
+
 test('the seven presets share one global section and the handlers of the calls; only their vertical handlers differ', () => {
   type Preset = { parameters: unknown; event_name_target: string; global: unknown; events: Record<string, unknown>; defaults: unknown };
   const load = (variant: string) => parse(readFileSync(new URL(`../../blueprints/amperity/${variant}.yaml`, import.meta.url), 'utf8')) as Preset;

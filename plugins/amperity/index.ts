@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -121,6 +121,25 @@ export function flatten(payload: JsonObject): JsonObject {
 }
 
 /**
+ * The payload with the event's consent state, nested and verbatim, whatever the blueprint
+ * mapped: the spec makes forwarding it unconditional ("there is no option to strip it"), so an
+ * edited blueprint that leaves the row out still sends it, and one that maps something else
+ * there does not replace it. An event without `context.consent` has no `consent`, as the spec
+ * says for visitors with no CMP interaction.
+ *
+ * @example
+ * withConsent({ type: 'pageview' }, { type: 'page', context: { consent: { analytics: true } } } as CanonicalEvent);
+ * // { type: 'pageview', consent: { analytics: true } }
+ */
+export function withConsent(payload: JsonObject, event: CanonicalEvent): JsonObject {
+  const consent = event.context?.consent as JsonValue | undefined;
+  if (isObject(consent)) return { ...payload, consent };
+  if (!Object.hasOwn(payload, 'consent')) return payload;
+  const { consent: _notTheVisitors, ...rest } = payload;
+  return rest;
+}
+
+/**
  * Whether a value at `path` of source `source` beats one already chosen for the same flat name:
  * the earlier source, then fewer segments, then the longer segment at the first difference.
  * Two distinct paths that join to the same name always differ in some segment's length, so
@@ -205,7 +224,7 @@ export default definePlugin({
   // Streaming Ingest allows 1,000 requests/s per tenant and 1 MB per request.
   rateLimit: { rps: 1000 },
   batch: { maxEvents: 1, maxBytes: 1_000_000 },
-  map: (payload) => flatten(payload),
+  map: (payload, event) => withConsent(flatten(payload), event),
   send: (batch, ctx) =>
     batch.map((event) => ({
       method: 'POST' as const,
