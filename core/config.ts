@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { MAX_DEDUP_WINDOW_HOURS } from './pipeline/deduplication.ts';
+import { MAX_TRAITS_MEMORY_DAYS } from './pipeline/remembered-traits.ts';
 import { parseSecretKey } from './services/secret-box.ts';
 
 /** The project folder: relative paths in the configuration (`SIGNAL_PLUGIN_CONFIG`) start here. */
@@ -36,6 +37,7 @@ export interface SignalConfig {
   commitTimeoutMs: number;
   eventRetentionHours: number;
   dedupWindowHours: number;
+  traitsMemoryDays: number;
   dbPoolSize: number;
   bossSchema: string;
   logLevel: string;
@@ -87,6 +89,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_COMMIT_TIMEOUT_MS', default: '10000', description: 'Group commit: how long a request waits for PostgreSQL to confirm its events before a 503 (a server or network that stopped answering would otherwise hold it forever).' },
   { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
   { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). Whole hours, 0 to 720; 0 turns deduplication off. A pipeline may set its own (`setPipelineDeduplication`).' },
+  { name: 'SIGNAL_TRAITS_MEMORY_DAYS', default: '30', description: 'Days the traits of identify calls are remembered per pipeline and person (userId, anonymousId) and added to the person\'s later events as `context.traits` (the event\'s own traits win), so a vendor matching on an email given at sign-up gets it with the conversion. 0 to 365; 0 turns it off (and forgets what was remembered).' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
   { name: 'SIGNAL_PGBOSS_SCHEMA', default: 'pgboss', description: 'Schema pg-boss keeps its queues in.' },
   { name: 'SIGNAL_LOG_LEVEL', default: 'info', description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
@@ -261,6 +264,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     commitTimeoutMs: int(env, 'SIGNAL_COMMIT_TIMEOUT_MS', 10_000, 100, 300_000),
     eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, MAX_DEDUP_WINDOW_HOURS),
+    traitsMemoryDays: int(env, 'SIGNAL_TRAITS_MEMORY_DAYS', 30, 0, MAX_TRAITS_MEMORY_DAYS),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
     bossSchema,
     logLevel,

@@ -217,6 +217,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       concurrency: config.deliveryConcurrency,
       ingestJobsPerFetch: config.ingestBatchSize,
       dedupWindowHours: config.dedupWindowHours,
+      traitsMemoryDays: config.traitsMemoryDays,
       consume: config.roles.has('worker'),
       onError: (error) => log(`delivery: ${error.message}`),
       deps: {
@@ -246,7 +247,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     if (config.roles.has('worker')) {
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {

@@ -385,6 +385,49 @@ describe('deduplication by messageId', () => {
   });
 });
 
+describe('remembered identify traits', () => {
+  const post = async (target: TestSignal, key: string, batch: Array<Record<string, unknown>>) => {
+    const res = await fetch(`${target.collectUrl}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(key) }, body: JSON.stringify({ batch }) });
+    assert.equal(res.status, 200);
+  };
+  const delivered = async (path: string, messageId: string) => {
+    const [request] = await sim.waitFor((list) => list.some((r) => JSON.stringify(r.json).includes(messageId)), 15_000, { path });
+    const found = sim.requests({ path }).flatMap((r) => { const json = r.json as { batch?: unknown[] }; return json.batch ?? [json]; }) as Array<{ messageId: string; context: { traits?: Record<string, unknown> } }>;
+    assert.ok(request);
+    return found.find((e) => e.messageId === messageId)!;
+  };
+
+  test("an identify's traits reach the person's later events as context.traits, the event's own winning", async () => {
+    const site = await signal.pipeline('Traits');
+    await signal.services.integrations.install({ vendor: 'webhook', name: 'traits hook', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/traits`, allow_private_targets: ['127.0.0.1'] } });
+    await post(signal, site.key, [
+      { type: 'identify', userId: 'u-77', anonymousId: 'v-77', messageId: 'tr-identify', traits: { email: 'jane@example.com', plan: 'pro' } },
+      { type: 'track', event: 'Viewed', anonymousId: 'v-77', messageId: 'tr-same-batch' },
+    ]);
+    assert.deepEqual((await delivered('/traits', 'tr-same-batch')).context.traits, { email: 'jane@example.com', plan: 'pro' });
+    await post(signal, site.key, [{ type: 'track', event: 'Order Completed', userId: 'u-77', messageId: 'tr-later', context: { traits: { plan: 'enterprise' } } }]);
+    assert.deepEqual((await delivered('/traits', 'tr-later')).context.traits, { email: 'jane@example.com', plan: 'enterprise' });
+    await post(signal, site.key, [{ type: 'track', event: 'Viewed', anonymousId: 'v-someone-else', messageId: 'tr-stranger' }]);
+    assert.equal((await delivered('/traits', 'tr-stranger')).context.traits, undefined);
+  });
+
+  test('SIGNAL_TRAITS_MEMORY_DAYS=0 turns it off', async () => {
+    const plain = await startTestSignal({ SIGNAL_TRAITS_MEMORY_DAYS: '0' }, { label: 'notraits' });
+    try {
+      const site = await plain.pipeline('No memory');
+      await plain.services.integrations.install({ vendor: 'webhook', name: 'no memory', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/no-traits`, allow_private_targets: ['127.0.0.1'] } });
+      await post(plain, site.key, [
+        { type: 'identify', userId: 'u-78', messageId: 'nt-identify', traits: { email: 'jane@example.com' } },
+        { type: 'track', event: 'Viewed', userId: 'u-78', messageId: 'nt-track' },
+      ]);
+      assert.equal((await delivered('/no-traits', 'nt-track')).context.traits, undefined);
+      assert.equal((await plain.pool.query('SELECT 1 FROM signal.remembered_traits')).rowCount, 0);
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 describe('retries and dead letters', () => {
   test('a 4xx dead-letters at once with the vendor response', async () => {
     const hook = await installWebhook();

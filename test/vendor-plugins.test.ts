@@ -276,6 +276,14 @@ describe('VideoAmp', () => {
     const national = (await sim.waitFor(3, 15_000, { path: '/v1/conversions' }))[2]!.json as Record<string, unknown>;
     assert.deepEqual([national.transaction_id, national.phone], ['va-4', undefined]);
 
+    // The spec: email "when supplied via datafly.identify()": an identify, then a conversion
+    // that carries no traits of its own.
+    const returning = { key: pipeline.key, id: 'df_va0identify' };
+    await browser({ type: 'identify', userId: 'user-77', messageId: 'va-identify-77', traits: { email: 'Returning@Example.com' } }, '', returning);
+    await browser({ type: 'track', event: 'Order Completed', userId: 'user-77', messageId: 'va-5', properties: { order_id: 'ORD-077', revenue: 10, currency: 'USD' } }, '', returning);
+    const identified = await waitUntil(async () => sim.requests({ path: '/v1/conversions' }).map((r) => r.json as Record<string, unknown>).find((j) => j.transaction_id === 'ORD-077'), 'the conversion after identify');
+    assert.equal(identified.email, sha256('returning@example.com'));
+
     sim.script('POST', '/v1/conversions', [{ status: 401, body: { error: 'unauthorized' } }]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'va-3', properties: { order_id: 'ORD-002', revenue: 5, currency: 'USD' } });
     const page = await waitUntil(async () => {

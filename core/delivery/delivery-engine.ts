@@ -77,6 +77,8 @@ export interface DeliveryEngineOptions {
   ingestJobsPerFetch: number;
   /** Repeats of a `messageId` within this many hours are not delivered again (0: off; see fanOut). */
   dedupWindowHours?: number;
+  /** Days identify traits are remembered and added to later events (0: off; see fanOut). */
+  traitsMemoryDays?: number;
   /** Run the consumers (worker role); without, only queues are managed. */
   consume: boolean;
   onError?: (error: Error) => void;
@@ -301,6 +303,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate }, db),
     batchSize: options.ingestJobsPerFetch,
     dedupWindowHours: options.dedupWindowHours ?? 0,
+    traitsMemoryDays: options.traitsMemoryDays ?? 0,
     pipelineDedupWindow: async (pipelineId: string): Promise<number | null> => {
       const cached = dedupWindows.get(pipelineId);
       if (cached && cached.expires > Date.now()) return cached.hours;

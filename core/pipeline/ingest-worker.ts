@@ -7,6 +7,7 @@ import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats } from './deduplication.ts';
+import { applyRememberedTraits } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
@@ -58,6 +59,8 @@ export interface IngestDeps {
   dedupWindowHours?: number;
   /** A pipeline's own window (hours, 0: off), or null for `dedupWindowHours` (cached by the caller). */
   pipelineDedupWindow?(pipelineId: string): Promise<number | null>;
+  /** Days the traits of identify calls are remembered and added to the person's later events (0: off). */
+  traitsMemoryDays?: number;
 }
 
 export function delivery(integrationId: string): string {
@@ -111,18 +114,22 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       windows.set(pipelineId, (await deps.pipelineDedupWindow?.(pipelineId)) ?? deps.dedupWindowHours ?? 0);
     }
   }
+  const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
   if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
-    const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), (pipelineId) => windows.get(pipelineId) ?? 0, execute);
     rows = stored.filter((r) => !found.repeated.has(r.id));
     repeats = found.perPipeline;
     // Marked, so a replay of stored events sends what the pipeline passed on, not each copy.
     if (found.repeated.size > 0) await execute('UPDATE signal.events SET duplicate = true WHERE id = ANY($1::bigint[])', [[...found.repeated]]);
   }
+  // Before the transformations, which then apply to remembered traits as to an event's own. A
+  // replay (`only`) adds what is remembered now but records nothing: its identify calls are old.
+  const withTraits = await applyRememberedTraits(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, payload: r.payload })), deps.traitsMemoryDays ?? 0, { record: options.only === undefined }, execute);
   const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, EventTransformation | undefined>();
   for (const row of rows) {
+    const payload = withTraits.get(row.id) ?? row.payload;
     if (!transforms.has(row.pipeline_id)) transforms.set(row.pipeline_id, await deps.transformFor(row.pipeline_id));
     const transform = transforms.get(row.pipeline_id);
     let batch = byPipeline.get(row.pipeline_id);
@@ -131,7 +138,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       byPipeline.set(row.pipeline_id, batch);
     }
     if (transform) {
-      const { event, warnings } = transform(row.payload);
+      const { event, warnings } = transform(payload);
       if (event !== null) {
         // A transformation can make a string pg-boss's jsonb refuses (a NUL), and a warning
         // quotes values: the job would fail on every try and its events never be delivered.
@@ -139,8 +146,10 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
         batch.warnings.push(warnings.length === 0 ? null : warnings.map(storableText));
       }
     } else {
-      batch.events.push(row.payload);
-      batch.ids!.push(row.id);
+      batch.events.push(payload);
+      // Changed by the memory: this batch carries its events, not ids of stored ones.
+      if (payload !== row.payload) batch.ids = undefined;
+      else batch.ids?.push(row.id);
     }
   }
   let queued = 0;

@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
+import { pruneTraitsStatement } from '../pipeline/remembered-traits.ts';
 import { jobTable } from '../queue/boss.ts';
 import { assertUuid } from './pipelines.ts';
 
@@ -125,6 +126,11 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
      */
     async pruneSightings(slice = 10_000): Promise<number> {
       return deleteInSlices(pruneSightingsStatement(options.bossSchema), [slice], slice);
+    },
+
+    /** Deletes remembered traits not updated for `days` (0: all of them); returns how many went. */
+    async pruneTraits(days: number, slice = 10_000): Promise<number> {
+      return deleteInSlices(pruneTraitsStatement(), [days, slice], slice);
     },
   };
 }
