@@ -220,6 +220,13 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     const missing = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: '' });
     assert.equal(missing.status, 401);
     assert.match(missing.json.error?.message ?? '', /HTTP Basic username|writeKey/);
+    // The usual mistakes are named.
+    const bearer = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: `Bearer ${key}` });
+    assert.deepEqual([bearer.status, /sent it as a Bearer token: use Basic/.test(bearer.json.error!.message)], [401, true]);
+    const numeric = await post('/v1/track', { event: 'A', userId: 'u', writeKey: 5 }, { authorization: '' });
+    assert.match(numeric.json.error!.message, /"writeKey" is a number; it must be the key as text/);
+    const noUser = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: 'Basic !!!' });
+    assert.match(noUser.json.error!.message, /Basic credentials carry no user name/);
     const other = await signal.pipeline('Disabled');
     await signal.services.pipelines.setEnabled(other.id, false);
     const disabled = await post('/v1/track', { event: 'A', userId: 'u' }, { authorization: basic(other.key) });
@@ -375,6 +382,22 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.equal(res.status, 400);
     assert.deepEqual(res.json.error?.fields, [{ field: 'userId', message: 'is required when there is no anonymousId' }]);
     assert.equal(res.json.error?.message, 'userId is required when there is no anonymousId');
+  });
+
+  test('white space is no value: a blank event name is a 400, blank ids are no ids, a blank messageId is replaced', async () => {
+    const blankName = await post('/v1/track', { event: '   ', userId: 'u' });
+    assert.equal(blankName.status, 400);
+    assert.deepEqual(blankName.json.error?.fields, [{ field: 'event', message: 'is blank: name the action, e.g. "Order Completed"' }]);
+    const inBatch = await post('/v1/batch', { batch: [{ type: 'track', event: 'Fine', userId: 'u' }, { type: 'track', event: ' ', userId: 'u' }] });
+    assert.deepEqual(inBatch.json.error?.fields, [{ field: 'batch[1].event', message: 'is blank: name the action, e.g. "Order Completed"', index: 1 }]);
+    const blankIds = await post('/v1/identify', { userId: '   ', anonymousId: '\t', traits: { plan: 'pro' } });
+    assert.equal(blankIds.status, 400);
+    assert.deepEqual(blankIds.json.error?.fields, [{ field: 'userId', message: 'is required when there is no anonymousId' }]);
+    const blankMessageIds = await post('/v1/batch', { batch: [{ type: 'track', event: 'Blank id A', userId: 'u-blank', messageId: '   ' }, { type: 'track', event: 'Blank id B', userId: 'u-blank', messageId: '   ' }] });
+    assert.equal(blankMessageIds.status, 200);
+    const { rows } = await signal.pool.query<{ message_id: string }>("SELECT message_id FROM signal.events WHERE payload->>'userId' = 'u-blank'");
+    assert.equal(rows.length, 2);
+    assert.ok(rows.every((r) => /^[0-9a-f-]{36}$/.test(r.message_id)) && rows[0]!.message_id !== rows[1]!.message_id, 'each got its own id, so neither repeats the other');
   });
 
   test('wrong types → 400 naming each field', async () => {

@@ -140,7 +140,7 @@ const eventProperties = {
   anonymousId: { type: ['string', 'null'], maxLength: 255, description: 'A pseudonymous id for the visitor; browsers get one from the `_dfdid` cookie (null or "" means none).' },
   groupId: { ...idString, description: 'The account or company (group calls; required there).' },
   previousId: { ...idString, description: 'The id the user had before (alias calls; required there).' },
-  messageId: { type: 'string', minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent. Used for dedup.' },
+  messageId: { type: 'string', minLength: 1, maxLength: 100, description: 'A unique id; Signal assigns one when absent or blank. Used for dedup.' },
   timestamp: { ...isoDateTime, description: 'When the event happened (client clock).' },
   originalTimestamp: isoDateTime,
   sentAt: { ...isoDateTime, description: 'When the client sent the request (client clock); used to correct clock skew.' },

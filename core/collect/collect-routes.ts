@@ -67,6 +67,17 @@ function keyFrom(request: FastifyRequest): string | undefined {
   return typeof body?.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
 }
 
+/** What the request did instead of sending a key, for the 401's message ('' when nothing). */
+function missingKeyHint(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const writeKey = (request.body as { writeKey?: unknown } | undefined)?.writeKey;
+  if (header !== undefined && /^bearer /i.test(header)) return ' (this request sent it as a Bearer token: use Basic, with the key as the user name and no password)';
+  if (header !== undefined && /^basic /i.test(header)) return ' (the Basic credentials carry no user name: encode "<key>:" in base64)';
+  if (header) return ' (the Authorization header is neither Basic nor Bearer)';
+  if (writeKey !== undefined && typeof writeKey !== 'string') return ` ("writeKey" is ${writeKey === null ? 'null' : `a ${Array.isArray(writeKey) ? 'list' : typeof writeKey}`}; it must be the key as text)`;
+  return '';
+}
+
 /**
  * Browsers send `Origin` on every POST (fetch, XHR, sendBeacon); server SDKs do not. A request
  * already carrying our cookie is a browser too. (Sec-Fetch-* is no signal: Node's fetch sends it.)
@@ -143,7 +154,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
   function authenticate(request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void {
     const key = keyFrom(request);
     if (key === undefined) {
-      return done(new SignalError('SIGNAL_UNAUTHORIZED', 'No pipeline key: send it as the HTTP Basic username or as "writeKey" in the body', [
+      return done(new SignalError('SIGNAL_UNAUTHORIZED', `No pipeline key: send it as the HTTP Basic username or as "writeKey" in the body${missingKeyHint(request)}`, [
         { field: 'writeKey', message: 'is required (or HTTP Basic username)' },
       ]));
     }

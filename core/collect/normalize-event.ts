@@ -39,6 +39,11 @@ export function correctTimestamp(receivedAt: Date, timestamp: string | undefined
 const MIN_MS = Date.parse('0000-01-01T00:00:00.000Z');
 const MAX_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
+/** Undefined, empty or white space only. */
+function isBlank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === '';
+}
+
 /**
  * Turns a validated incoming event into the canonical event: stamps `receivedAt` and a
  * `messageId` when missing, fills `context.ip` / `context.userAgent` / `context.cookies`,
@@ -66,11 +71,15 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   if (context.userAgent === undefined && facts.userAgent !== undefined) context.userAgent = facts.userAgent;
   if (facts.cookies && Object.keys(facts.cookies).length > 0) context.cookies = { ...context.cookies, ...facts.cookies };
 
+  if (type === 'track' && typeof rest.event === 'string' && rest.event.trim() === '') {
+    throw new SignalError('SIGNAL_INVALID_EVENT', 'event is blank: name the action, e.g. "Order Completed"', [{ field: 'event', message: 'is blank: name the action, e.g. "Order Completed"' }]);
+  }
   const receivedAt = facts.receivedAt.toISOString();
   const event: CanonicalEvent = {
     ...rest,
     type,
-    messageId: incoming.messageId ?? randomUUID(),
+    // A blank id is no id: kept, it would make unrelated events repeats of each other.
+    messageId: isBlank(incoming.messageId) ? randomUUID() : incoming.messageId!,
     timestamp: clientTimestamp === undefined ? receivedAt : correctTimestamp(facts.receivedAt, clientTimestamp, sentAt),
     receivedAt,
     context,
@@ -78,9 +87,9 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   if (clientTimestamp !== undefined) event.originalTimestamp = clientTimestamp;
   if (sentAt !== undefined) event.sentAt = sentAt;
   if (batch?.integrations && !event.integrations) event.integrations = batch.integrations;
-  // "" and null (classic analytics.js) mean no id.
-  if (typeof userId === 'string' && userId !== '') event.userId = userId;
-  if (typeof anonymousId === 'string' && anonymousId !== '') event.anonymousId = anonymousId;
+  // "" and null (classic analytics.js) mean no id; so does white space only.
+  if (typeof userId === 'string' && !isBlank(userId)) event.userId = userId;
+  if (typeof anonymousId === 'string' && !isBlank(anonymousId)) event.anonymousId = anonymousId;
 
   if (facts.visitorId !== undefined) {
     if (event.anonymousId !== undefined && event.anonymousId !== facts.visitorId) context.clientAnonymousId = event.anonymousId;
