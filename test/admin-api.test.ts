@@ -53,6 +53,21 @@ describe('admin auth', () => {
   });
 });
 
+describe('GraphQL request errors', () => {
+  test('several operations without operationName, or an unknown operationName → 400, not a 200 with no data', async () => {
+    const ask = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() as { data?: unknown; errors: Array<{ message: string }> } };
+    };
+    const query = 'query A { pipelines { id } } query B { pipelines { name } }';
+    const unnamed = await ask({ query });
+    assert.deepEqual([unnamed.status, unnamed.body.errors[0]!.message], [400, 'Must provide operation name if query contains multiple operations.']);
+    const unknown = await ask({ query, operationName: 'C' });
+    assert.deepEqual([unknown.status, unknown.body.errors[0]!.message], [400, 'Unknown operation named "C".']);
+    assert.equal((await ask({ query, operationName: 'B' })).status, 200);
+  });
+});
+
 describe('pipelines', () => {
   test('createPipeline shows the key once; it authenticates collect; rotation retires it', async () => {
     const created = await signal.graphql<{ createPipeline: { pipeline: { id: string; name: string; keys: Array<{ prefix: string }> }; key: string } }>(
@@ -610,9 +625,11 @@ describe('deleting pipelines and integrations', () => {
     // Counters and a rate-limit bucket, as deliveries leave them.
     await signal.pool.query('INSERT INTO signal.integration_stats (pipeline_integration_id, delivered) VALUES ($1, 3)', [assignment!.id]);
     await signal.pool.query('INSERT INTO signal.rate_limits (template_id, tokens) VALUES ($1, 10)', [template.id]);
-    const [deleted, concurrent] = await Promise.all([template.id, template.id].map((id) => signal.graphql<{ deleteIntegration: boolean }>('mutation($id: ID!) { deleteIntegration(id: $id) }', { id })));
-    assert.deepEqual(deleted!.body, { data: { deleteIntegration: true } });
-    assert.deepEqual(code(concurrent!.body), ['SIGNAL_NOT_FOUND', 'id'], 'of two deletes at once, the second finds nothing to delete');
+    const both = await Promise.all([template.id, template.id].map((id) => signal.graphql<{ deleteIntegration: boolean }>('mutation($id: ID!) { deleteIntegration(id: $id) }', { id })));
+    const deleted = both.find((r) => r.body.data?.deleteIntegration === true);
+    const concurrent = both.find((r) => r !== deleted);
+    assert.deepEqual(deleted?.body, { data: { deleteIntegration: true } }, 'one of two deletes at once deletes it');
+    assert.deepEqual(code(concurrent!.body), ['SIGNAL_NOT_FOUND', 'id'], 'the other finds nothing to delete');
     const leftovers = await signal.pool.query(`SELECT (SELECT count(*) FROM signal.integration_stats WHERE pipeline_integration_id = $1)::int AS stats,
       (SELECT count(*) FROM signal.rate_limits WHERE template_id = $2)::int AS buckets`, [assignment!.id, template.id]);
     assert.deepEqual(leftovers.rows[0], { stats: 0, buckets: 0 }, 'its counters and rate-limit state went with it');

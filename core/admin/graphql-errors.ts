@@ -60,5 +60,10 @@ export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']
     if (wrapper && Array.isArray(wrapper.errors)) wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner) : inner));
     return withCodes(error);
   });
-  return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
+  const formatted = mercurius.defaultErrorFormatter({ ...execution, errors }, context);
+  // Errors of the request itself that GraphQL raises before running anything (several
+  // operations and no operationName, an unknown operationName) carry no path and leave no data:
+  // the request was wrong, so not a 200.
+  const requestError = (execution.data === null || execution.data === undefined) && errors.length > 0 && errors.every((e) => e.path === undefined && e.extensions?.code === undefined);
+  return requestError && formatted.statusCode === 200 ? { ...formatted, statusCode: 400 } : formatted;
 };
