@@ -633,6 +633,9 @@ describe('deleting pipelines and integrations', () => {
     const leftovers = await signal.pool.query(`SELECT (SELECT count(*) FROM signal.integration_stats WHERE pipeline_integration_id = $1)::int AS stats,
       (SELECT count(*) FROM signal.rate_limits WHERE template_id = $2)::int AS buckets`, [assignment!.id, template.id]);
     assert.deepEqual(leftovers.rows[0], { stats: 0, buckets: 0 }, 'its counters and rate-limit state went with it');
+    for (const query of ['{ pipeline(id: "xyz") { id } }', '{ integration(id: "xyz") { id } }']) {
+      assert.deepEqual(code((await signal.graphql(query)).body), ['SIGNAL_VALIDATION_FAILED', 'id'], `${query}: named as the argument is`);
+    }
     const gone = await signal.graphql<{ integration: unknown }>('query($id: ID!) { integration(id: $id) { id } }', { id: template.id });
     assert.equal(gone.body.data!.integration, null);
     assert.equal(await queueOf(assignment!.id), null);

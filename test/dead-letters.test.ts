@@ -150,6 +150,29 @@ describe('export', () => {
   });
 });
 
+describe('which integration', () => {
+  test('an unknown id, or the template id install returns beside the assignment\'s, is a 404 saying which; a deleted integration\'s dead letters stay readable', async () => {
+    const ask = (query: string, id: string) => signal.graphql<unknown>(query, { id });
+    const listQuery = 'query($id: ID!) { deadLetters(integrationId: $id) { total } }';
+    const logQuery = 'query($id: ID!) { deliveryLog(integrationId: $id) { id } }';
+    const unknown = await ask(listQuery, '00000000-0000-4000-8000-000000000000');
+    assert.equal(unknown.status, 404);
+    const { template, assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'Which id', pipelineId: pipeline.id, consentCategories: [], config: { url: 'https://hooks.example.com/which' },
+    });
+    for (const query of [listQuery, logQuery]) {
+      const byTemplate = await ask(query, template.id);
+      assert.equal(byTemplate.status, 404, query);
+      assert.match((byTemplate.body as { errors: Array<{ message: string }> }).errors[0]!.message, new RegExp(`is an integration \\(template\\) id; .*per pipeline integration, here ${assignment!.id}`));
+      assert.equal((await ask(query, assignment!.id)).status, 200, 'the assignment id, with nothing yet');
+    }
+    await insertDeadLetters(assignment!.id, 2);
+    await signal.services.integrations.setEnabled(assignment!.id, false);
+    await signal.services.integrations.removeTemplate(template.id);
+    assert.deepEqual((await ask(listQuery, assignment!.id)).body, { data: { deadLetters: { total: 2 } } }, 'kept until their retention, and listed');
+  });
+});
+
 describe('replay', () => {
   interface Replayed { replayed: number; skippedForConsent: number; remaining: number }
   const replay = async (id: string, args = '') => signal.graphql<{ replayDeadLetters: Replayed }>(

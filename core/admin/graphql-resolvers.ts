@@ -30,7 +30,7 @@ export function createAdminResolvers(services: AdminServices) {
     JSON: JsonScalar,
     Query: {
       pipelines: guard(async () => pipelines.list()),
-      pipeline: guard(async (_: unknown, args: { id: string }) => pipelines.get(args.id).catch((error: unknown) => {
+      pipeline: guard(async (_: unknown, args: { id: string }) => pipelines.get(args.id, 'id').catch((error: unknown) => {
         if (isSignalError(error) && error.code === 'SIGNAL_NOT_FOUND') return null;
         throw error;
       })),
@@ -40,7 +40,7 @@ export function createAdminResolvers(services: AdminServices) {
         if (args.pipelineId) filter.pipelineId = args.pipelineId;
         return integrations.list(filter);
       }),
-      integration: guard(async (_: unknown, args: { id: string }) => integrations.getTemplate(args.id).catch((error: unknown) => {
+      integration: guard(async (_: unknown, args: { id: string }) => integrations.getTemplate(args.id, 'id').catch((error: unknown) => {
         if (isSignalError(error) && error.code === 'SIGNAL_NOT_FOUND') return null;
         throw error;
       })),

@@ -112,8 +112,31 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
     return rows[0] ?? { queued: 0, active: 0, deferred: 0, events: 0 };
   }
 
+  /**
+   * Nothing found for `integrationId`: a 404 when no pipeline integration has that id, saying so
+   * when it is an integration (template) id, the id install returns beside the assignment's.
+   * A deleted integration's dead letters and log stay until their retention: with any of them
+   * found, no check is made.
+   */
+  async function assertKnown(integrationId: string): Promise<void> {
+    assertUuid(integrationId, 'integrationId');
+    const { rows } = await pool.query<{ assignment: boolean; assignments: string[] | null }>(
+      `SELECT EXISTS (SELECT 1 FROM signal.pipeline_integrations WHERE id = $1) AS assignment,
+              (SELECT array_agg(id::text ORDER BY created_at) FROM signal.pipeline_integrations WHERE template_id = $1) AS assignments`,
+      [integrationId],
+    );
+    if (rows[0]?.assignment) return;
+    const ofTemplate = rows[0]?.assignments ?? [];
+    const hint = ofTemplate.length > 0 ? `: ${integrationId} is an integration (template) id; dead letters and deliveries are per pipeline integration, here ${ofTemplate.join(', ')}` : '';
+    throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${integrationId}${hint}`, [{ field: 'integrationId', message: ofTemplate.length > 0 ? 'is an integration (template) id, not a pipeline integration id' : 'no such pipeline integration' }]);
+  }
+
   return {
-    list: (integrationId: string, filter: DeadLetterFilter, first: number, after?: number) => deps.deadLetters.list(integrationId, filter, first, after),
+    async list(integrationId: string, filter: DeadLetterFilter, first: number, after?: number) {
+      const page = await deps.deadLetters.list(integrationId, filter, first, after);
+      if (page.total === 0 && after === undefined) await assertKnown(integrationId);
+      return page;
+    },
 
     /**
      * Re-delivers dead letters through the integration's current revision, keeping their event
@@ -195,7 +218,11 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
     },
 
     queueDepth,
-    recentExchanges: (integrationId: string, limit: number) => deps.log.recent(integrationId, limit),
+    async recentExchanges(integrationId: string, limit: number) {
+      const exchanges = await deps.log.recent(integrationId, limit);
+      if (exchanges.length === 0) await assertKnown(integrationId);
+      return exchanges;
+    },
   };
 }
 

@@ -506,10 +506,11 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     return toAssignment(rows[0]);
   }
 
-  async function getTemplate(id: string): Promise<Template> {
-    assertUuid(id, 'templateId');
+  /** `field`: the argument the id came in, named by its errors. */
+  async function getTemplate(id: string, field = 'templateId'): Promise<Template> {
+    assertUuid(id, field);
     const { rows } = await pool.query<{ id: string; name: string; vendor: string; created_at: Date }>('SELECT * FROM signal.integration_templates WHERE id = $1', [id]);
-    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No integration with id ${id}`, [{ field: 'templateId', message: 'no such integration' }]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No integration with id ${id}`, [{ field, message: 'no such integration' }]);
     const [revisions, assignments] = await Promise.all([
       pool.query<RevisionRow>('SELECT * FROM signal.integration_revisions WHERE template_id = $1 ORDER BY version', [id]),
       pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.template_id = $1 ORDER BY a.created_at`, [id]),
