@@ -60,7 +60,18 @@ export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']
     if (wrapper && Array.isArray(wrapper.errors)) wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner) : inner));
     return withCodes(error);
   });
-  const formatted = mercurius.defaultErrorFormatter({ ...execution, errors }, context);
+  // Mercurius logs every error at info with its stack; a user's mistake (a 4xx, a query that
+  // does not validate) is logged at debug instead, and anything else as the error it is.
+  const log = context.reply ? context.reply.log : context.app.log;
+  for (const error of errors) {
+    const original = error.originalError as { statusCode?: unknown } | undefined;
+    const status = isSignalError(original) ? original.statusCode : typeof original?.statusCode === 'number' ? original.statusCode : undefined;
+    const userError = original === undefined || (status !== undefined && status < 500) || Array.isArray((original as { errors?: unknown }).errors);
+    if (userError) log.debug({ code: error.extensions?.code, path: error.path }, error.message);
+    else log.error({ err: original }, error.message);
+  }
+  const quiet = { ...context, reply: { log: { info: () => {} } } } as unknown as typeof context;
+  const formatted = mercurius.defaultErrorFormatter({ ...execution, errors }, quiet);
   // Errors of the request itself that GraphQL raises before running anything (several
   // operations and no operationName, an unknown operationName) carry no path and leave no data:
   // the request was wrong, so not a 200.
