@@ -130,6 +130,10 @@ describe('pipelines', () => {
     const bad = await signal.graphql(`{ recentEvents(pipelineId: "${id}", limit: 9999) { id } }`);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.errors![0]!.extensions!.code, 'BAD_USER_INPUT');
+    const empty = await signal.pipeline('Nothing yet');
+    assert.deepEqual((await signal.graphql(`{ recentEvents(pipelineId: "${empty.id}") { id } }`)).body, { data: { recentEvents: [] } });
+    const unknown = await signal.graphql('{ recentEvents(pipelineId: "00000000-0000-4000-8000-000000000000") { id } }');
+    assert.equal(unknown.status, 404, 'a pipeline that does not exist is not an empty one');
   });
 
   test('createPipeline with an empty name → 400 naming the field', async () => {
@@ -501,6 +505,11 @@ describe("the spec's REST calls", () => {
     assert.equal(res.json.integrations[0].id, 'fixture');
     assert.equal((await rest('GET', '/v1/admin/integration-catalog?category=cdp')).json.total, 0);
     assert.equal((await rest('GET', '/v1/admin/integration-catalog?category=Analytics')).json.total, 1, 'as the library labels it: case does not matter');
+    const typo = await rest('GET', '/v1/admin/integration-catalog?category=advertsing');
+    assert.equal(typo.status, 400);
+    assert.deepEqual(typo.json.error.fields, [{ field: 'category', message: 'must be one of advertising, analytics, attribution, cdp, cloud_storage, other' }]);
+    assert.equal((await rest('GET', '/v1/admin/integration-catalog?categories=cdp')).status, 400, 'an unknown parameter is named, not ignored');
+    assert.equal((await signal.graphql('{ catalog(category: "advertsing") { id } }')).status, 400);
   });
 
   test('POST /v1/admin/integration-catalog/{vendor}/install', async () => {

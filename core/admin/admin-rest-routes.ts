@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { SignalError } from '../errors.ts';
 import type { JsonObject } from '../sdk/types.ts';
 import type { InstallInput } from '../services/integrations.ts';
-import { inCategory, toCatalogEntry } from './catalog.ts';
+import { assertCategory, inCategory, toCatalogEntry } from './catalog.ts';
 import type { AdminServices } from './services.ts';
 
 const stringArray = { type: 'array', items: { type: 'string' } } as const;
@@ -122,8 +122,9 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
   const { integrations, plugins } = services;
 
   app.get<{ Querystring: { category?: string } }>('/v1/admin/integration-catalog', {
-    schema: { querystring: { type: 'object', properties: { category: { type: 'string' } } } },
+    schema: { querystring: { type: 'object', properties: { category: { type: 'string' } }, additionalProperties: false } },
   }, async (request) => {
+    assertCategory(request.query.category);
     const entries = plugins.list().filter((p) => inCategory(p, request.query.category)).map(toCatalogEntry);
     return { integrations: entries, total: entries.length };
   });

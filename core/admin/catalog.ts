@@ -1,4 +1,5 @@
-import type { JsonValue, PluginDefinition } from '../sdk/types.ts';
+import { SignalError } from '../errors.ts';
+import { PLUGIN_CATEGORIES, type JsonValue, type PluginDefinition } from '../sdk/types.ts';
 
 export interface CatalogConfigField {
   key: string;
@@ -73,4 +74,17 @@ export function toCatalogEntry(plugin: PluginDefinition): CatalogEntry {
  */
 export function inCategory(plugin: PluginDefinition, category: string | null | undefined): boolean {
   return !category || plugin.category.toLowerCase() === category.trim().toLowerCase();
+}
+
+/**
+ * A 400 for a category no plugin can have (a typo would otherwise list nothing, as if the
+ * catalog were empty); any case is accepted, as `inCategory` reads it.
+ *
+ * @example
+ * assertCategory('advertsing'); // throws: category must be one of advertising, analytics, …
+ */
+export function assertCategory(category: string | null | undefined): void {
+  if (!category || (PLUGIN_CATEGORIES as readonly string[]).includes(category.trim().toLowerCase())) return;
+  const message = `must be one of ${PLUGIN_CATEGORIES.join(', ')}`;
+  throw new SignalError('SIGNAL_VALIDATION_FAILED', `category ${message}, got ${JSON.stringify(category)}`, [{ field: 'category', message }]);
 }

@@ -4,7 +4,7 @@ import { JsonScalar } from './json-scalar.ts';
 import type { JsonObject } from '../sdk/types.ts';
 import type { Assignment, InstallInput, RevisionInput, Template } from '../services/integrations.ts';
 import type { Pipeline } from '../services/pipelines.ts';
-import { inCategory, toCatalogEntry } from './catalog.ts';
+import { assertCategory, inCategory, toCatalogEntry } from './catalog.ts';
 import type { AdminServices } from './services.ts';
 
 function optional<T>(value: T | null | undefined): T | undefined {
@@ -44,9 +44,16 @@ export function createAdminResolvers(services: AdminServices) {
         if (isSignalError(error) && error.code === 'SIGNAL_NOT_FOUND') return null;
         throw error;
       })),
-      catalog: guard(async (_: unknown, args: { category?: string | null }) =>
-        plugins.list().filter((p) => inCategory(p, args.category)).map(toCatalogEntry)),
-      recentEvents: guard(async (_: unknown, args: { pipelineId: string; limit: number }) => events.recent(args.pipelineId, args.limit)),
+      catalog: guard(async (_: unknown, args: { category?: string | null }) => {
+        assertCategory(args.category);
+        return plugins.list().filter((p) => inCategory(p, args.category)).map(toCatalogEntry);
+      }),
+      recentEvents: guard(async (_: unknown, args: { pipelineId: string; limit: number }) => {
+        const found = await events.recent(args.pipelineId, args.limit);
+        // Nothing found: a 404 when the pipeline does not exist (a typo is not an empty pipeline).
+        if (found.length === 0) await pipelines.get(args.pipelineId);
+        return found;
+      }),
     },
     Mutation: {
       createPipeline: guard(async (_: unknown, args: { name: string }) => pipelines.create(args.name)),
