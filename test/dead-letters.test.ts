@@ -127,6 +127,7 @@ describe('export', () => {
     for (const [query, field, status] of [
       ['?since=last%20week', 'since', 400],
       ['?until=2024-02-31', 'until', 400],
+      ['?since=2026-11-30&until=2026-11-29', 'until', 400],
       ['?reason_contains=', 'reason_contains', 400],
       ['?ids=1,abc', 'ids[1]', 400],
       // A misspelt criterion would have exported everything: named instead.

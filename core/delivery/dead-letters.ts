@@ -142,6 +142,11 @@ export function parseDeadLetterFilter(criteria: FilterCriteria, fieldName: (key:
     if (value.trim() === '') throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} is empty: leave it out to match every dead letter`, [{ field, message: 'must not be empty (leave it out to match all)' }]);
     filter[key] = key === 'since' || key === 'until' ? utcDateTime(value, field) : value;
   }
+  // An empty range would match nothing, quietly: most likely the two were swapped.
+  if (filter.since !== undefined && filter.until !== undefined && Date.parse(filter.since) >= Date.parse(filter.until)) {
+    const field = fieldName('until');
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} (${filter.until}) must be later than ${fieldName('since')} (${filter.since}): the range [since, until) is empty`, [{ field, message: `must be later than ${fieldName('since')}` }]);
+  }
   return filter;
 }
 
