@@ -24,6 +24,15 @@ test('clock skew: a leap second is its minute\'s last millisecond; an absurd sen
   assert.match(correctTimestamp(receivedAt, '2024-01-01T00:00:00.000Z', '0000-01-01T00:00:00Z'), /^\d{4}-\d{2}-\d{2}T/, 'always a four-digit year');
 });
 
+test('an event did not happen after it was received: a later time (a fast clock, a sentAt behind the timestamp) becomes receivedAt', () => {
+  assert.equal(correctTimestamp(receivedAt, '9999-12-31T23:59:59+14', undefined), receivedAt.toISOString());
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T16:00:05.000Z', undefined), receivedAt.toISOString(), 'a clock 5 s fast, no sentAt');
+  // sentAt 1970, timestamp 2026: "corrected", the event would be 56 years in the future.
+  assert.equal(correctTimestamp(receivedAt, '2026-03-24T15:00:00.000Z', '1970-01-01T00:00:00Z'), receivedAt.toISOString());
+  const event = normalizeEvent({ event: 'Later', userId: 'u', timestamp: '2083-10-30T00:00:00Z' }, 'track', { receivedAt, ip: '203.0.113.9', browser: false });
+  assert.deepEqual([event.timestamp, event.originalTimestamp], [receivedAt.toISOString(), '2083-10-30T00:00:00Z'], 'the client\'s value is kept');
+});
+
 test('clock skew: a zone of hours only (+05) is read, a leap second with one too', () => {
   assert.equal(correctTimestamp(receivedAt, '2026-03-24T16:00:00+05', undefined), '2026-03-24T11:00:00.000Z');
   assert.equal(correctTimestamp(receivedAt, '2026-03-24T15:59:55-01', '2026-03-24T16:00:00-01'), '2026-03-24T15:59:55.000Z');

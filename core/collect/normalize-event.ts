@@ -21,18 +21,21 @@ type BatchDefaults = Pick<IncomingBatch, 'context' | 'integrations' | 'sentAt'>;
 
 /**
  * Corrects the client's clock as Segment does: the event happened `sentAt - timestamp` before
- * the request was sent, and the request was sent when the server received it.
+ * the request was sent, and the request was sent when the server received it. An event did not
+ * happen after Signal received it: a time later than `receivedAt` (a clock ahead and no
+ * `sentAt`, or a `sentAt` behind the event's own time) becomes `receivedAt`; the client's
+ * value stays in `originalTimestamp`.
  */
 export function correctTimestamp(receivedAt: Date, timestamp: string | undefined, sentAt: string | undefined): string {
   const eventMs = timestamp === undefined ? undefined : readEventTime(timestamp);
   // normalizeEvent refuses an unreadable timestamp first; here it only keeps the function total.
   if (eventMs === undefined) return receivedAt.toISOString();
   const sentMs = sentAt === undefined ? undefined : readEventTime(sentAt);
-  if (sentMs === undefined) return new Date(eventMs).toISOString();
-  const corrected = receivedAt.getTime() - (sentMs - eventMs);
+  const corrected = sentMs === undefined ? eventMs : receivedAt.getTime() - (sentMs - eventMs);
   // A client clock off by millennia (sentAt 9999-…) would give a year no date-time can hold:
   // its own timestamp, uncorrected, is then the better guess.
-  return corrected >= MIN_MS && corrected <= MAX_MS ? new Date(corrected).toISOString() : new Date(eventMs).toISOString();
+  const at = corrected >= MIN_MS && corrected <= MAX_MS ? corrected : eventMs;
+  return new Date(Math.min(at, receivedAt.getTime())).toISOString();
 }
 
 /** 0000-01-01 and 9999-12-31: the years an ISO 8601 date-time writes with four digits. */
