@@ -220,7 +220,8 @@ describe('catalog and integrations', () => {
       [{ retries: { attempts: 3 } }, [{ field: 'settings', message: 'has unknown field "retries"' }]],
       [{ retry: { attempts: 3, backoff: 2 } }, [{ field: 'settings.retry', message: 'has unknown field "backoff"' }]],
       [{ rateLimit: { rps: '10' } }, [{ field: 'settings.rateLimit.rps', message: 'must be a number' }]],
-      [{ rateLimit: { rps: 1e308 } }, [{ field: 'settings.rateLimit.rps', message: 'must be from 0 (unlimited) to 1000000' }, { field: 'settings.rateLimit.burst', message: 'must be from 0 to 2000000' }]],
+      // Only what was sent: not also the burst the rps would have implied.
+      [{ rateLimit: { rps: 1e308 } }, [{ field: 'settings.rateLimit.rps', message: 'must be from 0 (unlimited) to 1000000' }]],
       ['fast', [{ field: 'settings', message: 'must be an object' }]],
     ];
     for (const [settings, fields] of cases) {
@@ -249,7 +250,7 @@ describe('catalog and integrations', () => {
     assert.deepEqual(revision.body.errors![0]!.extensions!.fields, refused);
     const viaRest = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'Daily', config: validConfig, rate_limit_daily: 3_000_000_000 });
     assert.equal(viaRest.status, 400);
-    assert.deepEqual(viaRest.json.error.fields, refused);
+    assert.deepEqual(viaRest.json.error.fields, [{ ...refused[0]!, field: 'rate_limit_daily' }], 'named as the REST body has it');
   });
 
   test('a new rps moves a default burst along; a burst the admin chose is kept', async () => {
@@ -542,6 +543,13 @@ describe("the spec's REST calls", () => {
     const inConfig = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'In config', config: { ...validConfig, rate_limit_rps: 5 } });
     assert.equal(inConfig.status, 400);
     assert.match(inConfig.json.error.fields[0].message, /rate_limit_rps is a delivery setting, not vendor config — send it beside config/);
+    // Out of range: named as sent, and only what was sent (not the burst it would have implied).
+    const negative = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'Negative', config: validConfig, rate_limit_rps: -1 });
+    assert.equal(negative.status, 400);
+    assert.deepEqual(negative.json.error.fields, [{ field: 'rate_limit_rps', message: 'must be from 0 (unlimited) to 1000000' }]);
+    const viaGraphql = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }', { input: { vendor: 'fixture', name: 'Pigeon', config: validConfig, deliveryMode: 'carrier_pigeon' } });
+    assert.equal(viaGraphql.status, 400);
+    assert.equal((viaGraphql.body.errors![0]!.extensions!.fields as Array<{ field: string }>)[0]!.field, 'deliveryMode', 'GraphQL names its own argument');
   });
 
   test('a JSON body keeps its types: a number for a name or a string for a list is named, not converted', async () => {

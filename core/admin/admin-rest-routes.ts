@@ -16,6 +16,13 @@ const rateLimitFields = {
 
 interface RateLimitFields { rate_limit_rps?: number; rate_limit_burst?: number; rate_limit_daily?: number }
 
+/** The REST names of a body's errors: REST_NAMES, and the `rate_limit_*` fields it used. */
+function restNamesOf(body: RateLimitFields, names: Readonly<Record<string, string>> = REST_NAMES): Record<string, string> {
+  const out: Record<string, string> = { ...names };
+  for (const key of ['rps', 'burst', 'daily'] as const) if (body[`rate_limit_${key}`] !== undefined) out[`settings.rateLimit.${key}`] = `rate_limit_${key}`;
+  return out;
+}
+
 /** `settings` with the spec's `rate_limit_*` fields folded in; naming one twice is a 400. */
 function settingsOf(body: RateLimitFields & { settings?: InstallInput['settings'] }): InstallInput['settings'] {
   const given = { rps: body.rate_limit_rps, burst: body.rate_limit_burst, daily: body.rate_limit_daily };
@@ -103,7 +110,9 @@ async function withRestNames<T>(call: () => Promise<T>, names: Readonly<Record<s
     return await call();
   } catch (error) {
     if (!(error instanceof SignalError)) throw error;
-    const rename = (text: string) => text.replace(/\b(pipelineId|consentCategories|deliveryMode)\b/g, (name) => names[name] ?? name);
+    // Longest first: `settings.rateLimit.rps` before any shorter name inside it.
+    const pattern = new RegExp(`(?<![\\w.])(${Object.keys(names).sort((a, b) => b.length - a.length).map((n) => n.replace(/[.$]/g, '\\$&')).join('|')})(?![\\w])`, 'g');
+    const rename = (text: string) => text.replace(pattern, (name) => names[name] ?? name);
     throw new SignalError(error.code, rename(error.message), error.fields.map((f) => ({ ...f, field: rename(f.field) })), {
       ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
       cause: error,
@@ -148,7 +157,7 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
       enabled: body.enabled,
       settings: settingsOf(body),
       blueprint: body.blueprint,
-    })));
+    })), restNamesOf(body));
     return reply.code(201).send(result);
   });
 
@@ -171,7 +180,7 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
       enabled: body.enabled ?? true,
       deliveryMode: body.delivery_mode,
       settings: settingsOf(body),
-    })), { ...REST_NAMES, pipelineId: 'source_id' });
+    })), restNamesOf(body, { ...REST_NAMES, pipelineId: 'source_id' }));
     return reply.code(201).send({ ...result.assignment, template: result.template, revision: result.revision });
   });
 }

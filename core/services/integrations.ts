@@ -426,7 +426,9 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     const fields: ErrorField[] = [];
     const { rateLimit, retry } = settings;
     if (!(rateLimit.rps >= 0 && rateLimit.rps <= MAX_RPS)) fields.push({ field: 'settings.rateLimit.rps', message: `must be from 0 (unlimited) to ${MAX_RPS}` });
-    if (!(rateLimit.burst >= 0 && rateLimit.burst <= 2 * MAX_RPS)) fields.push({ field: 'settings.rateLimit.burst', message: `must be from 0 to ${2 * MAX_RPS}` });
+    // A burst derived from an invalid rps is not the caller's second mistake.
+    const burstGiven = input?.rateLimit?.burst !== undefined || fields.length === 0;
+    if (burstGiven && !(rateLimit.burst >= 0 && rateLimit.burst <= 2 * MAX_RPS)) fields.push({ field: 'settings.rateLimit.burst', message: `must be from 0 to ${2 * MAX_RPS}` });
     if (!Number.isInteger(rateLimit.daily) || rateLimit.daily < 0 || rateLimit.daily > MAX_DAILY) fields.push({ field: 'settings.rateLimit.daily', message: `must be a whole number from 0 (unlimited) to ${MAX_DAILY}` });
     if (!Number.isInteger(retry.attempts) || retry.attempts < 1 || retry.attempts > 20) fields.push({ field: 'settings.retry.attempts', message: 'must be a whole number from 1 to 20 (tries in all)' });
     if (!(retry.baseSeconds >= 1 && retry.baseSeconds <= 60)) fields.push({ field: 'settings.retry.baseSeconds', message: 'must be from 1 to 60' });
@@ -552,7 +554,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       if (name.length === 0 || name.length > 200) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'name', message: 'must be 1 to 200 characters' }], 'Invalid integration');
       const deliveryMode = input.deliveryMode ?? 'server_side';
       if (!(DELIVERY_MODES as readonly string[]).includes(deliveryMode)) {
-        fail('SIGNAL_VALIDATION_FAILED', [{ field: 'delivery_mode', message: `must be one of: ${DELIVERY_MODES.join(', ')}` }], 'Invalid integration');
+        fail('SIGNAL_VALIDATION_FAILED', [{ field: 'deliveryMode', message: `must be one of: ${DELIVERY_MODES.join(', ')}` }], 'Invalid integration');
       }
       if (input.pipelineId !== undefined) assertUuid(input.pipelineId, 'pipelineId');
       // Chosen before sealing: the secrets are bound to it.
