@@ -377,6 +377,8 @@ describe('catalog and integrations', () => {
       `{ integrations(pipelineId: "${pipelineId}") { id revisions { version } assignments { enabled } } }`,
     );
     assert.deepEqual(list.body.data!.integrations.map((t) => t.revisions.map((r) => r.version)), [[1, 2]]);
+    const byVendor = await signal.graphql<{ integrations: Array<{ id: string }> }>(`{ integrations(vendor: "FIXTURE", pipelineId: "${pipelineId}") { id } }`);
+    assert.deepEqual(byVendor.body.data!.integrations.map((t) => t.id), list.body.data!.integrations.map((t) => t.id), 'the vendor id without regard to case');
   });
 
   test('a malformed id → 400 naming the field, not a database error', async () => {

@@ -220,6 +220,14 @@ describe('characters PostgreSQL cannot store', () => {
 });
 
 describe('preview and coverage', () => {
+  test('previewIntegration names an event that is not an object', async () => {
+    const res = await signal.graphql('query($t: PreviewTarget!, $e: [JSON!]) { previewIntegration(target: $t, events: $e) { results { messageId } } }', {
+      t: { vendor: 'fixture', config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' } }, e: [{ event: 'Fine', userId: 'u' }, 5],
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual((res.body.errors![0]!.extensions as { fields: unknown }).fields, [{ field: 'events[1]', message: 'must be an event object' }]);
+  });
+
   test('previewIntegration shows the vendor event and the exact requests, secrets masked, sending nothing', async () => {
     const before = sim.count();
     const res = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; vendorEvent: Record<string, unknown> | null; dropped: string | null; requests: Array<{ url: string; body: { api_key: string; events: unknown[] } }> }>; coverage: { counts: Record<string, number>; requiredMapped: string[] } } }>(

@@ -128,6 +128,11 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         ]);
       }
       const map = createEventMapper(def, { variant, blueprint }, ctx);
+      (events ?? []).forEach((event, i) => {
+        if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+          throw new SignalError('SIGNAL_VALIDATION_FAILED', `events[${i}] must be an event object, got ${JSON.stringify(event)?.slice(0, 40)}`, [{ field: `events[${i}]`, message: 'must be an event object' }]);
+        }
+      });
       const inputs = (events ?? (SAMPLE_EVENTS as unknown as Array<Record<string, unknown>>)).map(asCanonical);
       const results: PreviewResult[] = inputs.map((input) => {
         // The transformations' warnings come first, named as theirs: a field the org data layer

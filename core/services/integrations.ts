@@ -538,7 +538,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     async list(filter: { vendor?: string; pipelineId?: string } = {}): Promise<Template[]> {
       const { rows } = await pool.query<{ id: string }>(
         `SELECT t.id FROM signal.integration_templates t
-          WHERE ($1::text IS NULL OR t.vendor = $1)
+          WHERE ($1::text IS NULL OR t.vendor = lower($1))
             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM signal.pipeline_integrations a WHERE a.template_id = t.id AND a.pipeline_id = $2))
           ORDER BY t.created_at, t.id`,
         [filter.vendor ?? null, filter.pipelineId === undefined ? null : assertUuid(filter.pipelineId, 'pipelineId')],
