@@ -85,6 +85,25 @@ test('a plugin hook throwing a string dead-letters the event with that reason, n
   assert.equal(letters[0]!.reason, 'user_id missing');
 });
 
+test('a retry the classifier marks throttled is handled as a 429 whatever the status: the integration paused, no try used up', async () => {
+  const paused: number[] = [];
+  const retried: Array<{ attempt: number; delayMs: number; throttledSince?: number }> = [];
+  const { deps, letters } = acceptingDeps({
+    perform: async () => ({ response: { status: 400, headers: {}, body: '{"error":{"code":17}}' }, durationMs: 1 }),
+    classify: () => ({ status: 'retry', reason: 'rate limited (code 17)', retryAfterMs: 60_000, throttled: true }),
+    throttle: async (_target, pauseMs) => void paused.push(pauseMs),
+    throttledRetryDelayMs: () => 60_000,
+    scheduleRetry: async (_target, _events, attempt, delayMs, throttledSince) => void retried.push({ attempt, delayMs, ...(throttledSince === undefined ? {} : { throttledSince }) }),
+  });
+  // The last try: an ordinary retry would be dead-lettered now.
+  await deliverBatch(fixtureTarget(), [trackEvent('m-throttled')], 6, deps);
+  assert.deepEqual(paused, [60_000]);
+  assert.equal(letters.length, 0);
+  assert.equal(retried.length, 1);
+  assert.equal(retried[0]!.attempt, 6, 'the same try again');
+  assert.ok(retried[0]!.throttledSince !== undefined);
+});
+
 test("a plugin's mapping sees the delivery's time as ctx.now, the same the request builder sees", async () => {
   const seen: Array<[string, number]> = [];
   const plugin: PluginDefinition = {

@@ -296,7 +296,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       } catch (error) {
         outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
       }
-      if (result.response.status === 429) {
+      // A 429, or an answer the classifier says is the vendor's rate limit in another status.
+      const throttledAnswer = result.response.status === 429 || (outcomes !== 'split' && [...outcomes.values()].some((o) => o.status === 'retry' && o.throttled === true));
+      if (throttledAnswer) {
         for (const id of request.eventIds) throttledIds.add(id);
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
         // Bounded: one answer must not pause the integration for more than an hour.

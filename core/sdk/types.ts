@@ -109,10 +109,13 @@ export interface VendorResponse {
 /**
  * What happens to an event after a vendor answered: `delivered` (done), `retry` (on the core's
  * schedule, not before `retryAfterMs`), `dead_letter` (kept for inspection and replay).
+ * `throttled: true` on a retry: the vendor refused for its rate limit although its status is
+ * not 429 (Meta answers 400 with code 17); the core then handles the answer as a 429 — no try
+ * used up, the integration slowed down and paused for `retryAfterMs`.
  */
 export type EventOutcome =
   | { status: 'delivered' }
-  | { status: 'retry'; reason: string; retryAfterMs?: number }
+  | { status: 'retry'; reason: string; retryAfterMs?: number; throttled?: boolean }
   | { status: 'dead_letter'; reason: string };
 
 /**
