@@ -11,11 +11,44 @@ const MAX_BYTES = 1_000_000;
 const MAX_EVENT_AGE_MS = 7 * 24 * 3600 * 1000;
 /** Where Meta says an event happened (server event parameter `action_source`). */
 export const ACTION_SOURCES = ['website', 'app', 'email', 'phone_call', 'chat', 'physical_store', 'system_generated', 'business_messaging', 'other'] as const;
-/** user_data keys Meta can match a person on: an event with none of them is useless to it. */
-const MATCH_KEYS = ['em', 'ph', 'external_id', 'fbp', 'fbc', 'client_ip_address', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country', 'subscription_id', 'fb_login_id', 'lead_id'];
+/**
+ * user_data keys Meta matches a person on by themselves. Name, gender, birth date and address
+ * fields only count beside one of these, and an IP address only with the user agent (Meta's
+ * best practices): an event with none is refused, and with it every event of its request.
+ */
+const MATCH_KEYS = ['em', 'ph', 'external_id', 'fbp', 'fbc', 'subscription_id', 'fb_login_id', 'lead_id', 'anon_id', 'madid'];
+/** custom_data keys that would carry contact information in clear (a pass-through event's properties). */
+const CONTACT_KEY = /e-?mail|phone|mobile|first_?name|last_?name|full_?name|surname|birth|address|street|zip|postal|postcode/i;
+const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface GraphError {
-  error?: { message?: string; type?: string; code?: number; error_subcode?: number; error_user_title?: string; error_user_msg?: string; fbtrace_id?: string };
+  error?: { message?: string; type?: string; code?: number; error_subcode?: number; error_user_title?: string; error_user_msg?: string; fbtrace_id?: string; is_transient?: boolean };
+}
+
+/**
+ * When Meta lets the app call again, from `X-Business-Use-Case-Usage` (per business, a list of
+ * usages each with `estimated_time_to_regain_access` in minutes), or undefined.
+ *
+ * @example
+ * regainAccessMs({ 'x-business-use-case-usage': '{"123":[{"type":"ads_management","estimated_time_to_regain_access":5}]}' }); // 300000
+ */
+export function regainAccessMs(headers: Record<string, string>): number | undefined {
+  const raw = headers['x-business-use-case-usage'];
+  if (!raw) return undefined;
+  let minutes = 0;
+  try {
+    const usage = JSON.parse(raw) as unknown;
+    if (!isRecord(usage)) return undefined;
+    for (const list of Object.values(usage)) {
+      for (const entry of Array.isArray(list) ? list : []) {
+        const wait = isRecord(entry) ? entry.estimated_time_to_regain_access : undefined;
+        if (typeof wait === 'number' && Number.isFinite(wait)) minutes = Math.max(minutes, wait);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return minutes > 0 ? minutes * 60_000 : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, JsonValue> {
@@ -24,6 +57,8 @@ function isRecord(value: unknown): value is Record<string, JsonValue> {
 
 /** Graph API error codes of throttling and of passing trouble: try again later. */
 const THROTTLED = new Set([4, 17, 32, 341, 613, 80004]);
+/** "Temporarily blocked for policies violations": wait (an hour) and retry. */
+const POLICY_BLOCK = 368;
 const TRANSIENT = new Set([1, 2]);
 /** The token is missing, expired or lacks the permission: nothing changes until config does. */
 const TOKEN_PROBLEM = new Set([102, 190, 10]);
@@ -42,10 +77,13 @@ export function classifyMeta(response: { status: number; body: string; json?: un
   const code = error?.code;
   const said = [error?.error_user_title, error?.error_user_msg ?? error?.message].filter(Boolean).join(': ') || response.body.slice(0, 300);
   const trace = error?.fbtrace_id ? ` (fbtrace_id ${error.fbtrace_id})` : '';
+  // Meta's rate limits answer 400, not 429: marked throttled, the core treats them as a 429
+  // (no try used up, the integration paused and slowed), for as long as Meta says.
   if (code !== undefined && THROTTLED.has(code)) {
-    return { status: 'retry', reason: `Meta throttled the request (code ${code}): ${said}`, retryAfterMs: 60_000 };
+    return { status: 'retry', reason: `Meta throttled the request (code ${code}): ${said}`, retryAfterMs: Math.max(60_000, regainAccessMs(response.headers) ?? 0), throttled: true };
   }
-  if (code !== undefined && TRANSIENT.has(code)) return { status: 'retry', reason: `Meta: temporary error (code ${code}): ${said}${trace}` };
+  if (code === POLICY_BLOCK) return { status: 'retry', reason: `Meta blocked the app for a while (code 368): ${said}${trace}`, retryAfterMs: 3_600_000, throttled: true };
+  if ((code !== undefined && TRANSIENT.has(code)) || error?.is_transient === true) return { status: 'retry', reason: `Meta: temporary error (code ${code ?? 'none'}): ${said}${trace}` };
   if (code !== undefined && (TOKEN_PROBLEM.has(code) || (code >= 200 && code <= 299))) {
     return { status: 'dead_letter', reason: `Meta refused the access token (code ${code}${error?.error_subcode ? `, subcode ${error.error_subcode}` : ''}): ${said}. Generate a new token in Events Manager (Settings > Conversions API) with access to the pixel, then update config.access_token${trace}` };
   }
@@ -78,11 +116,35 @@ function asList(value: JsonValue | undefined): JsonValue | undefined {
 }
 
 /**
+ * custom_data as Meta takes it: content_ids and contents as lists, contents entries without an
+ * `id` left out (Meta requires one, and one such entry fails the request), and no contact
+ * information in clear — a key naming it, or an email address as a value (a pass-through
+ * event's properties may hold either).
+ */
+function customData(input: JsonObject): JsonObject {
+  const custom: JsonObject = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (CONTACT_KEY.test(key) || (typeof value === 'string' && EMAIL_VALUE.test(value.trim()))) continue;
+    custom[key] = value;
+  }
+  const ids = asList(custom.content_ids);
+  if (ids !== undefined) custom.content_ids = ids;
+  const contents = asList(custom.contents);
+  if (Array.isArray(contents)) {
+    const kept = contents.filter((entry) => isRecord(entry) && entry.id !== undefined && entry.id !== null && entry.id !== '');
+    if (kept.length > 0) custom.contents = kept;
+    else delete custom.contents;
+  }
+  return custom;
+}
+
+/**
  * The server event as Meta takes it, from the blueprint's mapping: user_data normalised and
  * hashed, `action_source` from the config unless mapped, an `fbc` built from `fbclid`, Limited
  * Data Use when configured. An event Meta would refuse — and with it every event of its
  * request — is dead-lettered here, saying why: older than 7 days, a website event without
- * client_user_agent or event_source_url, or nothing to match a person on.
+ * client_user_agent or event_source_url, an action_source Meta does not take (or app without
+ * app_data), or nothing to match a person on.
  */
 export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
   const config = ctx.config;
@@ -93,6 +155,11 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     throw new PermanentError(`Meta refuses events older than 7 days (event_time ${new Date(eventTime * 1000).toISOString()}), and would refuse every event sent with it`);
   }
   out.action_source ??= typeof config.action_source === 'string' ? config.action_source : 'website';
+  if (!(ACTION_SOURCES as readonly JsonValue[]).includes(out.action_source)) {
+    throw new PermanentError(`Meta takes action_source ${ACTION_SOURCES.join(', ')}; the blueprint mapped ${JSON.stringify(out.action_source)}`);
+  }
+  if (out.action_source === 'app' && !isRecord(out.app_data)) throw new PermanentError('Meta requires app_data for app events (action_source app): map it in the blueprint, or send these events with another action_source');
+  if (out.event_source_url === '' || out.event_source_url === null) delete out.event_source_url;
   const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
   if (userData.fbc === undefined) {
     const fbc = fbcFromClickId(event, eventTime * 1000);
@@ -103,17 +170,11 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     const missing = [userData.client_user_agent === undefined ? 'user_data.client_user_agent' : '', out.event_source_url === undefined ? 'event_source_url' : ''].filter(Boolean);
     if (missing.length > 0) throw new PermanentError(`Meta requires ${missing.join(' and ')} for website events (action_source website) and this event has no ${missing.length > 1 ? 'values for them' : 'value for it'}: send events from the browser (context.userAgent, context.page.url), or set config.action_source for server-side events`);
   }
-  if (!MATCH_KEYS.some((key) => userData[key] !== undefined)) {
-    throw new PermanentError(`Meta cannot match this event to a person: user_data has none of em, ph, external_id, fbp, fbc, client_ip_address${unusable.length > 0 ? ` (unusable: ${unusable.join(', ')})` : ''}`);
+  const ipAndAgent = userData.client_ip_address !== undefined && userData.client_user_agent !== undefined;
+  if (!ipAndAgent && !MATCH_KEYS.some((key) => userData[key] !== undefined)) {
+    throw new PermanentError(`Meta cannot match this event to a person: user_data has none of em, ph, external_id, fbp, fbc (nor client_ip_address with client_user_agent)${unusable.length > 0 ? ` (unusable: ${unusable.join(', ')})` : ''}`);
   }
-  if (isRecord(out.custom_data)) {
-    const custom: JsonObject = { ...out.custom_data };
-    for (const key of ['content_ids', 'contents'] as const) {
-      const list = asList(custom[key]);
-      if (list !== undefined) custom[key] = list;
-    }
-    out.custom_data = custom;
-  }
+  if (isRecord(out.custom_data)) out.custom_data = customData(out.custom_data);
   if (config.limited_data_use === true && out.data_processing_options === undefined) {
     // Limited Data Use with country and state 0: Meta geolocates the visitor (CCPA and US state laws).
     out.data_processing_options = ['LDU'];
@@ -141,7 +202,8 @@ export default definePlugin({
       test_event_code: { type: 'string', title: 'Test Event Code', description: 'From Events Manager > Test Events: events sent with it show there while you check the setup. Remove it for production.', maxLength: 64 },
       action_source: {
         type: 'string', title: 'Action Source', description: 'Where the events happen, unless the blueprint maps action_source. Website events must carry the visitor\'s user agent and the page URL.',
-        enum: [...ACTION_SOURCES], default: 'website',
+        // Not `app`: app events need app_data, which a blueprint maps per event.
+        enum: ACTION_SOURCES.filter((source) => source !== 'app'), default: 'website',
       },
       default_country_code: { type: 'string', title: 'Default Country Code', description: 'Country calling code (digits, e.g. 44) for phone numbers written without one (07700 900123). Without it such numbers are left out: Meta cannot match them.', pattern: '^[1-9][0-9]{0,2}$', examples: ['44'] },
       limited_data_use: { type: 'boolean', title: 'Limited Data Use', description: 'Flag every event for Limited Data Use (US state privacy laws); Meta geolocates the visitor.', default: false },

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import type { CanonicalEvent, JsonObject, PluginContext } from '../../core/sdk/index.ts';
-import meta, { classifyMeta, toServerEvent } from './index.ts';
+import meta, { classifyMeta, regainAccessMs, toServerEvent } from './index.ts';
 import { hashUserField, normalizeUserData } from './user-data.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -43,10 +43,25 @@ test('customer information is normalised as Meta documents it before hashing', (
   assert.equal(hashUserField('em', digest.toUpperCase()), digest, 'a digest is not hashed twice');
 });
 
+test('harder inputs: extensions, national numbers, retired codes, words for gender, dates as people write them, either Unicode form', () => {
+  assert.equal(hashUserField('ph', '+1 650-555-1212 ext. 42'), sha256('16505551212'), 'the extension is left out');
+  assert.equal(hashUserField('ph', '(650) 555-1212', { defaultCountryCode: '1' }), sha256('16505551212'), 'a national number without a trunk 0 takes the default code');
+  assert.equal(hashUserField('ph', '1 (650) 555-1212', { defaultCountryCode: '1' }), sha256('16505551212'), 'not twice');
+  assert.equal(hashUserField('ph', '6505551212'), sha256('6505551212'), 'no default code: taken as written, as Meta does');
+  assert.equal(hashUserField('country', 'UK'), sha256('gb'));
+  assert.equal(hashUserField('st', 'New South Wales'), sha256('newsouthwales'), 'outside the US and Canada: the name, letters only');
+  assert.deepEqual(['Female', 'woman', 'M', 'Mrs', 'mujer'].map((g) => hashUserField('ge', g)), [sha256('f'), sha256('f'), sha256('m'), undefined, undefined]);
+  assert.deepEqual(['2/16/1997', '16/2/1997', '16.02.1997', '1997-02-16T00:00:00Z'].map((d) => hashUserField('db', d)), Array(4).fill(sha256('19970216')));
+  assert.equal(hashUserField('fn', 'Zoe\u0308'), hashUserField('fn', 'Zo\u00eb'), 'NFD and NFC spellings hash the same');
+});
+
 test('user_data: lists for em, ph and external_id, clear fields as text, unusable fields named', () => {
   const { userData, unusable } = normalizeUserData({ em: ['a@x.com', ' A@X.com', 'b@x.com'], ph: '07700 900123', fn: 'Jane', client_ip_address: '203.0.113.42', fbp: 'fb.1.1.2', ge: 'unknown' });
   assert.deepEqual(userData, { em: [sha256('a@x.com'), sha256('b@x.com')], fn: sha256('jane'), client_ip_address: '203.0.113.42', fbp: 'fb.1.1.2' });
   assert.deepEqual(unusable, ['ph', 'ge']);
+  const edited = normalizeUserData({ email: 'jane@example.com', phone: '+447700900123', em: 'jane@example.com', madid: 'ad-id-1' });
+  assert.deepEqual(edited.userData, { em: [sha256('jane@example.com')], madid: 'ad-id-1' }, 'a key Meta does not take in clear is never sent');
+  assert.deepEqual(edited.unusable, ['email', 'phone']);
 });
 
 const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
@@ -86,10 +101,31 @@ test('events Meta would refuse with their whole request are dead-lettered alone,
   assert.equal(server.action_source, 'system_generated');
 });
 
+test('custom_data carries no contact information in clear, and no contents entry without an id', () => {
+  const out = toServerEvent(payload({ custom_data: { plan: 'pro', email: 'jane@example.com', billing_phone: '+447700900123', referrer: 'a@b.co', contents: [{ quantity: 1 }, { id: 'SKU-2', quantity: 2 }] } }), browserEvent(), ctx());
+  assert.deepEqual(out.custom_data, { plan: 'pro', contents: [{ id: 'SKU-2', quantity: 2 }] });
+  assert.deepEqual(toServerEvent(payload({ custom_data: { contents: { quantity: 1 } } }), browserEvent(), ctx()).custom_data, {}, 'none left: no contents');
+});
+
+test('what Meta refuses whatever the rest of the batch: a weak match, an unknown or app action_source, a blank page URL', () => {
+  const event = browserEvent();
+  assert.throws(() => toServerEvent(payload({ user_data: { client_user_agent: 'Mozilla/5.0', fn: 'Jane', ge: 'f', ct: 'Leeds' } }), event, ctx()), { name: 'PermanentError', message: /cannot match this event to a person/ }, 'names and places alone');
+  assert.throws(() => toServerEvent(payload({ user_data: { client_ip_address: '203.0.113.42' } }), event, ctx({ action_source: 'physical_store' })), { name: 'PermanentError', message: /nor client_ip_address with client_user_agent/ });
+  assert.equal(toServerEvent(payload({ user_data: { client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0' } }), event, ctx()).action_source, 'website', 'IP with the user agent is enough');
+  assert.throws(() => toServerEvent(payload({ action_source: 'web' }), event, ctx()), { name: 'PermanentError', message: /Meta takes action_source website, app, .*; the blueprint mapped "web"/ });
+  assert.throws(() => toServerEvent(payload({ action_source: 'app' }), event, ctx()), { name: 'PermanentError', message: /requires app_data/ });
+  assert.throws(() => toServerEvent(payload({ event_source_url: '' }), event, ctx()), { name: 'PermanentError', message: /requires event_source_url/ });
+});
+
 test('classify: throttling waits a minute, token problems say what to fix, code 100 splits down to the one event', () => {
   assert.deepEqual(classifyMeta(answer(200, { events_received: 2, messages: [], fbtrace_id: 'x' }), request(2)), { status: 'delivered' });
   const throttled = classifyMeta(answer(400, graphError(17, { message: 'User request limit reached' })), request(2));
-  assert.deepEqual([('status' in throttled) && throttled.status, (throttled as { retryAfterMs: number }).retryAfterMs], ['retry', 60_000]);
+  assert.deepEqual(throttled, { status: 'retry', reason: 'Meta throttled the request (code 17): User request limit reached', retryAfterMs: 60_000, throttled: true }, 'a 400 the core treats as a 429');
+  const usage = { 'x-business-use-case-usage': JSON.stringify({ 123: [{ type: 'ads_management', call_count: 100, estimated_time_to_regain_access: 12 }] }) };
+  assert.equal(regainAccessMs(usage), 720_000);
+  assert.equal((classifyMeta({ ...answer(400, graphError(4)), headers: usage }, request(2)) as { retryAfterMs: number }).retryAfterMs, 720_000, 'as long as Meta says');
+  assert.deepEqual(classifyMeta(answer(400, graphError(368, { message: 'Temporarily blocked for policies violations' })), request(2)), { status: 'retry', reason: 'Meta blocked the app for a while (code 368): Temporarily blocked for policies violations (fbtrace_id AbC123)', retryAfterMs: 3_600_000, throttled: true });
+  assert.equal((classifyMeta(answer(400, graphError(100, { is_transient: true })), request(4)) as { status: string }).status, 'retry', 'a transient error is not split event by event');
   assert.equal((classifyMeta(answer(500, graphError(2, { message: 'Service temporarily unavailable' })), request(2)) as { status: string }).status, 'retry');
   const token = classifyMeta(answer(400, graphError(190, { message: 'Error validating access token: Session has expired', error_subcode: 463 })), request(2)) as { status: string; reason: string };
   assert.equal(token.status, 'dead_letter');

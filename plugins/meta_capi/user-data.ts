@@ -9,8 +9,11 @@ import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
 type HashedField = (typeof HASHED_FIELDS)[number];
 
-/** Fields sent as they are (Meta: "do not hash"). */
-export const CLEAR_FIELDS = ['client_ip_address', 'client_user_agent', 'fbc', 'fbp', 'subscription_id', 'fb_login_id', 'lead_id'] as const;
+/** Fields sent as they are (Meta: "do not hash"). Any other key is left out: it may be contact information. */
+export const CLEAR_FIELDS = [
+  'client_ip_address', 'client_user_agent', 'fbc', 'fbp', 'subscription_id', 'fb_login_id', 'lead_id',
+  'anon_id', 'madid', 'page_id', 'page_scoped_user_id', 'ctwa_clid', 'ig_account_id', 'ig_sid',
+] as const;
 
 const HEX64 = /^[0-9a-f]{64}$/i;
 
@@ -58,46 +61,68 @@ export interface NormalizeOptions {
 }
 
 /**
- * A phone as Meta hashes it: digits only, with the country code, no `+` and no leading zeros.
- * A national number (a trunk `0`) takes `defaultCountryCode`; without one it is unusable.
+ * A phone as Meta hashes it: digits only, with the country code, no `+` and no leading zeros;
+ * an extension (`ext. 42`, `x42`, `#42`) left out. A number written with `+` or `00` has its
+ * country code. Any other takes `defaultCountryCode` when one is configured (after its trunk
+ * zeros; unless it already starts with that code and is longer than a national number);
+ * without one, a number with a trunk `0` is unusable, and one without is taken as written with
+ * its country code, as Meta's own normalisation takes it.
  */
 function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
-  const trimmed = value.trim().replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
+  const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '').replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
   const international = /^(\+|00)/.test(trimmed);
   let digits = trimmed.replace(/\D/g, '');
-  if (!international && digits.startsWith('0')) {
-    if (!defaultCountryCode) return undefined;
-    digits = `${defaultCountryCode}${digits.replace(/^0+/, '')}`;
-  }
-  digits = digits.replace(/^0+/, '');
+  if (international) digits = digits.replace(/^0+/, '');
+  else if (defaultCountryCode) {
+    const national = digits.replace(/^0+/, '');
+    digits = national.startsWith(defaultCountryCode) && national.length > 10 ? national : `${defaultCountryCode}${national}`;
+  } else if (digits.startsWith('0')) return undefined;
   return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
 }
 
+/**
+ * A date of birth as `YYYYMMDD`, from `1997-02-16`, `19970216`, `2/16/1997` (month first, as
+ * Meta's example; day first when the first number cannot be a month) or `16.02.1997` (day
+ * first); an impossible date is unusable.
+ */
 function normalizeDate(value: string): string | undefined {
-  const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(value.trim());
-  if (!match) return undefined;
-  const [, y, m, d] = match;
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d) ? `${y}${m}${d}` : undefined;
+  const text = value.trim();
+  let parts: [number, number, number] | undefined;
+  let match = /^(\d{4})-?(\d{2})-?(\d{2})(?:$|T)/.exec(text);
+  if (match) parts = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text))) {
+    const [first, second] = [Number(match[1]), Number(match[2])];
+    parts = first > 12 ? [Number(match[3]), second, first] : [Number(match[3]), first, second];
+  } else if ((match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text))) parts = [Number(match[3]), Number(match[2]), Number(match[1])];
+  if (!parts) return undefined;
+  const [y, m, d] = parts;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
+  return `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
 }
+
+const GENDERS: Record<string, 'f' | 'm'> = { f: 'f', female: 'f', woman: 'f', w: 'f', m: 'm', male: 'm', man: 'm' };
+
+/** Lower case in Unicode's composed form: `Zoë` typed either way hashes the same. */
+const lower = (text: string) => text.normalize('NFC').toLowerCase();
 
 const NORMALIZERS: Record<HashedField, Normalizer> = {
   em: (v) => {
-    const email = v.trim().toLowerCase();
+    const email = lower(v.trim());
     return email.includes('@') ? email : undefined;
   },
   ph: normalizePhone,
-  fn: (v) => v.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
-  ln: (v) => v.toLowerCase().replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
-  ge: (v) => {
-    const first = v.trim().toLowerCase()[0];
-    return first === 'f' || first === 'm' ? first : undefined;
-  },
+  fn: (v) => lower(v).replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
+  ln: (v) => lower(v).replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
+  // Whole words only: "Mrs" or "mujer" is no m.
+  ge: (v) => GENDERS[lower(v.trim())],
   db: normalizeDate,
   ct: (v) => lettersOnly(v) || undefined,
+  // US states and Canadian provinces by their codes; elsewhere the name, letters only (Meta:
+  // lower case, no punctuation, no spaces).
   st: (v) => {
     const letters = lettersOnly(v);
-    return US_STATES[letters] ?? (letters.length >= 2 ? letters.slice(0, 2) : undefined);
+    return US_STATES[letters] ?? (letters === '' ? undefined : letters);
   },
   zp: (v) => {
     const zip = v.trim().toLowerCase().replace(/[\s-]/g, '');
@@ -106,10 +131,10 @@ const NORMALIZERS: Record<HashedField, Normalizer> = {
   },
   country: (v) => {
     const letters = lettersOnly(v);
-    if (letters.length === 2) return letters;
-    return COUNTRIES.get(letters);
+    // Names first, so the alias `uk` becomes `gb`.
+    return COUNTRIES.get(letters) ?? (letters.length === 2 ? letters : undefined);
   },
-  external_id: (v) => v.replace(/\s/g, '').toLowerCase() || undefined,
+  external_id: (v) => lower(v.replace(/\s/g, '')) || undefined,
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -160,8 +185,9 @@ export function normalizeUserData(raw: JsonValue | undefined, options: Normalize
       if (typeof value === 'string' || typeof value === 'number') userData[key] = String(value);
       else unusable.push(key);
     } else {
-      // Fields Meta adds later (or app-only ones) go as mapped.
-      userData[key] = value;
+      // Not a field Meta takes in clear: it may be contact information (an edited blueprint's
+      // `email`), so it is not sent.
+      unusable.push(key);
     }
   }
   return { userData, unusable };
