@@ -402,8 +402,10 @@ describe('remembered identify traits', () => {
     await signal.services.integrations.install({ vendor: 'webhook', name: 'traits hook', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/traits`, allow_private_targets: ['127.0.0.1'] } });
     await post(signal, site.key, [
       { type: 'identify', userId: 'u-77', anonymousId: 'v-77', messageId: 'tr-identify', traits: { email: 'jane@example.com', plan: 'pro' } },
-      { type: 'track', event: 'Viewed', anonymousId: 'v-77', messageId: 'tr-same-batch' },
+      { type: 'track', event: 'Viewed', userId: 'u-77', anonymousId: 'v-77', messageId: 'tr-same-batch' },
+      { type: 'track', event: 'Viewed', userId: 'u-other', anonymousId: 'v-77', messageId: 'tr-shared-device' },
     ]);
+    assert.equal((await delivered('/traits', 'tr-shared-device')).context.traits, undefined, "another user on the same device gets none of them");
     assert.deepEqual((await delivered('/traits', 'tr-same-batch')).context.traits, { email: 'jane@example.com', plan: 'pro' });
     await post(signal, site.key, [{ type: 'track', event: 'Order Completed', userId: 'u-77', messageId: 'tr-later', context: { traits: { plan: 'enterprise' } } }]);
     assert.deepEqual((await delivered('/traits', 'tr-later')).context.traits, { email: 'jane@example.com', plan: 'enterprise' });

@@ -9,6 +9,7 @@ import { startReplayWorker } from '../pipeline/event-replays.ts';
 import { delivery, fanOut, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
+import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
 import { secretValuesOf } from './redact.ts';
 
 /**
@@ -102,6 +103,24 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   let fanOutCache = new Map<string, { list: FanOutTarget[]; expires: number }>();
   /** Pipelines' own deduplication windows (null: the default), read at most every 2 s each. */
   const dedupWindows = new Map<string, { hours: number | null; expires: number }>();
+  /**
+   * Pipelines known to have remembered traits. Once true, it stays true (rows only go by the
+   * prune, days later); false is asked again after 5 s, so another node's first identify is
+   * read within that time.
+   */
+  const withTraits = new Map<string, { found: boolean; expires: number }>();
+  const traitsPresence: TraitsPresence = {
+    async has(pipelineId) {
+      const cached = withTraits.get(pipelineId);
+      if (cached && (cached.found || cached.expires > Date.now())) return cached.found;
+      const { rows } = await pool.query<{ found: boolean }>(hasTraitsStatement(), [pipelineId]);
+      withTraits.set(pipelineId, { found: rows[0]?.found === true, expires: Date.now() + 5000 });
+      return rows[0]?.found === true;
+    },
+    written(pipelineId) {
+      withTraits.set(pipelineId, { found: true, expires: Infinity });
+    },
+  };
   let timer: NodeJS.Timeout | undefined;
   let reconciling: Promise<void> | undefined;
   let followUp: Promise<void> | undefined;
@@ -304,6 +323,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     batchSize: options.ingestJobsPerFetch,
     dedupWindowHours: options.dedupWindowHours ?? 0,
     traitsMemoryDays: options.traitsMemoryDays ?? 0,
+    traitsPresence,
     pipelineDedupWindow: async (pipelineId: string): Promise<number | null> => {
       const cached = dedupWindows.get(pipelineId);
       if (cached && cached.expires > Date.now()) return cached.hours;

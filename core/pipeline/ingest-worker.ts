@@ -7,7 +7,7 @@ import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats } from './deduplication.ts';
-import { applyRememberedTraits } from './remembered-traits.ts';
+import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
@@ -61,6 +61,8 @@ export interface IngestDeps {
   pipelineDedupWindow?(pipelineId: string): Promise<number | null>;
   /** Days the traits of identify calls are remembered and added to the person's later events (0: off). */
   traitsMemoryDays?: number;
+  /** Which pipelines have remembered traits (cached by the caller), so others need no read. */
+  traitsPresence?: TraitsPresence;
 }
 
 export function delivery(integrationId: string): string {
@@ -87,8 +89,8 @@ export interface FanOutOptions {
 /** The events of one pipeline in a micro-batch, after its transformations. */
 interface PipelineBatch {
   events: CanonicalEvent[];
-  /** Row ids of `events`, while every one of them is exactly as stored. */
-  ids: number[] | undefined;
+  /** Per event of `events`, its row id when it goes out exactly as stored (it then travels by id), else undefined. */
+  ids: Array<number | undefined>;
   /** What the transformations could not do, per event of `events` (null: nothing). */
   warnings: Array<string[] | null>;
 }
@@ -125,16 +127,21 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   }
   // Before the transformations, which then apply to remembered traits as to an event's own. A
   // replay (`only`) adds what is remembered now but records nothing: its identify calls are old.
-  const withTraits = await applyRememberedTraits(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, payload: r.payload })), deps.traitsMemoryDays ?? 0, { record: options.only === undefined }, execute);
+  // Remembered identify traits: added to an event before the transformations (which then apply
+  // to them as to its own), and taken from an identify after them (what a transformation drops
+  // or removes is not remembered). A replay (`only`) reads the memory but writes nothing: its
+  // identify calls are older than what is remembered.
+  const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, { record: options.only === undefined }, execute, deps.traitsPresence);
   const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, EventTransformation | undefined>();
   for (const row of rows) {
-    const payload = withTraits.get(row.id) ?? row.payload;
+    const isIdentify = row.payload.type === 'identify';
+    const payload = isIdentify ? row.payload : memory.enrich({ id: row.id, pipelineId: row.pipeline_id, event: row.payload });
     if (!transforms.has(row.pipeline_id)) transforms.set(row.pipeline_id, await deps.transformFor(row.pipeline_id));
     const transform = transforms.get(row.pipeline_id);
     let batch = byPipeline.get(row.pipeline_id);
     if (!batch) {
-      batch = { events: [], ids: transform ? undefined : [], warnings: [] };
+      batch = { events: [], ids: [], warnings: [] };
       byPipeline.set(row.pipeline_id, batch);
     }
     if (transform) {
@@ -142,14 +149,18 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       if (event !== null) {
         // A transformation can make a string pg-boss's jsonb refuses (a NUL), and a warning
         // quotes values: the job would fail on every try and its events never be delivered.
-        batch.events.push(hasUnstorableCharacters(JSON.stringify(event)) ? storableCopy(event) : event);
+        const passed = hasUnstorableCharacters(JSON.stringify(event)) ? storableCopy(event) : event;
+        batch.events.push(passed);
+        batch.ids.push(undefined);
         batch.warnings.push(warnings.length === 0 ? null : warnings.map(storableText));
+        if (isIdentify) memory.remember({ id: row.id, pipelineId: row.pipeline_id, event: passed });
       }
     } else {
       batch.events.push(payload);
-      // Changed by the memory: this batch carries its events, not ids of stored ones.
-      if (payload !== row.payload) batch.ids = undefined;
-      else batch.ids?.push(row.id);
+      // An event the memory changed travels as itself; the others by id.
+      batch.ids.push(payload === row.payload ? row.id : undefined);
+      batch.warnings.push(null);
+      if (isIdentify) memory.remember({ id: row.id, pipelineId: row.pipeline_id, event: payload });
     }
   }
   let queued = 0;
@@ -170,11 +181,16 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       if (granted.length < batch.events.length || duplicate > 0) {
         skipped.push({ integrationId: target.id, consent: batch.events.length - granted.length - routing, routing, duplicate });
       }
-      const contents = chunk(granted, target.maxEvents).map((part): DeliveryContent => {
-        if (batch.ids) return { ids: part.map((i) => batch.ids![i]!) };
-        const warnings = part.map((i) => batch.warnings[i] ?? null);
-        return { events: part.map((i) => batch.events[i]!), ...(warnings.some((w) => w !== null) ? { warnings } : {}) };
-      });
+      // Events as stored travel as ids, changed ones as themselves: two kinds of jobs.
+      const byId = granted.filter((i) => batch.ids[i] !== undefined);
+      const asEvents = granted.filter((i) => batch.ids[i] === undefined);
+      const contents: DeliveryContent[] = [
+        ...chunk(byId, target.maxEvents).map((part): DeliveryContent => ({ ids: part.map((i) => batch.ids[i]!) })),
+        ...chunk(asEvents, target.maxEvents).map((part): DeliveryContent => {
+          const warnings = part.map((i) => batch.warnings[i] ?? null);
+          return { events: part.map((i) => batch.events[i]!), ...(warnings.some((w) => w !== null) ? { warnings } : {}) };
+        }),
+      ];
       if (contents.length > 0) await deps.enqueue(target.id, contents, db);
       queued += granted.length;
     }
@@ -184,6 +200,9 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // pipeline orders, which could deadlock (one of them then failed and was retried).
   skipped.sort((a, b) => (a.integrationId < b.integrationId ? -1 : a.integrationId > b.integrationId ? 1 : 0));
   for (const { integrationId, ...counts } of skipped) await deps.skipped(integrationId, counts, db);
+  // Last: its row locks are held only until the commit, and a popular person's row does not
+  // hold up another fan-out for the time of this one's enqueues.
+  await memory.flush();
   return queued;
 }
 

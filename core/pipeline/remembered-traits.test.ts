@@ -5,7 +5,7 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { createEventStore } from '../services/events.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
-import { applyRememberedTraits, identityDigest, MAX_REMEMBERED_TRAITS_BYTES, type TraitsRow } from './remembered-traits.ts';
+import { identityDigest, loadTraitsMemory, MAX_REMEMBERED_TRAITS_BYTES, type TraitsPresence, type TraitsRow } from './remembered-traits.ts';
 
 let db: MigratedDatabase;
 let pool: Pool;
@@ -19,67 +19,117 @@ after(async () => {
 });
 
 let nextId = 1;
-const execute = (text: string, values: unknown[]) => pool.query(text, values);
-function row(pipelineId: string, event: Record<string, unknown>): TraitsRow {
-  return { id: nextId++, pipelineId, payload: { messageId: `m-${nextId}`, timestamp: '2026-11-30T12:00:00Z', receivedAt: '2026-11-30T12:00:00Z', context: {}, ...event } as CanonicalEvent };
+const statements: string[] = [];
+const execute = (text: string, values: unknown[]) => (statements.push(text), pool.query(text, values));
+function row(pipelineId: string, event: Record<string, unknown>, id = nextId++): TraitsRow {
+  return { id, pipelineId, event: { messageId: `m-${id}`, timestamp: '2026-11-30T12:00:00Z', receivedAt: '2026-11-30T12:00:00Z', context: {}, ...event } as CanonicalEvent };
 }
-const traitsOf = (changed: Map<number, CanonicalEvent>, r: TraitsRow) => (changed.get(r.id)?.context as { traits?: unknown } | undefined)?.traits;
 
-test('an identify earlier in the batch gives its traits to the events after it, by anonymousId or userId', async () => {
+/** A fan-out's use of the memory: rows in order, identify calls remembered, the others enriched; returns the events it changed. */
+async function fanOut(rows: TraitsRow[], options: { days?: number; record?: boolean; presence?: TraitsPresence } = {}): Promise<Map<number, CanonicalEvent>> {
+  const memory = await loadTraitsMemory(rows, options.days ?? 30, { record: options.record ?? true }, execute, options.presence);
+  const changed = new Map<number, CanonicalEvent>();
+  for (const r of rows) {
+    if (r.event.type === 'identify') memory.remember(r);
+    else {
+      const event = memory.enrich(r);
+      if (event !== r.event) changed.set(r.id, event);
+    }
+  }
+  await memory.flush();
+  return changed;
+}
+const traitsOf = (changed: Map<number, CanonicalEvent>, r: TraitsRow) => changed.get(r.id)?.context?.traits;
+const stored = async (pipelineId: string) => (await pool.query('SELECT traits FROM signal.remembered_traits WHERE pipeline_id = $1', [pipelineId])).rows.map((r) => r.traits as Record<string, unknown>);
+
+test("an identify's traits reach the person's later events, in the same fan-out too; the event's own traits win", async () => {
   const pipeline = randomUUID();
-  const before = row(pipeline, { type: 'track', event: 'Viewed', anonymousId: 'a-1' });
+  const earlier = row(pipeline, { type: 'track', event: 'Viewed', userId: 'u-1' });
   const identify = row(pipeline, { type: 'identify', userId: 'u-1', anonymousId: 'a-1', traits: { email: 'jane@example.com', plan: 'pro' } });
-  const byAnon = row(pipeline, { type: 'page', anonymousId: 'a-1' });
-  const byUser = row(pipeline, { type: 'track', event: 'Bought', userId: 'u-1', context: { traits: { plan: 'enterprise' } } });
-  const stranger = row(pipeline, { type: 'track', event: 'Viewed', anonymousId: 'a-2' });
-  const changed = await applyRememberedTraits([before, identify, byAnon, byUser, stranger], 30, { record: true }, execute);
-  assert.deepEqual([...changed.keys()], [byAnon.id, byUser.id], 'not the events before it, the identify itself or a stranger');
-  assert.deepEqual(traitsOf(changed, byAnon), { email: 'jane@example.com', plan: 'pro' });
-  assert.deepEqual(traitsOf(changed, byUser), { email: 'jane@example.com', plan: 'enterprise' }, "the event's own traits win");
-  assert.equal(byUser.payload.context?.traits?.email, undefined, 'the stored event is not changed');
+  const page = row(pipeline, { type: 'page', userId: 'u-1', anonymousId: 'a-1' });
+  const own = row(pipeline, { type: 'track', event: 'Bought', userId: 'u-1', context: { traits: { plan: 'enterprise' } } });
+  const changed = await fanOut([earlier, identify, page, own]);
+  assert.deepEqual([...changed.keys()], [page.id, own.id], 'not the event before it');
+  assert.deepEqual(traitsOf(changed, page), { email: 'jane@example.com', plan: 'pro' });
+  assert.deepEqual(traitsOf(changed, own), { email: 'jane@example.com', plan: 'enterprise' });
+  assert.equal(own.event.context?.traits?.email, undefined, 'the stored event is not changed');
+  const later = row(pipeline, { type: 'track', event: 'Returned', userId: 'u-1' });
+  assert.deepEqual(traitsOf(await fanOut([later]), later), { email: 'jane@example.com', plan: 'pro' }, 'and in a later fan-out');
+  const other = row(randomUUID(), { type: 'track', event: 'Returned', userId: 'u-1' });
+  assert.equal((await fanOut([other])).size, 0, 'another pipeline remembers its own');
+  const { rows } = await pool.query('SELECT identity_digest FROM signal.remembered_traits WHERE pipeline_id = $1', [pipeline]);
+  assert.deepEqual(rows.map((r) => (r.identity_digest as Buffer).toString('hex')), [identityDigest('user', 'u-1').toString('hex')], 'the user only, as a digest');
 });
 
-test('remembered across fan-outs, merged with newer keys winning, per pipeline; the user\'s win over the visitor\'s', async () => {
+test("one person's traits never reach another's events through a shared anonymousId; a visitor's are the identify calls made before any login", async () => {
   const pipeline = randomUUID();
-  await applyRememberedTraits([row(pipeline, { type: 'identify', anonymousId: 'v-1', traits: { email: 'old@example.com', city: 'Leeds' } })], 30, { record: true }, execute);
-  await applyRememberedTraits([row(pipeline, { type: 'identify', userId: 'u-9', traits: { email: 'new@example.com' } })], 30, { record: true }, execute);
-  await applyRememberedTraits([row(pipeline, { type: 'identify', anonymousId: 'v-1', traits: { phone: '+447700900123' } })], 30, { record: true }, execute);
-  const later = row(pipeline, { type: 'track', event: 'Bought', userId: 'u-9', anonymousId: 'v-1' });
-  const elsewhere = row(randomUUID(), { type: 'track', event: 'Bought', userId: 'u-9', anonymousId: 'v-1' });
-  const changed = await applyRememberedTraits([later, elsewhere], 30, { record: true }, execute);
-  assert.deepEqual(traitsOf(changed, later), { email: 'new@example.com', city: 'Leeds', phone: '+447700900123' });
-  assert.equal(changed.has(elsewhere.id), false, 'another pipeline remembers its own');
-  const { rows } = await pool.query('SELECT identity_digest FROM signal.remembered_traits WHERE pipeline_id = $1 ORDER BY identity_digest', [pipeline]);
-  assert.deepEqual(rows.map((r) => (r.identity_digest as Buffer).toString('hex')).sort(), [identityDigest('anonymous', 'v-1'), identityDigest('user', 'u-9')].map((d) => d.toString('hex')).sort(), 'ids kept as digests');
+  await fanOut([row(pipeline, { type: 'identify', userId: 'jane', anonymousId: 'device-1', traits: { phone: '+447700900001' } })]);
+  const bob = row(pipeline, { type: 'track', event: 'Bought', userId: 'bob', anonymousId: 'device-1' });
+  const stranger = row(pipeline, { type: 'track', event: 'Viewed', anonymousId: 'device-1' });
+  assert.equal((await fanOut([bob, stranger])).size, 0);
+  await fanOut([row(pipeline, { type: 'identify', anonymousId: 'device-2', traits: { email: 'newsletter@example.com' } })]);
+  const visitor = row(pipeline, { type: 'page', anonymousId: 'device-2' });
+  assert.deepEqual(traitsOf(await fanOut([visitor]), visitor), { email: 'newsletter@example.com' });
+  const junk = row(pipeline, { type: 'identify', userId: 'null', anonymousId: 'device-3', traits: { email: 'x@example.com' } });
+  const sameDevice = row(pipeline, { type: 'track', event: 'X', userId: 'undefined', anonymousId: 'device-3' });
+  assert.deepEqual(traitsOf(await fanOut([junk, sameDevice]), sameDevice), { email: 'x@example.com' }, '"null" is no user: the visitor is');
 });
 
-test('a replay (record: false) adds what is remembered and records nothing; 0 days turns it off', async () => {
+test('merges go in event order, whatever the commit order; a null removes the trait', async () => {
   const pipeline = randomUUID();
-  await applyRememberedTraits([row(pipeline, { type: 'identify', userId: 'u-r', traits: { email: 'now@example.com' } })], 30, { record: true }, execute);
+  const newer = row(pipeline, { type: 'identify', userId: 'u-o', traits: { email: 'new@example.com', city: 'Leeds' } }, 1_000_002);
+  const older = row(pipeline, { type: 'identify', userId: 'u-o', traits: { email: 'old@example.com', plan: 'free' } }, 1_000_001);
+  await fanOut([newer]);
+  await fanOut([older]); // a job retried after the newer one committed
+  assert.deepEqual(await stored(pipeline), [{ email: 'new@example.com', city: 'Leeds', plan: 'free' }]);
+  const removal = row(pipeline, { type: 'identify', userId: 'u-o', traits: { city: null } }, 1_000_003);
+  const after = row(pipeline, { type: 'track', event: 'X', userId: 'u-o' }, 1_000_004);
+  assert.deepEqual(traitsOf(await fanOut([removal, after]), after), { email: 'new@example.com', plan: 'free' }, 'removed in the fan-out');
+  assert.deepEqual(await stored(pipeline), [{ email: 'new@example.com', plan: 'free' }], 'and in the memory');
+});
+
+test('an identify meant for some integrations only is not remembered; a replay reads but writes nothing; 0 days is off', async () => {
+  const pipeline = randomUUID();
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-r', traits: { email: 'secret@example.com' }, integrations: { All: false, Webhook: true } })]);
+  assert.deepEqual(await stored(pipeline), []);
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-r', traits: { email: 'now@example.com' } })]);
   const oldIdentify = row(pipeline, { type: 'identify', userId: 'u-r', traits: { email: 'then@example.com' } });
   const oldTrack = row(pipeline, { type: 'track', event: 'Bought', userId: 'u-r' });
-  const replayed = await applyRememberedTraits([oldIdentify, oldTrack], 30, { record: false }, execute);
-  assert.deepEqual(traitsOf(replayed, oldTrack), { email: 'then@example.com' }, 'within the replay, its own identify counts');
-  const after = await applyRememberedTraits([row(pipeline, { type: 'track', event: 'Bought', userId: 'u-r' })], 30, { record: true }, execute);
-  assert.deepEqual([...after.values()].map((e) => e.context?.traits), [{ email: 'now@example.com' }], 'the memory kept the newer email');
-  assert.equal((await applyRememberedTraits([row(pipeline, { type: 'track', event: 'Bought', userId: 'u-r' })], 0, { record: true }, execute)).size, 0);
+  assert.deepEqual(traitsOf(await fanOut([oldIdentify, oldTrack], { record: false }), oldTrack), { email: 'then@example.com' }, 'within the replay, its own identify counts');
+  assert.deepEqual(await stored(pipeline), [{ email: 'now@example.com' }], 'the memory kept the newer email');
+  assert.equal((await fanOut([row(pipeline, { type: 'track', event: 'Bought', userId: 'u-r' })], { days: 0 })).size, 0);
 });
 
-test('expired traits are neither added nor merged into; the prune forgets them; an oversized merge starts again', async () => {
+test('the size cap holds for a first row and within a fan-out; expired traits are neither added nor merged; the prune forgets them', async () => {
   const pipeline = randomUUID();
-  await applyRememberedTraits([row(pipeline, { type: 'identify', userId: 'u-old', traits: { email: 'gone@example.com' } })], 30, { record: true }, execute);
-  await pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '31 days' WHERE pipeline_id = $1`, [pipeline]);
-  assert.equal((await applyRememberedTraits([row(pipeline, { type: 'track', event: 'X', userId: 'u-old' })], 30, { record: true }, execute)).size, 0);
-  await applyRememberedTraits([row(pipeline, { type: 'identify', userId: 'u-old', traits: { plan: 'pro' } })], 30, { record: true }, execute);
-  const { rows: [fresh] } = await pool.query('SELECT traits FROM signal.remembered_traits WHERE pipeline_id = $1', [pipeline]);
-  assert.deepEqual(fresh!.traits, { plan: 'pro' }, 'the expired email was not merged back');
-  await pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '31 days' WHERE pipeline_id = $1`, [pipeline]);
-  assert.ok((await createEventStore(pool).pruneTraits(30)) >= 1);
-  assert.equal((await pool.query('SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1', [pipeline])).rowCount, 0);
+  const big = 'x'.repeat(30_000);
+  const track = row(pipeline, { type: 'track', event: 'X', userId: 'u-big' });
+  const changed = await fanOut([
+    row(pipeline, { type: 'identify', userId: 'u-big', traits: { a: big } }),
+    row(pipeline, { type: 'identify', userId: 'u-big', traits: { b: big } }),
+    row(pipeline, { type: 'identify', userId: 'u-big', traits: { c: big } }),
+    track,
+  ]);
+  assert.ok(JSON.stringify(traitsOf(changed, track)).length <= MAX_REMEMBERED_TRAITS_BYTES, 'added within the cap');
+  assert.ok(JSON.stringify(await stored(pipeline)).length <= MAX_REMEMBERED_TRAITS_BYTES, 'stored within the cap');
 
-  const big = 'x'.repeat(MAX_REMEMBERED_TRAITS_BYTES / 2);
-  await applyRememberedTraits([row(pipeline, { type: 'identify', userId: 'u-big', traits: { a: big } })], 30, { record: true }, execute);
-  await applyRememberedTraits([row(pipeline, { type: 'identify', userId: 'u-big', traits: { b: big } })], 30, { record: true }, execute);
-  const { rows: [kept] } = await pool.query('SELECT traits FROM signal.remembered_traits WHERE pipeline_id = $1', [pipeline]);
-  assert.deepEqual(Object.keys(kept!.traits as object), ['b'], 'too large merged: the newest identify\'s traits only');
+  const expiring = randomUUID();
+  await fanOut([row(expiring, { type: 'identify', userId: 'u-old', traits: { email: 'gone@example.com' } })]);
+  await pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '31 days' WHERE pipeline_id = $1`, [expiring]);
+  assert.equal((await fanOut([row(expiring, { type: 'track', event: 'X', userId: 'u-old' })])).size, 0);
+  await fanOut([row(expiring, { type: 'identify', userId: 'u-old', traits: { plan: 'pro' } })]);
+  assert.deepEqual(await stored(expiring), [{ plan: 'pro' }], 'the expired email was not merged back');
+  await pool.query(`UPDATE signal.remembered_traits SET updated_at = now() - interval '31 days' WHERE pipeline_id = $1`, [expiring]);
+  assert.ok((await createEventStore(pool).pruneTraits(30)) >= 1);
+  assert.deepEqual(await stored(expiring), []);
+});
+
+test('a pipeline the presence says has nothing remembered costs no read', async () => {
+  const pipeline = randomUUID();
+  const asked: string[] = [];
+  const presence: TraitsPresence = { has: async (id) => (asked.push(id), false), written: () => {} };
+  statements.length = 0;
+  await fanOut([row(pipeline, { type: 'track', event: 'X', userId: 'u-1' }), row(pipeline, { type: 'page', userId: 'u-2' })], { presence });
+  assert.deepEqual(asked, [pipeline], 'asked once per pipeline');
+  assert.deepEqual(statements, [], 'no statement');
 });

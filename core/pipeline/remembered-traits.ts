@@ -11,12 +11,8 @@ export const MAX_TRAITS_MEMORY_DAYS = 365;
 /** Remembered traits of one person larger than this (JSON bytes) start again from the newest identify's. */
 export const MAX_REMEMBERED_TRAITS_BYTES = 65_536;
 
-/** What the memory reads of a stored event. */
-export interface TraitsRow {
-  id: number;
-  pipelineId: string;
-  payload: CanonicalEvent;
-}
+/** Ids that are no person: what SDKs write when a variable was empty. */
+const NO_ID = new Set(['null', 'undefined', 'none', 'anonymous', '0']);
 
 /**
  * The key a person is remembered under: SHA-256 of the id's kind and the id (a userId may be an
@@ -24,6 +20,18 @@ export interface TraitsRow {
  */
 export function identityDigest(kind: 'user' | 'anonymous', id: string): Buffer {
   return createHash('sha256').update(`${kind}\u0000${id}`).digest();
+}
+
+/**
+ * Whose memory an event reads and an identify writes: its userId when it has one, else its
+ * anonymousId. A user's traits never reach another user's events through a shared device's
+ * anonymousId, and a visitor's traits are only those of identify calls made before any login.
+ */
+function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: string } | undefined {
+  const usable = (id: unknown): id is string => typeof id === 'string' && id.trim() !== '' && !NO_ID.has(id.trim().toLowerCase());
+  if (usable(event.userId)) return { kind: 'user', id: event.userId };
+  if (usable(event.anonymousId)) return { kind: 'anonymous', id: event.anonymousId };
+  return undefined;
 }
 
 /**
@@ -43,24 +51,45 @@ export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], da
 }
 
 /**
- * Merges new traits into the remembered ones (new keys win): rows past `$4` days start again
- * from the new traits, and so does a merge larger than MAX_REMEMBERED_TRAITS_BYTES. Keys must
+ * Merges new traits into the remembered ones in the order of their identify calls (`last_id`,
+ * the newest event's id): a newer call's keys win over the row's, an older one's (a job retried
+ * after a later one committed) lose; a trait set to null is removed (a new row keeps its nulls
+ * until `stripNullsStatement`: the insert must pass them on to the merge). A row past `$5` days, or a
+ * merge larger than MAX_REMEMBERED_TRAITS_BYTES, starts again from the new traits. Keys must
  * come sorted, so concurrent fan-outs lock rows in one order and cannot deadlock; a key may
  * appear only once.
  *
  * @example
- * const { text, values } = rememberTraitsStatement([pipelineId], [identityDigest('user', 'u-1')], [{ email: 'a@b.c' }], 30);
+ * const { text, values } = rememberTraitsStatement([pipelineId], [identityDigest('user', 'u-1')], [{ email: 'a@b.c' }], [42], 30);
  */
-export function rememberTraitsStatement(pipelineIds: string[], digests: Buffer[], traits: JsonObject[], days: number) {
+export function rememberTraitsStatement(pipelineIds: string[], digests: Buffer[], traits: JsonObject[], lastIds: number[], days: number) {
+  const merged = `CASE WHEN EXCLUDED.last_id >= t.last_id THEN t.traits || EXCLUDED.traits ELSE EXCLUDED.traits || t.traits END`;
   return {
-    text: `INSERT INTO signal.remembered_traits AS t (pipeline_id, identity_digest, traits)
-           SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::jsonb[])
+    text: `INSERT INTO signal.remembered_traits AS t (pipeline_id, identity_digest, traits, last_id)
+           SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::jsonb[], $4::bigint[])
            ON CONFLICT (pipeline_id, identity_digest) DO UPDATE
-             SET traits = CASE WHEN t.updated_at <= now() - make_interval(days => $4)
-                                 OR octet_length((t.traits || EXCLUDED.traits)::text) > ${MAX_REMEMBERED_TRAITS_BYTES}
-                               THEN EXCLUDED.traits ELSE t.traits || EXCLUDED.traits END,
+             SET traits = CASE WHEN t.updated_at <= now() - make_interval(days => $5) THEN jsonb_strip_nulls(EXCLUDED.traits)
+                               WHEN octet_length(jsonb_strip_nulls(${merged})::text) > ${MAX_REMEMBERED_TRAITS_BYTES}
+                                 THEN CASE WHEN EXCLUDED.last_id >= t.last_id THEN jsonb_strip_nulls(EXCLUDED.traits) ELSE t.traits END
+                               ELSE jsonb_strip_nulls(${merged}) END,
+                 last_id = GREATEST(t.last_id, EXCLUDED.last_id),
                  updated_at = now()`,
-    values: [pipelineIds, digests, traits.map((t) => JSON.stringify(t)), days],
+    values: [pipelineIds, digests, traits.map((t) => JSON.stringify(t)), lastIds, days],
+  };
+}
+
+/**
+ * Removes the null traits of new rows, which `rememberTraitsStatement` inserts as given.
+ *
+ * @example
+ * const { text, values } = stripNullsStatement([pipelineId], [identityDigest('user', 'u-1')]);
+ */
+export function stripNullsStatement(pipelineIds: string[], digests: Buffer[]) {
+  return {
+    text: `UPDATE signal.remembered_traits t SET traits = jsonb_strip_nulls(t.traits)
+             FROM unnest($1::uuid[], $2::bytea[]) AS k(pipeline_id, identity_digest)
+            WHERE t.pipeline_id = k.pipeline_id AND t.identity_digest = k.identity_digest AND t.traits <> jsonb_strip_nulls(t.traits)`,
+    values: [pipelineIds, digests],
   };
 }
 
@@ -76,75 +105,137 @@ export function pruneTraitsStatement(): string {
                                     WHERE updated_at <= now() - make_interval(days => $1) LIMIT $2))`;
 }
 
+/**
+ * Whether a pipeline has remembered traits (cached by the caller): a pipeline that never sent
+ * an identify call needs no read. `written` tells the cache of a pipeline this process wrote to.
+ */
+export interface TraitsPresence {
+  has(pipelineId: string): Promise<boolean>;
+  written(pipelineId: string): void;
+}
+
+/**
+ * The statement behind HasRememberedTraits.
+ *
+ * @example
+ * const { rows } = await pool.query(hasTraitsStatement(), [pipelineId]); // [{ found: true }]
+ */
+export function hasTraitsStatement(): string {
+  return 'SELECT EXISTS (SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1) AS found';
+}
+
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function identities(event: CanonicalEvent): Array<{ kind: 'user' | 'anonymous'; id: string }> {
-  const found: Array<{ kind: 'user' | 'anonymous'; id: string }> = [];
-  if (typeof event.anonymousId === 'string' && event.anonymousId !== '') found.push({ kind: 'anonymous', id: event.anonymousId });
-  // Last: a user's traits win over the visitor's.
-  if (typeof event.userId === 'string' && event.userId !== '') found.push({ kind: 'user', id: event.userId });
-  return found;
+/** Shallow merge, later keys winning, a null removing the key. */
+function mergeTraits(base: JsonObject | undefined, next: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [key, value] of Object.entries(next)) {
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Whether an event's `integrations` object turns anything off: its traits were meant for some integrations only. */
+function restricted(event: CanonicalEvent): boolean {
+  const integrations = event.integrations as unknown;
+  return isObject(integrations) && Object.values(integrations).some((value) => value === false);
+}
+
+export interface TraitsRow {
+  id: number;
+  pipelineId: string;
+  event: CanonicalEvent;
+}
+
+export interface TraitsMemory {
+  /**
+   * The event with the traits remembered for its person under `context.traits` (its own win),
+   * or the same object when there is nothing to add. Not for identify calls.
+   */
+  enrich(row: TraitsRow): CanonicalEvent;
+  /**
+   * Remembers an identify call's traits as the pipeline stage passes it on (after the
+   * transformations): for the events after it in this fan-out, and, at `flush`, for later ones.
+   */
+  remember(row: TraitsRow): void;
+  /** Writes what `remember` took (nothing with `record: false`). Last in the fan-out: its row locks are then held briefly. */
+  flush(): Promise<void>;
 }
 
 /**
- * Applies the memory to a fan-out's events, in id order: an identify call's traits are
- * remembered under its userId and its anonymousId (merged into what was remembered, new keys
- * winning); any other call gets the traits remembered for its anonymousId and its userId (the
- * user's winning) under `context.traits`, where the event's own traits win. An identify
- * earlier in `rows` counts for the events after it. With `record: false` (a replay, whose
- * identify calls are older than what is remembered) nothing is written.
- * Returns the events it changed, by row id.
+ * The memory of one fan-out, loaded for the people of `rows` in one read (none for pipelines
+ * `hasTraits` says have nothing remembered). Call `enrich` and `remember` in id order.
  *
  * @example
- * const changed = await applyRememberedTraits(rows, 30, { record: true }, (text, values) => pool.query(text, values));
+ * const memory = await loadTraitsMemory(rows, 30, { record: true }, execute, presence);
+ * const event = memory.enrich(row); // before the transformations
+ * memory.remember({ ...row, event: transformedIdentify });
+ * await memory.flush();
  */
-export async function applyRememberedTraits(rows: TraitsRow[], days: number, options: { record: boolean }, execute: Execute): Promise<Map<number, CanonicalEvent>> {
-  const changed = new Map<number, CanonicalEvent>();
-  if (days <= 0 || rows.length === 0) return changed;
-  const keyOf = (pipelineId: string, digest: Buffer) => `${pipelineId}/${digest.toString('hex')}`;
-  const wanted = new Map<string, { pipelineId: string; digest: Buffer }>();
-  for (const row of rows) {
-    for (const { kind, id } of identities(row.payload)) {
-      const digest = identityDigest(kind, id);
-      wanted.set(keyOf(row.pipelineId, digest), { pipelineId: row.pipelineId, digest });
-    }
-  }
-  if (wanted.size === 0) return changed;
-  const keys = [...wanted.values()];
-  const read = readTraitsStatement(keys.map((k) => k.pipelineId), keys.map((k) => k.digest), days);
+export async function loadTraitsMemory(rows: TraitsRow[], days: number, options: { record: boolean }, execute: Execute, presence?: TraitsPresence): Promise<TraitsMemory> {
   const memory = new Map<string, JsonObject>();
-  for (const row of (await execute(read.text, read.values)).rows) {
-    if (isObject(row.traits)) memory.set(keyOf(String(row.pipeline_id), row.identity_digest as Buffer), row.traits);
-  }
-  /** What this fan-out's identify calls add, per key: written once at the end. */
-  const added = new Map<string, { pipelineId: string; digest: Buffer; traits: JsonObject }>();
-  for (const row of rows) {
-    const event = row.payload;
-    const people = identities(event).map(({ kind, id }) => ({ digest: identityDigest(kind, id) })).map(({ digest }) => ({ digest, key: keyOf(row.pipelineId, digest) }));
-    if (event.type === 'identify') {
-      if (!isObject(event.traits) || Object.keys(event.traits).length === 0) continue;
-      for (const { digest, key } of people) {
-        memory.set(key, { ...memory.get(key), ...event.traits });
-        const entry = added.get(key) ?? { pipelineId: row.pipelineId, digest, traits: {} };
-        entry.traits = { ...entry.traits, ...event.traits };
-        added.set(key, entry);
-      }
-      continue;
+  /** The key of each row's person, computed once. */
+  const keys = new Map<number, { key: string; digest: Buffer }>();
+  const written = new Map<string, { pipelineId: string; digest: Buffer; traits: JsonObject; lastId: number }>();
+  if (days > 0) {
+    const wanted = new Map<string, { pipelineId: string; digest: Buffer }>();
+    const known = new Map<string, boolean>();
+    for (const row of rows) {
+      const person = personOf(row.event);
+      if (!person) continue;
+      const digest = identityDigest(person.kind, person.id);
+      const key = `${row.pipelineId}/${digest.toString('hex')}`;
+      keys.set(row.id, { key, digest });
+      if (row.event.type === 'identify') continue;
+      if (!known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
+      if (known.get(row.pipelineId)) wanted.set(key, { pipelineId: row.pipelineId, digest });
     }
-    let remembered: JsonObject = {};
-    for (const { key } of people) remembered = { ...remembered, ...memory.get(key) };
-    const own = isObject(event.context) && isObject(event.context.traits) ? event.context.traits : {};
-    // Only when it adds something: an event left as stored keeps travelling by id.
-    if (!Object.keys(remembered).some((name) => !Object.hasOwn(own, name))) continue;
-    const context = (isObject(event.context) ? event.context : {}) as JsonObject;
-    changed.set(row.id, { ...event, context: { ...context, traits: { ...remembered, ...own } as Record<string, JsonValue> } } as CanonicalEvent);
+    if (wanted.size > 0) {
+      const list = [...wanted.values()];
+      const read = readTraitsStatement(list.map((k) => k.pipelineId), list.map((k) => k.digest), days);
+      for (const found of (await execute(read.text, read.values)).rows) {
+        if (isObject(found.traits)) memory.set(`${String(found.pipeline_id)}/${(found.identity_digest as Buffer).toString('hex')}`, found.traits);
+      }
+    }
   }
-  if (options.record && added.size > 0) {
-    const sorted = [...added.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
-    const write = rememberTraitsStatement(sorted.map((e) => e.pipelineId), sorted.map((e) => e.digest), sorted.map((e) => e.traits), days);
-    await execute(write.text, write.values);
-  }
-  return changed;
+  return {
+    enrich(row) {
+      const person = keys.get(row.id);
+      const remembered = person ? memory.get(person.key) : undefined;
+      if (!remembered) return row.event;
+      const event = row.event;
+      const own = isObject(event.context) && isObject(event.context.traits) ? event.context.traits : {};
+      // Only when it adds something: an event left as stored keeps travelling by id.
+      if (!Object.keys(remembered).some((name) => !Object.hasOwn(own, name))) return event;
+      const context = (isObject(event.context) ? event.context : {}) as JsonObject;
+      return { ...event, context: { ...context, traits: { ...remembered, ...own } as Record<string, JsonValue> } } as CanonicalEvent;
+    },
+    remember(row) {
+      const person = keys.get(row.id);
+      const traits = row.event.traits;
+      if (days <= 0 || !person || !isObject(traits) || Object.keys(traits).length === 0 || restricted(row.event)) return;
+      const remembered = mergeTraits(memory.get(person.key), traits);
+      memory.set(person.key, Buffer.byteLength(JSON.stringify(remembered)) > MAX_REMEMBERED_TRAITS_BYTES ? mergeTraits(undefined, traits) : remembered);
+      const entry = written.get(person.key);
+      // Nulls kept for the write, where they remove what the row remembers.
+      let merged: JsonObject = { ...entry?.traits, ...traits };
+      if (Buffer.byteLength(JSON.stringify(merged)) > MAX_REMEMBERED_TRAITS_BYTES) merged = { ...traits };
+      written.set(person.key, { pipelineId: row.pipelineId, digest: person.digest, traits: merged, lastId: row.id });
+    },
+    async flush() {
+      if (!options.record || written.size === 0) return;
+      const sorted = [...written.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
+      const write = rememberTraitsStatement(sorted.map((e) => e.pipelineId), sorted.map((e) => e.digest), sorted.map((e) => e.traits), sorted.map((e) => e.lastId), days);
+      await execute(write.text, write.values);
+      const withNulls = sorted.filter((e) => Object.values(e.traits).includes(null));
+      if (withNulls.length > 0) {
+        const strip = stripNullsStatement(withNulls.map((e) => e.pipelineId), withNulls.map((e) => e.digest));
+        await execute(strip.text, strip.values);
+      }
+      for (const pipelineId of new Set(sorted.map((e) => e.pipelineId))) presence?.written(pipelineId);
+    },
+  };
 }
