@@ -104,7 +104,7 @@ test('a retry the classifier marks throttled is handled as a 429 whatever the st
   assert.ok(retried[0]!.throttledSince !== undefined);
 });
 
-test("a plugin's mapping sees the delivery's time as ctx.now, the same the request builder sees", async () => {
+test("a plugin's mapping sees the delivery's time as ctx.now, the same the request builder and the classifier see", async () => {
   const seen: Array<[string, number]> = [];
   const plugin: PluginDefinition = {
     ...fixturePlugin,
@@ -113,8 +113,9 @@ test("a plugin's mapping sees the delivery's time as ctx.now, the same the reque
     send: (batch, ctx) => (seen.push(['send', ctx.now]), fixturePlugin.send(batch, ctx)),
   };
   const before = Date.now();
-  await deliverBatch(fixtureTarget(plugin), [trackEvent('m-1')], 1, acceptingDeps().deps);
-  assert.deepEqual(seen.map(([where]) => where), ['variant', 'hook', 'send']);
+  const { deps } = acceptingDeps({ classify: (_response, _request, target) => (seen.push(['classify', target.ctx.now]), { status: 'delivered' }) });
+  await deliverBatch(fixtureTarget(plugin), [trackEvent('m-1')], 1, deps);
+  assert.deepEqual(seen.map(([where]) => where), ['variant', 'hook', 'send', 'classify']);
   assert.ok(seen.every(([, now]) => now >= before && now === seen[0]![1]), JSON.stringify(seen));
 });
 

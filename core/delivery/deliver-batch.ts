@@ -218,8 +218,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // and the others would be neither delivered nor dead-lettered.
   const keys = eventKeys(events);
   const byId = new Map(events.map((e, i) => [keys[i]!, e]));
-  // One time for the whole delivery: mapping and request building see the same clock.
+  // One time for the whole delivery: mapping, request building and classifying see the same clock.
   const ctx: PluginContext = { ...target.ctx, now: Date.now() };
+  const classifyTarget: DeliveryTarget = { ...target, ctx };
   let dropped = 0;
   let skippedConsent = 0;
   /** Events whose request the vendor answered 429. */
@@ -292,7 +293,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     let outcomes: Map<string, EventOutcome> | 'split';
     if (result.response) {
       try {
-        outcomes = outcomesOf(deps.classify(result.response, request, target), request);
+        outcomes = outcomesOf(deps.classify(result.response, request, classifyTarget), request);
       } catch (error) {
         outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
       }
