@@ -97,9 +97,10 @@ interface PipelineBatch {
 
 /**
  * The pipeline stage for a micro-batch of stored events: loads them, sets aside repeats of
- * events already fanned out (with `dedupWindowHours`), applies the pipeline's
- * transformations, and fans each out to every enabled integration of its pipeline that the
- * event's `integrations` object does not turn off and whose consent categories it grants. Events a pipeline leaves as stored travel to the
+ * events already fanned out (with `dedupWindowHours`), adds remembered identify traits (with
+ * `traitsMemoryDays`, see remembered-traits.ts), applies the pipeline's transformations, and
+ * fans each out to every enabled integration of its pipeline that the event's `integrations`
+ * object does not turn off and whose consent categories it grants. Events left as stored travel to the
  * delivery queues as ids, so an event is written once however many integrations receive it;
  * the delivery worker reads it back. With `db` (the ingest job's transaction) the delivery
  * jobs commit together with the ingest job's completion: a fan-out that fails part-way leaves
@@ -125,8 +126,6 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     // Marked, so a replay of stored events sends what the pipeline passed on, not each copy.
     if (found.repeated.size > 0) await execute('UPDATE signal.events SET duplicate = true WHERE id = ANY($1::bigint[])', [[...found.repeated]]);
   }
-  // Before the transformations, which then apply to remembered traits as to an event's own. A
-  // replay (`only`) adds what is remembered now but records nothing: its identify calls are old.
   // Remembered identify traits: added to an event before the transformations (which then apply
   // to them as to its own), and taken from an identify after them (what a transformation drops
   // or removes is not remembered). A replay (`only`) reads the memory but writes nothing: its
