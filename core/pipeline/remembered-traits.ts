@@ -167,7 +167,7 @@ export interface TraitsMemory {
 
 /**
  * The memory of one fan-out, loaded for the people of `rows` in one read (none for pipelines
- * `hasTraits` says have nothing remembered). Call `enrich` and `remember` in id order.
+ * `presence` says have nothing remembered). Call `enrich` and `remember` in id order.
  *
  * @example
  * const memory = await loadTraitsMemory(rows, 30, { record: true }, execute, presence);
