@@ -132,4 +132,8 @@ test('a pipeline the presence says has nothing remembered costs no read', async 
   await fanOut([row(pipeline, { type: 'track', event: 'X', userId: 'u-1' }), row(pipeline, { type: 'page', userId: 'u-2' })], { presence });
   assert.deepEqual(asked, [pipeline], 'asked once per pipeline');
   assert.deepEqual(statements, [], 'no statement');
+  // Its first identify still counts for the events after it in the same fan-out.
+  const after = row(pipeline, { type: 'track', event: 'Y', userId: 'u-1' });
+  const changed = await fanOut([row(pipeline, { type: 'identify', userId: 'u-1', traits: { email: 'first@example.com' } }), after], { presence });
+  assert.deepEqual(traitsOf(changed, after), { email: 'first@example.com' });
 });

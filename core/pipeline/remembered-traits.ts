@@ -183,15 +183,20 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
   if (days > 0) {
     const wanted = new Map<string, { pipelineId: string; digest: Buffer }>();
     const known = new Map<string, boolean>();
+    const identifying = new Set(rows.filter((row) => row.event.type === 'identify').map((row) => row.pipelineId));
     for (const row of rows) {
+      const identify = row.event.type === 'identify';
+      if (!identify && !known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
+      // Digests only where they are used: an identify's, and those of events whose pipeline has
+      // something remembered or an identify in this fan-out (in most fan-outs, none).
+      const remembered = known.get(row.pipelineId) === true;
+      if (!identify && !remembered && !identifying.has(row.pipelineId)) continue;
       const person = personOf(row.event);
       if (!person) continue;
       const digest = identityDigest(person.kind, person.id);
       const key = `${row.pipelineId}/${digest.toString('hex')}`;
       keys.set(row.id, { key, digest });
-      if (row.event.type === 'identify') continue;
-      if (!known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
-      if (known.get(row.pipelineId)) wanted.set(key, { pipelineId: row.pipelineId, digest });
+      if (!identify && remembered) wanted.set(key, { pipelineId: row.pipelineId, digest });
     }
     if (wanted.size > 0) {
       const list = [...wanted.values()];
