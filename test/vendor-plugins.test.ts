@@ -279,6 +279,10 @@ describe('VideoAmp', () => {
     // The spec: email "when supplied via datafly.identify()": an identify, then a conversion
     // that carries no traits of its own.
     const returning = { key: pipeline.key, id: 'df_va0identify' };
+    // The pipeline remembers traits already (earlier identify calls): a pipeline's very first
+    // identify and a purchase fanned out at the same moment may miss each other (README).
+    await browser({ type: 'identify', userId: 'user-76', messageId: 'va-identify-76', traits: { plan: 'first' } }, '', returning);
+    await waitUntil(async () => ((await signal.pool.query('SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1', [pipeline.id])).rowCount ?? 0) > 0 || undefined, 'a remembered identify');
     await browser({ type: 'identify', userId: 'user-77', messageId: 'va-identify-77', traits: { email: 'Returning@Example.com' } }, '', returning);
     await browser({ type: 'track', event: 'Order Completed', userId: 'user-77', messageId: 'va-5', properties: { order_id: 'ORD-077', revenue: 10, currency: 'USD' } }, '', returning);
     const identified = await waitUntil(async () => sim.requests({ path: '/v1/conversions' }).map((r) => r.json as Record<string, unknown>).find((j) => j.transaction_id === 'ORD-077'), 'the conversion after identify');

@@ -130,14 +130,23 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // to them as to its own), and taken from an identify after them (what a transformation drops
   // or removes is not remembered). A replay (`only`) reads the memory but writes nothing: its
   // identify calls are older than what is remembered.
-  const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, { record: options.only === undefined }, execute, deps.traitsPresence);
-  const byPipeline = new Map<string, PipelineBatch>();
   const transforms = new Map<string, EventTransformation | undefined>();
+  const transformOf = async (pipelineId: string) => {
+    if (!transforms.has(pipelineId)) transforms.set(pipelineId, await deps.transformFor(pipelineId));
+    return transforms.get(pipelineId);
+  };
+  const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
+    record: options.only === undefined,
+    passOn: async (pipelineId, event) => {
+      const transform = await transformOf(pipelineId);
+      return transform ? transform(event).event : event;
+    },
+  }, execute, deps.traitsPresence);
+  const byPipeline = new Map<string, PipelineBatch>();
   for (const row of rows) {
     const isIdentify = row.payload.type === 'identify';
     const payload = isIdentify ? row.payload : memory.enrich({ id: row.id, pipelineId: row.pipeline_id, event: row.payload });
-    if (!transforms.has(row.pipeline_id)) transforms.set(row.pipeline_id, await deps.transformFor(row.pipeline_id));
-    const transform = transforms.get(row.pipeline_id);
+    const transform = await transformOf(row.pipeline_id);
     let batch = byPipeline.get(row.pipeline_id);
     if (!batch) {
       batch = { events: [], ids: [], warnings: [] };

@@ -124,6 +124,23 @@ test('the size cap holds for a first row and within a fan-out; expired traits ar
   assert.deepEqual(await stored(expiring), []);
 });
 
+test('an identify stored just before, whose own fan-out has not committed, counts too; one the memory holds already is not applied again', async () => {
+  const pipeline = randomUUID();
+  const store = async (event: Record<string, unknown>) => Number((await pool.query<{ id: string }>(
+    `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'identify', now(), $3) RETURNING id`,
+    [pipeline, randomUUID(), JSON.stringify({ type: 'identify', ...event })],
+  )).rows[0]!.id);
+  const stale = await store({ userId: 'u-look', traits: { plan: 'free' } });
+  // The memory holds an identify newer than `stale`: stale's plan must not come back.
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-look', traits: { plan: 'pro' } }, stale + 1)]);
+  await store({ userId: 'someone-else', traits: {} }); // takes the id the line above pretended to be
+  const inFlight = await store({ userId: 'u-look', traits: { email: 'just-now@example.com' } });
+  const meantForOne = await store({ userId: 'u-look', traits: { phone: '+447700900003' }, integrations: { All: false, Webhook: true } });
+  const purchase = row(pipeline, { type: 'track', event: 'Order Completed', userId: 'u-look' }, Math.max(inFlight, meantForOne) + 1);
+  assert.deepEqual(traitsOf(await fanOut([purchase]), purchase), { plan: 'pro', email: 'just-now@example.com' });
+  assert.deepEqual(await stored(pipeline), [{ plan: 'pro' }], 'written by its own fan-out, not this one');
+});
+
 test('a pipeline the presence says has nothing remembered costs no read', async () => {
   const pipeline = randomUUID();
   const asked: string[] = [];

@@ -11,6 +11,12 @@ export const MAX_TRAITS_MEMORY_DAYS = 365;
 /** Remembered traits of one person larger than this (JSON bytes) start again from the newest identify's. */
 export const MAX_REMEMBERED_TRAITS_BYTES = 65_536;
 
+/**
+ * How many stored events before a fan-out's first one are searched for identify calls whose
+ * own fan-out may not have committed yet (see `recentIdentifiesStatement`).
+ */
+export const IDENTIFY_LOOKBACK_EVENTS = 5000;
+
 /** Ids that are no person: what SDKs write when a variable was empty. */
 const NO_ID = new Set(['null', 'undefined', 'none', 'anonymous', '0']);
 
@@ -42,11 +48,29 @@ function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: stri
  */
 export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], days: number) {
   return {
-    text: `SELECT t.pipeline_id, t.identity_digest, t.traits
+    text: `SELECT t.pipeline_id, t.identity_digest, t.traits, t.last_id
              FROM signal.remembered_traits t
              JOIN unnest($1::uuid[], $2::bytea[]) AS k(pipeline_id, identity_digest) USING (pipeline_id, identity_digest)
             WHERE t.updated_at > now() - make_interval(days => $3)`,
     values: [pipelineIds, digests, days],
+  };
+}
+
+/**
+ * The identify calls of `pipelineIds` stored in [`$1`, `$2`): those just before a fan-out's
+ * events. Another worker may be fanning them out at this moment, and what it remembers commits
+ * too late for this fan-out to read: an identify and the purchase right after it, sent as two
+ * requests, often land in two ingest jobs fanned out at once.
+ *
+ * @example
+ * const { text, values } = recentIdentifiesStatement([pipelineId], 95_000, 100_000);
+ */
+export function recentIdentifiesStatement(pipelineIds: string[], from: number, before: number) {
+  return {
+    text: `SELECT id, pipeline_id, payload FROM signal.events
+            WHERE pipeline_id = ANY($3::uuid[]) AND id >= $1 AND id < $2 AND type = 'identify'
+            ORDER BY id`,
+    values: [from, before, pipelineIds],
   };
 }
 
@@ -175,7 +199,17 @@ export interface TraitsMemory {
  * memory.remember({ ...row, event: transformedIdentify });
  * await memory.flush();
  */
-export async function loadTraitsMemory(rows: TraitsRow[], days: number, options: { record: boolean }, execute: Execute, presence?: TraitsPresence): Promise<TraitsMemory> {
+export interface TraitsMemoryOptions {
+  /** false: read only (a replay). */
+  record: boolean;
+  /**
+   * An identify call as the pipeline stage passes it on (its pipeline's transformations; null:
+   * dropped), for the recent ones not yet remembered (`recentIdentifiesStatement`).
+   */
+  passOn?(pipelineId: string, event: CanonicalEvent): Promise<CanonicalEvent | null>;
+}
+
+export async function loadTraitsMemory(rows: TraitsRow[], days: number, options: TraitsMemoryOptions, execute: Execute, presence?: TraitsPresence): Promise<TraitsMemory> {
   const memory = new Map<string, JsonObject>();
   /** The key of each row's person, computed once. */
   const keys = new Map<number, { key: string; digest: Buffer }>();
@@ -201,8 +235,27 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
     if (wanted.size > 0) {
       const list = [...wanted.values()];
       const read = readTraitsStatement(list.map((k) => k.pipelineId), list.map((k) => k.digest), days);
+      /** The newest identify each remembered row holds: older recent ones are in it already. */
+      const lastIds = new Map<string, number>();
       for (const found of (await execute(read.text, read.values)).rows) {
-        if (isObject(found.traits)) memory.set(`${String(found.pipeline_id)}/${(found.identity_digest as Buffer).toString('hex')}`, found.traits);
+        const key = `${String(found.pipeline_id)}/${(found.identity_digest as Buffer).toString('hex')}`;
+        if (isObject(found.traits)) memory.set(key, found.traits);
+        lastIds.set(key, Number(found.last_id));
+      }
+      const first = Math.min(...rows.map((row) => row.id));
+      const pipelines = [...new Set(list.map((k) => k.pipelineId))];
+      const recent = recentIdentifiesStatement(pipelines, Math.max(1, first - IDENTIFY_LOOKBACK_EVENTS), first);
+      for (const found of (await execute(recent.text, recent.values)).rows) {
+        const pipelineId = String(found.pipeline_id);
+        const stored = found.payload as CanonicalEvent;
+        const person = personOf(stored);
+        if (!person) continue;
+        const key = `${pipelineId}/${identityDigest(person.kind, person.id).toString('hex')}`;
+        if (!wanted.has(key) || Number(found.id) <= (lastIds.get(key) ?? 0)) continue;
+        const event = options.passOn ? await options.passOn(pipelineId, stored) : stored;
+        if (event === null || !isObject(event.traits) || restricted(event)) continue;
+        const merged = mergeTraits(memory.get(key), event.traits);
+        memory.set(key, Buffer.byteLength(JSON.stringify(merged)) > MAX_REMEMBERED_TRAITS_BYTES ? mergeTraits(undefined, event.traits) : merged);
       }
     }
   }
