@@ -552,6 +552,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       const variant = variantOf(def, input.variant);
       const name = typeof input.name === 'string' ? input.name.trim() : '';
       if (name.length === 0 || name.length > 200) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'name', message: 'must be 1 to 200 characters' }], 'Invalid integration');
+      if (name.includes('\u0000')) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'name', message: 'must not hold a NUL character (\\u0000)' }], 'Invalid integration');
       const deliveryMode = input.deliveryMode ?? 'server_side';
       if (!(DELIVERY_MODES as readonly string[]).includes(deliveryMode)) {
         fail('SIGNAL_VALIDATION_FAILED', [{ field: 'deliveryMode', message: `must be one of: ${DELIVERY_MODES.join(', ')}` }], 'Invalid integration');

@@ -28,6 +28,8 @@ function validateName(name: string, field = 'name'): string {
   if (trimmed.length === 0 || trimmed.length > 200) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be 1 to 200 characters`, [{ field, message: 'must be 1 to 200 characters' }]);
   }
+  // Checked here, so the 400 names the field (PostgreSQL's refusal would not).
+  if (trimmed.includes('\u0000')) throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} holds a NUL character (\\u0000), which text cannot hold`, [{ field, message: 'must not hold a NUL character (\\u0000)' }]);
   return trimmed;
 }
 
