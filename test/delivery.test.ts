@@ -413,6 +413,19 @@ describe('remembered identify traits', () => {
     assert.equal((await delivered('/traits', 'tr-stranger')).context.traits, undefined);
   });
 
+  test('forgetPersonTraits erases what is remembered for a person; later events get nothing', async () => {
+    const site = await signal.pipeline('Forget me');
+    await signal.services.integrations.install({ vendor: 'webhook', name: 'forget hook', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/forget`, allow_private_targets: ['127.0.0.1'] } });
+    await post(signal, site.key, [{ type: 'identify', userId: 'u-erase', messageId: 'fg-identify', traits: { email: 'erase-me@example.com' } }]);
+    await sim.waitFor(1, 15_000, { path: '/forget' });
+    const forget = (variables: Record<string, unknown>) => signal.graphql<{ forgetPersonTraits: number }>('mutation($p: ID!, $u: String, $a: String) { forgetPersonTraits(pipelineId: $p, userId: $u, anonymousId: $a) }', variables);
+    await waitUntil(async () => ((await forget({ p: site.id, u: 'u-erase' })).body.data?.forgetPersonTraits === 1) || undefined, 'the remembered traits erased');
+    await post(signal, site.key, [{ type: 'track', event: 'Bought', userId: 'u-erase', messageId: 'fg-after' }]);
+    assert.equal((await delivered('/forget', 'fg-after')).context.traits, undefined);
+    assert.equal((await forget({ p: site.id })).status, 400, 'a person must be named');
+    assert.equal((await forget({ p: '00000000-0000-4000-8000-000000000000', u: 'x' })).status, 404);
+  });
+
   test('SIGNAL_TRAITS_MEMORY_DAYS=0 turns it off', async () => {
     const plain = await startTestSignal({ SIGNAL_TRAITS_MEMORY_DAYS: '0' }, { label: 'notraits' });
     try {

@@ -60,6 +60,8 @@ export function createAdminResolvers(services: AdminServices) {
       rotatePipelineKey: guard(async (_: unknown, args: { id: string; graceSeconds: number }) => pipelines.rotateKey(args.id, args.graceSeconds)),
       setPipelineEnabled: guard(async (_: unknown, args: { id: string; enabled: boolean }) => pipelines.setEnabled(args.id, args.enabled)),
       renamePipeline: guard(async (_: unknown, args: { id: string; name: string }) => pipelines.rename(args.id, args.name)),
+      forgetPersonTraits: guard(async (_: unknown, args: { pipelineId: string; userId?: string | null; anonymousId?: string | null }) =>
+        pipelines.forgetTraits(args.pipelineId, { userId: args.userId ?? null, anonymousId: args.anonymousId ?? null })),
       setPipelineDeduplication: guard(async (_: unknown, args: { id: string; windowHours?: number | null }) => pipelines.setDedupWindow(args.id, args.windowHours ?? null)),
       deletePipeline: guard(async (_: unknown, args: { id: string }) => {
         await pipelines.remove(args.id);

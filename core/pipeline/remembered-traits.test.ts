@@ -5,7 +5,7 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { createEventStore } from '../services/events.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
-import { identityDigest, loadTraitsMemory, MAX_REMEMBERED_TRAITS_BYTES, type TraitsPresence, type TraitsRow } from './remembered-traits.ts';
+import { forgetTraitsStatement, identityDigest, loadTraitsMemory, MAX_REMEMBERED_TRAITS_BYTES, type TraitsPresence, type TraitsRow } from './remembered-traits.ts';
 
 let db: MigratedDatabase;
 let pool: Pool;
@@ -139,6 +139,26 @@ test('an identify stored just before, whose own fan-out has not committed, count
   const purchase = row(pipeline, { type: 'track', event: 'Order Completed', userId: 'u-look' }, Math.max(inFlight, meantForOne) + 1);
   assert.deepEqual(traitsOf(await fanOut([purchase]), purchase), { plan: 'pro', email: 'just-now@example.com' });
   assert.deepEqual(await stored(pipeline), [{ plan: 'pro' }], 'written by its own fan-out, not this one');
+});
+
+test('an erased person stays erased: an identify stored before the erasure and fanned out after it does not bring the traits back', async () => {
+  const pipeline = randomUUID();
+  const storeIdentify = async (traits: Record<string, unknown>) => Number((await pool.query<{ id: string }>(
+    `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'identify', now(), $3) RETURNING id`,
+    [pipeline, randomUUID(), JSON.stringify({ type: 'identify', userId: 'u-gdpr', traits })],
+  )).rows[0]!.id);
+  const first = await storeIdentify({ email: 'me@example.com' });
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-gdpr', traits: { email: 'me@example.com' } }, first)]);
+  const inFlight = await storeIdentify({ phone: '+447700900004' });
+  const forget = forgetTraitsStatement(pipeline, [identityDigest('user', 'u-gdpr')]);
+  assert.deepEqual((await pool.query(forget.text, forget.values)).rows, [{ erased: 1 }]);
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-gdpr', traits: { phone: '+447700900004' } }, inFlight)]);
+  const track = row(pipeline, { type: 'track', event: 'X', userId: 'u-gdpr' }, inFlight + 10);
+  assert.equal((await fanOut([track])).size, 0, 'neither the flush nor the look back at recent identify calls brings them back');
+  assert.deepEqual(await stored(pipeline), [{}]);
+  const later = await storeIdentify({ plan: 'new' });
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-gdpr', traits: { plan: 'new' } }, later)]);
+  assert.deepEqual(await stored(pipeline), [{ plan: 'new' }], 'what the person says after the erasure is remembered');
 });
 
 test('a pipeline the presence says has nothing remembered costs no read', async () => {

@@ -92,7 +92,8 @@ export function rememberTraitsStatement(pipelineIds: string[], digests: Buffer[]
     text: `INSERT INTO signal.remembered_traits AS t (pipeline_id, identity_digest, traits, last_id)
            SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::jsonb[], $4::bigint[])
            ON CONFLICT (pipeline_id, identity_digest) DO UPDATE
-             SET traits = CASE WHEN t.updated_at <= now() - make_interval(days => $5) THEN jsonb_strip_nulls(EXCLUDED.traits)
+             SET traits = CASE WHEN EXCLUDED.last_id <= t.forgotten_until THEN t.traits
+                               WHEN t.updated_at <= now() - make_interval(days => $5) THEN jsonb_strip_nulls(EXCLUDED.traits)
                                WHEN octet_length(jsonb_strip_nulls(${merged})::text) > ${MAX_REMEMBERED_TRAITS_BYTES}
                                  THEN CASE WHEN EXCLUDED.last_id >= t.last_id THEN jsonb_strip_nulls(EXCLUDED.traits) ELSE t.traits END
                                ELSE jsonb_strip_nulls(${merged}) END,
@@ -114,6 +115,30 @@ export function stripNullsStatement(pipelineIds: string[], digests: Buffer[]) {
              FROM unnest($1::uuid[], $2::bytea[]) AS k(pipeline_id, identity_digest)
             WHERE t.pipeline_id = k.pipeline_id AND t.identity_digest = k.identity_digest AND t.traits <> jsonb_strip_nulls(t.traits)`,
     values: [pipelineIds, digests],
+  };
+}
+
+/**
+ * Erases what is remembered for some people of a pipeline: their rows become empty and forget
+ * every identify call stored so far, so neither a fan-out still in flight nor one reading recent
+ * identify calls brings them back. Returns how many held traits.
+ *
+ * @example
+ * const { text, values } = forgetTraitsStatement(pipelineId, [identityDigest('user', 'u-1')]);
+ */
+export function forgetTraitsStatement(pipelineId: string, digests: Buffer[]) {
+  return {
+    text: `WITH before AS (
+             SELECT identity_digest FROM signal.remembered_traits
+              WHERE pipeline_id = $1 AND identity_digest = ANY($2::bytea[]) AND traits <> '{}'::jsonb FOR UPDATE
+           ), upto AS (SELECT COALESCE(max(id), 0) AS id FROM signal.events), forgotten AS (
+             INSERT INTO signal.remembered_traits AS t (pipeline_id, identity_digest, traits, last_id, forgotten_until)
+             SELECT $1, d, '{}'::jsonb, upto.id, upto.id FROM unnest($2::bytea[]) AS d, upto
+             ON CONFLICT (pipeline_id, identity_digest) DO UPDATE
+               SET traits = '{}'::jsonb, last_id = GREATEST(t.last_id, EXCLUDED.last_id), forgotten_until = EXCLUDED.forgotten_until, updated_at = now()
+           )
+           SELECT count(*)::int AS erased FROM before`,
+    values: [pipelineId, digests],
   };
 }
 

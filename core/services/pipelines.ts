@@ -3,6 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { withTransaction } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { MAX_DEDUP_WINDOW_HOURS } from '../pipeline/deduplication.ts';
+import { forgetTraitsStatement, identityDigest } from '../pipeline/remembered-traits.ts';
 
 export interface Pipeline {
   id: string;
@@ -192,6 +193,25 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       }
       await pool.query('UPDATE signal.pipelines SET dedup_window_hours = $2, updated_at = now() WHERE id = $1', [id, hours]);
       return get(id, 'id');
+    },
+
+    /**
+     * Erases what the memory of identify traits holds for a person of the pipeline, by userId
+     * and/or anonymousId (a privacy request); returns how many were erased. Stored events,
+     * dead letters and the delivery log keep theirs until their retention.
+     */
+    async forgetTraits(id: string, person: { userId?: string | null; anonymousId?: string | null }): Promise<number> {
+      await get(id, 'pipelineId');
+      const digests = [
+        ...(person.userId ? [identityDigest('user', person.userId)] : []),
+        ...(person.anonymousId ? [identityDigest('anonymous', person.anonymousId)] : []),
+      ];
+      if (digests.length === 0) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', 'Name the person: userId, anonymousId or both', [{ field: 'userId', message: 'is required when there is no anonymousId' }]);
+      }
+      const statement = forgetTraitsStatement(id, digests);
+      const { rows } = await pool.query<{ erased: number }>(statement.text, statement.values);
+      return rows[0]?.erased ?? 0;
     },
 
     async rename(id: string, name: string): Promise<Pipeline> {

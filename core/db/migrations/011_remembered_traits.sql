@@ -7,6 +7,8 @@ CREATE TABLE signal.remembered_traits (
   traits           jsonb NOT NULL,
   -- The id of the newest stored event merged in: merges go in event order, not commit order.
   last_id          bigint NOT NULL DEFAULT 0,
+  -- Erased (forgetPersonTraits) up to this event id: identify calls stored before it stay forgotten.
+  forgotten_until  bigint NOT NULL DEFAULT 0,
   updated_at       timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (pipeline_id, identity_digest)
 );
