@@ -66,6 +66,14 @@ describe('GraphQL request errors', () => {
     assert.deepEqual([unknown.status, unknown.body.errors[0]!.message], [400, 'Unknown operation named "C".']);
     assert.equal((await ask({ query, operationName: 'B' })).status, 200);
   });
+
+  test("a body that is not JSON (curl's default form encoding) → 415 saying what to send", async () => {
+    const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${signal.adminToken}` }, body: 'query={pipelines{id}}' });
+    assert.equal(response.status, 415);
+    const body = await response.json() as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'SIGNAL_UNSUPPORTED_MEDIA_TYPE');
+    assert.match(body.error.message, /takes Content-Type: application\/json .* sent application\/x-www-form-urlencoded/);
+  });
 });
 
 describe('pipelines', () => {

@@ -5,6 +5,7 @@ import { MAX_QUERY_DEPTH, queryDepthLimit } from './graphql-depth-limit.ts';
 import { answerClientError } from '../collect/client-error.ts';
 import { installErrorHandling, sendError } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
+import { SignalError } from '../errors.ts';
 import { createAdminAuth } from './admin-auth.ts';
 import { adminRestRoutes } from './admin-rest-routes.ts';
 import { formatGraphqlErrors } from './graphql-errors.ts';
@@ -44,6 +45,14 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser({ refusalCode: 'SIGNAL_VALIDATION_FAILED', maxDepth: 2 * MAX_NESTING_DEPTH }));
   app.addHook('onRequest', createAdminAuth(deps.token));
+  // Mercurius answers a body it cannot parse (curl's default form encoding) with a bare 415:
+  // say what to send instead, as the collect API does.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'POST' || request.url.split('?')[0] !== '/graphql') return done();
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/json' || type === 'application/graphql') return done();
+    reply.code(415).type('application/json').send(new SignalError('SIGNAL_UNSUPPORTED_MEDIA_TYPE', `POST /graphql takes Content-Type: application/json with a {"query": …} body (or application/graphql); this request sent ${type === '' ? 'none' : type}`).toJSON());
+  });
 
   const resolvers = createAdminResolvers(deps.services);
   const extra = deps.graphql ?? [];
