@@ -400,6 +400,18 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.ok(rows.every((r) => /^[0-9a-f-]{36}$/.test(r.message_id)) && rows[0]!.message_id !== rows[1]!.message_id, 'each got its own id, so neither repeats the other');
   });
 
+  test('an integrations value that is neither a flag nor options, or a context.ip that is no address → 400 naming it', async () => {
+    const res = await post('/v1/track', { event: 'A', userId: 'u', integrations: { All: 'no', Amplitude: true, 'Segment.io': { apiKey: 'x' } }, context: { ip: 'not-an-ip' } });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json.error?.fields?.sort((a, b) => a.field.localeCompare(b.field)), [
+      { field: 'context.ip', message: 'must be an IPv4 or IPv6 address, e.g. 203.0.113.42' },
+      { field: 'integrations.All', message: 'must be a boolean or an object' },
+    ]);
+    const fine = await post('/v1/track', { event: 'A', userId: 'u', messageId: 'ip6-ok', integrations: { All: false, Amplitude: true }, context: { ip: '2001:db8::42' } });
+    assert.equal(fine.status, 200);
+    assert.equal((await stored('ip6-ok'))[0]!.payload.context.ip, '2001:db8::42', 'a server SDK forwarding its visitor\'s address');
+  });
+
   test('wrong types → 400 naming each field', async () => {
     const res = await post('/v1/track', { event: 42, userId: 'u', properties: 'nope', timestamp: 'yesterday', context: { consent: { marketing: 'yes' } } });
     assert.equal(res.status, 400);

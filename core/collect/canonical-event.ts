@@ -113,7 +113,7 @@ export const contextSchema = {
   type: 'object',
   description: 'Where the event happened. `ip` and `userAgent` are filled in by the server when absent.',
   properties: {
-    ip: { type: 'string', maxLength: 64 },
+    ip: { type: 'string', maxLength: 64, format: 'ip' },
     userAgent: { type: 'string', maxLength: 1024 },
     page: {
       type: 'object',
@@ -147,6 +147,8 @@ const eventProperties = {
   context: contextSchema,
   integrations: {
     type: 'object',
+    // true, false, or an object of a destination's options (analytics.js' `Segment.io`).
+    additionalProperties: { type: ['boolean', 'object'] },
     description: "Segment's destination selection: `{\"All\": false, \"Amplitude\": true}` sends the event to Amplitude only; a key is an integration's name, its plugin's name or id; `false` turns it off.",
   },
   writeKey: { type: 'string', maxLength: 200, description: 'The pipeline key, when not sent as the HTTP Basic username.' },
@@ -183,7 +185,7 @@ export const batchSchema = {
   properties: {
     batch: { type: 'array', minItems: 1, maxItems: 2500, items: batchItemSchema },
     context: contextSchema,
-    integrations: { type: 'object', description: 'Destination selection for events of the batch that have none of their own.' },
+    integrations: { type: 'object', additionalProperties: { type: ['boolean', 'object'] }, description: 'Destination selection for events of the batch that have none of their own.' },
     sentAt: isoDateTime,
     writeKey: { type: 'string', maxLength: 200 },
   },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import fastifyCors from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -41,6 +42,8 @@ function trustHops(hops: number) {
 /** One ajv for the collect schemas: all errors at once, formats checked, nothing coerced. */
 export function createCollectAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false });
+  // An address a vendor can take: `context.ip` is forwarded as the visitor's.
+  ajv.addFormat('ip', { type: 'string', validate: (text: string) => isIP(text) !== 0 });
   return addFormats(ajv);
 }
 

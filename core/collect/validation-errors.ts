@@ -26,9 +26,9 @@ function describe(error: ErrorObject): string {
     case 'const':
       return `must be ${JSON.stringify(params.allowedValue)}`;
     case 'format':
-      return params.format === 'date-time'
-        ? 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-24T16:00:00.000Z'
-        : `must be a valid ${String(params.format)}`;
+      if (params.format === 'date-time') return 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-24T16:00:00.000Z';
+      if (params.format === 'ip') return 'must be an IPv4 or IPv6 address, e.g. 203.0.113.42';
+      return `must be a valid ${String(params.format)}`;
     case 'maxLength':
       return `must be at most ${String(params.limit)} characters`;
     case 'minLength':
