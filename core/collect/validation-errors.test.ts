@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { batchSchema } from './canonical-event.ts';
+import { createCollectAjv } from './collect-app.ts';
 import { formatValidationErrors, pointerToField } from './validation-errors.ts';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 test('pointerToField writes indices as brackets', () => {
   assert.equal(pointerToField('/batch/3/context/page/url'), 'batch[3].context.page.url');
@@ -13,7 +10,7 @@ test('pointerToField writes indices as brackets', () => {
 });
 
 test('a batch names every failing index and field', () => {
-  const ajv = addFormats(new Ajv({ allErrors: true }));
+  const ajv = createCollectAjv();
   const validate = ajv.compile(batchSchema);
   const ok = validate({
     batch: [
