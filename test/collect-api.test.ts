@@ -443,6 +443,7 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     const big = await post('/v1/track', { event: 'Big', userId: 'u', properties: { blob: 'x'.repeat(33 * 1024) } });
     assert.equal(big.status, 400);
     assert.equal(big.json.error?.code, 'SIGNAL_EVENT_TOO_LARGE');
+    assert.match(big.json.error!.fields![0]!.message, /^is \d+ bytes as stored \(with what Signal adds: messageId, timestamps, context\.ip and userAgent\); an event may be at most 32768 bytes \(32 KB\)$/);
     const batch = Array.from({ length: 20 }, (_, i) => ({ type: 'track', event: 'E', userId: 'u', messageId: `huge-${i}`, properties: { blob: 'y'.repeat(30 * 1024) } }));
     const huge = await post('/v1/batch', { batch });
     assert.equal(huge.status, 413);

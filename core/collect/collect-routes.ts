@@ -216,7 +216,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       // A UTF-8 byte is at most three per UTF-16 unit: short events need no byte count.
       const size = json.length * 3 <= MAX_EVENT_BYTES ? json.length : Buffer.byteLength(json);
       if (size > MAX_EVENT_BYTES) {
-        fields.push({ field: batch ? `batch[${i}]` : '(body)', message: `is ${size} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes (32 KB)`, ...(batch ? { index: i } : {}) });
+        // Counted as stored: what the client sent may be a little smaller, so say what is added.
+        fields.push({ field: batch ? `batch[${i}]` : '(body)', message: `is ${size} bytes as stored (with what Signal adds: messageId, timestamps, context.ip and userAgent); an event may be at most ${MAX_EVENT_BYTES} bytes (32 KB)`, ...(batch ? { index: i } : {}) });
       }
       const event = events[i]!.event;
       if (event.userId === undefined && event.anonymousId === undefined) {
