@@ -9,7 +9,7 @@ import { SignalError, type ErrorField } from '../errors.ts';
 import { formatValidationErrors } from '../collect/validation-errors.ts';
 import { createConfigAjv } from '../sdk/config-ajv.ts';
 import type { JsonObject, JsonValue, PluginDefinition, Variant } from '../sdk/types.ts';
-import { assertUuid } from './pipelines.ts';
+import { assertUuid, validateName } from './pipelines.ts';
 import { isSealed, SealedValueError, type SecretBox } from './secret-box.ts';
 
 /** What the integration service needs of the plugin registry. */
@@ -550,9 +550,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
     async install(input: InstallInput): Promise<{ template: Template; revision: Revision; assignment: Assignment | null }> {
       const def = plugin(input.vendor);
       const variant = variantOf(def, input.variant);
-      const name = typeof input.name === 'string' ? input.name.trim() : '';
-      if (name.length === 0 || name.length > 200) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'name', message: 'must be 1 to 200 characters' }], 'Invalid integration');
-      if (name.includes('\u0000')) fail('SIGNAL_VALIDATION_FAILED', [{ field: 'name', message: 'must not hold a NUL character (\\u0000)' }], 'Invalid integration');
+      const name = validateName(typeof input.name === 'string' ? input.name : '');
       const deliveryMode = input.deliveryMode ?? 'server_side';
       if (!(DELIVERY_MODES as readonly string[]).includes(deliveryMode)) {
         fail('SIGNAL_VALIDATION_FAILED', [{ field: 'deliveryMode', message: `must be one of: ${DELIVERY_MODES.join(', ')}` }], 'Invalid integration');

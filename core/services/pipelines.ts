@@ -24,7 +24,8 @@ export function generateKey(): string {
   return `sig_${randomBytes(24).toString('base64url')}`;
 }
 
-function validateName(name: string, field = 'name'): string {
+/** A pipeline's or an integration's name, trimmed: 1 to 200 characters, no NUL; else a 400 naming `field`. */
+export function validateName(name: string, field = 'name'): string {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > 200) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be 1 to 200 characters`, [{ field, message: 'must be 1 to 200 characters' }]);
