@@ -78,7 +78,7 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
          JOIN signal.integration_templates t ON t.id = a.template_id WHERE a.id = $1`,
       [integrationId],
     );
-    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${integrationId}`, [{ field: 'integrationId', message: 'no such pipeline integration' }]);
+    if (!rows[0]) throw await notFound(integrationId);
     return { consent: rows[0].consent_categories, vendor: rows[0].vendor, name: rows[0].name, enabled: rows[0].enabled };
   }
 
@@ -113,22 +113,25 @@ export function createDeliveryAdmin(deps: { pool: Pool; boss: Boss; bossSchema: 
   }
 
   /**
-   * Nothing found for `integrationId`: a 404 when no pipeline integration has that id, saying so
-   * when it is an integration (template) id, the id install returns beside the assignment's.
-   * A deleted integration's dead letters and log stay until their retention: with any of them
+   * The 404 for an id no pipeline integration has; when it is an integration (template) id, the
+   * id install returns beside the assignment's, it names that template's pipeline integrations.
+   */
+  async function notFound(integrationId: string): Promise<SignalError> {
+    const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM signal.pipeline_integrations WHERE template_id = $1 ORDER BY created_at', [integrationId]);
+    const ofTemplate = rows.map((r) => r.id);
+    const hint = ofTemplate.length > 0 ? `: ${integrationId} is an integration (template) id; dead letters and deliveries are per pipeline integration, here ${ofTemplate.join(', ')}` : '';
+    return new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${integrationId}${hint}`, [{ field: 'integrationId', message: ofTemplate.length > 0 ? 'is an integration (template) id, not a pipeline integration id' : 'no such pipeline integration' }]);
+  }
+
+  /**
+   * Nothing found for `integrationId`: a 404 when no pipeline integration has that id. A
+   * deleted integration's dead letters and log stay until their retention: with any of them
    * found, no check is made.
    */
   async function assertKnown(integrationId: string): Promise<void> {
     assertUuid(integrationId, 'integrationId');
-    const { rows } = await pool.query<{ assignment: boolean; assignments: string[] | null }>(
-      `SELECT EXISTS (SELECT 1 FROM signal.pipeline_integrations WHERE id = $1) AS assignment,
-              (SELECT array_agg(id::text ORDER BY created_at) FROM signal.pipeline_integrations WHERE template_id = $1) AS assignments`,
-      [integrationId],
-    );
-    if (rows[0]?.assignment) return;
-    const ofTemplate = rows[0]?.assignments ?? [];
-    const hint = ofTemplate.length > 0 ? `: ${integrationId} is an integration (template) id; dead letters and deliveries are per pipeline integration, here ${ofTemplate.join(', ')}` : '';
-    throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline integration with id ${integrationId}${hint}`, [{ field: 'integrationId', message: ofTemplate.length > 0 ? 'is an integration (template) id, not a pipeline integration id' : 'no such pipeline integration' }]);
+    const { rows } = await pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM signal.pipeline_integrations WHERE id = $1) AS found', [integrationId]);
+    if (!rows[0]?.found) throw await notFound(integrationId);
   }
 
   return {
