@@ -30,8 +30,17 @@ const US_STATES: Record<string, string> = {
   novascotia: 'ns', nunavut: 'nu', ontario: 'on', princeedwardisland: 'pe', quebec: 'qc', saskatchewan: 'sk', yukon: 'yt',
 };
 
-/** English country names (letters only, lower case) → ISO 3166-1 alpha-2, from the runtime's ICU data. */
-const COUNTRIES: ReadonlyMap<string, string> = (() => {
+/**
+ * English country names (letters only, lower case) → ISO 3166-1 alpha-2, from the runtime's ICU
+ * data. Built on first use (about 50 ms), not at every start.
+ */
+let countries: ReadonlyMap<string, string> | undefined;
+function countryCodes(): ReadonlyMap<string, string> {
+  countries ??= buildCountryCodes();
+  return countries;
+}
+
+function buildCountryCodes(): ReadonlyMap<string, string> {
   const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
   const map = new Map<string, string>([['usa', 'us'], ['unitedstatesofamerica', 'us'], ['uk', 'gb'], ['greatbritain', 'gb'], ['england', 'gb'], ['scotland', 'gb'], ['wales', 'gb']]);
   for (let a = 97; a <= 122; a++) {
@@ -46,7 +55,7 @@ const COUNTRIES: ReadonlyMap<string, string> = (() => {
     }
   }
   return map;
-})();
+}
 
 function lettersOnly(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
@@ -132,7 +141,7 @@ const NORMALIZERS: Record<HashedField, Normalizer> = {
   country: (v) => {
     const letters = lettersOnly(v);
     // Names first, so the alias `uk` becomes `gb`.
-    return COUNTRIES.get(letters) ?? (letters.length === 2 ? letters : undefined);
+    return countryCodes().get(letters) ?? (letters.length === 2 ? letters : undefined);
   },
   external_id: (v) => lower(v.replace(/\s/g, '')) || undefined,
 };
