@@ -6,8 +6,9 @@
  * - `validatePluginDefinition(def, source?)`: the same checks, as a list of problems;
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
- * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, and the egress
- *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`.
+ * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, the egress
+ *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`, and
+ *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader).
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
@@ -21,3 +22,4 @@ export { defaultClassify } from './default-classify.ts';
 export { splitBatch } from './split-batch.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
+export { compileGetter } from '../blueprint/paths.ts';

@@ -215,6 +215,77 @@ export interface PluginDefinition {
   validateConfig?: (config: Record<string, JsonValue>) => ConfigProblem[];
   /** Extra HTTP routes the plugin serves on the collect listener, under `/v1/plugins/<id>/`. */
   routes?: PluginRoute[];
+  /**
+   * Partner enrichment: the pipeline stage looks each event's visitor up in the vendor's
+   * profile store and attaches the attributes as `partner_attrs.<id>` before fan-out, for
+   * every integration of the pipeline (see `PartnerEnrichment`).
+   */
+  enrich?: PartnerEnrichment;
+}
+
+/** One identifier of a visitor the partner can look up: its name there (a linking key) and its value. */
+export interface PartnerIdentity {
+  key: string;
+  value: string;
+}
+
+/** A profile the partner found: its attributes, and its id there when the answer gave one. */
+export interface PartnerProfile {
+  attributes: JsonObject;
+  profileId?: string;
+}
+
+/**
+ * What one answer of a lookup says: the profile (`found`), no profile for this identity
+ * (`notFound`: the next identity is tried), or another request of the same lookup (`next`:
+ * e.g. the profile by the id the first request resolved). A failure is thrown.
+ */
+export type PartnerAnswer = { found: PartnerProfile } | { notFound: true } | { next: RequestDescriptor };
+
+/**
+ * A plugin's partner enrichment, pure like the rest of the contract: it builds the requests
+ * and reads the answers; the core performs them (`SIGNAL_ENRICHMENT_TIMEOUT_MS`), caches the
+ * answers in PostgreSQL, pauses a failing partner and keeps what the browser may read.
+ *
+ * The core looks up an event only when it passes the enriching integration's routing and
+ * consent gate: identifiers go to the partner only for events the partner may receive.
+ *
+ * @example
+ * enrich: {
+ *   enabled: (config) => typeof config.profile_api_key === 'string',
+ *   identities: (event) => (event.userId ? [{ key: 'customer_id', value: event.userId }] : []),
+ *   lookup: (identity, ctx) => ({ method: 'GET', url: 'https://acme.example/profiles', query: [[identity.key, identity.value]], eventIds: [] }),
+ *   read: (response) => (response.status === 404 ? { notFound: true } : { found: { attributes: response.json as JsonObject } }),
+ * }
+ */
+export interface PartnerEnrichment {
+  /** Whether an integration's config turns enrichment on (e.g. its profile API key is set). */
+  enabled(config: Record<string, JsonValue>): boolean;
+  /** The event's identities to look up, in order: the first one found wins; none, no lookup. */
+  identities(event: CanonicalEvent, ctx: PluginContext): PartnerIdentity[];
+  /** The first request looking up one identity. */
+  lookup(identity: PartnerIdentity, ctx: PluginContext): RequestDescriptor;
+  /**
+   * Reads an answer of `lookup` or of a `next` request. Throwing (`RetryableError` for a
+   * passing failure, `PermanentError` for a configuration problem, with a message saying
+   * what to fix) ends the event's lookup without attributes and is logged.
+   */
+  read(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): PartnerAnswer;
+  /**
+   * Context-sensitive personalization: for an event whose visitor was found, a request that
+   * sends the event's context, and a `key` naming that context (its cache key). Null: none
+   * for this event. The answer lands on `partner_attrs.<id>_personalized`.
+   */
+  personalize?(event: CanonicalEvent, profile: PartnerProfile, ctx: PluginContext): { key: string; request: RequestDescriptor } | null;
+  /** Reads a `personalize` answer: the personalized attributes (throwing, as in `read`). */
+  readPersonalized?(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): JsonObject;
+  /**
+   * The attributes a browser may read through `GET /v1/enrich?provider=<id>` (personalized
+   * ones merged in); absent, or an empty object: nothing is exposed.
+   */
+  browserAttributes?(attributes: JsonObject, ctx: PluginContext): JsonObject;
+  /** How long answers are cached, in seconds: found 900, not found 300, personalized 120 by default. */
+  cacheSeconds?: { found?: number; notFound?: number; personalized?: number };
 }
 
 /** What a plugin route's handler receives. */

@@ -46,7 +46,7 @@ test('metadata: id slug, name, description, logo, category, version, signal rang
 
 test('unknown fields are refused, naming the typo', () => {
   assertProblem({ clasify: () => ({ status: 'delivered' }) }, 'clasify', /is not a field of the plugin contract/);
-  assertProblem({ enrich: {} }, 'enrich', /is not a field of the plugin contract/);
+  assertProblem({ enrichment: {} }, 'enrichment', /is not a field of the plugin contract/);
 });
 
 test('config: a compiling object schema, titled properties, real required names, valid defaults', () => {
@@ -106,4 +106,17 @@ test('functions and routes', () => {
   assertProblem({ routes: [{ method: 'GET', path: '/x' }] }, 'routes[0].handler', /must be a function/);
   const handler = () => ({ status: 200, body: null });
   assertProblem({ routes: [{ method: 'GET', path: '/x', handler }, { method: 'GET', path: '/x', handler }] }, 'routes[1]', /repeats GET \/x/);
+});
+
+test('partner enrichment: its functions, its fields and cache lifetimes', () => {
+  const fn = () => null;
+  const enrich = { enabled: fn, identities: fn, lookup: fn, read: fn };
+  assert.ok(![...problemsOf({ enrich }).keys()].some((field) => field.startsWith('enrich')));
+  assertProblem({ enrich: [] }, 'enrich', /must be \{ enabled, identities, lookup, read/);
+  assertProblem({ enrich: { ...enrich, read: undefined } }, 'enrich.read', /must be a function/);
+  assertProblem({ enrich: { ...enrich, browserAttributes: 'a,b' } }, 'enrich.browserAttributes', /must be a function when given/);
+  assertProblem({ enrich: { ...enrich, personalize: fn } }, 'enrich.readPersonalized', /must be given with personalize/);
+  assertProblem({ enrich: { ...enrich, lookUp: fn } }, 'enrich.lookUp', /is not a field of enrich/);
+  assertProblem({ enrich: { ...enrich, cacheSeconds: { found: 0 } } }, 'enrich.cacheSeconds.found', /from 1 to 86400 \(got 0\)/);
+  assertProblem({ enrich: { ...enrich, cacheSeconds: { hit: 5 } } }, 'enrich.cacheSeconds.hit', /is not one of found, notFound, personalized/);
 });

@@ -33,7 +33,7 @@ const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
   variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
-  send: true, classify: true, validateConfig: true, routes: true,
+  send: true, classify: true, validateConfig: true, routes: true, enrich: true,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -214,6 +214,27 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
         else seen.add(`${String(route.method)} ${route.path}`);
         if (typeof route.handler !== 'function') add(`routes[${i}].handler`, 'must be a function');
       });
+    }
+  }
+  if (d.enrich !== undefined) {
+    if (!isObject(d.enrich)) add('enrich', 'must be { enabled, identities, lookup, read, … }');
+    else {
+      const enrich = d.enrich;
+      for (const key of ['enabled', 'identities', 'lookup', 'read'] as const) if (typeof enrich[key] !== 'function') add(`enrich.${key}`, 'must be a function');
+      for (const key of ['personalize', 'readPersonalized', 'browserAttributes'] as const) if (enrich[key] !== undefined && typeof enrich[key] !== 'function') add(`enrich.${key}`, 'must be a function when given');
+      if ((enrich.personalize === undefined) !== (enrich.readPersonalized === undefined)) add('enrich.readPersonalized', 'must be given with personalize, and only with it');
+      const known = new Set(['enabled', 'identities', 'lookup', 'read', 'personalize', 'readPersonalized', 'browserAttributes', 'cacheSeconds']);
+      for (const key of Object.keys(enrich)) if (!known.has(key)) add(`enrich.${key}`, `is not a field of enrich (${[...known].join(', ')})`);
+      const cache = enrich.cacheSeconds;
+      if (cache !== undefined) {
+        if (!isObject(cache)) add('enrich.cacheSeconds', 'must be { found?, notFound?, personalized? }');
+        else {
+          for (const [key, value] of Object.entries(cache)) {
+            if (!['found', 'notFound', 'personalized'].includes(key)) add(`enrich.cacheSeconds.${key}`, 'is not one of found, notFound, personalized');
+            else if (!isPositiveInteger(value) || (value as number) > 86_400) add(`enrich.cacheSeconds.${key}`, `must be a whole number of seconds from 1 to 86400 (got ${shown(value)})`);
+          }
+        }
+      }
     }
   }
   return problems;
