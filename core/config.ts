@@ -49,6 +49,7 @@ export interface SignalConfig {
   dispatchPollMs: number;
   deliveryConcurrency: number;
   httpTimeoutMs: number;
+  enrichmentTimeoutMs: number;
   retryTimeScale: number;
   vendorRedirects: Map<string, string>;
 }
@@ -101,6 +102,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_SHUTDOWN_GRACE_MS', default: '10000', description: 'On shutdown, how long requests in flight may take to finish before their connections are cut.' },
   { name: 'SIGNAL_DELIVERY_CONCURRENCY', default: '2', description: 'Delivery jobs one worker process runs at once per integration queue.' },
   { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
+  { name: 'SIGNAL_ENRICHMENT_TIMEOUT_MS', default: '2000', description: 'Timeout of one partner lookup of the pipeline stage (Amperity\'s Profile API): events wait for it before fan-out, and one that times out goes on without `partner_attrs`.' },
   { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay (e.g. `0.01` in tests); the schedule itself is unchanged.' },
   { name: 'SIGNAL_VENDOR_REDIRECTS', default: '(none)', description: 'Send vendor origins elsewhere, keeping path and query: `https://api2.amplitude.com=http://127.0.0.1:9000,…`. For sandboxes and tests.' },
 ];
@@ -276,6 +278,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     shutdownGraceMs: int(env, 'SIGNAL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     deliveryConcurrency: int(env, 'SIGNAL_DELIVERY_CONCURRENCY', 2, 1, 64),
     httpTimeoutMs: int(env, 'SIGNAL_HTTP_TIMEOUT_MS', 10_000, 100, 300_000),
+    enrichmentTimeoutMs: int(env, 'SIGNAL_ENRICHMENT_TIMEOUT_MS', 2000, 100, 30_000),
     retryTimeScale: num(env, 'SIGNAL_RETRY_TIME_SCALE', 1, 0, 100),
     vendorRedirects: parseRedirects(env),
   };

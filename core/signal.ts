@@ -33,6 +33,8 @@ import { createDeliveryResolvers, deliveryTypeDefs } from './delivery/delivery-g
 import { deliveryRestRoutes } from './delivery/delivery-rest-routes.ts';
 import { createDeliveryLog } from './delivery/delivery-log.ts';
 import { createHttpPerformer } from './delivery/http-performer.ts';
+import { createPartnerEnricher, readBrowserAttributesStatement, visitorDigest } from './pipeline/partner-enrichment.ts';
+import type { JsonObject } from './collect/canonical-event.ts';
 import { createStatsStore } from './delivery/integration-stats.ts';
 import { createRateLimiter } from './delivery/rate-limiter.ts';
 import { redactRequest, redactText } from './delivery/redact.ts';
@@ -164,6 +166,9 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     // performer, then the delivery log, which writes the exchanges it gathered.
     const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
     cleanups.push(() => http.close());
+    // Partner lookups wait inline in the pipeline stage: a timeout of their own, shorter.
+    const enrichmentHttp = createHttpPerformer({ timeoutMs: config.enrichmentTimeoutMs, redirects: config.vendorRedirects, connections: 8 });
+    cleanups.push(() => enrichmentHttp.close());
     const deliveryLog = createDeliveryLog(pool, { onError: (error) => log(`delivery log: ${error.message}`) });
     cleanups.push(() => deliveryLog.close());
     // Declared before pg-boss starts: its error handler may call on the engine.
@@ -218,6 +223,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       ingestJobsPerFetch: config.ingestBatchSize,
       dedupWindowHours: config.dedupWindowHours,
       traitsMemoryDays: config.traitsMemoryDays,
+      partnerEnricher: createPartnerEnricher({ pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message) }),
       consume: config.roles.has('worker'),
       onError: (error) => log(`delivery: ${error.message}`),
       deps: {
@@ -247,7 +253,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     if (config.roles.has('worker')) {
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {
@@ -292,6 +298,14 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       const collect = await buildCollectApp({
         config, pool, pipelines, committer, cookieNames: () => plugins.cookieNames(), version: CORE_VERSION, logger,
         extend: (app) => registerPlugins(app, plugins.list()),
+        browserEnrichment: {
+          browserProviders: () => plugins.list().filter((p) => p.enrich?.browserAttributes !== undefined).map((p) => p.id),
+          isEnriching: async (pipelineId, provider) => (await engine!.enrichers(pipelineId)).some((e) => e.provider === provider),
+          readBrowserAttributes: async (pipelineId, provider, visitorId) => {
+            const { rows } = await pool.query<{ attributes: JsonObject }>(readBrowserAttributesStatement(pipelineId, provider, visitorDigest(visitorId)));
+            return rows[0]?.attributes;
+          },
+        },
       });
       await collect.listen({ host: config.collectHost, port: config.collectPort });
       // Order matters on the way down: stop accepting, then commit what was accepted.

@@ -15,6 +15,7 @@ import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
 import { clientIp } from './client-ip.ts';
 import { collectRoutes } from './collect-routes.ts';
+import { enrichRoute, type EnrichRouteDeps } from './enrich-route.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
 import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
 import type { GroupCommitter } from './group-commit.ts';
@@ -32,6 +33,8 @@ export interface CollectAppDeps {
   logger: boolean | { level: string };
   /** Registers more routes on the collect listener (the plugins' own routes). */
   extend?: (app: FastifyInstance) => Promise<void>;
+  /** Browser personalization (`GET /v1/enrich`): the partners and what the pipeline stage kept for browsers. */
+  browserEnrichment?: Pick<EnrichRouteDeps, 'browserProviders' | 'isEnriching' | 'readBrowserAttributes'>;
 }
 
 /** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
@@ -121,6 +124,15 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     ...(limitByIp ? { limitByIp } : {}),
     ...(limitByKey ? { limitByKey } : {}),
   });
+
+  if (deps.browserEnrichment) {
+    await app.register(enrichRoute, {
+      pipelines: deps.pipelines,
+      ...deps.browserEnrichment,
+      ...(limitByIp ? { limitByIp } : {}),
+      ...(limitByKey ? { limitByKey } : {}),
+    });
+  }
 
   if (deps.extend) await deps.extend(app);
 

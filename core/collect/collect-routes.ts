@@ -22,7 +22,7 @@ import type { RateLimitHook } from './rate-limits.ts';
 export const VISITOR_COOKIE = '_dfdid';
 /** Browsers cap cookie lifetime at 400 days. */
 const VISITOR_COOKIE_MAX_AGE = 400 * 24 * 3600;
-const VISITOR_ID = /^[A-Za-z0-9._:-]{8,100}$/;
+export const VISITOR_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 export const MAX_EVENT_BYTES = 32 * 1024;
 /** What the collect routes parse (documented in OpenAPI): JSON, and sendBeacon's text/plain JSON. */
 const COLLECT_CONTENT_TYPES = ['application/json', 'text/plain'];

@@ -11,6 +11,7 @@ import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
 import { secretValuesOf } from './redact.ts';
+import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
 
 /**
  * Data of a delivery job for one integration, and which try this is. A first try of events
@@ -80,6 +81,8 @@ export interface DeliveryEngineOptions {
   dedupWindowHours?: number;
   /** Days identify traits are remembered and added to later events (0: off; see fanOut). */
   traitsMemoryDays?: number;
+  /** Partner lookups of the pipeline stage (plugins with `enrich`); without, none are made. */
+  partnerEnricher?: PartnerEnricher;
   /** Run the consumers (worker role); without, only queues are managed. */
   consume: boolean;
   onError?: (error: Error) => void;
@@ -293,7 +296,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       const def = options.plugins.get(row.vendor);
       await ensureQueue(boss, delivery(row.id), DELIVERY_QUEUE_OPTIONS);
       list.push({
-        id: row.id, pipelineId: row.pipeline_id, consentCategories: row.consent_categories,
+        id: row.id, pipelineId: row.pipeline_id, vendor: row.vendor, consentCategories: row.consent_categories,
         routingNames: [row.name, ...(def ? [def.name] : []), row.vendor],
         maxEvents: jobSize(def?.batch.maxEvents ?? 100),
       });
@@ -302,10 +305,33 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     return list;
   }
 
+  /** The pipeline's enabled integrations whose plugin enriches and whose config turns it on. */
+  async function enrichersOf(pipelineId: string): Promise<Enricher[]> {
+    const enrichers: Enricher[] = [];
+    for (const target of await fanOutTargets(pipelineId)) {
+      const def = options.plugins.get(target.vendor);
+      if (!def?.enrich) continue;
+      const resolved = await resolveTarget(target.id);
+      let enabled = false;
+      try {
+        enabled = def.enrich.enabled(resolved.ctx.config);
+      } catch (error) {
+        options.onError?.(new Error(`Plugin "${def.id}": enrich.enabled failed for integration ${target.id}: ${(error as Error).message}`));
+      }
+      if (!enabled) continue;
+      enrichers.push({
+        integrationId: target.id, revisionId: resolved.revisionId, provider: def.id, enrichment: def.enrich,
+        ctx: resolved.ctx, consentCategories: target.consentCategories, routingNames: target.routingNames,
+      });
+    }
+    return enrichers;
+  }
+
   const ingestDeps = {
     pool,
     boss,
     targets: fanOutTargets,
+    ...(options.partnerEnricher ? { enrichers: enrichersOf, partnerEnricher: options.partnerEnricher } : {}),
     transformFor: options.transform ?? (async () => undefined),
     enqueue: async (integrationId: string, contents: DeliveryContent[], db?: Db) => {
       const jobs = contents.map((content) => ({ data: { ...content, attempt: 1 } satisfies DeliveryJob }));
@@ -381,6 +407,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     sync,
     /** Sends events to an integration's queue (replay uses it). */
     enqueue,
+    /** A pipeline's enabled integrations that enrich events (partner enrichment). */
+    enrichers: enrichersOf,
     /** Runs the pipeline stage for ids at once (tests). */
     fanOut: (ids: number[]) => fanOut(ids, ingestDeps),
     resolveTarget,

@@ -6,14 +6,17 @@ import { hasUnstorableCharacters, storableCopy, storableText } from '../db/stora
 import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
-import { findRepeats } from './deduplication.ts';
+import { findRepeats, type Execute } from './deduplication.ts';
 import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
+import { withPartnerAttributes, type Enricher, type PartnerAttributes, type PartnerEnricher } from './partner-enrichment.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
 export interface FanOutTarget {
   id: string;
   pipelineId: string;
+  /** The plugin id. */
+  vendor: string;
   consentCategories: string[];
   /** The names an event's `integrations` object may use for it, most specific first. */
   routingNames: string[];
@@ -63,6 +66,10 @@ export interface IngestDeps {
   traitsMemoryDays?: number;
   /** Which pipelines have remembered traits (cached by the caller), so others need no read. */
   traitsPresence?: TraitsPresence;
+  /** A pipeline's enabled integrations whose plugin enriches and whose config turns it on (cached by the caller). */
+  enrichers?(pipelineId: string): Promise<Enricher[]>;
+  /** Performs partner lookups (with `enrichers`). */
+  partnerEnricher?: PartnerEnricher;
 }
 
 export function delivery(integrationId: string): string {
@@ -98,8 +105,8 @@ interface PipelineBatch {
 /**
  * The pipeline stage for a micro-batch of stored events: loads them, sets aside repeats of
  * events already fanned out (with `dedupWindowHours`), adds remembered identify traits (with
- * `traitsMemoryDays`, see remembered-traits.ts), applies the pipeline's transformations, and
- * fans each out to every enabled integration of its pipeline that the event's `integrations`
+ * `traitsMemoryDays`, see remembered-traits.ts), applies the pipeline's transformations, adds
+ * partner attributes (`partner_attrs`, see partner-enrichment.ts), and fans each out to every enabled integration of its pipeline that the event's `integrations`
  * object does not turn off and whose consent categories it grants. Events left as stored travel to the
  * delivery queues as ids, so an event is written once however many integrations receive it;
  * the delivery worker reads it back. With `db` (the ingest job's transaction) the delivery
@@ -118,6 +125,15 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     }
   }
   const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
+  const transforms = new Map<string, EventTransformation | undefined>();
+  const transformOf = async (pipelineId: string) => {
+    if (!transforms.has(pipelineId)) transforms.set(pipelineId, await deps.transformFor(pipelineId));
+    return transforms.get(pipelineId);
+  };
+  // Partner lookups first, while this transaction has written nothing: until its first write
+  // it has no transaction id, so waiting on a partner does not hold back the ingest
+  // dispatcher's horizon (which every node's new events wait behind).
+  const partner = await partnerAttributesOf(stored, deps, execute, transformOf);
   if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), (pipelineId) => windows.get(pipelineId) ?? 0, execute);
@@ -130,11 +146,6 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // to them as to its own), and taken from an identify after them (what a transformation drops
   // or removes is not remembered). A replay (`only`) reads the memory but writes nothing: its
   // identify calls are older than what is remembered.
-  const transforms = new Map<string, EventTransformation | undefined>();
-  const transformOf = async (pipelineId: string) => {
-    if (!transforms.has(pipelineId)) transforms.set(pipelineId, await deps.transformFor(pipelineId));
-    return transforms.get(pipelineId);
-  };
   const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
     record: options.only === undefined,
     passOn: async (pipelineId, event) => {
@@ -152,21 +163,23 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       batch = { events: [], ids: [], warnings: [] };
       byPipeline.set(row.pipeline_id, batch);
     }
+    const attributes = partner.get(row.id);
     if (transform) {
       const { event, warnings } = transform(payload);
       if (event !== null) {
         // A transformation can make a string pg-boss's jsonb refuses (a NUL), and a warning
         // quotes values: the job would fail on every try and its events never be delivered.
         const passed = hasUnstorableCharacters(JSON.stringify(event)) ? storableCopy(event) : event;
-        batch.events.push(passed);
+        batch.events.push(attributes ? withPartnerAttributes(passed, attributes) : passed);
         batch.ids.push(undefined);
         batch.warnings.push(warnings.length === 0 ? null : warnings.map(storableText));
         if (isIdentify) memory.remember({ id: row.id, pipelineId: row.pipeline_id, event: passed });
       }
     } else {
-      batch.events.push(payload);
-      // An event the memory changed travels as itself; the others by id.
-      batch.ids.push(payload === row.payload ? row.id : undefined);
+      const enriched = attributes ? withPartnerAttributes(payload, attributes) : payload;
+      batch.events.push(enriched);
+      // An event the memory or a partner changed travels as itself; the others by id.
+      batch.ids.push(enriched === row.payload ? row.id : undefined);
       batch.warnings.push(null);
       if (isIdentify) memory.remember({ id: row.id, pipelineId: row.pipeline_id, event: payload });
     }
@@ -212,6 +225,47 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // hold up another fan-out for the time of this one's enqueues.
   await memory.flush();
   return queued;
+}
+
+/**
+ * Partner attributes for the stored events of pipelines with an enriching integration, looked
+ * up on the events as the pipeline stage passes them on (remembered traits added, the
+ * transformations applied), so a linking key such as an email given at identify is there.
+ * Reads only, through `execute`; the lookups' cache is written through the pool.
+ */
+async function partnerAttributesOf(
+  stored: StoredEventRow[],
+  deps: IngestDeps,
+  execute: Execute,
+  transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
+): Promise<PartnerAttributes> {
+  if (!deps.enrichers || !deps.partnerEnricher) return new Map();
+  const enrichers = new Map<string, Enricher[]>();
+  for (const pipelineId of new Set(stored.map((r) => r.pipeline_id))) {
+    const list = await deps.enrichers(pipelineId);
+    if (list.length > 0) enrichers.set(pipelineId, list);
+  }
+  if (enrichers.size === 0) return new Map();
+  const rows = stored.filter((r) => enrichers.has(r.pipeline_id));
+  // A read-only copy of the memory: the fan-out below loads and writes the real one.
+  const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
+    record: false,
+    passOn: async (pipelineId, event) => {
+      const transform = await transformOf(pipelineId);
+      return transform ? transform(event).event : event;
+    },
+  }, execute, deps.traitsPresence);
+  const items = [];
+  for (const row of rows) {
+    const traitsRow = { id: row.id, pipelineId: row.pipeline_id, event: row.payload };
+    const payload = row.payload.type === 'identify' ? row.payload : memory.enrich(traitsRow);
+    const transform = await transformOf(row.pipeline_id);
+    const event = transform ? transform(payload).event : payload;
+    if (event === null) continue;
+    if (row.payload.type === 'identify') memory.remember({ ...traitsRow, event });
+    items.push({ key: row.id, pipelineId: row.pipeline_id, event });
+  }
+  return deps.partnerEnricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? []);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
 import { pruneTraitsStatement } from '../pipeline/remembered-traits.ts';
+import { prunePartnerStatement } from '../pipeline/partner-enrichment.ts';
 import { jobTable } from '../queue/boss.ts';
 import { assertUuid } from './pipelines.ts';
 
@@ -131,6 +132,12 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
     /** Deletes remembered traits not updated for `days` (0: all of them); returns how many went. */
     async pruneTraits(days: number, slice = 10_000): Promise<number> {
       return deleteInSlices(pruneTraitsStatement(), [days, slice], slice);
+    },
+
+    /** Deletes expired partner lookups and browser attributes (partner enrichment); returns how many went. */
+    async prunePartnerData(slice = 10_000): Promise<number> {
+      return (await deleteInSlices(prunePartnerStatement('partner_lookups'), [slice], slice))
+        + (await deleteInSlices(prunePartnerStatement('partner_browser_attributes'), [slice], slice));
     },
   };
 }

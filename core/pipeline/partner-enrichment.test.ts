@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, beforeEach, test } from 'node:test';
+import type { CanonicalEvent, JsonObject } from '../collect/canonical-event.ts';
+import { createHttpPerformer, type HttpPerformer } from '../delivery/http-performer.ts';
+import { PermanentError, RetryableError, type PartnerEnrichment, type PluginContext } from '../sdk/index.ts';
+import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
+import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import {
+  createPartnerEnricher,
+  prunePartnerStatement,
+  readBrowserAttributesStatement,
+  visitorDigest,
+  withPartnerAttributes,
+  type Enricher,
+  type EnrichmentItem,
+} from './partner-enrichment.ts';
+
+let db: MigratedDatabase;
+let sim: VendorSim;
+let http: HttpPerformer;
+const warnings: string[] = [];
+
+before(async () => {
+  db = await createMigratedDatabase('partner', 4);
+  sim = await startVendorSim();
+  http = createHttpPerformer({ timeoutMs: 300, redirects: new Map([['https://partner.example', sim.url]]) });
+});
+after(async () => {
+  await http.close();
+  await sim.close();
+  await db.close();
+});
+beforeEach(() => {
+  sim.reset();
+  warnings.length = 0;
+});
+
+/**
+ * A partner as small as the contract allows: `GET /lookup?{key}={value}` answers the profile id,
+ * `GET /profiles/{id}` the attributes (with `?ctx=` the personalized ones).
+ */
+const partner: PartnerEnrichment = {
+  enabled: () => true,
+  identities: (event) => [
+    ...(typeof event.userId === 'string' ? [{ key: 'customer_id', value: event.userId }] : []),
+    ...(typeof event.anonymousId === 'string' ? [{ key: 'cookie', value: event.anonymousId }] : []),
+  ],
+  lookup: (identity) => ({ method: 'GET', url: 'https://partner.example/lookup', query: [[identity.key, identity.value]], eventIds: [] }),
+  read(response) {
+    if (response.status === 404) return { notFound: true };
+    if (response.status === 403) throw new PermanentError('the key is refused');
+    if (response.status !== 200) throw new RetryableError(`HTTP ${response.status}`);
+    const body = response.json as JsonObject;
+    if (typeof body.id === 'string' && body.attributes === undefined) return { next: { method: 'GET', url: `https://partner.example/profiles/${body.id}`, eventIds: [] } };
+    return { found: { attributes: body.attributes as JsonObject, profileId: String(body.id) } };
+  },
+  personalize: (event, profile) => {
+    const category = (event.properties as JsonObject | undefined)?.category;
+    return typeof category === 'string' ? { key: category, request: { method: 'GET', url: `https://partner.example/profiles/${profile.profileId}`, query: [['ctx', category]], eventIds: [] } } : null;
+  },
+  readPersonalized: (response) => ((response.json as JsonObject).attributes as JsonObject),
+  browserAttributes: (attributes): JsonObject => (attributes.Persona === undefined ? {} : { Persona: attributes.Persona }),
+};
+
+function enricher(overrides: Partial<Enricher> = {}): Enricher {
+  const ctx: PluginContext = { config: {}, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 };
+  return { integrationId: randomUUID(), revisionId: randomUUID(), provider: 'partner', enrichment: partner, ctx, consentCategories: [], routingNames: ['Partner', 'partner'], ...overrides };
+}
+
+let nextKey = 1;
+function item(pipelineId: string, fields: Record<string, unknown>): EnrichmentItem {
+  const key = nextKey++;
+  return { key, pipelineId, event: { type: 'track', event: 'Viewed', messageId: `m-${key}`, timestamp: '', receivedAt: '', context: {}, ...fields } as unknown as CanonicalEvent };
+}
+
+function answerProfiles(profiles: Record<string, { id: string; attributes: JsonObject }>): void {
+  sim.setDefault('GET', '/lookup', (request) => {
+    const [, value] = request.queryPairs[0] ?? [];
+    const profile = value === undefined ? undefined : profiles[value];
+    return profile ? { status: 200, body: { id: profile.id } } : { status: 404, body: { error: 'not-found' } };
+  });
+  for (const profile of Object.values(profiles)) {
+    sim.setDefault('GET', `/profiles/${profile.id}`, (request) => ({ status: 200, body: { id: profile.id, attributes: request.queryPairs.length > 0 ? { Offer: `for ${request.queryPairs[0]![1]}` } : profile.attributes } }));
+  }
+}
+
+test('identities in order until one is found, the profile fetched next; answers cached, so the next events ask nothing', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher();
+  answerProfiles({ 'dfid_known': { id: 'p-1', attributes: { Persona: 'Value Hunter', Tier: 'Gold' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const first = item(pipelineId, { userId: 'u-unknown', anonymousId: 'dfid_known' });
+  const stranger = item(pipelineId, { anonymousId: 'dfid_stranger' });
+  const attributes = await enrich.enrich([first, stranger], () => [e]);
+  assert.deepEqual(attributes.get(first.key), { partner: { Persona: 'Value Hunter', Tier: 'Gold' }, partner_personalized: null });
+  assert.deepEqual(attributes.get(stranger.key), { partner: null, partner_personalized: null }, 'not found: no attributes (and none a client sent)');
+  assert.deepEqual(sim.requests().map((r) => `${r.path}?${r.queryPairs.map((p) => p.join('=')).join('&')}`).sort(), ['/lookup?cookie=dfid_known', '/lookup?cookie=dfid_stranger', '/lookup?customer_id=u-unknown', '/profiles/p-1?']);
+  assert.deepEqual(warnings, []);
+
+  sim.reset();
+  const again = await enrich.enrich([item(pipelineId, { userId: 'u-unknown', anonymousId: 'dfid_known' }), item(pipelineId, { anonymousId: 'dfid_stranger' })], () => [e]);
+  assert.deepEqual([...again.values()].map((a) => a.partner), [{ Persona: 'Value Hunter', Tier: 'Gold' }, null]);
+  assert.equal(sim.requests().length, 0, 'found and not found both come from the cache');
+
+  // Another revision (another account, another key) has a cache of its own.
+  answerProfiles({ 'dfid_known': { id: 'p-1', attributes: { Persona: 'Value Hunter', Tier: 'Gold' } } });
+  await enrich.enrich([item(pipelineId, { anonymousId: 'dfid_known' })], () => [{ ...e, revisionId: randomUUID() }]);
+  assert.equal(sim.requests().length, 2);
+});
+
+test('only events the partner may receive are looked up: routing and consent; a refusal forgets what the browser could read', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher({ consentCategories: ['marketing'] });
+  answerProfiles({ 'dfid_c': { id: 'p-c', attributes: { Persona: 'Browser', Secret: 'no' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const granted = item(pipelineId, { anonymousId: 'dfid_c', context: { consent: { marketing: true } } });
+  const refused = item(pipelineId, { anonymousId: 'dfid_other', context: { consent: { marketing: false } } });
+  const off = item(pipelineId, { anonymousId: 'dfid_other', context: { consent: { marketing: true } }, integrations: { Partner: false } });
+  const result = await enrich.enrich([granted, refused, off], () => [e]);
+  assert.deepEqual([...result.keys()], [granted.key]);
+  assert.deepEqual(sim.requests().map((r) => r.queryPairs[0]?.[1]).filter(Boolean), ['dfid_c']);
+
+  const browser = async (visitor: string) => (await db.pool.query<{ attributes: JsonObject }>(readBrowserAttributesStatement(pipelineId, 'partner', visitorDigest(visitor)))).rows[0]?.attributes;
+  assert.deepEqual(await browser('dfid_c'), { Persona: 'Browser' }, 'what browserAttributes lets through, nothing else');
+  await enrich.enrich([item(pipelineId, { anonymousId: 'dfid_c', context: { consent: { marketing: false } } })], () => [e]);
+  assert.equal(await browser('dfid_c'), undefined, 'consent withdrawn: the page reads nothing any more');
+});
+
+test('personalized attributes per context, cached by context', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher();
+  answerProfiles({ 'dfid_p': { id: 'p-p', attributes: { Persona: 'P' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const shoes = item(pipelineId, { anonymousId: 'dfid_p', properties: { category: 'shoes' } });
+  const hats = item(pipelineId, { anonymousId: 'dfid_p', properties: { category: 'hats' } });
+  const result = await enrich.enrich([shoes, hats, item(pipelineId, { anonymousId: 'dfid_p', properties: { category: 'shoes' } })], () => [e]);
+  assert.deepEqual(result.get(shoes.key)!.partner_personalized, { Offer: 'for shoes' });
+  assert.deepEqual(result.get(hats.key)!.partner_personalized, { Offer: 'for hats' });
+  assert.equal(sim.requests({ path: '/profiles/p-p' }).filter((r) => r.queryPairs.length > 0).length, 2, 'one call per context');
+  const browser = await db.pool.query<{ attributes: JsonObject }>(readBrowserAttributesStatement(pipelineId, 'partner', visitorDigest('dfid_p')));
+  assert.deepEqual(browser.rows[0]?.attributes, { Persona: 'P' });
+});
+
+test('failures: logged with the plugin\'s reason, the event goes on without; three in a row pause the partner', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher();
+  sim.setDefault('GET', '/lookup', { status: 403, body: {} });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, pauseMs: 60_000 });
+  const items = Array.from({ length: 6 }, (_, i) => item(pipelineId, { anonymousId: `dfid_fail_${i}` }));
+  const result = await enrich.enrich(items, () => [e]);
+  assert.equal(sim.requests().length, 3, 'paused after the third failure: the other visitors are not asked');
+  assert.deepEqual([...result.values()].map((a) => a.partner), [null, null, null, null, null, null]);
+  assert.match(warnings[0]!, new RegExp(`partner resolve failed: integration ${e.integrationId} \\(partner\\): looking up cookie: the key is refused`));
+  assert.match(warnings[2]!, /3 failures in a row: no lookups for 60 s, events go on without partner_attrs\.partner/);
+
+  // A timeout is a failure too, not a wait for every event.
+  const slow = enricher();
+  sim.reset();
+  sim.setDefault('GET', '/lookup', reply.hang());
+  const started = Date.now();
+  await createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 4 })
+    .enrich(Array.from({ length: 40 }, (_, i) => item(pipelineId, { anonymousId: `dfid_slow_${i}` })), () => [slow]);
+  assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms: one wave of timeouts, then paused`);
+});
+
+test('partner_attrs: set by Signal alone, a key the client sent removed when nothing was found', () => {
+  const event = { type: 'track', event: 'x', messageId: 'm', timestamp: '', receivedAt: '', context: {}, partner_attrs: { partner: { Persona: 'forged' }, other: { a: 1 } } } as unknown as CanonicalEvent;
+  assert.deepEqual(withPartnerAttributes(event, { partner: null, partner_personalized: null }).partner_attrs, { other: { a: 1 } });
+  assert.deepEqual(withPartnerAttributes(event, { partner: { Persona: 'real' } }).partner_attrs, { partner: { Persona: 'real' }, other: { a: 1 } });
+  const plain = { ...event, partner_attrs: undefined } as unknown as CanonicalEvent;
+  delete (plain as { partner_attrs?: unknown }).partner_attrs;
+  assert.equal(withPartnerAttributes(plain, { partner: null }), plain, 'nothing to change: the same object (it may travel by id)');
+});
+
+test('the prune deletes expired lookups and browser attributes', async () => {
+  await db.pool.query(`INSERT INTO signal.partner_lookups (cache_key, found, expires_at) VALUES ('\\x01', false, now() - interval '1 second'), ('\\x02', false, now() + interval '1 hour')`);
+  const { rowCount } = await db.pool.query(prunePartnerStatement('partner_lookups'), [10_000]);
+  assert.ok((rowCount ?? 0) >= 1);
+  const left = await db.pool.query(`SELECT 1 FROM signal.partner_lookups WHERE cache_key = '\\x02'`);
+  assert.equal(left.rowCount, 1);
+});

@@ -1,0 +1,481 @@
+// Partner enrichment in the pipeline stage: an integration whose plugin declares `enrich`
+// (Amperity's Profile API) looks each event's visitor up and the attributes land on
+// `partner_attrs.<plugin id>` before fan-out, so every integration of the pipeline receives
+// them. The plugin builds the requests and reads the answers; this module performs them,
+// caches the answers in PostgreSQL, pauses a partner that keeps failing, and keeps what the
+// browser may read (`GET /v1/enrich`).
+import { createHash } from 'node:crypto';
+import type { CanonicalEvent, JsonObject } from '../collect/canonical-event.ts';
+import type { Pool } from '../db/pool.ts';
+import type { PerformResult } from '../delivery/deliver-batch.ts';
+import type { PartnerAnswer, PartnerEnrichment, PartnerIdentity, PartnerProfile, PluginContext, RequestDescriptor } from '../sdk/types.ts';
+import { isConsentGranted } from './consent-gate.ts';
+import { isRoutedTo } from './destination-routing.ts';
+
+/** Cache lifetimes when the plugin declares none (the Amperity page's: 15 min, 5 min, 2 min). */
+export const DEFAULT_CACHE_SECONDS = { found: 900, notFound: 300, personalized: 120 } as const;
+/** How long a browser can read a visitor's attributes after the last event that resolved them. */
+export const BROWSER_ATTRIBUTES_DAYS = 7;
+/** Requests one lookup may chain (`next`) before it is called broken. */
+const MAX_LOOKUP_REQUESTS = 3;
+/** Failures in a row after which a partner is paused. */
+const FAILURES_BEFORE_PAUSE = 3;
+
+/** An enabled integration of a pipeline whose plugin enriches, with what its lookups need. */
+export interface Enricher {
+  integrationId: string;
+  revisionId: string;
+  /** The plugin id: attributes land on `partner_attrs.<provider>`. */
+  provider: string;
+  enrichment: PartnerEnrichment;
+  ctx: PluginContext;
+  consentCategories: string[];
+  routingNames: string[];
+}
+
+export interface EnrichmentItem {
+  /** The caller's key for the event (the stored event's id). */
+  key: number;
+  pipelineId: string;
+  event: CanonicalEvent;
+}
+
+/**
+ * What to set on each event's `partner_attrs`, by item key: attributes per partner key, or null
+ * to remove a key the client sent itself (only Signal writes a partner's attributes).
+ */
+export type PartnerAttributes = Map<number, Record<string, JsonObject | null>>;
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The cache key of a lookup: SHA-256 of the integration revision and what was looked up, so no
+ * identifier is kept in clear and a new revision (another collection or key) starts afresh.
+ */
+export function lookupKey(revisionId: string, kind: 'identity' | 'personalized', ...parts: string[]): Buffer {
+  return createHash('sha256').update([revisionId, kind, ...parts].join('\u0000')).digest();
+}
+
+/** The key a browser's visitor id is kept under (its `_dfdid`, never in clear). */
+export function visitorDigest(visitorId: string): Buffer {
+  return createHash('sha256').update(`visitor\u0000${visitorId}`).digest();
+}
+
+/**
+ * Cached answers that have not expired.
+ *
+ * @example
+ * const { text, values } = readLookupsStatement([lookupKey(revisionId, 'identity', 'email', 'a@b.c')]);
+ */
+export function readLookupsStatement(keys: Buffer[]) {
+  return {
+    text: `SELECT cache_key, found, profile_id, attributes FROM signal.partner_lookups
+            WHERE cache_key = ANY($1::bytea[]) AND expires_at > now()`,
+    values: [keys],
+  };
+}
+
+export interface CachedAnswer {
+  found: boolean;
+  profileId?: string;
+  attributes?: JsonObject;
+}
+
+/**
+ * Caches answers for their lifetimes (seconds). Keys must be unique and come sorted: two
+ * fan-outs writing the same visitors then lock rows in one order and cannot deadlock.
+ *
+ * @example
+ * const { text, values } = writeLookupsStatement([{ key, found: true, attributes: { Persona: 'Value Hunter' }, seconds: 900 }]);
+ */
+export function writeLookupsStatement(rows: Array<CachedAnswer & { key: Buffer; seconds: number }>) {
+  return {
+    text: `INSERT INTO signal.partner_lookups AS l (cache_key, found, profile_id, attributes, expires_at)
+           SELECT k, f, p, a, now() + make_interval(secs => s)
+             FROM unnest($1::bytea[], $2::boolean[], $3::text[], $4::jsonb[], $5::int[]) AS u(k, f, p, a, s)
+           ON CONFLICT (cache_key) DO UPDATE
+             SET found = EXCLUDED.found, profile_id = EXCLUDED.profile_id, attributes = EXCLUDED.attributes, expires_at = EXCLUDED.expires_at`,
+    values: [
+      rows.map((r) => r.key),
+      rows.map((r) => r.found),
+      rows.map((r) => r.profileId ?? null),
+      rows.map((r) => (r.attributes === undefined ? null : JSON.stringify(r.attributes))),
+      rows.map((r) => r.seconds),
+    ],
+  };
+}
+
+/**
+ * Keeps what browsers may read of visitors, for `$5` days. Rows must be unique and sorted by
+ * (pipeline, provider, digest).
+ *
+ * @example
+ * const { text, values } = writeBrowserAttributesStatement([{ pipelineId, provider: 'amperity', digest: visitorDigest('dfid_1'), attributes: { Persona: 'x' } }], 7);
+ */
+export function writeBrowserAttributesStatement(rows: Array<{ pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject }>, days: number) {
+  return {
+    text: `INSERT INTO signal.partner_browser_attributes AS b (pipeline_id, provider, visitor_digest, attributes, expires_at)
+           SELECT p, v, d, a, now() + make_interval(days => $5)
+             FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::jsonb[]) AS u(p, v, d, a)
+           ON CONFLICT (pipeline_id, provider, visitor_digest) DO UPDATE
+             SET attributes = EXCLUDED.attributes, expires_at = EXCLUDED.expires_at`,
+    values: [rows.map((r) => r.pipelineId), rows.map((r) => r.provider), rows.map((r) => r.digest), rows.map((r) => JSON.stringify(r.attributes)), days],
+  };
+}
+
+/**
+ * Forgets what browsers may read of visitors (their consent no longer lets the partner see them).
+ *
+ * @example
+ * const { text, values } = forgetBrowserAttributesStatement([{ pipelineId, provider: 'amperity', digest }]);
+ */
+export function forgetBrowserAttributesStatement(rows: Array<{ pipelineId: string; provider: string; digest: Buffer }>) {
+  return {
+    text: `DELETE FROM signal.partner_browser_attributes b
+             USING unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(p, v, d)
+            WHERE b.pipeline_id = u.p AND b.provider = u.v AND b.visitor_digest = u.d`,
+    values: [rows.map((r) => r.pipelineId), rows.map((r) => r.provider), rows.map((r) => r.digest)],
+  };
+}
+
+/**
+ * What a browser may read of one visitor, if anything has not expired.
+ *
+ * @example
+ * const { text, values } = readBrowserAttributesStatement(pipelineId, 'amperity', visitorDigest('dfid_1'));
+ */
+export function readBrowserAttributesStatement(pipelineId: string, provider: string, digest: Buffer) {
+  return {
+    text: `SELECT attributes FROM signal.partner_browser_attributes
+            WHERE pipeline_id = $1 AND provider = $2 AND visitor_digest = $3 AND expires_at > now()`,
+    values: [pipelineId, provider, digest],
+  };
+}
+
+/**
+ * Deletes up to `$1` expired rows of one of the two tables (the maintenance prune).
+ *
+ * @example
+ * await pool.query(prunePartnerStatement('partner_lookups'), [10_000]);
+ */
+export function prunePartnerStatement(table: 'partner_lookups' | 'partner_browser_attributes'): string {
+  return `DELETE FROM signal.${table}
+           WHERE ctid = ANY (ARRAY(SELECT ctid FROM signal.${table} WHERE expires_at <= now() LIMIT $1))`;
+}
+
+/** The event with partner attributes set (a null removes the key); the same object when nothing changes. */
+export function withPartnerAttributes(event: CanonicalEvent, attributes: Record<string, JsonObject | null>): CanonicalEvent {
+  const current = isObject(event.partner_attrs) ? event.partner_attrs : {};
+  const next: Record<string, JsonObject> = { ...current };
+  let changed = false;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === null) {
+      if (Object.hasOwn(next, key)) {
+        delete next[key];
+        changed = true;
+      }
+    } else {
+      next[key] = value;
+      changed = true;
+    }
+  }
+  if (!changed) return event;
+  const { partner_attrs: _old, ...rest } = event;
+  return (Object.keys(next).length === 0 ? rest : { ...rest, partner_attrs: next }) as CanonicalEvent;
+}
+
+export interface PartnerEnricherOptions {
+  /** Cache reads and writes, outside the fan-out's transaction (they must not give it an xid). */
+  pool: Pool;
+  /** Performs a partner request (the core's performer, with the enrichment timeout). */
+  perform(request: RequestDescriptor): Promise<PerformResult>;
+  /** Where failures are reported ("partner resolve failed …"). */
+  warn(message: string): void;
+  /** Lookups at the same time, over all partners (default 8). */
+  concurrency?: number;
+  /** How long a partner failing `FAILURES_BEFORE_PAUSE` times in a row is left alone (default 30 s). */
+  pauseMs?: number;
+}
+
+/** One event's lookup with one enricher. */
+interface Work {
+  item: EnrichmentItem;
+  enricher: Enricher;
+  ctx: PluginContext;
+  identities: PartnerIdentity[];
+  /** The identity being tried. */
+  index: number;
+  profile?: PartnerProfile;
+  /** The cache key of the identity that found the profile. */
+  foundBy?: string;
+  personalized?: JsonObject;
+}
+
+/** Runs `task` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * The pipeline stage's partner enrichment. `enrich` looks up a micro-batch of events (the
+ * first identity found wins, each identity answered from the cache when it can be), fetches
+ * personalized attributes where the plugin asks, writes what browsers may read, and returns
+ * what to set on each event's `partner_attrs`. A failing lookup leaves its event without
+ * attributes (it is delivered all the same) and is logged; after three failures in a row a
+ * partner is paused for `pauseMs`, so an outage costs one timeout per pause, not one per event.
+ *
+ * @example
+ * const enricher = createPartnerEnricher({ pool, perform: (r) => http.perform(r), warn: log });
+ * const attributes = await enricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? []);
+ */
+export function createPartnerEnricher(options: PartnerEnricherOptions) {
+  const concurrency = options.concurrency ?? 8;
+  const pauseMs = options.pauseMs ?? 30_000;
+  const health = new Map<string, { failures: number; pausedUntil: number }>();
+
+  function paused(integrationId: string): boolean {
+    return (health.get(integrationId)?.pausedUntil ?? 0) > Date.now();
+  }
+
+  function succeeded(integrationId: string): void {
+    health.delete(integrationId);
+  }
+
+  function failed(enricher: Enricher, message: string): void {
+    const state = health.get(enricher.integrationId) ?? { failures: 0, pausedUntil: 0 };
+    state.failures++;
+    let note = '';
+    if (state.failures >= FAILURES_BEFORE_PAUSE && state.pausedUntil <= Date.now()) {
+      state.pausedUntil = Date.now() + pauseMs;
+      state.failures = 0;
+      note = `; ${FAILURES_BEFORE_PAUSE} failures in a row: no lookups for ${Math.round(pauseMs / 1000)} s, events go on without partner_attrs.${enricher.provider}`;
+    }
+    health.set(enricher.integrationId, state);
+    options.warn(`partner resolve failed: integration ${enricher.integrationId} (${enricher.provider}): ${message}${note}`);
+  }
+
+  /** Performs a request and reads its answer with `read`; failures are thrown as messages. */
+  async function exchange<T>(request: RequestDescriptor, read: (result: Required<Pick<PerformResult, 'response'>>['response']) => T): Promise<T> {
+    const result = await options.perform(request);
+    if (result.error || !result.response) throw new Error(result.error ? `${result.error.kind}: ${result.error.message}` : 'no answer');
+    return read(result.response);
+  }
+
+  /** One identity's lookup: its first request, and the `next` ones its answers ask for. */
+  async function resolve(enricher: Enricher, ctx: PluginContext, identity: PartnerIdentity): Promise<CachedAnswer> {
+    let request = enricher.enrichment.lookup(identity, ctx);
+    for (let step = 0; step < MAX_LOOKUP_REQUESTS; step++) {
+      const answer: PartnerAnswer = await exchange(request, (response) => enricher.enrichment.read(response, request, ctx));
+      if ('next' in answer) {
+        request = answer.next;
+        continue;
+      }
+      if ('notFound' in answer) return { found: false };
+      const { attributes, profileId } = answer.found;
+      if (!isObject(attributes)) throw new Error('the plugin read a profile without attributes');
+      return { found: true, attributes, ...(profileId !== undefined ? { profileId } : {}) };
+    }
+    throw new Error(`the lookup asked for more than ${MAX_LOOKUP_REQUESTS} requests`);
+  }
+
+  async function readCache(keys: Buffer[]): Promise<Map<string, CachedAnswer>> {
+    const found = new Map<string, CachedAnswer>();
+    if (keys.length === 0) return found;
+    const { rows } = await options.pool.query<{ cache_key: Buffer; found: boolean; profile_id: string | null; attributes: JsonObject | null }>(readLookupsStatement(keys));
+    for (const row of rows) {
+      found.set(row.cache_key.toString('hex'), {
+        found: row.found,
+        ...(row.profile_id !== null ? { profileId: row.profile_id } : {}),
+        ...(row.attributes !== null ? { attributes: row.attributes } : {}),
+      });
+    }
+    return found;
+  }
+
+  async function writeCache(rows: Array<CachedAnswer & { key: Buffer; seconds: number }>): Promise<void> {
+    if (rows.length === 0) return;
+    const unique = [...new Map(rows.map((r) => [r.key.toString('hex'), r])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    try {
+      await options.pool.query(writeLookupsStatement(unique));
+    } catch (error) {
+      // Not caching costs a lookup later; failing the fan-out would hold every event back.
+      options.warn(`partner enrichment: answers could not be cached: ${(error as Error).message}`);
+    }
+  }
+
+  function seconds(enricher: Enricher, kind: keyof typeof DEFAULT_CACHE_SECONDS): number {
+    return enricher.enrichment.cacheSeconds?.[kind] ?? DEFAULT_CACHE_SECONDS[kind];
+  }
+
+  /** Resolves every work's visitor, identity by identity, the cache first. */
+  async function resolveAll(works: Work[]): Promise<void> {
+    let pending = works.filter((w) => w.identities.length > 0);
+    while (pending.length > 0) {
+      const keyOf = (w: Work) => lookupKey(w.enricher.revisionId, 'identity', w.identities[w.index]!.key, w.identities[w.index]!.value);
+      const keys = new Map(pending.map((w) => [keyOf(w).toString('hex'), { key: keyOf(w), work: w }]));
+      const answers = await readCache([...keys.values()].map((k) => k.key));
+      const missing = [...keys.entries()].filter(([hex, { work }]) => !answers.has(hex) && !paused(work.enricher.integrationId));
+      const fresh: Array<CachedAnswer & { key: Buffer; seconds: number }> = [];
+      await eachLimited(missing, concurrency, async ([hex, { key, work }]) => {
+        if (paused(work.enricher.integrationId)) return;
+        try {
+          const answer = await resolve(work.enricher, work.ctx, work.identities[work.index]!);
+          succeeded(work.enricher.integrationId);
+          answers.set(hex, answer);
+          fresh.push({ ...answer, key, seconds: seconds(work.enricher, answer.found ? 'found' : 'notFound') });
+        } catch (error) {
+          failed(work.enricher, `looking up ${work.identities[work.index]!.key}: ${(error as Error).message}`);
+        }
+      });
+      await writeCache(fresh);
+      const next: Work[] = [];
+      for (const w of pending) {
+        const hex = keyOf(w).toString('hex');
+        const answer = answers.get(hex);
+        if (!answer) continue; // failed, or the partner is paused: no attributes this time
+        if (answer.found) {
+          w.profile = { attributes: answer.attributes ?? {}, ...(answer.profileId !== undefined ? { profileId: answer.profileId } : {}) };
+          w.foundBy = hex;
+        } else if (++w.index < w.identities.length) next.push(w);
+      }
+      pending = next;
+    }
+  }
+
+  /** Personalized attributes for the found visitors whose plugin asks for them. */
+  async function personalizeAll(works: Work[]): Promise<void> {
+    const asks: Array<{ work: Work; key: Buffer; request: RequestDescriptor }> = [];
+    for (const w of works) {
+      const { personalize } = w.enricher.enrichment;
+      if (!w.profile || !personalize) continue;
+      try {
+        const event = withPartnerAttributes(w.item.event, { [w.enricher.provider]: w.profile.attributes });
+        const ask = personalize(event, w.profile, w.ctx);
+        if (ask) asks.push({ work: w, key: lookupKey(w.enricher.revisionId, 'personalized', w.profile.profileId ?? w.foundBy!, ask.key), request: ask.request });
+      } catch (error) {
+        failed(w.enricher, `personalize: ${(error as Error).message}`);
+      }
+    }
+    if (asks.length === 0) return;
+    const answers = await readCache(asks.map((a) => a.key));
+    const missing = new Map<string, (typeof asks)[number]>();
+    for (const ask of asks) {
+      const hex = ask.key.toString('hex');
+      if (!answers.has(hex) && !paused(ask.work.enricher.integrationId)) missing.set(hex, ask);
+    }
+    const fresh: Array<CachedAnswer & { key: Buffer; seconds: number }> = [];
+    await eachLimited([...missing.entries()], concurrency, async ([hex, { work, key, request }]) => {
+      if (paused(work.enricher.integrationId)) return;
+      try {
+        const attributes = await exchange(request, (response) => work.enricher.enrichment.readPersonalized!(response, request, work.ctx));
+        if (!isObject(attributes)) throw new Error('the plugin read personalized attributes that are not an object');
+        succeeded(work.enricher.integrationId);
+        answers.set(hex, { found: true, attributes });
+        fresh.push({ found: true, attributes, key, seconds: seconds(work.enricher, 'personalized') });
+      } catch (error) {
+        failed(work.enricher, `personalized attributes: ${(error as Error).message}`);
+      }
+    });
+    await writeCache(fresh);
+    for (const { work, key } of asks) {
+      const answer = answers.get(key.toString('hex'));
+      if (answer?.attributes) work.personalized = answer.attributes;
+    }
+  }
+
+  /** Writes and forgets what browsers may read; a failure is logged, not thrown. */
+  async function keepForBrowsers(works: Work[], refused: Array<{ pipelineId: string; provider: string; digest: Buffer }>): Promise<void> {
+    const kept = new Map<string, { pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject }>();
+    const forgotten = new Map<string, { pipelineId: string; provider: string; digest: Buffer }>();
+    for (const row of refused) forgotten.set(`${row.pipelineId}/${row.provider}/${row.digest.toString('hex')}`, row);
+    for (const w of works) {
+      const visible = w.enricher.enrichment.browserAttributes;
+      const visitor = w.item.event.anonymousId;
+      if (!visible || !w.profile || typeof visitor !== 'string' || visitor === '') continue;
+      const digest = visitorDigest(visitor);
+      const id = `${w.item.pipelineId}/${w.enricher.provider}/${digest.toString('hex')}`;
+      let attributes: JsonObject;
+      try {
+        attributes = visible({ ...w.profile.attributes, ...w.personalized }, w.ctx);
+      } catch (error) {
+        failed(w.enricher, `browserAttributes: ${(error as Error).message}`);
+        continue;
+      }
+      // Events in id order: the visitor's latest event decides.
+      if (isObject(attributes) && Object.keys(attributes).length > 0) {
+        kept.set(id, { pipelineId: w.item.pipelineId, provider: w.enricher.provider, digest, attributes });
+        forgotten.delete(id);
+      } else {
+        kept.delete(id);
+        forgotten.set(id, { pipelineId: w.item.pipelineId, provider: w.enricher.provider, digest });
+      }
+    }
+    const order = <T extends { pipelineId: string; provider: string; digest: Buffer }>(rows: Map<string, T>) => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    try {
+      if (kept.size > 0) await options.pool.query(writeBrowserAttributesStatement(order(kept), BROWSER_ATTRIBUTES_DAYS));
+      if (forgotten.size > 0) await options.pool.query(forgetBrowserAttributesStatement(order(forgotten)));
+    } catch (error) {
+      options.warn(`partner enrichment: browser attributes could not be written: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    /**
+     * Looks up the visitors of `items` (in id order) with the enrichers of their pipelines and
+     * returns what to set on each event's `partner_attrs`.
+     */
+    async enrich(items: EnrichmentItem[], enrichersOf: (pipelineId: string) => Enricher[]): Promise<PartnerAttributes> {
+      const works: Work[] = [];
+      const refused: Array<{ pipelineId: string; provider: string; digest: Buffer }> = [];
+      const contexts = new Map<string, PluginContext>();
+      for (const item of items) {
+        for (const enricher of enrichersOf(item.pipelineId)) {
+          if (!isRoutedTo(item.event, enricher.routingNames)) continue;
+          if (!isConsentGranted(item.event, enricher.consentCategories)) {
+            // The visitor no longer lets this partner see them: the browser stops seeing its attributes too.
+            const visitor = item.event.anonymousId;
+            if (enricher.enrichment.browserAttributes && typeof visitor === 'string' && visitor !== '') {
+              refused.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor) });
+            }
+            continue;
+          }
+          let ctx = contexts.get(enricher.integrationId);
+          if (!ctx) {
+            ctx = { ...enricher.ctx, now: Date.now() };
+            contexts.set(enricher.integrationId, ctx);
+          }
+          let identities: PartnerIdentity[];
+          try {
+            identities = enricher.enrichment.identities(item.event, ctx);
+          } catch (error) {
+            failed(enricher, `identities: ${(error as Error).message}`);
+            continue;
+          }
+          const unique = [...new Map(identities.filter((i) => typeof i?.key === 'string' && typeof i.value === 'string' && i.value !== '').map((i) => [`${i.key}\u0000${i.value}`, i])).values()];
+          works.push({ item, enricher, ctx, identities: unique, index: 0 });
+        }
+      }
+      const attributes: PartnerAttributes = new Map();
+      if (works.length === 0 && refused.length === 0) return attributes;
+      await resolveAll(works);
+      await personalizeAll(works);
+      await keepForBrowsers(works, refused);
+      for (const w of works) {
+        const entry = attributes.get(w.item.key) ?? {};
+        const { provider } = w.enricher;
+        entry[provider] = w.profile ? w.profile.attributes : null;
+        entry[`${provider}_personalized`] = w.personalized ?? null;
+        attributes.set(w.item.key, entry);
+      }
+      return attributes;
+    },
+  };
+}
+
+export type PartnerEnricher = ReturnType<typeof createPartnerEnricher>;
