@@ -572,6 +572,103 @@ describe('Amperity', () => {
   });
 });
 
+describe('Amperity profile enrichment and browser personalization', () => {
+  // A pipeline of its own: Amperity with the Profile API, and Amplitude whose blueprint reads
+  // the Amperity attributes the spec's way (partner_attrs.amperity.Persona).
+  let site: { id: string; key: string };
+  const collection = '/prof/profiles/apc-vPsQheAm';
+  const visitor = 'dfid_enriched1';
+  const profile = { Persona: 'Value Hunter', LifetimeTier: 'Gold', Email: 'jane@example.com' };
+  const spa = (call: Record<string, unknown>) => browser(call, '', { key: site.key, id: visitor });
+  const enrich = (query: string, cookie = `_dfdid=${visitor}`) => fetch(`${signal.collectUrl}/v1/enrich?${query}`, { headers: { cookie, origin: 'https://example.com' } });
+
+  before(async () => {
+    site = await signal.pipeline('Enriched site');
+    sim.setDefault('GET', `${collection}/lookup`, (request) =>
+      request.queryPairs[0]?.[0] === 'email_sha256' && request.queryPairs[0][1] === sha256('jane@example.com')
+        ? { status: 200, body: { amperity_id: 'amp-42' } }
+        : { status: 404, body: { error: 'not-found' } });
+    sim.setDefault('GET', `${collection}/amp-42`, (request) => {
+      const category = request.queryPairs.find(([key]) => key === 'pageCategory')?.[1];
+      return { status: 200, body: { collection_id: 'apc-vPsQheAm', profile_id: 'amp-42', attributes: category ? { Offer: `${category}-10` } : profile } };
+    });
+    // The install the Amperity page describes: ingest, plus Profile API access, linking keys,
+    // the browser allow-list and context-sensitive personalization.
+    await admin('POST', '/v1/admin/integration-catalog/amperity/install', {
+      name: 'Amperity', variant: 'retail', pipeline_id: site.id, delivery_mode: 'server_side',
+      config: {
+        tenant_subdomain: 'acme', tenant_id: 'acme', api_key: 'eyJhbGciOiJIUzI1NiJ9.streaming-ingest', event_stream_id: 'esm-2VP6va3Zn', source_value: 'DATAFLY',
+        profile_api_key: 'eyJhbGciOiJIUzI1NiJ9.profile-read', profile_collection_id: 'apc-vPsQheAm',
+        linking_keys: [{ source: 'email', key: 'email_sha256', hash: 'sha256' }, { source: 'canonical_id', key: '_dfdid' }],
+        browser_attribute_allowlist: 'Persona,LifetimeTier',
+        enable_context_personalization: true, personalization_context_mappings: [{ source: 'properties.category', target: 'pageCategory' }],
+      },
+    });
+    const amplitude = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }', {
+      input: {
+        vendor: 'amplitude', variant: 'default', name: 'Amplitude (enriched)', pipelineId: site.id,
+        config: { api_key: 'your_amplitude_api_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi' },
+        blueprint: [
+          'version: 2', 'event_name_target: event_type', 'global:',
+          '  - { source: userId, target: user_id }', '  - { source: anonymousId, target: device_id }', '  - { source: messageId, target: insert_id }',
+          '  - { source: partner_attrs.amperity.Persona, target: user_properties.user_persona }',
+          '  - { source: partner_attrs.amperity.LifetimeTier, target: user_properties.user_tier }',
+          '  - { source: partner_attrs.amperity_personalized.Offer, target: event_properties.offer }',
+          'defaults: { action: pass_through, properties_target: event_properties }', '',
+        ].join('\n'),
+      },
+    });
+    assert.equal(amplitude.status, 200, JSON.stringify(amplitude.body.errors));
+  });
+
+  test('the visitor resolved by a linking key, the profile read by its Amperity id; its attributes reach another vendor through the blueprint', async () => {
+    await spa({ type: 'identify', userId: 'user-42', messageId: 'enr-1', traits: { email: 'jane@example.com' } });
+    // Delivered, so remembered: the track below carries the email it gave (remembered traits).
+    await amplitudeEvent((e) => e.insert_id === 'enr-1', 'the identify at Amplitude');
+    await spa({ type: 'track', event: 'Product Viewed', userId: 'user-42', messageId: 'enr-2', properties: { category: 'shoes', product_id: 'SKU-1' } });
+    const { event } = await amplitudeEvent((e) => e.insert_id === 'enr-2', 'the enriched track at Amplitude');
+    assert.deepEqual(event.user_properties, { user_persona: 'Value Hunter', user_tier: 'Gold' });
+    assert.equal((event.event_properties as Record<string, unknown>).offer, 'shoes-10', 'the personalized attributes, for this page\'s category');
+
+    // The lookups the page describes: first linking key with a value (the email, hashed), then the profile.
+    const lookups = sim.requests({ path: `${collection}/lookup` });
+    assert.deepEqual(lookups[0]!.queryPairs, [['email_sha256', sha256('jane@example.com')]]);
+    assert.equal(lookups[0]!.headers.authorization, 'Bearer eyJhbGciOiJIUzI1NiJ9.profile-read', 'the Profile API key, not the ingest key');
+    assert.equal(lookups[0]!.headers['amperity-tenant'], 'acme');
+    assert.ok(sim.requests({ path: `${collection}/amp-42` }).some((r) => r.queryPairs.length === 0), 'GET /prof/profiles/{collection_id}/{amperity_id}');
+    assert.ok(sim.requests({ path: `${collection}/amp-42` }).some((r) => r.queryPairs.length === 1 && r.queryPairs[0]![0] === 'pageCategory' && r.queryPairs[0]![1] === 'shoes'));
+
+    // Cached: the next event of the visitor asks Amperity nothing.
+    const asked = sim.requests().filter((r) => r.path.startsWith(collection)).length;
+    await spa({ type: 'track', event: 'Product Viewed', userId: 'user-42', messageId: 'enr-3', properties: { category: 'shoes' } });
+    const next = await amplitudeEvent((e) => e.insert_id === 'enr-3', 'the next track');
+    assert.deepEqual(next.event.user_properties, { user_persona: 'Value Hunter', user_tier: 'Gold' });
+    assert.equal(sim.requests().filter((r) => r.path.startsWith(collection)).length, asked);
+  });
+
+  test('GET /v1/enrich?provider=amperity: the allow-listed attributes of the cookie\'s visitor, nothing else', async () => {
+    const res = await enrich(`provider=amperity&writeKey=${site.key}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { provider: 'amperity', attributes: { Persona: 'Value Hunter', LifetimeTier: 'Gold' } }, 'no Email, no Offer: not on the allow-list');
+    assert.equal(res.headers.get('access-control-allow-credentials'), 'true', 'readable by the page with its cookie');
+    assert.match(res.headers.get('cache-control') ?? '', /no-store/);
+    assert.deepEqual(await (await enrich(`provider=amperity&writeKey=${site.key}`, '')).json(), { provider: 'amperity', attributes: {} }, 'no cookie: a first-touch visitor');
+    assert.deepEqual(await (await enrich(`provider=amperity&writeKey=${site.key}`, '_dfdid=dfid_stranger9')).json(), { provider: 'amperity', attributes: {} });
+
+    const missing = await enrich(`writeKey=${site.key}`);
+    assert.equal(missing.status, 400);
+    assert.match(((await missing.json()) as { error: { message: string } }).error.message, /provider is required.*one of amperity/);
+    const unknown = await enrich(`provider=segment&writeKey=${site.key}`);
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: { message: string } }).error.message, /No partner "segment" exposes browser attributes: the partners are amperity/);
+    const elsewhere = await enrich(`provider=amperity&writeKey=${pipeline.key}`);
+    assert.equal(elsewhere.status, 404, 'a pipeline without Amperity enrichment');
+    assert.match(((await elsewhere.json()) as { error: { message: string } }).error.message, /no enabled amperity integration with profile enrichment/);
+    assert.equal((await enrich('provider=amperity&writeKey=nope')).status, 401);
+    assert.equal((await enrich('provider=amperity')).status, 401);
+  });
+});
+
 describe('privacy', () => {
   test('no raw email or phone in any request Signal sent to an advertising vendor', async () => {
     const advertising = sim.requests().filter((r) => r.path.startsWith('/v1/conversions') || r.path.startsWith('/container/'));
@@ -600,6 +697,10 @@ describe('catalog and preview of the vendor plugins', () => {
     const amperity = fields.body.data!.catalog.find((p) => p.id === 'amperity')!;
     assert.deepEqual(Object.fromEntries(amperity.configFields.map((f) => [f.key, f.examples])), {
       tenant_subdomain: ['acme'], tenant_id: ['acme'], api_key: [], event_stream_id: ['esm-2VP6va3Zn'], source_value: ['DATAFLY'],
+      profile_api_key: [], profile_collection_id: ['apc-vPsQheAm'],
+      linking_keys: [[{ source: 'email', key: 'email_sha256', hash: 'sha256' }, { source: 'canonical_id', key: '_dfdid' }, { source: 'user_id', key: 'customer_id' }]],
+      browser_attribute_allowlist: ['Persona,LifetimeTier'], enable_context_personalization: [],
+      personalization_context_mappings: [[{ source: 'properties.category', target: 'pageCategory' }, { source: 'context.page.path', target: 'pagePath' }]],
     }, 'examples help fill the form; a secret has none');
 
     const preview = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; requests: Array<{ method: string; url: string; headers: Record<string, string>; body: unknown }> }> } }>(

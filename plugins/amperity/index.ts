@@ -1,4 +1,5 @@
 import { defaultClassify, definePlugin, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { amperityEnrichment, LINKING_SOURCES, PARAMETER_NAME, validateProfileConfig } from './profile-api.ts';
 
 /** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -180,7 +181,7 @@ export default definePlugin({
   id: 'amperity',
   name: 'Amperity',
   category: 'cdp',
-  description: 'Realtime event ingest to Amperity, the enterprise customer data platform: every event updates profile aggregations within seconds, with the visitor\'s full consent state.',
+  description: 'Realtime event ingest to Amperity, the enterprise customer data platform: every event updates profile aggregations within seconds, with the visitor\'s full consent state. With the Profile API, Amperity profile attributes enrich every event of the pipeline and personalize pages.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -193,9 +194,38 @@ export default definePlugin({
       api_key: { type: 'string', title: 'Streaming Ingest API Key', description: 'The JWT with Streaming Ingest Write Access (Settings > Security > API Keys).', secret: true, minLength: 8, maxLength: 4096 },
       event_stream_id: { type: 'string', title: 'Event Stream ID', description: 'The realtime stream, prefixed esm- (Sources > Streams). Batch ingest ids (is-) do not update profiles in realtime and are refused.', minLength: 5, maxLength: 200, examples: ['esm-2VP6va3Zn'] },
       source_value: { type: 'string', title: 'Source Value', description: 'The top-level source field of every event. Case-sensitive: it must match your stream\'s routing expression exactly, or Amperity accepts events (202) and drops them.', minLength: 1, maxLength: 200, examples: ['DATAFLY'] },
+      profile_api_key: { type: 'string', title: 'Profile API Key', description: 'Optional: a Profile API JWT (read access), distinct from the Streaming Ingest key. With profile_collection_id and linking_keys it turns on profile enrichment: partner_attrs.amperity on every event, for every integration of the pipeline.', secret: true, minLength: 8, maxLength: 4096 },
+      profile_collection_id: { type: 'string', title: 'Profile Collection ID', description: 'The profile collection to query, prefixed apc-. Required when the Profile API Key is set.', minLength: 5, maxLength: 200, examples: ['apc-vPsQheAm'] },
+      linking_keys: {
+        type: 'array', title: 'Linking Keys',
+        description: 'How visitors are resolved, tried in order until one matches: source (canonical_id = the _dfdid visitor cookie, anonymous_id, user_id, email, phone), key (a linking key of the collection) and optional hash sha256 (lower-cased, trimmed). An event without a source\'s value skips that entry.',
+        minItems: 1, maxItems: 10,
+        items: {
+          type: 'object', required: ['source', 'key'], additionalProperties: false,
+          properties: {
+            source: { type: 'string', enum: [...LINKING_SOURCES] },
+            key: { type: 'string', pattern: PARAMETER_NAME.source },
+            hash: { type: 'string', enum: ['sha256'] },
+          },
+        },
+        examples: [[{ source: 'email', key: 'email_sha256', hash: 'sha256' }, { source: 'canonical_id', key: '_dfdid' }, { source: 'user_id', key: 'customer_id' }]],
+      },
+      browser_attribute_allowlist: { type: 'string', title: 'Browser Attribute Allowlist', description: 'Comma-separated profile attributes a page may read through GET /v1/enrich?provider=amperity (window.datafly.profile.amperity). Empty: nothing is exposed.', maxLength: 2000, examples: ['Persona,LifetimeTier'] },
+      enable_context_personalization: { type: 'boolean', title: 'Enable Context-Sensitive Personalization', description: 'Also ask Amperity for the profile in the context of each event (personalization_context_mappings): the answer lands on partner_attrs.amperity_personalized.', default: false },
+      personalization_context_mappings: {
+        type: 'array', title: 'Personalization Context Mappings',
+        description: 'What context each call sends: source (a path on the event: context.*, properties.*, partner_attrs.*, or a top-level field) → target (the name Amperity reads). Values that are not text, numbers or booleans are left out.',
+        maxItems: 20,
+        items: {
+          type: 'object', required: ['source', 'target'], additionalProperties: false,
+          properties: { source: { type: 'string', minLength: 1, maxLength: 200 }, target: { type: 'string', pattern: PARAMETER_NAME.source } },
+        },
+        examples: [[{ source: 'properties.category', target: 'pageCategory' }, { source: 'context.page.path', target: 'pagePath' }]],
+      },
     },
   },
-  validateConfig: validateAmperityConfig,
+  validateConfig: (config) => [...validateAmperityConfig(config), ...validateProfileConfig(config)],
+  enrich: amperityEnrichment,
   variants: {
     retail: { description: 'Retail: pageview, product list and detail views, cart, checkout and purchase; GA4 and Segment event names.', blueprint: 'amperity/retail.yaml' },
     travel: { description: 'Travel: flight, hotel and car searches and views, the booking lifecycle, check-in and check-out, loyalty points and reviews.', blueprint: 'amperity/travel.yaml' },
