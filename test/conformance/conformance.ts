@@ -63,15 +63,17 @@ function sampleValue(key: string, field: ConfigFieldSchema): JsonValue {
 }
 
 /**
- * A config that satisfies the schema's required fields: defaults, first examples, first options, or samples
- * (`https://hooks.example.com/signal` for URLs, `12345` for ids, a long string otherwise).
+ * A config that satisfies the schema's required fields (every field with `optional`): defaults,
+ * first examples, first options, or samples (`https://hooks.example.com/signal` for URLs, `12345`
+ * for ids, a long string otherwise).
  *
  * @example
  * sampleConfig(webhook); // { url: 'https://hooks.example.com/signal' }
  */
-export function sampleConfig(plugin: PluginDefinition): Record<string, JsonValue> {
+export function sampleConfig(plugin: PluginDefinition, options: { optional?: boolean } = {}): Record<string, JsonValue> {
   const config: Record<string, JsonValue> = {};
-  for (const key of plugin.config.required ?? []) {
+  const keys = options.optional ? Object.keys(plugin.config.properties) : plugin.config.required ?? [];
+  for (const key of keys) {
     const field = plugin.config.properties[key];
     if (field) config[key] = sampleValue(key, field);
   }
@@ -237,6 +239,46 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
           { twice: [], missing: [], unknown: [] },
           'every event is carried exactly once, named in eventIds by its MappedEvent.id (e.g. "<messageId>#2" for a repeated messageId), not by event.messageId',
         );
+      });
+    }
+
+    if (plugin.enrich) {
+      const enrich = plugin.enrich;
+      test('partner enrichment: pure, well-formed requests, answers read or refused', () => {
+        // Enrichment is usually optional config: every field filled, unless a config was given.
+        const enriched = options.config ?? sampleConfig(plugin, { optional: true });
+        const ctx: PluginContext = { ...context(Object.keys(plugin.variants)[0] ?? 'default'), config: enriched };
+        assert.deepEqual(plugin.validateConfig?.(structuredClone(enriched)) ?? [], [], `validateConfig accepts the config with every field ${JSON.stringify(enriched)} (or pass one: run.ts <plugin> config.json)`);
+        assert.equal(enrich.enabled(enriched), true, `enrich.enabled is true for ${JSON.stringify(enriched)} (or pass a config turning enrichment on: run.ts <plugin> config.json)`);
+        let looked = 0;
+        for (const event of events) {
+          const frozen = deepFreeze(structuredClone(event));
+          const identities = enrich.identities(frozen, ctx);
+          assert.deepEqual(enrich.identities(frozen, ctx), identities, `${event.messageId}: the same identities twice`);
+          assert.deepEqual(frozen, event, `${event.messageId} is not mutated`);
+          for (const identity of identities) {
+            assert.ok(typeof identity.key === 'string' && typeof identity.value === 'string', `${event.messageId}: identities are { key, value } strings`);
+            const request = enrich.lookup(identity, ctx);
+            assert.deepEqual(enrich.lookup(identity, ctx), request, 'the same lookup twice');
+            assert.ok(METHODS.includes(request.method), `method ${request.method}`);
+            assert.match(new URL(request.url).protocol, /^https?:$/, `${request.url} is an absolute http(s) URL`);
+            for (const value of Object.values(request.headers ?? {})) assert.equal(typeof value, 'string', 'header values are strings');
+            looked++;
+          }
+        }
+        assert.ok(looked > 0, 'some sample event has an identity to look up: give events that do (options.events)');
+        const lookup = enrich.lookup(enrich.identities(events.find((e) => enrich.identities(e, ctx).length > 0)!, ctx)[0]!, ctx);
+        const answer = (status: number): VendorResponse => ({ status, headers: {}, body: JSON.stringify({ error: `HTTP ${status}` }), json: { error: `HTTP ${status}` } });
+        const read = (status: number) => {
+          try {
+            return enrich.read(answer(status), lookup, ctx);
+          } catch (error) {
+            return { threw: (error as Error).name };
+          }
+        };
+        assert.deepEqual(read(404), { notFound: true }, 'HTTP 404: no profile for this identity');
+        for (const status of [429, 500, 503]) assert.ok('threw' in read(status), `HTTP ${status} is a failure (thrown)`);
+        if (enrich.browserAttributes) assert.deepEqual(enrich.browserAttributes({}, ctx), {}, 'an empty profile shows the browser nothing');
       });
     }
 
