@@ -666,6 +666,11 @@ describe('Amperity profile enrichment and browser personalization', () => {
     assert.match(((await elsewhere.json()) as { error: { message: string } }).error.message, /no enabled amperity integration with profile enrichment/);
     assert.equal((await enrich('provider=amperity&writeKey=nope')).status, 401);
     assert.equal((await enrich('provider=amperity')).status, 401);
+
+    // A privacy request for the visitor: pages read nothing of them any more.
+    const forgot = await signal.graphql('mutation($p: ID!, $a: String) { forgetPersonTraits(pipelineId: $p, anonymousId: $a) }', { p: site.id, a: visitor });
+    assert.equal(forgot.status, 200, JSON.stringify(forgot.body.errors));
+    assert.deepEqual(await (await enrich(`provider=amperity&writeKey=${site.key}`)).json(), { provider: 'amperity', attributes: {} });
   });
 });
 

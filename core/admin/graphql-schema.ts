@@ -202,7 +202,7 @@ export const adminTypeDefs = /* GraphQL */ `
     renamePipeline(id: ID!, name: String!): Pipeline!
     "Sets the pipeline's own deduplication window in whole hours (0 to 720; 0: off); null: back to SIGNAL_DEDUP_WINDOW_HOURS. Worker nodes see it within 2 s."
     setPipelineDeduplication(id: ID!, windowHours: Int): Pipeline!
-    "Erases the identify traits remembered for a person of the pipeline (userId, anonymousId or both; a privacy request) and returns how many entries went. Stored events, dead letters and the delivery log keep theirs until their retention."
+    "Erases the identify traits remembered for a person of the pipeline (userId, anonymousId or both; a privacy request) and returns how many entries went; with an anonymousId, also what pages could read of the visitor from partner profiles (GET /v1/enrich). Stored events, dead letters and the delivery log keep theirs until their retention."
     forgetPersonTraits(pipelineId: ID!, userId: String, anonymousId: String): Int!
     "Deletes a disabled pipeline: its keys, its integration assignments (their queues, with any events waiting in them), their replays and its transformations. An enabled one is a 409: disable it first, so its key answers 401. Stored events and dead letters stay until their retention."
     deletePipeline(id: ID!): Boolean!

@@ -4,6 +4,7 @@ import { withTransaction } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { MAX_DEDUP_WINDOW_HOURS } from '../pipeline/deduplication.ts';
 import { forgetTraitsStatement, identityDigest } from '../pipeline/remembered-traits.ts';
+import { visitorDigest } from '../pipeline/partner-enrichment.ts';
 
 export interface Pipeline {
   id: string;
@@ -198,7 +199,8 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
 
     /**
      * Erases what the memory of identify traits holds for a person of the pipeline, by userId
-     * and/or anonymousId (a privacy request); returns how many were erased. Stored events,
+     * and/or anonymousId (a privacy request), and with an anonymousId what pages could read of
+     * the visitor from partner profiles; returns how many traits entries were erased. Stored events,
      * dead letters and the delivery log keep theirs until their retention.
      */
     async forgetTraits(id: string, person: { userId?: string | null; anonymousId?: string | null }): Promise<number> {
@@ -212,6 +214,8 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       }
       const statement = forgetTraitsStatement(id, digests);
       const { rows } = await pool.query<{ erased: number }>(statement.text, statement.values);
+      // What pages could read of the visitor from partners' profiles (GET /v1/enrich) goes too.
+      if (person.anonymousId) await pool.query('DELETE FROM signal.partner_browser_attributes WHERE pipeline_id = $1 AND visitor_digest = $2', [id, visitorDigest(person.anonymousId)]);
       return rows[0]?.erased ?? 0;
     },
 
