@@ -5,6 +5,7 @@ import webhook from '../plugins/webhook/index.ts';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { waitUntil } from './helpers/wait.ts';
+import type { JsonObject, PluginDefinition } from '../core/sdk/index.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 
 let sim: VendorSim;
@@ -902,5 +903,44 @@ describe('a worker whose clock is off', () => {
       Date.now = realNow;
     }
     assert.deepEqual(bodyIds(sim.requests({ path: hook.path })), ['skewed-1', 'skewed-1'], 'the 503, then the retry');
+  });
+});
+
+describe('partner enrichment never holds events back', () => {
+  test('a partner plugin that fails (enabled throws, read throws a bug) leaves events unenriched, delivered, and logged', async () => {
+    const said: string[] = [];
+    const partner = (id: string, enrich: NonNullable<PluginDefinition['enrich']>): PluginDefinition => ({ ...fixturePlugin, id, name: id, enrich });
+    const broken = partner('brokenswitch', {
+      enabled: () => { throw new Error('config.profile is not readable'); },
+      identities: () => [], lookup: () => { throw new Error('unreachable'); }, read: () => ({ notFound: true }),
+    });
+    const buggy = partner('buggyreader', {
+      enabled: () => true,
+      identities: (event) => (typeof event.userId === 'string' ? [{ key: 'user', value: event.userId }] : []),
+      lookup: (identity) => ({ method: 'GET', url: 'https://eu.fixture.test/lookup', query: [['user', identity.value]], eventIds: [] }),
+      read: (response) => ({ found: { attributes: (response.json as { profile: { attributes: JsonObject } }).profile.attributes } }),
+    });
+    const own = await startTestSignal(
+      { SIGNAL_VENDOR_REDIRECTS: `https://eu.fixture.test=${sim.url}` },
+      { plugins: pluginSet(webhook, broken, buggy), label: 'partnerbugs', log: (message) => said.push(message) },
+    );
+    try {
+      const site = await own.pipeline('Partners');
+      for (const vendor of ['brokenswitch', 'buggyreader']) {
+        await own.services.integrations.install({ vendor, name: vendor, pipelineId: site.id, consentCategories: [], config: { api_key: 'key-1234', region: 'https://eu.fixture.test/events' } });
+      }
+      await own.services.integrations.install({ vendor: 'webhook', name: 'after partners', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/after-partners`, allow_private_targets: ['127.0.0.1'] } });
+      const res = await fetch(`${own.collectUrl}/v1/track`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(site.key) }, body: JSON.stringify({ event: 'Bought', userId: 'u-partner', messageId: 'pb-1' }) });
+      assert.equal(res.status, 200);
+      const [request] = await sim.waitFor(1, 15_000, { path: '/after-partners' });
+      const delivered = (request!.json as { batch: Array<Record<string, unknown>> }).batch[0]!;
+      assert.equal(delivered.messageId, 'pb-1');
+      assert.equal(delivered.partner_attrs, undefined);
+      assert.ok(sim.requests({ path: '/lookup' }).length >= 1, 'the buggy partner was asked');
+      await waitUntil(async () => said.some((m) => /no partner enrichment: config\.profile is not readable/.test(m)) || undefined, 'the broken switch logged');
+      assert.ok(said.some((m) => /partner resolve failed: integration .* \(buggyreader\): looking up user: .*(undefined|attributes)/.test(m)), said.join('\n'));
+    } finally {
+      await own.close();
+    }
   });
 });

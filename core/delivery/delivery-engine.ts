@@ -305,18 +305,28 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     return list;
   }
 
+  const enrichmentFailuresSaid = new Map<string, number>();
   /** The pipeline's enabled integrations whose plugin enriches and whose config turns it on. */
   async function enrichersOf(pipelineId: string): Promise<Enricher[]> {
     const enrichers: Enricher[] = [];
     for (const target of await fanOutTargets(pipelineId)) {
       const def = options.plugins.get(target.vendor);
       if (!def?.enrich) continue;
-      const resolved = await resolveTarget(target.id);
+      // Enrichment is an extra: an integration whose revision cannot be opened (a secret sealed
+      // under another key) or whose plugin fails here is left out, and the pipeline's events
+      // go on without its attributes rather than wait behind it.
+      let resolved: DeliveryTarget;
       let enabled = false;
       try {
+        resolved = await resolveTarget(target.id);
         enabled = def.enrich.enabled(resolved.ctx.config);
       } catch (error) {
-        options.onError?.(new Error(`Plugin "${def.id}": enrich.enabled failed for integration ${target.id}: ${(error as Error).message}`));
+        // Every fan-out of the pipeline comes here: said once a minute, not once per micro-batch.
+        if ((enrichmentFailuresSaid.get(target.id) ?? 0) < Date.now() - 60_000) {
+          enrichmentFailuresSaid.set(target.id, Date.now());
+          options.onError?.(new Error(`Integration ${target.id} (${def.id}): no partner enrichment: ${(error as Error).message}`));
+        }
+        continue;
       }
       if (!enabled) continue;
       enrichers.push({
