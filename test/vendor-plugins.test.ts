@@ -576,6 +576,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
   // A pipeline of its own: Amperity with the Profile API, and Amplitude whose blueprint reads
   // the Amperity attributes the spec's way (partner_attrs.amperity.Persona).
   let site: { id: string; key: string };
+  let amplitudeId: string;
   const collection = '/prof/profiles/apc-vPsQheAm';
   const visitor = 'dfid_enriched1';
   const profile = { Persona: 'Value Hunter', LifetimeTier: 'Gold', Email: 'jane@example.com' };
@@ -604,7 +605,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
         enable_context_personalization: true, personalization_context_mappings: [{ source: 'properties.category', target: 'pageCategory' }],
       },
     });
-    const amplitude = await signal.graphql('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { template { id } } }', {
+    const amplitude = await signal.graphql<{ installIntegration: { assignment: { id: string } } }>('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { assignment { id } } }', {
       input: {
         vendor: 'amplitude', variant: 'default', name: 'Amplitude (enriched)', pipelineId: site.id,
         config: { api_key: 'your_amplitude_api_key', api_endpoint: 'https://api2.amplitude.com/2/httpapi' },
@@ -619,6 +620,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
       },
     });
     assert.equal(amplitude.status, 200, JSON.stringify(amplitude.body.errors));
+    amplitudeId = amplitude.body.data!.installIntegration.assignment.id;
   });
 
   test('the visitor resolved by a linking key, the profile read by its Amperity id; its attributes reach another vendor through the blueprint', async () => {
@@ -644,6 +646,13 @@ describe('Amperity profile enrichment and browser personalization', () => {
     const next = await amplitudeEvent((e) => e.insert_id === 'enr-3', 'the next track');
     assert.deepEqual(next.event.user_properties, { user_persona: 'Value Hunter', user_tier: 'Gold' });
     assert.equal(sim.requests().filter((r) => r.path.startsWith(collection)).length, asked);
+
+    // partner_attrs is Signal's: a page cannot pass itself off as a persona, even for an event Amperity does not see.
+    await spa({ type: 'track', event: 'Product Viewed', messageId: 'enr-4', integrations: { Amperity: false }, partner_attrs: { amperity: { Persona: 'Forged VIP' } } });
+    const forged = await amplitudeEvent((e) => e.insert_id === 'enr-4', 'the track with forged partner_attrs');
+    assert.equal(forged.event.user_properties, undefined);
+    const stored = (await signal.services.events.recent(site.id, 1))[0]!;
+    assert.equal((stored.payload as { partner_attrs?: unknown }).partner_attrs, undefined, 'dropped at collect');
   });
 
   test('GET /v1/enrich?provider=amperity: the allow-listed attributes of the cookie\'s visitor, nothing else', async () => {
@@ -666,6 +675,13 @@ describe('Amperity profile enrichment and browser personalization', () => {
     assert.match(((await elsewhere.json()) as { error: { message: string } }).error.message, /no enabled amperity integration with profile enrichment/);
     assert.equal((await enrich('provider=amperity&writeKey=nope')).status, 401);
     assert.equal((await enrich('provider=amperity')).status, 401);
+
+    // A replay (backfill) of the visitor's events to Amplitude: enriched again, from lookups
+    // made before the slice locks anything; old events tell the browser nothing.
+    const replayed = await signal.graphql('mutation($id: ID!, $since: String!, $until: String) { replayEvents(integrationId: $id, since: $since, until: $until) { id } }', { id: amplitudeId, since: new Date(Date.now() - 3_600_000).toISOString(), until: new Date().toISOString() });
+    assert.equal(replayed.status, 200, JSON.stringify(replayed.body.errors));
+    const again = await waitUntil(async () => amplitudeEvents().filter(({ event }) => event.insert_id === 'enr-2')[1], 'the replayed track');
+    assert.deepEqual(again.event.user_properties, { user_persona: 'Value Hunter', user_tier: 'Gold' });
 
     // A privacy request for the visitor: pages read nothing of them any more.
     const forgot = await signal.graphql('mutation($p: ID!, $a: String) { forgetPersonTraits(pipelineId: $p, anonymousId: $a) }', { p: site.id, a: visitor });

@@ -60,7 +60,8 @@ function isBlank(value: string | undefined): boolean {
  * });
  */
 export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: RequestFacts, batch?: BatchDefaults): CanonicalEvent {
-  const { writeKey: _writeKey, sentAt: ownSentAt, timestamp, originalTimestamp, context: ownContext, userId, anonymousId, ...rest } = incoming;
+  // `partner_attrs` is what partner enrichment found (Amperity's profile): only Signal writes it.
+  const { writeKey: _writeKey, sentAt: ownSentAt, timestamp, originalTimestamp, context: ownContext, userId, anonymousId, partner_attrs: _notTheClients, ...rest } = incoming as IncomingEvent & { partner_attrs?: unknown };
   const unreadable = unreadableTimes(incoming);
   if (unreadable.length > 0) {
     throw new SignalError('SIGNAL_INVALID_EVENT', unreadable.map((f) => `${f.field} ${f.message}`).join('; '), unreadable);

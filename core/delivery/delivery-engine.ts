@@ -6,7 +6,7 @@ import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
 import { startReplayWorker } from '../pipeline/event-replays.ts';
-import { delivery, fanOut, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
+import { delivery, fanOut, lookUpPartners, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
@@ -410,7 +410,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         // Its targets uncached (an integration installed a moment ago on another node), and no
         // skip counted: the events' first fan-out counted theirs.
         const replayDeps = { ...ingestDeps, targets: (pipelineId: string) => fanOutTargets(pipelineId, true), skipped: async () => {} };
-        await startReplayWorker({ boss, pool, fanOutTo: (ids, integrationId, db) => fanOut(ids, replayDeps, db, { only: integrationId, deduplicate: false }) });
+        await startReplayWorker({
+          boss, pool,
+          prepare: (ids) => lookUpPartners(ids, replayDeps),
+          fanOutTo: (ids, integrationId, db) => fanOut(ids, replayDeps, db, { only: integrationId, deduplicate: false }),
+        });
       }
       schedule();
     },

@@ -258,7 +258,14 @@ export type EventReplays = ReturnType<typeof createEventReplays>;
  * @example
  * await startReplayWorker({ boss, pool, fanOutTo: (ids, integrationId, db) => fanOut(ids, ingestDeps, db, { only: integrationId, deduplicate: false }) });
  */
-export async function startReplayWorker(deps: { boss: Boss; pool: Pool; fanOutTo: FanOutTo; sliceSize?: number }): Promise<void> {
+export async function startReplayWorker(deps: {
+  boss: Boss;
+  pool: Pool;
+  fanOutTo: FanOutTo;
+  /** Work on the slice's events that must not run under its locks (partner lookups). */
+  prepare?: (ids: number[]) => Promise<void>;
+  sliceSize?: number;
+}): Promise<void> {
   const { boss, pool } = deps;
   const sliceSize = deps.sliceSize ?? REPLAY_SLICE;
   const options = { batchSize: 1, ...WORK_POLLING, localConcurrency: 1, transactional: true } as const;
@@ -276,6 +283,8 @@ export async function startReplayWorker(deps: { boss: Boss; pool: Pool; fanOutTo
     if (!seen || seen.status !== 'running') return;
     const slice = nextSliceStatement({ pipelineId: seen.pipeline_id, cursor: Number(seen.cursor), toId: Number(seen.to_id), since: seen.since, until: seen.until }, sliceSize);
     const ids = (await tx.executeSql(slice.text, slice.values)).rows.map((row) => Number(row.id));
+    // Still no transaction id: what waits on the network waits here.
+    if (ids.length > 0) await deps.prepare?.(ids);
     // Locked until commit: the integration against a disable (or a removal) while this slice
     // goes into its queue, then the replay against a second run. In the order a deletion
     // cascades (integration, then its replays), so the two cannot deadlock.

@@ -9,7 +9,7 @@ import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats, type Execute } from './deduplication.ts';
 import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
-import { withPartnerAttributes, type Enricher, type PartnerAttributes, type PartnerEnricher } from './partner-enrichment.ts';
+import { withPartnerAttributes, type EnrichOptions, type Enricher, type PartnerAttributes, type PartnerEnricher } from './partner-enrichment.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
 export interface FanOutTarget {
@@ -133,7 +133,9 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // Partner lookups first, while this transaction has written nothing: until its first write
   // it has no transaction id, so waiting on a partner does not hold back the ingest
   // dispatcher's horizon (which every node's new events wait behind).
-  const partner = await partnerAttributesOf(stored, deps, execute, transformOf);
+  // A replay (`only`) holds its locks here, so it reads only what its slice's lookups, made
+  // before them (`lookUpPartners`), cached; and its old events tell browsers nothing.
+  const partner = await partnerAttributesOf(stored, deps, execute, transformOf, options.only === undefined ? {} : { cacheOnly: true, browser: false });
   if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), (pipelineId) => windows.get(pipelineId) ?? 0, execute);
@@ -238,8 +240,26 @@ async function partnerAttributesOf(
   deps: IngestDeps,
   execute: Execute,
   transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
+  how: EnrichOptions,
 ): Promise<PartnerAttributes> {
   if (!deps.enrichers || !deps.partnerEnricher) return new Map();
+  try {
+    return await lookUp(stored, deps as IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>, execute, transformOf, how);
+  } catch (error) {
+    // An extra that failed (a plugin returning nonsense, the cache unreadable): the events go
+    // on without partner attributes rather than wait behind it on every retry.
+    deps.partnerEnricher.warn(`partner enrichment skipped for ${stored.length} events: ${(error as Error).message}`);
+    return new Map();
+  }
+}
+
+async function lookUp(
+  stored: StoredEventRow[],
+  deps: IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>,
+  execute: Execute,
+  transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
+  how: EnrichOptions,
+): Promise<PartnerAttributes> {
   const enrichers = new Map<string, Enricher[]>();
   for (const pipelineId of new Set(stored.map((r) => r.pipeline_id))) {
     const list = await deps.enrichers(pipelineId);
@@ -265,7 +285,26 @@ async function partnerAttributesOf(
     if (row.payload.type === 'identify') memory.remember({ ...traitsRow, event });
     items.push({ key: row.id, pipelineId: row.pipeline_id, event });
   }
-  return deps.partnerEnricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? []);
+  return deps.partnerEnricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? [], how);
+}
+
+/**
+ * The partner lookups of a replay slice, made before the slice takes its locks (which give
+ * its transaction an id: waiting on a partner then would hold back the ingest dispatcher);
+ * the slice's fan-out reads them from the cache. Writes nothing for browsers.
+ *
+ * @example
+ * await lookUpPartners(ids, ingestDeps);
+ */
+export async function lookUpPartners(ids: number[], deps: IngestDeps): Promise<void> {
+  if (!deps.enrichers || !deps.partnerEnricher || ids.length === 0) return;
+  const { rows } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  const transforms = new Map<string, EventTransformation | undefined>();
+  const transformOf = async (pipelineId: string) => {
+    if (!transforms.has(pipelineId)) transforms.set(pipelineId, await deps.transformFor(pipelineId));
+    return transforms.get(pipelineId);
+  };
+  await partnerAttributesOf(rows, deps, (text, values) => deps.pool.query(text, values), transformOf, { browser: false });
 }
 
 /**

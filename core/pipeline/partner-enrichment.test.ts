@@ -63,8 +63,10 @@ const partner: PartnerEnrichment = {
   browserAttributes: (attributes): JsonObject => (attributes.Persona === undefined ? {} : { Persona: attributes.Persona }),
 };
 
+const ctxOf = (): PluginContext => ({ config: {}, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 });
+
 function enricher(overrides: Partial<Enricher> = {}): Enricher {
-  const ctx: PluginContext = { config: {}, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 };
+  const ctx = ctxOf();
   return { integrationId: randomUUID(), revisionId: randomUUID(), provider: 'partner', enrichment: partner, ctx, consentCategories: [], routingNames: ['Partner', 'partner'], ...overrides };
 }
 
@@ -162,6 +164,88 @@ test('failures: logged with the plugin\'s reason, the event goes on without; thr
   await createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 4 })
     .enrich(Array.from({ length: 40 }, (_, i) => item(pipelineId, { anonymousId: `dfid_slow_${i}` })), () => [slow]);
   assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms: one wave of timeouts, then paused`);
+});
+
+test('partner data PostgreSQL cannot store (a NUL) is replaced, so it neither fails the cache nor the fan-out', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher();
+  answerProfiles({ 'dfid_nul': { id: 'p-nul', attributes: { Persona: 'Value\u0000Hunter' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const first = item(pipelineId, { anonymousId: 'dfid_nul' });
+  assert.deepEqual((await enrich.enrich([first], () => [e])).get(first.key)!.partner, { Persona: 'Value\uFFFDHunter' });
+  assert.deepEqual(warnings, [], 'cached without error');
+  sim.reset();
+  const again = item(pipelineId, { anonymousId: 'dfid_nul' });
+  assert.deepEqual((await enrich.enrich([again], () => [e])).get(again.key)!.partner, { Persona: 'Value\uFFFDHunter' });
+  assert.equal(sim.requests().length, 0);
+});
+
+test('browsers: the visitor\'s latest event decides, a consent refusal after a found profile forgets', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher({ consentCategories: ['marketing'] });
+  answerProfiles({ 'dfid_order': { id: 'p-o', attributes: { Persona: 'VIP' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const browser = async () => (await db.pool.query<{ attributes: JsonObject }>(readBrowserAttributesStatement(pipelineId, 'partner', visitorDigest('dfid_order')))).rows[0]?.attributes;
+  const granted = { anonymousId: 'dfid_order', context: { consent: { marketing: true } } };
+  const refused = { anonymousId: 'dfid_order', context: { consent: { marketing: false } } };
+  await enrich.enrich([item(pipelineId, granted), item(pipelineId, refused)], () => [e]);
+  assert.equal(await browser(), undefined, 'granted, then withdrawn: nothing to read');
+  await enrich.enrich([item(pipelineId, refused), item(pipelineId, granted)], () => [e]);
+  assert.deepEqual(await browser(), { Persona: 'VIP' }, 'withdrawn, then granted again');
+  // A replay's old events tell browsers nothing, and a slice under its locks asks no one.
+  await enrich.enrich([item(pipelineId, refused)], () => [e], { browser: false });
+  assert.deepEqual(await browser(), { Persona: 'VIP' });
+  sim.reset();
+  const cachedOnly = await enrich.enrich([item(pipelineId, { ...granted, anonymousId: 'dfid_never_seen' }), item(pipelineId, granted)], () => [e], { cacheOnly: true, browser: false });
+  assert.deepEqual([...cachedOnly.values()].map((a) => a.partner), [null, { Persona: 'VIP' }]);
+  assert.equal(sim.requests().length, 0);
+});
+
+test('a partner refusing one kind of identity: the next one is tried, and it is said once', async () => {
+  const pipelineId = randomUUID();
+  const refusing: PartnerEnrichment = {
+    ...partner,
+    read: (response, request) => (request.query?.[0]?.[0] === 'customer_id' ? { notFound: true, warning: 'customer_id is not a linking key' } : partner.read(response, request, ctxOf())),
+  };
+  const e = enricher({ enrichment: refusing });
+  answerProfiles({ 'dfid_next': { id: 'p-n', attributes: { Persona: 'N' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const items = [item(pipelineId, { userId: 'u-1', anonymousId: 'dfid_next' }), item(pipelineId, { userId: 'u-2', anonymousId: 'dfid_next' })];
+  const result = await enrich.enrich(items, () => [e]);
+  assert.deepEqual([...result.values()].map((a) => a.partner), [{ Persona: 'N' }, { Persona: 'N' }]);
+  assert.deepEqual(warnings, [`partner enrichment: integration ${e.integrationId} (partner): customer_id is not a linking key`]);
+});
+
+test('a plugin bug (identities not a list) is said and leaves the event without attributes; it does not pause the partner', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher({ enrichment: { ...partner, identities: () => undefined as never } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const one = item(pipelineId, { anonymousId: 'dfid_bug', partner_attrs: { partner: { forged: true } } });
+  assert.deepEqual((await enrich.enrich([one, item(pipelineId, { anonymousId: 'dfid_bug2' })], () => [e])).get(one.key), { partner: null, partner_personalized: null });
+  assert.deepEqual(warnings, [`partner enrichment: integration ${e.integrationId} (partner): the plugin's identities failed: returned undefined, not a list of { key, value }`]);
+});
+
+test('a pause outlives a success that was still in flight', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher();
+  sim.setDefault('GET', '/lookup', (request) => (request.queryPairs[0]?.[1] === 'dfid_slow' ? { status: 404, body: {}, delayMs: 300 } : { status: 403, body: {} }));
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 2, pauseMs: 60_000 });
+  await enrich.enrich(['dfid_slow', 'dfid_f1', 'dfid_f2', 'dfid_f3'].map((id) => item(pipelineId, { anonymousId: id })), () => [e]);
+  assert.ok(warnings.some((w) => /failures in a row/.test(w)));
+  sim.reset();
+  await enrich.enrich([item(pipelineId, { anonymousId: 'dfid_f4' })], () => [e]);
+  assert.equal(sim.requests().length, 0, 'still paused');
+});
+
+test('two integrations of one partner on a pipeline: the first that finds the visitor wins', async () => {
+  const pipelineId = randomUUID();
+  answerProfiles({ 'dfid_two': { id: 'p-2', attributes: { Persona: 'Two' } } });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const nobody = enricher({ enrichment: { ...partner, identities: () => [] } });
+  const one = item(pipelineId, { anonymousId: 'dfid_two' });
+  assert.deepEqual((await enrich.enrich([one], () => [enricher(), nobody])).get(one.key)!.partner, { Persona: 'Two' });
+  const two = item(pipelineId, { anonymousId: 'dfid_two' });
+  assert.deepEqual((await enrich.enrich([two], () => [nobody, enricher()])).get(two.key)!.partner, { Persona: 'Two' });
 });
 
 test('partner_attrs: set by Signal alone, a key the client sent removed when nothing was found', () => {

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent, JsonObject } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
+import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import type { PartnerAnswer, PartnerEnrichment, PartnerIdentity, PartnerProfile, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 import { isConsentGranted } from './consent-gate.ts';
@@ -199,6 +200,17 @@ export interface PartnerEnricherOptions {
   pauseMs?: number;
 }
 
+/** How `enrich` may reach the partner. */
+export interface EnrichOptions {
+  /**
+   * Only answers already cached, no request (a replay slice, which holds locks while it fans
+   * out: its lookups were made before, through `enrich` without this).
+   */
+  cacheOnly?: boolean;
+  /** Write and forget what browsers may read (default true; a replay of old events must not). */
+  browser?: boolean;
+}
+
 /** One event's lookup with one enricher. */
 interface Work {
   item: EnrichmentItem;
@@ -211,6 +223,14 @@ interface Work {
   /** The cache key of the identity that found the profile. */
   foundBy?: string;
   personalized?: JsonObject;
+}
+
+/** What one event says of its visitor for the browser: a consent refusal (no work) or a lookup. */
+interface BrowserDecision {
+  pipelineId: string;
+  provider: string;
+  digest: Buffer;
+  work?: Work;
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */
@@ -243,8 +263,25 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     return (health.get(integrationId)?.pausedUntil ?? 0) > Date.now();
   }
 
+  /** A success ends the run of failures, not a pause a later failure began meanwhile. */
   function succeeded(integrationId: string): void {
-    health.delete(integrationId);
+    const state = health.get(integrationId);
+    if (state) state.failures = 0;
+  }
+
+  /** Said once a minute per integration and message: every micro-batch may come here. */
+  const said = new Map<string, number>();
+  function warnOnce(enricher: Enricher, message: string): void {
+    const key = `${enricher.integrationId}\u0000${message}`;
+    if ((said.get(key) ?? 0) > Date.now() - 60_000) return;
+    said.set(key, Date.now());
+    if (said.size > 10_000) said.clear();
+    options.warn(`partner enrichment: integration ${enricher.integrationId} (${enricher.provider}): ${message}`);
+  }
+
+  /** A plugin function that threw: its bug, not the partner's failure, so no pause. */
+  function pluginFailed(enricher: Enricher, what: string, error: unknown): void {
+    warnOnce(enricher, `the plugin's ${what} failed: ${(error as Error)?.message ?? String(error)}`);
   }
 
   function failed(enricher: Enricher, message: string): void {
@@ -276,12 +313,20 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         request = answer.next;
         continue;
       }
-      if ('notFound' in answer) return { found: false };
+      if ('notFound' in answer) {
+        if (typeof answer.warning === 'string') warnOnce(enricher, answer.warning);
+        return { found: false };
+      }
       const { attributes, profileId } = answer.found;
       if (!isObject(attributes)) throw new Error('the plugin read a profile without attributes');
-      return { found: true, attributes, ...(profileId !== undefined ? { profileId } : {}) };
+      return { found: true, attributes: storable(attributes), ...(profileId !== undefined ? { profileId: String(profileId) } : {}) };
     }
     throw new Error(`the lookup asked for more than ${MAX_LOOKUP_REQUESTS} requests`);
+  }
+
+  /** Partner data with a NUL or a lone surrogate would fail the cache and the delivery jobs: replaced, as collect does. */
+  function storable(attributes: JsonObject): JsonObject {
+    return hasUnstorableCharacters(JSON.stringify(attributes)) ? storableCopy(attributes) : attributes;
   }
 
   async function readCache(keys: Buffer[]): Promise<Map<string, CachedAnswer>> {
@@ -314,13 +359,13 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   }
 
   /** Resolves every work's visitor, identity by identity, the cache first. */
-  async function resolveAll(works: Work[]): Promise<void> {
+  async function resolveAll(works: Work[], cacheOnly: boolean): Promise<void> {
     let pending = works.filter((w) => w.identities.length > 0);
     while (pending.length > 0) {
       const keyOf = (w: Work) => lookupKey(w.enricher.revisionId, 'identity', w.identities[w.index]!.key, w.identities[w.index]!.value);
       const keys = new Map(pending.map((w) => [keyOf(w).toString('hex'), { key: keyOf(w), work: w }]));
       const answers = await readCache([...keys.values()].map((k) => k.key));
-      const missing = [...keys.entries()].filter(([hex, { work }]) => !answers.has(hex) && !paused(work.enricher.integrationId));
+      const missing = cacheOnly ? [] : [...keys.entries()].filter(([hex, { work }]) => !answers.has(hex) && !paused(work.enricher.integrationId));
       const fresh: Array<CachedAnswer & { key: Buffer; seconds: number }> = [];
       await eachLimited(missing, concurrency, async ([hex, { key, work }]) => {
         if (paused(work.enricher.integrationId)) return;
@@ -349,7 +394,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   }
 
   /** Personalized attributes for the found visitors whose plugin asks for them. */
-  async function personalizeAll(works: Work[]): Promise<void> {
+  async function personalizeAll(works: Work[], cacheOnly: boolean): Promise<void> {
     const asks: Array<{ work: Work; key: Buffer; request: RequestDescriptor }> = [];
     for (const w of works) {
       const { personalize } = w.enricher.enrichment;
@@ -359,7 +404,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         const ask = personalize(event, w.profile, w.ctx);
         if (ask) asks.push({ work: w, key: lookupKey(w.enricher.revisionId, 'personalized', w.profile.profileId ?? w.foundBy!, ask.key), request: ask.request });
       } catch (error) {
-        failed(w.enricher, `personalize: ${(error as Error).message}`);
+        pluginFailed(w.enricher, 'personalize', error);
       }
     }
     if (asks.length === 0) return;
@@ -367,14 +412,15 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     const missing = new Map<string, (typeof asks)[number]>();
     for (const ask of asks) {
       const hex = ask.key.toString('hex');
-      if (!answers.has(hex) && !paused(ask.work.enricher.integrationId)) missing.set(hex, ask);
+      if (!cacheOnly && !answers.has(hex) && !paused(ask.work.enricher.integrationId)) missing.set(hex, ask);
     }
     const fresh: Array<CachedAnswer & { key: Buffer; seconds: number }> = [];
     await eachLimited([...missing.entries()], concurrency, async ([hex, { work, key, request }]) => {
       if (paused(work.enricher.integrationId)) return;
       try {
-        const attributes = await exchange(request, (response) => work.enricher.enrichment.readPersonalized!(response, request, work.ctx));
-        if (!isObject(attributes)) throw new Error('the plugin read personalized attributes that are not an object');
+        const read = await exchange(request, (response) => work.enricher.enrichment.readPersonalized!(response, request, work.ctx));
+        if (!isObject(read)) throw new Error('the plugin read personalized attributes that are not an object');
+        const attributes = storable(read);
         succeeded(work.enricher.integrationId);
         answers.set(hex, { found: true, attributes });
         fresh.push({ found: true, attributes, key, seconds: seconds(work.enricher, 'personalized') });
@@ -389,31 +435,35 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     }
   }
 
-  /** Writes and forgets what browsers may read; a failure is logged, not thrown. */
-  async function keepForBrowsers(works: Work[], refused: Array<{ pipelineId: string; provider: string; digest: Buffer }>): Promise<void> {
+  /**
+   * Writes and forgets what browsers may read, the visitor's latest event deciding: a refusal
+   * of consent forgets, a found profile keeps what the plugin lets through, an event whose
+   * visitor was not found (or whose lookup failed) changes nothing. A failure is logged.
+   */
+  async function keepForBrowsers(decisions: BrowserDecision[]): Promise<void> {
     const kept = new Map<string, { pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject }>();
     const forgotten = new Map<string, { pipelineId: string; provider: string; digest: Buffer }>();
-    for (const row of refused) forgotten.set(`${row.pipelineId}/${row.provider}/${row.digest.toString('hex')}`, row);
-    for (const w of works) {
-      const visible = w.enricher.enrichment.browserAttributes;
-      const visitor = w.item.event.anonymousId;
-      if (!visible || !w.profile || typeof visitor !== 'string' || visitor === '') continue;
-      const digest = visitorDigest(visitor);
-      const id = `${w.item.pipelineId}/${w.enricher.provider}/${digest.toString('hex')}`;
-      let attributes: JsonObject;
-      try {
-        attributes = visible({ ...w.profile.attributes, ...w.personalized }, w.ctx);
-      } catch (error) {
-        failed(w.enricher, `browserAttributes: ${(error as Error).message}`);
-        continue;
+    for (const decision of decisions) {
+      const { pipelineId, provider, digest } = decision;
+      const id = `${pipelineId}/${provider}/${digest.toString('hex')}`;
+      let attributes: JsonObject = {};
+      if (decision.work) {
+        const w = decision.work;
+        if (!w.profile) continue;
+        try {
+          const visible = w.enricher.enrichment.browserAttributes!({ ...w.profile.attributes, ...w.personalized }, w.ctx);
+          if (isObject(visible)) attributes = storable(visible);
+        } catch (error) {
+          pluginFailed(w.enricher, 'browserAttributes', error);
+          continue;
+        }
       }
-      // Events in id order: the visitor's latest event decides.
-      if (isObject(attributes) && Object.keys(attributes).length > 0) {
-        kept.set(id, { pipelineId: w.item.pipelineId, provider: w.enricher.provider, digest, attributes });
+      if (Object.keys(attributes).length > 0) {
+        kept.set(id, { pipelineId, provider, digest, attributes });
         forgotten.delete(id);
       } else {
         kept.delete(id);
-        forgotten.set(id, { pipelineId: w.item.pipelineId, provider: w.enricher.provider, digest });
+        forgotten.set(id, { pipelineId, provider, digest });
       }
     }
     const order = <T extends { pipelineId: string; provider: string; digest: Buffer }>(rows: Map<string, T>) => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
@@ -430,19 +480,20 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
      * Looks up the visitors of `items` (in id order) with the enrichers of their pipelines and
      * returns what to set on each event's `partner_attrs`.
      */
-    async enrich(items: EnrichmentItem[], enrichersOf: (pipelineId: string) => Enricher[]): Promise<PartnerAttributes> {
+    async enrich(items: EnrichmentItem[], enrichersOf: (pipelineId: string) => Enricher[], how: EnrichOptions = {}): Promise<PartnerAttributes> {
       const works: Work[] = [];
-      const refused: Array<{ pipelineId: string; provider: string; digest: Buffer }> = [];
+      /** Per event, in id order, what it says of its visitor for the browser. */
+      const decisions: BrowserDecision[] = [];
       const contexts = new Map<string, PluginContext>();
+      const attributes: PartnerAttributes = new Map();
       for (const item of items) {
         for (const enricher of enrichersOf(item.pipelineId)) {
           if (!isRoutedTo(item.event, enricher.routingNames)) continue;
+          const visitor = item.event.anonymousId;
+          const forBrowser = how.browser !== false && enricher.enrichment.browserAttributes !== undefined && typeof visitor === 'string' && visitor !== '';
           if (!isConsentGranted(item.event, enricher.consentCategories)) {
             // The visitor no longer lets this partner see them: the browser stops seeing its attributes too.
-            const visitor = item.event.anonymousId;
-            if (enricher.enrichment.browserAttributes && typeof visitor === 'string' && visitor !== '') {
-              refused.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor) });
-            }
+            if (forBrowser) decisions.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor) });
             continue;
           }
           let ctx = contexts.get(enricher.integrationId);
@@ -450,31 +501,37 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
             ctx = { ...enricher.ctx, now: Date.now() };
             contexts.set(enricher.integrationId, ctx);
           }
-          let identities: PartnerIdentity[];
+          let identities: PartnerIdentity[] = [];
           try {
-            identities = enricher.enrichment.identities(item.event, ctx);
+            const given: unknown = enricher.enrichment.identities(item.event, ctx);
+            if (!Array.isArray(given)) throw new Error(`returned ${given === null ? 'null' : typeof given}, not a list of { key, value }`);
+            identities = [...new Map((given as PartnerIdentity[]).filter((i) => typeof i?.key === 'string' && typeof i.value === 'string' && i.value !== '').map((i) => [`${i.key}\u0000${i.value}`, i])).values()];
           } catch (error) {
-            failed(enricher, `identities: ${(error as Error).message}`);
-            continue;
+            pluginFailed(enricher, 'identities', error);
           }
-          const unique = [...new Map(identities.filter((i) => typeof i?.key === 'string' && typeof i.value === 'string' && i.value !== '').map((i) => [`${i.key}\u0000${i.value}`, i])).values()];
-          works.push({ item, enricher, ctx, identities: unique, index: 0 });
+          const work: Work = { item, enricher, ctx, identities, index: 0 };
+          works.push(work);
+          if (forBrowser) decisions.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor), work });
         }
       }
-      const attributes: PartnerAttributes = new Map();
-      if (works.length === 0 && refused.length === 0) return attributes;
-      await resolveAll(works);
-      await personalizeAll(works);
-      await keepForBrowsers(works, refused);
+      if (works.length === 0 && decisions.length === 0) return attributes;
+      await resolveAll(works, how.cacheOnly === true);
+      await personalizeAll(works, how.cacheOnly === true);
+      if (decisions.length > 0) await keepForBrowsers(decisions);
       for (const w of works) {
         const entry = attributes.get(w.item.key) ?? {};
         const { provider } = w.enricher;
-        entry[provider] = w.profile ? w.profile.attributes : null;
-        entry[`${provider}_personalized`] = w.personalized ?? null;
+        // Two integrations of one partner on a pipeline: the first that found the visitor wins.
+        if (w.profile && !entry[provider]) entry[provider] = w.profile.attributes;
+        else entry[provider] ??= null;
+        if (w.personalized && !entry[`${provider}_personalized`]) entry[`${provider}_personalized`] = w.personalized;
+        else entry[`${provider}_personalized`] ??= null;
         attributes.set(w.item.key, entry);
       }
       return attributes;
     },
+    /** Reports a failure of the stage around the lookups (the caller's). */
+    warn: (message: string) => options.warn(message),
   };
 }
 

@@ -237,10 +237,11 @@ export interface PartnerProfile {
 
 /**
  * What one answer of a lookup says: the profile (`found`), no profile for this identity
- * (`notFound`: the next identity is tried), or another request of the same lookup (`next`:
- * e.g. the profile by the id the first request resolved). A failure is thrown.
+ * (`notFound`: the next identity is tried; with a `warning` when the partner refused this kind
+ * of identity, logged once a minute), or another request of the same lookup (`next`: e.g. the
+ * profile by the id the first request resolved). A failure is thrown.
  */
-export type PartnerAnswer = { found: PartnerProfile } | { notFound: true } | { next: RequestDescriptor };
+export type PartnerAnswer = { found: PartnerProfile } | { notFound: true; warning?: string } | { next: RequestDescriptor };
 
 /**
  * A plugin's partner enrichment, pure like the rest of the contract: it builds the requests

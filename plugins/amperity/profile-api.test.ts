@@ -28,13 +28,14 @@ test('identities follow the linking keys in order, hashed where asked, skipping 
   assert.deepEqual(amperityEnrichment.identities(event({}), ctx()), []);
 });
 
-test('linking sources: canonical id is the cookie, anonymous id the SDK\'s own, email and phone from traits, context traits or properties', () => {
+test('linking sources: canonical id is the cookie, anonymous id the SDK\'s own, email and phone from traits or context traits, never properties', () => {
   const replaced = event({ anonymousId: 'dfid_1', context: { clientAnonymousId: 'sdk-anon-7' } });
   assert.equal(linkingValue(replaced, 'canonical_id'), 'dfid_1');
   assert.equal(linkingValue(replaced, 'anonymous_id'), 'sdk-anon-7');
   assert.equal(linkingValue(event({ anonymousId: 'server-anon' }), 'anonymous_id'), 'server-anon');
   assert.equal(linkingValue(event({ type: 'identify', traits: { email: 'a@b.co' }, context: { traits: { email: 'old@b.co' } } }), 'email'), 'a@b.co', 'the identify call\'s own traits first');
-  assert.equal(linkingValue(event({ properties: { phone: '+44 7700 900123' } }), 'phone'), '+44 7700 900123');
+  assert.equal(linkingValue(event({ context: { traits: { phone: '+44 7700 900123' } } }), 'phone'), '+44 7700 900123');
+  assert.equal(linkingValue(event({ event: 'Invitation Sent', properties: { email: 'friend@example.com' } }), 'email'), undefined, 'an invitee\'s email is not the visitor\'s');
   assert.equal(linkingValue(event({ userId: '   ' }), 'user_id'), undefined, 'blank is no value');
 });
 
@@ -63,12 +64,15 @@ test('answers: a resolved amperity_id is fetched next; a profile with attributes
   assert.ok('next' in located && located.next.url === 'https://acme.amperity.com/prof/profiles/apc-vPsQheAm/amp-7');
   assert.throws(() => readProfileAnswer(answer(200, {}, { location: 'https://evil.example/steal' }), lookup, config), /points to https:\/\/evil\.example, not https:\/\/acme\.amperity\.com: not followed/);
   assert.throws(() => readProfileAnswer(answer(200, { ok: true }), lookup, config), /without a profile/);
+  assert.throws(() => readProfileAnswer({ status: 200, headers: {}, body: '{"attributes": {"Pers' }, next.next, config), /without its attributes \(not JSON, or longer than the 64 KB/, 'a cut answer is not an empty profile');
 });
 
-test('failures say what to fix: a cross-scope key, a key outside the collection\'s linking keys; 429 and 5xx may pass', () => {
+test('failures say what to fix: a cross-scope key fails; a key outside the collection\'s linking keys is no profile by it, with a warning; 429 and 5xx may pass', () => {
   const lookup = lookupOf('email_sha256', 'abc');
   assert.throws(() => readProfileAnswer(answer(403, { message: 'forbidden' }), lookup, config), (error: Error) => error.name === 'PermanentError' && /profile_api_key \(HTTP 403: forbidden\).*not the Streaming Ingest key/.test(error.message));
-  assert.throws(() => readProfileAnswer(answer(400, { error: 'invalid-lookup-key' }), lookup, config), /lookup by "email_sha256" \(HTTP 400: invalid-lookup-key\): it must be one of the collection's linking_keys/);
+  const refused = readProfileAnswer(answer(400, { error: 'invalid-lookup-key' }), lookup, config);
+  assert.ok('notFound' in refused);
+  assert.match(refused.warning ?? '', /lookup by "email_sha256" \(HTTP 400: invalid-lookup-key\): it must be one of the collection's linking_keys/);
   assert.throws(() => readProfileAnswer(answer(429, {}), lookup, config), (error: Error) => error.name === 'RetryableError');
   assert.throws(() => readProfileAnswer(answer(503, {}), lookup, config), (error: Error) => error.name === 'RetryableError');
 });

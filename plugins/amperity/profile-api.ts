@@ -47,10 +47,13 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** A contact trait of the event: the identify call's own, then `context.traits` (remembered ones too), then properties. */
+/**
+ * A contact trait of the visitor: the identify call's own, then `context.traits` (remembered
+ * ones too). Never the event's properties: an invitation's or a gift's `email` is someone else's.
+ */
 function contactTrait(event: CanonicalEvent, name: 'email' | 'phone'): string | undefined {
   const context = isObject(event.context) ? event.context : {};
-  for (const holder of [event.traits, context.traits, event.properties]) {
+  for (const holder of [event.traits, context.traits]) {
     if (isObject(holder)) {
       const value = text(holder[name]);
       if (value !== undefined) return value;
@@ -145,8 +148,9 @@ export function readProfileAnswer(response: VendorResponse, request: RequestDesc
   const lookup = /\/lookup$/.test(new URL(request.url).pathname);
   const key = request.query?.[0]?.[0];
   if (response.status === 404) return { notFound: true };
+  // A key the collection does not allow: no profile by it, and the next linking key is tried.
   if (response.status === 400 && lookup) {
-    throw new PermanentError(`Amperity refused the lookup by "${String(key)}" (${said(response)}): it must be one of the collection's linking_keys (ask your Amperity admin to add it)`);
+    return { notFound: true, warning: `Amperity refused the lookup by "${String(key)}" (${said(response)}): it must be one of the collection's linking_keys (ask your Amperity admin to add it, or remove it from linking_keys)` };
   }
   if (response.status < 200 || response.status > 299) throw failure(response, config, lookup ? `the lookup by "${String(key)}"` : 'the profile');
   const body = isObject(response.json) ? response.json : undefined;
@@ -155,8 +159,8 @@ export function readProfileAnswer(response: VendorResponse, request: RequestDesc
     return { found: { attributes: body.attributes, ...(profileId !== undefined ? { profileId } : {}) } };
   }
   const profileId = body ? profileIdOf(body) : undefined;
-  // A profile without attributes is a profile all the same; a lookup names the one to read.
-  if (!lookup) return { found: { attributes: {}, ...(profileId !== undefined ? { profileId } : {}) } };
+  // Cached for 15 minutes, so not taken for an empty profile: an answer cut at 64 KB or not JSON.
+  if (!lookup) throw new PermanentError(`Amperity answered the profile without its attributes (${body ? 'no "attributes" object' : 'not JSON, or longer than the 64 KB Signal reads'})`);
   if (profileId !== undefined) return { next: profileRequest(config, profileId) };
   const location = response.headers.location;
   if (location) {
