@@ -661,6 +661,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
     assert.deepEqual(await res.json(), { provider: 'amperity', attributes: { Persona: 'Value Hunter', LifetimeTier: 'Gold' } }, 'no Email, no Offer: not on the allow-list');
     assert.equal(res.headers.get('access-control-allow-credentials'), 'true', 'readable by the page with its cookie');
     assert.match(res.headers.get('cache-control') ?? '', /no-store/);
+    assert.match(res.headers.get('vary') ?? '', /Origin.*Cookie/, 'the answer depends on the origin and the cookie');
     assert.deepEqual(await (await enrich(`provider=amperity&writeKey=${site.key}`, '')).json(), { provider: 'amperity', attributes: {} }, 'no cookie: a first-touch visitor');
     assert.deepEqual(await (await enrich(`provider=amperity&writeKey=${site.key}`, '_dfdid=dfid_stranger9')).json(), { provider: 'amperity', attributes: {} });
 
@@ -675,6 +676,17 @@ describe('Amperity profile enrichment and browser personalization', () => {
     assert.match(((await elsewhere.json()) as { error: { message: string } }).error.message, /no enabled amperity integration with profile enrichment/);
     assert.equal((await enrich('provider=amperity&writeKey=nope')).status, 401);
     assert.equal((await enrich('provider=amperity')).status, 401);
+    const bearer = await fetch(`${signal.collectUrl}/v1/enrich?provider=amperity`, { headers: { authorization: `Bearer ${site.key}` } });
+    assert.match(((await bearer.json()) as { error: { message: string } }).error.message, /sent a Bearer token: the pipeline key goes as the Basic username/);
+
+    // The spec's form field is a JSON textarea: pasted as text, the answer says what to send.
+    const pasted = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/amperity/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Amperity pasted', variant: 'retail', config: { tenant_subdomain: 'acme', tenant_id: 'acme', api_key: 'eyJhbGciOiJIUzI1NiJ9.streaming-ingest', event_stream_id: 'esm-2VP6va3Zn', source_value: 'DATAFLY', profile_api_key: 'eyJhbGciOiJIUzI1NiJ9.profile-read', profile_collection_id: 'apc-vPsQheAm', linking_keys: '[{"source": "email", "key": "email_sha256", "hash": "sha256"}]' } }),
+    });
+    assert.equal(pasted.status, 400);
+    const pastedError = (await pasted.json()) as { error: { fields: Array<{ field: string; message: string }> } };
+    assert.match(pastedError.error.fields.find((f) => f.field === 'config.linking_keys')?.message ?? '', /must be an array: this is text holding JSON; send the array itself/);
 
     // A replay (backfill) of the visitor's events to Amplitude: enriched again, from lookups
     // made before the slice locks anything; old events tell the browser nothing.

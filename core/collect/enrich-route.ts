@@ -82,7 +82,8 @@ export async function enrichRoute(app: FastifyInstance, deps: EnrichRouteDeps): 
       }
       const key = keyOf(request);
       if (key === undefined) {
-        throw new SignalError('SIGNAL_UNAUTHORIZED', 'No pipeline key: send it as the HTTP Basic username or as ?writeKey=', [{ field: 'writeKey', message: 'is required (or HTTP Basic username)' }]);
+        const bearer = /^bearer /i.test(request.headers.authorization ?? '') ? ' (this request sent a Bearer token: the pipeline key goes as the Basic username, with no password; the admin token is for the admin listener)' : '';
+        throw new SignalError('SIGNAL_UNAUTHORIZED', `No pipeline key: send it as the HTTP Basic username or as ?writeKey=${bearer}`, [{ field: 'writeKey', message: 'is required (or HTTP Basic username)' }]);
       }
       const resolved = deps.pipelines.cachedKey(key) ?? (await deps.pipelines.resolveKey(key));
       if (!resolved) throw new SignalError('SIGNAL_UNAUTHORIZED', 'Unknown pipeline key');
@@ -97,7 +98,9 @@ export async function enrichRoute(app: FastifyInstance, deps: EnrichRouteDeps): 
       }
       // Personal data, different per visitor: no shared cache may keep it.
       reply.header('cache-control', 'private, no-store');
-      reply.header('vary', 'Cookie, Authorization');
+      // Added to what CORS set (Origin): the answer depends on all three.
+      const vary = reply.getHeader('vary');
+      reply.header('vary', [vary, 'Cookie', 'Authorization'].filter((v) => v !== undefined && v !== '').join(', '));
       const visitor = parseCookies(request.headers.cookie).get(VISITOR_COOKIE);
       const attributes = visitor !== undefined && VISITOR_ID.test(visitor) ? await deps.readBrowserAttributes(resolved.pipelineId, provider, visitor) : undefined;
       return { provider, attributes: attributes ?? {} };

@@ -300,7 +300,10 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   /** Performs a request and reads its answer with `read`; failures are thrown as messages. */
   async function exchange<T>(request: RequestDescriptor, read: (result: Required<Pick<PerformResult, 'response'>>['response']) => T): Promise<T> {
     const result = await options.perform(request);
-    if (result.error || !result.response) throw new Error(result.error ? `${result.error.kind}: ${result.error.message}` : 'no answer');
+    if (result.error || !result.response) {
+      const hint = result.error?.kind === 'timeout' ? ' (SIGNAL_ENRICHMENT_TIMEOUT_MS)' : '';
+      throw new Error(result.error ? `${result.error.kind}: ${result.error.message}${hint}` : 'no answer');
+    }
     return read(result.response);
   }
 

@@ -161,6 +161,23 @@ function hintDeliverySetting(field: ErrorField): ErrorField {
   return { ...field, message: `${field.message}: ${name[1]} is a delivery setting, not vendor config — send it beside config (REST) or as settings.rateLimit.${name[2]}` };
 }
 
+/**
+ * A list or object field given as text holding it (a form's JSON textarea pasted as a string):
+ * the schema's "must be an array" then says what to send instead.
+ */
+function hintJsonText(field: ErrorField, config: JsonObject): ErrorField {
+  const expected = /^must be an? (array|object)$/.exec(field.message)?.[1];
+  const value = field.field.startsWith('config.') ? config[field.field.slice('config.'.length)] : undefined;
+  if (!expected || typeof value !== 'string') return field;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if ((expected === 'array') !== Array.isArray(parsed) || parsed === null || typeof parsed !== 'object') return field;
+  } catch {
+    return field;
+  }
+  return { ...field, message: `${field.message}: this is text holding JSON; send the ${expected} itself (without the quotes around it)` };
+}
+
 /** Most requests per second a rate limit may allow: beyond, 0 (unlimited) says it better. */
 const MAX_RPS = 1_000_000;
 
@@ -302,7 +319,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       }
     }
     if (masked.length > 0) fail('SIGNAL_INVALID_CONFIG', masked, `Invalid config for ${def.name}`);
-    const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config').map(hintDeliverySetting);
+    const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config').map(hintDeliverySetting).map((field) => hintJsonText(field, copy));
     if (fields.length === 0 && def.validateConfig) {
       for (const problem of def.validateConfig(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
     }

@@ -210,7 +210,7 @@ export default definePlugin({
         },
         examples: [[{ source: 'email', key: 'email_sha256', hash: 'sha256' }, { source: 'canonical_id', key: '_dfdid' }, { source: 'user_id', key: 'customer_id' }]],
       },
-      browser_attribute_allowlist: { type: 'string', title: 'Browser Attribute Allowlist', description: 'Comma-separated profile attributes a page may read through GET /v1/enrich?provider=amperity (window.datafly.profile.amperity). Empty: nothing is exposed.', maxLength: 2000, examples: ['Persona,LifetimeTier'] },
+      browser_attribute_allowlist: { type: 'string', title: 'Browser Attribute Allowlist', description: 'Comma-separated profile attributes a page may read of its visitor through GET /v1/enrich?provider=amperity on the collect host. Empty: nothing is exposed. Whoever can send an identify with a person\'s email can read them: list nothing sensitive.', maxLength: 2000, examples: ['Persona,LifetimeTier'] },
       enable_context_personalization: { type: 'boolean', title: 'Enable Context-Sensitive Personalization', description: 'Also ask Amperity for the profile in the context of each event (personalization_context_mappings): the answer lands on partner_attrs.amperity_personalized.', default: false },
       personalization_context_mappings: {
         type: 'array', title: 'Personalization Context Mappings',

@@ -63,6 +63,8 @@ test('answers: a resolved amperity_id is fetched next; a profile with attributes
   const located = readProfileAnswer(answer(200, {}, { location: '/prof/profiles/apc-vPsQheAm/amp-7' }), lookup, config);
   assert.ok('next' in located && located.next.url === 'https://acme.amperity.com/prof/profiles/apc-vPsQheAm/amp-7');
   assert.throws(() => readProfileAnswer(answer(200, {}, { location: 'https://evil.example/steal' }), lookup, config), /points to https:\/\/evil\.example, not https:\/\/acme\.amperity\.com: not followed/);
+  const redirected = readProfileAnswer(answer(303, undefined, { location: '/prof/profiles/apc-vPsQheAm/amp-8' }), lookup, config);
+  assert.ok('next' in redirected && redirected.next.url === 'https://acme.amperity.com/prof/profiles/apc-vPsQheAm/amp-8', 'a redirect to the profile is followed');
   assert.throws(() => readProfileAnswer(answer(200, { ok: true }), lookup, config), /without a profile/);
   assert.throws(() => readProfileAnswer({ status: 200, headers: {}, body: '{"attributes": {"Pers' }, next.next, config), /without its attributes \(not JSON, or longer than the 64 KB/, 'a cut answer is not an empty profile');
 });
@@ -110,7 +112,7 @@ test('enabled with the Profile API key, the collection and linking keys; the plu
   assert.deepEqual(validateProfileConfig(ingestOnly), []);
   assert.deepEqual(validateProfileConfig(config), []);
   const problems = (overrides: Record<string, JsonValue | undefined>) => Object.fromEntries(validateProfileConfig(Object.fromEntries(Object.entries({ ...config, ...overrides }).filter(([, v]) => v !== undefined)) as Record<string, JsonValue>).map((p) => [p.field, p.message]));
-  assert.match(problems({ profile_api_key: 'eyJ.streaming-ingest' }).profile_api_key!, /is the Streaming Ingest key/);
+  assert.match(problems({ profile_api_key: 'eyJ.streaming-ingest' }).profile_api_key!, /is the same key as api_key/);
   assert.match(problems({ profile_collection_id: undefined }).profile_collection_id!, /required when profile_api_key is set/);
   assert.match(problems({ profile_collection_id: 'vPsQheAm' }).profile_collection_id!, /prefixed apc-/);
   assert.match(problems({ linking_keys: undefined }).linking_keys!, /at least one entry/);

@@ -131,10 +131,18 @@ function said(response: VendorResponse): string {
   return detail === '' ? `HTTP ${response.status}` : `HTTP ${response.status}: ${detail}`;
 }
 
+/** The request for a `Location` a lookup answered with. */
+function followed(location: string, config: Record<string, JsonValue>): RequestDescriptor {
+  const target = new URL(location, base(config));
+  // The token goes with the request: only to the tenant's own host.
+  if (target.origin !== base(config)) throw new PermanentError(`Amperity's lookup answer points to ${target.origin}, not ${base(config)}: not followed`);
+  return { method: 'GET', url: `${target.origin}${target.pathname}`, headers: profileHeaders(config), ...([...target.searchParams].length > 0 ? { query: [...target.searchParams] } : {}), eventIds: [] };
+}
+
 /** The failures both kinds of answer share: credentials, throttling, outages. */
 function failure(response: VendorResponse, config: Record<string, JsonValue>, what: string): Error {
   if (response.status === 401 || response.status === 403) {
-    return new PermanentError(`Amperity refused the profile_api_key (${said(response)}): it must be a Profile API JWT with read access to ${String(config.profile_collection_id)}, not the Streaming Ingest key`);
+    return new PermanentError(`Amperity refused the profile_api_key (${said(response)}): it must be an unexpired Profile API JWT with read access to ${String(config.profile_collection_id)}, not the Streaming Ingest key`);
   }
   if (response.status === 429 || response.status >= 500) return new RetryableError(`Amperity could not answer ${what} now (${said(response)})`);
   return new PermanentError(`Amperity refused ${what} (${said(response)})`);
@@ -148,6 +156,9 @@ export function readProfileAnswer(response: VendorResponse, request: RequestDesc
   const lookup = /\/lookup$/.test(new URL(request.url).pathname);
   const key = request.query?.[0]?.[0];
   if (response.status === 404) return { notFound: true };
+  // The keychain lookup may answer with a redirect to the profile (Signal does not follow redirects by itself).
+  const location = response.headers.location;
+  if (lookup && response.status >= 300 && response.status < 400 && location) return { next: followed(location, config) };
   // A key the collection does not allow: no profile by it, and the next linking key is tried.
   if (response.status === 400 && lookup) {
     return { notFound: true, warning: `Amperity refused the lookup by "${String(key)}" (${said(response)}): it must be one of the collection's linking_keys (ask your Amperity admin to add it, or remove it from linking_keys)` };
@@ -162,13 +173,7 @@ export function readProfileAnswer(response: VendorResponse, request: RequestDesc
   // Cached for 15 minutes, so not taken for an empty profile: an answer cut at 64 KB or not JSON.
   if (!lookup) throw new PermanentError(`Amperity answered the profile without its attributes (${body ? 'no "attributes" object' : 'not JSON, or longer than the 64 KB Signal reads'})`);
   if (profileId !== undefined) return { next: profileRequest(config, profileId) };
-  const location = response.headers.location;
-  if (location) {
-    const target = new URL(location, base(config));
-    // The token goes with the request: only to the tenant's own host.
-    if (target.origin !== base(config)) throw new PermanentError(`Amperity's lookup answer points to ${target.origin}, not ${base(config)}: not followed`);
-    return { next: { method: 'GET', url: `${target.origin}${target.pathname}`, headers: profileHeaders(config), ...([...target.searchParams].length > 0 ? { query: [...target.searchParams] } : {}), eventIds: [] } };
-  }
+  if (location) return { next: followed(location, config) };
   throw new PermanentError('Amperity answered the lookup without a profile (no attributes, amperity_id or Location)');
 }
 
@@ -259,14 +264,14 @@ export function validateProfileConfig(config: Record<string, JsonValue>): Config
   const linking = linkingKeysOf(config);
   if (hasKey && !PRINTABLE.test(key)) problems.push({ field: 'profile_api_key', message: 'holds white space, a line break or characters a JWT never has: give the JWT alone' });
   if (hasKey && key === config.api_key) {
-    problems.push({ field: 'profile_api_key', message: 'is the Streaming Ingest key: the Profile API needs its own JWT, with Profile Read Access (Amperity answers a cross-scope key with 403)' });
+    problems.push({ field: 'profile_api_key', message: 'is the same key as api_key: the Streaming Ingest key goes in api_key, and the Profile API needs a JWT of its own, with Profile Read Access (Amperity answers a cross-scope key with 403)' });
   }
   if (hasKey && (typeof collection !== 'string' || collection === '')) problems.push({ field: 'profile_collection_id', message: 'is required when profile_api_key is set: the profile collection to query, prefixed apc-' });
   if (typeof collection === 'string' && collection !== '' && !COLLECTION_ID.test(collection)) problems.push({ field: 'profile_collection_id', message: 'must be a profile collection id, prefixed apc- (e.g. apc-vPsQheAm)' });
   if (!hasKey && typeof collection === 'string' && collection !== '') problems.push({ field: 'profile_api_key', message: 'is required when profile_collection_id is set: the Profile API JWT' });
   if (hasKey && linking.length === 0) problems.push({ field: 'linking_keys', message: 'needs at least one entry when profile_api_key is set: without one no visitor can be looked up (e.g. [{"source": "email", "key": "email_sha256", "hash": "sha256"}])' });
-  if (!hasKey && linking.length > 0) problems.push({ field: 'linking_keys', message: 'is used only with profile_api_key and profile_collection_id: set those too' });
-  if (!hasKey && allowList(config).length > 0) problems.push({ field: 'browser_attribute_allowlist', message: 'exposes attributes of the Profile API: set profile_api_key and profile_collection_id too' });
+  if (!hasKey && linking.length > 0) problems.push({ field: 'linking_keys', message: 'is used only with profile_api_key and profile_collection_id: set those too (or remove linking_keys to turn enrichment off)' });
+  if (!hasKey && allowList(config).length > 0) problems.push({ field: 'browser_attribute_allowlist', message: 'exposes attributes of the Profile API: set profile_api_key, profile_collection_id and linking_keys too (or remove the allow-list)' });
   const mappings = Array.isArray(config.personalization_context_mappings) ? (config.personalization_context_mappings as unknown as ContextMapping[]) : [];
   if (config.enable_context_personalization === true) {
     if (!hasKey) problems.push({ field: 'enable_context_personalization', message: 'needs the Profile API: set profile_api_key, profile_collection_id and linking_keys' });
