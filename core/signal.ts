@@ -223,7 +223,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       ingestJobsPerFetch: config.ingestBatchSize,
       dedupWindowHours: config.dedupWindowHours,
       traitsMemoryDays: config.traitsMemoryDays,
-      partnerEnricher: createPartnerEnricher({ pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message) }),
+      partnerEnricher: createPartnerEnricher({ pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message), count: (integrationId, delta) => stats.add(integrationId, delta) }),
       consume: config.roles.has('worker'),
       onError: (error) => log(`delivery: ${error.message}`),
       deps: {

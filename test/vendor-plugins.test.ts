@@ -577,6 +577,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
   // the Amperity attributes the spec's way (partner_attrs.amperity.Persona).
   let site: { id: string; key: string };
   let amplitudeId: string;
+  let amperityId: string;
   const collection = '/prof/profiles/apc-vPsQheAm';
   const visitor = 'dfid_enriched1';
   const profile = { Persona: 'Value Hunter', LifetimeTier: 'Gold', Email: 'jane@example.com' };
@@ -595,7 +596,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
     });
     // The install the Amperity page describes: ingest, plus Profile API access, linking keys,
     // the browser allow-list and context-sensitive personalization.
-    await admin('POST', '/v1/admin/integration-catalog/amperity/install', {
+    amperityId = (await admin('POST', '/v1/admin/integration-catalog/amperity/install', {
       name: 'Amperity', variant: 'retail', pipeline_id: site.id, delivery_mode: 'server_side',
       config: {
         tenant_subdomain: 'acme', tenant_id: 'acme', api_key: 'eyJhbGciOiJIUzI1NiJ9.streaming-ingest', event_stream_id: 'esm-2VP6va3Zn', source_value: 'DATAFLY',
@@ -604,7 +605,7 @@ describe('Amperity profile enrichment and browser personalization', () => {
         browser_attribute_allowlist: 'Persona,LifetimeTier',
         enable_context_personalization: true, personalization_context_mappings: [{ source: 'properties.category', target: 'pageCategory' }],
       },
-    });
+    })).assignment.id;
     const amplitude = await signal.graphql<{ installIntegration: { assignment: { id: string } } }>('mutation($input: InstallIntegrationInput!) { installIntegration(input: $input) { assignment { id } } }', {
       input: {
         vendor: 'amplitude', variant: 'default', name: 'Amplitude (enriched)', pipelineId: site.id,
@@ -646,6 +647,13 @@ describe('Amperity profile enrichment and browser personalization', () => {
     const next = await amplitudeEvent((e) => e.insert_id === 'enr-3', 'the next track');
     assert.deepEqual(next.event.user_properties, { user_persona: 'Value Hunter', user_tier: 'Gold' });
     assert.equal(sim.requests().filter((r) => r.path.startsWith(collection)).length, asked);
+    const stats = await waitUntil(async () => {
+      const s = (await signal.graphql<{ integrationStats: { enriched: number; enrichmentFailed: number; lastEnrichmentError: string | null } }>('query($id: ID!) { integrationStats(integrationId: $id) { enriched enrichmentFailed lastEnrichmentError } }', { id: amperityId })).body.data?.integrationStats;
+      return s && s.enriched >= 3 && s;
+    }, 'the enrichment counted in the integration\'s stats');
+    assert.deepEqual([stats.enrichmentFailed, stats.lastEnrichmentError], [0, null]);
+    const metrics = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
+    assert.match(metrics, new RegExp(`signal_integration_enrichment_events_total\\{integration="${amperityId}"[^}]*result="found"\\} [3-9]`));
 
     // partner_attrs is Signal's: a page cannot pass itself off as a persona, even for an event Amperity does not see.
     await spa({ type: 'track', event: 'Product Viewed', messageId: 'enr-4', integrations: { Amperity: false }, partner_attrs: { amperity: { Persona: 'Forged VIP' } } });

@@ -49,11 +49,15 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
     const depth: MetricSample = { name: 'signal_integration_queue_depth', help: 'Delivery jobs queued or running.', type: 'gauge', values: [] };
     const queuedEvents: MetricSample = { name: 'signal_integration_queued_events', help: 'Events in the delivery jobs queued or running (retries included).', type: 'gauge', values: [] };
     const success: MetricSample = { name: 'signal_integration_success_ratio', help: 'Delivered / (delivered + dead-lettered).', type: 'gauge', values: [] };
+    const lookups: MetricSample = { name: 'signal_integration_enrichment_events_total', help: 'Events an enriching integration looked up, by result (found, not_found, failed).', type: 'counter', values: [] };
     rows.forEach((row, i) => {
       const s = stats.get(row.id);
       const labels = { integration: row.id, pipeline: row.pipeline_id, vendor: row.vendor, name: row.name };
       for (const [outcome, value] of [['delivered', s?.delivered], ['dead_lettered', s?.deadLettered], ['skipped_consent', s?.skippedConsent], ['skipped_routing', s?.skippedRouting], ['skipped_duplicate', s?.skippedDuplicate], ['dropped', s?.dropped], ['retried', s?.retried]] as const) {
         events.values.push({ labels: { ...labels, outcome }, value: value ?? 0 });
+      }
+      if (s && s.enriched + s.enrichmentNotFound + s.enrichmentFailed > 0) {
+        for (const [result, value] of [['found', s.enriched], ['not_found', s.enrichmentNotFound], ['failed', s.enrichmentFailed]] as const) lookups.values.push({ labels: { ...labels, result }, value });
       }
       requests.values.push({ labels: { ...labels, result: 'ok' }, value: (s?.requests ?? 0) - (s?.failedRequests ?? 0) });
       requests.values.push({ labels: { ...labels, result: 'failed' }, value: s?.failedRequests ?? 0 });
@@ -62,7 +66,7 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
       queuedEvents.values.push({ labels, value: depths[i]!.events });
       if (s?.successRate !== null && s?.successRate !== undefined) success.values.push({ labels, value: s.successRate });
     });
-    const samples = [events, requests, retrying, depth, queuedEvents, success];
+    const samples = [events, requests, retrying, depth, queuedEvents, success, ...(lookups.values.length > 0 ? [lookups] : [])];
     samples.push({ name: 'signal_ingest_backlog', help: 'Events committed and not yet dispatched to the pipeline stage (they wait while no worker runs).', type: 'gauge', values: [{ labels: {}, value: await ingestBacklog(deps.pool) }] });
     const collect = deps.collect?.();
     if (collect) {

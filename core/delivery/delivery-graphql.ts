@@ -73,6 +73,14 @@ export const deliveryTypeDefs = /* GraphQL */ `
     deadLetterCount: Int!
     lastError: String
     lastErrorAt: String
+    "Partner enrichment (an integration whose plugin enriches, e.g. Amperity with the Profile API): events given the partner's attributes."
+    enriched: Float!
+    "Events looked up whose visitor no identity found, or that had none to look up by."
+    enrichmentNotFound: Float!
+    "Events whose partner lookup failed or met the partner paused after failures: they went on without its attributes."
+    enrichmentFailed: Float!
+    lastEnrichmentError: String
+    lastEnrichmentErrorAt: String
     lastDeliveredAt: String
   }
 

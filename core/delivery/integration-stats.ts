@@ -17,6 +17,13 @@ export interface StatsDelta {
   requests?: number;
   failedRequests?: number;
   lastError?: string;
+  /** Partner enrichment (an enriching integration): events given the partner's attributes. */
+  enriched?: number;
+  /** Events looked up whose visitor no identity found (or that had none to look up by). */
+  enrichmentNotFound?: number;
+  /** Events whose lookup failed, or met the partner paused after failures. */
+  enrichmentFailed?: number;
+  lastEnrichmentError?: string;
 }
 
 export interface IntegrationStats {
@@ -36,15 +43,22 @@ export interface IntegrationStats {
   lastError: string | null;
   lastErrorAt: string | null;
   lastDeliveredAt: string | null;
+  enriched: number;
+  enrichmentNotFound: number;
+  enrichmentFailed: number;
+  lastEnrichmentError: string | null;
+  lastEnrichmentErrorAt: string | null;
 }
 
 /** One upsert adding a delta to an integration's counters. */
 export function addStatsStatement(integrationId: string, d: StatsDelta) {
   return {
     text: `INSERT INTO signal.integration_stats AS s
-             (pipeline_integration_id, delivered, dead_lettered, skipped_consent, dropped, retried, retrying, requests, failed_requests, last_error, last_error_at, last_delivered_at, skipped_routing, skipped_duplicate)
+             (pipeline_integration_id, delivered, dead_lettered, skipped_consent, dropped, retried, retrying, requests, failed_requests, last_error, last_error_at, last_delivered_at, skipped_routing, skipped_duplicate,
+              enriched, enrichment_not_found, enrichment_failed, last_enrichment_error, last_enrichment_error_at)
            VALUES ($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::bigint, GREATEST($7::bigint, 0), $8::bigint, $9::bigint, $10::text,
-                   CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, CASE WHEN $2::bigint > 0 THEN now() END, $11::bigint, $12::bigint)
+                   CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, CASE WHEN $2::bigint > 0 THEN now() END, $11::bigint, $12::bigint,
+                   $13::bigint, $14::bigint, $15::bigint, $16::text, CASE WHEN $16::text IS NULL THEN NULL ELSE now() END)
            ON CONFLICT (pipeline_integration_id) DO UPDATE SET
              delivered = s.delivered + $2::bigint, dead_lettered = s.dead_lettered + $3::bigint, skipped_consent = s.skipped_consent + $4::bigint,
              skipped_routing = s.skipped_routing + $11::bigint, skipped_duplicate = s.skipped_duplicate + $12::bigint, dropped = s.dropped + $5::bigint, retried = s.retried + $6::bigint, retrying = GREATEST(0, s.retrying + $7::bigint),
@@ -52,9 +66,13 @@ export function addStatsStatement(integrationId: string, d: StatsDelta) {
              last_error = COALESCE($10::text, s.last_error),
              last_error_at = CASE WHEN $10::text IS NULL THEN s.last_error_at ELSE now() END,
              last_delivered_at = CASE WHEN $2::bigint > 0 THEN now() ELSE s.last_delivered_at END,
+             enriched = s.enriched + $13::bigint, enrichment_not_found = s.enrichment_not_found + $14::bigint, enrichment_failed = s.enrichment_failed + $15::bigint,
+             last_enrichment_error = COALESCE($16::text, s.last_enrichment_error),
+             last_enrichment_error_at = CASE WHEN $16::text IS NULL THEN s.last_enrichment_error_at ELSE now() END,
              updated_at = now()`,
     values: [integrationId, d.delivered ?? 0, d.deadLettered ?? 0, d.skippedConsent ?? 0, d.dropped ?? 0, d.retried ?? 0, d.retrying ?? 0,
-      d.requests ?? 0, d.failedRequests ?? 0, (d.lastError === undefined ? null : storableText(d.lastError.slice(0, 1000))), d.skippedRouting ?? 0, d.skippedDuplicate ?? 0],
+      d.requests ?? 0, d.failedRequests ?? 0, (d.lastError === undefined ? null : storableText(d.lastError.slice(0, 1000))), d.skippedRouting ?? 0, d.skippedDuplicate ?? 0,
+      d.enriched ?? 0, d.enrichmentNotFound ?? 0, d.enrichmentFailed ?? 0, (d.lastEnrichmentError === undefined ? null : storableText(d.lastEnrichmentError.slice(0, 1000)))],
   };
 }
 
@@ -62,6 +80,7 @@ interface Row {
   pipeline_integration_id: string; delivered: number; dead_lettered: number; skipped_consent: number; skipped_routing: number; skipped_duplicate: number; dropped: number;
   retried: number; retrying: number; requests: number; failed_requests: number; last_error: string | null;
   last_error_at: Date | null; last_delivered_at: Date | null;
+  enriched: number; enrichment_not_found: number; enrichment_failed: number; last_enrichment_error: string | null; last_enrichment_error_at: Date | null;
 }
 
 function toStats(id: string, row: Row | undefined): IntegrationStats {
@@ -83,6 +102,11 @@ function toStats(id: string, row: Row | undefined): IntegrationStats {
     lastError: row?.last_error ?? null,
     lastErrorAt: row?.last_error_at?.toISOString() ?? null,
     lastDeliveredAt: row?.last_delivered_at?.toISOString() ?? null,
+    enriched: Number(row?.enriched ?? 0),
+    enrichmentNotFound: Number(row?.enrichment_not_found ?? 0),
+    enrichmentFailed: Number(row?.enrichment_failed ?? 0),
+    lastEnrichmentError: row?.last_enrichment_error ?? null,
+    lastEnrichmentErrorAt: row?.last_enrichment_error_at?.toISOString() ?? null,
   };
 }
 

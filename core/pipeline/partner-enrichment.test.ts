@@ -91,7 +91,8 @@ test('identities in order until one is found, the profile fetched next; answers 
   const pipelineId = randomUUID();
   const e = enricher();
   answerProfiles({ 'dfid_known': { id: 'p-1', attributes: { Persona: 'Value Hunter', Tier: 'Gold' } } });
-  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
+  const counted: Array<[string, Record<string, unknown>]> = [];
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), count: async (id, delta) => void counted.push([id, delta]) });
   const first = item(pipelineId, { userId: 'u-unknown', anonymousId: 'dfid_known' });
   const stranger = item(pipelineId, { anonymousId: 'dfid_stranger' });
   const attributes = await enrich.enrich([first, stranger], () => [e]);
@@ -99,6 +100,7 @@ test('identities in order until one is found, the profile fetched next; answers 
   assert.deepEqual(attributes.get(stranger.key), { partner: null, partner_personalized: null }, 'not found: no attributes (and none a client sent)');
   assert.deepEqual(sim.requests().map((r) => `${r.path}?${r.queryPairs.map((p) => p.join('=')).join('&')}`).sort(), ['/lookup?cookie=dfid_known', '/lookup?cookie=dfid_stranger', '/lookup?customer_id=u-unknown', '/profiles/p-1?']);
   assert.deepEqual(warnings, []);
+  assert.deepEqual(counted, [[e.integrationId, { enriched: 1, enrichmentNotFound: 1, enrichmentFailed: 0 }]], 'the integration\'s stats');
 
   sim.reset();
   const again = await enrich.enrich([item(pipelineId, { userId: 'u-unknown', anonymousId: 'dfid_known' }), item(pipelineId, { anonymousId: 'dfid_stranger' })], () => [e]);
@@ -148,9 +150,11 @@ test('failures: logged with the plugin\'s reason, the event goes on without; thr
   const pipelineId = randomUUID();
   const e = enricher();
   sim.setDefault('GET', '/lookup', { status: 403, body: {} });
-  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, pauseMs: 60_000 });
+  const counted: Array<Record<string, unknown>> = [];
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, pauseMs: 60_000, count: async (_id, delta) => void counted.push(delta) });
   const items = Array.from({ length: 6 }, (_, i) => item(pipelineId, { anonymousId: `dfid_fail_${i}` }));
   const result = await enrich.enrich(items, () => [e]);
+  assert.deepEqual(counted, [{ enriched: 0, enrichmentNotFound: 0, enrichmentFailed: 6, lastEnrichmentError: 'looking up cookie: the key is refused' }], 'paused ones count as failed');
   assert.equal(sim.requests().length, 3, 'paused after the third failure: the other visitors are not asked');
   assert.deepEqual([...result.values()].map((a) => a.partner), [null, null, null, null, null, null]);
   assert.match(warnings[0]!, new RegExp(`partner resolve failed: integration ${e.integrationId} \\(partner\\): looking up cookie: the key is refused`));

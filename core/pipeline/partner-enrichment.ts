@@ -194,6 +194,8 @@ export interface PartnerEnricherOptions {
   perform(request: RequestDescriptor): Promise<PerformResult>;
   /** Where failures are reported ("partner resolve failed …"). */
   warn(message: string): void;
+  /** Adds to an enriching integration's counters (its stats); a failure to count is only said. */
+  count?(integrationId: string, delta: { enriched: number; enrichmentNotFound: number; enrichmentFailed: number; lastEnrichmentError?: string }): Promise<void>;
   /** Lookups at the same time, over all partners (default 8). */
   concurrency?: number;
   /** How long a partner failing `FAILURES_BEFORE_PAUSE` times in a row is left alone (default 30 s). */
@@ -222,6 +224,8 @@ interface Work {
   profile?: PartnerProfile;
   /** The cache key of the identity that found the profile. */
   foundBy?: string;
+  /** The lookup failed, or met the partner paused: no answer either way. */
+  failed?: boolean;
   personalized?: JsonObject;
 }
 
@@ -284,7 +288,11 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     warnOnce(enricher, `the plugin's ${what} failed: ${(error as Error)?.message ?? String(error)}`);
   }
 
+  /** The last failure per integration, for its stats (reset by each `enrich`). */
+  let lastFailures = new Map<string, string>();
+
   function failed(enricher: Enricher, message: string): void {
+    lastFailures.set(enricher.integrationId, message);
     const state = health.get(enricher.integrationId) ?? { failures: 0, pausedUntil: 0 };
     state.failures++;
     let note = '';
@@ -386,7 +394,10 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
       for (const w of pending) {
         const hex = keyOf(w).toString('hex');
         const answer = answers.get(hex);
-        if (!answer) continue; // failed, or the partner is paused: no attributes this time
+        if (!answer) {
+          w.failed = true; // failed, or the partner is paused: no attributes this time
+          continue;
+        }
         if (answer.found) {
           w.profile = { attributes: answer.attributes ?? {}, ...(answer.profileId !== undefined ? { profileId: answer.profileId } : {}) };
           w.foundBy = hex;
@@ -478,6 +489,29 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     }
   }
 
+  async function countOutcomes(works: Work[]): Promise<void> {
+    const counts = new Map<string, { enriched: number; enrichmentNotFound: number; enrichmentFailed: number; lastEnrichmentError?: string }>();
+    for (const w of works) {
+      const entry = counts.get(w.enricher.integrationId) ?? { enriched: 0, enrichmentNotFound: 0, enrichmentFailed: 0 };
+      if (w.profile) entry.enriched++;
+      else if (w.failed) entry.enrichmentFailed++;
+      else entry.enrichmentNotFound++;
+      counts.set(w.enricher.integrationId, entry);
+    }
+    for (const [integrationId, message] of lastFailures) {
+      const entry = counts.get(integrationId);
+      if (entry) entry.lastEnrichmentError = message;
+    }
+    // In id order, as the fan-out's own counters: two at once lock the rows in one order.
+    for (const [integrationId, delta] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      try {
+        await options.count!(integrationId, delta);
+      } catch (error) {
+        options.warn(`partner enrichment: stats of integration ${integrationId} not counted: ${(error as Error).message}`);
+      }
+    }
+  }
+
   return {
     /**
      * Looks up the visitors of `items` (in id order) with the enrichers of their pipelines and
@@ -518,6 +552,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         }
       }
       if (works.length === 0 && decisions.length === 0) return attributes;
+      lastFailures = new Map();
       await resolveAll(works, how.cacheOnly === true);
       await personalizeAll(works, how.cacheOnly === true);
       if (decisions.length > 0) await keepForBrowsers(decisions);
@@ -531,6 +566,8 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         else entry[`${provider}_personalized`] ??= null;
         attributes.set(w.item.key, entry);
       }
+      // Counted where the lookups were made: a replay slice's cache-only pass counts nothing.
+      if (options.count && how.cacheOnly !== true) await countOutcomes(works);
       return attributes;
     },
     /** Reports a failure of the stage around the lookups (the caller's). */

@@ -27,3 +27,12 @@ CREATE TABLE signal.partner_browser_attributes (
   PRIMARY KEY (pipeline_id, provider, visitor_digest)
 );
 CREATE INDEX partner_browser_attributes_expires_at ON signal.partner_browser_attributes (expires_at);
+
+-- Per enriching integration: events given attributes, events whose visitor no identity found,
+-- events whose lookup failed (or met the partner paused), and the last failure.
+ALTER TABLE signal.integration_stats
+  ADD COLUMN enriched bigint NOT NULL DEFAULT 0,
+  ADD COLUMN enrichment_not_found bigint NOT NULL DEFAULT 0,
+  ADD COLUMN enrichment_failed bigint NOT NULL DEFAULT 0,
+  ADD COLUMN last_enrichment_error text,
+  ADD COLUMN last_enrichment_error_at timestamptz;
