@@ -50,6 +50,7 @@ export interface SignalConfig {
   deliveryConcurrency: number;
   httpTimeoutMs: number;
   enrichmentTimeoutMs: number;
+  enrichmentConcurrency: number;
   retryTimeScale: number;
   vendorRedirects: Map<string, string>;
 }
@@ -102,7 +103,8 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_SHUTDOWN_GRACE_MS', default: '10000', description: 'On shutdown, how long requests in flight may take to finish before their connections are cut.' },
   { name: 'SIGNAL_DELIVERY_CONCURRENCY', default: '2', description: 'Delivery jobs one worker process runs at once per integration queue.' },
   { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
-  { name: 'SIGNAL_ENRICHMENT_TIMEOUT_MS', default: '2000', description: 'Timeout of one partner lookup of the pipeline stage (Amperity\'s Profile API): events wait for it before fan-out, and one that times out goes on without `partner_attrs`.' },
+  { name: 'SIGNAL_ENRICHMENT_TIMEOUT_MS', default: '2000', description: 'Timeout of one partner lookup of the pipeline stage (Amperity\'s Profile API): events wait for it before fan-out, and one that times out goes on without `partner_attrs`. A micro-batch\'s lookups stop starting after 10 s or twice this, whichever is longer.' },
+  { name: 'SIGNAL_ENRICHMENT_CONCURRENCY', default: '16', description: 'Partner lookups one worker process makes at once (1 to 256). At 50 ms a lookup, 16 make about 300 lookups a second: keep the partner\'s rate limit in mind (Amperity documents 500 to 2,000 requests a second per tenant).' },
   { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay (e.g. `0.01` in tests); the schedule itself is unchanged.' },
   { name: 'SIGNAL_VENDOR_REDIRECTS', default: '(none)', description: 'Send vendor origins elsewhere, keeping path and query: `https://api2.amplitude.com=http://127.0.0.1:9000,…`. For sandboxes and tests.' },
 ];
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     deliveryConcurrency: int(env, 'SIGNAL_DELIVERY_CONCURRENCY', 2, 1, 64),
     httpTimeoutMs: int(env, 'SIGNAL_HTTP_TIMEOUT_MS', 10_000, 100, 300_000),
     enrichmentTimeoutMs: int(env, 'SIGNAL_ENRICHMENT_TIMEOUT_MS', 2000, 100, 30_000),
+    enrichmentConcurrency: int(env, 'SIGNAL_ENRICHMENT_CONCURRENCY', 16, 1, 256),
     retryTimeScale: num(env, 'SIGNAL_RETRY_TIME_SCALE', 1, 0, 100),
     vendorRedirects: parseRedirects(env),
   };

@@ -167,7 +167,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const http = createHttpPerformer({ timeoutMs: config.httpTimeoutMs, redirects: config.vendorRedirects });
     cleanups.push(() => http.close());
     // Partner lookups wait inline in the pipeline stage: a timeout of their own, shorter.
-    const enrichmentHttp = createHttpPerformer({ timeoutMs: config.enrichmentTimeoutMs, redirects: config.vendorRedirects, connections: 8 });
+    const enrichmentHttp = createHttpPerformer({ timeoutMs: config.enrichmentTimeoutMs, redirects: config.vendorRedirects, connections: config.enrichmentConcurrency });
     cleanups.push(() => enrichmentHttp.close());
     const deliveryLog = createDeliveryLog(pool, { onError: (error) => log(`delivery log: ${error.message}`) });
     cleanups.push(() => deliveryLog.close());
@@ -223,7 +223,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       ingestJobsPerFetch: config.ingestBatchSize,
       dedupWindowHours: config.dedupWindowHours,
       traitsMemoryDays: config.traitsMemoryDays,
-      partnerEnricher: createPartnerEnricher({ pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message), count: (integrationId, delta) => stats.add(integrationId, delta) }),
+      partnerEnricher: createPartnerEnricher({
+        pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message), count: (integrationId, delta) => stats.add(integrationId, delta),
+        concurrency: config.enrichmentConcurrency, budgetMs: Math.max(10_000, 2 * config.enrichmentTimeoutMs),
+      }),
       consume: config.roles.has('worker'),
       onError: (error) => log(`delivery: ${error.message}`),
       deps: {

@@ -229,6 +229,21 @@ test('a plugin bug (identities not a list) is said and leaves the event without 
   assert.deepEqual(warnings, [`partner enrichment: integration ${e.integrationId} (partner): the plugin's identities failed: returned undefined, not a list of { key, value }`]);
 });
 
+test('a micro-batch\'s lookups stop after the budget: the rest go on without attributes, counted failed', async () => {
+  const pipelineId = randomUUID();
+  const e = enricher();
+  sim.setDefault('GET', '/lookup', { status: 404, body: {}, delayMs: 120 });
+  const counted: Array<Record<string, unknown>> = [];
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, budgetMs: 200, count: async (_id, delta) => void counted.push(delta) });
+  const started = Date.now();
+  await enrich.enrich(Array.from({ length: 8 }, (_, i) => item(pipelineId, { anonymousId: `dfid_budget_${i}` })), () => [e]);
+  assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+  assert.ok(sim.requests().length <= 3, `${sim.requests().length} lookups started within 200 ms`);
+  assert.equal((counted[0]!.enrichmentNotFound as number) + (counted[0]!.enrichmentFailed as number), 8);
+  assert.match(String(counted[0]!.lastEnrichmentError), /took longer than 200 ms/);
+  assert.equal(warnings.filter((w) => /stopped after 200 ms/.test(w)).length, 1, 'said once');
+});
+
 test('a pause outlives a success that was still in flight', async () => {
   const pipelineId = randomUUID();
   const e = enricher();

@@ -196,8 +196,14 @@ export interface PartnerEnricherOptions {
   warn(message: string): void;
   /** Adds to an enriching integration's counters (its stats); a failure to count is only said. */
   count?(integrationId: string, delta: { enriched: number; enrichmentNotFound: number; enrichmentFailed: number; lastEnrichmentError?: string }): Promise<void>;
-  /** Lookups at the same time, over all partners (default 8). */
+  /** Lookups at the same time, over all partners (default 16). */
   concurrency?: number;
+  /**
+   * How long the lookups of one micro-batch may take (ms, default 10,000): past it, the events
+   * still waiting for a lookup go on without attributes (counted failed), so a slow partner
+   * slows the pipeline stage by at most this much per micro-batch.
+   */
+  budgetMs?: number;
   /** How long a partner failing `FAILURES_BEFORE_PAUSE` times in a row is left alone (default 30 s). */
   pauseMs?: number;
 }
@@ -227,6 +233,16 @@ interface Work {
   /** The lookup failed, or met the partner paused: no answer either way. */
   failed?: boolean;
   personalized?: JsonObject;
+}
+
+/** One `enrich` call's own state: calls run at once (two ingest fetches, a replay). */
+interface Run {
+  cacheOnly: boolean;
+  /** When the call stops starting lookups. */
+  deadline: number;
+  overBudget: boolean;
+  /** The last failure per integration, for its stats. */
+  lastFailures: Map<string, string>;
 }
 
 /** What one event says of its visitor for the browser: a consent refusal (no work) or a lookup. */
@@ -259,7 +275,18 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
  * const attributes = await enricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? []);
  */
 export function createPartnerEnricher(options: PartnerEnricherOptions) {
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 16;
+  const budgetMs = options.budgetMs ?? 10_000;
+  /** Whether a lookup may start now; the first one refused says why, once per call. */
+  function inBudget(run: Run, enricher: Enricher): boolean {
+    if (Date.now() <= run.deadline) return true;
+    if (!run.overBudget) {
+      run.overBudget = true;
+      run.lastFailures.set(enricher.integrationId, `the lookups of a micro-batch took longer than ${budgetMs} ms: the rest went on without attributes`);
+      options.warn(`partner enrichment: lookups of this micro-batch stopped after ${budgetMs} ms (the partner answers slowly, or too many visitors are new): the other events go on without partner attributes`);
+    }
+    return false;
+  }
   const pauseMs = options.pauseMs ?? 30_000;
   const health = new Map<string, { failures: number; pausedUntil: number }>();
 
@@ -288,11 +315,8 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     warnOnce(enricher, `the plugin's ${what} failed: ${(error as Error)?.message ?? String(error)}`);
   }
 
-  /** The last failure per integration, for its stats (reset by each `enrich`). */
-  let lastFailures = new Map<string, string>();
-
-  function failed(enricher: Enricher, message: string): void {
-    lastFailures.set(enricher.integrationId, message);
+  function failed(run: Run, enricher: Enricher, message: string): void {
+    run.lastFailures.set(enricher.integrationId, message);
     const state = health.get(enricher.integrationId) ?? { failures: 0, pausedUntil: 0 };
     state.failures++;
     let note = '';
@@ -370,23 +394,23 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   }
 
   /** Resolves every work's visitor, identity by identity, the cache first. */
-  async function resolveAll(works: Work[], cacheOnly: boolean): Promise<void> {
+  async function resolveAll(works: Work[], run: Run): Promise<void> {
     let pending = works.filter((w) => w.identities.length > 0);
     while (pending.length > 0) {
       const keyOf = (w: Work) => lookupKey(w.enricher.revisionId, 'identity', w.identities[w.index]!.key, w.identities[w.index]!.value);
       const keys = new Map(pending.map((w) => [keyOf(w).toString('hex'), { key: keyOf(w), work: w }]));
       const answers = await readCache([...keys.values()].map((k) => k.key));
-      const missing = cacheOnly ? [] : [...keys.entries()].filter(([hex, { work }]) => !answers.has(hex) && !paused(work.enricher.integrationId));
+      const missing = run.cacheOnly ? [] : [...keys.entries()].filter(([hex, { work }]) => !answers.has(hex) && !paused(work.enricher.integrationId));
       const fresh: Array<CachedAnswer & { key: Buffer; seconds: number }> = [];
       await eachLimited(missing, concurrency, async ([hex, { key, work }]) => {
-        if (paused(work.enricher.integrationId)) return;
+        if (paused(work.enricher.integrationId) || !inBudget(run, work.enricher)) return;
         try {
           const answer = await resolve(work.enricher, work.ctx, work.identities[work.index]!);
           succeeded(work.enricher.integrationId);
           answers.set(hex, answer);
           fresh.push({ ...answer, key, seconds: seconds(work.enricher, answer.found ? 'found' : 'notFound') });
         } catch (error) {
-          failed(work.enricher, `looking up ${work.identities[work.index]!.key}: ${(error as Error).message}`);
+          failed(run, work.enricher, `looking up ${work.identities[work.index]!.key}: ${(error as Error).message}`);
         }
       });
       await writeCache(fresh);
@@ -408,7 +432,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   }
 
   /** Personalized attributes for the found visitors whose plugin asks for them. */
-  async function personalizeAll(works: Work[], cacheOnly: boolean): Promise<void> {
+  async function personalizeAll(works: Work[], run: Run): Promise<void> {
     const asks: Array<{ work: Work; key: Buffer; request: RequestDescriptor }> = [];
     for (const w of works) {
       const { personalize } = w.enricher.enrichment;
@@ -426,11 +450,11 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     const missing = new Map<string, (typeof asks)[number]>();
     for (const ask of asks) {
       const hex = ask.key.toString('hex');
-      if (!cacheOnly && !answers.has(hex) && !paused(ask.work.enricher.integrationId)) missing.set(hex, ask);
+      if (!run.cacheOnly && !answers.has(hex) && !paused(ask.work.enricher.integrationId)) missing.set(hex, ask);
     }
     const fresh: Array<CachedAnswer & { key: Buffer; seconds: number }> = [];
     await eachLimited([...missing.entries()], concurrency, async ([hex, { work, key, request }]) => {
-      if (paused(work.enricher.integrationId)) return;
+      if (paused(work.enricher.integrationId) || !inBudget(run, work.enricher)) return;
       try {
         const read = await exchange(request, (response) => work.enricher.enrichment.readPersonalized!(response, request, work.ctx));
         if (!isObject(read)) throw new Error('the plugin read personalized attributes that are not an object');
@@ -439,7 +463,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         answers.set(hex, { found: true, attributes });
         fresh.push({ found: true, attributes, key, seconds: seconds(work.enricher, 'personalized') });
       } catch (error) {
-        failed(work.enricher, `personalized attributes: ${(error as Error).message}`);
+        failed(run, work.enricher, `personalized attributes: ${(error as Error).message}`);
       }
     });
     await writeCache(fresh);
@@ -489,7 +513,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     }
   }
 
-  async function countOutcomes(works: Work[]): Promise<void> {
+  async function countOutcomes(works: Work[], run: Run): Promise<void> {
     const counts = new Map<string, { enriched: number; enrichmentNotFound: number; enrichmentFailed: number; lastEnrichmentError?: string }>();
     for (const w of works) {
       const entry = counts.get(w.enricher.integrationId) ?? { enriched: 0, enrichmentNotFound: 0, enrichmentFailed: 0 };
@@ -498,7 +522,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
       else entry.enrichmentNotFound++;
       counts.set(w.enricher.integrationId, entry);
     }
-    for (const [integrationId, message] of lastFailures) {
+    for (const [integrationId, message] of run.lastFailures) {
       const entry = counts.get(integrationId);
       if (entry) entry.lastEnrichmentError = message;
     }
@@ -552,9 +576,9 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         }
       }
       if (works.length === 0 && decisions.length === 0) return attributes;
-      lastFailures = new Map();
-      await resolveAll(works, how.cacheOnly === true);
-      await personalizeAll(works, how.cacheOnly === true);
+      const run: Run = { cacheOnly: how.cacheOnly === true, deadline: Date.now() + budgetMs, overBudget: false, lastFailures: new Map() };
+      await resolveAll(works, run);
+      await personalizeAll(works, run);
       if (decisions.length > 0) await keepForBrowsers(decisions);
       for (const w of works) {
         const entry = attributes.get(w.item.key) ?? {};
@@ -567,7 +591,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         attributes.set(w.item.key, entry);
       }
       // Counted where the lookups were made: a replay slice's cache-only pass counts nothing.
-      if (options.count && how.cacheOnly !== true) await countOutcomes(works);
+      if (options.count && !run.cacheOnly) await countOutcomes(works, run);
       return attributes;
     },
     /** Reports a failure of the stage around the lookups (the caller's). */
