@@ -106,8 +106,9 @@ interface PipelineBatch {
  * The pipeline stage for a micro-batch of stored events: loads them, sets aside repeats of
  * events already fanned out (with `dedupWindowHours`), adds remembered identify traits (with
  * `traitsMemoryDays`, see remembered-traits.ts), applies the pipeline's transformations, adds
- * partner attributes (`partner_attrs`, see partner-enrichment.ts), and fans each out to every enabled integration of its pipeline that the event's `integrations`
- * object does not turn off and whose consent categories it grants. Events left as stored travel to the
+ * partner attributes (`partner_attrs`, see partner-enrichment.ts), and fans each out to every
+ * enabled integration of its pipeline that the event's `integrations` object does not turn off
+ * and whose consent categories it grants. Events left as stored travel to the
  * delivery queues as ids, so an event is written once however many integrations receive it;
  * the delivery worker reads it back. With `db` (the ingest job's transaction) the delivery
  * jobs commit together with the ingest job's completion: a fan-out that fails part-way leaves
