@@ -224,7 +224,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       dedupWindowHours: config.dedupWindowHours,
       traitsMemoryDays: config.traitsMemoryDays,
       partnerEnricher: createPartnerEnricher({
-        pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message), count: (integrationId, delta) => stats.add(integrationId, delta),
+        pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message),
         concurrency: config.enrichmentConcurrency, budgetMs: Math.max(10_000, 2 * config.enrichmentTimeoutMs),
       }),
       consume: config.roles.has('worker'),

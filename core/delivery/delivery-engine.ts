@@ -6,7 +6,7 @@ import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
 import { startReplayWorker } from '../pipeline/event-replays.ts';
-import { delivery, fanOut, lookUpPartners, startIngestWorker, type DeliveryContent, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
+import { delivery, fanOut, lookUpPartners, startIngestWorker, type DeliveryContent, type FanOutCounts, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
@@ -354,8 +354,12 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         if ((error as { code?: string }).code !== 'PGBOSS_QUEUE_NOT_FOUND' || (await assignmentExists(integrationId))) throw error;
       }
     },
-    skipped: (integrationId: string, counts: { consent: number; routing: number; duplicate: number }, db?: Db) =>
-      options.deps.addStats({ integrationId } as DeliveryTarget, { skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate }, db),
+    addCounts: (integrationId: string, counts: FanOutCounts, db?: Db) =>
+      options.deps.addStats({ integrationId } as DeliveryTarget, {
+        skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate,
+        enriched: counts.enriched ?? 0, enrichmentNotFound: counts.enrichmentNotFound ?? 0, enrichmentFailed: counts.enrichmentFailed ?? 0,
+        ...(counts.lastEnrichmentError !== undefined ? { lastEnrichmentError: counts.lastEnrichmentError } : {}),
+      }, db),
     batchSize: options.ingestJobsPerFetch,
     dedupWindowHours: options.dedupWindowHours ?? 0,
     traitsMemoryDays: options.traitsMemoryDays ?? 0,
@@ -409,7 +413,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         // Replays of stored events: the pipeline stage again, for one integration, without deduplication.
         // Its targets uncached (an integration installed a moment ago on another node), and no
         // skip counted: the events' first fan-out counted theirs.
-        const replayDeps = { ...ingestDeps, targets: (pipelineId: string) => fanOutTargets(pipelineId, true), skipped: async () => {} };
+        const replayDeps = { ...ingestDeps, targets: (pipelineId: string) => fanOutTargets(pipelineId, true), addCounts: async () => {} };
         await startReplayWorker({
           boss, pool,
           prepare: (ids) => lookUpPartners(ids, replayDeps),

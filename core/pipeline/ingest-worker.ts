@@ -9,7 +9,7 @@ import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats, type Execute } from './deduplication.ts';
 import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
-import { withPartnerAttributes, type EnrichOptions, type Enricher, type PartnerAttributes, type PartnerEnricher } from './partner-enrichment.ts';
+import { withPartnerAttributes, type EnrichmentResult, type EnrichOptions, type Enricher, type PartnerEnricher } from './partner-enrichment.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
 export interface FanOutTarget {
@@ -50,10 +50,11 @@ export interface IngestDeps {
    */
   enqueue(integrationId: string, contents: DeliveryContent[], db?: Db): Promise<void>;
   /**
-   * Counts events an integration did not receive: no consent, turned off by the event, or a
-   * repeat of an event already fanned out.
+   * Adds to an integration's counters: events it did not receive (no consent, turned off by
+   * the event, a repeat of an event already fanned out) and, for an enriching integration, how
+   * its lookups ended.
    */
-  skipped(integrationId: string, counts: { consent: number; routing: number; duplicate: number }, db?: Db): Promise<void>;
+  addCounts(integrationId: string, counts: FanOutCounts, db?: Db): Promise<void>;
   batchSize: number;
   /**
    * Hours within which an event repeating the `messageId` of one its pipeline already fanned
@@ -70,6 +71,17 @@ export interface IngestDeps {
   enrichers?(pipelineId: string): Promise<Enricher[]>;
   /** Performs partner lookups (with `enrichers`). */
   partnerEnricher?: PartnerEnricher;
+}
+
+/** What one fan-out counts for one integration. */
+export interface FanOutCounts {
+  consent: number;
+  routing: number;
+  duplicate: number;
+  enriched?: number;
+  enrichmentNotFound?: number;
+  enrichmentFailed?: number;
+  lastEnrichmentError?: string;
 }
 
 export function delivery(integrationId: string): string {
@@ -136,7 +148,8 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // dispatcher's horizon (which every node's new events wait behind).
   // A replay (`only`) holds its locks here, so it reads only what its slice's lookups, made
   // before them (`lookUpPartners`), cached; and its old events tell browsers nothing.
-  const partner = await partnerAttributesOf(stored, deps, execute, transformOf, options.only === undefined ? {} : { cacheOnly: true, browser: false });
+  const enrichment = await partnerAttributesOf(stored, deps, execute, transformOf, options.only === undefined ? {} : { cacheOnly: true, browser: false });
+  const partner = enrichment.attributes;
   if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), (pipelineId) => windows.get(pipelineId) ?? 0, execute);
@@ -188,7 +201,12 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     }
   }
   let queued = 0;
-  const skipped: Array<{ integrationId: string; consent: number; routing: number; duplicate: number }> = [];
+  const counts = new Map<string, FanOutCounts>();
+  const countsOf = (integrationId: string): FanOutCounts => {
+    let entry = counts.get(integrationId);
+    if (!entry) counts.set(integrationId, (entry = { consent: 0, routing: 0, duplicate: 0 }));
+    return entry;
+  };
   // A pipeline whose every event of this batch repeated one has no batch, only repeats.
   for (const pipelineId of repeats.keys()) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [], warnings: [] });
   for (const [pipelineId, batch] of byPipeline) {
@@ -203,7 +221,10 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
         else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
       }
       if (granted.length < batch.events.length || duplicate > 0) {
-        skipped.push({ integrationId: target.id, consent: batch.events.length - granted.length - routing, routing, duplicate });
+        const entry = countsOf(target.id);
+        entry.consent += batch.events.length - granted.length - routing;
+        entry.routing += routing;
+        entry.duplicate += duplicate;
       }
       // Events as stored travel as ids, changed ones as themselves: two kinds of jobs.
       const byId = granted.filter((i) => batch.ids[i] !== undefined);
@@ -219,11 +240,22 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       queued += granted.length;
     }
   }
+  // How the lookups of the events passed on ended (not repeats'; a replay counts none: its
+  // events were counted when they first went through).
+  if (options.only === undefined) {
+    for (const row of rows) {
+      for (const { integrationId, outcome } of enrichment.outcomes.get(row.id) ?? []) {
+        const entry = countsOf(integrationId);
+        const field = outcome === 'found' ? 'enriched' : outcome === 'notFound' ? 'enrichmentNotFound' : 'enrichmentFailed';
+        entry[field] = (entry[field] ?? 0) + 1;
+      }
+    }
+    for (const [integrationId, message] of enrichment.lastFailures) if (counts.has(integrationId)) countsOf(integrationId).lastEnrichmentError = message;
+  }
   // In the same transaction: a fan-out rolled back and retried must not count them twice. In
-  // id order: two fan-outs at once lock the counters' rows in one order, not in their batches'
-  // pipeline orders, which could deadlock (one of them then failed and was retried).
-  skipped.sort((a, b) => (a.integrationId < b.integrationId ? -1 : a.integrationId > b.integrationId ? 1 : 0));
-  for (const { integrationId, ...counts } of skipped) await deps.skipped(integrationId, counts, db);
+  // id order, one row each: two fan-outs at once lock the counters' rows in one order, not in
+  // their batches' pipeline orders, which could deadlock (one of them then failed and was retried).
+  for (const [integrationId, entry] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) await deps.addCounts(integrationId, entry, db);
   // Last: its row locks are held only until the commit, and a popular person's row does not
   // hold up another fan-out for the time of this one's enqueues.
   await memory.flush();
@@ -242,15 +274,16 @@ async function partnerAttributesOf(
   execute: Execute,
   transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
   how: EnrichOptions,
-): Promise<PartnerAttributes> {
-  if (!deps.enrichers || !deps.partnerEnricher) return new Map();
+): Promise<EnrichmentResult> {
+  const none: EnrichmentResult = { attributes: new Map(), outcomes: new Map(), lastFailures: new Map() };
+  if (!deps.enrichers || !deps.partnerEnricher) return none;
   try {
     return await lookUp(stored, deps as IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>, execute, transformOf, how);
   } catch (error) {
     // An extra that failed (a plugin returning nonsense, the cache unreadable): the events go
     // on without partner attributes rather than wait behind it on every retry.
     deps.partnerEnricher.warn(`partner enrichment skipped for ${stored.length} events: ${(error as Error).message}`);
-    return new Map();
+    return none;
   }
 }
 
@@ -260,13 +293,13 @@ async function lookUp(
   execute: Execute,
   transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
   how: EnrichOptions,
-): Promise<PartnerAttributes> {
+): Promise<EnrichmentResult> {
   const enrichers = new Map<string, Enricher[]>();
   for (const pipelineId of new Set(stored.map((r) => r.pipeline_id))) {
     const list = await deps.enrichers(pipelineId);
     if (list.length > 0) enrichers.set(pipelineId, list);
   }
-  if (enrichers.size === 0) return new Map();
+  if (enrichers.size === 0) return { attributes: new Map(), outcomes: new Map(), lastFailures: new Map() };
   const rows = stored.filter((r) => enrichers.has(r.pipeline_id));
   // A read-only copy of the memory: the fan-out below loads and writes the real one.
   const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {

@@ -14,6 +14,7 @@ import {
   withPartnerAttributes,
   type Enricher,
   type EnrichmentItem,
+  type EnrichmentResult,
 } from './partner-enrichment.ts';
 
 let db: MigratedDatabase;
@@ -70,6 +71,13 @@ function enricher(overrides: Partial<Enricher> = {}): Enricher {
   return { integrationId: randomUUID(), revisionId: randomUUID(), provider: 'partner', enrichment: partner, ctx, consentCategories: [], routingNames: ['Partner', 'partner'], ...overrides };
 }
 
+/** The outcomes of a result per integration, as a fan-out counts them. */
+function tally(result: EnrichmentResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const list of result.outcomes.values()) for (const { outcome } of list) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return counts;
+}
+
 let nextKey = 1;
 function item(pipelineId: string, fields: Record<string, unknown>): EnrichmentItem {
   const key = nextKey++;
@@ -91,20 +99,21 @@ test('identities in order until one is found, the profile fetched next; answers 
   const pipelineId = randomUUID();
   const e = enricher();
   answerProfiles({ 'dfid_known': { id: 'p-1', attributes: { Persona: 'Value Hunter', Tier: 'Gold' } } });
-  const counted: Array<[string, Record<string, unknown>]> = [];
-  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), count: async (id, delta) => void counted.push([id, delta]) });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
   const first = item(pipelineId, { userId: 'u-unknown', anonymousId: 'dfid_known' });
   const stranger = item(pipelineId, { anonymousId: 'dfid_stranger' });
-  const attributes = await enrich.enrich([first, stranger], () => [e]);
+  const result = await enrich.enrich([first, stranger], () => [e]);
+  const attributes = result.attributes;
   assert.deepEqual(attributes.get(first.key), { partner: { Persona: 'Value Hunter', Tier: 'Gold' }, partner_personalized: null });
   assert.deepEqual(attributes.get(stranger.key), { partner: null, partner_personalized: null }, 'not found: no attributes (and none a client sent)');
   assert.deepEqual(sim.requests().map((r) => `${r.path}?${r.queryPairs.map((p) => p.join('=')).join('&')}`).sort(), ['/lookup?cookie=dfid_known', '/lookup?cookie=dfid_stranger', '/lookup?customer_id=u-unknown', '/profiles/p-1?']);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(counted, [[e.integrationId, { enriched: 1, enrichmentNotFound: 1, enrichmentFailed: 0 }]], 'the integration\'s stats');
+  assert.deepEqual(tally(result), { found: 1, notFound: 1 }, 'the outcomes the fan-out counts');
+  assert.deepEqual(result.outcomes.get(first.key), [{ integrationId: e.integrationId, outcome: 'found' }]);
 
   sim.reset();
   const again = await enrich.enrich([item(pipelineId, { userId: 'u-unknown', anonymousId: 'dfid_known' }), item(pipelineId, { anonymousId: 'dfid_stranger' })], () => [e]);
-  assert.deepEqual([...again.values()].map((a) => a.partner), [{ Persona: 'Value Hunter', Tier: 'Gold' }, null]);
+  assert.deepEqual([...again.attributes.values()].map((a) => a.partner), [{ Persona: 'Value Hunter', Tier: 'Gold' }, null]);
   assert.equal(sim.requests().length, 0, 'found and not found both come from the cache');
 
   // Another revision (another account, another key) has a cache of its own.
@@ -122,13 +131,13 @@ test('only events the partner may receive are looked up: routing and consent; a 
   const refused = item(pipelineId, { anonymousId: 'dfid_other', context: { consent: { marketing: false } } });
   const off = item(pipelineId, { anonymousId: 'dfid_other', context: { consent: { marketing: true } }, integrations: { Partner: false } });
   const result = await enrich.enrich([granted, refused, off], () => [e]);
-  assert.deepEqual([...result.keys()], [granted.key]);
+  assert.deepEqual([...result.attributes.keys()], [granted.key]);
   assert.deepEqual(sim.requests().map((r) => r.queryPairs[0]?.[1]).filter(Boolean), ['dfid_c']);
 
   const browser = async (visitor: string) => (await db.pool.query<{ attributes: JsonObject }>(readBrowserAttributesStatement(pipelineId, 'partner', visitorDigest(visitor)))).rows[0]?.attributes;
   assert.deepEqual(await browser('dfid_c'), { Persona: 'Browser' }, 'what browserAttributes lets through, nothing else');
   await enrich.enrich([item(pipelineId, { anonymousId: 'dfid_c', context: { consent: { marketing: false } } })], () => [e]);
-  assert.equal(await browser('dfid_c'), undefined, 'consent withdrawn: the page reads nothing any more');
+  assert.deepEqual(await browser('dfid_c'), {}, 'consent withdrawn: the page reads nothing any more');
 });
 
 test('personalized attributes per context, cached by context', async () => {
@@ -139,8 +148,8 @@ test('personalized attributes per context, cached by context', async () => {
   const shoes = item(pipelineId, { anonymousId: 'dfid_p', properties: { category: 'shoes' } });
   const hats = item(pipelineId, { anonymousId: 'dfid_p', properties: { category: 'hats' } });
   const result = await enrich.enrich([shoes, hats, item(pipelineId, { anonymousId: 'dfid_p', properties: { category: 'shoes' } })], () => [e]);
-  assert.deepEqual(result.get(shoes.key)!.partner_personalized, { Offer: 'for shoes' });
-  assert.deepEqual(result.get(hats.key)!.partner_personalized, { Offer: 'for hats' });
+  assert.deepEqual(result.attributes.get(shoes.key)!.partner_personalized, { Offer: 'for shoes' });
+  assert.deepEqual(result.attributes.get(hats.key)!.partner_personalized, { Offer: 'for hats' });
   assert.equal(sim.requests({ path: '/profiles/p-p' }).filter((r) => r.queryPairs.length > 0).length, 2, 'one call per context');
   const browser = await db.pool.query<{ attributes: JsonObject }>(readBrowserAttributesStatement(pipelineId, 'partner', visitorDigest('dfid_p')));
   assert.deepEqual(browser.rows[0]?.attributes, { Persona: 'P' });
@@ -150,13 +159,13 @@ test('failures: logged with the plugin\'s reason, the event goes on without; thr
   const pipelineId = randomUUID();
   const e = enricher();
   sim.setDefault('GET', '/lookup', { status: 403, body: {} });
-  const counted: Array<Record<string, unknown>> = [];
-  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, pauseMs: 60_000, count: async (_id, delta) => void counted.push(delta) });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, pauseMs: 60_000 });
   const items = Array.from({ length: 6 }, (_, i) => item(pipelineId, { anonymousId: `dfid_fail_${i}` }));
   const result = await enrich.enrich(items, () => [e]);
-  assert.deepEqual(counted, [{ enriched: 0, enrichmentNotFound: 0, enrichmentFailed: 6, lastEnrichmentError: 'looking up cookie: the key is refused' }], 'paused ones count as failed');
+  assert.deepEqual(tally(result), { failed: 6 }, 'paused ones count as failed');
+  assert.equal(result.lastFailures.get(e.integrationId), 'looking up cookie: the key is refused');
   assert.equal(sim.requests().length, 3, 'paused after the third failure: the other visitors are not asked');
-  assert.deepEqual([...result.values()].map((a) => a.partner), [null, null, null, null, null, null]);
+  assert.deepEqual([...result.attributes.values()].map((a) => a.partner), [null, null, null, null, null, null]);
   assert.match(warnings[0]!, new RegExp(`partner resolve failed: integration ${e.integrationId} \\(partner\\): looking up cookie: the key is refused`));
   assert.match(warnings[2]!, /3 failures in a row: no lookups for 60 s, events go on without partner_attrs\.partner/);
 
@@ -176,11 +185,11 @@ test('partner data PostgreSQL cannot store (a NUL) is replaced, so it neither fa
   answerProfiles({ 'dfid_nul': { id: 'p-nul', attributes: { Persona: 'Value\u0000Hunter' } } });
   const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
   const first = item(pipelineId, { anonymousId: 'dfid_nul' });
-  assert.deepEqual((await enrich.enrich([first], () => [e])).get(first.key)!.partner, { Persona: 'Value\uFFFDHunter' });
+  assert.deepEqual((await enrich.enrich([first], () => [e])).attributes.get(first.key)!.partner, { Persona: 'Value\uFFFDHunter' });
   assert.deepEqual(warnings, [], 'cached without error');
   sim.reset();
   const again = item(pipelineId, { anonymousId: 'dfid_nul' });
-  assert.deepEqual((await enrich.enrich([again], () => [e])).get(again.key)!.partner, { Persona: 'Value\uFFFDHunter' });
+  assert.deepEqual((await enrich.enrich([again], () => [e])).attributes.get(again.key)!.partner, { Persona: 'Value\uFFFDHunter' });
   assert.equal(sim.requests().length, 0);
 });
 
@@ -193,15 +202,24 @@ test('browsers: the visitor\'s latest event decides, a consent refusal after a f
   const granted = { anonymousId: 'dfid_order', context: { consent: { marketing: true } } };
   const refused = { anonymousId: 'dfid_order', context: { consent: { marketing: false } } };
   await enrich.enrich([item(pipelineId, granted), item(pipelineId, refused)], () => [e]);
-  assert.equal(await browser(), undefined, 'granted, then withdrawn: nothing to read');
+  assert.deepEqual(await browser(), {}, 'granted, then withdrawn: nothing to read');
   await enrich.enrich([item(pipelineId, refused), item(pipelineId, granted)], () => [e]);
   assert.deepEqual(await browser(), { Persona: 'VIP' }, 'withdrawn, then granted again');
+  // Two fan-outs at once: an older event's, finishing late, does not undo a newer refusal.
+  const newer = { ...item(pipelineId, refused), key: 1_000_000 };
+  const older = { ...item(pipelineId, granted), key: 999_999 };
+  await enrich.enrich([newer], () => [e]);
+  await enrich.enrich([older], () => [e]);
+  assert.deepEqual(await browser(), {}, 'the newer refusal stands');
+  nextKey = 1_000_001;
+  await enrich.enrich([item(pipelineId, granted)], () => [e]);
+  assert.deepEqual(await browser(), { Persona: 'VIP' }, 'a later grant writes again');
   // A replay's old events tell browsers nothing, and a slice under its locks asks no one.
   await enrich.enrich([item(pipelineId, refused)], () => [e], { browser: false });
   assert.deepEqual(await browser(), { Persona: 'VIP' });
   sim.reset();
   const cachedOnly = await enrich.enrich([item(pipelineId, { ...granted, anonymousId: 'dfid_never_seen' }), item(pipelineId, granted)], () => [e], { cacheOnly: true, browser: false });
-  assert.deepEqual([...cachedOnly.values()].map((a) => a.partner), [null, { Persona: 'VIP' }]);
+  assert.deepEqual([...cachedOnly.attributes.values()].map((a) => a.partner), [null, { Persona: 'VIP' }]);
   assert.equal(sim.requests().length, 0);
 });
 
@@ -216,7 +234,7 @@ test('a partner refusing one kind of identity: the next one is tried, and it is 
   const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
   const items = [item(pipelineId, { userId: 'u-1', anonymousId: 'dfid_next' }), item(pipelineId, { userId: 'u-2', anonymousId: 'dfid_next' })];
   const result = await enrich.enrich(items, () => [e]);
-  assert.deepEqual([...result.values()].map((a) => a.partner), [{ Persona: 'N' }, { Persona: 'N' }]);
+  assert.deepEqual([...result.attributes.values()].map((a) => a.partner), [{ Persona: 'N' }, { Persona: 'N' }]);
   assert.deepEqual(warnings, [`partner enrichment: integration ${e.integrationId} (partner): customer_id is not a linking key`]);
 });
 
@@ -225,7 +243,10 @@ test('a plugin bug (identities not a list) is said and leaves the event without 
   const e = enricher({ enrichment: { ...partner, identities: () => undefined as never } });
   const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
   const one = item(pipelineId, { anonymousId: 'dfid_bug', partner_attrs: { partner: { forged: true } } });
-  assert.deepEqual((await enrich.enrich([one, item(pipelineId, { anonymousId: 'dfid_bug2' })], () => [e])).get(one.key), { partner: null, partner_personalized: null });
+  const bug = await enrich.enrich([one, item(pipelineId, { anonymousId: 'dfid_bug2' })], () => [e]);
+  assert.deepEqual(bug.attributes.get(one.key), { partner: null, partner_personalized: null });
+  assert.deepEqual(tally(bug), { failed: 2 }, 'a plugin bug counts as failed, not as not found');
+  assert.match(bug.lastFailures.get(e.integrationId) ?? '', /identities failed/);
   assert.deepEqual(warnings, [`partner enrichment: integration ${e.integrationId} (partner): the plugin's identities failed: returned undefined, not a list of { key, value }`]);
 });
 
@@ -233,14 +254,13 @@ test('a micro-batch\'s lookups stop after the budget: the rest go on without att
   const pipelineId = randomUUID();
   const e = enricher();
   sim.setDefault('GET', '/lookup', { status: 404, body: {}, delayMs: 120 });
-  const counted: Array<Record<string, unknown>> = [];
-  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, budgetMs: 200, count: async (_id, delta) => void counted.push(delta) });
+  const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m), concurrency: 1, budgetMs: 200 });
   const started = Date.now();
-  await enrich.enrich(Array.from({ length: 8 }, (_, i) => item(pipelineId, { anonymousId: `dfid_budget_${i}` })), () => [e]);
+  const budgeted = await enrich.enrich(Array.from({ length: 8 }, (_, i) => item(pipelineId, { anonymousId: `dfid_budget_${i}` })), () => [e]);
   assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
   assert.ok(sim.requests().length <= 3, `${sim.requests().length} lookups started within 200 ms`);
-  assert.equal((counted[0]!.enrichmentNotFound as number) + (counted[0]!.enrichmentFailed as number), 8);
-  assert.match(String(counted[0]!.lastEnrichmentError), /took longer than 200 ms/);
+  assert.equal((tally(budgeted).notFound ?? 0) + (tally(budgeted).failed ?? 0), 8);
+  assert.match(budgeted.lastFailures.get(e.integrationId) ?? '', /took longer than 200 ms/);
   assert.equal(warnings.filter((w) => /stopped after 200 ms/.test(w)).length, 1, 'said once');
 });
 
@@ -262,9 +282,9 @@ test('two integrations of one partner on a pipeline: the first that finds the vi
   const enrich = createPartnerEnricher({ pool: db.pool, perform: (r) => http.perform(r), warn: (m) => warnings.push(m) });
   const nobody = enricher({ enrichment: { ...partner, identities: () => [] } });
   const one = item(pipelineId, { anonymousId: 'dfid_two' });
-  assert.deepEqual((await enrich.enrich([one], () => [enricher(), nobody])).get(one.key)!.partner, { Persona: 'Two' });
+  assert.deepEqual((await enrich.enrich([one], () => [enricher(), nobody])).attributes.get(one.key)!.partner, { Persona: 'Two' });
   const two = item(pipelineId, { anonymousId: 'dfid_two' });
-  assert.deepEqual((await enrich.enrich([two], () => [nobody, enricher()])).get(two.key)!.partner, { Persona: 'Two' });
+  assert.deepEqual((await enrich.enrich([two], () => [nobody, enricher()])).attributes.get(two.key)!.partner, { Persona: 'Two' });
 });
 
 test('partner_attrs: set by Signal alone, a key the client sent removed when nothing was found', () => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent, JsonObject } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
-import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
+import { hasUnstorableCharacters, storableCopy, storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import type { PartnerAnswer, PartnerEnrichment, PartnerIdentity, PartnerProfile, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 import { isConsentGranted } from './consent-gate.ts';
@@ -46,6 +46,18 @@ export interface EnrichmentItem {
  * to remove a key the client sent itself (only Signal writes a partner's attributes).
  */
 export type PartnerAttributes = Map<number, Record<string, JsonObject | null>>;
+
+/** How one event's lookup with one enriching integration ended. */
+export type EnrichmentOutcome = 'found' | 'notFound' | 'failed';
+
+/** What `enrich` found, and how each lookup ended (for the integrations' stats). */
+export interface EnrichmentResult {
+  attributes: PartnerAttributes;
+  /** Per item key, each enriching integration's outcome. */
+  outcomes: Map<number, Array<{ integrationId: string; outcome: EnrichmentOutcome }>>;
+  /** The last failure per integration in this call. */
+  lastFailures: Map<string, string>;
+}
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -115,29 +127,36 @@ export function writeLookupsStatement(rows: Array<CachedAnswer & { key: Buffer; 
  * @example
  * const { text, values } = writeBrowserAttributesStatement([{ pipelineId, provider: 'amperity', digest: visitorDigest('dfid_1'), attributes: { Persona: 'x' } }], 7);
  */
-export function writeBrowserAttributesStatement(rows: Array<{ pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject }>, days: number) {
+export function writeBrowserAttributesStatement(rows: Array<{ pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject; lastId: number }>, days: number) {
   return {
-    text: `INSERT INTO signal.partner_browser_attributes AS b (pipeline_id, provider, visitor_digest, attributes, expires_at)
-           SELECT p, v, d, a, now() + make_interval(days => $5)
-             FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::jsonb[]) AS u(p, v, d, a)
+    // Stamped with the deciding event's id: a fan-out running late with an older event (a
+    // lookup that took long) cannot bring back what a newer event's consent refusal emptied.
+    text: `INSERT INTO signal.partner_browser_attributes AS b (pipeline_id, provider, visitor_digest, attributes, last_id, expires_at)
+           SELECT p, v, d, a, l, now() + make_interval(days => $6)
+             FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::jsonb[], $5::bigint[]) AS u(p, v, d, a, l)
            ON CONFLICT (pipeline_id, provider, visitor_digest) DO UPDATE
-             SET attributes = EXCLUDED.attributes, expires_at = EXCLUDED.expires_at`,
-    values: [rows.map((r) => r.pipelineId), rows.map((r) => r.provider), rows.map((r) => r.digest), rows.map((r) => JSON.stringify(r.attributes)), days],
+             SET attributes = EXCLUDED.attributes, last_id = EXCLUDED.last_id, expires_at = EXCLUDED.expires_at
+             WHERE b.last_id <= EXCLUDED.last_id`,
+    values: [rows.map((r) => r.pipelineId), rows.map((r) => r.provider), rows.map((r) => r.digest), rows.map((r) => JSON.stringify(r.attributes)), rows.map((r) => r.lastId), days],
   };
 }
 
 /**
- * Forgets what browsers may read of visitors (their consent no longer lets the partner see them).
+ * Forgets what browsers may read of a visitor for every partner seen on the pipeline (a
+ * privacy request): their rows are emptied and stamped with the newest stored event's id, so
+ * a fan-out still running with an older event does not write them again.
  *
  * @example
- * const { text, values } = forgetBrowserAttributesStatement([{ pipelineId, provider: 'amperity', digest }]);
+ * const { text, values } = forgetVisitorStatement(pipelineId, visitorDigest('dfid_1'), BROWSER_ATTRIBUTES_DAYS);
  */
-export function forgetBrowserAttributesStatement(rows: Array<{ pipelineId: string; provider: string; digest: Buffer }>) {
+export function forgetVisitorStatement(pipelineId: string, digest: Buffer, days: number) {
   return {
-    text: `DELETE FROM signal.partner_browser_attributes b
-             USING unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(p, v, d)
-            WHERE b.pipeline_id = u.p AND b.provider = u.v AND b.visitor_digest = u.d`,
-    values: [rows.map((r) => r.pipelineId), rows.map((r) => r.provider), rows.map((r) => r.digest)],
+    text: `INSERT INTO signal.partner_browser_attributes AS b (pipeline_id, provider, visitor_digest, attributes, last_id, expires_at)
+           SELECT $1, p.provider, $2, '{}'::jsonb, (SELECT COALESCE(max(id), 0) FROM signal.events), now() + make_interval(days => $3)
+             FROM (SELECT DISTINCT provider FROM signal.partner_browser_attributes WHERE pipeline_id = $1) p
+           ON CONFLICT (pipeline_id, provider, visitor_digest) DO UPDATE
+             SET attributes = '{}'::jsonb, last_id = GREATEST(b.last_id, EXCLUDED.last_id), expires_at = EXCLUDED.expires_at`,
+    values: [pipelineId, digest, days],
   };
 }
 
@@ -194,9 +213,7 @@ export interface PartnerEnricherOptions {
   perform(request: RequestDescriptor): Promise<PerformResult>;
   /** Where failures are reported ("partner resolve failed …"). */
   warn(message: string): void;
-  /** Adds to an enriching integration's counters (its stats); a failure to count is only said. */
-  count?(integrationId: string, delta: { enriched: number; enrichmentNotFound: number; enrichmentFailed: number; lastEnrichmentError?: string }): Promise<void>;
-  /** Lookups at the same time, over all partners (default 16). */
+  /** Requests to partners at the same time, over every call of this process (default 16). */
   concurrency?: number;
   /**
    * How long the lookups of one micro-batch may take (ms, default 10,000): past it, the events
@@ -250,7 +267,29 @@ interface BrowserDecision {
   pipelineId: string;
   provider: string;
   digest: Buffer;
+  /** The deciding event's id (its row in signal.events). */
+  lastId: number;
   work?: Work;
+}
+
+/** A counting semaphore: `acquire` waits for one of `limit` slots. */
+function createSlots(limit: number) {
+  let free = limit;
+  const waiting: Array<() => void> = [];
+  return {
+    acquire(): Promise<void> {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
 }
 
 /** Runs `task` over `items`, at most `limit` at a time. */
@@ -276,6 +315,9 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
  */
 export function createPartnerEnricher(options: PartnerEnricherOptions) {
   const concurrency = options.concurrency ?? 16;
+  // Shared by every call (two ingest fetches and a replay's lookups run at once): never more
+  // requests than the performer has connections, so none waits for one while its timeout runs.
+  const slots = createSlots(concurrency);
   const budgetMs = options.budgetMs ?? 10_000;
   /** Whether a lookup may start now; the first one refused says why, once per call. */
   function inBudget(run: Run, enricher: Enricher): boolean {
@@ -331,7 +373,13 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
 
   /** Performs a request and reads its answer with `read`; failures are thrown as messages. */
   async function exchange<T>(request: RequestDescriptor, read: (result: Required<Pick<PerformResult, 'response'>>['response']) => T): Promise<T> {
-    const result = await options.perform(request);
+    await slots.acquire();
+    let result: PerformResult;
+    try {
+      result = await options.perform(request);
+    } finally {
+      slots.release();
+    }
     if (result.error || !result.response) {
       const hint = result.error?.kind === 'timeout' ? ' (SIGNAL_ENRICHMENT_TIMEOUT_MS)' : '';
       throw new Error(result.error ? `${result.error.kind}: ${result.error.message}${hint}` : 'no answer');
@@ -340,9 +388,10 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   }
 
   /** One identity's lookup: its first request, and the `next` ones its answers ask for. */
-  async function resolve(enricher: Enricher, ctx: PluginContext, identity: PartnerIdentity): Promise<CachedAnswer> {
+  async function resolve(run: Run, enricher: Enricher, ctx: PluginContext, identity: PartnerIdentity): Promise<CachedAnswer> {
     let request = enricher.enrichment.lookup(identity, ctx);
     for (let step = 0; step < MAX_LOOKUP_REQUESTS; step++) {
+      if (step > 0 && Date.now() > run.deadline) throw new Error(`the micro-batch's ${budgetMs} ms for lookups ran out before the lookup's next request`);
       const answer: PartnerAnswer = await exchange(request, (response) => enricher.enrichment.read(response, request, ctx));
       if ('next' in answer) {
         request = answer.next;
@@ -354,7 +403,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
       }
       const { attributes, profileId } = answer.found;
       if (!isObject(attributes)) throw new Error('the plugin read a profile without attributes');
-      return { found: true, attributes: storable(attributes), ...(profileId !== undefined ? { profileId: String(profileId) } : {}) };
+      return { found: true, attributes: storable(attributes), ...(profileId !== undefined ? { profileId: storableText(String(profileId)) } : {}) };
     }
     throw new Error(`the lookup asked for more than ${MAX_LOOKUP_REQUESTS} requests`);
   }
@@ -405,7 +454,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
       await eachLimited(missing, concurrency, async ([hex, { key, work }]) => {
         if (paused(work.enricher.integrationId) || !inBudget(run, work.enricher)) return;
         try {
-          const answer = await resolve(work.enricher, work.ctx, work.identities[work.index]!);
+          const answer = await resolve(run, work.enricher, work.ctx, work.identities[work.index]!);
           succeeded(work.enricher.integrationId);
           answers.set(hex, answer);
           fresh.push({ ...answer, key, seconds: seconds(work.enricher, answer.found ? 'found' : 'notFound') });
@@ -469,7 +518,8 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
     await writeCache(fresh);
     for (const { work, key } of asks) {
       const answer = answers.get(key.toString('hex'));
-      if (answer?.attributes) work.personalized = answer.attributes;
+      // Nothing personalized for this context: no `<id>_personalized` at all.
+      if (answer?.attributes && Object.keys(answer.attributes).length > 0) work.personalized = answer.attributes;
     }
   }
 
@@ -479,11 +529,10 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
    * visitor was not found (or whose lookup failed) changes nothing. A failure is logged.
    */
   async function keepForBrowsers(decisions: BrowserDecision[]): Promise<void> {
-    const kept = new Map<string, { pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject }>();
-    const forgotten = new Map<string, { pipelineId: string; provider: string; digest: Buffer }>();
+    // Per visitor, the latest event's decision; a refusal writes an empty row (stamped too).
+    const rows = new Map<string, { pipelineId: string; provider: string; digest: Buffer; attributes: JsonObject; lastId: number }>();
     for (const decision of decisions) {
-      const { pipelineId, provider, digest } = decision;
-      const id = `${pipelineId}/${provider}/${digest.toString('hex')}`;
+      const { pipelineId, provider, digest, lastId } = decision;
       let attributes: JsonObject = {};
       if (decision.work) {
         const w = decision.work;
@@ -496,43 +545,15 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
           continue;
         }
       }
-      if (Object.keys(attributes).length > 0) {
-        kept.set(id, { pipelineId, provider, digest, attributes });
-        forgotten.delete(id);
-      } else {
-        kept.delete(id);
-        forgotten.set(id, { pipelineId, provider, digest });
-      }
+      const id = `${pipelineId}/${provider}/${digest.toString('hex')}`;
+      if ((rows.get(id)?.lastId ?? -1) <= lastId) rows.set(id, { pipelineId, provider, digest, attributes, lastId });
     }
-    const order = <T extends { pipelineId: string; provider: string; digest: Buffer }>(rows: Map<string, T>) => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+    if (rows.size === 0) return;
+    const ordered = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
     try {
-      if (kept.size > 0) await options.pool.query(writeBrowserAttributesStatement(order(kept), BROWSER_ATTRIBUTES_DAYS));
-      if (forgotten.size > 0) await options.pool.query(forgetBrowserAttributesStatement(order(forgotten)));
+      await options.pool.query(writeBrowserAttributesStatement(ordered, BROWSER_ATTRIBUTES_DAYS));
     } catch (error) {
       options.warn(`partner enrichment: browser attributes could not be written: ${(error as Error).message}`);
-    }
-  }
-
-  async function countOutcomes(works: Work[], run: Run): Promise<void> {
-    const counts = new Map<string, { enriched: number; enrichmentNotFound: number; enrichmentFailed: number; lastEnrichmentError?: string }>();
-    for (const w of works) {
-      const entry = counts.get(w.enricher.integrationId) ?? { enriched: 0, enrichmentNotFound: 0, enrichmentFailed: 0 };
-      if (w.profile) entry.enriched++;
-      else if (w.failed) entry.enrichmentFailed++;
-      else entry.enrichmentNotFound++;
-      counts.set(w.enricher.integrationId, entry);
-    }
-    for (const [integrationId, message] of run.lastFailures) {
-      const entry = counts.get(integrationId);
-      if (entry) entry.lastEnrichmentError = message;
-    }
-    // In id order, as the fan-out's own counters: two at once lock the rows in one order.
-    for (const [integrationId, delta] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      try {
-        await options.count!(integrationId, delta);
-      } catch (error) {
-        options.warn(`partner enrichment: stats of integration ${integrationId} not counted: ${(error as Error).message}`);
-      }
     }
   }
 
@@ -541,12 +562,14 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
      * Looks up the visitors of `items` (in id order) with the enrichers of their pipelines and
      * returns what to set on each event's `partner_attrs`.
      */
-    async enrich(items: EnrichmentItem[], enrichersOf: (pipelineId: string) => Enricher[], how: EnrichOptions = {}): Promise<PartnerAttributes> {
+    async enrich(items: EnrichmentItem[], enrichersOf: (pipelineId: string) => Enricher[], how: EnrichOptions = {}): Promise<EnrichmentResult> {
       const works: Work[] = [];
+      const failedIdentities = new Map<string, string>();
       /** Per event, in id order, what it says of its visitor for the browser. */
       const decisions: BrowserDecision[] = [];
       const contexts = new Map<string, PluginContext>();
       const attributes: PartnerAttributes = new Map();
+      const outcomes: EnrichmentResult['outcomes'] = new Map();
       for (const item of items) {
         for (const enricher of enrichersOf(item.pipelineId)) {
           if (!isRoutedTo(item.event, enricher.routingNames)) continue;
@@ -554,7 +577,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
           const forBrowser = how.browser !== false && enricher.enrichment.browserAttributes !== undefined && typeof visitor === 'string' && visitor !== '';
           if (!isConsentGranted(item.event, enricher.consentCategories)) {
             // The visitor no longer lets this partner see them: the browser stops seeing its attributes too.
-            if (forBrowser) decisions.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor) });
+            if (forBrowser) decisions.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor), lastId: item.key });
             continue;
           }
           let ctx = contexts.get(enricher.integrationId);
@@ -569,17 +592,22 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
             identities = [...new Map((given as PartnerIdentity[]).filter((i) => typeof i?.key === 'string' && typeof i.value === 'string' && i.value !== '').map((i) => [`${i.key}\u0000${i.value}`, i])).values()];
           } catch (error) {
             pluginFailed(enricher, 'identities', error);
+            failedIdentities.set(enricher.integrationId, `the plugin's identities failed: ${(error as Error)?.message ?? String(error)}`);
           }
-          const work: Work = { item, enricher, ctx, identities, index: 0 };
+          const work: Work = { item, enricher, ctx, identities, index: 0, ...(failedIdentities.has(enricher.integrationId) && identities.length === 0 ? { failed: true } : {}) };
           works.push(work);
-          if (forBrowser) decisions.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor), work });
+          if (forBrowser) decisions.push({ pipelineId: item.pipelineId, provider: enricher.provider, digest: visitorDigest(visitor), lastId: item.key, work });
         }
       }
-      if (works.length === 0 && decisions.length === 0) return attributes;
-      const run: Run = { cacheOnly: how.cacheOnly === true, deadline: Date.now() + budgetMs, overBudget: false, lastFailures: new Map() };
-      await resolveAll(works, run);
-      await personalizeAll(works, run);
-      if (decisions.length > 0) await keepForBrowsers(decisions);
+      const run: Run = { cacheOnly: how.cacheOnly === true, deadline: Date.now() + budgetMs, overBudget: false, lastFailures: new Map(failedIdentities) };
+      if (works.length === 0 && decisions.length === 0) return { attributes, outcomes, lastFailures: run.lastFailures };
+      try {
+        await resolveAll(works, run);
+        await personalizeAll(works, run);
+      } finally {
+        // Consent refusals apply even when the lookups failed (the cache unreadable).
+        if (decisions.length > 0) await keepForBrowsers(decisions);
+      }
       for (const w of works) {
         const entry = attributes.get(w.item.key) ?? {};
         const { provider } = w.enricher;
@@ -589,10 +617,10 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         if (w.personalized && !entry[`${provider}_personalized`]) entry[`${provider}_personalized`] = w.personalized;
         else entry[`${provider}_personalized`] ??= null;
         attributes.set(w.item.key, entry);
+        const outcome: EnrichmentOutcome = w.profile ? 'found' : w.failed ? 'failed' : 'notFound';
+        outcomes.set(w.item.key, [...(outcomes.get(w.item.key) ?? []), { integrationId: w.enricher.integrationId, outcome }]);
       }
-      // Counted where the lookups were made: a replay slice's cache-only pass counts nothing.
-      if (options.count && !run.cacheOnly) await countOutcomes(works, run);
-      return attributes;
+      return { attributes, outcomes, lastFailures: run.lastFailures };
     },
     /** Reports a failure of the stage around the lookups (the caller's). */
     warn: (message: string) => options.warn(message),

@@ -4,7 +4,7 @@ import { withTransaction } from '../db/pool.ts';
 import { SignalError } from '../errors.ts';
 import { MAX_DEDUP_WINDOW_HOURS } from '../pipeline/deduplication.ts';
 import { forgetTraitsStatement, identityDigest } from '../pipeline/remembered-traits.ts';
-import { visitorDigest } from '../pipeline/partner-enrichment.ts';
+import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from '../pipeline/partner-enrichment.ts';
 
 export interface Pipeline {
   id: string;
@@ -215,7 +215,10 @@ export function createPipelineService(pool: Pool, options: { cacheTtlMs?: number
       const statement = forgetTraitsStatement(id, digests);
       const { rows } = await pool.query<{ erased: number }>(statement.text, statement.values);
       // What pages could read of the visitor from partners' profiles (GET /v1/enrich) goes too.
-      if (person.anonymousId) await pool.query('DELETE FROM signal.partner_browser_attributes WHERE pipeline_id = $1 AND visitor_digest = $2', [id, visitorDigest(person.anonymousId)]);
+      if (person.anonymousId) {
+        const forget = forgetVisitorStatement(id, visitorDigest(person.anonymousId), BROWSER_ATTRIBUTES_DAYS);
+        await pool.query(forget.text, forget.values);
+      }
       return rows[0]?.erased ?? 0;
     },
 

@@ -240,7 +240,9 @@ export const amperityEnrichment: PartnerEnrichment = {
   readPersonalized(response, _request, ctx) {
     if (response.status === 404) return {};
     if (response.status < 200 || response.status > 299) throw failure(response, ctx.config, 'the personalized profile');
-    return isObject(response.json) && isObject(response.json.attributes) ? response.json.attributes : {};
+    // Cached for 2 minutes: an answer cut at 64 KB or not JSON is no "nothing personalized".
+    if (!isObject(response.json)) throw new PermanentError('Amperity answered the personalized profile with no JSON object (cut at the 64 KB Signal reads?)');
+    return isObject(response.json.attributes) ? response.json.attributes : {};
   },
   browserAttributes(attributes, ctx) {
     const visible: JsonObject = {};

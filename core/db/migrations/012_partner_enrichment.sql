@@ -23,6 +23,9 @@ CREATE TABLE signal.partner_browser_attributes (
   provider        text NOT NULL,
   visitor_digest  bytea NOT NULL,
   attributes      jsonb NOT NULL,
+  -- The id of the event that decided them: an older event's fan-out running late does not
+  -- overwrite a newer one's (a consent refusal, a privacy request, which leave an empty row).
+  last_id         bigint NOT NULL DEFAULT 0,
   expires_at      timestamptz NOT NULL,
   PRIMARY KEY (pipeline_id, provider, visitor_digest)
 );
