@@ -12,6 +12,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/flashtalking' },
   { plugin: './plugins/amperity' },
   { plugin: './plugins/meta_capi' },
+  { plugin: './plugins/ga4' },
 ];
 
 export default plugins;

@@ -22,7 +22,7 @@ before(async () => {
   signal = await startTestSignal({
     SIGNAL_TRUST_PROXY: '127.0.0.1',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
-    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com', 'https://acme.amperity.com', 'https://graph.facebook.com']
+    SIGNAL_VENDOR_REDIRECTS: ['https://api2.amplitude.com', 'https://api.eu.amplitude.com', 'https://api.videoamp.com', 'https://servedby.flashtalking.com', 'https://acme.amperity.com', 'https://graph.facebook.com', 'https://www.google-analytics.com']
       .map((origin) => `${origin}=${sim.url}`).join(','),
   }, { label: 'vendors' });
   pipeline = await signal.pipeline('Website');
@@ -707,6 +707,66 @@ describe('Amperity profile enrichment and browser personalization', () => {
     const forgot = await signal.graphql('mutation($p: ID!, $a: String) { forgetPersonTraits(pipelineId: $p, anonymousId: $a) }', { p: site.id, a: visitor });
     assert.equal(forgot.status, 200, JSON.stringify(forgot.body.errors));
     assert.deepEqual(await (await enrich(`provider=amperity&writeKey=${site.key}`)).json(), { provider: 'amperity', attributes: {} });
+  });
+});
+
+describe('Google Analytics 4', () => {
+  // Its own pipeline: GA4's requests are read apart from the other vendors'.
+  let site: { id: string; key: string };
+  let integrationId: string;
+  const ga = (call: Record<string, unknown>, cookies = '_ga=GA1.1.1234567890.1711296000') => browser(call, cookies, { key: site.key, id: 'df_ga4visitor1' });
+  const sent = (name: string) => waitUntil(async () => {
+    for (const request of sim.requests({ path: '/mp/collect' })) {
+      const event = (request.json as { events: Array<{ name: string; params: Record<string, unknown> }> }).events.find((e) => e.name === name);
+      if (event) return { request, body: request.json as Record<string, unknown>, event };
+    }
+    return undefined;
+  }, `GA4's ${name}`);
+
+  before(async () => {
+    site = await signal.pipeline('GA4 site');
+    const installed = await admin('POST', '/v1/admin/integration-catalog/ga4/install', {
+      name: 'GA4', variant: 'retail', pipeline_id: site.id, delivery_mode: 'server_side', consent_categories: ['analytics'],
+      config: { measurement_id: 'G-ABC123XYZ9', api_secret: 'ga4-secret-0123456789', user_properties: 'plan' },
+    });
+    integrationId = installed.assignment.id;
+  });
+
+  test('an order: purchase with items, the _ga cookie\'s client id, Consent Mode, one request per visitor', async () => {
+    await ga({ type: 'identify', userId: 'user-123', messageId: 'ga-0', traits: { plan: 'premium', email: 'jane@example.com' } });
+    // Remembered before the order is sent (a pipeline's very first identify may race its next event).
+    await waitUntil(async () => ((await signal.pool.query('SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1', [site.id])).rowCount ?? 0) > 0, 'the identify remembered');
+    await ga({
+      type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'ga-1',
+      properties: { order_id: 'ORD-5521', total: 89.99, currency: 'gbp', tax: 5, products: [{ product_id: 'SKU-100', name: 'Mug', price: 59.99, quantity: 1 }, { product_id: 'SKU-200', price: 30 }] },
+      context: { consent: { analytics: true, google: { ad_user_data: 'granted', ad_personalization: 'denied' } }, page: { url: 'https://shop.example.com/checkout', path: '/checkout' } },
+    });
+    const { request, body, event } = await sent('purchase');
+    assert.equal(request.method, 'POST');
+    assert.deepEqual(request.queryPairs, [['measurement_id', 'G-ABC123XYZ9'], ['api_secret', 'ga4-secret-0123456789']]);
+    assert.deepEqual({ client_id: body.client_id, user_id: body.user_id, consent: body.consent, ip_override: body.ip_override, user_agent: body.user_agent, user_properties: body.user_properties }, {
+      client_id: '1234567890.1711296000', user_id: 'user-123', consent: { ad_user_data: 'GRANTED', ad_personalization: 'DENIED' },
+      ip_override: VISITOR_IP, user_agent: VISITOR_UA, user_properties: { plan: { value: 'premium' } },
+    }, 'the plan remembered from identify, never the email');
+    assert.deepEqual(event.params, {
+      page_location: 'https://shop.example.com/checkout', transaction_id: 'ORD-5521', value: 89.99, currency: 'GBP', tax: 5,
+      items: [{ item_id: 'SKU-100', item_name: 'Mug', price: 59.99, quantity: 1 }, { item_id: 'SKU-200', price: 30 }],
+    });
+    assert.equal((event as Record<string, unknown>).timestamp_micros, Date.parse(CALL_TIMESTAMP) * 1000);
+    assert.equal(sim.requests({ path: '/mp/collect' }).some((r) => JSON.stringify(r.json).includes('identify')), false, 'identify is not sent');
+  });
+
+  test('page views and custom events: GA4-safe names, no email in params; a reserved name is dead-lettered with the reason', async () => {
+    await ga({ type: 'page', messageId: 'ga-2', name: 'Pricing', context: { consent: { analytics: true }, page: { url: 'https://shop.example.com/pricing', title: 'Pricing', referrer: 'https://google.com/' } } });
+    const page = await sent('page_view');
+    assert.deepEqual(page.event.params, { page_location: 'https://shop.example.com/pricing', page_referrer: 'https://google.com/', page_title: 'Pricing' });
+    await ga({ type: 'track', event: 'Video Played (HD)', messageId: 'ga-3', properties: { video_id: 'v-1', contact: 'jane@example.com', 'Watch Time': 42 }, context: { consent: { analytics: true } } }, '');
+    const custom = await sent('Video_Played_HD');
+    assert.deepEqual(custom.event.params, { video_id: 'v-1', Watch_Time: 42 });
+    assert.match(String(custom.body.client_id), /^\d+\.\d+$/, 'no _ga cookie: a client id derived from the visitor');
+    await ga({ type: 'track', event: 'session_start', messageId: 'ga-4', context: { consent: { analytics: true } } });
+    const dead = await waitUntil(async () => (await signal.delivery.list(integrationId, {}, 5)).items.find((i) => i.reason.includes('reserves')), 'the dead letter');
+    assert.match(dead.reason, /GA4 reserves the event name "session_start"/);
   });
 });
 

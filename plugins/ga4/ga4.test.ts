@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { JsonObject, MappedEvent, PluginContext, VendorResponse } from '../../core/sdk/index.ts';
+import ga4, { buildRequests, classifyGa4, collectUrl } from './index.ts';
+import { clientIdFromCookie, clientIdFromId, fitEvent, fitParams, ga4Name, userProperties } from './fit-to-ga4.ts';
+
+const ctx = (config: JsonObject = {}): PluginContext => ({ config: { measurement_id: 'G-ABC123XYZ9', api_secret: 'secret-0123456789', ...config }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 });
+
+test('names GA4 accepts: letters, digits, underscores, a letter first, 40 characters', () => {
+  assert.equal(ga4Name('Order Completed'), 'Order_Completed');
+  assert.equal(ga4Name('Video Played (HD)'), 'Video_Played_HD');
+  assert.equal(ga4Name('404 page'), 'e_404_page');
+  assert.equal(ga4Name('  '), 'event');
+  assert.equal(ga4Name('a'.repeat(60)).length, 40);
+});
+
+test('params: at most 25, text cut to 100 (page parameters to theirs), no contact data, no reserved names, items fitted', () => {
+  const params = fitParams({
+    'Plan Name': 'Pro', email: 'jane@example.com', ga_session: 1, google_x: 2, _private: 3, note: 'x'.repeat(150),
+    page_location: `https://shop.example.com/${'p'.repeat(1200)}`, nested: { a: 1 }, list: [1, 2], flag: true, price: 9.5,
+    items: [{ item_id: 'SKU-1', price: 10, quantity: 2, color: 'red', ga_secret: 1 }, { price: 3 }, 'SKU-9'],
+  });
+  assert.deepEqual(Object.keys(params), ['Plan_Name', 'note', 'page_location', 'flag', 'price', 'items']);
+  assert.equal((params.note as string).length, 100);
+  assert.equal((params.page_location as string).length, 1000);
+  assert.equal(params.flag, 'true');
+  assert.deepEqual(params.items, [{ item_id: 'SKU-1', price: 10, quantity: 2, color: 'red' }], 'an item needs an id or a name');
+  const many = fitParams(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, i])));
+  assert.equal(Object.keys(many).length, 25);
+});
+
+test('user properties: only the names the config lists, within GA4 limits, never contact data', () => {
+  assert.deepEqual(userProperties({ plan: 'premium', tier: 'x'.repeat(50), email: 'a@b.co', user_id: 'u' }, ['plan', 'tier', 'email', 'user_id', 'missing']), {
+    plan: { value: 'premium' }, tier: { value: 'x'.repeat(36) },
+  });
+});
+
+test('client id: the _ga cookie\'s, else one derived from the anonymousId, stable and in GA\'s two-number form', () => {
+  assert.equal(clientIdFromCookie('GA1.1.1234567890.1711296000'), '1234567890.1711296000');
+  assert.equal(clientIdFromCookie('garbage'), undefined);
+  assert.match(clientIdFromId('df_abc123def456'), /^\d+\.\d+$/);
+  assert.equal(clientIdFromId('df_abc123def456'), clientIdFromId('df_abc123def456'));
+  assert.notEqual(clientIdFromId('df_abc123def456'), clientIdFromId('df_other'));
+});
+
+test('the map hook: GA4-safe event, microseconds, consent upper-cased, one product as items, an email user id left out', () => {
+  const fitted = fitEvent({
+    name: 'add_to_cart', ga_cookie: 'GA1.1.1234567890.1711296000', client_id: 'df_abc', user_id: 'jane@example.com', timestamp_micros: 1711296000000,
+    consent: { ad_user_data: 'granted', ad_personalization: 'Denied', other: 'x' }, ip_override: '203.0.113.9', user_agent: 'Mozilla/5.0',
+    params: { currency: 'GBP', value: 20 }, item: { item_id: 'SKU-1', price: 20 },
+  }, ['plan'], { plan: 'pro', email: 'jane@example.com' });
+  assert.deepEqual(fitted, {
+    name: 'add_to_cart', client_id: '1234567890.1711296000', timestamp_micros: 1711296000000000,
+    consent: { ad_user_data: 'GRANTED', ad_personalization: 'DENIED' }, ip_override: '203.0.113.9', user_agent: 'Mozilla/5.0',
+    user_properties: { plan: { value: 'pro' } },
+    params: { currency: 'GBP', value: 20, items: [{ item_id: 'SKU-1', price: 20 }] },
+  });
+  assert.equal((fitEvent({ name: 'x', client_id: 'df_abc', user_id: 'u-1' }, [], {}) as JsonObject).user_id, 'u-1');
+  assert.throws(() => fitEvent({ name: 'session_start', client_id: 'df_abc' }, [], {}), /GA4 reserves the event name "session_start"/);
+  assert.throws(() => fitEvent({ name: 'x' }, [], {}), /needs a client_id/);
+});
+
+test('requests: one visitor per request (client id, user id, consent, user properties), 25 events at most, to the chosen endpoint', () => {
+  const mapped = (id: string, client: string, n = 0): MappedEvent => ({ id, event: {} as never, payload: { name: `e${n}`, client_id: client, params: { n }, timestamp_micros: 1 } });
+  const batch = [...Array.from({ length: 30 }, (_, i) => mapped(`a${i}`, '1.1', i)), mapped('b0', '2.2')];
+  const requests = buildRequests(batch, ctx());
+  assert.deepEqual(requests.map((r) => r.eventIds.length), [25, 5, 1]);
+  assert.deepEqual(requests[2]!.body, { client_id: '2.2', events: [{ name: 'e0', params: { n: 0 }, timestamp_micros: 1 }] });
+  assert.equal(requests[0]!.url, 'https://www.google-analytics.com/mp/collect');
+  assert.deepEqual(requests[0]!.query, [['measurement_id', 'G-ABC123XYZ9'], ['api_secret', 'secret-0123456789']]);
+  assert.equal(collectUrl({ data_region: 'eu' }), 'https://region1.google-analytics.com/mp/collect');
+  assert.equal(collectUrl({ data_region: 'eu', validate_only: true }), 'https://region1.google-analytics.com/debug/mp/collect');
+});
+
+test('answers: 2xx delivered; the validation endpoint\'s messages dead-letter with them; a refused secret says what to check', () => {
+  const answer = (status: number, json?: unknown): VendorResponse => ({ status, headers: {}, body: json === undefined ? '' : JSON.stringify(json), ...(json !== undefined ? { json } : {}) });
+  assert.deepEqual(classifyGa4(answer(204)), { status: 'delivered' });
+  assert.deepEqual(classifyGa4(answer(200, { validationMessages: [] })), { status: 'delivered' });
+  const refused = classifyGa4(answer(200, { validationMessages: [{ fieldPath: 'events', description: 'Event at index: [0] has invalid name [_bad].', validationCode: 'NAME_INVALID' }] }));
+  assert.deepEqual(refused, { status: 'dead_letter', reason: 'GA4 validation: events: Event at index: [0] has invalid name [_bad].' });
+  assert.match((classifyGa4(answer(403)) as { reason: string }).reason, /check measurement_id and api_secret/);
+  assert.equal((classifyGa4(answer(503)) as { status: string }).status, 'retry');
+});
+
+test('config: the measurement id\'s form, and no contact data as user properties', () => {
+  assert.deepEqual(ga4.validateConfig!({ measurement_id: 'G-ABC123XYZ9', api_secret: 'secret-0123456789', user_properties: 'plan, email,phone_number' }), [
+    { field: 'user_properties', message: 'names contact data (email, phone_number): Google\'s policy forbids sending personal information to GA4' },
+  ]);
+  assert.match(String(ga4.config.properties.measurement_id?.pattern), /\^G-/);
+});
