@@ -771,8 +771,8 @@ describe('Google Analytics 4', () => {
 });
 
 describe('privacy', () => {
-  test('no raw email or phone in any request Signal sent to an advertising vendor', async () => {
-    const advertising = sim.requests().filter((r) => r.path.startsWith('/v1/conversions') || r.path.startsWith('/container/'));
+  test('no raw email or phone in any request Signal sent to an advertising vendor or GA4', async () => {
+    const advertising = sim.requests().filter((r) => r.path.startsWith('/v1/conversions') || r.path.startsWith('/container/') || r.path === '/mp/collect');
     assert.ok(advertising.length >= 4);
     for (const request of advertising) {
       const text = JSON.stringify({ url: request.path, query: request.queryPairs, headers: request.headers, body: request.body }).toLowerCase();

@@ -25,6 +25,8 @@ export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
   'dynamic_link_first_open', 'error', 'firebase_campaign', 'firebase_in_app_message_action', 'firebase_in_app_message_dismiss',
   'firebase_in_app_message_impression', 'first_open', 'first_visit', 'notification_dismiss', 'notification_foreground',
   'notification_open', 'notification_receive', 'notification_send', 'os_update', 'session_start', 'user_engagement',
+  // App streams only: a web stream refuses them.
+  'ad_impression', 'in_app_purchase', 'screen_view',
 ]);
 const RESERVED_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
 const RESERVED_USER_PROPERTIES = new Set(['first_open_time', 'first_visit_time', 'last_deep_link_referrer', 'user_id', 'first_open_after_install']);
@@ -34,6 +36,20 @@ const ITEM_FIELDS = new Set([
   'item_category4', 'item_category5', 'item_list_id', 'item_list_name', 'item_variant', 'location_id', 'price', 'quantity', 'currency',
 ]);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** An email address anywhere in a text, `@` also URL-encoded (`jane%40example.com` in a page URL). */
+const EMAIL_INSIDE = /[^\s@/?&=:;,<>"']+(?:@|%40)[^\s@/?&=:;,<>"'%]+\.[A-Za-z]{2,}/i;
+/** Trait names that are contact data, compared without case, `_` or `-`. */
+const CONTACT_TRAITS = new Set(['email', 'mail', 'emailaddress', 'phone', 'phonenumber', 'mobile', 'name', 'firstname', 'lastname', 'fullname', 'address', 'street', 'postcode', 'postalcode', 'zip', 'zipcode', 'birthday', 'dateofbirth', 'dob']);
+/** GA4 refuses a request of 130 kB or more: one event must leave room for the visitor's fields. */
+const MAX_EVENT_BYTES = 120_000;
+
+/** Events whose value is revenue: without a currency they are refused rather than sent uncounted. */
+const REVENUE_EVENTS: ReadonlySet<string> = new Set(['purchase', 'refund']);
+
+/** Whether a trait name is contact data, which GA4's policy forbids as a user property. */
+export function isContactTrait(name: string): boolean {
+  return CONTACT_TRAITS.has(name.toLowerCase().replace(/[_\-\s]/g, ''));
+}
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -47,14 +63,17 @@ function isObject(value: unknown): value is JsonObject {
  * ga4Name('Video Played (HD)'); // 'Video_Played_HD'
  */
 export function ga4Name(name: string, max = MAX_NAME_LENGTH): string {
-  let cleaned = name.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
+  // Letters of any script count (`購入完了` stays itself): GA4's rule is letters, not ASCII.
+  let cleaned = name.trim().replace(/[^\p{L}\p{N}_]+/gu, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
   if (cleaned === '') cleaned = 'event';
-  if (!/^[A-Za-z]/.test(cleaned)) cleaned = `e_${cleaned}`;
-  return cleaned.slice(0, max).replace(/_+$/, '');
+  if (!/^\p{L}/u.test(cleaned)) cleaned = `e_${cleaned}`;
+  return [...cleaned].slice(0, max).join('').replace(/_+$/, '');
 }
 
+/** A name GA4 keeps for itself, before or after fitting (`google ads` is `google_ads`). */
 function reservedPrefix(name: string): boolean {
-  return RESERVED_PREFIXES.some((prefix) => name.toLowerCase().startsWith(prefix));
+  const fitted = ga4Name(name).toLowerCase();
+  return RESERVED_PREFIXES.some((prefix) => name.toLowerCase().startsWith(prefix) || fitted.startsWith(prefix));
 }
 
 /** A scalar GA4 takes (text at most `max` characters, a finite number), or undefined. Contact data never. */
@@ -62,7 +81,7 @@ function paramValue(value: JsonValue | undefined, max: number): string | number 
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'boolean') return String(value);
   if (typeof value !== 'string' || value === '') return undefined;
-  if (EMAIL.test(value.trim())) return undefined;
+  if (EMAIL_INSIDE.test(value)) return undefined;
   return [...value].slice(0, max).join('');
 }
 
@@ -126,7 +145,7 @@ export function userProperties(traits: JsonObject, names: string[]): JsonObject 
   for (const trait of names) {
     if (Object.keys(out).length >= MAX_USER_PROPERTIES) break;
     const name = ga4Name(trait, MAX_USER_PROPERTY_NAME);
-    if (reservedPrefix(trait) || RESERVED_USER_PROPERTIES.has(name) || Object.hasOwn(out, name)) continue;
+    if (reservedPrefix(trait) || isContactTrait(trait) || RESERVED_USER_PROPERTIES.has(name) || Object.hasOwn(out, name)) continue;
     const value = paramValue(traits[trait], MAX_USER_PROPERTY_VALUE);
     if (value !== undefined) out[name] = { value };
   }
@@ -179,8 +198,8 @@ function consentValue(value: JsonValue | undefined): string | undefined {
 export function fitEvent(payload: JsonObject, userPropertyNames: string[], traits: JsonObject): JsonObject {
   const rawName = typeof payload.name === 'string' ? payload.name : '';
   const name = ga4Name(rawName);
-  if (RESERVED_EVENT_NAMES.has(name)) {
-    throw new PermanentError(`GA4 reserves the event name "${name}" for its own events and refuses it: rename the event (in this integration's blueprint, or with a pipeline transformation) and replay it`);
+  if (RESERVED_EVENT_NAMES.has(name) || reservedPrefix(name)) {
+    throw new PermanentError(`GA4 reserves the event name "${name}" for its own events (or, for screen_view, ad_impression and in_app_purchase, for app streams) and refuses it: rename the event (in this integration's blueprint, or with a pipeline transformation) and replay it`);
   }
   const out: JsonObject = { name };
   const client = clientIdFromCookie(payload.ga_cookie) ?? (typeof payload.client_id === 'string' && payload.client_id !== '' ? (/^\d+\.\d+$/.test(payload.client_id) ? payload.client_id : clientIdFromId(payload.client_id)) : undefined);
@@ -203,6 +222,26 @@ export function fitEvent(payload: JsonObject, userPropertyNames: string[], trait
   if (Object.keys(properties).length > 0) out.user_properties = properties;
   const params: JsonObject = { ...(isObject(payload.params) ? payload.params : {}) };
   if (isObject(payload.item) && params.items === undefined) params.items = [payload.item];
-  out.params = fitParams(params);
+  // A session id that is not the tag's (a number) would start a session of its own.
+  if (params.session_id !== undefined && !/^\d+$/.test(String(params.session_id))) delete params.session_id;
+  const fitted = fitParams(params);
+  // GA4 defines an ecommerce event's value as the items' price × quantity (tax and shipping apart).
+  if (fitted.value === undefined && fitted.currency !== undefined && Array.isArray(fitted.items)) {
+    const total = fitted.items.reduce<number | undefined>((sum, item) => {
+      const price = isObject(item) && typeof item.price === 'number' ? item.price : undefined;
+      const quantity = isObject(item) && typeof item.quantity === 'number' ? item.quantity : 1;
+      return sum === undefined || price === undefined ? undefined : sum + price * quantity;
+    }, 0);
+    if (total !== undefined && fitted.items.length > 0) fitted.value = Math.round(total * 100) / 100;
+  }
+  if (fitted.value !== undefined && fitted.currency === undefined) {
+    // Revenue must not go uncounted unnoticed; elsewhere GA4 would ignore the value anyway.
+    if (REVENUE_EVENTS.has(name)) throw new PermanentError(`GA4 counts revenue only with its currency, and this ${name} has a value (${String(fitted.value)}) without one: send properties.currency (ISO 4217, e.g. GBP) and replay it`);
+    delete fitted.value;
+  }
+  out.params = fitted;
+  if (Buffer.byteLength(JSON.stringify(out)) > MAX_EVENT_BYTES) {
+    throw new PermanentError(`This ${name} event is ${Buffer.byteLength(JSON.stringify(out))} bytes once fitted, over the ${MAX_EVENT_BYTES} a GA4 request (130 kB) can carry with its visitor's fields: send fewer items or shorter values`);
+  }
   return out;
 }

@@ -88,3 +88,36 @@ test('config: the measurement id\'s form, and no contact data as user properties
   ]);
   assert.match(String(ga4.config.properties.measurement_id?.pattern), /\^G-/);
 });
+
+test('from a review: letters of any script, reserved prefixes after fitting, emails inside values, numeric session ids only', () => {
+  assert.equal(ga4Name('購入完了'), '購入完了');
+  assert.equal(ga4Name('Покупка сделана'), 'Покупка_сделана');
+  assert.deepEqual(fitParams({ 'google ads': 1, note: 'mail me at jane@example.com', page_location: 'https://shop.example.com/?email=jane%40example.com', ok: 'fine' }), { ok: 'fine' });
+  const fitted = fitEvent({ name: 'x', client_id: 'df_1', params: { session_id: '6f1c-uuid' } }, ['name', 'Full Name', 'plan'], { name: 'Jane Doe', 'Full Name': 'Jane Doe', plan: 'pro' });
+  assert.deepEqual(fitted.params, {}, 'a session id that is not the tag\'s would start a session of its own');
+  assert.deepEqual(fitted.user_properties, { plan: { value: 'pro' } }, 'names are contact data');
+  assert.equal((fitEvent({ name: 'x', client_id: 'df_1', params: { session_id: '1711296000' } }, [], {}).params as JsonObject).session_id, '1711296000');
+  assert.throws(() => fitEvent({ name: 'google_thing', client_id: 'df_1' }, [], {}), /reserves the event name "google_thing"/);
+  assert.throws(() => fitEvent({ name: 'screen_view', client_id: 'df_1' }, [], {}), /app streams/);
+});
+
+test('from a review: value is price × quantity when not given; revenue without a currency is refused, another value dropped', () => {
+  const added = fitEvent({ name: 'add_to_cart', client_id: 'df_1', params: { currency: 'GBP' }, item: { item_id: 'SKU-1', price: 10, quantity: 3 } }, [], {});
+  assert.equal((added.params as JsonObject).value, 30);
+  const viewed = fitEvent({ name: 'view_item', client_id: 'df_1', params: { value: 10 }, item: { item_id: 'SKU-1', price: 10 } }, [], {});
+  assert.equal((viewed.params as JsonObject).value, undefined, 'GA4 would ignore a value without currency');
+  assert.throws(() => fitEvent({ name: 'purchase', client_id: 'df_1', params: { transaction_id: 'T-1', value: 50 } }, [], {}), /counts revenue only with its currency.*send properties\.currency/);
+  const huge = { name: 'purchase', client_id: 'df_1', params: { currency: 'GBP', value: 1, items: Array.from({ length: 200 }, (_, i) => ({ item_id: `SKU-${i}`, item_name: 'n'.repeat(100), item_brand: 'b'.repeat(100), item_category: 'c'.repeat(100), item_variant: 'v'.repeat(100), affiliation: 'a'.repeat(100), coupon: 'x'.repeat(100), location_id: 'l'.repeat(100) })) } };
+  assert.throws(() => fitEvent(huge, [], {}), /over the 120000 a GA4 request \(130 kB\) can carry/);
+});
+
+test('from a review: Consent Mode analytics_storage denied drops the event; page views can be left to the site\'s tag; validation is strict', () => {
+  const map = ga4.map!;
+  const event = (type: string, google?: JsonObject) => ({ type, messageId: 'm', timestamp: '', receivedAt: '', context: google ? { consent: { google } } : {} }) as never;
+  assert.equal(map({ name: 'x', client_id: 'df_1' }, event('track', { analytics_storage: 'denied' }), ctx()), null);
+  assert.ok(map({ name: 'x', client_id: 'df_1' }, event('track', { analytics_storage: 'granted' }), ctx()));
+  assert.equal(map({ name: 'page_view', client_id: 'df_1' }, event('page'), ctx({ send_page_views: false })), null);
+  assert.ok(map({ name: 'page_view', client_id: 'df_1' }, event('page'), ctx()));
+  const [request] = buildRequests([{ id: 'a', event: {} as never, payload: { name: 'x', client_id: '1.1', params: {} } }], ctx({ validate_only: true }));
+  assert.equal((request!.body as JsonObject).validation_behavior, 'ENFORCE_RECOMMENDATIONS');
+});

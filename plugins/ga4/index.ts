@@ -1,5 +1,5 @@
 import { defaultClassify, definePlugin, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { fitEvent, MAX_EVENTS_PER_REQUEST } from './fit-to-ga4.ts';
+import { fitEvent, isContactTrait, MAX_EVENTS_PER_REQUEST } from './fit-to-ga4.ts';
 
 /** GA4 refuses a request body of 130 kB or more. */
 const MAX_BYTES = 130_000;
@@ -53,7 +53,9 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     const flush = () => {
       if (part.length === 0) return;
       const entries = part.map(({ payload }) => ({ name: payload.name!, params: payload.params ?? {}, ...(payload.timestamp_micros !== undefined ? { timestamp_micros: payload.timestamp_micros } : {}) }));
-      requests.push({ method: 'POST', url, query, headers: { 'content-type': 'application/json' }, body: { ...shared, events: entries }, eventIds: part.map((e) => e.id) });
+      // Validation at its strictest: the relaxed default lets wrong types and stale times pass.
+      const strict: JsonObject = ctx.config.validate_only === true ? { validation_behavior: 'ENFORCE_RECOMMENDATIONS' } : {};
+      requests.push({ method: 'POST', url, query, headers: { 'content-type': 'application/json' }, body: { ...shared, ...strict, events: entries }, eventIds: part.map((e) => e.id) });
       part = [];
       bytes = JSON.stringify({ ...shared, events: [] }).length;
     };
@@ -101,7 +103,7 @@ function validateGa4Config(config: Record<string, JsonValue>): ConfigProblem[] {
     problems.push({ field: 'api_secret', message: 'holds white space, a line break or characters an API secret never has: give the secret alone' });
   }
   const names = typeof config.user_properties === 'string' ? config.user_properties.split(',').map((n) => n.trim()).filter((n) => n !== '') : [];
-  const contact = names.filter((name) => /e-?mail|phone|first_?name|last_?name|address|street|postal|zip/i.test(name));
+  const contact = names.filter((name) => isContactTrait(name) || /e-?mail|phone/i.test(name));
   if (contact.length > 0) {
     problems.push({ field: 'user_properties', message: `names contact data (${contact.join(', ')}): Google's policy forbids sending personal information to GA4` });
   }
@@ -124,6 +126,7 @@ export default definePlugin({
       api_secret: { type: 'string', title: 'Measurement Protocol API Secret', description: 'Admin > Data streams > your stream > Measurement Protocol API secrets > Create.', secret: true, minLength: 8, maxLength: 200 },
       data_region: { type: 'string', title: 'Data Collection Region', description: 'global: www.google-analytics.com; eu: region1.google-analytics.com, which collects in the EU.', enum: ['global', 'eu'], enumLabels: ['Global', 'European Union'], default: 'global' },
       user_properties: { type: 'string', title: 'User Properties', description: 'Comma-separated trait names sent as GA4 user properties (from identify traits, remembered ones included), e.g. plan,tier. Never contact data: GA4\'s policy forbids it.', maxLength: 2000, examples: ['plan,tier'] },
+      send_page_views: { type: 'boolean', title: 'Send Page Views', description: 'Send page calls as page_view. Turn it off when the site\'s GA tag already records page views: GA4 would count each twice.', default: true },
       validate_only: { type: 'boolean', title: 'Validate Only', description: 'Send to GA4\'s validation endpoint (/debug/mp/collect): events are checked, never recorded; what GA4 finds wrong dead-letters them with its messages. For setting up, not for production.', default: false },
     },
   },
@@ -148,7 +151,13 @@ export default definePlugin({
   // GA4 documents no Measurement Protocol quota; 50 requests/s of up to 25 events stays modest.
   rateLimit: { rps: 50 },
   batch: { maxEvents: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_BYTES },
-  map: (payload, event, ctx) => fitEvent(payload, userPropertyNames(ctx.config), traitsOf(event)),
+  map: (payload, event, ctx) => {
+    // Google Consent Mode's analytics_storage denied: GA4 may not record the visitor at all.
+    const google = isObject(event.context?.consent) && isObject(event.context.consent.google) ? event.context.consent.google : {};
+    if (typeof google.analytics_storage === 'string' && google.analytics_storage.toLowerCase() === 'denied') return null;
+    if (payload.name === 'page_view' && event.type === 'page' && ctx.config.send_page_views === false) return null;
+    return fitEvent(payload, userPropertyNames(ctx.config), traitsOf(event));
+  },
   send: buildRequests,
   classify: (response) => classifyGa4(response),
 });
