@@ -25,9 +25,9 @@ export const RESERVED_EVENT_NAMES: ReadonlySet<string> = new Set([
   'dynamic_link_first_open', 'error', 'firebase_campaign', 'firebase_in_app_message_action', 'firebase_in_app_message_dismiss',
   'firebase_in_app_message_impression', 'first_open', 'first_visit', 'notification_dismiss', 'notification_foreground',
   'notification_open', 'notification_receive', 'notification_send', 'os_update', 'session_start', 'user_engagement',
-  // App streams only: a web stream refuses them.
-  'ad_impression', 'in_app_purchase', 'screen_view',
 ]);
+/** Event names GA4 takes from app streams only: a web stream refuses them. */
+const APP_ONLY_EVENT_NAMES: ReadonlySet<string> = new Set(['ad_impression', 'in_app_purchase', 'screen_view']);
 const RESERVED_PREFIXES = ['_', 'firebase_', 'ga_', 'google_', 'gtag.'];
 const RESERVED_USER_PROPERTIES = new Set(['first_open_time', 'first_visit_time', 'last_deep_link_referrer', 'user_id', 'first_open_after_install']);
 /** The item fields GA4 defines; others count as the item's custom parameters. */
@@ -198,8 +198,11 @@ function consentValue(value: JsonValue | undefined): string | undefined {
 export function fitEvent(payload: JsonObject, userPropertyNames: string[], traits: JsonObject): JsonObject {
   const rawName = typeof payload.name === 'string' ? payload.name : '';
   const name = ga4Name(rawName);
+  if (APP_ONLY_EVENT_NAMES.has(name)) {
+    throw new PermanentError(`GA4 takes "${name}" from app streams only, and this integration sends to a web stream: rename the event (in this integration's blueprint, or with a pipeline transformation) and replay it`);
+  }
   if (RESERVED_EVENT_NAMES.has(name) || reservedPrefix(name)) {
-    throw new PermanentError(`GA4 reserves the event name "${name}" for its own events (or, for screen_view, ad_impression and in_app_purchase, for app streams) and refuses it: rename the event (in this integration's blueprint, or with a pipeline transformation) and replay it`);
+    throw new PermanentError(`GA4 reserves the event name "${name}" for its own events and refuses it: rename the event (in this integration's blueprint, or with a pipeline transformation) and replay it`);
   }
   const out: JsonObject = { name };
   const client = clientIdFromCookie(payload.ga_cookie) ?? (typeof payload.client_id === 'string' && payload.client_id !== '' ? (/^\d+\.\d+$/.test(payload.client_id) ? payload.client_id : clientIdFromId(payload.client_id)) : undefined);
@@ -233,6 +236,9 @@ export function fitEvent(payload: JsonObject, userPropertyNames: string[], trait
       return sum === undefined || price === undefined ? undefined : sum + price * quantity;
     }, 0);
     if (total !== undefined && fitted.items.length > 0) fitted.value = Math.round(total * 100) / 100;
+  }
+  if (fitted.value === undefined && REVENUE_EVENTS.has(name)) {
+    throw new PermanentError(`This ${name} has no value, so GA4 would count no revenue: send properties.revenue (or value, or total), or a price on every product, and replay it`);
   }
   if (fitted.value !== undefined && fitted.currency === undefined) {
     // Revenue must not go uncounted unnoticed; elsewhere GA4 would ignore the value anyway.

@@ -98,7 +98,7 @@ test('from a review: letters of any script, reserved prefixes after fitting, ema
   assert.deepEqual(fitted.user_properties, { plan: { value: 'pro' } }, 'names are contact data');
   assert.equal((fitEvent({ name: 'x', client_id: 'df_1', params: { session_id: '1711296000' } }, [], {}).params as JsonObject).session_id, '1711296000');
   assert.throws(() => fitEvent({ name: 'google_thing', client_id: 'df_1' }, [], {}), /reserves the event name "google_thing"/);
-  assert.throws(() => fitEvent({ name: 'screen_view', client_id: 'df_1' }, [], {}), /app streams/);
+  assert.throws(() => fitEvent({ name: 'screen_view', client_id: 'df_1' }, [], {}), /takes "screen_view" from app streams only/);
 });
 
 test('from a review: value is price × quantity when not given; revenue without a currency is refused, another value dropped', () => {
@@ -107,6 +107,7 @@ test('from a review: value is price × quantity when not given; revenue without 
   const viewed = fitEvent({ name: 'view_item', client_id: 'df_1', params: { value: 10 }, item: { item_id: 'SKU-1', price: 10 } }, [], {});
   assert.equal((viewed.params as JsonObject).value, undefined, 'GA4 would ignore a value without currency');
   assert.throws(() => fitEvent({ name: 'purchase', client_id: 'df_1', params: { transaction_id: 'T-1', value: 50 } }, [], {}), /counts revenue only with its currency.*send properties\.currency/);
+  assert.throws(() => fitEvent({ name: 'purchase', client_id: 'df_1', params: { transaction_id: 'T-1', currency: 'GBP', items: [{ item_id: 'A', price: 5 }, { item_name: 'no price' }] } }, [], {}), /has no value, so GA4 would count no revenue/);
   const huge = { name: 'purchase', client_id: 'df_1', params: { currency: 'GBP', value: 1, items: Array.from({ length: 200 }, (_, i) => ({ item_id: `SKU-${i}`, item_name: 'n'.repeat(100), item_brand: 'b'.repeat(100), item_category: 'c'.repeat(100), item_variant: 'v'.repeat(100), affiliation: 'a'.repeat(100), coupon: 'x'.repeat(100), location_id: 'l'.repeat(100) })) } };
   assert.throws(() => fitEvent(huge, [], {}), /over the 120000 a GA4 request \(130 kB\) can carry/);
 });
