@@ -305,13 +305,13 @@ async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Prom
  * The pipeline stage's partner enrichment. `enrich` looks up a micro-batch of events (the
  * first identity found wins, each identity answered from the cache when it can be), fetches
  * personalized attributes where the plugin asks, writes what browsers may read, and returns
- * what to set on each event's `partner_attrs`. A failing lookup leaves its event without
+ * what to set on each event's `partner_attrs` and how each lookup ended. A failing lookup leaves its event without
  * attributes (it is delivered all the same) and is logged; after three failures in a row a
  * partner is paused for `pauseMs`, so an outage costs one timeout per pause, not one per event.
  *
  * @example
  * const enricher = createPartnerEnricher({ pool, perform: (r) => http.perform(r), warn: log });
- * const attributes = await enricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? []);
+ * const { attributes, outcomes } = await enricher.enrich(items, (pipelineId) => enrichers.get(pipelineId) ?? []);
  */
 export function createPartnerEnricher(options: PartnerEnricherOptions) {
   const concurrency = options.concurrency ?? 16;
@@ -560,7 +560,8 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
   return {
     /**
      * Looks up the visitors of `items` (in id order) with the enrichers of their pipelines and
-     * returns what to set on each event's `partner_attrs`.
+     * returns what to set on each event's `partner_attrs`, with each lookup's outcome for the
+     * caller to count (in its own transaction).
      */
     async enrich(items: EnrichmentItem[], enrichersOf: (pipelineId: string) => Enricher[], how: EnrichOptions = {}): Promise<EnrichmentResult> {
       const works: Work[] = [];
