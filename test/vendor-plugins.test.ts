@@ -732,6 +732,17 @@ describe('Google Analytics 4', () => {
     integrationId = installed.assignment.id;
   });
 
+  test('a config field given beside config is refused saying it goes inside', async () => {
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/ga4/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'GA4 check', variant: 'default', validate_only: true, config: { measurement_id: 'G-ABC123XYZ9', api_secret: 'ga4-secret-0123456789' } }),
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'SIGNAL_VALIDATION_FAILED');
+    assert.match(error.message, /has unknown field "validate_only": it is a config field of Google Analytics 4, so it goes inside "config"/);
+  });
+
   test('an order: purchase with items, the _ga cookie\'s client id, Consent Mode, one request per visitor', async () => {
     await ga({ type: 'identify', userId: 'user-123', messageId: 'ga-0', traits: { plan: 'premium', email: 'jane@example.com' } });
     // Remembered before the order is sent (a pipeline's very first identify may race its next event).

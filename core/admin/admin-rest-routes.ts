@@ -1,4 +1,6 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyInstance } from 'fastify';
+import { formatValidationErrors, summarise } from '../collect/validation-errors.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonObject } from '../sdk/types.ts';
 import type { InstallInput } from '../services/integrations.ts';
@@ -121,6 +123,24 @@ async function withRestNames<T>(call: () => Promise<T>, names: Readonly<Record<s
 }
 
 /**
+ * The 400 of an install body that fails its schema, as the error handler words it, with a
+ * hint where a top-level field is one of the vendor's config fields (`validate_only` beside
+ * `config` instead of inside it).
+ *
+ * @example
+ * if (request.validationError) throw installBodyRefusal(request.validationError, plugins.get('ga4'));
+ */
+function installBodyRefusal(error: Error & { validation?: unknown }, plugin: { name: string; config: { properties: Record<string, unknown> } } | undefined): SignalError {
+  const fields = formatValidationErrors((error.validation ?? []) as ErrorObject[], '').map((field) => {
+    const name = /^has unknown field "(.+)"$/.exec(field.message)?.[1];
+    return name !== undefined && plugin && Object.hasOwn(plugin.config.properties, name)
+      ? { ...field, message: `${field.message}: it is a config field of ${plugin.name}, so it goes inside "config"` }
+      : field;
+  });
+  return new SignalError('SIGNAL_VALIDATION_FAILED', fields.length > 0 ? summarise(fields) : error.message, fields);
+}
+
+/**
  * The spec's REST calls, as thin routes over the admin services: the integration catalog,
  * one-click install, and creating a pipeline integration.
  *
@@ -144,7 +164,8 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
     return toCatalogEntry(plugin);
   });
 
-  app.post<{ Params: { vendor: string }; Body: InstallBody }>('/v1/admin/integration-catalog/:vendor/install', { schema: { body: installBody } }, async (request, reply) => {
+  app.post<{ Params: { vendor: string }; Body: InstallBody }>('/v1/admin/integration-catalog/:vendor/install', { schema: { body: installBody }, attachValidation: true }, async (request, reply) => {
+    if (request.validationError) throw installBodyRefusal(request.validationError, plugins.get(request.params.vendor));
     const body = request.body;
     const result = await withRestNames(() => integrations.install(defined({
       vendor: request.params.vendor,
@@ -168,7 +189,11 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
     return { integrations: list, total: list.length };
   });
 
-  app.post<{ Body: IntegrationBody }>('/v1/admin/integrations', { schema: { body: integrationBody } }, async (request, reply) => {
+  app.post<{ Body: IntegrationBody }>('/v1/admin/integrations', { schema: { body: integrationBody }, attachValidation: true }, async (request, reply) => {
+    if (request.validationError) {
+      const vendor = (request.body as { vendor?: unknown } | undefined)?.vendor;
+      throw installBodyRefusal(request.validationError, typeof vendor === 'string' ? plugins.get(vendor) : undefined);
+    }
     const body = request.body;
     const result = await withRestNames(() => integrations.install(defined({
       vendor: body.vendor,
