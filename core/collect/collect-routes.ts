@@ -54,15 +54,24 @@ function storageUnavailable(cause: unknown): SignalError {
   return new SignalError('SIGNAL_STORAGE_UNAVAILABLE', 'Events could not be stored right now; nothing was accepted. Retry later.', [], { retryAfter: 5, cause });
 }
 
+/**
+ * The user name of HTTP Basic credentials (the pipeline key, as Segment and RudderStack SDKs
+ * send it), or undefined.
+ *
+ * @example
+ * basicUser(`Basic ${Buffer.from('key-1:').toString('base64')}`); // 'key-1'
+ */
+export function basicUser(header: string | undefined): string | undefined {
+  // The scheme name is case-insensitive (RFC 9110): `basic` and `BASIC` are Basic too.
+  if (header === undefined || !/^basic /i.test(header)) return undefined;
+  const user = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
+  return user ? user : undefined;
+}
+
 /** The pipeline key: HTTP Basic username (Segment, RudderStack SDKs) or `writeKey` in the body. */
 function keyFrom(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  // The scheme name is case-insensitive (RFC 9110): `basic` and `BASIC` are Basic too.
-  if (header !== undefined && /^basic /i.test(header)) {
-    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-    const user = decoded.split(':')[0];
-    if (user) return user;
-  }
+  const user = basicUser(request.headers.authorization);
+  if (user !== undefined) return user;
   const body = request.body as { writeKey?: unknown } | undefined;
   return typeof body?.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { JsonObject } from './canonical-event.ts';
 import { parseCookies } from './cookies.ts';
-import { VISITOR_COOKIE, VISITOR_ID } from './collect-routes.ts';
+import { basicUser, VISITOR_COOKIE, VISITOR_ID } from './collect-routes.ts';
 import { errorResponseSchema } from './error-handler.ts';
 import { SignalError } from '../errors.ts';
 import type { PipelineService } from '../services/pipelines.ts';
@@ -21,11 +21,8 @@ export interface EnrichRouteDeps {
 
 /** The pipeline key of a GET: the HTTP Basic username, or `writeKey` in the query. */
 function keyOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header !== undefined && /^basic /i.test(header)) {
-    const user = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
-    if (user) return user;
-  }
+  const user = basicUser(request.headers.authorization);
+  if (user !== undefined) return user;
   const writeKey = (request.query as Record<string, unknown>).writeKey;
   return typeof writeKey === 'string' && writeKey !== '' ? writeKey : undefined;
 }

@@ -138,17 +138,14 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     }
   }
   const execute = db ? (text: string, values: unknown[]) => db.executeSql(text, values) : (text: string, values: unknown[]) => deps.pool.query(text, values);
-  const transforms = new Map<string, EventTransformation | undefined>();
-  const transformOf = async (pipelineId: string) => {
-    if (!transforms.has(pipelineId)) transforms.set(pipelineId, await deps.transformFor(pipelineId));
-    return transforms.get(pipelineId);
-  };
+  const transforms = transformationsOf(deps);
+  const { transformOf } = transforms;
   // Partner lookups first, while this transaction has written nothing: until its first write
   // it has no transaction id, so waiting on a partner does not hold back the ingest
   // dispatcher's horizon (which every node's new events wait behind).
   // A replay (`only`) holds its locks here, so it reads only what its slice's lookups, made
   // before them (`lookUpPartners`), cached; and its old events tell browsers nothing.
-  const enrichment = await partnerAttributesOf(stored, deps, execute, transformOf, options.only === undefined ? {} : { cacheOnly: true, browser: false });
+  const enrichment = await partnerAttributesOf(stored, deps, execute, transforms, options.only === undefined ? {} : { cacheOnly: true, browser: false });
   const partner = enrichment.attributes;
   if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
@@ -164,10 +161,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // identify calls are older than what is remembered.
   const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
     record: options.only === undefined,
-    passOn: async (pipelineId, event) => {
-      const transform = await transformOf(pipelineId);
-      return transform ? transform(event).event : event;
-    },
+    passOn: transforms.passOn,
   }, execute, deps.traitsPresence);
   const byPipeline = new Map<string, PipelineBatch>();
   for (const row of rows) {
@@ -262,6 +256,28 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   return queued;
 }
 
+/** A fan-out's transformations: each pipeline's read once, and how they pass an event on. */
+interface FanOutTransformations {
+  transformOf(pipelineId: string): Promise<EventTransformation | undefined>;
+  /** The event as its pipeline's transformations pass it on (null: dropped). */
+  passOn(pipelineId: string, event: CanonicalEvent): Promise<CanonicalEvent | null>;
+}
+
+function transformationsOf(deps: IngestDeps): FanOutTransformations {
+  const cache = new Map<string, EventTransformation | undefined>();
+  const transformOf = async (pipelineId: string) => {
+    if (!cache.has(pipelineId)) cache.set(pipelineId, await deps.transformFor(pipelineId));
+    return cache.get(pipelineId);
+  };
+  return {
+    transformOf,
+    async passOn(pipelineId, event) {
+      const transform = await transformOf(pipelineId);
+      return transform ? transform(event).event : event;
+    },
+  };
+}
+
 /**
  * Partner attributes for the stored events of pipelines with an enriching integration, looked
  * up on the events as the pipeline stage passes them on (remembered traits added, the
@@ -272,13 +288,13 @@ async function partnerAttributesOf(
   stored: StoredEventRow[],
   deps: IngestDeps,
   execute: Execute,
-  transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
+  transforms: FanOutTransformations,
   how: EnrichOptions,
 ): Promise<EnrichmentResult> {
   const none: EnrichmentResult = { attributes: new Map(), outcomes: new Map(), lastFailures: new Map() };
   if (!deps.enrichers || !deps.partnerEnricher) return none;
   try {
-    return await lookUp(stored, deps as IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>, execute, transformOf, how);
+    return await lookUp(stored, deps as IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>, execute, transforms, how);
   } catch (error) {
     // An extra that failed (a plugin returning nonsense, the cache unreadable): the events go
     // on without partner attributes rather than wait behind it on every retry.
@@ -291,7 +307,7 @@ async function lookUp(
   stored: StoredEventRow[],
   deps: IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>,
   execute: Execute,
-  transformOf: (pipelineId: string) => Promise<EventTransformation | undefined>,
+  transforms: FanOutTransformations,
   how: EnrichOptions,
 ): Promise<EnrichmentResult> {
   const enrichers = new Map<string, Enricher[]>();
@@ -304,17 +320,13 @@ async function lookUp(
   // A read-only copy of the memory: the fan-out below loads and writes the real one.
   const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
     record: false,
-    passOn: async (pipelineId, event) => {
-      const transform = await transformOf(pipelineId);
-      return transform ? transform(event).event : event;
-    },
+    passOn: transforms.passOn,
   }, execute, deps.traitsPresence);
   const items = [];
   for (const row of rows) {
     const traitsRow = { id: row.id, pipelineId: row.pipeline_id, event: row.payload };
     const payload = row.payload.type === 'identify' ? row.payload : memory.enrich(traitsRow);
-    const transform = await transformOf(row.pipeline_id);
-    const event = transform ? transform(payload).event : payload;
+    const event = await transforms.passOn(row.pipeline_id, payload);
     if (event === null) continue;
     if (row.payload.type === 'identify') memory.remember({ ...traitsRow, event });
     items.push({ key: row.id, pipelineId: row.pipeline_id, event });
@@ -333,12 +345,7 @@ async function lookUp(
 export async function lookUpPartners(ids: number[], deps: IngestDeps): Promise<void> {
   if (!deps.enrichers || !deps.partnerEnricher || ids.length === 0) return;
   const { rows } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
-  const transforms = new Map<string, EventTransformation | undefined>();
-  const transformOf = async (pipelineId: string) => {
-    if (!transforms.has(pipelineId)) transforms.set(pipelineId, await deps.transformFor(pipelineId));
-    return transforms.get(pipelineId);
-  };
-  await partnerAttributesOf(rows, deps, (text, values) => deps.pool.query(text, values), transformOf, { browser: false });
+  await partnerAttributesOf(rows, deps, (text, values) => deps.pool.query(text, values), transformationsOf(deps), { browser: false });
 }
 
 /**
