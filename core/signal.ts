@@ -17,6 +17,8 @@ import { readinessHandler } from './db/readiness.ts';
 import { startBoss, type Boss } from './queue/boss.ts';
 import { createEventReplays, ensureReplayQueues } from './pipeline/event-replays.ts';
 import { createReplayResolvers, replayTypeDefs } from './pipeline/event-replays-graphql.ts';
+import { createPersonDeletions, createSuppressionList, ensurePersonDeletionQueues, startPersonDeletionWorker } from './pipeline/person-deletions.ts';
+import { createPersonDeletionResolvers, personDeletionTypeDefs } from './pipeline/person-deletions-graphql.ts';
 import { generateAdminToken, generateSecretKey, readOrCreate } from './secrets-files.ts';
 import { createEventStore } from './services/events.ts';
 import { createIntegrationService, type PluginCatalog } from './services/integrations.ts';
@@ -191,6 +193,9 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     // the requests already sent be answered, so none is failed, retried and sent twice.
     cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
     await ensureReplayQueues(boss);
+    await ensurePersonDeletionQueues(boss);
+    // Whose events are held back (person deletions): read by the pipeline stage and the delivery worker.
+    const suppressions = createSuppressionList(pool);
 
     // Its integrations' queues go with a deleted pipeline, as with unassigning.
     const pipelines = createPipelineService(pool, { onDeleted: () => engine?.sync() });
@@ -223,6 +228,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       ingestJobsPerFetch: config.ingestBatchSize,
       dedupWindowHours: config.dedupWindowHours,
       traitsMemoryDays: config.traitsMemoryDays,
+      suppressions,
       partnerEnricher: createPartnerEnricher({
         pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message),
         concurrency: config.enrichmentConcurrency, budgetMs: Math.max(10_000, 2 * config.enrichmentTimeoutMs),
@@ -254,9 +260,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       cleanups.push(() => dispatcher.stop());
     }
     if (config.roles.has('worker')) {
+      await startPersonDeletionWorker({ boss, pool, bossSchema: config.bossSchema });
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {
@@ -327,6 +334,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
           { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
           { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
           { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },
+          { typeDefs: personDeletionTypeDefs, resolvers: createPersonDeletionResolvers(createPersonDeletions({ pool, boss, onChange: () => suppressions.stale() })) },
         ],
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });

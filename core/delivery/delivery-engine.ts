@@ -12,6 +12,7 @@ import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
 import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
+import type { SuppressionList } from '../pipeline/person-deletions.ts';
 
 /**
  * Data of a delivery job for one integration, and which try this is. A first try of events
@@ -83,6 +84,8 @@ export interface DeliveryEngineOptions {
   traitsMemoryDays?: number;
   /** Partner lookups of the pipeline stage (plugins with `enrich`); without, none are made. */
   partnerEnricher?: PartnerEnricher;
+  /** Whose events are held back (person deletions): at the pipeline stage, and before each send. */
+  suppressions?: SuppressionList;
   /** Run the consumers (worker role); without, only queues are managed. */
   consume: boolean;
   onError?: (error: Error) => void;
@@ -217,10 +220,29 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       if (data.ids) entry.ids.push(...data.ids);
       byTry.set(key, entry);
     }
-    for (const { attempt, throttledSince, events, warnings, ids } of byTry.values()) {
-      if (ids.length > 0) events.push(...(await loadStored(integrationId, ids)));
-      if (events.length > 0) await deliverBatch(target, events, attempt, deps, throttledSince, warnings);
+    for (const entry of byTry.values()) {
+      if (entry.ids.length > 0) entry.events.push(...(await loadStored(integrationId, entry.ids)));
+      const { events, warnings } = await withoutHeld(target, entry.events, entry.warnings);
+      if (events.length > 0) await deliverBatch(target, events, entry.attempt, deps, entry.throttledSince, warnings);
     }
+  }
+
+  /**
+   * Leaves out the events of people whose deletion was requested after they were queued
+   * (transformed events and retries travel in their jobs), counted as suppressed.
+   */
+  async function withoutHeld(target: DeliveryTarget, events: CanonicalEvent[], warnings: Array<string[] | null>) {
+    const list = options.suppressions;
+    if (!list || events.length === 0) return { events, warnings };
+    await list.fresh();
+    const kept: number[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (!list.holds(target.pipelineId, event, Date.parse(event.receivedAt))) kept.push(i);
+    }
+    if (kept.length === events.length) return { events, warnings };
+    await options.deps.addStats(target, { skippedSuppressed: events.length - kept.length });
+    return { events: kept.map((i) => events[i]!), warnings: kept.map((i) => warnings[i] ?? null) };
   }
 
   async function startWorker(row: AssignmentRow): Promise<void> {
@@ -356,7 +378,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     },
     addCounts: (integrationId: string, counts: FanOutCounts, db?: Db) =>
       options.deps.addStats({ integrationId } as DeliveryTarget, {
-        skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate,
+        skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate, skippedSuppressed: counts.suppressed ?? 0,
         enriched: counts.enriched ?? 0, enrichmentNotFound: counts.enrichmentNotFound ?? 0, enrichmentFailed: counts.enrichmentFailed ?? 0,
         ...(counts.lastEnrichmentError !== undefined ? { lastEnrichmentError: counts.lastEnrichmentError } : {}),
       }, db),
@@ -364,6 +386,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     dedupWindowHours: options.dedupWindowHours ?? 0,
     traitsMemoryDays: options.traitsMemoryDays ?? 0,
     traitsPresence,
+    ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     pipelineDedupWindow: async (pipelineId: string): Promise<number | null> => {
       const cached = dedupWindows.get(pipelineId);
       if (cached && cached.expires > Date.now()) return cached.hours;

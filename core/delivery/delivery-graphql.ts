@@ -60,6 +60,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     skippedRouting: Float!
     "Events not delivered because they repeated the messageId of one the pipeline had already fanned out within its deduplication window (an SDK's retry)."
     skippedDuplicate: Float!
+    "Events of a person whose deletion was requested (deletePerson): held back at the pipeline stage or before a send."
+    skippedSuppressed: Float!
     "Events the mapping dropped on purpose (filters, drop defaults)."
     dropped: Float!
     requests: Float!

@@ -9,6 +9,7 @@ import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats, type Execute } from './deduplication.ts';
 import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
+import type { SuppressionList } from './person-deletions.ts';
 import { withPartnerAttributes, type EnrichmentResult, type EnrichOptions, type Enricher, type PartnerEnricher } from './partner-enrichment.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
@@ -71,6 +72,8 @@ export interface IngestDeps {
   enrichers?(pipelineId: string): Promise<Enricher[]>;
   /** Performs partner lookups (with `enrichers`). */
   partnerEnricher?: PartnerEnricher;
+  /** Whose events are held back (person deletions); without, none are. */
+  suppressions?: SuppressionList;
 }
 
 /** What one fan-out counts for one integration. */
@@ -78,6 +81,8 @@ export interface FanOutCounts {
   consent: number;
   routing: number;
   duplicate: number;
+  /** Events of a person whose deletion was requested (see person-deletions.ts). */
+  suppressed?: number;
   enriched?: number;
   enrichmentNotFound?: number;
   enrichmentFailed?: number;
@@ -128,7 +133,11 @@ interface PipelineBatch {
  * again. Returns how many deliveries it queued.
  */
 export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: FanOutOptions = {}): Promise<number> {
-  const { rows: stored } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  const { rows: loaded } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  // Events of a person whose deletion was requested go no further: not looked up, not
+  // remembered, not delivered, and their stored rows are deleted below.
+  const held = await heldRows(loaded, deps.suppressions);
+  const stored = withoutRows(loaded, held);
   let rows = stored;
   let repeats = new Map<string, number>();
   const windows = new Map<string, number>();
@@ -147,6 +156,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // before them (`lookUpPartners`), cached; and its old events tell browsers nothing.
   const enrichment = await partnerAttributesOf(stored, deps, execute, transforms, options.only === undefined ? {} : { cacheOnly: true, browser: false });
   const partner = enrichment.attributes;
+  if (held.length > 0) await execute('DELETE FROM signal.events WHERE id = ANY($1::bigint[])', [held.map((r) => r.id)]);
   if ([...windows.values()].some((hours) => hours > 0)) {
     // First, in the transaction: whatever the fan-out below queues, it queues once per id.
     const found = await findRepeats(stored.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, messageId: r.message_id, receivedAt: r.received_at })), (pipelineId) => windows.get(pipelineId) ?? 0, execute);
@@ -198,13 +208,16 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   const counts = new Map<string, FanOutCounts>();
   const countsOf = (integrationId: string): FanOutCounts => {
     let entry = counts.get(integrationId);
-    if (!entry) counts.set(integrationId, (entry = { consent: 0, routing: 0, duplicate: 0 }));
+    if (!entry) counts.set(integrationId, (entry = { consent: 0, routing: 0, duplicate: 0, suppressed: 0 }));
     return entry;
   };
-  // A pipeline whose every event of this batch repeated one has no batch, only repeats.
-  for (const pipelineId of repeats.keys()) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [], warnings: [] });
+  const suppressed = new Map<string, number>();
+  for (const row of held) suppressed.set(row.pipeline_id, (suppressed.get(row.pipeline_id) ?? 0) + 1);
+  // A pipeline whose every event of this batch repeated one (or was held back) has no batch.
+  for (const pipelineId of [...repeats.keys(), ...suppressed.keys()]) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [], warnings: [] });
   for (const [pipelineId, batch] of byPipeline) {
     const duplicate = repeats.get(pipelineId) ?? 0;
+    const heldBack = suppressed.get(pipelineId) ?? 0;
     for (const target of await deps.targets(pipelineId)) {
       if (options.only !== undefined && target.id !== options.only) continue;
       const granted: number[] = [];
@@ -214,11 +227,12 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
         if (!isRoutedTo(event, target.routingNames)) routing++;
         else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
       }
-      if (granted.length < batch.events.length || duplicate > 0) {
+      if (granted.length < batch.events.length || duplicate > 0 || heldBack > 0) {
         const entry = countsOf(target.id);
         entry.consent += batch.events.length - granted.length - routing;
         entry.routing += routing;
         entry.duplicate += duplicate;
+        entry.suppressed = (entry.suppressed ?? 0) + heldBack;
       }
       // Events as stored travel as ids, changed ones as themselves: two kinds of jobs.
       const byId = granted.filter((i) => batch.ids[i] !== undefined);
@@ -254,6 +268,19 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // hold up another fan-out for the time of this one's enqueues.
   await memory.flush();
   return queued;
+}
+
+/** The stored events of people whose deletion was requested (none without a suppression list). */
+async function heldRows(rows: StoredEventRow[], suppressions: SuppressionList | undefined): Promise<StoredEventRow[]> {
+  if (!suppressions || rows.length === 0) return [];
+  await suppressions.fresh();
+  return rows.filter((r) => suppressions.holds(r.pipeline_id, r.payload, r.received_at.getTime()));
+}
+
+function withoutRows(rows: StoredEventRow[], gone: StoredEventRow[]): StoredEventRow[] {
+  if (gone.length === 0) return rows;
+  const set = new Set(gone);
+  return rows.filter((r) => !set.has(r));
 }
 
 /** A fan-out's transformations: each pipeline's read once, and how they pass an event on. */
@@ -344,7 +371,9 @@ async function lookUp(
  */
 export async function lookUpPartners(ids: number[], deps: IngestDeps): Promise<void> {
   if (!deps.enrichers || !deps.partnerEnricher || ids.length === 0) return;
-  const { rows } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  const { rows: loaded } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
+  const held = await heldRows(loaded, deps.suppressions);
+  const rows = withoutRows(loaded, held);
   await partnerAttributesOf(rows, deps, (text, values) => deps.pool.query(text, values), transformationsOf(deps), { browser: false });
 }
 

@@ -4,6 +4,7 @@ import { SignalError } from '../errors.ts';
 import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
 import { pruneTraitsStatement } from '../pipeline/remembered-traits.ts';
 import { prunePartnerStatement } from '../pipeline/partner-enrichment.ts';
+import { HELD_ENTRY_DAYS, pruneHeldStatement } from '../pipeline/person-deletions.ts';
 import { jobTable } from '../queue/boss.ts';
 import { assertUuid } from './pipelines.ts';
 
@@ -138,6 +139,11 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
     async prunePartnerData(slice = 10_000): Promise<number> {
       return (await deleteInSlices(prunePartnerStatement('partner_lookups'), [slice], slice))
         + (await deleteInSlices(prunePartnerStatement('partner_browser_attributes'), [slice], slice));
+    },
+
+    /** Deletes the entries of person deletions without suppression, once their events can no longer be on their way. */
+    async pruneHeld(slice = 10_000): Promise<number> {
+      return deleteInSlices(pruneHeldStatement(), [HELD_ENTRY_DAYS, slice], slice);
     },
   };
 }

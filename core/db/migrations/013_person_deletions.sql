@@ -1,0 +1,64 @@
+-- Privacy requests (deletePerson): a person's stored data erased, walked by the
+-- `person-deletion` queue in slices, and the events still on their way held back.
+
+-- One row per request. No foreign key to the pipeline: a pipeline deleted while a request runs
+-- leaves its stored events until their retention, and the request must still erase them.
+CREATE TABLE signal.person_deletions (
+  id                uuid PRIMARY KEY,
+  pipeline_id       uuid NOT NULL,
+  -- The ids as given: kept only while the request runs (matching events needs them), set to
+  -- NULL when it is done. `by_user_id` and `by_anonymous_id` say afterwards which were named.
+  user_id           text,
+  anonymous_id      text,
+  by_user_id        boolean NOT NULL,
+  by_anonymous_id   boolean NOT NULL,
+  suppress          boolean NOT NULL,
+  -- running → done, or failed (a step kept failing; requestable again).
+  status            text NOT NULL DEFAULT 'running',
+  -- events → queued → dead_letters → delivery_log → done: the dead letters and the delivery
+  -- log are erased once no delivery that could carry the person's events is still running
+  -- (`settled_at`), since such a delivery writes them.
+  step              text NOT NULL DEFAULT 'events',
+  settled_at        timestamptz,
+  -- Stored events are walked by id, after `cursor` up to `to_id` (the last id when the request
+  -- was made; later ones are held back by the suppression entry until they are fanned out).
+  cursor            bigint NOT NULL DEFAULT 0,
+  to_id             bigint NOT NULL,
+  events            bigint NOT NULL DEFAULT 0,
+  dead_letters      bigint NOT NULL DEFAULT 0,
+  delivery_log      bigint NOT NULL DEFAULT 0,
+  queued_events     bigint NOT NULL DEFAULT 0,
+  traits            integer NOT NULL DEFAULT 0,
+  reason            text,
+  created_at        timestamptz NOT NULL DEFAULT now(),
+  updated_at        timestamptz NOT NULL DEFAULT now(),
+  finished_at       timestamptz
+);
+CREATE INDEX person_deletions_pipeline ON signal.person_deletions (pipeline_id, created_at DESC);
+
+-- The messageIds of the events a request deleted, while it runs: its dead-letter and
+-- delivery-log steps find by them what a transformation or a vendor's hashing made
+-- unrecognisable by the person's ids.
+CREATE TABLE signal.person_deletion_messages (
+  deletion_id  uuid NOT NULL REFERENCES signal.person_deletions(id) ON DELETE CASCADE,
+  message_id   text NOT NULL
+);
+CREATE INDEX person_deletion_messages_deletion ON signal.person_deletion_messages (deletion_id);
+
+-- Whose events the pipeline stage and the delivery worker hold back, by SHA-256 digest of the
+-- id (as remembered_traits): those received before `held_until` (what was on its way when a
+-- deletion was requested), and with `suppressed` all of them. Every worker reads the whole
+-- list into memory when it changes: each write takes a new `version`, so the count of rows and
+-- the sum of their versions change with any insert, update or delete, whatever the commit order.
+CREATE SEQUENCE signal.person_suppressions_version;
+CREATE TABLE signal.person_suppressions (
+  pipeline_id      uuid NOT NULL REFERENCES signal.pipelines(id) ON DELETE CASCADE,
+  identity_digest  bytea NOT NULL,
+  held_until       timestamptz NOT NULL,
+  suppressed       boolean NOT NULL,
+  version          bigint NOT NULL DEFAULT nextval('signal.person_suppressions_version'),
+  updated_at       timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (pipeline_id, identity_digest)
+);
+
+ALTER TABLE signal.integration_stats ADD COLUMN skipped_suppressed bigint NOT NULL DEFAULT 0;

@@ -1,0 +1,73 @@
+import type { IResolvers } from 'mercurius';
+import { guard } from '../admin/graphql-errors.ts';
+import type { PersonDeletions } from './person-deletions.ts';
+
+export const personDeletionTypeDefs = /* GraphQL */ `
+  "A request to delete a person's data in a pipeline (a privacy request), with its progress."
+  type PersonDeletion {
+    id: ID!
+    pipelineId: ID!
+    "The ids as given, while the deletion runs; null once it is done (Signal keeps no clear id of the person)."
+    userId: String
+    anonymousId: String
+    "Which ids the request named (kept after it is done)."
+    byUserId: Boolean!
+    byAnonymousId: Boolean!
+    "Whether the person's later events are held back too, until unsuppressPerson."
+    suppress: Boolean!
+    "running, then done; or failed (a step failed every try: retryPersonDeletion)."
+    status: String!
+    "events, dead_letters, delivery_log, queued, then done."
+    step: String!
+    "Stored events deleted."
+    events: Float!
+    deadLetters: Float!
+    deliveryLogEntries: Float!
+    "Copies of their events taken out of delivery jobs (transformed events and retries travel in their jobs): waiting ones, and those pg-boss keeps after they ran."
+    queuedEvents: Float!
+    "Entries of remembered identify traits erased."
+    traits: Int!
+    "Why it failed."
+    reason: String
+    createdAt: String!
+    finishedAt: String
+  }
+
+  extend type Query {
+    "One person deletion."
+    personDeletion(id: ID!): PersonDeletion!
+    "A pipeline's person deletions, newest first (1 to 500)."
+    personDeletions(pipelineId: ID!, limit: Int = 20): [PersonDeletion!]!
+  }
+
+  extend type Mutation {
+    "Deletes a person's data in a pipeline, named by userId, anonymousId (the _dfdid visitor id or the one the site's SDK sent) or both: at once their remembered identify traits and what pages can read of partner profiles; their events still on their way are held back from delivery (within 2 s on every worker); then, in the background, their stored events, dead letters and delivery-log entries are deleted and their events taken out of waiting delivery jobs. suppress: true holds back their later events too (not delivered, not kept) until unsuppressPerson. Follow it with personDeletion. Vendors keep what they received: use each vendor's own deletion tools."
+    deletePerson(pipelineId: ID!, userId: String, anonymousId: String, suppress: Boolean = false): PersonDeletion!
+    "Lets the later events of a person suppressed by deletePerson through again; returns how many of the ids named were suppressed. What was deleted stays deleted."
+    unsuppressPerson(pipelineId: ID!, userId: String, anonymousId: String): Int!
+    "Runs a failed person deletion again from where it stopped."
+    retryPersonDeletion(id: ID!): PersonDeletion!
+  }
+`;
+
+/**
+ * GraphQL resolvers of person deletions.
+ *
+ * @example
+ * buildAdminApp({ …, graphql: [{ typeDefs: personDeletionTypeDefs, resolvers: createPersonDeletionResolvers(deletions) }] });
+ */
+export function createPersonDeletionResolvers(deletions: PersonDeletions): IResolvers {
+  type PersonArgs = { pipelineId: string; userId?: string | null; anonymousId?: string | null };
+  return {
+    Query: {
+      personDeletion: guard(async (_: unknown, args: { id: string }) => deletions.get(args.id)),
+      personDeletions: guard(async (_: unknown, args: { pipelineId: string; limit: number }) => deletions.list(args.pipelineId, args.limit)),
+    },
+    Mutation: {
+      deletePerson: guard(async (_: unknown, args: PersonArgs & { suppress?: boolean | null }) =>
+        deletions.request(args.pipelineId, { userId: args.userId ?? null, anonymousId: args.anonymousId ?? null }, { suppress: args.suppress === true })),
+      unsuppressPerson: guard(async (_: unknown, args: PersonArgs) => deletions.unsuppress(args.pipelineId, { userId: args.userId ?? null, anonymousId: args.anonymousId ?? null })),
+      retryPersonDeletion: guard(async (_: unknown, args: { id: string }) => deletions.retry(args.id)),
+    },
+  } as IResolvers;
+}

@@ -1,0 +1,618 @@
+import { randomUUID } from 'node:crypto';
+import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import { withTransaction, type Pool } from '../db/pool.ts';
+import { hasUnstorableCharacters } from '../db/storable-strings.ts';
+import { SignalError } from '../errors.ts';
+import { WORK_POLLING, ensureQueue, jobTable, transactionDb, type Boss } from '../queue/boss.ts';
+import { assertUuid } from '../services/pipelines.ts';
+import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
+import { forgetTraitsStatement, identityDigest } from './remembered-traits.ts';
+
+/** The queue whose jobs walk person deletions, a few slices each. */
+export const PERSON_DELETION_QUEUE = 'person-deletion';
+/** Where pg-boss moves a deletion's job that failed every try: the deletion is then marked failed. */
+export const PERSON_DELETION_FAILED_QUEUE = 'person-deletion-failed';
+
+/** Stored events a deletion walks per transaction. */
+export const DELETION_SLICE = 5000;
+/** How long one job walks before it queues the next (other jobs of the queue get a turn). */
+const JOB_BUDGET_MS = 10_000;
+/** While deliveries that may carry the person's events run, the deletion looks again this much later (a delivery job runs 15 minutes at most). */
+const RUNNING_RECHECK_SECONDS = 5;
+/**
+ * Deliveries started up to this long after the request may still have read an older
+ * suppression list (each worker reads it at most every 2 s), so they are waited for too.
+ */
+const STALE_LIST_MARGIN_SECONDS = 3;
+/** The delivery log gathers exchanges for up to 1 s before writing them: its step waits this long after the deliveries settled. */
+const LOG_FLUSH_WAIT_MS = 2000;
+/** Entries of deletions without suppression are kept this long: retries and late fan-outs of older events are over by then. */
+export const HELD_ENTRY_DAYS = 30;
+
+/** The ids a privacy request names: a userId, an anonymousId (the `_dfdid` visitor id, or the one a client sent) or both. */
+export interface Person {
+  userId?: string | null;
+  anonymousId?: string | null;
+}
+
+export type DeletionStatus = 'running' | 'done' | 'failed';
+export type DeletionStep = 'events' | 'queued' | 'dead_letters' | 'delivery_log' | 'done';
+
+/** A person deletion with its progress. The ids it was given are not kept once it is done. */
+export interface PersonDeletion {
+  id: string;
+  pipelineId: string;
+  /** The ids as given, while it runs; null once done. */
+  userId: string | null;
+  anonymousId: string | null;
+  byUserId: boolean;
+  byAnonymousId: boolean;
+  /** Whether the person's later events are held back too (until `unsuppressPerson`). */
+  suppress: boolean;
+  status: DeletionStatus;
+  step: DeletionStep;
+  /** Stored events deleted. */
+  events: number;
+  deadLetters: number;
+  deliveryLogEntries: number;
+  /**
+   * Copies of their events taken out of delivery jobs (transformed events and retries travel in
+   * their jobs): waiting ones, and those pg-boss keeps after they ran.
+   */
+  queuedEvents: number;
+  /** Entries of remembered identify traits erased. */
+  traits: number;
+  reason: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+interface DeletionRow {
+  id: string;
+  pipeline_id: string;
+  user_id: string | null;
+  anonymous_id: string | null;
+  by_user_id: boolean;
+  by_anonymous_id: boolean;
+  suppress: boolean;
+  status: DeletionStatus;
+  step: DeletionStep;
+  cursor: string;
+  to_id: string;
+  events: string;
+  dead_letters: string;
+  delivery_log: string;
+  queued_events: string;
+  traits: number;
+  reason: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, reason, created_at, finished_at';
+
+function toDeletion(row: DeletionRow): PersonDeletion {
+  return {
+    id: row.id,
+    pipelineId: row.pipeline_id,
+    userId: row.user_id,
+    anonymousId: row.anonymous_id,
+    byUserId: row.by_user_id,
+    byAnonymousId: row.by_anonymous_id,
+    suppress: row.suppress,
+    status: row.status,
+    step: row.step,
+    events: Number(row.events),
+    deadLetters: Number(row.dead_letters),
+    deliveryLogEntries: Number(row.delivery_log),
+    queuedEvents: Number(row.queued_events),
+    traits: row.traits,
+    reason: row.reason,
+    createdAt: row.created_at.toISOString(),
+    finishedAt: row.finished_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The digests of the identities an event carries, as the suppression list keys them: its
+ * userId, its anonymousId and the anonymousId its client sent beside the visitor cookie.
+ *
+ * @example
+ * eventIdentityDigests({ type: 'track', event: 'x', userId: 'u-1' }); // [identityDigest('user', 'u-1')]
+ */
+export function eventIdentityDigests(event: CanonicalEvent): Buffer[] {
+  const digests: Buffer[] = [];
+  if (typeof event.userId === 'string') digests.push(identityDigest('user', event.userId));
+  if (typeof event.anonymousId === 'string') digests.push(identityDigest('anonymous', event.anonymousId));
+  const client = (event.context as { clientAnonymousId?: unknown } | undefined)?.clientAnonymousId;
+  if (typeof client === 'string') digests.push(identityDigest('anonymous', client));
+  return digests;
+}
+
+/** The digests a request's ids are listed under. */
+function personDigests(person: Person): Buffer[] {
+  return [
+    ...(person.userId ? [identityDigest('user', person.userId)] : []),
+    ...(person.anonymousId ? [identityDigest('anonymous', person.anonymousId)] : []),
+  ];
+}
+
+/**
+ * Whose events the pipeline stage and the delivery worker hold back: read whole into memory,
+ * and again when it changed (checked at most every `maxAgeMs`, so another node's request
+ * takes effect within that time). A pipeline without entries costs no hashing.
+ */
+export interface SuppressionList {
+  /** Reads the list again if it may be older than `maxAgeMs`; throws when it cannot be read (an event must not slip through). */
+  fresh(): Promise<void>;
+  /** Whether an event of the pipeline received at `receivedAtMs` is held back. */
+  holds(pipelineId: string, event: CanonicalEvent, receivedAtMs: number): boolean;
+  /** Marks the list stale, so the next `fresh` reads it (a request made in this process). */
+  stale(): void;
+}
+
+/**
+ * @example
+ * const suppressions = createSuppressionList(pool);
+ * await suppressions.fresh();
+ * suppressions.holds(pipelineId, event, Date.parse(event.receivedAt)); // false
+ */
+export function createSuppressionList(pool: Pool, maxAgeMs = 2000): SuppressionList {
+  let entries = new Map<string, Map<string, { heldUntil: number; suppressed: boolean }>>();
+  let signature = '';
+  let checkedAt = -Infinity;
+  let reading: Promise<void> | undefined;
+
+  async function read(): Promise<void> {
+    const startedAt = Date.now();
+    const { rows: [summary] } = await pool.query<{ n: string; v: string }>('SELECT count(*)::text AS n, COALESCE(sum(version), 0)::text AS v FROM signal.person_suppressions');
+    const seen = `${summary?.n}/${summary?.v}`;
+    if (seen !== signature) {
+      const { rows } = await pool.query<{ pipeline_id: string; digest: string; held_until: Date; suppressed: boolean }>(
+        "SELECT pipeline_id, encode(identity_digest, 'hex') AS digest, held_until, suppressed FROM signal.person_suppressions",
+      );
+      const next = new Map<string, Map<string, { heldUntil: number; suppressed: boolean }>>();
+      for (const row of rows) {
+        let pipeline = next.get(row.pipeline_id);
+        if (!pipeline) next.set(row.pipeline_id, (pipeline = new Map()));
+        pipeline.set(row.digest, { heldUntil: row.held_until.getTime(), suppressed: row.suppressed });
+      }
+      entries = next;
+      signature = seen;
+    }
+    checkedAt = startedAt;
+  }
+
+  return {
+    async fresh() {
+      if (Date.now() - checkedAt < maxAgeMs) return;
+      reading ??= read().finally(() => {
+        reading = undefined;
+      });
+      await reading;
+    },
+    holds(pipelineId, event, receivedAtMs) {
+      const pipeline = entries.get(pipelineId);
+      if (!pipeline) return false;
+      for (const digest of eventIdentityDigests(event)) {
+        const entry = pipeline.get(digest.toString('hex'));
+        if (entry && (entry.suppressed || receivedAtMs < entry.heldUntil)) return true;
+      }
+      return false;
+    },
+    stale() {
+      checkedAt = -Infinity;
+    },
+  };
+}
+
+/**
+ * One slice of a deletion's walk over stored events: of the pipeline's events after `cursor`
+ * up to `toId` (at most `limit`), deletes the person's, remembering their messageIds for the
+ * later steps. Returns the slice's last id (null: nothing left) and how many went.
+ *
+ * @example
+ * const { text, values } = deleteEventsSliceStatement({ id, pipelineId, cursor: 0, toId: 9000, userId: 'u-1', anonymousId: null }, 5000);
+ */
+export function deleteEventsSliceStatement(d: { id: string; pipelineId: string; cursor: number; toId: number; userId: string | null; anonymousId: string | null }, limit: number) {
+  return {
+    text: `WITH slice AS (
+             SELECT id FROM signal.events WHERE pipeline_id = $1 AND id > $2 AND id <= $3 ORDER BY id LIMIT $6
+           ), gone AS (
+             DELETE FROM signal.events e USING slice
+              WHERE e.id = slice.id
+                AND (e.payload->>'userId' = $4 OR e.payload->>'anonymousId' = $5 OR e.payload->'context'->>'clientAnonymousId' = $5)
+             RETURNING e.message_id
+           ), remembered AS (
+             INSERT INTO signal.person_deletion_messages (deletion_id, message_id) SELECT $7, message_id FROM gone
+           )
+           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted`,
+    values: [d.pipelineId, d.cursor, d.toId, d.userId, d.anonymousId, limit, d.id],
+  };
+}
+
+/**
+ * Deletes the pipeline's dead letters of the person: by the ids in the event as it was queued,
+ * or by the messageId of an event the request deleted (a transformation may have renamed or
+ * hashed the ids).
+ *
+ * @example
+ * const { text, values } = deleteDeadLettersStatement({ id, pipelineId, userId: 'u-1', anonymousId: null });
+ */
+export function deleteDeadLettersStatement(d: { id: string; pipelineId: string; userId: string | null; anonymousId: string | null }) {
+  return {
+    text: `DELETE FROM signal.dead_letters
+            WHERE pipeline_id = $1
+              AND (event->>'userId' = $2 OR event->>'anonymousId' = $3 OR event->'context'->>'clientAnonymousId' = $3
+                   OR message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`,
+    values: [d.pipelineId, d.userId, d.anonymousId, d.id],
+  };
+}
+
+/**
+ * The forms an id takes in a logged vendor exchange: a JSON string, a string inside a JSON
+ * string (a body kept as text), a URL parameter value.
+ *
+ * @example
+ * exchangeNeedles('u 1'); // ['"u 1"', '\\"u 1\\"', '=u%201&', '=u%201"']
+ */
+export function exchangeNeedles(id: string): string[] {
+  const quoted = JSON.stringify(id);
+  const encoded = encodeURIComponent(id);
+  return [quoted, JSON.stringify(quoted).slice(1, -1), `=${encoded}&`, `=${encoded}"`];
+}
+
+/**
+ * Deletes the delivery-log entries of the pipeline's integrations (and of deleted integrations,
+ * which no longer say their pipeline) that carried the person's events: by messageId of an event
+ * the request deleted, or by the person's ids in the request or the answer. A batch carrying
+ * others' events too goes whole (the log is for debugging; a redacted half would mislead).
+ *
+ * @example
+ * const { text, values } = deleteDeliveryLogStatement({ id, pipelineId, needles: exchangeNeedles('u-1') });
+ */
+export function deleteDeliveryLogStatement(d: { id: string; pipelineId: string; needles: string[] }) {
+  return {
+    text: `DELETE FROM signal.delivery_log l
+            WHERE (l.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+                   OR NOT EXISTS (SELECT 1 FROM signal.pipeline_integrations a WHERE a.id = l.pipeline_integration_id))
+              AND (l.event_ids && ARRAY(SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $2)
+                   OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS n
+                               WHERE strpos(l.request::text, n) > 0 OR strpos(COALESCE(l.response_body, ''), n) > 0 OR strpos(COALESCE(l.error, ''), n) > 0))`,
+    values: [d.pipelineId, d.id, d.needles],
+  };
+}
+
+/** A jsonb containment probe per id: `[{"userId": …}]`, `[{"anonymousId": …}]`, `[{"context": {"clientAnonymousId": …}}]`. */
+function containmentProbes(person: { userId: string | null; anonymousId: string | null }): string[] {
+  return [
+    ...(person.userId !== null ? [JSON.stringify([{ userId: person.userId }])] : []),
+    ...(person.anonymousId !== null ? [JSON.stringify([{ anonymousId: person.anonymousId }]), JSON.stringify([{ context: { clientAnonymousId: person.anonymousId } }])] : []),
+  ];
+}
+
+/**
+ * Takes the person's events out of the delivery jobs of the pipeline's integrations that are
+ * not being worked on (waiting, scheduled for a retry, or kept after completion or failure),
+ * with their warnings index for index. Returns one row per job changed with how many went.
+ * Jobs carrying stored events' ids need nothing: those rows are gone.
+ *
+ * @example
+ * const { text, values } = scrubQueuedStatement('pgboss', { pipelineId, userId: 'u-1', anonymousId: null });
+ */
+export function scrubQueuedStatement(bossSchema: string, d: { pipelineId: string; userId: string | null; anonymousId: string | null }) {
+  const job = jobTable(bossSchema);
+  return {
+    text: `WITH queues AS (
+             SELECT 'delivery.' || id AS name FROM signal.pipeline_integrations WHERE pipeline_id = $1
+           ), found AS (
+             SELECT j.name, j.id, j.data FROM ${job} j
+              WHERE j.name IN (SELECT name FROM queues) AND j.state <> 'active' AND jsonb_typeof(j.data->'events') = 'array'
+                AND EXISTS (SELECT 1 FROM unnest($4::jsonb[]) AS p WHERE j.data->'events' @> p)
+           ), kept AS (
+             SELECT f.name, f.id,
+                    COALESCE(jsonb_agg(e.value ORDER BY e.n) FILTER (WHERE NOT e.gone), '[]'::jsonb) AS events,
+                    COALESCE(jsonb_agg(COALESCE(f.data->'warnings'->((e.n - 1)::int), 'null'::jsonb) ORDER BY e.n) FILTER (WHERE NOT e.gone), '[]'::jsonb) AS warnings,
+                    count(*) FILTER (WHERE e.gone) AS removed
+               FROM found f
+               CROSS JOIN LATERAL (
+                 SELECT x.value, x.n,
+                        COALESCE(x.value->>'userId' = $2 OR x.value->>'anonymousId' = $3 OR x.value->'context'->>'clientAnonymousId' = $3, false) AS gone
+                   FROM jsonb_array_elements(f.data->'events') WITH ORDINALITY AS x(value, n)
+               ) e
+              GROUP BY f.name, f.id
+           )
+           UPDATE ${job} j
+              SET data = j.data || jsonb_build_object('events', kept.events)
+                         || CASE WHEN j.data ? 'warnings' THEN jsonb_build_object('warnings', kept.warnings) ELSE '{}'::jsonb END
+             FROM kept
+            WHERE j.name = kept.name AND j.id = kept.id AND j.state <> 'active' AND kept.removed > 0
+           RETURNING kept.removed::int AS removed`,
+    values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d)],
+  };
+}
+
+/**
+ * How many delivery jobs of the pipeline's integrations run that started before `$2` (the
+ * request plus a margin): any of them may be sending the person's events (read by id from the
+ * store before they were deleted) and write dead letters, log entries and retries for them.
+ * `past`: whether that time has passed (before, another such job may yet start).
+ *
+ * @example
+ * const { text, values } = runningDeliveriesStatement('pgboss', pipelineId, startedBefore);
+ */
+export function runningDeliveriesStatement(bossSchema: string, pipelineId: string, startedBefore: Date) {
+  return {
+    text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${jobTable(bossSchema)} j
+            WHERE j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+              AND j.state = 'active' AND j.started_on < $2`,
+    values: [pipelineId, startedBefore],
+  };
+}
+
+/**
+ * Records or widens suppression entries: events received before now are held back, and with
+ * `suppress` every later one too. A second request never lifts the first's suppression.
+ */
+function holdStatement(pipelineId: string, digests: Buffer[], suppress: boolean) {
+  return {
+    text: `INSERT INTO signal.person_suppressions AS s (pipeline_id, identity_digest, held_until, suppressed)
+           SELECT $1, d, now(), $3 FROM unnest($2::bytea[]) AS d
+           ON CONFLICT (pipeline_id, identity_digest) DO UPDATE
+             SET held_until = GREATEST(s.held_until, EXCLUDED.held_until), suppressed = s.suppressed OR EXCLUDED.suppressed,
+                 version = nextval('signal.person_suppressions_version'), updated_at = now()`,
+    values: [pipelineId, digests, suppress],
+  };
+}
+
+/**
+ * Deletes up to `$2` entries of deletions without suppression older than `$1` days.
+ *
+ * @example
+ * const { rowCount } = await pool.query(pruneHeldStatement(), [HELD_ENTRY_DAYS, 10_000]);
+ */
+export function pruneHeldStatement(): string {
+  return `DELETE FROM signal.person_suppressions
+           WHERE ctid = ANY (ARRAY(SELECT ctid FROM signal.person_suppressions
+                                    WHERE NOT suppressed AND held_until < now() - make_interval(days => $1) LIMIT $2))`;
+}
+
+function checkedId(value: string | null | undefined, field: 'userId' | 'anonymousId'): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a non-blank text (omit it to name the person by the other id)`, [{ field, message: 'must not be blank' }]);
+  }
+  if (value.length > 1000 || hasUnstorableCharacters(JSON.stringify(value))) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} cannot be an id Signal stored: it is longer than 1,000 characters or holds a NUL`, [{ field, message: 'no stored event can have it' }]);
+  }
+  return value;
+}
+
+/**
+ * Person deletions (privacy requests): `request` erases at once what Signal remembers of the
+ * person (identify traits, what pages can read of partner profiles) and records entries that
+ * hold back their events still on their way (and with `suppress` all their later ones); the
+ * `person-deletion` queue's worker (worker role) then deletes their stored events, dead
+ * letters and delivery-log entries and takes their events out of waiting delivery jobs.
+ *
+ * @example
+ * const deletions = createPersonDeletions({ pool, boss });
+ * const deletion = await deletions.request(pipelineId, { userId: 'u-1' }, { suppress: true });
+ * await deletions.get(deletion.id); // { status: 'done', events: 12, deadLetters: 1, … }
+ */
+export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?: () => void }) {
+  const { pool, boss } = deps;
+
+  async function pipelineExists(pipelineId: string): Promise<void> {
+    assertUuid(pipelineId, 'pipelineId');
+    const { rows } = await pool.query('SELECT 1 FROM signal.pipelines WHERE id = $1', [pipelineId]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
+  }
+
+  function named(person: Person): { userId: string | null; anonymousId: string | null } {
+    const userId = checkedId(person.userId, 'userId');
+    const anonymousId = checkedId(person.anonymousId, 'anonymousId');
+    if (userId === null && anonymousId === null) {
+      throw new SignalError('SIGNAL_VALIDATION_FAILED', 'Name the person: userId, anonymousId or both', [{ field: 'userId', message: 'is required when there is no anonymousId' }]);
+    }
+    return { userId, anonymousId };
+  }
+
+  async function get(id: string): Promise<PersonDeletion> {
+    assertUuid(id, 'id');
+    const { rows } = await pool.query<DeletionRow>(`SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE id = $1`, [id]);
+    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No person deletion with id ${id}`, [{ field: 'id', message: 'no such person deletion' }]);
+    return toDeletion(rows[0]);
+  }
+
+  return {
+    /**
+     * Starts deleting a person's data in a pipeline. The remembered traits and what pages can
+     * read go at once; the events the person sent are held back from delivery from then on
+     * (within 2 s on other worker nodes) and their stored copies are deleted by the worker.
+     */
+    async request(pipelineId: string, person: Person, options: { suppress?: boolean } = {}): Promise<PersonDeletion> {
+      await pipelineExists(pipelineId);
+      const ids = named(person);
+      const suppress = options.suppress === true;
+      const id = randomUUID();
+      const row = await withTransaction(pool, async (client) => {
+        const hold = holdStatement(pipelineId, personDigests(ids), suppress);
+        await client.query(hold.text, hold.values);
+        const forget = forgetTraitsStatement(pipelineId, personDigests(ids));
+        const { rows: [erased] } = await client.query<{ erased: number }>(forget.text, forget.values);
+        if (ids.anonymousId !== null) {
+          const visitor = forgetVisitorStatement(pipelineId, visitorDigest(ids.anonymousId), BROWSER_ATTRIBUTES_DAYS);
+          await client.query(visitor.text, visitor.values);
+        }
+        const { rows } = await client.query<DeletionRow>(
+          `INSERT INTO signal.person_deletions (id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, traits, to_id)
+           VALUES ($1, $2, $3::text, $4::text, $3::text IS NOT NULL, $4::text IS NOT NULL, $5, $6, (SELECT COALESCE(max(id), 0) FROM signal.events))
+           RETURNING ${DELETION_COLUMNS}`,
+          [id, pipelineId, ids.userId, ids.anonymousId, suppress, erased?.erased ?? 0],
+        );
+        // The request and its first job commit together: a request is never left without one.
+        await boss.send(PERSON_DELETION_QUEUE, { deletionId: id } satisfies PersonDeletionJob, { db: transactionDb(client) });
+        return rows[0]!;
+      });
+      deps.onChange?.();
+      return toDeletion(row);
+    },
+
+    get,
+
+    /** The pipeline's person deletions, newest first. */
+    async list(pipelineId: string, limit = 20): Promise<PersonDeletion[]> {
+      await pipelineExists(pipelineId);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+        throw new SignalError('SIGNAL_VALIDATION_FAILED', `limit must be a whole number from 1 to 500, got ${limit}`, [{ field: 'limit', message: 'must be 1 to 500' }]);
+      }
+      const { rows } = await pool.query<DeletionRow>(
+        `SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE pipeline_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
+        [pipelineId, limit],
+      );
+      return rows.map(toDeletion);
+    },
+
+    /**
+     * Lets a suppressed person's later events through again; returns how many of the ids named
+     * were suppressed. What a deletion deleted stays deleted.
+     */
+    async unsuppress(pipelineId: string, person: Person): Promise<number> {
+      await pipelineExists(pipelineId);
+      const { rowCount } = await pool.query(
+        `UPDATE signal.person_suppressions SET suppressed = false, version = nextval('signal.person_suppressions_version'), updated_at = now()
+          WHERE pipeline_id = $1 AND identity_digest = ANY($2::bytea[]) AND suppressed`,
+        [pipelineId, personDigests(named(person))],
+      );
+      deps.onChange?.();
+      return rowCount ?? 0;
+    },
+
+    /** Runs a failed deletion again from where it stopped. A running or done one is returned as it is. */
+    async retry(id: string): Promise<PersonDeletion> {
+      await get(id);
+      await withTransaction(pool, async (client) => {
+        const { rowCount } = await client.query(
+          "UPDATE signal.person_deletions SET status = 'running', reason = NULL, finished_at = NULL, updated_at = now() WHERE id = $1 AND status = 'failed'",
+          [id],
+        );
+        if (rowCount) await boss.send(PERSON_DELETION_QUEUE, { deletionId: id } satisfies PersonDeletionJob, { db: transactionDb(client) });
+      });
+      return get(id);
+    },
+  };
+}
+
+export type PersonDeletions = ReturnType<typeof createPersonDeletions>;
+
+export interface PersonDeletionJob {
+  deletionId: string;
+}
+
+/**
+ * Consumes the `person-deletion` queue: each job walks a deletion for up to 10 s (slices of
+ * stored events, each in one transaction with the progress, then the dead letters, the
+ * delivery log and the waiting delivery jobs) and queues the next. While a delivery job
+ * carrying the person's events is being worked on, it looks again 30 s later. A job that fails
+ * every try moves to `person-deletion-failed`, whose worker marks the deletion failed.
+ *
+ * @example
+ * await startPersonDeletionWorker({ boss, pool, bossSchema: 'pgboss' });
+ */
+export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; bossSchema: string; sliceSize?: number }): Promise<void> {
+  const { boss, pool, bossSchema } = deps;
+  const sliceSize = deps.sliceSize ?? DELETION_SLICE;
+  const options = { batchSize: 1, ...WORK_POLLING, localConcurrency: 1 } as const;
+  await boss.work<PersonDeletionJob, void, typeof options>(PERSON_DELETION_QUEUE, options, async ([job]) => {
+    const deletionId = job!.data.deletionId;
+    const startedAt = Date.now();
+    for (;;) {
+      const { rows: [row] } = await pool.query<DeletionRow>(`SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE id = $1`, [deletionId]);
+      // Gone, failed meanwhile, or done already (a job run twice).
+      if (!row || row.status !== 'running') return;
+      const d = { id: row.id, pipelineId: row.pipeline_id, userId: row.user_id, anonymousId: row.anonymous_id };
+      if (row.step === 'events') {
+        const slice = deleteEventsSliceStatement({ ...d, cursor: Number(row.cursor), toId: Number(row.to_id) }, sliceSize);
+        await withTransaction(pool, async (client) => {
+          const { rows: [walked] } = await client.query<{ last: string | null; deleted: number }>(slice.text, slice.values);
+          await client.query(
+            `UPDATE signal.person_deletions SET cursor = COALESCE($2::bigint, cursor), events = events + $3::bigint, updated_at = now(),
+                    step = CASE WHEN $2::bigint IS NULL THEN 'queued' ELSE step END WHERE id = $1`,
+            [deletionId, walked?.last ?? null, walked?.deleted ?? 0],
+          );
+        });
+      } else if (row.step === 'queued') {
+        // Running deliveries first: what they put back for a retry is scrubbed after them.
+        const running = runningDeliveriesStatement(bossSchema, d.pipelineId, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
+        const { rows: [busy] } = await pool.query<{ running: number; past: boolean }>(running.text, running.values);
+        const scrub = scrubQueuedStatement(bossSchema, d);
+        const { rows: scrubbed } = await pool.query<{ removed: number }>(scrub.text, scrub.values);
+        const removed = scrubbed.reduce((sum, r) => sum + r.removed, 0);
+        const settled = busy?.running === 0 && busy.past;
+        await pool.query(
+          `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(),
+                  step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END
+            WHERE id = $1`,
+          [deletionId, removed, settled],
+        );
+        if (!settled) {
+          // Their events may still go out (they were on their way before the request).
+          await boss.send(PERSON_DELETION_QUEUE, { deletionId } satisfies PersonDeletionJob, { startAfter: busy?.past ? RUNNING_RECHECK_SECONDS : STALE_LIST_MARGIN_SECONDS });
+          return;
+        }
+      } else if (row.step === 'dead_letters') {
+        const statement = deleteDeadLettersStatement(d);
+        await withTransaction(pool, async (client) => {
+          const { rowCount } = await client.query(statement.text, statement.values);
+          await client.query("UPDATE signal.person_deletions SET dead_letters = dead_letters + $2::bigint, step = 'delivery_log', updated_at = now() WHERE id = $1", [deletionId, rowCount ?? 0]);
+        });
+      } else if (row.step === 'delivery_log') {
+        // What the settled deliveries logged is written within the log's gathering time.
+        const { rows: [wait] } = await pool.query<{ ms: number }>(
+          'SELECT GREATEST(0, $2::int - EXTRACT(EPOCH FROM (now() - settled_at)) * 1000)::int AS ms FROM signal.person_deletions WHERE id = $1',
+          [deletionId, LOG_FLUSH_WAIT_MS],
+        );
+        if ((wait?.ms ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, wait!.ms));
+        const needles = [...(d.userId !== null ? exchangeNeedles(d.userId) : []), ...(d.anonymousId !== null ? exchangeNeedles(d.anonymousId) : [])];
+        const statement = deleteDeliveryLogStatement({ ...d, needles });
+        // Done with it: the ids it was given go, and so do the messageIds it collected.
+        await withTransaction(pool, async (client) => {
+          const { rowCount } = await client.query(statement.text, statement.values);
+          await client.query('DELETE FROM signal.person_deletion_messages WHERE deletion_id = $1', [deletionId]);
+          await client.query(
+            `UPDATE signal.person_deletions SET delivery_log = delivery_log + $2::bigint, status = 'done', step = 'done', user_id = NULL, anonymous_id = NULL,
+                    finished_at = now(), updated_at = now()
+              WHERE id = $1 AND status = 'running'`,
+            [deletionId, rowCount ?? 0],
+          );
+        });
+        return;
+      } else {
+        return;
+      }
+      if (Date.now() - startedAt > JOB_BUDGET_MS) {
+        await boss.send(PERSON_DELETION_QUEUE, { deletionId } satisfies PersonDeletionJob);
+        return;
+      }
+    }
+  });
+  // Polled like the others: pg-boss sends no notification when it moves a job here.
+  const failedOptions = { includeMetadata: true, batchSize: 1, ...WORK_POLLING } as const;
+  await boss.work<PersonDeletionJob, void, typeof failedOptions>(PERSON_DELETION_FAILED_QUEUE, failedOptions, async ([job]) => {
+    const output = job!.sourceOutput as { message?: unknown } | null;
+    const error = typeof output?.message === 'string' ? output.message : 'no error recorded';
+    await pool.query(
+      `UPDATE signal.person_deletions SET status = 'failed', finished_at = now(), updated_at = now(),
+              reason = 'its ' || replace(step, '_', ' ') || ' step ' || $2
+        WHERE id = $1 AND status = 'running'`,
+      [job!.data.deletionId, `failed ${(job!.sourceRetryCount ?? 0) + 1} times (${error.slice(0, 500)}): run it again (retryPersonDeletion) once the cause is mended`],
+    );
+  });
+}
+
+/** Creates the `person-deletion` queue and its failure queue unless they exist (every role may request a deletion). */
+export async function ensurePersonDeletionQueues(boss: Boss): Promise<void> {
+  await ensureQueue(boss, PERSON_DELETION_FAILED_QUEUE, { retryLimit: 10, retryDelay: 5, retryBackoff: true, notify: true });
+  await ensureQueue(boss, PERSON_DELETION_QUEUE, { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 15 * 60, notify: true, deadLetter: PERSON_DELETION_FAILED_QUEUE });
+}

@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import webhook from '../plugins/webhook/index.ts';
+import { identityDigest } from '../core/pipeline/remembered-traits.ts';
+import { startVendorSim, reply, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
+import { pluginSet } from './helpers/fixture-plugin.ts';
+import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { waitUntil } from './helpers/wait.ts';
+
+let sim: VendorSim;
+let signal: TestSignal;
+
+before(async () => {
+  sim = await startVendorSim();
+  // Retries at their real pace: a failed event waits in its retry job while the deletion runs.
+  signal = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30' }, { plugins: pluginSet(webhook), label: 'person_deletions' });
+});
+after(async () => {
+  await signal.close();
+  await sim.close();
+});
+
+interface Deletion {
+  id: string; status: string; step: string; userId: string | null; anonymousId: string | null; byUserId: boolean; byAnonymousId: boolean; suppress: boolean;
+  events: number; deadLetters: number; deliveryLogEntries: number; queuedEvents: number; traits: number; reason: string | null; finishedAt: string | null;
+}
+const FIELDS = 'id status step userId anonymousId byUserId byAnonymousId suppress events deadLetters deliveryLogEntries queuedEvents traits reason finishedAt';
+
+async function install(pipelineId: string, path: string): Promise<string> {
+  const { assignment } = await signal.services.integrations.install({
+    vendor: 'webhook', name: path, pipelineId, consentCategories: [],
+    config: { url: `${sim.url}${path}`, mode: 'single', allow_private_targets: ['127.0.0.1'] },
+  });
+  return assignment!.id;
+}
+
+async function send(key: string, events: Array<Record<string, unknown>>): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: basic(key) },
+    body: JSON.stringify({ batch: events }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+function userOf(request: RecordedRequest): string | undefined {
+  const body = request.json as { userId?: string; anonymousId?: string };
+  return body.userId ?? body.anonymousId;
+}
+
+async function deletePerson(variables: Record<string, unknown>) {
+  return signal.graphql<{ deletePerson: Deletion }>(
+    `mutation($p: ID!, $u: String, $a: String, $s: Boolean) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a, suppress: $s) { ${FIELDS} } }`,
+    variables,
+  );
+}
+
+async function finished(id: string): Promise<Deletion> {
+  return waitUntil(async () => {
+    const { body } = await signal.graphql<{ personDeletion: Deletion }>(`query($id: ID!) { personDeletion(id: $id) { ${FIELDS} } }`, { id });
+    const deletion = body.data!.personDeletion;
+    return deletion.status !== 'running' && deletion;
+  }, `person deletion ${id} to end`, 30_000);
+}
+
+async function skippedSuppressed(integrationId: string): Promise<number> {
+  const { body } = await signal.graphql<{ integrationStats: { skippedSuppressed: number } }>('query($id: ID!) { integrationStats(integrationId: $id) { skippedSuppressed } }', { id: integrationId });
+  return body.data!.integrationStats.skippedSuppressed;
+}
+
+describe('deleting a person’s data (deletePerson)', () => {
+  let pipeline: { id: string; key: string };
+  let ok: string;
+  let failing: string;
+  let retrying: string;
+  let requestedAt: number;
+
+  test('erases their stored events, dead letters, delivery-log entries, remembered traits and waiting retries; nobody else’s', { timeout: 60_000 }, async () => {
+    pipeline = await signal.pipeline('Privacy');
+    ok = await install(pipeline.id, '/pd-ok');
+    failing = await install(pipeline.id, '/pd-fail');
+    retrying = await install(pipeline.id, '/pd-retry');
+    sim.setDefault('POST', '/pd-fail', reply.badRequest({ error: 'refused' }));
+    sim.setDefault('POST', '/pd-retry', (request) => (userOf(request) === 'u-keep' ? reply.ok() : reply.serverError()));
+    await send(pipeline.key, [
+      { type: 'identify', userId: 'u-del', traits: { email: 'del@example.com' }, messageId: 'del-1' },
+      { type: 'track', event: 'Viewed', userId: 'u-del', messageId: 'del-2' },
+      { type: 'track', event: 'Bought', userId: 'u-del', properties: { note: 'for u-keep' }, messageId: 'del-3' },
+      { type: 'page', name: 'Home', anonymousId: 'a-del', messageId: 'del-4' },
+      { type: 'track', event: 'Viewed', userId: 'u-keep', messageId: 'keep-1' },
+      { type: 'identify', userId: 'u-keep', traits: { plan: 'pro' }, messageId: 'keep-2' },
+    ]);
+    await sim.waitFor(6, 20_000, { path: '/pd-ok' });
+    await sim.waitFor(6, 20_000, { path: '/pd-fail' });
+    await sim.waitFor(6, 20_000, { path: '/pd-retry' });
+    await waitUntil(async () => (await signal.services.events.recent(pipeline.id, 50)).length === 6 && (await signal.pool.query("SELECT 1 FROM signal.remembered_traits WHERE traits <> '{}'::jsonb")).rows.length === 2, 'six stored events and two people’s traits');
+    // The four failed tries wait for their retry, carried in their jobs.
+    const waiting = () => signal.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = 'created' AND data ? 'events'`, [`delivery.${retrying}`]);
+    await waitUntil(async () => (await waiting()).rows[0]!.n >= 1, 'retry jobs');
+
+    requestedAt = Date.now();
+    const { status, body } = await deletePerson({ p: pipeline.id, u: 'u-del', a: 'a-del' });
+    assert.equal(status, 200, JSON.stringify(body));
+    const started = body.data!.deletePerson;
+    assert.equal(started.status, 'running');
+    assert.equal(started.userId, 'u-del');
+    assert.equal(started.traits, 1, 'the identify traits of u-del, erased at once');
+
+    const done = await finished(started.id);
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assert.equal(done.step, 'done');
+    assert.equal(done.events, 4);
+    assert.equal(done.deadLetters, 4);
+    assert.ok(done.queuedEvents >= 4, `the retries waiting in their jobs, and the copies kept of those that ran: ${done.queuedEvents}`);
+    assert.ok(done.deliveryLogEntries >= 12, `ok, failed and retried exchanges of the four events: ${done.deliveryLogEntries}`);
+    assert.equal(done.userId, null, 'no clear id kept once done');
+    assert.equal(done.anonymousId, null);
+    assert.deepEqual([done.byUserId, done.byAnonymousId, done.suppress], [true, true, false]);
+    assert.ok(done.finishedAt);
+
+    const stored = await signal.services.events.recent(pipeline.id, 50);
+    assert.deepEqual(stored.map((e) => e.messageId).sort(), ['keep-1', 'keep-2']);
+    const { body: letters } = await signal.graphql<{ deadLetters: { total: number; items: Array<{ messageId: string }> } }>('query($id: ID!) { deadLetters(integrationId: $id) { total items { messageId } } }', { id: failing });
+    assert.deepEqual(letters.data!.deadLetters.items.map((l) => l.messageId).sort(), ['keep-1', 'keep-2']);
+    for (const integrationId of [ok, failing, retrying]) {
+      const { body: log } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; request: unknown }> }>('query($id: ID!) { deliveryLog(integrationId: $id) { eventIds request } }', { id: integrationId });
+      for (const entry of log.data!.deliveryLog) {
+        assert.ok(entry.eventIds.every((id) => id.startsWith('keep-')), `log of ${integrationId}: ${entry.eventIds}`);
+        assert.ok(!JSON.stringify(entry.request).includes('"u-del"') && !JSON.stringify(entry.request).includes('a-del'));
+      }
+      assert.ok(log.data!.deliveryLog.length >= 2, 'u-keep’s exchanges stay');
+    }
+    const jobs = await signal.pool.query<{ data: { events?: Array<{ userId?: string }> } }>('SELECT data FROM pgboss.job WHERE name = $1', [`delivery.${retrying}`]);
+    assert.ok(jobs.rows.every((j) => (j.data.events ?? []).every((e) => e.userId !== 'u-del')), 'no job carries u-del’s events any more');
+    const traits = await signal.pool.query<{ traits: object }>('SELECT traits FROM signal.remembered_traits WHERE identity_digest = $1', [identityDigest('user', 'u-del')]);
+    assert.deepEqual(traits.rows.map((r) => r.traits), [{}]);
+    const kept = await signal.pool.query("SELECT 1 FROM signal.remembered_traits WHERE identity_digest = $1 AND traits <> '{}'::jsonb", [identityDigest('user', 'u-keep')]);
+    assert.equal(kept.rows.length, 1, 'u-keep’s traits stay');
+    const left = await signal.pool.query('SELECT 1 FROM signal.person_deletion_messages');
+    assert.equal(left.rows.length, 0, 'the messageIds it collected go when it is done');
+  });
+
+  test('an event of theirs received before the request, put back for a retry after it, is not sent', { timeout: 30_000 }, async () => {
+    const before = await skippedSuppressed(ok);
+    const old = new Date(requestedAt - 60_000).toISOString();
+    const event = (userId: string, messageId: string) => ({ type: 'track', event: 'Late', userId, messageId, receivedAt: old, timestamp: old, context: {} });
+    await signal.boss.send(`delivery.${ok}`, { events: [event('u-del', 'late-del'), event('u-keep', 'late-keep')], attempt: 2 });
+    const seen = await sim.waitFor((list) => list.some((r) => (r.json as { messageId?: string }).messageId === 'late-keep'), 15_000, { path: '/pd-ok' });
+    assert.ok(!seen.some((r) => (r.json as { messageId?: string }).messageId === 'late-del'));
+    assert.equal(await skippedSuppressed(ok), before + 1);
+  });
+
+  test('their events received after the request are delivered (no suppression asked)', { timeout: 30_000 }, async () => {
+    await send(pipeline.key, [{ type: 'track', event: 'Back', userId: 'u-del', messageId: 'del-after' }]);
+    await sim.waitFor((list) => list.some((r) => (r.json as { messageId?: string }).messageId === 'del-after'), 15_000, { path: '/pd-ok' });
+  });
+});
+
+describe('suppressing a person (deletePerson with suppress)', () => {
+  test('their later events are neither delivered nor kept, and are counted; unsuppressPerson lets them through again', { timeout: 60_000 }, async () => {
+    const pipeline = await signal.pipeline('Suppression');
+    const ok = await install(pipeline.id, '/sup-ok');
+    const { body } = await deletePerson({ p: pipeline.id, u: 'u-sup', s: true });
+    const done = await finished(body.data!.deletePerson.id);
+    assert.equal(done.status, 'done');
+    assert.equal(done.suppress, true);
+    assert.equal(done.events, 0);
+
+    await send(pipeline.key, [
+      { type: 'track', event: 'Viewed', userId: 'u-sup', messageId: 'sup-1' },
+      { type: 'identify', userId: 'u-sup', traits: { email: 'sup@example.com' }, messageId: 'sup-2' },
+      { type: 'track', event: 'Viewed', userId: 'u-other', messageId: 'other-1' },
+    ]);
+    await sim.waitFor(1, 15_000, { path: '/sup-ok' });
+    await waitUntil(async () => (await skippedSuppressed(ok)) === 2, 'two events held back');
+    assert.deepEqual(sim.requests({ path: '/sup-ok' }).map(userOf), ['u-other']);
+    const stored = await signal.services.events.recent(pipeline.id, 50);
+    assert.deepEqual(stored.map((e) => e.messageId), ['other-1'], 'not kept either');
+    const traits = await signal.pool.query("SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1 AND traits <> '{}'::jsonb", [pipeline.id]);
+    assert.equal(traits.rows.length, 0, 'their identify is not remembered');
+
+    const lifted = await signal.graphql<{ unsuppressPerson: number }>('mutation($p: ID!) { unsuppressPerson(pipelineId: $p, userId: "u-sup") }', { p: pipeline.id });
+    assert.equal(lifted.body.data!.unsuppressPerson, 1);
+    await send(pipeline.key, [{ type: 'track', event: 'Viewed', userId: 'u-sup', messageId: 'sup-3' }]);
+    await sim.waitFor((list) => list.some((r) => userOf(r) === 'u-sup'), 15_000, { path: '/sup-ok' });
+    const again = await signal.graphql<{ unsuppressPerson: number }>('mutation($p: ID!) { unsuppressPerson(pipelineId: $p, userId: "u-sup") }', { p: pipeline.id });
+    assert.equal(again.body.data!.unsuppressPerson, 0);
+  });
+
+  test('personDeletions lists a pipeline’s requests, newest first, without the ids once done', async () => {
+    const pipeline = await signal.pipeline('Listed');
+    const first = (await deletePerson({ p: pipeline.id, u: 'u-1' })).body.data!.deletePerson;
+    const second = (await deletePerson({ p: pipeline.id, a: 'a-2' })).body.data!.deletePerson;
+    await finished(first.id);
+    await finished(second.id);
+    const { body } = await signal.graphql<{ personDeletions: Deletion[] }>(`query($p: ID!) { personDeletions(pipelineId: $p) { ${FIELDS} } }`, { p: pipeline.id });
+    assert.deepEqual(body.data!.personDeletions.map((d) => [d.id, d.userId, d.anonymousId, d.byUserId, d.byAnonymousId]), [
+      [second.id, null, null, false, true],
+      [first.id, null, null, true, false],
+    ]);
+  });
+});
+
+describe('person deletion errors', () => {
+  test('each mistake is a 400 or 404 naming what is wrong', async () => {
+    const pipeline = await signal.pipeline('Mistakes');
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ p: pipeline.id }, 'userId', /Name the person: userId, anonymousId or both/],
+      [{ p: pipeline.id, u: '  ' }, 'userId', /userId must be a non-blank text/],
+      [{ p: pipeline.id, a: 'x\u0000y' }, 'anonymousId', /anonymousId cannot be an id Signal stored/],
+      [{ p: 'not-a-uuid', u: 'u-1' }, 'pipelineId', /pipelineId/],
+    ];
+    for (const [variables, field, message] of cases) {
+      const { status, body } = await deletePerson(variables);
+      assert.equal(status, 400, JSON.stringify(body));
+      assert.match(body.errors![0]!.message, message);
+      assert.equal((body.errors![0]!.extensions as { fields?: Array<{ field: string }> }).fields?.[0]?.field, field, JSON.stringify(body.errors));
+    }
+    const unknown = await deletePerson({ p: '00000000-0000-4000-8000-000000000000', u: 'u-1' });
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.body.errors![0]!.message, /No pipeline with id/);
+    const missing = await signal.graphql('query { personDeletion(id: "00000000-0000-4000-8000-000000000000") { id } }');
+    assert.equal(missing.status, 404);
+    const limit = await signal.graphql('query($p: ID!) { personDeletions(pipelineId: $p, limit: 0) { id } }', { p: pipeline.id });
+    assert.equal(limit.status, 400);
+    assert.match(limit.body.errors![0]!.message, /limit must be a whole number from 1 to 500, got 0/);
+  });
+});
