@@ -4,6 +4,7 @@ import { storableJson } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonValue } from '../sdk/types.ts';
 import { assertUuid } from '../services/pipelines.ts';
+import { checkPageSize } from '../services/page-size.ts';
 
 export const DEAD_LETTER_RETENTION_DAYS = 7;
 
@@ -243,9 +244,7 @@ export function createDeadLetterStore(pool: Pool) {
     /** A page of dead letters, oldest first; `after` is the last id of the previous page. */
     async list(integrationId: string, filter: DeadLetterFilter = {}, first = 50, after?: number): Promise<{ items: DeadLetter[]; total: number; hasMore: boolean }> {
       assertUuid(integrationId, 'integrationId');
-      if (!Number.isInteger(first) || first < 1 || first > 500) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', 'first must be a whole number from 1 to 500', [{ field: 'first', message: 'must be 1 to 500' }]);
-      }
+      checkPageSize(first, 'first');
       const { where, values } = filterClause(integrationId, filter);
       const total = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM signal.dead_letters WHERE ${where}`, values);
       const pageValues = [...values, after ?? 0, first + 1];

@@ -3,6 +3,7 @@ import { storableJson } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonValue } from '../sdk/types.ts';
 import { assertUuid } from '../services/pipelines.ts';
+import { checkPageSize } from '../services/page-size.ts';
 
 export interface Exchange {
   pipelineIntegrationId: string;
@@ -106,9 +107,7 @@ export function createDeliveryLog(pool: Pool, options: DeliveryLogOptions = {}) 
     async recent(integrationId: string, limit = 50): Promise<LoggedExchange[]> {
       assertUuid(integrationId, 'integrationId');
       // Named, as `first` is for dead letters, rather than quietly clamped.
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', `limit must be a whole number from 1 to 500 (got ${limit})`, [{ field: 'limit', message: 'must be 1 to 500' }]);
-      }
+      checkPageSize(limit);
       await flush();
       const { rows } = await pool.query<{
         id: number; pipeline_integration_id: string; revision_id: string | null; event_ids: string[]; attempt: number; request: JsonValue;

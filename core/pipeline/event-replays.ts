@@ -6,6 +6,7 @@ import { replayIntoDisabledError } from '../delivery/delivery-admin.ts';
 import { SignalError } from '../errors.ts';
 import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
+import { checkPageSize } from '../services/page-size.ts';
 
 /** The queue whose jobs walk replays, a slice each. */
 export const REPLAY_QUEUE = 'replay';
@@ -203,9 +204,7 @@ export function createEventReplays(deps: { pool: Pool; boss: Boss }) {
     /** The integration's replays, newest first. */
     async list(integrationId: string, limit = 20): Promise<EventReplay[]> {
       await assignmentOf(integrationId);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', `limit must be a whole number from 1 to 500, got ${limit}`, [{ field: 'limit', message: 'must be 1 to 500' }]);
-      }
+      checkPageSize(limit);
       const { rows } = await pool.query<ReplayRow>(
         `SELECT ${REPLAY_COLUMNS} FROM signal.event_replays WHERE pipeline_integration_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
         [integrationId, limit],

@@ -7,6 +7,7 @@ import { WORK_POLLING, ensureQueue, jobTable, transactionDb, type Boss } from '.
 import { assertUuid } from '../services/pipelines.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
 import { forgetTraitsStatement, identityDigest } from './remembered-traits.ts';
+import { checkPageSize } from '../services/page-size.ts';
 
 /** The queue whose jobs walk person deletions, a few slices each. */
 export const PERSON_DELETION_QUEUE = 'person-deletion';
@@ -464,9 +465,7 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
     /** The pipeline's person deletions, newest first. */
     async list(pipelineId: string, limit = 20): Promise<PersonDeletion[]> {
       await pipelineExists(pipelineId);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', `limit must be a whole number from 1 to 500, got ${limit}`, [{ field: 'limit', message: 'must be 1 to 500' }]);
-      }
+      checkPageSize(limit);
       const { rows } = await pool.query<DeletionRow>(
         `SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE pipeline_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
         [pipelineId, limit],

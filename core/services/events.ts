@@ -7,6 +7,7 @@ import { prunePartnerStatement } from '../pipeline/partner-enrichment.ts';
 import { HELD_ENTRY_DAYS, pruneHeldStatement } from '../pipeline/person-deletions.ts';
 import { jobTable } from '../queue/boss.ts';
 import { assertUuid } from './pipelines.ts';
+import { checkPageSize } from './page-size.ts';
 
 export interface StoredEvent {
   id: number;
@@ -105,9 +106,7 @@ export function createEventStore(pool: Pool, options: { bossSchema?: string } = 
   return {
     async recent(pipelineId: string, limit = 50): Promise<StoredEvent[]> {
       assertUuid(pipelineId, 'pipelineId');
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-        throw new SignalError('SIGNAL_VALIDATION_FAILED', 'limit must be a whole number from 1 to 500', [{ field: 'limit', message: 'must be 1 to 500' }]);
-      }
+      checkPageSize(limit);
       const { rows } = await pool.query<EventRow>(
         'SELECT id, pipeline_id, message_id, type, received_at, payload, duplicate FROM signal.events WHERE pipeline_id = $1 ORDER BY id DESC LIMIT $2',
         [pipelineId, limit],
