@@ -279,10 +279,6 @@ describe('VideoAmp', () => {
     // The spec: email "when supplied via datafly.identify()": an identify, then a conversion
     // that carries no traits of its own.
     const returning = { key: pipeline.key, id: 'df_va0identify' };
-    // The pipeline remembers traits already (earlier identify calls): a pipeline's very first
-    // identify and a purchase fanned out at the same moment may miss each other (README).
-    await browser({ type: 'identify', userId: 'user-76', messageId: 'va-identify-76', traits: { plan: 'first' } }, '', returning);
-    await waitUntil(async () => ((await signal.pool.query('SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1', [pipeline.id])).rowCount ?? 0) > 0 || undefined, 'a remembered identify');
     await browser({ type: 'identify', userId: 'user-77', messageId: 'va-identify-77', traits: { email: 'Returning@Example.com' } }, '', returning);
     await browser({ type: 'track', event: 'Order Completed', userId: 'user-77', messageId: 'va-5', properties: { order_id: 'ORD-077', revenue: 10, currency: 'USD' } }, '', returning);
     const identified = await waitUntil(async () => sim.requests({ path: '/v1/conversions' }).map((r) => r.json as Record<string, unknown>).find((j) => j.transaction_id === 'ORD-077'), 'the conversion after identify');
@@ -745,8 +741,7 @@ describe('Google Analytics 4', () => {
 
   test('an order: purchase with items, the _ga cookie\'s client id, Consent Mode, one request per visitor', async () => {
     await ga({ type: 'identify', userId: 'user-123', messageId: 'ga-0', traits: { plan: 'premium', email: 'jane@example.com' } });
-    // Remembered before the order is sent (a pipeline's very first identify may race its next event).
-    await waitUntil(async () => ((await signal.pool.query('SELECT 1 FROM signal.remembered_traits WHERE pipeline_id = $1', [site.id])).rowCount ?? 0) > 0, 'the identify remembered');
+    // Sent at once: a pipeline's very first identify reaches the order fanned out beside it.
     await ga({
       type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'ga-1',
       properties: { order_id: 'ORD-5521', total: 89.99, currency: 'gbp', tax: 5, products: [{ product_id: 'SKU-100', name: 'Mug', price: 59.99, quantity: 1 }, { product_id: 'SKU-200', price: 30 }] },

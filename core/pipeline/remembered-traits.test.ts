@@ -161,16 +161,31 @@ test('an erased person stays erased: an identify stored before the erasure and f
   assert.deepEqual(await stored(pipeline), [{ plan: 'new' }], 'what the person says after the erasure is remembered');
 });
 
-test('a pipeline the presence says has nothing remembered costs no read', async () => {
+test('a pipeline the presence says has nothing remembered costs one read through the identify index, no traits read', async () => {
   const pipeline = randomUUID();
   const asked: string[] = [];
   const presence: TraitsPresence = { has: async (id) => (asked.push(id), false), written: () => {} };
   statements.length = 0;
   await fanOut([row(pipeline, { type: 'track', event: 'X', userId: 'u-1' }), row(pipeline, { type: 'page', userId: 'u-2' })], { presence });
   assert.deepEqual(asked, [pipeline], 'asked once per pipeline');
-  assert.deepEqual(statements, [], 'no statement');
+  assert.equal(statements.length, 1, 'the look back at identify calls not yet remembered');
+  assert.match(statements[0]!, /type = 'identify'/);
+  const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statements[0]!.replace('$3::uuid[]', `ARRAY['${pipeline}']::uuid[]`).replace('$1', '1').replace('$2', '100')}`);
+  assert.match(plan.rows.map((r) => r['QUERY PLAN']).join('\n'), /events_identify/, 'through the partial index');
   // Its first identify still counts for the events after it in the same fan-out.
   const after = row(pipeline, { type: 'track', event: 'Y', userId: 'u-1' });
   const changed = await fanOut([row(pipeline, { type: 'identify', userId: 'u-1', traits: { email: 'first@example.com' } }), after], { presence });
   assert.deepEqual(traitsOf(changed, after), { email: 'first@example.com' });
+});
+
+test("a pipeline's very first identify reaches the event after it though another worker is still fanning it out", async () => {
+  const pipeline = randomUUID();
+  const presence: TraitsPresence = { has: async () => false, written: () => {} };
+  const { rows: [identify] } = await pool.query<{ id: string }>(
+    `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'identify', now(), $3) RETURNING id`,
+    [pipeline, randomUUID(), JSON.stringify({ type: 'identify', userId: 'u-first', traits: { email: 'first@example.com' } })],
+  );
+  const purchase = row(pipeline, { type: 'track', event: 'Order Completed', userId: 'u-first' }, Number(identify!.id) + 1);
+  assert.deepEqual(traitsOf(await fanOut([purchase], { presence }), purchase), { email: 'first@example.com' });
+  assert.deepEqual(await stored(pipeline), [], 'remembered by its own fan-out, not this one');
 });

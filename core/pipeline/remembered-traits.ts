@@ -244,8 +244,23 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
     const known = new Map<string, boolean>();
     const identifying = new Set(rows.filter((row) => row.event.type === 'identify').map((row) => row.pipelineId));
     for (const row of rows) {
+      if (row.event.type !== 'identify' && !known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
+    }
+    const first = rows.length > 0 ? Math.min(...rows.map((row) => row.id)) : 0;
+    const lookback = { from: Math.max(1, first - IDENTIFY_LOOKBACK_EVENTS), before: first };
+    // Identify calls stored just before these events that no fan-out has remembered yet, in
+    // pipelines with nothing remembered: a pipeline's first identify and the event right after
+    // it, fanned out at the same moment by two workers, find each other too. One read through
+    // the identify index (migration 014), usually finding nothing.
+    const unremembered = [...known].filter(([, found]) => !found).map(([pipelineId]) => pipelineId);
+    let firstIdentifies: Array<Record<string, unknown>> = [];
+    if (unremembered.length > 0 && first > 1) {
+      const probe = recentIdentifiesStatement(unremembered, lookback.from, lookback.before);
+      firstIdentifies = (await execute(probe.text, probe.values)).rows;
+      for (const found of firstIdentifies) known.set(String(found.pipeline_id), true);
+    }
+    for (const row of rows) {
       const identify = row.event.type === 'identify';
-      if (!identify && !known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
       // Digests only where they are used: an identify's, and those of events whose pipeline has
       // something remembered or an identify in this fan-out (in most fan-outs, none).
       const remembered = known.get(row.pipelineId) === true;
@@ -267,16 +282,21 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
         if (isObject(found.traits)) memory.set(key, found.traits);
         lastIds.set(key, Number(found.last_id));
       }
-      const first = Math.min(...rows.map((row) => row.id));
-      const pipelines = [...new Set(list.map((k) => k.pipelineId))];
-      const recent = recentIdentifiesStatement(pipelines, Math.max(1, first - IDENTIFY_LOOKBACK_EVENTS), first);
-      for (const found of (await execute(recent.text, recent.values)).rows) {
-        const pipelineId = String(found.pipeline_id);
-        const stored = found.payload as CanonicalEvent;
+      const probed = new Set(firstIdentifies.map((found) => String(found.pipeline_id)));
+      const others = [...new Set(list.map((k) => k.pipelineId))].filter((pipelineId) => !probed.has(pipelineId));
+      let recent: Array<Record<string, unknown>> = [];
+      if (others.length > 0) {
+        const statement = recentIdentifiesStatement(others, lookback.from, lookback.before);
+        recent = (await execute(statement.text, statement.values)).rows;
+      }
+      const found = [...firstIdentifies, ...recent].sort((a, b) => Number(a.id) - Number(b.id));
+      for (const identify of found) {
+        const pipelineId = String(identify.pipeline_id);
+        const stored = identify.payload as CanonicalEvent;
         const person = personOf(stored);
         if (!person) continue;
         const key = `${pipelineId}/${identityDigest(person.kind, person.id).toString('hex')}`;
-        if (!wanted.has(key) || Number(found.id) <= (lastIds.get(key) ?? 0)) continue;
+        if (!wanted.has(key) || Number(identify.id) <= (lastIds.get(key) ?? 0)) continue;
         const event = options.passOn ? await options.passOn(pipelineId, stored) : stored;
         if (event === null || !isObject(event.traits) || restricted(event)) continue;
         const merged = mergeTraits(memory.get(key), event.traits);
