@@ -80,7 +80,8 @@ describe('deleting a person’s data (deletePerson)', () => {
     ok = await install(pipeline.id, '/pd-ok');
     failing = await install(pipeline.id, '/pd-fail');
     retrying = await install(pipeline.id, '/pd-retry');
-    sim.setDefault('POST', '/pd-fail', reply.badRequest({ error: 'refused' }));
+    // Echoing the request, as some vendors do: the integration's last error quotes the person.
+    sim.setDefault('POST', '/pd-fail', (request) => reply.badRequest({ error: 'refused', request: request.json }));
     sim.setDefault('POST', '/pd-retry', (request) => (userOf(request) === 'u-keep' ? reply.ok() : reply.serverError()));
     await send(pipeline.key, [
       { type: 'identify', userId: 'u-del', traits: { email: 'del@example.com' }, messageId: 'del-1' },
@@ -120,6 +121,12 @@ describe('deleting a person’s data (deletePerson)', () => {
 
     const stored = await signal.services.events.recent(pipeline.id, 50);
     assert.deepEqual(stored.map((e) => e.messageId).sort(), ['keep-1', 'keep-2']);
+    const health = async (id: string) => (await signal.graphql<{ integrationStats: { lastError: string | null; retrying: number; skippedSuppressed: number } }>(
+      'query($id: ID!) { integrationStats(integrationId: $id) { lastError retrying skippedSuppressed } }', { id })).body.data!.integrationStats;
+    const failed = await health(failing);
+    assert.ok(failed.lastError !== null && !failed.lastError.includes('u-del') && !failed.lastError.includes('a-del'), `last error: ${failed.lastError}`);
+    const retried = await health(retrying);
+    assert.deepEqual([retried.retrying, retried.skippedSuppressed], [0, 4], 'their retries held back, and out of the gauge');
     const { body: letters } = await signal.graphql<{ deadLetters: { total: number; items: Array<{ messageId: string }> } }>('query($id: ID!) { deadLetters(integrationId: $id) { total items { messageId } } }', { id: failing });
     assert.deepEqual(letters.data!.deadLetters.items.map((l) => l.messageId).sort(), ['keep-1', 'keep-2']);
     for (const integrationId of [ok, failing, retrying]) {
@@ -201,6 +208,27 @@ describe('suppressing a person (deletePerson with suppress)', () => {
   });
 });
 
+describe('a deleted pipeline', () => {
+  test('its stored events can still be erased; no one can be unsuppressed in it', { timeout: 30_000 }, async () => {
+    const pipeline = await signal.pipeline('Gone');
+    await send(pipeline.key, [{ type: 'track', event: 'Viewed', userId: 'u-gone', messageId: 'gone-1' }, { type: 'track', event: 'Viewed', userId: 'u-stays', messageId: 'gone-2' }]);
+    await waitUntil(async () => (await signal.services.events.recent(pipeline.id, 10)).length === 2, 'two stored events');
+    await signal.services.pipelines.setEnabled(pipeline.id, false);
+    await signal.services.pipelines.remove(pipeline.id);
+    const { status, body } = await deletePerson({ p: pipeline.id, u: 'u-gone' });
+    assert.equal(status, 200, JSON.stringify(body));
+    const done = await finished(body.data!.deletePerson.id);
+    assert.deepEqual([done.status, done.events], ['done', 1]);
+    const left = await signal.pool.query<{ message_id: string }>('SELECT message_id FROM signal.events WHERE pipeline_id = $1', [pipeline.id]);
+    assert.deepEqual(left.rows.map((r) => r.message_id), ['gone-2']);
+    const listed = await signal.graphql<{ personDeletions: Array<{ id: string }> }>('query($p: ID!) { personDeletions(pipelineId: $p) { id } }', { p: pipeline.id });
+    assert.deepEqual(listed.body.data!.personDeletions.map((d) => d.id), [done.id]);
+    const lift = await signal.graphql('mutation($p: ID!) { unsuppressPerson(pipelineId: $p, userId: "u-gone") }', { p: pipeline.id });
+    assert.equal(lift.status, 404);
+    assert.match(lift.body.errors![0]!.message, /was deleted: it receives no events, so no one is suppressed in it/);
+  });
+});
+
 describe('person deletion errors', () => {
   test('each mistake is a 400 or 404 naming what is wrong', async () => {
     const pipeline = await signal.pipeline('Mistakes');
@@ -209,6 +237,9 @@ describe('person deletion errors', () => {
       [{ p: pipeline.id, u: '  ' }, 'userId', /userId must be a non-blank text/],
       [{ p: pipeline.id, a: 'x\u0000y' }, 'anonymousId', /anonymousId cannot be an id Signal stored/],
       [{ p: 'not-a-uuid', u: 'u-1' }, 'pipelineId', /pipelineId/],
+      [{ p: pipeline.key, u: 'u-1' }, 'pipelineId', /got a pipeline key \(sig_…, what sites send\), not an id: the ids are in \{ pipelines \{ id name \} \}/],
+      [{ p: pipeline.id, u: 'null' }, 'userId', /userId "null" is what SDKs send when they have no id: it names no one/],
+      [{ p: pipeline.id, a: 'x'.repeat(256) }, 'anonymousId', /longer than 255 characters/],
     ];
     for (const [variables, field, message] of cases) {
       const { status, body } = await deletePerson(variables);
@@ -216,9 +247,12 @@ describe('person deletion errors', () => {
       assert.match(body.errors![0]!.message, message);
       assert.equal((body.errors![0]!.extensions as { fields?: Array<{ field: string }> }).fields?.[0]?.field, field, JSON.stringify(body.errors));
     }
+    for (const [, , message] of cases) assert.ok(!message.source.includes(pipeline.key));
+    const keyError = await deletePerson({ p: pipeline.key, u: 'u-1' });
+    assert.ok(!JSON.stringify(keyError.body).includes(pipeline.key), 'a key is never echoed');
     const unknown = await deletePerson({ p: '00000000-0000-4000-8000-000000000000', u: 'u-1' });
     assert.equal(unknown.status, 404);
-    assert.match(unknown.body.errors![0]!.message, /No pipeline with id/);
+    assert.match(unknown.body.errors![0]!.message, /No pipeline with id 00000000-0000-4000-8000-000000000000, and no stored data of a deleted one/);
     const missing = await signal.graphql('query { personDeletion(id: "00000000-0000-4000-8000-000000000000") { id } }');
     assert.equal(missing.status, 404);
     const limit = await signal.graphql('query($p: ID!) { personDeletions(pipelineId: $p, limit: 0) { id } }', { p: pipeline.id });

@@ -222,16 +222,17 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     }
     for (const entry of byTry.values()) {
       if (entry.ids.length > 0) entry.events.push(...(await loadStored(integrationId, entry.ids)));
-      const { events, warnings } = await withoutHeld(target, entry.events, entry.warnings);
+      const { events, warnings } = await withoutHeld(target, entry.events, entry.warnings, entry.attempt > 1 || entry.throttledSince !== undefined);
       if (events.length > 0) await deliverBatch(target, events, entry.attempt, deps, entry.throttledSince, warnings);
     }
   }
 
   /**
    * Leaves out the events of people whose deletion was requested after they were queued
-   * (transformed events and retries travel in their jobs), counted as suppressed.
+   * (transformed events and retries travel in their jobs), counted as suppressed (and, from a
+   * retry, out of the `retrying` gauge).
    */
-  async function withoutHeld(target: DeliveryTarget, events: CanonicalEvent[], warnings: Array<string[] | null>) {
+  async function withoutHeld(target: DeliveryTarget, events: CanonicalEvent[], warnings: Array<string[] | null>, retrying: boolean) {
     const list = options.suppressions;
     if (!list || events.length === 0) return { events, warnings };
     await list.fresh();
@@ -241,7 +242,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       if (!list.holds(target.pipelineId, event, Date.parse(event.receivedAt))) kept.push(i);
     }
     if (kept.length === events.length) return { events, warnings };
-    await options.deps.addStats(target, { skippedSuppressed: events.length - kept.length });
+    const held = events.length - kept.length;
+    // A retry's events count in the `retrying` gauge until their job runs: these leave it here.
+    await options.deps.addStats(target, { skippedSuppressed: held, ...(retrying ? { retrying: -held } : {}) });
     return { events: kept.map((i) => events[i]!), warnings: kept.map((i) => warnings[i] ?? null) };
   }
 

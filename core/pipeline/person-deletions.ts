@@ -6,7 +6,8 @@ import { SignalError } from '../errors.ts';
 import { WORK_POLLING, ensureQueue, jobTable, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
-import { forgetTraitsStatement, identityDigest } from './remembered-traits.ts';
+import { forgetTraitsStatement, identityDigest, isPlaceholderId } from './remembered-traits.ts';
+import { addStatsStatement } from '../delivery/integration-stats.ts';
 import { checkPageSize } from '../services/page-size.ts';
 
 /** The queue whose jobs walk person deletions, a few slices each. */
@@ -284,6 +285,28 @@ export function deleteDeliveryLogStatement(d: { id: string; pipelineId: string; 
   };
 }
 
+/** What replaces an integration's last error that quoted a deleted person. */
+export const ERASED_ERROR = '(erased by a person deletion: it quoted the person)';
+
+/**
+ * Replaces the last delivery and enrichment errors of the pipeline's integrations that quote
+ * the person (a vendor's answer echoing the request) with ERASED_ERROR.
+ *
+ * @example
+ * const { text, values } = eraseLastErrorsStatement(pipelineId, exchangeNeedles('u-1'));
+ */
+export function eraseLastErrorsStatement(pipelineId: string, needles: string[]) {
+  const quotes = (column: string) => `EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(COALESCE(s.${column}, ''), n) > 0)`;
+  return {
+    text: `UPDATE signal.integration_stats s
+              SET last_error = CASE WHEN ${quotes('last_error')} THEN $3 ELSE s.last_error END,
+                  last_enrichment_error = CASE WHEN ${quotes('last_enrichment_error')} THEN $3 ELSE s.last_enrichment_error END
+            WHERE s.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+              AND (${quotes('last_error')} OR ${quotes('last_enrichment_error')})`,
+    values: [pipelineId, needles, ERASED_ERROR],
+  };
+}
+
 /** A jsonb containment probe per id: `[{"userId": …}]`, `[{"anonymousId": …}]`, `[{"context": {"clientAnonymousId": …}}]`. */
 function containmentProbes(person: { userId: string | null; anonymousId: string | null }): string[] {
   return [
@@ -295,8 +318,10 @@ function containmentProbes(person: { userId: string | null; anonymousId: string 
 /**
  * Takes the person's events out of the delivery jobs of the pipeline's integrations that are
  * not being worked on (waiting, scheduled for a retry, or kept after completion or failure),
- * with their warnings index for index. Returns one row per job changed with how many went.
- * Jobs carrying stored events' ids need nothing: those rows are gone.
+ * with their warnings index for index. Returns one row per job changed: its queue, how many
+ * went, whether it was waiting (its events were still to be delivered: counted as held back)
+ * and whether it is a retry (its events count in the integration's `retrying` gauge). Jobs
+ * carrying stored events' ids need nothing: those rows are gone.
  *
  * @example
  * const { text, values } = scrubQueuedStatement('pgboss', { pipelineId, userId: 'u-1', anonymousId: null });
@@ -328,7 +353,8 @@ export function scrubQueuedStatement(bossSchema: string, d: { pipelineId: string
                          || CASE WHEN j.data ? 'warnings' THEN jsonb_build_object('warnings', kept.warnings) ELSE '{}'::jsonb END
              FROM kept
             WHERE j.name = kept.name AND j.id = kept.id AND j.state <> 'active' AND kept.removed > 0
-           RETURNING kept.removed::int AS removed`,
+           RETURNING j.name, kept.removed::int AS removed, j.state IN ('created', 'retry') AS waiting,
+                     (COALESCE((j.data->>'attempt')::int, 1) > 1 OR j.data ? 'throttledSince') AS retrying`,
     values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d)],
   };
 }
@@ -378,13 +404,19 @@ export function pruneHeldStatement(): string {
                                     WHERE NOT suppressed AND held_until < now() - make_interval(days => $1) LIMIT $2))`;
 }
 
+/** Collect's limit for userId and anonymousId. */
+const MAX_ID_LENGTH = 255;
+
 function checkedId(value: string | null | undefined, field: 'userId' | 'anonymousId'): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || value.trim() === '') {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be a non-blank text (omit it to name the person by the other id)`, [{ field, message: 'must not be blank' }]);
   }
-  if (value.length > 1000 || hasUnstorableCharacters(JSON.stringify(value))) {
-    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} cannot be an id Signal stored: it is longer than 1,000 characters or holds a NUL`, [{ field, message: 'no stored event can have it' }]);
+  if (value.length > MAX_ID_LENGTH || hasUnstorableCharacters(JSON.stringify(value))) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} cannot be an id Signal stored: it is longer than ${MAX_ID_LENGTH} characters or holds a NUL (collect refuses such ids)`, [{ field, message: 'no stored event can have it' }]);
+  }
+  if (isPlaceholderId(value)) {
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} "${value}" is what SDKs send when they have no id: it names no one, and the events of many unrelated visitors may carry it`, [{ field, message: 'names no one' }]);
   }
   return value;
 }
@@ -404,10 +436,23 @@ function checkedId(value: string | null | undefined, field: 'userId' | 'anonymou
 export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?: () => void }) {
   const { pool, boss } = deps;
 
-  async function pipelineExists(pipelineId: string): Promise<void> {
+  /**
+   * 'live', or 'deleted' for a pipeline deleted whose events, dead letters or person deletions
+   * are still stored (a deleted pipeline's data stays until its retention, and must be
+   * erasable); else a 404.
+   */
+  async function pipelineState(pipelineId: string): Promise<'live' | 'deleted'> {
     assertUuid(pipelineId, 'pipelineId');
-    const { rows } = await pool.query('SELECT 1 FROM signal.pipelines WHERE id = $1', [pipelineId]);
-    if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
+    const { rows: [found] } = await pool.query<{ live: boolean; stored: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM signal.pipelines WHERE id = $1) AS live,
+              EXISTS (SELECT 1 FROM signal.events WHERE pipeline_id = $1)
+              OR EXISTS (SELECT 1 FROM signal.dead_letters WHERE pipeline_id = $1)
+              OR EXISTS (SELECT 1 FROM signal.person_deletions WHERE pipeline_id = $1) AS stored`,
+      [pipelineId],
+    );
+    if (found?.live) return 'live';
+    if (found?.stored) return 'deleted';
+    throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}, and no stored data of a deleted one`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
   }
 
   function named(person: Person): { userId: string | null; anonymousId: string | null } {
@@ -433,13 +478,16 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
      * (within 2 s on other worker nodes) and their stored copies are deleted by the worker.
      */
     async request(pipelineId: string, person: Person, options: { suppress?: boolean } = {}): Promise<PersonDeletion> {
-      await pipelineExists(pipelineId);
+      const state = await pipelineState(pipelineId);
       const ids = named(person);
       const suppress = options.suppress === true;
       const id = randomUUID();
       const row = await withTransaction(pool, async (client) => {
-        const hold = holdStatement(pipelineId, personDigests(ids), suppress);
-        await client.query(hold.text, hold.values);
+        // A deleted pipeline receives no event any more: nothing to hold back.
+        if (state === 'live') {
+          const hold = holdStatement(pipelineId, personDigests(ids), suppress);
+          await client.query(hold.text, hold.values);
+        }
         const forget = forgetTraitsStatement(pipelineId, personDigests(ids));
         const { rows: [erased] } = await client.query<{ erased: number }>(forget.text, forget.values);
         if (ids.anonymousId !== null) {
@@ -464,7 +512,7 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
 
     /** The pipeline's person deletions, newest first. */
     async list(pipelineId: string, limit = 20): Promise<PersonDeletion[]> {
-      await pipelineExists(pipelineId);
+      await pipelineState(pipelineId);
       checkPageSize(limit);
       const { rows } = await pool.query<DeletionRow>(
         `SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE pipeline_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
@@ -478,7 +526,9 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
      * were suppressed. What a deletion deleted stays deleted.
      */
     async unsuppress(pipelineId: string, person: Person): Promise<number> {
-      await pipelineExists(pipelineId);
+      if ((await pipelineState(pipelineId)) === 'deleted') {
+        throw new SignalError('SIGNAL_NOT_FOUND', `Pipeline ${pipelineId} was deleted: it receives no events, so no one is suppressed in it`, [{ field: 'pipelineId', message: 'the pipeline was deleted' }]);
+      }
       const { rowCount } = await pool.query(
         `UPDATE signal.person_suppressions SET suppressed = false, version = nextval('signal.person_suppressions_version'), updated_at = now()
           WHERE pipeline_id = $1 AND identity_digest = ANY($2::bytea[]) AND suppressed`,
@@ -546,8 +596,13 @@ export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; 
         const running = runningDeliveriesStatement(bossSchema, d.pipelineId, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
         const { rows: [busy] } = await pool.query<{ running: number; past: boolean }>(running.text, running.values);
         const scrub = scrubQueuedStatement(bossSchema, d);
-        const { rows: scrubbed } = await pool.query<{ removed: number }>(scrub.text, scrub.values);
+        const { rows: scrubbed } = await pool.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values);
         const removed = scrubbed.reduce((sum, r) => sum + r.removed, 0);
+        // Events still to be delivered were held back: counted so, and out of the retry gauge.
+        for (const job of scrubbed.filter((r) => r.waiting)) {
+          const count = addStatsStatement(job.name.slice('delivery.'.length), { skippedSuppressed: job.removed, retrying: job.retrying ? -job.removed : 0 });
+          await pool.query(count.text, count.values);
+        }
         const settled = busy?.running === 0 && busy.past;
         await pool.query(
           `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(),
@@ -576,8 +631,10 @@ export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; 
         const needles = [...(d.userId !== null ? exchangeNeedles(d.userId) : []), ...(d.anonymousId !== null ? exchangeNeedles(d.anonymousId) : [])];
         const statement = deleteDeliveryLogStatement({ ...d, needles });
         // Done with it: the ids it was given go, and so do the messageIds it collected.
+        const errors = eraseLastErrorsStatement(d.pipelineId, needles);
         await withTransaction(pool, async (client) => {
           const { rowCount } = await client.query(statement.text, statement.values);
+          await client.query(errors.text, errors.values);
           await client.query('DELETE FROM signal.person_deletion_messages WHERE deletion_id = $1', [deletionId]);
           await client.query(
             `UPDATE signal.person_deletions SET delivery_log = delivery_log + $2::bigint, status = 'done', step = 'done', user_id = NULL, anonymous_id = NULL,

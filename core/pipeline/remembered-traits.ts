@@ -21,6 +21,17 @@ export const IDENTIFY_LOOKBACK_EVENTS = 5000;
 const NO_ID = new Set(['null', 'undefined', 'none', 'anonymous', '0']);
 
 /**
+ * Whether an id is one SDKs write when a variable was empty ("null", "undefined", …): shared
+ * by unrelated visitors, it names no one.
+ *
+ * @example
+ * isPlaceholderId('null'); // true
+ */
+export function isPlaceholderId(id: string): boolean {
+  return NO_ID.has(id.trim().toLowerCase());
+}
+
+/**
  * The key a person is remembered under: SHA-256 of the id's kind and the id (a userId may be an
  * email; the digest keeps it out of an index and equal ids of the two kinds apart).
  */
@@ -34,7 +45,7 @@ export function identityDigest(kind: 'user' | 'anonymous', id: string): Buffer {
  * anonymousId, and a visitor's traits are only those of identify calls made before any login.
  */
 function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: string } | undefined {
-  const usable = (id: unknown): id is string => typeof id === 'string' && id.trim() !== '' && !NO_ID.has(id.trim().toLowerCase());
+  const usable = (id: unknown): id is string => typeof id === 'string' && id.trim() !== '' && !isPlaceholderId(id);
   if (usable(event.userId)) return { kind: 'user', id: event.userId };
   if (usable(event.anonymousId)) return { kind: 'anonymous', id: event.anonymousId };
   return undefined;

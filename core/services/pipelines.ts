@@ -40,6 +40,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Refuses a malformed id with a 400 naming the field, rather than a database error. */
 export function assertUuid(value: string, field: string, expected = 'a UUID'): string {
+  if (!UUID.test(value) && value.startsWith('sig_')) {
+    // Not echoed: a key is a credential, and error messages end up in logs.
+    throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be ${expected}, got a pipeline key (sig_…, what sites send), not an id: the ids are in { pipelines { id name } }`, [{ field, message: `must be ${expected}, not a pipeline key` }]);
+  }
   if (!UUID.test(value)) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} must be ${expected}, got "${value.slice(0, 60)}"`, [{ field, message: `must be ${expected}` }]);
   }
