@@ -13,7 +13,9 @@ let signal: TestSignal;
 before(async () => {
   sim = await startVendorSim();
   // Retries at their real pace: a failed event waits in its retry job while the deletion runs.
-  signal = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30' }, { plugins: pluginSet(webhook), label: 'person_deletions' });
+  // A short commit timeout: a deletion looks for latecomers (events received before it and
+  // committed after) that long after the request.
+  signal = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30', SIGNAL_COMMIT_TIMEOUT_MS: '1000' }, { plugins: pluginSet(webhook), label: 'person_deletions' });
 });
 after(async () => {
   await signal.close();
@@ -205,6 +207,26 @@ describe('suppressing a person (deletePerson with suppress)', () => {
       [second.id, null, null, false, true],
       [first.id, null, null, true, false],
     ]);
+  });
+});
+
+describe('a browser visitor named by the anonymousId its SDK sent', () => {
+  test('their events go, and so do the traits remembered under their _dfdid cookie', { timeout: 30_000 }, async () => {
+    const pipeline = await signal.pipeline('Browser');
+    await install(pipeline.id, '/pd-browser');
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: basic(pipeline.key), origin: 'https://shop.example.com', cookie: '_dfdid=dfid-visitor-0001' },
+      body: JSON.stringify({ batch: [{ type: 'identify', anonymousId: 'sdk-anon-1', traits: { email: 'dee@example.com' }, messageId: 'dee-1' }] }),
+    });
+    assert.equal(res.status, 200);
+    const digest = identityDigest('anonymous', 'dfid-visitor-0001');
+    const remembered = () => signal.pool.query<{ traits: object }>('SELECT traits FROM signal.remembered_traits WHERE pipeline_id = $1 AND identity_digest = $2', [pipeline.id, digest]);
+    await waitUntil(async () => (await remembered()).rows[0]?.traits && Object.keys((await remembered()).rows[0]!.traits).length > 0, 'traits under the cookie');
+    const { body } = await deletePerson({ p: pipeline.id, a: 'sdk-anon-1' });
+    const done = await finished(body.data!.deletePerson.id);
+    assert.deepEqual([done.status, done.events, done.traits], ['done', 1, 1]);
+    assert.deepEqual((await remembered()).rows.map((r) => r.traits), [{}]);
   });
 });
 

@@ -199,7 +199,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     const { rows } = await pool.query<StoredEventRow>(storedEventsStatement(ids));
     const wanted = new Set(ids).size;
     if (rows.length < wanted) {
-      options.onError?.(new Error(`Integration ${integrationId}: ${wanted - rows.length} of ${wanted} stored events of a delivery job no longer exist (deleted before delivery) and cannot be delivered`));
+      options.onError?.(new Error(`Integration ${integrationId}: ${wanted - rows.length} of ${wanted} stored events of a delivery job no longer exist (deleted before delivery: a person deletion, or a pipeline's events deleted by hand) and cannot be delivered`));
     }
     return rows.map((row) => row.payload);
   }

@@ -17,15 +17,15 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     suppress: Boolean!
     "running, then done; or failed (a step failed every try: retryPersonDeletion)."
     status: String!
-    "events, dead_letters, delivery_log, queued, then done."
+    "events (stored events walked), queued (delivery jobs scrubbed, once the deliveries already running are over), dead_letters, delivery_log, then done."
     step: String!
     "Stored events deleted."
     events: Float!
     deadLetters: Float!
     deliveryLogEntries: Float!
-    "Copies of their events taken out of delivery jobs (transformed events and retries travel in their jobs): waiting ones, and those pg-boss keeps after they ran."
+    "Copies of their events taken out of delivery jobs (transformed events and retries travel in their jobs): waiting ones (counted as skippedSuppressed too), and those pg-boss keeps after they ran."
     queuedEvents: Float!
-    "Entries of remembered identify traits erased."
+    "Entries of remembered identify traits erased: the named ids' at once, and those under the _dfdid cookies of events matched by the id their SDK sent at the end."
     traits: Int!
     "Why it failed."
     reason: String
@@ -41,7 +41,7 @@ export const personDeletionTypeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Deletes a person's data in a pipeline, named by userId, anonymousId (the _dfdid visitor id or the one the site's SDK sent) or both: at once their remembered identify traits and what pages can read of partner profiles; their events still on their way are held back from delivery (within 2 s on every worker); then, in the background, their stored events, dead letters and delivery-log entries are deleted and their events taken out of waiting delivery jobs. suppress: true holds back their later events too (not delivered, not kept) until unsuppressPerson. Follow it with personDeletion. Vendors keep what they received: use each vendor's own deletion tools."
+    "Deletes a person's data in a pipeline, named by userId, anonymousId (the _dfdid visitor id or the one the site's SDK sent) or both (name both: a userId alone misses the events sent before login): at once their remembered identify traits and what pages can read of partner profiles; their events still on their way are held back from delivery (within 2 s on every worker); then, in the background, their stored events, dead letters and delivery-log entries are deleted and their events taken out of waiting delivery jobs. suppress: true holds back their later events too (not delivered, not kept) until unsuppressPerson. Follow it with personDeletion. Vendors keep what they received: use each vendor's own deletion tools."
     deletePerson(pipelineId: ID!, userId: String, anonymousId: String, suppress: Boolean = false): PersonDeletion!
     "Lets the later events of a person suppressed by deletePerson through again; returns how many of the ids named were suppressed. What was deleted stays deleted."
     unsuppressPerson(pipelineId: ID!, userId: String, anonymousId: String): Int!

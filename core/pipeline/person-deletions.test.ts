@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
-import { createSuppressionList, deleteEventsSliceStatement, eventIdentityDigests, exchangeNeedles, scrubQueuedStatement } from './person-deletions.ts';
+import { createSuppressionList, deleteDeadLettersStatement, deleteEventsSliceStatement, eventIdentityDigests, exchangeNeedles, isDistinctiveId, runningDeliveriesStatement, scrubQueuedStatement, type DeletionScope } from './person-deletions.ts';
 import { identityDigest } from './remembered-traits.ts';
 
 let db: MigratedDatabase;
@@ -21,6 +21,7 @@ test('an event is known by its userId, its anonymousId and the anonymousId its c
   const digests = eventIdentityDigests(event({ userId: 'u-1', anonymousId: 'dfid-1', context: { clientAnonymousId: 'sdk-1' } }));
   assert.deepEqual(digests, [identityDigest('user', 'u-1'), identityDigest('anonymous', 'dfid-1'), identityDigest('anonymous', 'sdk-1')]);
   assert.deepEqual(eventIdentityDigests(event({ userId: 42 })), [], 'only text ids');
+  assert.deepEqual(eventIdentityDigests(event({ userId: 'u-2', previousId: 'old' })), [identityDigest('user', 'u-2'), identityDigest('user', 'old'), identityDigest('anonymous', 'old')], 'an alias call’s previous id, of either kind');
 });
 
 test('an id is looked for in logged exchanges as a JSON string, inside a JSON text, and as a URL parameter value', () => {
@@ -53,37 +54,81 @@ test('the suppression list holds back events received before a deletion, or all 
   assert.equal(list.holds(pipelineId, event({ anonymousId: 'a-2' }), later), false);
 });
 
-test('a slice deletes only the person’s events of the pipeline within its id range, and remembers their messageIds', async () => {
+/** A deletion request row, as the statements read it back. */
+async function deletion(pipelineId: string, fields: Partial<DeletionScope> = {}): Promise<DeletionScope> {
+  const scope: DeletionScope = { id: randomUUID(), pipelineId, userId: 'u-1', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null, ...fields };
+  await db.pool.query('INSERT INTO signal.person_deletions (id, pipeline_id, by_user_id, by_anonymous_id, suppress, to_id, created_at) VALUES ($1, $2, true, true, $3, 0, $4)', [scope.id, pipelineId, scope.suppress, scope.createdAt]);
+  return scope;
+}
+
+test('a slice deletes only the person’s events of the pipeline within its id range received before the request, and remembers their messageIds and visitor ids', async () => {
   const pipelineId = randomUUID();
   const other = randomUUID();
-  const deletionId = randomUUID();
-  await db.pool.query("INSERT INTO signal.person_deletions (id, pipeline_id, by_user_id, by_anonymous_id, suppress, to_id) VALUES ($1, $2, true, true, false, 0)", [deletionId, pipelineId]);
-  const insert = async (pipeline: string, messageId: string, payload: Record<string, unknown>) => {
+  const requestedAt = new Date();
+  const scope = await deletion(pipelineId, { createdAt: requestedAt });
+  const insert = async (pipeline: string, messageId: string, payload: Record<string, unknown>, receivedAt = new Date(requestedAt.getTime() - 1000)) => {
     const { rows } = await db.pool.query<{ id: string }>(
-      "INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'track', now(), $3) RETURNING id",
-      [pipeline, messageId, JSON.stringify({ messageId, ...payload })],
+      "INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'track', $4, $3) RETURNING id",
+      [pipeline, messageId, JSON.stringify({ messageId, ...payload }), receivedAt],
     );
     return Number(rows[0]!.id);
   };
-  const first = await insert(pipelineId, 'm-user', { userId: 'u-1' });
+  const first = await insert(pipelineId, 'm-user', { userId: 'u-1', anonymousId: 'dfid-u' });
   await insert(pipelineId, 'm-cookie', { anonymousId: 'a-1' });
   await insert(pipelineId, 'm-sdk', { anonymousId: 'dfid-x', context: { clientAnonymousId: 'a-1' } });
+  await insert(pipelineId, 'm-alias', { userId: 'u-9', previousId: 'u-1' });
   await insert(pipelineId, 'm-else', { userId: 'u-2', properties: { friend: 'u-1' } });
+  await insert(pipelineId, 'm-later', { userId: 'u-1' }, new Date(requestedAt.getTime() + 1000));
   await insert(other, 'm-other-pipeline', { userId: 'u-1' });
-  const last = await insert(pipelineId, 'm-after', { userId: 'u-1' });
-  const slice = deleteEventsSliceStatement({ id: deletionId, pipelineId, cursor: first - 1, toId: last - 1, userId: 'u-1', anonymousId: 'a-1' }, 100);
-  const { rows: [walked] } = await db.pool.query<{ last: string; deleted: number }>(slice.text, slice.values);
-  assert.equal(walked!.deleted, 3);
+  const last = await insert(pipelineId, 'm-beyond', { userId: 'u-1' });
+  const slice = deleteEventsSliceStatement(scope, { cursor: first - 1, toId: last - 1 }, 100);
+  const { rows: [walked] } = await db.pool.query<{ last: string; deleted: number; first_received_at: Date }>(slice.text, slice.values);
+  assert.equal(walked!.deleted, 4);
   assert.equal(Number(walked!.last), last - 2, 'the last id of the pipeline in range (the other pipeline’s is not walked)');
+  assert.equal(walked!.first_received_at.getTime(), requestedAt.getTime() - 1000);
   const left = await db.pool.query<{ message_id: string }>('SELECT message_id FROM signal.events WHERE id >= $1 ORDER BY id', [first]);
-  assert.deepEqual(left.rows.map((r) => r.message_id), ['m-else', 'm-other-pipeline', 'm-after']);
-  const remembered = await db.pool.query<{ message_id: string }>('SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $1 ORDER BY message_id', [deletionId]);
-  assert.deepEqual(remembered.rows.map((r) => r.message_id), ['m-cookie', 'm-sdk', 'm-user']);
+  assert.deepEqual(left.rows.map((r) => r.message_id), ['m-else', 'm-later', 'm-other-pipeline', 'm-beyond'], 'received after the request: not asked to suppress, so kept');
+  const remembered = await db.pool.query<{ message_id: string; visitor_id: string | null }>('SELECT message_id, visitor_id FROM signal.person_deletion_messages WHERE deletion_id = $1 ORDER BY message_id', [scope.id]);
+  assert.deepEqual(remembered.rows.map((r) => [r.message_id, r.visitor_id]), [['m-alias', null], ['m-cookie', 'a-1'], ['m-sdk', 'dfid-x'], ['m-user', 'dfid-u']]);
+});
+
+test('only ids of 8 characters or more are looked for as text in others’ exchanges: "1" is also a quantity', () => {
+  assert.equal(isDistinctiveId('1'), false);
+  assert.equal(isDistinctiveId('1234567'), false);
+  assert.equal(isDistinctiveId('user-0001'), true);
+});
+
+test('dead letters: the person’s go (also by the messageId of a deleted event), others’ that carried or quote them lose their last exchange', async () => {
+  const pipelineId = randomUUID();
+  const requestedAt = new Date();
+  const scope = await deletion(pipelineId, { userId: 'user-0001', anonymousId: null, createdAt: requestedAt, firstReceivedAt: new Date(requestedAt.getTime() - 60_000) });
+  await db.pool.query('INSERT INTO signal.person_deletion_messages (deletion_id, message_id) VALUES ($1, $2)', [scope.id, 'm-hashed']);
+  const letter = async (messageId: string, event: Record<string, unknown>, lastRequest: unknown = null) => {
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO signal.dead_letters (pipeline_integration_id, pipeline_id, message_id, event, reason, attempts, last_request, last_response)
+       VALUES ($1, $2, $3, $4, 'refused', 1, $5, $6) RETURNING id`,
+      [randomUUID(), pipelineId, messageId, JSON.stringify({ messageId, receivedAt: new Date(requestedAt.getTime() - 1000).toISOString(), ...event }), JSON.stringify(lastRequest), JSON.stringify({ status: 400 })],
+    );
+    return rows[0]!.id;
+  };
+  await letter('m-own', { userId: 'user-0001' });
+  await letter('m-hashed', { userId: 'a1b2c3' }); // a transformation hashed the id
+  const batchmate = await letter('m-batch', { userId: 'u-2' }, { body: { batch: [{ messageId: 'm-batch' }, { messageId: 'm-hashed' }] } });
+  const quoting = await letter('m-quote', { userId: 'u-3' }, { body: { note: 'referred by user-0001' , by: 'user-0001' } });
+  const untouched = await letter('m-else', { userId: 'u-4' }, { body: { qty: '1' } });
+  await letter('m-later', { userId: 'user-0001', receivedAt: new Date(requestedAt.getTime() + 1000).toISOString() });
+  const statement = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'));
+  const { rows: [result] } = await db.pool.query<{ deleted: number; cleared: number }>(statement.text, statement.values);
+  assert.deepEqual(result, { deleted: 2, cleared: 2 });
+  const { rows } = await db.pool.query<{ id: string; message_id: string; last_request: unknown; last_response: unknown }>('SELECT id, message_id, last_request, last_response FROM signal.dead_letters WHERE pipeline_id = $1 ORDER BY id', [pipelineId]);
+  assert.deepEqual(rows.map((r) => r.message_id), ['m-batch', 'm-quote', 'm-else', 'm-later'], 'received after the request: kept (no suppression asked)');
+  assert.deepEqual(rows.filter((r) => r.id === batchmate || r.id === quoting).map((r) => [r.last_request, r.last_response]), [[null, null], [null, null]]);
+  assert.deepEqual(rows.find((r) => r.id === untouched)!.last_request, { body: { qty: '1' } });
 });
 
 test('scrubbing takes the person’s events out of jobs not being worked on, with their warnings index for index', async () => {
   // pg-boss's job table, as far as the statement reads it.
-  await db.pool.query('CREATE SCHEMA scrubboss; CREATE TABLE scrubboss.job (name text, id uuid, state text, data jsonb, started_on timestamptz, PRIMARY KEY (name, id))');
+  await db.pool.query('CREATE SCHEMA scrubboss; CREATE TABLE scrubboss.job (name text, id uuid, state text, data jsonb, created_on timestamptz NOT NULL DEFAULT now(), started_on timestamptz, PRIMARY KEY (name, id))');
   const pipelineId = randomUUID();
   const integrationId = randomUUID();
   await db.pool.query('INSERT INTO signal.pipelines (id, name) VALUES ($1, $2)', [pipelineId, 'scrub']);
@@ -95,16 +140,29 @@ test('scrubbing takes the person’s events out of jobs not being worked on, wit
     await db.pool.query('INSERT INTO scrubboss.job (name, id, state, data) VALUES ($1, $2, $3, $4)', [`delivery.${integrationId}`, id, state, JSON.stringify(data)]);
     return id;
   };
-  const waiting = await job('created', { attempt: 2, events: [{ userId: 'u-2' }, { userId: 'u-1' }, { anonymousId: 'x', context: { clientAnonymousId: 'a-1' } }, { userId: 'u-3' }], warnings: [null, ['w-u1'], null, ['w-u3']] });
-  const kept = await job('completed', { attempt: 1, events: [{ userId: 'u-1' }] });
-  const active = await job('active', { attempt: 1, events: [{ userId: 'u-1' }, { userId: 'u-2' }] });
+  const requestedAt = new Date();
+  const before = new Date(requestedAt.getTime() - 1000).toISOString();
+  const after = new Date(requestedAt.getTime() + 1000).toISOString();
+  const scope = await deletion(pipelineId, { createdAt: requestedAt, firstReceivedAt: new Date(requestedAt.getTime() - 60_000) });
+  await db.pool.query('INSERT INTO signal.person_deletion_messages (deletion_id, message_id) VALUES ($1, $2)', [scope.id, 'm-hashed']);
+  const ev = (fields: Record<string, unknown>) => ({ receivedAt: before, ...fields });
+  const waiting = await job('created', {
+    attempt: 2,
+    events: [ev({ userId: 'u-2' }), ev({ userId: 'u-1' }), ev({ anonymousId: 'x', context: { clientAnonymousId: 'a-1' } }), ev({ userId: 'u-3' }), ev({ messageId: 'm-hashed', userId: '9f86d0' }), ev({ userId: 'u-1', receivedAt: after })],
+    warnings: [null, ['w-u1'], null, ['w-u3'], null, null],
+  });
+  const kept = await job('completed', { attempt: 1, events: [ev({ userId: 'u-1' })] });
+  const active = await job('active', { attempt: 1, events: [ev({ userId: 'u-1' }), ev({ userId: 'u-2' })] });
   const byId = await job('created', { attempt: 1, ids: [1, 2] });
-  const scrub = scrubQueuedStatement('scrubboss', { pipelineId, userId: 'u-1', anonymousId: 'a-1' });
-  const { rows } = await db.pool.query<{ removed: number }>(scrub.text, scrub.values);
-  assert.deepEqual(rows.map((r) => r.removed).sort(), [1, 2]);
+  const scrub = scrubQueuedStatement('scrubboss', scope);
+  const { rows } = await db.pool.query<{ removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values);
+  assert.deepEqual(rows.map((r) => [r.removed, r.waiting, r.retrying]).sort(), [[1, false, false], [3, true, true]]);
   const data = async (id: string) => (await db.pool.query<{ data: unknown }>('SELECT data FROM scrubboss.job WHERE id = $1', [id])).rows[0]!.data;
-  assert.deepEqual(await data(waiting), { attempt: 2, events: [{ userId: 'u-2' }, { userId: 'u-3' }], warnings: [null, ['w-u3']] });
+  assert.deepEqual(await data(waiting), { attempt: 2, events: [ev({ userId: 'u-2' }), ev({ userId: 'u-3' }), ev({ userId: 'u-1', receivedAt: after })], warnings: [null, ['w-u3'], null] },
+    'the copy a transformation hashed goes by its messageId; one received after the request stays (no suppression asked)');
   assert.deepEqual(await data(kept), { attempt: 1, events: [] });
-  assert.deepEqual(await data(active), { attempt: 1, events: [{ userId: 'u-1' }, { userId: 'u-2' }] }, 'a job being worked on is left to finish');
+  assert.deepEqual(await data(active), { attempt: 1, events: [ev({ userId: 'u-1' }), ev({ userId: 'u-2' })] }, 'a job being worked on is left to finish');
   assert.deepEqual(await data(byId), { attempt: 1, ids: [1, 2] });
+  const running = runningDeliveriesStatement('scrubboss', scope, new Date(requestedAt.getTime() - 3_600_000));
+  assert.deepEqual((await db.pool.query(running.text, running.values)).rows, [{ running: 1, past: true }], 'the active job carries their event: it is waited for');
 });

@@ -86,12 +86,14 @@ interface DeletionRow {
   delivery_log: string;
   queued_events: string;
   traits: number;
+  first_received_at: Date | null;
+  latecomers_walked: boolean;
   reason: string | null;
   created_at: Date;
   finished_at: Date | null;
 }
 
-const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, reason, created_at, finished_at';
+const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, reason, created_at, finished_at';
 
 function toDeletion(row: DeletionRow): PersonDeletion {
   return {
@@ -117,7 +119,8 @@ function toDeletion(row: DeletionRow): PersonDeletion {
 
 /**
  * The digests of the identities an event carries, as the suppression list keys them: its
- * userId, its anonymousId and the anonymousId its client sent beside the visitor cookie.
+ * userId, its anonymousId, the anonymousId its client sent beside the visitor cookie, and an
+ * alias call's previousId (as either kind).
  *
  * @example
  * eventIdentityDigests({ type: 'track', event: 'x', userId: 'u-1' }); // [identityDigest('user', 'u-1')]
@@ -128,6 +131,8 @@ export function eventIdentityDigests(event: CanonicalEvent): Buffer[] {
   if (typeof event.anonymousId === 'string') digests.push(identityDigest('anonymous', event.anonymousId));
   const client = (event.context as { clientAnonymousId?: unknown } | undefined)?.clientAnonymousId;
   if (typeof client === 'string') digests.push(identityDigest('anonymous', client));
+  // An alias call names the id the person had before, a userId or an anonymousId.
+  if (typeof event.previousId === 'string') digests.push(identityDigest('user', event.previousId), identityDigest('anonymous', event.previousId));
   return digests;
 }
 
@@ -160,27 +165,48 @@ export interface SuppressionList {
  * suppressions.holds(pipelineId, event, Date.parse(event.receivedAt)); // false
  */
 export function createSuppressionList(pool: Pool, maxAgeMs = 2000): SuppressionList {
-  let entries = new Map<string, Map<string, { heldUntil: number; suppressed: boolean }>>();
-  let signature = '';
+  type Entry = { heldUntil: number; suppressed: boolean; version: bigint };
+  type Row = { pipeline_id: string; digest: string; held_until: Date; suppressed: boolean; version: string };
+  /** The list as read: per pipeline, per digest (base64); with the row count and the sum and maximum of the versions. */
+  let list = { entries: new Map<string, Map<string, Entry>>(), size: 0, sum: 0n, max: 0n };
   let checkedAt = -Infinity;
   let reading: Promise<void> | undefined;
 
+  function put(into: typeof list, row: Row): void {
+    let pipeline = into.entries.get(row.pipeline_id);
+    if (!pipeline) into.entries.set(row.pipeline_id, (pipeline = new Map()));
+    const version = BigInt(row.version);
+    const before = pipeline.get(row.digest);
+    if (before) into.sum -= before.version;
+    else into.size++;
+    into.sum += version;
+    if (version > into.max) into.max = version;
+    pipeline.set(row.digest, { heldUntil: row.held_until.getTime(), suppressed: row.suppressed, version });
+  }
+
+  /** Rows written after version `after` (every write takes a new version). */
+  async function rowsAfter(after: bigint): Promise<Row[]> {
+    const { rows } = await pool.query<Row>(
+      "SELECT pipeline_id, encode(identity_digest, 'base64') AS digest, held_until, suppressed, version::text FROM signal.person_suppressions WHERE version > $1::bigint",
+      [after.toString()],
+    );
+    return rows;
+  }
+
   async function read(): Promise<void> {
     const startedAt = Date.now();
-    const { rows: [summary] } = await pool.query<{ n: string; v: string }>('SELECT count(*)::text AS n, COALESCE(sum(version), 0)::text AS v FROM signal.person_suppressions');
-    const seen = `${summary?.n}/${summary?.v}`;
-    if (seen !== signature) {
-      const { rows } = await pool.query<{ pipeline_id: string; digest: string; held_until: Date; suppressed: boolean }>(
-        "SELECT pipeline_id, encode(identity_digest, 'hex') AS digest, held_until, suppressed FROM signal.person_suppressions",
-      );
-      const next = new Map<string, Map<string, { heldUntil: number; suppressed: boolean }>>();
-      for (const row of rows) {
-        let pipeline = next.get(row.pipeline_id);
-        if (!pipeline) next.set(row.pipeline_id, (pipeline = new Map()));
-        pipeline.set(row.digest, { heldUntil: row.held_until.getTime(), suppressed: row.suppressed });
-      }
-      entries = next;
-      signature = seen;
+    const { rows: [summary] } = await pool.query<{ n: number; sum: string; max: string }>(
+      'SELECT count(*)::int AS n, COALESCE(sum(version), 0)::text AS sum, COALESCE(max(version), 0)::text AS max FROM signal.person_suppressions',
+    );
+    const seen = { size: summary?.n ?? 0, sum: BigInt(summary?.sum ?? '0'), max: BigInt(summary?.max ?? '0') };
+    // Usually only what was written since the last read: a long list is not read again whole.
+    if (seen.max > list.max) for (const row of await rowsAfter(list.max)) put(list, row);
+    if (seen.size !== list.size || seen.sum !== list.sum) {
+      // Rows went (the prune, a deleted pipeline), or a write with an older version committed
+      // after a newer one was read: read it all again.
+      const next = { entries: new Map<string, Map<string, Entry>>(), size: 0, sum: 0n, max: 0n };
+      for (const row of await rowsAfter(0n)) put(next, row);
+      list = next;
     }
     checkedAt = startedAt;
   }
@@ -194,10 +220,10 @@ export function createSuppressionList(pool: Pool, maxAgeMs = 2000): SuppressionL
       await reading;
     },
     holds(pipelineId, event, receivedAtMs) {
-      const pipeline = entries.get(pipelineId);
+      const pipeline = list.entries.get(pipelineId);
       if (!pipeline) return false;
       for (const digest of eventIdentityDigests(event)) {
-        const entry = pipeline.get(digest.toString('hex'));
+        const entry = pipeline.get(digest.toString('base64'));
         if (entry && (entry.suppressed || receivedAtMs < entry.heldUntil)) return true;
       }
       return false;
@@ -209,45 +235,87 @@ export function createSuppressionList(pool: Pool, maxAgeMs = 2000): SuppressionL
 }
 
 /**
+ * What a deletion's statements need: the request, the ids it names, whether later events go too
+ * (`suppress`; else only those received before the request), and the oldest receive time of the
+ * events it deleted (jobs older than that cannot carry their copies).
+ */
+export interface DeletionScope {
+  id: string;
+  pipelineId: string;
+  userId: string | null;
+  anonymousId: string | null;
+  suppress: boolean;
+  createdAt: Date;
+  firstReceivedAt: Date | null;
+}
+
+/**
+ * The SQL condition that an event (a `json` or `jsonb` value) is the person's and within the
+ * request: one of its ids is a named one ($u, $a; `previousId` of an alias calls either), and
+ * unless `$suppress` it was received before the request ($created).
+ */
+function personEventCondition(event: string, p: { u: string; a: string; suppress: string; created: string }): string {
+  return `((${event}->>'userId' = ${p.u} OR ${event}->>'anonymousId' = ${p.a} OR ${event}->'context'->>'clientAnonymousId' = ${p.a}
+            OR ${event}->>'previousId' IN (${p.u}, ${p.a}))
+           AND (${p.suppress}::boolean OR (${event}->>'receivedAt')::timestamptz < ${p.created}::timestamptz))`;
+}
+
+/**
  * One slice of a deletion's walk over stored events: of the pipeline's events after `cursor`
- * up to `toId` (at most `limit`), deletes the person's, remembering their messageIds for the
- * later steps. Returns the slice's last id (null: nothing left) and how many went.
+ * up to `toId` (at most `limit`), deletes the person's, remembering their messageIds (and
+ * visitor ids, under which traits were remembered) for the later steps. Returns the slice's
+ * last id (null: nothing left), how many went, and the oldest receive time among them.
  *
  * @example
- * const { text, values } = deleteEventsSliceStatement({ id, pipelineId, cursor: 0, toId: 9000, userId: 'u-1', anonymousId: null }, 5000);
+ * const { text, values } = deleteEventsSliceStatement(scope, { cursor: 0, toId: 9000 }, 5000);
  */
-export function deleteEventsSliceStatement(d: { id: string; pipelineId: string; cursor: number; toId: number; userId: string | null; anonymousId: string | null }, limit: number) {
+export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: number; toId: number }, limit: number) {
   return {
     text: `WITH slice AS (
              SELECT id FROM signal.events WHERE pipeline_id = $1 AND id > $2 AND id <= $3 ORDER BY id LIMIT $6
            ), gone AS (
              DELETE FROM signal.events e USING slice
               WHERE e.id = slice.id
-                AND (e.payload->>'userId' = $4 OR e.payload->>'anonymousId' = $5 OR e.payload->'context'->>'clientAnonymousId' = $5)
-             RETURNING e.message_id
+                AND (e.payload->>'userId' = $4 OR e.payload->>'anonymousId' = $5 OR e.payload->'context'->>'clientAnonymousId' = $5
+                     OR e.payload->>'previousId' IN ($4, $5))
+                AND ($8::boolean OR e.received_at < $9::timestamptz)
+             RETURNING e.message_id, e.payload->>'anonymousId' AS visitor_id, e.received_at
            ), remembered AS (
-             INSERT INTO signal.person_deletion_messages (deletion_id, message_id) SELECT $7, message_id FROM gone
+             INSERT INTO signal.person_deletion_messages (deletion_id, message_id, visitor_id) SELECT $7, message_id, visitor_id FROM gone
            )
-           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted`,
-    values: [d.pipelineId, d.cursor, d.toId, d.userId, d.anonymousId, limit, d.id],
+           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT min(received_at) FROM gone) AS first_received_at`,
+    values: [d.pipelineId, range.cursor, range.toId, d.userId, d.anonymousId, limit, d.id, d.suppress, d.createdAt],
   };
 }
 
 /**
- * Deletes the pipeline's dead letters of the person: by the ids in the event as it was queued,
- * or by the messageId of an event the request deleted (a transformation may have renamed or
- * hashed the ids).
+ * Deletes the pipeline's dead letters of the person (by the ids in the event as it was
+ * queued, or by the messageId of an event the request deleted: a transformation may have
+ * renamed or hashed the ids), and clears the last request and answer of the others' that
+ * carried one of those events (a batch request; looked for in dead letters made since the
+ * oldest of them was received) or quote the person's distinctive ids (`needles`).
  *
  * @example
- * const { text, values } = deleteDeadLettersStatement({ id, pipelineId, userId: 'u-1', anonymousId: null });
+ * const { text, values } = deleteDeadLettersStatement(scope, exchangeNeedles('u-1'));
  */
-export function deleteDeadLettersStatement(d: { id: string; pipelineId: string; userId: string | null; anonymousId: string | null }) {
+export function deleteDeadLettersStatement(d: DeletionScope, needles: string[]) {
+  const theirs = `(${personEventCondition('event', { u: '$2', a: '$3', suppress: '$5', created: '$6' })}
+                   OR message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`;
   return {
-    text: `DELETE FROM signal.dead_letters
-            WHERE pipeline_id = $1
-              AND (event->>'userId' = $2 OR event->>'anonymousId' = $3 OR event->'context'->>'clientAnonymousId' = $3
-                   OR message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`,
-    values: [d.pipelineId, d.userId, d.anonymousId, d.id],
+    text: `WITH gone AS (
+             DELETE FROM signal.dead_letters WHERE pipeline_id = $1 AND ${theirs} RETURNING id
+           ), cleared AS (
+             UPDATE signal.dead_letters l SET last_request = NULL, last_response = NULL
+              WHERE l.pipeline_id = $1 AND l.id NOT IN (SELECT id FROM gone) AND (l.last_request IS NOT NULL OR l.last_response IS NOT NULL)
+                AND (EXISTS (SELECT 1 FROM unnest($7::text[]) AS n
+                              WHERE strpos(COALESCE(l.last_request::text, ''), n) > 0 OR strpos(COALESCE(l.last_response::text, ''), n) > 0)
+                     OR (l.created_at >= $8::timestamptz
+                         AND EXISTS (SELECT 1 FROM signal.person_deletion_messages m
+                                      WHERE m.deletion_id = $4 AND strpos(COALESCE(l.last_request::text, ''), to_json(m.message_id)::text) > 0)))
+             RETURNING l.id
+           )
+           SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM cleared)::int AS cleared`,
+    values: [d.pipelineId, d.userId, d.anonymousId, d.id, d.suppress, d.createdAt, needles, d.firstReceivedAt],
   };
 }
 
@@ -265,15 +333,30 @@ export function exchangeNeedles(id: string): string[] {
 }
 
 /**
+ * Whether an id is distinctive enough to look for as text in others' logged exchanges: "1" or
+ * "12345" is also a quantity or a product id. Shorter ones are found through the messageIds
+ * of the events deleted.
+ */
+export function isDistinctiveId(id: string): boolean {
+  return id.length >= 8;
+}
+
+/** The text forms of the person's distinctive ids (see isDistinctiveId). */
+function distinctiveNeedles(d: DeletionScope): string[] {
+  return [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? exchangeNeedles(id) : []));
+}
+
+/**
  * Deletes the delivery-log entries of the pipeline's integrations (and of deleted integrations,
  * which no longer say their pipeline) that carried the person's events: by messageId of an event
- * the request deleted, or by the person's ids in the request or the answer. A batch carrying
- * others' events too goes whole (the log is for debugging; a redacted half would mislead).
+ * the request deleted, or by the person's distinctive ids in the request, the answer or the
+ * error. A batch carrying others' events too goes whole (the log is for debugging; a redacted
+ * half would mislead).
  *
  * @example
- * const { text, values } = deleteDeliveryLogStatement({ id, pipelineId, needles: exchangeNeedles('u-1') });
+ * const { text, values } = deleteDeliveryLogStatement(scope, exchangeNeedles('user-0001'));
  */
-export function deleteDeliveryLogStatement(d: { id: string; pipelineId: string; needles: string[] }) {
+export function deleteDeliveryLogStatement(d: DeletionScope, needles: string[]) {
   return {
     text: `DELETE FROM signal.delivery_log l
             WHERE (l.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
@@ -281,7 +364,7 @@ export function deleteDeliveryLogStatement(d: { id: string; pipelineId: string; 
               AND (l.event_ids && ARRAY(SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $2)
                    OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS n
                                WHERE strpos(l.request::text, n) > 0 OR strpos(COALESCE(l.response_body, ''), n) > 0 OR strpos(COALESCE(l.error, ''), n) > 0))`,
-    values: [d.pipelineId, d.id, d.needles],
+    values: [d.pipelineId, d.id, needles],
   };
 }
 
@@ -290,7 +373,8 @@ export const ERASED_ERROR = '(erased by a person deletion: it quoted the person)
 
 /**
  * Replaces the last delivery and enrichment errors of the pipeline's integrations that quote
- * the person (a vendor's answer echoing the request) with ERASED_ERROR.
+ * the person (a vendor's answer echoing the request) with ERASED_ERROR. Any id counts: erasing
+ * another person's last error by mistake loses only a hint.
  *
  * @example
  * const { text, values } = eraseLastErrorsStatement(pipelineId, exchangeNeedles('u-1'));
@@ -307,34 +391,50 @@ export function eraseLastErrorsStatement(pipelineId: string, needles: string[]) 
   };
 }
 
-/** A jsonb containment probe per id: `[{"userId": …}]`, `[{"anonymousId": …}]`, `[{"context": {"clientAnonymousId": …}}]`. */
+/** A jsonb containment probe per id, as the events of a job may carry it. */
 function containmentProbes(person: { userId: string | null; anonymousId: string | null }): string[] {
+  const ids = [person.userId, person.anonymousId].filter((id): id is string => id !== null);
   return [
     ...(person.userId !== null ? [JSON.stringify([{ userId: person.userId }])] : []),
     ...(person.anonymousId !== null ? [JSON.stringify([{ anonymousId: person.anonymousId }]), JSON.stringify([{ context: { clientAnonymousId: person.anonymousId } }])] : []),
+    ...ids.map((id) => JSON.stringify([{ previousId: id }])),
   ];
 }
 
 /**
- * Takes the person's events out of the delivery jobs of the pipeline's integrations that are
- * not being worked on (waiting, scheduled for a retry, or kept after completion or failure),
- * with their warnings index for index. Returns one row per job changed: its queue, how many
- * went, whether it was waiting (its events were still to be delivered: counted as held back)
- * and whether it is a retry (its events count in the integration's `retrying` gauge). Jobs
- * carrying stored events' ids need nothing: those rows are gone.
+ * The delivery jobs of the pipeline's integrations whose events may be the person's: one of
+ * them carries a named id, or (in jobs made since the oldest event the request deleted) the
+ * messageId of one it deleted — a transformation may have hashed or removed the ids.
+ */
+function jobsCarrying(job: string, p: { pipeline: string; probes: string; deletion: string; since: string }): string {
+  return `${job}.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = ${p.pipeline})
+          AND jsonb_typeof(${job}.data->'events') = 'array'
+          AND (EXISTS (SELECT 1 FROM unnest(${p.probes}::jsonb[]) AS p WHERE ${job}.data->'events' @> p)
+               OR (${job}.created_on >= ${p.since}
+                   AND EXISTS (SELECT 1 FROM jsonb_array_elements(${job}.data->'events') AS e
+                                WHERE e->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = ${p.deletion}))))`;
+}
+
+/**
+ * Takes the person's events (received before the request, or all with `suppress`) out of the
+ * delivery jobs of the pipeline's integrations that are not being worked on (waiting,
+ * scheduled for a retry, or kept after completion or failure), with their warnings index for
+ * index. Returns one row per job changed: its queue, how many went, whether it was waiting
+ * (its events were still to be delivered: counted as held back) and whether it is a retry
+ * (its events count in the integration's `retrying` gauge). Jobs carrying stored events' ids
+ * need nothing: those rows are gone.
  *
  * @example
- * const { text, values } = scrubQueuedStatement('pgboss', { pipelineId, userId: 'u-1', anonymousId: null });
+ * const { text, values } = scrubQueuedStatement('pgboss', scope);
  */
-export function scrubQueuedStatement(bossSchema: string, d: { pipelineId: string; userId: string | null; anonymousId: string | null }) {
+export function scrubQueuedStatement(bossSchema: string, d: DeletionScope) {
   const job = jobTable(bossSchema);
+  const theirs = `(${personEventCondition('x.value', { u: '$2', a: '$3', suppress: '$6', created: '$7' })}
+                   OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $5))`;
   return {
-    text: `WITH queues AS (
-             SELECT 'delivery.' || id AS name FROM signal.pipeline_integrations WHERE pipeline_id = $1
-           ), found AS (
+    text: `WITH found AS (
              SELECT j.name, j.id, j.data FROM ${job} j
-              WHERE j.name IN (SELECT name FROM queues) AND j.state <> 'active' AND jsonb_typeof(j.data->'events') = 'array'
-                AND EXISTS (SELECT 1 FROM unnest($4::jsonb[]) AS p WHERE j.data->'events' @> p)
+              WHERE j.state <> 'active' AND ${jobsCarrying('j', { pipeline: '$1', probes: '$4', deletion: '$5', since: 'COALESCE($8::timestamptz, $7::timestamptz)' })}
            ), kept AS (
              SELECT f.name, f.id,
                     COALESCE(jsonb_agg(e.value ORDER BY e.n) FILTER (WHERE NOT e.gone), '[]'::jsonb) AS events,
@@ -342,8 +442,7 @@ export function scrubQueuedStatement(bossSchema: string, d: { pipelineId: string
                     count(*) FILTER (WHERE e.gone) AS removed
                FROM found f
                CROSS JOIN LATERAL (
-                 SELECT x.value, x.n,
-                        COALESCE(x.value->>'userId' = $2 OR x.value->>'anonymousId' = $3 OR x.value->'context'->>'clientAnonymousId' = $3, false) AS gone
+                 SELECT x.value, x.n, COALESCE(${theirs}, false) AS gone
                    FROM jsonb_array_elements(f.data->'events') WITH ORDINALITY AS x(value, n)
                ) e
               GROUP BY f.name, f.id
@@ -355,25 +454,29 @@ export function scrubQueuedStatement(bossSchema: string, d: { pipelineId: string
             WHERE j.name = kept.name AND j.id = kept.id AND j.state <> 'active' AND kept.removed > 0
            RETURNING j.name, kept.removed::int AS removed, j.state IN ('created', 'retry') AS waiting,
                      (COALESCE((j.data->>'attempt')::int, 1) > 1 OR j.data ? 'throttledSince') AS retrying`,
-    values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d)],
+    values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d), d.id, d.suppress, d.createdAt, d.firstReceivedAt],
   };
 }
 
 /**
- * How many delivery jobs of the pipeline's integrations run that started before `$2` (the
- * request plus a margin): any of them may be sending the person's events (read by id from the
- * store before they were deleted) and write dead letters, log entries and retries for them.
- * `past`: whether that time has passed (before, another such job may yet start).
+ * How many delivery jobs of the pipeline's integrations run that may be sending the person's
+ * events and write dead letters, log entries and retries for them: those that started before
+ * `startedBefore` (the request plus a margin: they may have read the events from the store
+ * before they were deleted, or an older suppression list), and those carrying the person's
+ * events (a retry put back and fetched again). `past`: whether `startedBefore` has passed
+ * (before, another such job may yet start).
  *
  * @example
- * const { text, values } = runningDeliveriesStatement('pgboss', pipelineId, startedBefore);
+ * const { text, values } = runningDeliveriesStatement('pgboss', scope, startedBefore);
  */
-export function runningDeliveriesStatement(bossSchema: string, pipelineId: string, startedBefore: Date) {
+export function runningDeliveriesStatement(bossSchema: string, d: DeletionScope, startedBefore: Date) {
+  const job = jobTable(bossSchema);
   return {
-    text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${jobTable(bossSchema)} j
-            WHERE j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
-              AND j.state = 'active' AND j.started_on < $2`,
-    values: [pipelineId, startedBefore],
+    text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${job} j
+            WHERE j.state = 'active'
+              AND j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+              AND (j.started_on < $2 OR ${jobsCarrying('j', { pipeline: '$1', probes: '$3', deletion: '$4', since: 'COALESCE($5::timestamptz, $6::timestamptz)' })})`,
+    values: [d.pipelineId, startedBefore, containmentProbes(d), d.id, d.firstReceivedAt, d.createdAt],
   };
 }
 
@@ -569,10 +672,19 @@ export interface PersonDeletionJob {
  * @example
  * await startPersonDeletionWorker({ boss, pool, bossSchema: 'pgboss' });
  */
-export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; bossSchema: string; sliceSize?: number }): Promise<void> {
+export async function startPersonDeletionWorker(deps: {
+  boss: Boss;
+  pool: Pool;
+  bossSchema: string;
+  /** How long after a request an event received before it may still be committed (the group commit's timeout): the walk looks again for such latecomers then. */
+  latecomersMs: number;
+  sliceSize?: number;
+}): Promise<void> {
   const { boss, pool, bossSchema } = deps;
   const sliceSize = deps.sliceSize ?? DELETION_SLICE;
   const options = { batchSize: 1, ...WORK_POLLING, localConcurrency: 1 } as const;
+  const again = (deletionId: string, afterSeconds?: number) =>
+    boss.send(PERSON_DELETION_QUEUE, { deletionId } satisfies PersonDeletionJob, afterSeconds === undefined ? {} : { startAfter: afterSeconds });
   await boss.work<PersonDeletionJob, void, typeof options>(PERSON_DELETION_QUEUE, options, async ([job]) => {
     const deletionId = job!.data.deletionId;
     const startedAt = Date.now();
@@ -580,46 +692,72 @@ export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; 
       const { rows: [row] } = await pool.query<DeletionRow>(`SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE id = $1`, [deletionId]);
       // Gone, failed meanwhile, or done already (a job run twice).
       if (!row || row.status !== 'running') return;
-      const d = { id: row.id, pipelineId: row.pipeline_id, userId: row.user_id, anonymousId: row.anonymous_id };
+      const d: DeletionScope = {
+        id: row.id, pipelineId: row.pipeline_id, userId: row.user_id, anonymousId: row.anonymous_id,
+        suppress: row.suppress, createdAt: row.created_at, firstReceivedAt: row.first_received_at,
+      };
       if (row.step === 'events') {
-        const slice = deleteEventsSliceStatement({ ...d, cursor: Number(row.cursor), toId: Number(row.to_id) }, sliceSize);
-        await withTransaction(pool, async (client) => {
-          const { rows: [walked] } = await client.query<{ last: string | null; deleted: number }>(slice.text, slice.values);
+        const slice = deleteEventsSliceStatement(d, { cursor: Number(row.cursor), toId: Number(row.to_id) }, sliceSize);
+        const walked = await withTransaction(pool, async (client) => {
+          const { rows: [result] } = await client.query<{ last: string | null; deleted: number; first_received_at: Date | null }>(slice.text, slice.values);
           await client.query(
             `UPDATE signal.person_deletions SET cursor = COALESCE($2::bigint, cursor), events = events + $3::bigint, updated_at = now(),
-                    step = CASE WHEN $2::bigint IS NULL THEN 'queued' ELSE step END WHERE id = $1`,
-            [deletionId, walked?.last ?? null, walked?.deleted ?? 0],
+                    first_received_at = LEAST(first_received_at, $4::timestamptz)
+              WHERE id = $1`,
+            [deletionId, result?.last ?? null, result?.deleted ?? 0, result?.first_received_at ?? null],
           );
+          return result;
         });
+        if (walked?.last == null) {
+          // Walked up to the last id stored at the request. An event received before it may have
+          // been committed later, with a higher id (a group commit in flight): once that can no
+          // longer happen, walk once more up to the last id stored then.
+          const { rows: [late] } = await pool.query<{ wait_ms: number }>(
+            'SELECT GREATEST(0, $2::int - EXTRACT(EPOCH FROM (now() - created_at)) * 1000)::int AS wait_ms FROM signal.person_deletions WHERE id = $1',
+            [deletionId, deps.latecomersMs],
+          );
+          if (row.latecomers_walked) {
+            await pool.query("UPDATE signal.person_deletions SET step = 'queued', updated_at = now() WHERE id = $1", [deletionId]);
+          } else if ((late?.wait_ms ?? 0) > 0) {
+            await again(deletionId, Math.ceil(late!.wait_ms / 1000));
+            return;
+          } else {
+            await pool.query(
+              'UPDATE signal.person_deletions SET to_id = GREATEST(to_id, (SELECT COALESCE(max(id), 0) FROM signal.events)), latecomers_walked = true, updated_at = now() WHERE id = $1',
+              [deletionId],
+            );
+          }
+        }
       } else if (row.step === 'queued') {
         // Running deliveries first: what they put back for a retry is scrubbed after them.
-        const running = runningDeliveriesStatement(bossSchema, d.pipelineId, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
+        const running = runningDeliveriesStatement(bossSchema, d, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
         const { rows: [busy] } = await pool.query<{ running: number; past: boolean }>(running.text, running.values);
-        const scrub = scrubQueuedStatement(bossSchema, d);
-        const { rows: scrubbed } = await pool.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values);
-        const removed = scrubbed.reduce((sum, r) => sum + r.removed, 0);
-        // Events still to be delivered were held back: counted so, and out of the retry gauge.
-        for (const job of scrubbed.filter((r) => r.waiting)) {
-          const count = addStatsStatement(job.name.slice('delivery.'.length), { skippedSuppressed: job.removed, retrying: job.retrying ? -job.removed : 0 });
-          await pool.query(count.text, count.values);
-        }
         const settled = busy?.running === 0 && busy.past;
-        await pool.query(
-          `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(),
-                  step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END
-            WHERE id = $1`,
-          [deletionId, removed, settled],
-        );
+        const scrub = scrubQueuedStatement(bossSchema, d);
+        await withTransaction(pool, async (client) => {
+          const { rows: scrubbed } = await client.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values);
+          // Events still to be delivered were held back: counted so, and out of the retry gauge.
+          for (const changed of scrubbed.filter((r) => r.waiting)) {
+            const count = addStatsStatement(changed.name.slice('delivery.'.length), { skippedSuppressed: changed.removed, retrying: changed.retrying ? -changed.removed : 0 });
+            await client.query(count.text, count.values);
+          }
+          await client.query(
+            `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(),
+                    step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END
+              WHERE id = $1`,
+            [deletionId, scrubbed.reduce((sum, r) => sum + r.removed, 0), settled],
+          );
+        });
         if (!settled) {
           // Their events may still go out (they were on their way before the request).
-          await boss.send(PERSON_DELETION_QUEUE, { deletionId } satisfies PersonDeletionJob, { startAfter: busy?.past ? RUNNING_RECHECK_SECONDS : STALE_LIST_MARGIN_SECONDS });
+          await again(deletionId, busy?.past ? RUNNING_RECHECK_SECONDS : STALE_LIST_MARGIN_SECONDS);
           return;
         }
       } else if (row.step === 'dead_letters') {
-        const statement = deleteDeadLettersStatement(d);
+        const statement = deleteDeadLettersStatement(d, distinctiveNeedles(d));
         await withTransaction(pool, async (client) => {
-          const { rowCount } = await client.query(statement.text, statement.values);
-          await client.query("UPDATE signal.person_deletions SET dead_letters = dead_letters + $2::bigint, step = 'delivery_log', updated_at = now() WHERE id = $1", [deletionId, rowCount ?? 0]);
+          const { rows: [result] } = await client.query<{ deleted: number; cleared: number }>(statement.text, statement.values);
+          await client.query("UPDATE signal.person_deletions SET dead_letters = dead_letters + $2::bigint, step = 'delivery_log', updated_at = now() WHERE id = $1", [deletionId, result?.deleted ?? 0]);
         });
       } else if (row.step === 'delivery_log') {
         // What the settled deliveries logged is written within the log's gathering time.
@@ -628,19 +766,32 @@ export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; 
           [deletionId, LOG_FLUSH_WAIT_MS],
         );
         if ((wait?.ms ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, wait!.ms));
-        const needles = [...(d.userId !== null ? exchangeNeedles(d.userId) : []), ...(d.anonymousId !== null ? exchangeNeedles(d.anonymousId) : [])];
-        const statement = deleteDeliveryLogStatement({ ...d, needles });
-        // Done with it: the ids it was given go, and so do the messageIds it collected.
-        const errors = eraseLastErrorsStatement(d.pipelineId, needles);
+        const statement = deleteDeliveryLogStatement(d, distinctiveNeedles(d));
+        const errors = eraseLastErrorsStatement(d.pipelineId, [d.userId, d.anonymousId].flatMap((id) => (id === null ? [] : exchangeNeedles(id))));
         await withTransaction(pool, async (client) => {
           const { rowCount } = await client.query(statement.text, statement.values);
           await client.query(errors.text, errors.values);
+          // Traits remembered under the visitor cookie of events matched by the id their SDK sent.
+          const { rows: visitors } = await client.query<{ visitor_id: string }>(
+            'SELECT DISTINCT visitor_id FROM signal.person_deletion_messages WHERE deletion_id = $1 AND visitor_id IS NOT NULL AND visitor_id IS DISTINCT FROM $2',
+            [deletionId, d.anonymousId],
+          );
+          let traits = 0;
+          if (visitors.length > 0) {
+            const forget = forgetTraitsStatement(d.pipelineId, visitors.map((v) => identityDigest('anonymous', v.visitor_id)));
+            traits = (await client.query<{ erased: number }>(forget.text, forget.values)).rows[0]?.erased ?? 0;
+            for (const { visitor_id: visitor } of visitors) {
+              const browser = forgetVisitorStatement(d.pipelineId, visitorDigest(visitor), BROWSER_ATTRIBUTES_DAYS);
+              await client.query(browser.text, browser.values);
+            }
+          }
+          // Done with it: the ids it was given go, and so do the messageIds it collected.
           await client.query('DELETE FROM signal.person_deletion_messages WHERE deletion_id = $1', [deletionId]);
           await client.query(
-            `UPDATE signal.person_deletions SET delivery_log = delivery_log + $2::bigint, status = 'done', step = 'done', user_id = NULL, anonymous_id = NULL,
-                    finished_at = now(), updated_at = now()
+            `UPDATE signal.person_deletions SET delivery_log = delivery_log + $2::bigint, traits = traits + $3::int, status = 'done', step = 'done',
+                    user_id = NULL, anonymous_id = NULL, finished_at = now(), updated_at = now()
               WHERE id = $1 AND status = 'running'`,
-            [deletionId, rowCount ?? 0],
+            [deletionId, rowCount ?? 0, traits],
           );
         });
         return;
@@ -648,7 +799,7 @@ export async function startPersonDeletionWorker(deps: { boss: Boss; pool: Pool; 
         return;
       }
       if (Date.now() - startedAt > JOB_BUDGET_MS) {
-        await boss.send(PERSON_DELETION_QUEUE, { deletionId } satisfies PersonDeletionJob);
+        await again(deletionId);
         return;
       }
     }

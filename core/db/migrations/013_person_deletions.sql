@@ -24,6 +24,12 @@ CREATE TABLE signal.person_deletions (
   -- was made; later ones are held back by the suppression entry until they are fanned out).
   cursor            bigint NOT NULL DEFAULT 0,
   to_id             bigint NOT NULL,
+  -- Walked again up to the last id once events received before the request can no longer be
+  -- on their way to the table (a group commit in flight).
+  latecomers_walked boolean NOT NULL DEFAULT false,
+  -- The oldest receive time of the events deleted: delivery jobs and dead letters made before
+  -- it cannot carry their copies.
+  first_received_at timestamptz,
   events            bigint NOT NULL DEFAULT 0,
   dead_letters      bigint NOT NULL DEFAULT 0,
   delivery_log      bigint NOT NULL DEFAULT 0,
@@ -36,12 +42,13 @@ CREATE TABLE signal.person_deletions (
 );
 CREATE INDEX person_deletions_pipeline ON signal.person_deletions (pipeline_id, created_at DESC);
 
--- The messageIds of the events a request deleted, while it runs: its dead-letter and
--- delivery-log steps find by them what a transformation or a vendor's hashing made
--- unrecognisable by the person's ids.
+-- The messageIds of the events a request deleted, while it runs: its later steps find by
+-- them what a transformation or a vendor's hashing made unrecognisable by the person's ids.
+-- With each, the event's visitor id (the _dfdid cookie), under which traits were remembered.
 CREATE TABLE signal.person_deletion_messages (
   deletion_id  uuid NOT NULL REFERENCES signal.person_deletions(id) ON DELETE CASCADE,
-  message_id   text NOT NULL
+  message_id   text NOT NULL,
+  visitor_id   text
 );
 CREATE INDEX person_deletion_messages_deletion ON signal.person_deletion_messages (deletion_id);
 
