@@ -67,6 +67,21 @@ describe('GraphQL request errors', () => {
     assert.equal((await ask({ query, operationName: 'B' })).status, 200);
   });
 
+  test('what GraphQL itself refuses carries a code too: a query that does not validate, a variable of the wrong type', async () => {
+    const ask = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${signal.adminToken}` }, body: JSON.stringify(body) });
+      return { status: response.status, body: await response.json() as { errors: Array<{ message: string; extensions?: { code?: string } }> } };
+    };
+    const invalid = await ask({ query: '{ pipelines { nope } }' });
+    assert.deepEqual([invalid.status, invalid.body.errors[0]!.extensions?.code], [400, 'GRAPHQL_VALIDATION_FAILED']);
+    assert.match(invalid.body.errors[0]!.message, /Cannot query field "nope"/);
+    const missing = await ask({ query: 'mutation { deletePerson(userId: "u-1") { id } }' });
+    assert.deepEqual([missing.status, missing.body.errors[0]!.extensions?.code], [400, 'GRAPHQL_VALIDATION_FAILED']);
+    const wrongType = await ask({ query: 'mutation($s: Boolean) { deletePerson(pipelineId: "x", userId: "u-1", suppress: $s) { id } }', variables: { s: 'yes' } });
+    assert.deepEqual([wrongType.status, wrongType.body.errors[0]!.extensions?.code], [400, 'BAD_USER_INPUT']);
+    assert.match(wrongType.body.errors[0]!.message, /Boolean cannot represent a non boolean value: "yes"/);
+  });
+
   test("a body that is not JSON (curl's default form encoding) → 415 saying what to send", async () => {
     const response = await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${signal.adminToken}` }, body: 'query={pipelines{id}}' });
     assert.equal(response.status, 415);

@@ -37,11 +37,19 @@ function extensionsOf(error: SignalError): Record<string, unknown> {
   return { code: GRAPHQL_CODES[error.code] ?? error.code, signalCode: error.code, ...(error.fields.length > 0 ? { fields: error.fields } : {}) };
 }
 
-/** The error with our extensions when it wraps one of our errors and carries none yet. */
-function withCodes(error: GraphQLError): GraphQLError {
+/**
+ * The error with our extensions when it wraps one of our errors and carries none yet; else,
+ * without a code, `fallback` (what GraphQL itself refused: a query that does not validate
+ * against the schema, a variable of the wrong type).
+ */
+function withCodes(error: GraphQLError, fallback?: string): GraphQLError {
   const original = error.originalError;
-  if (!isSignalError(original) || error.extensions?.code !== undefined) return error;
-  return new GraphQLError(error.message, { ...(error.nodes ? { nodes: error.nodes } : {}), ...(error.path ? { path: error.path } : {}), originalError: original, extensions: extensionsOf(original) });
+  if (error.extensions?.code !== undefined) return error;
+  // GraphQL's own refusals have no original error, or another GraphQLError (a scalar's).
+  const graphqls = original === undefined || original instanceof GraphQLError;
+  const extensions = isSignalError(original) ? extensionsOf(original) : fallback !== undefined && graphqls ? { code: fallback } : undefined;
+  if (!extensions) return error;
+  return new GraphQLError(error.message, { ...(error.nodes ? { nodes: error.nodes } : {}), ...(error.path ? { path: error.path } : {}), ...(original ? { originalError: original } : {}), extensions });
 }
 
 /**
@@ -57,9 +65,18 @@ export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']
   const errors = execution.errors.map((error) => {
     const wrapper = error.originalError as { errors?: unknown } | undefined;
     // A new list, not the old one changed: mercurius caches it with the query's validation.
-    if (wrapper && Array.isArray(wrapper.errors)) wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner) : inner));
+    // A variable's value GraphQL could not take (Variable "$s" got invalid value…) is the
+    // user's input; anything else there is a query that does not fit the schema.
+    if (wrapper && Array.isArray(wrapper.errors)) {
+      wrapper.errors = wrapper.errors.map((inner: unknown) => (inner instanceof GraphQLError ? withCodes(inner, inner.message.startsWith('Variable "$') ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED') : inner));
+    }
     return withCodes(error);
   });
+  // Errors of the request itself that GraphQL raises before running anything (a variable of
+  // the wrong type, several operations and no operationName, an unknown operationName) carry
+  // no path and leave no data: the request was wrong, so not a 200.
+  const requestError = (execution.data === null || execution.data === undefined) && errors.length > 0 && errors.every((e) => e.path === undefined && e.extensions?.code === undefined);
+  if (requestError) errors.splice(0, errors.length, ...errors.map((error) => withCodes(error, 'BAD_USER_INPUT')));
   // Mercurius logs every error at info with its stack; a user's mistake (a 4xx, a query that
   // does not validate) is logged at debug instead, and anything else as the error it is.
   const log = context.reply ? context.reply.log : context.app.log;
@@ -72,9 +89,5 @@ export const formatGraphqlErrors: NonNullable<MercuriusOptions['errorFormatter']
   }
   const quiet = { ...context, reply: { log: { info: () => {} } } } as unknown as typeof context;
   const formatted = mercurius.defaultErrorFormatter({ ...execution, errors }, quiet);
-  // Errors of the request itself that GraphQL raises before running anything (several
-  // operations and no operationName, an unknown operationName) carry no path and leave no data:
-  // the request was wrong, so not a 200.
-  const requestError = (execution.data === null || execution.data === undefined) && errors.length > 0 && errors.every((e) => e.path === undefined && e.extensions?.code === undefined);
   return requestError && formatted.statusCode === 200 ? { ...formatted, statusCode: 400 } : formatted;
 };
