@@ -260,7 +260,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       cleanups.push(() => dispatcher.stop());
     }
     if (config.roles.has('worker')) {
-      await startPersonDeletionWorker({ boss, pool, bossSchema: config.bossSchema, latecomersMs: config.commitTimeoutMs + 2000 });
+      await startPersonDeletionWorker({
+        boss, pool, bossSchema: config.bossSchema, latecomersMs: config.commitTimeoutMs + 2000,
+        forwarding: { forgetters: (pipelineId) => engine!.forgetters(pipelineId), perform: (request) => http.perform(request) },
+      });
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
         void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));

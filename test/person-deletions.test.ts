@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import webhook from '../plugins/webhook/index.ts';
+import amplitude from '../plugins/amplitude/index.ts';
 import { identityDigest } from '../core/pipeline/remembered-traits.ts';
 import { startVendorSim, reply, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { pluginSet } from './helpers/fixture-plugin.ts';
@@ -15,7 +16,10 @@ before(async () => {
   // Retries at their real pace: a failed event waits in its retry job while the deletion runs.
   // A short commit timeout: a deletion looks for latecomers (events received before it and
   // committed after) that long after the request.
-  signal = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30', SIGNAL_COMMIT_TIMEOUT_MS: '1000' }, { plugins: pluginSet(webhook), label: 'person_deletions' });
+  signal = await startTestSignal({
+    SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30', SIGNAL_COMMIT_TIMEOUT_MS: '1000',
+    SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url}/amp,https://amplitude.com=${sim.url}/amp-privacy`,
+  }, { plugins: pluginSet(webhook, amplitude), label: 'person_deletions' });
 });
 after(async () => {
   await signal.close();
@@ -227,6 +231,42 @@ describe('a browser visitor named by the anonymousId its SDK sent', () => {
     const done = await finished(body.data!.deletePerson.id);
     assert.deepEqual([done.status, done.events, done.traits], ['done', 1, 1]);
     assert.deepEqual((await remembered()).rows.map((r) => r.traits), [{}]);
+  });
+});
+
+describe('forwarding the deletion to vendors', () => {
+  test('Amplitude with a Secret Key is asked through its User Privacy API once nothing of theirs is on its way; by an anonymousId only, it is skipped with why', { timeout: 40_000 }, async () => {
+    const pipeline = await signal.pipeline('Forwarding');
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'amplitude', name: 'Product analytics', pipelineId: pipeline.id, consentCategories: [],
+      config: { api_key: 'amp-api-key-0001', secret_key: 'amp-secret-key-0001', api_endpoint: 'https://api2.amplitude.com/2/httpapi' },
+    });
+    sim.setDefault('POST', '/amp-privacy/api/2/deletions/users', reply.ok({ day: '2026-12-07', status: 'staging', amplitude_ids: [{ amplitude_id: 1, requester: 'Signal', user_id: 'u-amplitude-1' }] }));
+    await send(pipeline.key, [{ type: 'track', event: 'Viewed', userId: 'u-amplitude-1', messageId: 'amp-1' }]);
+    await sim.waitFor(1, 15_000, { path: '/amp/2/httpapi' });
+    const { body } = await deletePerson({ p: pipeline.id, u: 'u-amplitude-1', a: 'df-visitor-amp' });
+    const done = await finished(body.data!.deletePerson.id);
+    assert.equal(done.status, 'done');
+    const [asked] = sim.requests({ path: '/amp-privacy/api/2/deletions/users' });
+    assert.ok(asked, 'Amplitude was asked');
+    assert.equal(asked.headers.authorization, `Basic ${Buffer.from('amp-api-key-0001:amp-secret-key-0001').toString('base64')}`);
+    assert.deepEqual(asked.json, { user_ids: ['u-amplitude-1'], requester: 'Signal (deletePerson)', ignore_invalid_id: 'True' });
+    const vendors = (await signal.graphql<{ personDeletion: { vendors: Array<Record<string, unknown>> } }>(
+      'query($id: ID!) { personDeletion(id: $id) { vendors { integrationId vendor name status attempts responseStatus message } } }', { id: done.id })).body.data!.personDeletion.vendors;
+    assert.deepEqual(vendors, [{ integrationId: assignment!.id, vendor: 'amplitude', name: 'Product analytics', status: 'sent', attempts: 1, responseStatus: 200, message: 'accepted: staging for 2026-12-07' }]);
+
+    const anonymous = await finished((await deletePerson({ p: pipeline.id, a: 'df-visitor-amp' })).body.data!.deletePerson.id);
+    const skipped = (await signal.graphql<{ personDeletion: { vendors: Array<{ status: string; message: string }> } }>('query($id: ID!) { personDeletion(id: $id) { vendors { status message } } }', { id: anonymous.id })).body.data!.personDeletion.vendors;
+    assert.deepEqual(skipped, [{ status: 'skipped', message: 'Amplitude\'s User Privacy API deletes by user id; the deletion named only an anonymousId (a device id there)' }]);
+    assert.equal(sim.requests({ path: '/amp-privacy/api/2/deletions/users' }).length, 1);
+  });
+
+  test('an Amplitude Secret Key that is the API Key again is refused at install, naming the field', async () => {
+    const pipeline = await signal.pipeline('Same key');
+    await assert.rejects(signal.services.integrations.install({
+      vendor: 'amplitude', name: 'Twice', pipelineId: pipeline.id, consentCategories: [],
+      config: { api_key: 'amp-api-key-0002', secret_key: 'amp-api-key-0002', api_endpoint: 'https://api2.amplitude.com/2/httpapi' },
+    }), (error: Error & { fields?: Array<{ field: string }> }) => /secret_key.*is the API Key again/.test(`${error.fields?.[0]?.field} ${error.message} ${JSON.stringify(error.fields)}`));
   });
 });
 

@@ -13,6 +13,7 @@ import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-
 import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
 import type { SuppressionList } from '../pipeline/person-deletions.ts';
+import type { Forgetter } from '../pipeline/person-deletion-vendors.ts';
 
 /**
  * Data of a delivery job for one integration, and which try this is. A first try of events
@@ -362,6 +363,27 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     return enrichers;
   }
 
+  /**
+   * The pipeline's integrations (enabled or not: a disabled one's vendor still holds what it
+   * received) whose plugin forwards person deletions and whose config turns it on. One whose
+   * revision cannot be opened is listed with the error, so the deletion says it.
+   */
+  async function forgettersOf(pipelineId: string): Promise<Forgetter[]> {
+    const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.pipeline_id = $1`, [pipelineId]);
+    const forgetters: Forgetter[] = [];
+    for (const row of rows) {
+      const forget = options.plugins.get(row.vendor)?.forgetPerson;
+      if (!forget) continue;
+      try {
+        const target = await resolveTarget(row.id);
+        if (forget.enabled(target.ctx.config)) forgetters.push({ integrationId: row.id, vendor: row.vendor, name: row.name, forget, ctx: target.ctx, secretValues: target.secretValues });
+      } catch (error) {
+        forgetters.push({ integrationId: row.id, vendor: row.vendor, name: row.name, secretValues: [], error: (error as Error).message });
+      }
+    }
+    return forgetters;
+  }
+
   const ingestDeps = {
     pool,
     boss,
@@ -453,6 +475,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     enqueue,
     /** A pipeline's enabled integrations that enrich events (partner enrichment). */
     enrichers: enrichersOf,
+    /** A pipeline's integrations that forward person deletions to their vendor. */
+    forgetters: forgettersOf,
     /** Runs the pipeline stage for ids at once (tests). */
     fanOut: (ids: number[]) => fanOut(ids, ingestDeps),
     resolveTarget,

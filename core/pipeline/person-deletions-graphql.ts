@@ -17,7 +17,7 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     suppress: Boolean!
     "running, then done; or failed (a step failed every try: retryPersonDeletion)."
     status: String!
-    "events (stored events walked), queued (delivery jobs scrubbed, once the deliveries already running are over), dead_letters, delivery_log, then done."
+    "events (stored events walked), queued (delivery jobs scrubbed, once the deliveries already running are over), dead_letters, delivery_log, vendors (deletion requests to vendors whose plugin forwards them), then done."
     step: String!
     "Stored events deleted."
     events: Float!
@@ -27,10 +27,27 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     queuedEvents: Float!
     "Entries of remembered identify traits erased: the named ids' at once, and those under the _dfdid cookies of events matched by the id their SDK sent at the end."
     traits: Int!
+    "The vendors asked to delete the person too, once nothing of theirs was on its way to them (step vendors)."
+    vendors: [PersonDeletionVendor!]!
     "Why it failed."
     reason: String
     createdAt: String!
     finishedAt: String
+  }
+
+  "A vendor asked to delete the person too (its plugin forwards deletions, and the integration's config allows it)."
+  type PersonDeletionVendor {
+    integrationId: ID!
+    vendor: String!
+    "The integration's name."
+    name: String!
+    "pending (tried again later), sent (the vendor accepted it), skipped (no request can be made for the ids named, with why), failed (refused, or its tries used up)."
+    status: String!
+    attempts: Int!
+    responseStatus: Int
+    "The vendor's answer or the failure, without the person's ids."
+    message: String
+    updatedAt: String!
   }
 
   extend type Query {

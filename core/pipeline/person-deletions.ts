@@ -8,6 +8,7 @@ import { assertUuid } from '../services/pipelines.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
 import { forgetTraitsStatement, identityDigest, isPlaceholderId } from './remembered-traits.ts';
 import { addStatsStatement } from '../delivery/integration-stats.ts';
+import { forwardDeletion, vendorDeletionsOf, type DeletionForwarding, type VendorDeletion } from './person-deletion-vendors.ts';
 import { checkPageSize } from '../services/page-size.ts';
 
 /** The queue whose jobs walk person deletions, a few slices each. */
@@ -38,7 +39,7 @@ export interface Person {
 }
 
 export type DeletionStatus = 'running' | 'done' | 'failed';
-export type DeletionStep = 'events' | 'queued' | 'dead_letters' | 'delivery_log' | 'done';
+export type DeletionStep = 'events' | 'queued' | 'dead_letters' | 'delivery_log' | 'vendors' | 'done';
 
 /** A person deletion with its progress. The ids it was given are not kept once it is done. */
 export interface PersonDeletion {
@@ -64,6 +65,8 @@ export interface PersonDeletion {
   queuedEvents: number;
   /** Entries of remembered identify traits erased. */
   traits: number;
+  /** The vendors asked to delete the person too (plugins that forward deletions). */
+  vendors: VendorDeletion[];
   reason: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -95,7 +98,7 @@ interface DeletionRow {
 
 const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, reason, created_at, finished_at';
 
-function toDeletion(row: DeletionRow): PersonDeletion {
+function toDeletion(row: DeletionRow, vendors: VendorDeletion[] = []): PersonDeletion {
   return {
     id: row.id,
     pipelineId: row.pipeline_id,
@@ -111,6 +114,7 @@ function toDeletion(row: DeletionRow): PersonDeletion {
     deliveryLogEntries: Number(row.delivery_log),
     queuedEvents: Number(row.queued_events),
     traits: row.traits,
+    vendors,
     reason: row.reason,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -571,7 +575,7 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
     assertUuid(id, 'id');
     const { rows } = await pool.query<DeletionRow>(`SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE id = $1`, [id]);
     if (!rows[0]) throw new SignalError('SIGNAL_NOT_FOUND', `No person deletion with id ${id}`, [{ field: 'id', message: 'no such person deletion' }]);
-    return toDeletion(rows[0]);
+    return toDeletion(rows[0], (await vendorDeletionsOf(pool, [id])).get(id));
   }
 
   return {
@@ -621,7 +625,8 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
         `SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE pipeline_id = $1 ORDER BY created_at DESC, id LIMIT $2`,
         [pipelineId, limit],
       );
-      return rows.map(toDeletion);
+      const vendors = await vendorDeletionsOf(pool, rows.map((r) => r.id));
+      return rows.map((row) => toDeletion(row, vendors.get(row.id)));
     },
 
     /**
@@ -678,6 +683,8 @@ export async function startPersonDeletionWorker(deps: {
   bossSchema: string;
   /** How long after a request an event received before it may still be committed (the group commit's timeout): the walk looks again for such latecomers then. */
   latecomersMs: number;
+  /** Forwards the deletion to vendors whose plugin can (without: none is asked). */
+  forwarding?: DeletionForwarding;
   sliceSize?: number;
 }): Promise<void> {
   const { boss, pool, bossSchema } = deps;
@@ -785,13 +792,25 @@ export async function startPersonDeletionWorker(deps: {
               await client.query(browser.text, browser.values);
             }
           }
-          // Done with it: the ids it was given go, and so do the messageIds it collected.
+          await client.query(
+            "UPDATE signal.person_deletions SET delivery_log = delivery_log + $2::bigint, traits = traits + $3::int, step = 'vendors', updated_at = now() WHERE id = $1",
+            [deletionId, rowCount ?? 0, traits],
+          );
+        });
+      } else if (row.step === 'vendors') {
+        // Last, once nothing of theirs is on its way to a vendor any more.
+        const wait = deps.forwarding ? await forwardDeletion(pool, deps.forwarding, d, d) : null;
+        if (wait !== null) {
+          await again(deletionId, wait);
+          return;
+        }
+        // Done with it: the ids it was given go, and so do the messageIds it collected.
+        await withTransaction(pool, async (client) => {
           await client.query('DELETE FROM signal.person_deletion_messages WHERE deletion_id = $1', [deletionId]);
           await client.query(
-            `UPDATE signal.person_deletions SET delivery_log = delivery_log + $2::bigint, traits = traits + $3::int, status = 'done', step = 'done',
-                    user_id = NULL, anonymous_id = NULL, finished_at = now(), updated_at = now()
+            `UPDATE signal.person_deletions SET status = 'done', step = 'done', user_id = NULL, anonymous_id = NULL, finished_at = now(), updated_at = now()
               WHERE id = $1 AND status = 'running'`,
-            [deletionId, rowCount ?? 0, traits],
+            [deletionId],
           );
         });
         return;

@@ -221,6 +221,50 @@ export interface PluginDefinition {
    * every integration of the pipeline (see `PartnerEnrichment`).
    */
   enrich?: PartnerEnrichment;
+  /**
+   * Forwarding person deletions (`deletePerson`) to the vendor, so what it received of the
+   * person is deleted there too (see `PersonForgetting`).
+   */
+  forgetPerson?: PersonForgetting;
+}
+
+/** The ids a person deletion names (at least one is set). */
+export interface NamedPerson {
+  userId: string | null;
+  anonymousId: string | null;
+}
+
+/**
+ * How a vendor's answer to a forwarded deletion ends: accepted (`done`, with what to show of
+ * it), to be tried again later (`retry`), or refused for good (`failed`, with why).
+ */
+export type ForgetOutcome = { done: true; message?: string } | { retry: string } | { failed: string };
+
+/**
+ * A plugin's forwarding of person deletions, pure like the rest of the contract: it builds the
+ * vendor's deletion request and reads the answer; the core sends it once the person's events
+ * on their way are over (so none reaches the vendor after it), retries it with backoff, and
+ * shows the outcome on the deletion (`PersonDeletion.vendors`). The vendor's answer is kept
+ * without the person's ids.
+ *
+ * @example
+ * forgetPerson: {
+ *   enabled: (config) => typeof config.secret_key === 'string',
+ *   request: (person, ctx) => (person.userId === null
+ *     ? { skipped: 'the vendor deletes by user id only' }
+ *     : { method: 'POST', url: 'https://vendor.example/privacy/delete', body: { user_ids: [person.userId] }, eventIds: [] }),
+ * }
+ */
+export interface PersonForgetting {
+  /** Whether an integration with this config forwards deletions (the credential it needs is set). */
+  enabled(config: Record<string, JsonValue>): boolean;
+  /** The vendor request deleting the person, or why none can be made for the ids named. */
+  request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | { skipped: string };
+  /**
+   * Reads the vendor's answer. Default: 2xx done; 408, 429 and 5xx tried again; any other
+   * status failed with the vendor's message.
+   */
+  read?(response: VendorResponse): ForgetOutcome;
 }
 
 /** One identifier of a visitor the partner can look up: its name there (a linking key) and its value. */

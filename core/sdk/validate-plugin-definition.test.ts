@@ -120,3 +120,13 @@ test('partner enrichment: its functions, its fields and cache lifetimes', () => 
   assertProblem({ enrich: { ...enrich, cacheSeconds: { found: 0 } } }, 'enrich.cacheSeconds.found', /from 1 to 86400 \(got 0\)/);
   assertProblem({ enrich: { ...enrich, cacheSeconds: { hit: 5 } } }, 'enrich.cacheSeconds.hit', /is not one of found, notFound, personalized/);
 });
+
+test('forwarding person deletions: its functions and fields', () => {
+  const fn = () => null;
+  const forgetPerson = { enabled: fn, request: fn };
+  assert.ok(![...problemsOf({ forgetPerson }).keys()].some((field) => field.startsWith('forgetPerson')));
+  assertProblem({ forgetPerson: fn }, 'forgetPerson', /must be \{ enabled, request, read\? \}/);
+  assertProblem({ forgetPerson: { enabled: fn } }, 'forgetPerson.request', /must be a function/);
+  assertProblem({ forgetPerson: { ...forgetPerson, read: 'json' } }, 'forgetPerson.read', /must be a function when given/);
+  assertProblem({ forgetPerson: { ...forgetPerson, delete: fn } }, 'forgetPerson.delete', /is not a field of forgetPerson/);
+});

@@ -33,7 +33,7 @@ const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
   variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
-  send: true, classify: true, validateConfig: true, routes: true, enrich: true,
+  send: true, classify: true, validateConfig: true, routes: true, enrich: true, forgetPerson: true,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -235,6 +235,15 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
           }
         }
       }
+    }
+  }
+  if (d.forgetPerson !== undefined) {
+    if (!isObject(d.forgetPerson)) add('forgetPerson', 'must be { enabled, request, read? }');
+    else {
+      const forget = d.forgetPerson;
+      for (const key of ['enabled', 'request'] as const) if (typeof forget[key] !== 'function') add(`forgetPerson.${key}`, 'must be a function');
+      if (forget.read !== undefined && typeof forget.read !== 'function') add('forgetPerson.read', 'must be a function when given');
+      for (const key of Object.keys(forget)) if (!['enabled', 'request', 'read'].includes(key)) add(`forgetPerson.${key}`, 'is not a field of forgetPerson (enabled, request, read)');
     }
   }
   return problems;

@@ -2,6 +2,9 @@ import { definePlugin, defaultClassify, PermanentError, splitBatch, type Classif
 
 export const US_ENDPOINT = 'https://api2.amplitude.com/2/httpapi';
 export const EU_ENDPOINT = 'https://api.eu.amplitude.com/2/httpapi';
+/** Amplitude's User Privacy API (v1), per data region: where person deletions are forwarded. */
+export const US_DELETIONS = 'https://amplitude.com/api/2/deletions/users';
+export const EU_DELETIONS = 'https://analytics.eu.amplitude.com/api/2/deletions/users';
 const DEFAULT_MIN_ID_LENGTH = 5;
 /** Amplitude's limit: 1 MB per request (and 2,000 events, above the 1,000 sent here). */
 const MAX_BYTES = 1_000_000;
@@ -112,6 +115,13 @@ export default definePlugin({
         enumLabels: ['United States (US)', 'European Union (EU)'],
         default: US_ENDPOINT,
       },
+      secret_key: {
+        type: 'string',
+        title: 'Secret Key (deletions only)',
+        description: 'Only to forward person deletions (deletePerson) to Amplitude\'s User Privacy API; sending events never needs it. Found beside the API Key in Settings > Projects.',
+        secret: true,
+        minLength: 8,
+      },
       min_id_length: {
         type: 'integer',
         title: 'Minimum ID Length',
@@ -171,4 +181,35 @@ export default definePlugin({
     }));
   },
   classify: (response, request) => classifyAmplitude(response, request),
+  validateConfig(config) {
+    return config.secret_key !== undefined && config.secret_key === config.api_key
+      ? [{ field: 'secret_key', message: 'is the API Key again: the Secret Key is the other key of the project (Settings > Projects), and only forwarding deletions needs it' }]
+      : [];
+  },
+  // Amplitude deletes by user id (or its own numeric ids): a visitor known only by a device id
+  // cannot be deleted through this API. The deletion is staged for about a week and runs then.
+  forgetPerson: {
+    enabled: (config) => typeof config.secret_key === 'string' && config.secret_key !== '',
+    request(person, ctx) {
+      if (person.userId === null) return { skipped: 'Amplitude\'s User Privacy API deletes by user id; the deletion named only an anonymousId (a device id there)' };
+      const credentials = Buffer.from(`${String(ctx.config.api_key)}:${String(ctx.config.secret_key)}`).toString('base64');
+      return {
+        method: 'POST',
+        url: ctx.config.api_endpoint === EU_ENDPOINT ? EU_DELETIONS : US_DELETIONS,
+        headers: { 'content-type': 'application/json', authorization: `Basic ${credentials}` },
+        // Booleans as text: the API reads them so.
+        body: { user_ids: [person.userId], requester: 'Signal (deletePerson)', ignore_invalid_id: 'True' },
+        eventIds: [],
+      };
+    },
+    read(response) {
+      if (response.status >= 200 && response.status < 300) {
+        const answer = (response.json ?? {}) as { day?: unknown; status?: unknown };
+        return { done: true, message: `accepted: ${typeof answer.status === 'string' ? answer.status : 'staged'}${typeof answer.day === 'string' ? ` for ${answer.day}` : ''}` };
+      }
+      if (response.status === 401 || response.status === 403) return { failed: `HTTP ${response.status}: Amplitude refused the API Key and Secret Key pair (config.secret_key must be the project's Secret Key)` };
+      if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: `HTTP ${response.status}` };
+      return { failed: `HTTP ${response.status}: ${response.body.slice(0, 300)}` };
+    },
+  },
 });

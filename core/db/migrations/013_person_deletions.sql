@@ -15,9 +15,9 @@ CREATE TABLE signal.person_deletions (
   suppress          boolean NOT NULL,
   -- running → done, or failed (a step kept failing; requestable again).
   status            text NOT NULL DEFAULT 'running',
-  -- events → queued → dead_letters → delivery_log → done: the dead letters and the delivery
-  -- log are erased once no delivery that could carry the person's events is still running
-  -- (`settled_at`), since such a delivery writes them.
+  -- events → queued → dead_letters → delivery_log → vendors → done: the dead letters and the
+  -- delivery log are erased once no delivery that could carry the person's events is still
+  -- running (`settled_at`), since such a delivery writes them; vendors are asked last.
   step              text NOT NULL DEFAULT 'events',
   settled_at        timestamptz,
   -- Stored events are walked by id, after `cursor` up to `to_id` (the last id when the request
@@ -51,6 +51,23 @@ CREATE TABLE signal.person_deletion_messages (
   visitor_id   text
 );
 CREATE INDEX person_deletion_messages_deletion ON signal.person_deletion_messages (deletion_id);
+
+-- What the vendors were asked (plugins that forward deletions), one row per pipeline
+-- integration: pending → sent, skipped (no request can be made for the ids named) or failed
+-- (refused, or its tries used up). `message`: the answer or the failure, without the ids.
+CREATE TABLE signal.person_deletion_vendors (
+  deletion_id              uuid NOT NULL REFERENCES signal.person_deletions(id) ON DELETE CASCADE,
+  pipeline_integration_id  uuid NOT NULL,
+  vendor                   text NOT NULL,
+  name                     text NOT NULL,
+  status                   text NOT NULL DEFAULT 'pending',
+  attempts                 integer NOT NULL DEFAULT 0,
+  response_status          integer,
+  message                  text,
+  next_attempt_at          timestamptz NOT NULL DEFAULT now(),
+  updated_at               timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (deletion_id, pipeline_integration_id)
+);
 
 -- Whose events the pipeline stage and the delivery worker hold back, by SHA-256 digest of the
 -- id (as remembered_traits): those received before `held_until` (what was on its way when a

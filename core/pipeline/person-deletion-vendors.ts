@@ -1,0 +1,181 @@
+import type { Pool } from '../db/pool.ts';
+import { storableText } from '../db/storable-strings.ts';
+import type { PerformResult } from '../delivery/deliver-batch.ts';
+import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+
+/** Tries of a vendor's deletion request before it is given up as failed. */
+export const FORWARD_ATTEMPTS = 6;
+/** The wait before the next try: 30 s, doubling, at most 10 minutes (about 35 minutes in all). */
+export function forwardBackoffSeconds(attempt: number): number {
+  return Math.min(600, 30 * 2 ** (attempt - 1));
+}
+
+/** A pipeline integration whose plugin forwards deletions and whose config turns it on. */
+export interface Forgetter {
+  integrationId: string;
+  vendor: string;
+  /** The integration's name (its template's). */
+  name: string;
+  forget?: PersonForgetting;
+  ctx?: PluginContext;
+  /** Secret config values: never kept in a message. */
+  secretValues: string[];
+  /** Why it cannot forward (its revision cannot be opened, …). */
+  error?: string;
+}
+
+/** What forwarding needs from the delivery side: the integrations that forward, and how a request is sent (egress guard, timeout, vendor redirects). */
+export interface DeletionForwarding {
+  forgetters(pipelineId: string): Promise<Forgetter[]>;
+  perform(request: RequestDescriptor): Promise<PerformResult>;
+}
+
+/** A vendor asked to delete the person, as a deletion shows it. */
+export interface VendorDeletion {
+  integrationId: string;
+  vendor: string;
+  name: string;
+  /** pending, sent, skipped (no request can be made for the ids named), failed. */
+  status: 'pending' | 'sent' | 'skipped' | 'failed';
+  attempts: number;
+  responseStatus: number | null;
+  /** The vendor's answer or the failure, without the person's ids or secrets. */
+  message: string | null;
+  updatedAt: string;
+}
+
+interface VendorRow {
+  deletion_id: string;
+  pipeline_integration_id: string;
+  vendor: string;
+  name: string;
+  status: VendorDeletion['status'];
+  attempts: number;
+  response_status: number | null;
+  message: string | null;
+  updated_at: Date;
+}
+
+function toVendorDeletion(row: VendorRow): VendorDeletion {
+  return {
+    integrationId: row.pipeline_integration_id, vendor: row.vendor, name: row.name, status: row.status, attempts: row.attempts,
+    responseStatus: row.response_status, message: row.message, updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/**
+ * The vendors asked by each of `deletionIds`, by deletion id.
+ *
+ * @example
+ * const vendors = await vendorDeletionsOf(pool, [deletion.id]);
+ */
+export async function vendorDeletionsOf(pool: Pool, deletionIds: string[]): Promise<Map<string, VendorDeletion[]>> {
+  const byDeletion = new Map<string, VendorDeletion[]>(deletionIds.map((id) => [id, []]));
+  if (deletionIds.length === 0) return byDeletion;
+  const { rows } = await pool.query<VendorRow>('SELECT * FROM signal.person_deletion_vendors WHERE deletion_id = ANY($1::uuid[]) ORDER BY name, pipeline_integration_id', [deletionIds]);
+  for (const row of rows) byDeletion.get(row.deletion_id)?.push(toVendorDeletion(row));
+  return byDeletion;
+}
+
+/**
+ * The default reading of a vendor's answer to a deletion request: 2xx done; 408, 429 and 5xx
+ * tried again; any other status failed with what the vendor said.
+ *
+ * @example
+ * defaultForgetRead({ status: 503, headers: {}, body: 'busy' }); // { retry: 'HTTP 503: busy' }
+ */
+export function defaultForgetRead(response: VendorResponse): ForgetOutcome {
+  const said = `HTTP ${response.status}${response.body.trim() === '' ? '' : `: ${response.body.trim().slice(0, 300)}`}`;
+  if (response.status >= 200 && response.status < 300) return { done: true, message: said };
+  if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: said };
+  return { failed: said };
+}
+
+/**
+ * A message without the person's ids, the integration's secrets or control characters, cut
+ * to 500 characters: it is kept after the deletion forgot the ids.
+ */
+export function withoutIds(message: string, hidden: string[]): string {
+  let text = message;
+  for (const value of hidden.filter((v) => v.length > 0).sort((a, b) => b.length - a.length)) text = text.split(value).join('[…]');
+  return storableText(text.replace(/[\u0000-\u001f\u007f]+/g, ' ')).slice(0, 500);
+}
+
+/**
+ * One pass of forwarding a deletion: records the vendors to ask (the first time), then sends
+ * every request that is due and records how it ended. Returns the seconds until the next try
+ * of one still pending, or null when every vendor has an outcome.
+ *
+ * @example
+ * const wait = await forwardDeletion(pool, forwarding, { id, pipelineId }, { userId: 'u-1', anonymousId: null });
+ */
+export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding, deletion: { id: string; pipelineId: string }, person: NamedPerson): Promise<number | null> {
+  const forgetters = await forwarding.forgetters(deletion.pipelineId);
+  const byIntegration = new Map(forgetters.map((f) => [f.integrationId, f]));
+  // Recorded once: a vendor added later is not asked by an older deletion.
+  const { rows: [seen] } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM signal.person_deletion_vendors WHERE deletion_id = $1', [deletion.id]);
+  if (seen?.n === 0 && forgetters.length > 0) {
+    await pool.query(
+      `INSERT INTO signal.person_deletion_vendors (deletion_id, pipeline_integration_id, vendor, name)
+       SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[]) ON CONFLICT DO NOTHING`,
+      [deletion.id, forgetters.map((f) => f.integrationId), forgetters.map((f) => f.vendor), forgetters.map((f) => f.name)],
+    );
+  }
+  const { rows: due } = await pool.query<{ pipeline_integration_id: string; attempts: number }>(
+    "SELECT pipeline_integration_id, attempts FROM signal.person_deletion_vendors WHERE deletion_id = $1 AND status = 'pending' AND next_attempt_at <= now()",
+    [deletion.id],
+  );
+  for (const row of due) {
+    const forgetter = byIntegration.get(row.pipeline_integration_id);
+    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(forgetter?.secretValues ?? [])];
+    const ended = await askVendor(forwarding, forgetter, person);
+    const attempt = row.attempts + 1;
+    const status = 'retry' in ended && attempt >= FORWARD_ATTEMPTS ? 'failed' : ended.status;
+    const message = 'retry' in ended ? (status === 'failed' ? `gave up after ${attempt} tries: ${ended.retry}` : ended.retry) : ended.message;
+    await pool.query(
+      `UPDATE signal.person_deletion_vendors
+          SET status = $3, attempts = $4, response_status = $5, message = $6, updated_at = now(),
+              next_attempt_at = now() + make_interval(secs => $7)
+        WHERE deletion_id = $1 AND pipeline_integration_id = $2`,
+      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden), forwardBackoffSeconds(attempt)],
+    );
+  }
+  const { rows: [next] } = await pool.query<{ wait: number | null }>(
+    // GREATEST skips a NULL: none pending must stay NULL.
+    `SELECT CASE WHEN count(*) = 0 THEN NULL ELSE GREATEST(1, ceil(EXTRACT(EPOCH FROM min(next_attempt_at) - now())))::int END AS wait
+       FROM signal.person_deletion_vendors WHERE deletion_id = $1 AND status = 'pending'`,
+    [deletion.id],
+  );
+  return next?.wait ?? null;
+}
+
+type Asked = { status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; responseStatus?: number };
+
+/** Builds, sends and reads one vendor's deletion request; a plugin's bug ends as failed, not as a stuck deletion. */
+async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson): Promise<Asked> {
+  if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)' };
+  if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'failed', message: forgetter.error ?? 'the plugin cannot forward deletions' };
+  let built: RequestDescriptor | { skipped: string };
+  try {
+    built = forgetter.forget.request(person, { ...forgetter.ctx, now: Date.now() });
+  } catch (error) {
+    return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}` };
+  }
+  if ('skipped' in built) return { status: 'skipped', message: built.skipped };
+  const result = await forwarding.perform(built);
+  if (!result.response) {
+    const failure = result.error ?? { kind: 'network', message: 'no answer' };
+    // A refused target or a request that cannot be built will not get better by waiting.
+    if (failure.kind === 'refused' || failure.kind === 'invalid') return { status: 'failed', message: failure.message };
+    return { status: 'pending', retry: `${failure.kind}: ${failure.message}` };
+  }
+  let outcome: ForgetOutcome;
+  try {
+    outcome = (forgetter.forget.read ?? defaultForgetRead)(result.response);
+  } catch (error) {
+    return { status: 'failed', message: `the plugin could not read the answer (HTTP ${result.response.status}): ${(error as Error).message}`, responseStatus: result.response.status };
+  }
+  if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${result.response.status}`, responseStatus: result.response.status };
+  if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, responseStatus: result.response.status };
+  return { status: 'failed', message: outcome.failed, responseStatus: result.response.status };
+}
