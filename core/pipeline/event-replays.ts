@@ -100,8 +100,11 @@ export function nextSliceStatement(range: { pipelineId: string; cursor: number; 
  * The first stored event id whose event was received at or after `at`, by binary search over
  * the ids (each probe one primary-key lookup), or one past the last id when none was. Ids
  * grow with receive time only roughly, so callers search with a margin.
+ *
+ * @example
+ * const fromId = await firstIdReceivedFrom(pool, new Date(Date.now() - 3_600_000));
  */
-async function firstIdReceivedFrom(pool: Pool, at: Date): Promise<number> {
+export async function firstIdReceivedFrom(pool: Pool, at: Date): Promise<number> {
   const { rows: [bounds] } = await pool.query<{ lo: string | null; hi: string | null }>('SELECT min(id) AS lo, max(id) AS hi FROM signal.events');
   if (bounds?.lo == null || bounds.hi == null) return 1;
   let lo = Number(bounds.lo);

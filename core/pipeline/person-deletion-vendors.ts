@@ -1,7 +1,8 @@
 import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
-import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+import { defaultForgetRead } from '../sdk/default-forget-read.ts';
+import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 
 /** Tries of a vendor's deletion request before it is given up as failed. */
 export const FORWARD_ATTEMPTS = 6;
@@ -77,19 +78,6 @@ export async function vendorDeletionsOf(pool: Pool, deletionIds: string[]): Prom
   return byDeletion;
 }
 
-/**
- * The default reading of a vendor's answer to a deletion request: 2xx done; 408, 429 and 5xx
- * tried again; any other status failed with what the vendor said.
- *
- * @example
- * defaultForgetRead({ status: 503, headers: {}, body: 'busy' }); // { retry: 'HTTP 503: busy' }
- */
-export function defaultForgetRead(response: VendorResponse): ForgetOutcome {
-  const said = `HTTP ${response.status}${response.body.trim() === '' ? '' : `: ${response.body.trim().slice(0, 300)}`}`;
-  if (response.status >= 200 && response.status < 300) return { done: true, message: said };
-  if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: said };
-  return { failed: said };
-}
 
 /**
  * A message without the person's ids, the integration's secrets or control characters, cut

@@ -116,13 +116,23 @@ test('dead letters: the person’s go (also by the messageId of a deleted event)
   const batchmate = await letter('m-batch', { userId: 'u-2' }, { body: { batch: [{ messageId: 'm-batch' }, { messageId: 'm-hashed' }] } });
   const quoting = await letter('m-quote', { userId: 'u-3' }, { body: { note: 'referred by user-0001' , by: 'user-0001' } });
   const untouched = await letter('m-else', { userId: 'u-4' }, { body: { qty: '1' } });
+  // A batch too long for the log, kept as a text preview: the messageId appears escaped.
+  const previewed = await letter('m-preview', { userId: 'u-5' }, { body: { $truncated: true, bytes: 40_000, preview: JSON.stringify({ batch: [{ messageId: 'm-hashed' }] }) } });
   await letter('m-later', { userId: 'user-0001', receivedAt: new Date(requestedAt.getTime() + 1000).toISOString() });
-  const statement = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'));
-  const { rows: [result] } = await db.pool.query<{ deleted: number; cleared: number }>(statement.text, statement.values);
-  assert.deepEqual(result, { deleted: 2, cleared: 2 });
+  let afterId = 0;
+  const totals = { deleted: 0, cleared: 0 };
+  for (;;) {
+    const statement = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'), { afterId, limit: 3 });
+    const { rows: [result] } = await db.pool.query<{ last: string | null; deleted: number; cleared: number }>(statement.text, statement.values);
+    totals.deleted += result!.deleted;
+    totals.cleared += result!.cleared;
+    if (result!.last === null) break;
+    afterId = Number(result!.last);
+  }
+  assert.deepEqual(totals, { deleted: 2, cleared: 3 }, 'in slices of 3');
   const { rows } = await db.pool.query<{ id: string; message_id: string; last_request: unknown; last_response: unknown }>('SELECT id, message_id, last_request, last_response FROM signal.dead_letters WHERE pipeline_id = $1 ORDER BY id', [pipelineId]);
-  assert.deepEqual(rows.map((r) => r.message_id), ['m-batch', 'm-quote', 'm-else', 'm-later'], 'received after the request: kept (no suppression asked)');
-  assert.deepEqual(rows.filter((r) => r.id === batchmate || r.id === quoting).map((r) => [r.last_request, r.last_response]), [[null, null], [null, null]]);
+  assert.deepEqual(rows.map((r) => r.message_id), ['m-batch', 'm-quote', 'm-else', 'm-preview', 'm-later'], 'received after the request: kept (no suppression asked)');
+  assert.deepEqual(rows.filter((r) => [batchmate, quoting, previewed].includes(r.id)).map((r) => [r.last_request, r.last_response]), [[null, null], [null, null], [null, null]]);
   assert.deepEqual(rows.find((r) => r.id === untouched)!.last_request, { body: { qty: '1' } });
 });
 
@@ -165,4 +175,6 @@ test('scrubbing takes the person’s events out of jobs not being worked on, wit
   assert.deepEqual(await data(byId), { attempt: 1, ids: [1, 2] });
   const running = runningDeliveriesStatement('scrubboss', scope, new Date(requestedAt.getTime() - 3_600_000));
   assert.deepEqual((await db.pool.query(running.text, running.values)).rows, [{ running: 1, past: true }], 'the active job carries their event: it is waited for');
+  await db.pool.query("UPDATE scrubboss.job SET data = $2 WHERE id = $1", [active, JSON.stringify({ attempt: 1, events: [ev({ userId: 'u-1', receivedAt: after })] })]);
+  assert.deepEqual((await db.pool.query(running.text, running.values)).rows, [{ running: 0, past: true }], 'an event of theirs sent after the request is no reason to wait (no suppression asked)');
 });

@@ -5,6 +5,7 @@ import { hasUnstorableCharacters } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
 import { WORK_POLLING, ensureQueue, jobTable, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
+import { firstIdReceivedFrom } from './event-replays.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
 import { forgetTraitsStatement, identityDigest, isPlaceholderId } from './remembered-traits.ts';
 import { addStatsStatement } from '../delivery/integration-stats.ts';
@@ -18,6 +19,8 @@ export const PERSON_DELETION_FAILED_QUEUE = 'person-deletion-failed';
 
 /** Stored events a deletion walks per transaction. */
 export const DELETION_SLICE = 5000;
+/** Dead letters a deletion looks at per transaction. */
+const DEAD_LETTER_SLICE = 2000;
 /** How long one job walks before it queues the next (other jobs of the queue get a turn). */
 const JOB_BUDGET_MS = 10_000;
 /** While deliveries that may carry the person's events run, the deletion looks again this much later (a delivery job runs 15 minutes at most). */
@@ -91,12 +94,13 @@ interface DeletionRow {
   traits: number;
   first_received_at: Date | null;
   latecomers_walked: boolean;
+  scrubbed: boolean;
   reason: string | null;
   created_at: Date;
   finished_at: Date | null;
 }
 
-const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, reason, created_at, finished_at';
+const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, scrubbed, reason, created_at, finished_at';
 
 function toDeletion(row: DeletionRow, vendors: VendorDeletion[] = []): PersonDeletion {
   return {
@@ -293,33 +297,39 @@ export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: nu
 }
 
 /**
- * Deletes the pipeline's dead letters of the person (by the ids in the event as it was
- * queued, or by the messageId of an event the request deleted: a transformation may have
- * renamed or hashed the ids), and clears the last request and answer of the others' that
- * carried one of those events (a batch request; looked for in dead letters made since the
- * oldest of them was received) or quote the person's distinctive ids (`needles`).
+ * One slice of the dead-letter step: of the pipeline's dead letters after `afterId` (at most
+ * `limit`), deletes the person's (by the ids in the event as it was queued, or by the
+ * messageId of an event the request deleted: a transformation may have renamed or hashed the
+ * ids), and clears the last request and answer of the others' that carried one of those
+ * events (a batch request, its body kept as JSON or as a text preview; looked for in dead
+ * letters made since the oldest of them was received) or quote the person's distinctive ids
+ * (`needles`). Returns the slice's last id (null: none left) and the counts.
  *
  * @example
- * const { text, values } = deleteDeadLettersStatement(scope, exchangeNeedles('u-1'));
+ * const { text, values } = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'), { afterId: 0, limit: 2000 });
  */
-export function deleteDeadLettersStatement(d: DeletionScope, needles: string[]) {
-  const theirs = `(${personEventCondition('event', { u: '$2', a: '$3', suppress: '$5', created: '$6' })}
-                   OR message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`;
+export function deleteDeadLettersStatement(d: DeletionScope, needles: string[], range: { afterId: number; limit: number }) {
+  const theirs = `(${personEventCondition('l.event', { u: '$2', a: '$3', suppress: '$5', created: '$6' })}
+                   OR l.message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`;
+  const carries = (column: string) => `strpos(COALESCE(l.${column}::text, ''), m.quoted) > 0 OR strpos(COALESCE(l.${column}::text, ''), m.escaped) > 0`;
   return {
-    text: `WITH gone AS (
-             DELETE FROM signal.dead_letters WHERE pipeline_id = $1 AND ${theirs} RETURNING id
+    text: `WITH slice AS (
+             SELECT id FROM signal.dead_letters WHERE pipeline_id = $1 AND id > $9 ORDER BY id LIMIT $10
+           ), gone AS (
+             DELETE FROM signal.dead_letters l USING slice WHERE l.id = slice.id AND ${theirs} RETURNING l.id
+           ), deleted AS (
+             SELECT to_json(message_id)::text AS quoted, replace(to_json(message_id)::text, '"', '\\"') AS escaped
+               FROM signal.person_deletion_messages WHERE deletion_id = $4
            ), cleared AS (
              UPDATE signal.dead_letters l SET last_request = NULL, last_response = NULL
-              WHERE l.pipeline_id = $1 AND l.id NOT IN (SELECT id FROM gone) AND (l.last_request IS NOT NULL OR l.last_response IS NOT NULL)
+              WHERE l.id IN (SELECT id FROM slice) AND l.id NOT IN (SELECT id FROM gone) AND (l.last_request IS NOT NULL OR l.last_response IS NOT NULL)
                 AND (EXISTS (SELECT 1 FROM unnest($7::text[]) AS n
                               WHERE strpos(COALESCE(l.last_request::text, ''), n) > 0 OR strpos(COALESCE(l.last_response::text, ''), n) > 0)
-                     OR (l.created_at >= $8::timestamptz
-                         AND EXISTS (SELECT 1 FROM signal.person_deletion_messages m
-                                      WHERE m.deletion_id = $4 AND strpos(COALESCE(l.last_request::text, ''), to_json(m.message_id)::text) > 0)))
+                     OR (l.created_at >= $8::timestamptz AND EXISTS (SELECT 1 FROM deleted m WHERE ${carries('last_request')})))
              RETURNING l.id
            )
-           SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM cleared)::int AS cleared`,
-    values: [d.pipelineId, d.userId, d.anonymousId, d.id, d.suppress, d.createdAt, needles, d.firstReceivedAt],
+           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM cleared)::int AS cleared`,
+    values: [d.pipelineId, d.userId, d.anonymousId, d.id, d.suppress, d.createdAt, needles, d.firstReceivedAt, range.afterId, range.limit],
   };
 }
 
@@ -437,8 +447,11 @@ export function scrubQueuedStatement(bossSchema: string, d: DeletionScope) {
                    OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $5))`;
   return {
     text: `WITH found AS (
+             -- Locked, and read again once locked: another deletion scrubbing the same job at the
+             -- same moment would otherwise have its removals undone by this one's write.
              SELECT j.name, j.id, j.data FROM ${job} j
               WHERE j.state <> 'active' AND ${jobsCarrying('j', { pipeline: '$1', probes: '$4', deletion: '$5', since: 'COALESCE($8::timestamptz, $7::timestamptz)' })}
+              FOR UPDATE OF j
            ), kept AS (
              SELECT f.name, f.id,
                     COALESCE(jsonb_agg(e.value ORDER BY e.n) FILTER (WHERE NOT e.gone), '[]'::jsonb) AS events,
@@ -463,24 +476,29 @@ export function scrubQueuedStatement(bossSchema: string, d: DeletionScope) {
 }
 
 /**
- * How many delivery jobs of the pipeline's integrations run that may be sending the person's
- * events and write dead letters, log entries and retries for them: those that started before
- * `startedBefore` (the request plus a margin: they may have read the events from the store
- * before they were deleted, or an older suppression list), and those carrying the person's
- * events (a retry put back and fetched again). `past`: whether `startedBefore` has passed
- * (before, another such job may yet start).
+ * How many jobs run that may still put the person's events on their way, or send them and
+ * write dead letters, log entries and retries for them: the pipeline's delivery jobs that
+ * started before `startedBefore` (the request plus a margin: they may have read the events
+ * from the store before they were deleted, or an older suppression list) or that carry an
+ * event of theirs within the request (a retry put back and fetched again), and the fan-outs
+ * (`ingest` jobs) that started before it (they may queue copies). `past`: whether
+ * `startedBefore` has passed (before, another such job may yet start).
  *
  * @example
  * const { text, values } = runningDeliveriesStatement('pgboss', scope, startedBefore);
  */
 export function runningDeliveriesStatement(bossSchema: string, d: DeletionScope, startedBefore: Date) {
-  const job = jobTable(bossSchema);
+  const theirs = `(${personEventCondition('x.value', { u: '$3', a: '$4', suppress: '$5', created: '$6' })}
+                   OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $7))`;
   return {
-    text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${job} j
+    text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${jobTable(bossSchema)} j
             WHERE j.state = 'active'
-              AND j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
-              AND (j.started_on < $2 OR ${jobsCarrying('j', { pipeline: '$1', probes: '$3', deletion: '$4', since: 'COALESCE($5::timestamptz, $6::timestamptz)' })})`,
-    values: [d.pipelineId, startedBefore, containmentProbes(d), d.id, d.firstReceivedAt, d.createdAt],
+              AND ((j.name = 'ingest' AND j.started_on < $2)
+                   OR (j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+                       AND (j.started_on < $2
+                            OR (jsonb_typeof(j.data->'events') = 'array'
+                                AND EXISTS (SELECT 1 FROM jsonb_array_elements(j.data->'events') AS x WHERE COALESCE(${theirs}, false))))))`,
+    values: [d.pipelineId, startedBefore, d.userId, d.anonymousId, d.suppress, d.createdAt, d.id],
   };
 }
 
@@ -699,9 +717,16 @@ export async function startPersonDeletionWorker(deps: {
       const { rows: [row] } = await pool.query<DeletionRow>(`SELECT ${DELETION_COLUMNS} FROM signal.person_deletions WHERE id = $1`, [deletionId]);
       // Gone, failed meanwhile, or done already (a job run twice).
       if (!row || row.status !== 'running') return;
+      // Suppression as it stands now: lifted (unsuppressPerson) meanwhile, later events stay.
+      const { rows: [entry] } = row.suppress
+        ? await pool.query<{ suppressed: boolean | null }>(
+          'SELECT bool_or(suppressed) AS suppressed FROM signal.person_suppressions WHERE pipeline_id = $1 AND identity_digest = ANY($2::bytea[])',
+          [row.pipeline_id, personDigests({ userId: row.user_id, anonymousId: row.anonymous_id })],
+        )
+        : { rows: [{ suppressed: false }] };
       const d: DeletionScope = {
         id: row.id, pipelineId: row.pipeline_id, userId: row.user_id, anonymousId: row.anonymous_id,
-        suppress: row.suppress, createdAt: row.created_at, firstReceivedAt: row.first_received_at,
+        suppress: entry?.suppressed === true, createdAt: row.created_at, firstReceivedAt: row.first_received_at,
       };
       if (row.step === 'events') {
         const slice = deleteEventsSliceStatement(d, { cursor: Number(row.cursor), toId: Number(row.to_id) }, sliceSize);
@@ -729,9 +754,14 @@ export async function startPersonDeletionWorker(deps: {
             await again(deletionId, Math.ceil(late!.wait_ms / 1000));
             return;
           } else {
+            // A latecomer's id was taken when its statement began, up to the commit timeout
+            // before the request: below ids committed earlier, so below the cursor. Walked again
+            // from the first event received a while before that.
+            const from = await firstIdReceivedFrom(pool, new Date(row.created_at.getTime() - 2 * deps.latecomersMs - 60_000));
             await pool.query(
-              'UPDATE signal.person_deletions SET to_id = GREATEST(to_id, (SELECT COALESCE(max(id), 0) FROM signal.events)), latecomers_walked = true, updated_at = now() WHERE id = $1',
-              [deletionId],
+              `UPDATE signal.person_deletions SET cursor = LEAST(cursor, $2::bigint), to_id = GREATEST(to_id, (SELECT COALESCE(max(id), 0) FROM signal.events)),
+                      latecomers_walked = true, updated_at = now() WHERE id = $1`,
+              [deletionId, from - 1],
             );
           }
         }
@@ -740,19 +770,32 @@ export async function startPersonDeletionWorker(deps: {
         const running = runningDeliveriesStatement(bossSchema, d, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
         const { rows: [busy] } = await pool.query<{ running: number; past: boolean }>(running.text, running.values);
         const settled = busy?.running === 0 && busy.past;
+        // Scrubbed at the first look (what waits is held back from then on) and once settled
+        // (what the running deliveries put back), not at every look in between.
+        const scrubbing = settled || !row.scrubbed;
         const scrub = scrubQueuedStatement(bossSchema, d);
         await withTransaction(pool, async (client) => {
-          const { rows: scrubbed } = await client.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values);
+          const scrubbed = scrubbing ? (await client.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values)).rows : [];
           // Events still to be delivered were held back: counted so, and out of the retry gauge.
+          // Per integration, in id order: the fan-out locks counters in that order too.
+          const counts = new Map<string, { held: number; retrying: number }>();
           for (const changed of scrubbed.filter((r) => r.waiting)) {
-            const count = addStatsStatement(changed.name.slice('delivery.'.length), { skippedSuppressed: changed.removed, retrying: changed.retrying ? -changed.removed : 0 });
-            await client.query(count.text, count.values);
+            const integrationId = changed.name.slice('delivery.'.length);
+            const count = counts.get(integrationId) ?? { held: 0, retrying: 0 };
+            count.held += changed.removed;
+            if (changed.retrying) count.retrying += changed.removed;
+            counts.set(integrationId, count);
+          }
+          for (const [integrationId, count] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+            const statement = addStatsStatement(integrationId, { skippedSuppressed: count.held, retrying: -count.retrying });
+            await client.query(statement.text, statement.values);
           }
           await client.query(
-            `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(),
-                    step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END
+            `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(), scrubbed = scrubbed OR $4::boolean,
+                    step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END,
+                    cursor = CASE WHEN $3::boolean THEN 0 ELSE cursor END
               WHERE id = $1`,
-            [deletionId, scrubbed.reduce((sum, r) => sum + r.removed, 0), settled],
+            [deletionId, scrubbed.reduce((sum, r) => sum + r.removed, 0), settled, scrubbing],
           );
         });
         if (!settled) {
@@ -761,10 +804,16 @@ export async function startPersonDeletionWorker(deps: {
           return;
         }
       } else if (row.step === 'dead_letters') {
-        const statement = deleteDeadLettersStatement(d, distinctiveNeedles(d));
+        // In slices by id (the cursor starts again at 0 for this step): each matches every
+        // slice's dead letter against the messageIds deleted, which may be many.
+        const statement = deleteDeadLettersStatement(d, distinctiveNeedles(d), { afterId: Number(row.cursor), limit: DEAD_LETTER_SLICE });
         await withTransaction(pool, async (client) => {
-          const { rows: [result] } = await client.query<{ deleted: number; cleared: number }>(statement.text, statement.values);
-          await client.query("UPDATE signal.person_deletions SET dead_letters = dead_letters + $2::bigint, step = 'delivery_log', updated_at = now() WHERE id = $1", [deletionId, result?.deleted ?? 0]);
+          const { rows: [result] } = await client.query<{ last: string | null; deleted: number; cleared: number }>(statement.text, statement.values);
+          await client.query(
+            `UPDATE signal.person_deletions SET dead_letters = dead_letters + $2::bigint, cursor = COALESCE($3::bigint, cursor), updated_at = now(),
+                    step = CASE WHEN $3::bigint IS NULL THEN 'delivery_log' ELSE step END WHERE id = $1`,
+            [deletionId, result?.deleted ?? 0, result?.last ?? null],
+          );
         });
       } else if (row.step === 'delivery_log') {
         // What the settled deliveries logged is written within the log's gathering time.

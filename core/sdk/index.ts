@@ -6,6 +6,7 @@
  * - `validatePluginDefinition(def, source?)`: the same checks, as a list of problems;
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
+ * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
  * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`, and
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader).
@@ -19,6 +20,7 @@ export { validatePluginDefinition, PLUGIN_ID_PATTERN, type DefinitionProblem } f
 export { createConfigAjv } from './config-ajv.ts';
 export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
+export { defaultForgetRead } from './default-forget-read.ts';
 export { splitBatch } from './split-batch.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';

@@ -9,6 +9,7 @@ import { createEventMapper } from '../../core/delivery/mapper.ts';
 import {
   createConfigAjv,
   defaultClassify,
+  defaultForgetRead,
   validatePluginDefinition,
   type CanonicalEvent,
   type Classification,
@@ -279,6 +280,35 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         assert.deepEqual(read(404), { notFound: true }, 'HTTP 404: no profile for this identity');
         for (const status of [429, 500, 503]) assert.ok('threw' in read(status), `HTTP ${status} is a failure (thrown)`);
         if (enrich.browserAttributes) assert.deepEqual(enrich.browserAttributes({}, ctx), {}, 'an empty profile shows the browser nothing');
+      });
+    }
+
+    if (plugin.forgetPerson) {
+      const forget = plugin.forgetPerson;
+      test('forwarding person deletions: a pure, well-formed request or a reason; answers read', () => {
+        const config = options.config ?? sampleConfig(plugin, { optional: true });
+        const ctx: PluginContext = { ...context(Object.keys(plugin.variants)[0] ?? 'default'), config };
+        assert.deepEqual(plugin.validateConfig?.(structuredClone(config)) ?? [], [], `validateConfig accepts the config with every field ${JSON.stringify(config)} (or pass one: run.ts <plugin> config.json)`);
+        assert.equal(forget.enabled(config), true, `forgetPerson.enabled is true for ${JSON.stringify(config)} (or pass a config turning it on)`);
+        let built = 0;
+        for (const person of [{ userId: 'user-conformance-1', anonymousId: 'anon-conformance-1' }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' }]) {
+          const frozen = deepFreeze({ ...person });
+          const request = forget.request(frozen, ctx);
+          assert.deepEqual(forget.request(frozen, ctx), request, 'the same request twice');
+          if ('skipped' in request) {
+            assert.ok(typeof request.skipped === 'string' && request.skipped.length > 0, 'a skip says why');
+            continue;
+          }
+          assert.ok(METHODS.includes(request.method), `method ${request.method}`);
+          assert.match(new URL(request.url).protocol, /^https?:$/, `${request.url} is an absolute http(s) URL`);
+          for (const value of Object.values(request.headers ?? {})) assert.equal(typeof value, 'string', 'header values are strings');
+          built++;
+        }
+        assert.ok(built > 0, 'a person named by both ids gets a request');
+        const read = (status: number) => (forget.read ?? defaultForgetRead)({ status, headers: {}, body: JSON.stringify({ error: `HTTP ${status}` }), json: { error: `HTTP ${status}` } });
+        assert.ok('done' in read(200), 'HTTP 200: accepted');
+        for (const status of [429, 500, 503]) assert.ok('retry' in read(status), `HTTP ${status}: tried again`);
+        for (const status of [400, 401, 403]) assert.ok('failed' in read(status), `HTTP ${status}: failed`);
       });
     }
 

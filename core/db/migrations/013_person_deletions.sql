@@ -20,8 +20,11 @@ CREATE TABLE signal.person_deletions (
   -- running (`settled_at`), since such a delivery writes them; vendors are asked last.
   step              text NOT NULL DEFAULT 'events',
   settled_at        timestamptz,
+  -- Whether waiting delivery jobs were scrubbed once (again once settled).
+  scrubbed          boolean NOT NULL DEFAULT false,
   -- Stored events are walked by id, after `cursor` up to `to_id` (the last id when the request
-  -- was made; later ones are held back by the suppression entry until they are fanned out).
+  -- was made; later ones are held back by the suppression entry until they are fanned out);
+  -- the dead letters after `cursor` again.
   cursor            bigint NOT NULL DEFAULT 0,
   to_id             bigint NOT NULL,
   -- Walked again up to the last id once events received before the request can no longer be
