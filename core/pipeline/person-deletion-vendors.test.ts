@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { createHttpPerformer, type HttpPerformer } from '../delivery/http-performer.ts';
+import type { PersonForgetting, PluginContext } from '../sdk/types.ts';
+import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
+import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { FORWARD_ATTEMPTS, forwardDeletion, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
+
+let db: MigratedDatabase;
+let sim: VendorSim;
+let http: HttpPerformer;
+
+before(async () => {
+  db = await createMigratedDatabase('deletion_vendors', 4);
+  sim = await startVendorSim();
+  http = createHttpPerformer({ timeoutMs: 2000 });
+});
+after(async () => {
+  await http.close();
+  await sim.close();
+  await db.close();
+});
+
+/** A vendor that deletes by user id at `path` of the simulator (a plugin's forgetPerson, as a fixture). */
+function vendorAt(path: string): PersonForgetting {
+  return {
+    enabled: () => true,
+    request: (person, ctx) => (person.userId === null
+      ? { skipped: 'deletes by user id only' }
+      : { method: 'POST', url: `${sim.url}${path}`, headers: { authorization: `Bearer ${String(ctx.config.token)}` }, body: { user: person.userId }, eventIds: [], allowPrivateTargets: ['127.0.0.1'] }),
+  };
+}
+
+const ctx = { config: { token: 'tok-secret-0001' }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: 0 } as unknown as PluginContext;
+
+async function deletionWith(forgetters: Forgetter[]) {
+  const deletion = { id: randomUUID(), pipelineId: randomUUID() };
+  await db.pool.query('INSERT INTO signal.person_deletions (id, pipeline_id, by_user_id, by_anonymous_id, suppress, to_id) VALUES ($1, $2, true, false, false, 0)', [deletion.id, deletion.pipelineId]);
+  const forwarding: DeletionForwarding = { forgetters: async () => forgetters, perform: (request) => http.perform(request) };
+  return { deletion, forwarding };
+}
+
+/** Makes every pending try due now (the backoff is minutes). */
+const due = (deletionId: string) => db.pool.query('UPDATE signal.person_deletion_vendors SET next_attempt_at = now() WHERE deletion_id = $1', [deletionId]);
+
+test('a vendor answering 503 is tried again later, then its acceptance is kept without the ids or the secret', async () => {
+  sim.script('POST', '/flaky', [reply.serverError({ error: 'busy' }), { status: 200, body: { accepted: 'u-person-0001', token: 'tok-secret-0001' } }]);
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Flaky', forget: vendorAt('/flaky'), ctx, secretValues: ['tok-secret-0001'] }]);
+  const person = { userId: 'u-person-0001', anonymousId: null };
+  const wait = await forwardDeletion(db.pool, forwarding, deletion, person);
+  assert.ok(wait !== null && wait >= 25 && wait <= 30, `tried again in about 30 s, not at once: ${wait}`);
+  let [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.attempts, vendor!.responseStatus], ['pending', 1, 500]);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, person) !== null, true, 'not due yet: nothing sent');
+  assert.equal(sim.count({ path: '/flaky' }), 1);
+  await due(deletion.id);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, person), null, 'every vendor has an outcome');
+  [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.attempts, vendor!.responseStatus], ['sent', 2, 200]);
+  assert.equal(vendor!.message, 'HTTP 200: {"accepted":"[…]","token":"[…]"}');
+  assert.deepEqual(sim.requests({ path: '/flaky' }).map((r) => r.json), [{ user: 'u-person-0001' }, { user: 'u-person-0001' }]);
+});
+
+test('refused, skipped, a plugin that throws, and a vendor that never recovers each end with why', async () => {
+  sim.setDefault('POST', '/refusing', reply.unauthorized({ error: 'bad key' }));
+  sim.setDefault('POST', '/down', reply.serverError());
+  const throwing: PersonForgetting = { enabled: () => true, request: () => { throw new Error('no region'); } };
+  const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+  const { deletion, forwarding } = await deletionWith([
+    { integrationId: ids[0]!, vendor: 'fixture', name: 'A refusing', forget: vendorAt('/refusing'), ctx, secretValues: [] },
+    { integrationId: ids[1]!, vendor: 'fixture', name: 'B throwing', forget: throwing, ctx, secretValues: [] },
+    { integrationId: ids[2]!, vendor: 'fixture', name: 'C down', forget: vendorAt('/down'), ctx, secretValues: [] },
+    { integrationId: ids[3]!, vendor: 'fixture', name: 'D sealed', secretValues: [], error: 'secret api_key cannot be opened' },
+  ]);
+  const person = { userId: 'u-person-0002', anonymousId: null };
+  for (let i = 0; i < FORWARD_ATTEMPTS; i++) {
+    await forwardDeletion(db.pool, forwarding, deletion, person);
+    await due(deletion.id);
+  }
+  const outcomes = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!.map((v) => [v.name, v.status, v.attempts, v.message]);
+  assert.deepEqual(outcomes, [
+    ['A refusing', 'failed', 1, 'HTTP 401: {"error":"bad key"}'],
+    ['B throwing', 'failed', 1, 'the plugin could not build the request: no region'],
+    ['C down', 'failed', FORWARD_ATTEMPTS, `gave up after ${FORWARD_ATTEMPTS} tries: HTTP 500: {"error":"internal"}`],
+    ['D sealed', 'failed', 1, 'secret api_key cannot be opened'],
+  ]);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, person), null);
+
+  const anonymous = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'By user id', forget: vendorAt('/never'), ctx, secretValues: [] }]);
+  assert.equal(await forwardDeletion(db.pool, anonymous.forwarding, anonymous.deletion, { userId: null, anonymousId: 'anon-1' }), null);
+  assert.deepEqual((await vendorDeletionsOf(db.pool, [anonymous.deletion.id])).get(anonymous.deletion.id)!.map((v) => [v.status, v.message]), [['skipped', 'deletes by user id only']]);
+  assert.equal(sim.count({ path: '/never' }), 0);
+});
+
+test('a message keeps no id, no secret and no control character', () => {
+  assert.equal(withoutIds('user u-1\nwith key k-secret-9 (u-1)', ['u-1', 'k-secret-9', '']), 'user […] with key […] ([…])');
+});
