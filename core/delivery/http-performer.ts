@@ -96,7 +96,13 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
 
   return {
     async perform(descriptor) {
-      const original = buildUrl(descriptor);
+      let original: URL;
+      try {
+        original = buildUrl(descriptor);
+      } catch {
+        // Not the error's text: URL errors carry the input, which may hold a person's id.
+        return { error: { kind: 'invalid', message: 'the request\'s URL is not a valid absolute URL' }, durationMs: 0, url: '' };
+      }
       const redirected = options.redirects ? redirectUrl(original, options.redirects) : null;
       const url = redirected ?? original;
       const headers: Record<string, string> = {};

@@ -83,7 +83,7 @@ test('refused, skipped, a plugin that throws, and a vendor that never recovers e
     ['A refusing', 'failed', 1, 'HTTP 401: {"error":"bad key"}'],
     ['B throwing', 'failed', 1, 'the plugin could not build the request: no region'],
     ['C down', 'failed', FORWARD_ATTEMPTS, `gave up after ${FORWARD_ATTEMPTS} tries: HTTP 500: {"error":"internal"}`],
-    ['D sealed', 'failed', 1, 'secret api_key cannot be opened'],
+    ['D sealed', 'failed', FORWARD_ATTEMPTS, `gave up after ${FORWARD_ATTEMPTS} tries: secret api_key cannot be opened`],
   ]);
   assert.equal(await forwardDeletion(db.pool, forwarding, deletion, person), null);
 
@@ -93,6 +93,27 @@ test('refused, skipped, a plugin that throws, and a vendor that never recovers e
   assert.equal(sim.count({ path: '/never' }), 0);
 });
 
-test('a message keeps no id, no secret and no control character', () => {
+test('a message keeps no id (as given, URL-encoded or escaped), no secret, no credential and no control character', () => {
   assert.equal(withoutIds('user u-1\nwith key k-secret-9 (u-1)', ['u-1', 'k-secret-9', '']), 'user […] with key […] ([…])');
+  assert.equal(withoutIds('no user at /users?uid=jane%2Bx%40example.com', ['jane+x@example.com']), 'no user at /users?uid=[…]');
+  assert.equal(withoutIds(JSON.stringify({ error: 'no user o"hara' }), ['o"hara']), '{"error":"no user […]"}');
+  assert.equal(withoutIds('echo: Basic YW1wOnNlY3JldA==', ['Basic YW1wOnNlY3JldA==']), 'echo: […]');
+  assert.equal(withoutIds('x'.repeat(600), []).length, 500);
+});
+
+test('the answer reaches the plugin with the ids already hidden: a cut cannot leave half of one', async () => {
+  sim.setDefault('POST', '/echo', (request) => ({ status: 400, body: { error: `${'x'.repeat(290)} unknown user ${(request.json as { user: string }).user}` } }));
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Echo', forget: vendorAt('/echo'), ctx, secretValues: [] }]);
+  await forwardDeletion(db.pool, forwarding, deletion, { userId: 'u-echoed-0003', anonymousId: null });
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.equal(vendor!.status, 'failed');
+  assert.ok(!vendor!.message!.includes('u-echo'), vendor!.message!);
+});
+
+test('two passes at once ask the vendor once', async () => {
+  sim.setDefault('POST', '/slow', { status: 200, body: {}, delayMs: 200 });
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Slow', forget: vendorAt('/slow'), ctx, secretValues: [] }]);
+  const person = { userId: 'u-twice-0004', anonymousId: null };
+  await Promise.all([forwardDeletion(db.pool, forwarding, deletion, person), forwardDeletion(db.pool, forwarding, deletion, person)]);
+  assert.equal(sim.count({ path: '/slow' }), 1);
 });

@@ -2,11 +2,11 @@ import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
-import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor } from '../sdk/types.ts';
+import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 
 /** Tries of a vendor's deletion request before it is given up as failed. */
 export const FORWARD_ATTEMPTS = 6;
-/** The wait before the next try: 30 s, doubling, at most 10 minutes (about 35 minutes in all). */
+/** The wait before the next try: 30 s, doubling (six tries over about 15 minutes). */
 export function forwardBackoffSeconds(attempt: number): number {
   return Math.min(600, 30 * 2 ** (attempt - 1));
 }
@@ -80,13 +80,33 @@ export async function vendorDeletionsOf(pool: Pool, deletionIds: string[]): Prom
 
 
 /**
- * A message without the person's ids, the integration's secrets or control characters, cut
- * to 500 characters: it is kept after the deletion forgot the ids.
+ * The forms a value takes in a vendor's answer or an error: as given, URL-encoded, escaped
+ * inside a JSON string, and (for a credential header such as `Basic …`) its token.
  */
-export function withoutIds(message: string, hidden: string[]): string {
-  let text = message;
-  for (const value of hidden.filter((v) => v.length > 0).sort((a, b) => b.length - a.length)) text = text.split(value).join('[…]');
-  return storableText(text.replace(/[\u0000-\u001f\u007f]+/g, ' ')).slice(0, 500);
+function hiddenForms(values: string[]): string[] {
+  const forms = new Set<string>();
+  for (const value of values) {
+    if (value.length === 0) continue;
+    forms.add(value);
+    forms.add(encodeURIComponent(value));
+    forms.add(JSON.stringify(value).slice(1, -1));
+    for (const token of value.split(' ')) if (token.length >= 8) forms.add(token);
+  }
+  return [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A text without the person's ids, the integration's secrets and credentials (in any of the
+ * forms `hiddenForms` lists) or control characters, cut to `max` characters: kept after the
+ * deletion forgot the ids.
+ *
+ * @example
+ * withoutIds('no user u%2B1', ['u+1'], 500); // 'no user […]'
+ */
+export function withoutIds(text: string, hidden: string[], max = 500): string {
+  let out = text;
+  for (const form of hiddenForms(hidden)) out = out.split(form).join('[…]');
+  return storableText(out.replace(/[\u0000-\u001f\u007f]+/g, ' ')).slice(0, max);
 }
 
 /**
@@ -109,14 +129,18 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
       [deletion.id, forgetters.map((f) => f.integrationId), forgetters.map((f) => f.vendor), forgetters.map((f) => f.name)],
     );
   }
+  // Claimed for a while: two passes at once (a job run twice) do not both ask the vendor. A
+  // pass that dies after asking leaves the claim to expire: the vendor is asked again then.
   const { rows: due } = await pool.query<{ pipeline_integration_id: string; attempts: number }>(
-    "SELECT pipeline_integration_id, attempts FROM signal.person_deletion_vendors WHERE deletion_id = $1 AND status = 'pending' AND next_attempt_at <= now()",
+    `UPDATE signal.person_deletion_vendors SET next_attempt_at = now() + interval '5 minutes'
+      WHERE deletion_id = $1 AND status = 'pending' AND next_attempt_at <= now()
+      RETURNING pipeline_integration_id, attempts`,
     [deletion.id],
   );
   for (const row of due) {
     const forgetter = byIntegration.get(row.pipeline_integration_id);
-    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(forgetter?.secretValues ?? [])];
     const ended = await askVendor(forwarding, forgetter, person);
+    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(forgetter?.secretValues ?? []), ...ended.credentials];
     const attempt = row.attempts + 1;
     const status = 'retry' in ended && attempt >= FORWARD_ATTEMPTS ? 'failed' : ended.status;
     const message = 'retry' in ended ? (status === 'failed' ? `gave up after ${attempt} tries: ${ended.retry}` : ended.retry) : ended.message;
@@ -137,33 +161,56 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   return next?.wait ?? null;
 }
 
-type Asked = { status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; responseStatus?: number };
+type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; responseStatus?: number })
+  & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[] };
 
-/** Builds, sends and reads one vendor's deletion request; a plugin's bug ends as failed, not as a stuck deletion. */
+/**
+ * Builds, sends and reads one vendor's deletion request. The answer reaches the plugin's
+ * `read` with the person's ids and the request's credentials already hidden (a vendor may echo
+ * them), and a plugin's bug ends as failed, not as a stuck deletion. An integration that
+ * cannot be resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx.
+ */
 async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson): Promise<Asked> {
-  if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)' };
-  if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'failed', message: forgetter.error ?? 'the plugin cannot forward deletions' };
+  const none: string[] = [];
+  if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials: none };
+  if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'pending', retry: forgetter.error ?? 'the plugin cannot forward deletions', credentials: none };
   let built: RequestDescriptor | { skipped: string };
   try {
     built = forgetter.forget.request(person, { ...forgetter.ctx, now: Date.now() });
   } catch (error) {
-    return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}` };
+    return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}`, credentials: none };
   }
-  if ('skipped' in built) return { status: 'skipped', message: built.skipped };
-  const result = await forwarding.perform(built);
+  if ('skipped' in built) return { status: 'skipped', message: built.skipped, credentials: none };
+  const credentials = Object.values(built.headers ?? {});
+  let result: PerformResult;
+  try {
+    result = await forwarding.perform(built);
+  } catch (error) {
+    return { status: 'pending', retry: `the request failed: ${(error as Error).message}`, credentials };
+  }
   if (!result.response) {
     const failure = result.error ?? { kind: 'network', message: 'no answer' };
     // A refused target or a request that cannot be built will not get better by waiting.
-    if (failure.kind === 'refused' || failure.kind === 'invalid') return { status: 'failed', message: failure.message };
-    return { status: 'pending', retry: `${failure.kind}: ${failure.message}` };
+    if (failure.kind === 'refused' || failure.kind === 'invalid') return { status: 'failed', message: failure.message, credentials };
+    return { status: 'pending', retry: `${failure.kind}: ${failure.message}`, credentials };
   }
+  const hidden = [person.userId ?? '', person.anonymousId ?? '', ...forgetter.secretValues, ...credentials];
+  const body = withoutIds(result.response.body, hidden, 64 * 1024);
+  let json: unknown;
+  try {
+    json = result.response.json === undefined ? undefined : (JSON.parse(body) as unknown);
+  } catch {
+    json = undefined;
+  }
+  const response: VendorResponse = { ...result.response, body, ...(json === undefined ? {} : { json }) };
+  if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
   try {
-    outcome = (forgetter.forget.read ?? defaultForgetRead)(result.response);
+    outcome = (forgetter.forget.read ?? defaultForgetRead)(response);
   } catch (error) {
-    return { status: 'failed', message: `the plugin could not read the answer (HTTP ${result.response.status}): ${(error as Error).message}`, responseStatus: result.response.status };
+    return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }
-  if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${result.response.status}`, responseStatus: result.response.status };
-  if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, responseStatus: result.response.status };
-  return { status: 'failed', message: outcome.failed, responseStatus: result.response.status };
+  if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${response.status}`, responseStatus: response.status, credentials };
+  if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, responseStatus: response.status, credentials };
+  return { status: 'failed', message: outcome.failed, responseStatus: response.status, credentials };
 }

@@ -94,13 +94,13 @@ interface DeletionRow {
   traits: number;
   first_received_at: Date | null;
   latecomers_walked: boolean;
-  scrubbed: boolean;
+  scrubbed_at: Date | null;
   reason: string | null;
   created_at: Date;
   finished_at: Date | null;
 }
 
-const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, scrubbed, reason, created_at, finished_at';
+const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, scrubbed_at, reason, created_at, finished_at';
 
 function toDeletion(row: DeletionRow, vendors: VendorDeletion[] = []): PersonDeletion {
   return {
@@ -436,12 +436,13 @@ function jobsCarrying(job: string, p: { pipeline: string; probes: string; deleti
  * index. Returns one row per job changed: its queue, how many went, whether it was waiting
  * (its events were still to be delivered: counted as held back) and whether it is a retry
  * (its events count in the integration's `retrying` gauge). Jobs carrying stored events' ids
- * need nothing: those rows are gone.
+ * need nothing: those rows are gone. With `createdSince`, only jobs made since then (a look
+ * while running deliveries are waited for: what they put back).
  *
  * @example
  * const { text, values } = scrubQueuedStatement('pgboss', scope);
  */
-export function scrubQueuedStatement(bossSchema: string, d: DeletionScope) {
+export function scrubQueuedStatement(bossSchema: string, d: DeletionScope, createdSince: Date | null = null) {
   const job = jobTable(bossSchema);
   const theirs = `(${personEventCondition('x.value', { u: '$2', a: '$3', suppress: '$6', created: '$7' })}
                    OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $5))`;
@@ -450,7 +451,8 @@ export function scrubQueuedStatement(bossSchema: string, d: DeletionScope) {
              -- Locked, and read again once locked: another deletion scrubbing the same job at the
              -- same moment would otherwise have its removals undone by this one's write.
              SELECT j.name, j.id, j.data FROM ${job} j
-              WHERE j.state <> 'active' AND ${jobsCarrying('j', { pipeline: '$1', probes: '$4', deletion: '$5', since: 'COALESCE($8::timestamptz, $7::timestamptz)' })}
+              WHERE j.state <> 'active' AND ($9::timestamptz IS NULL OR j.created_on >= $9::timestamptz)
+                AND ${jobsCarrying('j', { pipeline: '$1', probes: '$4', deletion: '$5', since: 'COALESCE($8::timestamptz, $7::timestamptz)' })}
               FOR UPDATE OF j
            ), kept AS (
              SELECT f.name, f.id,
@@ -471,7 +473,7 @@ export function scrubQueuedStatement(bossSchema: string, d: DeletionScope) {
             WHERE j.name = kept.name AND j.id = kept.id AND j.state <> 'active' AND kept.removed > 0
            RETURNING j.name, kept.removed::int AS removed, j.state IN ('created', 'retry') AS waiting,
                      (COALESCE((j.data->>'attempt')::int, 1) > 1 OR j.data ? 'throttledSince') AS retrying`,
-    values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d), d.id, d.suppress, d.createdAt, d.firstReceivedAt],
+    values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d), d.id, d.suppress, d.createdAt, d.firstReceivedAt, createdSince],
   };
 }
 
@@ -770,12 +772,13 @@ export async function startPersonDeletionWorker(deps: {
         const running = runningDeliveriesStatement(bossSchema, d, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
         const { rows: [busy] } = await pool.query<{ running: number; past: boolean }>(running.text, running.values);
         const settled = busy?.running === 0 && busy.past;
-        // Scrubbed at the first look (what waits is held back from then on) and once settled
-        // (what the running deliveries put back), not at every look in between.
-        const scrubbing = settled || !row.scrubbed;
-        const scrub = scrubQueuedStatement(bossSchema, d);
+        // Every job at the first look and once settled; in between, the jobs made since the
+        // last look (what the running deliveries put back: a copy a transformation changed is
+        // recognised only here, by its messageId, not when it is sent).
+        const { rows: [clock] } = await pool.query<{ now: Date }>('SELECT now() AS now');
+        const scrub = scrubQueuedStatement(bossSchema, d, settled || row.scrubbed_at === null ? null : new Date(row.scrubbed_at.getTime() - 5000));
         await withTransaction(pool, async (client) => {
-          const scrubbed = scrubbing ? (await client.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values)).rows : [];
+          const scrubbed = (await client.query<{ name: string; removed: number; waiting: boolean; retrying: boolean }>(scrub.text, scrub.values)).rows;
           // Events still to be delivered were held back: counted so, and out of the retry gauge.
           // Per integration, in id order: the fan-out locks counters in that order too.
           const counts = new Map<string, { held: number; retrying: number }>();
@@ -791,11 +794,11 @@ export async function startPersonDeletionWorker(deps: {
             await client.query(statement.text, statement.values);
           }
           await client.query(
-            `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(), scrubbed = scrubbed OR $4::boolean,
+            `UPDATE signal.person_deletions SET queued_events = queued_events + $2::bigint, updated_at = now(), scrubbed_at = $4::timestamptz,
                     step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END,
                     cursor = CASE WHEN $3::boolean THEN 0 ELSE cursor END
               WHERE id = $1`,
-            [deletionId, scrubbed.reduce((sum, r) => sum + r.removed, 0), settled, scrubbing],
+            [deletionId, scrubbed.reduce((sum, r) => sum + r.removed, 0), settled, clock!.now],
           );
         });
         if (!settled) {

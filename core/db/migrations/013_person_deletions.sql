@@ -20,8 +20,9 @@ CREATE TABLE signal.person_deletions (
   -- running (`settled_at`), since such a delivery writes them; vendors are asked last.
   step              text NOT NULL DEFAULT 'events',
   settled_at        timestamptz,
-  -- Whether waiting delivery jobs were scrubbed once (again once settled).
-  scrubbed          boolean NOT NULL DEFAULT false,
+  -- When waiting delivery jobs were last scrubbed: every job at the first look and once
+  -- settled, the jobs made since in between.
+  scrubbed_at       timestamptz,
   -- Stored events are walked by id, after `cursor` up to `to_id` (the last id when the request
   -- was made; later ones are held back by the suppression entry until they are fanned out);
   -- the dead letters after `cursor` again.
