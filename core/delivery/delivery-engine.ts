@@ -12,7 +12,7 @@ import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
 import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
-import type { SuppressionList } from '../pipeline/person-deletions.ts';
+import type { SuppressionList } from '../pipeline/suppression-list.ts';
 import type { Forgetter } from '../pipeline/person-deletion-vendors.ts';
 
 /**

@@ -9,7 +9,7 @@ import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats, type Execute } from './deduplication.ts';
 import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
-import type { SuppressionList } from './person-deletions.ts';
+import type { SuppressionList } from './suppression-list.ts';
 import { withPartnerAttributes, type EnrichmentResult, type EnrichOptions, type Enricher, type PartnerEnricher } from './partner-enrichment.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */

@@ -4,7 +4,7 @@ import { SignalError } from '../errors.ts';
 import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
 import { pruneTraitsStatement } from '../pipeline/remembered-traits.ts';
 import { prunePartnerStatement } from '../pipeline/partner-enrichment.ts';
-import { HELD_ENTRY_DAYS, pruneHeldStatement } from '../pipeline/person-deletions.ts';
+import { HELD_ENTRY_DAYS, pruneHeldStatement } from '../pipeline/suppression-list.ts';
 import { jobTable } from '../queue/boss.ts';
 import { assertUuid } from './pipelines.ts';
 import { checkPageSize } from './page-size.ts';

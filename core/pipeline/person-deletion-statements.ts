@@ -1,0 +1,263 @@
+import { jobTable } from '../queue/boss.ts';
+
+/**
+ * What a deletion's statements need: the request, the ids it names, whether later events go too
+ * (`suppress`; else only those received before the request), and the oldest receive time of the
+ * events it deleted (jobs older than that cannot carry their copies).
+ */
+export interface DeletionScope {
+  id: string;
+  pipelineId: string;
+  userId: string | null;
+  anonymousId: string | null;
+  suppress: boolean;
+  createdAt: Date;
+  firstReceivedAt: Date | null;
+}
+
+/**
+ * The SQL condition that an event (a `json` or `jsonb` value) is the person's and within the
+ * request: one of its ids is a named one ($u, $a; `previousId` of an alias calls either), and
+ * unless `$suppress` it was received before the request ($created).
+ */
+function personEventCondition(event: string, p: { u: string; a: string; suppress: string; created: string }): string {
+  return `((${event}->>'userId' = ${p.u} OR ${event}->>'anonymousId' = ${p.a} OR ${event}->'context'->>'clientAnonymousId' = ${p.a}
+            OR ${event}->>'previousId' IN (${p.u}, ${p.a}))
+           AND (${p.suppress}::boolean OR (${event}->>'receivedAt')::timestamptz < ${p.created}::timestamptz))`;
+}
+
+/**
+ * One slice of a deletion's walk over stored events: of the pipeline's events after `cursor`
+ * up to `toId` (at most `limit`), deletes the person's, remembering their messageIds (and
+ * visitor ids, under which traits were remembered) for the later steps. Returns the slice's
+ * last id (null: nothing left), how many went, and the oldest receive time among them.
+ *
+ * @example
+ * const { text, values } = deleteEventsSliceStatement(scope, { cursor: 0, toId: 9000 }, 5000);
+ */
+export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: number; toId: number }, limit: number) {
+  return {
+    text: `WITH slice AS (
+             SELECT id FROM signal.events WHERE pipeline_id = $1 AND id > $2 AND id <= $3 ORDER BY id LIMIT $6
+           ), gone AS (
+             DELETE FROM signal.events e USING slice
+              WHERE e.id = slice.id
+                AND (e.payload->>'userId' = $4 OR e.payload->>'anonymousId' = $5 OR e.payload->'context'->>'clientAnonymousId' = $5
+                     OR e.payload->>'previousId' IN ($4, $5))
+                AND ($8::boolean OR e.received_at < $9::timestamptz)
+             RETURNING e.message_id, e.payload->>'anonymousId' AS visitor_id, e.received_at
+           ), remembered AS (
+             INSERT INTO signal.person_deletion_messages (deletion_id, message_id, visitor_id) SELECT $7, message_id, visitor_id FROM gone
+           )
+           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT min(received_at) FROM gone) AS first_received_at`,
+    values: [d.pipelineId, range.cursor, range.toId, d.userId, d.anonymousId, limit, d.id, d.suppress, d.createdAt],
+  };
+}
+
+/**
+ * One slice of the dead-letter step: of the pipeline's dead letters after `afterId` (at most
+ * `limit`), deletes the person's (by the ids in the event as it was queued, or by the
+ * messageId of an event the request deleted: a transformation may have renamed or hashed the
+ * ids), and clears the last request and answer of the others' that carried one of those
+ * events (a batch request, its body kept as JSON or as a text preview; looked for in dead
+ * letters made since the oldest of them was received) or quote the person's distinctive ids
+ * (`needles`). Returns the slice's last id (null: none left) and the counts.
+ *
+ * @example
+ * const { text, values } = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'), { afterId: 0, limit: 2000 });
+ */
+export function deleteDeadLettersStatement(d: DeletionScope, needles: string[], range: { afterId: number; limit: number }) {
+  const theirs = `(${personEventCondition('l.event', { u: '$2', a: '$3', suppress: '$5', created: '$6' })}
+                   OR l.message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`;
+  const carries = (column: string) => `strpos(COALESCE(l.${column}::text, ''), m.quoted) > 0 OR strpos(COALESCE(l.${column}::text, ''), m.escaped) > 0`;
+  return {
+    text: `WITH slice AS (
+             SELECT id FROM signal.dead_letters WHERE pipeline_id = $1 AND id > $9 ORDER BY id LIMIT $10
+           ), gone AS (
+             DELETE FROM signal.dead_letters l USING slice WHERE l.id = slice.id AND ${theirs} RETURNING l.id
+           ), deleted AS (
+             SELECT to_json(message_id)::text AS quoted, replace(to_json(message_id)::text, '"', '\\"') AS escaped
+               FROM signal.person_deletion_messages WHERE deletion_id = $4
+           ), cleared AS (
+             UPDATE signal.dead_letters l SET last_request = NULL, last_response = NULL
+              WHERE l.id IN (SELECT id FROM slice) AND l.id NOT IN (SELECT id FROM gone) AND (l.last_request IS NOT NULL OR l.last_response IS NOT NULL)
+                AND (EXISTS (SELECT 1 FROM unnest($7::text[]) AS n
+                              WHERE strpos(COALESCE(l.last_request::text, ''), n) > 0 OR strpos(COALESCE(l.last_response::text, ''), n) > 0)
+                     OR (l.created_at >= $8::timestamptz AND EXISTS (SELECT 1 FROM deleted m WHERE ${carries('last_request')})))
+             RETURNING l.id
+           )
+           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM cleared)::int AS cleared`,
+    values: [d.pipelineId, d.userId, d.anonymousId, d.id, d.suppress, d.createdAt, needles, d.firstReceivedAt, range.afterId, range.limit],
+  };
+}
+
+/**
+ * The forms an id takes in a logged vendor exchange: a JSON string, a string inside a JSON
+ * string (a body kept as text), a URL parameter value.
+ *
+ * @example
+ * exchangeNeedles('u 1'); // ['"u 1"', '\\"u 1\\"', '=u%201&', '=u%201"']
+ */
+export function exchangeNeedles(id: string): string[] {
+  const quoted = JSON.stringify(id);
+  const encoded = encodeURIComponent(id);
+  return [quoted, JSON.stringify(quoted).slice(1, -1), `=${encoded}&`, `=${encoded}"`];
+}
+
+/**
+ * Whether an id is distinctive enough to look for as text in others' logged exchanges: "1" or
+ * "12345" is also a quantity or a product id. Shorter ones are found through the messageIds
+ * of the events deleted.
+ */
+export function isDistinctiveId(id: string): boolean {
+  return id.length >= 8;
+}
+
+/** The text forms of the person's distinctive ids (see isDistinctiveId). */
+export function distinctiveNeedles(d: DeletionScope): string[] {
+  return [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? exchangeNeedles(id) : []));
+}
+
+/**
+ * Deletes the delivery-log entries of the pipeline's integrations (and of deleted integrations,
+ * which no longer say their pipeline) that carried the person's events: by messageId of an event
+ * the request deleted, or by the person's distinctive ids in the request, the answer or the
+ * error. A batch carrying others' events too goes whole (the log is for debugging; a redacted
+ * half would mislead).
+ *
+ * @example
+ * const { text, values } = deleteDeliveryLogStatement(scope, exchangeNeedles('user-0001'));
+ */
+export function deleteDeliveryLogStatement(d: DeletionScope, needles: string[]) {
+  return {
+    text: `DELETE FROM signal.delivery_log l
+            WHERE (l.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+                   OR NOT EXISTS (SELECT 1 FROM signal.pipeline_integrations a WHERE a.id = l.pipeline_integration_id))
+              AND (l.event_ids && ARRAY(SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $2)
+                   OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS n
+                               WHERE strpos(l.request::text, n) > 0 OR strpos(COALESCE(l.response_body, ''), n) > 0 OR strpos(COALESCE(l.error, ''), n) > 0))`,
+    values: [d.pipelineId, d.id, needles],
+  };
+}
+
+/** What replaces an integration's last error that quoted a deleted person. */
+export const ERASED_ERROR = '(erased by a person deletion: it quoted the person)';
+
+/**
+ * Replaces the last delivery and enrichment errors of the pipeline's integrations that quote
+ * the person (a vendor's answer echoing the request) with ERASED_ERROR. Any id counts: erasing
+ * another person's last error by mistake loses only a hint.
+ *
+ * @example
+ * const { text, values } = eraseLastErrorsStatement(pipelineId, exchangeNeedles('u-1'));
+ */
+export function eraseLastErrorsStatement(pipelineId: string, needles: string[]) {
+  const quotes = (column: string) => `EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(COALESCE(s.${column}, ''), n) > 0)`;
+  return {
+    text: `UPDATE signal.integration_stats s
+              SET last_error = CASE WHEN ${quotes('last_error')} THEN $3 ELSE s.last_error END,
+                  last_enrichment_error = CASE WHEN ${quotes('last_enrichment_error')} THEN $3 ELSE s.last_enrichment_error END
+            WHERE s.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+              AND (${quotes('last_error')} OR ${quotes('last_enrichment_error')})`,
+    values: [pipelineId, needles, ERASED_ERROR],
+  };
+}
+
+/** A jsonb containment probe per id, as the events of a job may carry it. */
+function containmentProbes(person: { userId: string | null; anonymousId: string | null }): string[] {
+  const ids = [person.userId, person.anonymousId].filter((id): id is string => id !== null);
+  return [
+    ...(person.userId !== null ? [JSON.stringify([{ userId: person.userId }])] : []),
+    ...(person.anonymousId !== null ? [JSON.stringify([{ anonymousId: person.anonymousId }]), JSON.stringify([{ context: { clientAnonymousId: person.anonymousId } }])] : []),
+    ...ids.map((id) => JSON.stringify([{ previousId: id }])),
+  ];
+}
+
+/**
+ * The delivery jobs of the pipeline's integrations whose events may be the person's: one of
+ * them carries a named id, or (in jobs made since the oldest event the request deleted) the
+ * messageId of one it deleted — a transformation may have hashed or removed the ids.
+ */
+function jobsCarrying(job: string, p: { pipeline: string; probes: string; deletion: string; since: string }): string {
+  return `${job}.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = ${p.pipeline})
+          AND jsonb_typeof(${job}.data->'events') = 'array'
+          AND (EXISTS (SELECT 1 FROM unnest(${p.probes}::jsonb[]) AS p WHERE ${job}.data->'events' @> p)
+               OR (${job}.created_on >= ${p.since}
+                   AND EXISTS (SELECT 1 FROM jsonb_array_elements(${job}.data->'events') AS e
+                                WHERE e->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = ${p.deletion}))))`;
+}
+
+/**
+ * Takes the person's events (received before the request, or all with `suppress`) out of the
+ * delivery jobs of the pipeline's integrations that are not being worked on (waiting,
+ * scheduled for a retry, or kept after completion or failure), with their warnings index for
+ * index. Returns one row per job changed: its queue, how many went, whether it was waiting
+ * (its events were still to be delivered: counted as held back) and whether it is a retry
+ * (its events count in the integration's `retrying` gauge). Jobs carrying stored events' ids
+ * need nothing: those rows are gone. With `createdSince`, only jobs made since then (a look
+ * while running deliveries are waited for: what they put back).
+ *
+ * @example
+ * const { text, values } = scrubQueuedStatement('pgboss', scope);
+ */
+export function scrubQueuedStatement(bossSchema: string, d: DeletionScope, createdSince: Date | null = null) {
+  const job = jobTable(bossSchema);
+  const theirs = `(${personEventCondition('x.value', { u: '$2', a: '$3', suppress: '$6', created: '$7' })}
+                   OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $5))`;
+  return {
+    text: `WITH found AS (
+             -- Locked, and read again once locked: another deletion scrubbing the same job at the
+             -- same moment would otherwise have its removals undone by this one's write.
+             SELECT j.name, j.id, j.data FROM ${job} j
+              WHERE j.state <> 'active' AND ($9::timestamptz IS NULL OR j.created_on >= $9::timestamptz)
+                AND ${jobsCarrying('j', { pipeline: '$1', probes: '$4', deletion: '$5', since: 'COALESCE($8::timestamptz, $7::timestamptz)' })}
+              FOR UPDATE OF j
+           ), kept AS (
+             SELECT f.name, f.id,
+                    COALESCE(jsonb_agg(e.value ORDER BY e.n) FILTER (WHERE NOT e.gone), '[]'::jsonb) AS events,
+                    COALESCE(jsonb_agg(COALESCE(f.data->'warnings'->((e.n - 1)::int), 'null'::jsonb) ORDER BY e.n) FILTER (WHERE NOT e.gone), '[]'::jsonb) AS warnings,
+                    count(*) FILTER (WHERE e.gone) AS removed
+               FROM found f
+               CROSS JOIN LATERAL (
+                 SELECT x.value, x.n, COALESCE(${theirs}, false) AS gone
+                   FROM jsonb_array_elements(f.data->'events') WITH ORDINALITY AS x(value, n)
+               ) e
+              GROUP BY f.name, f.id
+           )
+           UPDATE ${job} j
+              SET data = j.data || jsonb_build_object('events', kept.events)
+                         || CASE WHEN j.data ? 'warnings' THEN jsonb_build_object('warnings', kept.warnings) ELSE '{}'::jsonb END
+             FROM kept
+            WHERE j.name = kept.name AND j.id = kept.id AND j.state <> 'active' AND kept.removed > 0
+           RETURNING j.name, kept.removed::int AS removed, j.state IN ('created', 'retry') AS waiting,
+                     (COALESCE((j.data->>'attempt')::int, 1) > 1 OR j.data ? 'throttledSince') AS retrying`,
+    values: [d.pipelineId, d.userId, d.anonymousId, containmentProbes(d), d.id, d.suppress, d.createdAt, d.firstReceivedAt, createdSince],
+  };
+}
+
+/**
+ * How many jobs run that may still put the person's events on their way, or send them and
+ * write dead letters, log entries and retries for them: the pipeline's delivery jobs that
+ * started before `startedBefore` (the request plus a margin: they may have read the events
+ * from the store before they were deleted, or an older suppression list) or that carry an
+ * event of theirs within the request (a retry put back and fetched again), and the fan-outs
+ * (`ingest` jobs) that started before it (they may queue copies). `past`: whether
+ * `startedBefore` has passed (before, another such job may yet start).
+ *
+ * @example
+ * const { text, values } = runningDeliveriesStatement('pgboss', scope, startedBefore);
+ */
+export function runningDeliveriesStatement(bossSchema: string, d: DeletionScope, startedBefore: Date) {
+  const theirs = `(${personEventCondition('x.value', { u: '$3', a: '$4', suppress: '$5', created: '$6' })}
+                   OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $7))`;
+  return {
+    text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${jobTable(bossSchema)} j
+            WHERE j.state = 'active'
+              AND ((j.name = 'ingest' AND j.started_on < $2)
+                   OR (j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
+                       AND (j.started_on < $2
+                            OR (jsonb_typeof(j.data->'events') = 'array'
+                                AND EXISTS (SELECT 1 FROM jsonb_array_elements(j.data->'events') AS x WHERE COALESCE(${theirs}, false))))))`,
+    values: [d.pipelineId, startedBefore, d.userId, d.anonymousId, d.suppress, d.createdAt, d.id],
+  };
+}
