@@ -206,9 +206,14 @@ test('shutdown gives requests in flight a grace period, then cuts clients that s
   await new Promise((r) => setTimeout(r, 100));
   const cut = once(uploader, 'close');
   const started = Date.now();
-  await signal.close();
-  const took = Date.now() - started;
-  await cut;
-  assert.ok(took < 5_000, `shutdown took ${took} ms with a 300 ms grace`);
-  await Promise.allSettled(unread.map((response) => response.arrayBuffer()));
+  try {
+    await signal.close();
+    const took = Date.now() - started;
+    await cut;
+    assert.ok(took < 5_000, `shutdown took ${took} ms with a 300 ms grace`);
+  } finally {
+    // Whatever failed, no socket is left open: the file must end and say why.
+    uploader.destroy();
+    await Promise.allSettled(unread.map((response) => response.arrayBuffer()));
+  }
 });
