@@ -39,6 +39,7 @@ export interface SignalConfig {
   dedupWindowHours: number;
   traitsMemoryDays: number;
   dbPoolSize: number;
+  bossPoolSize: number;
   bossSchema: string;
   logLevel: string;
   demoPipeline: boolean;
@@ -93,6 +94,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). Whole hours, 0 to 720; 0 turns deduplication off. A pipeline may set its own (`setPipelineDeduplication`).' },
   { name: 'SIGNAL_TRAITS_MEMORY_DAYS', default: '30', description: 'Days the traits of identify calls are remembered per pipeline and person (userId, anonymousId) and added to the person\'s later events as `context.traits` (the event\'s own traits win), so a vendor matching on an email given at sign-up gets it with the conversion. 0 to 365; 0 turns it off (and forgets what was remembered).' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
+  { name: 'SIGNAL_PGBOSS_POOL_SIZE', default: '6', description: 'Connections in pg-boss\'s pool (its queues\' polling and jobs), besides one for LISTEN. With `SIGNAL_DB_POOL_SIZE`, what one node may hold of PostgreSQL\'s `max_connections`.' },
   { name: 'SIGNAL_PGBOSS_SCHEMA', default: 'pgboss', description: 'Schema pg-boss keeps its queues in.' },
   { name: 'SIGNAL_LOG_LEVEL', default: 'info', description: 'Log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { name: 'SIGNAL_DEMO_PIPELINE', default: 'true', description: 'Create a "Demo" pipeline on first start and print its key.' },
@@ -270,6 +272,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, MAX_DEDUP_WINDOW_HOURS),
     traitsMemoryDays: int(env, 'SIGNAL_TRAITS_MEMORY_DAYS', 30, 0, MAX_TRAITS_MEMORY_DAYS),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
+    bossPoolSize: int(env, 'SIGNAL_PGBOSS_POOL_SIZE', 6, 2, 100),
     bossSchema,
     logLevel,
     demoPipeline: bool(env, 'SIGNAL_DEMO_PIPELINE', true),

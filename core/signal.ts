@@ -179,6 +179,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const boss = await startBoss({
       url: databaseUrl,
       schema: config.bossSchema,
+      max: config.bossPoolSize,
       supervise: config.roles.has('worker'),
       onError: (error) => {
         // A worker still polling the queue of an integration another node just unassigned:

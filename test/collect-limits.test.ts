@@ -196,24 +196,29 @@ async function waitUntilOk(send: () => Promise<Response>): Promise<Response> {
 
 test('shutdown gives requests in flight a grace period, then cuts clients that stall', async () => {
   const signal = await startTestSignal({ SIGNAL_SHUTDOWN_GRACE_MS: '300' }, { plugins: noPlugins, label: 'grace' });
-  const { key } = await signal.pipeline('Grace');
-  // Clients that ask for a large response and do not read it…
-  const unread = await Promise.all([1, 2, 3].map(() => fetch(`${signal.collectUrl}/docs/static/swagger-ui-bundle.js`)));
-  // …and one whose body never finishes: Content-Length promises more than it sends.
-  const uploader = connect(Number(new URL(signal.collectUrl).port), '127.0.0.1');
-  await once(uploader, 'connect');
-  uploader.write(`POST /v1/track HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: ${basic(key)}\r\ncontent-length: 1000\r\n\r\n{"event":`);
-  await new Promise((r) => setTimeout(r, 100));
-  const cut = once(uploader, 'close');
-  const started = Date.now();
+  let closing: Promise<void> | undefined;
+  let uploader: ReturnType<typeof connect> | undefined;
+  let unread: Response[] = [];
   try {
-    await signal.close();
+    const { key } = await signal.pipeline('Grace');
+    // Clients that ask for a large response and do not read it…
+    unread = await Promise.all([1, 2, 3].map(() => fetch(`${signal.collectUrl}/docs/static/swagger-ui-bundle.js`)));
+    // …and one whose body never finishes: Content-Length promises more than it sends.
+    uploader = connect(Number(new URL(signal.collectUrl).port), '127.0.0.1');
+    await once(uploader, 'connect');
+    uploader.write(`POST /v1/track HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nauthorization: ${basic(key)}\r\ncontent-length: 1000\r\n\r\n{"event":`);
+    await new Promise((r) => setTimeout(r, 100));
+    const cut = once(uploader, 'close');
+    const started = Date.now();
+    closing = signal.close();
+    await closing;
     const took = Date.now() - started;
     await cut;
     assert.ok(took < 5_000, `shutdown took ${took} ms with a 300 ms grace`);
   } finally {
-    // Whatever failed, no socket is left open: the file must end and say why.
-    uploader.destroy();
+    // Whatever failed, nothing is left open: the file must end and say why.
+    uploader?.destroy();
     await Promise.allSettled(unread.map((response) => response.arrayBuffer()));
+    if (!closing) await signal.close();
   }
 });

@@ -40,6 +40,10 @@ export async function startTestSignal(env: Record<string, string> = {}, options:
     SIGNAL_ADMIN_TOKEN: 'test-admin-token-0123456789',
     SIGNAL_RATE_LIMIT_KEY_MAX: '0',
     SIGNAL_RATE_LIMIT_IP_MAX: '0',
+    // Smaller pools than a node's: test files run two at a time, each with Signals of its
+    // own, against one PostgreSQL whose max_connections (100 by default) they share.
+    SIGNAL_DB_POOL_SIZE: '6',
+    SIGNAL_PGBOSS_POOL_SIZE: '4',
     ...env,
   });
   const signal = await startSignal(config, { ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.log ? { log: options.log } : {}) });
