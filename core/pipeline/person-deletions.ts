@@ -285,14 +285,15 @@ export interface PersonDeletionJob {
 }
 
 /**
- * Consumes the `person-deletion` queue: each job walks a deletion for up to 10 s (slices of
- * stored events, each in one transaction with the progress, then the dead letters, the
- * delivery log and the waiting delivery jobs) and queues the next. While a delivery job
- * carrying the person's events is being worked on, it looks again 30 s later. A job that fails
- * every try moves to `person-deletion-failed`, whose worker marks the deletion failed.
+ * Consumes the `person-deletion` queue: each job walks a deletion for up to 10 s through its
+ * steps — stored events in slices (each in one transaction with the progress; once more for
+ * latecomers), the waiting delivery jobs (once the deliveries that may carry the person's
+ * events are over: it looks again every 5 s), dead letters in slices, the delivery log, then
+ * the vendors — and queues the next job where it stopped. A job that fails every try moves to
+ * `person-deletion-failed`, whose worker marks the deletion failed.
  *
  * @example
- * await startPersonDeletionWorker({ boss, pool, bossSchema: 'pgboss' });
+ * await startPersonDeletionWorker({ boss, pool, bossSchema: 'pgboss', latecomersMs: 12_000, forwarding });
  */
 export async function startPersonDeletionWorker(deps: {
   boss: Boss;

@@ -39,9 +39,9 @@ export function personDigests(person: Person): Buffer[] {
 }
 
 /**
- * Whose events the pipeline stage and the delivery worker hold back: read whole into memory,
- * and again when it changed (checked at most every `maxAgeMs`, so another node's request
- * takes effect within that time). A pipeline without entries costs no hashing.
+ * Whose events the pipeline stage and the delivery worker hold back: kept in memory, and what
+ * changed read again (checked at most every `maxAgeMs`, so another node's request takes
+ * effect within that time). A pipeline without entries costs no hashing.
  */
 export interface SuppressionList {
   /** Reads the list again if it may be older than `maxAgeMs`; throws when it cannot be read (an event must not slip through). */
@@ -53,6 +53,10 @@ export interface SuppressionList {
 }
 
 /**
+ * The suppression list of one process: the first `fresh` reads every entry, later ones what
+ * was written since (a count and a sum of versions tell when rows went, and then all is read
+ * again).
+ *
  * @example
  * const suppressions = createSuppressionList(pool);
  * await suppressions.fresh();
