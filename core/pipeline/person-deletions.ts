@@ -167,15 +167,16 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
    */
   async function pipelineState(pipelineId: string): Promise<'live' | 'deleted'> {
     assertUuid(pipelineId, 'pipelineId');
-    const { rows: [found] } = await pool.query<{ live: boolean; stored: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM signal.pipelines WHERE id = $1) AS live,
-              EXISTS (SELECT 1 FROM signal.events WHERE pipeline_id = $1)
-              OR EXISTS (SELECT 1 FROM signal.dead_letters WHERE pipeline_id = $1)
-              OR EXISTS (SELECT 1 FROM signal.person_deletions WHERE pipeline_id = $1) AS stored`,
+    // CASE stops at the first answer: a live pipeline costs no look at the dead letters (which
+    // have no index by pipeline).
+    const { rows: [found] } = await pool.query<{ state: 'live' | 'deleted' | null }>(
+      `SELECT CASE WHEN EXISTS (SELECT 1 FROM signal.pipelines WHERE id = $1) THEN 'live'
+                   WHEN EXISTS (SELECT 1 FROM signal.events WHERE pipeline_id = $1)
+                     OR EXISTS (SELECT 1 FROM signal.person_deletions WHERE pipeline_id = $1)
+                     OR EXISTS (SELECT 1 FROM signal.dead_letters WHERE pipeline_id = $1) THEN 'deleted' END AS state`,
       [pipelineId],
     );
-    if (found?.live) return 'live';
-    if (found?.stored) return 'deleted';
+    if (found?.state) return found.state;
     throw new SignalError('SIGNAL_NOT_FOUND', `No pipeline with id ${pipelineId}, and no stored data of a deleted one`, [{ field: 'pipelineId', message: 'no such pipeline' }]);
   }
 
