@@ -365,20 +365,32 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
 
   /**
    * The pipeline's integrations (enabled or not: a disabled one's vendor still holds what it
-   * received) whose plugin forwards person deletions and whose config turns it on. One whose
-   * revision cannot be opened is listed with the error, so the deletion says it.
+   * received), each with how a person deletion reaches its vendor: the plugin's forwarding
+   * when its config turns it on, else why not (`skipped`); one whose revision cannot be opened
+   * with the error (tried again), so the deletion says it.
    */
   async function forgettersOf(pipelineId: string): Promise<Forgetter[]> {
-    const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.pipeline_id = $1`, [pipelineId]);
+    const { rows } = await pool.query<AssignmentRow>(`${SELECT_ASSIGNMENTS} WHERE a.pipeline_id = $1 ORDER BY t.name, a.id`, [pipelineId]);
     const forgetters: Forgetter[] = [];
     for (const row of rows) {
-      const forget = options.plugins.get(row.vendor)?.forgetPerson;
-      if (!forget) continue;
+      const entry = { integrationId: row.id, vendor: row.vendor, name: row.name, secretValues: [] as string[] };
+      const def = options.plugins.get(row.vendor);
+      // Listed as skipped, with what to do: an audit of the deletion sees every vendor the
+      // pipeline sends to, not only those Signal could ask.
+      if (!def) {
+        forgetters.push({ ...entry, skipped: `its plugin "${row.vendor}" is not loaded: delete the person at the vendor with its own tools` });
+        continue;
+      }
+      if (!def.forgetPerson) {
+        forgetters.push({ ...entry, skipped: `Signal cannot forward deletions to ${def.name}: delete the person there with its own tools` });
+        continue;
+      }
       try {
         const target = await resolveTarget(row.id);
-        if (forget.enabled(target.ctx.config)) forgetters.push({ integrationId: row.id, vendor: row.vendor, name: row.name, forget, ctx: target.ctx, secretValues: target.secretValues });
+        if (def.forgetPerson.enabled(target.ctx.config)) forgetters.push({ ...entry, forget: def.forgetPerson, ctx: target.ctx, secretValues: target.secretValues });
+        else forgetters.push({ ...entry, skipped: `forwarding is off in this integration's config (see the ${def.name} plugin's README: it needs a credential for deletions)` });
       } catch (error) {
-        forgetters.push({ integrationId: row.id, vendor: row.vendor, name: row.name, secretValues: [], error: (error as Error).message });
+        forgetters.push({ ...entry, error: (error as Error).message });
       }
     }
     return forgetters;

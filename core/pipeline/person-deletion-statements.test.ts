@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
-import { deleteDeadLettersStatement, deleteEventsSliceStatement, exchangeNeedles, isDistinctiveId, runningDeliveriesStatement, scrubQueuedStatement, type DeletionScope } from './person-deletion-statements.ts';
+import { deleteDeadLettersStatement, deleteEventsSliceStatement, errorNeedles, exchangeNeedles, isDistinctiveId, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
 
 let db: MigratedDatabase;
 
@@ -63,6 +63,12 @@ test('only ids of 8 characters or more are looked for as text in others’ excha
   assert.equal(isDistinctiveId('1'), false);
   assert.equal(isDistinctiveId('1234567'), false);
   assert.equal(isDistinctiveId('user-0001'), true);
+  // A distinctive id is found inside a vendor's sentence too; a short one only as a whole value.
+  assert.deepEqual(textNeedles('jane+x@example.com'), ['jane+x@example.com', 'jane%2Bx%40example.com']);
+  const scope = { id: 'd', pipelineId: 'p', userId: 'user-alice-001', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null };
+  const lastError = 'HTTP 400: {"error": "simulated, first event from user-alice-001"}';
+  assert.ok(errorNeedles(scope).some((needle) => lastError.includes(needle)));
+  assert.ok(!errorNeedles(scope).some((needle) => 'HTTP 400: qty a-10'.includes(needle)), 'a-1 inside a-10 is not a-1');
 });
 
 test('dead letters: the person’s go (also by the messageId of a deleted event), others’ that carried or quote them lose their last exchange', async () => {

@@ -113,9 +113,28 @@ export function isDistinctiveId(id: string): boolean {
   return id.length >= 8;
 }
 
-/** The text forms of the person's distinctive ids (see isDistinctiveId). */
+/** The text forms of the person's distinctive ids (see isDistinctiveId), wherever they appear. */
 export function distinctiveNeedles(d: DeletionScope): string[] {
-  return [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? exchangeNeedles(id) : []));
+  return [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : []));
+}
+
+/**
+ * A distinctive id anywhere in a text: as given (inside a vendor's sentence too), URL-encoded,
+ * or escaped inside a JSON string.
+ *
+ * @example
+ * textNeedles('jane+x@example.com'); // ['jane+x@example.com', 'jane%2Bx%40example.com']
+ */
+export function textNeedles(id: string): string[] {
+  return [...new Set([id, encodeURIComponent(id), JSON.stringify(id).slice(1, -1)])];
+}
+
+/**
+ * What an integration's last error may quote of the person: a distinctive id anywhere, a
+ * short one only as a whole JSON string or URL parameter value.
+ */
+export function errorNeedles(d: DeletionScope): string[] {
+  return [d.userId, d.anonymousId].flatMap((id) => (id === null ? [] : isDistinctiveId(id) ? textNeedles(id) : exchangeNeedles(id)));
 }
 
 /**

@@ -11,7 +11,7 @@ export function forwardBackoffSeconds(attempt: number): number {
   return Math.min(600, 30 * 2 ** (attempt - 1));
 }
 
-/** A pipeline integration whose plugin forwards deletions and whose config turns it on. */
+/** A pipeline integration, and how a deletion reaches its vendor (or why not). */
 export interface Forgetter {
   integrationId: string;
   vendor: string;
@@ -21,8 +21,10 @@ export interface Forgetter {
   ctx?: PluginContext;
   /** Secret config values: never kept in a message. */
   secretValues: string[];
-  /** Why it cannot forward (its revision cannot be opened, …). */
+  /** Why it cannot forward for now (its revision cannot be opened, …): tried again. */
   error?: string;
+  /** Why it does not forward at all (its plugin cannot, its config does not turn it on). */
+  skipped?: string;
 }
 
 /** What forwarding needs from the delivery side: the integrations that forward, and how a request is sent (egress guard, timeout, vendor redirects). */
@@ -42,6 +44,8 @@ export interface VendorDeletion {
   responseStatus: number | null;
   /** The vendor's answer or the failure, without the person's ids or secrets. */
   message: string | null;
+  /** When it is tried again (pending only). */
+  nextAttemptAt: string | null;
   updatedAt: string;
 }
 
@@ -54,13 +58,15 @@ interface VendorRow {
   attempts: number;
   response_status: number | null;
   message: string | null;
+  next_attempt_at: Date;
   updated_at: Date;
 }
 
 function toVendorDeletion(row: VendorRow): VendorDeletion {
   return {
     integrationId: row.pipeline_integration_id, vendor: row.vendor, name: row.name, status: row.status, attempts: row.attempts,
-    responseStatus: row.response_status, message: row.message, updatedAt: row.updated_at.toISOString(),
+    responseStatus: row.response_status, message: row.message, nextAttemptAt: row.status === 'pending' ? row.next_attempt_at.toISOString() : null,
+    updatedAt: row.updated_at.toISOString(),
   };
 }
 
@@ -141,7 +147,8 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
     const forgetter = byIntegration.get(row.pipeline_integration_id);
     const ended = await askVendor(forwarding, forgetter, person);
     const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(forgetter?.secretValues ?? []), ...ended.credentials];
-    const attempt = row.attempts + 1;
+    // A skip is no try.
+    const attempt = ended.status === 'skipped' ? row.attempts : row.attempts + 1;
     const status = 'retry' in ended && attempt >= FORWARD_ATTEMPTS ? 'failed' : ended.status;
     const message = 'retry' in ended ? (status === 'failed' ? `gave up after ${attempt} tries: ${ended.retry}` : ended.retry) : ended.message;
     await pool.query(
@@ -173,6 +180,7 @@ type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; r
 async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson): Promise<Asked> {
   const none: string[] = [];
   if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials: none };
+  if (forgetter.skipped !== undefined) return { status: 'skipped', message: forgetter.skipped, credentials: none };
   if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'pending', retry: forgetter.error ?? 'the plugin cannot forward deletions', credentials: none };
   let built: RequestDescriptor | { skipped: string };
   try {

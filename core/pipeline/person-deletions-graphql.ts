@@ -23,11 +23,11 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     events: Float!
     deadLetters: Float!
     deliveryLogEntries: Float!
-    "Copies of their events taken out of delivery jobs (transformed events and retries travel in their jobs): waiting ones (counted as skippedSuppressed too), and those pg-boss keeps after they ran."
+    "Their events taken out of delivery jobs still waiting (transformed events and retries travel in their jobs; counted as skippedSuppressed too). Copies pg-boss keeps of jobs that ran are erased too, uncounted."
     queuedEvents: Float!
     "Entries of remembered identify traits erased: the named ids' at once, and those under the _dfdid cookies of events matched by the id their SDK sent at the end."
     traits: Int!
-    "The vendors asked to delete the person too, once nothing of theirs was on its way to them (step vendors)."
+    "The vendors of the pipeline's integrations: asked to delete the person too once nothing of theirs was on its way to them (step vendors), or skipped with why. done means Signal's own data is erased: check here for a vendor that failed."
     vendors: [PersonDeletionVendor!]!
     "Why it failed."
     reason: String
@@ -35,7 +35,7 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     finishedAt: String
   }
 
-  "A vendor asked to delete the person too (its plugin forwards deletions, and the integration's config allows it)."
+  "A vendor of the pipeline's integrations, and whether it was asked to delete the person too (its plugin forwards deletions and the integration's config turns it on) or why not."
   type PersonDeletionVendor {
     integrationId: ID!
     vendor: String!
@@ -45,8 +45,10 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     status: String!
     attempts: Int!
     responseStatus: Int
-    "The vendor's answer or the failure, without the person's ids."
+    "The vendor's answer, the failure or why it was skipped, without the person's ids."
     message: String
+    "When it is tried again (pending only)."
+    nextAttemptAt: String
     updatedAt: String!
   }
 

@@ -10,7 +10,7 @@ import { forgetTraitsStatement, identityDigest, isPlaceholderId } from './rememb
 import { addStatsStatement } from '../delivery/integration-stats.ts';
 import { holdStatement, personDigests, type Person } from './suppression-list.ts';
 import {
-  deleteDeadLettersStatement, deleteDeliveryLogStatement, deleteEventsSliceStatement, distinctiveNeedles, eraseLastErrorsStatement, exchangeNeedles,
+  deleteDeadLettersStatement, deleteDeliveryLogStatement, deleteEventsSliceStatement, distinctiveNeedles, eraseLastErrorsStatement, errorNeedles,
   runningDeliveriesStatement, scrubQueuedStatement, type DeletionScope,
 } from './person-deletion-statements.ts';
 import { forwardDeletion, vendorDeletionsOf, type DeletionForwarding, type VendorDeletion } from './person-deletion-vendors.ts';
@@ -65,8 +65,8 @@ export interface PersonDeletion {
   deadLetters: number;
   deliveryLogEntries: number;
   /**
-   * Copies of their events taken out of delivery jobs (transformed events and retries travel in
-   * their jobs): waiting ones, and those pg-boss keeps after they ran.
+   * Their events taken out of delivery jobs still waiting (transformed events and retries
+   * travel in their jobs). Copies pg-boss keeps of jobs that ran are erased too, uncounted.
    */
   queuedEvents: number;
   /** Entries of remembered identify traits erased. */
@@ -397,7 +397,8 @@ export async function startPersonDeletionWorker(deps: {
                     step = CASE WHEN $3::boolean THEN 'dead_letters' ELSE step END, settled_at = CASE WHEN $3::boolean THEN now() ELSE settled_at END,
                     cursor = CASE WHEN $3::boolean THEN 0 ELSE cursor END
               WHERE id = $1`,
-            [deletionId, scrubbed.reduce((sum, r) => sum + r.removed, 0), settled, clock!.now],
+            // Waiting copies only: those in jobs that ran (kept by pg-boss) are erased too, uncounted.
+            [deletionId, scrubbed.filter((r) => r.waiting).reduce((sum, r) => sum + r.removed, 0), settled, clock!.now],
           );
         });
         if (!settled) {
@@ -425,7 +426,7 @@ export async function startPersonDeletionWorker(deps: {
         );
         if ((wait?.ms ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, wait!.ms));
         const statement = deleteDeliveryLogStatement(d, distinctiveNeedles(d));
-        const errors = eraseLastErrorsStatement(d.pipelineId, [d.userId, d.anonymousId].flatMap((id) => (id === null ? [] : exchangeNeedles(id))));
+        const errors = eraseLastErrorsStatement(d.pipelineId, errorNeedles(d));
         await withTransaction(pool, async (client) => {
           const { rowCount } = await client.query(statement.text, statement.values);
           await client.query(errors.text, errors.values);

@@ -182,9 +182,11 @@ export default definePlugin({
   },
   classify: (response, request) => classifyAmplitude(response, request),
   validateConfig(config) {
-    return config.secret_key !== undefined && config.secret_key === config.api_key
-      ? [{ field: 'secret_key', message: 'is the API Key again: the Secret Key is the other key of the project (Settings > Projects), and only forwarding deletions needs it' }]
-      : [];
+    if (config.secret_key === undefined) return [];
+    const secret = String(config.secret_key);
+    if (secret.trim() !== secret) return [{ field: 'secret_key', message: 'has white space around it (copied with the key?): give the key alone' }];
+    if (secret === String(config.api_key).trim()) return [{ field: 'secret_key', message: 'is the API Key again: the Secret Key is the other key of the project (Settings > Projects), and only forwarding deletions needs it' }];
+    return [];
   },
   // Amplitude deletes by user id (or its own numeric ids): a visitor known only by a device id
   // cannot be deleted through this API. The deletion is staged for about a week and runs then.
@@ -197,8 +199,10 @@ export default definePlugin({
         method: 'POST',
         url: ctx.config.api_endpoint === EU_ENDPOINT ? EU_DELETIONS : US_DELETIONS,
         headers: { 'content-type': 'application/json', authorization: `Basic ${credentials}` },
-        // Booleans as text: the API reads them so.
-        body: { user_ids: [person.userId], requester: 'Signal (deletePerson)', ignore_invalid_id: 'True' },
+        // Booleans as text: the API reads them so. Amplitude's pages spell the flag both ways
+        // (`ignore_invalid_id` in the parameter table, `ignore_invalid_ids` in the text): both
+        // are sent, so an unknown user id never fails the request.
+        body: { user_ids: [person.userId], requester: 'Signal (deletePerson)', ignore_invalid_id: 'True', ignore_invalid_ids: 'True' },
         eventIds: [],
       };
     },
