@@ -189,7 +189,8 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}`, credentials: none };
   }
   if ('skipped' in built) return { status: 'skipped', message: built.skipped, credentials: none };
-  const credentials = Object.values(built.headers ?? {});
+  // Header values that may be credentials (not the content type's): never kept in a message.
+  const credentials = Object.entries(built.headers ?? {}).filter(([name]) => !/^(content-type|accept|user-agent)$/i.test(name)).map(([, value]) => value);
   let result: PerformResult;
   try {
     result = await forwarding.perform(built);

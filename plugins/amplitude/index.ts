@@ -212,7 +212,7 @@ export default definePlugin({
         return { done: true, message: `accepted: ${typeof answer.status === 'string' ? answer.status : 'staged'}${typeof answer.day === 'string' ? ` for ${answer.day}` : ''}` };
       }
       if (response.status === 401 || response.status === 403) return { failed: `HTTP ${response.status}: Amplitude refused the API Key and Secret Key pair (config.secret_key must be the project's Secret Key)` };
-      if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: `HTTP ${response.status}` };
+      if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: `HTTP ${response.status}${response.body.trim() === '' ? '' : `: ${response.body.trim().slice(0, 200)}`}` };
       return { failed: `HTTP ${response.status}: ${response.body.slice(0, 300)}` };
     },
   },
