@@ -6,7 +6,7 @@ import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/bo
 import { assertUuid } from '../services/pipelines.ts';
 import { firstIdReceivedFrom } from './event-replays.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
-import { forgetTraitsStatement, identityDigest, isPlaceholderId } from './remembered-traits.ts';
+import { forgetTraitsStatement, identityDigest, namesNoOne } from './remembered-traits.ts';
 import { addStatsStatement } from '../delivery/integration-stats.ts';
 import { holdStatement, personDigests, type Person } from './suppression-list.ts';
 import {
@@ -139,7 +139,7 @@ function checkedId(value: string | null | undefined, field: 'userId' | 'anonymou
   if (value.length > MAX_ID_LENGTH || hasUnstorableCharacters(JSON.stringify(value))) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} cannot be an id Signal stored: it is longer than ${MAX_ID_LENGTH} characters or holds a NUL (collect refuses such ids)`, [{ field, message: 'no stored event can have it' }]);
   }
-  if (isPlaceholderId(value)) {
+  if (namesNoOne(value)) {
     throw new SignalError('SIGNAL_VALIDATION_FAILED', `${field} "${value}" is what SDKs send when they have no id: it names no one, and the events of many unrelated visitors may carry it`, [{ field, message: 'names no one' }]);
   }
   return value;

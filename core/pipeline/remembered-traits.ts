@@ -25,9 +25,9 @@ const NO_ID = new Set(['null', 'undefined', 'none', 'anonymous', '0']);
  * by unrelated visitors, it names no one.
  *
  * @example
- * isPlaceholderId('null'); // true
+ * namesNoOne('null'); // true
  */
-export function isPlaceholderId(id: string): boolean {
+export function namesNoOne(id: string): boolean {
   return NO_ID.has(id.trim().toLowerCase());
 }
 
@@ -45,7 +45,7 @@ export function identityDigest(kind: 'user' | 'anonymous', id: string): Buffer {
  * anonymousId, and a visitor's traits are only those of identify calls made before any login.
  */
 function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: string } | undefined {
-  const usable = (id: unknown): id is string => typeof id === 'string' && id.trim() !== '' && !isPlaceholderId(id);
+  const usable = (id: unknown): id is string => typeof id === 'string' && id.trim() !== '' && !namesNoOne(id);
   if (usable(event.userId)) return { kind: 'user', id: event.userId };
   if (usable(event.anonymousId)) return { kind: 'anonymous', id: event.anonymousId };
   return undefined;
