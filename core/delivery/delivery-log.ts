@@ -1,6 +1,5 @@
 import type { Pool } from '../db/pool.ts';
 import { storableJson } from '../db/storable-strings.ts';
-import { SignalError } from '../errors.ts';
 import type { JsonValue } from '../sdk/types.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import { checkPageSize } from '../services/page-size.ts';

@@ -1,4 +1,4 @@
-import { jobTable } from '../queue/boss.ts';
+import { INGEST_QUEUE, jobTable } from '../queue/boss.ts';
 
 /**
  * What a deletion's statements need: the request, the ids it names, whether later events go too
@@ -21,9 +21,23 @@ export interface DeletionScope {
  * unless `$suppress` it was received before the request ($created).
  */
 function personEventCondition(event: string, p: { u: string; a: string; suppress: string; created: string }): string {
-  return `((${event}->>'userId' = ${p.u} OR ${event}->>'anonymousId' = ${p.a} OR ${event}->'context'->>'clientAnonymousId' = ${p.a}
-            OR ${event}->>'previousId' IN (${p.u}, ${p.a}))
-           AND (${p.suppress}::boolean OR (${event}->>'receivedAt')::timestamptz < ${p.created}::timestamptz))`;
+  return `(${carriesPersonIds(event, p)} AND (${p.suppress}::boolean OR (${event}->>'receivedAt')::timestamptz < ${p.created}::timestamptz))`;
+}
+
+/** The SQL condition that an event carries one of the named ids ($u, $a), whenever received. */
+function carriesPersonIds(event: string, p: { u: string; a: string }): string {
+  return `(${event}->>'userId' = ${p.u} OR ${event}->>'anonymousId' = ${p.a} OR ${event}->'context'->>'clientAnonymousId' = ${p.a}
+           OR ${event}->>'previousId' IN (${p.u}, ${p.a}))`;
+}
+
+/**
+ * The SQL condition that an event (in a delivery job, a dead letter) is one of the person's
+ * within the request: by its ids, or by the messageId of a stored event the request deleted (a
+ * transformation may have hashed or removed the ids).
+ */
+function eventIsTheirs(event: string, p: { u: string; a: string; suppress: string; created: string; deletion: string }): string {
+  return `(${personEventCondition(event, p)}
+           OR ${event}->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = ${p.deletion}))`;
 }
 
 /**
@@ -42,8 +56,7 @@ export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: nu
            ), gone AS (
              DELETE FROM signal.events e USING slice
               WHERE e.id = slice.id
-                AND (e.payload->>'userId' = $4 OR e.payload->>'anonymousId' = $5 OR e.payload->'context'->>'clientAnonymousId' = $5
-                     OR e.payload->>'previousId' IN ($4, $5))
+                AND ${carriesPersonIds('e.payload', { u: '$4', a: '$5' })}
                 AND ($8::boolean OR e.received_at < $9::timestamptz)
              RETURNING e.message_id, e.payload->>'anonymousId' AS visitor_id, e.received_at
            ), remembered AS (
@@ -64,11 +77,10 @@ export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: nu
  * (`needles`). Returns the slice's last id (null: none left) and the counts.
  *
  * @example
- * const { text, values } = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'), { afterId: 0, limit: 2000 });
+ * const { text, values } = deleteDeadLettersStatement(scope, distinctiveNeedles(scope), { afterId: 0, limit: 2000 });
  */
 export function deleteDeadLettersStatement(d: DeletionScope, needles: string[], range: { afterId: number; limit: number }) {
-  const theirs = `(${personEventCondition('l.event', { u: '$2', a: '$3', suppress: '$5', created: '$6' })}
-                   OR l.message_id IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $4))`;
+  const theirs = eventIsTheirs('l.event', { u: '$2', a: '$3', suppress: '$5', created: '$6', deletion: '$4' });
   const carries = (column: string) => `strpos(COALESCE(l.${column}::text, ''), m.quoted) > 0 OR strpos(COALESCE(l.${column}::text, ''), m.escaped) > 0`;
   return {
     text: `WITH slice AS (
@@ -145,7 +157,7 @@ export function errorNeedles(d: DeletionScope): string[] {
  * half would mislead).
  *
  * @example
- * const { text, values } = deleteDeliveryLogStatement(scope, exchangeNeedles('user-0001'));
+ * const { text, values } = deleteDeliveryLogStatement(scope, distinctiveNeedles(scope));
  */
 export function deleteDeliveryLogStatement(d: DeletionScope, needles: string[]) {
   return {
@@ -164,11 +176,10 @@ export const ERASED_ERROR = '(erased by a person deletion: it quoted the person)
 
 /**
  * Replaces the last delivery and enrichment errors of the pipeline's integrations that quote
- * the person (a vendor's answer echoing the request) with ERASED_ERROR. Any id counts: erasing
- * another person's last error by mistake loses only a hint.
+ * the person (a vendor's answer echoing the request) with ERASED_ERROR.
  *
  * @example
- * const { text, values } = eraseLastErrorsStatement(pipelineId, exchangeNeedles('u-1'));
+ * const { text, values } = eraseLastErrorsStatement(pipelineId, errorNeedles(scope));
  */
 export function eraseLastErrorsStatement(pipelineId: string, needles: string[]) {
   const quotes = (column: string) => `EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(COALESCE(s.${column}, ''), n) > 0)`;
@@ -221,8 +232,7 @@ function jobsCarrying(job: string, p: { pipeline: string; probes: string; deleti
  */
 export function scrubQueuedStatement(bossSchema: string, d: DeletionScope, createdSince: Date | null = null) {
   const job = jobTable(bossSchema);
-  const theirs = `(${personEventCondition('x.value', { u: '$2', a: '$3', suppress: '$6', created: '$7' })}
-                   OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $5))`;
+  const theirs = eventIsTheirs('x.value', { u: '$2', a: '$3', suppress: '$6', created: '$7', deletion: '$5' });
   return {
     text: `WITH found AS (
              -- Locked, and read again once locked: another deletion scrubbing the same job at the
@@ -267,16 +277,15 @@ export function scrubQueuedStatement(bossSchema: string, d: DeletionScope, creat
  * const { text, values } = runningDeliveriesStatement('pgboss', scope, startedBefore);
  */
 export function runningDeliveriesStatement(bossSchema: string, d: DeletionScope, startedBefore: Date) {
-  const theirs = `(${personEventCondition('x.value', { u: '$3', a: '$4', suppress: '$5', created: '$6' })}
-                   OR x.value->>'messageId' IN (SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $7))`;
+  const theirs = eventIsTheirs('x.value', { u: '$3', a: '$4', suppress: '$5', created: '$6', deletion: '$7' });
   return {
     text: `SELECT count(*)::int AS running, now() >= $2::timestamptz AS past FROM ${jobTable(bossSchema)} j
             WHERE j.state = 'active'
-              AND ((j.name = 'ingest' AND j.started_on < $2)
+              AND ((j.name = $8 AND j.started_on < $2)
                    OR (j.name IN (SELECT 'delivery.' || id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
                        AND (j.started_on < $2
                             OR (jsonb_typeof(j.data->'events') = 'array'
                                 AND EXISTS (SELECT 1 FROM jsonb_array_elements(j.data->'events') AS x WHERE COALESCE(${theirs}, false))))))`,
-    values: [d.pipelineId, startedBefore, d.userId, d.anonymousId, d.suppress, d.createdAt, d.id],
+    values: [d.pipelineId, startedBefore, d.userId, d.anonymousId, d.suppress, d.createdAt, d.id, INGEST_QUEUE],
   };
 }

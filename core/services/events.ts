@@ -1,6 +1,5 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
-import { SignalError } from '../errors.ts';
 import { pruneSightingsStatement } from '../pipeline/deduplication.ts';
 import { pruneTraitsStatement } from '../pipeline/remembered-traits.ts';
 import { prunePartnerStatement } from '../pipeline/partner-enrichment.ts';
