@@ -223,30 +223,32 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     }
     for (const entry of byTry.values()) {
       if (entry.ids.length > 0) entry.events.push(...(await loadStored(integrationId, entry.ids)));
-      const { events, warnings } = await withoutHeld(target, entry.events, entry.warnings, entry.attempt > 1 || entry.throttledSince !== undefined);
+      const { events, warnings, held } = await withoutHeld(target, entry.events, entry.warnings);
       if (events.length > 0) await deliverBatch(target, events, entry.attempt, deps, entry.throttledSince, warnings);
+      // Counted once the rest is dealt with: a delivery that throws retries the job, which
+      // would otherwise count its held events again.
+      const retrying = entry.attempt > 1 || entry.throttledSince !== undefined;
+      // A retry's events count in the `retrying` gauge until their job runs: these leave it here.
+      if (held > 0) await options.deps.addStats(target, { skippedSuppressed: held, ...(retrying ? { retrying: -held } : {}) });
     }
   }
 
   /**
    * Leaves out the events of people whose deletion was requested after they were queued
    * (transformed events and retries travel in their jobs), counted as suppressed (and, from a
-   * retry, out of the `retrying` gauge).
+   * retry, out of the `retrying` gauge) by the caller.
    */
-  async function withoutHeld(target: DeliveryTarget, events: CanonicalEvent[], warnings: Array<string[] | null>, retrying: boolean) {
+  async function withoutHeld(target: DeliveryTarget, events: CanonicalEvent[], warnings: Array<string[] | null>) {
     const list = options.suppressions;
-    if (!list || events.length === 0) return { events, warnings };
+    if (!list || events.length === 0) return { events, warnings, held: 0 };
     await list.fresh();
     const kept: number[] = [];
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
       if (!list.holds(target.pipelineId, event, Date.parse(event.receivedAt))) kept.push(i);
     }
-    if (kept.length === events.length) return { events, warnings };
-    const held = events.length - kept.length;
-    // A retry's events count in the `retrying` gauge until their job runs: these leave it here.
-    await options.deps.addStats(target, { skippedSuppressed: held, ...(retrying ? { retrying: -held } : {}) });
-    return { events: kept.map((i) => events[i]!), warnings: kept.map((i) => warnings[i] ?? null) };
+    if (kept.length === events.length) return { events, warnings, held: 0 };
+    return { events: kept.map((i) => events[i]!), warnings: kept.map((i) => warnings[i] ?? null), held: events.length - kept.length };
   }
 
   async function startWorker(row: AssignmentRow): Promise<void> {
