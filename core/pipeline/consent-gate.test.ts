@@ -38,3 +38,13 @@ test('a denial in any of the three places wins over a grant in another', () => {
   assert.equal(isConsentGranted(withConsent({ categories: { marketing: true }, categoryPreferences: { marketing: false } }), ['marketing']), false);
   assert.equal(isConsentGranted(withConsent({ marketing: true, categoryPreferences: { marketing: true } }), ['marketing']), true, 'agreeing grants');
 });
+
+test('Google Consent Mode signals are categories too: granted grants, denied refuses, wherever else they are', () => {
+  const event = withConsent({ google: { ad_storage: 'granted', ad_user_data: 'granted', ad_personalization: 'denied' } });
+  assert.equal(isConsentGranted(event, ['ad_storage', 'ad_user_data']), true);
+  assert.equal(isConsentGranted(event, ['ad_user_data', 'ad_personalization']), false);
+  assert.equal(isConsentGranted(event, ['analytics_storage']), false, 'absent is not granted');
+  assert.equal(isConsentGranted(withConsent({ ad_storage: true, google: { ad_storage: 'denied' } }), ['ad_storage']), false, 'a denial in google wins');
+  assert.equal(isConsentGranted(withConsent({ categories: { ad_storage: false }, google: { ad_storage: 'granted' } }), ['ad_storage']), false, 'a denial elsewhere wins');
+  assert.equal(isConsentGranted(withConsent({ google: { ad_storage: 'granted' } }), ['advertising']), false, 'a signal is not a category of another name');
+});
