@@ -75,7 +75,7 @@ test('dead letters: the person’s go (also by the messageId of a deleted event)
   const pipelineId = randomUUID();
   const requestedAt = new Date();
   const scope = await deletion(pipelineId, { userId: 'user-0001', anonymousId: null, createdAt: requestedAt, firstReceivedAt: new Date(requestedAt.getTime() - 60_000) });
-  await db.pool.query('INSERT INTO signal.person_deletion_messages (deletion_id, message_id) VALUES ($1, $2)', [scope.id, 'm-hashed']);
+  await db.pool.query('INSERT INTO signal.person_deletion_messages (deletion_id, message_id) VALUES ($1, $2), ($1, $3)', [scope.id, 'm-hashed', 'm\\slash "q"']);
   const letter = async (messageId: string, event: Record<string, unknown>, lastRequest: unknown = null) => {
     const { rows } = await db.pool.query<{ id: string }>(
       `INSERT INTO signal.dead_letters (pipeline_integration_id, pipeline_id, message_id, event, reason, attempts, last_request, last_response)
@@ -91,6 +91,8 @@ test('dead letters: the person’s go (also by the messageId of a deleted event)
   const untouched = await letter('m-else', { userId: 'u-4' }, { body: { qty: '1' } });
   // A batch too long for the log, kept as a text preview: the messageId appears escaped.
   const previewed = await letter('m-preview', { userId: 'u-5' }, { body: { $truncated: true, bytes: 40_000, preview: JSON.stringify({ batch: [{ messageId: 'm-hashed' }] }) } });
+  // A messageId with a backslash and quotes, escaped twice inside a preview.
+  const previewedOdd = await letter('m-preview-2', { userId: 'u-6' }, { body: { $truncated: true, bytes: 40_000, preview: JSON.stringify({ batch: [{ messageId: 'm\\slash "q"' }] }) } });
   await letter('m-later', { userId: 'user-0001', receivedAt: new Date(requestedAt.getTime() + 1000).toISOString() });
   let afterId = 0;
   const totals = { deleted: 0, cleared: 0 };
@@ -102,10 +104,10 @@ test('dead letters: the person’s go (also by the messageId of a deleted event)
     if (result!.last === null) break;
     afterId = Number(result!.last);
   }
-  assert.deepEqual(totals, { deleted: 2, cleared: 3 }, 'in slices of 3');
+  assert.deepEqual(totals, { deleted: 2, cleared: 4 }, 'in slices of 3');
   const { rows } = await db.pool.query<{ id: string; message_id: string; last_request: unknown; last_response: unknown }>('SELECT id, message_id, last_request, last_response FROM signal.dead_letters WHERE pipeline_id = $1 ORDER BY id', [pipelineId]);
-  assert.deepEqual(rows.map((r) => r.message_id), ['m-batch', 'm-quote', 'm-else', 'm-preview', 'm-later'], 'received after the request: kept (no suppression asked)');
-  assert.deepEqual(rows.filter((r) => [batchmate, quoting, previewed].includes(r.id)).map((r) => [r.last_request, r.last_response]), [[null, null], [null, null], [null, null]]);
+  assert.deepEqual(rows.map((r) => r.message_id), ['m-batch', 'm-quote', 'm-else', 'm-preview', 'm-preview-2', 'm-later'], 'received after the request: kept (no suppression asked)');
+  assert.deepEqual(rows.filter((r) => [batchmate, quoting, previewed, previewedOdd].includes(r.id)).map((r) => [r.last_request, r.last_response]), [[null, null], [null, null], [null, null], [null, null]]);
   assert.deepEqual(rows.find((r) => r.id === untouched)!.last_request, { body: { qty: '1' } });
 });
 

@@ -88,8 +88,9 @@ export function deleteDeadLettersStatement(d: DeletionScope, needles: string[], 
            ), gone AS (
              DELETE FROM signal.dead_letters l USING slice WHERE l.id = slice.id AND ${theirs} RETURNING l.id
            ), deleted AS (
-             SELECT to_json(message_id)::text AS quoted, replace(to_json(message_id)::text, '"', '\\"') AS escaped
-               FROM signal.person_deletion_messages WHERE deletion_id = $4
+             -- escaped: the JSON string inside a JSON string (a text preview), as exchangeNeedles
+             SELECT quoted, substr(to_json(quoted)::text, 2, length(to_json(quoted)::text) - 2) AS escaped
+               FROM (SELECT to_json(message_id)::text AS quoted FROM signal.person_deletion_messages WHERE deletion_id = $4) AS ids
            ), cleared AS (
              UPDATE signal.dead_letters l SET last_request = NULL, last_response = NULL
               WHERE l.id IN (SELECT id FROM slice) AND l.id NOT IN (SELECT id FROM gone) AND (l.last_request IS NOT NULL OR l.last_response IS NOT NULL)
