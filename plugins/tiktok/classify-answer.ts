@@ -1,0 +1,106 @@
+// TikTok's answers, read as its Business API documents them: HTTP 200 with a JSON envelope
+// `{ code, message, request_id, data }` whose `code` says what happened ("the return code takes
+// precedence over the HTTP status"); an HTTP 4xx or 5xx means the request never reached the
+// API (a wrong path, a gateway fault).
+import { defaultClassify, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+
+/** Success, and TikTok's "partially successful" (it names no events: nothing to retry). */
+const OK = new Set([0, 20001]);
+/**
+ * Rate limits: 40100 and 40016 (the app's limit for the endpoint), 40133 (the advertiser's),
+ * 40132 (the pixel's: "The request QPS is limited by pixel_code's value").
+ */
+const THROTTLED = new Set([40100, 40016, 40132, 40133]);
+/** The token is missing, expired, invalid or without access: nothing changes until config does. */
+const TOKEN_PROBLEM = new Set([40101, 40102, 40104, 40105, 40106, 40107, 40113, 40119]);
+/** Permission: the token cannot send events to this pixel (40001), or the app or advertiser may not use the API. */
+const NO_PERMISSION = new Set([40001, 40003, 40117, 40118, 40125, 40130]);
+/**
+ * Parameter errors: TikTok refuses the whole request for one invalid event, so a batch is sent
+ * in halves until the event it refuses is alone. 40700 is TikTok's "internal service
+ * validation error" (its remedy: fix the parameters).
+ */
+const INVALID = new Set([40000, 40002, 40006, 40011, 40061, 40062, 40700]);
+/** "Write or update entity conflict": TikTok says a retry may resolve it. */
+const CONFLICT = 40202;
+/** "The system is in maintenance": wait (five minutes, as TikTok advises for its outages) and retry. */
+const MAINTENANCE = 60001;
+
+/** How long TikTok's documented recovery takes: the current second (QPS), 5 minutes (QPM), the next UTC midnight (QPD). */
+function throttleWaitMs(code: number, message: string, now: number): number {
+  if (/\bQPD\b|per day|daily/i.test(message)) {
+    const midnight = new Date(now);
+    midnight.setUTCHours(24, 0, 0, 0);
+    return Math.max(1_000, midnight.getTime() - now);
+  }
+  if (/\bQPM\b|per minute/i.test(message)) return 300_000;
+  // The pixel's own limit is imposed for a while, not for the second: a minute.
+  return code === 40132 ? 60_000 : 1_000;
+}
+
+interface TikTokEnvelope {
+  code?: unknown;
+  message?: unknown;
+  request_id?: unknown;
+}
+
+function envelopeOf(json: unknown): TikTokEnvelope | undefined {
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as TikTokEnvelope) : undefined;
+}
+
+/**
+ * Outcomes for TikTok's answer to a `/event/track/` request.
+ *
+ * - code 0 (and 20001, partial success) → delivered;
+ * - 40100, 40016, 40132, 40133 (rate limits, answered with HTTP 200) → retried as a 429
+ *   (`throttled`), after TikTok's documented recovery: the second, 5 minutes (QPM) or the next
+ *   UTC midnight (QPD);
+ * - a token problem (40101–40107, 40113, 40119) → dead letter: generate a new token;
+ * - no permission (40001, 40003, 40117, 40118, 40125, 40130) → dead letter: the token and the
+ *   pixel code do not belong together;
+ * - 40007 (the pixel does not exist) → dead letter: check config.pixel_code;
+ * - a parameter error (40000, 40002, 40006, 40011, 40061, 40062, 40700) → the batch is split
+ *   until the refused event is alone, which is dead-lettered with TikTok's message;
+ * - 40202, 5xxxx and 60001 → retried; any other code → dead letter with TikTok's message;
+ * - no envelope: HTTP 401/403 → dead letter (the token), 413 → split, other statuses as the
+ *   core's default (2xx delivered, 408/429/5xx retried, other 4xx dead-lettered).
+ *
+ * @example
+ * classifyTikTok({ status: 200, headers: {}, body: '', json: { code: 40100, message: 'Too many requests.' } }, request, Date.now());
+ * // { status: 'retry', reason: 'TikTok throttled the request (code 40100): Too many requests.', retryAfterMs: 1000, throttled: true }
+ */
+export function classifyTikTok(response: VendorResponse, request: RequestDescriptor, now: number): Classification {
+  const envelope = envelopeOf(response.json);
+  const code = typeof envelope?.code === 'number' ? envelope.code : undefined;
+  if (code === undefined) return classifyStatus(response, request);
+  const said = typeof envelope?.message === 'string' && envelope.message.trim() !== '' ? envelope.message.trim().slice(0, 500) : response.body.slice(0, 300);
+  const trace = typeof envelope?.request_id === 'string' && envelope.request_id !== '' ? ` (request_id ${envelope.request_id})` : '';
+  if (OK.has(code)) return { status: 'delivered' };
+  if (THROTTLED.has(code)) {
+    return { status: 'retry', reason: `TikTok throttled the request (code ${code}): ${said}`, retryAfterMs: throttleWaitMs(code, said, now), throttled: true };
+  }
+  if (TOKEN_PROBLEM.has(code)) {
+    return { status: 'dead_letter', reason: `TikTok refused the access token (code ${code}): ${said}. Generate a new token in TikTok Events Manager (your pixel > Settings > Events API > Generate Access Token), then update config.access_token${trace}` };
+  }
+  if (NO_PERMISSION.has(code)) {
+    return { status: 'dead_letter', reason: `TikTok: no permission (code ${code}): ${said}. Check that config.pixel_code is the pixel the access token was generated for, and that its owner may send its events${trace}` };
+  }
+  if (code === 40007) return { status: 'dead_letter', reason: `TikTok: the pixel does not exist (code 40007): ${said}. Check config.pixel_code (Events Manager > Data sources > your pixel)${trace}` };
+  if (INVALID.has(code)) {
+    if (request.eventIds.length > 1) return { status: 'split', reason: `TikTok refused the batch (code ${code}): ${said}; sending it in halves to find the event` };
+    return { status: 'dead_letter', reason: `TikTok refused the event (code ${code}): ${said}${trace}` };
+  }
+  if (code === CONFLICT || (code >= 50000 && code < 60000)) return { status: 'retry', reason: `TikTok: temporary error (code ${code}): ${said}${trace}` };
+  if (code === MAINTENANCE) return { status: 'retry', reason: `TikTok is in maintenance (code 60001): ${said}`, retryAfterMs: 300_000 };
+  return { status: 'dead_letter', reason: `TikTok refused the request (code ${code}): ${said}${trace}` };
+}
+
+/** An answer without TikTok's envelope: the request did not reach the API. */
+function classifyStatus(response: VendorResponse, request: RequestDescriptor): Classification {
+  if (response.status === 401 || response.status === 403) {
+    return { status: 'dead_letter', reason: `TikTok refused the request (HTTP ${response.status}): check config.access_token (Events Manager > your pixel > Settings > Events API)` };
+  }
+  if (response.status === 413 && request.eventIds.length > 1) return { status: 'split', reason: 'TikTok: request too large (HTTP 413); sending it in halves' };
+  const classified = defaultClassify(response);
+  return 'reason' in classified ? { ...classified, reason: `TikTok ${classified.reason}` } : classified;
+}

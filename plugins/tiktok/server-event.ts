@@ -1,0 +1,106 @@
+// One event of the Events API's `data` list, from what the blueprint mapped: customer
+// information hashed, the click id from the landing page, contents as a list, Limited Data Use.
+import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { normalizeUser } from './user-data.ts';
+
+/** `properties` keys that would carry contact information in clear (a pass-through event's properties). */
+const CONTACT_KEY = /e-?mail|phone|mobile|first_?name|last_?name|full_?name|surname|birth|address|street|zip|postal|postcode/i;
+const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function isRecord(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function hasText(value: JsonValue | undefined): boolean {
+  return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number';
+}
+
+/** The `ttclid` query parameter of the page URL (or its search string): the visitor came from a TikTok ad. */
+export function clickIdFromPage(...sources: Array<JsonValue | undefined>): string | undefined {
+  for (const source of sources) {
+    if (typeof source !== 'string' || source === '') continue;
+    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
+    const ttclid = new URLSearchParams(query.split('#')[0]).get('ttclid');
+    if (ttclid) return ttclid;
+  }
+  return undefined;
+}
+
+/**
+ * `properties` as TikTok takes them: `contents` as a list (a single-product blueprint maps one
+ * entry as an object) of entries naming a product, `value` from the contents' prices × quantities when none was
+ * mapped and every entry has a price, and no contact information in clear — a key naming it, or
+ * an email address as a value (a pass-through event's properties may hold either).
+ */
+function eventProperties(input: JsonObject): JsonObject {
+  const properties: JsonObject = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (CONTACT_KEY.test(key) || (typeof value === 'string' && EMAIL_VALUE.test(value.trim()))) continue;
+    properties[key] = value;
+  }
+  if (properties.contents !== undefined) {
+    // An entry naming no product (neither content_id nor content_name) tells TikTok nothing.
+    const contents = (Array.isArray(properties.contents) ? properties.contents : [properties.contents])
+      .filter((entry): entry is JsonObject => isRecord(entry) && (hasText(entry.content_id) || hasText(entry.content_name)));
+    if (contents.length > 0) properties.contents = contents;
+    else delete properties.contents;
+  }
+  const contents = Array.isArray(properties.contents) ? (properties.contents as JsonObject[]) : [];
+  if (properties.value === undefined && contents.length > 0 && contents.every((c) => typeof c.price === 'number')) {
+    const total = contents.reduce((sum, c) => sum + (c.price as number) * (typeof c.quantity === 'number' ? c.quantity : 1), 0);
+    // Rounded to a millionth: 0.1 × 3 is 0.3, not 0.30000000000000004.
+    properties.value = Math.round(total * 1e6) / 1e6;
+  }
+  return properties;
+}
+
+/**
+ * The event as TikTok's Events API takes it in `data`, from the blueprint's mapping: `user`
+ * normalised and hashed (email, phone, external_id), `ttclid` from the page URL when none was
+ * mapped, `properties` cleaned, an empty `page` left out, `limited_data_use` from the config
+ * unless mapped. An event TikTok cannot take is dead-lettered here, saying why: no event name,
+ * or no `event_time` in Unix seconds.
+ *
+ * @example
+ * toServerEvent({ event: 'Pageview', event_time: 1711296000, event_id: 'm-1', user: { email: 'Jane@Example.com' } }, event, ctx);
+ * // { event: 'Pageview', event_time: 1711296000, event_id: 'm-1', user: { email: sha256('jane@example.com') } }
+ */
+export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
+  const out: JsonObject = { ...payload };
+  if (typeof out.event !== 'string' || out.event.trim() === '') {
+    throw new PermanentError('TikTok needs an event name: the blueprint mapped none to `event` (give the handler an event_name)');
+  }
+  const eventTime = out.event_time;
+  if (typeof eventTime !== 'number' || !Number.isFinite(eventTime) || eventTime <= 0) {
+    throw new PermanentError('TikTok needs event_time in Unix seconds: the blueprint mapped none; map timestamp with to_unix_seconds');
+  }
+  out.event_time = Math.floor(eventTime);
+
+  const page: JsonObject = isRecord(out.page) ? { ...out.page } : {};
+  for (const key of ['url', 'referrer']) if (page[key] === '' || page[key] === null) delete page[key];
+  if (Object.keys(page).length > 0) out.page = page;
+  else delete out.page;
+
+  const country = typeof ctx.config.default_country_code === 'string' ? ctx.config.default_country_code : undefined;
+  const { user } = normalizeUser(out.user, { defaultCountryCode: country });
+  if (user.ttclid === undefined) {
+    const context = isRecord(event.context) ? event.context : {};
+    const contextPage = isRecord(context.page) ? context.page : {};
+    const ttclid = clickIdFromPage(page.url, contextPage.url, contextPage.search);
+    if (ttclid) user.ttclid = ttclid;
+  }
+  if (Object.keys(user).length > 0) out.user = user;
+  else delete out.user;
+
+  if (isRecord(out.properties)) {
+    const properties = eventProperties(out.properties);
+    if (Object.keys(properties).length > 0) out.properties = properties;
+    else delete out.properties;
+  } else delete out.properties;
+
+  if (typeof out.limited_data_use !== 'boolean') {
+    if (ctx.config.limited_data_use === true) out.limited_data_use = true;
+    else delete out.limited_data_use;
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+// TikTok's customer information (the event's `user` object), normalised and hashed as the
+// Events API documents it. Done here, in the plugin, rather than left to the blueprint:
+// whatever an edited blueprint maps into `user`, no email, phone number or id leaves Signal
+// in clear (TikTok requires them hashed) or hashed in a form TikTok cannot match.
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+
+/** Fields TikTok takes only as SHA-256 (hex): "It must be hashed with SHA-256 on the client side." */
+export const HASHED_FIELDS = ['email', 'phone', 'external_id'] as const;
+type HashedField = (typeof HASHED_FIELDS)[number];
+
+/** Fields sent as they are: the visitor's browser, TikTok's own ids and the language. Any other key is left out. */
+export const CLEAR_FIELDS = ['ip', 'user_agent', 'ttp', 'ttclid', 'locale'] as const;
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+export interface NormalizeOptions {
+  /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
+  defaultCountryCode?: string | undefined;
+}
+
+/** Lower case in Unicode's composed form: `Zoë` typed either way hashes the same. */
+const lower = (text: string) => text.normalize('NFC').toLowerCase();
+
+/**
+ * A phone number in E.164 as TikTok hashes it: `+`, the country code and the number, digits
+ * only (`+12133734253`); an extension (`ext. 42`, `x42`, `#42`) and a bracketed trunk zero
+ * (`+44 (0)7700 900123`) left out. A number written with `+` or `00` has its country code; any
+ * other takes `defaultCountryCode` when one is configured (after its trunk zeros, unless it
+ * already starts with that code and is longer than a national number); without one, a number
+ * with a trunk `0` is unusable (it has no country code), and one without is taken as written
+ * with its country code.
+ */
+function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
+  const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '').replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
+  const international = /^(\+|00)/.test(trimmed);
+  let digits = trimmed.replace(/\D/g, '');
+  if (international) digits = digits.replace(/^0+/, '');
+  else if (defaultCountryCode) {
+    const national = digits.replace(/^0+/, '');
+    digits = national.startsWith(defaultCountryCode) && national.length > 10 ? national : `${defaultCountryCode}${national}`;
+  } else if (digits.startsWith('0')) return undefined;
+  // E.164: at most 15 digits; fewer than 7 is no phone number.
+  return digits.length >= 7 && digits.length <= 15 ? `+${digits}` : undefined;
+}
+
+const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions) => string | undefined> = {
+  email: (v) => {
+    const email = lower(v.trim());
+    return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+  },
+  phone: normalizePhone,
+  external_id: (v) => lower(v.trim()) || undefined,
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * One customer information value hashed as TikTok expects, or undefined when it holds nothing
+ * TikTok could match (an email without `@`, a national phone number with no country code).
+ * A value of 64 hex characters is taken as hashed already (lower-cased, not hashed twice).
+ *
+ * @example
+ * hashUserField('email', ' Jane@Example.com ');   // sha256('jane@example.com')
+ * hashUserField('phone', '+44 (0)7700 900123');   // sha256('+447700900123')
+ * hashUserField('external_id', ' User-123 ');     // sha256('user-123')
+ */
+export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value);
+  if (HEX64.test(text.trim())) return text.trim().toLowerCase();
+  const normalized = NORMALIZERS[field](text, options);
+  return normalized === undefined ? undefined : sha256(normalized);
+}
+
+/**
+ * `user` as TikTok takes it: email, phone and external_id normalised and hashed (one value
+ * is sent as a string, several as a list), the clear fields kept as text, anything else left
+ * out. Returns the fields it left out, so the caller can warn about them.
+ *
+ * @example
+ * normalizeUser({ email: 'Jane@Example.com', ip: '203.0.113.42' });
+ * // { user: { email: sha256('jane@example.com'), ip: '203.0.113.42' }, unusable: [] }
+ */
+export function normalizeUser(raw: JsonValue | undefined, options: NormalizeOptions = {}): { user: JsonObject; unusable: string[] } {
+  const user: JsonObject = {};
+  const unusable: string[] = [];
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return { user, unusable };
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null || value === undefined || value === '') continue;
+    if ((HASHED_FIELDS as readonly string[]).includes(key)) {
+      const values = Array.isArray(value) ? value : [value];
+      const hashed = [...new Set(values.map((v) => hashUserField(key as HashedField, v, options)).filter((v): v is string => v !== undefined))];
+      if (hashed.length === 0) unusable.push(key);
+      else user[key] = hashed.length === 1 ? hashed[0]! : hashed;
+    } else if ((CLEAR_FIELDS as readonly string[]).includes(key)) {
+      if (typeof value === 'string' || typeof value === 'number') user[key] = String(value);
+      else unusable.push(key);
+    } else {
+      // Not a field TikTok takes in clear: it may be contact information (an edited
+      // blueprint's `first_name`), so it is not sent.
+      unusable.push(key);
+    }
+  }
+  return { user, unusable };
+}
