@@ -13,6 +13,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amperity' },
   { plugin: './plugins/meta_capi' },
   { plugin: './plugins/ga4' },
+  { plugin: './plugins/tiktok' },
 ];
 
 export default plugins;
