@@ -79,13 +79,15 @@ export function classifyTikTok(response: VendorResponse, request: RequestDescrip
   if (THROTTLED.has(code)) {
     return { status: 'retry', reason: `TikTok throttled the request (code ${code}): ${said}`, retryAfterMs: throttleWaitMs(code, said, now), throttled: true };
   }
+  // TikTok's message then what to fix, one sentence each (its message may end in a full stop).
+  const clause = said.replace(/[.\s]+$/, '');
   if (TOKEN_PROBLEM.has(code)) {
-    return { status: 'dead_letter', reason: `TikTok refused the access token (code ${code}): ${said}. Generate a new token in TikTok Events Manager (your pixel > Settings > Events API > Generate Access Token), then update config.access_token${trace}` };
+    return { status: 'dead_letter', reason: `TikTok refused the access token (code ${code}): ${clause}. Generate a new token in TikTok Events Manager (your pixel > Settings > Events API > Generate Access Token), then update config.access_token${trace}` };
   }
   if (NO_PERMISSION.has(code)) {
-    return { status: 'dead_letter', reason: `TikTok: no permission (code ${code}): ${said}. Check that config.pixel_code is the pixel the access token was generated for, and that its owner may send its events${trace}` };
+    return { status: 'dead_letter', reason: `TikTok: no permission (code ${code}): ${clause}. Check that config.pixel_code is the pixel the access token was generated for, and that its owner may send its events${trace}` };
   }
-  if (code === 40007) return { status: 'dead_letter', reason: `TikTok: the pixel does not exist (code 40007): ${said}. Check config.pixel_code (Events Manager > Data sources > your pixel)${trace}` };
+  if (code === 40007) return { status: 'dead_letter', reason: `TikTok: the pixel does not exist (code 40007): ${clause}. Check config.pixel_code (Events Manager > Web Events: the code under the pixel's name)${trace}` };
   if (INVALID.has(code)) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `TikTok refused the batch (code ${code}): ${said}; sending it in halves to find the event` };
     return { status: 'dead_letter', reason: `TikTok refused the event (code ${code}): ${said}${trace}` };
