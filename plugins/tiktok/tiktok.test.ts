@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { createEventMapper } from '../../core/delivery/mapper.ts';
+import { validatePluginDefinition, type CanonicalEvent, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import tiktok, { TRACK_URL, validateTikTokConfig } from './index.ts';
+import { classifyTikTok } from './classify-answer.ts';
+import { clickIdFromPage, toServerEvent } from './server-event.ts';
+import { hashUserField, normalizeUser } from './user-data.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const NOW = Date.parse('2026-11-30T12:00:00Z');
+const PIXEL = 'C5ABCDEF1234GHIJ5678';
+const ctx = (config: Record<string, string | boolean> = {}, variant = 'retail'): PluginContext => ({
+  config: { pixel_code: PIXEL, access_token: 'tt_access_token_123', ...config }, variant, integrationId: 'i', revisionId: 'r', options: {}, now: NOW,
+});
+const request = (n: number): RequestDescriptor => ({ method: 'POST', url: TRACK_URL, eventIds: Array.from({ length: n }, (_, i) => `e${i}`) });
+const answer = (body: unknown, status = 200, headers: Record<string, string> = {}): VendorResponse => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), json: typeof body === 'string' ? undefined : body });
+const envelope = (code: number, message: string) => ({ code, message, request_id: '202611301200000A1B2C', data: {} });
+const blueprint = (variant: string) => readFileSync(new URL(`../../blueprints/tiktok/${variant}.yaml`, import.meta.url), 'utf8');
+
+const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
+  type: 'track', event: 'Order Completed', messageId: 'm-1', anonymousId: 'df_abc', timestamp: '2026-11-30T11:00:00.000Z', receivedAt: '2026-11-30T11:00:00.100Z',
+  context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', locale: 'en-GB', page: { url: 'https://shop.example.com/thanks', referrer: 'https://www.tiktok.com/' }, cookies: { _ttp: '2F7h37YkS1j57AYSKTI7IHhJPYH' } },
+  ...overrides,
+} as CanonicalEvent);
+
+test('customer information is normalised as TikTok documents it before hashing: email lower-cased, phone in E.164 with +', () => {
+  assert.equal(hashUserField('email', ' Jane.Doe@Example.COM '), sha256('jane.doe@example.com'));
+  assert.equal(hashUserField('email', 'not an address'), undefined, 'an email without @ matches nobody');
+  assert.equal(hashUserField('phone', '+1 (213) 373-4253'), sha256('+12133734253'), 'TikTok\'s own example: +12133734253');
+  assert.equal(hashUserField('phone', '+44 (0)7700 900123'), sha256('+447700900123'), 'the bracketed trunk 0 left out');
+  assert.equal(hashUserField('phone', '0044 7700 900123'), sha256('+447700900123'));
+  assert.equal(hashUserField('phone', '+1 650-555-1212 ext. 42'), sha256('+16505551212'), 'the extension left out');
+  assert.equal(hashUserField('phone', '07700 900123'), undefined, 'a national number without a default country code');
+  assert.equal(hashUserField('phone', '07700 900123', { defaultCountryCode: '44' }), sha256('+447700900123'));
+  assert.equal(hashUserField('phone', '447700900123', { defaultCountryCode: '44' }), sha256('+447700900123'), 'the code is not added twice');
+  assert.equal(hashUserField('phone', '123'), undefined, 'too short for a phone number');
+  assert.equal(hashUserField('external_id', ' User-123 '), sha256('user-123'));
+  assert.equal(hashUserField('external_id', 42), sha256('42'));
+  const digest = sha256('jane@example.com');
+  assert.equal(hashUserField('email', digest.toUpperCase()), digest, 'a digest is not hashed twice');
+  assert.equal(hashUserField('email', { address: 'a@x.com' } as never), undefined);
+});
+
+test('user: hashed fields one value as text and several as a list, clear fields kept, anything else left out', () => {
+  const { user, unusable } = normalizeUser({
+    email: ['a@x.com', ' A@X.com', 'b@x.com'], phone: '07700 900123', external_id: 'df_abc', ip: '203.0.113.42', user_agent: 'Mozilla/5.0',
+    ttp: 'ttp-cookie', ttclid: 'E.C.P.abc', locale: 'en-GB', first_name: 'Jane', ttp_extra: '', email_blank: null,
+  });
+  assert.deepEqual(user, {
+    email: [sha256('a@x.com'), sha256('b@x.com')], external_id: sha256('df_abc'), ip: '203.0.113.42', user_agent: 'Mozilla/5.0', ttp: 'ttp-cookie', ttclid: 'E.C.P.abc', locale: 'en-GB',
+  });
+  assert.deepEqual(unusable, ['phone', 'first_name'], 'a national phone number and a key TikTok does not take in clear');
+  assert.deepEqual(normalizeUser('jane@example.com').user, {}, 'not an object: nothing');
+});
+
+test('the click id comes from the page URL\'s ttclid parameter', () => {
+  assert.equal(clickIdFromPage('https://shop.example.com/?utm_source=tiktok&ttclid=E.C.P.CqgBabc#top'), 'E.C.P.CqgBabc');
+  assert.equal(clickIdFromPage(undefined, '', '?ttclid=from-search'), 'from-search');
+  assert.equal(clickIdFromPage('https://shop.example.com/p?q=1'), undefined);
+});
+
+const payload = (overrides: JsonObject = {}): JsonObject => ({
+  event: 'Purchase', event_time: 1796032800, event_id: 'm-1', page: { url: 'https://shop.example.com/thanks', referrer: '' },
+  user: { external_id: 'df_abc', email: 'Jane@Example.com', ip: '203.0.113.42', user_agent: 'Mozilla/5.0' }, ...overrides,
+});
+
+test('server event: user hashed, ttclid from the landing page, a blank referrer left out, Limited Data Use from the config', () => {
+  const event = browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/p?ttclid=E.C.P.click1' } } });
+  const input = payload({ page: { url: 'https://shop.example.com/p?ttclid=E.C.P.click1', referrer: '' } });
+  const out = toServerEvent(input, event, ctx({ limited_data_use: true }));
+  assert.deepEqual(out, {
+    event: 'Purchase', event_time: 1796032800, event_id: 'm-1', page: { url: 'https://shop.example.com/p?ttclid=E.C.P.click1' },
+    user: { external_id: sha256('df_abc'), email: sha256('jane@example.com'), ip: '203.0.113.42', user_agent: 'Mozilla/5.0', ttclid: 'E.C.P.click1' },
+    limited_data_use: true,
+  });
+  assert.equal((input.user as JsonObject).email, 'Jane@Example.com', 'the mapped payload is not changed');
+  const mapped = toServerEvent(payload({ user: { ttclid: 'E.C.P.kept' } }), event, ctx());
+  assert.deepEqual(mapped.user, { ttclid: 'E.C.P.kept' }, 'a mapped click id wins over the URL');
+  assert.equal('limited_data_use' in mapped, false, 'not sent unless configured');
+  assert.equal(toServerEvent(payload({ limited_data_use: false }), event, ctx({ limited_data_use: true })).limited_data_use, false, 'a mapped flag wins');
+  const bare = toServerEvent({ event: 'Pageview', event_time: 1796032800.7, page: { url: '' }, user: { email: 'nobody' } }, browserEvent({ context: {} }), ctx());
+  assert.deepEqual(bare, { event: 'Pageview', event_time: 1796032800 }, 'nothing usable: no page, no user; whole seconds');
+});
+
+test('properties: contents as a list of products, value from price × quantity, no contact information in clear', () => {
+  const one = toServerEvent(payload({ properties: { currency: 'EUR', contents: { content_id: 'SKU-1', price: 24.99, quantity: 2 } } }), browserEvent(), ctx());
+  assert.deepEqual(one.properties, { currency: 'EUR', contents: [{ content_id: 'SKU-1', price: 24.99, quantity: 2 }], value: 49.98 });
+  const many = toServerEvent(payload({ properties: { contents: [{ content_id: 'a', price: 0.1, quantity: 3 }, { content_name: 'Gift card', price: 5 }, { quantity: 1 }, 'SKU-9'] } }), browserEvent(), ctx());
+  assert.deepEqual(many.properties, { contents: [{ content_id: 'a', price: 0.1, quantity: 3 }, { content_name: 'Gift card', price: 5 }], value: 5.3 }, 'entries naming no product left out; 0.1 × 3 + 5');
+  const kept = toServerEvent(payload({ properties: { value: 10, contents: [{ content_id: 'a', price: 3 }] } }), browserEvent(), ctx());
+  assert.equal((kept.properties as JsonObject).value, 10, 'a mapped value is kept');
+  const partial = toServerEvent(payload({ properties: { contents: [{ content_id: 'a', price: 3 }, { content_id: 'b' }] } }), browserEvent(), ctx());
+  assert.equal('value' in (partial.properties as JsonObject), false, 'no value when a price is missing');
+  const custom = toServerEvent(payload({ properties: { plan: 'pro', email: 'jane@example.com', billing_phone: '+447700900123', referrer: 'a@b.co', zip: 'SW1A 1AA' } }), browserEvent(), ctx());
+  assert.deepEqual(custom.properties, { plan: 'pro' });
+  assert.equal('properties' in toServerEvent(payload({ properties: { email: 'x@y.z' } }), browserEvent(), ctx()), false, 'none left: no properties');
+});
+
+test('events TikTok cannot take are dead-lettered alone, saying why', () => {
+  assert.throws(() => toServerEvent(payload({ event: '' }), browserEvent(), ctx()), { name: 'PermanentError', message: /TikTok needs an event name/ });
+  assert.throws(() => toServerEvent(payload({ event_time: 'soon' }), browserEvent(), ctx()), { name: 'PermanentError', message: /TikTok needs event_time in Unix seconds/ });
+});
+
+test('send: POST /open_api/v1.3/event/track/ with Access-Token, event_source web, the pixel code, the test event code', () => {
+  const batch = Array.from({ length: 2500 }, (_, i) => ({ id: `e${i}`, event: {} as CanonicalEvent, payload: { event: 'Pageview', event_time: 1796032800, event_id: `m${i}` } }));
+  const requests = tiktok.send(batch, ctx({ test_event_code: 'TEST12345' }));
+  assert.deepEqual(requests.map((r) => r.eventIds.length), [1000, 1000, 500], 'TikTok takes up to 1,000 events a request');
+  assert.deepEqual(requests[2], {
+    method: 'POST', url: 'https://business-api.tiktok.com/open_api/v1.3/event/track/',
+    headers: { 'Content-Type': 'application/json', 'Access-Token': 'tt_access_token_123' },
+    body: { event_source: 'web', event_source_id: PIXEL, test_event_code: 'TEST12345', data: batch.slice(2000).map((e) => e.payload) },
+    eventIds: batch.slice(2000).map((e) => e.id),
+  });
+  assert.deepEqual(Object.keys(tiktok.send(batch.slice(0, 1), ctx())[0]!.body as object), ['event_source', 'event_source_id', 'data'], 'no test_event_code unless configured');
+  // A request stays within 1 MB: events of 300 kB go three to a request at most.
+  const big = Array.from({ length: 7 }, (_, i) => ({ id: `b${i}`, event: {} as CanonicalEvent, payload: { event: 'Pageview', event_time: 1, properties: { blob: 'x'.repeat(300_000) } } }));
+  const parts = tiktok.send(big, ctx());
+  assert.deepEqual(parts.map((r) => r.eventIds.length), [3, 3, 1]);
+  for (const part of parts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= tiktok.batch.maxBytes);
+});
+
+test('classify: code 0 delivered; rate limits in a 200 are handled as a 429 for as long as TikTok says', () => {
+  assert.deepEqual(classifyTikTok(answer(envelope(0, 'OK')), request(3), NOW), { status: 'delivered' });
+  assert.deepEqual(classifyTikTok(answer(envelope(20001, 'Partial success')), request(3), NOW), { status: 'delivered' });
+  assert.deepEqual(classifyTikTok(answer({}), request(1), NOW), { status: 'delivered' }, 'a 2xx without an envelope');
+  assert.deepEqual(classifyTikTok(answer(envelope(40100, 'Too many requests. Please retry in some time.')), request(2), NOW), {
+    status: 'retry', reason: 'TikTok throttled the request (code 40100): Too many requests. Please retry in some time.', retryAfterMs: 1000, throttled: true,
+  });
+  const perMinute = classifyTikTok(answer(envelope(40100, 'App reaches the QPM limit 600')), request(2), NOW) as { retryAfterMs: number; throttled: boolean };
+  assert.deepEqual([perMinute.retryAfterMs, perMinute.throttled], [300_000, true], 'QPM: five minutes');
+  const perDay = classifyTikTok(answer(envelope(40100, 'App reaches the QPD limit')), request(2), NOW) as { retryAfterMs: number };
+  assert.equal(perDay.retryAfterMs, Date.parse('2026-12-01T00:00:00Z') - NOW, 'QPD: the next UTC midnight');
+  const pixel = classifyTikTok(answer(envelope(40132, "The request QPS is limited by pixel_code's value.")), request(2), NOW) as { retryAfterMs: number; throttled: boolean };
+  assert.deepEqual([pixel.retryAfterMs, pixel.throttled], [60_000, true]);
+  assert.equal((classifyTikTok(answer(envelope(40133, "Advertiser (1)'s QPS (30) reaches QPS limit 20 for current path")), request(2), NOW) as { throttled: boolean }).throttled, true);
+});
+
+test('classify: token and permission problems dead-letter saying what to fix; an invalid event is found by halves', () => {
+  for (const code of [40102, 40104, 40105]) {
+    const token = classifyTikTok(answer(envelope(code, 'Invalid access token.')), request(4), NOW) as { status: string; reason: string };
+    assert.equal(token.status, 'dead_letter', String(code));
+    assert.match(token.reason, new RegExp(`TikTok refused the access token \\(code ${code}\\): Invalid access token\\. Generate a new token in TikTok Events Manager .* update config\\.access_token \\(request_id 202611301200000A1B2C\\)`));
+  }
+  const permission = classifyTikTok(answer(envelope(40001, `No permission to operate pixel code: ${PIXEL}. You must be an admin or operator of this advertiser account.`)), request(4), NOW) as { status: string; reason: string };
+  assert.deepEqual([permission.status, /no permission \(code 40001\): No permission to operate pixel code.*config\.pixel_code is the pixel the access token was generated for/.test(permission.reason)], ['dead_letter', true]);
+  assert.match((classifyTikTok(answer(envelope(40007, 'Pixel does not exist')), request(4), NOW) as { reason: string }).reason, /the pixel does not exist \(code 40007\).*Check config\.pixel_code/);
+  assert.deepEqual(classifyTikTok(answer(envelope(40002, 'data.0.properties.contents.0.content_id: Not a valid string')), request(8), NOW), {
+    status: 'split', reason: 'TikTok refused the batch (code 40002): data.0.properties.contents.0.content_id: Not a valid string; sending it in halves to find the event',
+  });
+  assert.deepEqual(classifyTikTok(answer(envelope(40002, 'data.0.event_time: Not a valid integer')), request(1), NOW), {
+    status: 'dead_letter', reason: 'TikTok refused the event (code 40002): data.0.event_time: Not a valid integer (request_id 202611301200000A1B2C)',
+  });
+  assert.deepEqual(classifyTikTok(answer(envelope(41000, 'The client IP is on the banned country list.')), request(2), NOW), {
+    status: 'dead_letter', reason: 'TikTok refused the request (code 41000): The client IP is on the banned country list. (request_id 202611301200000A1B2C)',
+  });
+});
+
+test('classify: TikTok\'s service errors and maintenance retry; answers without the envelope go by their status', () => {
+  assert.equal((classifyTikTok(answer(envelope(50002, 'Error processing request on TikTok side.')), request(2), NOW) as { status: string }).status, 'retry');
+  assert.equal((classifyTikTok(answer(envelope(40202, 'Write or update entity conflict')), request(2), NOW) as { status: string }).status, 'retry');
+  assert.deepEqual(classifyTikTok(answer(envelope(60001, 'The system is in maintenance.')), request(2), NOW), { status: 'retry', reason: 'TikTok is in maintenance (code 60001): The system is in maintenance.', retryAfterMs: 300_000 });
+  assert.deepEqual(classifyTikTok(answer('<html>502 Bad Gateway</html>', 502), request(2), NOW), { status: 'retry', reason: 'TikTok HTTP 502: <html>502 Bad Gateway</html>' });
+  assert.deepEqual(classifyTikTok(answer({ error: 'slow down' }, 429, { 'retry-after': '7' }), request(2), NOW), { status: 'retry', reason: 'TikTok HTTP 429: {"error":"slow down"}', retryAfterMs: 7000 });
+  assert.match((classifyTikTok(answer('Unauthorized', 401), request(2), NOW) as { reason: string }).reason, /HTTP 401\): check config\.access_token/);
+  assert.equal((classifyTikTok(answer('404 page not found', 404), request(2), NOW) as { status: string }).status, 'dead_letter');
+  assert.equal((classifyTikTok(answer('too large', 413), request(2), NOW) as { status: string }).status, 'split');
+  assert.equal((classifyTikTok(answer(envelope(50000, 'System error'), 503), request(2), NOW) as { status: string }).status, 'retry', 'the code wins over the status');
+});
+
+test('validateConfig: the pixel\'s numeric ID, a pasted token or test code, the pixel code as the token', () => {
+  assert.deepEqual(validateTikTokConfig({ pixel_code: PIXEL, access_token: 'tt_access_token_123', test_event_code: 'TEST12345' }), []);
+  assert.deepEqual(validateTikTokConfig({ pixel_code: '7301234567890123456', access_token: 'tt_access_token_123' }), [
+    { field: 'pixel_code', message: 'is all digits (7301234567890123456): that is the pixel\'s numeric ID; give its Pixel Code, the capital letters and digits Events Manager shows under the pixel\'s name (e.g. C5ABCDEF1234GHIJ5678)' },
+  ]);
+  assert.match(validateTikTokConfig({ pixel_code: 'c5abcdef1234ghij5678', access_token: 'tt_access_token_123' })[0]!.message, /must be the Pixel Code as Events Manager shows it: 10 to 40 capital letters and digits/);
+  assert.deepEqual(validateTikTokConfig({ pixel_code: ` ${PIXEL}`, access_token: 'tt_access_token_123\n' }).map((p) => p.field), ['pixel_code', 'access_token']);
+  assert.match(validateTikTokConfig({ pixel_code: PIXEL, access_token: 'Bearer tt_access_token_123' })[0]!.message, /without "Bearer"/);
+  assert.deepEqual(validateTikTokConfig({ pixel_code: PIXEL, access_token: PIXEL }).map((p) => p.field), ['access_token']);
+  assert.deepEqual(validateTikTokConfig({ pixel_code: PIXEL, access_token: 'tt_access_token_123', test_event_code: 'TEST1 ' }).map((p) => p.field), ['test_event_code']);
+  assert.deepEqual(validatePluginDefinition(tiktok), []);
+});
+
+test('the shipped blueprints: an order as the configured purchase event with contents; retail maps the funnel only', () => {
+  const order = browserEvent({
+    userId: 'user-123',
+    properties: { order_id: 'ORD-1', total: '59.98', currency: 'gbp', products: [{ product_id: 'SKU-1', name: 'Trail Shoe', category: 'Shoes', price: 29.99, quantity: 2 }, { sku: 'SKU-2', price: 5 }] },
+    context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', locale: 'en-GB', page: { url: 'https://shop.example.com/thanks?ttclid=E.C.P.abc' }, cookies: { _ttp: 'ttp-1' }, traits: { email: ' Jane@Example.com ', phone: '+44 7700 900123' } },
+  });
+  for (const variant of ['default', 'retail']) {
+    const map = createEventMapper(tiktok, { variant, blueprint: blueprint(variant) }, ctx({}, variant));
+    const mapped = map(order);
+    assert.deepEqual(mapped.payload, {
+      event: 'Purchase', event_time: Math.floor(Date.parse('2026-11-30T11:00:00Z') / 1000), event_id: 'm-1',
+      page: { url: 'https://shop.example.com/thanks?ttclid=E.C.P.abc' },
+      user: {
+        external_id: sha256('user-123'), email: sha256('jane@example.com'), phone: sha256('+447700900123'),
+        ip: '203.0.113.42', user_agent: 'Mozilla/5.0', ttp: 'ttp-1', locale: 'en-GB', ttclid: 'E.C.P.abc',
+      },
+      properties: {
+        value: 59.98, currency: 'GBP', order_id: 'ORD-1', content_type: 'product',
+        contents: [
+          { content_id: 'SKU-1', content_type: 'product', content_name: 'Trail Shoe', content_category: 'Shoes', price: 29.99, quantity: 2 },
+          { content_id: 'SKU-2', content_type: 'product', price: 5, quantity: 1 },
+        ],
+      },
+    }, variant);
+    const older = createEventMapper(tiktok, { variant, blueprint: blueprint(variant) }, ctx({ purchase_event: 'CompletePayment' }, variant));
+    assert.equal(older(order).payload?.event, 'CompletePayment', `${variant}: the name the site's Pixel uses`);
+    assert.match(map(browserEvent({ properties: { total: 5, currency: '$' } })).error ?? '', /currency is required/, `${variant}: an unreadable currency is an error`);
+    assert.equal(map(browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as never)).payload, null, `${variant}: no identify call at TikTok`);
+    assert.equal(map(browserEvent({ type: 'page', event: undefined })).payload?.event, 'Pageview');
+  }
+  const retail = createEventMapper(tiktok, { variant: 'retail', blueprint: blueprint('retail') }, ctx());
+  const viewed = retail(browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 2, currency: 'EUR' } }));
+  assert.deepEqual([viewed.payload?.event, viewed.payload?.properties], ['AddToCart', {
+    content_type: 'product', currency: 'EUR', contents: [{ content_id: 'SKU-1', content_type: 'product', content_name: 'Trail Shoe', price: 24.99, quantity: 2 }], value: 49.98,
+  }]);
+  assert.deepEqual(retail(browserEvent({ event: 'Products Searched', properties: { query: 'trail shoes' } })).payload?.properties, { query: 'trail shoes' });
+  assert.equal(retail(browserEvent({ event: 'Checkout Started', properties: { total: 10, currency: 'USD' } })).payload?.event, 'InitiateCheckout');
+  assert.equal(retail(browserEvent({ event: 'Payment Info Entered' })).payload?.event, 'AddPaymentInfo');
+  assert.equal(retail(browserEvent({ event: 'Product Added to Wishlist', properties: { product_id: 'SKU-1' } })).payload?.event, 'AddToWishlist');
+  assert.equal(retail(browserEvent({ event: 'Newsletter Opened' })).payload, null, 'retail sends the funnel only');
+
+  const standard = createEventMapper(tiktok, { variant: 'default', blueprint: blueprint('default') }, ctx({}, 'default'));
+  const names = ['Signed Up', 'Lead Generated', 'Form Submitted', 'Contact Requested', 'Subscription Started', 'File Downloaded', 'Button Clicked', 'Products Searched'].map((event) => standard(browserEvent({ event })).payload?.event);
+  assert.deepEqual(names, ['CompleteRegistration', 'Lead', 'SubmitForm', 'Contact', 'Subscribe', 'Download', 'ClickButton', 'Search']);
+  const custom = standard(browserEvent({ event: 'Video Shared', properties: { video_id: 'v-1', shared_to: 'friend@example.com' } })).payload!;
+  assert.deepEqual([custom.event, custom.properties], ['Video Shared', { video_id: 'v-1' }], 'a custom event with its properties, no email in clear');
+});
