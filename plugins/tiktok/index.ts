@@ -74,7 +74,7 @@ export default definePlugin({
     properties: {
       pixel_code: {
         type: 'string', title: 'Pixel Code',
-        description: 'The pixel\'s code in TikTok Events Manager (Assets > Events > Web Events, under the pixel\'s name): capital letters and digits, not its numeric ID.',
+        description: 'The pixel\'s code in TikTok Events Manager (Web Events, under the pixel\'s name): capital letters and digits, not its numeric ID.',
         minLength: 1, maxLength: 64, examples: ['C5ABCDEF1234GHIJ5678'],
       },
       access_token: {
