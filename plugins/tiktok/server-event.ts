@@ -28,9 +28,10 @@ export function clickIdFromPage(...sources: Array<JsonValue | undefined>): strin
 
 /**
  * `properties` as TikTok takes them: `contents` as a list (a single-product blueprint maps one
- * entry as an object) of entries naming a product, `value` from the contents' prices × quantities when none was
- * mapped and every entry has a price, and no contact information in clear — a key naming it, or
- * an email address as a value (a pass-through event's properties may hold either).
+ * entry as an object) of entries naming a product, `value` from the contents' prices ×
+ * quantities when none was mapped and every entry has a price, and no contact information in
+ * clear — a key naming it, or an email address as a value (a pass-through event's properties
+ * may hold either).
  */
 function eventProperties(input: JsonObject): JsonObject {
   const properties: JsonObject = {};

@@ -76,7 +76,8 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
 /**
  * `user` as TikTok takes it: email, phone and external_id normalised and hashed (one value
  * is sent as a string, several as a list), the clear fields kept as text, anything else left
- * out. Returns the fields it left out, so the caller can warn about them.
+ * out. Also returns the names of the fields it left out (unusable values, keys TikTok does
+ * not take in clear).
  *
  * @example
  * normalizeUser({ email: 'Jane@Example.com', ip: '203.0.113.42' });
