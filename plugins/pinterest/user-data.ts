@@ -1,0 +1,203 @@
+// Pinterest's customer information (`user_data`), normalised and hashed as the Conversions API
+// reference describes each field. Done here, in the plugin, rather than left to the blueprint:
+// whatever an edited blueprint maps into `user_data`, no contact information leaves Signal
+// unhashed, and every hashed field goes as the list Pinterest's schema asks for.
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+
+/** Fields Pinterest takes as lists of SHA-256 hex digests. */
+export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id', 'hashed_maids'] as const;
+type HashedField = (typeof HASHED_FIELDS)[number];
+
+/** Fields Pinterest takes in clear, as one string each. Any other key is left out: it may be contact information. */
+export const CLEAR_FIELDS = ['client_ip_address', 'client_user_agent', 'click_id', 'partner_id'] as const;
+
+const HEX64 = /^[0-9a-f]{64}$/i;
+
+/** US states and Canadian provinces by name (letters only), for `st`, which Pinterest takes as a two-letter code. */
+const STATE_CODES: Record<string, string> = {
+  alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co', connecticut: 'ct', delaware: 'de',
+  districtofcolumbia: 'dc', florida: 'fl', georgia: 'ga', hawaii: 'hi', idaho: 'id', illinois: 'il', indiana: 'in', iowa: 'ia',
+  kansas: 'ks', kentucky: 'ky', louisiana: 'la', maine: 'me', maryland: 'md', massachusetts: 'ma', michigan: 'mi', minnesota: 'mn',
+  mississippi: 'ms', missouri: 'mo', montana: 'mt', nebraska: 'ne', nevada: 'nv', newhampshire: 'nh', newjersey: 'nj', newmexico: 'nm',
+  newyork: 'ny', northcarolina: 'nc', northdakota: 'nd', ohio: 'oh', oklahoma: 'ok', oregon: 'or', pennsylvania: 'pa', rhodeisland: 'ri',
+  southcarolina: 'sc', southdakota: 'sd', tennessee: 'tn', texas: 'tx', utah: 'ut', vermont: 'vt', virginia: 'va', washington: 'wa',
+  westvirginia: 'wv', wisconsin: 'wi', wyoming: 'wy', puertorico: 'pr',
+  alberta: 'ab', britishcolumbia: 'bc', manitoba: 'mb', newbrunswick: 'nb', newfoundlandandlabrador: 'nl', northwestterritories: 'nt',
+  novascotia: 'ns', nunavut: 'nu', ontario: 'on', princeedwardisland: 'pe', quebec: 'qc', saskatchewan: 'sk', yukon: 'yt',
+};
+
+/** Letters a–z only, accents folded: `Québec` → `quebec`, `New York` → `newyork`. */
+function lettersOnly(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+}
+
+/**
+ * English country names (letters only) → ISO 3166-1 alpha-2, from the runtime's ICU data, built
+ * on first use: `country` takes a code and sites often store the name.
+ */
+let countryNames: ReadonlyMap<string, string> | undefined;
+function countryCodeOf(name: string): string | undefined {
+  if (countryNames === undefined) {
+    const display = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+    const names = new Map<string, string>([['usa', 'us'], ['unitedstatesofamerica', 'us'], ['uk', 'gb'], ['greatbritain', 'gb'], ['england', 'gb'], ['scotland', 'gb'], ['wales', 'gb']]);
+    for (let a = 97; a <= 122; a++) {
+      for (let b = 97; b <= 122; b++) {
+        const asked = String.fromCharCode(a, b).toUpperCase();
+        const english = display.of(asked);
+        if (!english) continue;
+        // A retired code (UK, BU) names a country under its current code (GB, MM).
+        const code = Intl.getCanonicalLocales(`und-${asked}`)[0]!.slice(4).toLowerCase();
+        // "Myanmar (Burma)" is also "Myanmar".
+        for (const spelling of [english, english.replace(/\s*\(.*\)$/, '')]) names.set(lettersOnly(spelling), code);
+      }
+    }
+    countryNames = names;
+  }
+  return countryNames.get(name);
+}
+
+export interface NormalizeOptions {
+  /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
+  defaultCountryCode?: string | undefined;
+}
+
+/**
+ * A phone as Pinterest hashes it: "only digits with country code, area code, and number",
+ * without symbols, letters, spaces or leading zeros; an extension (`ext. 42`, `x42`) left out.
+ * A number written with `+` or `00` carries its country code; any other takes
+ * `defaultCountryCode` after its trunk zeros (unless it already starts with that code and is
+ * longer than a national number). Without a default, a number with a trunk `0` is unusable
+ * (its country is unknown) and one without is taken as written, with its country code.
+ */
+function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
+  const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '').replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
+  const international = /^(\+|00)/.test(trimmed);
+  let digits = trimmed.replace(/\D/g, '');
+  if (international) digits = digits.replace(/^0+/, '');
+  else if (defaultCountryCode) {
+    const national = digits.replace(/^0+/, '');
+    digits = national.startsWith(defaultCountryCode) && national.length > 10 ? national : `${defaultCountryCode}${national}`;
+  } else if (digits.startsWith('0')) return undefined;
+  return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
+}
+
+/**
+ * A date of birth as `YYYYMMDD` ("year, month, and day"), from `1997-12-26`, `19971226`,
+ * `12/26/1997` (month first; day first when the first number cannot be a month) or
+ * `26.12.1997`; an impossible date is unusable.
+ */
+function normalizeBirthDate(value: string): string | undefined {
+  const text = value.trim();
+  let parts: [number, number, number] | undefined;
+  let match = /^(\d{4})-?(\d{2})-?(\d{2})(?:$|T)/.exec(text);
+  if (match) parts = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text))) {
+    const [first, second] = [Number(match[1]), Number(match[2])];
+    parts = first > 12 ? [Number(match[3]), second, first] : [Number(match[3]), first, second];
+  } else if ((match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text))) parts = [Number(match[3]), Number(match[2]), Number(match[1])];
+  if (!parts) return undefined;
+  const [year, month, day] = parts;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+}
+
+/** Pinterest's genders: "f" or "m", or "n" for non-binary. Whole words only: "Mrs" is no m. */
+const GENDERS: Record<string, 'f' | 'm' | 'n'> = {
+  f: 'f', female: 'f', woman: 'f', w: 'f', m: 'm', male: 'm', man: 'm', n: 'n', nonbinary: 'n', 'non-binary': 'n', non_binary: 'n', nb: 'n',
+};
+
+/** Lower case in Unicode's composed form: `Zoë` typed either way hashes the same. */
+const lower = (text: string) => text.normalize('NFC').toLowerCase();
+
+/** What each field's value becomes before hashing (the reference's wording in the comments), or undefined when nothing usable is left. */
+const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions) => string | undefined> = {
+  // "lowercase version of user's email addresses"
+  em: (v) => {
+    const email = lower(v.trim());
+    return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+  },
+  ph: normalizePhone,
+  // "first name, in lowercase" / "last name, in lowercase"
+  fn: (v) => lower(v.trim()) || undefined,
+  ln: (v) => lower(v.trim()) || undefined,
+  ge: (v) => GENDERS[lower(v.trim()).replace(/\s+/g, '')],
+  // "given as year, month, and day"
+  db: normalizeBirthDate,
+  // "city, in lowercase, and without spaces or punctuation"
+  ct: (v) => lower(v).replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
+  // "state, given as a two-letter code in lowercase"
+  st: (v) => {
+    const letters = lettersOnly(v);
+    if (STATE_CODES[letters]) return STATE_CODES[letters];
+    return letters.length === 2 ? letters : undefined;
+  },
+  // "zipcode, only digits": a US ZIP+4 by its first five; a postcode with letters cannot be written so.
+  zp: (v) => {
+    const zip = v.trim().replace(/[\s-]/g, '');
+    if (!/^\d+$/.test(zip)) return undefined;
+    return zip.length === 9 ? zip.slice(0, 5) : zip;
+  },
+  // "two-character ISO-3166 country code ... in lowercase"
+  country: (v) => {
+    const letters = lettersOnly(v);
+    return countryCodeOf(letters) ?? (letters.length === 2 ? letters : undefined);
+  },
+  // An advertiser's id: white space around it is not part of it; its case may be.
+  external_id: (v) => v.trim() || undefined,
+  // Advertising ids (IDFA, GAID) are UUIDs, written in either case.
+  hashed_maids: (v) => v.trim().toLowerCase() || undefined,
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * One customer information value hashed as Pinterest documents it, or undefined when it holds
+ * nothing Pinterest could match (an email without `@`, a national phone number with no
+ * country code, a postcode with letters). A 64-hex value is taken as hashed already.
+ *
+ * @example
+ * hashUserField('em', ' Jane@Example.com '); // sha256('jane@example.com')
+ * hashUserField('ph', '+44 (0)7700 900123'); // sha256('447700900123')
+ * hashUserField('st', 'California');        // sha256('ca')
+ */
+export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const text = String(value);
+  if (HEX64.test(text.trim())) return text.trim().toLowerCase();
+  const normalized = NORMALIZERS[field](text, options);
+  return normalized === undefined ? undefined : sha256(normalized);
+}
+
+/**
+ * `user_data` as Pinterest takes it: every hashed field a list of distinct digests (a single
+ * value becomes a one-element list), clear fields as text, anything unusable or unknown left
+ * out. Returns the keys it left out, so the caller can say why an event has nothing to match on.
+ *
+ * @example
+ * normalizeUserData({ em: 'Jane@Example.com', client_ip_address: '203.0.113.42' });
+ * // { userData: { em: [sha256('jane@example.com')], client_ip_address: '203.0.113.42' }, unusable: [] }
+ */
+export function normalizeUserData(raw: JsonValue | undefined, options: NormalizeOptions = {}): { userData: JsonObject; unusable: string[] } {
+  const userData: JsonObject = {};
+  const unusable: string[] = [];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { userData, unusable };
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    if ((HASHED_FIELDS as readonly string[]).includes(key)) {
+      const values = Array.isArray(value) ? value : [value];
+      const hashed = [...new Set(values.map((v) => hashUserField(key as HashedField, v, options)).filter((v): v is string => v !== undefined))];
+      if (hashed.length === 0) unusable.push(key);
+      else userData[key] = hashed;
+    } else if ((CLEAR_FIELDS as readonly string[]).includes(key) && (typeof value === 'string' || typeof value === 'number')) {
+      const text = String(value).trim();
+      if (text === '') unusable.push(key);
+      else userData[key] = text;
+    } else {
+      // Not a field Pinterest takes in clear (an edited blueprint's `email`): never sent.
+      unusable.push(key);
+    }
+  }
+  return { userData, unusable };
+}
