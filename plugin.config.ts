@@ -14,6 +14,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/meta_capi' },
   { plugin: './plugins/ga4' },
   { plugin: './plugins/tiktok' },
+  { plugin: './plugins/pinterest' },
 ];
 
 export default plugins;
