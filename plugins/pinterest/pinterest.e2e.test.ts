@@ -170,6 +170,21 @@ describe('Pinterest Conversions API', () => {
     for (const messageId of ['pin-429', 'pin-503']) assert.equal((await signal.delivery.list(integrationId, { messageId }, 5)).total, 0, `${messageId} delivered`);
   });
 
+  test('a preview shows the exact request with the token masked, ?test=true in test mode, sending nothing', async () => {
+    const before = sim.requests({ path: PATH }).length;
+    const preview = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; requests: Array<{ url: string; headers: Record<string, string>; body: { data: PinterestEvent[] } }> }> } }>(
+      'query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId requests } } }',
+      { target: { vendor: 'pinterest', variant: 'retail', pipelineId: site.id, config: { ad_account_id: AD_ACCOUNT, conversion_token: TOKEN, test_mode: true } } },
+    );
+    assert.equal(preview.status, 200, JSON.stringify(preview.body.errors));
+    const order = preview.body.data!.previewIntegration.results.find((r) => r.messageId === 'conf-order-1')!;
+    const [request] = order.requests;
+    assert.equal(request!.url, `https://api.pinterest.com${PATH}?test=true`, 'test mode: checked by Pinterest, not recorded');
+    assert.equal(request!.headers.authorization?.includes(TOKEN), false, 'the token is masked');
+    assert.equal(request!.body.data[0]!.event_name, 'checkout');
+    assert.equal(sim.requests({ path: PATH }).length, before, 'nothing sent');
+  });
+
   test('a refused token dead-letters at the first try, saying what to fix', async () => {
     sim.script('POST', PATH, [{ status: 401, body: { code: 2, message: 'Authentication failed.' } }]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'pin-token', properties: { order_id: 'ORD-T', revenue: 5, currency: 'USD' } });
