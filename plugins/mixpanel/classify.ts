@@ -1,0 +1,165 @@
+// Mixpanel's answers as its Ingestion API documents them. /import with strict=1: 200 all
+// ingested; 400 names the refused events in `failed_records` (by index and $insert_id) and
+// ingests the others; 401 bad credentials; 413 too large; 429 rate limited (back off from 2 s).
+// /engage answers 200 even for a refused update: with verbose=1 its body says `{status: 0,
+// error}`, so it is read from the body.
+import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { authMethodOf } from './requests.ts';
+
+/** Mixpanel's advice for 429s (and 502/503): start backing off at 2 s. */
+const MIN_THROTTLE_WAIT_MS = 2000;
+/** How much of Mixpanel's answer a reason quotes. */
+const EXCERPT_CHARS = 300;
+
+interface FailedRecord {
+  index?: unknown;
+  insert_id?: unknown;
+  $insert_id?: unknown;
+  field?: unknown;
+  message?: unknown;
+}
+
+interface MixpanelAnswer {
+  code?: unknown;
+  error?: unknown;
+  status?: unknown;
+  failed_records?: unknown;
+}
+
+function answerOf(response: VendorResponse): MixpanelAnswer {
+  const json = response.json;
+  return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as MixpanelAnswer) : {};
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
+}
+
+/** Mixpanel's own words: its `error`, else the body. */
+function said(response: VendorResponse): string {
+  const error = answerOf(response).error;
+  return typeof error === 'string' && error.trim() !== '' ? excerpt(error) : excerpt(response.body ?? '');
+}
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** Which API a request went to: profile updates (/engage) or events (/import). */
+function isEngage(request: RequestDescriptor): boolean {
+  try {
+    return new URL(request.url).pathname.endsWith('/engage');
+  } catch {
+    return false;
+  }
+}
+
+/** The $insert_id of each record a request carried, by position. */
+function insertIds(request: RequestDescriptor): Map<string, number> {
+  const ids = new Map<string, number>();
+  if (!Array.isArray(request.body)) return ids;
+  request.body.forEach((record: JsonValue, index) => {
+    const properties = record !== null && typeof record === 'object' && !Array.isArray(record) ? record.properties : undefined;
+    const id = properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? properties?.$insert_id : undefined;
+    if (typeof id === 'string') ids.set(id, index);
+  });
+  return ids;
+}
+
+/**
+ * Outcomes from `failed_records`: each refused record's event dead-lettered with Mixpanel's
+ * field and message (found by index, else by $insert_id); the others delivered, since
+ * Mixpanel ingests what passed. Undefined when no record names an event of the request.
+ */
+function perEventOutcomes(records: FailedRecord[], request: RequestDescriptor): Classification | undefined {
+  const byInsertId = insertIds(request);
+  const perEvent: Record<string, EventOutcome> = {};
+  for (const record of records) {
+    const insertId = record.insert_id ?? record.$insert_id;
+    const index = typeof record.index === 'number' && Number.isInteger(record.index) && record.index >= 0 && record.index < request.eventIds.length
+      ? record.index
+      : typeof insertId === 'string' ? byInsertId.get(insertId) : undefined;
+    if (index === undefined) continue;
+    const field = typeof record.field === 'string' && record.field !== '' ? ` (${record.field})` : '';
+    const message = typeof record.message === 'string' && record.message !== '' ? record.message : 'failed validation';
+    const id = request.eventIds[index]!;
+    const previous = perEvent[id];
+    perEvent[id] = { status: 'dead_letter', reason: `${previous && previous.status === 'dead_letter' ? `${previous.reason}; ` : 'Mixpanel refused the event'}${field}: ${message}` };
+  }
+  return Object.keys(perEvent).length > 0 ? { perEvent } : undefined;
+}
+
+/** What to fix when Mixpanel refuses the credentials, for the credential the config uses. */
+function credentialAdvice(status: number, request: RequestDescriptor, ctx: PluginContext): string {
+  const region = 'and that config.region is the project\'s data residency (US, EU or India)';
+  if (isEngage(request)) return `Mixpanel refused the project token for profile updates (HTTP ${status}): check config.project_token (Project Settings > Access Keys) ${region}`;
+  switch (authMethodOf(ctx.config)) {
+    case 'service_account':
+      return status === 403
+        ? `Mixpanel refused the service account for project ${String(ctx.config.project_id)} (HTTP 403): /import needs a service account with the Owner or Admin role on that project (Organization Settings > Service Accounts), and config.project_id must be that project's ID`
+        : `Mixpanel refused the service account (HTTP ${status}): check config.service_account_username and config.service_account_secret (Organization Settings > Service Accounts), that config.project_id is the project's ID, ${region}`;
+    case 'project_secret':
+      return `Mixpanel refused the project secret (HTTP ${status}): check config.api_secret (Project Settings > Access Keys) ${region}. Project secrets are deprecated: prefer a service account`;
+    default:
+      return `Mixpanel refused the project token (HTTP ${status}): check config.project_token (Project Settings > Access Keys) ${region}, or authenticate with a service account`;
+  }
+}
+
+/** A 429 (or a 502/503, which Mixpanel says to treat alike): retried after Retry-After, at least 2 s. */
+function backOff(status: number, response: VendorResponse, reason: string): EventOutcome {
+  const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+  return { status: 'retry', reason, retryAfterMs: Math.max(MIN_THROTTLE_WAIT_MS, retryAfterMs ?? 0) };
+}
+
+/** Whether an /engage body says the update was refused: `{status: 0}` (verbose) or `0`. */
+function engageRefused(response: VendorResponse): boolean {
+  const answer = response.json;
+  if (answer === 0 || response.body.trim() === '0') return true;
+  const status = answerOf(response).status;
+  return status === 0 || status === '0';
+}
+
+/**
+ * Mixpanel's answers, for /import and /engage requests alike. 2xx delivered, unless the body
+ * says otherwise (an /engage `{status: 0}`, a `code` of 400 or more); `failed_records`
+ * dead-letter exactly the events they name, the others were ingested; 401/403 dead-letter the
+ * request saying which credential to fix; 413 splits; 429 and 502/503 are retried after at
+ * least 2 s (Retry-After honoured); a refused /engage batch without per-update detail is split
+ * until the refused update is alone; other 4xx dead-letter with Mixpanel's message; 5xx retry.
+ *
+ * @example
+ * classifyMixpanel({ status: 400, headers: {}, body, json: { failed_records: [{ index: 1, field: 'properties.time', message: '…' }] } }, request, ctx);
+ * // { perEvent: { e1: { status: 'dead_letter', reason: 'Mixpanel refused the event (properties.time): …' } } }
+ */
+export function classifyMixpanel(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+  const answer = answerOf(response);
+  const engage = isEngage(request);
+  let status = response.status;
+  if (status >= 200 && status < 300) {
+    const code = typeof answer.code === 'number' ? answer.code : undefined;
+    if (engage && engageRefused(response)) status = 400;
+    else if (code !== undefined && code >= 400) status = code;
+    else return { status: 'delivered' };
+  }
+  const records = Array.isArray(answer.failed_records) ? (answer.failed_records as FailedRecord[]) : [];
+  if (records.length > 0) {
+    const outcomes = perEventOutcomes(records, request);
+    if (outcomes) return outcomes;
+  }
+  if (status === 401 || status === 403) return { status: 'dead_letter', reason: `${credentialAdvice(status, request, ctx)} (Mixpanel: ${said(response)})` };
+  if (engage && status === 400 && /token/i.test(said(response))) {
+    return { status: 'dead_letter', reason: `${credentialAdvice(status, request, ctx)} (Mixpanel: ${said(response)})` };
+  }
+  if (status === 413) return { status: 'split', reason: `Mixpanel: the request is too large (HTTP 413: ${said(response)})` };
+  if (status === 429) return backOff(status, response, `Mixpanel rate-limited the project (HTTP 429): ${said(response)}`);
+  if (status === 502 || status === 503) return backOff(status, response, `Mixpanel HTTP ${status}: ${said(response)}`);
+  if (status === 400) {
+    // /engage refuses a whole batch for one bad update: halves find it, the rest goes through.
+    if (engage && request.eventIds.length > 1) return { status: 'split', reason: `Mixpanel refused the profile updates (${said(response)}); sending them in halves to find the refused one` };
+    return { status: 'dead_letter', reason: `Mixpanel refused the ${engage ? 'profile update' : 'request'} (HTTP 400): ${said(response)}` };
+  }
+  const classified = defaultClassify({ ...response, status });
+  return 'reason' in classified ? { ...classified, reason: `Mixpanel HTTP ${status}: ${said(response)}` } : classified;
+}

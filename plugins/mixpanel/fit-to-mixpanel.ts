@@ -1,0 +1,159 @@
+// What the blueprint mapped, fitted to Mixpanel's two record shapes (Import Events; User
+// Profiles, /engage): an event `{event, properties}` with the time, the ids and an $insert_id
+// Mixpanel accepts, or a profile update `{$distinct_id, $ip, <one operation>}` with its reserved
+// contact properties normalised. What Mixpanel would refuse for good is dead-lettered here, each
+// event on its own and with the reason, rather than sent for a failed record.
+import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
+import { normalizeProfileProperties, type ProfileOptions } from './profile-properties.ts';
+
+/** The profile operations of Mixpanel's /engage API; an update carries exactly one. */
+export const PROFILE_OPERATIONS = ['$set', '$set_once', '$add', '$union', '$append', '$remove', '$unset'] as const;
+/** What an /engage update may hold besides its operation ($token is added when sending). */
+const PROFILE_KEYS = ['$distinct_id', '$ip', '$ignore_time', '$ignore_alias', '$latitude', '$longitude'] as const;
+/** Mixpanel refuses event times before 1971-01-01. */
+const EARLIEST_TIME_MS = Date.UTC(1971, 0, 1);
+/** Mixpanel reads a time below this as seconds, above it as milliseconds. */
+const MS_THRESHOLD = 1e11;
+/** The event Mixpanel's JavaScript SDK sends for a page view. */
+export const PAGE_VIEW_EVENT = '$mp_web_page_view';
+/**
+ * `ip: "0"` (events) and `$ip: "0"` (profiles) tell Mixpanel not to geolocate: without an IP of
+ * the visitor it would locate every one of them at Signal's server.
+ */
+export const NO_GEOLOCATION = '0';
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A URL's parts, or undefined when the text is not an absolute http(s) URL. */
+function urlOf(text: JsonValue | undefined): URL | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The event time in ms: the mapped `time` (seconds or ms, as Mixpanel reads it), else the event's timestamp. */
+function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent): number {
+  if (mapped === undefined || mapped === null) {
+    const parsed = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : Number.NaN;
+    if (!Number.isFinite(parsed)) throw new PermanentError('Mixpanel needs properties.time and this event has no timestamp: map timestamp with to_unix_ms');
+    return parsed;
+  }
+  if (typeof mapped !== 'number' || !Number.isFinite(mapped)) {
+    throw new PermanentError(`Mixpanel needs properties.time as a number (seconds or milliseconds since epoch); the blueprint mapped ${JSON.stringify(mapped)}: use the to_unix_ms transform`);
+  }
+  const ms = Math.abs(mapped) < MS_THRESHOLD ? mapped * 1000 : mapped;
+  if (ms < EARLIEST_TIME_MS) throw new PermanentError(`Mixpanel refuses events before 1971-01-01 (properties.time ${mapped})`);
+  return Math.round(ms);
+}
+
+/** An id property kept only when Mixpanel takes it (a number becomes text). */
+function keepId(properties: JsonObject, key: string): void {
+  if (!(key in properties)) return;
+  if (usableId(properties[key])) properties[key] = String(properties[key]);
+  else delete properties[key];
+}
+
+/**
+ * An event as /import takes it: `event` and `properties` only, `time` in ms, `$insert_id`
+ * valid, `$user_id`/`$device_id` only when usable (a placeholder such as `"null"` is left out,
+ * the event then counts for the device), `distinct_id` as Simplified ID Merge sets it unless
+ * the blueprint mapped one, `ip: "0"` without the visitor's IP, and on page views the URL parts
+ * Mixpanel's JavaScript SDK sends (`current_domain`, `current_url_protocol`) and the
+ * `$referring_domain` of a `$referrer`.
+ *
+ * @example
+ * fitEvent({ event: 'Signed Up', properties: { time: 1711296000000, $device_id: 'df_abc', $insert_id: 'm-1' } }, event);
+ * // { event: 'Signed Up', properties: { time: 1711296000000, $device_id: 'df_abc', $insert_id: 'm-1', distinct_id: '$device:df_abc', ip: '0' } }
+ */
+export function fitEvent(payload: JsonObject, event: CanonicalEvent): JsonObject {
+  const name = typeof payload.event === 'number' ? String(payload.event) : payload.event;
+  if (typeof name !== 'string' || name.trim() === '') throw new PermanentError('Mixpanel needs an event name and the blueprint mapped none (event_name_target: event)');
+  if (payload.properties !== undefined && !isObject(payload.properties)) throw new PermanentError('Mixpanel takes properties as an object; the blueprint mapped another value to properties');
+  const properties: JsonObject = { ...(payload.properties ?? {}) };
+  properties.time = timeOf(properties.time, event);
+  const insertSource = properties.$insert_id ?? event.messageId;
+  if (insertSource === undefined || insertSource === null || String(insertSource).trim() === '') throw new PermanentError('Mixpanel needs an $insert_id and this event has no messageId');
+  properties.$insert_id = insertIdFor(String(insertSource));
+  keepId(properties, '$user_id');
+  keepId(properties, '$device_id');
+  if (usableId(properties.distinct_id)) properties.distinct_id = String(properties.distinct_id);
+  else {
+    const derived = distinctIdOf(properties.$user_id, properties.$device_id);
+    if (derived === undefined) {
+      throw new PermanentError(`Mixpanel needs a distinct_id and this event has no usable id (userId ${JSON.stringify(event.userId ?? null)}, anonymousId ${JSON.stringify(event.anonymousId ?? null)}): Mixpanel refuses placeholders such as "null" or "anonymous"`);
+    }
+    properties.distinct_id = derived;
+  }
+  if (typeof properties.ip === 'number') properties.ip = String(properties.ip);
+  if (typeof properties.ip !== 'string' || properties.ip.trim() === '') properties.ip = NO_GEOLOCATION;
+  if (name === PAGE_VIEW_EVENT) {
+    const page = urlOf(properties.$current_url);
+    if (page) {
+      properties.current_domain ??= page.hostname;
+      properties.current_url_protocol ??= page.protocol;
+    }
+  }
+  const referrer = urlOf(properties.$referrer);
+  if (referrer) properties.$referring_domain ??= referrer.hostname;
+  return { event: name, properties };
+}
+
+/**
+ * A profile update as /engage takes it: a usable `$distinct_id`, `$ip` (`"0"` without the
+ * visitor's IP), and exactly one operation; `$set`/`$set_once` with `$email`, `$phone` and
+ * `$created` normalised (see profile-properties.ts). Null when nothing is left to update (a
+ * bare identify): nothing is sent.
+ *
+ * @example
+ * fitProfileUpdate({ $distinct_id: 'user-123', $set: { $email: ' Jane@Example.com ' } });
+ * // { $distinct_id: 'user-123', $ip: '0', $set: { $email: 'jane@example.com' } }
+ */
+export function fitProfileUpdate(payload: JsonObject, options: ProfileOptions = {}): JsonObject | null {
+  const operations = PROFILE_OPERATIONS.filter((operation) => payload[operation] !== undefined);
+  if (operations.length !== 1) {
+    throw new PermanentError(`a Mixpanel profile update carries exactly one operation (${PROFILE_OPERATIONS.join(', ')}); the blueprint mapped ${operations.length === 0 ? 'none' : operations.join(' and ')}`);
+  }
+  const operation = operations[0]!;
+  const distinctId = payload.$distinct_id;
+  if (!usableId(distinctId)) {
+    throw new PermanentError(`Mixpanel sets profiles on a user's distinct_id and this update has no usable one (${JSON.stringify(distinctId ?? null)}): Mixpanel refuses placeholders such as "null" or "anonymous"`);
+  }
+  const update: JsonObject = {};
+  for (const key of PROFILE_KEYS) if (payload[key] !== undefined) update[key] = payload[key]!;
+  update.$distinct_id = String(distinctId);
+  if (typeof update.$ip === 'number') update.$ip = String(update.$ip);
+  if (typeof update.$ip !== 'string' || update.$ip.trim() === '') update.$ip = NO_GEOLOCATION;
+  let value = payload[operation]!;
+  if (operation === '$set' || operation === '$set_once') {
+    if (!isObject(value)) throw new PermanentError(`Mixpanel takes ${operation} as an object of properties; the blueprint mapped ${JSON.stringify(value)}`);
+    value = normalizeProfileProperties(value, options).properties;
+    if (Object.keys(value).length === 0) return null;
+  }
+  update[operation] = value;
+  return update;
+}
+
+/**
+ * The plugin's `map` hook: a payload with `event` is an event, one with `$distinct_id` or a
+ * profile operation a profile update; anything else is refused saying what to map.
+ *
+ * @example
+ * fitPayload({ $distinct_id: 'u-1', $set: {} }, event); // null: nothing to update
+ */
+export function fitPayload(payload: JsonObject, event: CanonicalEvent, options: ProfileOptions = {}): JsonObject | null {
+  if (payload.event !== undefined) return fitEvent(payload, event);
+  if (payload.$distinct_id !== undefined || PROFILE_OPERATIONS.some((operation) => payload[operation] !== undefined)) return fitProfileUpdate(payload, options);
+  throw new PermanentError('the blueprint mapped neither a Mixpanel event (event and properties) nor a profile update ($distinct_id and $set)');
+}
+
+/** Whether a mapped payload is a profile update (for /engage) rather than an event (for /import). */
+export function isProfileUpdate(payload: JsonObject): boolean {
+  return payload.event === undefined;
+}

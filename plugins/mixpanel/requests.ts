@@ -1,0 +1,154 @@
+// The requests Mixpanel's Ingestion API documents: events in batches to POST /import (strict
+// validation, authenticated with a service account, the legacy project secret or the project
+// token), profile updates in batches to POST /engage (the project token inside each update),
+// and person deletions to the GDPR API (v3). Built here, performed by the core.
+import { splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PersonForgetting, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { isProfileUpdate } from './fit-to-mixpanel.ts';
+import { distinctIdsOfPerson } from './identity.ts';
+
+/** Mixpanel's data residency regions: the Ingestion API's host and the GDPR API's. */
+export const REGIONS = {
+  us: { ingestion: 'https://api.mixpanel.com', app: 'https://mixpanel.com' },
+  eu: { ingestion: 'https://api-eu.mixpanel.com', app: 'https://eu.mixpanel.com' },
+  in: { ingestion: 'https://api-in.mixpanel.com', app: 'https://in.mixpanel.com' },
+} as const;
+export type Region = keyof typeof REGIONS;
+/** /import and /engage take up to 2,000 events (profile updates) per request. */
+export const MAX_RECORDS = 2000;
+/** /import takes up to 10 MB of uncompressed JSON per request (kept under both readings of "MB"). */
+export const MAX_BYTES = 10_000_000;
+
+/** How /import requests are authenticated, from which credentials the config holds. */
+export type AuthMethod = 'service_account' | 'project_secret' | 'project_token';
+
+function text(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The config's /import credential: a service account when its username is set, else the
+ * project secret when set, else the project token (Mixpanel takes each as HTTP Basic auth).
+ *
+ * @example
+ * authMethodOf({ project_token: 't', service_account_username: 'sa', service_account_secret: 's', project_id: '1' }); // 'service_account'
+ */
+export function authMethodOf(config: Record<string, JsonValue>): AuthMethod {
+  if (text(config.service_account_username) !== undefined) return 'service_account';
+  if (text(config.api_secret) !== undefined) return 'project_secret';
+  return 'project_token';
+}
+
+/** The region's hosts; an unknown value (none is accepted by the schema) is the US. */
+export function regionOf(config: Record<string, JsonValue>): (typeof REGIONS)[Region] {
+  return Object.hasOwn(REGIONS, String(config.region)) ? REGIONS[config.region as Region] : REGIONS.us;
+}
+
+function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * The /import request for some events: `?strict=1` (Mixpanel validates each event and names
+ * the ones it refused), `project_id` with a service account, Basic auth.
+ *
+ * @example
+ * importRequest(events, ctx); // { method: 'POST', url: 'https://api.mixpanel.com/import', query: [['strict', '1']], … }
+ */
+export function importRequest(events: MappedEvent[], ctx: PluginContext): RequestDescriptor {
+  const config = ctx.config;
+  const method = authMethodOf(config);
+  const query: Array<[string, string]> = [['strict', '1']];
+  let authorization: string;
+  if (method === 'service_account') {
+    query.push(['project_id', String(config.project_id)]);
+    authorization = basic(String(config.service_account_username), String(config.service_account_secret ?? ''));
+  } else if (method === 'project_secret') {
+    authorization = basic(String(config.api_secret), '');
+  } else {
+    authorization = basic(String(config.project_token), '');
+  }
+  return {
+    method: 'POST',
+    url: `${regionOf(config).ingestion}/import`,
+    query,
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization },
+    body: events.map((e) => e.payload),
+    eventIds: events.map((e) => e.id),
+  };
+}
+
+/**
+ * The /engage request for some profile updates: the project token as each update's `$token`;
+ * `verbose=1` so Mixpanel answers `{status, error}` (it answers 200 even for a refused update)
+ * and `strict=1` so it validates each update.
+ *
+ * @example
+ * engageRequest(updates, ctx); // { method: 'POST', url: 'https://api.mixpanel.com/engage', body: [{ $token, $distinct_id, $ip, $set }] … }
+ */
+export function engageRequest(updates: MappedEvent[], ctx: PluginContext): RequestDescriptor {
+  const token = String(ctx.config.project_token);
+  return {
+    method: 'POST',
+    url: `${regionOf(ctx.config).ingestion}/engage`,
+    query: [['verbose', '1'], ['strict', '1']],
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: updates.map((e): JsonObject => ({ $token: token, ...e.payload })),
+    eventIds: updates.map((e) => e.id),
+  };
+}
+
+/**
+ * Requests for a batch: its events to /import and its profile updates to /engage, each in
+ * parts of at most 2,000 records and 10 MB, every event in exactly one request.
+ *
+ * @example
+ * buildRequests([pageView, identify], ctx); // [importRequest([pageView]), engageRequest([identify])]
+ */
+export function buildRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
+  const events = batch.filter((e) => !isProfileUpdate(e.payload));
+  const updates = batch.filter((e) => isProfileUpdate(e.payload));
+  // The array's brackets; each update also carries `"$token":"…",`.
+  const tokenBytes = Buffer.byteLength(JSON.stringify({ $token: String(ctx.config.project_token) }));
+  return [
+    ...(events.length > 0 ? splitBatch(events, { maxEvents: MAX_RECORDS, maxBytes: MAX_BYTES, overheadBytes: 2 }).map((part) => importRequest(part, ctx)) : []),
+    ...(updates.length > 0
+      ? splitBatch(updates, { maxEvents: MAX_RECORDS, maxBytes: MAX_BYTES, overheadBytes: 2 + tokenBytes * MAX_RECORDS }).map((part) => engageRequest(part, ctx))
+      : []),
+  ];
+}
+
+/**
+ * Person deletions through Mixpanel's GDPR API (v3), with the GDPR OAuth token an admin
+ * generates in Mixpanel: all events and the profile of the distinct_ids named, the userId and
+ * `$device:<anonymousId>` (as the plugin sends them). Mixpanel answers 201 with a task id and
+ * runs the deletion within 30 days.
+ */
+export const forgetPerson: PersonForgetting = {
+  enabled: (config) => text(config.gdpr_token) !== undefined,
+  request(person, ctx) {
+    const ids = distinctIdsOfPerson(person);
+    if (ids.length === 0) return { skipped: 'the ids named are placeholders Mixpanel refuses as distinct_ids, so no profile of theirs can exist there' };
+    return {
+      method: 'POST',
+      url: `${regionOf(ctx.config).app}/api/app/data-deletions/v3.0/`,
+      query: [['token', String(ctx.config.project_token)]],
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${String(ctx.config.gdpr_token)}` },
+      body: { distinct_ids: ids, compliance_type: 'GDPR' },
+      eventIds: [],
+    };
+  },
+  read(response) {
+    const said = response.body.trim().slice(0, 300);
+    if (response.status >= 200 && response.status < 300) {
+      const results = (response.json as { results?: unknown } | undefined)?.results;
+      const first = (Array.isArray(results) ? results[0] : results) as { task_id?: unknown; tracking_id?: unknown; status?: unknown } | undefined;
+      const task = first?.task_id ?? first?.tracking_id;
+      return { done: true, message: `accepted: deletion task ${typeof task === 'string' || typeof task === 'number' ? String(task) : 'created'}${typeof first?.status === 'string' ? ` (${first.status})` : ''}; Mixpanel completes it within 30 days` };
+    }
+    if (response.status === 401 || response.status === 403) {
+      return { failed: `HTTP ${response.status}: Mixpanel refused the GDPR token. Generate a new one (Settings > Profile & Preferences > Data & Privacy; it expires after a year and needs a project Owner or Admin) and update config.gdpr_token${said ? ` (${said})` : ''}` };
+    }
+    if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: `HTTP ${response.status}${said ? `: ${said}` : ''}` };
+    return { failed: `HTTP ${response.status}${said ? `: ${said}` : ''}` };
+  },
+};
