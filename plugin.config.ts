@@ -15,6 +15,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/ga4' },
   { plugin: './plugins/tiktok' },
   { plugin: './plugins/pinterest' },
+  { plugin: './plugins/mixpanel' },
 ];
 
 export default plugins;
