@@ -92,23 +92,23 @@ function perEventOutcomes(records: FailedRecord[], request: RequestDescriptor): 
 }
 
 /** What to fix when Mixpanel refuses the credentials, for the credential the config uses. */
-function credentialAdvice(status: number, request: RequestDescriptor, ctx: PluginContext): string {
+function credentialAdvice(status: number, answered: string, request: RequestDescriptor, ctx: PluginContext): string {
   const region = 'and that config.region is the project\'s data residency (US, EU or India)';
-  if (isEngage(request)) return `Mixpanel refused the project token for profile updates (HTTP ${status}): check config.project_token (Project Settings > Access Keys) ${region}`;
+  if (isEngage(request)) return `Mixpanel refused the project token for profile updates (${answered}): check config.project_token (Project Settings > Access Keys) ${region}`;
   switch (authMethodOf(ctx.config)) {
     case 'service_account':
       return status === 403
-        ? `Mixpanel refused the service account for project ${String(ctx.config.project_id)} (HTTP 403): /import needs a service account with the Owner or Admin role on that project (Organization Settings > Service Accounts), and config.project_id must be that project's ID`
-        : `Mixpanel refused the service account (HTTP ${status}): check config.service_account_username and config.service_account_secret (Organization Settings > Service Accounts), that config.project_id is the project's ID, ${region}`;
+        ? `Mixpanel refused the service account for project ${String(ctx.config.project_id)} (${answered}): /import needs a service account with the Owner or Admin role on that project (Organization Settings > Service Accounts), and config.project_id must be that project's ID`
+        : `Mixpanel refused the service account (${answered}): check config.service_account_username and config.service_account_secret (Organization Settings > Service Accounts), that config.project_id is the project's ID, ${region}`;
     case 'project_secret':
-      return `Mixpanel refused the project secret (HTTP ${status}): check config.api_secret (Project Settings > Access Keys) ${region}. Project secrets are deprecated: prefer a service account`;
+      return `Mixpanel refused the project secret (${answered}): check config.api_secret (Project Settings > Access Keys) ${region}. Project secrets are deprecated: prefer a service account`;
     default:
-      return `Mixpanel refused the project token (HTTP ${status}): check config.project_token (Project Settings > Access Keys) ${region}, or authenticate with a service account`;
+      return `Mixpanel refused the project token (${answered}): check config.project_token (Project Settings > Access Keys) ${region}, or authenticate with a service account`;
   }
 }
 
 /** A 429 (or a 502/503, which Mixpanel says to treat alike): retried after Retry-After, at least 2 s. */
-function backOff(status: number, response: VendorResponse, reason: string): EventOutcome {
+function backOff(response: VendorResponse, reason: string): Extract<EventOutcome, { status: 'retry' }> {
   const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
   return { status: 'retry', reason, retryAfterMs: Math.max(MIN_THROTTLE_WAIT_MS, retryAfterMs ?? 0) };
 }
@@ -143,23 +143,29 @@ export function classifyMixpanel(response: VendorResponse, request: RequestDescr
     else if (code !== undefined && code >= 400) status = code;
     else return { status: 'delivered' };
   }
+  // How Mixpanel said it: the status, or a 200 whose body refused.
+  const answered = status === response.status ? `HTTP ${status}` : `HTTP ${response.status}, ${engage ? 'status 0' : `code ${status}`}`;
   const records = Array.isArray(answer.failed_records) ? (answer.failed_records as FailedRecord[]) : [];
   if (records.length > 0) {
     const outcomes = perEventOutcomes(records, request);
     if (outcomes) return outcomes;
   }
-  if (status === 401 || status === 403) return { status: 'dead_letter', reason: `${credentialAdvice(status, request, ctx)} (Mixpanel: ${said(response)})` };
+  if (status === 401 || status === 403) return { status: 'dead_letter', reason: `${credentialAdvice(status, answered, request, ctx)} (Mixpanel: ${said(response)})` };
   if (engage && status === 400 && /token/i.test(said(response))) {
-    return { status: 'dead_letter', reason: `${credentialAdvice(status, request, ctx)} (Mixpanel: ${said(response)})` };
+    return { status: 'dead_letter', reason: `${credentialAdvice(status, answered, request, ctx)} (Mixpanel: ${said(response)})` };
   }
   if (status === 413) return { status: 'split', reason: `Mixpanel: the request is too large (HTTP 413: ${said(response)})` };
-  if (status === 429) return backOff(status, response, `Mixpanel rate-limited the project (HTTP 429): ${said(response)}`);
-  if (status === 502 || status === 503) return backOff(status, response, `Mixpanel HTTP ${status}: ${said(response)}`);
+  if (status === 429) {
+    const outcome = backOff(response, `Mixpanel rate-limited the project (${answered}): ${said(response)}`);
+    // Said in a 200's body: marked throttled, so the core handles it as the 429 it is.
+    return response.status === 429 ? outcome : { ...outcome, throttled: true };
+  }
+  if (status === 502 || status === 503) return backOff(response, `Mixpanel HTTP ${status}: ${said(response)}`);
   if (status === 400) {
     // /engage refuses a whole batch for one bad update: halves find it, the rest goes through.
     if (engage && request.eventIds.length > 1) return { status: 'split', reason: `Mixpanel refused the profile updates (${said(response)}); sending them in halves to find the refused one` };
-    return { status: 'dead_letter', reason: `Mixpanel refused the ${engage ? 'profile update' : 'request'} (HTTP 400): ${said(response)}` };
+    return { status: 'dead_letter', reason: `Mixpanel refused the ${engage ? 'profile update' : 'request'} (${answered}): ${said(response)}` };
   }
   const classified = defaultClassify({ ...response, status });
-  return 'reason' in classified ? { ...classified, reason: `Mixpanel HTTP ${status}: ${said(response)}` } : classified;
+  return 'reason' in classified ? { ...classified, reason: `Mixpanel ${answered}: ${said(response)}` } : classified;
 }

@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { compileBlueprint } from '../../core/blueprint/index.ts';
+import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import mixpanel, { validateMixpanelConfig } from './index.ts';
+import { classifyMixpanel } from './classify.ts';
+import { fitEvent, fitPayload, fitProfileUpdate } from './fit-to-mixpanel.ts';
+import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
+import { normalizeDate, normalizeEmail, normalizePhone } from './profile-properties.ts';
+import { forgetPerson } from './requests.ts';
+
+const TOKEN = '0123456789abcdef0123456789abcdef';
+const ctx = (config: Record<string, JsonValue> = {}): PluginContext => ({
+  config: { project_token: TOKEN, region: 'us', ...config }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: Date.parse('2024-03-24T16:00:00Z'),
+});
+const SERVICE_ACCOUNT = { service_account_username: 'signal.1a2b3c.mp-service-account', service_account_secret: 'sa-secret-0123456789', project_id: '1234567' };
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
+  type: 'track', event: 'Signed Up', messageId: 'm-1', anonymousId: 'df_abc123def456', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z',
+  context: { ip: '203.0.113.42', page: { url: 'https://example.com/signup', referrer: 'https://www.google.com/' } },
+  ...overrides,
+} as CanonicalEvent);
+const eventRecord = (id: string, extra: JsonObject = {}): MappedEvent => ({
+  id, event: browserEvent({ messageId: id }), payload: { event: 'Signed Up', properties: { time: 1711296000000, distinct_id: 'u-1', $insert_id: id.replace('#', '-'), ...extra } },
+});
+const profileRecord = (id: string): MappedEvent => ({ id, event: browserEvent({ type: 'identify', messageId: id }), payload: { $distinct_id: 'u-1', $ip: '203.0.113.42', $set: { plan: 'pro' } } });
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): VendorResponse => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), json: typeof body === 'string' ? (/^[\d[{]/.test(body) ? JSON.parse(body) : undefined) : body });
+const importRequest = (count: number): RequestDescriptor => mixpanel.send(Array.from({ length: count }, (_, i) => eventRecord(`e${i}`)), ctx())[0]!;
+const engageRequest = (count: number): RequestDescriptor => mixpanel.send(Array.from({ length: count }, (_, i) => profileRecord(`p${i}`)), ctx())[0]!;
+const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
+
+test('send: events to POST /import?strict=1 with the project token as Basic user, the records as a JSON array', () => {
+  const [request] = mixpanel.send([eventRecord('e0'), eventRecord('e1')], ctx());
+  assert.deepEqual(request, {
+    method: 'POST', url: 'https://api.mixpanel.com/import', query: [['strict', '1']],
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: basic(TOKEN, '') },
+    body: [eventRecord('e0').payload, eventRecord('e1').payload], eventIds: ['e0', 'e1'],
+  });
+});
+
+test('send: a service account is Basic username:secret with project_id; the project secret is Basic secret:; regions pick the host', () => {
+  const sa = mixpanel.send([eventRecord('e0')], ctx({ ...SERVICE_ACCOUNT, region: 'eu' }))[0]!;
+  assert.equal(sa.url, 'https://api-eu.mixpanel.com/import');
+  assert.deepEqual(sa.query, [['strict', '1'], ['project_id', '1234567']]);
+  assert.equal(sa.headers!.authorization, basic('signal.1a2b3c.mp-service-account', 'sa-secret-0123456789'));
+  const secret = mixpanel.send([eventRecord('e0')], ctx({ api_secret: 'legacy-secret-0123', region: 'in' }))[0]!;
+  assert.equal(secret.url, 'https://api-in.mixpanel.com/import');
+  assert.deepEqual(secret.query, [['strict', '1']]);
+  assert.equal(secret.headers!.authorization, basic('legacy-secret-0123', ''));
+  const both = mixpanel.send([eventRecord('e0')], ctx({ ...SERVICE_ACCOUNT, api_secret: 'legacy-secret-0123' }))[0]!;
+  assert.equal(both.headers!.authorization, basic('signal.1a2b3c.mp-service-account', 'sa-secret-0123456789'), 'the service account wins');
+});
+
+test('send: profile updates to POST /engage?verbose=1&strict=1, each with $token first; one batch of both kinds is two requests, every event once', () => {
+  const requests = mixpanel.send([eventRecord('e0'), profileRecord('p0'), eventRecord('e1'), profileRecord('p1')], ctx({ ...SERVICE_ACCOUNT }));
+  assert.deepEqual(requests.map((r) => [r.url, r.eventIds]), [['https://api.mixpanel.com/import', ['e0', 'e1']], ['https://api.mixpanel.com/engage', ['p0', 'p1']]]);
+  const engage = requests[1]!;
+  assert.deepEqual(engage.query, [['verbose', '1'], ['strict', '1']]);
+  assert.deepEqual(engage.headers, { 'content-type': 'application/json', accept: 'application/json' }, 'the token travels in the body: no credential header');
+  assert.deepEqual(engage.body, [
+    { $token: TOKEN, $distinct_id: 'u-1', $ip: '203.0.113.42', $set: { plan: 'pro' } },
+    { $token: TOKEN, $distinct_id: 'u-1', $ip: '203.0.113.42', $set: { plan: 'pro' } },
+  ]);
+  assert.deepEqual(Object.keys((engage.body as JsonObject[])[0]!), ['$token', '$distinct_id', '$ip', '$set']);
+});
+
+test('send: at most 2,000 records and 10 MB a request', () => {
+  const many = mixpanel.send(Array.from({ length: 4500 }, (_, i) => eventRecord(`e${i}`)), ctx());
+  assert.deepEqual(many.map((r) => r.eventIds.length), [2000, 2000, 500]);
+  const updates = mixpanel.send(Array.from({ length: 2001 }, (_, i) => profileRecord(`p${i}`)), ctx());
+  assert.deepEqual(updates.map((r) => r.eventIds.length), [2000, 1]);
+  const heavy = Array.from({ length: 1500 }, (_, i) => eventRecord(`h${i}`, { pad: 'x'.repeat(20_000) }));
+  const parts = mixpanel.send(heavy, ctx());
+  assert.ok(parts.length >= 4);
+  for (const part of parts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= 10_000_000);
+  assert.equal(parts.reduce((n, r) => n + r.eventIds.length, 0), 1500);
+  assert.deepEqual(mixpanel.batch, { maxEvents: 2000, maxBytes: 10_000_000 });
+  assert.deepEqual(mixpanel.rateLimit, { rps: 10, burst: 15 }, 'within ~30,000 events/s per project');
+});
+
+test('classify /import: 200 delivered; a 400 with failed_records dead-letters exactly those (by index, else $insert_id), the others were ingested', () => {
+  const request = importRequest(4);
+  assert.deepEqual(classifyMixpanel(answer(200, { code: 200, num_records_imported: 4, status: 'OK' }), request, ctx()), { status: 'delivered' });
+  const refused = classifyMixpanel(answer(400, {
+    code: 400, error: 'some data points in the request failed validation', status: 'Bad Request', num_records_imported: 2,
+    failed_records: [
+      { index: 1, insert_id: 'e1', field: 'properties.time', message: "'properties.time' is invalid: must be specified as seconds since epoch" },
+      { $insert_id: 'e3', field: 'properties.utm_source', message: 'properties.utm_source is invalid: string should be valid utf8' },
+    ],
+  }), request, ctx());
+  assert.deepEqual(refused, { perEvent: {
+    e1: { status: 'dead_letter', reason: "Mixpanel refused the event (properties.time): 'properties.time' is invalid: must be specified as seconds since epoch" },
+    e3: { status: 'dead_letter', reason: 'Mixpanel refused the event (properties.utm_source): properties.utm_source is invalid: string should be valid utf8' },
+  } });
+  const whole = classifyMixpanel(answer(400, { code: 400, error: 'unable to parse JSON body', status: 'Bad Request' }), request, ctx());
+  assert.deepEqual(whole, { status: 'dead_letter', reason: 'Mixpanel refused the request (HTTP 400): unable to parse JSON body' });
+  const coded = classifyMixpanel(answer(200, { code: 401, error: 'Invalid credentials', status: 'Unauthorized' }), request, ctx());
+  assert.equal((coded as { status: string }).status, 'dead_letter', 'an error code in a 200 body is that error');
+});
+
+test('classify: bad credentials dead-letter saying which config field to fix, for the credential in use', () => {
+  const request = importRequest(2);
+  const unauthorized = answer(401, { code: 401, error: 'Invalid credentials', status: 'Unauthorized' });
+  assert.match(reasonOf(classifyMixpanel(unauthorized, request, ctx())), /^Mixpanel refused the project token \(HTTP 401\): check config\.project_token .*config\.region.*\(Mixpanel: Invalid credentials\)$/);
+  assert.match(reasonOf(classifyMixpanel(unauthorized, request, ctx(SERVICE_ACCOUNT))), /refused the service account \(HTTP 401\): check config\.service_account_username and config\.service_account_secret/);
+  assert.match(reasonOf(classifyMixpanel(unauthorized, request, ctx({ api_secret: 'legacy-secret-0123' }))), /refused the project secret \(HTTP 401\): check config\.api_secret/);
+  const forbidden = classifyMixpanel(answer(403, { error: 'forbidden', status: 'error' }), request, ctx(SERVICE_ACCOUNT));
+  assert.equal((forbidden as { status: string }).status, 'dead_letter');
+  assert.match(reasonOf(forbidden), /project 1234567 \(HTTP 403\): \/import needs a service account with the Owner or Admin role/);
+});
+
+test('classify: 429 and 502/503 wait at least 2 s (Retry-After honoured), 5xx retries, 413 splits, other 4xx dead-letter', () => {
+  const request = importRequest(2);
+  const limited = answer(429, { code: 429, error: 'Project exceeded rate limits. Please retry the request with exponential backoff.', status: 'Too Many Requests' });
+  assert.deepEqual(classifyMixpanel(limited, request, ctx()), { status: 'retry', reason: 'Mixpanel rate-limited the project (HTTP 429): Project exceeded rate limits. Please retry the request with exponential backoff.', retryAfterMs: 2000 });
+  assert.equal((classifyMixpanel({ ...limited, headers: { 'Retry-After': '30' } }, request, ctx()) as { retryAfterMs: number }).retryAfterMs, 30_000);
+  assert.deepEqual(classifyMixpanel(answer(200, { code: 429, error: 'Project exceeded rate limits.' }), request, ctx()), { status: 'retry', reason: 'Mixpanel rate-limited the project (HTTP 200, code 429): Project exceeded rate limits.', retryAfterMs: 2000, throttled: true }, 'a rate limit in a 200 body is handled as a 429');
+  assert.deepEqual(classifyMixpanel(answer(503, 'unavailable'), request, ctx()), { status: 'retry', reason: 'Mixpanel HTTP 503: unavailable', retryAfterMs: 2000 });
+  assert.equal((classifyMixpanel(answer(500, { error: 'internal' }), request, ctx()) as { status: string }).status, 'retry');
+  assert.deepEqual(classifyMixpanel(answer(413, { code: 413, error: 'request exceeds max limit of 2097152 bytes', status: 'Request Entity Too Large' }), request, ctx()), { status: 'split', reason: 'Mixpanel: the request is too large (HTTP 413: request exceeds max limit of 2097152 bytes)' });
+  assert.deepEqual(classifyMixpanel(answer(404, 'not found'), request, ctx()), { status: 'dead_letter', reason: 'Mixpanel HTTP 404: not found' });
+});
+
+test('classify /engage: its 200 is read from the body; a refused batch is split down to the refused update; a token error names config.project_token', () => {
+  assert.deepEqual(classifyMixpanel(answer(200, { status: 1, error: null }), engageRequest(3), ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyMixpanel(answer(200, '1'), engageRequest(1), ctx()), { status: 'delivered' });
+  const refused = answer(200, { status: 0, error: '$set must be an object' });
+  assert.equal((classifyMixpanel(refused, engageRequest(3), ctx()) as { status: string }).status, 'split');
+  assert.deepEqual(classifyMixpanel(refused, engageRequest(1), ctx()), { status: 'dead_letter', reason: 'Mixpanel refused the profile update (HTTP 200, status 0): $set must be an object' });
+  assert.equal((classifyMixpanel(answer(200, '0'), engageRequest(1), ctx()) as { status: string }).status, 'dead_letter', 'the non-verbose 0');
+  const token = classifyMixpanel(answer(200, { status: 0, error: 'Invalid token' }), engageRequest(3), ctx());
+  assert.equal((token as { status: string }).status, 'dead_letter', 'not split: every update carries the same token');
+  assert.match(reasonOf(token), /^Mixpanel refused the project token for profile updates \(HTTP 200, status 0\): check config\.project_token .*\(Mixpanel: Invalid token\)$/);
+  const records = classifyMixpanel(answer(400, { status: 0, error: 'failed', failed_records: [{ index: 2, message: '$distinct_id is invalid' }] }), engageRequest(3), ctx());
+  assert.deepEqual(records, { perEvent: { p2: { status: 'dead_letter', reason: 'Mixpanel refused the event: $distinct_id is invalid' } } });
+});
+
+test('identity: placeholders are no ids; distinct_id as Simplified ID Merge sets it; $insert_id valid and stable', () => {
+  assert.deepEqual(['user-123', 42, ' NULL ', 'undefined', 'anonymous', '0', '', '00000000-0000-0000-0000-000000000000'].map(usableId), [true, true, false, false, false, false, false, false]);
+  assert.equal(distinctIdOf('u-1', 'df_a'), 'u-1');
+  assert.equal(distinctIdOf('null', 'df_a'), '$device:df_a');
+  assert.equal(distinctIdOf(undefined, 'none'), undefined);
+  assert.equal(insertIdFor('29fc2962-6d9c-455d-95ad-95b84f09b9e4'), '29fc2962-6d9c-455d-95ad-95b84f09b9e4', 'a UUID is kept');
+  const long = 'ajs-next-1711296000000-3f1c2d4e5b6a7980';
+  assert.equal(insertIdFor(long), createHash('sha256').update(long).digest('hex').slice(0, 36), 'too long: the first 36 hex of its SHA-256');
+  assert.equal(insertIdFor('m#1'), createHash('sha256').update('m#1').digest('hex').slice(0, 36), 'a character Mixpanel refuses');
+  assert.match(insertIdFor('null'), /^[0-9a-f]{36}$/, 'a placeholder is no $insert_id either');
+});
+
+test('events: ids, time, $insert_id and ip completed; a placeholder $user_id left out; nothing but event and properties; refusals say why', () => {
+  const out = fitEvent({ event: 'Signed Up', properties: { time: 1711296000, $insert_id: 'ajs-next-1711296000000-3f1c2d4e5b6a7980', $user_id: 'undefined', $device_id: 'df_abc' }, stray: 1 }, browserEvent());
+  assert.deepEqual(out, { event: 'Signed Up', properties: {
+    time: 1711296000000, $insert_id: insertIdFor('ajs-next-1711296000000-3f1c2d4e5b6a7980'), $device_id: 'df_abc', distinct_id: '$device:df_abc', ip: '0',
+  } });
+  const user = fitEvent({ event: 'X', properties: { $user_id: 123, $device_id: 'df_abc', ip: '198.51.100.7' } }, browserEvent({ messageId: 'mid-1' }));
+  assert.deepEqual(user.properties, { $user_id: '123', $device_id: 'df_abc', ip: '198.51.100.7', time: Date.parse('2024-03-24T16:00:00Z'), $insert_id: 'mid-1', distinct_id: '123' }, 'time from the timestamp, $insert_id from the messageId');
+  assert.equal((fitEvent({ event: 'X', properties: { distinct_id: 'crm-9', $device_id: 'd' } }, browserEvent()).properties as JsonObject).distinct_id, 'crm-9', 'a mapped distinct_id is kept');
+  const page = fitEvent({ event: '$mp_web_page_view', properties: { $current_url: 'https://shop.example.com/p?q=1', $referrer: 'https://news.example.org/a', $device_id: 'd1' } }, browserEvent());
+  const parts = page.properties as JsonObject;
+  assert.deepEqual([parts.current_domain, parts.current_url_protocol, parts.$referring_domain], ['shop.example.com', 'https:', 'news.example.org']);
+  assert.throws(() => fitEvent({ event: 'X', properties: { $user_id: 'null', $device_id: 'anonymous' } }, browserEvent({ userId: 'null', anonymousId: 'anonymous' })), { name: 'PermanentError', message: /no usable id \(userId "null", anonymousId "anonymous"\)/ });
+  assert.throws(() => fitEvent({ event: 'X', properties: { time: '2024-03-24', $device_id: 'd' } }, browserEvent()), { name: 'PermanentError', message: /properties\.time as a number .*to_unix_ms/ });
+  assert.throws(() => fitEvent({ event: 'X', properties: { time: 86_400, $device_id: 'd' } }, browserEvent()), { name: 'PermanentError', message: /before 1971-01-01/ });
+  assert.throws(() => fitEvent({ event: '', properties: {} }, browserEvent()), { name: 'PermanentError', message: /needs an event name/ });
+  const input: JsonObject = { event: 'X', properties: { $device_id: 'd' } };
+  fitEvent(input, browserEvent());
+  assert.deepEqual(input, { event: 'X', properties: { $device_id: 'd' } }, 'the mapped payload is not changed');
+});
+
+test('profile updates: one operation, $ip "0" without the visitor\'s, $email and $phone normalised, nothing to set is not sent', () => {
+  assert.deepEqual(fitProfileUpdate({ $distinct_id: 'user-123', $set: { $email: ' Jane.Doe@Example.com ', $phone: '+44 (0)7700 900123', $created: '2023-11-02T10:14:00+01:00', plan: 'pro' }, stray: true }), {
+    $distinct_id: 'user-123', $ip: '0', $set: { $email: 'jane.doe@example.com', $phone: '+447700900123', $created: '2023-11-02T09:14:00', plan: 'pro' },
+  });
+  assert.deepEqual(fitProfileUpdate({ $distinct_id: 'u', $ip: '203.0.113.42', $set: { $phone: '07700 900123' } }, { defaultCountryCode: '44' })!.$set, { $phone: '+447700900123' });
+  assert.equal(fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '07700 900123' } }), null, 'a national number without a default country code is left out; nothing left to set');
+  assert.equal(fitProfileUpdate({ $distinct_id: 'u', $set: {} }), null, 'a bare identify is not sent');
+  assert.deepEqual(fitProfileUpdate({ $distinct_id: 'u', $unset: ['plan'] }), { $distinct_id: 'u', $ip: '0', $unset: ['plan'] });
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: {}, $set_once: {} }), { name: 'PermanentError', message: /exactly one operation .*mapped \$set and \$set_once/ });
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'undefined', $set: { a: 1 } }), { name: 'PermanentError', message: /no usable one \("undefined"\)/ });
+  assert.throws(() => fitPayload({ properties: {} }, browserEvent()), { name: 'PermanentError', message: /neither a Mixpanel event .* nor a profile update/ });
+});
+
+test('personal data as Mixpanel uses it: emails trimmed and lower-cased, phones in E.164 with +, digests passed on, dates in UTC', () => {
+  const digest = createHash('sha256').update('jane@example.com').digest('hex');
+  assert.deepEqual([' Jane@Example.COM ', 'Jane Doe', 'a@b.co, c@d.co', digest].map((v) => normalizeEmail(v)), ['jane@example.com', undefined, undefined, digest]);
+  assert.equal(normalizePhone('+1 (650) 555-1212 ext. 42'), '+16505551212');
+  assert.equal(normalizePhone('0044 7700 900123'), '+447700900123');
+  assert.equal(normalizePhone('(650) 555-1212', { defaultCountryCode: '1' }), '+16505551212');
+  assert.equal(normalizePhone('447700900123'), undefined, 'no + and no default: Mixpanel would prefix a second country code');
+  assert.equal(normalizePhone('call me'), undefined);
+  assert.equal(normalizePhone(digest), digest);
+  assert.equal(normalizeDate(1711296000), '2024-03-24T16:00:00');
+  assert.equal(normalizeDate(1711296000000), '2024-03-24T16:00:00');
+  assert.equal(normalizeDate('last tuesday'), 'last tuesday');
+});
+
+test('validateConfig: a service account needs its three fields; project_id only with one; no white space; the secret is not the token', () => {
+  assert.deepEqual(validateMixpanelConfig({ project_token: TOKEN }), []);
+  assert.deepEqual(validateMixpanelConfig({ project_token: TOKEN, ...SERVICE_ACCOUNT }), []);
+  assert.deepEqual(validateMixpanelConfig({ project_token: TOKEN, service_account_username: 'signal.1a2b3c.mp-service-account' }).map((p) => p.field), ['service_account_secret', 'project_id']);
+  assert.deepEqual(validateMixpanelConfig({ project_token: TOKEN, service_account_secret: 'sa-secret-0123456789', project_id: '1' }).map((p) => p.field), ['service_account_username']);
+  const lonely = validateMixpanelConfig({ project_token: TOKEN, project_id: '1234567' });
+  assert.deepEqual(lonely, [{ field: 'project_id', message: 'is only used with a service account: set service_account_username and service_account_secret too, or leave project_id out to authenticate with the project token or secret' }]);
+  assert.deepEqual(validateMixpanelConfig({ project_token: TOKEN, gdpr_token: 'gdpr-token-123\n' }), [{ field: 'gdpr_token', message: 'holds white space or a line break (copied with the value around it?): give the value alone' }]);
+  assert.match(validateMixpanelConfig({ project_token: TOKEN, ...SERVICE_ACCOUNT, service_account_username: 'user:secret' })[0]!.message, /holds a colon/);
+  assert.match(validateMixpanelConfig({ project_token: TOKEN, api_secret: TOKEN })[0]!.message, /is the Project Token again/);
+});
+
+test('forgetPerson: the GDPR API (v3) of the region, with the GDPR token, for the userId and $device:<anonymousId>', () => {
+  assert.equal(forgetPerson.enabled({ project_token: TOKEN }), false);
+  assert.equal(forgetPerson.enabled({ project_token: TOKEN, gdpr_token: 'gdpr-token-123' }), true);
+  const request = forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, ctx({ gdpr_token: 'gdpr-token-123', region: 'eu' }));
+  assert.deepEqual(request, {
+    method: 'POST', url: 'https://eu.mixpanel.com/api/app/data-deletions/v3.0/', query: [['token', TOKEN]],
+    headers: { 'content-type': 'application/json', authorization: 'Bearer gdpr-token-123' },
+    body: { distinct_ids: ['u-1', '$device:df_abc'], compliance_type: 'GDPR' }, eventIds: [],
+  });
+  assert.equal((forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx({ gdpr_token: 'g-12345678' })) as RequestDescriptor).url, 'https://mixpanel.com/api/app/data-deletions/v3.0/');
+  assert.deepEqual((forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx({ gdpr_token: 'g-12345678' })) as RequestDescriptor).body, { distinct_ids: ['$device:df_abc'], compliance_type: 'GDPR' });
+  assert.ok('skipped' in forgetPerson.request({ userId: 'null', anonymousId: null }, ctx({ gdpr_token: 'g-12345678' })));
+  const read = forgetPerson.read!;
+  assert.deepEqual(read(answer(201, { status: 'ok', results: { task_id: 'job-42' } })), { done: true, message: 'accepted: deletion task job-42; Mixpanel completes it within 30 days' });
+  assert.deepEqual(read(answer(200, { status: 'ok', results: [{ status: 'PENDING', tracking_id: '1583792934719392965' }] })), { done: true, message: 'accepted: deletion task 1583792934719392965 (PENDING); Mixpanel completes it within 30 days' });
+  assert.match((read(answer(401, { error: 'invalid token', status: 'error' })) as { failed: string }).failed, /refused the GDPR token\. Generate a new one .* config\.gdpr_token/);
+  assert.ok('retry' in read(answer(429, { error: 'rate limited' })));
+  assert.ok('failed' in read(answer(400, { error: 'bad distinct_ids' })));
+});
+
+const blueprint = (variant: string) => compileBlueprint(readFileSync(new URL(`../../blueprints/mixpanel/${variant}.yaml`, import.meta.url), 'utf8'), { config: ctx().config });
+const mapped = (variant: string, event: CanonicalEvent): JsonObject | null => {
+  const result = blueprint(variant).mapEvent(event);
+  assert.deepEqual(result.errors, []);
+  return result.vendorEvent === null ? null : mixpanel.map!(result.vendorEvent, event, ctx());
+};
+
+test('default blueprint: page views as $mp_web_page_view, track events with their properties, identify traits to $set; alias and group not sent', () => {
+  const page = mapped('default', browserEvent({
+    type: 'page', event: undefined, name: 'Pricing', messageId: 'p-1', userId: 'user-123',
+    properties: { plan_shown: 'pro' },
+    context: { ip: '203.0.113.42', page: { url: 'https://example.com/pricing?ref=nav', path: '/pricing', search: '?ref=nav', title: 'Pricing', referrer: 'https://www.google.com/' }, campaign: { source: 'google', medium: 'cpc', name: 'spring' } },
+  }));
+  assert.deepEqual(page, { event: '$mp_web_page_view', properties: {
+    time: 1711296000000, $insert_id: 'p-1', $device_id: 'df_abc123def456', $user_id: 'user-123', ip: '203.0.113.42',
+    $current_url: 'https://example.com/pricing?ref=nav', $referrer: 'https://www.google.com/', utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'spring',
+    mp_lib: 'Datafly Signal', plan_shown: 'pro', current_page_title: 'Pricing', current_url_path: '/pricing', current_url_search: '?ref=nav', page: 'Pricing',
+    distinct_id: 'user-123', current_domain: 'example.com', current_url_protocol: 'https:', $referring_domain: 'www.google.com',
+  } });
+  const track = mapped('default', browserEvent({ properties: { method: 'email', time: 'noon' } }))!;
+  assert.equal(track.event, 'Signed Up');
+  assert.equal((track.properties as JsonObject).method, 'email');
+  assert.equal((track.properties as JsonObject).time, 1711296000000, 'a property named time does not replace the event time');
+  const identify = mapped('default', browserEvent({ type: 'identify', event: undefined, userId: 'user-123', traits: { email: ' Jane@Example.com ', firstName: 'Jane', lastName: 'Doe', phone: '+44 7700 900123', plan: 'premium' } }));
+  assert.deepEqual(identify, { $distinct_id: 'user-123', $ip: '203.0.113.42', $set: { plan: 'premium', $email: 'jane@example.com', $name: 'Jane Doe', $first_name: 'Jane', $last_name: 'Doe', $phone: '+447700900123' } });
+  assert.equal(mapped('default', browserEvent({ type: 'identify', event: undefined, traits: { plan: 'x' } })), null, 'no userId: no anonymous profile');
+  assert.equal(mapped('default', browserEvent({ type: 'alias', event: undefined, userId: 'u', previousId: 'p' } as never)), null);
+  assert.equal(mapped('default', browserEvent({ type: 'screen', event: undefined, name: 'Home' }))!.event, '$mp_page_view');
+});
+
+test('retail blueprint: GA4 and Segment ecommerce names as the ecommerce spec\'s, numbers typed, currency checked, products listed', () => {
+  const purchase = mapped('retail', browserEvent({ event: 'purchase', properties: { transaction_id: 'T-100', value: '89.99', currency: 'gbp', tax: 5, items: [{ item_id: 'SKU-1', item_name: 'Mug', price: '9.50', quantity: '2' }] } }))!;
+  assert.equal(purchase.event, 'Order Completed');
+  const properties = purchase.properties as JsonObject;
+  assert.deepEqual([properties.order_id, properties.revenue, properties.currency, properties.tax, properties.products], ['T-100', 89.99, 'GBP', 5, [{ product_id: 'SKU-1', name: 'Mug', price: 9.5, quantity: 2 }]]);
+  assert.equal(properties.items, undefined);
+  const added = mapped('retail', browserEvent({ event: 'Product Added', properties: { product_id: 42, name: 'Cup', price: '4', currency: 'eur' } }))!;
+  assert.deepEqual([added.event, (added.properties as JsonObject).product_id, (added.properties as JsonObject).quantity, (added.properties as JsonObject).currency], ['Product Added', '42', 1, 'EUR']);
+  assert.equal(mapped('retail', browserEvent({ event: 'view_search_results', properties: { search_term: 'mugs' } }))!.event, 'Products Searched');
+  assert.equal(mapped('retail', browserEvent({ event: 'begin_checkout', properties: { value: 10 } }))!.event, 'Checkout Started');
+  const unreadable = blueprint('retail').mapEvent(browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', total: 10, currency: '$' } }));
+  assert.match(unreadable.errors.join(), /currency is required but currency: "\$" is not an ISO 4217 code/);
+});
