@@ -53,7 +53,7 @@ export function distinctIdOf(userId: unknown, deviceId: unknown): string | undef
  *
  * @example
  * insertIdFor('29fc2962-6d9c-455d-95ad-95b84f09b9e4'); // unchanged
- * insertIdFor('ajs-next-1711296000000-3f1c2d4e5b6a7980'); // '5d3c…' (36 hex characters)
+ * insertIdFor('ajs-next-1711296000000-3f1c2d4e5b6a7980'); // the first 36 hex characters of its SHA-256
  */
 export function insertIdFor(messageId: string): string {
   if (VALID_INSERT_ID.test(messageId) && !PLACEHOLDER_IDS.has(messageId.toLowerCase())) return messageId;
