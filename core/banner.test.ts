@@ -15,3 +15,10 @@ test('a generated admin token is printed; one given in SIGNAL_ADMIN_TOKEN never 
   assert.match(given, /Admin token {5}\(the one in SIGNAL_ADMIN_TOKEN\)/);
   assert.match(given, /Bearer \$SIGNAL_ADMIN_TOKEN/, 'the curl line reads it from the environment');
 });
+
+test('a saved demo key that no longer works is not shown, and the banner says why', () => {
+  const text = banner({ urls, config: loadConfig({}), adminToken: 'sat_generated_0123456789', demoKeyUnusable: 'the key saved in .signal/demo-pipeline-key no longer works (rotated, or its pipeline deleted): use the key rotatePipelineKey or createPipeline showed' });
+  assert.match(text, /Demo pipeline {3}not shown: the key saved in .* no longer works/);
+  assert.doesNotMatch(text, /curl -u/, 'no curl line with a dead key');
+  assert.doesNotMatch(text, /recentEvents/);
+});

@@ -8,7 +8,7 @@ import type { SignalInstance } from './signal.ts';
  * @example
  * console.log(banner(signal));
  */
-export function banner(signal: Pick<SignalInstance, 'urls' | 'config' | 'adminToken' | 'demoKey' | 'demoPipelineId' | 'embedded'>): string {
+export function banner(signal: Pick<SignalInstance, 'urls' | 'config' | 'adminToken' | 'demoKey' | 'demoPipelineId' | 'demoKeyUnusable' | 'embedded'>): string {
   const lines = ['', 'Signal is running.', ''];
   const { collect, admin } = signal.urls;
   lines.push(`  Database        ${signal.embedded ? `embedded PostgreSQL on port ${signal.embedded.port} (data in ${signal.config.dataDir}/pg)` : 'DATABASE_URL'}`);
@@ -23,6 +23,7 @@ export function banner(signal: Pick<SignalInstance, 'urls' | 'config' | 'adminTo
     lines.push(`  Admin token     ${signal.config.adminToken === undefined ? signal.adminToken : '(the one in SIGNAL_ADMIN_TOKEN)'}`);
   }
   if (signal.demoKey) lines.push(`  Demo pipeline   key ${signal.demoKey}${signal.demoPipelineId ? `  (id ${signal.demoPipelineId})` : ''}`);
+  else if (signal.demoKeyUnusable) lines.push(`  Demo pipeline   not shown: ${signal.demoKeyUnusable}`);
   if (collect && signal.demoKey) {
     lines.push('', '  Send a test event:');
     lines.push(`    curl -u '${signal.demoKey}:' -H 'Content-Type: application/json' \\`);

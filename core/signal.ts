@@ -85,6 +85,8 @@ export interface SignalInstance {
   demoKey?: string;
   /** The demo pipeline's id, while its key is known. */
   demoPipelineId?: string;
+  /** Why the demo key saved in the data dir is not shown: it no longer sends events. */
+  demoKeyUnusable?: string;
   embedded?: EmbeddedServer;
   stop(): Promise<void>;
 }
@@ -297,8 +299,15 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         lock.release();
       }
     }
-    // The banner shows the demo pipeline's id too: installs and recentEvents take it.
-    const demoPipelineId = demoKey === undefined ? undefined : (await pipelines.resolveKey(demoKey))?.pipelineId;
+    // The banner shows the demo pipeline's id too: installs and recentEvents take it. A saved
+    // key that was rotated, or whose pipeline was deleted or disabled, is not shown: its curl
+    // line would answer 401.
+    const demo = demoKey === undefined ? null : await pipelines.resolveKey(demoKey);
+    const demoPipelineId = demo?.enabled ? demo.pipelineId : undefined;
+    const demoKeyUnusable = demoKey === undefined || demo?.enabled ? undefined
+      : demo === null ? `the key saved in ${path.join(dataDir, 'demo-pipeline-key')} no longer works (rotated, or its pipeline deleted): use the key rotatePipelineKey or createPipeline showed`
+        : `the Demo pipeline (id ${demo.pipelineId}) is disabled: setPipelineEnabled turns it on again`;
+    if (demoKeyUnusable !== undefined) demoKey = undefined;
 
     const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
     const instance: SignalInstance = {
@@ -306,6 +315,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       ...(dispatcher ? { dispatcher } : {}),
       ...(demoKey ? { demoKey } : {}),
       ...(demoPipelineId ? { demoPipelineId } : {}),
+      ...(demoKeyUnusable ? { demoKeyUnusable } : {}),
       ...(embedded ? { embedded } : {}),
     };
 
