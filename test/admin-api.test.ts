@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
@@ -616,6 +616,20 @@ describe("the spec's REST calls", () => {
     assert.match(badSource.json.error.message, /^source_id must be a UUID/);
     const badQuery = await rest('GET', '/v1/admin/integrations?source_id=abc');
     assert.deepEqual(badQuery.json.error.fields.map((f: { field: string }) => f.field), ['source_id']);
+    // The install route's name for the pipeline filters too; an unknown parameter is refused.
+    const bySource = await rest('GET', `/v1/admin/integrations?source_id=${pipelineId}`);
+    const byPipeline = await rest('GET', `/v1/admin/integrations?pipeline_id=${pipelineId}`);
+    assert.equal(byPipeline.status, 200);
+    assert.deepEqual(byPipeline.json, bySource.json);
+    const all = await rest('GET', '/v1/admin/integrations');
+    assert.ok(all.json.total > byPipeline.json.total, 'the filter filters: the install above is on no pipeline');
+    const misspelt = await rest('GET', `/v1/admin/integrations?pipelineId=${pipelineId}`);
+    assert.equal(misspelt.status, 400, 'not ignored: it would list every pipeline\'s integrations');
+    assert.match(JSON.stringify(misspelt.json.error), /pipelineId/);
+    const both = await rest('GET', `/v1/admin/integrations?source_id=${pipelineId}&pipeline_id=${randomUUID()}`);
+    assert.equal(both.status, 400);
+    assert.deepEqual(both.json.error.fields.map((f: { field: string }) => f.field), ['pipeline_id']);
+    assert.deepEqual((await rest('GET', '/v1/admin/integrations?pipeline_id=abc')).json.error.fields.map((f: { field: string }) => f.field), ['pipeline_id']);
     const badInstall = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'X', config: validConfig, pipeline_id: 'abc' });
     assert.deepEqual(badInstall.json.error.fields.map((f: { field: string }) => f.field), ['pipeline_id']);
   });

@@ -182,10 +182,16 @@ export async function adminRestRoutes(app: FastifyInstance, services: AdminServi
     return reply.code(201).send(result);
   });
 
-  app.get<{ Querystring: { source_id?: string; vendor?: string } }>('/v1/admin/integrations', {
-    schema: { querystring: { type: 'object', properties: { source_id: { type: 'string' }, vendor: { type: 'string' } } } },
+  // `pipeline_id` too, as the install route names it; an unknown parameter is refused, not ignored
+  // (ignored, a misspelt filter would list every pipeline's integrations).
+  app.get<{ Querystring: { source_id?: string; pipeline_id?: string; vendor?: string } }>('/v1/admin/integrations', {
+    schema: { querystring: { type: 'object', properties: { source_id: { type: 'string' }, pipeline_id: { type: 'string' }, vendor: { type: 'string' } }, additionalProperties: false } },
   }, async (request) => {
-    const list = await withRestNames(() => integrations.list(defined({ pipelineId: request.query.source_id, vendor: request.query.vendor })), { ...REST_NAMES, pipelineId: 'source_id' });
+    const { source_id: sourceId, pipeline_id: pipelineId } = request.query;
+    if (sourceId !== undefined && pipelineId !== undefined && sourceId !== pipelineId) {
+      throw new SignalError('SIGNAL_VALIDATION_FAILED', 'source_id and pipeline_id name the same filter (the pipeline) and differ: give one', [{ field: 'pipeline_id', message: 'differs from source_id: give one of the two' }]);
+    }
+    const list = await withRestNames(() => integrations.list(defined({ pipelineId: sourceId ?? pipelineId, vendor: request.query.vendor })), { ...REST_NAMES, pipelineId: sourceId !== undefined ? 'source_id' : 'pipeline_id' });
     return { integrations: list, total: list.length };
   });
 
