@@ -479,6 +479,12 @@ describe('docs and probes', () => {
     }
     assert.ok((doc.paths['/readyz'] as unknown as { get: { responses: Record<string, unknown> } }).get.responses['503'], '/readyz documents its 503');
     assert.ok(JSON.stringify(doc.paths['/v1/track']).includes('Order Completed'), 'examples are included');
+    // "Try it out" twice must not send a repeat: the server stamps a messageId when none is sent.
+    assert.ok(!JSON.stringify(doc.paths['/v1/track']).includes('messageId":"msg-'), 'the example has no fixed messageId');
+    // Only schemes Swagger UI's Authorize can use: Basic, or nothing (writeKey in the body).
+    const full = doc as unknown as { components: { securitySchemes: Record<string, unknown> }; paths: Record<string, { post: { security: unknown[] } }> };
+    assert.deepEqual(Object.keys(full.components.securitySchemes), ['basicAuth']);
+    assert.deepEqual(full.paths['/v1/track']!.post.security, [{ basicAuth: [] }, {}]);
   });
 
   test('/docs serves Swagger UI from this server only', async () => {

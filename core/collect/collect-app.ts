@@ -93,8 +93,9 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
       tags: [{ name: 'collect', description: 'Send events' }, { name: 'health', description: 'Probes' }],
       components: {
         securitySchemes: {
-          basicAuth: { type: 'http', scheme: 'basic', description: 'The pipeline key as the username, empty password.' },
-          writeKey: { type: 'apiKey', in: 'header', name: 'X-Write-Key-In-Body', description: 'Or send the key as `writeKey` in the JSON body (this header name only documents the option).' },
+          // The other way, `writeKey` in the body, is no security scheme OpenAPI can describe:
+          // it is a body property (documented there), so "Authorize" offers only this one.
+          basicAuth: { type: 'http', scheme: 'basic', description: 'The pipeline key as the username, empty password. Or, without this, send the key as `writeKey` in the JSON body.' },
         },
       },
     },

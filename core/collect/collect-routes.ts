@@ -101,7 +101,6 @@ const exampleTrack = {
   properties: { order_id: 'ORD-5521', total: 89.99, currency: 'GBP' },
   context: { page: { url: 'https://shop.example.com/checkout', path: '/checkout' }, consent: { analytics: true, marketing: true } },
   timestamp: '2026-03-24T16:00:00.000Z',
-  messageId: 'msg-0001',
 };
 
 const examples: Record<EventType | 'batch', unknown> = {
@@ -295,7 +294,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
             ? `Segment-compatible \`${type}\` call (short alias \`${aliases[1]}\`). Authenticate with the pipeline key as the HTTP Basic username or \`writeKey\` in the body. JSON, \`text/plain\` (sendBeacon) and gzip bodies are accepted. 200 means the event is committed.`
             : `Same as \`${aliases[0]}\`.`,
           hide: !canonical,
-          security: [{ basicAuth: [] }, { writeKey: [] }],
+          security: [{ basicAuth: [] }, {}],
           consumes: COLLECT_CONTENT_TYPES,
           body: { ...singleEventSchema(type), examples: [examples[type]] },
           response: responses(),
@@ -324,7 +323,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
           ? 'Segment-compatible batch (short alias `/v1/b`): up to 500 KB, each event at most 32 KB, each with a `type`. Batch-level `context` and `sentAt` apply to events that lack them. A batch with any invalid event is refused whole, naming every failing index.'
           : 'Same as `/v1/batch`.',
         hide: url !== '/v1/batch',
-        security: [{ basicAuth: [] }, { writeKey: [] }],
+        security: [{ basicAuth: [] }, {}],
         consumes: COLLECT_CONTENT_TYPES,
         body: { ...batchSchema, examples: [examples.batch] },
         response: responses(),
