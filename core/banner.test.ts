@@ -22,3 +22,12 @@ test('a saved demo key that no longer works is not shown, and the banner says wh
   assert.doesNotMatch(text, /curl -u/, 'no curl line with a dead key');
   assert.doesNotMatch(text, /recentEvents/);
 });
+
+test('the database is named without its password, and vendor redirects are shown', () => {
+  const text = banner({ urls, adminToken: 'sat_generated_0123456789', ...demo, config: loadConfig({
+    DATABASE_URL: 'postgres://signal:s3cret@db.internal:6543/signal', SIGNAL_VENDOR_REDIRECTS: 'https://api2.amplitude.com=http://127.0.0.1:9000',
+  }) });
+  assert.match(text, /Database {8}db\.internal:6543\/signal \(DATABASE_URL\)/);
+  assert.doesNotMatch(text, /s3cret/);
+  assert.match(text, /Vendor redirects https:\/\/api2\.amplitude\.com → http:\/\/127\.0\.0\.1:9000/);
+});

@@ -1,3 +1,4 @@
+import { databaseTarget } from './config.ts';
 import type { SignalInstance } from './signal.ts';
 
 /**
@@ -11,7 +12,11 @@ import type { SignalInstance } from './signal.ts';
 export function banner(signal: Pick<SignalInstance, 'urls' | 'config' | 'adminToken' | 'demoKey' | 'demoPipelineId' | 'demoKeyUnusable' | 'embedded'>): string {
   const lines = ['', 'Signal is running.', ''];
   const { collect, admin } = signal.urls;
-  lines.push(`  Database        ${signal.embedded ? `embedded PostgreSQL on port ${signal.embedded.port} (data in ${signal.config.dataDir}/pg)` : 'DATABASE_URL'}`);
+  lines.push(`  Database        ${signal.embedded ? `embedded PostgreSQL on port ${signal.embedded.port} (data in ${signal.config.dataDir}/pg)` : `${signal.config.databaseUrl === undefined ? 'DATABASE_URL' : databaseTarget(signal.config.databaseUrl)} (DATABASE_URL)`}`);
+  if (signal.config.vendorRedirects.size > 0) {
+    // Nothing reaches the real vendors these name: worth seeing at every start.
+    lines.push(`  Vendor redirects ${[...signal.config.vendorRedirects].map(([from, to]) => `${from} → ${to}`).join(', ')}`);
+  }
   lines.push(`  Roles           ${[...signal.config.roles].join(', ')}`);
   if (collect) {
     lines.push(`  Collect API     ${collect}/v1/track  (…/page, /identify, /batch)`);

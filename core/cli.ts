@@ -4,6 +4,7 @@ import module from 'node:module';
 import { ConfigError, loadConfig } from './config.ts';
 import { banner } from './banner.ts';
 import { startSignal, type SignalInstance } from './signal.ts';
+import { explainStartFailure } from './start-failure.ts';
 
 let config;
 try {
@@ -20,7 +21,7 @@ let signal: SignalInstance;
 try {
   signal = await startSignal(config, { log: (line) => console.log(line) });
 } catch (error) {
-  console.error(`Signal could not start: ${(error as Error).message}`);
+  console.error(`Signal could not start: ${explainStartFailure(error, config)}`);
   process.exit(1);
 }
 console.log(banner(signal));

@@ -48,8 +48,14 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SIGNAL_RETRY_TIME_SCALE: 'fast' }, /SIGNAL_RETRY_TIME_SCALE must be a number/],
     [{ SIGNAL_SECRET_KEY: 'nothex' }, /Invalid configuration: SIGNAL_SECRET_KEY must be 32 bytes: 64 hex characters or 44 base64/],
     [{ SIGNAL_PLUGIN_CONFIG: 'nope.config.ts' }, /Invalid configuration: SIGNAL_PLUGIN_CONFIG names .*nope\.config\.ts, which does not exist/],
+    [{ SIGNAL_COLLECT_PORT: '9000', SIGNAL_ADMIN_PORT: '9000' }, /SIGNAL_ADMIN_PORT is 9000, as SIGNAL_COLLECT_PORT is: the collect and admin listeners need different ports/],
   ];
   for (const [env, message] of cases) assert.throws(() => loadConfig(env), message);
+});
+
+test('one port for both listeners is fine when they run in different processes, or are both free ports', () => {
+  assert.equal(loadConfig({ SIGNAL_ROLES: 'collect', SIGNAL_COLLECT_PORT: '9000', SIGNAL_ADMIN_PORT: '9000' }).collectPort, 9000);
+  assert.equal(loadConfig({ SIGNAL_COLLECT_PORT: '0', SIGNAL_ADMIN_PORT: '0' }).adminPort, 0);
 });
 
 test('the README documents every variable', () => {

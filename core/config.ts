@@ -56,6 +56,22 @@ export interface SignalConfig {
   vendorRedirects: Map<string, string>;
 }
 
+/**
+ * A database URL without its user and password: host, port and database, for messages and
+ * the banner.
+ *
+ * @example
+ * databaseTarget('postgres://signal:s3cret@db.internal:6543/signal'); // 'db.internal:6543/signal'
+ */
+export function databaseTarget(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}
+
 export class ConfigError extends Error {
   constructor(variable: string, message: string) {
     super(`Invalid configuration: ${variable} ${message}`);
@@ -74,7 +90,7 @@ interface Variable {
 /** Every variable Signal reads, with its default and meaning (the README's table). */
 export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'DATABASE_URL', default: '(embedded)', description: 'PostgreSQL connection string. Unset: an embedded PostgreSQL is started with data in `SIGNAL_DATA_DIR`.' },
-  { name: 'SIGNAL_DATA_DIR', default: '.signal', description: 'Folder for the embedded database and its generated password (`pg-password`), the generated secret key and admin token, and the demo pipeline\'s key (kept in clear so the banner can show it again; delete the file, or the Demo pipeline, in production).' },
+  { name: 'SIGNAL_DATA_DIR', default: '.signal', description: 'Folder for the embedded database and its generated password (`pg-password`), the generated secret key and admin token, and the demo pipeline\'s key (kept in clear so the banner can show it again while it still sends events — once rotated, or its pipeline deleted or disabled, the banner says so instead; delete the file, or the Demo pipeline, in production).' },
   { name: 'SIGNAL_ROLES', default: 'collect,worker,admin', description: 'Which roles this process runs: any of `collect`, `worker`, `admin`, comma separated.' },
   { name: 'SIGNAL_COLLECT_HOST', default: '0.0.0.0', description: 'Address the public collect listener binds to.' },
   { name: 'SIGNAL_COLLECT_PORT', default: '8080', description: 'Port of the public collect listener.' },
@@ -107,7 +123,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
   { name: 'SIGNAL_ENRICHMENT_TIMEOUT_MS', default: '2000', description: 'Timeout of one partner lookup of the pipeline stage (Amperity\'s Profile API): events wait for it before fan-out, and one that times out goes on without `partner_attrs`. A micro-batch\'s lookups stop starting after 10 s or twice this, whichever is longer.' },
   { name: 'SIGNAL_ENRICHMENT_CONCURRENCY', default: '16', description: 'Partner lookups one worker process makes at once (1 to 256). At 50 ms a lookup, 16 make about 300 lookups a second: keep the partner\'s rate limit in mind (Amperity documents 500 to 2,000 requests a second per tenant).' },
-  { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay (e.g. `0.01` in tests); the schedule itself is unchanged.' },
+  { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay, vendors\' `Retry-After` included (e.g. `0.01` in tests); the schedule itself is unchanged. Leave it at 1 in production.' },
   { name: 'SIGNAL_VENDOR_REDIRECTS', default: '(none)', description: 'Send vendor origins elsewhere, keeping path and query: `https://api2.amplitude.com=http://127.0.0.1:9000,…`. For sandboxes and tests.' },
 ];
 
@@ -250,14 +266,21 @@ export function loadConfig(env: Env = process.env): SignalConfig {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(bossSchema)) {
     throw new ConfigError('SIGNAL_PGBOSS_SCHEMA', 'must be a lowercase SQL identifier (letters, digits, underscore)');
   }
+  const roles = parseRoles(env);
+  const collectPort = int(env, 'SIGNAL_COLLECT_PORT', 8080, 0, 65535);
+  const adminPort = int(env, 'SIGNAL_ADMIN_PORT', 8084, 0, 65535);
+  // One process cannot bind both listeners to one port (0 asks the system for a free one each).
+  if (roles.has('collect') && roles.has('admin') && collectPort !== 0 && collectPort === adminPort) {
+    throw new ConfigError('SIGNAL_ADMIN_PORT', `is ${adminPort}, as SIGNAL_COLLECT_PORT is: the collect and admin listeners need different ports`);
+  }
   return {
     databaseUrl,
     dataDir: str(env, 'SIGNAL_DATA_DIR', '.signal'),
-    roles: parseRoles(env),
+    roles,
     collectHost: str(env, 'SIGNAL_COLLECT_HOST', '0.0.0.0'),
-    collectPort: int(env, 'SIGNAL_COLLECT_PORT', 8080, 0, 65535),
+    collectPort,
     adminHost: str(env, 'SIGNAL_ADMIN_HOST', '127.0.0.1'),
-    adminPort: int(env, 'SIGNAL_ADMIN_PORT', 8084, 0, 65535),
+    adminPort,
     adminToken,
     secretKey,
     trustProxy: parseTrustProxy(env),
