@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   SIGNAL_MALFORMED_REQUEST: { statusCode: 400, message: 'The request is not valid HTTP' },
   SIGNAL_STORAGE_UNAVAILABLE: { statusCode: 503, message: 'Events could not be stored; retry later' },
   SIGNAL_NOT_FOUND: { statusCode: 404, message: 'Not found' },
+  SIGNAL_METHOD_NOT_ALLOWED: { statusCode: 405, message: 'Method not allowed on this path' },
   SIGNAL_VALIDATION_FAILED: { statusCode: 400, message: 'Invalid input' },
   SIGNAL_UNKNOWN_VENDOR: { statusCode: 404, message: 'No such vendor in the catalog' },
   SIGNAL_UNKNOWN_VARIANT: { statusCode: 400, message: 'No such variant for this vendor' },

@@ -359,10 +359,22 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.equal((await post('/v1/track', { event: 'E', userId: 'u', properties: { constructor: 'a plain value is fine' } })).status, 200);
   });
 
+  test('a collect path asked with another method → 405 naming the one it takes; an unknown path → 404', async () => {
+    const get = await fetch(`${signal.collectUrl}/v1/track`);
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    const body = (await get.json()) as { error: { code: string; message: string } };
+    assert.deepEqual(body.error, { code: 'SIGNAL_METHOD_NOT_ALLOWED', message: 'GET is not allowed on /v1/track: use POST' });
+    const unknown = await fetch(`${signal.collectUrl}/v1/trak`, { method: 'POST' });
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'SIGNAL_NOT_FOUND');
+  });
+
   test('wrong content type → 415; unknown encoding → 415; corrupt gzip → 400', async () => {
     const xml = await post('/v1/track', '<event/>', { 'content-type': 'application/xml' });
     assert.equal(xml.status, 415);
     assert.equal(xml.json.error?.code, 'SIGNAL_UNSUPPORTED_MEDIA_TYPE');
+    assert.match(xml.json.error?.message ?? '', /send application\/json \(or text\/plain holding JSON\); this request sent "application\/xml"$/);
     const br = await post('/v1/track', '{}', { 'content-encoding': 'br' });
     assert.equal(br.status, 415);
     assert.equal(br.json.error?.code, 'SIGNAL_UNSUPPORTED_ENCODING');

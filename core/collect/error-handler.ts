@@ -27,10 +27,17 @@ export const errorResponseSchema = {
   },
 } as const;
 
+/** A request's Content-Type for a message: none, or its media type (parameters and oddities cut). */
+function describeContentType(header: string | undefined): string {
+  const type = (header ?? '').split(';')[0]!.trim();
+  if (type === '') return 'none';
+  return JSON.stringify(type.length > 100 ? `${type.slice(0, 100)}…` : type);
+}
+
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: (error: FastifyError, request: FastifyRequest) => string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     code: 'SIGNAL_UNSUPPORTED_MEDIA_TYPE',
-    message: () => 'Unsupported Content-Type: send application/json (or text/plain holding JSON)',
+    message: (_error, request) => `Unsupported Content-Type: send application/json (or text/plain holding JSON); this request sent ${describeContentType(request.headers['content-type'])}`,
   },
   FST_ERR_CTP_BODY_TOO_LARGE: {
     code: 'SIGNAL_BODY_TOO_LARGE',
@@ -103,7 +110,13 @@ export function sendError(error: FastifyError, request: FastifyRequest, reply: F
  */
 export function installErrorHandling(app: FastifyInstance, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): void {
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply, bodyCode));
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(new SignalError('SIGNAL_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`).toJSON()),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    // The path exists with other methods (GET /v1/track): a 405 saying which, as HTTP asks.
+    const allowed = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((method) => method !== request.method && app.hasRoute({ method, url: path }));
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', ')).send(new SignalError('SIGNAL_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}`).toJSON());
+    }
+    return reply.code(404).send(new SignalError('SIGNAL_NOT_FOUND', `No route ${request.method} ${path}`).toJSON());
+  });
 }
