@@ -198,3 +198,19 @@ test("a dead letter's reason quoting the vendor's answer has the integration's s
   await deliverBatch(target, [trackEvent('m-1')], 1, deps);
   assert.equal(letters[0]!.reason, 'HTTP 400: bad key [REDACTED]');
 });
+
+test("an integration's last error never ends in an empty \"HTTP 500: \": an empty answer gives the classifier's reason", async () => {
+  const lastErrors: Array<string | undefined> = [];
+  const run = async (body: string, reason: string) => {
+    const { deps } = acceptingDeps({
+      perform: async () => ({ response: { status: 500, headers: {}, body }, durationMs: 1 }),
+      classify: () => ({ status: 'retry', reason }),
+      addStats: async (_target, delta) => void lastErrors.push(delta.lastError),
+    });
+    await deliverBatch(fixtureTarget(), [trackEvent('m-1')], 1, deps);
+  };
+  await run('', 'HTTP 500');
+  await run('  ', 'Fixture is down for maintenance');
+  await run('upstream overloaded', 'HTTP 500: upstream overloaded');
+  assert.deepEqual(lastErrors.filter((e) => e !== undefined), ['HTTP 500', 'HTTP 500: Fixture is down for maintenance', 'HTTP 500: upstream overloaded']);
+});

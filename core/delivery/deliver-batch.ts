@@ -194,6 +194,19 @@ function errorOutcome(error: unknown): EventOutcome {
 }
 
 /**
+ * An integration's last error for a failed answer: the status and what the vendor said, or,
+ * when its answer was empty, why the classifier refused it (never an empty "HTTP 500: ").
+ */
+function answerError(response: { status: number; body: string }, outcomes: Map<string, EventOutcome> | 'split', redact: (text: string) => string): string {
+  const body = response.body.trim();
+  if (body !== '') return `HTTP ${response.status}: ${redact(body.slice(0, 300))}`;
+  const refused = outcomes === 'split' ? undefined : [...outcomes.values()].find((o) => o.status !== 'delivered');
+  const reason = refused !== undefined && 'reason' in refused ? redact(refused.reason) : undefined;
+  if (reason?.startsWith('HTTP ')) return reason;
+  return `HTTP ${response.status}${reason ? `: ${reason}` : ' (empty answer)'}`;
+}
+
+/**
  * Delivers one batch of events to one integration: maps them, builds the vendor requests,
  * performs them under the shared rate limit, and settles every event — delivered, retried on
  * the schedule, or dead-lettered with the vendor's response. A classifier that blames only
@@ -339,7 +352,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     const failed = !result.response || result.response.status >= 300 || outcomes === 'split' || [...outcomes.values()].some((o) => o.status !== 'delivered');
     if (failed) {
       failedRequests++;
-      lastError = result.response ? `HTTP ${result.response.status}: ${deps.redactText(result.response.body.slice(0, 300), target.secretValues)}` : result.error?.message ?? 'no response';
+      lastError = result.response ? answerError(result.response, outcomes, (text) => deps.redactText(text, target.secretValues)) : result.error?.message ?? 'no response';
     }
     exchanges.push({
       pipelineIntegrationId: target.integrationId,
