@@ -98,8 +98,8 @@ export default definePlugin({
   },
   validateConfig: validatePinterestConfig,
   variants: {
-    default: { description: 'Every Segment spec event Pinterest has a standard event for (page_visit, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info, checkout, signup, lead, watch_video); every other track event as custom.', blueprint: 'pinterest/default.yaml' },
-    retail: { description: 'Ecommerce funnel: page_visit with the product viewed, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info and checkout with value, currency and contents; other events are not sent.', blueprint: 'pinterest/retail.yaml' },
+    default: { description: 'Every Segment spec event Pinterest has a standard event for (page_visit, view_content, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info, checkout, signup, lead, watch_video); every other track event as custom.', blueprint: 'pinterest/default.yaml' },
+    retail: { description: 'Ecommerce funnel: page_visit, view_content with the product viewed, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info and checkout with value, currency and contents; other events are not sent.', blueprint: 'pinterest/retail.yaml' },
   },
   vendorFields: {
     event_name: { required: true, description: 'A standard event (checkout, add_to_cart, page_visit, …) or custom.' },

@@ -113,13 +113,13 @@ describe('Pinterest Conversions API', () => {
     for (const raw of ['jane.doe@example.com', '9547888', 'user-123']) assert.equal(text.includes(raw), false, `${raw} never leaves Signal`);
   });
 
-  test('the funnel: a product view is a page_visit with the product, a cart add carries price × quantity; other events are not sent', async () => {
+  test('the funnel: a product view is a view_content with the product, a cart add carries price × quantity; other events are not sent', async () => {
     await browser({ type: 'page', name: 'Home', messageId: 'pin-page-1', context: { page: { url: 'https://shop.example.com/?epik=dj0yJnU9fromurl' } } });
     const page = (await pinterestEvent('pin-page-1')).event;
     assert.deepEqual([page.event_name, page.custom_data, page.user_data.external_id, page.user_data.click_id], ['page_visit', { content_name: 'Home' }, [sha256(VISITOR)], 'dj0yJnU9fromurl']);
     await browser({ type: 'track', event: 'Product Viewed', messageId: 'pin-view-1', properties: { product_id: 'SKU-100', price: 24.99, currency: 'EUR' }, context: { page: { url: 'https://shop.example.com/p/100' } } });
     const viewed = (await pinterestEvent('pin-view-1')).event;
-    assert.deepEqual([viewed.event_name, viewed.custom_data], ['page_visit', { content_ids: ['SKU-100'], currency: 'EUR', contents: [{ id: 'SKU-100', item_price: '24.99', quantity: 1 }], num_items: 1, value: '24.99' }]);
+    assert.deepEqual([viewed.event_name, viewed.custom_data], ['view_content', { content_ids: ['SKU-100'], currency: 'EUR', contents: [{ id: 'SKU-100', item_price: '24.99', quantity: 1 }], num_items: 1, value: '24.99' }]);
     await browser({ type: 'track', event: 'Product Added', messageId: 'pin-cart-1', properties: { product_id: 'SKU-100', price: 24.99, quantity: 2, currency: 'EUR' }, context: { page: { url: 'https://shop.example.com/p/100' } } });
     const cart = (await pinterestEvent('pin-cart-1')).event;
     assert.deepEqual([cart.event_name, cart.custom_data.value, cart.custom_data.num_items], ['add_to_cart', '49.98', 2]);

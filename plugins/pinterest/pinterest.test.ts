@@ -204,7 +204,7 @@ test('blueprints: Segment\'s ecommerce spec as Pinterest\'s standard events, wit
     const added = mapThrough(variant, browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 3, currency: 'EUR' } }))!;
     assert.deepEqual([added.event_name, added.custom_data], ['add_to_cart', { content_ids: ['SKU-1'], content_name: 'Trail Shoe', currency: 'EUR', contents: [{ id: 'SKU-1', item_name: 'Trail Shoe', item_price: '24.99', quantity: 3 }], num_items: 3, value: '74.97' }]);
     const viewed = mapThrough(variant, browserEvent({ event: 'Product Viewed', properties: { product_id: 'SKU-1', price: 24.99 } }))!;
-    assert.deepEqual([viewed.event_name, (viewed.custom_data as JsonObject).content_ids, (viewed.custom_data as JsonObject).value], ['page_visit', ['SKU-1'], '24.99'], `${variant}: a product view is a page_visit with the product`);
+    assert.deepEqual([viewed.event_name, (viewed.custom_data as JsonObject).content_ids, (viewed.custom_data as JsonObject).value], ['view_content', ['SKU-1'], '24.99'], `${variant}: a product view is a view_content with the product (the page call is the page_visit)`);
     const searched = mapThrough(variant, browserEvent({ event: 'Products Searched', properties: { query: 'trail shoes' } }))!;
     assert.deepEqual([searched.event_name, searched.custom_data], ['search', { search_string: 'trail shoes' }]);
     const list = mapThrough(variant, browserEvent({ event: 'Product List Viewed', properties: { category: 'Shoes', products: [{ product_id: 'SKU-1' }, { product_id: 'SKU-2' }] } }))!;
