@@ -98,7 +98,7 @@ export default definePlugin({
   },
   validateConfig: validatePinterestConfig,
   variants: {
-    default: { description: 'Every Segment spec event Pinterest has a standard event for (page_visit, view_content, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info, checkout, signup, lead, watch_video); every other track event as custom.', blueprint: 'pinterest/default.yaml' },
+    default: { description: 'Page calls and Segment spec events as Pinterest standard events (page_visit, view_content, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info, checkout, signup, lead, subscribe, watch_video); every other track event as custom.', blueprint: 'pinterest/default.yaml' },
     retail: { description: 'Ecommerce funnel: page_visit, view_content with the product viewed, view_category, search, add_to_cart, add_to_wishlist, initiate_checkout, add_payment_info and checkout with value, currency and contents; other events are not sent.', blueprint: 'pinterest/retail.yaml' },
   },
   vendorFields: {

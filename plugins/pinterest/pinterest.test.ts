@@ -221,6 +221,9 @@ test('blueprints: Segment\'s ecommerce spec as Pinterest\'s standard events, wit
   assert.deepEqual([custom.event_name, custom.custom_data, (custom.user_data as JsonObject).em], ['custom', undefined, [sha256('jane@example.com')]], 'default: other track events as custom, no properties (Pinterest\'s schema has no place for them)');
   assert.deepEqual([mapThrough('default', browserEvent({ event: 'Signed Up' }))!.event_name, mapThrough('default', browserEvent({ event: 'Lead Generated', properties: { value: 25, currency: 'usd' } }))!.custom_data],
     ['signup', { value: '25', currency: 'USD' }]);
+  const subscribed = mapThrough('default', browserEvent({ event: 'Subscription Started', properties: { revenue: 9.99, currency: 'eur', plan: 'pro' } }))!;
+  assert.deepEqual([subscribed.event_name, subscribed.custom_data], ['subscribe', { value: '9.99', currency: 'EUR' }], 'Pinterest\'s subscribe event, not custom');
+  assert.equal(mapThrough('retail', browserEvent({ event: 'Subscription Started', properties: { revenue: 9.99 } })), null, 'retail sends the funnel only');
   assert.deepEqual(mapThrough('default', browserEvent({ event: 'Video Playback Started', properties: { title: 'How to lace' } }))!.custom_data, { content_name: 'How to lace' });
 });
 
