@@ -79,6 +79,9 @@ test('the event as Pinterest\'s schema takes it: action_source from the config, 
   }, 'referrer_url, properties and coupon are not in Pinterest\'s schema: left out, or Pinterest refuses the whole request');
   const mapped = toPinterestEvent(payload({ custom_data: { value: 10, num_items: '2', contents: [{ id: 'a', item_price: 1, quantity: 1 }] } }), browserEvent(), ctx({ action_source: 'offline' }));
   assert.deepEqual([mapped.action_source, (mapped.custom_data as JsonObject).value, (mapped.custom_data as JsonObject).num_items], ['offline', '10', 2], 'a mapped value and num_items win');
+  const ids = (custom: JsonObject) => (toPinterestEvent(payload({ custom_data: custom }), browserEvent(), ctx()).custom_data as JsonObject).content_ids;
+  assert.deepEqual(ids({ contents: [{ id: 'a', quantity: 1 }, { item_name: 'no id' }, { id: 'b' }, { id: 'a' }] }), ['a', 'b'], 'content_ids: the contents\' ids, each once');
+  assert.deepEqual(ids({ content_ids: ['x'], contents: [{ id: 'a' }] }), ['x'], 'mapped content_ids win');
   assert.equal(toPinterestEvent(payload({ action_source: 'app_ios', event_time: EVENT_TIME + 0.7 }), browserEvent(), ctx()).action_source, 'app_ios', 'the blueprint may map it');
   assert.equal(toPinterestEvent(payload({ event_time: EVENT_TIME + 0.7 }), browserEvent(), ctx()).event_time, EVENT_TIME, 'whole seconds');
   assert.equal(toPinterestEvent(payload({ event_id: undefined as never }), browserEvent({ messageId: 'msg-9' }), ctx()).event_id, 'msg-9', 'event_id is required: the messageId');
@@ -207,8 +210,13 @@ test('blueprints: Segment\'s ecommerce spec as Pinterest\'s standard events, wit
     assert.deepEqual([viewed.event_name, (viewed.custom_data as JsonObject).content_ids, (viewed.custom_data as JsonObject).value], ['view_content', ['SKU-1'], '24.99'], `${variant}: a product view is a view_content with the product (the page call is the page_visit)`);
     const searched = mapThrough(variant, browserEvent({ event: 'Products Searched', properties: { query: 'trail shoes' } }))!;
     assert.deepEqual([searched.event_name, searched.custom_data], ['search', { search_string: 'trail shoes' }]);
-    const list = mapThrough(variant, browserEvent({ event: 'Product List Viewed', properties: { category: 'Shoes', products: [{ product_id: 'SKU-1' }, { product_id: 'SKU-2' }] } }))!;
-    assert.deepEqual([list.event_name, list.custom_data], ['view_category', { content_category: 'Shoes', content_ids: ['SKU-1', 'SKU-2'] }]);
+    const list = mapThrough(variant, browserEvent({ event: 'Product List Viewed', properties: { category: 'Shoes', products: [{ product_id: 'SKU-1', price: 5, quantity: 2 }, { sku: 'SKU-2' }, {}] } }))!;
+    assert.deepEqual([list.event_name, list.custom_data], ['view_category', { content_category: 'Shoes', content_ids: ['SKU-1', 'SKU-2'], contents: [{ id: 'SKU-1' }, { id: 'SKU-2' }] }], `${variant}: the listed products by id (a sku when there is no product_id), no value`);
+    // A product known by its sku alone: content_ids are the contents' ids.
+    const skuOrder = mapThrough(variant, browserEvent({ properties: { order_id: 'ORD-3', products: [{ sku: 'SKU-9', price: 4, quantity: 1 }, { product_id: 'SKU-1', sku: 'ignored', price: 1, quantity: 1 }, { sku: 'SKU-9', price: 4, quantity: 1 }] } }))!;
+    assert.deepEqual((skuOrder.custom_data as JsonObject).content_ids, ['SKU-9', 'SKU-1'], `${variant}: an order's content_ids from contents[].id, sku included, each once`);
+    const skuAdded = mapThrough(variant, browserEvent({ event: 'Product Added', properties: { sku: 'SKU-9', price: 4 } }))!;
+    assert.deepEqual([(skuAdded.custom_data as JsonObject).content_ids, (skuAdded.custom_data as JsonObject).contents], [['SKU-9'], [{ id: 'SKU-9', item_price: '4', quantity: 1 }]], `${variant}: one product by its sku`);
     for (const [name, expected] of [['Checkout Started', 'initiate_checkout'], ['Payment Info Entered', 'add_payment_info'], ['Product Added to Wishlist', 'add_to_wishlist']]) {
       assert.equal(mapThrough(variant, browserEvent({ event: name, properties: {} }))!.event_name, expected, `${variant}: ${name}`);
     }

@@ -74,9 +74,10 @@ const MICRO = 1_000_000;
 
 /**
  * `custom_data` as Pinterest's schema takes it: known keys only, numbers as text where it
- * wants text, ids and contents as lists; `num_items` and `value` filled from `contents` when
- * the blueprint mapped none and every entry has a quantity (and a price); `opt_out_type: LDP`
- * with Limited Data Processing configured. Undefined when nothing is left.
+ * wants text, ids and contents as lists; `content_ids` filled from the `contents` ids, and
+ * `num_items` and `value` from `contents` when every entry has a quantity (and a price), each
+ * when the blueprint mapped none; `opt_out_type: LDP` with Limited Data Processing configured.
+ * Undefined when nothing is left.
  */
 function customData(raw: JsonValue | undefined, limitedDataProcessing: boolean): JsonObject | undefined {
   const input: JsonObject = isRecord(raw) ? raw : {};
@@ -103,6 +104,11 @@ function customData(raw: JsonValue | undefined, limitedDataProcessing: boolean):
   const contents = asList(input.contents).map(contentEntry).filter((entry): entry is JsonObject => entry !== undefined);
   if (contents.length > 0) {
     custom.contents = contents;
+    // The contents' ids, each once: the blueprint maps each entry's id from product_id, else sku.
+    if (custom.content_ids === undefined) {
+      const contentIds = [...new Set(contents.map((entry) => entry.id).filter((id): id is string => typeof id === 'string'))];
+      if (contentIds.length > 0) custom.content_ids = contentIds;
+    }
     if (custom.num_items === undefined && contents.every((entry) => typeof entry.quantity === 'number')) {
       custom.num_items = contents.reduce((sum, entry) => sum + (entry.quantity as number), 0);
     }
