@@ -212,6 +212,8 @@ test('blueprints: Segment\'s ecommerce spec as Pinterest\'s standard events, wit
     assert.deepEqual([searched.event_name, searched.custom_data], ['search', { search_string: 'trail shoes' }]);
     const list = mapThrough(variant, browserEvent({ event: 'Product List Viewed', properties: { category: 'Shoes', products: [{ product_id: 'SKU-1', price: 5, quantity: 2 }, { sku: 'SKU-2' }, {}] } }))!;
     assert.deepEqual([list.event_name, list.custom_data], ['view_category', { content_category: 'Shoes', content_ids: ['SKU-1', 'SKU-2'], contents: [{ id: 'SKU-1' }, { id: 'SKU-2' }] }], `${variant}: the listed products by id (a sku when there is no product_id), no value`);
+    const byListId = mapThrough(variant, browserEvent({ event: 'Product List Viewed', properties: { list_id: 'hot_deals_1', products: [{ product_id: 'SKU-1' }] } }))!;
+    assert.deepEqual(byListId.custom_data, { content_ids: ['SKU-1'], contents: [{ id: 'SKU-1' }] }, `${variant}: a list_id is no content_category`);
     // A product known by its sku alone: content_ids are the contents' ids.
     const skuOrder = mapThrough(variant, browserEvent({ properties: { order_id: 'ORD-3', products: [{ sku: 'SKU-9', price: 4, quantity: 1 }, { product_id: 'SKU-1', sku: 'ignored', price: 1, quantity: 1 }, { sku: 'SKU-9', price: 4, quantity: 1 }] } }))!;
     assert.deepEqual((skuOrder.custom_data as JsonObject).content_ids, ['SKU-9', 'SKU-1'], `${variant}: an order's content_ids from contents[].id, sku included, each once`);
