@@ -4,6 +4,7 @@
 // unhashed, and every hashed field goes as the list Pinterest's schema asks for.
 import { createHash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { normalizePhone } from './phone.ts';
 
 /** Fields Pinterest takes as lists of SHA-256 hex digests. */
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id', 'hashed_maids'] as const;
@@ -63,26 +64,6 @@ export interface NormalizeOptions {
 }
 
 /**
- * A phone as Pinterest hashes it: "only digits with country code, area code, and number",
- * without symbols, letters, spaces or leading zeros; an extension (`ext. 42`, `x42`) left out.
- * A number written with `+` or `00` carries its country code; any other takes
- * `defaultCountryCode` after its trunk zeros (unless it already starts with that code and is
- * longer than a national number). Without a default, a number with a trunk `0` is unusable
- * (its country is unknown) and one without is taken as written, with its country code.
- */
-function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
-  const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '').replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
-  const international = /^(\+|00)/.test(trimmed);
-  let digits = trimmed.replace(/\D/g, '');
-  if (international) digits = digits.replace(/^0+/, '');
-  else if (defaultCountryCode) {
-    const national = digits.replace(/^0+/, '');
-    digits = national.startsWith(defaultCountryCode) && national.length > 10 ? national : `${defaultCountryCode}${national}`;
-  } else if (digits.startsWith('0')) return undefined;
-  return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
-}
-
-/**
  * A date of birth as `YYYYMMDD` ("year, month, and day"), from `1997-12-26`, `19971226`,
  * `12/26/1997` (month first; day first when the first number cannot be a month) or
  * `26.12.1997`; an impossible date is unusable.
@@ -118,7 +99,8 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
     const email = lower(v.trim());
     return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
   },
-  ph: normalizePhone,
+  // "only digits with country code, area code, and number" (phone.ts)
+  ph: (v, { defaultCountryCode }) => normalizePhone(v, defaultCountryCode),
   // "first name, in lowercase" / "last name, in lowercase"
   fn: (v) => lower(v.trim()) || undefined,
   ln: (v) => lower(v.trim()) || undefined,
