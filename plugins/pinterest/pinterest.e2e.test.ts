@@ -22,6 +22,8 @@ let sim: VendorSim;
 let signal: TestSignal;
 let site: { id: string; key: string };
 let integrationId: string;
+/** A second site with the default variant installed, for its events beyond the funnel. */
+let defaultSite: { id: string; key: string };
 
 // any: the vendor's JSON, read field by field in assertions.
 type PinterestEvent = Record<string, any>;
@@ -41,11 +43,11 @@ const processedAll = (request: RecordedRequest) => {
 const now = () => new Date().toISOString();
 
 /** A browser call as the site's SDK sends it: the visitor cookie (and `_epik`), the visitor's IP via the proxy, its UA, consent. */
-async function browser(call: Record<string, unknown>, cookies = ''): Promise<void> {
+async function browser(call: Record<string, unknown>, cookies = '', key = site.key): Promise<void> {
   const res = await fetch(`${signal.collectUrl}/v1/${String(call.type)}`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA, cookie: `_dfdid=${VISITOR}${cookies ? `; ${cookies}` : ''}` },
-    body: JSON.stringify({ writeKey: site.key, timestamp: now(), ...call, context: { consent: { advertising: true }, ...(call.context as object | undefined) } }),
+    body: JSON.stringify({ writeKey: key, timestamp: now(), ...call, context: { consent: { advertising: true }, ...(call.context as object | undefined) } }),
   });
   assert.equal(res.status, 200, await res.text());
 }
@@ -60,23 +62,30 @@ async function batch(events: Array<Record<string, unknown>>): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
-before(async () => {
-  sim = await startVendorSim();
-  sim.setDefault('POST', PATH, processedAll);
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://api.pinterest.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'pinterest' });
-  site = await signal.pipeline('Pinterest shop');
+/** Installs the plugin from the catalog on a pipeline; the assignment's id. */
+async function install(variant: string, pipelineId: string): Promise<string> {
   const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/pinterest/install`, {
     method: 'POST',
     headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({
-      name: 'Pinterest CAPI', variant: 'retail', pipeline_id: site.id, consent_categories: ['advertising'], delivery_mode: 'server_side',
+      name: `Pinterest CAPI (${variant})`, variant, pipeline_id: pipelineId, consent_categories: ['advertising'], delivery_mode: 'server_side',
       config: { ad_account_id: AD_ACCOUNT, conversion_token: TOKEN },
     }),
   });
   const installed = await res.json() as { template: { vendor: string }; assignment: { id: string } | null };
   assert.equal(res.status, 201, JSON.stringify(installed));
   assert.equal(installed.template.vendor, 'pinterest');
-  integrationId = installed.assignment!.id;
+  return installed.assignment!.id;
+}
+
+before(async () => {
+  sim = await startVendorSim();
+  sim.setDefault('POST', PATH, processedAll);
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://api.pinterest.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'pinterest' });
+  site = await signal.pipeline('Pinterest shop');
+  integrationId = await install('retail', site.id);
+  defaultSite = await signal.pipeline('Pinterest default');
+  await install('default', defaultSite.id);
 });
 after(async () => {
   await signal?.close();
@@ -183,6 +192,22 @@ describe('Pinterest Conversions API', () => {
     assert.equal(request!.headers.authorization?.includes(TOKEN), false, 'the token is masked');
     assert.equal(request!.body.data[0]!.event_name, 'checkout');
     assert.equal(sim.requests({ path: PATH }).length, before, 'nothing sent');
+  });
+
+  test('the default variant: a product view is view_content, a subscription subscribe, any other track event custom without properties', async () => {
+    const send = (call: Record<string, unknown>) => browser({ type: 'track', context: { page: { url: 'https://shop.example.com/p/200' } }, ...call }, '', defaultSite.key);
+    await send({ event: 'Product Viewed', messageId: 'pin-default-view', properties: { sku: 'SKU-200', name: 'Rain Jacket', price: 80, currency: 'GBP' } });
+    await send({ event: 'Subscription Started', messageId: 'pin-default-sub', properties: { revenue: 9.99, currency: 'GBP', plan: 'pro' } });
+    await send({ event: 'Newsletter Opened', messageId: 'pin-default-custom', properties: { issue: 12, email: 'jane@example.com' } });
+    const viewed = (await pinterestEvent('pin-default-view')).event;
+    assert.deepEqual([viewed.event_name, viewed.custom_data], ['view_content', {
+      content_name: 'Rain Jacket', currency: 'GBP', content_ids: ['SKU-200'], contents: [{ id: 'SKU-200', item_name: 'Rain Jacket', item_price: '80', quantity: 1 }], num_items: 1, value: '80',
+    }]);
+    const subscribed = (await pinterestEvent('pin-default-sub')).event;
+    assert.deepEqual([subscribed.event_name, subscribed.custom_data], ['subscribe', { value: '9.99', currency: 'GBP' }]);
+    const custom = (await pinterestEvent('pin-default-custom')).event;
+    assert.deepEqual([custom.event_name, custom.custom_data, custom.user_data.em], ['custom', undefined, [sha256('jane@example.com')]]);
+    assert.equal(JSON.stringify(custom).includes('jane@'), false, 'the email leaves hashed only');
   });
 
   test('a refused token dead-letters at the first try, saying what to fix', async () => {

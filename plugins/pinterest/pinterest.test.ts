@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import pinterest, { validatePinterestConfig } from './index.ts';
@@ -255,6 +256,26 @@ test('blueprints: Segment\'s ecommerce spec as Pinterest\'s standard events, wit
   assert.deepEqual([subscribed.event_name, subscribed.custom_data], ['subscribe', { value: '9.99', currency: 'EUR' }], 'Pinterest\'s subscribe event, not custom');
   assert.equal(mapThrough('retail', browserEvent({ event: 'Subscription Started', properties: { revenue: 9.99 } })), null, 'retail sends the funnel only');
   assert.deepEqual(mapThrough('default', browserEvent({ event: 'Video Playback Started', properties: { title: 'How to lace' } }))!.custom_data, { content_name: 'How to lace' });
+});
+
+/** Pinterest's event names: ConversionEvents.data.event_name in its OpenAPI (v5/openapi.yaml, pinterest/api-description). */
+const PINTEREST_EVENTS = ['add_payment_info', 'add_to_cart', 'add_to_wishlist', 'app_install', 'checkout', 'custom', 'initiate_checkout', 'lead', 'page_visit', 'search', 'signup', 'subscribe', 'view_category', 'view_content', 'watch_video'];
+
+test('blueprints: every handler\'s names reach a Pinterest event its OpenAPI lists; the default variant sends every other track event as custom', () => {
+  for (const variant of ['default', 'retail']) {
+    const handlers = (parse(readFileSync(new URL(`../../blueprints/pinterest/${variant}.yaml`, import.meta.url), 'utf8')) as { events: Record<string, { names: string[]; event_name?: string; filter?: string }> }).events;
+    for (const [handler, { names, event_name: eventName, filter }] of Object.entries(handlers)) {
+      for (const name of names) {
+        const event = name === 'page' ? browserEvent({ type: 'page', event: undefined, name: 'Home' } as never)
+          : ['identify', 'group', 'alias', 'screen'].includes(name) ? browserEvent({ type: name, event: undefined } as never)
+          : browserEvent({ event: name, properties: {} });
+        const out = mapThrough(variant, event);
+        if (filter === 'false') assert.equal(out, null, `${variant} ${handler}: ${name} is not sent`);
+        else assert.deepEqual([out?.event_name, PINTEREST_EVENTS.includes(eventName!)], [eventName, true], `${variant} ${handler}: ${name}`);
+      }
+    }
+  }
+  assert.deepEqual(['Newsletter Opened', 'Cart Viewed', 'Application Opened'].map((name) => mapThrough('default', browserEvent({ event: name }))?.event_name), ['custom', 'custom', 'custom']);
 });
 
 test('blueprints: customer information from traits reaches user_data hashed, and nothing else of the person leaves in clear', () => {
