@@ -10,8 +10,8 @@
  * Per country calling code: the trunk prefix dialled before a national number ('' for none),
  * the lengths of national numbers that do not start with 0, and, where the plan has them, the
  * lengths of those that do (the 0 is then part of the number, not a trunk prefix). Lengths of
- * fixed-line and mobile numbers, from libphonenumber's PhoneNumberMetadata.xml (Apache-2.0);
- * 379 (Vatican City, unused: the Vatican is numbered within +39) as 39.
+ * fixed-line and mobile numbers, from libphonenumber's PhoneNumberMetadata.xml (Apache-2.0,
+ * July 2026); 379 (Vatican City, unused: the Vatican is numbered within +39) as 39.
  */
 const PLANS: Record<string, [trunk: string, lengths: string, zeroLengths?: string]> = {
   '1': ['1', '10'], '7': ['8', '10'], '20': ['0', '8-10'], '27': ['0', '5-9'], '30': ['', '10'],
