@@ -41,3 +41,17 @@ test('gzip bodies are decoded; waitFor resolves on arrival and explains a timeou
   assert.equal((await waiting).length, 1);
   await assert.rejects(sim.waitFor(5, 100, { path: '/never' }), /waited 100 ms; got 0 matching request\(s\): none/);
 });
+
+test('onAnswer sees each request with its answer; a busy port rejects with EADDRINUSE', async () => {
+  const seen: string[] = [];
+  const watched = await startVendorSim({ record: 'count', onAnswer: (request, answer) => seen.push(`${request.method} ${request.path} ${'status' in answer ? answer.status : 'other'}`) });
+  try {
+    watched.script('GET', '/x', [reply.serverError()]);
+    await fetch(`${watched.url}/x`);
+    await fetch(`${watched.url}/x`);
+    assert.deepEqual(seen, ['GET /x 500', 'GET /x 200']);
+    await assert.rejects(startVendorSim({ port: watched.port }), { code: 'EADDRINUSE' });
+  } finally {
+    await watched.close();
+  }
+});

@@ -63,7 +63,12 @@ function matches(request: RecordedRequest, filter?: { method?: string; path?: st
  * // point Signal at it: SIGNAL_VENDOR_REDIRECTS=https://api2.amplitude.com=${sim.url}
  * await sim.waitFor(2);
  */
-export async function startVendorSim(options: { port?: number; record?: 'full' | 'count' } = {}): Promise<VendorSim> {
+export async function startVendorSim(options: {
+  port?: number;
+  record?: 'full' | 'count';
+  /** Called with each request and the answer chosen for it (before any delay), e.g. to print them. */
+  onAnswer?: (request: RecordedRequest, answer: ScriptedResponse) => void;
+} = {}): Promise<VendorSim> {
   const recorded: RecordedRequest[] = [];
   let counted = 0;
   const scripts = new Map<string, ScriptedResponse[]>();
@@ -76,6 +81,7 @@ export async function startVendorSim(options: { port?: number; record?: 'full' |
     const queued = scripts.get(key);
     const fallback = defaults.get(key);
     const scripted: ScriptedResponse = queued?.shift() ?? (typeof fallback === 'function' ? fallback(request) : fallback) ?? { status: 200, body: { code: 200 } };
+    options.onAnswer?.(request, scripted);
     if ('hang' in scripted) return;
     if ('destroy' in scripted) {
       socket.destroy();
@@ -126,7 +132,14 @@ export async function startVendorSim(options: { port?: number; record?: 'full' |
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  // A busy port rejects (with the error's code, EADDRINUSE) rather than throwing out of an event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const port = (server.address() as AddressInfo).port;
 
   const sim: VendorSim = {
