@@ -8,8 +8,10 @@
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
  * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, the egress
- *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`, and
- *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader).
+ *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
+ *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
+ *   and `removeContactInfo` (a pass-through event's properties without contact information, at
+ *   any depth).
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
@@ -22,6 +24,7 @@ export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export { splitBatch } from './split-batch.ts';
+export { removeContactInfo } from './contact-info.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';

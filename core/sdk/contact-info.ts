@@ -1,0 +1,108 @@
+import type { JsonObject, JsonValue } from './types.ts';
+
+// Contact information in an event's properties: what a plugin sending a pass-through event's
+// properties to an ad platform must not send in clear. Conservative on both sides: what names
+// or looks like a way to reach a person goes, ordinary ecommerce data (product names, ids,
+// prices, dates) stays.
+
+/** Keys that name contact information wherever they are (`email`, `billing_phone`, `shippingAddress`, `date_of_birth`, …). */
+const CONTACT_KEY = /email|(?:^|_)e_mail|phone|msisdn|fax|first_?name|last_?name|full_?name|given_?name|family_?name|middle_?name|maiden_?name|sur_?name|user_?name|nick_?name|birth|(?:^|_)dob(?:_|$)|address|street|(?:^|_)zip(?:_|$)|zip_?code|postal|post_?code|(?:^|_)ssn(?:_|$)|(?:mobile|contact|cell)_?(?:number|no)(?:_|$)|(?:^|_)tel(?:_|$)/;
+/** Words that make a key about a person: its object's `name` is the person's (`customer`, `shipping`, `buyers`, …). */
+const PERSON_WORDS = new Set([
+  'customer', 'user', 'buyer', 'contact', 'person', 'people', 'recipient', 'sender', 'billing', 'shipping', 'member', 'owner', 'guest',
+  'passenger', 'traveler', 'traveller', 'attendee', 'patient', 'client', 'shopper', 'subscriber', 'holder', 'cardholder', 'consignee',
+]);
+const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Dates (2026-11-30, 30/11/2026), decimals and IPv4 addresses are digits and separators too, but no phone number. */
+const NOT_A_PHONE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$|^\d+\.\d+$|^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+/** `shippingAddress` → `shipping_address`: the key's words, lower case, joined by `_`. */
+function snake(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+function words(key: string): string[] {
+  return snake(key).split('_').map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
+}
+
+const isPersonKey = (key: string) => words(key).some((w) => PERSON_WORDS.has(w));
+
+/**
+ * A phone number written as one: a leading `+` and 7–15 digits, or 7–15 digits in groups
+ * (`07700 900123`, `(55) 99123-4567`, `650-555-1212`). A bare run of digits is not taken for
+ * one: order numbers and product ids are written that way.
+ */
+function looksLikePhone(text: string): boolean {
+  const value = text.trim();
+  if (!/^[+(\d][\d\s().-]*$/.test(value) || NOT_A_PHONE.test(value)) return false;
+  const digits = value.replace(/\D/g, '').length;
+  if (digits < 7 || digits > 15) return false;
+  return value.startsWith('+') || /[\s().-]/.test(value);
+}
+
+/** Keys whose values are identifiers (`order_id`, `content_ids`, `sku`, `ean`): digits in groups there are an id, not a phone number. (Not `…_number`: `contact_number` is one.) */
+const ID_WORDS = new Set(['id', 'ids', 'sku', 'ean', 'upc', 'gtin', 'isbn', 'mpn']);
+const isIdKey = (key: string) => words(key).some((w) => ID_WORDS.has(w));
+
+function isContactValue(value: JsonValue, idValue: boolean): boolean {
+  return typeof value === 'string' && (EMAIL_VALUE.test(value.trim()) || (!idValue && looksLikePhone(value)));
+}
+
+/** Where a value sits: the top of the properties, inside an object about a person, or inside anything else (a product). */
+type Position = 'top' | 'person' | 'other';
+
+function isRecord(value: JsonValue): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A key a person's name goes under here: `name` at the top or in a person's object, `customer_name` anywhere. */
+function isPersonName(key: string, position: Position): boolean {
+  const w = words(key);
+  if (!w.includes('name')) return false;
+  if (w.some((word) => PERSON_WORDS.has(word))) return true;
+  return position !== 'other' && (w.length === 1 || (w.length === 2 && w[0] === 'display'));
+}
+
+function clean(value: JsonValue, position: Position, idValue = false): JsonValue | undefined {
+  if (isContactValue(value, idValue)) return undefined;
+  if (Array.isArray(value)) {
+    const kept = value.map((item) => clean(item, position, idValue)).filter((item): item is JsonValue => item !== undefined);
+    return kept.length === 0 && value.length > 0 ? undefined : kept;
+  }
+  if (isRecord(value)) {
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (CONTACT_KEY.test(snake(key)) || isPersonName(key, position)) continue;
+      const inner: Position = position === 'person' || isPersonKey(key) ? 'person' : 'other';
+      const kept = clean(item, inner, isIdKey(key));
+      if (kept !== undefined) out[key] = kept;
+    }
+    return Object.keys(out).length === 0 && Object.keys(value).length > 0 ? undefined : out;
+  }
+  return value;
+}
+
+/**
+ * A copy of an event's properties without contact information, at any depth: keys naming it
+ * (`email`, `billing_phone`, `first_name`, `shipping_address`, `zip`, `birthday`, …), a
+ * person's name (`name` at the top of the properties or inside an object about a person —
+ * `customer`, `user`, `buyer`, `contact`, `billing`, `shipping`, … — and `customer_name`
+ * anywhere), email addresses and phone numbers as values (a `+` and 7–15 digits, or 7–15 digits
+ * in groups; ids are written that way, so a bare run of digits is kept, and so are digits in
+ * groups under a key naming an id: `order_id`, `content_ids`, `sku`). A value is looked at
+ * whole: a number inside free text is not searched for. A `name` inside any other object or
+ * list (`products`, `contents`, `items`, `plan`) is a product's or a thing's and is kept. An object or list left empty by the removal is left out. For a plugin that passes a
+ * pass-through event's properties to a vendor that must not receive them in clear.
+ *
+ * @example
+ * removeContactInfo({
+ *   plan: 'pro', name: 'Jane Doe', contact: '+44 7700 900123',
+ *   customer: { id: 'c-1', email: 'jane@example.com', name: 'Jane Doe' },
+ *   products: [{ product_id: 'SKU-1', name: 'Trail Shoe', buyer_email: 'jane@example.com' }],
+ * });
+ * // { plan: 'pro', customer: { id: 'c-1' }, products: [{ product_id: 'SKU-1', name: 'Trail Shoe' }] }
+ */
+export function removeContactInfo(properties: JsonObject): JsonObject {
+  const cleaned = clean(properties, 'top');
+  return isRecord(cleaned ?? null) ? (cleaned as JsonObject) : {};
+}
