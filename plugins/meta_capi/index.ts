@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, PermanentError, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 export const GRAPH_URL = 'https://graph.facebook.com';
@@ -17,9 +17,6 @@ export const ACTION_SOURCES = ['website', 'app', 'email', 'phone_call', 'chat', 
  * best practices): an event with none is refused, and with it every event of its request.
  */
 const MATCH_KEYS = ['em', 'ph', 'external_id', 'fbp', 'fbc', 'subscription_id', 'fb_login_id', 'lead_id', 'anon_id', 'madid'];
-/** custom_data keys that would carry contact information in clear (a pass-through event's properties). */
-const CONTACT_KEY = /e-?mail|phone|mobile|first_?name|last_?name|full_?name|surname|birth|address|street|zip|postal|postcode/i;
-const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 interface GraphError {
   error?: { message?: string; type?: string; code?: number; error_subcode?: number; error_user_title?: string; error_user_msg?: string; fbtrace_id?: string; is_transient?: boolean };
@@ -118,15 +115,11 @@ function asList(value: JsonValue | undefined): JsonValue | undefined {
 /**
  * custom_data as Meta takes it: content_ids and contents as lists, contents entries without an
  * `id` left out (Meta requires one, and one such entry fails the request), and no contact
- * information in clear — a key naming it, or an email address as a value (a pass-through
- * event's properties may hold either).
+ * information in clear at any depth (`removeContactInfo`: keys naming it, a person's name,
+ * email addresses and phone numbers as values — a pass-through event's properties may hold any).
  */
 function customData(input: JsonObject): JsonObject {
-  const custom: JsonObject = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (CONTACT_KEY.test(key) || (typeof value === 'string' && EMAIL_VALUE.test(value.trim()))) continue;
-    custom[key] = value;
-  }
+  const custom = removeContactInfo(input);
   const ids = asList(custom.content_ids);
   if (ids !== undefined) custom.content_ids = ids;
   const contents = asList(custom.contents);

@@ -105,6 +105,11 @@ test('custom_data carries no contact information in clear, and no contents entry
   const out = toServerEvent(payload({ custom_data: { plan: 'pro', email: 'jane@example.com', billing_phone: '+447700900123', referrer: 'a@b.co', contents: [{ quantity: 1 }, { id: 'SKU-2', quantity: 2 }] } }), browserEvent(), ctx());
   assert.deepEqual(out.custom_data, { plan: 'pro', contents: [{ id: 'SKU-2', quantity: 2 }] });
   assert.deepEqual(toServerEvent(payload({ custom_data: { contents: { quantity: 1 } } }), browserEvent(), ctx()).custom_data, {}, 'none left: no contents');
+  const nested = toServerEvent(payload({ custom_data: {
+    plan: 'pro', name: 'Jane Doe', contact: '+44 7700 900123', customer: { id: 'c-1', email: 'jane@example.com', name: 'Jane Doe' },
+    contents: [{ id: 'SKU-1', quantity: 1, name: 'Trail Shoe', buyer_email: 'jane@example.com' }],
+  } }), browserEvent(), ctx());
+  assert.deepEqual(nested.custom_data, { plan: 'pro', customer: { id: 'c-1' }, contents: [{ id: 'SKU-1', quantity: 1, name: 'Trail Shoe' }] }, 'nested objects and lists, a person\'s name and a phone number too; a product\'s name stays');
 });
 
 test('what Meta refuses whatever the rest of the batch: a weak match, an unknown or app action_source, a blank page URL', () => {
