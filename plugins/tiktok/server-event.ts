@@ -1,11 +1,7 @@
 // One event of the Events API's `data` list, from what the blueprint mapped: customer
 // information hashed, the click id from the landing page, contents as a list, Limited Data Use.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUser } from './user-data.ts';
-
-/** `properties` keys that would carry contact information in clear (a pass-through event's properties). */
-const CONTACT_KEY = /e-?mail|phone|mobile|first_?name|last_?name|full_?name|surname|birth|address|street|zip|postal|postcode/i;
-const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function isRecord(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -30,15 +26,11 @@ export function clickIdFromPage(...sources: Array<JsonValue | undefined>): strin
  * `properties` as TikTok takes them: `contents` as a list (a single-product blueprint maps one
  * entry as an object) of entries naming a product, `value` from the contents' prices ×
  * quantities when none was mapped and every entry has a price, and no contact information in
- * clear — a key naming it, or an email address as a value (a pass-through event's properties
- * may hold either).
+ * clear at any depth (`removeContactInfo`: keys naming it, a person's name, email addresses and
+ * phone numbers as values — a pass-through event's properties may hold any of them).
  */
 function eventProperties(input: JsonObject): JsonObject {
-  const properties: JsonObject = {};
-  for (const [key, value] of Object.entries(input)) {
-    if (CONTACT_KEY.test(key) || (typeof value === 'string' && EMAIL_VALUE.test(value.trim()))) continue;
-    properties[key] = value;
-  }
+  const properties = removeContactInfo(input);
   if (properties.contents !== undefined) {
     // An entry naming no product (neither content_id nor content_name) tells TikTok nothing.
     const contents = (Array.isArray(properties.contents) ? properties.contents : [properties.contents])

@@ -97,6 +97,15 @@ test('properties: contents as a list of products, value from price × quantity, 
   const custom = toServerEvent(payload({ properties: { plan: 'pro', email: 'jane@example.com', billing_phone: '+447700900123', referrer: 'a@b.co', zip: 'SW1A 1AA' } }), browserEvent(), ctx());
   assert.deepEqual(custom.properties, { plan: 'pro' });
   assert.equal('properties' in toServerEvent(payload({ properties: { email: 'x@y.z' } }), browserEvent(), ctx()), false, 'none left: no properties');
+  // The reviewer's event: contact information in nested objects and lists, a person's name, a phone number as a value.
+  const nested = toServerEvent(payload({ properties: {
+    plan: 'pro', customer: { email: 'jane@example.com', name: 'Jane Doe' }, contact: '+44 7700 900123', name: 'Jane Doe',
+    items: [{ buyer_email: 'jane@example.com', item_id: 'SKU-1', name: 'Trail Shoe' }],
+    contents: [{ content_id: 'SKU-1', content_name: 'Trail Shoe', price: 5, customer: { phone: '07700 900123' } }],
+  } }), browserEvent(), ctx());
+  assert.deepEqual(nested.properties, {
+    plan: 'pro', items: [{ item_id: 'SKU-1', name: 'Trail Shoe' }], contents: [{ content_id: 'SKU-1', content_name: 'Trail Shoe', price: 5 }], value: 5,
+  }, 'nothing of the person at any depth; the products\' names stay');
 });
 
 test('events TikTok cannot take are dead-lettered alone, saying why', () => {
