@@ -135,7 +135,8 @@ export default definePlugin({
   consent: ['advertising'],
   // The Pixel's first-party cookie id; TikTok documents no cookie for the click id.
   cookies: ['_ttp'],
-  // TikTok allows /event/track/ 1,000 requests a second; 50 (up to 50,000 events) is plenty.
+  // 50 requests a second (up to 50,000 events) is plenty; TikTok's throttling codes slow it down
+  // when TikTok asks (classify-answer.ts).
   rateLimit: { rps: 50 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => toServerEvent(payload, event, ctx),
