@@ -134,7 +134,10 @@ test('send: POST /open_api/v1.3/event/track/ with Access-Token, event_source web
 test('classify: code 0 delivered; rate limits in a 200 are handled as a 429 for as long as TikTok says', () => {
   assert.deepEqual(classifyTikTok(answer(envelope(0, 'OK')), request(3), NOW), { status: 'delivered' });
   assert.deepEqual(classifyTikTok(answer(envelope(20001, 'Partial success')), request(3), NOW), { status: 'delivered' });
-  assert.deepEqual(classifyTikTok(answer({}), request(1), NOW), { status: 'delivered' }, 'a 2xx without an envelope');
+  for (const body of [{}, '', '<html>Welcome to the hotel Wi-Fi</html>']) {
+    const page = classifyTikTok(answer(body), request(1), NOW) as { status: string; reason: string };
+    assert.deepEqual([page.status, /HTTP 200 without TikTok's \{ code, message \} envelope/.test(page.reason)], ['retry', true], `a 2xx without TikTok's envelope is not taken as delivered: ${JSON.stringify(body)}`);
+  }
   assert.deepEqual(classifyTikTok(answer(envelope(40100, 'Too many requests. Please retry in some time.')), request(2), NOW), {
     status: 'retry', reason: 'TikTok throttled the request (code 40100): Too many requests. Please retry in some time.', retryAfterMs: 1000, throttled: true,
   });
@@ -144,14 +147,22 @@ test('classify: code 0 delivered; rate limits in a 200 are handled as a 429 for 
   assert.equal(perDay.retryAfterMs, Date.parse('2026-12-01T00:00:00Z') - NOW, 'QPD: the next UTC midnight');
   const pixel = classifyTikTok(answer(envelope(40132, "The request QPS is limited by pixel_code's value.")), request(2), NOW) as { retryAfterMs: number; throttled: boolean };
   assert.deepEqual([pixel.retryAfterMs, pixel.throttled], [60_000, true]);
+  const blocked = classifyTikTok(answer(envelope(61000, 'Too many requests')), request(2), NOW) as { status: string; retryAfterMs: number; throttled: boolean };
+  assert.deepEqual([blocked.status, blocked.retryAfterMs, blocked.throttled], ['retry', 60_000, true], '61000 (TOO_MANY_REQUESTS_BL in TikTok\'s SDK): throttled, not dead-lettered');
   assert.equal((classifyTikTok(answer(envelope(40133, "Advertiser (1)'s QPS (30) reaches QPS limit 20 for current path")), request(2), NOW) as { throttled: boolean }).throttled, true);
 });
 
-test('classify: token and permission problems dead-letter saying what to fix; an invalid event is found by halves', () => {
+test('classify: token, account and permission problems dead-letter saying what to fix; the envelope dead-letters at once; an invalid event is found by halves', () => {
   for (const code of [40102, 40104, 40105]) {
     const token = classifyTikTok(answer(envelope(code, 'Invalid access token.')), request(4), NOW) as { status: string; reason: string };
     assert.equal(token.status, 'dead_letter', String(code));
     assert.match(token.reason, new RegExp(`TikTok refused the access token \\(code ${code}\\): Invalid access token\\. Generate a new token in TikTok Events Manager .* update config\\.access_token \\(request_id 202611301200000A1B2C\\)`));
+  }
+  for (const code of [40101, 40106, 40113, 40119]) {
+    const account = classifyTikTok(answer(envelope(code, 'App is forbidden.')), request(4), NOW) as { status: string; reason: string };
+    assert.equal(account.status, 'dead_letter', String(code));
+    assert.match(account.reason, new RegExp(`app or account \\(code ${code}, [A-Z_]+\\): App is forbidden\\. Not a problem with the events`), String(code));
+    assert.doesNotMatch(account.reason, /Generate a new token/, `${code} is not the token's fault`);
   }
   const permission = classifyTikTok(answer(envelope(40001, `No permission to operate pixel code: ${PIXEL}. You must be an admin or operator of this advertiser account.`)), request(4), NOW) as { status: string; reason: string };
   assert.deepEqual([permission.status, /no permission \(code 40001\): No permission to operate pixel code.*config\.pixel_code is the pixel the access token was generated for/.test(permission.reason)], ['dead_letter', true]);
@@ -162,6 +173,14 @@ test('classify: token and permission problems dead-letter saying what to fix; an
   assert.deepEqual(classifyTikTok(answer(envelope(40002, 'data.0.event_time: Not a valid integer')), request(1), NOW), {
     status: 'dead_letter', reason: 'TikTok refused the event (code 40002): data.0.event_time: Not a valid integer (request_id 202611301200000A1B2C)',
   });
+  // Not one event's fault: dead-lettered at once rather than after 2n - 1 halving requests.
+  const version = classifyTikTok(answer(envelope(40006, 'Version error.')), request(1000), NOW) as { status: string; reason: string };
+  assert.deepEqual([version.status, /API version \(code 40006\): Version error\. Not a problem with the events/.test(version.reason)], ['dead_letter', true]);
+  for (const message of ['event_source_id: Pixel code is invalid', 'Invalid pixel_code', 'Invalid access token for this event_source']) {
+    const envelopeError = classifyTikTok(answer(envelope(40002, message)), request(1000), NOW) as { status: string; reason: string };
+    assert.deepEqual([envelopeError.status, /not an event: check config\.pixel_code/.test(envelopeError.reason)], ['dead_letter', true], message);
+  }
+  assert.equal((classifyTikTok(answer(envelope(40002, 'data.3.user.ttp: pixel cookie too long')), request(8), NOW) as { status: string }).status, 'split', 'a data.<n> path: an event');
   assert.deepEqual(classifyTikTok(answer(envelope(41000, 'The client IP is on the banned country list.')), request(2), NOW), {
     status: 'dead_letter', reason: 'TikTok refused the request (code 41000): The client IP is on the banned country list. (request_id 202611301200000A1B2C)',
   });
