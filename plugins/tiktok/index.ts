@@ -106,7 +106,7 @@ export default definePlugin({
   },
   validateConfig: validateTikTokConfig,
   variants: {
-    default: { description: 'Pageview, standard events for registration, leads, forms, contact, subscriptions, downloads, button clicks, search and purchase; every other track event as a custom event with its properties.', blueprint: 'tiktok/default.yaml' },
+    default: { description: 'Pageview, standard events for registration, leads, forms, contact, subscriptions, downloads, button clicks, search, the ecommerce funnel (ViewContent, AddToWishlist, AddToCart, InitiateCheckout, AddPaymentInfo with value, currency and contents) and purchase; every other track event as a custom event with its properties.', blueprint: 'tiktok/default.yaml' },
     retail: { description: 'Ecommerce funnel: Pageview, ViewContent, Search, AddToWishlist, AddToCart, InitiateCheckout, AddPaymentInfo and Purchase with value, currency and contents; other events are not sent.', blueprint: 'tiktok/retail.yaml' },
   },
   vendorFields: {

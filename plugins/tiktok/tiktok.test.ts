@@ -241,15 +241,24 @@ test('the shipped blueprints: an order as the configured purchase event with con
     assert.equal(map(browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as never)).payload, null, `${variant}: no identify call at TikTok`);
     assert.equal(map(browserEvent({ type: 'page', event: undefined })).payload?.event, 'Pageview');
   }
+  // The ecommerce funnel: the same standard events, value, checked currency and contents in both variants.
+  for (const variant of ['default', 'retail']) {
+    const map = createEventMapper(tiktok, { variant, blueprint: blueprint(variant) }, ctx({}, variant));
+    const added = map(browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: '24.99', quantity: 2, currency: 'eur' } }));
+    assert.deepEqual([added.payload?.event, added.payload?.properties], ['AddToCart', {
+      content_type: 'product', currency: 'EUR', contents: [{ content_id: 'SKU-1', content_type: 'product', content_name: 'Trail Shoe', price: 24.99, quantity: 2 }], value: 49.98,
+    }], `${variant}: a number for the price, the currency checked, contents, the value added up`);
+    assert.match(map(browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', price: '24.99', currency: '$' } })).error ?? '', /currency is required/, `${variant}: "$" is an error, not a batch TikTok refuses`);
+    const viewed = map(browserEvent({ event: 'Product Viewed', properties: { sku: 'SKU-2', name: 'Sock', price: 5, currency: 'GBP' } }));
+    assert.deepEqual([viewed.payload?.event, (viewed.payload?.properties as JsonObject).contents], ['ViewContent', [{ content_id: 'SKU-2', content_type: 'product', content_name: 'Sock', price: 5, quantity: 1 }]], variant);
+    assert.deepEqual(map(browserEvent({ event: 'Products Searched', properties: { query: 'trail shoes' } })).payload?.properties, { query: 'trail shoes' });
+    const checkout = map(browserEvent({ event: 'Checkout Started', properties: { total: 10, currency: 'USD', products: [{ product_id: 'SKU-1', price: 10 }] } })).payload!;
+    assert.deepEqual([checkout.event, checkout.properties], ['InitiateCheckout', { value: 10, currency: 'USD', content_type: 'product', contents: [{ content_id: 'SKU-1', content_type: 'product', price: 10, quantity: 1 }] }], variant);
+    assert.equal(map(browserEvent({ event: 'Payment Info Entered' })).payload?.event, 'AddPaymentInfo');
+    assert.equal(map(browserEvent({ event: 'Product Added to Wishlist', properties: { product_id: 'SKU-1' } })).payload?.event, 'AddToWishlist');
+    assert.equal(map(browserEvent({ event: 'view_item', properties: { product_id: 'SKU-1' } })).payload?.event, 'ViewContent', `${variant}: GA4's names too`);
+  }
   const retail = createEventMapper(tiktok, { variant: 'retail', blueprint: blueprint('retail') }, ctx());
-  const viewed = retail(browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 2, currency: 'EUR' } }));
-  assert.deepEqual([viewed.payload?.event, viewed.payload?.properties], ['AddToCart', {
-    content_type: 'product', currency: 'EUR', contents: [{ content_id: 'SKU-1', content_type: 'product', content_name: 'Trail Shoe', price: 24.99, quantity: 2 }], value: 49.98,
-  }]);
-  assert.deepEqual(retail(browserEvent({ event: 'Products Searched', properties: { query: 'trail shoes' } })).payload?.properties, { query: 'trail shoes' });
-  assert.equal(retail(browserEvent({ event: 'Checkout Started', properties: { total: 10, currency: 'USD' } })).payload?.event, 'InitiateCheckout');
-  assert.equal(retail(browserEvent({ event: 'Payment Info Entered' })).payload?.event, 'AddPaymentInfo');
-  assert.equal(retail(browserEvent({ event: 'Product Added to Wishlist', properties: { product_id: 'SKU-1' } })).payload?.event, 'AddToWishlist');
   assert.equal(retail(browserEvent({ event: 'Newsletter Opened' })).payload, null, 'retail sends the funnel only');
 
   const standard = createEventMapper(tiktok, { variant: 'default', blueprint: blueprint('default') }, ctx({}, 'default'));
