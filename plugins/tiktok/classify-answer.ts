@@ -89,9 +89,9 @@ function envelopeOf(json: unknown): TikTokEnvelope | undefined {
  *   any other → the batch is split until the refused event is alone, which is dead-lettered
  *   with TikTok's message;
  * - 40202, 5xxxx and 60001 → retried; any other code → dead letter with TikTok's message;
- * - no envelope: HTTP 401/403 → dead letter (the token), 413 → split, 2xx → retried (a proxy's
- *   or gateway's page, not TikTok's answer), other statuses as the core's default (408/429/5xx
- *   retried, other 4xx dead-lettered).
+ * - no envelope: HTTP 401/403 → dead letter (the token), 413 → split, a 2xx whose body is not
+ *   JSON (empty, an HTML page: a proxy's, not TikTok's) → retried, other answers as the core's
+ *   default (2xx delivered, 408/429/5xx retried, other 4xx dead-lettered).
  *
  * @example
  * classifyTikTok({ status: 200, headers: {}, body: '', json: { code: 40100, message: 'Too many requests.' } }, request, Date.now());
@@ -141,11 +141,12 @@ function classifyStatus(response: VendorResponse, request: RequestDescriptor): C
     return { status: 'dead_letter', reason: `TikTok refused the request (HTTP ${response.status}): check config.access_token (Events Manager > your pixel > Settings > Events API)` };
   }
   if (response.status === 413 && request.eventIds.length > 1) return { status: 'split', reason: 'TikTok: request too large (HTTP 413); sending it in halves' };
-  // TikTok answers every request it reads with its envelope: a 2xx without one is someone
-  // else's page (a proxy, a captive portal), and the events may not have reached TikTok. A
-  // retry TikTok did receive after all is deduplicated by event_id.
-  if (response.status >= 200 && response.status < 300) {
-    return { status: 'retry', reason: `TikTok: HTTP ${response.status} without TikTok's { code, message } envelope (not TikTok's answer: a proxy or gateway page?): ${response.body.slice(0, 200) || 'empty body'}` };
+  // TikTok answers every request it reads with a JSON envelope: a 2xx whose body is no JSON at
+  // all (nothing, an HTML page) is someone else's answer (a proxy, a captive portal), and the
+  // events may not have reached TikTok. A retry TikTok did receive after all is deduplicated by
+  // event_id. (A JSON body without `code` goes by the core's default, as every plugin's 2xx.)
+  if (response.status >= 200 && response.status < 300 && response.json === undefined) {
+    return { status: 'retry', reason: `TikTok: HTTP ${response.status} without TikTok's JSON { code, message } envelope (not TikTok's answer: a proxy or gateway page?): ${response.body.trim().slice(0, 200) || 'empty body'}` };
   }
   const classified = defaultClassify(response);
   return 'reason' in classified ? { ...classified, reason: `TikTok ${classified.reason}` } : classified;

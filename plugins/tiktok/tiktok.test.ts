@@ -134,10 +134,11 @@ test('send: POST /open_api/v1.3/event/track/ with Access-Token, event_source web
 test('classify: code 0 delivered; rate limits in a 200 are handled as a 429 for as long as TikTok says', () => {
   assert.deepEqual(classifyTikTok(answer(envelope(0, 'OK')), request(3), NOW), { status: 'delivered' });
   assert.deepEqual(classifyTikTok(answer(envelope(20001, 'Partial success')), request(3), NOW), { status: 'delivered' });
-  for (const body of [{}, '', '<html>Welcome to the hotel Wi-Fi</html>']) {
+  for (const body of ['', '<html>Welcome to the hotel Wi-Fi</html>']) {
     const page = classifyTikTok(answer(body), request(1), NOW) as { status: string; reason: string };
-    assert.deepEqual([page.status, /HTTP 200 without TikTok's \{ code, message \} envelope/.test(page.reason)], ['retry', true], `a 2xx without TikTok's envelope is not taken as delivered: ${JSON.stringify(body)}`);
+    assert.deepEqual([page.status, /HTTP 200 without TikTok's JSON \{ code, message \} envelope/.test(page.reason)], ['retry', true], `a 2xx that is not TikTok's JSON is not taken as delivered: ${JSON.stringify(body)}`);
   }
+  assert.deepEqual(classifyTikTok(answer({}), request(1), NOW), { status: 'delivered' }, 'JSON without a code: the core\'s default for a 2xx (the conformance suite\'s contract)');
   assert.deepEqual(classifyTikTok(answer(envelope(40100, 'Too many requests. Please retry in some time.')), request(2), NOW), {
     status: 'retry', reason: 'TikTok throttled the request (code 40100): Too many requests. Please retry in some time.', retryAfterMs: 1000, throttled: true,
   });
