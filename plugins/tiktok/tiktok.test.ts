@@ -37,6 +37,16 @@ test('customer information is normalised as TikTok documents it before hashing: 
   assert.equal(hashUserField('phone', '07700 900123', { defaultCountryCode: '44' }), sha256('+447700900123'));
   assert.equal(hashUserField('phone', '447700900123', { defaultCountryCode: '44' }), sha256('+447700900123'), 'the code is not added twice');
   assert.equal(hashUserField('phone', '123'), undefined, 'too short for a phone number');
+  // Italy (and San Marino, Vatican City) keep the leading 0 after the country code.
+  assert.equal(hashUserField('phone', '06 1234 5678', { defaultCountryCode: '39' }), sha256('+390612345678'), 'an Italian landline keeps its 0');
+  assert.equal(hashUserField('phone', '+39 (0)6 1234 5678'), sha256('+390612345678'));
+  assert.equal(hashUserField('phone', '+39 06 1234 5678'), sha256('+390612345678'));
+  assert.equal(hashUserField('phone', '393 123 4567', { defaultCountryCode: '39' }), sha256('+393931234567'), 'an Italian mobile starting 393 is national');
+  assert.equal(hashUserField('phone', '39 333 123 4567', { defaultCountryCode: '39' }), sha256('+393331234567'), 'longer than a national number: it has its code');
+  // Brazil's national numbers run to 11 digits, and 55 is an area code there too.
+  assert.equal(hashUserField('phone', '(55) 99123-4567', { defaultCountryCode: '55' }), sha256('+5555991234567'), 'area code 55 is not the country code');
+  assert.equal(hashUserField('phone', '55 11 99123-4567', { defaultCountryCode: '55' }), sha256('+5511991234567'));
+  assert.equal(hashUserField('phone', '(11) 99123-4567', { defaultCountryCode: '55' }), sha256('+5511991234567'));
   assert.equal(hashUserField('external_id', ' User-123 '), sha256('user-123'));
   assert.equal(hashUserField('external_id', 42), sha256('42'));
   const digest = sha256('jane@example.com');
