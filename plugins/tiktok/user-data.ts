@@ -67,7 +67,9 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
     return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
   },
   phone: normalizePhone,
-  external_id: (v) => lower(v.trim()) || undefined,
+  // Trimmed, its case kept, as TikTok's own server-side GTM template hashes it
+  // (tiktok/gtm-template-eapi: hash(external_id, false)): `User-123` and `user-123` are two ids.
+  external_id: (v) => v.trim() || undefined,
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -80,7 +82,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * @example
  * hashUserField('email', ' Jane@Example.com ');   // sha256('jane@example.com')
  * hashUserField('phone', '+44 (0)7700 900123');   // sha256('+447700900123')
- * hashUserField('external_id', ' User-123 ');     // sha256('user-123')
+ * hashUserField('external_id', ' User-123 ');     // sha256('User-123')
  */
 export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
