@@ -120,7 +120,7 @@ export default definePlugin({
     'user.ip': { required: false },
     'user.user_agent': { required: false },
     'user.ttp': { required: false, description: 'The _ttp cookie of the TikTok Pixel.' },
-    'user.ttclid': { required: false, description: 'The click id: from the page URL\'s ttclid parameter unless mapped.' },
+    'user.ttclid': { required: false, description: 'The click id: unless mapped, from the page URL\'s ttclid parameter, else a first-party ttclid cookie.' },
     'user.locale': { required: false },
     'page.url': { required: false },
     'page.referrer': { required: false },
@@ -133,8 +133,9 @@ export default definePlugin({
     limited_data_use: { required: false },
   },
   consent: ['advertising'],
-  // The Pixel's first-party cookie id; TikTok documents no cookie for the click id.
-  cookies: ['_ttp'],
+  // The Pixel's first-party cookie id, and the click id TikTok's own server-side GTM tag keeps
+  // in a first-party `ttclid` cookie for 30 days (tiktok/gtm-template-eapi): read, never set.
+  cookies: ['_ttp', 'ttclid'],
   // 50 requests a second (up to 50,000 events) is plenty; TikTok's throttling codes slow it down
   // when TikTok asks (classify-answer.ts).
   rateLimit: { rps: 50 },

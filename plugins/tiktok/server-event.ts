@@ -50,7 +50,8 @@ function eventProperties(input: JsonObject): JsonObject {
 /**
  * The event as TikTok's Events API takes it in `data`, from the blueprint's mapping: `user`
  * normalised and hashed (email, phone, external_id), `ttclid` from the page URL when none was
- * mapped, `properties` cleaned, an empty `page` left out, `limited_data_use` from the config
+ * mapped, else from a first-party `ttclid` cookie (the one TikTok's server-side GTM tag keeps
+ * for 30 days: a fresh click in the URL wins over it, as in that tag), `properties` cleaned, an empty `page` left out, `limited_data_use` from the config
  * unless mapped. An event TikTok cannot take is dead-lettered here, saying why: no event name,
  * or no `event_time` in Unix seconds.
  *
@@ -79,7 +80,9 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (user.ttclid === undefined) {
     const context = isRecord(event.context) ? event.context : {};
     const contextPage = isRecord(context.page) ? context.page : {};
-    const ttclid = clickIdFromPage(page.url, contextPage.url, contextPage.search);
+    const cookies = isRecord(context.cookies) ? context.cookies : {};
+    const cookie = typeof cookies.ttclid === 'string' && cookies.ttclid.trim() !== '' ? cookies.ttclid.trim() : undefined;
+    const ttclid = clickIdFromPage(page.url, contextPage.url, contextPage.search) ?? cookie;
     if (ttclid) user.ttclid = ttclid;
   }
   if (Object.keys(user).length > 0) out.user = user;

@@ -87,6 +87,10 @@ test('server event: user hashed, ttclid from the landing page, a blank referrer 
     limited_data_use: true,
   });
   assert.equal((input.user as JsonObject).email, 'Jane@Example.com', 'the mapped payload is not changed');
+  const withCookie = (page: JsonObject) => browserEvent({ context: { page, cookies: { _ttp: 'ttp-1', ttclid: 'E.C.P.from-cookie' } } });
+  assert.equal((toServerEvent(payload(), withCookie({ url: 'https://shop.example.com/thanks' }), ctx()).user as JsonObject).ttclid, 'E.C.P.from-cookie', 'a later page: the first-party ttclid cookie');
+  assert.equal((toServerEvent(payload({ page: { url: 'https://shop.example.com/p?ttclid=E.C.P.fresh' } }), withCookie({ url: 'https://shop.example.com/p?ttclid=E.C.P.fresh' }), ctx()).user as JsonObject).ttclid, 'E.C.P.fresh', 'a fresh click in the URL wins over the cookie');
+  assert.deepEqual(tiktok.cookies, ['_ttp', 'ttclid']);
   const mapped = toServerEvent(payload({ user: { ttclid: 'E.C.P.kept' } }), event, ctx());
   assert.deepEqual(mapped.user, { ttclid: 'E.C.P.kept' }, 'a mapped click id wins over the URL');
   assert.equal('limited_data_use' in mapped, false, 'not sent unless configured');
