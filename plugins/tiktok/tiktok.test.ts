@@ -57,12 +57,19 @@ test('customer information is normalised as TikTok documents it before hashing: 
 test('user: hashed fields one value as text and several as a list, clear fields kept, anything else left out', () => {
   const { user, unusable } = normalizeUser({
     email: ['a@x.com', ' A@X.com', 'b@x.com'], phone: '07700 900123', external_id: 'df_abc', ip: '203.0.113.42', user_agent: 'Mozilla/5.0',
-    ttp: 'ttp-cookie', ttclid: 'E.C.P.abc', locale: 'en-GB', first_name: 'Jane', ttp_extra: '', email_blank: null,
+    ttp: 'ttp-cookie', ttclid: 'E.C.P.abc', locale: 'en-GB', birthday: '1990-01-01', ttp_extra: '', email_blank: null,
   });
   assert.deepEqual(user, {
     email: [sha256('a@x.com'), sha256('b@x.com')], external_id: sha256('df_abc'), ip: '203.0.113.42', user_agent: 'Mozilla/5.0', ttp: 'ttp-cookie', ttclid: 'E.C.P.abc', locale: 'en-GB',
   });
-  assert.deepEqual(unusable, ['phone', 'first_name'], 'a national phone number and a key TikTok does not take in clear');
+  assert.deepEqual(unusable, ['phone', 'birthday'], 'a national phone number and a key TikTok does not take');
+  // Names and postcode hashed, places normalised, as Segment's TikTok Conversions destination sends them.
+  const person = normalizeUser({ first_name: [' Mary-Ann ', 'Mary'], last_name: "O'Brien Smith", zip_code: 'SW1A 1AA', city: 'New York', state: 'N.Y.', country: 'GB', first_name_extra: 'x' });
+  assert.deepEqual(person.user, {
+    first_name: sha256('maryann'), last_name: sha256('obriensmith'), zip_code: sha256('sw1a1aa'), city: 'newyork', state: 'ny', country: 'gb',
+  }, 'one value each, the first usable one');
+  assert.deepEqual(normalizeUser({ city: 'Zürich', last_name: 'Müller' }).user, { city: 'zürich', last_name: sha256('müller') }, 'accented letters kept');
+  assert.deepEqual(normalizeUser({ city: '  ', country: { code: 'GB' } }).unusable, ['city', 'country']);
   assert.deepEqual(normalizeUser('jane@example.com').user, {}, 'not an object: nothing');
 });
 
@@ -230,7 +237,10 @@ test('the shipped blueprints: an order as the configured purchase event with con
   const order = browserEvent({
     userId: 'user-123',
     properties: { order_id: 'ORD-1', total: '59.98', currency: 'gbp', products: [{ product_id: 'SKU-1', name: 'Trail Shoe', category: 'Shoes', price: 29.99, quantity: 2 }, { sku: 'SKU-2', price: 5 }] },
-    context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', locale: 'en-GB', page: { url: 'https://shop.example.com/thanks?ttclid=E.C.P.abc' }, cookies: { _ttp: 'ttp-1' }, traits: { email: ' Jane@Example.com ', phone: '+44 7700 900123' } },
+    context: {
+      ip: '203.0.113.42', userAgent: 'Mozilla/5.0', locale: 'en-GB', page: { url: 'https://shop.example.com/thanks?ttclid=E.C.P.abc' }, cookies: { _ttp: 'ttp-1' },
+      traits: { email: ' Jane@Example.com ', phone: '+44 7700 900123', firstName: 'Jane', lastName: 'Doe', address: { city: 'Leeds', state: 'West Yorkshire', postalCode: 'LS1 4AP', country: 'GB' } },
+    },
   });
   for (const variant of ['default', 'retail']) {
     const map = createEventMapper(tiktok, { variant, blueprint: blueprint(variant) }, ctx({}, variant));
@@ -240,6 +250,7 @@ test('the shipped blueprints: an order as the configured purchase event with con
       page: { url: 'https://shop.example.com/thanks?ttclid=E.C.P.abc' },
       user: {
         external_id: sha256('user-123'), email: sha256('jane@example.com'), phone: sha256('+447700900123'),
+        first_name: sha256('jane'), last_name: sha256('doe'), city: 'leeds', state: 'westyorkshire', zip_code: sha256('ls14ap'), country: 'gb',
         ip: '203.0.113.42', user_agent: 'Mozilla/5.0', ttp: 'ttp-1', locale: 'en-GB', ttclid: 'E.C.P.abc',
       },
       properties: {

@@ -1,16 +1,28 @@
 // TikTok's customer information (the event's `user` object), normalised and hashed as the
 // Events API documents it. Done here, in the plugin, rather than left to the blueprint:
-// whatever an edited blueprint maps into `user`, no email, phone number or id leaves Signal
-// in clear (TikTok requires them hashed) or hashed in a form TikTok cannot match.
+// whatever an edited blueprint maps into `user`, no email, phone number, id, name or postcode
+// leaves Signal in clear (TikTok requires them hashed) or hashed in a form TikTok cannot match.
 import { createHash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
 
-/** Fields TikTok takes only as SHA-256 (hex): "It must be hashed with SHA-256 on the client side." */
-export const HASHED_FIELDS = ['email', 'phone', 'external_id'] as const;
+/**
+ * Fields TikTok takes only as SHA-256 (hex): "It must be hashed with SHA-256 on the client
+ * side." first_name, last_name and zip_code are hashed as Segment's TikTok Conversions
+ * destination (written by TikTok) hashes them.
+ */
+export const HASHED_FIELDS = ['email', 'phone', 'external_id', 'first_name', 'last_name', 'zip_code'] as const;
 type HashedField = (typeof HASHED_FIELDS)[number];
+/** The hashed fields TikTok takes one or several of (a list); of the others, the first usable value is sent. */
+const LIST_FIELDS: readonly string[] = ['email', 'phone', 'external_id'];
 
 /** Fields sent as they are: the visitor's browser, TikTok's own ids and the language. Any other key is left out. */
 export const CLEAR_FIELDS = ['ip', 'user_agent', 'ttp', 'ttclid', 'locale'] as const;
+/**
+ * Places sent unhashed but normalised — lower case, letters and digits only (`New York` →
+ * `newyork`, `GB` → `gb`) — as Segment's TikTok Conversions destination sends them. A region
+ * or a country is no way to reach a person.
+ */
+export const PLACE_FIELDS = ['city', 'state', 'country'] as const;
 
 const HEX64 = /^[0-9a-f]{64}$/i;
 
@@ -70,7 +82,18 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   // Trimmed, its case kept, as TikTok's own server-side GTM template hashes it
   // (tiktok/gtm-template-eapi: hash(external_id, false)): `User-123` and `user-123` are two ids.
   external_id: (v) => v.trim() || undefined,
+  // Lower case without white space or punctuation ("Mary-Ann" → maryann), accented letters kept.
+  first_name: (v) => lower(v).replace(/[\s\p{P}]/gu, '') || undefined,
+  last_name: (v) => lower(v).replace(/[\s\p{P}]/gu, '') || undefined,
+  // Lower case without white space: `SW1A 1AA` → sw1a1aa.
+  zip_code: (v) => lower(v).replace(/\s/g, '') || undefined,
 };
+
+/** A place as TikTok takes it: lower case, letters and digits only (Unicode letters kept: `Zürich` → zürich). */
+function normalizePlace(value: JsonValue): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return lower(value).replace(/[^\p{L}\p{N}]/gu, '') || undefined;
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -94,9 +117,10 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
 
 /**
  * `user` as TikTok takes it: email, phone and external_id normalised and hashed (one value
- * is sent as a string, several as a list), the clear fields kept as text, anything else left
- * out. Also returns the names of the fields it left out (unusable values, keys TikTok does
- * not take in clear).
+ * is sent as a string, several as a list), first_name, last_name and zip_code normalised and
+ * hashed (the first usable value), city, state and country normalised, the clear fields kept as
+ * text, anything else left out. Also returns the names of the fields it left out (unusable
+ * values, keys TikTok does not take).
  *
  * @example
  * normalizeUser({ email: 'Jane@Example.com', ip: '203.0.113.42' });
@@ -112,13 +136,17 @@ export function normalizeUser(raw: JsonValue | undefined, options: NormalizeOpti
       const values = Array.isArray(value) ? value : [value];
       const hashed = [...new Set(values.map((v) => hashUserField(key as HashedField, v, options)).filter((v): v is string => v !== undefined))];
       if (hashed.length === 0) unusable.push(key);
-      else user[key] = hashed.length === 1 ? hashed[0]! : hashed;
+      else user[key] = hashed.length === 1 || !LIST_FIELDS.includes(key) ? hashed[0]! : hashed;
+    } else if ((PLACE_FIELDS as readonly string[]).includes(key)) {
+      const place = normalizePlace(Array.isArray(value) ? (value[0] ?? null) : value);
+      if (place === undefined) unusable.push(key);
+      else user[key] = place;
     } else if ((CLEAR_FIELDS as readonly string[]).includes(key)) {
       if (typeof value === 'string' || typeof value === 'number') user[key] = String(value);
       else unusable.push(key);
     } else {
-      // Not a field TikTok takes in clear: it may be contact information (an edited
-      // blueprint's `first_name`), so it is not sent.
+      // Not a field TikTok takes: it may be contact information (an edited blueprint's
+      // `birthday`), so it is not sent.
       unusable.push(key);
     }
   }
