@@ -49,14 +49,14 @@ after(async () => {
 });
 
 /** A browser call as datafly.js sends it: the visitor cookie (and the Pixel's _ttp), the visitor's IP via the proxy, its UA. */
-async function browser(call: Record<string, unknown>, cookies = '_ttp=2F7h37YkS1j57AYSKTI7IHhJPYH'): Promise<void> {
+async function browser(call: Record<string, unknown>, cookies = '_ttp=2F7h37YkS1j57AYSKTI7IHhJPYH', writeKey = site.key): Promise<void> {
   const res = await fetch(`${signal.collectUrl}/v1/${String(call.type)}`, {
     method: 'POST',
     headers: {
       'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA,
       cookie: `_dfdid=df_tiktok0visitor${cookies ? `; ${cookies}` : ''}`,
     },
-    body: JSON.stringify({ writeKey: site.key, timestamp: new Date().toISOString(), ...call, context: { consent: { advertising: true }, ...(call.context as object | undefined) } }),
+    body: JSON.stringify({ writeKey, timestamp: new Date().toISOString(), ...call, context: { consent: { advertising: true }, ...(call.context as object | undefined) } }),
   });
   assert.equal(res.status, 200, await res.text());
 }
@@ -158,6 +158,31 @@ describe('TikTok Events API', () => {
     const dead = await deadLetter('tt-token-1');
     assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
     assert.equal(dead.reason, 'TikTok refused the access token (code 40105): The access token is invalid or expired. Generate a new token in TikTok Events Manager (your pixel > Settings > Events API > Generate Access Token), then update config.access_token (request_id r-3)');
+  });
+
+  test('the default variant: the funnel as standard events, a custom event\'s properties without contact information, the click id from the ttclid cookie', async () => {
+    const other = await signal.pipeline('TikTok default site');
+    const pixel = 'C5DEFAULT1234GHIJ567';
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/tiktok/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'TikTok default', variant: 'default', pipeline_id: other.id, delivery_mode: 'server_side', consent_categories: ['advertising'], config: { pixel_code: pixel, access_token: TOKEN } }),
+    });
+    assert.equal(res.status, 201, await res.text());
+    const cookies = '_ttp=2F7h37YkS1j57AYSKTI7IHhJPYH; ttclid=E.C.P.fromcookie';
+    await browser({ type: 'track', event: 'Product Added', messageId: 'tt-default-cart', properties: { product_id: 'SKU-100', name: 'Trail Shoe', price: '24.99', quantity: 2, currency: 'eur' }, context: { page: { url: 'https://shop.example.com/p/100' } } }, cookies, other.key);
+    const cart = await sentEvent('tt-default-cart');
+    assert.equal((cart.request.json as { event_source_id: string }).event_source_id, pixel);
+    assert.deepEqual([cart.event.event, cart.event.properties, cart.event.user.ttclid], ['AddToCart', {
+      content_type: 'product', currency: 'EUR', contents: [{ content_id: 'SKU-100', content_type: 'product', content_name: 'Trail Shoe', price: 24.99, quantity: 2 }], value: 49.98,
+    }, 'E.C.P.fromcookie'], 'a standard event with contents, not a custom one; the click id kept in the first-party cookie');
+    await browser({
+      type: 'track', event: 'Video Shared', messageId: 'tt-default-custom', context: { page: { url: 'https://shop.example.com/v/1' } },
+      properties: { video_id: 'v-1', name: 'Jane Doe', contact: '+44 7700 900123', customer: { email: 'jane@example.com', name: 'Jane Doe' }, items: [{ buyer_email: 'jane@example.com', name: 'Clip' }] },
+    }, cookies, other.key);
+    const custom = await sentEvent('tt-default-custom');
+    assert.deepEqual([custom.event.event, custom.event.properties], ['Video Shared', { video_id: 'v-1', items: [{ name: 'Clip' }] }]);
+    const text = JSON.stringify(custom.request.json);
+    for (const raw of ['jane@example.com', 'Jane Doe', '7700 900123']) assert.equal(text.includes(raw), false, `${raw} never leaves Signal`);
   });
 
   test('an install with the pixel\'s numeric ID is refused, naming the field and what it expects', async () => {
