@@ -7,7 +7,7 @@ import { defaultClassify, type Classification, type RequestDescriptor, type Vend
 // Codes as TikTok's Business API SDK names them (tiktok/tiktok-business-api-sdk,
 // tiktok_business/tiktok_code.py).
 
-/** Success (0), and TikTok's "partially successful" (20001, PARTIAL_OK: it names no events, so nothing to retry). */
+/** Success (0), and TikTok's "partially successful" (20001, PARTIAL_OK: TikTok documents no list of refused events in it, so nothing to retry). */
 const OK = new Set([0, 20001]);
 /**
  * Rate limits: 40100 (REQUEST_TOO_FREQUENT), 40016 (BIZ_FC_ERROR, the app's flow control),
