@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizePhoneNumber } from '../sdk/phone-number.ts';
 import { parseDecimal } from './decimal-text.ts';
 import { truncateText } from './truncate-text.ts';
 
@@ -133,17 +134,11 @@ function toEpochMs(value: unknown, name: string): number {
 }
 
 /**
- * A bracketed trunk prefix right after the country code, `+44 (0)7700…`: the international
- * way of printing a number in the UK, Germany, Switzerland, Austria, the Netherlands… The `0`
- * is dialled only from inside the country, so E.164 leaves it out.
- */
-const BRACKETED_TRUNK = /^((?:\+|00)[\s.-]*[1-9]\d{0,2})[\s.-]*\(0\)/;
-
-/**
- * Normalises a phone number to E.164: separators removed, `00` becomes `+`, a bracketed trunk
- * `(0)` after the country code dropped; a national number (no `+` or `00`) gets
- * `defaultCountryCode` with its trunk `0` dropped, or is refused when no code is configured
- * (guessing a country would hash a number no vendor can match).
+ * Normalises a phone number to E.164 with the plugin SDK's normalizePhoneNumber (separators
+ * removed, `00` becomes `+`, a bracketed trunk `(0)` after the country code dropped; a national
+ * number read by the default country's numbering plan), throwing what is wrong: a national
+ * number (no `+` or `00`) is refused when no code is configured (guessing a country would hash
+ * a number no vendor can match).
  *
  * @example
  * normalizePhone('0044 (7700) 900-123'); // '+447700900123'
@@ -152,14 +147,10 @@ const BRACKETED_TRUNK = /^((?:\+|00)[\s.-]*[1-9]\d{0,2})[\s.-]*\(0\)/;
  */
 export function normalizePhone(value: string, defaultCountryCode?: string): string {
   const trimmed = value.trim();
-  let digits = trimmed.replace(BRACKETED_TRUNK, '$1').replace(/[\s().\-/]/g, '');
-  if (digits.startsWith('00')) digits = `+${digits.slice(2)}`;
-  if (!digits.startsWith('+')) {
-    if (!defaultCountryCode) throw new TransformError(`"${trimmed.slice(0, 40)}" has no country code; start it with + or set default_country_code`);
-    digits = `+${defaultCountryCode.replace(/^\+/, '')}${digits.replace(/^0+/, '')}`;
-  }
-  if (!/^\+[1-9]\d{6,14}$/.test(digits)) throw new TransformError(`"${trimmed.slice(0, 40)}" is not a phone number (E.164 has 7 to 15 digits)`);
-  return digits;
+  const e164 = normalizePhoneNumber(trimmed, { defaultCountryCode });
+  if (e164 !== undefined) return e164;
+  if (!defaultCountryCode && !/^(\+|00)/.test(trimmed)) throw new TransformError(`"${trimmed.slice(0, 40)}" has no country code; start it with + or set default_country_code`);
+  throw new TransformError(`"${trimmed.slice(0, 40)}" is not a phone number (E.164 has 7 to 15 digits)`);
 }
 
 export type HashKind = 'auto' | 'email' | 'phone' | 'text' | 'raw';

@@ -10,8 +10,8 @@
  * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
- *   and `removeContactInfo` (a pass-through event's properties without contact information, at
- *   any depth).
+ *   `removeContactInfo` (a pass-through event's properties without contact information, at
+ *   any depth), and `normalizePhoneNumber` (E.164 by the default country's numbering plan).
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
@@ -25,6 +25,7 @@ export { defaultClassify } from './default-classify.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export { splitBatch } from './split-batch.ts';
 export { removeContactInfo } from './contact-info.ts';
+export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';

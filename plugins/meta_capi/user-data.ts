@@ -3,7 +3,7 @@
 // blueprint: whatever a user's edited blueprint maps into `user_data`, no contact information
 // leaves Signal unhashed (Meta refuses it) or hashed in a form Meta cannot match.
 import { createHash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Fields Meta wants SHA-256 hashed (external_id: recommended, and done here). */
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
@@ -70,23 +70,13 @@ export interface NormalizeOptions {
 }
 
 /**
- * A phone as Meta hashes it: digits only, with the country code, no `+` and no leading zeros;
- * an extension (`ext. 42`, `x42`, `#42`) left out. A number written with `+` or `00` has its
- * country code. Any other takes `defaultCountryCode` when one is configured (after its trunk
- * zeros; unless it already starts with that code and is longer than a national number);
- * without one, a number with a trunk `0` is unusable, and one without is taken as written with
- * its country code, as Meta's own normalisation takes it.
+ * A phone as Meta hashes it: digits only, with the country code, no `+` and no leading zeros:
+ * the SDK's normalizePhoneNumber (the default country's numbering plan) without its `+`;
+ * without a default code, a number with a trunk `0` is unusable, and one without is taken as
+ * written with its country code, as Meta's own normalisation takes it.
  */
 function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
-  const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '').replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
-  const international = /^(\+|00)/.test(trimmed);
-  let digits = trimmed.replace(/\D/g, '');
-  if (international) digits = digits.replace(/^0+/, '');
-  else if (defaultCountryCode) {
-    const national = digits.replace(/^0+/, '');
-    digits = national.startsWith(defaultCountryCode) && national.length > 10 ? national : `${defaultCountryCode}${national}`;
-  } else if (digits.startsWith('0')) return undefined;
-  return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
+  return normalizePhoneNumber(value, { defaultCountryCode, withoutCountryCode: 'international' })?.slice(1);
 }
 
 /**

@@ -9,7 +9,6 @@ import pinterest, { validatePinterestConfig } from './index.ts';
 import { classifyPinterest } from './classify.ts';
 import { toPinterestEvent } from './server-event.ts';
 import { hashUserField, normalizeUserData } from './user-data.ts';
-import { normalizePhone } from './phone.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -61,23 +60,12 @@ test('customer information is normalised as Pinterest documents it, then hashed;
   for (const field of ['em', 'ph', 'external_id', 'zp'] as const) assert.equal(hashUserField(field, digest.toUpperCase()), digest, `${field}: a digest is not hashed twice`);
 });
 
-test('phones written without + or 00 are read by the default country\'s numbering plan', () => {
-  const read = (cases: Array<[string, string, string]>) => cases.map(([number, code]) => normalizePhone(number, code));
-  const expect = (cases: Array<[string, string, string]>) => cases.map(([, , e164]) => e164);
-  // A leading 0 that is part of the number is kept: E.164 has Rome's landline as +39 06 1234 5678.
-  const kept: Array<[string, string, string]> = [['06 1234 5678', '39', '390612345678'], ['0549 886377', '378', '3780549886377'], ['06 1234 5678', '379', '3790612345678'], ['07 12 34 56 78', '225', '2250712345678']];
-  assert.deepEqual(read(kept), expect(kept));
-  assert.equal(normalizePhone('+39 (0)6 1234 5678'), '390612345678', 'not a trunk prefix, even in brackets');
-  // A trunk prefix is dropped: 0, NANP's 1, Russia's 8, Hungary's 06.
-  const trunk: Array<[string, string, string]> = [['07700 900123', '44', '447700900123'], ['1 616 954 7888', '1', '16169547888'], ['8 912 345-67-89', '7', '79123456789'], ['06 30 123 4567', '36', '36301234567'], ['0151 12345678', '49', '4915112345678']];
-  assert.deepEqual(read(trunk), expect(trunk));
-  // Already international only when the lengths say so: Brazil's area code 55 is not the country code.
-  const brazil: Array<[string, string, string]> = [['(55) 99123-4567', '55', '5555991234567'], ['(55) 3222-1234', '55', '555532221234'], ['5511987654321', '55', '5511987654321']];
-  assert.deepEqual(read(brazil), expect(brazil));
-  const international: Array<[string, string, string]> = [['447700900123', '44', '447700900123'], ['16169547888', '1', '16169547888'], ['393331234567', '39', '393331234567'], ['390612345678', '39', '390612345678'], ['33612345678', '33', '33612345678'], ['4915112345678', '49', '4915112345678']];
-  assert.deepEqual(read(international), expect(international));
-  assert.equal(normalizePhone('393 123 4567', '39'), '393931234567', 'an Italian mobile starting with 39 is national: no trunk prefix, and its length fits');
-  assert.equal(hashUserField('ph', '(55) 99123-4567', { defaultCountryCode: '55' }), sha256('5555991234567'));
+test('phones: E.164 digits without the +, read by the default country\'s numbering plan (the SDK\'s normalizePhoneNumber)', () => {
+  assert.equal(hashUserField('ph', '+39 (0)6 1234 5678'), sha256('390612345678'), 'Italy keeps its 0');
+  assert.equal(hashUserField('ph', '(55) 99123-4567', { defaultCountryCode: '55' }), sha256('5555991234567'), 'area code 55 is not the country code');
+  assert.equal(hashUserField('ph', '07700 900123', { defaultCountryCode: '44' }), sha256('447700900123'));
+  assert.equal(hashUserField('ph', '447700900123'), sha256('447700900123'), 'digits without a default code are taken as international, as Meta takes them');
+  assert.equal(hashUserField('ph', '07700 900123'), undefined, 'a national number without a default code');
 });
 
 test('user_data: every hashed field a list of distinct digests, clear fields as text, anything else left out and named', () => {

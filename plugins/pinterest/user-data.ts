@@ -3,8 +3,8 @@
 // whatever an edited blueprint maps into `user_data`, no contact information leaves Signal
 // unhashed, and every hashed field goes as the list Pinterest's schema asks for.
 import { createHash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
-import { normalizePhone } from './phone.ts';
+import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+
 
 /** Fields Pinterest takes as lists of SHA-256 hex digests. */
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id', 'hashed_maids'] as const;
@@ -99,8 +99,9 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
     const email = lower(v.trim());
     return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
   },
-  // "only digits with country code, area code, and number" (phone.ts)
-  ph: (v, { defaultCountryCode }) => normalizePhone(v, defaultCountryCode),
+  // "only digits with country code, area code, and number": E.164 without its +; a number
+  // written without a country code and no default is taken as written, as Meta's is.
+  ph: (v, { defaultCountryCode }) => normalizePhoneNumber(v, { defaultCountryCode, withoutCountryCode: 'international' })?.slice(1),
   // "first name, in lowercase" / "last name, in lowercase"
   fn: (v) => lower(v.trim()) || undefined,
   ln: (v) => lower(v.trim()) || undefined,

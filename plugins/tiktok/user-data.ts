@@ -3,7 +3,7 @@
 // whatever an edited blueprint maps into `user`, no email, phone number, id, name or postcode
 // leaves Signal in clear (TikTok requires them hashed) or hashed in a form TikTok cannot match.
 import { createHash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Fields TikTok takes only as SHA-256 (hex): "It must be hashed with SHA-256 on the client
@@ -34,43 +34,14 @@ export interface NormalizeOptions {
 /** Lower case in Unicode's composed form: `Zoë` typed either way hashes the same. */
 const lower = (text: string) => text.normalize('NFC').toLowerCase();
 
-/** Calling codes whose national numbers keep their leading 0 after the country code: Italy, San Marino, Vatican City (06 1234 5678 → +39 06 1234 5678). */
-const KEEPS_TRUNK_ZERO = new Set(['39', '378', '379']);
-/**
- * The longest national number (without trunk prefix) where it is longer than 10 digits and
- * written without a trunk 0: Brazil (area code and 9-digit mobile), China (11-digit mobiles).
- * A number written without `+`, `00` or a trunk `0` is taken to carry its country code only
- * when it is longer than this (10 elsewhere): `(55) 99123-4567` in Brazil is a national number
- * in area code 55, not +55 991234567.
- */
-const LONGEST_NATIONAL: Record<string, number> = { '55': 11, '86': 11 };
-
 /**
  * A phone number in E.164 as TikTok hashes it: `+`, the country code and the number, digits
- * only (`+12133734253`); an extension (`ext. 42`, `x42`, `#42`) and a bracketed trunk zero
- * (`+44 (0)7700 900123`) left out. A number written with `+` or `00` has its country code; any
- * other takes `defaultCountryCode` when one is configured: after its trunk `0` (kept in Italy,
- * San Marino and Vatican City, where it belongs to the number), and not added again to a number
- * without a trunk `0` that starts with the code and is longer than a national number there.
- * Without a default code, a number with a trunk `0` is unusable (it has no country code), and
- * one without is taken as written with its country code.
+ * only (`+12133734253`), read by the SDK's normalizePhoneNumber (the default country's
+ * numbering plan); without a default code, a number with a trunk `0` is unusable, and one
+ * without is taken as written with its country code.
  */
 function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions): string | undefined {
-  const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '')
-    .replace(/^\+(\d{1,3})\s*\(0\)/, (_, code: string) => (KEEPS_TRUNK_ZERO.has(code) ? `+${code}0` : `+${code}`));
-  const international = /^(\+|00)/.test(trimmed);
-  let digits = trimmed.replace(/\D/g, '');
-  if (international) digits = digits.replace(/^0+/, '');
-  else if (defaultCountryCode) {
-    if (digits.startsWith('0')) {
-      // A trunk prefix: the number is national.
-      digits = `${defaultCountryCode}${KEEPS_TRUNK_ZERO.has(defaultCountryCode) ? digits.replace(/^0+/, '0') : digits.replace(/^0+/, '')}`;
-    } else if (!(digits.startsWith(defaultCountryCode) && digits.length > (LONGEST_NATIONAL[defaultCountryCode] ?? 10))) {
-      digits = `${defaultCountryCode}${digits}`;
-    }
-  } else if (digits.startsWith('0')) return undefined;
-  // E.164: at most 15 digits; fewer than 7 is no phone number.
-  return digits.length >= 7 && digits.length <= 15 ? `+${digits}` : undefined;
+  return normalizePhoneNumber(value, { defaultCountryCode, withoutCountryCode: 'international' });
 }
 
 const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions) => string | undefined> = {

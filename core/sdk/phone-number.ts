@@ -1,10 +1,11 @@
-// Phone numbers as Pinterest hashes them: "only digits with country code, area code, and
-// number". A number written without `+` or `00` is read with the configured default country
-// code, by the numbering plan of that country: its trunk prefix (the 0 of 07700 900123, the 8
-// of a Russian 8 912…, the 06 of a Hungarian 06 30…) is dropped, a leading 0 that is part of
-// the number (Italy's 06 1234 5678) is kept, and a number that already starts with the
-// country code is taken as international only when its length says so.
-// Self-contained (no import): other plugins normalising phones could share it.
+// Phone numbers in E.164, for the vendors that match on them (Meta, TikTok, Pinterest,
+// Mixpanel, VideoAmp through the blueprint's sha256 transform): one reading of what people type,
+// so every plugin hashes a number the same way. A number written without `+` or `00` is read
+// with the configured default country code, by the numbering plan of that country: its trunk
+// prefix (the 0 of 07700 900123, the 8 of a Russian 8 912…, the 06 of a Hungarian 06 30…) is
+// dropped, a leading 0 that is part of the number (Italy's 06 1234 5678) is kept, and a number
+// that already starts with the country code is taken as international only when its length
+// says so. Self-contained: the plugin SDK exports it, and the blueprint transforms use it.
 
 /**
  * Per country calling code: the trunk prefix dialled before a national number ('' for none),
@@ -116,28 +117,48 @@ function withCountryCode(digits: string, countryCode: string): string {
   return `${countryCode}${digits.replace(/^0+/, '')}`;
 }
 
+/** What to make of a number written without `+` or `00` when no default country code is configured. */
+export type WithoutCountryCode = 'unusable' | 'international';
+
+export interface PhoneNumberOptions {
+  /** Digits of the country calling code for numbers written without one (e.g. `44`). */
+  defaultCountryCode?: string | undefined;
+  /**
+   * Without a default country code, a number written without `+` or `00`: `unusable` (the
+   * default: its country is unknown, and a guess hashes a number nobody can match), or
+   * `international`, taken as written with its country code (`447700900123`), as Meta's own
+   * normalisation takes it. A number with a leading 0 is unusable either way.
+   */
+  withoutCountryCode?: WithoutCountryCode;
+}
+
 /**
- * A phone as Pinterest hashes it: "only digits with country code, area code, and number",
- * without symbols, letters, spaces or leading zeros; an extension (`ext. 42`, `x42`) left out.
- * A number written with `+` or `00` carries its country code (a bracketed trunk `(0)` after
- * it is dropped, unless the 0 is part of the number there: `+39 (0)6…`); any other is read
- * with `defaultCountryCode` (see withCountryCode). Without a default, a number with a leading
- * `0` is unusable (its country is unknown) and one without is taken as written, with its
- * country code. Undefined when fewer than 7 or more than 15 digits are left.
+ * A phone number in E.164 (`+447700900123`), or undefined when nothing usable is left: an
+ * extension (`ext. 42`, `x42`, `#42`) and punctuation left out; a number written with `+` or
+ * `00` carries its country code (a bracketed trunk `(0)` after it is dropped, unless the 0 is
+ * part of the number there: `+39 (0)6…`); any other is read with `defaultCountryCode` by that
+ * country's numbering plan (see withCountryCode), else as `withoutCountryCode` says. E.164
+ * has 7 to 15 digits.
  *
  * @example
- * normalizePhone('+44 (0)7700 900123');      // '447700900123'
- * normalizePhone('06 1234 5678', '39');      // '390612345678'
- * normalizePhone('(55) 99123-4567', '55');   // '5555991234567'
- * normalizePhone('07700 900123');            // undefined
+ * normalizePhoneNumber('+44 (0)7700 900123');                              // '+447700900123'
+ * normalizePhoneNumber('06 1234 5678', { defaultCountryCode: '39' });      // '+390612345678'
+ * normalizePhoneNumber('(55) 99123-4567', { defaultCountryCode: '55' });   // '+5555991234567'
+ * normalizePhoneNumber('447700900123');                                    // undefined
+ * normalizePhoneNumber('447700900123', { withoutCountryCode: 'international' }); // '+447700900123'
  */
-export function normalizePhone(value: string, defaultCountryCode?: string): string | undefined {
+export function normalizePhoneNumber(value: string, options: PhoneNumberOptions = {}): string | undefined {
+  const defaultCountryCode = options.defaultCountryCode?.replace(/^\+/, '') || undefined;
   const trimmed = value.trim().replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '')
-    .replace(/^(\+(\d{1,3}))\s*\(0\)/, (_, code: string, digits: string) => (keepsLeadingZero(digits) ? `${code}0` : code));
+    // A bracketed trunk `(0)` after the country code (`+44 (0)7700…`, `0044-(0)…`).
+    .replace(/^((?:\+|00)[\s.-]*(\d{1,3}))[\s.-]*\(0\)/, (_, prefix: string, code: string) => (keepsLeadingZero(code) ? `${prefix}0` : prefix));
+  // Digits and separators only: a letter (`77OO 900123`, a name) makes it no number.
+  if (!/^\+?[\d\s().\-/]+$/.test(trimmed)) return undefined;
   const international = /^(\+|00)/.test(trimmed);
   let digits = trimmed.replace(/\D/g, '');
-  if (international) digits = digits.replace(/^0+/, '');
+  // No country code starts with 0: `+0…` (or `000…`) is no number.
+  if (international) digits = trimmed.startsWith('+') ? digits : digits.slice(2);
   else if (defaultCountryCode) digits = withCountryCode(digits, defaultCountryCode);
-  else if (digits.startsWith('0')) return undefined;
-  return digits.length >= 7 && digits.length <= 15 ? digits : undefined;
+  else if (digits.startsWith('0') || options.withoutCountryCode !== 'international') return undefined;
+  return /^[1-9]\d{6,14}$/.test(digits) ? `+${digits}` : undefined;
 }
