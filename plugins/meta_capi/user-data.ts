@@ -2,8 +2,7 @@
 // its own parameter-builder libraries do it. Done here, in the plugin, rather than left to the
 // blueprint: whatever a user's edited blueprint maps into `user_data`, no contact information
 // leaves Signal unhashed (Meta refuses it) or hashed in a form Meta cannot match.
-import { createHash } from 'node:crypto';
-import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { asText, customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Fields Meta wants SHA-256 hashed (external_id: recommended, and done here). */
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
@@ -15,7 +14,6 @@ export const CLEAR_FIELDS = [
   'anon_id', 'madid', 'page_id', 'page_scoped_user_id', 'ctwa_clid', 'ig_account_id', 'ig_sid',
 ] as const;
 
-const HEX64 = /^[0-9a-f]{64}$/i;
 
 const US_STATES: Record<string, string> = {
   alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co', connecticut: 'ct', delaware: 'de',
@@ -136,7 +134,12 @@ const NORMALIZERS: Record<HashedField, Normalizer> = {
   external_id: (v) => lower(v.replace(/\s/g, '')) || undefined,
 };
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const userData = customerInfo<NormalizeOptions>({
+  hashed: NORMALIZERS,
+  // em, ph and external_id are lists (a visitor may have several); the others one value.
+  shape: (field) => (field === 'em' || field === 'ph' || field === 'external_id' ? 'list' : 'single'),
+  clear: Object.fromEntries(CLEAR_FIELDS.map((field) => [field, asText])),
+});
 
 /**
  * One customer information value hashed as Meta expects, or undefined when it holds nothing
@@ -149,11 +152,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * hashUserField('st', 'California');        // sha256('ca')
  */
 export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value);
-  if (HEX64.test(text.trim())) return text.trim().toLowerCase();
-  const normalized = NORMALIZERS[field](text, options);
-  return normalized === undefined ? undefined : sha256(normalized);
+  return userData.hashField(field, value, options);
 }
 
 /**
@@ -167,27 +166,6 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
  * // { userData: { em: [sha256('jane@example.com')], client_ip_address: '203.0.113.42' }, unusable: [] }
  */
 export function normalizeUserData(raw: JsonValue | undefined, options: NormalizeOptions = {}): { userData: JsonObject; unusable: string[] } {
-  const userData: JsonObject = {};
-  const unusable: string[] = [];
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { userData, unusable };
-  for (const [key, value] of Object.entries(raw)) {
-    if (value === null || value === undefined || value === '') continue;
-    if ((HASHED_FIELDS as readonly string[]).includes(key)) {
-      const field = key as HashedField;
-      const values = Array.isArray(value) ? value : [value];
-      const hashed = [...new Set(values.map((v) => hashUserField(field, v, options)).filter((v): v is string => v !== undefined))];
-      if (hashed.length === 0) unusable.push(key);
-      // em, ph and external_id are lists (a visitor may have several); the others one value.
-      else if (field === 'em' || field === 'ph' || field === 'external_id') userData[key] = hashed;
-      else userData[key] = hashed[0]!;
-    } else if ((CLEAR_FIELDS as readonly string[]).includes(key)) {
-      if (typeof value === 'string' || typeof value === 'number') userData[key] = String(value);
-      else unusable.push(key);
-    } else {
-      // Not a field Meta takes in clear: it may be contact information (an edited blueprint's
-      // `email`), so it is not sent.
-      unusable.push(key);
-    }
-  }
-  return { userData, unusable };
+  const { fields, unusable } = userData.normalize(raw, options);
+  return { userData: fields, unusable };
 }

@@ -2,8 +2,7 @@
 // reference describes each field. Done here, in the plugin, rather than left to the blueprint:
 // whatever an edited blueprint maps into `user_data`, no contact information leaves Signal
 // unhashed, and every hashed field goes as the list Pinterest's schema asks for.
-import { createHash } from 'node:crypto';
-import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { asText, customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 
 /** Fields Pinterest takes as lists of SHA-256 hex digests. */
@@ -13,7 +12,6 @@ type HashedField = (typeof HASHED_FIELDS)[number];
 /** Fields Pinterest takes in clear, as one string each. Any other key is left out: it may be contact information. */
 export const CLEAR_FIELDS = ['client_ip_address', 'client_user_agent', 'click_id', 'partner_id'] as const;
 
-const HEX64 = /^[0-9a-f]{64}$/i;
 
 /** US states and Canadian provinces by name (letters only), for `st`, which Pinterest takes as a two-letter code. */
 const STATE_CODES: Record<string, string> = {
@@ -133,7 +131,12 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   hashed_maids: (v) => v.trim().toLowerCase() || undefined,
 };
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const userData = customerInfo<NormalizeOptions>({
+  hashed: NORMALIZERS,
+  // Every hashed field is a list, one value too.
+  shape: () => 'list',
+  clear: Object.fromEntries(CLEAR_FIELDS.map((field) => [field, (value: string) => value.trim()])),
+});
 
 /**
  * One customer information value hashed as Pinterest documents it, or undefined when it holds
@@ -146,11 +149,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * hashUserField('st', 'California');        // sha256('ca')
  */
 export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value);
-  if (HEX64.test(text.trim())) return text.trim().toLowerCase();
-  const normalized = NORMALIZERS[field](text, options);
-  return normalized === undefined ? undefined : sha256(normalized);
+  return userData.hashField(field, value, options);
 }
 
 /**
@@ -163,24 +162,6 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
  * // { userData: { em: [sha256('jane@example.com')], client_ip_address: '203.0.113.42' }, unusable: [] }
  */
 export function normalizeUserData(raw: JsonValue | undefined, options: NormalizeOptions = {}): { userData: JsonObject; unusable: string[] } {
-  const userData: JsonObject = {};
-  const unusable: string[] = [];
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { userData, unusable };
-  for (const [key, value] of Object.entries(raw)) {
-    if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
-    if ((HASHED_FIELDS as readonly string[]).includes(key)) {
-      const values = Array.isArray(value) ? value : [value];
-      const hashed = [...new Set(values.map((v) => hashUserField(key as HashedField, v, options)).filter((v): v is string => v !== undefined))];
-      if (hashed.length === 0) unusable.push(key);
-      else userData[key] = hashed;
-    } else if ((CLEAR_FIELDS as readonly string[]).includes(key) && (typeof value === 'string' || typeof value === 'number')) {
-      const text = String(value).trim();
-      if (text === '') unusable.push(key);
-      else userData[key] = text;
-    } else {
-      // Not a field Pinterest takes in clear (an edited blueprint's `email`): never sent.
-      unusable.push(key);
-    }
-  }
-  return { userData, unusable };
+  const { fields, unusable } = userData.normalize(raw, options);
+  return { userData: fields, unusable };
 }

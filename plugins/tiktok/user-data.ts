@@ -2,8 +2,7 @@
 // Events API documents it. Done here, in the plugin, rather than left to the blueprint:
 // whatever an edited blueprint maps into `user`, no email, phone number, id, name or postcode
 // leaves Signal in clear (TikTok requires them hashed) or hashed in a form TikTok cannot match.
-import { createHash } from 'node:crypto';
-import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { asText, customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Fields TikTok takes only as SHA-256 (hex): "It must be hashed with SHA-256 on the client
@@ -24,7 +23,6 @@ export const CLEAR_FIELDS = ['ip', 'user_agent', 'ttp', 'ttclid', 'locale'] as c
  */
 export const PLACE_FIELDS = ['city', 'state', 'country'] as const;
 
-const HEX64 = /^[0-9a-f]{64}$/i;
 
 export interface NormalizeOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -61,12 +59,19 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
 };
 
 /** A place as TikTok takes it: lower case, letters and digits only (Unicode letters kept: `Zürich` → zürich). */
-function normalizePlace(value: JsonValue): string | undefined {
-  if (typeof value !== 'string') return undefined;
+function normalizePlace(value: string): string | undefined {
   return lower(value).replace(/[^\p{L}\p{N}]/gu, '') || undefined;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const user = customerInfo<NormalizeOptions>({
+  hashed: NORMALIZERS,
+  // One value as itself, several as a list, where TikTok takes a list; elsewhere the first.
+  shape: (field) => (LIST_FIELDS.includes(field) ? 'one-or-list' : 'single'),
+  clear: {
+    ...Object.fromEntries(CLEAR_FIELDS.map((field) => [field, asText])),
+    ...Object.fromEntries(PLACE_FIELDS.map((field) => [field, normalizePlace])),
+  },
+});
 
 /**
  * One customer information value hashed as TikTok expects, or undefined when it holds nothing
@@ -79,11 +84,7 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
  * hashUserField('external_id', ' User-123 ');     // sha256('User-123')
  */
 export function hashUserField(field: HashedField, value: JsonValue, options: NormalizeOptions = {}): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const text = String(value);
-  if (HEX64.test(text.trim())) return text.trim().toLowerCase();
-  const normalized = NORMALIZERS[field](text, options);
-  return normalized === undefined ? undefined : sha256(normalized);
+  return user.hashField(field, value, options);
 }
 
 /**
@@ -98,28 +99,6 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
  * // { user: { email: sha256('jane@example.com'), ip: '203.0.113.42' }, unusable: [] }
  */
 export function normalizeUser(raw: JsonValue | undefined, options: NormalizeOptions = {}): { user: JsonObject; unusable: string[] } {
-  const user: JsonObject = {};
-  const unusable: string[] = [];
-  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) return { user, unusable };
-  for (const [key, value] of Object.entries(raw)) {
-    if (value === null || value === undefined || value === '') continue;
-    if ((HASHED_FIELDS as readonly string[]).includes(key)) {
-      const values = Array.isArray(value) ? value : [value];
-      const hashed = [...new Set(values.map((v) => hashUserField(key as HashedField, v, options)).filter((v): v is string => v !== undefined))];
-      if (hashed.length === 0) unusable.push(key);
-      else user[key] = hashed.length === 1 || !LIST_FIELDS.includes(key) ? hashed[0]! : hashed;
-    } else if ((PLACE_FIELDS as readonly string[]).includes(key)) {
-      const place = normalizePlace(Array.isArray(value) ? (value[0] ?? null) : value);
-      if (place === undefined) unusable.push(key);
-      else user[key] = place;
-    } else if ((CLEAR_FIELDS as readonly string[]).includes(key)) {
-      if (typeof value === 'string' || typeof value === 'number') user[key] = String(value);
-      else unusable.push(key);
-    } else {
-      // Not a field TikTok takes: it may be contact information (an edited blueprint's
-      // `birthday`), so it is not sent.
-      unusable.push(key);
-    }
-  }
-  return { user, unusable };
+  const { fields, unusable } = user.normalize(raw, options);
+  return { user: fields, unusable };
 }
