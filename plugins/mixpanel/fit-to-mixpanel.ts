@@ -1,8 +1,9 @@
 // What the blueprint mapped, fitted to Mixpanel's two record shapes (Import Events; User
 // Profiles, /engage): an event `{event, properties}` with the time, the ids and an $insert_id
-// Mixpanel accepts, or a profile update `{$distinct_id, $ip, <one operation>}` with its reserved
-// contact properties normalised. What Mixpanel would refuse for good is dead-lettered here, each
-// event on its own and with the reason, rather than sent for a failed record.
+// Mixpanel accepts — set by the plugin, never taken from the site's properties — or a profile
+// update `{$distinct_id, $ip, <one operation>}` with its reserved contact properties
+// normalised. What Mixpanel would refuse for good is dead-lettered here, each event on its own
+// and with the reason, rather than sent for a failed record.
 import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
 import { normalizeProfileProperties, type ProfileOptions } from './profile-properties.ts';
@@ -38,61 +39,82 @@ function urlOf(text: JsonValue | undefined): URL | undefined {
   }
 }
 
-/** The event time in ms: the mapped `time` (seconds or ms, as Mixpanel reads it), else the event's timestamp. */
+/** The event time in ms: the blueprint's top-level `time` (seconds or ms, as Mixpanel reads it), else the event's timestamp. */
 function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent): number {
   if (mapped === undefined || mapped === null) {
     const parsed = typeof event.timestamp === 'string' ? Date.parse(event.timestamp) : Number.NaN;
-    if (!Number.isFinite(parsed)) throw new PermanentError('Mixpanel needs properties.time and this event has no timestamp: map timestamp with to_unix_ms');
+    if (!Number.isFinite(parsed)) throw new PermanentError('Mixpanel needs a time and this event has no timestamp: map timestamp to time with to_unix_ms');
     return parsed;
   }
   if (typeof mapped !== 'number' || !Number.isFinite(mapped)) {
-    throw new PermanentError(`Mixpanel needs properties.time as a number (seconds or milliseconds since epoch); the blueprint mapped ${JSON.stringify(mapped)}: use the to_unix_ms transform`);
+    throw new PermanentError(`Mixpanel needs the time as a number (seconds or milliseconds since epoch); the blueprint mapped ${JSON.stringify(mapped)} to time: use the to_unix_ms transform`);
   }
   const ms = Math.abs(mapped) < MS_THRESHOLD ? mapped * 1000 : mapped;
-  if (ms < EARLIEST_TIME_MS) throw new PermanentError(`Mixpanel refuses events before 1971-01-01 (properties.time ${mapped})`);
+  if (ms < EARLIEST_TIME_MS) throw new PermanentError(`Mixpanel refuses events before 1971-01-01 (time ${mapped})`);
   return Math.round(ms);
 }
 
-/** An id property kept only when Mixpanel takes it (a number becomes text). */
-function keepId(properties: JsonObject, key: string): void {
-  if (!(key in properties)) return;
-  if (usableId(properties[key])) properties[key] = String(properties[key]);
-  else delete properties[key];
+/**
+ * Event properties Mixpanel reads as identity, deduplication, time, geolocation or routing,
+ * rather than as data: `distinct_id`, `$user_id` and `$device_id` (Simplified ID Merge links a
+ * `$device_id` to a `$user_id` for good the first time an event carries both), `$insert_id`
+ * and `time` (deduplication), `ip` (geolocation), `token`, `$ignore` (Mixpanel drops the event
+ * without saying so), `bucket`/`$bucket` and `$distinct_id`. A browser must not choose them, so
+ * `properties` never supplies them, whatever the blueprint copied there (its pass-through
+ * copies the site's properties): the plugin removes them and sets its own.
+ */
+export const RESERVED_EVENT_PROPERTIES: ReadonlySet<string> = new Set(['distinct_id', '$distinct_id', '$user_id', '$device_id', '$insert_id', 'time', 'ip', 'token', '$ignore', 'bucket', '$bucket']);
+
+/** A reserved field the blueprint mapped at the top level of the payload (beside `event` and `properties`), or undefined. */
+function mappedField(payload: JsonObject, key: string): JsonValue | undefined {
+  const value = Object.hasOwn(payload, key) ? payload[key] : undefined;
+  return value === null ? undefined : value;
+}
+
+/** An id for `$user_id`/`$device_id`: the blueprint's, else the canonical event's; undefined when Mixpanel would refuse it. */
+function idOf(mapped: JsonValue | undefined, fromEvent: string | undefined): string | undefined {
+  const value = mapped !== undefined ? mapped : fromEvent;
+  return usableId(value) ? String(value) : undefined;
 }
 
 /**
- * An event as /import takes it: `event` and `properties` only, `time` in ms, `$insert_id`
- * valid, `$user_id`/`$device_id` only when usable (a placeholder such as `"null"` is left out,
- * the event then counts for the device), `distinct_id` as Simplified ID Merge sets it unless
- * the blueprint mapped one, `ip: "0"` without the visitor's IP, and on page views the URL parts
+ * An event as /import takes it: `event` and `properties` only. The reserved properties (see
+ * `RESERVED_EVENT_PROPERTIES`) come from the blueprint's top-level fields of the same names —
+ * `time`, `$insert_id`, `$user_id`, `$device_id`, `distinct_id`, `ip`, which a blueprint maps
+ * from the canonical event and a site's properties cannot reach — or else from the canonical
+ * event itself (timestamp, messageId, userId, anonymousId, context.ip); any the properties
+ * hold are removed. Then: `time` in ms, `$insert_id` valid, `$user_id`/`$device_id` only when
+ * usable (a placeholder such as `"null"` is left out), `distinct_id` the `$user_id` whenever
+ * there is one (Simplified ID Merge requires it), else the blueprint's `distinct_id`, else
+ * `$device:<$device_id>`; `ip: "0"` without the visitor's IP; on page views the URL parts
  * Mixpanel's JavaScript SDK sends (`current_domain`, `current_url_protocol`) and the
  * `$referring_domain` of a `$referrer`.
  *
  * @example
- * fitEvent({ event: 'Signed Up', properties: { time: 1711296000000, $device_id: 'df_abc', $insert_id: 'm-1' } }, event);
- * // { event: 'Signed Up', properties: { time: 1711296000000, $device_id: 'df_abc', $insert_id: 'm-1', distinct_id: '$device:df_abc', ip: '0' } }
+ * fitEvent({ event: 'Signed Up', time: 1711296000000, $device_id: 'df_abc', properties: { plan: 'pro', $user_id: 'someone-else' } }, event);
+ * // { event: 'Signed Up', properties: { time: 1711296000000, distinct_id: '$device:df_abc', $insert_id: <messageId>, $device_id: 'df_abc', ip: '0', plan: 'pro' } }
  */
 export function fitEvent(payload: JsonObject, event: CanonicalEvent): JsonObject {
   const name = typeof payload.event === 'number' ? String(payload.event) : payload.event;
   if (typeof name !== 'string' || name.trim() === '') throw new PermanentError('Mixpanel needs an event name and the blueprint mapped none (event_name_target: event)');
   if (payload.properties !== undefined && !isObject(payload.properties)) throw new PermanentError('Mixpanel takes properties as an object; the blueprint mapped another value to properties');
-  const properties: JsonObject = { ...(payload.properties ?? {}) };
-  properties.time = timeOf(properties.time, event);
-  const insertSource = properties.$insert_id ?? event.messageId;
-  if (insertSource === undefined || insertSource === null || String(insertSource).trim() === '') throw new PermanentError('Mixpanel needs an $insert_id and this event has no messageId');
-  properties.$insert_id = insertIdFor(String(insertSource));
-  keepId(properties, '$user_id');
-  keepId(properties, '$device_id');
-  if (usableId(properties.distinct_id)) properties.distinct_id = String(properties.distinct_id);
-  else {
-    const derived = distinctIdOf(properties.$user_id, properties.$device_id);
-    if (derived === undefined) {
-      throw new PermanentError(`Mixpanel needs a distinct_id and this event has no usable id (userId ${JSON.stringify(event.userId ?? null)}, anonymousId ${JSON.stringify(event.anonymousId ?? null)}): Mixpanel refuses placeholders such as "null" or "anonymous"`);
-    }
-    properties.distinct_id = derived;
+  const time = timeOf(mappedField(payload, 'time'), event);
+  const insertSource = mappedField(payload, '$insert_id') ?? event.messageId;
+  if (insertSource === undefined || String(insertSource).trim() === '') throw new PermanentError('Mixpanel needs an $insert_id and this event has no messageId');
+  const userId = idOf(mappedField(payload, '$user_id'), event.userId);
+  const deviceId = idOf(mappedField(payload, '$device_id'), event.anonymousId);
+  const mappedDistinctId = mappedField(payload, 'distinct_id');
+  const distinctId = userId ?? (usableId(mappedDistinctId) ? String(mappedDistinctId) : distinctIdOf(undefined, deviceId));
+  if (distinctId === undefined) {
+    throw new PermanentError(`Mixpanel needs a distinct_id and this event has no usable id (userId ${JSON.stringify(event.userId ?? null)}, anonymousId ${JSON.stringify(event.anonymousId ?? null)}): Mixpanel refuses placeholders such as "null" or "anonymous"`);
   }
-  if (typeof properties.ip === 'number') properties.ip = String(properties.ip);
-  if (typeof properties.ip !== 'string' || properties.ip.trim() === '') properties.ip = NO_GEOLOCATION;
+  const mappedIp = mappedField(payload, 'ip') ?? event.context?.ip;
+  const ip = typeof mappedIp === 'number' ? String(mappedIp) : mappedIp;
+  const properties: JsonObject = { time, distinct_id: distinctId, $insert_id: insertIdFor(String(insertSource)) };
+  if (userId !== undefined) properties.$user_id = userId;
+  if (deviceId !== undefined) properties.$device_id = deviceId;
+  properties.ip = typeof ip === 'string' && ip.trim() !== '' ? ip : NO_GEOLOCATION;
+  for (const [key, value] of Object.entries(payload.properties ?? {})) if (!RESERVED_EVENT_PROPERTIES.has(key)) properties[key] = value;
   if (name === PAGE_VIEW_EVENT) {
     const page = urlOf(properties.$current_url);
     if (page) {

@@ -91,12 +91,15 @@ export default definePlugin({
   },
   vendorFields: {
     event: { required: true, description: 'The event name.' },
-    'properties.time': { required: true, description: 'When the event happened, ms since epoch.' },
-    'properties.$insert_id': { required: true, description: 'Dedup key (from the messageId; made valid by the plugin).' },
-    'properties.$device_id': { required: false, description: 'The anonymous id (Simplified ID Merge).' },
-    'properties.$user_id': { required: false, description: 'The identified id (Simplified ID Merge).' },
-    'properties.distinct_id': { required: false, description: 'Set by the plugin from $user_id, else $device:<$device_id>, unless mapped.' },
-    'properties.ip': { required: false, description: 'The visitor\'s IP, for geolocation ("0": none).' },
+    // Mixpanel's reserved event properties, mapped at the top level (beside event and
+    // properties): the plugin moves them into properties and removes any the properties carry,
+    // so a site's properties never choose the ids Mixpanel merges.
+    time: { required: false, description: 'When the event happened, ms since epoch (else the event\'s timestamp).' },
+    $insert_id: { required: false, description: 'Dedup key (else the messageId; made valid by the plugin).' },
+    $device_id: { required: false, description: 'The anonymous id, Simplified ID Merge (else the anonymousId).' },
+    $user_id: { required: false, description: 'The identified id, Simplified ID Merge (else the userId).' },
+    distinct_id: { required: false, description: 'Set by the plugin: the $user_id whenever there is one; else this, else $device:<$device_id>.' },
+    ip: { required: false, description: 'The visitor\'s IP, for geolocation (else context.ip; "0": none).' },
     'properties.$current_url': { required: false },
     'properties.$referrer': { required: false },
     'properties.utm_source': { required: false },

@@ -126,6 +126,22 @@ describe('Mixpanel', () => {
     }, 'no $referrer for a direct visit, as Mixpanel\'s SDK');
   });
 
+  test('a browser cannot choose the ids Mixpanel merges: distinct_id, $user_id, $device_id, $insert_id, time, ip, token and $ignore in its properties are not sent', async () => {
+    await browser(main.site.key, {
+      type: 'track', event: 'Coupon Applied', messageId: 'mp-forged-ids',
+      properties: { coupon: 'SPRING', $user_id: 'user-123', distinct_id: 'user-123', $device_id: 'df_someone_else', $insert_id: 'mp-other', time: 86_400_000, ip: '192.0.2.1', token: 'another-project', $ignore: true, bucket: 'x' },
+      context: { page: { url: 'https://shop.example.com/cart' } },
+    });
+    const { record } = await importedRecord('mp-forged-ids');
+    assert.deepEqual(record, {
+      event: 'Coupon Applied',
+      properties: {
+        time: Date.parse(CALL_TIMESTAMP), distinct_id: `$device:${VISITOR}`, $insert_id: 'mp-forged-ids', $device_id: VISITOR, ip: VISITOR_IP,
+        coupon: 'SPRING', $current_url: 'https://shop.example.com/cart', mp_lib: 'Datafly Signal',
+      },
+    }, 'the visitor stays anonymous: no $user_id, its own device');
+  });
+
   test('identify: the traits to POST /engage?verbose=1&strict=1 as a $set with the project token and the visitor\'s $ip', async () => {
     await browser(main.site.key, {
       type: 'identify', userId: 'user-123', messageId: 'mp-identify-1',

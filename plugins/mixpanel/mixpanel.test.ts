@@ -6,7 +6,7 @@ import { compileBlueprint } from '../../core/blueprint/index.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import mixpanel, { validateMixpanelConfig } from './index.ts';
 import { classifyMixpanel } from './classify.ts';
-import { fitEvent, fitPayload, fitProfileUpdate } from './fit-to-mixpanel.ts';
+import { fitEvent, fitPayload, fitProfileUpdate, RESERVED_EVENT_PROPERTIES } from './fit-to-mixpanel.ts';
 import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
 import { normalizeDate, normalizeEmail, normalizePhone } from './profile-properties.ts';
 import { forgetPerson } from './requests.ts';
@@ -149,24 +149,41 @@ test('identity: placeholders are no ids; distinct_id as Simplified ID Merge sets
   assert.match(insertIdFor('null'), /^[0-9a-f]{36}$/, 'a placeholder is no $insert_id either');
 });
 
-test('events: ids, time, $insert_id and ip completed; a placeholder $user_id left out; nothing but event and properties; refusals say why', () => {
-  const out = fitEvent({ event: 'Signed Up', properties: { time: 1711296000, $insert_id: 'ajs-next-1711296000000-3f1c2d4e5b6a7980', $user_id: 'undefined', $device_id: 'df_abc' }, stray: 1 }, browserEvent());
+test('events: the reserved fields from the blueprint\'s top-level mappings, else the canonical event; placeholders left out; nothing but event and properties; refusals say why', () => {
+  const out = fitEvent({ event: 'Signed Up', time: 1711296000, $insert_id: 'ajs-next-1711296000000-3f1c2d4e5b6a7980', $user_id: 'undefined', $device_id: 'df_abc', properties: { plan: 'pro' }, stray: 1 }, browserEvent());
   assert.deepEqual(out, { event: 'Signed Up', properties: {
-    time: 1711296000000, $insert_id: insertIdFor('ajs-next-1711296000000-3f1c2d4e5b6a7980'), $device_id: 'df_abc', distinct_id: '$device:df_abc', ip: '0',
-  } });
-  const user = fitEvent({ event: 'X', properties: { $user_id: 123, $device_id: 'df_abc', ip: '198.51.100.7' } }, browserEvent({ messageId: 'mid-1' }));
-  assert.deepEqual(user.properties, { $user_id: '123', $device_id: 'df_abc', ip: '198.51.100.7', time: Date.parse('2024-03-24T16:00:00Z'), $insert_id: 'mid-1', distinct_id: '123' }, 'time from the timestamp, $insert_id from the messageId');
-  assert.equal((fitEvent({ event: 'X', properties: { distinct_id: 'crm-9', $device_id: 'd' } }, browserEvent()).properties as JsonObject).distinct_id, 'crm-9', 'a mapped distinct_id is kept');
-  const page = fitEvent({ event: '$mp_web_page_view', properties: { $current_url: 'https://shop.example.com/p?q=1', $referrer: 'https://news.example.org/a', $device_id: 'd1' } }, browserEvent());
+    time: 1711296000000, distinct_id: '$device:df_abc', $insert_id: insertIdFor('ajs-next-1711296000000-3f1c2d4e5b6a7980'), $device_id: 'df_abc', ip: '203.0.113.42', plan: 'pro',
+  } }, 'a placeholder $user_id is left out: the event counts for the device');
+  const user = fitEvent({ event: 'X', $user_id: 123, $device_id: 'df_abc', ip: '198.51.100.7' }, browserEvent({ messageId: 'mid-1' }));
+  assert.deepEqual(user.properties, { time: Date.parse('2024-03-24T16:00:00Z'), distinct_id: '123', $insert_id: 'mid-1', $user_id: '123', $device_id: 'df_abc', ip: '198.51.100.7' }, 'time from the timestamp, $insert_id from the messageId');
+  const fromEvent = fitEvent({ event: 'X' }, browserEvent({ userId: 'user-9', messageId: 'mid-2', context: {} }));
+  assert.deepEqual(fromEvent.properties, { time: Date.parse('2024-03-24T16:00:00Z'), distinct_id: 'user-9', $insert_id: 'mid-2', $user_id: 'user-9', $device_id: 'df_abc123def456', ip: '0' }, 'nothing mapped: the canonical event\'s ids, and ip "0" without the visitor\'s');
+  assert.equal((fitEvent({ event: 'X', distinct_id: 'crm-9', $device_id: 'd' }, browserEvent({ anonymousId: undefined })).properties as JsonObject).distinct_id, 'crm-9', 'a distinct_id the blueprint maps is kept without a $user_id');
+  assert.equal((fitEvent({ event: 'X', distinct_id: 'crm-9', $user_id: 'user-1' }, browserEvent()).properties as JsonObject).distinct_id, 'user-1', 'with a $user_id, distinct_id is always it (Simplified ID Merge)');
+  const page = fitEvent({ event: '$mp_web_page_view', $device_id: 'd1', properties: { $current_url: 'https://shop.example.com/p?q=1', $referrer: 'https://news.example.org/a' } }, browserEvent());
   const parts = page.properties as JsonObject;
   assert.deepEqual([parts.current_domain, parts.current_url_protocol, parts.$referring_domain], ['shop.example.com', 'https:', 'news.example.org']);
-  assert.throws(() => fitEvent({ event: 'X', properties: { $user_id: 'null', $device_id: 'anonymous' } }, browserEvent({ userId: 'null', anonymousId: 'anonymous' })), { name: 'PermanentError', message: /no usable id \(userId "null", anonymousId "anonymous"\)/ });
-  assert.throws(() => fitEvent({ event: 'X', properties: { time: '2024-03-24', $device_id: 'd' } }, browserEvent()), { name: 'PermanentError', message: /properties\.time as a number .*to_unix_ms/ });
-  assert.throws(() => fitEvent({ event: 'X', properties: { time: 86_400, $device_id: 'd' } }, browserEvent()), { name: 'PermanentError', message: /before 1971-01-01/ });
+  assert.throws(() => fitEvent({ event: 'X', $user_id: 'null', $device_id: 'anonymous' }, browserEvent({ userId: 'null', anonymousId: 'anonymous' })), { name: 'PermanentError', message: /no usable id \(userId "null", anonymousId "anonymous"\)/ });
+  assert.throws(() => fitEvent({ event: 'X', time: '2024-03-24' }, browserEvent()), { name: 'PermanentError', message: 'Mixpanel needs the time as a number (seconds or milliseconds since epoch); the blueprint mapped "2024-03-24" to time: use the to_unix_ms transform' });
+  assert.throws(() => fitEvent({ event: 'X', time: 86_400 }, browserEvent()), { name: 'PermanentError', message: 'Mixpanel refuses events before 1971-01-01 (time 86400)' });
   assert.throws(() => fitEvent({ event: '', properties: {} }, browserEvent()), { name: 'PermanentError', message: /needs an event name/ });
-  const input: JsonObject = { event: 'X', properties: { $device_id: 'd' } };
+  const input: JsonObject = { event: 'X', $device_id: 'd', properties: { a: 1 } };
   fitEvent(input, browserEvent());
-  assert.deepEqual(input, { event: 'X', properties: { $device_id: 'd' } }, 'the mapped payload is not changed');
+  assert.deepEqual(input, { event: 'X', $device_id: 'd', properties: { a: 1 } }, 'the mapped payload is not changed');
+});
+
+test('events: ids, dedup keys, time, ip, token, $ignore and buckets in the properties are removed, whatever the blueprint copied there; distinct_id is the $user_id', () => {
+  assert.deepEqual([...RESERVED_EVENT_PROPERTIES], ['distinct_id', '$distinct_id', '$user_id', '$device_id', '$insert_id', 'time', 'ip', 'token', '$ignore', 'bucket', '$bucket']);
+  const sent = { $user_id: 'other-user', distinct_id: 'other-user', $distinct_id: 'other-user', $device_id: 'other-device', $insert_id: 'replayed-id', time: 86_400_000, ip: '192.0.2.1', token: 'another-project', $ignore: true, bucket: 'b', $bucket: 'b', plan: 'pro' };
+  // An anonymous visitor's event: the site's properties name another user.
+  const anonymous = fitEvent({ event: 'Signed Up', time: 1711296000000, $insert_id: 'm-1', $device_id: 'df_abc123def456', ip: '203.0.113.42', properties: sent }, browserEvent());
+  assert.deepEqual(anonymous, { event: 'Signed Up', properties: { time: 1711296000000, distinct_id: '$device:df_abc123def456', $insert_id: 'm-1', $device_id: 'df_abc123def456', ip: '203.0.113.42', plan: 'pro' } });
+  // An identified user's: distinct_id is the $user_id, never the one the properties hold.
+  const known = fitEvent({ event: 'Signed Up', $user_id: 'user-123', properties: sent }, browserEvent({ userId: 'user-123' }));
+  assert.deepEqual(known.properties, { time: 1711296000000, distinct_id: 'user-123', $insert_id: 'm-1', $user_id: 'user-123', $device_id: 'df_abc123def456', ip: '203.0.113.42', plan: 'pro' });
+  // A blueprint mapping the ids under properties (an older edit) cannot be told from the site's: removed, the canonical event's used.
+  const old = fitEvent({ event: 'X', properties: { $user_id: 'user-123', $device_id: 'df_abc123def456', time: 1711296000000 } }, browserEvent({ userId: 'user-5' }));
+  assert.deepEqual(old.properties, { time: 1711296000000, distinct_id: 'user-5', $insert_id: 'm-1', $user_id: 'user-5', $device_id: 'df_abc123def456', ip: '203.0.113.42' });
 });
 
 test('profile updates: one operation, $ip "0" without the visitor\'s, $email and $phone normalised, nothing to set is not sent', () => {
@@ -234,6 +251,13 @@ const mapped = (variant: string, event: CanonicalEvent): JsonObject | null => {
   assert.deepEqual(result.errors, []);
   return result.vendorEvent === null ? null : mixpanel.map!(result.vendorEvent, event, ctx());
 };
+/** The properties Mixpanel receives for an event, and the mapping's warnings. */
+const sentProperties = (variant: string, event: CanonicalEvent): { properties: JsonObject; warnings: string[] } => {
+  const result = blueprint(variant).mapEvent(event);
+  assert.deepEqual(result.errors, []);
+  return { properties: mixpanel.map!(result.vendorEvent!, event, ctx())!.properties as JsonObject, warnings: result.warnings };
+};
+const IDS = { time: 1711296000000, distinct_id: '$device:df_abc123def456', $insert_id: 'm-1', $device_id: 'df_abc123def456', ip: '203.0.113.42', mp_lib: 'Datafly Signal' };
 
 test('default blueprint: page views as $mp_web_page_view, track events with their properties, identify traits to $set; alias and group not sent', () => {
   const page = mapped('default', browserEvent({
@@ -270,4 +294,16 @@ test('retail blueprint: GA4 and Segment ecommerce names as the ecommerce spec\'s
   assert.equal(mapped('retail', browserEvent({ event: 'begin_checkout', properties: { value: 10 } }))!.event, 'Checkout Started');
   const unreadable = blueprint('retail').mapEvent(browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', total: 10, currency: '$' } }));
   assert.match(unreadable.errors.join(), /currency is required but currency: "\$" is not an ISO 4217 code/);
+});
+
+test('blueprints: a track event\'s own distinct_id, $user_id, $device_id, $insert_id, time, ip, token, $ignore and buckets never reach Mixpanel', () => {
+  const sent = { $user_id: 'other-user', distinct_id: 'other-user', $distinct_id: 'other-user', $device_id: 'other-device', $insert_id: 'x', time: 1, ip: '192.0.2.1', token: 't', $ignore: true, bucket: 'b', $bucket: 'b', plan: 'pro' };
+  for (const variant of ['default', 'retail']) {
+    const anonymous = sentProperties(variant, browserEvent({ properties: sent, context: { ip: '203.0.113.42' } }));
+    assert.deepEqual(anonymous, { properties: { ...IDS, plan: 'pro' }, warnings: [] }, variant);
+    const known = sentProperties(variant, browserEvent({ userId: 'user-123', properties: sent, context: { ip: '203.0.113.42' } }));
+    assert.deepEqual(known.properties, { ...IDS, distinct_id: 'user-123', $user_id: 'user-123', plan: 'pro' }, variant);
+    const page = sentProperties(variant, browserEvent({ type: 'page', event: undefined, properties: sent, context: { ip: '203.0.113.42' } }));
+    assert.deepEqual(page.properties, { ...IDS, plan: 'pro' }, `${variant} page`);
+  }
 });
