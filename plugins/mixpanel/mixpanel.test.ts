@@ -307,3 +307,56 @@ test('blueprints: a track event\'s own distinct_id, $user_id, $device_id, $inser
     assert.deepEqual(page.properties, { ...IDS, plan: 'pro' }, `${variant} page`);
   }
 });
+
+test('default blueprint: the page URL falls back to properties.url on page views only; page category; $name from snake-case names', () => {
+  const page = sentProperties('default', browserEvent({ type: 'page', event: undefined, name: 'Pricing', category: 'Docs', properties: { url: 'https://shop.example.com/pricing' }, context: { ip: '203.0.113.42' } } as Partial<CanonicalEvent>));
+  assert.deepEqual(page.properties, { ...IDS, $current_url: 'https://shop.example.com/pricing', page: 'Pricing', category: 'Docs', current_domain: 'shop.example.com', current_url_protocol: 'https:' });
+  assert.equal(sentProperties('default', browserEvent({ type: 'page', event: undefined, properties: { category: 'Docs' } })).properties.category, 'Docs', 'analytics.js sends it in properties');
+  const product = sentProperties('default', browserEvent({ event: 'Product Viewed', properties: { url: 'https://shop.example.com/p/mug' }, context: { ip: '203.0.113.42' } }));
+  assert.deepEqual(product.properties, { ...IDS, url: 'https://shop.example.com/p/mug' }, 'a product\'s URL is no $current_url');
+  const identify = mapped('default', browserEvent({ type: 'identify', event: undefined, userId: 'user-123', traits: { first_name: 'Jane', last_name: 'Doe', plan: 'pro' } }));
+  assert.deepEqual(identify, { $distinct_id: 'user-123', $ip: '203.0.113.42', $set: { plan: 'pro', $name: 'Jane Doe', $first_name: 'Jane', $last_name: 'Doe' } });
+});
+
+test('retail blueprint: a number that cannot be read is left out with a warning, never sent as text; revenue falls back to the total, then GA4\'s value', () => {
+  const added = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'Product Added', properties: { product_id: 'P1', price: '4,00', currency: 'eur' } }));
+  assert.deepEqual(added, { properties: { ...IDS, product_id: 'P1', quantity: 1, currency: 'EUR' }, warnings: ['properties.price: to_number: "4,00" is not a number; the field was left out'] });
+  const unreadable = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'Order Completed', properties: { order_id: 'O-1', revenue: '€30', total: '€30', tax: 'x', currency: 'EUR' } }));
+  assert.deepEqual(unreadable, { properties: { ...IDS, order_id: 'O-1', currency: 'EUR' }, warnings: [
+    'properties.revenue: to_number: "€30" is not a number; the field was left out',
+    'properties.total: to_number: "€30" is not a number; the field was left out',
+    'properties.tax: to_number: "x" is not a number; the field was left out',
+  ] });
+  const fallback = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'Order Completed', properties: { order_id: 'O-2', revenue: '€30', total: '31.50', value: 30 } }));
+  assert.deepEqual(fallback, { properties: { ...IDS, order_id: 'O-2', revenue: 31.5, total: 31.5 }, warnings: [] });
+  const ga4 = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'refund', properties: { transaction_id: 'T-1', revenue: 'n/a', value: '12.5' } }));
+  assert.deepEqual(ga4.properties, { ...IDS, order_id: 'T-1', revenue: 12.5 });
+  const checkout = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'Checkout Started', properties: { value: 'lots', revenue: '20', shipping: '2.5', currency: 'GBP' } }));
+  assert.deepEqual(checkout, { properties: { ...IDS, value: 20, revenue: 20, shipping: 2.5, currency: 'GBP' }, warnings: [] });
+});
+
+test('retail blueprint: products keep their ids (sku alone too) and Segment\'s and GA4\'s fields; multi-item GA4 events send every item; Product Viewed keeps its value', () => {
+  const order = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'Order Completed', properties: { order_id: 'O-3', revenue: 25, products: [
+    { sku: 'RS-42', price: '10', quantity: 2, coupon: 'SPRING', position: 3, url: 'https://shop.example.com/p/rs-42', image_url: 'https://cdn.example.com/rs-42.jpg' },
+    { product_id: 'SKU-9', name: 'Socks', price: 5 },
+  ] } }));
+  assert.deepEqual(order.properties.products, [
+    { product_id: 'RS-42', sku: 'RS-42', price: 10, quantity: 2, coupon: 'SPRING', position: 3, url: 'https://shop.example.com/p/rs-42', image_url: 'https://cdn.example.com/rs-42.jpg' },
+    { product_id: 'SKU-9', name: 'Socks', price: 5, quantity: 1 },
+  ]);
+  const purchase = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'purchase', properties: { transaction_id: 'T-9', value: 9, currency: 'GBP', items: [
+    { item_id: 'A', item_name: 'Mug', item_category: 'Kitchen', item_category2: 'Cups', item_category5: 'Blue', discount: '1.5', index: 2, affiliation: 'Shop', item_list_id: 'L1', item_list_name: 'Home', location_id: 'ChIJ' },
+  ] } }));
+  assert.deepEqual(purchase.properties.products, [
+    { product_id: 'A', name: 'Mug', category: 'Kitchen', item_category2: 'Cups', item_category5: 'Blue', quantity: 1, discount: 1.5, position: 2, affiliation: 'Shop', item_list_id: 'L1', item_list_name: 'Home', location_id: 'ChIJ' },
+  ]);
+  const added = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'add_to_cart', properties: { value: '25', currency: 'gbp', items: [{ item_id: 'A', item_name: 'Mug', price: '10', quantity: 2 }, { item_id: 'B', price: 5 }] } }));
+  assert.deepEqual(added, { properties: {
+    ...IDS, product_id: 'A', name: 'Mug', price: 10, quantity: 2, value: 25, currency: 'GBP',
+    products: [{ product_id: 'A', name: 'Mug', price: 10, quantity: 2 }, { product_id: 'B', price: 5, quantity: 1 }],
+  }, warnings: [] });
+  const removed = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'remove_from_cart', properties: { items: [{ item_id: 'A' }, { item_id: 'B' }] } }));
+  assert.deepEqual(removed.properties, { ...IDS, product_id: 'A', quantity: 1, products: [{ product_id: 'A', quantity: 1 }, { product_id: 'B', quantity: 1 }] });
+  const viewed = sentProperties('retail', browserEvent({ context: { ip: '203.0.113.42' }, event: 'Product Viewed', properties: { sku: 'RS-42', price: 10, value: 10, url: 'https://shop.example.com/p/rs-42' } }));
+  assert.deepEqual(viewed, { properties: { ...IDS, sku: 'RS-42', url: 'https://shop.example.com/p/rs-42', product_id: 'RS-42', price: 10, value: 10 }, warnings: [] });
+});
