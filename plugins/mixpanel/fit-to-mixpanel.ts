@@ -8,8 +8,15 @@ import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } 
 import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
 import { normalizeProfileProperties, type ProfileOptions } from './profile-properties.ts';
 
-/** The profile operations of Mixpanel's /engage API; an update carries exactly one. */
-export const PROFILE_OPERATIONS = ['$set', '$set_once', '$add', '$union', '$append', '$remove', '$unset'] as const;
+/**
+ * The profile operations the plugin sends to /engage; an update carries exactly one. Only
+ * operations that give the same profile when applied twice: an update may reach Mixpanel twice
+ * (retried after a timeout or a 5xx, or sent again after a 413 split, when Mixpanel may already
+ * have applied it). `$remove` takes a value out of a list: again, it finds it gone.
+ */
+export const PROFILE_OPERATIONS = ['$set', '$set_once', '$unset', '$union', '$remove'] as const;
+/** /engage operations that add to what the profile holds, so that applied twice they count twice: refused. */
+const ADDING_OPERATIONS = ['$add', '$append'] as const;
 /** What an /engage update may hold besides its operation ($token is added when sending). */
 const PROFILE_KEYS = ['$distinct_id', '$ip', '$ignore_time', '$ignore_alias', '$latitude', '$longitude'] as const;
 /** Mixpanel refuses event times before 1971-01-01. */
@@ -129,15 +136,21 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent): JsonObject
 
 /**
  * A profile update as /engage takes it: a usable `$distinct_id`, `$ip` (`"0"` without the
- * visitor's IP), and exactly one operation; `$set`/`$set_once` with `$email`, `$phone` and
- * `$created` normalised (see profile-properties.ts). Null when nothing is left to update (a
- * bare identify): nothing is sent.
+ * visitor's IP), and exactly one operation of `PROFILE_OPERATIONS` (`$add` and `$append` are
+ * refused: see there); `$set`/`$set_once` with `$email`, `$phone` and `$created` normalised
+ * (see profile-properties.ts). An `$email` or `$phone` that cannot be used dead-letters the
+ * update, naming it and why (sent without it, it would be lost without a trace). Null when
+ * nothing is left to update (a bare identify, blank contact properties): nothing is sent.
  *
  * @example
  * fitProfileUpdate({ $distinct_id: 'user-123', $set: { $email: ' Jane@Example.com ' } });
  * // { $distinct_id: 'user-123', $ip: '0', $set: { $email: 'jane@example.com' } }
  */
 export function fitProfileUpdate(payload: JsonObject, options: ProfileOptions = {}): JsonObject | null {
+  const adding = ADDING_OPERATIONS.filter((operation) => payload[operation] !== undefined);
+  if (adding.length > 0) {
+    throw new PermanentError(`the blueprint mapped ${adding.join(' and ')}, which the plugin does not send: a profile update may reach Mixpanel twice (retried after a timeout or a 5xx, or sent again after a 413), and ${adding.join(' or ')} would then count twice; map a $set of the total (or $union for a list) instead`);
+  }
   const operations = PROFILE_OPERATIONS.filter((operation) => payload[operation] !== undefined);
   if (operations.length !== 1) {
     throw new PermanentError(`a Mixpanel profile update carries exactly one operation (${PROFILE_OPERATIONS.join(', ')}); the blueprint mapped ${operations.length === 0 ? 'none' : operations.join(' and ')}`);
@@ -155,7 +168,13 @@ export function fitProfileUpdate(payload: JsonObject, options: ProfileOptions = 
   let value = payload[operation]!;
   if (operation === '$set' || operation === '$set_once') {
     if (!isObject(value)) throw new PermanentError(`Mixpanel takes ${operation} as an object of properties; the blueprint mapped ${JSON.stringify(value)}`);
-    value = normalizeProfileProperties(value, options).properties;
+    const normalized = normalizeProfileProperties(value, options);
+    if (normalized.leftOut.length > 0) {
+      // Sending the rest would lose these without a trace: the update waits in the dead letters.
+      const problems = normalized.leftOut.map((p) => `${operation}.${p.key} ${p.reason}`).join('; ');
+      throw new PermanentError(`the profile update was not sent: ${problems}. Fix the value at the source${normalized.leftOut.some((p) => p.reason.includes('default_country_code')) ? ' (or set config.default_country_code)' : ''}, or leave it out with a pipeline transformation, then replay`);
+    }
+    value = normalized.properties;
     if (Object.keys(value).length === 0) return null;
   }
   update[operation] = value;

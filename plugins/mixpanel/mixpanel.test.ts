@@ -191,12 +191,35 @@ test('profile updates: one operation, $ip "0" without the visitor\'s, $email and
     $distinct_id: 'user-123', $ip: '0', $set: { $email: 'jane.doe@example.com', $phone: '+447700900123', $created: '2023-11-02T09:14:00', plan: 'pro' },
   });
   assert.deepEqual(fitProfileUpdate({ $distinct_id: 'u', $ip: '203.0.113.42', $set: { $phone: '07700 900123' } }, { defaultCountryCode: '44' })!.$set, { $phone: '+447700900123' });
-  assert.equal(fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '07700 900123' } }), null, 'a national number without a default country code is left out; nothing left to set');
   assert.equal(fitProfileUpdate({ $distinct_id: 'u', $set: {} }), null, 'a bare identify is not sent');
+  assert.equal(fitProfileUpdate({ $distinct_id: 'u', $set: { $email: '  ', $phone: '' } }), null, 'blank contact properties are no values');
   assert.deepEqual(fitProfileUpdate({ $distinct_id: 'u', $unset: ['plan'] }), { $distinct_id: 'u', $ip: '0', $unset: ['plan'] });
-  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: {}, $set_once: {} }), { name: 'PermanentError', message: /exactly one operation .*mapped \$set and \$set_once/ });
+  assert.deepEqual(fitProfileUpdate({ $distinct_id: 'u', $union: { tags: ['a'] } }), { $distinct_id: 'u', $ip: '0', $union: { tags: ['a'] } });
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: {}, $set_once: {} }), { name: 'PermanentError', message: /exactly one operation \(\$set, \$set_once, \$unset, \$union, \$remove\); the blueprint mapped \$set and \$set_once/ });
   assert.throws(() => fitProfileUpdate({ $distinct_id: 'undefined', $set: { a: 1 } }), { name: 'PermanentError', message: /no usable one \("undefined"\)/ });
   assert.throws(() => fitPayload({ properties: {} }, browserEvent()), { name: 'PermanentError', message: /neither a Mixpanel event .* nor a profile update/ });
+});
+
+test('profile updates: an $email or $phone Mixpanel cannot use dead-letters the update, naming it and what to fix (not sent without it, nor dropped)', () => {
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '07700 900123', plan: 'pro' } }), {
+    name: 'PermanentError',
+    message: 'the profile update was not sent: $set.$phone has no country code (written without + or 00) and config.default_country_code is not set. Fix the value at the source (or set config.default_country_code), or leave it out with a pipeline transformation, then replay',
+  });
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '07700 900123' } }), { name: 'PermanentError', message: /^the profile update was not sent: \$set\.\$phone has no country code/ }, 'nothing else to set: refused all the same, not counted as dropped');
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set_once: { $email: 'Jane Doe', $phone: 'call me' } }), {
+    name: 'PermanentError',
+    message: 'the profile update was not sent: $set_once.$email is not one email address; $set_once.$phone is not a phone number. Fix the value at the source, or leave it out with a pipeline transformation, then replay',
+  });
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '+44 12' } }), { name: 'PermanentError', message: /\$set\.\$phone is not a phone number in E\.164 \(8 to 15 digits with the country code\)/ });
+});
+
+test('profile updates: $add and $append are refused, since a retried or re-sent update would count twice', () => {
+  for (const operation of ['$add', '$append']) {
+    assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', [operation]: { logins: 1 } }), {
+      name: 'PermanentError',
+      message: `the blueprint mapped ${operation}, which the plugin does not send: a profile update may reach Mixpanel twice (retried after a timeout or a 5xx, or sent again after a 413), and ${operation} would then count twice; map a $set of the total (or $union for a list) instead`,
+    });
+  }
 });
 
 test('personal data as Mixpanel uses it: emails trimmed and lower-cased, phones in E.164 with +, digests passed on, dates in UTC', () => {

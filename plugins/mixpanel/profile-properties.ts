@@ -76,27 +76,43 @@ export function normalizeDate(value: JsonValue): JsonValue {
   return Number.isNaN(date.getTime()) ? value : date.toISOString().slice(0, 19);
 }
 
+/** A reserved contact property the plugin could not use, and why (without its value: it is personal data). */
+export interface LeftOut {
+  key: string;
+  reason: string;
+}
+
+/** Why a phone number cannot be used in E.164. */
+function phoneProblem(value: JsonValue, options: ProfileOptions): string {
+  const text = String(value).trim();
+  if (/[^\d\s().+-]/.test(text.replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, ''))) return 'is not a phone number';
+  if (!/^(\+|00)/.test(text) && !options.defaultCountryCode) return 'has no country code (written without + or 00) and config.default_country_code is not set';
+  return `is not a phone number in E.164 (${MIN_PHONE_DIGITS} to ${MAX_PHONE_DIGITS} digits with the country code)`;
+}
+
 /**
  * A profile operation's properties (`$set`, `$set_once`) with Mixpanel's reserved contact
  * properties normalised: `$email` lower-cased, `$phone` in E.164, `$created` as an ISO UTC
  * date-time. A value that is no email address or a phone number without a country code is
- * left out, and its name returned, rather than kept in a form Mixpanel cannot use.
+ * left out, and named in `leftOut` with why, rather than kept in a form Mixpanel cannot use;
+ * blank text is no value (left out, not named).
  *
  * @example
  * normalizeProfileProperties({ $email: ' A@X.com ', $phone: '0770', plan: 'pro' });
- * // { properties: { $email: 'a@x.com', plan: 'pro' }, leftOut: ['$phone'] }
+ * // { properties: { $email: 'a@x.com', plan: 'pro' }, leftOut: [{ key: '$phone', reason: 'has no country code …' }] }
  */
-export function normalizeProfileProperties(input: JsonObject, options: ProfileOptions = {}): { properties: JsonObject; leftOut: string[] } {
+export function normalizeProfileProperties(input: JsonObject, options: ProfileOptions = {}): { properties: JsonObject; leftOut: LeftOut[] } {
   const properties: JsonObject = {};
-  const leftOut: string[] = [];
+  const leftOut: LeftOut[] = [];
   for (const [key, value] of Object.entries(input)) {
+    if ((key === '$email' || key === '$phone') && typeof value === 'string' && value.trim() === '') continue;
     if (key === '$email' && value !== null) {
       const email = normalizeEmail(value);
-      if (email === undefined) leftOut.push(key);
+      if (email === undefined) leftOut.push({ key, reason: 'is not one email address' });
       else properties[key] = email;
     } else if (key === '$phone' && value !== null) {
       const phone = normalizePhone(value, options);
-      if (phone === undefined) leftOut.push(key);
+      if (phone === undefined) leftOut.push({ key, reason: phoneProblem(value, options) });
       else properties[key] = phone;
     } else if (key === '$created' && value !== null) {
       properties[key] = normalizeDate(value);
