@@ -125,9 +125,10 @@ function engageRefused(response: VendorResponse): boolean {
  * Mixpanel's answers, for /import and /engage requests alike. 2xx delivered, unless the body
  * says otherwise (an /engage `{status: 0}`, a `code` of 400 or more); `failed_records`
  * dead-letter exactly the events they name, the others were ingested; 401/403 dead-letter the
- * request saying which credential to fix; 413 splits; 429 and 502/503 are retried after at
- * least 2 s (Retry-After honoured); a refused /engage batch without per-update detail is split
- * until the refused update is alone; other 4xx dead-letter with Mixpanel's message; 5xx retry.
+ * request saying which credential to fix; 413 splits, and dead-letters a single event; 429 and
+ * 502/503 are retried after at least 2 s (Retry-After honoured); a refused /engage batch
+ * without per-update detail is split until the refused update is alone; other 4xx dead-letter
+ * with Mixpanel's message; 5xx retry.
  *
  * @example
  * classifyMixpanel({ status: 400, headers: {}, body, json: { failed_records: [{ index: 1, field: 'properties.time', message: '…' }] } }, request, ctx);
@@ -154,7 +155,10 @@ export function classifyMixpanel(response: VendorResponse, request: RequestDescr
   if (engage && status === 400 && /token/i.test(said(response))) {
     return { status: 'dead_letter', reason: `${credentialAdvice(status, answered, request, ctx)} (Mixpanel: ${said(response)})` };
   }
-  if (status === 413) return { status: 'split', reason: `Mixpanel: the request is too large (HTTP 413: ${said(response)})` };
+  if (status === 413) {
+    if (request.eventIds.length > 1) return { status: 'split', reason: `Mixpanel: the request is too large (HTTP 413: ${said(response)}); sending it in halves` };
+    return { status: 'dead_letter', reason: `Mixpanel refused this ${engage ? 'profile update' : 'event'} alone as too large (HTTP 413: ${said(response)}): leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
+  }
   if (status === 429) {
     const outcome = backOff(response, `Mixpanel rate-limited the project (${answered}): ${said(response)}`);
     // Said in a 200's body: marked throttled, so the core handles it as the 429 it is.

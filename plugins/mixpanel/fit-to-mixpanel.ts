@@ -30,6 +30,13 @@ export const PAGE_VIEW_EVENT = '$mp_web_page_view';
  * the visitor it would locate every one of them at Signal's server.
  */
 export const NO_GEOLOCATION = '0';
+/**
+ * Mixpanel's limit on one record: "Each event must be smaller than 1MB of uncompressed JSON"
+ * (Import Events), a profile update "a maximum of 1 MB" (User Profile limits); kept under both
+ * readings of "MB" (a record of this many bytes or more is refused), and so well within a
+ * request's 2 MiB.
+ */
+export const MAX_RECORD_BYTES = 1_000_000;
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -189,9 +196,15 @@ export function fitProfileUpdate(payload: JsonObject, options: ProfileOptions = 
  * fitPayload({ $distinct_id: 'u-1', $set: {} }, event); // null: nothing to update
  */
 export function fitPayload(payload: JsonObject, event: CanonicalEvent, options: ProfileOptions = {}): JsonObject | null {
-  if (payload.event !== undefined) return fitEvent(payload, event);
-  if (payload.$distinct_id !== undefined || PROFILE_OPERATIONS.some((operation) => payload[operation] !== undefined)) return fitProfileUpdate(payload, options);
-  throw new PermanentError('the blueprint mapped neither a Mixpanel event (event and properties) nor a profile update ($distinct_id and $set)');
+  let record: JsonObject | null;
+  if (payload.event !== undefined) record = fitEvent(payload, event);
+  else if (payload.$distinct_id !== undefined || [...PROFILE_OPERATIONS, ...ADDING_OPERATIONS].some((operation) => payload[operation] !== undefined)) record = fitProfileUpdate(payload, options);
+  else throw new PermanentError('the blueprint mapped neither a Mixpanel event (event and properties) nor a profile update ($distinct_id and $set)');
+  const bytes = record === null ? 0 : Buffer.byteLength(JSON.stringify(record));
+  if (bytes >= MAX_RECORD_BYTES) {
+    throw new PermanentError(`Mixpanel refuses ${record!.event === undefined ? 'a profile update' : 'an event'} of 1 MB or more of JSON and this one has ${bytes} bytes: leave its largest properties out with a pipeline transformation or the blueprint's exclude`);
+  }
+  return record;
 }
 
 /** Whether a mapped payload is a profile update (for /engage) rather than an event (for /import). */

@@ -9,7 +9,7 @@ import { classifyMixpanel } from './classify.ts';
 import { fitEvent, fitPayload, fitProfileUpdate, RESERVED_EVENT_PROPERTIES } from './fit-to-mixpanel.ts';
 import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
 import { normalizeDate, normalizeEmail, normalizePhone } from './profile-properties.ts';
-import { forgetPerson } from './requests.ts';
+import { forgetPerson, MAX_BYTES } from './requests.ts';
 
 const TOKEN = '0123456789abcdef0123456789abcdef';
 const ctx = (config: Record<string, JsonValue> = {}): PluginContext => ({
@@ -66,18 +66,32 @@ test('send: profile updates to POST /engage?verbose=1&strict=1, each with $token
   assert.deepEqual(Object.keys((engage.body as JsonObject[])[0]!), ['$token', '$distinct_id', '$ip', '$set']);
 });
 
-test('send: at most 2,000 records and 10 MB a request', () => {
+test('send: at most 2,000 records and 2 MiB a request (the limit Mixpanel\'s 413 names), profile updates measured with their $token', () => {
+  assert.equal(MAX_BYTES, 2_097_152);
+  assert.deepEqual(mixpanel.batch, { maxEvents: 2000, maxBytes: 2_097_152 });
   const many = mixpanel.send(Array.from({ length: 4500 }, (_, i) => eventRecord(`e${i}`)), ctx());
   assert.deepEqual(many.map((r) => r.eventIds.length), [2000, 2000, 500]);
   const updates = mixpanel.send(Array.from({ length: 2001 }, (_, i) => profileRecord(`p${i}`)), ctx());
   assert.deepEqual(updates.map((r) => r.eventIds.length), [2000, 1]);
-  const heavy = Array.from({ length: 1500 }, (_, i) => eventRecord(`h${i}`, { pad: 'x'.repeat(20_000) }));
+  // Each record is 20,106 bytes of JSON (+1 for its comma): 104 fit in 2 MiB less the brackets.
+  const heavy = Array.from({ length: 300 }, (_, i) => eventRecord(`h${String(i).padStart(3, '0')}`, { pad: 'x'.repeat(20_000) }));
+  assert.equal(Buffer.byteLength(JSON.stringify(heavy[0]!.payload)), 20_106);
   const parts = mixpanel.send(heavy, ctx());
-  assert.ok(parts.length >= 4);
-  for (const part of parts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= 10_000_000);
-  assert.equal(parts.reduce((n, r) => n + r.eventIds.length, 0), 1500);
-  assert.deepEqual(mixpanel.batch, { maxEvents: 2000, maxBytes: 10_000_000 });
+  assert.deepEqual(parts.map((r) => r.eventIds.length), [104, 104, 92]);
+  for (const part of parts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= 2_097_152);
+  // 19,950 bytes an update as mapped (105 would fit), 19,994 with its $token (104 fit).
+  const heavyUpdates = Array.from({ length: 300 }, (_, i): MappedEvent => ({ ...profileRecord(`q${i}`), payload: { $distinct_id: 'u-1', $ip: '0', $set: { pad: 'x'.repeat(19_900) } } }));
+  assert.equal(Buffer.byteLength(JSON.stringify(heavyUpdates[0]!.payload)), 19_950);
+  const engageParts = mixpanel.send(heavyUpdates, ctx());
+  assert.deepEqual(engageParts.map((r) => r.eventIds.length), [104, 104, 92], 'the $token each update carries is counted');
+  for (const part of engageParts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= 2_097_152);
   assert.deepEqual(mixpanel.rateLimit, { rps: 10, burst: 15 }, 'within ~30,000 events/s per project');
+});
+
+test('map: a record of 1 MB or more (Mixpanel\'s limit on one event or profile update) is refused with its size', () => {
+  const big = { event: 'Big', properties: { pad: 'x'.repeat(1_000_000) } };
+  assert.throws(() => fitPayload(big, browserEvent()), { name: 'PermanentError', message: /^Mixpanel refuses an event of 1 MB or more of JSON and this one has 1000\d{3} bytes: leave its largest properties out/ });
+  assert.throws(() => fitPayload({ $distinct_id: 'u', $set: { pad: 'x'.repeat(1_000_000) } }, browserEvent()), { name: 'PermanentError', message: /^Mixpanel refuses a profile update of 1 MB or more of JSON and this one has 10000\d{2} bytes/ });
 });
 
 test('classify /import: 200 delivered; a 400 with failed_records dead-letters exactly those (by index, else $insert_id), the others were ingested', () => {
@@ -119,7 +133,14 @@ test('classify: 429 and 502/503 wait at least 2 s (Retry-After honoured), 5xx re
   assert.deepEqual(classifyMixpanel(answer(200, { code: 429, error: 'Project exceeded rate limits.' }), request, ctx()), { status: 'retry', reason: 'Mixpanel rate-limited the project (HTTP 200, code 429): Project exceeded rate limits.', retryAfterMs: 2000, throttled: true }, 'a rate limit in a 200 body is handled as a 429');
   assert.deepEqual(classifyMixpanel(answer(503, 'unavailable'), request, ctx()), { status: 'retry', reason: 'Mixpanel HTTP 503: unavailable', retryAfterMs: 2000 });
   assert.equal((classifyMixpanel(answer(500, { error: 'internal' }), request, ctx()) as { status: string }).status, 'retry');
-  assert.deepEqual(classifyMixpanel(answer(413, { code: 413, error: 'request exceeds max limit of 2097152 bytes', status: 'Request Entity Too Large' }), request, ctx()), { status: 'split', reason: 'Mixpanel: the request is too large (HTTP 413: request exceeds max limit of 2097152 bytes)' });
+  const tooLarge = answer(413, { code: 413, error: 'request exceeds max limit of 2097152 bytes', status: 'Request Entity Too Large' });
+  assert.deepEqual(classifyMixpanel(tooLarge, request, ctx()), { status: 'split', reason: 'Mixpanel: the request is too large (HTTP 413: request exceeds max limit of 2097152 bytes); sending it in halves' });
+  assert.deepEqual(classifyMixpanel(tooLarge, importRequest(1), ctx()), {
+    status: 'dead_letter', reason: 'Mixpanel refused this event alone as too large (HTTP 413: request exceeds max limit of 2097152 bytes): leave its largest properties out with a pipeline transformation or the blueprint\'s exclude',
+  }, 'one event: halves cannot help');
+  assert.deepEqual(classifyMixpanel(tooLarge, engageRequest(1), ctx()), {
+    status: 'dead_letter', reason: 'Mixpanel refused this profile update alone as too large (HTTP 413: request exceeds max limit of 2097152 bytes): leave its largest properties out with a pipeline transformation or the blueprint\'s exclude',
+  });
   assert.deepEqual(classifyMixpanel(answer(404, 'not found'), request, ctx()), { status: 'dead_letter', reason: 'Mixpanel HTTP 404: not found' });
 });
 
