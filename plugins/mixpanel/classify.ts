@@ -1,8 +1,10 @@
 // Mixpanel's answers as its Ingestion API documents them. /import with strict=1: 200 all
 // ingested; 400 names the refused events in `failed_records` (by index and $insert_id) and
 // ingests the others; 401 bad credentials; 413 too large; 429 rate limited (back off from 2 s).
-// /engage answers 200 even for a refused update: with verbose=1 its body says `{status: 0,
-// error}`, so it is read from the body.
+// /engage answers 200 whatever it made of the updates; with verbose=1 (the level whose answer
+// its reference documents) the body is `{status, error}`: status 1 when one or more updates of
+// the request were valid — not that all were, nor that the token is the project's ("This does
+// not signify a valid project token or secret") — and 0 when none was.
 import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { authMethodOf } from './requests.ts';
 
@@ -70,10 +72,12 @@ function insertIds(request: RequestDescriptor): Map<string, number> {
 
 /**
  * Outcomes from `failed_records`: each refused record's event dead-lettered with Mixpanel's
- * field and message (found by index, else by $insert_id); the others delivered, since
- * Mixpanel ingests what passed. Undefined when no record names an event of the request.
+ * field and message (found by index, else by $insert_id — the one the plugin sent, hashed when
+ * the messageId did not fit); the others delivered, since Mixpanel ingests what passed.
+ * Undefined when no record names an event of the request. /engage's strict answer is not
+ * documented: a `failed_records` in it is read the same way.
  */
-function perEventOutcomes(records: FailedRecord[], request: RequestDescriptor): Classification | undefined {
+function perEventOutcomes(records: FailedRecord[], request: RequestDescriptor, what: string): Classification | undefined {
   const byInsertId = insertIds(request);
   const perEvent: Record<string, EventOutcome> = {};
   for (const record of records) {
@@ -86,7 +90,7 @@ function perEventOutcomes(records: FailedRecord[], request: RequestDescriptor): 
     const message = typeof record.message === 'string' && record.message !== '' ? record.message : 'failed validation';
     const id = request.eventIds[index]!;
     const previous = perEvent[id];
-    perEvent[id] = { status: 'dead_letter', reason: `${previous && previous.status === 'dead_letter' ? `${previous.reason}; ` : 'Mixpanel refused the event'}${field}: ${message}` };
+    perEvent[id] = { status: 'dead_letter', reason: `${previous && previous.status === 'dead_letter' ? `${previous.reason}; ` : `Mixpanel refused the ${what}`}${field}: ${message}` };
   }
   return Object.keys(perEvent).length > 0 ? { perEvent } : undefined;
 }
@@ -113,7 +117,7 @@ function backOff(response: VendorResponse, reason: string): Extract<EventOutcome
   return { status: 'retry', reason, retryAfterMs: Math.max(MIN_THROTTLE_WAIT_MS, retryAfterMs ?? 0) };
 }
 
-/** Whether an /engage body says the update was refused: `{status: 0}` (verbose) or `0`. */
+/** Whether an /engage body says no update of the request was valid: `{status: 0}` (verbose=1) or `0`. */
 function engageRefused(response: VendorResponse): boolean {
   const answer = response.json;
   if (answer === 0 || response.body.trim() === '0') return true;
@@ -126,9 +130,11 @@ function engageRefused(response: VendorResponse): boolean {
  * says otherwise (an /engage `{status: 0}`, a `code` of 400 or more); `failed_records`
  * dead-letter exactly the events they name, the others were ingested; 401/403 dead-letter the
  * request saying which credential to fix; 413 splits, and dead-letters a single event; 429 and
- * 502/503 are retried after at least 2 s (Retry-After honoured); a refused /engage batch
- * without per-update detail is split until the refused update is alone; other 4xx dead-letter
- * with Mixpanel's message; 5xx retry.
+ * 502/503 are retried after at least 2 s (Retry-After honoured); an /engage `{status: 0}`
+ * without `failed_records` dead-letters every update of the request (none was valid: halves
+ * would find nothing); other 4xx dead-letter with Mixpanel's message; 5xx retry. An /engage
+ * `{status: 1}` is delivered: an update Mixpanel refused without naming it, or updates sent
+ * with another project's token or to another region, cannot be told apart from it.
  *
  * @example
  * classifyMixpanel({ status: 400, headers: {}, body, json: { failed_records: [{ index: 1, field: 'properties.time', message: '…' }] } }, request, ctx);
@@ -148,7 +154,7 @@ export function classifyMixpanel(response: VendorResponse, request: RequestDescr
   const answered = status === response.status ? `HTTP ${status}` : `HTTP ${response.status}, ${engage ? 'status 0' : `code ${status}`}`;
   const records = Array.isArray(answer.failed_records) ? (answer.failed_records as FailedRecord[]) : [];
   if (records.length > 0) {
-    const outcomes = perEventOutcomes(records, request);
+    const outcomes = perEventOutcomes(records, request, engage ? 'profile update' : 'event');
     if (outcomes) return outcomes;
   }
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `${credentialAdvice(status, answered, request, ctx)} (Mixpanel: ${said(response)})` };
@@ -166,9 +172,9 @@ export function classifyMixpanel(response: VendorResponse, request: RequestDescr
   }
   if (status === 502 || status === 503) return backOff(response, `Mixpanel HTTP ${status}: ${said(response)}`);
   if (status === 400) {
-    // /engage refuses a whole batch for one bad update: halves find it, the rest goes through.
-    if (engage && request.eventIds.length > 1) return { status: 'split', reason: `Mixpanel refused the profile updates (${said(response)}); sending them in halves to find the refused one` };
-    return { status: 'dead_letter', reason: `Mixpanel refused the ${engage ? 'profile update' : 'request'} (${answered}): ${said(response)}` };
+    // /engage's 0: none of the request's updates was valid, so each is refused (halves would only repeat it).
+    if (engage) return { status: 'dead_letter', reason: `Mixpanel refused ${request.eventIds.length > 1 ? `all ${request.eventIds.length} profile updates of the request, none valid` : 'the profile update'} (${answered}): ${said(response)}` };
+    return { status: 'dead_letter', reason: `Mixpanel refused the request (${answered}): ${said(response)}` };
   }
   const classified = defaultClassify({ ...response, status });
   return 'reason' in classified ? { ...classified, reason: `Mixpanel ${answered}: ${said(response)}` } : classified;

@@ -49,6 +49,8 @@ test('send: a service account is Basic username:secret with project_id; the proj
   assert.equal(secret.url, 'https://api-in.mixpanel.com/import');
   assert.deepEqual(secret.query, [['strict', '1']]);
   assert.equal(secret.headers!.authorization, basic('legacy-secret-0123', ''));
+  assert.deepEqual(mixpanel.send([profileRecord('p0')], ctx({ region: 'in' })).map((r) => r.url), ['https://api-in.mixpanel.com/engage']);
+  assert.deepEqual(mixpanel.send([profileRecord('p0')], ctx({ region: 'eu' })).map((r) => r.url), ['https://api-eu.mixpanel.com/engage']);
   const both = mixpanel.send([eventRecord('e0')], ctx({ ...SERVICE_ACCOUNT, api_secret: 'legacy-secret-0123' }))[0]!;
   assert.equal(both.headers!.authorization, basic('signal.1a2b3c.mp-service-account', 'sa-secret-0123456789'), 'the service account wins');
 });
@@ -121,8 +123,10 @@ test('classify: bad credentials dead-letter saying which config field to fix, fo
   assert.match(reasonOf(classifyMixpanel(unauthorized, request, ctx(SERVICE_ACCOUNT))), /refused the service account \(HTTP 401\): check config\.service_account_username and config\.service_account_secret/);
   assert.match(reasonOf(classifyMixpanel(unauthorized, request, ctx({ api_secret: 'legacy-secret-0123' }))), /refused the project secret \(HTTP 401\): check config\.api_secret/);
   const forbidden = classifyMixpanel(answer(403, { error: 'forbidden', status: 'error' }), request, ctx(SERVICE_ACCOUNT));
-  assert.equal((forbidden as { status: string }).status, 'dead_letter');
-  assert.match(reasonOf(forbidden), /project 1234567 \(HTTP 403\): \/import needs a service account with the Owner or Admin role/);
+  assert.deepEqual(forbidden, {
+    status: 'dead_letter',
+    reason: 'Mixpanel refused the service account for project 1234567 (HTTP 403): /import needs a service account with the Owner or Admin role on that project (Organization Settings > Service Accounts), and config.project_id must be that project\'s ID (Mixpanel: forbidden)',
+  });
 });
 
 test('classify: 429 and 502/503 wait at least 2 s (Retry-After honoured), 5xx retries, 413 splits, other 4xx dead-letter', () => {
@@ -144,18 +148,40 @@ test('classify: 429 and 502/503 wait at least 2 s (Retry-After honoured), 5xx re
   assert.deepEqual(classifyMixpanel(answer(404, 'not found'), request, ctx()), { status: 'dead_letter', reason: 'Mixpanel HTTP 404: not found' });
 });
 
-test('classify /engage: its 200 is read from the body; a refused batch is split down to the refused update; a token error names config.project_token', () => {
+test('classify /engage (verbose=1, as its reference documents): status 1 delivered; status 0 (no update valid) dead-letters every update, none split; a token error names config.project_token', () => {
   assert.deepEqual(classifyMixpanel(answer(200, { status: 1, error: null }), engageRequest(3), ctx()), { status: 'delivered' });
   assert.deepEqual(classifyMixpanel(answer(200, '1'), engageRequest(1), ctx()), { status: 'delivered' });
   const refused = answer(200, { status: 0, error: '$set must be an object' });
-  assert.equal((classifyMixpanel(refused, engageRequest(3), ctx()) as { status: string }).status, 'split');
+  assert.deepEqual(classifyMixpanel(refused, engageRequest(3), ctx()), { status: 'dead_letter', reason: 'Mixpanel refused all 3 profile updates of the request, none valid (HTTP 200, status 0): $set must be an object' });
   assert.deepEqual(classifyMixpanel(refused, engageRequest(1), ctx()), { status: 'dead_letter', reason: 'Mixpanel refused the profile update (HTTP 200, status 0): $set must be an object' });
-  assert.equal((classifyMixpanel(answer(200, '0'), engageRequest(1), ctx()) as { status: string }).status, 'dead_letter', 'the non-verbose 0');
+  assert.deepEqual(classifyMixpanel(answer(200, '0'), engageRequest(2), ctx()), { status: 'dead_letter', reason: 'Mixpanel refused all 2 profile updates of the request, none valid (HTTP 200, status 0): 0' }, 'the non-verbose 0');
+  assert.deepEqual(classifyMixpanel(answer(400, { error: 'Engage API error: $distinct_id, missing or empty', status: 0 }), engageRequest(2), ctx()), { status: 'dead_letter', reason: 'Mixpanel refused all 2 profile updates of the request, none valid (HTTP 400): Engage API error: $distinct_id, missing or empty' });
   const token = classifyMixpanel(answer(200, { status: 0, error: 'Invalid token' }), engageRequest(3), ctx());
-  assert.equal((token as { status: string }).status, 'dead_letter', 'not split: every update carries the same token');
-  assert.match(reasonOf(token), /^Mixpanel refused the project token for profile updates \(HTTP 200, status 0\): check config\.project_token .*\(Mixpanel: Invalid token\)$/);
-  const records = classifyMixpanel(answer(400, { status: 0, error: 'failed', failed_records: [{ index: 2, message: '$distinct_id is invalid' }] }), engageRequest(3), ctx());
-  assert.deepEqual(records, { perEvent: { p2: { status: 'dead_letter', reason: 'Mixpanel refused the event: $distinct_id is invalid' } } });
+  assert.deepEqual(token, { status: 'dead_letter', reason: 'Mixpanel refused the project token for profile updates (HTTP 200, status 0): check config.project_token (Project Settings > Access Keys) and that config.region is the project\'s data residency (US, EU or India) (Mixpanel: Invalid token)' });
+});
+
+test('classify /engage: a failed_records list (its strict answer is undocumented: read as /import\'s documented one) dead-letters the updates it names', () => {
+  const records = classifyMixpanel(answer(400, {
+    code: 400, error: 'some data points in the request failed validation', status: 'Bad Request', num_records_imported: 2,
+    failed_records: [{ index: 2, field: '$distinct_id', message: "'$distinct_id' is invalid: must not be empty" }],
+  }), engageRequest(3), ctx());
+  assert.deepEqual(records, { perEvent: { p2: { status: 'dead_letter', reason: "Mixpanel refused the profile update ($distinct_id): '$distinct_id' is invalid: must not be empty" } } });
+});
+
+test('classify /import: failed_records without an index find the event by the $insert_id sent, the hashed one when the messageId did not fit', () => {
+  const messageIds = ['29fc2962-6d9c-455d-95ad-95b84f09b9e4', 'ajs-next-1711296000000-3f1c2d4e5b6a7980'];
+  const batch = messageIds.map((messageId): MappedEvent => {
+    const event = browserEvent({ messageId });
+    return { id: messageId, event, payload: fitEvent({ event: 'Signed Up', properties: {} }, event) };
+  });
+  const request = mixpanel.send(batch, ctx())[0]!;
+  const hashed = createHash('sha256').update(messageIds[1]!).digest('hex').slice(0, 36);
+  assert.deepEqual((request.body as JsonObject[]).map((r) => (r.properties as JsonObject).$insert_id), [messageIds[0], hashed]);
+  const answered = classifyMixpanel(answer(400, {
+    code: 400, status: 'Bad Request', num_records_imported: 1,
+    failed_records: [{ insert_id: hashed, field: 'properties.time', message: "'properties.time' is invalid: must be specified as seconds since epoch" }],
+  }), request, ctx());
+  assert.deepEqual(answered, { perEvent: { [messageIds[1]!]: { status: 'dead_letter', reason: "Mixpanel refused the event (properties.time): 'properties.time' is invalid: must be specified as seconds since epoch" } } });
 });
 
 test('identity: placeholders are no ids; distinct_id as Simplified ID Merge sets it; $insert_id valid and stable', () => {

@@ -90,8 +90,9 @@ function withToken(update: JsonObject, ctx: PluginContext): JsonObject {
 
 /**
  * The /engage request for some profile updates: the project token as each update's `$token`;
- * `verbose=1` so Mixpanel answers `{status, error}` (it answers 200 even for a refused update)
- * and `strict=1` so it validates each update.
+ * `verbose=1` so Mixpanel answers `{status, error}` (it answers 200 even when no update was
+ * valid) — the level whose answer its reference documents; its profile example's `verbose=2`
+ * answers in a format it does not document — and `strict=1` so it validates each update.
  *
  * @example
  * engageRequest(updates, ctx); // { method: 'POST', url: 'https://api.mixpanel.com/engage', body: [{ $token, $distinct_id, $ip, $set }] … }
