@@ -61,15 +61,21 @@ export function insertIdFor(messageId: string): string {
 }
 
 /**
- * The distinct_ids a person deletion names at Mixpanel: the userId (their identified
- * distinct_id) and `$device:<anonymousId>` (their anonymous one, as the plugin sends it).
+ * The distinct_id a person deletion names at Mixpanel: the userId when it is usable, else
+ * `$device:<anonymousId>` (the anonymous distinct_id the plugin sends). Never both: once
+ * Simplified ID Merge has linked a device to a user, only the user's canonical distinct_id (the
+ * `$user_id`) identifies them, and Mixpanel's GDPR API cannot process a request naming an id
+ * it does not hold ("any incorrect identifiers … will result in inability to process the
+ * request"). A GDPR deletion "includes all data connected to the requested distinct_id": the
+ * user's covers the devices merged into it. A device never seen with the user (no event
+ * carrying both ids) is not merged: a deletion naming the anonymousId alone deletes it.
  *
  * @example
- * distinctIdsOfPerson({ userId: 'u-1', anonymousId: 'df_abc' }); // ['u-1', '$device:df_abc']
+ * distinctIdsOfPerson({ userId: 'u-1', anonymousId: 'df_abc' }); // ['u-1']
+ * distinctIdsOfPerson({ userId: null, anonymousId: 'df_abc' });  // ['$device:df_abc']
  */
 export function distinctIdsOfPerson(person: { userId: string | null; anonymousId: string | null }): string[] {
-  const ids: string[] = [];
-  if (usableId(person.userId)) ids.push(person.userId);
-  if (usableId(person.anonymousId)) ids.push(`${DEVICE_PREFIX}${person.anonymousId}`);
-  return ids;
+  if (usableId(person.userId)) return [person.userId];
+  if (usableId(person.anonymousId)) return [`${DEVICE_PREFIX}${person.anonymousId}`];
+  return [];
 }

@@ -212,7 +212,7 @@ describe('Mixpanel', () => {
     assert.deepEqual(request!.queryPairs, [['strict', '1']], 'no project_id without a service account');
   });
 
-  test('a person deletion is forwarded to the GDPR API with the GDPR token, for the userId and the device', { timeout: 40_000 }, async () => {
+  test('a person deletion is forwarded to the GDPR API with the GDPR token, for the userId alone (the canonical distinct_id)', { timeout: 40_000 }, async () => {
     const { site, integrationId } = await installed('Mixpanel deletions', { project_token: TOKEN, gdpr_token: 'gdpr-oauth-token-0123' });
     sim.setDefault('POST', '/gdpr/api/app/data-deletions/v3.0/', { status: 201, body: { status: 'ok', results: { task_id: 'job-4242' } } });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'mp-forget-1' });
@@ -224,10 +224,21 @@ describe('Mixpanel', () => {
         'query($id: ID!) { personDeletion(id: $id) { status vendors { integrationId vendor status responseStatus message } } }', { id: started.body.data!.deletePerson.id });
       return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
     }, 'the deletion to end', 30_000);
-    assert.deepEqual(vendors, [{ integrationId, vendor: 'mixpanel', status: 'sent', responseStatus: 201, message: 'accepted: deletion task job-4242; Mixpanel completes it within 30 days' }]);
+    assert.deepEqual(vendors, [{ integrationId, vendor: 'mixpanel', status: 'sent', responseStatus: 201, message: 'accepted: deletion task job-4242; Mixpanel completes it within 30 days: check the task\'s status in Mixpanel (Organization Settings > Data & Privacy)' }]);
     const [asked] = sim.requests({ path: '/gdpr/api/app/data-deletions/v3.0/' });
     assert.equal(asked!.headers.authorization, 'Bearer gdpr-oauth-token-0123');
     assert.deepEqual(asked!.queryPairs, [['token', TOKEN]]);
-    assert.deepEqual(asked!.json, { distinct_ids: ['u-forget-1', `$device:${VISITOR}`], compliance_type: 'GDPR' });
+    assert.deepEqual(asked!.json, { distinct_ids: ['u-forget-1'], compliance_type: 'GDPR' });
+
+    // Asked again while Mixpanel's task runs: its 409 names the id (hidden from the plugin) and the task.
+    sim.script('POST', '/gdpr/api/app/data-deletions/v3.0/', [{ status: 409, body: { status: 'error', error: { conflicting_distinct_ids: ['u-forget-1'], conflicting_task_ids: ['job-4242'], error: 'A deletion task is already in progress for some distinct_ids' } } }]);
+    const again = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String) { deletePerson(pipelineId: $p, userId: $u) { id } }', { p: site.id, u: 'u-forget-1' });
+    assert.equal(again.status, 200, JSON.stringify(again.body.errors));
+    const repeated = await waitUntil(async () => {
+      const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
+        'query($id: ID!) { personDeletion(id: $id) { status vendors { status responseStatus message } } }', { id: again.body.data!.deletePerson.id });
+      return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
+    }, 'the second deletion to end', 30_000);
+    assert.deepEqual(repeated, [{ status: 'sent', responseStatus: 409, message: 'already being deleted: Mixpanel has a deletion task running for this person (task job-4242); check its status in Mixpanel (Organization Settings > Data & Privacy)' }]);
   });
 });

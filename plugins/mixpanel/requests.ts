@@ -13,6 +13,8 @@ export const REGIONS = {
   in: { ingestion: 'https://api-in.mixpanel.com', app: 'https://in.mixpanel.com' },
 } as const;
 export type Region = keyof typeof REGIONS;
+/** A person deletion names one distinct_id (see `distinctIdsOfPerson`). */
+const PERSON_IDS_PER_REQUEST = 1;
 /** /import and /engage take up to 2,000 events (profile updates) per request. */
 export const MAX_RECORDS = 2000;
 /**
@@ -126,11 +128,22 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   ];
 }
 
+/** The task ids a GDPR answer names: `results.task_id`/`tracking_id` (201) or `error.conflicting_task_ids` (409). */
+function taskIdsOf(values: unknown): string[] {
+  const list = Array.isArray(values) ? values : values === undefined || values === null ? [] : [values];
+  return list.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number').map(String);
+}
+
 /**
  * Person deletions through Mixpanel's GDPR API (v3), with the GDPR OAuth token an admin
- * generates in Mixpanel: all events and the profile of the distinct_ids named, the userId and
- * `$device:<anonymousId>` (as the plugin sends them). Mixpanel answers 201 with a task id and
- * runs the deletion within 30 days.
+ * generates in Mixpanel: all events and the profile of one distinct_id — the userId when known,
+ * else `$device:<anonymousId>` (see `distinctIdsOfPerson`). Mixpanel answers 201 with a task id
+ * and runs the deletion within 30 days; it answers 409 naming the ids a deletion task is
+ * already running for (`error.conflicting_distinct_ids`, `error.conflicting_task_ids`; its
+ * reference is silent on 409, the shape is rudder-transformer's, which resubmits the other ids).
+ * The request names one id, so a 409 naming a conflicting id names all of it: the person is
+ * already being deleted, which is done. The core hides the person's ids in the answer `read`
+ * gets, so ids are counted, not compared.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => text(config.gdpr_token) !== undefined,
@@ -148,11 +161,21 @@ export const forgetPerson: PersonForgetting = {
   },
   read(response) {
     const said = response.body.trim().slice(0, 300);
+    const answer = (response.json !== null && typeof response.json === 'object' ? response.json : {}) as { results?: unknown; error?: unknown };
     if (response.status >= 200 && response.status < 300) {
-      const results = (response.json as { results?: unknown } | undefined)?.results;
+      const results = answer.results;
       const first = (Array.isArray(results) ? results[0] : results) as { task_id?: unknown; tracking_id?: unknown; status?: unknown } | undefined;
-      const task = first?.task_id ?? first?.tracking_id;
-      return { done: true, message: `accepted: deletion task ${typeof task === 'string' || typeof task === 'number' ? String(task) : 'created'}${typeof first?.status === 'string' ? ` (${first.status})` : ''}; Mixpanel completes it within 30 days` };
+      const [task] = taskIdsOf(first?.task_id ?? first?.tracking_id);
+      return { done: true, message: `accepted: deletion task ${task ?? 'created'}${typeof first?.status === 'string' ? ` (${first.status})` : ''}; Mixpanel completes it within 30 days: check the task's status in Mixpanel (Organization Settings > Data & Privacy)` };
+    }
+    if (response.status === 409) {
+      const error = (answer.error !== null && typeof answer.error === 'object' ? answer.error : {}) as { conflicting_distinct_ids?: unknown; conflicting_task_ids?: unknown };
+      const conflicting = Array.isArray(error.conflicting_distinct_ids) ? error.conflicting_distinct_ids.length : 0;
+      if (conflicting >= PERSON_IDS_PER_REQUEST) {
+        const tasks = taskIdsOf(error.conflicting_task_ids);
+        return { done: true, message: `already being deleted: Mixpanel has a deletion task running for this person${tasks.length > 0 ? ` (task ${tasks.join(', ')})` : ''}; check its status in Mixpanel (Organization Settings > Data & Privacy)` };
+      }
+      return { failed: `HTTP 409 without the ids it conflicts on: Mixpanel refused the deletion but did not say a task for this person is running; check the deletion tasks in Mixpanel (Organization Settings > Data & Privacy) and run deletePerson again if none covers them${said ? ` (${said})` : ''}` };
     }
     if (response.status === 401 || response.status === 403) {
       return { failed: `HTTP ${response.status}: Mixpanel refused the GDPR token. Generate a new one (Settings > Profile & Preferences > Data & Privacy; it expires after a year and needs a project Owner or Admin) and update config.gdpr_token${said ? ` (${said})` : ''}` };
