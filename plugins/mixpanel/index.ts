@@ -57,7 +57,7 @@ export default definePlugin({
       },
       region: {
         type: 'string', title: 'Data Residency',
-        description: 'Where the project\'s data lives: United States (api.mixpanel.com), European Union (api-eu.mixpanel.com) or India (api-in.mixpanel.com). Data sent to another region\'s servers is refused.',
+        description: 'Where the project\'s data lives: United States (api.mixpanel.com), European Union (api-eu.mixpanel.com) or India (api-in.mixpanel.com). Mixpanel does not ingest data sent to another region\'s servers, and may not answer with an error: after setting up, check that events arrive in the project.',
         enum: ['us', 'eu', 'in'], enumLabels: ['United States', 'European Union', 'India'], default: 'us',
       },
       service_account_username: {
