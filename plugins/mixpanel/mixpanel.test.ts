@@ -257,7 +257,7 @@ test('profile updates: an $email or $phone Mixpanel cannot use dead-letters the 
     name: 'PermanentError',
     message: 'the profile update was not sent: $set_once.$email is not one email address; $set_once.$phone is not a phone number. Fix the value at the source, or leave it out with a pipeline transformation, then replay',
   });
-  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '+44 12' } }), { name: 'PermanentError', message: /\$set\.\$phone is not a phone number in E\.164 \(8 to 15 digits with the country code\)/ });
+  assert.throws(() => fitProfileUpdate({ $distinct_id: 'u', $set: { $phone: '+44 12' } }), { name: 'PermanentError', message: /\$set\.\$phone is not a phone number in E\.164 \(7 to 15 digits with the country code\)/ });
 });
 
 test('profile updates: $add and $append are refused, since a retried or re-sent update would count twice', () => {

@@ -3,14 +3,11 @@
 // code (without the `+`, Mixpanel prefixes the profile's country code, so a number that already
 // carries one would get two), $created as an ISO date-time in UTC. Done in the plugin, not the
 // blueprint, so whatever an edited blueprint maps into a profile update is normalised.
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/i;
 /** One address: one `@`, no white space, commas, semicolons or brackets. */
 const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
-/** E.164: at most 15 digits with the country code; shorter than 8 is no subscriber number. */
-const MIN_PHONE_DIGITS = 8;
-const MAX_PHONE_DIGITS = 15;
 
 export interface ProfileOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -34,10 +31,10 @@ export function normalizeEmail(value: JsonValue | undefined): string | undefined
 }
 
 /**
- * A phone number in E.164 (`+` and digits): separators and an extension removed, `00` read as
- * `+`, a bracketed trunk `(0)` after the country code dropped. A number written without `+` or
- * `00` takes `defaultCountryCode` (after its trunk zeros); without one it is undefined, since
- * Mixpanel would prefix the profile's country code to it. A SHA-256 digest passes unchanged.
+ * A phone number in E.164 (`+` and digits), by the plugin SDK's normalizePhoneNumber (the
+ * default country's numbering plan). A number written without `+` or `00` and no
+ * `defaultCountryCode` is undefined, since Mixpanel would prefix the profile's country code to
+ * it. A SHA-256 digest passes unchanged.
  *
  * @example
  * normalizePhone('+44 (0)7700 900123');                       // '+447700900123'
@@ -48,14 +45,7 @@ export function normalizePhone(value: JsonValue | undefined, { defaultCountryCod
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
   if (HEX64.test(text)) return text;
-  const written = text.replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, '').replace(/^(\+\d{1,3})\s*\(0\)/, '$1');
-  if (/[^\d\s().+-]/.test(written)) return undefined;
-  let digits: string;
-  if (/^\+/.test(written)) digits = written.replace(/\D/g, '');
-  else if (/^00/.test(written)) digits = written.replace(/\D/g, '').slice(2);
-  else if (defaultCountryCode) digits = `${defaultCountryCode}${written.replace(/\D/g, '').replace(/^0+/, '')}`;
-  else return undefined;
-  return digits.length >= MIN_PHONE_DIGITS && digits.length <= MAX_PHONE_DIGITS && !digits.startsWith('0') ? `+${digits}` : undefined;
+  return normalizePhoneNumber(text, { defaultCountryCode });
 }
 
 /**
@@ -87,7 +77,7 @@ function phoneProblem(value: JsonValue, options: ProfileOptions): string {
   const text = String(value).trim();
   if (/[^\d\s().+-]/.test(text.replace(/\s*(?:ext\.?|extension|x|#)\s*\d+$/i, ''))) return 'is not a phone number';
   if (!/^(\+|00)/.test(text) && !options.defaultCountryCode) return 'has no country code (written without + or 00) and config.default_country_code is not set';
-  return `is not a phone number in E.164 (${MIN_PHONE_DIGITS} to ${MAX_PHONE_DIGITS} digits with the country code)`;
+  return 'is not a phone number in E.164 (7 to 15 digits with the country code)';
 }
 
 /**
