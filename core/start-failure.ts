@@ -7,7 +7,6 @@ interface SystemError extends Error {
   address?: string;
 }
 
-
 /** The environment variables naming the listener on `port`. */
 function listenerSettings(config: Pick<SignalConfig, 'collectPort' | 'adminPort'>, port: number | undefined): [string, string] | undefined {
   if (port === undefined) return undefined;
