@@ -1,0 +1,142 @@
+// Snap's answers to POST /v3/{pixel_id}/events and /events/validate, as its Conversions API v3
+// schema (api/openapi.yaml of Snap's Business SDK v3, `EventResponse`, `ValidateResponse`) and
+// its Verify Set Up page document them: `{ status: "VALID" | "INVALID", reason, event, errors:
+// { codes, error_msgs } }`, where `event` (the refused event) is "only present in error
+// responses"; the validate endpoint answers `event_logs`, one entry per event. The SDK reads an
+// INVALID status in a 2xx too, so the body decides, not only the HTTP status.
+import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+
+/** How much of Snap's body a reason quotes when its answer is not the documented JSON. */
+const EXCERPT_CHARS = 300;
+/** Words of an answer about the credential, whatever the status (Snap has answered 400 for a bad token). */
+const TOKEN_PROBLEM = /access[ _-]?token|\btoken\b|unauthori[sz]ed|unauthenticated|authenticat|not authori[sz]ed|forbidden|permission/i;
+/** Words of an answer about the pixel the URL names (not about one event). */
+const PIXEL_PROBLEM = /pixel|asset[ _-]?id/i;
+/** Words of a rate limit, whatever the status. */
+const RATE_LIMITED = /rate[ _-]?limit|too many requests|throttl/i;
+
+interface SnapErrors {
+  codes?: unknown;
+  error_msgs?: unknown;
+}
+
+interface SnapEventLog {
+  status?: unknown;
+  event?: unknown;
+  errors?: unknown;
+  warnings?: unknown;
+}
+
+interface SnapAnswer {
+  status?: unknown;
+  reason?: unknown;
+  event?: unknown;
+  errors?: unknown;
+  event_logs?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : []);
+
+/** `error_msgs` (with their `codes`) of an `errors` object, as one clause. */
+function errorsClause(errors: unknown): string {
+  if (!isRecord(errors)) return '';
+  const { codes, error_msgs: messages } = errors as SnapErrors;
+  const said = strings(messages).join('; ');
+  const coded = strings(codes).join(', ');
+  return [said, coded ? `codes ${coded}` : ''].filter(Boolean).join(' — ');
+}
+
+/** Snap's `reason` and `errors`, or the body's start when the answer is not Snap's JSON. */
+function said(answer: SnapAnswer, body: string): string {
+  const reason = typeof answer.reason === 'string' ? answer.reason.trim() : '';
+  const clause = [reason, errorsClause(answer.errors)].filter(Boolean).join(': ');
+  if (clause) return clause;
+  const text = body.replace(/\s+/g, ' ').trim();
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text || '(no body)';
+}
+
+/** Whether the body is Snap's answer shape (a status, a reason or errors), not a proxy's page. */
+function isSnapAnswer(answer: SnapAnswer): boolean {
+  return answer.status === 'VALID' || answer.status === 'INVALID' || typeof answer.reason === 'string' || isRecord(answer.errors);
+}
+
+/**
+ * Outcomes per event from the validate endpoint's `event_logs` (one per event, in the order
+ * sent): INVALID entries dead-lettered with their errors, the others delivered. Undefined when
+ * there is no list or its length is not the request's (then no event can be told from another).
+ */
+function fromEventLogs(answer: SnapAnswer, request: RequestDescriptor): Classification | undefined {
+  if (!Array.isArray(answer.event_logs) || answer.event_logs.length !== request.eventIds.length) return undefined;
+  const logs = answer.event_logs.map((entry) => (isRecord(entry) ? (entry as SnapEventLog) : {}));
+  const perEvent: Record<string, EventOutcome> = {};
+  request.eventIds.forEach((id, index) => {
+    const log = logs[index]!;
+    if (log.status !== 'INVALID') return;
+    perEvent[id] = { status: 'dead_letter', reason: `Snap refused the event: ${errorsClause(log.errors) || 'no error message given'}` };
+  });
+  return Object.keys(perEvent).length > 0 ? { perEvent } : { status: 'delivered' };
+}
+
+/**
+ * Snap's answer as outcomes for the events of `request`:
+ *
+ * - 2xx without `status: "INVALID"`: delivered; the validate endpoint's `event_logs`: each
+ *   event by its entry (INVALID ones dead-lettered with Snap's error messages);
+ * - 429, or an answer about a rate limit in any status: retried as a rate limit (no try used
+ *   up, the integration slowed), after Retry-After when Snap gives one;
+ * - 401, 403, or an answer about the access token in any status: dead-lettered at once, saying
+ *   how to get a new token (no event is at fault: the batch is not split);
+ * - 404, or an INVALID answer about the pixel: dead-lettered at once: check `config.pixel_id`;
+ * - 400 (or a 2xx) with `status: "INVALID"`, and 413: Snap refused the request for one event
+ *   (`event` names it); the batch is split until that event is alone, which is dead-lettered
+ *   with Snap's reason and errors;
+ * - 5xx and 408: retried, honouring Retry-After; other 4xx: dead-lettered with Snap's words.
+ *
+ * @example
+ * classifySnap({ status: 400, headers: {}, body: '…', json: { status: 'INVALID', reason: 'Insufficient PII', event: 0 } }, oneEventRequest, pixelId);
+ * // { status: 'dead_letter', reason: 'Snap refused the event (HTTP 400, Insufficient PII)' }
+ */
+export function classifySnap(response: VendorResponse, request: RequestDescriptor, pixelId: string): Classification {
+  const answer: SnapAnswer = isRecord(response.json) ? (response.json as SnapAnswer) : {};
+  const { status } = response;
+  const what = said(answer, response.body ?? '');
+  const invalid = answer.status === 'INVALID';
+  const several = request.eventIds.length > 1;
+  const ok = status >= 200 && status < 300;
+
+  if (ok && !invalid) return fromEventLogs(answer, request) ?? { status: 'delivered' };
+  if (status === 429 || RATE_LIMITED.test(what)) {
+    const retryAfterMs = parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+    const reason = `Snap rate limit reached (HTTP ${status}, ${what})`;
+    return retryAfterMs === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs, throttled: true };
+  }
+  if (status === 401 || status === 403 || ((ok || status === 400 || invalid) && TOKEN_PROBLEM.test(what))) {
+    return { status: 'dead_letter', reason: `Snap refused the access token for pixel ${pixelId} (HTTP ${status}, ${what}). Generate a Conversions API token in Snapchat Business Manager (Business Details > Conversions API Tokens > Generate Token) in the organization that owns the pixel, update config.access_token in a new revision, then replay the dead letters` };
+  }
+  if (status === 404 || ((ok || status === 400 || invalid) && PIXEL_PROBLEM.test(what))) {
+    return { status: 'dead_letter', reason: `Snap refused pixel ${pixelId} (HTTP ${status}, ${what}): check config.pixel_id (Events Manager shows the Snap Pixel ID), and that the access token belongs to the organization that owns it` };
+  }
+  if (ok || status === 400 || status === 422) {
+    // The validate endpoint names each refused event: only those are dead-lettered.
+    const logged = fromEventLogs(answer, request);
+    if (logged !== undefined && 'perEvent' in logged) return logged;
+  }
+  if (status === 413 || ((ok || status === 400 || status === 422) && isSnapAnswer(answer))) {
+    const which = typeof answer.event === 'number' ? ` (event ${answer.event} of the request)` : '';
+    if (several) return { status: 'split', reason: `Snap refused the batch${which} (HTTP ${status}, ${what}); sending it in halves to find the event` };
+    return { status: 'dead_letter', reason: `Snap refused the event (HTTP ${status}, ${what})` };
+  }
+  const fallback = defaultClassify(response);
+  // Every 2xx returned above: the fallback retries (5xx, 408) or dead-letters (other 4xx).
+  if (fallback.status === 'delivered') return fallback;
+  return { ...fallback, reason: `Snap HTTP ${status}: ${what}` };
+}

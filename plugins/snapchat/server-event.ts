@@ -1,0 +1,207 @@
+// One conversion event as Snap's Conversions API v3 takes it, from whatever the blueprint
+// mapped. Snap checks a request's events before it records any: one event without a required
+// field, with too little customer information, unhashed PII, an out-of-range timestamp or a
+// PURCHASE without value and currency, and the request is answered INVALID. So the event is
+// fitted here, and one that cannot be fitted is dead-lettered alone, saying why, before it is
+// sent with others.
+import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { normalizeUserData } from './user-data.ts';
+
+/**
+ * Where the conversion happened (`action_source`), in Snap's own values: `WEB` for a website,
+ * `OFFLINE` for a store, a call centre or a CRM. (`MOBILE_APP` needs `app_data` and a Snap App
+ * ID, which this plugin does not send.)
+ */
+export const ACTION_SOURCES = ['WEB', 'OFFLINE'] as const;
+/** Snap reports events up to 37 days old; an older one is refused, and with it its request. */
+export const MAX_EVENT_AGE_DAYS = 37;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** custom_data fields taken as text: the commerce ones, then Dynamic Travel Ads' (Snap's Parameters page). */
+const CUSTOM_TEXT_FIELDS = [
+  'content_category', 'content_type', 'order_id', 'search_string', 'sign_up_method', 'brands', 'delivery_category', 'status',
+  'checkin_date', 'travel_start', 'travel_end', 'destination_airport', 'origin_airport', 'country', 'city', 'region', 'neighborhood',
+  'departing_departure_date', 'departing_arrival_date', 'returning_departure_date', 'returning_arrival_date', 'hotel_score',
+] as const;
+const CUSTOM_INTEGER_FIELDS = ['num_items', 'num_adults', 'num_children', 'num_infants'] as const;
+const CUSTOM_LIST_FIELDS = ['suggested_destinations', 'suggested_hotels', 'preferred_neighborhoods', 'preferred_star_ratings'] as const;
+/** `contents[]` entries: `id` (required), `quantity` and `item_price` as text, as Snap's schema and example have them. */
+const CONTENT_TEXT_FIELDS = ['brand', 'delivery_category'] as const;
+
+const CURRENCY = /^[A-Za-z]{3}$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
+const MICRO = 1_000_000;
+
+function isRecord(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Text from a string or a finite number; blank text and anything else are nothing. */
+function text(value: JsonValue | undefined): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
+function decimal(value: JsonValue | undefined, field: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const written = text(value);
+  const number = written !== undefined && DECIMAL.test(written) ? Number(written) : NaN;
+  if (Number.isFinite(number)) return number;
+  throw new PermanentError(`Snap takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
+}
+
+/** A whole number, or nothing (Snap takes `num_items` and `quantity` as whole numbers). */
+function integer(value: JsonValue | undefined): number | undefined {
+  const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) ? Math.trunc(number) : undefined;
+}
+
+/** A list of the value (a single-product blueprint maps one id and one contents entry). */
+function asList(value: JsonValue | undefined): JsonValue[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** One `contents` entry as Snap takes it, or undefined when it has no id (Snap matches products by it). */
+function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
+  if (!isRecord(raw)) return undefined;
+  const id = text(raw.id);
+  if (id === undefined) return undefined;
+  const entry: JsonObject = { id };
+  const quantity = integer(raw.quantity);
+  if (quantity !== undefined) entry.quantity = String(quantity);
+  const price = decimal(raw.item_price, `custom_data.contents[${index}].item_price`);
+  if (price !== undefined) entry.item_price = String(price);
+  for (const field of CONTENT_TEXT_FIELDS) {
+    const value = text(raw[field]);
+    if (value !== undefined) entry[field] = value;
+  }
+  return entry;
+}
+
+/**
+ * `custom_data` as Snap's schema takes it: known keys only, with no contact information at any
+ * depth (`removeContactInfo`: an email typed into a search box, a phone number as a sign-up
+ * method); `value` a number, `num_items` a whole number, `content_ids` and `contents` lists;
+ * `content_ids` filled from the contents' ids, `num_items` from their quantities and `value`
+ * from price × quantity, each when the blueprint mapped none; `currency` from
+ * `default_currency` when the event has a value and no currency. Undefined when nothing is left.
+ */
+function customData(raw: JsonValue | undefined, defaultCurrency: string | undefined): JsonObject | undefined {
+  const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
+  const custom: JsonObject = {};
+  for (const field of CUSTOM_TEXT_FIELDS) {
+    const value = text(input[field]);
+    if (value !== undefined) custom[field] = value;
+  }
+  for (const field of CUSTOM_INTEGER_FIELDS) {
+    const value = integer(input[field]);
+    if (value !== undefined) custom[field] = value;
+  }
+  for (const field of CUSTOM_LIST_FIELDS) {
+    const values = asList(input[field]).map(text).filter((value): value is string => value !== undefined);
+    if (values.length > 0) custom[field] = values;
+  }
+  const value = decimal(input.value, 'custom_data.value');
+  if (value !== undefined) custom.value = value;
+  if (input.currency !== undefined && input.currency !== null && input.currency !== '') {
+    const currency = text(input.currency);
+    if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Snap takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
+    custom.currency = currency.toUpperCase();
+  }
+  const ids = asList(input.content_ids).map(text).filter((id): id is string => id !== undefined);
+  if (ids.length > 0) custom.content_ids = [...new Set(ids)];
+  const contents = asList(input.contents).map(contentEntry).filter((entry): entry is JsonObject => entry !== undefined);
+  if (contents.length > 0) {
+    custom.contents = contents;
+    // The contents' ids, each once: the blueprints map each entry's id from product_id, else sku.
+    custom.content_ids ??= [...new Set(contents.map((entry) => entry.id as string))];
+    if (custom.num_items === undefined && contents.every((entry) => entry.quantity !== undefined)) {
+      custom.num_items = contents.reduce((sum, entry) => sum + Number(entry.quantity), 0);
+    }
+    if (custom.value === undefined && contents.every((entry) => entry.item_price !== undefined && entry.quantity !== undefined)) {
+      const micros = contents.reduce((sum, entry) => sum + Math.round(Number(entry.item_price) * MICRO) * Number(entry.quantity), 0);
+      custom.value = micros / MICRO;
+    }
+  }
+  if (custom.value !== undefined && custom.currency === undefined && defaultCurrency !== undefined) custom.currency = defaultCurrency.toUpperCase();
+  return Object.keys(custom).length > 0 ? custom : undefined;
+}
+
+/**
+ * The Snap click id from the page URL's `ScCid` parameter (Snap appends it to an ad's landing
+ * page), for a visitor whose `_scclid` cookie the Snap Pixel has not set (or that was not captured).
+ */
+function clickIdFromUrl(event: CanonicalEvent): string | undefined {
+  const page = event.context?.page;
+  for (const source of [page?.url, page?.search]) {
+    if (typeof source !== 'string' || !/sccid=/i.test(source)) continue;
+    const query = new URLSearchParams((source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]);
+    const clickId = query.get('ScCid') ?? query.get('sccid');
+    if (clickId) return clickId;
+  }
+  return undefined;
+}
+
+/**
+ * The conversion event as Snap takes it, from the blueprint's mapping: `event_id` the
+ * messageId unless mapped, `event_time` whole seconds, `action_source` from the config unless
+ * mapped, `user_data` normalised and hashed with `sc_click_id` from the page URL's `ScCid` when
+ * no `_scclid` cookie gave one, `custom_data` fitted to Snap's schema; keys Snap does not take
+ * left out. Throws a PermanentError (the event is dead-lettered alone) for an event Snap would
+ * refuse with its whole request: no event_name or event_time, an event older than 37 days, an
+ * unknown action_source, a web event without event_source_url, too little customer
+ * information, or a PURCHASE without value and currency.
+ *
+ * @example
+ * toSnapEvent({ event_name: 'PURCHASE', event_time: 1796032800, event_source_url: 'https://shop.example.com/thanks',
+ *   user_data: { em: 'Jane@Example.com' }, custom_data: { value: 10, currency: 'usd' } }, event, ctx);
+ * // { event_name: 'PURCHASE', event_time: 1796032800, event_id: event.messageId, action_source: 'WEB', event_source_url: '…',
+ * //   user_data: { em: ['<sha256>'] }, custom_data: { value: 10, currency: 'USD' } }
+ */
+export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
+  const config = ctx.config;
+  const eventName = text(payload.event_name);
+  if (eventName === undefined) throw new PermanentError('Snap needs event_name (PURCHASE, ADD_CART, PAGE_VIEW, …): the blueprint mapped none');
+  const eventTime = typeof payload.event_time === 'number' && Number.isFinite(payload.event_time) ? Math.floor(payload.event_time) : undefined;
+  if (eventTime === undefined) throw new PermanentError('Snap needs event_time (Unix seconds): the blueprint mapped none; map timestamp with to_unix_seconds');
+  if (ctx.now - eventTime * 1000 > MAX_EVENT_AGE_DAYS * DAY_MS) {
+    throw new PermanentError(`Snap takes events up to ${MAX_EVENT_AGE_DAYS} days old (this one is from ${new Date(eventTime * 1000).toISOString()}) and would refuse every event sent with it`);
+  }
+  const actionSource = text(payload.action_source)?.toUpperCase() ?? (typeof config.action_source === 'string' ? config.action_source : 'WEB');
+  if (!(ACTION_SOURCES as readonly string[]).includes(actionSource)) {
+    throw new PermanentError(`This plugin sends action_source ${ACTION_SOURCES.join(' or ')}; the blueprint mapped ${JSON.stringify(payload.action_source)}`);
+  }
+  const out: JsonObject = { event_name: eventName, event_time: eventTime, event_id: text(payload.event_id) ?? event.messageId, action_source: actionSource };
+  const url = text(payload.event_source_url);
+  if (url !== undefined) out.event_source_url = url;
+  else if (actionSource === 'WEB') {
+    throw new PermanentError('Snap requires event_source_url for web events (action_source WEB) and this event has none: send events from the browser (context.page.url), or set config.action_source to OFFLINE for server-side events');
+  }
+
+  const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
+  if (userData.sc_click_id === undefined) {
+    const clickId = clickIdFromUrl(event);
+    if (clickId !== undefined) userData.sc_click_id = clickId;
+  }
+  // Snap: "At least one of the following to match your events to Snapchatters: em, ph,
+  // client_ip_address & client_user_agent" (or an app's madid, which web events have not).
+  if (userData.em === undefined && userData.ph === undefined && (userData.client_ip_address === undefined || userData.client_user_agent === undefined)) {
+    throw new PermanentError(`Snap cannot match this event to a Snapchatter: user_data needs em, ph, or client_ip_address with client_user_agent, and has none of them${unusable.length > 0 ? ` (left out as unusable: ${unusable.join(', ')})` : ''}. Send events from the browser (Signal reads the visitor's IP and user agent), or an email or phone in traits`);
+  }
+  out.user_data = userData;
+
+  const custom = customData(payload.custom_data, typeof config.default_currency === 'string' && config.default_currency !== '' ? config.default_currency : undefined);
+  if (eventName === 'PURCHASE') {
+    const missing = [custom?.value === undefined ? 'value' : '', custom?.currency === undefined ? 'currency' : ''].filter(Boolean);
+    if (missing.length > 0) {
+      throw new PermanentError(`Snap requires custom_data.value and custom_data.currency for PURCHASE events; this one has no ${missing.join(' and no ')}: send revenue (or products with price and quantity) and currency with the order, or set config.default_currency`);
+    }
+  }
+  if (custom !== undefined) out.custom_data = custom;
+  return out;
+}
