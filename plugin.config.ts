@@ -16,6 +16,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/tiktok' },
   { plugin: './plugins/pinterest' },
   { plugin: './plugins/mixpanel' },
+  { plugin: './plugins/snapchat' },
 ];
 
 export default plugins;
