@@ -1,9 +1,8 @@
 // One conversion event as Snap's Conversions API v3 takes it, from whatever the blueprint
-// mapped. Snap checks a request's events before it records any: one event without a required
-// field, with too little customer information, unhashed PII, an out-of-range timestamp or a
-// PURCHASE without value and currency, and the request is answered INVALID. So the event is
-// fitted here, and one that cannot be fitted is dead-lettered alone, saying why, before it is
-// sent with others.
+// mapped. Snap answers a whole request INVALID (400) for one event without a required field,
+// with too little customer information, unhashed PII, an out-of-range timestamp or a PURCHASE
+// without value and currency (its Verify Set Up page). So the event is fitted here, and one
+// that cannot be fitted is dead-lettered alone, saying why, before it is sent with others.
 import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
