@@ -1,0 +1,351 @@
+import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { createEventMapper } from '../../core/delivery/mapper.ts';
+import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import s3, { archiveRecord, classifyS3, hashCustomerField, MAX_BYTES, MAX_EVENTS, objectKey, parseS3Error, validateS3Config } from './index.ts';
+
+const NOW = Date.parse('2024-03-24T16:05:09.000Z');
+const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const CONFIG = { bucket: 'acme-signal-events', region: 'eu-west-1', access_key_id: ACCESS_KEY, secret_access_key: SECRET };
+const ctx = (config: Record<string, JsonValue> = {}, variant = 'default'): PluginContext => ({
+  config: { ...CONFIG, ...config }, variant, integrationId: 'pi-7f3c', revisionId: 'r', options: {}, now: NOW,
+});
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
+
+const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
+  type: 'track', event: 'Signed Up', messageId: 'm-1', anonymousId: 'df_abc123def456', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z',
+  context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/signup', path: '/signup', title: 'Sign up', referrer: 'https://www.google.com/' } },
+  ...overrides,
+} as CanonicalEvent);
+const mapped = (id: string, overrides: Partial<CanonicalEvent> = {}, payload: JsonObject = { message_id: id, type: 'track' }): MappedEvent => ({
+  id, event: browserEvent({ messageId: id.replace(/#\d+$/, ''), ...overrides }), payload,
+});
+const answer = (status: number, body = '', headers: Record<string, string> = {}): VendorResponse => ({ status, headers, body });
+const xmlError = (code: string, message: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>4442587FB7D0A2F9</RequestId><HostId>host-id</HostId></Error>`;
+const request = (events: number): RequestDescriptor => ({ method: 'PUT', url: 'https://acme-signal-events.s3.eu-west-1.amazonaws.com/x', eventIds: Array.from({ length: events }, (_, i) => `e${i}`) });
+const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
+
+/** The digest part of an object name: the first 16 hex characters of the SHA-256 of the messageIds, one a line. */
+const digestOf = (ids: string[]) => sha256(ids.join('\n')).slice(0, 16);
+
+/** SigV4 recomputed here from the documented steps, over what the request carries: it must equal the Authorization sent. */
+function expectedAuthorization(req: RequestDescriptor, host: string, secret = SECRET, region = 'eu-west-1'): string {
+  const url = new URL(req.url);
+  const headers = Object.fromEntries(Object.entries(req.headers!).filter(([name]) => name !== 'authorization'));
+  const names = [...Object.keys(headers), 'host'].sort();
+  const all: Record<string, string> = { ...headers, host };
+  const canonical = ['PUT', url.pathname, '', names.map((n) => `${n}:${all[n]!.trim()}\n`).join(''), names.join(';'), sha256(String(req.body))].join('\n');
+  const day = headers['x-amz-date']!.slice(0, 8);
+  const scope = `${day}/${region}/s3/aws4_request`;
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
+  const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', headers['x-amz-date'], scope, sha256(canonical)].join('\n')).digest('hex');
+  return `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+}
+
+test('send: one PUT of the batch as NDJSON to the virtual-hosted URL, key prefix/dt=/hour=/<integration>-<first id>-<count>-<digest>.ndjson, signed with SigV4', () => {
+  const batch = [mapped('m-1', {}, { message_id: 'm-1', type: 'track', event: 'Signed Up' }), mapped('m-2', {}, { message_id: 'm-2', type: 'page', note: 'é ☀️' })];
+  const [put, ...more] = s3.send(batch, ctx());
+  assert.equal(more.length, 0);
+  const body = '{"message_id":"m-1","type":"track","event":"Signed Up"}\n{"message_id":"m-2","type":"page","note":"é ☀️"}\n';
+  const path = `/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-${digestOf(['m-1', 'm-2'])}.ndjson`;
+  assert.deepEqual(put, {
+    method: 'PUT',
+    url: `https://acme-signal-events.s3.eu-west-1.amazonaws.com${path}`,
+    headers: {
+      'content-type': 'application/x-ndjson',
+      'content-md5': createHash('md5').update(body, 'utf8').digest('base64'),
+      'x-amz-content-sha256': sha256(body),
+      'x-amz-date': '20240324T160509Z',
+      authorization: put!.headers!.authorization,
+    },
+    body,
+    eventIds: ['m-1', 'm-2'],
+  });
+  assert.match(put!.headers!.authorization!, /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20240324\/eu-west-1\/s3\/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+  assert.equal(put!.headers!.authorization, expectedAuthorization(put!, 'acme-signal-events.s3.eu-west-1.amazonaws.com'), 'the signature covers the URL, headers and body bytes sent');
+  assert.deepEqual(body.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown), batch.map((m) => m.payload), 'one JSON event a line, newline-terminated');
+  assert.equal(JSON.stringify(put).includes(SECRET), false, 'the secret key is in no part of the request');
+});
+
+test('send: path style, a custom endpoint (R2, a MinIO with a port over http), the China Regions; the Host signed is the one sent', () => {
+  const one = [mapped('m-1')];
+  const name = `pi-7f3c-m-1-1-${digestOf(['m-1'])}.ndjson`;
+  const path = s3.send(one, ctx({ url_style: 'path' }))[0]!;
+  assert.equal(path.url, `https://s3.eu-west-1.amazonaws.com/acme-signal-events/signal/dt%3D2024-03-24/hour%3D16/${name}`);
+  assert.equal(path.headers!.authorization, expectedAuthorization(path, 's3.eu-west-1.amazonaws.com'));
+  const r2 = s3.send(one, ctx({ endpoint: 'https://0123456789abcdef.r2.cloudflarestorage.com', region: 'auto', prefix: '' }))[0]!;
+  assert.equal(r2.url, `https://acme-signal-events.0123456789abcdef.r2.cloudflarestorage.com/dt%3D2024-03-24/hour%3D16/${name}`, 'an empty prefix: the bucket\'s root');
+  assert.equal(r2.headers!.authorization, expectedAuthorization(r2, 'acme-signal-events.0123456789abcdef.r2.cloudflarestorage.com', SECRET, 'auto'));
+  const minio = s3.send(one, ctx({ endpoint: 'http://minio.internal:9000', url_style: 'path', region: 'us-east-1', allow_private_endpoint: true, prefix: '/events/raw/' }))[0]!;
+  assert.equal(minio.url, `http://minio.internal:9000/acme-signal-events/events/raw/dt%3D2024-03-24/hour%3D16/${name}`);
+  assert.equal(minio.headers!.authorization, expectedAuthorization(minio, 'minio.internal:9000', SECRET, 'us-east-1'), 'the port is part of the Host signed');
+  assert.deepEqual(minio.allowPrivateTargets, ['minio.internal'], 'the endpoint\'s own host, as the config allows');
+  assert.equal('allowPrivateTargets' in s3.send(one, ctx({ endpoint: 'http://minio.internal:9000', url_style: 'path' }))[0]!, false, 'not without allow_private_endpoint');
+  assert.deepEqual(s3.send(one, ctx({ endpoint: 'http://store.lan:9000', allow_private_endpoint: true }))[0]!.allowPrivateTargets, ['store.lan', 'acme-signal-events.store.lan']);
+  assert.equal(s3.send(one, ctx({ region: 'cn-north-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.cn-north-1.amazonaws.com.cn/'), true);
+  assert.equal(s3.send(one, ctx({ region: 'us-east-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.us-east-1.amazonaws.com/'), true);
+});
+
+test('send: a session token, a storage class and KMS encryption go as signed x-amz- headers', () => {
+  const put = s3.send([mapped('m-1')], ctx({ session_token: 'FwoGZXIvYXdzEXAMPLE//token+=', storage_class: 'STANDARD_IA', server_side_encryption: 'aws:kms', kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd' }))[0]!;
+  assert.equal(put.headers!['x-amz-security-token'], 'FwoGZXIvYXdzEXAMPLE//token+=');
+  assert.equal(put.headers!['x-amz-storage-class'], 'STANDARD_IA');
+  assert.equal(put.headers!['x-amz-server-side-encryption'], 'aws:kms');
+  assert.equal(put.headers!['x-amz-server-side-encryption-aws-kms-key-id'], 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd');
+  assert.match(put.headers!.authorization!, /SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-server-side-encryption;x-amz-server-side-encryption-aws-kms-key-id;x-amz-storage-class,/);
+  assert.equal(put.headers!.authorization, expectedAuthorization(put, 'acme-signal-events.s3.eu-west-1.amazonaws.com'));
+  const sse = s3.send([mapped('m-1')], ctx({ server_side_encryption: 'AES256', kms_key_id: 'ignored-without-kms' }))[0]!;
+  assert.equal(sse.headers!['x-amz-server-side-encryption'], 'AES256');
+  assert.equal('x-amz-server-side-encryption-aws-kms-key-id' in sse.headers!, false);
+});
+
+test('send: the key depends on the batch alone — the same events give the same key at any time; other groupings never share one', () => {
+  const batch = [mapped('m-1'), mapped('m-2')];
+  const first = s3.send(batch, ctx())[0]!;
+  const later = s3.send(batch, { ...ctx(), now: NOW + 3_600_000 })[0]!;
+  assert.equal(later.url, first.url, 'a retry an hour later overwrites the same object');
+  assert.notEqual(later.headers!.authorization, first.headers!.authorization, 'signed anew at its own time');
+  assert.notEqual(s3.send([mapped('m-1'), mapped('m-3')], ctx())[0]!.url, first.url, 'same first event and count, other events: another object');
+  assert.notEqual(s3.send([mapped('m-2'), mapped('m-1')], ctx())[0]!.url, first.url);
+  assert.equal(objectKey('p', 'dt=2024-03-24/hour=16', 'pi', [browserEvent({ messageId: '../../etc/passwd?x=1#2 ☀' })]), `p/dt=2024-03-24/hour=16/pi-.._.._etc_passwd_x_1_2__-1-${digestOf(['../../etc/passwd?x=1#2 ☀'])}.ndjson`, 'a client\'s messageId cannot shape the key');
+  const repeated = s3.send([mapped('m-1'), mapped('m-1#2')], ctx())[0]!;
+  assert.deepEqual(repeated.eventIds, ['m-1', 'm-1#2'], 'events named by their MappedEvent id');
+});
+
+test('send: events go to the object of their own hour (received_at by default, or timestamp); the batch order is kept within each', () => {
+  const batch = [
+    mapped('a', { receivedAt: '2024-03-24T16:59:59.999Z', timestamp: '2024-03-20T08:00:00.000Z' }),
+    mapped('b', { receivedAt: '2024-03-24T17:00:00.000Z', timestamp: '2024-03-24T17:00:00.000Z' }),
+    mapped('c', { receivedAt: '2024-03-24T16:30:00.000Z', timestamp: '2024-03-20T08:10:00.000Z' }),
+  ];
+  const received = s3.send(batch, ctx());
+  assert.deepEqual(received.map((r) => [new URL(r.url).pathname.split('/').slice(2, 4).join('/'), r.eventIds]), [
+    ['dt%3D2024-03-24/hour%3D16', ['a', 'c']],
+    ['dt%3D2024-03-24/hour%3D17', ['b']],
+  ]);
+  const timed = s3.send(batch, ctx({ partition_by: 'timestamp' }));
+  assert.deepEqual(timed.map((r) => [new URL(r.url).pathname.split('/').slice(2, 4).join('/'), r.eventIds]), [
+    ['dt%3D2024-03-20/hour%3D08', ['a', 'c']],
+    ['dt%3D2024-03-24/hour%3D17', ['b']],
+  ]);
+  const unreadable = s3.send([mapped('d', { receivedAt: '2024-03-24T18:00:00.000Z', timestamp: 'soon' })], ctx({ partition_by: 'timestamp' }))[0]!;
+  assert.match(unreadable.url, /dt%3D2024-03-24\/hour%3D18\//, 'an unreadable timestamp falls back to receivedAt');
+});
+
+test('send: objects hold at most max_events_per_object events and max_object_bytes bytes; the plugin\'s own limits are 10,000 and 16 MiB', () => {
+  assert.deepEqual(s3.batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES });
+  assert.deepEqual([MAX_EVENTS, MAX_BYTES], [10_000, 16_777_216]);
+  const batch = Array.from({ length: 25 }, (_, i) => mapped(`e${String(i).padStart(2, '0')}`, {}, { message_id: `e${i}`, pad: 'x'.repeat(10_000) }));
+  assert.deepEqual(s3.send(batch, ctx({ max_events_per_object: 10 })).map((r) => r.eventIds.length), [10, 10, 5]);
+  // Each line is 10,032 or 10,033 bytes with its newline: 6 fit in 64 KiB.
+  const small = s3.send(batch, ctx({ max_object_bytes: 65_536 }));
+  assert.deepEqual(small.map((r) => r.eventIds.length), [6, 6, 6, 6, 1]);
+  for (const r of small) assert.ok(Buffer.byteLength(String(r.body)) <= 65_536);
+  assert.deepEqual(small.flatMap((r) => r.eventIds), batch.map((m) => m.id), 'every event once, in order');
+  assert.deepEqual(s3.send(batch, ctx({ max_object_bytes: 1 })).map((r) => r.eventIds.length), [25], 'a value outside the schema falls back to the default 5 MiB');
+});
+
+test('classify: S3\'s documented answers — success, throttling, clock skew, passing failures, and what to fix for credentials, bucket and Region', () => {
+  const config = { ...CONFIG, prefix: 'signal' };
+  assert.deepEqual(classifyS3(answer(200, '', { etag: '"abc"' }), request(3), config), { status: 'delivered' });
+  assert.deepEqual(classifyS3(answer(503, xmlError('SlowDown', 'Please reduce your request rate.')), request(3), config), {
+    status: 'retry', reason: 'S3 HTTP 503 SlowDown: Please reduce your request rate. (request 4442587FB7D0A2F9) — S3 asks to slow down: retrying later at a lower rate', throttled: true,
+  });
+  assert.deepEqual(classifyS3(answer(503, xmlError('SlowDown', 'Please reduce your request rate.'), { 'retry-after': '7' }), request(3), config).status, 'retry');
+  assert.equal((classifyS3(answer(503, xmlError('SlowDown', 'x'), { 'retry-after': '7' }), request(3), config) as { retryAfterMs: number }).retryAfterMs, 7000);
+  assert.deepEqual(classifyS3(answer(429, 'Too Many Requests', { 'retry-after': '2' }), request(3), config), {
+    status: 'retry', reason: 'S3 HTTP 429: Too Many Requests — S3 asks to slow down: retrying later at a lower rate', throttled: true, retryAfterMs: 2000,
+  }, 'an S3-compatible store\'s 429');
+  assert.deepEqual(classifyS3(answer(403, xmlError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', '<RequestTime>20240324T160509Z</RequestTime><ServerTime>2024-03-24T16:35:10Z</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>')), request(3), config), {
+    status: 'retry',
+    reason: 'S3 HTTP 403 RequestTimeTooSkewed: The difference between the request time and the current time is too large. (request 4442587FB7D0A2F9) — the clock of the Signal host that signed the request is off by more than 15 minutes (S3\'s time 2024-03-24T16:35:10Z, the request\'s 20240324T160509Z): synchronise it (NTP); retrying',
+  });
+  for (const [status, code] of [[500, 'InternalError'], [503, 'ServiceUnavailable'], [400, 'RequestTimeout'], [409, 'OperationAborted'], [307, 'TemporaryRedirect']] as const) {
+    assert.deepEqual(classifyS3(answer(status, xmlError(code, 'Try again.')), request(3), config), { status: 'retry', reason: `S3 HTTP ${status} ${code}: Try again. (request 4442587FB7D0A2F9)` }, code);
+  }
+  for (const status of [502, 504]) assert.deepEqual(classifyS3(answer(status, '<html>Bad Gateway</html>'), request(3), config), { status: 'retry', reason: `S3 HTTP ${status}: <html>Bad Gateway</html>` });
+  assert.deepEqual(classifyS3(answer(200, xmlError('InternalError', 'We encountered an internal error. Please try again.')), request(3), config).status, 'retry', 'a 200 carrying an error is that error');
+});
+
+test('classify: credential, permission, bucket and Region errors dead-letter the whole request at once, naming the config field to fix', () => {
+  const config = { ...CONFIG, prefix: 'signal' };
+  const cases: Array<[number, string, string, RegExp, Record<string, string>?]> = [
+    [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', /— S3 does not know config\.access_key_id: copy it again from IAM \(Users > Security credentials > Access keys\)/],
+    [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', /— config\.secret_access_key is not the secret of config\.access_key_id/],
+    [403, 'AccessDenied', 'Access Denied', /— the credentials may not write here: allow s3:PutObject on arn:aws:s3:::acme-signal-events\/signal\/\* in the IAM policy/],
+    [403, 'AccountProblem', 'There is a problem with your AWS account.', /contact AWS Support/],
+    [400, 'ExpiredToken', 'The provided token has expired.', /— the temporary credentials have expired: config\.session_token/],
+    [400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.', /config\.session_token is not a valid session token/],
+    [404, 'NoSuchBucket', 'The specified bucket does not exist', /— the bucket "acme-signal-events" does not exist at this endpoint: check config\.bucket, config\.region/],
+    [301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', /— the bucket is in another Region: set config\.region to "us-west-2" \(S3 says: use acme-signal-events\.s3\.us-west-2\.amazonaws\.com\)$/, { 'x-amz-bucket-region': 'us-west-2' }],
+    [400, 'AuthorizationHeaderMalformed', "The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'eu-central-1'", /— set config\.region to "eu-central-1", the bucket's Region$/],
+    [400, 'InvalidStorageClass', 'The storage class you specified is not valid', /config\.storage_class/],
+    [501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', /config\.storage_class and config\.server_side_encryption/],
+  ];
+  for (const [status, code, message, fix, headers] of cases) {
+    const extra = code === 'PermanentRedirect' ? '<Endpoint>acme-signal-events.s3.us-west-2.amazonaws.com</Endpoint><Bucket>acme-signal-events</Bucket>' : code === 'AuthorizationHeaderMalformed' ? '<Region>eu-central-1</Region>' : '';
+    const outcome = classifyS3(answer(status, xmlError(code, message, extra), headers), request(500), config);
+    assert.equal(outcome.status, 'dead_letter', code);
+    assert.ok(reasonOf(outcome).startsWith(`S3 HTTP ${status} ${code}: ${message} (request 4442587FB7D0A2F9) — `), reasonOf(outcome));
+    assert.match(reasonOf(outcome), fix, code);
+  }
+  const kms = classifyS3(answer(400, xmlError('KMS.NotFoundException', 'Invalid keyId arn:aws:kms:eu-west-1:1:key/x')), request(2), { ...config, server_side_encryption: 'aws:kms' });
+  assert.deepEqual(kms, { status: 'dead_letter', reason: 'S3 HTTP 400 KMS.NotFoundException: Invalid keyId arn:aws:kms:eu-west-1:1:key/x (request 4442587FB7D0A2F9) — check config.kms_key_id (the key\'s ARN or id, in the bucket\'s Region, enabled) and that the credentials may use it' });
+  assert.deepEqual(classifyS3(answer(400, xmlError('InvalidArgument', 'Invalid argument.')), request(2), config), { status: 'dead_letter', reason: 'S3 HTTP 400 InvalidArgument: Invalid argument. (request 4442587FB7D0A2F9)' }, 'any other 4xx: S3\'s code and message');
+  assert.deepEqual(classifyS3(answer(403, ''), request(2), config), { status: 'dead_letter', reason: 'S3 HTTP 403' });
+});
+
+test('classify: an object over the store\'s limit is written in halves, down to one event', () => {
+  assert.deepEqual(classifyS3(answer(400, xmlError('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size')), request(8), CONFIG), {
+    status: 'split', reason: 'S3 HTTP 400 EntityTooLarge: Your proposed upload exceeds the maximum allowed size (request 4442587FB7D0A2F9) — the object is over the store\'s size limit: writing the events in two objects',
+  });
+  assert.deepEqual(classifyS3(answer(413, ''), request(1), CONFIG), { status: 'dead_letter', reason: 'S3 HTTP 413 — this one event is over the store\'s object size limit' });
+});
+
+test('parseS3Error reads the documented error body, XML entities decoded; a body that is no S3 error gives nothing', () => {
+  assert.deepEqual(parseS3Error('<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>NoSuchKey</Code>\n  <Message>The resource you requested does not exist</Message>\n  <Resource>/mybucket/myfoto.jpg</Resource>\n  <RequestId>4442587FB7D0A2F9</RequestId>\n</Error>'), {
+    code: 'NoSuchKey', message: 'The resource you requested does not exist', requestId: '4442587FB7D0A2F9',
+  });
+  assert.equal(parseS3Error('<Error><Code>X</Code><Message>a &amp; b &lt;c&gt; &#39;d&#x27;</Message></Error>')?.message, "a & b <c> 'd'");
+  assert.equal(parseS3Error('<html><body>502 Bad Gateway</body></html>'), undefined);
+  assert.equal(parseS3Error(''), undefined);
+});
+
+test('validateConfig: bucket and Region rules, endpoint, URL style, prefix, credentials and KMS, each naming its field', () => {
+  assert.deepEqual(validateS3Config(CONFIG), []);
+  const problems = (config: Record<string, JsonValue>) => validateS3Config({ ...CONFIG, ...config }).map((p) => `${p.field}: ${p.message}`);
+  assert.deepEqual(problems({ bucket: 'Acme_Events' }), ["bucket: must be 3 to 63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit (S3's bucket naming rules)"]);
+  assert.deepEqual(problems({ bucket: 'acme..events', url_style: 'path' }), ['bucket: must not have two dots in a row']);
+  assert.deepEqual(problems({ bucket: '192.168.5.4', url_style: 'path' }), ['bucket: must not be formatted as an IP address']);
+  assert.deepEqual(problems({ bucket: 'xn--acme' }), ['bucket: must not start with "xn--" (reserved by S3)']);
+  assert.deepEqual(problems({ bucket: 'acme-s3alias' }), ['bucket: must not end with "-s3alias" (reserved by S3)']);
+  assert.deepEqual(problems({ bucket: 'acme.events' }), ['url_style: must be path for a bucket whose name has dots: over HTTPS a virtual-hosted URL (<bucket>.s3.<region>.amazonaws.com) does not match the certificate']);
+  assert.deepEqual(problems({ bucket: 'acme.events', url_style: 'path' }), []);
+  assert.deepEqual(problems({ region: 'Europe' }), ['region: must be a region name such as eu-west-1 (lower-case letters, digits and hyphens)']);
+  assert.deepEqual(problems({ region: 'auto' }), ['region: must be an AWS Region code such as us-east-1 or eu-west-1, the Region of the bucket (got "auto"); a store other than AWS needs endpoint too']);
+  assert.deepEqual(problems({ region: 'auto', endpoint: 'https://0123.r2.cloudflarestorage.com' }), [], 'R2\'s region with its endpoint');
+  for (const region of ['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-northwest-1', 'ap-southeast-5', 'il-central-1']) assert.deepEqual(problems({ region }), [], region);
+  assert.deepEqual(problems({ endpoint: 'ftp://store.example.com' }), ['endpoint: must use http or https (got ftp)']);
+  assert.deepEqual(problems({ endpoint: 'not a url' }), ['endpoint: must be an absolute http or https URL, e.g. https://<account_id>.r2.cloudflarestorage.com']);
+  assert.deepEqual(problems({ endpoint: 'https://store.example.com/s3?x=1' }), ['endpoint: must be the store\'s origin only (scheme, host and port), without a path or query: https://store.example.com']);
+  assert.deepEqual(problems({ endpoint: 'https://key:secret@store.example.com' }), ['endpoint: must not carry credentials: they go in access_key_id and secret_access_key']);
+  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', url_style: 'path' }), ['endpoint: "10.0.0.5" is a loopback, private or link-local address; set allow_private_endpoint to reach a store on your own network']);
+  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', url_style: 'path', allow_private_endpoint: true }), []);
+  assert.deepEqual(problems({ endpoint: 'http://169.254.169.254', url_style: 'path' }), ['endpoint: "169.254.169.254" is a loopback, private or link-local address; set allow_private_endpoint to reach a store on your own network']);
+  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', allow_private_endpoint: true }), ['url_style: must be path when the endpoint is an IP address (a virtual-hosted URL puts the bucket in the host name)']);
+  assert.deepEqual(problems({ prefix: 'events//raw' }), ['prefix: must not have empty, "." or ".." segments (//, /./, /../): S3 keeps them as they are, and tools that read keys as paths do not']);
+  assert.deepEqual(problems({ prefix: 'events/../x' }).map((p) => p.split(':')[0]), ['prefix']);
+  assert.deepEqual(problems({ prefix: '/events/raw/' }), [], 'surrounding slashes are trimmed');
+  assert.deepEqual(problems({ secret_access_key: `${SECRET}\n` }), ['secret_access_key: holds white space or a line break (copied with the text around it?): give the value alone']);
+  assert.equal(problems({ secret_access_key: `${SECRET}\n` }).join().includes(SECRET), false, 'a secret is never quoted');
+  assert.deepEqual(problems({ access_key_id: 'AKIA/EXAMPLE' }), ['access_key_id: holds "/", "," or "=", which the Authorization header\'s Credential cannot carry: give the access key ID alone (AKIA…)']);
+  assert.deepEqual(problems({ session_token: 'tok en' }), ['session_token: holds white space or a line break (copied with the text around it?): give the value alone']);
+  assert.deepEqual(problems({ kms_key_id: 'arn:aws:kms:eu-west-1:1:key/x' }), ['kms_key_id: is only used with server_side_encryption aws:kms or aws:kms:dsse: set one of them, or leave kms_key_id out']);
+  assert.deepEqual(problems({ kms_key_id: 'arn:aws:kms:eu-west-1:1:key/x', server_side_encryption: 'aws:kms:dsse' }), []);
+});
+
+test('the archive record: email and phone hashed after normalisation (hashes kept as they are), no other contact information at any depth', () => {
+  const hashed = 'A'.repeat(64);
+  assert.equal(hashCustomerField('email_sha256', ' Jane.Doe@Example.COM '), sha256('jane.doe@example.com'));
+  assert.equal(hashCustomerField('phone_sha256', '07700 900123', { defaultCountryCode: '44' }), sha256('+447700900123'));
+  assert.equal(hashCustomerField('phone_sha256', '+44 (0)7700 900123'), sha256('+447700900123'));
+  assert.equal(hashCustomerField('phone_sha256', '07700 900123'), undefined, 'a national number without a default country code is unusable');
+  assert.equal(hashCustomerField('email_sha256', hashed), 'a'.repeat(64), 'already hashed: lower-cased, not hashed twice');
+  assert.equal(hashCustomerField('email_sha256', 'not an address'), undefined);
+  const record = archiveRecord({
+    message_id: 'm-1', user_id: 'jane@example.com', name: 'Jane Doe', page_name: 'Checkout',
+    properties: { plan: 'pro', name: 'Jane Doe', email: 'jane@example.com', contact: '+44 7700 900123', order_id: '123-456-7890', customer: { id: 'c-1', email: 'jane@example.com', name: 'Jane Doe' }, products: [{ sku: 'SKU-1', name: 'Trail Shoe', buyer_email: 'jane@example.com' }] },
+    traits: { plan: 'premium', name: 'Jane Doe', firstName: 'Jane', address: { city: 'Leeds' }, company: 'Acme Inc' },
+    group_traits: { name: 'Acme Inc', email: 'billing@acme.example', employees: 40 },
+    products: [{ product_id: 'SKU-1', name: 'Trail Shoe' }],
+    customer: { email_sha256: ' Jane@Example.com ', phone_sha256: '07700 900123', email: 'jane@example.com' },
+  }, { defaultCountryCode: '44' });
+  assert.deepEqual(record, {
+    message_id: 'm-1', page_name: 'Checkout',
+    properties: { plan: 'pro', order_id: '123-456-7890', customer: { id: 'c-1' }, products: [{ sku: 'SKU-1', name: 'Trail Shoe' }] },
+    traits: { plan: 'premium', company: 'Acme Inc' },
+    group_traits: { name: 'Acme Inc', employees: 40 },
+    products: [{ product_id: 'SKU-1', name: 'Trail Shoe' }],
+    customer: { email_sha256: sha256('jane@example.com'), phone_sha256: sha256('+447700900123') },
+  }, 'a user_id that is an email goes; a person\'s name goes at the top, in properties and traits; a product\'s and a company\'s name stays; only the two hashes stay under customer');
+  assert.deepEqual(archiveRecord({ message_id: 'm-2', customer: { email_sha256: 'nobody' } }), { message_id: 'm-2' }, 'nothing usable: no customer');
+});
+
+test('the map hook: blueprint variants get the archive record, raw keeps the stored event as it is', () => {
+  const event = browserEvent({ type: 'identify', event: undefined, userId: 'u-1', traits: { email: 'jane@example.com', name: 'Jane Doe', plan: 'pro' } } as never);
+  const raw = createEventMapper(s3, { variant: 'raw', blueprint: null }, ctx({}, 'raw'))(event);
+  assert.deepEqual(raw, { payload: event as unknown as JsonObject }, 'the whole canonical event, personal data included');
+  const blueprint = readFileSync(new URL('../../blueprints/amazon_s3/default.yaml', import.meta.url), 'utf8');
+  const flat = createEventMapper(s3, { variant: 'default', blueprint }, ctx())(event);
+  assert.deepEqual(flat.payload, {
+    message_id: 'm-1', type: 'identify', user_id: 'u-1', anonymous_id: 'df_abc123def456', timestamp: '2024-03-24T16:00:00.000Z', received_at: '2024-03-24T16:00:00.100Z',
+    page_url: 'https://shop.example.com/signup', page_path: '/signup', page_title: 'Sign up', page_referrer: 'https://www.google.com/', ip: '203.0.113.42', user_agent: 'Mozilla/5.0',
+    customer: { email_sha256: sha256('jane@example.com') }, traits: { plan: 'pro' },
+  });
+});
+
+function mapWith(variant: 'default' | 'retail', event: CanonicalEvent): { payload: JsonObject | null; warnings?: string[] } {
+  const blueprint = readFileSync(new URL(`../../blueprints/amazon_s3/${variant}.yaml`, import.meta.url), 'utf8');
+  const result = createEventMapper(s3, { variant, blueprint }, ctx({ default_country_code: '44' }, variant))(event);
+  assert.equal(result.error, undefined);
+  return { payload: result.payload, ...(result.warnings && result.warnings.length > 0 ? { warnings: result.warnings } : {}) };
+}
+
+const COLUMNS = {
+  anonymous_id: 'df_abc123def456', timestamp: '2024-03-24T16:00:00.000Z', received_at: '2024-03-24T16:00:00.100Z',
+  page_url: 'https://shop.example.com/signup', page_path: '/signup', page_title: 'Sign up', page_referrer: 'https://www.google.com/', ip: '203.0.113.42', user_agent: 'Mozilla/5.0',
+};
+
+test('default: a track event is one flat record, its properties nested; the site\'s properties cannot set the record\'s ids or times', () => {
+  const event = browserEvent({
+    messageId: 'm-track', userId: 'u-1', sentAt: '2024-03-24T16:00:00.050Z',
+    properties: { plan: 'premium', message_id: 'forged', received_at: '1999-01-01T00:00:00Z', user_id: 'someone-else', email: 'Jane@Example.com', phone: '07700 900123' },
+    context: { ...browserEvent().context, campaign: { source: 'google', medium: 'cpc', name: 'spring' }, locale: 'en-GB', library: { name: 'datafly.js', version: '2.4.0' }, consent: { analytics: true } },
+  });
+  assert.deepEqual(mapWith('default', event), { payload: {
+    message_id: 'm-track', type: 'track', event: 'Signed Up', user_id: 'u-1', ...COLUMNS, sent_at: '2024-03-24T16:00:00.050Z',
+    utm_source: 'google', utm_medium: 'cpc', utm_campaign: 'spring', locale: 'en-GB', library_name: 'datafly.js', library_version: '2.4.0', consent: { analytics: true },
+    customer: { email_sha256: sha256('jane@example.com'), phone_sha256: sha256('+447700900123') },
+    properties: { plan: 'premium', message_id: 'forged', received_at: '1999-01-01T00:00:00Z', user_id: 'someone-else' },
+  } });
+});
+
+test('default: an ecommerce event keeps its properties as the site sent them, contact information removed', () => {
+  const order = mapWith('default', browserEvent({ event: 'Order Completed', properties: { order_id: 'ORD-1', revenue: 59.98, currency: 'GBP', products: [{ sku: 'SKU-9', price: 29.99, quantity: 2 }], shipping_address: { city: 'Leeds' } } }));
+  assert.deepEqual(order.payload!.properties, { order_id: 'ORD-1', revenue: 59.98, currency: 'GBP', products: [{ sku: 'SKU-9', price: 29.99, quantity: 2 }] });
+  assert.equal(order.payload!.event, 'Order Completed');
+});
+
+test('retail: Segment\'s Order Completed with typed columns and products (a sku-only product gets its sku as product_id); unreadable values left out, not copied as text', () => {
+  const { payload, warnings } = mapWith('retail', browserEvent({
+    messageId: 'm-order', event: 'Order Completed',
+    properties: {
+      order_id: 1001, checkout_id: 'co-9', affiliation: 'Web', revenue: '59.98', total: 64.97, tax: 'n/a', shipping: 4.99, discount: 0, coupon: 'SPRING', currency: ' gbp ', note: 'gift',
+      products: [{ sku: 'SKU-9', name: 'Trail Shoe', price: '29.99', quantity: '2', category: 'Shoes' }, { product_id: 'P-2', price: 'lots' }],
+    },
+  }));
+  assert.deepEqual(payload, {
+    message_id: 'm-order', type: 'track', event: 'Order Completed', ...COLUMNS,
+    properties: { note: 'gift' },
+    order_id: '1001', checkout_id: 'co-9', affiliation: 'Web', revenue: 59.98, total: 64.97, shipping: 4.99, discount: 0, coupon: 'SPRING', currency: 'GBP',
+    products: [{ product_id: 'SKU-9', sku: 'SKU-9', name: 'Trail Shoe', category: 'Shoes', price: 29.99, quantity: 2 }, { product_id: 'P-2', quantity: 1 }],
+  });
+  assert.deepEqual(warnings, ['tax: to_number: "n/a" is not a number; the field was left out', 'products[1].price: to_number: "lots" is not a number; the field was left out']);
+});
+
+test('retail: GA4\'s ecommerce events under the spec\'s names — purchase, view_item (its first item), search', () => {
+  const purchase = mapWith('retail', browserEvent({ event: 'purchase', properties: { transaction_id: 'T-1', value: 25.5, currency: 'EUR', items: [{ item_id: 'I-1', item_name: 'Mug', item_brand: 'Acme', price: 12.75, quantity: 2, index: 0 }] } })).payload!;
+  assert.deepEqual([purchase.event, purchase.order_id, purchase.value, purchase.currency, purchase.products, purchase.properties], ['Order Completed', 'T-1', 25.5, 'EUR', [{ product_id: 'I-1', name: 'Mug', brand: 'Acme', price: 12.75, quantity: 2, position: 0 }], {}]);
+  const viewed = mapWith('retail', browserEvent({ event: 'view_item', properties: { currency: 'EUR', value: 12.75, items: [{ item_id: 'I-1', item_name: 'Mug', item_category: 'Kitchen', price: 12.75 }] } })).payload!;
+  assert.deepEqual([viewed.event, viewed.product, viewed.value, viewed.currency], ['Product Viewed', { product_id: 'I-1', name: 'Mug', category: 'Kitchen', price: 12.75 }, 12.75, 'EUR']);
+  const added = mapWith('retail', browserEvent({ event: 'Product Added', properties: { sku: 'SKU-9', name: 'Trail Shoe', price: 89.99, cart_id: 'cart-1', currency: 'USD', size: '42' } })).payload!;
+  assert.deepEqual([added.event, added.cart_id, added.product, added.currency, added.properties], ['Product Added', 'cart-1', { product_id: 'SKU-9', sku: 'SKU-9', name: 'Trail Shoe', price: 89.99, quantity: 1 }, 'USD', { size: '42' }], 'a product with a sku only');
+  const searched = mapWith('retail', browserEvent({ event: 'search', properties: { search_term: 'trail shoes' } })).payload!;
+  assert.deepEqual([searched.event, searched.query, searched.properties], ['Products Searched', 'trail shoes', {}]);
+  const other = mapWith('retail', browserEvent({ event: 'Newsletter Opened', properties: { issue: 42 } })).payload!;
+  assert.deepEqual([other.event, other.properties], ['Newsletter Opened', { issue: 42 }], 'other events are archived as in the default');
+});

@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { definePlugin, splitBatch, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
+import { classifyS3 } from './classify.ts';
+import { DEFAULT_PREFIX, objectKey, partitionInstant, partitionOf, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
+import { sha256Hex, signRequest } from './sigv4.ts';
+import { BUCKET_PATTERN, objectUrl, privateTargetsOf, targetOf, targetProblems, URL_STYLES } from './target.ts';
+
+export { archiveRecord, hashCustomerField } from './archive-record.ts';
+export { classifyS3, parseS3Error } from './classify.ts';
+export { DEFAULT_PREFIX, objectKey, partitionOf } from './object-key.ts';
+export { signRequest } from './sigv4.ts';
+export { objectUrl } from './target.ts';
+
+/** Most events in one object (configurable below it: `max_events_per_object`). */
+export const MAX_EVENTS = 10_000;
+/** Most bytes of one object's body (configurable below it: `max_object_bytes`); S3 takes up to 5 GB in one PUT. */
+export const MAX_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
+const MIN_OBJECT_BYTES = 64 * 1024;
+/** S3's `Content-Type` for the objects: newline-delimited JSON, one event a line. */
+export const CONTENT_TYPE = 'application/x-ndjson';
+export const STORAGE_CLASSES = ['STANDARD', 'INTELLIGENT_TIERING', 'STANDARD_IA', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
+export const SERVER_SIDE_ENCRYPTION = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
+
+const given = (value: JsonValue | undefined): value is string => typeof value === 'string' && value !== '';
+
+/** A configured integer within [min, max], else the default. */
+function limit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
+/**
+ * Checks across fields and beyond the schema: the bucket's name, the Region (an AWS Region
+ * code unless a custom endpoint is set), the endpoint (an http(s) origin, private hosts only
+ * with `allow_private_endpoint`), a URL style that can work for the bucket and endpoint, the
+ * prefix's segments, credentials without white space (a paste error: the signature would never
+ * match), and a KMS key only with KMS encryption.
+ *
+ * @example
+ * validateS3Config({ bucket: 'acme.events', region: 'eu-west-1', access_key_id: 'AKIA…', secret_access_key: '…' });
+ * // [{ field: 'url_style', message: 'must be path for a bucket whose name has dots: …' }]
+ */
+export function validateS3Config(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems = targetProblems(config);
+  for (const field of ['access_key_id', 'secret_access_key', 'session_token'] as const) {
+    const value = config[field];
+    // The message never quotes the value: a secret must not reach an error answer.
+    if (given(value) && /\s/.test(value)) problems.push({ field, message: 'holds white space or a line break (copied with the text around it?): give the value alone' });
+  }
+  if (given(config.access_key_id) && /[/,=]/.test(config.access_key_id)) {
+    problems.push({ field: 'access_key_id', message: 'holds "/", "," or "=", which the Authorization header\'s Credential cannot carry: give the access key ID alone (AKIA…)' });
+  }
+  if (typeof config.prefix === 'string') {
+    const problem = prefixProblem(config.prefix);
+    if (problem) problems.push({ field: 'prefix', message: problem });
+  }
+  if (given(config.kms_key_id) && !(typeof config.server_side_encryption === 'string' && config.server_side_encryption.startsWith('aws:kms'))) {
+    problems.push({ field: 'kms_key_id', message: 'is only used with server_side_encryption aws:kms or aws:kms:dsse: set one of them, or leave kms_key_id out' });
+  }
+  return problems;
+}
+
+/** The storage and encryption headers the config asks for (none by default: the bucket's own settings apply). */
+function objectHeaders(config: Record<string, JsonValue>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (given(config.storage_class)) headers['x-amz-storage-class'] = config.storage_class;
+  if (given(config.server_side_encryption)) {
+    headers['x-amz-server-side-encryption'] = config.server_side_encryption;
+    if (config.server_side_encryption.startsWith('aws:kms') && given(config.kms_key_id)) headers['x-amz-server-side-encryption-aws-kms-key-id'] = config.kms_key_id;
+  }
+  return headers;
+}
+
+/** NDJSON: one event a line, each line ended by a newline (as `jq -c` and Athena's JSON SerDe read it). */
+function ndjson(events: readonly MappedEvent[]): string {
+  return events.map((e) => `${JSON.stringify(e.payload)}\n`).join('');
+}
+
+/**
+ * One PutObject request: the object's URL, its NDJSON body and the SigV4 Authorization over
+ * exactly those bytes (`x-amz-content-sha256`, `Content-MD5` for buckets with Object Lock).
+ */
+function putObject(events: MappedEvent[], partition: string, ctx: PluginContext): RequestDescriptor {
+  const { config } = ctx;
+  const target = targetOf(config);
+  const key = objectKey(prefixOf(config), partition, ctx.integrationId, events.map((e) => e.event));
+  const { url, host, canonicalPath } = objectUrl(target, key);
+  const body = ndjson(events);
+  const payloadHash = sha256Hex(body);
+  const headers: Record<string, string> = {
+    'content-type': CONTENT_TYPE,
+    'content-md5': createHash('md5').update(body, 'utf8').digest('base64'),
+    'x-amz-content-sha256': payloadHash,
+    ...objectHeaders(config),
+    ...(given(config.session_token) ? { 'x-amz-security-token': config.session_token } : {}),
+  };
+  const signed = signRequest({
+    method: 'PUT', host, canonicalPath, headers, payloadHash, now: ctx.now, region: target.region, service: 's3',
+    credentials: { accessKeyId: String(config.access_key_id), secretAccessKey: String(config.secret_access_key) },
+  });
+  const allow = privateTargetsOf(config);
+  return {
+    method: 'PUT',
+    url,
+    headers: { ...headers, 'x-amz-date': signed.amzDate, authorization: signed.authorization },
+    body,
+    eventIds: events.map((e) => e.id),
+    ...(allow.length > 0 ? { allowPrivateTargets: allow } : {}),
+  };
+}
+
+/**
+ * Amazon S3: each delivery batch archived as NDJSON objects (PUT Object), one per hour
+ * partition and size limit, signed with AWS Signature Version 4. See README.md.
+ *
+ * @example
+ * // config: { bucket: 'acme-signal-events', region: 'eu-west-1', access_key_id: 'AKIA…', secret_access_key: '…', prefix: 'signal' }
+ * amazonS3.send(mapped, ctx);
+ * // [{ method: 'PUT', url: 'https://acme-signal-events.s3.eu-west-1.amazonaws.com/signal/dt%3D2024-03-24/hour%3D16/<integration>-<first messageId>-2-<digest>.ndjson', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=…', … }, body: '{…}\n{…}\n', eventIds }]
+ */
+export default definePlugin({
+  id: 'amazon_s3',
+  name: 'Amazon S3',
+  category: 'cloud_storage',
+  description: 'Archive every event to your own S3 bucket (or an S3-compatible store: Cloudflare R2, MinIO…) as newline-delimited JSON objects under hourly date partitions, written with PUT Object and signed with AWS Signature Version 4.',
+  logo: 'logo.svg',
+  version: '1.0.0',
+  signal: '^0.1.0',
+  config: {
+    type: 'object',
+    required: ['bucket', 'region', 'access_key_id', 'secret_access_key'],
+    properties: {
+      bucket: {
+        type: 'string', title: 'Bucket', description: 'The bucket\'s name (S3 console > Buckets): the objects are written in it.',
+        pattern: BUCKET_PATTERN, minLength: 3, maxLength: 63, examples: ['acme-signal-events'],
+      },
+      region: {
+        type: 'string', title: 'Region', description: 'The bucket\'s AWS Region code (S3 console > bucket > Properties > AWS Region), e.g. eu-west-1. For another store, the region it expects (Cloudflare R2: auto; MinIO: us-east-1 unless configured).',
+        pattern: '^[a-z0-9-]{1,32}$', examples: ['eu-west-1'],
+      },
+      access_key_id: {
+        type: 'string', title: 'Access Key ID', description: 'An access key of an IAM user (or role) allowed s3:PutObject on the bucket and prefix (IAM > Users > Security credentials > Create access key). Not secret by itself: the secret key is.',
+        pattern: '^[^\\s/,]{3,128}$', examples: ['AKIAIOSFODNN7EXAMPLE'],
+      },
+      secret_access_key: {
+        type: 'string', title: 'Secret Access Key', secret: true,
+        description: 'The access key\'s secret, shown once when the key is created. It signs each request (AWS Signature Version 4) and never leaves Signal.',
+        minLength: 8, maxLength: 256,
+      },
+      session_token: {
+        type: 'string', title: 'Session Token', secret: true,
+        description: 'Only for temporary credentials (an access key starting with ASIA, from AWS STS): they expire within hours, after which every object is refused. Prefer a long-lived IAM user key.',
+        maxLength: 8192,
+      },
+      prefix: {
+        type: 'string', title: 'Key Prefix', description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson (default "${DEFAULT_PREFIX}"; empty for the bucket's root).`,
+        pattern: PREFIX_PATTERN, maxLength: 512, default: DEFAULT_PREFIX, examples: ['signal/events'],
+      },
+      partition_by: {
+        type: 'string', title: 'Partition By', description: 'Which time places an event in its dt=/hour= partition (UTC): when Signal received it (default; set by the server), or the event\'s own timestamp (e.g. for apps that send events late).',
+        enum: [...PARTITION_TIMES], enumLabels: ['Received at (server time)', 'Event timestamp'], default: 'received_at',
+      },
+      url_style: {
+        type: 'string', title: 'URL Style', description: 'Virtual-hosted (https://<bucket>.s3.<region>.amazonaws.com/<key>, AWS\'s default) or path style (https://s3.<region>.amazonaws.com/<bucket>/<key>: for bucket names with dots, and stores such as MinIO).',
+        enum: [...URL_STYLES], enumLabels: ['Virtual-hosted', 'Path style'], default: 'virtual_hosted',
+      },
+      endpoint: {
+        type: 'string', title: 'Custom Endpoint', description: 'Only for an S3-compatible store: its origin, e.g. https://<account_id>.r2.cloudflarestorage.com or http://minio.internal:9000. Leave empty for Amazon S3.',
+        pattern: '^https?://', maxLength: 2048, examples: ['https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com'],
+      },
+      allow_private_endpoint: {
+        type: 'boolean', title: 'Allow Private Endpoint', description: 'Let Signal reach the custom endpoint although it is a loopback or private-network address (a MinIO on your own network). Off, such addresses are refused.',
+        default: false,
+      },
+      storage_class: {
+        type: 'string', title: 'Storage Class', description: 'The objects\' storage class (x-amz-storage-class). Leave empty for STANDARD, or let a lifecycle rule move old objects to cheaper classes.',
+        enum: [...STORAGE_CLASSES], enumLabels: ['Standard', 'Intelligent-Tiering', 'Standard-IA', 'One Zone-IA', 'Glacier Instant Retrieval', 'Glacier Flexible Retrieval', 'Glacier Deep Archive'],
+      },
+      server_side_encryption: {
+        type: 'string', title: 'Server-Side Encryption', description: 'Encryption S3 applies to each object (x-amz-server-side-encryption). Leave empty for the bucket\'s default encryption (SSE-S3 on every new bucket).',
+        enum: [...SERVER_SIDE_ENCRYPTION], enumLabels: ['SSE-S3 (AES256)', 'SSE-KMS (aws:kms)', 'DSSE-KMS (aws:kms:dsse)'],
+      },
+      kms_key_id: {
+        type: 'string', title: 'KMS Key ID', description: 'With SSE-KMS or DSSE-KMS: the KMS key\'s ARN or ID (the credentials need kms:GenerateDataKey on it). Empty: the bucket\'s default key, or aws/s3.',
+        minLength: 1, maxLength: 2048, examples: ['arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+      },
+      max_events_per_object: {
+        type: 'integer', title: 'Max Events per Object', description: `Most events in one object (at most ${MAX_EVENTS.toLocaleString('en')}). Each delivery batch becomes one object per hour partition, within this and the size below.`,
+        minimum: 1, maximum: MAX_EVENTS, default: MAX_EVENTS,
+      },
+      max_object_bytes: {
+        type: 'integer', title: 'Max Object Size (bytes)', description: `Most bytes in one object (64 KiB to 16 MiB; default 5 MiB). A larger batch becomes several objects.`,
+        minimum: MIN_OBJECT_BYTES, maximum: MAX_BYTES, default: DEFAULT_OBJECT_BYTES,
+      },
+      default_country_code: {
+        type: 'string', title: 'Default Country Code', description: 'Calling code (digits, e.g. 44) for phone numbers written without one (07700 900123), before they are hashed as E.164 in the default and retail variants. Without it such numbers are left out.',
+        pattern: '^[1-9][0-9]{0,2}$', examples: ['44'],
+      },
+    },
+  },
+  variants: {
+    default: { description: 'Every event as one flat record (ids, times, page, campaign, device, consent, properties): email and phone as SHA-256, no other contact information.', blueprint: 'amazon_s3/default.yaml' },
+    retail: { description: 'The default record, and for Segment\'s and GA4\'s ecommerce events typed commerce columns (order_id, revenue, value, currency, products, query) under the ecommerce spec\'s names.', blueprint: 'amazon_s3/retail.yaml' },
+    [RAW_VARIANT]: {
+      description: 'The canonical event exactly as Signal stored it, personal data included: a complete copy in your own bucket.',
+      // The canonical event is JSON already; its TypeScript type is just wider than JsonObject.
+      map: (event) => event as unknown as JsonObject,
+    },
+  },
+  vendorFields: {
+    message_id: { required: true, description: 'The event\'s messageId: its unique id (deduplicate on it when reading).' },
+    type: { required: true, description: 'track, page, screen, identify, group or alias.' },
+    timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
+    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
+    event: { required: false, description: 'A track event\'s name.' },
+    user_id: { required: false },
+    anonymous_id: { required: false },
+    properties: { required: false, description: 'The event\'s properties, without contact information.' },
+    traits: { required: false, description: 'An identify\'s traits, without contact information.' },
+    customer: { required: false, description: 'email_sha256 and phone_sha256: hashed by the plugin.' },
+    page_url: { required: false },
+    ip: { required: false },
+    user_agent: { required: false },
+    consent: { required: false },
+  },
+  // The customer's own storage, not a third party: nothing to gate by default. A pipeline may
+  // still pass consent categories at install.
+  consent: [],
+  rateLimit: { rps: 10 },
+  batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
+  validateConfig: validateS3Config,
+  map: (payload, _event, ctx) => (ctx.variant === RAW_VARIANT
+    ? payload
+    : archiveRecord(payload, { defaultCountryCode: given(ctx.config.default_country_code) ? ctx.config.default_country_code : undefined })),
+  send(batch, ctx) {
+    const by: PartitionTime = ctx.config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';
+    const limits = {
+      maxEvents: limit(ctx.config.max_events_per_object, 1, MAX_EVENTS, MAX_EVENTS),
+      maxBytes: limit(ctx.config.max_object_bytes, MIN_OBJECT_BYTES, MAX_BYTES, DEFAULT_OBJECT_BYTES),
+    };
+    // Events of one hour partition together (in the batch's order): a query of one dt/hour
+    // finds every event of that hour, whichever delivery carried it.
+    const byPartition = new Map<string, MappedEvent[]>();
+    for (const event of batch) {
+      const partition = partitionOf(partitionInstant(event.event, by));
+      const list = byPartition.get(partition);
+      if (list) list.push(event);
+      else byPartition.set(partition, [event]);
+    }
+    // splitBatch counts each payload's JSON and one byte more: exactly an NDJSON line's newline.
+    return [...byPartition].flatMap(([partition, events]) => splitBatch(events, limits).map((part) => putObject(part, partition, ctx)));
+  },
+  classify: (response, request, ctx) => classifyS3(response, request, ctx.config),
+});
