@@ -17,6 +17,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/pinterest' },
   { plugin: './plugins/mixpanel' },
   { plugin: './plugins/snapchat' },
+  { plugin: './plugins/amazon_s3' },
 ];
 
 export default plugins;
