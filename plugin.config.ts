@@ -18,6 +18,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/mixpanel' },
   { plugin: './plugins/snapchat' },
   { plugin: './plugins/amazon_s3' },
+  { plugin: './plugins/braze' },
 ];
 
 export default plugins;

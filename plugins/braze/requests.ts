@@ -1,0 +1,172 @@
+// The requests Braze's REST API documents: records to POST /users/track (Bearer REST API key)
+// in requests within its limits, and person deletions to POST /users/delete. Built here,
+// performed by the core.
+import type { JsonObject, JsonValue, MappedEvent, PersonForgetting, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { restEndpointOf } from './endpoints.ts';
+import { fitOptionsOf, recordOf, RECORD_KINDS, usableId, type RecordKind } from './fit-to-braze.ts';
+
+/**
+ * Braze's data payload limit for its user data endpoints, "4 MB" (more is a 413): kept under
+ * both readings of MB.
+ */
+export const MAX_BYTES = 4_000_000;
+/** The JSON around the arrays: `{"attributes":[],"events":[],"purchases":[]}` and some slack. */
+const ENVELOPE_BYTES = 64;
+
+/** What one /users/track request may carry. */
+export interface TrackLimits {
+  /** Objects per array (attributes, events, purchases). */
+  perArray: number;
+  /** Objects in all three arrays together. */
+  total: number;
+  /** Distinct users (external ids and aliases) in the request ("400 Max Input Length Exceeded" past 75). */
+  users: number;
+}
+
+/**
+ * The limits of the config's `request_limits`: Braze's documented 75 attributes, 75 events and
+ * 75 purchases a request (75 users), or the 50 updates combined it documents for contracts on
+ * Monthly Active Users (CY 24-25).
+ *
+ * @example
+ * trackLimitsOf({ request_limits: 'combined_50' }); // { perArray: 50, total: 50, users: 50 }
+ */
+export function trackLimitsOf(config: PluginContext['config']): TrackLimits {
+  return config.request_limits === 'combined_50' ? { perArray: 50, total: 50, users: 50 } : { perArray: 75, total: 225, users: 75 };
+}
+
+/** The user an object updates: its external_id, else its alias. */
+export function userKeyOf(object: JsonValue): string {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return '';
+  if (typeof object.external_id === 'string') return `external_id:${object.external_id}`;
+  const alias = object.user_alias;
+  if (alias !== null && typeof alias === 'object' && !Array.isArray(alias)) return `alias:${JSON.stringify([alias.alias_label, alias.alias_name])}`;
+  return '';
+}
+
+/**
+ * What tells the purchases of one order from the next order's in a request: the user and the
+ * time. `send` never puts two orders with the same key side by side, so the classifier finds
+ * each order's purchases again as a run of equal keys.
+ */
+export function orderKeyOf(purchase: JsonValue): string {
+  const time = purchase !== null && typeof purchase === 'object' && !Array.isArray(purchase) ? purchase.time : undefined;
+  return `${userKeyOf(purchase)}@${String(time)}`;
+}
+
+interface Draft {
+  arrays: Record<RecordKind, JsonObject[]>;
+  owners: Record<RecordKind, string[]>;
+  users: Set<string>;
+  bytes: number;
+  lastOrderKey?: string;
+}
+
+const emptyDraft = (): Draft => ({ arrays: { attributes: [], events: [], purchases: [] }, owners: { attributes: [], events: [], purchases: [] }, users: new Set(), bytes: ENVELOPE_BYTES });
+
+function bearer(ctx: PluginContext): string {
+  return `Bearer ${String(ctx.config.api_key ?? '')}`;
+}
+
+/**
+ * The /users/track request of a draft. Its `eventIds` list the events owning the attributes
+ * objects first, then those owning the event objects, then the orders — each array in the
+ * order of its objects — which is how `ownersOf` (classify.ts) tells which event an error's
+ * index names.
+ */
+function trackRequest(draft: Draft, ctx: PluginContext): RequestDescriptor {
+  const body: JsonObject = {};
+  for (const kind of RECORD_KINDS) if (draft.arrays[kind].length > 0) body[kind] = draft.arrays[kind];
+  return {
+    method: 'POST',
+    url: `${restEndpointOf(ctx.config)}/users/track`,
+    headers: { 'content-type': 'application/json', authorization: bearer(ctx) },
+    body,
+    eventIds: [...draft.owners.attributes, ...draft.owners.events, ...draft.owners.purchases],
+  };
+}
+
+/**
+ * The /users/track requests for a batch of mapped records (see fitRecord): each within the
+ * config's limits (objects per array, objects in all, distinct users) and 4 MB, every event in
+ * exactly one request, the events' order kept within each array. A record too large for a
+ * request of its own still gets one (Braze's answer then decides its fate).
+ *
+ * @example
+ * buildTrackRequests([identify, signedUp, order], ctx);
+ * // [{ url: 'https://rest.iad-01.braze.com/users/track', body: { attributes: [...], events: [...], purchases: [...] }, eventIds: ['identify', 'signed-up', 'order'] }]
+ */
+export function buildTrackRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
+  const limits = trackLimitsOf(ctx.config);
+  const requests: RequestDescriptor[] = [];
+  let draft = emptyDraft();
+  const flush = () => {
+    if (draft.owners.attributes.length + draft.owners.events.length + draft.owners.purchases.length > 0) requests.push(trackRequest(draft, ctx));
+    draft = emptyDraft();
+  };
+  for (const mapped of batch) {
+    const record = recordOf(mapped.payload);
+    // fitRecord always gives one record; anything else has nothing to send (an empty request would be a 400).
+    const kind = record?.kind ?? 'events';
+    const objects = record?.objects ?? [];
+    const bytes = objects.reduce((sum, object) => sum + Buffer.byteLength(JSON.stringify(object)) + 1, 0);
+    const users = new Set(objects.map(userKeyOf));
+    const fits = (d: Draft) => {
+      const count = d.arrays.attributes.length + d.arrays.events.length + d.arrays.purchases.length;
+      const newUsers = [...users].filter((user) => !d.users.has(user)).length;
+      return d.arrays[kind].length + objects.length <= limits.perArray
+        && count + objects.length <= limits.total
+        && d.users.size + newUsers <= limits.users
+        && d.bytes + bytes <= MAX_BYTES
+        && !(kind === 'purchases' && d.lastOrderKey !== undefined && objects.length > 0 && orderKeyOf(objects[0]!) === d.lastOrderKey);
+    };
+    if (!fits(draft)) flush();
+    draft.arrays[kind].push(...objects);
+    draft.owners[kind].push(mapped.id);
+    for (const user of users) draft.users.add(user);
+    draft.bytes += bytes;
+    if (kind === 'purchases' && objects.length > 0) draft.lastOrderKey = orderKeyOf(objects[0]!);
+  }
+  flush();
+  return requests;
+}
+
+/**
+ * Person deletions through Braze's POST /users/delete, with the integration's REST API key
+ * (it needs the users.delete permission). Braze takes one kind of identifier a request: the
+ * userId as an external_id when known (the identified profile), else the anonymousId as the
+ * user alias anonymous visitors were sent under. Braze answers `{"deleted": n}`, the number of
+ * profiles queued for deletion.
+ */
+export const forgetPerson: PersonForgetting = {
+  enabled: (config) => typeof config.api_key === 'string' && config.api_key !== '' && config.forward_deletions !== false,
+  request(person, ctx) {
+    const options = fitOptionsOf(ctx.config);
+    let body: JsonObject;
+    if (usableId(person.userId)) body = { external_ids: [person.userId.trim()] };
+    else if (usableId(person.anonymousId)) body = { user_aliases: [{ alias_name: person.anonymousId.trim(), alias_label: options.aliasLabel }] };
+    else return { skipped: 'the ids named are placeholders the plugin never sends to Braze, so no profile of theirs can exist there' };
+    return {
+      method: 'POST',
+      url: `${restEndpointOf(ctx.config)}/users/delete`,
+      headers: { 'content-type': 'application/json', authorization: bearer(ctx) },
+      body,
+      eventIds: [],
+    };
+  },
+  read(response) {
+    const said = response.body.trim().slice(0, 300);
+    const answer = (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json : {}) as { deleted?: unknown; message?: unknown };
+    if (response.status >= 200 && response.status < 300) {
+      const deleted = typeof answer.deleted === 'number' ? answer.deleted : undefined;
+      return { done: true, message: deleted === undefined ? `accepted (HTTP ${response.status}): Braze queued the profile for deletion` : `Braze queued ${deleted} profile${deleted === 1 ? '' : 's'} for deletion` };
+    }
+    if (response.status === 403) {
+      return { failed: `HTTP 403: Braze refused the deletion. The REST API key needs the users.delete permission: add it to the key (Braze: Settings > APIs and Identifiers > API Keys) or set config.forward_deletions to false${said ? ` (Braze: ${said})` : ''}` };
+    }
+    if (response.status === 401) return { failed: `HTTP 401: Braze refused the REST API key: check config.api_key and that config.rest_endpoint is your instance's${said ? ` (Braze: ${said})` : ''}` };
+    if (response.status === 404) return { failed: `HTTP 404: no such Braze endpoint: check config.rest_endpoint${said ? ` (Braze: ${said})` : ''}` };
+    if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: `HTTP ${response.status}${said ? `: ${said}` : ''}` };
+    return { failed: `HTTP ${response.status}${said ? `: ${said}` : ''}` };
+  },
+};
