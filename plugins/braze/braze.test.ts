@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { compileBlueprint } from '../../core/blueprint/index.ts';
+import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import braze, { validateBrazeConfig } from './index.ts';
+import { classifyBraze, ownersOf } from './classify.ts';
+import { customEndpointProblem, restEndpointOf } from './endpoints.ts';
+import { cleanProperties, fitOptionsOf, fitRecord } from './fit-to-braze.ts';
+import { forgetPerson } from './requests.ts';
+import { normalizeAttributes, normalizeDob, normalizeEmail, normalizeGender } from './user-attributes.ts';
+
+const KEY = 'a1b2c3d4-e5f6-7a8b-9c0d-e1f2a3b4c5d6';
+const NOW = Date.parse('2024-03-24T16:00:00Z');
+const ctx = (config: Record<string, JsonValue> = {}): PluginContext => ({ config: { api_key: KEY, ...config }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: NOW });
+const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
+  type: 'track', event: 'Signed Up', messageId: 'm-1', anonymousId: 'df_abc123def456', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z',
+  context: { ip: '203.0.113.42', page: { url: 'https://shop.example.com/signup' } },
+  ...overrides,
+} as CanonicalEvent);
+const TIME = '2024-03-24T16:00:00.000Z';
+const ALIAS = { user_alias: { alias_name: 'df_abc123def456', alias_label: 'signal_anonymous_id' }, _update_existing_only: false };
+const fit = (payload: JsonObject, event = browserEvent(), config: Record<string, JsonValue> = {}) => fitRecord(payload, event, fitOptionsOf({ api_key: KEY, ...config }));
+const mappedEvent = (id: string, user = 'u-1', time = TIME): MappedEvent => ({ id, event: browserEvent({ messageId: id }), payload: { events: [{ external_id: user, name: 'Signed Up', time }] } });
+const mappedProfile = (id: string, user = 'u-1'): MappedEvent => ({ id, event: browserEvent({ messageId: id, type: 'identify' }), payload: { attributes: [{ external_id: user, plan: 'pro' }] } });
+const mappedOrder = (id: string, products: number, user = 'u-1', time = TIME): MappedEvent => ({
+  id, event: browserEvent({ messageId: id }),
+  payload: { purchases: Array.from({ length: products }, (_, i) => ({ external_id: user, product_id: `SKU-${i}`, currency: 'USD', price: 10, time })) },
+});
+const answer = (status: number, body: unknown, headers: Record<string, string> = {}): VendorResponse => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), json: typeof body === 'string' ? undefined : body });
+const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
+const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
+const perEventOf = (c: Classification) => ('perEvent' in c ? c.perEvent : {});
+
+test('send: POST {rest endpoint}/users/track with the REST key as Bearer; attributes, events and purchases in one body; eventIds by array', () => {
+  const requests = braze.send([mappedEvent('e1'), mappedProfile('p1', 'u-2'), mappedOrder('o1', 2, 'u-3'), mappedEvent('e2', 'u-4')], ctx());
+  assert.deepEqual(requests, [{
+    method: 'POST', url: 'https://rest.iad-01.braze.com/users/track',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body: {
+      attributes: [{ external_id: 'u-2', plan: 'pro' }],
+      events: [{ external_id: 'u-1', name: 'Signed Up', time: TIME }, { external_id: 'u-4', name: 'Signed Up', time: TIME }],
+      purchases: [
+        { external_id: 'u-3', product_id: 'SKU-0', currency: 'USD', price: 10, time: TIME },
+        { external_id: 'u-3', product_id: 'SKU-1', currency: 'USD', price: 10, time: TIME },
+      ],
+    },
+    eventIds: ['p1', 'e1', 'e2', 'o1'],
+  }]);
+  assert.deepEqual(ownersOf(requests[0]!), { attributes: ['p1'], events: ['e1', 'e2'], purchases: ['o1', 'o1'] });
+  assert.equal(braze.send([mappedEvent('e1')], ctx({ rest_endpoint: 'https://rest.fra-01.braze.eu' }))[0]!.url, 'https://rest.fra-01.braze.eu/users/track');
+  assert.equal(braze.send([mappedEvent('e1')], ctx({ rest_endpoint: 'custom', custom_rest_endpoint: 'https://rest.iad-99.braze.com/' }))[0]!.url, 'https://rest.iad-99.braze.com/users/track');
+  assert.deepEqual(Object.keys(braze.send([mappedEvent('e1')], ctx())[0]!.body as JsonObject), ['events'], 'empty arrays are not sent');
+});
+
+test('send: at most 75 objects per array, 75 users and 4 MB a request; 50 combined on Monthly Active Users contracts', () => {
+  const events = Array.from({ length: 76 }, (_, i) => mappedEvent(`e${i}`, `u-${i}`));
+  assert.deepEqual(braze.send(events, ctx()).map((r) => r.eventIds.length), [75, 1]);
+  const mixed = [...Array.from({ length: 75 }, (_, i) => mappedEvent(`e${i}`, 'same-user', `2024-03-24T16:00:${String(i % 60).padStart(2, '0')}.000Z`)), ...Array.from({ length: 75 }, (_, i) => mappedProfile(`p${i}`, 'same-user'))];
+  assert.deepEqual(braze.send(mixed, ctx()).map((r) => r.eventIds.length), [150], '75 events and 75 attributes of one user fit one request');
+  const users = [...Array.from({ length: 50 }, (_, i) => mappedEvent(`e${i}`, `u-${i}`)), ...Array.from({ length: 30 }, (_, i) => mappedProfile(`p${i}`, `v-${i}`))];
+  assert.deepEqual(braze.send(users, ctx()).map((r) => r.eventIds.length), [75, 5], 'at most 75 distinct users ("400 Max Input Length Exceeded")');
+  assert.deepEqual(braze.send(events, ctx({ request_limits: 'combined_50' })).map((r) => r.eventIds.length), [50, 26]);
+  const orders = [mappedOrder('o1', 30), mappedOrder('o2', 30, 'u-2'), mappedOrder('o3', 30, 'u-3')];
+  assert.deepEqual(braze.send(orders, ctx()).map((r) => r.eventIds), [['o1', 'o2'], ['o3']], 'an order\'s purchases are never split across requests');
+  const big = Array.from({ length: 5 }, (_, i): MappedEvent => ({ ...mappedEvent(`b${i}`, `u-${i}`), payload: { events: [{ external_id: `u-${i}`, name: 'Big', time: TIME, properties: { blob: 'x'.repeat(1_500_000) } }] } }));
+  const sent = braze.send(big, ctx());
+  assert.deepEqual(sent.map((r) => r.eventIds.length), [2, 2, 1]);
+  for (const request of sent) assert.ok(Buffer.byteLength(JSON.stringify(request.body)) <= 4_000_000);
+});
+
+test('send: two orders of one user at one time go in separate requests, so each error index finds its order', () => {
+  const requests = braze.send([mappedOrder('o1', 2), mappedOrder('o2', 1)], ctx());
+  assert.deepEqual(requests.map((r) => r.eventIds), [['o1'], ['o2']]);
+  assert.deepEqual(braze.send([mappedOrder('o1', 2), mappedOrder('o2', 1, 'u-1', '2024-03-24T16:00:01.000Z')], ctx()).map((r) => r.eventIds), [['o1', 'o2']]);
+});
+
+const trackRequest = () => braze.send([mappedEvent('e1'), mappedEvent('e2', 'u-2'), mappedProfile('p1'), mappedOrder('o1', 3, 'u-3')], ctx())[0]!;
+
+test('classify: 201 success delivered; 202 queued delivered; per-object errors dead-letter exactly the events they name, the others were processed', () => {
+  const request = trackRequest();
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', events_processed: 2 }), request, ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyBraze(answer(202, { message: 'queued' }), request, ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [
+    { type: "'time' must be a valid ISO 8601 date", input_array: 'events', index: 1 },
+    { type: 'Invalid value for price', input_array: 'purchases', index: 1 },
+    { type: "'dob' is invalid", input_array: 'attributes', index: 0 },
+  ] }), request, ctx()), { perEvent: {
+    e2: { status: 'dead_letter', reason: "Braze refused the event: 'time' must be a valid ISO 8601 date" },
+    o1: { status: 'dead_letter', reason: 'Braze refused the purchase 2 of 3 of this order: Invalid value for price; its other 2 purchases were recorded, so a replay would record them again' },
+    p1: { status: 'dead_letter', reason: "Braze refused the profile update (attributes): 'dob' is invalid" },
+  } });
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: ['a minor error'] }), request, ctx()), { status: 'delivered' }, 'an error naming no object leaves the processed rest delivered');
+});
+
+test('classify: a fatal 400 naming objects dead-letters them and retries the others (nothing was processed); too many ids splits; another 400 dead-letters with Braze\'s message', () => {
+  const request = trackRequest();
+  const named = classifyBraze(answer(400, { message: "'external_id' or 'braze_id' or 'user_alias' is required", errors: [{ type: 'missing identifier', input_array: 'events', index: 0 }] }), request, ctx());
+  assert.deepEqual(named, { perEvent: {
+    e1: { status: 'dead_letter', reason: "Braze refused the event: missing identifier (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required)" },
+    e2: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
+    p1: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
+    o1: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
+  } });
+  assert.deepEqual(classifyBraze(answer(400, { message: 'Max Input Length Exceeded' }), request, ctx()), { status: 'split', reason: 'Braze: more objects or users than one request takes (HTTP 400: Max Input Length Exceeded); sending it in halves' });
+  assert.deepEqual(classifyBraze(answer(400, { message: "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields." }), request, ctx()),
+    { status: 'dead_letter', reason: "Braze refused the request (HTTP 400: Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.)" });
+  assert.deepEqual(perEventOf(classifyBraze(answer(200, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] }), request, ctx())).p1,
+    { status: 'dead_letter', reason: 'Braze refused the profile update (attributes): bad (HTTP 200: Bad Request)' }, 'a 2xx whose message is an error is read as the 400 it is');
+});
+
+test('classify: auth errors dead-letter the request saying what to fix; 404 names the endpoint; 413 splits; 429 waits for X-RateLimit-Reset or Retry-After; 5xx retries', () => {
+  const request = trackRequest();
+  assert.equal(reasonOf(classifyBraze(answer(401, { message: 'Invalid API Key' }), request, ctx())),
+    'Braze refused the REST API key (HTTP 401: Invalid API Key): check config.api_key (Braze: Settings > APIs and Identifiers > API Keys) and that config.rest_endpoint is your instance\'s — a key works on its own instance only (EU-01 dashboards use https://rest.fra-01.braze.eu)');
+  assert.deepEqual(classifyBraze(answer(403, { message: 'Access Denied' }), request, ctx()),
+    { status: 'dead_letter', reason: 'Braze refused the request (HTTP 403: Access Denied): the REST API key lacks the users.track permission: add it to the key (Braze: Settings > APIs and Identifiers > API Keys) and replay' });
+  assert.equal(reasonOf(classifyBraze(answer(403, { message: 'Forbidden' }), request, ctx())),
+    'Braze refused the request (HTTP 403: Forbidden): Braze says the account\'s plan does not include this API or the account is inactive; if the key has an IP allowlist, Signal\'s egress address must be on it (Braze: Settings > APIs and Identifiers > API Keys)');
+  assert.deepEqual(classifyBraze(answer(404, { message: 'Invalid URL' }), request, ctx()),
+    { status: 'dead_letter', reason: 'Braze answered HTTP 404 (Invalid URL): the URL is not Braze\'s /users/track; check config.rest_endpoint (and config.custom_rest_endpoint)' });
+  assert.equal(statusOf(classifyBraze(answer(413, 'Request Entity Too Large'), request, ctx())), 'split');
+  const single = braze.send([mappedEvent('e1')], ctx())[0]!;
+  assert.deepEqual(classifyBraze(answer(413, 'Request Entity Too Large'), single, ctx()), { status: 'dead_letter', reason: 'Braze refused this event alone as too large (HTTP 413: Request Entity Too Large): leave its largest properties out with a pipeline transformation or the blueprint\'s exclude' });
+  assert.deepEqual(classifyBraze(answer(429, { message: 'Rate Limited' }, { 'X-RateLimit-Reset': String(NOW / 1000 + 12) }), request, ctx()),
+    { status: 'retry', reason: 'Braze rate-limited the workspace (HTTP 429: Rate Limited)', retryAfterMs: 12_000 });
+  assert.deepEqual(classifyBraze(answer(429, { message: 'Rate Limited' }, { 'retry-after': '3', 'x-ratelimit-reset': String(NOW / 1000 + 12) }), request, ctx()),
+    { status: 'retry', reason: 'Braze rate-limited the workspace (HTTP 429: Rate Limited)', retryAfterMs: 3000 });
+  assert.deepEqual(classifyBraze(answer(429, 'Rate Limited', { 'x-ratelimit-reset': String(NOW / 1000 - 5) }), request, ctx()), { status: 'retry', reason: 'Braze rate-limited the workspace (HTTP 429: Rate Limited)' }, 'a reset already past: the core\'s own wait');
+  assert.deepEqual(classifyBraze(answer(503, 'Service Unavailable'), request, ctx()), { status: 'retry', reason: 'Braze HTTP 503: Service Unavailable' });
+  assert.deepEqual(classifyBraze(answer(500, { message: 'Internal Server Error' }), request, ctx()), { status: 'retry', reason: 'Braze HTTP 500: Internal Server Error' });
+  assert.equal(statusOf(classifyBraze(answer(408, ''), request, ctx())), 'retry');
+  assert.deepEqual(classifyBraze(answer(405, { message: 'Method Not Allowed' }), request, ctx()), { status: 'dead_letter', reason: 'Braze refused the request (HTTP 405: Method Not Allowed)' });
+});
+
+test('identity: external_id for a known user, else a user alias with the configured label and _update_existing_only false; placeholders identify nobody', () => {
+  assert.deepEqual(fit({ external_id: 'user-123', alias_name: 'df_abc123def456', name: 'Signed Up', time: TIME }), { events: [{ external_id: 'user-123', name: 'Signed Up', time: TIME }] });
+  assert.deepEqual(fit({ alias_name: 'df_abc123def456', name: 'Signed Up', time: TIME }), { events: [{ ...ALIAS, name: 'Signed Up', time: TIME }] });
+  assert.deepEqual(fit({ external_id: 'null', alias_name: 'df_abc123def456', name: 'Signed Up', time: TIME }, browserEvent(), { alias_label: 'web_visitor', app_id: 'app-1' }),
+    { events: [{ user_alias: { alias_name: 'df_abc123def456', alias_label: 'web_visitor' }, _update_existing_only: false, app_id: 'app-1', name: 'Signed Up', time: TIME }] });
+  assert.throws(() => fit({ name: 'Signed Up' }, browserEvent({ anonymousId: 'undefined', userId: 'anonymous' })), /Braze needs an external_id or a user alias and this event has no usable id \(userId "anonymous", anonymousId "undefined"\)/);
+  assert.deepEqual(fit({ name: 'Signed Up' }, browserEvent({ userId: 'user-9' })), { events: [{ external_id: 'user-9', name: 'Signed Up', time: TIME }] }, 'without the blueprint\'s ids and time: the event\'s');
+});
+
+test('events: properties without contact information at any depth, Braze\'s reserved keys, $ keys or ids; time from the blueprint as ISO 8601', () => {
+  const record = fit({
+    external_id: 'u-1', name: 'Signed Up', time: '2024-03-24T17:00:00+01:00',
+    properties: { plan: 'pro', email: 'jane@example.com', time: 'noon', event_name: 'x', $ref: 'y', customer: { id: 'c-1', phone: '+44 7700 900123', name: 'Jane Doe' }, items: [{ sku: 'S-1', buyer_email: 'a@b.co' }], external_id: 'someone-else' },
+  });
+  assert.deepEqual(record, { events: [{ external_id: 'u-1', name: 'Signed Up', time: TIME, properties: { plan: 'pro', customer: { id: 'c-1' }, items: [{ sku: 'S-1' }], external_id: 'someone-else' } }] },
+    'a property named external_id stays inside properties: it cannot identify the user');
+  assert.throws(() => fit({ external_id: 'u-1', name: 'X', time: 'next tuesday' }), /Braze needs the time as an ISO 8601 date-time; the blueprint mapped "next tuesday" to time/);
+  assert.throws(() => fit({ external_id: 'u-1', name: 'x'.repeat(256) }), /at most 255 characters; this one has 256/);
+  assert.deepEqual(fit({ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: { product_id: 'P-1' } }, browserEvent(), { default_currency: 'eur' }),
+    { events: [{ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: { product_id: 'P-1', currency: 'EUR' } }] }, 'eCommerce events get the default currency');
+  assert.deepEqual(cleanProperties({ name: 'Jane Doe', products: [{ name: 'Mug' }] }), { products: [{ name: 'Mug' }] });
+});
+
+test('purchases: one per product (sku when no product_id), the order\'s properties under each, currency from the product, the order or the config; quantities over 100 in parts', () => {
+  const record = fit({
+    external_id: 'u-1', time: TIME, currency: 'GBP', properties: { order_id: 'O-1', email: 'jane@example.com', shipping_address: { street: '1 Main St' }, coupon: 'SPRING' },
+    purchases: [{ product_id: 'SKU-1', price: 9.5, quantity: 2, properties: { product_name: 'Mug' } }, { product_id: 42, price: '3', quantity: 250, currency: 'eur' }],
+  });
+  const base = { external_id: 'u-1' };
+  assert.deepEqual(record, { purchases: [
+    { ...base, product_id: 'SKU-1', currency: 'GBP', price: 9.5, quantity: 2, time: TIME, properties: { order_id: 'O-1', coupon: 'SPRING', product_name: 'Mug' } },
+    { ...base, product_id: '42', currency: 'EUR', price: 3, quantity: 100, time: TIME, properties: { order_id: 'O-1', coupon: 'SPRING' } },
+    { ...base, product_id: '42', currency: 'EUR', price: 3, quantity: 100, time: TIME, properties: { order_id: 'O-1', coupon: 'SPRING' } },
+    { ...base, product_id: '42', currency: 'EUR', price: 3, quantity: 50, time: TIME, properties: { order_id: 'O-1', coupon: 'SPRING' } },
+  ] });
+  assert.deepEqual(fit({ external_id: 'u-1', time: TIME, purchases: [{ product_id: 'S', price: 1 }] }, browserEvent(), { default_currency: 'cad' }),
+    { purchases: [{ external_id: 'u-1', product_id: 'S', currency: 'CAD', price: 1, time: TIME }] }, 'no quantity: Braze\'s default 1');
+  assert.throws(() => fit({ external_id: 'u-1', purchases: [{ price: 1 }] }), /purchases\[0\] has no product_id: Braze needs one/);
+  assert.throws(() => fit({ external_id: 'u-1', purchases: [{ product_id: 'S', price: 'lots' }] }), /purchases\[0\]\.price is not a number \("lots"\)/);
+  assert.throws(() => fit({ external_id: 'u-1', purchases: [{ product_id: 'S', price: 1, quantity: 0 }] }), /purchases\[0\]\.quantity 0 is not a whole number of at least 1/);
+  assert.throws(() => fit({ external_id: 'u-1', purchases: [{ product_id: 'S', price: 1, currency: '$' }] }), /purchases\[0\]\.currency "\$" is not an ISO 4217 code/);
+  assert.throws(() => fit({ external_id: 'u-1', purchases: Array.from({ length: 51 }, (_, i) => ({ product_id: `S${i}`, price: 1 })) }, browserEvent(), { request_limits: 'combined_50' }),
+    /this order has 51 purchase objects and one Braze request takes at most 50/);
+  assert.deepEqual(fit({ external_id: 'u-1', name: 'Order Completed', time: TIME, purchases: [] }), { events: [{ external_id: 'u-1', name: 'Order Completed', time: TIME }] }, 'no products: the custom event');
+});
+
+test('attributes: profile fields in Braze\'s formats, identity keys never taken from traits; a field Braze cannot use dead-letters the update naming it', () => {
+  const record = fit({ external_id: 'u-1', attributes: {
+    email: ' Jane.Doe@Example.com ', phone: '07700 900123', dob: '1988-02-14T00:00:00Z', gender: 'Female', country: 'gb', home_city: 'London', plan: 'pro', nickname: '',
+    external_id: 'someone-else', user_alias: { alias_name: 'x', alias_label: 'y' }, braze_id: 'b', _update_existing_only: true, push_tokens: [], favourite: null,
+  } }, browserEvent(), { default_country_code: '44' });
+  assert.deepEqual(record, { attributes: [{ external_id: 'u-1', email: 'jane.doe@example.com', phone: '+447700900123', dob: '1988-02-14', gender: 'F', country: 'GB', home_city: 'London', plan: 'pro', favourite: null }] });
+  assert.deepEqual(fit({ attributes: { plan: 'pro' } }), { attributes: [{ ...ALIAS, plan: 'pro' }] }, 'an anonymous visitor\'s traits create its alias-only profile');
+  assert.throws(() => fit({ external_id: 'u-1', attributes: { email: 'Jane Doe', phone: '07700 900123' } }),
+    /^PermanentError: the profile update was not sent: attributes\.email is not one email address; attributes\.phone has no country code \(written without \+ or 00\) and config\.default_country_code is not set\. Fix the value at the source \(or set config\.default_country_code\), or leave it out with a pipeline transformation, then replay$/);
+  assert.throws(() => fit({ external_id: 'u-1', attributes: { points: { inc: 10 } } }), /attributes\.points is a "inc" operation, which would count twice when a request is retried/);
+  assert.throws(() => fit({ external_id: 'u-1', attributes: { gender: 'robot', email_subscribe: 'yes' } }), /attributes\.gender is not one of Braze's genders.*attributes\.email_subscribe is not a subscription state/);
+  assert.throws(() => fit({ external_id: 'u-1', attributes: { plan: 'pro' }, name: 'Signed Up' }), /mapped both attributes and an event/);
+  assert.throws(() => fit({ external_id: 'u-1' }), /the blueprint mapped nothing Braze records: map attributes \(a profile update\), name \(an event\) or purchases \(an order\)/);
+  assert.deepEqual(normalizeAttributes({ phone: '+44 (0)7700 900123', list: { add: ['a'] } }), { attributes: { phone: '+447700900123', list: { add: ['a'] } }, leftOut: [] });
+  assert.deepEqual([normalizeEmail('a@b.co'), normalizeEmail('a@b'), normalizeDob('1988-02-30'), normalizeDob('14/02/1988'), normalizeGender('prefer not to say'), normalizeGender('M')], ['a@b.co', undefined, undefined, undefined, 'P', 'M']);
+});
+
+test('validateConfig: custom endpoint required with "custom" and restricted to Braze hosts over https; no white space in the key; a blank alias label', () => {
+  assert.deepEqual(validateBrazeConfig({ api_key: KEY }), []);
+  assert.deepEqual(validateBrazeConfig({ api_key: KEY, rest_endpoint: 'custom' }), [{ field: 'custom_rest_endpoint', message: 'is required when rest_endpoint is "custom": give the REST endpoint Braze lists for your instance (Braze: API and SDK endpoints), e.g. https://rest.iad-01.braze.com' }]);
+  assert.deepEqual(validateBrazeConfig({ api_key: `Bearer ${KEY}`, rest_endpoint: 'custom', custom_rest_endpoint: 'https://braze.example.com', alias_label: ' ' }), [
+    { field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the REST API key alone, without "Bearer"' },
+    { field: 'custom_rest_endpoint', message: 'must be a host under braze.com or braze.eu (got braze.example.com): the REST API key is sent there' },
+    { field: 'alias_label', message: 'must not be blank: it names the alias anonymous visitors are sent under (default "signal_anonymous_id")' },
+  ]);
+  assert.equal(customEndpointProblem('http://rest.iad-01.braze.com'), 'must start with https:// (Braze serves its REST API over HTTPS only)');
+  assert.equal(customEndpointProblem('https://rest.iad-01.braze.com/users/track'), 'must be the endpoint alone, without a path or query (Signal adds /users/track and /users/delete)');
+  assert.equal(customEndpointProblem('https://rest.iad-01.braze.com.evil.example'), 'must be a host under braze.com or braze.eu (got rest.iad-01.braze.com.evil.example): the REST API key is sent there');
+  assert.equal(customEndpointProblem('https://user:pw@rest.fra-02.braze.eu'), 'must not carry credentials: the REST API key goes in config.api_key');
+  assert.equal(customEndpointProblem('not a url'), 'is not a URL: give the REST endpoint Braze lists for your instance, e.g. https://rest.iad-01.braze.com');
+  assert.equal(customEndpointProblem('https://rest.fra-02.braze.eu'), undefined);
+  assert.equal(restEndpointOf({}), 'https://rest.iad-01.braze.com');
+});
+
+test('forgetPerson: /users/delete by external_id when the userId is known, else by the visitor\'s alias; 403 names the users.delete permission', () => {
+  assert.equal(forgetPerson.enabled({ api_key: KEY }), true);
+  assert.equal(forgetPerson.enabled({ api_key: KEY, forward_deletions: false }), false);
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, ctx()), {
+    method: 'POST', url: 'https://rest.iad-01.braze.com/users/delete', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: { external_ids: ['u-1'] }, eventIds: [],
+  });
+  assert.deepEqual((forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx({ alias_label: 'web_visitor', rest_endpoint: 'https://rest.fra-01.braze.eu' })) as RequestDescriptor),
+    { method: 'POST', url: 'https://rest.fra-01.braze.eu/users/delete', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: { user_aliases: [{ alias_name: 'df_abc', alias_label: 'web_visitor' }] }, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()), { skipped: 'the ids named are placeholders the plugin never sends to Braze, so no profile of theirs can exist there' });
+  const read = forgetPerson.read!;
+  assert.deepEqual(read(answer(201, { deleted: 1 })), { done: true, message: 'Braze queued 1 profile for deletion' });
+  assert.deepEqual(read(answer(200, '')), { done: true, message: 'accepted (HTTP 200): Braze queued the profile for deletion' });
+  assert.deepEqual(read(answer(403, { message: 'Access Denied' })), { failed: 'HTTP 403: Braze refused the deletion. The REST API key needs the users.delete permission: add it to the key (Braze: Settings > APIs and Identifiers > API Keys) or set config.forward_deletions to false (Braze: {"message":"Access Denied"})' });
+  assert.deepEqual(read(answer(401, { message: 'Invalid API Key' })), { failed: 'HTTP 401: Braze refused the REST API key: check config.api_key and that config.rest_endpoint is your instance\'s (Braze: {"message":"Invalid API Key"})' });
+  assert.deepEqual(read(answer(429, 'Rate Limited')), { retry: 'HTTP 429: Rate Limited' });
+  assert.deepEqual(read(answer(502, '')), { retry: 'HTTP 502' });
+  assert.deepEqual(read(answer(400, { message: 'Bad Request' })), { failed: 'HTTP 400: {"message":"Bad Request"}' });
+});
+
+const blueprint = (variant: string) => compileBlueprint(readFileSync(new URL(`../../blueprints/braze/${variant}.yaml`, import.meta.url), 'utf8'), { config: ctx().config });
+const mapped = (variant: string, event: CanonicalEvent): JsonObject | null => {
+  const result = blueprint(variant).mapEvent(event);
+  assert.deepEqual(result.errors, []);
+  return result.vendorEvent === null ? null : braze.map!(result.vendorEvent, event, ctx())!;
+};
+
+test('default blueprint: identify to attributes, track to custom events, Order Completed to purchases (sku-only products too); page, screen, alias, group not sent', () => {
+  const identify = mapped('default', browserEvent({ type: 'identify', event: undefined, userId: 'user-123', traits: { email: ' Jane@Example.com ', firstName: 'Jane', last_name: 'Doe', phone: '+44 7700 900123', birthday: '1988-02-14', gender: 'male', address: { city: 'London', country: 'GB', street: '1 Main St' }, plan: 'premium', external_id: 'someone-else', id: 'x' } }));
+  assert.deepEqual(identify, { attributes: [{ external_id: 'user-123', plan: 'premium', email: 'jane@example.com', phone: '+447700900123', first_name: 'Jane', last_name: 'Doe', dob: '1988-02-14', gender: 'M', home_city: 'London', country: 'GB' }] });
+  const track = mapped('default', browserEvent({ properties: { method: 'email', email: 'jane@example.com', time: 'noon' } }));
+  assert.deepEqual(track, { events: [{ ...ALIAS, name: 'Signed Up', time: TIME, properties: { method: 'email' } }] });
+  const order = mapped('default', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 5521, total: '89.99', currency: 'gbp', products: [{ sku: 'RS-42', name: 'Shoes', price: 59.99, quantity: 1 }, { product_id: 'SKU-2', price: '15', quantity: '2' }] } }));
+  assert.deepEqual(order, { purchases: [
+    { external_id: 'user-123', product_id: 'RS-42', currency: 'GBP', price: 59.99, quantity: 1, time: TIME, properties: { order_id: '5521', total: 89.99, sku: 'RS-42', product_name: 'Shoes' } },
+    { external_id: 'user-123', product_id: 'SKU-2', currency: 'GBP', price: 15, quantity: 2, time: TIME, properties: { order_id: '5521', total: 89.99 } },
+  ] });
+  for (const type of ['page', 'screen', 'alias', 'group'] as const) assert.equal(mapped('default', browserEvent({ type, event: undefined, name: 'Home' } as Partial<CanonicalEvent>)), null, type);
+  const viewed = mapped('default', browserEvent({ event: 'Product Viewed', properties: { sku: 'RS-42', name: 'Shoes', price: '59.99', brand: 'Stride', url: 'https://shop.example.com/p/shoes' } }));
+  assert.deepEqual(viewed, { events: [{ ...ALIAS, name: 'ecommerce.product_viewed', time: TIME, properties: {
+    product_id: 'RS-42', product_name: 'Shoes', variant_id: 'RS-42', price: 59.99, product_url: 'https://shop.example.com/p/shoes', source: 'web', metadata: { sku: 'RS-42', brand: 'Stride' }, currency: 'USD',
+  } }] }, 'a sku-only product; no currency sent: the config\'s');
+  const unreadable = blueprint('default').mapEvent(browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', currency: '$', products: [{ product_id: 'S', price: 1 }] } }));
+  assert.match(unreadable.errors.join(), /currency is required but currency: "\$" is not an ISO 4217 code/);
+});
+
+test('retail blueprint: Order Completed as ecommerce.order_placed with its products; checkout, cart, refunds and cancellations as Braze\'s recommended events', () => {
+  const order = mapped('retail', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 'O-1', total: 89.99, subtotal: 75, tax: 10, shipping: 4.99, discount: 5, coupon: 'SPRING', currency: 'gbp', email: 'jane@example.com', products: [{ sku: 'RS-42', name: 'Shoes', price: '59.99', quantity: 1, brand: 'Stride' }] } }));
+  assert.deepEqual(order, { events: [{ external_id: 'user-123', name: 'ecommerce.order_placed', time: TIME, properties: {
+    order_id: 'O-1', total_value: 89.99, subtotal_value: 75, tax: 10, shipping: 4.99, total_discounts: 5, metadata: { coupon: 'SPRING' }, currency: 'GBP',
+    products: [{ product_id: 'RS-42', product_name: 'Shoes', variant_id: 'RS-42', quantity: 1, price: 59.99, metadata: { sku: 'RS-42', brand: 'Stride' } }], source: 'web',
+  } }] });
+  const checkout = mapped('retail', browserEvent({ event: 'Checkout Started', properties: { checkout_id: 'CK-1', cart_id: 'cart-7', value: 20, currency: 'EUR', products: [{ product_id: 'P', name: 'Mug', price: 10, quantity: 2 }] } }));
+  assert.deepEqual(checkout, { events: [{ ...ALIAS, name: 'ecommerce.checkout_started', time: TIME, properties: {
+    checkout_id: 'CK-1', cart_id: 'cart-7', total_value: 20, currency: 'EUR', products: [{ product_id: 'P', product_name: 'Mug', variant_id: 'P', quantity: 2, price: 10 }], source: 'web', checkout_url: 'https://shop.example.com/signup',
+  } }] });
+  const events = (name: string, properties: JsonObject) => ((mapped('retail', browserEvent({ event: name, properties }))!.events as JsonObject[])[0]!);
+  assert.equal(events('Cart Viewed', { cart_id: 'c', products: [{ product_id: 'P', price: 1 }] }).name, 'ecommerce.cart_updated');
+  assert.deepEqual(events('Order Cancelled', { order_id: 'O-2', reason: 'changed mind', total: 5 }).properties, { order_id: 'O-2', cancel_reason: 'changed mind', total_value: 5, source: 'web', currency: 'USD' });
+  assert.equal(events('Order Refunded', { order_id: 'O-3', total: 5 }).name, 'ecommerce.order_refunded');
+  assert.deepEqual(events('Products Searched', { search_term: 'mugs' }), { ...ALIAS, name: 'Products Searched', time: TIME, properties: { query: 'mugs' } });
+  assert.deepEqual(events('Product Added', { product_id: 42, name: 'Cup', price: '4', currency: 'eur' }).properties, { product_id: '42', product_name: 'Cup', price: 4, quantity: 1, currency: 'EUR' });
+});
