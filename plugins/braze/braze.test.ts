@@ -69,6 +69,10 @@ test('send: at most 75 objects per array, 75 users and 4 MB a request; 50 combin
   for (const request of sent) assert.ok(Buffer.byteLength(JSON.stringify(request.body)) <= 4_000_000);
 });
 
+test('send: an event without a Braze record is refused by the request builder (the core dead-letters it alone)', () => {
+  assert.throws(() => braze.send([mappedEvent('e1'), { ...mappedEvent('e2'), payload: { name: 'x' } }], ctx()), /^Error: event e2 holds no Braze record \(attributes, events or purchases\) to send$/);
+});
+
 test('send: two orders of one user at one time go in separate requests, so each error index finds its order', () => {
   const requests = braze.send([mappedOrder('o1', 2), mappedOrder('o2', 1)], ctx());
   assert.deepEqual(requests.map((r) => r.eventIds), [['o1'], ['o2']]);
@@ -91,6 +95,8 @@ test('classify: 201 success delivered; 202 queued delivered; per-object errors d
     p1: { status: 'dead_letter', reason: "Braze refused the profile update (attributes): 'dob' is invalid" },
   } });
   assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: ['a minor error'] }), request, ctx()), { status: 'delivered' }, 'an error naming no object leaves the processed rest delivered');
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [{ type: 'bad event', input_array: 'events', index: 0 }, { type: 'out of range', input_array: 'events', index: 9 }] }), request, ctx()),
+    { perEvent: { e1: { status: 'dead_letter', reason: 'Braze refused the event: bad event' } } });
 });
 
 test('classify: a fatal 400 naming objects dead-letters them and retries the others (nothing was processed); too many ids splits; another 400 dead-letters with Braze\'s message', () => {
@@ -102,6 +108,8 @@ test('classify: a fatal 400 naming objects dead-letters them and retries the oth
     p1: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
     o1: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
   } });
+  assert.deepEqual(classifyBraze(answer(400, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'events', index: 0 }, { type: 'no index' }] }), request, ctx()),
+    { status: 'dead_letter', reason: 'Braze refused the request (HTTP 400: Bad Request) (bad; no index)' }, 'an error naming no object: which events caused it is unknown');
   assert.deepEqual(classifyBraze(answer(400, { message: 'Max Input Length Exceeded' }), request, ctx()), { status: 'split', reason: 'Braze: more objects or users than one request takes (HTTP 400: Max Input Length Exceeded); sending it in halves' });
   assert.deepEqual(classifyBraze(answer(400, { message: "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields." }), request, ctx()),
     { status: 'dead_letter', reason: "Braze refused the request (HTTP 400: Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.)" });

@@ -87,16 +87,21 @@ export function ownersOf(request: RequestDescriptor): Owners | undefined {
   return { attributes: ids.slice(0, attributes), events: ids.slice(attributes, attributes + events), purchases };
 }
 
-/** The event ids named by `errors` (with what Braze said of each), or undefined when an error names no object of the request. */
-function namedEvents(errors: unknown[], request: RequestDescriptor, owners: Owners | undefined): Map<string, string[]> | undefined {
-  if (!owners) return undefined;
+/**
+ * The event ids `errors` name (with what Braze said of each), and how many errors name no
+ * object of the request (no `input_array`/`index`, or one the request does not have).
+ */
+function namedEvents(errors: unknown[], owners: Owners | undefined): { named: Map<string, string[]>; unnamed: number } {
   const named = new Map<string, string[]>();
+  let unnamed = 0;
   for (const error of errors) {
     const { input_array: array, index } = (error ?? {}) as ObjectError;
-    if (typeof array !== 'string' || !(RECORD_KINDS as readonly string[]).includes(array) || typeof index !== 'number') return undefined;
-    const kind = array as RecordKind;
-    const id = owners[kind][index];
-    if (id === undefined) return undefined;
+    const kind = typeof array === 'string' && (RECORD_KINDS as readonly string[]).includes(array) ? (array as RecordKind) : undefined;
+    const id = owners && kind && typeof index === 'number' ? owners[kind][index] : undefined;
+    if (id === undefined || kind === undefined || typeof index !== 'number' || !owners) {
+      unnamed++;
+      continue;
+    }
     let what: string;
     if (kind === 'purchases') {
       const ofOrder = owners.purchases.filter((owner) => owner === id).length;
@@ -107,7 +112,7 @@ function namedEvents(errors: unknown[], request: RequestDescriptor, owners: Owne
     }
     named.set(id, [...(named.get(id) ?? []), `${what}: ${errorText(error)}`]);
   }
-  return named;
+  return { named, unnamed };
 }
 
 /** Outcomes of a 2xx with per-object errors: the named events dead-lettered, the others processed. */
@@ -177,10 +182,9 @@ export function classifyBraze(response: VendorResponse, request: RequestDescript
   if (status >= 200 && status < 300) {
     const fatal = typeof answer.message === 'string' && !['success', 'queued'].includes(answer.message.trim().toLowerCase());
     if (!fatal) {
-      if (errors.length === 0) return { status: 'delivered' };
-      const named = namedEvents(errors, request, owners);
+      const { named } = namedEvents(errors, owners);
       // Errors that name no object leave nothing to tell apart: Braze processed the rest.
-      return named && owners ? partialSuccess(named, owners) : { status: 'delivered' };
+      return named.size > 0 && owners ? partialSuccess(named, owners) : { status: 'delivered' };
     }
     // A 2xx whose message is a fatal error: read as the 400 it describes.
     status = 400;
@@ -200,8 +204,9 @@ export function classifyBraze(response: VendorResponse, request: RequestDescript
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }
   if (status >= 400 && status < 500 && status !== 408) {
-    const named = errors.length > 0 ? namedEvents(errors, request, owners) : undefined;
-    if (named && named.size > 0) return fatalNamingObjects(named, request, answered, message);
+    // Every error names an event of the request: those refused, the rest sent again.
+    const { named, unnamed } = namedEvents(errors, owners);
+    if (named.size > 0 && unnamed === 0) return fatalNamingObjects(named, request, answered, message);
     // Too many objects or users for one request: no event caused it, so halves go through.
     if (/max input length|max number of|exceeded/i.test(message) && request.eventIds.length > 1) {
       return { status: 'split', reason: `Braze: more objects or users than one request takes (${answered}: ${message}); sending it in halves` };

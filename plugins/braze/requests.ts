@@ -106,9 +106,10 @@ export function buildTrackRequests(batch: MappedEvent[], ctx: PluginContext): Re
   };
   for (const mapped of batch) {
     const record = recordOf(mapped.payload);
-    // fitRecord always gives one record; anything else has nothing to send (an empty request would be a 400).
-    const kind = record?.kind ?? 'events';
-    const objects = record?.objects ?? [];
+    // The map hook gives every event one record; without one there is nothing to send, and the
+    // core dead-letters the event this names (it builds halves until one event is left).
+    if (!record || record.objects.length === 0) throw new Error(`event ${mapped.id} holds no Braze record (attributes, events or purchases) to send`);
+    const { kind, objects } = record;
     const bytes = objects.reduce((sum, object) => sum + Buffer.byteLength(JSON.stringify(object)) + 1, 0);
     const users = new Set(objects.map(userKeyOf));
     const fits = (d: Draft) => {
@@ -118,14 +119,14 @@ export function buildTrackRequests(batch: MappedEvent[], ctx: PluginContext): Re
         && count + objects.length <= limits.total
         && d.users.size + newUsers <= limits.users
         && d.bytes + bytes <= MAX_BYTES
-        && !(kind === 'purchases' && d.lastOrderKey !== undefined && objects.length > 0 && orderKeyOf(objects[0]!) === d.lastOrderKey);
+        && !(kind === 'purchases' && d.lastOrderKey !== undefined && orderKeyOf(objects[0]!) === d.lastOrderKey);
     };
     if (!fits(draft)) flush();
     draft.arrays[kind].push(...objects);
     draft.owners[kind].push(mapped.id);
     for (const user of users) draft.users.add(user);
     draft.bytes += bytes;
-    if (kind === 'purchases' && objects.length > 0) draft.lastOrderKey = orderKeyOf(objects[0]!);
+    if (kind === 'purchases') draft.lastOrderKey = orderKeyOf(objects[0]!);
   }
   flush();
   return requests;
