@@ -110,7 +110,7 @@ test('classify: a fatal 400 naming objects dead-letters them and retries the oth
   } });
   assert.deepEqual(classifyBraze(answer(400, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'events', index: 0 }, { type: 'no index' }] }), request, ctx()),
     { status: 'dead_letter', reason: 'Braze refused the request (HTTP 400: Bad Request) (bad; no index)' }, 'an error naming no object: which events caused it is unknown');
-  assert.deepEqual(classifyBraze(answer(400, { message: 'Max Input Length Exceeded' }), request, ctx()), { status: 'split', reason: 'Braze: more objects or users than one request takes (HTTP 400: Max Input Length Exceeded); sending it in halves' });
+  assert.deepEqual(classifyBraze(answer(400, { message: 'Max Input Length Exceeded' }), request, ctx()), { status: 'split', reason: 'Braze: more objects or users than one request takes (HTTP 400: Max Input Length Exceeded); sending it in halves (on a Monthly Active Users contract, set config.request_limits to combined_50)' });
   assert.deepEqual(classifyBraze(answer(400, { message: "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields." }), request, ctx()),
     { status: 'dead_letter', reason: "Braze refused the request (HTTP 400: Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.)" });
   assert.deepEqual(perEventOf(classifyBraze(answer(200, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] }), request, ctx())).p1,

@@ -209,7 +209,7 @@ export function classifyBraze(response: VendorResponse, request: RequestDescript
     if (named.size > 0 && unnamed === 0) return fatalNamingObjects(named, request, answered, message);
     // Too many objects or users for one request: no event caused it, so halves go through.
     if (/max input length|max number of|exceeded/i.test(message) && request.eventIds.length > 1) {
-      return { status: 'split', reason: `Braze: more objects or users than one request takes (${answered}: ${message}); sending it in halves` };
+      return { status: 'split', reason: `Braze: more objects or users than one request takes (${answered}: ${message}); sending it in halves (on a Monthly Active Users contract, set config.request_limits to combined_50)` };
     }
     const details = errors.length > 0 ? ` (${errors.map(errorText).join('; ')})` : '';
     return { status: 'dead_letter', reason: `Braze refused the request (${answered}: ${message})${details}` };
