@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { buildUrl, createHttpPerformer, redirectUrl, type HttpPerformer } from './http-performer.ts';
 
@@ -34,6 +35,17 @@ test('a redirected JSON request: body, content type and parsed answer', async ()
   assert.deepEqual(request!.json, { api_key: 'k', events: [] });
   const prefixed = await http.perform({ method: 'GET', url: 'https://prefixed.test/container/1;2;3;num/', query: [['b', '2'], ['a', '1']], eventIds: [] });
   assert.equal(prefixed.url, `${sim.url}/prefix/container/1;2;3;num/?b=2&a=1`);
+});
+
+test('a bytes body (a gzip archive) is sent exactly as given, with the content type the plugin set', async () => {
+  const archive = gzipSync(Buffer.from('{"a":1}\n{"a":2}\n'));
+  sim.script('PUT', '/bucket/key.ndjson.gz', [{ status: 200, body: '' }]);
+  const result = await http.perform({ method: 'PUT', url: 'https://api2.amplitude.com/bucket/key.ndjson.gz', headers: { 'content-type': 'application/gzip' }, body: new Uint8Array(archive), eventIds: ['e1'] });
+  assert.equal(result.response?.status, 200);
+  const [received] = sim.requests({ path: '/bucket/key.ndjson.gz' });
+  assert.equal(received!.headers['content-type'], 'application/gzip');
+  assert.equal(received!.headers['content-length'], String(archive.byteLength));
+  assert.ok(received!.bytes.equals(archive), 'the very bytes, not a JSON rendering of them');
 });
 
 test('500 and 429 come back as responses with their headers', async () => {

@@ -107,9 +107,9 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
       const url = redirected ?? original;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(descriptor.headers ?? {})) headers[name.toLowerCase()] = value;
-      let body: string | undefined;
+      let body: string | Uint8Array | undefined;
       if (descriptor.body !== undefined && descriptor.method !== 'GET') {
-        if (typeof descriptor.body === 'string') body = descriptor.body;
+        if (typeof descriptor.body === 'string' || descriptor.body instanceof Uint8Array) body = descriptor.body;
         else {
           body = JSON.stringify(descriptor.body);
           headers['content-type'] ??= 'application/json';

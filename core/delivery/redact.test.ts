@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import type { JsonObject } from '../sdk/types.ts';
 import { REDACTED, redactRequest, redactSecretValues, redactText, secretValuesOf } from './redact.ts';
@@ -56,4 +57,10 @@ test('a __proto__ key stays a key; no secrets leaves the value as it is', () => 
   assert.equal(Object.getPrototypeOf(redacted), Object.prototype);
   assert.deepEqual(Object.getOwnPropertyDescriptor(redacted, '__proto__')?.value, { x: '[REDACTED]' });
   assert.equal(redactSecretValues(value, []), value);
+});
+
+test('a bytes body is described by its size and SHA-256, never kept', () => {
+  const bytes = new TextEncoder().encode('secret-key-1234 inside an archive');
+  const logged = redactRequest({ method: 'PUT', url: 'https://bucket.test/key', body: bytes, eventIds: ['e1'] }, ['secret-key-1234']) as { body: unknown };
+  assert.deepEqual(logged.body, { $binary: true, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JsonValue, RequestDescriptor } from '../sdk/types.ts';
 import { buildUrl } from './http-performer.ts';
 
@@ -117,8 +118,10 @@ export function redactRequest(request: RequestDescriptor, secrets: readonly stri
   }
   let body: JsonValue = null;
   const limit = options.maxBodyChars ?? Infinity;
-  const text = request.body === undefined ? '' : typeof request.body === 'string' ? request.body : limit === Infinity ? '' : JSON.stringify(request.body);
-  if (text.length > limit) body = redactedPreview(text, limit, secrets);
+  const text = request.body === undefined || request.body instanceof Uint8Array ? '' : typeof request.body === 'string' ? request.body : limit === Infinity ? '' : JSON.stringify(request.body);
+  // Bytes (a compressed archive) are described, never kept: they may hold anything.
+  if (request.body instanceof Uint8Array) body = { $binary: true, bytes: request.body.byteLength, sha256: createHash('sha256').update(request.body).digest('hex') };
+  else if (text.length > limit) body = redactedPreview(text, limit, secrets);
   else if (typeof request.body === 'string') {
     try {
       body = redactJson(JSON.parse(request.body) as JsonValue, secrets, true);

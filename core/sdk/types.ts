@@ -87,8 +87,13 @@ export interface RequestDescriptor {
   headers?: Record<string, string>;
   /** Query parameters in order (order is kept: some vendors document it). */
   query?: Array<[string, string]>;
-  /** JSON value (sent as application/json unless a content-type header says otherwise) or raw text. */
-  body?: JsonValue | string;
+  /**
+   * JSON value (sent as application/json unless a content-type header says otherwise), raw
+   * text, or bytes (a `Uint8Array`, e.g. a gzip archive: sent exactly as they are, so a
+   * signature over them holds; the delivery log and dead letters keep their size and SHA-256,
+   * never the bytes).
+   */
+  body?: JsonValue | string | Uint8Array;
   /** Ids (`MappedEvent.id`) of the events this request carries. */
   eventIds: string[];
   /**

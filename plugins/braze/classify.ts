@@ -66,7 +66,7 @@ export type Owners = Record<RecordKind, string[]>;
  */
 export function ownersOf(request: RequestDescriptor): Owners | undefined {
   const body = request.body;
-  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  if (body === null || body === undefined || typeof body !== 'object' || Array.isArray(body) || body instanceof Uint8Array) return undefined;
   const arrayOf = (kind: RecordKind): JsonValue[] => (Array.isArray(body[kind]) ? body[kind] : []);
   const attributes = arrayOf('attributes').length;
   const events = arrayOf('events').length;

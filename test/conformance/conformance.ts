@@ -91,6 +91,7 @@ function deepFreeze<T>(value: T): T {
 
 function bodyBytes(request: RequestDescriptor): number {
   if (request.body === undefined) return 0;
+  if (request.body instanceof Uint8Array) return request.body.byteLength;
   return Buffer.byteLength(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
 }
 

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: Record<string, string>;
   body: string;
+  /** The body's bytes (after gzip Content-Encoding is undone): a binary body read as sent. */
+  bytes: Buffer;
   json?: unknown;
   receivedAt: number;
 }
@@ -112,6 +114,7 @@ export async function startVendorSim(options: {
         query: Object.fromEntries(url.searchParams.entries()),
         headers,
         body: raw.toString('utf8'),
+        bytes: raw,
         receivedAt: Date.now(),
       };
       if (/json/.test(headers['content-type'] ?? '') || /^\s*[[{]/.test(request.body)) {
