@@ -546,6 +546,16 @@ describe("the spec's REST calls", () => {
     assert.equal(res.json.template.name, 'Fixture Production');
     assert.equal(res.json.revision.version, 1);
     assert.equal(res.json.revision.config.api_key, '********');
+    assert.deepEqual(res.json.revision.consentWarnings, []);
+    // A category a letter or a case off a usual one would skip every event: the answer says so.
+    const typo = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'Typo', config: validConfig, consent_categories: ['analytcs', 'Marketing', 'C0004'] });
+    assert.equal(typo.status, 201, 'a warning, not a refusal: sites define their own categories');
+    assert.deepEqual(typo.json.revision.consentCategories, ['analytcs', 'Marketing', 'C0004']);
+    assert.equal(typo.json.revision.consentWarnings.length, 2);
+    assert.match(typo.json.revision.consentWarnings[0], /"analytcs" is not a category events usually carry: did you mean "analytics"\?/);
+    assert.match(typo.json.revision.consentWarnings[1], /"Marketing" differs from the usual "marketing" only in case/);
+    const read = await signal.graphql<{ integration: { revisions: Array<{ consentWarnings: string[] }> } }>('query($id: ID!) { integration(id: $id) { revisions { consentWarnings } } }', { id: typo.json.template.id });
+    assert.deepEqual(read.body.data!.integration.revisions[0]!.consentWarnings, typo.json.revision.consentWarnings, 'GraphQL shows them on every read');
     const bad = await rest('POST', '/v1/admin/integration-catalog/fixture/install', { name: 'X', config: validConfig, delivery_mode: 'carrier_pigeon' });
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.json.error.fields, [{ field: 'delivery_mode', message: 'must be one of: server_side' }]);

@@ -55,6 +55,8 @@ export const adminTypeDefs = /* GraphQL */ `
     variant: String!
     config: JSON!
     consentCategories: [String!]!
+    "Consent categories that look mistyped (a case, or a letter or two, off a category events usually carry): such an integration would skip every event."
+    consentWarnings: [String!]!
     "The YAML mapping blueprint this revision delivers with (null for code-mapped variants)."
     blueprint: String
     "Delivery settings: rateLimit {rps, burst, daily} and retry {attempts, baseSeconds, capSeconds}."

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
-import { isConsentGranted } from './consent-gate.ts';
+import { COMMON_CONSENT_CATEGORIES, consentCategoryWarnings, isConsentGranted } from './consent-gate.ts';
 
 const withConsent = (consent: CanonicalEvent['context']['consent']) =>
   ({ type: 'track', messageId: 'm', timestamp: '', receivedAt: '', context: consent === undefined ? {} : { consent } }) as CanonicalEvent;
@@ -47,4 +47,14 @@ test('Google Consent Mode signals are categories too: granted grants, denied ref
   assert.equal(isConsentGranted(withConsent({ ad_storage: true, google: { ad_storage: 'denied' } }), ['ad_storage']), false, 'a denial in google wins');
   assert.equal(isConsentGranted(withConsent({ categories: { ad_storage: false }, google: { ad_storage: 'granted' } }), ['ad_storage']), false, 'a denial elsewhere wins');
   assert.equal(isConsentGranted(withConsent({ google: { ad_storage: 'granted' } }), ['advertising']), false, 'a signal is not a category of another name');
+});
+
+test('consent categories that look mistyped are warned about; a CMP code is not', () => {
+  const warnings = consentCategoryWarnings(['analytcs', 'Marketing', 'C0004', 'advertising', 'ad_storag', 'sale_of_data'], COMMON_CONSENT_CATEGORIES);
+  assert.deepEqual(warnings, [
+    '"analytcs" is not a category events usually carry: did you mean "analytics"? Until an event grants "analytcs", this integration receives nothing',
+    '"Marketing" differs from the usual "marketing" only in case: categories are matched exactly, so events granting "marketing" will not reach this integration',
+    '"ad_storag" is not a category events usually carry: did you mean "ad_storage"? Until an event grants "ad_storag", this integration receives nothing',
+  ]);
+  assert.deepEqual(consentCategoryWarnings([], COMMON_CONSENT_CATEGORIES), []);
 });

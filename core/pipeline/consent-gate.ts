@@ -3,6 +3,9 @@ import type { CanonicalEvent } from '../collect/canonical-event.ts';
 /** Google Consent Mode v2's signals: as categories, read from `context.consent.google` too. */
 const GOOGLE_SIGNALS = new Set(['ad_storage', 'analytics_storage', 'ad_user_data', 'ad_personalization']);
 
+/** The categories the canonical event names: its top-level booleans and Google's signals. */
+export const COMMON_CONSENT_CATEGORIES: readonly string[] = ['analytics', 'marketing', 'functional', 'advertising', ...GOOGLE_SIGNALS];
+
 /**
  * The consent gate: with categories configured, an event passes only when every category is
  * `true` in `context.consent` — as a top-level boolean, in `categories` (CMP codes) or in
@@ -28,4 +31,44 @@ export function isConsentGranted(event: CanonicalEvent, categories: readonly str
     if (answers.includes(false) || !answers.includes(true)) return false;
   }
   return true;
+}
+
+/** Edits (insert, delete, replace one character) from `a` to `b`, up to `limit` + 1. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * What looks wrong in an integration's consent categories: one that differs from a known
+ * category only in case (the gate matches names exactly, so `Analytics` is never granted by
+ * `analytics: true`), or by one or two letters (`analytcs`). Such an integration would skip
+ * every event as `skippedConsent`. A name far from every known one (a CMP's `C0004`) is no
+ * warning: sites define their own.
+ *
+ * @example
+ * consentCategoryWarnings(['analytcs', 'C0004'], COMMON_CONSENT_CATEGORIES);
+ * // ['"analytcs" is not a category events usually carry: did you mean "analytics"? …']
+ */
+export function consentCategoryWarnings(categories: readonly string[], known: Iterable<string>): string[] {
+  const names = [...new Set(known)];
+  const warnings: string[] = [];
+  for (const category of categories) {
+    if (names.includes(category)) continue;
+    const sameLetters = names.find((name) => name.toLowerCase() === category.toLowerCase());
+    if (sameLetters !== undefined) {
+      warnings.push(`"${category}" differs from the usual "${sameLetters}" only in case: categories are matched exactly, so events granting "${sameLetters}" will not reach this integration`);
+      continue;
+    }
+    if (category.length < 5) continue;
+    const near = names.find((name) => editDistance(category.toLowerCase(), name.toLowerCase(), 2) <= 2);
+    if (near !== undefined) warnings.push(`"${category}" is not a category events usually carry: did you mean "${near}"? Until an event grants "${category}", this integration receives nothing`);
+  }
+  return warnings;
 }

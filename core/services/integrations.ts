@@ -11,6 +11,7 @@ import { createConfigAjv } from '../sdk/config-ajv.ts';
 import type { JsonObject, JsonValue, PluginDefinition, Variant } from '../sdk/types.ts';
 import { assertUuid, validateName } from './pipelines.ts';
 import { isSealed, SealedValueError, type SecretBox } from './secret-box.ts';
+import { COMMON_CONSENT_CATEGORIES, consentCategoryWarnings } from '../pipeline/consent-gate.ts';
 
 /** What the integration service needs of the plugin registry. */
 export interface PluginCatalog {
@@ -47,6 +48,8 @@ export interface Revision {
   /** Secrets masked. */
   config: JsonObject;
   consentCategories: string[];
+  /** Categories that look mistyped (a case or a letter or two off a known one): see consentCategoryWarnings. */
+  consentWarnings: string[];
   blueprint: string | null;
   settings: RevisionSettings;
   deliveryMode: string;
@@ -260,6 +263,13 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
   const ajv = createConfigAjv();
   const validators = new Map<string, ValidateFunction>();
   const validateSettingsInput = ajv.compile(SETTINGS_INPUT_SCHEMA);
+
+  let knownCategories: string[] | undefined;
+  /** The categories events usually carry: the canonical event's, and every loaded plugin's recommended ones. */
+  function knownConsentCategories(): string[] {
+    knownCategories ??= [...COMMON_CONSENT_CATEGORIES, ...plugins.list().flatMap((p) => p.consent ?? [])];
+    return knownCategories;
+  }
 
   function plugin(vendor: string): PluginDefinition {
     const found = plugins.get(vendor);
@@ -488,6 +498,7 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       variant: row.variant,
       config: mask(row.config, def),
       consentCategories: row.consent_categories,
+      consentWarnings: consentCategoryWarnings(row.consent_categories, knownConsentCategories()),
       blueprint: row.blueprint,
       settings: row.settings,
       deliveryMode: row.delivery_mode,
