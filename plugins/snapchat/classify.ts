@@ -8,11 +8,11 @@ import { defaultClassify, parseRetryAfter, type Classification, type EventOutcom
 
 /** How much of Snap's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
-/** Words of an answer about the credential, whatever the status (Snap has answered 400 for a bad token). */
+/** Words of a request-wide `reason` about the credential, in a 2xx or 4xx (Snap has answered 400 for a bad token). */
 const TOKEN_PROBLEM = /access[ _-]?token|\btoken\b|unauthori[sz]ed|unauthenticated|authenticat|not authori[sz]ed|forbidden|permission/i;
-/** Words of an answer about the pixel the URL names (not about one event). */
+/** Words of a request-wide `reason` about the pixel the URL names. */
 const PIXEL_PROBLEM = /pixel|asset[ _-]?id/i;
-/** Words of a rate limit, whatever the status. */
+/** Words of a request-wide `reason` about a rate limit, whatever the status. */
 const RATE_LIMITED = /rate[ _-]?limit|too many requests|throttl/i;
 
 interface SnapErrors {
@@ -90,16 +90,20 @@ function fromEventLogs(answer: SnapAnswer, request: RequestDescriptor): Classifi
  * Snap's answer as outcomes for the events of `request`:
  *
  * - 2xx without `status: "INVALID"`: delivered; the validate endpoint's `event_logs`: each
- *   event by its entry (INVALID ones dead-lettered with Snap's error messages);
- * - 429, or an answer about a rate limit in any status: retried as a rate limit (no try used
- *   up, the integration slowed), after Retry-After when Snap gives one;
- * - 401, 403, or an answer about the access token in any status: dead-lettered at once, saying
- *   how to get a new token (no event is at fault: the batch is not split);
- * - 404, or an INVALID answer about the pixel: dead-lettered at once: check `config.pixel_id`;
+ *   event by its entry (refused ones dead-lettered with Snap's error messages);
+ * - 429, or a `reason` about a rate limit for the whole request (no `event` named): retried
+ *   as a rate limit (no try used up, the integration slowed), after Retry-After when given;
+ * - 5xx and 408: retried, honouring Retry-After, whatever the body says (a 503 answering
+ *   "Pixel service temporarily unavailable" is no refused pixel);
+ * - 401, 403, or a `reason` about the access token for the whole request: dead-lettered at
+ *   once, saying how to get a new token (no event is at fault: the batch is not split);
+ * - 404, or a `reason` about the pixel for the whole request: dead-lettered at once: check
+ *   `config.pixel_id`;
  * - 400 (or a 2xx) with `status: "INVALID"`, and 413: Snap refused the request for one event
  *   (`event` names it); the batch is split until that event is alone, which is dead-lettered
- *   with Snap's reason and errors;
- * - 5xx and 408: retried, honouring Retry-After; other 4xx: dead-lettered with Snap's words.
+ *   with Snap's reason and errors. Words about a token or the pixel in an answer that names
+ *   an event (`sc_cookie1 is not a valid Snap Pixel cookie`) are about that event: split too;
+ * - other 4xx: dead-lettered with Snap's words.
  *
  * @example
  * classifySnap({ status: 400, headers: {}, body: '…', json: { status: 'INVALID', reason: 'Insufficient PII', event: 0 } }, oneEventRequest, pixelId);
@@ -112,17 +116,26 @@ export function classifySnap(response: VendorResponse, request: RequestDescripto
   const invalid = answer.status === 'INVALID';
   const several = request.eventIds.length > 1;
   const ok = status >= 200 && status < 300;
+  // What Snap says of the whole request: its reason, when it names no event. Error messages
+  // (and a reason naming an event) are about one event, whatever words they use.
+  const aboutRequest = answer.event === undefined || answer.event === null ? (typeof answer.reason === 'string' ? answer.reason : '') : '';
+  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
 
   if (ok && !invalid) return fromEventLogs(answer, request) ?? { status: 'delivered' };
-  if (status === 429 || RATE_LIMITED.test(what)) {
-    const retryAfterMs = parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  if (status === 429 || RATE_LIMITED.test(aboutRequest)) {
+    const wait = retryAfterMs();
     const reason = `Snap rate limit reached (HTTP ${status}, ${what})`;
-    return retryAfterMs === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs, throttled: true };
+    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
   }
-  if (status === 401 || status === 403 || ((ok || status === 400 || invalid) && TOKEN_PROBLEM.test(what))) {
+  if (status >= 500 || status === 408) {
+    const wait = retryAfterMs();
+    const reason = `Snap HTTP ${status}: ${what}`;
+    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
+  }
+  if (status === 401 || status === 403 || TOKEN_PROBLEM.test(aboutRequest)) {
     return { status: 'dead_letter', reason: `Snap refused the access token for pixel ${pixelId} (HTTP ${status}, ${what}). Generate a Conversions API token in Snapchat Business Manager (Business Details > Conversions API Tokens > Generate Token) in the organization that owns the pixel, update config.access_token in a new revision, then replay the dead letters` };
   }
-  if (status === 404 || ((ok || status === 400 || invalid) && PIXEL_PROBLEM.test(what))) {
+  if (status === 404 || PIXEL_PROBLEM.test(aboutRequest)) {
     return { status: 'dead_letter', reason: `Snap refused pixel ${pixelId} (HTTP ${status}, ${what}): check config.pixel_id (Events Manager shows the Snap Pixel ID), and that the access token belongs to the organization that owns it` };
   }
   if (ok || status === 400 || status === 422) {
@@ -136,7 +149,7 @@ export function classifySnap(response: VendorResponse, request: RequestDescripto
     return { status: 'dead_letter', reason: `Snap refused the event (HTTP ${status}, ${what})` };
   }
   const fallback = defaultClassify(response);
-  // Every 2xx returned above: the fallback retries (5xx, 408) or dead-letters (other 4xx).
+  // Every 2xx returned above: the fallback dead-letters the other 4xx.
   if (fallback.status === 'delivered') return fallback;
   return { ...fallback, reason: `Snap HTTP ${status}: ${what}` };
 }

@@ -177,7 +177,7 @@ test('classify: a refused token or pixel dead-letters the batch at once saying w
   assert.equal((classify(403, 'Forbidden', 5) as { status: string }).status, 'dead_letter');
   const inBadRequest = classify(400, { status: 'INVALID', reason: 'Invalid access token' }, 5) as { status: string; reason: string };
   assert.deepEqual([inBadRequest.status, inBadRequest.reason.startsWith('Snap refused the access token')], ['dead_letter', true], 'Snap has answered 400 for a bad token: not split');
-  const inOk = classify(200, { status: 'INVALID', errors: { error_msgs: ['Unauthenticated request'] } }, 5) as { status: string; reason: string };
+  const inOk = classify(200, { status: 'INVALID', reason: 'Unauthenticated request' }, 5) as { status: string; reason: string };
   assert.deepEqual([inOk.status, inOk.reason.startsWith('Snap refused the access token')], ['dead_letter', true]);
   assert.deepEqual(classify(404, { status: 'INVALID', reason: 'Not found' }, 5), { status: 'dead_letter', reason: `Snap refused pixel ${PIXEL} (HTTP 404, Not found): check config.pixel_id (Events Manager shows the Snap Pixel ID), and that the access token belongs to the organization that owns it` });
   assert.equal((classify(400, { status: 'INVALID', reason: 'Invalid pixel_id' }, 5) as { reason: string }).reason.startsWith(`Snap refused pixel ${PIXEL} (HTTP 400, Invalid pixel_id)`), true);
@@ -185,6 +185,17 @@ test('classify: a refused token or pixel dead-letters the batch at once saying w
   assert.deepEqual(classify(429, { status: 'INVALID', reason: 'Too Many Requests' }, 2, { 'Retry-After': '7' }), { status: 'retry', reason: 'Snap rate limit reached (HTTP 429, Too Many Requests)', retryAfterMs: 7000, throttled: true });
   assert.deepEqual(classify(429, ''), { status: 'retry', reason: 'Snap rate limit reached (HTTP 429, (no body))', throttled: true }, 'no Retry-After: the core\'s backoff');
   assert.deepEqual(classify(400, { status: 'INVALID', reason: 'Rate limit exceeded' }), { status: 'retry', reason: 'Snap rate limit reached (HTTP 400, Rate limit exceeded)', throttled: true }, 'a rate limit in another status is one too');
+});
+
+test('classify: a 5xx is retried whatever its body says; words about a token or the pixel in one event\'s errors split the batch, not dead-letter it', () => {
+  assert.deepEqual(classify(503, { status: 'INVALID', reason: 'Pixel service temporarily unavailable' }, 4, { 'Retry-After': '20' }), { status: 'retry', reason: 'Snap HTTP 503: Pixel service temporarily unavailable', retryAfterMs: 20_000 }, 'not a refused pixel');
+  assert.deepEqual(classify(500, { status: 'INVALID', reason: 'Could not verify access token: backend timeout' }, 4), { status: 'retry', reason: 'Snap HTTP 500: Could not verify access token: backend timeout' }, 'not a refused token');
+  assert.deepEqual(classify(502, { status: 'INVALID', errors: { error_msgs: ['Unauthorized'] } }, 1), { status: 'retry', reason: 'Snap HTTP 502: Unauthorized' });
+  const cookie = { status: 'INVALID', reason: 'Invalid parameter', event: 2, errors: { codes: ['INVALID_PARAM'], error_msgs: ['sc_cookie1 is not a valid Snap Pixel cookie'] } };
+  assert.deepEqual(classify(400, cookie, 4), { status: 'split', reason: 'Snap refused the batch (event 2 of the request) (HTTP 400, Invalid parameter: sc_cookie1 is not a valid Snap Pixel cookie — codes INVALID_PARAM); sending it in halves to find the event' });
+  assert.deepEqual(classify(400, cookie, 1), { status: 'dead_letter', reason: 'Snap refused the event (HTTP 400, Invalid parameter: sc_cookie1 is not a valid Snap Pixel cookie — codes INVALID_PARAM)' }, 'alone, only that event is dead-lettered');
+  assert.deepEqual(classify(400, { status: 'INVALID', reason: 'Unhashed access_token field in user_data', event: 0 }, 3), { status: 'split', reason: 'Snap refused the batch (event 0 of the request) (HTTP 400, Unhashed access_token field in user_data); sending it in halves to find the event' }, 'a reason naming an event is about that event');
+  assert.deepEqual(classify(400, { status: 'INVALID', errors: { error_msgs: ['Pixel helper: too many requests for this event'] }, event: 1 }, 2), { status: 'split', reason: 'Snap refused the batch (event 1 of the request) (HTTP 400, Pixel helper: too many requests for this event); sending it in halves to find the event' }, 'nor is a rate limit read from an event\'s errors');
 });
 
 test('classify: a refused batch is split down to the event at fault; 5xx retries; other 4xx dead-letter with Snap\'s words', () => {
