@@ -131,26 +131,30 @@ function customData(raw: JsonValue | undefined, defaultCurrency: string | undefi
   return Object.keys(custom).length > 0 ? custom : undefined;
 }
 
-/**
- * The Snap click id from the page URL's `ScCid` parameter (Snap appends it to an ad's landing
- * page), for a visitor whose `_scclid` cookie the Snap Pixel has not set (or that was not captured).
- */
-function clickIdFromUrl(event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  for (const source of [page?.url, page?.search]) {
-    if (typeof source !== 'string' || !/sccid=/i.test(source)) continue;
-    const query = new URLSearchParams((source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]);
-    const clickId = query.get('ScCid') ?? query.get('sccid');
-    if (clickId) return clickId;
-  }
+/** The `ScCid` parameter of a URL or query string, its name in any letter case (`?SCCID=…`, `?sccid=…`). */
+function scCidOf(source: unknown): string | undefined {
+  if (typeof source !== 'string' || !/sccid=/i.test(source)) return undefined;
+  const query = (source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]!;
+  for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'sccid' && value.trim() !== '') return value.trim();
   return undefined;
+}
+
+/**
+ * The Snap click id of an ad click, as Snap's own server-side tag (`getScClickId`) reads it:
+ * the page URL's `ScCid` parameter (Snap appends it to an ad's landing page), else the
+ * referrer's (the page after the landing page). Undefined when neither has one: then the
+ * `_scclid` cookie the Snap Pixel keeps, as mapped, is sent.
+ */
+function clickIdOfAdClick(event: CanonicalEvent): string | undefined {
+  const page = event.context?.page;
+  return scCidOf(page?.url) ?? scCidOf(page?.search) ?? scCidOf(page?.referrer);
 }
 
 /**
  * The conversion event as Snap takes it, from the blueprint's mapping: `event_id` the
  * messageId unless mapped, `event_time` whole seconds, `action_source` from the config unless
- * mapped, `user_data` normalised and hashed with `sc_click_id` from the page URL's `ScCid` when
- * no `_scclid` cookie gave one, `custom_data` fitted to Snap's schema; keys Snap does not take
+ * mapped, `user_data` normalised and hashed with `sc_click_id` from the page URL's (else the
+ * referrer's) `ScCid`, else the `_scclid` cookie as mapped, `custom_data` fitted to Snap's schema; keys Snap does not take
  * left out. Throws a PermanentError (the event is dead-lettered alone) for an event Snap would
  * refuse with its whole request: no event_name or event_time, an event older than 37 days, an
  * unknown action_source, a web event without event_source_url, too little customer
@@ -183,10 +187,9 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
   }
 
   const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
-  if (userData.sc_click_id === undefined) {
-    const clickId = clickIdFromUrl(event);
-    if (clickId !== undefined) userData.sc_click_id = clickId;
-  }
+  // A new ad click beats an old one: the URL's (or the referrer's) ScCid wins over the cookie.
+  const clickId = clickIdOfAdClick(event);
+  if (clickId !== undefined) userData.sc_click_id = clickId;
   // Snap: "At least one of the following to match your events to Snapchatters: em, ph,
   // client_ip_address & client_user_agent" (or an app's madid, which web events have not).
   if (userData.em === undefined && userData.ph === undefined && (userData.client_ip_address === undefined || userData.client_user_agent === undefined)) {

@@ -116,9 +116,21 @@ test('default_currency for a value without currency; action_source from the conf
   assert.equal(toSnapEvent(payload({ action_source: 'offline' }), browserEvent(), ctx()).action_source, 'OFFLINE', 'the blueprint may map it');
   const fromUrl = browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/p/1?utm_source=snapchat&ScCid=a1b2c3d4-e5f6#top' } } });
   assert.equal((toSnapEvent(payload(), fromUrl, ctx()).user_data as JsonObject).sc_click_id, 'a1b2c3d4-e5f6');
-  const cookie = payload({ user_data: { client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0', sc_click_id: 'from-cookie' } });
-  assert.equal((toSnapEvent(cookie, fromUrl, ctx()).user_data as JsonObject).sc_click_id, 'from-cookie', 'the _scclid cookie wins');
   assert.equal((toSnapEvent(payload(), browserEvent(), ctx()).user_data as JsonObject).sc_click_id, undefined);
+});
+
+test('sc_click_id: a new ad click beats an old cookie, as Snap\'s own server-side tag reads it (URL, then referrer, then the _scclid cookie)', () => {
+  const withCookie = payload({ user_data: { client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0', sc_click_id: 'OLD-CLICK' } });
+  const page = (page: JsonObject) => browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page } });
+  const clickId = (p: JsonObject, event: CanonicalEvent) => (toSnapEvent(p, event, ctx()).user_data as JsonObject).sc_click_id;
+  assert.equal(clickId(withCookie, page({ url: 'https://shop.example.com/p/1?ScCid=NEW-CLICK' })), 'NEW-CLICK', 'the landing page\'s ScCid, not the old cookie');
+  assert.equal(clickId(payload(), page({ url: 'https://shop.example.com/p/1?SCCID=abc' })), 'abc', 'the parameter\'s name in any letter case');
+  assert.equal(clickId(payload(), page({ url: 'https://shop.example.com/p/1?sccid=def&x=1' })), 'def');
+  assert.equal(clickId(payload(), page({ url: 'https://shop.example.com/p/1', search: '?ScCid=from-search' })), 'from-search');
+  assert.equal(clickId(withCookie, page({ url: 'https://shop.example.com/cart', referrer: 'https://shop.example.com/p/1?ScCid=FROM-REFERRER' })), 'FROM-REFERRER', 'the page after the landing page: the referrer\'s');
+  assert.equal(clickId(payload(), page({ url: 'https://shop.example.com/p/1?ScCid=URL', referrer: 'https://shop.example.com/?ScCid=REFERRER' })), 'URL', 'the URL before the referrer');
+  assert.equal(clickId(withCookie, page({ url: 'https://shop.example.com/cart', referrer: 'https://www.google.com/' })), 'OLD-CLICK', 'no ScCid anywhere: the cookie');
+  assert.equal(clickId(withCookie, page({ url: 'https://shop.example.com/p/1?ScCid=' })), 'OLD-CLICK', 'an empty ScCid is none');
 });
 
 test('an event Snap would refuse with its whole request is dead-lettered alone, saying why', () => {
