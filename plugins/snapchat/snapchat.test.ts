@@ -63,8 +63,15 @@ test('phones: E.164 digits without the +, read by the default country\'s numberi
   assert.equal(hashUserField('ph', '07700 900123', { defaultCountryCode: '44' }), sha256('447700900123'), 'the trunk 0 removed');
   assert.equal(hashUserField('ph', '06 1234 5678', { defaultCountryCode: '39' }), sha256('390612345678'), 'Italy keeps its 0');
   assert.equal(hashUserField('ph', '(55) 99123-4567', { defaultCountryCode: '55' }), sha256('5555991234567'), 'area code 55 is not the country code');
-  assert.equal(hashUserField('ph', '447700900123'), sha256('447700900123'), 'digits without a default code are taken as international');
   assert.equal(hashUserField('ph', '07700 900123'), undefined, 'a national number whose country is unknown');
+  assert.equal(hashUserField('ph', '(616) 954-7888'), undefined, 'a US number without its country code: not read as +61 (Australia)');
+  assert.equal(hashUserField('ph', '6169547888'), undefined);
+  assert.equal(hashUserField('ph', '447700900123'), undefined, 'digits without + or 00 and no default country code: the country is unknown');
+  assert.equal(hashUserField('ph', '(616) 954-7888', { defaultCountryCode: '1' }), sha256('16169547888'), 'with default_country_code 1');
+  assert.equal(hashUserField('ph', '00 1 616 954 7888'), sha256('16169547888'), '00 in front of the country code');
+  const us = payload({ user_data: { ph: '(616) 954-7888', client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0' } });
+  assert.deepEqual(toSnapEvent(us, browserEvent(), ctx()).user_data, { client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0' }, 'without config.default_country_code the number is left out');
+  assert.deepEqual((toSnapEvent(us, browserEvent(), ctx({ default_country_code: '1' })).user_data as JsonObject).ph, [sha256('16169547888')], 'config.default_country_code reaches the normalisation');
 });
 
 test('user_data: every hashed field a list of distinct digests, clear fields as text, anything else left out and named', () => {

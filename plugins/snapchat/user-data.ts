@@ -102,8 +102,10 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   },
   // "including the country code, remove any double 0 in front of the country code. If the
   // number itself begins with a 0, this should be removed. Also exclude any non-numeric
-  // characters": E.164 without its `+`, read by the default country's numbering plan.
-  ph: (v, { defaultCountryCode }) => normalizePhoneNumber(v, { defaultCountryCode, withoutCountryCode: 'international' })?.slice(1),
+  // characters": E.164 without its `+`, read by the default country's numbering plan. A
+  // number written without `+` or `00` and no default country code is unusable: its country is
+  // unknown, and `(616) 954-7888` taken as written would be +61, another person in Australia.
+  ph: (v, { defaultCountryCode }) => normalizePhoneNumber(v, { defaultCountryCode, withoutCountryCode: 'unusable' })?.slice(1),
   // "Use lower case letters only. Make sure to remove any punctuation" (UTF-8 letters kept).
   fn: lowerLettersAndDigits,
   ln: lowerLettersAndDigits,
@@ -140,8 +142,8 @@ const userData = customerInfo<NormalizeOptions>({
 
 /**
  * One customer information value hashed as Snap documents it, or undefined when it holds
- * nothing Snap could match (an email without `@`, a national phone number with no country
- * code, a gender that is neither f nor m). A 64-hex value is taken as hashed already.
+ * nothing Snap could match (an email without `@`, a phone number written without `+` or `00`
+ * when no default country code is configured, a gender that is neither f nor m). A 64-hex value is taken as hashed already.
  *
  * @example
  * hashUserField('em', ' Person@Example.com '); // sha256('person@example.com')
