@@ -88,7 +88,7 @@ export default definePlugin({
       },
       action_source: {
         type: 'string', title: 'Action Source',
-        description: 'Where the conversions happen, unless the blueprint maps action_source: WEB for a website (each event needs its page URL), OFFLINE for a store, a call centre or a CRM.',
+        description: 'Where the conversions happen, unless the blueprint maps action_source: WEB for a website, OFFLINE for a store, a call centre or a CRM.',
         enum: [...ACTION_SOURCES], enumLabels: ['Website', 'Offline'], default: 'WEB',
       },
       default_country_code: {
@@ -111,7 +111,7 @@ export default definePlugin({
   vendorFields: {
     event_name: { required: true, description: 'A standard event (PURCHASE, ADD_CART, PAGE_VIEW, …) or CUSTOM_EVENT_1 to CUSTOM_EVENT_5.' },
     event_time: { required: true, description: 'Unix seconds; at most 37 days old.' },
-    event_source_url: { required: true, description: 'The page URL (required for web events).' },
+    event_source_url: { required: false, description: 'The page URL (else the referrer): Snap asks for it for best signal integrity; a web event without one is sent without it.' },
     user_data: { required: true, description: 'Customer information: hashed by the plugin.' },
     event_id: { required: false, description: 'Deduplicates with the Snap Pixel\'s client_dedup_id: send the same id from both (the messageId).' },
     action_source: { required: false, description: 'WEB unless configured or mapped.' },

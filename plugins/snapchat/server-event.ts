@@ -180,11 +180,12 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
     throw new PermanentError(`This plugin sends action_source ${ACTION_SOURCES.join(' or ')}; the blueprint mapped ${JSON.stringify(payload.action_source)}`);
   }
   const out: JsonObject = { event_name: eventName, event_time: eventTime, event_id: text(payload.event_id) ?? event.messageId, action_source: actionSource };
+  // Snap lists event_source_url among the parameters it asks of each event "for best signal
+  // integrity", but neither its own server-side tag nor its SDK refuses an event without one: a
+  // web event whose page is unknown (an order completed on the server) is sent without it
+  // rather than lost.
   const url = text(payload.event_source_url);
   if (url !== undefined) out.event_source_url = url;
-  else if (actionSource === 'WEB') {
-    throw new PermanentError('Snap requires event_source_url for web events (action_source WEB) and this event has none: send events from the browser (context.page.url), or set config.action_source to OFFLINE for server-side events');
-  }
 
   const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
   // A new ad click beats an old one: the URL's (or the referrer's) ScCid wins over the cookie.

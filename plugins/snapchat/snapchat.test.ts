@@ -151,7 +151,6 @@ test('an event Snap would refuse with its whole request is dead-lettered alone, 
   refuse(payload({ event_time: EVENT_TIME - 38 * 86_400 }), /^Snap takes events up to 37 days old \(this one is from 2026-10-23T11:00:00\.000Z\)/);
   assert.doesNotThrow(() => toSnapEvent(payload({ event_time: EVENT_TIME - 36 * 86_400 }), event, ctx()), '36 days is fine');
   refuse(payload({ action_source: 'MOBILE_APP' }), /^This plugin sends action_source WEB or OFFLINE; the blueprint mapped "MOBILE_APP"/);
-  refuse(payload({ event_source_url: '' }), /^Snap requires event_source_url for web events \(action_source WEB\)/);
   refuse(payload({ custom_data: { value: 10 } }), /^Snap requires custom_data\.value and custom_data\.currency for PURCHASE events; this one has no currency: .*config\.default_currency/);
   refuse(payload({ custom_data: {} }), /has no value and no currency/);
   refuse(payload({ custom_data: { currency: '$', value: 1 } }), /^Snap takes currency as an ISO 4217 code \(USD, EUR\); the blueprint mapped "\$"/);
@@ -302,6 +301,18 @@ const SNAP_EVENTS = [
   'COMPLETE_TUTORIAL', 'LEVEL_COMPLETE', 'INVITE', 'LOGIN', 'SHARE', 'RESERVE', 'ACHIEVEMENT_UNLOCKED', 'ADD_TO_WISHLIST', 'SPENT_CREDITS', 'RATE',
   'START_TRIAL', 'LIST_VIEW', 'PURCHASE', 'CUSTOM_EVENT_1', 'CUSTOM_EVENT_2', 'CUSTOM_EVENT_3', 'CUSTOM_EVENT_4', 'CUSTOM_EVENT_5',
 ];
+
+test('blueprints: event_source_url is the page, else the referrer; a server-side order without either is sent without one, not dead-lettered', () => {
+  for (const variant of ['default', 'retail']) {
+    const serverOrder = browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0' }, properties: { order_id: 'ORD-9', total: 20, currency: 'USD' } });
+    const order = mapThrough(variant, serverOrder)!;
+    assert.deepEqual([order.event_name, order.action_source, order.event_source_url, order.custom_data], ['PURCHASE', 'WEB', undefined, { order_id: 'ORD-9', value: 20, currency: 'USD' }], `${variant}: a backend Order Completed`);
+    const referred = mapThrough(variant, browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { referrer: 'https://shop.example.com/checkout' } }, properties: { total: 20, currency: 'USD' } }))!;
+    assert.equal(referred.event_source_url, 'https://shop.example.com/checkout', `${variant}: the referrer when the page is unknown`);
+    const both = mapThrough(variant, browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/thanks', referrer: 'https://shop.example.com/checkout' } }, properties: { total: 20, currency: 'USD' } }))!;
+    assert.equal(both.event_source_url, 'https://shop.example.com/thanks', `${variant}: the page first`);
+  }
+});
 
 test('blueprints: every handler\'s names reach a Snap standard event', () => {
   for (const variant of ['default', 'retail']) {
