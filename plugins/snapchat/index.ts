@@ -114,7 +114,7 @@ export default definePlugin({
     event_source_url: { required: false, description: 'The page URL (else the referrer): Snap asks for it for best signal integrity; a web event without one is sent without it.' },
     user_data: { required: true, description: 'Customer information: hashed by the plugin.' },
     event_id: { required: false, description: 'Deduplicates with the Snap Pixel\'s client_dedup_id: send the same id from both (the messageId).' },
-    action_source: { required: false, description: 'WEB unless configured or mapped.' },
+    action_source: { required: false, description: 'WEB unless configured or mapped; WEB or OFFLINE (web, website, offline, physical_store, phone_call in any letter case read as those).' },
     'user_data.em': { required: false },
     'user_data.ph': { required: false },
     'user_data.external_id': { required: false },

@@ -12,6 +12,14 @@ import { normalizeUserData } from './user-data.ts';
  * ID, which this plugin does not send.)
  */
 export const ACTION_SOURCES = ['WEB', 'OFFLINE'] as const;
+/**
+ * Other spellings of `action_source` Snap takes, in any letter case, as its own values: `web`
+ * (its Java SDK's example), `website` and `app` (what Segment's Snap destination sends), and
+ * the Meta-compatible aliases its Offline Events page lists for OFFLINE.
+ */
+const ACTION_SOURCE_ALIASES: Record<string, string> = {
+  web: 'WEB', website: 'WEB', offline: 'OFFLINE', physical_store: 'OFFLINE', phone_call: 'OFFLINE', app: 'MOBILE_APP', mobile_app: 'MOBILE_APP',
+};
 /** Snap reports events up to 37 days old; an older one is refused, and with it its request. */
 export const MAX_EVENT_AGE_DAYS = 37;
 const DAY_MS = 24 * 3600 * 1000;
@@ -175,9 +183,11 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
   if (ctx.now - eventTime * 1000 > MAX_EVENT_AGE_DAYS * DAY_MS) {
     throw new PermanentError(`Snap takes events up to ${MAX_EVENT_AGE_DAYS} days old (this one is from ${new Date(eventTime * 1000).toISOString()}) and would refuse every event sent with it`);
   }
-  const actionSource = text(payload.action_source)?.toUpperCase() ?? (typeof config.action_source === 'string' ? config.action_source : 'WEB');
+  const mappedSource = text(payload.action_source);
+  const actionSource = mappedSource === undefined ? (typeof config.action_source === 'string' ? config.action_source : 'WEB') : (ACTION_SOURCE_ALIASES[mappedSource.toLowerCase()] ?? mappedSource.toUpperCase());
   if (!(ACTION_SOURCES as readonly string[]).includes(actionSource)) {
-    throw new PermanentError(`This plugin sends action_source ${ACTION_SOURCES.join(' or ')}; the blueprint mapped ${JSON.stringify(payload.action_source)}`);
+    const app = actionSource === 'MOBILE_APP' ? ' (app events need app_data and a Snap App ID, which this plugin does not send)' : '';
+    throw new PermanentError(`This plugin sends action_source ${ACTION_SOURCES.join(' or ')} (also written web, website, offline, physical_store, phone_call); the blueprint mapped ${JSON.stringify(payload.action_source)}${app}`);
   }
   const out: JsonObject = { event_name: eventName, event_time: eventTime, event_id: text(payload.event_id) ?? event.messageId, action_source: actionSource };
   // Snap lists event_source_url among the parameters it asks of each event "for best signal

@@ -121,6 +121,7 @@ test('default_currency for a value without currency; action_source from the conf
   const offline = toSnapEvent(payload({ event_source_url: undefined as never }), browserEvent(), ctx({ action_source: 'OFFLINE' }));
   assert.deepEqual([offline.action_source, offline.event_source_url], ['OFFLINE', undefined], 'offline events need no page URL');
   assert.equal(toSnapEvent(payload({ action_source: 'offline' }), browserEvent(), ctx()).action_source, 'OFFLINE', 'the blueprint may map it');
+  assert.deepEqual(['website', 'Web', 'WEB', 'physical_store', 'PHONE_CALL'].map((source) => toSnapEvent(payload({ action_source: source }), browserEvent(), ctx({ action_source: 'OFFLINE' })).action_source), ['WEB', 'WEB', 'WEB', 'OFFLINE', 'OFFLINE'], 'Segment\'s website and Snap\'s Meta-compatible aliases, as Snap\'s own values');
   const fromUrl = browserEvent({ context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/p/1?utm_source=snapchat&ScCid=a1b2c3d4-e5f6#top' } } });
   assert.equal((toSnapEvent(payload(), fromUrl, ctx()).user_data as JsonObject).sc_click_id, 'a1b2c3d4-e5f6');
   assert.equal((toSnapEvent(payload(), browserEvent(), ctx()).user_data as JsonObject).sc_click_id, undefined);
@@ -150,7 +151,9 @@ test('an event Snap would refuse with its whole request is dead-lettered alone, 
   refuse(payload({ event_time: '2026-11-30' }), /^Snap needs event_time \(Unix seconds\)/);
   refuse(payload({ event_time: EVENT_TIME - 38 * 86_400 }), /^Snap takes events up to 37 days old \(this one is from 2026-10-23T11:00:00\.000Z\)/);
   assert.doesNotThrow(() => toSnapEvent(payload({ event_time: EVENT_TIME - 36 * 86_400 }), event, ctx()), '36 days is fine');
-  refuse(payload({ action_source: 'MOBILE_APP' }), /^This plugin sends action_source WEB or OFFLINE; the blueprint mapped "MOBILE_APP"/);
+  refuse(payload({ action_source: 'MOBILE_APP' }), /^This plugin sends action_source WEB or OFFLINE \(also written web, website, offline, physical_store, phone_call\); the blueprint mapped "MOBILE_APP" \(app events need app_data and a Snap App ID/);
+  refuse(payload({ action_source: 'app' }), /the blueprint mapped "app" \(app events need app_data/);
+  refuse(payload({ action_source: 'email' }), /the blueprint mapped "email"$/);
   refuse(payload({ custom_data: { value: 10 } }), /^Snap requires custom_data\.value and custom_data\.currency for PURCHASE events; this one has no currency: .*config\.default_currency/);
   refuse(payload({ custom_data: {} }), /has no value and no currency/);
   refuse(payload({ custom_data: { currency: '$', value: 1 } }), /^Snap takes currency as an ISO 4217 code \(USD, EUR\); the blueprint mapped "\$"/);
