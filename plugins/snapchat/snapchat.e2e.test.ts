@@ -106,7 +106,7 @@ describe('Snapchat Conversions API', () => {
       event_name: 'PURCHASE', event_time: Math.floor(Date.parse(timestamp) / 1000), event_id: 'snap-order-1', action_source: 'WEB',
       event_source_url: 'https://shop.example.com/checkout/thanks',
       user_data: {
-        external_id: [sha256('user-123')], em: [sha256('jane.doe@example.com')], ph: [sha256('16169547888')],
+        external_id: sha256('user-123'), em: [sha256('jane.doe@example.com')], ph: [sha256('16169547888')],
         client_ip_address: VISITOR_IP, client_user_agent: VISITOR_UA, sc_cookie1: SCID, sc_click_id: SCCLID,
       },
       custom_data: {
@@ -121,7 +121,7 @@ describe('Snapchat Conversions API', () => {
   test('the funnel: PAGE_VIEW with the ScCid of the landing page, VIEW_CONTENT of a sku-only product, SEARCH; other events are not sent', async () => {
     await browser({ type: 'page', name: 'Home', messageId: 'snap-page-1', context: { page: { url: 'https://shop.example.com/?utm_source=snapchat&ScCid=c0ffee00-1111-2222-3333-444455556666' } } });
     const page = (await snapEvent('snap-page-1')).event;
-    assert.deepEqual([page.event_name, page.custom_data, page.user_data.external_id, page.user_data.sc_click_id], ['PAGE_VIEW', undefined, [sha256(VISITOR)], 'c0ffee00-1111-2222-3333-444455556666']);
+    assert.deepEqual([page.event_name, page.custom_data, page.user_data.external_id, page.user_data.sc_click_id], ['PAGE_VIEW', undefined, sha256(VISITOR), 'c0ffee00-1111-2222-3333-444455556666']);
     await browser({ type: 'track', event: 'Product Viewed', messageId: 'snap-view-1', properties: { sku: 'SKU-100', price: 24.99, currency: 'EUR', category: 'Shoes' }, context: { page: { url: 'https://shop.example.com/p/100' } } });
     const viewed = (await snapEvent('snap-view-1')).event;
     assert.deepEqual([viewed.event_name, viewed.custom_data], ['VIEW_CONTENT', { content_category: 'Shoes', currency: 'EUR', content_ids: ['SKU-100'], contents: [{ id: 'SKU-100', quantity: '1', item_price: '24.99' }], num_items: 1, value: 24.99 }]);

@@ -79,9 +79,10 @@ test('user_data: every hashed field a list of distinct digests, clear fields as 
     em: ['a@x.com', ' A@X.com', 'b@x.com'], ph: '07700 900123', fn: 'Jane', external_id: 'u-1', client_ip_address: ' 203.0.113.42 ', sc_click_id: 'click-1', sc_cookie1: 'cookie-1', ge: 'unknown', email: 'jane@example.com', madid: 'x',
   });
   assert.deepEqual(userData, {
-    em: [sha256('a@x.com'), sha256('b@x.com')], fn: [sha256('jane')], external_id: [sha256('u-1')], client_ip_address: '203.0.113.42', sc_click_id: 'click-1', sc_cookie1: 'cookie-1',
+    em: [sha256('a@x.com'), sha256('b@x.com')], fn: [sha256('jane')], external_id: sha256('u-1'), client_ip_address: '203.0.113.42', sc_click_id: 'click-1', sc_cookie1: 'cookie-1',
   });
   assert.deepEqual(unusable, ['ph', 'ge', 'email', 'madid'], 'a key Snap does not take in clear is never sent');
+  assert.deepEqual(normalizeUserData({ external_id: [' ', 'User-1', 'user-2'] }).userData, { external_id: sha256('user-1') }, 'external_id: one string, the first usable value, as Snap\'s SDK and server-side tag send it');
 });
 
 test('the event as Snap takes it: known keys only, value a number, contents quantity and price as text, ids and num_items from contents', () => {
@@ -91,7 +92,7 @@ test('the event as Snap takes it: known keys only, value a number, contents quan
   }), browserEvent(), ctx());
   assert.deepEqual(out, {
     event_name: 'PURCHASE', event_time: EVENT_TIME, event_id: 'm-1', action_source: 'WEB', event_source_url: 'https://shop.example.com/thanks',
-    user_data: { external_id: [sha256('df_abc')], client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0' },
+    user_data: { external_id: sha256('df_abc'), client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0' },
     custom_data: { order_id: 'ORD-1', currency: 'USD', contents: [{ id: 'SKU-1', quantity: '3', item_price: '24.99', brand: 'Stride' }], content_ids: ['SKU-1'], num_items: 3, value: 74.97 },
   }, 'referrer_url, properties, coupon and color are not Snap fields: left out');
   const mapped = toSnapEvent(payload({ custom_data: { value: '10.5', currency: 'EUR', num_items: '2', contents: [{ id: 'a', item_price: 1, quantity: 1 }] } }), browserEvent(), ctx());
@@ -282,7 +283,7 @@ test('blueprints: Segment\'s ecommerce spec as Snap\'s standard events, with val
     }
     const page = mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Home', context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/' }, cookies: { _scid: 'scid-cookie', _scclid: 'click-cookie' } } } as never))!;
     assert.deepEqual([page.event_name, page.custom_data, page.user_data], ['PAGE_VIEW', undefined, {
-      external_id: [sha256('df_abc')], client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0', sc_cookie1: 'scid-cookie', sc_click_id: 'click-cookie',
+      external_id: sha256('df_abc'), client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0', sc_cookie1: 'scid-cookie', sc_click_id: 'click-cookie',
     }], `${variant}: the Snap Pixel's cookies`);
     for (const type of ['identify', 'group', 'alias', 'screen']) assert.equal(mapThrough(variant, browserEvent({ type, event: undefined, traits: { email: 'a@x.com' } } as never)), null, `${variant}: no ${type} call at Snap`);
     assert.equal(mapThrough(variant, browserEvent({ event: 'Newsletter Opened', properties: { email: 'jane@example.com' } })), null, `${variant}: other track events are not sent (Snap's custom events are numbered slots)`);
@@ -341,7 +342,7 @@ test('blueprints: customer information from traits reaches user_data hashed, and
   });
   const out = mapThrough('retail', event)!;
   assert.deepEqual(out.user_data, {
-    external_id: [sha256('user-123')], em: [sha256('jane.doe@example.com')], ph: [sha256('16169547888')], fn: [sha256('jane')], ln: [sha256('doe')], ge: [sha256('f')], db: [sha256('19900214')],
+    external_id: sha256('user-123'), em: [sha256('jane.doe@example.com')], ph: [sha256('16169547888')], fn: [sha256('jane')], ln: [sha256('doe')], ge: [sha256('f')], db: [sha256('19900214')],
     ct: [sha256('menlopark')], st: [sha256('ca')], zp: [sha256('94025')], country: [sha256('us')], client_ip_address: '203.0.113.42', client_user_agent: 'Mozilla/5.0',
   });
   const text = JSON.stringify(out).toLowerCase();

@@ -5,7 +5,11 @@
 // hashed in a form Snap cannot match.
 import { customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
-/** Fields Snap takes only as SHA-256 (lower-case hex), each "string or list of strings": sent as lists. */
+/**
+ * Fields Snap takes only as SHA-256 (lower-case hex): each "string or list of strings", sent as
+ * a list, except `external_id`, one string, as Snap's Business SDK (`UserData.externalId`, a
+ * String it refuses as anything else) and its server-side GTM tag send it.
+ */
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
 type HashedField = (typeof HASHED_FIELDS)[number];
 
@@ -135,8 +139,9 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
 
 const userData = customerInfo<NormalizeOptions>({
   hashed: NORMALIZERS,
-  // Every hashed field as a list, one value too (Snap's example sends em and ph as lists).
-  shape: () => 'list',
+  // Every hashed field as a list, one value too (Snap's example sends em and ph as lists), but
+  // external_id: one string, the first usable value.
+  shape: (field) => (field === 'external_id' ? 'single' : 'list'),
   clear: Object.fromEntries(CLEAR_FIELDS.map((field) => [field, (value: string) => value.trim()])),
 });
 
@@ -155,8 +160,8 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
 }
 
 /**
- * `user_data` as Snap takes it: every hashed field a list of distinct digests, the clear fields
- * as text, anything unusable or unknown left out. Returns the keys it left out, so the caller
+ * `user_data` as Snap takes it: every hashed field a list of distinct digests (`external_id`
+ * one digest), the clear fields as text, anything unusable or unknown left out. Returns the keys it left out, so the caller
  * can say why an event has nothing to match on.
  *
  * @example
