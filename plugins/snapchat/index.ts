@@ -110,7 +110,7 @@ export default definePlugin({
   },
   vendorFields: {
     event_name: { required: true, description: 'A standard event (PURCHASE, ADD_CART, PAGE_VIEW, …) or CUSTOM_EVENT_1 to CUSTOM_EVENT_5.' },
-    event_time: { required: true, description: 'Unix seconds; at most 37 days old.' },
+    event_time: { required: true, description: 'Unix seconds; at most 37 days old and 5 minutes ahead (less ahead is sent as now).' },
     event_source_url: { required: false, description: 'The page URL (else the referrer): Snap asks for it for best signal integrity; a web event without one is sent without it.' },
     user_data: { required: true, description: 'Customer information: hashed by the plugin.' },
     event_id: { required: false, description: 'Deduplicates with the Snap Pixel\'s client_dedup_id: send the same id from both (the messageId).' },

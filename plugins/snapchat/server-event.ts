@@ -22,6 +22,12 @@ const ACTION_SOURCE_ALIASES: Record<string, string> = {
 };
 /** Snap reports events up to 37 days old; an older one is refused, and with it its request. */
 export const MAX_EVENT_AGE_DAYS = 37;
+/**
+ * How far ahead of Signal's clock an event may be: a clock a little fast is sent as of now; an
+ * event further ahead is dead-lettered alone, since Snap refuses an "out of range" timestamp
+ * with its whole request.
+ */
+export const MAX_CLOCK_AHEAD_MINUTES = 5;
 const DAY_MS = 24 * 3600 * 1000;
 
 /** custom_data fields taken as text: the commerce ones, then Dynamic Travel Ads' (Snap's Parameters page). */
@@ -183,13 +189,17 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
   if (ctx.now - eventTime * 1000 > MAX_EVENT_AGE_DAYS * DAY_MS) {
     throw new PermanentError(`Snap takes events up to ${MAX_EVENT_AGE_DAYS} days old (this one is from ${new Date(eventTime * 1000).toISOString()}) and would refuse every event sent with it`);
   }
+  if (eventTime * 1000 - ctx.now > MAX_CLOCK_AHEAD_MINUTES * 60_000) {
+    throw new PermanentError(`This event's time, ${new Date(eventTime * 1000).toISOString()}, is more than ${MAX_CLOCK_AHEAD_MINUTES} minutes in the future (the sender's clock or timestamp is wrong), and Snap would refuse every event sent with it: send the time the event happened`);
+  }
+  const sentTime = Math.min(eventTime, Math.floor(ctx.now / 1000));
   const mappedSource = text(payload.action_source);
   const actionSource = mappedSource === undefined ? (typeof config.action_source === 'string' ? config.action_source : 'WEB') : (ACTION_SOURCE_ALIASES[mappedSource.toLowerCase()] ?? mappedSource.toUpperCase());
   if (!(ACTION_SOURCES as readonly string[]).includes(actionSource)) {
     const app = actionSource === 'MOBILE_APP' ? ' (app events need app_data and a Snap App ID, which this plugin does not send)' : '';
     throw new PermanentError(`This plugin sends action_source ${ACTION_SOURCES.join(' or ')} (also written web, website, offline, physical_store, phone_call); the blueprint mapped ${JSON.stringify(payload.action_source)}${app}`);
   }
-  const out: JsonObject = { event_name: eventName, event_time: eventTime, event_id: text(payload.event_id) ?? event.messageId, action_source: actionSource };
+  const out: JsonObject = { event_name: eventName, event_time: sentTime, event_id: text(payload.event_id) ?? event.messageId, action_source: actionSource };
   // Snap lists event_source_url among the parameters it asks of each event "for best signal
   // integrity", but neither its own server-side tag nor its SDK refuses an event without one: a
   // web event whose page is unknown (an order completed on the server) is sent without it

@@ -152,6 +152,12 @@ test('an event Snap would refuse with its whole request is dead-lettered alone, 
   refuse(payload({ event_time: '2026-11-30' }), /^Snap needs event_time \(Unix seconds\)/);
   refuse(payload({ event_time: EVENT_TIME - 38 * 86_400 }), /^Snap takes events up to 37 days old \(this one is from 2026-10-23T11:00:00\.000Z\)/);
   assert.doesNotThrow(() => toSnapEvent(payload({ event_time: EVENT_TIME - 36 * 86_400 }), event, ctx()), '36 days is fine');
+  const nowSeconds = NOW / 1000;
+  refuse(payload({ event_time: nowSeconds + 301 }), /^This event's time, 2026-11-30T12:05:01\.000Z, is more than 5 minutes in the future \(the sender's clock or timestamp is wrong\), and Snap would refuse every event sent with it/);
+  refuse(payload({ event_time: nowSeconds + 86_400 * 365 }), /more than 5 minutes in the future/);
+  assert.equal(toSnapEvent(payload({ event_time: nowSeconds + 300 }), event, ctx()).event_time, nowSeconds, 'a clock up to 5 minutes fast: sent as of now');
+  assert.equal(toSnapEvent(payload({ event_time: nowSeconds + 20 }), event, ctx()).event_time, nowSeconds);
+  assert.equal(toSnapEvent(payload({ event_time: nowSeconds }), event, ctx()).event_time, nowSeconds, 'now is now');
   refuse(payload({ action_source: 'MOBILE_APP' }), /^This plugin sends action_source WEB or OFFLINE \(also written web, website, offline, physical_store, phone_call\); the blueprint mapped "MOBILE_APP" \(app events need app_data and a Snap App ID/);
   refuse(payload({ action_source: 'app' }), /the blueprint mapped "app" \(app events need app_data/);
   refuse(payload({ action_source: 'email' }), /the blueprint mapped "email"$/);
