@@ -126,6 +126,7 @@ export default definePlugin({
     'custom_data.currency': { required: false, description: 'Required for PURCHASE.' },
     'custom_data.content_ids': { required: false },
     'custom_data.contents': { required: false },
+    'custom_data.content_name': { required: false, description: 'The product\'s name (product events).' },
     'custom_data.content_category': { required: false },
     'custom_data.num_items': { required: false },
     'custom_data.order_id': { required: false },

@@ -30,9 +30,12 @@ export const MAX_EVENT_AGE_DAYS = 37;
 export const MAX_CLOCK_AHEAD_MINUTES = 5;
 const DAY_MS = 24 * 3600 * 1000;
 
-/** custom_data fields taken as text: the commerce ones, then Dynamic Travel Ads' (Snap's Parameters page). */
+/**
+ * custom_data fields taken as text: the commerce ones (`content_name` from Snap's Business SDK,
+ * `CustomData.contentName`), then Dynamic Travel Ads' (Snap's Parameters page).
+ */
 const CUSTOM_TEXT_FIELDS = [
-  'content_category', 'content_type', 'order_id', 'search_string', 'sign_up_method', 'brands', 'delivery_category', 'status',
+  'content_name', 'content_category', 'content_type', 'order_id', 'search_string', 'sign_up_method', 'brands', 'delivery_category', 'status',
   'checkin_date', 'travel_start', 'travel_end', 'destination_airport', 'origin_airport', 'country', 'city', 'region', 'neighborhood',
   'departing_departure_date', 'departing_arrival_date', 'returning_departure_date', 'returning_arrival_date', 'hotel_score',
 ] as const;

@@ -275,7 +275,7 @@ test('blueprints: Segment\'s ecommerce spec as Snap\'s standard events, with val
       currency: 'USD', contents: [{ id: 'S', quantity: '2', item_price: '2' }], content_ids: ['S'], num_items: 2, value: 4,
     }, `${variant}: a total that failed to_number is never sent; the value comes from the products`);
     const added = mapThrough(variant, browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 3, currency: 'EUR', brand: 'Stride' } }))!;
-    assert.deepEqual([added.event_name, added.custom_data], ['ADD_CART', { currency: 'EUR', content_ids: ['SKU-1'], contents: [{ id: 'SKU-1', quantity: '3', item_price: '24.99', brand: 'Stride' }], num_items: 3, value: 74.97 }]);
+    assert.deepEqual([added.event_name, added.custom_data], ['ADD_CART', { content_name: 'Trail Shoe', currency: 'EUR', content_ids: ['SKU-1'], contents: [{ id: 'SKU-1', quantity: '3', item_price: '24.99', brand: 'Stride' }], num_items: 3, value: 74.97 }], `${variant}: the product's name as content_name`);
     const viewed = mapThrough(variant, browserEvent({ event: 'Product Viewed', properties: { sku: 'SKU-9', price: 24.99, category: 'Shoes' } }))!;
     assert.deepEqual([viewed.event_name, viewed.custom_data], ['VIEW_CONTENT', { content_category: 'Shoes', content_ids: ['SKU-9'], contents: [{ id: 'SKU-9', quantity: '1', item_price: '24.99' }], num_items: 1, value: 24.99 }], `${variant}: a product known by its sku alone`);
     const searched = mapThrough(variant, browserEvent({ event: 'Products Searched', properties: { query: 'trail shoes' } }))!;
@@ -284,8 +284,24 @@ test('blueprints: Segment\'s ecommerce spec as Snap\'s standard events, with val
     assert.deepEqual([list.event_name, list.custom_data], ['LIST_VIEW', { content_category: 'Shoes', content_ids: ['SKU-1', 'SKU-2'], contents: [{ id: 'SKU-1' }, { id: 'SKU-2' }] }], `${variant}: the listed products by id (a sku when there is no product_id), no value`);
     const skuOrder = mapThrough(variant, browserEvent({ properties: { order_id: 'ORD-3', currency: 'USD', products: [{ sku: 'SKU-9', price: 4, quantity: 1 }, { product_id: 'SKU-1', sku: 'ignored', price: 1, quantity: 1 }, { sku: 'SKU-9', price: 4, quantity: 1 }] } }))!;
     assert.deepEqual([(skuOrder.custom_data as JsonObject).content_ids, (skuOrder.custom_data as JsonObject).value], [['SKU-9', 'SKU-1'], 9], `${variant}: an order's content_ids from contents[].id, sku included, each once`);
-    for (const [name, expected] of [['Checkout Started', 'START_CHECKOUT'], ['Payment Info Entered', 'ADD_BILLING'], ['Product Added to Wishlist', 'ADD_TO_WISHLIST'], ['purchase', 'PURCHASE'], ['view_item', 'VIEW_CONTENT']]) {
-      assert.equal(mapThrough(variant, browserEvent({ event: name, properties: { revenue: 1, currency: 'USD' } }))!.event_name, expected, `${variant}: ${name}`);
+    // Each handler's custom_data, exactly: a cart event carries its products, a product event its one product.
+    const cart = { checkout_id: 'CHK-1', value: 35, currency: 'usd', products: [{ product_id: 'SKU-1', name: 'Trail Shoe', price: 15, quantity: 2, brand: 'Stride' }, { sku: 'SKU-3', price: 5 }] };
+    const cartData = { value: 35, currency: 'USD', order_id: 'CHK-1', content_ids: ['SKU-1', 'SKU-3'], num_items: 3, contents: [{ id: 'SKU-1', quantity: '2', item_price: '15', brand: 'Stride' }, { id: 'SKU-3', quantity: '1', item_price: '5' }] };
+    const oneProduct = { product_id: 'SKU-7', name: 'Rain Jacket', category: 'Outerwear', price: 80, currency: 'eur', brand: 'Nimbus' };
+    const productData = { content_name: 'Rain Jacket', content_category: 'Outerwear', currency: 'EUR', content_ids: ['SKU-7'], contents: [{ id: 'SKU-7', quantity: '1', item_price: '80', brand: 'Nimbus' }], num_items: 1, value: 80 };
+    for (const [name, properties, eventName, customData] of [
+      ['Checkout Started', cart, 'START_CHECKOUT', cartData],
+      ['begin_checkout', cart, 'START_CHECKOUT', cartData],
+      ['Payment Info Entered', cart, 'ADD_BILLING', cartData],
+      ['add_payment_info', cart, 'ADD_BILLING', cartData],
+      ['purchase', { ...cart, order_id: 'ORD-5' }, 'PURCHASE', { ...cartData, order_id: 'ORD-5' }],
+      ['Product Added to Wishlist', oneProduct, 'ADD_TO_WISHLIST', productData],
+      ['add_to_wishlist', oneProduct, 'ADD_TO_WISHLIST', productData],
+      ['view_item', oneProduct, 'VIEW_CONTENT', productData],
+      ['add_to_cart', { ...oneProduct, quantity: 2 }, 'ADD_CART', { ...productData, contents: [{ id: 'SKU-7', quantity: '2', item_price: '80', brand: 'Nimbus' }], num_items: 2, value: 160 }],
+    ] as Array<[string, JsonObject, string, JsonObject]>) {
+      const out = mapThrough(variant, browserEvent({ event: name, properties }))!;
+      assert.deepEqual([out.event_name, out.custom_data], [eventName, customData], `${variant}: ${name}`);
     }
     const page = mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Home', context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/' }, cookies: { _scid: 'scid-cookie', _scclid: 'click-cookie' } } } as never))!;
     assert.deepEqual([page.event_name, page.custom_data, page.user_data], ['PAGE_VIEW', undefined, {
