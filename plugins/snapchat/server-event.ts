@@ -101,8 +101,8 @@ function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
 
 /**
  * `custom_data` as Snap's schema takes it: known keys only, with no contact information at any
- * depth (`removeContactInfo`: an email typed into a search box, a phone number as a sign-up
- * method); `value` a number, `num_items` a whole number, `content_ids` and `contents` lists;
+ * depth (`removeContactInfo`: a value that is, whole, an email address or a phone number — a
+ * search for an address, a phone number as a sign-up method; not one inside longer text); `value` a number, `num_items` a whole number, `content_ids` and `contents` lists;
  * `content_ids` filled from the contents' ids, `num_items` from their quantities and `value`
  * from price × quantity, each when the blueprint mapped none; `currency` from
  * `default_currency` when the event has a value and no currency. Undefined when nothing is left.
