@@ -2,7 +2,8 @@
 // schema (api/openapi.yaml of Snap's Business SDK v3, `EventResponse`, `ValidateResponse`) and
 // its Verify Set Up page document them: `{ status: "VALID" | "INVALID", reason, event, errors:
 // { codes, error_msgs } }`, where `event` (the refused event) is "only present in error
-// responses"; the validate endpoint answers `event_logs`, one entry per event. The SDK reads an
+// responses"; the validate endpoint answers `event_logs`, entries naming their event by its
+// index (`event`) with its `errors` and `warnings`. The SDK reads an
 // INVALID status in a 2xx too, so the body decides, not only the HTTP status.
 import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
@@ -69,20 +70,37 @@ function isSnapAnswer(answer: SnapAnswer): boolean {
   return answer.status === 'VALID' || answer.status === 'INVALID' || typeof answer.reason === 'string' || isRecord(answer.errors);
 }
 
+/** Whether an `errors` object holds an error message or code. */
+function hasErrors(errors: unknown): boolean {
+  return isRecord(errors) && (strings((errors as SnapErrors).error_msgs).length > 0 || strings((errors as SnapErrors).codes).length > 0);
+}
+
 /**
- * Outcomes per event from the validate endpoint's `event_logs` (one per event, in the order
- * sent): INVALID entries dead-lettered with their errors, the others delivered. Undefined when
- * there is no list or its length is not the request's (then no event can be told from another).
+ * Outcomes per event from the validate endpoint's `event_logs`. Each entry names its event by
+ * `event`, the event's index in the request (Snap's SDK, `EventLogs.event`); entries without
+ * one are read in the order sent when there is one per event. An entry with errors, or with
+ * status INVALID, is a refused event, dead-lettered with its errors (warnings are not
+ * refusals); the others are delivered. Undefined when the entries cannot be told apart: no
+ * list, an index out of range or given twice, or entries without index whose count is not the
+ * request's.
  */
 function fromEventLogs(answer: SnapAnswer, request: RequestDescriptor): Classification | undefined {
-  if (!Array.isArray(answer.event_logs) || answer.event_logs.length !== request.eventIds.length) return undefined;
+  if (!Array.isArray(answer.event_logs) || answer.event_logs.length === 0) return undefined;
   const logs = answer.event_logs.map((entry) => (isRecord(entry) ? (entry as SnapEventLog) : {}));
+  const total = request.eventIds.length;
+  const indexed = logs.every((log) => typeof log.event === 'number');
+  let byIndex: Array<[number, SnapEventLog]>;
+  if (indexed) {
+    byIndex = logs.map((log) => [log.event as number, log]);
+    const indexes = byIndex.map(([index]) => index);
+    if (indexes.some((index) => !Number.isInteger(index) || index < 0 || index >= total) || new Set(indexes).size !== indexes.length) return undefined;
+  } else if (logs.length === total) byIndex = logs.map((log, index) => [index, log]);
+  else return undefined;
   const perEvent: Record<string, EventOutcome> = {};
-  request.eventIds.forEach((id, index) => {
-    const log = logs[index]!;
-    if (log.status !== 'INVALID') return;
-    perEvent[id] = { status: 'dead_letter', reason: `Snap refused the event: ${errorsClause(log.errors) || 'no error message given'}` };
-  });
+  for (const [index, log] of byIndex) {
+    if (log.status !== 'INVALID' && !hasErrors(log.errors)) continue;
+    perEvent[request.eventIds[index]!] = { status: 'dead_letter', reason: `Snap refused the event: ${errorsClause(log.errors) || 'no error message given'}` };
+  }
   return Object.keys(perEvent).length > 0 ? { perEvent } : { status: 'delivered' };
 }
 
@@ -90,7 +108,7 @@ function fromEventLogs(answer: SnapAnswer, request: RequestDescriptor): Classifi
  * Snap's answer as outcomes for the events of `request`:
  *
  * - 2xx without `status: "INVALID"`: delivered; the validate endpoint's `event_logs`: each
- *   event by its entry (refused ones dead-lettered with Snap's error messages);
+ *   event by its entry's `event` index (entries with errors dead-lettered with them);
  * - 429, or a `reason` about a rate limit for the whole request (no `event` named): retried
  *   as a rate limit (no try used up, the integration slowed), after Retry-After when given;
  * - 5xx and 408: retried, honouring Retry-After, whatever the body says (a 503 answering

@@ -198,6 +198,25 @@ test('classify: 2xx VALID delivered; INVALID read from the body, a 200 too; the 
   assert.deepEqual(classify(200, { status: 'VALID', event_logs: [{ status: 'VALID' }, { status: 'VALID' }] }), { status: 'delivered' });
 });
 
+test('classify: the validate endpoint\'s event_logs name their event by index, in any order; an entry with errors is a refusal, warnings are not', () => {
+  const reordered = { status: 'VALID', test_event: true, event_logs: [
+    { status: 'VALID', event: 2, warnings: ['sc_cookie1 missing'] },
+    { status: 'INVALID', event: 0, errors: { codes: ['E1'], error_msgs: ['Unhashed PII'] } },
+    { status: 'VALID', event: 1 },
+  ] };
+  assert.deepEqual(classify(200, reordered, 3), { perEvent: { e0: { status: 'dead_letter', reason: 'Snap refused the event: Unhashed PII — codes E1' } } }, 'by event, not by position');
+  assert.deepEqual(classify(200, { status: 'VALID', event_logs: [{ event: 1, status: 'VALID', errors: { error_msgs: ['Timestamp invalid or out of range'] } }, { event: 0, status: 'VALID', errors: { codes: [], error_msgs: [] } }] }, 2), {
+    perEvent: { e1: { status: 'dead_letter', reason: 'Snap refused the event: Timestamp invalid or out of range' } },
+  }, 'errors refuse an event whatever its status; empty errors do not');
+  assert.deepEqual(classify(400, { status: 'INVALID', event_logs: [{ event: 3, status: 'INVALID', errors: { error_msgs: ['Missing event_name'] } }] }, 4), {
+    perEvent: { e3: { status: 'dead_letter', reason: 'Snap refused the event: Missing event_name' } },
+  }, 'only the refused event listed: the others pass');
+  assert.deepEqual(classify(200, { status: 'VALID', event_logs: [{ status: 'VALID', event: 0 }, { status: 'VALID', event: 1 }] }), { status: 'delivered' });
+  assert.deepEqual(classify(200, { status: 'VALID', event_logs: [{ status: 'INVALID', event: 5 }, { status: 'VALID', event: 1 }] }), { status: 'delivered' }, 'an index out of range: no event can be told, a 2xx VALID is delivered');
+  assert.equal((classify(400, { status: 'INVALID', reason: 'Invalid events', event_logs: [{ status: 'INVALID', event: 0 }, { status: 'INVALID', event: 0 }] }) as { status: string }).status, 'split', 'an index given twice: the batch is split instead');
+  assert.equal((classify(400, { status: 'INVALID', reason: 'Invalid events', event_logs: [{ status: 'INVALID' }] }, 3) as { status: string }).status, 'split', 'fewer entries than events, without index: split');
+});
+
 test('classify: a refused token or pixel dead-letters the batch at once saying what to fix (never split); a rate limit waits without using a try', () => {
   const token = classify(401, { status: 'INVALID', reason: 'Unauthorized' }, 5) as { status: string; reason: string };
   assert.equal(token.status, 'dead_letter');
