@@ -91,6 +91,11 @@ export default definePlugin({
         description: 'Where the conversions happen, unless the blueprint maps action_source: WEB for a website, OFFLINE for a store, a call centre or a CRM.',
         enum: [...ACTION_SOURCES], enumLabels: ['Website', 'Offline'], default: 'WEB',
       },
+      purchase_event_id: {
+        type: 'string', title: 'Purchase Deduplication ID',
+        description: 'The event_id of PURCHASE events, which Snap matches against the Snap Pixel\'s: the event\'s messageId (default; give the Pixel the same as client_dedup_id), or the order id (custom_data.order_id) when the site\'s Pixel sends the order id as transaction_id, as Snap\'s Best Practices allow for purchases. An order without an order id keeps its messageId.',
+        enum: ['message_id', 'order_id'], enumLabels: ['Message ID (Pixel client_dedup_id)', 'Order ID (Pixel transaction_id)'], default: 'message_id',
+      },
       default_country_code: {
         type: 'string', title: 'Default Country Code',
         description: 'Country calling code (digits, e.g. 44) for phone numbers written without one (07700 900123). Without it such numbers are left out: Snap matches phones with their country code.',
@@ -113,7 +118,7 @@ export default definePlugin({
     event_time: { required: true, description: 'Unix seconds; at most 37 days old and 5 minutes ahead (less ahead is sent as now).' },
     event_source_url: { required: false, description: 'The page URL (else the referrer): Snap asks for it for best signal integrity; a web event without one is sent without it.' },
     user_data: { required: true, description: 'Customer information: hashed by the plugin.' },
-    event_id: { required: false, description: 'Deduplicates with the Snap Pixel\'s client_dedup_id: send the same id from both (the messageId).' },
+    event_id: { required: false, description: 'Deduplicates with the Snap Pixel\'s client_dedup_id: send the same id from both (the messageId); for PURCHASE, the order id instead with config.purchase_event_id order_id (the Pixel\'s transaction_id).' },
     action_source: { required: false, description: 'WEB unless configured or mapped; WEB or OFFLINE (web, website, offline, physical_store, phone_call in any letter case read as those).' },
     'user_data.em': { required: false },
     'user_data.ph': { required: false },

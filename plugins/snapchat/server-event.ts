@@ -229,5 +229,7 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
     }
   }
   if (custom !== undefined) out.custom_data = custom;
+  // Snap's Best Practices: for purchases, event_id "can also map to" the Pixel's transaction_id.
+  if (eventName === 'PURCHASE' && config.purchase_event_id === 'order_id' && typeof custom?.order_id === 'string') out.event_id = custom.order_id;
   return out;
 }

@@ -142,6 +142,20 @@ test('sc_click_id: a new ad click beats an old cookie, as Snap\'s own server-sid
   assert.equal(clickId(withCookie, page({ url: 'https://shop.example.com/p/1?ScCid=' })), 'OLD-CLICK', 'an empty ScCid is none');
 });
 
+test('purchase_event_id order_id: a PURCHASE\'s event_id is its order id (the Pixel\'s transaction_id); other events, and orders without one, keep the messageId', () => {
+  const order = payload({ custom_data: { value: 10, currency: 'USD', order_id: 'ORD-42' } });
+  assert.equal(toSnapEvent(order, browserEvent(), ctx()).event_id, 'm-1', 'default: the messageId');
+  assert.equal(toSnapEvent(order, browserEvent(), ctx({ purchase_event_id: 'message_id' })).event_id, 'm-1');
+  assert.equal(toSnapEvent(order, browserEvent(), ctx({ purchase_event_id: 'order_id' })).event_id, 'ORD-42');
+  assert.equal(toSnapEvent(payload({ custom_data: { value: 10, currency: 'USD', order_id: 7001 } }), browserEvent(), ctx({ purchase_event_id: 'order_id' })).event_id, '7001', 'a numeric order id as text');
+  assert.equal(toSnapEvent(payload(), browserEvent(), ctx({ purchase_event_id: 'order_id' })).event_id, 'm-1', 'an order without order id');
+  assert.equal(toSnapEvent(payload({ event_name: 'START_CHECKOUT', custom_data: { order_id: 'ORD-42' } }), browserEvent(), ctx({ purchase_event_id: 'order_id' })).event_id, 'm-1', 'PURCHASE only');
+  const mapped = mapThrough('retail', browserEvent({ messageId: 'msg-order', properties: { order_id: 'ORD-77', total: 5, currency: 'USD' } }), { purchase_event_id: 'order_id' })!;
+  assert.deepEqual([mapped.event_id, (mapped.custom_data as JsonObject).order_id], ['ORD-77', 'ORD-77'], 'through the blueprint');
+  const validate = createConfigAjv().compile(snapchat.config);
+  assert.equal(validate(config({ purchase_event_id: 'transaction_id' })), false);
+});
+
 test('an event Snap would refuse with its whole request is dead-lettered alone, saying why', () => {
   const event = browserEvent();
   const refuse = (p: JsonObject, message: RegExp, extra: Record<string, JsonValue> = {}) => assert.throws(() => toSnapEvent(p, event, ctx(extra)), { name: 'PermanentError', message });
