@@ -3,11 +3,14 @@ import { classifySnap } from './classify.ts';
 import { ACTION_SOURCES, toSnapEvent } from './server-event.ts';
 
 export const SNAP_CAPI = 'https://tr.snapchat.com/v3';
-/** Snap takes up to 2,000 events in one request's `data`. */
+/**
+ * Events in one request's `data`. Snap's v3 pages and SDK schema state no limit: 2,000 is the
+ * batch size of other Snap connectors (RudderStack's, Tealium's); a 413 splits the batch.
+ */
 const MAX_EVENTS = 2000;
 /**
- * Snap documents no byte limit for this endpoint; 1 MB keeps about a thousand ordinary events
- * in one request, and a 413 splits the batch anyway.
+ * Snap documents no byte limit for this endpoint; 1 MB (Signal's choice) keeps about a thousand
+ * ordinary events in one request, and a 413 splits the batch anyway.
  */
 const MAX_BYTES = 1_000_000;
 /** A Snap Pixel ID is a UUID (`1ec32188-754e-4be2-8e55-c949a984a39f` in Snap's examples). */
@@ -142,7 +145,8 @@ export default definePlugin({
   // The Snap Pixel's first-party cookie (sc_cookie1) and click id cookie (sc_click_id).
   cookies: ['_scid', '_scclid'],
   // Snap documents no rate limit for the Conversions API; its Marketing API allows 10 requests
-  // a second per access token, which at 2,000 events a request is far above any site's traffic.
+  // a second per access token, taken as a cautious default: at 2,000 events a request it is far
+  // above any site's traffic.
   rateLimit: { rps: 10 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => toSnapEvent(payload, event, ctx),
