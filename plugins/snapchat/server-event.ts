@@ -169,13 +169,16 @@ function clickIdOfAdClick(event: CanonicalEvent): string | undefined {
 
 /**
  * The conversion event as Snap takes it, from the blueprint's mapping: `event_id` the
- * messageId unless mapped, `event_time` whole seconds, `action_source` from the config unless
- * mapped, `user_data` normalised and hashed with `sc_click_id` from the page URL's (else the
- * referrer's) `ScCid`, else the `_scclid` cookie as mapped, `custom_data` fitted to Snap's schema; keys Snap does not take
- * left out. Throws a PermanentError (the event is dead-lettered alone) for an event Snap would
- * refuse with its whole request: no event_name or event_time, an event older than 37 days, an
- * unknown action_source, a web event without event_source_url, too little customer
- * information, or a PURCHASE without value and currency.
+ * messageId unless mapped (a PURCHASE's order id with `config.purchase_event_id` order_id),
+ * `event_time` whole seconds (now for a clock up to 5 minutes fast), `action_source` from the
+ * config unless mapped (Snap's other spellings read as WEB or OFFLINE), `event_source_url` as
+ * mapped or left out, `user_data` normalised and hashed with `sc_click_id` from the page URL's
+ * (else the referrer's) `ScCid`, else the `_scclid` cookie as mapped, `custom_data` fitted to
+ * Snap's schema; keys Snap does not take left out. Throws a PermanentError (the event is
+ * dead-lettered alone) for an event Snap would refuse with its whole request: no event_name or
+ * event_time, an event older than 37 days or more than 5 minutes ahead, an action_source other
+ * than WEB or OFFLINE, too little customer information, or a PURCHASE without value and
+ * currency.
  *
  * @example
  * toSnapEvent({ event_name: 'PURCHASE', event_time: 1796032800, event_source_url: 'https://shop.example.com/thanks',
