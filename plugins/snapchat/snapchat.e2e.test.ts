@@ -89,7 +89,7 @@ after(async () => {
 });
 
 describe('Snapchat Conversions API', () => {
-  test('a purchase from the browser: the documented request, the token as access_token, hashed customer information as lists, the Snap Pixel\'s cookies', async () => {
+  test('a purchase from the browser: the documented request, the token as access_token, hashed customer information (lists, external_id one string), the Snap Pixel\'s cookies', async () => {
     const timestamp = now();
     await browser({
       type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'snap-order-1', timestamp,
