@@ -209,16 +209,22 @@ test('validateConfig: custom endpoint required with "custom" and restricted to B
   assert.deepEqual(validateBrazeConfig({ api_key: KEY, rest_endpoint: 'custom' }), [{ field: 'custom_rest_endpoint', message: 'is required when rest_endpoint is "custom": give the REST endpoint Braze lists for your instance (Braze: API and SDK endpoints), e.g. https://rest.iad-01.braze.com' }]);
   assert.deepEqual(validateBrazeConfig({ api_key: `Bearer ${KEY}`, rest_endpoint: 'custom', custom_rest_endpoint: 'https://braze.example.com', alias_label: ' ' }), [
     { field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the REST API key alone, without "Bearer"' },
-    { field: 'custom_rest_endpoint', message: 'must be a host under braze.com or braze.eu (got braze.example.com): the REST API key is sent there' },
+    { field: 'custom_rest_endpoint', message: 'must be a Braze REST host, rest.<cluster>.braze.com or rest.<cluster>.braze.eu (got braze.example.com): the REST API key is sent there (the dashboard and sdk.* hosts are no REST API)' },
     { field: 'alias_label', message: 'must not be blank: it names the alias anonymous visitors are sent under (default "signal_anonymous_id")' },
   ]);
   assert.equal(customEndpointProblem('http://rest.iad-01.braze.com'), 'must start with https:// (Braze serves its REST API over HTTPS only)');
   assert.equal(customEndpointProblem('https://rest.iad-01.braze.com/users/track'), 'must be the endpoint alone, without a path or query (Signal adds /users/track and /users/delete)');
-  assert.equal(customEndpointProblem('https://rest.iad-01.braze.com.evil.example'), 'must be a host under braze.com or braze.eu (got rest.iad-01.braze.com.evil.example): the REST API key is sent there');
+  assert.equal(customEndpointProblem('https://rest.iad-01.braze.com.evil.example'), 'must be a Braze REST host, rest.<cluster>.braze.com or rest.<cluster>.braze.eu (got rest.iad-01.braze.com.evil.example): the REST API key is sent there (the dashboard and sdk.* hosts are no REST API)');
+  for (const host of ['dashboard-01.braze.com', 'sdk.iad-01.braze.com', 'www.braze.com', 'status.braze.com', 'braze.com', 'rest.braze.com', 'rest.iad-01.evil.braze.com', 'rest.fra-01.braze.eu.example']) {
+    assert.match(customEndpointProblem(`https://${host}`) ?? '', /^must be a Braze REST host/, host);
+  }
+  for (const host of ['rest.iad-09.braze.com', 'rest.fra-03.braze.eu', 'REST.KR-01.BRAZE.COM']) assert.equal(customEndpointProblem(`https://${host}`), undefined, host);
   assert.equal(customEndpointProblem('https://user:pw@rest.fra-02.braze.eu'), 'must not carry credentials: the REST API key goes in config.api_key');
   assert.equal(customEndpointProblem('not a url'), 'is not a URL: give the REST endpoint Braze lists for your instance, e.g. https://rest.iad-01.braze.com');
   assert.equal(customEndpointProblem('https://rest.fra-02.braze.eu'), undefined);
   assert.equal(restEndpointOf({}), 'https://rest.iad-01.braze.com');
+  assert.equal(restEndpointOf({ rest_endpoint: 'https://rest.kr-01.braze.com' }), 'https://rest.kr-01.braze.com');
+  assert.deepEqual((braze.config.properties.rest_endpoint as { enum: string[] }).enum.slice(-2), ['https://rest.kr-01.braze.com', 'custom'], 'KR-01 is listed (Braze: API and SDK endpoints)');
 });
 
 test('forgetPerson: /users/delete by external_id when the userId is known, else by the visitor\'s alias; 403 names the users.delete permission', () => {

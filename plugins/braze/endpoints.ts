@@ -1,7 +1,8 @@
 // Braze's REST endpoints: one per instance ("cluster"), as its API and SDK endpoints page lists
 // them, or a custom one for an instance that page does not list yet (a dedicated installation,
-// a new cluster) — restricted to Braze's own hosts, so the REST API key never leaves for
-// another server.
+// a new cluster) — restricted to Braze's REST hosts (`rest.<cluster>.braze.com` or `.eu`), so
+// the REST API key never leaves for another server, nor for a Braze host that is no REST API
+// (the dashboard, the SDK endpoints, the website).
 import type { JsonValue } from '../../core/sdk/index.ts';
 
 /** The documented instances and their REST endpoints (Braze: API and SDK endpoints, in that page's order). */
@@ -20,22 +21,24 @@ export const INSTANCES = [
   ['AU-01', 'https://rest.au-01.braze.com'],
   ['ID-01', 'https://rest.id-01.braze.com'],
   ['JP-01', 'https://rest.jp-01.braze.com'],
+  ['KR-01', 'https://rest.kr-01.braze.com'],
 ] as const;
 
 /** The `rest_endpoint` value that selects `custom_rest_endpoint`. */
 export const CUSTOM_ENDPOINT = 'custom';
 export const DEFAULT_ENDPOINT = INSTANCES[0][1];
 
-/** Hosts a custom endpoint may name: Braze's own domains. */
-const BRAZE_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+braze\.(?:com|eu)$/;
+/** Hosts a custom endpoint may name: Braze's REST hosts, `rest.<cluster>.braze.com` or `.braze.eu`, as every instance's is. */
+const BRAZE_REST_HOST = /^rest\.[a-z0-9-]+\.braze\.(?:com|eu)$/;
 
 /**
  * Why a custom REST endpoint cannot be used, or undefined when it can: an `https://` URL of a
- * host under braze.com or braze.eu, with no path, query, fragment, port or credentials.
+ * Braze REST host (`rest.<cluster>.braze.com` or `rest.<cluster>.braze.eu`), with no path,
+ * query, fragment, port or credentials.
  *
  * @example
- * customEndpointProblem('https://rest.iad-09.braze.com'); // undefined
- * customEndpointProblem('https://braze.example.com');     // 'must be a host under braze.com or braze.eu …'
+ * customEndpointProblem('https://rest.iad-09.braze.com');    // undefined
+ * customEndpointProblem('https://dashboard-01.braze.com');   // 'must be a Braze REST host, rest.<cluster>.braze.com or rest.<cluster>.braze.eu …'
  */
 export function customEndpointProblem(value: string): string | undefined {
   let url: URL;
@@ -47,7 +50,7 @@ export function customEndpointProblem(value: string): string | undefined {
   if (url.protocol !== 'https:') return 'must start with https:// (Braze serves its REST API over HTTPS only)';
   if (url.username !== '' || url.password !== '') return 'must not carry credentials: the REST API key goes in config.api_key';
   if (url.port !== '') return 'must not name a port';
-  if (!BRAZE_HOST.test(url.hostname)) return `must be a host under braze.com or braze.eu (got ${url.hostname}): the REST API key is sent there`;
+  if (!BRAZE_REST_HOST.test(url.hostname)) return `must be a Braze REST host, rest.<cluster>.braze.com or rest.<cluster>.braze.eu (got ${url.hostname}): the REST API key is sent there (the dashboard and sdk.* hosts are no REST API)`;
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'must be the endpoint alone, without a path or query (Signal adds /users/track and /users/delete)';
   return undefined;
 }

@@ -10,7 +10,7 @@ function given(value: JsonValue | undefined): value is string {
 
 /**
  * Checks across fields: the custom REST endpoint is given when `rest_endpoint` is `custom`,
- * and is an https URL of a Braze host (it is ignored otherwise); the REST API key holds no white space (it
+ * and is an https URL of a Braze REST host, rest.<cluster>.braze.com or .eu (it is ignored otherwise); the REST API key holds no white space (it
  * travels in a header: a paste error); the alias label is not blank.
  *
  * @example
