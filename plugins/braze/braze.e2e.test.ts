@@ -146,20 +146,28 @@ describe('Braze', () => {
     assert.equal(new Set(sent.map(({ request }) => request)).size, 1);
   });
 
-  test('a 429 (X-RateLimit-Reset), then a 503, then success: delivered once, without a dead letter', async () => {
+  test('a 429 waits until X-RateLimit-Reset; a 503 carrying an hourly window\'s headers does not; then success: delivered once, without a dead letter', async () => {
     const { site, integrationId } = await installed('Braze throttled', { api_key: KEY });
-    // Braze's rate-limit headers, without Retry-After: the wait is until X-RateLimit-Reset (epoch seconds).
-    const reset = String(Math.ceil(Date.now() / 1000) + 3);
+    // Braze's rate-limit headers, without Retry-After: a 429 waits until X-RateLimit-Reset (epoch
+    // seconds): a minute here, 600 ms at the tests' time scale (0.01) — the core's own first
+    // wait after a 429 is 1 s (10 ms scaled).
+    const reset = String(Math.ceil(Date.now() / 1000) + 60);
+    // Braze sends the headers on every answer: a 503's next try is the core's 1 s backoff (10 ms
+    // scaled), not the hourly window's reset (an hour: 36 s scaled).
+    const hourly = String(Math.ceil(Date.now() / 1000) + 3600);
     sim.script('POST', '/users/track', [
-      { status: 429, headers: { 'X-RateLimit-Limit': '50000', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset }, body: { message: 'Rate Limited' } },
-      { status: 503, body: { message: 'Service Unavailable' } },
+      { status: 429, headers: { 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': reset }, body: { message: 'Rate Limited' } },
+      { status: 503, headers: { 'X-RateLimit-Limit': '100000', 'X-RateLimit-Remaining': '99990', 'X-RateLimit-Reset': hourly }, body: { message: 'Service Unavailable' } },
     ]);
     await browser(site.key, { type: 'track', event: 'Throttled', userId: 'user-7', messageId: 'bz-throttled-1' });
     const tries = await waitUntil(async () => {
       const list = received('events').filter(({ object }) => object.name === 'Throttled');
       return list.length >= 3 && list;
-    }, 'three tries');
-    assert.ok(tries[1]!.request.receivedAt - tries[0]!.request.receivedAt >= 10, 'the 429 paused the integration until X-RateLimit-Reset (scaled)');
+    }, 'three tries', 20_000);
+    const afterThrottle = tries[1]!.request.receivedAt - tries[0]!.request.receivedAt;
+    assert.ok(afterThrottle >= 500, `the 429 paused the integration until X-RateLimit-Reset (≥ 590 ms scaled; waited ${afterThrottle} ms)`);
+    const afterOutage = tries[2]!.request.receivedAt - tries[1]!.request.receivedAt;
+    assert.ok(afterOutage < 10_000, `the 503 was tried again on the core's backoff, not at the window's reset (36 s scaled; waited ${afterOutage} ms)`);
     await waitUntil(async () => (await stats(integrationId)).delivered === 1 || undefined, 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(received('events').filter(({ object }) => object.name === 'Throttled').length, 3, 'not sent after the success');

@@ -127,7 +127,7 @@ test('classify: auth errors dead-letter the request saying what to fix; 404 name
     'Braze refused the request (HTTP 403: Forbidden): Braze says the account\'s plan does not include this API or the account is inactive; if the key has an IP allowlist, Signal\'s egress address must be on it (Braze: Settings > APIs and Identifiers > API Keys)');
   assert.deepEqual(classifyBraze(answer(404, { message: 'Invalid URL' }), request, ctx()),
     { status: 'dead_letter', reason: 'Braze answered HTTP 404 (Invalid URL): the URL is not Braze\'s /users/track; check config.rest_endpoint (and config.custom_rest_endpoint)' });
-  assert.equal(statusOf(classifyBraze(answer(413, 'Request Entity Too Large'), request, ctx())), 'split');
+  assert.deepEqual(classifyBraze(answer(413, 'Request Entity Too Large'), request, ctx()), { status: 'split', reason: 'Braze: the request is too large (HTTP 413: Request Entity Too Large); sending it in halves' });
   const single = braze.send([mappedEvent('e1')], ctx())[0]!;
   assert.deepEqual(classifyBraze(answer(413, 'Request Entity Too Large'), single, ctx()), { status: 'dead_letter', reason: 'Braze refused this event alone as too large (HTTP 413: Request Entity Too Large): leave its largest properties out with a pipeline transformation or the blueprint\'s exclude' });
   assert.deepEqual(classifyBraze(answer(429, { message: 'Rate Limited' }, { 'X-RateLimit-Reset': String(NOW / 1000 + 12) }), request, ctx()),
@@ -137,6 +137,12 @@ test('classify: auth errors dead-letter the request saying what to fix; 404 name
   assert.deepEqual(classifyBraze(answer(429, 'Rate Limited', { 'x-ratelimit-reset': String(NOW / 1000 - 5) }), request, ctx()), { status: 'retry', reason: 'Braze rate-limited the workspace (HTTP 429: Rate Limited)' }, 'a reset already past: the core\'s own wait');
   assert.deepEqual(classifyBraze(answer(503, 'Service Unavailable'), request, ctx()), { status: 'retry', reason: 'Braze HTTP 503: Service Unavailable' });
   assert.deepEqual(classifyBraze(answer(500, { message: 'Internal Server Error' }), request, ctx()), { status: 'retry', reason: 'Braze HTTP 500: Internal Server Error' });
+  // Braze sends its rate-limit headers on every answer: the reset of an hourly window is no time for a 5xx or a 408.
+  const hourly = { 'X-RateLimit-Limit': '100000', 'X-RateLimit-Remaining': '99000', 'X-RateLimit-Reset': String(NOW / 1000 + 3600) };
+  assert.deepEqual(classifyBraze(answer(503, 'Service Unavailable', hourly), request, ctx()), { status: 'retry', reason: 'Braze HTTP 503: Service Unavailable' }, 'a 503 retries on the core\'s schedule');
+  assert.deepEqual(classifyBraze(answer(408, 'Request Timeout', hourly), request, ctx()), { status: 'retry', reason: 'Braze HTTP 408: Request Timeout' });
+  assert.deepEqual(classifyBraze(answer(502, 'Bad Gateway', { ...hourly, 'Retry-After': '7' }), request, ctx()), { status: 'retry', reason: 'Braze HTTP 502: Bad Gateway', retryAfterMs: 7000 }, 'a Retry-After is honoured whatever the status');
+  assert.deepEqual(classifyBraze(answer(429, { message: 'Rate Limited' }, hourly), request, ctx()), { status: 'retry', reason: 'Braze rate-limited the workspace (HTTP 429: Rate Limited)', retryAfterMs: 3_600_000 }, 'a 429 waits for the window');
   assert.equal(statusOf(classifyBraze(answer(408, ''), request, ctx())), 'retry');
   assert.deepEqual(classifyBraze(answer(405, { message: 'Method Not Allowed' }), request, ctx()), { status: 'dead_letter', reason: 'Braze refused the request (HTTP 405: Method Not Allowed)' });
 });

@@ -144,10 +144,14 @@ function fatalNamingObjects(named: Map<string, string[]>, request: RequestDescri
   return { perEvent };
 }
 
-/** How long Braze asks to wait: Retry-After, else until X-RateLimit-Reset (epoch seconds). */
+/**
+ * How long Braze asks to wait: Retry-After; for a 429 only, else until X-RateLimit-Reset (epoch
+ * seconds). Braze sends its rate-limit headers on every answer, so on a 5xx or a 408 the reset
+ * of the (perhaps hourly) window says nothing about when the server is back.
+ */
 function retryAfterOf(response: VendorResponse, ctx: PluginContext): number | undefined {
   const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
-  if (retryAfter !== undefined) return retryAfter;
+  if (retryAfter !== undefined || response.status !== 429) return retryAfter;
   const reset = Number(header(response.headers, 'x-ratelimit-reset'));
   return Number.isFinite(reset) && reset > 0 && reset * 1000 > ctx.now ? Math.ceil(reset * 1000 - ctx.now) : undefined;
 }
@@ -166,7 +170,8 @@ function forbiddenAdvice(message: string): string {
  * those dead-lettered, the others retried (nothing was processed); 400 for more ids or objects
  * than a request takes splits; another 400 dead-letters the request with Braze's message.
  * 401, 403 and 404 dead-letter the request saying what to fix; 413 splits (a single event
- * dead-letters); 429 retries after Retry-After or X-RateLimit-Reset; 408 and 5xx retry.
+ * dead-letters); 429 retries after Retry-After or X-RateLimit-Reset; 408 and 5xx retry (after
+ * Retry-After when given, never after X-RateLimit-Reset).
  *
  * @example
  * classifyBraze({ status: 201, headers: {}, body, json: { message: 'success', errors: [{ type: 'Invalid time', input_array: 'events', index: 1 }] } }, request, ctx);
