@@ -210,6 +210,34 @@ test('attributes: profile fields in Braze\'s formats, identity keys never taken 
   assert.deepEqual([normalizeEmail('a@b.co'), normalizeEmail('a@b'), normalizeDob('1988-02-30'), normalizeDob('14/02/1988'), normalizeGender('prefer not to say'), normalizeGender('M')], ['a@b.co', undefined, undefined, undefined, 'P', 'M']);
 });
 
+test('attributes: subscription groups and the update modes are never taken from what the site sent; the global subscription states are, validated', () => {
+  const record = fit({ external_id: 'u-1', attributes: {
+    plan: 'pro', email_subscribe: 'Opted_In',
+    subscription_groups: [{ subscription_group_id: 'sms-marketing', subscription_state: 'subscribed' }], _merge_objects: true, _update_existing_only: true,
+  } });
+  assert.deepEqual(record, { attributes: [{ external_id: 'u-1', plan: 'pro', email_subscribe: 'opted_in' }] });
+});
+
+test('attributes: nested custom attributes without nulls (Braze would drop every nested update of the request); what cannot be left out is named', () => {
+  const record = fit({ external_id: 'u-1', attributes: {
+    company: { name: 'Acme', plan: null, address: { city: 'London', street: null }, founded: { $time: '1999-04-01' }, closed: { $time: null } },
+    pets: [{ name: 'Rex', age: null }, null, { name: null }], tags: ['a', null, 'b'], empty: { only: null }, nothing: [null], removed: null, kept: [],
+  } });
+  assert.deepEqual(record, { attributes: [{ external_id: 'u-1',
+    company: { name: 'Acme', address: { city: 'London' }, founded: { $time: '1999-04-01' } },
+    pets: [{ name: 'Rex' }], tags: ['a', 'b'], removed: null, kept: [],
+  }] }, 'a null at the top still removes the attribute, as Braze documents; an object or array holding only nulls is left out');
+  assert.deepEqual(normalizeAttributes({ orders: { $update: [{ $identifier_key: 'id', $identifier_value: 7, $new_object: { status: 'sent', note: null } }] } }).attributes,
+    { orders: { $update: [{ $identifier_key: 'id', $identifier_value: 7, $new_object: { status: 'sent' } }] } }, 'Braze\'s array-of-objects operators pass');
+  assert.throws(() => fit({ external_id: 'u-1', attributes: { email: 'jane@example.com', company: { founded: { $time: 'last spring' } } } }),
+    /^PermanentError: the profile update was not sent: attributes\.company\.founded is a \$time Braze cannot read \("last spring"\): give an ISO 8601 date/);
+  assert.deepEqual(normalizeAttributes({ company: { 'head office': 'x' }, pets: [{ 'name.first': 'Rex' }], bio: { text: 'x'.repeat(256) } }).leftOut, [
+    { key: 'company.head office', reason: 'is a key Braze does not take in a nested custom attribute (no spaces or periods)' },
+    { key: 'pets[0].name.first', reason: 'is a key Braze does not take in a nested custom attribute (no spaces or periods)' },
+    { key: 'bio.text', reason: 'has 256 characters; Braze takes nested string values of at most 255' },
+  ]);
+});
+
 test('validateConfig: custom endpoint required with "custom" and restricted to Braze hosts over https; no white space in the key; a blank alias label', () => {
   assert.deepEqual(validateBrazeConfig({ api_key: KEY }), []);
   assert.deepEqual(validateBrazeConfig({ api_key: KEY, rest_endpoint: 'custom' }), [{ field: 'custom_rest_endpoint', message: 'is required when rest_endpoint is "custom": give the REST endpoint Braze lists for your instance (Braze: API and SDK endpoints), e.g. https://rest.iad-01.braze.com' }]);

@@ -1,8 +1,9 @@
 // A user attributes object as Braze's /users/track documents it (User attributes object):
 // its profile fields in the formats Braze reads — email trimmed and lower-cased, phone in E.164,
 // dob as YYYY-MM-DD, gender as one of its letters, the subscription states it names — and
-// custom attributes as given. Done in the plugin, so whatever a blueprint maps into
-// `attributes` is normalised, and nothing in it can choose the profile it updates.
+// custom attributes as given, nested ones (objects, arrays) cleaned so that Braze takes them.
+// Done in the plugin, so whatever a blueprint maps into `attributes` is normalised, and nothing
+// in it can choose the profile it updates or the subscription groups it belongs to.
 import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface AttributeOptions {
@@ -12,12 +13,21 @@ export interface AttributeOptions {
 
 /**
  * Keys that identify or route the profile (`external_id`, `user_alias`, `braze_id`, the alias'
- * parts, the update mode, push token imports): set by the plugin from the event's ids, never
+ * parts, the update modes, push token imports): set by the plugin from the event's ids, never
  * from what the site sent, so a browser cannot write into another person's profile.
  */
 export const IDENTITY_KEYS: ReadonlySet<string> = new Set([
-  'external_id', 'user_alias', 'braze_id', 'alias_name', 'alias_label', '_update_existing_only', 'push_token_import', 'push_tokens', 'app_id',
+  'external_id', 'user_alias', 'braze_id', 'alias_name', 'alias_label', '_update_existing_only', '_merge_objects', 'push_token_import', 'push_tokens', 'app_id',
 ]);
+
+/**
+ * Keys a browser must not set, left out as the identity keys are: `subscription_groups`
+ * subscribes or unsubscribes the person to email, SMS and WhatsApp subscription groups — an
+ * opt-in a page cannot vouch for — and Braze applies it to every profile sharing the email
+ * address too (Track users: Set subscription groups). A site changes them through Braze's
+ * subscription group endpoints or its preference center.
+ */
+export const BLOCKED_KEYS: ReadonlySet<string> = new Set(['subscription_groups']);
 
 /**
  * Custom attribute operations that add to what the profile holds, so that applied twice (a
@@ -25,6 +35,11 @@ export const IDENTITY_KEYS: ReadonlySet<string> = new Set([
  * twice: `{"inc": n}` on a number, `{"$add": [...]}` on an array of objects.
  */
 const ADDING_OPERATIONS = ['inc', '$add'] as const;
+
+/** Braze: nested custom attribute key names and string values are at most 255 characters. */
+const MAX_NESTED_CHARS = 255;
+/** A date as the `$time` of a nested custom attribute takes it: ISO 8601, a date or a date-time. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const HEX64 = /^[0-9a-f]{64}$/i;
 /** One address: one `@`, no white space, commas, semicolons or brackets. */
@@ -96,8 +111,55 @@ function addingOperation(value: JsonValue): string | undefined {
   return isObject(value) ? ADDING_OPERATIONS.find((operation) => Object.hasOwn(value, operation)) : undefined;
 }
 
-/** One profile field normalised: the value to send, or why it cannot be used. */
-function normalizeField(key: string, value: JsonValue, options: AttributeOptions): { value: JsonValue } | { reason: string } {
+/** A nested value as Braze takes it, or where it is not and why; `undefined` when nothing is left of it. */
+type Nested = { value: JsonValue | undefined } | { at: string; reason: string };
+
+/**
+ * A custom attribute's object or array as Braze's nested custom attributes take it. Braze drops
+ * every nested custom attribute update of a request when one holds a null or an unreadable
+ * time (Track users: invalid nested custom attributes) — the updates of the other events in it
+ * too — so nulls inside are left out (the object sent replaces the stored one: a key left out
+ * is gone as a null would have it), and an object or array left empty goes too. What cannot be
+ * left out without changing the value — a `$time` that is no ISO 8601 date, a key with a space
+ * or a period or over 255 characters, a string over 255 characters — is named with why.
+ */
+function cleanNested(value: JsonValue, at: string): Nested {
+  if (value === null) return { value: undefined };
+  if (typeof value === 'string') return value.length > MAX_NESTED_CHARS ? { at, reason: `has ${value.length} characters; Braze takes nested string values of at most 255` } : { value };
+  if (Array.isArray(value)) {
+    const kept: JsonValue[] = [];
+    for (const [index, item] of value.entries()) {
+      const cleaned = cleanNested(item, `${at}[${index}]`);
+      if ('reason' in cleaned) return cleaned;
+      if (cleaned.value !== undefined) kept.push(cleaned.value);
+    }
+    return { value: kept.length === 0 && value.length > 0 ? undefined : kept };
+  }
+  if (typeof value !== 'object') return { value };
+  if (Object.hasOwn(value, '$time')) {
+    const time = value.$time;
+    if (time === null || time === undefined) return { value: undefined };
+    return typeof time === 'string' && ISO_DATE.test(time.trim()) && Number.isFinite(Date.parse(time.trim().replace(' ', 'T')))
+      ? { value }
+      : { at, reason: `is a $time Braze cannot read (${JSON.stringify(time)}): give an ISO 8601 date (1980-01-01) or date-time` };
+  }
+  const kept: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    const path = `${at}.${key}`;
+    // `$`-keys are Braze's operators ($add, $remove, $update, $identifier_key, …): Braze reads them.
+    if (!key.startsWith('$')) {
+      if (/[\s.]/.test(key) || key === '') return { at: path, reason: 'is a key Braze does not take in a nested custom attribute (no spaces or periods)' };
+      if (key.length > MAX_NESTED_CHARS) return { at: path, reason: `is a key of ${key.length} characters; Braze takes at most 255` };
+    }
+    const cleaned = cleanNested(item, path);
+    if ('reason' in cleaned) return cleaned;
+    if (cleaned.value !== undefined) kept[key] = cleaned.value;
+  }
+  return { value: Object.keys(kept).length === 0 && Object.keys(value).length > 0 ? undefined : kept };
+}
+
+/** One profile field normalised: the value to send (`undefined`: nothing to send), or why it cannot be used (`at`: the nested key it is about). */
+function normalizeField(key: string, value: JsonValue, options: AttributeOptions): { value: JsonValue | undefined } | { reason: string; at?: string } {
   // null removes the attribute from the profile, as Braze documents.
   if (value === null) return { value };
   switch (key) {
@@ -132,29 +194,31 @@ function normalizeField(key: string, value: JsonValue, options: AttributeOptions
     default: {
       const operation = addingOperation(value);
       if (operation !== undefined) return { reason: `is a "${operation}" operation, which would count twice when a request is retried: send the resulting value instead` };
-      return { value };
+      return typeof value === 'object' ? cleanNested(value, key) : { value };
     }
   }
 }
 
 /**
  * What the blueprint mapped to `attributes`, as Braze's user attributes object takes it: the
- * identity keys (see `IDENTITY_KEYS`) left out, blank text skipped, profile fields normalised.
- * A field that cannot be used is named in `leftOut` with why.
+ * identity keys (see `IDENTITY_KEYS`) and `subscription_groups` (see `BLOCKED_KEYS`) left out,
+ * blank text skipped, profile fields normalised, nested custom attributes without nulls (an
+ * object or array holding nothing else left out). A field that cannot be used is named in
+ * `leftOut` (by its nested key when it is one) with why.
  *
  * @example
- * normalizeAttributes({ email: ' A@X.com ', gender: 'female', external_id: 'someone-else', plan: 'pro' });
- * // { attributes: { email: 'a@x.com', gender: 'F', plan: 'pro' }, leftOut: [] }
+ * normalizeAttributes({ email: ' A@X.com ', gender: 'female', external_id: 'someone-else', plan: 'pro', company: { name: 'Acme', size: null } });
+ * // { attributes: { email: 'a@x.com', gender: 'F', plan: 'pro', company: { name: 'Acme' } }, leftOut: [] }
  */
 export function normalizeAttributes(input: JsonObject, options: AttributeOptions = {}): { attributes: JsonObject; leftOut: LeftOut[] } {
   const attributes: JsonObject = {};
   const leftOut: LeftOut[] = [];
   for (const [key, value] of Object.entries(input)) {
-    if (IDENTITY_KEYS.has(key) || key === '') continue;
+    if (IDENTITY_KEYS.has(key) || BLOCKED_KEYS.has(key) || key === '') continue;
     if (typeof value === 'string' && value.trim() === '') continue;
     const field = normalizeField(key, value, options);
-    if ('reason' in field) leftOut.push({ key, reason: field.reason });
-    else attributes[key] = field.value;
+    if ('reason' in field) leftOut.push({ key: field.at ?? key, reason: field.reason });
+    else if (field.value !== undefined) attributes[key] = field.value;
   }
   return { attributes, leftOut };
 }
