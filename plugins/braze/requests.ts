@@ -133,11 +133,19 @@ export function buildTrackRequests(batch: MappedEvent[], ctx: PluginContext): Re
 }
 
 /**
+ * What a deletion by external_id leaves behind, said with every deletion Braze accepted (`read`
+ * is handed the answer alone, not which ids were named).
+ */
+export const ALIAS_PROFILE_REMAINS = 'A deletion naming a userId deletes that user\'s profile only (Braze takes one kind of id a request): the visitor\'s alias-only profile (its anonymousId), if Braze never merged it, remains — run deletePerson with the anonymousId alone to delete it';
+
+/**
  * Person deletions through Braze's POST /users/delete, with the integration's REST API key
- * (it needs the users.delete permission). Braze takes one kind of identifier a request: the
- * userId as an external_id when known (the identified profile), else the anonymousId as the
- * user alias anonymous visitors were sent under. Braze answers `{"deleted": n}`, the number of
- * profiles queued for deletion.
+ * (it needs the users.delete permission). Braze takes one kind of identifier a request, and the
+ * core sends one request a deletion: the userId as an external_id when known (the identified
+ * profile), else the anonymousId as the user alias anonymous visitors were sent under. A person
+ * named by both loses the external_id profile; the outcome says that the visitor's alias-only
+ * profile, if never merged, remains and how to delete it. Braze answers `{"deleted": n}`, the
+ * number of profiles queued for deletion.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => typeof config.api_key === 'string' && config.api_key !== '' && config.forward_deletions !== false,
@@ -160,7 +168,8 @@ export const forgetPerson: PersonForgetting = {
     const answer = (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json : {}) as { deleted?: unknown; message?: unknown };
     if (response.status >= 200 && response.status < 300) {
       const deleted = typeof answer.deleted === 'number' ? answer.deleted : undefined;
-      return { done: true, message: deleted === undefined ? `accepted (HTTP ${response.status}): Braze queued the profile for deletion` : `Braze queued ${deleted} profile${deleted === 1 ? '' : 's'} for deletion` };
+      const queued = deleted === undefined ? `accepted (HTTP ${response.status}): Braze queued the profile for deletion` : `Braze queued ${deleted} profile${deleted === 1 ? '' : 's'} for deletion`;
+      return { done: true, message: `${queued}. ${ALIAS_PROFILE_REMAINS}` };
     }
     if (response.status === 403) {
       return { failed: `HTTP 403: Braze refused the deletion. The REST API key needs the users.delete permission: add it to the key (Braze: Settings > APIs and Identifiers > API Keys) or set config.forward_deletions to false${said ? ` (Braze: ${said})` : ''}` };
