@@ -114,8 +114,25 @@ describe('Braze', () => {
     });
   });
 
-  test('Order Completed: one purchase object per product (a sku-only product by its sku), the order\'s properties on each', async () => {
+  test('Order Completed (default variant): one ecommerce.order_placed event with its products, as Braze\'s eCommerce schema has it', async () => {
     await browser(main.site.key, {
+      type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'bz-order-placed-1',
+      properties: { order_id: 'ORD-0', total: 74.99, tax: 5, currency: 'GBP', coupon: 'SPRING', discount: 5, products: [{ product_id: 'SKU-100', name: 'Running Shoes', price: 59.99, quantity: 1 }, { sku: 'SS-M', name: 'Socks', price: 7.5, quantity: 2 }] },
+    });
+    const { object } = await waitUntil(async () => received('events').find(({ object }) => object.name === 'ecommerce.order_placed'), 'the order');
+    assert.deepEqual(object, { external_id: 'user-123', app_id: 'app-web-1', name: 'ecommerce.order_placed', time: CALL_TIMESTAMP, properties: {
+      order_id: 'ORD-0', total_value: 74.99, tax: 5, total_discounts: 5, discounts: [{ code: 'SPRING', amount: 5 }], currency: 'GBP',
+      products: [
+        { product_id: 'SKU-100', product_name: 'Running Shoes', variant_id: 'SKU-100', quantity: 1, price: 59.99 },
+        { product_id: 'SS-M', product_name: 'Socks', variant_id: 'SS-M', quantity: 2, price: 7.5, metadata: { sku: 'SS-M' } },
+      ],
+      source: 'web',
+    } });
+  });
+
+  test('Order Completed (legacy_purchases variant): one purchase object per product, product_id the product\'s name (else its sku), the order\'s properties on each', async () => {
+    const { site } = await installed('Braze purchases', { api_key: KEY, app_id: 'app-web-1' }, 'legacy_purchases');
+    await browser(site.key, {
       type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'bz-order-1',
       properties: { order_id: 'ORD-1', total: 74.99, currency: 'GBP', products: [{ product_id: 'SKU-100', name: 'Running Shoes', price: 59.99, quantity: 1 }, { sku: 'SS-M', price: 7.5, quantity: 2 }] },
     });
@@ -124,7 +141,7 @@ describe('Braze', () => {
       return list.length === 2 && list;
     }, 'the purchases');
     assert.deepEqual(purchases.map(({ object }) => object), [
-      { external_id: 'user-123', app_id: 'app-web-1', product_id: 'SKU-100', currency: 'GBP', price: 59.99, quantity: 1, time: CALL_TIMESTAMP, properties: { order_id: 'ORD-1', total: 74.99, product_name: 'Running Shoes' } },
+      { external_id: 'user-123', app_id: 'app-web-1', product_id: 'Running Shoes', currency: 'GBP', price: 59.99, quantity: 1, time: CALL_TIMESTAMP, properties: { order_id: 'ORD-1', total: 74.99, item_id: 'SKU-100' } },
       { external_id: 'user-123', app_id: 'app-web-1', product_id: 'SS-M', currency: 'GBP', price: 7.5, quantity: 2, time: CALL_TIMESTAMP, properties: { order_id: 'ORD-1', total: 74.99, sku: 'SS-M' } },
     ]);
   });

@@ -165,9 +165,32 @@ test('events: properties without contact information at any depth, Braze\'s rese
     'a property named external_id stays inside properties: it cannot identify the user');
   assert.throws(() => fit({ external_id: 'u-1', name: 'X', time: 'next tuesday' }), /Braze needs the time as an ISO 8601 date-time; the blueprint mapped "next tuesday" to time/);
   assert.throws(() => fit({ external_id: 'u-1', name: 'x'.repeat(256) }), /at most 255 characters; this one has 256/);
-  assert.deepEqual(fit({ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: { product_id: 'P-1' } }, browserEvent(), { default_currency: 'eur' }),
-    { events: [{ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: { product_id: 'P-1', currency: 'EUR' } }] }, 'eCommerce events get the default currency');
   assert.deepEqual(cleanProperties({ name: 'Jane Doe', products: [{ name: 'Mug' }] }), { products: [{ name: 'Mug' }] });
+});
+
+const viewed = { product_id: 'P-1', product_name: 'Mug', variant_id: 'P-1-BLU', price: 4, source: 'web' };
+const product = { product_id: 'P-1', product_name: 'Mug', variant_id: 'P-1-BLU', quantity: 1, price: 4 };
+
+test('eCommerce events: fitted to Braze\'s strict schema (it drops one that fails): the default currency, other properties under metadata, every required field or a dead letter naming it', () => {
+  assert.deepEqual(fit({ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: viewed }, browserEvent(), { default_currency: 'eur' }),
+    { events: [{ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: { ...viewed, currency: 'EUR' } }] }, 'the default currency');
+  const order = fit({ external_id: 'u-1', name: 'ecommerce.order_placed', time: TIME, properties: {
+    order_id: 'O-1', total_value: 8, currency: 'GBP', source: 'web', channel: 'app', metadata: { coupon: 'SPRING' }, products: [{ ...product, quantity: 2, colour: 'blue' }],
+  } });
+  assert.deepEqual((order.events as JsonObject[])[0]!.properties, {
+    order_id: 'O-1', total_value: 8, currency: 'GBP', source: 'web', metadata: { channel: 'app', coupon: 'SPRING' }, products: [{ ...product, quantity: 2, metadata: { colour: 'blue' } }],
+  }, 'properties the schema does not name go under metadata, the event\'s or the product\'s');
+  assert.throws(() => fit({ external_id: 'u-1', name: 'ecommerce.product_viewed', time: TIME, properties: { product_id: 'P-1' } }),
+    /^PermanentError: Braze drops an ecommerce\.product_viewed event its schema refuses, so it was not sent: properties\.product_name, properties\.variant_id, properties\.price, properties\.source are missing\. Map the field in the blueprint \(or fix the source\), then replay$/);
+  assert.throws(() => fit({ external_id: 'u-1', name: 'ecommerce.order_cancelled', time: TIME, properties: { order_id: 'O-1', total_value: -5, source: 'web', products: [{ product_id: 'P-1', price: 'four', quantity: 1.5 }] } }),
+    /: properties\.cancel_reason is missing; properties\.total_value -5 is not an amount Braze takes \(a number ≥ 0\); properties\.products\[0\]\.product_name, properties\.products\[0\]\.variant_id are missing; properties\.products\[0\]\.price "four" is not an amount Braze takes \(a number ≥ 0\); properties\.products\[0\]\.quantity 1\.5 is not a whole number ≥ 0\./);
+  assert.throws(() => fit({ external_id: 'u-1', name: 'ecommerce.cart_updated', time: TIME, properties: { cart_id: 'c', source: 'web', products: [] } }),
+    /properties\.products, properties\.total_value are missing/, 'an empty cart; a full cart needs its total');
+  assert.deepEqual((fit({ external_id: 'u-1', name: 'ecommerce.cart_updated', time: TIME, properties: { cart_id: 'c', action: 'add', source: 'web', products: [product] } }).events as JsonObject[])[0]!.properties,
+    { cart_id: 'c', action: 'add', source: 'web', products: [product], currency: 'USD' }, 'an incremental update needs no total');
+  assert.throws(() => fit({ external_id: 'u-1', name: 'ecommerce.order_refunded', time: TIME }), /properties\.order_id, properties\.total_value, properties\.products, properties\.source are missing/, 'no properties at all');
+  assert.deepEqual(fit({ external_id: 'u-1', name: 'ecommerce.custom_thing', time: TIME, properties: { a: 1 } }), { events: [{ external_id: 'u-1', name: 'ecommerce.custom_thing', time: TIME, properties: { a: 1 } }] },
+    'a name that is none of the six is an ordinary custom event');
 });
 
 test('purchases: one per product (sku when no product_id), the order\'s properties under each, currency from the product, the order or the config; quantities over 100 in parts', () => {
@@ -191,6 +214,8 @@ test('purchases: one per product (sku when no product_id), the order\'s properti
   assert.throws(() => fit({ external_id: 'u-1', purchases: Array.from({ length: 51 }, (_, i) => ({ product_id: `S${i}`, price: 1 })) }, browserEvent(), { request_limits: 'combined_50' }),
     /this order has 51 purchase objects and one Braze request takes at most 50/);
   assert.deepEqual(fit({ external_id: 'u-1', name: 'Order Completed', time: TIME, purchases: [] }), { events: [{ external_id: 'u-1', name: 'Order Completed', time: TIME }] }, 'no products: the custom event');
+  assert.deepEqual(fit({ external_id: 'u-1', time: TIME, properties: { order_id: 'O-1', price: 9, quantity: 3, product_id: 'x', currency: 'EUR' }, purchases: [{ product_id: 'S', price: 1, properties: { price: 2, colour: 'red' } }] }),
+    { purchases: [{ external_id: 'u-1', product_id: 'S', currency: 'USD', price: 1, time: TIME, properties: { order_id: 'O-1', colour: 'red' } }] }, 'Braze refuses purchase properties named product_id, quantity, price or currency');
 });
 
 test('attributes: profile fields in Braze\'s formats, identity keys never taken from traits; a field Braze cannot use dead-letters the update naming it', () => {
@@ -290,39 +315,93 @@ const mapped = (variant: string, event: CanonicalEvent): JsonObject | null => {
   return result.vendorEvent === null ? null : braze.map!(result.vendorEvent, event, ctx())!;
 };
 
-test('default blueprint: identify to attributes, track to custom events, Order Completed to purchases (sku-only products too); page, screen, alias, group not sent', () => {
-  const identify = mapped('default', browserEvent({ type: 'identify', event: undefined, userId: 'user-123', traits: { email: ' Jane@Example.com ', firstName: 'Jane', last_name: 'Doe', phone: '+44 7700 900123', birthday: '1988-02-14', gender: 'male', address: { city: 'London', country: 'GB', street: '1 Main St' }, plan: 'premium', external_id: 'someone-else', id: 'x' } }));
+const eventOf = (variant: string, event: CanonicalEvent): JsonObject => ((mapped(variant, event)!.events as JsonObject[])[0]!);
+const errorsOf = (variant: string, event: CanonicalEvent): string[] => blueprint(variant).mapEvent(event).errors;
+
+test('default blueprint: identify to attributes, track to custom events, Segment\'s ecommerce events (orders included) to Braze\'s eCommerce recommended events; page, screen, alias, group not sent', () => {
+  const identify = mapped('default', browserEvent({ type: 'identify', event: undefined, userId: 'user-123', traits: { email: ' Jane@Example.com ', firstName: 'Jane', last_name: 'Doe', phone: '+44 7700 900123', birthday: '1988-02-14', gender: 'male', address: { city: 'London', country: 'GB', street: '1 Main St' }, plan: 'premium', external_id: 'someone-else', id: 'x', subscription_groups: [{ subscription_group_id: 'g', subscription_state: 'subscribed' }] } }));
   assert.deepEqual(identify, { attributes: [{ external_id: 'user-123', plan: 'premium', email: 'jane@example.com', phone: '+447700900123', first_name: 'Jane', last_name: 'Doe', dob: '1988-02-14', gender: 'M', home_city: 'London', country: 'GB' }] });
   const track = mapped('default', browserEvent({ properties: { method: 'email', email: 'jane@example.com', time: 'noon' } }));
   assert.deepEqual(track, { events: [{ ...ALIAS, name: 'Signed Up', time: TIME, properties: { method: 'email' } }] });
-  const order = mapped('default', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 5521, total: '89.99', currency: 'gbp', products: [{ sku: 'RS-42', name: 'Shoes', price: 59.99, quantity: 1 }, { product_id: 'SKU-2', price: '15', quantity: '2' }] } }));
-  assert.deepEqual(order, { purchases: [
-    { external_id: 'user-123', product_id: 'RS-42', currency: 'GBP', price: 59.99, quantity: 1, time: TIME, properties: { order_id: '5521', total: 89.99, sku: 'RS-42', product_name: 'Shoes' } },
-    { external_id: 'user-123', product_id: 'SKU-2', currency: 'GBP', price: 15, quantity: 2, time: TIME, properties: { order_id: '5521', total: 89.99 } },
-  ] });
   for (const type of ['page', 'screen', 'alias', 'group'] as const) assert.equal(mapped('default', browserEvent({ type, event: undefined, name: 'Home' } as Partial<CanonicalEvent>)), null, type);
+
+  const order = mapped('default', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 5521, total: '89.99', subtotal: 75, tax: 10, shipping: 4.99, discount: 5, coupon: 'SPRING', affiliation: 'Shop', currency: 'gbp', email: 'jane@example.com', products: [{ sku: 'RS-42', name: 'Shoes', price: 59.99, quantity: 1, brand: 'Stride' }, { product_id: 'SKU-2', name: 'Socks', price: '15', quantity: '2' }] } }));
+  assert.deepEqual(order, { events: [{ external_id: 'user-123', name: 'ecommerce.order_placed', time: TIME, properties: {
+    order_id: '5521', total_value: 89.99, subtotal_value: 75, tax: 10, shipping: 4.99, total_discounts: 5, discounts: [{ code: 'SPRING', amount: 5 }], metadata: { affiliation: 'Shop' }, currency: 'GBP',
+    products: [
+      { product_id: 'RS-42', product_name: 'Shoes', variant_id: 'RS-42', quantity: 1, price: 59.99, metadata: { sku: 'RS-42', brand: 'Stride' } },
+      { product_id: 'SKU-2', product_name: 'Socks', variant_id: 'SKU-2', quantity: 2, price: 15 },
+    ], source: 'web',
+  } }] }, 'ecommerce.order_placed: subtotal_value, tax and shipping are in Braze\'s schema; the coupon and its amount as discounts[]');
+  assert.deepEqual(eventOf('default', browserEvent({ event: 'Order Completed', properties: { order_id: 'O-2', total: 5, coupon: 'FREESHIP', products: [{ product_id: 'P', name: 'Mug', price: 5 }] } })).properties,
+    { order_id: 'O-2', total_value: 5, metadata: { coupon: 'FREESHIP' }, products: [{ product_id: 'P', product_name: 'Mug', variant_id: 'P', quantity: 1, price: 5 }], source: 'web', currency: 'USD' }, 'a coupon without an amount under metadata');
+
   const viewed = mapped('default', browserEvent({ event: 'Product Viewed', properties: { sku: 'RS-42', name: 'Shoes', price: '59.99', brand: 'Stride', url: 'https://shop.example.com/p/shoes' } }));
   assert.deepEqual(viewed, { events: [{ ...ALIAS, name: 'ecommerce.product_viewed', time: TIME, properties: {
     product_id: 'RS-42', product_name: 'Shoes', variant_id: 'RS-42', price: 59.99, product_url: 'https://shop.example.com/p/shoes', source: 'web', metadata: { sku: 'RS-42', brand: 'Stride' }, currency: 'USD',
   } }] }, 'a sku-only product; no currency sent: the config\'s');
-  const unreadable = blueprint('default').mapEvent(browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', currency: '$', products: [{ product_id: 'S', price: 1 }] } }));
+  const checkout = eventOf('default', browserEvent({ event: 'Checkout Started', properties: { checkout_id: 'CK-1', cart_id: 'cart-7', value: 20, tax: 2, currency: 'EUR', products: [{ product_id: 'P', name: 'Mug', price: 10, quantity: 2 }] } }));
+  assert.deepEqual(checkout.properties, { checkout_id: 'CK-1', cart_id: 'cart-7', total_value: 20, tax: 2, currency: 'EUR', products: [{ product_id: 'P', product_name: 'Mug', variant_id: 'P', quantity: 2, price: 10 }], source: 'web', metadata: { checkout_url: 'https://shop.example.com/signup' } },
+    'the checkout page under metadata (Braze\'s schema names checkout_url there)');
+  assert.equal(eventOf('default', browserEvent({ event: 'Cart Viewed', properties: { cart_id: 'c', value: 1, products: [{ product_id: 'P', name: 'Mug', price: 1 }] } })).name, 'ecommerce.cart_updated');
+  assert.deepEqual(eventOf('default', browserEvent({ event: 'Order Cancelled', properties: { order_id: 'O-2', total: 5, products: [{ product_id: 'P', name: 'Mug', price: 5 }] } })).properties,
+    { order_id: 'O-2', cancel_reason: 'not given', total_value: 5, products: [{ product_id: 'P', product_name: 'Mug', variant_id: 'P', quantity: 1, price: 5 }], source: 'web', currency: 'USD' }, 'Braze requires a cancel_reason');
+  assert.equal(eventOf('default', browserEvent({ event: 'Order Refunded', properties: { order_id: 'O-3', total: 5, products: [{ product_id: 'P', name: 'Mug', price: 5 }] } })).name, 'ecommerce.order_refunded');
+  assert.deepEqual(eventOf('default', browserEvent({ event: 'Product Added', properties: { product_id: 42, name: 'Cup', price: '4', currency: 'eur' } })).properties, { product_id: '42', product_name: 'Cup', price: 4, quantity: 1, currency: 'EUR' });
+  const unreadable = blueprint('default').mapEvent(browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', total: 1, currency: '$', products: [{ product_id: 'S', name: 'S', price: 1 }] } }));
   assert.match(unreadable.errors.join(), /currency is required but currency: "\$" is not an ISO 4217 code/);
 });
 
-test('retail blueprint: Order Completed as ecommerce.order_placed with its products; checkout, cart, refunds and cancellations as Braze\'s recommended events', () => {
-  const order = mapped('retail', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 'O-1', total: 89.99, subtotal: 75, tax: 10, shipping: 4.99, discount: 5, coupon: 'SPRING', currency: 'gbp', email: 'jane@example.com', products: [{ sku: 'RS-42', name: 'Shoes', price: '59.99', quantity: 1, brand: 'Stride' }] } }));
-  assert.deepEqual(order, { events: [{ external_id: 'user-123', name: 'ecommerce.order_placed', time: TIME, properties: {
-    order_id: 'O-1', total_value: 89.99, subtotal_value: 75, tax: 10, shipping: 4.99, total_discounts: 5, metadata: { coupon: 'SPRING' }, currency: 'GBP',
-    products: [{ product_id: 'RS-42', product_name: 'Shoes', variant_id: 'RS-42', quantity: 1, price: 59.99, metadata: { sku: 'RS-42', brand: 'Stride' } }], source: 'web',
-  } }] });
-  const checkout = mapped('retail', browserEvent({ event: 'Checkout Started', properties: { checkout_id: 'CK-1', cart_id: 'cart-7', value: 20, currency: 'EUR', products: [{ product_id: 'P', name: 'Mug', price: 10, quantity: 2 }] } }));
-  assert.deepEqual(checkout, { events: [{ ...ALIAS, name: 'ecommerce.checkout_started', time: TIME, properties: {
-    checkout_id: 'CK-1', cart_id: 'cart-7', total_value: 20, currency: 'EUR', products: [{ product_id: 'P', product_name: 'Mug', variant_id: 'P', quantity: 2, price: 10 }], source: 'web', checkout_url: 'https://shop.example.com/signup',
-  } }] });
-  const events = (name: string, properties: JsonObject) => ((mapped('retail', browserEvent({ event: name, properties }))!.events as JsonObject[])[0]!);
-  assert.equal(events('Cart Viewed', { cart_id: 'c', products: [{ product_id: 'P', price: 1 }] }).name, 'ecommerce.cart_updated');
-  assert.deepEqual(events('Order Cancelled', { order_id: 'O-2', reason: 'changed mind', total: 5 }).properties, { order_id: 'O-2', cancel_reason: 'changed mind', total_value: 5, source: 'web', currency: 'USD' });
-  assert.equal(events('Order Refunded', { order_id: 'O-3', total: 5 }).name, 'ecommerce.order_refunded');
-  assert.deepEqual(events('Products Searched', { search_term: 'mugs' }), { ...ALIAS, name: 'Products Searched', time: TIME, properties: { query: 'mugs' } });
-  assert.deepEqual(events('Product Added', { product_id: 42, name: 'Cup', price: '4', currency: 'eur' }).properties, { product_id: '42', product_name: 'Cup', price: 4, quantity: 1, currency: 'EUR' });
+test('default blueprint: an eCommerce event without what Braze\'s schema requires is dead-lettered naming the field; a product without one is left out; an empty cart is not sent', () => {
+  assert.deepEqual(errorsOf('default', browserEvent({ event: 'Product Viewed', properties: { product_id: 'P' } })), [
+    'properties.product_name is required but properties.name / properties.items.0.item_name are missing',
+    'properties.price is required but properties.price / properties.items.0.price are missing',
+  ]);
+  assert.deepEqual(errorsOf('default', browserEvent({ event: 'Order Cancelled', properties: { order_id: 'O-1' } })), [
+    'properties.total_value is required but properties.total / properties.revenue / properties.value are missing',
+    'properties.products is required but properties.products / properties.items are missing',
+  ]);
+  assert.match(errorsOf('default', browserEvent({ event: 'Checkout Started', properties: { value: 1, products: [{ product_id: 'P', name: 'M', price: 1 }] } })).join(), /properties\.checkout_id is required/);
+  assert.match(errorsOf('default', browserEvent({ event: 'Order Refunded', properties: { order_id: 'O-1', total: 5 } })).join(), /properties\.products is required/, 'Braze requires products even for an order-level refund');
+  const partly = blueprint('default').mapEvent(browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', total: 9, products: [{ product_id: 'A', name: 'Mug', price: 4 }, { product_id: 'B', price: 5 }, { product_id: 'C', name: 'Cup' }] } }));
+  assert.deepEqual(partly.errors, []);
+  assert.deepEqual(partly.warnings, ['properties.products[1].product_name is required but name / item_name are missing; the element was left out', 'properties.products[2].price is required but price is missing; the element was left out']);
+  assert.deepEqual((partly.vendorEvent!.properties as JsonObject).products, [{ product_id: 'A', product_name: 'Mug', variant_id: 'A', quantity: 1, price: 4 }]);
+  assert.match(errorsOf('default', browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', total: 9, products: [{ product_id: 'B', price: 5 }] } })).join(), /properties\.products is required/, 'no product left: dead-lettered');
+  for (const properties of [{ cart_id: 'c', products: [] }, { cart_id: 'c' }] as JsonObject[]) {
+    const result = blueprint('default').mapEvent(browserEvent({ event: 'Cart Viewed', properties }));
+    assert.deepEqual([result.vendorEvent, result.errors], [null, []], `an empty cart is dropped: ${JSON.stringify(properties)}`);
+  }
+  assert.match(errorsOf('default', browserEvent({ event: 'Cart Viewed', properties: { value: 1, products: [{ product_id: 'P', name: 'M', price: 1 }] } })).join(), /properties\.cart_id is required/);
+});
+
+test('default blueprint: Segment\'s product and promotion events keep the product\'s name (a top-level name would be taken for a person\'s and left out)', () => {
+  for (const event of ['Product Clicked', 'Product Added to Wishlist', 'Product Removed from Wishlist', 'Wishlist Product Added to Cart', 'Product Shared']) {
+    assert.deepEqual(eventOf('default', browserEvent({ event, properties: { product_id: 'P-1', name: 'Trail Shoe', price: 59.99, position: 3 } })),
+      { ...ALIAS, name: event, time: TIME, properties: { product_id: 'P-1', price: 59.99, position: 3, product_name: 'Trail Shoe' } }, event);
+  }
+  assert.deepEqual(eventOf('default', browserEvent({ event: 'Promotion Clicked', properties: { promotion_id: 'promo-1', name: 'Summer Sale', creative: 'banner' } })).properties,
+    { promotion_id: 'promo-1', creative: 'banner', promotion_name: 'Summer Sale' });
+  assert.deepEqual(eventOf('default', browserEvent({ event: 'Coupon Entered', properties: { coupon_id: 'c', name: 'Jane Doe' } })).properties, { coupon_id: 'c' }, 'other events: a top-level name is a person\'s');
+});
+
+test('retail blueprint: the default, and Products Searched and Product List Viewed as typed custom events', () => {
+  assert.deepEqual(eventOf('retail', browserEvent({ event: 'Products Searched', properties: { search_term: 'mugs' } })), { ...ALIAS, name: 'Products Searched', time: TIME, properties: { query: 'mugs' } });
+  assert.deepEqual(eventOf('retail', browserEvent({ event: 'Product List Viewed', properties: { list_id: 7, category: 'Mugs', products: [{ product_id: 'P', name: 'Mug', position: 1 }, { sku: 'S' }] } })).properties,
+    { list_id: '7', category: 'Mugs', products: [{ product_id: 'P', product_name: 'Mug', variant_id: 'P', position: 1 }, { product_id: 'S', variant_id: 'S', metadata: { sku: 'S' } }] }, 'a custom event: products kept whatever they lack');
+  const event = browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 'O-1', total: 5, currency: 'EUR', products: [{ product_id: 'P', name: 'Mug', price: 5 }] } });
+  assert.deepEqual(mapped('retail', event), mapped('default', event));
+});
+
+test('legacy_purchases blueprint: Order Completed as purchases, product_id the product\'s name (Braze: names, not SKUs; 5,000 at most); an order whose products are all unusable is dead-lettered', () => {
+  const order = mapped('legacy_purchases', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 5521, total: '89.99', currency: 'gbp', price: 1, quantity: 2, products: [{ product_id: 'SKU-1', sku: 'RS-42', name: 'Shoes', price: 59.99, quantity: 1, brand: 'Stride' }, { sku: 'SS-M', price: '15', quantity: '2' }] } }));
+  assert.deepEqual(order, { purchases: [
+    { external_id: 'user-123', product_id: 'Shoes', currency: 'GBP', price: 59.99, quantity: 1, time: TIME, properties: { order_id: '5521', total: 89.99, item_id: 'SKU-1', sku: 'RS-42', brand: 'Stride' } },
+    { external_id: 'user-123', product_id: 'SS-M', currency: 'GBP', price: 15, quantity: 2, time: TIME, properties: { order_id: '5521', total: 89.99, sku: 'SS-M' } },
+  ] }, 'a product without a name by its id or sku; no property named price or quantity (Braze reserves them)');
+  assert.deepEqual(mapped('legacy_purchases', browserEvent({ event: 'Order Completed', userId: 'user-123', properties: { order_id: 'O-9', total: 5 } })),
+    { events: [{ external_id: 'user-123', name: 'Order Completed', time: TIME, properties: { order_id: 'O-9', total: 5 } }] }, 'no products: the custom event');
+  assert.match(errorsOf('legacy_purchases', browserEvent({ event: 'Order Completed', properties: { order_id: 'O-1', products: [{ name: 'Mug' }, { name: 'Cup', price: 'n/a' }] } })).join(), /purchases is required/,
+    'products all without a price: dead-lettered, not a custom event without revenue');
+  assert.equal(eventOf('legacy_purchases', browserEvent({ event: 'Product Viewed', properties: { product_id: 'P', name: 'Mug', price: 1 } })).name, 'ecommerce.product_viewed', 'the other ecommerce events as the default\'s');
 });

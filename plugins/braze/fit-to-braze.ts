@@ -7,6 +7,7 @@
 // the site's properties or traits. What Braze would refuse for good is dead-lettered here, each
 // event on its own and saying why.
 import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { ECOMMERCE_SCHEMAS, fitEcommerce } from './ecommerce.ts';
 import { normalizeAttributes } from './user-attributes.ts';
 
 /** The three arrays of a /users/track request; a mapped record fills exactly one. */
@@ -17,10 +18,18 @@ export type RecordKind = (typeof RECORD_KINDS)[number];
 export const DEFAULT_ALIAS_LABEL = 'signal_anonymous_id';
 /** Braze: `quantity` must be at most 100 (it records a quantity X as X purchases of 1). */
 export const MAX_QUANTITY = 100;
-/** Braze: event and purchase property names and string values, and product ids, are at most 255 characters. */
+/**
+ * Braze: event names, purchase product ids and property names are at most 255 characters — a
+ * longer property name is left out, a longer event name or product id dead-letters the event.
+ * String values are sent as they are: Braze documents 255 characters for them too, and its
+ * answer decides (an object it refuses comes back in `errors` and is dead-lettered with its
+ * reason); the plugin does not cut a value short without saying so.
+ */
 const MAX_NAME_CHARS = 255;
 /** Event property keys Braze reserves (Event object: reserved keys). */
 const RESERVED_PROPERTY_KEYS: ReadonlySet<string> = new Set(['time', 'event_name']);
+/** Purchase property keys Braze reserves: one of them makes it refuse the purchase ("Invalid 'properties' field"). */
+const RESERVED_PURCHASE_KEYS: ReadonlySet<string> = new Set(['time', 'event_name', 'product_id', 'quantity', 'price', 'currency']);
 /**
  * Ids SDKs send when they have none: many visitors share them, so none identifies a person
  * (Braze also blocks some as dummy users: "provided external_id is blacklisted and disallowed").
@@ -90,18 +99,19 @@ function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent): string {
 /**
  * Event or purchase properties as Braze takes them: contact information removed at any depth
  * (see removeContactInfo: a pass-through event's properties reach Braze's event store, not the
- * profile), Braze's reserved keys (`time`, `event_name`), keys starting with `$` and keys that
- * are blank or longer than 255 characters left out.
+ * profile), Braze's reserved keys (`time`, `event_name`; for a purchase also `product_id`,
+ * `quantity`, `price`, `currency`), keys starting with `$` and keys that are blank or longer
+ * than 255 characters left out.
  *
  * @example
  * cleanProperties({ plan: 'pro', email: 'jane@example.com', time: 'noon', $ref: 'x' }); // { plan: 'pro' }
  */
-export function cleanProperties(properties: JsonValue | undefined): JsonObject | undefined {
+export function cleanProperties(properties: JsonValue | undefined, reserved: ReadonlySet<string> = RESERVED_PROPERTY_KEYS): JsonObject | undefined {
   if (properties === undefined || properties === null) return undefined;
   if (!isObject(properties)) throw new PermanentError('Braze takes properties as an object; the blueprint mapped another value to properties');
   const kept: JsonObject = {};
   for (const [key, value] of Object.entries(removeContactInfo(properties))) {
-    if (RESERVED_PROPERTY_KEYS.has(key) || key.startsWith('$') || key.trim() === '' || key.length > MAX_NAME_CHARS) continue;
+    if (reserved.has(key) || key.startsWith('$') || key.trim() === '' || key.length > MAX_NAME_CHARS) continue;
     kept[key] = value;
   }
   return kept;
@@ -112,9 +122,14 @@ function fitEvent(payload: JsonObject, identity: JsonObject, event: CanonicalEve
   const name = typeof payload.name === 'number' ? String(payload.name) : payload.name;
   if (typeof name !== 'string' || name.trim() === '') throw new PermanentError('Braze needs an event name and the blueprint mapped none (event_name_target: name)');
   if (name.length > MAX_NAME_CHARS) throw new PermanentError(`Braze takes event names of at most 255 characters; this one has ${name.length}`);
-  const properties = cleanProperties(payload.properties);
-  // Braze's eCommerce recommended events require a currency: the configured one when none was sent.
-  if (name.startsWith('ecommerce.') && properties && properties.currency === undefined) properties.currency = options.defaultCurrency;
+  let properties = cleanProperties(payload.properties);
+  if (Object.hasOwn(ECOMMERCE_SCHEMAS, name)) {
+    // Braze's eCommerce recommended events require a currency: the configured one when none was
+    // sent; and Braze drops one its schema refuses, so it is fitted to it here (ecommerce.ts).
+    properties ??= {};
+    if (properties.currency === undefined) properties.currency = options.defaultCurrency;
+    properties = fitEcommerce(name, properties);
+  }
   const record: JsonObject = { ...identity };
   if (options.appId) record.app_id = options.appId;
   record.name = name;
@@ -138,7 +153,7 @@ function numberOf(value: JsonValue | undefined): number | undefined {
  */
 function fitPurchases(payload: JsonObject, identity: JsonObject, event: CanonicalEvent, options: FitOptions): JsonObject[] {
   const time = timeOf(payload.time, event);
-  const orderProperties = cleanProperties(payload.properties) ?? {};
+  const orderProperties = cleanProperties(payload.properties, RESERVED_PURCHASE_KEYS) ?? {};
   const orderCurrency = typeof payload.currency === 'string' && payload.currency.trim() !== '' ? payload.currency : undefined;
   const purchases: JsonObject[] = [];
   (payload.purchases as JsonValue[]).forEach((item, index) => {
@@ -156,7 +171,7 @@ function fitPurchases(payload: JsonObject, identity: JsonObject, event: Canonica
       quantity = numberOf(item.quantity);
       if (quantity === undefined || !Number.isInteger(quantity) || quantity < 1) throw new PermanentError(`${where}.quantity ${JSON.stringify(item.quantity)} is not a whole number of at least 1`);
     }
-    const own = cleanProperties(item.properties) ?? {};
+    const own = cleanProperties(item.properties, RESERVED_PURCHASE_KEYS) ?? {};
     const properties = { ...orderProperties, ...own };
     let left = quantity ?? 1;
     do {

@@ -41,7 +41,7 @@ export default definePlugin({
   id: 'braze',
   name: 'Braze',
   category: 'cdp',
-  description: 'Server-side user data to Braze through its REST API (/users/track): identify traits to user attributes, track events to custom events, Segment\'s ecommerce events to Braze\'s eCommerce recommended events, orders to purchases; anonymous visitors as alias-only profiles; person deletions through /users/delete.',
+  description: 'Server-side user data to Braze through its REST API (/users/track): identify traits to user attributes, track events to custom events, Segment\'s ecommerce events (orders included) to Braze\'s eCommerce recommended events, or orders to legacy purchases; anonymous visitors as alias-only profiles; person deletions through /users/delete.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -100,8 +100,9 @@ export default definePlugin({
   },
   validateConfig: validateBrazeConfig,
   variants: {
-    default: { description: 'Identify traits to user attributes (anonymous visitors as alias-only profiles), track events to custom events, Segment\'s ecommerce events to Braze\'s eCommerce recommended events, Order Completed to purchases (one per product). Page views are not sent (each is a data point).', blueprint: 'braze/default.yaml' },
-    retail: { description: 'For workspaces on Braze\'s eCommerce recommended events (new workspaces have no legacy purchases): as the default, but Order Completed as ecommerce.order_placed, and Products Searched and Product List Viewed with typed fields.', blueprint: 'braze/retail.yaml' },
+    default: { description: 'Identify traits to user attributes (anonymous visitors as alias-only profiles), track events to custom events, Segment\'s ecommerce events to Braze\'s eCommerce recommended events, Order Completed as ecommerce.order_placed (new Braze customers have no legacy purchase events). Page views are not sent (each is a data point).', blueprint: 'braze/default.yaml' },
+    retail: { description: 'As the default, and Products Searched and Product List Viewed as custom events with typed fields.', blueprint: 'braze/retail.yaml' },
+    legacy_purchases: { description: 'For workspaces recording orders as Braze\'s legacy purchase events (existing customers: lifetime value, revenue reports in campaigns and Canvases): as the default, but Order Completed as purchases, one per product, product_id the product\'s name.', blueprint: 'braze/legacy_purchases.yaml' },
   },
   vendorFields: {
     // Identity: the plugin sets external_id (a known user) or user_alias (a visitor) on every
