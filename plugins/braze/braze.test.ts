@@ -53,13 +53,15 @@ test('send: POST {rest endpoint}/users/track with the REST key as Bearer; attrib
   assert.deepEqual(Object.keys(braze.send([mappedEvent('e1')], ctx())[0]!.body as JsonObject), ['events'], 'empty arrays are not sent');
 });
 
-test('send: at most 75 objects per array, 75 users and 4 MB a request; 50 combined on Monthly Active Users contracts', () => {
+test('send: at most 75 objects a request (Braze\'s default: attributes, events and purchases combined), 75 per array on legacy rate limits, 50 combined on Monthly Active Users contracts; 4 MB', () => {
   const events = Array.from({ length: 76 }, (_, i) => mappedEvent(`e${i}`, `u-${i}`));
   assert.deepEqual(braze.send(events, ctx()).map((r) => r.eventIds.length), [75, 1]);
   const mixed = [...Array.from({ length: 75 }, (_, i) => mappedEvent(`e${i}`, 'same-user', `2024-03-24T16:00:${String(i % 60).padStart(2, '0')}.000Z`)), ...Array.from({ length: 75 }, (_, i) => mappedProfile(`p${i}`, 'same-user'))];
-  assert.deepEqual(braze.send(mixed, ctx()).map((r) => r.eventIds.length), [150], '75 events and 75 attributes of one user fit one request');
+  assert.deepEqual(braze.send(mixed, ctx()).map((r) => r.eventIds.length), [75, 75], '75 objects in all');
+  assert.deepEqual(braze.send(mixed, ctx({ request_limits: 'per_array_75' })).map((r) => r.eventIds.length), [150], 'legacy rate limits: 75 events and 75 attributes fit one request');
+  assert.deepEqual(braze.send(events, ctx({ request_limits: 'per_array_75' })).map((r) => r.eventIds.length), [75, 1], 'legacy rate limits: 75 per array');
   const users = [...Array.from({ length: 50 }, (_, i) => mappedEvent(`e${i}`, `u-${i}`)), ...Array.from({ length: 30 }, (_, i) => mappedProfile(`p${i}`, `v-${i}`))];
-  assert.deepEqual(braze.send(users, ctx()).map((r) => r.eventIds.length), [75, 5], 'at most 75 distinct users ("400 Max Input Length Exceeded")');
+  assert.deepEqual(braze.send(users, ctx({ request_limits: 'per_array_75' })).map((r) => r.eventIds.length), [80], 'no cap on distinct users besides the objects\' (legacy rate limits: 75 users per array, 225 in all)');
   assert.deepEqual(braze.send(events, ctx({ request_limits: 'combined_50' })).map((r) => r.eventIds.length), [50, 26]);
   const orders = [mappedOrder('o1', 30), mappedOrder('o2', 30, 'u-2'), mappedOrder('o3', 30, 'u-3')];
   assert.deepEqual(braze.send(orders, ctx()).map((r) => r.eventIds), [['o1', 'o2'], ['o3']], 'an order\'s purchases are never split across requests');
@@ -110,7 +112,7 @@ test('classify: a fatal 400 naming objects dead-letters them and retries the oth
   } });
   assert.deepEqual(classifyBraze(answer(400, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'events', index: 0 }, { type: 'no index' }] }), request, ctx()),
     { status: 'dead_letter', reason: 'Braze refused the request (HTTP 400: Bad Request) (bad; no index)' }, 'an error naming no object: which events caused it is unknown');
-  assert.deepEqual(classifyBraze(answer(400, { message: 'Max Input Length Exceeded' }), request, ctx()), { status: 'split', reason: 'Braze: more objects or users than one request takes (HTTP 400: Max Input Length Exceeded); sending it in halves (on a Monthly Active Users contract, set config.request_limits to combined_50)' });
+  assert.deepEqual(classifyBraze(answer(400, { message: 'Max Input Length Exceeded' }), request, ctx()), { status: 'split', reason: 'Braze: more objects than one request takes (HTTP 400: Max Input Length Exceeded); sending it in halves (set config.request_limits to your contract\'s: combined_75 for most, combined_50 on Monthly Active Users CY 24-25)' });
   assert.deepEqual(classifyBraze(answer(400, { message: "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields." }), request, ctx()),
     { status: 'dead_letter', reason: "Braze refused the request (HTTP 400: Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.)" });
   assert.deepEqual(perEventOf(classifyBraze(answer(200, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'attributes', index: 0 }] }), request, ctx())).p1,

@@ -212,9 +212,9 @@ export function classifyBraze(response: VendorResponse, request: RequestDescript
     // Every error names an event of the request: those refused, the rest sent again.
     const { named, unnamed } = namedEvents(errors, owners);
     if (named.size > 0 && unnamed === 0) return fatalNamingObjects(named, request, answered, message);
-    // Too many objects or users for one request: no event caused it, so halves go through.
+    // Too many objects for one request: no event caused it, so halves go through.
     if (/max input length|max number of|exceeded/i.test(message) && request.eventIds.length > 1) {
-      return { status: 'split', reason: `Braze: more objects or users than one request takes (${answered}: ${message}); sending it in halves (on a Monthly Active Users contract, set config.request_limits to combined_50)` };
+      return { status: 'split', reason: `Braze: more objects than one request takes (${answered}: ${message}); sending it in halves (set config.request_limits to your contract's: combined_75 for most, combined_50 on Monthly Active Users CY 24-25)` };
     }
     const details = errors.length > 0 ? ` (${errors.map(errorText).join('; ')})` : '';
     return { status: 'dead_letter', reason: `Braze refused the request (${answered}: ${message})${details}` };

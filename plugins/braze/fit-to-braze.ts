@@ -68,6 +68,7 @@ export function fitOptionsOf(config: PluginContext['config']): FitOptions {
     appId: text(config.app_id),
     defaultCurrency: (text(config.default_currency) ?? 'USD').toUpperCase(),
     defaultCountryCode: text(config.default_country_code),
+    // Objects a request's array takes: 75, or 50 (see trackLimitsOf).
     maxPurchases: config.request_limits === 'combined_50' ? 50 : 75,
   };
 }

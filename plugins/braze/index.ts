@@ -88,8 +88,8 @@ export default definePlugin({
       },
       request_limits: {
         type: 'string', title: 'Request Limits',
-        description: 'What one /users/track request may carry: 75 attributes, 75 events and 75 purchases (Braze\'s default), or 50 objects combined, which Braze documents for contracts on Monthly Active Users (CY 24-25) (see its API Usage Dashboard).',
-        enum: ['per_array_75', 'combined_50'], enumLabels: ['75 per array (default)', '50 combined (Monthly Active Users CY 24-25)'], default: 'per_array_75',
+        description: 'What one /users/track request may carry (Braze: Rate limits): 75 objects combined across attributes, events and purchases (most customers), 75 per array (customers on Braze\'s legacy rate limits), or 50 combined (contracts on Monthly Active Users CY 24-25; see the API Usage Dashboard). A request over the limit is sent again in halves.',
+        enum: ['combined_75', 'per_array_75', 'combined_50'], enumLabels: ['75 combined (default)', '75 per array (legacy rate limits)', '50 combined (Monthly Active Users CY 24-25)'], default: 'combined_75',
       },
       forward_deletions: {
         type: 'boolean', title: 'Forward Person Deletions',
@@ -128,10 +128,11 @@ export default definePlugin({
   consent: ['marketing'],
   // Braze's /users/track quota is per workspace, shared with every other REST caller: 3,000
   // requests per three seconds (50,000 a minute before October 2024); contracts on Monthly
-  // Active Users have an hourly limit of their own. 50 requests a second of up to 225 objects
-  // stay well within the default; set the integration's rateLimit to your API Usage Dashboard.
+  // Active Users have an hourly limit of their own. 50 requests a second stay well within the
+  // default; set the integration's rateLimit to your API Usage Dashboard.
   rateLimit: { rps: 50, burst: 100 },
-  // 75 attributes + 75 events + 75 purchases: at most 225 records a request (send keeps each array within 75).
+  // Up to 225 records a delivery batch: 75 per array on legacy rate limits; send builds requests
+  // of at most 75 (or 50) objects in all otherwise.
   batch: { maxEvents: 225, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => fitRecord(payload, event, fitOptionsOf(ctx.config)),
   send: buildTrackRequests,

@@ -19,20 +19,23 @@ export interface TrackLimits {
   perArray: number;
   /** Objects in all three arrays together. */
   total: number;
-  /** Distinct users (external ids and aliases) in the request ("400 Max Input Length Exceeded" past 75). */
-  users: number;
 }
 
 /**
- * The limits of the config's `request_limits`: Braze's documented 75 attributes, 75 events and
- * 75 purchases a request (75 users), or the 50 updates combined it documents for contracts on
- * Monthly Active Users (CY 24-25).
+ * The limits of the config's `request_limits`, as Braze's rate-limit page has them: 75 objects
+ * combined across attributes, events and purchases (most customers, the default); 75 per array,
+ * 225 in all (customers on legacy rate limits: each array may update 75 users, 225 in all); or
+ * the 50 updates combined it documents for contracts on Monthly Active Users (CY 24-25). More
+ * is "400 Max Input Length Exceeded", which classify answers by sending the request in halves.
  *
  * @example
- * trackLimitsOf({ request_limits: 'combined_50' }); // { perArray: 50, total: 50, users: 50 }
+ * trackLimitsOf({}); // { perArray: 75, total: 75 }
+ * trackLimitsOf({ request_limits: 'per_array_75' }); // { perArray: 75, total: 225 }
  */
 export function trackLimitsOf(config: PluginContext['config']): TrackLimits {
-  return config.request_limits === 'combined_50' ? { perArray: 50, total: 50, users: 50 } : { perArray: 75, total: 225, users: 75 };
+  if (config.request_limits === 'combined_50') return { perArray: 50, total: 50 };
+  if (config.request_limits === 'per_array_75') return { perArray: 75, total: 225 };
+  return { perArray: 75, total: 75 };
 }
 
 /** The user an object updates: its external_id, else its alias. */
@@ -57,12 +60,11 @@ export function orderKeyOf(purchase: JsonValue): string {
 interface Draft {
   arrays: Record<RecordKind, JsonObject[]>;
   owners: Record<RecordKind, string[]>;
-  users: Set<string>;
   bytes: number;
   lastOrderKey?: string;
 }
 
-const emptyDraft = (): Draft => ({ arrays: { attributes: [], events: [], purchases: [] }, owners: { attributes: [], events: [], purchases: [] }, users: new Set(), bytes: ENVELOPE_BYTES });
+const emptyDraft = (): Draft => ({ arrays: { attributes: [], events: [], purchases: [] }, owners: { attributes: [], events: [], purchases: [] }, bytes: ENVELOPE_BYTES });
 
 function bearer(ctx: PluginContext): string {
   return `Bearer ${String(ctx.config.api_key ?? '')}`;
@@ -88,7 +90,7 @@ function trackRequest(draft: Draft, ctx: PluginContext): RequestDescriptor {
 
 /**
  * The /users/track requests for a batch of mapped records (see fitRecord): each within the
- * config's limits (objects per array, objects in all, distinct users) and 4 MB, every event in
+ * config's limits (objects per array, objects in all) and 4 MB, every event in
  * exactly one request, the events' order kept within each array. A record too large for a
  * request of its own still gets one (Braze's answer then decides its fate).
  *
@@ -111,20 +113,16 @@ export function buildTrackRequests(batch: MappedEvent[], ctx: PluginContext): Re
     if (!record || record.objects.length === 0) throw new Error(`event ${mapped.id} holds no Braze record (attributes, events or purchases) to send`);
     const { kind, objects } = record;
     const bytes = objects.reduce((sum, object) => sum + Buffer.byteLength(JSON.stringify(object)) + 1, 0);
-    const users = new Set(objects.map(userKeyOf));
     const fits = (d: Draft) => {
       const count = d.arrays.attributes.length + d.arrays.events.length + d.arrays.purchases.length;
-      const newUsers = [...users].filter((user) => !d.users.has(user)).length;
       return d.arrays[kind].length + objects.length <= limits.perArray
         && count + objects.length <= limits.total
-        && d.users.size + newUsers <= limits.users
         && d.bytes + bytes <= MAX_BYTES
         && !(kind === 'purchases' && d.lastOrderKey !== undefined && orderKeyOf(objects[0]!) === d.lastOrderKey);
     };
     if (!fits(draft)) flush();
     draft.arrays[kind].push(...objects);
     draft.owners[kind].push(mapped.id);
-    for (const user of users) draft.users.add(user);
     draft.bytes += bytes;
     if (kind === 'purchases') draft.lastOrderKey = orderKeyOf(objects[0]!);
   }
