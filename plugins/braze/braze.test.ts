@@ -55,7 +55,10 @@ test('send: POST {rest endpoint}/users/track with the REST key as Bearer; attrib
 
 test('send: at most 75 objects a request (Braze\'s default: attributes, events and purchases combined), 75 per array on legacy rate limits, 50 combined on Monthly Active Users contracts; 4 MB', () => {
   const events = Array.from({ length: 76 }, (_, i) => mappedEvent(`e${i}`, `u-${i}`));
-  assert.deepEqual(braze.send(events, ctx()).map((r) => r.eventIds.length), [75, 1]);
+  const split = braze.send(events, ctx());
+  assert.deepEqual(split.map((r) => r.eventIds.length), [75, 1]);
+  assert.deepEqual(split[1], { ...split[1]!, eventIds: ['e75'], body: { events: [{ external_id: 'u-75', name: 'Signed Up', time: TIME }] } }, 'in order: the 76th in the second request');
+  assert.deepEqual((split[0]!.body as { events: JsonObject[] }).events.map((e) => e.external_id), Array.from({ length: 75 }, (_, i) => `u-${i}`));
   const mixed = [...Array.from({ length: 75 }, (_, i) => mappedEvent(`e${i}`, 'same-user', `2024-03-24T16:00:${String(i % 60).padStart(2, '0')}.000Z`)), ...Array.from({ length: 75 }, (_, i) => mappedProfile(`p${i}`, 'same-user'))];
   assert.deepEqual(braze.send(mixed, ctx()).map((r) => r.eventIds.length), [75, 75], '75 objects in all');
   assert.deepEqual(braze.send(mixed, ctx({ request_limits: 'per_array_75' })).map((r) => r.eventIds.length), [150], 'legacy rate limits: 75 events and 75 attributes fit one request');
@@ -81,6 +84,23 @@ test('send: two orders of one user at one time go in separate requests, so each 
   assert.deepEqual(braze.send([mappedOrder('o1', 2), mappedOrder('o2', 1, 'u-1', '2024-03-24T16:00:01.000Z')], ctx()).map((r) => r.eventIds), [['o1', 'o2']]);
 });
 
+test('send and classify: an order interleaved with other records, and with another order of the same user and time, is still told apart by the error index', () => {
+  // An event between two orders of one user and time: the purchases would still be side by side.
+  const apart = braze.send([mappedOrder('o1', 2), mappedEvent('e1'), mappedOrder('o2', 1)], ctx());
+  assert.deepEqual(apart.map((r) => r.eventIds), [['e1', 'o1'], ['o2']]);
+  // Another user's order between them: three runs of purchases, each its own order.
+  const [mixed] = braze.send([mappedOrder('o1', 2), mappedOrder('o3', 2, 'u-2'), mappedOrder('o2', 1), mappedEvent('e1')], ctx());
+  assert.deepEqual(mixed!.eventIds, ['e1', 'o1', 'o3', 'o2']);
+  assert.deepEqual(ownersOf(mixed!), { attributes: [], events: ['e1'], purchases: ['o1', 'o1', 'o3', 'o3', 'o2'] });
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [{ type: 'Invalid price', input_array: 'purchases', index: 4 }, { type: 'Invalid price', input_array: 'purchases', index: 2 }] }), mixed!, ctx()), { perEvent: {
+    o2: { status: 'dead_letter', reason: 'Braze refused the purchase: Invalid price' },
+    o3: { status: 'dead_letter', reason: 'Braze refused the purchase 1 of 2 of this order: Invalid price; its other 1 purchase was recorded, so a replay would record it again' },
+  } });
+  // A request laid out otherwise (not by send): no owner is guessed, the errors name no event.
+  assert.equal(ownersOf({ ...mixed!, eventIds: ['e1', 'o1', 'o2'] }), undefined);
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [{ type: 'bad', input_array: 'purchases', index: 0 }] }), { ...mixed!, eventIds: ['e1', 'o1', 'o2'] }, ctx()), { status: 'delivered' });
+});
+
 const trackRequest = () => braze.send([mappedEvent('e1'), mappedEvent('e2', 'u-2'), mappedProfile('p1'), mappedOrder('o1', 3, 'u-3')], ctx())[0]!;
 
 test('classify: 201 success delivered; 202 queued delivered; per-object errors dead-letter exactly the events they name, the others were processed', () => {
@@ -96,7 +116,11 @@ test('classify: 201 success delivered; 202 queued delivered; per-object errors d
     o1: { status: 'dead_letter', reason: 'Braze refused the purchase 2 of 3 of this order: Invalid value for price; its other 2 purchases were recorded, so a replay would record them again' },
     p1: { status: 'dead_letter', reason: "Braze refused the profile update (attributes): 'dob' is invalid" },
   } });
+  // An error naming no object cannot be told to any event, and Braze processed the rest: all
+  // are delivered (retrying would record them twice; a 2xx with JSON is delivered, as the
+  // conformance suite requires), and Braze's answer stays in the delivery log.
   assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: ['a minor error'] }), request, ctx()), { status: 'delivered' }, 'an error naming no object leaves the processed rest delivered');
+  assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [{ type: 'Invalid time' }] }), request, ctx()), { status: 'delivered' }, 'nor one without an index');
   assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [{ type: 'bad event', input_array: 'events', index: 0 }, { type: 'out of range', input_array: 'events', index: 9 }] }), request, ctx()),
     { perEvent: { e1: { status: 'dead_letter', reason: 'Braze refused the event: bad event' } } });
 });
