@@ -1,8 +1,8 @@
 // The object key of a batch: the configured prefix, Hive-style date partitions
 // (`dt=YYYY-MM-DD/hour=HH`, which Athena, Glue and Spark read as columns) and a file name
-// derived only from the batch itself, so a retry of the same request writes the same key and
-// overwrites its object (S3 replaces an object whole; it never keeps a partial one) instead of
-// adding a second copy.
+// derived only from the events of the object (their messageIds and the times Signal received
+// them), so a retry of the same request writes the same key and overwrites its object (S3
+// replaces an object whole; it never keeps a partial one) instead of adding a second copy.
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent, JsonValue } from '../../core/sdk/index.ts';
 
@@ -66,19 +66,24 @@ function safeId(messageId: string): string {
 
 /**
  * The key of the object holding `events`, in order:
- * `<prefix>/<partition>/<integration>-<first messageId>-<count>-<digest>.ndjson`, where the
- * digest is the first 16 hex characters of the SHA-256 of every messageId, in order. Only the
- * batch decides it: the same events give the same key on every retry (the object is
- * overwritten), and two different batches never share one — even when they start with the same
- * event and count (a replay that groups events anew), which would otherwise overwrite events
- * that are in no other object.
+ * `<prefix>/<partition>/<integration>-<first messageId>-<count>-<digest>.<extension>`, where
+ * the digest is the first 16 hex characters of the SHA-256 of the JSON array of every event's
+ * `[messageId, receivedAt]`, in order. Only the events decide it: a retry of the same request
+ * (the stored events keep their receivedAt) gives the same key and overwrites the object. Two
+ * different groupings never share one — nor two events that share a messageId (the client sets
+ * it; collect does not deduplicate) but were received at different times, which would
+ * otherwise replace one event's object with the other's. JSON, not a separator, so no id can
+ * make two different lists hash alike (`["a\nb","c"]` and `["a","b\nc"]`).
  *
  * @example
  * objectKey('signal', 'dt=2024-03-24/hour=16', 'a1b2', [e1, e2]);
  * // 'signal/dt=2024-03-24/hour=16/a1b2-<e1.messageId>-2-<digest>.ndjson'
+ * objectKey('signal', 'dt=2024-03-24/hour=16', 'a1b2', [e1, e2], 'ndjson.gz');
+ * // 'signal/dt=2024-03-24/hour=16/a1b2-<e1.messageId>-2-<digest>.ndjson.gz'
  */
-export function objectKey(prefix: string, partition: string, integrationId: string, events: readonly CanonicalEvent[]): string {
-  const digest = createHash('sha256').update(events.map((e) => e.messageId).join('\n'), 'utf8').digest('hex').slice(0, 16);
-  const name = `${safeId(integrationId)}-${safeId(events[0]?.messageId ?? '')}-${events.length}-${digest}.ndjson`;
+export function objectKey(prefix: string, partition: string, integrationId: string, events: readonly CanonicalEvent[], extension = 'ndjson'): string {
+  const identity = JSON.stringify(events.map((e) => [e.messageId, e.receivedAt]));
+  const digest = createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 16);
+  const name = `${safeId(integrationId)}-${safeId(events[0]?.messageId ?? '')}-${events.length}-${digest}.${extension}`;
   return [prefix, partition, name].filter((part) => part !== '').join('/');
 }
