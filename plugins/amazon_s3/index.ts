@@ -10,7 +10,7 @@ export { archiveRecord, hashCustomerField } from './archive-record.ts';
 export { classifyS3, parseS3Error } from './classify.ts';
 export { DEFAULT_PREFIX, objectKey, partitionOf } from './object-key.ts';
 export { signRequest } from './sigv4.ts';
-export { objectUrl } from './target.ts';
+export { objectUrl, PRIVATE_NETWORKS } from './target.ts';
 
 /** Most events in one object (configurable below it: `max_events_per_object`). */
 export const MAX_EVENTS = 10_000;
@@ -32,9 +32,10 @@ function limit(value: JsonValue | undefined, min: number, max: number, fallback:
 
 /**
  * Checks across fields and beyond the schema: the bucket's name, the Region (an AWS Region
- * code unless a custom endpoint is set), the endpoint (an http(s) origin, private hosts only
- * with `allow_private_endpoint`), a URL style that can work for the bucket and endpoint, the
- * prefix's segments, credentials without white space (a paste error: the signature would never
+ * code, not an ISO Region, unless a custom endpoint is set), the endpoint (an https origin;
+ * private hosts and http only with `allow_private_endpoint`; never cloud metadata or
+ * link-local), a URL style that can work for the bucket and endpoint, the prefix's segments,
+ * credentials and KMS key without white space (a paste error: the signature would never
  * match), and a KMS key only with KMS encryption.
  *
  * @example
@@ -43,7 +44,7 @@ function limit(value: JsonValue | undefined, min: number, max: number, fallback:
  */
 export function validateS3Config(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems = targetProblems(config);
-  for (const field of ['access_key_id', 'secret_access_key', 'session_token'] as const) {
+  for (const field of ['access_key_id', 'secret_access_key', 'session_token', 'kms_key_id'] as const) {
     const value = config[field];
     // The message never quotes the value: a secret must not reach an error answer.
     if (given(value) && /\s/.test(value)) problems.push({ field, message: 'holds white space or a line break (copied with the text around it?): give the value alone' });
@@ -162,15 +163,15 @@ export default definePlugin({
         enum: [...PARTITION_TIMES], enumLabels: ['Received at (server time)', 'Event timestamp'], default: 'received_at',
       },
       url_style: {
-        type: 'string', title: 'URL Style', description: 'Virtual-hosted (https://<bucket>.s3.<region>.amazonaws.com/<key>, AWS\'s default) or path style (https://s3.<region>.amazonaws.com/<bucket>/<key>: for bucket names with dots, and stores such as MinIO).',
-        enum: [...URL_STYLES], enumLabels: ['Virtual-hosted', 'Path style'], default: 'virtual_hosted',
+        type: 'string', title: 'URL Style', description: 'Virtual-hosted (https://<bucket>.s3.<region>.amazonaws.com/<key>) or path style (https://s3.<region>.amazonaws.com/<bucket>/<key>: for bucket names with dots, and stores such as MinIO). Empty: virtual-hosted for Amazon S3, path style with a custom endpoint.',
+        enum: [...URL_STYLES], enumLabels: ['Virtual-hosted', 'Path style'],
       },
       endpoint: {
-        type: 'string', title: 'Custom Endpoint', description: 'Only for an S3-compatible store: its origin, e.g. https://<account_id>.r2.cloudflarestorage.com or http://minio.internal:9000. Leave empty for Amazon S3.',
+        type: 'string', title: 'Custom Endpoint', description: 'Only for an S3-compatible store: its origin, e.g. https://<account_id>.r2.cloudflarestorage.com, or http://minio.internal:9000 on your own network (http needs Allow Private Endpoint). Leave empty for Amazon S3.',
         pattern: '^https?://', maxLength: 2048, examples: ['https://0123456789abcdef0123456789abcdef.r2.cloudflarestorage.com'],
       },
       allow_private_endpoint: {
-        type: 'boolean', title: 'Allow Private Endpoint', description: 'Let Signal reach the custom endpoint although it is a loopback or private-network address (a MinIO on your own network). Off, such addresses are refused.',
+        type: 'boolean', title: 'Allow Private Endpoint', description: 'Let Signal reach the custom endpoint at a loopback or private-network address (a MinIO on your own network: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, fc00::/7), and over plain http. Link-local and cloud metadata addresses stay refused. Off, private addresses and http are refused.',
         default: false,
       },
       storage_class: {
