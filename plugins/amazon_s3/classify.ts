@@ -66,6 +66,8 @@ const TRANSIENT = new Set([
   'OperationAborted',
   // 307: the bucket's DNS entry is being updated (a new bucket, up to a day): the request is good.
   'TemporaryRedirect',
+  // 400: the body ended before its Content-Length (a connection cut mid-upload): the object is whole on the next try.
+  'IncompleteBody',
 ]);
 
 interface Context {
@@ -78,6 +80,16 @@ function contextOf(config: Record<string, JsonValue>): Context {
   return { bucket: String(config.bucket ?? ''), prefix: prefixOf(config), sse: typeof config.server_side_encryption === 'string' ? config.server_side_encryption : undefined };
 }
 
+/**
+ * The KMS part of an AccessDenied's fix: named when the config asks for SSE-KMS or S3's message
+ * speaks of KMS (the bucket's default encryption may be SSE-KMS without the config saying so).
+ */
+function kmsHint(error: S3Error, context: Context): string {
+  if (context.sse?.startsWith('aws:kms')) return ', and kms:GenerateDataKey on config.kms_key_id (or the bucket\'s default KMS key)';
+  if (error.message && /kms/i.test(error.message)) return ', and kms:GenerateDataKey on the KMS key of the bucket\'s default encryption (S3 console > bucket > Properties > Default encryption)';
+  return ' (and kms:GenerateDataKey on its key if the bucket\'s default encryption is SSE-KMS)';
+}
+
 /** What to fix, per code that no retry can cure: the config field and where to find its value. */
 function fixFor(error: S3Error, response: VendorResponse, context: Context): string | undefined {
   const resource = `arn:aws:s3:::${context.bucket}/${context.prefix === '' ? '' : `${context.prefix}/`}*`;
@@ -85,10 +97,12 @@ function fixFor(error: S3Error, response: VendorResponse, context: Context): str
     case 'InvalidAccessKeyId':
       return 'S3 does not know config.access_key_id: copy it again from IAM (Users > Security credentials > Access keys), check it is active, and that the config\'s endpoint and region belong to the account that issued it';
     case 'SignatureDoesNotMatch':
-      return 'config.secret_access_key is not the secret of config.access_key_id: paste the secret shown when the access key was created (create a new key if it is lost)';
+      return 'S3 computed another signature for this request. Most often config.secret_access_key is not the secret of config.access_key_id: paste the secret shown when the access key was created (create a new key if it is lost). '
+        + 'Otherwise something changed the request on its way: a proxy or a SIGNAL_VENDOR_REDIRECTS entry that rewrites the Host or the path (the signature covers both), or a store that normalises paths; '
+        + 'or the Signal host\'s clock is off (check NTP: AWS\'s SDKs count this code among clock-skew errors)';
     case 'AccessDenied':
     case 'AllAccessDisabled':
-      return `the credentials may not write here: allow s3:PutObject on ${resource} in the IAM policy of the access key's user or role${context.sse?.startsWith('aws:kms') ? ', and kms:GenerateDataKey on config.kms_key_id' : ''}, and check that no bucket policy, SCP or Block Public Access setting denies it`;
+      return `the credentials may not write here: allow s3:PutObject on ${resource} in the IAM policy of the access key's user or role${kmsHint(error, context)}, and check that no bucket policy, SCP or Block Public Access setting denies it`;
     case 'AccountProblem':
       return 'AWS reports a problem with the account that blocks the request: contact AWS Support';
     case 'ExpiredToken':
@@ -133,8 +147,8 @@ function said(status: number, error: S3Error | undefined, body: string): string 
  *   limit (`throttled`: no try used up, the integration slowed), honouring Retry-After;
  * - RequestTimeTooSkewed (403): retried, saying the Signal host's clock is off — each try is
  *   signed anew with the host's time, so once the clock is fixed the next one goes through;
- * - InternalError, ServiceUnavailable, RequestTimeout, OperationAborted, TemporaryRedirect and
- *   500/502/503/504: retried;
+ * - InternalError, ServiceUnavailable, RequestTimeout, OperationAborted, TemporaryRedirect,
+ *   IncompleteBody and 500/502/503/504: retried;
  * - EntityTooLarge / 413: sent again in halves (the object was over the store's limit);
  * - credentials, permissions, bucket and Region problems (InvalidAccessKeyId,
  *   SignatureDoesNotMatch, AccessDenied, ExpiredToken, NoSuchBucket, PermanentRedirect,
@@ -169,8 +183,9 @@ export function classifyS3(response: VendorResponse, request: RequestDescriptor,
   if ((code !== undefined && TRANSIENT.has(code)) || [500, 502, 503, 504].includes(status)) return { status: 'retry', reason: what, ...after };
   const fix = error ? fixFor(error, response, context) : undefined;
   if (fix) return { status: 'dead_letter', reason: `${what} — ${fix}` };
-  if (error?.message && /kms/i.test(error.message) && context.sse?.startsWith('aws:kms')) {
-    return { status: 'dead_letter', reason: `${what} — check config.kms_key_id (the key's ARN or id, in the bucket's Region, enabled) and that the credentials may use it` };
+  if (error?.message && /kms/i.test(error.message)) {
+    const key = context.sse?.startsWith('aws:kms') ? 'config.kms_key_id (the key\'s ARN or id, in the bucket\'s Region, enabled)' : 'the KMS key of the bucket\'s default encryption (in the bucket\'s Region, enabled)';
+    return { status: 'dead_letter', reason: `${what} — check ${key} and that the credentials may use it (kms:GenerateDataKey)` };
   }
   // Anything else: the core's reading of the status (5xx retried, 408 retried, other 4xx and
   // 3xx dead-lettered), with S3's code and message as the reason.

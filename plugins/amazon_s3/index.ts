@@ -175,7 +175,7 @@ export default definePlugin({
         default: false,
       },
       storage_class: {
-        type: 'string', title: 'Storage Class', description: 'The objects\' storage class (x-amz-storage-class). Leave empty for STANDARD, or let a lifecycle rule move old objects to cheaper classes.',
+        type: 'string', title: 'Storage Class', description: 'The objects\' storage class (x-amz-storage-class). Leave empty for STANDARD, or let a lifecycle rule move old objects to cheaper classes. Athena cannot read GLACIER or DEEP_ARCHIVE objects (they must be restored first).',
         enum: [...STORAGE_CLASSES], enumLabels: ['Standard', 'Intelligent-Tiering', 'Standard-IA', 'One Zone-IA', 'Glacier Instant Retrieval', 'Glacier Flexible Retrieval', 'Glacier Deep Archive'],
       },
       server_side_encryption: {
