@@ -204,7 +204,7 @@ export default definePlugin({
     default: { description: 'Every event as one flat record (ids, times, page, campaign, device, consent, properties): email and phone as SHA-256, no other contact information.', blueprint: 'amazon_s3/default.yaml' },
     retail: { description: 'The default record, and for Segment\'s and GA4\'s ecommerce events typed commerce columns (order_id, revenue, value, currency, products, query) under the ecommerce spec\'s names.', blueprint: 'amazon_s3/retail.yaml' },
     [RAW_VARIANT]: {
-      description: 'The canonical event exactly as Signal stored it, personal data included: a complete copy in your own bucket.',
+      description: 'The canonical event exactly as Signal stored it, personal data included (email, names, IP, traits, other vendors\' cookie ids, partner attributes): a complete copy in your own bucket. Person deletions are not forwarded to it: gate it by consent and erase people yourself.',
       // The canonical event is JSON already; its TypeScript type is just wider than JsonObject.
       map: (event) => event as unknown as JsonObject,
     },
@@ -225,8 +225,10 @@ export default definePlugin({
     user_agent: { required: false },
     consent: { required: false },
   },
-  // The customer's own storage, not a third party: nothing to gate by default. A pipeline may
-  // still pass consent categories at install.
+  // The customer's own storage, not a third party: nothing to gate by default for the default and
+  // retail records (hashed contact data, URLs without queries). The raw variant copies personal
+  // data, and person deletions are not forwarded to the bucket: its README section recommends
+  // consent_categories at install, or a pipeline of its own.
   consent: [],
   rateLimit: { rps: 10 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
