@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { definePlugin, splitBatch, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
@@ -20,6 +21,10 @@ export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
 const MIN_OBJECT_BYTES = 64 * 1024;
 /** S3's `Content-Type` for the objects: newline-delimited JSON, one event a line. */
 export const CONTENT_TYPE = 'application/x-ndjson';
+/** The `Content-Type` of gzip-compressed objects: a .gz file, as tools download and read it. */
+export const GZIP_CONTENT_TYPE = 'application/gzip';
+export const COMPRESSIONS = ['gzip', 'none'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
 export const STORAGE_CLASSES = ['STANDARD', 'INTELLIGENT_TIERING', 'STANDARD_IA', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
 export const SERVER_SIDE_ENCRYPTION = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 
@@ -78,20 +83,39 @@ function ndjson(events: readonly MappedEvent[]): string {
   return events.map((e) => `${JSON.stringify(e.payload)}\n`).join('');
 }
 
+/** The configured compression: gzip unless `none`. */
+export function compressionOf(config: Record<string, JsonValue>): Compression {
+  return config.compression === 'none' ? 'none' : 'gzip';
+}
+
 /**
- * One PutObject request: the object's URL, its NDJSON body and the SigV4 Authorization over
- * exactly those bytes (`x-amz-content-sha256`, `Content-MD5` for buckets with Object Lock).
+ * An object's body: the NDJSON as text (UTF-8 when sent), or gzipped into bytes. `gzipSync`
+ * writes a bare header — no file name, modification time 0 — so the bytes depend on the NDJSON
+ * alone (for a given zlib). No `Content-Encoding`: the object is a .gz file for every tool that
+ * downloads it (an HTTP client would otherwise gunzip it on the way and save plain text under
+ * a .gz name), and Athena, Glue and Spark pick the codec from the .gz extension.
+ */
+function objectBody(text: string, compression: Compression): { body: string | Uint8Array; contentType: string; extension: string } {
+  return compression === 'gzip'
+    ? { body: gzipSync(Buffer.from(text, 'utf8')), contentType: GZIP_CONTENT_TYPE, extension: 'ndjson.gz' }
+    : { body: text, contentType: CONTENT_TYPE, extension: 'ndjson' };
+}
+
+/**
+ * One PutObject request: the object's URL, its body (NDJSON, gzipped by default) and the SigV4
+ * Authorization over exactly the bytes sent (`x-amz-content-sha256`, and `Content-MD5` for
+ * buckets with Object Lock: both of the compressed bytes when gzipped).
  */
 function putObject(events: MappedEvent[], partition: string, ctx: PluginContext): RequestDescriptor {
   const { config } = ctx;
   const target = targetOf(config);
-  const key = objectKey(prefixOf(config), partition, ctx.integrationId, events.map((e) => e.event));
+  const { body, contentType, extension } = objectBody(ndjson(events), compressionOf(config));
+  const key = objectKey(prefixOf(config), partition, ctx.integrationId, events.map((e) => e.event), extension);
   const { url, host, canonicalPath } = objectUrl(target, key);
-  const body = ndjson(events);
   const payloadHash = sha256Hex(body);
   const headers: Record<string, string> = {
-    'content-type': CONTENT_TYPE,
-    'content-md5': createHash('md5').update(body, 'utf8').digest('base64'),
+    'content-type': contentType,
+    'content-md5': createHash('md5').update(body).digest('base64'),
     'x-amz-content-sha256': payloadHash,
     ...objectHeaders(config),
     ...(given(config.session_token) ? { 'x-amz-security-token': config.session_token } : {}),
@@ -112,19 +136,20 @@ function putObject(events: MappedEvent[], partition: string, ctx: PluginContext)
 }
 
 /**
- * Amazon S3: each delivery batch archived as NDJSON objects (PUT Object), one per hour
- * partition and size limit, signed with AWS Signature Version 4. See README.md.
+ * Amazon S3: each delivery batch archived as NDJSON objects (PUT Object), gzipped unless
+ * `compression` is `none`, one per hour partition and size limit, signed with AWS Signature
+ * Version 4. See README.md.
  *
  * @example
  * // config: { bucket: 'acme-signal-events', region: 'eu-west-1', access_key_id: 'AKIA…', secret_access_key: '…', prefix: 'signal' }
  * amazonS3.send(mapped, ctx);
- * // [{ method: 'PUT', url: 'https://acme-signal-events.s3.eu-west-1.amazonaws.com/signal/dt%3D2024-03-24/hour%3D16/<integration>-<first messageId>-2-<digest>.ndjson', headers: { authorization: 'AWS4-HMAC-SHA256 Credential=…', … }, body: '{…}\n{…}\n', eventIds }]
+ * // [{ method: 'PUT', url: 'https://acme-signal-events.s3.eu-west-1.amazonaws.com/signal/dt%3D2024-03-24/hour%3D16/<integration>-<first messageId>-2-<digest>.ndjson.gz', headers: { 'content-type': 'application/gzip', authorization: 'AWS4-HMAC-SHA256 Credential=…', … }, body: <gzip of '{…}\n{…}\n'>, eventIds }]
  */
 export default definePlugin({
   id: 'amazon_s3',
   name: 'Amazon S3',
   category: 'cloud_storage',
-  description: 'Archive every event to your own S3 bucket (or an S3-compatible store: Cloudflare R2, MinIO…) as newline-delimited JSON objects under hourly date partitions, written with PUT Object and signed with AWS Signature Version 4.',
+  description: 'Archive every event to your own S3 bucket (or an S3-compatible store: Cloudflare R2, MinIO…) as newline-delimited JSON objects (gzipped by default) under hourly date partitions, written with PUT Object and signed with AWS Signature Version 4.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -155,7 +180,7 @@ export default definePlugin({
         maxLength: 8192,
       },
       prefix: {
-        type: 'string', title: 'Key Prefix', description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson (default "${DEFAULT_PREFIX}"; empty for the bucket's root).`,
+        type: 'string', title: 'Key Prefix', description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the bucket's root).`,
         pattern: PREFIX_PATTERN, maxLength: 512, default: DEFAULT_PREFIX, examples: ['signal/events'],
       },
       partition_by: {
@@ -174,6 +199,10 @@ export default definePlugin({
         type: 'boolean', title: 'Allow Private Endpoint', description: 'Let Signal reach the custom endpoint at a loopback or private-network address (a MinIO on your own network: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, fc00::/7), and over plain http. Link-local and cloud metadata addresses stay refused. Off, private addresses and http are refused.',
         default: false,
       },
+      compression: {
+        type: 'string', title: 'Compression', description: 'gzip (default): objects are .ndjson.gz files (Content-Type application/gzip), read as they are by Athena, Glue, Spark and zcat, several times smaller to store and upload. none: plain .ndjson.',
+        enum: [...COMPRESSIONS], enumLabels: ['gzip (.ndjson.gz)', 'None (.ndjson)'], default: 'gzip',
+      },
       storage_class: {
         type: 'string', title: 'Storage Class', description: 'The objects\' storage class (x-amz-storage-class). Leave empty for STANDARD, or let a lifecycle rule move old objects to cheaper classes. Athena cannot read GLACIER or DEEP_ARCHIVE objects (they must be restored first).',
         enum: [...STORAGE_CLASSES], enumLabels: ['Standard', 'Intelligent-Tiering', 'Standard-IA', 'One Zone-IA', 'Glacier Instant Retrieval', 'Glacier Flexible Retrieval', 'Glacier Deep Archive'],
@@ -191,7 +220,7 @@ export default definePlugin({
         minimum: 1, maximum: MAX_EVENTS, default: MAX_EVENTS,
       },
       max_object_bytes: {
-        type: 'integer', title: 'Max Object Size (bytes)', description: `Most bytes in one object (64 KiB to 16 MiB; default 5 MiB). A larger batch becomes several objects.`,
+        type: 'integer', title: 'Max Object Size (bytes)', description: `Most bytes of NDJSON in one object, measured before compression (64 KiB to 16 MiB; default 5 MiB): a gzipped object is several times smaller. A larger batch becomes several objects.`,
         minimum: MIN_OBJECT_BYTES, maximum: MAX_BYTES, default: DEFAULT_OBJECT_BYTES,
       },
       default_country_code: {
