@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
-import s3, { archiveRecord, classifyS3, hashCustomerField, MAX_BYTES, MAX_EVENTS, objectKey, parseS3Error, validateS3Config } from './index.ts';
+import { allowListMatcher, guardedLookup } from '../../core/delivery/egress-guard.ts';
+import s3, { archiveRecord, classifyS3, hashCustomerField, MAX_BYTES, MAX_EVENTS, objectKey, objectUrl, parseS3Error, PRIVATE_NETWORKS, validateS3Config } from './index.ts';
+import { withoutQueries } from './archive-record.ts';
 
 const NOW = Date.parse('2024-03-24T16:05:09.000Z');
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -13,7 +16,7 @@ const CONFIG = { bucket: 'acme-signal-events', region: 'eu-west-1', access_key_i
 const ctx = (config: Record<string, JsonValue> = {}, variant = 'default'): PluginContext => ({
   config: { ...CONFIG, ...config }, variant, integrationId: 'pi-7f3c', revisionId: 'r', options: {}, now: NOW,
 });
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 
 const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
@@ -30,8 +33,13 @@ const request = (events: number): RequestDescriptor => ({ method: 'PUT', url: 'h
 const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
 const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
 
-/** The digest part of an object name: the first 16 hex characters of the SHA-256 of the messageIds, one a line. */
-const digestOf = (ids: string[]) => sha256(ids.join('\n')).slice(0, 16);
+/** The receivedAt of the test events (browserEvent's). */
+const RECEIVED_AT = '2024-03-24T16:00:00.100Z';
+/** The digest part of an object name: the first 16 hex characters of the SHA-256 of the JSON of [messageId, receivedAt] per event. */
+const digestOf = (ids: string[], receivedAt = RECEIVED_AT) => sha256(JSON.stringify(ids.map((id) => [id, receivedAt]))).slice(0, 16);
+/** A request's body as bytes (a gzipped object) or text, and the NDJSON it carries. */
+const bytesOf = (req: RequestDescriptor): Buffer => (req.body instanceof Uint8Array ? Buffer.from(req.body) : Buffer.from(String(req.body), 'utf8'));
+const ndjsonOf = (req: RequestDescriptor): string => (req.body instanceof Uint8Array ? gunzipSync(req.body).toString('utf8') : String(req.body));
 
 /** SigV4 recomputed here from the documented steps, over what the request carries: it must equal the Authorization sent. */
 function expectedAuthorization(req: RequestDescriptor, host: string, secret = SECRET, region = 'eu-west-1'): string {
@@ -39,7 +47,7 @@ function expectedAuthorization(req: RequestDescriptor, host: string, secret = SE
   const headers = Object.fromEntries(Object.entries(req.headers!).filter(([name]) => name !== 'authorization'));
   const names = [...Object.keys(headers), 'host'].sort();
   const all: Record<string, string> = { ...headers, host };
-  const canonical = ['PUT', url.pathname, '', names.map((n) => `${n}:${all[n]!.trim()}\n`).join(''), names.join(';'), sha256(String(req.body))].join('\n');
+  const canonical = ['PUT', url.pathname, '', names.map((n) => `${n}:${all[n]!.trim()}\n`).join(''), names.join(';'), sha256(bytesOf(req))].join('\n');
   const day = headers['x-amz-date']!.slice(0, 8);
   const scope = `${day}/${region}/s3/aws4_request`;
   const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), 's3'), 'aws4_request');
@@ -47,9 +55,9 @@ function expectedAuthorization(req: RequestDescriptor, host: string, secret = SE
   return `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
 }
 
-test('send: one PUT of the batch as NDJSON to the virtual-hosted URL, key prefix/dt=/hour=/<integration>-<first id>-<count>-<digest>.ndjson, signed with SigV4', () => {
+test('send (compression none): one PUT of the batch as NDJSON to the virtual-hosted URL, key prefix/dt=/hour=/<integration>-<first id>-<count>-<digest>.ndjson, signed with SigV4', () => {
   const batch = [mapped('m-1', {}, { message_id: 'm-1', type: 'track', event: 'Signed Up' }), mapped('m-2', {}, { message_id: 'm-2', type: 'page', note: 'é ☀️' })];
-  const [put, ...more] = s3.send(batch, ctx());
+  const [put, ...more] = s3.send(batch, ctx({ compression: 'none' }));
   assert.equal(more.length, 0);
   const body = '{"message_id":"m-1","type":"track","event":"Signed Up"}\n{"message_id":"m-2","type":"page","note":"é ☀️"}\n';
   const path = `/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-${digestOf(['m-1', 'm-2'])}.ndjson`;
@@ -72,21 +80,45 @@ test('send: one PUT of the batch as NDJSON to the virtual-hosted URL, key prefix
   assert.equal(JSON.stringify(put).includes(SECRET), false, 'the secret key is in no part of the request');
 });
 
+test('send (gzip, the default): the body is bytes whose gunzip is the NDJSON, a .ndjson.gz key, application/gzip without Content-Encoding; hashes and signature over the compressed bytes', () => {
+  const batch = [mapped('m-1', {}, { message_id: 'm-1', type: 'track', note: 'Zoë ☀️ 日本' }), mapped('m-2', {}, { message_id: 'm-2', type: 'page' })];
+  const [put, ...more] = s3.send(batch, ctx());
+  assert.equal(more.length, 0);
+  const text = '{"message_id":"m-1","type":"track","note":"Zoë ☀️ 日本"}\n{"message_id":"m-2","type":"page"}\n';
+  assert.ok(put!.body instanceof Uint8Array, 'bytes, sent as they are');
+  const body = put!.body;
+  assert.equal(gunzipSync(body).toString('utf8'), text, 'the NDJSON, multi-byte UTF-8 intact');
+  assert.deepEqual(Buffer.from(body), gzipSync(Buffer.from(text, 'utf8')), 'node:zlib gzip of the UTF-8 NDJSON');
+  assert.deepEqual([...body.subarray(0, 4)], [0x1f, 0x8b, 8, 0], 'gzip, deflate, no flags: no file name or comment in the header');
+  assert.deepEqual([...body.subarray(4, 8)], [0, 0, 0, 0], 'modification time 0: the same NDJSON gives the same bytes');
+  assert.deepEqual(Buffer.from(s3.send(batch, { ...ctx(), now: NOW + 60_000 })[0]!.body as Uint8Array), Buffer.from(body), 'deterministic');
+  assert.equal(put!.url, `https://acme-signal-events.s3.eu-west-1.amazonaws.com/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-${digestOf(['m-1', 'm-2'])}.ndjson.gz`);
+  assert.equal(put!.headers!['content-type'], 'application/gzip');
+  assert.equal('content-encoding' in put!.headers!, false, 'a .gz file, not a transfer encoding a client would undo');
+  assert.equal(put!.headers!['x-amz-content-sha256'], sha256(body), 'the SHA-256 of the compressed bytes');
+  assert.notEqual(put!.headers!['x-amz-content-sha256'], sha256(text));
+  assert.equal(put!.headers!['content-md5'], createHash('md5').update(body).digest('base64'), 'the MD5 of the compressed bytes');
+  assert.equal(put!.headers!.authorization, expectedAuthorization(put!, 'acme-signal-events.s3.eu-west-1.amazonaws.com'), 'the signature covers the compressed bytes');
+  assert.equal(s3.config.properties.compression?.default, 'gzip');
+});
+
 test('send: path style, a custom endpoint (R2, a MinIO with a port over http), the China Regions; the Host signed is the one sent', () => {
   const one = [mapped('m-1')];
-  const name = `pi-7f3c-m-1-1-${digestOf(['m-1'])}.ndjson`;
+  const name = `pi-7f3c-m-1-1-${digestOf(['m-1'])}.ndjson.gz`;
   const path = s3.send(one, ctx({ url_style: 'path' }))[0]!;
   assert.equal(path.url, `https://s3.eu-west-1.amazonaws.com/acme-signal-events/signal/dt%3D2024-03-24/hour%3D16/${name}`);
   assert.equal(path.headers!.authorization, expectedAuthorization(path, 's3.eu-west-1.amazonaws.com'));
-  const r2 = s3.send(one, ctx({ endpoint: 'https://0123456789abcdef.r2.cloudflarestorage.com', region: 'auto', prefix: '' }))[0]!;
+  const r2 = s3.send(one, ctx({ endpoint: 'https://0123456789abcdef.r2.cloudflarestorage.com', region: 'auto', prefix: '', url_style: 'virtual_hosted' }))[0]!;
   assert.equal(r2.url, `https://acme-signal-events.0123456789abcdef.r2.cloudflarestorage.com/dt%3D2024-03-24/hour%3D16/${name}`, 'an empty prefix: the bucket\'s root');
   assert.equal(r2.headers!.authorization, expectedAuthorization(r2, 'acme-signal-events.0123456789abcdef.r2.cloudflarestorage.com', SECRET, 'auto'));
-  const minio = s3.send(one, ctx({ endpoint: 'http://minio.internal:9000', url_style: 'path', region: 'us-east-1', allow_private_endpoint: true, prefix: '/events/raw/' }))[0]!;
-  assert.equal(minio.url, `http://minio.internal:9000/acme-signal-events/events/raw/dt%3D2024-03-24/hour%3D16/${name}`);
+  const minio = s3.send(one, ctx({ endpoint: 'http://minio.internal:9000', region: 'us-east-1', allow_private_endpoint: true, prefix: '/events/raw/' }))[0]!;
+  assert.equal(minio.url, `http://minio.internal:9000/acme-signal-events/events/raw/dt%3D2024-03-24/hour%3D16/${name}`, 'path style by default with an endpoint');
   assert.equal(minio.headers!.authorization, expectedAuthorization(minio, 'minio.internal:9000', SECRET, 'us-east-1'), 'the port is part of the Host signed');
-  assert.deepEqual(minio.allowPrivateTargets, ['minio.internal'], 'the endpoint\'s own host, as the config allows');
-  assert.equal('allowPrivateTargets' in s3.send(one, ctx({ endpoint: 'http://minio.internal:9000', url_style: 'path' }))[0]!, false, 'not without allow_private_endpoint');
-  assert.deepEqual(s3.send(one, ctx({ endpoint: 'http://store.lan:9000', allow_private_endpoint: true }))[0]!.allowPrivateTargets, ['store.lan', 'acme-signal-events.store.lan']);
+  assert.deepEqual(minio.allowPrivateTargets, [...PRIVATE_NETWORKS], 'private ranges, not the host name: the guard checks what the name resolves to');
+  assert.equal('allowPrivateTargets' in s3.send(one, ctx({ endpoint: 'https://minio.internal:9000' }))[0]!, false, 'not without allow_private_endpoint');
+  const hosted = s3.send(one, ctx({ endpoint: 'http://store.lan:9000', allow_private_endpoint: true, url_style: 'virtual_hosted' }))[0]!;
+  assert.equal(new URL(hosted.url).host, 'acme-signal-events.store.lan:9000');
+  assert.deepEqual(hosted.allowPrivateTargets, [...PRIVATE_NETWORKS]);
   assert.equal(s3.send(one, ctx({ region: 'cn-north-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.cn-north-1.amazonaws.com.cn/'), true);
   assert.equal(s3.send(one, ctx({ region: 'us-east-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.us-east-1.amazonaws.com/'), true);
 });
@@ -104,7 +136,7 @@ test('send: a session token, a storage class and KMS encryption go as signed x-a
   assert.equal('x-amz-server-side-encryption-aws-kms-key-id' in sse.headers!, false);
 });
 
-test('send: the key depends on the batch alone — the same events give the same key at any time; other groupings never share one', () => {
+test('send: the key depends on the events alone — the same events give the same key at any time; other groupings, and other events with the same messageId, never share one', () => {
   const batch = [mapped('m-1'), mapped('m-2')];
   const first = s3.send(batch, ctx())[0]!;
   const later = s3.send(batch, { ...ctx(), now: NOW + 3_600_000 })[0]!;
@@ -113,6 +145,15 @@ test('send: the key depends on the batch alone — the same events give the same
   assert.notEqual(s3.send([mapped('m-1'), mapped('m-3')], ctx())[0]!.url, first.url, 'same first event and count, other events: another object');
   assert.notEqual(s3.send([mapped('m-2'), mapped('m-1')], ctx())[0]!.url, first.url);
   assert.equal(objectKey('p', 'dt=2024-03-24/hour=16', 'pi', [browserEvent({ messageId: '../../etc/passwd?x=1#2 ☀' })]), `p/dt=2024-03-24/hour=16/pi-.._.._etc_passwd_x_1_2__-1-${digestOf(['../../etc/passwd?x=1#2 ☀'])}.ndjson`, 'a client\'s messageId cannot shape the key');
+  assert.throws(() => objectUrl({ bucket: 'b', region: 'eu-west-1', urlStyle: 'virtual_hosted', endpoint: undefined }, 'p/../x.ndjson'), /must not have "\." or "\.\." segments/, 'the URL parser would drop the segment from the path signed');
+  assert.throws(() => objectUrl({ bucket: 'b', region: 'eu-west-1', urlStyle: 'path', endpoint: undefined }, './x.ndjson'));
+  const completed = s3.send([mapped('order-1', { event: 'Order Completed', receivedAt: '2024-03-24T16:01:00.000Z' })], ctx({ partition_by: 'timestamp' }))[0]!;
+  const refunded = s3.send([mapped('order-1', { event: 'Order Refunded', receivedAt: '2024-03-24T16:40:00.000Z' })], ctx({ partition_by: 'timestamp' }))[0]!;
+  assert.notEqual(refunded.url, completed.url, 'two events with one messageId (the client sets it) never replace each other\'s object');
+  assert.equal(s3.send([mapped('order-1', { event: 'Order Completed', receivedAt: '2024-03-24T16:01:00.000Z' })], { ...ctx({ partition_by: 'timestamp' }), now: NOW + 600_000 })[0]!.url, completed.url, 'a retry keeps receivedAt: the same key');
+  const a = [browserEvent({ messageId: 'x' }), browserEvent({ messageId: 'a\nb' }), browserEvent({ messageId: 'c' })];
+  const b = [browserEvent({ messageId: 'x' }), browserEvent({ messageId: 'a' }), browserEvent({ messageId: 'b\nc' })];
+  assert.notEqual(objectKey('p', 'dt=2024-03-24/hour=16', 'pi', a), objectKey('p', 'dt=2024-03-24/hour=16', 'pi', b), 'no separator to forge: the digest is over JSON');
   const repeated = s3.send([mapped('m-1'), mapped('m-1#2')], ctx())[0]!;
   assert.deepEqual(repeated.eventIds, ['m-1', 'm-1#2'], 'events named by their MappedEvent id');
 });
@@ -145,7 +186,8 @@ test('send: objects hold at most max_events_per_object events and max_object_byt
   // Each line is 10,032 or 10,033 bytes with its newline: 6 fit in 64 KiB.
   const small = s3.send(batch, ctx({ max_object_bytes: 65_536 }));
   assert.deepEqual(small.map((r) => r.eventIds.length), [6, 6, 6, 6, 1]);
-  for (const r of small) assert.ok(Buffer.byteLength(String(r.body)) <= 65_536);
+  for (const r of small) assert.ok(Buffer.byteLength(ndjsonOf(r)) <= 65_536, 'the limit is on the NDJSON before compression');
+  for (const r of small) assert.ok(bytesOf(r).length < 65_536 / 10, 'the gzipped object is much smaller');
   assert.deepEqual(small.flatMap((r) => r.eventIds), batch.map((m) => m.id), 'every event once, in order');
   assert.deepEqual(s3.send(batch, ctx({ max_object_bytes: 1 })).map((r) => r.eventIds.length), [25], 'a value outside the schema falls back to the default 5 MiB');
 });
@@ -165,7 +207,7 @@ test('classify: S3\'s documented answers — success, throttling, clock skew, pa
     status: 'retry',
     reason: 'S3 HTTP 403 RequestTimeTooSkewed: The difference between the request time and the current time is too large. (request 4442587FB7D0A2F9) — the clock of the Signal host that signed the request is off by more than 15 minutes (S3\'s time 2024-03-24T16:35:10Z, the request\'s 20240324T160509Z): synchronise it (NTP); retrying',
   });
-  for (const [status, code] of [[500, 'InternalError'], [503, 'ServiceUnavailable'], [400, 'RequestTimeout'], [409, 'OperationAborted'], [307, 'TemporaryRedirect']] as const) {
+  for (const [status, code] of [[500, 'InternalError'], [503, 'ServiceUnavailable'], [400, 'RequestTimeout'], [409, 'OperationAborted'], [307, 'TemporaryRedirect'], [400, 'IncompleteBody']] as const) {
     assert.deepEqual(classifyS3(answer(status, xmlError(code, 'Try again.')), request(3), config), { status: 'retry', reason: `S3 HTTP ${status} ${code}: Try again. (request 4442587FB7D0A2F9)` }, code);
   }
   for (const status of [502, 504]) assert.deepEqual(classifyS3(answer(status, '<html>Bad Gateway</html>'), request(3), config), { status: 'retry', reason: `S3 HTTP ${status}: <html>Bad Gateway</html>` });
@@ -176,8 +218,8 @@ test('classify: credential, permission, bucket and Region errors dead-letter the
   const config = { ...CONFIG, prefix: 'signal' };
   const cases: Array<[number, string, string, RegExp, Record<string, string>?]> = [
     [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', /— S3 does not know config\.access_key_id: copy it again from IAM \(Users > Security credentials > Access keys\)/],
-    [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', /— config\.secret_access_key is not the secret of config\.access_key_id/],
-    [403, 'AccessDenied', 'Access Denied', /— the credentials may not write here: allow s3:PutObject on arn:aws:s3:::acme-signal-events\/signal\/\* in the IAM policy/],
+    [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', /— S3 computed another signature for this request\. Most often config\.secret_access_key is not the secret of config\.access_key_id: .* a proxy or a SIGNAL_VENDOR_REDIRECTS entry that rewrites the Host or the path .* a store that normalises paths; or the Signal host's clock is off/],
+    [403, 'AccessDenied', 'Access Denied', /— the credentials may not write here: allow s3:PutObject on arn:aws:s3:::acme-signal-events\/signal\/\* in the IAM policy of the access key's user or role \(and kms:GenerateDataKey on its key if the bucket's default encryption is SSE-KMS\)/],
     [403, 'AccountProblem', 'There is a problem with your AWS account.', /contact AWS Support/],
     [400, 'ExpiredToken', 'The provided token has expired.', /— the temporary credentials have expired: config\.session_token/],
     [400, 'InvalidToken', 'The provided token is malformed or otherwise invalid.', /config\.session_token is not a valid session token/],
@@ -195,7 +237,11 @@ test('classify: credential, permission, bucket and Region errors dead-letter the
     assert.match(reasonOf(outcome), fix, code);
   }
   const kms = classifyS3(answer(400, xmlError('KMS.NotFoundException', 'Invalid keyId arn:aws:kms:eu-west-1:1:key/x')), request(2), { ...config, server_side_encryption: 'aws:kms' });
-  assert.deepEqual(kms, { status: 'dead_letter', reason: 'S3 HTTP 400 KMS.NotFoundException: Invalid keyId arn:aws:kms:eu-west-1:1:key/x (request 4442587FB7D0A2F9) — check config.kms_key_id (the key\'s ARN or id, in the bucket\'s Region, enabled) and that the credentials may use it' });
+  assert.deepEqual(kms, { status: 'dead_letter', reason: 'S3 HTTP 400 KMS.NotFoundException: Invalid keyId arn:aws:kms:eu-west-1:1:key/x (request 4442587FB7D0A2F9) — check config.kms_key_id (the key\'s ARN or id, in the bucket\'s Region, enabled) and that the credentials may use it (kms:GenerateDataKey)' });
+  assert.match(reasonOf(classifyS3(answer(400, xmlError('KMS.DisabledException', 'arn:aws:kms:eu-west-1:1:key/x is disabled.')), request(2), config)), /— check the KMS key of the bucket's default encryption .* \(kms:GenerateDataKey\)$/, 'KMS as the bucket\'s default encryption, not in the config');
+  const kmsDenied = classifyS3(answer(403, xmlError('AccessDenied', 'User: arn:aws:iam::111122223333:user/signal is not authorized to perform: kms:GenerateDataKey on resource: arn:aws:kms:eu-west-1:111122223333:key/x')), request(2), config);
+  assert.match(reasonOf(kmsDenied), /allow s3:PutObject on .*, and kms:GenerateDataKey on the KMS key of the bucket's default encryption \(S3 console > bucket > Properties > Default encryption\), and check/, 'a KMS-looking AccessDenied names KMS although the config sets no SSE-KMS');
+  assert.match(reasonOf(classifyS3(answer(403, xmlError('AccessDenied', 'Access Denied')), request(2), { ...config, server_side_encryption: 'aws:kms' })), /, and kms:GenerateDataKey on config\.kms_key_id \(or the bucket's default KMS key\)/);
   assert.deepEqual(classifyS3(answer(400, xmlError('InvalidArgument', 'Invalid argument.')), request(2), config), { status: 'dead_letter', reason: 'S3 HTTP 400 InvalidArgument: Invalid argument. (request 4442587FB7D0A2F9)' }, 'any other 4xx: S3\'s code and message');
   assert.deepEqual(classifyS3(answer(403, ''), request(2), config), { status: 'dead_letter', reason: 'S3 HTTP 403' });
 });
@@ -230,14 +276,15 @@ test('validateConfig: bucket and Region rules, endpoint, URL style, prefix, cred
   assert.deepEqual(problems({ region: 'auto' }), ['region: must be an AWS Region code such as us-east-1 or eu-west-1, the Region of the bucket (got "auto"); a store other than AWS needs endpoint too']);
   assert.deepEqual(problems({ region: 'auto', endpoint: 'https://0123.r2.cloudflarestorage.com' }), [], 'R2\'s region with its endpoint');
   for (const region of ['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-northwest-1', 'ap-southeast-5', 'il-central-1']) assert.deepEqual(problems({ region }), [], region);
+  for (const region of ['us-iso-east-1', 'us-isob-east-1']) assert.deepEqual(problems({ region }), [`region: "${region}" is an AWS ISO Region, whose S3 endpoints are not under amazonaws.com: not supported`], region);
   assert.deepEqual(problems({ endpoint: 'ftp://store.example.com' }), ['endpoint: must use http or https (got ftp)']);
   assert.deepEqual(problems({ endpoint: 'not a url' }), ['endpoint: must be an absolute http or https URL, e.g. https://<account_id>.r2.cloudflarestorage.com']);
   assert.deepEqual(problems({ endpoint: 'https://store.example.com/s3?x=1' }), ['endpoint: must be the store\'s origin only (scheme, host and port), without a path or query: https://store.example.com']);
   assert.deepEqual(problems({ endpoint: 'https://key:secret@store.example.com' }), ['endpoint: must not carry credentials: they go in access_key_id and secret_access_key']);
   assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', url_style: 'path' }), ['endpoint: "10.0.0.5" is a loopback, private or link-local address; set allow_private_endpoint to reach a store on your own network']);
   assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', url_style: 'path', allow_private_endpoint: true }), []);
-  assert.deepEqual(problems({ endpoint: 'http://169.254.169.254', url_style: 'path' }), ['endpoint: "169.254.169.254" is a loopback, private or link-local address; set allow_private_endpoint to reach a store on your own network']);
-  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', allow_private_endpoint: true }), ['url_style: must be path when the endpoint is an IP address (a virtual-hosted URL puts the bucket in the host name)']);
+  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', allow_private_endpoint: true, url_style: 'virtual_hosted' }), ['url_style: must be path when the endpoint is an IP address (a virtual-hosted URL puts the bucket in the host name)']);
+  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000', allow_private_endpoint: true }), [], 'path style by default with an endpoint');
   assert.deepEqual(problems({ prefix: 'events//raw' }), ['prefix: must not have empty, "." or ".." segments (//, /./, /../): S3 keeps them as they are, and tools that read keys as paths do not']);
   assert.deepEqual(problems({ prefix: 'events/../x' }).map((p) => p.split(':')[0]), ['prefix']);
   assert.deepEqual(problems({ prefix: '/events/raw/' }), [], 'surrounding slashes are trimmed');
@@ -247,6 +294,46 @@ test('validateConfig: bucket and Region rules, endpoint, URL style, prefix, cred
   assert.deepEqual(problems({ session_token: 'tok en' }), ['session_token: holds white space or a line break (copied with the text around it?): give the value alone']);
   assert.deepEqual(problems({ kms_key_id: 'arn:aws:kms:eu-west-1:1:key/x' }), ['kms_key_id: is only used with server_side_encryption aws:kms or aws:kms:dsse: set one of them, or leave kms_key_id out']);
   assert.deepEqual(problems({ kms_key_id: 'arn:aws:kms:eu-west-1:1:key/x', server_side_encryption: 'aws:kms:dsse' }), []);
+  assert.deepEqual(problems({ kms_key_id: 'arn:aws:kms:eu-west-1:1:key/x\n', server_side_encryption: 'aws:kms' }), ['kms_key_id: holds white space or a line break (copied with the text around it?): give the value alone']);
+});
+
+test('validateConfig: cloud metadata and link-local endpoints are refused even with allow_private_endpoint; http only on your own network', () => {
+  const problems = (config: Record<string, JsonValue>) => validateS3Config({ ...CONFIG, ...config }).map((p) => `${p.field}: ${p.message}`);
+  for (const allow of [false, true]) {
+    for (const endpoint of ['http://169.254.169.254', 'https://169.254.170.2', 'http://[fe80::1]:9000', 'http://[fd00:ec2::254]', 'http://100.100.100.200', 'http://[::ffff:169.254.169.254]', 'http://192.0.0.192']) {
+      const host = new URL(endpoint).hostname;
+      assert.deepEqual(problems({ endpoint, allow_private_endpoint: allow }), [`endpoint: "${host}" is a link-local, cloud metadata or special-purpose address, never a store (even with allow_private_endpoint)`], `${endpoint}, allow ${allow}`);
+    }
+    for (const endpoint of ['http://metadata.google.internal', 'https://metadata.google.internal.', 'http://instance-data.ec2.internal', 'http://METADATA']) {
+      assert.deepEqual(problems({ endpoint, allow_private_endpoint: allow }), [`endpoint: "${new URL(endpoint).hostname}" is a cloud metadata host, never a store (even with allow_private_endpoint)`], endpoint);
+    }
+  }
+  for (const endpoint of ['http://10.0.0.5:9000', 'http://[fd12:3456::5]:9000', 'http://127.0.0.1:9000', 'http://localhost:9000', 'http://100.100.100.100:9000', 'http://minio.internal:9000', 'https://minio.internal']) {
+    assert.deepEqual(problems({ endpoint, allow_private_endpoint: true }), [], endpoint);
+  }
+  assert.deepEqual(problems({ endpoint: 'http://store.example.com' }), ['endpoint: must use https: over http the objects and the signed request would cross the internet in clear (http only for a store on your own network, with allow_private_endpoint)']);
+  assert.deepEqual(problems({ endpoint: 'http://0123.r2.cloudflarestorage.com', region: 'auto' }).map((p) => p.split(':')[0]), ['endpoint']);
+  assert.deepEqual(problems({ endpoint: 'http://203.0.113.9:9000', allow_private_endpoint: true }), ['endpoint: must use https for the public address "203.0.113.9": over http the objects would cross the internet in clear']);
+  assert.deepEqual(problems({ endpoint: 'https://203.0.113.9:9000' }), []);
+  assert.deepEqual(problems({ endpoint: 'http://10.0.0.5:9000' }), ['endpoint: "10.0.0.5" is a loopback, private or link-local address; set allow_private_endpoint to reach a store on your own network']);
+});
+
+test('allow_private_endpoint opens private ranges to the egress guard, not the host name: a name resolving to cloud metadata is still refused', async () => {
+  const allowed = allowListMatcher(PRIVATE_NETWORKS);
+  for (const address of ['10.1.2.3', '172.20.0.9', '192.168.1.10', '127.0.0.1', '100.64.0.1', '100.100.100.100', '100.127.255.255', '::1', 'fd12:3456::5', 'fc00::1', 'fd00:ec2::253', 'fd00:ec2::255']) {
+    assert.equal(allowed('minio.internal', address), true, address);
+  }
+  for (const address of ['169.254.169.254', '169.254.170.2', 'fe80::1', 'fd00:ec2::254', '100.100.100.200', '192.0.0.192', '0.0.0.0', '198.18.0.1']) {
+    assert.equal(allowed('minio.internal', address), false, address);
+  }
+  const [put] = s3.send([mapped('m-1')], ctx({ endpoint: 'http://minio.internal:9000', allow_private_endpoint: true, region: 'us-east-1' }));
+  const lookup = (address: string) => new Promise<string>((resolve) => {
+    const resolver = (_host: string, _options: object, callback: (error: null, list: Array<{ address: string; family: number }>) => void) => callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
+    guardedLookup(put!.allowPrivateTargets, resolver)('minio.internal', {}, (error) => resolve(error ? String((error as { code?: string }).code) : 'connected'));
+  });
+  assert.equal(await lookup('10.0.0.5'), 'connected');
+  assert.equal(await lookup('169.254.169.254'), 'EGRESS_REFUSED', 'the configured name resolving to the metadata address');
+  assert.equal(await lookup('fd00:ec2::254'), 'EGRESS_REFUSED');
 });
 
 test('the archive record: email and phone hashed after normalisation (hashes kept as they are), no other contact information at any depth', () => {
@@ -274,6 +361,27 @@ test('the archive record: email and phone hashed after normalisation (hashes kep
     customer: { email_sha256: sha256('jane@example.com'), phone_sha256: sha256('+447700900123') },
   }, 'a user_id that is an email goes; a person\'s name goes at the top, in properties and traits; a product\'s and a company\'s name stays; only the two hashes stay under customer');
   assert.deepEqual(archiveRecord({ message_id: 'm-2', customer: { email_sha256: 'nobody' } }), { message_id: 'm-2' }, 'nothing usable: no customer');
+});
+
+test('default and retail: URLs lose their query string and fragment (percent-encoded emails, tokens), a query string alone is left out; raw keeps them', () => {
+  const reset = 'https://shop.example.com/reset?email=jane.doe%40example.com&token=abc123#access_token=xyz';
+  const event = browserEvent({
+    type: 'page', event: undefined, name: 'Reset', messageId: 'm-reset',
+    context: { ...browserEvent().context, page: { url: reset, path: '/reset', referrer: 'https://mail.example.com/?to=jane.doe%40example.com', search: '?email=jane.doe%40example.com&token=abc123' }, campaign: { source: 'newsletter', medium: 'email' } },
+    properties: { url: reset, search: '?email=jane.doe%40example.com&token=abc123', referrer: 'https://mail.example.com/?to=jane', product_url: '/p/1?ref=jane%40example.com', note: 'see https://cdn.example.com/a.png?sig=secret' },
+  } as never);
+  for (const variant of ['default', 'retail'] as const) {
+    const { payload } = mapWith(variant, event);
+    assert.equal(payload!.page_url, 'https://shop.example.com/reset', variant);
+    assert.equal(payload!.page_referrer, 'https://mail.example.com/', variant);
+    assert.equal('page_search' in payload!, false, variant);
+    assert.deepEqual(payload!.properties, { url: 'https://shop.example.com/reset', referrer: 'https://mail.example.com/', product_url: '/p/1', note: 'see https://cdn.example.com/a.png?sig=secret' }, `${variant}: by key, or any absolute URL value (free text is left as it is)`);
+    assert.deepEqual([payload!.utm_source, payload!.utm_medium], ['newsletter', 'email'], 'the campaign stays in its columns');
+    assert.equal(JSON.stringify(payload).includes('%40'), false);
+  }
+  assert.deepEqual(withoutQueries({ a: ['https://x.example/p?q=1', 'android-app://com.x/p?u=2#f'], imageURL: 'img.png?v=3', search: 'trail shoes' }), { a: ['https://x.example/p', 'android-app://com.x/p'], imageURL: 'img.png', search: 'trail shoes' }, 'a search term is not a query string');
+  const raw = createEventMapper(s3, { variant: 'raw', blueprint: null }, ctx({}, 'raw'))(event);
+  assert.equal((raw.payload!.context as { page: { url: string } }).page.url, reset, 'raw: the stored event as it is');
 });
 
 test('the map hook: blueprint variants get the archive record, raw keeps the stored event as it is', () => {
