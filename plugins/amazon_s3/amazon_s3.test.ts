@@ -102,6 +102,77 @@ test('send (gzip, the default): the body is bytes whose gunzip is the NDJSON, a 
   assert.equal(s3.config.properties.compression?.default, 'gzip');
 });
 
+// SigV4 vectors computed outside the project with AWS's own signer, @smithy/signature-v4 5.x,
+// configured as the AWS SDK for JavaScript v3's S3 client does (service s3, uriEscapePath false,
+// each key segment encoded by @smithy/smithy-client's extendedEncodeURIComponent), for a PUT of
+// the documented body and headers (content-type, content-md5, x-amz-content-sha256, host, and
+// the x-amz- headers below) at 2024-03-24T16:05:09Z, with the documented key
+// (<prefix>/dt=2024-03-24/hour=16/pi-7f3c-<first id>-<count>-<sha256 of [[id, receivedAt], …]>).
+// The URL, payload hash and Authorization are smithy's, pinned here: none is derived from the
+// plugin's own output, so an encoding or canonicalisation bug cannot agree with itself.
+const VECTORS: Array<{ name: string; config: Record<string, JsonValue>; payloads: JsonObject[]; url: string; sha256: string; authorization: string }> = [
+  {
+    name: "a prefix with ! * ' ( ) (encoded %21 %2A %27 %28 %29), multi-byte UTF-8 in the body",
+    config: { prefix: "arch!ve/(raw)*'x'", compression: 'none' },
+    payloads: [{ message_id: 'm-1', note: 'Zoë ☀️ 日本' }, { message_id: 'm-2' }],
+    url: 'https://acme-signal-events.s3.eu-west-1.amazonaws.com/arch%21ve/%28raw%29%2A%27x%27/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-e8d6f563b5d6774d.ndjson',
+    sha256: 'e12e4e7ddfe1fa7cbc6c664087dbab89b472905c0797549302e3b18b0db2decd',
+    authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240324/eu-west-1/s3/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date, Signature=a4f03891a7808ddda533100bf30831cbb09cf939078f14298c53b8714c8fcb4e',
+  },
+  {
+    name: 'an IPv6 endpoint with a port (Host [fd12:3456::5]:9000), path style',
+    config: { endpoint: 'http://[fd12:3456::5]:9000', allow_private_endpoint: true, region: 'us-east-1', compression: 'none' },
+    payloads: [{ message_id: 'm-1' }],
+    url: 'http://[fd12:3456::5]:9000/acme-signal-events/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-1-c5c61885c5c9131a.ndjson',
+    sha256: '6815b977459b342d4df8801d3be0b7924e0fcc5aea78f8f1f1c065d6d962e770',
+    authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240324/us-east-1/s3/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date, Signature=71efb9167975e9099fe914ec755f38c4dfe99e94fddb0e3d4f1e308d5ebe30b1',
+  },
+  {
+    name: 'a custom endpoint with a port (Host minio.example.com:9443), path style',
+    config: { endpoint: 'https://minio.example.com:9443', region: 'us-east-1', compression: 'none' },
+    payloads: [{ message_id: 'm-1' }],
+    url: 'https://minio.example.com:9443/acme-signal-events/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-1-c5c61885c5c9131a.ndjson',
+    sha256: '6815b977459b342d4df8801d3be0b7924e0fcc5aea78f8f1f1c065d6d962e770',
+    authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240324/us-east-1/s3/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date, Signature=154f9e7deaabcf3fc4cddefbb2ea47f5c4b4b3771f27acababb63ee0850cb771',
+  },
+  {
+    name: 'a session token (x-amz-security-token), SSE-KMS and a storage class; a dotted bucket, path style',
+    config: {
+      bucket: 'acme.signal.events', region: 'ap-southeast-2', url_style: 'path', compression: 'none', session_token: 'FwoGZXIvYXdzEXAMPLE//token+=',
+      storage_class: 'STANDARD_IA', server_side_encryption: 'aws:kms', kms_key_id: 'arn:aws:kms:ap-southeast-2:111122223333:key/1234abcd',
+    },
+    payloads: [{ message_id: 'm-1' }],
+    url: 'https://s3.ap-southeast-2.amazonaws.com/acme.signal.events/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-1-c5c61885c5c9131a.ndjson',
+    sha256: '6815b977459b342d4df8801d3be0b7924e0fcc5aea78f8f1f1c065d6d962e770',
+    authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240324/ap-southeast-2/s3/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-server-side-encryption;x-amz-server-side-encryption-aws-kms-key-id;x-amz-storage-class, Signature=a0f4e6bf439cb3972e8c235a501889a1428ad1212451d7ee5b4628c31f131448',
+  },
+];
+
+test('send: independent SigV4 vectors (AWS\'s @smithy/signature-v4) — special prefix characters, an IPv6 endpoint, a port, a session token', () => {
+  for (const vector of VECTORS) {
+    const batch = vector.payloads.map((payload) => mapped(String(payload.message_id), {}, payload));
+    const [put, ...more] = s3.send(batch, ctx(vector.config));
+    assert.equal(more.length, 0, vector.name);
+    assert.equal(put!.url, vector.url, vector.name);
+    assert.equal(sha256(bytesOf(put!)), vector.sha256, vector.name);
+    assert.equal(put!.headers!['x-amz-content-sha256'], vector.sha256, vector.name);
+    assert.equal(put!.headers!.authorization, vector.authorization, vector.name);
+  }
+});
+
+test('send: an independent SigV4 vector for a gzipped object (the signature over the compressed bytes), in the China Regions', (t) => {
+  const batch = [mapped('m-1', {}, { message_id: 'm-1', note: 'Zoë ☀️ 日本' }), mapped('m-2', {}, { message_id: 'm-2' })];
+  const put = s3.send(batch, ctx({ region: 'cn-north-1' }))[0]!;
+  assert.equal(put.url, 'https://acme-signal-events.s3.cn-north-1.amazonaws.com.cn/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-e8d6f563b5d6774d.ndjson.gz');
+  // smithy signed node:zlib's gzipSync of the NDJSON: the pinned signature holds for those exact
+  // bytes. Another zlib build may compress the same text into other (equally valid) bytes.
+  if (sha256(bytesOf(put)) !== '1682564cdac78ffb95b4440ba86209db7f15962afb3da338deba72d42ee475d8') {
+    t.skip('this zlib compresses the NDJSON into other bytes than the vector\'s: the signature over them is checked by the test above');
+    return;
+  }
+  assert.equal(put.headers!.authorization, 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240324/cn-north-1/s3/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date, Signature=0acfc0315fbac74260ebebc814bbc108c2ffef68f1974f2f551a0aa2c4237376');
+});
+
 test('send: path style, a custom endpoint (R2, a MinIO with a port over http), the China Regions; the Host signed is the one sent', () => {
   const one = [mapped('m-1')];
   const name = `pi-7f3c-m-1-1-${digestOf(['m-1'])}.ndjson.gz`;
