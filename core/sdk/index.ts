@@ -12,7 +12,9 @@
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `normalizePhoneNumber` (E.164 by the default country's numbering plan), and
- *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once).
+ *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
+ *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
+ *   `birthDateYmd`, `lettersOnly`).
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
@@ -27,6 +29,7 @@ export { defaultForgetRead } from './default-forget-read.ts';
 export { splitBatch } from './split-batch.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
+export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';

@@ -2,7 +2,7 @@
 // its own parameter-builder libraries do it. Done here, in the plugin, rather than left to the
 // blueprint: whatever a user's edited blueprint maps into `user_data`, no contact information
 // leaves Signal unhashed (Meta refuses it) or hashed in a form Meta cannot match.
-import { asText, customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { asText, birthDateYmd, countryCodeOf, customerInfo, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Fields Meta wants SHA-256 hashed (external_id: recommended, and done here). */
 export const HASHED_FIELDS = ['em', 'ph', 'fn', 'ln', 'ge', 'db', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
@@ -14,50 +14,6 @@ export const CLEAR_FIELDS = [
   'anon_id', 'madid', 'page_id', 'page_scoped_user_id', 'ctwa_clid', 'ig_account_id', 'ig_sid',
 ] as const;
 
-
-const US_STATES: Record<string, string> = {
-  alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co', connecticut: 'ct', delaware: 'de',
-  districtofcolumbia: 'dc', florida: 'fl', georgia: 'ga', hawaii: 'hi', idaho: 'id', illinois: 'il', indiana: 'in', iowa: 'ia',
-  kansas: 'ks', kentucky: 'ky', louisiana: 'la', maine: 'me', maryland: 'md', massachusetts: 'ma', michigan: 'mi', minnesota: 'mn',
-  mississippi: 'ms', missouri: 'mo', montana: 'mt', nebraska: 'ne', nevada: 'nv', newhampshire: 'nh', newjersey: 'nj', newmexico: 'nm',
-  newyork: 'ny', northcarolina: 'nc', northdakota: 'nd', ohio: 'oh', oklahoma: 'ok', oregon: 'or', pennsylvania: 'pa', rhodeisland: 'ri',
-  southcarolina: 'sc', southdakota: 'sd', tennessee: 'tn', texas: 'tx', utah: 'ut', vermont: 'vt', virginia: 'va', washington: 'wa',
-  westvirginia: 'wv', wisconsin: 'wi', wyoming: 'wy',
-  // Canada's provinces and territories, which Meta matches the same way.
-  alberta: 'ab', britishcolumbia: 'bc', manitoba: 'mb', newbrunswick: 'nb', newfoundlandandlabrador: 'nl', northwestterritories: 'nt',
-  novascotia: 'ns', nunavut: 'nu', ontario: 'on', princeedwardisland: 'pe', quebec: 'qc', saskatchewan: 'sk', yukon: 'yt',
-};
-
-/**
- * English country names (letters only, lower case) → ISO 3166-1 alpha-2, from the runtime's ICU
- * data. Built on first use (about 50 ms), not at every start.
- */
-let countries: ReadonlyMap<string, string> | undefined;
-function countryCodes(): ReadonlyMap<string, string> {
-  countries ??= buildCountryCodes();
-  return countries;
-}
-
-function buildCountryCodes(): ReadonlyMap<string, string> {
-  const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-  const map = new Map<string, string>([['usa', 'us'], ['unitedstatesofamerica', 'us'], ['uk', 'gb'], ['greatbritain', 'gb'], ['england', 'gb'], ['scotland', 'gb'], ['wales', 'gb']]);
-  for (let a = 97; a <= 122; a++) {
-    for (let b = 97; b <= 122; b++) {
-      const asked = String.fromCharCode(a, b).toUpperCase();
-      const name = names.of(asked);
-      if (!name) continue;
-      // Retired codes (UK, BU, ZR) name a country under its current code.
-      const code = Intl.getCanonicalLocales(`und-${asked}`)[0]!.slice(4).toLowerCase();
-      // "Myanmar (Burma)" is also "Myanmar".
-      for (const spelling of [name, name.replace(/\s*\(.*\)$/, '')]) map.set(lettersOnly(spelling), code);
-    }
-  }
-  return map;
-}
-
-function lettersOnly(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
-}
 
 /** What a field's value becomes before hashing, or undefined when nothing usable is left. */
 type Normalizer = (value: string, options: NormalizeOptions) => string | undefined;
@@ -77,27 +33,6 @@ function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions)
   return normalizePhoneNumber(value, { defaultCountryCode, withoutCountryCode: 'international' })?.slice(1);
 }
 
-/**
- * A date of birth as `YYYYMMDD`, from `1997-02-16`, `19970216`, `2/16/1997` (month first, as
- * Meta's example; day first when the first number cannot be a month) or `16.02.1997` (day
- * first); an impossible date is unusable.
- */
-function normalizeDate(value: string): string | undefined {
-  const text = value.trim();
-  let parts: [number, number, number] | undefined;
-  let match = /^(\d{4})-?(\d{2})-?(\d{2})(?:$|T)/.exec(text);
-  if (match) parts = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text))) {
-    const [first, second] = [Number(match[1]), Number(match[2])];
-    parts = first > 12 ? [Number(match[3]), second, first] : [Number(match[3]), first, second];
-  } else if ((match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text))) parts = [Number(match[3]), Number(match[2]), Number(match[1])];
-  if (!parts) return undefined;
-  const [y, m, d] = parts;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined;
-  return `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
-}
-
 const GENDERS: Record<string, 'f' | 'm'> = { f: 'f', female: 'f', woman: 'f', w: 'f', m: 'm', male: 'm', man: 'm' };
 
 /** Lower case in Unicode's composed form: `Zoë` typed either way hashes the same. */
@@ -113,13 +48,13 @@ const NORMALIZERS: Record<HashedField, Normalizer> = {
   ln: (v) => lower(v).replace(/[\s\p{P}\p{S}]/gu, '') || undefined,
   // Whole words only: "Mrs" or "mujer" is no m.
   ge: (v) => GENDERS[lower(v.trim())],
-  db: normalizeDate,
+  db: birthDateYmd,
   ct: (v) => lettersOnly(v) || undefined,
   // US states and Canadian provinces by their codes; elsewhere the name, letters only (Meta:
   // lower case, no punctuation, no spaces).
   st: (v) => {
     const letters = lettersOnly(v);
-    return US_STATES[letters] ?? (letters === '' ? undefined : letters);
+    return stateCodeOfName(v) ?? (letters === '' ? undefined : letters);
   },
   zp: (v) => {
     const zip = v.trim().toLowerCase().replace(/[\s-]/g, '');
@@ -127,9 +62,8 @@ const NORMALIZERS: Record<HashedField, Normalizer> = {
     return (/^\d{9}$/.test(zip) ? zip.slice(0, 5) : zip) || undefined;
   },
   country: (v) => {
-    const letters = lettersOnly(v);
     // Names first, so the alias `uk` becomes `gb`.
-    return countryCodes().get(letters) ?? (letters.length === 2 ? letters : undefined);
+    return countryCodeOf(v);
   },
   external_id: (v) => lower(v.replace(/\s/g, '')) || undefined,
 };

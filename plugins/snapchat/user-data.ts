@@ -3,7 +3,7 @@
 // left to the blueprint: whatever an edited blueprint maps into `user_data`, no contact
 // information leaves Signal in clear (Snap refuses unhashed PII with the whole request) or
 // hashed in a form Snap cannot match.
-import { customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { birthDateYmd, countryCodeOf, customerInfo, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Fields Snap takes only as SHA-256 (lower-case hex): each "string or list of strings", sent as
@@ -26,68 +26,9 @@ export interface NormalizeOptions {
   defaultCountryCode?: string | undefined;
 }
 
-/** US states and Canadian provinces by name (letters only), for `st`, which Snap takes as a two-letter code. */
-const STATE_CODES: Record<string, string> = {
-  alabama: 'al', alaska: 'ak', arizona: 'az', arkansas: 'ar', california: 'ca', colorado: 'co', connecticut: 'ct', delaware: 'de',
-  districtofcolumbia: 'dc', florida: 'fl', georgia: 'ga', hawaii: 'hi', idaho: 'id', illinois: 'il', indiana: 'in', iowa: 'ia',
-  kansas: 'ks', kentucky: 'ky', louisiana: 'la', maine: 'me', maryland: 'md', massachusetts: 'ma', michigan: 'mi', minnesota: 'mn',
-  mississippi: 'ms', missouri: 'mo', montana: 'mt', nebraska: 'ne', nevada: 'nv', newhampshire: 'nh', newjersey: 'nj', newmexico: 'nm',
-  newyork: 'ny', northcarolina: 'nc', northdakota: 'nd', ohio: 'oh', oklahoma: 'ok', oregon: 'or', pennsylvania: 'pa', rhodeisland: 'ri',
-  southcarolina: 'sc', southdakota: 'sd', tennessee: 'tn', texas: 'tx', utah: 'ut', vermont: 'vt', virginia: 'va', washington: 'wa',
-  westvirginia: 'wv', wisconsin: 'wi', wyoming: 'wy', puertorico: 'pr',
-  alberta: 'ab', britishcolumbia: 'bc', manitoba: 'mb', newbrunswick: 'nb', newfoundlandandlabrador: 'nl', northwestterritories: 'nt',
-  novascotia: 'ns', nunavut: 'nu', ontario: 'on', princeedwardisland: 'pe', quebec: 'qc', saskatchewan: 'sk', yukon: 'yt',
-};
 
-/** Letters a–z only, accents folded: `Québec` → `quebec`, `New York` → `newyork`. */
-function lettersOnly(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
-}
 
-/**
- * English country names (letters only) → ISO 3166-1 alpha-2, from the runtime's ICU data,
- * built on first use: `country` takes a code and sites often store the name.
- */
-let countryNames: ReadonlyMap<string, string> | undefined;
-function countryCodeOf(name: string): string | undefined {
-  if (countryNames === undefined) {
-    const display = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-    const names = new Map<string, string>([['usa', 'us'], ['unitedstatesofamerica', 'us'], ['uk', 'gb'], ['greatbritain', 'gb'], ['england', 'gb'], ['scotland', 'gb'], ['wales', 'gb']]);
-    for (let a = 97; a <= 122; a++) {
-      for (let b = 97; b <= 122; b++) {
-        const asked = String.fromCharCode(a, b).toUpperCase();
-        const english = display.of(asked);
-        if (!english) continue;
-        // A retired code (UK, BU) names a country under its current code (GB, MM).
-        const code = Intl.getCanonicalLocales(`und-${asked}`)[0]!.slice(4).toLowerCase();
-        // "Myanmar (Burma)" is also "Myanmar".
-        for (const spelling of [english, english.replace(/\s*\(.*\)$/, '')]) names.set(lettersOnly(spelling), code);
-      }
-    }
-    countryNames = names;
-  }
-  return countryNames.get(name);
-}
 
-/**
- * A date of birth as `YYYYMMDD`, from `1997-12-26`, `19971226`, `12/26/1997` (month first; day
- * first when the first number cannot be a month) or `26.12.1997`; an impossible date is unusable.
- */
-function normalizeBirthDate(value: string): string | undefined {
-  const text = value.trim();
-  let parts: [number, number, number] | undefined;
-  let match = /^(\d{4})-?(\d{2})-?(\d{2})(?:$|T)/.exec(text);
-  if (match) parts = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text))) {
-    const [first, second] = [Number(match[1]), Number(match[2])];
-    parts = first > 12 ? [Number(match[3]), second, first] : [Number(match[3]), first, second];
-  } else if ((match = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text))) parts = [Number(match[3]), Number(match[2]), Number(match[1])];
-  if (!parts) return undefined;
-  const [year, month, day] = parts;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`;
-}
 
 /** Snap's genders: `f` or `m`. Whole words only: "Mrs" is no m. */
 const GENDERS: Record<string, 'f' | 'm'> = { f: 'f', female: 'f', woman: 'f', w: 'f', m: 'm', male: 'm', man: 'm' };
@@ -114,13 +55,12 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   fn: lowerLettersAndDigits,
   ln: lowerLettersAndDigits,
   ge: (v) => GENDERS[lower(v.trim())],
-  db: normalizeBirthDate,
+  db: birthDateYmd,
   ct: lowerLettersAndDigits,
   // A two-letter code in lower case; US states and Canadian provinces by name too.
   st: (v) => {
     const letters = lettersOnly(v);
-    if (STATE_CODES[letters]) return STATE_CODES[letters];
-    return letters.length === 2 ? letters : undefined;
+    return stateCodeOfName(v) ?? (letters.length === 2 ? letters : undefined);
   },
   // Lower case without spaces or dashes; a US ZIP+4 by its first five digits.
   zp: (v) => {
@@ -129,8 +69,7 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   },
   // A two-letter ISO 3166-1 code in lower case; English names recognised.
   country: (v) => {
-    const letters = lettersOnly(v);
-    return countryCodeOf(letters) ?? (letters.length === 2 ? letters : undefined);
+    return countryCodeOf(v);
   },
   // White space removed and lower-cased, as Snap's own Segment destination (snap-conversions-api,
   // partner-owned) hashes it.
