@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
+import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 let sim: VendorSim;
@@ -32,31 +33,11 @@ after(async () => {
   await sim.close();
 });
 
-async function admin<T>(method: string, path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${signal.adminUrl}${path}`, { method, headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json: unknown = await res.json();
-  assert.ok(res.status < 300, JSON.stringify(json));
-  return json as T;
-}
-
-/** A pipeline with a Braze integration installed through the catalog; its pipeline integration id. */
-async function installed(name: string, config: Record<string, unknown>, variant = 'default'): Promise<{ site: { id: string; key: string }; integrationId: string }> {
-  const site = await signal.pipeline(name);
-  const result = await admin<{ assignment: { id: string } }>('POST', '/v1/admin/integration-catalog/braze/install', {
-    name, variant, config, delivery_mode: 'server_side', pipeline_id: site.id, consent_categories: ['marketing'],
-  });
-  return { site, integrationId: result.assignment.id };
-}
-
-/** A browser call as datafly.js sends it: the visitor cookie, the visitor's IP via the proxy, marketing consent. */
-async function browser(key: string, call: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/${String(call.type)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: `_dfdid=${VISITOR}` },
-    body: JSON.stringify({ writeKey: key, timestamp: CALL_TIMESTAMP, ...call, context: { consent: { marketing: true }, ...(call.context as object | undefined) } }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const visitor: Visitor = { id: VISITOR, ip: VISITOR_IP };
+/** A pipeline with the integration installed through the catalog; its pipeline integration id. */
+const installed = (name: string, config: Record<string, unknown>, variant = 'default') => installOnNewPipeline(signal, 'braze', name, { config, variant, consentCategories: ['marketing'] });
+/** A browser call as datafly.js sends it (see sendBrowserCall). */
+const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { marketing: true } } });
 
 type Kind = 'attributes' | 'events' | 'purchases';
 /** Every object of `kind` the simulator received (under `prefix`), with its request. */

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
+import { sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -38,15 +39,10 @@ const deadLetter = (messageId: string) => waitUntil(async () => {
 }, `${messageId} dead-lettered`);
 const now = () => new Date().toISOString();
 
-/** A browser call as the site's SDK sends it: the visitor cookie (and Snap's), the visitor's IP via the proxy, its UA, the page, consent. */
-async function browser(call: Record<string, unknown>, cookies = '', key = site.key): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/${String(call.type)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA, cookie: `_dfdid=${VISITOR}${cookies ? `; ${cookies}` : ''}` },
-    body: JSON.stringify({ writeKey: key, timestamp: now(), ...call, context: { consent: { advertising: true }, page: { url: 'https://shop.example.com/' }, ...(call.context as object | undefined) } }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const visitor: Visitor = { id: VISITOR, ip: VISITOR_IP, userAgent: VISITOR_UA };
+/** A browser call as the site's SDK sends it (sendBrowserCall), with Snap's cookies, the page and advertising consent. */
+const browser = (call: Record<string, unknown>, cookies = '', key = site.key) =>
+  sendBrowserCall(signal, key, call, { ...visitor, cookies }, { timestamp: now(), context: { consent: { advertising: true }, page: { url: 'https://shop.example.com/' } } });
 
 /** Several events in one collect request (so one delivery request carries them). */
 async function batch(events: Array<Record<string, unknown>>): Promise<void> {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
+import { sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const PATH = '/open_api/v1.3/event/track/';
@@ -48,18 +49,10 @@ after(async () => {
   await sim.close();
 });
 
-/** A browser call as datafly.js sends it: the visitor cookie (and the Pixel's _ttp), the visitor's IP via the proxy, its UA. */
-async function browser(call: Record<string, unknown>, cookies = '_ttp=2F7h37YkS1j57AYSKTI7IHhJPYH', writeKey = site.key): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/${String(call.type)}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA,
-      cookie: `_dfdid=df_tiktok0visitor${cookies ? `; ${cookies}` : ''}`,
-    },
-    body: JSON.stringify({ writeKey, timestamp: new Date().toISOString(), ...call, context: { consent: { advertising: true }, ...(call.context as object | undefined) } }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const visitor: Visitor = { id: 'df_tiktok0visitor', ip: VISITOR_IP, userAgent: VISITOR_UA };
+/** A browser call as datafly.js sends it (sendBrowserCall), with the Pixel's `_ttp` cookie and advertising consent. */
+const browser = (call: Record<string, unknown>, cookies = '_ttp=2F7h37YkS1j57AYSKTI7IHhJPYH', writeKey = site.key) =>
+  sendBrowserCall(signal, writeKey, call, { ...visitor, cookies }, { timestamp: new Date().toISOString(), context: { consent: { advertising: true } } });
 
 const sent = () => sim.requests({ path: PATH }).flatMap((request) => ((request.json as { data?: Array<Record<string, any>> }).data ?? []).map((event) => ({ request, event })));
 const sentEvent = (messageId: string) => waitUntil(async () => sent().find(({ event }) => event.event_id === messageId), `${messageId} at TikTok`);
