@@ -6,7 +6,8 @@ import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/bo
 import { assertUuid } from '../services/pipelines.ts';
 import { firstIdReceivedFrom } from './event-replays.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
-import { forgetTraitsStatement, identityDigest, namesNoOne } from './remembered-traits.ts';
+import { forgetTraitsStatement, identityDigest } from './remembered-traits.ts';
+import { namesNoOne } from '../sdk/placeholder-ids.ts';
 import { addStatsStatement } from '../delivery/integration-stats.ts';
 import { holdStatement, personDigests, type Person } from './suppression-list.ts';
 import {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { CanonicalEvent, JsonObject, JsonValue } from '../collect/canonical-event.ts';
 import type { Execute } from './deduplication.ts';
+import { namesNoOne } from '../sdk/placeholder-ids.ts';
 
 /** The longest memory, in days (a year). */
 export const MAX_TRAITS_MEMORY_DAYS = 365;
@@ -16,20 +17,6 @@ export const MAX_REMEMBERED_TRAITS_BYTES = 65_536;
  * own fan-out may not have committed yet (see `recentIdentifiesStatement`).
  */
 export const IDENTIFY_LOOKBACK_EVENTS = 5000;
-
-/** Ids that are no person: what SDKs write when a variable was empty. */
-const NO_ID = new Set(['null', 'undefined', 'none', 'anonymous', '0']);
-
-/**
- * Whether an id is one SDKs write when a variable was empty ("null", "undefined", …): shared
- * by unrelated visitors, it names no one.
- *
- * @example
- * namesNoOne('null'); // true
- */
-export function namesNoOne(id: string): boolean {
-  return NO_ID.has(id.trim().toLowerCase());
-}
 
 /**
  * The key a person is remembered under: SHA-256 of the id's kind and the id (a userId may be an

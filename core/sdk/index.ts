@@ -28,6 +28,7 @@ export { defaultClassify } from './default-classify.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export { splitBatch } from './split-batch.ts';
 export { removeContactInfo } from './contact-info.ts';
+export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';

@@ -6,7 +6,7 @@
 // and time come from the canonical event's ids and the blueprint's top-level fields, never from
 // the site's properties or traits. What Braze would refuse for good is dead-lettered here, each
 // event on its own and saying why.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { ECOMMERCE_SCHEMAS, fitEcommerce } from './ecommerce.ts';
 import { normalizeAttributes } from './user-attributes.ts';
 
@@ -30,21 +30,16 @@ const MAX_NAME_CHARS = 255;
 const RESERVED_PROPERTY_KEYS: ReadonlySet<string> = new Set(['time', 'event_name']);
 /** Purchase property keys Braze reserves: one of them makes it refuse the purchase ("Invalid 'properties' field"). */
 const RESERVED_PURCHASE_KEYS: ReadonlySet<string> = new Set(['time', 'event_name', 'product_id', 'quantity', 'price', 'currency']);
-/**
- * Ids SDKs send when they have none: many visitors share them, so none identifies a person
- * (Braze also blocks some as dummy users: "provided external_id is blacklisted and disallowed").
- */
-const PLACEHOLDER_IDS: ReadonlySet<string> = new Set(['null', 'undefined', 'anonymous', 'nil', 'none', '0', '-1', 'unknown', 'n/a', 'na', '[object object]']);
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** An id a person can be told by: non-blank text (or a number) that is no placeholder. */
-export function usableId(value: JsonValue | undefined): value is string | number {
-  if (typeof value === 'number') return Number.isFinite(value) && !PLACEHOLDER_IDS.has(String(value));
-  return typeof value === 'string' && value.trim() !== '' && !PLACEHOLDER_IDS.has(value.trim().toLowerCase());
-}
+/**
+ * An id a person can be told by: the SDK's usableId (no placeholder SDKs send when they have
+ * none, which Braze also blocks as dummy users: "provided external_id is blacklisted").
+ */
+export { usableId };
 
 export interface FitOptions {
   aliasLabel: string;

@@ -3,15 +3,13 @@
 // itself from $user_id and $device_id, and an $insert_id it accepts, derived deterministically
 // so a retry or a replay of the same event is deduplicated.
 import { createHash } from 'node:crypto';
+import { usableId as usableIdAnywhere } from '../../core/sdk/index.ts';
 
 /**
- * Values Mixpanel disallows for distinct_id (and so for $insert_id): placeholders an
- * implementation sends when it has no id. Compared without case.
+ * Values Mixpanel disallows for distinct_id (and so for $insert_id) beyond the placeholders
+ * the SDK's namesNoOne knows. Compared without case.
  */
-export const PLACEHOLDER_IDS: ReadonlySet<string> = new Set([
-  '00000000-0000-0000-0000-000000000000', 'anon', 'anonymous', 'nil', 'none', 'null', 'n/a', 'na', 'undefined',
-  'unknown', '<nil>', '0', '-1', 'true', 'false', '[]', '{}',
-]);
+export const MIXPANEL_DISALLOWED_IDS: ReadonlySet<string> = new Set(['00000000-0000-0000-0000-000000000000', 'anon', '<nil>', 'true', 'false', '[]', '{}']);
 
 /** The prefix Mixpanel's Simplified ID Merge gives the distinct_id of an event carrying only a $device_id. */
 export const DEVICE_PREFIX = '$device:';
@@ -28,8 +26,7 @@ const VALID_INSERT_ID = /^[A-Za-z0-9-]{1,36}$/;
  * usableId(' NULL ');   // false
  */
 export function usableId(value: unknown): value is string | number {
-  if (typeof value === 'number') return Number.isFinite(value) && !PLACEHOLDER_IDS.has(String(value));
-  return typeof value === 'string' && value.trim() !== '' && !PLACEHOLDER_IDS.has(value.trim().toLowerCase());
+  return usableIdAnywhere(value, MIXPANEL_DISALLOWED_IDS);
 }
 
 /**
@@ -56,7 +53,7 @@ export function distinctIdOf(userId: unknown, deviceId: unknown): string | undef
  * insertIdFor('ajs-next-1711296000000-3f1c2d4e5b6a7980'); // the first 36 hex characters of its SHA-256
  */
 export function insertIdFor(messageId: string): string {
-  if (VALID_INSERT_ID.test(messageId) && !PLACEHOLDER_IDS.has(messageId.toLowerCase())) return messageId;
+  if (VALID_INSERT_ID.test(messageId) && usableId(messageId)) return messageId;
   return createHash('sha256').update(messageId, 'utf8').digest('hex').slice(0, 36);
 }
 
