@@ -64,6 +64,12 @@ export interface PluginContext {
   options: Record<string, JsonValue>;
   /** The time of this delivery (ms since epoch), so builders that sign requests stay pure. */
   now: number;
+  /**
+   * The access token the core obtained through the plugin's `accessToken` exchange, in the
+   * functions that exchange serves (`usedBy`) when the config enables it; absent otherwise.
+   * Previews show `[access token]` in its place, without asking the vendor for one.
+   */
+  accessToken?: string;
 }
 
 /** One event after mapping: the vendor's shape of it, with the canonical event kept beside. */
@@ -231,6 +237,53 @@ export interface PluginDefinition {
    * person is deleted there too (see `PersonForgetting`).
    */
   forgetPerson?: PersonForgetting;
+  /**
+   * Short-lived access tokens the vendor issues for a long-lived credential (OAuth 2.0): the
+   * core obtains, caches and renews them and hands them over as `ctx.accessToken` (see
+   * `AccessTokenExchange`).
+   */
+  accessToken?: AccessTokenExchange;
+}
+
+/** Where an access token is handed to the plugin: building deliveries, or person deletions. */
+export type AccessTokenUse = 'delivery' | 'forgetPerson';
+
+/** A token the vendor issued, and how long it lasts from the moment of the answer. */
+export interface IssuedAccessToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+/**
+ * A plugin's exchange of a long-lived credential (a refresh token, client credentials, a
+ * service account's key) for short-lived access tokens, pure like the rest of the contract:
+ * it builds the token request and reads the answer. The core performs it (egress guard,
+ * timeout, vendor redirects), keeps the token sealed in PostgreSQL for every node to share,
+ * renews it a minute before it expires, and when the vendor answers 401 to a request made
+ * with it, renews it once and sends that request again. A refused credential dead-letters the
+ * events (or fails the deletion) with the token endpoint's answer; a failing endpoint retries.
+ *
+ * @example
+ * accessToken: {
+ *   usedBy: ['delivery'],
+ *   enabled: (config) => typeof config.refresh_token === 'string',
+ *   request: (ctx) => oauthRefreshTokenRequest({ url: 'https://vendor.example/oauth/token', clientId: String(ctx.config.client_id), clientSecret: String(ctx.config.client_secret), refreshToken: String(ctx.config.refresh_token) }),
+ * },
+ * send: (batch, ctx) => [{ method: 'POST', url: 'https://api.vendor.example/events', headers: { authorization: `Bearer ${ctx.accessToken}` }, body: batch.map((m) => m.payload), eventIds: batch.map((m) => m.id) }],
+ */
+export interface AccessTokenExchange {
+  /** Which functions receive the token: `delivery` (`send`, `classify`), `forgetPerson`. */
+  usedBy: AccessTokenUse[];
+  /** Whether an integration with this config uses tokens (its credential is set). */
+  enabled(config: Record<string, JsonValue>): boolean;
+  /** The token request (`eventIds: []`); sign assertions with `ctx.now`. */
+  request(ctx: PluginContext): RequestDescriptor;
+  /**
+   * Reads the token endpoint's answer; throws `PermanentError` when the credential is refused
+   * (saying what to fix) and `RetryableError` when the endpoint fails. Default:
+   * `readOAuthTokenAnswer` (RFC 6749's JSON answers).
+   */
+  read?(response: VendorResponse): IssuedAccessToken;
 }
 
 /** The ids a person deletion names (at least one is set). */
@@ -263,8 +316,13 @@ export type ForgetOutcome = { done: true; message?: string } | { retry: string }
 export interface PersonForgetting {
   /** Whether an integration with this config forwards deletions (the credential it needs is set). */
   enabled(config: Record<string, JsonValue>): boolean;
-  /** The vendor request deleting the person, or why none can be made for the ids named. */
-  request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | { skipped: string };
+  /**
+   * The vendor request deleting the person, or several (one per kind of id, when the vendor
+   * deletes by one kind at a time), or why none can be made for the ids named. Several are
+   * sent in order and the deletion is done when each is; a try after a failure sends them all
+   * again, so each must be safe to repeat (deleting what is gone already).
+   */
+  request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | { skipped: string };
   /**
    * Reads the vendor's answer. Default: 2xx done; 408, 429 and 5xx tried again; any other
    * status failed with the vendor's message.
