@@ -14,7 +14,10 @@
  *   any depth), `normalizePhoneNumber` (E.164 by the default country's numbering plan), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
- *   `birthDateYmd`, `lettersOnly`).
+ *   `birthDateYmd`, `lettersOnly`);
+ * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
+ *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
+ *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
@@ -26,6 +29,10 @@ export { createConfigAjv } from './config-ajv.ts';
 export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
+export {
+  googleServiceAccountTokenRequest, oauthClientCredentialsRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer,
+  type ClientAuthentication, type GoogleServiceAccountKey,
+} from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
