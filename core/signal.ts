@@ -36,6 +36,7 @@ import { createDeliveryResolvers, deliveryTypeDefs } from './delivery/delivery-g
 import { deliveryRestRoutes } from './delivery/delivery-rest-routes.ts';
 import { createDeliveryLog } from './delivery/delivery-log.ts';
 import { createHttpPerformer } from './delivery/http-performer.ts';
+import { createAccessTokens } from './delivery/access-tokens.ts';
 import { createPartnerEnricher, readBrowserAttributesStatement, visitorDigest } from './pipeline/partner-enrichment.ts';
 import type { JsonObject } from './collect/canonical-event.ts';
 import { createStatsStore } from './delivery/integration-stats.ts';
@@ -225,8 +226,10 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const stats = createStatsStore(pool);
     const limiter = createRateLimiter(pool);
     const deliveryAdmin = createDeliveryAdmin({ pool, boss, bossSchema: config.bossSchema, deadLetters, log: deliveryLog, stats });
+    // Plugins' OAuth tokens, shared by every node through PostgreSQL (sealed like config secrets).
+    const accessTokens = createAccessTokens({ pool, secrets, perform: (request) => http.perform(request) });
     engine = createDeliveryEngine({
-      pool, boss, plugins, integrations,
+      pool, boss, plugins, integrations, accessTokens,
       transform: (pipelineId) => transformations.transformFor(pipelineId),
       concurrency: config.deliveryConcurrency,
       ingestJobsPerFetch: config.ingestBatchSize,
@@ -270,7 +273,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       });
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune(), accessTokens.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {

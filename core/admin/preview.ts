@@ -37,6 +37,9 @@ export interface PreviewResult {
   requests: JsonValue[];
 }
 
+/** What previews show in place of an access token (`ctx.accessToken`). */
+export const PREVIEW_ACCESS_TOKEN = '[access token]';
+
 /** Fills what the collect endpoint would have stamped, so hand-written sample events preview. */
 function asCanonical(raw: Record<string, unknown>): CanonicalEvent {
   const now = new Date().toISOString();
@@ -112,7 +115,10 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
       const secretFields = deps.integrations.secretFields(def.id);
       // Every string of a secret field, an object one (a webhook's secret_headers) included.
       const secrets = secretValuesOf(secretFields.map((f) => config[f]));
-      const ctx: PluginContext = { config, variant, integrationId: 'preview', revisionId: target.revisionId ?? 'preview', options: {}, now: Date.now() };
+      // A dry run asks no vendor for a token: the requests show where it goes.
+      const exchange = def.accessToken;
+      const withToken = exchange !== undefined && exchange.usedBy.includes('delivery') && exchange.enabled(config) ? { accessToken: PREVIEW_ACCESS_TOKEN } : {};
+      const ctx: PluginContext = { config, variant, integrationId: 'preview', revisionId: target.revisionId ?? 'preview', options: {}, now: Date.now(), ...withToken };
       let compiled;
       try {
         // An empty string is a blueprint too (an empty one, refused), not "none". Rows may not

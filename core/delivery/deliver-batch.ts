@@ -42,6 +42,8 @@ export interface DeliveryTarget {
   consentCategories: readonly string[];
   /** Clear values of the integration's secret fields, to redact from the delivery log. */
   secretValues: string[];
+  /** The plugin's `accessToken` exchange serves delivery and the config enables it: requests are built with `ctx.accessToken`. */
+  usesAccessToken?: boolean;
 }
 
 export interface PerformResult {
@@ -53,6 +55,12 @@ export interface PerformResult {
 
 export interface DeliveryDeps {
   perform(request: RequestDescriptor): Promise<PerformResult>;
+  /**
+   * The integration's access token (targets with `usesAccessToken`); `refused`: the token
+   * the vendor just answered 401 to, to be renewed. Throws `RetryableError` or
+   * `PermanentError` when none can be had (see `AccessTokens.get`).
+   */
+  accessToken?(target: DeliveryTarget, refused?: string): Promise<string>;
   classify(response: VendorResponse, request: RequestDescriptor, target: DeliveryTarget): Classification;
   /**
    * Waits for the integration's rate limit; resolves with how many requests may go now, or 0
@@ -194,6 +202,18 @@ function errorOutcome(error: unknown): EventOutcome {
 }
 
 /**
+ * What becomes of events when no access token can be had: a failing token endpoint retries
+ * them, a refused credential dead-letters them with what to fix. Anything else (the database)
+ * is an infrastructure error: the job is retried whole.
+ */
+function tokenOutcome(error: unknown): Extract<EventOutcome, { status: 'retry' | 'dead_letter' }> {
+  const named = error as { name?: string; message?: string; retryAfterMs?: number };
+  if (named?.name === 'RetryableError') return { status: 'retry', reason: named.message ?? 'access token: the token endpoint failed', ...(named.retryAfterMs !== undefined ? { retryAfterMs: named.retryAfterMs } : {}) };
+  if (named?.name === 'PermanentError') return { status: 'dead_letter', reason: named.message ?? 'access token: refused' };
+  throw error;
+}
+
+/**
  * An integration's last error for a failed answer: the status and what the vendor said, or,
  * when its answer was empty, why the classifier refused it (never an empty "HTTP 500: ").
  */
@@ -231,9 +251,11 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // and the others would be neither delivered nor dead-lettered.
   const keys = eventKeys(events);
   const byId = new Map(events.map((e, i) => [keys[i]!, e]));
-  // One time for the whole delivery: mapping, request building and classifying see the same clock.
-  const ctx: PluginContext = { ...target.ctx, now: Date.now() };
-  const classifyTarget: DeliveryTarget = { ...target, ctx };
+  // One time for the whole delivery: mapping, request building and classifying see the same
+  // clock. Replaced (same clock) when an access token is obtained or renewed.
+  let ctx: PluginContext = { ...target.ctx, now: Date.now() };
+  /** Values redacted from what is kept: the config's secrets, and the access token once there is one. */
+  let secrets = target.secretValues;
   let dropped = 0;
   let skippedConsent = 0;
   /** Events whose request the vendor answered 429. */
@@ -241,6 +263,19 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   let requests = 0;
   let failedRequests = 0;
   let lastError: string | undefined;
+  /** The access token each request was built with (none: the plugin uses none). */
+  const builtWith = new WeakMap<RequestDescriptor, string | undefined>();
+  /** This delivery's one renewal of a refused token, and how it failed (if it did). */
+  let renewal: Promise<void> | undefined;
+  let renewalFailure: Extract<EventOutcome, { status: 'retry' | 'dead_letter' }> | undefined;
+  const tokenFor = async (refused: string | undefined): Promise<string> => {
+    if (!deps.accessToken) throw new Error(`the ${target.plugin.id} plugin needs an access token, and this worker was set up without access tokens`);
+    return deps.accessToken(target, refused);
+  };
+  const useToken = (token: string): void => {
+    ctx = { ...ctx, accessToken: token };
+    secrets = [...target.secretValues, token];
+  };
 
   // 1. Map every event; a mapping error settles that event alone. Consent was checked at
   // fan-out, but a retry, a deferral or a backlog may be delivered through a later revision
@@ -271,7 +306,18 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     else mapped.push({ id: key, event, payload: result.payload });
   }
 
-  // 2. Build the requests and perform them, re-splitting when the vendor asks.
+  // 2. The access token, for plugins whose requests carry one: without it nothing can go.
+  if (target.usesAccessToken && mapped.length > 0) {
+    try {
+      useToken(await tokenFor(undefined));
+    } catch (error) {
+      const outcome = tokenOutcome(error);
+      for (const m of mapped.splice(0)) settled.set(m.id, { outcome });
+      lastError = deps.redactText(outcome.reason, secrets);
+    }
+  }
+
+  // 3. Build the requests and perform them, re-splitting when the vendor asks.
   const queue: MappedEvent[][] = mapped.length > 0 ? [mapped] : [];
   const pending: RequestDescriptor[] = [];
   const mappedById = new Map(mapped.map((m) => [m.id, m]));
@@ -282,7 +328,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
    */
   function build(batch: MappedEvent[]): void {
     try {
-      pending.push(...target.plugin.send(batch, ctx));
+      const built = target.plugin.send(batch, ctx);
+      for (const request of built) builtWith.set(request, ctx.accessToken);
+      pending.push(...built);
     } catch (error) {
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
@@ -299,14 +347,46 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     return found.length === 0 ? {} : { warnings: Object.fromEntries(found.map((id) => [id, warnings.get(id)!])) };
   }
 
+  /**
+   * After a 401 to a request made with `used`: true when the request should be built again
+   * with a renewed token (renewed now, or already by another request of this delivery); false
+   * when the renewed token was refused too, or when renewing failed (then `renewalFailure`).
+   * One renewal per delivery: a credential without the needed permission must not loop.
+   */
+  async function renewedAfter(used: string): Promise<boolean> {
+    if (ctx.accessToken !== used) return true;
+    if (renewal === undefined) {
+      renewal = tokenFor(used).then(useToken, (error: unknown) => {
+        renewalFailure = tokenOutcome(error);
+      });
+    }
+    await renewal;
+    return ctx.accessToken !== used;
+  }
+
   async function performOne(request: RequestDescriptor): Promise<void> {
     requests++;
-    const logged = deps.redact(request, target.secretValues, { maxBodyChars: MAX_BODY_IN_LOG });
+    const logged = deps.redact(request, secrets, { maxBodyChars: MAX_BODY_IN_LOG });
     const result = await deps.perform(request);
+    const used = builtWith.get(request);
+    if (result.response?.status === 401 && used !== undefined && renewalFailure === undefined && (await renewedAfter(used))) {
+      // The token expired early or was revoked: built again with the renewed one, and sent.
+      queue.push(request.eventIds.map((id) => mappedById.get(id)).filter((m): m is MappedEvent => m !== undefined));
+      exchanges.push({
+        pipelineIntegrationId: target.integrationId, revisionId: target.revisionId, eventIds: request.eventIds, attempt, request: logged,
+        responseStatus: 401, responseBody: deps.redactText(result.response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets),
+        error: 'the vendor refused the access token: renewed, and the request sent again', outcome: 'retry', durationMs: Math.round(result.durationMs),
+        ...warningsOf(request.eventIds),
+      });
+      return;
+    }
     let outcomes: Map<string, EventOutcome> | 'split';
-    if (result.response) {
+    if (result.response?.status === 401 && used !== undefined && renewalFailure !== undefined) {
+      // Renewing failed: what the token endpoint said is what the admin needs to read.
+      outcomes = new Map(request.eventIds.map((id) => [id, renewalFailure!]));
+    } else if (result.response) {
       try {
-        outcomes = outcomesOf(deps.classify(result.response, request, classifyTarget), request);
+        outcomes = outcomesOf(deps.classify(result.response, request, { ...target, ctx }), request);
       } catch (error) {
         outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
       }
@@ -333,7 +413,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'retry', reason }]));
     }
-    const response = responseForLog(result.response, deps, target.secretValues);
+    const response = responseForLog(result.response, deps, secrets);
     if (outcomes === 'split') {
       const carried = request.eventIds.map((id) => mappedById.get(id)).filter((m): m is MappedEvent => m !== undefined);
       if (carried.length > 1) {
@@ -352,7 +432,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     const failed = !result.response || result.response.status >= 300 || outcomes === 'split' || [...outcomes.values()].some((o) => o.status !== 'delivered');
     if (failed) {
       failedRequests++;
-      lastError = result.response ? answerError(result.response, outcomes, (text) => deps.redactText(text, target.secretValues)) : result.error?.message ?? 'no response';
+      lastError = result.response ? answerError(result.response, outcomes, (text) => deps.redactText(text, secrets)) : result.error?.message ?? 'no response';
     }
     exchanges.push({
       pipelineIntegrationId: target.integrationId,
@@ -361,7 +441,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       attempt,
       request: logged,
       responseStatus: result.response?.status ?? null,
-      responseBody: result.response ? deps.redactText(result.response.body.slice(0, MAX_RESPONSE_IN_LOG), target.secretValues) : null,
+      responseBody: result.response ? deps.redactText(result.response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets) : null,
       error: result.error ? `${result.error.kind}: ${result.error.message}` : null,
       outcome: outcomes === 'split' ? 'split' : summarise(outcomes),
       durationMs: Math.round(result.durationMs),
@@ -398,7 +478,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     await deps.defer(target, keys.map((key) => byId.get(key)!), attempt, deferMs, carried.some((w) => w !== null) ? carried : undefined);
   }
 
-  // 3. Settle: events no request carried (a sender that skipped them) are delivered by it.
+  // 4. Settle: events no request carried (a sender that skipped them) are delivered by it.
   for (const id of deferred) settled.set(id, { outcome: { status: 'delivered' } });
   const retry: CanonicalEvent[] = [];
   let retryAfterMs: number | undefined;
@@ -435,7 +515,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       letters.push({
         pipelineIntegrationId: target.integrationId, pipelineId: target.pipelineId, revisionId: target.revisionId,
         // A reason may quote the vendor's answer, which may echo a credential back.
-        event, reason: deps.redactText(reason, target.secretValues), attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
+        event, reason: deps.redactText(reason, secrets), attempts: attempt, lastRequest: request ?? null, lastResponse: response ?? null,
       });
     }
   }

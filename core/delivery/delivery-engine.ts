@@ -2,7 +2,7 @@ import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
-import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
+import type { AccessTokenUse, PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
 import { startReplayWorker } from '../pipeline/event-replays.ts';
@@ -14,6 +14,7 @@ import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
 import type { SuppressionList } from '../pipeline/suppression-list.ts';
 import type { Forgetter } from '../pipeline/person-deletion-vendors.ts';
+import type { AccessTokens, TokenOwner } from './access-tokens.ts';
 
 /**
  * Data of a delivery job for one integration, and which try this is. A first try of events
@@ -39,6 +40,11 @@ export interface DeliveryJob {
  * the rest, so pg-boss never runs a job again while its first run still sends.
  */
 const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5, retryBackoff: true, retryDelayMax: 600, heartbeatSeconds: 10, notify: true, expireInSeconds: 15 * 60 };
+
+/** Whether `def`'s access token exchange serves `use` and this config turns it on. */
+function usesAccessToken(def: PluginDefinition, use: AccessTokenUse, config: PluginContext['config']): boolean {
+  return def.accessToken !== undefined && def.accessToken.usedBy.includes(use) && def.accessToken.enabled(config);
+}
 
 /**
  * Events per delivery job: 100 to 250 whatever the vendor's batch size, so a vendor taking one
@@ -87,6 +93,8 @@ export interface DeliveryEngineOptions {
   partnerEnricher?: PartnerEnricher;
   /** Whose events are held back (person deletions): at the pipeline stage, and before each send. */
   suppressions?: SuppressionList;
+  /** Access tokens of plugins with an `accessToken` exchange; without, their integrations cannot deliver. */
+  accessTokens?: AccessTokens;
   /** Run the consumers (worker role); without, only queues are managed. */
   consume: boolean;
   onError?: (error: Error) => void;
@@ -170,6 +178,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       consentCategories: revision.consentCategories,
       // Strings inside an object secret too (a webhook's secret_headers): each may reach a request.
       secretValues: secretValuesOf(secretFields.map((f) => revision.config[f])),
+      usesAccessToken: usesAccessToken(def, 'delivery', revision.config),
     };
     targets.set(integrationId, { target, expires: Date.now() + 5000 });
     return target;
@@ -185,8 +194,14 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     await boss.send(delivery(integrationId), job, delayMs > 0 ? { startAfter: delayMs / 1000 } : {});
   }
 
+  /** Whose access token a target's requests carry: its revision's. */
+  function tokenOwner(target: DeliveryTarget): TokenOwner {
+    return { revisionId: target.revisionId, templateId: target.templateId, vendor: target.plugin.id, exchange: target.plugin.accessToken!, ctx: target.ctx };
+  }
+
   const deps: DeliveryDeps = {
     ...options.deps,
+    ...(options.accessTokens ? { accessToken: (target: DeliveryTarget, refused?: string) => options.accessTokens!.get(tokenOwner(target), refused) } : {}),
     scheduleRetry: async (target, events, attempt, delayMs, throttledSince) => enqueue(target.integrationId, events, attempt, delayMs, throttledSince),
     defer: async (target, events, attempt, delayMs, warnings) => enqueue(target.integrationId, events, attempt, delayMs, undefined, warnings),
     // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
@@ -389,7 +404,9 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       }
       try {
         const target = await resolveTarget(row.id);
-        if (def.forgetPerson.enabled(target.ctx.config)) forgetters.push({ ...entry, forget: def.forgetPerson, ctx: target.ctx, secretValues: target.secretValues });
+        const tokens = options.accessTokens;
+        const accessToken = tokens && usesAccessToken(def, 'forgetPerson', target.ctx.config) ? { accessToken: (refused?: string) => tokens.get(tokenOwner(target), refused) } : {};
+        if (def.forgetPerson.enabled(target.ctx.config)) forgetters.push({ ...entry, forget: def.forgetPerson, ctx: target.ctx, secretValues: target.secretValues, ...accessToken });
         else forgetters.push({ ...entry, skipped: `forwarding is off in this integration's config (see the ${def.name} plugin's README: it needs a credential for deletions)` });
       } catch (error) {
         forgetters.push({ ...entry, error: (error as Error).message });

@@ -25,6 +25,8 @@ export interface Forgetter {
   error?: string;
   /** Why it does not forward at all (its plugin cannot, its config does not turn it on). */
   skipped?: string;
+  /** The integration's access token, for plugins whose exchange serves `forgetPerson` (see `AccessTokens.get`). */
+  accessToken?: (refused?: string) => Promise<string>;
 }
 
 /** What forwarding needs from the delivery side: the integrations that forward, and how a request is sent (egress guard, timeout, vendor redirects). */
@@ -171,26 +173,79 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
 type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; responseStatus?: number })
   & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[] };
 
+/** How a deletion ends when no access token can be had: tried again, or failed for good. */
+function withoutToken(error: unknown, credentials: string[]): Asked {
+  const named = error as { name?: string; message?: string };
+  if (named?.name === 'PermanentError') return { status: 'failed', message: named.message ?? 'access token: refused', credentials };
+  return { status: 'pending', retry: named?.message ?? String(error), credentials };
+}
+
 /**
- * Builds, sends and reads one vendor's deletion request. The answer reaches the plugin's
- * `read` with the person's ids and the request's credentials already hidden (a vendor may echo
- * them), and a plugin's bug ends as failed, not as a stuck deletion. An integration that
- * cannot be resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx.
+ * Builds, sends and reads one vendor's deletion requests (several are sent in order; the
+ * first that does not end done decides). The answer reaches the plugin's `read` with the
+ * person's ids and the request's credentials already hidden (a vendor may echo them), and a
+ * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
+ * resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx. With an
+ * access token, a 401 renews it once and the requests are built and sent again.
  */
 async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson): Promise<Asked> {
-  const none: string[] = [];
-  if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials: none };
-  if (forgetter.skipped !== undefined) return { status: 'skipped', message: forgetter.skipped, credentials: none };
-  if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'pending', retry: forgetter.error ?? 'the plugin cannot forward deletions', credentials: none };
-  let built: RequestDescriptor | { skipped: string };
-  try {
-    built = forgetter.forget.request(person, { ...forgetter.ctx, now: Date.now() });
-  } catch (error) {
-    return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}`, credentials: none };
+  const credentials: string[] = [];
+  if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials };
+  if (forgetter.skipped !== undefined) return { status: 'skipped', message: forgetter.skipped, credentials };
+  if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'pending', retry: forgetter.error ?? 'the plugin cannot forward deletions', credentials };
+  const forget = forgetter.forget;
+  let ctx: PluginContext = { ...forgetter.ctx, now: Date.now() };
+  let token: string | undefined;
+  if (forgetter.accessToken) {
+    try {
+      token = await forgetter.accessToken();
+    } catch (error) {
+      return withoutToken(error, credentials);
+    }
+    ctx = { ...ctx, accessToken: token };
+    credentials.push(token);
   }
-  if ('skipped' in built) return { status: 'skipped', message: built.skipped, credentials: none };
+  for (let renewed = false; ;) {
+    let built: RequestDescriptor | RequestDescriptor[] | { skipped: string };
+    try {
+      built = forget.request(person, ctx);
+    } catch (error) {
+      return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}`, credentials };
+    }
+    if (!Array.isArray(built) && 'skipped' in built) return { status: 'skipped', message: built.skipped, credentials };
+    const requests = Array.isArray(built) ? built : [built];
+    if (requests.length === 0) return { status: 'skipped', message: 'the plugin made no request for the ids named', credentials };
+    const said: string[] = [];
+    let lastStatus: number | undefined;
+    let refusedToken = false;
+    for (const [index, request] of requests.entries()) {
+      const which = requests.length > 1 ? `request ${index + 1} of ${requests.length}: ` : '';
+      const asked = await sendOne(forwarding, forgetter, person, request, credentials);
+      if (asked.responseStatus === 401 && token !== undefined && !renewed) {
+        refusedToken = true;
+        break;
+      }
+      if (asked.status !== 'sent') return 'retry' in asked ? { ...asked, retry: which + asked.retry } : { ...asked, message: which + (asked.message ?? '') };
+      said.push(which + (asked.message ?? ''));
+      lastStatus = asked.responseStatus;
+    }
+    if (!refusedToken) return { status: 'sent', message: said.join('; '), ...(lastStatus === undefined ? {} : { responseStatus: lastStatus }), credentials };
+    // The token expired early or was revoked: renewed once, then every request again.
+    renewed = true;
+    try {
+      token = await forgetter.accessToken!(token);
+    } catch (error) {
+      return withoutToken(error, credentials);
+    }
+    ctx = { ...ctx, accessToken: token };
+    credentials.push(token);
+  }
+}
+
+/** Sends one deletion request and reads the answer (see `askVendor`). */
+async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[]): Promise<Asked> {
   // Header values that may be credentials (not the content type's): never kept in a message.
-  const credentials = Object.entries(built.headers ?? {}).filter(([name]) => !/^(content-type|accept|user-agent)$/i.test(name)).map(([, value]) => value);
+  credentials.push(...Object.entries(built.headers ?? {}).filter(([name]) => !/^(content-type|accept|user-agent)$/i.test(name)).map(([, value]) => value));
   let result: PerformResult;
   try {
     result = await forwarding.perform(built);
@@ -215,7 +270,7 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
   if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
   try {
-    outcome = (forgetter.forget.read ?? defaultForgetRead)(response);
+    outcome = (forgetter.forget!.read ?? defaultForgetRead)(response);
   } catch (error) {
     return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }

@@ -33,7 +33,7 @@ const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
   variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
-  send: true, classify: true, validateConfig: true, routes: true, enrich: true, forgetPerson: true,
+  send: true, classify: true, validateConfig: true, routes: true, enrich: true, forgetPerson: true, accessToken: true,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -244,6 +244,21 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       for (const key of ['enabled', 'request'] as const) if (typeof forget[key] !== 'function') add(`forgetPerson.${key}`, 'must be a function');
       if (forget.read !== undefined && typeof forget.read !== 'function') add('forgetPerson.read', 'must be a function when given');
       for (const key of Object.keys(forget)) if (!['enabled', 'request', 'read'].includes(key)) add(`forgetPerson.${key}`, 'is not a field of forgetPerson (enabled, request, read)');
+    }
+  }
+  if (d.accessToken !== undefined) {
+    if (!isObject(d.accessToken)) add('accessToken', 'must be { usedBy, enabled, request, read? }');
+    else {
+      const exchange = d.accessToken;
+      const uses = ['delivery', 'forgetPerson'];
+      if (!Array.isArray(exchange.usedBy) || exchange.usedBy.length === 0 || exchange.usedBy.some((use) => !uses.includes(use as string))) {
+        add('accessToken.usedBy', `must list where the token is used, one or more of ${uses.join(', ')} (got ${shown(exchange.usedBy)})`);
+      } else if (exchange.usedBy.includes('forgetPerson') && d.forgetPerson === undefined) {
+        add('accessToken.usedBy', 'names forgetPerson, which the plugin does not declare');
+      }
+      for (const key of ['enabled', 'request'] as const) if (typeof exchange[key] !== 'function') add(`accessToken.${key}`, 'must be a function');
+      if (exchange.read !== undefined && typeof exchange.read !== 'function') add('accessToken.read', 'must be a function when given');
+      for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read)');
     }
   }
   return problems;

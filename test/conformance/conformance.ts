@@ -10,6 +10,7 @@ import {
   createConfigAjv,
   defaultClassify,
   defaultForgetRead,
+  readOAuthTokenAnswer,
   validatePluginDefinition,
   type CanonicalEvent,
   type Classification,
@@ -138,8 +139,10 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
   const blueprintsDir = options.blueprintsDir ?? path.join(ROOT, 'blueprints');
   const config = options.config ?? sampleConfig(plugin);
   const events = options.events ?? [...CONFORMANCE_EVENTS, ...SAMPLE_EVENTS];
+  // A plugin with an access token exchange builds its requests with one (a placeholder here).
   const context = (variant: string): PluginContext => ({
     config, variant, integrationId: 'conformance', revisionId: 'conformance', options: options.pluginOptions ?? {}, now: NOW,
+    ...(plugin.accessToken ? { accessToken: 'conformance-access-token' } : {}),
   });
 
   describe(`conformance: ${plugin.id}`, () => {
@@ -294,15 +297,19 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         let built = 0;
         for (const person of [{ userId: 'user-conformance-1', anonymousId: 'anon-conformance-1' }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' }]) {
           const frozen = deepFreeze({ ...person });
-          const request = forget.request(frozen, ctx);
-          assert.deepEqual(forget.request(frozen, ctx), request, 'the same request twice');
-          if ('skipped' in request) {
-            assert.ok(typeof request.skipped === 'string' && request.skipped.length > 0, 'a skip says why');
+          const answer = forget.request(frozen, ctx);
+          assert.deepEqual(forget.request(frozen, ctx), answer, 'the same request twice');
+          if (!Array.isArray(answer) && 'skipped' in answer) {
+            assert.ok(typeof answer.skipped === 'string' && answer.skipped.length > 0, 'a skip says why');
             continue;
           }
-          assert.ok(METHODS.includes(request.method), `method ${request.method}`);
-          assert.match(new URL(request.url).protocol, /^https?:$/, `${request.url} is an absolute http(s) URL`);
-          for (const value of Object.values(request.headers ?? {})) assert.equal(typeof value, 'string', 'header values are strings');
+          const requests = Array.isArray(answer) ? answer : [answer];
+          assert.ok(requests.length > 0, 'several requests are at least one');
+          for (const request of requests) {
+            assert.ok(METHODS.includes(request.method), `method ${request.method}`);
+            assert.match(new URL(request.url).protocol, /^https?:$/, `${request.url} is an absolute http(s) URL`);
+            for (const value of Object.values(request.headers ?? {})) assert.equal(typeof value, 'string', 'header values are strings');
+          }
           built++;
         }
         assert.ok(built > 0, 'a person named by both ids gets a request');
@@ -310,6 +317,25 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         assert.ok('done' in read(200), 'HTTP 200: accepted');
         for (const status of [429, 500, 503]) assert.ok('retry' in read(status), `HTTP ${status}: tried again`);
         for (const status of [400, 401, 403]) assert.ok('failed' in read(status), `HTTP ${status}: failed`);
+      });
+    }
+
+    if (plugin.accessToken) {
+      const exchange = plugin.accessToken;
+      test('the access token exchange: a pure, well-formed token request; its answers read', () => {
+        const ctx = context(Object.keys(plugin.variants)[0] ?? 'default');
+        assert.equal(exchange.enabled(config), true, `accessToken.enabled is true for ${JSON.stringify(config)} (or pass a config turning it on)`);
+        const request = exchange.request(deepFreeze(structuredClone(ctx)));
+        assert.deepEqual(exchange.request(deepFreeze(structuredClone(ctx))), request, 'the same request twice');
+        assert.ok(METHODS.includes(request.method), `method ${request.method}`);
+        assert.match(new URL(request.url).protocol, /^https:$/, `${request.url} is an absolute https URL`);
+        assert.deepEqual(request.eventIds, [], 'a token request carries no events');
+        const read = exchange.read ?? readOAuthTokenAnswer;
+        assert.deepEqual(read({ status: 200, headers: {}, body: '{"access_token":"t","expires_in":3600}', json: { access_token: 't', expires_in: 3600 } }), { accessToken: 't', expiresInSeconds: 3600 });
+        for (const [status, name] of [[400, 'PermanentError'], [401, 'PermanentError'], [429, 'RetryableError'], [503, 'RetryableError']] as const) {
+          const body = { error: status === 400 ? 'invalid_grant' : 'error' };
+          assert.throws(() => read({ status, headers: {}, body: JSON.stringify(body), json: body }), { name }, `HTTP ${status}: ${name}`);
+        }
       });
     }
 

@@ -1,0 +1,192 @@
+import { withTransaction, type Pool } from '../db/pool.ts';
+import { PermanentError, RetryableError } from '../sdk/errors.ts';
+import { readOAuthTokenAnswer } from '../sdk/oauth.ts';
+import type { AccessTokenExchange, IssuedAccessToken, PluginContext, RequestDescriptor } from '../sdk/types.ts';
+import type { SecretBox, SealedValue } from '../services/secret-box.ts';
+import type { PerformResult } from './deliver-batch.ts';
+
+/** Whose token: the revision (its config holds the credential) and how to get one. */
+export interface TokenOwner {
+  revisionId: string;
+  /** The integration (template) and vendor the sealed token is bound to. */
+  templateId: string;
+  vendor: string;
+  exchange: AccessTokenExchange;
+  /** The revision's context (config with secrets opened); `now` is set per exchange. */
+  ctx: PluginContext;
+}
+
+export interface AccessTokens {
+  /**
+   * A token of `owner` usable for at least a minute more (or half its lifetime, if shorter):
+   * this process's, another node's from PostgreSQL, or a new one from the vendor. `refused`:
+   * the token the vendor just answered 401 to, which is then not handed out again. Throws
+   * `RetryableError` (the token endpoint failed) or `PermanentError` (the credential is
+   * refused), with messages starting `access token:`; a database error escapes as it is.
+   */
+  get(owner: TokenOwner, refused?: string): Promise<string>;
+  /** Deletes tokens expired for a day (their revisions' rows go with the revisions). */
+  prune(): Promise<void>;
+}
+
+export interface AccessTokensOptions {
+  pool: Pool;
+  secrets: SecretBox;
+  /** Performs the token request like any vendor request (egress guard, timeout, redirects). */
+  perform(request: RequestDescriptor): Promise<PerformResult>;
+  /** How long before its expiry a token is renewed (default a minute). */
+  renewBeforeMs?: number;
+  /** How long a refused credential is not asked about again (default 30 s). */
+  refusedForMs?: number;
+  now?: () => number;
+}
+
+interface HeldToken {
+  token: string;
+  obtainedAt: number;
+  expiresAt: number;
+}
+
+/** The row of `revisionId`'s token. */
+export function readTokenStatement(): string {
+  return 'SELECT token, obtained_at, expires_at FROM signal.access_tokens WHERE revision_id = $1';
+}
+
+/** Saves `revisionId`'s token; nothing when the revision is gone (deleted meanwhile). */
+export function saveTokenStatement(): string {
+  return `INSERT INTO signal.access_tokens (revision_id, token, obtained_at, expires_at)
+          SELECT id, $2, to_timestamp($3::double precision / 1000), to_timestamp($4::double precision / 1000)
+            FROM signal.integration_revisions WHERE id = $1
+          ON CONFLICT (revision_id) DO UPDATE SET token = EXCLUDED.token, obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at`;
+}
+
+/** Two nodes renewing the same revision's token take turns; the second finds the first's. */
+export function lockTokenStatement(): string {
+  return "SELECT pg_advisory_xact_lock(hashtextextended('signal.access_token:' || $1, 0))";
+}
+
+export function pruneTokensStatement(): string {
+  return "DELETE FROM signal.access_tokens WHERE expires_at < now() - interval '1 day'";
+}
+
+/** The field a sealed token is bound to (with its template and vendor): a token opens only for its revision. */
+function sealField(revisionId: string): string {
+  return `access_token:${revisionId}`;
+}
+
+/**
+ * Access tokens of plugins' `accessToken` exchanges: obtained through the plugin's token
+ * request, kept sealed in PostgreSQL so every node shares one, renewed a minute before they
+ * expire, and renewed early when a vendor refuses one (`refused`). One exchange at a time per
+ * revision: in this process (callers share the one under way) and across nodes (an advisory
+ * lock, then a second look at the stored token). A credential the vendor refused is not asked
+ * about again for 30 s, so a revoked refresh token does not cost a token request per batch.
+ *
+ * @example
+ * const tokens = createAccessTokens({ pool, secrets, perform: (request) => http.perform(request) });
+ * const token = await tokens.get({ revisionId, templateId, vendor: 'linkedin', exchange: plugin.accessToken!, ctx });
+ */
+export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
+  const { pool, secrets } = options;
+  const renewBeforeMs = options.renewBeforeMs ?? 60_000;
+  const refusedForMs = options.refusedForMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  const held = new Map<string, HeldToken>();
+  const underWay = new Map<string, Promise<string>>();
+  const refusals = new Map<string, { error: PermanentError; until: number }>();
+
+  function usable(token: HeldToken | undefined, refused: string | undefined): token is HeldToken {
+    if (!token || token.token === refused) return false;
+    const margin = Math.min(renewBeforeMs, (token.expiresAt - token.obtainedAt) / 2);
+    return now() < token.expiresAt - margin;
+  }
+
+  async function stored(db: Pick<Pool, 'query'>, owner: TokenOwner): Promise<HeldToken | undefined> {
+    const { rows: [row] } = await db.query<{ token: SealedValue; obtained_at: Date; expires_at: Date }>(readTokenStatement(), [owner.revisionId]);
+    if (!row) return undefined;
+    try {
+      const token = secrets.open(row.token, { vendor: owner.vendor, templateId: owner.templateId, field: sealField(owner.revisionId) });
+      return typeof token === 'string' ? { token, obtainedAt: row.obtained_at.getTime(), expiresAt: row.expires_at.getTime() } : undefined;
+    } catch {
+      return undefined; // sealed under another key (SIGNAL_SECRET_KEY rotated): a new one is asked for
+    }
+  }
+
+  async function exchange(owner: TokenOwner): Promise<HeldToken> {
+    const obtainedAt = now();
+    let request: RequestDescriptor;
+    try {
+      request = owner.exchange.request({ ...owner.ctx, now: obtainedAt });
+    } catch (error) {
+      throw new PermanentError(`access token: the plugin could not build the token request: ${(error as Error).message}`);
+    }
+    const result = await options.perform(request);
+    if (!result.response) {
+      const failure = result.error ?? { kind: 'network' as const, message: 'no answer' };
+      const message = `access token: the token request failed (${failure.kind}: ${failure.message})`;
+      // A refused target or a request that cannot be built will not get better by waiting.
+      throw failure.kind === 'refused' || failure.kind === 'invalid' ? new PermanentError(message) : new RetryableError(message);
+    }
+    let issued: IssuedAccessToken;
+    try {
+      issued = (owner.exchange.read ?? readOAuthTokenAnswer)(result.response);
+    } catch (error) {
+      const named = error as { name?: string; message?: string; retryAfterMs?: number };
+      if (named.name === 'RetryableError') throw new RetryableError(`access token: ${named.message}`, named.retryAfterMs);
+      if (named.name === 'PermanentError') throw new PermanentError(`access token: ${named.message}`);
+      throw new PermanentError(`access token: the plugin could not read the token answer (HTTP ${result.response.status}): ${named.message ?? String(error)}`);
+    }
+    if (typeof issued?.accessToken !== 'string' || issued.accessToken === '' || /[\r\n\0]/.test(issued.accessToken)) {
+      throw new PermanentError('access token: the token answer holds no usable token (empty, or with a line break)');
+    }
+    const lifetime = Number.isFinite(issued.expiresInSeconds) && issued.expiresInSeconds > 0 ? issued.expiresInSeconds : 3600;
+    return { token: issued.accessToken, obtainedAt, expiresAt: obtainedAt + lifetime * 1000 };
+  }
+
+  async function renew(owner: TokenOwner, refused: string | undefined): Promise<string> {
+    const fromStore = await stored(pool, owner);
+    if (usable(fromStore, refused)) {
+      held.set(owner.revisionId, fromStore);
+      return fromStore.token;
+    }
+    const token = await withTransaction(pool, async (client) => {
+      await client.query(lockTokenStatement(), [owner.revisionId]);
+      // Another node may have renewed it while this one waited for the lock.
+      const again = await stored(client, owner);
+      if (usable(again, refused)) return again;
+      const fresh = await exchange(owner);
+      const sealed = secrets.seal(fresh.token, { vendor: owner.vendor, templateId: owner.templateId, field: sealField(owner.revisionId) });
+      await client.query(saveTokenStatement(), [owner.revisionId, sealed, fresh.obtainedAt, fresh.expiresAt]);
+      return fresh;
+    });
+    held.set(owner.revisionId, token);
+    return token.token;
+  }
+
+  async function get(owner: TokenOwner, refused?: string): Promise<string> {
+    const mine = held.get(owner.revisionId);
+    if (usable(mine, refused)) return mine.token;
+    const refusal = refusals.get(owner.revisionId);
+    if (refusal && refusal.until > now()) throw refusal.error;
+    let pending = underWay.get(owner.revisionId);
+    if (!pending) {
+      pending = renew(owner, refused)
+        .catch((error: unknown) => {
+          if (error instanceof PermanentError) refusals.set(owner.revisionId, { error, until: now() + refusedForMs });
+          throw error;
+        })
+        .finally(() => underWay.delete(owner.revisionId));
+      underWay.set(owner.revisionId, pending);
+    }
+    const token = await pending;
+    // Joined a renewal that was not about `refused`, and it kept that token: once more, without it.
+    return token === refused ? get(owner, refused) : token;
+  }
+
+  return {
+    get,
+    async prune() {
+      await pool.query(pruneTokensStatement());
+    },
+  };
+}
