@@ -214,3 +214,100 @@ test("an integration's last error never ends in an empty \"HTTP 500: \": an empt
   await run('upstream overloaded', 'HTTP 500: upstream overloaded');
   assert.deepEqual(lastErrors.filter((e) => e !== undefined), ['HTTP 500', 'HTTP 500: Fixture is down for maintenance', 'HTTP 500: upstream overloaded']);
 });
+
+/** The fixture plugin sending with `ctx.accessToken` as its bearer token. */
+const tokenPlugin: PluginDefinition = {
+  ...fixturePlugin,
+  send: (batch, ctx) => [{ method: 'POST', url: 'https://api.fixture.test/events', headers: { authorization: `Bearer ${ctx.accessToken}` }, body: batch.map((m) => m.payload), eventIds: batch.map((m) => m.id) }],
+};
+
+/** A target of `tokenPlugin`, and deps whose vendor accepts only `valid` tokens; `asked`: the tokens requested (refused one or undefined). */
+function tokenDelivery(tokens: Array<string | Error>, valid: (token: string) => boolean) {
+  const target = { ...fixtureTarget(tokenPlugin), usesAccessToken: true };
+  const asked: Array<string | undefined> = [];
+  const sent: string[] = [];
+  const retried: CanonicalEvent[] = [];
+  const logged: Array<{ outcome: string; error: string | null; auth: unknown }> = [];
+  const { deps, letters } = acceptingDeps({
+    accessToken: async (_target, refused) => {
+      asked.push(refused);
+      const next = tokens.shift();
+      if (next === undefined) throw new Error('no more tokens in this test');
+      if (next instanceof Error) throw next;
+      return next;
+    },
+    perform: async (request) => {
+      const auth = String(request.headers?.authorization);
+      sent.push(auth);
+      return valid(auth.replace('Bearer ', '')) ? { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 } : { response: { status: 401, headers: {}, body: '{"message":"Invalid access token"}' }, durationMs: 1 };
+    },
+    classify: (response) => (response.status === 401 ? { status: 'dead_letter', reason: 'HTTP 401: check the token' } : { status: 'delivered' }),
+    scheduleRetry: async (_target, events) => void retried.push(...events),
+    record: async (exchanges) => void logged.push(...exchanges.map((e) => ({ outcome: e.outcome, error: e.error, auth: (e.request as { headers?: Record<string, unknown> }).headers?.authorization }))),
+  });
+  return { target, deps, letters, asked, sent, retried, logged };
+}
+
+test('a plugin with an access token exchange builds its requests with the token; the log shows it redacted', async () => {
+  const run = tokenDelivery(['tok-first-123'], () => true);
+  const summary = await deliverBatch(run.target, [trackEvent('m1'), trackEvent('m2')], 1, run.deps);
+  assert.equal(summary.delivered, 2);
+  assert.deepEqual(run.asked, [undefined]);
+  assert.deepEqual(run.sent, ['Bearer tok-first-123']);
+  assert.equal(run.logged.length, 1);
+  assert.doesNotMatch(JSON.stringify(run.logged), /tok-first-123/);
+});
+
+test('a 401 to a request made with the token renews it once and sends the request again', async () => {
+  const run = tokenDelivery(['tok-expired-1', 'tok-fresh-22'], (token) => token === 'tok-fresh-22');
+  const summary = await deliverBatch(run.target, [trackEvent('m1'), trackEvent('m2')], 1, run.deps);
+  assert.equal(summary.delivered, 2);
+  assert.equal(summary.deadLettered, 0);
+  assert.deepEqual(run.asked, [undefined, 'tok-expired-1'], 'renewed with the refused token named');
+  assert.deepEqual(run.sent, ['Bearer tok-expired-1', 'Bearer tok-fresh-22']);
+  // The log reads what became of the events (delivered), the refusal in the first exchange's error.
+  assert.deepEqual(run.logged.map((e) => [e.outcome, e.error]), [['delivered', 'the vendor refused the access token: renewed, and the request sent again'], ['delivered', null]]);
+  assert.doesNotMatch(JSON.stringify(run.logged), /tok-expired-1|tok-fresh-22/);
+});
+
+test('a renewed token refused too goes to the classifier: no second renewal, no loop', async () => {
+  const run = tokenDelivery(['tok-a-1111', 'tok-b-2222', 'tok-c-3333'], () => false);
+  const summary = await deliverBatch(run.target, [trackEvent('m1')], 1, run.deps);
+  assert.equal(summary.deadLettered, 1);
+  assert.deepEqual(run.asked, [undefined, 'tok-a-1111']);
+  assert.equal(run.sent.length, 2);
+  assert.equal(run.letters[0]?.reason, 'HTTP 401: check the token');
+});
+
+test('requests of one delivery refused together share one renewal', async () => {
+  const batched: PluginDefinition = { ...tokenPlugin, send: (batch, ctx) => batch.map((m) => ({ method: 'POST', url: 'https://api.fixture.test/event', headers: { authorization: `Bearer ${ctx.accessToken}` }, body: m.payload, eventIds: [m.id] })) };
+  const run = tokenDelivery(['tok-old-0000', 'tok-new-1111'], (token) => token === 'tok-new-1111');
+  const summary = await deliverBatch({ ...run.target, plugin: batched }, [trackEvent('m1'), trackEvent('m2'), trackEvent('m3')], 1, run.deps);
+  assert.equal(summary.delivered, 3);
+  assert.deepEqual(run.asked, [undefined, 'tok-old-0000']);
+  assert.equal(run.sent.filter((s) => s === 'Bearer tok-new-1111').length, 3);
+});
+
+test('no token: a refused credential dead-letters the events with what to fix, a failing token endpoint retries them', async () => {
+  const refused = Object.assign(new Error('access token: the token endpoint refused the credential (invalid_grant): authorise Signal again'), { name: 'PermanentError' });
+  const run = tokenDelivery([refused], () => true);
+  const summary = await deliverBatch(run.target, [trackEvent('m1'), trackEvent('m2')], 1, run.deps);
+  assert.equal(summary.deadLettered, 2);
+  assert.equal(summary.requests, 0);
+  assert.match(run.letters[0]!.reason, /invalid_grant/);
+
+  const failing = Object.assign(new Error('access token: the token endpoint failed (HTTP 503)'), { name: 'RetryableError', retryAfterMs: 5000 });
+  const second = tokenDelivery([failing], () => true);
+  const retry = await deliverBatch(second.target, [trackEvent('m1')], 1, second.deps);
+  assert.equal(retry.retried, 1);
+  assert.equal(second.retried.length, 1);
+  assert.equal(second.sent.length, 0);
+});
+
+test('a renewal that fails settles the refused request with what the token endpoint said', async () => {
+  const revoked = Object.assign(new Error('access token: the token endpoint refused the credential (invalid_grant: revoked)'), { name: 'PermanentError' });
+  const run = tokenDelivery(['tok-old-0000', revoked], () => false);
+  const summary = await deliverBatch(run.target, [trackEvent('m1')], 1, run.deps);
+  assert.equal(summary.deadLettered, 1);
+  assert.match(run.letters[0]!.reason, /invalid_grant: revoked/);
+});

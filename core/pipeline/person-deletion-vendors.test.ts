@@ -117,3 +117,57 @@ test('two passes at once ask the vendor once', async () => {
   await Promise.all([forwardDeletion(db.pool, forwarding, deletion, person), forwardDeletion(db.pool, forwarding, deletion, person)]);
   assert.equal(sim.count({ path: '/slow' }), 1);
 });
+
+/** A vendor deleting by one kind of id per request: one request per id named. */
+const byEachId: PersonForgetting = {
+  enabled: () => true,
+  request: (person, ctx) => [['user', person.userId], ['device', person.anonymousId]].filter(([, id]) => id !== null).map(([kind, id]) => ({
+    method: 'POST' as const, url: `${sim.url}/delete-${kind}`, headers: { authorization: `Bearer ${ctx.accessToken ?? String(ctx.config.token)}` }, body: { id }, eventIds: [], allowPrivateTargets: ['127.0.0.1'],
+  })),
+};
+
+test('several requests are sent in order; done when each is, and a failing one says which it was', async () => {
+  sim.script('POST', '/delete-device', [reply.serverError({ error: 'busy' })]);
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Two ids', forget: byEachId, ctx, secretValues: ['tok-secret-0001'] }]);
+  const person = { userId: 'u-two-0001', anonymousId: 'a-two-0001' };
+  await forwardDeletion(db.pool, forwarding, deletion, person);
+  let [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.message], ['pending', 'request 2 of 2: HTTP 500: {"error":"busy"}']);
+  await due(deletion.id);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, person), null);
+  [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.responseStatus], ['sent', 200]);
+  assert.equal(vendor!.message, 'request 1 of 2: HTTP 200: {"code":200}; request 2 of 2: HTTP 200: {"code":200}');
+  // Sent again whole after the failure: each request is safe to repeat.
+  assert.deepEqual(sim.requests().filter((r) => r.path.startsWith('/delete-')).map((r) => `${r.path} ${JSON.stringify(r.json)}`), [
+    '/delete-user {"id":"u-two-0001"}', '/delete-device {"id":"a-two-0001"}', '/delete-user {"id":"u-two-0001"}', '/delete-device {"id":"a-two-0001"}',
+  ]);
+});
+
+test('with an access token: a 401 renews it once and every request goes again; a refused credential fails the deletion', async () => {
+  sim.reset();
+  sim.setDefault('POST', '/delete-user', (request) => (request.headers.authorization === 'Bearer at-fresh-0002' ? reply.ok({ deleted: 1 }) : reply.unauthorized()));
+  const asked: Array<string | undefined> = [];
+  const tokens = ['at-stale-0001', 'at-fresh-0002'];
+  const accessToken = async (refused?: string) => {
+    asked.push(refused);
+    return tokens.shift()!;
+  };
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'OAuth', forget: byEachId, ctx, secretValues: [], accessToken }]);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, { userId: 'u-oauth-0001', anonymousId: null }), null);
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.message], ['sent', 'HTTP 200: {"deleted":1}']);
+  assert.deepEqual(asked, [undefined, 'at-stale-0001']);
+
+  const refused = async () => { throw Object.assign(new Error('access token: the token endpoint refused the credential (invalid_grant)'), { name: 'PermanentError' }); };
+  const second = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Revoked', forget: byEachId, ctx, secretValues: [], accessToken: refused }]);
+  assert.equal(await forwardDeletion(db.pool, second.forwarding, second.deletion, { userId: 'u-oauth-0002', anonymousId: null }), null);
+  const [failed] = (await vendorDeletionsOf(db.pool, [second.deletion.id])).get(second.deletion.id)!;
+  assert.deepEqual([failed!.status, failed!.message], ['failed', 'access token: the token endpoint refused the credential (invalid_grant)']);
+
+  const failing = async () => { throw Object.assign(new Error('access token: the token endpoint failed (HTTP 503)'), { name: 'RetryableError' }); };
+  const third = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Down', forget: byEachId, ctx, secretValues: [], accessToken: failing }]);
+  assert.notEqual(await forwardDeletion(db.pool, third.forwarding, third.deletion, { userId: 'u-oauth-0003', anonymousId: null }), null);
+  const [pending] = (await vendorDeletionsOf(db.pool, [third.deletion.id])).get(third.deletion.id)!;
+  assert.deepEqual([pending!.status, pending!.message], ['pending', 'access token: the token endpoint failed (HTTP 503)']);
+});
