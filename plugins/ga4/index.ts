@@ -1,5 +1,6 @@
 import { defaultClassify, definePlugin, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { fitEvent, isContactTrait, MAX_EVENTS_PER_REQUEST } from './fit-to-ga4.ts';
+import { deletionConfigProblems, ga4ForgetPerson, serviceAccountToken } from './user-deletion.ts';
 
 /** GA4 refuses a request body of 130 kB or more. */
 const MAX_BYTES = 130_000;
@@ -107,7 +108,7 @@ function validateGa4Config(config: Record<string, JsonValue>): ConfigProblem[] {
   if (contact.length > 0) {
     problems.push({ field: 'user_properties', message: `names contact data (${contact.join(', ')}): Google's policy forbids sending personal information to GA4` });
   }
-  return problems;
+  return [...problems, ...deletionConfigProblems(config)];
 }
 
 export default definePlugin({
@@ -127,6 +128,8 @@ export default definePlugin({
       data_region: { type: 'string', title: 'Data Collection Region', description: 'global: www.google-analytics.com; eu: region1.google-analytics.com, which collects in the EU.', enum: ['global', 'eu'], enumLabels: ['Global', 'European Union'], default: 'global' },
       user_properties: { type: 'string', title: 'User Properties', description: 'Comma-separated trait names sent as GA4 user properties (from identify traits, remembered ones included), e.g. plan,tier. Never contact data: GA4\'s policy forbids it.', maxLength: 2000, examples: ['plan,tier'] },
       send_page_views: { type: 'boolean', title: 'Send Page Views', description: 'Send page calls as page_view. Turn it off when the site\'s GA tag already records page views: GA4 would count each twice.', default: true },
+      property_id: { type: 'string', title: 'Property ID (deletions)', description: 'The GA4 property\'s numeric ID (Admin > Property details), for forwarding person deletions; with service_account_key.', pattern: '^[0-9]{1,20}$', examples: ['123456789'] },
+      service_account_key: { type: 'string', title: 'Service Account Key (deletions)', description: 'The JSON key file of a Google service account that has the Editor role on the property, for forwarding person deletions (Admin API submitUserDeletion); with property_id.', secret: true, maxLength: 10_000 },
       validate_only: { type: 'boolean', title: 'Validate Only', description: 'Send to GA4\'s validation endpoint (/debug/mp/collect): events are checked, never recorded; what GA4 finds wrong dead-letters them with its messages. For setting up, not for production.', default: false },
     },
   },
@@ -160,4 +163,6 @@ export default definePlugin({
   },
   send: buildRequests,
   classify: (response) => classifyGa4(response),
+  forgetPerson: ga4ForgetPerson,
+  accessToken: serviceAccountToken,
 });
