@@ -270,7 +270,7 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
   if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
   try {
-    outcome = (forgetter.forget!.read ?? defaultForgetRead)(response);
+    outcome = (forgetter.forget!.read ?? defaultForgetRead)(response, built);
   } catch (error) {
     return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }

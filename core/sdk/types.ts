@@ -324,10 +324,10 @@ export interface PersonForgetting {
    */
   request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | { skipped: string };
   /**
-   * Reads the vendor's answer. Default: 2xx done; 408, 429 and 5xx tried again; any other
-   * status failed with the vendor's message.
+   * Reads the vendor's answer to `request` (one of those `request` built). Default: 2xx done;
+   * 408, 429 and 5xx tried again; any other status failed with the vendor's message.
    */
-  read?(response: VendorResponse): ForgetOutcome;
+  read?(response: VendorResponse, request: RequestDescriptor): ForgetOutcome;
 }
 
 /** One identifier of a visitor the partner can look up: its name there (a linking key) and its value. */

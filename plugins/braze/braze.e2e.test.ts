@@ -183,7 +183,7 @@ describe('Braze', () => {
     assert.equal(request!.headers.authorization, `Bearer ${KEY}`);
   });
 
-  test('a person deletion goes to /users/delete by external_id, saying the alias profile remains; the anonymousId alone deletes the alias profile; a key without users.delete fails saying which permission it needs', { timeout: 60_000 }, async () => {
+  test('a person deletion goes to /users/delete by external_id, then by the visitor\'s alias; the anonymousId alone deletes the alias profile; a key without users.delete fails saying which permission it needs', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Braze deletions', { api_key: KEY });
     sim.setDefault('POST', '/users/delete', { status: 201, body: { deleted: 1, message: 'success' } });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'bz-forget-1' });
@@ -197,15 +197,17 @@ describe('Braze', () => {
         return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
       }, 'the deletion to end', 30_000);
     };
-    const remains = 'A deletion naming a userId deletes that user\'s profile only (Braze takes one kind of id a request): the visitor\'s alias-only profile (its anonymousId), if Braze never merged it, remains — run deletePerson with the anonymousId alone to delete it';
-    assert.deepEqual(await deletion({ u: 'u-forget-1', a: VISITOR }), [{ integrationId, vendor: 'braze', status: 'sent', responseStatus: 201, message: `Braze queued 1 profile for deletion. ${remains}` }]);
-    const [asked] = sim.requests({ path: '/users/delete' });
-    assert.equal(asked!.headers.authorization, `Bearer ${KEY}`);
-    assert.deepEqual(asked!.json, { external_ids: ['u-forget-1'] }, 'both ids named: one request, by external_id');
+    assert.deepEqual(await deletion({ u: 'u-forget-1', a: VISITOR }), [{
+      integrationId, vendor: 'braze', status: 'sent', responseStatus: 201,
+      message: 'request 1 of 2: Braze queued 1 profile for deletion: the user\'s profile (external_id); request 2 of 2: Braze queued 1 profile for deletion: the visitor\'s alias-only profile (anonymousId)',
+    }]);
+    const asked = sim.requests({ path: '/users/delete' });
+    assert.equal(asked[0]!.headers.authorization, `Bearer ${KEY}`);
+    assert.deepEqual(asked.map((r) => r.json), [{ external_ids: ['u-forget-1'] }, { user_aliases: [{ alias_name: VISITOR, alias_label: 'signal_anonymous_id' }] }], 'one kind of id a request: both profiles');
 
-    // The visitor's alias-only profile: a second deletion naming the anonymousId alone.
+    // The anonymousId alone: the alias-only profile.
     assert.equal((await deletion({ a: VISITOR }))[0]!.status, 'sent');
-    assert.deepEqual(sim.requests({ path: '/users/delete' })[1]!.json, { user_aliases: [{ alias_name: VISITOR, alias_label: 'signal_anonymous_id' }] });
+    assert.deepEqual(sim.requests({ path: '/users/delete' })[2]!.json, { user_aliases: [{ alias_name: VISITOR, alias_label: 'signal_anonymous_id' }] });
 
     sim.setDefault('POST', '/users/delete', { status: 403, body: { message: 'Access Denied' } });
     const [refused] = await deletion({ u: 'u-forget-2' });

@@ -312,21 +312,22 @@ test('validateConfig: custom endpoint required with "custom" and restricted to B
   assert.deepEqual((braze.config.properties.rest_endpoint as { enum: string[] }).enum.slice(-2), ['https://rest.kr-01.braze.com', 'custom'], 'KR-01 is listed (Braze: API and SDK endpoints)');
 });
 
-test('forgetPerson: /users/delete by external_id when the userId is known, else by the visitor\'s alias; 403 names the users.delete permission', () => {
+test('forgetPerson: /users/delete by external_id, then by the visitor\'s alias (one kind of id a request); 403 names the users.delete permission', () => {
   assert.equal(forgetPerson.enabled({ api_key: KEY }), true);
   assert.equal(forgetPerson.enabled({ api_key: KEY, forward_deletions: false }), false);
-  // Both ids named: one request (the core's contract), by external_id; the alias profile is another deletePerson.
-  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, ctx()), {
-    method: 'POST', url: 'https://rest.iad-01.braze.com/users/delete', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: { external_ids: ['u-1'] }, eventIds: [],
-  });
-  assert.deepEqual((forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx({ alias_label: 'web_visitor', rest_endpoint: 'https://rest.fra-01.braze.eu' })) as RequestDescriptor),
-    { method: 'POST', url: 'https://rest.fra-01.braze.eu/users/delete', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: { user_aliases: [{ alias_name: 'df_abc', alias_label: 'web_visitor' }] }, eventIds: [] });
-  assert.deepEqual((forgetPerson.request({ userId: 'anonymous', anonymousId: 'df_abc' }, ctx()) as RequestDescriptor).body, { user_aliases: [{ alias_name: 'df_abc', alias_label: 'signal_anonymous_id' }] }, 'a placeholder userId: by the alias');
+  const byUser: RequestDescriptor = { method: 'POST', url: 'https://rest.iad-01.braze.com/users/delete', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: { external_ids: ['u-1'] }, eventIds: [] };
+  const byAlias: RequestDescriptor = { ...byUser, body: { user_aliases: [{ alias_name: 'df_abc', alias_label: 'signal_anonymous_id' }] } };
+  // Both ids named: the user's profile, then the alias-only profile from before login.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, ctx()), [byUser, byAlias]);
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx()), [byUser]);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx({ alias_label: 'web_visitor', rest_endpoint: 'https://rest.fra-01.braze.eu' })),
+    [{ method: 'POST', url: 'https://rest.fra-01.braze.eu/users/delete', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body: { user_aliases: [{ alias_name: 'df_abc', alias_label: 'web_visitor' }] }, eventIds: [] }]);
+  assert.deepEqual(forgetPerson.request({ userId: 'anonymous', anonymousId: 'df_abc' }, ctx()), [byAlias], 'a placeholder userId: by the alias alone');
   assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()), { skipped: 'the ids named are placeholders the plugin never sends to Braze, so no profile of theirs can exist there' });
-  const read = forgetPerson.read!;
-  const remains = 'A deletion naming a userId deletes that user\'s profile only (Braze takes one kind of id a request): the visitor\'s alias-only profile (its anonymousId), if Braze never merged it, remains — run deletePerson with the anonymousId alone to delete it';
-  assert.deepEqual(read(answer(201, { deleted: 1 })), { done: true, message: `Braze queued 1 profile for deletion. ${remains}` });
-  assert.deepEqual(read(answer(200, '')), { done: true, message: `accepted (HTTP 200): Braze queued the profile for deletion. ${remains}` });
+  const read = (response: VendorResponse, request = byUser) => forgetPerson.read!(response, request);
+  assert.deepEqual(read(answer(201, { deleted: 1 })), { done: true, message: 'Braze queued 1 profile for deletion: the user\'s profile (external_id)' });
+  assert.deepEqual(read(answer(201, { deleted: 0 }), byAlias), { done: true, message: 'Braze queued 0 profiles for deletion: the visitor\'s alias-only profile (anonymousId)' });
+  assert.deepEqual(read(answer(200, '')), { done: true, message: 'accepted (HTTP 200): Braze queued the user\'s profile (external_id) for deletion' });
   assert.deepEqual(read(answer(403, { message: 'Access Denied' })), { failed: 'HTTP 403: Braze refused the deletion. The REST API key needs the users.delete permission: add it to the key (Braze: Settings > APIs and Identifiers > API Keys) or set config.forward_deletions to false (Braze: {"message":"Access Denied"})' });
   assert.deepEqual(read(answer(401, { message: 'Invalid API Key' })), { failed: 'HTTP 401: Braze refused the REST API key: check config.api_key and that config.rest_endpoint is your instance\'s (Braze: {"message":"Invalid API Key"})' });
   assert.deepEqual(read(answer(429, 'Rate Limited')), { retry: 'HTTP 429: Rate Limited' });

@@ -131,43 +131,40 @@ export function buildTrackRequests(batch: MappedEvent[], ctx: PluginContext): Re
 }
 
 /**
- * What a deletion by external_id leaves behind, said with every deletion Braze accepted (`read`
- * is handed the answer alone, not which ids were named).
- */
-export const ALIAS_PROFILE_REMAINS = 'A deletion naming a userId deletes that user\'s profile only (Braze takes one kind of id a request): the visitor\'s alias-only profile (its anonymousId), if Braze never merged it, remains — run deletePerson with the anonymousId alone to delete it';
-
-/**
  * Person deletions through Braze's POST /users/delete, with the integration's REST API key
- * (it needs the users.delete permission). Braze takes one kind of identifier a request, and the
- * core sends one request a deletion: the userId as an external_id when known (the identified
- * profile), else the anonymousId as the user alias anonymous visitors were sent under. A person
- * named by both loses the external_id profile; the outcome says that the visitor's alias-only
- * profile, if never merged, remains and how to delete it. Braze answers `{"deleted": n}`, the
+ * (it needs the users.delete permission). Braze takes one kind of identifier a request, so a
+ * person named by both ids gets two: the userId as an external_id (the identified profile),
+ * then the anonymousId as the user alias anonymous visitors were sent under (the alias-only
+ * profile from before login, if Braze never merged it). Braze answers `{"deleted": n}`, the
  * number of profiles queued for deletion.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => typeof config.api_key === 'string' && config.api_key !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     const options = fitOptionsOf(ctx.config);
-    let body: JsonObject;
-    if (usableId(person.userId)) body = { external_ids: [person.userId.trim()] };
-    else if (usableId(person.anonymousId)) body = { user_aliases: [{ alias_name: person.anonymousId.trim(), alias_label: options.aliasLabel }] };
-    else return { skipped: 'the ids named are placeholders the plugin never sends to Braze, so no profile of theirs can exist there' };
-    return {
-      method: 'POST',
+    // Braze deletes by one kind of id a request: the user's profile, then the visitor's
+    // alias-only profile (from before login, if Braze never merged it).
+    const bodies: JsonObject[] = [];
+    if (usableId(person.userId)) bodies.push({ external_ids: [person.userId.trim()] });
+    if (usableId(person.anonymousId)) bodies.push({ user_aliases: [{ alias_name: person.anonymousId.trim(), alias_label: options.aliasLabel }] });
+    if (bodies.length === 0) return { skipped: 'the ids named are placeholders the plugin never sends to Braze, so no profile of theirs can exist there' };
+    return bodies.map((body) => ({
+      method: 'POST' as const,
       url: `${restEndpointOf(ctx.config)}/users/delete`,
       headers: { 'content-type': 'application/json', authorization: bearer(ctx) },
       body,
       eventIds: [],
-    };
+    }));
   },
-  read(response) {
+  read(response, request) {
     const said = response.body.trim().slice(0, 300);
+    const byAlias = typeof request.body === 'object' && request.body !== null && 'user_aliases' in request.body;
     const answer = (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json : {}) as { deleted?: unknown; message?: unknown };
     if (response.status >= 200 && response.status < 300) {
       const deleted = typeof answer.deleted === 'number' ? answer.deleted : undefined;
-      const queued = deleted === undefined ? `accepted (HTTP ${response.status}): Braze queued the profile for deletion` : `Braze queued ${deleted} profile${deleted === 1 ? '' : 's'} for deletion`;
-      return { done: true, message: `${queued}. ${ALIAS_PROFILE_REMAINS}` };
+      const which = byAlias ? 'the visitor\'s alias-only profile (anonymousId)' : 'the user\'s profile (external_id)';
+      const queued = deleted === undefined ? `accepted (HTTP ${response.status}): Braze queued ${which} for deletion` : `Braze queued ${deleted} profile${deleted === 1 ? '' : 's'} for deletion: ${which}`;
+      return { done: true, message: queued };
     }
     if (response.status === 403) {
       return { failed: `HTTP 403: Braze refused the deletion. The REST API key needs the users.delete permission: add it to the key (Braze: Settings > APIs and Identifiers > API Keys) or set config.forward_deletions to false${said ? ` (Braze: ${said})` : ''}` };

@@ -313,7 +313,7 @@ test('forgetPerson: the GDPR API (v3) of the region, with the GDPR token, for th
 });
 
 test('forgetPerson.read: 2xx done with the task id; 409 for a deletion already running done; other 409s, 401/403, 404 and 400 failed; 429 and 5xx tried again', () => {
-  const read = forgetPerson.read!;
+  const read = (response: VendorResponse) => forgetPerson.read!(response, { method: 'POST', url: 'https://mixpanel.com/api/app/data-deletions/v3.0/', eventIds: [] });
   const check = 'check the task\'s status in Mixpanel (Organization Settings > Data & Privacy)';
   assert.deepEqual(read(answer(201, { status: 'ok', results: { task_id: 'job-42' } })), { done: true, message: `accepted: deletion task job-42; Mixpanel completes it within 30 days: ${check}` });
   assert.deepEqual(read(answer(200, { status: 'ok', results: [{ status: 'PENDING', tracking_id: '1583792934719392965' }] })), { done: true, message: `accepted: deletion task 1583792934719392965 (PENDING); Mixpanel completes it within 30 days: ${check}` });

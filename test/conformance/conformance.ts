@@ -295,6 +295,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         assert.deepEqual(plugin.validateConfig?.(structuredClone(config)) ?? [], [], `validateConfig accepts the config with every field ${JSON.stringify(config)} (or pass one: run.ts <plugin> config.json)`);
         assert.equal(forget.enabled(config), true, `forgetPerson.enabled is true for ${JSON.stringify(config)} (or pass a config turning it on)`);
         let built = 0;
+        let sample: RequestDescriptor | undefined;
         for (const person of [{ userId: 'user-conformance-1', anonymousId: 'anon-conformance-1' }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' }]) {
           const frozen = deepFreeze({ ...person });
           const answer = forget.request(frozen, ctx);
@@ -305,6 +306,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
           }
           const requests = Array.isArray(answer) ? answer : [answer];
           assert.ok(requests.length > 0, 'several requests are at least one');
+          sample ??= requests[0];
           for (const request of requests) {
             assert.ok(METHODS.includes(request.method), `method ${request.method}`);
             assert.match(new URL(request.url).protocol, /^https?:$/, `${request.url} is an absolute http(s) URL`);
@@ -313,7 +315,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
           built++;
         }
         assert.ok(built > 0, 'a person named by both ids gets a request');
-        const read = (status: number) => (forget.read ?? defaultForgetRead)({ status, headers: {}, body: JSON.stringify({ error: `HTTP ${status}` }), json: { error: `HTTP ${status}` } });
+        const read = (status: number) => (forget.read ?? defaultForgetRead)({ status, headers: {}, body: JSON.stringify({ error: `HTTP ${status}` }), json: { error: `HTTP ${status}` } }, sample!);
         assert.ok('done' in read(200), 'HTTP 200: accepted');
         for (const status of [429, 500, 503]) assert.ok('retry' in read(status), `HTTP ${status}: tried again`);
         for (const status of [400, 401, 403]) assert.ok('failed' in read(status), `HTTP ${status}: failed`);
