@@ -37,6 +37,7 @@ import { deliveryRestRoutes } from './delivery/delivery-rest-routes.ts';
 import { createDeliveryLog } from './delivery/delivery-log.ts';
 import { createHttpPerformer } from './delivery/http-performer.ts';
 import { createAccessTokens } from './delivery/access-tokens.ts';
+import { createClickIdKeeper, type RegisteredClickId } from './collect/click-id-cookies.ts';
 import { createPartnerEnricher, readBrowserAttributesStatement, visitorDigest } from './pipeline/partner-enrichment.ts';
 import type { JsonObject } from './collect/canonical-event.ts';
 import { createStatsStore } from './delivery/integration-stats.ts';
@@ -63,6 +64,8 @@ export const CORE_VERSION: string = (JSON.parse(readFileSync(path.join(PROJECT_R
 /** The plugin registry as the core uses it. */
 export interface PluginSet extends PluginCatalog {
   cookieNames(): readonly string[];
+  /** The plugins' click ids (`clickIds`); none when absent. */
+  clickIds?(): readonly RegisteredClickId[];
   optionsFor?(id: string): Record<string, JsonValue> | undefined;
 }
 
@@ -325,6 +328,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     if (config.roles.has('collect')) {
       const collect = await buildCollectApp({
         config, pool, pipelines, committer, cookieNames: () => plugins.cookieNames(), version: CORE_VERSION, logger,
+        clickIds: createClickIdKeeper({ pool, declared: () => plugins.clickIds?.() ?? [] }),
         extend: (app) => registerPlugins(app, plugins.list()),
         browserEnrichment: {
           browserProviders: () => plugins.list().filter((p) => p.enrich?.browserAttributes !== undefined).map((p) => p.id),

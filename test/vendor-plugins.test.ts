@@ -330,13 +330,17 @@ describe('Meta Conversions API', () => {
     const { request, event } = await metaEvent('meta-purchase-1');
     assert.equal(request.method, 'POST');
     assert.equal((request.json as { access_token: string }).access_token, 'your_access_token');
+    // The landing URL's fbclid, kept in the _fbc cookie collect set as the call came in (ms).
+    const fbc = String(event.user_data.fbc);
+    const keptAt = Number(/^fb\.1\.(\d+)\.IwAR0abc$/.exec(fbc)?.[1]);
+    assert.ok(keptAt >= Date.parse(timestamp) && keptAt <= Date.now(), `${fbc}: fb.1.<ms the click id was kept>.<fbclid>`);
     assert.deepEqual(event, {
       event_name: 'Purchase', event_time: Math.floor(Date.parse(timestamp) / 1000), event_id: 'meta-purchase-1',
       event_source_url: 'https://shop.example.com/checkout/thanks?fbclid=IwAR0abc',
       user_data: {
         external_id: [sha256('user-123')], em: [sha256('jane.doe@example.com')], ph: [sha256('16169547888')],
         client_ip_address: VISITOR_IP, client_user_agent: VISITOR_UA, fbp: 'fb.1.1711296000000.1098115397',
-        fbc: `fb.1.${Math.floor(Date.parse(timestamp) / 1000) * 1000}.IwAR0abc`,
+        fbc,
       },
       custom_data: { value: 74.97, currency: 'USD', order_id: 'ORD-7001', content_type: 'product', content_ids: ['SKU-100'], contents: [{ id: 'SKU-100', quantity: 3, item_price: 24.99 }] },
       action_source: 'website',

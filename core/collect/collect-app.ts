@@ -15,6 +15,7 @@ import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
 import { clientIp } from './client-ip.ts';
 import { collectRoutes } from './collect-routes.ts';
+import type { ClickIdKeeper } from './click-id-cookies.ts';
 import { enrichRoute, type EnrichRouteDeps } from './enrich-route.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
 import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
@@ -29,6 +30,8 @@ export interface CollectAppDeps {
   pipelines: PipelineService;
   committer: GroupCommitter;
   cookieNames: () => readonly string[];
+  /** Ad click ids kept in first-party cookies (see `createClickIdKeeper`). */
+  clickIds?: ClickIdKeeper;
   version: string;
   logger: boolean | { level: string };
   /** Registers more routes on the collect listener (the plugins' own routes). */
@@ -122,6 +125,7 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     pipelines: deps.pipelines,
     committer: deps.committer,
     cookieNames: deps.cookieNames,
+    ...(deps.clickIds ? { clickIds: deps.clickIds } : {}),
     ...(limitByIp ? { limitByIp } : {}),
     ...(limitByKey ? { limitByKey } : {}),
   });

@@ -10,6 +10,7 @@ import {
   type IncomingEvent,
 } from './canonical-event.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
+import type { ClickIdKeeper } from './click-id-cookies.ts';
 import { isRefusedData } from '../db/refused-data.ts';
 import { CommitTimeoutError, type AcceptedEvent, type GroupCommitter } from './group-commit.ts';
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
@@ -35,6 +36,8 @@ export interface CollectDeps {
   committer: GroupCommitter;
   /** Vendor cookie names declared by the loaded plugins (e.g. Flashtalking's FTrack). */
   cookieNames: () => readonly string[];
+  /** Ad click ids of landing page URLs kept in first-party cookies (the plugins' `clickIds`). */
+  clickIds?: ClickIdKeeper;
   /** Rate-limit hooks (per IP on request, per key right after auth); absent when disabled. */
   limitByIp?: RateLimitHook;
   limitByKey?: RateLimitHook;
@@ -207,6 +210,15 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     return facts;
   }
 
+  /** A browser's landing on an ad's link: the click ids its URL carries kept in cookies (undefined when there are none). */
+  function keepClickIds(request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, events: AcceptedEvent[]): Promise<void> | undefined {
+    if (!facts.browser || !deps.clickIds) return undefined;
+    return deps.clickIds.keep(request.pipelineId!, events.map((accepted) => accepted.event), {
+      secure: request.protocol?.toLowerCase() === 'https',
+      setCookie: (header) => void reply.header('set-cookie', header),
+    });
+  }
+
   /**
    * Checks size and identity of normalised events, serialising each once for the insert, and
    * replaces characters PostgreSQL cannot store (`storable-strings.ts`).
@@ -303,6 +315,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
           const body = request.body as IncomingEvent;
           const facts = requestFacts(request, reply, body.anonymousId ?? undefined);
           const events: AcceptedEvent[] = [{ pipelineId: request.pipelineId!, event: normalizeEvent(body, type, facts) }];
+          const kept = keepClickIds(request, reply, facts, events);
+          if (kept) await kept;
           checkEvents(events, false);
           await commit(events);
           return { success: true };
@@ -333,6 +347,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         // The first anonymousId the SDK sent seeds a new visitor cookie, wherever it sits.
         const facts = requestFacts(request, reply, body.batch.find((item) => typeof item.anonymousId === 'string' && item.anonymousId !== '')?.anonymousId ?? undefined);
         const events = normalizeBatch(body, request.pipelineId!, facts);
+        const kept = keepClickIds(request, reply, facts, events);
+        if (kept) await kept;
         checkEvents(events, true);
         await commit(events);
         return { success: true };

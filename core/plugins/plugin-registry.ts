@@ -1,6 +1,7 @@
 import { pluginLabel } from '../sdk/define-plugin.ts';
 import type { JsonValue, PluginDefinition } from '../sdk/types.ts';
 import { PluginLoadError } from './plugin-errors.ts';
+import type { RegisteredClickId } from '../collect/click-id-cookies.ts';
 
 /** One plugin as the loader found it. */
 export interface LoadedPlugin {
@@ -25,6 +26,8 @@ export interface PluginRegistry {
   sourceOf(id: string): string | undefined;
   /** The union of every plugin's `cookies`: what collect copies into `context.cookies`. */
   cookieNames(): string[];
+  /** Every plugin's `clickIds`, with its vendor: the cookies collect sets from landing page URLs. */
+  clickIds(): RegisteredClickId[];
   /** Every plugin with its source, options and folder. */
   entries(): LoadedPlugin[];
 }
@@ -50,6 +53,7 @@ export function createPluginRegistry(loaded: readonly LoadedPlugin[]): PluginReg
     byId.set(id, entry);
   }
   const cookieNames = [...new Set([...byId.values()].flatMap((entry) => entry.definition.cookies ?? []))];
+  const clickIds = [...byId.values()].flatMap((entry) => (entry.definition.clickIds ?? []).map((declared) => ({ ...declared, vendor: entry.definition.id })));
   return {
     list: () => [...byId.values()].map((entry) => entry.definition),
     get: (id) => byId.get(id)?.definition,
@@ -57,6 +61,7 @@ export function createPluginRegistry(loaded: readonly LoadedPlugin[]): PluginReg
     optionsFor: (id) => byId.get(id)?.options,
     sourceOf: (id) => byId.get(id)?.source,
     cookieNames: () => [...cookieNames],
+    clickIds: () => clickIds,
     entries: () => [...byId.values()],
   };
 }

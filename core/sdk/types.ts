@@ -204,6 +204,11 @@ export interface PluginDefinition {
   batch: BatchLimits;
   /** Vendor cookies to capture from the visitor's request into `context.cookies`. */
   cookies?: string[];
+  /**
+   * Click ids the vendor's ads append to landing page URLs, which Signal keeps in first-party
+   * cookies it sets itself (see `ClickIdCookie`), so the visitor's later events carry them.
+   */
+  clickIds?: ClickIdCookie[];
   /** Optional code applied after the variant's mapping (pure). */
   map?: (payload: JsonObject, event: CanonicalEvent, ctx: PluginContext) => JsonObject | null;
   /**
@@ -243,6 +248,31 @@ export interface PluginDefinition {
    * `AccessTokenExchange`).
    */
   accessToken?: AccessTokenExchange;
+}
+
+/**
+ * A click id an ad puts in its landing page's URL (`?fbclid=…`), kept by Signal in a
+ * first-party cookie it sets from the collect endpoint: the visitor's later events (the
+ * purchase days after the click) carry it in `context.cookies`, where the plugin reads it.
+ * Set only for pipelines where the vendor is installed and enabled, and only when the
+ * landing event passes that integration's consent categories. A cookie the server sets lasts
+ * its whole lifetime in browsers that cap script-set cookies at 7 days (Safari's ITP).
+ *
+ * @example
+ * clickIds: [{ param: 'fbclid', cookie: '_fbc', days: 90, value: (fbclid, now) => `fb.1.${now}.${fbclid}` }],
+ * cookies: ['_fbp', '_fbc'],
+ */
+export interface ClickIdCookie {
+  /** The URL query parameter carrying the click id (`fbclid`). */
+  param: string;
+  /** Match the parameter's name in any letter case (Snapchat's `ScCid`). */
+  anyCase?: boolean;
+  /** The cookie Signal sets; one of the plugin's `cookies`, so later requests' value is captured. */
+  cookie: string;
+  /** How long the cookie lasts, in days (1–400): the vendor's attribution window or its pixel's cookie lifetime. */
+  days: number;
+  /** The cookie's value for the click id (pure; `now` in ms), e.g. Meta's `fb.1.<ms>.<fbclid>`; default the click id itself. */
+  value?: (clickId: string, now: number) => string;
 }
 
 /** Where an access token is handed to the plugin: building deliveries, or person deletions. */

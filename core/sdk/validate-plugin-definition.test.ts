@@ -144,3 +144,15 @@ test('an access token exchange: where it is used, its functions and fields', () 
   assertProblem({ accessToken: { ...accessToken, read: {} } }, 'accessToken.read', /must be a function when given/);
   assertProblem({ accessToken: { ...accessToken, refresh: fn } }, 'accessToken.refresh', /is not a field of accessToken/);
 });
+
+test('click ids: a URL parameter, one of the plugin\'s cookies, days within browsers\' cap', () => {
+  const clickIds = [{ param: 'fbclid', cookie: '_fbc', days: 90, value: () => 'v' }];
+  assert.ok(![...problemsOf({ clickIds, cookies: ['_fbc'] }).keys()].some((field) => field.startsWith('clickIds')));
+  assertProblem({ clickIds: {}, cookies: ['_fbc'] }, 'clickIds', /must be an array/);
+  assertProblem({ clickIds, cookies: [] }, 'clickIds[0].cookie', /must be one of the plugin's cookies too, .*add "_fbc" to cookies/);
+  assertProblem({ clickIds: [{ ...clickIds[0], param: 'fb clid' }], cookies: ['_fbc'] }, 'clickIds[0].param', /URL parameter name/);
+  assertProblem({ clickIds: [{ ...clickIds[0], days: 401 }], cookies: ['_fbc'] }, 'clickIds[0].days', /1 to 400/);
+  assertProblem({ clickIds: [{ ...clickIds[0], anyCase: 'yes' }], cookies: ['_fbc'] }, 'clickIds[0].anyCase', /boolean/);
+  assertProblem({ clickIds: [{ ...clickIds[0], value: 'fb.1' }], cookies: ['_fbc'] }, 'clickIds[0].value', /function/);
+  assertProblem({ clickIds: [{ ...clickIds[0], domain: 'x' }], cookies: ['_fbc'] }, 'clickIds[0].domain', /is not a field of a click id/);
+});

@@ -228,6 +228,9 @@ export default definePlugin({
   },
   consent: ['advertising'],
   cookies: ['_fbp', '_fbc'],
+  // An ad click's fbclid kept in _fbc as the Meta Pixel keeps it (fb.<subdomain index>.<ms>.<fbclid>), for
+  // the pixel's 90 days: the purchase days later carries it (Meta: "fbp and fbc parameters").
+  clickIds: [{ param: 'fbclid', cookie: '_fbc', days: 90, value: (fbclid, now) => `fb.1.${now}.${fbclid}` }],
   rateLimit: { rps: 10 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => toServerEvent(payload, event, ctx),

@@ -125,8 +125,10 @@ export default definePlugin({
     'custom_data.search_string': { required: false },
   },
   consent: ['advertising'],
-  // The Pinterest Tag's click id cookie: user_data.click_id.
+  // The Pinterest Tag's click id cookie: user_data.click_id. Signal keeps a landing URL's epik
+  // in it for a year, the Tag's own lifetime for _epik (Pinterest's cookie list).
   cookies: ['_epik'],
+  clickIds: [{ param: 'epik', cookie: '_epik', days: 365 }],
   // Pinterest allows 5,000 requests a minute per ad account. 50 a second with the default burst
   // of 100 sends at most 3,100 in any minute, leaving room for the account's other senders.
   rateLimit: { rps: 50 },

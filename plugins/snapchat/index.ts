@@ -142,8 +142,11 @@ export default definePlugin({
     'custom_data.sign_up_method': { required: false },
   },
   consent: ['advertising'],
-  // The Snap Pixel's first-party cookie (sc_cookie1) and click id cookie (sc_click_id).
+  // The Snap Pixel's first-party cookie (sc_cookie1) and click id cookie (sc_click_id). Signal
+  // keeps a landing URL's ScCid in _scclid for 28 days, Snap's longest click attribution window
+  // (the pixel's own lifetime for it is not documented).
   cookies: ['_scid', '_scclid'],
+  clickIds: [{ param: 'ScCid', anyCase: true, cookie: '_scclid', days: 28 }],
   // Snap documents no rate limit for the Conversions API; its Marketing API allows 10 requests
   // a second per access token, taken as a cautious default: at 2,000 events a request it is far
   // above any site's traffic.

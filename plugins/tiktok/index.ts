@@ -140,8 +140,9 @@ export default definePlugin({
   },
   consent: ['advertising'],
   // The Pixel's first-party cookie id, and the click id TikTok's own server-side GTM tag keeps
-  // in a first-party `ttclid` cookie for 30 days (tiktok/gtm-template-eapi): read, never set.
+  // in a first-party `ttclid` cookie for 30 days (tiktok/gtm-template-eapi): Signal keeps it the same way.
   cookies: ['_ttp', 'ttclid'],
+  clickIds: [{ param: 'ttclid', cookie: 'ttclid', days: 30 }],
   // 50 requests a second (up to 50,000 events) is plenty; TikTok's throttling codes slow it down
   // when TikTok asks (classify-answer.ts).
   rateLimit: { rps: 50 },
