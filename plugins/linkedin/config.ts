@@ -1,0 +1,129 @@
+// The integration's config as the plugin reads it: the credential (a refresh token with the
+// app's client id and secret, or a pasted access token), the conversion rule of each Signal
+// event, and the Marketing API version; and the problems of a config the JSON Schema cannot see.
+import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
+
+/** The Marketing API version sent as `LinkedIn-Version` unless configured: March 2026. */
+export const DEFAULT_VERSION = '202603';
+/** `YYYYMM`, or `YYYYMM.RR` for a revision, from June 2022 (LinkedIn's first versioned release). */
+export const VERSION_PATTERN = '^20[2-9][0-9](0[1-9]|1[0-2])(\\.[0-9]{2})?$';
+/** A conversion rule id as Campaign Manager shows it, or its URN. */
+export const RULE_PATTERN = '^(urn:lla:llaPartnerConversion:)?[0-9]{1,19}$';
+const RULE_URN = 'urn:lla:llaPartnerConversion:';
+const FIRST_VERSION = 202206;
+
+const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+
+/**
+ * The conversion rule id of a config value: digits, or `urn:lla:llaPartnerConversion:<digits>`
+ * (white space around it ignored); undefined for anything else.
+ *
+ * @example
+ * ruleId('urn:lla:llaPartnerConversion:104012'); // '104012'
+ * ruleId(104012);                                 // '104012'
+ */
+export function ruleId(value: JsonValue | undefined): string | undefined {
+  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : typeof value === 'string' ? value.trim() : '';
+  return new RegExp(RULE_PATTERN).test(written) ? written.replace(RULE_URN, '') : undefined;
+}
+
+/** `config.conversion_rules` as an object (empty when it is not one). */
+function rulesOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
+  const rules = config.conversion_rules;
+  return rules !== null && typeof rules === 'object' && !Array.isArray(rules) ? rules : {};
+}
+
+/**
+ * The names an event is looked up by in `config.conversion_rules`, most precise first: a track
+ * event's name (`Order Completed`); `page:<name>` then `page` for a page call.
+ *
+ * @example
+ * ruleKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
+ */
+export function ruleKeys(event: CanonicalEvent): string[] {
+  if (event.type === 'track') return event.event ? [event.event] : [];
+  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
+  return [];
+}
+
+/**
+ * The conversion rule id configured for an event (`config.conversion_rules`), or undefined
+ * when none is: such an event is not a LinkedIn conversion.
+ *
+ * @example
+ * conversionRuleFor(orderCompleted, { conversion_rules: { 'Order Completed': '104012' } }); // '104012'
+ */
+export function conversionRuleFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
+  const rules = rulesOf(config);
+  for (const key of ruleKeys(event)) {
+    if (Object.hasOwn(rules, key)) return ruleId(rules[key]);
+  }
+  return undefined;
+}
+
+/** Whether the config authorises through a refresh token (the core then exchanges it for access tokens). */
+export function usesRefreshToken(config: Record<string, JsonValue>): boolean {
+  return text(config.refresh_token) !== undefined;
+}
+
+/** The `LinkedIn-Version` header of a config. */
+export function versionOf(config: Record<string, JsonValue>): string {
+  return text(config.linkedin_version)?.trim() ?? DEFAULT_VERSION;
+}
+
+function tokenProblem(field: string, value: string, what: string): ConfigProblem | undefined {
+  if (/^bearer\s/i.test(value.trim())) return { field, message: `starts with "Bearer ": give the ${what} alone, Signal adds the prefix` };
+  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone, as LinkedIn showed it` };
+  return undefined;
+}
+
+/**
+ * Config problems the schema cannot see, each naming its field: no credential at all (a
+ * `refresh_token` or an `access_token` is needed), a refresh token without the `client_id` and
+ * `client_secret` of the app that issued it, a token pasted with `Bearer ` or white space, no
+ * conversion rule or one that is not a rule id, a version before LinkedIn's first.
+ *
+ * @example
+ * validateLinkedInConfig({ conversion_rules: { 'Order Completed': '104012' } });
+ * // [{ field: 'refresh_token', message: 'give a refresh_token (with client_id and client_secret) or an access_token: …' }]
+ */
+export function validateLinkedInConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const refreshToken = text(config.refresh_token);
+  const accessToken = text(config.access_token);
+  if (refreshToken === undefined && accessToken === undefined) {
+    problems.push({ field: 'refresh_token', message: 'give a refresh_token (with client_id and client_secret: Signal renews access tokens itself) or an access_token (valid 60 days, then replaced by hand): there is neither' });
+  }
+  if (refreshToken !== undefined) {
+    for (const field of ['client_id', 'client_secret'] as const) {
+      if (text(config[field]) === undefined) problems.push({ field, message: `is needed with a refresh_token: the ${field === 'client_id' ? 'Client ID' : 'Primary Client Secret'} of the LinkedIn app that issued it (Developer Portal > My apps > Auth)` });
+    }
+    const problem = tokenProblem('refresh_token', refreshToken, 'refresh token');
+    if (problem) problems.push(problem);
+    if (accessToken !== undefined && refreshToken.trim() === accessToken.trim()) {
+      problems.push({ field: 'refresh_token', message: 'is the access token again: the refresh token is the refresh_token of the token answer, not its access_token' });
+    }
+  }
+  if (accessToken !== undefined) {
+    const problem = tokenProblem('access_token', accessToken, 'access token');
+    if (problem) problems.push(problem);
+  }
+  const clientId = text(config.client_id);
+  if (clientId !== undefined && /\s/.test(clientId.trim())) problems.push({ field: 'client_id', message: 'holds white space: give the Client ID alone' });
+
+  const rules = config.conversion_rules;
+  if (rules === null || typeof rules !== 'object' || Array.isArray(rules) || Object.keys(rules).length === 0) {
+    problems.push({ field: 'conversion_rules', message: 'name at least one Signal event and the LinkedIn conversion rule it counts for, e.g. {"Order Completed": "104012"} (Campaign Manager > Analyze > Conversion tracking: the rule\'s ID)' });
+  } else {
+    for (const [name, id] of Object.entries(rules)) {
+      if (name.trim() === '') problems.push({ field: 'conversion_rules', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
+      else if (name !== name.trim()) problems.push({ field: 'conversion_rules', message: `has "${name}" with white space around it: event names are matched exactly` });
+      if (ruleId(id) === undefined) problems.push({ field: 'conversion_rules', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion rule id is its digits (104012) or urn:lla:llaPartnerConversion:104012` });
+    }
+  }
+  const version = text(config.linkedin_version);
+  if (version !== undefined && (!new RegExp(VERSION_PATTERN).test(version.trim()) || Number(version.trim().slice(0, 6)) < FIRST_VERSION)) {
+    problems.push({ field: 'linkedin_version', message: `is ${JSON.stringify(version)}: a Marketing API version is YYYYMM (e.g. ${DEFAULT_VERSION}), one LinkedIn still serves (each is served for at least a year)` });
+  }
+  return problems;
+}
