@@ -19,6 +19,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/snapchat' },
   { plugin: './plugins/amazon_s3' },
   { plugin: './plugins/braze' },
+  { plugin: './plugins/linkedin' },
 ];
 
 export default plugins;
