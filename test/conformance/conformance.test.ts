@@ -7,9 +7,11 @@ const registry = await loadPlugins();
 
 /**
  * Configs the suite cannot make from the schemas' samples, so that every optional part is
- * checked too: GA4's deletions need a readable service account key (an RSA key, made here).
+ * checked too: GA4's deletions need a readable service account key (an RSA key, made here);
+ * LinkedIn's credential is one of two optional fields (a refresh token, or an access token).
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
+  if (id === 'linkedin') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id !== 'ga4') return {};
   const definition = registry.get(id)!;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
