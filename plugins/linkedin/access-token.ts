@@ -5,6 +5,7 @@
 // token lasts 365 days from the member's authorisation, and using it does not extend that.
 import { PermanentError, oauthRefreshTokenRequest, readOAuthTokenAnswer, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
+/** LinkedIn's OAuth 2.0 token endpoint (the authorisation code and refresh-token grants). */
 export const TOKEN_URL = 'https://www.linkedin.com/oauth/v2/accessToken';
 
 const AUTHORISE_AGAIN = 'LinkedIn refresh tokens last 365 days from the member\'s authorisation (renewals do not extend them) and end when the member revokes Signal\'s access or the app\'s secret changes: authorise Signal again (see the LinkedIn plugin README) and store the new refresh token in config.refresh_token in a new revision, checking that config.client_id and config.client_secret are those of the app that issued it; then replay the dead letters';

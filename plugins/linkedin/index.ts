@@ -6,6 +6,7 @@ import { toLinkedInEvent } from './conversion-event.ts';
 
 export { validateLinkedInConfig } from './config.ts';
 
+/** The Conversions API's endpoint (Marketing API, versioned: the `LinkedIn-Version` header picks the version). */
 export const CONVERSION_EVENTS_URL = 'https://api.linkedin.com/rest/conversionEvents';
 /** A BATCH_CREATE request carries at most 5,000 conversion events (LinkedIn's Conversions API FAQ, as its partners quote it). */
 const MAX_EVENTS = 5000;
