@@ -152,8 +152,11 @@ export default definePlugin({
     'user.countryCode': { required: false, description: 'ISO 3166-1 alpha-2 (country names are read too).' },
   },
   consent: ['advertising'],
-  // The Insight Tag's first-party click id cookie, with enhanced conversion tracking on.
+  // The Insight Tag's first-party click id cookie, with enhanced conversion tracking on. Signal
+  // keeps a landing URL's li_fat_id in it for 30 days, the lifetime cookie registries list for
+  // the Tag's (LinkedIn's own cookie table was not readable: unconfirmed).
   cookies: ['li_fat_id'],
+  clickIds: [{ param: 'li_fat_id', cookie: 'li_fat_id', days: 30 }],
   // LinkedIn does not publish its limits (its API guide: per member token and per app, per
   // day); its partners quote 600 requests a minute and 300,000 a day per member token. 5 a
   // second (burst 10) sends at most 310 in any minute, and 250,000 a day leaves room for the
