@@ -20,6 +20,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_s3' },
   { plugin: './plugins/braze' },
   { plugin: './plugins/linkedin' },
+  { plugin: './plugins/customerio' },
 ];
 
 export default plugins;
