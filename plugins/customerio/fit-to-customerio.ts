@@ -14,7 +14,7 @@ export type Action = (typeof ACTIONS)[number];
 
 /**
  * Customer.io: one item of a batch is at most 32 KB (the single-entity endpoint's limit, which
- * Customer.io's libraries and RudderStack apply to each item of a batch): kept under both
+ * RudderStack and the async-customerio client apply to each item of a batch): kept under both
  * readings of KB.
  */
 export const MAX_ITEM_BYTES = 32_000;
