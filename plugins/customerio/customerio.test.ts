@@ -7,7 +7,7 @@ import customerio, { validateCustomerIoConfig } from './index.ts';
 import { classifyCustomerIo } from './classify.ts';
 import { eventData, fitItem } from './fit-to-customerio.ts';
 import { dedupIdFor } from './identity.ts';
-import { personAttributes } from './person-attributes.ts';
+import { personAttributes, siteMaySet } from './person-attributes.ts';
 import { trackHostOf } from './regions.ts';
 import { ANONYMOUS_EVENTS_REMAIN, forgetPerson } from './requests.ts';
 
@@ -109,6 +109,17 @@ test('identify: the person by id, the time for ordering, the attributes without 
   assert.equal(Object.keys(personAttributes(many, {}).attributes).length, 300, '300 attributes pass');
   assert.deepEqual(personAttributes(many, {}, 'df_1').problems, [{ key: '(all)', reason: '301 attributes, the anonymous_id included: Customer.io takes at most 300 in one identify' }]);
   assert.deepEqual(personAttributes({ tags: ['a'.repeat(600), 'b'.repeat(600)], gone: null }, {}).problems.map((p) => p.key), ['tags'], 'a list measured as JSON; null (removes the attribute) passes');
+});
+
+test('identify: subscription state in JSON dot notation and blank text are never sent (Customer.io would resubscribe the person, or erase the attribute)', () => {
+  const identify = browserEvent({ type: 'identify', event: undefined, userId: 'user-123' });
+  assert.deepEqual(fit({ action: 'identify', user_id: 'user-123', attributes: {
+    'cio_subscription_preferences.topics.topic_1': true, 'cio_subscription_preferences.channels.email': true, ' unsubscribed ': false, 'cio_relationships.0': 'x', 'id.x': 'y',
+    email: '', phone: '  ', plan: ' ', gone: null, 'address.city': 'Leeds',
+  } }, identify), { type: 'person', action: 'identify', identifiers: { id: 'user-123' }, timestamp: TS, attributes: { gone: null, 'address.city': 'Leeds', anonymous_id: 'df_abc123def456' } });
+  assert.equal(siteMaySet('plan'), true);
+  assert.equal(siteMaySet('unsubscribed_at'), true, 'only the attribute itself, or a part of it');
+  for (const key of ['cio_subscription_preferences', 'cio_subscription_preferences.topics.topic_2', '_update', ' _x', '', ' ']) assert.equal(siteMaySet(key), false, key);
 });
 
 test('classify: 200 delivered; a 207\'s errors dead-letter exactly the items they name by batch_index, with Customer.io\'s field, message and reason; the others were accepted', () => {

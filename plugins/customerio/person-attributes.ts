@@ -14,8 +14,27 @@ export const MAX_ATTRIBUTE_VALUE_BYTES = 1000;
  * the person's `id` and the `anonymous_id` that merges the visitor's events), relationships,
  * and subscription state — `unsubscribed` and `cio_subscription_preferences` opt a person in or
  * out of messages, consent a page cannot vouch for (a browser could resubscribe someone).
+ * Customer.io also takes a part of an attribute in JSON dot notation
+ * (`cio_subscription_preferences.topics.topic_1`: "set preferences for some subscription topics
+ * or channels, while preserving those set for others, using JSON dot notation"), so a key is
+ * judged by its first segment.
  */
 const NEVER_FROM_SITE: ReadonlySet<string> = new Set(['id', 'cio_id', 'anonymous_id', 'cio_relationships', 'unsubscribed', 'cio_subscription_preferences']);
+
+/**
+ * Whether the site may set an attribute of this name: not one of NEVER_FROM_SITE, nor a part of
+ * one in dot notation, nor a name starting with `_` (Customer.io reserves those: `_update`,
+ * `_created_in_customerio_at`, …), nor a blank one. Compared trimmed.
+ *
+ * @example
+ * siteMaySet('plan');                                         // true
+ * siteMaySet('cio_subscription_preferences.topics.topic_1');  // false
+ * siteMaySet(' unsubscribed');                                // false
+ */
+export function siteMaySet(key: string): boolean {
+  const name = key.trim();
+  return name !== '' && !name.startsWith('_') && !NEVER_FROM_SITE.has(name.split('.')[0]!.trim());
+}
 
 export interface AttributeOptions {
   defaultCountryCode?: string | undefined;
@@ -33,8 +52,9 @@ function valueBytes(value: JsonValue): number {
 }
 
 /**
- * The attributes of an identify: the keys the site must not set left out (above, and keys
- * starting with `_`, which Customer.io reserves for internal use), `email` trimmed, `phone` in
+ * The attributes of an identify: the keys the site must not set left out (siteMaySet), blank
+ * text left out (Customer.io removes an attribute given an empty string: a form's empty email
+ * field would erase the person's address; `null` still removes one on purpose), `email` trimmed, `phone` in
  * E.164 (SDK normalizePhoneNumber; Customer.io sends SMS to E.164 numbers). `problems` names
  * what Customer.io would refuse: a name over 150 bytes, a value over 1000 bytes, a phone number
  * that cannot be read, more than 300 attributes. The visitor's `anonymousId`, when given, is
@@ -42,14 +62,14 @@ function valueBytes(value: JsonValue): number {
  * into the person (those received up to five minutes after the identify; Anonymous events).
  *
  * @example
- * personAttributes({ email: ' jane@example.com ', plan: 'pro', unsubscribed: false, _x: 1 }, {}, 'df_abc');
+ * personAttributes({ email: ' jane@example.com ', phone: '', plan: 'pro', unsubscribed: false, _x: 1 }, {}, 'df_abc');
  * // { attributes: { email: 'jane@example.com', plan: 'pro', anonymous_id: 'df_abc' }, problems: [] }
  */
 export function personAttributes(raw: JsonObject, options: AttributeOptions, anonymousId?: string): { attributes: JsonObject; problems: AttributeProblem[] } {
   const attributes: JsonObject = {};
   const problems: AttributeProblem[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (NEVER_FROM_SITE.has(key) || key.startsWith('_') || key.trim() === '' || value === undefined) continue;
+    if (!siteMaySet(key) || value === undefined || (typeof value === 'string' && value.trim() === '')) continue;
     if (Buffer.byteLength(key) > MAX_ATTRIBUTE_NAME_BYTES) {
       problems.push({ key: `${key.slice(0, 40)}…`, reason: `is a name of ${Buffer.byteLength(key)} bytes (Customer.io takes at most ${MAX_ATTRIBUTE_NAME_BYTES})` });
       continue;
