@@ -7,7 +7,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
-import { dedupIdFor } from './identity.ts';
+import { dedupIdFor, dedupKeyOf } from './identity.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -78,9 +78,9 @@ describe('Customer.io', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.headers.authorization, BASIC);
     assert.match(request.headers['content-type']!, /^application\/json/);
-    assert.deepEqual(item, { type: 'person', action: 'event', identifiers: { anonymous_id: VISITOR }, id: dedupIdFor('cio-anon-1', Date.parse(CALL_TIMESTAMP)), name: 'Pricing Viewed', timestamp: TS, attributes: { plan: 'pro' } });
+    assert.deepEqual(item, { type: 'person', action: 'event', identifiers: { anonymous_id: VISITOR }, id: dedupIdFor(dedupKeyOf('cio-anon-1', 'event', 'Pricing Viewed', { anonymous_id: VISITOR }), Date.parse(CALL_TIMESTAMP)), name: 'Pricing Viewed', timestamp: TS, attributes: { plan: 'pro' } });
     const page = await waitUntil(async () => named('https://shop.example.com/pricing')[0], 'the page view');
-    assert.deepEqual(page.item, { type: 'person', action: 'page', identifiers: { anonymous_id: VISITOR }, id: dedupIdFor('cio-page-1', Date.parse(CALL_TIMESTAMP)), name: 'https://shop.example.com/pricing', timestamp: TS, attributes: { title: 'Pricing', path: '/pricing', page_name: 'Pricing' } });
+    assert.deepEqual(page.item, { type: 'person', action: 'page', identifiers: { anonymous_id: VISITOR }, id: dedupIdFor(dedupKeyOf('cio-page-1', 'page', 'https://shop.example.com/pricing', { anonymous_id: VISITOR }), Date.parse(CALL_TIMESTAMP)), name: 'https://shop.example.com/pricing', timestamp: TS, attributes: { title: 'Pricing', path: '/pricing', page_name: 'Pricing' } });
   });
 
   test('identify: the person by id with its attributes and the visitor\'s anonymous_id (Customer.io merges its anonymous events); the user\'s later events by id', async () => {

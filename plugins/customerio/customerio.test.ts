@@ -6,7 +6,7 @@ import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent
 import customerio, { validateCustomerIoConfig } from './index.ts';
 import { classifyCustomerIo } from './classify.ts';
 import { eventData, fitItem } from './fit-to-customerio.ts';
-import { dedupIdFor } from './identity.ts';
+import { dedupIdFor, dedupKeyOf } from './identity.ts';
 import { personAttributes, siteMaySet } from './person-attributes.ts';
 import { trackHostOf } from './regions.ts';
 import { ANONYMOUS_EVENTS_REMAIN, forgetPerson } from './requests.ts';
@@ -16,6 +16,8 @@ const KEY = '0123456789abcdef0123';
 const BASIC = `Basic ${Buffer.from(`${SITE}:${KEY}`).toString('base64')}`;
 const NOW = Date.parse('2024-03-24T16:00:00Z');
 const TS = 1711296000;
+/** The dedup id fitItem derives for an item (messageId `m-1` unless given). */
+const ulid = (action: string, name: string, identifiers: { id: string } | { anonymous_id: string }, ms = NOW, messageId = 'm-1') => dedupIdFor(dedupKeyOf(messageId, action, name, identifiers), ms);
 const ctx = (config: Record<string, JsonValue> = {}): PluginContext => ({ config: { site_id: SITE, api_key: KEY, ...config }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: NOW });
 const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
   type: 'track', event: 'Signed Up', messageId: 'm-1', anonymousId: 'df_abc123def456', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z',
@@ -65,14 +67,28 @@ test('dedup id: a ULID (26 characters of Crockford\'s base 32), its time the eve
   assert.equal(dedupIdFor('m', 2 ** 50).slice(0, 10), '7ZZZZZZZZZ', 'past what 48 bits hold, clamped');
 });
 
+test('dedup id: two events sharing a client-set messageId and second get different ids unless action, name and person match too (Customer.io ignores a repeated id)', () => {
+  const id = (payload: JsonObject, event = browserEvent()) => fit({ timestamp: TS, id: 'order-5521', ...payload }, event).id;
+  const completed = id({ action: 'event', name: 'Order Completed', user_id: 'u-1' });
+  assert.match(String(completed), /^01HSRK1C00[0-9A-HJKMNP-TV-Z]{16}$/, 'the time prefix of 2024-03-24T16:00:00Z');
+  assert.equal(id({ action: 'event', name: 'Order Completed', user_id: 'u-1', attributes: { total: 2 } }), completed, 'the same event again (a retry, a replay): the same id');
+  assert.notEqual(id({ action: 'event', name: 'Checkout Step Completed', user_id: 'u-1' }), completed, 'another event name');
+  assert.notEqual(id({ action: 'event', name: 'Order Completed', user_id: 'u-2' }), completed, 'another person');
+  assert.notEqual(id({ action: 'event', name: 'Order Completed' }), completed, 'the visitor, not the user');
+  assert.notEqual(id({ action: 'screen', name: 'Order Completed', user_id: 'u-1' }), completed, 'another action');
+  assert.equal(id({ action: 'event', name: 'X', id: 7 }), ulid('event', 'X', { anonymous_id: 'df_abc123def456' }, NOW, '7'), 'a number mapped to id is its digits');
+  assert.equal(id({ action: 'event', name: 'X', id: '' }), ulid('event', 'X', { anonymous_id: 'df_abc123def456' }, NOW, 'm-1'), 'nothing mapped: the messageId');
+  assert.throws(() => fit({ action: 'event', name: 'X', id: null }, browserEvent({ messageId: undefined as unknown as string })), /Customer\.io deduplicates events by an id the plugin derives from the messageId, and this event has none \(the blueprint mapped null to id, messageId null\)/);
+});
+
 test('events: a person item with the id (else the visitor\'s anonymous_id), the ULID, the name, Unix seconds and the data without contact information or the keys that redirect a triggered email', () => {
   const event = browserEvent({ userId: 'user-123' });
   assert.deepEqual(fit({ action: 'event', name: 'Signed Up', user_id: 'user-123', anonymous_id: 'df_abc123def456', timestamp: TS, id: 'm-1', attributes: { plan: 'pro', email: 'jane@example.com', recipient: 'boss', from_address: 'x', reply_to: 'y', nested: { phone: '+44 7700 900123', n: 1 } } }, event),
-    { type: 'person', action: 'event', identifiers: { id: 'user-123' }, id: dedupIdFor('m-1', NOW), name: 'Signed Up', timestamp: TS, attributes: { plan: 'pro', nested: { n: 1 } } });
+    { type: 'person', action: 'event', identifiers: { id: 'user-123' }, id: ulid('event', 'Signed Up', { id: 'user-123' }), name: 'Signed Up', timestamp: TS, attributes: { plan: 'pro', nested: { n: 1 } } });
   assert.deepEqual(fit({ action: 'event', name: 'Viewed', anonymous_id: 'df_abc123def456' }),
-    { type: 'person', action: 'event', identifiers: { anonymous_id: 'df_abc123def456' }, id: dedupIdFor('m-1', NOW), name: 'Viewed', timestamp: TS }, 'a visitor: by anonymous_id; no data, no attributes; time and id from the canonical event');
+    { type: 'person', action: 'event', identifiers: { anonymous_id: 'df_abc123def456' }, id: ulid('event', 'Viewed', { anonymous_id: 'df_abc123def456' }), name: 'Viewed', timestamp: TS }, 'a visitor: by anonymous_id; no data, no attributes; time and id from the canonical event');
   assert.deepEqual(fit({ action: 'event', name: 'Viewed', user_id: 'null' }).identifiers, { anonymous_id: 'df_abc123def456' }, 'a placeholder userId names nobody');
-  assert.deepEqual(fit({ action: 'event', name: 42, user_id: 7, timestamp: '2024-03-24T16:00:00.900Z' }), { type: 'person', action: 'event', identifiers: { id: '7' }, id: dedupIdFor('m-1', NOW + 900), name: '42', timestamp: TS });
+  assert.deepEqual(fit({ action: 'event', name: 42, user_id: 7, timestamp: '2024-03-24T16:00:00.900Z' }), { type: 'person', action: 'event', identifiers: { id: '7' }, id: ulid('event', '42', { id: '7' }, NOW + 900), name: '42', timestamp: TS });
   assert.equal(fit({ action: 'event', name: 'X', timestamp: NOW }).timestamp, TS, 'milliseconds read as such');
   assert.throws(() => fit({ action: 'event', name: 'X' }, browserEvent({ anonymousId: 'undefined' })), /Customer\.io needs a person's id or an anonymous_id and this event has no usable id \(userId null, anonymousId "undefined"\)/);
   assert.throws(() => fit({ action: 'event', name: 'X', user_id: 'u'.repeat(151) }), /the userId has 151 bytes and Customer\.io takes ids of at most 150/);
@@ -89,11 +105,11 @@ test('events: a person item with the id (else the visitor\'s anonymous_id), the 
 
 test('page and screen views: named by the page\'s URL (fewer than 500 characters) or the screen\'s name', () => {
   assert.deepEqual(fit({ action: 'page', name: 'https://shop.example.com/signup', attributes: { title: 'Sign up' } }),
-    { type: 'person', action: 'page', identifiers: { anonymous_id: 'df_abc123def456' }, id: dedupIdFor('m-1', NOW), name: 'https://shop.example.com/signup', timestamp: TS, attributes: { title: 'Sign up' } });
+    { type: 'person', action: 'page', identifiers: { anonymous_id: 'df_abc123def456' }, id: ulid('page', 'https://shop.example.com/signup', { anonymous_id: 'df_abc123def456' }), name: 'https://shop.example.com/signup', timestamp: TS, attributes: { title: 'Sign up' } });
   assert.equal(fit({ action: 'page', name: `https://shop.example.com/${'a'.repeat(400)}` }).action, 'page', 'a long URL is no event name: not held to 100 bytes');
   assert.throws(() => fit({ action: 'page', name: `https://shop.example.com/${'a'.repeat(480)}` }), /the page name has 505 characters and Customer\.io takes fewer than 500/);
   assert.throws(() => fit({ action: 'page' }), /Customer\.io names a page view by its URL and this page call has none/);
-  assert.deepEqual(fit({ action: 'screen', name: 'Home', user_id: 'u-1' }), { type: 'person', action: 'screen', identifiers: { id: 'u-1' }, id: dedupIdFor('m-1', NOW), name: 'Home', timestamp: TS });
+  assert.deepEqual(fit({ action: 'screen', name: 'Home', user_id: 'u-1' }), { type: 'person', action: 'screen', identifiers: { id: 'u-1' }, id: ulid('screen', 'Home', { id: 'u-1' }), name: 'Home', timestamp: TS });
 });
 
 test('identify: the person by id, the time for ordering, the attributes without what a site must not set, the visitor\'s anonymous_id so its events merge; what Customer.io would refuse is named', () => {
@@ -223,13 +239,13 @@ test('default blueprint: identify to person attributes (signed-up date in Unix s
   });
   assert.equal(mappedItem('default', browserEvent({ type: 'identify', event: undefined, traits: { email: 'jane@example.com' } })), null);
   assert.deepEqual(mappedItem('default', browserEvent({ userId: 'user-123', properties: { method: 'email', email: 'jane@example.com' } })),
-    { type: 'person', action: 'event', identifiers: { id: 'user-123' }, id: dedupIdFor('m-1', NOW), name: 'Signed Up', timestamp: TS, attributes: { method: 'email' } });
+    { type: 'person', action: 'event', identifiers: { id: 'user-123' }, id: ulid('event', 'Signed Up', { id: 'user-123' }), name: 'Signed Up', timestamp: TS, attributes: { method: 'email' } });
   assert.deepEqual(mappedItem('default', browserEvent({ type: 'page', event: undefined, name: 'Sign up', properties: { url: 'https://shop.example.com/signup?x=1', category: 'Auth' } })), {
-    type: 'person', action: 'page', identifiers: { anonymous_id: 'df_abc123def456' }, id: dedupIdFor('m-1', NOW), name: 'https://shop.example.com/signup', timestamp: TS,
+    type: 'person', action: 'page', identifiers: { anonymous_id: 'df_abc123def456' }, id: ulid('page', 'https://shop.example.com/signup', { anonymous_id: 'df_abc123def456' }), name: 'https://shop.example.com/signup', timestamp: TS,
     attributes: { category: 'Auth', title: 'Sign up', path: '/signup', page_name: 'Sign up' },
   });
   assert.deepEqual(mappedItem('default', browserEvent({ type: 'screen', event: undefined, name: 'Home', properties: { tab: 2 } })),
-    { type: 'person', action: 'screen', identifiers: { anonymous_id: 'df_abc123def456' }, id: dedupIdFor('m-1', NOW), name: 'Home', timestamp: TS, attributes: { tab: 2 } });
+    { type: 'person', action: 'screen', identifiers: { anonymous_id: 'df_abc123def456' }, id: ulid('screen', 'Home', { anonymous_id: 'df_abc123def456' }), name: 'Home', timestamp: TS, attributes: { tab: 2 } });
   assert.deepEqual(mappedItem('default', browserEvent({ event: 'Product Viewed', properties: { product_id: 'P1', name: 'Trail Shoe', price: 59.99 } }))!.attributes, { product_id: 'P1', price: 59.99, product_name: 'Trail Shoe' });
   assert.deepEqual(mappedItem('default', browserEvent({ event: 'Promotion Viewed', properties: { name: 'Spring' } }))!.attributes, { promotion_name: 'Spring' });
   for (const type of ['alias', 'group'] as const) assert.equal(mappedItem('default', browserEvent({ type, event: undefined } as Partial<CanonicalEvent>)), null, type);
@@ -237,7 +253,7 @@ test('default blueprint: identify to person attributes (signed-up date in Unix s
 
 test('retail blueprint: Segment\'s and GA4\'s ecommerce events under Segment\'s names with typed data; an unreadable currency is an error naming it', () => {
   const order = mappedItem('retail', browserEvent({ event: 'purchase', userId: 'user-123', properties: { transaction_id: 5521, value: '89.99', tax: '10', currency: 'gbp', items: [{ item_id: 'SKU-1', item_name: 'Shoe', price: '59.99', quantity: '1', item_brand: 'Stride' }, { sku: 'SKU-2', name: 'Socks' }] } }));
-  assert.deepEqual(order, { type: 'person', action: 'event', identifiers: { id: 'user-123' }, id: dedupIdFor('m-1', NOW), name: 'Order Completed', timestamp: TS, attributes: {
+  assert.deepEqual(order, { type: 'person', action: 'event', identifiers: { id: 'user-123' }, id: ulid('event', 'Order Completed', { id: 'user-123' }), name: 'Order Completed', timestamp: TS, attributes: {
     order_id: '5521', total: 89.99, tax: 10, currency: 'GBP',
     products: [{ product_id: 'SKU-1', name: 'Shoe', brand: 'Stride', price: 59.99, quantity: 1 }, { product_id: 'SKU-2', sku: 'SKU-2', name: 'Socks', quantity: 1 }],
   } });

@@ -5,7 +5,7 @@
 // blueprint's top-level fields, never from the site's properties or traits. What Customer.io
 // would refuse for good is dead-lettered here, each event on its own, saying why.
 import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { anonymousIdOf, dedupIdFor, identifiersOf } from './identity.ts';
+import { anonymousIdOf, dedupIdFor, dedupKeyOf, identifiersOf } from './identity.ts';
 import { personAttributes } from './person-attributes.ts';
 
 /** The actions a mapped event may be (Track API v2 person actions Signal sends). */
@@ -69,6 +69,15 @@ function nameOf(payload: JsonObject, action: Exclude<Action, 'identify'>): strin
   return name;
 }
 
+/** The messageId the dedup id is derived from: the blueprint's `id` (text or a number), else the event's. */
+function messageIdOf(payload: JsonObject, event: CanonicalEvent): string {
+  for (const value of [payload.id, event.messageId as JsonValue | undefined]) {
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  }
+  throw new PermanentError(`Customer.io deduplicates events by an id the plugin derives from the messageId, and this event has none (the blueprint mapped ${JSON.stringify(payload.id ?? null)} to id, messageId ${JSON.stringify(event.messageId ?? null)})`);
+}
+
 /**
  * An event's data as Customer.io takes it: contact information removed at any depth (SDK
  * removeContactInfo — the person's contact attributes come from identify only), and the
@@ -91,11 +100,12 @@ export function eventData(attributes: JsonValue | undefined): JsonObject | undef
  * `identify` → `{ type, action, identifiers: { id }, timestamp, attributes }` (the visitor's
  * anonymous_id among the attributes, so Customer.io merges its anonymous events); `event`,
  * `page`, `screen` → `{ type, action, identifiers, id, name, timestamp, attributes? }`, the
- * person's `id` or, for a visitor, `anonymous_id`. An item over 32 KB is refused.
+ * person's `id` or, for a visitor, `anonymous_id`, `id` the ULID of dedupIdFor. An item over
+ * 32 KB is refused.
  *
  * @example
  * fitItem({ action: 'event', name: 'Signed Up', user_id: 'u-1', timestamp: 1711296000, id: 'm-1', attributes: { plan: 'pro' } }, event, {});
- * // { type: 'person', action: 'event', identifiers: { id: 'u-1' }, id: '01HSSFX400…', name: 'Signed Up', timestamp: 1711296000, attributes: { plan: 'pro' } }
+ * // { type: 'person', action: 'event', identifiers: { id: 'u-1' }, id: '01HSRK1C00…', name: 'Signed Up', timestamp: 1711296000, attributes: { plan: 'pro' } }
  */
 export function fitItem(payload: JsonObject, event: CanonicalEvent, options: FitOptions): JsonObject {
   const action = actionOf(payload);
@@ -113,8 +123,8 @@ export function fitItem(payload: JsonObject, event: CanonicalEvent, options: Fit
     item = { type: 'person', action, identifiers, timestamp, attributes };
   } else {
     const identifiers = identifiersOf(payload, event, true);
-    const messageId = typeof payload.id === 'string' && payload.id !== '' ? payload.id : event.messageId;
-    item = { type: 'person', action, identifiers, id: dedupIdFor(messageId, timeMs), name: nameOf(payload, action), timestamp };
+    const name = nameOf(payload, action);
+    item = { type: 'person', action, identifiers, id: dedupIdFor(dedupKeyOf(messageIdOf(payload, event), action, name, identifiers), timeMs), name, timestamp };
     const data = eventData(payload.attributes);
     if (data && Object.keys(data).length > 0) item.attributes = data;
   }

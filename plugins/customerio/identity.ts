@@ -2,8 +2,10 @@
 // `{ id }` (the site's userId) for a known person, `{ anonymous_id }` for a visitor's events
 // (Customer.io keeps anonymous events up to 30 days and merges them into the person an identify
 // gives the same `anonymous_id` attribute). An event's `id` deduplicates it, and Customer.io
-// takes only a ULID there ("The id must be a ULID"): one is derived from the messageId and the
-// event's time, so a retry or a replay of the same event carries the same id.
+// takes only a ULID there ("A valid ULID used to deduplicate events"): one is derived from the
+// messageId, the item's action, name and person, and the event's time, so a retry or a replay
+// of the same event carries the same id, and two events that merely share a (client-set)
+// messageId do not.
 import { createHash } from 'node:crypto';
 import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
@@ -13,8 +15,6 @@ export const MAX_ID_BYTES = 150;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** The largest time a ULID holds: 48 bits of milliseconds. */
 const MAX_ULID_TIME = 2 ** 48 - 1;
-
-export { usableId };
 
 /** An id as text: a string trimmed, a finite number as its digits. */
 function idText(value: string | number): string {
@@ -56,22 +56,36 @@ export function anonymousIdOf(payload: JsonObject, event: CanonicalEvent): strin
 }
 
 /**
- * A ULID for an event, the same for the same messageId and time: its first 10 characters the
- * time (ms, clamped to what a ULID holds), its last 16 the first 80 bits of the messageId's
- * SHA-256, in Crockford's base 32. Customer.io requires a ULID as an event's `id` and does not
- * use the time in it ("as long as you're still making sure each ULID is unique").
+ * What an event's dedup id is derived from besides its time: the messageId with the item's
+ * action, name and identifiers, as JSON. The messageId is the client's: two different events
+ * sharing one (a site reusing an order id, an SDK bug) must not share a dedup id, or Customer.io
+ * ignores the second ("If an event repeats a value we've already received, we ignore the
+ * duplicate"); a retry, a split or a replay of the same event gives the same key.
  *
  * @example
- * dedupIdFor('ajs-next-1711296000000-3f1c', Date.parse('2024-03-24T16:00:00Z')); // '01HSSFX400…' (26 characters)
+ * dedupKeyOf('m-1', 'event', 'Signed Up', { id: 'u-1' }); // '["m-1","event","Signed Up",{"id":"u-1"}]'
  */
-export function dedupIdFor(messageId: string, timeMs: number): string {
+export function dedupKeyOf(messageId: string, action: string, name: string, identifiers: { id: string } | { anonymous_id: string }): string {
+  return JSON.stringify([messageId, action, name, identifiers]);
+}
+
+/**
+ * A ULID for an event, the same for the same key (dedupKeyOf) and time: its first 10
+ * characters the time (ms, clamped to what a ULID holds), its last 16 the first 80 bits of the
+ * key's SHA-256, in Crockford's base 32. Customer.io requires a ULID as an event's `id` and does
+ * not use the time in it ("as long as you're still making sure each ULID is unique").
+ *
+ * @example
+ * dedupIdFor(dedupKeyOf('m-1', 'event', 'Signed Up', { id: 'u-1' }), Date.parse('2024-03-24T16:00:00Z')); // '01HSRK1C00…' (26 characters)
+ */
+export function dedupIdFor(key: string, timeMs: number): string {
   let time = Math.min(Math.max(Math.floor(Number.isFinite(timeMs) ? timeMs : 0), 0), MAX_ULID_TIME);
   let timePart = '';
   for (let i = 0; i < 10; i++) {
     timePart = CROCKFORD[time % 32]! + timePart;
     time = Math.floor(time / 32);
   }
-  let bits = BigInt(`0x${createHash('sha256').update(messageId, 'utf8').digest('hex').slice(0, 20)}`);
+  let bits = BigInt(`0x${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 20)}`);
   let randomPart = '';
   for (let i = 0; i < 16; i++) {
     randomPart = CROCKFORD[Number(bits & 31n)]! + randomPart;

@@ -87,7 +87,7 @@ export default definePlugin({
     user_id: { required: false, description: 'The person\'s id, sent as identifiers.id (else the userId).' },
     anonymous_id: { required: false, description: 'A visitor\'s id: identifiers.anonymous_id of its events, the anonymous_id attribute of an identify (else the anonymousId).' },
     timestamp: { required: false, description: 'When it happened, Unix seconds (else the event\'s timestamp).' },
-    id: { required: false, description: 'The messageId, from which the plugin derives the event\'s ULID dedup id.' },
+    id: { required: false, description: 'The messageId, from which (with the action, name and person) the plugin derives the event\'s ULID dedup id.' },
     name: { required: false, description: 'The event\'s name; a page view\'s URL; a screen\'s name.' },
     attributes: { required: false, description: 'A person\'s attributes (identify) or the event\'s data.' },
     'attributes.email': { required: false },
