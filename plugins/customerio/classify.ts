@@ -1,9 +1,10 @@
-// Customer.io's answers to POST /api/v2/batch, as its Track API documents them: 200 (no body)
-// when every item was accepted; 207 Multi-Status with `errors: [{batch_index, reason, field,
-// message}]` naming the items it refused — the others were accepted (Customer.io's own
-// Segment destination and RudderStack read it so); 400 for a request it refused (its v1 answers
-// say why in `meta.error`); 401 for credentials it refused (or the other region's); 429 rate
-// limited; 5xx. Its US host redirects an EU workspace's requests, which the core does not follow.
+// Customer.io's answers to POST /api/v2/batch, as its Track API reference documents them: 200
+// when every item was accepted; 207 "At least one object in the batch was invalid; all other
+// requests are accepted", with `errors: [{batch_index, reason, field, message}]` naming the
+// items it refused; 400 "The entire request was malformed or invalid", with `errors: [{reason,
+// field, message}]` (its v1 answers say why in `meta.error` or `meta.errors`, strings); 401 for
+// credentials it refused (or the other region's); 429 rate limited; 5xx. Its US host redirects
+// an EU workspace's requests, which the core does not follow.
 import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Customer.io's answer a reason quotes. */
@@ -18,7 +19,7 @@ interface ItemError {
 
 interface Answer {
   errors?: unknown;
-  meta?: { error?: unknown; errors?: unknown };
+  meta?: { error?: unknown; errors?: unknown } | null;
 }
 
 function answerOf(response: VendorResponse): Answer {
@@ -44,12 +45,13 @@ function itemErrorText(error: ItemError): string {
   return excerpt(`${field}${text}${reason}`);
 }
 
-/** Customer.io's own words: `meta.error`, else the item errors, else the body. */
+/** Customer.io's own words: `meta.error`, else the errors (v2's objects, v1's `meta.errors` strings), else the body. */
 function said(response: VendorResponse): string {
   const answer = answerOf(response);
-  if (typeof answer.meta?.error === 'string' && answer.meta.error.trim() !== '') return excerpt(answer.meta.error);
-  const errors = Array.isArray(answer.errors) ? answer.errors : Array.isArray(answer.meta?.errors) ? answer.meta.errors : [];
-  const texts = errors.filter((e): e is ItemError => e !== null && typeof e === 'object').map(itemErrorText);
+  const meta = answer.meta !== null && typeof answer.meta === 'object' ? answer.meta : {};
+  if (typeof meta.error === 'string' && meta.error.trim() !== '') return excerpt(meta.error);
+  const errors: unknown[] = Array.isArray(answer.errors) ? answer.errors : Array.isArray(meta.errors) ? meta.errors : [];
+  const texts = errors.flatMap((e) => (typeof e === 'string' && e.trim() !== '' ? [e] : e !== null && typeof e === 'object' && !Array.isArray(e) ? [itemErrorText(e as ItemError)] : []));
   if (texts.length > 0) return excerpt(texts.join('; '));
   return excerpt(response.body ?? '');
 }
@@ -68,7 +70,7 @@ function itemWord(request: RequestDescriptor, index: number): string {
  */
 function fromCustomerIo(response: VendorResponse): boolean {
   const answer = answerOf(response);
-  return answer.meta !== undefined || Array.isArray(answer.errors);
+  return (answer.meta !== null && typeof answer.meta === 'object') || Array.isArray(answer.errors);
 }
 
 /** What a request of one event is, for reasons. */
