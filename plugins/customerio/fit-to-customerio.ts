@@ -13,9 +13,8 @@ export const ACTIONS = ['identify', 'event', 'page', 'screen'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /**
- * Customer.io: one item of a batch is at most 32 KB (the single-entity endpoint's limit, which
- * RudderStack and the async-customerio client apply to each item of a batch): kept under both
- * readings of KB.
+ * Customer.io: "Each of the requests within a batch must also be 32kb or smaller" (Track API
+ * reference, v2 limits): kept under both readings of KB.
  */
 export const MAX_ITEM_BYTES = 32_000;
 /** Customer.io: an event name is at most 100 bytes (Invalid API requests). */

@@ -98,9 +98,9 @@ export default definePlugin({
   },
   // Customer.io messages people with what it receives.
   consent: ['marketing'],
-  // Customer.io's Track API fair-use limit is about 100 requests a second per workspace, shared
-  // with every other Track API caller (3,000 per 3 seconds, RudderStack says). 50 a second, a
-  // burst of 100, stays within it; each request carries up to 1,000 items.
+  // Customer.io's Track API reference: "a rate limit of 1000 requests per second … not strictly
+  // enforced", shared with every other Track API caller. 50 a second, a burst of 100, leaves
+  // room for them; each request carries up to 1,000 items.
   rateLimit: { rps: 50, burst: 100 },
   batch: { maxEvents: MAX_ITEMS, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => fitItem(payload, event, fitOptionsOf(ctx.config)),
