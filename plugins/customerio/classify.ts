@@ -82,6 +82,10 @@ function singleWord(request: RequestDescriptor): string {
  * The events an answer's `errors` name by `batch_index` (the position of the item in the
  * request's `batch`, which is the position of its event in `eventIds`), with what Customer.io
  * said of each (`the event: …`); and how many errors name no item of the request.
+ *
+ * @example
+ * namedEvents({ status: 207, headers: {}, body, json: { errors: [{ batch_index: 1, message: 'name must be set' }, { message: '?' }] } }, request);
+ * // { named: Map { 'e-2' => ['the event: name must be set'] }, unnamed: 1 }
  */
 export function namedEvents(response: VendorResponse, request: RequestDescriptor): { named: Map<string, string[]>; unnamed: number } {
   const errors = answerOf(response).errors;

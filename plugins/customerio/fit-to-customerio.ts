@@ -32,7 +32,12 @@ export interface FitOptions {
   defaultCountryCode?: string | undefined;
 }
 
-/** The options of an integration's config. */
+/**
+ * The options of an integration's config.
+ *
+ * @example
+ * fitOptionsOf({ site_id: 's', api_key: 'k', default_country_code: ' 44 ' }); // { defaultCountryCode: '44' }
+ */
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
   const code = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
   return { defaultCountryCode: code };

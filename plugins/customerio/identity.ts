@@ -49,6 +49,10 @@ export function identifiersOf(payload: JsonObject, event: CanonicalEvent, anonym
 /**
  * The anonymous id an identify links to the person (the `anonymous_id` attribute that merges
  * the visitor's anonymous events into the profile), or undefined when there is none usable.
+ *
+ * @example
+ * anonymousIdOf({ anonymous_id: 'df_abc' }, event);    // 'df_abc'
+ * anonymousIdOf({ anonymous_id: 'undefined' }, event); // undefined
  */
 export function anonymousIdOf(payload: JsonObject, event: CanonicalEvent): string | undefined {
   const anonymousId: JsonValue | undefined = payload.anonymous_id !== undefined ? payload.anonymous_id : event.anonymousId;

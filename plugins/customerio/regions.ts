@@ -12,7 +12,13 @@ export const REGIONS = {
 } as const;
 export type Region = keyof typeof REGIONS;
 
-/** The config's region: `eu`, else the US (the schema accepts nothing else; absent is the default). */
+/**
+ * The config's region: `eu`, else the US (the schema accepts nothing else; absent is the default).
+ *
+ * @example
+ * regionOf({ region: 'eu' }); // 'eu'
+ * regionOf({});               // 'us'
+ */
 export function regionOf(config: Record<string, JsonValue>): Region {
   return config.region === 'eu' ? 'eu' : 'us';
 }

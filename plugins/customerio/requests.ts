@@ -18,7 +18,12 @@ export const MAX_ITEMS = 1000;
 /** The JSON around the items: `{"batch":[]}`. */
 const ENVELOPE_BYTES = 12;
 
-/** The Authorization header: HTTP Basic with the site ID as the user and the Track API key as the password. */
+/**
+ * The Authorization header: HTTP Basic with the site ID as the user and the Track API key as the password.
+ *
+ * @example
+ * basicAuth({ config: { site_id: 'site', api_key: 'key' }, … }); // 'Basic c2l0ZTprZXk='
+ */
 export function basicAuth(ctx: PluginContext): string {
   return `Basic ${Buffer.from(`${String(ctx.config.site_id ?? '')}:${String(ctx.config.api_key ?? '')}`).toString('base64')}`;
 }
