@@ -53,8 +53,9 @@ function valueBytes(value: JsonValue): number {
 
 /**
  * The attributes of an identify: the keys the site must not set left out (siteMaySet), blank
- * text left out (Customer.io removes an attribute given an empty string: a form's empty email
- * field would erase the person's address; `null` still removes one on purpose), `email` trimmed, `phone` in
+ * text left out (an empty string removes an attribute, as Customer.io documents for objects and
+ * relationships: a form's empty email field would erase the person's address; `null` still
+ * removes one on purpose), `email` trimmed, `phone` in
  * E.164 (SDK normalizePhoneNumber; Customer.io sends SMS to E.164 numbers). `problems` names
  * what Customer.io would refuse: a name over 150 bytes, a value over 1000 bytes, a phone number
  * that cannot be read, more than 300 attributes. The visitor's `anonymousId`, when given, is
