@@ -218,7 +218,7 @@ test('forgetPerson: a delete (or suppress) item naming the userId to /api/v2/ent
   assert.match((forgetPerson.request({ userId: 'anonymous', anonymousId: 'df_abc' }, ctx()) as { skipped: string }).skipped, /names an anonymousId only/, 'a placeholder userId');
   assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: 'undefined' }, ctx()), { skipped: 'the ids named are placeholders the plugin never sends to Customer.io, so no profile of theirs can exist there' });
   assert.match((forgetPerson.request({ userId: 'u'.repeat(151), anonymousId: null }, ctx()) as { skipped: string }).skipped, /151 bytes: Customer\.io takes ids of at most 150/);
-  const read = forgetPerson.read!;
+  const read = (response: VendorResponse) => forgetPerson.read!(response, suppressed);
   assert.deepEqual(read(answer(200, '')), { done: true, message: `accepted (HTTP 200): Customer.io deletes the person's profile and what it recorded of them. ${ANONYMOUS_EVENTS_REMAIN}` });
   assert.match((read(answer(307, '')) as { failed: string }).failed, /^HTTP 307: Customer\.io redirected the deletion: the workspace is in the other region; set config\.region/);
   assert.match((read(answer(401, '')) as { failed: string }).failed, /^HTTP 401: Customer\.io refused the credentials: check config\.site_id and config\.api_key/);
