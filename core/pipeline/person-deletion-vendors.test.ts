@@ -171,3 +171,31 @@ test('with an access token: a 401 renews it once and every request goes again; a
   const [pending] = (await vendorDeletionsOf(db.pool, [third.deletion.id])).get(third.deletion.id)!;
   assert.deepEqual([pending!.status, pending!.message], ['pending', 'access token: the token endpoint failed (HTTP 503)']);
 });
+
+test('an answer may ask for the next request of the chain (a lookup, then the deletion by the vendor\'s id); a chain past three fails', async () => {
+  sim.reset();
+  sim.setDefault('POST', '/lookup', reply.ok({ data: [{ id: 'vendor-profile-9' }] }));
+  sim.setDefault('POST', '/delete-profile', reply.ok({ deleted: true }));
+  const lookupThenDelete: PersonForgetting = {
+    enabled: () => true,
+    request: (person) => ({ method: 'POST', url: `${sim.url}/lookup`, body: { id: person.userId }, eventIds: [], allowPrivateTargets: ['127.0.0.1'] }),
+    read: (response, request) => {
+      if (request?.url.endsWith('/lookup')) {
+        const id = (response.json as { data: Array<{ id: string }> }).data[0]!.id;
+        return { next: { method: 'POST', url: `${sim.url}/delete-profile`, body: { profile: id }, eventIds: [], allowPrivateTargets: ['127.0.0.1'] } };
+      }
+      return { done: true, message: 'deleted by the vendor\'s id' };
+    },
+  };
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Lookup', forget: lookupThenDelete, ctx, secretValues: [] }]);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, { userId: 'u-chain-0001', anonymousId: null }), null);
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.message], ['sent', 'deleted by the vendor\'s id']);
+  assert.deepEqual(sim.requests({ path: '/delete-profile' }).map((r) => r.json), [{ profile: 'vendor-profile-9' }]);
+
+  const endless: PersonForgetting = { ...lookupThenDelete, read: (_response, request) => ({ next: request! }) };
+  const second = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Endless', forget: endless, ctx, secretValues: [] }]);
+  await forwardDeletion(db.pool, second.forwarding, second.deletion, { userId: 'u-chain-0002', anonymousId: null });
+  const [failed] = (await vendorDeletionsOf(db.pool, [second.deletion.id])).get(second.deletion.id)!;
+  assert.deepEqual([failed!.status, failed!.message], ['failed', 'the plugin asked for more than 3 requests in a row (HTTP 200)']);
+});

@@ -6,6 +6,8 @@ import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, Reque
 
 /** Tries of a vendor's deletion request before it is given up as failed. */
 export const FORWARD_ATTEMPTS = 6;
+/** Requests of one chain: a request `request` built, and the `next` ones its answers ask for (a lookup, then the deletion). */
+export const MAX_CHAINED_REQUESTS = 3;
 /** The wait before the next try: 30 s, doubling (six tries over about 15 minutes). */
 export function forwardBackoffSeconds(attempt: number): number {
   return Math.min(600, 30 * 2 ** (attempt - 1));
@@ -172,6 +174,8 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
 
 type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; responseStatus?: number })
   & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[] };
+/** What one request's answer says: an end, or the next request of its chain. */
+type Answered = Asked | { status: 'next'; next: RequestDescriptor; responseStatus: number; credentials: string[] };
 
 /** How a deletion ends when no access token can be had: tried again, or failed for good. */
 function withoutToken(error: unknown, credentials: string[]): Asked {
@@ -220,7 +224,7 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     let refusedToken = false;
     for (const [index, request] of requests.entries()) {
       const which = requests.length > 1 ? `request ${index + 1} of ${requests.length}: ` : '';
-      const asked = await sendOne(forwarding, forgetter, person, request, credentials);
+      const asked = await sendChain(forwarding, forgetter, person, request, credentials);
       if (asked.responseStatus === 401 && token !== undefined && !renewed) {
         refusedToken = true;
         break;
@@ -242,8 +246,21 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
   }
 }
 
+/** Sends a request and the `next` ones its answers ask for, up to `MAX_CHAINED_REQUESTS`; how the chain ended. */
+async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, first: RequestDescriptor, credentials: string[]): Promise<Asked> {
+  let request = first;
+  for (let step = 1; ; step++) {
+    const answered = await sendOne(forwarding, forgetter, person, request, credentials);
+    if (answered.status !== 'next') return answered;
+    if (step >= MAX_CHAINED_REQUESTS) {
+      return { status: 'failed', message: `the plugin asked for more than ${MAX_CHAINED_REQUESTS} requests in a row (HTTP ${answered.responseStatus})`, responseStatus: answered.responseStatus, credentials };
+    }
+    request = answered.next;
+  }
+}
+
 /** Sends one deletion request and reads the answer (see `askVendor`). */
-async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[]): Promise<Asked> {
+async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[]): Promise<Answered> {
   // Header values that may be credentials (not the content type's): never kept in a message.
   credentials.push(...Object.entries(built.headers ?? {}).filter(([name]) => !/^(content-type|accept|user-agent)$/i.test(name)).map(([, value]) => value));
   let result: PerformResult;
@@ -276,5 +293,6 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
   }
   if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${response.status}`, responseStatus: response.status, credentials };
   if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, responseStatus: response.status, credentials };
+  if ('next' in outcome) return { status: 'next', next: outcome.next, responseStatus: response.status, credentials };
   return { status: 'failed', message: outcome.failed, responseStatus: response.status, credentials };
 }

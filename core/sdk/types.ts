@@ -324,9 +324,12 @@ export interface NamedPerson {
 
 /**
  * How a vendor's answer to a forwarded deletion ends: accepted (`done`, with what to show of
- * it), to be tried again later (`retry`), or refused for good (`failed`, with why).
+ * it), to be tried again later (`retry`), refused for good (`failed`, with why), or another
+ * request of the same deletion (`next`: e.g. the deletion by the vendor's own profile id that
+ * a lookup by the person's id answered). A request's chain is at most three requests; a
+ * `retry` starts the deletion again from `request`.
  */
-export type ForgetOutcome = { done: true; message?: string } | { retry: string } | { failed: string };
+export type ForgetOutcome = { done: true; message?: string } | { retry: string } | { failed: string } | { next: RequestDescriptor };
 
 /**
  * A plugin's forwarding of person deletions, pure like the rest of the contract: it builds the
@@ -354,10 +357,11 @@ export interface PersonForgetting {
    */
   request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | { skipped: string };
   /**
-   * Reads the vendor's answer to `request` (one of those `request` built). Default: 2xx done;
-   * 408, 429 and 5xx tried again; any other status failed with the vendor's message.
+   * Reads the vendor's answer to `request` (one `request` built, or a `next` one; the core
+   * always passes it, a plugin's own tests may not). Default: 2xx done; 408, 429 and 5xx
+   * tried again; any other status failed with the vendor's message.
    */
-  read?(response: VendorResponse, request: RequestDescriptor): ForgetOutcome;
+  read?(response: VendorResponse, request?: RequestDescriptor): ForgetOutcome;
 }
 
 /** One identifier of a visitor the partner can look up: its name there (a linking key) and its value. */

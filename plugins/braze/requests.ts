@@ -158,7 +158,7 @@ export const forgetPerson: PersonForgetting = {
   },
   read(response, request) {
     const said = response.body.trim().slice(0, 300);
-    const byAlias = typeof request.body === 'object' && request.body !== null && 'user_aliases' in request.body;
+    const byAlias = typeof request?.body === 'object' && request.body !== null && 'user_aliases' in request.body;
     const answer = (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json : {}) as { deleted?: unknown; message?: unknown };
     if (response.status >= 200 && response.status < 300) {
       const deleted = typeof answer.deleted === 'number' ? answer.deleted : undefined;
