@@ -274,7 +274,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   };
   const useToken = (token: string): void => {
     ctx = { ...ctx, accessToken: token };
-    secrets = [...target.secretValues, token];
+    // Kept with the tokens before it: requests built with a refused one are logged too.
+    secrets = [...secrets, token];
   };
 
   // 1. Map every event; a mapping error settles that event alone. Consent was checked at
