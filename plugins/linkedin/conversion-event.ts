@@ -2,9 +2,9 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
-import { canMatch, linkedInUser } from './user-info.ts';
+import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
 /** LinkedIn takes conversions that happened in the last 90 days, and none in the future. */
 export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
@@ -84,6 +84,19 @@ function happenedAt(payload: JsonObject, event: CanonicalEvent): number {
 }
 
 /**
+ * The `eventId` LinkedIn deduplicates on: the mapped one, else the messageId; one that cannot
+ * serve — longer than 64 characters, or a placeholder ("undefined", "null") that LinkedIn would
+ * take for the same conversion every time it came, counting one of them only — gives way to
+ * the messageId, and none is sent when neither serves.
+ */
+function eventIdOf(mapped: JsonValue | undefined, messageId: string | undefined): string | undefined {
+  for (const id of [text(mapped), text(messageId)]) {
+    if (id !== undefined && id.length <= MAX_EVENT_ID && !namesNoOne(id)) return id;
+  }
+  return undefined;
+}
+
+/**
  * The `li_fat_id` parameter of the page URL: LinkedIn appends it to an ad's landing page when
  * the ad account has enhanced conversion tracking on (the Insight Tag keeps it in the
  * `li_fat_id` first-party cookie).
@@ -93,8 +106,9 @@ function liFatIdFromUrl(event: CanonicalEvent): string | undefined {
   for (const source of [page?.url, page?.search, event.properties?.url]) {
     if (typeof source !== 'string' || !source.includes('li_fat_id=')) continue;
     const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const id = new URLSearchParams(query.split('#')[0]).get('li_fat_id')?.trim();
-    if (id) return id;
+    const raw = new URLSearchParams(query.split('#')[0]).get('li_fat_id');
+    const id = raw === null ? undefined : identifierOf(raw);
+    if (id !== undefined) return id;
   }
   return undefined;
 }
@@ -107,8 +121,8 @@ function liFatIdFromUrl(event: CanonicalEvent): string | undefined {
  *   `config.conversion_rules` names for the event;
  * - `conversionHappenedAt`: epoch milliseconds (the event's timestamp unless mapped); up to an
  *   hour ahead of the delivery is sent as the delivery's time;
- * - `conversionValue`: see conversionValue; `eventId`: the messageId unless mapped, left out
- *   when longer than 64 characters;
+ * - `conversionValue`: see conversionValue; `eventId`: see eventIdOf (the messageId unless
+ *   mapped);
  * - `user`: see linkedInUser, the click id from the page URL's `li_fat_id` winning over the cookie.
  *
  * Throws a PermanentError (the event is dead-lettered alone) for what LinkedIn would refuse
@@ -157,8 +171,8 @@ export function toLinkedInEvent(payload: JsonObject, event: CanonicalEvent, ctx:
   const out: JsonObject = { conversion: `urn:lla:llaPartnerConversion:${rule}`, conversionHappenedAt: time };
   const value = conversionValue(payload, typeof config.default_currency === 'string' && config.default_currency.trim() !== '' ? config.default_currency.trim() : undefined);
   if (value !== undefined) out.conversionValue = value;
-  const eventId = text(payload.eventId) ?? event.messageId;
-  if (eventId.length <= MAX_EVENT_ID) out.eventId = eventId;
+  const eventId = eventIdOf(payload.eventId, event.messageId);
+  if (eventId !== undefined) out.eventId = eventId;
   out.user = user;
   return out;
 }

@@ -78,7 +78,11 @@ test('an event becomes LinkedIn\'s element: the rule\'s URN, epoch ms, eventId, 
   assert.equal(fit(payload({ conversionHappenedAt: NOW - MAX_AGE_MS }))!.conversionHappenedAt, NOW - MAX_AGE_MS, '90 days exactly');
   assert.throws(() => fit(payload({ conversionHappenedAt: NOW - MAX_AGE_MS - 1 })), /at most 90 days old: this one happened on 2026-09-01T11:59:59\.999Z, 90 days before this delivery/);
   assert.equal(fit(payload({ eventId: undefined as never }))!.eventId, 'm-1', 'the messageId unless mapped');
-  assert.equal('eventId' in fit(payload({ eventId: 'x'.repeat(65) }))!, false, 'an eventId longer than 64 characters is left out');
+  assert.equal(fit(payload({ eventId: 'x'.repeat(65) }))!.eventId, 'm-1', 'an eventId longer than 64 characters gives way to the messageId');
+  for (const placeholder of ['undefined', 'null', ' NULL ']) {
+    assert.equal(fit(payload({ eventId: placeholder }))!.eventId, 'm-1', `a placeholder eventId (${placeholder}) would make LinkedIn count one conversion of all that carry it`);
+  }
+  assert.equal('eventId' in fit(payload({ eventId: 'undefined' }), browserEvent({ messageId: 'x'.repeat(65) }))!, false, 'neither usable: no eventId');
   const withExtras = fit(payload({ event_name: 'purchase', products: [{ price: 1 }], conversionValue: { currencyCode: 'USD' }, user: { email: 'jane@example.com', phone: '+447700900123' } }))!;
   assert.deepEqual(Object.keys(withExtras), ['conversion', 'conversionHappenedAt', 'conversionValue', 'eventId', 'user'], 'only the keys LinkedIn\'s schema has');
 });
@@ -103,6 +107,11 @@ test('the person: the page URL\'s li_fat_id wins over the cookie\'s; an event Li
   ]);
   assert.deepEqual(withUrl('https://shop.example.com/?li_fat_id=fresh-click', { acxiom_id: 'ax' }).userIds, [{ idType: 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID', idValue: 'fresh-click' }, { idType: 'ACXIOM_ID', idValue: 'ax' }]);
   assert.deepEqual(withUrl('https://shop.example.com/', { li_fat_id: 'cookie-click' }).userIds, [{ idType: 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID', idValue: 'cookie-click' }]);
+  assert.deepEqual(withUrl('https://shop.example.com/?li_fat_id=undefined', { li_fat_id: 'cookie-click' }).userIds, [{ idType: 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID', idValue: 'cookie-click' }], 'a placeholder in the URL: the cookie\'s click id');
+  assert.deepEqual(withUrl('https://shop.example.com/?li_fat_id=%E0%A4%A', { email: 'a@x.com' }).userIds, [{ idType: 'SHA256_EMAIL', idValue: sha256('a@x.com') }], 'a mangled click id is none');
+  for (const user of [{ li_fat_id: 'null' }, { li_fat_id: 'undefined', acxiom_id: ' ', oracle_moat_id: 'N/A' }, { li_fat_id: 'fat id with spaces' }] as JsonObject[]) {
+    assert.throws(() => withUrl('https://shop.example.com/', user), /cannot match this conversion to a member: .*left out as unusable: li_fat_id/, `placeholders identify no one: ${JSON.stringify(user)}`);
+  }
   assert.deepEqual(fit(payload({ user: { firstName: 'Jane', lastName: 'Doe' } }))!.user, { userIds: [], userInfo: { firstName: 'Jane', lastName: 'Doe' } }, 'both names match without an identifier; userIds is always a list');
   assert.throws(() => fit(payload({ user: { email: 'nobody', firstName: 'Jane', ip: '203.0.113.42' } })), (error: Error) => error instanceof PermanentError
     && /cannot match this conversion to a member: .* an IPv4 address \(config\.send_ip_address is off\), or a first and last name, and the event has none \(left out as unusable: email, userInfo \(no lastName\)\)/.test(error.message));

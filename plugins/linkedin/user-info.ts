@@ -4,7 +4,7 @@
 // from them, so whatever an edited blueprint maps, the email leaves Signal hashed only and no
 // key LinkedIn's schema does not have is sent (it refuses a whole request for one: HTTP 422
 // "unrecognized field found but not allowed").
-import { countryCodeOf, customerInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { countryCodeOf, customerInfo, namesNoOne, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** LinkedIn's `idType` of each identifier key the blueprint maps under `user`. */
 export const ID_TYPES = {
@@ -25,7 +25,24 @@ export interface UserOptions {
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** An id as ads tools write them: printable ASCII without spaces (no placeholder, no mangled text). */
+const ID_TEXT = /^[\x21-\x7e]{1,500}$/;
 const trimmed = (value: string) => value.trim() || undefined;
+
+/**
+ * An identifier's text (the li_fat_id click id, an Acxiom or Oracle Moat id), trimmed; undefined
+ * for a placeholder a site writes when its variable was empty ("undefined", "null": every visitor
+ * without an id would share it) or for text no ads tool writes (spaces, non-ASCII, a mangled
+ * URL's replacement characters).
+ *
+ * @example
+ * identifierOf(' AQEYs3N0ZmF0aWQ '); // 'AQEYs3N0ZmF0aWQ'
+ * identifierOf('undefined');         // undefined
+ */
+export function identifierOf(value: string): string | undefined {
+  const id = value.trim();
+  return ID_TEXT.test(id) && !namesNoOne(id) ? id : undefined;
+}
 
 const fields = customerInfo<UserOptions>({
   hashed: {
@@ -39,9 +56,9 @@ const fields = customerInfo<UserOptions>({
   // One SHA256_EMAIL identifier per event: the first usable address.
   shape: () => 'single',
   clear: {
-    li_fat_id: trimmed,
-    acxiom_id: trimmed,
-    oracle_moat_id: trimmed,
+    li_fat_id: identifierOf,
+    acxiom_id: identifierOf,
+    oracle_moat_id: identifierOf,
     // LinkedIn takes IPv4 addresses only, in clear (it salts and hashes them itself).
     ip: (value) => (IPV4.test(value.trim()) ? value.trim() : undefined),
     firstName: trimmed,
