@@ -30,9 +30,9 @@ export function linkedInTokenRequest(ctx: PluginContext): RequestDescriptor {
 
 /**
  * Reads the token endpoint's answer: the SDK's reading of RFC 6749 answers (2xx: the token and
- * its lifetime; 408, 429, 5xx: retried), with a refused credential — LinkedIn answers 400 or
- * 401 with `error` and `error_description` — said in LinkedIn's terms: what to do to authorise
- * Signal again.
+ * its lifetime; 408, 429, 5xx: retried; other answers refused as the SDK says them), with a
+ * refused credential — LinkedIn answers 400 or 401 with `error` and `error_description` — said
+ * in LinkedIn's terms: what to do to authorise Signal again.
  *
  * @example
  * readLinkedInTokenAnswer({ status: 200, headers: {}, body: '…', json: { access_token: 'AQX…', expires_in: 5184000 } });
@@ -42,11 +42,12 @@ export function readLinkedInTokenAnswer(response: VendorResponse): IssuedAccessT
   try {
     return readOAuthTokenAnswer(response);
   } catch (error) {
-    if (!(error instanceof PermanentError)) throw error;
+    // LinkedIn refuses a refresh token with 400 (its docs: invalid_request, "…invalid, expired
+    // or revoked") or 401; any other answer (a 404 page, a 403) is not about the token.
+    if (!(error instanceof PermanentError) || (response.status !== 400 && response.status !== 401)) throw error;
     const json = (response.json !== null && typeof response.json === 'object' ? response.json : {}) as Record<string, unknown>;
     const code = typeof json.error === 'string' ? json.error : undefined;
     const description = typeof json.error_description === 'string' ? json.error_description.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
-    if (response.status >= 200 && response.status < 300) throw error;
     const what = [code, description].filter(Boolean).join(': ') || response.body.replace(/\s+/g, ' ').trim().slice(0, 200) || '(no body)';
     throw new PermanentError(`LinkedIn refused the refresh token (HTTP ${response.status}, ${what}). ${AUTHORISE_AGAIN}`);
   }

@@ -183,6 +183,8 @@ test('the token exchange: LinkedIn\'s refresh-token grant, its answer read, a re
     (error: Error) => error instanceof PermanentError && error.message.startsWith('LinkedIn refused the refresh token (HTTP 400, invalid_request: The provided authorization grant or refresh token is invalid, expired or revoked). LinkedIn refresh tokens last 365 days'));
   assert.throws(() => readLinkedInTokenAnswer({ status: 401, headers: {}, body: '' }), /LinkedIn refused the refresh token \(HTTP 401, \(no body\)\)/);
   assert.throws(() => readLinkedInTokenAnswer(answer(503, { message: 'down' })), RetryableError);
+  assert.throws(() => readLinkedInTokenAnswer({ status: 404, headers: {}, body: '<html>Not Found</html>' }), (error: Error) => error instanceof PermanentError
+    && error.message === 'the token endpoint refused the request (HTTP 404: <html>Not Found</html>)', 'an answer that is not about the token is not said to be');
   assert.throws(() => readLinkedInTokenAnswer(answer(200, { expires_in: 10 })), /answered without an access_token/);
 });
 
