@@ -7,8 +7,8 @@ import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/in
 export const DEFAULT_VERSION = '202603';
 /** `YYYYMM`, or `YYYYMM.RR` for a revision, from June 2022 (LinkedIn's first versioned release). */
 export const VERSION_PATTERN = '^20[2-9][0-9](0[1-9]|1[0-2])(\\.[0-9]{2})?$';
-/** A conversion rule id as Campaign Manager shows it, or its URN. */
-export const RULE_PATTERN = '^(urn:lla:llaPartnerConversion:)?[0-9]{1,19}$';
+/** A conversion rule id as Campaign Manager shows it (a positive number), or its URN. */
+export const RULE_PATTERN = '^(urn:lla:llaPartnerConversion:)?[1-9][0-9]{0,18}$';
 const RULE_URN = 'urn:lla:llaPartnerConversion:';
 const FIRST_VERSION = 202206;
 
@@ -81,7 +81,8 @@ function tokenProblem(field: string, value: string, what: string): ConfigProblem
  * Config problems the schema cannot see, each naming its field: no credential at all (a
  * `refresh_token` or an `access_token` is needed), a refresh token without the `client_id` and
  * `client_secret` of the app that issued it, a token pasted with `Bearer ` or white space, no
- * conversion rule or one that is not a rule id, a version before LinkedIn's first.
+ * conversion rule, an event name that can never match (padded, empty, a `page:` key written
+ * otherwise), a rule that is not a rule id (a placeholder, 0), a version before LinkedIn's first.
  *
  * @example
  * validateLinkedInConfig({ conversion_rules: { 'Order Completed': '104012' } });
@@ -118,7 +119,8 @@ export function validateLinkedInConfig(config: Record<string, JsonValue>): Confi
     for (const [name, id] of Object.entries(rules)) {
       if (name.trim() === '') problems.push({ field: 'conversion_rules', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
       else if (name !== name.trim()) problems.push({ field: 'conversion_rules', message: `has "${name}" with white space around it: event names are matched exactly` });
-      if (ruleId(id) === undefined) problems.push({ field: 'conversion_rules', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion rule id is its digits (104012) or urn:lla:llaPartnerConversion:104012` });
+      else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_rules', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
+      if (ruleId(id) === undefined) problems.push({ field: 'conversion_rules', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion rule id is its digits as Campaign Manager shows them (104012) or urn:lla:llaPartnerConversion:104012` });
     }
   }
   const version = text(config.linkedin_version);

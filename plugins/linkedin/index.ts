@@ -1,7 +1,7 @@
 import { definePlugin, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { linkedInTokenRequest, readLinkedInTokenAnswer } from './access-token.ts';
 import { classifyLinkedIn } from './classify.ts';
-import { DEFAULT_VERSION, RULE_PATTERN, usesRefreshToken, validateLinkedInConfig, VERSION_PATTERN, versionOf } from './config.ts';
+import { DEFAULT_VERSION, usesRefreshToken, validateLinkedInConfig, VERSION_PATTERN, versionOf } from './config.ts';
 import { toLinkedInEvent } from './conversion-event.ts';
 
 export { validateLinkedInConfig } from './config.ts';
@@ -87,8 +87,10 @@ export default definePlugin({
     properties: {
       conversion_rules: {
         type: 'object', title: 'Conversion Rules',
-        description: 'Which Signal events are LinkedIn conversions, and of which conversion rule: the track event\'s name (or page, or page:<name> for a named page) → the rule\'s ID (Campaign Manager > Analyze > Conversion tracking; a rule created with the Conversions API as its method). Events named nowhere are not sent.',
-        additionalProperties: { type: 'string', pattern: RULE_PATTERN },
+        description: 'Which Signal events are LinkedIn conversions, and of which conversion rule: the track event\'s name (or page, or page:<name> for a named page) → the rule\'s ID, its digits or urn:lla:llaPartnerConversion:<digits> (Campaign Manager > Analyze > Conversion tracking; a rule created with the Conversions API as its method). Events named nowhere are not sent.',
+        // No pattern here: validateConfig says what is wrong with an id, naming the event (a
+        // pattern's error would stop it with the bare regular expression).
+        additionalProperties: { type: 'string' },
         examples: [{ 'Order Completed': '104012', 'Signed Up': '104013' }],
       },
       client_id: {

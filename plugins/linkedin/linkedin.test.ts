@@ -61,7 +61,7 @@ test('conversion rules: a track event by its name, a page call by page:<name> th
   assert.equal(conversionRuleFor(browserEvent({ type: 'page', event: undefined, name: 'Home' }), config), '104014');
   assert.equal(conversionRuleFor(browserEvent({ event: 'order completed' }), config), undefined, 'names are matched exactly');
   assert.equal(conversionRuleFor(browserEvent({ event: 'toString' }), config), undefined, 'only the config\'s own keys');
-  assert.deepEqual([ruleId(' 104012 '), ruleId(104012), ruleId('urn:li:sponsoredAccount:1'), ruleId('abc'), ruleId(null)], ['104012', '104012', undefined, undefined, undefined]);
+  assert.deepEqual([ruleId(' 104012 '), ruleId(104012), ruleId('urn:li:sponsoredAccount:1'), ruleId('abc'), ruleId(null), ruleId('0'), ruleId(0)], ['104012', '104012', undefined, undefined, undefined, undefined, undefined]);
 });
 
 test('an event becomes LinkedIn\'s element: the rule\'s URN, epoch ms, eventId, user; an event no rule names is not sent', () => {
@@ -132,17 +132,22 @@ test('validateConfig names the field of each problem: the credential, the rules,
   assert.deepEqual(validateLinkedInConfig(refreshConfig({ client_id: 'abc def' })).map((p) => p.field), ['client_id']);
   assert.deepEqual(validateLinkedInConfig(accessConfig({ conversion_rules: {} })).map((p) => p.field), ['conversion_rules']);
   assert.deepEqual(validateLinkedInConfig(accessConfig({ conversion_rules: [] })).map((p) => p.field), ['conversion_rules']);
-  const rules = validateLinkedInConfig(accessConfig({ conversion_rules: { ' ': '1', ' Signed Up': '2', Lead: 'Lead rule' } })).map((p) => p.message);
-  assert.equal(rules.length, 3);
+  const rules = validateLinkedInConfig(accessConfig({ conversion_rules: { ' ': '1', ' Signed Up': '2', Lead: 'Lead rule', Demo: 'undefined', Trial: '0', 'Page:Pricing': '3', 'page: Pricing': '4', 'page:': '5', 'page:Pricing': '6', 'Page Viewed': '7' } })).map((p) => `${p.field}: ${p.message}`);
+  assert.deepEqual(rules.map((rule) => rule.split(':')[0]), Array(8).fill('conversion_rules'));
   assert.match(rules[0]!, /empty event name/);
   assert.match(rules[1]!, /" Signed Up" with white space/);
-  assert.match(rules[2]!, /gives "Lead rule" for "Lead": a conversion rule id is its digits/);
+  assert.match(rules[2]!, /gives "Lead rule" for "Lead": a conversion rule id is its digits as Campaign Manager shows them \(104012\)/);
+  assert.match(rules[3]!, /gives "undefined" for "Demo"/);
+  assert.match(rules[4]!, /gives "0" for "Trial"/);
+  for (const [i, key] of [[5, 'Page:Pricing'], [6, 'page: Pricing'], [7, 'page:']] as const) assert.match(rules[i]!, new RegExp(`has "${key}": a page call of a name is page:<its name>, in lower case`));
+  const schema = createConfigAjv().compile(linkedin.config);
+  assert.equal(schema(accessConfig({ conversion_rules: { Lead: 'Lead rule' } })), true, 'the schema leaves ids to validateConfig, whose message names the event');
+  assert.equal(schema(accessConfig({ conversion_rules: { Lead: 104012 } })), false, 'ids are text (JSON strings)');
   assert.deepEqual(validateLinkedInConfig(accessConfig({ linkedin_version: '202213' })).map((p) => p.field), ['linkedin_version']);
   assert.deepEqual(validateLinkedInConfig(accessConfig({ linkedin_version: '202112' })).map((p) => p.field), ['linkedin_version'], 'before LinkedIn\'s first versioned release');
   assert.deepEqual(validateLinkedInConfig(accessConfig({ linkedin_version: '202603.01' })), []);
   const validate = createConfigAjv().compile(linkedin.config);
   assert.equal(validate(accessConfig({ linkedin_version: '2026-03' })), false);
-  assert.equal(validate(accessConfig({ conversion_rules: { 'Order Completed': 'abc' } })), false);
   assert.equal(validate(refreshConfig({ default_currency: 'USD', send_ip_address: true, linkedin_version: '202601' })), true);
 });
 
