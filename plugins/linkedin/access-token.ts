@@ -2,7 +2,9 @@
 // (`POST https://www.linkedin.com/oauth/v2/accessToken`, grant_type=refresh_token, the app's
 // client id and secret in the form). Its answer gives `access_token` and `expires_in` (60 days)
 // and the refresh token's remaining life (`refresh_token_expires_in`): a programmatic refresh
-// token lasts 365 days from the member's authorisation, and using it does not extend that.
+// token lasts 365 days from the member's authorisation, and using it does not extend that. The
+// answer names the same refresh token again (LinkedIn does not rotate it), so the config's
+// refresh token stays the one to use.
 import { PermanentError, oauthRefreshTokenRequest, readOAuthTokenAnswer, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** LinkedIn's OAuth 2.0 token endpoint (the authorisation code and refresh-token grants). */

@@ -180,7 +180,7 @@ export function classifyLinkedIn(response: VendorResponse, request: RequestDescr
     return { status: 'dead_letter', reason: `LinkedIn does not serve Marketing API version ${versionOf(ctx.config)} (HTTP ${status}, ${what}): set config.linkedin_version to a current version (YYYYMM; LinkedIn serves each for at least a year) in a new revision, then replay the dead letters` };
   }
   if (status === 403) {
-    return { status: 'dead_letter', reason: `LinkedIn refused to record conversions for rule ${rule} with this token (HTTP 403, ${what}). Check that the token has the rw_conversions scope (the app has the Conversions API product), that the member who authorised Signal holds a role on the ad account that owns the rule (account billing admin, account manager, campaign manager or creative manager), and that config.conversion_rules names the rule by its right id (LinkedIn answers 403 for a rule it cannot find); then replay the dead letters` };
+    return { status: 'dead_letter', reason: `LinkedIn refused to record conversions for rule ${rule} with this token (HTTP 403, ${what}). Check that the token has the rw_conversions scope (the app has the Conversions API product), that the member who authorised Signal holds a role on the ad account that owns the rule (account billing admin, account manager, campaign manager or creative manager), and that config.conversion_rules names the rule by its right id (LinkedIn is reported to answer 403 for a rule it cannot find); then replay the dead letters` };
   }
   if (status === 400 || status === 422) {
     const message = typeof answer.message === 'string' ? answer.message : '';

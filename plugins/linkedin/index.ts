@@ -115,7 +115,7 @@ export default definePlugin({
       },
       linkedin_version: {
         type: 'string', title: 'LinkedIn API Version',
-        description: 'The Marketing API version sent as LinkedIn-Version (YYYYMM). LinkedIn serves each monthly version for at least a year: move to a newer one before yours is sunset.',
+        description: 'The Marketing API version sent as LinkedIn-Version (YYYYMM). LinkedIn serves each monthly version for about a year (the default, 202603, until about March 2027): move to a newer one before yours is sunset.',
         pattern: VERSION_PATTERN, default: DEFAULT_VERSION,
       },
       default_currency: {
@@ -160,7 +160,7 @@ export default definePlugin({
   cookies: ['li_fat_id'],
   clickIds: [{ param: 'li_fat_id', cookie: 'li_fat_id', days: 30 }],
   // LinkedIn does not publish its limits (its API guide: per member token and per app, per
-  // day); its partners quote 600 requests a minute and 300,000 a day per member token. 5 a
+  // day); its partners quote 600 requests a minute and 300,000 (some 500,000) a day per member token. 5 a
   // second (burst 10) sends at most 310 in any minute, and 250,000 a day leaves room for the
   // member's other tools; at 5,000 events a request that is far above any site's traffic.
   rateLimit: { rps: 5, burst: 10, daily: 250_000 },
