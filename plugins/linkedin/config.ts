@@ -61,12 +61,24 @@ export function conversionRuleFor(event: CanonicalEvent, config: Record<string, 
   return undefined;
 }
 
-/** Whether the config authorises through a refresh token (the core then exchanges it for access tokens). */
+/**
+ * Whether the config authorises through a refresh token (the core then exchanges it for access tokens).
+ *
+ * @example
+ * usesRefreshToken({ refresh_token: 'AQW…', client_id: 'id', client_secret: 's' }); // true
+ * usesRefreshToken({ access_token: 'AQV…' });                                        // false
+ */
 export function usesRefreshToken(config: Record<string, JsonValue>): boolean {
   return text(config.refresh_token) !== undefined;
 }
 
-/** The `LinkedIn-Version` header of a config. */
+/**
+ * The `LinkedIn-Version` header of a config: its `linkedin_version`, else the default.
+ *
+ * @example
+ * versionOf({ linkedin_version: ' 202607 ' }); // '202607'
+ * versionOf({});                              // '202603'
+ */
 export function versionOf(config: Record<string, JsonValue>): string {
   return text(config.linkedin_version)?.trim() ?? DEFAULT_VERSION;
 }

@@ -70,7 +70,13 @@ const fields = customerInfo<UserOptions>({
   },
 });
 
-/** The hashed `SHA256_EMAIL` value of an address, or undefined when it is none; a 64-hex digest passes lower-cased. */
+/**
+ * The hashed `SHA256_EMAIL` value of an address, or undefined when it is none; a 64-hex digest passes lower-cased.
+ *
+ * @example
+ * hashEmail(' Jane@Example.com '); // sha256('jane@example.com')
+ * hashEmail('not an address');     // undefined
+ */
 export function hashEmail(value: JsonValue): string | undefined {
   return fields.hashField('email', value, {});
 }
@@ -105,7 +111,13 @@ export function linkedInUser(raw: JsonValue | undefined, options: UserOptions = 
   return { user, left };
 }
 
-/** Whether LinkedIn can match the user: an identifier, or member details with both names. */
+/**
+ * Whether LinkedIn can match the user: an identifier, or member details with both names.
+ *
+ * @example
+ * canMatch({ userIds: [], userInfo: { firstName: 'Jane', lastName: 'Doe' } }); // true
+ * canMatch({ userIds: [] });                                                  // false
+ */
 export function canMatch(user: JsonObject): boolean {
   return (Array.isArray(user.userIds) && user.userIds.length > 0) || user.userInfo !== undefined;
 }
