@@ -128,7 +128,7 @@ export interface ClassifyContext {
  *   another length): delivered;
  * - 401 (the core has already renewed a refresh-token config's access token once and sent
  *   again): dead-lettered saying how to authorise Signal again, or to replace a pasted token;
- * - 403: dead-lettered: the rw_conversions scope, the member's role on the ad account, the rule id;
+ * - 403: dead-lettered: the rw_conversions and r_ads scopes, the member's role on the ad account, the rule id;
  * - 426, or an error `code` about the version: dead-lettered: set `config.linkedin_version`;
  * - 429: retried as a rate limit (no try used up, the integration slowed), after Retry-After
  *   or a minute;
@@ -173,14 +173,14 @@ export function classifyLinkedIn(response: VendorResponse, request: RequestDescr
   if (status === 401) {
     const fix = usesRefreshToken(ctx.config)
       ? 'Signal renewed the access token with the refresh token and LinkedIn refused the new one too: the member who authorised Signal may have revoked its access, or the app lost the Conversions API product. Authorise Signal again (see the LinkedIn plugin README), store the new refresh token in config.refresh_token in a new revision'
-      : 'access tokens last 60 days and can be revoked. Generate a new one with the rw_conversions scope and update config.access_token in a new revision, or configure a refresh token with client_id and client_secret so Signal renews tokens itself';
+      : 'access tokens last 60 days and can be revoked. Generate a new one with the rw_conversions and r_ads scopes and update config.access_token in a new revision, or configure a refresh token with client_id and client_secret so Signal renews tokens itself';
     return { status: 'dead_letter', reason: `LinkedIn refused the access token (HTTP 401, ${what}): ${fix}, then replay the dead letters` };
   }
   if (status === 426 || (typeof answer.code === 'string' && /VERSION/i.test(answer.code))) {
     return { status: 'dead_letter', reason: `LinkedIn does not serve Marketing API version ${versionOf(ctx.config)} (HTTP ${status}, ${what}): set config.linkedin_version to a current version (YYYYMM; LinkedIn serves each for at least a year) in a new revision, then replay the dead letters` };
   }
   if (status === 403) {
-    return { status: 'dead_letter', reason: `LinkedIn refused to record conversions for rule ${rule} with this token (HTTP 403, ${what}). Check that the token has the rw_conversions scope (the app has the Conversions API product), that the member who authorised Signal holds a role on the ad account that owns the rule (account billing admin, account manager, campaign manager or creative manager), and that config.conversion_rules names the rule by its right id (LinkedIn is reported to answer 403 for a rule it cannot find); then replay the dead letters` };
+    return { status: 'dead_letter', reason: `LinkedIn refused to record conversions for rule ${rule} with this token (HTTP 403, ${what}). Check that the token has the rw_conversions and r_ads scopes (the app has the Conversions API product), that the member who authorised Signal holds a role on the ad account that owns the rule (account billing admin, account manager, campaign manager or creative manager), and that config.conversion_rules names the rule by its right id (LinkedIn is reported to answer 403 for a rule it cannot find); then replay the dead letters` };
   }
   if (status === 400 || status === 422) {
     const message = typeof answer.message === 'string' ? answer.message : '';

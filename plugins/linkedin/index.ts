@@ -105,12 +105,12 @@ export default definePlugin({
       },
       refresh_token: {
         type: 'string', title: 'Refresh Token',
-        description: 'The refresh_token LinkedIn gave when a member of the ad account authorised your app with the rw_conversions scope (see the plugin README). Signal exchanges it for access tokens and renews them; it lasts 365 days from that authorisation.',
+        description: 'The refresh_token LinkedIn gave when a member of the ad account authorised your app with the rw_conversions and r_ads scopes (see the plugin README). Signal exchanges it for access tokens and renews them; it lasts 365 days from that authorisation.',
         secret: true, minLength: 1,
       },
       access_token: {
         type: 'string', title: 'Access Token',
-        description: 'Instead of a refresh token: an access token with the rw_conversions scope (e.g. from the Developer Portal\'s token generator). It lasts 60 days and must then be replaced by hand. Ignored when a refresh token is set.',
+        description: 'Instead of a refresh token: an access token with the rw_conversions and r_ads scopes (e.g. from the Developer Portal\'s token generator). It lasts 60 days and must then be replaced by hand. Ignored when a refresh token is set.',
         secret: true, minLength: 1,
       },
       linkedin_version: {
