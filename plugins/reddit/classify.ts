@@ -1,0 +1,175 @@
+// Reddit's answers to POST /api/v3/pixels/{pixel_id}/conversion_events, as its Conversions API
+// documents them (the v3 migration guide's error table) and as Reddit has been seen answering:
+// 200 `{ data: { message: "Successfully processed N conversion events." } }`; 400 "There were
+// N invalid conversion events. None were processed." with `error.fields[]` naming each refused
+// event by its place (`$.data.events[3].user.UUID`); 400 "Bad Request" past 1,000 events; 401
+// "No bearer token provided" or "UNAUTHORIZED"; 403 "You're not authorized to post conversions
+// to Pixel ID …" or "Missing adsconversions scope …"; 429 "Your user agent was automatically
+// ratelimited" or "Too many requests/events within timeframe"; 500 "The service is currently
+// unavailable. No conversion events were processed."
+import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+
+/** How much of Reddit's body a reason quotes when its answer is not the documented JSON. */
+const EXCERPT_CHARS = 300;
+/** An event's place in a field path of Reddit's answer: `$.data.events[3].user.UUID`. */
+const EVENT_INDEX = /events\[(\d+)\]/;
+
+interface RedditError {
+  code?: unknown;
+  message?: unknown;
+  fields?: unknown;
+}
+
+interface RedditField {
+  field?: unknown;
+  message?: unknown;
+}
+
+interface RedditAnswer {
+  error?: unknown;
+  message?: unknown;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function header(headers: Record<string, string>, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** The `error` object of Reddit's answer, or an empty one. */
+function errorOf(answer: RedditAnswer): RedditError {
+  return isRecord(answer.error) ? (answer.error as RedditError) : {};
+}
+
+/** The `fields` entries of Reddit's error, each with a `field` path and a message. */
+function fieldsOf(answer: RedditAnswer): Array<{ field: string; message: string }> {
+  const fields = errorOf(answer).fields;
+  if (!Array.isArray(fields)) return [];
+  return fields.filter(isRecord).map((entry) => {
+    const { field, message } = entry as RedditField;
+    return { field: typeof field === 'string' ? field : '', message: typeof message === 'string' ? message.trim() : '' };
+  });
+}
+
+/** What Reddit said: its error's message and its fields' messages, or the body's start when the answer is not Reddit's JSON. */
+function said(answer: RedditAnswer, body: string): string {
+  const error = errorOf(answer);
+  const message = typeof error.message === 'string' ? error.message.trim() : typeof answer.message === 'string' ? answer.message.trim() : '';
+  const fields = fieldsOf(answer).map((f) => f.message || f.field).filter(Boolean).join('; ');
+  const clause = [message, fields].filter(Boolean).join(': ');
+  if (clause) return clause;
+  const text = body.replace(/\s+/g, ' ').trim();
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text || '(no body)';
+}
+
+/** Whether the body is Reddit's answer shape (an error with a message or fields, or a message), not a proxy's page. */
+function isRedditAnswer(answer: RedditAnswer): boolean {
+  const error = errorOf(answer);
+  return typeof error.message === 'string' || Array.isArray(error.fields) || typeof answer.message === 'string';
+}
+
+/**
+ * The refused events by their place in the request, with Reddit's messages for each, when every
+ * field of the error names an event of the request; undefined otherwise (no fields, a field about
+ * the request itself, a place out of range).
+ */
+function refusedEvents(answer: RedditAnswer, count: number): Map<number, string[]> | undefined {
+  const fields = fieldsOf(answer);
+  if (fields.length === 0) return undefined;
+  const refused = new Map<number, string[]>();
+  for (const { field, message } of fields) {
+    const match = EVENT_INDEX.exec(field);
+    const index = match ? Number(match[1]) : NaN;
+    if (!Number.isInteger(index) || index >= count) return undefined;
+    refused.set(index, [...(refused.get(index) ?? []), message || `${field} is invalid`]);
+  }
+  return refused;
+}
+
+/**
+ * Outcomes when Reddit named the refused events: those dead-lettered with Reddit's messages; the
+ * others retried, since Reddit recorded none of the request's events ("None were processed"), so
+ * they go again without the refused ones.
+ */
+function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescriptor, status: number): Classification {
+  const perEvent: Record<string, EventOutcome> = {};
+  const places = [...refused.keys()].sort((a, b) => a - b).map((i) => i + 1).join(', ');
+  request.eventIds.forEach((id, index) => {
+    const messages = refused.get(index);
+    perEvent[id] = messages === undefined
+      ? { status: 'retry', reason: `Reddit refused the request for its event ${places} of ${request.eventIds.length} (HTTP ${status}) and recorded none of its events: sent again without the refused one` }
+      : { status: 'dead_letter', reason: `Reddit refused the event (HTTP ${status}): ${messages.join('; ')}` };
+  });
+  return { perEvent };
+}
+
+/**
+ * Reddit's answer as outcomes for the events of `request`:
+ *
+ * - 2xx: delivered (Reddit's "Successfully processed N conversion events." stays in the
+ *   delivery log);
+ * - 429: the rate limit, handled as a 429 (no try used up, the integration slowed) after
+ *   Retry-After when given;
+ * - 5xx and 408: retried, honouring Retry-After;
+ * - 401: dead-lettered at once, saying how to get a new conversion access token;
+ * - 403: dead-lettered at once: the token may not post to the pixel (check `config.pixel_id`,
+ *   and that the token is a conversion access token of the business that owns the pixel);
+ * - 404: dead-lettered at once: check `config.pixel_id`;
+ * - 400 naming the refused events (`error.fields[].field` `$.data.events[i]…`): those
+ *   dead-lettered with Reddit's messages, the others sent again (Reddit recorded none of them);
+ *   a field about `test_id` dead-letters the request naming `config.test_id`;
+ * - 400 in Reddit's shape without such names, and 413: the batch is split until the refused
+ *   event is alone, which is dead-lettered with Reddit's words;
+ * - other 4xx: dead-lettered with Reddit's words.
+ *
+ * @example
+ * classifyReddit({ status: 400, headers: {}, body: '…', json: { error: { code: 400, message: 'There were 1 invalid conversion events. None were processed.',
+ *   fields: [{ field: '$.data.events[1].user.UUID', message: 'user.UUID: invalid UUID' }] } } }, twoEventRequest, 'a2_abc123');
+ * // { perEvent: { [ids[0]]: { status: 'retry', … }, [ids[1]]: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): user.UUID: invalid UUID' } } }
+ */
+export function classifyReddit(response: VendorResponse, request: RequestDescriptor, pixelId: string): Classification {
+  const answer: RedditAnswer = isRecord(response.json) ? (response.json as RedditAnswer) : {};
+  const { status } = response;
+  const what = said(answer, response.body ?? '');
+  const several = request.eventIds.length > 1;
+  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+
+  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status === 429) {
+    const wait = retryAfterMs();
+    const reason = `Reddit rate limit reached (HTTP 429, ${what})`;
+    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
+  }
+  if (status >= 500 || status === 408) {
+    const wait = retryAfterMs();
+    const reason = `Reddit HTTP ${status}: ${what}`;
+    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
+  }
+  if (status === 401) {
+    return { status: 'dead_letter', reason: `Reddit refused the conversion access token (HTTP 401, ${what}). Generate one in Reddit Ads Manager (Events Manager > Conversions API > Generate Access Token), update config.conversion_token in a new revision, then replay the dead letters` };
+  }
+  if (status === 403) {
+    return { status: 'dead_letter', reason: `Reddit: the access token may not post conversions to pixel ${pixelId} (HTTP 403, ${what}). Check config.pixel_id (Events Manager shows the Pixel ID), and that config.conversion_token is a conversion access token generated in the business that owns the pixel` };
+  }
+  if (status === 404) {
+    return { status: 'dead_letter', reason: `Reddit does not know pixel ${pixelId} (HTTP 404, ${what}): check config.pixel_id (Events Manager shows the Pixel ID)` };
+  }
+  if (status === 400 || status === 422) {
+    if (fieldsOf(answer).some(({ field }) => /test_id/i.test(field))) {
+      return { status: 'dead_letter', reason: `Reddit refused the test_id (HTTP ${status}, ${what}): copy it again from Events Manager > Event Testing into config.test_id, or remove it for production` };
+    }
+    const refused = refusedEvents(answer, request.eventIds.length);
+    if (refused !== undefined) return perEventOutcomes(refused, request, status);
+  }
+  if (status === 413 || ((status === 400 || status === 422) && isRedditAnswer(answer))) {
+    if (several) return { status: 'split', reason: `Reddit refused the batch (HTTP ${status}, ${what}); sending it in halves to find the event` };
+    return { status: 'dead_letter', reason: `Reddit refused the event (HTTP ${status}, ${what})` };
+  }
+  const fallback = defaultClassify(response);
+  // Every 2xx returned above: the fallback dead-letters the other 4xx.
+  if (fallback.status === 'delivered') return fallback;
+  return { ...fallback, reason: `Reddit HTTP ${status}: ${what}` };
+}

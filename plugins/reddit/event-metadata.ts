@@ -1,0 +1,111 @@
+// An event's `metadata` as Reddit's Conversions API v3 takes it: `conversion_id` (deduplication
+// with the Reddit Pixel), `currency`, `value` (a number in the currency's base unit),
+// `item_count` and `products`. Values Reddit would refuse with the whole request (a currency
+// that is no ISO 4217 code, a value that is no number) dead-letter the event alone, saying why.
+import { PermanentError, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+
+/**
+ * Tracking types whose conversions carry a value and a currency, and those that carry an item
+ * count, per Reddit's "About event metadata" help page (as Reddit's own Segment destination and
+ * RudderStack's apply it): the others are sent without them.
+ */
+const WITH_VALUE: ReadonlySet<string> = new Set(['ADD_TO_CART', 'ADD_TO_WISHLIST', 'PURCHASE', 'LEAD', 'SIGN_UP', 'CUSTOM']);
+const WITH_ITEM_COUNT: ReadonlySet<string> = new Set(['ADD_TO_CART', 'ADD_TO_WISHLIST', 'PURCHASE', 'CUSTOM']);
+/** `products[]` text fields besides the required `id`. */
+const PRODUCT_TEXT_FIELDS = ['name', 'category'] as const;
+
+const CURRENCY = /^[A-Za-z]{3}$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
+const MICRO = 1_000_000;
+
+function isRecord(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Text from a string or a finite number; blank text and anything else are nothing. */
+export function text(value: JsonValue | undefined): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
+function decimal(value: JsonValue | undefined, field: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const written = text(value);
+  const number = written !== undefined && DECIMAL.test(written) ? Number(written) : NaN;
+  if (Number.isFinite(number)) return number;
+  throw new PermanentError(`Reddit takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
+}
+
+/** A whole number of at least 0, or nothing (`item_count`, `quantity`). */
+function count(value: JsonValue | undefined): number | undefined {
+  const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
+  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? Math.trunc(number) : undefined;
+}
+
+/** A list of the value (a single-product blueprint maps one product). */
+function asList(value: JsonValue | undefined): JsonValue[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** One `products` entry as Reddit takes it, or undefined when it has no id (Reddit's v3 requires one). */
+function product(raw: JsonValue, index: number): JsonObject | undefined {
+  if (!isRecord(raw)) return undefined;
+  const id = text(raw.id);
+  if (id === undefined) return undefined;
+  const entry: JsonObject = { id };
+  for (const field of PRODUCT_TEXT_FIELDS) {
+    const value = text(raw[field]);
+    if (value !== undefined) entry[field] = value;
+  }
+  const quantity = count(raw.quantity);
+  if (quantity !== undefined) entry.quantity = quantity;
+  const price = decimal(raw.item_price, `metadata.products[${index}].item_price`);
+  if (price !== undefined) entry.item_price = price;
+  return entry;
+}
+
+/**
+ * `metadata` as Reddit takes it, for an event of `trackingType`: known keys only, with no
+ * contact information at any depth (`removeContactInfo`); `conversion_id` as mapped, else
+ * `conversionId` (the messageId); `currency` upper-cased; `products` entries with an id;
+ * `item_count` from the products' quantities and `value` from price × quantity when the
+ * blueprint mapped none and every product has them; value and currency only for the types that
+ * carry them, item_count likewise.
+ *
+ * @example
+ * fitMetadata({ currency: 'usd', products: { id: 'SKU-1', item_price: 24.99, quantity: 3 } }, 'PURCHASE', 'm-1');
+ * // { conversion_id: 'm-1', currency: 'USD', products: [{ id: 'SKU-1', quantity: 3, item_price: 24.99 }], item_count: 3, value: 74.97 }
+ */
+export function fitMetadata(raw: JsonValue | undefined, trackingType: string, conversionId: string): JsonObject {
+  const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
+  const out: JsonObject = { conversion_id: text(input.conversion_id) ?? conversionId };
+  if (input.currency !== undefined && input.currency !== null && input.currency !== '') {
+    const currency = text(input.currency);
+    if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Reddit takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
+    out.currency = currency.toUpperCase();
+  }
+  let value = decimal(input.value, 'metadata.value');
+  let itemCount = count(input.item_count);
+  const products = asList(input.products).map(product).filter((entry): entry is JsonObject => entry !== undefined);
+  if (products.length > 0) {
+    out.products = products;
+    if (itemCount === undefined && products.every((entry) => typeof entry.quantity === 'number')) {
+      itemCount = products.reduce((sum, entry) => sum + (entry.quantity as number), 0);
+    }
+    if (value === undefined && products.every((entry) => typeof entry.item_price === 'number' && typeof entry.quantity === 'number')) {
+      value = products.reduce((sum, entry) => sum + Math.round((entry.item_price as number) * MICRO) * (entry.quantity as number), 0) / MICRO;
+    }
+  }
+  if (itemCount !== undefined && WITH_ITEM_COUNT.has(trackingType)) out.item_count = itemCount;
+  if (WITH_VALUE.has(trackingType)) {
+    if (value !== undefined) out.value = value;
+  } else {
+    delete out.currency;
+  }
+  return out;
+}
