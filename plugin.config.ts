@@ -21,6 +21,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/braze' },
   { plugin: './plugins/linkedin' },
   { plugin: './plugins/customerio' },
+  { plugin: './plugins/reddit' },
 ];
 
 export default plugins;
