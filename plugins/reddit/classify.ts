@@ -96,11 +96,12 @@ function refusedEvents(answer: RedditAnswer, count: number): Map<number, string[
  */
 function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescriptor, status: number): Classification {
   const perEvent: Record<string, EventOutcome> = {};
-  const places = [...refused.keys()].sort((a, b) => a - b).map((i) => i + 1).join(', ');
+  const places = [...refused.keys()].sort((a, b) => a - b).map((i) => i + 1);
+  const which = `${places.length === 1 ? 'event' : 'events'} ${places.join(', ')} of ${request.eventIds.length}`;
   request.eventIds.forEach((id, index) => {
     const messages = refused.get(index);
     perEvent[id] = messages === undefined
-      ? { status: 'retry', reason: `Reddit refused the request for its event ${places} of ${request.eventIds.length} (HTTP ${status}) and recorded none of its events: sent again without the refused one` }
+      ? { status: 'retry', reason: `Reddit refused the request for its ${which} (HTTP ${status}) and recorded none of its events: sent again without ${places.length === 1 ? 'the refused one' : 'the refused ones'}` }
       : { status: 'dead_letter', reason: `Reddit refused the event (HTTP ${status}): ${messages.join('; ')}` };
   });
   return { perEvent };

@@ -201,8 +201,13 @@ test('classify: a 400 naming refused events dead-letters those and sends the oth
       e2: { status: 'retry', reason: 'Reddit refused the request for its event 2 of 3 (HTTP 400) and recorded none of its events: sent again without the refused one' },
     },
   });
-  const two = classify(400, invalid([{ field: '$.data.events[0].action_source', message: 'action_source: invalid action_source: website' }, { field: '$.data.events[0].type', message: '' }]), 1);
-  assert.deepEqual(two, { perEvent: { e0: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): action_source: invalid action_source: website; $.data.events[0].type is invalid' } } });
+  const two = classify(400, invalid([{ field: '$.data.events[0].action_source', message: 'action_source: invalid action_source: website' }, { field: '$.data.events[0].type', message: '' }, { field: '$.data.events[2].event_at', message: 'event_at timestamp must be less than 168h0m0s old' }]), 4);
+  assert.deepEqual(two, { perEvent: {
+    e0: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): action_source: invalid action_source: website; $.data.events[0].type is invalid' },
+    e1: { status: 'retry', reason: 'Reddit refused the request for its events 1, 3 of 4 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
+    e2: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): event_at timestamp must be less than 168h0m0s old' },
+    e3: { status: 'retry', reason: 'Reddit refused the request for its events 1, 3 of 4 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
+  } }, 'several refused events, one with two fields');
   assert.match(whole(classify(400, invalid([{ field: '$.data.test_id', message: 'invalid test_id' }]))).reason, /refused the test_id .* config\.test_id/);
   assert.equal(whole(classify(400, invalid([{ field: '$.data.events[5].user', message: 'x' }]), 2)).status, 'split', 'a place out of range: no event can be named');
   assert.equal(whole(classify(400, { error: { code: 400, message: 'There were 2 invalid conversion events. None were processed.' } }, 4)).status, 'split');
