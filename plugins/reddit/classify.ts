@@ -18,6 +18,9 @@ interface RedditError {
   code?: unknown;
   message?: unknown;
   fields?: unknown;
+  /** Reddit's other error shape (seen on 401s): `{ error: { reason: "UNAUTHORIZED", explanation: "…" } }`. */
+  reason?: unknown;
+  explanation?: unknown;
 }
 
 interface RedditField {
@@ -54,21 +57,21 @@ function fieldsOf(answer: RedditAnswer): Array<{ field: string; message: string 
   });
 }
 
-/** What Reddit said: its error's message and its fields' messages, or the body's start when the answer is not Reddit's JSON. */
+/** The first of `values` that is non-blank text, trimmed; '' when none is. */
+function firstText(...values: unknown[]): string {
+  for (const value of values) if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  return '';
+}
+
+/** What Reddit said: its error's message (or explanation) and its fields' messages, or the body's start when the answer is not Reddit's JSON. */
 function said(answer: RedditAnswer, body: string): string {
   const error = errorOf(answer);
-  const message = typeof error.message === 'string' ? error.message.trim() : typeof answer.message === 'string' ? answer.message.trim() : '';
+  const message = firstText(error.message, error.explanation, error.reason, answer.message);
   const fields = fieldsOf(answer).map((f) => f.message || f.field).filter(Boolean).join('; ');
   const clause = [message, fields].filter(Boolean).join(': ');
   if (clause) return clause;
   const text = body.replace(/\s+/g, ' ').trim();
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text || '(no body)';
-}
-
-/** Whether the body is Reddit's answer shape (an error with a message or fields, or a message), not a proxy's page. */
-function isRedditAnswer(answer: RedditAnswer): boolean {
-  const error = errorOf(answer);
-  return typeof error.message === 'string' || Array.isArray(error.fields) || typeof answer.message === 'string';
 }
 
 /**
@@ -122,8 +125,9 @@ function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescri
  * - 400 naming the refused events (`error.fields[].field` `$.data.events[i]…`): those
  *   dead-lettered with Reddit's messages, the others sent again (Reddit recorded none of them);
  *   a field about `test_id` dead-letters the request naming `config.test_id`;
- * - 400 in Reddit's shape without such names, and 413: the batch is split until the refused
- *   event is alone, which is dead-lettered with Reddit's words;
+ * - 400 (and 422) without such names, in Reddit's shape or not ("Bad Request" is Reddit's answer
+ *   to too many events), and 413: the batch is split until the refused event is alone, which is
+ *   dead-lettered with Reddit's words;
  * - other 4xx: dead-lettered with Reddit's words.
  *
  * @example
@@ -165,7 +169,10 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
     const refused = refusedEvents(answer, request.eventIds.length);
     if (refused !== undefined) return perEventOutcomes(refused, request, status);
   }
-  if (status === 413 || ((status === 400 || status === 422) && isRedditAnswer(answer))) {
+  // Without the refused events named, halves find them: Reddit refuses a whole request for one
+  // invalid event, and answers a plain "Bad Request" to too many events ("split into multiple
+  // calls"). Dead-lettering the whole batch would lose every valid event with the one.
+  if (status === 413 || status === 400 || status === 422) {
     if (several) return { status: 'split', reason: `Reddit refused the batch (HTTP ${status}, ${what}); sending it in halves to find the event` };
     return { status: 'dead_letter', reason: `Reddit refused the event (HTTP ${status}, ${what})` };
   }

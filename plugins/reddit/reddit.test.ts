@@ -185,6 +185,8 @@ test('classify: a refused token, pixel or scope dead-letters at once, saying wha
   assert.equal(token.status, 'dead_letter');
   assert.match(token.reason, /^Reddit refused the conversion access token \(HTTP 401, UNAUTHORIZED\)\. Generate one in Reddit Ads Manager \(Events Manager > Conversions API > Generate Access Token\), update config\.conversion_token/);
   assert.match(whole(classify(401, 'No bearer token provided')).reason, /HTTP 401, No bearer token provided/);
+  // Reddit's other error shape (as RudderStack's Reddit destination reads a 401): the explanation, not the JSON.
+  assert.match(whole(classify(401, { error: { reason: 'UNAUTHORIZED', explanation: 'Invalid access token' } })).reason, /\(HTTP 401, Invalid access token\)\. Generate one/);
   const pixel = whole(classify(403, { error: { code: 403, message: `You're not authorized to post conversions to Pixel ID ${PIXEL}.` } }));
   assert.match(pixel.reason, /^Reddit: the access token may not post conversions to pixel a2_abc123xyz0 \(HTTP 403, You're not authorized .*\)\. Check config\.pixel_id .* conversion access token generated in the business that owns the pixel$/);
   assert.match(whole(classify(403, { error: { message: 'Missing adsconversions scope to post conversions to Pixel.' } })).reason, /Missing adsconversions scope/);
@@ -213,7 +215,11 @@ test('classify: a 400 naming refused events dead-letters those and sends the oth
   assert.equal(whole(classify(400, { error: { code: 400, message: 'There were 2 invalid conversion events. None were processed.' } }, 4)).status, 'split');
   assert.deepEqual(classify(400, { error: { code: 400, message: 'There were 1 invalid conversion events. None were processed.' } }, 1), { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400, There were 1 invalid conversion events. None were processed.)' });
   assert.equal(whole(classify(413, 'Request Entity Too Large', 6)).status, 'split');
-  assert.deepEqual(classify(400, 'Bad Request'), { status: 'dead_letter', reason: 'Reddit HTTP 400: Bad Request' }, 'not Reddit\'s error shape: not split');
+  // Reddit's answer to too many events is a plain "Bad Request" ("split into multiple calls"); a
+  // proxy's page says no more: halves find the refused event instead of losing the batch.
+  assert.deepEqual(classify(400, 'Bad Request', 1000), { status: 'split', reason: 'Reddit refused the batch (HTTP 400, Bad Request); sending it in halves to find the event' });
+  assert.equal(whole(classify(400, { invalid_events: [{ event_index: 1, error_message: 'x' }] }, 3)).status, 'split', 'another JSON shape: split too');
+  assert.deepEqual(classify(400, 'Bad Request', 1), { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400, Bad Request)' }, 'alone: dead-lettered with Reddit\'s words');
   assert.deepEqual(classify(409, { error: { code: 409, message: 'Conflict' } }), { status: 'dead_letter', reason: 'Reddit HTTP 409: Conflict' });
 });
 
