@@ -2,7 +2,7 @@
 // with the Reddit Pixel), `currency`, `value` (a number in the currency's base unit),
 // `item_count` and `products`. Values Reddit would refuse with the whole request (a currency
 // that is no ISO 4217 code, a value that is no number) dead-letter the event alone, saying why.
-import { PermanentError, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { namesNoOne, PermanentError, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Tracking types whose conversions carry a value and a currency, and those that carry an item
@@ -18,6 +18,12 @@ const CURRENCY = /^[A-Za-z]{3}$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
+/**
+ * The largest count sent (`item_count`, `quantity`): a 32-bit integer's. A count past it is a
+ * mistake (a price or an id mapped as the quantity), and Reddit would refuse the whole request
+ * for a number its integer field cannot hold.
+ */
+export const MAX_COUNT = 2_147_483_647;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -40,10 +46,10 @@ function decimal(value: JsonValue | undefined, field: string): number | undefine
   throw new PermanentError(`Reddit takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
 }
 
-/** A whole number of at least 0, or nothing (`item_count`, `quantity`). */
+/** A whole number from 0 to MAX_COUNT, or nothing (`item_count`, `quantity`). */
 function count(value: JsonValue | undefined): number | undefined {
   const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? Math.trunc(number) : undefined;
+  return typeof number === 'number' && Number.isFinite(number) && number >= 0 && number <= MAX_COUNT ? Math.trunc(number) : undefined;
 }
 
 /** A list of the value (a single-product blueprint maps one product). */
@@ -71,8 +77,9 @@ function product(raw: JsonValue, index: number): JsonObject | undefined {
 
 /**
  * `metadata` as Reddit takes it, for an event of `trackingType`: known keys only, with no
- * contact information at any depth (`removeContactInfo`); `conversion_id` as mapped, else
- * `conversionId` (the messageId); `currency` upper-cased; `products` entries with an id;
+ * contact information at any depth (`removeContactInfo`); `conversion_id` as mapped, else (none,
+ * or a placeholder such as `undefined`) `conversionId` (the messageId); `currency` upper-cased;
+ * `products` entries with an id; counts from 0 to MAX_COUNT;
  * `item_count` from the products' quantities and `value` from price × quantity when the
  * blueprint mapped none and every product has them; value and currency only for the types that
  * carry them, item_count likewise.
@@ -83,7 +90,10 @@ function product(raw: JsonValue, index: number): JsonObject | undefined {
  */
 export function fitMetadata(raw: JsonValue | undefined, trackingType: string, conversionId: string): JsonObject {
   const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
-  const out: JsonObject = { conversion_id: text(input.conversion_id) ?? conversionId };
+  // A placeholder (`undefined`, `null`) is shared by unrelated events: Reddit would keep one of
+  // them and drop the others as duplicates, so the messageId is sent instead.
+  const mappedId = text(input.conversion_id);
+  const out: JsonObject = { conversion_id: mappedId !== undefined && !namesNoOne(mappedId) ? mappedId : conversionId };
   if (input.currency !== undefined && input.currency !== null && input.currency !== '') {
     const currency = text(input.currency);
     if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Reddit takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
@@ -98,7 +108,9 @@ export function fitMetadata(raw: JsonValue | undefined, trackingType: string, co
       itemCount = products.reduce((sum, entry) => sum + (entry.quantity as number), 0);
     }
     if (value === undefined && products.every((entry) => typeof entry.item_price === 'number' && typeof entry.quantity === 'number')) {
-      value = products.reduce((sum, entry) => sum + Math.round((entry.item_price as number) * MICRO) * (entry.quantity as number), 0) / MICRO;
+      const sum = products.reduce((total, entry) => total + Math.round((entry.item_price as number) * MICRO) * (entry.quantity as number), 0) / MICRO;
+      // A sum past what a double holds would be sent as null, and refused with the request.
+      if (Number.isFinite(sum)) value = sum;
     }
   }
   if (itemCount !== undefined && WITH_ITEM_COUNT.has(trackingType)) out.item_count = itemCount;

@@ -147,6 +147,46 @@ test('an event Reddit would refuse with its whole request is dead-lettered alone
   assert.throws(() => toRedditEvent(payload({ action_source: 'email' }), event, ctx()), { name: 'PermanentError', message: /takes action_source WEBSITE, APP, PHYSICAL_STORE, OTHER; the blueprint mapped "email"/ });
 });
 
+test('odd values an edited blueprint maps: each refused naming the field and what was mapped, or read as Reddit takes it; nothing crashes', () => {
+  const event = browserEvent();
+  // A time no Date holds threw a RangeError ("Invalid time value") instead of saying which field.
+  for (const bad of [1e20, -1e20, true]) {
+    assert.throws(() => toRedditEvent(payload({ event_at: bad }), event, ctx()), { name: 'PermanentError', message: new RegExp(`needs event_at \\(epoch milliseconds\\): the blueprint mapped ${String(bad).replace('+', '\\+')}, which is no time`) }, String(bad));
+  }
+  assert.throws(() => toRedditEvent(payload({ event_at: null }), event, ctx()), { name: 'PermanentError', message: /the blueprint mapped none; map timestamp with to_unix_ms/ });
+  assert.equal(toRedditEvent(payload({ event_at: String(EVENT_AT) }), event, ctx()).event_at, EVENT_AT, 'epoch ms as digits');
+  assert.equal(toRedditEvent(payload({ event_at: ` ${EVENT_AT / 1000} ` }), event, ctx()).event_at, EVENT_AT, 'epoch seconds as digits');
+  assert.throws(() => toRedditEvent(payload({ type: 'PURCHASE' }), event, ctx()), { name: 'PermanentError', message: /the blueprint mapped type as "PURCHASE", not type\.tracking_type$/ });
+  assert.throws(() => toRedditEvent(payload({ type: { tracking_type: ['PURCHASE'] } }), event, ctx()), { name: 'PermanentError', message: /the blueprint mapped \["PURCHASE"\]$/ });
+  // Counts no integer field holds and sums no double holds are left out rather than sent as 1e+300 or null.
+  assert.deepEqual(fitMetadata({ item_count: 1e300, products: [{ id: 'a', quantity: 3e9, item_price: 1 }] }, 'PURCHASE', 'm'), { conversion_id: 'm', products: [{ id: 'a', item_price: 1 }] });
+  assert.deepEqual(fitMetadata({ products: [{ id: 'a', quantity: 10, item_price: 1e303 }] }, 'PURCHASE', 'm'), { conversion_id: 'm', products: [{ id: 'a', quantity: 10, item_price: 1e303 }], item_count: 10 }, 'no value: the sum is past a double');
+  assert.deepEqual(normalizeUser({ screen_dimensions: { width: 1e300, height: 800 } }, {}, false), { user: {}, unusable: ['screen_dimensions'] });
+  // Only the mode Reddit documents: another would refuse the whole request.
+  assert.deepEqual(normalizeUser({ data_processing_options: { modes: ['ldu', 'GDPR', 7] } }, {}, false).user, { data_processing_options: { modes: ['LDU'] } });
+  assert.deepEqual(normalizeUser({ data_processing_options: { modes: ['GDPR'] } }, {}, false).user, {}, 'no documented mode: no data_processing_options');
+  const text = toRedditEvent(payload({ type: { tracking_type: 'CUSTOM', custom_event_name: 'Café ☕ 注文' }, metadata: { products: { id: 'SKU-é', name: 'Crème brûlée 🍮' } } }), event, ctx());
+  assert.deepEqual([text.type, record(text.metadata).products], [{ tracking_type: 'CUSTOM', custom_event_name: 'Café ☕ 注文' }, [{ id: 'SKU-é', name: 'Crème brûlée 🍮' }]], 'non-ASCII text kept as it is');
+});
+
+test('placeholders an empty variable left, and values that name no visitor, never reach Reddit', () => {
+  // Shared by unrelated visitors: as external_id they would be one person, as conversion_id one conversion.
+  for (const placeholder of ['undefined', 'null', ' NULL ', '0']) {
+    assert.deepEqual(normalizeUser({ external_id: placeholder, user_agent: 'Mozilla/5.0' }, {}, false), { user: { user_agent: 'Mozilla/5.0' }, unusable: ['external_id'] }, placeholder);
+    assert.equal(fitMetadata({ conversion_id: placeholder }, 'PURCHASE', 'msg-1').conversion_id, 'msg-1', placeholder);
+  }
+  assert.deepEqual(normalizeUser({ user_agent: 'undefined' }, {}, false), { user: {}, unusable: ['user_agent'] });
+  // A loopback, private or unspecified address is a proxy's or a server's, not the visitor's.
+  for (const ip of ['127.0.0.1', '10.1.2.3', '192.168.0.1', '0.0.0.0', '::1', 'fd00::1']) assert.deepEqual(normalizeUser({ ip_address: ip }, {}, false), { user: {}, unusable: ['ip_address'] }, ip);
+  assert.equal(normalizeUser({ ip_address: '198.51.100.7' }, {}, false).user.ip_address, sha256('198.51.100.7'));
+  // Click ids: a placeholder cookie, or broken percent-encoding in the landing URL, attributes nothing.
+  assert.equal(toRedditEvent(payload({ click_id: 'undefined' }), browserEvent(), ctx()).click_id, undefined);
+  const broken = browserEvent({ context: { page: { url: 'https://shop.example.com/?rdt_cid=%E0%A4%A' } } });
+  assert.equal(toRedditEvent(payload({ click_id: 'from-cookie' }), broken, ctx()).click_id, 'from-cookie', 'the cookie, not a garbled URL parameter');
+  // event_source_url: Reddit parses its domain; text that is no http(s) URL is left out.
+  for (const url of ['not a url', '/checkout/thanks', 'javascript:alert(1)']) assert.equal(toRedditEvent(payload({ event_source_url: url }), browserEvent(), ctx()).event_source_url, undefined, url);
+});
+
 test('send: one POST per 1,000 events to the pixel\'s v3 URL, bearer token, its own user agent, { data: { events } }', () => {
   const batch = Array.from({ length: 2500 }, (_, i) => ({ id: `e${i}`, event: {} as CanonicalEvent, payload: { type: { tracking_type: 'PAGE_VISIT' }, metadata: { conversion_id: `m${i}` } } }));
   const requests = reddit.send(batch, ctx());

@@ -3,7 +3,7 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitMetadata, text } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
@@ -33,22 +33,47 @@ function trackingTypeOf(value: string): string | undefined {
   return TRACKING_TYPES.find((type) => type.replace(/_/g, '').toLowerCase() === key);
 }
 
+/**
+ * A click id as Reddit could attribute it: text that is not a placeholder an empty variable
+ * left (`undefined`, `null`), nor broken percent-encoding (U+FFFD); else undefined.
+ */
+function usableClickId(value: string | undefined): string | undefined {
+  return value === undefined || namesNoOne(value) || value.includes('\uFFFD') ? undefined : value;
+}
+
 /** The `rdt_cid` parameter of a URL or query string (Reddit appends it to an ad's landing page). */
 function rdtCidOf(source: unknown): string | undefined {
   if (typeof source !== 'string' || !source.includes('rdt_cid=')) return undefined;
   const query = (source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]!;
   const value = new URLSearchParams(query).get('rdt_cid')?.trim();
-  return value ? value : undefined;
+  return value ? usableClickId(value) : undefined;
 }
 
-/** The event time in ms since the epoch: a number (ms; seconds when it is too small to be ms) or ISO 8601 text. */
-function eventTimeMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value < 1e11 ? value * 1000 : value);
-  if (typeof value === 'string' && value.trim() !== '') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
+/** An absolute http(s) URL, the page Reddit parses the domain of; anything else is no page URL. */
+function pageUrl(value: string | undefined): string | undefined {
+  if (value === undefined || !URL.canParse(value)) return undefined;
+  return /^https?:$/.test(new URL(value).protocol) ? value : undefined;
+}
+
+/** The widest time a Date can hold (±100,000,000 days): past it, there is no date to tell. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * The event time in ms since the epoch: a number or digits (ms; seconds when too small to be
+ * ms) or ISO 8601 text; undefined for anything else, or a time no calendar holds.
+ */
+function eventTimeMs(value: JsonValue | undefined): number | undefined {
+  const digits = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  let ms: number | undefined;
+  if (typeof digits === 'number' && Number.isFinite(digits)) ms = Math.floor(digits < 1e11 ? digits * 1000 : digits);
+  else if (typeof digits === 'string' && digits.trim() !== '') ms = Date.parse(digits);
+  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
+
+/** What a blueprint mapped, for a message: JSON, cut short (never a whole object). */
+function shown(value: JsonValue | undefined): string {
+  const json = JSON.stringify(value) ?? 'nothing';
+  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
 }
 
 /** The first `max` characters of a name (by code points, so no emoji is cut in half). */
@@ -61,12 +86,14 @@ function truncated(name: string, max: number): string {
  * The conversion event as Reddit takes it, from the blueprint's mapping: `event_at` in epoch
  * ms (now for a clock up to 5 minutes fast), `action_source` as mapped or configured (WEBSITE by
  * default), `type` in v3's spelling (`custom_event_name` for CUSTOM, at most 64 characters),
- * `event_source_url` for website events, `click_id` from the page URL's `rdt_cid`, else the
- * `_rdt_cid` cookie as mapped, `metadata` fitted (`conversion_id` the messageId unless mapped),
+ * `event_source_url` (an http(s) URL) for website events, `click_id` from the page URL's
+ * `rdt_cid`, else the `_rdt_cid` cookie as mapped (a placeholder such as `undefined` is no click
+ * id), `metadata` fitted (`conversion_id` the messageId unless mapped),
  * `user` normalised and hashed (no device ids for PHYSICAL_STORE, as Reddit asks); keys Reddit
  * does not take left out. Throws a PermanentError (the event is dead-lettered alone) for an
  * event Reddit would refuse with its whole request: no or an unknown tracking type, a CUSTOM
- * event without a name, no event time, one older than 7 days or more than 5 minutes ahead, an
+ * event without a name, no event time (or one no calendar holds), one older than 7 days or more
+ * than 5 minutes ahead, an
  * unknown action_source, an unreadable currency or value.
  *
  * @example
@@ -79,7 +106,10 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const config = ctx.config;
   const mappedType = isRecord(payload.type) ? payload.type : {};
   const written = text(mappedType.tracking_type);
-  if (written === undefined) throw new PermanentError('Reddit needs type.tracking_type (PURCHASE, ADD_TO_CART, PAGE_VISIT, …, or CUSTOM): the blueprint mapped none');
+  if (written === undefined) {
+    const what = isRecord(payload.type) ? (mappedType.tracking_type === undefined ? 'none' : shown(mappedType.tracking_type)) : payload.type === undefined ? 'none' : `type as ${shown(payload.type)}, not type.tracking_type`;
+    throw new PermanentError(`Reddit needs type.tracking_type (PURCHASE, ADD_TO_CART, PAGE_VISIT, …, or CUSTOM): the blueprint mapped ${what}`);
+  }
   const trackingType = trackingTypeOf(written);
   if (trackingType === undefined) throw new PermanentError(`Reddit takes type.tracking_type ${TRACKING_TYPES.join(', ')}; the blueprint mapped ${JSON.stringify(written)}`);
   const type: JsonObject = { tracking_type: trackingType };
@@ -90,7 +120,10 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   }
 
   const eventAt = eventTimeMs(payload.event_at);
-  if (eventAt === undefined) throw new PermanentError('Reddit needs event_at (epoch milliseconds): the blueprint mapped none; map timestamp with to_unix_ms');
+  if (eventAt === undefined) {
+    const what = payload.event_at === undefined || payload.event_at === null || payload.event_at === '' ? 'none' : `${shown(payload.event_at)}, which is no time`;
+    throw new PermanentError(`Reddit needs event_at (epoch milliseconds): the blueprint mapped ${what}; map timestamp with to_unix_ms`);
+  }
   if (ctx.now - eventAt > MAX_EVENT_AGE_MS) {
     throw new PermanentError(`Reddit takes events up to 7 days old (this one is from ${new Date(eventAt).toISOString()}) and would refuse every event sent with it`);
   }
@@ -106,11 +139,11 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const offline = actionSource === 'PHYSICAL_STORE';
   const out: JsonObject = { event_at: Math.min(eventAt, ctx.now), action_source: actionSource, type };
   // Reddit parses the domain of event_source_url, for website events only.
-  const url = text(payload.event_source_url);
+  const url = pageUrl(text(payload.event_source_url));
   if (url !== undefined && actionSource === 'WEBSITE') out.event_source_url = url;
   // A new ad click beats an old one: the page URL's rdt_cid wins over the _rdt_cid cookie.
   const page = event.context?.page;
-  const clickId = rdtCidOf(page?.url) ?? rdtCidOf(page?.search) ?? text(payload.click_id);
+  const clickId = rdtCidOf(page?.url) ?? rdtCidOf(page?.search) ?? usableClickId(text(payload.click_id));
   if (clickId !== undefined && !offline) out.click_id = clickId;
   out.metadata = fitMetadata(payload.metadata, trackingType, event.messageId);
 

@@ -4,7 +4,7 @@
 // in clear, and a value Reddit would refuse with the whole request (a `uuid` that is no UUID, an
 // object where it wants text) is left out instead.
 import { isIP } from 'node:net';
-import { customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Match keys Reddit takes as the SHA-256 (lower-case hex) of their normalised value, one string each. */
 export const HASHED_FIELDS = ['email', 'phone_number', 'external_id', 'ip_address', 'idfa', 'aaid'] as const;
@@ -51,10 +51,14 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   // with +": E.164 with its +. A number written without + or 00 and no default country code is
   // unusable: its country is unknown.
   phone_number: (v, { defaultCountryCode }) => normalizePhoneNumber(v, { defaultCountryCode, withoutCountryCode: 'unusable' }),
-  // The advertiser's own id: white space around it is not part of it; its case may be.
-  external_id: (v) => v.trim() || undefined,
-  // An IP address as the visitor's browser had it (IPv6 in lower case); anything else is no address.
-  ip_address: (v) => (isIP(v.trim()) === 0 ? undefined : v.trim().toLowerCase()),
+  // The advertiser's own id: white space around it is not part of it; its case may be. A
+  // placeholder an empty variable left (`undefined`, `null`, `0`) is shared by unrelated
+  // visitors: sent, it would make them one person at Reddit.
+  external_id: (v) => (v.trim() === '' || namesNoOne(v) ? undefined : v.trim()),
+  // A public IP address as the visitor's browser had it (IPv6 in lower case). Anything else is
+  // no address of the visitor's: a loopback, private or unspecified one is a proxy's or a
+  // server's, shared by every visitor behind it.
+  ip_address: (v) => (isIP(v.trim()) === 0 || isPrivateAddress(v.trim()) ? undefined : v.trim().toLowerCase()),
   // "IDFA in upper case, AAID in lower case, dashes kept."
   idfa: (v) => (UUID.test(v.trim()) && !ZERO_UUID.test(v.trim()) ? v.trim().toUpperCase() : undefined),
   aaid: (v) => (UUID.test(v.trim()) && !ZERO_UUID.test(v.trim()) ? v.trim().toLowerCase() : undefined),
@@ -65,7 +69,7 @@ const matchKeys = customerInfo<NormalizeOptions>({
   // Reddit takes each match key as one string: the first usable value.
   shape: () => 'single',
   clear: {
-    user_agent: (value) => value.trim() || undefined,
+    user_agent: (value) => (value.trim() === '' || namesNoOne(value) ? undefined : value.trim()),
     uuid: (value) => (RDT_UUID.test(value.trim()) ? value.trim() : undefined),
   },
 });
@@ -74,30 +78,37 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** A whole number above 0 from a number or digits, else undefined. */
-function positiveInteger(value: JsonValue | undefined): number | undefined {
+/** The largest screen side sent: a number past it is no screen's, and would not fit Reddit's integer. */
+const MAX_SCREEN_SIDE = 100_000;
+
+/** A whole number from 1 to MAX_SCREEN_SIDE from a number or digits, else undefined. */
+function screenSide(value: JsonValue | undefined): number | undefined {
   const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isInteger(number) && number > 0 ? number : undefined;
+  return typeof number === 'number' && Number.isInteger(number) && number > 0 && number <= MAX_SCREEN_SIDE ? number : undefined;
 }
 
 /** `screen_dimensions` with a width and a height above 0, else undefined (Reddit matches on both). */
 function screenDimensions(raw: JsonValue | undefined): JsonObject | undefined {
   if (!isRecord(raw)) return undefined;
-  const width = positiveInteger(raw.width);
-  const height = positiveInteger(raw.height);
+  const width = screenSide(raw.width);
+  const height = screenSide(raw.height);
   return width !== undefined && height !== undefined ? { width, height } : undefined;
 }
 
+/** The processing modes Reddit documents: Limited Data Use only. Another would refuse the whole request. */
+const PROCESSING_MODES: ReadonlySet<string> = new Set(['LDU']);
+
 /**
  * `data_processing_options` as Reddit documents it (`{ modes: ["LDU"], country: "US", region:
- * "US-CA" }`): the mapped modes, upper-cased, with `LDU` added when `limitedDataUse`; `country`
- * a two-letter code, `region` an ISO 3166-2 code (`CA` with country `US` is written `US-CA`).
- * Undefined when there is no mode.
+ * "US-CA" }`): the mapped modes Reddit has (`LDU`, in any letter case), with `LDU` added when
+ * `limitedDataUse`; `country` a two-letter code, `region` an ISO 3166-2 code (`CA` with
+ * country `US` is written `US-CA`). Undefined when there is no mode.
  */
 function dataProcessingOptions(raw: JsonValue | undefined, limitedDataUse: boolean): JsonObject | undefined {
   const input: JsonObject = isRecord(raw) ? raw : {};
   const listed = Array.isArray(input.modes) ? input.modes : input.modes === undefined ? [] : [input.modes];
-  const modes = [...new Set([...listed.filter((m): m is string => typeof m === 'string' && m.trim() !== '').map((m) => m.trim().toUpperCase()), ...(limitedDataUse ? ['LDU'] : [])])];
+  const mapped = listed.filter((m): m is string => typeof m === 'string').map((m) => m.trim().toUpperCase()).filter((m) => PROCESSING_MODES.has(m));
+  const modes = [...new Set([...mapped, ...(limitedDataUse ? ['LDU'] : [])])];
   if (modes.length === 0) return undefined;
   const out: JsonObject = { modes };
   const country = typeof input.country === 'string' && /^[A-Za-z]{2}$/.test(input.country.trim()) ? input.country.trim().toUpperCase() : undefined;
