@@ -59,6 +59,9 @@ test('match keys are normalised as Reddit documents them, then hashed; Reddit\'s
   assert.equal(hashUserField('aaid', '38400000-8CF0-11BD-B23E-10B96E40000D'), sha256('38400000-8cf0-11bd-b23e-10b96e40000d'));
   assert.equal(hashUserField('idfa', '00000000-0000-0000-0000-000000000000'), undefined, 'a zeroed advertising id names no one');
   assert.equal(hashUserField('aaid', 'not-a-uuid'), undefined);
+  // Reddit's published advertising id vectors (Manual Advanced Matching for Developers, as public Reddit integrations pin them).
+  assert.equal(hashUserField('idfa', 'ea7583cd-a667-48bc-b806-42ecb2b48606'), '70574fa9c8f498a7b2e5c8712b1126de7b1406fd02fdc591821c5bd33092fd1c');
+  assert.equal(hashUserField('aaid', 'CDDA802E-FB9C-47AD-9866-0794D394C912'), 'f23b554b2a8fb732a8b973733832e70f018da7bc294dfea289735a07d5dd2c9f');
   const digest = sha256('alice@example.com');
   for (const field of ['email', 'phone_number', 'external_id', 'ip_address'] as const) assert.equal(hashUserField(field, digest.toUpperCase()), digest, `${field}: a digest is not hashed twice`);
 });
