@@ -108,8 +108,8 @@ export default definePlugin({
   },
   validateConfig: validateRedditConfig,
   variants: {
-    default: { description: 'Page calls and Segment spec events as Reddit standard events (PAGE_VISIT, VIEW_CONTENT, SEARCH, ADD_TO_CART, ADD_TO_WISHLIST, PURCHASE, LEAD, SIGN_UP); every other track event as a CUSTOM event named after it.', blueprint: 'reddit/default.yaml' },
-    retail: { description: 'Ecommerce funnel: PAGE_VISIT, VIEW_CONTENT with the product viewed, SEARCH, ADD_TO_CART, ADD_TO_WISHLIST and PURCHASE with value, currency, item count and products; other events are not sent.', blueprint: 'reddit/retail.yaml' },
+    default: { description: 'Page calls and Segment spec events as Reddit standard events (PAGE_VISIT, VIEW_CONTENT, SEARCH, ADD_TO_CART, ADD_TO_WISHLIST, PURCHASE, LEAD, SIGN_UP); every other track event as a CUSTOM event named after it (Checkout Started with its cart\'s value, currency and products).', blueprint: 'reddit/default.yaml' },
+    retail: { description: 'Ecommerce funnel: PAGE_VISIT, VIEW_CONTENT with the product viewed, SEARCH, ADD_TO_CART, ADD_TO_WISHLIST, Checkout Started as a CUSTOM event and PURCHASE with value, currency, item count and products; other events are not sent.', blueprint: 'reddit/retail.yaml' },
   },
   vendorFields: {
     event_at: { required: true, description: 'Epoch milliseconds; at most 7 days old and 5 minutes ahead (less ahead is sent as now).' },

@@ -308,6 +308,17 @@ test('blueprints: Segment\'s ecommerce spec as Reddit\'s standard events, with v
     assert.equal(mapThrough(variant, browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as never)), null, `${variant}: no identify call at Reddit`);
   }
   assert.equal(mapThrough('retail', browserEvent({ event: 'Newsletter Opened' })), null, 'retail sends the funnel only');
+  for (const variant of ['default', 'retail']) {
+    // Reddit has no checkout event: a CUSTOM one, with the cart (it was dropped by retail, and sent without products by default).
+    const checkout = mapThrough(variant, browserEvent({ event: 'Checkout Started', properties: { revenue: 64.98, currency: 'eur', products } }))!;
+    assert.deepEqual([checkout.type, checkout.metadata], [{ tracking_type: 'CUSTOM', custom_event_name: 'Checkout Started' }, {
+      conversion_id: 'm-1', currency: 'EUR', products: [{ id: 'SKU-1', name: 'Trail Shoe', category: 'Shoes', quantity: 2, item_price: 29.99 }, { id: 'SKU-2', quantity: 1, item_price: 5 }], item_count: 3, value: 64.98,
+    }], variant);
+    assert.deepEqual(mapThrough(variant, browserEvent({ event: 'begin_checkout', properties: { products: [{ product_id: 'a', price: 2, quantity: 2 }] } }))!.metadata, { conversion_id: 'm-1', products: [{ id: 'a', quantity: 2, item_price: 2 }], item_count: 2, value: 4 }, `${variant}: the value from the products`);
+    // Reddit takes no currency with VIEW_CONTENT: an unreadable one must not cost the event.
+    assert.deepEqual(mapThrough(variant, browserEvent({ event: 'Product Viewed', properties: { product_id: 'SKU-1', currency: '$' } }))!.metadata, { conversion_id: 'm-1', products: [{ id: 'SKU-1', quantity: 1 }] }, variant);
+    assert.match(blueprint(variant).mapEvent(browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', price: 2, currency: '$' } })).errors.join(), /currency is required but currency: "\$"/, `${variant}: a cart add's currency still counts`);
+  }
   assert.equal(mapThrough('retail', browserEvent({ event: 'Signed Up' })), null);
   const custom = mapThrough('default', browserEvent({ event: 'Newsletter Opened', properties: { issue: 12, email: 'jane@example.com', value: 2, currency: 'usd' } }))!;
   assert.deepEqual([custom.type, custom.metadata, record(custom.user).email], [{ tracking_type: 'CUSTOM', custom_event_name: 'Newsletter Opened' }, { conversion_id: 'm-1', currency: 'USD', value: 2 }, sha256('jane@example.com')]);
