@@ -141,6 +141,21 @@ describe('Reddit Conversions API', () => {
     assert.ok(await waitUntil(async () => (await delivered(first)) || undefined, 'the other delivered'));
   });
 
+  test('a plain "Bad Request" to a batch: halves find the refused event, which alone is dead-lettered; the other is delivered, not lost', async () => {
+    // Reddit answers "Bad Request" without naming an event (its answer to too many events): the
+    // batch is split rather than every event of it dead-lettered.
+    sim.setDefault('POST', PATH, (request) => (JSON.stringify(request.json).includes('rdt-plain-bad') ? { status: 400, body: 'Bad Request' } : processedAll(request)));
+    try {
+      await batch(['ok', 'bad'].map((x) => ({ event: 'Product Added', messageId: `rdt-plain-${x}`, properties: { product_id: x, price: 1 } })));
+      assert.equal((await deadLetter('rdt-plain-bad')).reason, 'Reddit refused the event (HTTP 400, Bad Request)');
+      const tries = await waitUntil(async () => (sent('rdt-plain-ok').length >= 2 ? sent('rdt-plain-ok') : undefined), 'the other sent again');
+      assert.deepEqual(tries.map(({ request }) => bodyOf(request).data.events.length), [2, 1], 'in the batch, then alone');
+      assert.equal(await delivered('rdt-plain-ok'), true);
+    } finally {
+      sim.setDefault('POST', PATH, processedAll);
+    }
+  });
+
   test('a 429 then success: the event is sent again after the wait and delivered once', async () => {
     sim.script('POST', PATH, [{ status: 429, body: { error: { code: 429, message: 'Too many requests/events within timeframe.' } }, headers: { 'retry-after': '1' } }]);
     await browser({ type: 'track', event: 'Product Added', messageId: 'rdt-429', properties: { product_id: 'SKU-1', price: 3 } });
