@@ -1,7 +1,9 @@
 // An event's `metadata` as Reddit's Conversions API v3 takes it: `conversion_id` (deduplication
 // with the Reddit Pixel), `currency`, `value` (a number in the currency's base unit),
-// `item_count` and `products`. Values Reddit would refuse with the whole request (a currency
-// that is no ISO 4217 code, a value that is no number) dead-letter the event alone, saying why.
+// `item_count` and `products`. A value or currency that cannot be read dead-letters the event
+// alone, saying why, for the types that carry them: a value that is no number could not be sent,
+// and for a currency that is no ISO 4217 code Reddit assumes the ad account's ("About event
+// metadata"), counting the value in the wrong currency.
 import { namesNoOne, PermanentError, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
@@ -94,18 +96,22 @@ export function fitMetadata(raw: JsonValue | undefined, trackingType: string, co
   // them and drop the others as duplicates, so the messageId is sent instead.
   const mappedId = text(input.conversion_id);
   const out: JsonObject = { conversion_id: mappedId !== undefined && !namesNoOne(mappedId) ? mappedId : conversionId };
-  if (input.currency !== undefined && input.currency !== null && input.currency !== '') {
+  // Reddit takes no value or currency with the other types: what was mapped for them is not
+  // read, so it cannot cost the event.
+  const withValue = WITH_VALUE.has(trackingType);
+  if (withValue && input.currency !== undefined && input.currency !== null && input.currency !== '') {
     const currency = text(input.currency);
     if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Reddit takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
     out.currency = currency.toUpperCase();
   }
-  let value = decimal(input.value, 'metadata.value');
+  let value = withValue ? decimal(input.value, 'metadata.value') : undefined;
   let itemCount = count(input.item_count);
   const products = asList(input.products).map(product).filter((entry): entry is JsonObject => entry !== undefined);
   if (products.length > 0) {
     out.products = products;
     if (itemCount === undefined && products.every((entry) => typeof entry.quantity === 'number')) {
-      itemCount = products.reduce((sum, entry) => sum + (entry.quantity as number), 0);
+      const sum = products.reduce((total, entry) => total + (entry.quantity as number), 0);
+      if (sum <= MAX_COUNT) itemCount = sum;
     }
     if (value === undefined && products.every((entry) => typeof entry.item_price === 'number' && typeof entry.quantity === 'number')) {
       const sum = products.reduce((total, entry) => total + Math.round((entry.item_price as number) * MICRO) * (entry.quantity as number), 0) / MICRO;
@@ -114,10 +120,6 @@ export function fitMetadata(raw: JsonValue | undefined, trackingType: string, co
     }
   }
   if (itemCount !== undefined && WITH_ITEM_COUNT.has(trackingType)) out.item_count = itemCount;
-  if (WITH_VALUE.has(trackingType)) {
-    if (value !== undefined) out.value = value;
-  } else {
-    delete out.currency;
-  }
+  if (withValue && value !== undefined) out.value = value;
   return out;
 }

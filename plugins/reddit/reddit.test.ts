@@ -129,6 +129,9 @@ test('metadata: value and currency only for the types that carry them; item_coun
     conversion_id: 'm', currency: 'EUR', products: [{ id: 'a', quantity: 2, item_price: 10 }, { id: 'b', quantity: 1, item_price: 5.5 }], item_count: 3, value: 25.5,
   }, 'a product without an id is left out: Reddit requires one');
   assert.deepEqual(fitMetadata({ currency: 'EUR', value: 9, item_count: 2, products: [{ id: 'a' }] }, 'VIEW_CONTENT', 'm'), { conversion_id: 'm', products: [{ id: 'a' }] }, 'a view carries neither value nor item count');
+  // Not sent with those types, so not read: an edited blueprint's unreadable currency or value costs no page visit.
+  assert.deepEqual(fitMetadata({ currency: '$', value: 'n/a' }, 'PAGE_VISIT', 'm'), { conversion_id: 'm' });
+  assert.equal(fitMetadata({ products: [{ id: 'a', quantity: 2_000_000_000 }, { id: 'b', quantity: 2_000_000_000 }] }, 'PURCHASE', 'm').item_count, undefined, 'a sum past 32 bits is no count');
   assert.deepEqual(fitMetadata({ value: 25, currency: 'usd', item_count: 1 }, 'LEAD', 'm'), { conversion_id: 'm', currency: 'USD', value: 25 }, 'a lead: value, no item count');
   assert.deepEqual(fitMetadata({ value: 7, item_count: 4, products: [{ id: 'a', item_price: 1, quantity: 1 }] }, 'PURCHASE', 'm').value, 7, 'a mapped value wins');
   assert.deepEqual(fitMetadata({ products: [{ id: 'a', item_price: 24.99, quantity: 3 }] }, 'PURCHASE', 'm').value, 74.97, 'micro-units: no 74.97000000000001');
