@@ -31,6 +31,8 @@ interface RedditField {
 interface RedditAnswer {
   error?: unknown;
   message?: unknown;
+  /** v2.0's refused events (`[{ event_index, error_message }]`), as RudderStack's Reddit handler reads them. */
+  invalid_events?: unknown;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -72,6 +74,16 @@ function said(answer: RedditAnswer, body: string): string {
   if (clause) return clause;
   const text = body.replace(/\s+/g, ' ').trim();
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text || '(no body)';
+}
+
+/**
+ * Whether the answer is Reddit's, not a proxy's page: an error with a message, fields or an
+ * explanation, a message, v2.0's `invalid_events`, or the bare "Bad Request" Reddit answers to
+ * too many events.
+ */
+function isRedditAnswer(answer: RedditAnswer, body: string): boolean {
+  const error = errorOf(answer);
+  return firstText(error.message, error.explanation, answer.message) !== '' || Array.isArray(error.fields) || Array.isArray(answer.invalid_events) || /^bad request\.?$/i.test(body.trim());
 }
 
 /**
@@ -125,10 +137,10 @@ function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescri
  * - 400 naming the refused events (`error.fields[].field` `$.data.events[i]…`): those
  *   dead-lettered with Reddit's messages, the others sent again (Reddit recorded none of them);
  *   a field about `test_id` dead-letters the request naming `config.test_id`;
- * - 400 (and 422) without such names, in Reddit's shape or not ("Bad Request" is Reddit's answer
- *   to too many events), and 413: the batch is split until the refused event is alone, which is
- *   dead-lettered with Reddit's words;
- * - other 4xx: dead-lettered with Reddit's words.
+ * - 400 (and 422) in Reddit's shape without such names (its JSON error, v2.0's
+ *   `invalid_events`, or the bare "Bad Request" it answers to too many events), and 413: the
+ *   batch is split until the refused event is alone, which is dead-lettered with Reddit's words;
+ * - other 4xx, a proxy's 400 among them: dead-lettered with what was said.
  *
  * @example
  * classifyReddit({ status: 400, headers: {}, body: '…', json: { error: { code: 400, message: 'There were 1 invalid conversion events. None were processed.',
@@ -169,10 +181,11 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
     const refused = refusedEvents(answer, request.eventIds.length);
     if (refused !== undefined) return perEventOutcomes(refused, request, status);
   }
-  // Without the refused events named, halves find them: Reddit refuses a whole request for one
-  // invalid event, and answers a plain "Bad Request" to too many events ("split into multiple
-  // calls"). Dead-lettering the whole batch would lose every valid event with the one.
-  if (status === 413 || status === 400 || status === 422) {
+  // Reddit's answer without the refused events named: halves find them, since Reddit refuses a
+  // whole request for one invalid event, and answers a bare "Bad Request" to too many events
+  // ("split into multiple calls"). Dead-lettering the batch would lose every valid event with
+  // the one. Another 400 (a proxy's page) is dead-lettered: halving it would change nothing.
+  if (status === 413 || ((status === 400 || status === 422) && isRedditAnswer(answer, response.body ?? ''))) {
     if (several) return { status: 'split', reason: `Reddit refused the batch (HTTP ${status}, ${what}); sending it in halves to find the event` };
     return { status: 'dead_letter', reason: `Reddit refused the event (HTTP ${status}, ${what})` };
   }

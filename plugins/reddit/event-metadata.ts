@@ -31,7 +31,14 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Text from a string or a finite number; blank text and anything else are nothing. */
+/**
+ * Text from a string or a finite number; blank text and anything else are nothing.
+ *
+ * @example
+ * text(' SKU-1 '); // 'SKU-1'
+ * text(42);        // '42'
+ * text('  ');      // undefined
+ */
 export function text(value: JsonValue | undefined): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
   if (typeof value !== 'string') return undefined;

@@ -261,11 +261,14 @@ test('classify: a 400 naming refused events dead-letters those and sends the oth
   assert.equal(whole(classify(400, { error: { code: 400, message: 'There were 2 invalid conversion events. None were processed.' } }, 4)).status, 'split');
   assert.deepEqual(classify(400, { error: { code: 400, message: 'There were 1 invalid conversion events. None were processed.' } }, 1), { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400, There were 1 invalid conversion events. None were processed.)' });
   assert.equal(whole(classify(413, 'Request Entity Too Large', 6)).status, 'split');
-  // Reddit's answer to too many events is a plain "Bad Request" ("split into multiple calls"); a
-  // proxy's page says no more: halves find the refused event instead of losing the batch.
+  // Reddit's answer to too many events is a bare "Bad Request" ("split into multiple calls"):
+  // halves find the refused event instead of losing the batch.
   assert.deepEqual(classify(400, 'Bad Request', 1000), { status: 'split', reason: 'Reddit refused the batch (HTTP 400, Bad Request); sending it in halves to find the event' });
-  assert.equal(whole(classify(400, { invalid_events: [{ event_index: 1, error_message: 'x' }] }, 3)).status, 'split', 'another JSON shape: split too');
+  assert.equal(whole(classify(400, { invalid_events: [{ event_index: 1, error_message: 'x' }] }, 3)).status, 'split', 'v2.0\'s invalid_events: Reddit\'s too');
   assert.deepEqual(classify(400, 'Bad Request', 1), { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400, Bad Request)' }, 'alone: dead-lettered with Reddit\'s words');
+  // A proxy's answer is not Reddit's: halving it would change nothing.
+  assert.deepEqual(classify(400, '<html><body>400 Bad Request</body><p>nginx</p></html>'), { status: 'dead_letter', reason: 'Reddit HTTP 400: <html><body>400 Bad Request</body><p>nginx</p></html>' });
+  assert.equal(whole(classify(400, { error: 'HTTP 400' })).status, 'dead_letter');
   assert.deepEqual(classify(409, { error: { code: 409, message: 'Conflict' } }), { status: 'dead_letter', reason: 'Reddit HTTP 409: Conflict' });
 });
 
