@@ -136,6 +136,9 @@ export default definePlugin({
   consent: ['advertising'],
   // The Reddit Pixel's first-party cookies: its browser id (user.uuid) and the click id it keeps from an ad's rdt_cid.
   cookies: ['_rdt_uuid', '_rdt_cid'],
+  // Signal keeps a landing URL's rdt_cid in _rdt_cid itself for 28 days, Reddit's longest click
+  // attribution window (the Pixel's own lifetime for it is not documented).
+  clickIds: [{ param: 'rdt_cid', cookie: '_rdt_cid', days: 28 }],
   // Reddit allows 1,000 requests and 10,000 events a second; 10 requests a second (burst 20)
   // stays inside both at a full batch of 1,000 events, and inside Event Testing's 10 events a
   // second with a test ID (one event a request).
