@@ -22,6 +22,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/linkedin' },
   { plugin: './plugins/customerio' },
   { plugin: './plugins/reddit' },
+  { plugin: './plugins/klaviyo' },
 ];
 
 export default plugins;
