@@ -94,7 +94,7 @@ test('fit: an identify becomes a Create or Update Profile body, normalised, with
 });
 
 test('fit: a Placed Order carries an Ordered Product per line (row totals filled in, unique_id per line); off with ordered_product_events: false; at most 1,000 events', () => {
-  const order = { metric: 'Placed Order', value: 27.5, value_currency: 'GBP', unique_id: 'O-1', properties: { OrderId: 'O-1', $value: 27.5, Items: [{ ProductID: 'A', ProductName: 'Shoe', ItemPrice: 10, Quantity: 3, Brand: 'Acme' }, { ProductID: 'B', ItemPrice: 7.5, RowTotal: 7.5 }, 'junk'] } };
+  const order: JsonObject = { metric: 'Placed Order', value: 27.5, value_currency: 'GBP', unique_id: 'O-1', properties: { OrderId: 'O-1', $value: 27.5, Items: [{ ProductID: 'A', ProductName: 'Shoe', ItemPrice: 10, Quantity: 3, Brand: 'Acme' }, { ProductID: 'B', ItemPrice: 7.5, RowTotal: 7.5 }, 'junk'] } };
   const events = ((fit(order).event_bulk_create as JsonObject).attributes as { events: { data: Array<{ attributes: JsonObject }> } }).events.data.map((e) => e.attributes);
   assert.deepEqual(events.map((e) => [(e.metric as { data: { attributes: { name: string } } }).data.attributes.name, e.unique_id, e.value]), [['Placed Order', 'O-1', 27.5], ['Ordered Product', 'O-1:1', 30], ['Ordered Product', 'O-1:2', 7.5]]);
   assert.deepEqual((events[0]!.properties as JsonObject).Items, [{ ProductID: 'A', ProductName: 'Shoe', ItemPrice: 10, Quantity: 3, Brand: 'Acme', RowTotal: 30 }, { ProductID: 'B', ItemPrice: 7.5, RowTotal: 7.5 }, 'junk']);
