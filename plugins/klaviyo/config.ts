@@ -6,6 +6,7 @@ import { DEFAULT_REVISION, OLDEST_REVISION, REVISION_PATTERN } from './api.ts';
 /** The revision whose Bulk Create Events schema documents `backfill` (the stored OpenAPI spec of 2026-07-15). */
 export const BACKFILL_REVISION = '2026-07-15';
 
+/** The integration's config as the catalog shows it; `validateKlaviyoConfig` checks the rest. */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
   required: ['api_key'],

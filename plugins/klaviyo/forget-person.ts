@@ -39,12 +39,13 @@ export function deletionIdentifierOf(userId: string | null | undefined): { email
   return E164.test(phone) ? { phone_number: phone } : undefined;
 }
 
-function deletion(attributes: JsonObject, request: RequestDescriptor): RequestDescriptor {
+/** The deletion job of one profile: by its Klaviyo `id`, else by `email` or `phone_number`. */
+function deletion(attributes: JsonObject, headers: Record<string, string> | undefined): RequestDescriptor {
   const profile: JsonObject = typeof attributes.id === 'string' ? { type: 'profile', id: attributes.id, attributes: {} } : { type: 'profile', attributes };
   return {
     method: 'POST',
     url: `${API_HOST}${PATHS.deletion}`,
-    headers: { ...request.headers },
+    headers: { ...headers },
     body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: profile } } } },
     eventIds: [],
   };
@@ -77,10 +78,10 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'profiles:read', 'profile lookup');
   const data = (response.json as { data?: unknown } | undefined)?.data;
   const ids = (Array.isArray(data) ? data : []).map((profile) => (profile as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string' && id !== '');
-  if (ids.length === 1) return { next: deletion({ id: ids[0]! }, request) };
+  if (ids.length === 1) return { next: deletion({ id: ids[0]! }, request.headers) };
   if (ids.length > 1) return { failed: `${ids.length} Klaviyo profiles have this userId as their external_id: none was deleted — delete them in Klaviyo` };
   const identifier = deletionIdentifierOf(lookedUp(request));
-  if (identifier) return { next: deletion(identifier, request) };
+  if (identifier) return { next: deletion(identifier, request.headers) };
   return { done: true, message: 'no Klaviyo profile has this userId as its external_id: nothing to delete' };
 }
 
@@ -97,7 +98,7 @@ export const forgetPerson: PersonForgetting = {
     const userId = person.userId.trim();
     if (/["\\]/.test(userId)) {
       const identifier = deletionIdentifierOf(userId);
-      return identifier ? deletion(identifier, { method: 'POST', url: API_HOST, headers: headersOf(ctx), eventIds: [] }) : { skipped: UNQUOTABLE };
+      return identifier ? deletion(identifier, headersOf(ctx)) : { skipped: UNQUOTABLE };
     }
     return {
       method: 'GET',
