@@ -3,7 +3,7 @@
 // a Bulk Create Events job (a profile and its events: a track call; a Placed Order with its
 // Ordered Products). What Klaviyo documents it would refuse is dead-lettered here, each event
 // on its own and saying why, rather than failing the whole bulk request it would travel in.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type KlaviyoOptions } from './config.ts';
 import { ORDERED_PRODUCT, PLACED_ORDER, orderedProducts, withRowTotals } from './ordered-products.ts';
 import { identifies, normalizeProfile, type LeftOut } from './profile.ts';
@@ -83,8 +83,10 @@ function eventAttributes(payload: JsonObject, event: CanonicalEvent, metric: str
     if (!/^[A-Z]{3}$/.test(currency)) throw new PermanentError(`value_currency ${JSON.stringify(payload.value_currency)} is not an ISO 4217 code (e.g. USD)`);
     attributes.value_currency = currency;
   }
-  const uniqueId = typeof payload.unique_id === 'string' || typeof payload.unique_id === 'number' ? String(payload.unique_id).trim() : '';
-  attributes.unique_id = uniqueId !== '' ? uniqueId : event.messageId;
+  // Klaviyo records only the first event of a profile and metric with a given unique_id: a
+  // placeholder order id ("undefined", "null", 0) would make every later order of the person a
+  // duplicate, so it gives way to the messageId.
+  attributes.unique_id = usableId(payload.unique_id) ? String(payload.unique_id).trim() : event.messageId;
   attributes.metric = { data: { type: 'metric', attributes: { name: metric } } };
   if (options.backfillOlderThanMs !== undefined && ctx.now - Date.parse(String(attributes.time)) > options.backfillOlderThanMs) attributes.backfill = true;
   return attributes;

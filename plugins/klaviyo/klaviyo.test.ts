@@ -108,6 +108,14 @@ test('fit: a Placed Order carries an Ordered Product per line (row totals filled
   assert.deepEqual(orderedProducts({ properties: { Items: [{ SKU: 'S' }] }, unique_id: 'm' }), [{ properties: { SKU: 'S' }, unique_id: 'm:1', metric: metricOf('Ordered Product') }], 'a line without a price has no value');
 });
 
+test('fit: a placeholder unique_id (an order id of "undefined", "null" or 0) gives way to the messageId, and so do its Ordered Products\' ids', () => {
+  const ids = (unique_id: JsonValue) => ((fit({ metric: 'Placed Order', unique_id, properties: { Items: [{ ProductID: 'A' }] } }).event_bulk_create as JsonObject).attributes as { events: { data: Array<{ attributes: JsonObject }> } }).events.data.map((e) => e.attributes.unique_id);
+  // Klaviyo records only the first event of a profile and metric with a unique_id: the person's later orders would be lost.
+  for (const placeholder of ['undefined', ' null ', 'N/A', 0, '0', '']) assert.deepEqual(ids(placeholder), ['m-1', 'm-1:1'], JSON.stringify(placeholder));
+  assert.deepEqual(ids(' O-7 '), ['O-7', 'O-7:1']);
+  assert.deepEqual(ids(1234), ['1234', '1234:1']);
+});
+
 test('fit: events older than config.backfill_older_than_hours are sent with backfill: true (recorded without triggering flows)', () => {
   const attributesOf = (time: string, config: Record<string, JsonValue>) => ((fit({ metric: 'X', time }, browserEvent(), config).event_bulk_create as JsonObject).attributes as { events: { data: Array<{ attributes: JsonObject }> } }).events.data[0]!.attributes;
   assert.equal(attributesOf('2024-03-23T15:00:00Z', { backfill_older_than_hours: 24 }).backfill, true);
