@@ -90,6 +90,9 @@ test('fit: an identify becomes a Create or Update Profile body, normalised, with
   assert.throws(() => fit({ profile: { first_name: 'Jane' } }, browserEvent({ type: 'identify' })), /Klaviyo creates or updates a profile by its email, phone_number or external_id, and this identify has none .*an anonymousId alone cannot be imported/);
   assert.throws(() => fit({ profile: { properties: { blob: 'x'.repeat(100_000) } } }, identify), /this profile update is \d+ bytes and Klaviyo takes at most 100 KB/);
   assert.deepEqual(normalizeProfile('text', identify, { forImport: true }).leftOut, [{ key: 'profile', reason: 'is not an object of profile attributes' }]);
+  // Klaviyo's own $ properties record how a person was added and consented: a page's traits never write them.
+  assert.deepEqual(fit({ profile: { properties: { plan: 'pro', $consent_method: 'checkout', $source: 'API', ' $email': 'x@example.com' } } }, identify), { profile_import: { data: { type: 'profile', attributes: { external_id: 'u-1', properties: { plan: 'pro' } } } } });
+  assert.deepEqual(fit({ profile: { properties: { $consent: ['email'] } } }, identify), { profile_import: { data: { type: 'profile', attributes: { external_id: 'u-1' } } } });
   assert.equal(normalizeEmail('jane@example.com, joe@example.com'), undefined);
 });
 

@@ -33,6 +33,18 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /**
+ * Custom properties without Klaviyo's own: those starting with `$` (`$source`, `$consent_method`,
+ * `$consent_form_id`, the legacy `$email`, `$consent`…) are the records Klaviyo keeps of how a
+ * person was added and consented, which a page's traits must not write.
+ *
+ * @example
+ * customProperties({ plan: 'pro', $consent_method: 'checkout', ' $source': 'x' }); // { plan: 'pro' }
+ */
+export function customProperties(properties: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(properties).filter(([key]) => !key.trim().startsWith('$')));
+}
+
+/**
  * An email address as Klaviyo should keep it: trimmed and lower-cased; undefined when the
  * value is not one address.
  *
@@ -88,9 +100,9 @@ function location(raw: JsonValue, leftOut: LeftOut[], forImport: boolean): JsonO
  * the userId) and, on events, `anonymous_id` (else the anonymousId) when they name someone
  * (no placeholder such as "null"); `email` trimmed and lower-cased; `phone_number` in E.164
  * (config.default_country_code for numbers without one); the standard text fields; `location`;
- * `properties` (custom properties) as given. A value left out is named in `leftOut`, never
- * shown. A `null` clears the field in a profile import (Klaviyo: "setting a field to null will
- * clear out the field").
+ * `properties` (custom properties) as given, but for Klaviyo's own `$` properties
+ * (customProperties). A value left out is named in `leftOut`, never shown. A `null` clears the
+ * field in a profile import (Klaviyo: "setting a field to null will clear out the field").
  *
  * @example
  * normalizeProfile({ email: ' Jane@Example.com ', phone_number: '07700 900123', first_name: 'Jane' }, event, { defaultCountryCode: '44', forImport: true });
@@ -127,7 +139,8 @@ export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEve
       if (kept !== undefined) attributes.location = kept;
     } else if (key === 'properties') {
       if (isObject(value)) {
-        if (Object.keys(value).length > 0) attributes.properties = value;
+        const custom = customProperties(value);
+        if (Object.keys(custom).length > 0) attributes.properties = custom;
       } else if (value !== null) leftOut.push({ key, reason: 'is not an object of custom properties' });
     } else {
       leftOut.push({ key, reason: 'is not a Klaviyo profile attribute: map it under profile.properties (a custom property)' });
