@@ -265,9 +265,9 @@ const eventsOf = (record: JsonObject | null) => ((record!.event_bulk_create as J
 
 test('blueprints: identify to a profile import with standard fields, location and the other traits as custom properties', () => {
   for (const variant of ['default', 'retail']) {
-    const identify = browserEvent({ type: 'identify', userId: 'u-1', traits: { email: 'Jane@Example.com', phone: '07700 900123', firstName: 'Jane', lastName: 'Doe', company: { name: 'Acme' }, plan: 'pro', address: { street: '1 High St', city: 'London', state: 'LDN', postalCode: 'N1 1AA', country: 'GB' } } });
+    const identify = browserEvent({ type: 'identify', userId: 'u-1', traits: { email: 'Jane@Example.com', phone: '07700 900123', firstName: 'Jane', lastName: 'Doe', name: 'Jane Doe', company: { name: 'Acme' }, plan: 'pro', $consent_method: 'checkout', address: { street: '1 High St', city: 'London', state: 'LDN', postalCode: 'N1 1AA', country: 'GB' } } });
     assert.deepEqual(mapped(variant, identify, { default_country_code: '44' }), { profile_import: { data: { type: 'profile', attributes: {
-      external_id: 'u-1', email: 'jane@example.com', phone_number: '+447700900123', properties: { plan: 'pro' }, first_name: 'Jane', last_name: 'Doe', organization: 'Acme',
+      external_id: 'u-1', email: 'jane@example.com', phone_number: '+447700900123', properties: { name: 'Jane Doe', plan: 'pro' }, first_name: 'Jane', last_name: 'Doe', organization: 'Acme',
       location: { address1: '1 High St', city: 'London', region: 'LDN', zip: 'N1 1AA', country: 'GB' },
     } } } }, variant);
     assert.equal(mapped(variant, browserEvent({ type: 'page', name: 'Home' })), null, 'page views are not sent');
