@@ -103,8 +103,8 @@ function keyAdvice(answered: string, response: VendorResponse): string {
 
 /**
  * Klaviyo's answers to Bulk Create Events and Create or Update Profile. 2xx delivered. 400
- * (and 422) whose errors point into items of a bulk job: those events dead-lettered with
- * Klaviyo's detail, the others retried; another 400 dead-letters the request with Klaviyo's
+ * (and 409, 422) whose errors all point into items of a bulk job: those events dead-lettered
+ * with Klaviyo's detail, the others retried; another 400 dead-letters the request with Klaviyo's
  * errors (a 400 refusing the key: saying to check it). 401 dead-letters saying to check the
  * key; 403 saying which scope the key needs (events:write, profiles:write); 404 and 410 saying
  * to check config.revision (a revision unknown or retired); 409 (a profile import whose
@@ -135,12 +135,14 @@ export function classifyKlaviyo(response: VendorResponse, request: RequestDescri
     return { status: 'dead_letter', reason: `Klaviyo refused this ${what} alone as too large (${answered}: ${saidOf(response)}): leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
   }
   if (status === 429) return retry(`Klaviyo rate-limited the account (${answered}: ${saidOf(response)})`, response, ctx);
-  if (status === 409) {
-    return { status: 'dead_letter', reason: `Klaviyo refused the ${what} (${answered}: ${saidOf(response)}): its identifiers (email, phone_number, external_id) belong to different Klaviyo profiles — merge them in Klaviyo or fix the identifiers at the source, then replay` };
-  }
-  if ((status === 400 || status === 422) && endpointOf(request.url) === 'eventBulkCreate') {
+  // A refused job's errors that point into its items name the events to blame, whatever the
+  // 4xx (a 409 for one item's conflicting identifiers must not take the job's others with it).
+  if ((status === 400 || status === 409 || status === 422) && endpointOf(request.url) === 'eventBulkCreate') {
     const outcomes = perItem(errors, request, answered);
     if (outcomes) return outcomes;
+  }
+  if (status === 409) {
+    return { status: 'dead_letter', reason: `Klaviyo refused the ${what} (${answered}: ${saidOf(response)}): its identifiers (email, phone_number, external_id) belong to different Klaviyo profiles — merge them in Klaviyo or fix the identifiers at the source, then replay` };
   }
   if (status >= 400 && status < 500 && status !== 408) {
     const revision = /revision/i.test(saidOf(response)) ? ` — check config.revision (${revisionOf(ctx.config)})` : '';

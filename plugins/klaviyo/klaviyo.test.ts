@@ -178,6 +178,13 @@ test('classify: a 400 whose errors point into the job\'s items dead-letters thos
   assert.equal((classifyKlaviyo(answer(400, { errors: [error('x', itemPointer(7))] }), request, ctx()) as { status: string }).status, 'dead_letter', 'a pointer past the job\'s items names no event');
   assert.deepEqual(classifyKlaviyo(answer(400, { errors: [error('Invalid email', '/data/attributes/email')] }), profileRequest(), ctx()), { status: 'dead_letter', reason: 'Klaviyo refused the profile update (HTTP 400): Invalid email (invalid) at /data/attributes/email' });
   assert.deepEqual(classifyKlaviyo(answer(400, 'not json'), bulk(['e1']), ctx()), { status: 'dead_letter', reason: 'Klaviyo refused the event (HTTP 400): not json' });
+  // A 409 pointing at one item's conflicting identifiers blames that event alone, not the job's others.
+  assert.deepEqual(classifyKlaviyo(answer(409, { errors: [error('A profile already exists with one of these identifiers.', itemPointer(2, '/attributes/profile'), 'duplicate_profile')] }), request, ctx()), { perEvent: {
+    e1: { status: 'retry', reason: 'Klaviyo refused the whole bulk job (HTTP 409) for other events of it, and recorded nothing: sent again without them' },
+    e2: { status: 'retry', reason: 'Klaviyo refused the whole bulk job (HTTP 409) for other events of it, and recorded nothing: sent again without them' },
+    e3: { status: 'dead_letter', reason: 'Klaviyo refused the event (HTTP 409): A profile already exists with one of these identifiers. (duplicate_profile) at /profile' },
+  } });
+  assert.match(reasonOf(classifyKlaviyo(answer(409, { errors: [error('Conflict.', undefined, 'duplicate_profile')] }), request, ctx())), /^Klaviyo refused the bulk job \(HTTP 409: Conflict\. \(duplicate_profile\)\): its identifiers/, 'a 409 naming no item: the job');
   assert.equal(reasonOf(classifyKlaviyo(answer(400, { errors: [error('Invalid revision header', undefined, 'invalid')] }), bulk(['e1']), ctx())), 'Klaviyo refused the event (HTTP 400): Invalid revision header (invalid) — check config.revision (2026-10-15)');
   assert.equal(reasonOf(classifyKlaviyo(answer(400, { errors: [{ id: 'x', code: 'invalid', parameter: 'x', title: 'Bad', source: { parameter: 'page[size]' } }] }), bulk(['e1']), ctx())), 'Klaviyo refused the event (HTTP 400): Bad (invalid) at parameter page[size]');
 });
