@@ -13,7 +13,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   properties: {
     api_key: {
       type: 'string', title: 'Private API Key', secret: true,
-      description: 'A private API key of the Klaviyo account (Settings > Account > API keys > Create Private API Key), starting with pk_. Scopes: Events Full/write (events:write) and Profiles write (profiles:write); Data Privacy write (data-privacy:write) to forward person deletions. Not the 6-character public key (site ID).',
+      description: 'A private API key of the Klaviyo account (Settings > Account > API keys > Create Private API Key), starting with pk_. Scopes: events:write and profiles:write; to forward person deletions also profiles:read (the lookup of the profile by external_id) and data-privacy:write. Not the 6-character public key (site ID).',
       maxLength: 256, examples: ['pk_0123456789abcdef0123456789abcdef01'],
     },
     revision: {
@@ -38,7 +38,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
-      description: 'Forward person deletions (deletePerson) to Klaviyo\'s Data Privacy API with the same key, which then needs the data-privacy:write scope. Klaviyo deletes by email or phone number only: see the plugin README.',
+      description: 'Forward person deletions (deletePerson) to Klaviyo\'s Data Privacy API with the same key, which then needs the profiles:read and data-privacy:write scopes: the profile whose external_id is the userId is looked up, then deleted by its Klaviyo id (a person known by an anonymousId alone cannot be deleted: see the plugin README).',
       default: true,
     },
   },
