@@ -38,7 +38,11 @@ function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent, now: numbe
   const source = mapped === undefined || mapped === null ? event.timestamp : mapped;
   const ms = typeof source === 'number' ? (Math.abs(source) < 1e11 ? source * 1000 : source) : typeof source === 'string' ? Date.parse(source) : Number.NaN;
   if (!Number.isFinite(ms)) throw new PermanentError(`Klaviyo needs the event's time as an ISO 8601 date-time; ${mapped === undefined || mapped === null ? 'this event has no timestamp' : `the blueprint mapped ${JSON.stringify(mapped)} to time`}`);
-  if (ms < EARLIEST_TIME || ms > now + YEAR_MS) throw new PermanentError(`Klaviyo takes event times after 1990 and at most a year ahead; this event's is ${new Date(ms).toISOString()}`);
+  if (ms < EARLIEST_TIME || ms > now + YEAR_MS) {
+    // A time past what a Date holds (1e20) has no ISO form to quote: the value itself is.
+    const when = Number.isNaN(new Date(ms).getTime()) ? JSON.stringify(source) : new Date(ms).toISOString();
+    throw new PermanentError(`Klaviyo takes event times after 1990 and at most a year ahead; this event's is ${when}`);
+  }
   return new Date(ms).toISOString();
 }
 

@@ -95,7 +95,7 @@ export const forgetPerson: PersonForgetting = {
   enabled: (config) => typeof config.api_key === 'string' && config.api_key !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     if (!usableId(person.userId)) return { skipped: ANONYMOUS_ONLY };
-    const userId = person.userId.trim();
+    const userId = String(person.userId).trim();
     if (/["\\]/.test(userId)) {
       const identifier = deletionIdentifierOf(userId);
       return identifier ? deletion(identifier, headersOf(ctx)) : { skipped: UNQUOTABLE };

@@ -66,6 +66,7 @@ test('fit: what Klaviyo would refuse is dead-lettered alone, saying why', () => 
   assert.throws(() => fit({ metric: 'X', properties: 'text' }), /Klaviyo takes properties as an object/);
   assert.throws(() => fit({ metric: 'X', time: '1989-12-31T23:59:59Z' }), /Klaviyo takes event times after 1990 and at most a year ahead; this event's is 1989-12-31T23:59:59\.000Z/);
   assert.throws(() => fit({ metric: 'X', time: '2025-03-25T16:00:02Z' }), /at most a year ahead/);
+  assert.throws(() => fit({ metric: 'X', time: 1e20 }), /^PermanentError: Klaviyo takes event times after 1990 and at most a year ahead; this event's is 100000000000000000000$/, 'past what a Date holds: no RangeError');
   assert.throws(() => fit({ metric: 'X', time: 'next tuesday' }), /Klaviyo needs the event's time as an ISO 8601 date-time; the blueprint mapped "next tuesday" to time/);
   assert.throws(() => fit({ metric: 'X', value: '12.5' }), /Klaviyo takes value as a number; the blueprint mapped "12\.5" to value \(map it with the to_number transform\)/);
   assert.throws(() => fit({ metric: 'X', value_currency: '$' }), /value_currency "\$" is not an ISO 4217 code/);
@@ -240,6 +241,7 @@ test('forgetPerson: the profile looked up by external_id (the userId) and delete
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx()), { skipped: ANONYMOUS_ONLY });
   assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()), { skipped: ANONYMOUS_ONLY });
   assert.deepEqual(forgetPerson.request({ userId: 'a"b', anonymousId: null }, ctx()), { skipped: UNQUOTABLE });
+  assert.deepEqual((forgetPerson.request({ userId: 42 as unknown as string, anonymousId: null }, ctx()) as RequestDescriptor).query?.[0], ['filter', 'equals(external_id,"42")'], 'a number where text was due: no TypeError');
   const byId = { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id: '01HXYZ', attributes: {} } } } } };
   const found = forgetPerson.read!(answer(200, { data: [{ type: 'profile', id: '01HXYZ' }] }), lookup);
   assert.deepEqual(found, { next: { method: 'POST', url: 'https://a.klaviyo.com/api/data-privacy-deletion-jobs', headers: HEADERS, body: byId, eventIds: [] } });
