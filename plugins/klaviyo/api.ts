@@ -62,7 +62,13 @@ export function headersOf(ctx: PluginContext): Record<string, string> {
   };
 }
 
-/** Which endpoint a request went to, from its URL's path; undefined for any other URL. */
+/**
+ * Which endpoint a request went to, from its URL's path; undefined for any other URL.
+ *
+ * @example
+ * endpointOf('https://a.klaviyo.com/api/profile-import'); // 'profileImport'
+ * endpointOf('https://a.klaviyo.com/api/events'); // undefined
+ */
 export function endpointOf(url: string): keyof typeof PATHS | undefined {
   let path: string;
   try {

@@ -34,7 +34,13 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return undefined;
 }
 
-/** The answer's `errors`, when it has any. */
+/**
+ * The answer's `errors` (JSON:API error objects), when it has any.
+ *
+ * @example
+ * errorsOf({ status: 400, headers: {}, body, json: { errors: [{ code: 'invalid', detail: 'Invalid email' }] } }); // [{ code: 'invalid', detail: 'Invalid email' }]
+ * errorsOf({ status: 502, headers: {}, body: '<html>…', json: undefined }); // []
+ */
 export function errorsOf(response: VendorResponse): KlaviyoError[] {
   const json = response.json;
   const errors = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { errors?: unknown }).errors : undefined;

@@ -143,7 +143,13 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
   return profileImport(payload, event, options);
 }
 
-/** The events an event item carries (Bulk Create Events counts events, not items). */
+/**
+ * The events an event item carries (Bulk Create Events counts events, not items).
+ *
+ * @example
+ * eventsOfItem(fitRecord(placedOrderWithTwoLines, event, ctx).event_bulk_create); // [Placed Order, Ordered Product, Ordered Product]
+ * eventsOfItem('junk'); // []
+ */
 export function eventsOfItem(item: JsonValue | undefined): JsonObject[] {
   if (!isObject(item) || !isObject(item.attributes) || !isObject(item.attributes.events)) return [];
   const data = item.attributes.events.data;

@@ -13,7 +13,13 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** A number from a number or decimal text; undefined otherwise. */
+/**
+ * A number from a number or decimal text; undefined otherwise.
+ *
+ * @example
+ * numberOf(' 9.99 '); // 9.99
+ * numberOf('1e3'); // undefined
+ */
 export function numberOf(value: JsonValue | undefined): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);

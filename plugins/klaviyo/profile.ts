@@ -152,6 +152,10 @@ export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEve
 /**
  * Whether a profile's attributes identify someone. A profile import needs an email, a phone
  * number or an external_id; an event's profile may also be identified by an anonymous_id.
+ *
+ * @example
+ * identifies({ anonymous_id: 'df_1' }, false); // true
+ * identifies({ anonymous_id: 'df_1', first_name: 'Jane' }, true); // false
  */
 export function identifies(attributes: JsonObject, forImport: boolean): boolean {
   return IDENTIFIERS.some((key) => (forImport && key === 'anonymous_id' ? false : typeof attributes[key] === 'string'));

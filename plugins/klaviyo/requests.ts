@@ -29,6 +29,9 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  * repeated for the same profile and metric, the request will fail and no events will be
  * processed" (Bulk Create Events). Keyed by metric and unique_id alone, more cautious than
  * Klaviyo (the same messageId twice in a batch, an order sent twice under its order id).
+ *
+ * @example
+ * dedupKeysOf(placedOrderItem); // ['Placed Order\u0000O-1', 'Ordered Product\u0000O-1:1']
  */
 export function dedupKeysOf(item: JsonValue | undefined): string[] {
   return eventsOfItem(item).map((event) => {
