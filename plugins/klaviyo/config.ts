@@ -5,6 +5,8 @@ import { DEFAULT_REVISION, OLDEST_REVISION, REVISION_PATTERN } from './api.ts';
 
 /** The revision whose Bulk Create Events schema documents `backfill` (the stored OpenAPI spec of 2026-07-15). */
 export const BACKFILL_REVISION = '2026-07-15';
+/** Klaviyo's changelog: "Each revision is supported for 2 years after its release." */
+const SUPPORTED_YEARS = 2;
 
 /** The integration's config as the catalog shows it; `validateKlaviyoConfig` checks the rest. */
 export const CONFIG_SCHEMA: ConfigSchema = {
@@ -69,14 +71,17 @@ export function apiKeyProblem(key: string): string | undefined {
 /**
  * Checks beyond the JSON Schema: the API key is a private key (pk_…), not the public key (site
  * ID) nor a key with its header prefix or white space; the revision is a real date no older
- * than the one that introduced Bulk Create Events (2024-05-15); backfilling needs a revision
- * documenting `backfill`.
+ * than the one that introduced Bulk Create Events (2024-05-15), not yet retired (two years after
+ * its release, at `now`) and not in the future; backfilling needs a revision documenting
+ * `backfill`.
  *
  * @example
  * validateKlaviyoConfig({ api_key: 'AbC123' });
  * // [{ field: 'api_key', message: 'looks like the 6-character public API key (site ID), …' }]
+ * validateKlaviyoConfig({ api_key: 'pk_…', revision: '2024-06-15' }, Date.parse('2026-11-20'));
+ * // [{ field: 'revision', message: 'was retired on 2026-06-15 (Klaviyo supports a revision for two years after its release): …' }]
  */
-export function validateKlaviyoConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+export function validateKlaviyoConfig(config: Record<string, JsonValue>, now: number = Date.now()): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (given(config.api_key)) {
     const problem = apiKeyProblem(config.api_key);
@@ -93,6 +98,11 @@ export function validateKlaviyoConfig(config: Record<string, JsonValue>): Config
       problems.push({ field: 'revision', message: `is not a date (${revision}): give a Klaviyo revision such as ${DEFAULT_REVISION}` });
     } else if (revision.slice(0, 10) < OLDEST_REVISION) {
       problems.push({ field: 'revision', message: `must be ${OLDEST_REVISION} or later: Bulk Create Events, which the plugin sends events to, arrived in that revision (and revisions are retired two years after release); ${DEFAULT_REVISION} is current` });
+    } else if (date.getTime() > now && revision.slice(0, 10) > DEFAULT_REVISION) {
+      problems.push({ field: 'revision', message: `${revision} is in the future: not a revision Klaviyo has released ("the revision passed in must be a valid revision"); ${DEFAULT_REVISION} is current` });
+    } else if (Date.UTC(Number(year) + SUPPORTED_YEARS, Number(month) - 1, Number(day)) <= now) {
+      const retired = `${Number(year) + SUPPORTED_YEARS}-${month}-${day}`;
+      problems.push({ field: 'revision', message: `was retired on ${retired} (Klaviyo supports a revision for two years after its release): requests naming it fail (410) or are served by another revision — set ${DEFAULT_REVISION} or a later one` });
     } else if (config.backfill_older_than_hours !== undefined && config.backfill_older_than_hours !== null && revision.slice(0, 10) < BACKFILL_REVISION) {
       problems.push({ field: 'backfill_older_than_hours', message: `needs revision ${BACKFILL_REVISION} or later (config.revision is ${revision}): earlier revisions do not document the backfill flag` });
     }

@@ -216,9 +216,10 @@ test('classify: 429 retried after Retry-After (the core pauses the integration);
 });
 
 test('validateConfig: a private key (pk_…), not the public key (site ID), a header or white space; a real revision no older than Bulk Create Events; backfill needs a revision documenting it', () => {
-  assert.deepEqual(validateKlaviyoConfig({ api_key: KEY }), []);
-  assert.deepEqual(validateKlaviyoConfig({ api_key: KEY, revision: '2026-07-15', backfill_older_than_hours: 24 }), []);
-  const problem = (config: Record<string, JsonValue>) => validateKlaviyoConfig(config).map((p) => `${p.field}: ${p.message}`);
+  const today = Date.parse('2026-11-20T12:00:00Z');
+  assert.deepEqual(validateKlaviyoConfig({ api_key: KEY }, today), []);
+  assert.deepEqual(validateKlaviyoConfig({ api_key: KEY, revision: '2026-07-15', backfill_older_than_hours: 24 }, today), []);
+  const problem = (config: Record<string, JsonValue>) => validateKlaviyoConfig(config, today).map((p) => `${p.field}: ${p.message}`);
   assert.deepEqual(problem({ api_key: 'XxY7zQ' }), ['api_key: looks like the 6-character public API key (site ID), which only Klaviyo\'s client-side endpoints take: give a private API key, starting with pk_ (Settings > Account > API keys > Create Private API Key)']);
   assert.deepEqual(problem({ api_key: `Klaviyo-API-Key ${KEY}` }), ['api_key: holds the "Klaviyo-API-Key" prefix: give the private key alone (pk_…), Signal adds the prefix']);
   assert.deepEqual(problem({ api_key: `${KEY}\n` }), ['api_key: holds white space or a line break (copied with the text around it?): give the private key alone']);
@@ -229,6 +230,12 @@ test('validateConfig: a private key (pk_…), not the public key (site ID), a he
   assert.deepEqual(problem({ api_key: KEY, revision: '2024-02-15' }), ['revision: must be 2024-05-15 or later: Bulk Create Events, which the plugin sends events to, arrived in that revision (and revisions are retired two years after release); 2026-10-15 is current']);
   assert.deepEqual(problem({ api_key: KEY, revision: '2025-10-15', backfill_older_than_hours: 24 }), ['backfill_older_than_hours: needs revision 2026-07-15 or later (config.revision is 2025-10-15): earlier revisions do not document the backfill flag']);
   assert.deepEqual(problem({ api_key: KEY, revision: '2025-10-15.pre' }), [], 'a pre-release suffix');
+  // Klaviyo retires a revision two years after its release: 2024-11-20 is the last one still served on 2026-11-20.
+  assert.deepEqual(problem({ api_key: KEY, revision: '2024-06-15' }), ['revision: was retired on 2026-06-15 (Klaviyo supports a revision for two years after its release): requests naming it fail (410) or are served by another revision — set 2026-10-15 or a later one']);
+  assert.match(problem({ api_key: KEY, revision: '2024-11-20' })[0] ?? '', /^revision: was retired on 2026-11-20/);
+  assert.deepEqual(problem({ api_key: KEY, revision: '2024-11-21' }), []);
+  assert.deepEqual(problem({ api_key: KEY, revision: '2027-01-15' }), ['revision: 2027-01-15 is in the future: not a revision Klaviyo has released ("the revision passed in must be a valid revision"); 2026-10-15 is current']);
+  assert.deepEqual(validateKlaviyoConfig({ api_key: KEY }, Date.parse('2026-01-01')), [], 'the default is never refused for a clock behind it');
 });
 
 test('forgetPerson: the profile looked up by external_id (the userId) and deleted by its Klaviyo id; a userId that is an email or phone number no profile has as external_id deleted by it; an anonymousId alone skipped', () => {
