@@ -287,6 +287,9 @@ test('blueprints: identify to a profile import with standard fields, location an
       location: { address1: '1 High St', city: 'London', region: 'LDN', zip: 'N1 1AA', country: 'GB' },
     } } } }, variant);
     assert.equal(mapped(variant, browserEvent({ type: 'page', name: 'Home' })), null, 'page views are not sent');
+    assert.equal(mapped(variant, browserEvent({ type: 'identify', traits: { plan: 'pro' } })), null, 'a visitor\'s identify with no email, phone or userId: not sent, not a dead letter');
+    assert.deepEqual(mapped(variant, browserEvent({ type: 'identify', traits: { email: 'jo@example.com' } })), { profile_import: { data: { type: 'profile', attributes: { email: 'jo@example.com' } } } }, 'a visitor\'s identify with an email: by email');
+    assert.throws(() => mapped(variant, browserEvent({ type: 'identify', userId: 'null', traits: { plan: 'pro' } })), /this identify has none/, 'a placeholder userId is a data problem: dead-lettered saying so');
   }
 });
 
