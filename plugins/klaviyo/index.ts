@@ -25,7 +25,7 @@ export default definePlugin({
     metric: { required: true, description: 'The metric (event) name; absent for a profile update (identify).' },
     properties: { required: false, description: 'The event\'s properties (at most 400; contact information left out).' },
     time: { required: false, description: 'When it happened, ISO 8601 (else the event\'s timestamp).' },
-    unique_id: { required: false, description: 'Klaviyo\'s deduplication key per profile and metric (else the messageId).' },
+    unique_id: { required: false, description: 'Klaviyo\'s deduplication key per profile and metric (else, or when a placeholder such as "undefined", the messageId).' },
     value: { required: false, description: 'The monetary value (revenue of a Placed Order).' },
     value_currency: { required: false, description: 'The ISO 4217 currency of value.' },
     'profile.external_id': { required: false, description: 'The known user\'s id (else the userId).' },
@@ -39,7 +39,7 @@ export default definePlugin({
     'profile.image': { required: false },
     'profile.locale': { required: false },
     'profile.location': { required: false, description: 'address1, address2, city, region, zip, country, timezone, ip, latitude, longitude.' },
-    'profile.properties': { required: false, description: 'Custom profile properties.' },
+    'profile.properties': { required: false, description: 'Custom profile properties (keys starting with $, Klaviyo\'s own, left out).' },
   },
   // Klaviyo is a marketing platform: the profile and events feed its email and SMS messaging.
   consent: ['marketing'],
