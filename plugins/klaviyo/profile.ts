@@ -121,7 +121,8 @@ export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEve
   }
   for (const [key, value] of Object.entries(mapped)) {
     if (key === 'external_id' || key === 'anonymous_id') continue;
-    if (value === undefined || value === '' || (value === null && !options.forImport)) continue;
+    // Blank text is no value (a form's empty field): sent, it would blank the profile's field.
+    if (value === undefined || (typeof value === 'string' && value.trim() === '') || (value === null && !options.forImport)) continue;
     if (key === 'email') {
       const email = normalizeEmail(value);
       if (email !== undefined) attributes.email = email;
