@@ -7,7 +7,7 @@
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
- * - helpers: `splitBatch` (batch limits), `parseRetryAfter`, `createConfigAjv`, the egress
+ * - helpers: `splitBatch` (batch limits), `instantText` (a time for a message, never a RangeError), `parseRetryAfter`, `createConfigAjv`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
@@ -34,6 +34,7 @@ export {
   type ClientAuthentication, type GoogleServiceAccountKey,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
+export { instantText } from './instant-text.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';

@@ -2,7 +2,7 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
 import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
@@ -147,12 +147,12 @@ export function toLinkedInEvent(payload: JsonObject, event: CanonicalEvent, ctx:
 
   let time = happenedAt(payload, event);
   if (time > ctx.now + SKEW_MS) {
-    throw new PermanentError(`LinkedIn refuses conversions in the future: this one is dated ${new Date(time).toISOString()}, after this delivery (${new Date(ctx.now).toISOString()})`);
+    throw new PermanentError(`LinkedIn refuses conversions in the future: this one is dated ${instantText(time)}, after this delivery (${instantText(ctx.now)})`);
   }
   time = Math.min(time, ctx.now);
   if (ctx.now - time > MAX_AGE_MS) {
     const days = Math.floor((ctx.now - time) / (24 * 60 * 60 * 1000));
-    throw new PermanentError(`LinkedIn takes conversions at most 90 days old: this one happened on ${new Date(time).toISOString()}, ${days} days before this delivery`);
+    throw new PermanentError(`LinkedIn takes conversions at most 90 days old: this one happened on ${instantText(time)}, ${days} days before this delivery`);
   }
 
   const { user, left } = linkedInUser(payload.user, { sendIpAddress: config.send_ip_address === true });

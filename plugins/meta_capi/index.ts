@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 export const GRAPH_URL = 'https://graph.facebook.com';
@@ -145,7 +145,7 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const eventTime = payload.event_time;
   if (typeof eventTime !== 'number' || !Number.isFinite(eventTime)) throw new PermanentError('Meta needs event_time (Unix seconds): the blueprint mapped none; map timestamp with to_unix_seconds');
   if (ctx.now - eventTime * 1000 > MAX_EVENT_AGE_MS) {
-    throw new PermanentError(`Meta refuses events older than 7 days (event_time ${new Date(eventTime * 1000).toISOString()}), and would refuse every event sent with it`);
+    throw new PermanentError(`Meta refuses events older than 7 days (event_time ${instantText(eventTime * 1000)}), and would refuse every event sent with it`);
   }
   out.action_source ??= typeof config.action_source === 'string' ? config.action_source : 'website';
   if (!(ACTION_SOURCES as readonly JsonValue[]).includes(out.action_source)) {

@@ -3,7 +3,7 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitMetadata, text } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
@@ -125,10 +125,10 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     throw new PermanentError(`Reddit needs event_at (epoch milliseconds): the blueprint mapped ${what}; map timestamp with to_unix_ms`);
   }
   if (ctx.now - eventAt > MAX_EVENT_AGE_MS) {
-    throw new PermanentError(`Reddit takes events up to 7 days old (this one is from ${new Date(eventAt).toISOString()}) and would refuse every event sent with it`);
+    throw new PermanentError(`Reddit takes events up to 7 days old (this one is from ${instantText(eventAt)}) and would refuse every event sent with it`);
   }
   if (eventAt - ctx.now > MAX_CLOCK_AHEAD_MS) {
-    throw new PermanentError(`This event's time, ${new Date(eventAt).toISOString()}, is more than 5 minutes in the future (the sender's clock or timestamp is wrong), and Reddit would refuse every event sent with it: send the time the event happened`);
+    throw new PermanentError(`This event's time, ${instantText(eventAt)}, is more than 5 minutes in the future (the sender's clock or timestamp is wrong), and Reddit would refuse every event sent with it: send the time the event happened`);
   }
 
   const mappedSource = text(payload.action_source);

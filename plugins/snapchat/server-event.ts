@@ -3,7 +3,7 @@
 // with too little customer information, unhashed PII, an out-of-range timestamp or a PURCHASE
 // without value and currency (its Verify Set Up page). So the event is fitted here, and one
 // that cannot be fitted is dead-lettered alone, saying why, before it is sent with others.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /**
@@ -193,10 +193,10 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
   const eventTime = typeof payload.event_time === 'number' && Number.isFinite(payload.event_time) ? Math.floor(payload.event_time) : undefined;
   if (eventTime === undefined) throw new PermanentError('Snap needs event_time (Unix seconds): the blueprint mapped none; map timestamp with to_unix_seconds');
   if (ctx.now - eventTime * 1000 > MAX_EVENT_AGE_DAYS * DAY_MS) {
-    throw new PermanentError(`Snap takes events up to ${MAX_EVENT_AGE_DAYS} days old (this one is from ${new Date(eventTime * 1000).toISOString()}) and would refuse every event sent with it`);
+    throw new PermanentError(`Snap takes events up to ${MAX_EVENT_AGE_DAYS} days old (this one is from ${instantText(eventTime * 1000)}) and would refuse every event sent with it`);
   }
   if (eventTime * 1000 - ctx.now > MAX_CLOCK_AHEAD_MINUTES * 60_000) {
-    throw new PermanentError(`This event's time, ${new Date(eventTime * 1000).toISOString()}, is more than ${MAX_CLOCK_AHEAD_MINUTES} minutes in the future (the sender's clock or timestamp is wrong), and Snap would refuse every event sent with it: send the time the event happened`);
+    throw new PermanentError(`This event's time, ${instantText(eventTime * 1000)}, is more than ${MAX_CLOCK_AHEAD_MINUTES} minutes in the future (the sender's clock or timestamp is wrong), and Snap would refuse every event sent with it: send the time the event happened`);
   }
   const sentTime = Math.min(eventTime, Math.floor(ctx.now / 1000));
   const mappedSource = text(payload.action_source);

@@ -403,3 +403,9 @@ test('blueprints: customer information from traits reaches user_data hashed, and
   const text = JSON.stringify(out).toLowerCase();
   for (const raw of ['jane.doe@example.com', 'other@example.com', '9547888', 'user-123', 'menlo', 'jane doe']) assert.equal(text.includes(raw), false, raw);
 });
+
+test('an event time no Date can hold is refused naming it, not with a RangeError', () => {
+  assert.throws(() => toSnapEvent({ event_name: 'PURCHASE', event_time: 1e17 }, browserEvent(), ctx()), {
+    name: 'PermanentError', message: /^This event's time, 100000000000000000000 ms since 1970 \(out of range\), is more than \d+ minutes in the future/,
+  });
+});
