@@ -48,6 +48,7 @@ export interface SignalConfig {
   shutdownGraceMs: number;
   ingestJobSize: number;
   dispatchPollMs: number;
+  dispatchIdlePollMs: number;
   deliveryConcurrency: number;
   httpTimeoutMs: number;
   enrichmentTimeoutMs: number;
@@ -118,6 +119,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_INGEST_BATCH_SIZE', default: '10', description: 'Ingest jobs the pipeline stage takes per fetch (fanned out together).' },
   { name: 'SIGNAL_INGEST_JOB_SIZE', default: '200', description: 'Most event ids the ingest dispatcher puts in one ingest job.' },
   { name: 'SIGNAL_DISPATCH_POLL_MS', default: '100', description: 'How often a worker node looks for events committed by collect nodes in other processes (its own process\'s commits wake it at once).' },
+  { name: 'SIGNAL_DISPATCH_IDLE_POLL_MS', default: '1000', description: 'The longest that interval grows to once no event came for a second (doubling from SIGNAL_DISPATCH_POLL_MS; back at once when events come): an idle gateway spares PostgreSQL. Set it equal to SIGNAL_DISPATCH_POLL_MS to keep the interval fixed.' },
   { name: 'SIGNAL_SHUTDOWN_GRACE_MS', default: '10000', description: 'On shutdown, how long requests in flight may take to finish before their connections are cut.' },
   { name: 'SIGNAL_DELIVERY_CONCURRENCY', default: '2', description: 'Delivery jobs one worker process runs at once per integration queue.' },
   { name: 'SIGNAL_HTTP_TIMEOUT_MS', default: '10000', description: 'Timeout of one vendor request.' },
@@ -303,6 +305,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     ingestBatchSize: int(env, 'SIGNAL_INGEST_BATCH_SIZE', 10, 1, 100),
     ingestJobSize: int(env, 'SIGNAL_INGEST_JOB_SIZE', 200, 1, 5000),
     dispatchPollMs: int(env, 'SIGNAL_DISPATCH_POLL_MS', 100, 10, 60_000),
+    dispatchIdlePollMs: int(env, 'SIGNAL_DISPATCH_IDLE_POLL_MS', 1000, 10, 60_000),
     shutdownGraceMs: int(env, 'SIGNAL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     deliveryConcurrency: int(env, 'SIGNAL_DELIVERY_CONCURRENCY', 2, 1, 64),
     httpTimeoutMs: int(env, 'SIGNAL_HTTP_TIMEOUT_MS', 10_000, 100, 300_000),

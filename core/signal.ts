@@ -218,7 +218,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const services: AdminServices = { pipelines, integrations, events, plugins };
     // Worker nodes turn committed events into ingest jobs; this process's own commits wake it.
     const dispatcher = config.roles.has('worker')
-      ? createIngestDispatcher({ pool, boss, pollMs: config.dispatchPollMs, jobSize: config.ingestJobSize, onError: (error) => log(`ingest dispatch: ${error.message}`), log })
+      ? createIngestDispatcher({ pool, boss, pollMs: config.dispatchPollMs, idlePollMs: config.dispatchIdlePollMs, jobSize: config.ingestJobSize, onError: (error) => log(`ingest dispatch: ${error.message}`), log })
       : undefined;
     const committer = createGroupCommitter({
       pool, intervalMs: config.commitIntervalMs, maxEvents: config.commitMaxEvents, timeoutMs: config.commitTimeoutMs,

@@ -9,7 +9,7 @@ import { startBoss, type Boss } from '../queue/boss.ts';
 import { createEventStore } from '../services/events.ts';
 import { createMigratedDatabase, createTestDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
-import { claimDispatchStatement, createIngestDispatcher } from './ingest-dispatcher.ts';
+import { claimDispatchStatement, createIngestDispatcher, IDLE_POLLS, nextPollMs } from './ingest-dispatcher.ts';
 
 let db: MigratedDatabase;
 let pool: Pool;
@@ -314,5 +314,31 @@ test("the dispatch transaction bounds its idle time on the server: a lost client
     assert.notEqual(after, '1min', 'for that transaction only');
   } finally {
     client.release();
+  }
+});
+
+test('the poll slows down while nothing comes: pollMs, then doubling up to idlePollMs', () => {
+  assert.deepEqual([0, IDLE_POLLS - 1, IDLE_POLLS, IDLE_POLLS + 1, IDLE_POLLS + 2, IDLE_POLLS + 3, IDLE_POLLS + 50].map((n) => nextPollMs(n, 100, 1000)), [100, 100, 200, 400, 800, 1000, 1000]);
+  assert.equal(nextPollMs(IDLE_POLLS + 5, 100, 100), 100, 'idlePollMs equal to pollMs: a fixed interval');
+});
+
+test('an idle dispatcher polls less, and the first events another process commits bring it back to its interval', async () => {
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 10, idlePollMs: 400, jobSize: 100 });
+  dispatcher.start();
+  try {
+    // Idle: 10 polls at 10 ms, then 20, 40, … 400 ms: about a dozen polls in the first second, not a hundred.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const idle = dispatcher.stats().runs;
+    assert.ok(idle < 30, `${idle} polls in 1.2 s while idle`);
+    // Events from another collect process (no wake): found within the idle interval.
+    const stored = await store(ids('idle-then-busy', 3));
+    await waitUntil(async () => (await jobIds()).flat().length >= 3, 'the events dispatched', 5_000);
+    assert.deepEqual((await jobIds()).flat().sort((a, b) => a - b), stored);
+    // Found: back to 10 ms for a while.
+    const before = dispatcher.stats().runs;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(dispatcher.stats().runs - before >= 4, `back to the short interval: ${dispatcher.stats().runs - before} polls in 100 ms`);
+  } finally {
+    await dispatcher.stop();
   }
 });

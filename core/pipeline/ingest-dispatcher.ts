@@ -119,6 +119,12 @@ export interface IngestDispatcherOptions {
   boss: Boss;
   /** Fallback poll (ms) for events committed by collect nodes in other processes. */
   pollMs: number;
+  /**
+   * The longest poll interval once nothing came for a while (ms; default `pollMs`, no
+   * slowing down): after `IDLE_POLLS` empty polls the interval doubles up to it, and the first
+   * events found, or a local commit, bring it back to `pollMs`.
+   */
+  idlePollMs?: number;
   /** Event ids per ingest job. */
   jobSize: number;
   /** Events read per dispatch transaction; a full page dispatches again at once. */
@@ -135,6 +141,23 @@ export interface IngestDispatcherOptions {
  * milliseconds (a page of 5,000 ids and their jobs), and well below "stopped for good".
  */
 export const DISPATCH_TIMEOUT_MS = 30_000;
+
+/** Empty polls in a row before the interval starts to grow (a second at the default 100 ms). */
+export const IDLE_POLLS = 10;
+
+/**
+ * The wait before the next poll after `emptyPolls` empty ones in a row: `pollMs` at first,
+ * then doubling up to `idlePollMs`.
+ *
+ * @example
+ * nextPollMs(0, 100, 1000);  // 100
+ * nextPollMs(12, 100, 1000); // 800
+ * nextPollMs(30, 100, 1000); // 1000
+ */
+export function nextPollMs(emptyPolls: number, pollMs: number, idlePollMs: number): number {
+  if (emptyPolls < IDLE_POLLS || idlePollMs <= pollMs) return pollMs;
+  return Math.min(idlePollMs, pollMs * 2 ** Math.min(30, emptyPolls - IDLE_POLLS + 1));
+}
 
 export interface IngestDispatcher {
   /** Dispatches soon; `committedXid` is the transaction of a group this process just committed. */
@@ -166,6 +189,9 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
   let stopped = true;
   let poll: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
+  /** Runs in a row that found nothing: an idle gateway polls less (`idlePollMs`). */
+  let emptyRuns = 0;
+  const idlePollMs = Math.max(options.pollMs, options.idlePollMs ?? options.pollMs);
   // The newest transaction this process committed events in, and the horizon last seen:
   // while the horizon has not passed it, those events are not final yet, so look again soon.
   let newestLocal = 0n;
@@ -248,13 +274,21 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
     }
   }
 
+  /** The next fallback poll, replacing one already set: sooner while events come, later when idle. */
+  function schedulePoll(): void {
+    clearTimeout(poll);
+    if (stopped) return;
+    poll = setTimeout(() => wake(), nextPollMs(emptyRuns, options.pollMs, idlePollMs));
+    poll.unref();
+  }
+
   function run(): Promise<void> {
     running = (async () => {
       do {
         again = false;
         stats = { ...stats, runs: stats.runs + 1 };
         try {
-          await drain();
+          emptyRuns = (await drain()) > 0 ? 0 : emptyRuns + 1;
         } catch (error) {
           options.onError?.(error as Error);
           again = false; // the poll tries again; no tight loop against a database that is down
@@ -262,6 +296,7 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
       } while (again && !stopped);
     })().finally(() => {
       running = undefined;
+      schedulePoll();
     });
     return running;
   }
@@ -270,6 +305,7 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
     if (committedXid !== undefined && committedXid > newestLocal) {
       newestLocal = committedXid;
       newestLocalAt = Date.now();
+      emptyRuns = 0;
     }
     if (stopped) return;
     if (running) again = true;
@@ -287,13 +323,11 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
     start() {
       if (!stopped) return;
       stopped = false;
-      poll = setInterval(() => wake(), options.pollMs);
-      poll.unref();
       wake();
     },
     async stop() {
       stopped = true;
-      clearInterval(poll);
+      clearTimeout(poll);
       clearTimeout(retry);
       retry = undefined;
       while (running) await running;
