@@ -4,7 +4,7 @@ import { withTransaction, type Pool } from '../db/pool.ts';
 import { utcDateTime } from '../delivery/dead-letters.ts';
 import { replayIntoDisabledError } from '../delivery/delivery-admin.ts';
 import { SignalError } from '../errors.ts';
-import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
+import { NOTIFIED_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import { checkPageSize } from '../services/page-size.ts';
 
@@ -270,7 +270,7 @@ export async function startReplayWorker(deps: {
 }): Promise<void> {
   const { boss, pool } = deps;
   const sliceSize = deps.sliceSize ?? REPLAY_SLICE;
-  const options = { batchSize: 1, ...WORK_POLLING, localConcurrency: 1, transactional: true } as const;
+  const options = { batchSize: 1, ...NOTIFIED_POLLING, localConcurrency: 1, transactional: true } as const;
   await boss.work<ReplayJob, void, typeof options>(REPLAY_QUEUE, options, async ([job], tx) => {
     const replayId = job!.data.replayId;
     // The slice is read before anything is locked or written: until then the transaction has
@@ -320,8 +320,9 @@ export async function startReplayWorker(deps: {
     );
     if (!done) await boss.send(REPLAY_QUEUE, { replayId } satisfies ReplayJob, { db: tx });
   });
-  // Polled like the others: pg-boss sends no notification when it moves a job here.
-  const failedOptions = { includeMetadata: true, batchSize: 1, ...WORK_POLLING } as const;
+  // Polled only: pg-boss sends no notification when it moves a job here (a failed replay is
+  // marked failed within 2 s).
+  const failedOptions = { includeMetadata: true, batchSize: 1, ...NOTIFIED_POLLING } as const;
   await boss.work<ReplayJob, void, typeof failedOptions>(REPLAY_FAILED_QUEUE, failedOptions, async ([job]) => {
     const output = job!.sourceOutput as { message?: unknown } | null;
     const error = typeof output?.message === 'string' ? output.message : 'no error recorded';

@@ -3,7 +3,7 @@ import type { EventTransformation } from '../blueprint/transformations.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { hasUnstorableCharacters, storableCopy, storableText } from '../db/storable-strings.ts';
-import { INGEST_QUEUE, WORK_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
+import { INGEST_QUEUE, NOTIFIED_POLLING, type Boss, type IngestJob } from '../queue/boss.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import { isConsentGranted } from './consent-gate.ts';
 import { findRepeats, type Execute } from './deduplication.ts';
@@ -386,7 +386,7 @@ export async function lookUpPartners(ids: number[], deps: IngestDeps): Promise<v
  */
 export async function startIngestWorker(deps: IngestDeps): Promise<string> {
   // Transactional: the delivery jobs and the ingest job's completion commit as one.
-  const options = { batchSize: deps.batchSize, ...WORK_POLLING, localConcurrency: 2, transactional: true } as const;
+  const options = { batchSize: deps.batchSize, ...NOTIFIED_POLLING, localConcurrency: 2, transactional: true } as const;
   return deps.boss.work<IngestJob, void, typeof options>(INGEST_QUEUE, options, async (jobs, tx) => {
     await fanOut(jobs.flatMap((job) => job.data.ids), deps, tx);
   });

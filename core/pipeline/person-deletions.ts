@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction, type Pool } from '../db/pool.ts';
 import { hasUnstorableCharacters } from '../db/storable-strings.ts';
 import { SignalError } from '../errors.ts';
-import { WORK_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
+import { NOTIFIED_POLLING, ensureQueue, transactionDb, type Boss } from '../queue/boss.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import { firstIdReceivedFrom } from './event-replays.ts';
 import { BROWSER_ATTRIBUTES_DAYS, forgetVisitorStatement, visitorDigest } from './partner-enrichment.ts';
@@ -40,7 +40,7 @@ const STALE_LIST_MARGIN_SECONDS = 3;
  * worker at once (NOTIFY), and the backstop poll every 2 s, not 0.5 s like delivery, keeps
  * every worker's two pollers light.
  */
-const DELETION_POLLING = { ...WORK_POLLING, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 } as const;
+const DELETION_POLLING = NOTIFIED_POLLING;
 /** The delivery log gathers exchanges for up to 1 s before writing them: its step waits this long after the deliveries settled. */
 const LOG_FLUSH_WAIT_MS = 2000;
 

@@ -13,6 +13,14 @@ export const INGEST_QUEUE = 'ingest';
  */
 export const WORK_POLLING = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const;
 
+/**
+ * How queues whose jobs are created for now (NOTIFY wakes their workers) and rarely for later
+ * poll: every 2 s. Ingest jobs are created by the dispatcher for now, and come due later only
+ * when one failed (its retry); replays and person deletions are an admin's requests. Polling
+ * them every 0.5 s made most of an idle gateway's load on PostgreSQL.
+ */
+export const NOTIFIED_POLLING = { ...WORK_POLLING, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 } as const;
+
 /** Data of an ingest job: the `signal.events` ids committed together. */
 export interface IngestJob {
   ids: number[];
