@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 let sim: VendorSim;
@@ -126,19 +126,6 @@ function expectedAuthorization(request: { headers: Record<string, string | strin
   return `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/${scope}, SignedHeaders=${signed.join(';')}, Signature=${signature}`;
 }
 
-async function deadLetter(integrationId: string, messageId: string) {
-  return waitUntil(async () => {
-    const page = await signal.delivery.list(integrationId, { messageId }, 5);
-    return page.total === 1 && page.items[0]!;
-  }, `${messageId} dead-lettered`);
-}
-
-async function stats(integrationId: string): Promise<{ delivered: number; deadLettered: number }> {
-  const { body } = await signal.graphql<{ integrationStats: { delivered: number; deadLettered: number } }>(
-    'query($id: ID!) { integrationStats(integrationId: $id) { delivered deadLettered } }', { id: integrationId });
-  return body.data!.integrationStats;
-}
-
 describe('Amazon S3', () => {
   let main: { site: { id: string; key: string }; integrationId: string };
 
@@ -176,7 +163,7 @@ describe('Amazon S3', () => {
     assert.match(put.headers['x-amz-date']!, /^\d{8}T\d{6}Z$/);
     assert.equal(put.headers.authorization, expectedAuthorization(put, HOST, put.path), 'the signature S3 recomputes over the received bytes matches');
     assert.match(put.headers.authorization!, /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
-    await waitUntil(async () => (await stats(main.integrationId)).delivered >= 1 || undefined, 'delivered');
+    await waitUntil(async () => (await integrationStats(signal, main.integrationId)).delivered >= 1 || undefined, 'delivered');
   });
 
   test('a batch from a server SDK is one object, one line per event in order; the delivery log keeps the request without the signature, the body as its size and SHA-256', async () => {
@@ -235,10 +222,10 @@ describe('Amazon S3', () => {
     assert.deepEqual(new Set(tries.map((put) => put.path)).size, 1, 'the same key each time: the object is overwritten, never a second copy');
     assert.equal(new Set(tries.map((put) => put.bytes.toString('base64'))).size, 1, 'the same gzip bytes each time');
     for (const put of tries) assert.equal(put.headers.authorization, expectedAuthorization(put, FLAKY_HOST, put.path), 'each try signed anew, over the bytes received');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 1 || undefined, 'delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(flaky.puts.filter((put) => put.route === 'retry').length, 3, 'not sent after the success, nor under another key');
-    assert.deepEqual(await stats(integrationId), { delivered: 1, deadLettered: 0 });
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
   });
 
   test('a refused access key (403 InvalidAccessKeyId) dead-letters at once, saying which field to fix', async () => {
@@ -248,7 +235,7 @@ describe('Amazon S3', () => {
       body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message><AWSAccessKeyId>AKIAI44QH8DHBEXAMPLE</AWSAccessKeyId><RequestId>4442587FB7D0A2F9</RequestId></Error>',
     }]);
     await browser(site.key, { type: 'track', event: 'Bad Key', messageId: 's3-403' });
-    const letter = await deadLetter(integrationId, 's3-403');
+    const letter = await waitForDeadLetter(signal, integrationId, 's3-403');
     assert.equal(letter.attempts, 1, 'not retried: resending cannot help');
     assert.equal(letter.reason, 'S3 HTTP 403 InvalidAccessKeyId: The AWS Access Key Id you provided does not exist in our records. (request 4442587FB7D0A2F9) — S3 does not know config.access_key_id: copy it again from IAM (Users > Security credentials > Access keys), check it is active, and that the config\'s endpoint and region belong to the account that issued it');
     assert.deepEqual(flaky.puts.filter((put) => put.route === 'badkey').map((put) => String(put.headers.authorization).slice(0, 49)), ['AWS4-HMAC-SHA256 Credential=AKIAI44QH8DHBEXAMPLE/'], 'one try, with the configured key');

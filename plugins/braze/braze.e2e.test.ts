@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 let sim: VendorSim;
@@ -46,19 +46,6 @@ function received(kind: Kind, prefix = ''): Array<{ request: RecordedRequest; ob
     const body = (request.json ?? {}) as Record<string, unknown>;
     return (Array.isArray(body[kind]) ? body[kind] as Array<Record<string, unknown>> : []).map((object) => ({ request, object }));
   });
-}
-
-async function deadLetter(integrationId: string, messageId: string) {
-  return waitUntil(async () => {
-    const page = await signal.delivery.list(integrationId, { messageId }, 5);
-    return page.total === 1 && page.items[0]!;
-  }, `${messageId} dead-lettered`);
-}
-
-async function stats(integrationId: string): Promise<{ delivered: number; retried: number; deadLettered: number }> {
-  const { body } = await signal.graphql<{ integrationStats: { delivered: number; retried: number; deadLettered: number } }>(
-    'query($id: ID!) { integrationStats(integrationId: $id) { delivered retried deadLettered } }', { id: integrationId });
-  return body.data!.integrationStats;
 }
 
 describe('Braze', () => {
@@ -135,10 +122,10 @@ describe('Braze', () => {
       body: JSON.stringify({ batch: ['a', 'b', 'c'].map((x, i) => ({ type: 'track', event: 'Batch Test', userId: `user-${x}`, messageId: `bz-partial-${x}`, timestamp: `2024-03-24T16:00:0${i}.000Z`, properties: { n: x }, context: { consent: { marketing: true } } })) }),
     });
     assert.equal(res.status, 200);
-    const letter = await deadLetter(integrationId, 'bz-partial-b');
+    const letter = await waitForDeadLetter(signal, integrationId, 'bz-partial-b');
     assert.equal(letter.reason, "Braze refused the event: 'time' must be a valid ISO 8601 date");
     assert.equal(letter.attempts, 1, 'not retried: Braze refused it for good');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 2 || undefined, 'the other two delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
     const sent = received('events').filter(({ object }) => object.name === 'Batch Test');
     assert.deepEqual(sent.map(({ object }) => object.external_id), ['user-a', 'user-b', 'user-c'], 'one request, nothing sent again');
     assert.equal(new Set(sent.map(({ request }) => request)).size, 1);
@@ -166,17 +153,17 @@ describe('Braze', () => {
     assert.ok(afterThrottle >= 500, `the 429 paused the integration until X-RateLimit-Reset (≥ 590 ms scaled; waited ${afterThrottle} ms)`);
     const afterOutage = tries[2]!.request.receivedAt - tries[1]!.request.receivedAt;
     assert.ok(afterOutage < 10_000, `the 503 was tried again on the core's backoff, not at the window's reset (36 s scaled; waited ${afterOutage} ms)`);
-    await waitUntil(async () => (await stats(integrationId)).delivered === 1 || undefined, 'delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(received('events').filter(({ object }) => object.name === 'Throttled').length, 3, 'not sent after the success');
-    assert.deepEqual(await stats(integrationId), { delivered: 1, retried: 2, deadLettered: 0 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 2, deadLettered: 0 });
   });
 
   test('a refused REST API key (401, EU-01 instance) dead-letters at once saying which fields to fix', async () => {
     const { site, integrationId } = await installed('Braze EU', { api_key: KEY, rest_endpoint: 'https://rest.fra-01.braze.eu' });
     sim.script('POST', '/eu/users/track', [reply.unauthorized({ message: 'Invalid API Key' })]);
     await browser(site.key, { type: 'track', event: 'Bad Key', userId: 'user-8', messageId: 'bz-401' });
-    const letter = await deadLetter(integrationId, 'bz-401');
+    const letter = await waitForDeadLetter(signal, integrationId, 'bz-401');
     assert.equal(letter.attempts, 1, 'not retried: resending cannot help');
     assert.equal(letter.reason, 'Braze refused the REST API key (HTTP 401: Invalid API Key): check config.api_key (Braze: Settings > APIs and Identifiers > API Keys) and that config.rest_endpoint is your instance\'s — a key works on its own instance only (EU-01 dashboards use https://rest.fra-01.braze.eu)');
     const [request] = sim.requests({ path: '/eu/users/track' });
@@ -188,16 +175,7 @@ describe('Braze', () => {
     sim.setDefault('POST', '/users/delete', { status: 201, body: { deleted: 1, message: 'success' } });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'bz-forget-1' });
     await waitUntil(async () => received('events').find(({ object }) => object.external_id === 'u-forget-1'), 'the event');
-    const deletion = async (variables: Record<string, unknown>) => {
-      const started = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }', { p: site.id, ...variables });
-      assert.equal(started.status, 200, JSON.stringify(started.body.errors));
-      return waitUntil(async () => {
-        const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
-          'query($id: ID!) { personDeletion(id: $id) { status vendors { integrationId vendor status responseStatus message } } }', { id: started.body.data!.deletePerson.id });
-        return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-      }, 'the deletion to end', 30_000);
-    };
-    assert.deepEqual(await deletion({ u: 'u-forget-1', a: VISITOR }), [{
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }), [{
       integrationId, vendor: 'braze', status: 'sent', responseStatus: 201,
       message: 'request 1 of 2: Braze queued 1 profile for deletion: the user\'s profile (external_id); request 2 of 2: Braze queued 1 profile for deletion: the visitor\'s alias-only profile (anonymousId)',
     }]);
@@ -206,11 +184,11 @@ describe('Braze', () => {
     assert.deepEqual(asked.map((r) => r.json), [{ external_ids: ['u-forget-1'] }, { user_aliases: [{ alias_name: VISITOR, alias_label: 'signal_anonymous_id' }] }], 'one kind of id a request: both profiles');
 
     // The anonymousId alone: the alias-only profile.
-    assert.equal((await deletion({ a: VISITOR }))[0]!.status, 'sent');
+    assert.equal((await deletePerson(signal, site.id, { anonymousId: VISITOR }))[0]!.status, 'sent');
     assert.deepEqual(sim.requests({ path: '/users/delete' })[2]!.json, { user_aliases: [{ alias_name: VISITOR, alias_label: 'signal_anonymous_id' }] });
 
     sim.setDefault('POST', '/users/delete', { status: 403, body: { message: 'Access Denied' } });
-    const [refused] = await deletion({ u: 'u-forget-2' });
+    const [refused] = await deletePerson(signal, site.id, { userId: 'u-forget-2' });
     assert.equal(refused!.status, 'failed');
     assert.equal(refused!.responseStatus, 403);
     assert.match(String(refused!.message), /^HTTP 403: Braze refused the deletion\. The REST API key needs the users\.delete permission: add it to the key \(Braze: Settings > APIs and Identifiers > API Keys\) or set config\.forward_deletions to false/);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { dedupIdFor, dedupKeyOf } from './identity.ts';
 
@@ -51,19 +51,6 @@ function received(prefix = ''): Array<{ request: RecordedRequest; item: Record<s
 }
 const named = (name: string, prefix = '') => received(prefix).filter(({ item }) => item.name === name);
 
-async function deadLetter(integrationId: string, messageId: string) {
-  return waitUntil(async () => {
-    const page = await signal.delivery.list(integrationId, { messageId }, 5);
-    return page.total === 1 && page.items[0]!;
-  }, `${messageId} dead-lettered`);
-}
-
-async function stats(integrationId: string): Promise<{ delivered: number; retried: number; deadLettered: number }> {
-  const { body } = await signal.graphql<{ integrationStats: { delivered: number; retried: number; deadLettered: number } }>(
-    'query($id: ID!) { integrationStats(integrationId: $id) { delivered retried deadLettered } }', { id: integrationId });
-  return body.data!.integrationStats;
-}
-
 describe('Customer.io', () => {
   let main: { site: { id: string; key: string }; integrationId: string };
 
@@ -100,10 +87,10 @@ describe('Customer.io', () => {
       body: JSON.stringify({ batch: ['a', 'b', 'c'].map((x, i) => ({ type: 'track', event: 'Batch Test', userId: `user-${x}`, messageId: `cio-partial-${x}`, timestamp: `2024-03-24T16:00:0${i}.000Z`, properties: { n: x }, context: { consent: { marketing: true } } })) }),
     });
     assert.equal(res.status, 200);
-    const letter = await deadLetter(integrationId, 'cio-partial-b');
+    const letter = await waitForDeadLetter(signal, integrationId, 'cio-partial-b');
     assert.equal(letter.reason, 'Customer.io refused the event: name: event name cannot be longer than 100 bytes (invalid)');
     assert.equal(letter.attempts, 1, 'not retried: Customer.io refused it for good');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 2 || undefined, 'the other two delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
     const sent = named('Batch Test');
     assert.deepEqual(sent.map(({ item }) => (item.identifiers as Record<string, unknown>).id), ['user-a', 'user-b', 'user-c'], 'one request, nothing sent again');
     assert.equal(new Set(sent.map(({ request }) => request)).size, 1);
@@ -115,17 +102,17 @@ describe('Customer.io', () => {
     await browser(site.key, { type: 'track', event: 'Throttled', userId: 'user-7', messageId: 'cio-throttled-1' });
     const tries = await waitUntil(async () => { const list = named('Throttled'); return list.length >= 2 && list; }, 'two tries', 20_000);
     assert.equal(tries[0]!.item.id, tries[1]!.item.id, 'the retry carries the same ULID: Customer.io records the event once');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 1 || undefined, 'delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(named('Throttled').length, 2, 'not sent after the success');
-    assert.deepEqual(await stats(integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
   });
 
   test('refused credentials (401, EU region) dead-letter at once saying to check the site ID, the key and the region', async () => {
     const { site, integrationId } = await installed('Customer.io EU', { region: 'eu' });
     sim.script('POST', '/eu/api/v2/batch', [reply.unauthorized('')]);
     await browser(site.key, { type: 'track', event: 'Bad Key', userId: 'user-8', messageId: 'cio-401' });
-    const letter = await deadLetter(integrationId, 'cio-401');
+    const letter = await waitForDeadLetter(signal, integrationId, 'cio-401');
     assert.equal(letter.attempts, 1, 'not retried: resending cannot help');
     assert.match(letter.reason, /^Customer\.io refused the credentials \(HTTP 401[:)].*check config\.site_id and config\.api_key .* that config\.region is the workspace's/);
     const [request] = sim.requests({ path: '/eu/api/v2/batch' });
@@ -137,32 +124,23 @@ describe('Customer.io', () => {
     sim.setDefault('POST', '/api/v2/entity', { status: 200, body: '' });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'cio-forget-1' });
     await waitUntil(async () => named('Viewed').find(({ item }) => (item.identifiers as Record<string, unknown>).id === 'u-forget-1'), 'the event');
-    const deletion = async (pipelineId: string, variables: Record<string, unknown>) => {
-      const started = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }', { p: pipelineId, ...variables });
-      assert.equal(started.status, 200, JSON.stringify(started.body.errors));
-      return waitUntil(async () => {
-        const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
-          'query($id: ID!) { personDeletion(id: $id) { status vendors { integrationId vendor status responseStatus message } } }', { id: started.body.data!.deletePerson.id });
-        return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-      }, 'the deletion to end', 30_000);
-    };
-    const [sent] = await deletion(site.id, { u: 'u-forget-1', a: VISITOR });
+    const [sent] = await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR });
     assert.deepEqual(sent, { integrationId, vendor: 'customerio', status: 'sent', responseStatus: 200, message: sent!.message });
     assert.match(String(sent!.message), /^accepted \(HTTP 200\): Customer\.io deletes the person's profile/);
     const [asked] = sim.requests({ path: '/api/v2/entity' });
     assert.equal(asked!.headers.authorization, BASIC);
     assert.deepEqual(asked!.json, { type: 'person', action: 'delete', identifiers: { id: 'u-forget-1' } });
 
-    const [skipped] = await deletion(site.id, { a: VISITOR });
+    const [skipped] = await deletePerson(signal, site.id, { anonymousId: VISITOR });
     assert.equal(skipped!.status, 'skipped');
     assert.match(String(skipped!.message), /^Customer\.io deletes people by id, and this deletion names an anonymousId only/);
 
     const suppressing = await installed('Customer.io suppress', { deletion_action: 'suppress' });
-    assert.equal((await deletion(suppressing.site.id, { u: 'u-forget-2' }))[0]!.status, 'sent');
+    assert.equal((await deletePerson(signal, suppressing.site.id, { userId: 'u-forget-2' }))[0]!.status, 'sent');
     assert.deepEqual(sim.requests({ path: '/api/v2/entity' }).at(-1)!.json, { type: 'person', action: 'suppress', identifiers: { id: 'u-forget-2' } });
 
     sim.setDefault('POST', '/api/v2/entity', { status: 401, body: '' });
-    const [refused] = await deletion(site.id, { u: 'u-forget-3' });
+    const [refused] = await deletePerson(signal, site.id, { userId: 'u-forget-3' });
     assert.equal(refused!.status, 'failed');
     assert.equal(refused!.responseStatus, 401);
     assert.match(String(refused!.message), /^HTTP 401: Customer\.io refused the credentials: check config\.site_id and config\.api_key/);

@@ -7,8 +7,7 @@ import { generateKeyPairSync, verify } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline } from '../../test/helpers/vendor-e2e.ts';
-import { waitUntil } from '../../test/helpers/wait.ts';
+import { deletePerson, installOnNewPipeline } from '../../test/helpers/vendor-e2e.ts';
 import { clientIdFromId } from './fit-to-ga4.ts';
 
 let sim: VendorSim;
@@ -32,15 +31,8 @@ after(async () => {
   await sim.close();
 });
 
-async function deletePerson(pipelineId: string, variables: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
-  const started = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }', { p: pipelineId, ...variables });
-  assert.equal(started.status, 200, JSON.stringify(started.body.errors));
-  return waitUntil(async () => {
-    const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
-      'query($id: ID!) { personDeletion(id: $id) { status vendors { vendor status responseStatus message } } }', { id: started.body.data!.deletePerson.id });
-    return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-  }, 'the deletion to end', 30_000);
-}
+/** The deletion's outcome at GA4 (the vendors entries without their integrationId). */
+const deletion = (pipelineId: string, person: { userId?: string; anonymousId?: string }) => deletePerson(signal, pipelineId, person, ['vendor', 'status', 'responseStatus', 'message']);
 
 test('a person deletion: a service account token, then one submitUserDeletion per id; a refused token renewed once; a missing permission says what to do', { timeout: 90_000 }, async () => {
   let tokens = 0;
@@ -51,7 +43,7 @@ test('a person deletion: a service account token, then one submitUserDeletion pe
     consentCategories: ['analytics'],
   });
 
-  const [vendor] = await deletePerson(site.id, { u: 'u-ga4-forget-1', a: 'df_ga4visitor01' });
+  const [vendor] = await deletion(site.id, { userId: 'u-ga4-forget-1', anonymousId: 'df_ga4visitor01' });
   assert.deepEqual(vendor, {
     vendor: 'ga4', status: 'sent', responseStatus: 200,
     message: 'request 1 of 2: GA4 deletes the data received before 2026-11-30T12:00:00Z; request 2 of 2: GA4 deletes the data received before 2026-11-30T12:00:00Z',
@@ -69,20 +61,20 @@ test('a person deletion: a service account token, then one submitUserDeletion pe
 
   // A token revoked at Google: the 401 renews it once, and the requests go again with the new one.
   sim.script('POST', DELETION_PATH, [{ status: 401, body: { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } } }]);
-  const [renewed] = await deletePerson(site.id, { u: 'u-ga4-forget-2' });
+  const [renewed] = await deletion(site.id, { userId: 'u-ga4-forget-2' });
   assert.equal(renewed!.status, 'sent');
   assert.deepEqual(sim.requests({ path: DELETION_PATH }).slice(2).map((r) => r.headers.authorization), ['Bearer ya29.token-1', 'Bearer ya29.token-2']);
   assert.equal(sim.count({ path: '/google-oauth/token' }), 2, 'the token is kept between deletions, renewed only when refused');
 
   sim.setDefault('POST', DELETION_PATH, { status: 403, body: { error: { code: 403, message: 'User does not have sufficient permissions for this property.', status: 'PERMISSION_DENIED' } } });
-  const [refused] = await deletePerson(site.id, { u: 'u-ga4-forget-3' });
+  const [refused] = await deletion(site.id, { userId: 'u-ga4-forget-3' });
   assert.equal(refused!.status, 'failed');
   assert.match(String(refused!.message), /^PERMISSION_DENIED: User does not have sufficient permissions for this property\. — add the service account's email to the property/);
 
   // A key Google no longer knows: the token endpoint's refusal is the deletion's outcome.
   sim.setDefault('POST', '/google-oauth/token', { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } });
   sim.setDefault('POST', DELETION_PATH, reply.unauthorized({ error: { status: 'UNAUTHENTICATED', message: 'expired' } }));
-  const [revoked] = await deletePerson(site.id, { u: 'u-ga4-forget-4' });
+  const [revoked] = await deletion(site.id, { userId: 'u-ga4-forget-4' });
   assert.equal(revoked!.status, 'failed');
   assert.match(String(revoked!.message), /^access token: the token endpoint refused the credential \(invalid_grant: Invalid JWT Signature\.\)/);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 let sim: VendorSim;
@@ -48,19 +48,6 @@ function items(): Array<{ request: RecordedRequest; item: Item; metric: string }
     const data = (request.json as { data?: { attributes?: { 'events-bulk-create'?: { data?: Item[] } } } } | undefined)?.data?.attributes?.['events-bulk-create']?.data ?? [];
     return data.map((item) => ({ request, item, metric: String((item.attributes.events.data[0]?.attributes.metric as { data: { attributes: { name: string } } }).data.attributes.name) }));
   });
-}
-
-async function deadLetter(integrationId: string, messageId: string) {
-  return waitUntil(async () => {
-    const page = await signal.delivery.list(integrationId, { messageId }, 5);
-    return page.total === 1 && page.items[0]!;
-  }, `${messageId} dead-lettered`);
-}
-
-async function stats(integrationId: string): Promise<{ delivered: number; retried: number; deadLettered: number }> {
-  const { body } = await signal.graphql<{ integrationStats: { delivered: number; retried: number; deadLettered: number } }>(
-    'query($id: ID!) { integrationStats(integrationId: $id) { delivered retried deadLettered } }', { id: integrationId });
-  return body.data!.integrationStats;
 }
 
 describe('Klaviyo', () => {
@@ -125,10 +112,10 @@ describe('Klaviyo', () => {
     }, 'two tries', 20_000);
     const waited = tries[1]!.request.receivedAt - tries[0]!.request.receivedAt;
     assert.ok(waited >= 500, `the 429 paused the integration for Retry-After (60 s, 600 ms scaled; waited ${waited} ms)`);
-    await waitUntil(async () => (await stats(integrationId)).delivered === 1 || undefined, 'delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(items().filter(({ metric }) => metric === 'Throttled').length, 2, 'not sent after the success');
-    assert.deepEqual(await stats(integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
   });
 
   test('a 400 pointing into one item of the job dead-letters that event with Klaviyo\'s detail; the others are sent again and delivered', async () => {
@@ -139,10 +126,10 @@ describe('Klaviyo', () => {
       body: JSON.stringify({ batch: ['a', 'b', 'c'].map((x, i) => ({ type: 'track', event: 'Batch Test', userId: `user-${x}`, messageId: `kl-batch-${x}`, timestamp: `2024-03-24T16:00:0${i}.000Z`, properties: { n: x }, context: { consent: { marketing: true } } })) }),
     });
     assert.equal(res.status, 200);
-    const letter = await deadLetter(integrationId, 'kl-batch-b');
+    const letter = await waitForDeadLetter(signal, integrationId, 'kl-batch-b');
     assert.equal(letter.reason, 'Klaviyo refused the event (HTTP 400): The phone number provided either does not exist or is ineligible to receive SMS (invalid) at /profile/data/attributes/phone_number');
     assert.equal(letter.attempts, 1, 'not retried: Klaviyo refused it for good');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 2 || undefined, 'the other two delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
     const sent = items().filter(({ metric }) => metric === 'Batch Test');
     assert.deepEqual(sent.map(({ item }) => item.attributes.profile.data.attributes.external_id), ['user-a', 'user-b', 'user-c', 'user-a', 'user-c'], 'one job refused whole, then the two others again');
   });
@@ -151,7 +138,7 @@ describe('Klaviyo', () => {
     const { site, integrationId } = await installed('Klaviyo scopes');
     sim.script('POST', PROFILE_IMPORT, [{ status: 403, body: { errors: [{ id: 'p', status: 403, code: 'permission_denied', title: 'You do not have permission to perform this action.', detail: 'You do not have permission to perform this action.' }] } }]);
     await browser(site.key, { type: 'identify', userId: 'user-9', messageId: 'kl-403', traits: { email: 'nine@example.com' } });
-    const letter = await deadLetter(integrationId, 'kl-403');
+    const letter = await waitForDeadLetter(signal, integrationId, 'kl-403');
     assert.equal(letter.attempts, 1);
     assert.match(letter.reason, /^Klaviyo refused the profile update \(HTTP 403: You do not have permission to perform this action\. \(permission_denied\)\): the private API key lacks the profiles:write scope/);
   });
@@ -162,23 +149,14 @@ describe('Klaviyo', () => {
     sim.setDefault('POST', '/api/data-privacy-deletion-jobs', { status: 202, body: '' });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'kl-forget-1' });
     await waitUntil(async () => items().find(({ item }) => item.attributes.profile.data.attributes.external_id === 'u-forget-1'), 'the event');
-    const deletion = async (variables: Record<string, unknown>) => {
-      const started = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }', { p: site.id, ...variables });
-      assert.equal(started.status, 200, JSON.stringify(started.body.errors));
-      return waitUntil(async () => {
-        const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
-          'query($id: ID!) { personDeletion(id: $id) { status vendors { integrationId vendor status responseStatus message } } }', { id: started.body.data!.deletePerson.id });
-        return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-      }, 'the deletion to end', 30_000);
-    };
-    assert.deepEqual(await deletion({ u: 'u-forget-1', a: VISITOR }), [{ integrationId, vendor: 'klaviyo', status: 'sent', responseStatus: 202, message: 'accepted (HTTP 202): Klaviyo deletes the profile asynchronously; deleted profiles appear on its Deleted Profiles page. Deleting cannot be undone.' }]);
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }), [{ integrationId, vendor: 'klaviyo', status: 'sent', responseStatus: 202, message: 'accepted (HTTP 202): Klaviyo deletes the profile asynchronously; deleted profiles appear on its Deleted Profiles page. Deleting cannot be undone.' }]);
     const [lookup] = sim.requests({ method: 'GET', path: '/api/profiles' });
     assert.deepEqual(lookup!.queryPairs, [['filter', 'equals(external_id,"u-forget-1")'], ['fields[profile]', 'id'], ['page[size]', '10']]);
     assert.equal(lookup!.headers.authorization, `Klaviyo-API-Key ${KEY}`);
     const [deleted] = sim.requests({ path: '/api/data-privacy-deletion-jobs' });
     assert.deepEqual(deleted!.json, { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', id: '01HKLAVIYO0FORGET00000001', attributes: {} } } } } });
 
-    const [anonymous] = await deletion({ a: VISITOR });
+    const [anonymous] = await deletePerson(signal, site.id, { anonymousId: VISITOR });
     assert.equal(anonymous!.status, 'skipped');
     assert.match(String(anonymous!.message), /^Klaviyo can neither look up nor delete a profile by anonymous_id/);
   });

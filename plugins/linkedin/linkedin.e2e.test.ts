@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -39,10 +39,6 @@ const tokenRequests = (): RecordedRequest[] => sim.requests({ path: TOKEN_PATH }
 const withEvent = (eventId: string) => apiRequests().filter((r) => ((r.json as { elements?: Element[] }).elements ?? []).some((e) => e.eventId === eventId));
 const elementOf = (request: RecordedRequest, eventId: string) => (request.json as { elements: Element[] }).elements.find((e) => e.eventId === eventId)!;
 const sentOnce = (eventId: string) => waitUntil(async () => withEvent(eventId)[0], `${eventId} sent to LinkedIn`);
-const deadLetter = (id: string, messageId: string) => waitUntil(async () => {
-  const page = await signal.delivery.list(id, { messageId }, 5);
-  return page.total === 1 && page.items[0]!;
-}, `${messageId} dead-lettered`);
 const now = () => new Date().toISOString();
 const bearer = (request: RecordedRequest) => (request.headers.authorization ?? '').replace(/^Bearer /, '');
 
@@ -145,7 +141,7 @@ describe('LinkedIn Conversions API', () => {
     const refusal = { status: 401, body: { status: 401, serviceErrorCode: 65601, code: 'REVOKED_ACCESS_TOKEN', message: 'The token used in the request has been revoked by the user' } };
     sim.script('POST', API_PATH, [refusal, refusal]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'li-revoked-1', properties: { total: 4, currency: 'USD', email: 'x@example.com' } });
-    const dead = await deadLetter(integrationId, 'li-revoked-1');
+    const dead = await waitForDeadLetter(signal, integrationId, 'li-revoked-1');
     assert.equal(withEvent('li-revoked-1').length, 2, 'sent twice: before and after the renewal');
     assert.match(dead.reason ?? '', /^LinkedIn refused the access token \(HTTP 401, REVOKED_ACCESS_TOKEN \(serviceErrorCode 65601\): The token used in the request has been revoked by the user\): Signal renewed the access token with the refresh token and LinkedIn refused the new one too/);
     const text = JSON.stringify(dead);
@@ -155,7 +151,7 @@ describe('LinkedIn Conversions API', () => {
   test('a refresh token LinkedIn refuses dead-letters the conversions with what to do; nothing reaches the API', async () => {
     const refused = await install('LinkedIn refused', { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: BAD_REFRESH_TOKEN });
     await browser({ type: 'track', event: 'Order Completed', messageId: 'li-badgrant-1', properties: { total: 5, currency: 'USD', email: 'a@example.com' } }, refused.site.key);
-    const dead = await deadLetter(refused.integrationId, 'li-badgrant-1');
+    const dead = await waitForDeadLetter(signal, refused.integrationId, 'li-badgrant-1');
     assert.match(dead.reason ?? '', /LinkedIn refused the refresh token \(HTTP 400, invalid_request: The provided authorization grant or refresh token is invalid, expired or revoked\)\. LinkedIn refresh tokens last 365 days/);
     assert.equal(withEvent('li-badgrant-1').length, 0);
     assert.equal(JSON.stringify(dead).includes(BAD_REFRESH_TOKEN), false, 'the refresh token is in no dead letter');
@@ -184,7 +180,7 @@ describe('LinkedIn Conversions API', () => {
     };
     sim.setDefault('POST', API_PATH, defaultAnswer);
     await batch([{ messageId: 'li-split-a', properties: { total: 1, email: 'a@example.com' } }, { messageId: 'li-split-b', properties: { total: 2, email: 'b@example.com' } }]);
-    const dead = await deadLetter(integrationId, 'li-split-b');
+    const dead = await waitForDeadLetter(signal, integrationId, 'li-split-b');
     assert.ok(refusedOnce);
     assert.equal(dead.reason, 'LinkedIn refused the event (HTTP 422): /user/userInfo/lastName :: field is required but not found and has no default value');
     await waitUntil(async () => withEvent('li-split-a').length >= 2 || undefined, 'the other sent again');

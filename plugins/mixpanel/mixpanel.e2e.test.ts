@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 let sim: VendorSim;
@@ -47,19 +47,6 @@ function imported(prefix = ''): Array<{ request: RecordedRequest; record: { even
 
 function importedRecord(insertId: string) {
   return waitUntil(async () => imported().find(({ record }) => record.properties.$insert_id === insertId), `the record ${insertId}`);
-}
-
-async function deadLetter(integrationId: string, messageId: string) {
-  return waitUntil(async () => {
-    const page = await signal.delivery.list(integrationId, { messageId }, 5);
-    return page.total === 1 && page.items[0]!;
-  }, `${messageId} dead-lettered`);
-}
-
-async function stats(integrationId: string): Promise<{ delivered: number; retried: number; deadLettered: number }> {
-  const { body } = await signal.graphql<{ integrationStats: { delivered: number; retried: number; deadLettered: number } }>(
-    'query($id: ID!) { integrationStats(integrationId: $id) { delivered retried deadLettered } }', { id: integrationId });
-  return body.data!.integrationStats;
 }
 
 describe('Mixpanel', () => {
@@ -142,7 +129,7 @@ describe('Mixpanel', () => {
   test('a profile update /engage refuses with a 200 (`{status: 0}`) is dead-lettered with its error, not counted delivered', async () => {
     sim.script('POST', '/engage', [{ status: 200, body: { status: 0, error: "'$set' must be a dictionary of properties" } }]);
     await browser(main.site.key, { type: 'identify', userId: 'user-456', messageId: 'mp-identify-refused', traits: { plan: 'basic' } });
-    const letter = await deadLetter(main.integrationId, 'mp-identify-refused');
+    const letter = await waitForDeadLetter(signal, main.integrationId, 'mp-identify-refused');
     assert.equal(letter.reason, "Mixpanel refused the profile update (HTTP 200, status 0): '$set' must be a dictionary of properties");
   });
 
@@ -157,10 +144,10 @@ describe('Mixpanel', () => {
       body: JSON.stringify({ batch: ['a', 'b', 'c'].map((x) => ({ type: 'track', event: 'Batch Test', userId: 'user-9', messageId: `mp-partial-${x}`, timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } })) }),
     });
     assert.equal(res.status, 200);
-    const letter = await deadLetter(integrationId, 'mp-partial-b');
+    const letter = await waitForDeadLetter(signal, integrationId, 'mp-partial-b');
     assert.equal(letter.reason, 'Mixpanel refused the event (properties.utm_source): properties.utm_source is invalid: string should be valid utf8');
     assert.equal(letter.attempts, 1, 'validation errors are not retried (Mixpanel: they consistently fail)');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 2 || undefined, 'the other two delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
     const sent = imported().filter(({ record }) => String(record.properties.$insert_id).startsWith('mp-partial-'));
     assert.deepEqual(sent.map(({ record }) => record.properties.$insert_id), ['mp-partial-a', 'mp-partial-b', 'mp-partial-c'], 'one request, nothing sent again');
     assert.equal(new Set(sent.map(({ request }) => request)).size, 1);
@@ -175,17 +162,17 @@ describe('Mixpanel', () => {
       return list.length >= 3 && list;
     }, 'three tries');
     assert.ok(tries[1]!.request.receivedAt - tries[0]!.request.receivedAt >= 10, 'the 429 paused the integration (scaled Retry-After)');
-    await waitUntil(async () => (await stats(integrationId)).delivered === 1 || undefined, 'delivered');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(imported().filter(({ record }) => record.properties.$insert_id === 'mp-throttled-1').length, 3, 'not sent after the success');
-    assert.deepEqual(await stats(integrationId), { delivered: 1, retried: 2, deadLettered: 0 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 2, deadLettered: 0 });
   });
 
   test('a refused project token (401, EU residency) dead-letters at once saying which field to fix', async () => {
     const { site, integrationId } = await installed('Mixpanel EU', { project_token: TOKEN, region: 'eu' });
     sim.script('POST', '/eu/import', [reply.unauthorized({ code: 401, error: 'Invalid credentials', status: 'Unauthorized' })]);
     await browser(site.key, { type: 'track', event: 'Bad Token', messageId: 'mp-401' });
-    const letter = await deadLetter(integrationId, 'mp-401');
+    const letter = await waitForDeadLetter(signal, integrationId, 'mp-401');
     assert.equal(letter.attempts, 1, 'not retried: resending cannot help');
     assert.match(letter.reason, /^Mixpanel refused the project token \(HTTP 401\): check config\.project_token \(Project Settings > Access Keys\) and that config\.region is the project's data residency .*\(Mixpanel: Invalid credentials\)$/);
     const [request] = sim.requests({ path: '/eu/import' });
@@ -198,13 +185,7 @@ describe('Mixpanel', () => {
     sim.setDefault('POST', '/gdpr/api/app/data-deletions/v3.0/', { status: 201, body: { status: 'ok', results: { task_id: 'job-4242' } } });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'mp-forget-1' });
     await importedRecord('mp-forget-1');
-    const started = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }', { p: site.id, u: 'u-forget-1', a: VISITOR });
-    assert.equal(started.status, 200, JSON.stringify(started.body.errors));
-    const vendors = await waitUntil(async () => {
-      const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
-        'query($id: ID!) { personDeletion(id: $id) { status vendors { integrationId vendor status responseStatus message } } }', { id: started.body.data!.deletePerson.id });
-      return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-    }, 'the deletion to end', 30_000);
+    const vendors = await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR });
     assert.deepEqual(vendors, [{ integrationId, vendor: 'mixpanel', status: 'sent', responseStatus: 201, message: 'accepted: deletion task job-4242; Mixpanel completes it within 30 days: check the task\'s status in Mixpanel (Organization Settings > Data & Privacy)' }]);
     const [asked] = sim.requests({ path: '/gdpr/api/app/data-deletions/v3.0/' });
     assert.equal(asked!.headers.authorization, 'Bearer gdpr-oauth-token-0123');
@@ -213,13 +194,7 @@ describe('Mixpanel', () => {
 
     // Asked again while Mixpanel's task runs: its 409 names the id (hidden from the plugin) and the task.
     sim.script('POST', '/gdpr/api/app/data-deletions/v3.0/', [{ status: 409, body: { status: 'error', error: { conflicting_distinct_ids: ['u-forget-1'], conflicting_task_ids: ['job-4242'], error: 'A deletion task is already in progress for some distinct_ids' } } }]);
-    const again = await signal.graphql<{ deletePerson: { id: string } }>('mutation($p: ID!, $u: String) { deletePerson(pipelineId: $p, userId: $u) { id } }', { p: site.id, u: 'u-forget-1' });
-    assert.equal(again.status, 200, JSON.stringify(again.body.errors));
-    const repeated = await waitUntil(async () => {
-      const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
-        'query($id: ID!) { personDeletion(id: $id) { status vendors { status responseStatus message } } }', { id: again.body.data!.deletePerson.id });
-      return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-    }, 'the second deletion to end', 30_000);
+    const repeated = await deletePerson(signal, site.id, { userId: 'u-forget-1' }, ['status', 'responseStatus', 'message']);
     assert.deepEqual(repeated, [{ status: 'sent', responseStatus: 409, message: 'already being deleted: Mixpanel has a deletion task running for this person (task job-4242); check its status in Mixpanel (Organization Settings > Data & Privacy)' }]);
   });
 });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -32,10 +32,6 @@ const pinterestEvents = (): Array<{ request: RecordedRequest; event: PinterestEv
   sim.requests({ path: PATH }).flatMap((request) => ((request.json as { data?: PinterestEvent[] }).data ?? []).map((event) => ({ request, event })));
 const sent = (messageId: string) => pinterestEvents().filter(({ event }) => event.event_id === messageId);
 const pinterestEvent = (messageId: string) => waitUntil(async () => sent(messageId)[0], `${messageId} sent to Pinterest`);
-const deadLetter = (messageId: string) => waitUntil(async () => {
-  const page = await signal.delivery.list(integrationId, { messageId }, 5);
-  return page.total === 1 && page.items[0]!;
-}, `${messageId} dead-lettered`);
 /** Pinterest's answer to a request whose events were all processed. */
 const processedAll = (request: RecordedRequest) => {
   const count = ((request.json as { data?: unknown[] }).data ?? []).length;
@@ -140,7 +136,7 @@ describe('Pinterest Conversions API', () => {
     const request = await waitUntil(async () => sim.requests({ path: PATH }).find((r) => JSON.stringify(r.json).includes('pin-partial-')), 'the batch');
     const [first, second] = (request.json as { data: PinterestEvent[] }).data.map((e) => e.event_id as string);
     assert.ok(first && second, 'both events in one request');
-    assert.equal((await deadLetter(second)).reason, 'Pinterest refused the event: event_time is older than 7 days');
+    assert.equal((await waitForDeadLetter(signal, integrationId, second)).reason, 'Pinterest refused the event: event_time is older than 7 days');
     assert.equal((await signal.delivery.list(integrationId, { messageId: first }, 5)).total, 0, 'the processed one is delivered');
     assert.equal(sent(first).length, 1, 'and not sent again');
   });
@@ -155,7 +151,7 @@ describe('Pinterest Conversions API', () => {
     }, 'the halves');
     assert.deepEqual(requests.map((r) => (r.json as { data: unknown[] }).data.length), [2, 1, 1]);
     const refused = (requests[1]!.json as { data: PinterestEvent[] }).data[0]!.event_id as string;
-    assert.equal((await deadLetter(refused)).reason, 'Pinterest refused the event (HTTP 400, code 4196: Invalid request: content_ids must be a list of strings)');
+    assert.equal((await waitForDeadLetter(signal, integrationId, refused)).reason, 'Pinterest refused the event (HTTP 400, code 4196: Invalid request: content_ids must be a list of strings)');
     const other = refused === 'pin-split-x' ? 'pin-split-y' : 'pin-split-x';
     assert.equal((await signal.delivery.list(integrationId, { messageId: other }, 5)).total, 0, 'the other is delivered');
   });
@@ -209,7 +205,7 @@ describe('Pinterest Conversions API', () => {
   test('a refused token dead-letters at the first try, saying what to fix', async () => {
     sim.script('POST', PATH, [{ status: 401, body: { code: 2, message: 'Authentication failed.' } }]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'pin-token', properties: { order_id: 'ORD-T', revenue: 5, currency: 'USD' } });
-    const dead = await deadLetter('pin-token');
+    const dead = await waitForDeadLetter(signal, integrationId, 'pin-token');
     assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
     assert.equal(dead.reason, `Pinterest refused the conversion access token (HTTP 401, code 2: Authentication failed.). Generate a new one in Ads Manager (Conversions > Conversions API > Conversion access token) for ad account ${AD_ACCOUNT}, update config.conversion_token in a new revision, then replay the dead letters`);
     assert.equal(JSON.stringify(dead).includes(TOKEN), false, 'the token is in no dead letter');

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -46,10 +46,6 @@ const redditEvents = (): Array<{ request: RecordedRequest; event: RedditEvent }>
   sim.requests({ path: PATH }).flatMap((request) => (bodyOf(request).data?.events ?? []).map((event) => ({ request, event })));
 const sent = (messageId: string) => redditEvents().filter(({ event }) => event.metadata.conversion_id === messageId);
 const redditEvent = (messageId: string) => waitUntil(async () => sent(messageId)[0], `${messageId} sent to Reddit`);
-const deadLetter = (messageId: string) => waitUntil(async () => {
-  const page = await signal.delivery.list(integrationId, { messageId }, 5);
-  return page.total === 1 && page.items[0]!;
-}, `${messageId} dead-lettered`);
 const delivered = async (messageId: string) => (await signal.delivery.list(integrationId, { messageId }, 5)).total === 0;
 /** Reddit's answer to a request whose events were all processed. */
 const processedAll = (request: RecordedRequest) => ({ status: 200, body: { data: { message: `Successfully processed ${bodyOf(request).data.events.length} conversion events.` } } });
@@ -135,7 +131,7 @@ describe('Reddit Conversions API', () => {
     const request = await waitUntil(async () => sim.requests({ path: PATH }).find((r) => JSON.stringify(r.json).includes('rdt-partial-')), 'the batch');
     const [first, second] = bodyOf(request).data.events.map((e) => e.metadata.conversion_id);
     assert.ok(first && second, 'both events in one request');
-    assert.equal((await deadLetter(second)).reason, 'Reddit refused the event (HTTP 400): products.id: must not be blank');
+    assert.equal((await waitForDeadLetter(signal, integrationId, second)).reason, 'Reddit refused the event (HTTP 400): products.id: must not be blank');
     await waitUntil(async () => sent(first).length >= 2 || undefined, 'the other sent again');
     assert.equal(sent(second).length, 1, 'the refused one is not sent again');
     assert.ok(await waitUntil(async () => (await delivered(first)) || undefined, 'the other delivered'));
@@ -147,7 +143,7 @@ describe('Reddit Conversions API', () => {
     sim.setDefault('POST', PATH, (request) => (JSON.stringify(request.json).includes('rdt-plain-bad') ? { status: 400, body: 'Bad Request' } : processedAll(request)));
     try {
       await batch(['ok', 'bad'].map((x) => ({ event: 'Product Added', messageId: `rdt-plain-${x}`, properties: { product_id: x, price: 1 } })));
-      assert.equal((await deadLetter('rdt-plain-bad')).reason, 'Reddit refused the event (HTTP 400, Bad Request)');
+      assert.equal((await waitForDeadLetter(signal, integrationId, 'rdt-plain-bad')).reason, 'Reddit refused the event (HTTP 400, Bad Request)');
       const tries = await waitUntil(async () => (sent('rdt-plain-ok').length >= 2 ? sent('rdt-plain-ok') : undefined), 'the other sent again');
       assert.deepEqual(tries.map(({ request }) => bodyOf(request).data.events.length), [2, 1], 'in the batch, then alone');
       assert.equal(await delivered('rdt-plain-ok'), true);
@@ -168,7 +164,7 @@ describe('Reddit Conversions API', () => {
   test('a refused token dead-letters at the first try, saying what to fix', async () => {
     sim.script('POST', PATH, [{ status: 401, body: { error: { code: 401, message: 'UNAUTHORIZED' } } }]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'rdt-token', properties: { order_id: 'ORD-T', revenue: 5, currency: 'USD' } });
-    const dead = await deadLetter('rdt-token');
+    const dead = await waitForDeadLetter(signal, integrationId, 'rdt-token');
     assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
     assert.equal(dead.reason, 'Reddit refused the conversion access token (HTTP 401, UNAUTHORIZED). Generate one in Reddit Ads Manager (Events Manager > Conversions API > Generate Access Token), update config.conversion_token in a new revision, then replay the dead letters');
     assert.equal(JSON.stringify(dead).includes(TOKEN), false, 'the token is in no dead letter');

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -33,10 +33,6 @@ const snapEvents = (): Array<{ request: RecordedRequest; event: SnapEvent }> =>
   sim.requests({ path: PATH }).flatMap((request) => ((request.json as { data?: SnapEvent[] }).data ?? []).map((event) => ({ request, event })));
 const sent = (messageId: string) => snapEvents().filter(({ event }) => event.event_id === messageId);
 const snapEvent = (messageId: string) => waitUntil(async () => sent(messageId)[0], `${messageId} sent to Snap`);
-const deadLetter = (messageId: string) => waitUntil(async () => {
-  const page = await signal.delivery.list(integrationId, { messageId }, 5);
-  return page.total === 1 && page.items[0]!;
-}, `${messageId} dead-lettered`);
 const now = () => new Date().toISOString();
 
 const visitor: Visitor = { id: VISITOR, ip: VISITOR_IP, userAgent: VISITOR_UA };
@@ -137,7 +133,7 @@ describe('Snapchat Conversions API', () => {
     }, 'the halves');
     assert.deepEqual(requests.map((r) => (r.json as { data: unknown[] }).data.length), [2, 1, 1]);
     const refused = (requests[1]!.json as { data: SnapEvent[] }).data[0]!.event_id as string;
-    assert.equal((await deadLetter(refused)).reason, 'Snap refused the event (HTTP 400, Timestamp invalid or out of range)');
+    assert.equal((await waitForDeadLetter(signal, integrationId, refused)).reason, 'Snap refused the event (HTTP 400, Timestamp invalid or out of range)');
     const other = refused === 'snap-split-x' ? 'snap-split-y' : 'snap-split-x';
     assert.equal((await signal.delivery.list(integrationId, { messageId: other }, 5)).total, 0, 'the other is delivered');
   });
@@ -194,7 +190,7 @@ describe('Snapchat Conversions API', () => {
   test('a refused token dead-letters at the first try, saying what to fix', async () => {
     sim.script('POST', PATH, [reply.unauthorized({ status: 'INVALID', reason: 'Unauthorized' })]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'snap-token', properties: { order_id: 'ORD-T', revenue: 5, currency: 'USD' } });
-    const dead = await deadLetter('snap-token');
+    const dead = await waitForDeadLetter(signal, integrationId, 'snap-token');
     assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
     assert.equal(dead.reason, `Snap refused the access token for pixel ${PIXEL} (HTTP 401, Unauthorized). Generate a Conversions API token in Snapchat Business Manager (Business Details > Conversions API Tokens > Generate Token) in the organization that owns the pixel, update config.access_token in a new revision, then replay the dead letters`);
     assert.equal(JSON.stringify(dead).includes(TOKEN), false, 'the token is in no dead letter');

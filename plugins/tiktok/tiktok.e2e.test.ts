@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const PATH = '/open_api/v1.3/event/track/';
@@ -56,10 +56,6 @@ const browser = (call: Record<string, unknown>, cookies = '_ttp=2F7h37YkS1j57AYS
 
 const sent = () => sim.requests({ path: PATH }).flatMap((request) => ((request.json as { data?: Array<Record<string, any>> }).data ?? []).map((event) => ({ request, event })));
 const sentEvent = (messageId: string) => waitUntil(async () => sent().find(({ event }) => event.event_id === messageId), `${messageId} at TikTok`);
-const deadLetter = (messageId: string) => waitUntil(async () => {
-  const page = await signal.delivery.list(integrationId, { messageId }, 5);
-  return page.total === 1 && page.items[0]!;
-}, `${messageId} dead-lettered`);
 
 describe('TikTok Events API', () => {
   test('an order from the browser: the documented request, customer information hashed, _ttp, ttclid, contents, the Pixel\'s event_id', async () => {
@@ -142,13 +138,13 @@ describe('TikTok Events API', () => {
     }, 'the halves');
     assert.deepEqual(tries.map((r) => (r.json as { data: unknown[] }).data.length), [2, 1, 1]);
     const refused = (tries[1]!.json as { data: Array<{ event_id: string }> }).data[0]!.event_id;
-    assert.equal((await deadLetter(refused)).reason, 'TikTok refused the event (code 40002): data.0.properties.currency: Not a valid currency (request_id r-2)');
+    assert.equal((await waitForDeadLetter(signal, integrationId, refused)).reason, 'TikTok refused the event (code 40002): data.0.properties.currency: Not a valid currency (request_id r-2)');
     const other = refused === 'tt-split-x' ? 'tt-split-y' : 'tt-split-x';
     assert.equal((await signal.delivery.list(integrationId, { messageId: other }, 5)).total, 0, 'the other is delivered');
 
     sim.script('POST', PATH, [{ status: 200, body: { code: 40105, message: 'The access token is invalid or expired.', request_id: 'r-3', data: {} } }]);
     await browser({ type: 'page', messageId: 'tt-token-1', context: { page: { url: 'https://shop.example.com/' } } });
-    const dead = await deadLetter('tt-token-1');
+    const dead = await waitForDeadLetter(signal, integrationId, 'tt-token-1');
     assert.equal(dead.attempts, 1, 'not retried: resending cannot help');
     assert.equal(dead.reason, 'TikTok refused the access token (code 40105): The access token is invalid or expired. Generate a new token in TikTok Events Manager (your pixel > Settings > Events API > Generate Access Token), then update config.access_token (request_id r-3)');
   });

@@ -1,8 +1,12 @@
 // What a vendor plugin's end-to-end test does around its assertions: install the plugin from
-// the catalog on a pipeline of its own, and send browser calls through the collect API as a
-// site's SDK sends them (the visitor cookie, the visitor's IP through the trusted proxy).
+// the catalog on a pipeline of its own, send browser calls through the collect API as a site's
+// SDK sends them (the visitor cookie, the visitor's IP through the trusted proxy), and read
+// what came of them: an event's dead letter, the integration's counters, a person deletion's
+// outcome per vendor.
 import assert from 'node:assert/strict';
+import type { DeadLetter } from '../../core/delivery/dead-letters.ts';
 import type { TestSignal } from './signal.ts';
+import { waitUntil } from './wait.ts';
 
 /** A visitor's browser: its `_dfdid` id, IP (via `X-Forwarded-For`), user agent and other cookies. */
 export interface Visitor {
@@ -74,4 +78,72 @@ export async function sendBrowserCall(
     body: JSON.stringify({ writeKey: key, ...(defaults.timestamp ? { timestamp: defaults.timestamp } : {}), ...call, ...context }),
   });
   assert.equal(res.status, 200, await res.text());
+}
+
+/**
+ * The dead letter of the event `messageId` at the integration, once it is there (the only one
+ * for that messageId); fails after waitUntil's timeout.
+ *
+ * @example
+ * const letter = await waitForDeadLetter(signal, integrationId, 'bz-401');
+ * assert.match(letter.reason, /api_key/);
+ */
+export async function waitForDeadLetter(signal: TestSignal, integrationId: string, messageId: string): Promise<DeadLetter> {
+  return waitUntil(async () => {
+    const page = await signal.delivery.list(integrationId, { messageId }, 5);
+    return page.total === 1 && page.items[0]!;
+  }, `${messageId} dead-lettered`);
+}
+
+/** A counter of `integrationStats` (GraphQL). */
+export type IntegrationStatName = 'delivered' | 'retrying' | 'retried' | 'deadLettered';
+
+/**
+ * The integration's counters through GraphQL's `integrationStats`: `delivered`, `retried` and
+ * `deadLettered`, or the `fields` named (an assertion on the whole object compares just those).
+ *
+ * @example
+ * assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 2, deadLettered: 0 });
+ * assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
+ */
+export async function integrationStats(signal: TestSignal, integrationId: string): Promise<Record<'delivered' | 'retried' | 'deadLettered', number>>;
+export async function integrationStats<F extends IntegrationStatName>(signal: TestSignal, integrationId: string, fields: readonly F[]): Promise<Record<F, number>>;
+export async function integrationStats(
+  signal: TestSignal,
+  integrationId: string,
+  fields: readonly IntegrationStatName[] = ['delivered', 'retried', 'deadLettered'],
+): Promise<Partial<Record<IntegrationStatName, number>>> {
+  const { body } = await signal.graphql<{ integrationStats: Partial<Record<IntegrationStatName, number>> }>(
+    `query($id: ID!) { integrationStats(integrationId: $id) { ${fields.join(' ')} } }`, { id: integrationId });
+  return body.data!.integrationStats;
+}
+
+/** The fields of a person deletion's `vendors` entries that `deletePerson` selects unless told. */
+const DELETION_VENDOR_FIELDS = ['integrationId', 'vendor', 'status', 'responseStatus', 'message'] as const;
+
+/**
+ * Deletes a person of the pipeline through GraphQL's `deletePerson` (asserting the call's 200),
+ * then polls `personDeletion` until it is no longer `running` (up to 30 s); its `vendors`
+ * entries, with the `vendorFields` selected (integrationId, vendor, status, responseStatus and
+ * message unless told).
+ *
+ * @example
+ * assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }), [{ integrationId, vendor: 'braze', status: 'sent', responseStatus: 201, message: '…' }]);
+ * const [vendor] = await deletePerson(signal, site.id, { userId: 'u-2' }, ['vendor', 'status', 'responseStatus', 'message']);
+ */
+export async function deletePerson(
+  signal: TestSignal,
+  pipelineId: string,
+  person: { userId?: string; anonymousId?: string },
+  vendorFields: readonly string[] = DELETION_VENDOR_FIELDS,
+): Promise<Array<Record<string, unknown>>> {
+  const started = await signal.graphql<{ deletePerson: { id: string } }>(
+    'mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }',
+    { p: pipelineId, u: person.userId, a: person.anonymousId });
+  assert.equal(started.status, 200, JSON.stringify(started.body.errors));
+  return waitUntil(async () => {
+    const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
+      `query($id: ID!) { personDeletion(id: $id) { status vendors { ${vendorFields.join(' ')} } } }`, { id: started.body.data!.deletePerson.id });
+    return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
+  }, 'the deletion to end', 30_000);
 }
