@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { waitForDeadLetter } from './helpers/vendor-e2e.ts';
 import { waitUntil } from './helpers/wait.ts';
 
 let sim: VendorSim;
@@ -300,10 +301,6 @@ describe('Meta Conversions API', () => {
   let site: { id: string; key: string };
   const metaEvents = () => sim.requests({ path }).flatMap((request) => ((request.json as { data?: Array<Record<string, any>> }).data ?? []).map((event) => ({ request, event })));
   const metaEvent = (messageId: string) => waitUntil(async () => metaEvents().find(({ event }) => event.event_id === messageId), messageId);
-  const deadLetter = (messageId: string) => waitUntil(async () => {
-    const p = await signal.delivery.list(integrationId, { messageId }, 5);
-    return p.total === 1 && p.items[0]!;
-  }, `${messageId} dead-lettered`);
   // Meta refuses events more than 7 days old: these calls happen now.
   const now = () => new Date().toISOString();
   const call = (body: Record<string, unknown>, cookies = '') => browser({ timestamp: now(), ...body }, cookies, { key: site.key, id: 'df_meta0visitor' });
@@ -358,9 +355,9 @@ describe('Meta Conversions API', () => {
     assert.deepEqual([cart.event_name, cart.custom_data], ['AddToCart', { content_type: 'product', content_ids: ['SKU-100'], value: 24.99, currency: 'EUR', contents: [{ id: 'SKU-100', quantity: 2, item_price: 24.99 }] }]);
 
     await call({ type: 'track', event: 'Order Completed', messageId: 'meta-old', timestamp: '2024-03-24T16:00:00.000Z', properties: { total: 5, currency: 'USD' }, context: { page: { url: 'https://shop.example.com/' } } });
-    assert.match((await deadLetter('meta-old')).reason, /Meta refuses events older than 7 days/);
+    assert.match((await waitForDeadLetter(signal, integrationId, 'meta-old')).reason, /Meta refuses events older than 7 days/);
     await call({ type: 'track', event: 'Order Completed', messageId: 'meta-no-currency', properties: { total: 5 }, context: { page: { url: 'https://shop.example.com/' } } });
-    assert.match((await deadLetter('meta-no-currency')).reason, /currency is required/);
+    assert.match((await waitForDeadLetter(signal, integrationId, 'meta-no-currency')).reason, /currency is required/);
     assert.equal(metaEvents().some(({ event }) => ['meta-old', 'meta-no-currency'].includes(event.event_id)), false, 'never sent');
   });
 
@@ -378,13 +375,13 @@ describe('Meta Conversions API', () => {
     }, 'the halves');
     assert.deepEqual(sent.map((r) => (r.json as { data: unknown[] }).data.length), [2, 1, 1]);
     const refused = (sent[1]!.json as { data: Array<{ event_id: string }> }).data[0]!.event_id;
-    assert.match((await deadLetter(refused)).reason, /Meta refused the event \(code 100\): Invalid currency: The currency code is not valid/);
+    assert.match((await waitForDeadLetter(signal, integrationId, refused)).reason, /Meta refused the event \(code 100\): Invalid currency: The currency code is not valid/);
     const other = refused === 'meta-split-x' ? 'meta-split-y' : 'meta-split-x';
     assert.equal((await signal.delivery.list(integrationId, { messageId: other }, 5)).total, 0, 'the other is delivered');
 
     sim.script('POST', path, [{ status: 400, body: { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } } }]);
     await call({ type: 'page', messageId: 'meta-token', context: { page: { url: 'https://shop.example.com/' } } });
-    assert.match((await deadLetter('meta-token')).reason, /Meta refused the access token \(code 190, subcode 463\).*update config\.access_token/);
+    assert.match((await waitForDeadLetter(signal, integrationId, 'meta-token')).reason, /Meta refused the access token \(code 190, subcode 463\).*update config\.access_token/);
   });
 });
 
