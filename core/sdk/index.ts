@@ -7,7 +7,8 @@
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
- * - helpers: `splitBatch` (batch limits), `instantText` (a time for a message, never a RangeError), `parseRetryAfter`, `createConfigAjv`, the egress
+ * - helpers: `splitBatch` (batch limits), `instantText` (a time for a message, never a RangeError), `parseRetryAfter`, `createConfigAjv`,
+ *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
@@ -35,6 +36,7 @@ export {
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
 export { instantText } from './instant-text.ts';
+export { readDecimal, readText, readWholeNumber } from './value-readers.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
