@@ -2,7 +2,7 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, namesNoOne, PermanentError, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
 import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
@@ -14,7 +14,6 @@ const SKEW_MS = 60 * 60 * 1000;
 export const MAX_EVENT_ID = 64;
 const CURRENCY = /^[A-Z]{3}$/;
 const CLICK_ID = 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID';
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
 
@@ -22,21 +21,8 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Text from a string or a finite number; blank text and anything else are nothing. */
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
-function amountOf(value: JsonValue | undefined, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const written = text(value);
-  if (written !== undefined && DECIMAL.test(written) && Number.isFinite(Number(written))) return Number(written);
-  throw new PermanentError(`LinkedIn takes ${field} as a number (sent as text); the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
-}
+const amountOf = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'LinkedIn', field, sentAsText: true });
 
 /**
  * The value of the products (`price × quantity`, quantity 1 when absent), when every product
@@ -66,7 +52,7 @@ function conversionValue(payload: JsonObject, defaultCurrency: string | undefine
   const mapped = isRecord(payload.conversionValue) ? payload.conversionValue : {};
   const amount = amountOf(mapped.amount, 'conversionValue.amount') ?? productsValue(payload.products);
   if (amount === undefined) return undefined;
-  const given = text(mapped.currencyCode);
+  const given = readText(mapped.currencyCode);
   const currency = (given ?? defaultCurrency)?.toUpperCase();
   if (currency === undefined) {
     throw new PermanentError(`LinkedIn needs the currency of a conversion value: the event has a value (${amount}) and no currency; send currency with the event, or set config.default_currency`);
@@ -90,7 +76,7 @@ function happenedAt(payload: JsonObject, event: CanonicalEvent): number {
  * the messageId, and none is sent when neither serves.
  */
 function eventIdOf(mapped: JsonValue | undefined, messageId: string | undefined): string | undefined {
-  for (const id of [text(mapped), text(messageId)]) {
+  for (const id of [readText(mapped), readText(messageId)]) {
     if (id !== undefined && id.length <= MAX_EVENT_ID && !namesNoOne(id)) return id;
   }
   return undefined;

@@ -3,7 +3,7 @@
 // not know, a number where it wants text, or no way to match a person, and every event of the
 // request is refused. So the event is fitted here, and one that cannot be fitted is
 // dead-lettered alone, saying why, before it is sent.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /** Where the conversion happened (`action_source`). */
@@ -20,32 +20,15 @@ const CUSTOM_INTEGER_FIELDS = ['num_items', 'external_measurement_vendor_id'] as
 const CONTENT_TEXT_FIELDS = ['id', 'item_name', 'item_category', 'item_brand'] as const;
 
 const CURRENCY = /^[A-Za-z]{3}$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Text from a string or a finite number; blank text and anything else are nothing. */
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 /** A number Pinterest takes as text (`"72.39"`), or a PermanentError naming the field: a value read wrong is worse than none. */
 function numberText(value: JsonValue | undefined, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const written = text(value);
-  if (written !== undefined && DECIMAL.test(written) && Number.isFinite(Number(written))) return String(Number(written));
-  throw new PermanentError(`Pinterest takes ${field} as a number (sent as text); the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
-}
-
-/** A whole number, or nothing (Pinterest takes `quantity` and `num_items` as integers). */
-function integer(value: JsonValue | undefined): number | undefined {
-  const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? Math.trunc(number) : undefined;
+  const number = readDecimal(value, { vendor: 'Pinterest', field, sentAsText: true });
+  return number === undefined ? undefined : String(number);
 }
 
 /** A list of the value (a single-product blueprint maps one id and one contents entry). */
@@ -59,12 +42,12 @@ function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
   if (!isRecord(raw)) return undefined;
   const entry: JsonObject = {};
   for (const field of CONTENT_TEXT_FIELDS) {
-    const value = text(raw[field]);
+    const value = readText(raw[field]);
     if (value !== undefined) entry[field] = value;
   }
   const price = numberText(raw.item_price, `custom_data.contents[${index}].item_price`);
   if (price !== undefined) entry.item_price = price;
-  const quantity = integer(raw.quantity);
+  const quantity = readWholeNumber(raw.quantity);
   if (quantity !== undefined) entry.quantity = quantity;
   return Object.keys(entry).length > 0 ? entry : undefined;
 }
@@ -83,7 +66,7 @@ function customData(raw: JsonValue | undefined, limitedDataProcessing: boolean):
   const input: JsonObject = isRecord(raw) ? raw : {};
   const custom: JsonObject = {};
   for (const field of CUSTOM_TEXT_FIELDS) {
-    const value = text(input[field]);
+    const value = readText(input[field]);
     if (value !== undefined) custom[field] = value;
   }
   for (const field of CUSTOM_NUMBER_TEXT_FIELDS) {
@@ -91,15 +74,15 @@ function customData(raw: JsonValue | undefined, limitedDataProcessing: boolean):
     if (value !== undefined) custom[field] = value;
   }
   for (const field of CUSTOM_INTEGER_FIELDS) {
-    const value = integer(input[field]);
+    const value = readWholeNumber(input[field]);
     if (value !== undefined) custom[field] = value;
   }
   if (input.currency !== undefined && input.currency !== null && input.currency !== '') {
-    const currency = text(input.currency);
+    const currency = readText(input.currency);
     if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Pinterest takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
     custom.currency = currency.toUpperCase();
   }
-  const ids = asList(input.content_ids).map(text).filter((id): id is string => id !== undefined);
+  const ids = asList(input.content_ids).map(readText).filter((id): id is string => id !== undefined);
   if (ids.length > 0) custom.content_ids = ids;
   const contents = asList(input.contents).map(contentEntry).filter((entry): entry is JsonObject => entry !== undefined);
   if (contents.length > 0) {
@@ -151,15 +134,15 @@ function epikFromUrl(event: CanonicalEvent): string | undefined {
  */
 export function toPinterestEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
   const config = ctx.config;
-  const eventName = text(payload.event_name);
+  const eventName = readText(payload.event_name);
   if (eventName === undefined) throw new PermanentError('Pinterest needs event_name (checkout, add_to_cart, page_visit, …, or custom): the blueprint mapped none');
   const eventTime = typeof payload.event_time === 'number' && Number.isFinite(payload.event_time) ? Math.floor(payload.event_time) : undefined;
   if (eventTime === undefined) throw new PermanentError('Pinterest needs event_time (Unix seconds): the blueprint mapped none; map timestamp with to_unix_seconds');
-  const actionSource = text(payload.action_source) ?? (typeof config.action_source === 'string' ? config.action_source : 'web');
+  const actionSource = readText(payload.action_source) ?? (typeof config.action_source === 'string' ? config.action_source : 'web');
   if (!(ACTION_SOURCES as readonly string[]).includes(actionSource)) {
     throw new PermanentError(`Pinterest takes action_source ${ACTION_SOURCES.join(', ')}; the blueprint mapped ${JSON.stringify(payload.action_source)}`);
   }
-  const out: JsonObject = { event_name: eventName, action_source: actionSource, event_time: eventTime, event_id: text(payload.event_id) ?? event.messageId };
+  const out: JsonObject = { event_name: eventName, action_source: actionSource, event_time: eventTime, event_id: readText(payload.event_id) ?? event.messageId };
 
   const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
   if (userData.click_id === undefined) {
@@ -174,14 +157,14 @@ export function toPinterestEvent(payload: JsonObject, event: CanonicalEvent, ctx
   out.user_data = userData;
 
   for (const field of EVENT_TEXT_FIELDS) {
-    const value = text(payload[field]);
+    const value = readText(payload[field]);
     if (value !== undefined) out[field] = value;
   }
   for (const field of EVENT_OBJECT_FIELDS) if (isRecord(payload[field])) out[field] = payload[field];
   if (typeof payload.opt_out === 'boolean') out.opt_out = payload.opt_out;
   if (typeof payload.wifi === 'boolean') out.wifi = payload.wifi;
   // "Two-character ISO-639-1 language code": en-GB is en.
-  const language = /^([a-z]{2})(?:[-_][a-z0-9]+)*$/i.exec(text(payload.language) ?? '');
+  const language = /^([a-z]{2})(?:[-_][a-z0-9]+)*$/i.exec(readText(payload.language) ?? '');
   if (language) out.language = language[1]!.toLowerCase();
   const custom = customData(payload.custom_data, config.limited_data_processing === true);
   if (custom !== undefined) out.custom_data = custom;

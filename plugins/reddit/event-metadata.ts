@@ -4,7 +4,7 @@
 // alone, saying why, for the types that carry them: a value that is no number could not be sent,
 // and for a currency that is no ISO 4217 code Reddit assumes the ad account's ("About event
 // metadata"), counting the value in the wrong currency.
-import { namesNoOne, PermanentError, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Tracking types whose conversions carry a value and a currency, and those that carry an item
@@ -17,7 +17,6 @@ const WITH_ITEM_COUNT: ReadonlySet<string> = new Set(['ADD_TO_CART', 'ADD_TO_WIS
 const PRODUCT_TEXT_FIELDS = ['name', 'category'] as const;
 
 const CURRENCY = /^[A-Za-z]{3}$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
 /**
@@ -31,35 +30,11 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/**
- * Text from a string or a finite number; blank text and anything else are nothing.
- *
- * @example
- * text(' SKU-1 '); // 'SKU-1'
- * text(42);        // '42'
- * text('  ');      // undefined
- */
-export function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
-function decimal(value: JsonValue | undefined, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const written = text(value);
-  const number = written !== undefined && DECIMAL.test(written) ? Number(written) : NaN;
-  if (Number.isFinite(number)) return number;
-  throw new PermanentError(`Reddit takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
-}
+const decimal = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'Reddit', field });
 
 /** A whole number from 0 to MAX_COUNT, or nothing (`item_count`, `quantity`). */
-function count(value: JsonValue | undefined): number | undefined {
-  const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) && number >= 0 && number <= MAX_COUNT ? Math.trunc(number) : undefined;
-}
+const count = (value: JsonValue | undefined) => readWholeNumber(value, { min: 0, max: MAX_COUNT });
 
 /** A list of the value (a single-product blueprint maps one product). */
 function asList(value: JsonValue | undefined): JsonValue[] {
@@ -70,11 +45,11 @@ function asList(value: JsonValue | undefined): JsonValue[] {
 /** One `products` entry as Reddit takes it, or undefined when it has no id (Reddit's v3 requires one). */
 function product(raw: JsonValue, index: number): JsonObject | undefined {
   if (!isRecord(raw)) return undefined;
-  const id = text(raw.id);
+  const id = readText(raw.id);
   if (id === undefined) return undefined;
   const entry: JsonObject = { id };
   for (const field of PRODUCT_TEXT_FIELDS) {
-    const value = text(raw[field]);
+    const value = readText(raw[field]);
     if (value !== undefined) entry[field] = value;
   }
   const quantity = count(raw.quantity);
@@ -101,13 +76,13 @@ export function fitMetadata(raw: JsonValue | undefined, trackingType: string, co
   const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
   // A placeholder (`undefined`, `null`) is shared by unrelated events: Reddit would keep one of
   // them and drop the others as duplicates, so the messageId is sent instead.
-  const mappedId = text(input.conversion_id);
+  const mappedId = readText(input.conversion_id);
   const out: JsonObject = { conversion_id: mappedId !== undefined && !namesNoOne(mappedId) ? mappedId : conversionId };
   // Reddit takes no value or currency with the other types: what was mapped for them is not
   // read, so it cannot cost the event.
   const withValue = WITH_VALUE.has(trackingType);
   if (withValue && input.currency !== undefined && input.currency !== null && input.currency !== '') {
-    const currency = text(input.currency);
+    const currency = readText(input.currency);
     if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Reddit takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
     out.currency = currency.toUpperCase();
   }

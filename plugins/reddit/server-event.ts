@@ -3,8 +3,8 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { fitMetadata, text } from './event-metadata.ts';
+import { instantText, namesNoOne, PermanentError, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { fitMetadata } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
 /** Reddit's v3 tracking types (`type.tracking_type`). */
@@ -105,7 +105,7 @@ function truncated(name: string, max: number): string {
 export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
   const config = ctx.config;
   const mappedType = isRecord(payload.type) ? payload.type : {};
-  const written = text(mappedType.tracking_type);
+  const written = readText(mappedType.tracking_type);
   if (written === undefined) {
     const what = isRecord(payload.type) ? (mappedType.tracking_type === undefined ? 'none' : shown(mappedType.tracking_type)) : payload.type === undefined ? 'none' : `type as ${shown(payload.type)}, not type.tracking_type`;
     throw new PermanentError(`Reddit needs type.tracking_type (PURCHASE, ADD_TO_CART, PAGE_VISIT, …, or CUSTOM): the blueprint mapped ${what}`);
@@ -114,7 +114,7 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (trackingType === undefined) throw new PermanentError(`Reddit takes type.tracking_type ${TRACKING_TYPES.join(', ')}; the blueprint mapped ${JSON.stringify(written)}`);
   const type: JsonObject = { tracking_type: trackingType };
   if (trackingType === 'CUSTOM') {
-    const name = text(mappedType.custom_event_name);
+    const name = readText(mappedType.custom_event_name);
     if (name === undefined) throw new PermanentError('Reddit needs type.custom_event_name for a CUSTOM event: the blueprint mapped none');
     type.custom_event_name = truncated(name, MAX_CUSTOM_EVENT_NAME);
   }
@@ -131,7 +131,7 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     throw new PermanentError(`This event's time, ${instantText(eventAt)}, is more than 5 minutes in the future (the sender's clock or timestamp is wrong), and Reddit would refuse every event sent with it: send the time the event happened`);
   }
 
-  const mappedSource = text(payload.action_source);
+  const mappedSource = readText(payload.action_source);
   const actionSource = mappedSource === undefined ? (typeof config.action_source === 'string' ? config.action_source : 'WEBSITE') : (ACTION_SOURCE_ALIASES[mappedSource.toLowerCase()] ?? mappedSource.toUpperCase());
   if (!(ACTION_SOURCES as readonly string[]).includes(actionSource)) {
     throw new PermanentError(`Reddit takes action_source ${ACTION_SOURCES.join(', ')}; the blueprint mapped ${JSON.stringify(payload.action_source)}`);
@@ -139,11 +139,11 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const offline = actionSource === 'PHYSICAL_STORE';
   const out: JsonObject = { event_at: Math.min(eventAt, ctx.now), action_source: actionSource, type };
   // Reddit parses the domain of event_source_url, for website events only.
-  const url = pageUrl(text(payload.event_source_url));
+  const url = pageUrl(readText(payload.event_source_url));
   if (url !== undefined && actionSource === 'WEBSITE') out.event_source_url = url;
   // A new ad click beats an old one: the page URL's rdt_cid wins over the _rdt_cid cookie.
   const page = event.context?.page;
-  const clickId = rdtCidOf(page?.url) ?? rdtCidOf(page?.search) ?? usableClickId(text(payload.click_id));
+  const clickId = rdtCidOf(page?.url) ?? rdtCidOf(page?.search) ?? usableClickId(readText(payload.click_id));
   if (clickId !== undefined && !offline) out.click_id = clickId;
   out.metadata = fitMetadata(payload.metadata, trackingType, event.messageId);
 

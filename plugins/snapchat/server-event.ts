@@ -3,7 +3,7 @@
 // with too little customer information, unhashed PII, an out-of-range timestamp or a PURCHASE
 // without value and currency (its Verify Set Up page). So the event is fitted here, and one
 // that cannot be fitted is dead-lettered alone, saying why, before it is sent with others.
-import { instantText, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /**
@@ -45,7 +45,6 @@ const CUSTOM_LIST_FIELDS = ['suggested_destinations', 'suggested_hotels', 'prefe
 const CONTENT_TEXT_FIELDS = ['brand', 'delivery_category'] as const;
 
 const CURRENCY = /^[A-Za-z]{3}$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
 
@@ -53,28 +52,8 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Text from a string or a finite number; blank text and anything else are nothing. */
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
-function decimal(value: JsonValue | undefined, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const written = text(value);
-  const number = written !== undefined && DECIMAL.test(written) ? Number(written) : NaN;
-  if (Number.isFinite(number)) return number;
-  throw new PermanentError(`Snap takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
-}
-
-/** A whole number, or nothing (Snap takes `num_items` and `quantity` as whole numbers). */
-function integer(value: JsonValue | undefined): number | undefined {
-  const number = typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value;
-  return typeof number === 'number' && Number.isFinite(number) ? Math.trunc(number) : undefined;
-}
+const decimal = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'Snap', field });
 
 /** A list of the value (a single-product blueprint maps one id and one contents entry). */
 function asList(value: JsonValue | undefined): JsonValue[] {
@@ -85,15 +64,15 @@ function asList(value: JsonValue | undefined): JsonValue[] {
 /** One `contents` entry as Snap takes it, or undefined when it has no id (Snap matches products by it). */
 function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
   if (!isRecord(raw)) return undefined;
-  const id = text(raw.id);
+  const id = readText(raw.id);
   if (id === undefined) return undefined;
   const entry: JsonObject = { id };
-  const quantity = integer(raw.quantity);
+  const quantity = readWholeNumber(raw.quantity);
   if (quantity !== undefined) entry.quantity = String(quantity);
   const price = decimal(raw.item_price, `custom_data.contents[${index}].item_price`);
   if (price !== undefined) entry.item_price = String(price);
   for (const field of CONTENT_TEXT_FIELDS) {
-    const value = text(raw[field]);
+    const value = readText(raw[field]);
     if (value !== undefined) entry[field] = value;
   }
   return entry;
@@ -111,25 +90,25 @@ function customData(raw: JsonValue | undefined, defaultCurrency: string | undefi
   const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
   const custom: JsonObject = {};
   for (const field of CUSTOM_TEXT_FIELDS) {
-    const value = text(input[field]);
+    const value = readText(input[field]);
     if (value !== undefined) custom[field] = value;
   }
   for (const field of CUSTOM_INTEGER_FIELDS) {
-    const value = integer(input[field]);
+    const value = readWholeNumber(input[field]);
     if (value !== undefined) custom[field] = value;
   }
   for (const field of CUSTOM_LIST_FIELDS) {
-    const values = asList(input[field]).map(text).filter((value): value is string => value !== undefined);
+    const values = asList(input[field]).map(readText).filter((value): value is string => value !== undefined);
     if (values.length > 0) custom[field] = values;
   }
   const value = decimal(input.value, 'custom_data.value');
   if (value !== undefined) custom.value = value;
   if (input.currency !== undefined && input.currency !== null && input.currency !== '') {
-    const currency = text(input.currency);
+    const currency = readText(input.currency);
     if (currency === undefined || !CURRENCY.test(currency)) throw new PermanentError(`Snap takes currency as an ISO 4217 code (USD, EUR); the blueprint mapped ${JSON.stringify(input.currency)}`);
     custom.currency = currency.toUpperCase();
   }
-  const ids = asList(input.content_ids).map(text).filter((id): id is string => id !== undefined);
+  const ids = asList(input.content_ids).map(readText).filter((id): id is string => id !== undefined);
   if (ids.length > 0) custom.content_ids = [...new Set(ids)];
   const contents = asList(input.contents).map(contentEntry).filter((entry): entry is JsonObject => entry !== undefined);
   if (contents.length > 0) {
@@ -188,7 +167,7 @@ function clickIdOfAdClick(event: CanonicalEvent): string | undefined {
  */
 export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
   const config = ctx.config;
-  const eventName = text(payload.event_name);
+  const eventName = readText(payload.event_name);
   if (eventName === undefined) throw new PermanentError('Snap needs event_name (PURCHASE, ADD_CART, PAGE_VIEW, …): the blueprint mapped none');
   const eventTime = typeof payload.event_time === 'number' && Number.isFinite(payload.event_time) ? Math.floor(payload.event_time) : undefined;
   if (eventTime === undefined) throw new PermanentError('Snap needs event_time (Unix seconds): the blueprint mapped none; map timestamp with to_unix_seconds');
@@ -199,18 +178,18 @@ export function toSnapEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plu
     throw new PermanentError(`This event's time, ${instantText(eventTime * 1000)}, is more than ${MAX_CLOCK_AHEAD_MINUTES} minutes in the future (the sender's clock or timestamp is wrong), and Snap would refuse every event sent with it: send the time the event happened`);
   }
   const sentTime = Math.min(eventTime, Math.floor(ctx.now / 1000));
-  const mappedSource = text(payload.action_source);
+  const mappedSource = readText(payload.action_source);
   const actionSource = mappedSource === undefined ? (typeof config.action_source === 'string' ? config.action_source : 'WEB') : (ACTION_SOURCE_ALIASES[mappedSource.toLowerCase()] ?? mappedSource.toUpperCase());
   if (!(ACTION_SOURCES as readonly string[]).includes(actionSource)) {
     const app = actionSource === 'MOBILE_APP' ? ' (app events need app_data and a Snap App ID, which this plugin does not send)' : '';
     throw new PermanentError(`This plugin sends action_source ${ACTION_SOURCES.join(' or ')} (also written web, website, offline, physical_store, phone_call); the blueprint mapped ${JSON.stringify(payload.action_source)}${app}`);
   }
-  const out: JsonObject = { event_name: eventName, event_time: sentTime, event_id: text(payload.event_id) ?? event.messageId, action_source: actionSource };
+  const out: JsonObject = { event_name: eventName, event_time: sentTime, event_id: readText(payload.event_id) ?? event.messageId, action_source: actionSource };
   // Snap lists event_source_url among the parameters it asks of each event "for best signal
   // integrity", but neither its own server-side tag nor its SDK refuses an event without one: a
   // web event whose page is unknown (an order completed on the server) is sent without it
   // rather than lost.
-  const url = text(payload.event_source_url);
+  const url = readText(payload.event_source_url);
   if (url !== undefined) out.event_source_url = url;
 
   const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
