@@ -51,6 +51,14 @@ describe('admin auth', () => {
     assert.equal(res.status, 401);
     assert.equal(res.json.error.code, 'SIGNAL_ADMIN_UNAUTHORIZED');
   });
+  test('a path with a parameter asked with another method → 405 naming the methods it takes', async () => {
+    const path = '/v1/admin/integrations/3f1c2b4a-1111-4c2d-9e8f-0123456789ab/dead-letters/export';
+    const response = await fetch(`${signal.adminUrl}${path}`, { method: 'DELETE', headers: { authorization: `Bearer ${signal.adminToken}` } });
+    assert.equal(response.status, 405);
+    assert.equal(response.headers.get('allow'), 'GET');
+    assert.deepEqual(((await response.json()) as { error: unknown }).error, { code: 'SIGNAL_METHOD_NOT_ALLOWED', message: `DELETE is not allowed on ${path}: use GET` });
+    assert.equal((await rest('POST', '/v1/admin/no-such-thing/3f1c2b4a')).status, 404);
+  });
 });
 
 describe('GraphQL request errors', () => {

@@ -113,7 +113,9 @@ export function installErrorHandling(app: FastifyInstance, bodyCode: BodyErrorCo
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     // The path exists with other methods (GET /v1/track): a 405 saying which, as HTTP asks.
-    const allowed = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((method) => method !== request.method && app.hasRoute({ method, url: path }));
+    // findRoute matches the path as the router would, parametric routes included
+    // (/v1/admin/integrations/<id>); hasRoute compares route patterns only.
+    const allowed = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null);
     if (allowed.length > 0) {
       return reply.code(405).header('allow', allowed.join(', ')).send(new SignalError('SIGNAL_METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${path}: use ${allowed.join(' or ')}`).toJSON());
     }
