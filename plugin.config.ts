@@ -23,6 +23,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/customerio' },
   { plugin: './plugins/reddit' },
   { plugin: './plugins/klaviyo' },
+  { plugin: './plugins/google_ads' },
 ];
 
 export default plugins;

@@ -8,10 +8,11 @@ const registry = await loadPlugins();
 /**
  * Configs the suite cannot make from the schemas' samples, so that every optional part is
  * checked too: GA4's deletions need a readable service account key (an RSA key, made here);
- * LinkedIn's credential is one of two optional fields (a refresh token, or an access token).
+ * LinkedIn's credential is one of two optional fields (a refresh token, or an access token);
+ * Google Ads' optional manager account, developer token and phone country are checked filled.
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
-  if (id === 'linkedin') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
+  if (id === 'linkedin' || id === 'google_ads') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id !== 'ga4') return {};
   const definition = registry.get(id)!;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

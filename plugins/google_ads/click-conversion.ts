@@ -1,0 +1,199 @@
+// One ClickConversion as Google's UploadClickConversions takes it (REST JSON, camelCase), from
+// whatever the blueprint mapped. Google checks each conversion of a request alone (partial
+// failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
+// is sent; what Google alone can judge (the click, the action's window) is left to its answer.
+import { instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { CLICK_ID_FIELDS, clickIdFromUrl, clickIdOf, gclidOfCookie, type ClickIdField } from './click-ids.ts';
+import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
+import { userIdentifiers } from './user-identifiers.ts';
+
+/**
+ * A conversion's click must lie in its conversion action's click-through window, which is at
+ * most 90 days: a conversion older than that cannot be attributed to any click.
+ */
+export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+/** A timestamp ahead of the delivery by at most this is clock skew: sent as the delivery's time. */
+const SKEW_MS = 60 * 60 * 1000;
+const CURRENCY = /^[A-Z]{3}$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+/** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
+const MICRO = 1_000_000;
+
+function isRecord(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Text from a string or a finite number; blank text and anything else are nothing. */
+function text(value: JsonValue | undefined): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
+function amountOf(value: JsonValue | undefined, field: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const written = text(value);
+  if (written !== undefined && DECIMAL.test(written) && Number.isFinite(Number(written))) return Number(written);
+  throw new PermanentError(`Google Ads takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
+}
+
+/** The products' value (price × quantity, 1 when absent) when every product has a price; else undefined. */
+function productsValue(raw: JsonValue | undefined): number | undefined {
+  const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  const products = list.filter(isRecord);
+  if (products.length === 0 || products.length !== list.length) return undefined;
+  let micros = 0;
+  for (const [index, product] of products.entries()) {
+    const price = amountOf(product.price, `products[${index}].price`);
+    if (price === undefined) return undefined;
+    const quantity = product.quantity === undefined || product.quantity === null ? 1 : amountOf(product.quantity, `products[${index}].quantity`) ?? 1;
+    micros += Math.round(price * MICRO) * Math.trunc(quantity);
+  }
+  return micros / MICRO;
+}
+
+/**
+ * `yyyy-mm-dd hh:mm:ss+00:00`, the form Google takes `conversionDateTime` in (the offset is
+ * required; UTC names the same instant as the account's own zone would).
+ *
+ * @example
+ * conversionDateTime(Date.parse('2026-11-30T11:00:00.750Z')); // '2026-11-30 11:00:00+00:00'
+ */
+export function conversionDateTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
+}
+
+/** The epoch milliseconds of a mapped time (ms, an ISO 8601 date, or Google's own form), else the event's timestamp. */
+function happenedAt(payload: JsonObject, event: CanonicalEvent): number {
+  const mapped = payload.conversionDateTime;
+  let time: number;
+  if (typeof mapped === 'number') time = mapped;
+  else if (typeof mapped === 'string' && mapped.trim() !== '') {
+    const written = mapped.trim();
+    const google = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2})$/.exec(written);
+    time = /^\d+$/.test(written) ? Number(written) : Date.parse(google ? `${google[1]}T${google[2]}${google[3]}` : written);
+  } else time = Date.parse(event.timestamp);
+  if (!Number.isFinite(time)) throw new PermanentError(`Google Ads needs the conversion's time; the blueprint mapped conversionDateTime ${JSON.stringify(mapped)}: map timestamp with to_unix_ms`);
+  return Math.floor(time / 1000) * 1000;
+}
+
+/**
+ * The order id Google deduplicates on (one conversion per order id and conversion action): the
+ * mapped one, else the messageId, so the same event sent twice — a retry after a lost answer, a
+ * replay — is counted once. A placeholder ("undefined", "null"), which would make Google count
+ * one conversion of all that carry it, gives way to the messageId.
+ */
+function orderIdOf(mapped: JsonValue | undefined, messageId: string | undefined): string | undefined {
+  for (const id of [text(mapped), text(messageId)]) {
+    if (id !== undefined && !namesNoOne(id)) return id;
+  }
+  return undefined;
+}
+
+/** `granted`/`denied` in any case → Google's `GRANTED`/`DENIED`; anything else: not said. */
+function consentStatus(value: JsonValue | undefined): 'GRANTED' | 'DENIED' | undefined {
+  const upper = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
+  return upper === 'GRANTED' || upper === 'DENIED' ? upper : undefined;
+}
+
+/** The click id of the conversion and its field: the page URL's (the newest click) first, then the mapped one; gclid, else gbraid, else wbraid. */
+function clickIdOfEvent(payload: JsonObject, event: CanonicalEvent): { field: ClickIdField; id: string } | undefined {
+  for (const field of CLICK_ID_FIELDS) {
+    const id = clickIdFromUrl(event, field) ?? (field === 'gclid' ? gclidOfCookie(payload.gclid) : clickIdOf(payload[field]));
+    if (id !== undefined) return { field, id };
+  }
+  return undefined;
+}
+
+/**
+ * The ClickConversion for an event, or null for an event no conversion action is configured for
+ * (not sent, not an error):
+ *
+ * - `gclid`, else `gbraid`, else `wbraid` (Google takes one): the page URL's, else the mapped
+ *   one (the blueprint maps the `_gcl_aw` cookie, read as `GCL.<seconds>.<gclid>`);
+ * - `conversionAction`: `customers/<customer_id>/conversionActions/<id>`, of the action the
+ *   blueprint mapped, else the one `config.conversion_actions` names for the event;
+ * - `conversionDateTime`: `yyyy-mm-dd hh:mm:ss+00:00` (the event's timestamp unless mapped); up
+ *   to an hour ahead of the delivery is sent as the delivery's time;
+ * - `conversionValue` (the mapped value, else the products' sum) and `currencyCode` (the mapped
+ *   one, else `config.default_currency`; none: the conversion action's own);
+ * - `orderId`: see orderIdOf;
+ * - `userIdentifiers` (enhanced conversions for leads): the hashed email and phone, unless
+ *   `config.enhanced_conversions` is false, the visitor denied `ad_user_data`, or the click id
+ *   is a gbraid or wbraid (Google refuses identifiers beside those);
+ * - `consent`: `adUserData` and `adPersonalization` from Google Consent Mode, when known.
+ *
+ * Throws a PermanentError (the event is dead-lettered alone) for what Google would refuse: a
+ * time more than an hour ahead or more than 90 days old, nothing to attribute the conversion
+ * by, an unreadable value or currency.
+ *
+ * @example
+ * toClickConversion({ gclid: 'GCL.1796032000.EAIaIQobChMI8e', conversionValue: 64.98, currencyCode: 'EUR', orderId: 'ORD-1' }, orderCompleted, ctx);
+ * // { gclid: 'EAIaIQobChMI8e', conversionAction: 'customers/1234567890/conversionActions/6543210',
+ * //   conversionDateTime: '2026-11-30 11:00:00+00:00', conversionValue: 64.98, currencyCode: 'EUR', orderId: 'ORD-1' }
+ */
+export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
+  const config = ctx.config;
+  let action: string | undefined;
+  if (payload.conversionAction !== undefined && payload.conversionAction !== null && payload.conversionAction !== '') {
+    action = conversionActionId(payload.conversionAction);
+    if (action === undefined) throw new PermanentError(`the blueprint mapped conversionAction ${JSON.stringify(payload.conversionAction)}: a Google Ads conversion action is its id (digits) or customers/<customer id>/conversionActions/<id>`);
+  } else {
+    action = conversionActionFor(event, config);
+  }
+  if (action === undefined) return null;
+
+  let time = happenedAt(payload, event);
+  if (time > ctx.now + SKEW_MS) {
+    throw new PermanentError(`Google Ads takes no conversions from the future: this one is dated ${instantText(time)}, after this delivery (${instantText(ctx.now)})`);
+  }
+  time = Math.min(time, Math.floor(ctx.now / 1000) * 1000);
+  if (ctx.now - time > MAX_AGE_MS) {
+    const days = Math.floor((ctx.now - time) / (24 * 60 * 60 * 1000));
+    throw new PermanentError(`Google Ads attributes a conversion to a click of at most 90 days before it (the longest click-through window), so this one cannot count: it happened on ${instantText(time)}, ${days} days before this delivery`);
+  }
+
+  const click = clickIdOfEvent(payload, event);
+  const consent: JsonObject = {};
+  const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
+  const adUserData = consentStatus(mappedConsent.ad_user_data);
+  const adPersonalization = consentStatus(mappedConsent.ad_personalization);
+  if (adUserData !== undefined) consent.adUserData = adUserData;
+  if (adPersonalization !== undefined) consent.adPersonalization = adPersonalization;
+
+  const defaultCountryCode = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
+  const { identifiers, left } = userIdentifiers(payload.user, defaultCountryCode === undefined ? {} : { defaultCountryCode });
+  const withheld = config.enhanced_conversions === false ? 'config.enhanced_conversions is off'
+    : adUserData === 'DENIED' ? 'the visitor denied ad_user_data'
+    : click !== undefined && click.field !== 'gclid' ? `Google takes no user identifiers beside a ${click.field}`
+    : undefined;
+  const sentIdentifiers = withheld === undefined ? identifiers : [];
+  if (click === undefined && sentIdentifiers.length === 0) {
+    const why = withheld !== undefined && identifiers.length > 0 ? ` (its email or phone is not sent: ${withheld})` : left.length > 0 ? ` (left out as unusable: ${left.join(', ')})` : '';
+    throw new PermanentError(`Google Ads cannot attribute this conversion: it needs a gclid (the landing page URL's, or the _gcl_aw cookie), a gbraid or wbraid, or an email or phone number (enhanced conversions for leads), and the event has none${why}`);
+  }
+
+  const customerId = customerIdOf(config.customer_id) ?? String(config.customer_id);
+  const out: JsonObject = {};
+  if (click !== undefined) out[click.field] = click.id;
+  out.conversionAction = `customers/${customerId}/conversionActions/${action}`;
+  out.conversionDateTime = conversionDateTime(time);
+
+  const value = amountOf(payload.conversionValue, 'conversionValue') ?? productsValue(payload.products);
+  if (value !== undefined) {
+    out.conversionValue = value;
+    const given = text(payload.currencyCode);
+    const currency = (given ?? text(config.default_currency))?.toUpperCase();
+    if (currency !== undefined) {
+      if (!CURRENCY.test(currency)) throw new PermanentError(`Google Ads takes currencyCode as an ISO 4217 code (USD, EUR); the event has ${JSON.stringify(given ?? config.default_currency)}`);
+      out.currencyCode = currency;
+    }
+  }
+  const orderId = orderIdOf(payload.orderId, event.messageId);
+  if (orderId !== undefined) out.orderId = orderId;
+  if (sentIdentifiers.length > 0) out.userIdentifiers = sentIdentifiers;
+  if (Object.keys(consent).length > 0) out.consent = consent;
+  return out;
+}
