@@ -119,7 +119,7 @@ function conversionOutcome(errors: AdsError[]): EventOutcome {
       return { status: 'retry', reason: `Google Ads takes this conversion later (${said}): Google takes a click's conversions from 6 hours after the click, and a new conversion action's after 6 hours; sent again later (replay the dead letter if every try comes too soon)`, retryAfterMs: TOO_RECENT_WAIT_MS };
     }
     if (TRANSIENT.has(code)) return { status: 'retry', reason: `Google Ads failed to record the conversion (${said})` };
-    const remedy = REMEDIES[code];
+    const remedy = Object.hasOwn(REMEDIES, code) ? REMEDIES[code] : undefined;
     return { status: 'dead_letter', reason: `Google Ads refused the conversion (${said})${remedy ? `: ${remedy}` : ''}` };
   });
   return outcomes.find((o) => o.status === 'dead_letter') ?? outcomes.find((o) => o.status === 'retry') ?? { status: 'delivered' };

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
@@ -32,8 +33,8 @@ let integrationId: string;
 const issued: string[] = [];
 const revoked = new Set<string>();
 
-// any: the vendor's JSON, read field by field in assertions.
-type Conversion = Record<string, any>;
+/** A ClickConversion as the simulator received it. */
+type Conversion = Record<string, JsonValue>;
 const apiRequests = (): RecordedRequest[] => sim.requests({ path: API_PATH });
 const tokenRequests = (): RecordedRequest[] => sim.requests({ path: TOKEN_PATH });
 const conversionsOf = (request: RecordedRequest): Conversion[] => (request.json as { conversions?: Conversion[] }).conversions ?? [];
