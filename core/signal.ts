@@ -37,6 +37,7 @@ import { deliveryRestRoutes } from './delivery/delivery-rest-routes.ts';
 import { createDeliveryLog } from './delivery/delivery-log.ts';
 import { createHttpPerformer } from './delivery/http-performer.ts';
 import { createAccessTokens } from './delivery/access-tokens.ts';
+import { accessTokenTypeDefs, createAccessTokenResolvers } from './delivery/access-tokens-graphql.ts';
 import { createClickIdKeeper, type RegisteredClickId } from './collect/click-id-cookies.ts';
 import { createPartnerEnricher, readBrowserAttributesStatement, visitorDigest } from './pipeline/partner-enrichment.ts';
 import type { JsonObject } from './collect/canonical-event.ts';
@@ -354,6 +355,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         logger,
         graphql: [
           { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
+          { typeDefs: accessTokenTypeDefs, resolvers: createAccessTokenResolvers(accessTokens) },
           { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
           { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },
           { typeDefs: personDeletionTypeDefs, resolvers: createPersonDeletionResolvers(createPersonDeletions({ pool, boss, onChange: () => suppressions.stale() })) },

@@ -119,6 +119,22 @@ describe('access tokens', () => {
     await assert.rejects(node().get(broken), { name: 'PermanentError', message: 'access token: the plugin could not build the token request: client_id is missing' });
   });
 
+  it('admins see when the token was obtained and expires, and a warning a month before the credential ends', async () => {
+    const tokens = node();
+    assert.equal(await tokens.status(owner.revisionId), null, 'none obtained yet');
+    sim.script('POST', '/oauth/token', [reply.ok({ access_token: 'at-status-0001', expires_in: 3600, refresh_token_expires_in: 40 * 86_400 })]);
+    await tokens.get(owner);
+    const obtainedAt = new Date(clock).toISOString();
+    assert.deepEqual(await tokens.status(owner.revisionId), {
+      obtainedAt, expiresAt: new Date(clock + 3_600_000).toISOString(), credentialExpiresAt: new Date(clock + 40 * 86_400_000).toISOString(), warning: null,
+    });
+    clock += 15 * 86_400_000;
+    assert.match((await tokens.status(owner.revisionId))!.warning!, /^the credential ends on 2027-01-09 \(in 25 days\): authorise Signal again before then/);
+    clock += 30 * 86_400_000;
+    assert.match((await tokens.status(owner.revisionId))!.warning!, /^the credential ended on 2027-01-09: authorise Signal again/);
+    assert.doesNotMatch(JSON.stringify(await tokens.status(owner.revisionId)), /at-status-0001/);
+  });
+
   it('a token sealed under another key is asked for again, and the revision deleted takes its token along', async () => {
     sim.script('POST', '/oauth/token', [reply.ok({ access_token: 'at-old-key-01' }), reply.ok({ access_token: 'at-new-key-02' })]);
     assert.equal(await node().get(owner), 'at-old-key-01');

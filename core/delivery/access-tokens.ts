@@ -27,7 +27,22 @@ export interface AccessTokens {
   get(owner: TokenOwner, refused?: string): Promise<string>;
   /** Deletes tokens expired for a day (their revisions' rows go with the revisions). */
   prune(): Promise<void>;
+  /** What an admin may know of a revision's token (never the token): null before the first exchange. */
+  status(revisionId: string): Promise<AccessTokenStatus | null>;
 }
+
+/** A revision's token as admins see it: when it was obtained and expires, and when the credential behind it ends. */
+export interface AccessTokenStatus {
+  obtainedAt: string;
+  expiresAt: string;
+  /** When the credential itself ends (a refresh token's lifetime), when the vendor said. */
+  credentialExpiresAt: string | null;
+  /** Set within 30 days of `credentialExpiresAt`, or after it: what to do. */
+  warning: string | null;
+}
+
+/** How long before a credential ends its status carries a warning. */
+export const CREDENTIAL_WARNING_DAYS = 30;
 
 export interface AccessTokensOptions {
   pool: Pool;
@@ -45,6 +60,7 @@ interface HeldToken {
   token: string;
   obtainedAt: number;
   expiresAt: number;
+  credentialExpiresAt?: number;
 }
 
 /** The row of `revisionId`'s token. */
@@ -54,10 +70,16 @@ export function readTokenStatement(): string {
 
 /** Saves `revisionId`'s token; nothing when the revision is gone (deleted meanwhile). */
 export function saveTokenStatement(): string {
-  return `INSERT INTO signal.access_tokens (revision_id, token, obtained_at, expires_at)
-          SELECT id, $2, to_timestamp($3::double precision / 1000), to_timestamp($4::double precision / 1000)
+  return `INSERT INTO signal.access_tokens (revision_id, token, obtained_at, expires_at, credential_expires_at)
+          SELECT id, $2, to_timestamp($3::double precision / 1000), to_timestamp($4::double precision / 1000), to_timestamp($5::double precision / 1000)
             FROM signal.integration_revisions WHERE id = $1
-          ON CONFLICT (revision_id) DO UPDATE SET token = EXCLUDED.token, obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at`;
+          ON CONFLICT (revision_id) DO UPDATE SET token = EXCLUDED.token, obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at,
+            credential_expires_at = EXCLUDED.credential_expires_at`;
+}
+
+/** When `revisionId`'s token was obtained and expires, without the token. */
+export function tokenStatusStatement(): string {
+  return 'SELECT obtained_at, expires_at, credential_expires_at FROM signal.access_tokens WHERE revision_id = $1';
 }
 
 /** Two nodes renewing the same revision's token take turns; the second finds the first's. */
@@ -140,7 +162,11 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       throw new PermanentError('access token: the token answer holds no usable token (empty, or with a line break)');
     }
     const lifetime = Number.isFinite(issued.expiresInSeconds) && issued.expiresInSeconds > 0 ? issued.expiresInSeconds : 3600;
-    return { token: issued.accessToken, obtainedAt, expiresAt: obtainedAt + lifetime * 1000 };
+    const credential = issued.credentialExpiresInSeconds;
+    return {
+      token: issued.accessToken, obtainedAt, expiresAt: obtainedAt + lifetime * 1000,
+      ...(typeof credential === 'number' && Number.isFinite(credential) && credential > 0 ? { credentialExpiresAt: obtainedAt + credential * 1000 } : {}),
+    };
   }
 
   async function renew(owner: TokenOwner, refused: string | undefined): Promise<string> {
@@ -156,7 +182,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       if (usable(again, refused)) return again;
       const fresh = await exchange(owner);
       const sealed = secrets.seal(fresh.token, { vendor: owner.vendor, templateId: owner.templateId, field: sealField(owner.revisionId) });
-      await client.query(saveTokenStatement(), [owner.revisionId, sealed, fresh.obtainedAt, fresh.expiresAt]);
+      await client.query(saveTokenStatement(), [owner.revisionId, sealed, fresh.obtainedAt, fresh.expiresAt, fresh.credentialExpiresAt ?? null]);
       return fresh;
     });
     held.set(owner.revisionId, token);
@@ -187,6 +213,16 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     get,
     async prune() {
       await pool.query(pruneTokensStatement());
+    },
+    async status(revisionId) {
+      const { rows: [row] } = await pool.query<{ obtained_at: Date; expires_at: Date; credential_expires_at: Date | null }>(tokenStatusStatement(), [revisionId]);
+      if (!row) return null;
+      const ends = row.credential_expires_at;
+      const daysLeft = ends === null ? undefined : Math.floor((ends.getTime() - now()) / 86_400_000);
+      const warning = daysLeft === undefined || daysLeft > CREDENTIAL_WARNING_DAYS ? null
+        : daysLeft < 0 ? `the credential ended on ${ends!.toISOString().slice(0, 10)}: authorise Signal again and store the new credential in a new revision`
+        : `the credential ends on ${ends!.toISOString().slice(0, 10)} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'}): authorise Signal again before then and store the new credential in a new revision`;
+      return { obtainedAt: row.obtained_at.toISOString(), expiresAt: row.expires_at.toISOString(), credentialExpiresAt: ends?.toISOString() ?? null, warning };
     },
   };
 }

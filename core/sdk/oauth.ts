@@ -128,6 +128,12 @@ const REFUSED: Record<string, string> = {
   invalid_request: 'the token request is malformed or misses a parameter',
 };
 
+/** A positive number of seconds from a number or digits, else undefined. */
+function seconds(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
 function said(response: VendorResponse): string {
   const body = response.body.replace(/\s+/g, ' ').trim();
   return `HTTP ${response.status}${body === '' ? '' : `: ${body.slice(0, 300)}`}`;
@@ -149,8 +155,9 @@ export function readOAuthTokenAnswer(response: VendorResponse): IssuedAccessToke
     if (typeof json.access_token !== 'string' || json.access_token === '') {
       throw new PermanentError(`the token endpoint answered without an access_token (${said(response).slice(0, 120)})`);
     }
-    const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : typeof json.expires_in === 'string' ? Number(json.expires_in) : DEFAULT_EXPIRES_IN;
-    return { accessToken: json.access_token, expiresInSeconds: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN };
+    const expiresIn = seconds(json.expires_in) ?? DEFAULT_EXPIRES_IN;
+    const credentialExpiresIn = seconds(json.refresh_token_expires_in);
+    return { accessToken: json.access_token, expiresInSeconds: expiresIn, ...(credentialExpiresIn === undefined ? {} : { credentialExpiresInSeconds: credentialExpiresIn }) };
   }
   if (response.status === 408 || response.status === 429 || response.status >= 500) {
     const retryAfterMs = parseRetryAfter(Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1]);

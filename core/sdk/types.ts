@@ -282,6 +282,11 @@ export type AccessTokenUse = 'delivery' | 'forgetPerson';
 export interface IssuedAccessToken {
   accessToken: string;
   expiresInSeconds: number;
+  /**
+   * How long the long-lived credential itself still lasts, when the vendor says (LinkedIn's
+   * `refresh_token_expires_in`): shown to admins with a warning a month ahead.
+   */
+  credentialExpiresInSeconds?: number;
 }
 
 /**

@@ -120,6 +120,14 @@ describe('LinkedIn Conversions API', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(withEvent('li-other-1').length, 0, 'an event no rule names is not sent');
     assert.equal(tokenRequests().length, 1, 'the token is kept and reused');
+    // Admins see when the token was obtained and expires, and when the refresh token ends — never the token.
+    const { body } = await signal.graphql<{ integrations: Array<{ revisions: Array<{ accessToken: { obtainedAt: string; expiresAt: string; credentialExpiresAt: string | null; warning: string | null } | null }> }> }>(
+      'query($p: ID) { integrations(pipelineId: $p) { revisions { accessToken { obtainedAt expiresAt credentialExpiresAt warning } } } }', { p: site.id });
+    const status = body.data!.integrations[0]!.revisions[0]!.accessToken!;
+    assert.equal(Date.parse(status.expiresAt) - Date.parse(status.obtainedAt), 5_184_000_000);
+    assert.equal(Date.parse(status.credentialExpiresAt!) - Date.parse(status.obtainedAt), 31_000_000_000, 'refresh_token_expires_in');
+    assert.equal(status.warning, null, 'the refresh token has most of a year left');
+    assert.doesNotMatch(JSON.stringify(body), /AQX-access-token/);
   });
 
   test('a 401 renews the token once and sends again: the conversion is delivered with the new token', async () => {

@@ -6,5 +6,8 @@ CREATE TABLE signal.access_tokens (
   revision_id  uuid PRIMARY KEY REFERENCES signal.integration_revisions(id) ON DELETE CASCADE,
   token        jsonb NOT NULL,
   expires_at   timestamptz NOT NULL,
-  obtained_at  timestamptz NOT NULL DEFAULT now()
+  obtained_at  timestamptz NOT NULL DEFAULT now(),
+  -- When the credential the token was issued for ends, when the vendor says (LinkedIn's
+  -- refresh_token_expires_in): admins are warned a month ahead.
+  credential_expires_at timestamptz
 );
