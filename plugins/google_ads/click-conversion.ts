@@ -112,7 +112,8 @@ function clickIdOfEvent(payload: JsonObject, event: CanonicalEvent): { field: Cl
  * (not sent, not an error):
  *
  * - `gclid`, else `gbraid`, else `wbraid` (Google takes one): the page URL's, else the mapped
- *   one (the blueprint maps the `_gcl_aw` cookie, read as `GCL.<seconds>.<gclid>`);
+ *   one (the blueprint maps Signal's `_dfgclid` cookie, else the Google tag's `_gcl_aw`, else
+ *   server-side Google Tag Manager's `FPGCLAW`; see gclidOfCookie);
  * - `conversionAction`: `customers/<customer_id>/conversionActions/<id>`, of the action the
  *   blueprint mapped, else the one `config.conversion_actions` names for the event;
  * - `conversionDateTime`: `yyyy-mm-dd hh:mm:ss+00:00` (the event's timestamp unless mapped); up
@@ -172,7 +173,7 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   const sentIdentifiers = withheld === undefined ? identifiers : [];
   if (click === undefined && sentIdentifiers.length === 0) {
     const why = withheld !== undefined && identifiers.length > 0 ? ` (its email or phone is not sent: ${withheld})` : left.length > 0 ? ` (left out as unusable: ${left.join(', ')})` : '';
-    throw new PermanentError(`Google Ads cannot attribute this conversion: it needs a gclid (the landing page URL's, or the _gcl_aw cookie), a gbraid or wbraid, or an email or phone number (enhanced conversions for leads), and the event has none${why}`);
+    throw new PermanentError(`Google Ads cannot attribute this conversion: it needs a gclid (the landing page URL's, or a gclid cookie: _dfgclid, _gcl_aw), a gbraid or wbraid, or an email or phone number (enhanced conversions for leads), and the event has none${why}`);
   }
 
   const customerId = customerIdOf(config.customer_id) ?? String(config.customer_id);

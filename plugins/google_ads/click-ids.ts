@@ -1,36 +1,30 @@
 // Google Ads click ids: auto-tagging appends `gclid` to an ad's landing page URL (`gbraid` or
-// `wbraid` instead for some iOS traffic). The Google tag keeps a gclid in the first-party
-// `_gcl_aw` cookie as `GCL.<unix seconds>.<gclid>`; Signal sets the same cookie, in the same
-// form, from a landing URL (so the tag and Signal read one value), and keeps gbraid and wbraid
-// in cookies of its own (`_dfgbraid`, `_dfwbraid`: how the Google tag stores them is not
-// documented). A conversion reads the click id from its page URL first (the newest click),
-// then from the cookie.
+// `wbraid` instead for some iOS traffic). Signal keeps each in a first-party cookie of its own
+// (`_dfgclid`, `_dfgbraid`, `_dfwbraid`, the click id as it is), set by collect from a landing
+// URL. It does not write the Google tag's `_gcl_aw`: Google documents neither that cookie's
+// value nor its domain as a contract, and Google's own server-side tagging keeps server-set
+// click ids in a cookie of its own (`FPGCLAW`, `2.1.k<gclid>$i<seconds>`) beside the tag's
+// `_gcl_aw` (`GCL.<seconds>.<gclid>`), rather than writing into it. Both Google cookies are read
+// when the visitor's browser sends them. A conversion reads the click id from its page URL first
+// (the newest click), then from the cookies.
 import { namesNoOne, type CanonicalEvent, type ClickIdCookie, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The click id fields of a ClickConversion, in the order one is chosen (Google takes one). */
 export const CLICK_ID_FIELDS = ['gclid', 'gbraid', 'wbraid'] as const;
 export type ClickIdField = (typeof CLICK_ID_FIELDS)[number];
 
-/** The Google tag's gclid cookie. */
-export const GCLID_COOKIE = '_gcl_aw';
-/** Google Ads click ids last 90 days, and so do the Google tag's `_gcl_*` cookies. */
+/** Signal's own gclid cookie: the gclid as it is. */
+export const GCLID_COOKIE = '_dfgclid';
+/** Cookies Google's tags keep a gclid in, read (never written) by Signal: the Google tag's, server-side Google Tag Manager's. */
+export const GOOGLE_GCLID_COOKIES = ['_gcl_aw', 'FPGCLAW'] as const;
+/** Google Ads click ids last 90 days (the longest click-through window), and so do the Google tag's `_gcl_*` cookies. */
 const CLICK_ID_DAYS = 90;
 /** What a click id may be: Google's ids are URL-safe tokens (base64url). */
 const CLICK_ID = /^[A-Za-z0-9_\-.~]{8,500}$/;
 
-/**
- * The `_gcl_aw` value for a gclid, as the Google tag writes it: `GCL.<unix seconds>.<gclid>`.
- *
- * @example
- * gclAwValue('EAIaIQobChMI', 1796032800000); // 'GCL.1796032800.EAIaIQobChMI'
- */
-export function gclAwValue(gclid: string, now: number): string {
-  return `GCL.${Math.floor(now / 1000)}.${gclid}`;
-}
-
-/** The click id cookies Signal sets from a landing URL (see `ClickIdCookie`). */
+/** The click id cookies Signal sets from a landing URL (see `ClickIdCookie`): its own names, the click id as value. */
 export const CLICK_ID_COOKIES: ClickIdCookie[] = [
-  { param: 'gclid', cookie: GCLID_COOKIE, days: CLICK_ID_DAYS, value: gclAwValue },
+  { param: 'gclid', cookie: GCLID_COOKIE, days: CLICK_ID_DAYS },
   { param: 'gbraid', cookie: '_dfgbraid', days: CLICK_ID_DAYS },
   { param: 'wbraid', cookie: '_dfwbraid', days: CLICK_ID_DAYS },
 ];
@@ -51,18 +45,24 @@ export function clickIdOf(value: JsonValue | undefined): string | undefined {
 }
 
 /**
- * The gclid of a `_gcl_aw` cookie value: the third part of `GCL.<seconds>.<gclid>` (the Google
- * tag may append more parts), or the value itself when it is a bare click id.
+ * The gclid of a cookie value: Signal's `_dfgclid` (the gclid itself), the Google tag's `_gcl_aw`
+ * (the third part of `GCL.<seconds>.<gclid>`; the tag may append more parts) or server-side
+ * Google Tag Manager's `FPGCLAW` (the `k` field of `2.1.k<gclid>$i<seconds>`, as browsers show
+ * it: Google does not document it). Undefined for anything else.
  *
  * @example
- * gclidOfCookie('GCL.1796032800.EAIaIQobChMI8e'); // 'EAIaIQobChMI8e'
- * gclidOfCookie('EAIaIQobChMI8e');                // 'EAIaIQobChMI8e'
+ * gclidOfCookie('EAIaIQobChMI8e');                       // 'EAIaIQobChMI8e'
+ * gclidOfCookie('GCL.1796032800.EAIaIQobChMI8e');        // 'EAIaIQobChMI8e'
+ * gclidOfCookie('2.1.kEAIaIQobChMI8e$i1796032800');      // 'EAIaIQobChMI8e'
  */
 export function gclidOfCookie(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const parts = value.trim().split('.');
+  const written = value.trim();
+  const fields = /^\d+\.\d+\.(k[^$]*(?:\$.*)?)$/.exec(written)?.[1];
+  if (fields !== undefined) return clickIdOf(fields.split('$')[0]!.slice(1));
+  const parts = written.split('.');
   if (parts[0] === 'GCL') return parts.length >= 3 && /^\d+$/.test(parts[1]!) ? clickIdOf(parts[2]) : undefined;
-  return clickIdOf(value);
+  return clickIdOf(written);
 }
 
 /**

@@ -3,7 +3,8 @@
 // endpoint and googleads.googleapis.com's UploadClickConversions — through the core's access
 // tokens: the refresh token exchanged once and the token shared, a 401 renewing it once and
 // sending again, a second 401 and a refused refresh token dead-lettered saying what to do; the
-// gclid of a landing page kept in the _gcl_aw cookie and carried by the purchase days later;
+// gclid of a landing page kept in Signal's _dfgclid cookie (never the Google tag's _gcl_aw) and
+// carried by the purchase days later;
 // partial failures by conversion, the quota, validateOnly, and a preview that asks no one.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -120,28 +121,26 @@ describe('Google Ads click conversion uploads', () => {
     assert.equal(tokenRequests().length, 1, 'the token is kept and reused');
   });
 
-  test('a landing page\'s gclid: kept by collect in _gcl_aw as GCL.<seconds>.<gclid> for 90 days; the purchase days later carries only the cookie', async () => {
+  test('a landing page\'s gclid: kept by collect in Signal\'s _dfgclid for 90 days, the Google tag\'s _gcl_aw left alone; the purchase days later carries only the cookie', async () => {
     const landingClick = 'EAIaIQobChMIlandingPageClick0123';
-    const landedAt = Math.floor(Date.now() / 1000);
     const res = await fetch(`${signal.collectUrl}/v1/page`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: '_dfdid=df_ga1landing' },
       body: JSON.stringify({ writeKey: site.key, timestamp: now(), messageId: 'ga-landing-1', context: { consent, page: { url: `https://shop.example.com/shoes?utm_source=google&gclid=${landingClick}` } } }),
     });
     assert.equal(res.status, 200, await res.text());
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('_gcl_aw='));
-    assert.ok(cookie, `a _gcl_aw cookie among ${JSON.stringify(res.headers.getSetCookie())}`);
-    const match = /^_gcl_aw=GCL\.(\d+)\.([\w-]+); Max-Age=7776000; Path=\/; SameSite=Lax$/.exec(cookie);
-    assert.ok(match, `${cookie}: the Google tag's form, 90 days, not HttpOnly (the Google tag reads it too)`);
-    assert.ok(Number(match[1]) >= landedAt && Number(match[1]) <= Date.now() / 1000, 'created now, in seconds');
-    assert.equal(match[2], landingClick);
-    const value = decodeURIComponent(cookie.split(';')[0]!.slice('_gcl_aw='.length));
+    const setCookies = res.headers.getSetCookie();
+    assert.equal(setCookies.some((c) => c.startsWith('_gcl_aw=') || c.startsWith('FPGCLAW=')), false, `the Google tags' cookies are theirs: ${JSON.stringify(setCookies)}`);
+    const cookie = setCookies.find((c) => c.startsWith('_dfgclid='));
+    assert.ok(cookie, `a _dfgclid cookie among ${JSON.stringify(setCookies)}`);
+    assert.equal(cookie, `_dfgclid=${landingClick}; Max-Age=7776000; Path=/; SameSite=Lax`, 'the gclid itself, 90 days');
+    const value = decodeURIComponent(cookie.split(';')[0]!.slice('_dfgclid='.length));
 
-    // Days later: the thank-you page has no gclid; the browser sends the cookie.
-    await browser({ type: 'track', event: 'Order Completed', messageId: 'ga-later-1', properties: { order_id: 'ORD-GA-LATER', total: 20, currency: 'USD' } }, site.key, `_gcl_aw=${value}`);
+    // Days later: the thank-you page has no gclid; the browser sends Signal's cookie (before the tag's, of an older click).
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'ga-later-1', properties: { order_id: 'ORD-GA-LATER', total: 20, currency: 'USD' } }, site.key, `_dfgclid=${value}; _gcl_aw=GCL.1796030000.${GCLID}`);
     assert.equal(conversionOf(await sentOnce('ORD-GA-LATER'), 'ORD-GA-LATER').gclid, landingClick);
     // A purchase page reached from a new ad click: the URL's gclid, the newer click, wins.
-    await browser({ type: 'track', event: 'Order Completed', messageId: 'ga-url-1', properties: { order_id: 'ORD-GA-URL', total: 5, currency: 'USD' }, context: { page: { url: `https://shop.example.com/buy?gclid=${landingClick}-new` } } }, site.key, `_gcl_aw=${value}`);
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'ga-url-1', properties: { order_id: 'ORD-GA-URL', total: 5, currency: 'USD' }, context: { page: { url: `https://shop.example.com/buy?gclid=${landingClick}-new` } } }, site.key, `_dfgclid=${value}`);
     assert.equal(conversionOf(await sentOnce('ORD-GA-URL'), 'ORD-GA-URL').gclid, `${landingClick}-new`);
   });
 

@@ -7,7 +7,7 @@ import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, t
 import googleAds, { sendConversions, uploadRequest, uploadUrl, validateGoogleAdsConfig } from './index.ts';
 import { googleAdsTokenRequest, readGoogleTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { classifyGoogleAds, durationMs } from './classify.ts';
-import { CLICK_ID_COOKIES, clickIdFromUrl, clickIdOf, gclAwValue, gclidOfCookie } from './click-ids.ts';
+import { CLICK_ID_COOKIES, clickIdFromUrl, clickIdOf, gclidOfCookie } from './click-ids.ts';
 import { conversionDateTime, MAX_AGE_MS, toClickConversion } from './click-conversion.ts';
 import { actionKeys, apiVersionOf, conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { MAX_IDENTIFIERS, normalizeEmail, userIdentifiers } from './user-identifiers.ts';
@@ -99,10 +99,13 @@ test('the token request: Google\'s refresh-token grant with the OAuth client in 
   assert.throws(() => readGoogleTokenAnswer(answer(404, { error: 'not_found' })), (error: Error) => error instanceof PermanentError && /token endpoint refused the request \(HTTP 404/.test(error.message), 'other statuses: the SDK\'s words');
 });
 
-test('click ids: the _gcl_aw cookie in the Google tag\'s form; the page URL\'s click id; placeholders and mangled ids are none', () => {
-  assert.equal(gclAwValue(GCLID, 1796032800999), `GCL.1796032800.${GCLID}`);
-  assert.deepEqual(CLICK_ID_COOKIES.map((c) => [c.param, c.cookie, c.days]), [['gclid', '_gcl_aw', 90], ['gbraid', '_dfgbraid', 90], ['wbraid', '_dfwbraid', 90]]);
-  assert.equal(CLICK_ID_COOKIES[0]!.value!(GCLID, 1796032800000), `GCL.1796032800.${GCLID}`);
+test('click ids: Signal\'s own cookies (never the Google tag\'s), the tags\' cookies read; the page URL\'s click id; placeholders and mangled ids are none', () => {
+  assert.deepEqual(CLICK_ID_COOKIES.map((c) => [c.param, c.cookie, c.days, c.value]), [['gclid', '_dfgclid', 90, undefined], ['gbraid', '_dfgbraid', 90, undefined], ['wbraid', '_dfwbraid', 90, undefined]]);
+  assert.deepEqual(googleAds.cookies, ['_dfgclid', '_dfgbraid', '_dfwbraid', '_gcl_aw', 'FPGCLAW'], 'the Google tags\' cookies are read, not set');
+  assert.equal(googleAds.clickIds!.some((c) => c.cookie === '_gcl_aw' || c.cookie === 'FPGCLAW'), false);
+  assert.equal(gclidOfCookie(`2.1.k${GCLID}$i1796032800`), GCLID, 'server-side GTM\'s FPGCLAW');
+  assert.equal(gclidOfCookie(`2.1.k${GCLID}`), GCLID);
+  assert.deepEqual([gclidOfCookie('2.1.kundefined$i1796032800'), gclidOfCookie('2.1.k$i1796032800')], [undefined, undefined], 'a placeholder or nothing in FPGCLAW\'s k field is no gclid');
   assert.deepEqual([clickIdOf(` ${GCLID} `), clickIdOf('undefined'), clickIdOf('short'), clickIdOf('has spaces in it'), clickIdOf(42)], [GCLID, undefined, undefined, undefined, undefined]);
   assert.equal(gclidOfCookie(`GCL.1796032800.${GCLID}`), GCLID);
   assert.equal(gclidOfCookie(`GCL.1796032800.${GCLID}.label`), GCLID, 'more parts after the gclid');
@@ -314,8 +317,8 @@ const mapThrough = (variant: string, event: CanonicalEvent) => {
   return result.vendorEvent === null ? null : toClickConversion(result.vendorEvent as JsonObject, event, ctx(config(), { variant }));
 };
 
-test('blueprints: an order\'s value, currency and order id, the _gcl_aw cookie\'s gclid, the person, the consent signals; only configured events', () => {
-  const context = (extra: JsonObject = {}) => ({ ip: '203.0.113.42', page: { url: 'https://shop.example.com/thanks' }, traits: { email: ' Jane.Doe@gmail.com ', phone: '+44 7700 900123' }, cookies: { _gcl_aw: `GCL.1796030000.${GCLID}` }, consent: { google: { ad_user_data: 'granted', ad_personalization: 'denied' } }, ...extra });
+test('blueprints: an order\'s value, currency and order id, the gclid of Signal\'s cookie or the Google tag\'s, the person, the consent signals; only configured events', () => {
+  const context = (extra: JsonObject = {}) => ({ ip: '203.0.113.42', page: { url: 'https://shop.example.com/thanks' }, traits: { email: ' Jane.Doe@gmail.com ', phone: '+44 7700 900123' }, cookies: { _dfgclid: GCLID, _gcl_aw: `GCL.1796030000.${GCLID}-tag` }, consent: { google: { ad_user_data: 'granted', ad_personalization: 'denied' } }, ...extra });
   const order = (properties: JsonObject) => browserEvent({ properties, context: context() } as Partial<CanonicalEvent>);
   for (const variant of ['default', 'retail']) {
     assert.deepEqual(mapThrough(variant, order({ order_id: 5521, revenue: '64.98', total: 70, currency: 'gbp' })), {
@@ -330,6 +333,8 @@ test('blueprints: an order\'s value, currency and order id, the _gcl_aw cookie\'
     assert.equal(mapThrough(variant, browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as Partial<CanonicalEvent>)), null, `${variant}: no identify`);
     assert.equal(mapThrough(variant, browserEvent({ event: 'Newsletter Opened', context: context() } as Partial<CanonicalEvent>)), null, `${variant}: an event no action names is not sent`);
     assert.equal(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: context({ cookies: { _dfwbraid: `${GCLID}-w` } }) } as Partial<CanonicalEvent>))!.wbraid, `${GCLID}-w`, `${variant}: Signal's wbraid cookie`);
+    assert.equal(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: context({ cookies: { _gcl_aw: `GCL.1796030000.${GCLID}-tag` } }) } as Partial<CanonicalEvent>))!.gclid, `${GCLID}-tag`, `${variant}: the Google tag's _gcl_aw without Signal's`);
+    assert.equal(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: context({ cookies: { FPGCLAW: `2.1.k${GCLID}-sgtm$i1796030000` } }) } as Partial<CanonicalEvent>))!.gclid, `${GCLID}-sgtm`, `${variant}: server-side GTM's FPGCLAW`);
   }
   const signup = mapThrough('default', browserEvent({ event: 'Signed Up', properties: { value: 25, currency: 'usd' }, context: context() } as Partial<CanonicalEvent>))!;
   assert.deepEqual([signup.conversionAction, signup.conversionValue, signup.orderId], ['customers/1234567890/conversionActions/6543211', 25, 'm-1'], 'default: any event\'s value; the messageId as order id');

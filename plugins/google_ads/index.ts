@@ -1,7 +1,7 @@
 import { definePlugin, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { googleAdsTokenRequest, readGoogleTokenAnswer } from './access-token.ts';
 import { classifyGoogleAds } from './classify.ts';
-import { CLICK_ID_COOKIES } from './click-ids.ts';
+import { CLICK_ID_COOKIES, GOOGLE_GCLID_COOKIES } from './click-ids.ts';
 import { toClickConversion } from './click-conversion.ts';
 import { apiVersionOf, customerIdOf, DEFAULT_API_VERSION, validateGoogleAdsConfig, VERSION_PATTERN } from './config.ts';
 
@@ -79,7 +79,7 @@ export default definePlugin({
   id: 'google_ads',
   name: 'Google Ads Conversions (click conversion uploads)',
   category: 'advertising',
-  description: 'Server-to-server conversions to Google Ads through the Google Ads API\'s UploadClickConversions: one conversion action (type Import > Clicks) per Signal event, the gclid (landing URL or the _gcl_aw cookie Signal keeps) or gbraid/wbraid, value and currency, the order id for deduplication, hashed email and phone for enhanced conversions for leads, Consent Mode\'s ad_user_data and ad_personalization; per-conversion outcomes from partial failures; OAuth 2.0 refresh tokens renewed by Signal.',
+  description: 'Server-to-server conversions to Google Ads through the Google Ads API\'s UploadClickConversions: one conversion action (type Import > Clicks) per Signal event, the gclid (landing URL, Signal\'s _dfgclid cookie, or the Google tag\'s _gcl_aw) or gbraid/wbraid, value and currency, the order id for deduplication, hashed email and phone for enhanced conversions for leads, Consent Mode\'s ad_user_data and ad_personalization; per-conversion outcomes from partial failures; OAuth 2.0 refresh tokens renewed by Signal.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -159,7 +159,7 @@ export default definePlugin({
   vendorFields: {
     conversionAction: { required: false, description: 'The conversion action: from config.conversion_actions by the event\'s name, unless mapped (its id, or customers/<id>/conversionActions/<id>).' },
     conversionDateTime: { required: true, description: 'When the conversion happened (epoch ms or ISO 8601; sent as yyyy-mm-dd hh:mm:ss+00:00), within 90 days and after the click.' },
-    gclid: { required: false, description: 'The _gcl_aw cookie (GCL.<seconds>.<gclid>) or a gclid; the page URL\'s gclid wins.' },
+    gclid: { required: false, description: 'A gclid, or a cookie holding one: Signal\'s _dfgclid, the Google tag\'s _gcl_aw (GCL.<seconds>.<gclid>) or server-side Google Tag Manager\'s FPGCLAW; the page URL\'s gclid wins.' },
     gbraid: { required: false, description: 'The _dfgbraid cookie; the page URL\'s gbraid wins. Sent only without a gclid, and then without user identifiers.' },
     wbraid: { required: false, description: 'The _dfwbraid cookie; the page URL\'s wbraid wins. Sent only without a gclid or gbraid, and then without user identifiers.' },
     conversionValue: { required: false, description: 'The value; without it, the products\' sum of price × quantity.' },
@@ -172,9 +172,9 @@ export default definePlugin({
     'consent.ad_personalization': { required: false, description: 'Google Consent Mode (granted/denied): consent.adPersonalization.' },
   },
   consent: ['advertising'],
-  // The Google tag's gclid cookie (Signal sets it from a landing URL too, in the tag's form) and
-  // Signal's own for gbraid and wbraid.
-  cookies: CLICK_ID_COOKIES.map((c) => c.cookie),
+  // Signal's own click id cookies (set by collect from a landing URL), and the gclid cookies of
+  // Google's tags, read only: Signal never writes a cookie Google's tags own.
+  cookies: [...CLICK_ID_COOKIES.map((c) => c.cookie), ...GOOGLE_GCLID_COOKIES],
   clickIds: CLICK_ID_COOKIES,
   // Google publishes no fixed rate (token buckets per account and per Cloud project, answered
   // with 429 RESOURCE_EXHAUSTED and a retryDelay) and daily operations by access level (2,880
