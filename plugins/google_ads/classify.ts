@@ -5,11 +5,15 @@
 // mode: a 200 carries `results` for the conversions Google took and `partialFailureError` (the
 // same Status shape) for the others, each error naming its conversion by
 // `location.fieldPathElements[0] = { fieldName: 'conversions', index }`.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, instantText, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf, customerIdOf } from './config.ts';
 
-/** Google: the click of a conversion must be at least 6 hours old ("Retry after 6 hours have passed"). */
+/** Google: a conversion's click must be at least 6 hours old ("Retry after 6 hours have passed"); a new conversion action, likewise. */
 const TOO_RECENT_WAIT_MS = 6 * 3600 * 1000;
+/** Beyond the 6 hours, for the clocks of Signal and Google. */
+const TOO_RECENT_MARGIN_MS = 5 * 60 * 1000;
+/** The shortest wait for a click still too recent although its conversion is 6 hours old (clocks apart). */
+const TOO_RECENT_MIN_WAIT_MS = 15 * 60 * 1000;
 /** How long a 429 without Google's `retryDelay` waits: a minute (Google's rate limits are token buckets). */
 const RATE_LIMIT_WAIT_MS = 60_000;
 const EXCERPT_CHARS = 300;
@@ -18,8 +22,6 @@ const EXCERPT_CHARS = 300;
 const DUPLICATE = new Set(['CLICK_CONVERSION_ALREADY_EXISTS', 'ORDER_ID_ALREADY_IN_USE', 'DUPLICATE_ORDER_ID']);
 /** Google's "can be safely ignored": the email or phone of an enhanced conversion for leads matched no ad click. */
 const UNATTRIBUTED = new Set(['CLICK_NOT_FOUND']);
-/** The click, or the conversion action, is less than 6 hours old: Google takes the conversion later. */
-const TOO_RECENT = new Set(['TOO_RECENT_EVENT', 'TOO_RECENT_CONVERSION_ACTION']);
 /** Passing failures of Google's own. */
 const TRANSIENT = new Set(['CONCURRENT_MODIFICATION', 'INTERNAL_ERROR', 'TRANSIENT_ERROR', 'DEADLINE_EXCEEDED', 'RESOURCE_TEMPORARILY_EXHAUSTED']);
 
@@ -109,14 +111,50 @@ function retryDelayOf(errors: AdsError[]): number | undefined {
   return delays.length > 0 ? Math.max(...delays) : undefined;
 }
 
+/** The context the classifier reads: the config (the account ids and the version), and the delivery's time. */
+export interface ClassifyContext {
+  config: Record<string, JsonValue>;
+  /** The delivery's time (ms), from which a too recent click's wait is counted; without it, the wait is Google's 6 hours. */
+  now?: number;
+}
+
+/** The epoch ms of the conversion a request carries at `index` (its `conversionDateTime`, as `toClickConversion` writes it). */
+function conversionTimeOf(request: RequestDescriptor, index: number): number | undefined {
+  const body = isRecord(request.body) ? request.body : undefined;
+  const conversion: unknown = Array.isArray(body?.conversions) ? body.conversions[index] : undefined;
+  const written = isRecord(conversion) && typeof conversion.conversionDateTime === 'string' ? conversion.conversionDateTime : '';
+  const parts = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2})$/.exec(written);
+  const ms = parts ? Date.parse(`${parts[1]}T${parts[2]}${parts[3]}`) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/**
+ * The retry of a conversion whose click is less than 6 hours old (`TOO_RECENT_EVENT`): its click
+ * came at or before the conversion, so Google takes it by 6 hours after the conversion's time —
+ * the wait asked for reaches that (the core waits at most an hour a try, so a conversion sent
+ * soon after its click needs several tries: README, "Conversions soon after their click").
+ */
+function tooRecentClick(said: string, at: number | undefined, now: number | undefined): EventOutcome {
+  if (at === undefined || now === undefined) {
+    return { status: 'retry', reason: `Google Ads takes this conversion later (${said}): Google takes a click's conversions from 6 hours after the click; sent again later (replay the dead letter if every try comes too soon)`, retryAfterMs: TOO_RECENT_WAIT_MS };
+  }
+  const takenBy = at + TOO_RECENT_WAIT_MS + TOO_RECENT_MARGIN_MS;
+  return {
+    status: 'retry',
+    reason: `Google Ads takes this conversion later (${said}): Google takes a click's conversions from 6 hours after the click, and this one's click came at or before the conversion (${instantText(at)}), so by ${instantText(takenBy)}; sent again then — if its tries run out before, replay the dead letter after that time`,
+    retryAfterMs: Math.max(takenBy - now, TOO_RECENT_MIN_WAIT_MS),
+  };
+}
+
 /** One conversion's outcome from the errors Google gave for it: the worst of them (dead letter, retry, delivered). */
-function conversionOutcome(errors: AdsError[]): EventOutcome {
+function conversionOutcome(errors: AdsError[], at: number | undefined, now: number | undefined): EventOutcome {
   const outcomes = errors.map((error): EventOutcome => {
     const code = codeOf(error)?.code ?? '';
     const said = saidOf(error);
     if (DUPLICATE.has(code) || UNATTRIBUTED.has(code)) return { status: 'delivered' };
-    if (TOO_RECENT.has(code)) {
-      return { status: 'retry', reason: `Google Ads takes this conversion later (${said}): Google takes a click's conversions from 6 hours after the click, and a new conversion action's after 6 hours; sent again later (replay the dead letter if every try comes too soon)`, retryAfterMs: TOO_RECENT_WAIT_MS };
+    if (code === 'TOO_RECENT_EVENT') return tooRecentClick(said, at, now);
+    if (code === 'TOO_RECENT_CONVERSION_ACTION') {
+      return { status: 'retry', reason: `Google Ads takes this conversion later (${said}): Google takes a new conversion action's conversions from 6 hours after its creation; sent again later (replay the dead letter if every try comes too soon)`, retryAfterMs: TOO_RECENT_WAIT_MS };
     }
     if (TRANSIENT.has(code)) return { status: 'retry', reason: `Google Ads failed to record the conversion (${said})` };
     const remedy = Object.hasOwn(REMEDIES, code) ? REMEDIES[code] : undefined;
@@ -126,7 +164,7 @@ function conversionOutcome(errors: AdsError[]): EventOutcome {
 }
 
 /** Outcomes of a 2xx answer's `partialFailureError`: each conversion by the errors naming it. */
-function partialFailure(status: RpcStatus, request: RequestDescriptor): Classification {
+function partialFailure(status: RpcStatus, request: RequestDescriptor, now: number | undefined): Classification {
   const count = request.eventIds.length;
   const errors = errorsOf(status);
   const byIndex = new Map<number, AdsError[]>();
@@ -139,20 +177,15 @@ function partialFailure(status: RpcStatus, request: RequestDescriptor): Classifi
   if (unplaced.length > 0 || (errors.length === 0 && count > 0)) {
     // An error naming no conversion (Google says it returns those as request errors instead):
     // with one conversion it is that one's; with several, which is unknown.
-    if (count === 1) return conversionOutcome(unplaced.length > 0 ? unplaced : [{ message: typeof status.message === 'string' ? status.message : 'partial failure without details' }]);
+    if (count === 1) return conversionOutcome(unplaced.length > 0 ? unplaced : [{ message: typeof status.message === 'string' ? status.message : 'partial failure without details' }], conversionTimeOf(request, 0), now);
     return { status: 'split', reason: `Google Ads refused part of the upload without naming the conversion (${excerpt(typeof status.message === 'string' ? oneLine(status.message) : 'no message')}); sending it in halves to find it` };
   }
   const perEvent: Record<string, EventOutcome> = {};
   for (const [index, list] of byIndex) {
-    const outcome = conversionOutcome(list);
+    const outcome = conversionOutcome(list, conversionTimeOf(request, index), now);
     if (outcome.status !== 'delivered') perEvent[request.eventIds[index]!] = outcome;
   }
   return Object.keys(perEvent).length > 0 ? { perEvent } : { status: 'delivered' };
-}
-
-/** The context the classifier reads: the config (the account ids and the version). */
-export interface ClassifyContext {
-  config: Record<string, JsonValue>;
 }
 
 /** Why a request-level refusal happened and what to fix, by Google's error code. */
@@ -196,9 +229,11 @@ function requestRemedy(code: string, ctx: ClassifyContext): string | undefined {
  * - 2xx without `partialFailureError` (or `validateOnly`): delivered;
  * - 2xx with it: each conversion by the errors naming it — duplicates (`CLICK_CONVERSION_ALREADY_EXISTS`,
  *   `ORDER_ID_ALREADY_IN_USE`, `DUPLICATE_ORDER_ID`) and `CLICK_NOT_FOUND` delivered (in Google
- *   Ads already; "safely ignored"), `TOO_RECENT_EVENT` and `TOO_RECENT_CONVERSION_ACTION`
- *   retried (6 hours), Google's passing failures retried, any other dead-lettered with Google's
- *   code and message (and what to fix, for the known ones); the rest delivered;
+ *   Ads already; "safely ignored"), `TOO_RECENT_EVENT` retried when Google takes it (6 hours
+ *   after the conversion's time, so after its click's; the core waits at most an hour a try),
+ *   `TOO_RECENT_CONVERSION_ACTION` and Google's passing failures retried, any other
+ *   dead-lettered with Google's code and message (and what to fix, for the known ones); the rest
+ *   delivered;
  * - 401 (the core has already renewed the access token once and sent again), 403, 400 about the
  *   account, the headers or the version, 404: dead-lettered saying which config field to fix;
  * - 429 (`QuotaError`): retried as a rate limit after Google's `retryDelay`, else a minute;
@@ -221,7 +256,7 @@ export function classifyGoogleAds(response: VendorResponse, request: RequestDesc
   if (status >= 200 && status < 300) {
     const failure = isRecord(json.partialFailureError) ? (json.partialFailureError as RpcStatus) : undefined;
     if (!failure || failure.code === 0 || (failure.code === undefined && errorsOf(failure).length === 0 && failure.message === undefined)) return { status: 'delivered' };
-    return partialFailure(failure, request);
+    return partialFailure(failure, request, ctx.now);
   }
 
   const rpc: RpcStatus = isRecord(json.error) ? (json.error as RpcStatus) : {};

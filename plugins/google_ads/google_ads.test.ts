@@ -265,6 +265,21 @@ test('classify 2xx: delivered; partial failures by conversion index, duplicates 
   assert.deepEqual(classify(json(200, { partialFailureError: { code: 3, message: 'no details' } }), 1), { status: 'dead_letter', reason: 'Google Ads refused the conversion (no details)' });
 });
 
+test('classify TOO_RECENT_EVENT: the wait reaches 6 hours after the conversion\'s time (its click came at or before it), at least 15 minutes; the dead letter says when to replay', () => {
+  const upload = (...times: string[]): RequestDescriptor => ({ ...request(times.length), body: { conversions: times.map((conversionDateTime) => ({ gclid: GCLID, conversionDateTime })), partialFailure: true } });
+  const tooRecent = (index: number) => adsError('conversionUploadError', 'TOO_RECENT_EVENT', 'The click associated with the given identifier or iOS URL parameter occurred less than 6 hours ago.', index);
+  const outcomes = classifyGoogleAds(json(200, { partialFailureError: failure(tooRecent(0), tooRecent(1), tooRecent(2)) }), upload('2026-11-30 11:50:00+00:00', '2026-11-30 06:00:00+00:00', '2026-11-30 08:00:00-01:00'), { config: config(), now: NOW }) as { perEvent: Record<string, { status: string; reason: string; retryAfterMs: number }> };
+  assert.equal(outcomes.perEvent.e0!.retryAfterMs, (5 * 60 + 55) * 60_000, 'a conversion 10 minutes old: 6 hours after it, and 5 minutes for the clocks (the core waits at most an hour a try)');
+  assert.match(outcomes.perEvent.e0!.reason, /came at or before the conversion \(2026-11-30T11:50:00\.000Z\), so by 2026-11-30T17:55:00\.000Z; sent again then — if its tries run out before, replay the dead letter after that time$/);
+  assert.equal(outcomes.perEvent.e1!.retryAfterMs, 15 * 60_000, 'a conversion 6 hours old whose click Google still finds too recent: a quarter of an hour');
+  assert.equal(outcomes.perEvent.e2!.retryAfterMs, (3 * 60 + 5) * 60_000, 'the conversion\'s offset counts (09:00 UTC)');
+  const action = classifyGoogleAds(json(200, { partialFailureError: failure(adsError('conversionUploadError', 'TOO_RECENT_CONVERSION_ACTION', 'Can\'t import events to a conversion action that was just created.', 0)) }), upload('2026-11-30 11:50:00+00:00'), { config: config(), now: NOW }) as { perEvent: Record<string, { retryAfterMs: number; reason: string }> };
+  assert.equal(action.perEvent.e0!.retryAfterMs, 6 * 3600 * 1000, 'a new action: its creation time is not known');
+  assert.match(action.perEvent.e0!.reason, /a new conversion action's conversions from 6 hours after its creation/);
+  const unreadable = classifyGoogleAds(json(200, { partialFailureError: failure(tooRecent(0)) }), upload('soon'), { config: config(), now: NOW }) as { perEvent: Record<string, { retryAfterMs: number }> };
+  assert.equal(unreadable.perEvent.e0!.retryAfterMs, 6 * 3600 * 1000, 'no time to count from: Google\'s 6 hours');
+});
+
 test('classify errors: quota as a rate limit after Google\'s retryDelay; Google\'s outages retried; account, token and version problems dead-lettered naming the field', () => {
   const quota = classify(rpcError(429, 'RESOURCE_EXHAUSTED', adsError('quotaError', 'RESOURCE_EXHAUSTED', 'Too many requests.', undefined, { quotaErrorDetails: { rateScope: 'DEVELOPER', rateName: 'Number of operations for explorer access', retryDelay: '29101s' } })));
   assert.deepEqual(quota, { status: 'retry', reason: 'Google Ads quota reached (HTTP 429, RESOURCE_EXHAUSTED: Too many requests.): the Cloud project\'s daily operations and Google\'s per-account request rates', retryAfterMs: 29_101_000, throttled: true });
