@@ -19,7 +19,13 @@ const RATE_LIMIT_WAIT_MS = 60_000;
 const EXCERPT_CHARS = 300;
 
 /** The conversion is in Google Ads already (a retry after a lost answer, a replay, the same order twice): nothing is lost. */
-const DUPLICATE = new Set(['CLICK_CONVERSION_ALREADY_EXISTS', 'ORDER_ID_ALREADY_IN_USE', 'DUPLICATE_ORDER_ID']);
+const DUPLICATE = new Set(['CLICK_CONVERSION_ALREADY_EXISTS', 'ORDER_ID_ALREADY_IN_USE']);
+/**
+ * Conversions of one order (or of one click and time) in one request, which Google refuses
+ * ("were not processed"): none may be recorded, so they are sent again, and `send` puts them
+ * in requests of their own (the later ones then meet the first as a duplicate).
+ */
+const SENT_TOGETHER = new Set(['DUPLICATE_ORDER_ID', 'DUPLICATE_CLICK_CONVERSION_IN_REQUEST']);
 /** Google's "can be safely ignored": the email or phone of an enhanced conversion for leads matched no ad click. */
 const UNATTRIBUTED = new Set(['CLICK_NOT_FOUND']);
 /** Passing failures of Google's own. */
@@ -157,6 +163,7 @@ function conversionOutcome(errors: AdsError[], at: number | undefined, now: numb
       return { status: 'retry', reason: `Google Ads takes this conversion later (${said}): Google takes a new conversion action's conversions from 6 hours after its creation; sent again later (replay the dead letter if every try comes too soon)`, retryAfterMs: TOO_RECENT_WAIT_MS };
     }
     if (TRANSIENT.has(code)) return { status: 'retry', reason: `Google Ads failed to record the conversion (${said})` };
+    if (SENT_TOGETHER.has(code)) return { status: 'retry', reason: `Google Ads refused conversions of one order (or one click and time) sent in one request (${said}): sent again in requests of their own, so Google records one` };
     const remedy = Object.hasOwn(REMEDIES, code) ? REMEDIES[code] : undefined;
     return { status: 'dead_letter', reason: `Google Ads refused the conversion (${said})${remedy ? `: ${remedy}` : ''}` };
   });
@@ -228,8 +235,9 @@ function requestRemedy(code: string, ctx: ClassifyContext): string | undefined {
  *
  * - 2xx without `partialFailureError` (or `validateOnly`): delivered;
  * - 2xx with it: each conversion by the errors naming it — duplicates (`CLICK_CONVERSION_ALREADY_EXISTS`,
- *   `ORDER_ID_ALREADY_IN_USE`, `DUPLICATE_ORDER_ID`) and `CLICK_NOT_FOUND` delivered (in Google
- *   Ads already; "safely ignored"), `TOO_RECENT_EVENT` retried when Google takes it (6 hours
+ *   `ORDER_ID_ALREADY_IN_USE`) and `CLICK_NOT_FOUND` delivered (in Google Ads already; "safely
+ *   ignored"), duplicates within the request (`DUPLICATE_ORDER_ID`,
+ *   `DUPLICATE_CLICK_CONVERSION_IN_REQUEST`: not processed) retried, `TOO_RECENT_EVENT` retried when Google takes it (6 hours
  *   after the conversion's time, so after its click's; the core waits at most an hour a try),
  *   `TOO_RECENT_CONVERSION_ACTION` and Google's passing failures retried, any other
  *   dead-lettered with Google's code and message (and what to fix, for the known ones); the rest

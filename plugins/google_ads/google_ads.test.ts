@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import googleAds, { sendConversions, uploadRequest, uploadUrl, validateGoogleAdsConfig } from './index.ts';
+import googleAds, { conversionRounds, sendConversions, uploadRequest, uploadUrl, validateGoogleAdsConfig } from './index.ts';
 import { googleAdsTokenRequest, readGoogleTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { classifyGoogleAds, durationMs } from './classify.ts';
 import { CLICK_ID_COOKIES, clickIdFromUrl, clickIdOf, gclidOfCookie } from './click-ids.ts';
@@ -223,7 +223,14 @@ test('requests: the versioned upload URL, the token, the optional developer toke
   assert.deepEqual(googleAds.accessToken!.usedBy, ['delivery']);
   assert.equal(googleAds.map!(payload(), browserEvent(), ctx())!.gclid, GCLID, 'the definition\'s map hook');
   assert.deepEqual(googleAds.classify!({ status: 200, headers: {}, body: '{}', json: {} }, request, ctx()), { status: 'delivered' }, 'the definition\'s classifier');
-  const large = Array.from({ length: 3 }, (_, i) => mapped(`big-${i}`, { orderId: 'x'.repeat(900_000) }));
+  const action = 'customers/1234567890/conversionActions/6543210';
+  const conversion = (id: string, p: JsonObject) => mapped(id, { conversionAction: action, conversionDateTime: '2026-11-30 11:00:00+00:00', ...p });
+  const orders = [conversion('o-1', { orderId: 'ORD-1', gclid: `${GCLID}1` }), conversion('o-1-again', { orderId: 'ORD-1', gclid: `${GCLID}2` }), conversion('o-2', { orderId: 'ORD-2', gclid: `${GCLID}1` }),
+    conversion('o-1-other-action', { orderId: 'ORD-1', conversionAction: 'customers/1234567890/conversionActions/6543211' }), conversion('o-1-thrice', { orderId: 'ORD-1' }), conversion('o-3', { orderId: 'ORD-3', gclid: `${GCLID}2`, conversionDateTime: '2026-11-30 11:00:01+00:00' })];
+  assert.deepEqual(conversionRounds(orders).map((round) => round.map((m) => m.id)), [['o-1', 'o-1-other-action', 'o-3'], ['o-1-again', 'o-2'], ['o-1-thrice']],
+    'one order of one action, or one click and time of one action, once a request (DUPLICATE_ORDER_ID, DUPLICATE_CLICK_CONVERSION_IN_REQUEST); other actions and times are other conversions');
+  assert.deepEqual(sendConversions(orders, ctx()).map((r) => r.eventIds), [['o-1', 'o-1-other-action', 'o-3'], ['o-1-again', 'o-2'], ['o-1-thrice']]);
+  const large = Array.from({ length: 3 }, (_, i) => mapped(`big-${i}`, { orderId: `${i}${'x'.repeat(900_000)}` }));
   assert.deepEqual(sendConversions(large, ctx()).map((r) => r.eventIds.length), [2, 1], 'under 2 MB a request');
 });
 
@@ -236,7 +243,7 @@ const adsError = (kind: string, code: string, message: string, index?: number | 
 const failure = (...errors: JsonObject[]): JsonObject => ({ code: 3, message: 'partial failure', details: [{ '@type': 'type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure', errors, requestId: 'req-1' }] });
 const rpcError = (status: number, grpc: string, ...errors: JsonObject[]): VendorResponse => json(status, { error: { code: status, message: 'Request failed.', status: grpc, details: [{ '@type': 'type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure', errors, requestId: 'req-2' }] } });
 
-test('classify 2xx: delivered; partial failures by conversion index, duplicates and unmatched leads delivered, too-recent clicks retried', () => {
+test('classify 2xx: delivered; partial failures by conversion index, duplicates and unmatched leads delivered, duplicates within the request and too-recent clicks retried', () => {
   assert.deepEqual(classify(json(200, { results: [{ gclid: GCLID }, {}], jobId: '123' })), { status: 'delivered' });
   assert.deepEqual(classify(json(200, { partialFailureError: { code: 0 } })), { status: 'delivered' });
   assert.deepEqual(classify(json(200, { partialFailureError: {} })), { status: 'delivered' });
@@ -257,6 +264,11 @@ test('classify 2xx: delivered; partial failures by conversion index, duplicates 
   assert.match(mixed.perEvent.e1!.reason!, /^Google Ads takes this conversion later \(TOO_RECENT_EVENT: .*from 6 hours after the click/);
   assert.deepEqual(mixed.perEvent.e3, { status: 'retry', reason: 'Google Ads failed to record the conversion (CONCURRENT_MODIFICATION: Multiple requests were attempting to modify the same resource at once.)' });
   assert.match(mixed.perEvent.e4!.reason!, /INVALID_CONVERSION_ACTION_TYPE: .*create one of type "Import > Clicks"/, 'the worst error of a conversion wins');
+  for (const code of ['DUPLICATE_ORDER_ID', 'DUPLICATE_CLICK_CONVERSION_IN_REQUEST']) {
+    assert.deepEqual(classify(json(200, { partialFailureError: failure(adsError('conversionUploadError', code, 'Imported events include multiple conversions with the same order ID and were not processed.', 1)) }), 2), { perEvent: {
+      e1: { status: 'retry', reason: `Google Ads refused conversions of one order (or one click and time) sent in one request (${code}: Imported events include multiple conversions with the same order ID and were not processed.): sent again in requests of their own, so Google records one` },
+    } }, `${code}: not processed, so not delivered`);
+  }
   assert.match(reasonOf((classify(json(200, { partialFailureError: failure(adsError('authorizationError', 'CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE', 'not allowlisted', 0)) }), 1) as { perEvent: Record<string, unknown> }).perEvent.e0), /since June 15, 2026 the Google Ads API takes offline click conversions only from developers who uploaded them between December 2025 and June 2026; others must use the Data Manager API/);
   assert.deepEqual(classify(json(200, { partialFailureError: failure(adsError('conversionUploadError', 'UNPARSEABLE_GCLID', 'bad', 0)) }), 1), { perEvent: { e0: { status: 'dead_letter', reason: 'Google Ads refused the conversion (UNPARSEABLE_GCLID: bad): the gclid was changed on its way (truncated, re-encoded): check what the site stores' } } });
   assert.deepEqual(classify(json(200, { partialFailureError: failure(adsError('fieldError', 'REQUIRED', 'The required field was not present.')) }), 1), { status: 'dead_letter', reason: 'Google Ads refused the conversion (REQUIRED: The required field was not present.)' }, 'one conversion: an error naming none is its');

@@ -61,16 +61,53 @@ export function uploadRequest(part: MappedEvent[], ctx: PluginContext): RequestD
   };
 }
 
+/** What makes two conversions one for Google, in one request: the action and order id; the action, click and time. */
+function sameConversionKeys(payload: MappedEvent['payload']): string[] {
+  const text = (value: JsonValue | undefined) => (typeof value === 'string' ? value : '');
+  const action = text(payload.conversionAction);
+  const keys = text(payload.orderId) === '' ? [] : [`order\n${action}\n${text(payload.orderId)}`];
+  for (const field of ['gclid', 'gbraid', 'wbraid'] as const) {
+    if (text(payload[field]) !== '') keys.push(`click\n${action}\n${field}\n${text(payload[field])}\n${text(payload.conversionDateTime)}`);
+  }
+  return keys;
+}
+
+/**
+ * The batch in rounds, none holding two conversions Google would refuse together — the same
+ * action and order id (`DUPLICATE_ORDER_ID`: "were not processed"), or the same action, click
+ * and time (`DUPLICATE_CLICK_CONVERSION_IN_REQUEST`) — in the batch's order. A later round's
+ * conversion meets the first as recorded already (`ORDER_ID_ALREADY_IN_USE`,
+ * `CLICK_CONVERSION_ALREADY_EXISTS`: delivered), so Google counts the order once.
+ *
+ * @example
+ * conversionRounds([order1, order1Again, order2]); // [[order1, order2], [order1Again]]
+ */
+export function conversionRounds(batch: MappedEvent[]): MappedEvent[][] {
+  const rounds: Array<{ events: MappedEvent[]; keys: Set<string> }> = [];
+  for (const event of batch) {
+    const keys = sameConversionKeys(event.payload);
+    let round = rounds.find((r) => keys.every((key) => !r.keys.has(key)));
+    if (round === undefined) {
+      round = { events: [], keys: new Set() };
+      rounds.push(round);
+    }
+    round.events.push(event);
+    for (const key of keys) round.keys.add(key);
+  }
+  return rounds.map((r) => r.events);
+}
+
 /**
  * The requests of a batch: up to 2,000 conversions and 2 MB each (Google checks each conversion
- * alone, so one refused conversion never holds back the others).
+ * alone, so one refused conversion never holds back the others), two conversions of one order
+ * never in one request (see conversionRounds).
  *
  * @example
  * sendConversions(batch, ctx); // one request per 2,000 conversions
  */
 export function sendConversions(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const envelope = JSON.stringify({ conversions: [], partialFailure: true, validateOnly: true }).length;
-  return splitBatch(batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => uploadRequest(part, ctx));
+  return conversionRounds(batch).flatMap((round) => splitBatch(round, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => uploadRequest(part, ctx)));
 }
 
 const nonEmpty = (value: JsonValue | undefined) => typeof value === 'string' && value.trim() !== '';
