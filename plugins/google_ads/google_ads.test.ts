@@ -193,9 +193,16 @@ test('the click: the page URL\'s first, then the cookie; one click id, gclid bef
   assert.deepEqual(off(config({ default_country_code: '44' }), { user: { phone: '07700 900123' } })!.userIdentifiers, [{ hashedPhoneNumber: sha256('+447700900123') }], 'config.default_country_code');
 });
 
-test('consent: Google Consent Mode\'s ad_user_data and ad_personalization as Google\'s GRANTED/DENIED; a denied ad_user_data sends no email or phone', () => {
+test('consent: Google Consent Mode\'s ad_user_data and ad_personalization as Google\'s GRANTED/DENIED, a denial anywhere in the event winning; a denied ad_user_data sends no email or phone', () => {
   assert.deepEqual(fit(payload({ consent: { ad_user_data: 'granted', ad_personalization: 'Denied' } }))!.consent, { adUserData: 'GRANTED', adPersonalization: 'DENIED' });
   assert.deepEqual(fit(payload({ consent: { ad_user_data: 'maybe' } }))!.consent, undefined, 'unknown values are not said');
+  const withConsent = (consent: JsonObject, p: JsonObject = {}) => fit(payload({ user: { email: 'a@x.com' }, ...p }), browserEvent({ context: { page: { url: 'https://shop.example.com/thanks' }, consent } } as Partial<CanonicalEvent>))!;
+  for (const consent of [{ ad_user_data: false }, { categories: { ad_user_data: false } }, { categoryPreferences: { ad_user_data: false } }, { google: { ad_user_data: 'denied' } }] as JsonObject[]) {
+    const out = withConsent(consent, { consent: { ad_user_data: 'granted' } });
+    assert.deepEqual([out.userIdentifiers, out.consent], [undefined, { adUserData: 'DENIED' }], `a denial anywhere the consent gate reads wins: ${JSON.stringify(consent)}`);
+  }
+  assert.deepEqual(withConsent({ ad_user_data: true, ad_personalization: false }).consent, { adUserData: 'GRANTED', adPersonalization: 'DENIED' }, 'the categories as booleans, without Google\'s object');
+  assert.equal(withConsent({ advertising: true }).consent, undefined, 'not said: not sent');
   const denied = fit(payload({ consent: { ad_user_data: 'DENIED' }, user: { email: 'a@x.com' } }))!;
   assert.deepEqual([denied.gclid, denied.userIdentifiers, denied.consent], [GCLID, undefined, { adUserData: 'DENIED' }], 'the click is sent with the visitor\'s answer for Google to apply');
 });

@@ -205,8 +205,8 @@ export default definePlugin({
     products: { required: false, description: 'Products ({ price, quantity }) whose sum is the value when none is mapped.' },
     'user.email': { required: false, description: 'hashedEmail, normalised and hashed by the plugin (Gmail dots removed).' },
     'user.phone': { required: false, description: 'hashedPhoneNumber: E.164 (with config.default_country_code for numbers without one), hashed by the plugin.' },
-    'consent.ad_user_data': { required: false, description: 'Google Consent Mode (granted/denied): consent.adUserData. Denied: no email or phone is sent.' },
-    'consent.ad_personalization': { required: false, description: 'Google Consent Mode (granted/denied): consent.adPersonalization.' },
+    'consent.ad_user_data': { required: false, description: 'Google Consent Mode (granted/denied): consent.adUserData; a denial in the event\'s context.consent wins. Denied: no email or phone is sent.' },
+    'consent.ad_personalization': { required: false, description: 'Google Consent Mode (granted/denied): consent.adPersonalization; a denial in the event\'s context.consent wins.' },
   },
   consent: ['advertising'],
   // Signal's own click id cookies (set by collect from a landing URL), and the gclid cookies of
