@@ -42,6 +42,10 @@ const REMEDIES: Record<string, string> = {
   EXPIRED_EVENT: 'the click is older than the conversion action\'s click-through window',
   CONVERSION_PRECEDES_EVENT: 'the conversion\'s time is before the click\'s',
   UNPARSEABLE_GCLID: 'the gclid was changed on its way (truncated, re-encoded): check what the site stores',
+  CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS: 'the hashed email and phone need enhanced conversions for leads turned on in Google Ads (Goals > Settings > Enhanced conversions for leads): turn it on, or set config.enhanced_conversions to false',
+  INVALID_CUSTOMER_FOR_CLICK: 'the click belongs to another Google Ads account: config.customer_id must be the conversion account of the click\'s account (its manager account, with cross-account conversion tracking)',
+  ORDER_ID_CONTAINS_PII: 'the order id holds personal data (an email address, a phone number): map an order id without it',
+  ONE_PER_CLICK_CONVERSION_ACTION_NOT_PERMITTED_WITH_BRAID: 'the conversion action counts one conversion per click, which Google refuses for a gbraid or wbraid: set its count to "Every" in Google Ads',
 };
 
 interface AdsError {

@@ -51,6 +51,7 @@ function productsValue(raw: JsonValue | undefined): number | undefined {
     const quantity = product.quantity === undefined || product.quantity === null ? 1 : amountOf(product.quantity, `products[${index}].quantity`) ?? 1;
     micros += Math.round(price * MICRO) * Math.trunc(quantity);
   }
+  if (!Number.isFinite(micros)) throw new PermanentError('Google Ads takes the conversion\'s value as a number, and the products\' sum of price × quantity is too large for one: map conversionValue');
   return micros / MICRO;
 }
 

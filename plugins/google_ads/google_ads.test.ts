@@ -169,6 +169,7 @@ test('the value: mapped, else the products\' sum; the currency mapped, else the 
   assert.throws(() => value({ conversionValue: 5, currencyCode: 'dollars' }), /currencyCode as an ISO 4217 code/);
   assert.throws(() => value({ conversionValue: 'ten' }), /takes conversionValue as a number/);
   assert.throws(() => value({ products: [{ price: 'free' }] }), /takes products\[0\]\.price as a number/);
+  assert.throws(() => value({ products: [{ price: 1e303, quantity: 10 }] }), /the products' sum of price × quantity is too large/, 'no Infinity (sent as null)');
 });
 
 test('the click: the page URL\'s first, then the cookie; one click id, gclid before gbraid before wbraid; none and no person: dead-lettered alone', () => {
@@ -277,6 +278,9 @@ test('classify 2xx: delivered; partial failures by conversion index, duplicates 
     } }, `${code}: not processed, so not delivered`);
   }
   assert.match(reasonOf((classify(json(200, { partialFailureError: failure(adsError('authorizationError', 'CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE', 'not allowlisted', 0)) }), 1) as { perEvent: Record<string, unknown> }).perEvent.e0), /since June 15, 2026 the Google Ads API takes offline click conversions only from developers who uploaded them between December 2025 and June 2026; others must use the Data Manager API/);
+  for (const [code, remedy] of [['CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS', /turn it on, or set config\.enhanced_conversions to false/], ['INVALID_CUSTOMER_FOR_CLICK', /config\.customer_id must be the conversion account/], ['ORDER_ID_CONTAINS_PII', /map an order id without it/], ['ONE_PER_CLICK_CONVERSION_ACTION_NOT_PERMITTED_WITH_BRAID', /set its count to "Every"/]] as const) {
+    assert.match(reasonOf((classify(json(200, { partialFailureError: failure(adsError('conversionUploadError', code, 'x', 0)) }), 1) as { perEvent: Record<string, unknown> }).perEvent.e0), remedy, code);
+  }
   assert.deepEqual(classify(json(200, { partialFailureError: failure(adsError('conversionUploadError', 'UNPARSEABLE_GCLID', 'bad', 0)) }), 1), { perEvent: { e0: { status: 'dead_letter', reason: 'Google Ads refused the conversion (UNPARSEABLE_GCLID: bad): the gclid was changed on its way (truncated, re-encoded): check what the site stores' } } });
   assert.deepEqual(classify(json(200, { partialFailureError: failure(adsError('fieldError', 'REQUIRED', 'The required field was not present.')) }), 1), { status: 'dead_letter', reason: 'Google Ads refused the conversion (REQUIRED: The required field was not present.)' }, 'one conversion: an error naming none is its');
   assert.equal(statusOf(classify(json(200, { partialFailureError: failure(adsError('fieldError', 'REQUIRED', 'x', 7)) }), 2)), 'split', 'an index the request does not have: not trusted');
