@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CanonicalEvent } from '../sdk/types.ts';
-import { clickIdsOf, type RegisteredClickId } from './click-id-cookies.ts';
+import type { Pool } from '../db/pool.ts';
+import { clickIdsOf, createClickIdKeeper, type RegisteredClickId } from './click-id-cookies.ts';
 
 const declared: RegisteredClickId[] = [
   { vendor: 'meta_capi', param: 'fbclid', cookie: '_fbc', days: 90, value: (id, now) => `fb.1.${now}.${id}` },
@@ -23,4 +24,31 @@ test('no click id: no URL, no parameter, an empty one, or a value that is not a 
   assert.deepEqual(clickIdsOf(event({ url: 'https://shop.example/?xfbclid=1' }), declared), [], 'another parameter whose name ends in fbclid');
   assert.deepEqual(clickIdsOf(event({ url: 'https://shop.example/?fbclid=a%20b%3Cscript%3E' }), declared), []);
   assert.deepEqual(clickIdsOf(event({ url: `https://shop.example/?fbclid=${'a'.repeat(501)}` }), declared), []);
+});
+
+test('two plugins declaring the same cookie alike (google_ads and google_data_manager: _gcl_aw): one Set-Cookie, one value, whichever integrations are enabled', async () => {
+  const gclAw = (id: string, now: number) => `GCL.${Math.floor(now / 1000)}.${id}`;
+  const both: RegisteredClickId[] = [
+    { vendor: 'google_ads', param: 'gclid', cookie: '_gcl_aw', days: 90, value: gclAw },
+    { vendor: 'google_data_manager', param: 'gclid', cookie: '_gcl_aw', days: 90, value: gclAw },
+  ];
+  const keep = async (enabled: Array<{ vendor: string; consent_categories: string[] }>) => {
+    const pool = { query: async () => ({ rows: enabled }) } as unknown as Pool;
+    const keeper = createClickIdKeeper({ pool, declared: () => both, now: () => 1796032800000 });
+    const landing = { type: 'page', messageId: 'm', context: { consent: { advertising: true }, page: { url: 'https://shop.example/?gclid=EAIaIQobChMIsameClick' } } } as unknown as CanonicalEvent;
+    const headers: string[] = [];
+    await keeper.keep('p-1', [landing], { secure: true, setCookie: (header) => headers.push(header) });
+    return { headers, cookies: landing.context.cookies };
+  };
+  for (const enabled of [
+    [{ vendor: 'google_ads', consent_categories: ['advertising'] }, { vendor: 'google_data_manager', consent_categories: ['advertising'] }],
+    [{ vendor: 'google_data_manager', consent_categories: ['advertising'] }],
+    [{ vendor: 'google_ads', consent_categories: ['marketing'] }, { vendor: 'google_data_manager', consent_categories: ['advertising'] }],
+  ]) {
+    const { headers, cookies } = await keep(enabled);
+    assert.equal(headers.length, 1, `one Set-Cookie with ${enabled.map((e) => e.vendor).join(' and ')}`);
+    assert.match(headers[0]!, /^_gcl_aw=GCL\.1796032800\.EAIaIQobChMIsameClick; Max-Age=7776000;/);
+    assert.deepEqual(cookies, { _gcl_aw: 'GCL.1796032800.EAIaIQobChMIsameClick' });
+  }
+  assert.deepEqual((await keep([{ vendor: 'google_ads', consent_categories: ['marketing'] }])).headers, [], 'no integration the landing passes: none');
 });

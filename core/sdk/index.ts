@@ -15,7 +15,9 @@
  *   any depth), `normalizePhoneNumber` (E.164 by the default country's numbering plan), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
- *   `birthDateYmd`, `lettersOnly`);
+ *   `birthDateYmd`, `lettersOnly`), and Google's: the click id cookies and readers every plugin
+ *   sending Google conversions shares (`GOOGLE_CLICK_ID_COOKIES`, `googleClickId`, …) and the
+ *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleName`, …);
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
@@ -41,6 +43,11 @@ export { removeContactInfo } from './contact-info.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
+export {
+  GCLID_COOKIE, GOOGLE_CLICK_ID_COOKIES, GOOGLE_CLICK_ID_PARAMS, gclAwValue, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf,
+  type GoogleClickIdParam,
+} from './google-click-ids.ts';
+export { normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';

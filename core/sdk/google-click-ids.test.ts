@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CanonicalEvent } from './types.ts';
+import { GOOGLE_CLICK_ID_COOKIES, gclAwValue, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf } from './google-click-ids.ts';
+
+const GCLID = 'EAIaIQobChMI8eGclidFromTheAd';
+const event = (page: Record<string, unknown>, extra: Partial<CanonicalEvent> = {}) => ({ type: 'track', messageId: 'm', timestamp: '', receivedAt: '', context: { page }, ...extra }) as unknown as CanonicalEvent;
+
+test('the cookies: _gcl_aw in the Google tag\'s form, Signal\'s own for gbraid and wbraid, 90 days each', () => {
+  assert.deepEqual(GOOGLE_CLICK_ID_COOKIES.map((c) => [c.param, c.cookie, c.days]), [['gclid', '_gcl_aw', 90], ['gbraid', '_dfgbraid', 90], ['wbraid', '_dfwbraid', 90]]);
+  assert.equal(GOOGLE_CLICK_ID_COOKIES[0]!.value!(GCLID, 1796032800999), `GCL.1796032800.${GCLID}`);
+  assert.equal(gclAwValue('abc', 1000), 'GCL.1.abc');
+  assert.equal(GOOGLE_CLICK_ID_COOKIES[1]!.value, undefined, 'a braid is kept as it is');
+  assert.ok(Object.isFrozen(GOOGLE_CLICK_ID_COOKIES) && Object.isFrozen(GOOGLE_CLICK_ID_COOKIES[0]), 'no plugin can change the shared declaration');
+});
+
+test('click ids: trimmed URL-safe tokens; placeholders and mangled text are none; the cookie read as GCL.<seconds>.<gclid>', () => {
+  assert.deepEqual([googleClickIdOf(` ${GCLID} `), googleClickIdOf('undefined'), googleClickIdOf('short'), googleClickIdOf('a b c d e f g h'), googleClickIdOf(42)], [GCLID, undefined, undefined, undefined, undefined]);
+  assert.deepEqual([gclidOfCookie(`GCL.1796032800.${GCLID}`), gclidOfCookie(`GCL.1796032800.${GCLID}.extra`), gclidOfCookie(GCLID), gclidOfCookie('GCL.x.abcdefghij'), gclidOfCookie('GCL.1796032800'), gclidOfCookie(null)], [GCLID, GCLID, GCLID, undefined, undefined, undefined]);
+});
+
+test('from the page: the URL, its search string, a page call\'s properties.url; the URL\'s click id before the mapped one, gclid before gbraid before wbraid', () => {
+  assert.equal(googleClickIdFromUrl(event({ url: `https://shop.example/?utm_source=google&gclid=${GCLID}#top` }), 'gclid'), GCLID);
+  assert.equal(googleClickIdFromUrl(event({ search: '?gbraid=0AAAAAbraid123' }), 'gbraid'), '0AAAAAbraid123');
+  assert.equal(googleClickIdFromUrl(event({}, { type: 'page', properties: { url: `https://shop.example/?gclid=${GCLID}` } }), 'gclid'), GCLID);
+  assert.equal(googleClickIdFromUrl(event({ url: 'https://shop.example/?gclid=undefined' }), 'gclid'), undefined);
+  assert.equal(googleClickIdFromUrl(event({ url: 'https://shop.example/' }), 'gclid'), undefined);
+  assert.deepEqual(googleClickId(event({ url: `https://shop.example/?gclid=${GCLID}-new` }), { gclid: `GCL.1.${GCLID}` }), { param: 'gclid', id: `${GCLID}-new` }, 'the newer click');
+  assert.deepEqual(googleClickId(event({}), { gclid: `GCL.1.${GCLID}` }), { param: 'gclid', id: GCLID });
+  assert.deepEqual(googleClickId(event({}), { gbraid: '0AAAAAbraid123', wbraid: '0AAAAAwbraid12' }), { param: 'gbraid', id: '0AAAAAbraid123' });
+  assert.deepEqual(googleClickId(event({}), { gclid: 'null', wbraid: '0AAAAAwbraid12' }), { param: 'wbraid', id: '0AAAAAwbraid12' });
+  assert.equal(googleClickId(event({}), {}), undefined);
+});

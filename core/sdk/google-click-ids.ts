@@ -1,0 +1,108 @@
+// Google Ads click ids, read the same way by every plugin that sends Google conversions:
+// auto-tagging appends `gclid` to an ad's landing page URL (`gbraid` or `wbraid` instead for
+// some iOS traffic). The Google tag keeps a gclid in the first-party `_gcl_aw` cookie as
+// `GCL.<unix seconds>.<gclid>`; Signal sets that cookie in the same form from a landing URL, and
+// keeps gbraid and wbraid in cookies of its own (`_dfgbraid`, `_dfwbraid`: how the Google tag
+// stores them is not documented). Two plugins that declare these cookies must declare them
+// alike, so whichever sets a cookie, the other reads the same value: they declare this list.
+import { namesNoOne } from './placeholder-ids.ts';
+import type { CanonicalEvent, ClickIdCookie, JsonValue } from './types.ts';
+
+/** Google's click id parameters, in the order one is chosen when a conversion takes one. */
+export const GOOGLE_CLICK_ID_PARAMS = ['gclid', 'gbraid', 'wbraid'] as const;
+export type GoogleClickIdParam = (typeof GOOGLE_CLICK_ID_PARAMS)[number];
+
+/** The Google tag's gclid cookie. */
+export const GCLID_COOKIE = '_gcl_aw';
+/** Google Ads click ids last 90 days (the longest click-through window), and so do the Google tag's `_gcl_*` cookies. */
+const CLICK_ID_DAYS = 90;
+/** What a Google click id may be: URL-safe tokens (base64url). */
+const CLICK_ID = /^[A-Za-z0-9_\-.~]{8,500}$/;
+
+/**
+ * The `_gcl_aw` value for a gclid, as the Google tag writes it: `GCL.<unix seconds>.<gclid>`.
+ *
+ * @example
+ * gclAwValue('EAIaIQobChMI', 1796032800000); // 'GCL.1796032800.EAIaIQobChMI'
+ */
+export function gclAwValue(gclid: string, now: number): string {
+  return `GCL.${Math.floor(now / 1000)}.${gclid}`;
+}
+
+/**
+ * The click id cookies Signal sets from a Google Ads landing URL (see `ClickIdCookie`): the
+ * declaration every plugin sending Google conversions uses, so two of them on one site agree.
+ *
+ * @example
+ * definePlugin({ …, cookies: GOOGLE_CLICK_ID_COOKIES.map((c) => c.cookie), clickIds: GOOGLE_CLICK_ID_COOKIES });
+ */
+export const GOOGLE_CLICK_ID_COOKIES: readonly ClickIdCookie[] = Object.freeze([
+  Object.freeze({ param: 'gclid', cookie: GCLID_COOKIE, days: CLICK_ID_DAYS, value: gclAwValue }),
+  Object.freeze({ param: 'gbraid', cookie: '_dfgbraid', days: CLICK_ID_DAYS }),
+  Object.freeze({ param: 'wbraid', cookie: '_dfwbraid', days: CLICK_ID_DAYS }),
+]);
+
+/**
+ * A Google click id's text, trimmed; undefined for a placeholder a site writes when its
+ * variable was empty ("undefined", "null": every visitor without a click would share it) or
+ * text no click id is (spaces, a mangled URL's characters).
+ *
+ * @example
+ * googleClickIdOf(' EAIaIQobChMI8e '); // 'EAIaIQobChMI8e'
+ * googleClickIdOf('undefined');        // undefined
+ */
+export function googleClickIdOf(value: JsonValue | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const id = value.trim();
+  return CLICK_ID.test(id) && !namesNoOne(id) ? id : undefined;
+}
+
+/**
+ * The gclid of a `_gcl_aw` cookie value: the third part of `GCL.<seconds>.<gclid>` (the Google
+ * tag may append more parts), or the value itself when it is a bare click id.
+ *
+ * @example
+ * gclidOfCookie('GCL.1796032800.EAIaIQobChMI8e'); // 'EAIaIQobChMI8e'
+ * gclidOfCookie('EAIaIQobChMI8e');                // 'EAIaIQobChMI8e'
+ */
+export function gclidOfCookie(value: JsonValue | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const parts = value.trim().split('.');
+  if (parts[0] === 'GCL') return parts.length >= 3 && /^\d+$/.test(parts[1]!) ? googleClickIdOf(parts[2]) : undefined;
+  return googleClickIdOf(value);
+}
+
+/**
+ * The click id a page URL carries in `param`: the event's `context.page.url` or `search`, or a
+ * page call's `properties.url`; undefined when none does.
+ *
+ * @example
+ * googleClickIdFromUrl(event, 'gclid'); // 'EAIaIQobChMI8e' for https://shop.example/?gclid=EAIaIQobChMI8e
+ */
+export function googleClickIdFromUrl(event: CanonicalEvent, param: GoogleClickIdParam): string | undefined {
+  const page = event.context?.page;
+  const properties = event.type === 'page' ? event.properties : undefined;
+  for (const source of [page?.url, page?.search, properties?.url]) {
+    if (typeof source !== 'string' || !source.includes(`${param}=`)) continue;
+    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
+    const id = googleClickIdOf(new URLSearchParams(query.split('#')[0]).get(param) ?? undefined);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+/**
+ * The click id of a conversion and its parameter: the page URL's first (the newest click),
+ * then the one mapped (`mapped.gclid` read as a `_gcl_aw` value or a bare gclid, `gbraid`,
+ * `wbraid`); gclid, else gbraid, else wbraid.
+ *
+ * @example
+ * googleClickId(event, { gclid: 'GCL.1796030000.EAIaIQobChMI8e' }); // { param: 'gclid', id: 'EAIaIQobChMI8e' }
+ */
+export function googleClickId(event: CanonicalEvent, mapped: Partial<Record<GoogleClickIdParam, JsonValue>>): { param: GoogleClickIdParam; id: string } | undefined {
+  for (const param of GOOGLE_CLICK_ID_PARAMS) {
+    const id = googleClickIdFromUrl(event, param) ?? (param === 'gclid' ? gclidOfCookie(mapped.gclid) : googleClickIdOf(mapped[param]));
+    if (id !== undefined) return { param, id };
+  }
+  return undefined;
+}
