@@ -1,0 +1,177 @@
+// The integration's config as the plugin reads it: the Google Ads account the conversions go
+// to (and the manager account the credential reaches it through), the conversion action of each
+// Signal event, the credential (an OAuth client's refresh token, or a service account's key);
+// and the problems of a config the JSON Schema cannot see, each naming its field.
+import { parseGoogleServiceAccountKey, type CanonicalEvent, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+
+/** A customer id as Google Ads shows it (`123-456-7890`) or as the API takes it (`1234567890`). */
+const CUSTOMER_ID = /^(\d{3})-?(\d{3})-?(\d{4})$/;
+/** A conversion action's id, or its Google Ads API resource name (`customers/1234567890/conversionActions/555`). */
+const ACTION = /^(?:customers\/\d{10}\/conversionActions\/)?([1-9]\d{0,18})$/;
+
+/** Text of a config value, trimmed; undefined when blank or not text. */
+export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+/**
+ * A customer id as the Data Manager API takes it (`accountId`: ten digits, no dashes), from the
+ * way Google Ads shows it or the API's; undefined for anything else.
+ *
+ * @example
+ * customerIdOf(' 123-456-7890 '); // '1234567890'
+ * customerIdOf('123-4567-890');   // undefined
+ */
+export function customerIdOf(value: JsonValue | undefined): string | undefined {
+  const match = CUSTOMER_ID.exec(text(value) ?? '');
+  return match ? `${match[1]}${match[2]}${match[3]}` : undefined;
+}
+
+/**
+ * The conversion action id of a config value — the `productDestinationId` of its destination
+ * (a numeric string, not a resource name): its digits, or the id in a Google Ads API resource
+ * name; undefined for anything else.
+ *
+ * @example
+ * conversionActionId('customers/1234567890/conversionActions/6543210'); // '6543210'
+ * conversionActionId(6543210);                                           // '6543210'
+ */
+export function conversionActionId(value: JsonValue | undefined): string | undefined {
+  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : text(value) ?? '';
+  return ACTION.exec(written)?.[1];
+}
+
+/** `config.conversion_actions` as an object (empty when it is not one). */
+function actionsOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
+  const actions = config.conversion_actions;
+  return actions !== null && typeof actions === 'object' && !Array.isArray(actions) ? actions : {};
+}
+
+/**
+ * The names an event is looked up by in `config.conversion_actions`, most precise first: a
+ * track event's name (`Order Completed`); `page:<name>` then `page` for a page call.
+ *
+ * @example
+ * actionKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
+ */
+export function actionKeys(event: CanonicalEvent): string[] {
+  if (event.type === 'track') return event.event ? [event.event] : [];
+  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
+  return [];
+}
+
+/**
+ * The conversion action id configured for an event, or undefined when none is: such an event
+ * is not a conversion, and is not sent.
+ *
+ * @example
+ * conversionActionFor(orderCompleted, { conversion_actions: { 'Order Completed': '6543210' } }); // '6543210'
+ */
+export function conversionActionFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
+  const actions = actionsOf(config);
+  for (const key of actionKeys(event)) {
+    if (Object.hasOwn(actions, key)) return conversionActionId(actions[key]);
+  }
+  return undefined;
+}
+
+/** Which credential a config gives: an OAuth client's refresh token, a service account's key, or none. */
+export type CredentialKind = 'refresh_token' | 'service_account' | 'none';
+
+/**
+ * The credential of a config: the refresh token when one is given (with the OAuth client), else
+ * the service account key, else none (`validateConfig` refuses a config with none, or both).
+ *
+ * @example
+ * credentialOf({ service_account_key: '{…}' }); // 'service_account'
+ */
+export function credentialOf(config: Record<string, JsonValue>): CredentialKind {
+  if (text(config.refresh_token) !== undefined) return 'refresh_token';
+  if (text(config.service_account_key) !== undefined) return 'service_account';
+  return 'none';
+}
+
+function pastedProblem(field: string, value: string, what: string): ConfigProblem | undefined {
+  if (/^bearer\s/i.test(value)) return { field, message: `starts with "Bearer ": give the ${what} alone` };
+  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone` };
+  return undefined;
+}
+
+function accountProblems(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [field, what] of [['customer_id', 'the account that owns the conversion actions'], ['login_customer_id', 'the manager account the credential reaches it through']] as const) {
+    const value = config[field];
+    if (value === undefined || value === null || (field === 'login_customer_id' && text(value) === undefined)) continue;
+    if (customerIdOf(value) === undefined) {
+      problems.push({ field, message: `is ${JSON.stringify(value)}: a Google Ads customer id is ten digits, written 1234567890 or as Google Ads shows it, 123-456-7890 (${what}; top right of Google Ads, next to the account's name)` });
+    }
+  }
+  const customer = customerIdOf(config.customer_id);
+  if (customer !== undefined && customer === customerIdOf(config.login_customer_id)) {
+    problems.push({ field: 'login_customer_id', message: 'is config.customer_id again: leave it empty when the credential is a user of the account itself, or give the manager account it reaches the account through' });
+  }
+  return problems;
+}
+
+function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const refreshToken = text(config.refresh_token);
+  const key = text(config.service_account_key);
+  if (refreshToken === undefined && key === undefined) {
+    problems.push({ field: 'refresh_token', message: 'give one credential: the refresh token of an OAuth client (with client_id and client_secret), or a service account\'s JSON key in service_account_key (see the plugin README)' });
+  }
+  if (refreshToken !== undefined && key !== undefined) {
+    problems.push({ field: 'service_account_key', message: 'is given with refresh_token: give one credential, the refresh token (with the OAuth client) or the service account key, and remove the other' });
+  }
+  if (refreshToken !== undefined) {
+    for (const field of ['client_id', 'client_secret'] as const) {
+      if (text(config[field]) === undefined) problems.push({ field, message: `is required with refresh_token: the ${field === 'client_id' ? 'client id' : 'secret'} of the OAuth client that issued it (Google Cloud console > APIs & Services > Credentials)` });
+    }
+  }
+  for (const [field, what] of [['refresh_token', 'refresh token'], ['client_secret', 'client secret']] as const) {
+    const value = text(config[field]);
+    const problem = value === undefined ? undefined : pastedProblem(field, value, what);
+    if (problem) problems.push(problem);
+  }
+  const clientId = text(config.client_id);
+  if (clientId !== undefined && (/\s/.test(clientId) || !clientId.endsWith('.apps.googleusercontent.com'))) {
+    problems.push({ field: 'client_id', message: `is ${JSON.stringify(clientId)}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
+  }
+  if (refreshToken !== undefined && refreshToken === text(config.client_secret)) {
+    problems.push({ field: 'refresh_token', message: 'is the client secret again: the refresh token is the refresh_token of the token answer you got when authorising Signal (see the plugin README)' });
+  }
+  if (key !== undefined) {
+    const parsed = parseGoogleServiceAccountKey(key);
+    if (typeof parsed === 'string') problems.push({ field: 'service_account_key', message: parsed });
+  }
+  return problems;
+}
+
+function actionProblems(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const actions = config.conversion_actions;
+  if (actions === null || typeof actions !== 'object' || Array.isArray(actions) || Object.keys(actions).length === 0) {
+    return [{ field: 'conversion_actions', message: 'name at least one Signal event and the Google Ads conversion action it counts for, e.g. {"Order Completed": "6543210"} (Goals > Conversions > Summary: the action, then the ctId in its address)' }];
+  }
+  for (const [name, id] of Object.entries(actions)) {
+    if (name.trim() === '') problems.push({ field: 'conversion_actions', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
+    else if (name !== name.trim()) problems.push({ field: 'conversion_actions', message: `has "${name}" with white space around it: event names are matched exactly` });
+    else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_actions', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
+    if (conversionActionId(id) === undefined) problems.push({ field: 'conversion_actions', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion action is its id (digits, e.g. "6543210"), or its Google Ads API resource name customers/<customer id>/conversionActions/<id>` });
+  }
+  return problems;
+}
+
+/**
+ * Config problems the schema cannot see, each naming its field: a customer id (or manager
+ * account id) that is not ten digits, or a manager account that is the account itself; no
+ * credential, or two; a refresh token without its OAuth client; a credential pasted with
+ * `Bearer ` or white space; a client id that is no OAuth client id; a service account key that
+ * cannot be read; no conversion action, an event name that can never match, an action that is
+ * not an action id.
+ *
+ * @example
+ * validateDataManagerConfig({ customer_id: '123-456-789', … });
+ * // [{ field: 'customer_id', message: 'is "123-456-789": a Google Ads customer id is ten digits, …' }]
+ */
+export function validateDataManagerConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  return [...accountProblems(config), ...credentialProblems(config), ...actionProblems(config)];
+}
