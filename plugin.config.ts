@@ -24,6 +24,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/reddit' },
   { plugin: './plugins/klaviyo' },
   { plugin: './plugins/google_ads' },
+  { plugin: './plugins/google_data_manager' },
 ];
 
 export default plugins;

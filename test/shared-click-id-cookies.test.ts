@@ -1,0 +1,29 @@
+// Two plugins may keep a vendor's click id in the same first-party cookie (google_ads and
+// google_data_manager both keep the gclid in the Google tag's _gcl_aw). Collect sets a cookie
+// once per response, by the first declaration an enabled integration passes, so the
+// declarations must agree — same parameter, lifetime and value — or which plugin is installed
+// would change what the cookie holds. This checks every plugin plugin.config.ts loads.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadPlugins } from '../core/plugins/load-plugins.ts';
+
+const registry = await loadPlugins();
+const NOW = 1796032800123;
+
+test('plugins that declare the same click id cookie declare it alike', () => {
+  const byCookie = new Map<string, ReturnType<typeof registry.clickIds>>();
+  for (const declared of registry.clickIds()) byCookie.set(declared.cookie, [...(byCookie.get(declared.cookie) ?? []), declared]);
+  const shared = [...byCookie].filter(([, all]) => all.length > 1);
+  assert.ok(shared.some(([cookie]) => cookie === '_gcl_aw'), 'google_ads and google_data_manager share _gcl_aw');
+  for (const [cookie, [first, ...others]] of shared) {
+    for (const other of others) {
+      const view = (d: typeof first) => ({ param: d!.param, anyCase: d!.anyCase ?? false, days: d!.days, value: d!.value ? d!.value('EAIaIQobChMIsample', NOW) : 'EAIaIQobChMIsample' });
+      assert.deepEqual(view(other), view(first), `${cookie}: ${other.vendor} declares it as ${first!.vendor} does`);
+    }
+  }
+});
+
+test('a cookie a plugin reads for a click id is one it captures', () => {
+  const captured = new Set(registry.cookieNames());
+  for (const declared of registry.clickIds()) assert.ok(captured.has(declared.cookie), `${declared.vendor}: ${declared.cookie}`);
+});
