@@ -9,7 +9,13 @@ const CUSTOMER_ID = /^(\d{3})-?(\d{3})-?(\d{4})$/;
 /** A conversion action's id, or its Google Ads API resource name (`customers/1234567890/conversionActions/555`). */
 const ACTION = /^(?:customers\/\d{10}\/conversionActions\/)?([1-9]\d{0,18})$/;
 
-/** Text of a config value, trimmed; undefined when blank or not text. */
+/**
+ * Text of a config value, trimmed; undefined when blank or not text.
+ *
+ * @example
+ * text(' 44 '); // '44'
+ * text('  ');   // undefined
+ */
 export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**

@@ -88,7 +88,14 @@ function transactionIdOf(mapped: JsonValue | undefined, messageId: string): stri
   return id !== undefined && !namesNoOne(id) ? id : messageId;
 }
 
-/** `granted`/`denied` in any case → Google's `CONSENT_GRANTED`/`CONSENT_DENIED`; anything else: not said. */
+/**
+ * `granted`/`denied` in any case (or Google's own names) → Google's `CONSENT_GRANTED` /
+ * `CONSENT_DENIED`; anything else: not said.
+ *
+ * @example
+ * consentStatus('Granted'); // 'CONSENT_GRANTED'
+ * consentStatus('maybe');   // undefined
+ */
 export function consentStatus(value: JsonValue | undefined): 'CONSENT_GRANTED' | 'CONSENT_DENIED' | undefined {
   const upper = typeof value === 'string' ? value.trim().toUpperCase().replace(/^CONSENT_/, '') : undefined;
   return upper === 'GRANTED' ? 'CONSENT_GRANTED' : upper === 'DENIED' ? 'CONSENT_DENIED' : undefined;
