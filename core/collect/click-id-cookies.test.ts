@@ -26,11 +26,10 @@ test('no click id: no URL, no parameter, an empty one, or a value that is not a 
   assert.deepEqual(clickIdsOf(event({ url: `https://shop.example/?fbclid=${'a'.repeat(501)}` }), declared), []);
 });
 
-test('two plugins declaring the same cookie alike (google_ads and google_data_manager: _gcl_aw): one Set-Cookie, one value, whichever integrations are enabled', async () => {
-  const gclAw = (id: string, now: number) => `GCL.${Math.floor(now / 1000)}.${id}`;
+test('two plugins declaring the same cookie alike (google_ads and google_data_manager: _dfgclid): one Set-Cookie, one value, whichever integrations are enabled', async () => {
   const both: RegisteredClickId[] = [
-    { vendor: 'google_ads', param: 'gclid', cookie: '_gcl_aw', days: 90, value: gclAw },
-    { vendor: 'google_data_manager', param: 'gclid', cookie: '_gcl_aw', days: 90, value: gclAw },
+    { vendor: 'google_ads', param: 'gclid', cookie: '_dfgclid', days: 90 },
+    { vendor: 'google_data_manager', param: 'gclid', cookie: '_dfgclid', days: 90 },
   ];
   const keep = async (enabled: Array<{ vendor: string; consent_categories: string[] }>) => {
     const pool = { query: async () => ({ rows: enabled }) } as unknown as Pool;
@@ -47,8 +46,8 @@ test('two plugins declaring the same cookie alike (google_ads and google_data_ma
   ]) {
     const { headers, cookies } = await keep(enabled);
     assert.equal(headers.length, 1, `one Set-Cookie with ${enabled.map((e) => e.vendor).join(' and ')}`);
-    assert.match(headers[0]!, /^_gcl_aw=GCL\.1796032800\.EAIaIQobChMIsameClick; Max-Age=7776000;/);
-    assert.deepEqual(cookies, { _gcl_aw: 'GCL.1796032800.EAIaIQobChMIsameClick' });
+    assert.match(headers[0]!, /^_dfgclid=EAIaIQobChMIsameClick; Max-Age=7776000;/);
+    assert.deepEqual(cookies, { _dfgclid: 'EAIaIQobChMIsameClick' });
   }
   assert.deepEqual((await keep([{ vendor: 'google_ads', consent_categories: ['marketing'] }])).headers, [], 'no integration the landing passes: none');
 });

@@ -1,22 +1,21 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CanonicalEvent } from './types.ts';
-import { GOOGLE_CLICK_ID_COOKIES, gclAwValue, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf } from './google-click-ids.ts';
+import { GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf } from './google-click-ids.ts';
 
 const GCLID = 'EAIaIQobChMI8eGclidFromTheAd';
 const event = (page: Record<string, unknown>, extra: Partial<CanonicalEvent> = {}) => ({ type: 'track', messageId: 'm', timestamp: '', receivedAt: '', context: { page }, ...extra }) as unknown as CanonicalEvent;
 
-test('the cookies: _gcl_aw in the Google tag\'s form, Signal\'s own for gbraid and wbraid, 90 days each', () => {
-  assert.deepEqual(GOOGLE_CLICK_ID_COOKIES.map((c) => [c.param, c.cookie, c.days]), [['gclid', '_gcl_aw', 90], ['gbraid', '_dfgbraid', 90], ['wbraid', '_dfwbraid', 90]]);
-  assert.equal(GOOGLE_CLICK_ID_COOKIES[0]!.value!(GCLID, 1796032800999), `GCL.1796032800.${GCLID}`);
-  assert.equal(gclAwValue('abc', 1000), 'GCL.1.abc');
-  assert.equal(GOOGLE_CLICK_ID_COOKIES[1]!.value, undefined, 'a braid is kept as it is');
-  assert.ok(Object.isFrozen(GOOGLE_CLICK_ID_COOKIES) && Object.isFrozen(GOOGLE_CLICK_ID_COOKIES[0]), 'no plugin can change the shared declaration');
+test('the cookies: Signal\'s own, the click id as it is, 90 days each; the Google tags\' gclid cookies read, never written', () => {
+  assert.deepEqual(GOOGLE_CLICK_ID_COOKIES.map((c) => [c.param, c.cookie, c.days, c.value]), [['gclid', '_dfgclid', 90, undefined], ['gbraid', '_dfgbraid', 90, undefined], ['wbraid', '_dfwbraid', 90, undefined]]);
+  assert.deepEqual(GOOGLE_TAG_GCLID_COOKIES, ['_gcl_aw', 'FPGCLAW']);
+  assert.ok(Object.isFrozen(GOOGLE_CLICK_ID_COOKIES) && Object.isFrozen(GOOGLE_CLICK_ID_COOKIES[0]) && Object.isFrozen(GOOGLE_TAG_GCLID_COOKIES), 'no plugin can change the shared declaration');
 });
 
-test('click ids: trimmed URL-safe tokens; placeholders and mangled text are none; the cookie read as GCL.<seconds>.<gclid>', () => {
+test('click ids: trimmed URL-safe tokens; placeholders and mangled text are none; cookies read as _dfgclid, _gcl_aw or FPGCLAW values', () => {
   assert.deepEqual([googleClickIdOf(` ${GCLID} `), googleClickIdOf('undefined'), googleClickIdOf('short'), googleClickIdOf('a b c d e f g h'), googleClickIdOf(42)], [GCLID, undefined, undefined, undefined, undefined]);
-  assert.deepEqual([gclidOfCookie(`GCL.1796032800.${GCLID}`), gclidOfCookie(`GCL.1796032800.${GCLID}.extra`), gclidOfCookie(GCLID), gclidOfCookie('GCL.x.abcdefghij'), gclidOfCookie('GCL.1796032800'), gclidOfCookie(null)], [GCLID, GCLID, GCLID, undefined, undefined, undefined]);
+  assert.deepEqual([gclidOfCookie(GCLID), gclidOfCookie(`GCL.1796032800.${GCLID}`), gclidOfCookie(`GCL.1796032800.${GCLID}.extra`), gclidOfCookie('GCL.x.abcdefghij'), gclidOfCookie('GCL.1796032800'), gclidOfCookie(null)], [GCLID, GCLID, GCLID, undefined, undefined, undefined]);
+  assert.deepEqual([gclidOfCookie(`2.1.k${GCLID}$i1796032800`), gclidOfCookie(`2.1.k${GCLID}`), gclidOfCookie('2.1.kshort$i1'), gclidOfCookie('2.1.$i1796032800')], [GCLID, GCLID, undefined, undefined], 'server-side GTM\'s FPGCLAW');
 });
 
 test('from the page: the URL, its search string, a page call\'s properties.url; the URL\'s click id before the mapped one, gclid before gbraid before wbraid', () => {

@@ -1,10 +1,12 @@
 // Google Ads click ids, read the same way by every plugin that sends Google conversions:
 // auto-tagging appends `gclid` to an ad's landing page URL (`gbraid` or `wbraid` instead for
-// some iOS traffic). The Google tag keeps a gclid in the first-party `_gcl_aw` cookie as
-// `GCL.<unix seconds>.<gclid>`; Signal sets that cookie in the same form from a landing URL, and
-// keeps gbraid and wbraid in cookies of its own (`_dfgbraid`, `_dfwbraid`: how the Google tag
-// stores them is not documented). Two plugins that declare these cookies must declare them
-// alike, so whichever sets a cookie, the other reads the same value: they declare this list.
+// some iOS traffic). Signal keeps each in a first-party cookie of its own (`_dfgclid`,
+// `_dfgbraid`, `_dfwbraid`: the click id as it is), set by collect from a landing URL. It never
+// writes the cookies Google's tags keep a gclid in — the Google tag's `_gcl_aw`
+// (`GCL.<seconds>.<gclid>`) and server-side Google Tag Manager's `FPGCLAW`
+// (`2.1.k<gclid>$i<seconds>`) — but reads them when the visitor's browser sends them. Two plugins
+// that declare these cookies must declare them alike, so whichever sets a cookie, the other
+// reads the same value: they declare this list.
 import { namesNoOne } from './placeholder-ids.ts';
 import type { CanonicalEvent, ClickIdCookie, JsonValue } from './types.ts';
 
@@ -12,32 +14,25 @@ import type { CanonicalEvent, ClickIdCookie, JsonValue } from './types.ts';
 export const GOOGLE_CLICK_ID_PARAMS = ['gclid', 'gbraid', 'wbraid'] as const;
 export type GoogleClickIdParam = (typeof GOOGLE_CLICK_ID_PARAMS)[number];
 
-/** The Google tag's gclid cookie. */
-export const GCLID_COOKIE = '_gcl_aw';
+/** Signal's own gclid cookie: the gclid as it is. */
+export const GCLID_COOKIE = '_dfgclid';
+/** Cookies Google's tags keep a gclid in, read (never written) by Signal: the Google tag's, server-side Google Tag Manager's. */
+export const GOOGLE_TAG_GCLID_COOKIES: readonly string[] = Object.freeze(['_gcl_aw', 'FPGCLAW']);
 /** Google Ads click ids last 90 days (the longest click-through window), and so do the Google tag's `_gcl_*` cookies. */
 const CLICK_ID_DAYS = 90;
 /** What a Google click id may be: URL-safe tokens (base64url). */
 const CLICK_ID = /^[A-Za-z0-9_\-.~]{8,500}$/;
 
 /**
- * The `_gcl_aw` value for a gclid, as the Google tag writes it: `GCL.<unix seconds>.<gclid>`.
+ * The click id cookies Signal sets from a Google Ads landing URL (see `ClickIdCookie`): its own
+ * names, the click id as value — the declaration every plugin sending Google conversions uses,
+ * so two of them on one site agree. Capture `GOOGLE_TAG_GCLID_COOKIES` beside them.
  *
  * @example
- * gclAwValue('EAIaIQobChMI', 1796032800000); // 'GCL.1796032800.EAIaIQobChMI'
- */
-export function gclAwValue(gclid: string, now: number): string {
-  return `GCL.${Math.floor(now / 1000)}.${gclid}`;
-}
-
-/**
- * The click id cookies Signal sets from a Google Ads landing URL (see `ClickIdCookie`): the
- * declaration every plugin sending Google conversions uses, so two of them on one site agree.
- *
- * @example
- * definePlugin({ …, cookies: GOOGLE_CLICK_ID_COOKIES.map((c) => c.cookie), clickIds: GOOGLE_CLICK_ID_COOKIES });
+ * definePlugin({ …, cookies: [...GOOGLE_CLICK_ID_COOKIES.map((c) => c.cookie), ...GOOGLE_TAG_GCLID_COOKIES], clickIds: [...GOOGLE_CLICK_ID_COOKIES] });
  */
 export const GOOGLE_CLICK_ID_COOKIES: readonly ClickIdCookie[] = Object.freeze([
-  Object.freeze({ param: 'gclid', cookie: GCLID_COOKIE, days: CLICK_ID_DAYS, value: gclAwValue }),
+  Object.freeze({ param: 'gclid', cookie: GCLID_COOKIE, days: CLICK_ID_DAYS }),
   Object.freeze({ param: 'gbraid', cookie: '_dfgbraid', days: CLICK_ID_DAYS }),
   Object.freeze({ param: 'wbraid', cookie: '_dfwbraid', days: CLICK_ID_DAYS }),
 ]);
@@ -58,18 +53,24 @@ export function googleClickIdOf(value: JsonValue | undefined): string | undefine
 }
 
 /**
- * The gclid of a `_gcl_aw` cookie value: the third part of `GCL.<seconds>.<gclid>` (the Google
- * tag may append more parts), or the value itself when it is a bare click id.
+ * The gclid of a cookie value: Signal's `_dfgclid` (the gclid itself), the Google tag's `_gcl_aw`
+ * (the third part of `GCL.<seconds>.<gclid>`; the tag may append more parts) or server-side
+ * Google Tag Manager's `FPGCLAW` (the `k` field of `2.1.k<gclid>$i<seconds>`, as browsers show
+ * it: Google does not document it). Undefined for anything else.
  *
  * @example
- * gclidOfCookie('GCL.1796032800.EAIaIQobChMI8e'); // 'EAIaIQobChMI8e'
- * gclidOfCookie('EAIaIQobChMI8e');                // 'EAIaIQobChMI8e'
+ * gclidOfCookie('EAIaIQobChMI8e');                  // 'EAIaIQobChMI8e'
+ * gclidOfCookie('GCL.1796032800.EAIaIQobChMI8e');   // 'EAIaIQobChMI8e'
+ * gclidOfCookie('2.1.kEAIaIQobChMI8e$i1796032800'); // 'EAIaIQobChMI8e'
  */
 export function gclidOfCookie(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const parts = value.trim().split('.');
+  const written = value.trim();
+  const fields = /^\d+\.\d+\.(k[^$]*(?:\$.*)?)$/.exec(written)?.[1];
+  if (fields !== undefined) return googleClickIdOf(fields.split('$')[0]!.slice(1));
+  const parts = written.split('.');
   if (parts[0] === 'GCL') return parts.length >= 3 && /^\d+$/.test(parts[1]!) ? googleClickIdOf(parts[2]) : undefined;
-  return googleClickIdOf(value);
+  return googleClickIdOf(written);
 }
 
 /**
@@ -93,8 +94,8 @@ export function googleClickIdFromUrl(event: CanonicalEvent, param: GoogleClickId
 
 /**
  * The click id of a conversion and its parameter: the page URL's first (the newest click),
- * then the one mapped (`mapped.gclid` read as a `_gcl_aw` value or a bare gclid, `gbraid`,
- * `wbraid`); gclid, else gbraid, else wbraid.
+ * then the one mapped (`mapped.gclid` read by gclidOfCookie — a bare gclid, a `_gcl_aw` or an
+ * `FPGCLAW` value — `gbraid`, `wbraid`); gclid, else gbraid, else wbraid.
  *
  * @example
  * googleClickId(event, { gclid: 'GCL.1796030000.EAIaIQobChMI8e' }); // { param: 'gclid', id: 'EAIaIQobChMI8e' }

@@ -44,7 +44,7 @@ export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
 export {
-  GCLID_COOKIE, GOOGLE_CLICK_ID_COOKIES, GOOGLE_CLICK_ID_PARAMS, gclAwValue, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf,
+  GCLID_COOKIE, GOOGLE_CLICK_ID_COOKIES, GOOGLE_CLICK_ID_PARAMS, GOOGLE_TAG_GCLID_COOKIES, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf,
   type GoogleClickIdParam,
 } from './google-click-ids.ts';
 export { normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';

@@ -3,8 +3,8 @@
 // endpoint and datamanager.googleapis.com's events:ingest — through the core's access tokens:
 // the refresh token exchanged once and the token shared, a 401 renewing it once and sending
 // again, a second 401 and a refused refresh token dead-lettered saying what to do, a service
-// account's signed assertion; the gclid of a landing page kept in one _gcl_aw cookie with the
-// google_ads plugin beside; two conversion actions in one request; a fast-fail refusal naming
+// account's signed assertion; the gclid of a landing page kept in one _dfgclid cookie with the
+// google_ads plugin beside, the Google tag's _gcl_aw read; two conversion actions in one request; a fast-fail refusal naming
 // one event; the quota; validateOnly; a preview that asks no one.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
@@ -104,7 +104,7 @@ after(async () => {
 });
 
 describe('Google Data Manager API conversions', () => {
-  test('an order from the browser: the refresh token exchanged once, the documented events:ingest with the access token, the _gcl_aw cookie\'s gclid, the hashed person, consent', async () => {
+  test('an order from the browser: the refresh token exchanged once, the documented events:ingest with the access token, the Google tag\'s _gcl_aw gclid, the hashed person, consent', async () => {
     const timestamp = now();
     await browser({
       type: 'track', event: 'Order Completed', messageId: 'dm-order-1', timestamp,
@@ -147,28 +147,26 @@ describe('Google Data Manager API conversions', () => {
     assert.deepEqual([eventOf(request!, 'ORD-DM-TWO-1').destinationReferences, eventOf(request!, 'ORD-DM-TWO-2').destinationReferences], [['action_6543210'], ['action_6543211']]);
   });
 
-  test('a landing page\'s gclid with google_ads installed beside: one _gcl_aw Set-Cookie in the Google tag\'s form, carried by the purchase days later', async () => {
+  test('a landing page\'s gclid with google_ads installed beside: one _dfgclid Set-Cookie, the Google tag\'s _gcl_aw untouched, the purchase days later carrying it', async () => {
     await adminCall(signal, 'POST', '/v1/admin/integration-catalog/google_ads/install', {
       name: 'Google Ads beside', variant: 'default', delivery_mode: 'server_side', pipeline_id: site.id, consent_categories: ['advertising'],
       config: { customer_id: '123-456-7890', ...credentials, conversion_actions: { 'Never Sent': '1' } },
     });
     const landingClick = 'EAIaIQobChMIdmLandingPageClick0123';
-    const landedAt = Math.floor(Date.now() / 1000);
     const res = await fetch(`${signal.collectUrl}/v1/page`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: '_dfdid=df_dm1landing' },
+      headers: { 'content-type': 'text/plain', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: `_dfdid=df_dm1landing; _gcl_aw=GCL.1796030000.${GCLID}` },
       body: JSON.stringify({ writeKey: site.key, timestamp: now(), messageId: 'dm-landing-1', context: { consent, page: { url: `https://shop.example.com/shoes?utm_source=google&gclid=${landingClick}` } } }),
     });
     assert.equal(res.status, 200, await res.text());
-    const cookies = res.headers.getSetCookie().filter((c) => c.startsWith('_gcl_aw='));
-    assert.equal(cookies.length, 1, `one _gcl_aw cookie among ${JSON.stringify(res.headers.getSetCookie())}`);
-    const match = /^_gcl_aw=GCL\.(\d+)\.([\w-]+); Max-Age=7776000; Path=\/; SameSite=Lax$/.exec(cookies[0]!);
-    assert.ok(match, `${cookies[0]}: the Google tag's form, 90 days, not HttpOnly`);
-    assert.ok(Number(match[1]) >= landedAt);
-    assert.equal(match[2], landingClick);
-    const value = decodeURIComponent(cookies[0]!.split(';')[0]!.slice('_gcl_aw='.length));
-    await browser({ type: 'track', event: 'Order Completed', messageId: 'dm-later-1', properties: { order_id: 'ORD-DM-LATER', total: 20, currency: 'USD' } }, site.key, `_gcl_aw=${value}`);
-    assert.deepEqual(eventOf(await sentOnce('ORD-DM-LATER'), 'ORD-DM-LATER').adIdentifiers, { gclid: landingClick });
+    const setCookies = res.headers.getSetCookie();
+    const cookies = setCookies.filter((c) => c.startsWith('_dfgclid='));
+    assert.equal(cookies.length, 1, `one _dfgclid cookie among ${JSON.stringify(setCookies)}`);
+    assert.match(cookies[0]!, new RegExp(`^_dfgclid=${landingClick}; Max-Age=7776000; Path=/; SameSite=Lax$`), 'the click id as it is, 90 days, not HttpOnly');
+    assert.equal(setCookies.some((c) => c.startsWith('_gcl_aw=') || c.startsWith('FPGCLAW=')), false, 'the Google tags\' cookies are never written');
+    // Days later: the thank-you page has no gclid; the browser sends Signal's cookie and the tag's older one.
+    await browser({ type: 'track', event: 'Order Completed', messageId: 'dm-later-1', properties: { order_id: 'ORD-DM-LATER', total: 20, currency: 'USD' } }, site.key, `_dfgclid=${landingClick}; _gcl_aw=GCL.1796030000.${GCLID}`);
+    assert.deepEqual(eventOf(await sentOnce('ORD-DM-LATER'), 'ORD-DM-LATER').adIdentifiers, { gclid: landingClick }, 'Signal\'s cookie before the tag\'s');
   });
 
   test('a 401 renews the token once and sends again: the event is delivered with the new token', async () => {

@@ -3,11 +3,11 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
-import { createConfigAjv, GOOGLE_CLICK_ID_COOKIES, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
 import dataManager, { ingestRequest, sendEvents, validateDataManagerConfig } from './index.ts';
 import { DATAMANAGER_SCOPE, dataManagerTokenRequest, readDataManagerTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { actionKeys, conversionActionFor, conversionActionId, credentialOf, customerIdOf } from './config.ts';
-import { actionOfEvent, consentStatus, destinationReference, MAX_AGE_MS, toIngestEvent } from './ingest-event.ts';
+import { actionOfEvent, consentSignal, consentStatus, destinationReference, MAX_AGE_MS, toIngestEvent } from './ingest-event.ts';
 import { destinationOf, INGEST_URL, MAX_BYTES } from './ingest-request.ts';
 import { MAX_IDENTIFIERS, userIdentifiers } from './user-data.ts';
 
@@ -190,6 +190,12 @@ test('consent: Consent Mode\'s answers as CONSENT_GRANTED/CONSENT_DENIED; a deni
   const denied = fit(payload({ user: { email: 'jane@example.com' }, consent: { ad_user_data: 'denied' } }))!;
   assert.deepEqual([denied.consent, denied.userData, denied.adIdentifiers], [{ adUserData: 'CONSENT_DENIED' }, undefined, { gclid: GCLID }], 'the click goes, with the denial for Google to apply');
   assert.throws(() => fit(payload({ gclid: undefined as never, user: { email: 'jane@example.com' }, consent: { ad_user_data: 'denied' } })), /the visitor denied ad_user_data/);
+  assert.deepEqual(fit(payload({ user: { email: 'jane@example.com' }, consent: { ad_user_data: 'granted' } }), browserEvent({ context: { consent: { categories: { ad_user_data: false } } } }))!.consent, { adUserData: 'CONSENT_DENIED' }, 'a denial anywhere the consent gate reads wins');
+  assert.equal(fit(payload({ user: { email: 'jane@example.com' } }), browserEvent({ context: { consent: { ad_user_data: false } } }))!.userData, undefined, 'and withholds the user data, mapped or not');
+  assert.deepEqual([
+    consentSignal(undefined, { categoryPreferences: { ad_personalization: true } }, 'ad_personalization'), consentSignal(undefined, { google: { ad_user_data: 'granted' } }, 'ad_user_data'),
+    consentSignal('denied', { ad_user_data: true }, 'ad_user_data'), consentSignal(undefined, undefined, 'ad_user_data'), consentSignal(42, {}, 'ad_user_data'),
+  ], ['CONSENT_GRANTED', 'CONSENT_GRANTED', 'CONSENT_DENIED', undefined, undefined]);
   const device = { device: { user_agent: 'Mozilla/5.0', ip: '203.0.113.42' } };
   assert.equal(fit(payload(device))!.eventDeviceInfo, undefined, 'off by default');
   assert.deepEqual(fit(payload(device), browserEvent(), ctx(config({ send_device_info: true })))!.eventDeviceInfo, { userAgent: 'Mozilla/5.0', ipAddress: '203.0.113.42' });
@@ -247,7 +253,8 @@ test('requests honour the limits: 2,000 events, ten conversion actions, 2 MB; ev
 
 test('the definition: the shared Google click id cookies, the map and send hooks, the classifier', () => {
   assert.deepEqual(dataManager.clickIds, [...GOOGLE_CLICK_ID_COOKIES]);
-  assert.deepEqual(dataManager.cookies, ['_gcl_aw', '_dfgbraid', '_dfwbraid']);
+  assert.deepEqual(dataManager.cookies, ['_dfgclid', '_dfgbraid', '_dfwbraid', '_gcl_aw', 'FPGCLAW']);
+  assert.deepEqual(GOOGLE_TAG_GCLID_COOKIES, ['_gcl_aw', 'FPGCLAW'], 'the Google tags\' cookies: read, never set (no clickIds entry)');
   assert.deepEqual(dataManager.map!(payload(), browserEvent(), ctx())!.adIdentifiers, { gclid: GCLID });
   assert.equal(dataManager.send([mapped('m-1')], ctx()).length, 1);
   assert.deepEqual(dataManager.classify!({ status: 200, headers: {}, body: '{"requestId":"r"}', json: { requestId: 'r' } }, ingestRequest([mapped('m-1')], ctx()), ctx()), { status: 'delivered' });
@@ -261,9 +268,9 @@ const mapThrough = (variant: string, event: CanonicalEvent, c = config()) => {
   return result.vendorEvent === null ? null : toIngestEvent(result.vendorEvent as JsonObject, event, ctx(c, { variant }));
 };
 
-test('blueprints: an order\'s value, currency and order id, the _gcl_aw cookie\'s gclid, the person and address, the consent signals, the device; only configured events', () => {
+test('blueprints: an order\'s value, currency and order id, the _dfgclid cookie\'s gclid (else the Google tags\'), the person and address, the consent signals, the device; only configured events', () => {
   const traits = { email: ' Jane.Doe@gmail.com ', phone: '+44 7700 900123', firstName: 'Jane', lastName: 'Doe', address: { country: 'GB', postalCode: 'SW1A 1AA' } };
-  const context = (extra: JsonObject = {}) => ({ ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/thanks' }, traits, cookies: { _gcl_aw: `GCL.1796030000.${GCLID}` }, consent: { google: { ad_user_data: 'granted', ad_personalization: 'denied' } }, ...extra });
+  const context = (extra: JsonObject = {}) => ({ ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/thanks' }, traits, cookies: { _dfgclid: GCLID, _gcl_aw: `GCL.1796030000.${GCLID}-tag` }, consent: { google: { ad_user_data: 'granted', ad_personalization: 'denied' } }, ...extra });
   const order = (properties: JsonObject) => browserEvent({ properties, context: context() } as Partial<CanonicalEvent>);
   for (const variant of ['default', 'retail']) {
     assert.deepEqual(mapThrough(variant, order({ order_id: 5521, revenue: '64.98', total: 70, currency: 'gbp' }), config({ send_device_info: true })), {
@@ -282,6 +289,9 @@ test('blueprints: an order\'s value, currency and order id, the _gcl_aw cookie\'
     assert.equal(mapThrough(variant, browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as Partial<CanonicalEvent>)), null, `${variant}: no identify`);
     assert.equal(mapThrough(variant, browserEvent({ event: 'Newsletter Opened', context: context() } as Partial<CanonicalEvent>)), null, `${variant}: an event no action names is not sent`);
     assert.deepEqual(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: context({ cookies: { _dfwbraid: '0AAAAAwbraid12' } }) } as Partial<CanonicalEvent>))!.adIdentifiers, { wbraid: '0AAAAAwbraid12' }, `${variant}: Signal's wbraid cookie`);
+    for (const [cookies, gclid] of [[{ _gcl_aw: `GCL.1796030000.${GCLID}-tag` }, `${GCLID}-tag`], [{ FPGCLAW: `2.1.k${GCLID}-sgtm$i1796030000` }, `${GCLID}-sgtm`]] as const) {
+      assert.deepEqual(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: context({ cookies }) } as Partial<CanonicalEvent>))!.adIdentifiers, { gclid }, `${variant}: without _dfgclid, ${Object.keys(cookies)[0]}`);
+    }
   }
   const signup = mapThrough('default', browserEvent({ event: 'Signed Up', properties: { value: 25, currency: 'usd' }, context: context() } as Partial<CanonicalEvent>))!;
   assert.deepEqual([signup.destinationReferences, signup.conversionValue, signup.transactionId], [['action_6543211'], 25, 'm-1'], 'default: any event\'s value; the messageId as transaction id');

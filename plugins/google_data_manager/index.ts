@@ -1,4 +1,4 @@
-import { definePlugin, GOOGLE_CLICK_ID_COOKIES } from '../../core/sdk/index.ts';
+import { definePlugin, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES } from '../../core/sdk/index.ts';
 import { dataManagerAccessToken } from './access-token.ts';
 import { classifyDataManager } from './classify.ts';
 import { validateDataManagerConfig } from './config.ts';
@@ -18,7 +18,7 @@ export default definePlugin({
   id: 'google_data_manager',
   name: 'Google Data Manager (Google Ads conversions)',
   category: 'advertising',
-  description: 'Server-to-server conversions to Google Ads through Google\'s Data Manager API (events:ingest), its path for offline click conversions and enhanced conversions for leads since the Google Ads API closed UploadClickConversions to new developers: one conversion action per Signal event, several actions in one request, the gclid (landing URL or the _gcl_aw cookie) or gbraid/wbraid, value and currency, a transaction id for deduplication, hashed email, phone and address, Consent Mode\'s ad_user_data and ad_personalization; per-event outcomes from Google\'s fast-fail refusals; an OAuth client\'s refresh token or a service account\'s key, exchanged and renewed by Signal.',
+  description: 'Server-to-server conversions to Google Ads through Google\'s Data Manager API (events:ingest), its path for offline click conversions and enhanced conversions for leads since the Google Ads API closed UploadClickConversions to new developers: one conversion action per Signal event, several actions in one request, the gclid (the landing URL\'s, or the _dfgclid cookie Signal keeps, or the Google tag\'s _gcl_aw) or gbraid/wbraid, value and currency, a transaction id for deduplication, hashed email, phone and address, Consent Mode\'s ad_user_data and ad_personalization; per-event outcomes from Google\'s fast-fail refusals; an OAuth client\'s refresh token or a service account\'s key, exchanged and renewed by Signal.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -101,7 +101,7 @@ export default definePlugin({
     conversionAction: { required: false, description: 'The conversion action (its id): from config.conversion_actions by the event\'s name, unless mapped.' },
     eventTimestamp: { required: true, description: 'When the conversion happened (epoch ms or ISO 8601; sent as RFC 3339 in UTC), within 90 days and after the click.' },
     transactionId: { required: false, description: 'Deduplicates: one conversion per transaction id and action (else the messageId). For tag conversions sent as an additional data source, the tag\'s transaction id.' },
-    gclid: { required: false, description: 'The _gcl_aw cookie (GCL.<seconds>.<gclid>) or a gclid; the page URL\'s gclid wins.' },
+    gclid: { required: false, description: 'A gclid, or a cookie holding one: Signal\'s _dfgclid, the Google tag\'s _gcl_aw (GCL.<seconds>.<gclid>), server-side GTM\'s FPGCLAW; the page URL\'s gclid wins.' },
     gbraid: { required: false, description: 'The _dfgbraid cookie; the page URL\'s gbraid wins. Sent only without a gclid, and then without user identifiers.' },
     wbraid: { required: false, description: 'The _dfwbraid cookie; the page URL\'s wbraid wins. Sent only without a gclid or gbraid, and then without user identifiers.' },
     conversionValue: { required: false, description: 'The value; without it, the products\' sum of price × quantity.' },
@@ -120,10 +120,11 @@ export default definePlugin({
     'device.ip': { required: false, description: 'eventDeviceInfo.ipAddress, with config.send_device_info.' },
   },
   consent: ['advertising'],
-  // The Google tag's gclid cookie and Signal's own for gbraid and wbraid, declared exactly as
-  // the google_ads plugin declares them (the SDK's shared list): with both plugins on a site,
-  // collect sets each cookie once, and both read the same value.
-  cookies: GOOGLE_CLICK_ID_COOKIES.map((c) => c.cookie),
+  // Signal's own click id cookies (set by collect from a landing URL), declared exactly as the
+  // google_ads plugin declares them (the SDK's shared list): with both plugins on a site,
+  // collect sets each cookie once, and both read the same value. The Google tags' gclid cookies
+  // are read, never written.
+  cookies: [...GOOGLE_CLICK_ID_COOKIES.map((c) => c.cookie), ...GOOGLE_TAG_GCLID_COOKIES],
   clickIds: [...GOOGLE_CLICK_ID_COOKIES],
   // 300 requests a minute and 100,000 a day per Google Cloud project: 4 a second with a burst
   // of 8 stays under 250 in any minute, leaving room for the project's other callers.

@@ -101,6 +101,24 @@ export function consentStatus(value: JsonValue | undefined): 'CONSENT_GRANTED' |
   return upper === 'GRANTED' ? 'CONSENT_GRANTED' : upper === 'DENIED' ? 'CONSENT_DENIED' : undefined;
 }
 
+/** The event's consent state (`context.consent`). */
+type ConsentState = NonNullable<NonNullable<CanonicalEvent['context']>['consent']>;
+
+/**
+ * A Consent Mode signal (`ad_user_data`, `ad_personalization`) as Google takes it: from what the
+ * blueprint mapped and from everywhere the core's consent gate reads it in the event's
+ * `context.consent` (a top-level boolean, `categories`, `categoryPreferences`, `google`) — a
+ * denial anywhere wins, as at the gate, so a partial copy cannot send what the visitor refused.
+ *
+ * @example
+ * consentSignal('granted', { ad_user_data: false }, 'ad_user_data'); // 'CONSENT_DENIED'
+ */
+export function consentSignal(mapped: JsonValue | undefined, consent: ConsentState | undefined, signal: 'ad_user_data' | 'ad_personalization'): 'CONSENT_GRANTED' | 'CONSENT_DENIED' | undefined {
+  const answers = [mapped, consent?.[signal], consent?.categories?.[signal], consent?.categoryPreferences?.[signal], consent?.google?.[signal]]
+    .map((value) => (typeof value === 'boolean' ? (value ? 'CONSENT_GRANTED' : 'CONSENT_DENIED') : typeof value === 'string' ? consentStatus(value) : undefined));
+  return answers.includes('CONSENT_DENIED') ? 'CONSENT_DENIED' : answers.includes('CONSENT_GRANTED') ? 'CONSENT_GRANTED' : undefined;
+}
+
 /** The action of an event: the one the blueprint mapped (it wins), else the config's for the event's name. */
 function actionOf(payload: JsonObject, event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
   const mapped = payload.conversionAction;
@@ -139,14 +157,16 @@ function deviceInfoOf(payload: JsonObject, config: Record<string, JsonValue>): J
  * - `eventTimestamp`: RFC 3339 in UTC (the event's timestamp unless mapped); up to an hour
  *   ahead of the delivery is sent as the delivery's time;
  * - `adIdentifiers`: `gclid`, else `gbraid`, else `wbraid` (the page URL's, else the mapped
- *   one: the blueprint maps the `_gcl_aw` cookie, read as `GCL.<seconds>.<gclid>`);
+ *   one: the blueprint maps Signal's `_dfgclid` cookie, else the Google tag's `_gcl_aw` or
+ *   server-side GTM's `FPGCLAW`, read by the SDK's gclidOfCookie);
  * - `conversionValue` (the mapped value, else the products' sum) and `currency` (the mapped
  *   one, else `config.default_currency`; none: the conversion action's own);
  * - `eventSource` when mapped (`WEB`, `APP`, `IN_STORE`, `PHONE`, `MESSAGE`, `OTHER`);
  * - `userData.userIdentifiers`: hashed email, phone and address, unless
  *   `config.enhanced_conversions` is false, the visitor denied `ad_user_data`, or the click id
  *   is a gbraid or wbraid;
- * - `consent`: `adUserData` and `adPersonalization` from Google Consent Mode, when known;
+ * - `consent`: `adUserData` and `adPersonalization` from Google Consent Mode, when known (see
+ *   consentSignal: a denial anywhere in the event wins);
  * - `eventDeviceInfo`: the user agent and IP address, with `config.send_device_info`.
  *
  * Throws a PermanentError (the event is dead-lettered alone) for what Google would refuse: a
@@ -154,7 +174,7 @@ function deviceInfoOf(payload: JsonObject, config: Record<string, JsonValue>): J
  * by, an unreadable value, currency or event source.
  *
  * @example
- * toIngestEvent({ gclid: 'GCL.1796032000.EAIaIQobChMI8e', conversionValue: 64.98, currency: 'EUR', transactionId: 'ORD-1' }, orderCompleted, ctx);
+ * toIngestEvent({ gclid: 'EAIaIQobChMI8e', conversionValue: 64.98, currency: 'EUR', transactionId: 'ORD-1' }, orderCompleted, ctx);
  * // { destinationReferences: ['action_6543210'], transactionId: 'ORD-1', eventTimestamp: '2026-11-30T11:00:00.000Z',
  * //   adIdentifiers: { gclid: 'EAIaIQobChMI8e' }, currency: 'EUR', conversionValue: 64.98 }
  */
@@ -176,8 +196,8 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const click = googleClickId(event, payload);
   const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
   const consent: JsonObject = {};
-  const adUserData = consentStatus(mappedConsent.ad_user_data);
-  const adPersonalization = consentStatus(mappedConsent.ad_personalization);
+  const adUserData = consentSignal(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
+  const adPersonalization = consentSignal(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
   if (adUserData !== undefined) consent.adUserData = adUserData;
   if (adPersonalization !== undefined) consent.adPersonalization = adPersonalization;
 
@@ -190,7 +210,7 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const sent = withheld === undefined ? identifiers : [];
   if (click === undefined && sent.length === 0) {
     const why = withheld !== undefined && identifiers.length > 0 ? ` (its email, phone or address is not sent: ${withheld})` : left.length > 0 ? ` (left out as unusable: ${left.join(', ')})` : '';
-    throw new PermanentError(`Google Ads cannot attribute this conversion: it needs a gclid (the landing page URL's, or the _gcl_aw cookie), a gbraid or wbraid, or an email, phone number or address (enhanced conversions for leads), and the event has none${why}`);
+    throw new PermanentError(`Google Ads cannot attribute this conversion: it needs a gclid (the landing page URL's, or a gclid cookie: _dfgclid, _gcl_aw), a gbraid or wbraid, or an email, phone number or address (enhanced conversions for leads), and the event has none${why}`);
   }
 
   const out: JsonObject = {
