@@ -2,8 +2,7 @@
 // whatever the blueprint mapped. Google checks each conversion of a request alone (partial
 // failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
 // is sent; what Google alone can judge (the click, the action's window) is left to its answer.
-import { instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { CLICK_ID_FIELDS, clickIdFromUrl, clickIdOf, gclidOfCookie, type ClickIdField } from './click-ids.ts';
+import { googleClickId, instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
@@ -117,14 +116,6 @@ export function consentStatus(mapped: JsonValue | undefined, consent: ConsentSta
   return answers.includes('DENIED') ? 'DENIED' : answers.includes('GRANTED') ? 'GRANTED' : undefined;
 }
 
-/** The click id of the conversion and its field: the page URL's (the newest click) first, then the mapped one; gclid, else gbraid, else wbraid. */
-function clickIdOfEvent(payload: JsonObject, event: CanonicalEvent): { field: ClickIdField; id: string } | undefined {
-  for (const field of CLICK_ID_FIELDS) {
-    const id = clickIdFromUrl(event, field) ?? (field === 'gclid' ? gclidOfCookie(payload.gclid) : clickIdOf(payload[field]));
-    if (id !== undefined) return { field, id };
-  }
-  return undefined;
-}
 
 /**
  * The ClickConversion for an event, or null for an event no conversion action is configured for
@@ -176,7 +167,8 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
     throw new PermanentError(`Google Ads attributes a conversion to a click of at most 90 days before it (the longest click-through window), so this one cannot count: it happened on ${instantText(time)}, ${days} days before this delivery`);
   }
 
-  const click = clickIdOfEvent(payload, event);
+  // The page URL's click id first (the newest click), then the mapped cookies'.
+  const click = googleClickId(event, { gclid: payload.gclid, gbraid: payload.gbraid, wbraid: payload.wbraid });
   const consent: JsonObject = {};
   const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
   const adUserData = consentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
@@ -188,7 +180,7 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   const { identifiers, left } = userIdentifiers(payload.user, defaultCountryCode === undefined ? {} : { defaultCountryCode });
   const withheld = config.enhanced_conversions === false ? 'config.enhanced_conversions is off'
     : adUserData === 'DENIED' ? 'the visitor denied ad_user_data'
-    : click !== undefined && click.field !== 'gclid' ? `Google takes no user identifiers beside a ${click.field}`
+    : click !== undefined && click.param !== 'gclid' ? `Google takes no user identifiers beside a ${click.param}`
     : undefined;
   const sentIdentifiers = withheld === undefined ? identifiers : [];
   if (click === undefined && sentIdentifiers.length === 0) {
@@ -198,7 +190,7 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
 
   const customerId = customerIdOf(config.customer_id) ?? String(config.customer_id);
   const out: JsonObject = {};
-  if (click !== undefined) out[click.field] = click.id;
+  if (click !== undefined) out[click.param] = click.id;
   out.conversionAction = `customers/${customerId}/conversionActions/${action}`;
   out.conversionDateTime = conversionDateTime(time);
 

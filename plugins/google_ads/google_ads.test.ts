@@ -7,7 +7,6 @@ import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, t
 import googleAds, { conversionRounds, sendConversions, uploadRequest, uploadUrl, validateGoogleAdsConfig } from './index.ts';
 import { googleAdsTokenRequest, readGoogleTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { classifyGoogleAds, durationMs } from './classify.ts';
-import { CLICK_ID_COOKIES, clickIdFromUrl, clickIdOf, gclidOfCookie } from './click-ids.ts';
 import { conversionDateTime, MAX_AGE_MS, toClickConversion } from './click-conversion.ts';
 import { actionKeys, apiVersionOf, conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { MAX_IDENTIFIERS, normalizeEmail, userIdentifiers } from './user-identifiers.ts';
@@ -99,26 +98,10 @@ test('the token request: Google\'s refresh-token grant with the OAuth client in 
   assert.throws(() => readGoogleTokenAnswer(answer(404, { error: 'not_found' })), (error: Error) => error instanceof PermanentError && /token endpoint refused the request \(HTTP 404/.test(error.message), 'other statuses: the SDK\'s words');
 });
 
-test('click ids: Signal\'s own cookies (never the Google tag\'s), the tags\' cookies read; the page URL\'s click id; placeholders and mangled ids are none', () => {
-  assert.deepEqual(CLICK_ID_COOKIES.map((c) => [c.param, c.cookie, c.days, c.value]), [['gclid', '_dfgclid', 90, undefined], ['gbraid', '_dfgbraid', 90, undefined], ['wbraid', '_dfwbraid', 90, undefined]]);
+test('click ids: Signal\'s own cookies as the SDK declares them for every Google plugin (never the Google tag\'s), the tags\' cookies read', () => {
+  assert.deepEqual(googleAds.clickIds!.map((c) => [c.param, c.cookie, c.days, c.value]), [['gclid', '_dfgclid', 90, undefined], ['gbraid', '_dfgbraid', 90, undefined], ['wbraid', '_dfwbraid', 90, undefined]]);
   assert.deepEqual(googleAds.cookies, ['_dfgclid', '_dfgbraid', '_dfwbraid', '_gcl_aw', 'FPGCLAW'], 'the Google tags\' cookies are read, not set');
   assert.equal(googleAds.clickIds!.some((c) => c.cookie === '_gcl_aw' || c.cookie === 'FPGCLAW'), false);
-  assert.equal(gclidOfCookie(`2.1.k${GCLID}$i1796032800`), GCLID, 'server-side GTM\'s FPGCLAW');
-  assert.equal(gclidOfCookie(`2.1.k${GCLID}`), GCLID);
-  assert.deepEqual([gclidOfCookie('2.1.kundefined$i1796032800'), gclidOfCookie('2.1.k$i1796032800')], [undefined, undefined], 'a placeholder or nothing in FPGCLAW\'s k field is no gclid');
-  assert.deepEqual([clickIdOf(` ${GCLID} `), clickIdOf('undefined'), clickIdOf('short'), clickIdOf('has spaces in it'), clickIdOf(42)], [GCLID, undefined, undefined, undefined, undefined]);
-  assert.equal(gclidOfCookie(`GCL.1796032800.${GCLID}`), GCLID);
-  assert.equal(gclidOfCookie(`GCL.1796032800.${GCLID}.label`), GCLID, 'more parts after the gclid');
-  assert.equal(gclidOfCookie(GCLID), GCLID, 'a bare click id');
-  assert.deepEqual([gclidOfCookie('GCL.abc.x12345678'), gclidOfCookie('GCL.1796032800'), gclidOfCookie('GCL.1796032800.null'), gclidOfCookie(null)], [undefined, undefined, undefined, undefined]);
-  const at = (url: string, type: 'track' | 'page' = 'track', properties: JsonObject = {}) => browserEvent({ type, context: { page: { url } }, properties } as Partial<CanonicalEvent>);
-  assert.equal(clickIdFromUrl(at(`https://shop.example.com/?utm_source=google&gclid=${GCLID}#top`), 'gclid'), GCLID);
-  assert.equal(clickIdFromUrl(browserEvent({ context: { page: { search: `?wbraid=${GCLID}` } } } as Partial<CanonicalEvent>), 'wbraid'), GCLID);
-  assert.equal(clickIdFromUrl(at('https://shop.example.com/', 'page', { url: `https://shop.example.com/?gbraid=${GCLID}` }), 'gbraid'), GCLID, 'a page call\'s properties.url');
-  assert.equal(clickIdFromUrl(at('https://shop.example.com/', 'track', { url: `https://shop.example.com/?gclid=${GCLID}` }), 'gclid'), undefined, 'a track event\'s properties are not its page');
-  assert.equal(clickIdFromUrl(at('https://shop.example.com/?gclid=undefined'), 'gclid'), undefined);
-  assert.equal(clickIdFromUrl(at(`gclid=${GCLID}`), 'gclid'), GCLID, 'a bare query');
-  assert.equal(clickIdFromUrl(browserEvent({ context: {} } as Partial<CanonicalEvent>), 'gclid'), undefined);
 });
 
 test('user identifiers: Google\'s normalisation (Gmail dots), E.164 phones with +, hashed once, at most five', () => {

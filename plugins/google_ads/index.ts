@@ -1,7 +1,6 @@
-import { definePlugin, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { googleAdsTokenRequest, readGoogleTokenAnswer } from './access-token.ts';
 import { classifyGoogleAds } from './classify.ts';
-import { CLICK_ID_COOKIES, GOOGLE_GCLID_COOKIES } from './click-ids.ts';
 import { toClickConversion } from './click-conversion.ts';
 import { apiVersionOf, customerIdOf, DEFAULT_API_VERSION, validateGoogleAdsConfig, VERSION_PATTERN } from './config.ts';
 
@@ -211,8 +210,9 @@ export default definePlugin({
   consent: ['advertising'],
   // Signal's own click id cookies (set by collect from a landing URL), and the gclid cookies of
   // Google's tags, read only: Signal never writes a cookie Google's tags own.
-  cookies: [...CLICK_ID_COOKIES.map((c) => c.cookie), ...GOOGLE_GCLID_COOKIES],
-  clickIds: CLICK_ID_COOKIES,
+  // Declared as every plugin sending Google conversions declares them (the SDK's), so two on one site agree.
+  cookies: [...GOOGLE_CLICK_ID_COOKIES.map((c) => c.cookie), ...GOOGLE_TAG_GCLID_COOKIES],
+  clickIds: [...GOOGLE_CLICK_ID_COOKIES],
   // Google publishes no fixed rate (token buckets per account and per Cloud project, answered
   // with 429 RESOURCE_EXHAUSTED and a retryDelay) and daily operations by access level (2,880
   // for Explorer, 15,000 for Basic); at up to 2,000 conversions a request, 5 a second is ample.
