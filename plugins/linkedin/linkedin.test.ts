@@ -183,7 +183,7 @@ test('the token exchange: LinkedIn\'s refresh-token grant, its answer read, a re
   assert.deepEqual([request.method, request.url, request.headers!['content-type'], request.eventIds], ['POST', TOKEN_URL, 'application/x-www-form-urlencoded', []]);
   assert.deepEqual(Object.fromEntries(new URLSearchParams(request.body as string)), { grant_type: 'refresh_token', refresh_token: 'AQW-refresh-token', client_id: '86c6ydq9ab1xyz', client_secret: 'app-secret' });
   const answer = (status: number, json: JsonObject) => ({ status, headers: {}, body: JSON.stringify(json), json });
-  assert.deepEqual(readLinkedInTokenAnswer(answer(200, { access_token: 'AQX-new', expires_in: 5_184_000, refresh_token: 'AQW-refresh-token', refresh_token_expires_in: 31_000_000 })), { accessToken: 'AQX-new', expiresInSeconds: 5_184_000 });
+  assert.deepEqual(readLinkedInTokenAnswer(answer(200, { access_token: 'AQX-new', expires_in: 5_184_000, refresh_token: 'AQW-refresh-token', refresh_token_expires_in: 31_000_000 })), { accessToken: 'AQX-new', expiresInSeconds: 5_184_000, credentialExpiresInSeconds: 31_000_000 });
   assert.throws(() => readLinkedInTokenAnswer(answer(400, { error: 'invalid_request', error_description: 'The provided authorization grant or refresh token is invalid, expired or revoked' })),
     (error: Error) => error instanceof PermanentError && error.message.startsWith('LinkedIn refused the refresh token (HTTP 400, invalid_request: The provided authorization grant or refresh token is invalid, expired or revoked). LinkedIn refresh tokens last 365 days'));
   assert.throws(() => readLinkedInTokenAnswer({ status: 401, headers: {}, body: '' }), /LinkedIn refused the refresh token \(HTTP 401, \(no body\)\)/);
