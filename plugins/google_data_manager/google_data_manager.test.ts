@@ -168,13 +168,16 @@ test('the value: mapped, else the products\' sum; the currency mapped, else the 
   assert.throws(() => fit(payload({ conversionValue: 5, currency: 'dollars' })), /currency as an ISO 4217 code \(USD, EUR\); the event has "dollars"/);
   assert.deepEqual(['in store', 'IN_STORE', 'phone', 'message'].map((s) => fit(payload({ eventSource: s }))!.eventSource), ['IN_STORE', 'IN_STORE', 'PHONE', 'MESSAGE']);
   assert.throws(() => fit(payload({ eventSource: 'kiosk' })), /eventSource as one of WEB, APP, IN_STORE, PHONE, MESSAGE, OTHER; the blueprint mapped "kiosk"/);
+  assert.equal(fit(payload())!.eventSource, 'WEB', 'none mapped, a page\'s event: WEB (Google requires eventSource for offline conversions)');
+  assert.equal(fit(payload(), browserEvent({ context: {} }))!.eventSource, 'OTHER', 'none mapped, no page: OTHER');
+  assert.equal(fit(payload({ eventSource: ' ' }), browserEvent({ context: { page: { url: '' } } }))!.eventSource, 'OTHER', 'blank: none said');
 });
 
 test('the click: the page URL\'s first, then the cookie; gclid before gbraid before wbraid; braids without user identifiers; nothing to attribute: dead-lettered alone', () => {
   const person = { user: { email: 'jane@example.com' } };
   assert.deepEqual(fit(payload(person), browserEvent({ context: { page: { url: `https://shop.example.com/?gclid=${GCLID}-new` } } }))!.adIdentifiers, { gclid: `${GCLID}-new` });
   assert.deepEqual(fit(payload({ ...person, gclid: undefined as never, gbraid: '0AAAAAbraid123', wbraid: '0AAAAAwbraid12' })), {
-    destinationReferences: ['action_6543210'], transactionId: 'm-1', eventTimestamp: '2026-11-30T11:00:00.000Z', adIdentifiers: { gbraid: '0AAAAAbraid123' },
+    destinationReferences: ['action_6543210'], transactionId: 'm-1', eventTimestamp: '2026-11-30T11:00:00.000Z', adIdentifiers: { gbraid: '0AAAAAbraid123' }, eventSource: 'WEB',
   }, 'a gbraid: no user identifiers beside it');
   assert.deepEqual(fit(payload({ ...person, gclid: undefined as never }))!.userData, { userIdentifiers: [{ emailAddress: sha256('jane@example.com') }] }, 'no click: the person alone');
   assert.deepEqual(fit(payload(person))!.userData, { userIdentifiers: [{ emailAddress: sha256('jane@example.com') }] }, 'a gclid and the person');
@@ -283,7 +286,7 @@ test('blueprints: an order\'s value, currency and order id, the _dfgclid cookie\
     assert.match(blueprint(variant).mapEvent(order({ total: 5, currency: '$' })).errors.join(), /currency/, `${variant}: an unreadable currency is an error`);
     assert.deepEqual(mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Pricing', context: context({ page: { url: `https://shop.example.com/pricing?gclid=${GCLID}-url` } }) } as Partial<CanonicalEvent>))!.adIdentifiers, { gclid: `${GCLID}-url` }, `${variant}: a named page, the URL's click`);
     assert.equal(mapThrough(variant, order({ event_source: 'in_store', total: 1, currency: 'USD' }))!.eventSource, 'IN_STORE', `${variant}: the site's event source`);
-    assert.equal(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: { traits, cookies: { _gcl_aw: `GCL.1.${GCLID}` } } } as Partial<CanonicalEvent>))!.eventSource, undefined, `${variant}: a server's event without a page: no source said`);
+    assert.equal(mapThrough(variant, browserEvent({ properties: { total: 1, currency: 'USD' }, context: { traits, cookies: { _gcl_aw: `GCL.1.${GCLID}` } } } as Partial<CanonicalEvent>))!.eventSource, 'OTHER', `${variant}: a server's event without a page: OTHER (Google requires a source)`);
     const added = mapThrough(variant, browserEvent({ event: 'Product Added', properties: { price: 24.99, quantity: 3, currency: 'usd' }, context: context() } as Partial<CanonicalEvent>))!;
     assert.deepEqual([added.conversionValue, added.currency], variant === 'retail' ? [74.97, 'USD'] : [undefined, undefined], `${variant}: a cart add's value is retail's`);
     assert.equal(mapThrough(variant, browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as Partial<CanonicalEvent>)), null, `${variant}: no identify`);

@@ -107,7 +107,7 @@ export default definePlugin({
     conversionValue: { required: false, description: 'The value; without it, the products\' sum of price × quantity.' },
     currency: { required: false, description: 'ISO 4217; else config.default_currency.' },
     products: { required: false, description: 'Products ({ price, quantity }) whose sum is the value when none is mapped.' },
-    eventSource: { required: false, description: 'Where the event happened: WEB, APP, IN_STORE, PHONE, MESSAGE or OTHER.' },
+    eventSource: { required: false, description: 'Where the event happened: WEB, APP, IN_STORE, PHONE, MESSAGE or OTHER. Google requires one for offline conversions: without it, WEB for an event with a page URL, else OTHER.' },
     'user.email': { required: false, description: 'userData emailAddress, normalised (Gmail dots and +tags removed) and hashed by the plugin.' },
     'user.phone': { required: false, description: 'userData phoneNumber: E.164 (with config.default_country_code for numbers without one), hashed by the plugin.' },
     'user.first_name': { required: false, description: 'The address identifier\'s givenName (hashed), sent with last_name, country and postal_code.' },

@@ -128,10 +128,14 @@ function actionOf(payload: JsonObject, event: CanonicalEvent, config: Record<str
   return id;
 }
 
-/** Where the event happened: the mapped source (any case), else none said. */
-function eventSourceOf(mapped: JsonValue | undefined): string | undefined {
+/**
+ * Where the event happened: the mapped source (any case); else `WEB` for an event a page sent
+ * (it has a page URL), else `OTHER`. Google requires an `eventSource` for offline conversions and
+ * enhanced conversions for leads (Data Manager API release notes, v1.2), so one is always sent.
+ */
+function eventSourceOf(mapped: JsonValue | undefined, event: CanonicalEvent): string {
   const source = readText(mapped)?.toUpperCase().replace(/[\s-]+/g, '_');
-  if (source === undefined) return undefined;
+  if (source === undefined) return typeof event.context?.page?.url === 'string' && event.context.page.url.trim() !== '' ? 'WEB' : 'OTHER';
   if (!(EVENT_SOURCES as readonly string[]).includes(source)) throw new PermanentError(`${VENDOR} takes eventSource as one of ${EVENT_SOURCES.join(', ')}; the blueprint mapped ${JSON.stringify(mapped)}`);
   return source;
 }
@@ -161,7 +165,9 @@ function deviceInfoOf(payload: JsonObject, config: Record<string, JsonValue>): J
  *   server-side GTM's `FPGCLAW`, read by the SDK's gclidOfCookie);
  * - `conversionValue` (the mapped value, else the products' sum) and `currency` (the mapped
  *   one, else `config.default_currency`; none: the conversion action's own);
- * - `eventSource` when mapped (`WEB`, `APP`, `IN_STORE`, `PHONE`, `MESSAGE`, `OTHER`);
+ * - `eventSource`, always (Google requires it for offline conversions): the mapped one (`WEB`,
+ *   `APP`, `IN_STORE`, `PHONE`, `MESSAGE`, `OTHER`), else `WEB` for an event with a page URL,
+ *   else `OTHER`;
  * - `userData.userIdentifiers`: hashed email, phone and address, unless
  *   `config.enhanced_conversions` is false, the visitor denied `ad_user_data`, or the click id
  *   is a gbraid or wbraid;
@@ -176,7 +182,7 @@ function deviceInfoOf(payload: JsonObject, config: Record<string, JsonValue>): J
  * @example
  * toIngestEvent({ gclid: 'EAIaIQobChMI8e', conversionValue: 64.98, currency: 'EUR', transactionId: 'ORD-1' }, orderCompleted, ctx);
  * // { destinationReferences: ['action_6543210'], transactionId: 'ORD-1', eventTimestamp: '2026-11-30T11:00:00.000Z',
- * //   adIdentifiers: { gclid: 'EAIaIQobChMI8e' }, currency: 'EUR', conversionValue: 64.98 }
+ * //   adIdentifiers: { gclid: 'EAIaIQobChMI8e' }, currency: 'EUR', conversionValue: 64.98, eventSource: 'WEB' }
  */
 export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const { config } = ctx;
@@ -232,8 +238,7 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     }
     out.conversionValue = value;
   }
-  const source = eventSourceOf(payload.eventSource);
-  if (source !== undefined) out.eventSource = source;
+  out.eventSource = eventSourceOf(payload.eventSource, event);
   const device = deviceInfoOf(payload, config);
   if (device !== undefined) out.eventDeviceInfo = device;
   return out;
