@@ -161,6 +161,7 @@ test('the value: mapped, else the products\' sum; the currency mapped, else the 
   assert.equal(fit(payload({ products: [{ price: 24.99, quantity: 3 }, { price: '5' }] }))!.conversionValue, 79.97);
   assert.equal(fit(payload({ products: [{ price: 1 }, 'x'] }))!.conversionValue, undefined, 'a product that is no object: no sum');
   assert.equal(fit(payload({ products: [{ quantity: 2 }] }))!.conversionValue, undefined, 'a product without a price: no sum');
+  assert.throws(() => fit(payload({ products: [{ price: 1e303, quantity: 10 }] })), /the products' sum of price × quantity is too large/, 'no Infinity (sent as null)');
   assert.throws(() => fit(payload({ conversionValue: '12,50' })), /the Data Manager API takes conversionValue as a number; the blueprint mapped "12,50"/);
   assert.equal(fit(payload({ conversionValue: 5 }), browserEvent(), ctx(config({ default_currency: 'gbp' })))!.currency, 'GBP');
   assert.equal(fit(payload({ conversionValue: 5 }))!.currency, undefined, 'no currency: the action\'s own');

@@ -63,6 +63,8 @@ function productsValue(raw: JsonValue | undefined): number | undefined {
     const quantity = readDecimal(product.quantity, { vendor: VENDOR, field: `products[${index}].quantity` }) ?? 1;
     micros += Math.round(price * MICRO) * Math.trunc(quantity);
   }
+  // JSON has no Infinity: it would be sent as null.
+  if (!Number.isFinite(micros)) throw new PermanentError(`${VENDOR} takes conversionValue as a number, and the products' sum of price × quantity is too large for one: map conversionValue`);
   return micros / MICRO;
 }
 
