@@ -138,9 +138,9 @@ export function createClickIdKeeper(deps: { pool: Pool; declared: () => readonly
     const set = new Set<string>();
     events.forEach((event, i) => {
       for (const { declared: entry, clickId } of found[i]!) {
-        const gates = vendors.get(entry.vendor);
+        const integrations = vendors.get(entry.vendor);
         // Installed and enabled, and an integration of it may receive this event.
-        if (!gates || !gates.some((categories) => isConsentGranted(event, categories))) continue;
+        if (!integrations || !integrations.some((categories) => isConsentGranted(event, categories))) continue;
         const cookies = (event.context.cookies ?? {}) as Record<string, string>;
         const existing = cookies[entry.cookie];
         if (existing !== undefined && existing.endsWith(clickId)) continue;
