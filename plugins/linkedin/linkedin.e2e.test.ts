@@ -128,6 +128,11 @@ describe('LinkedIn Conversions API', () => {
     assert.equal(Date.parse(status.credentialExpiresAt!) - Date.parse(status.obtainedAt), 31_000_000_000, 'refresh_token_expires_in');
     assert.equal(status.warning, null, 'the refresh token has most of a year left');
     assert.doesNotMatch(JSON.stringify(body), /AQX-access-token/);
+    // The same date as a gauge to alert on.
+    const metrics = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
+    const gauge = new RegExp(`^signal_integration_credential_expires_seconds\\{integration="${integrationId}"[^}]*\\} (\\d+)$`, 'm').exec(metrics);
+    assert.ok(gauge, 'the credential gauge for the integration');
+    assert.ok(Math.abs(Number(gauge[1]) - (Date.parse(status.credentialExpiresAt!) - Date.now()) / 1000) < 120, `${gauge[1]} s left`);
   });
 
   test('a 401 renews the token once and sends again: the conversion is delivered with the new token', async () => {
