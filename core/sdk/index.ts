@@ -34,7 +34,7 @@ export { defaultClassify } from './default-classify.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
   googleServiceAccountTokenRequest, oauthClientCredentialsRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer,
-  type ClientAuthentication, type GoogleServiceAccountKey,
+  type ClientAuthentication, type GoogleServiceAccountKey, type OAuthRefusal, type TokenAnswerOptions,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
 export { instantText } from './instant-text.ts';

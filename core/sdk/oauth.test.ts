@@ -94,3 +94,14 @@ describe('readOAuthTokenAnswer', () => {
     assert.throws(() => readOAuthTokenAnswer(answer(429, {})), { name: 'RetryableError' });
   });
 });
+
+describe('readOAuthTokenAnswer in a vendor\'s terms', () => {
+  it('a 400/401 refusal gets the vendor\'s message, quoting code and description (or the body); other answers keep the SDK\'s', () => {
+    const refused = ({ status, code, said }: { status: number; code?: string; said: string }) => `Acme refused ${code ?? 'the request'} (HTTP ${status}, ${said})`;
+    assert.throws(() => readOAuthTokenAnswer(answer(400, { error: 'invalid_grant', error_description: '  Token\nrevoked ' }), { refused }), { name: 'PermanentError', message: 'Acme refused invalid_grant (HTTP 400, invalid_grant: Token revoked)' });
+    assert.throws(() => readOAuthTokenAnswer({ status: 401, headers: {}, body: ' Unauthorized ' }, { refused }), { name: 'PermanentError', message: 'Acme refused the request (HTTP 401, Unauthorized)' });
+    assert.throws(() => readOAuthTokenAnswer({ status: 400, headers: {}, body: '' }, { refused }), { message: 'Acme refused the request (HTTP 400, (no body))' });
+    assert.throws(() => readOAuthTokenAnswer(answer(403, { message: 'nope' }), { refused }), { name: 'PermanentError', message: /the token endpoint refused the request \(HTTP 403/ });
+    assert.throws(() => readOAuthTokenAnswer(answer(503, {}), { refused }), { name: 'RetryableError' });
+  });
+});

@@ -139,17 +139,42 @@ function said(response: VendorResponse): string {
   return `HTTP ${response.status}${body === '' ? '' : `: ${body.slice(0, 300)}`}`;
 }
 
+/** A token endpoint's refusal of a credential (HTTP 400 or 401), as a vendor's message quotes it. */
+export interface OAuthRefusal {
+  status: number;
+  /** The OAuth `error` code (`invalid_grant`, `invalid_client`, …), when the answer gives one. */
+  code?: string;
+  /** `code: description`, or the body when the answer is no OAuth error, or `(no body)`. */
+  said: string;
+}
+
+/** How a plugin's reading differs from RFC 6749's: a refused credential in the vendor's terms. */
+export interface TokenAnswerOptions {
+  /** The message of a 400/401 refusal, saying in the vendor's terms what to do (a `PermanentError`'s). */
+  refused?: (refusal: OAuthRefusal) => string;
+}
+
+/** The refusal a 400/401 answer carries (see `OAuthRefusal`). */
+function refusalOf(response: VendorResponse, json: Record<string, unknown>): OAuthRefusal {
+  const code = typeof json.error === 'string' ? json.error : undefined;
+  const description = typeof json.error_description === 'string' ? json.error_description.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
+  const quoted = [code, description].filter(Boolean).join(': ') || response.body.replace(/\s+/g, ' ').trim().slice(0, 200) || '(no body)';
+  return { status: response.status, ...(code === undefined ? {} : { code }), said: quoted };
+}
+
 /**
  * The default reading of a token endpoint's answer (RFC 6749 §5): `access_token` and
  * `expires_in` (an hour when absent) from a 2xx JSON answer; a 400/401 with an OAuth `error`
- * throws `PermanentError` saying what to fix; 408, 429 and 5xx throw `RetryableError`
- * (honouring Retry-After); any other answer `PermanentError`.
+ * throws `PermanentError` saying what to fix (`options.refused` words it in the vendor's
+ * terms); 408, 429 and 5xx throw `RetryableError` (honouring Retry-After); any other answer
+ * `PermanentError`.
  *
  * @example
  * readOAuthTokenAnswer({ status: 200, headers: {}, body: '…', json: { access_token: 'ya29…', expires_in: 3599 } });
  * // { accessToken: 'ya29…', expiresInSeconds: 3599 }
+ * readOAuthTokenAnswer(answer, { refused: ({ status, said }) => `Acme refused the refresh token (HTTP ${status}, ${said}): authorise Signal again` });
  */
-export function readOAuthTokenAnswer(response: VendorResponse): IssuedAccessToken {
+export function readOAuthTokenAnswer(response: VendorResponse, options: TokenAnswerOptions = {}): IssuedAccessToken {
   const json = (response.json !== null && typeof response.json === 'object' ? response.json : {}) as Record<string, unknown>;
   if (response.status >= 200 && response.status < 300) {
     if (typeof json.access_token !== 'string' || json.access_token === '') {
@@ -163,6 +188,7 @@ export function readOAuthTokenAnswer(response: VendorResponse): IssuedAccessToke
     const retryAfterMs = parseRetryAfter(Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1]);
     throw new RetryableError(`the token endpoint failed (${said(response)})`, retryAfterMs);
   }
+  if (options.refused && (response.status === 400 || response.status === 401)) throw new PermanentError(options.refused(refusalOf(response, json)));
   const code = typeof json.error === 'string' ? json.error : undefined;
   const description = typeof json.error_description === 'string' ? `: ${json.error_description.slice(0, 200)}` : '';
   if (code !== undefined && REFUSED[code] !== undefined) throw new PermanentError(`the token endpoint refused the credential (${code}${description}): ${REFUSED[code]}`);

@@ -2,7 +2,7 @@
 // (`POST https://oauth2.googleapis.com/token`, grant_type=refresh_token, the OAuth client's id
 // and secret in the form). Its answer gives `access_token` and `expires_in` (an hour); Google
 // does not rotate the refresh token on use, so the config's refresh token stays the one to use.
-import { PermanentError, oauthRefreshTokenRequest, readOAuthTokenAnswer, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { oauthRefreshTokenRequest, readOAuthTokenAnswer, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** Google's OAuth 2.0 token endpoint. */
 export const TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -38,17 +38,9 @@ export function googleAdsTokenRequest(ctx: PluginContext): RequestDescriptor {
  * // { accessToken: 'ya29.a0…', expiresInSeconds: 3599 }
  */
 export function readGoogleTokenAnswer(response: VendorResponse): IssuedAccessToken {
-  try {
-    return readOAuthTokenAnswer(response);
-  } catch (error) {
-    if (!(error instanceof PermanentError) || (response.status !== 400 && response.status !== 401)) throw error;
-    const json = (response.json !== null && typeof response.json === 'object' ? response.json : {}) as Record<string, unknown>;
-    const code = typeof json.error === 'string' ? json.error : undefined;
-    const description = typeof json.error_description === 'string' ? json.error_description.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
-    const what = [code, description].filter(Boolean).join(': ') || response.body.replace(/\s+/g, ' ').trim().slice(0, 200) || '(no body)';
-    if (code === 'invalid_client' || code === 'unauthorized_client') {
-      throw new PermanentError(`Google refused the OAuth client (HTTP ${response.status}, ${what}): config.client_id and config.client_secret must be those of the Google Cloud OAuth client (APIs & Services > Credentials) that issued config.refresh_token. Fix them in a new revision, then replay the dead letters`);
-    }
-    throw new PermanentError(`Google refused the refresh token (HTTP ${response.status}, ${what}). ${AUTHORISE_AGAIN}`);
-  }
+  return readOAuthTokenAnswer(response, {
+    refused: ({ status, code, said }) => (code === 'invalid_client' || code === 'unauthorized_client'
+      ? `Google refused the OAuth client (HTTP ${status}, ${said}): config.client_id and config.client_secret must be those of the Google Cloud OAuth client (APIs & Services > Credentials) that issued config.refresh_token. Fix them in a new revision, then replay the dead letters`
+      : `Google refused the refresh token (HTTP ${status}, ${said}). ${AUTHORISE_AGAIN}`),
+  });
 }

@@ -42,14 +42,6 @@ export function dataManagerTokenRequest(ctx: PluginContext): RequestDescriptor {
   });
 }
 
-/** `code: description` of a token endpoint's refusal, or what there is of it. */
-function refusalOf(response: VendorResponse): { code?: string; what: string } {
-  const json = (response.json !== null && typeof response.json === 'object' ? response.json : {}) as Record<string, unknown>;
-  const code = typeof json.error === 'string' ? json.error : undefined;
-  const description = typeof json.error_description === 'string' ? json.error_description.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
-  return { ...(code === undefined ? {} : { code }), what: [code, description].filter(Boolean).join(': ') || response.body.replace(/\s+/g, ' ').trim().slice(0, 200) || '(no body)' };
-}
-
 /**
  * Reads the token endpoint's answer: the SDK's reading of RFC 6749 answers (2xx: the token and
  * its lifetime; 408, 429, 5xx: retried), with a refused credential said in Google's terms —
@@ -62,23 +54,19 @@ function refusalOf(response: VendorResponse): { code?: string; what: string } {
  * // { accessToken: 'ya29.a0…', expiresInSeconds: 3599 }
  */
 export function readDataManagerTokenAnswer(response: VendorResponse): IssuedAccessToken {
-  try {
-    return readOAuthTokenAnswer(response);
-  } catch (error) {
-    if (!(error instanceof PermanentError) || (response.status !== 400 && response.status !== 401)) throw error;
-    const { code, what } = refusalOf(response);
-    const said = `HTTP ${response.status}, ${what}`;
-    if (code === 'invalid_client' || code === 'unauthorized_client') {
-      throw new PermanentError(`Google refused the OAuth client (${said}): config.client_id and config.client_secret must be those of the Google Cloud OAuth client (APIs & Services > Credentials) that issued config.refresh_token (a service account key is refused so only when it is no longer the service account's). Fix them in a new revision, then replay the dead letters`);
-    }
-    if (code === 'invalid_scope') {
-      throw new PermanentError(`Google refused the scope ${DATAMANAGER_SCOPE} (${said}): enable the Data Manager API in the credential's Google Cloud project and add the scope to its OAuth consent screen's data access (see the plugin README), then replay the dead letters`);
-    }
-    if (/jwt|assertion|account not found|service account/i.test(what)) {
-      throw new PermanentError(`Google refused the service account's assertion (${said}). ${NEW_KEY}`);
-    }
-    throw new PermanentError(`Google refused the refresh token (${said}). ${AUTHORISE_AGAIN}`);
-  }
+  return readOAuthTokenAnswer(response, {
+    refused: ({ status, code, said: what }) => {
+      const said = `HTTP ${status}, ${what}`;
+      if (code === 'invalid_client' || code === 'unauthorized_client') {
+        return `Google refused the OAuth client (${said}): config.client_id and config.client_secret must be those of the Google Cloud OAuth client (APIs & Services > Credentials) that issued config.refresh_token (a service account key is refused so only when it is no longer the service account's). Fix them in a new revision, then replay the dead letters`;
+      }
+      if (code === 'invalid_scope') {
+        return `Google refused the scope ${DATAMANAGER_SCOPE} (${said}): enable the Data Manager API in the credential's Google Cloud project and add the scope to its OAuth consent screen's data access (see the plugin README), then replay the dead letters`;
+      }
+      if (/jwt|assertion|account not found|service account/i.test(what)) return `Google refused the service account's assertion (${said}). ${NEW_KEY}`;
+      return `Google refused the refresh token (${said}). ${AUTHORISE_AGAIN}`;
+    },
+  });
 }
 
 /** The core's token exchange for deliveries: enabled by either credential. */

@@ -5,7 +5,7 @@
 // token lasts 365 days from the member's authorisation, and using it does not extend that. The
 // answer names the same refresh token again (LinkedIn does not rotate it), so the config's
 // refresh token stays the one to use.
-import { PermanentError, oauthRefreshTokenRequest, readOAuthTokenAnswer, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { oauthRefreshTokenRequest, readOAuthTokenAnswer, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** LinkedIn's OAuth 2.0 token endpoint (the authorisation code and refresh-token grants). */
 export const TOKEN_URL = 'https://www.linkedin.com/oauth/v2/accessToken';
@@ -41,16 +41,7 @@ export function linkedInTokenRequest(ctx: PluginContext): RequestDescriptor {
  * // { accessToken: 'AQX…', expiresInSeconds: 5184000 }
  */
 export function readLinkedInTokenAnswer(response: VendorResponse): IssuedAccessToken {
-  try {
-    return readOAuthTokenAnswer(response);
-  } catch (error) {
-    // LinkedIn refuses a refresh token with 400 (its docs: invalid_request, "…invalid, expired
-    // or revoked") or 401; any other answer (a 404 page, a 403) is not about the token.
-    if (!(error instanceof PermanentError) || (response.status !== 400 && response.status !== 401)) throw error;
-    const json = (response.json !== null && typeof response.json === 'object' ? response.json : {}) as Record<string, unknown>;
-    const code = typeof json.error === 'string' ? json.error : undefined;
-    const description = typeof json.error_description === 'string' ? json.error_description.replace(/\s+/g, ' ').trim().slice(0, 200) : undefined;
-    const what = [code, description].filter(Boolean).join(': ') || response.body.replace(/\s+/g, ' ').trim().slice(0, 200) || '(no body)';
-    throw new PermanentError(`LinkedIn refused the refresh token (HTTP ${response.status}, ${what}). ${AUTHORISE_AGAIN}`);
-  }
+  // LinkedIn refuses a refresh token with 400 (its docs: invalid_request, "…invalid, expired
+  // or revoked") or 401; any other answer (a 404 page, a 403) is not about the token.
+  return readOAuthTokenAnswer(response, { refused: ({ status, said }) => `LinkedIn refused the refresh token (HTTP ${status}, ${said}). ${AUTHORISE_AGAIN}` });
 }
