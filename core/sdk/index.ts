@@ -18,6 +18,8 @@
  *   `birthDateYmd`, `lettersOnly`), and Google's: the click id cookies and readers every plugin
  *   sending Google conversions shares (`GOOGLE_CLICK_ID_COOKIES`, `googleClickId`, …) and the
  *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleName`, …);
+ * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
+ *   `conversionActionId`, `conversionActionKeys`, `conversionActionFor`);
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
@@ -37,6 +39,7 @@ export {
   type ClientAuthentication, type GoogleServiceAccountKey, type OAuthRefusal, type TokenAnswerOptions,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
+export { conversionActionFor, conversionActionId, conversionActionKeys, googleAdsCustomerId } from './google-ads-accounts.ts';
 export { instantText } from './instant-text.ts';
 export { readDecimal, readText, readWholeNumber } from './value-readers.ts';
 export { removeContactInfo } from './contact-info.ts';

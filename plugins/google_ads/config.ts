@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the Google Ads account (customer id, and the
 // manager account it is reached through), the OAuth 2.0 credential, the conversion action of each
 // Signal event, the API version; and the problems of a config the JSON Schema cannot see.
-import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, googleAdsCustomerId as customerIdOf, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * The Google Ads API version the plugin calls unless configured: v26, released October 2026,
@@ -12,73 +12,10 @@ export const DEFAULT_API_VERSION = 'v26';
 export const OLDEST_SERVED_VERSION = 23;
 /** `vNN`: a major version (minor versions are not called separately: a call to v25 reaches v25's latest minor). */
 export const VERSION_PATTERN = '^v[1-9][0-9]?$';
-/** A customer id as Google Ads shows it (`123-456-7890`) or as the API takes it (`1234567890`). */
-const CUSTOMER_ID = /^(\d{3})-?(\d{3})-?(\d{4})$/;
-/** A conversion action's id, or its resource name (`customers/1234567890/conversionActions/555`). */
-const ACTION = /^(?:customers\/\d{10}\/conversionActions\/)?([1-9]\d{0,18})$/;
+// Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
+export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
 
 const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
-/**
- * A customer id as the API takes it — ten digits, without dashes — from the way Google Ads shows
- * it (`123-456-7890`) or the API's (`1234567890`); undefined for anything else.
- *
- * @example
- * customerIdOf(' 123-456-7890 '); // '1234567890'
- * customerIdOf('123-4567-890');   // undefined
- */
-export function customerIdOf(value: JsonValue | undefined): string | undefined {
-  const match = CUSTOMER_ID.exec(text(value) ?? '');
-  return match ? `${match[1]}${match[2]}${match[3]}` : undefined;
-}
-
-/**
- * The conversion action id of a config value: its digits, or the id of its resource name
- * (Google ignores the resource name's customer id and reads the action id alone); undefined
- * for anything else.
- *
- * @example
- * conversionActionId('customers/1234567890/conversionActions/6543210'); // '6543210'
- * conversionActionId(6543210);                                           // '6543210'
- */
-export function conversionActionId(value: JsonValue | undefined): string | undefined {
-  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : text(value) ?? '';
-  return ACTION.exec(written)?.[1];
-}
-
-/** `config.conversion_actions` as an object (empty when it is not one). */
-function actionsOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
-  const actions = config.conversion_actions;
-  return actions !== null && typeof actions === 'object' && !Array.isArray(actions) ? actions : {};
-}
-
-/**
- * The names an event is looked up by in `config.conversion_actions`, most precise first: a
- * track event's name (`Order Completed`); `page:<name>` then `page` for a page call.
- *
- * @example
- * actionKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
- */
-export function actionKeys(event: CanonicalEvent): string[] {
-  if (event.type === 'track') return event.event ? [event.event] : [];
-  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
-  return [];
-}
-
-/**
- * The conversion action id configured for an event, or undefined when none is: such an event is
- * not a Google Ads conversion.
- *
- * @example
- * conversionActionFor(orderCompleted, { conversion_actions: { 'Order Completed': '6543210' } }); // '6543210'
- */
-export function conversionActionFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const actions = actionsOf(config);
-  for (const key of actionKeys(event)) {
-    if (Object.hasOwn(actions, key)) return conversionActionId(actions[key]);
-  }
-  return undefined;
-}
 
 /**
  * The API version of a config (`vNN`): its `api_version`, else the default.

@@ -2,12 +2,10 @@
 // to (and the manager account the credential reaches it through), the conversion action of each
 // Signal event, the credential (an OAuth client's refresh token, or a service account's key);
 // and the problems of a config the JSON Schema cannot see, each naming its field.
-import { parseGoogleServiceAccountKey, type CanonicalEvent, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, googleAdsCustomerId as customerIdOf, parseGoogleServiceAccountKey, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
-/** A customer id as Google Ads shows it (`123-456-7890`) or as the API takes it (`1234567890`). */
-const CUSTOMER_ID = /^(\d{3})-?(\d{3})-?(\d{4})$/;
-/** A conversion action's id, or its Google Ads API resource name (`customers/1234567890/conversionActions/555`). */
-const ACTION = /^(?:customers\/\d{10}\/conversionActions\/)?([1-9]\d{0,18})$/;
+// Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
+export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -17,67 +15,6 @@ const ACTION = /^(?:customers\/\d{10}\/conversionActions\/)?([1-9]\d{0,18})$/;
  * text('  ');   // undefined
  */
 export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
-/**
- * A customer id as the Data Manager API takes it (`accountId`: ten digits, no dashes), from the
- * way Google Ads shows it or the API's; undefined for anything else.
- *
- * @example
- * customerIdOf(' 123-456-7890 '); // '1234567890'
- * customerIdOf('123-4567-890');   // undefined
- */
-export function customerIdOf(value: JsonValue | undefined): string | undefined {
-  const match = CUSTOMER_ID.exec(text(value) ?? '');
-  return match ? `${match[1]}${match[2]}${match[3]}` : undefined;
-}
-
-/**
- * The conversion action id of a config value — the `productDestinationId` of its destination
- * (a numeric string, not a resource name): its digits, or the id in a Google Ads API resource
- * name; undefined for anything else.
- *
- * @example
- * conversionActionId('customers/1234567890/conversionActions/6543210'); // '6543210'
- * conversionActionId(6543210);                                           // '6543210'
- */
-export function conversionActionId(value: JsonValue | undefined): string | undefined {
-  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : text(value) ?? '';
-  return ACTION.exec(written)?.[1];
-}
-
-/** `config.conversion_actions` as an object (empty when it is not one). */
-function actionsOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
-  const actions = config.conversion_actions;
-  return actions !== null && typeof actions === 'object' && !Array.isArray(actions) ? actions : {};
-}
-
-/**
- * The names an event is looked up by in `config.conversion_actions`, most precise first: a
- * track event's name (`Order Completed`); `page:<name>` then `page` for a page call.
- *
- * @example
- * actionKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
- */
-export function actionKeys(event: CanonicalEvent): string[] {
-  if (event.type === 'track') return event.event ? [event.event] : [];
-  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
-  return [];
-}
-
-/**
- * The conversion action id configured for an event, or undefined when none is: such an event
- * is not a conversion, and is not sent.
- *
- * @example
- * conversionActionFor(orderCompleted, { conversion_actions: { 'Order Completed': '6543210' } }); // '6543210'
- */
-export function conversionActionFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const actions = actionsOf(config);
-  for (const key of actionKeys(event)) {
-    if (Object.hasOwn(actions, key)) return conversionActionId(actions[key]);
-  }
-  return undefined;
-}
 
 /** Which credential a config gives: an OAuth client's refresh token, a service account's key, or none. */
 export type CredentialKind = 'refresh_token' | 'service_account' | 'none';
