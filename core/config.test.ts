@@ -21,6 +21,7 @@ test('values are parsed: roles, proxies, redirects, CORS', () => {
     SIGNAL_VENDOR_REDIRECTS: 'https://api2.amplitude.com=http://127.0.0.1:9000,https://servedby.flashtalking.com=http://127.0.0.1:9001/ft',
     SIGNAL_CORS_ORIGINS: 'https://www.example.com,https://shop.example.com',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
+    SIGNAL_COOKIE_DOMAIN: 'example.com, .shop.example.de',
   });
   assert.deepEqual([...config.roles], ['collect', 'admin']);
   assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1']);
@@ -28,6 +29,8 @@ test('values are parsed: roles, proxies, redirects, CORS', () => {
   assert.equal(config.vendorRedirects.get('https://servedby.flashtalking.com'), 'http://127.0.0.1:9001/ft');
   assert.deepEqual(config.corsOrigins, ['https://www.example.com', 'https://shop.example.com']);
   assert.equal(config.retryTimeScale, 0.01);
+  assert.deepEqual(config.cookieDomains, ['example.com', 'shop.example.de']);
+  assert.deepEqual(loadConfig({}).cookieDomains, [], 'host-only cookies by default');
 });
 
 test('a bad value stops start-up with a message naming the variable', () => {
@@ -45,6 +48,7 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SIGNAL_VENDOR_REDIRECTS: 'api2.amplitude.com' }, /SIGNAL_VENDOR_REDIRECTS has "api2.amplitude.com"; expected origin=base-url/],
     [{ SIGNAL_LOG_LEVEL: 'loud' }, /SIGNAL_LOG_LEVEL must be one of/],
     [{ SIGNAL_CORS_ORIGINS: 'https://a.com/path' }, /SIGNAL_CORS_ORIGINS has "https:\/\/a.com\/path"/],
+    [{ SIGNAL_COOKIE_DOMAIN: 'https://example.com' }, /SIGNAL_COOKIE_DOMAIN has "https:\/\/example.com"; expected a domain name such as example.com/],
     [{ SIGNAL_RETRY_TIME_SCALE: 'fast' }, /SIGNAL_RETRY_TIME_SCALE must be a number/],
     [{ SIGNAL_SECRET_KEY: 'nothex' }, /Invalid configuration: SIGNAL_SECRET_KEY must be 32 bytes: 64 hex characters or 44 base64/],
     [{ SIGNAL_PLUGIN_CONFIG: 'nope.config.ts' }, /Invalid configuration: SIGNAL_PLUGIN_CONFIG names .*nope\.config\.ts, which does not exist/],

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseCookieDomains } from './collect/cookie-domain.ts';
 import { MAX_DEDUP_WINDOW_HOURS } from './pipeline/deduplication.ts';
 import { MAX_TRAITS_MEMORY_DAYS } from './pipeline/remembered-traits.ts';
 import { parseSecretKey } from './services/secret-box.ts';
@@ -29,6 +30,8 @@ export interface SignalConfig {
   secretKey: string | undefined;
   trustProxy: boolean | string[] | number;
   corsOrigins: '*' | string[];
+  /** Domains the visitor and click-id cookies are set for (`SIGNAL_COOKIE_DOMAIN`); empty: host-only. */
+  cookieDomains: string[];
   rateLimitKeyMax: number;
   rateLimitIpMax: number;
   rateLimitWindowMs: number;
@@ -101,6 +104,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_SECRET_KEY', default: '(generated)', description: 'Key encrypting integration secrets at rest (AES-256-GCM): 32 bytes as 64 hex characters or base64. Unset: generated into `SIGNAL_DATA_DIR/secret-key`. Every node of a deployment must share it.' },
   { name: 'SIGNAL_TRUST_PROXY', default: 'false', description: '`false`, `true`, a hop count, or a comma-separated list of proxy IPs/CIDRs whose `X-Forwarded-For` is believed for `context.ip`.' },
   { name: 'SIGNAL_CORS_ORIGINS', default: '*', description: '`*` (reflect any origin, with credentials) or a comma-separated list of allowed browser origins.' },
+  { name: 'SIGNAL_COOKIE_DOMAIN', default: '(none)', description: 'The site domain(s) the `_dfdid` visitor cookie and the ad click-id cookies are set for, comma separated (e.g. `example.com`): needed when Signal answers on a subdomain (`collect.example.com`) and the vendor tags on `www.example.com` should read the click ids. A request whose host is not under one of them gets host-only cookies. Unset: host-only.' },
   { name: 'SIGNAL_RATE_LIMIT_KEY_MAX', default: '2000', description: 'Collect requests allowed per pipeline key per window (0 = unlimited).' },
   { name: 'SIGNAL_RATE_LIMIT_IP_MAX', default: '500', description: 'Collect requests allowed per client IP per window (0 = unlimited).' },
   { name: 'SIGNAL_RATE_LIMIT_WINDOW_MS', default: '1000', description: 'Length of the collect rate-limit window in milliseconds.' },
@@ -207,6 +211,12 @@ function parseCors(env: Env): '*' | string[] {
   return origins;
 }
 
+function parseCookieDomainSetting(env: Env): string[] {
+  const parsed = parseCookieDomains(env.SIGNAL_COOKIE_DOMAIN ?? '');
+  if ('problem' in parsed) throw new ConfigError('SIGNAL_COOKIE_DOMAIN', parsed.problem);
+  return parsed.domains;
+}
+
 function parseRedirects(env: Env): Map<string, string> {
   const redirects = new Map<string, string>();
   const raw = env.SIGNAL_VENDOR_REDIRECTS;
@@ -287,6 +297,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     secretKey,
     trustProxy: parseTrustProxy(env),
     corsOrigins: parseCors(env),
+    cookieDomains: parseCookieDomainSetting(env),
     rateLimitKeyMax: int(env, 'SIGNAL_RATE_LIMIT_KEY_MAX', 2000, 0, 10_000_000),
     rateLimitIpMax: int(env, 'SIGNAL_RATE_LIMIT_IP_MAX', 500, 0, 10_000_000),
     rateLimitWindowMs: int(env, 'SIGNAL_RATE_LIMIT_WINDOW_MS', 1000, 100, 86_400_000),

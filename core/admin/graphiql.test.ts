@@ -10,8 +10,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { createAdminAuth } from './admin-auth.ts';
 import { graphiqlPlugin, type GraphiqlOptions } from './graphiql.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, runChromium } from '../../test/helpers/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'sat_graphiql_test_token';
 
 async function appWith(options: GraphiqlOptions = {}): Promise<FastifyInstance> {
@@ -196,20 +196,6 @@ async function liveServer(): Promise<{ app: FastifyInstance; url: string }> {
   await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `${address}/graphiql` };
-}
-
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
-
-/** Runs Chromium to its end (or kills it after `ms`) and returns its stdout. */
-function runChromium(args: string[], ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CHROMIUM, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
-    child.on('error', reject);
-    child.on('close', () => { clearTimeout(timer); resolve(out); });
-  });
 }
 
 test('headless Chromium renders GraphiQL from this server alone', { timeout: 90_000 }, async (t) => {

@@ -90,7 +90,14 @@ export interface ClickIdKeeper {
    * creation time is part of some values). Never throws: a failed look-up keeps no cookie.
    * Undefined (no promise, no wait) when no event carries a click id: the common case.
    */
-  keep(pipelineId: string, events: CanonicalEvent[], options: { secure: boolean; setCookie: (header: string) => void }): Promise<void> | undefined;
+  keep(pipelineId: string, events: CanonicalEvent[], options: KeepOptions): Promise<void> | undefined;
+}
+
+/** How the cookies are set: `domain` is `SIGNAL_COOKIE_DOMAIN`'s match for the request's host (absent: host-only). */
+export interface KeepOptions {
+  secure: boolean;
+  domain?: string;
+  setCookie: (header: string) => void;
 }
 
 /**
@@ -128,7 +135,7 @@ export function createClickIdKeeper(deps: { pool: Pool; declared: () => readonly
     },
   };
 
-  async function setCookies(pipelineId: string, events: CanonicalEvent[], found: FoundClickId[][], options: { secure: boolean; setCookie: (header: string) => void }): Promise<void> {
+  async function setCookies(pipelineId: string, events: CanonicalEvent[], found: FoundClickId[][], options: KeepOptions): Promise<void> {
     let vendors: Map<string, string[][]>;
     try {
       vendors = await vendorsOf(pipelineId);
@@ -154,8 +161,14 @@ export function createClickIdKeeper(deps: { pool: Pool; declared: () => readonly
         event.context.cookies = { ...cookies, [entry.cookie]: value };
         if (set.has(entry.cookie)) continue; // one Set-Cookie per name: a batch's first landing wins
         set.add(entry.cookie);
-        // Not HttpOnly: the vendor's own tag on the page reads the same cookie.
-        options.setCookie(serializeCookie(entry.cookie, value, { maxAgeSeconds: entry.days * 86_400, secure: options.secure, httpOnly: false }));
+        // Not HttpOnly: the vendor's own tag on the page reads the same cookie (with a domain
+        // covering the page's host: SIGNAL_COOKIE_DOMAIN when Signal answers on a subdomain).
+        options.setCookie(serializeCookie(entry.cookie, value, {
+          maxAgeSeconds: entry.days * 86_400,
+          secure: options.secure,
+          httpOnly: false,
+          ...(options.domain ? { domain: options.domain } : {}),
+        }));
       }
     });
   }

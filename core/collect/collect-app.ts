@@ -125,6 +125,7 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     pipelines: deps.pipelines,
     committer: deps.committer,
     cookieNames: deps.cookieNames,
+    cookieDomains: config.cookieDomains,
     ...(deps.clickIds ? { clickIds: deps.clickIds } : {}),
     ...(limitByIp ? { limitByIp } : {}),
     ...(limitByKey ? { limitByKey } : {}),

@@ -9,6 +9,7 @@ import {
   type IncomingBatch,
   type IncomingEvent,
 } from './canonical-event.ts';
+import { cookieDomainFor } from './cookie-domain.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
 import type { ClickIdKeeper } from './click-id-cookies.ts';
 import { isRefusedData } from '../db/refused-data.ts';
@@ -36,6 +37,8 @@ export interface CollectDeps {
   committer: GroupCommitter;
   /** Vendor cookie names declared by the loaded plugins (e.g. Flashtalking's FTrack). */
   cookieNames: () => readonly string[];
+  /** `SIGNAL_COOKIE_DOMAIN`: the site domains Signal's cookies are set for (empty: host-only). */
+  cookieDomains?: readonly string[];
   /** Ad click ids of landing page URLs kept in first-party cookies (the plugins' `clickIds`). */
   clickIds?: ClickIdKeeper;
   /** Rate-limit hooks (per IP on request, per key right after auth); absent when disabled. */
@@ -200,10 +203,12 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
       } else {
         // A new visitor keeps the id its SDK already uses, so the two never diverge.
         facts.visitorId = seedId !== undefined && VISITOR_ID.test(seedId) ? seedId : randomUUID();
+        const domain = cookieDomainFor(request.hostname, deps.cookieDomains ?? []);
         reply.header('set-cookie', serializeCookie(VISITOR_COOKIE, facts.visitorId, {
           maxAgeSeconds: VISITOR_COOKIE_MAX_AGE,
           // A proxy's X-Forwarded-Proto may read `HTTPS`: the scheme name is case-insensitive.
           secure: request.protocol?.toLowerCase() === 'https',
+          ...(domain ? { domain } : {}),
         }));
       }
     }
@@ -213,8 +218,10 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
   /** A browser's landing on an ad's link: the click ids its URL carries kept in cookies (undefined when there are none). */
   function keepClickIds(request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, events: AcceptedEvent[]): Promise<void> | undefined {
     if (!facts.browser || !deps.clickIds) return undefined;
+    const domain = cookieDomainFor(request.hostname, deps.cookieDomains ?? []);
     return deps.clickIds.keep(request.pipelineId!, events.map((accepted) => accepted.event), {
       secure: request.protocol?.toLowerCase() === 'https',
+      ...(domain ? { domain } : {}),
       setCookie: (header) => void reply.header('set-cookie', header),
     });
   }
