@@ -362,7 +362,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         ],
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
-          await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats() });
+          await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats(), configWarnings: () => integrations.assignedConfigWarnings() });
           await app.register(deliveryRestRoutes, { admin: deliveryAdmin });
           // An admin-only node needs its own readiness probe (the collect listener has one).
           app.get('/readyz', readinessHandler(pool));

@@ -47,6 +47,12 @@ export const adminTypeDefs = /* GraphQL */ `
     assignments: [PipelineIntegration!]!
   }
 
+  "Advice about an integration's config: the field and what to do."
+  type ConfigWarning {
+    field: String!
+    message: String!
+  }
+
   "An immutable configuration snapshot. Secret fields come back masked as ********."
   type IntegrationRevision {
     id: ID!
@@ -57,6 +63,8 @@ export const adminTypeDefs = /* GraphQL */ `
     consentCategories: [String!]!
     "Consent categories that look mistyped (a case, or a letter or two, off a category events usually carry): such an integration would skip every event."
     consentWarnings: [String!]!
+    "The plugin's advice about this config as of now, e.g. an API version the vendor is about to stop serving (the config still works; it will not for long)."
+    configWarnings: [ConfigWarning!]!
     "The YAML mapping blueprint this revision delivers with (null for code-mapped variants)."
     blueprint: String
     "Delivery settings: rateLimit {rps, burst, daily} and retry {attempts, baseSeconds, capSeconds}."

@@ -36,15 +36,16 @@ export function renderPrometheus(samples: MetricSample[]): string {
  * @example
  * await app.register(metricsRoute, { pool, stats, admin, collect: () => committer.stats() });
  */
-export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; stats: StatsStore; admin: DeliveryAdmin; collect?: () => { groups: number; events: number } }): Promise<void> {
+export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; stats: StatsStore; admin: DeliveryAdmin; collect?: () => { groups: number; events: number }; configWarnings?: () => Promise<Map<string, unknown[]>> }): Promise<void> {
   app.get('/metrics', async (_request, reply) => {
-    const { rows } = await deps.pool.query<{ id: string; pipeline_id: string; vendor: string; name: string; credential_seconds: number | null }>(
-      `SELECT a.id, a.pipeline_id, t.vendor, t.name, EXTRACT(EPOCH FROM k.credential_expires_at - now())::float8 AS credential_seconds
+    const { rows } = await deps.pool.query<{ id: string; pipeline_id: string; revision_id: string; vendor: string; name: string; credential_seconds: number | null }>(
+      `SELECT a.id, a.pipeline_id, a.revision_id, t.vendor, t.name, EXTRACT(EPOCH FROM k.credential_expires_at - now())::float8 AS credential_seconds
          FROM signal.pipeline_integrations a
          JOIN signal.integration_templates t ON t.id = a.template_id
          LEFT JOIN signal.access_tokens k ON k.revision_id = a.revision_id`,
     );
     const stats = new Map((await deps.stats.all()).map((s) => [s.pipelineIntegrationId, s]));
+    const configWarnings = (await deps.configWarnings?.()) ?? new Map<string, unknown[]>();
     const depths = await Promise.all(rows.map((row) => deps.admin.queueDepth(row.id)));
     const events: MetricSample = { name: 'signal_integration_events_total', help: 'Events per pipeline integration by outcome.', type: 'counter', values: [] };
     const requests: MetricSample = { name: 'signal_integration_requests_total', help: 'Vendor requests per pipeline integration by result.', type: 'counter', values: [] };
@@ -53,6 +54,7 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
     const queuedEvents: MetricSample = { name: 'signal_integration_queued_events', help: 'Events in the delivery jobs queued or running (retries included).', type: 'gauge', values: [] };
     const success: MetricSample = { name: 'signal_integration_success_ratio', help: 'Delivered / (delivered + dead-lettered).', type: 'gauge', values: [] };
     const credential: MetricSample = { name: 'signal_integration_credential_expires_seconds', help: 'Seconds until the OAuth credential (refresh token) of the integration\'s revision ends, when its vendor says (negative: ended). Alert well ahead: the admin must authorise Signal again.', type: 'gauge', values: [] };
+    const warnings: MetricSample = { name: 'signal_integration_config_warnings', help: 'Warnings about the config of the integration\'s revision (GraphQL IntegrationRevision.configWarnings), e.g. a vendor API version about to be retired. Alert above 0.', type: 'gauge', values: [] };
     const lookups: MetricSample = { name: 'signal_integration_enrichment_events_total', help: 'Events an enriching integration looked up, by result (found, not_found, failed).', type: 'counter', values: [] };
     rows.forEach((row, i) => {
       const s = stats.get(row.id);
@@ -70,8 +72,9 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
       queuedEvents.values.push({ labels, value: depths[i]!.events });
       if (s?.successRate !== null && s?.successRate !== undefined) success.values.push({ labels, value: s.successRate });
       if (row.credential_seconds !== null) credential.values.push({ labels, value: Math.round(row.credential_seconds) });
+      if (deps.configWarnings) warnings.values.push({ labels, value: configWarnings.get(row.revision_id)?.length ?? 0 });
     });
-    const samples = [events, requests, retrying, depth, queuedEvents, success, ...(lookups.values.length > 0 ? [lookups] : []), ...(credential.values.length > 0 ? [credential] : [])];
+    const samples = [events, requests, retrying, depth, queuedEvents, success, ...(lookups.values.length > 0 ? [lookups] : []), ...(credential.values.length > 0 ? [credential] : []), ...(warnings.values.length > 0 ? [warnings] : [])];
     samples.push({ name: 'signal_ingest_backlog', help: 'Events committed and not yet dispatched to the pipeline stage (they wait while no worker runs).', type: 'gauge', values: [{ labels: {}, value: await ingestBacklog(deps.pool) }] });
     const collect = deps.collect?.();
     if (collect) {

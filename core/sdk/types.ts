@@ -229,6 +229,17 @@ export interface PluginDefinition {
    * integration is installed or revised; problems name the config field.
    */
   validateConfig?: (config: Record<string, JsonValue>) => ConfigProblem[];
+  /**
+   * Advice about a config that is valid today and will not stay so, or works less well than it
+   * could: an API version the vendor stops serving at a known date (LinkedIn serves each for
+   * about a year, then answers 426). Pure: `now` is the time to judge by (ms). Shown on the
+   * revision (GraphQL `configWarnings`, the REST install answer) and counted in the metrics
+   * (`signal_integration_config_warnings`); never refuses a config. Secret fields come masked.
+   *
+   * @example
+   * configWarnings: (config, now) => now > Date.UTC(2027, 1) ? [{ field: 'api_version', message: 'is served until March 2027: …' }] : [],
+   */
+  configWarnings?: (config: Record<string, JsonValue>, now: number) => ConfigProblem[];
   /** Extra HTTP routes the plugin serves on the collect listener, under `/v1/plugins/<id>/`. */
   routes?: PluginRoute[];
   /**

@@ -8,10 +8,11 @@ import { BlueprintError, compileBlueprint } from '../blueprint/compile-blueprint
 import { SignalError, type ErrorField } from '../errors.ts';
 import { formatValidationErrors } from '../collect/validation-errors.ts';
 import { createConfigAjv } from '../sdk/config-ajv.ts';
-import type { JsonObject, JsonValue, PluginDefinition, Variant } from '../sdk/types.ts';
+import type { ConfigProblem, JsonObject, JsonValue, PluginDefinition, Variant } from '../sdk/types.ts';
 import { assertUuid, validateName } from './pipelines.ts';
 import { isSealed, SealedValueError, type SecretBox } from './secret-box.ts';
 import { COMMON_CONSENT_CATEGORIES, consentCategoryWarnings } from '../pipeline/consent-gate.ts';
+import { configWarningsOf } from './config-warnings.ts';
 
 /** What the integration service needs of the plugin registry. */
 export interface PluginCatalog {
@@ -50,6 +51,8 @@ export interface Revision {
   consentCategories: string[];
   /** Categories that look mistyped (a case or a letter or two off a known one): see consentCategoryWarnings. */
   consentWarnings: string[];
+  /** The plugin's advice about this config as of now (`configWarnings`): e.g. an API version about to be retired. */
+  configWarnings: ConfigProblem[];
   blueprint: string | null;
   settings: RevisionSettings;
   deliveryMode: string;
@@ -491,14 +494,16 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
 
   /** `def`: the template's plugin, when loaded (its secret fields are masked whatever they hold). */
   function toRevision(row: RevisionRow, def: PluginDefinition | undefined): Revision {
+    const config = mask(row.config, def);
     return {
       id: row.id,
       templateId: row.template_id,
       version: row.version,
       variant: row.variant,
-      config: mask(row.config, def),
+      config,
       consentCategories: row.consent_categories,
       consentWarnings: consentCategoryWarnings(row.consent_categories, knownConsentCategories()),
+      configWarnings: configWarningsOf(def, config, Date.now()),
       blueprint: row.blueprint,
       settings: row.settings,
       deliveryMode: row.delivery_mode,
@@ -610,6 +615,15 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
         revision: template.revisions.find((r) => r.id === revisionId)!,
         assignment: assignmentId ? await getAssignment(assignmentId) : null,
       };
+    },
+
+    /** The config warnings of every revision assigned to a pipeline, by revision id (for the metrics). */
+    async assignedConfigWarnings(): Promise<Map<string, ConfigProblem[]>> {
+      const { rows } = await pool.query<RevisionRow & { vendor: string }>(
+        `SELECT r.*, t.vendor FROM signal.integration_revisions r JOIN signal.integration_templates t ON t.id = r.template_id
+          WHERE r.id IN (SELECT revision_id FROM signal.pipeline_integrations)`,
+      );
+      return new Map(rows.map((row) => [row.id, toRevision(row, plugins.get(row.vendor)).configWarnings]));
     },
 
     /** A new immutable revision: the previous one's values with `input`'s changes. */

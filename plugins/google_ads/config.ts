@@ -91,3 +91,32 @@ export function validateGoogleAdsConfig(config: Record<string, JsonValue>): Conf
   }
   return problems;
 }
+
+/** When v26, the default, can be expected to go (Google's projected schedule: November 2027). */
+const DEFAULT_VERSION_ENDS = Date.UTC(2027, 10, 1);
+const VERSION_WARNING_MS = 60 * 86_400_000;
+
+/**
+ * Advice about the config as of `now`: an API version older than the default goes before it
+ * (Google serves each major version about a year and retires them in order: v20 on June 10,
+ * v21 on August 5, v22 on October 7, 2026), and the default itself from 60 days before its
+ * projected end. Then Google answers `UNSUPPORTED_VERSION` and every conversion is dead-lettered.
+ *
+ * @example
+ * googleAdsConfigWarnings({ api_version: 'v24' }, Date.now());
+ * // [{ field: 'api_version', message: 'is v24, older than v26: Google retires versions in order …' }]
+ */
+export function googleAdsConfigWarnings(config: Record<string, JsonValue>, now: number): ConfigProblem[] {
+  const version = apiVersionOf(config);
+  const major = Number(/^v([1-9][0-9]?)$/.exec(version)?.[1]);
+  const defaultMajor = Number(DEFAULT_API_VERSION.slice(1));
+  if (!Number.isInteger(major)) return []; // validateConfig's to say
+  if (major < defaultMajor) {
+    return [{ field: 'api_version', message: `is ${version}, older than ${DEFAULT_API_VERSION}: Google serves each major version about a year and retires them in order (v22 on October 7, 2026), so ${version} goes before ${DEFAULT_API_VERSION}, which is projected to be served until about November 2027; then Google answers UNSUPPORTED_VERSION and every conversion is dead-lettered: set api_version to ${DEFAULT_API_VERSION} or newer in a new revision` }];
+  }
+  if (major === defaultMajor && now >= DEFAULT_VERSION_ENDS - VERSION_WARNING_MS) {
+    const which = text(config.api_version) === undefined ? `${version} (the default, as no api_version is set)` : version;
+    return [{ field: 'api_version', message: `is ${which}, which Google's schedule projected to be retired in about November 2027; then Google answers UNSUPPORTED_VERSION and every conversion is dead-lettered: set api_version to a newer version in a new revision (the Google Ads API release notes list them), or update Signal for a newer default` }];
+  }
+  return [];
+}

@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { adminCall, installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -238,4 +238,24 @@ describe('Google Ads click conversion uploads', () => {
     assert.deepEqual([request!.body.conversions[0]!.gclid, request!.body.conversions[0]!.conversionValue], [GCLID, 12]);
     assert.deepEqual([apiRequests().length, tokenRequests().length], [apiBefore, tokensBefore], 'nothing asked');
   });
+});
+
+test('an older API version: accepted, and the admin is warned — in the install answer, on the revision, as a gauge', async () => {
+  const pipeline = await signal.pipeline('Google Ads, older version');
+  type Warning = { field: string; message: string };
+  const answer = await adminCall<{ assignment: { id: string }; revision: { configWarnings: Warning[] } }>(signal, 'POST', '/v1/admin/integration-catalog/google_ads/install', {
+    name: 'Google Ads v24', variant: 'retail', delivery_mode: 'server_side', pipeline_id: pipeline.id,
+    config: { customer_id: '123-456-7890', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: REFRESH_TOKEN, conversion_actions: ACTIONS, api_version: 'v24' },
+  });
+  assert.deepEqual(answer.revision.configWarnings.map((w) => w.field), ['api_version']);
+  assert.match(answer.revision.configWarnings[0]!.message, /^is v24, older than v26: /);
+
+  const { body } = await signal.graphql<{ integrations: Array<{ name: string; latestRevision: { configWarnings: Warning[] } }> }>(
+    'query($p: ID) { integrations(pipelineId: $p) { name latestRevision { configWarnings { field message } } } }', { p: pipeline.id });
+  assert.deepEqual(body.data!.integrations[0]!.latestRevision.configWarnings, answer.revision.configWarnings);
+
+  const metrics = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
+  const gauge = (id: string) => new RegExp(`^signal_integration_config_warnings\\{integration="${id}"[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1];
+  assert.equal(gauge(answer.assignment.id), '1');
+  assert.equal(gauge(integrationId), '0', 'the default version: nothing to say yet');
 });

@@ -8,7 +8,7 @@ import googleAds, { conversionRounds, sendConversions, uploadRequest, uploadUrl,
 import { googleAdsTokenRequest, readGoogleTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { classifyGoogleAds, durationMs } from './classify.ts';
 import { conversionDateTime, MAX_AGE_MS, toClickConversion } from './click-conversion.ts';
-import { actionKeys, apiVersionOf, conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
+import { actionKeys, apiVersionOf, conversionActionFor, conversionActionId, customerIdOf, googleAdsConfigWarnings } from './config.ts';
 import { MAX_IDENTIFIERS, normalizeEmail, userIdentifiers } from './user-identifiers.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -360,4 +360,18 @@ test('blueprints: an order\'s value, currency and order id, the gclid of Signal\
   const signup = mapThrough('default', browserEvent({ event: 'Signed Up', properties: { value: 25, currency: 'usd' }, context: context() } as Partial<CanonicalEvent>))!;
   assert.deepEqual([signup.conversionAction, signup.conversionValue, signup.orderId], ['customers/1234567890/conversionActions/6543211', 25, 'm-1'], 'default: any event\'s value; the messageId as order id');
   assert.equal(mapThrough('retail', browserEvent({ event: 'Signed Up', context: context() } as Partial<CanonicalEvent>)), null, 'retail: the funnel only');
+});
+
+test('configWarnings: a version older than the default goes first; the default from 60 days before its projected end', () => {
+  assert.equal(googleAds.configWarnings, googleAdsConfigWarnings, 'declared on the plugin');
+  const now = Date.UTC(2026, 11, 1);
+  assert.deepEqual(googleAdsConfigWarnings({}, now), []);
+  assert.deepEqual(googleAdsConfigWarnings({ api_version: 'v27' }, Date.UTC(2027, 10, 30)), [], 'a newer version');
+  const older = googleAdsConfigWarnings({ api_version: 'v24' }, now);
+  assert.equal(older.length, 1);
+  assert.equal(older[0]!.field, 'api_version');
+  assert.match(older[0]!.message, /^is v24, older than v26: .*set api_version to v26 or newer/);
+  assert.deepEqual(googleAdsConfigWarnings({}, Date.UTC(2027, 7, 1)), [], 'August 2027: more than 60 days before November');
+  assert.match(googleAdsConfigWarnings({}, Date.UTC(2027, 8, 15))[0]!.message, /^is v26 \(the default, as no api_version is set\), which Google's schedule projected to be retired in about November 2027/);
+  assert.deepEqual(googleAdsConfigWarnings({ api_version: 'twenty' }, now), [], 'an invalid version is validateConfig\'s to refuse');
 });

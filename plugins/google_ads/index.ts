@@ -2,7 +2,7 @@ import { definePlugin, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, Perman
 import { googleAdsTokenRequest, readGoogleTokenAnswer } from './access-token.ts';
 import { classifyGoogleAds } from './classify.ts';
 import { toClickConversion } from './click-conversion.ts';
-import { apiVersionOf, customerIdOf, DEFAULT_API_VERSION, validateGoogleAdsConfig, VERSION_PATTERN } from './config.ts';
+import { apiVersionOf, customerIdOf, DEFAULT_API_VERSION, googleAdsConfigWarnings, validateGoogleAdsConfig, VERSION_PATTERN } from './config.ts';
 
 export { validateGoogleAdsConfig } from './config.ts';
 
@@ -188,6 +188,7 @@ export default definePlugin({
     },
   },
   validateConfig: validateGoogleAdsConfig,
+  configWarnings: googleAdsConfigWarnings,
   variants: {
     default: { description: 'Every page and track event, with the value of an order (revenue, else total, else value) or of any event (value, else revenue), its currency, order id, the gclid (cookie or URL), the person\'s email and phone, and Consent Mode\'s ad signals; those named in config.conversion_actions are sent.', blueprint: 'google_ads/default.yaml' },
     retail: { description: 'The ecommerce funnel — page views, product views and cart adds (price × quantity), checkouts, payment info and orders (revenue, else total, else the products\' sum) — with currency, order id, the gclid, the person\'s email and phone and the ad consent signals; those named in config.conversion_actions are sent.', blueprint: 'google_ads/retail.yaml' },

@@ -141,3 +141,36 @@ export function validateLinkedInConfig(config: Record<string, JsonValue>): Confi
   }
   return problems;
 }
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** How long before a version's expected end the warning starts. */
+const VERSION_WARNING_MS = 60 * 86_400_000;
+
+/**
+ * Advice about the config as of `now`: the Marketing API version when its year is nearly up.
+ * LinkedIn serves each monthly version for about a year from its month (202510 was sunset on
+ * October 15, 2026, 202511 on November 16), then answers 426 and every conversion is
+ * dead-lettered. Warns from 60 days before the middle of the month a year on; the default
+ * version too, since an install that never set one ends with it.
+ *
+ * @example
+ * linkedInConfigWarnings({}, Date.UTC(2027, 1, 1));
+ * // [{ field: 'linkedin_version', message: 'is 202603 (the default), which LinkedIn can be expected to stop serving in March 2027 …' }]
+ */
+export function linkedInConfigWarnings(config: Record<string, JsonValue>, now: number): ConfigProblem[] {
+  const version = versionOf(config);
+  if (!new RegExp(VERSION_PATTERN).test(version)) return []; // validateConfig's to say
+  const year = Number(version.slice(0, 4));
+  const month = Number(version.slice(4, 6)) - 1;
+  const ends = Date.UTC(year + 1, month, 15);
+  if (now < ends - VERSION_WARNING_MS) return [];
+  const which = text(config.linkedin_version) === undefined ? `${version} (the default, as no linkedin_version is set)` : version;
+  const when = `${MONTHS[month]} ${year + 1}`;
+  const fix = 'set linkedin_version to a newer version in a new revision (LinkedIn\'s Marketing API versioning page lists them; check the plugin README for the request shape), or update Signal for a newer default';
+  return [{
+    field: 'linkedin_version',
+    message: now < ends
+      ? `is ${which}, which LinkedIn can be expected to stop serving in ${when} (each version is served about a year); then it answers 426 and every conversion is dead-lettered: ${fix}`
+      : `is ${which}, which LinkedIn has probably stopped serving since about ${when} (each version is served about a year): its answer is 426 and every conversion is dead-lettered: ${fix}`,
+  }];
+}

@@ -1,7 +1,7 @@
 import { definePlugin, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { linkedInTokenRequest, readLinkedInTokenAnswer } from './access-token.ts';
 import { classifyLinkedIn } from './classify.ts';
-import { DEFAULT_VERSION, usesRefreshToken, validateLinkedInConfig, VERSION_PATTERN, versionOf } from './config.ts';
+import { DEFAULT_VERSION, usesRefreshToken, linkedInConfigWarnings, validateLinkedInConfig, VERSION_PATTERN, versionOf } from './config.ts';
 import { toLinkedInEvent } from './conversion-event.ts';
 
 export { validateLinkedInConfig } from './config.ts';
@@ -131,6 +131,7 @@ export default definePlugin({
     },
   },
   validateConfig: validateLinkedInConfig,
+  configWarnings: linkedInConfigWarnings,
   variants: {
     default: { description: 'Every page and track event, with the value of an order (revenue, else total, else value) or of any event (value, else revenue), its currency and the person\'s email, click id and member details; those named in config.conversion_rules are sent.', blueprint: 'linkedin/default.yaml' },
     retail: { description: 'The ecommerce funnel — page views, product views and cart adds (price × quantity), checkouts, payment info and orders (revenue, else total, else the products\' sum) — with currency and the person\'s email, click id and member details; those named in config.conversion_rules are sent.', blueprint: 'linkedin/retail.yaml' },

@@ -7,7 +7,7 @@ import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, t
 import linkedin, { CONVERSION_EVENTS_URL, sendConversions, validateLinkedInConfig } from './index.ts';
 import { linkedInTokenRequest, readLinkedInTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { classifyLinkedIn, refusedIndexes } from './classify.ts';
-import { conversionRuleFor, ruleId, ruleKeys } from './config.ts';
+import { conversionRuleFor, linkedInConfigWarnings, ruleId, ruleKeys } from './config.ts';
 import { MAX_AGE_MS, toLinkedInEvent } from './conversion-event.ts';
 import { hashEmail, linkedInUser } from './user-info.ts';
 
@@ -297,4 +297,18 @@ test('blueprints: an order\'s value (revenue, else total, else the products), th
   assert.equal(mapThrough('retail', browserEvent({ event: 'Signed Up', properties: { email: 'a@x.com' } })), null, 'retail: the funnel only');
   const text = JSON.stringify(mapThrough('default', browserEvent({ properties: { email: 'jane@example.com', total: 1, currency: 'USD' } }))).toLowerCase();
   assert.equal(text.includes('jane@'), false, 'the email leaves hashed only');
+});
+
+test('configWarnings: a version\'s year nearly up, from 60 days before the middle of its month a year on; the default too', () => {
+  assert.equal(linkedin.configWarnings, linkedInConfigWarnings, 'declared on the plugin');
+  const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d);
+  assert.deepEqual(linkedInConfigWarnings({}, day(2027, 1, 13)), [], 'more than 60 days before March 15, 2027');
+  const soon = linkedInConfigWarnings({}, day(2027, 1, 20));
+  assert.equal(soon.length, 1);
+  assert.equal(soon[0]!.field, 'linkedin_version');
+  assert.match(soon[0]!.message, /^is 202603 \(the default, as no linkedin_version is set\), which LinkedIn can be expected to stop serving in March 2027 .*426.*dead-lettered: set linkedin_version to a newer version/);
+  assert.match(linkedInConfigWarnings({ linkedin_version: '202603' }, day(2027, 4, 1))[0]!.message, /^is 202603, which LinkedIn has probably stopped serving since about March 2027/);
+  assert.deepEqual(linkedInConfigWarnings({ linkedin_version: '202611' }, day(2027, 4, 1)), [], 'a newer version set: nothing to say');
+  assert.match(linkedInConfigWarnings({ linkedin_version: '202611.01' }, day(2027, 10, 1))[0]!.message, /November 2027/);
+  assert.deepEqual(linkedInConfigWarnings({ linkedin_version: 'latest' }, day(2030, 1, 1)), [], 'an invalid version is validateConfig\'s to refuse');
 });

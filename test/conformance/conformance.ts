@@ -117,6 +117,7 @@ function outcomes(classify: () => Classification, request: RequestDescriptor): s
  *
  * 1. the definition is valid (the checks of `definePlugin` and the loader);
  * 2. the config schema compiles and accepts the sample config, which `validateConfig` accepts;
+ *    `configWarnings`, when given, is pure and returns `{ field, message }` warnings;
  * 3. every variant loads: its blueprint exists under `blueprints/`, parses as YAML and
  *    compiles, or it has a code mapper;
  * 4. mapping is deterministic and pure: each sample event (deep-frozen) maps twice to the same
@@ -157,6 +158,22 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       assert.ok(validate(candidate), `config ${JSON.stringify(config)} is refused: ${JSON.stringify(validate.errors)} (pass a valid one: run.ts <plugin> config.json)`);
       assert.deepEqual(plugin.validateConfig?.(candidate) ?? [], [], `validateConfig accepts the sample config ${JSON.stringify(config)} (built from the fields' defaults and examples: give examples it accepts, or pass a valid one: run.ts <plugin> config.json)`);
     });
+
+    if (plugin.configWarnings) {
+      test('configWarnings is pure: { field, message } warnings, the same twice, the config untouched', () => {
+        const frozen = deepFreeze(structuredClone(config));
+        // Years on, a versioned API's warning is due: what it says must still be well-formed.
+        for (const now of [NOW, NOW + 3 * 365 * 86_400_000]) {
+          const first = plugin.configWarnings!(frozen, now);
+          assert.ok(Array.isArray(first), 'returns a list');
+          for (const warning of first) {
+            assert.equal(typeof warning.field, 'string', `a warning names its field: ${JSON.stringify(warning)}`);
+            assert.ok(typeof warning.message === 'string' && warning.message.length > 0, `a warning says what to do: ${JSON.stringify(warning)}`);
+          }
+          assert.deepEqual(plugin.configWarnings!(frozen, now), first, 'the same config and time give the same warnings');
+        }
+      });
+    }
 
     for (const [name, variant] of Object.entries(plugin.variants)) {
       const ctx = context(name);
