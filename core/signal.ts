@@ -29,6 +29,8 @@ import { metricsRoute } from './admin/metrics.ts';
 import { blueprintTypeDefs, createBlueprintResolvers } from './admin/blueprint-graphql.ts';
 import { createPreviewService } from './admin/preview.ts';
 import { createTransformationService } from './services/transformations.ts';
+import { createTrackingPlanService } from './services/tracking-plans.ts';
+import { createTrackingPlanResolvers, trackingPlanTypeDefs } from './pipeline/tracking-plans-graphql.ts';
 import { createDeadLetterStore } from './delivery/dead-letters.ts';
 import { createDeliveryAdmin, type DeliveryAdmin } from './delivery/delivery-admin.ts';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
@@ -215,6 +217,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     });
     const events = createEventStore(pool, { bossSchema: config.bossSchema });
     const transformations = createTransformationService(pool);
+    const trackingPlans = createTrackingPlanService(pool);
     const preview = createPreviewService({ plugins, integrations, transformations, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
     const services: AdminServices = { pipelines, integrations, events, plugins };
     // Worker nodes turn committed events into ingest jobs; this process's own commits wake it.
@@ -240,6 +243,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       dedupWindowHours: config.dedupWindowHours,
       traitsMemoryDays: config.traitsMemoryDays,
       suppressions,
+      trackingPlanFor: (pipelineId) => trackingPlans.activeFor(pipelineId),
       partnerEnricher: createPartnerEnricher({
         pool, perform: (request) => enrichmentHttp.perform(request), warn: (message) => log(message),
         concurrency: config.enrichmentConcurrency, budgetMs: Math.max(10_000, 2 * config.enrichmentTimeoutMs),
@@ -277,7 +281,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       });
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune(), accessTokens.prune()]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune(), accessTokens.prune(), trackingPlans.prune(config.eventRetentionHours)]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {
@@ -358,6 +362,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
           { typeDefs: accessTokenTypeDefs, resolvers: createAccessTokenResolvers(accessTokens) },
           { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
           { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },
+          { typeDefs: trackingPlanTypeDefs, resolvers: createTrackingPlanResolvers(trackingPlans) },
           { typeDefs: personDeletionTypeDefs, resolvers: createPersonDeletionResolvers(createPersonDeletions({ pool, boss, onChange: () => suppressions.stale() })) },
         ],
         extend: async (app) => {

@@ -12,6 +12,7 @@ import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
 import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
+import type { ActivePlan } from '../services/tracking-plans.ts';
 import type { SuppressionList } from '../pipeline/suppression-list.ts';
 import type { Forgetter } from '../pipeline/person-deletion-vendors.ts';
 import type { AccessTokens, TokenOwner } from './access-tokens.ts';
@@ -93,6 +94,8 @@ export interface DeliveryEngineOptions {
   partnerEnricher?: PartnerEnricher;
   /** Whose events are held back (person deletions): at the pipeline stage, and before each send. */
   suppressions?: SuppressionList;
+  /** A pipeline's tracking plan in force, checked at the pipeline stage; without, none is. */
+  trackingPlanFor?: (pipelineId: string) => Promise<ActivePlan | undefined>;
   /** Access tokens of plugins with an `accessToken` exchange; without, their integrations cannot deliver. */
   accessTokens?: AccessTokens;
   /** Run the consumers (worker role); without, only queues are managed. */
@@ -434,7 +437,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     },
     addCounts: (integrationId: string, counts: FanOutCounts, db?: Db) =>
       options.deps.addStats({ integrationId } as DeliveryTarget, {
-        skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate, skippedSuppressed: counts.suppressed ?? 0,
+        skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate, skippedSuppressed: counts.suppressed ?? 0, skippedTrackingPlan: counts.trackingPlan ?? 0,
         enriched: counts.enriched ?? 0, enrichmentNotFound: counts.enrichmentNotFound ?? 0, enrichmentFailed: counts.enrichmentFailed ?? 0,
         ...(counts.lastEnrichmentError !== undefined ? { lastEnrichmentError: counts.lastEnrichmentError } : {}),
       }, db),
@@ -443,6 +446,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     traitsMemoryDays: options.traitsMemoryDays ?? 0,
     traitsPresence,
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
+    ...(options.trackingPlanFor ? { trackingPlanFor: options.trackingPlanFor } : {}),
     pipelineDedupWindow: async (pipelineId: string): Promise<number | null> => {
       const cached = dedupWindows.get(pipelineId);
       if (cached && cached.expires > Date.now()) return cached.hours;

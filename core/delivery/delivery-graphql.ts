@@ -62,6 +62,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     skippedDuplicate: Float!
     "Events of a person whose deletion was requested (deletePerson): held back at the pipeline stage or before a send."
     skippedSuppressed: Float!
+    "Events the pipeline's tracking plan blocked (an unplanned or invalid event, as the plan says): delivered to no integration."
+    skippedTrackingPlan: Float!
     "Events the mapping dropped on purpose (filters, drop defaults)."
     dropped: Float!
     requests: Float!

@@ -13,7 +13,7 @@ export const replayTypeDefs = /* GraphQL */ `
     status: String!
     "Stored events of the range walked so far (repeats that deduplication held back aside)."
     scanned: Float!
-    "Of those, queued for the integration; the rest were dropped by a transformation, turned off by the event's integrations object, or lacked consent."
+    "Of those, queued for the integration; the rest were dropped by a transformation, turned off by the event's integrations object, lacked consent, or were blocked by the pipeline's tracking plan."
     queued: Float!
     "Why the replay ended before the end of its range."
     reason: String

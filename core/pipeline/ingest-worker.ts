@@ -10,6 +10,8 @@ import { findRepeats, type Execute } from './deduplication.ts';
 import { loadTraitsMemory, type TraitsPresence } from './remembered-traits.ts';
 import { isRoutedTo } from './destination-routing.ts';
 import type { SuppressionList } from './suppression-list.ts';
+import { insertViolationsStatement, type ActivePlan, type FoundViolation } from '../services/tracking-plans.ts';
+import { withViolations, type PlanVerdict } from './tracking-plan.ts';
 import { withPartnerAttributes, type EnrichmentResult, type EnrichOptions, type Enricher, type PartnerEnricher } from './partner-enrichment.ts';
 
 /** What fan-out needs to know of an enabled pipeline integration. */
@@ -74,6 +76,8 @@ export interface IngestDeps {
   partnerEnricher?: PartnerEnricher;
   /** Whose events are held back (person deletions); without, none are. */
   suppressions?: SuppressionList;
+  /** A pipeline's tracking plan in force (cached by the caller); without, no event is checked. */
+  trackingPlanFor?(pipelineId: string): Promise<ActivePlan | undefined>;
 }
 
 /** What one fan-out counts for one integration. */
@@ -83,6 +87,8 @@ export interface FanOutCounts {
   duplicate: number;
   /** Events of a person whose deletion was requested (see person-deletions.ts). */
   suppressed?: number;
+  /** Events the pipeline's tracking plan blocked (see tracking-plan.ts). */
+  trackingPlan?: number;
   enriched?: number;
   enrichmentNotFound?: number;
   enrichmentFailed?: number;
@@ -120,7 +126,8 @@ interface PipelineBatch {
 }
 
 /**
- * The pipeline stage for a micro-batch of stored events: loads them, sets aside repeats of
+ * The pipeline stage for a micro-batch of stored events: loads them, checks them against their
+ * pipeline's tracking plan (blocking or flagging what does not fit), sets aside repeats of
  * events already fanned out (with `dedupWindowHours`), adds remembered identify traits (with
  * `traitsMemoryDays`, see remembered-traits.ts), applies the pipeline's transformations, adds
  * partner attributes (`partner_attrs`, see partner-enrichment.ts), and fans each out to every
@@ -137,7 +144,10 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // Events of a person whose deletion was requested go no further: not looked up, not
   // remembered, not delivered, and their stored rows are deleted below.
   const held = await heldRows(loaded, deps.suppressions);
-  const stored = withoutRows(loaded, held);
+  // The tracking plan checks each event as the site sent it; what it blocks goes no further
+  // (not looked up, not remembered, not delivered), and is counted as such.
+  const verdicts = await trackingPlanVerdicts(withoutRows(loaded, held), deps);
+  const stored = withoutRows(loaded, held).filter((r) => verdicts.get(r.id)?.verdict.action !== 'block');
   let rows = stored;
   let repeats = new Map<string, number>();
   const windows = new Map<string, number>();
@@ -165,6 +175,19 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     // Marked, so a replay of stored events sends what the pipeline passed on, not each copy.
     if (found.repeated.size > 0) await execute('UPDATE signal.events SET duplicate = true WHERE id = ANY($1::bigint[])', [[...found.repeated]]);
   }
+  const blocked = new Map<string, number>();
+  for (const { pipelineId, verdict } of verdicts.values()) if (verdict.action === 'block') blocked.set(pipelineId, (blocked.get(pipelineId) ?? 0) + 1);
+  // What the checks found, once per event (a replay checks again, and records nothing), in the
+  // fan-out's transaction: rolled back and retried, it is not recorded twice.
+  if (options.only === undefined) {
+    const passedOn = new Set(rows.map((r) => r.id));
+    const found: FoundViolation[] = [];
+    for (const [id, v] of verdicts) if (v.verdict.action !== 'pass' && (v.verdict.action === 'block' || passedOn.has(id))) found.push(v);
+    if (found.length > 0) {
+      const statement = insertViolationsStatement(found);
+      await execute(statement.text, statement.values);
+    }
+  }
   // Remembered identify traits: added to an event before the transformations (which then apply
   // to them as to its own), and taken from an identify after them (what a transformation drops
   // or removes is not remembered). A replay (`only`) reads the memory but writes nothing: its
@@ -176,7 +199,9 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   const byPipeline = new Map<string, PipelineBatch>();
   for (const row of rows) {
     const isIdentify = row.payload.type === 'identify';
-    const payload = isIdentify ? row.payload : memory.enrich({ id: row.id, pipelineId: row.pipeline_id, event: row.payload });
+    // A flagged event carries its violations; the plan alone writes context.violations.
+    const checked = verdicts.has(row.id) ? withViolations(row.payload, verdicts.get(row.id)!.verdict) : row.payload;
+    const payload = isIdentify ? checked : memory.enrich({ id: row.id, pipelineId: row.pipeline_id, event: checked });
     const transform = await transformOf(row.pipeline_id);
     let batch = byPipeline.get(row.pipeline_id);
     if (!batch) {
@@ -208,16 +233,17 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   const counts = new Map<string, FanOutCounts>();
   const countsOf = (integrationId: string): FanOutCounts => {
     let entry = counts.get(integrationId);
-    if (!entry) counts.set(integrationId, (entry = { consent: 0, routing: 0, duplicate: 0, suppressed: 0 }));
+    if (!entry) counts.set(integrationId, (entry = { consent: 0, routing: 0, duplicate: 0, suppressed: 0, trackingPlan: 0 }));
     return entry;
   };
   const suppressed = new Map<string, number>();
   for (const row of held) suppressed.set(row.pipeline_id, (suppressed.get(row.pipeline_id) ?? 0) + 1);
   // A pipeline whose every event of this batch repeated one (or was held back) has no batch.
-  for (const pipelineId of [...repeats.keys(), ...suppressed.keys()]) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [], warnings: [] });
+  for (const pipelineId of [...repeats.keys(), ...suppressed.keys(), ...blocked.keys()]) if (!byPipeline.has(pipelineId)) byPipeline.set(pipelineId, { events: [], ids: [], warnings: [] });
   for (const [pipelineId, batch] of byPipeline) {
     const duplicate = repeats.get(pipelineId) ?? 0;
     const heldBack = suppressed.get(pipelineId) ?? 0;
+    const blockedByPlan = blocked.get(pipelineId) ?? 0;
     for (const target of await deps.targets(pipelineId)) {
       if (options.only !== undefined && target.id !== options.only) continue;
       const granted: number[] = [];
@@ -227,12 +253,13 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
         if (!isRoutedTo(event, target.routingNames)) routing++;
         else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
       }
-      if (granted.length < batch.events.length || duplicate > 0 || heldBack > 0) {
+      if (granted.length < batch.events.length || duplicate > 0 || heldBack > 0 || blockedByPlan > 0) {
         const entry = countsOf(target.id);
         entry.consent += batch.events.length - granted.length - routing;
         entry.routing += routing;
         entry.duplicate += duplicate;
         entry.suppressed = (entry.suppressed ?? 0) + heldBack;
+        entry.trackingPlan = (entry.trackingPlan ?? 0) + blockedByPlan;
       }
       // Events as stored travel as ids, changed ones as themselves: two kinds of jobs.
       const byId = granted.filter((i) => batch.ids[i] !== undefined);
@@ -268,6 +295,27 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // hold up another fan-out for the time of this one's enqueues.
   await memory.flush();
   return queued;
+}
+
+/**
+ * The tracking plan's findings for the events of pipelines with a plan, by row id: only events
+ * it did not simply pass, and those carrying a `context.violations` of their own (which the
+ * plan alone writes: it is taken off).
+ */
+async function trackingPlanVerdicts(rows: StoredEventRow[], deps: IngestDeps): Promise<Map<number, FoundViolation>> {
+  const found = new Map<number, FoundViolation>();
+  if (!deps.trackingPlanFor || rows.length === 0) return found;
+  const plans = new Map<string, ActivePlan | undefined>();
+  for (const row of rows) {
+    if (!plans.has(row.pipeline_id)) plans.set(row.pipeline_id, await deps.trackingPlanFor(row.pipeline_id));
+    const active = plans.get(row.pipeline_id);
+    if (!active) continue;
+    const verdict: PlanVerdict = active.plan.check(row.payload);
+    if (verdict.action !== 'pass' || 'violations' in (row.payload.context ?? {})) {
+      found.set(row.id, { pipelineId: row.pipeline_id, planVersion: active.version, event: row.payload, verdict });
+    }
+  }
+  return found;
 }
 
 /** The stored events of people whose deletion was requested (none without a suppression list). */
