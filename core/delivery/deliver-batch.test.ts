@@ -312,3 +312,39 @@ test('a renewal that fails settles the refused request with what the token endpo
   assert.equal(summary.deadLettered, 1);
   assert.match(run.letters[0]!.reason, /invalid_grant: revoked/);
 });
+
+test('sign: each request signed as it goes, with the sending time, after the rate limiter\'s wait; what it sends is what is logged', async () => {
+  const signedAt: number[] = [];
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    // One request per event, so two signatures.
+    send: (batch, ctx) => batch.map((m) => ({ method: 'POST' as const, url: String(ctx.config.region), body: { events: [m.payload] }, eventIds: [m.id] })),
+    sign: (request, ctx) => (signedAt.push(ctx.now), { ...request, headers: { ...request.headers, 'x-signature': `t=${ctx.now}` }, eventIds: [] }),
+  };
+  const sent: Array<Record<string, string>> = [];
+  const logged: Array<Record<string, unknown>> = [];
+  let waited = 0;
+  const { deps } = acceptingDeps({
+    perform: async (request) => (sent.push(request.headers ?? {}), { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    // Each slot of the rate limiter comes 30 ms after the last: the signatures must be that late.
+    takeTokens: async () => (await new Promise((resolve) => setTimeout(resolve, 30)), (waited = Date.now()), 1),
+    record: async (exchanges) => void logged.push(...exchanges.map((e) => e.request as Record<string, unknown>)),
+  });
+  const started = Date.now();
+  const summary = await deliverBatch(fixtureTarget(plugin), [trackEvent('m-s1'), trackEvent('m-s2')], 1, deps);
+  assert.equal(summary.delivered, 2, 'the events the builder put in each request, whatever the signer returned');
+  assert.equal(signedAt.length, 2);
+  assert.ok(signedAt[0]! >= started + 30 && signedAt[1]! >= signedAt[0]! + 30 && signedAt[1]! <= waited + 5, `signed after each wait: ${JSON.stringify(signedAt)}`);
+  assert.deepEqual(sent.map((h) => h['x-signature']), signedAt.map((t) => `t=${t}`));
+  assert.deepEqual(logged.map((r) => (r.headers as Record<string, string>)['x-signature']), signedAt.map((t) => `t=${t}`), 'the delivery log shows the signed request');
+});
+
+test('a sign that throws dead-letters that request\'s events with its message; nothing unsigned is sent', async () => {
+  const plugin: PluginDefinition = { ...fixturePlugin, sign: () => { throw new Error('the consumer secret is not valid base64'); } };
+  let performed = 0;
+  const { deps, letters } = acceptingDeps({ perform: async () => (performed++, { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }) });
+  const summary = await deliverBatch(fixtureTarget(plugin), [trackEvent('m-unsigned')], 1, deps);
+  assert.equal(performed, 0);
+  assert.equal(summary.deadLettered, 1);
+  assert.equal(letters[0]!.reason, 'request signing failed: the consumer secret is not valid base64');
+});

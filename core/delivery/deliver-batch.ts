@@ -365,7 +365,21 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     return ctx.accessToken !== used;
   }
 
-  async function performOne(request: RequestDescriptor): Promise<void> {
+  async function performOne(built: RequestDescriptor): Promise<void> {
+    let request = built;
+    if (target.plugin.sign) {
+      // Signed now, after the rate limiter's wait: a signature's time must be the sending time.
+      try {
+        // The events a request carries are the builder's: a signature does not change them.
+        request = { ...target.plugin.sign(built, { ...ctx, now: Date.now() }), eventIds: built.eventIds };
+      } catch (error) {
+        const reason = `request signing failed: ${thrownMessage(error)}`;
+        for (const id of built.eventIds) settled.set(id, { outcome: { status: 'dead_letter', reason: deps.redactText(reason, secrets) } });
+        lastError = deps.redactText(reason, secrets);
+        return;
+      }
+      builtWith.set(request, builtWith.get(built));
+    }
     requests++;
     const logged = deps.redact(request, secrets, { maxBodyChars: MAX_BODY_IN_LOG });
     const result = await deps.perform(request);

@@ -225,6 +225,19 @@ export interface PluginDefinition {
    */
   classify?: (response: VendorResponse, request: RequestDescriptor, ctx: PluginContext) => Classification;
   /**
+   * Signs a request at the moment it is sent (OAuth 1.0a, AWS Signature V4, an HMAC with a
+   * timestamp the vendor checks): called by the core with `ctx.now` set to that moment — after
+   * the rate limiter's wait, and again for each re-send — and returning the request to send
+   * (e.g. with an `Authorization` header added). Pure and deterministic like the rest: a nonce
+   * is derived, e.g. from the request and `ctx.now`. `send` builds with the delivery's start
+   * time, which may be minutes old by then. A sign that throws dead-letters the request's events
+   * with its message. Previews show requests before signing.
+   *
+   * @example
+   * sign: (request, ctx) => ({ ...request, headers: { ...request.headers, authorization: oauth1Header(request, ctx.config, ctx.now) } }),
+   */
+  sign?: (request: RequestDescriptor, ctx: PluginContext) => RequestDescriptor;
+  /**
    * Checks beyond the config's JSON Schema (e.g. a URL that must not be private), run when an
    * integration is installed or revised; problems name the config field.
    */

@@ -100,6 +100,7 @@ test('functions and routes', () => {
   assertProblem({ classify: {} }, 'classify', /must be a function when given/);
   assertProblem({ validateConfig: true }, 'validateConfig', /must be a function when given/);
   assertProblem({ configWarnings: 'v26' }, 'configWarnings', /must be a function when given/);
+  assertProblem({ sign: 'hmac' }, 'sign', /must be a function when given/);
   assertProblem({ map: 1 }, 'map', /must be a function when given/);
   assertProblem({ routes: {} }, 'routes', /must be an array/);
   assertProblem({ routes: [{ method: 'TRACE', path: 'x', handler: null }] }, 'routes[0].method', /one of GET, POST/);
