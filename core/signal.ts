@@ -249,6 +249,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         concurrency: config.enrichmentConcurrency, budgetMs: Math.max(10_000, 2 * config.enrichmentTimeoutMs),
       }),
       consume: config.roles.has('worker'),
+      timeScale: config.retryTimeScale,
       onError: (error) => log(`delivery: ${error.message}`),
       deps: {
         perform: (request) => http.perform(request),

@@ -59,7 +59,7 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
     rows.forEach((row, i) => {
       const s = stats.get(row.id);
       const labels = { integration: row.id, pipeline: row.pipeline_id, vendor: row.vendor, name: row.name };
-      for (const [outcome, value] of [['delivered', s?.delivered], ['dead_lettered', s?.deadLettered], ['skipped_consent', s?.skippedConsent], ['skipped_routing', s?.skippedRouting], ['skipped_duplicate', s?.skippedDuplicate], ['skipped_suppressed', s?.skippedSuppressed], ['skipped_tracking_plan', s?.skippedTrackingPlan], ['dropped', s?.dropped], ['retried', s?.retried]] as const) {
+      for (const [outcome, value] of [['delivered', s?.delivered], ['dead_lettered', s?.deadLettered], ['skipped_consent', s?.skippedConsent], ['skipped_routing', s?.skippedRouting], ['skipped_duplicate', s?.skippedDuplicate], ['skipped_suppressed', s?.skippedSuppressed], ['skipped_tracking_plan', s?.skippedTrackingPlan], ['processing_failed', s?.processingFailed], ['dropped', s?.dropped], ['retried', s?.retried]] as const) {
         events.values.push({ labels: { ...labels, outcome }, value: value ?? 0 });
       }
       if (s && s.enriched + s.enrichmentNotFound + s.enrichmentFailed > 0) {

@@ -106,6 +106,17 @@ export interface DeliveryDeps {
   stopped?(target: DeliveryTarget): boolean;
   /** Told when the delivery log or counters could not be written (delivery itself went on). */
   onBookkeepingError?: (error: Error) => void;
+  /**
+   * Follows up the receipts of accepted requests (plugins with a `processingReport`): their
+   * reports are asked for later. Without it, none are.
+   */
+  scheduleReports?(target: DeliveryTarget, receipts: AcceptedReceipt[]): Promise<void>;
+}
+
+/** The receipt of a request the vendor accepted, with the events it carried that were delivered. */
+export interface AcceptedReceipt {
+  receipt: JsonValue;
+  eventIds: string[];
 }
 
 export interface DeliverySummary {
@@ -262,6 +273,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const throttledIds = new Set<string>();
   let requests = 0;
   let failedRequests = 0;
+  /** Receipts of accepted requests whose processing the vendor reports later. */
+  const receipts: AcceptedReceipt[] = [];
   let lastError: string | undefined;
   /** The access token each request was built with (none: the plugin uses none). */
   const builtWith = new WeakMap<RequestDescriptor, string | undefined>();
@@ -365,6 +378,18 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     return ctx.accessToken !== used;
   }
 
+  /** The receipt in an accepted answer, kept with the events it delivered (a plugin failing here delays nothing). */
+  function keepReceipt(request: RequestDescriptor, response: VendorResponse, outcomes: Map<string, EventOutcome>): void {
+    const delivered = request.eventIds.filter((id) => outcomes.get(id)?.status === 'delivered');
+    if (delivered.length === 0) return;
+    try {
+      const receipt = target.plugin.processingReport!.receipt(response, request, ctx);
+      if (receipt !== undefined && receipt !== null) receipts.push({ receipt, eventIds: delivered });
+    } catch (error) {
+      deps.onBookkeepingError?.(new Error(`${target.plugin.id}: processingReport.receipt failed: ${thrownMessage(error)}`));
+    }
+  }
+
   async function performOne(built: RequestDescriptor): Promise<void> {
     let request = built;
     if (target.plugin.sign) {
@@ -427,6 +452,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     } else {
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'retry', reason }]));
+    }
+    if (target.plugin.processingReport && result.response && result.response.status < 300 && outcomes !== 'split') {
+      keepReceipt(request, result.response, outcomes);
     }
     const response = responseForLog(result.response, deps, secrets);
     if (outcomes === 'split') {
@@ -552,6 +580,11 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // Bookkeeping after the fact: a failure here must not fail the job, which would send the
   // delivered events again.
   await deps.record(exchanges).catch((error: Error) => deps.onBookkeepingError?.(error));
+  if (receipts.length > 0 && deps.scheduleReports) {
+    // Only events that stayed delivered (a later answer of this delivery may have settled them otherwise).
+    const followed = receipts.map((r) => ({ ...r, eventIds: r.eventIds.filter((id) => finalStatus.get(id) === 'delivered') })).filter((r) => r.eventIds.length > 0);
+    if (followed.length > 0) await deps.scheduleReports(target, followed).catch((error: Error) => deps.onBookkeepingError?.(error));
+  }
   // Events of a retry job leave the gauge now, except those deferred (still waiting).
   const previouslyRetrying = attempt > 1 || throttledSince !== undefined ? events.length - deferred.size : 0;
   await deps.addStats(target, {

@@ -13,6 +13,7 @@ import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-
 import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
 import type { ActivePlan } from '../services/tracking-plans.ts';
+import { createProcessingReports } from './processing-reports.ts';
 import type { SuppressionList } from '../pipeline/suppression-list.ts';
 import type { Forgetter } from '../pipeline/person-deletion-vendors.ts';
 import type { AccessTokens, TokenOwner } from './access-tokens.ts';
@@ -100,6 +101,8 @@ export interface DeliveryEngineOptions {
   accessTokens?: AccessTokens;
   /** Run the consumers (worker role); without, only queues are managed. */
   consume: boolean;
+  /** Scales the waits before processing reports are asked for (`SIGNAL_RETRY_TIME_SCALE`). */
+  timeScale?: number;
   onError?: (error: Error) => void;
 }
 
@@ -202,9 +205,22 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     return { revisionId: target.revisionId, templateId: target.templateId, vendor: target.plugin.id, exchange: target.plugin.accessToken!, ctx: target.ctx };
   }
 
+  const accessToken = options.accessTokens ? (target: DeliveryTarget, refused?: string) => options.accessTokens!.get(tokenOwner(target), refused) : undefined;
+  // Vendors that process after accepting: their reports, asked for later by the worker role.
+  const reports = createProcessingReports({
+    boss,
+    resolveTarget: (integrationId) => resolveTarget(integrationId),
+    ...(accessToken ? { accessToken } : {}),
+    perform: (request) => options.deps.perform(request),
+    record: (exchanges) => options.deps.record(exchanges),
+    addStats: (target, delta) => options.deps.addStats(target, delta),
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   const deps: DeliveryDeps = {
     ...options.deps,
-    ...(options.accessTokens ? { accessToken: (target: DeliveryTarget, refused?: string) => options.accessTokens!.get(tokenOwner(target), refused) } : {}),
+    ...(accessToken ? { accessToken } : {}),
+    scheduleReports: (target, receipts) => reports.schedule(target, receipts),
     scheduleRetry: async (target, events, attempt, delayMs, throttledSince) => enqueue(target.integrationId, events, attempt, delayMs, throttledSince),
     defer: async (target, events, attempt, delayMs, warnings) => enqueue(target.integrationId, events, attempt, delayMs, undefined, warnings),
     // Disabled, unassigned, or this process shutting down: a batch in flight puts back what it
@@ -491,6 +507,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   return {
     async start(): Promise<void> {
       await sync();
+      await reports.start(options.consume);
       if (options.consume) {
         await startIngestWorker(ingestDeps);
         // Replays of stored events: the pipeline stage again, for one integration, without deduplication.

@@ -64,6 +64,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     skippedSuppressed: Float!
     "Events the pipeline's tracking plan blocked (an unplanned or invalid event, as the plan says): delivered to no integration."
     skippedTrackingPlan: Float!
+    "Delivered events the vendor's processing report (asked for later, for vendors that process after accepting) says it failed: they are in the delivery log's report entries."
+    processingFailed: Float!
     "Events the mapping dropped on purpose (filters, drop defaults)."
     dropped: Float!
     requests: Float!

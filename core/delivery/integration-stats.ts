@@ -13,6 +13,8 @@ export interface StatsDelta {
   skippedSuppressed?: number;
   /** Events the pipeline's tracking plan blocked. */
   skippedTrackingPlan?: number;
+  /** Delivered events the vendor's processing report says it failed (see processing-reports.ts). */
+  processingFailed?: number;
   dropped?: number;
   /** Events scheduled for another try. */
   retried?: number;
@@ -39,6 +41,7 @@ export interface IntegrationStats {
   skippedDuplicate: number;
   skippedSuppressed: number;
   skippedTrackingPlan: number;
+  processingFailed: number;
   dropped: number;
   retried: number;
   retrying: number;
@@ -61,13 +64,13 @@ export function addStatsStatement(integrationId: string, d: StatsDelta) {
   return {
     text: `INSERT INTO signal.integration_stats AS s
              (pipeline_integration_id, delivered, dead_lettered, skipped_consent, dropped, retried, retrying, requests, failed_requests, last_error, last_error_at, last_delivered_at, skipped_routing, skipped_duplicate,
-              enriched, enrichment_not_found, enrichment_failed, last_enrichment_error, last_enrichment_error_at, skipped_suppressed, skipped_tracking_plan)
+              enriched, enrichment_not_found, enrichment_failed, last_enrichment_error, last_enrichment_error_at, skipped_suppressed, skipped_tracking_plan, processing_failed)
            VALUES ($1, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::bigint, GREATEST($7::bigint, 0), $8::bigint, $9::bigint, $10::text,
                    CASE WHEN $10::text IS NULL THEN NULL ELSE now() END, CASE WHEN $2::bigint > 0 THEN now() END, $11::bigint, $12::bigint,
-                   $13::bigint, $14::bigint, $15::bigint, $16::text, CASE WHEN $16::text IS NULL THEN NULL ELSE now() END, $17::bigint, $18::bigint)
+                   $13::bigint, $14::bigint, $15::bigint, $16::text, CASE WHEN $16::text IS NULL THEN NULL ELSE now() END, $17::bigint, $18::bigint, $19::bigint)
            ON CONFLICT (pipeline_integration_id) DO UPDATE SET
              delivered = s.delivered + $2::bigint, dead_lettered = s.dead_lettered + $3::bigint, skipped_consent = s.skipped_consent + $4::bigint,
-             skipped_routing = s.skipped_routing + $11::bigint, skipped_duplicate = s.skipped_duplicate + $12::bigint, skipped_suppressed = s.skipped_suppressed + $17::bigint, skipped_tracking_plan = s.skipped_tracking_plan + $18::bigint, dropped = s.dropped + $5::bigint, retried = s.retried + $6::bigint, retrying = GREATEST(0, s.retrying + $7::bigint),
+             skipped_routing = s.skipped_routing + $11::bigint, skipped_duplicate = s.skipped_duplicate + $12::bigint, skipped_suppressed = s.skipped_suppressed + $17::bigint, skipped_tracking_plan = s.skipped_tracking_plan + $18::bigint, processing_failed = s.processing_failed + $19::bigint, dropped = s.dropped + $5::bigint, retried = s.retried + $6::bigint, retrying = GREATEST(0, s.retrying + $7::bigint),
              requests = s.requests + $8::bigint, failed_requests = s.failed_requests + $9::bigint,
              last_error = COALESCE($10::text, s.last_error),
              last_error_at = CASE WHEN $10::text IS NULL THEN s.last_error_at ELSE now() END,
@@ -78,12 +81,12 @@ export function addStatsStatement(integrationId: string, d: StatsDelta) {
              updated_at = now()`,
     values: [integrationId, d.delivered ?? 0, d.deadLettered ?? 0, d.skippedConsent ?? 0, d.dropped ?? 0, d.retried ?? 0, d.retrying ?? 0,
       d.requests ?? 0, d.failedRequests ?? 0, (d.lastError === undefined ? null : storableText(d.lastError.slice(0, 1000))), d.skippedRouting ?? 0, d.skippedDuplicate ?? 0,
-      d.enriched ?? 0, d.enrichmentNotFound ?? 0, d.enrichmentFailed ?? 0, (d.lastEnrichmentError === undefined ? null : storableText(d.lastEnrichmentError.slice(0, 1000))), d.skippedSuppressed ?? 0, d.skippedTrackingPlan ?? 0],
+      d.enriched ?? 0, d.enrichmentNotFound ?? 0, d.enrichmentFailed ?? 0, (d.lastEnrichmentError === undefined ? null : storableText(d.lastEnrichmentError.slice(0, 1000))), d.skippedSuppressed ?? 0, d.skippedTrackingPlan ?? 0, d.processingFailed ?? 0],
   };
 }
 
 interface Row {
-  pipeline_integration_id: string; delivered: number; dead_lettered: number; skipped_consent: number; skipped_routing: number; skipped_duplicate: number; skipped_suppressed?: number; skipped_tracking_plan?: number; dropped: number;
+  pipeline_integration_id: string; delivered: number; dead_lettered: number; skipped_consent: number; skipped_routing: number; skipped_duplicate: number; skipped_suppressed?: number; skipped_tracking_plan?: number; processing_failed?: number; dropped: number;
   retried: number; retrying: number; requests: number; failed_requests: number; last_error: string | null;
   last_error_at: Date | null; last_delivered_at: Date | null;
   enriched: number; enrichment_not_found: number; enrichment_failed: number; last_enrichment_error: string | null; last_enrichment_error_at: Date | null;
@@ -101,6 +104,7 @@ function toStats(id: string, row: Row | undefined): IntegrationStats {
     skippedDuplicate: row?.skipped_duplicate ?? 0,
     skippedSuppressed: Number(row?.skipped_suppressed ?? 0),
     skippedTrackingPlan: Number(row?.skipped_tracking_plan ?? 0),
+    processingFailed: Number(row?.processing_failed ?? 0),
     dropped: row?.dropped ?? 0,
     retried: row?.retried ?? 0,
     retrying: row?.retrying ?? 0,

@@ -272,6 +272,51 @@ export interface PluginDefinition {
    * `AccessTokenExchange`).
    */
   accessToken?: AccessTokenExchange;
+  /**
+   * Vendors that accept a request at once and process it later (Google's Data Manager API):
+   * the core asks for the processing report afterwards and records it (see `ProcessingReport`).
+   */
+  processingReport?: ProcessingReport;
+}
+
+/** What a processing report says, once there is one. */
+export type ProcessingReportReading =
+  /** Not processed yet: asked again later (up to `maxChecks` times). */
+  | { pending: true; message?: string }
+  /**
+   * Processed: how many of the request's events the vendor failed (0 when none, undefined when
+   * it does not say), and in words what it reported (e.g. `2 × INVALID_GCLID`).
+   */
+  | { done: true; failed?: number; message: string };
+
+/**
+ * A vendor's report on a request it accepted and processes later. The core keeps the receipt of
+ * each accepted request, asks `afterSeconds` later (again while the report is pending, each
+ * wait twice the last, at most 8 × `afterSeconds`, up to `maxChecks` times in all), records the report in the delivery log (outcome `report`) and
+ * counts failed events as `processingFailed` (metric outcome `processing_failed`): they were
+ * delivered, and the vendor dropped them. The report names no event, so none is retried.
+ * Pure like the rest. Requests carry `ctx.accessToken` when the plugin has an exchange used by
+ * `delivery`.
+ *
+ * @example
+ * processingReport: {
+ *   afterSeconds: 600,
+ *   receipt: (response) => (response.json as { requestId?: string } | undefined)?.requestId,
+ *   request: (receipt, ctx) => ({ method: 'GET', url: `https://api.example.com/status/${String(receipt)}`, headers: { authorization: `Bearer ${ctx.accessToken}` }, eventIds: [] }),
+ *   read: (response) => ((response.json as { state: string }).state === 'DONE' ? { done: true, failed: 0, message: 'all processed' } : { pending: true }),
+ * },
+ */
+export interface ProcessingReport {
+  /** Seconds after the vendor accepted a request that its report is first asked for (10 to 86,400). */
+  afterSeconds: number;
+  /** How many times a pending report is asked for in all (1 to 20, default 6): the waits double from `afterSeconds`, up to 8 × it. */
+  maxChecks?: number;
+  /** The receipt in an accepted (2xx) answer (a request id), or undefined when there is none to follow. */
+  receipt(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): JsonValue | undefined;
+  /** The request that asks for the report of `receipt` (`eventIds`: []). */
+  request(receipt: JsonValue, ctx: PluginContext): RequestDescriptor;
+  /** Reads the vendor's answer (a 2xx; other answers are asked again, then recorded as failed checks). */
+  read(response: VendorResponse, receipt: JsonValue, ctx: PluginContext): ProcessingReportReading;
 }
 
 /**

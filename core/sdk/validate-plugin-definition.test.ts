@@ -158,3 +158,13 @@ test('click ids: a URL parameter, one of the plugin\'s cookies, days within brow
   assertProblem({ clickIds: [{ ...clickIds[0], value: 'fb.1' }], cookies: ['_fbc'] }, 'clickIds[0].value', /function/);
   assertProblem({ clickIds: [{ ...clickIds[0], domain: 'x' }], cookies: ['_fbc'] }, 'clickIds[0].domain', /is not a field of a click id/);
 });
+
+test('processingReport: seconds from 10 to a day, checks from 1 to 20, three functions, nothing else', () => {
+  const report = { afterSeconds: 600, receipt: () => 'r', request: () => ({ method: 'GET' as const, url: 'https://x.test', eventIds: [] }), read: () => ({ pending: true as const }) };
+  assert.deepEqual(validatePluginDefinition({ ...fixturePlugin, processingReport: report }), []);
+  const problems = (processingReport: unknown) => validatePluginDefinition({ ...fixturePlugin, processingReport } as PluginDefinition).map((p) => `${p.field} ${p.message}`);
+  assert.deepEqual(problems({ ...report, afterSeconds: 5 }), ['processingReport.afterSeconds must be a whole number of seconds from 10 to 86400 (got 5)']);
+  assert.deepEqual(problems({ ...report, maxChecks: 0 }), ['processingReport.maxChecks must be a whole number from 1 to 20 when given (got 0)']);
+  assert.deepEqual(problems({ ...report, read: 'SUCCESS', every: 60 }), ['processingReport.read must be a function', 'processingReport.every is not a field of processingReport (afterSeconds, maxChecks, receipt, request, read)']);
+  assert.deepEqual(problems(true), ['processingReport must be { afterSeconds, maxChecks?, receipt, request, read }']);
+});

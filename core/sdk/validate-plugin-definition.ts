@@ -33,7 +33,7 @@ const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
   variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
-  send: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, clickIds: true,
+  send: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, processingReport: true, clickIds: true,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -276,6 +276,16 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       for (const key of ['enabled', 'request'] as const) if (typeof exchange[key] !== 'function') add(`accessToken.${key}`, 'must be a function');
       if (exchange.read !== undefined && typeof exchange.read !== 'function') add('accessToken.read', 'must be a function when given');
       for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read)');
+    }
+  }
+  if (d.processingReport !== undefined) {
+    if (!isObject(d.processingReport)) add('processingReport', 'must be { afterSeconds, maxChecks?, receipt, request, read }');
+    else {
+      const report = d.processingReport;
+      if (!Number.isInteger(report.afterSeconds) || (report.afterSeconds as number) < 10 || (report.afterSeconds as number) > 86_400) add('processingReport.afterSeconds', `must be a whole number of seconds from 10 to 86400 (got ${shown(report.afterSeconds)})`);
+      if (report.maxChecks !== undefined && (!Number.isInteger(report.maxChecks) || (report.maxChecks as number) < 1 || (report.maxChecks as number) > 20)) add('processingReport.maxChecks', `must be a whole number from 1 to 20 when given (got ${shown(report.maxChecks)})`);
+      for (const key of ['receipt', 'request', 'read'] as const) if (typeof report[key] !== 'function') add(`processingReport.${key}`, 'must be a function');
+      for (const key of Object.keys(report)) if (!['afterSeconds', 'maxChecks', 'receipt', 'request', 'read'].includes(key)) add(`processingReport.${key}`, 'is not a field of processingReport (afterSeconds, maxChecks, receipt, request, read)');
     }
   }
   return problems;

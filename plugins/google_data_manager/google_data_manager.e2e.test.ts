@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { adminCall, installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { adminCall, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -49,7 +49,11 @@ const eventOf = (request: RecordedRequest, id: string) => bodyOf(request).events
 const sentOnce = (id: string) => waitUntil(async () => withTransaction(id)[0], `${id} sent to the Data Manager API`);
 const now = () => new Date().toISOString();
 const bearer = (request: RecordedRequest) => (request.headers.authorization ?? '').replace(/^Bearer /, '');
-const accepted = { status: 200, body: { requestId: 'dm-request-1' } };
+/** Google's receipt: a request id (here named after the request's first transaction, for the processing reports). */
+const accepted = (request: RecordedRequest) => ({ status: 200, body: { requestId: `dm-req-${String(bodyOf(request).events[0]?.transactionId ?? 'none')}` } });
+const STATUS_PATH = '/v1/requestStatus:retrieve';
+/** requestStatus:retrieve's answers by request id, in order (the last repeats); SUCCESS for the others. */
+const statusAnswers = new Map<string, JsonValue[]>();
 const googleError = (status: number, code: string, message: string, details: JsonValue[] = []) => ({ status, body: { error: { code: status, message, status: code, details } } });
 
 const visitor: Visitor = { id: 'df_dm0visitor', ip: VISITOR_IP, userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4)' };
@@ -91,7 +95,13 @@ before(async () => {
   sim.setDefault('POST', API_PATH, (request) => {
     const token = bearer(request);
     if (!issued.includes(token) || revoked.has(token)) return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
-    return accepted;
+    return accepted(request);
+  });
+  sim.setDefault('GET', STATUS_PATH, (request) => {
+    const id = request.query.requestId ?? '';
+    const answers = statusAnswers.get(id);
+    const body = answers && answers.length > 1 ? answers.shift()! : answers?.[0] ?? { requestStatusPerDestination: [{ requestStatus: 'SUCCESS', eventsIngestionStatus: { recordCount: '1' } }] };
+    return { status: 200, body };
   });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://datamanager.googleapis.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
@@ -219,7 +229,7 @@ describe('Google Data Manager API conversions', () => {
     sim.setDefault('POST', API_PATH, (request) => {
       const events = bodyOf(request).events;
       const index = events.findIndex((e) => e.transactionId === 'ORD-DM-BAD');
-      if (index < 0) return accepted;
+      if (index < 0) return accepted(request);
       return googleError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.', [
         { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: `events[${index}].ad_identifiers.gclid`, description: 'The gclid could not be decoded.', reason: 'INVALID_FORMAT' }] },
         { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'INVALID_ARGUMENT', domain: 'datamanager.googleapis.com' },
@@ -235,7 +245,7 @@ describe('Google Data Manager API conversions', () => {
       assert.equal(withTransaction('ORD-DM-BAD').length, 1, 'the refused event is not sent again');
       for (const messageId of ['dm-fast-0', 'dm-fast-2']) assert.equal((await signal.delivery.list(failing.integrationId, { messageId }, 5)).total, 0, `${messageId} delivered`);
     } finally {
-      sim.setDefault('POST', API_PATH, (request) => (issued.includes(bearer(request)) && !revoked.has(bearer(request)) ? accepted : googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.')));
+      sim.setDefault('POST', API_PATH, (request) => (issued.includes(bearer(request)) && !revoked.has(bearer(request)) ? accepted(request) : googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.')));
     }
   });
 
@@ -255,6 +265,51 @@ describe('Google Data Manager API conversions', () => {
     const request = await sentOnce('ORD-DM-VALIDATE');
     assert.deepEqual([bodyOf(request).validateOnly, bodyOf(request).consent], [true, { adUserData: 'CONSENT_GRANTED' }]);
     assert.deepEqual([eventOf(request, 'ORD-DM-VALIDATE').destinationReferences, eventOf(request, 'ORD-DM-VALIDATE').conversionValue], [['action_6543211'], 25]);
+  });
+
+  test('Google\'s processing report: asked for later with the token, again while processing; the failed events counted, the report in the delivery log', async () => {
+    // Its own node, whose waits are scaled down further: the first check half an hour after becomes 0.9 s.
+    const fast = await startTestSignal({
+      SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://datamanager.googleapis.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.0005',
+    }, { label: 'google_data_manager_reports' });
+    try {
+      const reporting = await installOnNewPipeline(fast, 'google_data_manager', 'Google Data Manager reports', {
+        config: { customer_id: '123-456-7890', conversion_actions: ACTIONS, ...credentials }, variant: 'retail', consentCategories: ['advertising'],
+      });
+      statusAnswers.set('dm-req-ORD-DM-REPORT-1', [
+        { requestStatusPerDestination: [{ requestStatus: 'PROCESSING' }] },
+        { requestStatusPerDestination: [{
+          destination: { productDestinationId: '6543210' }, requestStatus: 'PARTIAL_SUCCESS', eventsIngestionStatus: { recordCount: '1' },
+          errorInfo: { errorCounts: [{ reason: 'PROCESSING_ERROR_REASON_INVALID_GCLID', recordCount: '1' }] },
+          warningInfo: { warningCounts: [{ reason: 'PROCESSING_WARNING_REASON_UNUSED_FIELD', recordCount: '2' }] },
+        }] },
+      ]);
+      const res = await fetch(`${fast.collectUrl}/v1/batch`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${reporting.site.key}:`).toString('base64')}` },
+        body: JSON.stringify({ batch: [
+          { type: 'track', event: 'Order Completed', messageId: 'dm-report-1', anonymousId: visitor.id, context: { consent }, properties: { order_id: 'ORD-DM-REPORT-1', total: 10, currency: 'EUR', gclid: GCLID } },
+          { type: 'track', event: 'Order Completed', messageId: 'dm-report-2', anonymousId: visitor.id, context: { consent }, properties: { order_id: 'ORD-DM-REPORT-2', total: 12, currency: 'EUR', gclid: 'another-click-id' } },
+        ] }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      await sentOnce('ORD-DM-REPORT-1');
+      type Exchange = { eventIds: string[]; outcome: string; error: string | null; responseStatus: number | null; request: { url: string; headers: Record<string, string> } };
+      const report = await waitUntil(async () => {
+        const { body } = await fast.graphql<{ deliveryLog: Exchange[] }>('query($id: ID!) { deliveryLog(integrationId: $id, limit: 20) { eventIds outcome error responseStatus request } }', { id: reporting.integrationId });
+        return body.data!.deliveryLog.find((e) => e.outcome === 'report');
+      }, 'the processing report', 30_000);
+      assert.deepEqual(report.eventIds.sort(), ['dm-report-1', 'dm-report-2'], 'the events the accepted request carried');
+      assert.equal(report.responseStatus, 200);
+      assert.equal(report.error, 'Google processed the request: PARTIAL_SUCCESS (1 event ingested; failed: 1 × INVALID_GCLID; warnings: 2 × UNUSED_FIELD)');
+      assert.equal(report.request.url, 'https://datamanager.googleapis.com/v1/requestStatus:retrieve?requestId=dm-req-ORD-DM-REPORT-1');
+      assert.match(report.request.headers.authorization ?? '', /^Bearer \[REDACTED\]$/, 'the token is not logged');
+      const asked = sim.requests({ method: 'GET', path: STATUS_PATH }).filter((r) => r.query.requestId === 'dm-req-ORD-DM-REPORT-1');
+      assert.equal(asked.length, 2, 'asked again while Google was processing');
+      assert.ok(asked.every((r) => issued.includes(bearer(r))), 'with the integration\'s access token');
+      assert.deepEqual(await integrationStats(fast, reporting.integrationId, ['delivered', 'processingFailed'] as const), { delivered: 2, processingFailed: 1 }, 'still delivered: Google names no event to send again');
+    } finally {
+      await fast.close();
+    }
   });
 
   test('a preview shows the exact request with [access token], asking neither Google origin', async () => {

@@ -10,6 +10,7 @@ import { actionKeys, conversionActionFor, conversionActionId, credentialOf, cust
 import { actionOfEvent, consentSignal, consentStatus, destinationReference, MAX_AGE_MS, toIngestEvent } from './ingest-event.ts';
 import { destinationOf, INGEST_URL, MAX_BYTES } from './ingest-request.ts';
 import { MAX_IDENTIFIERS, userIdentifiers } from './user-data.ts';
+import { dataManagerProcessingReport, readRequestStatus } from './processing-report.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -300,4 +301,23 @@ test('blueprints: an order\'s value, currency and order id, the _dfgclid cookie\
   const signup = mapThrough('default', browserEvent({ event: 'Signed Up', properties: { value: 25, currency: 'usd' }, context: context() } as Partial<CanonicalEvent>))!;
   assert.deepEqual([signup.destinationReferences, signup.conversionValue, signup.transactionId], [['action_6543211'], 25, 'm-1'], 'default: any event\'s value; the messageId as transaction id');
   assert.equal(mapThrough('retail', browserEvent({ event: 'Signed Up', context: context() } as Partial<CanonicalEvent>)), null, 'retail: the funnel only');
+});
+
+test('processing report: pending while Google processes; done with the failed events counted and Google\'s reasons in words', () => {
+  assert.equal(dataManager.processingReport, dataManagerProcessingReport);
+  assert.deepEqual(readRequestStatus({}), { pending: true, message: 'Google reported no destination yet' });
+  assert.deepEqual(readRequestStatus({ requestStatusPerDestination: [{ requestStatus: 'SUCCESS' }, { requestStatus: 'PROCESSING' }] }), { pending: true, message: 'Google is still processing the request (SUCCESS, PROCESSING)' });
+  assert.deepEqual(readRequestStatus({ requestStatusPerDestination: [{ requestStatus: 'SUCCESS', eventsIngestionStatus: { recordCount: '3' } }] }), { done: true, failed: 0, message: 'Google processed the request: SUCCESS (3 events ingested)' });
+  assert.deepEqual(readRequestStatus({ requestStatusPerDestination: [
+    { requestStatus: 'PARTIAL_SUCCESS', eventsIngestionStatus: { recordCount: '1' }, errorInfo: { errorCounts: [{ reason: 'PROCESSING_ERROR_REASON_INVALID_GCLID', recordCount: '2' }] } },
+    { requestStatus: 'FAILED', errorInfo: { errorCounts: [{ reason: 'PROCESSING_ERROR_REASON_EVENT_TOO_OLD', recordCount: 1 }] } },
+  ] }), { done: true, failed: 3, message: 'Google processed the request: PARTIAL_SUCCESS, FAILED (1 event ingested; failed: 2 × INVALID_GCLID, 1 × EVENT_TOO_OLD)' });
+  const failedUncounted = readRequestStatus({ requestStatusPerDestination: [{ requestStatus: 'FAILED' }] });
+  assert.ok('done' in failedUncounted && failedUncounted.failed === Number.MAX_SAFE_INTEGER, 'FAILED without counts: every event of the request (the core caps it)');
+  const receipt = dataManagerProcessingReport.receipt;
+  assert.equal(receipt({ status: 200, headers: {}, body: '', json: { requestId: 'req-9' } }, { method: 'POST', url: 'x', eventIds: [] }, {} as PluginContext), 'req-9');
+  assert.equal(receipt({ status: 200, headers: {}, body: '', json: {} }, { method: 'POST', url: 'x', eventIds: [] }, {} as PluginContext), undefined, 'validateOnly: no requestId, no report');
+  assert.deepEqual(dataManagerProcessingReport.request('req-9', { accessToken: 'ya29.t' } as PluginContext), {
+    method: 'GET', url: 'https://datamanager.googleapis.com/v1/requestStatus:retrieve', query: [['requestId', 'req-9']], headers: { authorization: 'Bearer ya29.t' }, eventIds: [],
+  });
 });

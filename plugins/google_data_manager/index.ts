@@ -1,6 +1,7 @@
 import { definePlugin, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES } from '../../core/sdk/index.ts';
 import { dataManagerAccessToken } from './access-token.ts';
 import { classifyDataManager } from './classify.ts';
+import { dataManagerProcessingReport } from './processing-report.ts';
 import { validateDataManagerConfig } from './config.ts';
 import { toIngestEvent } from './ingest-event.ts';
 import { MAX_BYTES, MAX_EVENTS, sendEvents } from './ingest-request.ts';
@@ -134,4 +135,5 @@ export default definePlugin({
   map: (payload, event, ctx) => toIngestEvent(payload, event, ctx),
   send: sendEvents,
   classify: (response, request, ctx) => classifyDataManager(response, request, ctx),
+  processingReport: dataManagerProcessingReport,
 });
