@@ -25,6 +25,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/klaviyo' },
   { plugin: './plugins/google_ads' },
   { plugin: './plugins/google_data_manager' },
+  { plugin: './plugins/microsoft_ads' },
 ];
 
 export default plugins;
