@@ -6,6 +6,7 @@ import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/inde
 /** A UET tag ID: digits (`187012345`), as Microsoft Advertising shows it and the tag's `ti` carries it. */
 export const TAG_ID_PATTERN = '^[0-9]{4,20}$';
 
+/** The config's JSON Schema: the tag and its token required, the token secret (encrypted at rest, masked, redacted). */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
   required: ['tag_id', 'api_token'],
