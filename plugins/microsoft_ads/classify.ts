@@ -88,22 +88,28 @@ function indexOf(detail: MicrosoftDetail): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/**
- * The events Microsoft refused (details that are no warning), with what it said of each;
- * undefined when a refusal names no event of the request (a problem of the request itself, or a
- * place out of range).
- */
-function refusals(answer: MicrosoftAnswer, count: number): Map<number, string[]> | undefined {
-  const refused: Refusal[] = [];
+/** What Microsoft's details refuse: the events they name, and whether one names no event of the request. */
+interface Refused {
+  /** The refused events' places in `data`, with what Microsoft said of each. */
+  byEvent: Map<number, string[]>;
+  /** A refusal that names no event of the request: one of the request itself, or a place out of range. */
+  unplaced: boolean;
+}
+
+/** The refusals among Microsoft's details (those that are no warning), by the event they name. */
+function refusals(answer: MicrosoftAnswer, count: number): Refused {
+  const byEvent = new Map<number, string[]>();
+  let unplaced = false;
   for (const detail of detailsOf(answer)) {
     if (detail.isWarning === true) continue;
     const index = indexOf(detail);
-    if (index === undefined || index >= count) return undefined;
-    refused.push({ index, message: describe(detail) || 'refused without a message' });
+    if (index === undefined || index >= count) {
+      unplaced = true;
+      continue;
+    }
+    byEvent.set(index, [...(byEvent.get(index) ?? []), describe(detail) || 'refused without a message']);
   }
-  const byEvent = new Map<number, string[]>();
-  for (const { index, message } of refused) byEvent.set(index, [...(byEvent.get(index) ?? []), message]);
-  return byEvent;
+  return { byEvent, unplaced };
 }
 
 /** Whether the answer is Microsoft's, not a proxy's page: its `error` object with a code, message or details. */
@@ -119,17 +125,19 @@ function places(refused: Map<number, string[]>, total: number): string {
 }
 
 /**
- * Outcomes when Microsoft named refused events: those dead-lettered with its messages; the
+ * Outcomes when Microsoft refused events: those it named dead-lettered with its messages; the
  * others delivered, or sent again when Microsoft recorded none of them (a 400) or skipped more
- * than it named (fewer `eventsReceived` than the unnamed events).
+ * than it named (fewer `eventsReceived` than the unnamed events: it shows only the first 10
+ * errors and warnings, so warnings can hide every refusal).
  */
 function perEvent(refused: Map<number, string[]>, request: RequestDescriptor, status: number, received: number | undefined): Classification {
   const total = request.eventIds.length;
   const unnamed = total - refused.size;
   const skippedUnnamed = status >= 400 || (received !== undefined && received < unnamed);
+  const named = refused.size === 0 ? 'named none of those it skipped' : `named ${refused.size} it refused`;
   const again: EventOutcome = status >= 400
     ? { status: 'retry', reason: `Microsoft refused the request for its ${places(refused, total)} (HTTP ${status}) and recorded none of its events: sent again without the refused ones` }
-    : { status: 'retry', reason: `Microsoft recorded ${received} of the request's ${total} events and named ${refused.size} it refused (it names at most 10): sent again, as it counts an eventId once` };
+    : { status: 'retry', reason: `Microsoft recorded ${received} of the request's ${total} events and ${named} (it shows at most 10 errors and warnings): sent again, as it counts an eventId once` };
   const outcomes: Record<string, EventOutcome> = {};
   request.eventIds.forEach((id, index) => {
     const messages = refused.get(index);
@@ -143,8 +151,9 @@ function perEvent(refused: Map<number, string[]>, request: RequestDescriptor, st
  * Microsoft's answer as outcomes for the events of `request`:
  *
  * - 2xx: delivered, but for the events its details refuse (`isWarning: false`): dead-lettered
- *   with Microsoft's messages; when `eventsReceived` says it skipped more than it named, the
- *   unnamed ones are sent again; warnings (a field removed) stay in the delivery log's answer;
+ *   with Microsoft's messages; when `eventsReceived` says it skipped more than it named (the 10
+ *   details it shows may all be warnings, or name no event), the unnamed ones are sent again;
+ *   warnings (a field removed) stay in the delivery log's answer;
  * - 400 naming events: those dead-lettered, the others sent again without them; 400 in
  *   Microsoft's shape naming none, and 413: the batch split until the refused event is alone;
  * - 401: dead-lettered at once, saying how to get the tag's Conversions API token;
@@ -168,9 +177,11 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
   const received = typeof answer.eventsReceived === 'number' && Number.isInteger(answer.eventsReceived) ? answer.eventsReceived : undefined;
 
   if (status >= 200 && status < 300) {
-    const refused = refusals(answer, total);
-    if (refused === undefined || refused.size === 0) return { status: 'delivered' };
-    return perEvent(refused, request, status, received);
+    // A refusal naming no event cannot be placed, and warnings can fill the 10 details Microsoft
+    // shows: the named refusals are settled, and eventsReceived tells whether the rest were recorded.
+    const { byEvent } = refusals(answer, total);
+    if (byEvent.size === 0 && (received === undefined || received >= total)) return { status: 'delivered' };
+    return perEvent(byEvent, request, status, received);
   }
   if (status === 429) {
     const wait = retryAfterMs();
@@ -189,8 +200,8 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
     return { status: 'dead_letter', reason: `Microsoft HTTP ${status} for UET tag ${tagId} (${what}): check config.tag_id, that the account may use the Conversions API, and that config.api_token is this tag's token` };
   }
   if (status === 400) {
-    const refused = refusals(answer, total);
-    if (refused !== undefined && refused.size > 0) return perEvent(refused, request, status, received);
+    const { byEvent, unplaced } = refusals(answer, total);
+    if (!unplaced && byEvent.size > 0) return perEvent(byEvent, request, status, received);
   }
   // Microsoft's refusal without an event named (a problem it sees in the request as a whole,
   // past the 10 details it shows) or a 413: halves find the event. A proxy's 400 is

@@ -180,6 +180,16 @@ describe('Microsoft Advertising UET Conversions API', () => {
     assert.equal(await delivered('ms-retry'), true);
   });
 
+  test('a 200 that recorded fewer events than were sent and named none it skipped (its details all warnings): the event is sent again, not counted delivered', async () => {
+    sim.script('POST', PATH, [{ status: 200, body: { eventsReceived: 0, error: { code: 'ValidationError', message: 'One or multiple parameters did not pass validation checks, see details. Note that only the first 10 errors and warnings are shown.', details: [
+      { index: 0, propertyName: 'data[0].referrerUrl', errorMessage: '\'referrerUrl\' must be a valid URL.', errorCode: 'InvalidUrl', isWarning: true },
+    ] } } }]);
+    await browser({ type: 'track', event: 'Product Added', messageId: 'ms-hidden', properties: { product_id: 'SKU-1', price: 3 } });
+    await waitUntil(async () => sent('ms-hidden').length >= 2 || undefined, 'sent again after the skip Microsoft did not name');
+    assert.ok(await waitUntil(async () => (await delivered('ms-hidden')) || undefined, 'delivered by the second try'));
+    assert.equal(sent('ms-hidden').length, 2);
+  });
+
   test('a refused token dead-letters at the first try, saying what to fix', async () => {
     sim.script('POST', PATH, [{ status: 401, body: { error: { code: 'Unauthorized', message: 'You are not authorized to access this resource.' } } }]);
     await browser({ type: 'track', event: 'Order Completed', messageId: 'ms-token', properties: { order_id: 'ORD-T', revenue: 5, currency: 'USD' } });

@@ -207,7 +207,18 @@ test('classify: 200 delivered; warnings removed a field but the event counts; sk
   const details = Array.from({ length: 10 }, (_, i) => ({ index: i, propertyName: `data[${i}].eventType`, errorMessage: '\'eventType\' must be one of the following: pageLoad, custom.', errorCode: 'InvalidEnumValue', isWarning: false }));
   const partly = classify(200, { eventsReceived: 2, error: { code: 'ValidationError', message: 'see details', details } }, 14) as { perEvent: Record<string, { status: string; reason: string }> };
   assert.deepEqual(Object.values(partly.perEvent).map((o) => o.status), [...Array(10).fill('dead_letter'), ...Array(4).fill('retry')]);
-  assert.equal(partly.perEvent.e13!.reason, 'Microsoft recorded 2 of the request\'s 14 events and named 10 it refused (it names at most 10): sent again, as it counts an eventId once');
+  assert.equal(partly.perEvent.e13!.reason, 'Microsoft recorded 2 of the request\'s 14 events and named 10 it refused (it shows at most 10 errors and warnings): sent again, as it counts an eventId once');
+  // Warnings fill the 10 details shown: the skipped events are not named, yet not recorded either.
+  const warnings = Array.from({ length: 10 }, (_, i) => ({ index: i, propertyName: `data[${i}].referrerUrl`, errorMessage: '\'referrerUrl\' must be a valid URL.', errorCode: 'InvalidUrl', isWarning: true }));
+  const hidden = classify(200, { eventsReceived: 11, error: { code: 'ValidationError', message: 'see details', details: warnings } }, 12) as { perEvent: Record<string, { status: string; reason: string }> };
+  assert.deepEqual(Object.values(hidden.perEvent).map((o) => o.status), Array(12).fill('retry'), 'none counted delivered while Microsoft skipped one it did not name');
+  assert.equal(hidden.perEvent.e0!.reason, 'Microsoft recorded 11 of the request\'s 12 events and named none of those it skipped (it shows at most 10 errors and warnings): sent again, as it counts an eventId once');
+  // A refusal that names no event does not hide the one that does.
+  const mixed = classify(200, { eventsReceived: 2, error: { code: 'ValidationError', details: [
+    { propertyName: 'dataProvider', errorMessage: 'x', isWarning: false },
+    { index: 0, propertyName: 'data[0].eventTime', errorMessage: '\'eventTime\' must not be empty.', errorCode: 'Empty', isWarning: false },
+  ] } }, 3);
+  assert.deepEqual(mixed, { perEvent: { e0: { status: 'dead_letter', reason: 'Microsoft refused the event (HTTP 200): eventTime: \'eventTime\' must not be empty. (Empty)' } } }, 'the named one dead-lettered, the 2 recorded delivered');
 });
 
 test('classify: a 400 naming events dead-letters those and sends the others again; without names the batch is split', () => {
