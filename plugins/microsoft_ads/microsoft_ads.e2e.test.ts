@@ -199,7 +199,7 @@ describe('Microsoft Advertising UET Conversions API', () => {
     assert.equal(JSON.stringify(dead).includes(TOKEN), false, 'the token is in no dead letter');
   });
 
-  test('an install with a token pasted with its Bearer prefix is refused, naming the field', async () => {
+  test('an install with a token pasted with its Bearer prefix, or the tag\'s ti= as the tag ID, is refused, naming the field', async () => {
     const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/microsoft_ads/install`, {
       method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bad token', variant: 'default', delivery_mode: 'server_side', pipeline_id: site.id, config: { tag_id: TAG, api_token: `Bearer ${TOKEN}` } }),
@@ -208,5 +208,13 @@ describe('Microsoft Advertising UET Conversions API', () => {
     assert.equal(res.status, 400, text);
     assert.match(text, /api_token/);
     assert.match(text, /starts with \\"Bearer \\"/);
+    const tag = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/microsoft_ads/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bad tag', variant: 'default', delivery_mode: 'server_side', pipeline_id: site.id, config: { tag_id: `ti=${TAG}`, api_token: TOKEN } }),
+    });
+    const tagText = await tag.text();
+    assert.equal(tag.status, 400, tagText);
+    assert.match(tagText, /config\.tag_id/);
+    assert.match(tagText, /a UET tag ID is digits only, e\.g\. 187012345 \(give 187012345 alone\)/);
   });
 });

@@ -260,7 +260,9 @@ test('validateConfig and the schema: a token pasted with its prefix or white spa
   assert.match(validateMicrosoftAdsConfig(config({ api_token: TAG }))[0]!.message, /is the UET tag ID again/);
   assert.equal(microsoftAds.validateConfig, validateMicrosoftAdsConfig);
   const validate = createConfigAjv().compile(microsoftAds.config);
-  assert.equal(validate(config({ tag_id: 'ti=187012345' })), false, 'digits only');
+  assert.deepEqual(validateMicrosoftAdsConfig(config({ tag_id: 'ti=187012345' })), [{ field: 'tag_id', message: 'is "ti=187012345": a UET tag ID is digits only, e.g. 187012345 (give 187012345 alone) — Microsoft Advertising > Tools > UET tag, or the ti of the tag\'s code' }], 'digits only, told in words');
+  assert.deepEqual(validateMicrosoftAdsConfig(config({ tag_id: 'my shop tag' })).map((p) => [p.field, p.message.includes('give')]), [['tag_id', false]]);
+  assert.equal(validate(config({ tag_id: 187012345 })), false, 'a string, as the tag\'s code writes it');
   assert.equal(validate(config({ default_country_code: '+44' })), false);
   assert.equal(validate({ tag_id: TAG }), false, 'the token is required');
   assert.equal(validate(config({ default_country_code: '44' })), true);
