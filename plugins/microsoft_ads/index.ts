@@ -1,6 +1,7 @@
 import { definePlugin, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { classifyMicrosoftAds } from './classify.ts';
 import { MSCLKID_COOKIE, MSCLKID_DAYS, MSCLKID_PARAM, UET_MSCLKID_COOKIE } from './click-id.ts';
+import { UET_VISITOR_COOKIE } from './user-data.ts';
 import { CONFIG_SCHEMA, validateMicrosoftAdsConfig } from './config.ts';
 import { toUetEvent } from './uet-event.ts';
 
@@ -17,8 +18,6 @@ const MAX_BYTES = 1_000_000;
  * and monitor a partner integration's traffic.
  */
 export const DATA_PROVIDER = 'signal';
-/** The UET tag's visitor id cookie: sent as `anonymousId` when the site runs the tag (see the blueprints). */
-const UET_VISITOR_COOKIE = '_uetvid';
 
 /**
  * The Conversions API endpoint of the configured UET tag.

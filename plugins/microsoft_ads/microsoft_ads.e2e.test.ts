@@ -144,10 +144,10 @@ describe('Microsoft Advertising UET Conversions API', () => {
     assert.equal((await uetEvent('ms-later-1')).event.userData.msclkid, 'b1240587-f865-192a-0358-6c5b000314f5', 'Signal\'s cookie before the tag\'s');
   });
 
-  test('a visitor who denied ad storage: sent as D, without contact data or click id', async () => {
+  test('a visitor who denied ad storage: sent as D, without contact data, click id or the UET tag\'s visitor id cookie', async () => {
     await browser({ type: 'track', event: 'Signed Up', messageId: 'ms-denied-1', context: { consent: { advertising: true, google: { ad_storage: 'denied' } }, traits: { email: 'jane@example.com' } } });
     const { event } = await uetEvent('ms-denied-1');
-    assert.deepEqual([event.adStorageConsent, event.userData], ['D', { anonymousId: UET_VID, clientIpAddress: VISITOR_IP, clientUserAgent: VISITOR_UA }]);
+    assert.deepEqual([event.adStorageConsent, event.userData], ['D', { anonymousId: VISITOR, clientIpAddress: VISITOR_IP, clientUserAgent: VISITOR_UA }], 'Signal\'s visitor id, not _uetvid: UET reads none of its cookies then');
   });
 
   test('a 200 naming one skipped event of a batch: that one dead-lettered with Microsoft\'s message, the other delivered and not sent again', async () => {

@@ -156,6 +156,13 @@ test('the landing URL\'s msclkid beats the cookies\'; a denial of ad storage is 
   assert.equal(record(toUetEvent(payload({ userData: { anonymousId: 'df_abc', msclkid: MSCLKID } }), browserEvent(), ctx()).userData).msclkid, MSCLKID_UUID, 'the cookie\'s otherwise');
   const denied = toUetEvent(payload({ userData: { anonymousId: 'df_abc', em: 'a@x.com', msclkid: MSCLKID } }), browserEvent({ context: { consent: { advertising: true, google: { ad_storage: 'denied' } } } }), ctx());
   assert.deepEqual([denied.adStorageConsent, denied.userData], ['D', { anonymousId: 'df_abc' }]);
+  // UET reads none of its first-party cookies when ad storage is denied: not its _uetvid either.
+  const uetVid = 'fe910b70374111f185174b19733c8403';
+  const deniedWithTag = (consent: JsonObject, anonymousId?: string) => toUetEvent(payload({ userData: { anonymousId: `${uetVid}|1x`, externalId: 'u-1' } }),
+    browserEvent({ anonymousId, context: { consent, cookies: { _uetvid: `${uetVid}|1x` } } } as never), ctx()).userData;
+  assert.deepEqual(deniedWithTag({ advertising: true, google: { ad_storage: 'denied' } }, 'df_abc'), { anonymousId: 'df_abc', externalId: sha256('u-1') }, 'Signal\'s visitor id instead');
+  assert.deepEqual(deniedWithTag({ advertising: true, marketing: false }), { externalId: sha256('u-1') }, 'none when the event has no visitor id of its own');
+  assert.equal(record(deniedWithTag({ advertising: true }, 'df_abc')).anonymousId, uetVid, 'granted: the tag\'s visitor id, the vid it syncs');
   assert.equal(toUetEvent(payload(), browserEvent({ context: { consent: { advertising: true } } }), ctx()).adStorageConsent, 'G');
   assert.equal('adStorageConsent' in toUetEvent(payload(), browserEvent(), ctx()), false, 'nothing said: Microsoft\'s default (granted) applies');
   assert.equal(record(toUetEvent(payload({ userData: { anonymousId: 'df_abc', ph: '07700 900123' } }), browserEvent(), ctx({ default_country_code: '44' })).userData).ph, sha256('+447700900123'), 'config.default_country_code');

@@ -6,7 +6,7 @@ import { instantText, namesNoOne, PermanentError, readText, type CanonicalEvent,
 import { adStorageConsentOf } from './ad-storage-consent.ts';
 import { msclkidFromPage } from './click-id.ts';
 import { fitCustomData } from './custom-data.ts';
-import { IDENTIFIERS, normalizeUserData } from './user-data.ts';
+import { IDENTIFIERS, normalizeUserData, UET_VISITOR_COOKIE } from './user-data.ts';
 
 /** Microsoft's two event types. */
 export const EVENT_TYPES = ['pageLoad', 'custom'] as const;
@@ -62,6 +62,15 @@ function keywordsOf(value: JsonValue | undefined): string | undefined {
   return readText(value);
 }
 
+/** Whether a mapped anonymousId is the UET tag's visitor id, read from its `_uetvid` cookie (`<32 hex>` or `<32 hex>|…`). */
+function fromUetVisitorCookie(value: JsonValue | undefined, event: CanonicalEvent): boolean {
+  const cookie = event.context?.cookies?.[UET_VISITOR_COOKIE];
+  const mapped = readText(value);
+  if (cookie === undefined || mapped === undefined) return false;
+  const vid = (text: string) => text.trim().split('|')[0]!.toLowerCase();
+  return vid(mapped) === vid(cookie);
+}
+
 /**
  * The event as Microsoft's Conversions API takes it, from the blueprint's mapping:
  *
@@ -75,7 +84,9 @@ function keywordsOf(value: JsonValue | undefined): string | undefined {
  *   or not sent);
  * - `userData` normalised and hashed (see normalizeUserData), its `msclkid` the page URL's
  *   when the event landed from an ad (the newest click), else the mapped cookie's; at least one
- *   identifier (anonymousId, externalId, em, ph, msclkid, idfa, gaid);
+ *   identifier (anonymousId, externalId, em, ph, msclkid, idfa, gaid); with ad storage denied,
+ *   no contact data, click id or advertising id, and Signal's visitor id instead of the UET
+ *   tag's `_uetvid` (UET reads none of its cookies then);
  * - `customData` fitted (see fitCustomData), custom events only: page loads carry no revenue.
  *
  * Throws a PermanentError (the event is dead-lettered alone) for an event Microsoft would
@@ -139,6 +150,13 @@ export function toUetEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plug
   const landing = msclkidFromPage(event);
   if (landing !== undefined) mappedUser.msclkid = landing;
   const options = { defaultCountryCode: typeof ctx.config.default_country_code === 'string' ? ctx.config.default_country_code : undefined };
+  // Microsoft's consent mode: with ad_storage denied, UET's first-party cookies "are not read nor
+  // written". So the UET tag's visitor id (`_uetvid`) is not sent for such an event: Signal's own
+  // visitor id stands in for it.
+  if (consent === 'D' && fromUetVisitorCookie(mappedUser.anonymousId, event)) {
+    if (event.anonymousId !== undefined && event.anonymousId !== null) mappedUser.anonymousId = event.anonymousId;
+    else delete mappedUser.anonymousId;
+  }
   const { userData } = normalizeUserData(mappedUser, options, consent === 'D');
   if (!IDENTIFIERS.some((field) => userData[field] !== undefined)) {
     throw new PermanentError(`Microsoft needs at least one identifier in userData (${IDENTIFIERS.join(', ')}): the event has none usable`);

@@ -33,6 +33,9 @@ export interface UserDataOptions {
   defaultCountryCode?: string | undefined;
 }
 
+/** The UET tag's visitor id cookie (a v1 UUID as 32 hex digits), read as `anonymousId` when the site runs the tag. */
+export const UET_VISITOR_COOKIE = '_uetvid';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The UET tag's visitor id cookie (`_uetvid`): 32 hex digits, possibly followed by `|…` fields. */
 const UET_VID = /^([0-9a-f]{32})(?:\|.*)?$/i;
