@@ -31,12 +31,6 @@ interface MicrosoftAnswer {
   eventsReceived?: unknown;
 }
 
-/** One refusal Microsoft named: the event's place in the request and what it said of it. */
-interface Refusal {
-  index: number;
-  message: string;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
