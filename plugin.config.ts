@@ -26,6 +26,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/google_ads' },
   { plugin: './plugins/google_data_manager' },
   { plugin: './plugins/microsoft_ads' },
+  { plugin: './plugins/posthog' },
 ];
 
 export default plugins;

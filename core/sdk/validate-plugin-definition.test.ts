@@ -17,7 +17,7 @@ function assertProblem(overrides: Record<string, unknown>, field: string, messag
 
 test('the fixture plugin and every shipped plugin are valid', async () => {
   assert.deepEqual(validatePluginDefinition(fixturePlugin), []);
-  for (const name of ['webhook', 'amplitude', 'videoamp', 'flashtalking', 'amperity', 'meta_capi', 'ga4', 'tiktok', 'pinterest', 'mixpanel', 'snapchat', 'amazon_s3', 'braze', 'linkedin', 'customerio', 'reddit', 'klaviyo', 'google_ads', 'google_data_manager', 'microsoft_ads']) {
+  for (const name of ['webhook', 'amplitude', 'videoamp', 'flashtalking', 'amperity', 'meta_capi', 'ga4', 'tiktok', 'pinterest', 'mixpanel', 'snapchat', 'amazon_s3', 'braze', 'linkedin', 'customerio', 'reddit', 'klaviyo', 'google_ads', 'google_data_manager', 'microsoft_ads', 'posthog']) {
     const module = (await import(`../../plugins/${name}/index.ts`)) as { default: PluginDefinition };
     assert.deepEqual(validatePluginDefinition(module.default), [], name);
   }
