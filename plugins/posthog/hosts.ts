@@ -63,7 +63,7 @@ export function baseUrlProblem(value: string, api: 'ingestion' | 'private'): str
   if (api === 'private' && (host === 'us.i.posthog.com' || host === 'eu.i.posthog.com')) {
     return `is PostHog's ingestion host, which has no private API: give ${CLOUD_HOSTS[`https://${host}` as keyof typeof CLOUD_HOSTS]}, or leave api_host out for PostHog Cloud`;
   }
-  if (host.endsWith('.posthog.com') && !(host in APP_HOSTS) && !(`https://${host}` in CLOUD_HOSTS)) {
+  if (host.endsWith('.posthog.com') && !Object.hasOwn(APP_HOSTS, host) && !Object.hasOwn(CLOUD_HOSTS, `https://${host}`)) {
     return `is not one of PostHog Cloud's API hosts (${host}): use ${api === 'ingestion' ? 'https://us.i.posthog.com or https://eu.i.posthog.com' : 'https://us.posthog.com or https://eu.posthog.com'}`;
   }
   return undefined;
