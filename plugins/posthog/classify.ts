@@ -1,25 +1,32 @@
 // PostHog's answers to `/batch/`, as its capture service gives them: 200 `{"status":1}` when
-// the request was taken (also, without a word, when the project is over its billing limit,
-// and for events without a name or distinct_id, which it then drops — the plugin sends none);
-// 400 for a request it cannot take, refused whole for one bad event ("failed to parse
-// request: …", "maximum event size exceeded", "event submitted without a distinct_id"); 401
-// for an api_key that cannot be a project key ("API key is not valid: personal_api_key"); 413
-// past 20 MB; 429 when rate limited; 503 "transient error, please retry". The body is text.
+// the request was taken (also, without a word, when the project is over its billing limit —
+// capture's `quota_limited` field is only ever set for session recordings — and for a key no
+// project has); 400 for a request it cannot take, refused whole for one bad event ("failed to
+// parse request: …", "event submitted without a distinct_id", "event submitted with invalid
+// timestamp", "maximum event size exceeded"); 401 for an api_key that cannot be a project key
+// ("API key is not valid: personal_api_key"); 413 past 20 MB or for an event over its message
+// size; 429 when rate limited; 503 "transient error, please retry". The body is text.
 import { defaultClassify, type Classification, type VendorResponse, type RequestDescriptor } from '../../core/sdk/index.ts';
 
 /** How much of PostHog's answer a reason quotes. */
 const EXCERPT_CHARS = 300;
 
 /**
- * 400s capture gives for one event of the request, or for its size — worth sending the
- * request again in halves, to find the event or fit the limit: "maximum event size exceeded"
- * (an event or the request over capture's size limit), "event submitted without a distinct_id"
- * (or "with an empty distinct_id", "with an empty event name"), "failed to parse request: …"
- * (serde's message for one malformed event, a uuid that is not one). Any other 400 is about
- * the request as a whole ("failed to decode request", "request holds no event"): halves would
- * be refused alike.
+ * 400s capture gives for the request as a whole, whichever events it carries: a body it cannot
+ * decode, no event, no or several api_keys, nothing left once invalid events are filtered out,
+ * and the JSON errors of PostHog's older Django capture that its API overview documents
+ * ("Malformed request data", "Invalid Project ID."). Halves would be refused alike.
+ *
+ * Every other 400 is taken as being about one event: capture refuses the whole request for one
+ * bad event ("failed to parse request: …" for a field serde cannot read, "event submitted with
+ * an empty event name", "… without a distinct_id", "… with invalid timestamp", "maximum event
+ * size exceeded", "invalid event could not be processed"), and its messages change between
+ * versions. So a request of several is sent again in halves: the events PostHog takes are
+ * delivered and only the one it refuses is dead-lettered. A whole-request 400 this list does not
+ * know costs about two requests per event before each is dead-lettered, never the good events of
+ * a batch.
  */
-const ONE_EVENT = /maximum event size exceeded|event submitted (?:without|with an empty)|failed to parse request/i;
+const WHOLE_REQUEST = /failed to decode request|request holds no event|request missing data payload|inconsistent api_key|without an api_key|payload empty after filtering|malformed request data|invalid project id/i;
 
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -41,9 +48,9 @@ export function saidBy(response: VendorResponse): string {
 
 /**
  * PostHog's answers, per request. 2xx delivered. 400: capture refuses a request whole for
- * one of its events, so a request of several refused for an event or its size (`ONE_EVENT`)
- * is sent again in halves, down to the event refused; any other 400 dead-letters the
- * request's events with PostHog's message.
+ * one of its events, so a request of several is sent again in halves, down to the event
+ * refused, unless PostHog's message refuses the request itself (`WHOLE_REQUEST`), which
+ * dead-letters the request's events with PostHog's message; so does a 400 for a single event.
  * 401: the request's events dead-lettered saying which key to give. 413: halves, or a single
  * event dead-lettered as too large. 408, 429 and 5xx: retried, honouring Retry-After (a 429
  * uses up no try). Any other 4xx: dead-lettered with PostHog's message.
@@ -59,7 +66,7 @@ export function classifyPostHog(response: VendorResponse, request: RequestDescri
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   const several = request.eventIds.length > 1;
   if (status === 400) {
-    if (several && ONE_EVENT.test(said)) return { status: 'split', reason: `PostHog refused the batch for one of its events or its size (${answered}): sending it in halves` };
+    if (several && !WHOLE_REQUEST.test(said)) return { status: 'split', reason: `PostHog refused the batch, which it does for one bad event (${answered}): sending it in halves to find that event` };
     return { status: 'dead_letter', reason: `PostHog refused the ${several ? 'request' : 'event'} (${answered})` };
   }
   if (status === 401 || status === 403) {
