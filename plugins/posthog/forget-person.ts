@@ -2,14 +2,18 @@
 // person:write) on the app host (us.posthog.com, not us.i.posthog.com: see hosts.ts). PostHog's
 // bulk deletion, `POST /api/projects/{project_id}/persons/bulk_delete/`, takes the distinct ids
 // themselves (up to 1,000), finds the persons that hold them, deletes them and, with
-// `delete_events: true`, queues the deletion of their events ("Only events captured before the
-// request will be deleted"); it answers 202 with what it found. It is the endpoint PostHog's
+// `delete_events: true` and `delete_recordings: true`, queues the deletion of their events ("Only
+// events captured before the request will be deleted") and of their session recordings; it
+// answers 202 with what it found. Recordings are asked for too although Signal sends none: a
+// site running posthog-js beside Signal records sessions on the same person, and a person
+// deleted without them would leave recordings of someone who asked to be forgotten. It is the endpoint PostHog's
 // API schema points to (the single-person DELETE is hidden from it "as we want to push people
 // to use the more powerful bulk_delete endpoint"). An instance older than that endpoint answers
 // its path 405 (the person route with "bulk_delete" as the id, which takes no POST): the
 // deletion then goes on as PostHog's older API did it, a lookup of the person by distinct_id
-// (`GET …/persons/?distinct_id=`, scope person:read) and a `DELETE …/persons/{id}/?delete_events=true`
-// — a chain of `next` requests the core sends in turn.
+// (`GET …/persons/?distinct_id=`, scope person:read) and a `DELETE
+// …/persons/{id}/?delete_events=true&delete_recordings=true` — a chain of `next` requests the core
+// sends in turn.
 import type { ForgetOutcome, JsonObject, JsonValue, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { privateApiBaseOf } from './hosts.ts';
@@ -62,15 +66,15 @@ function unsuccessful(response: VendorResponse, request: RequestDescriptor | und
 }
 
 /**
- * PostHog's bulk deletion of the persons holding some distinct ids, their events queued for
- * deletion too.
+ * PostHog's bulk deletion of the persons holding some distinct ids, their events and session
+ * recordings queued for deletion too.
  *
  * @example
  * bulkDeleteRequest(['u-1', 'df_abc'], ctx);
- * // { method: 'POST', url: 'https://us.posthog.com/api/projects/12345/persons/bulk_delete/', body: { distinct_ids: ['u-1', 'df_abc'], delete_events: true }, … }
+ * // { method: 'POST', url: 'https://us.posthog.com/api/projects/12345/persons/bulk_delete/', body: { distinct_ids: ['u-1', 'df_abc'], delete_events: true, delete_recordings: true }, … }
  */
 export function bulkDeleteRequest(distinctIds: string[], ctx: PluginContext): RequestDescriptor {
-  return { method: 'POST', url: `${personsUrl(ctx.config)}bulk_delete/`, headers: headersOf(ctx.config), body: { distinct_ids: distinctIds, delete_events: true }, eventIds: [] };
+  return { method: 'POST', url: `${personsUrl(ctx.config)}bulk_delete/`, headers: headersOf(ctx.config), body: { distinct_ids: distinctIds, delete_events: true, delete_recordings: true }, eventIds: [] };
 }
 
 /** The older API's lookup of the person holding a distinct id. */
@@ -79,9 +83,22 @@ function lookupRequest(distinctId: string, base: RequestDescriptor): RequestDesc
   return { method: 'GET', url, query: [['distinct_id', distinctId]], headers: { ...base.headers }, eventIds: [] };
 }
 
-/** The older API's deletion of one person, by the id its lookup answered, with its events. */
+/**
+ * The older API's deletion of one person, by the id its lookup answered, with its events (and
+ * its recordings, which instances that read the flag delete; older ones ignore it).
+ */
 function deleteRequest(personId: string, lookup: RequestDescriptor): RequestDescriptor {
-  return { method: 'DELETE', url: `${lookup.url}${encodeURIComponent(personId)}/`, query: [['delete_events', 'true']], headers: { ...lookup.headers }, eventIds: [] };
+  return { method: 'DELETE', url: `${lookup.url}${encodeURIComponent(personId)}/`, query: [['delete_events', 'true'], ['delete_recordings', 'true']], headers: { ...lookup.headers }, eventIds: [] };
+}
+
+/**
+ * What PostHog queued besides the persons, by its answer's `events_queued_for_deletion` and
+ * `recordings_queued_for_deletion` (both asked for; an answer without them, as PostHog's older
+ * answers, is taken as queued).
+ */
+function queuedOf(summary: Record<string, unknown>): string {
+  const queued = [summary.events_queued_for_deletion === false ? '' : 'events', summary.recordings_queued_for_deletion === false ? '' : 'session recordings'].filter((what) => what !== '');
+  return queued.length === 0 ? '' : ` and queued their ${queued.join(' and ')} for deletion (PostHog deletes them in a batch job, which may take days)`;
 }
 
 /** Reads the bulk deletion's answer (202 `{ persons_found, persons_deleted, deletion_errors, … }`). */
@@ -98,7 +115,7 @@ function readBulk(response: VendorResponse, request: RequestDescriptor | undefin
   const found = typeof summary.persons_found === 'number' ? summary.persons_found : undefined;
   if (found === 0) return { done: true, message: NO_PERSON };
   const deleted = typeof summary.persons_deleted === 'number' ? summary.persons_deleted : found;
-  const events = summary.events_queued_for_deletion === false ? '' : ' and queued their events for deletion (PostHog deletes events in a batch job, which may take days)';
+  const events = queuedOf(summary);
   return { done: true, message: deleted === undefined ? `accepted (HTTP ${response.status}): PostHog deletes the persons holding these distinct ids${events}` : `PostHog deleted ${deleted} person${deleted === 1 ? '' : 's'} (HTTP ${response.status})${events}` };
 }
 
@@ -116,7 +133,7 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
  * Forwarding of person deletions with the integration's personal API key: one bulk deletion
  * naming the userId and the anonymousId as distinct ids (each that PostHog could hold; cut to
  * the 200 characters capture keeps), which deletes every person holding either, and their
- * events. Safe to repeat: a second request finds nobody.
+ * events and session recordings. Safe to repeat: a second request finds nobody.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => text(config.personal_api_key) !== '' && text(config.project_id) !== '',
@@ -133,7 +150,7 @@ export const forgetPerson: PersonForgetting = {
       case 'delete':
         // 404: the person is gone already (deleted meanwhile): nothing left to delete.
         if (response.status === 404) return { done: true, message: NO_PERSON };
-        if (response.status >= 200 && response.status < 300) return { done: true, message: `PostHog deleted the person (HTTP ${response.status}) and its events (PostHog deletes events in a batch job, which may take days)` };
+        if (response.status >= 200 && response.status < 300) return { done: true, message: `PostHog deleted the person (HTTP ${response.status}) and its events and session recordings (PostHog deletes them in a batch job, which may take days)` };
         return unsuccessful(response, request);
       default:
         return readBulk(response, request);

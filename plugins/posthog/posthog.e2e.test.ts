@@ -167,17 +167,17 @@ describe('PostHog', () => {
 
   test('a person deletion: one bulk_delete on the app host (us.posthog.com) with the personal API key, naming both ids; PostHog\'s summary shown', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('PostHog deletions', { personal_api_key: PERSONAL, project_id: '12345' });
-    sim.setDefault('POST', '/app/api/projects/12345/persons/bulk_delete/', { status: 202, body: { persons_found: 1, persons_deleted: 1, events_queued_for_deletion: true, recordings_queued_for_deletion: false, deletion_errors: [] } });
+    sim.setDefault('POST', '/app/api/projects/12345/persons/bulk_delete/', { status: 202, body: { persons_found: 1, persons_deleted: 1, events_queued_for_deletion: true, recordings_queued_for_deletion: true, deletion_errors: [] } });
     await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-forget-1', messageId: 'ph-forget-1' });
     await waitUntil(async () => byMessageId('ph-forget-1')[0], 'the event');
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }), [{
       integrationId, vendor: 'posthog', status: 'sent', responseStatus: 202,
-      message: 'PostHog deleted 1 person (HTTP 202) and queued their events for deletion (PostHog deletes events in a batch job, which may take days)',
+      message: 'PostHog deleted 1 person (HTTP 202) and queued their events and session recordings for deletion (PostHog deletes them in a batch job, which may take days)',
     }]);
     const [asked] = sim.requests({ path: '/app/api/projects/12345/persons/bulk_delete/' });
     assert.equal(asked!.method, 'POST');
     assert.equal(asked!.headers.authorization, `Bearer ${PERSONAL}`);
-    assert.deepEqual(asked!.json, { distinct_ids: ['u-forget-1', VISITOR], delete_events: true });
+    assert.deepEqual(asked!.json, { distinct_ids: ['u-forget-1', VISITOR], delete_events: true, delete_recordings: true });
 
     // An integration without the personal API key does not forward deletions.
     const [skipped] = await deletePerson(signal, main.site.id, { userId: 'u-forget-2' }, ['vendor', 'status']);

@@ -290,7 +290,7 @@ test('hosts: the ingestion host (US Cloud by default); the private API on the re
   assert.equal(privateApiBaseOf({ host: 'https://www.example.com/ingest', api_host: 'https://eu.posthog.com/' }), 'https://eu.posthog.com');
 });
 
-test('forgetPerson: one bulk deletion on the private API host naming both ids as distinct ids, events included, with the personal API key', () => {
+test('forgetPerson: one bulk deletion on the private API host naming both ids as distinct ids, events and session recordings included, with the personal API key', () => {
   const config = { personal_api_key: PERSONAL, project_id: '12345', host: 'https://eu.i.posthog.com' };
   assert.equal(forgetPerson.enabled({ api_key: KEY, ...config }), true);
   assert.equal(forgetPerson.enabled({ api_key: KEY }), false);
@@ -298,22 +298,24 @@ test('forgetPerson: one bulk deletion on the private API host naming both ids as
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: VISITOR }, ctx(config)), {
     method: 'POST', url: 'https://eu.posthog.com/api/projects/12345/persons/bulk_delete/',
     headers: { authorization: `Bearer ${PERSONAL}`, 'content-type': 'application/json' },
-    body: { distinct_ids: ['u-1', VISITOR], delete_events: true }, eventIds: [],
+    body: { distinct_ids: ['u-1', VISITOR], delete_events: true, delete_recordings: true }, eventIds: [],
   });
-  assert.deepEqual((forgetPerson.request({ userId: null, anonymousId: VISITOR }, ctx(config)) as RequestDescriptor).body, { distinct_ids: [VISITOR], delete_events: true });
-  assert.deepEqual((forgetPerson.request({ userId: 'u-1', anonymousId: 'guest' }, ctx(config)) as RequestDescriptor).body, { distinct_ids: ['u-1'], delete_events: true }, 'a placeholder is never named');
-  assert.deepEqual((forgetPerson.request({ userId: 'same', anonymousId: 'same' }, ctx(config)) as RequestDescriptor).body, { distinct_ids: ['same'], delete_events: true });
+  assert.deepEqual((forgetPerson.request({ userId: null, anonymousId: VISITOR }, ctx(config)) as RequestDescriptor).body, { distinct_ids: [VISITOR], delete_events: true, delete_recordings: true });
+  assert.deepEqual((forgetPerson.request({ userId: 'u-1', anonymousId: 'guest' }, ctx(config)) as RequestDescriptor).body, { distinct_ids: ['u-1'], delete_events: true, delete_recordings: true }, 'a placeholder is never named');
+  assert.deepEqual((forgetPerson.request({ userId: 'same', anonymousId: 'same' }, ctx(config)) as RequestDescriptor).body, { distinct_ids: ['same'], delete_events: true, delete_recordings: true });
   assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: 'anonymous' }, ctx(config)), { skipped: NO_USABLE_ID });
 });
 
 test('forgetPerson.read: PostHog\'s 202 summary (deleted, nobody found, deletion errors tried again); refused keys, scopes and projects failed saying what to fix; 429 and 5xx tried again', () => {
   const bulk = forgetPerson.request({ userId: 'u-1', anonymousId: VISITOR }, ctx({ personal_api_key: PERSONAL, project_id: '12345' })) as RequestDescriptor;
   const read = (response: VendorResponse, req: RequestDescriptor = bulk): ForgetOutcome => forgetPerson.read!(response, req);
+  assert.deepEqual(read(answer(202, { persons_found: 1, persons_deleted: 1, events_queued_for_deletion: true, recordings_queued_for_deletion: true, deletion_errors: [] })),
+    { done: true, message: 'PostHog deleted 1 person (HTTP 202) and queued their events and session recordings for deletion (PostHog deletes them in a batch job, which may take days)' });
   assert.deepEqual(read(answer(202, { persons_found: 1, persons_deleted: 1, events_queued_for_deletion: true, recordings_queued_for_deletion: false, deletion_errors: [] })),
-    { done: true, message: 'PostHog deleted 1 person (HTTP 202) and queued their events for deletion (PostHog deletes events in a batch job, which may take days)' });
+    { done: true, message: 'PostHog deleted 1 person (HTTP 202) and queued their events for deletion (PostHog deletes them in a batch job, which may take days)' }, 'says what PostHog queued');
   assert.deepEqual(read(answer(202, { persons_found: 0, persons_deleted: 0, events_queued_for_deletion: false, deletion_errors: [] })), { done: true, message: NO_PERSON });
   assert.deepEqual(read(answer(202, { persons_found: 2, persons_deleted: 1, deletion_errors: [{ person_uuid: '0190…' }] })), { retry: 'PostHog could not delete 1 of the persons it found (HTTP 202): tried again' });
-  assert.deepEqual(read(answer(202, '')), { done: true, message: 'accepted (HTTP 202): PostHog deletes the persons holding these distinct ids and queued their events for deletion (PostHog deletes events in a batch job, which may take days)' });
+  assert.deepEqual(read(answer(202, '')), { done: true, message: 'accepted (HTTP 202): PostHog deletes the persons holding these distinct ids and queued their events and session recordings for deletion (PostHog deletes them in a batch job, which may take days)' });
   assert.match(String((read(answer(401, { type: 'authentication_error', detail: 'Invalid personal API key.' })) as { failed: string }).failed), /^PostHog refused the personal API key \(HTTP 401: Invalid personal API key\.\): check config\.personal_api_key/);
   assert.match(String((read(answer(403, { detail: 'API key missing required scope \'person:write\'' })) as { failed: string }).failed), /needs the person:write scope and access to the project of config\.project_id/);
   assert.match(String((read(answer(404, { detail: 'Not found.' })) as { failed: string }).failed), /^PostHog found no project there \(HTTP 404: Not found\.\): check config\.project_id/);
@@ -328,11 +330,11 @@ test('forgetPerson.read: an instance older than bulk_delete (405) looks the pers
   assert.deepEqual(lookup, { next: { method: 'GET', url: 'https://posthog.example.com/api/projects/12345/persons/', query: [['distinct_id', 'u-1']], headers: { authorization: `Bearer ${PERSONAL}`, 'content-type': 'application/json' }, eventIds: [] } });
   const lookupRequest = (lookup as { next: RequestDescriptor }).next;
   const deletion = forgetPerson.read!(answer(200, { next: null, results: [{ id: 2296750, uuid: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', distinct_ids: ['[hidden]'] }] }), lookupRequest);
-  assert.deepEqual(deletion, { next: { method: 'DELETE', url: 'https://posthog.example.com/api/projects/12345/persons/2296750/', query: [['delete_events', 'true']], headers: { authorization: `Bearer ${PERSONAL}`, 'content-type': 'application/json' }, eventIds: [] } });
+  assert.deepEqual(deletion, { next: { method: 'DELETE', url: 'https://posthog.example.com/api/projects/12345/persons/2296750/', query: [['delete_events', 'true'], ['delete_recordings', 'true']], headers: { authorization: `Bearer ${PERSONAL}`, 'content-type': 'application/json' }, eventIds: [] } });
   assert.deepEqual(forgetPerson.read!(answer(200, { results: [] }), lookupRequest), { done: true, message: NO_PERSON });
   assert.match(String((forgetPerson.read!(answer(403, { detail: 'missing scope' }), lookupRequest) as { failed: string }).failed), /needs the person:read scope/);
   const deleteRequest = (deletion as { next: RequestDescriptor }).next;
-  assert.deepEqual(forgetPerson.read!(answer(204, ''), deleteRequest), { done: true, message: 'PostHog deleted the person (HTTP 204) and its events (PostHog deletes events in a batch job, which may take days)' });
+  assert.deepEqual(forgetPerson.read!(answer(204, ''), deleteRequest), { done: true, message: 'PostHog deleted the person (HTTP 204) and its events and session recordings (PostHog deletes them in a batch job, which may take days)' });
   assert.deepEqual(forgetPerson.read!(answer(404, { detail: 'Person not found.' }), deleteRequest), { done: true, message: NO_PERSON });
   assert.deepEqual(forgetPerson.read!(answer(500, 'oops'), deleteRequest), { retry: 'HTTP 500: oops' });
 });
