@@ -61,12 +61,14 @@ function given(value: JsonValue | undefined): value is string {
  * Why a project API key cannot be one, or undefined. Capture itself refuses (401) a key that
  * is empty, over 64 characters, not ASCII or a personal API key; it takes any other text and
  * drops the events of a key no project has without saying so, so the key's kind is checked
- * here. The message never repeats the key.
+ * here. White space around the key is no problem (the plugin sends the key trimmed, as capture
+ * trims it); white space inside it is. The message never repeats the key.
  *
  * @example
  * projectKeyProblem('phx_abc…'); // 'is a personal API key (phx_…): …'
  */
-export function projectKeyProblem(key: string): string | undefined {
+export function projectKeyProblem(raw: string): string | undefined {
+  const key = raw.trim();
   if (/\s/.test(key)) return 'holds white space or a line break (copied with the text around it?): give the project API key alone';
   if (/[^\x21-\x7e]/.test(key)) return 'holds characters that are not ASCII: PostHog refuses such a key (give the project API key, phc_…)';
   if (key.length > MAX_PROJECT_KEY_CHARS) return `is longer than ${MAX_PROJECT_KEY_CHARS} characters, which PostHog refuses: give the project API key (phc_…)`;
@@ -76,12 +78,14 @@ export function projectKeyProblem(key: string): string | undefined {
 }
 
 /**
- * Why a personal API key cannot be one, or undefined. The message never repeats the key.
+ * Why a personal API key cannot be one, or undefined; white space around it is no problem (it
+ * is sent trimmed). The message never repeats the key.
  *
  * @example
  * personalKeyProblem('phc_…'); // 'is the project API key (phc_…): …'
  */
-export function personalKeyProblem(key: string): string | undefined {
+export function personalKeyProblem(raw: string): string | undefined {
+  const key = raw.trim();
   if (/\s/.test(key)) return 'holds white space or a line break (copied with the text around it?): give the personal API key alone';
   if (key.startsWith('phc_')) return 'is the project API key (phc_…), which PostHog\'s private API refuses: give a personal API key (phx_…, Settings > User > Personal API keys) with the person:write scope';
   if (key.startsWith('phs_')) return 'is a project secret API key (phs_…), whose scopes do not include persons: give a personal API key (phx_…) with the person:write scope';
@@ -114,7 +118,7 @@ export function validatePostHogConfig(config: Record<string, JsonValue>): Config
   if (personalKey) {
     const problem = personalKeyProblem(String(config.personal_api_key));
     if (problem) problems.push({ field: 'personal_api_key', message: problem });
-    if (given(config.api_key) && config.personal_api_key === config.api_key) problems.push({ field: 'personal_api_key', message: 'is the project API key again: deletions need a personal API key (phx_…)' });
+    if (given(config.api_key) && String(config.personal_api_key).trim() === config.api_key.trim()) problems.push({ field: 'personal_api_key', message: 'is the project API key again: deletions need a personal API key (phx_…)' });
   }
   if (personalKey && !projectId) problems.push({ field: 'project_id', message: 'is required with personal_api_key: PostHog\'s persons API is per project (Project settings > General > Project ID)' });
   if (projectId && !personalKey) problems.push({ field: 'personal_api_key', message: 'is required with project_id: deletions are forwarded with a personal API key (phx_…) that has the person:write scope; leave project_id out to forward none' });

@@ -62,13 +62,22 @@ function urlOf(value: JsonValue | undefined): URL | undefined {
   }
 }
 
-/** The event time as ISO 8601: the blueprint's `timestamp`, else the event's; undefined without either (PostHog then uses its own clock). */
+/** A date-time with its offset, as RFC 3339 writes it (capture and PostHog's ingestion read these as they are). */
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/**
+ * The event time as ISO 8601: the blueprint's `timestamp`, else the event's; undefined without
+ * either (PostHog then uses its own clock). A date-time with its offset is sent as it is (its
+ * precision kept); other text JavaScript reads (a date alone, a time without offset, which it
+ * reads in the server's zone) and epoch milliseconds are sent in UTC, so PostHog reads the
+ * instant Signal read rather than guessing a zone.
+ */
 function timestampOf(mapped: JsonValue | undefined, event: CanonicalEvent): string | undefined {
   const value = mapped ?? event.timestamp;
   if (value === undefined) return undefined;
   const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) throw new PermanentError(`PostHog takes timestamp as an ISO 8601 date-time; the blueprint mapped ${JSON.stringify(value)}`);
-  return typeof value === 'string' ? value : new Date(ms).toISOString();
+  return typeof value === 'string' && RFC_3339.test(value.trim()) ? value.trim() : new Date(ms).toISOString();
 }
 
 /** The web properties PostHog's JavaScript SDK sends with every event of a page: host, path, referrer and its domain. */
@@ -163,7 +172,10 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: P
     properties.$set = personProperties(field(payload, '$set'), '$set') ?? {};
     const setOnce = personProperties(field(payload, '$set_once'), '$set_once');
     if (setOnce !== undefined) properties.$set_once = setOnce;
-    // Merges the visitor's anonymous person (and its events) into the user's.
+    // PostHog adds the visitor's id to the user's person (merging the visitor's person into it
+    // when it has one), so the visitor's later events by that id count for the user. Events
+    // sent before as anonymous events stay anonymous (PostHog: "All past events remain
+    // anonymous and are not changed").
     const anonymous = idOf(field(payload, '$anon_distinct_id'));
     if (name === EVENTS.identify && anonymous !== undefined && anonymous !== who.distinctId) properties.$anon_distinct_id = anonymous;
   }

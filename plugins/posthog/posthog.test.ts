@@ -138,7 +138,7 @@ test('page: $pageview with $current_url, $pathname, $referrer ($direct without o
   assert.equal((screen.properties as JsonObject).tab, 1);
 });
 
-test('identify: $identify on the userId, the traits as $set (ids left out), $anon_distinct_id the visitor so PostHog merges it into the user', () => {
+test('identify: $identify on the userId, the traits as $set (ids left out), $anon_distinct_id the visitor so PostHog adds it to the user\'s person', () => {
   const identify = payloadOf(browserEvent({ type: 'identify', userId: 'user-123', event: undefined, traits: { email: 'jane@example.com', name: 'Jane', plan: 'pro', id: 'user-123', userId: 'user-123' } } as Partial<CanonicalEvent>));
   assert.equal(identify.event, '$identify');
   assert.equal(identify.distinct_id, 'user-123');
@@ -184,6 +184,9 @@ test('fitRecord: refuses what PostHog would drop or refuse with its whole reques
   assert.throws(() => fitRecord({ event: 'X', $device_id: VISITOR, timestamp: 'next tuesday' }, event, options), /ISO 8601/);
   assert.throws(() => fitRecord({ event: '$identify', distinct_id: 'u', $set: 'x' }, event, options), /takes \$set as an object/);
   assert.throws(() => fitRecord({ event: 'X', $device_id: VISITOR, properties: { blob: 'x'.repeat(MAX_EVENT_BYTES) } }, event, options), /PostHog refuses an event this large/);
+  assert.equal(fitRecord({ event: 'X', $device_id: VISITOR, timestamp: '2024-03-24T17:00:00.123456+01:00' }, event, options)!.timestamp, '2024-03-24T17:00:00.123456+01:00', 'a date-time with its offset as it is');
+  assert.equal(fitRecord({ event: 'X', $device_id: VISITOR, timestamp: '2024-03-24' }, event, options)!.timestamp, '2024-03-24T00:00:00.000Z', 'other readable text in UTC');
+  assert.equal(fitRecord({ event: 'X', $device_id: VISITOR, timestamp: Date.parse('2024-03-24T16:00:00Z') }, event, options)!.timestamp, '2024-03-24T16:00:00.000Z', 'epoch milliseconds in UTC');
   const withoutTime = fitRecord({ event: 'X', $device_id: VISITOR }, { ...event, timestamp: undefined } as unknown as CanonicalEvent, options)!;
   assert.equal(withoutTime.timestamp, undefined, 'PostHog then stamps it');
   assert.equal(fitRecord({ event: 'X', distinct_id: 'u'.repeat(255) }, event, options)!.distinct_id, 'u'.repeat(200));
@@ -244,7 +247,9 @@ test('validateConfig: the project API key is one (not a personal or secret key, 
   const problem = (api_key: string) => validatePostHogConfig({ api_key })[0];
   assert.deepEqual(problem('phx_abcdef0123456789'), { field: 'api_key', message: 'is a personal API key (phx_…), which PostHog\'s ingestion refuses: give the project API key (phc_…, Project settings > General > Project API key); a personal key goes in personal_api_key, for deletions' });
   assert.match(problem('phs_abcdef0123456789')!.message, /^is a project secret API key \(phs_…\)/);
-  assert.match(problem(`${KEY}\n`)!.message, /^holds white space or a line break/);
+  assert.match(problem('phc_0123 4567')!.message, /^holds white space or a line break/);
+  assert.deepEqual(validatePostHogConfig({ api_key: `${KEY}\n`, personal_api_key: ` ${PERSONAL}\n`, project_id: '1' }), [], 'white space around a key is trimmed, as capture does');
+  assert.equal((posthog.send([record('e1')], ctx({ api_key: ` ${KEY}\n` }))[0]!.body as JsonObject).api_key, KEY);
   assert.match(problem(`phc_${'x'.repeat(61)}`)!.message, /^is longer than 64 characters/);
   assert.match(problem('phc_clé')!.message, /not ASCII/);
   for (const config of [{ api_key: KEY, personal_api_key: 'x' }, { api_key: 'phx_y', personal_api_key: KEY }]) {
