@@ -28,6 +28,17 @@ const EXCERPT_CHARS = 300;
  */
 const WHOLE_REQUEST = /failed to decode request|request holds no event|request missing data payload|inconsistent api_key|without an api_key|payload empty after filtering|malformed request data|invalid project id/i;
 
+/**
+ * A 2xx that is a web page rather than capture's JSON (`{"status": 1}`): the address answering
+ * is no PostHog capture — typically a reverse proxy path (`https://www.example.com/ingest`)
+ * that does not forward `/batch/`, so the site's own page answers 200. Counted delivered, every
+ * event would be lost without a word.
+ */
+function isWebPage(response: VendorResponse): boolean {
+  const type = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  return /text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(response.body ?? '');
+}
+
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
@@ -47,7 +58,8 @@ export function saidBy(response: VendorResponse): string {
 }
 
 /**
- * PostHog's answers, per request. 2xx delivered. 400: capture refuses a request whole for
+ * PostHog's answers, per request. 2xx delivered, unless it is a web page (`isWebPage`: the
+ * host is no capture endpoint), which is dead-lettered naming config.host. 400: capture refuses a request whole for
  * one of its events, so a request of several is sent again in halves, down to the event
  * refused, unless PostHog's message refuses the request itself (`WHOLE_REQUEST`), which
  * dead-letters the request's events with PostHog's message; so does a 400 for a single event.
@@ -61,7 +73,13 @@ export function saidBy(response: VendorResponse): string {
  */
 export function classifyPostHog(response: VendorResponse, request: RequestDescriptor): Classification {
   const { status } = response;
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    if (!isWebPage(response)) return { status: 'delivered' };
+    return {
+      status: 'dead_letter',
+      reason: `PostHog's capture did not answer (HTTP ${status} with a web page, not capture's {"status": 1}): ${request.url} is not a PostHog ingestion endpoint — check config.host (https://us.i.posthog.com, https://eu.i.posthog.com, or a reverse proxy that forwards /batch/ to one); replay the dead letters once fixed`,
+    };
+  }
   const said = saidBy(response);
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   const several = request.eventIds.length > 1;

@@ -133,6 +133,16 @@ describe('PostHog', () => {
     assert.equal(letter.reason, 'PostHog refused the project API key (HTTP 401: API key is not valid: personal_api_key): config.api_key must be the project API key, phc_… (Project settings > General > Project API key), not a personal (phx_) or secret (phs_) key');
   });
 
+  test('a 200 web page (a reverse proxy path serving the site, not capture) dead-letters the event naming config.host, never counted delivered', async () => {
+    const { site, integrationId } = await installed('PostHog wrong proxy');
+    sim.script('POST', BATCH, [{ status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html><html><body>Shop</body></html>' }]);
+    await browser(site.key, { type: 'track', event: 'Lost', userId: 'user-9', messageId: 'ph-html-1' });
+    const letter = await waitForDeadLetter(signal, integrationId, 'ph-html-1');
+    assert.equal(letter.attempts, 1);
+    assert.match(letter.reason, /^PostHog's capture did not answer \(HTTP 200 with a web page, not capture's \{"status": 1\}\): .*\/batch\/ is not a PostHog ingestion endpoint — check config\.host/);
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 0, deadLettered: 1 });
+  });
+
   test('a 400 for one event of a batch: the batch is sent again in halves; only the event PostHog refuses is dead-lettered, with its message', async () => {
     const { site, integrationId } = await installed('PostHog refused');
     const refused = uuidFor('ph-batch-b');

@@ -235,6 +235,16 @@ test('classify: 401 dead-letters the request naming the key to give; 413 halves,
   assert.deepEqual(classifyPostHog(answer(422, 'nope'), request(['a'])), { status: 'dead_letter', reason: 'PostHog refused the request (HTTP 422: nope)' });
 });
 
+test('classify: a 2xx that is a web page (a reverse proxy path serving the site, not capture) is dead-lettered naming config.host, never counted delivered', () => {
+  assert.deepEqual(classifyPostHog(answer(200, { status: 1 }), request(['a'])), { status: 'delivered' });
+  assert.deepEqual(classifyPostHog(answer(200, ''), request(['a'])), { status: 'delivered' }, 'an empty 2xx is taken');
+  assert.deepEqual(classifyPostHog(answer(204, ''), request(['a'])), { status: 'delivered' });
+  const page = classifyPostHog(answer(200, '<!DOCTYPE html><html><body>Shop</body></html>'), request(['a', 'b']));
+  assert.equal(statusOf(page), 'dead_letter');
+  assert.match(reasonOf(page), /^PostHog's capture did not answer \(HTTP 200 with a web page, not capture's \{"status": 1\}\): https:\/\/us\.i\.posthog\.com\/batch\/ is not a PostHog ingestion endpoint — check config\.host/);
+  assert.equal(statusOf(classifyPostHog(answer(200, 'Shop', { 'Content-Type': 'text/html; charset=utf-8' }), request(['a']))), 'dead_letter', 'by its content type too');
+});
+
 test('classify: 429 and 5xx retried, honouring Retry-After', () => {
   assert.deepEqual(classifyPostHog(answer(429, 'rate limited', { 'Retry-After': '30' }), request(['a'])), { status: 'retry', reason: 'PostHog rate-limited the request (HTTP 429: rate limited)', retryAfterMs: 30_000 });
   assert.deepEqual(classifyPostHog(answer(503, 'transient error, please retry'), request(['a'])), { status: 'retry', reason: 'PostHog failed (HTTP 503: transient error, please retry)' });
