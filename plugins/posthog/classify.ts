@@ -12,21 +12,19 @@ import { defaultClassify, type Classification, type VendorResponse, type Request
 const EXCERPT_CHARS = 300;
 
 /**
- * 400s capture gives for the request as a whole, whichever events it carries: a body it cannot
- * decode, no event, no or several api_keys, nothing left once invalid events are filtered out,
- * and the JSON errors of PostHog's older Django capture that its API overview documents
- * ("Malformed request data", "Invalid Project ID."). Halves would be refused alike.
- *
- * Every other 400 is taken as being about one event: capture refuses the whole request for one
- * bad event ("failed to parse request: …" for a field serde cannot read, "event submitted with
- * an empty event name", "… without a distinct_id", "… with invalid timestamp", "maximum event
- * size exceeded", "invalid event could not be processed"), and its messages change between
- * versions. So a request of several is sent again in halves: the events PostHog takes are
- * delivered and only the one it refuses is dead-lettered. A whole-request 400 this list does not
- * know costs about two requests per event before each is dead-lettered, never the good events of
- * a batch.
+ * 400s capture gives for one event of a request, refusing the whole request for it: a field
+ * serde cannot read ("failed to parse request: …", "failed to hydrate events from request: …"),
+ * "event submitted with an empty event name", "… without a distinct_id", "… with an empty
+ * distinct_id", "… with invalid timestamp", "… with invalid cookieless mode", "maximum event
+ * size exceeded" (older captures' 400 for one event too large), "invalid event could not be
+ * processed" (one event its Kafka producer refuses). A request of several refused so is sent
+ * again in halves: the events PostHog takes are delivered, only the one it refuses is
+ * dead-lettered. Any other 400 ("failed to decode request", "request holds no event", "batch
+ * submitted with inconsistent api_key values", the older capture's "Malformed request data")
+ * refuses the request itself: halves would be refused alike, so its events are dead-lettered
+ * with PostHog's message.
  */
-const WHOLE_REQUEST = /failed to decode request|request holds no event|request missing data payload|inconsistent api_key|without an api_key|payload empty after filtering|malformed request data|invalid project id/i;
+const ONE_EVENT = /failed to (?:parse request|hydrate events)|event submitted (?:with |without a distinct_id)|maximum event size exceeded|invalid event could not be processed/i;
 
 /**
  * A 2xx that is a web page rather than capture's JSON (`{"status": 1}`): the address answering
@@ -59,10 +57,10 @@ export function saidBy(response: VendorResponse): string {
 
 /**
  * PostHog's answers, per request. 2xx delivered, unless it is a web page (`isWebPage`: the
- * host is no capture endpoint), which is dead-lettered naming config.host. 400: capture refuses a request whole for
- * one of its events, so a request of several is sent again in halves, down to the event
- * refused, unless PostHog's message refuses the request itself (`WHOLE_REQUEST`), which
- * dead-letters the request's events with PostHog's message; so does a 400 for a single event.
+ * host is no capture endpoint), which is dead-lettered naming config.host. 400: capture
+ * refuses a request whole for one of its events, so a request of several refused for an event
+ * (`ONE_EVENT`) is sent again in halves, down to the event refused; any other 400, and a single
+ * event's, dead-letters the request's events with PostHog's message.
  * 401: the request's events dead-lettered saying which key to give. 413: halves, or a single
  * event dead-lettered as too large. 408, 429 and 5xx: retried, honouring Retry-After (a 429
  * uses up no try). Any other 4xx: dead-lettered with PostHog's message.
@@ -84,7 +82,7 @@ export function classifyPostHog(response: VendorResponse, request: RequestDescri
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   const several = request.eventIds.length > 1;
   if (status === 400) {
-    if (several && !WHOLE_REQUEST.test(said)) return { status: 'split', reason: `PostHog refused the batch, which it does for one bad event (${answered}): sending it in halves to find that event` };
+    if (several && ONE_EVENT.test(said)) return { status: 'split', reason: `PostHog refused the batch, which it does for one bad event (${answered}): sending it in halves to find that event` };
     return { status: 'dead_letter', reason: `PostHog refused the ${several ? 'request' : 'event'} (${answered})` };
   }
   if (status === 401 || status === 403) {
