@@ -218,7 +218,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     const events = createEventStore(pool, { bossSchema: config.bossSchema });
     const transformations = createTransformationService(pool);
     const trackingPlans = createTrackingPlanService(pool);
-    const preview = createPreviewService({ plugins, integrations, transformations, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
+    const preview = createPreviewService({ plugins, integrations, transformations, trackingPlans, blueprintsDir: path.join(PROJECT_ROOT, 'blueprints') });
     const services: AdminServices = { pipelines, integrations, events, plugins };
     // Worker nodes turn committed events into ingest jobs; this process's own commits wake it.
     const dispatcher = config.roles.has('worker')

@@ -165,3 +165,21 @@ test('checkTrackingPlan: a draft plan or the pipeline\'s, storing nothing; event
   const findings = await signal.graphql<{ trackingPlanFindings: unknown[] }>('query($p: ID!) { trackingPlanFindings(pipelineId: $p) { messageId } }', { p: pipeline.id });
   assert.deepEqual(findings.body.data!.trackingPlanFindings, [], 'a check stores nothing');
 });
+
+test('a preview naming the pipeline shows the plan\'s verdict: blocked events go no further, flagged ones carry context.violations', async () => {
+  const { pipeline } = await setup('Plan preview');
+  await setPlan(pipeline.id, PLAN);
+  type Result = { messageId: string; dropped: string | null; trackingPlan: { action: string; kind: string | null } | null; transformed: { context: { violations?: unknown[] } } | null; requests: unknown[] };
+  const preview = await signal.graphql<{ previewIntegration: { results: Result[] } }>(
+    'query($t: PreviewTarget!, $e: [JSON!]) { previewIntegration(target: $t, events: $e) { results { messageId dropped trackingPlan { action kind } transformed requests } } }',
+    { t: { vendor: 'webhook', config: { url: `${sim.url}/preview`, allow_private_targets: ['127.0.0.1'] }, pipelineId: pipeline.id }, e: [
+      { messageId: 'pv-ok', event: 'Order Completed', properties: { order_id: 'A', total: 1 } },
+      { messageId: 'pv-bad', event: 'Order Completed', properties: { order_id: 'A', total: -1 } },
+      { messageId: 'pv-unplanned', event: 'Mystery' },
+    ] });
+  assert.equal(preview.status, 200, JSON.stringify(preview.body.errors));
+  const [ok, bad, unplanned] = preview.body.data!.previewIntegration.results;
+  assert.deepEqual([ok!.trackingPlan, ok!.dropped, ok!.requests.length], [{ action: 'pass', kind: null }, null, 1]);
+  assert.deepEqual([bad!.trackingPlan, bad!.transformed?.context.violations], [{ action: 'flag', kind: 'invalid' }, [{ type: 'invalid', field: 'properties.total', message: 'must be >= 0' }]]);
+  assert.deepEqual([unplanned!.trackingPlan, unplanned!.dropped, unplanned!.requests], [{ action: 'block', kind: 'unplanned' }, 'tracking plan', []]);
+});

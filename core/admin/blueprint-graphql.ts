@@ -47,10 +47,12 @@ export const blueprintTypeDefs = /* GraphQL */ `
   type PreviewResult {
     messageId: String!
     input: JSON!
-    "After the org data layer and pipeline transformations; null when they dropped it."
+    "After the org data layer and pipeline transformations; null when they dropped it (or the tracking plan blocked it)."
     transformed: JSON
+    "With target.pipelineId, the pipeline's tracking plan's verdict on the event as sent (null without a plan): a flagged event goes on with context.violations, a blocked one no further."
+    trackingPlan: TrackingPlanVerdict
     vendorEvent: JSON
-    "Why nothing would be sent: pipeline transformation, filter, default_drop, mapper."
+    "Why nothing would be sent: tracking plan, pipeline transformation, filter, default_drop, mapper."
     dropped: String
     warnings: [String!]!
     errors: [String!]!

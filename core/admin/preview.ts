@@ -12,6 +12,8 @@ import type { JsonObject, JsonValue, MappedEvent, PluginContext, PluginDefinitio
 import { ownVariant, type IntegrationService, type PluginCatalog } from '../services/integrations.ts';
 import { assertUuid } from '../services/pipelines.ts';
 import type { TransformationService } from '../services/transformations.ts';
+import type { TrackingPlanService } from '../services/tracking-plans.ts';
+import { withViolations, type PlanVerdict } from '../pipeline/tracking-plan.ts';
 
 export interface PreviewTarget {
   /** Preview an existing revision (its blueprint and config). */
@@ -29,6 +31,8 @@ export interface PreviewResult {
   messageId: string;
   input: CanonicalEvent;
   transformed: CanonicalEvent | null;
+  /** The pipeline's tracking plan's verdict (with `pipelineId`, when it has a plan). */
+  trackingPlan: PlanVerdict | null;
   vendorEvent: JsonObject | null;
   dropped: string | null;
   warnings: string[];
@@ -61,7 +65,7 @@ function asCanonical(raw: Record<string, unknown>): CanonicalEvent {
  * const preview = createPreviewService({ plugins, integrations, transformations, blueprintsDir });
  * await preview.run({ vendor: 'webhook', config: { url: 'https://x.test' } });
  */
-export function createPreviewService(deps: { plugins: PluginCatalog; integrations: IntegrationService; transformations: TransformationService; blueprintsDir: string }) {
+export function createPreviewService(deps: { plugins: PluginCatalog; integrations: IntegrationService; transformations: TransformationService; trackingPlans?: Pick<TrackingPlanService, 'activeFor'>; blueprintsDir: string }) {
   function plugin(vendor: string): PluginDefinition {
     const found = deps.plugins.get(vendor);
     if (!found) throw new SignalError('SIGNAL_UNKNOWN_VENDOR', `No vendor "${vendor}" in the catalog`, [{ field: 'target.vendor', message: 'is not in the catalog' }]);
@@ -97,6 +101,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
       if (target.revisionId !== undefined) assertUuid(target.revisionId, 'target.revisionId');
       // Checked before anything runs: a typo must not preview without the transformations.
       const pipelineTransform = target.pipelineId === undefined ? undefined : await deps.transformations.checkedTransformFor(target.pipelineId, 'target.pipelineId');
+      const plan = target.pipelineId === undefined ? undefined : await deps.trackingPlans?.activeFor(target.pipelineId);
       if (target.revisionId) {
         const revision = await deps.integrations.resolveRevision(target.revisionId);
         def = plugin(revision.vendor);
@@ -143,10 +148,16 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
       const results: PreviewResult[] = inputs.map((input) => {
         // The transformations' warnings come first, named as theirs: a field the org data layer
         // could not write explains a field the vendor event then lacks.
-        const transformation = pipelineTransform ? pipelineTransform(input) : { event: input, warnings: [] };
+        // The tracking plan first, as the pipeline stage checks it: on the event as sent.
+        const verdict = plan ? plan.plan.check(input) : null;
+        if (verdict?.action === 'block') {
+          return { messageId: input.messageId, input, transformed: null, trackingPlan: verdict, vendorEvent: null, dropped: 'tracking plan', warnings: [], errors: [], requests: [] };
+        }
+        const checked = verdict ? withViolations(input, verdict) : input;
+        const transformation = pipelineTransform ? pipelineTransform(checked) : { event: checked, warnings: [] };
         const transformed = transformation.event;
         const transformationWarnings = transformation.warnings.map((warning) => `transformation: ${warning}`);
-        const result: PreviewResult = { messageId: input.messageId, input, transformed, vendorEvent: null, dropped: null, warnings: transformationWarnings, errors: [], requests: [] };
+        const result: PreviewResult = { messageId: input.messageId, input, transformed, trackingPlan: verdict, vendorEvent: null, dropped: null, warnings: transformationWarnings, errors: [], requests: [] };
         if (transformed === null) {
           result.dropped = 'pipeline transformation';
           return result;
