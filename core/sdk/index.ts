@@ -41,7 +41,7 @@ export {
 export { splitBatch } from './split-batch.ts';
 export { conversionActionFor, conversionActionId, conversionActionKeys, googleAdsCustomerId } from './google-ads-accounts.ts';
 export { instantText } from './instant-text.ts';
-export { readDecimal, readText, readWholeNumber } from './value-readers.ts';
+export { readDecimal, readInstantMs, readText, readWholeNumber } from './value-readers.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';

@@ -4,7 +4,7 @@
  * number itself: a message naming a bad time must not fail with a RangeError of its own.
  *
  * @example
- * instantText(1796032800000); // '2026-11-30T10:40:00.000Z'
+ * instantText(1796032800000); // '2026-11-30T10:00:00.000Z'
  * instantText(1e22);          // '1e+22 ms since 1970 (out of range)'
  */
 export function instantText(ms: number): string {

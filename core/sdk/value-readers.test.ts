@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PermanentError } from './errors.ts';
-import { readDecimal, readText, readWholeNumber } from './value-readers.ts';
+import { readDecimal, readInstantMs, readText, readWholeNumber } from './value-readers.ts';
 
 test('text: trimmed non-blank text, or a finite number as its digits; nothing else', () => {
   assert.deepEqual([' SKU-1 ', 'a b', 42, 0, -1.5, 1e21].map(readText), ['SKU-1', 'a b', '42', '0', '-1.5', '1e+21']);
@@ -25,4 +25,12 @@ test('a whole number: truncated from a number or decimal text; nothing otherwise
   assert.deepEqual(['', '  ', 'many', '3 items', Number.NaN, Number.POSITIVE_INFINITY, null, undefined, true, [3]].map((v) => readWholeNumber(v)), Array(10).fill(undefined));
   const count = { min: 0, max: 2_147_483_647 };
   assert.deepEqual([0, 7, '7', 2_147_483_647, 2_147_483_647.5, 2_147_483_648, -0.5, -1].map((v) => readWholeNumber(v, count)), [0, 7, 7, 2_147_483_647, undefined, undefined, undefined, undefined]);
+});
+
+test('readInstantMs: seconds or ms as numbers or digits, ISO 8601 text; nothing a calendar cannot hold', () => {
+  assert.equal(readInstantMs(1796032800), 1796032800000);
+  assert.equal(readInstantMs(' 1796032800000 '), 1796032800000);
+  assert.equal(readInstantMs(1796032800.9), 1796032800900);
+  assert.equal(readInstantMs('2026-11-30T10:00:00Z'), 1796032800000);
+  for (const bad of ['yesterday', '', 1e22, Number.NaN, null, {}, undefined] as const) assert.equal(readInstantMs(bad as never), undefined, String(bad));
 });

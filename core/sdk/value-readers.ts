@@ -62,3 +62,25 @@ export function readWholeNumber(value: JsonValue | undefined, range: { min?: num
   if ((range.min !== undefined && number < range.min) || (range.max !== undefined && number > range.max)) return undefined;
   return Math.trunc(number);
 }
+
+/** The range a Date holds: ±8.64e15 ms around 1970. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * An instant as a blueprint may map it, in ms since the epoch: a number or digits (seconds,
+ * or ms when too large to be seconds: from 1e11, March 1973 in ms) or ISO 8601 text; nothing
+ * for anything else, or a time no calendar holds.
+ *
+ * @example
+ * readInstantMs(1796032800);                 // 1796032800000 (seconds)
+ * readInstantMs('1796032800000');            // 1796032800000 (ms)
+ * readInstantMs('2026-11-30T10:00:00Z');     // 1796032800000
+ * readInstantMs('yesterday');                // undefined
+ */
+export function readInstantMs(value: JsonValue | undefined): number | undefined {
+  const digits = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  let ms: number | undefined;
+  if (typeof digits === 'number' && Number.isFinite(digits)) ms = Math.floor(digits < 1e11 ? digits * 1000 : digits);
+  else if (typeof digits === 'string' && digits.trim() !== '') ms = Date.parse(digits);
+  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}

@@ -2,7 +2,7 @@
 // blueprint mapped. The plugin always sends `continueOnValidationError: true`, so Microsoft
 // skips an invalid event and records the others; still, an event Microsoft would refuse is
 // dead-lettered here, alone and saying why in Signal's words, without a request.
-import { instantText, namesNoOne, PermanentError, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { adStorageConsentOf } from './ad-storage-consent.ts';
 import { msclkidFromPage } from './click-id.ts';
 import { fitCustomData } from './custom-data.ts';
@@ -14,8 +14,6 @@ export const EVENT_TYPES = ['pageLoad', 'custom'] as const;
 export const MAX_EVENT_AGE_MS = 7 * 86_400_000;
 /** How far ahead of Signal's clock an event may be: a clock a little fast is sent as of now. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
-/** The widest time a Date can hold (±100,000,000 days): past it, there is no date to tell. */
-const MAX_DATE_MS = 8.64e15;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
@@ -32,18 +30,6 @@ function shown(value: JsonValue | undefined): string {
 function eventTypeOf(value: JsonValue | undefined): string | undefined {
   const key = readText(value)?.replace(/[\s_-]/g, '').toLowerCase();
   return EVENT_TYPES.find((type) => type.toLowerCase() === key);
-}
-
-/**
- * The event time in ms since the epoch: a number or digits (seconds, or ms when too large to
- * be seconds) or ISO 8601 text; undefined for anything else, or a time no calendar holds.
- */
-function eventTimeMs(value: JsonValue | undefined): number | undefined {
-  const digits = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  let ms: number | undefined;
-  if (typeof digits === 'number' && Number.isFinite(digits)) ms = Math.floor(digits < 1e11 ? digits * 1000 : digits);
-  else if (typeof digits === 'string' && digits.trim() !== '') ms = Date.parse(digits);
-  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 }
 
 /** An absolute http(s) URL ("must be a valid URL"); anything else is none. */
@@ -105,7 +91,7 @@ export function toUetEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plug
     const what = payload.eventType === undefined || payload.eventType === null ? 'none' : shown(payload.eventType);
     throw new PermanentError(`Microsoft needs eventType pageLoad or custom: the blueprint mapped ${what}`);
   }
-  const time = eventTimeMs(payload.eventTime);
+  const time = readInstantMs(payload.eventTime);
   if (time === undefined) {
     const what = payload.eventTime === undefined || payload.eventTime === null || payload.eventTime === '' ? 'none' : `${shown(payload.eventTime)}, which is no time`;
     throw new PermanentError(`Microsoft needs eventTime (UNIX seconds): the blueprint mapped ${what}; map timestamp with to_unix_seconds`);

@@ -3,7 +3,7 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { instantText, namesNoOne, PermanentError, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitMetadata } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
@@ -55,21 +55,6 @@ function pageUrl(value: string | undefined): string | undefined {
   return /^https?:$/.test(new URL(value).protocol) ? value : undefined;
 }
 
-/** The widest time a Date can hold (±100,000,000 days): past it, there is no date to tell. */
-const MAX_DATE_MS = 8.64e15;
-
-/**
- * The event time in ms since the epoch: a number or digits (ms; seconds when too small to be
- * ms) or ISO 8601 text; undefined for anything else, or a time no calendar holds.
- */
-function eventTimeMs(value: JsonValue | undefined): number | undefined {
-  const digits = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  let ms: number | undefined;
-  if (typeof digits === 'number' && Number.isFinite(digits)) ms = Math.floor(digits < 1e11 ? digits * 1000 : digits);
-  else if (typeof digits === 'string' && digits.trim() !== '') ms = Date.parse(digits);
-  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
-}
-
 /** What a blueprint mapped, for a message: JSON, cut short (never a whole object). */
 function shown(value: JsonValue | undefined): string {
   const json = JSON.stringify(value) ?? 'nothing';
@@ -119,7 +104,7 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     type.custom_event_name = truncated(name, MAX_CUSTOM_EVENT_NAME);
   }
 
-  const eventAt = eventTimeMs(payload.event_at);
+  const eventAt = readInstantMs(payload.event_at);
   if (eventAt === undefined) {
     const what = payload.event_at === undefined || payload.event_at === null || payload.event_at === '' ? 'none' : `${shown(payload.event_at)}, which is no time`;
     throw new PermanentError(`Reddit needs event_at (epoch milliseconds): the blueprint mapped ${what}; map timestamp with to_unix_ms`);
