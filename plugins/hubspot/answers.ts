@@ -85,10 +85,11 @@ export function errorText(error: HubSpotError): string {
     const text = typeof e.message === 'string' ? e.message.trim() : '';
     return `${text}${details ? ` (${details})` : ''}`.trim();
   }).filter((text) => text !== '' && text !== message);
-  const context = errorsOf(error).length === 0 ? contextText(error.context) : '';
+  // An error without errors inside (an item of a batch's errors) says its own code and context.
+  const own = errorsOf(error).length === 0 ? [typeof error.code === 'string' && error.code !== '' ? error.code : '', contextText(error.context)].filter(Boolean).join('; ') : '';
   const category = typeof error.category === 'string' && error.category !== '' ? ` [${error.category}]` : '';
   const body = [message, inner.join('; ')].filter(Boolean).join(': ');
-  return `${body}${context ? ` (${context})` : ''}${category}`.trim();
+  return `${body}${own ? ` (${own})` : ''}${category}`.trim();
 }
 
 /**
