@@ -27,6 +27,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/google_data_manager' },
   { plugin: './plugins/microsoft_ads' },
   { plugin: './plugins/posthog' },
+  { plugin: './plugins/hubspot' },
 ];
 
 export default plugins;
