@@ -2,15 +2,15 @@
 // handling and usage guidelines describe them: 2xx success (200 for the upsert with its
 // results, 207 multi-status when some inputs failed, each failure naming its inputs'
 // objectWriteTraceId; 204 for the events), 401 for a credential it refused, 403 for a missing
-// scope, 423 Locked ("include a delay of at least 2 seconds"), 429 with a `policyName` (DAILY,
-// SECONDLY, TEN_SECONDLY_ROLLING) and the X-HubSpot-RateLimit-* headers, 400/409 refusing the
-// request with its validation errors, 5xx.
+// scope, 423 Locked (records locked while a large volume syncs: tried again after 2 s, an
+// unconfirmed wait), 429 with a `policyName` (DAILY, SECONDLY, TEN_SECONDLY_ROLLING) and the
+// X-HubSpot-RateLimit-* headers, 400/409 refusing the request with its validation errors, 5xx.
 import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answerOf, errorsOf, errorText, headerOf, saidOf, traceIdsOf, type HubSpotError } from './answers.ts';
 import { apiVersionOf, endpointOf, SCOPES } from './api.ts';
 import { usesRefreshToken } from './config.ts';
 
-/** HubSpot's 423 Locked: "include a delay of at least 2 seconds between requests". */
+/** The wait after HubSpot's 423 Locked: 2 s, as integrations commonly wait (HubSpot's own figure is unconfirmed). */
 const LOCKED_WAIT_MS = 2_000;
 /** A daily limit resets at midnight in the account's time zone: tried again each hour (the core's longest pause). */
 const DAILY_WAIT_MS = 3_600_000;
