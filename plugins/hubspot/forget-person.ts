@@ -20,6 +20,10 @@ export const ANONYMOUS_ONLY = 'HubSpot finds contacts by email or a property hol
 /** Why a userId that is no email is not forwarded without config.user_id_property. */
 export const NO_LOOKUP = 'the userId is no email address and config.user_id_property is not set, so no HubSpot contact can be found for it: set config.user_id_property to the contact property identify calls write the userId to (e.g. signal_user_id), or delete the contact in HubSpot';
 
+function usableCredential(value: JsonValue | undefined): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
 /** The search for the contacts whose `property` equals `value` (their record ids and email). */
 function search(property: string, value: string, ctx: PluginContext): RequestDescriptor {
   return {
@@ -93,7 +97,3 @@ export const forgetPerson: PersonForgetting = {
     return unsuccessful(response, SCOPES.gdprDelete, 'deletion');
   },
 };
-
-function usableCredential(value: JsonValue | undefined): boolean {
-  return typeof value === 'string' && value.trim() !== '';
-}

@@ -38,7 +38,8 @@ function request(url: string, draft: Draft, ctx: PluginContext): RequestDescript
 
 /**
  * The batch upsert requests of contact inputs, in order: at most 100 inputs and MAX_BYTES a
- * request, never one email twice in a request (HubSpot refuses a batch naming a record twice)
+ * request, never one email twice in a request (HubSpot refuses a batch naming one record twice,
+ * as integrators report: "Duplicate IDs found in batch input")
  * and a later identify of an email always in a later request than the earlier one, so its
  * traits win. Each input carries `objectWriteTraceId`, the event's id, which HubSpot's
  * multi-status answer names the inputs it refused by.
