@@ -1,7 +1,8 @@
 // HubSpot's REST API as the plugin calls it: one host, a Bearer token (a service key, a legacy
 // private app's access token, or an OAuth access token the core obtained), and the date-based
 // version in the path (HubSpot's versioning since March 30, 2026: `/crm/objects/2026-09/…`,
-// `/events/2026-09/…`; the numbered v1–v3 paths are unsupported from September 2027).
+// `/events/2026-09/…`; the numbered v1–v3 paths are unsupported from September 2027, v4 from
+// March 30, 2027).
 import { PermanentError, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 
 /** HubSpot's API host (every API, legacy or date-based). */
@@ -33,20 +34,22 @@ export function apiVersionOf(config: Record<string, JsonValue>): string {
 }
 
 /**
- * The URL of an endpoint for an API version. The GDPR delete has no date-based equivalent in
- * HubSpot's reference (its SDKs for the date-based versions still call the v3 path), so it
- * stays on `/crm/v3/`.
+ * The URL of an endpoint for an API version: every endpoint the plugin calls is date-based
+ * (HubSpot's OpenAPI specifications and SDKs give the GDPR delete as
+ * `/crm/objects/<version>/contacts/gdpr-delete`, the custom event send as
+ * `/events/<version>/send/batch`).
  *
  * @example
  * urlOf('contactsUpsert', '2026-09'); // 'https://api.hubapi.com/crm/objects/2026-09/contacts/batch/upsert'
  * urlOf('eventsBatch', '2026-09'); // 'https://api.hubapi.com/events/2026-09/send/batch'
+ * urlOf('gdprDelete', '2026-09'); // 'https://api.hubapi.com/crm/objects/2026-09/contacts/gdpr-delete'
  */
 export function urlOf(endpoint: Endpoint, version: string): string {
   switch (endpoint) {
     case 'contactsUpsert': return `${API_HOST}/crm/objects/${version}/contacts/batch/upsert`;
     case 'contactsSearch': return `${API_HOST}/crm/objects/${version}/contacts/search`;
     case 'eventsBatch': return `${API_HOST}/events/${version}/send/batch`;
-    case 'gdprDelete': return `${API_HOST}/crm/v3/objects/contacts/gdpr-delete`;
+    case 'gdprDelete': return `${API_HOST}/crm/objects/${version}/contacts/gdpr-delete`;
     case 'token': return `${API_HOST}/oauth/${version}/token`;
   }
 }
@@ -67,9 +70,25 @@ export function endpointOf(url: string): Endpoint | undefined {
   if (/^\/crm\/objects\/[^/]+\/contacts\/batch\/upsert$/.test(path)) return 'contactsUpsert';
   if (/^\/crm\/objects\/[^/]+\/contacts\/search$/.test(path)) return 'contactsSearch';
   if (/^\/events\/[^/]+\/send\/batch$/.test(path)) return 'eventsBatch';
-  if (path === '/crm/v3/objects/contacts/gdpr-delete') return 'gdprDelete';
+  if (/^\/crm\/objects\/[^/]+\/contacts\/gdpr-delete$/.test(path)) return 'gdprDelete';
   if (/^\/oauth\/[^/]+\/token$/.test(path)) return 'token';
   return undefined;
+}
+
+/**
+ * The API version in a URL of the plugin's (its date-based path segment), or undefined.
+ *
+ * @example
+ * versionOfUrl('https://api.hubapi.com/crm/objects/2026-03/contacts/search'); // '2026-03'
+ */
+export function versionOfUrl(url: string): string | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  return /^\/(?:crm\/objects|events|oauth)\/(\d{4}-\d{2})\//.exec(path)?.[1];
 }
 
 /** The scope each endpoint needs (HubSpot's reference: the endpoint's "Required Scopes"). */

@@ -1,4 +1,4 @@
-// Person deletions through HubSpot's GDPR delete (POST /crm/v3/objects/contacts/gdpr-delete),
+// Person deletions through HubSpot's GDPR delete (POST /crm/objects/<version>/contacts/gdpr-delete),
 // which "permanently delete[s] a contact and all associated content". It takes the contact's
 // record id, or its email with `idProperty: 'email'` — but an email no contact has is then
 // added to a blocklist, "preventing the email from being used in the future". So a deletion
@@ -8,7 +8,7 @@
 // Signal anonymousId: a person named by one alone is skipped, saying so.
 import { usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidOf } from './answers.ts';
-import { apiVersionOf, endpointOf, headersOf, SCOPES, urlOf } from './api.ts';
+import { apiVersionOf, DEFAULT_API_VERSION, endpointOf, headersOf, SCOPES, urlOf, versionOfUrl } from './api.ts';
 import { normalizeEmail } from './contact.ts';
 import { userIdPropertyOf } from './config.ts';
 
@@ -35,9 +35,13 @@ function search(property: string, value: string, ctx: PluginContext): RequestDes
   };
 }
 
-/** The GDPR delete of one contact by its record id. */
-function gdprDelete(contactId: string, headers: Record<string, string> | undefined): RequestDescriptor {
-  return { method: 'POST', url: urlOf('gdprDelete', ''), headers: { ...headers }, body: { objectId: contactId }, eventIds: [] };
+/**
+ * The GDPR delete of one contact by its record id, at the API version of the search that found
+ * it (`read` is given no config: the search's URL carries the integration's version).
+ */
+function gdprDelete(contactId: string, search: RequestDescriptor | undefined): RequestDescriptor {
+  const version = (search ? versionOfUrl(search.url) : undefined) ?? DEFAULT_API_VERSION;
+  return { method: 'POST', url: urlOf('gdprDelete', version), headers: { ...search?.headers }, body: { objectId: contactId }, eventIds: [] };
 }
 
 /** The property a search looked by, from its body (`email`, or the user ID property). */
@@ -64,7 +68,7 @@ function readSearch(response: VendorResponse, request: RequestDescriptor | undef
   const by = searchedBy(request);
   if (ids.length === 0) return { done: true, message: `no HubSpot contact has this ${by === 'email' ? 'email' : `userId in ${by}`}: nothing to delete` };
   if (ids.length > 1) return { failed: `${ids.length} HubSpot contacts have this ${by === 'email' ? 'email' : `userId in ${by}`}: none was deleted — delete them in HubSpot` };
-  return { next: gdprDelete(ids[0]!, request?.headers) };
+  return { next: gdprDelete(ids[0]!, request) };
 }
 
 /**

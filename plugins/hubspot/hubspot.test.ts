@@ -6,7 +6,7 @@ import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent
 import hubspot, { validateHubSpotConfig } from './index.ts';
 import { hubSpotTokenRequest, readHubSpotTokenAnswer } from './access-token.ts';
 import { errorText, saidOf } from './answers.ts';
-import { accessTokenOf, apiVersionOf, endpointOf, urlOf } from './api.ts';
+import { accessTokenOf, apiVersionOf, endpointOf, urlOf, versionOfUrl } from './api.ts';
 import { classifyHubSpot } from './classify.ts';
 import { customEventFor, mappedTraits, userIdPropertyOf } from './config.ts';
 import { contactInput, normalizeEmail } from './contact.ts';
@@ -179,11 +179,13 @@ test('requests: contacts in upserts of 100 without an email twice, then events b
   assert.deepEqual(cut.flatMap((r) => r.eventIds), big.map((m) => m.id), 'every event once, in order');
 });
 
-test('endpoints: URLs of the configured version; the GDPR delete on v3; requests recognised by their path', () => {
+test('endpoints: URLs of the configured version, the GDPR delete too (no v3 path left); requests recognised by their path', () => {
   assert.equal(urlOf('contactsSearch', '2026-09'), 'https://api.hubapi.com/crm/objects/2026-09/contacts/search');
-  assert.equal(urlOf('gdprDelete', '2026-09'), 'https://api.hubapi.com/crm/v3/objects/contacts/gdpr-delete');
+  assert.equal(urlOf('gdprDelete', '2026-09'), 'https://api.hubapi.com/crm/objects/2026-09/contacts/gdpr-delete');
+  assert.equal(urlOf('gdprDelete', '2026-03'), 'https://api.hubapi.com/crm/objects/2026-03/contacts/gdpr-delete');
   assert.equal(urlOf('token', '2026-03'), 'https://api.hubapi.com/oauth/2026-03/token');
-  assert.deepEqual([UPSERT, EVENTS_BATCH, 'https://api.hubapi.com/crm/v3/objects/contacts/gdpr-delete', 'https://vendor.example/api'].map(endpointOf), ['contactsUpsert', 'eventsBatch', 'gdprDelete', undefined]);
+  assert.deepEqual([UPSERT, EVENTS_BATCH, 'https://api.hubapi.com/crm/objects/2026-09/contacts/gdpr-delete', 'https://api.hubapi.com/crm/v3/objects/contacts/gdpr-delete', 'https://vendor.example/api'].map(endpointOf), ['contactsUpsert', 'eventsBatch', 'gdprDelete', undefined, undefined]);
+  assert.deepEqual(['https://api.hubapi.com/crm/objects/2026-03/contacts/search', EVENTS_BATCH, 'https://api.hubapi.com/oauth/2026-03/token', 'not a url'].map(versionOfUrl), ['2026-03', '2026-09', '2026-03', undefined]);
 });
 
 test('classify: 2xx delivered; a multi-status answer dead-letters the contacts it names by objectWriteTraceId alone', () => {
@@ -269,7 +271,10 @@ test('deletions: the contact found by email or the user ID property, then delete
   const search = requests[0]!;
   const read = forgetPerson.read!;
   const found = read(answer(200, { total: 1, results: [{ id: '608051', properties: { email: '[…]' } }] }), search);
-  assert.deepEqual(found, { next: { method: 'POST', url: 'https://api.hubapi.com/crm/v3/objects/contacts/gdpr-delete', headers: search.headers, body: { objectId: '608051' }, eventIds: [] } });
+  assert.deepEqual(found, { next: { method: 'POST', url: 'https://api.hubapi.com/crm/objects/2026-09/contacts/gdpr-delete', headers: search.headers, body: { objectId: '608051' }, eventIds: [] } });
+  // The deletion goes to the version of the search (the integration's api_version).
+  const search03 = (forgetPerson.request({ userId: 'jane@example.com', anonymousId: null }, ctx({ api_version: '2026-03' })) as RequestDescriptor[])[0]!;
+  assert.equal((read(answer(200, { total: 1, results: [{ id: 7 }] }), search03) as { next: RequestDescriptor }).next.url, 'https://api.hubapi.com/crm/objects/2026-03/contacts/gdpr-delete');
   assert.deepEqual(read(answer(200, { total: 0, results: [] }), search), { done: true, message: 'no HubSpot contact has this email: nothing to delete' });
   assert.deepEqual(read(answer(200, { total: 0, results: [] }), requests[1]), { done: true, message: 'no HubSpot contact has this userId in signal_user_id: nothing to delete' });
   assert.deepEqual(read(answer(200, { total: 2, results: [{ id: '1' }, { id: 2 }] }), requests[1]), { failed: '2 HubSpot contacts have this userId in signal_user_id: none was deleted — delete them in HubSpot' });
