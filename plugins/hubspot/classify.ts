@@ -32,6 +32,21 @@ function eventNamesOf(request: RequestDescriptor): string[] {
 }
 
 /**
+ * Whether HubSpot's words refuse the custom event itself (its name unknown, archived, of
+ * another account), so every occurrence of it would be refused: they name the event and no
+ * property. A refusal naming a property ("Property x does not exist on pe1_order_completed")
+ * may concern only the occurrences carrying it, so those are found by halves instead — the
+ * others are not dead-lettered with them.
+ *
+ * @example
+ * refusesEventItself('Event definition pe1_order_completed does not exist', 'pe1_order_completed'); // true
+ * refusesEventItself('Property "coupon" does not exist on event pe1_order_completed', 'pe1_order_completed'); // false
+ */
+export function refusesEventItself(said: string, eventName: string): boolean {
+  return said.includes(eventName) && !/propert/i.test(said);
+}
+
+/**
  * How long a 429 asks to wait: Retry-After when sent; else by its policy — the rest of the day
  * for DAILY (tried hourly), the burst window for TEN_SECONDLY_ROLLING
  * (X-HubSpot-RateLimit-Interval-Milliseconds, else 10 s), a second for SECONDLY.
@@ -143,7 +158,9 @@ export function classifyHubSpot(response: VendorResponse, request: RequestDescri
   const said = saidOf(response);
   if (status === 401) return { status: 'dead_letter', reason: `${credentialAdvice(ctx)} (${answered}: ${said})` };
   if (status === 403) {
-    return { status: 'dead_letter', reason: `HubSpot refused the ${what} (${answered}: ${said}): the credential lacks the ${scopesOf(response, request)} scope — add it to the service key (or the app, then install it again) and replay` };
+    // Custom events also need an Enterprise subscription (HubSpot's specification: every hub ENTERPRISE).
+    const tier = endpoint === 'eventsBatch' ? '; custom events also need an Enterprise subscription of a HubSpot hub' : '';
+    return { status: 'dead_letter', reason: `HubSpot refused the ${what} (${answered}: ${said}): the credential lacks the ${scopesOf(response, request)} scope — add it to the service key (or the app, then install it again) and replay${tier}` };
   }
   if (status === 404) {
     const event = endpoint === 'eventsBatch' ? `; check that the custom event ${eventNamesOf(request).join(', ') || 'named'} exists in this account (config.event_names: its fully qualified name, Data Management > Custom Events)` : '';
@@ -164,7 +181,7 @@ export function classifyHubSpot(response: VendorResponse, request: RequestDescri
       if (outcomes) return outcomes;
     }
     const names = endpoint === 'eventsBatch' ? eventNamesOf(request) : [];
-    if (several && names.length === 1 && said.includes(names[0]!)) {
+    if (several && names.length === 1 && refusesEventItself(said, names[0]!)) {
       return { status: 'dead_letter', reason: `HubSpot refused the custom event ${names[0]} (${answered}: ${said}): check that it exists in this account and that config.event_names gives its fully qualified name, then replay` };
     }
     // Halves only for HubSpot's own refusal of one of the plugin's requests (not a proxy's page):

@@ -7,7 +7,7 @@ import hubspot, { validateHubSpotConfig } from './index.ts';
 import { hubSpotTokenRequest, readHubSpotTokenAnswer } from './access-token.ts';
 import { errorText, saidOf } from './answers.ts';
 import { accessTokenOf, apiVersionOf, endpointOf, urlOf, versionOfUrl } from './api.ts';
-import { classifyHubSpot } from './classify.ts';
+import { classifyHubSpot, refusesEventItself } from './classify.ts';
 import { customEventFor, mappedTraits, userIdPropertyOf } from './config.ts';
 import { contactInput, normalizeEmail } from './contact.ts';
 import { eventProperties, occurrenceOf } from './event-occurrence.ts';
@@ -217,6 +217,13 @@ test('classify: a refused batch — named contacts dead-lettered and the rest se
   const unknownEvent = answer(400, { status: 'error', message: 'Event definition pe1234567_order_completed does not exist', category: 'VALIDATION_ERROR' });
   assert.match(reasonOf(classifyHubSpot(unknownEvent, eventsRequest(['a', 'b']), ctx())), /^HubSpot refused the custom event pe1234567_order_completed \(HTTP 400: Event definition pe1234567_order_completed does not exist \[VALIDATION_ERROR\]\): check that it exists/);
   assert.equal(statusOf(classifyHubSpot(answer(400, '<html>Bad Request</html>'), eventsRequest(['a', 'b']), ctx())), 'dead_letter', 'a page that is not HubSpot\'s names no input: not split');
+  // A refusal naming the event and a property may be one occurrence's: halves find it, the
+  // occurrences without that property are not dead-lettered with it.
+  const oneProperty = answer(400, { status: 'error', message: 'Property "coupon" does not exist on event pe1234567_order_completed', category: 'VALIDATION_ERROR' });
+  assert.equal(statusOf(classifyHubSpot(oneProperty, eventsRequest(['a', 'b']), ctx())), 'split');
+  assert.equal(refusesEventItself('Event definition pe1_x does not exist', 'pe1_x'), true);
+  assert.equal(refusesEventItself('Invalid property values for pe1_x', 'pe1_x'), false);
+  assert.equal(refusesEventItself('Event definition pe1_y does not exist', 'pe1_x'), false);
   assert.match(reasonOf(classifyHubSpot(answer(409, { message: 'Contact already exists. Existing ID: 123', category: 'CONFLICT' }), contactRequest(['a']), ctx())), /^HubSpot refused the contact \(HTTP 409\): Contact already exists\. Existing ID: 123 \[CONFLICT\]: the contact's email or a unique property belongs to another contact/);
 });
 
@@ -225,7 +232,7 @@ test('classify: credentials, scopes, versions and sizes dead-letter saying what 
   assert.match(reasonOf(classifyHubSpot(answer(401, { message: 'expired' }), eventsRequest(['a']), ctx({ refresh_token: 'na1-r', client_id: 'i', client_secret: 's' }))), /obtained with config\.refresh_token, also after renewing it: the app was uninstalled/);
   const scopes = answer(403, { status: 'error', message: 'This app hasn\'t been granted all required scopes to make this call.', category: 'MISSING_SCOPES', errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.contacts.write'] } }] });
   assert.match(reasonOf(classifyHubSpot(scopes, contactRequest(['a']), ctx())), /^HubSpot refused the contact \(HTTP 403: .*\): the credential lacks the crm\.objects\.contacts\.write scope — add it/);
-  assert.match(reasonOf(classifyHubSpot(answer(403, { message: 'Forbidden' }), eventsRequest(['a', 'b']), ctx())), /refused the event batch .* lacks the analytics\.behavioral_events\.send scope/);
+  assert.match(reasonOf(classifyHubSpot(answer(403, { message: 'Forbidden' }), eventsRequest(['a', 'b']), ctx())), /refused the event batch .* lacks the analytics\.behavioral_events\.send scope .*; custom events also need an Enterprise subscription/);
   assert.match(reasonOf(classifyHubSpot(answer(404, { message: 'Not found' }), eventsRequest(['a']), ctx())), /check config\.api_version \(2026-09: a date-based version HubSpot serves\); check that the custom event pe1234567_order_completed exists in this account/);
   assert.equal(statusOf(classifyHubSpot(answer(413, 'too large'), eventsRequest(['a', 'b']), ctx())), 'split');
   assert.match(reasonOf(classifyHubSpot(answer(413, 'too large'), eventsRequest(['a']), ctx())), /refused this event alone as too large/);
