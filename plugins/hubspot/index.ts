@@ -39,10 +39,11 @@ export default definePlugin({
   // The hubspotutk cookie of HubSpot's tracking code identifies the visitor (its token links
   // the visitor's events to the contact). HubSpot has no ad click id to keep.
   cookies: ['hubspotutk'],
-  // HubSpot's limits are per account, shared by every app and key of it: 100 requests per 10 s
-  // (Free, Starter), 190 (Professional, Enterprise), 110 for an OAuth app; daily 250,000 to
-  // 1,000,000. 5 a second (burst 10) sends at most 60 in any 10 s, leaving the rest of the
-  // smallest tier's 100 to the account's other integrations.
+  // A service key or private app shares its account's limits with the account's other keys and
+  // private apps: 100 requests per 10 s (Free, Starter), 190 (Professional, Enterprise); daily
+  // 250,000 to 1,000,000 (an OAuth app: 110 per 10 s, no daily limit; the custom event send is
+  // exempt from both). 5 a second (burst 10) sends at most 60 in any 10 s, leaving the rest of
+  // the smallest tier's 100 to the account's other integrations.
   rateLimit: { rps: 5, burst: 10 },
   batch: { maxEvents: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_BYTES },
   accessToken: {
