@@ -1,0 +1,174 @@
+// The integration's config as the plugin reads it: the pixel, the X event of each Signal event,
+// the OAuth 1.0a credentials and the Ads API version; and the problems of a config its JSON
+// Schema cannot see, each naming its field.
+import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
+import type { OAuth1Credentials } from './oauth1.ts';
+
+/**
+ * The Ads API version in the URL unless configured: 12, the current one (introduced 2022-10-27,
+ * no deprecation announced in X's version table). X retires versions with six months' notice.
+ */
+export const DEFAULT_API_VERSION = '12';
+/** A major version as X's URLs carry it (`/12/`). */
+export const API_VERSION_PATTERN = '^[1-9][0-9]?$';
+/** X's pixel (base tag) id: base-36, as Events Manager shows it (`o8z6j`). */
+export const PIXEL_PATTERN = '^[A-Za-z0-9]{2,32}$';
+/**
+ * An event's id as X takes it: the base-36 id (`o87ne`) or Events Manager's full form
+ * `tw-<pixel id>-<event id>` (`tw-o8z6j-o87ne`); X's reference accepts both. Base 36 in lower
+ * case, as X writes its ids, so an event's name (`Purchase`) is not taken for its id.
+ */
+const EVENT_ID = /^(?:tw-([a-z0-9]+)-)?([a-z0-9]+)$/;
+/** The four OAuth 1.0a credentials, by config field. */
+export const CREDENTIAL_FIELDS = ['consumer_key', 'consumer_secret', 'access_token', 'access_token_secret'] as const;
+
+const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+/**
+ * An X event id from a config or mapped value (white space around it ignored), as written; or
+ * undefined when it is no event id.
+ *
+ * @example
+ * eventIdOf(' tw-o8z6j-o87ne '); // 'tw-o8z6j-o87ne'
+ * eventIdOf('Order Completed');  // undefined
+ */
+export function eventIdOf(value: JsonValue | undefined): string | undefined {
+  const written = text(value);
+  return written !== undefined && EVENT_ID.test(written) ? written : undefined;
+}
+
+/** The pixel an event id of the full form names (`tw-o8z6j-o87ne` → `o8z6j`), if it names one. */
+export function pixelOfEventId(eventId: string): string | undefined {
+  return EVENT_ID.exec(eventId)?.[1];
+}
+
+/** `config.conversion_events` as an object (empty when it is not one). */
+function eventsOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
+  const events = config.conversion_events;
+  return events !== null && typeof events === 'object' && !Array.isArray(events) ? events : {};
+}
+
+/**
+ * The names an event is looked up by in `config.conversion_events`, most precise first: a
+ * track event's name (`Order Completed`); `page:<name>` then `page` for a page call.
+ *
+ * @example
+ * conversionKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
+ */
+export function conversionKeys(event: CanonicalEvent): string[] {
+  if (event.type === 'track') return event.event ? [event.event] : [];
+  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
+  return [];
+}
+
+/**
+ * The X event id configured for a Signal event, or undefined when none is: such an event is no
+ * X conversion (not sent).
+ *
+ * @example
+ * eventIdFor(orderCompleted, { conversion_events: { 'Order Completed': 'tw-o8z6j-o87ne' } }); // 'tw-o8z6j-o87ne'
+ */
+export function eventIdFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
+  const events = eventsOf(config);
+  for (const key of conversionKeys(event)) {
+    if (Object.hasOwn(events, key)) return eventIdOf(events[key]);
+  }
+  return undefined;
+}
+
+/**
+ * The Ads API version of a config: its `api_version`, else the default.
+ *
+ * @example
+ * apiVersionOf({ api_version: ' 13 ' }); // '13'
+ * apiVersionOf({});                      // '12'
+ */
+export function apiVersionOf(config: Record<string, JsonValue>): string {
+  return text(config.api_version) ?? DEFAULT_API_VERSION;
+}
+
+/**
+ * The OAuth 1.0a credentials of a config (as given: X's keys and tokens hold no white space),
+ * or undefined when one is missing.
+ *
+ * @example
+ * credentialsOf({ consumer_key: 'ck', consumer_secret: 'cs', access_token: '1-at', access_token_secret: 'ats' });
+ * // { consumerKey: 'ck', consumerSecret: 'cs', token: '1-at', tokenSecret: 'ats' }
+ */
+export function credentialsOf(config: Record<string, JsonValue>): OAuth1Credentials | undefined {
+  const [consumerKey, consumerSecret, token, tokenSecret] = CREDENTIAL_FIELDS.map((field) => text(config[field]));
+  if (consumerKey === undefined || consumerSecret === undefined || token === undefined || tokenSecret === undefined) return undefined;
+  return { consumerKey, consumerSecret, token, tokenSecret };
+}
+
+/** What each credential is called in X's Developer Console, for messages. */
+const CREDENTIAL_NAMES: Record<(typeof CREDENTIAL_FIELDS)[number], string> = {
+  consumer_key: 'API Key (consumer key)',
+  consumer_secret: 'API Key Secret (consumer secret)',
+  access_token: 'Access Token',
+  access_token_secret: 'Access Token Secret',
+};
+
+/**
+ * Config problems the schema cannot see, each naming its field: a credential pasted with white
+ * space or an `OAuth `/`Bearer ` prefix, a Bearer token given for OAuth 1.0a, an access token
+ * that is not of X's `<user id>-<token>` form, two credentials that are the same value; a pixel
+ * given as an event id; no conversion event, an event name that can never match, an X event id
+ * that is none, or one of another pixel; a version that is not a major number.
+ *
+ * @example
+ * validateXAdsConfig({ pixel_id: 'o8z6j', conversion_events: { 'Order Completed': 'tw-abc12-o87ne' }, … });
+ * // [{ field: 'conversion_events', message: 'gives "tw-abc12-o87ne" for "Order Completed": that event belongs to pixel abc12, not to config.pixel_id (o8z6j) …' }]
+ */
+export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const field of CREDENTIAL_FIELDS) {
+    const value = config[field];
+    if (typeof value !== 'string') continue;
+    const name = CREDENTIAL_NAMES[field];
+    if (/^(oauth|bearer)\s/i.test(value.trim())) problems.push({ field, message: `starts with "${value.trim().split(/\s/)[0]} ": give the ${name} alone, Signal signs each request itself` });
+    else if (/\s/.test(value)) problems.push({ field, message: `holds white space (copied with a line break or a space?): give the ${name} alone, as the X Developer Console shows it` });
+  }
+  const token = text(config.access_token);
+  if (token !== undefined && !/\s/.test(token)) {
+    // X's user access tokens are `<numeric user id>-<token>`; an app-only Bearer token (AAAA…)
+    // cannot sign OAuth 1.0a requests, and the Ads API takes user context only.
+    if (/^AAAA/.test(token) && token.length > 60) problems.push({ field: 'access_token', message: 'is an app-only Bearer Token: the Ads API needs a user\'s OAuth 1.0a Access Token (it starts with the user\'s numeric id and a dash, e.g. 1234567890-AbC…), generated for a user with the AD_MANAGER or ACCOUNT_ADMIN role on the ad account' });
+    else if (!/^\d+-\S+$/.test(token)) problems.push({ field: 'access_token', message: 'is not an X user Access Token, which starts with the user\'s numeric id and a dash (1234567890-AbC…): copy the Access Token, not its secret or the API Key, from the X Developer Console (Keys and tokens)' });
+  }
+  const given = CREDENTIAL_FIELDS.map((field) => [field, text(config[field])] as const).filter((entry): entry is readonly [(typeof CREDENTIAL_FIELDS)[number], string] => entry[1] !== undefined);
+  for (const [index, [field, value]] of given.entries()) {
+    const same = given.slice(0, index).find(([, other]) => other === value);
+    if (same) problems.push({ field, message: `is the same value as ${same[0]}: the ${CREDENTIAL_NAMES[field]} and the ${CREDENTIAL_NAMES[same[0]]} are two different values in the X Developer Console` });
+  }
+
+  const pixel = text(config.pixel_id);
+  if (pixel !== undefined && /^tw-/i.test(pixel)) {
+    problems.push({ field: 'pixel_id', message: `is an event id (${pixel}): the pixel id is the part after "tw-" (Events Manager shows it as the X Pixel's ID, e.g. o8z6j)` });
+  }
+
+  const events = config.conversion_events;
+  if (events === null || typeof events !== 'object' || Array.isArray(events) || Object.keys(events).length === 0) {
+    problems.push({ field: 'conversion_events', message: 'name at least one Signal event and the X event it counts as, e.g. {"Order Completed": "tw-o8z6j-o87ne"} (X Ads Manager > Tools > Events Manager: the event\'s ID)' });
+  } else {
+    for (const [name, id] of Object.entries(events)) {
+      if (name.trim() === '') problems.push({ field: 'conversion_events', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
+      else if (name !== name.trim()) problems.push({ field: 'conversion_events', message: `has "${name}" with white space around it: event names are matched exactly` });
+      else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_events', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
+      const eventId = eventIdOf(id);
+      if (eventId === undefined) {
+        problems.push({ field: 'conversion_events', message: `gives ${JSON.stringify(id)} for "${name.trim()}": an X event id is the event's ID in Events Manager, tw-<pixel id>-<event id> (tw-o8z6j-o87ne) or its last part (o87ne)` });
+        continue;
+      }
+      const owner = pixelOfEventId(eventId);
+      if (owner !== undefined && pixel !== undefined && owner.toLowerCase() !== pixel.toLowerCase()) {
+        problems.push({ field: 'conversion_events', message: `gives "${eventId}" for "${name.trim()}": that event belongs to pixel ${owner}, not to config.pixel_id (${pixel}); X refuses events of another pixel` });
+      }
+    }
+  }
+  const version = text(config.api_version);
+  if (version !== undefined && !new RegExp(API_VERSION_PATTERN).test(version)) {
+    problems.push({ field: 'api_version', message: `is ${JSON.stringify(version)}: an Ads API version is its major number as X's URLs carry it (e.g. ${DEFAULT_API_VERSION}), one X still serves` });
+  }
+  return problems;
+}

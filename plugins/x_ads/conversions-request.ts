@@ -1,0 +1,77 @@
+// The requests of a batch: its conversions grouped by X event (so an event id X refuses fails
+// only its own conversions), at most 500 a request, each signed with OAuth 1.0a at the
+// delivery's time. The JSON body is not signed (RFC 5849 signs form bodies only); the nonce is
+// derived from the request, so a build is pure and a retry, a new delivery with a new time, gets
+// a fresh timestamp and nonce.
+import { PermanentError, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiVersionOf, credentialsOf } from './config.ts';
+import { deterministicNonce, oauth1Header } from './oauth1.ts';
+
+/** X's Ads API origin. */
+export const X_ADS_API = 'https://ads-api.x.com';
+/** X's limit: "Up to 500 conversion events may be provided" a request (more: 400 "Conversion count limit is 500"). */
+export const MAX_CONVERSIONS = 500;
+/**
+ * X documents no byte limit; 1 MB keeps a full request of ordinary conversions (about 600 bytes
+ * each) in one, and a 413 splits the batch anyway.
+ */
+export const MAX_BYTES = 1_000_000;
+
+/**
+ * The conversions URL of the configured pixel and Ads API version.
+ *
+ * @example
+ * conversionsUrl({ pixel_id: 'o8z6j' }); // 'https://ads-api.x.com/12/measurement/conversions/o8z6j'
+ */
+export function conversionsUrl(config: PluginContext['config']): string {
+  const pixel = typeof config.pixel_id === 'string' ? config.pixel_id.trim() : '';
+  return `${X_ADS_API}/${encodeURIComponent(apiVersionOf(config))}/measurement/conversions/${encodeURIComponent(pixel)}`;
+}
+
+/**
+ * One signed request carrying `part`: `{ conversions: [...] }` with the OAuth 1.0a header of the
+ * delivery's second (`ctx.now`) and a nonce derived from the URL, the body and the events.
+ *
+ * @example
+ * conversionsRequest([{ id: 'm-1', event, payload }], ctx);
+ * // { method: 'POST', url: 'https://ads-api.x.com/12/measurement/conversions/o8z6j',
+ * //   headers: { authorization: 'OAuth oauth_consumer_key="…", …', 'content-type': 'application/json' }, body: { conversions: [payload] }, eventIds: ['m-1'] }
+ */
+export function conversionsRequest(part: MappedEvent[], ctx: PluginContext): RequestDescriptor {
+  const credentials = credentialsOf(ctx.config);
+  if (credentials === undefined) {
+    throw new PermanentError('X needs the four OAuth 1.0a credentials: set config.consumer_key, config.consumer_secret, config.access_token and config.access_token_secret');
+  }
+  const url = conversionsUrl(ctx.config);
+  const body = { conversions: part.map((e) => e.payload) };
+  const timestamp = Math.floor(ctx.now / 1000);
+  // The delivery's time to the millisecond: two deliveries of the same events within one second
+  // (a retry sped up in tests) still sign with different nonces.
+  const nonce = deterministicNonce(['POST', url, JSON.stringify(body), part.map((e) => e.id).join('\n'), String(ctx.now), credentials.consumerKey, credentials.token]);
+  return {
+    method: 'POST',
+    url,
+    headers: { authorization: oauth1Header({ method: 'POST', url }, credentials, { timestamp, nonce }), 'content-type': 'application/json' },
+    body,
+    eventIds: part.map((e) => e.id),
+  };
+}
+
+/**
+ * The requests of a batch: one group per X event id, each in requests of at most 500
+ * conversions and 1 MB.
+ *
+ * @example
+ * sendConversions(batch, ctx); // one signed request per event id and per 500 conversions
+ */
+export function sendConversions(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
+  const byEvent = new Map<string, MappedEvent[]>();
+  for (const event of batch) {
+    const eventId = String(event.payload.event_id);
+    const group = byEvent.get(eventId);
+    if (group) group.push(event);
+    else byEvent.set(eventId, [event]);
+  }
+  const envelope = JSON.stringify({ conversions: [] }).length;
+  return [...byEvent.values()].flatMap((events) => splitBatch(events, { maxEvents: MAX_CONVERSIONS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => conversionsRequest(part, ctx)));
+}
