@@ -28,6 +28,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/microsoft_ads' },
   { plugin: './plugins/posthog' },
   { plugin: './plugins/hubspot' },
+  { plugin: './plugins/x_ads' },
 ];
 
 export default plugins;
