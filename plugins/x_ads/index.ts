@@ -84,8 +84,8 @@ export default definePlugin({
   },
   vendorFields: {
     conversion_time: { required: true, description: 'ISO 8601 in UTC: the event\'s timestamp unless mapped.' },
-    event_id: { required: true, description: 'The X event: from config.conversion_events by the Signal event\'s name, unless mapped.' },
-    identifiers: { required: true, description: 'Built by the plugin from user.*: twclid, hashed_email, hashed_phone_number, then ip_address with user_agent.' },
+    // The plugin fills event_id from the config, and builds identifiers from user.*: neither is the blueprint's to map.
+    event_id: { required: false, description: 'The X event: from config.conversion_events by the Signal event\'s name, unless mapped.' },
     'user.twclid': { required: false, description: 'The X click id: Signal\'s _dftwclid cookie, else the X Pixel\'s _twclid (the page URL\'s twclid wins: a newer click).' },
     'user.email': { required: false, description: 'Sent as hashed_email (trimmed, lower-cased, SHA-256) by the plugin.' },
     'user.phone': { required: false, description: 'Sent as hashed_phone_number (E.164, SHA-256) by the plugin.' },
