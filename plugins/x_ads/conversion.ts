@@ -17,8 +17,13 @@ export const MAX_COUNT = 2_147_483_647;
 const CURRENCY = /^[A-Za-z]{3}$/;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
-/** The widest time a Date can hold (±100,000,000 days): past it, there is no date to tell. */
-const MAX_DATE_MS = 8.64e15;
+/**
+ * The times X's format can carry (`yyyy-MM-ddTHH:mm:ss.SSSZ`, its 400 says): years 0000 to
+ * 9999. Outside them `toISOString` writes `+010000-…` or `-000001-…`, which X refuses with the
+ * whole request.
+ */
+const MIN_TIME_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const MAX_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
 /** Text fields of a `contents` entry, as X names them. */
 const CONTENT_TEXT_FIELDS = ['content_id', 'content_group_id', 'content_name', 'content_type'] as const;
 
@@ -28,6 +33,30 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
 
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
 const decimal = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'X', field });
+
+/** The largest amount sent: past it a number is no amount (an id mapped as the value), and its decimal digits are no longer exact. */
+export const MAX_AMOUNT = 1e15;
+
+/**
+ * An amount as X's own example writes it (`"value": "20.00"`): decimal text, always with a
+ * decimal point, to the micro-unit, never in exponent form. X's reference types `value` and
+ * `content_price` as doubles, but integrations that sent a whole number (`200`) had X refuse it
+ * (RudderStack sends `content_price` as "200.00" since 2025-02, Stape writes "20.00" for whole
+ * values); text with a point is what X's example and both of them send. An amount past
+ * MAX_AMOUNT throws, naming the field.
+ *
+ * @example
+ * decimalText(20, 'value');    // '20.00'
+ * decimalText(24.99, 'value'); // '24.99'
+ * decimalText(0.125, 'value'); // '0.125'
+ */
+export function decimalText(amount: number, field: string): string {
+  if (!(Math.abs(amount) < MAX_AMOUNT)) throw new PermanentError(`X takes ${field} as an amount; ${amount} is none (more than ${MAX_AMOUNT}): map the amount, not an id or a sum in micro-units`);
+  const [whole, fraction = ''] = amount.toFixed(6).split('.');
+  const digits = fraction.replace(/0+$/, '').padEnd(2, '0');
+  // -0.000000 (a tiny negative amount rounded) is written 0.00.
+  return `${whole === '-0' ? '0' : whole}.${digits}`;
+}
 
 /** A whole number from 1 to MAX_COUNT (X: "a positive number greater than zero"), or nothing. */
 const count = (value: JsonValue | undefined) => readWholeNumber(value, { min: 1, max: MAX_COUNT });
@@ -49,7 +78,7 @@ function timeMs(mapped: JsonValue | undefined, event: CanonicalEvent): number | 
   let ms: number | undefined;
   if (typeof digits === 'number' && Number.isFinite(digits)) ms = Math.floor(digits < 1e11 ? digits * 1000 : digits);
   else if (typeof digits === 'string' && digits.trim() !== '') ms = Date.parse(digits);
-  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+  return ms !== undefined && Number.isFinite(ms) && ms >= MIN_TIME_MS && ms <= MAX_TIME_MS ? ms : undefined;
 }
 
 /** A list of the value (a single-product blueprint maps one content). */
@@ -120,8 +149,9 @@ function conversionIdOf(mapped: JsonValue | undefined, messageId: string): strin
  * - `event_id`: as mapped, else as configured for the event (either of X's two forms);
  * - `identifiers`: see xIdentifiers; the page URL's `twclid` wins over the cookie's;
  * - `number_items` (mapped, else the contents' `num_items` summed), `price_currency` and
- *   `value` (see valueAndCurrency), `conversion_id` (see conversionIdOf), `description`,
- *   `contents` (entries with something usable).
+ *   `value` (see valueAndCurrency; as decimal text, see decimalText), `conversion_id` (see
+ *   conversionIdOf), `description`, `contents` (entries with something usable, their
+ *   `content_price` as decimal text).
  *
  * Throws a PermanentError (the event is dead-lettered alone) for what X would refuse with its
  * whole request: an event id that is none, no time a calendar holds, a time more than an hour
@@ -168,11 +198,13 @@ export function toXConversion(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (numberItems !== undefined) out.number_items = numberItems;
   if (currency !== undefined && value !== undefined) {
     out.price_currency = currency;
-    out.value = value;
+    out.value = decimalText(value, 'value');
   }
   out.conversion_id = conversionIdOf(payload.conversion_id, event.messageId);
   const description = readText(payload.description);
   if (description !== undefined) out.description = description;
-  if (contents.length > 0) out.contents = contents;
+  if (contents.length > 0) {
+    out.contents = contents.map((c, index) => (typeof c.content_price === 'number' ? { ...c, content_price: decimalText(c.content_price, `contents[${index}].content_price`) } : c));
+  }
   return out;
 }

@@ -124,8 +124,8 @@ describe('X Ads Conversion API', () => {
     assert.deepEqual(conversion, {
       conversion_time: new Date(Date.parse(timestamp)).toISOString(), event_id: 'tw-o8z6j-o87ne',
       identifiers: [{ twclid: TWCLID }, { hashed_email: sha256('jane.doe@example.com') }, { hashed_phone_number: sha256('+16169547888') }, { ip_address: VISITOR_IP, user_agent: VISITOR_UA }],
-      number_items: 3, price_currency: 'USD', value: 74.97, conversion_id: 'x-order-1',
-      contents: [{ content_id: 'SKU-100', content_name: 'Trail Shoe', content_type: 'Shoes', content_price: 24.99, num_items: 3 }],
+      number_items: 3, price_currency: 'USD', value: '74.97', conversion_id: 'x-order-1',
+      contents: [{ content_id: 'SKU-100', content_name: 'Trail Shoe', content_type: 'Shoes', content_price: '24.99', num_items: 3 }],
     });
     const text = JSON.stringify(request.json).toLowerCase();
     for (const raw of ['jane', '9547888', 'user-123']) assert.equal(text.includes(raw), false, `${raw} never leaves Signal`);
@@ -159,6 +159,7 @@ describe('X Ads Conversion API', () => {
     const statuses = log.body.data!.deliveryLog.map((entry) => entry.responseStatus);
     assert.ok(statuses.includes(503) && statuses.includes(401), `the 503 and the 401 are in the delivery log: ${JSON.stringify(statuses)}`);
     assert.equal(sent('x-retry').length, 3);
+    assert.deepEqual([sent('x-retry')[0]!.conversion.value, sent('x-retry')[0]!.conversion.price_currency], ['5.00', 'USD'], 'a whole amount with its decimal point, as X\'s example writes it');
   });
 
   test('an event id X refuses (400: not a single event tag) dead-letters at the first try with X\'s message and what to fix', async () => {

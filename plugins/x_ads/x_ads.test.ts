@@ -7,7 +7,7 @@ import { createConfigAjv, PermanentError, type CanonicalEvent, type Classificati
 import xAds, { conversionsUrl, sendConversions, validateXAdsConfig } from './index.ts';
 import { classifyX } from './classify.ts';
 import { conversionKeys, credentialsOf, eventIdFor } from './config.ts';
-import { toXConversion } from './conversion.ts';
+import { decimalText, toXConversion } from './conversion.ts';
 import { hashIdentifier, twclidOf, xIdentifiers } from './identifiers.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -78,11 +78,11 @@ test('the conversion as X takes it: ISO time, event id from the config, identifi
   assert.deepEqual(map(payload({ price_currency: 'eur', contents: products, description: ' Order ORD-1 ' })), {
     conversion_time: '2026-12-01T11:00:00.000Z', event_id: 'tw-o8z6j-o87ne',
     identifiers: [{ twclid: TWCLID }, { hashed_email: sha256('jane.doe@example.com') }, { ip_address: '203.0.113.42', user_agent: 'Mozilla/5.0' }],
-    number_items: 4, price_currency: 'EUR', value: 79.97, conversion_id: 'm-1', description: 'Order ORD-1',
-    contents: [{ content_id: 'SKU-1', content_name: 'Trail Shoe', content_type: 'Shoes', content_price: 24.99, num_items: 3 }, { content_id: 'SKU-2', content_price: 5, num_items: 1 }],
-  }, 'number_items and value from the contents when none is mapped');
+    number_items: 4, price_currency: 'EUR', value: '79.97', conversion_id: 'm-1', description: 'Order ORD-1',
+    contents: [{ content_id: 'SKU-1', content_name: 'Trail Shoe', content_type: 'Shoes', content_price: '24.99', num_items: 3 }, { content_id: 'SKU-2', content_price: '5.00', num_items: 1 }],
+  }, 'number_items and value from the contents when none is mapped; amounts as decimal text, as X\'s example writes them');
   assert.deepEqual(Object.keys(map(payload({ value: 10, price_currency: 'USD', number_items: 2, contents: products, description: 'x' }))!), ['conversion_time', 'event_id', 'identifiers', 'number_items', 'price_currency', 'value', 'conversion_id', 'description', 'contents'], 'X\'s reference order');
-  assert.deepEqual([map(payload({ value: '10.50', price_currency: 'USD', number_items: '2' }))!.value, map(payload({ value: 10, price_currency: 'USD', number_items: 2 }))!.number_items], [10.5, 2]);
+  assert.deepEqual([map(payload({ value: '10.50', price_currency: 'USD', number_items: '2' }))!.value, map(payload({ value: 10, price_currency: 'USD', number_items: 2 }))!.number_items], ['10.50', 2]);
   // The page URL's twclid (a new ad click) beats the cookie's.
   const landing = map(payload(), browserEvent({ context: { page: { url: `https://shop.example.com/?utm_source=x&twclid=newclick42` } } } as never))!;
   assert.deepEqual((landing.identifiers as JsonObject[])[0], { twclid: 'newclick42' });
@@ -104,7 +104,7 @@ test('no X conversion: an event no X event is configured for, or with nothing X 
 
 test('value and currency: both or neither; the default currency; an unreadable one refused naming the field', () => {
   assert.deepEqual(Object.keys(map(payload({ value: 10 }))!).filter((k) => k === 'value' || k === 'price_currency'), [], 'a value without a currency is left out with it');
-  assert.deepEqual([map(payload({ value: 10 }), browserEvent(), { default_currency: 'gbp' })!.price_currency, map(payload({ value: 10 }), browserEvent(), { default_currency: 'gbp' })!.value], ['GBP', 10]);
+  assert.deepEqual([map(payload({ value: 10 }), browserEvent(), { default_currency: 'gbp' })!.price_currency, map(payload({ value: 10 }), browserEvent(), { default_currency: 'gbp' })!.value], ['GBP', '10.00']);
   assert.equal(map(payload({ price_currency: 'USD' }))!.price_currency, undefined, 'a currency without a value is not sent');
   assert.throws(() => map(payload({ value: 10, price_currency: '$' })), (e: Error) => e instanceof PermanentError && /X takes price_currency as an ISO 4217 code \(USD, EUR\); the blueprint mapped "\$"/.test(e.message));
   assert.throws(() => map(payload({ value: 'ten', price_currency: 'USD' })), (e: Error) => e instanceof PermanentError && e.message === 'X takes value as a number; the blueprint mapped "ten": map a number (to_number)');
@@ -115,12 +115,23 @@ test('value and currency: both or neither; the default currency; an unreadable o
   assert.deepEqual(map(payload({ contents: [{ content_id: 'a', num_items: -1 }, { nothing: true }, 'SKU-9'] }))!.contents, [{ content_id: 'a' }], 'entries with nothing usable are left out');
 });
 
+test('amounts: decimal text with a point, as X\'s example ("value": "20.00"): a whole number is never sent bare', () => {
+  assert.deepEqual([20, 24.99, 0.125, 1e-7, -0, 1234567.891, 0.1 + 0.2].map((n) => decimalText(n, 'value')), ['20.00', '24.99', '0.125', '0.00', '0.00', '1234567.891', '0.30']);
+  assert.throws(() => decimalText(1e21, 'value'), (e: Error) => e instanceof PermanentError && /X takes value as an amount; 1e\+21 is none/.test(e.message));
+  assert.throws(() => map(payload({ value: '1e16', price_currency: 'USD' })), /X takes value as an amount/, 'an id mapped as the value dead-letters the conversion alone');
+  const sent = map(payload({ value: 100, price_currency: 'USD', contents: [{ content_id: 'a', content_price: 100, num_items: 1 }] }))!;
+  assert.deepEqual([sent.value, (sent.contents as JsonObject[])[0]!.content_price], ['100.00', '100.00']);
+  assert.equal(JSON.stringify(sent).includes(':100,'), false, 'no bare whole number for an amount on the wire');
+});
+
 test('time and ids: clock skew sent as now, a time far ahead or none refused; placeholders never reach X', () => {
   assert.equal(map(payload({ conversion_time: '2026-12-01T12:30:00Z' }))!.conversion_time, '2026-12-01T12:00:00.250Z', 'up to an hour ahead: the delivery\'s time');
   assert.equal(map(payload({ conversion_time: 1796036400 }))!.conversion_time, new Date(1796036400 * 1000).toISOString(), 'epoch seconds read');
   assert.equal(map((({ conversion_time: _time, ...rest }) => rest)(payload()))!.conversion_time, '2026-12-01T11:00:00.000Z', 'the event\'s timestamp unless mapped');
   assert.throws(() => map(payload({ conversion_time: '2026-12-01T14:00:00Z' })), (e: Error) => e instanceof PermanentError && /more than an hour after this delivery/.test(e.message));
   assert.throws(() => map(payload({ conversion_time: 'next tuesday' }), browserEvent({ timestamp: 'never' } as never)), /X needs conversion_time \(ISO 8601\): the blueprint mapped "next tuesday", which is no time/);
+  assert.throws(() => map(payload({ conversion_time: -8.6e15 })), /the blueprint mapped -8600000000000000, which is no time/, 'a year before 0000 X\'s yyyy-MM-dd cannot carry');
+  assert.throws(() => map(payload({ conversion_time: '+010000-01-01T00:00:00Z' })), /which is no time/);
   assert.throws(() => map(payload({ event_id: 'Order Completed' })), (e: Error) => e instanceof PermanentError && /the blueprint mapped event_id "Order Completed"/.test(e.message));
   assert.equal(map(payload({ conversion_id: 'undefined' }))!.conversion_id, 'm-1', 'a placeholder would make X drop unrelated conversions as duplicates');
   assert.equal(map(payload({ conversion_id: 'ORD-1' }))!.conversion_id, 'ORD-1');
@@ -275,21 +286,21 @@ test('blueprints: an order, a cart add and a page through each variant, as X tak
     assert.deepEqual(order, {
       conversion_time: '2026-12-01T11:00:00.000Z', event_id: 'tw-o8z6j-o87ne',
       identifiers: [{ twclid: TWCLID }, { hashed_email: sha256('jane@example.com') }, { hashed_phone_number: sha256('+15554441234') }, { ip_address: '203.0.113.42', user_agent: 'Mozilla/5.0' }],
-      number_items: 3, price_currency: 'GBP', value: 64.98, conversion_id: 'm-1',
-      contents: [{ content_id: 'SKU-1', content_name: 'Trail Shoe', content_type: 'Shoes', content_price: 29.99, num_items: 2 }, { content_id: 'SKU-2', content_price: 5, num_items: 1 }],
+      number_items: 3, price_currency: 'GBP', value: '64.98', conversion_id: 'm-1',
+      contents: [{ content_id: 'SKU-1', content_name: 'Trail Shoe', content_type: 'Shoes', content_price: '29.99', num_items: 2 }, { content_id: 'SKU-2', content_price: '5.00', num_items: 1 }],
     }, variant);
     const text = JSON.stringify(order).toLowerCase();
     for (const raw of ['jane', '4441234']) assert.equal(text.includes(raw), false, `${variant}: ${raw} never leaves Signal`);
     assert.match(blueprint(variant).mapEvent(browserEvent({ properties: { total: 5, currency: '$' } })).errors.join(), /currency is required but currency: "\$"/, `${variant}: an unreadable currency is an error`);
     const added = mapThrough(variant, browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 3, currency: 'EUR' } }))!;
-    assert.deepEqual([added.event_id, added.number_items, added.price_currency, added.value, added.contents], ['tw-o8z6j-o87ni', 3, 'EUR', 74.97, [{ content_id: 'SKU-1', content_name: 'Trail Shoe', content_price: 24.99, num_items: 3 }]], variant);
+    assert.deepEqual([added.event_id, added.number_items, added.price_currency, added.value, added.contents], ['tw-o8z6j-o87ni', 3, 'EUR', '74.97', [{ content_id: 'SKU-1', content_name: 'Trail Shoe', content_price: '24.99', num_items: 3 }]], variant);
     const page = mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Home', context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/?twclid=landing1' }, cookies: { _twclid: `{"twclid":"pixelclick"}` } } } as never))!;
     assert.deepEqual([page.event_id, page.identifiers], ['tw-o8z6j-o87ng', [{ twclid: 'landing1' }, { ip_address: '203.0.113.42', user_agent: 'Mozilla/5.0' }]], `${variant}: the landing page's click id`);
     const later = mapThrough(variant, browserEvent({ type: 'page', event: undefined, context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0', page: { url: 'https://shop.example.com/' }, cookies: { _twclid: `{"twclid":"pixelclick"}` } } } as never))!;
     assert.deepEqual(later.identifiers, [{ twclid: 'pixelclick' }, { ip_address: '203.0.113.42', user_agent: 'Mozilla/5.0' }], `${variant}: the X Pixel's cookie when Signal's is not there`);
     assert.equal(mapThrough(variant, browserEvent({ type: 'identify', event: undefined, traits: { email: 'a@x.com' } } as never)), null, `${variant}: no identify call at X`);
   }
-  assert.deepEqual(mapThrough('default', withTraits({ event: 'Signed Up', properties: { value: 25, currency: 'usd' } }))!.value, 25, 'default: any named track event, with its value');
+  assert.deepEqual(mapThrough('default', withTraits({ event: 'Signed Up', properties: { value: 25, currency: 'usd' } }))!.value, '25.00', 'default: any named track event, with its value');
   assert.equal(mapThrough('retail', withTraits({ event: 'Signed Up' })), null, 'retail sends the funnel only');
   assert.equal(mapThrough('default', withTraits({ event: 'Newsletter Opened' })), null, 'no X event configured for it');
 });
