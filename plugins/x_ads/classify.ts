@@ -5,9 +5,13 @@
 // "Could not authenticate you.", 89 "Invalid or expired token.", 135 "Timestamp out of
 // bounds."). The Conversion API's 400 messages: "At least one user identifier must be provided",
 // "Hashed_email is not a valid SHA-256 hash", "Event_id (<event_id>) is not a single event tag
-// (SET)", "Conversion count limit is 500". A request with one invalid conversion is refused
-// whole, "a list of all applicable errors" in its answer. Rate limits: 429 with X's
-// `x-rate-limit-reset` (epoch seconds) rather than Retry-After.
+// (SET)", "Conversion count limit is 500", "Event ID was not found", "Expected Time in
+// yyyy-MM-ddTHH:mm:ss.SSSZ, got … for conversion_time"; its 404s: "event_id (<id>) does not
+// belong to provided account", "User <id> does not have access to account <id>". A request with
+// one invalid conversion is refused whole, "a list of all applicable errors" in its answer, each
+// naming the field in `parameter` (event_id, hashed_email, conversion_time), never the
+// conversion. Rate limits: 429 with X's `x-rate-limit-reset` (epoch seconds) rather than
+// Retry-After.
 import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf } from './config.ts';
 
@@ -87,8 +91,9 @@ function rateLimitWaitMs(headers: Record<string, string>, now: number): number |
 /**
  * The conversions the errors name by their place in the request, with X's words for each, when
  * every error names one of them; undefined otherwise (an error about the request, or a place out
- * of range). X's documentation does not show whether it names them: this reads the forms an
- * error's `parameter` or message would take (`conversions[3].identifiers`).
+ * of range). X's documented errors name the field, not the conversion (`"parameter":
+ * "hashed_email"`): this reads the forms a place would take (`conversions[3].identifiers`), should
+ * X add one, and the batch is halved otherwise.
  */
 function refusedConversions(errors: XError[], count: number): Map<number, string[]> | undefined {
   if (errors.length === 0) return undefined;
@@ -122,13 +127,15 @@ export interface ClassifyContext {
  * - 2xx: delivered (`conversions_processed` and `debug_id` stay in the delivery log);
  * - 429 (and a 420 or a TOO_MANY_REQUESTS code): the rate limit, handled as a 429 (no try used
  *   up, the integration slowed) until Retry-After or X's `x-rate-limit-reset`, else a minute;
- * - 5xx and 408: retried, honouring Retry-After;
+ * - 5xx, 408 and 423 (LOCK_ACQUISITION_TIMEOUT): retried, honouring Retry-After;
  * - 401 "Timestamp out of bounds" (code 135): retried: the request was signed with the
  *   delivery's clock, and the next try signs afresh;
  * - 401 otherwise (32 "Could not authenticate you.", 89 "Invalid or expired token.",
  *   UNAUTHORIZED_ACCESS): dead-lettered saying which credentials to check;
  * - 403: dead-lettered: the app's Ads API access, the user's role on the ad account;
- * - 404 (and 410): dead-lettered: the pixel id, or an Ads API version X no longer serves;
+ * - 404 (and 410): dead-lettered: an event id of another ad account (naming it and
+ *   `config.conversion_events`), a user without access to the pixel's ad account, else the
+ *   pixel id or an Ads API version X no longer serves;
  * - 400 "is not a single event tag (SET)" or a missing event id: dead-lettered naming the event
  *   id in `config.conversion_events`;
  * - 400 naming refused conversions by their place: those dead-lettered with X's words, the others
@@ -154,7 +161,8 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
   if (status === 429 || status === 420 || hasCode(errors, 'TOO_MANY_REQUESTS', 88)) {
     return { status: 'retry', reason: `X rate limit reached (HTTP ${status}, ${what}): X counts requests per ad account in 15-minute windows`, retryAfterMs: rateLimitWaitMs(headers, ctx.now) ?? RATE_LIMIT_WAIT_MS, throttled: true };
   }
-  if (status >= 500 || status === 408) {
+  // 423: the Ads API's LOCK_ACQUISITION_TIMEOUT, a lock it could not take in time: passing.
+  if (status >= 500 || status === 408 || status === 423) {
     const wait = parseRetryAfter(header(headers, 'retry-after'));
     const reason = `X HTTP ${status}: ${what}`;
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
@@ -169,6 +177,15 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
     return { status: 'dead_letter', reason: `X refused to record conversions for pixel ${pixel} with these credentials (HTTP 403, ${what}). Check that the app has Ads API access (granted by X on request), and that the user whose access token Signal signs with holds the AD_MANAGER or ACCOUNT_ADMIN role on the ad account that owns the pixel; then replay the dead letters` };
   }
   if (status === 404 || status === 410) {
+    // X's documented 404s: an event id of another ad account ("event_id (abc) does not belong
+    // to provided account", parameter event_id), a user without access to the pixel's ad
+    // account ("User … does not have access to account …"), and a route it does not serve.
+    if (errors.some((e) => e.parameter === 'event_id') || says(errors, /event[_ ]id.*(does not belong|not found)/i)) {
+      return { status: 'dead_letter', reason: `X refused event id ${eventIdOfRequest(request)} (HTTP ${status}, ${what}): config.conversion_events must name events of pixel ${pixel}, as Events Manager shows their ID (tw-<pixel id>-<event id>); fix it in a new revision, then replay the dead letters` };
+    }
+    if (says(errors, /does not have access to account/i)) {
+      return { status: 'dead_letter', reason: `X says the credentials' user cannot reach the ad account of pixel ${pixel} (HTTP ${status}, ${what}): give that user the AD_MANAGER or ACCOUNT_ADMIN role on the ad account, or use the credentials of a user who has it; then replay the dead letters` };
+    }
     return { status: 'dead_letter', reason: `X found no conversions endpoint for pixel ${pixel} in Ads API version ${apiVersionOf(ctx.config)} (HTTP ${status}, ${what}): check config.pixel_id (Events Manager shows the X Pixel's ID, e.g. o8z6j) and config.api_version (a version X still serves); then replay the dead letters` };
   }
   if (status === 400 || status === 422) {

@@ -217,6 +217,13 @@ test('classify: refused credentials, access or pixel dead-letter at once saying 
   const missing = whole(classify(404, xError('The requested resource could not be found', 'NOT_FOUND')));
   assert.match(missing.reason, /pixel o8z6j in Ads API version 12 \(HTTP 404, NOT_FOUND: .*check config\.pixel_id .* config\.api_version/);
   assert.equal(whole(classify(410, '')).status, 'dead_letter');
+  // X's documented 404s name what to fix: an event id of another account, a user without access.
+  const foreign = whole(classify(404, { errors: [{ code: 'NOT_FOUND', message: 'event_id (abc) does not belong to provided account', parameter: 'event_id' }, { code: 'INVALID_PARAMETER', message: 'event_id (abc) is not a single event tag (SET)', parameter: 'event_id' }] }));
+  assert.equal(foreign.status, 'dead_letter');
+  assert.match(foreign.reason, /^X refused event id tw-o8z6j-o87ne \(HTTP 404, NOT_FOUND: event_id \(abc\) does not belong to provided account \(event_id\); .*config\.conversion_events must name events of pixel o8z6j/);
+  const noAccess = whole(classify(404, xError('User 12 does not have access to account 18ce55gze09.', 'NOT_FOUND')));
+  assert.match(noAccess.reason, /cannot reach the ad account of pixel o8z6j .*AD_MANAGER or ACCOUNT_ADMIN/);
+  assert.equal(whole(classify(423, xError('Lock acquisition timeout', 'LOCK_ACQUISITION_TIMEOUT'))).status, 'retry', 'a lock X could not take in time passes');
 });
 
 test('classify: X\'s 400s — an event id that is no single event tag dead-letters naming the config; named conversions alone; otherwise halves', () => {
