@@ -13,7 +13,7 @@
 // conversion. Rate limits: 429 with X's `x-rate-limit-reset` (epoch seconds) rather than
 // Retry-After.
 import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiVersionOf } from './config.ts';
+import { apiVersionOf, pixelTokenOf } from './config.ts';
 
 /** How much of X's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -128,6 +128,7 @@ export interface ClassifyContext {
  * - 429 (and a 420 or a TOO_MANY_REQUESTS code): the rate limit, handled as a 429 (no try used
  *   up, the integration slowed) until Retry-After or X's `x-rate-limit-reset`, else a minute;
  * - 5xx, 408 and 423 (LOCK_ACQUISITION_TIMEOUT): retried, honouring Retry-After;
+ * - 401 and 403 with the pixel's access token: dead-lettered naming config.pixel_access_token;
  * - 401 "Timestamp out of bounds" (code 135): retried: the request was signed with the
  *   delivery's clock, and the next try signs afresh;
  * - 401 otherwise (32 "Could not authenticate you.", 89 "Invalid or expired token.",
@@ -167,6 +168,13 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
     const reason = `X HTTP ${status}: ${what}`;
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
   }
+  const byToken = pixelTokenOf(ctx.config) !== undefined;
+  if (status === 401 && byToken) {
+    return { status: 'dead_letter', reason: `X refused the pixel's Conversion API access token (HTTP 401, ${what}). Check config.pixel_access_token: a token Events Manager generated for pixel ${pixel} (Install Pixel > Manual > Conversions API > Generate access token), copied whole; generate a new one if it was revoked. Fix it in a new revision, then replay the dead letters` };
+  }
+  if (status === 403 && byToken) {
+    return { status: 'dead_letter', reason: `X refused to record conversions for pixel ${pixel} with this access token (HTTP 403, ${what}). Check that config.pixel_access_token was generated in Events Manager for this pixel's ad account; then replay the dead letters` };
+  }
   if (status === 401) {
     if (hasCode(errors, 135) || says(errors, /timestamp/i)) {
       return { status: 'retry', reason: `X refused the request's OAuth timestamp (HTTP 401, ${what}): it was signed with this delivery's clock, and the next try signs it afresh; if this keeps happening, check the clock of Signal's worker hosts` };
@@ -184,7 +192,10 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
       return { status: 'dead_letter', reason: `X refused event id ${eventIdOfRequest(request)} (HTTP ${status}, ${what}): config.conversion_events must name events of pixel ${pixel}, as Events Manager shows their ID (tw-<pixel id>-<event id>); fix it in a new revision, then replay the dead letters` };
     }
     if (says(errors, /does not have access to account/i)) {
-      return { status: 'dead_letter', reason: `X says the credentials' user cannot reach the ad account of pixel ${pixel} (HTTP ${status}, ${what}): give that user the AD_MANAGER or ACCOUNT_ADMIN role on the ad account, or use the credentials of a user who has it; then replay the dead letters` };
+      const fix = byToken
+        ? 'generate config.pixel_access_token in Events Manager for this pixel'
+        : 'give that user the AD_MANAGER or ACCOUNT_ADMIN role on the ad account, or use the credentials of a user who has it';
+      return { status: 'dead_letter', reason: `X says the credentials' user cannot reach the ad account of pixel ${pixel} (HTTP ${status}, ${what}): ${fix}; then replay the dead letters` };
     }
     return { status: 'dead_letter', reason: `X found no conversions endpoint for pixel ${pixel} in Ads API version ${apiVersionOf(ctx.config)} (HTTP ${status}, ${what}): check config.pixel_id (Events Manager shows the X Pixel's ID, e.g. o8z6j) and config.api_version (a version X still serves); then replay the dead letters` };
   }

@@ -21,6 +21,12 @@ export const PIXEL_PATTERN = '^[A-Za-z0-9]{2,32}$';
 const EVENT_ID = /^(?:tw-([a-z0-9]+)-)?([a-z0-9]+)$/;
 /** The four OAuth 1.0a credentials, by config field. */
 export const CREDENTIAL_FIELDS = ['consumer_key', 'consumer_secret', 'access_token', 'access_token_secret'] as const;
+/**
+ * The Conversion API access token Events Manager generates for a pixel, sent in X's
+ * `X-Pixel-Token` header instead of an OAuth 1.0a signature (X's guide to its official Google
+ * Tag Manager template documents it; it needs no developer app or Ads API access).
+ */
+export const PIXEL_TOKEN_FIELD = 'pixel_access_token';
 
 const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
@@ -88,6 +94,17 @@ export function apiVersionOf(config: Record<string, JsonValue>): string {
 }
 
 /**
+ * The pixel's Conversion API access token (`pixel_access_token`), trimmed, or undefined when the
+ * config has none (it signs with OAuth 1.0a then).
+ *
+ * @example
+ * pixelTokenOf({ pixel_access_token: ' a1b2c3 ' }); // 'a1b2c3'
+ */
+export function pixelTokenOf(config: Record<string, JsonValue>): string | undefined {
+  return text(config[PIXEL_TOKEN_FIELD]);
+}
+
+/**
  * The OAuth 1.0a credentials of a config (as given: X's keys and tokens hold no white space),
  * or undefined when one is missing.
  *
@@ -101,16 +118,20 @@ export function credentialsOf(config: Record<string, JsonValue>): OAuth1Credenti
   return { consumerKey, consumerSecret, token, tokenSecret };
 }
 
-/** What each credential is called in X's Developer Console, for messages. */
-const CREDENTIAL_NAMES: Record<(typeof CREDENTIAL_FIELDS)[number], string> = {
+type CredentialField = (typeof CREDENTIAL_FIELDS)[number] | typeof PIXEL_TOKEN_FIELD;
+
+/** What each credential is called where X shows it (the Developer Console, Events Manager), for messages. */
+const CREDENTIAL_NAMES: Record<CredentialField, string> = {
   consumer_key: 'API Key (consumer key)',
   consumer_secret: 'API Key Secret (consumer secret)',
   access_token: 'Access Token',
   access_token_secret: 'Access Token Secret',
+  pixel_access_token: 'Conversion API access token of Events Manager',
 };
 
 /**
- * Config problems the schema cannot see, each naming its field: a credential pasted with white
+ * Config problems the schema cannot see, each naming its field: no credential (neither the
+ * pixel's `pixel_access_token` nor all four OAuth 1.0a ones), a credential pasted with white
  * space or an `OAuth `/`Bearer ` prefix, a Bearer token given for OAuth 1.0a, an access token
  * that is not of X's `<user id>-<token>` form, two credentials that are the same value; a pixel
  * given as an event id; no conversion event, an event name that can never match, an X event id
@@ -122,12 +143,24 @@ const CREDENTIAL_NAMES: Record<(typeof CREDENTIAL_FIELDS)[number], string> = {
  */
 export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const field of CREDENTIAL_FIELDS) {
+  const allFields: readonly CredentialField[] = [PIXEL_TOKEN_FIELD, ...CREDENTIAL_FIELDS];
+  for (const field of allFields) {
     const value = config[field];
     if (typeof value !== 'string') continue;
     const name = CREDENTIAL_NAMES[field];
-    if (/^(oauth|bearer)\s/i.test(value.trim())) problems.push({ field, message: `starts with "${value.trim().split(/\s/)[0]} ": give the ${name} alone, Signal signs each request itself` });
-    else if (/\s/.test(value)) problems.push({ field, message: `holds white space (copied with a line break or a space?): give the ${name} alone, as the X Developer Console shows it` });
+    if (/^(oauth|bearer)\s/i.test(value.trim())) problems.push({ field, message: `starts with "${value.trim().split(/\s/)[0]} ": give the ${name} alone, Signal ${field === PIXEL_TOKEN_FIELD ? 'puts it in X\'s X-Pixel-Token header' : 'signs each request'} itself` });
+    else if (/\s/.test(value)) problems.push({ field, message: `holds white space (copied with a line break or a space?): give the ${name} alone, as ${field === PIXEL_TOKEN_FIELD ? 'Events Manager' : 'the X Developer Console'} shows it` });
+  }
+  // Either credential: the pixel's token, or the four of OAuth 1.0a (all four: one signs nothing).
+  const oauthGiven = CREDENTIAL_FIELDS.filter((field) => text(config[field]) !== undefined);
+  if (pixelTokenOf(config) === undefined) {
+    if (oauthGiven.length === 0) {
+      problems.push({ field: PIXEL_TOKEN_FIELD, message: 'give the pixel\'s Conversion API access token (Events Manager > Install Pixel > Manual > Conversions API > Generate access token), or the four OAuth 1.0a credentials of an X app with Ads API access (consumer_key, consumer_secret, access_token, access_token_secret): there is neither' });
+    } else {
+      for (const field of CREDENTIAL_FIELDS.filter((f) => !oauthGiven.includes(f))) {
+        problems.push({ field, message: `is needed with ${oauthGiven.join(', ')}: OAuth 1.0a signs with all four (the ${CREDENTIAL_NAMES[field]}, X Developer Console > Projects & Apps > the app > Keys and tokens); or give pixel_access_token instead` });
+      }
+    }
   }
   const token = text(config.access_token);
   if (token !== undefined && !/\s/.test(token)) {
@@ -136,7 +169,7 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
     if (/^AAAA/.test(token) && token.length > 60) problems.push({ field: 'access_token', message: 'is an app-only Bearer Token: the Ads API needs a user\'s OAuth 1.0a Access Token (it starts with the user\'s numeric id and a dash, e.g. 1234567890-AbC…), generated for a user with the AD_MANAGER or ACCOUNT_ADMIN role on the ad account' });
     else if (!/^\d+-\S+$/.test(token)) problems.push({ field: 'access_token', message: 'is not an X user Access Token, which starts with the user\'s numeric id and a dash (1234567890-AbC…): copy the Access Token, not its secret or the API Key, from the X Developer Console (Keys and tokens)' });
   }
-  const given = CREDENTIAL_FIELDS.map((field) => [field, text(config[field])] as const).filter((entry): entry is readonly [(typeof CREDENTIAL_FIELDS)[number], string] => entry[1] !== undefined);
+  const given = allFields.map((field) => [field, text(config[field])] as const).filter((entry): entry is readonly [CredentialField, string] => entry[1] !== undefined);
   for (const [index, [field, value]] of given.entries()) {
     const same = given.slice(0, index).find(([, other]) => other === value);
     if (same) problems.push({ field, message: `is the same value as ${same[0]}: the ${CREDENTIAL_NAMES[field]} and the ${CREDENTIAL_NAMES[same[0]]} are two different values in the X Developer Console` });

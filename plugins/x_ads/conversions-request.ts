@@ -1,10 +1,11 @@
 // The requests of a batch: its conversions grouped by X event (so an event id X refuses fails
-// only its own conversions), at most 500 a request, each signed with OAuth 1.0a at the
-// delivery's time. The JSON body is not signed (RFC 5849 signs form bodies only); the nonce is
-// derived from the request, so a build is pure and a retry, a new delivery with a new time, gets
-// a fresh timestamp and nonce.
+// only its own conversions), at most 500 a request, each authenticated with the pixel's
+// Conversion API access token (X's `X-Pixel-Token` header) when the config has one, else signed
+// with OAuth 1.0a at the delivery's time. The JSON body is not signed (RFC 5849 signs form bodies
+// only); the nonce is derived from the request, so a build is pure and a retry, a new delivery
+// with a new time, gets a fresh timestamp and nonce.
 import { PermanentError, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiVersionOf, credentialsOf } from './config.ts';
+import { apiVersionOf, credentialsOf, pixelTokenOf } from './config.ts';
 import { deterministicNonce, oauth1Header } from './oauth1.ts';
 
 /** X's Ads API origin. */
@@ -29,8 +30,9 @@ export function conversionsUrl(config: PluginContext['config']): string {
 }
 
 /**
- * One signed request carrying `part`: `{ conversions: [...] }` with the OAuth 1.0a header of the
- * delivery's second (`ctx.now`) and a nonce derived from the URL, the body and the events.
+ * One request carrying `part`: `{ conversions: [...] }` with the pixel's token in X's
+ * `X-Pixel-Token` header when `config.pixel_access_token` is set; else with the OAuth 1.0a header
+ * of the delivery's second (`ctx.now`) and a nonce derived from the URL, the body and the events.
  *
  * @example
  * conversionsRequest([{ id: 'm-1', event, payload }], ctx);
@@ -38,12 +40,16 @@ export function conversionsUrl(config: PluginContext['config']): string {
  * //   headers: { authorization: 'OAuth oauth_consumer_key="…", …', 'content-type': 'application/json' }, body: { conversions: [payload] }, eventIds: ['m-1'] }
  */
 export function conversionsRequest(part: MappedEvent[], ctx: PluginContext): RequestDescriptor {
-  const credentials = credentialsOf(ctx.config);
-  if (credentials === undefined) {
-    throw new PermanentError('X needs the four OAuth 1.0a credentials: set config.consumer_key, config.consumer_secret, config.access_token and config.access_token_secret');
-  }
   const url = conversionsUrl(ctx.config);
   const body = { conversions: part.map((e) => e.payload) };
+  const pixelToken = pixelTokenOf(ctx.config);
+  if (pixelToken !== undefined) {
+    return { method: 'POST', url, headers: { 'x-pixel-token': pixelToken, 'content-type': 'application/json' }, body, eventIds: part.map((e) => e.id) };
+  }
+  const credentials = credentialsOf(ctx.config);
+  if (credentials === undefined) {
+    throw new PermanentError('X needs a credential: set config.pixel_access_token (the pixel\'s Conversion API access token from Events Manager), or the four OAuth 1.0a ones, config.consumer_key, config.consumer_secret, config.access_token and config.access_token_secret');
+  }
   const timestamp = Math.floor(ctx.now / 1000);
   // The delivery's time to the millisecond: two deliveries of the same events within one second
   // (a retry sped up in tests) still sign with different nonces.
@@ -62,7 +68,7 @@ export function conversionsRequest(part: MappedEvent[], ctx: PluginContext): Req
  * conversions and 1 MB.
  *
  * @example
- * sendConversions(batch, ctx); // one signed request per event id and per 500 conversions
+ * sendConversions(batch, ctx); // one authenticated request per event id and per 500 conversions
  */
 export function sendConversions(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const byEvent = new Map<string, MappedEvent[]>();

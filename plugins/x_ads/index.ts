@@ -20,13 +20,14 @@ export default definePlugin({
   id: 'x_ads',
   name: 'X Ads (Conversions API)',
   category: 'advertising',
-  description: 'Server-to-server web conversions to X (Twitter) Ads through the Conversion API of the X Ads API: one X event per Signal event, value, currency and contents, the X click id (twclid) of the landing page kept in a first-party cookie, hashed email and phone, IP address and user agent for matching, deduplication with the X Pixel by conversion_id; every request signed with OAuth 1.0a.',
+  description: 'Server-to-server web conversions to X (Twitter) Ads through the Conversion API of the X Ads API: one X event per Signal event, value, currency and contents, the X click id (twclid) of the landing page kept in a first-party cookie, hashed email and phone, IP address and user agent for matching, deduplication with the X Pixel by conversion_id; authenticated with the pixel\'s Conversion API access token (X-Pixel-Token) or signed with OAuth 1.0a.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
   config: {
     type: 'object',
-    required: ['pixel_id', 'conversion_events', 'consumer_key', 'consumer_secret', 'access_token', 'access_token_secret'],
+    // The credential is either the pixel's token or the four of OAuth 1.0a: validateConfig says which is missing.
+    required: ['pixel_id', 'conversion_events'],
     properties: {
       pixel_id: {
         type: 'string', title: 'Pixel ID',
@@ -40,9 +41,14 @@ export default definePlugin({
         additionalProperties: { type: 'string' },
         examples: [{ 'Order Completed': 'tw-o8z6j-o87ne', 'Signed Up': 'tw-o8z6j-o87nf' }],
       },
+      pixel_access_token: {
+        type: 'string', title: 'Conversion API Access Token (Pixel token)',
+        description: 'The pixel\'s Conversion API access token (X Ads Manager > Tools > Events Manager > Install Pixel > Manual > Conversions API > Generate access token), sent in X\'s X-Pixel-Token header. Needs no developer app; give it or the four OAuth 1.0a credentials below (with both, the token is used).',
+        secret: true, minLength: 1,
+      },
       consumer_key: {
         type: 'string', title: 'API Key (Consumer Key)',
-        description: 'The API Key of your X app that has Ads API access (X Developer Console > Projects & Apps > the app > Keys and tokens).',
+        description: 'OAuth 1.0a, unless pixel_access_token is given: the API Key of your X app that has Ads API access (X Developer Console > Projects & Apps > the app > Keys and tokens).',
         secret: true, minLength: 1,
       },
       consumer_secret: {

@@ -173,6 +173,29 @@ describe('X Ads Conversion API', () => {
     assert.equal(sent('x-set').length, 1);
   });
 
+  test('the pixel\'s Conversion API access token: sent in X-Pixel-Token, no OAuth; masked in the delivery log; X\'s 401 dead-letters naming it', async () => {
+    const PIXEL_TOKEN = 'e2e-pixel-token-0123456789abcdef';
+    const tokenPipeline = await installOnNewPipeline(signal, 'x_ads', 'X shop (pixel token)', { config: { pixel_id: PIXEL, conversion_events: EVENTS, pixel_access_token: PIXEL_TOKEN }, variant: 'retail', consentCategories: ['advertising'] });
+    const send = (call: Record<string, unknown>) => sendBrowserCall(signal, tokenPipeline.site.key, call, { ...visitor, cookies: `_dftwclid=${TWCLID}` }, { timestamp: now(), context: { consent, page: { url: 'https://shop.example.com/' } } });
+    await send({ type: 'track', event: 'Order Completed', messageId: 'x-token-1', properties: { order_id: 'ORD-T', revenue: 20, currency: 'USD' } });
+    const { request, conversion } = await sentOnce('x-token-1');
+    assert.equal(request.headers['x-pixel-token'], PIXEL_TOKEN);
+    assert.equal(request.headers.authorization, undefined, 'no OAuth signature beside the token');
+    assert.deepEqual([conversion.event_id, conversion.value, conversion.identifiers[0]], ['tw-o8z6j-o87ne', '20.00', { twclid: TWCLID }]);
+    await waitUntil(async () => (await signal.delivery.list(tokenPipeline.integrationId, { messageId: 'x-token-1' }, 5)).total === 0 || undefined, 'delivered');
+    const log = await signal.graphql<{ deliveryLog: Array<{ request: { headers: Record<string, string> } }> }>('query($id: ID!) { deliveryLog(integrationId: $id, limit: 5) { request } }', { id: tokenPipeline.integrationId });
+    const logged = JSON.stringify(log.body.data!.deliveryLog);
+    assert.ok(logged.includes('x-pixel-token'), logged);
+    assert.equal(logged.includes(PIXEL_TOKEN), false, 'the token is masked in the delivery log');
+
+    sim.script('POST', PATH, [{ status: 401, body: { errors: [{ code: 'UNAUTHORIZED_ACCESS', message: 'This request is not properly authenticated' }] } }]);
+    await send({ type: 'track', event: 'Order Completed', messageId: 'x-token-401', properties: { order_id: 'ORD-U', revenue: 1, currency: 'USD' } });
+    const dead = await waitForDeadLetter(signal, tokenPipeline.integrationId, 'x-token-401');
+    assert.equal(dead.attempts, 1);
+    assert.match(dead.reason, /^X refused the pixel's Conversion API access token \(HTTP 401, UNAUTHORIZED_ACCESS: This request is not properly authenticated\)\. Check config\.pixel_access_token/);
+    assert.equal(JSON.stringify(dead).includes(PIXEL_TOKEN), false, 'no token in the dead letter');
+  });
+
   test('a preview shows the signed request with the header masked, sending nothing', async () => {
     const before = sim.requests({ path: PATH }).length;
     const events = [{

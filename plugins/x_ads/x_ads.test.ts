@@ -265,9 +265,35 @@ test('validateConfig and the schema: each problem names its field', () => {
   assert.equal(validate(config({ default_currency: 'usd', default_country_code: '44', api_version: '12' })), true);
   assert.equal(validate(config({ pixel_id: 'https://ads.x.com/o8z6j' })), false, 'a URL is no pixel id');
   const { access_token: _token, ...noToken } = config();
-  assert.equal(validate(noToken), false, 'all four credentials are required');
+  assert.equal(validate(noToken), true, 'the schema leaves the credential to validateConfig: the pixel token or the four of OAuth 1.0a');
+  assert.deepEqual(validateXAdsConfig(noToken), [{ field: 'access_token', message: 'is needed with consumer_key, consumer_secret, access_token_secret: OAuth 1.0a signs with all four (the Access Token, X Developer Console > Projects & Apps > the app > Keys and tokens); or give pixel_access_token instead' }]);
+  assert.equal(xAds.config.properties.pixel_access_token!.secret, true);
   assert.equal(validate(config({ conversion_events: { 'Order Completed': 5 } })), false);
   for (const field of ['consumer_key', 'consumer_secret', 'access_token', 'access_token_secret']) assert.equal(xAds.config.properties[field]!.secret, true, `${field} is a secret`);
+});
+
+test('the pixel\'s Conversion API access token: sent in X-Pixel-Token instead of an OAuth signature; either credential required, each problem named', () => {
+  const PIXEL_TOKEN = 'pxt-0123456789abcdefABCDEF';
+  const tokenOnly = { pixel_id: PIXEL, conversion_events: { 'Order Completed': 'tw-o8z6j-o87ne' }, pixel_access_token: PIXEL_TOKEN };
+  assert.deepEqual(validateXAdsConfig(tokenOnly), []);
+  assert.equal(createConfigAjv().compile(xAds.config)(tokenOnly), true);
+  const tokenCtx: PluginContext = { config: tokenOnly, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: NOW };
+  const [only] = sendConversions(mapped(2), tokenCtx);
+  assert.deepEqual(only!.headers, { 'x-pixel-token': PIXEL_TOKEN, 'content-type': 'application/json' }, 'X\'s header, no Authorization');
+  assert.deepEqual([only!.url, only!.body], [URL_12, { conversions: mapped(2).map((m) => m.payload) }]);
+  // Both given: the token is used (a config moving from OAuth to the token keeps working).
+  assert.deepEqual(Object.keys(sendConversions(mapped(1), ctx({ pixel_access_token: PIXEL_TOKEN }))[0]!.headers!), ['x-pixel-token', 'content-type']);
+  // Neither: named at install, and a request is never built.
+  const neither = { pixel_id: PIXEL, conversion_events: { 'Order Completed': 'o87ne' } };
+  assert.deepEqual(validateXAdsConfig(neither).map((p) => p.field), ['pixel_access_token']);
+  assert.match(validateXAdsConfig(neither)[0]!.message, /Events Manager > Install Pixel > Manual > Conversions API > Generate access token\), or the four OAuth 1\.0a credentials/);
+  assert.throws(() => sendConversions(mapped(1), { ...tokenCtx, config: neither }), (e: Error) => e instanceof PermanentError && /config\.pixel_access_token/.test(e.message));
+  assert.deepEqual(validateXAdsConfig({ ...tokenOnly, pixel_access_token: 'Bearer abc' }), [{ field: 'pixel_access_token', message: 'starts with "Bearer ": give the Conversion API access token of Events Manager alone, Signal puts it in X\'s X-Pixel-Token header itself' }]);
+  assert.deepEqual(validateXAdsConfig({ ...tokenOnly, pixel_access_token: `${PIXEL_TOKEN}\n` }).map((p) => p.field), ['pixel_access_token']);
+  // X's refusals of the token say to check the token, not OAuth.
+  const refused = classifyX(answer(401, xError('Unauthorized', 'UNAUTHORIZED_ACCESS')), request(2), { config: tokenOnly, now: NOW });
+  assert.deepEqual([whole(refused).status, /config\.pixel_access_token: a token Events Manager generated for pixel o8z6j/.test(whole(refused).reason), /OAuth/.test(whole(refused).reason)], ['dead_letter', true, false]);
+  assert.match(whole(classifyX(answer(403, xError('Forbidden', 'UNAUTHORIZED_CLIENT_APPLICATION')), request(2), { config: tokenOnly, now: NOW })).reason, /config\.pixel_access_token was generated in Events Manager/);
 });
 
 test('the plugin\'s declaration: 500 conversions a request, advertising consent, the twclid kept 30 days in Signal\'s cookie; no deletion API at X', () => {
