@@ -8,12 +8,12 @@ export { validateXAdsConfig } from './config.ts';
 export { conversionsRequest, conversionsUrl, sendConversions } from './conversions-request.ts';
 
 /**
- * Signal's own first-party cookie for the X click id of a landing page's `twclid`. Not the X
- * Pixel's `_twclid`: the form the Pixel writes there is not documented (it is reported to be
- * JSON), so Signal never overwrites it; it reads both.
+ * Signal's own first-party cookie for the X click id of a landing page's `twclid`. Not `_twclid`:
+ * X's official server-side tag writes the bare click id there (about 390 days) and the X Pixel is
+ * reported to write JSON, so Signal never overwrites it; it reads both.
  */
 export const TWCLID_COOKIE = '_dftwclid';
-/** The X Pixel's own click id cookie, read (never written). */
+/** X's click id cookie (its Pixel's, its official server-side tag's), read (never written). */
 export const PIXEL_TWCLID_COOKIE = '_twclid';
 
 export default definePlugin({
@@ -108,11 +108,15 @@ export default definePlugin({
   // Signal's own cookie for the click id (set from a landing page's twclid), and the X Pixel's,
   // read for sites where the Pixel kept the click.
   cookies: [TWCLID_COOKIE, PIXEL_TWCLID_COOKIE],
-  // 30 days: X's longest click-through attribution window (its default post-engagement window).
-  clickIds: [{ param: 'twclid', cookie: TWCLID_COOKIE, days: 30 }],
-  // X allows 100,000 requests per 15 minutes per ad account (about 110 a second), each of up to
-  // 500 conversions; 10 a second (burst 20) leaves most of it to the account's other tools.
-  rateLimit: { rps: 10 },
+  // 90 days: X's longest post-engagement attribution window (1, 7, 14, 30, 60 or 90 days, 14 by
+  // default, its conversion tracking FAQ): a click older than the advertiser's window only goes
+  // unattributed, a cookie shorter than it loses conversions X would count.
+  clickIds: [{ param: 'twclid', cookie: TWCLID_COOKIE, days: 90 }],
+  // X's docs give 60,000 events per ad account per 15 minutes (its setup guide and rate-limit
+  // chart; its reference says 100,000 requests), and 450 writes a minute for the Ads API's POSTs:
+  // 5 requests a second (burst 10, 300 a minute) stays under the writes, and a 429 beyond the
+  // events' limit pauses the integration until X's reset.
+  rateLimit: { rps: 5, burst: 10 },
   batch: { maxEvents: MAX_CONVERSIONS, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => toXConversion(payload, event, ctx),
   send: sendConversions,

@@ -90,7 +90,7 @@ after(async () => {
 });
 
 describe('X Ads Conversion API', () => {
-  test('a landing page\'s twclid: kept by collect in Signal\'s _dftwclid for 30 days; the page visit sent with it, signed as X verifies', async () => {
+  test('a landing page\'s twclid: kept by collect in Signal\'s _dftwclid for 90 days; the page visit sent with it, signed as X verifies', async () => {
     const res = await fetch(`${signal.collectUrl}/v1/page`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA, cookie: '_dfdid=df_x0landing01' },
@@ -99,7 +99,7 @@ describe('X Ads Conversion API', () => {
     assert.equal(res.status, 200, await res.text());
     const setCookies = res.headers.getSetCookie();
     assert.equal(setCookies.some((c) => c.startsWith('_twclid=')), false, `the X Pixel's cookie is its own: ${JSON.stringify(setCookies)}`);
-    assert.equal(setCookies.find((c) => c.startsWith('_dftwclid=')), `_dftwclid=${TWCLID}; Max-Age=2592000; Path=/; SameSite=Lax`, 'the click id itself, 30 days');
+    assert.equal(setCookies.find((c) => c.startsWith('_dftwclid=')), `_dftwclid=${TWCLID}; Max-Age=7776000; Path=/; SameSite=Lax`, 'the click id itself, 90 days');
 
     const { request, conversion } = await sentOnce('x-landing-1');
     assert.equal(request.method, 'POST');

@@ -296,9 +296,9 @@ test('the pixel\'s Conversion API access token: sent in X-Pixel-Token instead of
   assert.match(whole(classifyX(answer(403, xError('Forbidden', 'UNAUTHORIZED_CLIENT_APPLICATION')), request(2), { config: tokenOnly, now: NOW })).reason, /config\.pixel_access_token was generated in Events Manager/);
 });
 
-test('the plugin\'s declaration: 500 conversions a request, advertising consent, the twclid kept 30 days in Signal\'s cookie; no deletion API at X', () => {
-  assert.deepEqual([xAds.batch.maxEvents, xAds.consent, xAds.rateLimit], [500, ['advertising'], { rps: 10 }]);
-  assert.deepEqual(xAds.clickIds?.map(({ param, cookie, days }) => ({ param, cookie, days })), [{ param: 'twclid', cookie: '_dftwclid', days: 30 }]);
+test('the plugin\'s declaration: 500 conversions a request, advertising consent, the twclid kept 90 days in Signal\'s cookie; no deletion API at X', () => {
+  assert.deepEqual([xAds.batch.maxEvents, xAds.consent, xAds.rateLimit], [500, ['advertising'], { rps: 5, burst: 10 }], 'under the Ads API\'s 450 writes a minute');
+  assert.deepEqual(xAds.clickIds?.map(({ param, cookie, days }) => ({ param, cookie, days })), [{ param: 'twclid', cookie: '_dftwclid', days: 90 }], 'X\'s longest post-engagement window');
   assert.deepEqual(xAds.cookies, ['_dftwclid', '_twclid'], 'the X Pixel\'s cookie is read, never written');
   assert.equal(xAds.forgetPerson, undefined, 'X has no deletion endpoint for conversions');
   assert.equal(xAds.accessToken, undefined, 'OAuth 1.0a user tokens do not expire: no exchange');
