@@ -12,13 +12,19 @@ const registry = await loadPlugins();
  * access token or service key);
  * Google Ads' optional manager account, developer token and phone country are checked filled;
  * Google Data Manager's credential is one of two (its refresh token here, not a service account
- * key as well: a config gives one), its optional fields filled.
+ * key as well: a config gives one), its optional fields filled. X Ads' credential is one of two
+ * too (the four OAuth 1.0a fields here, the harder path: with the pixel's token as well, the
+ * token would be used), its optional fields filled.
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id === 'google_data_manager') {
     const { service_account_key: _key, ...config } = sampleConfig(registry.get(id)!, { optional: true });
     return { config: { ...config, refresh_token: '1//0g-conformance-refresh-token', client_secret: 'GOCSPX-conformance-secret' } };
+  }
+  if (id === 'x_ads') {
+    const { pixel_access_token: _token, ...config } = sampleConfig(registry.get(id)!, { optional: true });
+    return { config };
   }
   if (id !== 'ga4') return {};
   const definition = registry.get(id)!;
