@@ -105,9 +105,9 @@ function content(raw: JsonValue, index: number): JsonObject | undefined {
 /**
  * The conversion's value and currency: the mapped `value`, else the contents' sum of
  * `content_price × num_items` when every entry has both; the mapped `price_currency`, else
- * `defaultCurrency`. A value without any currency is left out with it: X would count it in a
- * currency of its choosing (its reports then show no sale amount). A currency that cannot be
- * read throws, rather than counting the value in the wrong one.
+ * `defaultCurrency`. A value without any currency is left out with it: X would count it in USD
+ * (`price_currency`'s default in its reference), whatever the shop's currency. A currency that
+ * cannot be read throws, rather than counting the value in the wrong one.
  */
 function valueAndCurrency(payload: JsonObject, contents: JsonObject[], defaultCurrency: string | undefined): { value?: number; currency?: string } {
   let value = decimal(payload.value, 'value');

@@ -73,7 +73,7 @@ export default definePlugin({
       },
       default_currency: {
         type: 'string', title: 'Default Currency',
-        description: 'ISO 4217 code (e.g. USD) for conversions that carry a value but no currency. Without it such a conversion is sent without its value: X would count it in a currency of its choosing.',
+        description: 'ISO 4217 code (e.g. USD) for conversions that carry a value but no currency. Without it such a conversion is sent without its value: X would count it in USD, its default, whatever the shop\'s currency.',
         pattern: '^[A-Za-z]{3}$', examples: ['USD'],
       },
       default_country_code: {

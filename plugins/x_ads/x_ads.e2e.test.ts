@@ -173,6 +173,28 @@ describe('X Ads Conversion API', () => {
     assert.equal(sent('x-set').length, 1);
   });
 
+  test('X refuses a request for one conversion without naming it: halves find it, it alone is dead-lettered with X\'s words; the others are delivered, not lost', async () => {
+    // X's documented 400: the field in `parameter`, not the conversion; the whole request refused.
+    const refusal = { status: 400, body: { errors: [{ code: 'INVALID_PARAMETER', message: 'Expected Time in yyyy-MM-ddTHH:mm:ss.SSSZ, got "x" for conversion_time', parameter: 'conversion_time' }], request: { params: { pixel_id: PIXEL } } } };
+    sim.setDefault('POST', PATH, (request) => (conversionsOf(request).some((c) => c.conversion_id === 'x-split-bad') ? refusal : processedAll(request)));
+    try {
+      const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}`, 'x-forwarded-for': VISITOR_IP, 'user-agent': VISITOR_UA },
+        body: JSON.stringify({ batch: ['ok1', 'bad', 'ok2'].map((x) => ({ type: 'track', event: 'Order Completed', messageId: `x-split-${x}`, anonymousId: 'df_x0visitor01', timestamp: now(), properties: { order_id: x, revenue: 3, currency: 'USD' }, context: { consent, page: { url: 'https://shop.example.com/' }, traits: { email: `${x}@example.com` } } })) }),
+      });
+      assert.equal(res.status, 200, await res.text());
+      const dead = await waitForDeadLetter(signal, integrationId, 'x-split-bad');
+      assert.equal(dead.reason, 'X refused the conversion (HTTP 400, INVALID_PARAMETER: Expected Time in yyyy-MM-ddTHH:mm:ss.SSSZ, got "x" for conversion_time (conversion_time))');
+      for (const id of ['x-split-ok1', 'x-split-ok2']) await waitUntil(async () => (sent(id).length > 0 && (await delivered(id))) || undefined, `${id} delivered`);
+      const together = sim.requests({ path: PATH }).filter((request) => conversionsOf(request).length > 1 && conversionsOf(request).some((c) => c.conversion_id === 'x-split-bad'));
+      assert.ok(together.length > 0, 'the three went in one request first: the split path was taken');
+      assert.equal((await signal.delivery.list(integrationId, { messageId: 'x-split-ok1' }, 5)).total, 0);
+    } finally {
+      sim.setDefault('POST', PATH, processedAll);
+    }
+  });
+
   test('the pixel\'s Conversion API access token: sent in X-Pixel-Token, no OAuth; masked in the delivery log; X\'s 401 dead-letters naming it', async () => {
     const PIXEL_TOKEN = 'e2e-pixel-token-0123456789abcdef';
     const tokenPipeline = await installOnNewPipeline(signal, 'x_ads', 'X shop (pixel token)', { config: { pixel_id: PIXEL, conversion_events: EVENTS, pixel_access_token: PIXEL_TOKEN }, variant: 'retail', consentCategories: ['advertising'] });
