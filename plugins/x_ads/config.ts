@@ -1,6 +1,6 @@
 // The integration's config as the plugin reads it: the pixel, the X event of each Signal event,
-// the OAuth 1.0a credentials and the Ads API version; and the problems of a config its JSON
-// Schema cannot see, each naming its field.
+// the credential (the pixel's Conversion API access token, or the four of OAuth 1.0a) and the
+// Ads API version; and the problems of a config its JSON Schema cannot see, each naming its field.
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 import type { OAuth1Credentials } from './oauth1.ts';
 
