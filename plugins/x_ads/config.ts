@@ -172,7 +172,9 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
   const given = allFields.map((field) => [field, text(config[field])] as const).filter((entry): entry is readonly [CredentialField, string] => entry[1] !== undefined);
   for (const [index, [field, value]] of given.entries()) {
     const same = given.slice(0, index).find(([, other]) => other === value);
-    if (same) problems.push({ field, message: `is the same value as ${same[0]}: the ${CREDENTIAL_NAMES[field]} and the ${CREDENTIAL_NAMES[same[0]]} are two different values in the X Developer Console` });
+    if (same === undefined) continue;
+    const where = field === PIXEL_TOKEN_FIELD || same[0] === PIXEL_TOKEN_FIELD ? '' : ' in the X Developer Console';
+    problems.push({ field, message: `is the same value as ${same[0]}: the ${CREDENTIAL_NAMES[field]} and the ${CREDENTIAL_NAMES[same[0]]} are two different values${where}` });
   }
 
   const pixel = text(config.pixel_id);

@@ -290,6 +290,7 @@ test('the pixel\'s Conversion API access token: sent in X-Pixel-Token instead of
   assert.throws(() => sendConversions(mapped(1), { ...tokenCtx, config: neither }), (e: Error) => e instanceof PermanentError && /config\.pixel_access_token/.test(e.message));
   assert.deepEqual(validateXAdsConfig({ ...tokenOnly, pixel_access_token: 'Bearer abc' }), [{ field: 'pixel_access_token', message: 'starts with "Bearer ": give the Conversion API access token of Events Manager alone, Signal puts it in X\'s X-Pixel-Token header itself' }]);
   assert.deepEqual(validateXAdsConfig({ ...tokenOnly, pixel_access_token: `${PIXEL_TOKEN}\n` }).map((p) => p.field), ['pixel_access_token']);
+  assert.deepEqual(validateXAdsConfig({ ...config(), pixel_access_token: config().consumer_key! }).at(-1), { field: 'consumer_key', message: 'is the same value as pixel_access_token: the API Key (consumer key) and the Conversion API access token of Events Manager are two different values' });
   // X's refusals of the token say to check the token, not OAuth.
   const refused = classifyX(answer(401, xError('Unauthorized', 'UNAUTHORIZED_ACCESS')), request(2), { config: tokenOnly, now: NOW });
   assert.deepEqual([whole(refused).status, /config\.pixel_access_token: a token Events Manager generated for pixel o8z6j/.test(whole(refused).reason), /OAuth/.test(whole(refused).reason)], ['dead_letter', true, false]);
