@@ -171,7 +171,15 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         if (mapped.payload === null && !mapped.error) result.dropped = outcome?.dropped ?? 'mapper';
         if (mapped.payload) {
           const batch: MappedEvent[] = [{ id: transformed.messageId, event: transformed, payload: mapped.payload }];
-          result.requests = def.send(batch, ctx).map((request) => redactRequest(request, secrets));
+          // Signed as the core signs them when they go (the preview's time), secrets masked.
+          const built = def.send(batch, ctx);
+          try {
+            const sent = def.sign ? built.map((request) => ({ ...def.sign!(request, { ...ctx, now: Date.now() }), eventIds: request.eventIds })) : built;
+            result.requests = sent.map((request) => redactRequest(request, secrets));
+          } catch (error) {
+            result.errors = [...result.errors, redactSecretValues(`request signing failed: ${(error as Error).message}`, secrets)];
+            result.requests = built.map((request) => redactRequest(request, secrets));
+          }
         }
         return result;
       });

@@ -231,7 +231,7 @@ export interface PluginDefinition {
    * (e.g. with an `Authorization` header added). Pure and deterministic like the rest: a nonce
    * is derived, e.g. from the request and `ctx.now`. `send` builds with the delivery's start
    * time, which may be minutes old by then. A sign that throws dead-letters the request's events
-   * with its message. Previews show requests before signing.
+   * with its message. Previews sign too, at the preview's time.
    *
    * @example
    * sign: (request, ctx) => ({ ...request, headers: { ...request.headers, authorization: oauth1Header(request, ctx.config, ctx.now) } }),

@@ -1,9 +1,10 @@
 // The requests of a batch: its conversions grouped by X event (so an event id X refuses fails
 // only its own conversions), at most 500 a request, each authenticated with the pixel's
 // Conversion API access token (X's `X-Pixel-Token` header) when the config has one, else signed
-// with OAuth 1.0a at the delivery's time. The JSON body is not signed (RFC 5849 signs form bodies
-// only); the nonce is derived from the request, so a build is pure and a retry, a new delivery
-// with a new time, gets a fresh timestamp and nonce.
+// with OAuth 1.0a by `signConversionsRequest` as it goes (the core's `sign`: the time is the
+// sending time, after any wait for the rate limit, and a re-send is signed again). The JSON body
+// is not signed (RFC 5849 signs form bodies only); the nonce is derived from the request and the
+// time, so signing is pure and every send gets a fresh timestamp and nonce.
 import { PermanentError, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiVersionOf, credentialsOf, pixelTokenOf } from './config.ts';
 import { deterministicNonce, oauth1Header } from './oauth1.ts';
@@ -31,13 +32,13 @@ export function conversionsUrl(config: PluginContext['config']): string {
 
 /**
  * One request carrying `part`: `{ conversions: [...] }` with the pixel's token in X's
- * `X-Pixel-Token` header when `config.pixel_access_token` is set; else with the OAuth 1.0a header
- * of the delivery's second (`ctx.now`) and a nonce derived from the URL, the body and the events.
+ * `X-Pixel-Token` header when `config.pixel_access_token` is set; else unsigned, for
+ * `signConversionsRequest` (a config with neither credential fails here, naming the fields).
  *
  * @example
  * conversionsRequest([{ id: 'm-1', event, payload }], ctx);
  * // { method: 'POST', url: 'https://ads-api.x.com/12/measurement/conversions/o8z6j',
- * //   headers: { authorization: 'OAuth oauth_consumer_key="…", …', 'content-type': 'application/json' }, body: { conversions: [payload] }, eventIds: ['m-1'] }
+ * //   headers: { 'content-type': 'application/json' }, body: { conversions: [payload] }, eventIds: ['m-1'] }
  */
 export function conversionsRequest(part: MappedEvent[], ctx: PluginContext): RequestDescriptor {
   const url = conversionsUrl(ctx.config);
@@ -46,29 +47,39 @@ export function conversionsRequest(part: MappedEvent[], ctx: PluginContext): Req
   if (pixelToken !== undefined) {
     return { method: 'POST', url, headers: { 'x-pixel-token': pixelToken, 'content-type': 'application/json' }, body, eventIds: part.map((e) => e.id) };
   }
-  const credentials = credentialsOf(ctx.config);
-  if (credentials === undefined) {
+  if (credentialsOf(ctx.config) === undefined) {
     throw new PermanentError('X needs a credential: set config.pixel_access_token (the pixel\'s Conversion API access token from Events Manager), or the four OAuth 1.0a ones, config.consumer_key, config.consumer_secret, config.access_token and config.access_token_secret');
   }
+  return { method: 'POST', url, headers: { 'content-type': 'application/json' }, body, eventIds: part.map((e) => e.id) };
+}
+
+/**
+ * The plugin's `sign`: adds the OAuth 1.0a header of the sending time (`ctx.now`, set by the core
+ * as the request goes) and a nonce derived from the request and that time, unless the request
+ * carries the pixel's token. X refuses a timestamp far from its clock (401 code 135), which a
+ * request signed when its delivery began could be after minutes of waiting for the rate limit.
+ *
+ * @example
+ * signConversionsRequest(conversionsRequest(part, ctx), { ...ctx, now: Date.now() });
+ * // headers: { 'content-type': 'application/json', authorization: 'OAuth oauth_consumer_key="…", oauth_nonce="…", …' }
+ */
+export function signConversionsRequest(request: RequestDescriptor, ctx: PluginContext): RequestDescriptor {
+  if (request.headers?.['x-pixel-token'] !== undefined) return request;
+  const credentials = credentialsOf(ctx.config);
+  if (credentials === undefined) throw new PermanentError('X needs a credential: config.pixel_access_token, or the four OAuth 1.0a ones');
   const timestamp = Math.floor(ctx.now / 1000);
-  // The delivery's time to the millisecond: two deliveries of the same events within one second
-  // (a retry sped up in tests) still sign with different nonces.
-  const nonce = deterministicNonce(['POST', url, JSON.stringify(body), part.map((e) => e.id).join('\n'), String(ctx.now), credentials.consumerKey, credentials.token]);
-  return {
-    method: 'POST',
-    url,
-    headers: { authorization: oauth1Header({ method: 'POST', url }, credentials, { timestamp, nonce }), 'content-type': 'application/json' },
-    body,
-    eventIds: part.map((e) => e.id),
-  };
+  // The time to the millisecond: two sends of the same events within one second (a retry sped
+  // up in tests) still sign with different nonces.
+  const nonce = deterministicNonce([request.method, request.url, JSON.stringify(request.body), request.eventIds.join('\n'), String(ctx.now), credentials.consumerKey, credentials.token]);
+  return { ...request, headers: { ...request.headers, authorization: oauth1Header({ method: request.method, url: request.url }, credentials, { timestamp, nonce }) } };
 }
 
 /**
  * The requests of a batch: one group per X event id, each in requests of at most 500
- * conversions and 1 MB.
+ * conversions and 1 MB (signed as they go, by `signConversionsRequest`).
  *
  * @example
- * sendConversions(batch, ctx); // one authenticated request per event id and per 500 conversions
+ * sendConversions(batch, ctx); // one request per event id and per 500 conversions
  */
 export function sendConversions(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const byEvent = new Map<string, MappedEvent[]>();

@@ -2,10 +2,10 @@ import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyX } from './classify.ts';
 import { API_VERSION_PATTERN, DEFAULT_API_VERSION, PIXEL_PATTERN, validateXAdsConfig } from './config.ts';
 import { toXConversion } from './conversion.ts';
-import { MAX_BYTES, MAX_CONVERSIONS, sendConversions } from './conversions-request.ts';
+import { MAX_BYTES, MAX_CONVERSIONS, sendConversions, signConversionsRequest } from './conversions-request.ts';
 
 export { validateXAdsConfig } from './config.ts';
-export { conversionsRequest, conversionsUrl, sendConversions } from './conversions-request.ts';
+export { conversionsRequest, conversionsUrl, sendConversions, signConversionsRequest } from './conversions-request.ts';
 
 /**
  * Signal's own first-party cookie for the X click id of a landing page's `twclid`. Not `_twclid`:
@@ -120,5 +120,6 @@ export default definePlugin({
   batch: { maxEvents: MAX_CONVERSIONS, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => toXConversion(payload, event, ctx),
   send: sendConversions,
+  sign: signConversionsRequest,
   classify: (response, request, ctx) => classifyX(response, request, ctx),
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import xAds, { conversionsUrl, sendConversions, validateXAdsConfig } from './index.ts';
+import xAds, { conversionsUrl, sendConversions, signConversionsRequest, validateXAdsConfig } from './index.ts';
 import { classifyX } from './classify.ts';
 import { conversionKeys, credentialsOf, eventIdFor } from './config.ts';
 import { decimalText, toXConversion } from './conversion.ts';
@@ -160,9 +160,13 @@ const mapped = (n: number, eventId = 'tw-o8z6j-o87ne', offset = 0): MappedEvent[
   payload: { conversion_time: '2026-12-01T11:00:00.000Z', event_id: eventId, identifiers: [{ twclid: TWCLID }], conversion_id: `m-${i + offset}` },
 }));
 
-test('send: one POST per X event and per 500 conversions to the pixel\'s URL, { conversions }, signed with OAuth 1.0a at the delivery\'s second', () => {
+test('send: one POST per X event and per 500 conversions to the pixel\'s URL, { conversions }, signed with OAuth 1.0a as each goes (sign, at the sending second)', () => {
+  assert.equal(xAds.sign, signConversionsRequest, 'signed by the core\'s sign hook, at the moment of sending');
   const batch = [...mapped(1001), ...mapped(2, 'o87nf', 5000)];
-  const requests = sendConversions(batch, ctx());
+  const built = sendConversions(batch, ctx());
+  assert.equal(built[0]!.headers!.authorization, undefined, 'built unsigned: the delivery\'s start time may be minutes old when it goes');
+  const sign = (requests: RequestDescriptor[], at = ctx()) => requests.map((r) => signConversionsRequest(r, at));
+  const requests = sign(built);
   assert.deepEqual(requests.map((r) => [r.url, r.eventIds.length]), [[URL_12, 500], [URL_12, 500], [URL_12, 1], [URL_12, 2]]);
   assert.deepEqual(requests.flatMap((r) => r.eventIds), batch.map((m) => m.id), 'every event once, in order within its X event');
   const [first] = requests;
@@ -177,8 +181,8 @@ test('send: one POST per X event and per 500 conversions to the pixel\'s URL, { 
   const nonces = new Set(requests.map((r) => oauthParams(r.headers!.authorization!).oauth_nonce));
   assert.equal(nonces.size, requests.length, 'a nonce per request');
   // Pure: the same batch at the same time signs the same; a retry (a later delivery) signs afresh.
-  assert.deepEqual(sendConversions(batch, ctx()), requests);
-  const retried = oauthParams(sendConversions(batch, ctx({}, NOW + 64_000))[0]!.headers!.authorization!);
+  assert.deepEqual(sign(sendConversions(batch, ctx())), requests);
+  const retried = oauthParams(sign(built, ctx({}, NOW + 64_000))[0]!.headers!.authorization!);
   assert.deepEqual([retried.oauth_timestamp, retried.oauth_nonce === params.oauth_nonce], [String(Math.floor(NOW / 1000) + 64), false]);
   // No secret is sent: only the consumer key and the access token travel, in the header.
   const wire = JSON.stringify(requests);
@@ -280,6 +284,7 @@ test('the pixel\'s Conversion API access token: sent in X-Pixel-Token instead of
   const tokenCtx: PluginContext = { config: tokenOnly, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: NOW };
   const [only] = sendConversions(mapped(2), tokenCtx);
   assert.deepEqual(only!.headers, { 'x-pixel-token': PIXEL_TOKEN, 'content-type': 'application/json' }, 'X\'s header, no Authorization');
+  assert.equal(signConversionsRequest(only!, tokenCtx), only, 'the token needs no signature');
   assert.deepEqual([only!.url, only!.body], [URL_12, { conversions: mapped(2).map((m) => m.payload) }]);
   // Both given: the token is used (a config moving from OAuth to the token keeps working).
   assert.deepEqual(Object.keys(sendConversions(mapped(1), ctx({ pixel_access_token: PIXEL_TOKEN }))[0]!.headers!), ['x-pixel-token', 'content-type']);
