@@ -507,7 +507,8 @@ describe('retries and dead letters', () => {
     }, 'a dead letter');
     assert.equal(page.items[0]!.reason, 'HTTP 400: bad\ufffdrequest');
     assert.deepEqual(page.items[0]!.lastResponse, { status: 400, body: 'bad\ufffdrequest' });
-    assert.equal((await signal.delivery.health(refused.id)).lastError, 'HTTP 400: bad\ufffdrequest');
+    // The counters are written after the dead letter: waited for, not read at once.
+    assert.equal(await waitUntil(async () => (await signal.delivery.health(refused.id)).lastError, 'the last error'), 'HTTP 400: bad\ufffdrequest');
     await waitUntil(async () => (await signal.delivery.health(accepted.id)).delivered === 1, 'the other delivered');
     const [exchange] = await signal.delivery.recentExchanges(accepted.id, 1);
     assert.equal(exchange!.responseBody, 'ok\ufffd', 'the delivery log is written too');
