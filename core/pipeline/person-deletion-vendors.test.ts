@@ -5,7 +5,7 @@ import { createHttpPerformer, type HttpPerformer } from '../delivery/http-perfor
 import type { PersonForgetting, PluginContext } from '../sdk/types.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
-import { FORWARD_ATTEMPTS, forwardDeletion, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
+import { FORWARD_ATTEMPTS, forwardBackoffSeconds, forwardDeletion, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
 
 let db: MigratedDatabase;
 let sim: VendorSim;
@@ -198,4 +198,21 @@ test('an answer may ask for the next request of the chain (a lookup, then the de
   await forwardDeletion(db.pool, second.forwarding, second.deletion, { userId: 'u-chain-0002', anonymousId: null });
   const [failed] = (await vendorDeletionsOf(db.pool, [second.deletion.id])).get(second.deletion.id)!;
   assert.deepEqual([failed!.status, failed!.message], ['failed', 'the plugin asked for more than 3 requests in a row (HTTP 200)']);
+});
+
+test('a vendor\'s wait wins when longer: Retry-After by default, a plugin\'s afterSeconds (at most 6 hours)', async () => {
+  sim.script('POST', '/later', [reply.tooMany(1800)]);
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Later', forget: vendorAt('/later'), ctx, secretValues: [] }]);
+  const person = { userId: 'u-person-0002', anonymousId: null };
+  const wait = await forwardDeletion(db.pool, forwarding, deletion, person);
+  assert.ok(wait !== null && wait >= 1795 && wait <= 1800, `not before the vendor's half hour: ${wait}`);
+
+  const buffered: PersonForgetting = { ...vendorAt('/buffered'), read: () => ({ retry: 'the newest rows are still in the streaming buffer', afterSeconds: 100_000 }) };
+  const second = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Buffered', forget: buffered, ctx, secretValues: [] }]);
+  const capped = await forwardDeletion(db.pool, second.forwarding, second.deletion, person);
+  assert.ok(capped !== null && capped > 6 * 3600 - 10 && capped <= 6 * 3600, `at most 6 hours: ${capped}`);
+  const [vendor] = (await vendorDeletionsOf(db.pool, [second.deletion.id])).get(second.deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.message], ['pending', 'the newest rows are still in the streaming buffer']);
+  assert.equal(forwardBackoffSeconds(1, 5), 30, 'a shorter vendor wait: the core\'s own');
+  assert.equal(forwardBackoffSeconds(3, 2700.2), 2701);
 });

@@ -9,9 +9,14 @@ export const FORWARD_ATTEMPTS = 6;
 /** Requests of one chain: a request `request` built, and the `next` ones its answers ask for (a lookup, then the deletion). */
 export const MAX_CHAINED_REQUESTS = 3;
 /** The wait before the next try: 30 s, doubling (six tries over about 15 minutes). */
-export function forwardBackoffSeconds(attempt: number): number {
-  return Math.min(600, 30 * 2 ** (attempt - 1));
+export function forwardBackoffSeconds(attempt: number, vendorSeconds?: number): number {
+  const own = Math.min(600, 30 * 2 ** (attempt - 1));
+  // The vendor's wait wins when longer (a Retry-After, a buffer that must empty), up to 6 hours.
+  return vendorSeconds !== undefined && Number.isFinite(vendorSeconds) && vendorSeconds > own ? Math.min(MAX_VENDOR_WAIT_SECONDS, Math.ceil(vendorSeconds)) : own;
 }
+
+/** The longest a vendor may have a deletion wait between tries. */
+export const MAX_VENDOR_WAIT_SECONDS = 6 * 3600;
 
 /** A pipeline integration, and how a deletion reaches its vendor (or why not). */
 export interface Forgetter {
@@ -160,7 +165,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
           SET status = $3, attempts = $4, response_status = $5, message = $6, updated_at = now(),
               next_attempt_at = now() + make_interval(secs => $7)
         WHERE deletion_id = $1 AND pipeline_integration_id = $2`,
-      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden), forwardBackoffSeconds(attempt)],
+      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden), forwardBackoffSeconds(attempt, 'afterSeconds' in ended ? ended.afterSeconds : undefined)],
     );
   }
   const { rows: [next] } = await pool.query<{ wait: number | null }>(
@@ -172,7 +177,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   return next?.wait ?? null;
 }
 
-type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; responseStatus?: number })
+type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; afterSeconds?: number; responseStatus?: number })
   & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[] };
 /** What one request's answer says: an end, or the next request of its chain. */
 type Answered = Asked | { status: 'next'; next: RequestDescriptor; responseStatus: number; credentials: string[] };
@@ -292,7 +297,7 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
     return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }
   if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${response.status}`, responseStatus: response.status, credentials };
-  if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, responseStatus: response.status, credentials };
+  if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, ...(typeof outcome.afterSeconds === 'number' ? { afterSeconds: outcome.afterSeconds } : {}), responseStatus: response.status, credentials };
   if ('next' in outcome) return { status: 'next', next: outcome.next, responseStatus: response.status, credentials };
   return { status: 'failed', message: outcome.failed, responseStatus: response.status, credentials };
 }

@@ -401,9 +401,18 @@ export interface NamedPerson {
  * it), to be tried again later (`retry`), refused for good (`failed`, with why), or another
  * request of the same deletion (`next`: e.g. the deletion by the vendor's own profile id that
  * a lookup by the person's id answered). A request's chain is at most three requests; a
- * `retry` starts the deletion again from `request`.
+ * `retry` starts the deletion again from `request`, after `afterSeconds` when it says.
  */
-export type ForgetOutcome = { done: true; message?: string } | { retry: string } | { failed: string } | { next: RequestDescriptor };
+export type ForgetOutcome =
+  | { done: true; message?: string }
+  /**
+   * `afterSeconds`: not before then (a vendor's Retry-After; BigQuery's streaming buffer, which
+   * keeps the newest rows from a DELETE for up to 90 minutes): the wait is the longer of it and
+   * the core's own (30 s doubling to 10 minutes), at most 6 hours.
+   */
+  | { retry: string; afterSeconds?: number }
+  | { failed: string }
+  | { next: RequestDescriptor };
 
 /**
  * A plugin's forwarding of person deletions, pure like the rest of the contract: it builds the
