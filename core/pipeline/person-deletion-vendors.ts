@@ -292,7 +292,7 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
   if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
   try {
-    outcome = (forgetter.forget!.read ?? defaultForgetRead)(response, built);
+    outcome = forgetter.forget!.read ? forgetter.forget!.read(response, built, forgetter.ctx) : defaultForgetRead(response);
   } catch (error) {
     return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }

@@ -440,11 +440,11 @@ export interface PersonForgetting {
    */
   request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | { skipped: string };
   /**
-   * Reads the vendor's answer to `request` (one `request` built, or a `next` one; the core
-   * always passes it, a plugin's own tests may not). Default: 2xx done; 408, 429 and 5xx
-   * tried again; any other status failed with the vendor's message.
+   * Reads the vendor's answer to `request` (one `request` built, or a `next` one) with the
+   * integration's `ctx` (the core always passes both, a plugin's own tests may not). Default:
+   * 2xx done; 408, 429 and 5xx tried again; any other status failed with the vendor's message.
    */
-  read?(response: VendorResponse, request?: RequestDescriptor): ForgetOutcome;
+  read?(response: VendorResponse, request?: RequestDescriptor, ctx?: PluginContext): ForgetOutcome;
 }
 
 /** One identifier of a visitor the partner can look up: its name there (a linking key) and its value. */
