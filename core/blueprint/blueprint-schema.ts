@@ -114,6 +114,7 @@ export const BLUEPRINT_SCHEMA = {
       required: ['action'],
       properties: {
         action: { type: 'string', enum: ['pass_through', 'drop', 'map'], description: 'What happens to events no handler takes.' },
+        filter: { type: 'string', description: 'pass_through or map: only events no handler takes that match this filter are sent; the others are dropped (e.g. known users only: userId exists).' },
         properties_target: { type: 'string', description: 'pass_through: where the event properties go (e.g. event_properties).' },
         mappings: { type: 'array', items: { $ref: '#/definitions/row' } },
       },

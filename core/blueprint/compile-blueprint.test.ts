@@ -309,6 +309,11 @@ test('defaults: drop, map, and pass_through without a properties target', () => 
   assert.equal(drop.mapEvent(page).handler, 'page');
   const map = compileBlueprint({ event_name_target: 'name', defaults: { action: 'map', mappings: [{ source: 'properties.order_id', target: 'ref' }] } });
   assert.deepEqual(map.mapEvent(order).vendorEvent, { name: 'Order Completed', ref: 'ORD-5521' });
+  // A filter on the defaults: events no handler takes go only when they match (known users here).
+  const known = compileBlueprint({ events: { page: { mappings: [] } }, defaults: { action: 'pass_through', filter: 'userId exists', properties_target: 'props' } });
+  assert.deepEqual(known.mapEvent({ ...order, userId: undefined } as unknown as CanonicalEvent), { vendorEvent: null, dropped: 'filter', handler: 'defaults', warnings: [], errors: [] });
+  assert.equal(known.mapEvent(order).vendorEvent?.props !== undefined, true);
+  assert.equal(known.mapEvent({ ...page, userId: undefined } as unknown as CanonicalEvent).handler, 'page', 'handlers are not filtered by the defaults');
   const bare = compileBlueprint({ global: [{ source: 'userId', target: 'uid' }] });
   assert.equal(bare.defaultAction, 'pass_through');
   assert.deepEqual(bare.mapEvent(order).vendorEvent, { uid: 'user-123' });
@@ -343,6 +348,8 @@ test('errors name the file, line, column and reason', () => {
     ['global:\n  - { source: 5, target: x }\n', /^x\.yaml:2:15: global\[0\]\.source: must be string or array/],
     ['defaults:\n  action: forward\n', /^x\.yaml:2:11: defaults\.action: must be one of: pass_through, drop, map/],
     ['defaults:\n  action: map\n', /^x\.yaml:2:3: defaults: action "map" needs mappings/],
+    ['defaults:\n  action: drop\n  filter: userId exists\n', /^x\.yaml:2:3: defaults: action "drop" takes no mappings, properties_target or filter/],
+    ['defaults:\n  action: pass_through\n  filter: "userId ==="\n', /^x\.yaml:3:11: defaults\.filter: /],
     ['events:\n  page:\n    mapings: []\n', /^x\.yaml:3:5: events\.page\.mapings: unknown key "mapings"/],
     ['evnets: {}\n', /^x\.yaml:1:1: evnets: unknown key "evnets"/],
     ['global:\n  mapings: []\n', /^x\.yaml:2:3: global\.mapings: unknown key "mapings"/],

@@ -77,7 +77,7 @@ interface BlueprintDef {
   event_name_target?: string;
   global?: RowDef[] | { mappings: RowDef[] };
   events?: Record<string, HandlerDef>;
-  defaults?: { action: 'pass_through' | 'drop' | 'map'; properties_target?: string; mappings?: RowDef[] };
+  defaults?: { action: 'pass_through' | 'drop' | 'map'; filter?: string; properties_target?: string; mappings?: RowDef[] };
 }
 
 interface Handler {
@@ -210,7 +210,8 @@ export function compileBlueprint(source: string | object, options: CompileOption
 
   const defaults = def.defaults ?? { action: 'pass_through' as const };
   if (defaults.action === 'map' && !defaults.mappings) fail(['defaults'], 'action "map" needs mappings');
-  if (defaults.action === 'drop' && (defaults.mappings || defaults.properties_target)) fail(['defaults'], 'action "drop" takes no mappings or properties_target');
+  if (defaults.action === 'drop' && (defaults.mappings || defaults.properties_target || defaults.filter)) fail(['defaults'], 'action "drop" takes no mappings, properties_target or filter');
+  const defaultFilter = defaults.filter === undefined ? undefined : filter(defaults.filter, ['defaults', 'filter']);
   const defaultRows = compileRows(defaults.mappings, ['defaults', 'mappings']);
   collectTargets(defaults.mappings, targets);
   const propertiesTarget = defaults.properties_target === undefined ? undefined : compileTargetSetter(defaults.properties_target, ['defaults', 'properties_target']);
@@ -234,6 +235,7 @@ export function compileBlueprint(source: string | object, options: CompileOption
     const key = handlerKey(event);
     const handler = handlerOf(event, key);
     if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', handler: 'defaults', warnings: [], errors: [] };
+    if (handler === undefined && defaultFilter !== undefined && !defaultFilter(event)) return { vendorEvent: null, dropped: 'filter', handler: 'defaults', warnings: [], errors: [] };
     if (handler?.filter !== undefined && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: [], errors: [] };
     const out: Record<string, unknown> = {};
     const report: Report = { warnings: [], errors: [] };
