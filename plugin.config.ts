@@ -29,6 +29,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/posthog' },
   { plugin: './plugins/hubspot' },
   { plugin: './plugins/x_ads' },
+  { plugin: './plugins/the_trade_desk' },
 ];
 
 export default plugins;
