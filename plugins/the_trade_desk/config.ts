@@ -49,8 +49,9 @@ function text(config: Record<string, JsonValue>, field: string): string | undefi
 /** The problem with one id's form, or undefined when it is an id. */
 function idProblem(config: Record<string, JsonValue>, field: string, what: string): ConfigProblem | undefined {
   const value = config[field];
-  if (typeof value !== 'string' || PLATFORM_ID.test(value)) return undefined;
-  return { field, message: `is ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}: a ${what} is letters and digits (e.g. 4w1ba8e), as The Trade Desk shows it; give the id alone, without spaces or a URL` };
+  // A blank id is told as missing (validateTradeDeskConfig), not as one of the wrong form.
+  if (typeof value !== 'string' || value.trim() === '' || PLATFORM_ID.test(value)) return undefined;
+  return { field, message: `is ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}: ${what} is letters and digits (e.g. 4w1ba8e), as The Trade Desk shows it; give the id alone, without spaces or a URL` };
 }
 
 /**
@@ -80,7 +81,7 @@ export function validateTradeDeskConfig(config: Record<string, JsonValue>): Conf
   } else if (pixel !== undefined && merchant !== undefined) {
     problems.push({ field: 'upixel_id', message: 'is set with merchant_id: a Universal Pixel belongs to an advertiser; give advertiser_id instead of merchant_id, or use the merchant\'s Event Tracker (tracker_id)' });
   }
-  for (const [field, what] of [['advertiser_id', 'Advertiser ID'], ['merchant_id', 'Merchant ID'], ['tracker_id', 'Event Tracker ID'], ['upixel_id', 'Universal Pixel ID']] as const) {
+  for (const [field, what] of [['advertiser_id', 'an Advertiser ID'], ['merchant_id', 'a Merchant ID'], ['tracker_id', 'an Event Tracker ID'], ['upixel_id', 'a Universal Pixel ID']] as const) {
     const problem = idProblem(config, field, what);
     if (problem !== undefined) problems.push(problem);
   }
