@@ -90,7 +90,7 @@ export function classifyTradeDesk(response: VendorResponse): Classification {
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
   }
   if (status === 401 || status === 403) {
-    return { status: 'dead_letter', reason: `The Trade Desk refused the conversion for its account or tag (HTTP ${status}, ${what}): check config.advertiser_id (or merchant_id) and config.tracker_id (or upixel_id) — the tag must belong to that advertiser — then replay the dead letters` };
+    return { status: 'dead_letter', reason: `The Trade Desk refused the conversion for its account or tag (HTTP ${status}, ${what}): check config.advertiser_id (or merchant_id), config.tag_type and config.tag_id — the tag must belong to that advertiser — then replay the dead letters` };
   }
   if (status === 404) {
     return { status: 'dead_letter', reason: `The Trade Desk's Real-Time Conversions endpoint was not found (HTTP 404, ${what}): a proxy, or a SIGNAL_VENDOR_REDIRECTS entry for https://insight.adsrvr.org pointing elsewhere?` };

@@ -1,10 +1,12 @@
-// The integration's config: whose conversions these are (an advertiser, or a retail merchant)
-// and which tracking tag counts them (an Event Tracker, or a Universal Pixel mapping page URLs).
-// The Real-Time Conversions endpoint takes no credential: these ids, in every event, say where
-// it goes. Checked by its JSON Schema, and by validateTradeDeskConfig for the pairs a schema
-// cannot say ("a Merchant ID or Advertiser ID, not both"; "an Event Tracker ID or Universal
-// Pixel ID, not both", as The Trade Desk's own server-side tag template words it).
+// The integration's config: whose conversions these are (an advertiser, and optionally the retail
+// merchant that sends for it) and which tracking tag counts them (an Event Tracker by event name,
+// or the advertiser's Universal Pixel by page URL). The Real-Time Conversions endpoint takes no
+// credential: these ids, in every event, say where it goes. Checked by its JSON Schema, and by
+// validateTradeDeskConfig for what a schema cannot say.
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+
+/** The kinds of tracking tag: an Event Tracker (event mapping) or a Universal Pixel (URL mapping). */
+export const TAG_TYPES = ['event_tracker', 'universal_pixel'] as const;
 
 /**
  * An id as The Trade Desk's platform shows it (`4w1ba8e`, `hc7ihke`): letters, digits, `-` and
@@ -16,26 +18,27 @@ const PLATFORM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** The config's JSON Schema. No field is secret: the endpoint authenticates nothing. */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
+  required: ['advertiser_id', 'tag_id'],
   properties: {
     advertiser_id: {
       type: 'string', title: 'Advertiser ID',
-      description: 'The platform ID of the advertiser the conversions belong to (The Trade Desk > Advertiser Preferences): sent as adv. Give it, or a Merchant ID, not both.',
+      description: 'The platform ID of the advertiser the conversions belong to (The Trade Desk > Advertiser Preferences): sent as adv, unless a Merchant ID is given.',
       minLength: 1, maxLength: 64, examples: ['4w1ba8e'],
     },
     merchant_id: {
       type: 'string', title: 'Merchant ID',
-      description: 'For retailers onboarded as merchants: the merchant ID The Trade Desk assigned during onboarding, sent instead of the Advertiser ID (not both), with an Event Tracker.',
+      description: 'For a retailer onboarded as a merchant: the merchant ID The Trade Desk assigned during onboarding. Sent instead of the Advertiser ID (The Trade Desk takes one of the two, not both), with an Event Tracker.',
       minLength: 1, maxLength: 64,
     },
-    tracker_id: {
-      type: 'string', title: 'Event Tracker ID',
-      description: 'Event mapping: the platform ID of the Event Tracker (tracking tag) that counts the conversions by event name (purchase, addtocart, …). Give it, or a Universal Pixel ID, not both. Your account manager can create one.',
+    tag_type: {
+      type: 'string', title: 'Tracking Tag Type',
+      description: 'Event Tracker: the tag counts conversions by event name (purchase, addtocart, …). Universal Pixel: the advertiser\'s pixel counts them by the page URL, as its URL rules say; every event then needs its page URL.',
+      enum: [...TAG_TYPES], enumLabels: ['Event Tracker (event mapping)', 'Universal Pixel (URL mapping)'], default: 'event_tracker',
+    },
+    tag_id: {
+      type: 'string', title: 'Tracking Tag ID',
+      description: 'The platform ID of the Event Tracker (sent as tracker_id), or of the Universal Pixel (sent as upixel_id), as Tracking Tag Type says. Your account manager can create an Event Tracker.',
       minLength: 1, maxLength: 64, examples: ['hc7ihke'],
-    },
-    upixel_id: {
-      type: 'string', title: 'Universal Pixel ID',
-      description: 'URL mapping: the platform ID of the advertiser\'s Universal Pixel, which counts conversions by the page URL (sent as referrer_url, required then) as the pixel\'s URL rules say. Instead of an Event Tracker ID, with an Advertiser ID.',
-      minLength: 1, maxLength: 64,
     },
   },
 };
@@ -49,43 +52,10 @@ function text(config: Record<string, JsonValue>, field: string): string | undefi
 /** The problem with one id's form, or undefined when it is an id. */
 function idProblem(config: Record<string, JsonValue>, field: string, what: string): ConfigProblem | undefined {
   const value = config[field];
-  // A blank id is told as missing (validateTradeDeskConfig), not as one of the wrong form.
-  if (typeof value !== 'string' || value.trim() === '' || PLATFORM_ID.test(value)) return undefined;
+  if (typeof value !== 'string') return undefined;
+  if (value.trim() === '') return { field, message: `is blank: give ${what}, as The Trade Desk shows it` };
+  if (PLATFORM_ID.test(value)) return undefined;
   return { field, message: `is ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}: ${what} is letters and digits (e.g. 4w1ba8e), as The Trade Desk shows it; give the id alone, without spaces or a URL` };
-}
-
-/**
- * Config problems the schema cannot see: neither or both of the account ids (advertiser_id,
- * merchant_id), neither or both of the tags (tracker_id, upixel_id), a Universal Pixel with a
- * merchant (a pixel belongs to an advertiser), an id that is no id (white space, a URL).
- *
- * @example
- * validateTradeDeskConfig({ advertiser_id: '4w1ba8e' });
- * // [{ field: 'tracker_id', message: 'is missing: give the Event Tracker ID (event mapping) or the Universal Pixel ID (URL mapping, as upixel_id)' }]
- */
-export function validateTradeDeskConfig(config: Record<string, JsonValue>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const advertiser = text(config, 'advertiser_id');
-  const merchant = text(config, 'merchant_id');
-  const tracker = text(config, 'tracker_id');
-  const pixel = text(config, 'upixel_id');
-  if (advertiser === undefined && merchant === undefined) {
-    problems.push({ field: 'advertiser_id', message: 'is missing: give the Advertiser ID (The Trade Desk > Advertiser Preferences), or the Merchant ID of a retailer onboarded as a merchant (as merchant_id)' });
-  } else if (advertiser !== undefined && merchant !== undefined) {
-    problems.push({ field: 'merchant_id', message: 'is set with advertiser_id: The Trade Desk takes an Advertiser ID or a Merchant ID in a conversion, not both; remove one' });
-  }
-  if (tracker === undefined && pixel === undefined) {
-    problems.push({ field: 'tracker_id', message: 'is missing: give the Event Tracker ID (event mapping) or the Universal Pixel ID (URL mapping, as upixel_id)' });
-  } else if (tracker !== undefined && pixel !== undefined) {
-    problems.push({ field: 'upixel_id', message: 'is set with tracker_id: The Trade Desk takes an Event Tracker ID or a Universal Pixel ID in a conversion, not both; remove one' });
-  } else if (pixel !== undefined && merchant !== undefined) {
-    problems.push({ field: 'upixel_id', message: 'is set with merchant_id: a Universal Pixel belongs to an advertiser; give advertiser_id instead of merchant_id, or use the merchant\'s Event Tracker (tracker_id)' });
-  }
-  for (const [field, what] of [['advertiser_id', 'an Advertiser ID'], ['merchant_id', 'a Merchant ID'], ['tracker_id', 'an Event Tracker ID'], ['upixel_id', 'a Universal Pixel ID']] as const) {
-    const problem = idProblem(config, field, what);
-    if (problem !== undefined) problems.push(problem);
-  }
-  return problems;
 }
 
 /**
@@ -93,25 +63,43 @@ export function validateTradeDeskConfig(config: Record<string, JsonValue>): Conf
  * every event needs its page URL, rather than by event name through an Event Tracker.
  */
 export function usesUrlMapping(config: Record<string, JsonValue>): boolean {
-  return text(config, 'upixel_id') !== undefined && text(config, 'tracker_id') === undefined;
+  return config.tag_type === 'universal_pixel';
+}
+
+/**
+ * Config problems the schema cannot see: an id that is no id (blank, white space, a URL), and a
+ * merchant with a Universal Pixel (a pixel belongs to an advertiser; a merchant sends through an
+ * Event Tracker).
+ *
+ * @example
+ * validateTradeDeskConfig({ advertiser_id: '4w1ba8e', merchant_id: '12345', tag_type: 'universal_pixel', tag_id: 'p0x1abc' });
+ * // [{ field: 'merchant_id', message: 'is set with a Universal Pixel: …' }]
+ */
+export function validateTradeDeskConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const tag = usesUrlMapping(config) ? 'a Universal Pixel ID' : 'an Event Tracker ID';
+  for (const [field, what] of [['advertiser_id', 'an Advertiser ID'], ['merchant_id', 'a Merchant ID'], ['tag_id', tag]] as const) {
+    const problem = idProblem(config, field, what);
+    if (problem !== undefined) problems.push(problem);
+  }
+  if (usesUrlMapping(config) && text(config, 'merchant_id') !== undefined) {
+    problems.push({ field: 'merchant_id', message: 'is set with a Universal Pixel: a Universal Pixel belongs to an advertiser and counts its conversions as adv; remove merchant_id, or use the merchant\'s Event Tracker (tag_type event_tracker)' });
+  }
+  return problems;
 }
 
 /**
  * The account and tag fields every conversion carries, in the order The Trade Desk's tag
- * templates write them: `adv` or `merchant_id`, then `tracker_id` or `upixel_id`.
+ * templates write them: `merchant_id` when given, else `adv`; then `tracker_id` or `upixel_id`.
  *
  * @example
- * accountFields({ advertiser_id: ' 4w1ba8e ', tracker_id: 'hc7ihke' }); // { adv: '4w1ba8e', tracker_id: 'hc7ihke' }
+ * accountFields({ advertiser_id: ' 4w1ba8e ', tag_id: 'hc7ihke' }); // { adv: '4w1ba8e', tracker_id: 'hc7ihke' }
  */
 export function accountFields(config: Record<string, JsonValue>): Record<string, string> {
   const fields: Record<string, string> = {};
   const merchant = text(config, 'merchant_id');
-  const advertiser = text(config, 'advertiser_id');
-  if (advertiser !== undefined) fields.adv = advertiser;
-  else if (merchant !== undefined) fields.merchant_id = merchant;
-  const tracker = text(config, 'tracker_id');
-  const pixel = text(config, 'upixel_id');
-  if (tracker !== undefined) fields.tracker_id = tracker;
-  else if (pixel !== undefined) fields.upixel_id = pixel;
+  if (merchant !== undefined) fields.merchant_id = merchant;
+  else fields.adv = text(config, 'advertiser_id') ?? '';
+  fields[usesUrlMapping(config) ? 'upixel_id' : 'tracker_id'] = text(config, 'tag_id') ?? '';
   return fields;
 }

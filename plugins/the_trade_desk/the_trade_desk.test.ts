@@ -17,7 +17,8 @@ const TRACKER = 'hc7ihke';
 const TDID = 'b8f7eb7d-b357-437b-8bd3-e1c8166c7132';
 const IMP = '2b9c1e4a-1f2d-4e3b-9a8c-7d6e5f4a3b2c';
 const TC_STRING = 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA';
-const config = (extra: Record<string, JsonValue> = {}): Record<string, JsonValue> => ({ advertiser_id: ADV, tracker_id: TRACKER, ...extra });
+const config = (extra: Record<string, JsonValue> = {}): Record<string, JsonValue> => ({ advertiser_id: ADV, tag_id: TRACKER, ...extra });
+const PIXEL_CONFIG: Record<string, JsonValue> = { advertiser_id: ADV, tag_type: 'universal_pixel', tag_id: 'p0x1abc' };
 const ctx = (cfg: Record<string, JsonValue> = config(), variant = 'default'): PluginContext => ({ config: cfg, variant, integrationId: 'i', revisionId: 'r', options: {}, now: NOW });
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): VendorResponse => ({ status, body: typeof body === 'string' ? body : JSON.stringify(body), json: typeof body === 'string' ? undefined : body, headers });
 /** The status and reason of a classification (each request carries one event: never per event). */
@@ -32,36 +33,35 @@ const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent =
   ...overrides,
 } as CanonicalEvent);
 
-test('config: an advertiser or a merchant, an Event Tracker or a Universal Pixel, each alone; ids in words when wrong', () => {
-  assert.deepEqual(validateTradeDeskConfig(config()), []);
-  assert.deepEqual(validateTradeDeskConfig({ merchant_id: '12345', tracker_id: TRACKER }), []);
-  assert.deepEqual(validateTradeDeskConfig({ advertiser_id: ADV, upixel_id: 'p0x1abc' }), []);
-  const fields = (cfg: Record<string, JsonValue>) => validateTradeDeskConfig(cfg).map((p) => p.field);
-  assert.deepEqual(fields({ tracker_id: TRACKER }), ['advertiser_id']);
-  assert.deepEqual(fields(config({ advertiser_id: '4w1 ba8e' })), ['advertiser_id'], 'white space inside');
-  assert.match(validateTradeDeskConfig({ tracker_id: TRACKER })[0]!.message, /is missing: give the Advertiser ID .* or the Merchant ID/);
-  assert.deepEqual(fields({ advertiser_id: ADV }), ['tracker_id']);
-  assert.deepEqual(fields({ advertiser_id: ADV, merchant_id: '12345', tracker_id: TRACKER }), ['merchant_id']);
-  assert.match(validateTradeDeskConfig(config({ merchant_id: '12345' }))[0]!.message, /not both; remove one/);
-  assert.deepEqual(fields(config({ upixel_id: 'p0x1abc' })), ['upixel_id']);
-  assert.deepEqual(fields({ merchant_id: '12345', upixel_id: 'p0x1abc' }), ['upixel_id'], 'a Universal Pixel is an advertiser\'s');
-  assert.deepEqual(validateTradeDeskConfig({ advertiser_id: ' ', tracker_id: TRACKER }).map((p) => p.message.slice(0, 10)), ['is missing'], 'blank is missing');
-  const pasted = validateTradeDeskConfig(config({ tracker_id: 'https://insight.adsrvr.org/track/evnt/?ct=0:hc7ihke' }));
-  assert.deepEqual(pasted.map((p) => p.field), ['tracker_id']);
-  assert.match(pasted[0]!.message, /^is "https:\/\/insight.adsrvr.org.*": an Event Tracker ID is letters and digits .* without spaces or a URL$/);
-  // The schema: no secret (the endpoint takes no credential), every field an id of at most 64 characters.
+test('config: an advertiser (a merchant sending for it), an Event Tracker or a Universal Pixel; ids told in words when wrong', () => {
   const validate = createConfigAjv().compile(ttd.config);
   assert.equal(validate(config()), true);
+  assert.equal(validate(config({ merchant_id: '12345', tag_type: 'event_tracker' })), true);
+  assert.equal(validate(PIXEL_CONFIG), true);
+  assert.equal(validate({ advertiser_id: ADV }), false, 'a tag is required');
+  assert.equal(validate({ tag_id: TRACKER }), false, 'an advertiser is required');
+  assert.equal(validate(config({ tag_type: 'pixel' })), false);
   assert.equal(validate(config({ advertiser_id: 'x'.repeat(65) })), false);
-  assert.equal(Object.values(ttd.config.properties).some((field) => field.secret === true), false);
+  assert.equal(Object.values(ttd.config.properties).some((field) => field.secret === true), false, 'no secret: the endpoint takes no credential');
+  assert.deepEqual(validateTradeDeskConfig(config()), []);
+  assert.deepEqual(validateTradeDeskConfig(config({ merchant_id: '12345' })), []);
+  assert.deepEqual(validateTradeDeskConfig(PIXEL_CONFIG), []);
+  assert.deepEqual(validateTradeDeskConfig({ ...PIXEL_CONFIG, merchant_id: '12345' }).map((p) => p.field), ['merchant_id'], 'a Universal Pixel is an advertiser\'s');
+  assert.match(validateTradeDeskConfig({ ...PIXEL_CONFIG, merchant_id: '12345' })[0]!.message, /^is set with a Universal Pixel: .*remove merchant_id, or use the merchant's Event Tracker/);
+  assert.deepEqual(validateTradeDeskConfig(config({ advertiser_id: ' ' })), [{ field: 'advertiser_id', message: 'is blank: give an Advertiser ID, as The Trade Desk shows it' }]);
+  assert.deepEqual(validateTradeDeskConfig(config({ advertiser_id: '4w1 ba8e' })).map((p) => p.field), ['advertiser_id'], 'white space inside');
+  const pasted = validateTradeDeskConfig(config({ tag_id: 'https://insight.adsrvr.org/track/evnt/?ct=0:hc7ihke' }));
+  assert.deepEqual(pasted.map((p) => p.field), ['tag_id']);
+  assert.match(pasted[0]!.message, /^is "https:\/\/insight.adsrvr.org.*": an Event Tracker ID is letters and digits .* without spaces or a URL$/);
+  assert.match(validateTradeDeskConfig({ ...PIXEL_CONFIG, tag_id: 'p0x 1abc' })[0]!.message, /a Universal Pixel ID is letters and digits/);
 });
 
 test('the request: one event, the config\'s ids first, no credential; every event once, by its MappedEvent id', () => {
-  assert.deepEqual(accountFields({ advertiser_id: ` ${ADV} `, tracker_id: TRACKER }), { adv: ADV, tracker_id: TRACKER });
-  assert.deepEqual(accountFields({ merchant_id: '12345', tracker_id: TRACKER }), { merchant_id: '12345', tracker_id: TRACKER });
-  assert.deepEqual(accountFields({ advertiser_id: ADV, upixel_id: 'p0x1abc' }), { adv: ADV, upixel_id: 'p0x1abc' });
-  assert.equal(usesUrlMapping({ advertiser_id: ADV, upixel_id: 'p0x1abc' }), true);
-  assert.equal(usesUrlMapping(config()), false);
+  assert.deepEqual(accountFields({ advertiser_id: ` ${ADV} `, tag_id: TRACKER }), { adv: ADV, tracker_id: TRACKER });
+  assert.deepEqual(accountFields(config({ merchant_id: '12345', tag_type: 'event_tracker' })), { merchant_id: '12345', tracker_id: TRACKER }, 'the merchant instead of the advertiser, not both');
+  assert.deepEqual(accountFields(PIXEL_CONFIG), { adv: ADV, upixel_id: 'p0x1abc' });
+  assert.equal(usesUrlMapping(PIXEL_CONFIG), true);
+  assert.equal(usesUrlMapping(config()), false, 'an Event Tracker by default');
   const batch: MappedEvent[] = ['m-1', 'm-1#2', 'm-2'].map((id) => ({ id, event: browserEvent(), payload: { event_name: 'purchase', value: '5' } }));
   const requests = ttd.send(batch, ctx());
   assert.deepEqual(requests.map((r) => r.eventIds), [['m-1'], ['m-1#2'], ['m-2']]);
@@ -96,7 +96,7 @@ test('an event The Trade Desk could not count is dead-lettered alone, saying why
   assert.throws(() => toTradeDeskEvent({ value: 5 }, browserEvent(), ctx()), { name: 'PermanentError', message: 'The Trade Desk needs event_name with an Event Tracker (purchase, addtocart, sitevisit, …): the blueprint mapped none' });
   assert.throws(() => toTradeDeskEvent({ event_name: 'null' }, browserEvent(), ctx()), { name: 'PermanentError', message: /needs event_name .*mapped "null"/ });
   // URL mapping: the Universal Pixel's rules read the page URL; an event name is optional.
-  const pixel = ctx({ advertiser_id: ADV, upixel_id: 'p0x1abc' });
+  const pixel = ctx(PIXEL_CONFIG);
   assert.deepEqual(toTradeDeskEvent({ referrer_url: 'https://shop.example.com/thanks' }, browserEvent(), pixel), { referrer_url: 'https://shop.example.com/thanks' });
   assert.throws(() => toTradeDeskEvent({ event_name: 'purchase' }, browserEvent(), pixel), { name: 'PermanentError', message: /needs the page URL \(referrer_url, an http\(s\) URL\) with a Universal Pixel.*mapped none/ });
   assert.throws(() => toTradeDeskEvent({ event_name: 'purchase', value: '12,50' }, browserEvent(), ctx()), { name: 'PermanentError', message: 'The Trade Desk takes value as a number (sent as text); the blueprint mapped "12,50": map a number (to_number)' });
@@ -179,7 +179,7 @@ test('classify: 2xx delivered (FailedLines refused), 429 throttled with Retry-Af
   assert.equal(whole(classifyTradeDesk(answer(402, { message: 'Tracking tag not found' }))).reason, 'The Trade Desk refused the event (HTTP 402): Tracking tag not found');
   const forbidden = whole(classifyTradeDesk(answer(403, 'Forbidden')));
   assert.equal(forbidden.status, 'dead_letter');
-  assert.match(forbidden.reason!, /^The Trade Desk refused the conversion for its account or tag \(HTTP 403, Forbidden\): check config\.advertiser_id \(or merchant_id\) and config\.tracker_id \(or upixel_id\)/);
+  assert.match(forbidden.reason!, /^The Trade Desk refused the conversion for its account or tag \(HTTP 403, Forbidden\): check config\.advertiser_id \(or merchant_id\), config\.tag_type and config\.tag_id — the tag must belong/);
   assert.match(whole(classifyTradeDesk(answer(404, 'Not Found'))).reason!, /endpoint was not found \(HTTP 404, Not Found\).*SIGNAL_VENDOR_REDIRECTS/);
   assert.match(whole(classifyTradeDesk(answer(413, ''))).reason!, /too large \(HTTP 413, \(no body\)\): map fewer items/);
   const long = whole(classifyTradeDesk(answer(400, 'x'.repeat(500)))).reason!;
