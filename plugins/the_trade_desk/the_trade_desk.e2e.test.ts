@@ -65,7 +65,7 @@ after(async () => {
 });
 
 describe('The Trade Desk Real-Time Conversions', () => {
-  test('a purchase from the browser: the documented request, one event, the TDID, value as decimal text, items, the TCF string; no contact data', async () => {
+  test('a purchase from the browser: the documented request, one event, the TDID, value, qty and price as text, items, the TCF string; no contact data', async () => {
     await browser({
       type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'ttd-order-1',
       properties: { order_id: 'TTD-ORD-1', revenue: 74.97, currency: 'usd', products: [{ product_id: 'SKU-100', name: 'Trail Shoe', category: 'Shoes', price: 24.99, quantity: 3 }] },
@@ -78,9 +78,9 @@ describe('The Trade Desk Real-Time Conversions', () => {
     assert.deepEqual(request.json, {
       data: [{
         adv: ADV, tracker_id: TRACKER, event_name: 'purchase', value: '74.97', currency: 'USD', order_id: 'TTD-ORD-1',
-        items: [{ item_code: 'SKU-100', name: 'Trail Shoe', qty: 3, price: 24.99, cat: 'Shoes' }],
+        items: [{ item_code: 'SKU-100', name: 'Trail Shoe', qty: '3', price: '24.99', cat: 'Shoes' }],
         referrer_url: 'https://shop.example.com/checkout/thanks', client_ip: VISITOR_IP, adid: TDID, adid_type: 'TDID',
-        privacy_settings: [{ privacy_type: 'GDPR', is_applicable: 1, consent_string: TC_STRING }],
+        privacy_settings: [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }],
       }],
     });
     for (const raw of ['jane', '9547888', 'user-123', VISITOR]) assert.equal(request.body.includes(raw), false, `${raw} never leaves Signal`);
@@ -103,6 +103,13 @@ describe('The Trade Desk Real-Time Conversions', () => {
     // The purchase, later, from another page: only the cookie carries the impression.
     await browser(order('ttd-later-1', 'TTD-LATER-1'), `ttd_TDID=${TDID}; _dfttdimp=${IMP}`);
     assert.equal((await conversionOf('TTD-LATER-1')).conversion.imp, IMP);
+  });
+
+  test('a RudderStack SDK\'s integrations object: its privacy_settings and LDU region sent, the event still routed here', async () => {
+    await browser({ ...order('ttd-rudder-1', 'TTD-RUDDER-1'), integrations: { All: false, THE_TRADE_DESK: { privacy_settings: [{ privacy_type: 'GDPR', is_applicable: 1, consent_string: TC_STRING }], region: 'US-CA' } } });
+    const { conversion } = await conversionOf('TTD-RUDDER-1');
+    assert.deepEqual(conversion.privacy_settings, [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }]);
+    assert.deepEqual(conversion.data_processing_option, { policies: ['LDU'], region: 'US-CA' });
   });
 
   test('a 503 then success: the event is sent again and delivered once', async () => {
@@ -137,7 +144,7 @@ describe('The Trade Desk Real-Time Conversions', () => {
     await browser(order('ttd-px-1', 'TTD-PX-1', 30), `ttd_TDID=${TDID}`, pixelSite.key);
     const { conversion } = await conversionOf('TTD-PX-1');
     assert.deepEqual(conversion, {
-      adv: ADV, upixel_id: PIXEL, event_name: 'purchase', value: '30', currency: 'USD', order_id: 'TTD-PX-1', items: [{ item_code: 'SKU-1', qty: 1, price: 30 }],
+      adv: ADV, upixel_id: PIXEL, event_name: 'purchase', value: '30', currency: 'USD', order_id: 'TTD-PX-1', items: [{ item_code: 'SKU-1', qty: '1', price: '30' }],
       referrer_url: 'https://shop.example.com/', client_ip: VISITOR_IP, adid: TDID, adid_type: 'TDID',
     });
     // A server's call without a page: the pixel's URL rules have nothing to read.

@@ -80,7 +80,7 @@ test('the conversion: TTD\'s fields only, value as decimal text, the page URL, a
     email: 'jane@example.com', properties: { plan: 'pro' },
   }, browserEvent(), ctx());
   assert.deepEqual(out, {
-    event_name: 'purchase', value: '74.97', currency: 'USD', order_id: 'ORD-1', items: [{ item_code: 'SKU-1', name: 'Trail Shoe', qty: 3, price: 24.99, cat: 'Shoes' }],
+    event_name: 'purchase', value: '74.97', currency: 'USD', order_id: 'ORD-1', items: [{ item_code: 'SKU-1', name: 'Trail Shoe', qty: '3', price: '24.99', cat: 'Shoes' }],
     referrer_url: 'https://shop.example.com/thanks', client_ip: '203.0.113.42', adid: TDID, adid_type: 'TDID', td1: 'spring',
   }, 'email, properties, brand and td11 are no fields of The Trade Desk\'s: left out');
   const bare = toTradeDeskEvent({ event_name: 'sitevisit', referrer_url: 'javascript:alert(1)', client_ip: '10.0.0.8', order_id: 'undefined' }, browserEvent(), ctx());
@@ -101,18 +101,22 @@ test('an event The Trade Desk could not count is dead-lettered alone, saying why
   assert.throws(() => toTradeDeskEvent({ event_name: 'purchase' }, browserEvent(), pixel), { name: 'PermanentError', message: /needs the page URL \(referrer_url, an http\(s\) URL\) with a Universal Pixel.*mapped none/ });
   assert.throws(() => toTradeDeskEvent({ event_name: 'purchase', value: '12,50' }, browserEvent(), ctx()), { name: 'PermanentError', message: 'The Trade Desk takes value as a number (sent as text); the blueprint mapped "12,50": map a number (to_number)' });
   assert.throws(() => toTradeDeskEvent({ event_name: 'purchase', currency: '$' }, browserEvent(), ctx()), { name: 'PermanentError', message: /ISO 4217 code \(USD, EUR\); the blueprint mapped "\$"/ });
-  assert.throws(() => toTradeDeskEvent({ event_name: 'purchase', items: [{ item_code: 'a', price: 'free' }] }, browserEvent(), ctx()), { name: 'PermanentError', message: /items\[0\]\.price/ });
+  assert.throws(() => toTradeDeskEvent({ event_name: 'purchase', items: [{ item_code: 'a', price: 'free' }] }, browserEvent(), ctx()), { name: 'PermanentError', message: 'The Trade Desk takes items[0].price as a number (sent as text); the blueprint mapped "free": map a number (to_number)' });
 });
 
-test('order fields: value from the items when none is mapped, in micro-units; items need an item code', () => {
+test('order fields: value from the items when none is mapped, in micro-units; items need an item code; qty and price as text, as TTD\'s schema types them', () => {
   assert.deepEqual(orderFields({ currency: 'eur', items: [{ item_code: 'a', price: 24.99, qty: 3 }, { name: 'no code', price: 1, qty: 1 }, { item_code: 'b', price: '5.5', qty: '1' }] }), {
-    value: '80.47', currency: 'EUR', items: [{ item_code: 'a', qty: 3, price: 24.99 }, { item_code: 'b', qty: 1, price: 5.5 }],
+    value: '80.47', currency: 'EUR', items: [{ item_code: 'a', qty: '3', price: '24.99' }, { item_code: 'b', qty: '1', price: '5.5' }],
   });
   assert.deepEqual(orderFields({ value: 7, items: [{ item_code: 'a', price: 1, qty: 1 }] }).value, '7', 'a mapped value wins');
   assert.equal(orderFields({ items: [{ item_code: 'a', price: 1 }] }).value, undefined, 'no quantity: no value guessed');
   assert.equal(orderFields({ items: [{ item_code: 'a', qty: 3_000_000_000 }] }).items !== undefined, true);
   assert.deepEqual(orderFields({ items: [{ item_code: 'a', qty: 3_000_000_000 }] }).items, [{ item_code: 'a' }], 'a quantity past 32 bits is no quantity');
   assert.deepEqual(orderFields({ items: { item_code: 'one' } }).items, [{ item_code: 'one' }], 'one item mapped as an object');
+  // RealTimeConversionEventLineItem (The Trade Desk's Data API schema): item_code, name, qty, price and cat are strings.
+  const [typed] = orderFields({ items: [{ item_code: 'a', name: 'A', qty: 2.0, price: 0.1 + 0.2, cat: 'c' }] }).items as JsonObject[];
+  assert.deepEqual(typed, { item_code: 'a', name: 'A', qty: '2', price: '0.3', cat: 'c' });
+  assert.equal(Object.values(typed!).every((field) => typeof field === 'string'), true);
   for (const [number, text] of [[74.97000000000001, '74.97'], [5, '5'], [0.000001, '0.000001'], [-12.5, '-12.5'], [19.98, '19.98']] as const) assert.equal(decimalText(number), text);
 });
 
@@ -145,15 +149,25 @@ test('the impression id: the landing URL\'s ttd_imp beats the cookie; an unfille
 });
 
 test('privacy: TCF, GPP and US Privacy strings as privacy_settings; Limited Data Use for US states only', () => {
-  assert.deepEqual(privacySettings({ gdpr_applies: true, gdpr_consent: TC_STRING }), [{ privacy_type: 'GDPR', is_applicable: 1, consent_string: TC_STRING }]);
-  assert.deepEqual(privacySettings({ gdpr_consent: TC_STRING }), [{ privacy_type: 'GDPR', is_applicable: 1, consent_string: TC_STRING }], 'a TC string is written where the GDPR applies');
-  assert.deepEqual(privacySettings({ gdpr_applies: false, gdpr_consent: TC_STRING }), [{ privacy_type: 'GDPR', is_applicable: 0, consent_string: TC_STRING }]);
+  assert.deepEqual(privacySettings({ gdpr_applies: true, gdpr_consent: TC_STRING }), [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }]);
+  assert.deepEqual(privacySettings({ gdpr_consent: TC_STRING }), [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }], 'a TC string is written where the GDPR applies');
+  assert.deepEqual(privacySettings({ gdpr_applies: false, gdpr_consent: TC_STRING }), [{ privacy_type: 'GDPR', is_applicable: '0', consent_string: TC_STRING }]);
   assert.equal(privacySettings({ gdpr_applies: true }), undefined, 'no string, no entry');
   assert.deepEqual(privacySettings({ gpp: 'DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA', us_privacy: '1ynn' }), [
-    { privacy_type: 'GPP', is_applicable: 1, consent_string: 'DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA' },
-    { privacy_type: 'CCPA', is_applicable: 1, consent_string: '1YNN' },
+    { privacy_type: 'GPP', is_applicable: '1', consent_string: 'DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA' },
+    { privacy_type: 'CCPA', is_applicable: '1', consent_string: '1YNN' },
   ]);
   assert.equal(privacySettings({ us_privacy: 'yes', gdpr_consent: 'not a <string>' }), undefined);
+  // RudderStack's ready-made entries (integrations.THE_TRADE_DESK.privacy_settings): checked, as text, after the CMP's own strings.
+  assert.deepEqual(privacySettings({ gpp: 'DBABMA~1YNN', settings: [
+    { privacy_type: 'gdpr', is_applicable: 0, consent_string: TC_STRING }, { privacy_type: 'GPP', is_applicable: 1, consent_string: 'DBABMA~other' },
+    { privacy_type: 'CCPA', consent_string: '1ynn' }, { privacy_type: 'CCPA', consent_string: '1NNN' }, { privacy_type: 'COPPA', consent_string: 'x' }, { privacy_type: 'GDPR', consent_string: '<script>' }, 'junk',
+  ] }), [
+    { privacy_type: 'GPP', is_applicable: '1', consent_string: 'DBABMA~1YNN' },
+    { privacy_type: 'GDPR', is_applicable: '0', consent_string: TC_STRING },
+    { privacy_type: 'CCPA', is_applicable: '1', consent_string: '1YNN' },
+  ], 'the CMP\'s GPP string wins over an entry; one entry of each kind; unknown kinds and unreadable strings left out');
+  assert.equal(privacySettings({ settings: [{ privacy_type: 'CCPA', consent_string: 'opt-out' }] }), undefined, 'a CCPA entry needs a US Privacy string');
   assert.deepEqual(dataProcessingOption({ policies: 'ldu', region: 'ca', country: 'US' }), { policies: ['LDU'], region: 'US-CA' });
   assert.deepEqual(dataProcessingOption({ policies: ['LDU', 'OTHER'], region: 'us-ny' }), { policies: ['LDU'], region: 'US-NY' });
   assert.deepEqual(dataProcessingOption({ policies: ['LDU'], region: 'CA', country: 'United States' }), { policies: ['LDU'], region: 'US-CA' });
@@ -206,11 +220,11 @@ test('blueprints: Segment\'s ecommerce spec as The Trade Desk\'s standard events
   for (const variant of ['default', 'retail']) {
     assert.deepEqual(mapThrough(variant, browserEvent({ properties: { order_id: 'ORD-1', revenue: '64.98', total: 70, currency: 'gbp', products } })), {
       event_name: 'purchase', value: '64.98', currency: 'GBP', order_id: 'ORD-1',
-      items: [{ item_code: 'SKU-1', name: 'Trail Shoe', qty: 2, price: 29.99, cat: 'Shoes' }, { item_code: 'SKU-2', qty: 1, price: 5 }],
+      items: [{ item_code: 'SKU-1', name: 'Trail Shoe', qty: '2', price: '29.99', cat: 'Shoes' }, { item_code: 'SKU-2', qty: '1', price: '5' }],
       referrer_url: 'https://shop.example.com/thanks', client_ip: '203.0.113.42', adid: TDID, adid_type: 'TDID',
     }, `${variant}: purchase`);
     const added = mapThrough(variant, browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 3, currency: 'EUR' } }))!;
-    assert.deepEqual([added.event_name, added.value, added.currency, added.items], ['addtocart', '74.97', 'EUR', [{ item_code: 'SKU-1', name: 'Trail Shoe', qty: 3, price: 24.99 }]]);
+    assert.deepEqual([added.event_name, added.value, added.currency, added.items], ['addtocart', '74.97', 'EUR', [{ item_code: 'SKU-1', name: 'Trail Shoe', qty: '3', price: '24.99' }]]);
     const names: Array<[string, string]> = [['Product Viewed', 'viewitem'], ['Products Searched', 'searchitem'], ['Product Added to Wishlist', 'wishlistitem'], ['Cart Viewed', 'viewcart'], ['Checkout Started', 'startcheckout'], ['view_item', 'viewitem'], ['begin_checkout', 'startcheckout']];
     for (const [event, name] of names) assert.equal(mapThrough(variant, browserEvent({ event, properties: { product_id: 'SKU-1' } }))!.event_name, name, `${variant}: ${event}`);
     assert.equal(mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Home' } as never))!.event_name, 'sitevisit');
@@ -226,7 +240,7 @@ test('blueprints: Segment\'s ecommerce spec as The Trade Desk\'s standard events
   assert.equal(mapThrough('retail', browserEvent({ event: 'Signed In' })), null);
 });
 
-test('blueprints: the visitor\'s ids, the landing page\'s impression, the CMP\'s strings and LDU; no contact data', () => {
+test('blueprints: the visitor\'s ids, the landing page\'s impression, the CMP\'s strings, RudderStack\'s privacy_settings and LDU; no contact data', () => {
   const device = '8A2E4F6D-0852-4B2A-B9D5-79334DE14B16';
   const app = mapThrough('default', browserEvent({ context: { ip: '203.0.113.42', device: { advertisingId: device, adTrackingEnabled: true }, os: { name: 'iOS' }, traits: { email: 'jane@example.com', phone: '+16169547888' } } }))!;
   assert.deepEqual([app.adid, app.adid_type], [device, 'IDFA']);
@@ -236,8 +250,16 @@ test('blueprints: the visitor\'s ids, the landing page\'s impression, the CMP\'s
   assert.equal(landing.imp, IMP, 'a new click beats the cookie');
   assert.equal(mapThrough('default', browserEvent({ context: { cookies: { _dfttdimp: IMP } } }))!.imp, IMP);
   const consented = mapThrough('default', browserEvent({ context: { cookies: { ttd_TDID: TDID }, tcf: { gdprApplies: true, tcString: TC_STRING }, usPrivacy: '1YNN', consent: { advertising: true } } } as never))!;
-  assert.deepEqual(consented.privacy_settings, [{ privacy_type: 'GDPR', is_applicable: 1, consent_string: TC_STRING }, { privacy_type: 'CCPA', is_applicable: 1, consent_string: '1YNN' }]);
+  assert.deepEqual(consented.privacy_settings, [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }, { privacy_type: 'CCPA', is_applicable: '1', consent_string: '1YNN' }]);
   assert.equal(consented.data_processing_option, undefined);
   const optedOut = mapThrough('default', browserEvent({ context: { consent: { advertising: false, gdprApplies: false }, location: { country: 'US', region: 'CA' }, gpp: { gppString: 'DBABMA~1YNN' } } } as never))!;
-  assert.deepEqual([optedOut.data_processing_option, optedOut.privacy_settings], [{ policies: ['LDU'], region: 'US-CA' }, [{ privacy_type: 'GPP', is_applicable: 1, consent_string: 'DBABMA~1YNN' }]]);
+  assert.deepEqual([optedOut.data_processing_option, optedOut.privacy_settings], [{ policies: ['LDU'], region: 'US-CA' }, [{ privacy_type: 'GPP', is_applicable: '1', consent_string: 'DBABMA~1YNN' }]]);
+  // A RudderStack SDK's integrations object, as its The Trade Desk destination reads it (the key in its spellings).
+  for (const variant of ['default', 'retail']) {
+    const rudder = mapThrough(variant, browserEvent({ integrations: { THE_TRADE_DESK: { privacy_settings: [{ privacy_type: 'GDPR', is_applicable: 1, consent_string: TC_STRING }], region: 'US-CA' } } }))!;
+    assert.deepEqual([rudder.privacy_settings, rudder.data_processing_option], [[{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }], { policies: ['LDU'], region: 'US-CA' }], `${variant}: RudderStack's form`);
+    assert.deepEqual(mapThrough(variant, browserEvent({ integrations: { the_trade_desk: { policies: ['LDU'], region: 'us-ny' } } }))!.data_processing_option, { policies: ['LDU'], region: 'US-NY' });
+    assert.equal(mapThrough(variant, browserEvent({ integrations: { THE_TRADE_DESK: { region: 'DE-BY' } } }))!.data_processing_option, undefined, 'LDU is for US states');
+    assert.equal(mapThrough(variant, browserEvent({ integrations: { THE_TRADE_DESK: true } }))!.privacy_settings, undefined);
+  }
 });
