@@ -30,6 +30,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/hubspot' },
   { plugin: './plugins/x_ads' },
   { plugin: './plugins/the_trade_desk' },
+  { plugin: './plugins/bigquery' },
 ];
 
 export default plugins;

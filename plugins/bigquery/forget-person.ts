@@ -1,0 +1,163 @@
+// Person deletions forwarded to the table: a DML DELETE run as a query job (`jobs.query`, `POST
+// https://bigquery.googleapis.com/bigquery/v2/projects/{projectId}/queries`). The person's ids
+// travel as named query parameters (`@user_id`, `@anonymous_id`), never inside the statement's
+// text; the statement names only the configured table, whose ids the config checks admit no
+// quote, backtick or line break. A job still running when the call returns (jobComplete false)
+// is waited for once more through `jobs.getQueryResults`. Rows streamed in the last 30 minutes
+// (rarely up to 90) sit in BigQuery's streaming buffer, which DML cannot change: BigQuery
+// refuses the whole statement then, and the deletion is tried again later.
+import {
+  usableId,
+  type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
+} from '../../core/sdk/index.ts';
+import { forwardsDeletions, sqlTableName, tableOf, text } from './config.ts';
+import { googleError, said, THROTTLED_REASONS } from './google-error.ts';
+import { BIGQUERY_API, segment } from './insert-request.ts';
+
+/**
+ * How long a call waits for the job (ms): under the core's 10 s request timeout, so a slow
+ * DELETE answers `jobComplete: false` (and is waited for again) rather than timing out.
+ */
+export const WAIT_MS = 8000;
+
+/** A STRING query parameter (jobs.query's QueryParameter). */
+function stringParameter(name: string, value: string): JsonObject {
+  return { name, parameterType: { type: 'STRING' }, parameterValue: { value } };
+}
+
+/**
+ * The DELETE statement and its parameters for the ids named (placeholders left out): rows whose
+ * user_id — or an alias's previous_id — is the userId, and rows whose anonymous_id (or previous_id)
+ * is the anonymousId. Null when no usable id is named.
+ *
+ * @example
+ * deleteStatement({ userId: 'u-1', anonymousId: null }, { projectId: 'shop', datasetId: 'signal', tableId: 'events' });
+ * // { query: 'DELETE FROM `shop.signal.events` WHERE user_id = @user_id OR previous_id = @user_id', parameters: [{ name: 'user_id', parameterType: { type: 'STRING' }, parameterValue: { value: 'u-1' } }] }
+ */
+export function deleteStatement(person: NamedPerson, table: Parameters<typeof sqlTableName>[0]): { query: string; parameters: JsonObject[] } | null {
+  const conditions: string[] = [];
+  const parameters: JsonObject[] = [];
+  if (usableId(person.userId)) {
+    conditions.push('user_id = @user_id OR previous_id = @user_id');
+    parameters.push(stringParameter('user_id', String(person.userId)));
+  }
+  if (usableId(person.anonymousId)) {
+    conditions.push('anonymous_id = @anonymous_id OR previous_id = @anonymous_id');
+    parameters.push(stringParameter('anonymous_id', String(person.anonymousId)));
+  }
+  if (conditions.length === 0) return null;
+  return { query: `DELETE FROM ${sqlTableName(table)} WHERE ${conditions.join(' OR ')}`, parameters };
+}
+
+function authorization(ctx: PluginContext): Record<string, string> {
+  return { authorization: `Bearer ${ctx.accessToken ?? ''}`, 'content-type': 'application/json' };
+}
+
+/**
+ * The jobs.query request deleting the person's rows, or why none can be made.
+ *
+ * @example
+ * deletionRequest({ userId: 'u-1', anonymousId: 'df_1' }, ctx);
+ * // { method: 'POST', url: 'https://bigquery.googleapis.com/bigquery/v2/projects/shop/queries',
+ * //   body: { query: 'DELETE FROM `shop.signal.events` WHERE … OR anonymous_id = @anonymous_id OR …', useLegacySql: false, parameterMode: 'NAMED', queryParameters: […], timeoutMs: 8000 }, eventIds: [] }
+ */
+export function deletionRequest(person: NamedPerson, ctx: PluginContext): RequestDescriptor | { skipped: string } {
+  const table = tableOf(ctx.config);
+  const statement = deleteStatement(person, table);
+  if (statement === null) return { skipped: 'the ids named are placeholders SDKs send for "no id": the plugin stores no row under them' };
+  return {
+    method: 'POST',
+    url: `${BIGQUERY_API}/projects/${segment(table.projectId)}/queries`,
+    headers: authorization(ctx),
+    body: { query: statement.query, useLegacySql: false, parameterMode: 'NAMED', queryParameters: statement.parameters, timeoutMs: WAIT_MS },
+    eventIds: [],
+  };
+}
+
+/** The job a jobs.query answer names. */
+function jobOf(json: unknown): { projectId: string; jobId: string; location?: string } | undefined {
+  const reference = (json as { jobReference?: { projectId?: unknown; jobId?: unknown; location?: unknown } } | undefined)?.jobReference;
+  if (typeof reference?.projectId !== 'string' || typeof reference.jobId !== 'string' || reference.jobId === '') return undefined;
+  return { projectId: reference.projectId, jobId: reference.jobId, ...(typeof reference.location === 'string' && reference.location !== '' ? { location: reference.location } : {}) };
+}
+
+/** How many rows a finished DELETE removed: `dmlStats.deletedRowCount`, else `numDmlAffectedRows` (int64 as text). */
+function deletedRows(json: unknown): number | undefined {
+  const answer = json as { dmlStats?: { deletedRowCount?: unknown }; numDmlAffectedRows?: unknown } | undefined;
+  for (const value of [answer?.dmlStats?.deletedRowCount, answer?.numDmlAffectedRows]) {
+    const count = typeof value === 'string' || typeof value === 'number' ? Number(value) : NaN;
+    if (Number.isInteger(count) && count >= 0) return count;
+  }
+  return undefined;
+}
+
+/** The jobs.getQueryResults request waiting for a job once more (no rows asked for: a DELETE has none). */
+function resultsRequest(job: NonNullable<ReturnType<typeof jobOf>>, headers: Record<string, string> | undefined): RequestDescriptor {
+  return {
+    method: 'GET',
+    url: `${BIGQUERY_API}/projects/${segment(job.projectId)}/queries/${encodeURIComponent(job.jobId)}`,
+    query: [...(job.location === undefined ? [] : [['location', job.location] as [string, string]]), ['maxResults', '0'], ['timeoutMs', String(WAIT_MS)]],
+    ...(headers === undefined ? {} : { headers: { authorization: headers.authorization ?? '' } }),
+    eventIds: [],
+  };
+}
+
+/**
+ * Reads an answer of jobs.query (or of the getQueryResults that waits for its job):
+ * - 2xx with the job complete: done, saying how many rows BigQuery deleted;
+ * - 2xx with the job still running: the job waited for once more (`next`: getQueryResults),
+ *   and when still running after that, tried again later (deleting again is harmless);
+ * - the streaming buffer refusal (rows streamed in the last 30 to 90 minutes): tried again later;
+ * - quota and rate limits, 408, 429, 5xx: tried again;
+ * - 401, 403 (roles), 404 (table), 400 (the statement, e.g. a table without the README's
+ *   id columns, or one that requires a partition filter): failed, saying what to fix.
+ *
+ * @example
+ * readDeletionAnswer({ status: 200, headers: {}, body: '…', json: { jobComplete: true, jobReference: { projectId: 'shop', jobId: 'job_1' }, dmlStats: { deletedRowCount: '3' } } }, request);
+ * // { done: true, message: 'BigQuery deleted 3 rows (job job_1)' }
+ */
+export function readDeletionAnswer(response: VendorResponse, request?: RequestDescriptor): ForgetOutcome {
+  if (response.status >= 200 && response.status < 300) {
+    const json = response.json as { jobComplete?: unknown } | undefined;
+    const job = jobOf(json);
+    if (json?.jobComplete === false) {
+      if (job !== undefined && request?.method === 'POST') return { next: resultsRequest(job, request.headers) };
+      return { retry: `BigQuery's DELETE job${job === undefined ? '' : ` ${job.jobId}`} was still running: asked again later (deleting again is harmless)` };
+    }
+    const rows = deletedRows(json);
+    const jobText = job === undefined ? '' : ` (job ${job.jobId})`;
+    return { done: true, message: rows === undefined ? `BigQuery ran the DELETE${jobText}` : `BigQuery deleted ${rows} row${rows === 1 ? '' : 's'}${jobText}` };
+  }
+  const error = googleError(response);
+  const answered = said(response, error);
+  if (/streaming buffer/i.test(error.message)) {
+    return { retry: `BigQuery cannot delete rows streamed in the last 30 to 90 minutes (its streaming buffer) and refused the DELETE (${answered}): tried again later; if the tries run out, ask Signal again (retryPersonDeletion) an hour and a half after the person's last event` };
+  }
+  if (error.reasons.some((reason) => THROTTLED_REASONS.has(reason)) || response.status === 408 || response.status === 429 || response.status >= 500) return { retry: answered };
+  if (response.status === 401) return { failed: `${answered} — BigQuery refused the access token: check that the key in config.service_account_key is current (not deleted or disabled)` };
+  if (response.status === 403) {
+    const project = projectOf(request) ?? 'config.project_id';
+    return { failed: `${answered} — grant the service account of config.service_account_key the BigQuery Job User role (roles/bigquery.jobUser) on project ${project} and BigQuery Data Editor on the table (deletions run a query job), or turn config.forward_deletions off` };
+  }
+  if (response.status === 404) return { failed: `${answered} — check config.project_id, config.dataset_id and config.table_id` };
+  if (/partition elimination|filter over column/i.test(error.message)) {
+    return { failed: `${answered} — the table requires a partition filter (require_partition_filter), which a deletion by person cannot give: turn the option off on the table` };
+  }
+  if (/unrecognized name/i.test(error.message)) {
+    return { failed: `${answered} — the table lacks a column the deletion reads (user_id, anonymous_id, previous_id): see the CREATE TABLE of the plugin README` };
+  }
+  return { failed: answered };
+}
+
+/** The project a deletion request runs its job in, from its URL (`…/projects/{projectId}/queries…`). */
+function projectOf(request: RequestDescriptor | undefined): string | undefined {
+  const match = /\/projects\/([^/]+)\/queries/.exec(request?.url ?? '');
+  return match ? decodeURIComponent(match[1]!) : undefined;
+}
+
+/** The plugin's forwarding of person deletions: on with a key, unless config.forward_deletions is false. */
+export const bigQueryForgetPerson: PersonForgetting = {
+  enabled: (config) => forwardsDeletions(config) && text(config.service_account_key) !== undefined,
+  request: deletionRequest,
+  read: readDeletionAnswer,
+};

@@ -1,0 +1,58 @@
+// BigQuery's error answers, as its REST API gives them: `{ "error": { "code": 403, "message":
+// "…", "errors": [ { "message": "…", "domain": "global", "reason": "quotaExceeded" } ],
+// "status": "PERMISSION_DENIED" } }`. The `reason` of the first error is BigQuery's own code
+// (accessDenied, quotaExceeded, rateLimitExceeded, notFound, invalid, invalidQuery,
+// billingNotEnabled, backendError…), the one its error-messages page documents.
+import type { VendorResponse } from '../../core/sdk/index.ts';
+
+/** How much of BigQuery's message a reason quotes. */
+const EXCERPT_CHARS = 300;
+
+/** What BigQuery said: its reason code (or the gRPC status, or the HTTP status), and its message. */
+export interface GoogleError {
+  /** The first error's `reason` (`quotaExceeded`), else `status` (`PERMISSION_DENIED`), else `HTTP 403`. */
+  reason: string;
+  /** Every `reason` the answer gives, for matching. */
+  reasons: string[];
+  message: string;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
+}
+
+/**
+ * The error of an answer: BigQuery's JSON error when it is one, else the body's text (a proxy's
+ * page, an empty 503).
+ *
+ * @example
+ * googleError({ status: 404, headers: {}, body: '…', json: { error: { code: 404, message: 'Not found: Table shop:signal.events', errors: [{ reason: 'notFound' }], status: 'NOT_FOUND' } } });
+ * // { reason: 'notFound', reasons: ['notFound'], message: 'Not found: Table shop:signal.events' }
+ */
+export function googleError(response: VendorResponse): GoogleError {
+  const error = (response.json !== null && typeof response.json === 'object' ? (response.json as { error?: unknown }).error : undefined) as
+    | { message?: unknown; status?: unknown; errors?: unknown }
+    | undefined;
+  const items = Array.isArray(error?.errors) ? (error.errors as Array<{ reason?: unknown; message?: unknown }>) : [];
+  const reasons = items.map((item) => item?.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== '');
+  const status = typeof error?.status === 'string' && error.status !== '' ? error.status : undefined;
+  const message = typeof error?.message === 'string' && error.message.trim() !== ''
+    ? error.message
+    : typeof items[0]?.message === 'string' ? items[0].message : response.body ?? '';
+  return { reason: reasons[0] ?? status ?? `HTTP ${response.status}`, reasons, message: excerpt(message) };
+}
+
+/**
+ * BigQuery's answer in words for a reason: `HTTP 404 notFound: Not found: Table …`.
+ *
+ * @example
+ * said({ status: 403, headers: {}, body: '' }, { reason: 'HTTP 403', reasons: [], message: '' }); // 'HTTP 403'
+ */
+export function said(response: VendorResponse, error: GoogleError): string {
+  const code = error.reason === `HTTP ${response.status}` ? '' : ` ${error.reason}`;
+  return `HTTP ${response.status}${code}${error.message === '' ? '' : `: ${error.message}`}`;
+}
+
+/** Reasons of a quota or rate limit: worth another try once the quota has room (BigQuery answers them 403 or 429). */
+export const THROTTLED_REASONS = new Set(['quotaExceeded', 'rateLimitExceeded']);
