@@ -27,6 +27,14 @@ const MS_FROM = 1e11;
 const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC reads years below 100 as 19xx)
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
+/** Whether text's `YYYY-MM-DD` is a day of the calendar (the parser would roll 2024-02-31 over to March 2). */
+function isCalendarDate(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  // Leap years repeat every 400 years, so a year of the same place in the cycle tells the month's length.
+  const monthDays = new Date(Date.UTC(2000 + (year % 400), month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= monthDays;
+}
+
 /**
  * A time as a TIMESTAMP column takes it — RFC 3339 in UTC with milliseconds — from ISO 8601
  * text (a date alone is its midnight UTC; a date-time without an offset is UTC) or epoch
@@ -44,11 +52,13 @@ export function timestampText(value: JsonValue | undefined): string | undefined 
     ms = Math.abs(value) >= MS_FROM ? value : value * 1000;
   } else if (typeof value === 'string') {
     const trimmed = value.trim();
-    const iso = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(trimmed);
-    if (!iso) return undefined;
-    // A date-time without an offset is UTC (as the blueprint engine reads it), not the server's zone.
-    const withZone = iso[1] === undefined && trimmed.length > 10 ? `${trimmed.replace(' ', 'T')}Z` : trimmed.replace(' ', 'T');
-    ms = Date.parse(withZone);
+    const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(?:(Z)|([+-]\d{2})(?::?(\d{2}))?)?$/i.exec(trimmed);
+    if (!iso || !isCalendarDate(trimmed)) return undefined;
+    const [, date, time, zulu, offsetHours, offsetMinutes] = iso;
+    // A date-time without an offset is UTC (as the blueprint engine reads it), not the server's
+    // zone; the offsets collect admits (±hh:mm, ±hhmm, ±hh) are written ±hh:mm for the parser.
+    const zone = zulu !== undefined || offsetHours === undefined ? 'Z' : `${offsetHours}:${offsetMinutes ?? '00'}`;
+    ms = Date.parse(time === undefined ? `${date}T00:00:00Z` : `${date}T${time}${zone}`);
   } else {
     return undefined;
   }
