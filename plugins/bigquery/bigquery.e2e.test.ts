@@ -1,0 +1,205 @@
+// Google BigQuery end to end: browser calls through the real collect API, the queue and the
+// delivery engine, through the core's access tokens (the service account's signed assertion
+// exchanged at oauth2.googleapis.com), to the vendor simulator standing in for both Google
+// origins, which must receive the documented tabledata.insertAll request; BigQuery's answers
+// injected: a 503 retried, insertErrors naming an invalid row (dead-lettered with BigQuery's
+// words, the stopped rows sent again without it), a quota 403 retried as a rate limit, a 404
+// dead-lettered naming the config fields; a person deletion as a parameterised DELETE query
+// whose job is waited for through getQueryResults.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, verify } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { waitUntil } from '../../test/helpers/wait.ts';
+
+const PROJECT = 'shop-analytics';
+const DATASET = 'signal';
+const SA_EMAIL = 'signal-writer@shop-analytics.iam.gserviceaccount.com';
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const KEY_FILE = JSON.stringify({
+  type: 'service_account', project_id: PROJECT, client_email: SA_EMAIL, token_uri: 'https://oauth2.googleapis.com/token',
+  private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+});
+const TOKEN_PATH = '/token';
+const QUERIES_PATH = `/bigquery/v2/projects/${PROJECT}/queries`;
+const VISITOR_IP = '203.0.113.42';
+const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0';
+const CALL_TIMESTAMP = '2026-11-30T11:59:58.250Z';
+
+let sim: VendorSim;
+let signal: TestSignal;
+/** Access tokens the token endpoint issued, in order: insertAll refuses any other. */
+const issued: string[] = [];
+
+interface InsertBody { skipInvalidRows: boolean; ignoreUnknownValues: boolean; rows: Array<{ insertId?: string; json: Record<string, unknown> }> }
+const insertPath = (table: string) => `/bigquery/v2/projects/${PROJECT}/datasets/${DATASET}/tables/${table}/insertAll`;
+const bodyOf = (request: RecordedRequest) => request.json as InsertBody;
+const inserts = (table: string) => sim.requests({ path: insertPath(table) });
+/** The rows the simulator received for a table carrying this messageId, each with its request. */
+const rowsFor = (table: string, messageId: string) => inserts(table).flatMap((request) => bodyOf(request).rows.filter((row) => row.json.message_id === messageId).map((row) => ({ request, row })));
+const bearer = (request: RecordedRequest) => (request.headers.authorization ?? '').replace(/^Bearer /, '');
+const googleError = (status: number, reason: string, message: string, code: string) => ({ status, body: { error: { code: status, message, errors: [{ message, domain: 'global', reason }], status: code } } });
+
+const visitor: Visitor = { id: 'df_bq0visitor01', ip: VISITOR_IP, userAgent: UA };
+const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { page: { url: 'https://shop.example.com/thanks?utm_source=news', path: '/thanks', title: 'Thanks' } } });
+const install = (name: string, table: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'bigquery', name, {
+  config: { project_id: PROJECT, dataset_id: DATASET, table_id: table, service_account_key: KEY_FILE, ...config },
+});
+/** insertAll as BigQuery answers it: a row named `Bad Row` is invalid, and then every other row of its request is stopped. */
+function insertAll(request: RecordedRequest) {
+  if (!issued.includes(bearer(request))) return googleError(401, 'authError', 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
+  const rows = bodyOf(request).rows;
+  const bad = rows.findIndex((row) => row.json.event === 'Bad Row');
+  if (bad < 0) return { status: 200, body: { kind: 'bigquery#tableDataInsertAllResponse' } };
+  return {
+    status: 200,
+    body: {
+      kind: 'bigquery#tableDataInsertAllResponse',
+      insertErrors: rows.map((_, index) => ({
+        index,
+        errors: [index === bad
+          ? { reason: 'invalid', location: 'colour', debugInfo: '', message: 'no such field: colour.' }
+          : { reason: 'stopped', location: '', debugInfo: '', message: '' }],
+      })),
+    },
+  };
+}
+
+before(async () => {
+  sim = await startVendorSim();
+  sim.setDefault('POST', TOKEN_PATH, (request) => {
+    const claims = JSON.parse(Buffer.from(new URLSearchParams(request.body).get('assertion')!.split('.')[1]!, 'base64url').toString()) as { iss?: string };
+    if (claims.iss !== SA_EMAIL) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } };
+    const token = `ya29.bigquery-token-${issued.length + 1}`;
+    issued.push(token);
+    return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
+  });
+  for (const table of ['events', 'events_outage', 'events_rows', 'events_quota', 'events_missing', 'events_forget']) sim.setDefault('POST', insertPath(table), insertAll);
+  signal = await startTestSignal({
+    SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://bigquery.googleapis.com=${sim.url}`,
+    SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
+    // A person deletion waits this long (+2 s) for events still being committed.
+    SIGNAL_COMMIT_TIMEOUT_MS: '1000',
+  }, { label: 'bigquery' });
+});
+after(async () => {
+  await signal?.close();
+  await sim?.close();
+});
+
+describe('Google BigQuery', () => {
+  test('a browser\'s order: the service account\'s token, then the documented insertAll — one row, messageId as insertId, the README\'s columns, JSON columns as JSON text', async () => {
+    const { site } = await install('BigQuery shop', 'events');
+    const properties = { order_id: 'ORD-BQ-1', revenue: 74.97, currency: 'EUR', products: [{ product_id: 'SKU-1', price: 74.97, quantity: 1 }] };
+    await browser(site.key, { type: 'track', event: 'Order Completed', userId: 'u-bq-1', messageId: 'bq-order-1', properties });
+    const [{ request, row }] = await waitUntil(async () => { const found = rowsFor('events', 'bq-order-1'); return found.length > 0 && found; }, 'the row');
+
+    const [tokenRequest] = sim.requests({ path: TOKEN_PATH });
+    const form = new URLSearchParams(tokenRequest!.body);
+    assert.equal(form.get('grant_type'), 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+    const [header, claims, signature] = form.get('assertion')!.split('.');
+    assert.ok(verify('RSA-SHA256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature!, 'base64url')), 'signed with the service account\'s key');
+    assert.equal((JSON.parse(Buffer.from(claims!, 'base64url').toString()) as { scope: string }).scope, 'https://www.googleapis.com/auth/bigquery');
+
+    assert.equal(request.method, 'POST');
+    assert.equal(request.path, '/bigquery/v2/projects/shop-analytics/datasets/signal/tables/events/insertAll');
+    assert.equal(request.headers.authorization, `Bearer ${issued[0]}`);
+    assert.match(request.headers['content-type'] ?? '', /^application\/json/);
+    const body = bodyOf(request);
+    assert.deepEqual([body.skipInvalidRows, body.ignoreUnknownValues, body.rows.length], [false, false, 1]);
+    assert.deepEqual(Object.keys(body), ['skipInvalidRows', 'ignoreUnknownValues', 'rows']);
+    assert.equal(row.insertId, 'bq-order-1');
+    const { received_at: receivedAt, context, ...columns } = row.json;
+    assert.deepEqual(columns, {
+      message_id: 'bq-order-1', type: 'track', event: 'Order Completed', user_id: 'u-bq-1', anonymous_id: visitor.id,
+      timestamp: CALL_TIMESTAMP, properties: JSON.stringify(properties),
+    });
+    assert.match(String(receivedAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.ok(Math.abs(Date.parse(String(receivedAt)) - Date.now()) < 60_000, 'received_at is the server\'s stamp');
+    assert.equal(typeof context, 'string', 'a JSON column travels as JSON text');
+    const parsed = JSON.parse(String(context)) as { ip: string; userAgent: string; page: { url: string } };
+    assert.deepEqual([parsed.ip, parsed.userAgent, parsed.page.url], [VISITOR_IP, UA, 'https://shop.example.com/thanks?utm_source=news']);
+  });
+
+  test('a 503 is retried with the same insertId, then delivered once', async () => {
+    const { site, integrationId } = await install('BigQuery outage', 'events_outage');
+    sim.script('POST', insertPath('events_outage'), [googleError(503, 'backendError', 'Error encountered during execution. Retrying may solve the problem.', 'UNAVAILABLE')]);
+    await browser(site.key, { type: 'track', event: 'Outage', userId: 'u-bq-2', messageId: 'bq-503-1' });
+    const tries = await waitUntil(async () => { const found = rowsFor('events_outage', 'bq-503-1'); return found.length >= 2 && found; }, 'two tries');
+    assert.deepEqual(tries.map((t) => t.row.insertId), ['bq-503-1', 'bq-503-1'], 'BigQuery can drop a copy of a row by its insertId');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
+    assert.equal(rowsFor('events_outage', 'bq-503-1').length, 2, 'not sent after the success');
+  });
+
+  test('insertErrors in a 200: the invalid row is dead-lettered with BigQuery\'s words and what to fix; the stopped rows are sent again without it and delivered', async () => {
+    const { site, integrationId } = await install('BigQuery rows', 'events_rows');
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}` },
+      body: JSON.stringify({ batch: ['Good One', 'Bad Row', 'Good Two'].map((event, i) => ({ type: 'track', event, userId: 'u-bq-3', messageId: `bq-rows-${i}`, timestamp: CALL_TIMESTAMP })) }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const letter = await waitForDeadLetter(signal, integrationId, 'bq-rows-1');
+    assert.equal(letter.attempts, 1, 'not retried: BigQuery refuses it every time');
+    assert.equal(letter.reason, 'BigQuery refused the row (invalid at colour: no such field: colour.): the table has no column colour — add the column (see the CREATE TABLE of the plugin README) or leave it out of the blueprint, then replay the dead letters');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the stopped rows delivered');
+    assert.deepEqual(bodyOf(inserts('events_rows')[0]!).rows.map((r) => r.json.message_id), ['bq-rows-0', 'bq-rows-1', 'bq-rows-2'], 'first one request of the three');
+    assert.deepEqual(bodyOf(inserts('events_rows').at(-1)!).rows.map((r) => r.json.message_id), ['bq-rows-0', 'bq-rows-2'], 'then the stopped rows without the invalid one');
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
+  });
+
+  test('a quota 403 (rateLimitExceeded) is retried as a rate limit, using up no try, then delivered', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await install('BigQuery quota', 'events_quota');
+    const limited = googleError(403, 'rateLimitExceeded', 'Exceeded rate limits: too many api requests per user per method for this user_method', 'PERMISSION_DENIED');
+    // Six refusals: as many as the tries an event has, so a throttle counted as a try would dead-letter it.
+    sim.script('POST', insertPath('events_quota'), Array.from({ length: 6 }, () => limited));
+    await browser(site.key, { type: 'track', event: 'Busy', userId: 'u-bq-4', messageId: 'bq-quota-1' });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered after the quota', 30_000);
+    assert.equal(rowsFor('events_quota', 'bq-quota-1').length, 7, 'six refusals, then the insert');
+    assert.equal((await integrationStats(signal, integrationId)).deadLettered, 0);
+  });
+
+  test('a 404 (no such table) is dead-lettered at once, naming the config fields and the README\'s CREATE TABLE', async () => {
+    const { site, integrationId } = await install('BigQuery missing', 'events_missing');
+    sim.script('POST', insertPath('events_missing'), [googleError(404, 'notFound', 'Not found: Table shop-analytics:signal.events_missing', 'NOT_FOUND')]);
+    await browser(site.key, { type: 'page', name: 'Home', messageId: 'bq-404-1' });
+    const letter = await waitForDeadLetter(signal, integrationId, 'bq-404-1');
+    assert.equal(letter.attempts, 1);
+    assert.equal(letter.reason, 'BigQuery has no table shop-analytics.signal.events_missing (HTTP 404 notFound: Not found: Table shop-analytics:signal.events_missing): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters');
+  });
+
+  test('a person deletion: a DELETE query with the ids as named parameters, its job waited for through getQueryResults, the rows deleted shown', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await install('BigQuery deletions', 'events_forget');
+    const job = { projectId: PROJECT, jobId: 'job_bq_e2e_1', location: 'EU' };
+    sim.setDefault('POST', QUERIES_PATH, { status: 200, body: { kind: 'bigquery#queryResponse', jobReference: job, jobComplete: false } });
+    sim.setDefault('GET', `${QUERIES_PATH}/${job.jobId}`, { status: 200, body: { kind: 'bigquery#getQueryResultsResponse', jobReference: job, jobComplete: true, numDmlAffectedRows: '2' } });
+    await browser(site.key, { type: 'track', event: 'Viewed', userId: 'u-bq-forget', messageId: 'bq-forget-1' });
+    await waitUntil(async () => rowsFor('events_forget', 'bq-forget-1')[0], 'the event');
+
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-bq-forget', anonymousId: visitor.id }), [{
+      integrationId, vendor: 'bigquery', status: 'sent', responseStatus: 200, message: 'BigQuery deleted 2 rows (job job_bq_e2e_1)',
+    }]);
+    const [query] = sim.requests({ method: 'POST', path: QUERIES_PATH });
+    assert.match(query!.headers.authorization ?? '', /^Bearer ya29\.bigquery-token-\d+$/);
+    assert.deepEqual(query!.json, {
+      query: 'DELETE FROM `shop-analytics.signal.events_forget` WHERE user_id = @user_id OR previous_id = @user_id OR anonymous_id = @anonymous_id OR previous_id = @anonymous_id',
+      useLegacySql: false, parameterMode: 'NAMED',
+      queryParameters: [
+        { name: 'user_id', parameterType: { type: 'STRING' }, parameterValue: { value: 'u-bq-forget' } },
+        { name: 'anonymous_id', parameterType: { type: 'STRING' }, parameterValue: { value: visitor.id } },
+      ],
+      timeoutMs: 8000,
+    });
+    const [wait] = sim.requests({ method: 'GET', path: `${QUERIES_PATH}/${job.jobId}` });
+    assert.deepEqual(wait!.queryPairs, [['location', 'EU'], ['maxResults', '0'], ['timeoutMs', '8000']]);
+    assert.equal(wait!.headers.authorization, query!.headers.authorization);
+
+    // Without forwarding, the deletion is not sent.
+    const quiet = await install('BigQuery no deletions', 'events', { forward_deletions: false });
+    const [skipped] = await deletePerson(signal, quiet.site.id, { userId: 'u-bq-forget' }, ['vendor', 'status']);
+    assert.deepEqual(skipped, { vendor: 'bigquery', status: 'skipped' });
+    assert.equal(sim.count({ method: 'POST', path: QUERIES_PATH }), 1);
+  });
+});
