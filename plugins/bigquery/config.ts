@@ -85,7 +85,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     insert_id: {
       type: 'boolean', title: 'Send insertId (best-effort deduplication)',
-      description: 'Sends each event\'s messageId as the row\'s insertId, so BigQuery drops a row sent twice within about a minute (a retry after a lost answer). Turning it off raises BigQuery\'s streaming quotas; deduplicate on message_id when reading either way. On by default.',
+      description: 'Sends each event\'s messageId as the row\'s insertId, so BigQuery drops, on a best-effort basis, a row sent again while it remembers the id (at least a minute: a retry after a lost answer). Turning it off raises BigQuery\'s streaming quotas; deduplicate on message_id when reading either way. On by default.',
       default: true,
     },
     forward_deletions: {
