@@ -10,7 +10,7 @@ import {
   usableId,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { forwardsDeletions, sqlTableName, tableOf, text } from './config.ts';
+import { forwardsDeletions, sqlTableName, tableOf, text, type TableRef } from './config.ts';
 import { googleError, said, THROTTLED_REASONS } from './google-error.ts';
 import { BIGQUERY_API, segment } from './insert-request.ts';
 
@@ -34,7 +34,7 @@ function stringParameter(name: string, value: string): JsonObject {
  * deleteStatement({ userId: 'u-1', anonymousId: null }, { projectId: 'shop', datasetId: 'signal', tableId: 'events' });
  * // { query: 'DELETE FROM `shop.signal.events` WHERE user_id = @user_id OR previous_id = @user_id', parameters: [{ name: 'user_id', parameterType: { type: 'STRING' }, parameterValue: { value: 'u-1' } }] }
  */
-export function deleteStatement(person: NamedPerson, table: Parameters<typeof sqlTableName>[0]): { query: string; parameters: JsonObject[] } | null {
+export function deleteStatement(person: NamedPerson, table: TableRef): { query: string; parameters: JsonObject[] } | null {
   const conditions: string[] = [];
   const parameters: JsonObject[] = [];
   if (usableId(person.userId)) {
