@@ -4,8 +4,10 @@
 // origins, which must receive the documented tabledata.insertAll request; BigQuery's answers
 // injected: a 503 retried, insertErrors naming an invalid row (dead-lettered with BigQuery's
 // words, the stopped rows sent again without it), a quota 403 retried as a rate limit, a 404
-// dead-lettered naming the config fields; a person deletion as a parameterised DELETE query
-// whose job is waited for through getQueryResults.
+// retried (a table created minutes ago) and dead-lettered naming the config fields once the
+// tries run out; a person deletion as a parameterised DELETE query whose job is waited for
+// through getQueryResults, and one refused for the streaming buffer (the older rows deleted at
+// once, the deletion pending).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -76,7 +78,7 @@ before(async () => {
     issued.push(token);
     return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
   });
-  for (const table of ['events', 'events_outage', 'events_rows', 'events_quota', 'events_missing', 'events_forget']) sim.setDefault('POST', insertPath(table), insertAll);
+  for (const table of ['events', 'events_outage', 'events_rows', 'events_quota', 'events_new', 'events_missing', 'events_forget', 'events_buffer']) sim.setDefault('POST', insertPath(table), insertAll);
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://bigquery.googleapis.com=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
@@ -161,13 +163,20 @@ describe('Google BigQuery', () => {
     assert.equal((await integrationStats(signal, integrationId)).deadLettered, 0);
   });
 
-  test('a 404 (no such table) is dead-lettered at once, naming the config fields and the README\'s CREATE TABLE', async () => {
+  test('a 404 from a table created minutes ago is retried and delivered; a table that stays missing is dead-lettered after the tries, naming the config fields and the README\'s CREATE TABLE', async () => {
+    const notFound = (table: string) => googleError(404, 'notFound', `Not found: Table shop-analytics:signal.${table}`, 'NOT_FOUND');
+    const fresh = await install('BigQuery new table', 'events_new');
+    sim.script('POST', insertPath('events_new'), [notFound('events_new')]);
+    await browser(fresh.site.key, { type: 'page', name: 'Home', messageId: 'bq-404-new' });
+    await waitUntil(async () => (await integrationStats(signal, fresh.integrationId)).delivered === 1 || undefined, 'delivered once the table is found');
+    assert.equal(rowsFor('events_new', 'bq-404-new').length, 2, 'the 404, then the insert');
+
     const { site, integrationId } = await install('BigQuery missing', 'events_missing');
-    sim.script('POST', insertPath('events_missing'), [googleError(404, 'notFound', 'Not found: Table shop-analytics:signal.events_missing', 'NOT_FOUND')]);
+    sim.script('POST', insertPath('events_missing'), Array.from({ length: 6 }, () => notFound('events_missing')));
     await browser(site.key, { type: 'page', name: 'Home', messageId: 'bq-404-1' });
     const letter = await waitForDeadLetter(signal, integrationId, 'bq-404-1');
-    assert.equal(letter.attempts, 1);
-    assert.equal(letter.reason, 'BigQuery has no table shop-analytics.signal.events_missing (HTTP 404 notFound: Not found: Table shop-analytics:signal.events_missing): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters');
+    assert.equal(letter.attempts, 6);
+    assert.equal(letter.reason, 'gave up after 6 tries: BigQuery has no table shop-analytics.signal.events_missing (HTTP 404 notFound: Not found: Table shop-analytics:signal.events_missing): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters');
   });
 
   test('a person deletion: a DELETE query with the ids as named parameters, its job waited for through getQueryResults, the rows deleted shown', { timeout: 60_000 }, async () => {
@@ -201,5 +210,38 @@ describe('Google BigQuery', () => {
     const [skipped] = await deletePerson(signal, quiet.site.id, { userId: 'u-bq-forget' }, ['vendor', 'status']);
     assert.deepEqual(skipped, { vendor: 'bigquery', status: 'skipped' });
     assert.equal(sim.count({ method: 'POST', path: QUERIES_PATH }), 1);
+  });
+
+  test('a person deletion refused for the streaming buffer: their rows received over 90 minutes ago deleted at once, the deletion pending to be tried again', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await install('BigQuery buffer', 'events_buffer');
+    const before = sim.count({ method: 'POST', path: QUERIES_PATH });
+    const job = { projectId: PROJECT, jobId: 'job_bq_e2e_settled', location: 'EU' };
+    sim.script('POST', QUERIES_PATH, [
+      googleError(400, 'invalidQuery', 'UPDATE or DELETE statement over table shop-analytics.signal.events_buffer would affect rows in the streaming buffer, which is not supported', 'INVALID_ARGUMENT'),
+      { status: 200, body: { kind: 'bigquery#queryResponse', jobReference: job, jobComplete: true, numDmlAffectedRows: '4', dmlStats: { deletedRowCount: '4' } } },
+    ]);
+    await browser(site.key, { type: 'track', event: 'Deleted Account', userId: 'u-bq-buffer', messageId: 'bq-buffer-1' });
+    await waitUntil(async () => rowsFor('events_buffer', 'bq-buffer-1')[0], 'the event');
+
+    const started = await signal.graphql<{ deletePerson: { id: string } }>(
+      'mutation($p: ID!, $u: String) { deletePerson(pipelineId: $p, userId: $u) { id } }', { p: site.id, u: 'u-bq-buffer' });
+    assert.equal(started.status, 200, JSON.stringify(started.body.errors));
+    const vendor = await waitUntil(async () => {
+      const { body } = await signal.graphql<{ personDeletion: { vendors: Array<{ integrationId: string; status: string; attempts: number; message: string | null; nextAttemptAt: string | null }> } }>(
+        'query($id: ID!) { personDeletion(id: $id) { vendors { integrationId status attempts message nextAttemptAt } } }', { id: started.body.data!.deletePerson.id });
+      const found = body.data!.personDeletion.vendors.find((v) => v.integrationId === integrationId);
+      return found?.attempts === 1 && found;
+    }, 'the first try to end');
+    assert.equal(vendor.status, 'pending', 'tried again later: the latest rows are still in the buffer');
+    assert.ok(vendor.nextAttemptAt !== null);
+    assert.equal(vendor.message, 'BigQuery refused the DELETE: the person\'s rows streamed in the last 30 to 90 minutes are still in its streaming buffer; 4 of their rows received more than 90 minutes ago were deleted (job job_bq_e2e_settled): tried again later; if the tries run out first, request the deletion again (deletePerson with the same ids) once 90 minutes have passed since the person\'s last event');
+    const [full, settled] = sim.requests({ method: 'POST', path: QUERIES_PATH }).slice(before);
+    const fullQuery = 'DELETE FROM `shop-analytics.signal.events_buffer` WHERE user_id = @user_id OR previous_id = @user_id';
+    assert.equal((full!.json as { query: string }).query, fullQuery);
+    assert.deepEqual(settled!.json, {
+      ...(full!.json as Record<string, unknown>),
+      query: 'DELETE FROM `shop-analytics.signal.events_buffer` WHERE (user_id = @user_id OR previous_id = @user_id) AND received_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 MINUTE)',
+    }, 'the same parameters: the id never enters the statement');
+    assert.equal(settled!.headers.authorization, full!.headers.authorization);
   });
 });

@@ -56,7 +56,15 @@ function rowOutcome(errors: RowError[]): EventOutcome {
   return { status: 'retry', reason: `BigQuery did not insert this row (${reasons || 'no reason given'}): sent again` };
 }
 
-/** A 2xx: delivered, unless insertErrors names rows (each with its outcome; the rows not named were inserted). */
+/** Why a row insertErrors does not name is sent again when another row was invalid. */
+const NOT_NAMED_AFTER_INVALID = 'BigQuery refused another row of the request as invalid, so (skipInvalidRows false) it inserted none of them, and named no error for this one: sent again';
+
+/**
+ * A 2xx: delivered, unless insertErrors names rows (each with its outcome). The rows not named
+ * were inserted — unless a row was `invalid`: with skipInvalidRows false BigQuery then inserts
+ * no row of the request, so one it did not name (it names them `stopped`) is sent again rather
+ * than counted delivered (its insertId lets BigQuery drop a copy).
+ */
 function classifyInserted(response: VendorResponse, request: RequestDescriptor): Classification {
   const insertErrors = (response.json as { insertErrors?: unknown } | undefined)?.insertErrors;
   if (!Array.isArray(insertErrors) || insertErrors.length === 0) return { status: 'delivered' };
@@ -71,6 +79,9 @@ function classifyInserted(response: VendorResponse, request: RequestDescriptor):
     }
     perEvent[id] = rowOutcome(rowErrors(entry?.errors));
   }
+  if (Object.values(perEvent).some((outcome) => outcome.status === 'dead_letter')) {
+    for (const id of request.eventIds) perEvent[id] ??= { status: 'retry', reason: NOT_NAMED_AFTER_INVALID };
+  }
   return { perEvent };
 }
 
@@ -78,13 +89,15 @@ function classifyInserted(response: VendorResponse, request: RequestDescriptor):
  * BigQuery's answer to an insertAll request:
  * - 2xx: delivered; with `insertErrors`, each row named has its outcome — `invalid` rows
  *   dead-lettered with BigQuery's message and location (a missing column said so), `stopped`
- *   rows and passing failures sent again; rows not named were inserted;
+ *   rows and passing failures sent again; rows not named were inserted (after an `invalid`
+ *   row, none was: those are sent again too);
  * - 403 or 429 `quotaExceeded` / `rateLimitExceeded`: retried as a rate limit (no try used up,
  *   the integration slowed down), after Retry-After when given;
  * - 400 or 413 for the request's size: sent again in halves (one row alone: dead-lettered);
- * - 401 (after the core renewed the token once), 403 (no access, no billing), 404 (no such
- *   project, dataset or table), other 4xx: dead-lettered saying what to fix, naming the config
- *   fields and the service account;
+ * - 404 (no such project, dataset or table): retried (a table created minutes ago may not be
+ *   found yet), then dead-lettered saying what to fix when the tries run out;
+ * - 401 (after the core renewed the token once), 403 (no access, no billing), other 4xx:
+ *   dead-lettered saying what to fix, naming the config fields and the service account;
  * - 408, 5xx (`backendError`), 400 `tableUnavailable`: retried with the core's backoff.
  *
  * @example
@@ -118,7 +131,10 @@ export function classifyInsertAll(response: VendorResponse, request: RequestDesc
     return { status: 'dead_letter', reason: `BigQuery denied access (${answered}): grant ${account} the BigQuery Data Editor role (roles/bigquery.dataEditor) on the dataset ${tableOf(ctx.config).datasetId} or the table ${table}, and check config.project_id, config.dataset_id and config.table_id; then replay the dead letters` };
   }
   if (status === 404) {
-    return { status: 'dead_letter', reason: `BigQuery has no table ${table} (${answered}): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters` };
+    // Retried, not dead-lettered at once: a table created minutes ago may not be found by
+    // streaming yet (its metadata reaches the streaming system eventually). The core's tries
+    // (about 6 minutes) cover that; a wrong id is dead-lettered with this reason after them.
+    return { status: 'retry', reason: `BigQuery has no table ${table} (${answered}): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters` };
   }
   const classified = defaultClassify(response);
   if (classified.status === 'delivered') return classified;

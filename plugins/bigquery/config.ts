@@ -31,15 +31,18 @@ export function tableOf(config: Record<string, JsonValue>): TableRef {
 }
 
 /**
- * The table as GoogleSQL names it, quoted with backticks: `project.dataset.table`. Safe to put
- * in a statement because `validateBigQueryConfig` admits no backtick, backslash or line break
- * in any of the three ids (BigQuery's own naming rules admit none either).
+ * The table as GoogleSQL names it, quoted with backticks: `project.dataset.table`.
+ * `validateBigQueryConfig` admits no backtick, backslash or line break in any of the three ids
+ * (BigQuery's own naming rules admit none either); the name is escaped all the same, as
+ * GoogleSQL escapes inside a quoted identifier, so a revision that skipped the checks (written
+ * to the database by hand) still cannot end the identifier and add SQL to the DELETE.
  *
  * @example
  * sqlTableName({ projectId: 'shop-analytics', datasetId: 'signal', tableId: 'events' }); // '`shop-analytics.signal.events`'
  */
 export function sqlTableName(table: TableRef): string {
-  return `\`${table.projectId}.${table.datasetId}.${table.tableId}\``;
+  const escaped = `${table.projectId}.${table.datasetId}.${table.tableId}`.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+  return `\`${escaped}\``;
 }
 
 /** Whether person deletions are forwarded (on unless turned off). */

@@ -5,7 +5,10 @@
 // quote, backtick or line break. A job still running when the call returns (jobComplete false)
 // is waited for once more through `jobs.getQueryResults`. Rows streamed in the last 30 minutes
 // (rarely up to 90) sit in BigQuery's streaming buffer, which DML cannot change: BigQuery
-// refuses the whole statement then, and the deletion is tried again later.
+// refuses the whole statement then. The plugin then deletes at once what it can — the person's
+// rows received more than 90 minutes ago, the filter Google's own advice for this refusal uses —
+// and the whole deletion is tried again later (the core's tries last about 15 minutes, less
+// than the buffer may: see the README for what the admin does when they run out).
 import {
   usableId,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
@@ -48,6 +51,43 @@ export function deleteStatement(person: NamedPerson, table: TableRef): { query: 
   if (conditions.length === 0) return null;
   return { query: `DELETE FROM ${sqlTableName(table)} WHERE ${conditions.join(' OR ')}`, parameters };
 }
+
+/**
+ * Rows older than this are out of the streaming buffer (30 minutes, "rarely" up to 90): the
+ * filter Google's knowledge base gives for DML refused over the buffer.
+ */
+export const SETTLED_FILTER = 'received_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 MINUTE)';
+
+/**
+ * The DELETE limited to rows received more than 90 minutes ago: what can be deleted while the
+ * person's latest rows are still in the streaming buffer. Its conditions are the full
+ * statement's, in parentheses (they are joined by OR).
+ *
+ * @example
+ * settledStatement('DELETE FROM `shop.signal.events` WHERE user_id = @user_id OR previous_id = @user_id');
+ * // 'DELETE FROM `shop.signal.events` WHERE (user_id = @user_id OR previous_id = @user_id) AND received_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 MINUTE)'
+ */
+export function settledStatement(query: string): string {
+  // The last WHERE is the statement's own: the conditions hold none (a table name might).
+  const at = query.lastIndexOf(' WHERE ');
+  return `${query.slice(0, at)} WHERE (${query.slice(at + ' WHERE '.length)}) AND ${SETTLED_FILTER}`;
+}
+
+/** Whether a request is the DELETE limited to settled rows (sent after a streaming buffer refusal). */
+function isSettledDelete(request: RequestDescriptor | undefined): boolean {
+  const query = (request?.body as { query?: unknown } | undefined)?.query;
+  return typeof query === 'string' && query.endsWith(` AND ${SETTLED_FILTER}`);
+}
+
+/** The full DELETE's request, limited to settled rows (same job options, same parameters). */
+function settledRequest(request: RequestDescriptor): RequestDescriptor | undefined {
+  const body = request.body as JsonObject | undefined;
+  if (request.method !== 'POST' || typeof body?.query !== 'string' || !body.query.startsWith('DELETE FROM ')) return undefined;
+  return { ...request, body: { ...body, query: settledStatement(body.query) } };
+}
+
+/** What the admin does when the streaming buffer outlasts the core's tries (it says "gave up after 6 tries: " before). */
+const BUFFER_ADVICE = 'tried again later; if the tries run out first, request the deletion again (deletePerson with the same ids) once 90 minutes have passed since the person\'s last event';
 
 function authorization(ctx: PluginContext): Record<string, string> {
   return { authorization: `Bearer ${ctx.accessToken ?? ''}`, 'content-type': 'application/json' };
@@ -107,7 +147,9 @@ function resultsRequest(job: NonNullable<ReturnType<typeof jobOf>>, headers: Rec
  * - 2xx with the job complete: done, saying how many rows BigQuery deleted;
  * - 2xx with the job still running: the job waited for once more (`next`: getQueryResults),
  *   and when still running after that, tried again later (deleting again is harmless);
- * - the streaming buffer refusal (rows streamed in the last 30 to 90 minutes): tried again later;
+ * - the streaming buffer refusal (rows streamed in the last 30 to 90 minutes): the same DELETE
+ *   limited to rows received more than 90 minutes ago follows (`next`), and whatever it answers
+ *   the deletion is tried again later (the person's latest rows are still to go);
  * - quota and rate limits, 408, 429, 5xx: tried again;
  * - 401, 403 (roles), 404 (table), 400 (the statement, e.g. a table without the README's
  *   id columns, or one that requires a partition filter): failed, saying what to fix.
@@ -117,6 +159,7 @@ function resultsRequest(job: NonNullable<ReturnType<typeof jobOf>>, headers: Rec
  * // { done: true, message: 'BigQuery deleted 3 rows (job job_1)' }
  */
 export function readDeletionAnswer(response: VendorResponse, request?: RequestDescriptor): ForgetOutcome {
+  if (isSettledDelete(request)) return readSettledAnswer(response);
   if (response.status >= 200 && response.status < 300) {
     const json = response.json as { jobComplete?: unknown } | undefined;
     const job = jobOf(json);
@@ -131,7 +174,11 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
   const error = googleError(response);
   const answered = said(response, error);
   if (/streaming buffer/i.test(error.message)) {
-    return { retry: `BigQuery cannot delete rows streamed in the last 30 to 90 minutes (its streaming buffer) and refused the DELETE (${answered}): tried again later; if the tries run out, ask Signal again (retryPersonDeletion) an hour and a half after the person's last event` };
+    // The older rows can go now: the same DELETE limited to them follows (not after a
+    // getQueryResults, which carries no statement to limit).
+    const settled = request === undefined ? undefined : settledRequest(request);
+    if (settled !== undefined) return { next: settled };
+    return { retry: `${bufferRefusal(answered)}: ${BUFFER_ADVICE}` };
   }
   if (error.reasons.some((reason) => THROTTLED_REASONS.has(reason)) || response.status === 408 || response.status === 429 || response.status >= 500) return { retry: answered };
   if (response.status === 401) return { failed: `${answered} — BigQuery refused the access token: check that the key in config.service_account_key is current (not deleted or disabled)` };
@@ -147,6 +194,28 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
     return { failed: `${answered} — the table lacks a column the deletion reads (user_id, anonymous_id, previous_id): see the CREATE TABLE of the plugin README` };
   }
   return { failed: answered };
+}
+
+function bufferRefusal(answered: string): string {
+  return `BigQuery cannot delete rows streamed in the last 30 to 90 minutes (its streaming buffer) and refused the DELETE (${answered})`;
+}
+
+/**
+ * Reads the answer to the DELETE limited to settled rows: whatever it says, the person's latest
+ * rows are still to be deleted, so the deletion is tried again — saying how many older rows went.
+ */
+function readSettledAnswer(response: VendorResponse): ForgetOutcome {
+  const refused = 'BigQuery refused the DELETE: the person\'s rows streamed in the last 30 to 90 minutes are still in its streaming buffer';
+  if (response.status >= 200 && response.status < 300) {
+    const json = response.json as { jobComplete?: unknown } | undefined;
+    const job = jobOf(json);
+    const jobText = job === undefined ? '' : ` (job ${job.jobId})`;
+    if (json?.jobComplete === false) return { retry: `${refused}; the DELETE of their rows received more than 90 minutes ago was still running${jobText}: ${BUFFER_ADVICE}` };
+    const rows = deletedRows(json);
+    const deleted = rows === undefined ? 'their rows received more than 90 minutes ago were deleted' : `${rows} of their row${rows === 1 ? '' : 's'} received more than 90 minutes ago ${rows === 1 ? 'was' : 'were'} deleted`;
+    return { retry: `${refused}; ${deleted}${jobText}: ${BUFFER_ADVICE}` };
+  }
+  return { retry: `${refused}; deleting their older rows alone failed too (${said(response, googleError(response))}): ${BUFFER_ADVICE}` };
 }
 
 /** The project a deletion request runs its job in, from its URL (`…/projects/{projectId}/queries…`). */
