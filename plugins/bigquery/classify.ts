@@ -94,8 +94,9 @@ function classifyInserted(response: VendorResponse, request: RequestDescriptor):
  * - 403 or 429 `quotaExceeded` / `rateLimitExceeded`: retried as a rate limit (no try used up,
  *   the integration slowed down), after Retry-After when given;
  * - 400 or 413 for the request's size: sent again in halves (one row alone: dead-lettered);
- * - 404 (no such project, dataset or table): retried (a table created minutes ago may not be
- *   found yet), then dead-lettered saying what to fix when the tries run out;
+ * - 404 `notFound` "Not found: Table …": retried (a table created minutes ago may not be found
+ *   yet), then dead-lettered saying what to fix when the tries run out; any other 404 (no such
+ *   dataset or project): dead-lettered at once, saying what to fix;
  * - 401 (after the core renewed the token once), 403 (no access, no billing), other 4xx:
  *   dead-lettered saying what to fix, naming the config fields and the service account;
  * - 408, 5xx (`backendError`), 400 `tableUnavailable`: retried with the core's backoff.
@@ -131,10 +132,14 @@ export function classifyInsertAll(response: VendorResponse, request: RequestDesc
     return { status: 'dead_letter', reason: `BigQuery denied access (${answered}): grant ${account} the BigQuery Data Editor role (roles/bigquery.dataEditor) on the dataset ${tableOf(ctx.config).datasetId} or the table ${table}, and check config.project_id, config.dataset_id and config.table_id; then replay the dead letters` };
   }
   if (status === 404) {
-    // Retried, not dead-lettered at once: a table created minutes ago may not be found by
-    // streaming yet (its metadata reaches the streaming system eventually). The core's tries
-    // (about 6 minutes) cover that; a wrong id is dead-lettered with this reason after them.
-    return { status: 'retry', reason: `BigQuery has no table ${table} (${answered}): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters` };
+    const reason = `BigQuery has no table ${table} (${answered}): check config.project_id, config.dataset_id and config.table_id, and create the table with the CREATE TABLE of the plugin README (a table created in the last minutes may not be found yet); then replay the dead letters`;
+    // BigQuery's own "Not found: Table …" is retried, not dead-lettered at once: a table created
+    // minutes ago may not be found by streaming yet (its metadata reaches the streaming system
+    // eventually). The core's tries (about 6 minutes) cover that; a wrong table id is
+    // dead-lettered with this reason after them. A missing dataset or project, or a 404 that is
+    // not BigQuery's answer (a proxy, a wrong origin), is a wrong config: dead-lettered at once.
+    const newTable = error.reasons.includes('notFound') && /^Not found: Table\b/i.test(error.message);
+    return { status: newTable ? 'retry' : 'dead_letter', reason };
   }
   const classified = defaultClassify(response);
   if (classified.status === 'delivered') return classified;
