@@ -31,6 +31,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/x_ads' },
   { plugin: './plugins/the_trade_desk' },
   { plugin: './plugins/bigquery' },
+  { plugin: './plugins/iterable' },
 ];
 
 export default plugins;
