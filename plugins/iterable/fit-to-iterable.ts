@@ -20,6 +20,7 @@ export const MAX_BODY_BYTES = 4_000_000;
 /** The JSON around one record in the largest envelope (`{"events":[…]}`), with room to spare. */
 export const ENVELOPE_BYTES = 64;
 
+/** The config's settings the fitting reads (fitOptionsOf). */
 export interface FitOptions {
   projectType: ProjectType;
   mergeNestedObjects: boolean;

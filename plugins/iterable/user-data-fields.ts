@@ -27,6 +27,7 @@ export const NEVER_FROM_SITE: ReadonlySet<string> = new Set([
 /** Iterable's SMS field: a phone number in E.164. */
 export const PHONE_FIELD = 'phoneNumber';
 
+/** What the dataFields of an identify depend on: the project's type and the default calling code for phone numbers. */
 export interface UserFieldOptions {
   projectType: ProjectType;
   defaultCountryCode?: string | undefined;
