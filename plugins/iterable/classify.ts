@@ -75,11 +75,14 @@ function wordOf(request: RequestDescriptor): string {
 
 /**
  * Iterable's answers to a delivery request:
- * - 2xx: a bulk answer's failures per event (bulk-answers.ts); a trackPurchase answer whose
- *   `code` is not `Success` dead-letters with Iterable's words; anything else delivered;
+ * - 2xx: a bulk answer's failures per event (bulk-answers.ts), its lists read with or without
+ *   a failCount; a 2xx whose `code` is not `Success` and that counts nothing: a bulk request of
+ *   several records split, one record (a purchase) dead-lettered with Iterable's words;
+ *   anything else delivered;
  * - 429, or `RateLimitExceeded` in any answer: retried after Retry-After, as a rate limit;
  * - 401, 403, or a code refusing the key: dead-lettered saying which fields to check;
- * - 404: dead-lettered naming the URL; 409 (trackPurchase's email/userId conflict): dead-lettered;
+ * - 404: dead-lettered naming the URL; 409 (trackPurchase's email/userId conflict): one record
+ *   dead-lettered, a bulk request of several split;
  * - 413 or `BatchTooLarge`: split (one event alone dead-lettered);
  * - 400 and other 4xx: a bulk request of several events answered in Iterable's shape is split,
  *   to find the record it refused; anything else dead-lettered with Iterable's code and message;
@@ -94,12 +97,17 @@ export function classifyIterable(response: VendorResponse, request: RequestDescr
   const code = codeOf(response);
   const several = request.eventIds.length > 1;
   const word = wordOf(request);
-  if (status >= 200 && status < 300) {
+  if (status >= 200 && status < 300 && code !== 'RateLimitExceeded') {
     const answer = answerOf(response);
     const bulk = bulkRecords(request);
-    if (bulk && typeof answer.failCount === 'number') return bulkOutcomes(answer, request, bulk.records, bulk.word);
-    if (!bulk && code !== undefined && code !== 'Success' && code !== 'RateLimitExceeded') return { status: 'dead_letter', reason: `Iterable did not record the ${word} (${answered(response)})` };
-    if (code !== 'RateLimitExceeded') return { status: 'delivered' };
+    const refused = code !== undefined && code !== 'Success';
+    // A bulk answer is read for its failure lists even without a failCount: a record a list
+    // names is never counted delivered. A 2xx carrying a failure code and no counts names no
+    // record: several are split to find it, one is dead-lettered with Iterable's words.
+    if (bulk && (typeof answer.failCount === 'number' || !refused)) return bulkOutcomes(answer, request, bulk.records, bulk.word);
+    if (bulk && several) return { status: 'split', reason: `Iterable did not record the request (${answered(response)}) without naming the record: sending it in halves to find it` };
+    if (refused) return { status: 'dead_letter', reason: `Iterable did not record the ${word} (${answered(response)})` };
+    return { status: 'delivered' };
   }
   if (status === 429 || code === 'RateLimitExceeded') {
     const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
@@ -115,7 +123,11 @@ export function classifyIterable(response: VendorResponse, request: RequestDescr
     if (several) return { status: 'split', reason: `Iterable: the request is too large (${answered(response)}); sending it in halves` };
     return { status: 'dead_letter', reason: `Iterable refused this ${word} alone as too large (${answered(response)}): leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
   }
-  if (status === 409) return { status: 'dead_letter', reason: `Iterable refused the ${word} for an email/userId conflict (${answered(response)}): the user's email and userId belong to different Iterable users` };
+  if (status === 409) {
+    // Documented for trackPurchase (one record); a bulk request's conflict is one record's, not every record's.
+    if (several && bulkRecords(request)) return { status: 'split', reason: `Iterable refused the request for an email/userId conflict (${answered(response)}) without naming the record: sending it in halves to find it` };
+    return { status: 'dead_letter', reason: `Iterable refused the ${word} for an email/userId conflict (${answered(response)}): the user's email and userId belong to different Iterable users` };
+  }
   if (status >= 400 && status < 500 && status !== 408) {
     if (several && bulkRecords(request) && code !== undefined) {
       return { status: 'split', reason: `Iterable refused the request (${answered(response)}) without naming the record: sending it in halves to find it` };

@@ -255,11 +255,26 @@ test('classify: more failures counted than named splits the request to find them
   assert.deepEqual(perEventOf(alone), { e1: { status: 'dead_letter', reason: 'Iterable did not record the event (failCount 1) and named no reason in failedUpdates (one documented cause: Iterable requires identically named data fields of events of the same name to be of the same type, so compare this event\'s dataFields with earlier ones of its name)' } });
 });
 
-test('classify: trackPurchase — 200 Success delivered, a 2xx whose code is no success dead-lettered, 409 (email/userId conflict) dead-lettered with Iterable\'s words', () => {
+test('classify: a bulk 200 is read for its failure lists even without a failCount (a record a list names is never counted delivered); a 2xx failure code that counts nothing splits several records and dead-letters one', () => {
+  const request = eventsRequest([ev('e1', 'u-1'), ev('e2', 'u-2')]);
+  const noCount = classifyIterable(answer(200, { failedUpdates: { forgottenUserIds: ['u-2'] } }), request, ctx());
+  assert.deepEqual(Object.keys(perEventOf(noCount)), ['e2']);
+  assert.equal(perEventOf(noCount).e2!.status, 'dead_letter');
+  assert.deepEqual(classifyIterable(answer(200, { disallowedEventNames: ['Viewed'] }), eventsRequest([ev('e1')]), ctx()), { perEvent: { e1: { status: 'dead_letter', reason: 'Iterable did not record the event: the project does not accept events of this name (disallowedEventNames)' } } });
+  assert.deepEqual(classifyIterable(answer(200, {}), request, ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyIterable(answer(200, ''), request, ctx()), { status: 'delivered' });
+  const failed = answer(200, { msg: 'Could not process', code: 'GenericError' });
+  assert.equal(statusOf(classifyIterable(failed, request, ctx())), 'split');
+  assert.deepEqual(classifyIterable(failed, eventsRequest([ev('e1')]), ctx()), { status: 'dead_letter', reason: 'Iterable did not record the event (HTTP 200: GenericError: Could not process)' });
+  assert.deepEqual(classifyIterable(answer(200, { successCount: 2, failCount: 0, code: 'Success' }), request, ctx()), { status: 'delivered' });
+});
+
+test('classify: trackPurchase — 200 Success delivered, a 2xx whose code is no success dead-lettered, 409 (email/userId conflict) dead-lettered with Iterable\'s words; a bulk request\'s 409 split', () => {
   const request = iterable.send([purchase('p1')], ctx())[0]!;
   assert.deepEqual(classifyIterable(answer(200, { msg: '', code: 'Success', params: { id: 'o-p1' } }), request, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyIterable(answer(200, { msg: 'Purchase could not be tracked', code: 'GenericError' }), request, ctx()), { status: 'dead_letter', reason: 'Iterable did not record the purchase (HTTP 200: GenericError: Purchase could not be tracked)' });
   assert.deepEqual(classifyIterable(answer(409, { msg: 'Email and userId belong to different users', code: 'ExternalKeyConflict' }), request, ctx()), { status: 'dead_letter', reason: 'Iterable refused the purchase for an email/userId conflict (HTTP 409: ExternalKeyConflict: Email and userId belong to different users): the user\'s email and userId belong to different Iterable users' });
+  assert.equal(statusOf(classifyIterable(answer(409, { msg: 'conflict', code: 'ExternalKeyConflict' }), eventsRequest([ev('e1'), ev('e2')]), ctx())), 'split', 'a bulk request\'s conflict is one record\'s: not every record dead-lettered');
 });
 
 test('classify: 400 — a bulk request of several events in Iterable\'s shape is split to find the record; one event, or an answer not in Iterable\'s shape, dead-lettered with Iterable\'s code and message', () => {
