@@ -44,15 +44,33 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** The failure lists of an answer: `failedUpdates`' (current), else the deprecated top-level ones. */
-function failureLists(answer: BulkAnswer): Array<{ name: string; values: string[] }> {
-  const lists: Array<{ name: string; values: string[] }> = [];
+/**
+ * A failure list of an answer: its name as the answer spells it (for reasons), the kind of
+ * failure it reports (a key of MEANINGS), and the identifiers it names.
+ */
+interface FailureList {
+  name: string;
+  key: string;
+  values: string[];
+}
+
+/**
+ * The failure lists of an answer: `failedUpdates`' (current), else the deprecated top-level
+ * ones. The deprecated top-level `invalidUserIds` means two things: malformed userIds in
+ * bulkUpdate's answer, but "userId values that were not found" in trackBulk's (the API
+ * reference's BulkTrackResponse), so an event it names is read as one of a user not found.
+ */
+function failureLists(answer: BulkAnswer, word: 'event' | 'user update'): FailureList[] {
+  const lists: FailureList[] = [];
   if (isObject(answer.failedUpdates)) {
-    for (const [key, value] of Object.entries(answer.failedUpdates)) lists.push({ name: `failedUpdates.${key}`, values: strings(value) });
+    for (const [key, value] of Object.entries(answer.failedUpdates)) lists.push({ name: `failedUpdates.${key}`, key, values: strings(value) });
   } else {
-    lists.push({ name: 'invalidEmails', values: strings(answer.invalidEmails) }, { name: 'invalidUserIds', values: strings(answer.invalidUserIds) });
+    lists.push(
+      { name: 'invalidEmails', key: 'invalidEmails', values: strings(answer.invalidEmails) },
+      { name: 'invalidUserIds', key: word === 'event' ? 'notFoundUserIds' : 'invalidUserIds', values: strings(answer.invalidUserIds) },
+    );
   }
-  return lists.filter((list) => list.values.length > 0 && /(?:Emails|UserIds)$/.test(list.name));
+  return lists.filter((list) => list.values.length > 0 && /(?:Emails|UserIds)$/.test(list.key));
 }
 
 /**
@@ -60,8 +78,7 @@ function failureLists(answer: BulkAnswer): Array<{ name: string; values: string[
  * (the identity update refused); malformed values may be found "either at the top level of a
  * passed-in user object, or in dataFields"; other lists name the user the record goes under.
  */
-function candidates(list: string, record: JsonObject, field: 'email' | 'userId'): string[] {
-  const key = list.split('.').at(-1)!;
+function candidates(key: string, record: JsonObject, field: 'email' | 'userId'): string[] {
   const dataFields = isObject(record.dataFields) ? (record.dataFields as JsonObject) : {};
   const top = record[field];
   const inData = dataFields[field];
@@ -87,7 +104,7 @@ function names(values: string[], value: string, field: 'email' | 'userId'): bool
  * // { perEvent: { e2: { status: 'dead_letter', reason: 'Iterable did not record the event: Iterable has forgotten this user … (failedUpdates.forgottenUserIds)' } } }
  */
 export function bulkOutcomes(answer: BulkAnswer, request: RequestDescriptor, records: JsonValue[], word: 'event' | 'user update'): Classification {
-  const lists = failureLists(answer);
+  const lists = failureLists(answer, word);
   const disallowed = new Set(strings(answer.disallowedEventNames));
   const perEvent: Record<string, EventOutcome> = {};
   records.forEach((raw, index) => {
@@ -96,10 +113,9 @@ export function bulkOutcomes(answer: BulkAnswer, request: RequestDescriptor, rec
     const record = raw as JsonObject;
     const found: Array<{ list: string; meaning: string; retry: boolean }> = [];
     for (const list of lists) {
-      const field = list.name.endsWith('Emails') ? 'email' : 'userId';
-      if (!candidates(list.name, record, field).some((value) => names(list.values, value, field))) continue;
-      const key = list.name.split('.').at(-1)!;
-      found.push({ list: list.name, meaning: MEANINGS[key] ?? `Iterable listed its ${field} in ${list.name}`, retry: word === 'event' && key.startsWith('notFound') });
+      const field = list.key.endsWith('Emails') ? 'email' : 'userId';
+      if (!candidates(list.key, record, field).some((value) => names(list.values, value, field))) continue;
+      found.push({ list: list.name, meaning: MEANINGS[list.key] ?? `Iterable listed its ${field} in ${list.name}`, retry: word === 'event' && list.key.startsWith('notFound') });
     }
     if (typeof record.eventName === 'string' && disallowed.has(record.eventName)) {
       found.push({ list: 'disallowedEventNames', meaning: 'the project does not accept events of this name', retry: false });

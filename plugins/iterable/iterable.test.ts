@@ -269,6 +269,16 @@ test('classify: a bulk 200 is read for its failure lists even without a failCoun
   assert.deepEqual(classifyIterable(answer(200, { successCount: 2, failCount: 0, code: 'Success' }), request, ctx()), { status: 'delivered' });
 });
 
+test('classify: the deprecated top-level invalidUserIds names users not found in trackBulk\'s answer (tried again), malformed userIds in bulkUpdate\'s (dead-lettered)', () => {
+  const events = classifyIterable(answer(200, { successCount: 1, failCount: 1, invalidUserIds: ['u-2'] }), eventsRequest([ev('e1', 'u-1'), ev('e2', 'u-2')]), ctx());
+  assert.equal(perEventOf(events).e2!.status, 'retry');
+  assert.match(reasonOf(perEventOf(events).e2!), /^Iterable did not record the event: Iterable has no user with this userId \(invalidUserIds\)/);
+  const users = classifyIterable(answer(200, { successCount: 1, failCount: 1, invalidUserIds: ['u-2'] }), iterable.send([user('i1', 'u-1'), user('i2', 'u-2')], ctx())[0]!, ctx());
+  assert.deepEqual(perEventOf(users), { i2: { status: 'dead_letter', reason: 'Iterable did not record the user update: Iterable found the userId malformed (empty, too long, non-ASCII or non-printable characters, or a trailing space) (invalidUserIds)' } });
+  const notFoundUser = classifyIterable(answer(200, { successCount: 0, failCount: 1, failedUpdates: { notFoundUserIds: ['u-1'] } }), iterable.send([user('i1', 'u-1')], ctx())[0]!, ctx());
+  assert.equal(perEventOf(notFoundUser).i1!.status, 'dead_letter', 'a user update is not an event: bulkUpdate creates users, nothing to wait for');
+});
+
 test('classify: trackPurchase — 200 Success delivered, a 2xx whose code is no success dead-lettered, 409 (email/userId conflict) dead-lettered with Iterable\'s words; a bulk request\'s 409 split', () => {
   const request = iterable.send([purchase('p1')], ctx())[0]!;
   assert.deepEqual(classifyIterable(answer(200, { msg: '', code: 'Success', params: { id: 'o-p1' } }), request, ctx()), { status: 'delivered' });
