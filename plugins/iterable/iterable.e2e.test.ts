@@ -126,6 +126,30 @@ describe('Iterable', () => {
     assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 2, deadLettered: 0 });
   });
 
+  test('an event of a user Iterable does not have yet (notFoundUserIds) is tried again and delivered once the user exists; a user who never comes is dead-lettered after the retry policy\'s last try, never retried forever', async () => {
+    const { site, integrationId } = await installed('Iterable not found', { project_type: 'userid' });
+    let lateTries = 0;
+    // Iterable's answer per user: user-late exists from the second try on, user-never never does.
+    sim.setDefault('POST', '/api/events/trackBulk', (request) => {
+      const sent = (((request.json ?? {}) as { events?: Array<{ userId?: string }> }).events ?? []).map((e) => e.userId);
+      if (sent.includes('user-late')) lateTries += 1;
+      const notFound = sent.filter((id): id is string => id === 'user-never' || (id === 'user-late' && lateTries === 1));
+      return { status: 200, body: { successCount: sent.length - notFound.length, failCount: notFound.length, failedUpdates: { notFoundUserIds: notFound }, filteredOutFields: [], createdFields: [] } };
+    });
+    try {
+      await browser(site.key, { type: 'track', event: 'Late User', userId: 'user-late', messageId: 'itbl-late-1' });
+      await browser(site.key, { type: 'track', event: 'Never User', userId: 'user-never', messageId: 'itbl-never-1' });
+      const letter = await waitForDeadLetter(signal, integrationId, 'itbl-never-1');
+      assert.equal(letter.attempts, 6, 'the retry policy\'s tries, then a dead letter');
+      assert.match(letter.reason, /^gave up after 6 tries: Iterable did not record the event: Iterable has no user with this userId \(failedUpdates\.notFoundUserIds\)/);
+      assert.equal(eventsNamed('Never User').length, 6);
+      await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the late user\'s event delivered');
+      assert.deepEqual(eventsNamed('Late User').map(({ record }) => record.id), ['itbl-late-1', 'itbl-late-1'], 'sent again once, under the same id');
+    } finally {
+      sim.setDefault('POST', '/api/events/trackBulk', { status: 200, body: BULK_OK });
+    }
+  });
+
   test('a refused key (401, EU data center) dead-letters at once naming api_key and region; a purchase Iterable refuses (400) is dead-lettered with its message', async () => {
     const eu = await installed('Iterable EU', { project_type: 'userid', region: 'eu' });
     sim.script('POST', '/eu/api/events/trackBulk', [reply.unauthorized({ msg: 'Invalid API key', code: 'BadApiKey', params: null })]);
