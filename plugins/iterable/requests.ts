@@ -32,7 +32,13 @@ export function headersOf(ctx: PluginContext): Record<string, string> {
   return { 'content-type': 'application/json', 'Api-Key': apiKeyOf(ctx.config) };
 }
 
-/** The record of a mapped event (fitRecord's `{ kind, item }`), or undefined. */
+/**
+ * The record of a mapped event (fitRecord's `{ kind, item }`), or undefined.
+ *
+ * @example
+ * recordOf({ kind: 'event', item: { userId: 'u-1', eventName: 'Viewed' } }); // { kind: 'event', item: { userId: 'u-1', eventName: 'Viewed' } }
+ * recordOf({ eventName: 'Viewed' });                                         // undefined
+ */
 export function recordOf(payload: JsonObject): { kind: Kind; item: JsonObject } | undefined {
   const { kind, item } = payload;
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
