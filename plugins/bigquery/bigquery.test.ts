@@ -278,16 +278,18 @@ test('deletion answers: done with the rows deleted; a running job waited for onc
   const queryBody = query.body as JsonObject;
   const settled = { ...query, body: { ...queryBody, query: 'DELETE FROM `shop-analytics.signal.events` WHERE (user_id = @user_id OR previous_id = @user_id) AND received_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 MINUTE)' } };
   assert.deepEqual(buffer, { next: settled }, 'same url, token, parameters and job options; the ids still only as parameters');
-  const advice = 'tried again later; if the tries run out first, request the deletion again (deletePerson with the same ids) once 90 minutes have passed since the person\'s last event';
+  const advice = 'tried again in 90 minutes, once the streaming buffer has let the rows go; should the tries still run out, request the deletion again (deletePerson with the same ids)';
   assert.deepEqual(readDeletionAnswer(answer(200, { ...done, dmlStats: { deletedRowCount: '12' } }), settled), {
     retry: `BigQuery refused the DELETE: the person's rows streamed in the last 30 to 90 minutes are still in its streaming buffer; 12 of their rows received more than 90 minutes ago were deleted (job job_abc): ${advice}`,
-  }, 'never done: the latest rows are still there');
-  assert.match(JSON.stringify(readDeletionAnswer(answer(200, { jobReference: done.jobReference, jobComplete: false }), settled)), /"retry":".*was still running \(job job_abc\): tried again later/);
+    afterSeconds: 5400,
+  }, 'never done: the latest rows are still there; the next try after the buffer\'s 90 minutes');
+  assert.match(JSON.stringify(readDeletionAnswer(answer(200, { jobReference: done.jobReference, jobComplete: false }), settled)), /"retry":".*was still running \(job job_abc\): tried again in 90 minutes.*","afterSeconds":5400/);
   assert.deepEqual(readDeletionAnswer(refusal, settled), {
     retry: `BigQuery refused the DELETE: the person's rows streamed in the last 30 to 90 minutes are still in its streaming buffer; deleting their older rows alone failed too (HTTP 400 invalidQuery: UPDATE or DELETE statement over table shop-analytics.signal.events would affect rows in the streaming buffer, which is not supported): ${advice}`,
+    afterSeconds: 5400,
   });
   assert.ok('retry' in readDeletionAnswer(googleError(400, 'invalidQuery', 'Unrecognized name: received_at at [1:120]'), settled), 'a table without received_at: still only tried again, the full DELETE decides');
-  assert.deepEqual(readDeletionAnswer(refusal, wait), { retry: `BigQuery cannot delete rows streamed in the last 30 to 90 minutes (its streaming buffer) and refused the DELETE (HTTP 400 invalidQuery: UPDATE or DELETE statement over table shop-analytics.signal.events would affect rows in the streaming buffer, which is not supported): ${advice}` }, 'a job waited for carries no statement to limit');
+  assert.deepEqual(readDeletionAnswer(refusal, wait), { retry: `BigQuery cannot delete rows streamed in the last 30 to 90 minutes (its streaming buffer) and refused the DELETE (HTTP 400 invalidQuery: UPDATE or DELETE statement over table shop-analytics.signal.events would affect rows in the streaming buffer, which is not supported): ${advice}`, afterSeconds: 5400 }, 'a job waited for carries no statement to limit');
   assert.equal(settledStatement('DELETE FROM `p.d.a WHERE b` WHERE anonymous_id = @anonymous_id OR previous_id = @anonymous_id'), 'DELETE FROM `p.d.a WHERE b` WHERE (anonymous_id = @anonymous_id OR previous_id = @anonymous_id) AND received_at < TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 90 MINUTE)', 'a table named with " WHERE " keeps its name');
   assert.match(JSON.stringify(readDeletionAnswer(googleError(403, 'accessDenied', 'Access Denied: Project shop-analytics: User does not have bigquery.jobs.create permission in project shop-analytics.', 'PERMISSION_DENIED'), query)), /"failed":"HTTP 403 accessDenied: .* — grant the service account of config\.service_account_key the BigQuery Job User role \(roles\/bigquery\.jobUser\) on project shop-analytics/);
   assert.match(JSON.stringify(readDeletionAnswer(googleError(404, 'notFound', 'Not found: Table shop-analytics:signal.events', 'NOT_FOUND'), query)), /check config\.project_id, config\.dataset_id and config\.table_id/);

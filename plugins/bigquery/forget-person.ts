@@ -86,8 +86,13 @@ function settledRequest(request: RequestDescriptor): RequestDescriptor | undefin
   return { ...request, body: { ...body, query: settledStatement(body.query) } };
 }
 
-/** What the admin does when the streaming buffer outlasts the core's tries (it says "gave up after 6 tries: " before). */
-const BUFFER_ADVICE = 'tried again later; if the tries run out first, request the deletion again (deletePerson with the same ids) once 90 minutes have passed since the person\'s last event';
+/**
+ * How long the core waits before the next try after a streaming buffer refusal: the buffer's
+ * longest hold, so the next DELETE finds every row settled.
+ */
+export const BUFFER_WAIT_SECONDS = 90 * 60;
+/** What the message says happens next (the core's wait is the plugin's `afterSeconds`). */
+const BUFFER_ADVICE = 'tried again in 90 minutes, once the streaming buffer has let the rows go; should the tries still run out, request the deletion again (deletePerson with the same ids)';
 
 function authorization(ctx: PluginContext): Record<string, string> {
   return { authorization: `Bearer ${ctx.accessToken ?? ''}`, 'content-type': 'application/json' };
@@ -178,7 +183,7 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
     // getQueryResults, which carries no statement to limit).
     const settled = request === undefined ? undefined : settledRequest(request);
     if (settled !== undefined) return { next: settled };
-    return { retry: `${bufferRefusal(answered)}: ${BUFFER_ADVICE}` };
+    return { retry: `${bufferRefusal(answered)}: ${BUFFER_ADVICE}`, afterSeconds: BUFFER_WAIT_SECONDS };
   }
   if (error.reasons.some((reason) => THROTTLED_REASONS.has(reason)) || response.status === 408 || response.status === 429 || response.status >= 500) return { retry: answered };
   if (response.status === 401) return { failed: `${answered} — BigQuery refused the access token: check that the key in config.service_account_key is current (not deleted or disabled)` };
@@ -210,12 +215,12 @@ function readSettledAnswer(response: VendorResponse): ForgetOutcome {
     const json = response.json as { jobComplete?: unknown } | undefined;
     const job = jobOf(json);
     const jobText = job === undefined ? '' : ` (job ${job.jobId})`;
-    if (json?.jobComplete === false) return { retry: `${refused}; the DELETE of their rows received more than 90 minutes ago was still running${jobText}: ${BUFFER_ADVICE}` };
+    if (json?.jobComplete === false) return { retry: `${refused}; the DELETE of their rows received more than 90 minutes ago was still running${jobText}: ${BUFFER_ADVICE}`, afterSeconds: BUFFER_WAIT_SECONDS };
     const rows = deletedRows(json);
     const deleted = rows === undefined ? 'their rows received more than 90 minutes ago were deleted' : `${rows} of their row${rows === 1 ? '' : 's'} received more than 90 minutes ago ${rows === 1 ? 'was' : 'were'} deleted`;
-    return { retry: `${refused}; ${deleted}${jobText}: ${BUFFER_ADVICE}` };
+    return { retry: `${refused}; ${deleted}${jobText}: ${BUFFER_ADVICE}`, afterSeconds: BUFFER_WAIT_SECONDS };
   }
-  return { retry: `${refused}; deleting their older rows alone failed too (${said(response, googleError(response))}): ${BUFFER_ADVICE}` };
+  return { retry: `${refused}; deleting their older rows alone failed too (${said(response, googleError(response))}): ${BUFFER_ADVICE}`, afterSeconds: BUFFER_WAIT_SECONDS };
 }
 
 /** The project a deletion request runs its job in, from its URL (`…/projects/{projectId}/queries…`). */

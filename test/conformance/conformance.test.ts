@@ -14,9 +14,8 @@ const registry = await loadPlugins();
  * Google Data Manager's credential is one of two (its refresh token here, not a service account
  * key as well: a config gives one), its optional fields filled. X Ads' credential is one of two
  * too (the four OAuth 1.0a fields here, the harder path: with the pixel's token as well, the
- * token would be used), its optional fields filled.
- * key as well: a config gives one), its optional fields filled; BigQuery's one credential is a
- * service account key (an RSA key, made here too).
+ * token would be used), its optional fields filled. BigQuery's one credential is a service
+ * account key (an RSA key, made here too).
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
@@ -28,7 +27,6 @@ function configFor(id: string): Parameters<typeof runConformance>[1] {
     const { pixel_access_token: _token, ...config } = sampleConfig(registry.get(id)!, { optional: true });
     return { config };
   }
-  if (id !== 'ga4') return {};
   if (id !== 'ga4' && id !== 'bigquery') return {};
   const definition = registry.get(id)!;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
