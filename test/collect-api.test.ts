@@ -273,6 +273,17 @@ describe('refused requests: 4xx with the field named, nothing stored', () => {
     assert.equal(rows[0].payload.originalTimestamp, '2016-12-31T23:59:60Z', 'the client\'s value kept as sent');
   });
 
+  test('the IAB consent strings (TCF, GPP, US Privacy) are stored as sent; a malformed one is a 400 naming the field', async () => {
+    const iab = { gdprApplies: true, tcString: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA', gppString: 'DBABMA~CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA', gppSid: [2], usPrivacy: '1YNN' };
+    const res = await post('/v1/track', { event: 'Consent Given', anonymousId: 'a-12345678', messageId: 'iab-consent', context: { consent: { advertising: true, iab } } });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const { rows } = await signal.pool.query(`SELECT payload FROM signal.events WHERE message_id = 'iab-consent'`);
+    assert.deepEqual(rows[0].payload.context.consent, { advertising: true, iab });
+    const bad = await post('/v1/track', { event: 'Consent Given', anonymousId: 'a-12345678', context: { consent: { iab: { tcString: 42, gppSid: ['7'] } } } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json.error?.fields?.map((f: { field: string }) => f.field).sort(), ['context.consent.iab.gppSid[0]', 'context.consent.iab.tcString']);
+  });
+
   test('a zone of hours only (+05), a leap second with one too, is stored; a date-time that cannot be read → 400 naming it, never a 500', async () => {
     const hours = await post('/v1/track', { event: 'E', userId: 'u', messageId: 'tz-hours', timestamp: '2026-03-24T16:00:00+05' });
     assert.equal(hours.status, 200, JSON.stringify(hours.json));

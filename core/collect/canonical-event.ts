@@ -14,6 +14,17 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/** IAB consent strings: TCF v2 (`tcString`, `gdprApplies`), GPP (`gppString`, `gppSid`), US Privacy. */
+export interface IabConsent {
+  gdprApplies?: boolean;
+  tcString?: string;
+  gppString?: string;
+  /** The GPP section ids that apply (e.g. [7] for the US national section). */
+  gppSid?: number[];
+  /** The IAB US Privacy (CCPA) string, e.g. `1YNN`. */
+  usPrivacy?: string;
+}
+
 export interface ConsentState {
   analytics?: boolean;
   marketing?: boolean;
@@ -33,7 +44,12 @@ export interface ConsentState {
     ad_user_data?: 'granted' | 'denied';
     ad_personalization?: 'granted' | 'denied';
   };
-  [category: string]: boolean | Record<string, boolean> | Record<string, string> | string | null | undefined;
+  /**
+   * The IAB frameworks' consent strings, as the site's CMP gives them (`__tcfapi`,
+   * `__gpp`, `__uspapi`): forwarded to ad vendors that take them; not read by the gate.
+   */
+  iab?: IabConsent;
+  [category: string]: boolean | Record<string, boolean> | Record<string, string> | IabConsent | string | null | undefined;
 }
 
 export interface EventContext {
@@ -95,6 +111,18 @@ export const consentSchema = {
     categoryPreferences: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'Segment\'s consent object (category → granted), as its consent wrappers send it; the consent gate reads it like `categories`.' },
     destinationPreferences: { type: ['object', 'null'], additionalProperties: { type: 'boolean' }, description: 'Segment\'s per-destination preferences; stored, not used by the gate.' },
     defaultDestinationBehavior: { type: ['string', 'null'], maxLength: 100, description: 'Segment\'s default for unlisted destinations; stored, not used by the gate.' },
+    iab: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'The IAB frameworks\' consent strings as the site\'s CMP gives them, forwarded to the ad vendors that take them (The Trade Desk); not read by the consent gate.',
+      properties: {
+        gdprApplies: { type: 'boolean', description: 'TCF: whether the GDPR applies to this visitor (`__tcfapi` gdprApplies).' },
+        tcString: { type: 'string', maxLength: 4096, description: 'TCF v2 consent string.' },
+        gppString: { type: 'string', maxLength: 4096, description: 'Global Privacy Platform string.' },
+        gppSid: { type: 'array', maxItems: 64, items: { type: 'integer', minimum: 0, maximum: 1000 }, description: 'GPP section ids that apply.' },
+        usPrivacy: { type: 'string', maxLength: 16, description: 'IAB US Privacy (CCPA) string, e.g. 1YNN.' },
+      },
+    },
     google: {
       type: 'object',
       description: 'Google Consent Mode v2 signals.',

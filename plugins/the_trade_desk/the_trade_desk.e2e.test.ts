@@ -69,7 +69,7 @@ describe('The Trade Desk Real-Time Conversions', () => {
     await browser({
       type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'ttd-order-1',
       properties: { order_id: 'TTD-ORD-1', revenue: 74.97, currency: 'usd', products: [{ product_id: 'SKU-100', name: 'Trail Shoe', category: 'Shoes', price: 24.99, quantity: 3 }] },
-      context: { page: { url: 'https://shop.example.com/checkout/thanks' }, traits: { email: 'jane.doe@example.com', phone: '+1 616 954 7888' }, tcf: { gdprApplies: true, tcString: TC_STRING } },
+      context: { page: { url: 'https://shop.example.com/checkout/thanks' }, traits: { email: 'jane.doe@example.com', phone: '+1 616 954 7888' }, consent: { advertising: true, iab: { gdprApplies: true, tcString: TC_STRING } } },
     });
     const { request } = await conversionOf('TTD-ORD-1');
     assert.equal(request.method, 'POST');

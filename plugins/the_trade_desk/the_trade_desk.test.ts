@@ -252,6 +252,9 @@ test('blueprints: the visitor\'s ids, the landing page\'s impression, the CMP\'s
   const consented = mapThrough('default', browserEvent({ context: { cookies: { ttd_TDID: TDID }, tcf: { gdprApplies: true, tcString: TC_STRING }, usPrivacy: '1YNN', consent: { advertising: true } } } as never))!;
   assert.deepEqual(consented.privacy_settings, [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }, { privacy_type: 'CCPA', is_applicable: '1', consent_string: '1YNN' }]);
   assert.equal(consented.data_processing_option, undefined);
+  // The canonical place, context.consent.iab, read first (the older places after it).
+  const canonical = mapThrough('default', browserEvent({ context: { cookies: { ttd_TDID: TDID }, tcf: { tcString: 'older-place' }, consent: { advertising: true, iab: { gdprApplies: true, tcString: TC_STRING, gppString: 'DBABMA~1YNN', usPrivacy: '1YNN' } } } } as never))!;
+  assert.deepEqual(canonical.privacy_settings, [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: TC_STRING }, { privacy_type: 'GPP', is_applicable: '1', consent_string: 'DBABMA~1YNN' }, { privacy_type: 'CCPA', is_applicable: '1', consent_string: '1YNN' }]);
   const optedOut = mapThrough('default', browserEvent({ context: { consent: { advertising: false, gdprApplies: false }, location: { country: 'US', region: 'CA' }, gpp: { gppString: 'DBABMA~1YNN' } } } as never))!;
   assert.deepEqual([optedOut.data_processing_option, optedOut.privacy_settings], [{ policies: ['LDU'], region: 'US-CA' }, [{ privacy_type: 'GPP', is_applicable: '1', consent_string: 'DBABMA~1YNN' }]]);
   // A RudderStack SDK's integrations object, as its The Trade Desk destination reads it (the key in its spellings).
