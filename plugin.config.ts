@@ -32,6 +32,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/the_trade_desk' },
   { plugin: './plugins/bigquery' },
   { plugin: './plugins/iterable' },
+  { plugin: './plugins/mailchimp' },
 ];
 
 export default plugins;

@@ -1,0 +1,90 @@
+// What the blueprint mapped, fitted to one record of Mailchimp's Marketing API: a member (an
+// identify, for the batch subscribe/update of POST /lists/{list_id}) or a member event (a
+// track call, for POST /lists/{list_id}/members/{hash}/events). The member's email is its only
+// identity; what Mailchimp would refuse for good is dead-lettered here, each event on its own,
+// saying why.
+import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { extraMergeFieldsOf, newMemberStatusOf, tagsOf } from './config.ts';
+import { emailOf } from './email.ts';
+import { hasMarketingConsent } from './marketing-consent.ts';
+import { eventNameOf, eventPropertiesOf, occurredAtOf } from './member-event.ts';
+import { mergeFieldsOf } from './merge-fields.ts';
+
+/** The records the plugin sends, each to its endpoint. */
+export const KINDS = ['member', 'event'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** A fitted record: its kind, the member's email (as sent), and the body Mailchimp receives (a batch member, or an event). */
+export interface MailchimpRecord {
+  kind: Kind;
+  email: string;
+  body: JsonObject;
+}
+
+/**
+ * The status a person new to the audience gets (`status_if_new`): `transactional` unless the
+ * config adds new members as subscribed and the event carries marketing consent, then
+ * `pending` with double opt-in (Mailchimp emails a confirmation link) or `subscribed`.
+ *
+ * @example
+ * statusIfNew({ new_member_status: 'subscribed' }, eventWithMarketingConsent); // 'pending' (double_opt_in defaults to on)
+ * statusIfNew({}, eventWithMarketingConsent);                                  // 'transactional'
+ */
+export function statusIfNew(config: PluginContext['config'], event: CanonicalEvent): 'transactional' | 'pending' | 'subscribed' {
+  if (newMemberStatusOf(config) !== 'subscribed' || !hasMarketingConsent(event)) return 'transactional';
+  return config.double_opt_in === false ? 'subscribed' : 'pending';
+}
+
+function kindOf(payload: JsonObject): Kind {
+  const kind = payload.kind;
+  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
+  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Mailchimp the kinds ${KINDS.join(', ')}`);
+}
+
+/**
+ * The map hook: the blueprint's payload as a Mailchimp record (`{ kind, email, body }`), or
+ * null — not sent — for an event without an email (Mailchimp has members by email only: an
+ * anonymous visitor's event names no one there). A malformed email or an unusable event name
+ * is a PermanentError (dead-lettered with why).
+ *
+ * @example
+ * fitRecord({ kind: 'member', email: 'jane@example.com', merge_fields: { FNAME: 'Jane' } }, identify, ctx);
+ * // { kind: 'member', email: 'jane@example.com', body: { email_address: 'jane@example.com', status_if_new: 'transactional', merge_fields: { FNAME: 'Jane' } } }
+ * fitRecord({ kind: 'event', email: 'jane@example.com', name: 'Signed Up', occurred_at: '2024-03-24T16:00:00.000Z' }, track, ctx);
+ * // { kind: 'event', email: 'jane@example.com', body: { name: 'Signed_Up', occurred_at: '2024-03-24T16:00:00Z', is_syncing: false } }
+ */
+export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
+  const kind = kindOf(payload);
+  const email = emailOf(payload.email);
+  if (email === undefined) return null;
+  let body: JsonObject;
+  if (kind === 'member') {
+    body = { email_address: email, status_if_new: statusIfNew(ctx.config, event) };
+    const mergeFields = mergeFieldsOf(payload.merge_fields, event, extraMergeFieldsOf(ctx.config));
+    if (mergeFields) body.merge_fields = mergeFields;
+    const tags = tagsOf(ctx.config);
+    if (tags.length > 0) body.tags = tags;
+  } else {
+    body = { name: eventNameOf(payload.name) };
+    const properties = eventPropertiesOf(payload.properties);
+    if (properties) body.properties = properties;
+    body.occurred_at = occurredAtOf(payload.occurred_at ?? (event.timestamp as JsonValue));
+    body.is_syncing = ctx.config.trigger_automations === false;
+  }
+  const record: MailchimpRecord = { kind, email, body };
+  return { ...record };
+}
+
+/**
+ * The record of a mapped payload (fitRecord's), or undefined.
+ *
+ * @example
+ * recordOf({ kind: 'event', email: 'j@example.com', body: { name: 'Viewed' } }); // { kind: 'event', email: 'j@example.com', body: { name: 'Viewed' } }
+ * recordOf({ name: 'Viewed' });                                                 // undefined
+ */
+export function recordOf(payload: JsonObject): MailchimpRecord | undefined {
+  const { kind, email, body } = payload;
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind) || typeof email !== 'string') return undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
+  return { kind: kind as Kind, email, body };
+}

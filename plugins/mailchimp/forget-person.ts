@@ -1,0 +1,55 @@
+// Person deletions through Mailchimp's permanent delete of a list member, POST
+// /lists/{list_id}/members/{subscriber_hash}/actions/delete-permanent ("Delete permanently …
+// all personally identifiable information related to a list member, and remove them from a
+// list. This will make it impossible to re-import the list member."). The member is named in
+// the path by its subscriber hash, and the endpoint "also accepts a list member's email
+// address or contact_id": a userId that is an email goes as its subscriber hash; any other
+// userId can name a member only as Mailchimp's contact_id, so it goes as one, and a 404 then
+// fails the deletion (the person may be there under their email) instead of calling it done.
+import { usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+import { apiKeyOf, audienceIdOf } from './config.ts';
+import { isEmail } from './email.ts';
+import { audienceUrlOf, headersOf } from './requests.ts';
+import { subscriberHash } from './subscriber-hash.ts';
+
+/** Why a deletion naming an anonymousId alone is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Mailchimp members by email only, never an anonymous visitor, so Mailchimp holds nothing under an anonymousId';
+/** What to do when Mailchimp has no member by the userId as a contact_id. */
+export const BY_HAND = 'delete the contact in Mailchimp by their email (Audience > All contacts > the contact > Actions > Delete permanently), or name the person by their email as userId';
+/** A subscriber hash in a member URL: the userId was an email. */
+const HASHED = /\/members\/[0-9a-f]{32}\/actions\/delete-permanent$/;
+/** What an accepted permanent delete means, said with it. */
+export const DELETED = 'Mailchimp deleted the member and their personal data permanently; the address can join the audience again only by signing up through a Mailchimp form, not through the API';
+
+function quoted(response: VendorResponse): string {
+  const json = response.json as { title?: unknown; detail?: unknown } | undefined;
+  const words = [json?.title, json?.detail].filter((w): w is string => typeof w === 'string' && w.trim() !== '').join(': ');
+  const said = (words || response.body).trim().replace(/\s+/g, ' ').slice(0, 300);
+  return said ? ` (Mailchimp: ${said})` : '';
+}
+
+/**
+ * Forwarding of person deletions with the integration's key (config.forward_deletions, on by
+ * default): the permanent delete of the member whose email is the userId named, in the
+ * configured audience. Safe to repeat: a member already gone answers 404, read as done.
+ */
+export const forgetPerson: PersonForgetting = {
+  enabled: (config) => apiKeyOf(config) !== '' && audienceIdOf(config) !== '' && config.forward_deletions !== false,
+  request(person, ctx) {
+    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Mailchimp, so no member of theirs can exist there' };
+    const userId = String(person.userId).trim();
+    const member = isEmail(userId) ? subscriberHash(userId) : encodeURIComponent(userId);
+    return { method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] };
+  },
+  read(response, request): ForgetOutcome {
+    const status = response.status;
+    if (status >= 200 && status < 300) return { done: true, message: `accepted (HTTP ${status}): ${DELETED}` };
+    if (status === 404 && request !== undefined && !HASHED.test(request.url)) {
+      return { failed: `HTTP 404: Mailchimp has no member whose contact_id is this userId (it keys members by email, and the userId is no email address): ${BY_HAND}` };
+    }
+    if (status === 404) return { done: true, message: 'the audience has no member with this email: nothing to delete' };
+    if (status === 401 || status === 403) return { failed: `HTTP ${status}: Mailchimp refused the API key for the deletion: check config.api_key (with its data center suffix) and config.audience_id${quoted(response)}` };
+    if (status === 408 || status === 429 || status >= 500) return { retry: `HTTP ${status}${quoted(response)}` };
+    return { failed: `HTTP ${status}${quoted(response)}` };
+  },
+};
