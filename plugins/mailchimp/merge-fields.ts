@@ -1,8 +1,8 @@
-// A member's merge fields as Mailchimp's default audience fields take them: FNAME and LNAME
-// (text), PHONE (text), BIRTHDAY (`MM/DD`, a birthday field the audience may add) and ADDRESS (an object of addr1, addr2, city,
-// state, zip and country, of which addr1, city, state and zip are required: Mailchimp refuses
-// an address without one of them, so an incomplete one is left out), and the traits the
-// config maps to the audience's other merge fields.
+// A member's merge fields as Mailchimp's audience fields take them: FNAME, LNAME and PHONE
+// (text) and ADDRESS (an object of addr1, addr2, city, state, zip and country, of which addr1,
+// city, state and zip are required: Mailchimp refuses an address without one of them, so an
+// incomplete one is left out) — the four every new audience has — and the traits the config
+// maps to the audience's other merge fields (a BIRTHDAY field as `MM/DD`).
 import { birthDateYmd, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The parts of an ADDRESS merge field, in Mailchimp's order; the first four are required. */
