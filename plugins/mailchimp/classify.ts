@@ -6,6 +6,7 @@
 // Not Found, 405, 414, 429 Too Many Requests (more than 10 simultaneous connections), 5xx.
 import { defaultClassify, parseRetryAfter, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { batchOutcomes, type BatchAnswer } from './batch-answer.ts';
+import { memberRefusals } from './batch-refusal.ts';
 
 /** How much of Mailchimp's answer a reason quotes. */
 const EXCERPT_CHARS = 300;
@@ -76,8 +77,11 @@ function isMemberEvent(request: RequestDescriptor): boolean {
  *   on its way in the same delivery), retried — after the retry policy's tries it is
  *   dead-lettered saying so; 404 to a batch: the audience does not exist, dead-lettered naming
  *   config.audience_id;
- * - 413, or 400 to a batch of several members (the whole request refused for one member's
- *   value): split to find it; one member or an event: dead-lettered with Mailchimp's words;
+ * - 400 to a batch of several members whose problem document names members by index
+ *   (`members.item:3.status`): those dead-lettered with Mailchimp's words, the others retried
+ *   (sent again without them; batch-refusal.ts);
+ * - 413, or another 400 to a batch of several members: split to find the member; one member
+ *   or an event: dead-lettered with Mailchimp's words;
  * - other 4xx: dead-lettered with Mailchimp's words; 408, 5xx: retried (defaultClassify).
  *
  * @example
@@ -98,6 +102,11 @@ export function classifyMailchimp(response: VendorResponse, request: RequestDesc
     return { status: 'retry', reason: `Mailchimp has no member with this email in the audience (${answered(response)}): Signal records events of members only — the person's identify with their email adds them (it may still be on its way), or config.audience_id is not an audience of this account` };
   }
   if (status === 404 && isBatch(request)) return { status: 'dead_letter', reason: `Mailchimp has no audience config.audience_id in this account (${answered(response)}): copy the Audience ID from Audience > Settings > Audience name and defaults` };
+  if (status === 400 && several && isBatch(request)) {
+    // The members Mailchimp names by index go alone; the rest are sent again without them.
+    const refusals = memberRefusals(response, request);
+    if (refusals) return refusals;
+  }
   if (status === 413 || (status === 400 && several && isBatch(request))) {
     if (several) return { status: 'split', reason: `Mailchimp refused the request (${answered(response)}) without naming the member: sending it in halves to find it` };
   }

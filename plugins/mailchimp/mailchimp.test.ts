@@ -184,3 +184,23 @@ test('forgetPerson: an email userId to delete-permanent by subscriber hash, anot
   assert.match((read(401, byEmail, { title: 'API Key Invalid', detail: 'Your API key may be invalid.' }) as { failed: string }).failed, /refused the API key for the deletion: check config\.api_key .*\(Mailchimp: API Key Invalid: Your API key may be invalid\.\)/);
   assert.deepEqual(read(405, byEmail, { title: 'Method Not Allowed', detail: 'This list member cannot be removed.' }), { failed: 'HTTP 405 (Mailchimp: Method Not Allowed: This list member cannot be removed.)' });
 });
+
+test('classify: a batch refused as a whole (400) for members its errors name by index dead-letters just those, the others are sent again without them; no index named: split', () => {
+  const problem = (errors: JsonValue[]) => answer(400, { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title: 'Invalid Resource', status: 400, detail: 'The resource submitted could not be validated. For field-specific details, see the \'errors\' array.', errors });
+  const request = batchRequest(['a', 'b', 'c']);
+  // The shape of a real answer (brandonseydel/MailChimp.Net#567): the member named by its index in `members`.
+  assert.deepEqual(classifyMailchimp(problem([
+    { field: 'members.item:1.status', message: 'Data presented is not one of the enum values' },
+    { field: 'members.item:1.merge_fields.FNAME', message: 'Please enter a value' },
+  ]), request, ctx()), {
+    perEvent: {
+      a: { status: 'retry', reason: 'Mailchimp refused the whole batch for another member\'s value (HTTP 400: Invalid Resource): sent again without it' },
+      b: { status: 'dead_letter', reason: 'Mailchimp refused the member (HTTP 400: Invalid Resource; status: Data presented is not one of the enum values; merge_fields.FNAME: Please enter a value)' },
+      c: { status: 'retry', reason: 'Mailchimp refused the whole batch for another member\'s value (HTTP 400: Invalid Resource): sent again without it' },
+    },
+  });
+  const everyone = classifyMailchimp(problem([0, 1, 2].map((i) => ({ field: `members.item:${i}.status`, message: 'required' }))), request, ctx());
+  assert.deepEqual(Object.values('perEvent' in everyone ? everyone.perEvent : {}).map((o) => o.status), ['dead_letter', 'dead_letter', 'dead_letter'], 'all named: all dead-lettered in one answer, not halved down to single members');
+  assert.equal(statusOf(classifyMailchimp(problem([{ field: 'members.item:7.status', message: 'required' }]), request, ctx())), 'split', 'an index outside the request names no member of it: split');
+  assert.equal(statusOf(classifyMailchimp(problem([{ field: 'update_existing', message: 'not a boolean' }]), request, ctx())), 'split', 'no member named: split');
+});
