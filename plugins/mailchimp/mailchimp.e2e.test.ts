@@ -83,6 +83,22 @@ describe('Mailchimp', () => {
     assert.deepEqual(sent.map(({ member }) => member.status_if_new), ['transactional', 'transactional'], 'the default status for new members, consent or not');
   });
 
+  test('a batch refused as a whole (400) for the member its errors name by index dead-letters that identify alone; the other is sent again without it and delivered', async () => {
+    const { site, integrationId } = await installed('Mailchimp refused batch');
+    sim.script('POST', LIST, [{ status: 400, body: { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title: 'Invalid Resource', status: 400, detail: 'The resource submitted could not be validated. For field-specific details, see the \'errors\' array.', errors: [{ field: 'members.item:1.merge_fields.FNAME', message: 'Please enter a value' }] } }]);
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}` },
+      body: JSON.stringify({ batch: ['good', 'noname'].map((x) => ({ type: 'identify', userId: `user-${x}`, messageId: `mc-whole-${x}`, timestamp: CALL_TIMESTAMP, traits: { email: `${x}@example.com` }, context: { consent: { marketing: true } } })) }),
+    });
+    assert.equal(res.status, 200);
+    const letter = await waitForDeadLetter(signal, integrationId, 'mc-whole-noname');
+    assert.equal(letter.reason, 'Mailchimp refused the member (HTTP 400: Invalid Resource; merge_fields.FNAME: Please enter a value)');
+    assert.equal(letter.attempts, 1, 'dead-lettered from the first answer');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the other member delivered');
+    const sent = members().filter(({ member }) => ['good@example.com', 'noname@example.com'].includes(String(member.email_address)));
+    assert.deepEqual(sent.map(({ member }) => member.email_address), ['good@example.com', 'noname@example.com', 'good@example.com'], 'refused together once, then the other alone: not halved request by request');
+  });
+
   test('a 429 then a 503 on a member event are retried, then delivered once; a 400 is dead-lettered at once with Mailchimp\'s words', async () => {
     const { site, integrationId } = await installed('Mailchimp retried');
     sim.script('POST', eventsPath('retry@example.com'), [
