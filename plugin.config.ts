@@ -33,6 +33,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/bigquery' },
   { plugin: './plugins/iterable' },
   { plugin: './plugins/mailchimp' },
+  { plugin: './plugins/intercom' },
 ];
 
 export default plugins;
