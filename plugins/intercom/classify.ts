@@ -86,14 +86,39 @@ function userNotFound(response: VendorResponse): boolean {
 }
 
 /**
+ * What to do about a 409 to `POST /contacts`, which the delivery sends only when the lookup
+ * before fan-out could not resolve the contact (it failed, timed out or was paused; see
+ * contact-lookup.ts). Retrying would send the same creation and get the same 409, so the
+ * identify is dead-lettered with the way back: an archived contact must be unarchived first;
+ * either way `replayEvents` (not `replayDeadLetters`, which sends the same creation again)
+ * looks the contact up again and sends the update.
+ *
+ * @example
+ * conflictReason(response, 'HTTP 409: conflict: A contact matching those details already exists with id=5da6…');
+ * // 'HTTP 409: …: Intercom already has this contact (id 5da6…) …'
+ */
+export function conflictReason(response: VendorResponse, said: string): string {
+  const message = errorsOf(response).map((e) => e.message).join(' ') || (response.body ?? '');
+  const id = /already exists with id=([A-Za-z0-9_-]+)/i.exec(message)?.[1];
+  const which = id ? `contact ${id}` : 'the contact';
+  const replay = 'replay the identify with replayEvents for this integration over its receive time (since and until a second either side), which looks the contact up again and updates it with PUT /contacts/{id} (replayDeadLetters would send the same creation again)';
+  if (/archived/i.test(message)) {
+    return `${said}: ${which} is archived in Intercom, which neither finds nor updates an archived contact, so the identify's traits were not applied: unarchive it (in Intercom, or POST /contacts/${id ?? '{id}'}/unarchive), then ${replay}`;
+  }
+  return `${said}: Intercom already has this contact${id ? ` (id ${id})` : ''}: Signal's lookup before fan-out could not resolve it (failed, timed out or paused: see the integration's last enrichment error), so the identify was sent as a creation and its traits were not applied: ${replay}`;
+}
+
+/**
  * Intercom's answers to a delivery request (one event each):
  * - 2xx: delivered;
  * - 429: tried again after X-RateLimit-Reset, using up no try;
  * - 408, 5xx: tried again;
- * - 404 to a data event with Intercom's `not_found`: tried again (on the retry schedule, so at
- *   most 6 tries) — the identify creating the contact may still be on its way;
- * - 409 to a contact creation: dead-lettered naming the contact Intercom has (created after the
- *   lookup before fan-out; the core cannot send the update from here);
+ * - 404 to a data event with Intercom's `not_found`: tried again (on the retry schedule, so a
+ *   bounded number of tries) — the identify creating the contact may still be on its way;
+ * - 404 to an update: dead-lettered (the contact was deleted or merged since the lookup);
+ * - 409 to a contact creation: dead-lettered naming the contact Intercom has and how to replay
+ *   it (`conflictReason`; the core cannot send the update from here, and a retry would get the
+ *   same 409); 409 to an update: dead-lettered (two contacts for one person: merge them);
  * - 401, 403: dead-lettered, naming the config fields to check;
  * - any other 4xx: dead-lettered with Intercom's words (a custom attribute it lacks names
  *   config.custom_attributes).
@@ -116,13 +141,14 @@ export function classifyIntercom(response: VendorResponse, request: RequestDescr
   if (status === 401) return { status: 'dead_letter', reason: `${said}: Intercom refused the access token: check config.access_token (the app's token, not revoked) and config.region (the workspace's region: a token works on its own region's host only)` };
   if (status === 403) return { status: 'dead_letter', reason: `${said}: the app lacks a permission this request needs (Read and write users, or Write users for events): grant it in the Developer Hub, or check config.region` };
   if (status === 404 && isEventRequest(request) && userNotFound(response)) {
-    return { status: 'retry', reason: `${said}: Intercom has no contact for this user yet (the identify creating it may still be on its way): tried again` };
+    return { status: 'retry', reason: `${said}: Intercom has no contact for this user (yet: the identify creating it may still be on its way), so it was tried again on the retry schedule; after the last try, send an identify for the user (or create the contact in Intercom) and replay the dead letter` };
   }
   if (status === 404 && request.method === 'PUT') {
-    return { status: 'dead_letter', reason: `${said}: the contact the lookup found is no longer in Intercom (deleted or merged since): replay the identify with replayEvents, which looks the person up again` };
+    return { status: 'dead_letter', reason: `${said}: the contact the lookup found is no longer in Intercom (deleted or merged since): replay the identify with replayEvents over its receive time (a second either side), which looks the person up again (replayDeadLetters would send the same update again)` };
   }
-  if (status === 409 && isContactCreation(request)) {
-    return { status: 'dead_letter', reason: `${said}: Intercom already has this contact, created after Signal looked it up (by the Messenger, or another identify of the same person moments before): its traits were not updated; replay the identify with replayEvents, which looks the person up again and updates the contact` };
+  if (status === 409 && isContactCreation(request)) return { status: 'dead_letter', reason: conflictReason(response, said) };
+  if (status === 409 && request.method === 'PUT') {
+    return { status: 'dead_letter', reason: `${said}: Intercom refused the update as a conflict (most likely another contact already holds this external_id or email: two contacts for one person): merge them in Intercom, then replay the identify with replayEvents over its receive time` };
   }
   if (errorsOf(response).some((e) => /custom.?attribute|attribute .* does not exist/i.test(e.message)) || /custom.?attribute/i.test(response.body ?? '')) {
     return { status: 'dead_letter', reason: `${said}: every name in config.custom_attributes must exist in Intercom as a People data attribute of a matching type (Settings > Data > People)` };

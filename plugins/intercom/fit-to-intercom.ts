@@ -1,7 +1,7 @@
 // The map hook: what the blueprint mapped, made into the one Intercom request body each event
-// becomes. An identify becomes a contact — `PUT /contacts/{id}` when the contact lookup before
-// fan-out found the person's Intercom id (partner_attrs.intercom.contact_id, see
-// contact-lookup.ts), else `POST /contacts` — and a track (or, in with_page_views, a page) a data
+// becomes. An identify becomes a contact — `PUT /contacts/{id}` with the Intercom id the contact
+// lookup before fan-out found or created (partner_attrs.intercom.contact_id, see
+// contact-lookup.ts), else (that lookup failed) `POST /contacts` — and a track (or, in with_page_views, a page) a data
 // event (`POST /events`). Identity comes from the mapped `user_id` and `email` only (never from
 // properties), placeholders never count, and an event naming nobody is dropped: Intercom's
 // server-side API names a lead only by its Intercom id, which a site's events do not carry.

@@ -10,7 +10,7 @@ export default definePlugin({
   id: 'intercom',
   name: 'Intercom',
   category: 'other',
-  description: 'Server-side contacts and data events to Intercom (customer messaging): identify traits to the contact (POST /contacts, or PUT /contacts/{id} when a lookup by external_id or email before fan-out found it), track events to data events (POST /events) with metadata fitted to Intercom\'s 10 keys and types; US, EU and AU regions; person deletions by an external_id lookup, then DELETE /contacts/{id}.',
+  description: 'Server-side contacts and data events to Intercom (customer messaging): identify traits to the contact with PUT /contacts/{id}, its id found by external_id or email before fan-out, or the contact created there with the identity alone (Intercom has no upsert; POST /contacts only when that lookup failed), track events to data events (POST /events) with metadata fitted to Intercom\'s 10 keys and types; US, EU and AU regions; person deletions by an external_id lookup, then DELETE /contacts/{id}.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -22,10 +22,10 @@ export default definePlugin({
   },
   vendorFields: {
     // The record's kind and identity are set by the plugin from these, never from properties.
-    kind: { required: true, description: 'contact (an identify: POST /contacts or PUT /contacts/{id}) or event (POST /events), set by each handler.' },
+    kind: { required: true, description: 'contact (an identify: PUT /contacts/{id}, or POST /contacts when the lookup before fan-out failed) or event (POST /events), set by each handler.' },
     user_id: { required: false, description: 'Your id of the user (the userId): the contact\'s external_id, the data event\'s user_id.' },
     email: { required: false, description: 'The user\'s email (traits.email, else context.traits.email): names the user when there is no userId.' },
-    contact_id: { required: false, description: 'Intercom\'s id of the contact, from the lookup before fan-out (partner_attrs.intercom.contact_id): the update\'s URL.' },
+    contact_id: { required: false, description: 'Intercom\'s id of the contact, found or created before fan-out (partner_attrs.intercom.contact_id): the update\'s URL.' },
     name: { required: false },
     first_name: { required: false, description: 'With last_name, the name when no name is given.' },
     last_name: { required: false },

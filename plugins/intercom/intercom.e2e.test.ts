@@ -1,8 +1,8 @@
 // Intercom end to end: browser calls through the real collect API, the pipeline stage (where
 // the contact lookup runs as partner enrichment), the queue and the delivery engine; the vendor
 // simulator stands in for Intercom's API (api.intercom.io, and api.eu.intercom.io under /eu)
-// and must receive the requests its API reference documents: find_by_external_id, POST and PUT
-// /contacts, POST /events, DELETE /contacts/{id}.
+// and must receive the requests its API reference documents: find_by_external_id, POST
+// /contacts/search, POST and PUT /contacts, POST /events, DELETE /contacts/{id}.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
@@ -17,6 +17,8 @@ const CALL_TIMESTAMP = '2024-03-24T16:00:00.000Z';
 const TS = 1711296000;
 const TOKEN = 'dG9rOjAxMjM0NTY3X2FiY2RfNDU2N19hYmNk';
 const CONTACT_ID = '6762f0df1bb69f9f2193bb84';
+const NEW_ID = '6762f0dd1bb69f9f2193bb83';
+const CONFLICT = { type: 'error.list', request_id: 'r-409', errors: [{ code: 'conflict', message: 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05' }] };
 const notFound = { status: 404, body: { type: 'error.list', request_id: 'r-404', errors: [{ code: 'not_found', message: 'User Not Found' }] } };
 const contact = (id: string, externalId: string) => ({ type: 'contact', id, workspace_id: 'ws1', external_id: externalId, role: 'user', email: 'ann@example.com' });
 
@@ -29,7 +31,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.intercom.io=${sim.url},https://api.eu.intercom.io=${sim.url}/eu`,
   }, { label: 'intercom' });
-  sim.setDefault('POST', '/contacts', { status: 200, body: contact('6762f0dd1bb69f9f2193bb83', 'new') });
+  sim.setDefault('POST', '/contacts', { status: 200, body: contact(NEW_ID, 'new') });
   sim.setDefault('POST', '/events', { status: 202, body: '' });
   sim.setDefault('POST', '/contacts/search', { status: 200, body: { type: 'list', data: [], total_count: 0 } });
 });
@@ -44,20 +46,24 @@ const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(
 const eventsNamed = (name: string, prefix = '') => sim.requests({ method: 'POST', path: `${prefix}/events` }).filter((r) => (r.json as { event_name?: string } | undefined)?.event_name === name);
 
 describe('Intercom', () => {
-  test('a new user: looked up by external_id (404) and email (no hit), created with POST /contacts exactly as documented; their track to POST /events with metadata; Bearer token and Intercom-Version on each', async () => {
+  test('a new user: looked up by external_id (404) and email (no hit), created before fan-out with POST /contacts and the identity alone, then updated by the identify with PUT /contacts/{id} and the traits; their track to POST /events with metadata; Bearer token and Intercom-Version on each', async () => {
     const { site } = await installed('Intercom new user', { custom_attributes: ['plan'], default_country_code: '44' });
     sim.setDefault('GET', '/contacts/find_by_external_id/user-new-1', notFound);
+    sim.setDefault('PUT', `/contacts/${NEW_ID}`, { status: 200, body: contact(NEW_ID, 'user-new-1') });
     await browser(site.key, { type: 'identify', userId: 'user-new-1', messageId: 'ic-identify-1', traits: { email: 'ann@example.com', firstName: 'Ann', lastName: 'Lee', phone: '07700 900123', plan: 'pro', password: 'never' } });
-    const [created] = await sim.waitFor(1, 15_000, { method: 'POST', path: '/contacts' });
+    const [updated] = await sim.waitFor(1, 15_000, { method: 'PUT', path: `/contacts/${NEW_ID}` });
     const [lookup] = sim.requests({ method: 'GET', path: '/contacts/find_by_external_id/user-new-1' });
     assert.ok(lookup, 'the contact was looked up before fan-out');
     assert.equal(lookup.headers.authorization, `Bearer ${TOKEN}`);
     const search = sim.requests({ method: 'POST', path: '/contacts/search' }).find((r) => JSON.stringify(r.json).includes('ann@example.com'));
     assert.deepEqual(search?.json, { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } }, 'then by email');
-    assert.deepEqual(created!.json, { role: 'user', external_id: 'user-new-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', last_seen_at: TS, custom_attributes: { plan: 'pro' } });
-    assert.equal(created!.headers.authorization, `Bearer ${TOKEN}`);
-    assert.equal(created!.headers['intercom-version'], '2.16');
-    assert.match(created!.headers['content-type']!, /^application\/json/);
+    const created = sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => (r.json as { external_id?: string }).external_id === 'user-new-1');
+    assert.deepEqual(created.map((r) => r.json), [{ role: 'user', external_id: 'user-new-1', email: 'ann@example.com' }], 'created once, with the identity alone');
+    assert.equal(created[0]!.headers.authorization, `Bearer ${TOKEN}`);
+    assert.deepEqual(updated!.json, { external_id: 'user-new-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', last_seen_at: TS, custom_attributes: { plan: 'pro' } });
+    assert.equal(updated!.headers.authorization, `Bearer ${TOKEN}`);
+    assert.equal(updated!.headers['intercom-version'], '2.16');
+    assert.match(updated!.headers['content-type']!, /^application\/json/);
 
     await browser(site.key, { type: 'track', event: 'Invited Friend', userId: 'user-new-1', messageId: 'ic-track-1', properties: { invite_code: 'ADDAFRIEND', 'channel.name': 'email', email: 'friend@example.com', nested: { a: 1 } } });
     const sent = await waitUntil(async () => eventsNamed('Invited Friend')[0], 'the data event');
@@ -103,7 +109,7 @@ describe('Intercom', () => {
     sim.setDefault('POST', '/events', { status: 202, body: '' });
   });
 
-  test('a refused token (401, EU region) dead-letters at once naming access_token and region; a 409 on creation dead-letters with Intercom\'s message and what to do', async () => {
+  test('a refused token (401, EU region) dead-letters at once naming access_token and region; a creation before fan-out that lost a race (409) names the contact, which the identify updates; when the lookup failed, the delivery\'s own creation meets a 409 and dead-letters at once with what to do', async () => {
     const eu = await installed('Intercom EU', { region: 'eu' });
     sim.script('POST', '/eu/events', [{ status: 401, body: { type: 'error.list', request_id: 'r-401', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] } }]);
     await browser(eu.site.key, { type: 'track', event: 'Bad Token', userId: 'user-t-1', messageId: 'ic-401' });
@@ -111,12 +117,27 @@ describe('Intercom', () => {
     assert.equal(refused.attempts, 1, 'not retried');
     assert.match(refused.reason, /^HTTP 401: unauthorized: Access Token Invalid: Intercom refused the access token: check config\.access_token .*config\.region/);
 
+    // The race: the contact is created by someone else between the lookups and the creation
+    // before fan-out. The creation's 409 names it, and the identify updates it: nothing lost.
     const { site, integrationId } = await installed('Intercom conflict');
-    sim.script('POST', '/contacts', [{ status: 409, body: { type: 'error.list', request_id: 'r-409', errors: [{ code: 'conflict', message: 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05' }] } }]);
-    await browser(site.key, { type: 'identify', userId: 'user-c-1', messageId: 'ic-409', traits: { email: 'c@example.com' } });
+    const RACED = '5da6f18e3d7cf967e4582d05';
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-c-1', notFound);
+    sim.setDefault('PUT', `/contacts/${RACED}`, { status: 200, body: contact(RACED, 'user-c-1') });
+    sim.script('POST', '/contacts', [{ status: 409, body: CONFLICT }]);
+    await browser(site.key, { type: 'identify', userId: 'user-c-1', messageId: 'ic-409-raced', traits: { email: 'c@example.com', name: 'Cy' } });
+    const [raced] = await sim.waitFor(1, 15_000, { method: 'PUT', path: `/contacts/${RACED}` });
+    assert.deepEqual(raced!.json, { external_id: 'user-c-1', email: 'c@example.com', name: 'Cy', last_seen_at: TS });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the raced identify delivered');
+
+    // The lookup itself failed (Intercom answered the creation 503), so the delivery sends
+    // POST /contacts, which meets the contact: dead-lettered at once, naming it and the replay.
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-c-2', notFound);
+    sim.script('POST', '/contacts', [reply.serverError({ type: 'error.list', errors: [{ code: 'server_error', message: 'Server Error' }] }), { status: 409, body: CONFLICT }]);
+    await browser(site.key, { type: 'identify', userId: 'user-c-2', messageId: 'ic-409', traits: { email: 'c2@example.com' } });
     const letter = await waitForDeadLetter(signal, integrationId, 'ic-409');
-    assert.equal(letter.attempts, 1);
-    assert.match(letter.reason, /^HTTP 409: conflict: A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05: Intercom already has this contact.*replayEvents/);
+    assert.equal(letter.attempts, 1, 'a retry would send the same creation: not retried');
+    assert.match(letter.reason, /^HTTP 409: conflict: A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05: Intercom already has this contact \(id 5da6f18e3d7cf967e4582d05\): .*replayEvents/);
+    assert.equal(sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => (r.json as { external_id?: string }).external_id === 'user-c-2').length, 2, 'the creation before fan-out, then the delivery\'s');
   });
 
   test('person deletions: the contact found by external_id, then DELETE /contacts/{id}; nobody there is done; an anonymousId alone is skipped', { timeout: 60_000 }, async () => {

@@ -6,7 +6,7 @@ import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, t
 import intercom from './index.ts';
 import { classifyIntercom, rateLimitWaitMs } from './classify.ts';
 import { apiVersionOf, validateIntercomConfig } from './config.ts';
-import { identitiesOf, readLookup } from './contact-lookup.ts';
+import { creationBody, identitiesOf, readCreation, readLookup } from './contact-lookup.ts';
 import { ANONYMOUS_ONLY, forgetPerson } from './forget-person.ts';
 import { fitMetadata, MAX_METADATA_KEYS, metadataValue, monetaryAmount } from './metadata.ts';
 
@@ -138,20 +138,27 @@ test('classify: 2xx delivered; 429 until X-RateLimit-Reset; 5xx retried; 401/403
   assert.match(reasonOf(classifyIntercom(answer(403, errors('forbidden', 'Forbidden')), EVENTS_REQUEST, ctx())), /permission/);
   const notYet = classifyIntercom(answer(404, errors('not_found', 'User Not Found')), EVENTS_REQUEST, ctx());
   assert.equal(statusOf(notYet), 'retry');
-  assert.match(reasonOf(notYet), /no contact for this user yet/);
+  assert.match(reasonOf(notYet), /no contact for this user \(yet.*after the last try, send an identify/);
   assert.equal(statusOf(classifyIntercom(answer(404, { error: 'HTTP 404' }), EVENTS_REQUEST, ctx())), 'dead_letter', 'a 404 that is not Intercom\'s user not found');
   const conflict = classifyIntercom(answer(409, errors('conflict', 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05')), CREATE_REQUEST, ctx());
   assert.equal(statusOf(conflict), 'dead_letter');
-  assert.match(reasonOf(conflict), /id=5da6f18e3d7cf967e4582d05: Intercom already has this contact.*replayEvents/);
+  assert.match(reasonOf(conflict), /id=5da6f18e3d7cf967e4582d05: Intercom already has this contact \(id 5da6f18e3d7cf967e4582d05\): .*lookup before fan-out could not resolve it.*replayEvents .*since and until.*PUT \/contacts\/\{id\} \(replayDeadLetters would send the same creation again\)$/);
+  const archived = classifyIntercom(answer(409, errors('conflict', 'An archived contact matching those details already exists with id=6762f0dd1bb69f9f2193bb83')), CREATE_REQUEST, ctx());
+  assert.equal(statusOf(archived), 'dead_letter');
+  assert.match(reasonOf(archived), /contact 6762f0dd1bb69f9f2193bb83 is archived .*unarchive it \(in Intercom, or POST \/contacts\/6762f0dd1bb69f9f2193bb83\/unarchive\), then replay the identify with replayEvents/);
+  const updateConflict = classifyIntercom(answer(409, errors('conflict', 'conflict')), UPDATE_REQUEST, ctx());
+  assert.equal(statusOf(updateConflict), 'dead_letter', 'a conflict on an update is no loop either');
+  assert.match(reasonOf(updateConflict), /merge them in Intercom/);
   assert.match(reasonOf(classifyIntercom(answer(404, errors('not_found', 'User Not Found')), UPDATE_REQUEST, ctx())), /no longer in Intercom.*replayEvents/);
   const attribute = classifyIntercom(answer(400, errors('parameter_not_found', "Custom attribute 'plan' does not exist")), CREATE_REQUEST, ctx());
   assert.match(reasonOf(attribute), /^HTTP 400: parameter_not_found: Custom attribute 'plan' does not exist: .*config\.custom_attributes/);
   assert.equal(reasonOf(classifyIntercom(answer(422, 'bad'), EVENTS_REQUEST, ctx())), 'HTTP 422: bad');
 });
 
-test('contact lookup: identify calls only, by external_id then email; answers read (found, merged, search hits, not found, refusals)', () => {
+test('contact lookup: identify calls only, by external_id, then email, then the creation; answers read (found, merged, search hits, not found, refusals)', () => {
   const lookup = intercom.enrich!;
-  assert.deepEqual(identitiesOf(identify()), [{ key: 'external_id', value: 'u-1' }, { key: 'email', value: 'ann@example.com' }]);
+  assert.deepEqual(identitiesOf(identify()), [{ key: 'external_id', value: 'u-1' }, { key: 'email', value: 'ann@example.com' }, { key: 'new_contact', value: '{"external_id":"u-1","email":"ann@example.com"}' }]);
+  assert.deepEqual(identitiesOf(identify({ userId: undefined })), [{ key: 'email', value: 'ann@example.com' }, { key: 'new_contact', value: '{"email":"ann@example.com"}' }]);
   assert.deepEqual(identitiesOf(browserEvent()), [], 'a track names its user itself');
   assert.deepEqual(identitiesOf(identify({ userId: 'anonymous', traits: {} })), []);
   assert.deepEqual(lookup.lookup({ key: 'external_id', value: 'u 1/2' }, ctx()), { method: 'GET', url: 'https://api.intercom.io/contacts/find_by_external_id/u%201%2F2', headers: HEADERS, eventIds: [] });
@@ -169,6 +176,26 @@ test('contact lookup: identify calls only, by external_id then email; answers re
   assert.throws(() => readLookup(answer(429, '')), RetryableError);
   assert.throws(() => readLookup(answer(503, '')), RetryableError);
   assert.deepEqual(lookup.browserAttributes!({ contact_id: 'c1' }, ctx()), {}, 'nothing shown to browsers');
+});
+
+test('contact creation before fan-out: POST /contacts with the identity alone; the new contact, or the one a 409 names, is found, so the delivery updates it; archived or refused: not found with a warning', () => {
+  const lookup = intercom.enrich!;
+  const create = lookup.lookup({ key: 'new_contact', value: '{"external_id":"u 1","email":"ann@example.com"}' }, ctx({ region: 'au' }));
+  assert.deepEqual(create, { method: 'POST', url: 'https://api.au.intercom.io/contacts', headers: HEADERS, body: { role: 'user', external_id: 'u 1', email: 'ann@example.com' }, eventIds: [] });
+  assert.deepEqual(creationBody('{"email":"ann@example.com"}'), { role: 'user', email: 'ann@example.com' });
+  // The core reads the creation's answers through enrich.read with the request it sent.
+  assert.deepEqual(lookup.read(answer(200, { type: 'contact', id: '6762f0dd1bb69f9f2193bb83', role: 'user' }), create, ctx()), { found: { attributes: { contact_id: '6762f0dd1bb69f9f2193bb83', role: 'user' }, profileId: '6762f0dd1bb69f9f2193bb83' } });
+  const raced = answer(409, errors('conflict', 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05'));
+  assert.deepEqual(lookup.read(raced, create, ctx()), { found: { attributes: { contact_id: '5da6f18e3d7cf967e4582d05' }, profileId: '5da6f18e3d7cf967e4582d05' } }, 'a creation that lost the race names the contact: the identify updates it');
+  const archived = readCreation(answer(409, errors('conflict', 'An archived contact matching those details already exists with id=5da6f18e3d7cf967e4582d05')));
+  assert.ok('notFound' in archived && /archived/.test(archived.warning ?? ''), 'an archived contact is not updated');
+  const refused = readCreation(answer(400, errors('parameter_invalid', 'Email is invalid')));
+  assert.ok('notFound' in refused && /Email is invalid/.test(refused.warning ?? ''), 'a refusal does not pause the lookups: the delivery dead-letters with Intercom\'s words');
+  assert.deepEqual(readCreation(answer(409, '')), { notFound: true, warning: 'Intercom contact creation before fan-out: HTTP 409: the identify goes on as POST /contacts and is dead-lettered naming what to do' });
+  assert.throws(() => readCreation(answer(503, '')), RetryableError);
+  assert.throws(() => readCreation(answer(401, errors('unauthorized', 'Access Token Invalid'))), PermanentError);
+  // The lookup by external_id is still read as a lookup (its 404 is no creation's).
+  assert.deepEqual(lookup.read(answer(404, errors('not_found', 'User Not Found')), lookup.lookup({ key: 'external_id', value: 'u-1' }, ctx()), ctx()), { notFound: true });
 });
 
 test('config: the schema takes a valid config and refuses a bad region; validateConfig names the field of a pasted Bearer prefix, white space and impossible attribute names', () => {
