@@ -56,7 +56,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
-      description: 'Forward person deletions (deletePerson) to Intercom: the contact with the person\'s userId as external_id is found and permanently deleted (DELETE /contacts/{id}), with its conversations\' link to them.',
+      description: 'Forward person deletions (deletePerson) to Intercom: the contact with the person\'s userId as external_id is found and deleted (DELETE /contacts/{id}; Intercom destroys its data after a 7-day grace period).',
       default: true,
     },
   },

@@ -1,5 +1,6 @@
-// Person deletions: Intercom deletes a contact permanently with `DELETE /contacts/{id}` (by its
-// own id), so the contact is first found by the person's userId as its external_id
+// Person deletions: Intercom deletes a contact with `DELETE /contacts/{id}`, by its own id (a
+// deletion, not an archive: destroyed after a 7-day grace period), so the contact is first
+// found by the person's userId as its external_id
 // (`GET /contacts/find_by_external_id/{external_id}`), then deleted by the id the answer gives:
 // a `{ next }` chain of two requests. The plugin never sends an anonymous visitor to Intercom,
 // so an anonymousId alone is skipped.
@@ -38,7 +39,7 @@ function readFind(response: VendorResponse, request: RequestDescriptor): ForgetO
 
 /**
  * Forwarding of person deletions (config.forward_deletions, on by default): the contact whose
- * external_id is the person's userId is looked up, then permanently deleted. Each step is safe
+ * external_id is the person's userId is looked up, then deleted. Each step is safe
  * to repeat: a contact already gone answers the lookup 404 (done).
  */
 export const forgetPerson: PersonForgetting = {
@@ -53,7 +54,7 @@ export const forgetPerson: PersonForgetting = {
   read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).
     if (request?.method === 'GET') return readFind(response, request);
-    if (response.status >= 200 && response.status < 300) return { done: true, message: `deleted (HTTP ${response.status}): Intercom deleted the contact permanently` };
+    if (response.status >= 200 && response.status < 300) return { done: true, message: `deleted (HTTP ${response.status}): Intercom deleted the contact (its data is destroyed after Intercom's 7-day grace period)` };
     if (request?.method === 'DELETE' && response.status === 404) return { done: true, message: 'the contact is no longer in Intercom: nothing to delete' };
     return unsuccessful(response, 'deletion');
   },

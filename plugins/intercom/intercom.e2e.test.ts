@@ -145,7 +145,7 @@ describe('Intercom', () => {
     sim.setDefault('GET', '/contacts/find_by_external_id/u-forget-1', { status: 200, body: contact('6762f0df1bb69f9f2193bb99', 'u-forget-1') });
     sim.setDefault('DELETE', '/contacts/6762f0df1bb69f9f2193bb99', { status: 200, body: { id: '6762f0df1bb69f9f2193bb99', external_id: 'u-forget-1', type: 'contact', deleted: true } });
     const [sent] = await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR });
-    assert.deepEqual(sent, { integrationId, vendor: 'intercom', status: 'sent', responseStatus: 200, message: 'deleted (HTTP 200): Intercom deleted the contact permanently' });
+    assert.deepEqual(sent, { integrationId, vendor: 'intercom', status: 'sent', responseStatus: 200, message: 'deleted (HTTP 200): Intercom deleted the contact (its data is destroyed after Intercom\'s 7-day grace period)' });
     const [deleted] = sim.requests({ method: 'DELETE', path: '/contacts/6762f0df1bb69f9f2193bb99' });
     assert.equal(deleted!.headers.authorization, `Bearer ${TOKEN}`);
     assert.equal(deleted!.headers['intercom-version'], '2.16');

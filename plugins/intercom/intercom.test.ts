@@ -220,7 +220,7 @@ test('person deletions: lookup by external_id, then DELETE /contacts/{id}; nothi
   const next = forgetPerson.read!(answer(200, { type: 'contact', id: '6762f0df1bb69f9f2193bb84' }), request, ctx());
   assert.deepEqual(next, { next: { method: 'DELETE', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', headers: HEADERS, eventIds: [] } });
   const del = (next as { next: RequestDescriptor }).next;
-  assert.deepEqual(forgetPerson.read!(answer(200, { id: '6762f0df1bb69f9f2193bb84', external_id: 'u-1', type: 'contact', deleted: true }), del, ctx()), { done: true, message: 'deleted (HTTP 200): Intercom deleted the contact permanently' });
+  assert.deepEqual(forgetPerson.read!(answer(200, { id: '6762f0df1bb69f9f2193bb84', external_id: 'u-1', type: 'contact', deleted: true }), del, ctx()), { done: true, message: 'deleted (HTTP 200): Intercom deleted the contact (its data is destroyed after Intercom\'s 7-day grace period)' });
   assert.ok('done' in forgetPerson.read!(answer(404, errors('not_found', 'User Not Found')), request, ctx()), 'no contact: nothing to delete');
   assert.ok('done' in forgetPerson.read!(answer(404, errors('not_found', 'Contact Not Found')), del, ctx()), 'already gone');
   assert.deepEqual(forgetPerson.read!(answer(410, errors('contact_merged', 'merged'), { link: '</contacts/c9>; rel="canonical"' }), request, ctx()), { next: { method: 'DELETE', url: 'https://api.intercom.io/contacts/c9', headers: HEADERS, eventIds: [] } });
