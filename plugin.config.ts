@@ -34,6 +34,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/iterable' },
   { plugin: './plugins/mailchimp' },
   { plugin: './plugins/intercom' },
+  { plugin: './plugins/segment' },
 ];
 
 export default plugins;

@@ -1,0 +1,65 @@
+// The Segment message of one event, from what the blueprint maps. Signal's canonical event is
+// Segment's spec, so the shipped blueprints copy it field by field; this hook then keeps the
+// promises a blueprint edit must not break:
+// - Signal's own fields stay home: `context.cookies` (vendor cookies collect captured for other
+//   plugins: _fbp, _ttp, click ids…) and `context.clientAnonymousId` (an id of Signal's
+//   bookkeeping; with `anonymous_id: sdk` it becomes the anonymousId instead);
+// - ids SDKs write for "no id" ("undefined", "null", "anonymous"…) name no one: Segment would
+//   merge every visitor sending one into one profile, so they are left out; an event left with
+//   neither a userId nor an anonymousId is dead-lettered here, saying so, where Segment would
+//   answer 200 and drop it (its `no_user_anon_id`);
+// - `context.library`, the library that made the event, stays the site's (analytics.js,
+//   analytics-node…: destinations read it); an event without one says it came through Signal;
+// - the `without_contact_info` variant removes contact information (contact-free.ts).
+// `messageId` (Segment deduplicates on it), `timestamp` (Signal's, corrected for the client's
+// clock) and `integrations` (Segment's destination selection) go as they are.
+import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { prefersSdkAnonymousId } from './config.ts';
+import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
+
+/** What an event without a library of its own says it was made by. */
+export const SIGNAL_LIBRARY: JsonObject = { name: 'Datafly Signal', version: '1.0.0' };
+/** Context keys that are Signal's and never reach Segment. */
+const SIGNAL_CONTEXT_KEYS = new Set(['cookies', 'clientAnonymousId']);
+
+function isRecord(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** An id as Segment takes it (text), or undefined when it names no one. */
+function idText(value: JsonValue | undefined): string | undefined {
+  return usableId(value) ? String(value) : undefined;
+}
+
+/**
+ * The message Segment's batch endpoint takes for one mapped event (see the file's comment).
+ * Throws a PermanentError (the event is dead-lettered with it) when no id is left.
+ *
+ * @example
+ * segmentMessage({ type: 'track', event: 'Signed Up', userId: 'undefined', anonymousId: 'df_1', messageId: 'm-1',
+ *                  context: { ip: '203.0.113.9', cookies: { _fbp: 'fb.1.1.1' } } }, event, ctx);
+ * // { type: 'track', event: 'Signed Up', anonymousId: 'df_1', messageId: 'm-1',
+ * //   context: { ip: '203.0.113.9', library: { name: 'Datafly Signal', version: '1.0.0' } } }
+ */
+export function segmentMessage(payload: JsonObject, event: CanonicalEvent, ctx: Pick<PluginContext, 'config' | 'variant'>): JsonObject {
+  let message: JsonObject = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (key === 'userId' || key === 'anonymousId') {
+      const id = idText(value);
+      if (id !== undefined) message[key] = id;
+    } else if (key === 'context' && isRecord(value)) {
+      message.context = Object.fromEntries(Object.entries(value).filter(([name]) => !SIGNAL_CONTEXT_KEYS.has(name)));
+    } else if (value !== null) {
+      message[key] = value;
+    }
+  }
+  const sdkId = idText(event.context?.clientAnonymousId);
+  if (prefersSdkAnonymousId(ctx.config) && sdkId !== undefined) message.anonymousId = sdkId;
+  if (ctx.variant === WITHOUT_CONTACT_INFO) message = withoutContactInfo(message);
+  if (message.userId === undefined && message.anonymousId === undefined) {
+    throw new PermanentError('the event has no userId or anonymousId that names someone (placeholders such as "undefined" or "null" name no one, and the without_contact_info variant leaves out an email address or phone number used as an id): Segment drops such an event (no_user_anon_id) while answering 200, so it is not sent');
+  }
+  const context = isRecord(message.context) ? message.context : {};
+  message.context = isRecord(context.library) ? context : { ...context, library: SIGNAL_LIBRARY };
+  return message;
+}
