@@ -1,18 +1,27 @@
 // Segment's answers, as its HTTP API docs give them: "Segment returns a 200 response for all API
-// requests except errors caused by large payloads and JSON errors (which return 400 responses)"
+// requests except errors caused by large payloads and JSON errors (which return `400` responses)"
 // — so a 200 means taken, and events Segment drops later (no userId or anonymousId, a track
-// without `event`) show only in the source's debugger; the plugin sends neither. 400 "Bad
-// Request" when a request or one of its events is too large (analytics.js's text for an event
-// over 32 KB: "Exceed payload limit"), or for JSON it cannot read; 429 past the workspace's rate
-// ("the response header contains Retry-After and X-RateLimit-Reset headers, which contains the
-// number of seconds after which you can retry the request"); 5xx on an outage. The body may be
-// text or JSON.
-import { defaultClassify, parseRetryAfter, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// without `event`, an unknown write key: segmentio/analytics-go#205, 2026, answered 200
+// `{"success": true}`) show only in the source's debugger; the plugin sends none of the first
+// two. 400 "Bad Request" when the request or one of its events is too large, or for JSON it
+// cannot read (and, per that issue, for an empty or very short write key); its body is not
+// documented. 429 past the workspace's rate ("the response header contains Retry-After and
+// X-RateLimit-Reset headers, which contains the number of seconds after which you can retry the
+// request"); 5xx on an outage. Segment's own analytics-node (2026, "Improve HTTP response
+// handling and retry behavior") retries 408, 410, 429, 460 and the 5xx except 501, 505 and 511,
+// and drops every other 4xx: this classifier does the same, except that it halves a refused
+// batch, since the 400s Segment documents are about one event (its size, its JSON) or the batch's
+// size, and a batch must not be lost for one event.
+import { parseRetryAfter, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Segment's answer a reason quotes. */
 const EXCERPT_CHARS = 300;
 /** A 400 about size: one event (or the request) over Segment's limits. */
 const TOO_LARGE = /exceed|too (?:large|big)|payload limit|size/i;
+/** 4xx Segment's own libraries send again: timeout, 410 and 460 (its edge's), rate limit. */
+const RETRIED_4XX = new Set([408, 410, 429, 460]);
+/** 5xx Segment's own libraries do not send again: not implemented, HTTP version, network auth. */
+const FINAL_5XX = new Set([501, 505, 511]);
 
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -60,12 +69,12 @@ export function retryAfterMs(response: VendorResponse, now: number): number | un
 }
 
 /**
- * Segment's answers, per request. 2xx delivered. 400 about size: a request of several events is
- * sent again in halves (down to an event too large alone, dead-lettered with Segment's words);
- * any other 400 dead-letters the request's events with Segment's message. 401 and 403: the write
- * key, named. 404: the endpoint of config.region. 413: halves, or a single event dead-lettered.
- * 408, 429 and 5xx: retried, after Retry-After or X-RateLimit-Reset (a 429 uses up no try). Any
- * other 4xx: dead-lettered with Segment's message.
+ * Segment's answers, per request. 2xx delivered. 400 or 413: a request of several events is sent
+ * again in halves (Segment names neither the event nor the cause, and each cause it documents is
+ * one event's or the batch's size), down to one event, dead-lettered with Segment's words. 401
+ * and 403: the write key, named. 404: the endpoint of config.region. 408, 410, 429, 460 and 5xx
+ * (but 501, 505, 511): retried, after Retry-After or X-RateLimit-Reset (a 429 uses up no try).
+ * Any other status: dead-lettered with Segment's message.
  *
  * @example
  * classifySegment({ status: 401, headers: {}, body: 'Unauthorized' }, request, ctx.now);
@@ -76,11 +85,10 @@ export function classifySegment(response: VendorResponse, request: RequestDescri
   if (status >= 200 && status < 300) return { status: 'delivered' };
   const said = saidBy(response);
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
-  const several = request.eventIds.length > 1;
   if (status === 400 || status === 413) {
-    if (several && (status === 413 || TOO_LARGE.test(said))) return { status: 'split', reason: `Segment refused the batch as too large (${answered}): sending it in halves` };
+    if (request.eventIds.length > 1) return { status: 'split', reason: `Segment refused the batch (${answered}): sending it in halves to find the event it refuses` };
     if (status === 413 || TOO_LARGE.test(said)) return { status: 'dead_letter', reason: `Segment refused this event alone as too large (${answered}): it takes 32 KB an event — leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
-    return { status: 'dead_letter', reason: `Segment refused the ${several ? 'request' : 'event'} (${answered})` };
+    return { status: 'dead_letter', reason: `Segment refused this event alone (${answered}): Segment answers 400 for an event over 32 KB or JSON it cannot read, and for an empty or malformed write key (check config.write_key)` };
   }
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `Segment refused the write key (${answered}): check config.write_key (the source's Settings > API Keys) and that config.region is the workspace's; replay the dead letters once fixed` };
@@ -88,11 +96,10 @@ export function classifySegment(response: VendorResponse, request: RequestDescri
   if (status === 404) {
     return { status: 'dead_letter', reason: `Segment has no batch endpoint at ${request.url} (${answered}): check config.region` };
   }
-  if (status === 408 || status === 429 || status >= 500) {
+  if (RETRIED_4XX.has(status) || (status >= 500 && status < 600 && !FINAL_5XX.has(status))) {
     const wait = retryAfterMs(response, now);
     const reason = `Segment ${status === 429 ? 'rate-limited the request' : 'failed'} (${answered})`;
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
   }
-  const classified = defaultClassify(response);
-  return 'reason' in classified ? { ...classified, reason: `Segment refused the request (${answered})` } : classified;
+  return { status: 'dead_letter', reason: `Segment refused the request (${answered})` };
 }

@@ -117,6 +117,30 @@ describe('Segment', () => {
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
   });
 
+  test('a 400 to a batch halves it until the event Segment refuses is alone: that one dead-lettered with Segment\'s words, the others delivered', async () => {
+    const { site, integrationId } = await installed('Segment bad event');
+    // Segment's 400 names no event: this one answers 400 to any batch carrying sg-400-b.
+    sim.setDefault('POST', BATCH, (request) => {
+      const batch = ((request.json ?? {}) as { batch?: Message[] }).batch ?? [];
+      return batch.some((m) => m.messageId === 'sg-400-b') ? { status: 400, body: 'Bad Request' } : { status: 200, body: { success: true } };
+    });
+    try {
+      const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}` },
+        body: JSON.stringify({ batch: ['a', 'b', 'c'].map((x) => ({ type: 'track', event: 'Batch Test', userId: `user-${x}`, messageId: `sg-400-${x}`, timestamp: CALL_TIMESTAMP })) }),
+      });
+      assert.equal(res.status, 200);
+      const letter = await waitForDeadLetter(signal, integrationId, 'sg-400-b');
+      assert.match(letter.reason, /^Segment refused this event alone \(HTTP 400: Bad Request\)/);
+      await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
+      assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
+      const first = sim.requests({ path: BATCH }).find((r) => ((r.json as { batch?: Message[] }).batch ?? []).some((m) => m.messageId === 'sg-400-a'));
+      assert.deepEqual(((first!.json as { batch: Message[] }).batch).map((m) => m.messageId), ['sg-400-a', 'sg-400-b', 'sg-400-c'], 'one batch first');
+    } finally {
+      sim.setDefault('POST', BATCH, { status: 200, body: { success: true } });
+    }
+  });
+
   test('a refused write key (401) dead-letters at once with Segment\'s message and what to check', async () => {
     const { site, integrationId } = await installed('Segment bad key');
     sim.script('POST', BATCH, [{ status: 401, body: 'Unauthorized' }]);

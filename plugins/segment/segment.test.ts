@@ -161,14 +161,22 @@ test('classify: 200 delivered; 429 retried after Retry-After, or X-RateLimit-Res
   assert.equal(statusOf(classify(answer(408, ''))), 'retry');
 });
 
-test('classify: a 400 about size halves a batch, and dead-letters an event too large alone; any other 400 dead-letters with Segment\'s words', () => {
-  assert.deepEqual(classify(answer(400, 'Exceed payload limit')), { status: 'split', reason: 'Segment refused the batch as too large (HTTP 400: Exceed payload limit): sending it in halves' });
+test('classify: a 400 or 413 halves a batch whatever its words (Segment names no event); an event alone is dead-lettered, as too large when Segment says so', () => {
+  assert.deepEqual(classify(answer(400, 'Exceed payload limit')), { status: 'split', reason: 'Segment refused the batch (HTTP 400: Exceed payload limit): sending it in halves to find the event it refuses' });
   assert.equal(statusOf(classify(answer(413, 'Request Entity Too Large'))), 'split');
+  assert.equal(statusOf(classify(answer(400, 'Bad Request'))), 'split', 'a bare 400 is halved too: one bad event must not dead-letter the batch');
+  assert.equal(statusOf(classify(answer(400, { message: 'Invalid JSON' }))), 'split');
   const alone = classify(answer(400, 'Exceed payload limit'), ['a']);
   assert.equal(statusOf(alone), 'dead_letter');
   assert.match(reasonOf(alone), /^Segment refused this event alone as too large \(HTTP 400: Exceed payload limit\): it takes 32 KB an event/);
-  assert.deepEqual(classify(answer(400, { message: 'Invalid JSON' })), { status: 'dead_letter', reason: 'Segment refused the request (HTTP 400: Invalid JSON)' });
-  assert.deepEqual(classify(answer(400, 'Bad Request'), ['a']), { status: 'dead_letter', reason: 'Segment refused the event (HTTP 400: Bad Request)' });
+  assert.match(reasonOf(classify(answer(400, 'Bad Request'), ['a'])), /^Segment refused this event alone \(HTTP 400: Bad Request\): .*config\.write_key/);
+});
+
+test('classify: as Segment\'s own libraries — 410 and 460 retried, 501, 505 and 511 dead-lettered (not retried forever)', () => {
+  assert.equal(statusOf(classify(answer(410, 'Gone'))), 'retry');
+  assert.equal(statusOf(classify(answer(460, ''))), 'retry');
+  for (const status of [501, 505, 511]) assert.deepEqual(classify(answer(status, 'nope')), { status: 'dead_letter', reason: `Segment refused the request (HTTP ${status}: nope)` });
+  assert.equal(statusOf(classify(answer(502, 'Bad Gateway'))), 'retry');
 });
 
 test('classify: 401/403 dead-letter naming config.write_key and config.region; 404 names the region; other 4xx dead-letter with Segment\'s message', () => {
