@@ -76,7 +76,7 @@ export function readRegulationAnswer(response: VendorResponse, request: RequestD
   if (response.status === 403) return { failed: `Segment refused the regulation (${answered}): the Public API token's role may not create regulations in this workspace — give a token of a role that can (a Workspace Owner's)` };
   if (response.status === 404) return { failed: `Segment found nothing at ${request?.url ?? regulationUrl(config)} (${answered}): check config.source_id (the source's ID, not its write key or name) and config.region` };
   if (response.status === 408 || response.status === 429 || response.status >= 500) {
-    const wait = retryAfterMs(response, ctx?.now ?? 0);
+    const wait = retryAfterMs(response, ctx?.now ?? Date.now());
     return wait === undefined ? { retry: answered } : { retry: answered, afterSeconds: Math.ceil(wait / 1000) };
   }
   return { failed: `Segment refused the regulation (${answered})` };

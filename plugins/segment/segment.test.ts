@@ -86,6 +86,18 @@ test('map: placeholder ids are left out; an event left without any id is dead-le
   assert.match(none.error ?? '', /no userId or anonymousId that names someone .*no_user_anon_id/);
 });
 
+test('map: a placeholder groupId or previousId is left out, and a group or alias without one is dead-lettered (it would tie every visitor together)', () => {
+  const group = mapped(browserEvent({ type: 'group', event: undefined, userId: 'u-1', groupId: 'undefined', traits: { name: 'Acme' } }));
+  assert.equal(group.payload, null);
+  assert.match(group.error ?? '', /the group call has no groupId that names something/);
+  const alias = mapped(browserEvent({ type: 'alias', event: undefined, userId: 'u-1', previousId: 'null' }));
+  assert.equal(alias.payload, null);
+  assert.match(alias.error ?? '', /the alias call has no previousId/);
+  const emailAlias = mapped(browserEvent({ type: 'alias', event: undefined, userId: 'u-1', previousId: 'jane@example.com' }), {}, 'without_contact_info');
+  assert.equal(emailAlias.payload, null, 'without_contact_info: an email previousId leaves no alias');
+  assert.equal(messageOf(browserEvent({ type: 'group', event: undefined, userId: 'u-1', groupId: 'acme' })).groupId, 'acme');
+});
+
 test('map: anonymous_id "sdk" sends the site SDK\'s own anonymousId (context.clientAnonymousId) when there is one, else Signal\'s', () => {
   assert.equal(messageOf(browserEvent(), { anonymous_id: 'sdk' }).anonymousId, 'ajs-anon-1');
   assert.equal(messageOf(browserEvent(), { anonymous_id: 'signal' }).anonymousId, VISITOR);
@@ -229,6 +241,8 @@ test('forgetPerson.read: 200 done naming the regulation; 401/403/404 failed sayi
   assert.match((readRegulationAnswer(answer(404, { errors: [{ type: 'not-found', message: 'source not found' }] }), request, c) as { failed: string }).failed, /check config\.source_id .* and config\.region/);
   assert.deepEqual(readRegulationAnswer(answer(429, { errors: [{ type: 'rate-limit', message: 'Too many requests' }] }, { 'X-RateLimit-Reset': 'Tue, 01 Dec 2026 11:00:00 GMT' }), request, c), { retry: 'HTTP 429: Too many requests', afterSeconds: 3600 });
   assert.deepEqual(readRegulationAnswer(answer(502, 'Bad Gateway'), request, c), { retry: 'HTTP 502: Bad Gateway' });
+  const unscoped = readRegulationAnswer(answer(429, '', { 'x-ratelimit-reset': new Date(Date.now() + 60_000).toUTCString() }), request, undefined);
+  assert.ok('afterSeconds' in unscoped && unscoped.afterSeconds !== undefined && unscoped.afterSeconds <= 61, 'without ctx: read against the clock, not the epoch');
   assert.deepEqual(readRegulationAnswer(answer(400, { errors: [{ type: 'validation', message: 'subjectIds must not be empty' }] }), request, c), { failed: 'Segment refused the regulation (HTTP 400: subjectIds must not be empty)' });
 });
 
