@@ -1,6 +1,9 @@
 // Segment's HTTP Tracking API batch call: `POST https://api.segment.io/v1/batch` (EU workspaces:
-// events.eu1.segmentapis.com), HTTP Basic authentication with the source's write key as the user
-// name and an empty password, body `{ batch: [messages…], sentAt }`. Segment's limits: "a
+// events.eu1.segmentapis.com), body `{ batch: [messages…], sentAt, writeKey }`. The write key goes
+// both ways Segment documents, as its own analytics-node sends it: as the HTTP Basic user name
+// (empty password) and as the body's `writeKey` ("writeKey authentication", the one Segment's docs
+// list first and its mobile libraries moved to), so the batch is taken whichever Segment reads.
+// The delivery log redacts it in both places (write_key is a secret field). Segment's limits: "a
 // maximum of 500KB per batch request", "up to 2500 events" a request (beyond that Segment answers
 // 200 and rejects the events), and each event "less than 32KB" (its libraries stop at 32 << 10
 // bytes; a larger event makes the whole request a 400). The request's `sentAt` is the delivery's
@@ -31,8 +34,8 @@ export function basicAuthorization(writeKey: string): string {
   return `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
 }
 
-/** The body of one request: its messages and the delivery's time. */
-const envelope = (batch: JsonObject[], sentAt: string): JsonObject => ({ batch, sentAt });
+/** The body of one request: its messages, the delivery's time and the write key. */
+const envelope = (batch: JsonObject[], sentAt: string, writeKey: string): JsonObject => ({ batch, sentAt, writeKey });
 
 /**
  * The batch requests for mapped events: in order, at most `MAX_EVENTS` messages and `MAX_BYTES`
@@ -43,20 +46,21 @@ const envelope = (batch: JsonObject[], sentAt: string): JsonObject => ({ batch, 
  * @example
  * batchRequests(mapped, ctx);
  * // [{ method: 'POST', url: 'https://api.segment.io/v1/batch', headers: { authorization: 'Basic …', 'content-type': 'application/json' },
- * //    body: { batch: [{ type: 'track', event: 'Signed Up', messageId: 'm-1', … }], sentAt: '2026-12-01T10:00:00.000Z' }, eventIds: ['m-1'] }]
+ * //    body: { batch: [{ type: 'track', event: 'Signed Up', messageId: 'm-1', … }], sentAt: '2026-12-01T10:00:00.000Z', writeKey: '…' }, eventIds: ['m-1'] }]
  */
 export function batchRequests(events: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const url = BATCH_URLS[regionOf(ctx.config)];
   const headers = { authorization: basicAuthorization(writeKeyOf(ctx.config)), 'content-type': 'application/json' };
   const sentAt = new Date(ctx.now).toISOString();
-  const emptyBytes = Buffer.byteLength(JSON.stringify(envelope([], sentAt)));
+  const writeKey = writeKeyOf(ctx.config);
+  const emptyBytes = Buffer.byteLength(JSON.stringify(envelope([], sentAt, writeKey)));
   const requests: RequestDescriptor[] = [];
   let messages: JsonObject[] = [];
   let ids: string[] = [];
   let bytes = emptyBytes;
   const flush = () => {
     if (messages.length === 0) return;
-    requests.push({ method: 'POST', url, headers, body: envelope(messages, sentAt), eventIds: ids });
+    requests.push({ method: 'POST', url, headers, body: envelope(messages, sentAt, writeKey), eventIds: ids });
     messages = [];
     ids = [];
     bytes = emptyBytes;

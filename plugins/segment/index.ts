@@ -21,7 +21,7 @@ export { segmentMessage } from './segment-message.ts';
  * // config: { write_key: 'DmBXIN4JnwqBnTqXccTF0wBnLXNQmFtk', region: 'us' }
  * segment.send(mapped, ctx);
  * // [{ method: 'POST', url: 'https://api.segment.io/v1/batch', headers: { authorization: 'Basic RG1CWElO…Og==', 'content-type': 'application/json' },
- * //    body: { batch: [{ type: 'track', event: 'Signed Up', messageId: 'm-1', timestamp: '…', anonymousId: 'df_…', properties: {…}, context: {…} }], sentAt: '…' }, eventIds: ['m-1'] }]
+ * //    body: { batch: [{ type: 'track', event: 'Signed Up', messageId: 'm-1', timestamp: '…', anonymousId: 'df_…', properties: {…}, context: {…} }], sentAt: '…', writeKey: 'DmBX…' }, eventIds: ['m-1'] }]
  */
 export default definePlugin({
   id: 'segment',

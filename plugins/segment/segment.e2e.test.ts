@@ -58,7 +58,7 @@ describe('Segment', () => {
     main = await installed('Segment site');
   });
 
-  test('a visitor\'s page view: POST /v1/batch with the write key as the Basic user name, { batch: [the Segment message], sentAt }; Signal\'s cookies left out', async () => {
+  test('a visitor\'s page view: POST /v1/batch with the write key as the Basic user name, { batch: [the Segment message], sentAt, writeKey }; Signal\'s cookies left out', async () => {
     await browser(main.site.key, {
       type: 'page', name: 'Pricing', messageId: 'sg-page-1', properties: { path: '/pricing', title: 'Pricing' },
       context: { page: { url: 'https://shop.example.com/pricing?utm_source=news', path: '/pricing', title: 'Pricing', search: '?utm_source=news' }, campaign: { source: 'news' } },
@@ -68,8 +68,9 @@ describe('Segment', () => {
     assert.equal(request.method, 'POST');
     assert.equal(request.headers.authorization, `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`);
     assert.match(request.headers['content-type']!, /^application\/json/);
-    const body = request.json as { batch: Message[]; sentAt: string };
-    assert.deepEqual(Object.keys(body).sort(), ['batch', 'sentAt']);
+    const body = request.json as { batch: Message[]; sentAt: string; writeKey: string };
+    assert.deepEqual(Object.keys(body).sort(), ['batch', 'sentAt', 'writeKey']);
+    assert.equal(body.writeKey, WRITE_KEY, 'the write key in the body too, as Segment\'s analytics-node sends it');
     assert.ok(Date.parse(body.sentAt) >= Date.parse(CALL_TIMESTAMP) && Date.parse(body.sentAt) <= Date.now(), 'sentAt: the delivery\'s time');
     assert.deepEqual(message, {
       type: 'page', messageId: 'sg-page-1', timestamp: CALL_TIMESTAMP, anonymousId: VISITOR, name: 'Pricing',

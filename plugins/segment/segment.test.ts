@@ -133,17 +133,19 @@ test('map (without_contact_info): no contact information, IP or URL query; ids t
   assert.deepEqual(urlsWithoutQueries({ href: 'https://a.example/x?y=1', note: 'see ?x', search: 'shoes' }), { href: 'https://a.example/x', note: 'see ?x', search: 'shoes' });
 });
 
-test('send: POST /v1/batch with the write key as the Basic user name (empty password), { batch, sentAt } with the delivery\'s time; EU workspaces at events.eu1.segmentapis.com', () => {
+test('send: POST /v1/batch with the write key as the Basic user name (empty password) and as the body\'s writeKey, { batch, sentAt, writeKey } with the delivery\'s time; EU workspaces at events.eu1.segmentapis.com', () => {
   const [request] = segment.send([record('e1'), record('e2')], ctx());
   assert.deepEqual(request, {
     method: 'POST', url: 'https://api.segment.io/v1/batch',
     headers: { authorization: `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`, 'content-type': 'application/json' },
-    body: { batch: [record('e1').payload, record('e2').payload], sentAt: '2026-12-01T10:00:00.000Z' },
+    body: { batch: [record('e1').payload, record('e2').payload], sentAt: '2026-12-01T10:00:00.000Z', writeKey: WRITE_KEY },
     eventIds: ['e1', 'e2'],
   });
   assert.equal(basicAuthorization('abc123'), 'Basic YWJjMTIzOg==', 'Segment\'s documented example');
   assert.equal(segment.send([record('e1')], ctx({ region: 'eu' }))[0]!.url, 'https://events.eu1.segmentapis.com/v1/batch');
-  assert.equal(segment.send([record('e1')], ctx({ write_key: `  ${WRITE_KEY} ` }))[0]!.headers!.authorization, `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`, 'trimmed');
+  const trimmed = segment.send([record('e1')], ctx({ write_key: `  ${WRITE_KEY} ` }))[0]!;
+  assert.equal(trimmed.headers!.authorization, `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`, 'trimmed');
+  assert.equal((trimmed.body as JsonObject).writeKey, WRITE_KEY, 'trimmed in the body too');
   assert.deepEqual(segment.send([], ctx()), []);
 });
 
