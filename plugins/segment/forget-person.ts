@@ -54,7 +54,8 @@ function regulateIdOf(response: VendorResponse): string | undefined {
 /**
  * Reads Segment's answer to a regulation: 2xx done, naming the regulation; 401 and 403 failed,
  * saying what the token needs; 404 failed, naming source_id and region; 408, 429 and 5xx tried
- * again (after Retry-After or X-RateLimit-Reset: regulations have a daily quota of their own);
+ * again (after Retry-After, whole seconds when the token is rate-limited, or X-RateLimit-Reset,
+ * the RFC 5322 date the regulation quota resets);
  * any other status failed with Segment's message.
  *
  * @example
