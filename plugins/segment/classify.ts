@@ -9,15 +9,20 @@
 // X-RateLimit-Reset headers, which contains the number of seconds after which you can retry the
 // request"); 5xx on an outage. Segment's own analytics-node (2026, "Improve HTTP response
 // handling and retry behavior") retries 408, 410, 429, 460 and the 5xx except 501, 505 and 511,
-// and drops every other 4xx: this classifier does the same, except that it halves a refused
-// batch, since the 400s Segment documents are about one event (its size, its JSON) or the batch's
-// size, and a batch must not be lost for one event.
+// and drops every other 4xx: this classifier does the same, except that it halves a batch refused
+// for its size — "Segment's API responds with `400 Bad Request` if these limits are exceeded", one
+// event's 32 KB or the batch's 500 KB — so that a batch is not lost for one event. Since the body
+// of that 400 is not documented, a bare one (empty, or just "Bad Request") is read as Segment's
+// size answer too; a 400 that says something else (JSON Segment could not read, a proxy's error)
+// is about the whole request and dead-letters it with what it said.
 import { parseRetryAfter, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Segment's answer a reason quotes. */
 const EXCERPT_CHARS = 300;
 /** A 400 about size: one event (or the request) over Segment's limits. */
 const TOO_LARGE = /exceed|too (?:large|big)|payload limit|size/i;
+/** A 400 that says nothing but its status: Segment's documented "400 Bad Request" for size. */
+const BARE = /^(?:bad request\.?)?$/i;
 /** 4xx Segment's own libraries send again: timeout, 410 and 460 (its edge's), rate limit. */
 const RETRIED_4XX = new Set([408, 410, 429, 460]);
 /** 5xx Segment's own libraries do not send again: not implemented, HTTP version, network auth. */
@@ -69,10 +74,10 @@ export function retryAfterMs(response: VendorResponse, now: number): number | un
 }
 
 /**
- * Segment's answers, per request. 2xx delivered. 400 or 413: a request of several events is sent
- * again in halves (Segment names neither the event nor the cause, and each cause it documents is
- * one event's or the batch's size), down to one event, dead-lettered with Segment's words. 401
- * and 403: the write key, named. 404: the endpoint of config.region. 408, 410, 429, 460 and 5xx
+ * Segment's answers, per request. 2xx delivered. 413, or a 400 about size or bare (see the file's
+ * comment): a request of several events is sent again in halves (Segment names no event), down
+ * to one event, dead-lettered as too large; any other 400 dead-letters the request's events with
+ * Segment's words. 401 and 403: the write key, named. 404: the endpoint of config.region. 408, 410, 429, 460 and 5xx
  * (but 501, 505, 511): retried, after Retry-After or X-RateLimit-Reset (a 429 uses up no try).
  * Any other status: dead-lettered with Segment's message.
  *
@@ -86,9 +91,11 @@ export function classifySegment(response: VendorResponse, request: RequestDescri
   const said = saidBy(response);
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   if (status === 400 || status === 413) {
-    if (request.eventIds.length > 1) return { status: 'split', reason: `Segment refused the batch (${answered}): sending it in halves to find the event it refuses` };
-    if (status === 413 || TOO_LARGE.test(said)) return { status: 'dead_letter', reason: `Segment refused this event alone as too large (${answered}): it takes 32 KB an event — leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
-    return { status: 'dead_letter', reason: `Segment refused this event alone (${answered}): Segment answers 400 for an event over 32 KB or JSON it cannot read, and for an empty or malformed write key (check config.write_key)` };
+    const aboutSize = status === 413 || TOO_LARGE.test(said) || BARE.test(said);
+    const several = request.eventIds.length > 1;
+    if (aboutSize && several) return { status: 'split', reason: `Segment refused the batch (${answered}), as it does one over its size limits: sending it in halves to find the event too large` };
+    if (aboutSize) return { status: 'dead_letter', reason: `Segment refused this event alone (${answered}), as it does an event over 32 KB — leave its largest properties out with a pipeline transformation or the blueprint's exclude — or a write key it cannot read (check config.write_key)` };
+    return { status: 'dead_letter', reason: `Segment refused the ${several ? 'request' : 'event'} (${answered})` };
   }
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `Segment refused the write key (${answered}): check config.write_key (the source's Settings > API Keys) and that config.region is the workspace's; replay the dead letters once fixed` };

@@ -175,15 +175,16 @@ test('classify: 200 delivered; 429 retried after Retry-After, or X-RateLimit-Res
   assert.equal(statusOf(classify(answer(408, ''))), 'retry');
 });
 
-test('classify: a 400 or 413 halves a batch whatever its words (Segment names no event); an event alone is dead-lettered, as too large when Segment says so', () => {
-  assert.deepEqual(classify(answer(400, 'Exceed payload limit')), { status: 'split', reason: 'Segment refused the batch (HTTP 400: Exceed payload limit): sending it in halves to find the event it refuses' });
+test('classify: a 413, or a 400 about size or bare ("Bad Request", Segment\'s documented size answer), halves a batch down to the event alone; a 400 saying something else dead-letters the request', () => {
+  assert.deepEqual(classify(answer(400, 'Exceed payload limit')), { status: 'split', reason: 'Segment refused the batch (HTTP 400: Exceed payload limit), as it does one over its size limits: sending it in halves to find the event too large' });
   assert.equal(statusOf(classify(answer(413, 'Request Entity Too Large'))), 'split');
-  assert.equal(statusOf(classify(answer(400, 'Bad Request'))), 'split', 'a bare 400 is halved too: one bad event must not dead-letter the batch');
-  assert.equal(statusOf(classify(answer(400, { message: 'Invalid JSON' }))), 'split');
-  const alone = classify(answer(400, 'Exceed payload limit'), ['a']);
+  assert.equal(statusOf(classify(answer(400, 'Bad Request'))), 'split', 'a bare 400 is halved: one event too large must not dead-letter the batch');
+  assert.equal(statusOf(classify(answer(400, ''))), 'split');
+  const alone = classify(answer(400, 'Bad Request'), ['a']);
   assert.equal(statusOf(alone), 'dead_letter');
-  assert.match(reasonOf(alone), /^Segment refused this event alone as too large \(HTTP 400: Exceed payload limit\): it takes 32 KB an event/);
-  assert.match(reasonOf(classify(answer(400, 'Bad Request'), ['a'])), /^Segment refused this event alone \(HTTP 400: Bad Request\): .*config\.write_key/);
+  assert.match(reasonOf(alone), /^Segment refused this event alone \(HTTP 400: Bad Request\), as it does an event over 32 KB .*config\.write_key/);
+  assert.deepEqual(classify(answer(400, { message: 'Invalid JSON' })), { status: 'dead_letter', reason: 'Segment refused the request (HTTP 400: Invalid JSON)' });
+  assert.deepEqual(classify(answer(400, { error: 'HTTP 400' }), ['a']), { status: 'dead_letter', reason: 'Segment refused the event (HTTP 400: HTTP 400)' });
 });
 
 test('classify: as Segment\'s own libraries — 410 and 460 retried, 501, 505 and 511 dead-lettered (not retried forever)', () => {
