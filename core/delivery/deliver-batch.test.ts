@@ -188,6 +188,26 @@ test("what the mapping left out is kept with the exchange, by event id, secrets 
   assert.deepEqual(recorded, [{ 'm-1': ['revenue: to_number: "1,299.00" is not a number; the field was left out (key [REDACTED])'] }]);
 });
 
+test('a map hook or code mapper tells what it left out with ctx.warn: kept with the exchange beside the blueprint\'s, the payload unchanged', async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    variants: { default: { description: 'code', map: (event, ctx) => (ctx.warn?.('code mapper: properties.note left out'), { name: String(event.event) }) } },
+    map: (payload, event, ctx) => {
+      if (event.messageId === 'm-1') ctx.warn?.('hook: properties.Bad Key left out: names are letters, digits and _');
+      return payload;
+    },
+  };
+  const recorded: Array<Record<string, string[]> | undefined> = [];
+  const sent: unknown[] = [];
+  const { deps } = acceptingDeps({
+    perform: async (request) => (sent.push(request.body), { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    record: async (exchanges) => void recorded.push(...exchanges.map((e) => e.warnings)),
+  });
+  await deliverBatch(fixtureTarget(plugin), [trackEvent('m-1'), trackEvent('m-2')], 1, deps);
+  assert.deepEqual(recorded, [{ 'm-1': ['code mapper: properties.note left out', 'hook: properties.Bad Key left out: names are letters, digits and _'], 'm-2': ['code mapper: properties.note left out'] }]);
+  assert.deepEqual(sent, [{ api_key: 'k-1234', events: [{ name: 'Order Completed' }, { name: 'Order Completed' }] }]);
+});
+
 test("a dead letter's reason quoting the vendor's answer has the integration's secrets redacted", async () => {
   const target = fixtureTarget();
   target.secretValues = ['k-1234-secret'];

@@ -20,6 +20,14 @@ export const blueprintMapper: BlueprintCompiler = (yaml, file, config) => {
 };
 
 /**
+ * The context a code mapper or `map` hook gets: `ctx.warn` records, for this event, what the
+ * plugin left out (shown with the exchange in the delivery log, and in previews).
+ */
+function withWarn(ctx: PluginContext, warnings: string[]): PluginContext {
+  return { ...ctx, warn: (message: string) => void warnings.push(String(message).slice(0, 500)) };
+}
+
+/**
  * The mapping of one integration revision: its blueprint (compiled once) or its variant's code
  * mapper, then the plugin's optional `map` hook. Mapping is pure: same event and time, same
  * payload. `now` is the delivery's time (default `ctx.now`): a code mapper or hook reads it as
@@ -44,7 +52,11 @@ export function createEventMapper(
     base = (event) => blueprint(event);
   } else if (variant.map) {
     const code = variant.map;
-    base = (event, at) => ({ payload: code(event, at) });
+    base = (event, at) => {
+      const warnings: string[] = [];
+      const payload = code(event, withWarn(at, warnings));
+      return warnings.length > 0 ? { payload, warnings } : { payload };
+    };
   } else {
     throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has neither a blueprint in the revision nor a code mapper`);
   }
@@ -55,9 +67,10 @@ export function createEventMapper(
     const context = at(now);
     const result = base(event, context);
     if (result.payload === null || result.error !== undefined) return result;
+    const warnings: string[] = [];
     try {
-      const payload: JsonObject | null = hook(result.payload, event, context);
-      return { ...result, payload };
+      const payload: JsonObject | null = hook(result.payload, event, withWarn(context, warnings));
+      return warnings.length > 0 ? { ...result, payload, warnings: [...(result.warnings ?? []), ...warnings] } : { ...result, payload };
     } catch (error) {
       // A plugin refusing an event (PermanentError) dead-letters it with its reason.
       return { payload: null, error: thrownMessage(error), ...(result.warnings ? { warnings: result.warnings } : {}) };

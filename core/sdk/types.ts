@@ -70,6 +70,16 @@ export interface PluginContext {
    * Previews show `[access token]` in its place, without asking the vendor for one.
    */
   accessToken?: string;
+  /**
+   * In a variant's code mapper or the `map` hook only: records, for the event being mapped,
+   * something the plugin left out or changed (a property name the vendor refuses, a value it
+   * cut), shown with the exchange in the delivery log and in previews, like a blueprint's
+   * warnings. A side channel for words only: the mapping stays pure.
+   *
+   * @example
+   * if (!VALID_NAME.test(key)) ctx.warn?.(`properties.${key} left out: HubSpot property names are lower-case letters, digits and _`);
+   */
+  warn?: (message: string) => void;
 }
 
 /** One event after mapping: the vendor's shape of it, with the canonical event kept beside. */
