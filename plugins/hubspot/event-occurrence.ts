@@ -47,17 +47,28 @@ function cut(text: string, max: number): string {
  * eventProperties({ orderId: 'O-1', revenue: 27.5, 'plan type': 'pro', email: 'jane@example.com', tags: ['a', 'b'] });
  * // { orderid: 'O-1', revenue: '27.5', tags: 'a;b' }
  */
-export function eventProperties(raw: JsonValue | undefined): Record<string, string> {
+export function eventProperties(raw: JsonValue | undefined, warn?: (message: string) => void): Record<string, string> {
   if (raw !== undefined && raw !== null && !isObject(raw)) throw new PermanentError('HubSpot takes an event\'s properties as an object; the blueprint mapped another value to properties');
   const kept = new Map<string, string>();
   for (const [key, value] of Object.entries(removeContactInfo(isObject(raw) ? raw : {}))) {
     const name = key.trim().toLowerCase();
-    if (!EVENT_PROPERTY_NAME.test(name) || kept.has(name)) continue;
+    if (!EVENT_PROPERTY_NAME.test(name)) {
+      warn?.(`properties.${key} left out: a HubSpot event property name is a lower-case letter, then letters, digits or _ (50 at most)`);
+      continue;
+    }
+    if (kept.has(name)) {
+      warn?.(`properties.${key} left out: HubSpot reads it as ${name}, which an earlier property already is`);
+      continue;
+    }
     const text = propertyText(value);
-    if (text === undefined) continue;
+    if (text === undefined) {
+      warn?.(`properties.${key} left out: HubSpot event properties are text, numbers or booleans (an object has no text form)`);
+      continue;
+    }
     kept.set(name, cut(text, /url|referrer/.test(name) ? MAX_URL_VALUE_CHARS : MAX_VALUE_CHARS));
   }
   const names = [...kept.keys()].sort().slice(0, MAX_EVENT_PROPERTIES);
+  if (kept.size > MAX_EVENT_PROPERTIES) warn?.(`${kept.size - MAX_EVENT_PROPERTIES} properties left out: HubSpot takes ${MAX_EVENT_PROPERTIES} an event (the first in name order are sent)`);
   return Object.fromEntries(names.map((name) => [name, kept.get(name)!]));
 }
 
@@ -110,6 +121,6 @@ export function occurrenceOf(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   const occurredAt = occurredAtOf(payload.occurredAt, event);
   if (occurredAt !== undefined) occurrence.occurredAt = occurredAt;
   occurrence.uuid = eventUuid(usableId(payload.uuid) ? String(payload.uuid) : event.messageId);
-  occurrence.properties = eventProperties(payload.properties);
+  occurrence.properties = eventProperties(payload.properties, ctx.warn);
   return { [OCCURRENCE]: occurrence };
 }

@@ -126,6 +126,14 @@ test('event properties: contact information out, names lower-cased as HubSpot re
   assert.equal(Object.keys(kept).length, 50);
   assert.deepEqual(Object.keys(kept).slice(-1), ['p49'], 'the first 50 in name order');
   assert.throws(() => eventProperties('x'), { name: 'PermanentError', message: /properties as an object/ });
+  // What is left out is said (ctx.warn: the delivery log and previews show it).
+  const said: string[] = [];
+  eventProperties({ 'plan type': 'pro', OrderID: 'a', orderid: 'b', shipping: { city: 'Leeds' } }, (message) => said.push(message));
+  assert.deepEqual(said, [
+    'properties.plan type left out: a HubSpot event property name is a lower-case letter, then letters, digits or _ (50 at most)',
+    'properties.orderid left out: HubSpot reads it as orderid, which an earlier property already is',
+    'properties.shipping left out: HubSpot event properties are text, numbers or booleans (an object has no text form)',
+  ]);
 });
 
 test('occurrence: the custom event config.event_names names, linked by email, utk or record id; unnamed events are not sent', () => {
