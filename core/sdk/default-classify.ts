@@ -1,3 +1,4 @@
+import { responseHeader } from './response-header.ts';
 import { parseRetryAfter } from '../delivery/retry-policy.ts';
 import type { EventOutcome, VendorResponse } from './types.ts';
 
@@ -9,12 +10,6 @@ const EXCERPT_CHARS = 200;
 function excerpt(body: string): string {
   const text = body.replace(/\s+/g, ' ').trim();
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  if (headers[name] !== undefined) return headers[name];
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /**
@@ -35,7 +30,7 @@ export function defaultClassify(response: VendorResponse): EventOutcome {
   const detail = excerpt(response.body ?? '');
   const reason = `HTTP ${status}${detail ? `: ${detail}` : ''}`;
   if (RETRYABLE.has(status) || (status >= 500 && status < 600)) {
-    const retryAfterMs = parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }
   return { status: 'dead_letter', reason };

@@ -4,7 +4,7 @@
 // field the table has no column for) refuses the request, and every other row comes back
 // `stopped` — not inserted because of it. Other row reasons (`timeout`, `backendError`, …) are
 // passing failures. Whole-request refusals carry Google's JSON error (see google-error.ts).
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { serviceAccountEmail, tableOf } from './config.ts';
 import { googleError, said, THROTTLED_REASONS } from './google-error.ts';
 
@@ -17,10 +17,6 @@ interface RowError {
   reason: string;
   location: string;
   message: string;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
 /** The table as the config names it, for messages: `project.dataset.table`. */
@@ -113,7 +109,7 @@ export function classifyInsertAll(response: VendorResponse, request: RequestDesc
   const several = request.eventIds.length > 1;
   const table = tableName(ctx.config);
   if (error.reasons.some((reason) => THROTTLED_REASONS.has(reason)) || status === 429) {
-    const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'));
     return { status: 'retry', reason: `BigQuery's streaming quota or rate limit was reached (${answered})`, throttled: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   if (status === 413 || (status === 400 && TOO_LARGE.test(error.message))) {

@@ -6,7 +6,7 @@
 // (plan or account inactive; "Access Denied": the key lacks the permission), 404 (invalid URL),
 // 413 (more than 4 MB), 429 (rate limited, `X-RateLimit-Reset` in epoch seconds), 5XX (retry
 // with exponential backoff) — where nothing was processed.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { RECORD_KINDS, type RecordKind } from './fit-to-braze.ts';
 import { orderKeyOf } from './requests.ts';
 
@@ -38,11 +38,6 @@ function excerpt(text: string): string {
 function said(response: VendorResponse): string {
   const message = answerOf(response).message;
   return typeof message === 'string' && message.trim() !== '' ? excerpt(message) : excerpt(response.body ?? '');
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** What an error says: its `type` (Braze's message), or the error itself when it is text. */
@@ -150,9 +145,9 @@ function fatalNamingObjects(named: Map<string, string[]>, request: RequestDescri
  * of the (perhaps hourly) window says nothing about when the server is back.
  */
 function retryAfterOf(response: VendorResponse, ctx: PluginContext): number | undefined {
-  const retryAfter = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
+  const retryAfter = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
   if (retryAfter !== undefined || response.status !== 429) return retryAfter;
-  const reset = Number(header(response.headers, 'x-ratelimit-reset'));
+  const reset = Number(responseHeader(response.headers, 'x-ratelimit-reset'));
   return Number.isFinite(reset) && reset > 0 && reset * 1000 > ctx.now ? Math.ceil(reset * 1000 - ctx.now) : undefined;
 }
 

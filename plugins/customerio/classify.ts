@@ -5,7 +5,7 @@
 // field, message}]` (its v1 answers say why in `meta.error` or `meta.errors`, strings); 401 for
 // credentials it refused (or the other region's); 429 rate limited; 5xx. Its US host redirects
 // an EU workspace's requests, which the core does not follow.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Customer.io's answer a reason quotes. */
 const EXCERPT_CHARS = 300;
@@ -30,11 +30,6 @@ function answerOf(response: VendorResponse): Answer {
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** What one item error says: its message (else reason), and the field it names. */
@@ -134,7 +129,7 @@ export function classifyCustomerIo(response: VendorResponse, request: RequestDes
     return { perEvent };
   }
   if (status >= 300 && status < 400) {
-    const location = header(response.headers, 'location') ?? '';
+    const location = responseHeader(response.headers, 'location') ?? '';
     const region = location.includes('track-eu.') ? ' (it redirected to its EU host: set config.region to "eu")' : location.includes('track.') ? ' (it redirected to its US host: set config.region to "us")' : '';
     return { status: 'dead_letter', reason: `Customer.io redirected the request (${answered})${region}: the workspace is in the other region; set config.region to the workspace's region (its account's Privacy page names it) and replay` };
   }
@@ -145,7 +140,7 @@ export function classifyCustomerIo(response: VendorResponse, request: RequestDes
     return { status: 'dead_letter', reason: `Customer.io refused this ${singleWord(request)} alone as too large (${answered}${said(response) ? `: ${said(response)}` : ''}): leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
   }
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
     const reason = `Customer.io rate-limited the workspace (${answered}${said(response) ? `: ${said(response)}` : ''})`;
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }

@@ -5,7 +5,7 @@
 // mode: a 200 carries `results` for the conversions Google took and `partialFailureError` (the
 // same Status shape) for the others, each error naming its conversion by
 // `location.fieldPathElements[0] = { fieldName: 'conversions', index }`.
-import { defaultClassify, instantText, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, instantText, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf, customerIdOf } from './config.ts';
 
 /** Google: a conversion's click must be at least 6 hours old ("Retry after 6 hours have passed"); a new conversion action, likewise. */
@@ -64,11 +64,6 @@ interface RpcStatus {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -276,7 +271,7 @@ export function classifyGoogleAds(response: VendorResponse, request: RequestDesc
   const codes = errors.map(codeOf).filter((c): c is { kind: string; code: string } => c !== undefined);
   const message = typeof rpc.message === 'string' ? oneLine(rpc.message) : '';
   const what = excerpt(errors.length > 0 ? errors.map(saidOf).join('; ') : [typeof rpc.status === 'string' ? rpc.status : '', message].filter(Boolean).join(': ') || oneLine(response.body ?? '') || '(no body)');
-  const retryAfter = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfter = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status === 429 || codes.some((c) => c.kind === 'quotaError')) {
     const wait = retryDelayOf(errors) ?? retryAfter() ?? RATE_LIMIT_WAIT_MS;

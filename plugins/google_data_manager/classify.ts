@@ -4,7 +4,7 @@
 // (requestStatus:retrieve), counted by reason, not by event. A refused request ("fast fail")
 // records none of its events: Google names the fields it blames (`events[i]…`,
 // `destinations[i]…`), so the events named are dead-lettered and the others sent again.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { credentialOf } from './config.ts';
 import { indexIn, oneLine, readGoogleError, violationText, type FieldViolation, type GoogleError } from './google-status.ts';
 import { DESTINATION_REASONS, EVENT_REASONS, remedyFor, TOO_MANY_REASONS, TRANSIENT_REASONS } from './remedies.ts';
@@ -20,10 +20,6 @@ export interface ClassifyContext {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
 /** `STATUS: message (REASON, …)`, or what there is of it. */
@@ -149,7 +145,7 @@ export function classifyDataManager(response: VendorResponse, request: RequestDe
 
   const error = readGoogleError(response.json);
   const what = saidOf(error, response);
-  const retryAfter = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfter = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   const count = request.eventIds.length;
 
   if (status === 429 || error.status === 'RESOURCE_EXHAUSTED' || error.reasons.includes('RESOURCE_EXHAUSTED')) {

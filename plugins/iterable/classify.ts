@@ -4,7 +4,7 @@
 // "Email/userId conflict" (trackPurchase), each with `{ msg, code, params }` (its
 // IterableApiResponse: codes such as BadParams, BadApiKey, RequestFieldsTypesMismatched,
 // RateLimitExceeded, BatchTooLarge); 429 for its rate limits; 5xx.
-import { defaultClassify, parseRetryAfter, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { bulkOutcomes, type BulkAnswer } from './bulk-answers.ts';
 
 /** How much of Iterable's answer a reason quotes. */
@@ -29,11 +29,6 @@ function answerOf(response: VendorResponse): IterableAnswer {
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** Iterable's code, when its answer has one. */
@@ -110,7 +105,7 @@ export function classifyIterable(response: VendorResponse, request: RequestDescr
     return { status: 'delivered' };
   }
   if (status === 429 || code === 'RateLimitExceeded') {
-    const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
     const reason = `Iterable rate-limited the project (${answered(response)})`;
     const throttled = status !== 429 ? { throttled: true } : {};
     return retryAfterMs === undefined ? { status: 'retry', reason, ...throttled } : { status: 'retry', reason, retryAfterMs, ...throttled };

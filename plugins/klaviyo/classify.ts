@@ -4,7 +4,7 @@
 // and JSON:API errors otherwise, `{"errors": [{id, status, code, title, detail, source:
 // {pointer, parameter}}]}`. A 4xx on a bulk job refuses the whole job (no event of it is
 // processed); its errors' `source.pointer` name the items that caused it.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { endpointOf, revisionOf } from './api.ts';
 
 /** How much of one error a reason quotes. */
@@ -27,11 +27,6 @@ export interface KlaviyoError {
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /**
@@ -69,7 +64,7 @@ function scopeOf(request: RequestDescriptor): string {
 
 /** How long Klaviyo asks to wait (its 429s say so in Retry-After; its other answers carry RateLimit-* headers of the steady window only). */
 function retryAfterOf(response: VendorResponse, ctx: PluginContext): number | undefined {
-  return parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
+  return parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
 }
 
 function retry(reason: string, response: VendorResponse, ctx: PluginContext): EventOutcome {

@@ -5,7 +5,7 @@
 // refuses fails the whole request: 422 with one "Index: N, ERROR :: /path :: what" line per
 // problem (schema), or 400 "…, indices [N] (0-indexed)." (a rule: the 90 days, a rule not made
 // for the Conversions API), as answers recorded by RudderStack and by a partner's live runs show.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { usesRefreshToken, versionOf } from './config.ts';
 
 /**
@@ -29,11 +29,6 @@ interface LinkedInAnswer {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -150,7 +145,7 @@ export function classifyLinkedIn(response: VendorResponse, request: RequestDescr
   const count = request.eventIds.length;
   const several = count > 1;
   const rule = ruleOf(request);
-  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status >= 200 && status < 300) {
     const elements = Array.isArray(answer.elements) ? answer.elements : undefined;

@@ -4,7 +4,7 @@
 // `instance`, and `errors` of `{ field, message }` for an invalid resource) — 400 Invalid
 // Resource, 401 API Key Invalid / API Key Missing, 403 Forbidden / User Disabled, 404 Resource
 // Not Found, 405, 414, 429 Too Many Requests (more than 10 simultaneous connections), 5xx.
-import { defaultClassify, parseRetryAfter, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { batchOutcomes, type BatchAnswer } from './batch-answer.ts';
 import { memberRefusals } from './batch-refusal.ts';
 
@@ -27,11 +27,6 @@ function answerOf(response: VendorResponse): Problem {
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** Mailchimp's own words: `title: detail` of its problem document and the fields it names, else the body. */
@@ -93,7 +88,7 @@ export function classifyMailchimp(response: VendorResponse, request: RequestDesc
   const several = request.eventIds.length > 1;
   if (status >= 200 && status < 300) return isBatch(request) ? batchOutcomes(answerOf(response), request) : { status: 'delivered' };
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
     const reason = `Mailchimp rate-limited the account (${answered(response)}): it allows 10 simultaneous connections per account`;
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }

@@ -11,7 +11,7 @@
 // Microsoft shows "only the first 10 errors and warnings", so a batch may hold refused events
 // it does not name: `eventsReceived` tells when, and those are sent again (Microsoft counts an
 // eventId once: "Use stable eventId values so retries don't create duplicate conversions").
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of the body a reason quotes when the answer is not Microsoft's JSON. */
 const EXCERPT_CHARS = 300;
@@ -33,11 +33,6 @@ interface MicrosoftAnswer {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 function text(value: unknown): string {
@@ -167,7 +162,7 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const total = request.eventIds.length;
-  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   const received = typeof answer.eventsReceived === 'number' && Number.isInteger(answer.eventsReceived) ? answer.eventsReceived : undefined;
 
   if (status >= 200 && status < 300) {

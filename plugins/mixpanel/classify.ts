@@ -5,7 +5,7 @@
 // its reference documents) the body is `{status, error}`: status 1 when one or more updates of
 // the request were valid — not that all were, nor that the token is the project's ("This does
 // not signify a valid project token or secret") — and 0 when none was.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { authMethodOf } from './requests.ts';
 
 /** Mixpanel's advice for 429s (and 502/503): start backing off at 2 s. */
@@ -42,11 +42,6 @@ function excerpt(text: string): string {
 function said(response: VendorResponse): string {
   const error = answerOf(response).error;
   return typeof error === 'string' && error.trim() !== '' ? excerpt(error) : excerpt(response.body ?? '');
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** Which API a request went to: profile updates (/engage) or events (/import). */
@@ -113,7 +108,7 @@ function credentialAdvice(status: number, answered: string, request: RequestDesc
 
 /** A 429 (or a 502/503, which Mixpanel says to treat alike): retried after Retry-After, at least 2 s. */
 function backOff(response: VendorResponse, reason: string): Extract<EventOutcome, { status: 'retry' }> {
-  const retryAfterMs = parseRetryAfter(header(response.headers, 'retry-after'));
+  const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'));
   return { status: 'retry', reason, retryAfterMs: Math.max(MIN_THROTTLE_WAIT_MS, retryAfterMs ?? 0) };
 }
 

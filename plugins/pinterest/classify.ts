@@ -3,7 +3,7 @@
 // request fails validation, 401 (code 2) for a refused token, 403 (code 29) for a token
 // without access to the ad account, 422 when not all events were processed, 429 (code 8) for
 // the rate limit, 503 (code 4197) when the endpoint is ramped down.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** Pinterest's error code for "This request exceeded a rate limit". */
 const RATE_LIMITED = 8;
@@ -32,11 +32,6 @@ interface PinterestAnswer {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** `code N: message` from Pinterest's `{ code, message }` error, or the body's start. */
@@ -119,7 +114,7 @@ export function classifyPinterest(response: VendorResponse, request: RequestDesc
   }
 
   if (status === 429 || code === RATE_LIMITED) {
-    const retryAfterMs = parseRetryAfter(header(response.headers ?? {}, 'retry-after')) ?? RATE_LIMIT_WAIT_MS;
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after')) ?? RATE_LIMIT_WAIT_MS;
     return { status: 'retry', reason: `Pinterest rate limit reached (HTTP ${status}, ${what}): the ad account takes 5,000 requests a minute`, retryAfterMs, throttled: true };
   }
   // Codes 2 and 29 are read alone only in a 2xx's body: elsewhere the status says it.

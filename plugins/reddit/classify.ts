@@ -7,7 +7,7 @@
 // to Pixel ID …" or "Missing adsconversions scope …"; 429 "Your user agent was automatically
 // ratelimited" or "Too many requests/events within timeframe"; 500 "The service is currently
 // unavailable. No conversion events were processed."
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Reddit's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -37,11 +37,6 @@ interface RedditAnswer {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** The `error` object of Reddit's answer, or an empty one. */
@@ -152,7 +147,7 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const several = request.eventIds.length > 1;
-  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status >= 200 && status < 300) return { status: 'delivered' };
   if (status === 429) {

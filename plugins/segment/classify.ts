@@ -15,7 +15,7 @@
 // of that 400 is not documented, a bare one (empty, or just "Bad Request") is read as Segment's
 // size answer too; a 400 that says something else (JSON Segment could not read, a proxy's error)
 // is about the whole request and dead-letters it with what it said.
-import { parseRetryAfter, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { parseRetryAfter, responseHeader, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Segment's answer a reason quotes. */
 const EXCERPT_CHARS = 300;
@@ -31,10 +31,6 @@ const FINAL_5XX = new Set([501, 505, 511]);
 function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  return Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
 /**
@@ -70,7 +66,7 @@ export function saidBy(response: VendorResponse): string {
  * retryAfterMs({ status: 429, headers: { 'x-ratelimit-reset': '30' }, body: '' }, now); // 30000
  */
 export function retryAfterMs(response: VendorResponse, now: number): number | undefined {
-  return parseRetryAfter(header(response.headers, 'retry-after'), now) ?? parseRetryAfter(header(response.headers, 'x-ratelimit-reset'), now);
+  return parseRetryAfter(responseHeader(response.headers, 'retry-after'), now) ?? parseRetryAfter(responseHeader(response.headers, 'x-ratelimit-reset'), now);
 }
 
 /**

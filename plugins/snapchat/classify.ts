@@ -5,7 +5,7 @@
 // responses"; the validate endpoint answers `event_logs`, entries naming their event by its
 // index (`event`) with its `errors` and `warnings`. The SDK reads an
 // INVALID status in a 2xx too, so the body decides, not only the HTTP status.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Snap's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -38,11 +38,6 @@ interface SnapAnswer {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : []);
@@ -137,7 +132,7 @@ export function classifySnap(response: VendorResponse, request: RequestDescripto
   // What Snap says of the whole request: its reason, when it names no event. Error messages
   // (and a reason naming an event) are about one event, whatever words they use.
   const aboutRequest = answer.event === undefined || answer.event === null ? (typeof answer.reason === 'string' ? answer.reason : '') : '';
-  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (ok && !invalid) return fromEventLogs(answer, request) ?? { status: 'delivered' };
   if (status === 429 || RATE_LIMITED.test(aboutRequest)) {

@@ -4,18 +4,13 @@
 // `Message` of its APIs' JSON errors, the `FailedLines` its Data APIs answer item by item, or the
 // start of the body. Each request carries one event (see index.ts), so a request's outcome is its
 // event's.
-import { defaultClassify, parseRetryAfter, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of The Trade Desk's body a reason quotes when its answer is not JSON it explains. */
 const EXCERPT_CHARS = 300;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 /** Non-blank text, trimmed; '' otherwise. */
@@ -73,7 +68,7 @@ function said(response: VendorResponse): string {
  */
 export function classifyTradeDesk(response: VendorResponse): Classification {
   const { status } = response;
-  const retryAfterMs = () => parseRetryAfter(header(response.headers ?? {}, 'retry-after'));
+  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   if (status >= 200 && status < 300) {
     const failed = failedLines(response.json);
     return failed.length === 0 ? { status: 'delivered' } : { status: 'dead_letter', reason: `The Trade Desk refused the event (HTTP ${status}): ${failed.join('; ')}` };

@@ -12,7 +12,7 @@
 // naming the field in `parameter` (event_id, hashed_email, conversion_time), never the
 // conversion. Rate limits: 429 with X's `x-rate-limit-reset` (epoch seconds) rather than
 // Retry-After.
-import { defaultClassify, parseRetryAfter, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf, pixelTokenOf } from './config.ts';
 
 /** How much of X's body a reason quotes when its answer is not the documented JSON. */
@@ -34,11 +34,6 @@ interface XError {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function header(headers: Record<string, string>, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -77,10 +72,10 @@ const says = (errors: XError[], pattern: RegExp) => errors.some((e) => typeof e.
  * epoch second the window resets, counted from the delivery's clock), else undefined.
  */
 function rateLimitWaitMs(headers: Record<string, string>, now: number): number | undefined {
-  const retryAfter = parseRetryAfter(header(headers, 'retry-after'));
+  const retryAfter = parseRetryAfter(responseHeader(headers, 'retry-after'));
   if (retryAfter !== undefined) return retryAfter;
   for (const name of RESET_HEADERS) {
-    const value = header(headers, name);
+    const value = responseHeader(headers, name);
     if (value === undefined || !/^\s*\d+\s*$/.test(value)) continue;
     const wait = Number(value) * 1000 - now;
     if (wait > 0 && wait <= MAX_RESET_MS) return wait;
@@ -164,7 +159,7 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
   }
   // 423: the Ads API's LOCK_ACQUISITION_TIMEOUT, a lock it could not take in time: passing.
   if (status >= 500 || status === 408 || status === 423) {
-    const wait = parseRetryAfter(header(headers, 'retry-after'));
+    const wait = parseRetryAfter(responseHeader(headers, 'retry-after'));
     const reason = `X HTTP ${status}: ${what}`;
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
   }
