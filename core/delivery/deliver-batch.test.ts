@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
-import type { PluginContext, PluginDefinition } from '../sdk/types.ts';
+import { MAX_FOLLOW_UPS, type PluginContext, type PluginDefinition } from '../sdk/types.ts';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
 import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
@@ -367,4 +367,101 @@ test('a sign that throws dead-letters that request\'s events with its message; n
   assert.equal(performed, 0);
   assert.equal(summary.deadLettered, 1);
   assert.equal(letters[0]!.reason, 'request signing failed: the consumer secret is not valid base64');
+});
+
+/** A vendor with no upsert: a lookup by the event's user, then an update by the id found or a create. */
+function lookupThenWriteDeps(answers: Record<string, { status: number; body: unknown }>, overrides: Partial<DeliveryDeps> = {}) {
+  const sent: string[] = [];
+  const exchanges: Array<{ url: string; outcome: string }> = [];
+  let tokensAsked = 0;
+  const scheduled: Array<{ ids: string[]; attempt: number }> = [];
+  const made = acceptingDeps({
+    perform: async (request) => {
+      const key = `${request.method} ${new URL(request.url).pathname}`;
+      sent.push(key);
+      const answer = answers[key] ?? { status: 500, body: { error: 'not scripted' } };
+      return { response: { status: answer.status, headers: {}, body: JSON.stringify(answer.body), json: answer.body }, durationMs: 1 };
+    },
+    takeTokens: async (_target, wanted) => ((tokensAsked += wanted), wanted),
+    classify: (response, request) => {
+      const path = new URL(request.url).pathname;
+      const id = (response.json as { id?: string } | undefined)?.id;
+      if (path.startsWith('/lookup/')) {
+        if (response.status === 200 && id) return { next: [{ method: 'PUT', url: `https://v.test/contacts/${id}`, eventIds: request.eventIds }] };
+        if (response.status === 404) return { next: [{ method: 'POST', url: 'https://v.test/contacts', eventIds: request.eventIds }] };
+      }
+      if (path === '/contacts' && response.status === 409 && id) return { next: [{ method: 'PUT', url: `https://v.test/contacts/${id}`, eventIds: request.eventIds }] };
+      return response.status < 300 ? { status: 'delivered' } : response.status >= 500 ? { status: 'retry', reason: `HTTP ${response.status}` } : { status: 'dead_letter', reason: `HTTP ${response.status}` };
+    },
+    record: async (added) => void exchanges.push(...added.map((e) => ({ url: String((e.request as { url: string }).url), outcome: e.outcome }))),
+    scheduleRetry: async (_target, events, attempt) => void scheduled.push({ ids: events.map((e) => String(e.messageId)), attempt }),
+    ...overrides,
+  });
+  return { ...made, sent, exchanges, scheduled, tokensAsked: () => tokensAsked };
+}
+
+const lookupPlugin: PluginDefinition = {
+  ...fixturePlugin,
+  send: (batch) => batch.map((m) => ({ method: 'GET' as const, url: `https://v.test/lookup/${String(m.event.userId)}`, eventIds: [m.id] })),
+};
+
+test('follow-ups: a lookup that finds nobody, a create that answers "exists", then the update; each request rate-limited and logged', async () => {
+  const { deps, letters, sent, exchanges, tokensAsked } = lookupThenWriteDeps({
+    'GET /lookup/u': { status: 404, body: {} },
+    'POST /contacts': { status: 409, body: { id: 'c-9' } },
+    'PUT /contacts/c-9': { status: 200, body: { id: 'c-9' } },
+  });
+  const summary = await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-chain')], 1, deps);
+  assert.deepEqual(sent, ['GET /lookup/u', 'POST /contacts', 'PUT /contacts/c-9']);
+  assert.equal(summary.delivered, 1);
+  assert.equal(summary.requests, 3);
+  assert.equal(letters.length, 0);
+  assert.equal(tokensAsked(), 3, 'every follow-up waits for the rate limit like any request');
+  assert.deepEqual(exchanges.map((e) => e.outcome), ['next', 'next', 'delivered']);
+});
+
+test('follow-ups: a failure late in the chain retries the events (from send again), a 4xx dead-letters them with that answer', async () => {
+  const failing = lookupThenWriteDeps({ 'GET /lookup/u': { status: 200, body: { id: 'c-1' } }, 'PUT /contacts/c-1': { status: 503, body: {} } });
+  const retried = await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-late')], 1, failing.deps);
+  assert.equal(retried.retried, 1);
+  assert.deepEqual(failing.scheduled, [{ ids: ['m-late'], attempt: 2 }]);
+  assert.deepEqual(failing.exchanges.map((e) => e.outcome), ['next', 'retry']);
+
+  const refused = lookupThenWriteDeps({ 'GET /lookup/u': { status: 200, body: { id: 'c-1' } }, 'PUT /contacts/c-1': { status: 400, body: {} } });
+  await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-refused')], 1, refused.deps);
+  assert.equal(refused.letters.length, 1);
+  assert.equal(refused.letters[0]!.reason, 'HTTP 400');
+  assert.equal((refused.letters[0]!.lastRequest as { url: string }).url, 'https://v.test/contacts/c-1', 'the dead letter keeps the request that failed');
+});
+
+test('follow-ups: a classify that keeps asking is cut after MAX_FOLLOW_UPS, its events dead-lettered saying so', async () => {
+  const { deps, letters, sent } = lookupThenWriteDeps({}, {
+    perform: async (request) => (sent.push(request.url), { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    classify: (_response, request) => ({ next: [{ ...request, url: `${request.url}+` }] }),
+  });
+  const summary = await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-loop')], 1, deps);
+  assert.equal(sent.length, 1 + MAX_FOLLOW_UPS);
+  assert.equal(summary.deadLettered, 1);
+  assert.match(letters[0]!.reason, new RegExp(`^the fixture plugin asked for more than ${MAX_FOLLOW_UPS} follow-up requests in a row`));
+});
+
+test('follow-ups: events no follow-up carries settle by `settle` (delivered when not named); a follow-up with an event the request did not carry is refused', async () => {
+  const batchPlugin: PluginDefinition = { ...fixturePlugin, send: (batch) => [{ method: 'POST' as const, url: 'https://v.test/batch', eventIds: batch.map((m) => m.id) }] };
+  const { deps, letters, sent } = lookupThenWriteDeps({ 'POST /batch': { status: 200, body: {} }, 'POST /contacts': { status: 201, body: {} } }, {
+    classify: (response, request) => (request.url.endsWith('/batch')
+      ? { next: [{ method: 'POST', url: 'https://v.test/contacts', eventIds: [request.eventIds[0]!] }], settle: { [request.eventIds[1]!]: { status: 'dead_letter', reason: 'refused: no name' } } }
+      : { status: response.status < 300 ? 'delivered' : 'dead_letter', reason: 'x' } as const),
+  });
+  const summary = await deliverBatch(fixtureTarget(batchPlugin), [trackEvent('m-a'), trackEvent('m-b'), trackEvent('m-c')], 1, deps);
+  assert.deepEqual(sent, ['POST /batch', 'POST /contacts']);
+  assert.equal(summary.delivered, 2, 'm-a through its follow-up, m-c by default');
+  assert.deepEqual(letters.map((l) => [l.event.messageId, l.reason]), [['m-b', 'refused: no name']]);
+
+  const foreign = lookupThenWriteDeps({ 'GET /lookup/u': { status: 200, body: {} } }, {
+    classify: () => ({ next: [{ method: 'PUT', url: 'https://v.test/contacts/x', eventIds: ['someone-else'] }] }),
+  });
+  const refused = await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-own')], 1, foreign.deps);
+  assert.equal(refused.deadLettered, 1);
+  assert.equal(foreign.letters[0]!.reason, 'classifier failed: next[0] carries event "someone-else", which the answered request did not carry');
+  assert.deepEqual(foreign.sent, ['GET /lookup/u']);
 });

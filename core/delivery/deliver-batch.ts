@@ -11,6 +11,7 @@ import type {
   RequestDescriptor,
   VendorResponse,
 } from '../sdk/types.ts';
+import { MAX_FOLLOW_UPS } from '../sdk/types.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
 import { boundedRetryAfterMs } from './retry-policy.ts';
 import type { RevisionSettings } from '../services/integrations.ts';
@@ -155,8 +156,36 @@ function responseForLog(response: VendorResponse | undefined, deps: DeliveryDeps
 /** A request body longer than this is kept in the delivery log and dead letters as a preview. */
 export const MAX_BODY_IN_LOG = 16 * 1024;
 
-/** Applies a classification to the events a request carried. */
-function outcomesOf(classification: Classification, request: RequestDescriptor): Map<string, EventOutcome> | 'split' {
+/**
+ * A classification's follow-up requests, checked: each carries events of the answered request,
+ * none twice (else the classifier is wrong, and its events are dead-lettered as for a throw).
+ */
+function followUpsOf(classification: Classification, request: RequestDescriptor): RequestDescriptor[] {
+  if (!('next' in classification)) return [];
+  const next: unknown = classification.next;
+  if (!Array.isArray(next)) throw new Error('next must be a list of requests');
+  const carried = new Set(request.eventIds);
+  const seen = new Set<string>();
+  for (const [index, follow] of (next as RequestDescriptor[]).entries()) {
+    if (typeof follow !== 'object' || follow === null || typeof follow.url !== 'string' || !Array.isArray(follow.eventIds)) {
+      throw new Error(`next[${index}] is not a request (method, url, eventIds)`);
+    }
+    for (const id of follow.eventIds) {
+      if (!carried.has(id)) throw new Error(`next[${index}] carries event ${JSON.stringify(id)}, which the answered request did not carry`);
+      if (seen.has(id)) throw new Error(`next[${index}] carries event ${JSON.stringify(id)} again (an event goes in one follow-up)`);
+      seen.add(id);
+    }
+  }
+  return next as RequestDescriptor[];
+}
+
+/** Applies a classification to the events a request carried (those a follow-up carries excepted). */
+function outcomesOf(classification: Classification, request: RequestDescriptor, followed: ReadonlySet<string> = new Set()): Map<string, EventOutcome> | 'split' {
+  if ('next' in classification) {
+    const outcomes = new Map<string, EventOutcome>();
+    for (const id of request.eventIds) if (!followed.has(id)) outcomes.set(id, classification.settle?.[id] ?? { status: 'delivered' });
+    return outcomes;
+  }
   if ('perEvent' in classification) {
     const outcomes = new Map<string, EventOutcome>();
     for (const id of request.eventIds) outcomes.set(id, classification.perEvent[id] ?? { status: 'delivered' });
@@ -278,6 +307,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   let lastError: string | undefined;
   /** The access token each request was built with (none: the plugin uses none). */
   const builtWith = new WeakMap<RequestDescriptor, string | undefined>();
+  /** How many follow-ups in a row led to a request (none: `send` built it). */
+  const followUpDepth = new WeakMap<RequestDescriptor, number>();
   /** This delivery's one renewal of a refused token, and how it failed (if it did). */
   let renewal: Promise<void> | undefined;
   let renewalFailure: Extract<EventOutcome, { status: 'retry' | 'dead_letter' }> | undefined;
@@ -392,6 +423,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
 
   async function performOne(built: RequestDescriptor): Promise<void> {
     let request = built;
+    const depth = followUpDepth.get(built) ?? 0;
     if (target.plugin.sign) {
       // Signed now, after the rate limiter's wait: a signature's time must be the sending time.
       try {
@@ -421,13 +453,24 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       return;
     }
     let outcomes: Map<string, EventOutcome> | 'split';
+    /** Requests the answer asks for next, carrying some of this request's events (see `FollowUp`). */
+    let next: RequestDescriptor[] = [];
     if (result.response?.status === 401 && used !== undefined && renewalFailure !== undefined) {
       // Renewing failed: what the token endpoint said is what the admin needs to read.
       outcomes = new Map(request.eventIds.map((id) => [id, renewalFailure!]));
     } else if (result.response) {
       try {
-        outcomes = outcomesOf(deps.classify(result.response, request, { ...target, ctx }), request);
+        const classification = deps.classify(result.response, request, { ...target, ctx });
+        next = followUpsOf(classification, request);
+        if (next.length > 0 && depth >= MAX_FOLLOW_UPS) {
+          const reason = `the ${target.plugin.id} plugin asked for more than ${MAX_FOLLOW_UPS} follow-up requests in a row (a loop in its classify?); the last answer: HTTP ${result.response.status}`;
+          outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
+          next = [];
+        } else {
+          outcomes = outcomesOf(classification, request, new Set(next.flatMap((r) => r.eventIds)));
+        }
       } catch (error) {
+        next = [];
         outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
       }
       // A 429, or an answer the classifier says is the vendor's rate limit in another status.
@@ -456,6 +499,11 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     if (target.plugin.processingReport && result.response && result.response.status < 300 && outcomes !== 'split') {
       keepReceipt(request, result.response, outcomes);
     }
+    for (const follow of next) {
+      builtWith.set(follow, ctx.accessToken);
+      followUpDepth.set(follow, depth + 1);
+      pending.push(follow);
+    }
     const response = responseForLog(result.response, deps, secrets);
     if (outcomes === 'split') {
       const carried = request.eventIds.map((id) => mappedById.get(id)).filter((m): m is MappedEvent => m !== undefined);
@@ -472,7 +520,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
         if (byId.has(id)) settled.set(id, { outcome, request: logged, response });
       }
     }
-    const failed = !result.response || result.response.status >= 300 || outcomes === 'split' || [...outcomes.values()].some((o) => o.status !== 'delivered');
+    // An answer that asks for a follow-up (a lookup's 404, then a create) is no failure in itself.
+    const failed = next.length > 0
+      ? outcomes !== 'split' && [...outcomes.values()].some((o) => o.status !== 'delivered')
+      : !result.response || result.response.status >= 300 || outcomes === 'split' || [...outcomes.values()].some((o) => o.status !== 'delivered');
     if (failed) {
       failedRequests++;
       lastError = result.response ? answerError(result.response, outcomes, (text) => deps.redactText(text, secrets)) : result.error?.message ?? 'no response';
@@ -486,7 +537,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       responseStatus: result.response?.status ?? null,
       responseBody: result.response ? deps.redactText(result.response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets) : null,
       error: result.error ? `${result.error.kind}: ${result.error.message}` : null,
-      outcome: outcomes === 'split' ? 'split' : summarise(outcomes),
+      outcome: outcomes === 'split' ? 'split' : next.length === 0 ? summarise(outcomes) : outcomes.size === 0 ? 'next' : `${summarise(outcomes)}; ${request.eventIds.length - outcomes.size} next`,
       durationMs: Math.round(result.durationMs),
       ...warningsOf(request.eventIds),
     });
@@ -572,7 +623,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   // The debugger shows what happened to the events, not only the vendor's verdict: the last
   // try of a failing event reads `dead_letter`, not `retry`.
   for (const exchange of exchanges) {
-    if (exchange.outcome === 'split') continue;
+    // A split or a follow-up answer says what the vendor's answer meant; the requests after it say the rest.
+    if (exchange.outcome === 'split' || exchange.outcome.endsWith('next')) continue;
     const statuses = new Map(exchange.eventIds.filter((id) => finalStatus.has(id)).map((id) => [id, { status: finalStatus.get(id)! } as EventOutcome]));
     if (statuses.size > 0) exchange.outcome = summarise(statuses);
   }

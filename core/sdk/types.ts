@@ -142,12 +142,42 @@ export type EventOutcome =
 /**
  * A classifier's answer: one outcome for the whole request, or outcomes per event id (events
  * not named count as delivered), or `split` to re-send the request's events in two halves
- * (e.g. a vendor's 413).
+ * (e.g. a vendor's 413), or `next`: more requests to send before the events settle (see
+ * `FollowUp`).
  */
 export type Classification =
   | EventOutcome
   | { status: 'split'; reason: string }
-  | { perEvent: Record<string, EventOutcome> };
+  | { perEvent: Record<string, EventOutcome> }
+  | FollowUp;
+
+/** How many follow-up requests may come in a row from one request's answer (see `FollowUp`). */
+export const MAX_FOLLOW_UPS = 4;
+
+/**
+ * An answer that asks for more requests, for vendors whose write needs what an earlier answer
+ * says: a lookup whose answer names the id to update by, a create that answers "exists, id=…"
+ * so the update goes instead. Each `next` request carries some of the answered request's events
+ * (`eventIds`: a subset, no event in two) and goes like any request — the rate limit, `sign`,
+ * the delivery log, its own `classify` (which may answer `next` again, up to
+ * `MAX_FOLLOW_UPS` in a row: beyond, the events are dead-lettered, a plugin's loop). Events no
+ * `next` request carries settle by `settle`, delivered when not named. A failure anywhere in
+ * the chain retries or dead-letters its events as usual, and a retry (or a replay) starts again
+ * from `send`: every step must be safe to repeat. Previews show the first requests only (a
+ * follow-up needs the vendor's answer).
+ *
+ * @example
+ * classify(response, request) {
+ *   const id = (response.json as { id?: string }).id;
+ *   if (response.status === 200 && id) return { next: [{ method: 'PUT', url: `https://api.example.com/contacts/${id}`, body: updateOf(request), eventIds: request.eventIds }] };
+ *   return defaultClassify(response);
+ * }
+ */
+export interface FollowUp {
+  next: RequestDescriptor[];
+  /** Outcomes of the answered request's events that no `next` request carries (delivered when not named). */
+  settle?: Record<string, EventOutcome>;
+}
 
 /** Maps one canonical event to the vendor's event; `null` drops it (not sent, not an error). */
 export type Mapper = (event: CanonicalEvent, ctx: PluginContext) => JsonObject | null;

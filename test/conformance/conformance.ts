@@ -107,6 +107,10 @@ function outcomes(classify: () => Classification, request: RequestDescriptor): s
     return request.eventIds.map(() => (name === 'RetryableError' ? 'retry' : 'dead_letter'));
   }
   if ('perEvent' in classification) return request.eventIds.map((id) => classification.perEvent[id]?.status ?? 'delivered');
+  if ('next' in classification) {
+    const followed = new Set(classification.next.flatMap((r) => r.eventIds));
+    return request.eventIds.map((id) => (followed.has(id) ? 'next' : classification.settle?.[id]?.status ?? 'delivered'));
+  }
   const status: EventOutcome['status'] | 'split' = classification.status;
   return request.eventIds.map(() => status);
 }
