@@ -372,13 +372,15 @@ test('a sign that throws dead-letters that request\'s events with its message; n
 /** A vendor with no upsert: a lookup by the event's user, then an update by the id found or a create. */
 function lookupThenWriteDeps(answers: Record<string, { status: number; body: unknown }>, overrides: Partial<DeliveryDeps> = {}) {
   const sent: string[] = [];
-  const exchanges: Array<{ url: string; outcome: string }> = [];
+  const bodies: unknown[] = [];
+  const exchanges: Array<{ url: string; outcome: string; logged: Record<string, unknown> }> = [];
   let tokensAsked = 0;
   const scheduled: Array<{ ids: string[]; attempt: number }> = [];
   const made = acceptingDeps({
     perform: async (request) => {
       const key = `${request.method} ${new URL(request.url).pathname}`;
       sent.push(key);
+      bodies.push(request.body);
       const answer = answers[key] ?? { status: 500, body: { error: 'not scripted' } };
       return { response: { status: answer.status, headers: {}, body: JSON.stringify(answer.body), json: answer.body }, durationMs: 1 };
     },
@@ -387,26 +389,27 @@ function lookupThenWriteDeps(answers: Record<string, { status: number; body: unk
       const path = new URL(request.url).pathname;
       const id = (response.json as { id?: string } | undefined)?.id;
       if (path.startsWith('/lookup/')) {
-        if (response.status === 200 && id) return { next: [{ method: 'PUT', url: `https://v.test/contacts/${id}`, eventIds: request.eventIds }] };
-        if (response.status === 404) return { next: [{ method: 'POST', url: 'https://v.test/contacts', eventIds: request.eventIds }] };
+        if (response.status === 200 && id) return { next: [{ method: 'PUT', url: `https://v.test/contacts/${id}`, body: request.memo ?? null, eventIds: request.eventIds }] };
+        if (response.status === 404) return { next: [{ method: 'POST', url: 'https://v.test/contacts', body: request.memo ?? null, eventIds: request.eventIds, ...(request.memo !== undefined ? { memo: request.memo } : {}) }] };
       }
-      if (path === '/contacts' && response.status === 409 && id) return { next: [{ method: 'PUT', url: `https://v.test/contacts/${id}`, eventIds: request.eventIds }] };
+      if (path === '/contacts' && response.status === 409 && id) return { next: [{ method: 'PUT', url: `https://v.test/contacts/${id}`, body: request.memo ?? null, eventIds: request.eventIds }] };
       return response.status < 300 ? { status: 'delivered' } : response.status >= 500 ? { status: 'retry', reason: `HTTP ${response.status}` } : { status: 'dead_letter', reason: `HTTP ${response.status}` };
     },
-    record: async (added) => void exchanges.push(...added.map((e) => ({ url: String((e.request as { url: string }).url), outcome: e.outcome }))),
+    record: async (added) => void exchanges.push(...added.map((e) => ({ url: String((e.request as { url: string }).url), outcome: e.outcome, logged: e.request as Record<string, unknown> }))),
     scheduleRetry: async (_target, events, attempt) => void scheduled.push({ ids: events.map((e) => String(e.messageId)), attempt }),
     ...overrides,
   });
-  return { ...made, sent, exchanges, scheduled, tokensAsked: () => tokensAsked };
+  return { ...made, sent, bodies, exchanges, scheduled, tokensAsked: () => tokensAsked };
 }
 
 const lookupPlugin: PluginDefinition = {
   ...fixturePlugin,
-  send: (batch) => batch.map((m) => ({ method: 'GET' as const, url: `https://v.test/lookup/${String(m.event.userId)}`, eventIds: [m.id] })),
+  // The update the lookup leads to rides along as the request's memo.
+  send: (batch) => batch.map((m) => ({ method: 'GET' as const, url: `https://v.test/lookup/${String(m.event.userId)}`, eventIds: [m.id], memo: m.payload })),
 };
 
 test('follow-ups: a lookup that finds nobody, a create that answers "exists", then the update; each request rate-limited and logged', async () => {
-  const { deps, letters, sent, exchanges, tokensAsked } = lookupThenWriteDeps({
+  const { deps, letters, sent, bodies, exchanges, tokensAsked } = lookupThenWriteDeps({
     'GET /lookup/u': { status: 404, body: {} },
     'POST /contacts': { status: 409, body: { id: 'c-9' } },
     'PUT /contacts/c-9': { status: 200, body: { id: 'c-9' } },
@@ -418,6 +421,8 @@ test('follow-ups: a lookup that finds nobody, a create that answers "exists", th
   assert.equal(letters.length, 0);
   assert.equal(tokensAsked(), 3, 'every follow-up waits for the rate limit like any request');
   assert.deepEqual(exchanges.map((e) => e.outcome), ['next', 'next', 'delivered']);
+  assert.deepEqual(bodies, [undefined, { name: 'Order Completed', id: 'm-chain' }, { name: 'Order Completed', id: 'm-chain' }], 'the follow-ups send what the memo kept');
+  assert.ok(exchanges.every((e) => !('memo' in e.logged)), 'a memo is never logged');
 });
 
 test('follow-ups: a failure late in the chain retries the events (from send again), a 4xx dead-letters them with that answer', async () => {

@@ -428,7 +428,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       // Signed now, after the rate limiter's wait: a signature's time must be the sending time.
       try {
         // The events a request carries are the builder's: a signature does not change them.
-        request = { ...target.plugin.sign(built, { ...ctx, now: Date.now() }), eventIds: built.eventIds };
+        request = { ...target.plugin.sign(built, { ...ctx, now: Date.now() }), eventIds: built.eventIds, ...(built.memo !== undefined ? { memo: built.memo } : {}) };
       } catch (error) {
         const reason = `request signing failed: ${thrownMessage(error)}`;
         for (const id of built.eventIds) settled.set(id, { outcome: { status: 'dead_letter', reason: deps.redactText(reason, secrets) } });

@@ -113,6 +113,12 @@ export interface RequestDescriptor {
   /** Ids (`MappedEvent.id`) of the events this request carries. */
   eventIds: string[];
   /**
+   * The plugin's own note on the request, for its `classify`: never sent, logged or kept in
+   * dead letters. What a follow-up (see `FollowUp`) needs that the vendor's answer will not
+   * say — the update a lookup leads to, built by `send` from the mapped events.
+   */
+  memo?: JsonValue;
+  /**
    * Hosts, IPs or CIDR ranges this request may reach although they are loopback, private or
    * link-local (the core refuses those otherwise). Only user-configured targets set it.
    */
