@@ -44,7 +44,7 @@ import { createClickIdKeeper, type RegisteredClickId } from './collect/click-id-
 import { createPartnerEnricher, readBrowserAttributesStatement, visitorDigest } from './pipeline/partner-enrichment.ts';
 import type { JsonObject } from './collect/canonical-event.ts';
 import { createStatsStore } from './delivery/integration-stats.ts';
-import { createRateLimiter } from './delivery/rate-limiter.ts';
+import { createRateLimiter, endpointLimit } from './delivery/rate-limiter.ts';
 import { redactRequest, redactText } from './delivery/redact.ts';
 import { retryDelayMs, throttledRetryDelayMs } from './delivery/retry-policy.ts';
 import { registerPlugins } from './plugins/register-plugins.ts';
@@ -256,9 +256,13 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         classify: (response, request, target) => (target.plugin.classify ?? defaultClassify)(response, request, target.ctx),
         // Waits of up to a minute hold the batch; longer ones (a daily cap, a long pause) defer it.
         // One bucket per integration (template): its pipelines share the vendor account's quota.
-        takeTokens: (target, wanted, signal) => limiter.take(target.templateId, target.settings.rateLimit, wanted, Date.now() + 60_000, signal),
-        throttle: (target, pauseMs) => limiter.throttle(target.templateId, pauseMs * config.retryTimeScale),
-        recover: (target) => limiter.recover(target.templateId),
+        // An endpoint the plugin limits apart has a bucket of its own, beside the integration's.
+        takeTokens: (target, wanted, signal, endpoint) => (endpoint === undefined
+          ? limiter.take(target.templateId, target.settings.rateLimit, wanted, Date.now() + 60_000, signal)
+          // (deliverBatch sends no request naming an endpoint its plugin does not declare.)
+          : limiter.take({ templateId: target.templateId, endpoint }, endpointLimit(target.plugin.rateLimit, target.settings.rateLimit, endpoint)!, wanted, Date.now() + 60_000, signal)),
+        throttle: (target, pauseMs, endpoint) => limiter.throttle({ templateId: target.templateId, endpoint: endpoint ?? '' }, pauseMs * config.retryTimeScale),
+        recover: (target, endpoint) => limiter.recover({ templateId: target.templateId, endpoint: endpoint ?? '' }),
         retryDelayMs: (retry, settings, retryAfterMs) => retryDelayMs(retry, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         throttledRetryDelayMs: (throttledForMs, settings, retryAfterMs) => throttledRetryDelayMs(throttledForMs, settings.retry, { timeScale: config.retryTimeScale, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }),
         deadLetter: (letters) => deadLetters.add(letters),

@@ -470,3 +470,37 @@ test('follow-ups: events no follow-up carries settle by `settle` (delivered when
   assert.equal(foreign.letters[0]!.reason, 'classifier failed: next[0] carries event "someone-else", which the answered request did not carry');
   assert.deepEqual(foreign.sent, ['GET /lookup/u']);
 });
+
+test("rate-limit endpoints: each run of requests waits for its endpoint's bucket, then the integration's; a 429 slows that endpoint alone", async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    rateLimit: { rps: 10, endpoints: { users: { rps: 5 }, events: { rps: 10 } } },
+    send: (batch) => batch.map((m) => ({ method: 'POST' as const, url: `https://v.test/${m.event.type === 'identify' ? 'users' : 'events'}`, eventIds: [m.id], endpoint: m.event.type === 'identify' ? 'users' : 'events' })),
+  };
+  const asked: Array<[number, string | undefined]> = [];
+  const throttled: Array<string | undefined> = [];
+  const { deps } = acceptingDeps({
+    perform: async (request) => ({ response: { status: request.url.endsWith('/users') ? 429 : 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    classify: (response) => (response.status === 429 ? { status: 'retry', reason: 'HTTP 429' } : { status: 'delivered' }),
+    takeTokens: async (_target, wanted, _signal, endpoint) => (asked.push([wanted, endpoint]), wanted),
+    throttle: async (_target, _pauseMs, endpoint) => void throttled.push(endpoint),
+  });
+  const identify = (messageId: string) => ({ type: 'identify', messageId, userId: 'u', context: {} }) as unknown as CanonicalEvent;
+  await deliverBatch(fixtureTarget(plugin), [identify('m-1'), identify('m-2'), trackEvent('m-3')], 1, deps);
+  assert.deepEqual(asked, [[2, 'users'], [2, undefined], [1, 'events'], [1, undefined]]);
+  assert.deepEqual(throttled, ['users', 'users']);
+});
+
+test('rate-limit endpoints: a request naming one the plugin does not declare is dead-lettered, nothing sent', async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    rateLimit: { rps: 10, endpoints: { users: { rps: 5 } } },
+    send: (batch) => batch.map((m) => ({ method: 'POST' as const, url: 'https://v.test/x', eventIds: [m.id], endpoint: 'user' })),
+  };
+  let performed = 0;
+  const { deps, letters } = acceptingDeps({ perform: async () => (performed++, { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }) });
+  const summary = await deliverBatch(fixtureTarget(plugin), [trackEvent('m-typo')], 1, deps);
+  assert.equal(performed, 0);
+  assert.equal(summary.deadLettered, 1);
+  assert.equal(letters[0]!.reason, 'the fixture plugin built a request for rate-limit endpoint "user", which its rateLimit.endpoints does not declare (users)');
+});

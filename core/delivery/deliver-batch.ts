@@ -64,11 +64,12 @@ export interface DeliveryDeps {
   accessToken?(target: DeliveryTarget, refused?: string): Promise<string>;
   classify(response: VendorResponse, request: RequestDescriptor, target: DeliveryTarget): Classification;
   /**
-   * Waits for the integration's rate limit; resolves with how many requests may go now, or 0
+   * Waits for the integration's rate limit (or, with `endpoint`, for that endpoint's own: one of
+   * the plugin's `rateLimit.endpoints`); resolves with how many requests may go now, or 0
    * when the wait would be long (a daily cap, a long vendor pause): the events then go back
    * to the queue for later instead of holding a worker.
    */
-  takeTokens(target: DeliveryTarget, wanted: number, signal?: AbortSignal): Promise<number>;
+  takeTokens(target: DeliveryTarget, wanted: number, signal?: AbortSignal, endpoint?: string): Promise<number>;
   /** Aborted when this process starts to shut down: a wait for the rate limit ends at once. */
   stopSignal?: AbortSignal;
   /**
@@ -78,10 +79,10 @@ export interface DeliveryDeps {
   batchBudgetMs?: number;
   /** Puts events back on the integration's queue, same try, after `delayMs`. */
   defer(target: DeliveryTarget, events: CanonicalEvent[], attempt: number, delayMs: number, transformWarnings?: Array<string[] | null>): Promise<void>;
-  /** A vendor 429: slow the integration down for at least `pauseMs`. */
-  throttle(target: DeliveryTarget, pauseMs: number): Promise<void>;
-  /** A vendor success: give a slowed-down integration some of its rate back. */
-  recover?(target: DeliveryTarget): Promise<void>;
+  /** A vendor 429: slow the integration (or that endpoint of it) down for at least `pauseMs`. */
+  throttle(target: DeliveryTarget, pauseMs: number, endpoint?: string): Promise<void>;
+  /** A vendor success: give a slowed-down integration (or endpoint) some of its rate back. */
+  recover?(target: DeliveryTarget, endpoint?: string): Promise<void>;
   /** Delay before retry number `retry` (1-based), honouring a longer Retry-After. */
   retryDelayMs(retry: number, settings: RevisionSettings, retryAfterMs: number | undefined): number;
   /**
@@ -371,11 +372,28 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
    * The plugin's requests for `batch`. A sender that throws is tried again on each half, down
    * to the one event it cannot build for: that event is dead-lettered, not the whole batch.
    */
+  /**
+   * Queues requests to send; one naming a rate-limit endpoint its plugin does not declare is a
+   * plugin bug: its events are dead-lettered saying so (it has no bucket to wait for).
+   */
+  function enqueue(requests: readonly RequestDescriptor[]): void {
+    const declared = target.plugin.rateLimit.endpoints ?? {};
+    for (const request of requests) {
+      if (request.endpoint === undefined || Object.hasOwn(declared, request.endpoint)) {
+        pending.push(request);
+        continue;
+      }
+      const reason = `the ${target.plugin.id} plugin built a request for rate-limit endpoint ${JSON.stringify(request.endpoint)}, which its rateLimit.endpoints does not declare (${Object.keys(declared).join(', ') || 'none'})`;
+      for (const id of request.eventIds) settled.set(id, { outcome: { status: 'dead_letter', reason } });
+      lastError = reason;
+    }
+  }
+
   function build(batch: MappedEvent[]): void {
     try {
       const built = target.plugin.send(batch, ctx);
       for (const request of built) builtWith.set(request, ctx.accessToken);
-      pending.push(...built);
+      enqueue(built);
     } catch (error) {
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
@@ -479,11 +497,12 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
         for (const id of request.eventIds) throttledIds.add(id);
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);
         // Bounded: one answer must not pause the integration for more than an hour.
-        await deps.throttle(target, boundedRetryAfterMs(retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs : undefined) ?? 1000);
+        // A 429 to an endpoint with a limit of its own slows that endpoint alone.
+        await deps.throttle(target, boundedRetryAfterMs(retryAfter && retryAfter.status === 'retry' ? retryAfter.retryAfterMs : undefined) ?? 1000, request.endpoint);
       } else if (result.response.status < 300) {
         // Without this, a few 429s would cut the integration's rate for good. Bookkeeping: a
         // failure must not fail the job, which would send the delivered events again.
-        await deps.recover?.(target).catch((error: Error) => deps.onBookkeepingError?.(error));
+        await deps.recover?.(target, request.endpoint).catch((error: Error) => deps.onBookkeepingError?.(error));
       }
     } else if (result.error?.kind === 'refused') {
       // The egress guard refused the target: no retry can change that.
@@ -502,8 +521,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     for (const follow of next) {
       builtWith.set(follow, ctx.accessToken);
       followUpDepth.set(follow, depth + 1);
-      pending.push(follow);
     }
+    enqueue(next);
     const response = responseForLog(result.response, deps, secrets);
     if (outcomes === 'split') {
       const carried = request.eventIds.map((id) => mappedById.get(id)).filter((m): m is MappedEvent => m !== undefined);
@@ -552,7 +571,14 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     while (pending.length > 0) {
       const stoppedBefore = deps.stopped?.(target) ?? false;
       const outOfTime = Date.now() >= budgetEnds;
-      const allowed = stoppedBefore || outOfTime ? 0 : await deps.takeTokens(target, Math.min(pending.length, concurrency), deps.stopSignal);
+      // Requests go in runs of one endpoint: a run waits for its endpoint's own bucket (when
+      // the plugin limits it apart), then for the integration's.
+      const endpoint = pending[0]!.endpoint;
+      let run = 1;
+      while (run < Math.min(pending.length, concurrency) && pending[run]!.endpoint === endpoint) run++;
+      let allowed = stoppedBefore || outOfTime ? 0 : run;
+      if (allowed > 0 && endpoint !== undefined) allowed = await deps.takeTokens(target, allowed, deps.stopSignal, endpoint);
+      if (allowed > 0) allowed = await deps.takeTokens(target, allowed, deps.stopSignal);
       if (allowed === 0) {
         // Stopped (disabled, unassigned, shutting down; perhaps during the wait) or out of
         // time: the rest goes back to the queue at once, not after a rate limit's delay.

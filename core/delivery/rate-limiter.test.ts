@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import { migrate } from '../db/migrate.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { createRateLimiter, endpointLimit } from './rate-limiter.ts';
 
 let db: TestDatabase;
 let poolA: Pool;
@@ -113,4 +113,29 @@ test('a wait for the rate limit ends at once when the process stops (the batch t
   assert.equal(await limiter.take(id, limit, 1, Date.now() + 60_000, stopping.signal), 0);
   assert.ok(Date.now() - started < 1000, `returned after ${Date.now() - started} ms`);
   assert.equal(await limiter.take(id, limit, 1, Date.now() + 60_000, stopping.signal), 0, 'already stopped: no wait at all');
+});
+
+test("an endpoint's bucket is its own: emptying it leaves the integration's and another endpoint's full; a 429 there pauses it alone", async () => {
+  const limiter = createRateLimiter(poolA);
+  const templateId = randomUUID();
+  const limit = { rps: 1, burst: 2, daily: 0 };
+  assert.equal((await limiter.tryAcquire({ templateId, endpoint: 'users' }, limit, 5)).granted, 2);
+  assert.equal((await limiter.tryAcquire({ templateId, endpoint: 'users' }, limit, 1)).granted, 0);
+  assert.equal((await limiter.tryAcquire({ templateId, endpoint: 'events' }, limit, 5)).granted, 2);
+  assert.equal((await limiter.tryAcquire(templateId, limit, 5)).granted, 2, "the integration's own bucket");
+
+  await limiter.throttle({ templateId, endpoint: 'events' }, 60_000);
+  const { rows } = await poolA.query<{ endpoint: string; paused: boolean }>(
+    'SELECT endpoint, paused_until IS NOT NULL AS paused FROM signal.rate_limits WHERE template_id = $1 ORDER BY endpoint', [templateId]);
+  assert.deepEqual(rows.map((r) => ({ ...r })), [{ endpoint: '', paused: false }, { endpoint: 'events', paused: true }, { endpoint: 'users', paused: false }]);
+});
+
+test("an endpoint's limit follows the admin's scaling of the integration's rate; unknown endpoints have none", () => {
+  const defaults = { rps: 10, endpoints: { users: { rps: 5 }, events: { rps: 10, burst: 10 } } };
+  assert.deepEqual(endpointLimit(defaults, { rps: 10, burst: 20, daily: 0 }, 'users'), { rps: 5, burst: 10, daily: 0 });
+  assert.deepEqual(endpointLimit(defaults, { rps: 20, burst: 40, daily: 0 }, 'events'), { rps: 20, burst: 20, daily: 0 });
+  assert.deepEqual(endpointLimit(defaults, { rps: 0, burst: 0, daily: 0 }, 'users'), { rps: 0, burst: 0, daily: 0 }, 'unlimited lifts them too');
+  assert.deepEqual(endpointLimit(defaults, { rps: 0.1, burst: 1, daily: 0 }, 'users'), { rps: 0.05, burst: 1, daily: 0 }, 'a burst of at least one');
+  assert.equal(endpointLimit(defaults, { rps: 10, burst: 20, daily: 0 }, 'toString'), undefined);
+  assert.equal(endpointLimit({ rps: 10 }, { rps: 10, burst: 20, daily: 0 }, 'users'), undefined);
 });

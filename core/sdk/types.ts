@@ -113,6 +113,11 @@ export interface RequestDescriptor {
   /** Ids (`MappedEvent.id`) of the events this request carries. */
   eventIds: string[];
   /**
+   * The vendor endpoint whose own rate limit this request counts against: a name in the
+   * plugin's `rateLimit.endpoints` (a request naming another is dead-lettered, a plugin bug).
+   */
+  endpoint?: string;
+  /**
    * The plugin's own note on the request, for its `classify`: never sent, logged or kept in
    * dead letters. What a follow-up (see `FollowUp`) needs that the vendor's answer will not
    * say — the update a lookup leads to, built by `send` from the mapped events.
@@ -214,6 +219,17 @@ export interface RateLimitDefaults {
   burst?: number;
   /** Requests per day; 0 or absent means unlimited. */
   daily?: number;
+  /**
+   * Vendor endpoints limited apart from the account (Iterable: 5 requests/s to
+   * `users/bulkUpdate`, 10 to `events/trackBulk`), by a name a request gives as its
+   * `endpoint`: such a request takes a token from its endpoint's bucket and from the
+   * integration's. An admin's `settings.rateLimit.rps` scales them in proportion (twice the
+   * plugin's `rps`, twice each endpoint's; 0, unlimited, lifts them too).
+   *
+   * @example
+   * rateLimit: { rps: 10, endpoints: { users: { rps: 5 }, events: { rps: 10 } } }
+   */
+  endpoints?: Record<string, { rps: number; burst?: number }>;
 }
 
 /** What one vendor request may carry: `send` must never exceed either limit. */

@@ -92,6 +92,10 @@ test('limits and declarations: batch, rateLimit, consent, cookies, vendorFields'
   assertProblem({ rateLimit: { rps: Number.POSITIVE_INFINITY } }, 'rateLimit.rps', /above 0/);
   assertProblem({ rateLimit: { rps: 10, burst: 0 } }, 'rateLimit.burst', /above 0/);
   assertProblem({ rateLimit: { rps: 10, daily: 1.5 } }, 'rateLimit.daily', /whole number/);
+  assertProblem({ rateLimit: { rps: 10, endpoints: { users: { rps: 0 } } } }, 'rateLimit.endpoints.users.rps', /above 0/);
+  assertProblem({ rateLimit: { rps: 10, endpoints: { 'a b': { rps: 1 } } } }, 'rateLimit.endpoints.a b', /named with/);
+  assertProblem({ rateLimit: { rps: 10, endpoints: { users: { rps: 1, daily: 5 } } } }, 'rateLimit.endpoints.users', /unknown fields daily/);
+  assertProblem({ rateLimit: { rps: 10, endpoints: [] } }, 'rateLimit.endpoints', /must be/);
   assertProblem({ consent: 'analytics' }, 'consent', /array of category names/);
   assertProblem({ consent: [''] }, 'consent', /array of category names/);
   assertProblem({ cookies: ['ok', 'bad name;'] }, 'cookies', /cookie names/);

@@ -26,6 +26,8 @@ export const PLUGIN_ID_PATTERN = /^[a-z][a-z0-9_]{1,49}$/;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A rate-limit endpoint's name (`rateLimit.endpoints`), kept short: it is part of a bucket's key. */
+const ENDPOINT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const BLUEPRINT_PATH = /^[a-z0-9_-]+(\/[a-z0-9_-]+)*\.ya?ml$/;
 const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 
@@ -190,6 +192,21 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     if (typeof rps !== 'number' || !Number.isFinite(rps) || !(rps > 0)) add('rateLimit.rps', `must be a number above 0 (got ${shown(rps)})`);
     if (burst !== undefined && (typeof burst !== 'number' || !Number.isFinite(burst) || !(burst > 0))) add('rateLimit.burst', `must be a number above 0 when given (got ${shown(burst)})`);
     if (daily !== undefined && (typeof daily !== 'number' || !Number.isSafeInteger(daily) || daily < 0)) add('rateLimit.daily', `must be a whole number, 0 for unlimited (got ${shown(daily)})`);
+    const { endpoints } = d.rateLimit as Record<string, unknown>;
+    if (endpoints !== undefined && !isObject(endpoints)) add('rateLimit.endpoints', 'must be an object of { rps, burst? } by endpoint name when given');
+    else if (endpoints !== undefined) {
+      for (const [name, limit] of Object.entries(endpoints)) {
+        if (!ENDPOINT_NAME.test(name)) add(`rateLimit.endpoints.${name}`, 'must be named with letters, digits, "_", "-" or "." (1–64 characters)');
+        if (!isObject(limit)) {
+          add(`rateLimit.endpoints.${name}`, 'must be { rps, burst? }');
+          continue;
+        }
+        if (typeof limit.rps !== 'number' || !Number.isFinite(limit.rps) || !(limit.rps > 0)) add(`rateLimit.endpoints.${name}.rps`, `must be a number above 0 (got ${shown(limit.rps)})`);
+        if (limit.burst !== undefined && (typeof limit.burst !== 'number' || !Number.isFinite(limit.burst) || !(limit.burst > 0))) add(`rateLimit.endpoints.${name}.burst`, `must be a number above 0 when given (got ${shown(limit.burst)})`);
+        const extra = Object.keys(limit).filter((key) => key !== 'rps' && key !== 'burst');
+        if (extra.length > 0) add(`rateLimit.endpoints.${name}`, `has unknown fields ${extra.join(', ')} (an endpoint's limit is { rps, burst? }: a daily cap is the integration's)`);
+      }
+    }
   }
   if (!isObject(d.batch)) add('batch', 'must declare { maxEvents, maxBytes }');
   else {

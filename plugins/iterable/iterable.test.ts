@@ -48,10 +48,10 @@ const eventsRequest = (records: MappedEvent[]): RequestDescriptor => iterable.se
 test('send: users to /api/users/bulkUpdate, events to /api/events/trackBulk, each purchase to /api/commerce/trackPurchase; header Api-Key; eventIds in the order of the records', () => {
   const requests = iterable.send([ev('e1'), user('i1'), purchase('p1'), ev('e2', 'u-9'), purchase('p2')], ctx());
   assert.deepEqual(requests, [
-    { method: 'POST', url: 'https://api.iterable.com/api/users/bulkUpdate', headers: HEADERS, body: { users: [(user('i1').payload as { item: JsonObject }).item] }, eventIds: ['i1'] },
-    { method: 'POST', url: 'https://api.iterable.com/api/events/trackBulk', headers: HEADERS, body: { events: [(ev('e1').payload as { item: JsonObject }).item, (ev('e2', 'u-9').payload as { item: JsonObject }).item] }, eventIds: ['e1', 'e2'] },
-    { method: 'POST', url: 'https://api.iterable.com/api/commerce/trackPurchase', headers: HEADERS, body: (purchase('p1').payload as { item: JsonObject }).item, eventIds: ['p1'] },
-    { method: 'POST', url: 'https://api.iterable.com/api/commerce/trackPurchase', headers: HEADERS, body: (purchase('p2').payload as { item: JsonObject }).item, eventIds: ['p2'] },
+    { method: 'POST', url: 'https://api.iterable.com/api/users/bulkUpdate', headers: HEADERS, body: { users: [(user('i1').payload as { item: JsonObject }).item] }, eventIds: ['i1'], endpoint: 'bulkUpdate' },
+    { method: 'POST', url: 'https://api.iterable.com/api/events/trackBulk', headers: HEADERS, body: { events: [(ev('e1').payload as { item: JsonObject }).item, (ev('e2', 'u-9').payload as { item: JsonObject }).item] }, eventIds: ['e1', 'e2'], endpoint: 'trackBulk' },
+    { method: 'POST', url: 'https://api.iterable.com/api/commerce/trackPurchase', headers: HEADERS, body: (purchase('p1').payload as { item: JsonObject }).item, eventIds: ['p1'], endpoint: 'trackPurchase' },
+    { method: 'POST', url: 'https://api.iterable.com/api/commerce/trackPurchase', headers: HEADERS, body: (purchase('p2').payload as { item: JsonObject }).item, eventIds: ['p2'], endpoint: 'trackPurchase' },
   ]);
   assert.equal(iterable.send([ev('e1')], ctx({ region: 'eu' }))[0]!.url, 'https://api.eu.iterable.com/api/events/trackBulk');
   assert.equal(apiBaseOf({}), 'https://api.iterable.com');
@@ -372,10 +372,10 @@ test('person deletions: the forget\'s answers — 2xx Success done saying what I
   assert.deepEqual(forgetPerson.read!(answer(200, {})), { done: true, message: `accepted (HTTP 200): ${FORGOTTEN}` }, 'read without its request (the conformance suite) is a forget\'s');
 });
 
-test('metadata: category other, consent marketing, Iterable\'s rate (bulkUpdate: 5 requests a second per project), the two variants\' blueprints', () => {
+test('metadata: category other, consent marketing, Iterable\'s rates per endpoint (bulkUpdate 5 requests a second per project, trackBulk 10), the two variants\' blueprints', () => {
   assert.equal(iterable.id, 'iterable');
   assert.equal(iterable.category, 'other');
   assert.deepEqual(iterable.consent, ['marketing']);
-  assert.deepEqual(iterable.rateLimit, { rps: 5, burst: 5 });
+  assert.deepEqual(iterable.rateLimit, { rps: 20, burst: 20, endpoints: { bulkUpdate: { rps: 5, burst: 5 }, trackBulk: { rps: 10, burst: 10 }, trackPurchase: { rps: 5, burst: 5 } } });
   assert.deepEqual(Object.fromEntries(Object.entries(iterable.variants).map(([name, v]) => [name, v.blueprint])), { default: 'iterable/default.yaml', with_page_views: 'iterable/with_page_views.yaml' });
 });

@@ -14,11 +14,14 @@ import { ENVELOPE_BYTES, KINDS, MAX_BODY_BYTES, type Kind } from './fit-to-itera
  */
 export const MAX_RECORDS = 1000;
 
-/** Each kind's endpoint path, and the array a bulk body holds its records in. */
-export const ENDPOINTS: Record<Kind, { path: string; array?: 'users' | 'events' }> = {
-  user: { path: '/api/users/bulkUpdate', array: 'users' },
-  event: { path: '/api/events/trackBulk', array: 'events' },
-  purchase: { path: '/api/commerce/trackPurchase' },
+/**
+ * Each kind's endpoint path, the array a bulk body holds its records in, and the name of its
+ * rate limit (`rateLimit.endpoints`: Iterable limits each endpoint per project).
+ */
+export const ENDPOINTS: Record<Kind, { path: string; array?: 'users' | 'events'; limit: string }> = {
+  user: { path: '/api/users/bulkUpdate', array: 'users', limit: 'bulkUpdate' },
+  event: { path: '/api/events/trackBulk', array: 'events', limit: 'trackBulk' },
+  purchase: { path: '/api/commerce/trackPurchase', limit: 'trackPurchase' },
 };
 
 /**
@@ -113,13 +116,13 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   }
   const requests: RequestDescriptor[] = [];
   for (const kind of ['user', 'event'] as const) {
-    const { path, array } = ENDPOINTS[kind];
+    const { path, array, limit } = ENDPOINTS[kind];
     for (const part of bulkParts(byKind[kind], kind === 'user')) {
-      requests.push({ method: 'POST', url: `${base}${path}`, headers, body: { [array!]: part.map((r) => r.item) }, eventIds: part.map((r) => r.id) });
+      requests.push({ method: 'POST', url: `${base}${path}`, headers, body: { [array!]: part.map((r) => r.item) }, eventIds: part.map((r) => r.id), endpoint: limit });
     }
   }
   for (const { id, item } of byKind.purchase) {
-    requests.push({ method: 'POST', url: `${base}${ENDPOINTS.purchase.path}`, headers, body: item, eventIds: [id] });
+    requests.push({ method: 'POST', url: `${base}${ENDPOINTS.purchase.path}`, headers, body: item, eventIds: [id], endpoint: ENDPOINTS.purchase.limit });
   }
   return requests;
 }
