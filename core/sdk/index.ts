@@ -7,7 +7,7 @@
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
- * - helpers: `splitBatch` (batch limits), `instantText` (a time for a message, never a RangeError), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
+ * - helpers: `splitBatch` (batch limits), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
@@ -34,6 +34,7 @@ export { createConfigAjv } from './config-ajv.ts';
 export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { responseHeader } from './response-header.ts';
+export { excerpt } from './excerpt.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
   googleServiceAccountTokenRequest, oauthClientCredentialsRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer,

@@ -3,10 +3,7 @@
 // "status": "PERMISSION_DENIED" } }`. The `reason` of the first error is BigQuery's own code
 // (accessDenied, quotaExceeded, rateLimitExceeded, notFound, invalid, invalidQuery,
 // billingNotEnabled, backendError…), the one its error-messages page documents.
-import type { VendorResponse } from '../../core/sdk/index.ts';
-
-/** How much of BigQuery's message a reason quotes. */
-const EXCERPT_CHARS = 300;
+import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What BigQuery said: its reason code (or the gRPC status, or the HTTP status), and its message. */
 export interface GoogleError {
@@ -15,11 +12,6 @@ export interface GoogleError {
   /** Every `reason` the answer gives, for matching. */
   reasons: string[];
   message: string;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /**

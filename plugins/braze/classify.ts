@@ -6,12 +6,9 @@
 // (plan or account inactive; "Access Denied": the key lacks the permission), 404 (invalid URL),
 // 413 (more than 4 MB), 429 (rate limited, `X-RateLimit-Reset` in epoch seconds), 5XX (retry
 // with exponential backoff) — where nothing was processed.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { RECORD_KINDS, type RecordKind } from './fit-to-braze.ts';
 import { orderKeyOf } from './requests.ts';
-
-/** How much of Braze's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 
 interface ObjectError {
   type?: unknown;
@@ -27,11 +24,6 @@ interface BrazeAnswer {
 function answerOf(response: VendorResponse): BrazeAnswer {
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as BrazeAnswer) : {};
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** Braze's own words: its `message`, else the body. */

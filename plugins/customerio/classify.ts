@@ -5,10 +5,7 @@
 // field, message}]` (its v1 answers say why in `meta.error` or `meta.errors`, strings); 401 for
 // credentials it refused (or the other region's); 429 rate limited; 5xx. Its US host redirects
 // an EU workspace's requests, which the core does not follow.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-
-/** How much of Customer.io's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 interface ItemError {
   batch_index?: unknown;
@@ -25,11 +22,6 @@ interface Answer {
 function answerOf(response: VendorResponse): Answer {
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Answer) : {};
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** What one item error says: its message (else reason), and the field it names. */

@@ -4,11 +4,8 @@
 // "Email/userId conflict" (trackPurchase), each with `{ msg, code, params }` (its
 // IterableApiResponse: codes such as BadParams, BadApiKey, RequestFieldsTypesMismatched,
 // RateLimitExceeded, BatchTooLarge); 429 for its rate limits; 5xx.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { bulkOutcomes, type BulkAnswer } from './bulk-answers.ts';
-
-/** How much of Iterable's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 
 /** Codes of a refused request that no event of it caused: splitting cannot help. */
 const REQUEST_CODES: ReadonlySet<string> = new Set(['BadApiKey', 'BadAuthorizationHeader', 'Forbidden', 'ForbiddenParamsError', 'InvalidJwtPayload', 'JwtUserIdentifiersMismatched', 'Unauthorized']);
@@ -24,11 +21,6 @@ interface IterableAnswer extends BulkAnswer {
 function answerOf(response: VendorResponse): IterableAnswer {
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as IterableAnswer) : {};
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** Iterable's code, when its answer has one. */

@@ -4,11 +4,9 @@
 // and JSON:API errors otherwise, `{"errors": [{id, status, code, title, detail, source:
 // {pointer, parameter}}]}`. A 4xx on a bulk job refuses the whole job (no event of it is
 // processed); its errors' `source.pointer` name the items that caused it.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { endpointOf, revisionOf } from './api.ts';
 
-/** How much of one error a reason quotes. */
-const EXCERPT_CHARS = 300;
 /** An error's pointer into a bulk job's items: the item's index and the path inside it. */
 const ITEM_POINTER = /^\/data\/attributes\/events-bulk-create\/data\/(\d+)(\/.*)?$/;
 /** Error codes saying the key itself was refused (Klaviyo's older guides: "A 400 error indicates an invalid or missing API key"). */
@@ -22,11 +20,6 @@ export interface KlaviyoError {
   title?: unknown;
   detail?: unknown;
   source?: { pointer?: unknown; parameter?: unknown } | null;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /**

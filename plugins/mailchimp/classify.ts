@@ -4,12 +4,9 @@
 // `instance`, and `errors` of `{ field, message }` for an invalid resource) — 400 Invalid
 // Resource, 401 API Key Invalid / API Key Missing, 403 Forbidden / User Disabled, 404 Resource
 // Not Found, 405, 414, 429 Too Many Requests (more than 10 simultaneous connections), 5xx.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { batchOutcomes, type BatchAnswer } from './batch-answer.ts';
 import { memberRefusals } from './batch-refusal.ts';
-
-/** How much of Mailchimp's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 
 /** The credentials advice: which fields to check. */
 const CREDENTIALS = 'check config.api_key (the whole key, with its data center suffix such as -us21: the plugin calls that data center) and that the key\'s account has the audience config.audience_id';
@@ -22,11 +19,6 @@ interface Problem extends BatchAnswer {
 function answerOf(response: VendorResponse): Problem {
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Problem) : {};
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** Mailchimp's own words: `title: detail` of its problem document and the fields it names, else the body. */

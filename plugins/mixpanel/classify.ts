@@ -5,13 +5,11 @@
 // its reference documents) the body is `{status, error}`: status 1 when one or more updates of
 // the request were valid — not that all were, nor that the token is the project's ("This does
 // not signify a valid project token or secret") — and 0 when none was.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { authMethodOf } from './requests.ts';
 
 /** Mixpanel's advice for 429s (and 502/503): start backing off at 2 s. */
 const MIN_THROTTLE_WAIT_MS = 2000;
-/** How much of Mixpanel's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 
 interface FailedRecord {
   index?: unknown;
@@ -31,11 +29,6 @@ interface MixpanelAnswer {
 function answerOf(response: VendorResponse): MixpanelAnswer {
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as MixpanelAnswer) : {};
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** Mixpanel's own words: its `error`, else the body. */

@@ -6,10 +6,7 @@
 // timestamp", "maximum event size exceeded"); 401 for an api_key that cannot be a project key
 // ("API key is not valid: personal_api_key"); 413 past 20 MB or for an event over its message
 // size; 429 when rate limited; 503 "transient error, please retry". The body is text.
-import { defaultClassify, type Classification, type VendorResponse, type RequestDescriptor } from '../../core/sdk/index.ts';
-
-/** How much of PostHog's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
+import { excerpt, defaultClassify, type Classification, type VendorResponse, type RequestDescriptor } from '../../core/sdk/index.ts';
 
 /**
  * 400s capture gives for one event of a request, refusing the whole request for it: a field
@@ -35,11 +32,6 @@ const ONE_EVENT = /failed to (?:parse request|hydrate events)|event submitted (?
 function isWebPage(response: VendorResponse): boolean {
   const type = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
   return /text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(response.body ?? '');
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** PostHog's own words: a JSON error's `detail` (or `error`, `message`), else the body's text. */

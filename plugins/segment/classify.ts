@@ -15,10 +15,8 @@
 // of that 400 is not documented, a bare one (empty, or just "Bad Request") is read as Segment's
 // size answer too; a 400 that says something else (JSON Segment could not read, a proxy's error)
 // is about the whole request and dead-letters it with what it said.
-import { parseRetryAfter, responseHeader, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, parseRetryAfter, responseHeader, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
-/** How much of Segment's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 /** A 400 about size: one event (or the request) over Segment's limits. */
 const TOO_LARGE = /exceed|too (?:large|big)|payload limit|size/i;
 /** A 400 that says nothing but its status: Segment's documented "400 Bad Request" for size. */
@@ -27,11 +25,6 @@ const BARE = /^(?:bad request\.?)?$/i;
 const RETRIED_4XX = new Set([408, 410, 429, 460]);
 /** 5xx Segment's own libraries do not send again: not implemented, HTTP version, network auth. */
 const FINAL_5XX = new Set([501, 505, 511]);
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
 
 /**
  * Segment's own words in an answer: the Public API's `errors[].message`, a JSON `message` or
