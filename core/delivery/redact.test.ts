@@ -29,9 +29,17 @@ test('redactText ignores secrets shorter than 4 characters', () => {
 test('secretValuesOf: string secrets, and every string inside an object or list secret (a webhook\'s secret_headers)', () => {
   assert.deepEqual(
     secretValuesOf(['whsec-0123456789abcdef', { Authorization: 'Bearer tok-1234', 'X-Short': 'abc', nested: { deeper: ['list-value'] } }, undefined, null, 42, 'abc', 'whsec-0123456789abcdef']),
-    ['whsec-0123456789abcdef', 'Bearer tok-1234', 'list-value'],
+    ['whsec-0123456789abcdef', 'Bearer tok-1234', 'Bearer%20tok-1234', 'list-value'],
   );
   assert.deepEqual(secretValuesOf([]), []);
+});
+
+test('a secret pasted with white space, or sent percent-encoded, is redacted in the form the plugin sent', () => {
+  const secrets = secretValuesOf(['  sk/live+key=1\n']);
+  assert.deepEqual(secrets, ['  sk/live+key=1\n', 'sk/live+key=1', 'sk%2Flive%2Bkey%3D1']);
+  assert.equal(redactText('Authorization: Bearer sk/live+key=1', secrets), `Authorization: Bearer ${REDACTED}`);
+  const logged = redactRequest({ method: 'GET', url: `https://x.test/keys/${encodeURIComponent('sk/live+key=1')}/events`, eventIds: [] }, secrets) as { url: string };
+  assert.equal(logged.url, `https://x.test/keys/${REDACTED}/events`);
 });
 
 test('headers whose name says they hold a credential are masked whatever the integration\'s secrets', () => {

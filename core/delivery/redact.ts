@@ -25,8 +25,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
 
 /**
  * The texts to redact for an integration: the values of its secret fields, and of a secret
- * field holding an object or a list (a webhook's `secret_headers`) every string inside it.
- * Texts shorter than 4 characters are left out, as `redactText` would ignore them.
+ * field holding an object or a list (a webhook's `secret_headers`) every string inside it —
+ * each also trimmed and percent-encoded, the forms a plugin may send it in. Texts shorter than
+ * 4 characters are left out, as `redactText` would ignore them.
  *
  * @example
  * secretValuesOf(['whsec-0123456789abcdef', { 'X-Auth-Token': 'erp-token-123' }, undefined]);
@@ -36,7 +37,11 @@ export function secretValuesOf(values: ReadonlyArray<JsonValue | undefined>): st
   const found: string[] = [];
   const collect = (value: JsonValue | undefined): void => {
     if (typeof value === 'string') {
-      if (value.length >= MIN_SECRET_LENGTH) found.push(value);
+      // Also as a plugin may send it: trimmed (a key pasted with its newline), or
+      // percent-encoded in a URL's path or query.
+      for (const form of [value, value.trim(), encodeURIComponent(value.trim())]) {
+        if (form.length >= MIN_SECRET_LENGTH) found.push(form);
+      }
     } else if (Array.isArray(value)) value.forEach(collect);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
   };

@@ -96,7 +96,7 @@ export async function waitForDeadLetter(signal: TestSignal, integrationId: strin
 }
 
 /** A counter of `integrationStats` (GraphQL). */
-export type IntegrationStatName = 'delivered' | 'retrying' | 'retried' | 'deadLettered' | 'skippedTrackingPlan' | 'processingFailed';
+export type IntegrationStatName = 'delivered' | 'dropped' | 'retrying' | 'retried' | 'deadLettered' | 'skippedTrackingPlan' | 'processingFailed';
 
 /**
  * The integration's counters through GraphQL's `integrationStats`: `delivered`, `retried` and
