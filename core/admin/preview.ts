@@ -7,6 +7,7 @@ import { SAMPLE_EVENTS } from '../blueprint/sample-events.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { createEventMapper } from '../delivery/mapper.ts';
 import { redactRequest, redactSecretValues, secretValuesOf } from '../delivery/redact.ts';
+import { signedNow } from '../delivery/sign-request.ts';
 import { SignalError } from '../errors.ts';
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, PluginDefinition } from '../sdk/types.ts';
 import { ownVariant, type IntegrationService, type PluginCatalog } from '../services/integrations.ts';
@@ -174,7 +175,7 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
           // Signed as the core signs them when they go (the preview's time), secrets masked.
           const built = def.send(batch, ctx);
           try {
-            const sent = def.sign ? built.map((request) => ({ ...def.sign!(request, { ...ctx, now: Date.now() }), eventIds: request.eventIds })) : built;
+            const sent = built.map((request) => signedNow(def.sign, request, ctx));
             result.requests = sent.map((request) => redactRequest(request, secrets));
           } catch (error) {
             result.errors = [...result.errors, redactSecretValues(`request signing failed: ${(error as Error).message}`, secrets)];

@@ -12,6 +12,7 @@ import type {
   VendorResponse,
 } from '../sdk/types.ts';
 import { MAX_FOLLOW_UPS } from '../sdk/types.ts';
+import { signedNow } from './sign-request.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
 import { boundedRetryAfterMs } from './retry-policy.ts';
 import type { RevisionSettings } from '../services/integrations.ts';
@@ -445,8 +446,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     if (target.plugin.sign) {
       // Signed now, after the rate limiter's wait: a signature's time must be the sending time.
       try {
-        // The events a request carries are the builder's: a signature does not change them.
-        request = { ...target.plugin.sign(built, { ...ctx, now: Date.now() }), eventIds: built.eventIds, ...(built.memo !== undefined ? { memo: built.memo } : {}) };
+        request = signedNow(target.plugin.sign, built, ctx);
       } catch (error) {
         const reason = `request signing failed: ${thrownMessage(error)}`;
         for (const id of built.eventIds) settled.set(id, { outcome: { status: 'dead_letter', reason: deps.redactText(reason, secrets) } });

@@ -425,7 +425,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         const target = await resolveTarget(row.id);
         const tokens = options.accessTokens;
         const accessToken = tokens && usesAccessToken(def, 'forgetPerson', target.ctx.config) ? { accessToken: (refused?: string) => tokens.get(tokenOwner(target), refused) } : {};
-        if (def.forgetPerson.enabled(target.ctx.config)) forgetters.push({ ...entry, forget: def.forgetPerson, ctx: target.ctx, secretValues: target.secretValues, ...accessToken });
+        if (def.forgetPerson.enabled(target.ctx.config)) forgetters.push({ ...entry, forget: def.forgetPerson, ctx: target.ctx, secretValues: target.secretValues, ...accessToken, ...(def.sign ? { sign: def.sign } : {}) });
         else forgetters.push({ ...entry, skipped: `forwarding is off in this integration's config (see the ${def.name} plugin's README: it needs a credential for deletions)` });
       } catch (error) {
         forgetters.push({ ...entry, error: (error as Error).message });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PluginDefinition, ProcessingReport } from '../sdk/types.ts';
+import type { PluginDefinition, ProcessingReport, RequestDescriptor } from '../sdk/types.ts';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
 import type { Boss } from '../queue/boss.ts';
 import type { DeliveryTarget, PerformResult } from './deliver-batch.ts';
@@ -21,17 +21,18 @@ function queue() {
   return { boss, sent, run: async () => worker!([{ data: sent.shift()!.job }]) };
 }
 
-function setup(report: ProcessingReport, answers: PerformResult[]) {
-  const plugin: PluginDefinition = { ...fixturePlugin, processingReport: report };
+function setup(report: ProcessingReport, answers: PerformResult[], sign?: PluginDefinition['sign']) {
+  const plugin: PluginDefinition = { ...fixturePlugin, processingReport: report, ...(sign ? { sign } : {}) };
   const target = { integrationId: 'int-1', revisionId: 'rev-1', plugin, ctx: { config: {}, variant: 'default', integrationId: 'int-1', revisionId: 'rev-1', options: {}, now: 0 }, secretValues: ['s3cret'], usesAccessToken: false } as unknown as DeliveryTarget;
   const { boss, sent, run } = queue();
   const recorded: Exchange[] = [];
   const stats: StatsDelta[] = [];
+  const performed: RequestDescriptor[] = [];
   const reports = createProcessingReports({
-    boss, resolveTarget: async () => target, perform: async () => answers.shift()!,
+    boss, resolveTarget: async () => target, perform: async (request) => (performed.push(request), answers.shift()!),
     record: async (exchanges) => void recorded.push(...exchanges), addStats: async (_t, delta) => void stats.push(delta),
   });
-  return { reports, target, sent, run, recorded, stats };
+  return { reports, target, sent, run, recorded, stats, performed };
 }
 
 const report: ProcessingReport = {
@@ -72,4 +73,15 @@ test('no report after maxChecks (pending, errors, failed checks): said once in t
   assert.equal(recorded.length, 1);
   assert.equal(recorded[0]!.error, 'no processing report after 3 checks (the last: not processed yet); the events count as delivered');
   assert.deepEqual(stats, [{ lastError: 'no processing report after 3 checks (the last: not processed yet); the events count as delivered' }]);
+});
+
+test("a plugin's sign signs the report's request as it goes (a JWT of an hour, a SigV4 signature), as it signs deliveries", async () => {
+  const before = Date.now();
+  const sign: PluginDefinition['sign'] = (request, ctx) => ({ ...request, headers: { ...request.headers, authorization: `Signed t=${ctx.now}` } });
+  const { reports, target, run, performed } = setup(report, [answer('DONE')], sign);
+  await reports.start(true);
+  await reports.schedule(target, [{ receipt: 'r-1', eventIds: ['m-1'] }]);
+  await run();
+  const signedAt = Number(/^Signed t=(\d+)$/.exec(performed[0]!.headers?.authorization ?? '')?.[1]);
+  assert.ok(signedAt >= before, `signed with the moment of the check: ${performed[0]!.headers?.authorization}`);
 });

@@ -4,6 +4,7 @@ import type { AcceptedReceipt, DeliveryTarget, PerformResult } from './deliver-b
 import type { Exchange } from './delivery-log.ts';
 import type { StatsDelta } from './integration-stats.ts';
 import { redactRequest, redactText } from './redact.ts';
+import { signedNow } from './sign-request.ts';
 
 /** The queue of processing reports to ask for (plugins with a `processingReport`). */
 export const PROCESSING_REPORT_QUEUE = 'processing-report';
@@ -85,7 +86,8 @@ export function createProcessingReports(deps: ProcessingReportDeps) {
         ctx = { ...ctx, accessToken: token };
         secrets.push(token);
       }
-      request = report.request(job.receipt, ctx);
+      // Signed as it goes, like the delivery it reports on (a JWT of an hour, a SigV4 signature).
+      request = signedNow(target.plugin.sign, report.request(job.receipt, ctx), ctx);
       const performed = await deps.perform(request);
       durationMs = Math.round(performed.durationMs);
       if (!performed.response) {

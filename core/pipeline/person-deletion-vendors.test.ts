@@ -216,3 +216,17 @@ test('a vendor\'s wait wins when longer: Retry-After by default, a plugin\'s aft
   assert.equal(forwardBackoffSeconds(1, 5), 30, 'a shorter vendor wait: the core\'s own');
   assert.equal(forwardBackoffSeconds(3, 2700.2), 2701);
 });
+
+test("a plugin's sign signs each deletion request as it goes, with that moment's time; the signature never reaches a message", async () => {
+  sim.setDefault('POST', '/signed', { status: 200, body: { ok: true } });
+  const before = Date.now();
+  const sign: Forgetter['sign'] = (request, signing) => ({ ...request, headers: { ...request.headers, 'x-signature': `sig-${signing.now}-${String(signing.config.token).slice(-4)}` } });
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Signed', forget: vendorAt('/signed'), ctx, secretValues: ['tok-secret-0001'], sign }]);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, { userId: 'u-signed-0001', anonymousId: null }), null);
+  const [received] = sim.requests({ path: '/signed' });
+  const signature = received!.headers['x-signature'];
+  assert.match(String(signature), /^sig-(\d+)-0001$/);
+  assert.ok(Number(/^sig-(\d+)/.exec(String(signature))![1]) >= before, 'signed with the sending time, not the integration\'s');
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.equal(vendor!.status, 'sent');
+});

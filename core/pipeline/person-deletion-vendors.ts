@@ -2,7 +2,8 @@ import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
-import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+import { signedNow } from '../delivery/sign-request.ts';
 
 /** Tries of a vendor's deletion request before it is given up as failed. */
 export const FORWARD_ATTEMPTS = 6;
@@ -34,6 +35,8 @@ export interface Forgetter {
   skipped?: string;
   /** The integration's access token, for plugins whose exchange serves `forgetPerson` (see `AccessTokens.get`). */
   accessToken?: (refused?: string) => Promise<string>;
+  /** The plugin's `sign`: each deletion request is signed as it goes, as deliveries are. */
+  sign?: PluginDefinition['sign'];
 }
 
 /** What forwarding needs from the delivery side: the integrations that forward, and how a request is sent (egress guard, timeout, vendor redirects). */
@@ -229,7 +232,7 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     let refusedToken = false;
     for (const [index, request] of requests.entries()) {
       const which = requests.length > 1 ? `request ${index + 1} of ${requests.length}: ` : '';
-      const asked = await sendChain(forwarding, forgetter, person, request, credentials);
+      const asked = await sendChain(forwarding, forgetter, person, request, credentials, ctx);
       if (asked.responseStatus === 401 && token !== undefined && !renewed) {
         refusedToken = true;
         break;
@@ -252,10 +255,10 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
 }
 
 /** Sends a request and the `next` ones its answers ask for, up to `MAX_CHAINED_REQUESTS`; how the chain ended. */
-async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, first: RequestDescriptor, credentials: string[]): Promise<Asked> {
+async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, first: RequestDescriptor, credentials: string[], ctx: PluginContext): Promise<Asked> {
   let request = first;
   for (let step = 1; ; step++) {
-    const answered = await sendOne(forwarding, forgetter, person, request, credentials);
+    const answered = await sendOne(forwarding, forgetter, person, request, credentials, ctx);
     if (answered.status !== 'next') return answered;
     if (step >= MAX_CHAINED_REQUESTS) {
       return { status: 'failed', message: `the plugin asked for more than ${MAX_CHAINED_REQUESTS} requests in a row (HTTP ${answered.responseStatus})`, responseStatus: answered.responseStatus, credentials };
@@ -265,12 +268,18 @@ async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, p
 }
 
 /** Sends one deletion request and reads the answer (see `askVendor`). */
-async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[]): Promise<Answered> {
+async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[], ctx: PluginContext): Promise<Answered> {
+  let request: RequestDescriptor;
+  try {
+    request = signedNow(forgetter.sign, built, ctx);
+  } catch (error) {
+    return { status: 'failed', message: `the plugin could not sign the request: ${(error as Error).message}`, credentials };
+  }
   // Header values that may be credentials (not the content type's): never kept in a message.
-  credentials.push(...Object.entries(built.headers ?? {}).filter(([name]) => !/^(content-type|accept|user-agent)$/i.test(name)).map(([, value]) => value));
+  credentials.push(...Object.entries(request.headers ?? {}).filter(([name]) => !/^(content-type|accept|user-agent)$/i.test(name)).map(([, value]) => value));
   let result: PerformResult;
   try {
-    result = await forwarding.perform(built);
+    result = await forwarding.perform(request);
   } catch (error) {
     return { status: 'pending', retry: `the request failed: ${(error as Error).message}`, credentials };
   }
