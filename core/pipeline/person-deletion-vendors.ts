@@ -301,7 +301,7 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
   if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
   try {
-    outcome = forgetter.forget!.read ? forgetter.forget!.read(response, built, forgetter.ctx) : defaultForgetRead(response);
+    outcome = forgetter.forget!.read ? forgetter.forget!.read(response, built, { ...ctx, now: Date.now() }) : defaultForgetRead(response);
   } catch (error) {
     return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }
