@@ -35,6 +35,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/mailchimp' },
   { plugin: './plugins/intercom' },
   { plugin: './plugins/segment' },
+  { plugin: './plugins/slack' },
 ];
 
 export default plugins;

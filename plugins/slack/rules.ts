@@ -1,0 +1,197 @@
+// The rules of a Slack integration: which events post a message (by type, by name or simple
+// pattern, and by conditions on their fields) and the message each posts. Read from the
+// config once per config object; the first rule an event matches is its message.
+import { compileGetter, type CanonicalEvent, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { parseTemplate, placeholderValue, TEMPLATE_ROOTS, type ParsedTemplate } from './template.ts';
+
+export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
+export type RuleEventType = (typeof EVENT_TYPES)[number];
+/** Types whose events have a name a rule can match (`event` for track, `name` for page and screen). */
+const NAMED_TYPES: ReadonlySet<string> = new Set(['track', 'page', 'screen']);
+
+export const OPERATORS = ['=', '!=', '>', '>=', '<', '<=', 'exists', 'not_exists'] as const;
+export type Operator = (typeof OPERATORS)[number];
+const NUMERIC: ReadonlySet<string> = new Set(['>', '>=', '<', '<=']);
+
+/** A rule, compiled: what it matches and its message's templates. */
+export interface CompiledRule {
+  index: number;
+  type: RuleEventType;
+  /** Names or patterns; empty: every event of the type. */
+  names: RegExp[];
+  conditions: Array<{ field: string; op: Operator; value?: string; read: ReturnType<typeof compileGetter>; fallback?: ReturnType<typeof compileGetter> }>;
+  template: ParsedTemplate;
+  title?: ParsedTemplate;
+}
+
+/**
+ * A name or a simple pattern as a regular expression: `*` stands for any characters (none
+ * included), everything else is literal and case-sensitive, as event names are.
+ *
+ * @example
+ * namePattern('Order *').test('Order Completed'); // true
+ * namePattern('Order Completed').test('order completed'); // false
+ */
+export function namePattern(name: string): RegExp {
+  const literal = name.split('*').map((piece) => piece.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'));
+  return new RegExp(`^${literal.join('.*')}$`, 's');
+}
+
+function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The rules of a config, compiled, with every problem found (each naming `rules[i].<field>`
+ * and what was expected). A rule with a problem is left out of `rules`.
+ *
+ * @example
+ * readRules([{ events: ['Order Completed'], template: 'New order: {{properties.revenue}}' }]);
+ * // { rules: [{ index: 0, type: 'track', … }], problems: [] }
+ */
+export function readRules(value: JsonValue | undefined): { rules: CompiledRule[]; problems: ConfigProblem[] } {
+  const rules: CompiledRule[] = [];
+  const problems: ConfigProblem[] = [];
+  if (!Array.isArray(value) || value.length === 0) {
+    return { rules, problems: [{ field: 'rules', message: 'must be a list of at least one rule: { "events": ["Order Completed"], "template": "New order: {{properties.revenue}}" }' }] };
+  }
+  value.forEach((raw, index) => {
+    const at = `rules[${index}]`;
+    const before = problems.length;
+    if (!isObject(raw)) {
+      problems.push({ field: at, message: 'must be an object with a template (and optionally type, events, where, title)' });
+      return;
+    }
+    const type = raw.type === undefined ? 'track' : raw.type;
+    if (typeof type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(type)) {
+      problems.push({ field: `${at}.type`, message: `must be one of ${EVENT_TYPES.join(', ')} (got ${JSON.stringify(type)})` });
+      return;
+    }
+    const names: RegExp[] = [];
+    if (raw.events !== undefined) {
+      if (!Array.isArray(raw.events) || raw.events.some((name) => typeof name !== 'string' || name.trim() === '')) {
+        problems.push({ field: `${at}.events`, message: 'must be a list of event names or patterns (text, * for any characters), e.g. ["Order Completed", "Checkout *"]' });
+      } else if (raw.events.length > 0 && !NAMED_TYPES.has(type)) {
+        problems.push({ field: `${at}.events`, message: `must be left out for ${type} rules: only track (event), page and screen (name) events have names` });
+      } else {
+        for (const name of raw.events as string[]) names.push(namePattern(name));
+      }
+    }
+    const conditions: CompiledRule['conditions'] = [];
+    if (raw.where !== undefined) {
+      if (!Array.isArray(raw.where)) problems.push({ field: `${at}.where`, message: 'must be a list of conditions such as { "field": "properties.revenue", "op": ">=", "value": "500" }' });
+      else raw.where.forEach((condition, i) => {
+        const where = `${at}.where[${i}]`;
+        if (!isObject(condition)) {
+          problems.push({ field: where, message: 'must be an object { field, op, value }' });
+          return;
+        }
+        const { field, op, value: expected } = condition;
+        if (typeof field !== 'string' || field.trim() === '') {
+          problems.push({ field: `${where}.field`, message: 'must be a path on the event, e.g. properties.revenue' });
+          return;
+        }
+        const root = field.split('.')[0]!;
+        if (!(TEMPLATE_ROOTS as readonly string[]).includes(root)) {
+          problems.push({ field: `${where}.field`, message: `must start with a field of the event: one of ${TEMPLATE_ROOTS.join(', ')} (got "${field}")` });
+          return;
+        }
+        let read: ReturnType<typeof compileGetter>;
+        try {
+          read = compileGetter(field.trim());
+        } catch (error) {
+          problems.push({ field: `${where}.field`, message: `is not a path: ${(error as Error).message}` });
+          return;
+        }
+        if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
+          problems.push({ field: `${where}.op`, message: `must be one of ${OPERATORS.join(', ')} (got ${JSON.stringify(op)})` });
+          return;
+        }
+        const operator = op as Operator;
+        // `traits.x` also reads `context.traits.x`, as placeholders do.
+        const fallback = root === 'traits' && field.trim() !== 'traits' ? compileGetter(`context.${field.trim()}`) : undefined;
+        const compiled = { field: field.trim(), op: operator, read, ...(fallback ? { fallback } : {}) };
+        if (operator === 'exists' || operator === 'not_exists') {
+          if (expected !== undefined) problems.push({ field: `${where}.value`, message: `must be left out with ${operator}` });
+          else conditions.push(compiled);
+          return;
+        }
+        if (typeof expected !== 'string') {
+          problems.push({ field: `${where}.value`, message: `must be given as text with ${operator} (e.g. "500")` });
+          return;
+        }
+        if (NUMERIC.has(operator) && (expected.trim() === '' || !Number.isFinite(Number(expected.trim())))) {
+          problems.push({ field: `${where}.value`, message: `must be a number with ${operator} (got "${expected}")` });
+          return;
+        }
+        conditions.push({ ...compiled, value: expected });
+      });
+    }
+    let template: ParsedTemplate | undefined;
+    if (typeof raw.template !== 'string' || raw.template.trim() === '') {
+      problems.push({ field: `${at}.template`, message: 'must be the message\'s text, e.g. "New order {{properties.order_id}}: ${{properties.revenue}}"' });
+    } else {
+      const parsed = parseTemplate(raw.template);
+      if ('problem' in parsed) problems.push({ field: `${at}.template`, message: `placeholder ${parsed.problem.placeholder} ${parsed.problem.message}` });
+      else template = parsed;
+    }
+    let title: ParsedTemplate | undefined;
+    if (raw.title !== undefined) {
+      if (typeof raw.title !== 'string' || raw.title.trim() === '') {
+        problems.push({ field: `${at}.title`, message: 'must be the header\'s text (plain text, up to 150 characters), or be left out' });
+      } else {
+        const parsed = parseTemplate(raw.title);
+        if ('problem' in parsed) problems.push({ field: `${at}.title`, message: `placeholder ${parsed.problem.placeholder} ${parsed.problem.message}` });
+        else title = parsed;
+      }
+    }
+    if (problems.length === before && template) rules.push({ index, type: type as RuleEventType, names, conditions, template, ...(title ? { title } : {}) });
+  });
+  return { rules, problems };
+}
+
+/** The event's name a rule's names match: track's `event`, page's and screen's `name`. */
+function nameOf(event: CanonicalEvent): string | undefined {
+  const name = event.type === 'track' ? event.event : (event as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** A value as a condition compares it: text as it is, numbers and booleans as written. */
+function comparable(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function holds(condition: CompiledRule['conditions'][number], event: CanonicalEvent): boolean {
+  const raw = placeholderValue({ path: condition.field, read: condition.read, ...(condition.fallback ? { fallback: condition.fallback } : {}) }, event);
+  const present = raw !== undefined && raw !== null && !(typeof raw === 'string' && raw.trim() === '');
+  if (condition.op === 'exists') return present;
+  if (condition.op === 'not_exists') return !present;
+  const actual = comparable(raw);
+  if (actual === undefined) return false;
+  if (condition.op === '=') return actual === condition.value;
+  if (condition.op === '!=') return actual !== condition.value;
+  // Numbers as Segment's SDKs send them, or as numeric text ("600.00"): anything else fails.
+  const number = Number(actual.trim());
+  const bound = Number(condition.value!.trim());
+  if (actual.trim() === '' || !Number.isFinite(number)) return false;
+  if (condition.op === '>') return number > bound;
+  if (condition.op === '>=') return number >= bound;
+  if (condition.op === '<') return number < bound;
+  return number <= bound;
+}
+
+/**
+ * The first rule the event matches (its type, one of its names if it has some, every
+ * condition), or undefined: the event posts nothing.
+ *
+ * @example
+ * matchingRule(rules, { type: 'track', event: 'Order Completed', properties: { revenue: 600 }, … }); // rules[0]
+ */
+export function matchingRule(rules: readonly CompiledRule[], event: CanonicalEvent): CompiledRule | undefined {
+  const name = nameOf(event);
+  return rules.find((rule) => rule.type === event.type
+    && (rule.names.length === 0 || (name !== undefined && rule.names.some((pattern) => pattern.test(name))))
+    && rule.conditions.every((condition) => holds(condition, event)));
+}
