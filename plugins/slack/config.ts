@@ -46,7 +46,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
         },
       },
       examples: [[
-        { events: ['Order Completed'], where: [{ field: 'properties.revenue', op: '>=', value: '500' }], title: 'Big order', template: ':tada: Order {{properties.order_id}}: {{properties.revenue}} {{properties.currency}}' },
+        { events: ['Order Completed'], where: [{ field: 'properties.revenue', op: '>=', value: '100' }], title: 'Big order', template: ':tada: Order {{properties.order_id}}: {{properties.revenue}} {{properties.currency}}' },
         { type: 'identify', where: [{ field: 'traits.plan', op: '=', value: 'enterprise' }], template: 'New enterprise sign-up: {{traits.company}}' },
       ]],
     },

@@ -16,7 +16,7 @@ const track = (event: string, properties: Record<string, JsonValue> = {}, extra:
   type: 'track', event, properties, messageId: 'm-1', anonymousId: 'df_visitor', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z', ...extra,
 } as CanonicalEvent);
 /** Maps an event as delivery does (the variant's code mapper, warnings gathered). */
-const mapped = (event: CanonicalEvent, c: Record<string, JsonValue> = config()) => createEventMapper(slack, { variant: 'default' }, ctx(c))(event);
+const mapped = (event: CanonicalEvent, c: Record<string, JsonValue> = config()) => createEventMapper(slack, { variant: 'default', blueprint: null }, ctx(c))(event);
 const answer = (status: number, body: string, headers: Record<string, string> = {}): VendorResponse => {
   let json: unknown;
   try { json = JSON.parse(body); } catch { json = undefined; }
