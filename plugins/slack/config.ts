@@ -81,7 +81,9 @@ export const CONFIG_SCHEMA: ConfigSchema = {
  * webhookUrlProblem('https://hooks.slack.com/triggers/T1/123/abc'); // 'is a Workflow Builder webhook …'
  */
 export function webhookUrlProblem(raw: string): string | undefined {
-  const text = raw.trim();
+  // White space even around it is refused, not trimmed: the URL is sent exactly as stored, so
+  // the core's redaction of the secret value finds it in the delivery log and dead letters.
+  const text = raw;
   if (/\s/.test(text)) return 'holds white space or a line break (copied with the text around it?): give the webhook URL alone';
   let url: URL;
   try {

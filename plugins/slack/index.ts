@@ -11,12 +11,13 @@ export { mapToMessage } from './message.ts';
 const MAX_BYTES = 100_000;
 
 /**
- * The request posting one message: the webhook URL as configured (trimmed). A config that
+ * The request posting one message: the webhook URL exactly as configured (so the core's
+ * redaction of the secret finds it in what it keeps). A config that
  * validation would refuse (a stale revision) dead-letters the event naming the field, and
  * sends nothing elsewhere.
  */
 function postMessage(event: MappedEvent, ctx: PluginContext): RequestDescriptor {
-  const url = typeof ctx.config.webhook_url === 'string' ? ctx.config.webhook_url.trim() : '';
+  const url = typeof ctx.config.webhook_url === 'string' ? ctx.config.webhook_url : '';
   const problem = url === '' ? 'is required' : webhookUrlProblem(url);
   if (problem) throw new PermanentError(`config.webhook_url ${problem}`);
   return { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: event.payload, eventIds: [event.id] };

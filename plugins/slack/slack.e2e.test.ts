@@ -64,6 +64,13 @@ describe('Slack', () => {
     await waitUntil(async () => (await dropped(main.integrationId)) === 2 || undefined, 'the page view and the small order dropped by the mapping');
     assert.equal(messagesWith('small-1').length, 0);
     assert.deepEqual(await integrationStats(signal, main.integrationId), { delivered: 1, retried: 0, deadLettered: 0 });
+    // The webhook URL is the credential: the delivery log keeps the exchange without it.
+    const logged = await waitUntil(async () => {
+      const { body } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; request: { url: string } }> }>(
+        'query($id: ID!) { deliveryLog(integrationId: $id, limit: 20) { eventIds request } }', { id: main.integrationId });
+      return body.data?.deliveryLog.find((entry) => entry.eventIds.includes('sl-order-1'));
+    }, 'the exchange in the delivery log');
+    assert.ok(!JSON.stringify(logged).includes('abcdefghijklmnop'), JSON.stringify(logged.request));
   });
 
   test('an identify of an enterprise user: a header block and a section, the notification\'s text beside them; email only because the template names it', async () => {

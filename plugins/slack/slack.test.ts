@@ -107,11 +107,12 @@ test('send: one POST per event to the webhook URL as configured, the message as 
     { id: 'm-1', event: track('X'), payload: { text: 'one' } },
     { id: 'm-1#2', event: track('X'), payload: { text: 'two' } },
   ];
-  assert.deepEqual(slack.send(events, ctx(config({ webhook_url: ` ${URL_}\n` }))), [
+  assert.deepEqual(slack.send(events, ctx()), [
     { method: 'POST', url: URL_, headers: { 'content-type': 'application/json' }, body: { text: 'one' }, eventIds: ['m-1'] },
     { method: 'POST', url: URL_, headers: { 'content-type': 'application/json' }, body: { text: 'two' }, eventIds: ['m-1#2'] },
   ]);
   assert.throws(() => slack.send(events, ctx(config({ webhook_url: 'https://example.com/hook' }))), { name: 'PermanentError', message: /^config\.webhook_url must be a Slack incoming webhook URL/ }, 'a stale revision never posts elsewhere');
+  assert.throws(() => slack.send(events, ctx(config({ webhook_url: `${URL_}\n` }))), { name: 'PermanentError', message: /^config\.webhook_url holds white space/ }, 'sent exactly as stored, or not at all');
 });
 
 test('webhook URLs: Slack\'s and GovSlack\'s incoming webhooks only; messages never repeat the URL', () => {
@@ -124,6 +125,7 @@ test('webhook URLs: Slack\'s and GovSlack\'s incoming webhooks only; messages ne
     ['https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12', /three parts/],
     ['https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12/abcdefghijklmnop?x=1', /without user name, query or fragment/],
     ['https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12/abc def', /white space/],
+    [`${URL_}\n`, /white space/],
     ['hooks.slack.com/services/T1/B1/x', /must be the incoming webhook's URL/],
   ];
   for (const [url, message] of problems) {
