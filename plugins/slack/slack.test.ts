@@ -183,6 +183,19 @@ test('templates: the parser keeps literal text and single braces; escapeSlackTex
   assert.ok(!namePattern('Order.Completed').test('Order Completed'));
 });
 
+test('name patterns: * for any characters (none included), the rest literal; linear on a long name a visitor sends', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['*', '', true], ['*', 'Anything', true], ['Order *', 'Order ', true], ['Order *', 'Order', false],
+    ['* Completed', 'Order Completed', true], ['Order*Completed', 'OrderCompleted', true], ['a*a', 'a', false], ['a*a', 'aa', true],
+    ['*Order*Completed*', 'New Order was Completed today', true], ['*Completed*Order*', 'Order Completed', false],
+    ['Checkout **', 'Checkout Started', true], ['ab*bc', 'abc', false], ['*b*b*', 'bb', true], ['*b*b*', 'b', false],
+  ];
+  for (const [pattern, name, expected] of cases) assert.equal(namePattern(pattern).test(name), expected, `${pattern} ~ ${name}`);
+  const started = performance.now();
+  assert.equal(namePattern('*a*a*a*a*a*a*a*a*b').test('a'.repeat(200)), false);
+  assert.ok(performance.now() - started < 50, 'no backtracking');
+});
+
 test('classify: Slack\'s answers, each saying what to fix; reasons never quote the webhook URL', () => {
   assert.deepEqual(classify(answer(200, 'ok')), { status: 'delivered' });
   const html = classify(answer(200, '<!DOCTYPE html><html>portal</html>', { 'Content-Type': 'text/html' }));
