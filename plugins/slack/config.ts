@@ -52,7 +52,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     mrkdwn: {
       type: 'boolean', title: 'Slack formatting', default: true,
-      description: 'On: Slack reads the templates\' *bold*, _italic_, `code`, <https://example.com|links> and <!here> (an event\'s values are always escaped, so they cannot add mentions or links). Off: the message is shown as plain text.',
+      description: 'On: Slack reads the templates\' *bold*, _italic_, `code`, <https://example.com|links> and <!here> (an event\'s values are always escaped, so they cannot add mentions or links). Off: mrkdwn false, *, _ and ` show as typed (values are escaped all the same: Slack reads <…> mentions and links in a message\'s text with formatting off too).',
       examples: [true],
     },
     username: {

@@ -38,7 +38,10 @@ function cutPlain(text: string, max: number): string {
  * slackMessage(rule, event, { rules, mrkdwn: true }); // { text: 'Order 1001: 600 USD' }
  */
 export function slackMessage(rule: CompiledRule, event: CanonicalEvent, options: ReturnType<typeof optionsOf>, warn: (message: string) => void = () => {}): JsonObject {
-  const rendered = renderTemplate(rule.template, event, options.mrkdwn);
+  // Values are escaped in `text` and in a mrkdwn section whatever `mrkdwn` says: Slack reads
+  // `<!channel>`, `<@U…>` and links in a message's text with formatting off too (mrkdwn only
+  // turns off *bold*, _italic_ and `code`), and decodes the entities for display either way.
+  const rendered = renderTemplate(rule.template, event, true);
   const missing = [...rendered.missing];
   let text = rendered.text.trim();
   const message: JsonObject = {};
@@ -49,15 +52,19 @@ export function slackMessage(rule: CompiledRule, event: CanonicalEvent, options:
     const header = cutPlain(title.text.trim().replace(/\s+/g, ' '), MAX_TITLE_CHARS);
     if (title.text.trim().length > MAX_TITLE_CHARS) warn(`rules[${rule.index}].title: cut to Slack's ${MAX_TITLE_CHARS} characters of a header`);
     if (Array.from(text).length > MAX_SECTION_CHARS) warn(`rules[${rule.index}].template: the message cut to Slack's ${MAX_SECTION_CHARS} characters of a section`);
-    text = options.mrkdwn ? cutSlackText(text, MAX_SECTION_CHARS) : cutPlain(text, MAX_SECTION_CHARS);
-    message.text = `${options.mrkdwn ? escapeSlackText(header) : header}\n${text}`;
+    text = cutSlackText(text, MAX_SECTION_CHARS);
+    message.text = `${escapeSlackText(header)}\n${text}`;
+    // With formatting off the section is plain text, shown as typed: its values unescaped.
+    const section = options.mrkdwn
+      ? { type: 'mrkdwn', text }
+      : { type: 'plain_text', text: cutPlain(renderTemplate(rule.template, event, false).text.trim(), MAX_SECTION_CHARS) };
     message.blocks = [
       { type: 'header', text: { type: 'plain_text', text: header } },
-      { type: 'section', text: options.mrkdwn ? { type: 'mrkdwn', text } : { type: 'plain_text', text } },
+      { type: 'section', text: section },
     ];
   } else {
     if (Array.from(text).length > MAX_TEXT_CHARS) warn(`rules[${rule.index}].template: the message cut to ${MAX_TEXT_CHARS} characters (Slack's advice for a message's text)`);
-    message.text = options.mrkdwn ? cutSlackText(text, MAX_TEXT_CHARS) : cutPlain(text, MAX_TEXT_CHARS);
+    message.text = cutSlackText(text, MAX_TEXT_CHARS);
   }
   if (!options.mrkdwn) message.mrkdwn = false;
   if (options.username) message.username = options.username;

@@ -84,10 +84,22 @@ test('a title: a plain-text header block (not escaped: Slack does not read plain
   });
 });
 
-test('Slack formatting off: mrkdwn false, values as they are; username and icon sent when set', () => {
+test('Slack formatting off: mrkdwn false, values still escaped in text (Slack reads <!channel> there whatever mrkdwn says); username and icon sent when set', () => {
   const c = config({ mrkdwn: false, username: 'Signal', icon_emoji: ':moneybag:' });
-  assert.deepEqual(mapped(track('Order Completed', { order_id: 'A<1>', revenue: 600, currency: 'USD' }), c).payload, {
-    text: 'Order A<1>: *600 USD* by (none)', mrkdwn: false, username: 'Signal', icon_emoji: ':moneybag:',
+  assert.deepEqual(mapped(track('Order Completed', { order_id: '<!channel> A&1', revenue: 600, currency: 'USD' }), c).payload, {
+    text: 'Order &lt;!channel&gt; A&amp;1: *600 USD* by (none)', mrkdwn: false, username: 'Signal', icon_emoji: ':moneybag:',
+  });
+});
+
+test('Slack formatting off with a title: the notification text escaped, the plain-text header and section as typed', () => {
+  const c = config({ mrkdwn: false, rules: [{ ...ORDER_RULE, title: 'Order {{properties.order_id}}' }] });
+  assert.deepEqual(mapped(track('Order Completed', { order_id: '<!here> 7', revenue: 600, currency: 'USD' }), c).payload, {
+    text: 'Order &lt;!here&gt; 7\nOrder &lt;!here&gt; 7: *600 USD* by (none)',
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'Order <!here> 7' } },
+      { type: 'section', text: { type: 'plain_text', text: 'Order <!here> 7: *600 USD* by (none)' } },
+    ],
+    mrkdwn: false,
   });
 });
 
