@@ -68,6 +68,7 @@ test('values: numbers and booleans as written, lists joined, objects as JSON, lo
   const c = config({ rules: [{ events: ['X'], template: '{{properties.n}} {{properties.b}} {{properties.list}} {{properties.obj}} {{properties.products[].sku}}' }] });
   const result = mapped(track('X', { n: 12.5, b: false, list: ['a', 1, null], obj: { k: 'v' }, products: [{ sku: 'S1' }, { sku: 'S2' }] }), c);
   assert.equal(result.payload!.text, '12.5 false a, 1 {"k":"v"} S1, S2');
+  assert.equal(mapped(track('X', { n: 'half \ud83d', b: '😀' }), c).payload!.text, 'half \ufffd 😀 (none) (none) (none)', 'a lone surrogate replaced, a whole emoji kept');
   const long = mapped(track('X', { n: 'y'.repeat(5000) }), c).payload!.text as string;
   assert.equal(long.split(' ')[0], `${'y'.repeat(MAX_VALUE_CHARS - 1)}…`);
 });

@@ -93,7 +93,8 @@ export function escapeSlackText(text: string): string {
 /** A value as text: numbers and booleans as written, lists joined with ", ", objects as JSON. */
 function valueText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  // A lone surrogate (half an emoji an SDK cut) would make the message JSON Slack cannot read.
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.toWellFormed();
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
     const items = value.map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : valueText(item))).filter((item): item is string => item !== undefined);
