@@ -2,7 +2,7 @@
 // header block above a section holding the same text (Slack then uses `text` for
 // notifications). Within Slack's limits, cut with a warning rather than refused.
 import type { CanonicalEvent, JsonObject, PluginContext } from '../../core/sdk/index.ts';
-import { MAX_TITLE_CHARS, optionsOf } from './config.ts';
+import { MAX_TITLE_CHARS, optionsOf, type SlackOptions } from './config.ts';
 import { matchingRule, type CompiledRule } from './rules.ts';
 import { escapeSlackText, renderTemplate } from './template.ts';
 
@@ -37,7 +37,7 @@ function cutPlain(text: string, max: number): string {
  * @example
  * slackMessage(rule, event, { rules, mrkdwn: true }); // { text: 'Order 1001: 600 USD' }
  */
-export function slackMessage(rule: CompiledRule, event: CanonicalEvent, options: ReturnType<typeof optionsOf>, warn: (message: string) => void = () => {}): JsonObject {
+export function slackMessage(rule: CompiledRule, event: CanonicalEvent, options: SlackOptions, warn: (message: string) => void = () => {}): JsonObject {
   // Values are escaped in `text` and in a mrkdwn section whatever `mrkdwn` says: Slack reads
   // `<!channel>`, `<@U…>` and links in a message's text with formatting off too (mrkdwn only
   // turns off *bold*, _italic_ and `code`), and decodes the entities for display either way.

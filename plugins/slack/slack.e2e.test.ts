@@ -86,6 +86,13 @@ describe('Slack', () => {
     assert.ok(!JSON.stringify(request!.json).includes('5555550100'), 'a trait no template names is not sent');
   });
 
+  test('with Slack formatting off, an event\'s <!channel> still reaches Slack escaped (Slack reads mentions in text whatever mrkdwn says)', async () => {
+    const { site } = await installed('Slack plain', { mrkdwn: false });
+    await browser(site.key, { type: 'track', event: 'Order Completed', messageId: 'sl-plain-1', properties: { order_id: '<!channel> plain-1', revenue: 650, currency: 'USD' } });
+    const [request] = await waitUntil(async () => { const list = messagesWith('plain-1'); return list.length > 0 && list; }, 'the message');
+    assert.deepEqual(request!.json, { text: ':tada: Order &lt;!channel&gt; plain-1: *650 USD*', mrkdwn: false });
+  });
+
   test('a 500 (rollup_error) and a timeout are retried, then the message is delivered once', async () => {
     const { site, integrationId } = await installed('Slack outage');
     sim.script('POST', HOOK_PATH, [{ status: 500, body: 'rollup_error' }, reply.hang()]);
