@@ -36,6 +36,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/intercom' },
   { plugin: './plugins/segment' },
   { plugin: './plugins/slack' },
+  { plugin: './plugins/google_pubsub' },
 ];
 
 export default plugins;

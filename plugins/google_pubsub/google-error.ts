@@ -1,0 +1,62 @@
+// Pub/Sub's error answers, as Google's JSON APIs give them (google.rpc.Status): `{ "error": {
+// "code": 404, "message": "Resource not found (resource=signal-events).", "status": "NOT_FOUND",
+// "details": [ { "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason":
+// "SERVICE_DISABLED", … } ] } }`. `status` is the gRPC code name, the one Pub/Sub's error-codes
+// page and Google's client libraries decide by; `details[].reason` (ErrorInfo) says more when
+// given (an API not enabled, an expired token).
+import type { VendorResponse } from '../../core/sdk/index.ts';
+
+/** How much of Google's message a reason quotes. */
+const EXCERPT_CHARS = 300;
+
+/** What Google said: its gRPC status name, ErrorInfo reasons and message; `google` false when the body is not Google's error. */
+export interface GoogleError {
+  /** Whether the body is Google's JSON error (`{ error: { status | code, message } }`), not a proxy's page. */
+  google: boolean;
+  /** `NOT_FOUND`, `PERMISSION_DENIED`…; '' when not given. */
+  status: string;
+  /** ErrorInfo reasons (`SERVICE_DISABLED`, `ACCESS_TOKEN_EXPIRED`…). */
+  reasons: string[];
+  message: string;
+}
+
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
+}
+
+/**
+ * The error of an answer: Google's JSON error when it is one, else the body's text.
+ *
+ * @example
+ * googleError({ status: 404, headers: {}, body: '…', json: { error: { code: 404, message: 'Resource not found (resource=signal-events).', status: 'NOT_FOUND' } } });
+ * // { google: true, status: 'NOT_FOUND', reasons: [], message: 'Resource not found (resource=signal-events).' }
+ */
+export function googleError(response: VendorResponse): GoogleError {
+  const json = response.json;
+  const error = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { error?: unknown }).error : undefined;
+  if (error === null || typeof error !== 'object' || Array.isArray(error)) {
+    return { google: false, status: '', reasons: [], message: excerpt(typeof error === 'string' ? error : response.body ?? '') };
+  }
+  const { status, message, code, details } = error as { status?: unknown; message?: unknown; code?: unknown; details?: unknown };
+  const reasons = (Array.isArray(details) ? details : [])
+    .map((detail: unknown) => (detail !== null && typeof detail === 'object' ? (detail as { reason?: unknown }).reason : undefined))
+    .filter((reason): reason is string => typeof reason === 'string' && reason !== '');
+  return {
+    google: typeof status === 'string' || typeof code === 'number',
+    status: typeof status === 'string' ? status : '',
+    reasons,
+    message: excerpt(typeof message === 'string' ? message : ''),
+  };
+}
+
+/**
+ * Google's answer in words for a reason: `HTTP 404 NOT_FOUND: Resource not found (…)`.
+ *
+ * @example
+ * said({ status: 503, headers: {}, body: '' }, { google: false, status: '', reasons: [], message: '' }); // 'HTTP 503'
+ */
+export function said(response: VendorResponse, error: GoogleError): string {
+  const status = error.status === '' ? '' : ` ${error.status}`;
+  return `HTTP ${response.status}${status}${error.message === '' ? '' : `: ${error.message}`}`;
+}
