@@ -73,6 +73,8 @@ test('placeholder ids and ids that are contact information are left out; a page\
   assert.equal(data.anonymousId, undefined);
   assert.equal(data.name, 'Home');
   assert.deepEqual(attributes, { kind: 'event', type: 'page', name: 'Home', message_id: 'm-1', integration_id: 'int_ps1' });
+  const numeric = messageOf(browserEvent({ messageId: '4915112345678', event: 'jane@example.com' }));
+  assert.deepEqual(numeric.attributes, { kind: 'event', type: 'track', message_id: '4915112345678', integration_id: 'int_ps1' }, 'a numeric messageId is kept; an event named by an email address is not an attribute');
 });
 
 test('the blueprint\'s attributes: text within Pub/Sub\'s limits; reserved, too long, Signal\'s own and contact information left out, each said', () => {

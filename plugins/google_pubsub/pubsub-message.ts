@@ -81,12 +81,13 @@ export function pubSubMessage(payload: JsonObject, event: CanonicalEvent, ctx: P
     ['message_id', event.messageId],
     ['integration_id', ctx.integrationId],
   ];
-  // Signal's own attributes are read by value alone (a page's `name` is no person's name); the
-  // blueprint's by key and value.
-  const add = (key: string, value: JsonValue | undefined, from: string, byKey: boolean) => {
+  // The blueprint's attributes are checked for contact information by key and value; Signal's
+  // event and page names by value alone (a page's `name` is no person's name); its ids and
+  // type not at all (a numeric messageId is no phone number).
+  const add = (key: string, value: JsonValue | undefined, from: string, check: 'key' | 'value' | 'none') => {
     if (value === undefined || value === null || value === '') return;
     const valueText = attributeText(value);
-    if (!withContactInfo && isContactInfo(byKey ? key : 'value', valueText)) {
+    if (!withContactInfo && check !== 'none' && isContactInfo(check === 'key' ? key : 'value', valueText)) {
       ctx.warn?.(`${from} left out: it is contact information, and config.include_contact_info is off`);
       return;
     }
@@ -95,14 +96,14 @@ export function pubSubMessage(payload: JsonObject, event: CanonicalEvent, ctx: P
     if (Object.keys(attributes).length >= MAX_ATTRIBUTES) { ctx.warn?.(`${from} left out: a message carries at most ${MAX_ATTRIBUTES} attributes`); return; }
     attributes[key] = valueText;
   };
-  for (const [key, value] of own) add(key, value, `attribute ${key}`, false);
+  for (const [key, value] of own) add(key, value, `attribute ${key}`, key === 'event' || key === 'name' ? 'value' : 'none');
   if (isRecord(mappedAttributes)) {
     for (const [key, value] of Object.entries(mappedAttributes)) {
       if (Object.hasOwn(attributes, key) || own.some(([name]) => name === key)) {
         ctx.warn?.(`attributes.${key} left out: ${key} is an attribute Signal sets itself`);
         continue;
       }
-      add(key, value, `attributes.${key}`, true);
+      add(key, value, `attributes.${key}`, 'key');
     }
   } else if (mappedAttributes !== undefined && mappedAttributes !== null) {
     ctx.warn?.('attributes left out: the blueprint maps it to something other than an object of key and value pairs');

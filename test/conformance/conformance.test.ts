@@ -15,7 +15,7 @@ const registry = await loadPlugins();
  * key as well: a config gives one), its optional fields filled. X Ads' credential is one of two
  * too (the four OAuth 1.0a fields here, the harder path: with the pixel's token as well, the
  * token would be used), its optional fields filled. BigQuery's one credential is a service
- * account key (an RSA key, made here too).
+ * account key (an RSA key, made here too), and so is Google Cloud Pub/Sub's.
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
@@ -27,11 +27,13 @@ function configFor(id: string): Parameters<typeof runConformance>[1] {
     const { pixel_access_token: _token, ...config } = sampleConfig(registry.get(id)!, { optional: true });
     return { config };
   }
-  if (id !== 'ga4' && id !== 'bigquery') return {};
+  if (id !== 'ga4' && id !== 'bigquery' && id !== 'google_pubsub') return {};
   const definition = registry.get(id)!;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const key = JSON.stringify({ type: 'service_account', client_email: 'signal@conformance.iam.gserviceaccount.com', private_key: privateKey, token_uri: 'https://oauth2.googleapis.com/token' });
   if (id === 'bigquery') return { config: { ...sampleConfig(definition, { optional: true }), service_account_key: key } };
+  // Google Cloud Pub/Sub's deletion notices are opt-in: turned on, so the deletion checks run.
+  if (id === 'google_pubsub') return { config: { ...sampleConfig(definition, { optional: true }), service_account_key: key, deletion_notices: true } };
   return { config: { ...sampleConfig(definition, { optional: true }), validate_only: false, service_account_key: key } };
 }
 
