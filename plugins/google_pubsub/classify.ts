@@ -15,8 +15,12 @@ import { googleError, said, type GoogleError } from './google-error.ts';
 
 /** The gRPC codes Google's Pub/Sub clients publish again. */
 const RETRIED_CODES = new Set(['CANCELLED', 'UNKNOWN', 'DEADLINE_EXCEEDED', 'RESOURCE_EXHAUSTED', 'ABORTED', 'INTERNAL', 'UNAVAILABLE']);
-/** An INVALID_ARGUMENT about the request itself, not one message: the topic's name, the request's size. */
-const ABOUT_THE_TOPIC = /resource name|invalid .*topic|topic .*invalid|projects\/[^ ]*\/topics/i;
+/**
+ * An INVALID_ARGUMENT about the topic's name, not one message: Pub/Sub's `Invalid [topics] name:
+ * (name=…)` (Google's APIs' `Invalid resource name given`). Only these words: a message's refusal
+ * may name the topic too, and must not dead-letter the request's other messages.
+ */
+const ABOUT_THE_TOPIC = /invalid \[topics\] name|invalid resource name/i;
 const TOO_LARGE = /too large|exceed|request size|payload size|limit/i;
 
 /** The topic as Pub/Sub names it, for messages: `projects/p/topics/t`. */
@@ -32,19 +36,21 @@ function permissionAdvice(error: GoogleError, config: Record<string, JsonValue>,
 }
 
 /**
- * A 2xx: delivered when it is Pub/Sub's JSON answer (`{ messageIds: [...] }`); a body that is
- * not JSON (a proxy's or captive portal's page) is no publish, so the request is sent again.
+ * A 2xx: delivered when it is Pub/Sub's JSON answer (`{ messageIds: [...] }`); any other body (a
+ * proxy's or captive portal's page, a JSON without messageIds) is no publish, so the request is
+ * sent again.
  */
 function classifyAccepted(response: VendorResponse): Classification {
   const json = response.json;
-  if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { status: 'delivered' };
+  // Pub/Sub names every message it published; a JSON object without messageIds is someone else's.
+  if (json !== null && typeof json === 'object' && Array.isArray((json as { messageIds?: unknown }).messageIds)) return { status: 'delivered' };
   const body = (response.body ?? '').replace(/\s+/g, ' ').trim().slice(0, 120);
   return { status: 'retry', reason: `HTTP ${response.status} without Pub/Sub's JSON answer (messageIds)${body ? `: ${body}` : ''} — not Pub/Sub's answer (a proxy?), so not counted as published` };
 }
 
 /**
  * Pub/Sub's answer to a publish request (see the file's comment):
- * - 2xx JSON: delivered; 2xx not JSON: retried;
+ * - 2xx with `messageIds`: delivered; any other 2xx: retried;
  * - RESOURCE_EXHAUSTED (429, or any status): retried as a rate limit (no try used up, the
  *   integration slowed down), after Retry-After when given;
  * - CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, ABORTED, INTERNAL, UNAVAILABLE, and 408 and 5xx
@@ -95,7 +101,8 @@ export function classifyPublish(response: VendorResponse, request: RequestDescri
       return { status: 'dead_letter', reason: `Pub/Sub refused the topic's name ${topicName(topic)} (${answered}): check config.project_id and the topic id` };
     }
     if (several) return { status: 'split', reason: `Pub/Sub refused the request (${answered}), which may be one message's: sending it in halves to find it` };
-    return { status: 'dead_letter', reason: `Pub/Sub refused this message (${answered}): when the topic has a schema, the blueprint's JSON must match it; else leave out what Google names with a pipeline transformation or the blueprint's exclude, then replay` };
+    const schema = error.schemaDetail === '' ? '' : `; the topic's schema says: ${error.schemaDetail}`;
+    return { status: 'dead_letter', reason: `Pub/Sub refused this message (${answered}${schema}): when the topic has a schema, the blueprint's JSON must match it; else leave out what Google names with a pipeline transformation or the blueprint's exclude, then replay` };
   }
   const classified = defaultClassify(response);
   if (classified.status === 'delivered') return classified;

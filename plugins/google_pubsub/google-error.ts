@@ -18,6 +18,12 @@ export interface GoogleError {
   /** ErrorInfo reasons (`SERVICE_DISABLED`, `ACCESS_TOKEN_EXPIRED`…). */
   reasons: string[];
   message: string;
+  /**
+   * ErrorInfo's `metadata.revisionInfo`: for a topic schema's refusal, which field failed and
+   * why ("…failed with status: JSON object with type string does not match schema which
+   * expected number_integer"), which the message itself does not say; '' when not given.
+   */
+  schemaDetail: string;
 }
 
 function excerpt(text: string): string {
@@ -30,23 +36,26 @@ function excerpt(text: string): string {
  *
  * @example
  * googleError({ status: 404, headers: {}, body: '…', json: { error: { code: 404, message: 'Resource not found (resource=signal-events).', status: 'NOT_FOUND' } } });
- * // { google: true, status: 'NOT_FOUND', reasons: [], message: 'Resource not found (resource=signal-events).' }
+ * // { google: true, status: 'NOT_FOUND', reasons: [], message: 'Resource not found (resource=signal-events).', schemaDetail: '' }
  */
 export function googleError(response: VendorResponse): GoogleError {
   const json = response.json;
   const error = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { error?: unknown }).error : undefined;
   if (error === null || typeof error !== 'object' || Array.isArray(error)) {
-    return { google: false, status: '', reasons: [], message: excerpt(typeof error === 'string' ? error : response.body ?? '') };
+    return { google: false, status: '', reasons: [], message: excerpt(typeof error === 'string' ? error : response.body ?? ''), schemaDetail: '' };
   }
   const { status, message, code, details } = error as { status?: unknown; message?: unknown; code?: unknown; details?: unknown };
-  const reasons = (Array.isArray(details) ? details : [])
-    .map((detail: unknown) => (detail !== null && typeof detail === 'object' ? (detail as { reason?: unknown }).reason : undefined))
-    .filter((reason): reason is string => typeof reason === 'string' && reason !== '');
+  const infos = (Array.isArray(details) ? details : []).filter((detail: unknown): detail is { reason?: unknown; metadata?: unknown } => detail !== null && typeof detail === 'object');
+  const reasons = infos.map((info) => info.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== '');
+  const schemaDetail = infos
+    .map((info) => (info.metadata !== null && typeof info.metadata === 'object' ? (info.metadata as { revisionInfo?: unknown }).revisionInfo : undefined))
+    .find((detail): detail is string => typeof detail === 'string' && detail.trim() !== '');
   return {
     google: typeof status === 'string' || typeof code === 'number',
     status: typeof status === 'string' ? status : '',
     reasons,
     message: excerpt(typeof message === 'string' ? message : ''),
+    schemaDetail: schemaDetail === undefined ? '' : excerpt(schemaDetail),
   };
 }
 
@@ -54,7 +63,7 @@ export function googleError(response: VendorResponse): GoogleError {
  * Google's answer in words for a reason: `HTTP 404 NOT_FOUND: Resource not found (…)`.
  *
  * @example
- * said({ status: 503, headers: {}, body: '' }, { google: false, status: '', reasons: [], message: '' }); // 'HTTP 503'
+ * said({ status: 503, headers: {}, body: '' }, { google: false, status: '', reasons: [], message: '', schemaDetail: '' }); // 'HTTP 503'
  */
 export function said(response: VendorResponse, error: GoogleError): string {
   const status = error.status === '' ? '' : ` ${error.status}`;
