@@ -28,9 +28,13 @@ const ID_FIELDS = new Set(['userId', 'anonymousId', 'groupId', 'previousId']);
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-/** An attribute's value as text: text as it is, numbers and booleans as text, objects and lists as JSON. */
+/**
+ * An attribute's value as text: text as it is, numbers and booleans as text, objects and lists as
+ * JSON; a lone surrogate (a string cut mid-emoji by a client) replaced by U+FFFD, as the data's
+ * UTF-8 encoding does, since Pub/Sub's attributes are UTF-8 and it would refuse the message.
+ */
 function attributeText(value: JsonValue): string {
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return (typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)).toWellFormed();
 }
 
 /** Why an attribute cannot be sent, or undefined when it can. */
@@ -45,7 +49,7 @@ function attributeProblem(key: string, value: string): string | undefined {
 function personKey(data: JsonObject): string | undefined {
   for (const field of ['anonymousId', 'userId']) {
     const id = data[field];
-    if (usableId(id)) return String(id);
+    if (usableId(id)) return String(id).toWellFormed();
   }
   return undefined;
 }
@@ -103,7 +107,7 @@ export function pubSubMessage(payload: JsonObject, event: CanonicalEvent, ctx: P
         ctx.warn?.(`attributes.${key} left out: ${key} is an attribute Signal sets itself`);
         continue;
       }
-      add(key, value, `attributes.${key}`, 'key');
+      add(key.toWellFormed(), value, `attributes.${key}`, 'key');
     }
   } else if (mappedAttributes !== undefined && mappedAttributes !== null) {
     ctx.warn?.('attributes left out: the blueprint maps it to something other than an object of key and value pairs');
