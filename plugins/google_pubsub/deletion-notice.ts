@@ -6,16 +6,32 @@
 // person from what they stored (a BigQuery table, a data lake). The notice carries the ids the
 // deletion names (that is its point; the topic is the customer's own), the attribute
 // kind=person_deletion to route it by, and with ordering keys the person's key, so that on the
-// events topic it comes after the person's events. Signal sends it once the person's events on
-// their way are over.
-import type { ForgetOutcome, JsonObject, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+// events topic it comes after the person's events. With contact information off, an id that is an
+// email address or phone number is not named (the events never carried it); with only such ids,
+// no notice. Signal sends it once the person's events on their way are over.
+import type { ForgetOutcome, JsonObject, JsonValue, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPublish } from './classify.ts';
-import { deletionTopicOf, orderingOf, sendsDeletionNotices, text, topicOf } from './config.ts';
+import { deletionTopicOf, includesContactInfo, orderingOf, sendsDeletionNotices, text, topicOf } from './config.ts';
+import { isContactInfo } from './contact-free.ts';
 import { KIND_ATTRIBUTE, MAX_ORDERING_KEY_BYTES } from './pubsub-message.ts';
 import { publishHeaders, publishUrl, wireMessage } from './publish-request.ts';
 
 /** The `kind` attribute of a deletion notice. */
 export const DELETION_KIND = 'person_deletion';
+
+/**
+ * The ids a notice names: with config.include_contact_info off, not one that is an email address
+ * or a phone number — the events never carried such an id (contact-free.ts), so consumers hold
+ * nothing under it, and the notice must not publish it either.
+ *
+ * @example
+ * noticeIds({ userId: 'jane@example.com', anonymousId: 'df_1' }, {}); // { userId: null, anonymousId: 'df_1' }
+ */
+export function noticeIds(person: NamedPerson, config: Record<string, JsonValue>): NamedPerson {
+  if (includesContactInfo(config)) return person;
+  const kept = (id: string | null) => (id !== null && !isContactInfo('value', id) ? id : null);
+  return { userId: kept(person.userId), anonymousId: kept(person.anonymousId) };
+}
 
 /**
  * The notice's message: its data (the ids named, and when Signal was asked), its attributes
@@ -26,7 +42,8 @@ export const DELETION_KIND = 'person_deletion';
  * // { data: { kind: 'person_deletion', userId: 'u-1', anonymousId: 'df_1', requestedAt: '2026-12-01T10:00:00.000Z' },
  * //   attributes: { kind: 'person_deletion', integration_id: 'int_1' } }
  */
-export function deletionNotice(person: NamedPerson, ctx: Pick<PluginContext, 'config' | 'integrationId' | 'now'>): JsonObject {
+export function deletionNotice(named: NamedPerson, ctx: Pick<PluginContext, 'config' | 'integrationId' | 'now'>): JsonObject {
+  const person = noticeIds(named, ctx.config);
   const data: JsonObject = { kind: DELETION_KIND };
   if (person.userId !== null) data.userId = person.userId;
   if (person.anonymousId !== null) data.anonymousId = person.anonymousId;
@@ -35,7 +52,7 @@ export function deletionNotice(person: NamedPerson, ctx: Pick<PluginContext, 'co
   // The events' key is the anonymousId, else the userId (pubsub-message.ts): the same here, on
   // the events topic only (a key orders nothing across topics).
   const sameTopic = deletionTopicOf(ctx.config).topicId === topicOf(ctx.config).topicId;
-  const key = person.anonymousId ?? person.userId;
+  const key = (person.anonymousId ?? person.userId)?.toWellFormed() ?? null;
   if (orderingOf(ctx.config) === 'person' && sameTopic && key !== null && Buffer.byteLength(key) <= MAX_ORDERING_KEY_BYTES) message.orderingKey = key;
   return message;
 }
@@ -68,12 +85,18 @@ export function readNoticeAnswer(response: VendorResponse, request?: RequestDesc
 /** The core's forwarding of person deletions: a notice published, when config.deletion_notices is on. */
 export const pubSubDeletionNotices: PersonForgetting = {
   enabled: (config) => sendsDeletionNotices(config) && text(config.service_account_key) !== undefined,
-  request: (person, ctx): RequestDescriptor => ({
-    method: 'POST',
-    url: publishUrl(ctx.config, deletionTopicOf(ctx.config)),
-    headers: publishHeaders(ctx),
-    body: { messages: [wireMessage(deletionNotice(person, ctx))] },
-    eventIds: [],
-  }),
+  request: (person, ctx): RequestDescriptor | { skipped: string } => {
+    const ids = noticeIds(person, ctx.config);
+    if (ids.userId === null && ids.anonymousId === null) {
+      return { skipped: 'no notice published: the ids named are contact information (an email address or phone number), which the messages never carry with config.include_contact_info off, so your consumers hold nothing under them' };
+    }
+    return {
+      method: 'POST',
+      url: publishUrl(ctx.config, deletionTopicOf(ctx.config)),
+      headers: publishHeaders(ctx),
+      body: { messages: [wireMessage(deletionNotice(person, ctx))] },
+      eventIds: [],
+    };
+  },
   read: readNoticeAnswer,
 };
