@@ -99,6 +99,16 @@ test('the blueprint\'s attributes: text within Pub/Sub\'s limits; reserved, too 
   ]);
 });
 
+test('attributes and the ordering key are well-formed UTF-8: a lone surrogate (text cut mid-emoji) becomes U+FFFD, as in the data', () => {
+  const blueprint = `${BLUEPRINT}
+    - { source: properties.label, target: attributes.label }
+`;
+  const cut = 'Sale \u{1F389}'.slice(0, -1);
+  const result = mapped(browserEvent({ anonymousId: `df_${cut}`, properties: { label: cut } }), { ordering_key: 'person', endpoint_location: 'europe-west1' }, blueprint);
+  const { attributes, orderingKey } = result.payload as { attributes: JsonObject; orderingKey: string };
+  assert.deepEqual([attributes.label, orderingKey], ['Sale \uFFFD', 'df_Sale \uFFFD']);
+});
+
 test('ordering_key person: the anonymousId, else the userId; none without a usable id', () => {
   const config = { ordering_key: 'person', endpoint_location: 'europe-west1' };
   assert.equal(messageOf(browserEvent(), config).orderingKey, VISITOR);
@@ -151,6 +161,7 @@ test('publishUrl percent-encodes the ids and keeps a domain-scoped project\'s co
 test('classify: 2xx JSON delivered; a 2xx that is not Pub/Sub\'s answer is retried', () => {
   assert.deepEqual(classify(answer(200, { messageIds: ['1', '2'] }), ['m-1', 'm-2']), { status: 'delivered' });
   assert.deepEqual(classify(answer(200, '<html>Please log in to the proxy</html>')), { status: 'retry', reason: 'HTTP 200 without Pub/Sub\'s JSON answer (messageIds): <html>Please log in to the proxy</html> — not Pub/Sub\'s answer (a proxy?), so not counted as published' });
+  assert.deepEqual(classify(answer(200, { status: 'ok' })), { status: 'retry', reason: 'HTTP 200 without Pub/Sub\'s JSON answer (messageIds): {"status":"ok"} — not Pub/Sub\'s answer (a proxy?), so not counted as published' }, 'JSON without messageIds is not Pub/Sub\'s');
 });
 
 test('classify: RESOURCE_EXHAUSTED retried as a rate limit with Retry-After; the codes Google\'s clients retry, retried', () => {
@@ -183,6 +194,11 @@ test('classify: INVALID_ARGUMENT splits a request of several messages, dead-lett
   assert.deepEqual(classify(schema, ['m-1', 'm-2']), { status: 'split', reason: 'Pub/Sub refused the request (HTTP 400 INVALID_ARGUMENT: Invalid data in message: Message failed schema validation.), which may be one message\'s: sending it in halves to find it' });
   assert.deepEqual(classify(schema), { status: 'dead_letter', reason: 'Pub/Sub refused this message (HTTP 400 INVALID_ARGUMENT: Invalid data in message: Message failed schema validation.): when the topic has a schema, the blueprint\'s JSON must match it; else leave out what Google names with a pipeline transformation or the blueprint\'s exclude, then replay' });
   assert.equal((classify(googleError(400, 'INVALID_ARGUMENT', 'Invalid resource name given (name=projects/shop-analytics/topics/signal events).'), ['m-1', 'm-2']) as { status: string }).status, 'dead_letter');
+  assert.equal((classify(googleError(400, 'INVALID_ARGUMENT', 'Invalid [topics] name: (name=projects/shop-analytics/topics/signal events)'), ['m-1', 'm-2']) as { status: string }).status, 'dead_letter');
+  assert.equal((classify(googleError(400, 'INVALID_ARGUMENT', 'Invalid data in message for topic projects/shop-analytics/topics/signal-events: Message failed schema validation.'), ['m-1', 'm-2']) as { status: string }).status, 'split', 'a message\'s refusal naming the topic still splits: the other messages are not dead-lettered');
+  const revisionInfo = 'Could not validate message with any schema revision for schema: projects/shop-analytics/schemas/events, last checked revision: revision_id=361d6627 failed with status: JSON object with type string does not match schema which expected number_integer';
+  const detailed = googleError(400, 'INVALID_ARGUMENT', 'Invalid data in message: Message failed schema validation.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'INVALID_JSON_AVRO_MESSAGE', domain: 'pubsub.googleapis.com', metadata: { message: 'Message failed schema validation', revisionInfo } }]);
+  assert.deepEqual(classify(detailed), { status: 'dead_letter', reason: `Pub/Sub refused this message (HTTP 400 INVALID_ARGUMENT: Invalid data in message: Message failed schema validation.; the topic's schema says: ${revisionInfo}): when the topic has a schema, the blueprint's JSON must match it; else leave out what Google names with a pipeline transformation or the blueprint's exclude, then replay` });
   assert.equal((classify(answer(413, 'Request Entity Too Large'), ['m-1', 'm-2']) as { status: string }).status, 'split');
   assert.equal((classify(answer(400, { error: 'HTTP 400' }), ['m-1', 'm-2']) as { status: string }).status, 'dead_letter', 'a 400 that is not Google\'s: not split');
 });
@@ -223,6 +239,15 @@ test('deletion notices: opt-in; the ids named, kind=person_deletion, the person\
   assert.deepEqual([other.data, other.orderingKey], [{ kind: 'person_deletion', userId: 'u-9', requestedAt: '2026-11-30T12:00:00.000Z' }, undefined]);
   const toOther = pubsub.forgetPerson!.request({ userId: 'u-9', anonymousId: null }, ctx({ ...config, deletion_topic_id: 'signal-deletions' })) as RequestDescriptor;
   assert.equal(toOther.url, 'https://europe-west1-pubsub.googleapis.com/v1/projects/shop-analytics/topics/signal-deletions:publish');
+});
+
+test('deletion notices without contact information: an id that is an email address or phone number is not published; only such ids, no notice', () => {
+  const on = ctx({ deletion_notices: true });
+  const req = pubsub.forgetPerson!.request({ userId: 'jane@example.com', anonymousId: 'df_9' }, on) as RequestDescriptor;
+  assert.deepEqual(decode((req.body as { messages: JsonObject[] }).messages[0]!), { kind: 'person_deletion', anonymousId: 'df_9', requestedAt: '2026-11-30T12:00:00.000Z' });
+  assert.deepEqual(pubsub.forgetPerson!.request({ userId: '+33 6 12 34 56 78', anonymousId: null }, on), { skipped: 'no notice published: the ids named are contact information (an email address or phone number), which the messages never carry with config.include_contact_info off, so your consumers hold nothing under them' });
+  const withContact = pubsub.forgetPerson!.request({ userId: 'jane@example.com', anonymousId: null }, ctx({ deletion_notices: true, include_contact_info: true })) as RequestDescriptor;
+  assert.deepEqual(decode((withContact.body as { messages: JsonObject[] }).messages[0]!), { kind: 'person_deletion', userId: 'jane@example.com', requestedAt: '2026-11-30T12:00:00.000Z' });
 });
 
 test('deletion notices: answers read as publishes are', () => {
