@@ -4,7 +4,8 @@
 // as a person's, so their `name` goes too); the context loses the visitor's IP address; URLs
 // lose their query string and fragment (sites put percent-encoded addresses there,
 // `/reset?email=jane%40example.com`, which no value check sees; the campaign parameters stay in
-// context.campaign); an id that is itself an email address or a phone number is left out.
+// context.campaign); an id — or an event's or page's name — that is itself an email address or a
+// phone number is left out (as the `event` and `name` attributes are).
 import { removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Keys holding a URL: `url`, `referrer`, `href`, `canonical_url`, `imageUri`… */
@@ -15,6 +16,8 @@ const SEARCH_KEY = /search$/i;
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** The event's ids, kept unless the id is contact information itself. */
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'groupId', 'previousId']);
+/** Fields read by value alone: the ids, and the event's or page's name (no person's name by its key). */
+const VALUE_CHECKED = new Set([...ID_FIELDS, 'event', 'name']);
 
 export function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
@@ -85,7 +88,7 @@ export function withoutContactInfo(message: JsonObject): JsonObject {
       const { ip: _ip, traits, ...rest } = value;
       const context = removeContactInfo(urlsWithoutQueries(rest) as JsonObject);
       out[key] = isRecord(traits) ? { ...context, traits: personWithoutContactInfo(traits) } : context;
-    } else if (ID_FIELDS.has(key)) {
+    } else if (VALUE_CHECKED.has(key)) {
       if (!isContactInfo('value', value)) out[key] = value;
     } else {
       out[key] = value;

@@ -75,6 +75,8 @@ test('placeholder ids and ids that are contact information are left out; a page\
   assert.deepEqual(attributes, { kind: 'event', type: 'page', name: 'Home', message_id: 'm-1', integration_id: 'int_ps1' });
   const numeric = messageOf(browserEvent({ messageId: '4915112345678', event: 'jane@example.com' }));
   assert.deepEqual(numeric.attributes, { kind: 'event', type: 'track', message_id: '4915112345678', integration_id: 'int_ps1' }, 'a numeric messageId is kept; an event named by an email address is not an attribute');
+  assert.deepEqual([(numeric.data as JsonObject).event, (numeric.data as JsonObject).messageId], [undefined, '4915112345678'], 'nor in the data');
+  assert.equal((messageOf(browserEvent({ event: 'jane@example.com' }), { include_contact_info: true }).data as JsonObject).event, 'jane@example.com', 'kept with include_contact_info on');
 });
 
 test('the blueprint\'s attributes: text within Pub/Sub\'s limits; reserved, too long, Signal\'s own and contact information left out, each said', () => {
