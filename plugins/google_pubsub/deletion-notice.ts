@@ -70,7 +70,7 @@ export function readNoticeAnswer(response: VendorResponse, request?: RequestDesc
   const topic = deletionTopicOf(config);
   const name = `projects/${topic.projectId}/topics/${topic.topicId}`;
   const classified = classifyPublish(response, request ?? { method: 'POST', url: '', eventIds: [] }, { config, now: ctx?.now ?? 0 }, topic);
-  if ('perEvent' in classified) return { retry: 'Pub/Sub answered per message, which a publish never does: sent again' };
+  if ('perEvent' in classified || 'next' in classified) return { retry: 'Pub/Sub answered per message, which a publish never does: sent again' };
   if (classified.status === 'delivered') {
     const ids = (response.json as { messageIds?: unknown } | undefined)?.messageIds;
     const id = Array.isArray(ids) && typeof ids[0] === 'string' ? ` (message ${ids[0]})` : '';
