@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
-import { buildUrl, createHttpPerformer, redirectUrl, type HttpPerformer } from './http-performer.ts';
+import { buildUrl, createHttpPerformer, MAX_RESPONSE_BODY_BYTES, redirectUrl, type HttpPerformer } from './http-performer.ts';
 
 let sim: VendorSim;
 let http: HttpPerformer;
@@ -136,19 +136,19 @@ test('a 2xx whose body drips past the deadline is the 2xx, not a timeout (its ev
   assert.ok(result.response?.body.startsWith('{"accepted":true,"report":"..'), result.response?.body.slice(0, 40));
 });
 
-test('at most 64 KB of an answer is read: a vendor streaming without end does not hold the request', async () => {
+test('at most 1 MiB of an answer is read: a vendor streaming without end does not hold the request', async () => {
   let sent = 0;
   let stream: NodeJS.Timeout | undefined;
   const { result, elapsedMs } = await performAgainst((_request, response) => {
     response.writeHead(400, { 'content-type': 'text/plain' });
     stream = setInterval(() => {
-      sent += 16 * 1024;
-      response.write('x'.repeat(16 * 1024));
+      sent += 128 * 1024;
+      response.write('x'.repeat(128 * 1024));
     }, 1);
   });
   clearInterval(stream);
   assert.equal(result.response?.status, 400);
-  assert.equal(result.response?.body.length, 64 * 1024);
+  assert.equal(result.response?.body.length, MAX_RESPONSE_BODY_BYTES);
   assert.ok(elapsedMs < 250, `answered in ${elapsedMs} ms, before the 300 ms deadline`);
   assert.ok(sent < 10 * 1024 * 1024, 'the stream was dropped, not read to the end');
 });

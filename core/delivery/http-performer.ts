@@ -4,10 +4,17 @@ import type { RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import type { PerformResult } from './deliver-batch.ts';
 import { allowListMatcher, guardedLookup, isPrivateAddress } from './egress-guard.ts';
 
-const MAX_BODY = 64 * 1024;
+/**
+ * How much of an answer is read: 1 MiB. A vendor's per-record answer to a large batch is long
+ * (Firehose's 500 RecordIds, a bulk API's failure list for 1,000 records: 100–300 KB), and an
+ * answer cut short is no JSON, so every record of it would be sent again. The delivery log
+ * keeps 4 KB of it.
+ */
+export const MAX_RESPONSE_BODY_BYTES = 1024 * 1024;
+const MAX_BODY = MAX_RESPONSE_BODY_BYTES;
 
 /**
- * The first 64 KB of an answer's body, decoded once at the end (a character split between two
+ * The first MiB of an answer's body, decoded once at the end (a character split between two
  * chunks stays whole). Reading stops there: the rest is never read (the connection is dropped),
  * so a vendor streaming a long report cannot hold a worker. The status line has come by now,
  * so a body cut short by the deadline or a reset still leaves the answer standing: calling an
@@ -70,7 +77,7 @@ export interface HttpPerformer {
 
 /**
  * Performs vendor requests for the core: keep-alive connection pools (undici), a timeout per
- * request, vendor redirects, at most 64 KB of response body read, and an egress guard that
+ * request, vendor redirects, at most 1 MiB of response body read, and an egress guard that
  * refuses loopback, private and link-local destinations unless allow-listed: a literal address
  * is checked before the request (undici does no lookup for one), a name at connect time after
  * it resolves (so DNS rebinding cannot slip in). Redirect targets are the operator's choice and
