@@ -37,6 +37,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/segment' },
   { plugin: './plugins/slack' },
   { plugin: './plugins/google_pubsub' },
+  { plugin: './plugins/brevo' },
 ];
 
 export default plugins;

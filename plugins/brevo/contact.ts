@@ -1,0 +1,100 @@
+// An identify as a Brevo contact, for POST /v3/contacts with `updateEnabled: true` (Brevo:
+// "Create a contact"; with updateEnabled an existing contact is updated in the same request):
+// `email`, `ext_id` (the userId), `attributes` in capitals (FIRSTNAME, LASTNAME, SMS in E.164,
+// and the config's more), and `listIds` only with marketing consent. `emailBlacklisted` and
+// `smsBlacklisted` are never sent: false would resubscribe someone who unsubscribed, true would
+// unsubscribe a subscriber, and an identify says neither.
+import { type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { ATTRIBUTE_NAME, defaultCountryCodeOf, extraAttributesOf, listIdsOf, RESERVED_ATTRIBUTES } from './config.ts';
+import { emailOf, extIdOf, smsOf } from './identity.ts';
+import { hasMarketingConsent } from './marketing-consent.ts';
+
+/** The longest text attribute value the plugin sends (Brevo documents no limit; its text attributes are meant for short values). */
+export const MAX_ATTRIBUTE_CHARS = 2_000;
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * An attribute value as Brevo takes one — text, a number, a boolean, or a list of texts (a
+ * multiple-choice attribute) — or undefined with why it was left out.
+ */
+function attributeValue(value: JsonValue): { value: JsonValue } | { leftOut: string } | undefined {
+  if (value === null) return undefined;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text === '') return undefined;
+    return text.length > MAX_ATTRIBUTE_CHARS ? { leftOut: `longer than ${MAX_ATTRIBUTE_CHARS} characters` } : { value: text };
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? { value } : { leftOut: 'not a finite number' };
+  if (typeof value === 'boolean') return { value };
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return { value };
+  return { leftOut: 'an object or a list of other things than texts: Brevo attributes hold text, numbers, dates, booleans or lists of choices' };
+}
+
+/**
+ * The contact's attributes: the blueprint's (`attributes.*`), then the config's trait →
+ * attribute pairs from the identify's traits; names in capitals, SMS in E.164. What Brevo
+ * cannot take is left out, said with ctx.warn. Undefined when none is left.
+ *
+ * @example
+ * attributesOf({ FIRSTNAME: 'Jane', SMS: '06 12 34 56 78' }, identify, { config: { default_country_code: '33' }, … });
+ * // { FIRSTNAME: 'Jane', SMS: '+33612345678' }
+ */
+export function attributesOf(mapped: JsonValue | undefined, event: CanonicalEvent, ctx: PluginContext): JsonObject | undefined {
+  const attributes: JsonObject = {};
+  const given: Array<[string, JsonValue]> = isObject(mapped) ? Object.entries(mapped) : [];
+  const traits = isObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
+  for (const [trait, attribute] of extraAttributesOf(ctx.config)) {
+    const value = traits[trait];
+    if (value !== undefined) given.push([attribute, value]);
+  }
+  for (const [key, value] of given) {
+    const name = key.toUpperCase();
+    if (!ATTRIBUTE_NAME.test(name)) {
+      ctx.warn?.(`attributes.${key} left out: Brevo attribute names are capital letters, digits and underscores`);
+      continue;
+    }
+    if (name === 'SMS') {
+      if (value === null || (typeof value === 'string' && value.trim() === '')) continue;
+      const sms = smsOf(value, defaultCountryCodeOf(ctx.config));
+      if (sms === undefined) ctx.warn?.(`attributes.SMS left out: ${JSON.stringify(value)} is no phone number with its country code${defaultCountryCodeOf(ctx.config) ? '' : ' (set config.default_country_code to read numbers written without one)'}`);
+      else attributes.SMS = sms;
+      continue;
+    }
+    if ((RESERVED_ATTRIBUTES as readonly string[]).includes(name)) {
+      ctx.warn?.(`attributes.${name} left out: the plugin sets the contact's ${name === 'EMAIL' ? 'email from traits.email' : 'ext_id from the userId'}`);
+      continue;
+    }
+    const fitted = attributeValue(value);
+    if (fitted === undefined) continue;
+    if ('leftOut' in fitted) ctx.warn?.(`attributes.${name} left out: ${fitted.leftOut}`);
+    else attributes[name] = fitted.value;
+  }
+  return Object.keys(attributes).length > 0 ? attributes : undefined;
+}
+
+/**
+ * The body of POST /v3/contacts for an identify, or null when it names no contact Brevo can
+ * hold: Brevo needs an email or an SMS number ("email: Mandatory if SMS field is not passed in
+ * attributes"). The userId goes as `ext_id`; the config's lists only with marketing consent.
+ *
+ * @example
+ * contactBody({ email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' } }, identifyWithConsent, ctx);
+ * // { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2], updateEnabled: true }
+ */
+export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
+  const email = emailOf(payload.email);
+  const extId = extIdOf(payload.ext_id);
+  const attributes = attributesOf(payload.attributes, event, ctx);
+  if (email === undefined && attributes?.SMS === undefined) return null;
+  const body: JsonObject = {};
+  if (email !== undefined) body.email = email;
+  if (extId !== undefined) body.ext_id = extId;
+  if (attributes) body.attributes = attributes;
+  const lists = listIdsOf(ctx.config);
+  if (lists.length > 0 && hasMarketingConsent(event)) body.listIds = lists;
+  body.updateEnabled = true;
+  return body;
+}

@@ -1,0 +1,57 @@
+// Person deletions through Brevo's contact deletion, DELETE /v3/contacts/{identifier} with
+// `identifierType` ("Option 2 works for all identifierType": email_id, contact_id, ext_id,
+// phone_id, …). The plugin sends a contact the userId as its ext_id, so the deletion names the
+// contact by ext_id; a userId that is an email address may also be the contact's email (a
+// contact the site created by email before the plugin), so that contact is deleted too. A
+// contact already gone answers 404: done, so each request is safe to repeat.
+import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { apiKeyOf } from './config.ts';
+import { isEmail } from './identity.ts';
+import { API_BASE, headersOf } from './requests.ts';
+
+/** Why a deletion naming an anonymousId alone is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Brevo contacts and events by userId (ext_id) and email only, never an anonymous visitor\'s id, so Brevo holds nothing under an anonymousId';
+/** What an accepted deletion means, said with it. */
+export const DELETED = 'Brevo deleted the contact, with its attributes and list memberships';
+
+function quoted(response: VendorResponse): string {
+  const json = response.json as { code?: unknown; message?: unknown } | undefined;
+  const words = [json?.code, json?.message].filter((w): w is string => typeof w === 'string' && w.trim() !== '').join(': ');
+  const said = (words || response.body).trim().replace(/\s+/g, ' ').slice(0, 300);
+  return said ? ` (Brevo: ${said})` : '';
+}
+
+function deletion(identifier: string, type: 'ext_id' | 'email_id', headers: Record<string, string>): RequestDescriptor {
+  return { method: 'DELETE', url: `${API_BASE}/contacts/${encodeURIComponent(identifier)}`, query: [['identifierType', type]], headers, eventIds: [] };
+}
+
+/**
+ * Forwarding of person deletions with the integration's key (config.forward_deletions, on by
+ * default): the contact whose ext_id is the userId, then, for a userId that is an email
+ * address, the contact with that email.
+ */
+export const forgetPerson: PersonForgetting = {
+  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  request(person, ctx) {
+    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Brevo, so no contact of theirs can exist there' };
+    const userId = String(person.userId).trim();
+    const headers = headersOf(ctx);
+    const requests = [deletion(userId, 'ext_id', headers)];
+    if (isEmail(userId)) requests.push(deletion(userId, 'email_id', headers));
+    return requests;
+  },
+  read(response, request, ctx): ForgetOutcome {
+    const status = response.status;
+    const by = request?.query?.find(([name]) => name === 'identifierType')?.[1] === 'email_id' ? 'email' : 'ext_id';
+    if (status >= 200 && status < 300) return { done: true, message: `accepted (HTTP ${status}): ${DELETED} (by ${by})` };
+    if (status === 404) return { done: true, message: `Brevo has no contact with this ${by}: nothing to delete` };
+    if (status === 401 || status === 403) return { failed: `HTTP ${status}: Brevo refused the API key for the deletion: check config.api_key (an API v3 key, xkeysib-…) and the account's authorised IPs${quoted(response)}` };
+    if (status === 408 || status === 429 || status >= 500) {
+      const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx?.now ?? 0);
+      const reset = Number(responseHeader(response.headers, 'x-sib-ratelimit-reset'));
+      const afterSeconds = retryAfterMs !== undefined ? Math.ceil(retryAfterMs / 1000) : Number.isFinite(reset) && reset > 0 ? Math.ceil(reset) : undefined;
+      return afterSeconds === undefined ? { retry: `HTTP ${status}${quoted(response)}` } : { retry: `HTTP ${status}${quoted(response)}`, afterSeconds };
+    }
+    return { failed: `HTTP ${status}${quoted(response)}: delete the contact in Brevo (Contacts > the contact > Delete)` };
+  },
+};
