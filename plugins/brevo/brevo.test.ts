@@ -116,6 +116,7 @@ test('classify: 201/204 delivered; a web page in a 2xx retried; 429 after x-sib-
   assert.match(reasonOf(duplicate), /^Brevo refused the contact \(HTTP 400: duplicate_parameter: Unable to update contact, SMS is already associated with another Contact\): another Brevo contact already has this email, SMS number or ext_id/);
   assert.match(reasonOf(classifyBrevo(answer(404, { code: 'document_not_found', message: 'List ID does not exist' }), contactRequest(), ctx())), /a list of config\.list_ids does not exist in the account/);
   assert.match(reasonOf(classifyBrevo(answer(400, { code: 'invalid_parameter', message: 'event_name is invalid' }), eventRequest(), ctx())), /^Brevo refused the event \(HTTP 400: invalid_parameter: event_name is invalid\): check the event's name/);
+  assert.equal(statusOf(classifyBrevo(answer(400, { code: 'account_under_validation', message: 'Your account is under validation' }), contactRequest(), ctx())), 'retry');
   assert.equal(statusOf(classifyBrevo(answer(403, { code: 'account_under_validation', message: 'Your account is under validation' }), eventRequest(), ctx())), 'retry');
   assert.deepEqual(classifyBrevo(answer(503, { code: 'internal', message: 'down' }), eventRequest(), ctx()), { status: 'retry', reason: 'Brevo HTTP 503: internal: down' });
 });

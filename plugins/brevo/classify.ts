@@ -79,7 +79,7 @@ function advice(request: RequestDescriptor, code: string | undefined): string {
  * - 2xx: delivered when it is Brevo's answer; a web page or other text (a proxy's) retried;
  * - 429: retried after Retry-After or x-sib-ratelimit-reset, as a rate limit;
  * - 401, and 403 other than account_under_validation: dead-lettered saying which field to check;
- * - 403 account_under_validation: retried (Brevo is validating the account; sending resumes after);
+ * - account_under_validation (in any 4xx): retried (Brevo is validating the account; sending resumes after);
  * - 400 and 404: dead-lettered with Brevo's code and message and what to fix;
  * - other 4xx: dead-lettered with Brevo's words; 408, 5xx: retried (defaultClassify).
  *
@@ -100,7 +100,8 @@ export function classifyBrevo(response: VendorResponse, request: RequestDescript
     const reason = `Brevo rate-limited the account (${answered(response)})${limit ? `: ${limit} requests a window for this endpoint` : ''}`;
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }
-  if (status === 403 && code === 'account_under_validation') {
+  // Brevo's code list has it without its status: read from the code whatever the 4xx.
+  if (status >= 400 && status < 500 && code === 'account_under_validation') {
     return { status: 'retry', reason: `Brevo is validating the account (${answered(response)}): sent again later; the events wait in dead letters, to replay, if it takes longer than the retries` };
   }
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Brevo refused the API key (${answered(response)}): ${CREDENTIALS}` };
