@@ -118,6 +118,10 @@ test('classify: 201/204 delivered; a web page in a 2xx retried; 429 after x-sib-
   assert.match(reasonOf(classifyBrevo(answer(400, { code: 'invalid_parameter', message: 'event_name is invalid' }), eventRequest(), ctx())), /^Brevo refused the event \(HTTP 400: invalid_parameter: event_name is invalid\): check the event's name/);
   assert.equal(statusOf(classifyBrevo(answer(400, { code: 'account_under_validation', message: 'Your account is under validation' }), contactRequest(), ctx())), 'retry');
   assert.equal(statusOf(classifyBrevo(answer(403, { code: 'account_under_validation', message: 'Your account is under validation' }), eventRequest(), ctx())), 'retry');
+  assert.deepEqual(classifyBrevo(answer(425, { code: 'account_in_process', message: 'Your account is being processed' }), contactRequest(), ctx()),
+    { status: 'retry', reason: 'Brevo is not ready for the account yet, still validating or setting it up (HTTP 425: account_in_process: Your account is being processed): sent again later; the events wait in dead letters, to replay, if it takes longer than the retries' });
+  assert.equal(statusOf(classifyBrevo(answer(425, ''), contactRequest(), ctx())), 'retry', 'Too Early without a body');
+  assert.equal(statusOf(classifyBrevo(answer(400, { code: 'account_in_process', message: 'Your account is being processed' }), contactRequest(), ctx())), 'retry');
   assert.deepEqual(classifyBrevo(answer(503, { code: 'internal', message: 'down' }), eventRequest(), ctx()), { status: 'retry', reason: 'Brevo HTTP 503: internal: down' });
 });
 

@@ -2,8 +2,9 @@
 // `{ id }` for a contact created and 204 for one updated; POST /v3/events answers 204; errors
 // are `{ code, message }` (`invalid_parameter`, `missing_parameter`, `out_of_range`,
 // `duplicate_parameter`, `document_not_found`, `unauthorized`, `permission_denied`,
-// `not_enough_credits`, `account_under_validation`, …); a 429 carries `x-sib-ratelimit-limit`,
-// `-remaining` and `-reset` (seconds until the window resets).
+// `not_enough_credits`, `account_under_validation`, …); POST /v3/contacts may answer 425 Too
+// Early (`account_in_process`: the account is still being set up); a 429 carries
+// `x-sib-ratelimit-limit`, `-remaining` and `-reset` (seconds until the window resets).
 import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Brevo's answer a reason quotes. */
@@ -64,6 +65,9 @@ function waitOf(response: VendorResponse, now: number): number | undefined {
   return Number.isFinite(reset) && reset > 0 ? Math.ceil(reset) * 1000 : undefined;
 }
 
+/** Codes saying the account is not ready yet (being validated, being set up): the same request succeeds later. */
+const ACCOUNT_NOT_READY = new Set(['account_under_validation', 'account_in_process']);
+
 /** What to fix for a record Brevo refused as invalid, by its kind. */
 function advice(request: RequestDescriptor, code: string | undefined): string {
   if (isContact(request)) {
@@ -79,7 +83,8 @@ function advice(request: RequestDescriptor, code: string | undefined): string {
  * - 2xx: delivered when it is Brevo's answer; a web page or other text (a proxy's) retried;
  * - 429: retried after Retry-After or x-sib-ratelimit-reset, as a rate limit;
  * - 401, and 403 other than account_under_validation: dead-lettered saying which field to check;
- * - account_under_validation (in any 4xx): retried (Brevo is validating the account; sending resumes after);
+ * - 425 Too Early, and account_under_validation or account_in_process in any 4xx: retried (Brevo
+ *   is validating or setting up the account; the same request succeeds after);
  * - 400 and 404: dead-lettered with Brevo's code and message and what to fix;
  * - other 4xx: dead-lettered with Brevo's words; 408, 5xx: retried (defaultClassify).
  *
@@ -100,9 +105,11 @@ export function classifyBrevo(response: VendorResponse, request: RequestDescript
     const reason = `Brevo rate-limited the account (${answered(response)})${limit ? `: ${limit} requests a window for this endpoint` : ''}`;
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }
-  // Brevo's code list has it without its status: read from the code whatever the 4xx.
-  if (status >= 400 && status < 500 && code === 'account_under_validation') {
-    return { status: 'retry', reason: `Brevo is validating the account (${answered(response)}): sent again later; the events wait in dead letters, to replay, if it takes longer than the retries` };
+  // Brevo's code list has these without their status: read from the code whatever the 4xx.
+  // 425 Too Early: Brevo's SDK declares it for POST /v3/contacts, with the contact error codes
+  // (account_in_process among them); "too early" is retried whatever its code.
+  if (status === 425 || (status >= 400 && status < 500 && code !== undefined && ACCOUNT_NOT_READY.has(code))) {
+    return { status: 'retry', reason: `Brevo is not ready for the account yet, still validating or setting it up (${answered(response)}): sent again later; the events wait in dead letters, to replay, if it takes longer than the retries` };
   }
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Brevo refused the API key (${answered(response)}): ${CREDENTIALS}` };
   const what = isContact(request) ? 'contact' : 'event';
