@@ -49,16 +49,21 @@ test('identify → a contact: email, the userId as ext_id, FIRSTNAME/LASTNAME/SM
   assert.equal(JSON.stringify(record).includes('Blacklisted'), false, 'blocklisting never sent');
 });
 
-test('a phone without its country code and no default: SMS left out with a warning; a contact with neither email nor SMS is not sent; an invalid email is dead-lettered naming the trait', () => {
+test('a phone without its country code and no default: SMS left out with a warning; a contact by its userId alone is sent, one with neither email, SMS nor userId is not; an invalid email is dead-lettered naming the trait, or left out when the userId names the contact', () => {
   const result = mapped(identify({ email: 'jane@example.com', phone: '06 12 34 56 78' }));
   assert.deepEqual(result.payload, { kind: 'contact', body: { email: 'jane@example.com', ext_id: 'u-1', updateEnabled: true } });
   assert.ok(result.warnings?.some((w) => /attributes\.SMS left out: "06 12 34 56 78" is no phone number with its country code \(set config\.default_country_code/.test(w)), JSON.stringify(result.warnings));
   const smsOnly = recordOf(identify({ phone: '+44 7700 900123' }));
   assert.deepEqual(smsOnly.body, { ext_id: 'u-1', attributes: { SMS: '+447700900123' }, updateEnabled: true });
-  const nobody = mapped(identify({ firstName: 'Jane' }));
-  assert.equal(nobody.payload, null, 'no email, no SMS: Brevo cannot hold the contact');
-  const bad = mapped(identify({ email: 'jane@' }));
+  const byUserIdOnly = recordOf(identify({ firstName: 'Jane' }));
+  assert.deepEqual(byUserIdOnly.body, { ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, updateEnabled: true }, 'Brevo creates a contact from its ext_id alone');
+  const nobody = mapped(identify({ firstName: 'Jane' }, { userId: undefined }));
+  assert.equal(nobody.payload, null, 'no email, no SMS, no userId: Brevo cannot hold the contact');
+  const bad = mapped(identify({ email: 'jane@' }, { userId: undefined }));
   assert.match(String(bad.error), /the email "jane@" \(traits\.email, or context\.traits\.email\) is not an email address Brevo accepts/);
+  const badWithUserId = mapped(identify({ email: 'jane@', firstName: 'Jane' }));
+  assert.deepEqual(badWithUserId.payload, { kind: 'contact', body: { ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, updateEnabled: true } }, 'the userId names the contact: only the bad address is left out');
+  assert.ok(badWithUserId.warnings?.includes('email left out: "jane@" (traits.email, or context.traits.email) is not an email address'), JSON.stringify(badWithUserId.warnings));
 });
 
 test('track → an event: name fitted, ext_id and email_id identifiers, event_date, properties without contact data; anonymous events not sent', () => {

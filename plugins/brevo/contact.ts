@@ -77,18 +77,27 @@ export function attributesOf(mapped: JsonValue | undefined, event: CanonicalEven
 
 /**
  * The body of POST /v3/contacts for an identify, or null when it names no contact Brevo can
- * hold: Brevo needs an email or an SMS number ("email: Mandatory if SMS field is not passed in
- * attributes"). The userId goes as `ext_id`; the config's lists only with marketing consent.
+ * hold: Brevo creates a contact from an email, an SMS number or an ext_id ("email: Mandatory
+ * if ext_id & SMS field is not passed"). The userId goes as `ext_id`; the config's lists only
+ * with marketing consent. A malformed email dead-letters the identify, unless the userId names
+ * the contact: then the email alone is left out, with a warning.
  *
  * @example
  * contactBody({ email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' } }, identifyWithConsent, ctx);
  * // { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2], updateEnabled: true }
  */
 export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
-  const email = emailOf(payload.email);
   const extId = extIdOf(payload.ext_id);
+  let email: string | undefined;
+  try {
+    email = emailOf(payload.email);
+  } catch (error) {
+    // With the userId the contact is still named: its other attributes are not lost for the address.
+    if (extId === undefined) throw error;
+    ctx.warn?.(`email left out: ${JSON.stringify(payload.email)} (traits.email, or context.traits.email) is not an email address`);
+  }
   const attributes = attributesOf(payload.attributes, event, ctx);
-  if (email === undefined && attributes?.SMS === undefined) return null;
+  if (email === undefined && extId === undefined && attributes?.SMS === undefined) return null;
   const body: JsonObject = {};
   if (email !== undefined) body.email = email;
   if (extId !== undefined) body.ext_id = extId;

@@ -34,7 +34,7 @@ export default definePlugin({
   },
   vendorFields: {
     kind: { required: true, description: 'contact (an identify: POST /v3/contacts) or event (a track call: POST /v3/events), set by each handler.' },
-    email: { required: false, description: 'The person\'s email (traits.email, else context.traits.email): the contact\'s email, an event\'s email_id. A contact needs it or an SMS number.' },
+    email: { required: false, description: 'The person\'s email (traits.email, else context.traits.email): the contact\'s email, an event\'s email_id. A contact needs it, an SMS number or the userId.' },
     ext_id: { required: false, description: 'The userId: the contact\'s ext_id, an event\'s ext_id identifier. An event needs it or an email.' },
     'attributes.FIRSTNAME': { required: false, description: 'First name.' },
     'attributes.LASTNAME': { required: false, description: 'Last name.' },
