@@ -1,7 +1,7 @@
 // A track call as a Brevo event, for POST /v3/events (Brevo: "Create an event"): `event_name`
 // (up to 255 characters, "only alphanumeric characters, hyphens (-), and underscores (_)"),
 // `identifiers` (at least one: `ext_id` from the userId, `email_id` from the person's email),
-// `event_date` (ISO 8601) and `event_properties` (keys up to 255 characters of the same
+// `event_date` (ISO 8601; optional) and `event_properties` (keys up to 255 characters of the same
 // alphabet; "Size is limited to 50KB"). Contact information stays out of the properties: a
 // person's contact data goes to their contact, from identify.
 import { PermanentError, removeContactInfo, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
@@ -35,30 +35,48 @@ export function eventNameOf(value: JsonValue | undefined): string {
 }
 
 /**
- * The event's properties as Brevo takes them: contact information removed at any depth, keys
- * fitted to Brevo's alphabet (a key that is empty after it, or the same as an earlier one, is
- * left out with ctx.warn), nulls left out. A PermanentError when they are over Brevo's 50 KB.
- * Undefined when nothing is left.
- *
- * @example
- * eventPropertiesOf({ plan: 'pro', 'seat count': 3, email: 'jane@example.com' }, ctx); // { plan: 'pro', seat_count: 3 }
+ * An object's keys fitted to Brevo's alphabet at any depth — Brevo segments and personalises on
+ * nested properties too, and its rule on keys does not stop at the top — with nulls left out.
+ * A key that is empty once fitted, or that an earlier key of the same object became, is left
+ * out with ctx.warn naming its path. (A Map, not `in`: a key such as `constructor` is no clash.)
  */
-export function eventPropertiesOf(value: JsonValue | undefined, ctx: PluginContext): JsonObject | undefined {
-  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const properties: JsonObject = {};
-  for (const [key, item] of Object.entries(removeContactInfo(value))) {
+function fittedObject(value: JsonObject, path: string, ctx: PluginContext): JsonObject {
+  const entries = new Map<string, JsonValue>();
+  for (const [key, item] of Object.entries(value)) {
     if (item === null || item === undefined) continue;
     const name = fitted(key, MAX_PROPERTY_KEY_CHARS);
     if (name === '') {
-      ctx.warn?.(`properties.${key} left out: Brevo property names are letters, digits, hyphens and underscores`);
+      ctx.warn?.(`${path}.${key} left out: Brevo property names are letters, digits, hyphens and underscores`);
       continue;
     }
-    if (name in properties) {
-      ctx.warn?.(`properties.${key} left out: it is ${name} in Brevo's alphabet, which an earlier property has`);
+    if (entries.has(name)) {
+      ctx.warn?.(`${path}.${key} left out: it is ${name} in Brevo's alphabet, which an earlier property has`);
       continue;
     }
-    properties[name] = item;
+    entries.set(name, fittedValue(item, `${path}.${key}`, ctx));
   }
+  return Object.fromEntries(entries);
+}
+
+function fittedValue(value: JsonValue, path: string, ctx: PluginContext): JsonValue {
+  if (Array.isArray(value)) return value.filter((item) => item !== null).map((item, i) => fittedValue(item, `${path}.${i}`, ctx));
+  if (value !== null && typeof value === 'object') return fittedObject(value, path, ctx);
+  return value;
+}
+
+/**
+ * The event's properties as Brevo takes them: contact information removed at any depth, keys
+ * fitted to Brevo's alphabet at any depth (a key that is empty after it, or the same as an
+ * earlier one, is left out with ctx.warn), nulls left out. A PermanentError when they are over
+ * Brevo's 50 KB. Undefined when nothing is left.
+ *
+ * @example
+ * eventPropertiesOf({ plan: 'pro', 'seat count': 3, email: 'jane@example.com', cart: { 'item count': 2 } }, ctx);
+ * // { plan: 'pro', seat_count: 3, cart: { item_count: 2 } }
+ */
+export function eventPropertiesOf(value: JsonValue | undefined, ctx: PluginContext): JsonObject | undefined {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const properties = fittedObject(removeContactInfo(value), 'properties', ctx);
   if (Object.keys(properties).length === 0) return undefined;
   const bytes = Buffer.byteLength(JSON.stringify(properties));
   if (bytes > MAX_PROPERTIES_BYTES) {
@@ -69,14 +87,22 @@ export function eventPropertiesOf(value: JsonValue | undefined, ctx: PluginConte
 
 /**
  * The time an event occurred as ISO 8601 in UTC (the form of Brevo's examples), from the
- * blueprint's value.
+ * blueprint's value; undefined when none was mapped or it cannot be read (said with ctx.warn):
+ * Brevo then takes the time it receives the event ("If no value is passed, the timestamp of
+ * the event creation is used"), which is better than losing the event.
  *
  * @example
- * eventDateOf('2024-03-24T17:00:00.250+01:00'); // '2024-03-24T16:00:00.250Z'
+ * eventDateOf('2024-03-24T17:00:00.250+01:00', ctx); // '2024-03-24T16:00:00.250Z'
+ * eventDateOf(undefined, ctx);                       // undefined
  */
-export function eventDateOf(value: JsonValue | undefined): string {
+export function eventDateOf(value: JsonValue | undefined, ctx: PluginContext): string | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
   const ms = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : Number.NaN;
-  if (!Number.isFinite(ms)) throw new PermanentError(`Brevo needs the time an event occurred; the blueprint mapped ${JSON.stringify(value ?? null)} to event_date`);
+  // Date's range is ±8.64e15 ms: beyond it toISOString throws.
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    ctx.warn?.(`event_date left out: ${JSON.stringify(value)} is no time Brevo can read, so Brevo records the time it receives the event`);
+    return undefined;
+  }
   return new Date(ms).toISOString();
 }
 
@@ -102,7 +128,10 @@ export function eventBody(payload: JsonObject, ctx: PluginContext): JsonObject |
   }
   if (email !== undefined) identifiers.email_id = email;
   if (Object.keys(identifiers).length === 0) return null;
-  const body: JsonObject = { event_name: eventNameOf(payload.event_name), event_date: eventDateOf(payload.event_date), identifiers };
+  const body: JsonObject = { event_name: eventNameOf(payload.event_name) };
+  const eventDate = eventDateOf(payload.event_date, ctx);
+  if (eventDate !== undefined) body.event_date = eventDate;
+  body.identifiers = identifiers;
   const properties = eventPropertiesOf(payload.event_properties, ctx);
   if (properties) body.event_properties = properties;
   return body;

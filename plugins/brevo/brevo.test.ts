@@ -6,7 +6,7 @@ import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObj
 import brevo from './index.ts';
 import { classifyBrevo } from './classify.ts';
 import { validateBrevoConfig } from './config.ts';
-import { eventNameOf, eventPropertiesOf } from './brevo-event.ts';
+import { eventBody, eventNameOf, eventPropertiesOf } from './brevo-event.ts';
 import { ANONYMOUS_ONLY, DELETED, forgetPerson } from './forget-person.ts';
 
 const KEY = 'xkeysib-0123456789abcdef-AbCdEf';
@@ -88,6 +88,18 @@ test('event names and property keys fitted to Brevo\'s alphabet; a name with not
   assert.deepEqual(props, { a_b: 1 });
   assert.deepEqual(warnings, ['properties.a_b left out: it is a_b in Brevo\'s alphabet, which an earlier property has', 'properties.€ left out: Brevo property names are letters, digits, hyphens and underscores']);
   assert.throws(() => eventPropertiesOf({ blob: 'x'.repeat(50_001) }, ctx()), /Brevo takes at most 50 KB of event_properties/);
+  const nestedWarnings: string[] = [];
+  const nested = eventPropertiesOf(JSON.parse('{"cart": {"item count": 2, "gift wrap": null, "lines": [{"unit price": 9.5}, null]}, "constructor": "kept"}') as JsonObject, { ...ctx(), warn: (m) => nestedWarnings.push(m) });
+  assert.equal(JSON.stringify(nested), '{"cart":{"item_count":2,"lines":[{"unit_price":9.5}]},"constructor":"kept"}', 'keys fitted at any depth, nulls left out, a key named like an Object method kept');
+  assert.deepEqual(nestedWarnings, []);
+  const dateWarnings: string[] = [];
+  assert.deepEqual(eventBody({ event_name: 'Viewed', ext_id: 'u-1' }, ctx()), { event_name: 'Viewed', identifiers: { ext_id: 'u-1' } }, 'no event_date mapped: Brevo takes the time it receives the event');
+  assert.deepEqual(eventBody({ event_name: 'Viewed', ext_id: 'u-1', event_date: 'yesterday' }, { ...ctx(), warn: (m) => dateWarnings.push(m) }), { event_name: 'Viewed', identifiers: { ext_id: 'u-1' } });
+  assert.equal(eventBody({ event_name: 'Viewed', ext_id: 'u-1', event_date: 1e300 }, ctx())?.event_date, undefined, 'out of Date\'s range: left out, no crash');
+  assert.deepEqual(dateWarnings, ['event_date left out: "yesterday" is no time Brevo can read, so Brevo records the time it receives the event']);
+  const clash: string[] = [];
+  assert.deepEqual(eventPropertiesOf({ cart: { 'a b': 1, a_b: 2 } }, { ...ctx(), warn: (m) => clash.push(m) }), { cart: { a_b: 1 } });
+  assert.deepEqual(clash, ['properties.cart.a_b left out: it is a_b in Brevo\'s alphabet, which an earlier property has']);
 });
 
 test('retail: Order Completed → order_completed with typed total, currency and products', () => {
