@@ -95,6 +95,17 @@ describe('Brevo', () => {
     assert.ok(stats.retried >= 2, `retried: ${stats.retried}`);
   });
 
+  test('an identify naming the person by userId alone is a contact by ext_id; Brevo\'s 425 Too Early is retried, then delivered', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Brevo too early');
+    sim.script('POST', CONTACTS, [{ status: 425, body: { code: 'account_in_process', message: 'Your account is being processed' } }, { status: 201, body: { id: 43 } }]);
+    await browser(site.key, { type: 'identify', userId: 'user-early', messageId: 'bv-early', traits: { firstName: 'Ada' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered after the 425', 40_000);
+    const sent = sim.requests({ path: CONTACTS }).filter((r) => bodyOf(r).ext_id === 'user-early');
+    assert.equal(sent.length, 2, 'the 425, then the success');
+    assert.deepEqual(sent.map((r) => r.json), [1, 2].map(() => ({ ext_id: 'user-early', attributes: { FIRSTNAME: 'Ada' }, updateEnabled: true })), 'no email: Brevo creates the contact from its ext_id');
+    assert.equal((await integrationStats(signal, integrationId, ['deadLettered'])).deadLettered, 0);
+  });
+
   test('a 400 is dead-lettered at once with Brevo\'s code and message and what to fix; a duplicate contact names the clash', async () => {
     const { site, integrationId } = await installed('Brevo refused');
     sim.script('POST', EVENTS, [reply.badRequest({ code: 'invalid_parameter', message: 'identifiers.ext_id is not valid' })]);

@@ -47,7 +47,8 @@ export function attributesOf(mapped: JsonValue | undefined, event: CanonicalEven
   const given: Array<[string, JsonValue]> = isObject(mapped) ? Object.entries(mapped) : [];
   const traits = isObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
   for (const [trait, attribute] of extraAttributesOf(ctx.config)) {
-    const value = traits[trait];
+    // Own traits only: a trait named `constructor` is no function of Object's.
+    const value = Object.hasOwn(traits, trait) ? traits[trait] : undefined;
     if (value !== undefined) given.push([attribute, value]);
   }
   for (const [key, value] of given) {
