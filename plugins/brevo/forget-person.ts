@@ -43,7 +43,13 @@ export const forgetPerson: PersonForgetting = {
   read(response, request, ctx): ForgetOutcome {
     const status = response.status;
     const by = request?.query?.find(([name]) => name === 'identifierType')?.[1] === 'email_id' ? 'email' : 'ext_id';
-    if (status >= 200 && status < 300) return { done: true, message: `accepted (HTTP ${status}): ${DELETED} (by ${by})` };
+    if (status >= 200 && status < 300) {
+      // Brevo answers 204, empty: a web page or other text in a 2xx is a proxy's, and deletes nothing.
+      const json = response.json;
+      const brevos = response.body.trim() === '' || (json !== null && typeof json === 'object' && !Array.isArray(json));
+      if (!brevos) return { retry: `HTTP ${status}: the answer is not Brevo's (a proxy or firewall in between?): ${response.body.trim().replace(/\s+/g, ' ').slice(0, 300)}` };
+      return { done: true, message: `accepted (HTTP ${status}): ${DELETED} (by ${by})` };
+    }
     if (status === 404) return { done: true, message: `Brevo has no contact with this ${by}: nothing to delete` };
     if (status === 401 || status === 403) return { failed: `HTTP ${status}: Brevo refused the API key for the deletion: check config.api_key (an API v3 key, xkeysib-…) and the account's authorised IPs${quoted(response)}` };
     if (status === 408 || status === 429 || status >= 500) {
