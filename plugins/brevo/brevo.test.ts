@@ -168,6 +168,7 @@ test('person deletions: by ext_id, and by email for an email userId; an anonymou
   const [byExtId] = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx()) as RequestDescriptor[];
   assert.deepEqual(forgetPerson.read!(answer(204, ''), byExtId, ctx()), { done: true, message: `accepted (HTTP 204): ${DELETED} (by ext_id)` });
   assert.deepEqual(forgetPerson.read!(answer(200, '<html>Sign in to the Wi-Fi</html>'), byExtId, ctx()), { retry: 'HTTP 200: the answer is not Brevo\'s (a proxy or firewall in between?): <html>Sign in to the Wi-Fi</html>' }, 'a proxy\'s page deletes nothing');
+  assert.equal('retry' in forgetPerson.read!(answer(404, '<html>Not Found</html>'), byExtId, ctx()), true, 'a 404 page that is not Brevo\'s is no proof the contact is gone');
   assert.deepEqual(forgetPerson.read!(answer(404, { code: 'document_not_found', message: 'Contact does not exist' }), byExtId, ctx()), { done: true, message: 'Brevo has no contact with this ext_id: nothing to delete' });
   assert.match(String((forgetPerson.read!(answer(401, { code: 'unauthorized', message: 'Key not found' }), byExtId, ctx()) as { failed: string }).failed), /^HTTP 401: Brevo refused the API key for the deletion: check config\.api_key/);
   assert.deepEqual(forgetPerson.read!(answer(429, { code: 'too_many_requests', message: 'slow down' }, { 'x-sib-ratelimit-reset': '30' }), byExtId, ctx()), { retry: 'HTTP 429 (Brevo: too_many_requests: slow down)', afterSeconds: 30 });

@@ -21,6 +21,12 @@ function quoted(response: VendorResponse): string {
   return said ? ` (Brevo: ${said})` : '';
 }
 
+/** Whether an answer is Brevo's own: empty, or a JSON object. */
+function isBrevoAnswer(response: VendorResponse): boolean {
+  const json = response.json;
+  return response.body.trim() === '' || (json !== null && typeof json === 'object' && !Array.isArray(json));
+}
+
 function deletion(identifier: string, type: 'ext_id' | 'email_id', headers: Record<string, string>): RequestDescriptor {
   return { method: 'DELETE', url: `${API_BASE}/contacts/${encodeURIComponent(identifier)}`, query: [['identifierType', type]], headers, eventIds: [] };
 }
@@ -43,14 +49,13 @@ export const forgetPerson: PersonForgetting = {
   read(response, request, ctx): ForgetOutcome {
     const status = response.status;
     const by = request?.query?.find(([name]) => name === 'identifierType')?.[1] === 'email_id' ? 'email' : 'ext_id';
-    if (status >= 200 && status < 300) {
-      // Brevo answers 204, empty: a web page or other text in a 2xx is a proxy's, and deletes nothing.
-      const json = response.json;
-      const brevos = response.body.trim() === '' || (json !== null && typeof json === 'object' && !Array.isArray(json));
-      if (!brevos) return { retry: `HTTP ${status}: the answer is not Brevo's (a proxy or firewall in between?): ${response.body.trim().replace(/\s+/g, ' ').slice(0, 300)}` };
+    // Brevo answers 204 empty, or a 404 `{ code, message }`: a web page or other text there is a
+    // proxy's (or a wrong route's), which says nothing of the contact, so neither counts as done.
+    if ((status >= 200 && status < 300) || status === 404) {
+      if (!isBrevoAnswer(response)) return { retry: `HTTP ${status}: the answer is not Brevo's (a proxy or firewall in between?): ${response.body.trim().replace(/\s+/g, ' ').slice(0, 300)}` };
+      if (status === 404) return { done: true, message: `Brevo has no contact with this ${by}: nothing to delete` };
       return { done: true, message: `accepted (HTTP ${status}): ${DELETED} (by ${by})` };
     }
-    if (status === 404) return { done: true, message: `Brevo has no contact with this ${by}: nothing to delete` };
     if (status === 401 || status === 403) return { failed: `HTTP ${status}: Brevo refused the API key for the deletion: check config.api_key (an API v3 key, xkeysib-…) and the account's authorised IPs${quoted(response)}` };
     if (status === 408 || status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx?.now ?? 0);
