@@ -15,7 +15,8 @@
  *   any depth), `normalizePhoneNumber` (E.164 by the default country's numbering plan), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
- *   `birthDateYmd`, `lettersOnly`), and Google's: the click id cookies and readers every plugin
+ *   `birthDateYmd`, `lettersOnly`), AWS Signature Version 4 for the plugins of AWS services
+ *   (`signAwsRequest` for a `sign` hook, `signRequest`, `uriEncode`, `sha256Hex`), and Google's: the click id cookies and readers every plugin
  *   sending Google conversions shares (`GOOGLE_CLICK_ID_COOKIES`, `googleClickId`, …) and the
  *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleName`, …);
  * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
@@ -54,6 +55,10 @@ export {
 } from './google-click-ids.ts';
 export { normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
+export {
+  ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,
+  type AwsSigningOptions, type Credentials as AwsCredentials, type SignedRequest, type SigningInput,
+} from './aws-signature-v4.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';

@@ -30,6 +30,11 @@ const mapped = (id: string, overrides: Partial<CanonicalEvent> = {}, payload: Js
 const answer = (status: number, body = '', headers: Record<string, string> = {}): VendorResponse => ({ status, headers, body });
 const xmlError = (code: string, message: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>4442587FB7D0A2F9</RequestId><HostId>host-id</HostId></Error>`;
 const request = (events: number): RequestDescriptor => ({ method: 'PUT', url: 'https://acme-signal-events.s3.eu-west-1.amazonaws.com/x', eventIds: Array.from({ length: events }, (_, i) => `e${i}`) });
+/**
+ * What leaves Signal for a batch: `send`'s requests, each signed by the `sign` hook as the core
+ * signs it when sending (with `ctx.now`, the sending time).
+ */
+const sent = (batch: MappedEvent[], c: PluginContext): RequestDescriptor[] => s3.send(batch, c).map((built) => ({ ...s3.sign!(built, c), eventIds: built.eventIds }));
 const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
 const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
 
@@ -42,6 +47,18 @@ const bytesOf = (req: RequestDescriptor): Buffer => (req.body instanceof Uint8Ar
 const ndjsonOf = (req: RequestDescriptor): string => (req.body instanceof Uint8Array ? gunzipSync(req.body).toString('utf8') : String(req.body));
 
 /** SigV4 recomputed here from the documented steps, over what the request carries: it must equal the Authorization sent. */
+test('send builds unsigned PUTs; sign adds x-amz-date and the Authorization at the sending time (a signature minutes old after a rate-limit wait is refused by S3)', () => {
+  const [built] = s3.send([mapped('m-1')], ctx());
+  assert.equal(built!.headers!.authorization, undefined);
+  assert.equal(built!.headers!['x-amz-date'], undefined);
+  const later = { ...ctx(), now: NOW + 5 * 60_000 };
+  const signed = s3.sign!(built!, later);
+  assert.equal(signed.headers!['x-amz-date'], '20240324T161009Z', 'the time of signing, not of building');
+  assert.deepEqual(signed.eventIds, built!.eventIds);
+  assert.equal(signed.body, built!.body);
+  assert.equal(signed.headers!.authorization, expectedAuthorization(signed, 'acme-signal-events.s3.eu-west-1.amazonaws.com'));
+});
+
 function expectedAuthorization(req: RequestDescriptor, host: string, secret = SECRET, region = 'eu-west-1'): string {
   const url = new URL(req.url);
   const headers = Object.fromEntries(Object.entries(req.headers!).filter(([name]) => name !== 'authorization'));
@@ -57,7 +74,7 @@ function expectedAuthorization(req: RequestDescriptor, host: string, secret = SE
 
 test('send (compression none): one PUT of the batch as NDJSON to the virtual-hosted URL, key prefix/dt=/hour=/<integration>-<first id>-<count>-<digest>.ndjson, signed with SigV4', () => {
   const batch = [mapped('m-1', {}, { message_id: 'm-1', type: 'track', event: 'Signed Up' }), mapped('m-2', {}, { message_id: 'm-2', type: 'page', note: 'é ☀️' })];
-  const [put, ...more] = s3.send(batch, ctx({ compression: 'none' }));
+  const [put, ...more] = sent(batch, ctx({ compression: 'none' }));
   assert.equal(more.length, 0);
   const body = '{"message_id":"m-1","type":"track","event":"Signed Up"}\n{"message_id":"m-2","type":"page","note":"é ☀️"}\n';
   const path = `/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-${digestOf(['m-1', 'm-2'])}.ndjson`;
@@ -82,7 +99,7 @@ test('send (compression none): one PUT of the batch as NDJSON to the virtual-hos
 
 test('send (gzip, the default): the body is bytes whose gunzip is the NDJSON, a .ndjson.gz key, application/gzip without Content-Encoding; hashes and signature over the compressed bytes', () => {
   const batch = [mapped('m-1', {}, { message_id: 'm-1', type: 'track', note: 'Zoë ☀️ 日本' }), mapped('m-2', {}, { message_id: 'm-2', type: 'page' })];
-  const [put, ...more] = s3.send(batch, ctx());
+  const [put, ...more] = sent(batch, ctx());
   assert.equal(more.length, 0);
   const text = '{"message_id":"m-1","type":"track","note":"Zoë ☀️ 日本"}\n{"message_id":"m-2","type":"page"}\n';
   assert.ok(put!.body instanceof Uint8Array, 'bytes, sent as they are');
@@ -91,7 +108,7 @@ test('send (gzip, the default): the body is bytes whose gunzip is the NDJSON, a 
   assert.deepEqual(Buffer.from(body), gzipSync(Buffer.from(text, 'utf8')), 'node:zlib gzip of the UTF-8 NDJSON');
   assert.deepEqual([...body.subarray(0, 4)], [0x1f, 0x8b, 8, 0], 'gzip, deflate, no flags: no file name or comment in the header');
   assert.deepEqual([...body.subarray(4, 8)], [0, 0, 0, 0], 'modification time 0: the same NDJSON gives the same bytes');
-  assert.deepEqual(Buffer.from(s3.send(batch, { ...ctx(), now: NOW + 60_000 })[0]!.body as Uint8Array), Buffer.from(body), 'deterministic');
+  assert.deepEqual(Buffer.from(sent(batch, { ...ctx(), now: NOW + 60_000 })[0]!.body as Uint8Array), Buffer.from(body), 'deterministic');
   assert.equal(put!.url, `https://acme-signal-events.s3.eu-west-1.amazonaws.com/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-${digestOf(['m-1', 'm-2'])}.ndjson.gz`);
   assert.equal(put!.headers!['content-type'], 'application/gzip');
   assert.equal('content-encoding' in put!.headers!, false, 'a .gz file, not a transfer encoding a client would undo');
@@ -151,7 +168,7 @@ const VECTORS: Array<{ name: string; config: Record<string, JsonValue>; payloads
 test('send: independent SigV4 vectors (AWS\'s @smithy/signature-v4) — special prefix characters, an IPv6 endpoint, a port, a session token', () => {
   for (const vector of VECTORS) {
     const batch = vector.payloads.map((payload) => mapped(String(payload.message_id), {}, payload));
-    const [put, ...more] = s3.send(batch, ctx(vector.config));
+    const [put, ...more] = sent(batch, ctx(vector.config));
     assert.equal(more.length, 0, vector.name);
     assert.equal(put!.url, vector.url, vector.name);
     assert.equal(sha256(bytesOf(put!)), vector.sha256, vector.name);
@@ -162,7 +179,7 @@ test('send: independent SigV4 vectors (AWS\'s @smithy/signature-v4) — special 
 
 test('send: an independent SigV4 vector for a gzipped object (the signature over the compressed bytes), in the China Regions', (t) => {
   const batch = [mapped('m-1', {}, { message_id: 'm-1', note: 'Zoë ☀️ 日本' }), mapped('m-2', {}, { message_id: 'm-2' })];
-  const put = s3.send(batch, ctx({ region: 'cn-north-1' }))[0]!;
+  const put = sent(batch, ctx({ region: 'cn-north-1' }))[0]!;
   assert.equal(put.url, 'https://acme-signal-events.s3.cn-north-1.amazonaws.com.cn/signal/dt%3D2024-03-24/hour%3D16/pi-7f3c-m-1-2-e8d6f563b5d6774d.ndjson.gz');
   // smithy signed node:zlib's gzipSync of the NDJSON: the pinned signature holds for those exact
   // bytes. Another zlib build may compress the same text into other (equally valid) bytes.
@@ -176,56 +193,56 @@ test('send: an independent SigV4 vector for a gzipped object (the signature over
 test('send: path style, a custom endpoint (R2, a MinIO with a port over http), the China Regions; the Host signed is the one sent', () => {
   const one = [mapped('m-1')];
   const name = `pi-7f3c-m-1-1-${digestOf(['m-1'])}.ndjson.gz`;
-  const path = s3.send(one, ctx({ url_style: 'path' }))[0]!;
+  const path = sent(one, ctx({ url_style: 'path' }))[0]!;
   assert.equal(path.url, `https://s3.eu-west-1.amazonaws.com/acme-signal-events/signal/dt%3D2024-03-24/hour%3D16/${name}`);
   assert.equal(path.headers!.authorization, expectedAuthorization(path, 's3.eu-west-1.amazonaws.com'));
-  const r2 = s3.send(one, ctx({ endpoint: 'https://0123456789abcdef.r2.cloudflarestorage.com', region: 'auto', prefix: '', url_style: 'virtual_hosted' }))[0]!;
+  const r2 = sent(one, ctx({ endpoint: 'https://0123456789abcdef.r2.cloudflarestorage.com', region: 'auto', prefix: '', url_style: 'virtual_hosted' }))[0]!;
   assert.equal(r2.url, `https://acme-signal-events.0123456789abcdef.r2.cloudflarestorage.com/dt%3D2024-03-24/hour%3D16/${name}`, 'an empty prefix: the bucket\'s root');
   assert.equal(r2.headers!.authorization, expectedAuthorization(r2, 'acme-signal-events.0123456789abcdef.r2.cloudflarestorage.com', SECRET, 'auto'));
-  const minio = s3.send(one, ctx({ endpoint: 'http://minio.internal:9000', region: 'us-east-1', allow_private_endpoint: true, prefix: '/events/raw/' }))[0]!;
+  const minio = sent(one, ctx({ endpoint: 'http://minio.internal:9000', region: 'us-east-1', allow_private_endpoint: true, prefix: '/events/raw/' }))[0]!;
   assert.equal(minio.url, `http://minio.internal:9000/acme-signal-events/events/raw/dt%3D2024-03-24/hour%3D16/${name}`, 'path style by default with an endpoint');
   assert.equal(minio.headers!.authorization, expectedAuthorization(minio, 'minio.internal:9000', SECRET, 'us-east-1'), 'the port is part of the Host signed');
   assert.deepEqual(minio.allowPrivateTargets, [...PRIVATE_NETWORKS], 'private ranges, not the host name: the guard checks what the name resolves to');
-  assert.equal('allowPrivateTargets' in s3.send(one, ctx({ endpoint: 'https://minio.internal:9000' }))[0]!, false, 'not without allow_private_endpoint');
-  const hosted = s3.send(one, ctx({ endpoint: 'http://store.lan:9000', allow_private_endpoint: true, url_style: 'virtual_hosted' }))[0]!;
+  assert.equal('allowPrivateTargets' in sent(one, ctx({ endpoint: 'https://minio.internal:9000' }))[0]!, false, 'not without allow_private_endpoint');
+  const hosted = sent(one, ctx({ endpoint: 'http://store.lan:9000', allow_private_endpoint: true, url_style: 'virtual_hosted' }))[0]!;
   assert.equal(new URL(hosted.url).host, 'acme-signal-events.store.lan:9000');
   assert.deepEqual(hosted.allowPrivateTargets, [...PRIVATE_NETWORKS]);
-  assert.equal(s3.send(one, ctx({ region: 'cn-north-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.cn-north-1.amazonaws.com.cn/'), true);
-  assert.equal(s3.send(one, ctx({ region: 'us-east-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.us-east-1.amazonaws.com/'), true);
+  assert.equal(sent(one, ctx({ region: 'cn-north-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.cn-north-1.amazonaws.com.cn/'), true);
+  assert.equal(sent(one, ctx({ region: 'us-east-1' }))[0]!.url.startsWith('https://acme-signal-events.s3.us-east-1.amazonaws.com/'), true);
 });
 
 test('send: a session token, a storage class and KMS encryption go as signed x-amz- headers', () => {
-  const put = s3.send([mapped('m-1')], ctx({ session_token: 'FwoGZXIvYXdzEXAMPLE//token+=', storage_class: 'STANDARD_IA', server_side_encryption: 'aws:kms', kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd' }))[0]!;
+  const put = sent([mapped('m-1')], ctx({ session_token: 'FwoGZXIvYXdzEXAMPLE//token+=', storage_class: 'STANDARD_IA', server_side_encryption: 'aws:kms', kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd' }))[0]!;
   assert.equal(put.headers!['x-amz-security-token'], 'FwoGZXIvYXdzEXAMPLE//token+=');
   assert.equal(put.headers!['x-amz-storage-class'], 'STANDARD_IA');
   assert.equal(put.headers!['x-amz-server-side-encryption'], 'aws:kms');
   assert.equal(put.headers!['x-amz-server-side-encryption-aws-kms-key-id'], 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd');
   assert.match(put.headers!.authorization!, /SignedHeaders=content-md5;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-server-side-encryption;x-amz-server-side-encryption-aws-kms-key-id;x-amz-storage-class,/);
   assert.equal(put.headers!.authorization, expectedAuthorization(put, 'acme-signal-events.s3.eu-west-1.amazonaws.com'));
-  const sse = s3.send([mapped('m-1')], ctx({ server_side_encryption: 'AES256', kms_key_id: 'ignored-without-kms' }))[0]!;
+  const sse = sent([mapped('m-1')], ctx({ server_side_encryption: 'AES256', kms_key_id: 'ignored-without-kms' }))[0]!;
   assert.equal(sse.headers!['x-amz-server-side-encryption'], 'AES256');
   assert.equal('x-amz-server-side-encryption-aws-kms-key-id' in sse.headers!, false);
 });
 
 test('send: the key depends on the events alone — the same events give the same key at any time; other groupings, and other events with the same messageId, never share one', () => {
   const batch = [mapped('m-1'), mapped('m-2')];
-  const first = s3.send(batch, ctx())[0]!;
-  const later = s3.send(batch, { ...ctx(), now: NOW + 3_600_000 })[0]!;
+  const first = sent(batch, ctx())[0]!;
+  const later = sent(batch, { ...ctx(), now: NOW + 3_600_000 })[0]!;
   assert.equal(later.url, first.url, 'a retry an hour later overwrites the same object');
   assert.notEqual(later.headers!.authorization, first.headers!.authorization, 'signed anew at its own time');
-  assert.notEqual(s3.send([mapped('m-1'), mapped('m-3')], ctx())[0]!.url, first.url, 'same first event and count, other events: another object');
-  assert.notEqual(s3.send([mapped('m-2'), mapped('m-1')], ctx())[0]!.url, first.url);
+  assert.notEqual(sent([mapped('m-1'), mapped('m-3')], ctx())[0]!.url, first.url, 'same first event and count, other events: another object');
+  assert.notEqual(sent([mapped('m-2'), mapped('m-1')], ctx())[0]!.url, first.url);
   assert.equal(objectKey('p', 'dt=2024-03-24/hour=16', 'pi', [browserEvent({ messageId: '../../etc/passwd?x=1#2 ☀' })]), `p/dt=2024-03-24/hour=16/pi-.._.._etc_passwd_x_1_2__-1-${digestOf(['../../etc/passwd?x=1#2 ☀'])}.ndjson`, 'a client\'s messageId cannot shape the key');
   assert.throws(() => objectUrl({ bucket: 'b', region: 'eu-west-1', urlStyle: 'virtual_hosted', endpoint: undefined }, 'p/../x.ndjson'), /must not have "\." or "\.\." segments/, 'the URL parser would drop the segment from the path signed');
   assert.throws(() => objectUrl({ bucket: 'b', region: 'eu-west-1', urlStyle: 'path', endpoint: undefined }, './x.ndjson'));
-  const completed = s3.send([mapped('order-1', { event: 'Order Completed', receivedAt: '2024-03-24T16:01:00.000Z' })], ctx({ partition_by: 'timestamp' }))[0]!;
-  const refunded = s3.send([mapped('order-1', { event: 'Order Refunded', receivedAt: '2024-03-24T16:40:00.000Z' })], ctx({ partition_by: 'timestamp' }))[0]!;
+  const completed = sent([mapped('order-1', { event: 'Order Completed', receivedAt: '2024-03-24T16:01:00.000Z' })], ctx({ partition_by: 'timestamp' }))[0]!;
+  const refunded = sent([mapped('order-1', { event: 'Order Refunded', receivedAt: '2024-03-24T16:40:00.000Z' })], ctx({ partition_by: 'timestamp' }))[0]!;
   assert.notEqual(refunded.url, completed.url, 'two events with one messageId (the client sets it) never replace each other\'s object');
-  assert.equal(s3.send([mapped('order-1', { event: 'Order Completed', receivedAt: '2024-03-24T16:01:00.000Z' })], { ...ctx({ partition_by: 'timestamp' }), now: NOW + 600_000 })[0]!.url, completed.url, 'a retry keeps receivedAt: the same key');
+  assert.equal(sent([mapped('order-1', { event: 'Order Completed', receivedAt: '2024-03-24T16:01:00.000Z' })], { ...ctx({ partition_by: 'timestamp' }), now: NOW + 600_000 })[0]!.url, completed.url, 'a retry keeps receivedAt: the same key');
   const a = [browserEvent({ messageId: 'x' }), browserEvent({ messageId: 'a\nb' }), browserEvent({ messageId: 'c' })];
   const b = [browserEvent({ messageId: 'x' }), browserEvent({ messageId: 'a' }), browserEvent({ messageId: 'b\nc' })];
   assert.notEqual(objectKey('p', 'dt=2024-03-24/hour=16', 'pi', a), objectKey('p', 'dt=2024-03-24/hour=16', 'pi', b), 'no separator to forge: the digest is over JSON');
-  const repeated = s3.send([mapped('m-1'), mapped('m-1#2')], ctx())[0]!;
+  const repeated = sent([mapped('m-1'), mapped('m-1#2')], ctx())[0]!;
   assert.deepEqual(repeated.eventIds, ['m-1', 'm-1#2'], 'events named by their MappedEvent id');
 });
 
@@ -235,17 +252,17 @@ test('send: events go to the object of their own hour (received_at by default, o
     mapped('b', { receivedAt: '2024-03-24T17:00:00.000Z', timestamp: '2024-03-24T17:00:00.000Z' }),
     mapped('c', { receivedAt: '2024-03-24T16:30:00.000Z', timestamp: '2024-03-20T08:10:00.000Z' }),
   ];
-  const received = s3.send(batch, ctx());
+  const received = sent(batch, ctx());
   assert.deepEqual(received.map((r) => [new URL(r.url).pathname.split('/').slice(2, 4).join('/'), r.eventIds]), [
     ['dt%3D2024-03-24/hour%3D16', ['a', 'c']],
     ['dt%3D2024-03-24/hour%3D17', ['b']],
   ]);
-  const timed = s3.send(batch, ctx({ partition_by: 'timestamp' }));
+  const timed = sent(batch, ctx({ partition_by: 'timestamp' }));
   assert.deepEqual(timed.map((r) => [new URL(r.url).pathname.split('/').slice(2, 4).join('/'), r.eventIds]), [
     ['dt%3D2024-03-20/hour%3D08', ['a', 'c']],
     ['dt%3D2024-03-24/hour%3D17', ['b']],
   ]);
-  const unreadable = s3.send([mapped('d', { receivedAt: '2024-03-24T18:00:00.000Z', timestamp: 'soon' })], ctx({ partition_by: 'timestamp' }))[0]!;
+  const unreadable = sent([mapped('d', { receivedAt: '2024-03-24T18:00:00.000Z', timestamp: 'soon' })], ctx({ partition_by: 'timestamp' }))[0]!;
   assert.match(unreadable.url, /dt%3D2024-03-24\/hour%3D18\//, 'an unreadable timestamp falls back to receivedAt');
 });
 
@@ -253,14 +270,14 @@ test('send: objects hold at most max_events_per_object events and max_object_byt
   assert.deepEqual(s3.batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES });
   assert.deepEqual([MAX_EVENTS, MAX_BYTES], [10_000, 16_777_216]);
   const batch = Array.from({ length: 25 }, (_, i) => mapped(`e${String(i).padStart(2, '0')}`, {}, { message_id: `e${i}`, pad: 'x'.repeat(10_000) }));
-  assert.deepEqual(s3.send(batch, ctx({ max_events_per_object: 10 })).map((r) => r.eventIds.length), [10, 10, 5]);
+  assert.deepEqual(sent(batch, ctx({ max_events_per_object: 10 })).map((r) => r.eventIds.length), [10, 10, 5]);
   // Each line is 10,032 or 10,033 bytes with its newline: 6 fit in 64 KiB.
-  const small = s3.send(batch, ctx({ max_object_bytes: 65_536 }));
+  const small = sent(batch, ctx({ max_object_bytes: 65_536 }));
   assert.deepEqual(small.map((r) => r.eventIds.length), [6, 6, 6, 6, 1]);
   for (const r of small) assert.ok(Buffer.byteLength(ndjsonOf(r)) <= 65_536, 'the limit is on the NDJSON before compression');
   for (const r of small) assert.ok(bytesOf(r).length < 65_536 / 10, 'the gzipped object is much smaller');
   assert.deepEqual(small.flatMap((r) => r.eventIds), batch.map((m) => m.id), 'every event once, in order');
-  assert.deepEqual(s3.send(batch, ctx({ max_object_bytes: 1 })).map((r) => r.eventIds.length), [25], 'a value outside the schema falls back to the default 5 MiB');
+  assert.deepEqual(sent(batch, ctx({ max_object_bytes: 1 })).map((r) => r.eventIds.length), [25], 'a value outside the schema falls back to the default 5 MiB');
 });
 
 test('classify: S3\'s documented answers — success, throttling, clock skew, passing failures, and what to fix for credentials, bucket and Region', () => {
@@ -397,7 +414,7 @@ test('allow_private_endpoint opens private ranges to the egress guard, not the h
   for (const address of ['169.254.169.254', '169.254.170.2', 'fe80::1', 'fd00:ec2::254', '100.100.100.200', '192.0.0.192', '0.0.0.0', '198.18.0.1']) {
     assert.equal(allowed('minio.internal', address), false, address);
   }
-  const [put] = s3.send([mapped('m-1')], ctx({ endpoint: 'http://minio.internal:9000', allow_private_endpoint: true, region: 'us-east-1' }));
+  const [put] = sent([mapped('m-1')], ctx({ endpoint: 'http://minio.internal:9000', allow_private_endpoint: true, region: 'us-east-1' }));
   const lookup = (address: string) => new Promise<string>((resolve) => {
     const resolver = (_host: string, _options: object, callback: (error: null, list: Array<{ address: string; family: number }>) => void) => callback(null, [{ address, family: address.includes(':') ? 6 : 4 }]);
     guardedLookup(put!.allowPrivateTargets, resolver)('minio.internal', {}, (error) => resolve(error ? String((error as { code?: string }).code) : 'connected'));

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { definePlugin, splitBatch, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, sha256Hex, signAwsRequest, splitBatch, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
 import { DEFAULT_PREFIX, objectKey, partitionInstant, partitionOf, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
-import { sha256Hex, signRequest } from './sigv4.ts';
 import { BUCKET_PATTERN, objectUrl, privateTargetsOf, targetOf, targetProblems, URL_STYLES } from './target.ts';
 
 export { archiveRecord, hashCustomerField } from './archive-record.ts';
 export { classifyS3, parseS3Error } from './classify.ts';
 export { DEFAULT_PREFIX, objectKey, partitionOf } from './object-key.ts';
-export { signRequest } from './sigv4.ts';
 export { objectUrl, PRIVATE_NETWORKS } from './target.ts';
 
 /** Most events in one object (configurable below it: `max_events_per_object`). */
@@ -102,37 +100,40 @@ function objectBody(text: string, compression: Compression): { body: string | Ui
 }
 
 /**
- * One PutObject request: the object's URL, its body (NDJSON, gzipped by default) and the SigV4
- * Authorization over exactly the bytes sent (`x-amz-content-sha256`, and `Content-MD5` for
- * buckets with Object Lock: both of the compressed bytes when gzipped).
+ * One PutObject request: the object's URL, its body (NDJSON, gzipped by default), and the
+ * hashes S3 checks (`x-amz-content-sha256`, and `Content-MD5` for buckets with Object Lock: both
+ * of the compressed bytes when gzipped). Signed by `signObjectPut` when it is sent.
  */
 function putObject(events: MappedEvent[], partition: string, ctx: PluginContext): RequestDescriptor {
   const { config } = ctx;
   const target = targetOf(config);
   const { body, contentType, extension } = objectBody(ndjson(events), compressionOf(config));
   const key = objectKey(prefixOf(config), partition, ctx.integrationId, events.map((e) => e.event), extension);
-  const { url, host, canonicalPath } = objectUrl(target, key);
-  const payloadHash = sha256Hex(body);
+  const { url } = objectUrl(target, key);
   const headers: Record<string, string> = {
     'content-type': contentType,
     'content-md5': createHash('md5').update(body).digest('base64'),
-    'x-amz-content-sha256': payloadHash,
+    'x-amz-content-sha256': sha256Hex(body),
     ...objectHeaders(config),
-    ...(given(config.session_token) ? { 'x-amz-security-token': config.session_token } : {}),
   };
-  const signed = signRequest({
-    method: 'PUT', host, canonicalPath, headers, payloadHash, now: ctx.now, region: target.region, service: 's3',
-    credentials: { accessKeyId: String(config.access_key_id), secretAccessKey: String(config.secret_access_key) },
-  });
   const allow = privateTargetsOf(config);
-  return {
-    method: 'PUT',
-    url,
-    headers: { ...headers, 'x-amz-date': signed.amzDate, authorization: signed.authorization },
-    body,
-    eventIds: events.map((e) => e.id),
-    ...(allow.length > 0 ? { allowPrivateTargets: allow } : {}),
-  };
+  return { method: 'PUT', url, headers, body, eventIds: events.map((e) => e.id), ...(allow.length > 0 ? { allowPrivateTargets: allow } : {}) };
+}
+
+/**
+ * A PutObject request signed with AWS Signature Version 4 at the moment it is sent (the core's
+ * `sign` hook, after any rate-limit wait): S3 refuses a signature more than 15 minutes from its
+ * own clock (RequestTimeTooSkewed). The session token of temporary credentials is signed too.
+ */
+export function signObjectPut(request: RequestDescriptor, ctx: Pick<PluginContext, 'config' | 'now'>): RequestDescriptor {
+  const { config } = ctx;
+  return signAwsRequest(request, {
+    region: targetOf(config).region, service: 's3', now: ctx.now,
+    credentials: {
+      accessKeyId: String(config.access_key_id), secretAccessKey: String(config.secret_access_key),
+      ...(given(config.session_token) ? { sessionToken: config.session_token } : {}),
+    },
+  });
 }
 
 /**
@@ -283,5 +284,6 @@ export default definePlugin({
     // splitBatch counts each payload's JSON and one byte more: exactly an NDJSON line's newline.
     return [...byPartition].flatMap(([partition, events]) => splitBatch(events, limits).map((part) => putObject(part, partition, ctx)));
   },
+  sign: signObjectPut,
   classify: (response, request, ctx) => classifyS3(response, request, ctx.config),
 });

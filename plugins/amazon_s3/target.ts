@@ -2,8 +2,7 @@
 // S3-compatible stores), virtual-hosted or path style, and the object's URL with its key
 // encoded as SigV4 signs it. Also the checks of those config fields, for validateConfig.
 import { isIP } from 'node:net';
-import { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
-import { uriEncode } from './sigv4.ts';
+import { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem, uriEncode, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 export const URL_STYLES = ['virtual_hosted', 'path'] as const;
 export type UrlStyle = (typeof URL_STYLES)[number];

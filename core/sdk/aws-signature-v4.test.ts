@@ -4,9 +4,10 @@
 // Authorization Header: Transferring Payload in a Single Chunk" (examplebucket, 2013-05-24).
 // The expected values are AWS's, not computed here; the same values are pinned by independent
 // implementations (the AWS SDK for JavaScript's own suite fixture among them).
+// signAwsRequest (the form a plugin's sign hook uses) is checked against signRequest and the suite.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signingKey, signRequest, uriEncode, type SigningInput } from './sigv4.ts';
+import { amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode, type SigningInput } from './aws-signature-v4.ts';
 
 const SUITE = {
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
@@ -89,4 +90,27 @@ test('uriEncode: unreserved characters kept, everything else %XX upper case (! \
   assert.equal(uriEncode("AZaz09-._~!'()*= /é"), 'AZaz09-._~%21%27%28%29%2A%3D%20%2F%C3%A9');
   assert.equal(uriEncode('signal/dt=2024-03-24/hour=16/a b.ndjson', true), 'signal/dt%3D2024-03-24/hour%3D16/a%20b.ndjson');
   assert.equal(amzDateOf(Date.UTC(2024, 2, 24, 16, 5, 9, 999)), '20240324T160509Z');
+});
+
+test('signAwsRequest: a request descriptor signed as signRequest signs it — host with its port, path as written, query, headers, the body\'s hash; the session token signed', () => {
+  const request = { method: 'POST' as const, url: 'https://example.amazonaws.com/', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'Kinesis_20131202.PutRecords' }, body: '{"a":1}', eventIds: ['e1'] };
+  const signed = signAwsRequest(request, { ...SUITE, service: 'kinesis' });
+  const expected = signRequest({ method: 'POST', host: 'example.amazonaws.com', canonicalPath: '/', headers: request.headers, payloadHash: sha256Hex('{"a":1}'), ...SUITE, service: 'kinesis' });
+  assert.deepEqual(signed, { ...request, headers: { ...request.headers, 'x-amz-date': '20150830T123600Z', authorization: expected.authorization } });
+  assert.match(signed.headers!.authorization!, /SignedHeaders=content-type;host;x-amz-date;x-amz-target,/);
+
+  const temporary = signAwsRequest(request, { ...SUITE, service: 'kinesis', credentials: { ...SUITE.credentials, sessionToken: 'FwoGZXIvYXdzEXAMPLE' } });
+  assert.equal(temporary.headers!['x-amz-security-token'], 'FwoGZXIvYXdzEXAMPLE');
+  assert.match(temporary.headers!.authorization!, /SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target,/);
+
+  // Signed again later (a re-send): the old signature is replaced, not signed over.
+  const again = signAwsRequest(signed, { ...SUITE, service: 'kinesis', now: SUITE.now + 60_000 });
+  assert.equal(again.headers!['x-amz-date'], '20150830T123700Z');
+  assert.match(again.headers!.authorization!, /SignedHeaders=content-type;host;x-amz-date;x-amz-target,/);
+
+  // get-vanilla-query-order-key-case through a descriptor's query, and a port kept in the host.
+  const query = signAwsRequest({ method: 'GET', url: 'https://example.amazonaws.com/', query: [['Param2', 'value2'], ['Param1', 'value1']], eventIds: [] }, SUITE);
+  assert.match(query.headers!.authorization!, /Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/);
+  const ported = signAwsRequest({ method: 'GET', url: 'http://minio.internal:9000/b/k', headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 }, eventIds: [] }, { ...SUITE, service: 's3' });
+  assert.equal(ported.headers!.authorization, signRequest({ method: 'GET', host: 'minio.internal:9000', canonicalPath: '/b/k', headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 }, payloadHash: EMPTY_PAYLOAD_SHA256, ...SUITE, service: 's3' }).authorization);
 });
