@@ -38,6 +38,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/slack' },
   { plugin: './plugins/google_pubsub' },
   { plugin: './plugins/brevo' },
+  { plugin: './plugins/amazon_kinesis' },
 ];
 
 export default plugins;
