@@ -60,7 +60,7 @@ export function awsError(response: VendorResponse): AwsError {
   const type = typeof json.__type === 'string' ? json.__type : responseHeader(response.headers, 'x-amzn-errortype') ?? '';
   const code = type.split('#').pop()!.split(':')[0]!.trim();
   const said = typeof json.message === 'string' ? json.message : typeof json.Message === 'string' ? json.Message : '';
-  return { code, message: shortText(said !== '' ? said : code === '' ? response.body : '') };
+  return { code, message: shortText(said !== '' ? said : code === '' && response.json === undefined ? response.body : '') };
 }
 
 /** `HTTP 400 ResourceNotFoundException: Stream … not found.` — what an answer said, for reasons. */
