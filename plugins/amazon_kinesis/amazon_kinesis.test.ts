@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
-import kinesis, { awsError, classifyPut, endpointOf, MAX_RECORDS, partitionKey, readDeletionNotice, streamOf, streamRecord, validateKinesisConfig } from './index.ts';
+import kinesis, { awsError, classifyPut, endpointOf, kinesisConfigWarnings, MAX_RECORDS, partitionKey, readDeletionNotice, streamOf, streamRecord, validateKinesisConfig } from './index.ts';
 
 const NOW = Date.parse('2026-11-30T12:00:05.000Z');
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -52,15 +52,17 @@ test('config: a valid config passes; each problem names its field and says what 
   assert.deepEqual(validateKinesisConfig({ ...CONFIG, stream_name: 'arn:aws:kinesis:eu-west-1:111122223333:stream/signal-events' }), []);
   const problems = validateKinesisConfig({
     service: 'sqs', region: 'Europe (Ireland)', stream_name: 'signal events', access_key_id: ' AKIAIOSFODNN7EXAMPLE', secret_access_key: `${SECRET}\n`,
-    session_token: 'FwoG', partition_key: 'email', include_contact_info: 'yes', deletion_notices: 1,
+    partition_key: 'email', include_contact_info: 'yes', deletion_notices: 1,
   });
-  assert.deepEqual(problems.map((p) => p.field), ['service', 'region', 'stream_name', 'access_key_id', 'secret_access_key', 'session_token', 'partition_key', 'include_contact_info', 'deletion_notices']);
+  assert.deepEqual(problems.map((p) => p.field), ['service', 'region', 'stream_name', 'access_key_id', 'secret_access_key', 'partition_key', 'include_contact_info', 'deletion_notices']);
   assert.match(problems[1]!.message, /give an AWS Region code such as eu-west-1/);
   assert.match(problems[2]!.message, /1 to 128 letters, digits, underscores, periods and hyphens/);
   assert.ok(problems.every((p) => !p.message.includes(SECRET)), 'the secret is never quoted');
   assert.deepEqual(validateKinesisConfig({ ...CONFIG, stream_name: 'arn:aws:kinesis:us-east-1:111122223333:stream/signal-events' }).map((p) => p.message), ['is in Region us-east-1, but region is eu-west-1: requests go to the configured region\'s endpoint, so set region to us-east-1']);
   assert.match(validateKinesisConfig({ ...FIREHOSE, stream_name: 'arn:aws:kinesis:eu-west-1:111122223333:stream/signal-events' })[0]!.message, /a Kinesis data stream's ARN, while service is firehose/);
   assert.deepEqual(validateKinesisConfig({ ...CONFIG, service: undefined as unknown as string, access_key_id: 'ASIAIOSFODNN7EXAMPLE', session_token: 'FwoG' }), [], 'service defaults to data streams; ASIA keys take a session token');
+  assert.deepEqual(kinesisConfigWarnings({ ...CONFIG, session_token: '••••' }).map((w) => w.field), ['session_token'], 'a session token with an AKIA key: advice, not a refusal');
+  assert.deepEqual(kinesisConfigWarnings({ ...CONFIG, access_key_id: 'ASIAIOSFODNN7EXAMPLE', session_token: '••••' }), []);
   assert.deepEqual(streamOf({ ...FIREHOSE, stream_name: 'arn:aws:firehose:eu-west-1:111122223333:deliverystream/signal-to-s3' }), { name: 'signal-to-s3' }, 'PutRecordBatch takes the name only');
 });
 

@@ -118,8 +118,9 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     deletion_notices: {
       type: 'boolean', title: 'Deletion Notices',
-      description: 'On: when Signal is asked to forget a person, a deletion notice record ({"type":"person_deletion","user_id","anonymous_id","requested_at"}) is written to the stream, for your consumers to erase what they stored of the person. A stream cannot delete its records: they expire at the end of its retention (Firehose keeps none once delivered). Off by default.',
-      default: false,
+      description: 'On: when Signal is asked to forget a person, a deletion notice record ({"type":"person_deletion","user_id","anonymous_id","requested_at"}) is written to the stream, for your consumers to erase what they stored of the person. A stream cannot delete its records: they expire at the end of its retention (Firehose keeps none once delivered). Off unless set (it needs consumers that act on the notices).',
+      // No default: off unless set; the example is the value that turns the feature on.
+      examples: [true],
     },
   },
 };
@@ -178,11 +179,23 @@ export function validateKinesisConfig(config: Record<string, JsonValue>): Config
   // The messages never quote the secret: a secret must not reach an error answer.
   if (secret === '') add('secret_access_key', 'is required: the access key\'s secret, shown once when the key was created');
   else if (/\s/.test(secret)) add('secret_access_key', 'holds white space or a line break (a paste error): the signature could never match; paste the secret alone');
-  if (text(config.session_token) !== undefined && keyId.trim().startsWith('AKIA')) {
-    add('session_token', 'is set, but access_key_id is a long-lived key (AKIA…): a session token goes only with temporary credentials (ASIA…); leave it empty');
-  }
   if (config.partition_key !== undefined && !(PARTITION_KEYS as readonly JsonValue[]).includes(config.partition_key)) add('partition_key', 'must be person, anonymous_id or message_id');
   add('include_contact_info', switchProblem(config.include_contact_info));
   add('deletion_notices', switchProblem(config.deletion_notices));
   return problems;
+}
+
+/**
+ * Advice about a valid config, never refusing it: a session token with a long-lived key
+ * (AKIA…), which AWS refuses (a session token goes only with temporary ASIA… credentials).
+ * Secret fields come masked: only whether the token is set is read.
+ *
+ * @example
+ * kinesisConfigWarnings({ access_key_id: 'AKIAIOSFODNN7EXAMPLE', session_token: '••••' });
+ * // [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): …' }]
+ */
+export function kinesisConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
+  const keyId = text(config.access_key_id) ?? '';
+  if (text(config.session_token) === undefined || !keyId.startsWith('AKIA')) return [];
+  return [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): AWS refuses a session token with it (the token goes only with temporary ASIA… credentials); leave it empty' }];
 }

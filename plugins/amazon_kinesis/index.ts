@@ -1,12 +1,12 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyPut } from './classify.ts';
-import { CONFIG_SCHEMA, includesContactInfo, validateKinesisConfig } from './config.ts';
+import { CONFIG_SCHEMA, includesContactInfo, kinesisConfigWarnings, validateKinesisConfig } from './config.ts';
 import { kinesisForgetPerson } from './forget-person.ts';
 import { MAX_BODY_BYTES, MAX_RECORDS, putRequests, signPutRequest } from './put-request.ts';
 import { streamRecord } from './stream-record.ts';
 
 export { awsError, classifyPut, recordOutcome } from './classify.ts';
-export { CONFIG_SCHEMA, streamOf, validateKinesisConfig } from './config.ts';
+export { CONFIG_SCHEMA, kinesisConfigWarnings, streamOf, validateKinesisConfig } from './config.ts';
 export { deletionNotice, deletionNoticeRequest, kinesisForgetPerson, readDeletionNotice } from './forget-person.ts';
 export { endpointOf, MAX_BODY_BYTES, MAX_RECORDS, partitionKey, putRequests, recordData, signPutRequest } from './put-request.ts';
 export { streamRecord, withoutContactInfo } from './stream-record.ts';
@@ -36,6 +36,7 @@ export default definePlugin({
   signal: '^0.1.0',
   config: CONFIG_SCHEMA,
   validateConfig: validateKinesisConfig,
+  configWarnings: kinesisConfigWarnings,
   variants: {
     default: { description: 'Every event as one record: message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, timestamp, received_at, sent_at, properties, traits and context — without contact information unless config.include_contact_info is on.', blueprint: 'amazon_kinesis/default.yaml' },
   },
