@@ -213,6 +213,8 @@ test('deletion notices: off unless config.deletion_notices; one signed record un
   assert.deepEqual(built.eventIds, []);
   const anonymous = forget.request({ userId: null, anonymousId: 'df_abc123' }, ctx({ deletion_notices: true, partition_key: 'message_id' })) as RequestDescriptor;
   assert.deepEqual(bodyOf(anonymous).Records.map((r) => r.PartitionKey), ['df_abc123'], 'per-event partitioning: the person\'s id all the same');
+  const byEmail = forget.request({ userId: 'jane@example.com', anonymousId: null }, ctx({ deletion_notices: true })) as RequestDescriptor;
+  assert.deepEqual([bodyOf(byEmail).Records[0]!.PartitionKey, (JSON.parse(decoded(bodyOf(byEmail).Records[0]!.Data)) as { user_id: string }).user_id], [`sha256:${sha256('jane@example.com')}`, `sha256:${sha256('jane@example.com')}`], 'an email not in clear while records leave contact information out');
   assert.deepEqual(forget.request({ userId: 'undefined', anonymousId: null }, ctx({ deletion_notices: true })), { skipped: 'the ids named are placeholders ("null", "undefined", …) that name no one' });
   const config = { ...CONFIG, deletion_notices: true };
   assert.deepEqual(readDeletionNotice(answer(200, { FailedRecordCount: 0, Records: [{ SequenceNumber: '1', ShardId: 'shardId-000000000000' }] }), built, config), { done: true, message: 'deletion notice written to signal-events: your consumers erase the person\'s data' });

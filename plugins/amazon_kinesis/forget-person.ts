@@ -8,8 +8,9 @@
 // records still in the stream). Writing the same notice again is harmless.
 import { usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPut } from './classify.ts';
-import { sendsDeletionNotices, serviceOf, streamOf } from './config.ts';
-import { partitionKey, putRequest, recordEntry, signPutRequest } from './put-request.ts';
+import { includesContactInfo, sendsDeletionNotices, serviceOf, streamOf } from './config.ts';
+import { partitionKey, putRequest, recordEntry, sha256Hex, signPutRequest } from './put-request.ts';
+import { isContactInfo } from './stream-record.ts';
 
 /** The `type` of a deletion notice record. */
 export const DELETION_NOTICE_TYPE = 'person_deletion';
@@ -33,7 +34,11 @@ export function deletionNoticeRequest(person: { userId: string | null; anonymous
   const { config } = ctx;
   // The partition key of the person's own events, so the notice lands on their shard after them.
   const key = partitionKey({ userId: person.userId ?? undefined, anonymousId: person.anonymousId ?? '', messageId: `deletion:${person.userId ?? person.anonymousId ?? ''}` }, config.partition_key === 'message_id' ? { ...config, partition_key: 'person' } : config);
-  const request = putRequest([recordEntry(deletionNotice(person, ctx.now), key, serviceOf(config))], [], config);
+  // An id that is contact information (an email as userId) is not in clear in the notice when
+  // records leave contact information out: its SHA-256, as its partition key has it.
+  const asRecorded = (id: string | null) => (id === null || includesContactInfo(config) || !isContactInfo(id) ? id : `sha256:${sha256Hex(id)}`);
+  const notice = deletionNotice({ userId: asRecorded(person.userId), anonymousId: asRecorded(person.anonymousId) }, ctx.now);
+  const request = putRequest([recordEntry(notice, key, serviceOf(config))], [], config);
   return signPutRequest(request, ctx);
 }
 

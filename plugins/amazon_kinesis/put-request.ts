@@ -37,7 +37,8 @@ export function endpointOf(service: Service, region: string): string {
   return `https://${TARGETS[service].signingName}.${region}.${domain}/`;
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+/** SHA-256 of a text, in hex. */
+export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
  * A partition key of the chosen id: kept as it is, unless it is longer than Kinesis takes
