@@ -136,6 +136,23 @@ describe('Amazon Kinesis', () => {
     await delivered(integrationId, 1);
   });
 
+  test('Firehose\'s answer to a large batch, longer than the 64 KB the core reads: the records written once, not sent again', async () => {
+    const { site, integrationId } = await install('Firehose long answer', { service: 'firehose', stream_name: 'signal-long-answer' });
+    // AWS's RecordIds run to hundreds of characters: 100 results of ~1 KB are ~100 KB, cut at 64 KB.
+    const longAnswer = (request: RecordedRequest): ScriptedResponse => ({
+      status: 200,
+      body: { FailedPutCount: 0, Encrypted: false, RequestResponses: bodyOf(request).Records.map((_, i) => ({ RecordId: `${'R'.repeat(1000)}${i}` })) },
+    });
+    queue('signal-long-answer', ...Array.from({ length: 20 }, () => longAnswer));
+    const ids = Array.from({ length: 100 }, (_, i) => `kin-long-${i}`);
+    await batchCall(site.key, ids.map((messageId) => ({ event: 'Viewed', messageId })));
+    await delivered(integrationId, 100);
+    const puts = putsTo('signal-long-answer', '/firehose/');
+    assert.deepEqual(puts.flatMap((p) => parsed(p).map((r) => r.message_id)).sort(), [...ids].sort(), 'each record written once');
+    const stats = await integrationStats(signal, integrationId);
+    assert.deepEqual([stats.delivered, stats.deadLettered, stats.retried], [100, 0, 0]);
+  });
+
   test('a 503, a 429 with Retry-After and a timeout are retried, each try signed anew, then delivered once', async () => {
     const { site, integrationId } = await install('Kinesis outage', { stream_name: 'signal-outage' });
     queue('signal-outage',

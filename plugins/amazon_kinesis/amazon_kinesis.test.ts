@@ -174,6 +174,33 @@ test('classify 200 that is not the API\'s answer: a proxy\'s page or a results l
   assert.equal(statusOf(classifyPut(answer(200, { FailedPutCount: 2 }), request(2), FIREHOSE)), 'retry');
 });
 
+test('classify 200 cut short at the core\'s 64 KB: the results that came decide their records, the rest written when the count says so, else sent again', () => {
+  // What the core hands over: the answer's first 64 KB, no JSON (500 Firehose RecordIds run well past it).
+  const cut = (json: object) => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(json).slice(0, 65_536) });
+  const recordId = (i: number) => `${'Ys2kc+1ruhJGa4SVsr6gX8zhd/eUZTzD3LGVcjbVrzFHxtWCGb5LUjnNuRbRB5wXhYwv4MCgYnGlETAvBDnGRW9GcuMCw4cYPLLNMYUj9FUDpoT3tXiY9mq0l'.repeat(2)}${i}`;
+  const written = Array.from({ length: 500 }, (_, i) => ({ RecordId: recordId(i) }));
+  assert.ok(JSON.stringify({ FailedPutCount: 0, Encrypted: false, RequestResponses: written }).length > 65_536);
+  assert.deepEqual(classifyPut(cut({ FailedPutCount: 0, Encrypted: false, RequestResponses: written }), request(500), FIREHOSE), { status: 'delivered' }, 'written: not sent again');
+  const failedEarly = written.map((r, i) => (i === 3 ? { ErrorCode: 'ServiceUnavailableException', ErrorMessage: 'Slow down.' } : r));
+  assert.deepEqual(classifyPut(cut({ FailedPutCount: 1, Encrypted: false, RequestResponses: failedEarly }), request(500), FIREHOSE), {
+    perEvent: { e3: { status: 'retry', throttled: true, reason: 'Firehose refused the record for its rate limit (ServiceUnavailableException: Slow down.); sent again later' } },
+  }, 'the one failure counted came: the records after the cut were written');
+  const failedLate = written.map((r, i) => (i === 499 ? { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' } : r));
+  const late = classifyPut(cut({ FailedPutCount: 1, Encrypted: false, RequestResponses: failedLate }), request(500), FIREHOSE);
+  assert.ok('perEvent' in late);
+  const seen = Math.floor((65_536 - 50) / (JSON.stringify(written[0]).length + 1));
+  const retried = Object.keys(late.perEvent);
+  assert.ok(retried.length > 200 && retried.length < 500 - seen + 5 && !retried.includes('e0') && retried.includes('e499'), `${retried.length} retried`);
+  assert.match(reasonOf(late.perEvent.e499!), /^Firehose's answer was cut short before this record's result \(it counts 1 failed records, 0 named\): sent again/);
+  const kinesisRefused = Array.from({ length: 500 }, () => ({ ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard shardId-000000000001 in stream signal-events under account 111122223333.' }));
+  const throttled = classifyPut(cut({ FailedRecordCount: 500, Records: kinesisRefused }), request(500), CONFIG);
+  assert.ok('perEvent' in throttled);
+  assert.equal(Object.keys(throttled.perEvent).length, 500, 'every record retried');
+  assert.equal(throttled.perEvent.e0!.status === 'retry' && throttled.perEvent.e0!.throttled, true, 'those whose result came, as a rate limit');
+  assert.equal(statusOf(classifyPut({ status: 200, headers: {}, body: '{"FailedRecordCount":0,"Records":[{"Seq' }, request(2), CONFIG)), 'delivered');
+  assert.equal(statusOf(classifyPut({ status: 200, headers: {}, body: '{"FailedRecordCount":0,"Recs' }, request(2), CONFIG)), 'retry', 'no results list: not the answer');
+});
+
 test('classify errors: throttling retried as a rate limit (Retry-After kept), 5xx retried, clock skew retried; too large or invalid split, then dead-lettered alone; config errors dead-lettered naming the field', () => {
   const throttled = classifyPut(answer(400, { __type: 'ProvisionedThroughputExceededException', message: 'Rate exceeded for stream signal-events under account 111122223333.' }, { 'Retry-After': '2' }), request(2), CONFIG);
   assert.deepEqual([statusOf(throttled), 'throttled' in throttled && throttled.throttled, 'retryAfterMs' in throttled && throttled.retryAfterMs], ['retry', true, 2000]);

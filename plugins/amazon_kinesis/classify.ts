@@ -7,6 +7,7 @@
 // (the code also in the x-amzn-ErrorType header), see `awsError`.
 import { parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { regionOf, serviceOf, streamOf, type Service } from './config.ts';
+import { readCutAnswer, type CutAnswer } from './cut-answer.ts';
 
 /** An AWS error: its code (`ResourceNotFoundException`) and message, as far as the answer says. */
 export interface AwsError {
@@ -107,15 +108,19 @@ function classifyWritten(response: VendorResponse, request: RequestDescriptor, c
   const service = serviceOf(config);
   const json = response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? (response.json as Record<string, unknown>) : undefined;
   const listName = service === 'firehose' ? 'RequestResponses' : 'Records';
+  const countName = service === 'firehose' ? 'FailedPutCount' : 'FailedRecordCount';
   const results = json?.[listName];
   if (json === undefined) {
+    // AWS's answer cut short by the core's 64 KB (a full request's results are often longer).
+    const cut = readCutAnswer(response.body, countName, listName);
+    if (cut !== undefined) return classifyCut(cut, request, config);
     // Not the API's answer (a proxy's page, a captive portal): nothing says the records were
     // written, so they are sent again (a consumer sees a copy at worst).
     return { status: 'retry', reason: `HTTP ${response.status} with ${response.body.trim() === '' ? 'an empty body' : 'a body that is no JSON object'}: not ${serviceName(service)}'s answer (a proxy in the way?), so the records are sent again` };
   }
   if (results === undefined) {
     // A JSON answer without per-record results: written, unless it counts failures it cannot name.
-    const failed = json[service === 'firehose' ? 'FailedPutCount' : 'FailedRecordCount'];
+    const failed = json[countName];
     if (typeof failed === 'number' && failed > 0) return { status: 'retry', reason: `${serviceName(service)} counted ${failed} failed record(s) without naming them: the request is sent again` };
     return { status: 'delivered' };
   }
@@ -124,11 +129,40 @@ function classifyWritten(response: VendorResponse, request: RequestDescriptor, c
   }
   const perEvent: Record<string, EventOutcome> = {};
   results.forEach((result: unknown, index) => {
-    const entry = result !== null && typeof result === 'object' ? (result as Record<string, unknown>) : {};
-    const code = typeof entry.ErrorCode === 'string' ? entry.ErrorCode : '';
-    if (code === '') return;
-    perEvent[request.eventIds[index]!] = recordOutcome(code, typeof entry.ErrorMessage === 'string' ? entry.ErrorMessage : '', config);
+    const outcome = resultOutcome(result, config);
+    if (outcome !== undefined) perEvent[request.eventIds[index]!] = outcome;
   });
+  return Object.keys(perEvent).length === 0 ? { status: 'delivered' } : { perEvent };
+}
+
+/** The outcome of one result: undefined when its record was written. */
+function resultOutcome(result: unknown, config: Record<string, JsonValue>): EventOutcome | undefined {
+  const entry = result !== null && typeof result === 'object' ? (result as Record<string, unknown>) : {};
+  const code = typeof entry.ErrorCode === 'string' ? entry.ErrorCode : '';
+  return code === '' ? undefined : recordOutcome(code, typeof entry.ErrorMessage === 'string' ? entry.ErrorMessage : '', config);
+}
+
+/**
+ * A 2xx answer cut short (see cut-answer.ts): the results that came decide their records; the
+ * records after them were written when the failures that came are all the answer counts (or it
+ * counts none), and are otherwise sent again, their results unknown.
+ */
+function classifyCut(cut: CutAnswer, request: RequestDescriptor, config: Record<string, JsonValue>): Classification {
+  const name = serviceName(serviceOf(config));
+  if (cut.results.length > request.eventIds.length) {
+    return { status: 'retry', reason: `${name}'s answer holds more results (${cut.results.length}) than the request's ${request.eventIds.length} records: which were written is unknown, so the request is sent again` };
+  }
+  const perEvent: Record<string, EventOutcome> = {};
+  cut.results.forEach((result, index) => {
+    const outcome = resultOutcome(result, config);
+    if (outcome !== undefined) perEvent[request.eventIds[index]!] = outcome;
+  });
+  const failedSeen = Object.keys(perEvent).length;
+  if (cut.failedCount === undefined || failedSeen < cut.failedCount) {
+    for (const id of request.eventIds.slice(cut.results.length)) {
+      perEvent[id] = { status: 'retry', reason: `${name}'s answer was cut short before this record's result (it counts ${cut.failedCount ?? 'an unknown number of'} failed records, ${failedSeen} named): sent again, so a consumer may read it twice` };
+    }
+  }
   return Object.keys(perEvent).length === 0 ? { status: 'delivered' } : { perEvent };
 }
 
