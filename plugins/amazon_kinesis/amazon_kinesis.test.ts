@@ -109,6 +109,10 @@ test('partition keys: an email as userId, or an id over 256 characters, becomes 
   assert.equal(partitionKey({ userId: 'jane@example.com', anonymousId: 'df_1', messageId: 'm' }, CONFIG), `sha256:${sha256('jane@example.com')}`);
   assert.equal(partitionKey({ userId: 'jane@example.com', anonymousId: 'df_1', messageId: 'm' }, { ...CONFIG, include_contact_info: true }), 'jane@example.com');
   assert.equal(partitionKey({ userId: undefined, anonymousId: undefined, messageId: 'm-9' }, CONFIG), 'm-9');
+  const emoji = '😀'.repeat(200); // 200 code points, 400 UTF-16 units: over what AWS counts as 256
+  assert.equal(partitionKey({ userId: emoji, anonymousId: 'df_1', messageId: 'm' }, CONFIG), `sha256:${sha256(emoji)}`);
+  assert.equal(partitionKey({ userId: '😀'.repeat(128), anonymousId: 'df_1', messageId: 'm' }, CONFIG), '😀'.repeat(128), '256 units: kept');
+  assert.match(partitionKey({ userId: 'u-\ud800', anonymousId: 'df_1', messageId: 'm' }, CONFIG), /^sha256:[0-9a-f]{64}$/, 'a lone surrogate is no valid text');
 });
 
 test('send (Firehose): PutRecordBatch to firehose.<region>, DeliveryStreamName, records without partition keys, each JSON followed by a newline', () => {

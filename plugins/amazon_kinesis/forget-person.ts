@@ -6,10 +6,10 @@
 // under the person's partition key, so on a data stream it follows their events on their shard —
 // for the customer's consumers to erase what they stored of the person (and skip the person's
 // records still in the stream). Writing the same notice again is harmless.
-import { usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { sha256Hex, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPut } from './classify.ts';
 import { includesContactInfo, sendsDeletionNotices, serviceOf, streamOf } from './config.ts';
-import { partitionKey, putRequest, recordEntry, sha256Hex, signPutRequest } from './put-request.ts';
+import { partitionKey, putRequest, recordEntry, signPutRequest } from './put-request.ts';
 import { isContactInfo } from './stream-record.ts';
 
 /** The `type` of a deletion notice record. */

@@ -5,8 +5,7 @@
 // each), within AWS's limits: 500 records a request, and a body of at most 5 MiB (PutRecords)
 // or 4 MiB (PutRecordBatch) — AWS counts the data before base64 against those, so a body within
 // them is within AWS's limits with room to spare. Signed by `signPutRequest` when sent.
-import { createHash } from 'node:crypto';
-import { signAwsRequest, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { sha256Hex, signAwsRequest, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { credentialsOf, includesContactInfo, partitionKeyChoiceOf, regionOf, serviceOf, streamOf, type PartitionKeyChoice, type Service } from './config.ts';
 import { isContactInfo } from './stream-record.ts';
 
@@ -14,7 +13,7 @@ import { isContactInfo } from './stream-record.ts';
 export const MAX_RECORDS = 500;
 /** Most bytes of one request body: PutRecords takes 5 MiB of data and partition keys, PutRecordBatch 4 MiB. */
 export const MAX_BODY_BYTES: Record<Service, number> = { data_streams: 5 * 1024 * 1024, firehose: 4 * 1024 * 1024 };
-/** Most Unicode characters of a partition key (at least 1). */
+/** Most characters (UTF-16 units) of a partition key (at least 1). */
 export const MAX_PARTITION_KEY_CHARS = 256;
 /** The JSON 1.1 content type of both APIs. */
 export const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -37,16 +36,16 @@ export function endpointOf(service: Service, region: string): string {
   return `https://${TARGETS[service].signingName}.${region}.${domain}/`;
 }
 
-/** SHA-256 of a text, in hex. */
-export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 /**
- * A partition key of the chosen id: kept as it is, unless it is longer than Kinesis takes
- * (256 characters) or is contact information the config keeps out of records (an email as
- * userId): then `sha256:` and its SHA-256 in hex, the same for every record of that id.
+ * A partition key of the chosen id: kept as it is, unless Kinesis could refuse it or the config
+ * keeps it out of records — then `sha256:` and its SHA-256 in hex, the same for every record of
+ * that id. Kinesis takes 256 characters, counted here in UTF-16 units as AWS's Java services
+ * count a string's length (an emoji is two: counting code points would let a key of 200 emoji
+ * through to a refusal that dead-letters its event); an id with a lone surrogate is no valid
+ * Unicode text; an email or phone as userId is contact information.
  */
 function keyOf(id: string, includeContactInfo: boolean): string {
-  if ([...id].length > MAX_PARTITION_KEY_CHARS || (!includeContactInfo && isContactInfo(id))) return `sha256:${sha256Hex(id)}`;
+  if (id.length > MAX_PARTITION_KEY_CHARS || !id.isWellFormed() || (!includeContactInfo && isContactInfo(id))) return `sha256:${sha256Hex(id)}`;
   return id;
 }
 
