@@ -47,18 +47,6 @@ const bytesOf = (req: RequestDescriptor): Buffer => (req.body instanceof Uint8Ar
 const ndjsonOf = (req: RequestDescriptor): string => (req.body instanceof Uint8Array ? gunzipSync(req.body).toString('utf8') : String(req.body));
 
 /** SigV4 recomputed here from the documented steps, over what the request carries: it must equal the Authorization sent. */
-test('send builds unsigned PUTs; sign adds x-amz-date and the Authorization at the sending time (a signature minutes old after a rate-limit wait is refused by S3)', () => {
-  const [built] = s3.send([mapped('m-1')], ctx());
-  assert.equal(built!.headers!.authorization, undefined);
-  assert.equal(built!.headers!['x-amz-date'], undefined);
-  const later = { ...ctx(), now: NOW + 5 * 60_000 };
-  const signed = s3.sign!(built!, later);
-  assert.equal(signed.headers!['x-amz-date'], '20240324T161009Z', 'the time of signing, not of building');
-  assert.deepEqual(signed.eventIds, built!.eventIds);
-  assert.equal(signed.body, built!.body);
-  assert.equal(signed.headers!.authorization, expectedAuthorization(signed, 'acme-signal-events.s3.eu-west-1.amazonaws.com'));
-});
-
 function expectedAuthorization(req: RequestDescriptor, host: string, secret = SECRET, region = 'eu-west-1'): string {
   const url = new URL(req.url);
   const headers = Object.fromEntries(Object.entries(req.headers!).filter(([name]) => name !== 'authorization'));
@@ -71,6 +59,18 @@ function expectedAuthorization(req: RequestDescriptor, host: string, secret = SE
   const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', headers['x-amz-date'], scope, sha256(canonical)].join('\n')).digest('hex');
   return `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
 }
+
+test('send builds unsigned PUTs; sign adds x-amz-date and the Authorization at the sending time (a signature minutes old after a rate-limit wait is refused by S3)', () => {
+  const [built] = s3.send([mapped('m-1')], ctx());
+  assert.equal(built!.headers!.authorization, undefined);
+  assert.equal(built!.headers!['x-amz-date'], undefined);
+  const later = { ...ctx(), now: NOW + 5 * 60_000 };
+  const signed = s3.sign!(built!, later);
+  assert.equal(signed.headers!['x-amz-date'], '20240324T161009Z', 'the time of signing, not of building');
+  assert.deepEqual(signed.eventIds, built!.eventIds);
+  assert.equal(signed.body, built!.body);
+  assert.equal(signed.headers!.authorization, expectedAuthorization(signed, 'acme-signal-events.s3.eu-west-1.amazonaws.com'));
+});
 
 test('send (compression none): one PUT of the batch as NDJSON to the virtual-hosted URL, key prefix/dt=/hour=/<integration>-<first id>-<count>-<digest>.ndjson, signed with SigV4', () => {
   const batch = [mapped('m-1', {}, { message_id: 'm-1', type: 'track', event: 'Signed Up' }), mapped('m-2', {}, { message_id: 'm-2', type: 'page', note: 'é ☀️' })];
