@@ -157,8 +157,9 @@ function switchProblem(value: JsonValue | undefined): string | undefined {
 /**
  * Config problems the schema cannot say in words, each naming its field: a Region that is a
  * name or a zone; a stream name with characters AWS refuses, or an ARN of the other service or
- * of another Region; an access key ID or secret pasted with white space; a session token given
- * for a long-lived key (AKIA…), which AWS would refuse.
+ * of another Region; an access key ID or secret pasted with white space. (A session token
+ * given with a long-lived AKIA… key is a warning, `kinesisConfigWarnings`: key IDs are not
+ * documented to keep that prefix.)
  *
  * @example
  * validateKinesisConfig({ service: 'data_streams', region: 'Europe (Ireland)', stream_name: 'signal-events', access_key_id: 'AKIA…', secret_access_key: '…' });
