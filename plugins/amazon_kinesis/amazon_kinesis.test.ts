@@ -81,7 +81,8 @@ test('records: through the default blueprint, contact information left out unles
   const full = mapper({ include_contact_info: true })(event());
   assert.deepEqual(full.properties, { order_id: 'ORD-1', revenue: 74.97, email: 'jane@example.com' });
   assert.equal((full.context as { ip: string }).ip, '203.0.113.42');
-  assert.deepEqual(streamRecord({ user_id: 'jane@example.com', anonymous_id: 'df_1' }, { includeContactInfo: false }), { anonymous_id: 'df_1' }, 'an email as id is left out');
+  assert.deepEqual(streamRecord({ user_id: 'jane@example.com', anonymous_id: 'df_1' }, { includeContactInfo: false }), { user_id: `sha256:${sha256('jane@example.com')}`, anonymous_id: 'df_1' }, 'an email as id is not in clear: its SHA-256, as its partition key and a deletion notice give it');
+  assert.deepEqual(streamRecord({ user_id: 'jane@example.com' }, { includeContactInfo: true }), { user_id: 'jane@example.com' });
 });
 
 test('send (data stream): one PutRecords request to the Region\'s endpoint, each event a record of its JSON in base64, partitioned per person', () => {

@@ -113,7 +113,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     include_contact_info: {
       type: 'boolean', title: 'Include Contact Information',
-      description: 'Off (default): records carry no contact information — no email, phone, names, addresses or birth dates in properties, traits or context, no IP address, URLs without query strings, no id that is an email or phone. On: the events as Signal stored them, personal data included; turn it on only when your consumers need it and erase people themselves (see Deletion Notices).',
+      description: 'Off (default): records carry no contact information — no email, phone, names, addresses or birth dates in properties, traits or context, no IP address, URLs without query strings, an id that is an email or phone given as sha256:<hex> of it (as its partition key and deletion notices give it). On: the events as Signal stored them, personal data included; turn it on only when your consumers need it and erase people themselves (see Deletion Notices).',
       default: false,
     },
     deletion_notices: {

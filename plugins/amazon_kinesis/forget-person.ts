@@ -6,11 +6,11 @@
 // under the person's partition key, so on a data stream it follows their events on their shard —
 // for the customer's consumers to erase what they stored of the person (and skip the person's
 // records still in the stream). Writing the same notice again is harmless.
-import { sha256Hex, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPut } from './classify.ts';
 import { includesContactInfo, sendsDeletionNotices, serviceOf, streamOf } from './config.ts';
 import { partitionKey, putRequest, recordEntry, signPutRequest } from './put-request.ts';
-import { isContactInfo } from './stream-record.ts';
+import { hashedId, isContactInfo } from './stream-record.ts';
 
 /** The `type` of a deletion notice record. */
 export const DELETION_NOTICE_TYPE = 'person_deletion';
@@ -35,8 +35,8 @@ export function deletionNoticeRequest(person: { userId: string | null; anonymous
   // The partition key of the person's own events, so the notice lands on their shard after them.
   const key = partitionKey({ userId: person.userId ?? undefined, anonymousId: person.anonymousId ?? '', messageId: `deletion:${person.userId ?? person.anonymousId ?? ''}` }, config.partition_key === 'message_id' ? { ...config, partition_key: 'person' } : config);
   // An id that is contact information (an email as userId) is not in clear in the notice when
-  // records leave contact information out: its SHA-256, as its partition key has it.
-  const asRecorded = (id: string | null) => (id === null || includesContactInfo(config) || !isContactInfo(id) ? id : `sha256:${sha256Hex(id)}`);
+  // records leave contact information out: its SHA-256, as the records and partition keys have it.
+  const asRecorded = (id: string | null) => (id === null || includesContactInfo(config) || !isContactInfo(id) ? id : hashedId(id));
   const notice = deletionNotice({ userId: asRecorded(person.userId), anonymousId: asRecorded(person.anonymousId) }, ctx.now);
   const request = putRequest([recordEntry(notice, key, serviceOf(config))], [], config);
   return signPutRequest(request, ctx);

@@ -5,9 +5,9 @@
 // each), within AWS's limits: 500 records a request, and a body of at most 5 MiB (PutRecords)
 // or 4 MiB (PutRecordBatch) — AWS counts the data before base64 against those, so a body within
 // them is within AWS's limits with room to spare. Signed by `signPutRequest` when sent.
-import { sha256Hex, signAwsRequest, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { signAwsRequest, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { credentialsOf, includesContactInfo, partitionKeyChoiceOf, regionOf, serviceOf, streamOf, type PartitionKeyChoice, type Service } from './config.ts';
-import { isContactInfo } from './stream-record.ts';
+import { hashedId, isContactInfo } from './stream-record.ts';
 
 /** Most records in one PutRecords or PutRecordBatch request (both APIs). */
 export const MAX_RECORDS = 500;
@@ -45,7 +45,7 @@ export function endpointOf(service: Service, region: string): string {
  * Unicode text; an email or phone as userId is contact information.
  */
 function keyOf(id: string, includeContactInfo: boolean): string {
-  if (id.length > MAX_PARTITION_KEY_CHARS || !id.isWellFormed() || (!includeContactInfo && isContactInfo(id))) return `sha256:${sha256Hex(id)}`;
+  if (id.length > MAX_PARTITION_KEY_CHARS || !id.isWellFormed() || (!includeContactInfo && isContactInfo(id))) return hashedId(id);
   return id;
 }
 

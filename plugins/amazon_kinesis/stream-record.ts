@@ -5,8 +5,11 @@
 // visitor's IP address; URLs lose their query string and fragment (sites put percent-encoded
 // addresses there, `/reset?email=jane%40example.com`, which no value check sees; the campaign
 // parameters stay in context.campaign); and an id column that is an email address or a phone
-// number is left out. Ids SDKs write for "no id" ("undefined", "null") are left out either way.
-import { removeContactInfo, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+// number is given as `sha256:<hex>` of it — as its partition key and a deletion notice give it,
+// so a consumer can still group the person's records and match a notice to them (in a Firehose
+// destination there is no partition key to match on). Ids SDKs write for "no id"
+// ("undefined", "null") are left out either way.
+import { removeContactInfo, sha256Hex, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Keys holding a URL: `url`, `referrer`, `href`, `canonical_url`, `imageUri`… */
 const URL_KEY = /(?:url|uri|href|referr?er)$/i;
@@ -57,12 +60,21 @@ function personWithoutContactInfo(value: JsonValue | undefined): JsonObject | un
 export const isContactInfo = (value: JsonValue): boolean => Object.keys(removeContactInfo({ value })).length === 0;
 
 /**
+ * An id kept out of records in clear (an email as userId), as records, partition keys and
+ * deletion notices all give it.
+ *
+ * @example
+ * hashedId('jane@example.com'); // 'sha256:' + 64 hex digits
+ */
+export const hashedId = (id: string): string => `sha256:${sha256Hex(id)}`;
+
+/**
  * A record without contact information (see the file's comment). Other fields are the
  * blueprint's and stay as mapped; keys keep their order.
  *
  * @example
  * withoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9', page: { url: 'https://shop.example.com/?e=jane%40example.com' } } });
- * // { properties: { plan: 'pro' }, context: { page: { url: 'https://shop.example.com/' } } }
+ * // { user_id: 'sha256:…', properties: { plan: 'pro' }, context: { page: { url: 'https://shop.example.com/' } } }
  */
 export function withoutContactInfo(record: JsonObject): JsonObject {
   const out: JsonObject = {};
@@ -79,7 +91,7 @@ export function withoutContactInfo(record: JsonObject): JsonObject {
       const person = personWithoutContactInfo(traits);
       out[key] = person === undefined ? context : { ...context, traits: person };
     } else if ((ID_FIELDS as readonly string[]).includes(key)) {
-      if (!isContactInfo(value)) out[key] = value;
+      out[key] = isContactInfo(value) ? hashedId(String(value)) : value;
     } else {
       out[key] = value;
     }
