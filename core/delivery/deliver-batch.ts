@@ -1,7 +1,7 @@
 import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type {
-  Classification,
+  ClassifyResult,
   EventOutcome,
   JsonObject,
   JsonValue,
@@ -63,7 +63,7 @@ export interface DeliveryDeps {
    * `PermanentError` when none can be had (see `AccessTokens.get`).
    */
   accessToken?(target: DeliveryTarget, refused?: string): Promise<string>;
-  classify(response: VendorResponse, request: RequestDescriptor, target: DeliveryTarget): Classification;
+  classify(response: VendorResponse, request: RequestDescriptor, target: DeliveryTarget): ClassifyResult;
   /**
    * Waits for the integration's rate limit (or, with `endpoint`, for that endpoint's own: one of
    * the plugin's `rateLimit.endpoints`); resolves with how many requests may go now, or 0
@@ -162,7 +162,7 @@ export const MAX_BODY_IN_LOG = 16 * 1024;
  * A classification's follow-up requests, checked: each carries events of the answered request,
  * none twice (else the classifier is wrong, and its events are dead-lettered as for a throw).
  */
-function followUpsOf(classification: Classification, request: RequestDescriptor): RequestDescriptor[] {
+function followUpsOf(classification: ClassifyResult, request: RequestDescriptor): RequestDescriptor[] {
   if (!('next' in classification)) return [];
   const next: unknown = classification.next;
   if (!Array.isArray(next)) throw new Error('next must be a list of requests');
@@ -182,7 +182,7 @@ function followUpsOf(classification: Classification, request: RequestDescriptor)
 }
 
 /** Applies a classification to the events a request carried (those a follow-up carries excepted). */
-function outcomesOf(classification: Classification, request: RequestDescriptor, followed: ReadonlySet<string> = new Set()): Map<string, EventOutcome> | 'split' {
+function outcomesOf(classification: ClassifyResult, request: RequestDescriptor, followed: ReadonlySet<string> = new Set()): Map<string, EventOutcome> | 'split' {
   if ('next' in classification) {
     const outcomes = new Map<string, EventOutcome>();
     for (const id of request.eventIds) if (!followed.has(id)) outcomes.set(id, classification.settle?.[id] ?? { status: 'delivered' });

@@ -153,14 +153,15 @@ export type EventOutcome =
 /**
  * A classifier's answer: one outcome for the whole request, or outcomes per event id (events
  * not named count as delivered), or `split` to re-send the request's events in two halves
- * (e.g. a vendor's 413), or `next`: more requests to send before the events settle (see
- * `FollowUp`).
+ * (e.g. a vendor's 413).
  */
 export type Classification =
   | EventOutcome
   | { status: 'split'; reason: string }
-  | { perEvent: Record<string, EventOutcome> }
-  | FollowUp;
+  | { perEvent: Record<string, EventOutcome> };
+
+/** What `classify` may answer: a `Classification`, or `FollowUp` requests before the events settle. */
+export type ClassifyResult = Classification | FollowUp;
 
 /** How many follow-up requests may come in a row from one request's answer (see `FollowUp`). */
 export const MAX_FOLLOW_UPS = 4;
@@ -285,7 +286,7 @@ export interface PluginDefinition {
    * `retryAfterMs`), `PermanentError` → they are dead-lettered with its message; any other
    * error dead-letters them as `classifier failed: <message>` (a classifier bug must not loop).
    */
-  classify?: (response: VendorResponse, request: RequestDescriptor, ctx: PluginContext) => Classification;
+  classify?: (response: VendorResponse, request: RequestDescriptor, ctx: PluginContext) => ClassifyResult;
   /**
    * Signs a request at the moment it is sent (OAuth 1.0a, AWS Signature V4, an HMAC with a
    * timestamp the vendor checks): called by the core with `ctx.now` set to that moment — after

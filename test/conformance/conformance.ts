@@ -13,7 +13,7 @@ import {
   readOAuthTokenAnswer,
   validatePluginDefinition,
   type CanonicalEvent,
-  type Classification,
+  type ClassifyResult,
   type ConfigFieldSchema,
   type EventOutcome,
   type JsonValue,
@@ -97,8 +97,8 @@ function bodyBytes(request: RequestDescriptor): number {
 }
 
 /** What the core does with a classification or a thrown error, per event of the request. */
-function outcomes(classify: () => Classification, request: RequestDescriptor): string[] {
-  let classification: Classification;
+function outcomes(classify: () => ClassifyResult, request: RequestDescriptor): string[] {
+  let classification: ClassifyResult;
   try {
     classification = classify();
   } catch (error) {
