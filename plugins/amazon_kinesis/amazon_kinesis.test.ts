@@ -233,7 +233,7 @@ test('classify errors: throttling retried as a rate limit (Retry-After kept), 5x
   assert.equal(statusOf(classifyPut(answer(400, { error: 'HTTP 400' }), request(2), CONFIG)), 'dead_letter', 'a 400 without an AWS validation code is not split');
 });
 
-test('deletion notices: off unless config.deletion_notices; one signed record under the person\'s partition key; answers read', () => {
+test('deletion notices: off unless config.deletion_notices; one record under the person\'s partition key, signed by sign as it goes; answers read', () => {
   const forget = kinesis.forgetPerson!;
   assert.equal(forget.enabled(CONFIG), false);
   assert.equal(forget.enabled({ ...CONFIG, deletion_notices: true }), true);
@@ -241,7 +241,9 @@ test('deletion notices: off unless config.deletion_notices; one signed record un
   const body = bodyOf(built);
   assert.deepEqual(body.Records.map((r) => r.PartitionKey), ['u-42']);
   assert.deepEqual(JSON.parse(decoded(body.Records[0]!.Data)), { type: 'person_deletion', user_id: 'u-42', anonymous_id: 'df_abc123', requested_at: '2026-11-30T12:00:05.000Z' });
-  assert.equal(built.headers!.authorization, expectedAuthorization(built, 'kinesis'), 'signed when built: a deletion is sent at once');
+  assert.equal(built.headers!.authorization, undefined, 'built unsigned: the core signs it with the plugin\'s sign as it goes');
+  const signed = kinesis.sign!(built, ctx({ deletion_notices: true }));
+  assert.equal(signed.headers!.authorization, expectedAuthorization(signed, 'kinesis'));
   assert.deepEqual(built.eventIds, []);
   const anonymous = forget.request({ userId: null, anonymousId: 'df_abc123' }, ctx({ deletion_notices: true, partition_key: 'message_id' })) as RequestDescriptor;
   assert.deepEqual(bodyOf(anonymous).Records.map((r) => r.PartitionKey), ['df_abc123'], 'per-event partitioning: the person\'s id all the same');

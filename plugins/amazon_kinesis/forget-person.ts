@@ -9,7 +9,7 @@
 import { usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPut } from './classify.ts';
 import { includesContactInfo, sendsDeletionNotices, serviceOf, streamOf } from './config.ts';
-import { partitionKey, putRequest, recordEntry, signPutRequest } from './put-request.ts';
+import { partitionKey, putRequest, recordEntry } from './put-request.ts';
 import { hashedId, isContactInfo } from './stream-record.ts';
 
 /** The `type` of a deletion notice record. */
@@ -27,8 +27,8 @@ export function deletionNotice(person: { userId: string | null; anonymousId: str
 }
 
 /**
- * The PutRecords (PutRecordBatch) request writing a person's deletion notice, signed at once:
- * the core sends a deletion's request as soon as it is built, without the `sign` hook.
+ * The PutRecords (PutRecordBatch) request writing a person's deletion notice, unsigned: the
+ * core signs it with the plugin's `sign` as it goes, as it signs deliveries.
  */
 export function deletionNoticeRequest(person: { userId: string | null; anonymousId: string | null }, ctx: Pick<PluginContext, 'config' | 'now'>): RequestDescriptor {
   const { config } = ctx;
@@ -38,8 +38,7 @@ export function deletionNoticeRequest(person: { userId: string | null; anonymous
   // records leave contact information out: its SHA-256, as the records and partition keys have it.
   const asRecorded = (id: string | null) => (id === null || includesContactInfo(config) || !isContactInfo(id) ? id : hashedId(id));
   const notice = deletionNotice({ userId: asRecorded(person.userId), anonymousId: asRecorded(person.anonymousId) }, ctx.now);
-  const request = putRequest([recordEntry(notice, key, serviceOf(config))], [], config);
-  return signPutRequest(request, ctx);
+  return putRequest([recordEntry(notice, key, serviceOf(config))], [], config);
 }
 
 /** Reads AWS's answer to a deletion notice with the delivery's classifier: written, retried, or refused saying why. */
