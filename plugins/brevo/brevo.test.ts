@@ -113,8 +113,8 @@ test('retail: Order Completed → order_completed with typed total, currency and
 test('requests: one record each, a contact to /v3/contacts, an event to /v3/events, with the api-key header', () => {
   const requests = brevo.send([contact('c1'), ev('e1')], ctx());
   assert.deepEqual(requests, [
-    { method: 'POST', url: 'https://api.brevo.com/v3/contacts', headers: HEADERS, body: { email: 'c1@example.com', updateEnabled: true }, eventIds: ['c1'] },
-    { method: 'POST', url: 'https://api.brevo.com/v3/events', headers: HEADERS, body: { event_name: 'Viewed', event_date: '2024-03-24T16:00:00.000Z', identifiers: { ext_id: 'u-1' } }, eventIds: ['e1'] },
+    { method: 'POST', url: 'https://api.brevo.com/v3/contacts', headers: HEADERS, body: { email: 'c1@example.com', updateEnabled: true }, eventIds: ['c1'], endpoint: 'contacts' },
+    { method: 'POST', url: 'https://api.brevo.com/v3/events', headers: HEADERS, body: { event_name: 'Viewed', event_date: '2024-03-24T16:00:00.000Z', identifiers: { ext_id: 'u-1' } }, eventIds: ['e1'], endpoint: 'events' },
   ]);
 });
 

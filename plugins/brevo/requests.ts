@@ -41,6 +41,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     // The map hook gives every sent event one record; without one there is nothing to send, and
     // the core dead-letters the event this names.
     if (!record) throw new Error(`event ${mapped.id} holds no Brevo record (contact or event) to send`);
-    return { method: 'POST', url: `${API_BASE}/${record.kind === 'contact' ? 'contacts' : 'events'}`, headers, body: record.body, eventIds: [mapped.id] };
+    const endpoint = record.kind === 'contact' ? 'contacts' : 'events';
+    return { method: 'POST', url: `${API_BASE}/${endpoint}`, headers, body: record.body, eventIds: [mapped.id], endpoint };
   });
 }
