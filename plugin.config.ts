@@ -39,6 +39,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/google_pubsub' },
   { plugin: './plugins/brevo' },
   { plugin: './plugins/amazon_kinesis' },
+  { plugin: './plugins/clickhouse' },
 ];
 
 export default plugins;
