@@ -18,7 +18,7 @@ import { allowedPrivateTargets, endpointOf, sqlTableName, tableOf, text, userOf,
 export const MAX_ROWS = 1000;
 /**
  * Bytes of a request's body at most: Signal's choice, well under async_insert_max_data_size's
- * 10 MiB (older servers' default; larger inserts skip the buffer) and quick to send again.
+ * 10 MiB (older servers' default) and quick to send again.
  */
 export const MAX_BYTES = 8_000_000;
 
