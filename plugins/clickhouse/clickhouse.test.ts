@@ -26,10 +26,10 @@ const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent =
   context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Test)', locale: 'en-GB', page: { url: 'https://shop.example.com/thanks?utm_source=news', path: '/thanks', title: 'Thanks' } },
   ...overrides,
 } as CanonicalEvent);
-const BLUEPRINT = readFileSync(new URL('../../blueprints/clickhouse/default.yaml', import.meta.url), 'utf8');
-/** Maps an event as delivery does: the shipped blueprint, then the plugin's map hook. */
-const rowOf = (event: CanonicalEvent): JsonObject => {
-  const result = createEventMapper(clickhouse, { variant: 'default', blueprint: BLUEPRINT }, ctx())(event);
+const blueprint = (variant: string) => readFileSync(new URL(`../../blueprints/clickhouse/${variant}.yaml`, import.meta.url), 'utf8');
+/** Maps an event as delivery does: the variant's shipped blueprint, then the plugin's map hook. */
+const rowOf = (event: CanonicalEvent, variant = 'default'): JsonObject => {
+  const result = createEventMapper(clickhouse, { variant, blueprint: blueprint(variant) }, { ...ctx(), variant })(event);
   assert.ok(result.payload, `mapped: ${result.error ?? 'dropped'}`);
   return result.payload;
 };
@@ -243,4 +243,21 @@ test('deletion answers: done; a missing grant failed naming ALTER DELETE; passin
   assert.deepEqual(readDeletionAnswer(chError(500, 252, 'TOO_MANY_PARTS', 'Too many parts'), request, ctx()), { retry: 'HTTP 500, ClickHouse code 252 TOO_MANY_PARTS: Too many parts.' });
   assert.deepEqual(readDeletionAnswer(answer(503, '', { 'retry-after': '20' }), request, ctx()), { retry: 'HTTP 503', afterSeconds: 20 });
   assert.deepEqual(readDeletionAnswer(answer(400, 'nope'), request, ctx()), { failed: 'HTTP 400: nope' });
+});
+
+test('without_contact_info: no email, phone, names or IP address, URLs without query strings, no id that is an email; the rest as the default', () => {
+  const event = browserEvent({
+    userId: 'jane@example.com',
+    properties: { order_id: 'ORD-1', revenue: 74.97, email: 'jane@example.com', shipping: { name: 'Jane Doe', city: 'Leeds' } },
+    context: {
+      ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Test)', traits: { email: 'jane@example.com', plan: 'pro' },
+      page: { url: 'https://shop.example.com/reset?email=jane%40example.com', path: '/reset', search: '?email=jane%40example.com' },
+    },
+  } as Partial<CanonicalEvent>);
+  const row = rowOf(event, 'without_contact_info');
+  assert.equal(row.user_id, undefined);
+  assert.equal(row.anonymous_id, VISITOR);
+  assert.deepEqual(JSON.parse(String(row.properties)), { order_id: 'ORD-1', revenue: 74.97, shipping: { city: 'Leeds' } });
+  assert.deepEqual(JSON.parse(String(row.context)), { userAgent: 'Mozilla/5.0 (Test)', page: { url: 'https://shop.example.com/reset', path: '/reset' }, traits: { plan: 'pro' } });
+  assert.equal(rowOf(browserEvent(), 'without_contact_info').user_id, 'u-123');
 });

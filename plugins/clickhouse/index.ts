@@ -1,6 +1,7 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyInsert } from './classify.ts';
 import { CONFIG_SCHEMA, validateClickHouseConfig } from './config.ts';
+import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
 import { clickHouseForgetPerson } from './forget-person.ts';
 import { insertRequests, MAX_BYTES, MAX_ROWS } from './insert-request.ts';
 import { tableRow } from './table-row.ts';
@@ -41,6 +42,7 @@ export default definePlugin({
   validateConfig: validateClickHouseConfig,
   variants: {
     default: { description: 'Every event as one row: message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, timestamp, received_at, sent_at, and properties, traits and context as JSON text — personal data included (the table is yours; person deletions are forwarded to it).', blueprint: 'clickhouse/default.yaml' },
+    [WITHOUT_CONTACT_INFO]: { description: 'The default row without contact information: no email, phone, names, addresses or birth dates in properties, traits or context (at any depth), no IP address, URLs without their query strings, no id column holding an email or phone.', blueprint: 'clickhouse/without_contact_info.yaml' },
   },
   vendorFields: {
     message_id: { required: true, description: 'String: the event\'s messageId (part of the sorting key, so ReplacingMergeTree folds copies).' },
@@ -66,7 +68,7 @@ export default definePlugin({
   // self-hosted server's max_concurrent_queries (and TOO_MANY_PARTS) are answered as rate limits.
   rateLimit: { rps: 10, burst: 20 },
   batch: { maxEvents: MAX_ROWS, maxBytes: MAX_BYTES },
-  map: (payload) => tableRow(payload),
+  map: (payload, _event, ctx) => tableRow(ctx.variant === WITHOUT_CONTACT_INFO ? withoutContactInfo(payload) : payload),
   send: insertRequests,
   classify: (response, request, ctx) => classifyInsert(response, request, ctx),
   forgetPerson: clickHouseForgetPerson,
