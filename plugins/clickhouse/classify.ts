@@ -7,7 +7,7 @@
 // dead-lettered with ClickHouse's words). A column the table lacks is traced at once: the
 // refusal names the field, and the rows holding it are in the request's body.
 import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { CODES, clickHouseError, fromClickHouse, said, type ClickHouseError } from './clickhouse-error.ts';
+import { CODES, clickHouseError, notClickHouseAnswer, said, type ClickHouseError } from './clickhouse-error.ts';
 import { tableName, tableOf, userOf } from './config.ts';
 
 /** Codes for data ClickHouse could not read into the table's columns: one row's, most likely. */
@@ -137,14 +137,11 @@ function byCode(error: ClickHouseError, response: VendorResponse, request: Reque
   return undefined;
 }
 
-/** A 2xx that is a web page, not ClickHouse's answer (a proxy's or a login portal's). */
-const WEB_PAGE = /^\s*<(?:!doctype|html|head|body)\b/i;
-
 /**
  * ClickHouse's answer to an insert:
  * - 2xx: delivered — unless it carries an exception (`X-ClickHouse-Exception-Code`, or a
- *   `Code: N. DB::Exception` body: classified as below), or is a web page without ClickHouse's
- *   headers (a proxy's; retried, saying to check config.url);
+ *   `Code: N. DB::Exception` body: classified as below), or has a body but none of ClickHouse's
+ *   headers (a proxy's page; retried, saying to check config.url);
  * - 429, and TOO_MANY_PARTS, TOO_MANY_SIMULTANEOUS_QUERIES, QUOTA_EXCEEDED, NO_FREE_CONNECTION:
  *   retried as a rate limit (no try used up, the integration slowed down), after Retry-After;
  * - a field the table has no column for (INCORRECT_DATA "Unknown field …", NO_SUCH_COLUMN_IN_TABLE):
@@ -157,6 +154,9 @@ const WEB_PAGE = /^\s*<(?:!doctype|html|head|body)\b/i;
  *   and the GRANT to run;
  * - MEMORY_LIMIT_EXCEEDED, TIMEOUT_EXCEEDED, Keeper and replica failures, 408, 5xx (503 while a
  *   ClickHouse Cloud service wakes up): retried with the core's backoff;
+ * - another 4xx with a ClickHouse code this plugin does not name (CANNOT_PARSE_BOOL, an unknown
+ *   enum element… — the refusals of the config are all named above, so most likely one row's
+ *   data): split when several events, the event dead-lettered alone;
  * - other 4xx: dead-lettered with ClickHouse's words.
  *
  * @example
@@ -169,8 +169,8 @@ export function classifyInsert(response: VendorResponse, request: RequestDescrip
   const answered = said(response, error);
   if (status >= 200 && status < 300) {
     if (error.code === undefined) {
-      if (WEB_PAGE.test(response.body ?? '') && !fromClickHouse(response)) {
-        return { status: 'retry', reason: `the answer to the insert is a web page, not ClickHouse's (${answered}): check that config.url is the service's HTTPS endpoint (ClickHouse Cloud: Connect > HTTPS, port 8443)` };
+      if (notClickHouseAnswer(response)) {
+        return { status: 'retry', reason: `the answer to the insert is not ClickHouse's (${answered}; ClickHouse answers an insert with an empty body and X-ClickHouse-* headers): check that config.url is the service's HTTPS endpoint (ClickHouse Cloud: Connect > HTTPS, port 8443)` };
       }
       return { status: 'delivered' };
     }
@@ -182,6 +182,11 @@ export function classifyInsert(response: VendorResponse, request: RequestDescrip
   if (classified !== undefined) return classified;
   if (status === 413) return tooLarge(request, answered);
   const table = tableName(ctx.config);
+  // ClickHouse answers 400 to many data errors this plugin does not list (its codes keep growing);
+  // one row's bad value must not dead-letter the request's other rows.
+  if (error.code !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 404 && status !== 408) {
+    return unreadable(error, request, answered, table);
+  }
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `the insert was refused (${answered}): check config.username and config.password, that config.url is the service's HTTPS endpoint, and that the user may insert into ${table}; then replay the dead letters` };
   }

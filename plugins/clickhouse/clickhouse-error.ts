@@ -123,3 +123,17 @@ export function said(response: Pick<VendorResponse, 'status' | 'body'>, error: C
 export function fromClickHouse(response: Pick<VendorResponse, 'headers'>): boolean {
   return Object.keys(response.headers).some((name) => name.toLowerCase().startsWith('x-clickhouse-'));
 }
+
+/**
+ * Whether a 2xx without an exception is someone else's answer: a body (a web page, a JSON
+ * answer) without any `X-ClickHouse-*` header. ClickHouse answers a successful INSERT or DELETE
+ * with an empty body, so a body only a proxy, a login portal or another service gives; an empty
+ * answer whose headers a proxy stripped is still taken for ClickHouse's.
+ *
+ * @example
+ * notClickHouseAnswer({ headers: {}, body: '<!DOCTYPE html><title>Sign in</title>' }); // true
+ * notClickHouseAnswer({ headers: { 'x-clickhouse-query-id': 'q' }, body: '' });        // false
+ */
+export function notClickHouseAnswer(response: Pick<VendorResponse, 'headers' | 'body'>): boolean {
+  return !fromClickHouse(response) && (response.body ?? '').trim() !== '';
+}

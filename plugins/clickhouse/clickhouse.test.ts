@@ -154,11 +154,13 @@ test('ClickHouse\'s exceptions are read from the header and the body, newer and 
 
 test('2xx: delivered; an exception in a 200 is classified by its code; a proxy\'s web page is not ClickHouse\'s answer', () => {
   assert.deepEqual(classify(answer(200, '', { 'x-clickhouse-summary': '{"written_rows":"1"}' })), { status: 'delivered' });
-  assert.deepEqual(classify(answer(200, '{}')), { status: 'delivered' });
+  assert.deepEqual(classify(answer(200, '')), { status: 'delivered' }, 'an empty answer whose headers a proxy stripped');
+  assert.equal(statusOf(classify(answer(200, '{"ok":true}'))), 'retry', 'a body without ClickHouse\'s headers is another service\'s');
+  assert.deepEqual(classify(answer(200, 'Ok.\n', { 'x-clickhouse-query-id': 'q-1' })), { status: 'delivered' });
   assert.equal(statusOf(classify({ ...chError(200, 241, 'MEMORY_LIMIT_EXCEEDED', 'Memory limit (total) exceeded'), status: 200 })), 'retry');
   const page = classify(answer(200, '<!DOCTYPE html><html><title>Sign in</title></html>'));
   assert.equal(statusOf(page), 'retry');
-  assert.match(reasonOf(page), /is a web page, not ClickHouse's \(HTTP 200: Sign in\): check that config\.url is the service's HTTPS endpoint/);
+  assert.equal(reasonOf(page), 'the answer to the insert is not ClickHouse\'s (HTTP 200: Sign in; ClickHouse answers an insert with an empty body and X-ClickHouse-* headers): check that config.url is the service\'s HTTPS endpoint (ClickHouse Cloud: Connect > HTTPS, port 8443)');
 });
 
 test('a refused login, a missing grant, an unknown table or database are dead-lettered at once, naming the config fields and the GRANT', () => {
@@ -216,6 +218,15 @@ test('answers without a ClickHouse code: 401/403/404 dead-lettered naming config
   assert.match(reasonOf(classify(answer(404, 'Not Found'))), /^the insert found nothing there \(HTTP 404: Not Found\): check that config\.url is the service's HTTPS endpoint/);
   assert.match(reasonOf(classify(answer(401, ''))), /check config\.username and config\.password/);
   assert.equal(statusOf(classify(answer(400, 'bad'))), 'dead_letter');
+  assert.equal(statusOf(classify(answer(400, 'bad'), ['a', 'b'])), 'dead_letter', 'not ClickHouse\'s answer: nothing says one row is at fault');
+});
+
+test('a 4xx with a ClickHouse code the plugin does not name is taken for one row\'s data: split, then the row alone dead-lettered', () => {
+  const bool = chError(400, 467, 'CANNOT_PARSE_BOOL', 'Cannot parse boolean value here: \'maybe\' (while reading the value of key is_trial): (at row 2)');
+  assert.deepEqual(classify(bool, ['a', 'b', 'c']), { status: 'split', reason: 'ClickHouse could not read a row of the insert (HTTP 400, ClickHouse code 467 CANNOT_PARSE_BOOL: Cannot parse boolean value here: \'maybe\' (while reading the value of key is_trial): (at row 2).) and inserted none: sending the events again in halves to find it' });
+  assert.deepEqual(classify(bool, ['b']), { status: 'dead_letter', reason: 'ClickHouse could not read this row (HTTP 400, ClickHouse code 467 CANNOT_PARSE_BOOL: Cannot parse boolean value here: \'maybe\' (while reading the value of key is_trial): (at row 2).): the value of is_trial does not fit the column\'s type in signal.events — fix what the blueprint maps there or the column\'s type (see the CREATE TABLE of the plugin README), then replay the dead letter' });
+  // Codes the plugin names keep their meaning whatever the status.
+  assert.equal(statusOf(classify(chError(400, 60, 'UNKNOWN_TABLE', 'Table signal.events does not exist'), ['a', 'b'])), 'dead_letter');
 });
 
 test('deletions: a lightweight DELETE with the ids as query parameters, never in the statement; placeholders skipped', () => {
@@ -243,6 +254,8 @@ test('deletion answers: done; a missing grant failed naming ALTER DELETE; passin
   assert.deepEqual(readDeletionAnswer(chError(500, 252, 'TOO_MANY_PARTS', 'Too many parts'), request, ctx()), { retry: 'HTTP 500, ClickHouse code 252 TOO_MANY_PARTS: Too many parts.' });
   assert.deepEqual(readDeletionAnswer(answer(503, '', { 'retry-after': '20' }), request, ctx()), { retry: 'HTTP 503', afterSeconds: 20 });
   assert.deepEqual(readDeletionAnswer(answer(400, 'nope'), request, ctx()), { failed: 'HTTP 400: nope' });
+  assert.deepEqual(readDeletionAnswer(answer(200, '<html><title>Sign in</title></html>'), request, ctx()), { retry: 'the answer to the DELETE is not ClickHouse\'s (HTTP 200: Sign in): check that config.url is the service\'s HTTPS endpoint' }, 'a proxy\'s page is no deletion');
+  assert.deepEqual(readDeletionAnswer(answer(200, ''), request, ctx()), { done: true, message: 'ClickHouse marked the person\'s rows deleted (a lightweight DELETE): gone from queries now, removed from disk by the next merge of their parts' });
 });
 
 test('without_contact_info: no email, phone, names or IP address, URLs without query strings, no id that is an email; the rest as the default', () => {
