@@ -17,8 +17,9 @@ import { allowedPrivateTargets, endpointOf, sqlTableName, tableOf, text, userOf,
 /** Rows a request carries at most: enough for few, large parts; Signal's delivery jobs hold up to 500 events. */
 export const MAX_ROWS = 1000;
 /**
- * Bytes of a request's body at most: Signal's choice, well under async_insert_max_data_size's
- * 10 MiB (older servers' default) and quick to send again.
+ * Bytes of a request's body at most: Signal's choice, under async_insert_max_data_size (10 MiB
+ * by default self-hosted, 100 MiB on ClickHouse Cloud: reaching it only flushes the buffer) and
+ * quick to send again.
  */
 export const MAX_BYTES = 8_000_000;
 
