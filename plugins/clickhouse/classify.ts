@@ -140,8 +140,8 @@ function byCode(error: ClickHouseError, response: VendorResponse, request: Reque
 /**
  * ClickHouse's answer to an insert:
  * - 2xx: delivered — unless it carries an exception (`X-ClickHouse-Exception-Code`, or a
- *   `Code: N. DB::Exception` body: classified as below), or has a body but none of ClickHouse's
- *   headers (a proxy's page; retried, saying to check config.url);
+ *   `Code: N. DB::Exception` body: classified as below), or is a web page without ClickHouse's
+ *   headers (a proxy's; retried, saying to check config.url);
  * - 429, and TOO_MANY_PARTS, TOO_MANY_SIMULTANEOUS_QUERIES, QUOTA_EXCEEDED, NO_FREE_CONNECTION:
  *   retried as a rate limit (no try used up, the integration slowed down), after Retry-After;
  * - a field the table has no column for (INCORRECT_DATA "Unknown field …", NO_SUCH_COLUMN_IN_TABLE):
@@ -170,7 +170,7 @@ export function classifyInsert(response: VendorResponse, request: RequestDescrip
   if (status >= 200 && status < 300) {
     if (error.code === undefined) {
       if (notClickHouseAnswer(response)) {
-        return { status: 'retry', reason: `the answer to the insert is not ClickHouse's (${answered}; ClickHouse answers an insert with an empty body and X-ClickHouse-* headers): check that config.url is the service's HTTPS endpoint (ClickHouse Cloud: Connect > HTTPS, port 8443)` };
+        return { status: 'retry', reason: `the answer to the insert is a web page, not ClickHouse's (${answered}): check that config.url is the service's HTTPS endpoint (ClickHouse Cloud: Connect > HTTPS, port 8443)` };
       }
       return { status: 'delivered' };
     }

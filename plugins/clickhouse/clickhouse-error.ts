@@ -124,16 +124,19 @@ export function fromClickHouse(response: Pick<VendorResponse, 'headers'>): boole
   return Object.keys(response.headers).some((name) => name.toLowerCase().startsWith('x-clickhouse-'));
 }
 
+/** A web page: what a proxy or a login portal answers, never ClickHouse to an INSERT or a DELETE. */
+const WEB_PAGE = /^\s*<(?:!doctype|html|head|body)\b/i;
+
 /**
- * Whether a 2xx without an exception is someone else's answer: a body (a web page, a JSON
- * answer) without any `X-ClickHouse-*` header. ClickHouse answers a successful INSERT or DELETE
- * with an empty body, so a body only a proxy, a login portal or another service gives; an empty
- * answer whose headers a proxy stripped is still taken for ClickHouse's.
+ * Whether a 2xx without an exception is a web page without any `X-ClickHouse-*` header: a
+ * proxy's or a login portal's answer, not ClickHouse's (which answers a successful INSERT or
+ * DELETE with an empty body). Other bodies still count as ClickHouse's: the core's contract
+ * takes a bare 2xx for an acceptance.
  *
  * @example
  * notClickHouseAnswer({ headers: {}, body: '<!DOCTYPE html><title>Sign in</title>' }); // true
  * notClickHouseAnswer({ headers: { 'x-clickhouse-query-id': 'q' }, body: '' });        // false
  */
 export function notClickHouseAnswer(response: Pick<VendorResponse, 'headers' | 'body'>): boolean {
-  return !fromClickHouse(response) && (response.body ?? '').trim() !== '';
+  return WEB_PAGE.test(response.body ?? '') && !fromClickHouse(response);
 }

@@ -67,7 +67,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
 /**
  * Reads ClickHouse's answer to the DELETE:
  * - 2xx without an exception: done (the rows are marked deleted: gone from queries, from disk at the
- *   next merge) — unless it has a body but none of ClickHouse's headers (a proxy's page: tried again);
+ *   next merge) — unless it is a web page without ClickHouse's headers (a proxy's: tried again);
  * - TOO_MANY_PARTS and other passing failures, 408, 429, 5xx: tried again (after Retry-After);
  * - a refused login, a missing grant (ALTER DELETE), an unknown table, database or column, a
  *   table whose projections refuse lightweight deletes: failed, saying what to fix.
@@ -82,7 +82,7 @@ export function readDeletionAnswer(response: VendorResponse, _request?: RequestD
   const answered = said(response, error);
   const ok = response.status >= 200 && response.status < 300;
   // A proxy's or login portal's page in a 2xx is no deletion: tried again, naming the field to check.
-  if (ok && error.code === undefined && notClickHouseAnswer(response)) return { retry: `the answer to the DELETE is not ClickHouse's (${answered}): check that config.url is the service's HTTPS endpoint` };
+  if (ok && error.code === undefined && notClickHouseAnswer(response)) return { retry: `the answer to the DELETE is a web page, not ClickHouse's (${answered}): check that config.url is the service's HTTPS endpoint` };
   if (ok && error.code === undefined) return { done: true, message: 'ClickHouse marked the person\'s rows deleted (a lightweight DELETE): gone from queries now, removed from disk by the next merge of their parts' };
   const table = ctx === undefined ? 'the table' : tableName(config);
   const user = ctx === undefined ? 'the user' : userOf(config);
