@@ -177,11 +177,12 @@ describe('ClickHouse', () => {
     assert.equal(letter.attempts, 1, 'not retried: ClickHouse refuses it every time');
     assert.equal(letter.reason, 'ClickHouse could not read this row (HTTP 400, ClickHouse code 27 CANNOT_PARSE_INPUT_ASSERTION_FAILED: Cannot parse input: expected \'"\' before: \'{}\': (while reading the value of key properties): (at row 1).): the value of properties does not fit the column\'s type in signal.events_unreadable — fix what the blueprint maps there or the column\'s type (see the CREATE TABLE of the plugin README), then replay the dead letter');
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 3 || undefined, 'the good rows delivered');
-    assert.deepEqual(inserts('events_unreadable').map((request) => linesOf(request).map((row) => row.message_id)), [
-      ['ch-split-0', 'ch-split-1', 'ch-split-2', 'ch-split-3'],
-      ['ch-split-0', 'ch-split-1'], ['ch-split-2', 'ch-split-3'],
-      ['ch-split-0'], ['ch-split-1'],
-    ]);
+    // The ingest stage may hand the batch's events to delivery in more than one job, so the first
+    // request may hold fewer than the four: what holds is that each request carrying the bad row
+    // is half of the one before, down to the row alone.
+    const carrying = inserts('events_unreadable').map((request) => linesOf(request).map((row) => String(row.message_id))).filter((ids) => ids.includes('ch-split-1'));
+    assert.deepEqual(carrying.at(-1), ['ch-split-1'], 'the bad row alone at last');
+    carrying.slice(1).forEach((ids, i) => assert.equal(ids.length, Math.ceil(carrying[i]!.length / 2), `request ${i + 2} carrying it is half of the one before: ${JSON.stringify(carrying)}`));
     assert.deepEqual(['ch-split-0', 'ch-split-2', 'ch-split-3'].map((id) => stored('events_unreadable', id).length), [1, 1, 1]);
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 3, deadLettered: 1 });
   });
@@ -195,12 +196,17 @@ describe('ClickHouse', () => {
     ]);
     const letter = await waitForDeadLetter(signal, integrationId, 'ch-slim-1');
     assert.equal(letter.attempts, 1);
-    const [first] = inserts('events_slim');
-    const row = linesOf(first!).findIndex((line) => line.message_id === 'ch-slim-1') + 1;
+    const holding = inserts('events_slim').filter((request) => linesOf(request).some((line) => line.message_id === 'ch-slim-1'));
+    assert.equal(holding.length, 1, 'the identify sent once: ClickHouse will refuse it every time');
+    const row = linesOf(holding[0]!).findIndex((line) => line.message_id === 'ch-slim-1') + 1;
     assert.equal(letter.reason, `ClickHouse refused the row (HTTP 400, ClickHouse code 117 INCORRECT_DATA: Unknown field found while parsing JSONEachRow format: traits: (at row ${row}) : While executing ParallelParsingBlockInputFormat.): the table signal.events_slim has no column traits — add it (ALTER TABLE signal.events_slim ADD COLUMN traits …, see the plugin README) or leave it out of the blueprint, then replay the dead letters`);
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the track events delivered');
-    const sent = inserts('events_slim').map((request) => linesOf(request).map((line) => String(line.message_id)).sort());
-    assert.deepEqual(sent, [['ch-slim-0', 'ch-slim-1', 'ch-slim-2'], ['ch-slim-0', 'ch-slim-2']], 'one request of the three, then the track events without the identify');
+    // The ingest stage may hand the three to delivery in one job or more; either way the track
+    // events refused with the identify are sent again without it, and each is inserted once.
+    const others = linesOf(holding[0]!).map((line) => String(line.message_id)).filter((id) => id !== 'ch-slim-1');
+    const later = inserts('events_slim').slice(inserts('events_slim').indexOf(holding[0]!) + 1).flatMap((request) => linesOf(request).map((line) => String(line.message_id)));
+    for (const id of others) assert.ok(later.includes(id), `${id}, refused with the identify, sent again without it`);
+    assert.deepEqual(['ch-slim-0', 'ch-slim-2'].map((id) => stored('events_slim', id).length), [1, 1]);
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
   });
 
