@@ -144,6 +144,10 @@ test('validateConfig names each field and what was expected', () => {
   assert.deepEqual(validateClickHouseConfig({ ...CONFIG, allow_private_targets: ['10.0.0.0/16', 'not a host!'] }), [{ field: 'allow_private_targets[1]', message: 'is "not a host!": give a hostname (clickhouse.internal), an IP address (10.0.3.7) or a CIDR range (10.0.0.0/16)' }]);
   assert.deepEqual(validateClickHouseConfig({ url: ENDPOINT }).map((p) => p.field), ['table', 'password']);
   assert.deepEqual(validateClickHouseConfig({ ...CONFIG, async_insert: 'yes' }), [{ field: 'async_insert', message: 'must be true or false' }]);
+  // Header values leave as Latin-1 bytes: a non-ASCII password would be refused as wrong, unexplained.
+  assert.deepEqual(validateClickHouseConfig({ ...CONFIG, password: 'pässwört' }), [{ field: 'password', message: 'holds characters other than printable ASCII (letters with accents, other scripts, control characters), which the X-ClickHouse-Key header cannot carry as ClickHouse reads them: give the ClickHouse user a password of ASCII characters' }]);
+  assert.deepEqual(validateClickHouseConfig({ ...CONFIG, username: 'analyst_€' }).map((problem) => problem.field), ['username']);
+  assert.deepEqual(validateClickHouseConfig({ ...CONFIG, password: 'p@ss w0rd!~' }), []);
 });
 
 test('ClickHouse\'s exceptions are read from the header and the body, newer and older servers\' wording', () => {

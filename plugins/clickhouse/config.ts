@@ -181,6 +181,18 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
   return undefined;
 }
 
+/**
+ * Why a credential cannot travel in its header, or undefined. Header values go out as Latin-1
+ * bytes: an `ä` would reach ClickHouse as one byte where it compares the UTF-8 password (two),
+ * and be refused as a wrong password; a character past U+00FF would be cut. Only printable ASCII
+ * is the same on both sides.
+ */
+function headerProblem(value: JsonValue | undefined, header: string, what: string): string | undefined {
+  const credential = text(value);
+  if (credential === undefined || !/[^\x20-\x7e]/.test(credential)) return undefined;
+  return `holds characters other than printable ASCII (letters with accents, other scripts, control characters), which the ${header} header cannot carry as ClickHouse reads them: give the ClickHouse user a ${what} of ASCII characters`;
+}
+
 function switchProblem(value: JsonValue | undefined): string | undefined {
   return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
 }
@@ -207,8 +219,8 @@ export function validateClickHouseConfig(config: Record<string, JsonValue>): Con
     ['url', urlProblem(config.url, allowedPrivateTargets(config))],
     ['database', nameProblem(config.database, 'database', 'signal', false)],
     ['table', nameProblem(config.table, 'table', 'events', true)],
-    ['username', config.username === undefined || text(config.username) !== undefined ? undefined : 'must not be blank: the ClickHouse user Signal connects as (e.g. default)'],
-    ['password', text(config.password) !== undefined ? undefined : 'is required: the password of the ClickHouse user'],
+    ['username', config.username === undefined || text(config.username) !== undefined ? headerProblem(config.username, 'X-ClickHouse-User', 'user name') : 'must not be blank: the ClickHouse user Signal connects as (e.g. default)'],
+    ['password', text(config.password) !== undefined ? headerProblem(config.password, 'X-ClickHouse-Key', 'password') : 'is required: the password of the ClickHouse user'],
     ['async_insert', switchProblem(config.async_insert)],
     ['forward_deletions', switchProblem(config.forward_deletions)],
   ];
