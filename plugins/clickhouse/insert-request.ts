@@ -11,7 +11,7 @@
 // has no column for is an error naming it, not silently dropped). The user and password go in
 // the X-ClickHouse-User / X-ClickHouse-Key headers.
 import { createHash } from 'node:crypto';
-import type { JsonObject, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { splitBatch, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { allowedPrivateTargets, endpointOf, sqlTableName, tableOf, text, userOf, usesAsyncInsert } from './config.ts';
 
 /** Rows a request carries at most: enough for few, large parts; Signal's delivery jobs hold up to 500 events. */
@@ -77,34 +77,21 @@ const lineOf = (payload: JsonObject): string => JSON.stringify(payload);
  * //    body: '{"message_id":"m-1",…}\n', eventIds: ['m-1'] }]
  */
 export function insertRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
-  const url = `${endpointOf(ctx.config)}/`;
-  const headers = { ...authHeaders(ctx.config), 'content-type': 'application/x-ndjson' };
-  const allow = allowedPrivateTargets(ctx.config);
-  const requests: RequestDescriptor[] = [];
-  let lines: string[] = [];
-  let ids: string[] = [];
-  let bytes = 0;
-  const flush = () => {
-    if (lines.length === 0) return;
-    requests.push({
-      method: 'POST', url, headers, query: insertQuery(ctx, ids), body: `${lines.join('\n')}\n`, eventIds: ids,
-      ...(allow.length > 0 ? { allowPrivateTargets: allow } : {}),
-    });
-    lines = [];
-    ids = [];
-    bytes = 0;
-  };
   for (const event of batch) {
-    const line = lineOf(event.payload);
-    const size = Buffer.byteLength(line) + 1; // + its line break
+    const size = Buffer.byteLength(lineOf(event.payload)) + 1; // + its line break
     if (size > MAX_BYTES) {
       throw new Error(`the row is ${size.toLocaleString('en')} bytes of JSON, more than an insert request carries (${MAX_BYTES.toLocaleString('en')}): leave its largest properties out with a pipeline transformation or the blueprint's exclude`);
     }
-    if (lines.length >= MAX_ROWS || bytes + size > MAX_BYTES) flush();
-    lines.push(line);
-    ids.push(event.id);
-    bytes += size;
   }
-  flush();
-  return requests;
+  const url = `${endpointOf(ctx.config)}/`;
+  const headers = { ...authHeaders(ctx.config), 'content-type': 'application/x-ndjson' };
+  const allow = allowedPrivateTargets(ctx.config);
+  // splitBatch measures each payload's JSON plus one byte: exactly a row's line and its line break.
+  return splitBatch(batch, { maxEvents: MAX_ROWS, maxBytes: MAX_BYTES }).map((rows) => {
+    const ids = rows.map((event) => event.id);
+    return {
+      method: 'POST', url, headers, query: insertQuery(ctx, ids), body: rows.map((event) => `${lineOf(event.payload)}\n`).join(''), eventIds: ids,
+      ...(allow.length > 0 ? { allowPrivateTargets: allow } : {}),
+    };
+  });
 }
