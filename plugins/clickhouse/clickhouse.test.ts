@@ -108,7 +108,7 @@ test('the deduplication token is the same for the same request sent again, anoth
 
 test('synchronous inserts when config.async_insert is false; the default user and database; allow-listed private targets passed to the core', () => {
   const [request] = clickhouse.send([record('m-1')], ctx({ async_insert: false, username: undefined as unknown as JsonValue, database: undefined as unknown as JsonValue }));
-  assert.deepEqual(request!.query!.map(([name]) => name), ['query', 'insert_deduplication_token', 'date_time_input_format', 'input_format_skip_unknown_fields']);
+  assert.deepEqual(request!.query!.map(([name, value]) => (name === 'query' || name === 'insert_deduplication_token' ? name : `${name}=${value}`)), ['query', 'async_insert=0', 'insert_deduplication_token', 'date_time_input_format=best_effort', 'input_format_skip_unknown_fields=0'], 'off said explicitly: a profile turning asynchronous inserts on without waiting would lose errors');
   assert.equal(request!.query![0]![1], 'INSERT INTO `default`.`events` FORMAT JSONEachRow');
   assert.equal(request!.headers!['x-clickhouse-user'], 'default');
   const [local] = clickhouse.send([record('m-1')], ctx({ url: 'http://10.0.3.7:8123', allow_private_targets: ['10.0.0.0/16'] }));

@@ -129,7 +129,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     async_insert: {
       type: 'boolean', title: 'Asynchronous Inserts',
-      description: 'Sends each insert with async_insert=1 and wait_for_async_insert=1: ClickHouse buffers the rows of many small inserts into one part and answers once they are written (its recommendation for many small inserts, and ClickHouse Cloud\'s). Off: each request is a part of its own, which suits a server that receives few, large batches. On by default.',
+      description: 'Sends each insert with async_insert=1 and wait_for_async_insert=1: ClickHouse buffers the rows of many small inserts into one part and answers once they are written (its recommendation for many small inserts, and ClickHouse Cloud\'s). Off: async_insert=0, each request a part of its own, which suits a server that receives few, large batches. On by default.',
       default: true,
     },
     forward_deletions: {

@@ -48,7 +48,9 @@ export function deduplicationToken(integrationId: string, eventIds: readonly str
 export function insertQuery(ctx: Pick<PluginContext, 'config' | 'integrationId'>, eventIds: readonly string[]): Array<[string, string]> {
   return [
     ['query', insertStatement(tableOf(ctx.config))],
-    ...(usesAsyncInsert(ctx.config) ? [['async_insert', '1'], ['wait_for_async_insert', '1']] as Array<[string, string]> : []),
+    // Off is said, not left to the server: a profile (or a newer server's default) turning
+    // async_insert on with wait_for_async_insert=0 would answer before writing, its errors lost.
+    ...(usesAsyncInsert(ctx.config) ? [['async_insert', '1'], ['wait_for_async_insert', '1']] as Array<[string, string]> : [['async_insert', '0']] as Array<[string, string]>),
     ['insert_deduplication_token', deduplicationToken(ctx.integrationId, eventIds)],
     ['date_time_input_format', 'best_effort'],
     ['input_format_skip_unknown_fields', '0'],
