@@ -6,7 +6,7 @@
 // (statement and settings as URL parameters, X-ClickHouse-User/Key, JSONEachRow rows); a
 // Cloud service waking up (503) retried; a timeout after ClickHouse wrote the rows, whose retry
 // ClickHouse drops by its token (one row in the table); TOO_MANY_PARTS and 429 as rate limits; a
-// row ClickHouse cannot read found by splitting; a column the table lacks dead-lettered for the
+// row ClickHouse cannot read found by splitting, under a code the plugin names or not; a column the table lacks dead-lettered for the
 // rows holding it only; a wrong password and a missing table dead-lettered at once, naming the
 // config fields; a person deletion as a lightweight DELETE with the ids as query parameters.
 import assert from 'node:assert/strict';
@@ -58,6 +58,9 @@ function insert(request: RecordedRequest): ScriptedResponse {
   if (slim >= 0) return chError(400, 117, 'INCORRECT_DATA', `Unknown field found while parsing JSONEachRow format: traits: (at row ${slim + 1})\n: While executing ParallelParsingBlockInputFormat`);
   const unreadable = rows.findIndex((row) => row.event === 'Unreadable');
   if (unreadable >= 0) return chError(400, 27, 'CANNOT_PARSE_INPUT_ASSERTION_FAILED', `Cannot parse input: expected '"' before: '{}': (while reading the value of key properties): (at row ${unreadable + 1})`);
+  // A value of a column the customer added that ClickHouse cannot read, under a code the plugin does not name.
+  const bool = rows.findIndex((row) => row.event === 'Bad Bool');
+  if (bool >= 0) return chError(400, 467, 'CANNOT_PARSE_BOOL', `Cannot parse boolean value here: 'maybe' (while reading the value of key is_trial): (at row ${bool + 1})`);
   // All or nothing, once per token: a re-sent insert with a token seen is dropped, answered 200.
   const token = request.query.insert_deduplication_token ?? '';
   if (!tokens.has(token)) {
@@ -185,6 +188,17 @@ describe('ClickHouse', () => {
     carrying.slice(1).forEach((ids, i) => assert.equal(ids.length, Math.ceil(carrying[i]!.length / 2), `request ${i + 2} carrying it is half of the one before: ${JSON.stringify(carrying)}`));
     assert.deepEqual(['ch-split-0', 'ch-split-2', 'ch-split-3'].map((id) => stored('events_unreadable', id).length), [1, 1, 1]);
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 3, deadLettered: 1 });
+  });
+
+  test('a 400 under a ClickHouse code the plugin does not name is taken for one row\'s data: split until the row is alone, only it dead-lettered', async () => {
+    const { site, integrationId } = await install('ClickHouse unnamed code', 'events_bool');
+    await batch(site.key, ['Fine One', 'Bad Bool', 'Fine Two'].map((event, i) => ({ type: 'track', event, userId: 'u-ch-8', messageId: `ch-bool-${i}` })));
+    const letter = await waitForDeadLetter(signal, integrationId, 'ch-bool-1');
+    assert.equal(letter.attempts, 1);
+    assert.equal(letter.reason, 'ClickHouse could not read this row (HTTP 400, ClickHouse code 467 CANNOT_PARSE_BOOL: Cannot parse boolean value here: \'maybe\' (while reading the value of key is_trial): (at row 1).): the value of is_trial does not fit the column\'s type in signal.events_bool — fix what the blueprint maps there or the column\'s type (see the CREATE TABLE of the plugin README), then replay the dead letter');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other rows delivered');
+    assert.deepEqual(['ch-bool-0', 'ch-bool-2'].map((id) => stored('events_bool', id).length), [1, 1]);
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
   });
 
   test('a table without a traits column: the identify holding traits dead-lettered naming the column, the track events sent again and inserted', async () => {
