@@ -1,60 +1,34 @@
 // Intercom's answers to the delivery requests, as its API reference documents them: 200 with the
-// contact (POST /contacts, PUT /contacts/{id}), 202 with an empty body (POST /events); errors as
+// contact (GET /contacts/find_by_external_id/{id}, POST and PUT /contacts), 200 with a list
+// (POST /contacts/search), 202 with an empty body (POST /events); errors as
 // `{ type: "error.list", request_id, errors: [{ code, message }] }` — 400 (parameter_invalid,
 // parameter_not_found for a custom attribute the workspace lacks, …), 401 unauthorized ("Access
-// Token Invalid"), 403, 404 (a data event "about users that cannot be found", a contact id
-// unknown), 409 conflict on POST /contacts ("A contact matching those details already exists
-// with id=…"), 429 with X-RateLimit-Reset (Unix seconds), 5xx.
-import { parseRetryAfter, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// Token Invalid"), 403, 404 (a data event "about users that cannot be found", a contact id or
+// external_id unknown), 410 for a merged contact (its `Link` naming the merged-into contact), 409
+// conflict on POST /contacts ("A contact matching those details already exists with id=…"), 429
+// with X-RateLimit-Reset (Unix seconds), 5xx.
+//
+// Intercom has no upsert, so an answer may lead to the next request of an event's chain (the
+// core's follow-ups: rate-limited, logged and classified like any request, at most
+// MAX_FOLLOW_UPS in a row), each built by requests.ts from the request's memo:
+// - an identify: the lookup's answer → `PUT /contacts/{id}` of the contact found (a merged
+//   contact's 410: the merged-into contact), or the next lookup (the search by email), or
+//   `POST /contacts` with the fields and `role: "user"`; the creation's 409 naming the contact
+//   that won a race → its `PUT`; a 404 (or 410) to the update, the contact deleted or merged
+//   meanwhile → the lookup again, once;
+// - a data event: Intercom's 404 for a user it does not have → `POST /contacts` with the
+//   identity alone → the event again.
+// A failure at any step retries or dead-letters the event as usual, and a retry starts again
+// from the first lookup (or the event): every step is safe to repeat.
+import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { answered, conflictOf, errorsOf, foundContact, userNotFound } from './answers.ts';
+import { createRequest, eventRequest, eventUserRequest, lookupRequest, memoOf, searchRequest, updateRequest, type ContactMemo, type EventMemo, type Memo } from './requests.ts';
 
-/** How much of Intercom's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 /** The longest wait a 429's reset time is taken for; the core caps waits at an hour too. */
 const MAX_RESET_WAIT_MS = 3_600_000;
 
-interface IntercomError {
-  code?: unknown;
-  message?: unknown;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-function header(headers: Record<string, string> | undefined, name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
-
-/**
- * The errors of Intercom's `error.list` answer (empty for any other body).
- *
- * @example
- * errorsOf({ json: { type: 'error.list', errors: [{ code: 'not_found', message: 'User Not Found' }] } }); // [{ code: 'not_found', message: 'User Not Found' }]
- */
-export function errorsOf(response: Pick<VendorResponse, 'json'>): Array<{ code: string; message: string }> {
-  const json = response.json;
-  const errors = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { errors?: unknown }).errors : undefined;
-  if (!Array.isArray(errors)) return [];
-  return errors.filter((e): e is IntercomError => e !== null && typeof e === 'object').map((e) => ({
-    code: typeof e.code === 'string' ? e.code : '',
-    message: typeof e.message === 'string' ? e.message : '',
-  }));
-}
-
-/**
- * Intercom's own words (`code: message; …`), else the body, for a reason: `HTTP 400: parameter_invalid: …`.
- *
- * @example
- * answered({ status: 401, body: '…', json: { errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] } }); // 'HTTP 401: unauthorized: Access Token Invalid'
- */
-export function answered(response: VendorResponse): string {
-  const errors = errorsOf(response);
-  const words = errors.length > 0 ? errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ') : response.body ?? '';
-  const said = excerpt(words);
-  return `HTTP ${response.status}${said ? `: ${said}` : ''}`;
-}
+/** The way back after a dead letter: a replay starts again from the lookup. */
+const REPLAY = 'replay the dead letter (replayDeadLetters; the delivery starts again with the lookup)';
 
 /**
  * How long to wait after a 429: until Intercom's `X-RateLimit-Reset` (Unix seconds; its rate
@@ -64,12 +38,12 @@ export function answered(response: VendorResponse): string {
  * rateLimitWaitMs({ 'x-ratelimit-reset': '1711296010' }, 1711296000000); // 10000
  */
 export function rateLimitWaitMs(headers: Record<string, string>, now: number): number | undefined {
-  const reset = header(headers, 'x-ratelimit-reset');
+  const reset = responseHeader(headers, 'x-ratelimit-reset');
   if (reset !== undefined && /^\d+$/.test(reset.trim())) {
     const wait = Number(reset.trim()) * 1000 - now;
     if (wait > 0 && wait <= MAX_RESET_WAIT_MS) return wait;
   }
-  return parseRetryAfter(header(headers, 'retry-after'), now);
+  return parseRetryAfter(responseHeader(headers, 'retry-after'), now);
 }
 
 function isEventRequest(request: RequestDescriptor): boolean {
@@ -80,53 +54,118 @@ function isContactCreation(request: RequestDescriptor): boolean {
   return request.method === 'POST' && /\/contacts$/.test(request.url);
 }
 
-/** Intercom's answer to a data event for a user it does not have (yet): 404 `not_found` "User Not Found". */
-function userNotFound(response: VendorResponse): boolean {
-  return errorsOf(response).some((e) => e.code === 'not_found' || /user not found/i.test(e.message));
+function isSuccess(response: VendorResponse): boolean {
+  return response.status >= 200 && response.status < 300;
 }
 
 /**
- * What to do about a 409 to `POST /contacts`, which the delivery sends only when the lookup
- * before fan-out could not resolve the contact (it failed, timed out or was paused; see
- * contact-lookup.ts). Retrying would send the same creation and get the same 409, so the
- * identify is dead-lettered with the way back: an archived contact must be unarchived first;
- * either way `replayEvents` (not `replayDeadLetters`, which sends the same creation again)
- * looks the contact up again and sends the update.
+ * Why an archived contact is not written to: Intercom's creation answers 409 "An archived
+ * contact matching those details already exists with id=…", and the plugin does not unarchive
+ * it (an archive is an admin's decision in Intercom: archived people leave messaging and the
+ * people count, and a site's next event would undo it), so the event is dead-lettered with the
+ * way back.
  *
  * @example
- * conflictReason(response, 'HTTP 409: conflict: A contact matching those details already exists with id=5da6…');
- * // 'HTTP 409: …: Intercom already has this contact (id 5da6…) …'
+ * archivedReason('HTTP 409: conflict: An archived contact …', '6762f0dd1bb69f9f2193bb83', 'the identify\'s fields were');
+ * // 'HTTP 409: …: contact 6762f0dd1bb69f9f2193bb83 is archived in Intercom … unarchive it (…), then replay the dead letter …'
  */
-export function conflictReason(response: VendorResponse, said: string): string {
-  const message = errorsOf(response).map((e) => e.message).join(' ') || (response.body ?? '');
-  const id = /already exists with id=([A-Za-z0-9_-]+)/i.exec(message)?.[1];
-  const which = id ? `contact ${id}` : 'the contact';
-  const replay = 'replay the identify with replayEvents for this integration over its receive time (since and until a second either side), which looks the contact up again and updates it with PUT /contacts/{id} (replayDeadLetters would send the same creation again)';
-  if (/archived/i.test(message)) {
-    return `${said}: ${which} is archived in Intercom, which neither finds nor updates an archived contact, so the identify's traits were not applied: unarchive it (in Intercom, or POST /contacts/${id ?? '{id}'}/unarchive), then ${replay}`;
-  }
-  return `${said}: Intercom already has this contact${id ? ` (id ${id})` : ''}: Signal's lookup before fan-out could not resolve it (failed, timed out or paused: see the integration's last enrichment error), so the identify was sent as a creation and its traits were not applied: ${replay}`;
+export function archivedReason(said: string, id: string | undefined, what: string): string {
+  return `${said}: ${id ? `contact ${id}` : 'the contact'} is archived in Intercom, which neither finds nor updates an archived contact, so ${what} not applied; Signal does not unarchive a contact an admin archived: if this person should be in Intercom again, unarchive it (in Intercom, or POST /contacts/${id ?? '{id}'}/unarchive), then ${REPLAY}`;
 }
 
 /**
- * Intercom's answers to a delivery request (one event each):
+ * The follow-up sending `build`'s request (the chain's next step, its depth one more), or —
+ * when Intercom's contact kept changing past the core's MAX_FOLLOW_UPS follow-ups in a row (found,
+ * then gone, then created by someone else…) — a retry, which starts again from the lookup.
+ */
+function follow<M extends Memo>(memo: M, build: (memo: M) => RequestDescriptor, response: VendorResponse): Classification {
+  const depth = memo.depth + 1;
+  if (depth > MAX_FOLLOW_UPS) {
+    return { status: 'retry', reason: `${answered(response)}: Intercom's contact changed while Signal was writing to it (more than ${MAX_FOLLOW_UPS} follow-up requests in a row: found, gone, created meanwhile), so the event is tried again from the start` };
+  }
+  return { next: [build({ ...memo, depth })] };
+}
+
+/** An identify's next step after `response`, or undefined when the answer settles it (classifyAnswer). */
+function contactStep(response: VendorResponse, request: RequestDescriptor, memo: ContactMemo, ctx: PluginContext): Classification | undefined {
+  const { status } = response;
+  const ids = request.eventIds;
+  const hasEmail = typeof memo.contact.email === 'string';
+  switch (memo.step) {
+    case 'find': {
+      // 404: no contact has this external_id; 410: merged (the Link names the contact kept).
+      if (!isSuccess(response) && status !== 404 && status !== 410) return undefined;
+      const id = foundContact(response);
+      if (id) return follow(memo, (m) => updateRequest(id, m, ids, ctx), response);
+      return follow(memo, (m) => (hasEmail ? searchRequest(m, ids, ctx) : createRequest(m, ids, ctx)), response);
+    }
+    case 'search': {
+      if (!isSuccess(response)) return undefined;
+      const id = foundContact(response);
+      return follow(memo, (m) => (id ? updateRequest(id, m, ids, ctx) : createRequest(m, ids, ctx)), response);
+    }
+    case 'create': {
+      if (status !== 409) return undefined;
+      // Someone created the person since the lookups (the Messenger, another identify of them):
+      // Intercom names the contact, which gets the update instead. Nothing is lost.
+      const { id, archived } = conflictOf(response);
+      const said = answered(response);
+      if (archived) return { status: 'dead_letter', reason: archivedReason(said, id, 'the identify\'s fields were') };
+      if (id) return follow(memo, (m) => updateRequest(id, m, ids, ctx), response);
+      return { status: 'retry', reason: `${said}: Intercom has a contact matching this person but did not name it: tried again from the lookup (Intercom's search can take a few minutes to show a contact created meanwhile)` };
+    }
+    case 'update': {
+      if (status !== 404 && status !== 410) return undefined;
+      const said = answered(response);
+      // The contact found a moment ago is gone (deleted or merged meanwhile): look again, once.
+      if (!memo.again) return follow({ ...memo, again: true }, (m) => lookupRequest(m, ids, ctx), response);
+      return { status: 'retry', reason: `${said}: Intercom found this contact but refused its update as unknown, twice (deleted or merged meanwhile, or a contact Intercom finds but cannot update): tried again from the lookup on the retry schedule; if it stays so, check the contact in Intercom, then ${REPLAY}` };
+    }
+  }
+}
+
+/** A data event's next step after `response`, or undefined when the answer settles it. */
+function eventStep(response: VendorResponse, request: RequestDescriptor, memo: EventMemo, ctx: PluginContext): Classification | undefined {
+  const ids = request.eventIds;
+  switch (memo.step) {
+    case 'event':
+      // Intercom creates nobody from a data event: the user's contact is created, then the event sent again.
+      return userNotFound(response) ? follow(memo, (m) => eventUserRequest(m, ids, ctx), response) : undefined;
+    case 'create': {
+      if (isSuccess(response)) return follow(memo, (m) => eventRequest(m, 'again', ids, ctx), response);
+      if (response.status === 409) {
+        const { id, archived } = conflictOf(response);
+        if (archived) return { status: 'dead_letter', reason: archivedReason(answered(response), id, 'Intercom takes no data event for it: the event was') };
+        // Created meanwhile (the identify's own chain, the Messenger): the event can go now.
+        return follow(memo, (m) => eventRequest(m, 'again', ids, ctx), response);
+      }
+      const outcome = classifyAnswer(response, request, ctx);
+      return 'reason' in outcome ? { ...outcome, reason: `Intercom has no contact for this event's user, and creating it failed: ${outcome.reason}` } : outcome;
+    }
+    case 'again':
+      if (!userNotFound(response)) return undefined;
+      return { status: 'retry', reason: `${answered(response)}: Intercom does not find the user whose contact was just created (or found to exist): tried again on the retry schedule (a new contact may take a moment to be found); after the last try, check the contact in Intercom, then replay the dead letter` };
+  }
+}
+
+/**
+ * Intercom's answers to a request, the chain's steps aside:
  * - 2xx: delivered;
  * - 429: tried again after X-RateLimit-Reset, using up no try;
- * - 408, 5xx: tried again;
- * - 404 to a data event with Intercom's `not_found`: tried again (on the retry schedule, so a
- *   bounded number of tries) — the identify creating the contact may still be on its way;
- * - 404 to an update: dead-lettered (the contact was deleted or merged since the lookup);
- * - 409 to a contact creation: dead-lettered naming the contact Intercom has and how to replay
- *   it (`conflictReason`; the core cannot send the update from here, and a retry would get the
- *   same 409); 409 to an update: dead-lettered (two contacts for one person: merge them);
+ * - 408, 5xx: tried again (at any step: a retry starts again from the lookup, or the event);
+ * - 404 to a data event with Intercom's `not_found` (its user's contact just created, or a
+ *   request without the plugin's memo): tried again on the retry schedule;
+ * - 404 to an update (without the memo: the lookup again is the chain's): dead-lettered;
+ * - 409 to a contact creation (without the memo): dead-lettered naming the contact; 409 to an
+ *   update: dead-lettered (two contacts for one person: merge them);
  * - 401, 403: dead-lettered, naming the config fields to check;
  * - any other 4xx: dead-lettered with Intercom's words (a custom attribute it lacks names
  *   config.custom_attributes).
  *
  * @example
- * classifyIntercom({ status: 202, headers: {}, body: '' }, request, ctx); // { status: 'delivered' }
+ * classifyAnswer({ status: 202, headers: {}, body: '' }, request, ctx); // { status: 'delivered' }
  */
-export function classifyIntercom(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+export function classifyAnswer(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Exclude<Classification, { next: unknown } | { perEvent: unknown }> {
   const { status } = response;
   if (status >= 200 && status < 300) return { status: 'delivered' };
   const said = answered(response);
@@ -135,23 +174,41 @@ export function classifyIntercom(response: VendorResponse, request: RequestDescr
     return { status: 'retry', reason: `${said}: Intercom's rate limit (10,000 calls a minute per app, in 10-second windows)`, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
   }
   if (status === 408 || status >= 500) {
-    const wait = parseRetryAfter(header(response.headers, 'retry-after'), ctx.now);
+    const wait = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
     return { status: 'retry', reason: said, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
   }
   if (status === 401) return { status: 'dead_letter', reason: `${said}: Intercom refused the access token: check config.access_token (the app's token, not revoked) and config.region (the workspace's region: a token works on its own region's host only)` };
   if (status === 403) return { status: 'dead_letter', reason: `${said}: the app lacks a permission this request needs (Read and write users, or Write users for events): grant it in the Developer Hub, or check config.region` };
-  if (status === 404 && isEventRequest(request) && userNotFound(response)) {
-    return { status: 'retry', reason: `${said}: Intercom has no contact for this user (yet: the identify creating it may still be on its way), so it was tried again on the retry schedule; after the last try, send an identify for the user (or create the contact in Intercom) and replay the dead letter` };
+  if (isEventRequest(request) && userNotFound(response)) {
+    return { status: 'retry', reason: `${said}: Intercom has no contact for this user (yet), so it was tried again on the retry schedule; after the last try, send an identify for the user (or create the contact in Intercom) and replay the dead letter` };
   }
   if (status === 404 && request.method === 'PUT') {
-    return { status: 'dead_letter', reason: `${said}: the contact the lookup found is no longer in Intercom (deleted or merged since): replay the identify with replayEvents over its receive time (a second either side), which looks the person up again (replayDeadLetters would send the same update again)` };
+    return { status: 'dead_letter', reason: `${said}: the contact is no longer in Intercom (deleted or merged): ${REPLAY}` };
   }
-  if (status === 409 && isContactCreation(request)) return { status: 'dead_letter', reason: conflictReason(response, said) };
+  if (status === 409 && isContactCreation(request)) {
+    const { id, archived } = conflictOf(response);
+    if (archived) return { status: 'dead_letter', reason: archivedReason(said, id, 'the request was') };
+    return { status: 'dead_letter', reason: `${said}: Intercom already has this contact${id ? ` (id ${id})` : ''}: ${REPLAY}` };
+  }
   if (status === 409 && request.method === 'PUT') {
-    return { status: 'dead_letter', reason: `${said}: Intercom refused the update as a conflict (most likely another contact already holds this external_id or email: two contacts for one person): merge them in Intercom, then replay the identify with replayEvents over its receive time` };
+    return { status: 'dead_letter', reason: `${said}: Intercom refused the update as a conflict (most likely another contact already holds this external_id or email: two contacts for one person): merge them in Intercom, then ${REPLAY}` };
   }
   if (errorsOf(response).some((e) => /custom.?attribute|attribute .* does not exist/i.test(e.message)) || /custom.?attribute/i.test(response.body ?? '')) {
     return { status: 'dead_letter', reason: `${said}: every name in config.custom_attributes must exist in Intercom as a People data attribute of a matching type (Settings > Data > People)` };
   }
   return { status: 'dead_letter', reason: said };
+}
+
+/**
+ * Intercom's answer to a request of an event's chain: the next request (a follow-up: see the
+ * file's comment), else the outcome (`classifyAnswer`).
+ *
+ * @example
+ * classifyIntercom({ status: 200, headers: {}, body: '…', json: { type: 'contact', id: '6762f0df1bb69f9f2193bb84' } }, lookup, ctx);
+ * // { next: [{ method: 'PUT', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', body: { external_id: 'u-1', … }, eventIds: ['m-1'], memo: … }] }
+ */
+export function classifyIntercom(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+  const memo = memoOf(request);
+  const step = memo?.intercom === 'contact' ? contactStep(response, request, memo, ctx) : memo?.intercom === 'event' ? eventStep(response, request, memo, ctx) : undefined;
+  return step ?? classifyAnswer(response, request, ctx);
 }

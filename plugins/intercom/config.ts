@@ -31,7 +31,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   properties: {
     access_token: {
       type: 'string', title: 'Access Token', secret: true,
-      description: 'The access token of an Intercom app of the workspace (Developer Hub > your app > Authentication), with the permissions Read and write users (contact lookups and creations before fan-out, contacts, data events) and, for person deletions, Write users. Sent as a Bearer token. Intercom\'s tokens do not expire, so nothing is renewed.',
+      description: 'The access token of an Intercom app of the workspace (Developer Hub > your app > Authentication), with the permissions Read and write users (contact lookups, creations and updates, data events) and, for person deletions, Write users. Sent as a Bearer token. Intercom\'s tokens do not expire, so nothing is renewed.',
       minLength: 8, maxLength: 512, examples: ['dG9rOjAxMjM0NTY3X2FiY2RfNDU2N19hYmNkXzAxMjM0NTY3ODlhYjoxOjA='],
     },
     region: {

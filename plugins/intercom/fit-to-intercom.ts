@@ -1,10 +1,11 @@
-// The map hook: what the blueprint mapped, made into the one Intercom request body each event
-// becomes. An identify becomes a contact — `PUT /contacts/{id}` with the Intercom id the contact
-// lookup before fan-out found or created (partner_attrs.intercom.contact_id, see
-// contact-lookup.ts), else (that lookup failed) `POST /contacts` — and a track (or, in with_page_views, a page) a data
-// event (`POST /events`). Identity comes from the mapped `user_id` and `email` only (never from
-// properties), placeholders never count, and an event naming nobody is dropped: Intercom's
-// server-side API names a lead only by its Intercom id, which a site's events do not carry.
+// The map hook: what the blueprint mapped, made into the one Intercom record each event
+// becomes. An identify becomes a contact — its fields, sent to the contact its lookup finds
+// (`PUT /contacts/{id}`) or with its creation (`POST /contacts`): see requests.ts — and a track
+// (or, in with_page_views, a page) a data event (`POST /events`), with the person it names, for
+// the contact's creation should Intercom not have the user. Identity comes from the mapped
+// `user_id` and `email` only (never from properties), placeholders never count, and an event
+// naming nobody is dropped: Intercom's server-side API names a lead only by its Intercom id,
+// which a site's events do not carry.
 import { normalizePhoneNumber, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customAttributesOf } from './config.ts';
 import { fitMetadata, monetaryAmount, MAX_STRING_CHARS } from './metadata.ts';
@@ -12,15 +13,16 @@ import { fitMetadata, monetaryAmount, MAX_STRING_CHARS } from './metadata.ts';
 /** The two kinds of records: a contact (identify) or a data event. */
 export type Kind = 'contact' | 'event';
 
-/** A record the request builder sends: its kind, the body, and for a known contact its Intercom id. */
+/**
+ * A record the request builder sends: its kind, the body, and for a data event the person it
+ * names (`external_id`, and the email known for them), whom the plugin creates as a contact
+ * when Intercom answers that it does not have the user.
+ */
 export interface IntercomRecord {
   kind: Kind;
   body: JsonObject;
-  contactId?: string;
+  person?: JsonObject;
 }
-
-/** Intercom's Contact ids are hexadecimal object ids; anything else is not sent in a URL. */
-const CONTACT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -67,19 +69,17 @@ function customAttributes(traits: JsonValue | undefined, names: string[]): JsonO
  * A contact record from an identify's mapping: `external_id`, `email`, `name` (else first and
  * last name), `phone` (E.164 when it reads as a number), `avatar` (an http(s) URL),
  * `signed_up_at` and `last_seen_at` in Unix seconds, and the custom attributes the config
- * lists. `role: "user"` on creation only (an update leaves a lead a lead). The contact's id
- * when the lookup found one. Null when the identify names nobody.
+ * lists. No `role`: the creation adds `role: "user"`, an update leaves a lead a lead. Null
+ * when the identify names nobody.
  *
  * @example
  * contactRecord({ user_id: 'u-1', email: 'ann@example.com', first_name: 'Ann', last_name: 'Lee' }, {});
- * // { kind: 'contact', body: { role: 'user', external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee' } }
+ * // { kind: 'contact', body: { external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee' } }
  */
 export function contactRecord(payload: JsonObject, config: Record<string, JsonValue>): IntercomRecord | null {
   const { userId, email } = identityOf(payload);
   if (!userId && !email) return null;
-  const contactId = text(payload.contact_id);
-  const known = contactId !== undefined && CONTACT_ID.test(contactId);
-  const body: JsonObject = known ? {} : { role: 'user' };
+  const body: JsonObject = {};
   if (userId) body.external_id = userId;
   if (email) body.email = email;
   const name = text(payload.name) ?? ([text(payload.first_name), text(payload.last_name)].filter(Boolean).join(' ') || undefined);
@@ -97,18 +97,20 @@ export function contactRecord(payload: JsonObject, config: Record<string, JsonVa
   if (lastSeen !== undefined) body.last_seen_at = lastSeen;
   const custom = customAttributes(payload.traits, customAttributesOf(config));
   if (custom) body.custom_attributes = custom;
-  return { kind: 'contact', body, ...(known ? { contactId } : {}) };
+  return { kind: 'contact', body };
 }
 
 /**
  * A data event record: `event_name` (cut to 255 characters), `created_at` in Unix seconds (the
  * mapped time, else the event's), `user_id` (else `email`), and the metadata Intercom keeps
- * (metadata.ts), a monetary `price` first when the mapping gave a revenue and a currency.
- * Null when the event names nobody or has no name.
+ * (metadata.ts), a monetary `price` first when the mapping gave a revenue and a currency; the
+ * person (`external_id`, `email`) to create should Intercom not have the user. Null when the
+ * event names nobody or has no name.
  *
  * @example
- * eventRecord({ user_id: 'u-1', event_name: 'Signed Up', created_at: 1711296000, metadata: { plan: 'pro' } }, event);
- * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1', metadata: { plan: 'pro' } } }
+ * eventRecord({ user_id: 'u-1', email: 'ann@example.com', event_name: 'Signed Up', created_at: 1711296000, metadata: { plan: 'pro' } }, event);
+ * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1', metadata: { plan: 'pro' } },
+ * //   person: { external_id: 'u-1', email: 'ann@example.com' } }
  */
 export function eventRecord(payload: JsonObject, event: CanonicalEvent): IntercomRecord | null {
   const { userId, email } = identityOf(payload);
@@ -121,19 +123,19 @@ export function eventRecord(payload: JsonObject, event: CanonicalEvent): Interco
   const price = monetaryAmount(payload.revenue, payload.currency);
   const { metadata } = fitMetadata(isObject(payload.metadata) ? payload.metadata : {}, price ? { price } : {});
   if (Object.keys(metadata).length > 0) body.metadata = metadata;
-  return { kind: 'event', body };
+  return { kind: 'event', body, person: { ...(userId ? { external_id: userId } : {}), ...(email ? { email } : {}) } };
 }
 
 /**
  * The map hook: the blueprint's mapping as the record the request builder sends
- * (`{ kind, body, contact_id? }`), or null for an event Intercom cannot be told about.
+ * (`{ kind, body, person? }`), or null for an event Intercom cannot be told about.
  *
  * @example
  * fitRecord({ kind: 'event', user_id: 'u-1', event_name: 'Signed Up', created_at: 1711296000 }, event, ctx);
- * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' } }
+ * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, person: { external_id: 'u-1' } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const record = payload.kind === 'contact' ? contactRecord(payload, ctx.config) : eventRecord(payload, event);
   if (!record) return null;
-  return { kind: record.kind, body: record.body, ...(record.contactId ? { contact_id: record.contactId } : {}) };
+  return { kind: record.kind, body: record.body, ...(record.person ? { person: record.person } : {}) };
 }

@@ -6,8 +6,7 @@
 // so an anonymousId alone is skipped.
 import { usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { accessTokenOf, apiBaseOf, headersOf } from './config.ts';
-import { answered } from './classify.ts';
-import { readLookup } from './contact-lookup.ts';
+import { answered, foundContact } from './answers.ts';
 
 /** Why a person named by an anonymousId alone is not forwarded. */
 export const ANONYMOUS_ONLY = 'the plugin sends Intercom identified users only (by userId or email), never an anonymous visitor, so Intercom holds no contact under an anonymousId';
@@ -31,9 +30,8 @@ function baseOf(request: RequestDescriptor, path: string): string {
 function readFind(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
   if (response.status === 404) return { done: true, message: 'no Intercom contact has this userId as external_id: nothing to delete' };
   if (response.status !== 410 && (response.status < 200 || response.status >= 300)) return unsuccessful(response, 'lookup of the contact by external_id');
-  const answer = readLookup(response);
-  if (!('found' in answer)) return { done: true, message: 'no Intercom contact has this userId as external_id: nothing to delete' };
-  const id = String(answer.found.attributes.contact_id);
+  const id = foundContact(response);
+  if (id === undefined) return { done: true, message: 'no Intercom contact has this userId as external_id: nothing to delete' };
   return { next: { method: 'DELETE', url: `${baseOf(request, LOOKUP)}/contacts/${encodeURIComponent(id)}`, headers: { ...(request.headers ?? {}) }, eventIds: [] } };
 }
 

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, MAX_FOLLOW_UPS, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import intercom from './index.ts';
+import { conflictOf, foundContact } from './answers.ts';
 import { classifyIntercom, rateLimitWaitMs } from './classify.ts';
 import { apiVersionOf, validateIntercomConfig } from './config.ts';
-import { creationBody, identitiesOf, readCreation, readLookup } from './contact-lookup.ts';
+import { memoOf } from './requests.ts';
 import { ANONYMOUS_ONLY, forgetPerson } from './forget-person.ts';
 import { fitMetadata, MAX_METADATA_KEYS, metadataValue, monetaryAmount } from './metadata.ts';
 
@@ -38,49 +39,144 @@ const EVENTS_REQUEST: RequestDescriptor = { method: 'POST', url: 'https://api.in
 const CREATE_REQUEST: RequestDescriptor = { method: 'POST', url: 'https://api.intercom.io/contacts', eventIds: ['m-1'] };
 const UPDATE_REQUEST: RequestDescriptor = { method: 'PUT', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', eventIds: ['m-1'] };
 
-test('identify without a lookup hit: POST /contacts with role user, external_id, email, name, phone in E.164, avatar, signed_up_at and last_seen_at in Unix seconds, only the custom attributes the config lists', () => {
-  const request = requestOf(identify(), { custom_attributes: ['plan', 'seats', 'missing'], default_country_code: '44' });
+const CONTACT = { external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', avatar: 'https://cdn.example.com/ann.png', signed_up_at: 1704164645, last_seen_at: TS, custom_attributes: { plan: 'pro', seats: 3 } };
+/** The follow-up a classification asks for (it must ask for exactly one, carrying the answered request's event). */
+const nextOf = (c: Classification): RequestDescriptor => {
+  assert.ok('next' in c, `a follow-up, not ${JSON.stringify(c)}`);
+  assert.equal(c.next.length, 1);
+  assert.deepEqual(c.next[0]!.eventIds, ['m-1']);
+  return c.next[0]!;
+};
+const stepOf = (request: RequestDescriptor) => `${request.method} ${request.url.replace('https://api.intercom.io', '')}`;
+const memoStep = (request: RequestDescriptor) => (request.memo as { step: string; depth: number; again?: boolean });
+/** The identify's first request (its lookup), for the default identify with the config's custom attributes and country code. */
+const identifyLookup = (overrides: Partial<CanonicalEvent> = {}, config: Record<string, JsonValue> = { custom_attributes: ['plan', 'seats', 'missing'], default_country_code: '44' }) => requestOf(identify(overrides), config);
+const follows = (request: RequestDescriptor, response: VendorResponse, config: Record<string, JsonValue> = {}) => nextOf(classifyIntercom(response, request, ctx(config)));
+const FOUND = (id: string, role = 'user') => answer(200, { type: 'contact', id, role, external_id: 'u-1' });
+const NOT_FOUND = answer(404, errors('not_found', 'User Not Found'));
+const EMPTY_SEARCH = answer(200, { type: 'list', data: [], total_count: 0 });
+const CONFLICT = (id: string) => answer(409, errors('conflict', `A contact matching those details already exists with id=${id}`));
+const ARCHIVED = (id: string) => answer(409, errors('conflict', `An archived contact matching those details already exists with id=${id}`));
+
+test('identify: send builds the lookup by external_id (GET /contacts/find_by_external_id/{userId}), the contact\'s fields in its memo: external_id, email, name, phone in E.164, avatar, signed_up_at and last_seen_at in Unix seconds, only the custom attributes the config lists, no role', () => {
+  const request = identifyLookup();
   assert.deepEqual(request, {
-    method: 'POST', url: 'https://api.intercom.io/contacts', headers: HEADERS, eventIds: ['m-1'],
-    body: { role: 'user', external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', avatar: 'https://cdn.example.com/ann.png', signed_up_at: 1704164645, last_seen_at: TS, custom_attributes: { plan: 'pro', seats: 3 } },
+    method: 'GET', url: 'https://api.intercom.io/contacts/find_by_external_id/u-1', headers: HEADERS, eventIds: ['m-1'],
+    memo: { intercom: 'contact', step: 'find', contact: CONTACT, depth: 0 },
   });
+  assert.equal(requestOf(identify({ userId: 'u 1/2' })).url, 'https://api.intercom.io/contacts/find_by_external_id/u%201%2F2', 'the userId is one path segment');
   // Without a list, no trait is sent as a custom attribute (Intercom refuses one it lacks).
-  assert.equal((requestOf(identify()).body as JsonObject).custom_attributes, undefined);
+  assert.equal((requestOf(identify()).memo as { contact: JsonObject }).contact.custom_attributes, undefined);
+  assert.deepEqual(memoOf(requestOf(identify())), requestOf(identify()).memo, 'the memo reads back');
+  assert.equal(memoOf({ method: 'PUT', url: 'https://api.intercom.io/contacts/c1', eventIds: ['m-1'], memo: { step: 'update' } }), undefined, 'not the plugin\'s note');
   // Without a default country code, a national number is sent as written.
-  assert.equal((requestOf(identify()).body as JsonObject).phone, '07700 900123');
+  assert.equal((requestOf(identify()).memo as { contact: JsonObject }).contact.phone, '07700 900123');
 });
 
-test('identify whose contact the lookup found: PUT /contacts/{id} without role (a lead stays a lead), with the external_id and traits', () => {
-  const request = requestOf(identify({ partner_attrs: { intercom: { contact_id: '6762f0df1bb69f9f2193bb84', role: 'user' } } }));
-  assert.equal(request.method, 'PUT');
-  assert.equal(request.url, 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84');
-  const body = request.body as JsonObject;
-  assert.equal(body.role, undefined);
-  assert.equal(body.external_id, 'u-1');
-  assert.equal(body.email, 'ann@example.com');
-  // An id that could change the URL's path is not taken: the contact is created instead.
-  assert.equal(requestOf(identify({ partner_attrs: { intercom: { contact_id: '../admins' } } })).method, 'POST');
+test('identify chain: a contact found → PUT /contacts/{id} with its fields and no role (a lead stays a lead); a merged contact\'s 410 → the contact its Link names; an id that could change the URL is not taken', () => {
+  const lookup = identifyLookup();
+  const update = follows(lookup, FOUND('6762f0df1bb69f9f2193bb84'));
+  assert.deepEqual(update, {
+    method: 'PUT', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', headers: HEADERS, eventIds: ['m-1'], body: CONTACT,
+    memo: { intercom: 'contact', step: 'update', contact: CONTACT, depth: 1 },
+  });
+  assert.deepEqual(classifyIntercom(answer(200, { type: 'contact', id: '6762f0df1bb69f9f2193bb84' }), update, ctx()), { status: 'delivered' });
+  const merged = follows(lookup, answer(410, errors('contact_merged', 'merged'), { Link: '</contacts/c9>; rel="canonical"' }));
+  assert.equal(stepOf(merged), 'PUT /contacts/c9');
+  // An id Intercom would never give (a path) is no contact: the search goes on.
+  assert.equal(stepOf(follows(lookup, FOUND('../admins'))), 'POST /contacts/search');
+  // The region chosen is every step's host.
+  assert.equal(follows(requestOf(identify(), { region: 'eu' }), FOUND('c1'), { region: 'eu' }).url, 'https://api.eu.intercom.io/contacts/c1');
 });
 
-test('identity: email alone names the contact; placeholder userIds and anonymous visitors are never sent (dropped, not errors)', () => {
+test('identify chain: nobody by external_id → the search by email (a user preferred to a lead) → PUT; nobody there either → POST /contacts with role user and the fields; without an email the creation comes at once; an email alone starts with the search', () => {
+  const lookup = identifyLookup();
+  const search = follows(lookup, NOT_FOUND);
+  assert.deepEqual([search.method, search.url, search.body, memoStep(search)], ['POST', 'https://api.intercom.io/contacts/search', { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } }, { intercom: 'contact', step: 'search', contact: CONTACT, depth: 1 }]);
+  assert.equal(stepOf(follows(search, answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }, { id: 'u1', role: 'user' }] }))), 'PUT /contacts/u1');
+  assert.equal(stepOf(follows(search, answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }] }))), 'PUT /contacts/l1', 'a lead is updated (and stays one)');
+  const create = follows(search, EMPTY_SEARCH);
+  assert.deepEqual([create.method, create.url, create.body, memoStep(create).depth], ['POST', 'https://api.intercom.io/contacts', { role: 'user', ...CONTACT }, 2]);
+  assert.deepEqual(classifyIntercom(answer(200, { type: 'contact', id: 'new' }), create, ctx()), { status: 'delivered' });
+  // No email: no search.
+  const noEmail = requestOf(identify({ traits: { name: 'Ann' } }));
+  assert.deepEqual(follows(noEmail, NOT_FOUND).body, { role: 'user', external_id: 'u-1', name: 'Ann', last_seen_at: TS });
+  // An email alone (a placeholder userId names no one): the search first.
   const byEmail = requestOf(identify({ userId: 'undefined' }));
-  assert.deepEqual([(byEmail.body as JsonObject).external_id, (byEmail.body as JsonObject).email], [undefined, 'ann@example.com']);
+  assert.equal(stepOf(byEmail), 'POST /contacts/search');
+  assert.equal((byEmail.memo as { contact: JsonObject }).contact.external_id, undefined);
+  assert.deepEqual(follows(byEmail, EMPTY_SEARCH).body, { role: 'user', email: 'ann@example.com', name: 'Ann Lee', phone: '07700 900123', avatar: 'https://cdn.example.com/ann.png', signed_up_at: 1704164645, last_seen_at: TS });
+});
+
+test('identify chain: a creation that lost a race (409 naming the contact) → PUT of that contact; an archived contact → dead-lettered, not unarchived, with the way back; a 409 naming nobody → tried again from the lookup', () => {
+  const create = follows(follows(identifyLookup(), NOT_FOUND), EMPTY_SEARCH);
+  const raced = follows(create, CONFLICT('5da6f18e3d7cf967e4582d05'));
+  assert.deepEqual([stepOf(raced), raced.body, memoStep(raced).depth], ['PUT /contacts/5da6f18e3d7cf967e4582d05', CONTACT, 3]);
+  const archived = classifyIntercom(ARCHIVED('6762f0dd1bb69f9f2193bb83'), create, ctx());
+  assert.equal(statusOf(archived), 'dead_letter');
+  assert.match(reasonOf(archived), /^HTTP 409: conflict: An archived contact .*: contact 6762f0dd1bb69f9f2193bb83 is archived in Intercom.*Signal does not unarchive.*POST \/contacts\/6762f0dd1bb69f9f2193bb83\/unarchive\), then replay the dead letter \(replayDeadLetters; the delivery starts again with the lookup\)$/);
+  const nameless = classifyIntercom(answer(409, errors('conflict', 'conflict')), create, ctx());
+  assert.deepEqual([statusOf(nameless), /tried again from the lookup/.test(reasonOf(nameless))], ['retry', true]);
+  const attribute = classifyIntercom(answer(400, errors('parameter_not_found', "Custom attribute 'plan' does not exist")), create, ctx());
+  assert.match(reasonOf(attribute), /^HTTP 400: parameter_not_found: Custom attribute 'plan' does not exist: .*config\.custom_attributes/);
+});
+
+test('identify chain: a 404 to the update (the contact deleted or merged meanwhile) → the lookup again, once; a second → tried again; more than MAX_FOLLOW_UPS follow-ups → tried again from the start, never the core\'s loop dead letter', () => {
+  const update = follows(identifyLookup(), FOUND('6762f0df1bb69f9f2193bb84'));
+  const again = follows(update, answer(404, errors('not_found', 'User Not Found')));
+  assert.deepEqual([stepOf(again), memoStep(again)], ['GET /contacts/find_by_external_id/u-1', { intercom: 'contact', step: 'find', contact: CONTACT, depth: 2, again: true }]);
+  const second = follows(again, FOUND('6762f0df1bb69f9f2193bb99'));
+  assert.equal(stepOf(second), 'PUT /contacts/6762f0df1bb69f9f2193bb99');
+  const twice = classifyIntercom(answer(404, errors('not_found', 'User Not Found')), second, ctx());
+  assert.equal(statusOf(twice), 'retry');
+  assert.match(reasonOf(twice), /twice.*replay the dead letter/);
+  // The longest chain: lookup, search, creation, the raced contact's update (gone), the lookup again, …
+  let request = identifyLookup();
+  for (const response of [NOT_FOUND, EMPTY_SEARCH, CONFLICT('c5'), NOT_FOUND]) request = follows(request, response);
+  assert.deepEqual([stepOf(request), memoStep(request).depth], ['GET /contacts/find_by_external_id/u-1', MAX_FOLLOW_UPS]);
+  const budget = classifyIntercom(NOT_FOUND, request, ctx());
+  assert.equal(statusOf(budget), 'retry');
+  assert.match(reasonOf(budget), /more than 4 follow-up requests in a row.*tried again from the start/);
+  // An update's conflict is no loop either.
+  const conflict = classifyIntercom(answer(409, errors('conflict', 'conflict')), update, ctx());
+  assert.equal(statusOf(conflict), 'dead_letter');
+  assert.match(reasonOf(conflict), /merge them in Intercom, then replay the dead letter/);
+});
+
+test('identify chain: failures at any step settle the event as usual — 429 until X-RateLimit-Reset, 5xx retried (a retry starts again from the lookup), 401 naming the config, other refusals with Intercom\'s words', () => {
+  const lookup = identifyLookup();
+  const search = follows(lookup, NOT_FOUND);
+  const update = follows(lookup, FOUND('c1'));
+  for (const request of [lookup, search, update]) {
+    const limited = classifyIntercom(answer(429, errors('rate_limit_exceeded', 'Exceeded rate limit'), { 'X-RateLimit-Reset': String(NOW / 1000 + 7) }), request, ctx());
+    assert.deepEqual([statusOf(limited), 'retryAfterMs' in limited ? limited.retryAfterMs : undefined], ['retry', 7000], stepOf(request));
+    assert.equal(statusOf(classifyIntercom(answer(503, errors('server_error', 'Server Error')), request, ctx())), 'retry', stepOf(request));
+    assert.match(reasonOf(classifyIntercom(answer(401, errors('unauthorized', 'Access Token Invalid')), request, ctx())), /config\.access_token.*config\.region/);
+  }
+  assert.deepEqual(classifyIntercom(answer(400, errors('parameter_invalid', 'bad query')), search, ctx()), { status: 'dead_letter', reason: 'HTTP 400: parameter_invalid: bad query' });
+});
+
+test('identity: placeholder userIds and anonymous visitors are never sent (dropped, not errors); a track by a visitor Signal remembers the email of goes by email', () => {
   assert.equal(mapped(identify({ userId: undefined, traits: { name: 'Ann' } })).payload, null);
   assert.equal(mapped(browserEvent({ userId: 'null' })).payload, null, 'a placeholder userId names no one');
   assert.equal(mapped(browserEvent({ userId: undefined })).payload, null, 'an anonymous track');
-  // A track by a visitor Signal remembers the email of goes by email.
   const remembered = requestOf(browserEvent({ userId: undefined, context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
   assert.deepEqual(remembered.body, { event_name: 'Signed Up', created_at: TS, email: 'ann@example.com' });
+  assert.deepEqual((remembered.memo as { person: JsonObject }).person, { email: 'ann@example.com' });
 });
 
-test('track: POST /events with event_name, created_at in Unix seconds, user_id and metadata (contact data left out); the region and version chosen', () => {
+test('track: POST /events with event_name, created_at in Unix seconds, user_id and metadata (contact data left out), the person in its memo; the region and version chosen', () => {
   const request = requestOf(browserEvent({ properties: { plan: 'pro', seats: 3, trial: true, email: 'ann@example.com', signup_date: '2024-03-20T00:00:00Z', docs: { url: 'https://example.com/d', value: 'Docs' }, nested: { a: 1 } } }), { region: 'eu', api_version: '2.14' });
+  const body = { event_name: 'Signed Up', created_at: TS, user_id: 'u-1', metadata: { plan: 'pro', seats: 3, trial: 'true', signup_date: 1710892800, docs: { url: 'https://example.com/d', value: 'Docs' } } };
   assert.deepEqual(request, {
-    method: 'POST', url: 'https://api.eu.intercom.io/events', headers: { ...HEADERS, 'Intercom-Version': '2.14' }, eventIds: ['m-1'],
-    body: { event_name: 'Signed Up', created_at: TS, user_id: 'u-1', metadata: { plan: 'pro', seats: 3, trial: 'true', signup_date: 1710892800, docs: { url: 'https://example.com/d', value: 'Docs' } } },
+    method: 'POST', url: 'https://api.eu.intercom.io/events', headers: { ...HEADERS, 'Intercom-Version': '2.14' }, eventIds: ['m-1'], body,
+    memo: { intercom: 'event', step: 'event', event: body, person: { external_id: 'u-1' }, depth: 0 },
   });
   assert.equal(requestOf(browserEvent(), { region: 'au' }).url, 'https://api.au.intercom.io/events');
   assert.equal(apiVersionOf({ api_version: '2.9' }), '2.16', 'a version the plugin does not speak falls back to the default');
+  // The email Signal remembers for the user is kept for the contact's creation, not sent with the event.
+  const known = requestOf(browserEvent({ context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
+  assert.deepEqual([(known.body as JsonObject).email, (known.memo as { person: JsonObject }).person], [undefined, { external_id: 'u-1', email: 'ann@example.com' }]);
 });
 
 test('orders: the revenue as Intercom\'s monetary amount in cents, first among the metadata; no currency, no price', () => {
@@ -119,11 +215,45 @@ test('send: one request per event, every event once, in order; a payload without
   const records: MappedEvent[] = ['a', 'b', 'c'].map((id) => ({ id, event: browserEvent({ messageId: id }), payload: { kind: 'event', body: { event_name: 'x', created_at: TS, user_id: id } } }));
   const requests = intercom.send(records, ctx());
   assert.deepEqual(requests.map((r) => r.eventIds), [['a'], ['b'], ['c']]);
+  assert.deepEqual(requests.map((r) => (r.memo as { person: JsonObject }).person), [{ external_id: 'a' }, { external_id: 'b' }, { external_id: 'c' }]);
   assert.equal(intercom.batch.maxEvents, 1);
+  assert.equal(intercom.enrich, undefined, 'no partner enrichment: the lookups are delivery follow-ups');
   assert.throws(() => intercom.send([{ id: 'x', event: browserEvent(), payload: { event_name: 'raw' } }], ctx()), /event x holds no Intercom record/);
 });
 
-test('classify: 2xx delivered; 429 until X-RateLimit-Reset; 5xx retried; 401/403 naming the config; a user not found retried; 409 and 404 on an update explained; other 4xx with Intercom\'s words', () => {
+test('data event chain: Intercom\'s 404 for a user it does not have → POST /contacts with the identity alone (role user, external_id, the email known) → the event again; a 404 then → tried again on the schedule', () => {
+  const event = requestOf(browserEvent({ context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
+  const create = follows(event, NOT_FOUND);
+  assert.deepEqual([stepOf(create), create.body, memoStep(create).step, memoStep(create).depth], ['POST /contacts', { role: 'user', external_id: 'u-1', email: 'ann@example.com' }, 'create', 1]);
+  const again = follows(create, answer(200, { type: 'contact', id: 'new', role: 'user' }));
+  assert.deepEqual([stepOf(again), again.body, memoStep(again).step, memoStep(again).depth], ['POST /events', event.body, 'again', 2]);
+  assert.deepEqual(classifyIntercom(answer(202, ''), again, ctx()), { status: 'delivered' });
+  const stillNot = classifyIntercom(NOT_FOUND, again, ctx());
+  assert.equal(statusOf(stillNot), 'retry');
+  assert.match(reasonOf(stillNot), /just created.*tried again on the retry schedule/);
+  // Created meanwhile (the identify's own chain): the event goes at once.
+  assert.equal(stepOf(follows(create, CONFLICT('5da6f18e3d7cf967e4582d05'))), 'POST /events');
+  // By email alone.
+  const byEmail = requestOf(browserEvent({ userId: undefined, context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
+  assert.deepEqual(follows(byEmail, NOT_FOUND).body, { role: 'user', email: 'ann@example.com' });
+  // A 404 that is not Intercom's user not found creates nobody.
+  assert.equal(statusOf(classifyIntercom(answer(404, { error: 'HTTP 404' }), event, ctx())), 'dead_letter');
+});
+
+test('data event chain: an archived contact → dead-lettered with the way back; the creation refused → dead-lettered saying so; limits and server errors at the creation tried again', () => {
+  const event = requestOf(browserEvent());
+  const create = follows(event, NOT_FOUND);
+  const archived = classifyIntercom(ARCHIVED('6762f0dd1bb69f9f2193bb83'), create, ctx());
+  assert.equal(statusOf(archived), 'dead_letter');
+  assert.match(reasonOf(archived), /contact 6762f0dd1bb69f9f2193bb83 is archived in Intercom.*no data event for it: the event was not applied.*unarchive/);
+  const refused = classifyIntercom(answer(400, errors('parameter_invalid', 'Email is invalid')), create, ctx());
+  assert.deepEqual(refused, { status: 'dead_letter', reason: 'Intercom has no contact for this event\'s user, and creating it failed: HTTP 400: parameter_invalid: Email is invalid' });
+  const limited = classifyIntercom(answer(429, '', { 'x-ratelimit-reset': String(NOW / 1000 + 3) }), create, ctx());
+  assert.deepEqual([statusOf(limited), 'retryAfterMs' in limited ? limited.retryAfterMs : undefined], ['retry', 3000]);
+  assert.equal(statusOf(classifyIntercom(answer(502, ''), create, ctx())), 'retry');
+});
+
+test('classify without the plugin\'s memo (a request it did not build): 2xx delivered; 429 until X-RateLimit-Reset; 5xx retried; 401/403 naming the config; a user not found retried; 409 and 404 explained; other 4xx with Intercom\'s words', () => {
   assert.deepEqual(classifyIntercom(answer(202, ''), EVENTS_REQUEST, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyIntercom(answer(200, { type: 'contact', id: 'c' }), CREATE_REQUEST, ctx()), { status: 'delivered' });
   const limited = classifyIntercom(answer(429, errors('rate_limit_exceeded', 'Exceeded rate limit of 1666 in 10_seconds'), { 'X-RateLimit-Reset': String(NOW / 1000 + 7) }), EVENTS_REQUEST, ctx());
@@ -138,64 +268,26 @@ test('classify: 2xx delivered; 429 until X-RateLimit-Reset; 5xx retried; 401/403
   assert.match(reasonOf(classifyIntercom(answer(403, errors('forbidden', 'Forbidden')), EVENTS_REQUEST, ctx())), /permission/);
   const notYet = classifyIntercom(answer(404, errors('not_found', 'User Not Found')), EVENTS_REQUEST, ctx());
   assert.equal(statusOf(notYet), 'retry');
-  assert.match(reasonOf(notYet), /no contact for this user \(yet.*after the last try, send an identify/);
-  assert.equal(statusOf(classifyIntercom(answer(404, { error: 'HTTP 404' }), EVENTS_REQUEST, ctx())), 'dead_letter', 'a 404 that is not Intercom\'s user not found');
-  const conflict = classifyIntercom(answer(409, errors('conflict', 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05')), CREATE_REQUEST, ctx());
+  assert.match(reasonOf(notYet), /no contact for this user \(yet\).*after the last try, send an identify/);
+  const conflict = classifyIntercom(CONFLICT('5da6f18e3d7cf967e4582d05'), CREATE_REQUEST, ctx());
   assert.equal(statusOf(conflict), 'dead_letter');
-  assert.match(reasonOf(conflict), /id=5da6f18e3d7cf967e4582d05: Intercom already has this contact \(id 5da6f18e3d7cf967e4582d05\): .*lookup before fan-out could not resolve it.*replayEvents .*since and until.*PUT \/contacts\/\{id\} \(replayDeadLetters would send the same creation again\)$/);
-  const archived = classifyIntercom(answer(409, errors('conflict', 'An archived contact matching those details already exists with id=6762f0dd1bb69f9f2193bb83')), CREATE_REQUEST, ctx());
-  assert.equal(statusOf(archived), 'dead_letter');
-  assert.match(reasonOf(archived), /contact 6762f0dd1bb69f9f2193bb83 is archived .*unarchive it \(in Intercom, or POST \/contacts\/6762f0dd1bb69f9f2193bb83\/unarchive\), then replay the identify with replayEvents/);
-  const updateConflict = classifyIntercom(answer(409, errors('conflict', 'conflict')), UPDATE_REQUEST, ctx());
-  assert.equal(statusOf(updateConflict), 'dead_letter', 'a conflict on an update is no loop either');
-  assert.match(reasonOf(updateConflict), /merge them in Intercom/);
-  assert.match(reasonOf(classifyIntercom(answer(404, errors('not_found', 'User Not Found')), UPDATE_REQUEST, ctx())), /no longer in Intercom.*replayEvents/);
-  const attribute = classifyIntercom(answer(400, errors('parameter_not_found', "Custom attribute 'plan' does not exist")), CREATE_REQUEST, ctx());
-  assert.match(reasonOf(attribute), /^HTTP 400: parameter_not_found: Custom attribute 'plan' does not exist: .*config\.custom_attributes/);
+  assert.match(reasonOf(conflict), /Intercom already has this contact \(id 5da6f18e3d7cf967e4582d05\): replay the dead letter/);
+  assert.match(reasonOf(classifyIntercom(ARCHIVED('c1'), CREATE_REQUEST, ctx())), /contact c1 is archived/);
+  assert.match(reasonOf(classifyIntercom(answer(404, errors('not_found', 'User Not Found')), UPDATE_REQUEST, ctx())), /no longer in Intercom.*replay the dead letter/);
   assert.equal(reasonOf(classifyIntercom(answer(422, 'bad'), EVENTS_REQUEST, ctx())), 'HTTP 422: bad');
 });
 
-test('contact lookup: identify calls only, by external_id, then email, then the creation; answers read (found, merged, search hits, not found, refusals)', () => {
-  const lookup = intercom.enrich!;
-  assert.deepEqual(identitiesOf(identify()), [{ key: 'external_id', value: 'u-1' }, { key: 'email', value: 'ann@example.com' }, { key: 'new_contact', value: '{"external_id":"u-1","email":"ann@example.com"}' }]);
-  assert.deepEqual(identitiesOf(identify({ userId: undefined })), [{ key: 'email', value: 'ann@example.com' }, { key: 'new_contact', value: '{"email":"ann@example.com"}' }]);
-  assert.deepEqual(identitiesOf(browserEvent()), [], 'a track names its user itself');
-  assert.deepEqual(identitiesOf(identify({ userId: 'anonymous', traits: {} })), []);
-  assert.deepEqual(lookup.lookup({ key: 'external_id', value: 'u 1/2' }, ctx()), { method: 'GET', url: 'https://api.intercom.io/contacts/find_by_external_id/u%201%2F2', headers: HEADERS, eventIds: [] });
-  assert.deepEqual(lookup.lookup({ key: 'email', value: 'ann@example.com' }, ctx({ region: 'eu' })), {
-    method: 'POST', url: 'https://api.eu.intercom.io/contacts/search', headers: HEADERS, eventIds: [],
-    body: { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } },
-  });
-  assert.deepEqual(readLookup(answer(200, { type: 'contact', id: 'c1', role: 'user' })), { found: { attributes: { contact_id: 'c1', role: 'user' }, profileId: 'c1' } });
-  assert.deepEqual(readLookup(answer(410, errors('contact_merged', 'merged'), { Link: '</contacts/c9>; rel="canonical"' })), { found: { attributes: { contact_id: 'c9' }, profileId: 'c9' } });
-  assert.deepEqual(readLookup(answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }, { id: 'u1', role: 'user' }] })), { found: { attributes: { contact_id: 'u1', role: 'user' }, profileId: 'u1' } });
-  assert.deepEqual(readLookup(answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }] })), { found: { attributes: { contact_id: 'l1', role: 'lead' }, profileId: 'l1' } });
-  assert.deepEqual(readLookup(answer(200, { type: 'list', data: [], total_count: 0 })), { notFound: true });
-  assert.deepEqual(readLookup(answer(404, errors('not_found', 'User Not Found'))), { notFound: true });
-  assert.throws(() => readLookup(answer(401, errors('unauthorized', 'Access Token Invalid'))), (e: Error) => e instanceof PermanentError && /config\.access_token/.test(e.message));
-  assert.throws(() => readLookup(answer(429, '')), RetryableError);
-  assert.throws(() => readLookup(answer(503, '')), RetryableError);
-  assert.deepEqual(lookup.browserAttributes!({ contact_id: 'c1' }, ctx()), {}, 'nothing shown to browsers');
-});
-
-test('contact creation before fan-out: POST /contacts with the identity alone; the new contact, or the one a 409 names, is found, so the delivery updates it; archived or refused: not found with a warning', () => {
-  const lookup = intercom.enrich!;
-  const create = lookup.lookup({ key: 'new_contact', value: '{"external_id":"u 1","email":"ann@example.com"}' }, ctx({ region: 'au' }));
-  assert.deepEqual(create, { method: 'POST', url: 'https://api.au.intercom.io/contacts', headers: HEADERS, body: { role: 'user', external_id: 'u 1', email: 'ann@example.com' }, eventIds: [] });
-  assert.deepEqual(creationBody('{"email":"ann@example.com"}'), { role: 'user', email: 'ann@example.com' });
-  // The core reads the creation's answers through enrich.read with the request it sent.
-  assert.deepEqual(lookup.read(answer(200, { type: 'contact', id: '6762f0dd1bb69f9f2193bb83', role: 'user' }), create, ctx()), { found: { attributes: { contact_id: '6762f0dd1bb69f9f2193bb83', role: 'user' }, profileId: '6762f0dd1bb69f9f2193bb83' } });
-  const raced = answer(409, errors('conflict', 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05'));
-  assert.deepEqual(lookup.read(raced, create, ctx()), { found: { attributes: { contact_id: '5da6f18e3d7cf967e4582d05' }, profileId: '5da6f18e3d7cf967e4582d05' } }, 'a creation that lost the race names the contact: the identify updates it');
-  const archived = readCreation(answer(409, errors('conflict', 'An archived contact matching those details already exists with id=5da6f18e3d7cf967e4582d05')));
-  assert.ok('notFound' in archived && /archived/.test(archived.warning ?? ''), 'an archived contact is not updated');
-  const refused = readCreation(answer(400, errors('parameter_invalid', 'Email is invalid')));
-  assert.ok('notFound' in refused && /Email is invalid/.test(refused.warning ?? ''), 'a refusal does not pause the lookups: the delivery dead-letters with Intercom\'s words');
-  assert.deepEqual(readCreation(answer(409, '')), { notFound: true, warning: 'Intercom contact creation before fan-out: HTTP 409: the identify goes on as POST /contacts and is dead-lettered naming what to do' });
-  assert.throws(() => readCreation(answer(503, '')), RetryableError);
-  assert.throws(() => readCreation(answer(401, errors('unauthorized', 'Access Token Invalid'))), PermanentError);
-  // The lookup by external_id is still read as a lookup (its 404 is no creation's).
-  assert.deepEqual(lookup.read(answer(404, errors('not_found', 'User Not Found')), lookup.lookup({ key: 'external_id', value: 'u-1' }, ctx()), ctx()), { notFound: true });
+test('answers read: a contact, a merged contact\'s Link, search hits (a user first), nothing found; a 409\'s contact and whether it is archived', () => {
+  assert.equal(foundContact(answer(200, { type: 'contact', id: 'c1', role: 'user' })), 'c1');
+  assert.equal(foundContact(answer(410, errors('contact_merged', 'merged'), { Link: '</contacts/c9>; rel="canonical"' })), 'c9');
+  assert.equal(foundContact(answer(410, errors('contact_merged', 'merged'))), undefined);
+  assert.equal(foundContact(answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }, { id: 'u1', role: 'user' }] })), 'u1');
+  assert.equal(foundContact(EMPTY_SEARCH), undefined);
+  assert.equal(foundContact(NOT_FOUND), undefined);
+  assert.equal(foundContact(answer(401, errors('unauthorized', 'Access Token Invalid'))), undefined);
+  assert.deepEqual(conflictOf(CONFLICT('5da6f18e3d7cf967e4582d05')), { id: '5da6f18e3d7cf967e4582d05', archived: false });
+  assert.deepEqual(conflictOf(ARCHIVED('c2')), { id: 'c2', archived: true });
+  assert.deepEqual(conflictOf(answer(409, '')), { archived: false });
 });
 
 test('config: the schema takes a valid config and refuses a bad region; validateConfig names the field of a pasted Bearer prefix, white space and impossible attribute names', () => {

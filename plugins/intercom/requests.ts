@@ -1,7 +1,12 @@
-// The delivery requests (Bearer token, Intercom-Version, JSON): one request an event, since
-// Intercom's contact and data event endpoints take one record each. Built here, performed by
-// the core.
-import type { JsonObject, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+// The delivery requests (Bearer token, Intercom-Version, JSON): one event a request, since
+// Intercom's contact and data event endpoints take one record each. Intercom has no upsert of
+// a contact (POST /contacts is a strict create answering 409 when the person exists;
+// PUT /contacts/{id} updates by Intercom's own id only), so an identify is sent as a chain of
+// requests, each built here and performed by the core as a follow-up of the answer before it
+// (classify.ts reads the answers): the lookup (`find_by_external_id`, else the search by email),
+// then the update of the contact found, or its creation. What the next step sends — the
+// contact's fields, the event — rides along as the request's `memo`, never sent or logged.
+import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiBaseOf, headersOf } from './config.ts';
 
 /** One record a request: Intercom has no bulk endpoint for contacts or data events. */
@@ -13,31 +18,152 @@ export const MAX_EVENTS = 1;
 export const MAX_BODY_BYTES = 256_000;
 
 /**
- * The request for one mapped record: `PUT /contacts/{contact_id}` for a contact the lookup
- * found, `POST /contacts` for one it did not, `POST /events` for a data event.
+ * An identify's note on each request of its chain: which step the request is, the contact's
+ * fields (the update's body: no `role`, so an update leaves a lead a lead), how many follow-ups
+ * led to it, and whether an update already met a contact gone and looked it up again.
+ */
+export interface ContactMemo {
+  intercom: 'contact';
+  step: 'find' | 'search' | 'create' | 'update';
+  contact: JsonObject;
+  depth: number;
+  again?: true;
+}
+
+/**
+ * A data event's note: the step (`event`, the contact's `create` after Intercom did not find
+ * the user, the event `again` after it), the event's body, the person to create (`external_id`,
+ * `email`) and how many follow-ups led to the request.
+ */
+export interface EventMemo {
+  intercom: 'event';
+  step: 'event' | 'create' | 'again';
+  event: JsonObject;
+  person: JsonObject;
+  depth: number;
+}
+
+export type Memo = ContactMemo | EventMemo;
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The plugin's note on a request it built, or undefined for any other request (the conformance
+ * suite's, an older one's).
  *
  * @example
- * requestFor({ id: 'm-1', payload: { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' } } }, ctx);
- * // { method: 'POST', url: 'https://api.intercom.io/events', headers: {...}, body: {...}, eventIds: ['m-1'] }
+ * memoOf({ method: 'GET', url: '…/contacts/find_by_external_id/u-1', eventIds: ['m-1'], memo: { intercom: 'contact', step: 'find', contact: { external_id: 'u-1' }, depth: 0 } });
+ * // { intercom: 'contact', step: 'find', contact: { external_id: 'u-1' }, depth: 0 }
+ */
+export function memoOf(request: RequestDescriptor): Memo | undefined {
+  const memo = request.memo;
+  if (!isObject(memo) || typeof memo.depth !== 'number' || typeof memo.step !== 'string') return undefined;
+  if (memo.intercom === 'contact' && isObject(memo.contact) && ['find', 'search', 'create', 'update'].includes(memo.step)) return memo as unknown as ContactMemo;
+  if (memo.intercom === 'event' && isObject(memo.event) && isObject(memo.person) && ['event', 'create', 'again'].includes(memo.step)) return memo as unknown as EventMemo;
+  return undefined;
+}
+
+function request(ctx: PluginContext, method: RequestDescriptor['method'], path: string, body: JsonObject | undefined, eventIds: string[], memo: Memo): RequestDescriptor {
+  return { method, url: `${apiBaseOf(ctx.config)}${path}`, headers: headersOf(ctx.config), ...(body !== undefined ? { body } : {}), eventIds, memo: memo as unknown as JsonObject };
+}
+
+/**
+ * The first lookup of an identify's contact: by its userId as `external_id`
+ * (`GET /contacts/find_by_external_id/{userId}`, Intercom-Version 2.13+), else by email
+ * (`POST /contacts/search`).
+ *
+ * @example
+ * lookupRequest({ intercom: 'contact', step: 'find', contact: { external_id: 'u-1', email: 'ann@example.com' }, depth: 0 }, ['m-1'], ctx);
+ * // { method: 'GET', url: 'https://api.intercom.io/contacts/find_by_external_id/u-1', … }
+ */
+export function lookupRequest(memo: Omit<ContactMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  const userId = memo.contact.external_id;
+  if (typeof userId === 'string') return request(ctx, 'GET', `/contacts/find_by_external_id/${encodeURIComponent(userId)}`, undefined, eventIds, { ...memo, step: 'find' });
+  return searchRequest(memo, eventIds, ctx);
+}
+
+/**
+ * The search of a contact by email (`=`; up to 5 hits, a user preferred to a lead).
+ *
+ * @example
+ * searchRequest(memo, ['m-1'], ctx); // { method: 'POST', url: '…/contacts/search', body: { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } }, … }
+ */
+export function searchRequest(memo: Omit<ContactMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  const body = { query: { field: 'email', operator: '=', value: memo.contact.email ?? null }, pagination: { per_page: 5 } };
+  return request(ctx, 'POST', '/contacts/search', body, eventIds, { ...memo, step: 'search' });
+}
+
+/**
+ * The contact's creation with its fields, as a user (`role: "user"`).
+ *
+ * @example
+ * createRequest(memo, ['m-1'], ctx); // { method: 'POST', url: '…/contacts', body: { role: 'user', external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee' }, … }
+ */
+export function createRequest(memo: Omit<ContactMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  return request(ctx, 'POST', '/contacts', { role: 'user', ...memo.contact }, eventIds, { ...memo, step: 'create' });
+}
+
+/**
+ * The update of the contact with Intercom's id `id` (a valid id: see answers.ts) with its fields.
+ *
+ * @example
+ * updateRequest('6762f0df1bb69f9f2193bb84', memo, ['m-1'], ctx); // { method: 'PUT', url: '…/contacts/6762f0df1bb69f9f2193bb84', body: { external_id: 'u-1', … }, … }
+ */
+export function updateRequest(id: string, memo: Omit<ContactMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  return request(ctx, 'PUT', `/contacts/${encodeURIComponent(id)}`, memo.contact, eventIds, { ...memo, step: 'update' });
+}
+
+/**
+ * A data event (`POST /events`), first (`event`) or after its user's creation (`again`).
+ *
+ * @example
+ * eventRequest({ intercom: 'event', event: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, person: { external_id: 'u-1' }, depth: 0 }, 'event', ['m-1'], ctx);
+ * // { method: 'POST', url: 'https://api.intercom.io/events', body: { event_name: 'Signed Up', … }, … }
+ */
+export function eventRequest(memo: Omit<EventMemo, 'step'>, step: 'event' | 'again', eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  return request(ctx, 'POST', '/events', memo.event, eventIds, { ...memo, step });
+}
+
+/**
+ * The creation of the contact a data event names, with the identity alone (`role: "user"`,
+ * `external_id` and the email known for the person), when Intercom did not find the user.
+ *
+ * @example
+ * eventUserRequest(memo, ['m-1'], ctx); // { method: 'POST', url: '…/contacts', body: { role: 'user', external_id: 'u-1', email: 'ann@example.com' }, … }
+ */
+export function eventUserRequest(memo: Omit<EventMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  return request(ctx, 'POST', '/contacts', { role: 'user', ...memo.person }, eventIds, { ...memo, step: 'create' });
+}
+
+/**
+ * The first request for one mapped record: an identify's lookup (its fields in the memo, for
+ * the update or the creation its answer leads to), or the data event (`POST /events`).
+ *
+ * @example
+ * requestFor({ id: 'm-1', payload: { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, person: { external_id: 'u-1' } } }, ctx);
+ * // { method: 'POST', url: 'https://api.intercom.io/events', headers: {...}, body: {...}, eventIds: ['m-1'], memo: {...} }
  */
 export function requestFor(mapped: Pick<MappedEvent, 'id' | 'payload'>, ctx: PluginContext): RequestDescriptor {
-  const { kind, body, contact_id: contactId } = mapped.payload;
-  if ((kind !== 'contact' && kind !== 'event') || body === null || typeof body !== 'object' || Array.isArray(body)) {
+  const { kind, body, person } = mapped.payload;
+  if ((kind !== 'contact' && kind !== 'event') || !isObject(body)) {
     // The map hook gives every event it keeps a record; without one there is nothing to send.
     throw new Error(`event ${mapped.id} holds no Intercom record (contact or data event) to send`);
   }
-  const base = apiBaseOf(ctx.config);
-  const headers = headersOf(ctx.config);
-  if (kind === 'event') return { method: 'POST', url: `${base}/events`, headers, body: body as JsonObject, eventIds: [mapped.id] };
-  if (typeof contactId === 'string') return { method: 'PUT', url: `${base}/contacts/${encodeURIComponent(contactId)}`, headers, body: body as JsonObject, eventIds: [mapped.id] };
-  return { method: 'POST', url: `${base}/contacts`, headers, body: body as JsonObject, eventIds: [mapped.id] };
+  if (kind === 'event') {
+    const who: JsonObject = isObject(person) ? person : typeof body.user_id === 'string' ? { external_id: body.user_id } : { email: body.email ?? null };
+    return eventRequest({ intercom: 'event', event: body, person: who, depth: 0 }, 'event', [mapped.id], ctx);
+  }
+  if (typeof body.external_id !== 'string' && typeof body.email !== 'string') throw new Error(`event ${mapped.id} names no Intercom contact (external_id or email)`);
+  return lookupRequest({ intercom: 'contact', contact: body, depth: 0 }, [mapped.id], ctx);
 }
 
 /**
  * The requests for a batch: one per event, in order.
  *
  * @example
- * buildRequests([identify, signedUp], ctx); // [POST /contacts, POST /events]
+ * buildRequests([identify, signedUp], ctx); // [GET /contacts/find_by_external_id/u-1, POST /events]
  */
 export function buildRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   return batch.map((mapped) => requestFor(mapped, ctx));
