@@ -1,11 +1,12 @@
-// Intercom end to end: browser calls through the real collect API, the pipeline stage (where
-// the contact lookup runs as partner enrichment), the queue and the delivery engine; the vendor
-// simulator stands in for Intercom's API (api.intercom.io, and api.eu.intercom.io under /eu)
-// and must receive the requests its API reference documents: find_by_external_id, POST
-// /contacts/search, POST and PUT /contacts, POST /events, DELETE /contacts/{id}.
+// Intercom end to end: browser calls through the real collect API, the pipeline stage, the
+// queue and the delivery engine; the vendor simulator stands in for Intercom's API
+// (api.intercom.io, and api.eu.intercom.io under /eu) and must receive the requests its API
+// reference documents, in the order of each event's chain of delivery follow-ups:
+// find_by_external_id, POST /contacts/search, POST and PUT /contacts, POST /events,
+// DELETE /contacts/{id}.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
@@ -18,20 +19,25 @@ const TS = 1711296000;
 const TOKEN = 'dG9rOjAxMjM0NTY3X2FiY2RfNDU2N19hYmNk';
 const CONTACT_ID = '6762f0df1bb69f9f2193bb84';
 const NEW_ID = '6762f0dd1bb69f9f2193bb83';
-const CONFLICT = { type: 'error.list', request_id: 'r-409', errors: [{ code: 'conflict', message: 'A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05' }] };
+const RACED = '5da6f18e3d7cf967e4582d05';
+const conflict = (id: string, archived = false) => ({ type: 'error.list', request_id: 'r-409', errors: [{ code: 'conflict', message: `${archived ? 'An archived contact' : 'A contact'} matching those details already exists with id=${id}` }] });
 const notFound = { status: 404, body: { type: 'error.list', request_id: 'r-404', errors: [{ code: 'not_found', message: 'User Not Found' }] } };
-const contact = (id: string, externalId: string) => ({ type: 'contact', id, workspace_id: 'ws1', external_id: externalId, role: 'user', email: 'ann@example.com' });
+const serverError = reply.serverError({ type: 'error.list', errors: [{ code: 'server_error', message: 'Server Error' }] });
+const contact = (id: string, externalId: string, email = 'ann@example.com') => ({ type: 'contact', id, workspace_id: 'ws1', external_id: externalId, role: 'user', email });
+const bodyOf = (r: RecordedRequest) => (r.json ?? {}) as Record<string, unknown>;
 
 before(async () => {
   sim = await startVendorSim();
   signal = await startTestSignal({
     SIGNAL_TRUST_PROXY: '127.0.0.1',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
+    // A request Intercom does not answer times out after a second (the hang below).
+    SIGNAL_HTTP_TIMEOUT_MS: '1000',
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.intercom.io=${sim.url},https://api.eu.intercom.io=${sim.url}/eu`,
   }, { label: 'intercom' });
-  sim.setDefault('POST', '/contacts', { status: 200, body: contact(NEW_ID, 'new') });
+  sim.setDefault('POST', '/contacts', (request) => ({ status: 200, body: contact(NEW_ID, String(bodyOf(request).external_id ?? ''), String(bodyOf(request).email ?? '')) }));
   sim.setDefault('POST', '/events', { status: 202, body: '' });
   sim.setDefault('POST', '/contacts/search', { status: 200, body: { type: 'list', data: [], total_count: 0 } });
 });
@@ -43,27 +49,57 @@ after(async () => {
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}, variant = 'default') => installOnNewPipeline(signal, 'intercom', name, { config: { access_token: TOKEN, ...config }, variant, consentCategories: ['marketing'] });
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { marketing: true }, page: { url: 'https://shop.example.com/pricing', title: 'Pricing', path: '/pricing' } } });
-const eventsNamed = (name: string, prefix = '') => sim.requests({ method: 'POST', path: `${prefix}/events` }).filter((r) => (r.json as { event_name?: string } | undefined)?.event_name === name);
+const eventsNamed = (name: string, prefix = '') => sim.requests({ method: 'POST', path: `${prefix}/events` }).filter((r) => bodyOf(r).event_name === name);
+
+/**
+ * The requests the simulator received about one person, in order, as `METHOD /path`: their
+ * lookup by external_id, the search by their email, a creation or data event naming them, the
+ * update of one of `ids`.
+ */
+function chainOf(person: { userId?: string; email?: string; ids?: string[] }): string[] {
+  const about = (r: RecordedRequest): boolean => {
+    const body = bodyOf(r);
+    if (person.userId && r.path.endsWith(`/contacts/find_by_external_id/${person.userId}`)) return true;
+    if (person.email && r.path.endsWith('/contacts/search')) return (body.query as { value?: string } | undefined)?.value === person.email;
+    if (r.method === 'POST' && /\/(contacts|events)$/.test(r.path)) return (person.userId !== undefined && (body.external_id === person.userId || body.user_id === person.userId)) || (person.email !== undefined && !body.external_id && !body.user_id && body.email === person.email);
+    if (r.method === 'PUT') return (person.ids ?? []).some((id) => r.path.endsWith(`/contacts/${id}`)) && (person.userId === undefined || body.external_id === person.userId);
+    return false;
+  };
+  return sim.requests().filter(about).sort((a, b) => a.receivedAt - b.receivedAt).map((r) => `${r.method} ${r.path}`);
+}
+
+/** The delivery log's exchanges of one event, oldest first: `METHOD path → outcome`. */
+async function loggedChain(integrationId: string, messageId: string): Promise<string[]> {
+  const exchanges = await signal.delivery.recentExchanges(integrationId, 50);
+  return exchanges.filter((e) => e.eventIds.includes(messageId)).reverse().map((e) => {
+    const request = e.request as { method: string; url: string };
+    return `${request.method} ${new URL(request.url).pathname} → ${e.outcome}`;
+  });
+}
 
 describe('Intercom', () => {
-  test('a new user: looked up by external_id (404) and email (no hit), created before fan-out with POST /contacts and the identity alone, then updated by the identify with PUT /contacts/{id} and the traits; their track to POST /events with metadata; Bearer token and Intercom-Version on each', async () => {
-    const { site } = await installed('Intercom new user', { custom_attributes: ['plan'], default_country_code: '44' });
+  test('a new user: lookup by external_id (404) → search by email (no hit) → POST /contacts with role user and the traits, each a follow-up in the delivery log; their track to POST /events with metadata; Bearer token and Intercom-Version on each', async () => {
+    const { site, integrationId } = await installed('Intercom new user', { custom_attributes: ['plan'], default_country_code: '44' });
     sim.setDefault('GET', '/contacts/find_by_external_id/user-new-1', notFound);
-    sim.setDefault('PUT', `/contacts/${NEW_ID}`, { status: 200, body: contact(NEW_ID, 'user-new-1') });
     await browser(site.key, { type: 'identify', userId: 'user-new-1', messageId: 'ic-identify-1', traits: { email: 'ann@example.com', firstName: 'Ann', lastName: 'Lee', phone: '07700 900123', plan: 'pro', password: 'never' } });
-    const [updated] = await sim.waitFor(1, 15_000, { method: 'PUT', path: `/contacts/${NEW_ID}` });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the identify delivered');
+    assert.deepEqual(chainOf({ userId: 'user-new-1', email: 'ann@example.com' }), ['GET /contacts/find_by_external_id/user-new-1', 'POST /contacts/search', 'POST /contacts']);
     const [lookup] = sim.requests({ method: 'GET', path: '/contacts/find_by_external_id/user-new-1' });
-    assert.ok(lookup, 'the contact was looked up before fan-out');
-    assert.equal(lookup.headers.authorization, `Bearer ${TOKEN}`);
     const search = sim.requests({ method: 'POST', path: '/contacts/search' }).find((r) => JSON.stringify(r.json).includes('ann@example.com'));
-    assert.deepEqual(search?.json, { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } }, 'then by email');
-    const created = sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => (r.json as { external_id?: string }).external_id === 'user-new-1');
-    assert.deepEqual(created.map((r) => r.json), [{ role: 'user', external_id: 'user-new-1', email: 'ann@example.com' }], 'created once, with the identity alone');
-    assert.equal(created[0]!.headers.authorization, `Bearer ${TOKEN}`);
-    assert.deepEqual(updated!.json, { external_id: 'user-new-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', last_seen_at: TS, custom_attributes: { plan: 'pro' } });
-    assert.equal(updated!.headers.authorization, `Bearer ${TOKEN}`);
-    assert.equal(updated!.headers['intercom-version'], '2.16');
-    assert.match(updated!.headers['content-type']!, /^application\/json/);
+    assert.deepEqual(search?.json, { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } });
+    const created = sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => bodyOf(r).external_id === 'user-new-1');
+    assert.deepEqual(created.map((r) => r.json), [{ role: 'user', external_id: 'user-new-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', last_seen_at: TS, custom_attributes: { plan: 'pro' } }], 'created once, with the traits');
+    for (const request of [lookup!, search!, created[0]!]) {
+      assert.equal(request.headers.authorization, `Bearer ${TOKEN}`);
+      assert.equal(request.headers['intercom-version'], '2.16');
+    }
+    assert.match(created[0]!.headers['content-type']!, /^application\/json/);
+    assert.equal(sim.requests({ method: 'PUT' }).filter((r) => bodyOf(r).external_id === 'user-new-1').length, 0, 'no update: the creation carried the traits');
+    assert.deepEqual(await loggedChain(integrationId, 'ic-identify-1'), [
+      'GET /contacts/find_by_external_id/user-new-1 → next',
+      'POST /contacts/search → next',
+      'POST /contacts → delivered',
+    ], 'each follow-up is logged as its own exchange');
 
     await browser(site.key, { type: 'track', event: 'Invited Friend', userId: 'user-new-1', messageId: 'ic-track-1', properties: { invite_code: 'ADDAFRIEND', 'channel.name': 'email', email: 'friend@example.com', nested: { a: 1 } } });
     const sent = await waitUntil(async () => eventsNamed('Invited Friend')[0], 'the data event');
@@ -71,45 +107,113 @@ describe('Intercom', () => {
     assert.equal(sent.headers['intercom-version'], '2.16');
   });
 
-  test('an existing user: the lookup finds the contact, and the identify updates it with PUT /contacts/{id}; an order carries its revenue as a monetary amount in cents', async () => {
+  test('an existing user: lookup → PUT /contacts/{id} with the traits (no role: a lead stays a lead); an order carries its revenue as a monetary amount in cents', async () => {
     const { site } = await installed('Intercom existing user', { api_version: '2.15' });
     sim.setDefault('GET', '/contacts/find_by_external_id/user-old-1', { status: 200, body: contact(CONTACT_ID, 'user-old-1') });
     sim.setDefault('PUT', `/contacts/${CONTACT_ID}`, { status: 200, body: contact(CONTACT_ID, 'user-old-1') });
-    await browser(site.key, { type: 'identify', userId: 'user-old-1', messageId: 'ic-identify-2', traits: { email: 'ann@example.com', name: 'Ann Lee', createdAt: '2024-01-02T03:04:05Z' } });
+    await browser(site.key, { type: 'identify', userId: 'user-old-1', messageId: 'ic-identify-2', traits: { email: 'old@example.com', name: 'Ann Lee', createdAt: '2024-01-02T03:04:05Z' } });
     const [updated] = await sim.waitFor(1, 15_000, { method: 'PUT', path: `/contacts/${CONTACT_ID}` });
-    assert.deepEqual(updated!.json, { external_id: 'user-old-1', email: 'ann@example.com', name: 'Ann Lee', signed_up_at: 1704164645, last_seen_at: TS });
+    assert.deepEqual(updated!.json, { external_id: 'user-old-1', email: 'old@example.com', name: 'Ann Lee', signed_up_at: 1704164645, last_seen_at: TS });
     assert.equal(updated!.headers['intercom-version'], '2.15');
-    assert.equal(sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => (r.json as { external_id?: string }).external_id === 'user-old-1').length, 0, 'not created twice');
+    assert.deepEqual(chainOf({ userId: 'user-old-1', email: 'old@example.com', ids: [CONTACT_ID] }), ['GET /contacts/find_by_external_id/user-old-1', `PUT /contacts/${CONTACT_ID}`]);
 
     await browser(site.key, { type: 'track', event: 'Order Completed', userId: 'user-old-1', messageId: 'ic-order-1', properties: { order_id: 'SO-1', revenue: 349.99, currency: 'EUR', products: [{ sku: 'MUG' }] } });
     const order = await waitUntil(async () => eventsNamed('Order Completed')[0], 'the order event');
     assert.deepEqual(order.json, { event_name: 'Order Completed', created_at: TS, user_id: 'user-old-1', metadata: { price: { amount: 34999, currency: 'eur' }, order_id: 'SO-1' } });
   });
 
-  test('a 429 waits for X-RateLimit-Reset and a 503 is retried, then the event is delivered once; a user Intercom does not have yet (404 User Not Found) is tried again and delivered', async () => {
-    const { site, integrationId } = await installed('Intercom retried');
-    // Intercom's answers to this event, in turn: its rate limit (reset in a second), a server
-    // error, the user not found yet; then accepted.
-    const answers = [
-      () => ({ status: 429, headers: { 'x-ratelimit-limit': '1666', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) }, body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit' }] } }),
-      () => reply.serverError({ type: 'error.list', errors: [{ code: 'server_error', message: 'Server Error' }] }),
-      () => notFound,
-    ];
-    sim.setDefault('POST', '/events', (request) => {
-      if ((request.json as { event_name?: string } | undefined)?.event_name !== 'Retried Event') return { status: 202, body: '' };
-      return answers.shift()?.() ?? { status: 202, body: '' };
-    });
-    await browser(site.key, { type: 'track', event: 'Retried Event', userId: 'user-r-1', messageId: 'ic-retried-1' });
-    const tries = await waitUntil(async () => { const list = eventsNamed('Retried Event'); return list.length >= 4 && list; }, 'four tries', 30_000);
-    assert.deepEqual(new Set(tries.map((r) => JSON.stringify(r.json))).size, 1, 'the same event each time (Intercom deduplicates by user, name and created_at)');
-    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(eventsNamed('Retried Event').length, 4, 'not sent after the success');
-    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
-    sim.setDefault('POST', '/events', { status: 202, body: '' });
+  test('a creation that lost a race: lookup (404) → search (no hit) → POST /contacts (409 naming the contact) → PUT /contacts/{that id}: delivered, nothing lost; a contact gone since its lookup: PUT (404) → the lookup again → PUT of the contact found now', async () => {
+    const { site, integrationId } = await installed('Intercom conflict');
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-c-1', notFound);
+    sim.setDefault('PUT', `/contacts/${RACED}`, { status: 200, body: contact(RACED, 'user-c-1') });
+    sim.script('POST', '/contacts', [{ status: 409, body: conflict(RACED) }]);
+    await browser(site.key, { type: 'identify', userId: 'user-c-1', messageId: 'ic-409-raced', traits: { email: 'c@example.com', name: 'Cy' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the raced identify delivered');
+    assert.deepEqual(chainOf({ userId: 'user-c-1', email: 'c@example.com', ids: [RACED] }), ['GET /contacts/find_by_external_id/user-c-1', 'POST /contacts/search', 'POST /contacts', `PUT /contacts/${RACED}`]);
+    const [raced] = sim.requests({ method: 'PUT', path: `/contacts/${RACED}` });
+    assert.deepEqual(raced!.json, { external_id: 'user-c-1', email: 'c@example.com', name: 'Cy', last_seen_at: TS });
+
+    const GONE = '6762f0df1bb69f9f2193bb01';
+    const KEPT = '6762f0df1bb69f9f2193bb02';
+    sim.script('GET', '/contacts/find_by_external_id/user-g-1', [{ status: 200, body: contact(GONE, 'user-g-1') }]);
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-g-1', { status: 200, body: contact(KEPT, 'user-g-1') });
+    sim.setDefault('PUT', `/contacts/${GONE}`, notFound);
+    sim.setDefault('PUT', `/contacts/${KEPT}`, { status: 200, body: contact(KEPT, 'user-g-1') });
+    await browser(site.key, { type: 'identify', userId: 'user-g-1', messageId: 'ic-gone', traits: { email: 'g@example.com' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the identify delivered');
+    assert.deepEqual(chainOf({ userId: 'user-g-1', email: 'g@example.com', ids: [GONE, KEPT] }), ['GET /contacts/find_by_external_id/user-g-1', `PUT /contacts/${GONE}`, 'GET /contacts/find_by_external_id/user-g-1', `PUT /contacts/${KEPT}`]);
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 0 });
   });
 
-  test('a refused token (401, EU region) dead-letters at once naming access_token and region; a creation before fan-out that lost a race (409) names the contact, which the identify updates; when the lookup failed, the delivery\'s own creation meets a 409 and dead-letters at once with what to do', async () => {
+  test('a data event of a user Intercom does not have: POST /events (404 User Not Found) → POST /contacts with the identity alone → POST /events again, delivered; an identify without a userId is looked up by email', async () => {
+    const { site, integrationId } = await installed('Intercom event first');
+    let first = true;
+    sim.setDefault('POST', '/events', (request) => {
+      if (bodyOf(request).user_id !== 'user-e-1' || !first) return { status: 202, body: '' };
+      first = false;
+      return notFound;
+    });
+    await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-e-1', messageId: 'ic-event-first', properties: { plan: 'pro' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the event delivered');
+    assert.deepEqual(chainOf({ userId: 'user-e-1' }), ['POST /events', 'POST /contacts', 'POST /events']);
+    const [created] = sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => bodyOf(r).external_id === 'user-e-1');
+    assert.deepEqual(created!.json, { role: 'user', external_id: 'user-e-1' }, 'the identity alone');
+    const events = sim.requests({ method: 'POST', path: '/events' }).filter((r) => bodyOf(r).user_id === 'user-e-1');
+    assert.deepEqual(events.map((r) => r.json), [0, 1].map(() => ({ event_name: 'Signed Up', created_at: TS, user_id: 'user-e-1', metadata: { plan: 'pro' } })), 'the same event again');
+    assert.deepEqual(await loggedChain(integrationId, 'ic-event-first'), ['POST /events → next', 'POST /contacts → next', 'POST /events → delivered']);
+    sim.setDefault('POST', '/events', { status: 202, body: '' });
+
+    // An identify naming the person by email alone (a placeholder userId): search, then create.
+    await browser(site.key, { type: 'identify', userId: 'null', messageId: 'ic-email-only', traits: { email: 'e@example.com', name: 'Em' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the identify delivered');
+    assert.deepEqual(chainOf({ email: 'e@example.com' }), ['POST /contacts/search', 'POST /contacts']);
+    assert.deepEqual(sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => bodyOf(r).email === 'e@example.com').map((r) => r.json), [{ role: 'user', email: 'e@example.com', name: 'Em', last_seen_at: TS }]);
+  });
+
+  test('failures at a follow-up: a 429 (until X-RateLimit-Reset), a 503 and a timeout at the update retry the identify, each retry starting again from the lookup; then delivered once', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Intercom retried');
+    const UPDATED = '6762f0df1bb69f9f2193bb77';
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-r-1', { status: 200, body: contact(UPDATED, 'user-r-1') });
+    sim.script('PUT', `/contacts/${UPDATED}`, [
+      { status: 429, headers: { 'x-ratelimit-limit': '1666', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) }, body: { type: 'error.list', errors: [{ code: 'rate_limit_exceeded', message: 'Exceeded rate limit' }] } },
+      serverError,
+      reply.hang(),
+    ]);
+    sim.setDefault('PUT', `/contacts/${UPDATED}`, { status: 200, body: contact(UPDATED, 'user-r-1') });
+    await browser(site.key, { type: 'identify', userId: 'user-r-1', messageId: 'ic-retried-1', traits: { email: 'r@example.com' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 45_000);
+    const lookup = 'GET /contacts/find_by_external_id/user-r-1';
+    const update = `PUT /contacts/${UPDATED}`;
+    assert.deepEqual(chainOf({ userId: 'user-r-1', email: 'r@example.com', ids: [UPDATED] }), [lookup, update, lookup, update, lookup, update, lookup, update]);
+    const puts = sim.requests({ method: 'PUT', path: `/contacts/${UPDATED}` });
+    assert.equal(new Set(puts.map((r) => JSON.stringify(r.json))).size, 1, 'the same update each time');
+    const exchanges = (await signal.delivery.recentExchanges(integrationId, 50)).filter((e) => e.eventIds.includes('ic-retried-1')).reverse();
+    assert.deepEqual(exchanges.map((e) => [e.responseStatus, e.outcome, e.error?.split(':')[0] ?? null]), [
+      [200, 'next', null], [429, 'retry', null],
+      [200, 'next', null], [500, 'retry', null],
+      [200, 'next', null], [null, 'retry', 'timeout'],
+      [200, 'next', null], [200, 'delivered', null],
+    ], 'each try logged, the follow-up that failed and why');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(sim.count({ method: 'PUT', path: `/contacts/${UPDATED}` }), 4, 'not sent after the success');
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
+
+    // A data event's 503 at its contact's creation: retried from the event, then delivered.
+    let missing = true;
+    sim.setDefault('POST', '/events', (request) => (bodyOf(request).user_id === 'user-r-2' && missing ? notFound : { status: 202, body: '' }));
+    sim.script('POST', '/contacts', [serverError]);
+    sim.setDefault('POST', '/contacts', (request) => {
+      if (bodyOf(request).external_id === 'user-r-2') missing = false;
+      return { status: 200, body: contact(NEW_ID, String(bodyOf(request).external_id ?? '')) };
+    });
+    await browser(site.key, { type: 'track', event: 'Retried Event', userId: 'user-r-2', messageId: 'ic-retried-2' });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the event delivered', 30_000);
+    assert.deepEqual(chainOf({ userId: 'user-r-2' }), ['POST /events', 'POST /contacts', 'POST /events', 'POST /contacts', 'POST /events']);
+    sim.setDefault('POST', '/events', { status: 202, body: '' });
+    sim.setDefault('POST', '/contacts', (request) => ({ status: 200, body: contact(NEW_ID, String(bodyOf(request).external_id ?? ''), String(bodyOf(request).email ?? '')) }));
+  });
+
+  test('a refused token (401, EU region) dead-letters at once naming access_token and region; an archived contact (409) is dead-lettered at once, not unarchived, and replayDeadLetters starts again from the lookup', async () => {
     const eu = await installed('Intercom EU', { region: 'eu' });
     sim.script('POST', '/eu/events', [{ status: 401, body: { type: 'error.list', request_id: 'r-401', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] } }]);
     await browser(eu.site.key, { type: 'track', event: 'Bad Token', userId: 'user-t-1', messageId: 'ic-401' });
@@ -117,27 +221,26 @@ describe('Intercom', () => {
     assert.equal(refused.attempts, 1, 'not retried');
     assert.match(refused.reason, /^HTTP 401: unauthorized: Access Token Invalid: Intercom refused the access token: check config\.access_token .*config\.region/);
 
-    // The race: the contact is created by someone else between the lookups and the creation
-    // before fan-out. The creation's 409 names it, and the identify updates it: nothing lost.
-    const { site, integrationId } = await installed('Intercom conflict');
-    const RACED = '5da6f18e3d7cf967e4582d05';
-    sim.setDefault('GET', '/contacts/find_by_external_id/user-c-1', notFound);
-    sim.setDefault('PUT', `/contacts/${RACED}`, { status: 200, body: contact(RACED, 'user-c-1') });
-    sim.script('POST', '/contacts', [{ status: 409, body: CONFLICT }]);
-    await browser(site.key, { type: 'identify', userId: 'user-c-1', messageId: 'ic-409-raced', traits: { email: 'c@example.com', name: 'Cy' } });
-    const [raced] = await sim.waitFor(1, 15_000, { method: 'PUT', path: `/contacts/${RACED}` });
-    assert.deepEqual(raced!.json, { external_id: 'user-c-1', email: 'c@example.com', name: 'Cy', last_seen_at: TS });
-    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the raced identify delivered');
+    const { site, integrationId } = await installed('Intercom archived');
+    const ARCHIVED = '6762f0dd1bb69f9f2193bb55';
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-a-1', notFound);
+    sim.script('POST', '/contacts', [{ status: 409, body: conflict(ARCHIVED, true) }]);
+    await browser(site.key, { type: 'identify', userId: 'user-a-1', messageId: 'ic-archived', traits: { email: 'a@example.com' } });
+    const letter = await waitForDeadLetter(signal, integrationId, 'ic-archived');
+    assert.equal(letter.attempts, 1, 'a retry would meet the same archived contact');
+    assert.match(letter.reason, new RegExp(`^HTTP 409: conflict: An archived contact .*: contact ${ARCHIVED} is archived in Intercom.*unarchive it \\(in Intercom, or POST /contacts/${ARCHIVED}/unarchive\\), then replay the dead letter`));
+    assert.equal(sim.requests().filter((r) => r.path.includes('unarchive')).length, 0, 'not unarchived by Signal');
 
-    // The lookup itself failed (Intercom answered the creation 503), so the delivery sends
-    // POST /contacts, which meets the contact: dead-lettered at once, naming it and the replay.
-    sim.setDefault('GET', '/contacts/find_by_external_id/user-c-2', notFound);
-    sim.script('POST', '/contacts', [reply.serverError({ type: 'error.list', errors: [{ code: 'server_error', message: 'Server Error' }] }), { status: 409, body: CONFLICT }]);
-    await browser(site.key, { type: 'identify', userId: 'user-c-2', messageId: 'ic-409', traits: { email: 'c2@example.com' } });
-    const letter = await waitForDeadLetter(signal, integrationId, 'ic-409');
-    assert.equal(letter.attempts, 1, 'a retry would send the same creation: not retried');
-    assert.match(letter.reason, /^HTTP 409: conflict: A contact matching those details already exists with id=5da6f18e3d7cf967e4582d05: Intercom already has this contact \(id 5da6f18e3d7cf967e4582d05\): .*replayEvents/);
-    assert.equal(sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => (r.json as { external_id?: string }).external_id === 'user-c-2').length, 2, 'the creation before fan-out, then the delivery\'s');
+    // Unarchived in Intercom: the lookup finds it now, and the replay updates it.
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-a-1', { status: 200, body: contact(ARCHIVED, 'user-a-1', 'a@example.com') });
+    sim.setDefault('PUT', `/contacts/${ARCHIVED}`, { status: 200, body: contact(ARCHIVED, 'user-a-1', 'a@example.com') });
+    assert.equal((await signal.delivery.replay(integrationId, { messageId: 'ic-archived' })).replayed, 1);
+    const [updated] = await sim.waitFor(1, 15_000, { method: 'PUT', path: `/contacts/${ARCHIVED}` });
+    assert.deepEqual(updated!.json, { external_id: 'user-a-1', email: 'a@example.com', last_seen_at: TS });
+    assert.deepEqual(chainOf({ userId: 'user-a-1', email: 'a@example.com', ids: [ARCHIVED] }), [
+      'GET /contacts/find_by_external_id/user-a-1', 'POST /contacts/search', 'POST /contacts',
+      'GET /contacts/find_by_external_id/user-a-1', `PUT /contacts/${ARCHIVED}`,
+    ]);
   });
 
   test('person deletions: the contact found by external_id, then DELETE /contacts/{id}; nobody there is done; an anonymousId alone is skipped', { timeout: 60_000 }, async () => {
