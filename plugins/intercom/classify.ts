@@ -61,9 +61,9 @@ function isSuccess(response: VendorResponse): boolean {
 /**
  * Why an archived contact is not written to: Intercom's creation answers 409 "An archived
  * contact matching those details already exists with id=…", and the plugin does not unarchive
- * it (an archive is an admin's decision in Intercom: archived people leave messaging and the
- * people count, and a site's next event would undo it), so the event is dead-lettered with the
- * way back.
+ * it (an archive is an admin's decision in Intercom: an archived person is off its people
+ * lists and out of its messages, and a site's next event would undo that), so the event is
+ * dead-lettered with the way back.
  *
  * @example
  * archivedReason('HTTP 409: conflict: An archived contact …', '6762f0dd1bb69f9f2193bb83', 'the identify\'s fields were');
