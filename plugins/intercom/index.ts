@@ -23,7 +23,7 @@ export default definePlugin({
     // The record's kind and identity are set by the plugin from these, never from properties.
     kind: { required: true, description: 'contact (an identify: looked up by external_id, else email, then PUT /contacts/{id}, or POST /contacts when there is none) or event (POST /events), set by each handler.' },
     user_id: { required: false, description: 'Your id of the user (the userId): the contact\'s external_id, the data event\'s user_id.' },
-    email: { required: false, description: 'The user\'s email (traits.email, else context.traits.email): names the user when there is no userId.' },
+    email: { required: false, description: 'The user\'s email (traits.email, else context.traits.email): names the user when there is no userId; with one, it goes with the contact\'s creation when Intercom does not have the user of a data event.' },
     name: { required: false },
     first_name: { required: false, description: 'With last_name, the name when no name is given.' },
     last_name: { required: false },
