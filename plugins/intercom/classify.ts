@@ -15,14 +15,17 @@
 //   contact's 410: the merged-into contact), or the next lookup (the search by email), or
 //   `POST /contacts` with the fields and `role: "user"`; the creation's 409 naming the contact
 //   that won a race → its `PUT`; a 404 (or 410) to the update, the contact deleted or merged
-//   meanwhile → the lookup again, once;
-// - a data event: Intercom's 404 for a user it does not have → `POST /contacts` with the
-//   identity alone → the event again.
+//   meanwhile → the lookup again, once.
+// A data event is no chain: Intercom's 404 for a user it does not have is tried again on the
+// retry schedule (the identify creating the contact may still be on its way), then
+// dead-lettered. The plugin does not create a contact from a data event: the identify is where
+// a site says who a user is (a track creating a `user` could duplicate a lead Intercom has for
+// that email, and put people in Intercom whom no identify ever named).
 // A failure at any step retries or dead-letters the event as usual, and a retry starts again
 // from the first lookup (or the event): every step is safe to repeat.
 import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, conflictOf, errorsOf, foundContact, userNotFound } from './answers.ts';
-import { createRequest, eventRequest, eventUserRequest, lookupRequest, memoOf, searchRequest, updateRequest, type ContactMemo, type EventMemo, type Memo } from './requests.ts';
+import { createRequest, lookupRequest, memoOf, searchRequest, updateRequest, type ContactMemo, type Memo } from './requests.ts';
 
 /** The longest wait a 429's reset time is taken for; the core caps waits at an hour too. */
 const MAX_RESET_WAIT_MS = 3_600_000;
@@ -124,37 +127,14 @@ function contactStep(response: VendorResponse, request: RequestDescriptor, memo:
   }
 }
 
-/** A data event's next step after `response`, or undefined when the answer settles it. */
-function eventStep(response: VendorResponse, request: RequestDescriptor, memo: EventMemo, ctx: PluginContext): Classification | undefined {
-  const ids = request.eventIds;
-  switch (memo.step) {
-    case 'event':
-      // Intercom creates nobody from a data event: the user's contact is created, then the event sent again.
-      return userNotFound(response) ? follow(memo, (m) => eventUserRequest(m, ids, ctx), response) : undefined;
-    case 'create': {
-      if (isSuccess(response)) return follow(memo, (m) => eventRequest(m, 'again', ids, ctx), response);
-      if (response.status === 409) {
-        const { id, archived } = conflictOf(response);
-        if (archived) return { status: 'dead_letter', reason: archivedReason(answered(response), id, 'Intercom takes no data event for it: the event was') };
-        // Created meanwhile (the identify's own chain, the Messenger): the event can go now.
-        return follow(memo, (m) => eventRequest(m, 'again', ids, ctx), response);
-      }
-      const outcome = classifyAnswer(response, request, ctx);
-      return 'reason' in outcome ? { ...outcome, reason: `Intercom has no contact for this event's user, and creating it failed: ${outcome.reason}` } : outcome;
-    }
-    case 'again':
-      if (!userNotFound(response)) return undefined;
-      return { status: 'retry', reason: `${answered(response)}: Intercom does not find the user whose contact was just created (or found to exist): tried again on the retry schedule (a new contact may take a moment to be found); after the last try, check the contact in Intercom, then replay the dead letter` };
-  }
-}
-
 /**
  * Intercom's answers to a request, the chain's steps aside:
  * - 2xx: delivered;
  * - 429: tried again after X-RateLimit-Reset, using up no try;
  * - 408, 5xx: tried again (at any step: a retry starts again from the lookup, or the event);
- * - 404 to a data event with Intercom's `not_found` (its user's contact just created, or a
- *   request without the plugin's memo): tried again on the retry schedule;
+ * - 404 to a data event with Intercom's `not_found` (a user it does not have): tried again on
+ *   the retry schedule (the identify creating the contact may still be on its way), then
+ *   dead-lettered saying to send an identify for the user;
  * - 404 to an update (without the memo: the lookup again is the chain's): dead-lettered;
  * - 409 to a contact creation (without the memo): dead-lettered naming the contact; 409 to an
  *   update: dead-lettered (two contacts for one person: merge them);
@@ -180,7 +160,7 @@ export function classifyAnswer(response: VendorResponse, request: RequestDescrip
   if (status === 401) return { status: 'dead_letter', reason: `${said}: Intercom refused the access token: check config.access_token (the app's token, not revoked) and config.region (the workspace's region: a token works on its own region's host only)` };
   if (status === 403) return { status: 'dead_letter', reason: `${said}: the app lacks a permission this request needs (Read and write users, or Write users for events): grant it in the Developer Hub, or check config.region` };
   if (isEventRequest(request) && userNotFound(response)) {
-    return { status: 'retry', reason: `${said}: Intercom has no contact for this user (yet), so it was tried again on the retry schedule; after the last try, send an identify for the user (or create the contact in Intercom) and replay the dead letter` };
+    return { status: 'retry', reason: `${said}: Intercom has no contact for this user (yet: the identify creating it may still be on its way), so it was tried again on the retry schedule; Signal creates no contact from a data event: after the last try, send an identify for the user (or create the contact in Intercom) and replay the dead letter` };
   }
   if (status === 404 && request.method === 'PUT') {
     return { status: 'dead_letter', reason: `${said}: the contact is no longer in Intercom (deleted or merged): ${REPLAY}` };
@@ -209,6 +189,6 @@ export function classifyAnswer(response: VendorResponse, request: RequestDescrip
  */
 export function classifyIntercom(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
   const memo = memoOf(request);
-  const step = memo?.intercom === 'contact' ? contactStep(response, request, memo, ctx) : memo?.intercom === 'event' ? eventStep(response, request, memo, ctx) : undefined;
+  const step = memo ? contactStep(response, request, memo, ctx) : undefined;
   return step ?? classifyAnswer(response, request, ctx);
 }

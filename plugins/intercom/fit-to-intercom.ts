@@ -1,8 +1,7 @@
 // The map hook: what the blueprint mapped, made into the one Intercom record each event
 // becomes. An identify becomes a contact — its fields, sent to the contact its lookup finds
 // (`PUT /contacts/{id}`) or with its creation (`POST /contacts`): see requests.ts — and a track
-// (or, in with_page_views, a page) a data event (`POST /events`), with the person it names, for
-// the contact's creation should Intercom not have the user. Identity comes from the mapped
+// (or, in with_page_views, a page) a data event (`POST /events`). Identity comes from the mapped
 // `user_id` and `email` only (never from properties), placeholders never count, and an event
 // naming nobody is dropped: Intercom's server-side API names a lead only by its Intercom id,
 // which a site's events do not carry.
@@ -13,15 +12,10 @@ import { fitMetadata, monetaryAmount, MAX_STRING_CHARS } from './metadata.ts';
 /** The two kinds of records: a contact (identify) or a data event. */
 export type Kind = 'contact' | 'event';
 
-/**
- * A record the request builder sends: its kind, the body, and for a data event the person it
- * names (`external_id`, and the email known for them), whom the plugin creates as a contact
- * when Intercom answers that it does not have the user.
- */
+/** A record the request builder sends: its kind and the body. */
 export interface IntercomRecord {
   kind: Kind;
   body: JsonObject;
-  person?: JsonObject;
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -103,14 +97,12 @@ export function contactRecord(payload: JsonObject, config: Record<string, JsonVa
 /**
  * A data event record: `event_name` (cut to 255 characters), `created_at` in Unix seconds (the
  * mapped time, else the event's), `user_id` (else `email`), and the metadata Intercom keeps
- * (metadata.ts), a monetary `price` first when the mapping gave a revenue and a currency; the
- * person (`external_id`, `email`) to create should Intercom not have the user. Null when the
- * event names nobody or has no name.
+ * (metadata.ts), a monetary `price` first when the mapping gave a revenue and a currency.
+ * Null when the event names nobody or has no name.
  *
  * @example
- * eventRecord({ user_id: 'u-1', email: 'ann@example.com', event_name: 'Signed Up', created_at: 1711296000, metadata: { plan: 'pro' } }, event);
- * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1', metadata: { plan: 'pro' } },
- * //   person: { external_id: 'u-1', email: 'ann@example.com' } }
+ * eventRecord({ user_id: 'u-1', event_name: 'Signed Up', created_at: 1711296000, metadata: { plan: 'pro' } }, event);
+ * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1', metadata: { plan: 'pro' } } }
  */
 export function eventRecord(payload: JsonObject, event: CanonicalEvent): IntercomRecord | null {
   const { userId, email } = identityOf(payload);
@@ -123,19 +115,19 @@ export function eventRecord(payload: JsonObject, event: CanonicalEvent): Interco
   const price = monetaryAmount(payload.revenue, payload.currency);
   const { metadata } = fitMetadata(isObject(payload.metadata) ? payload.metadata : {}, price ? { price } : {});
   if (Object.keys(metadata).length > 0) body.metadata = metadata;
-  return { kind: 'event', body, person: { ...(userId ? { external_id: userId } : {}), ...(email ? { email } : {}) } };
+  return { kind: 'event', body };
 }
 
 /**
  * The map hook: the blueprint's mapping as the record the request builder sends
- * (`{ kind, body, person? }`), or null for an event Intercom cannot be told about.
+ * (`{ kind, body }`), or null for an event Intercom cannot be told about.
  *
  * @example
  * fitRecord({ kind: 'event', user_id: 'u-1', event_name: 'Signed Up', created_at: 1711296000 }, event, ctx);
- * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, person: { external_id: 'u-1' } }
+ * // { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const record = payload.kind === 'contact' ? contactRecord(payload, ctx.config) : eventRecord(payload, event);
   if (!record) return null;
-  return { kind: record.kind, body: record.body, ...(record.person ? { person: record.person } : {}) };
+  return { kind: record.kind, body: record.body };
 }

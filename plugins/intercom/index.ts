@@ -9,7 +9,7 @@ export default definePlugin({
   id: 'intercom',
   name: 'Intercom',
   category: 'other',
-  description: 'Server-side contacts and data events to Intercom (customer messaging): identify traits to the contact found by external_id or email (PUT /contacts/{id}), or created with them (POST /contacts; a creation answering that the contact exists updates it instead) — Intercom has no upsert, so each identify is a lookup, then the update or creation, as delivery follow-ups; track events to data events (POST /events) with metadata fitted to Intercom\'s 10 keys and types, the user\'s contact created first when Intercom does not have it; US, EU and AU regions; person deletions by an external_id lookup, then DELETE /contacts/{id}.',
+  description: 'Server-side contacts and data events to Intercom (customer messaging): identify traits to the contact found by external_id or email (PUT /contacts/{id}), or created with them (POST /contacts; a creation answering that the contact exists updates it instead) — Intercom has no upsert, so each identify is a lookup, then the update or creation, as delivery follow-ups; track events to data events (POST /events) with metadata fitted to Intercom\'s 10 keys and types (a user Intercom does not have yet is tried again, never created from a data event); US, EU and AU regions; person deletions by an external_id lookup, then DELETE /contacts/{id}.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -23,7 +23,7 @@ export default definePlugin({
     // The record's kind and identity are set by the plugin from these, never from properties.
     kind: { required: true, description: 'contact (an identify: looked up by external_id, else email, then PUT /contacts/{id}, or POST /contacts when there is none) or event (POST /events), set by each handler.' },
     user_id: { required: false, description: 'Your id of the user (the userId): the contact\'s external_id, the data event\'s user_id.' },
-    email: { required: false, description: 'The user\'s email (traits.email, else context.traits.email): names the user when there is no userId; with one, it goes with the contact\'s creation when Intercom does not have the user of a data event.' },
+    email: { required: false, description: 'The user\'s email (traits.email, else context.traits.email): names the user when there is no userId.' },
     name: { required: false },
     first_name: { required: false, description: 'With last_name, the name when no name is given.' },
     last_name: { required: false },
@@ -42,7 +42,7 @@ export default definePlugin({
   // and events); an install used for support only may pass ['functional'] instead.
   consent: ['marketing'],
   // Intercom: 10,000 calls a minute per app (25,000 per workspace for private apps), enforced in
-  // 10-second windows. Every request of a chain (lookup, update, creation, the event again) goes
+  // 10-second windows. Every request of a chain (lookup, search, update or creation) goes
   // through this limiter, so an identify takes two or three of the 100 a second; the rest of
   // Intercom's limit is room for the person deletions, which the same token makes outside it.
   rateLimit: { rps: 100, burst: 100 },

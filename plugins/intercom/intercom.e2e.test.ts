@@ -145,7 +145,7 @@ describe('Intercom', () => {
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 0 });
   });
 
-  test('a data event of a user Intercom does not have: POST /events (404 User Not Found) → POST /contacts with the identity alone → POST /events again, delivered; an identify without a userId is looked up by email', async () => {
+  test('a data event of a user Intercom does not have: POST /events (404 User Not Found) tried again on the retry schedule, no contact created from it, then delivered; an identify without a userId is looked up by email', async () => {
     const { site, integrationId } = await installed('Intercom event first');
     let first = true;
     sim.setDefault('POST', '/events', (request) => {
@@ -155,12 +155,10 @@ describe('Intercom', () => {
     });
     await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-e-1', messageId: 'ic-event-first', properties: { plan: 'pro' } });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the event delivered');
-    assert.deepEqual(chainOf({ userId: 'user-e-1' }), ['POST /events', 'POST /contacts', 'POST /events']);
-    const [created] = sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => bodyOf(r).external_id === 'user-e-1');
-    assert.deepEqual(created!.json, { role: 'user', external_id: 'user-e-1' }, 'the identity alone');
+    assert.deepEqual(chainOf({ userId: 'user-e-1' }), ['POST /events', 'POST /events'], 'no POST /contacts: a data event creates nobody');
     const events = sim.requests({ method: 'POST', path: '/events' }).filter((r) => bodyOf(r).user_id === 'user-e-1');
     assert.deepEqual(events.map((r) => r.json), [0, 1].map(() => ({ event_name: 'Signed Up', created_at: TS, user_id: 'user-e-1', metadata: { plan: 'pro' } })), 'the same event again');
-    assert.deepEqual(await loggedChain(integrationId, 'ic-event-first'), ['POST /events → next', 'POST /contacts → next', 'POST /events → delivered']);
+    assert.deepEqual(await loggedChain(integrationId, 'ic-event-first'), ['POST /events → retry', 'POST /events → delivered']);
     sim.setDefault('POST', '/events', { status: 202, body: '' });
 
     // An identify naming the person by email alone (a placeholder userId): search, then create.
@@ -170,7 +168,7 @@ describe('Intercom', () => {
     assert.deepEqual(sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => bodyOf(r).email === 'e@example.com').map((r) => r.json), [{ role: 'user', email: 'e@example.com', name: 'Em', last_seen_at: TS }]);
   });
 
-  test('failures at a follow-up: a 429 (until X-RateLimit-Reset), a 503 and a timeout at the update retry the identify, each retry starting again from the lookup; then delivered once', { timeout: 60_000 }, async () => {
+  test('failures at a follow-up: a 429 (until X-RateLimit-Reset), a 503 and a timeout at the update retry the identify, each retry starting again from the lookup; then delivered once; a 503 at the creation, the same', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Intercom retried');
     const UPDATED = '6762f0df1bb69f9f2193bb77';
     sim.setDefault('GET', '/contacts/find_by_external_id/user-r-1', { status: 200, body: contact(UPDATED, 'user-r-1') });
@@ -198,19 +196,13 @@ describe('Intercom', () => {
     assert.equal(sim.count({ method: 'PUT', path: `/contacts/${UPDATED}` }), 4, 'not sent after the success');
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
 
-    // A data event's 503 at its contact's creation: retried from the event, then delivered.
-    let missing = true;
-    sim.setDefault('POST', '/events', (request) => (bodyOf(request).user_id === 'user-r-2' && missing ? notFound : { status: 202, body: '' }));
+    // A 503 at the creation (no email: no search): retried from the lookup, then created once.
+    sim.setDefault('GET', '/contacts/find_by_external_id/user-r-2', notFound);
     sim.script('POST', '/contacts', [serverError]);
-    sim.setDefault('POST', '/contacts', (request) => {
-      if (bodyOf(request).external_id === 'user-r-2') missing = false;
-      return { status: 200, body: contact(NEW_ID, String(bodyOf(request).external_id ?? '')) };
-    });
-    await browser(site.key, { type: 'track', event: 'Retried Event', userId: 'user-r-2', messageId: 'ic-retried-2' });
-    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the event delivered', 30_000);
-    assert.deepEqual(chainOf({ userId: 'user-r-2' }), ['POST /events', 'POST /contacts', 'POST /events', 'POST /contacts', 'POST /events']);
-    sim.setDefault('POST', '/events', { status: 202, body: '' });
-    sim.setDefault('POST', '/contacts', (request) => ({ status: 200, body: contact(NEW_ID, String(bodyOf(request).external_id ?? ''), String(bodyOf(request).email ?? '')) }));
+    await browser(site.key, { type: 'identify', userId: 'user-r-2', messageId: 'ic-retried-2', traits: { name: 'Ray' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the identify delivered', 30_000);
+    assert.deepEqual(chainOf({ userId: 'user-r-2' }), ['GET /contacts/find_by_external_id/user-r-2', 'POST /contacts', 'GET /contacts/find_by_external_id/user-r-2', 'POST /contacts']);
+    assert.deepEqual(await loggedChain(integrationId, 'ic-retried-2'), ['GET /contacts/find_by_external_id/user-r-2 → next', 'POST /contacts → retry', 'GET /contacts/find_by_external_id/user-r-2 → next', 'POST /contacts → delivered']);
   });
 
   test('a refused token (401, EU region) dead-letters at once naming access_token and region; an archived contact (409) is dead-lettered at once, not unarchived, and replayDeadLetters starts again from the lookup', async () => {

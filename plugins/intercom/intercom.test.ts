@@ -162,21 +162,20 @@ test('identity: placeholder userIds and anonymous visitors are never sent (dropp
   assert.equal(mapped(browserEvent({ userId: undefined })).payload, null, 'an anonymous track');
   const remembered = requestOf(browserEvent({ userId: undefined, context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
   assert.deepEqual(remembered.body, { event_name: 'Signed Up', created_at: TS, email: 'ann@example.com' });
-  assert.deepEqual((remembered.memo as { person: JsonObject }).person, { email: 'ann@example.com' });
+  assert.equal(remembered.memo, undefined, 'a data event needs no memo: its answer settles it');
 });
 
-test('track: POST /events with event_name, created_at in Unix seconds, user_id and metadata (contact data left out), the person in its memo; the region and version chosen', () => {
+test('track: POST /events with event_name, created_at in Unix seconds, user_id and metadata (contact data left out), no memo; the region and version chosen', () => {
   const request = requestOf(browserEvent({ properties: { plan: 'pro', seats: 3, trial: true, email: 'ann@example.com', signup_date: '2024-03-20T00:00:00Z', docs: { url: 'https://example.com/d', value: 'Docs' }, nested: { a: 1 } } }), { region: 'eu', api_version: '2.14' });
   const body = { event_name: 'Signed Up', created_at: TS, user_id: 'u-1', metadata: { plan: 'pro', seats: 3, trial: 'true', signup_date: 1710892800, docs: { url: 'https://example.com/d', value: 'Docs' } } };
   assert.deepEqual(request, {
     method: 'POST', url: 'https://api.eu.intercom.io/events', headers: { ...HEADERS, 'Intercom-Version': '2.14' }, eventIds: ['m-1'], body,
-    memo: { intercom: 'event', step: 'event', event: body, person: { external_id: 'u-1' }, depth: 0 },
   });
   assert.equal(requestOf(browserEvent(), { region: 'au' }).url, 'https://api.au.intercom.io/events');
   assert.equal(apiVersionOf({ api_version: '2.9' }), '2.16', 'a version the plugin does not speak falls back to the default');
-  // The email Signal remembers for the user is kept for the contact's creation, not sent with the event.
+  // With a userId, the email Signal remembers for the user is not sent with the event.
   const known = requestOf(browserEvent({ context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
-  assert.deepEqual([(known.body as JsonObject).email, (known.memo as { person: JsonObject }).person], [undefined, { external_id: 'u-1', email: 'ann@example.com' }]);
+  assert.deepEqual([(known.body as JsonObject).email, known.memo], [undefined, undefined]);
 });
 
 test('orders: the revenue as Intercom\'s monetary amount in cents, first among the metadata; no currency, no price', () => {
@@ -215,42 +214,20 @@ test('send: one request per event, every event once, in order; a payload without
   const records: MappedEvent[] = ['a', 'b', 'c'].map((id) => ({ id, event: browserEvent({ messageId: id }), payload: { kind: 'event', body: { event_name: 'x', created_at: TS, user_id: id } } }));
   const requests = intercom.send(records, ctx());
   assert.deepEqual(requests.map((r) => r.eventIds), [['a'], ['b'], ['c']]);
-  assert.deepEqual(requests.map((r) => (r.memo as { person: JsonObject }).person), [{ external_id: 'a' }, { external_id: 'b' }, { external_id: 'c' }]);
   assert.equal(intercom.batch.maxEvents, 1);
   assert.equal(intercom.enrich, undefined, 'no partner enrichment: the lookups are delivery follow-ups');
   assert.throws(() => intercom.send([{ id: 'x', event: browserEvent(), payload: { event_name: 'raw' } }], ctx()), /event x holds no Intercom record/);
 });
 
-test('data event chain: Intercom\'s 404 for a user it does not have → POST /contacts with the identity alone (role user, external_id, the email known) → the event again; a 404 then → tried again on the schedule', () => {
-  const event = requestOf(browserEvent({ context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
-  const create = follows(event, NOT_FOUND);
-  assert.deepEqual([stepOf(create), create.body, memoStep(create).step, memoStep(create).depth], ['POST /contacts', { role: 'user', external_id: 'u-1', email: 'ann@example.com' }, 'create', 1]);
-  const again = follows(create, answer(200, { type: 'contact', id: 'new', role: 'user' }));
-  assert.deepEqual([stepOf(again), again.body, memoStep(again).step, memoStep(again).depth], ['POST /events', event.body, 'again', 2]);
-  assert.deepEqual(classifyIntercom(answer(202, ''), again, ctx()), { status: 'delivered' });
-  const stillNot = classifyIntercom(NOT_FOUND, again, ctx());
-  assert.equal(statusOf(stillNot), 'retry');
-  assert.match(reasonOf(stillNot), /just created.*tried again on the retry schedule/);
-  // Created meanwhile (the identify's own chain): the event goes at once.
-  assert.equal(stepOf(follows(create, CONFLICT('5da6f18e3d7cf967e4582d05'))), 'POST /events');
-  // By email alone.
-  const byEmail = requestOf(browserEvent({ userId: undefined, context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }));
-  assert.deepEqual(follows(byEmail, NOT_FOUND).body, { role: 'user', email: 'ann@example.com' });
-  // A 404 that is not Intercom's user not found creates nobody.
-  assert.equal(statusOf(classifyIntercom(answer(404, { error: 'HTTP 404' }), event, ctx())), 'dead_letter');
-});
-
-test('data event chain: an archived contact → dead-lettered with the way back; the creation refused → dead-lettered saying so; limits and server errors at the creation tried again', () => {
-  const event = requestOf(browserEvent());
-  const create = follows(event, NOT_FOUND);
-  const archived = classifyIntercom(ARCHIVED('6762f0dd1bb69f9f2193bb83'), create, ctx());
-  assert.equal(statusOf(archived), 'dead_letter');
-  assert.match(reasonOf(archived), /contact 6762f0dd1bb69f9f2193bb83 is archived in Intercom.*no data event for it: the event was not applied.*unarchive/);
-  const refused = classifyIntercom(answer(400, errors('parameter_invalid', 'Email is invalid')), create, ctx());
-  assert.deepEqual(refused, { status: 'dead_letter', reason: 'Intercom has no contact for this event\'s user, and creating it failed: HTTP 400: parameter_invalid: Email is invalid' });
-  const limited = classifyIntercom(answer(429, '', { 'x-ratelimit-reset': String(NOW / 1000 + 3) }), create, ctx());
-  assert.deepEqual([statusOf(limited), 'retryAfterMs' in limited ? limited.retryAfterMs : undefined], ['retry', 3000]);
-  assert.equal(statusOf(classifyIntercom(answer(502, ''), create, ctx())), 'retry');
+test('data event: Intercom\'s 404 for a user it does not have → tried again on the retry schedule, no contact created (no follow-up); the reason says to send an identify; a 404 that is not Intercom\'s user not found → dead-lettered', () => {
+  for (const event of [requestOf(browserEvent()), requestOf(browserEvent({ userId: undefined, context: { traits: { email: 'ann@example.com' } } as CanonicalEvent['context'] }))]) {
+    const missing = classifyIntercom(NOT_FOUND, event, ctx());
+    assert.ok(!('next' in missing), 'no POST /contacts from a data event');
+    assert.equal(statusOf(missing), 'retry');
+    assert.match(reasonOf(missing), /^HTTP 404: not_found: User Not Found: Intercom has no contact for this user \(yet: the identify creating it may still be on its way\).*Signal creates no contact from a data event: after the last try, send an identify for the user/);
+  }
+  assert.deepEqual(classifyIntercom(answer(202, ''), requestOf(browserEvent()), ctx()), { status: 'delivered' });
+  assert.equal(statusOf(classifyIntercom(answer(404, { error: 'HTTP 404' }), requestOf(browserEvent()), ctx())), 'dead_letter');
 });
 
 test('classify without the plugin\'s memo (a request it did not build): 2xx delivered; 429 until X-RateLimit-Reset; 5xx retried; 401/403 naming the config; a user not found retried; 409 and 404 explained; other 4xx with Intercom\'s words', () => {
@@ -268,7 +245,7 @@ test('classify without the plugin\'s memo (a request it did not build): 2xx deli
   assert.match(reasonOf(classifyIntercom(answer(403, errors('forbidden', 'Forbidden')), EVENTS_REQUEST, ctx())), /permission/);
   const notYet = classifyIntercom(answer(404, errors('not_found', 'User Not Found')), EVENTS_REQUEST, ctx());
   assert.equal(statusOf(notYet), 'retry');
-  assert.match(reasonOf(notYet), /no contact for this user \(yet\).*after the last try, send an identify/);
+  assert.match(reasonOf(notYet), /no contact for this user \(yet: .*after the last try, send an identify/);
   const conflict = classifyIntercom(CONFLICT('5da6f18e3d7cf967e4582d05'), CREATE_REQUEST, ctx());
   assert.equal(statusOf(conflict), 'dead_letter');
   assert.match(reasonOf(conflict), /Intercom already has this contact \(id 5da6f18e3d7cf967e4582d05\): replay the dead letter/);

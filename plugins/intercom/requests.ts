@@ -5,7 +5,8 @@
 // requests, each built here and performed by the core as a follow-up of the answer before it
 // (classify.ts reads the answers): the lookup (`find_by_external_id`, else the search by email),
 // then the update of the contact found, or its creation. What the next step sends — the
-// contact's fields, the event — rides along as the request's `memo`, never sent or logged.
+// contact's fields — rides along as the request's `memo`, never sent or logged. A data event
+// is one request, `POST /events`, settled by its answer.
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiBaseOf, headersOf } from './config.ts';
 
@@ -30,20 +31,7 @@ export interface ContactMemo {
   again?: true;
 }
 
-/**
- * A data event's note: the step (`event`, the contact's `create` after Intercom did not find
- * the user, the event `again` after it), the event's body, the person to create (`external_id`,
- * `email`) and how many follow-ups led to the request.
- */
-export interface EventMemo {
-  intercom: 'event';
-  step: 'event' | 'create' | 'again';
-  event: JsonObject;
-  person: JsonObject;
-  depth: number;
-}
-
-export type Memo = ContactMemo | EventMemo;
+export type Memo = ContactMemo;
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -61,7 +49,6 @@ export function memoOf(request: RequestDescriptor): Memo | undefined {
   const memo = request.memo;
   if (!isObject(memo) || typeof memo.depth !== 'number' || typeof memo.step !== 'string') return undefined;
   if (memo.intercom === 'contact' && isObject(memo.contact) && ['find', 'search', 'create', 'update'].includes(memo.step)) return memo as unknown as ContactMemo;
-  if (memo.intercom === 'event' && isObject(memo.event) && isObject(memo.person) && ['event', 'create', 'again'].includes(memo.step)) return memo as unknown as EventMemo;
   return undefined;
 }
 
@@ -116,25 +103,16 @@ export function updateRequest(id: string, memo: Omit<ContactMemo, 'step'>, event
 }
 
 /**
- * A data event (`POST /events`), first (`event`) or after its user's creation (`again`).
+ * A data event (`POST /events`). It needs no memo: its answer settles it (Intercom's 404 for a
+ * user it does not have is tried again on the retry schedule; the plugin creates no contact
+ * from a data event — see classify.ts).
  *
  * @example
- * eventRequest({ intercom: 'event', event: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, person: { external_id: 'u-1' }, depth: 0 }, 'event', ['m-1'], ctx);
- * // { method: 'POST', url: 'https://api.intercom.io/events', body: { event_name: 'Signed Up', … }, … }
+ * eventRequest({ event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, ['m-1'], ctx);
+ * // { method: 'POST', url: 'https://api.intercom.io/events', headers: {...}, body: { event_name: 'Signed Up', … }, eventIds: ['m-1'] }
  */
-export function eventRequest(memo: Omit<EventMemo, 'step'>, step: 'event' | 'again', eventIds: string[], ctx: PluginContext): RequestDescriptor {
-  return request(ctx, 'POST', '/events', memo.event, eventIds, { ...memo, step });
-}
-
-/**
- * The creation of the contact a data event names, with the identity alone (`role: "user"`,
- * `external_id` and the email known for the person), when Intercom did not find the user.
- *
- * @example
- * eventUserRequest(memo, ['m-1'], ctx); // { method: 'POST', url: '…/contacts', body: { role: 'user', external_id: 'u-1', email: 'ann@example.com' }, … }
- */
-export function eventUserRequest(memo: Omit<EventMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
-  return request(ctx, 'POST', '/contacts', { role: 'user', ...memo.person }, eventIds, { ...memo, step: 'create' });
+export function eventRequest(body: JsonObject, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  return { method: 'POST', url: `${apiBaseOf(ctx.config)}/events`, headers: headersOf(ctx.config), body, eventIds };
 }
 
 /**
@@ -142,19 +120,16 @@ export function eventUserRequest(memo: Omit<EventMemo, 'step'>, eventIds: string
  * the update or the creation its answer leads to), or the data event (`POST /events`).
  *
  * @example
- * requestFor({ id: 'm-1', payload: { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' }, person: { external_id: 'u-1' } } }, ctx);
- * // { method: 'POST', url: 'https://api.intercom.io/events', headers: {...}, body: {...}, eventIds: ['m-1'], memo: {...} }
+ * requestFor({ id: 'm-1', payload: { kind: 'event', body: { event_name: 'Signed Up', created_at: 1711296000, user_id: 'u-1' } } }, ctx);
+ * // { method: 'POST', url: 'https://api.intercom.io/events', headers: {...}, body: {...}, eventIds: ['m-1'] }
  */
 export function requestFor(mapped: Pick<MappedEvent, 'id' | 'payload'>, ctx: PluginContext): RequestDescriptor {
-  const { kind, body, person } = mapped.payload;
+  const { kind, body } = mapped.payload;
   if ((kind !== 'contact' && kind !== 'event') || !isObject(body)) {
     // The map hook gives every event it keeps a record; without one there is nothing to send.
     throw new Error(`event ${mapped.id} holds no Intercom record (contact or data event) to send`);
   }
-  if (kind === 'event') {
-    const who: JsonObject = isObject(person) ? person : typeof body.user_id === 'string' ? { external_id: body.user_id } : { email: body.email ?? null };
-    return eventRequest({ intercom: 'event', event: body, person: who, depth: 0 }, 'event', [mapped.id], ctx);
-  }
+  if (kind === 'event') return eventRequest(body, [mapped.id], ctx);
   if (typeof body.external_id !== 'string' && typeof body.email !== 'string') throw new Error(`event ${mapped.id} names no Intercom contact (external_id or email)`);
   return lookupRequest({ intercom: 'contact', contact: body, depth: 0 }, [mapped.id], ctx);
 }
