@@ -90,13 +90,16 @@ function idOf(contact: Record<string, unknown>): string | undefined {
  * The contact a lookup's answer names: a 200 with the contact (`find_by_external_id`), a
  * search's first user, else its first contact (a lead), or a merged contact's 410 naming the
  * merged-into contact in its `Link`. Undefined when it names none: a 404, an empty search, a 410
- * without a link, any other answer.
+ * without a link, any other answer. With `externalId` (an identify's userId), a search hit
+ * holding another external_id is not taken: it is another user of the site who shares the
+ * email, whose external_id the update would overwrite.
  *
  * @example
  * foundContact({ status: 200, headers: {}, body: '…', json: { type: 'contact', id: '6762f0df1bb69f9f2193bb84', role: 'user' } }); // '6762f0df1bb69f9f2193bb84'
  * foundContact({ status: 410, headers: { link: '</contacts/c9>; rel="canonical"' }, body: '' }); // 'c9'
+ * foundContact({ status: 200, headers: {}, body: '…', json: { type: 'list', data: [{ id: 'c1', role: 'user', external_id: 'u-2' }] } }, 'u-1'); // undefined
  */
-export function foundContact(response: VendorResponse): string | undefined {
+export function foundContact(response: VendorResponse, externalId?: string): string | undefined {
   const { status } = response;
   if (status === 410) {
     const link = CANONICAL_LINK.exec(responseHeader(response.headers, 'link') ?? '');
@@ -106,7 +109,8 @@ export function foundContact(response: VendorResponse): string | undefined {
   const json = response.json;
   if (!isObject(json)) return undefined;
   if (json.type === 'list' || Array.isArray(json.data)) {
-    const contacts = (Array.isArray(json.data) ? json.data : []).filter(isObject).filter((c) => idOf(c) !== undefined);
+    const contacts = (Array.isArray(json.data) ? json.data : []).filter(isObject).filter((c) => idOf(c) !== undefined)
+      .filter((c) => externalId === undefined || typeof c.external_id !== 'string' || c.external_id === '' || c.external_id === externalId);
     const contact = contacts.find((c) => c.role === 'user') ?? contacts[0];
     return contact ? idOf(contact) : undefined;
   }

@@ -8,7 +8,7 @@
 // conflict on POST /contacts ("A contact matching those details already exists with id=…"), 429
 // with X-RateLimit-Reset (Unix seconds), 5xx.
 //
-// Intercom has no upsert, so an answer may lead to the next request of an event's chain (the
+// Intercom has no upsert, so an answer may lead to the next request of an identify's chain (the
 // core's follow-ups: rate-limited, logged and classified like any request, at most
 // MAX_FOLLOW_UPS in a row), each built by requests.ts from the request's memo:
 // - an identify: the lookup's answer → `PUT /contacts/{id}` of the contact found (a merged
@@ -104,7 +104,9 @@ function contactStep(response: VendorResponse, request: RequestDescriptor, memo:
     }
     case 'search': {
       if (!isSuccess(response)) return undefined;
-      const id = foundContact(response);
+      // A hit holding another external_id is another user sharing the email: not updated.
+      const externalId = typeof memo.contact.external_id === 'string' ? memo.contact.external_id : undefined;
+      const id = foundContact(response, externalId);
       return follow(memo, (m) => (id ? updateRequest(id, m, ids, ctx) : createRequest(m, ids, ctx)), response);
     }
     case 'create': {
@@ -180,7 +182,7 @@ export function classifyAnswer(response: VendorResponse, request: RequestDescrip
 }
 
 /**
- * Intercom's answer to a request of an event's chain: the next request (a follow-up: see the
+ * Intercom's answer to a request of an identify's chain: the next request (a follow-up: see the
  * file's comment), else the outcome (`classifyAnswer`).
  *
  * @example

@@ -1,7 +1,7 @@
 // Intercom end to end: browser calls through the real collect API, the pipeline stage, the
 // queue and the delivery engine; the vendor simulator stands in for Intercom's API
 // (api.intercom.io, and api.eu.intercom.io under /eu) and must receive the requests its API
-// reference documents, in the order of each event's chain of delivery follow-ups:
+// reference documents, in the order of each identify's chain of delivery follow-ups:
 // find_by_external_id, POST /contacts/search, POST and PUT /contacts, POST /events,
 // DELETE /contacts/{id}.
 import assert from 'node:assert/strict';

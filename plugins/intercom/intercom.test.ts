@@ -95,6 +95,11 @@ test('identify chain: nobody by external_id → the search by email (a user pref
   assert.deepEqual([search.method, search.url, search.body, memoStep(search)], ['POST', 'https://api.intercom.io/contacts/search', { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } }, { intercom: 'contact', step: 'search', contact: CONTACT, depth: 1 }]);
   assert.equal(stepOf(follows(search, answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }, { id: 'u1', role: 'user' }] }))), 'PUT /contacts/u1');
   assert.equal(stepOf(follows(search, answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }] }))), 'PUT /contacts/l1', 'a lead is updated (and stays one)');
+  // A hit holding another external_id is another user of the site sharing the email: never overwritten.
+  const hits = (...data: JsonObject[]) => answer(200, { type: 'list', data, total_count: data.length });
+  assert.equal(stepOf(follows(search, hits({ id: 'u2', role: 'user', external_id: 'u-2' }))), 'POST /contacts', 'another user: the creation instead');
+  assert.equal(stepOf(follows(search, hits({ id: 'u2', role: 'user', external_id: 'u-2' }, { id: 'u0', role: 'user' }))), 'PUT /contacts/u0', 'one without an external_id is taken');
+  assert.equal(stepOf(follows(search, hits({ id: 'u1', role: 'user', external_id: 'u-1' }))), 'PUT /contacts/u1');
   const create = follows(search, EMPTY_SEARCH);
   assert.deepEqual([create.method, create.url, create.body, memoStep(create).depth], ['POST', 'https://api.intercom.io/contacts', { role: 'user', ...CONTACT }, 2]);
   assert.deepEqual(classifyIntercom(answer(200, { type: 'contact', id: 'new' }), create, ctx()), { status: 'delivered' });
@@ -105,6 +110,7 @@ test('identify chain: nobody by external_id → the search by email (a user pref
   const byEmail = requestOf(identify({ userId: 'undefined' }));
   assert.equal(stepOf(byEmail), 'POST /contacts/search');
   assert.equal((byEmail.memo as { contact: JsonObject }).contact.external_id, undefined);
+  assert.equal(stepOf(follows(byEmail, hits({ id: 'u2', role: 'user', external_id: 'u-2' }))), 'PUT /contacts/u2', 'without a userId, no external_id is sent to be overwritten');
   assert.deepEqual(follows(byEmail, EMPTY_SEARCH).body, { role: 'user', email: 'ann@example.com', name: 'Ann Lee', phone: '07700 900123', avatar: 'https://cdn.example.com/ann.png', signed_up_at: 1704164645, last_seen_at: TS });
 });
 
