@@ -116,3 +116,18 @@ export function foundContact(response: VendorResponse, externalId?: string): str
   }
   return idOf(json);
 }
+
+/**
+ * The ids of a search's hits that hold another external_id than `externalId`: other users of
+ * the site sharing the email, which an identify's update must not take over.
+ *
+ * @example
+ * otherUsers({ status: 200, headers: {}, body: '…', json: { type: 'list', data: [{ id: 'c1', external_id: 'u-2' }, { id: 'c2' }] } }, 'u-1'); // ['c1']
+ */
+export function otherUsers(response: VendorResponse, externalId: string | undefined): string[] {
+  const json = response.json;
+  if (externalId === undefined || !isObject(json) || !Array.isArray(json.data)) return [];
+  return json.data.filter(isObject)
+    .filter((c) => typeof c.external_id === 'string' && c.external_id !== '' && c.external_id !== externalId)
+    .map((c) => idOf(c)).filter((id): id is string => id !== undefined);
+}

@@ -24,7 +24,7 @@
 // A failure at any step retries or dead-letters the event as usual, and a retry starts again
 // from the first lookup (or the event): every step is safe to repeat.
 import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, conflictOf, errorsOf, foundContact, userNotFound } from './answers.ts';
+import { answered, conflictOf, errorsOf, foundContact, otherUsers, userNotFound } from './answers.ts';
 import { createRequest, lookupRequest, memoOf, searchRequest, updateRequest, type ContactMemo, type Memo } from './requests.ts';
 
 /** The longest wait a 429's reset time is taken for; the core caps waits at an hour too. */
@@ -107,7 +107,9 @@ function contactStep(response: VendorResponse, request: RequestDescriptor, memo:
       // A hit holding another external_id is another user sharing the email: not updated.
       const externalId = typeof memo.contact.external_id === 'string' ? memo.contact.external_id : undefined;
       const id = foundContact(response, externalId);
-      return follow(memo, (m) => (id ? updateRequest(id, m, ids, ctx) : createRequest(m, ids, ctx)), response);
+      if (id) return follow(memo, (m) => updateRequest(id, m, ids, ctx), response);
+      const others = otherUsers(response, externalId);
+      return follow(others.length > 0 ? { ...memo, others } : memo, (m) => createRequest(m, ids, ctx), response);
     }
     case 'create': {
       if (status !== 409) return undefined;
@@ -116,6 +118,11 @@ function contactStep(response: VendorResponse, request: RequestDescriptor, memo:
       const { id, archived } = conflictOf(response);
       const said = answered(response);
       if (archived) return { status: 'dead_letter', reason: archivedReason(said, id, 'the identify\'s fields were') };
+      if (id && memo.others?.includes(id)) {
+        // Intercom will not have a second user with this email, and the one it names is another
+        // user of the site (another external_id): its update would take that user over.
+        return { status: 'dead_letter', reason: `${said}: contact ${id} has this email under another external_id (another user of the site, or this person's former userId), and Intercom refused a second contact with it; Signal does not overwrite another contact's external_id: fix the email or the external_id in Intercom (or merge the two), then ${REPLAY}` };
+      }
       if (id) return follow(memo, (m) => updateRequest(id, m, ids, ctx), response);
       return { status: 'retry', reason: `${said}: Intercom has a contact matching this person but did not name it: tried again from the lookup (Intercom's search can take a few minutes to show a contact created meanwhile)` };
     }

@@ -97,7 +97,13 @@ test('identify chain: nobody by external_id → the search by email (a user pref
   assert.equal(stepOf(follows(search, answer(200, { type: 'list', data: [{ id: 'l1', role: 'lead' }] }))), 'PUT /contacts/l1', 'a lead is updated (and stays one)');
   // A hit holding another external_id is another user of the site sharing the email: never overwritten.
   const hits = (...data: JsonObject[]) => answer(200, { type: 'list', data, total_count: data.length });
-  assert.equal(stepOf(follows(search, hits({ id: 'u2', role: 'user', external_id: 'u-2' }))), 'POST /contacts', 'another user: the creation instead');
+  const besideOther = follows(search, hits({ id: 'u2', role: 'user', external_id: 'u-2' }));
+  assert.deepEqual([stepOf(besideOther), memoStep(besideOther)], ['POST /contacts', { intercom: 'contact', step: 'create', contact: CONTACT, depth: 2, others: ['u2'] }], 'another user: the creation instead');
+  // Should Intercom refuse a second user with the email, naming that other user: dead-lettered, not taken over.
+  const refusedSecond = classifyIntercom(CONFLICT('u2'), besideOther, ctx());
+  assert.equal(statusOf(refusedSecond), 'dead_letter');
+  assert.match(reasonOf(refusedSecond), /contact u2 has this email under another external_id.*does not overwrite another contact's external_id.*replay the dead letter/);
+  assert.equal(stepOf(follows(besideOther, CONFLICT('u9'))), 'PUT /contacts/u9', 'a contact created meanwhile (not the other user) gets the update');
   assert.equal(stepOf(follows(search, hits({ id: 'u2', role: 'user', external_id: 'u-2' }, { id: 'u0', role: 'user' }))), 'PUT /contacts/u0', 'one without an external_id is taken');
   assert.equal(stepOf(follows(search, hits({ id: 'u1', role: 'user', external_id: 'u-1' }))), 'PUT /contacts/u1');
   const create = follows(search, EMPTY_SEARCH);

@@ -29,6 +29,8 @@ export interface ContactMemo {
   contact: JsonObject;
   depth: number;
   again?: true;
+  /** Contacts the email search found under another external_id (other users: never updated). */
+  others?: string[];
 }
 
 export type Memo = ContactMemo;
