@@ -23,7 +23,7 @@
 // that email, and put people in Intercom whom no identify ever named).
 // A failure at any step retries or dead-letters the event as usual, and a retry starts again
 // from the first lookup (or the event): every step is safe to repeat.
-import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type Classification, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, conflictOf, errorsOf, foundContact, otherUsers, userNotFound } from './answers.ts';
 import { createRequest, lookupRequest, memoOf, searchRequest, updateRequest, type ContactMemo, type Memo } from './requests.ts';
 
@@ -81,7 +81,7 @@ export function archivedReason(said: string, id: string | undefined, what: strin
  * when Intercom's contact kept changing past the core's MAX_FOLLOW_UPS follow-ups in a row (found,
  * then gone, then created by someone else…) — a retry, which starts again from the lookup.
  */
-function follow<M extends Memo>(memo: M, build: (memo: M) => RequestDescriptor, response: VendorResponse): Classification {
+function follow<M extends Memo>(memo: M, build: (memo: M) => RequestDescriptor, response: VendorResponse): ClassifyResult {
   const depth = memo.depth + 1;
   if (depth > MAX_FOLLOW_UPS) {
     return { status: 'retry', reason: `${answered(response)}: Intercom's contact changed while Signal was writing to it (more than ${MAX_FOLLOW_UPS} follow-up requests in a row: found, gone, created meanwhile), so the event is tried again from the start` };
@@ -90,7 +90,7 @@ function follow<M extends Memo>(memo: M, build: (memo: M) => RequestDescriptor, 
 }
 
 /** An identify's next step after `response`, or undefined when the answer settles it (classifyAnswer). */
-function contactStep(response: VendorResponse, request: RequestDescriptor, memo: ContactMemo, ctx: PluginContext): Classification | undefined {
+function contactStep(response: VendorResponse, request: RequestDescriptor, memo: ContactMemo, ctx: PluginContext): ClassifyResult | undefined {
   const { status } = response;
   const ids = request.eventIds;
   const hasEmail = typeof memo.contact.email === 'string';
@@ -154,7 +154,7 @@ function contactStep(response: VendorResponse, request: RequestDescriptor, memo:
  * @example
  * classifyAnswer({ status: 202, headers: {}, body: '' }, request, ctx); // { status: 'delivered' }
  */
-export function classifyAnswer(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Exclude<Classification, { next: unknown } | { perEvent: unknown }> {
+export function classifyAnswer(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Exclude<Classification, { perEvent: unknown }> {
   const { status } = response;
   if (status >= 200 && status < 300) return { status: 'delivered' };
   const said = answered(response);
@@ -196,7 +196,7 @@ export function classifyAnswer(response: VendorResponse, request: RequestDescrip
  * classifyIntercom({ status: 200, headers: {}, body: '…', json: { type: 'contact', id: '6762f0df1bb69f9f2193bb84' } }, lookup, ctx);
  * // { next: [{ method: 'PUT', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', body: { external_id: 'u-1', … }, eventIds: ['m-1'], memo: … }] }
  */
-export function classifyIntercom(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+export function classifyIntercom(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
   const memo = memoOf(request);
   const step = memo ? contactStep(response, request, memo, ctx) : undefined;
   return step ?? classifyAnswer(response, request, ctx);

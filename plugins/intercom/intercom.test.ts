@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import { createConfigAjv, MAX_FOLLOW_UPS, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, MAX_FOLLOW_UPS, type CanonicalEvent, type ClassifyResult, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import intercom from './index.ts';
 import { conflictOf, foundContact } from './answers.ts';
 import { classifyIntercom, rateLimitWaitMs } from './classify.ts';
@@ -33,15 +33,15 @@ const recordOf = (event: CanonicalEvent, config: Record<string, JsonValue> = {},
 const requestOf = (event: CanonicalEvent, config: Record<string, JsonValue> = {}, variant: Variant = 'default'): RequestDescriptor => intercom.send([{ id: event.messageId, event, payload: recordOf(event, config, variant) }], ctx(config, variant))[0]!;
 const answer = (status: number, body: unknown, headers: Record<string, string> = {}): VendorResponse => ({ status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), ...(typeof body === 'string' ? {} : { json: body }) });
 const errors = (code: string, message: string) => ({ type: 'error.list', request_id: 'req-1', errors: [{ code, message }] });
-const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
-const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
+const reasonOf = (c: ClassifyResult): string => ('reason' in c ? c.reason : '');
+const statusOf = (c: ClassifyResult): string => ('status' in c ? c.status : 'perEvent');
 const EVENTS_REQUEST: RequestDescriptor = { method: 'POST', url: 'https://api.intercom.io/events', eventIds: ['m-1'] };
 const CREATE_REQUEST: RequestDescriptor = { method: 'POST', url: 'https://api.intercom.io/contacts', eventIds: ['m-1'] };
 const UPDATE_REQUEST: RequestDescriptor = { method: 'PUT', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', eventIds: ['m-1'] };
 
 const CONTACT = { external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+447700900123', avatar: 'https://cdn.example.com/ann.png', signed_up_at: 1704164645, last_seen_at: TS, custom_attributes: { plan: 'pro', seats: 3 } };
 /** The follow-up a classification asks for (it must ask for exactly one, carrying the answered request's event). */
-const nextOf = (c: Classification): RequestDescriptor => {
+const nextOf = (c: ClassifyResult): RequestDescriptor => {
   assert.ok('next' in c, `a follow-up, not ${JSON.stringify(c)}`);
   assert.equal(c.next.length, 1);
   assert.deepEqual(c.next[0]!.eventIds, ['m-1']);
