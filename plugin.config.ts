@@ -40,6 +40,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/brevo' },
   { plugin: './plugins/amazon_kinesis' },
   { plugin: './plugins/clickhouse' },
+  { plugin: './plugins/snowflake' },
 ];
 
 export default plugins;

@@ -1,0 +1,175 @@
+// The INSERT: `POST https://{account}.snowflakecomputing.com/api/v2/statements` with one
+// multi-row statement whose every value is a bind variable (`?`, bound as TEXT), never text of
+// the statement:
+//   INSERT INTO DB.SCHEMA.TABLE (message_id, …, properties)
+//   SELECT $1, …, TO_TIMESTAMP_TZ($9), …, PARSE_JSON($12) FROM VALUES (?, …, ?), (?, …, ?)
+// Snowflake refuses PARSE_JSON in an INSERT's VALUES list, so the rows are a VALUES table read by
+// a SELECT, which converts the VARIANT and TIMESTAMP_TZ columns. The query parameters
+// `requestId` (a UUID derived from the integration, the table and the request's events, so a
+// re-send of the same events carries the same one) and `retry=true` ask Snowflake not to execute
+// again a statement it already executed for that request id. Authorization is added by the
+// plugin's `sign` as the request leaves (a JWT must be fresh).
+import { createHash } from 'node:crypto';
+import { PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiOrigin, identifier, qualifiedTable, statementTimeout, text } from './config.ts';
+import { TIMESTAMP_COLUMNS, VARIANT_COLUMNS } from './table-row.ts';
+
+/** Rows a statement carries at most (Signal's choice: Snowflake documents no binding count limit for the SQL API). */
+export const MAX_ROWS = 200;
+/** Bytes of a request's body at most (Signal's choice, well under any value's 16 MB). */
+export const MAX_BYTES = 4_000_000;
+/** The SQL API's path. */
+export const STATEMENTS_PATH = '/api/v2/statements';
+/** The User-Agent the SQL API asks every request to carry. */
+export const USER_AGENT = 'Signal/1.0 (snowflake plugin)';
+
+/** One bind variable of the SQL API: a Snowflake type and the value as text (null for NULL). */
+export interface Binding {
+  type: 'TEXT';
+  value: string | null;
+}
+
+/**
+ * A UUID derived from text (SHA-256, shaped as an RFC 9562 version 8 UUID): the same events give
+ * the same request id.
+ *
+ * @example
+ * derivedUuid('int_1\nANALYTICS.SIGNAL.EVENTS\nm-1'); // 'xxxxxxxx-xxxx-8xxx-yxxx-xxxxxxxxxxxx'
+ */
+export function derivedUuid(source: string): string {
+  const bytes = createHash('sha256').update(source).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const isStructured = (value: JsonValue | undefined): boolean => value !== null && typeof value === 'object';
+
+/** A column's value as a bind variable's text: VARIANT columns as JSON text, times and text as they are. */
+function boundText(value: JsonValue | undefined, variant: boolean): string | null {
+  if (value === undefined || value === null) return null;
+  if (variant) return JSON.stringify(value);
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * The columns of some rows, in first-seen order, each with how its values are converted: VARIANT
+ * (the README's JSON columns, and any column holding an object or list) through PARSE_JSON,
+ * TIMESTAMP_TZ through TO_TIMESTAMP_TZ, the rest as text.
+ */
+function columnsOf(rows: JsonObject[]): Array<{ name: string; kind: 'variant' | 'timestamp' | 'text' }> {
+  const seen = new Map<string, 'variant' | 'timestamp' | 'text'>();
+  for (const row of rows) {
+    for (const [name, value] of Object.entries(row)) {
+      const known = (VARIANT_COLUMNS as readonly string[]).includes(name) ? 'variant' : (TIMESTAMP_COLUMNS as readonly string[]).includes(name) ? 'timestamp' : undefined;
+      const kind = known ?? (isStructured(value) ? 'variant' : 'text');
+      const before = seen.get(name);
+      if (before === undefined || (before === 'text' && kind === 'variant')) seen.set(name, kind);
+    }
+  }
+  return [...seen].map(([name, kind]) => ({ name, kind }));
+}
+
+/**
+ * The INSERT statement and its bindings for some rows (see the file's comment).
+ *
+ * @example
+ * insertStatement('ANALYTICS.SIGNAL.EVENTS', [{ message_id: 'm-1', type: 'track', timestamp: '2026-03-24T16:00:00.000Z', received_at: '…', properties: { plan: 'pro' } }]);
+ * // { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, timestamp, received_at, properties) SELECT $1, $2, TO_TIMESTAMP_TZ($3), TO_TIMESTAMP_TZ($4), PARSE_JSON($5) FROM VALUES (?, ?, ?, ?, ?)',
+ * //   bindings: { 1: { type: 'TEXT', value: 'm-1' }, …, 5: { type: 'TEXT', value: '{"plan":"pro"}' } } }
+ */
+export function insertStatement(table: string, rows: JsonObject[]): { statement: string; bindings: Record<string, Binding> } {
+  const columns = columnsOf(rows);
+  const select = columns.map((column, index) => {
+    const ref = `$${index + 1}`;
+    return column.kind === 'variant' ? `PARSE_JSON(${ref})` : column.kind === 'timestamp' ? `TO_TIMESTAMP_TZ(${ref})` : ref;
+  });
+  const placeholders = `(${columns.map(() => '?').join(', ')})`;
+  const bindings: Record<string, Binding> = {};
+  let position = 0;
+  for (const row of rows) {
+    for (const column of columns) bindings[String(++position)] = { type: 'TEXT', value: boundText(row[column.name], column.kind === 'variant') };
+  }
+  const statement = `INSERT INTO ${table} (${columns.map((column) => column.name).join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${rows.map(() => placeholders).join(', ')}`;
+  return { statement, bindings };
+}
+
+/** The statement's context fields: database, schema, warehouse and role as Snowflake stores them (upper case). */
+function contextFields(config: Record<string, JsonValue>): JsonObject {
+  const role = identifier(config.role);
+  return {
+    database: identifier(config.database) ?? '',
+    schema: identifier(config.schema) ?? '',
+    warehouse: identifier(config.warehouse) ?? '',
+    ...(role === undefined ? {} : { role }),
+  };
+}
+
+/** The headers of every SQL API request but its authorization (added as it is sent). */
+export const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT };
+
+/** One INSERT request for some events. */
+function insertRequest(events: MappedEvent[], ctx: PluginContext, table: string): RequestDescriptor {
+  const { statement, bindings } = insertStatement(table, events.map((event) => event.payload));
+  const eventIds = events.map((event) => event.id);
+  return {
+    method: 'POST',
+    url: `${apiOrigin(ctx.config)}${STATEMENTS_PATH}`,
+    query: [['requestId', derivedUuid([ctx.integrationId, text(ctx.config.account) ?? '', table, ...eventIds].join('\n'))], ['retry', 'true']],
+    headers: { ...JSON_HEADERS },
+    body: { statement, timeout: statementTimeout(ctx.config), ...contextFields(ctx.config), bindings: bindings as unknown as JsonObject },
+    eventIds,
+  };
+}
+
+const bodyBytes = (request: RequestDescriptor): number => Buffer.byteLength(JSON.stringify(request.body));
+
+/**
+ * The INSERT requests for a batch: its events in order, at most `MAX_ROWS` rows and `MAX_BYTES`
+ * of body each, every event once. A row too large for any request is refused (a PermanentError
+ * naming its size: the core then dead-letters that event alone and sends the others).
+ *
+ * @example
+ * insertRequests(mapped, ctx);
+ * // [{ method: 'POST', url: 'https://myorg-shop.snowflakecomputing.com/api/v2/statements', query: [['requestId', '…'], ['retry', 'true']],
+ * //    body: { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (…) SELECT … FROM VALUES (?, …)', timeout: 60, database: 'ANALYTICS', schema: 'SIGNAL', warehouse: 'SIGNAL_WH', bindings: {…} }, eventIds }]
+ */
+export function insertRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
+  let table: string;
+  try {
+    table = qualifiedTable(ctx.config);
+  } catch (error) {
+    throw new PermanentError(error instanceof Error ? error.message : String(error));
+  }
+  const requests: RequestDescriptor[] = [];
+  const build = (events: MappedEvent[]): void => {
+    const request = insertRequest(events, ctx, table);
+    if (bodyBytes(request) <= MAX_BYTES) {
+      requests.push(request);
+      return;
+    }
+    if (events.length === 1) {
+      throw new PermanentError(`the row is ${bodyBytes(request).toLocaleString('en')} bytes of statement and bindings, more than a request Signal sends to Snowflake takes (${MAX_BYTES.toLocaleString('en')}): leave its largest properties out with a pipeline transformation or the blueprint's exclude`);
+    }
+    const half = Math.ceil(events.length / 2);
+    build(events.slice(0, half));
+    build(events.slice(half));
+  };
+  // Rows are grouped by their JSON size first (a cheap estimate of their bindings), then each
+  // group is checked at its exact size and halved while it is too large.
+  let group: MappedEvent[] = [];
+  let estimate = 0;
+  for (const event of batch) {
+    const size = Buffer.byteLength(JSON.stringify(event.payload)) * 2 + 64 * Object.keys(event.payload).length;
+    if (group.length > 0 && (group.length >= MAX_ROWS || estimate + size > MAX_BYTES)) {
+      build(group);
+      group = [];
+      estimate = 0;
+    }
+    group.push(event);
+    estimate += size;
+  }
+  if (group.length > 0) build(group);
+  return requests;
+}
