@@ -99,11 +99,11 @@ export function classifyStatement(response: VendorResponse, request: RequestDesc
   if (status === 401 || JWT_REFUSED_CODES.has(code) || TOKEN_REFUSED_CODES.has(code)) {
     return { status: 'dead_letter', reason: `${answered} — ${credentialAdvice(ctx.config, answer)}` };
   }
-  if (code === TIMEOUT_CODE) {
-    return { status: 'retry', reason: `${refused}: the statement ran past config.statement_timeout and was cancelled, inserting nothing — sent again; raise config.statement_timeout or the warehouse's size if this repeats` };
-  }
   if (WAREHOUSE_UNAVAILABLE.test(answer.message)) {
     return { status: 'dead_letter', reason: `${refused}: warehouse ${identifier(ctx.config.warehouse) ?? '(config.warehouse)'} cannot run it — resume it (ALTER WAREHOUSE … RESUME, or set AUTO_RESUME = TRUE) or raise its resource monitor's quota, then replay the dead letters` };
+  }
+  if (code === TIMEOUT_CODE) {
+    return { status: 'retry', reason: `${refused}: the statement ran past config.statement_timeout and was cancelled, inserting nothing — sent again; raise config.statement_timeout or the warehouse's size if this repeats` };
   }
   if (code === NO_WAREHOUSE_CODE || /no active warehouse/i.test(answer.message)) {
     return { status: 'dead_letter', reason: `${refused}: check config.warehouse (${identifier(ctx.config.warehouse) ?? 'empty'}) names an existing warehouse and grant USAGE on it to ${roleName(ctx.config)} (config.role); then replay the dead letters` };
