@@ -16,6 +16,8 @@ const registry = await loadPlugins();
  * too (the four OAuth 1.0a fields here, the harder path: with the pixel's token as well, the
  * token would be used), its optional fields filled. BigQuery's one credential is a service
  * account key (an RSA key, made here too), and so is Google Cloud Pub/Sub's.
+ * account key (an RSA key, made here too). Snowflake's credential is one of two: the key pair's
+ * private key here (an RSA key, made here too), its optional fields filled.
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
@@ -28,8 +30,13 @@ function configFor(id: string): Parameters<typeof runConformance>[1] {
     return { config };
   }
   if (id !== 'ga4' && id !== 'bigquery' && id !== 'google_pubsub') return {};
+  if (id !== 'ga4' && id !== 'bigquery' && id !== 'snowflake') return {};
   const definition = registry.get(id)!;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  if (id === 'snowflake') {
+    const { programmatic_access_token: _token, private_key_passphrase: _passphrase, ...config } = sampleConfig(definition, { optional: true });
+    return { config: { ...config, private_key: privateKey } };
+  }
   const key = JSON.stringify({ type: 'service_account', client_email: 'signal@conformance.iam.gserviceaccount.com', private_key: privateKey, token_uri: 'https://oauth2.googleapis.com/token' });
   if (id === 'bigquery') return { config: { ...sampleConfig(definition, { optional: true }), service_account_key: key } };
   // Google Cloud Pub/Sub's deletion notices are opt-in: turned on, so the deletion checks run.
