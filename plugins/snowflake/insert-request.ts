@@ -2,9 +2,12 @@
 // multi-row statement whose every value is a bind variable (`?`, bound as TEXT), never text of
 // the statement:
 //   INSERT INTO DB.SCHEMA.TABLE (message_id, …, properties)
-//   SELECT $1, …, TO_TIMESTAMP_TZ($9), …, PARSE_JSON($12) FROM VALUES (?, …, ?), (?, …, ?)
+//   SELECT $1, …, TO_TIMESTAMP_TZ($9, '<format>'), …, PARSE_JSON($12) FROM VALUES (?, …, ?), (?, NULL, …, ?)
 // Snowflake refuses PARSE_JSON in an INSERT's VALUES list, so the rows are a VALUES table read by
-// a SELECT, which converts the VARIANT and TIMESTAMP_TZ columns. The query parameters
+// a SELECT, which converts the VARIANT and TIMESTAMP_TZ columns. A column a row lacks is the
+// constant NULL in its place, not a bound null: the SQL API documents binding values as strings
+// only. Times are converted with an explicit format, so an account's TIMESTAMP_INPUT_FORMAT
+// (AUTO unless changed) cannot refuse them. The query parameters
 // `requestId` (a UUID derived from the integration, the table and the request's events, so a
 // re-send of the same events carries the same one) and `retry=true` ask Snowflake not to execute
 // again a statement it already executed for that request id. Authorization is added by the
@@ -23,10 +26,10 @@ export const STATEMENTS_PATH = '/api/v2/statements';
 /** The User-Agent the SQL API asks every request to carry. */
 export const USER_AGENT = 'Signal/1.0 (snowflake plugin)';
 
-/** One bind variable of the SQL API: a Snowflake type and the value as text (null for NULL). */
+/** One bind variable of the SQL API: a Snowflake type and the value as text (the API takes strings only). */
 export interface Binding {
   type: 'TEXT';
-  value: string | null;
+  value: string;
 }
 
 /**
@@ -46,10 +49,21 @@ export function derivedUuid(source: string): string {
 
 const isStructured = (value: JsonValue | undefined): boolean => value !== null && typeof value === 'object';
 
-/** A column's value as a bind variable's text: VARIANT columns as JSON text, times and text as they are. */
-function boundText(value: JsonValue | undefined, variant: boolean): string | null {
+/**
+ * The format TO_TIMESTAMP_TZ reads the times with (the SQL text's only literal): ISO 8601 with
+ * milliseconds and a numeric offset, as `boundText` writes the rows' UTC times.
+ */
+export const TIMESTAMP_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM';
+
+/**
+ * A column's value as a bind variable's text (null: the column is NULL for that row): VARIANT
+ * columns as JSON text, times with `+00:00` for the `Z` of the rows' UTC times (TZH:TZM reads an
+ * offset), text as it is.
+ */
+function boundText(value: JsonValue | undefined, kind: 'variant' | 'timestamp' | 'text'): string | null {
   if (value === undefined || value === null) return null;
-  if (variant) return JSON.stringify(value);
+  if (kind === 'variant') return JSON.stringify(value);
+  if (kind === 'timestamp' && typeof value === 'string') return value.replace(/Z$/, '+00:00');
   return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
@@ -75,23 +89,28 @@ function columnsOf(rows: JsonObject[]): Array<{ name: string; kind: 'variant' | 
  * The INSERT statement and its bindings for some rows (see the file's comment).
  *
  * @example
- * insertStatement('ANALYTICS.SIGNAL.EVENTS', [{ message_id: 'm-1', type: 'track', timestamp: '2026-03-24T16:00:00.000Z', received_at: '…', properties: { plan: 'pro' } }]);
- * // { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, timestamp, received_at, properties) SELECT $1, $2, TO_TIMESTAMP_TZ($3), TO_TIMESTAMP_TZ($4), PARSE_JSON($5) FROM VALUES (?, ?, ?, ?, ?)',
- * //   bindings: { 1: { type: 'TEXT', value: 'm-1' }, …, 5: { type: 'TEXT', value: '{"plan":"pro"}' } } }
+ * insertStatement('ANALYTICS.SIGNAL.EVENTS', [{ message_id: 'm-1', type: 'track', timestamp: '2026-03-24T16:00:00.000Z', received_at: '…', properties: { plan: 'pro' } }, { message_id: 'm-2', type: 'page', timestamp: '…', received_at: '…' }]);
+ * // { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, timestamp, received_at, properties) SELECT $1, $2, TO_TIMESTAMP_TZ($3, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), …, PARSE_JSON($5) FROM VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, NULL)',
+ * //   bindings: { 1: { type: 'TEXT', value: 'm-1' }, …, 3: { type: 'TEXT', value: '2026-03-24T16:00:00.000+00:00' }, …, 5: { type: 'TEXT', value: '{"plan":"pro"}' }, 6: { type: 'TEXT', value: 'm-2' }, … } }
  */
 export function insertStatement(table: string, rows: JsonObject[]): { statement: string; bindings: Record<string, Binding> } {
   const columns = columnsOf(rows);
   const select = columns.map((column, index) => {
     const ref = `$${index + 1}`;
-    return column.kind === 'variant' ? `PARSE_JSON(${ref})` : column.kind === 'timestamp' ? `TO_TIMESTAMP_TZ(${ref})` : ref;
+    return column.kind === 'variant' ? `PARSE_JSON(${ref})` : column.kind === 'timestamp' ? `TO_TIMESTAMP_TZ(${ref}, '${TIMESTAMP_FORMAT}')` : ref;
   });
-  const placeholders = `(${columns.map(() => '?').join(', ')})`;
   const bindings: Record<string, Binding> = {};
   let position = 0;
-  for (const row of rows) {
-    for (const column of columns) bindings[String(++position)] = { type: 'TEXT', value: boundText(row[column.name], column.kind === 'variant') };
-  }
-  const statement = `INSERT INTO ${table} (${columns.map((column) => column.name).join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${rows.map(() => placeholders).join(', ')}`;
+  const tuples = rows.map((row) => {
+    const cells = columns.map((column) => {
+      const value = boundText(row[column.name], column.kind);
+      if (value === null) return 'NULL';
+      bindings[String(++position)] = { type: 'TEXT', value };
+      return '?';
+    });
+    return `(${cells.join(', ')})`;
+  });
+  const statement = `INSERT INTO ${table} (${columns.map((column) => column.name).join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${tuples.join(', ')}`;
   return { statement, bindings };
 }
 

@@ -27,19 +27,23 @@ const CALL_TIMESTAMP = '2026-11-30T11:59:58.250Z';
 let sim: VendorSim;
 let signal: TestSignal;
 
-interface StatementBody { statement: string; timeout: number; database: string; schema: string; warehouse: string; role?: string; bindings: Record<string, { type: string; value: string | null }> }
+interface StatementBody { statement: string; timeout: number; database: string; schema: string; warehouse: string; role?: string; bindings: Record<string, { type: string; value: string }> }
 const bodyOf = (request: RecordedRequest) => request.json as StatementBody;
 /** The table a statement names (`INSERT INTO DB.SCHEMA.TABLE …`, `DELETE FROM …`). */
 const tableOf = (request: RecordedRequest) => /(?:INTO|FROM) ([A-Z0-9_$.]+)/.exec(bodyOf(request)?.statement ?? '')?.[1] ?? '';
 const inserts = (table: string) => sim.requests({ method: 'POST', path: STATEMENTS }).filter((r) => tableOf(r) === `ANALYTICS.SIGNAL.${table}` && bodyOf(r).statement.startsWith('INSERT'));
-/** The values bound to a request, row by row (columns in the statement's order). */
+/** The values of a request's rows (columns in the statement's order): each `?` its binding in turn, each NULL null. */
 function rowsOf(request: RecordedRequest): Array<Record<string, string | null>> {
   const { statement, bindings } = bodyOf(request);
   const columns = /\(([^)]*)\) SELECT/.exec(statement)![1]!.split(', ');
   const values = Object.values(bindings).map((binding) => binding.value);
-  const rows: Array<Record<string, string | null>> = [];
-  for (let i = 0; i < values.length; i += columns.length) rows.push(Object.fromEntries(columns.map((column, j) => [column, values[i + j]!])));
-  return rows;
+  let next = 0;
+  return [...statement.slice(statement.indexOf(' FROM VALUES ')).matchAll(/\(([^)]*)\)/g)].map(([, cells]) => {
+    const row = cells!.split(', ');
+    assert.equal(row.length, columns.length);
+    assert.ok(row.every((cell) => cell === '?' || cell === 'NULL'), `only placeholders and NULL in the rows: ${cells}`);
+    return Object.fromEntries(columns.map((column, j) => [column, row[j] === '?' ? values[next++]! : null]));
+  });
 }
 const rowsFor = (table: string, messageId: string) => inserts(table).flatMap((request) => rowsOf(request).filter((row) => row.message_id === messageId).map((row) => ({ request, row })));
 const requestIdOf = (request: RecordedRequest) => request.queryPairs.find(([name]) => name === 'requestId')?.[1];
@@ -113,15 +117,15 @@ describe('Snowflake', () => {
     assert.deepEqual(fields, { timeout: 60, database: 'ANALYTICS', schema: 'SIGNAL', warehouse: 'SIGNAL_WH', role: 'SIGNAL_WRITER' });
     // The browser call has no sentAt: the column is left out of the statement.
     assert.equal(statement, 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, event, user_id, anonymous_id, timestamp, received_at, properties, context) '
-      + 'SELECT $1, $2, $3, $4, $5, TO_TIMESTAMP_TZ($6), TO_TIMESTAMP_TZ($7), PARSE_JSON($8), PARSE_JSON($9) FROM VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      + 'SELECT $1, $2, $3, $4, $5, TO_TIMESTAMP_TZ($6, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), TO_TIMESTAMP_TZ($7, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), PARSE_JSON($8), PARSE_JSON($9) FROM VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     assert.ok(Object.values(bindings).every((binding) => binding.type === 'TEXT'));
     assert.ok(!statement.includes('sf-order-1') && !statement.includes('u-sf-1'), 'no value in the statement\'s text');
     const { received_at: receivedAt, context, ...columns } = row;
     assert.deepEqual(columns, {
       message_id: 'sf-order-1', type: 'track', event: 'Order Completed', user_id: 'u-sf-1', anonymous_id: visitor.id,
-      timestamp: CALL_TIMESTAMP, properties: JSON.stringify(properties),
+      timestamp: CALL_TIMESTAMP.replace(/Z$/, '+00:00'), properties: JSON.stringify(properties),
     });
-    assert.match(String(receivedAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.match(String(receivedAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/);
     const parsed = JSON.parse(String(context)) as { ip: string; userAgent: string; page: { url: string } };
     assert.deepEqual([parsed.ip, parsed.userAgent, parsed.page.url], [VISITOR_IP, UA, 'https://shop.example.com/thanks?utm_source=news']);
   });

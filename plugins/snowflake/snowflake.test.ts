@@ -75,14 +75,17 @@ test('the INSERT: one multi-row statement, every value a bind variable, VARIANT 
     { message_id: 'm-2', type: 'identify', timestamp: '2026-11-30T11:59:59.000Z', received_at: '2026-11-30T12:00:00.000Z', traits: { tier: 'gold' }, coupons: ['A'] },
   ];
   const { statement, bindings } = insertStatement('ANALYTICS.SIGNAL.EVENTS', rows);
+  // A column a row lacks is the constant NULL (the SQL API binds strings only); times are read
+  // with an explicit format, whatever the account's TIMESTAMP_INPUT_FORMAT.
+  const time = (n: number) => `TO_TIMESTAMP_TZ($${n}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM')`;
   assert.equal(statement, 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, event, timestamp, received_at, properties, traits, coupons) '
-    + 'SELECT $1, $2, $3, TO_TIMESTAMP_TZ($4), TO_TIMESTAMP_TZ($5), PARSE_JSON($6), PARSE_JSON($7), PARSE_JSON($8) FROM VALUES (?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?)');
+    + `SELECT $1, $2, $3, ${time(4)}, ${time(5)}, PARSE_JSON($6), PARSE_JSON($7), PARSE_JSON($8) FROM VALUES (?, ?, ?, ?, ?, ?, NULL, NULL), (?, ?, NULL, ?, ?, NULL, ?, ?)`);
   assert.deepEqual(Object.values(bindings).map((binding) => binding.value), [
-    'm-1', 'track', 'Bought \'it\'; DROP TABLE x', '2026-11-30T11:59:58.250Z', '2026-11-30T12:00:00.000Z', '{"plan":"pro"}', null, null,
-    'm-2', 'identify', null, '2026-11-30T11:59:59.000Z', '2026-11-30T12:00:00.000Z', null, '{"tier":"gold"}', '["A"]',
+    'm-1', 'track', 'Bought \'it\'; DROP TABLE x', '2026-11-30T11:59:58.250+00:00', '2026-11-30T12:00:00.000+00:00', '{"plan":"pro"}',
+    'm-2', 'identify', '2026-11-30T11:59:59.000+00:00', '2026-11-30T12:00:00.000+00:00', '{"tier":"gold"}', '["A"]',
   ]);
-  assert.ok(Object.values(bindings).every((binding) => binding.type === 'TEXT'));
-  assert.deepEqual(Object.keys(bindings).slice(0, 3), ['1', '2', '3']);
+  assert.ok(Object.values(bindings).every((binding) => binding.type === 'TEXT' && typeof binding.value === 'string'));
+  assert.deepEqual(Object.keys(bindings), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
 });
 
 test('the request: the account\'s SQL API, a requestId derived from the events (stable, another for other events) with retry=true, the context fields in upper case', () => {
