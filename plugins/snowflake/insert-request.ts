@@ -1,7 +1,7 @@
 // The INSERT: `POST https://{account}.snowflakecomputing.com/api/v2/statements` with one
 // multi-row statement whose every value is a bind variable (`?`, bound as TEXT), never text of
 // the statement:
-//   INSERT INTO DB.SCHEMA.TABLE (message_id, …, properties)
+//   INSERT INTO DB.SCHEMA.TABLE ("MESSAGE_ID", …, "PROPERTIES")
 //   SELECT $1, …, TO_TIMESTAMP_TZ($9, '<format>'), …, PARSE_JSON($12) FROM VALUES (?, …, ?), (?, NULL, …, ?)
 // Snowflake refuses PARSE_JSON in an INSERT's VALUES list, so the rows are a VALUES table read by
 // a SELECT, which converts the VARIANT and TIMESTAMP_TZ columns. A column a row lacks is the
@@ -90,7 +90,7 @@ function columnsOf(rows: JsonObject[]): Array<{ name: string; kind: 'variant' | 
  *
  * @example
  * insertStatement('ANALYTICS.SIGNAL.EVENTS', [{ message_id: 'm-1', type: 'track', timestamp: '2026-03-24T16:00:00.000Z', received_at: '…', properties: { plan: 'pro' } }, { message_id: 'm-2', type: 'page', timestamp: '…', received_at: '…' }]);
- * // { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, timestamp, received_at, properties) SELECT $1, $2, TO_TIMESTAMP_TZ($3, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), …, PARSE_JSON($5) FROM VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, NULL)',
+ * // { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS ("MESSAGE_ID", "TYPE", "TIMESTAMP", "RECEIVED_AT", "PROPERTIES") SELECT $1, $2, TO_TIMESTAMP_TZ($3, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), …, PARSE_JSON($5) FROM VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, NULL)',
  * //   bindings: { 1: { type: 'TEXT', value: 'm-1' }, …, 3: { type: 'TEXT', value: '2026-03-24T16:00:00.000+00:00' }, …, 5: { type: 'TEXT', value: '{"plan":"pro"}' }, 6: { type: 'TEXT', value: 'm-2' }, … } }
  */
 export function insertStatement(table: string, rows: JsonObject[]): { statement: string; bindings: Record<string, Binding> } {
@@ -110,7 +110,11 @@ export function insertStatement(table: string, rows: JsonObject[]): { statement:
     });
     return `(${cells.join(', ')})`;
   });
-  const statement = `INSERT INTO ${table} (${columns.map((column) => column.name).join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${tuples.join(', ')}`;
+  // Column names are written quoted in upper case: the same column as the unquoted name (Snowflake
+  // stores those in upper case), and a blueprint's column named like a reserved word (order,
+  // group, values…) is then a name rather than a syntax error for every row.
+  const names = columns.map((column) => `"${column.name.toUpperCase()}"`);
+  const statement = `INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${tuples.join(', ')}`;
   return { statement, bindings };
 }
 

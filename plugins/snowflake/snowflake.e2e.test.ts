@@ -35,7 +35,7 @@ const inserts = (table: string) => sim.requests({ method: 'POST', path: STATEMEN
 /** The values of a request's rows (columns in the statement's order): each `?` its binding in turn, each NULL null. */
 function rowsOf(request: RecordedRequest): Array<Record<string, string | null>> {
   const { statement, bindings } = bodyOf(request);
-  const columns = /\(([^)]*)\) SELECT/.exec(statement)![1]!.split(', ');
+  const columns = /\(([^)]*)\) SELECT/.exec(statement)![1]!.split(', ').map((name) => name.replace(/^"(.*)"$/, '$1').toLowerCase());
   const values = Object.values(bindings).map((binding) => binding.value);
   let next = 0;
   return [...statement.slice(statement.indexOf(' FROM VALUES ')).matchAll(/\(([^)]*)\)/g)].map(([, cells]) => {
@@ -116,7 +116,7 @@ describe('Snowflake', () => {
     const { statement, bindings, ...fields } = bodyOf(request);
     assert.deepEqual(fields, { timeout: 60, database: 'ANALYTICS', schema: 'SIGNAL', warehouse: 'SIGNAL_WH', role: 'SIGNAL_WRITER' });
     // The browser call has no sentAt: the column is left out of the statement.
-    assert.equal(statement, 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, event, user_id, anonymous_id, timestamp, received_at, properties, context) '
+    assert.equal(statement, 'INSERT INTO ANALYTICS.SIGNAL.EVENTS ("MESSAGE_ID", "TYPE", "EVENT", "USER_ID", "ANONYMOUS_ID", "TIMESTAMP", "RECEIVED_AT", "PROPERTIES", "CONTEXT") '
       + 'SELECT $1, $2, $3, $4, $5, TO_TIMESTAMP_TZ($6, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), TO_TIMESTAMP_TZ($7, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), PARSE_JSON($8), PARSE_JSON($9) FROM VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     assert.ok(Object.values(bindings).every((binding) => binding.type === 'TEXT'));
     assert.ok(!statement.includes('sf-order-1') && !statement.includes('u-sf-1'), 'no value in the statement\'s text');

@@ -78,7 +78,7 @@ test('the INSERT: one multi-row statement, every value a bind variable, VARIANT 
   // A column a row lacks is the constant NULL (the SQL API binds strings only); times are read
   // with an explicit format, whatever the account's TIMESTAMP_INPUT_FORMAT.
   const time = (n: number) => `TO_TIMESTAMP_TZ($${n}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM')`;
-  assert.equal(statement, 'INSERT INTO ANALYTICS.SIGNAL.EVENTS (message_id, type, event, timestamp, received_at, properties, traits, coupons) '
+  assert.equal(statement, 'INSERT INTO ANALYTICS.SIGNAL.EVENTS ("MESSAGE_ID", "TYPE", "EVENT", "TIMESTAMP", "RECEIVED_AT", "PROPERTIES", "TRAITS", "COUPONS") '
     + `SELECT $1, $2, $3, ${time(4)}, ${time(5)}, PARSE_JSON($6), PARSE_JSON($7), PARSE_JSON($8) FROM VALUES (?, ?, ?, ?, ?, ?, NULL, NULL), (?, ?, NULL, ?, ?, NULL, ?, ?)`);
   assert.deepEqual(Object.values(bindings).map((binding) => binding.value), [
     'm-1', 'track', 'Bought \'it\'; DROP TABLE x', '2026-11-30T11:59:58.250+00:00', '2026-11-30T12:00:00.000+00:00', '{"plan":"pro"}',
@@ -86,6 +86,9 @@ test('the INSERT: one multi-row statement, every value a bind variable, VARIANT 
   ]);
   assert.ok(Object.values(bindings).every((binding) => binding.type === 'TEXT' && typeof binding.value === 'string'));
   assert.deepEqual(Object.keys(bindings), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+  // A column named like a reserved word is a quoted name, not a syntax error.
+  const reserved = insertStatement('A.B.C', [{ message_id: 'm-3', order: 'ORD-1', group: 'g' }]);
+  assert.equal(reserved.statement, 'INSERT INTO A.B.C ("MESSAGE_ID", "ORDER", "GROUP") SELECT $1, $2, $3 FROM VALUES (?, ?, ?)');
 });
 
 test('the request: the account\'s SQL API, a requestId derived from the events (stable, another for other events) with retry=true, the context fields in upper case', () => {
