@@ -8,7 +8,7 @@ import snowflake, { signStatement } from './index.ts';
 import { classifyStatement } from './classify.ts';
 import { accountHost, jwtAccount, validateSnowflakeConfig } from './config.ts';
 import { deleteStatement, deletionRequest, readDeletionAnswer } from './forget-person.ts';
-import { derivedUuid, insertRequests, insertStatement, MAX_BYTES, MAX_ROWS } from './insert-request.ts';
+import { derivedUuid, insertRequests, insertStatement, MAX_BYTES, MAX_CELLS, MAX_ROWS } from './insert-request.ts';
 import { JWT_LIFETIME_SECONDS, keyPairJwt, privateKeyProblem, publicKeyFingerprint } from './key-pair.ts';
 import { tableRow, timestampText } from './table-row.ts';
 
@@ -116,6 +116,11 @@ test('batches: at most MAX_ROWS rows and MAX_BYTES a request, every event once; 
   const heavy = insertRequests(['a', 'b', 'c', 'd', 'e'].map(big), ctx());
   assert.ok(heavy.length >= 2 && heavy.every((r) => Buffer.byteLength(JSON.stringify(r.body)) <= MAX_BYTES));
   assert.deepEqual(heavy.flatMap((r) => r.eventIds), ['a', 'b', 'c', 'd', 'e']);
+  // A blueprint with many columns: at most MAX_CELLS values (rows × columns) in one VALUES list.
+  const wide = (id: string) => record(id, { message_id: id, type: 'track', timestamp: '2026-11-30T11:59:58.250Z', received_at: '2026-11-30T12:00:00.000Z', ...Object.fromEntries(Array.from({ length: 96 }, (_, i) => [`c${i}`, 'v'])) });
+  const wideRequests = insertRequests(Array.from({ length: MAX_ROWS }, (_, i) => wide(`w-${i}`)), ctx());
+  assert.deepEqual(wideRequests.map((r) => r.eventIds.length), [100, 100], '200 rows × 100 columns is 20,000 values: halved');
+  assert.ok(wideRequests.every((r) => (JSON.stringify(r.body).match(/\?/g) ?? []).length <= MAX_CELLS));
   assert.throws(() => insertRequests([record('huge', { message_id: 'huge', type: 'track', timestamp: '2026-11-30T11:59:58.250Z', received_at: '2026-11-30T12:00:00.000Z', properties: { blob: 'x'.repeat(MAX_BYTES) } })], ctx()), { name: 'PermanentError', message: /more than a request Signal sends to Snowflake takes/ });
   assert.throws(() => insertRequests([record('m')], ctx({ table: 'EVENTS; DROP TABLE X' })), { name: 'PermanentError', message: /config\.table is not an identifier Snowflake reads unquoted/ });
 });
