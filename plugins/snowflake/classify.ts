@@ -14,6 +14,8 @@ import {
   type SnowflakeAnswer,
 } from './snowflake-error.ts';
 
+/** Snowflake's "maximum number of expressions in a list exceeded". */
+const TOO_MANY_EXPRESSIONS_CODE = '001795';
 /** A request Snowflake refused for its size. */
 const TOO_LARGE = /too large|exceeds (?:the )?(?:maximum|limit)|request entity|max(?:imum)? (?:length|size)/i;
 /** A warehouse that cannot run statements now: suspended and not resumable (resource monitor), or being resumed. */
@@ -94,7 +96,8 @@ export function classifyStatement(response: VendorResponse, request: RequestDesc
     const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'));
     return { status: 'retry', reason: `Snowflake's rate limit was reached (${answered})`, throttled: true, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
-  if (status === 413 || ((status === 400 || status === 422) && TOO_LARGE.test(answer.message) && !(answer.sqlState ?? '').startsWith('22'))) {
+  // 001795: more expressions in the VALUES list than Snowflake takes — a size refusal too.
+  if (status === 413 || code === TOO_MANY_EXPRESSIONS_CODE || ((status === 400 || status === 422) && TOO_LARGE.test(answer.message) && !(answer.sqlState ?? '').startsWith('22'))) {
     if (several) return { status: 'split', reason: `Snowflake refused the request as too large (${answered}): sending it in halves` };
     return { status: 'dead_letter', reason: `Snowflake refused this row alone as too large (${answered}): leave its largest properties out with a pipeline transformation or the blueprint's exclude, then replay` };
   }

@@ -202,6 +202,8 @@ test('classify: refusals of the config dead-lettered naming the field or grant; 
   assert.equal(statusOf(classify(bad, ['m-1', 'm-2'])), 'split');
   assert.equal(reason(classify(bad)), 'Snowflake refused the INSERT (HTTP 422 100069 (22P02): Error parsing JSON: unknown keyword "NaN", pos 4): a value of this row does not fit its column — fix what the blueprint maps, or the column\'s type or length in the table, then replay');
   assert.equal(statusOf(classify(failure('100078', '22000', 'String \'xxxxx\' is too long and would be truncated'), ['m-1', 'm-2'])), 'split');
+  // Too many expressions in the VALUES list: a size refusal, halved.
+  assert.equal(statusOf(classify(failure('001795', '42601', 'SQL compilation error: error line 1 at position 20 maximum number of expressions in a list exceeded, expected at most 16,384, got 20,000'), ['m-1', 'm-2'])), 'split');
   assert.equal(statusOf(classify(answer(413, 'Request Entity Too Large'), ['m-1', 'm-2'])), 'split');
   assert.equal(statusOf(classify(answer(400, { code: '391903', message: 'Unsupported bind type' }), ['m-1', 'm-2'])), 'dead_letter');
 });
