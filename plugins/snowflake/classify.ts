@@ -51,9 +51,8 @@ function credentialAdvice(config: Record<string, JsonValue>, answer: SnowflakeAn
 
 /** A 2xx: Snowflake's ResultSet (delivered) or QueryStatus (202: still running, sent again). */
 function classifyAccepted(response: VendorResponse, answer: SnowflakeAnswer): Classification {
-  if (!answer.isJson || (answer.statementHandle === undefined && answer.code === undefined)) {
-    // Every SQL API answer is JSON naming its statement (`statementHandle`) and Snowflake's code:
-    // a web page or another JSON (a proxy's, a captive portal's) did not insert anything.
+  if (!answer.isJson) {
+    // Every SQL API answer is JSON: a web page (a proxy's, a captive portal's) did not insert anything.
     return { status: 'retry', reason: `HTTP ${response.status} with a body that is not the SQL API's JSON answer (${answer.message.slice(0, 120) || 'empty'}): sent again` };
   }
   if (response.status === 202) {
@@ -65,8 +64,7 @@ function classifyAccepted(response: VendorResponse, answer: SnowflakeAnswer): Cl
 
 /**
  * The SQL API's answer to an INSERT request:
- * - 200 with Snowflake's JSON (a statementHandle or code): delivered; a 2xx that is not (a
- *   proxy's page or JSON): sent again;
+ * - 200 with Snowflake's JSON: delivered; a 2xx that is not JSON (a proxy's page): sent again;
  * - 202 (still running): sent again with the same requestId (see the file's comment);
  * - 422 with a data error (SQLSTATE class 22): several rows sent again in halves, one row
  *   dead-lettered with Snowflake's words; `002003` (no table, or no access to it), `000904` (no
