@@ -15,8 +15,8 @@ const registry = await loadPlugins();
  * key as well: a config gives one), its optional fields filled. X Ads' credential is one of two
  * too (the four OAuth 1.0a fields here, the harder path: with the pixel's token as well, the
  * token would be used), its optional fields filled. BigQuery's one credential is a service
- * account key (an RSA key, made here too), and so is Google Cloud Pub/Sub's.
- * account key (an RSA key, made here too). Snowflake's credential is one of two: the key pair's
+ * account key (an RSA key, made here too), and so is Google Cloud Pub/Sub's. Snowflake's
+ * credential is one of two: the key pair's
  * private key here (an RSA key, made here too), its optional fields filled.
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
@@ -29,8 +29,7 @@ function configFor(id: string): Parameters<typeof runConformance>[1] {
     const { pixel_access_token: _token, ...config } = sampleConfig(registry.get(id)!, { optional: true });
     return { config };
   }
-  if (id !== 'ga4' && id !== 'bigquery' && id !== 'google_pubsub') return {};
-  if (id !== 'ga4' && id !== 'bigquery' && id !== 'snowflake') return {};
+  if (id !== 'ga4' && id !== 'bigquery' && id !== 'google_pubsub' && id !== 'snowflake') return {};
   const definition = registry.get(id)!;
   const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   if (id === 'snowflake') {
