@@ -4,12 +4,11 @@
 // previous_id — is the userId go, and rows whose anonymous_id (or previous_id) is the
 // anonymousId. A DELETE still running when Snowflake answers (202) is followed through
 // `GET /api/v2/statements/{statementHandle}`; deleting what is gone already deletes nothing, so
-// a try after a failure is safe. The request is signed as it is built: the core sends it at once.
+// a try after a failure is safe. Both requests are signed by the plugin's `sign` as they go.
 import {
   usableId,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { authorizationHeaders } from './authorization.ts';
 import { apiOrigin, forwardsDeletions, identifier, qualifiedTable, statementTimeout, text, usesAccessToken } from './config.ts';
 import { JSON_HEADERS, STATEMENTS_PATH, USER_AGENT, type Binding } from './insert-request.ts';
 import { NO_PRIVILEGE_CODE, NOT_FOUND_CODE, said, snowflakeAnswer } from './snowflake-error.ts';
@@ -60,7 +59,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
   return {
     method: 'POST',
     url: `${apiOrigin(ctx.config)}${STATEMENTS_PATH}`,
-    headers: { ...JSON_HEADERS, ...authorizationHeaders(ctx.config, ctx.now) },
+    headers: { ...JSON_HEADERS },
     body: {
       statement: statement.statement,
       timeout: statementTimeout(ctx.config),
@@ -84,20 +83,12 @@ function deletedRows(json: unknown): number | undefined {
   return count;
 }
 
-/**
- * The request following a running statement: `GET /api/v2/statements/{statementHandle}`, with the
- * DELETE's own authorization (signed a moment ago and valid for half an hour: the ctx a deletion's
- * answer is read with carries no current time to sign with).
- */
-function statusRequest(handle: string, deletion: RequestDescriptor, ctx: PluginContext): RequestDescriptor {
-  const headers = deletion.headers ?? {};
+/** The request following a running statement: `GET /api/v2/statements/{statementHandle}` (signed by `sign` as it goes, like the DELETE). */
+function statusRequest(handle: string, ctx: PluginContext): RequestDescriptor {
   return {
     method: 'GET',
     url: `${apiOrigin(ctx.config)}${STATEMENTS_PATH}/${encodeURIComponent(handle)}`,
-    headers: {
-      accept: 'application/json', 'user-agent': USER_AGENT,
-      authorization: headers.authorization ?? '', 'x-snowflake-authorization-token-type': headers['x-snowflake-authorization-token-type'] ?? '',
-    },
+    headers: { accept: 'application/json', 'user-agent': USER_AGENT },
     eventIds: [],
   };
 }
@@ -122,7 +113,7 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
   }
   if (response.status === 202 && answer.statementHandle !== undefined) {
     // Followed once: a DELETE still running after that is asked again with the core's backoff.
-    if (ctx !== undefined && request?.method === 'POST') return { next: statusRequest(answer.statementHandle, request, ctx) };
+    if (ctx !== undefined && request?.method === 'POST') return { next: statusRequest(answer.statementHandle, ctx) };
     return { retry: `Snowflake is still running the DELETE${statement}` };
   }
   if (response.status >= 200 && response.status < 300) return { retry: `HTTP ${response.status} with a body that is not the SQL API's answer: asked again` };
