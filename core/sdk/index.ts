@@ -11,8 +11,10 @@
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
+ *   `isConsentGranted` (the consent gate's reading of categories, e.g. marketing consent before a subscription),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
- *   any depth), `normalizePhoneNumber` (E.164 by the default country's numbering plan), and
+ *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
+ *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`), `normalizePhoneNumber` (E.164 by the default country's numbering plan), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
  *   `birthDateYmd`, `lettersOnly`), AWS Signature Version 4 for the plugins of AWS services
@@ -46,6 +48,7 @@ export { conversionActionFor, conversionActionId, conversionActionKeys, googleAd
 export { instantText } from './instant-text.ts';
 export { readDecimal, readInstantMs, readText, readWholeNumber } from './value-readers.ts';
 export { removeContactInfo } from './contact-info.ts';
+export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
@@ -62,3 +65,4 @@ export {
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';
+export { isConsentGranted } from '../pipeline/consent-gate.ts';

@@ -8,7 +8,7 @@ import bigquery from './index.ts';
 import { BIGQUERY_SCOPE, bigQueryTokenRequest, INSERT_SCOPE, readBigQueryTokenAnswer } from './access-token.ts';
 import { classifyInsertAll } from './classify.ts';
 import { sqlTableName, validateBigQueryConfig } from './config.ts';
-import { withoutQueries } from './contact-free.ts';
+import { withoutQueries } from '../../core/sdk/index.ts';
 import { deleteStatement, readDeletionAnswer, settledStatement, WAIT_MS } from './forget-person.ts';
 import { insertAllUrl, MAX_BYTES, MAX_ROWS } from './insert-request.ts';
 import { tableRow, timestampText } from './table-row.ts';

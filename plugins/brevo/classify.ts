@@ -5,10 +5,8 @@
 // `not_enough_credits`, `account_under_validation`, …); POST /v3/contacts may answer 425 Too
 // Early (`account_in_process`: the account is still being set up); a 429 carries
 // `x-sib-ratelimit-limit`, `-remaining` and `-reset` (seconds until the window resets).
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
-/** How much of Brevo's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
 /** What to check when Brevo refuses the key. */
 const CREDENTIALS = 'check config.api_key (an API v3 key, xkeysib-…, not an SMTP key) and, when the account accepts API calls from authorised IP addresses only (Security > Authorised IPs), that Signal\'s egress addresses are among them';
 
@@ -20,11 +18,6 @@ interface BrevoError {
 function errorOf(response: VendorResponse): BrevoError {
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as BrevoError) : {};
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /** Brevo's error code, when it gave one. */

@@ -12,7 +12,7 @@
 import type { ForgetOutcome, JsonObject, JsonValue, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPublish } from './classify.ts';
 import { deletionTopicOf, includesContactInfo, orderingOf, sendsDeletionNotices, text, topicOf } from './config.ts';
-import { isContactInfo } from './contact-free.ts';
+import { isContactInfo } from '../../core/sdk/index.ts';
 import { KIND_ATTRIBUTE, MAX_ORDERING_KEY_BYTES } from './pubsub-message.ts';
 import { publishHeaders, publishUrl, wireMessage } from './publish-request.ts';
 

@@ -4,10 +4,7 @@
 // "SERVICE_DISABLED", … } ] } }`. `status` is the gRPC code name, the one Pub/Sub's error-codes
 // page and Google's client libraries decide by; `details[].reason` (ErrorInfo) says more when
 // given (an API not enabled, an expired token).
-import type { VendorResponse } from '../../core/sdk/index.ts';
-
-/** How much of Google's message a reason quotes. */
-const EXCERPT_CHARS = 300;
+import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What Google said: its gRPC status name, ErrorInfo reasons and message; `google` false when the body is not Google's error. */
 export interface GoogleError {
@@ -24,11 +21,6 @@ export interface GoogleError {
    * expected number_integer"), which the message itself does not say; '' when not given.
    */
   schemaDetail: string;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 /**

@@ -13,7 +13,8 @@
 //   what is left out is said with ctx.warn.
 import { usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { includesContactInfo, orderingOf } from './config.ts';
-import { isContactInfo, isRecord, withoutContactInfo } from './contact-free.ts';
+import { isContactInfo } from '../../core/sdk/index.ts';
+import { isRecord, withoutContactInfo } from './contact-free.ts';
 
 /** Pub/Sub's attribute limits: keys up to 256 bytes, values up to 1,024 bytes, 100 a message. */
 export const MAX_ATTRIBUTE_KEY_BYTES = 256;

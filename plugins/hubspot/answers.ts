@@ -5,7 +5,7 @@
 // any issues with malformed properties"); a batch's multi-status answer lists its failed inputs
 // in `errors`, each naming them in `context.objectWriteTraceId`. Every field is optional
 // ("any error parsing should allow for specific fields to be missing").
-import type { VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of HubSpot's answer a reason quotes. */
 const EXCERPT_CHARS = 400;
@@ -23,11 +23,6 @@ export interface HubSpotError {
   correlationId?: unknown;
   policyName?: unknown;
   errorType?: unknown;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -102,9 +97,9 @@ export function errorText(error: HubSpotError): string {
 export function saidOf(response: VendorResponse): string {
   const answer = answerOf(response);
   const text = answer ? errorText(answer) : '';
-  if (text === '') return excerpt(response.body ?? '') || '(no body)';
+  if (text === '') return excerpt(response.body ?? '', EXCERPT_CHARS) || '(no body)';
   const correlation = typeof answer?.correlationId === 'string' && answer.correlationId !== '' ? ` (correlationId ${answer.correlationId})` : '';
-  return excerpt(`${text}${correlation}`);
+  return excerpt(`${text}${correlation}`, EXCERPT_CHARS);
 }
 
 /**

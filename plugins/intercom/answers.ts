@@ -5,10 +5,7 @@
 // existing person as 409 "A contact matching those details already exists with id=…" (or "An
 // archived contact matching …"). Shared by the classifier (and its follow-ups) and the person
 // deletions.
-import { responseHeader, type VendorResponse } from '../../core/sdk/index.ts';
-
-/** How much of Intercom's answer a reason quotes. */
-const EXCERPT_CHARS = 300;
+import { excerpt, responseHeader, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** The canonical `Link: </contacts/{id}>; rel="canonical"` of a merged contact's 410. */
 const CANONICAL_LINK = /<[^>]*\/contacts\/([A-Za-z0-9_-]+)>\s*;\s*rel="?canonical"?/i;
@@ -22,11 +19,6 @@ export const CONTACT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 interface IntercomError {
   code?: unknown;
   message?: unknown;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,63 +1,14 @@
 // The `without_contact_info` variant's promise, kept whatever its (editable) blueprint maps: no
-// way to reach a person leaves for Segment. Properties, traits and the context lose what names
-// or looks like contact information at any depth (the SDK's removeContactInfo; traits are read as
-// a person's, so their `name` goes too); the context loses the visitor's IP address; URLs lose
-// their query string and fragment (sites put percent-encoded addresses there,
-// `/reset?email=jane%40example.com`, which no value check sees; the campaign parameters stay in
-// context.campaign); and an id that is itself an email address or a phone number is left out.
-import { removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+// way to reach a person leaves for Segment — the SDK's recordWithoutContactInfo (properties,
+// traits and context cleaned at any depth, no IP, URLs without queries), and an id that is
+// itself an email address or a phone number left out.
+import { recordWithoutContactInfo, type JsonObject } from '../../core/sdk/index.ts';
 
 /** The variant that sends no contact information. */
 export const WITHOUT_CONTACT_INFO = 'without_contact_info';
 
-/** Keys holding a URL: `url`, `referrer`, `href`, `canonical_url`, `imageUri`… */
-const URL_KEY = /(?:url|uri|href|referr?er)$/i;
-/** Keys holding a query string alone: a page's `search`. */
-const SEARCH_KEY = /search$/i;
-/** Text that is an absolute URL, whatever its key. */
-const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 /** The message's ids, kept unless the id is contact information itself. */
-const ID_FIELDS = ['userId', 'anonymousId', 'groupId', 'previousId'] as const;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * A value whose URLs carry no query string or fragment, at any depth; a query string under a
- * `search` key is left out. Undefined when nothing is left of it.
- *
- * @example
- * urlsWithoutQueries({ url: 'https://shop.example.com/reset?email=jane%40example.com#top', search: '?email=jane%40example.com' });
- * // { url: 'https://shop.example.com/reset' }
- */
-export function urlsWithoutQueries(value: JsonValue, key = ''): JsonValue | undefined {
-  if (typeof value === 'string') {
-    if (SEARCH_KEY.test(key) && (value.startsWith('?') || value.includes('='))) return undefined;
-    if (!URL_KEY.test(key) && !ABSOLUTE_URL.test(value)) return value;
-    const cut = value.search(/[?#]/);
-    return cut === -1 ? value : value.slice(0, cut);
-  }
-  if (Array.isArray(value)) return value.flatMap((item) => { const kept = urlsWithoutQueries(item, key); return kept === undefined ? [] : [kept]; });
-  if (!isRecord(value)) return value;
-  const out: JsonObject = {};
-  for (const [name, item] of Object.entries(value)) {
-    const kept = urlsWithoutQueries(item, name);
-    if (kept !== undefined) out[name] = kept;
-  }
-  return out;
-}
-
-/** Traits (a person's): without contact information, their `name` included. */
-function personWithoutContactInfo(traits: JsonObject): JsonObject {
-  const cleaned = removeContactInfo({ person: urlsWithoutQueries(traits) as JsonObject }).person;
-  return isRecord(cleaned) ? cleaned : {};
-}
-
-/** Whether an id is an email address or a phone number (the SDK's value check, read under a neutral key). */
-function isContactId(value: JsonValue | undefined): boolean {
-  return value !== undefined && Object.keys(removeContactInfo({ value: value ?? null })).length === 0;
-}
+const ID_FIELDS = ['userId', 'anonymousId', 'groupId', 'previousId'];
 
 /**
  * A Segment message without contact information (see the file's comment). Keys keep their
@@ -69,22 +20,5 @@ function isContactId(value: JsonValue | undefined): boolean {
  * // { type: 'track', anonymousId: 'df_1', properties: { plan: 'pro' }, context: { page: { url: 'https://shop.example.com/' } } }
  */
 export function withoutContactInfo(message: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(message)) {
-    if (key === 'properties') {
-      if (isRecord(value)) out[key] = removeContactInfo(urlsWithoutQueries(value) as JsonObject);
-    } else if (key === 'traits') {
-      if (isRecord(value)) out[key] = personWithoutContactInfo(value);
-    } else if (key === 'context') {
-      if (!isRecord(value)) continue;
-      const { ip: _ip, traits, ...rest } = value;
-      const context = removeContactInfo(urlsWithoutQueries(rest) as JsonObject);
-      out[key] = isRecord(traits) ? { ...context, traits: personWithoutContactInfo(traits) } : context;
-    } else if ((ID_FIELDS as readonly string[]).includes(key)) {
-      if (!isContactId(value)) out[key] = value;
-    } else {
-      out[key] = value;
-    }
-  }
-  return out;
+  return recordWithoutContactInfo(message, { valueChecked: ID_FIELDS });
 }

@@ -6,7 +6,7 @@ import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent
 import segment, { validateSegmentConfig } from './index.ts';
 import { basicAuthorization, MAX_BYTES, MAX_EVENTS, MAX_MESSAGE_BYTES } from './batch-request.ts';
 import { classifySegment, retryAfterMs } from './classify.ts';
-import { urlsWithoutQueries } from './contact-free.ts';
+import { withoutQueries as urlsWithoutQueries } from '../../core/sdk/index.ts';
 import { forgetPerson, NO_USER_ID, PLACEHOLDER_USER_ID, readRegulationAnswer } from './forget-person.ts';
 import { SIGNAL_LIBRARY } from './segment-message.ts';
 

@@ -3,7 +3,7 @@
 // action_prohibited, invalid_token, posting_to_general_channel_denied; 404 channel_not_found,
 // no_service; 410 channel_is_archived; 429 with Retry-After; 500 rollup_error. One message per
 // request: an answer is about one event, never a batch.
-import { defaultClassify, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, defaultClassify, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of an answer that is no error code a reason quotes. */
 const EXCERPT_CHARS = 200;
@@ -52,11 +52,6 @@ function isWebPage(response: VendorResponse): boolean {
   return /text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(response.body ?? '');
 }
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
 /**
  * Slack's answer to one message. 2xx: delivered, unless a web page (no Slack answer: dead
  * letter). A known error code: dead-lettered saying what to fix (a 5xx one, such as
@@ -74,7 +69,7 @@ export function classifySlack(response: VendorResponse, _request?: RequestDescri
     return { status: 'dead_letter', reason: `Slack did not answer (HTTP ${status} with a web page, not Slack's "ok"): something between Signal and hooks.slack.com answered instead (a proxy?); check config.webhook_url and the network, then replay the dead letters` };
   }
   const code = errorCodeOf(response);
-  const answered = code ? `HTTP ${status} ${code}` : `HTTP ${status}${response.body?.trim() ? `: ${excerpt(response.body)}` : ''}`;
+  const answered = code ? `HTTP ${status} ${code}` : `HTTP ${status}${response.body?.trim() ? `: ${excerpt(response.body, EXCERPT_CHARS)}` : ''}`;
   const classified = defaultClassify(response);
   if (classified.status === 'retry') {
     const what = status === 429 ? 'rate-limited the webhook (about one message a second, short bursts allowed)' : 'failed';

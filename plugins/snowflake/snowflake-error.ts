@@ -3,10 +3,7 @@
 // QueryFailureStatus (422: `code`, `sqlState`, `message`, `statementHandle`) or an error object
 // (`code`, `message`) for a refused request (400, 401, 403, 429…). Codes are Snowflake's six-digit
 // error codes; sqlState is the ANSI SQLSTATE (class 22: a value the column cannot take).
-import type { VendorResponse } from '../../core/sdk/index.ts';
-
-/** How much of Snowflake's message a reason quotes. */
-const EXCERPT_CHARS = 300;
+import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What an answer says. */
 export interface SnowflakeAnswer {
@@ -17,11 +14,6 @@ export interface SnowflakeAnswer {
   statementHandle?: string;
   /** Whether the body is a JSON object, as every SQL API answer is (a proxy's page is not). */
   isJson: boolean;
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
 }
 
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined);

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isContactInfo, recordWithoutContactInfo, withoutQueries } from './contact-free.ts';
+
+test('withoutQueries cuts query strings and fragments off URLs at any depth, and drops a query string on its own', () => {
+  assert.deepEqual(
+    withoutQueries({ url: 'https://shop.example.com/reset?email=jane%40example.com#top', search: '?email=jane%40example.com', page_search: 'q=1', pageSearch: '?q', research: 'a=b', note: 'see ?x', links: ['https://a.example/x?y=1'] }),
+    { url: 'https://shop.example.com/reset', research: 'a=b', note: 'see ?x', links: ['https://a.example/x'] },
+  );
+  assert.deepEqual(withoutQueries({ search: 'shoes' }), { search: 'shoes' }, 'a search term, not a query string');
+});
+
+test('isContactInfo reads a value as the SDK does; an id under a neutral key', () => {
+  assert.equal(isContactInfo('value', 'jane@example.com'), true);
+  assert.equal(isContactInfo('value', '+44 7700 900123'), true);
+  assert.equal(isContactInfo('email', 'anything'), true);
+  assert.equal(isContactInfo('value', 'u-123'), false);
+});
+
+test('recordWithoutContactInfo: properties, traits and context cleaned, no IP, checked fields left out or replaced, the rest as mapped', () => {
+  const record = {
+    type: 'identify', user_id: 'jane@example.com', anonymous_id: 'df_1', event: 'Signed Up',
+    properties: { plan: 'pro', email: 'jane@example.com', url: 'https://shop.example.com/?e=jane%40example.com' },
+    traits: { name: 'Jane Doe', plan: 'pro' },
+    context: { ip: '203.0.113.9', traits: { email: 'jane@example.com', tier: 'gold' }, page: { url: 'https://shop.example.com/?e=1', title: 'Shop' } },
+  };
+  assert.deepEqual(recordWithoutContactInfo(record, { valueChecked: ['user_id', 'anonymous_id'] }), {
+    type: 'identify', anonymous_id: 'df_1', event: 'Signed Up',
+    properties: { plan: 'pro', url: 'https://shop.example.com/' },
+    traits: { plan: 'pro' },
+    context: { traits: { tier: 'gold' }, page: { url: 'https://shop.example.com/', title: 'Shop' } },
+  });
+  const replaced = recordWithoutContactInfo(record, { valueChecked: ['user_id'], replace: (value) => `hidden:${String(value).length}` });
+  assert.equal(replaced.user_id, 'hidden:16');
+  assert.deepEqual(Object.keys(replaced), Object.keys(record), 'keys keep their order');
+});
