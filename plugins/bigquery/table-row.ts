@@ -5,7 +5,7 @@
 // sends `json.dumps(value)`, "a BigQuery REST API representation"). Ids SDKs write for "no id"
 // ("undefined", "null", …) name no one and are left out (NULL), never stored as someone's id.
 // Columns the blueprint adds beyond the README's are passed on as mapped.
-import { PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
 import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
 
 /** STRING columns of the README's table. */
@@ -21,20 +21,6 @@ export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 
-/** Epoch numbers below this are seconds, from it milliseconds (the year 5138 in seconds), as the blueprint engine reads them. */
-const MS_FROM = 1e11;
-/** BigQuery's TIMESTAMP range: 0001-01-01 to 9999-12-31 (UTC). */
-const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z (Date.UTC reads years below 100 as 19xx)
-const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-/** Whether text's `YYYY-MM-DD` is a day of the calendar (the parser would roll 2024-02-31 over to March 2). */
-function isCalendarDate(text: string): boolean {
-  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
-  // Leap years repeat every 400 years, so a year of the same place in the cycle tells the month's length.
-  const monthDays = new Date(Date.UTC(2000 + (year % 400), month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= monthDays;
-}
-
 /**
  * A time as a TIMESTAMP column takes it — RFC 3339 in UTC with milliseconds — from ISO 8601
  * text (a date alone is its midnight UTC; a date-time without an offset is UTC) or epoch
@@ -46,24 +32,7 @@ function isCalendarDate(text: string): boolean {
  * timestampText('next tuesday');              // undefined
  */
 export function timestampText(value: JsonValue | undefined): string | undefined {
-  let ms: number;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return undefined;
-    ms = Math.abs(value) >= MS_FROM ? value : value * 1000;
-  } else if (typeof value === 'string') {
-    const trimmed = value.trim();
-    const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(?:(Z)|([+-]\d{2})(?::?(\d{2}))?)?$/i.exec(trimmed);
-    if (!iso || !isCalendarDate(trimmed)) return undefined;
-    const [, date, time, zulu, offsetHours, offsetMinutes] = iso;
-    // A date-time without an offset is UTC (as the blueprint engine reads it), not the server's
-    // zone; the offsets collect admits (±hh:mm, ±hhmm, ±hh) are written ±hh:mm for the parser.
-    const zone = zulu !== undefined || offsetHours === undefined ? 'Z' : `${offsetHours}:${offsetMinutes ?? '00'}`;
-    ms = Date.parse(time === undefined ? `${date}T00:00:00Z` : `${date}T${time}${zone}`);
-  } else {
-    return undefined;
-  }
-  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
-  return new Date(ms).toISOString();
+  return utcTimeText(value);
 }
 
 /** Text of a STRING column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */

@@ -7,7 +7,7 @@
 // JSON in a query). Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left
 // out (the column's default ''), never stored as someone's id. Columns the blueprint adds beyond
 // the README's are passed on as mapped.
-import { PermanentError, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { PermanentError, usableId, type JsonObject, type JsonValue, utcTimeText } from '../../core/sdk/index.ts';
 
 /** String columns of the README's table. */
 export const STRING_COLUMNS = ['message_id', 'type', 'event', 'name'] as const;
@@ -22,19 +22,9 @@ export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 
-/** Epoch numbers below this are seconds, from it milliseconds (the year 5138 in seconds), as the blueprint engine reads them. */
-const MS_FROM = 1e11;
 /** DateTime64's range: 1900-01-01 00:00:00 to 2299-12-31 23:59:59.99999999 (UTC). */
 const MIN_MS = Date.UTC(1900, 0, 1);
 const MAX_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
-
-/** Whether text's `YYYY-MM-DD` is a day of the calendar (the parser would roll 2024-02-31 over to March 2). */
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  // Leap years repeat every 400 years, so a year of the same place in the cycle tells the month's length.
-  const monthDays = new Date(Date.UTC(2000 + (year % 400), month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= monthDays;
-}
 
 /**
  * A time as the DateTime64 columns take it — ISO 8601 in UTC with milliseconds — from ISO 8601
@@ -47,23 +37,7 @@ function isCalendarDate(value: string): boolean {
  * timeText('next tuesday');              // undefined
  */
 export function timeText(value: JsonValue | undefined): string | undefined {
-  let ms: number;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return undefined;
-    ms = Math.abs(value) >= MS_FROM ? value : value * 1000;
-  } else if (typeof value === 'string') {
-    const trimmed = value.trim();
-    const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(?:(Z)|([+-]\d{2})(?::?(\d{2}))?)?$/i.exec(trimmed);
-    if (!iso || !isCalendarDate(trimmed)) return undefined;
-    const [, date, time, zulu, offsetHours, offsetMinutes] = iso;
-    // A date-time without an offset is UTC (as the blueprint engine reads it), not the server's zone.
-    const zone = zulu !== undefined || offsetHours === undefined ? 'Z' : `${offsetHours}:${offsetMinutes ?? '00'}`;
-    ms = Date.parse(time === undefined ? `${date}T00:00:00Z` : `${date}T${time}${zone}`);
-  } else {
-    return undefined;
-  }
-  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
-  return new Date(ms).toISOString();
+  return utcTimeText(value, { minMs: MIN_MS, maxMs: MAX_MS });
 }
 
 /** Text of a String column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */

@@ -4,7 +4,7 @@
 // JSON text through PARSE_JSON). Ids SDKs write for "no id" ("undefined", "null", …) name no one
 // and are left out (NULL). Columns the blueprint adds beyond the README's are passed on when
 // their name is an identifier Snowflake reads unquoted; another name is left out, said with ctx.warn.
-import { PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
 import { UNQUOTED_IDENTIFIER } from './config.ts';
 
 /** VARCHAR columns of the README's table. */
@@ -20,11 +20,6 @@ export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 
-/** Epoch numbers below this are seconds, from it milliseconds (as the blueprint engine reads them). */
-const MS_FROM = 1e11;
-/** Years 1 to 9999 (UTC): what a TIMESTAMP_TZ column takes from ISO text. */
-const MIN_MS = -62_135_596_800_000;
-const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(?:(Z)|([+-]\d{2})(?::?(\d{2}))?)?$/i;
 
 /**
@@ -38,24 +33,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?
  * timestampText('2026-02-31');                // undefined
  */
 export function timestampText(value: JsonValue | undefined): string | undefined {
-  let ms: number;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return undefined;
-    ms = Math.abs(value) >= MS_FROM ? value : value * 1000;
-  } else if (typeof value === 'string') {
-    const match = ISO.exec(value.trim());
-    if (!match) return undefined;
-    const [, year, month, day, time, zulu, offsetHours, offsetMinutes] = match;
-    // The parser rolls 2026-02-31 over to March 3: a day past the month's end is refused instead.
-    const monthDays = new Date(Date.UTC(2000 + (Number(year) % 400), Number(month), 0)).getUTCDate();
-    if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > monthDays) return undefined;
-    const zone = zulu !== undefined || offsetHours === undefined ? 'Z' : `${offsetHours}:${offsetMinutes ?? '00'}`;
-    ms = Date.parse(`${year}-${month}-${day}T${time ?? '00:00:00'}${zone}`);
-  } else {
-    return undefined;
-  }
-  if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) return undefined;
-  return new Date(ms).toISOString();
+  return utcTimeText(value);
 }
 
 /** Text of a VARCHAR column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
