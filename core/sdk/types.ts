@@ -288,6 +288,16 @@ export interface PluginDefinition {
    */
   classify?: (response: VendorResponse, request: RequestDescriptor, ctx: PluginContext) => ClassifyResult;
   /**
+   * The vendor's answer to an accepted request, as its API documents it: the conformance suite
+   * checks that `classify` reads it as delivered (without it, a bare `200 {}`). Declare it when
+   * the classifier is stricter than "any 2xx" — a 2xx without the vendor's own fields (Pub/Sub's
+   * `messageIds`) is a proxy's or a wrong route's answer, not a delivery.
+   *
+   * @example
+   * successAnswer: { status: 200, body: { messageIds: ['1234567890'] } },
+   */
+  successAnswer?: { status?: number; headers?: Record<string, string>; body: JsonValue };
+  /**
    * Signs a request at the moment it is sent (OAuth 1.0a, AWS Signature V4, an HMAC with a
    * timestamp the vendor checks): called by the core with `ctx.now` set to that moment — after
    * the rate limiter's wait, and again for each re-send — and returning the request to send

@@ -96,6 +96,8 @@ test('limits and declarations: batch, rateLimit, consent, cookies, vendorFields'
   assertProblem({ rateLimit: { rps: 10, endpoints: { 'a b': { rps: 1 } } } }, 'rateLimit.endpoints.a b', /named with/);
   assertProblem({ rateLimit: { rps: 10, endpoints: { users: { rps: 1, daily: 5 } } } }, 'rateLimit.endpoints.users', /unknown fields daily/);
   assertProblem({ rateLimit: { rps: 10, endpoints: [] } }, 'rateLimit.endpoints', /must be/);
+  assertProblem({ successAnswer: { status: 404, body: {} } }, 'successAnswer.status', /2xx/);
+  assertProblem({ successAnswer: { status: 200 } }, 'successAnswer', /body/);
   assertProblem({ consent: 'analytics' }, 'consent', /array of category names/);
   assertProblem({ consent: [''] }, 'consent', /array of category names/);
   assertProblem({ cookies: ['ok', 'bad name;'] }, 'cookies', /cookie names/);

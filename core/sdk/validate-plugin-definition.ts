@@ -35,7 +35,7 @@ const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
   variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
-  send: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, processingReport: true, clickIds: true,
+  send: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, processingReport: true, clickIds: true, successAnswer: true,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -293,6 +293,14 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       for (const key of ['enabled', 'request'] as const) if (typeof exchange[key] !== 'function') add(`accessToken.${key}`, 'must be a function');
       if (exchange.read !== undefined && typeof exchange.read !== 'function') add('accessToken.read', 'must be a function when given');
       for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read)');
+    }
+  }
+  if (d.successAnswer !== undefined) {
+    const answer = d.successAnswer as Record<string, unknown>;
+    if (!isObject(answer) || !('body' in answer)) add('successAnswer', 'must be { status?, headers?, body }: the vendor\'s documented answer to an accepted request');
+    else {
+      if (answer.status !== undefined && (!Number.isInteger(answer.status) || (answer.status as number) < 200 || (answer.status as number) > 299)) add('successAnswer.status', `must be a 2xx status when given (got ${shown(answer.status)})`);
+      if (answer.headers !== undefined && (!isObject(answer.headers) || Object.values(answer.headers).some((v) => typeof v !== 'string'))) add('successAnswer.headers', 'must be an object of text values when given');
     }
   }
   if (d.processingReport !== undefined) {

@@ -36,21 +36,21 @@ function permissionAdvice(error: GoogleError, config: Record<string, JsonValue>,
 }
 
 /**
- * A 2xx: delivered when it is JSON like Pub/Sub's answer (`{ messageIds: [...] }`); a body that
- * is not JSON (a proxy's or captive portal's page) is no publish, so the request is sent again.
+ * A 2xx: delivered when it is Pub/Sub's answer (`{ messageIds: [...] }`); any other body (a
+ * proxy's or captive portal's page, a JSON without messageIds) is no publish, so the request is
+ * sent again.
  */
 function classifyAccepted(response: VendorResponse): Classification {
   const json = response.json;
-  // A JSON object, as Pub/Sub's `{ messageIds }` is (the core's conformance reads a 2xx `{}` as
-  // delivered too): a page that is not JSON is someone else's.
-  if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { status: 'delivered' };
+  // Pub/Sub names every message it published; a JSON object without messageIds is someone else's.
+  if (json !== null && typeof json === 'object' && Array.isArray((json as { messageIds?: unknown }).messageIds)) return { status: 'delivered' };
   const body = (response.body ?? '').replace(/\s+/g, ' ').trim().slice(0, 120);
   return { status: 'retry', reason: `HTTP ${response.status} without Pub/Sub's JSON answer (messageIds)${body ? `: ${body}` : ''} — not Pub/Sub's answer (a proxy?), so not counted as published` };
 }
 
 /**
  * Pub/Sub's answer to a publish request (see the file's comment):
- * - 2xx JSON: delivered; 2xx not JSON: retried;
+ * - 2xx with `messageIds`: delivered; any other 2xx: retried;
  * - RESOURCE_EXHAUSTED (429, or any status): retried as a rate limit (no try used up, the
  *   integration slowed down), after Retry-After when given;
  * - CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, ABORTED, INTERNAL, UNAVAILABLE, and 408 and 5xx

@@ -163,6 +163,7 @@ test('publishUrl percent-encodes the ids and keeps a domain-scoped project\'s co
 test('classify: 2xx JSON delivered; a 2xx that is not Pub/Sub\'s answer is retried', () => {
   assert.deepEqual(classify(answer(200, { messageIds: ['1', '2'] }), ['m-1', 'm-2']), { status: 'delivered' });
   assert.deepEqual(classify(answer(200, '<html>Please log in to the proxy</html>')), { status: 'retry', reason: 'HTTP 200 without Pub/Sub\'s JSON answer (messageIds): <html>Please log in to the proxy</html> — not Pub/Sub\'s answer (a proxy?), so not counted as published' });
+  assert.deepEqual(classify(answer(200, {})), { status: 'retry', reason: 'HTTP 200 without Pub/Sub\'s JSON answer (messageIds): {} — not Pub/Sub\'s answer (a proxy?), so not counted as published' }, 'a JSON object without messageIds is not Pub/Sub\'s');
 });
 
 test('classify: RESOURCE_EXHAUSTED retried as a rate limit with Retry-After; the codes Google\'s clients retry, retried', () => {

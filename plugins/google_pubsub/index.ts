@@ -69,5 +69,7 @@ export default definePlugin({
   map: (payload, event, ctx) => pubSubMessage(payload, event, ctx),
   send: (batch, ctx) => publishRequests(batch, ctx, topicOf(ctx.config)),
   classify: (response, request, ctx) => classifyPublish(response, request, ctx, topicOf(ctx.config)),
+  // Pub/Sub's answer to a publish: a 2xx without its messageIds is not counted as published.
+  successAnswer: { status: 200, body: { messageIds: ['2109263418427352'] } },
   forgetPerson: pubSubDeletionNotices,
 });

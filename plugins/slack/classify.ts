@@ -45,11 +45,12 @@ export function errorCodeOf(response: VendorResponse): string | undefined {
 
 /**
  * A 2xx that is a web page: the address answering is no Slack webhook (a proxy or a captive
- * portal between Signal and Slack). Counted delivered, the message would be lost unseen.
+ * portal between Signal and Slack). Counted delivered, the message would be lost unseen. Read
+ * from the body alone: Slack itself answers `ok` (and its error codes) as `text/html`.
  */
 function isWebPage(response: VendorResponse): boolean {
-  const type = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
-  return /text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(response.body ?? '');
+  const body = response.body ?? '';
+  return /^\s*<(?:!doctype|html|head|body)\b/i.test(body) || /<\/(?:html|body)>/i.test(body);
 }
 
 /**

@@ -67,4 +67,5 @@ export default definePlugin({
   batch: { maxEvents: 1, maxBytes: MAX_BYTES },
   send: (batch, ctx) => batch.map((event) => postMessage(event, ctx)),
   classify: classifySlack,
+  successAnswer: { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' },
 });

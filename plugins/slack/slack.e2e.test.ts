@@ -13,6 +13,8 @@ let sim: VendorSim;
 let signal: TestSignal;
 const VISITOR = 'df_slack0visitor1';
 const HOOK_PATH = '/services/T024BE7LD/B01ABCDEF12/abcdefghijklmnopqrstuvwx';
+/** Slack's answers come as text/html, its success (`ok`) included. */
+const SLACK_HEADERS = { 'content-type': 'text/html' };
 const WEBHOOK_URL = `https://hooks.slack.com${HOOK_PATH}`;
 const RULES = [
   { events: ['Order Completed'], where: [{ field: 'properties.revenue', op: '>=', value: '500' }], template: ':tada: Order {{properties.order_id}}: *{{properties.revenue}} {{properties.currency}}*' },
@@ -29,7 +31,8 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://hooks.slack.com=${sim.url}`,
   }, { label: 'slack' });
   // Slack's answer to a message it posted.
-  sim.setDefault('POST', HOOK_PATH, { status: 200, body: 'ok' });
+  // As Slack answers: its words as text/html (`ok`, or an error code).
+  sim.setDefault('POST', HOOK_PATH, { status: 200, headers: SLACK_HEADERS, body: 'ok' });
 });
 after(async () => {
   await signal.close();
@@ -95,7 +98,7 @@ describe('Slack', () => {
 
   test('a 500 (rollup_error) and a timeout are retried, then the message is delivered once', async () => {
     const { site, integrationId } = await installed('Slack outage');
-    sim.script('POST', HOOK_PATH, [{ status: 500, body: 'rollup_error' }, reply.hang()]);
+    sim.script('POST', HOOK_PATH, [{ status: 500, headers: SLACK_HEADERS, body: 'rollup_error' }, reply.hang()]);
     await browser(site.key, { type: 'track', event: 'Order Completed', messageId: 'sl-500-1', properties: { order_id: 'retry-500', revenue: 700, currency: 'EUR' } });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 30_000);
     assert.equal(messagesWith('retry-500').length, 3, 'the 500, the timeout, then the success');
@@ -115,7 +118,7 @@ describe('Slack', () => {
 
   test('a removed webhook (404 no_service) and an archived channel (410) dead-letter at once, saying what to fix and never quoting the URL', async () => {
     const { site, integrationId } = await installed('Slack gone');
-    sim.script('POST', HOOK_PATH, [{ status: 404, body: 'no_service' }, { status: 410, body: 'channel_is_archived' }]);
+    sim.script('POST', HOOK_PATH, [{ status: 404, headers: SLACK_HEADERS, body: 'no_service' }, { status: 410, headers: SLACK_HEADERS, body: 'channel_is_archived' }]);
     await browser(site.key, { type: 'track', event: 'Order Completed', messageId: 'sl-404-1', properties: { order_id: 'gone-1', revenue: 900, currency: 'USD' } });
     const removed = await waitForDeadLetter(signal, integrationId, 'sl-404-1');
     assert.equal(removed.attempts, 1);
@@ -143,7 +146,8 @@ describe('Slack', () => {
       await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
       assert.deepEqual(['ok-1', 'bad-2', 'ok-3'].map((id) => messagesWith(id).length), [1, 1, 1], 'one request per message');
     } finally {
-      sim.setDefault('POST', HOOK_PATH, { status: 200, body: 'ok' });
+      // As Slack answers: its words as text/html (`ok`, or an error code).
+  sim.setDefault('POST', HOOK_PATH, { status: 200, headers: SLACK_HEADERS, body: 'ok' });
     }
   });
 

@@ -211,6 +211,8 @@ test('name patterns: * for any characters (none included), the rest literal; lin
 
 test('classify: Slack\'s answers, each saying what to fix; reasons never quote the webhook URL', () => {
   assert.deepEqual(classify(answer(200, 'ok')), { status: 'delivered' });
+  // Slack answers its own "ok" (and its error codes) as text/html: that alone is no web page.
+  assert.deepEqual(classify(answer(200, 'ok', { 'Content-Type': 'text/html' })), { status: 'delivered' });
   const html = classify(answer(200, '<!DOCTYPE html><html>portal</html>', { 'Content-Type': 'text/html' }));
   assert.equal((html as { status: string }).status, 'dead_letter');
   assert.match((html as { reason: string }).reason, /^Slack did not answer \(HTTP 200 with a web page, not Slack's "ok"\)/);

@@ -367,11 +367,19 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       const request: RequestDescriptor = { method: 'POST', url: 'https://vendor.example/api', eventIds: ['a', 'b'] };
       const ctx = context(Object.keys(plugin.variants)[0] ?? 'default');
       const classify = (status: number): string[] => {
-        const body = status < 300 ? '{}' : JSON.stringify({ error: `HTTP ${status}` });
-        const response: VendorResponse = { status, headers: status === 429 ? { 'retry-after': '1' } : {}, body, json: JSON.parse(body) as unknown };
+        const success = plugin.successAnswer;
+        const body = status >= 300 ? JSON.stringify({ error: `HTTP ${status}` }) : success === undefined ? '{}' : typeof success.body === 'string' ? success.body : JSON.stringify(success.body);
+        const headers = status === 429 ? { 'retry-after': '1' } : status < 300 ? { ...success?.headers } : {};
+        let json: unknown;
+        try {
+          json = JSON.parse(body) as unknown;
+        } catch {
+          json = undefined; // a text answer (Slack's "ok")
+        }
+        const response: VendorResponse = { status: status < 300 ? success?.status ?? status : status, headers, body, ...(json === undefined ? {} : { json }) };
         return outcomes(() => (plugin.classify ? plugin.classify(response, request, ctx) : defaultClassify(response)), request);
       };
-      assert.deepEqual(classify(200), ['delivered', 'delivered'], 'HTTP 200');
+      assert.deepEqual(classify(200), ['delivered', 'delivered'], `HTTP 200 (${plugin.successAnswer ? 'the plugin\'s successAnswer' : '{}'})`);
       for (const status of [400, 401, 403, 404]) assert.deepEqual(classify(status), ['dead_letter', 'dead_letter'], `HTTP ${status}`);
       assert.deepEqual(classify(429), ['retry', 'retry'], 'HTTP 429');
       for (const status of [500, 502, 503]) assert.deepEqual(classify(status), ['retry', 'retry'], `HTTP ${status}`);
