@@ -163,6 +163,13 @@ export type Classification =
 /** What `classify` may answer: a `Classification`, or `FollowUp` requests before the events settle. */
 export type ClassifyResult = Classification | FollowUp;
 
+/** A vendor's documented answer to an accepted request (`PluginDefinition.successAnswer`): a 2xx status (200 by default), its headers, its body. */
+export interface SuccessAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body: JsonValue;
+}
+
 /** How many follow-up requests may come in a row from one request's answer (see `FollowUp`). */
 export const MAX_FOLLOW_UPS = 4;
 
@@ -296,7 +303,7 @@ export interface PluginDefinition {
    * @example
    * successAnswer: { status: 200, body: { messageIds: ['1234567890'] } },
    */
-  successAnswer?: { status?: number; headers?: Record<string, string>; body: JsonValue };
+  successAnswer?: SuccessAnswer;
   /**
    * Signs a request at the moment it is sent (OAuth 1.0a, AWS Signature V4, an HMAC with a
    * timestamp the vendor checks): called by the core with `ctx.now` set to that moment — after
@@ -518,6 +525,8 @@ export interface PersonForgetting {
    * 2xx done; 408, 429 and 5xx tried again; any other status failed with the vendor's message.
    */
   read?(response: VendorResponse, request?: RequestDescriptor, ctx?: PluginContext): ForgetOutcome;
+  /** The vendor's documented answer to an accepted deletion request, which the conformance suite checks `read` takes as done (else `200 {"error":"HTTP 200"}`): see `PluginDefinition.successAnswer`. */
+  successAnswer?: SuccessAnswer;
 }
 
 /** One identifier of a visitor the partner can look up: its name there (a linking key) and its value. */

@@ -38,6 +38,16 @@ const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   send: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, processingReport: true, clickIds: true, successAnswer: true,
 };
 
+/** A vendor's documented answer (`successAnswer`): `{ status?, headers?, body }`, a 2xx status, text headers. */
+function checkSuccessAnswer(answer: unknown, field: string, add: (field: string, message: string) => void): void {
+  if (!isObject(answer) || !('body' in answer)) {
+    add(field, 'must be { status?, headers?, body }: the vendor\'s documented answer to an accepted request');
+    return;
+  }
+  if (answer.status !== undefined && (!Number.isInteger(answer.status) || (answer.status as number) < 200 || (answer.status as number) > 299)) add(`${field}.status`, `must be a 2xx status when given (got ${shown(answer.status)})`);
+  if (answer.headers !== undefined && (!isObject(answer.headers) || Object.values(answer.headers).some((v) => typeof v !== 'string'))) add(`${field}.headers`, 'must be an object of text values when given');
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -260,7 +270,8 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       const forget = d.forgetPerson;
       for (const key of ['enabled', 'request'] as const) if (typeof forget[key] !== 'function') add(`forgetPerson.${key}`, 'must be a function');
       if (forget.read !== undefined && typeof forget.read !== 'function') add('forgetPerson.read', 'must be a function when given');
-      for (const key of Object.keys(forget)) if (!['enabled', 'request', 'read'].includes(key)) add(`forgetPerson.${key}`, 'is not a field of forgetPerson (enabled, request, read)');
+      if (forget.successAnswer !== undefined) checkSuccessAnswer(forget.successAnswer, 'forgetPerson.successAnswer', add);
+      for (const key of Object.keys(forget)) if (!['enabled', 'request', 'read', 'successAnswer'].includes(key)) add(`forgetPerson.${key}`, 'is not a field of forgetPerson (enabled, request, read, successAnswer)');
     }
   }
   if (d.clickIds !== undefined) {
@@ -295,14 +306,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read)');
     }
   }
-  if (d.successAnswer !== undefined) {
-    const answer = d.successAnswer as Record<string, unknown>;
-    if (!isObject(answer) || !('body' in answer)) add('successAnswer', 'must be { status?, headers?, body }: the vendor\'s documented answer to an accepted request');
-    else {
-      if (answer.status !== undefined && (!Number.isInteger(answer.status) || (answer.status as number) < 200 || (answer.status as number) > 299)) add('successAnswer.status', `must be a 2xx status when given (got ${shown(answer.status)})`);
-      if (answer.headers !== undefined && (!isObject(answer.headers) || Object.values(answer.headers).some((v) => typeof v !== 'string'))) add('successAnswer.headers', 'must be an object of text values when given');
-    }
-  }
+  if (d.successAnswer !== undefined) checkSuccessAnswer(d.successAnswer, 'successAnswer', add);
   if (d.processingReport !== undefined) {
     if (!isObject(d.processingReport)) add('processingReport', 'must be { afterSeconds, maxChecks?, receipt, request, read }');
     else {

@@ -84,6 +84,8 @@ export function readNoticeAnswer(response: VendorResponse, request?: RequestDesc
 
 /** The core's forwarding of person deletions: a notice published, when config.deletion_notices is on. */
 export const pubSubDeletionNotices: PersonForgetting = {
+  // A notice is a publish: Pub/Sub's answer names the message it published.
+  successAnswer: { status: 200, body: { messageIds: ['2109263418427353'] } },
   enabled: (config) => sendsDeletionNotices(config) && text(config.service_account_key) !== undefined,
   request: (person, ctx): RequestDescriptor | { skipped: string } => {
     const ids = noticeIds(person, ctx.config);

@@ -14,6 +14,7 @@ import {
   validatePluginDefinition,
   type CanonicalEvent,
   type ClassifyResult,
+  type SuccessAnswer,
   type ConfigFieldSchema,
   type EventOutcome,
   type JsonValue,
@@ -94,6 +95,22 @@ function bodyBytes(request: RequestDescriptor): number {
   if (request.body === undefined) return 0;
   if (request.body instanceof Uint8Array) return request.body.byteLength;
   return Buffer.byteLength(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+}
+
+/**
+ * An answer as the core hands it to a plugin: the vendor's documented one (`successAnswer`),
+ * or `body` with `status` (a 429 with `Retry-After: 1`); `json` when the body is JSON.
+ */
+function answered(success: SuccessAnswer | undefined, body: string, status = 200): VendorResponse {
+  const text = success === undefined ? body : typeof success.body === 'string' ? success.body : JSON.stringify(success.body);
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch {
+    json = undefined; // a text answer (Slack's "ok")
+  }
+  const headers = success?.headers ? { ...success.headers } : status === 429 ? { 'retry-after': '1' } : {};
+  return { status: success?.status ?? status, headers, body: text, ...(json === undefined ? {} : { json }) };
 }
 
 /** What the core does with a classification or a thrown error, per event of the request. */
@@ -337,7 +354,10 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
           built++;
         }
         assert.ok(built > 0, 'some person gets a request (named by both ids, or by an email as userId)');
-        const read = (status: number) => (forget.read ?? defaultForgetRead)({ status, headers: {}, body: JSON.stringify({ error: `HTTP ${status}` }), json: { error: `HTTP ${status}` } }, sample!);
+        const read = (status: number) => (forget.read ?? defaultForgetRead)(
+          status < 300 && forget.successAnswer ? answered(forget.successAnswer, '') : answered(undefined, JSON.stringify({ error: `HTTP ${status}` }), status),
+          sample!,
+        );
         assert.ok('done' in read(200), 'HTTP 200: accepted');
         for (const status of [429, 500, 503]) assert.ok('retry' in read(status), `HTTP ${status}: tried again`);
         for (const status of [400, 401, 403]) assert.ok('failed' in read(status), `HTTP ${status}: failed`);
@@ -367,16 +387,7 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       const request: RequestDescriptor = { method: 'POST', url: 'https://vendor.example/api', eventIds: ['a', 'b'] };
       const ctx = context(Object.keys(plugin.variants)[0] ?? 'default');
       const classify = (status: number): string[] => {
-        const success = plugin.successAnswer;
-        const body = status >= 300 ? JSON.stringify({ error: `HTTP ${status}` }) : success === undefined ? '{}' : typeof success.body === 'string' ? success.body : JSON.stringify(success.body);
-        const headers = status === 429 ? { 'retry-after': '1' } : status < 300 ? { ...success?.headers } : {};
-        let json: unknown;
-        try {
-          json = JSON.parse(body) as unknown;
-        } catch {
-          json = undefined; // a text answer (Slack's "ok")
-        }
-        const response: VendorResponse = { status: status < 300 ? success?.status ?? status : status, headers, body, ...(json === undefined ? {} : { json }) };
+        const response = status < 300 ? answered(plugin.successAnswer, '{}') : answered(undefined, JSON.stringify({ error: `HTTP ${status}` }), status);
         return outcomes(() => (plugin.classify ? plugin.classify(response, request, ctx) : defaultClassify(response)), request);
       };
       assert.deepEqual(classify(200), ['delivered', 'delivered'], `HTTP 200 (${plugin.successAnswer ? 'the plugin\'s successAnswer' : '{}'})`);
