@@ -29,6 +29,9 @@ test('a whole number: truncated from a number or decimal text; nothing otherwise
 
 test('readInstantMs: seconds or ms as numbers or digits, ISO 8601 text; nothing a calendar cannot hold', () => {
   assert.equal(readInstantMs(1796032800), 1796032800000);
+  // No offset is UTC whatever the server's zone (Date.parse alone would read it locally).
+  assert.equal(readInstantMs('2026-11-30T10:00:00'), 1796032800000);
+  assert.equal(readInstantMs('2026-11-30 10:00'), 1796032800000);
   assert.equal(readInstantMs(' 1796032800000 '), 1796032800000);
   assert.equal(readInstantMs(1796032800.9), 1796032800900);
   assert.equal(readInstantMs('2026-11-30T10:00:00Z'), 1796032800000);

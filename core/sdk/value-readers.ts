@@ -63,13 +63,16 @@ export function readWholeNumber(value: JsonValue | undefined, range: { min?: num
   return Math.trunc(number);
 }
 
+/** An ISO 8601 date-time without an offset (`2026-11-30T10:00:00`, `2026-11-30 10:00`). */
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
 /** The range a Date holds: ±8.64e15 ms around 1970. */
 const MAX_DATE_MS = 8.64e15;
 
 /**
  * An instant as a blueprint may map it, in ms since the epoch: a number or digits (seconds,
- * or ms when too large to be seconds: from 1e11, March 1973 in ms) or ISO 8601 text; nothing
- * for anything else, or a time no calendar holds.
+ * or ms when too large to be seconds: from 1e11, March 1973 in ms) or ISO 8601 text (UTC when it
+ * names no offset); nothing for anything else, or a time no calendar holds.
  *
  * @example
  * readInstantMs(1796032800);                 // 1796032800000 (seconds)
@@ -81,6 +84,11 @@ export function readInstantMs(value: JsonValue | undefined): number | undefined 
   const digits = typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
   let ms: number | undefined;
   if (typeof digits === 'number' && Number.isFinite(digits)) ms = Math.floor(digits < 1e11 ? digits * 1000 : digits);
-  else if (typeof digits === 'string' && digits.trim() !== '') ms = Date.parse(digits);
+  else if (typeof digits === 'string' && digits.trim() !== '') {
+    // A date-time without an offset is UTC, as the blueprint engine reads it: Date.parse would
+    // read it in the server's own time zone, hours off on a server not set to UTC.
+    const text = digits.trim();
+    ms = Date.parse(NO_OFFSET.test(text) ? `${text.replace(' ', 'T')}Z` : text);
+  }
   return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 }
