@@ -6,7 +6,7 @@
 // and time come from the canonical event's ids and the blueprint's top-level fields, never from
 // the site's properties or traits. What Braze would refuse for good is dead-lettered here, each
 // event on its own and saying why.
-import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { ECOMMERCE_SCHEMAS, fitEcommerce } from './ecommerce.ts';
 import { normalizeAttributes } from './user-attributes.ts';
 
@@ -87,7 +87,7 @@ export function identityOf(payload: JsonObject, event: CanonicalEvent, options: 
 /** The time as Braze takes it, an ISO 8601 date-time in UTC: the blueprint's `time`, else the event's timestamp. */
 function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent): string {
   const source = mapped === undefined || mapped === null ? event.timestamp : mapped;
-  const ms = typeof source === 'number' ? (Math.abs(source) < 1e11 ? source * 1000 : source) : typeof source === 'string' ? Date.parse(source) : Number.NaN;
+  const ms = readInstantMs(source) ?? Number.NaN;
   if (!Number.isFinite(ms)) throw new PermanentError(`Braze needs the time as an ISO 8601 date-time; ${mapped === undefined || mapped === null ? 'this event has no timestamp' : `the blueprint mapped ${JSON.stringify(mapped)} to time`}`);
   return new Date(ms).toISOString();
 }

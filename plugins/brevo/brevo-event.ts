@@ -4,7 +4,7 @@
 // `event_date` (ISO 8601; optional) and `event_properties` (keys up to 255 characters of the same
 // alphabet; "Size is limited to 50KB"). Contact information stays out of the properties: a
 // person's contact data goes to their contact, from identify.
-import { PermanentError, removeContactInfo, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { emailOf, extIdOf } from './identity.ts';
 
 export const MAX_NAME_CHARS = 255;
@@ -97,7 +97,7 @@ export function eventPropertiesOf(value: JsonValue | undefined, ctx: PluginConte
  */
 export function eventDateOf(value: JsonValue | undefined, ctx: PluginContext): string | undefined {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  const ms = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : Number.NaN;
+  const ms = readInstantMs(value) ?? Number.NaN;
   // Date's range is ±8.64e15 ms: beyond it toISOString throws.
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
     ctx.warn?.(`event_date left out: ${JSON.stringify(value)} is no time Brevo can read, so Brevo records the time it receives the event`);

@@ -4,7 +4,7 @@
 // deduplicates them. Identity, time and the dedup id come from the canonical event and the
 // blueprint's top-level fields, never from the site's properties or traits. What Customer.io
 // would refuse for good is dead-lettered here, each event on its own, saying why.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { anonymousIdOf, dedupIdFor, dedupKeyOf, identifiersOf } from './identity.ts';
 import { personAttributes } from './person-attributes.ts';
 
@@ -50,7 +50,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 /** The time in ms: the blueprint's `timestamp` (Unix seconds or ms, or ISO 8601), else the event's. */
 function timeMsOf(mapped: JsonValue | undefined, event: CanonicalEvent): number {
   const source = mapped === undefined || mapped === null ? event.timestamp : mapped;
-  const ms = typeof source === 'number' ? (Math.abs(source) < 1e11 ? source * 1000 : source) : typeof source === 'string' ? Date.parse(source) : Number.NaN;
+  const ms = readInstantMs(source) ?? Number.NaN;
   if (!Number.isFinite(ms)) throw new PermanentError(`Customer.io needs the time as Unix seconds; ${mapped === undefined || mapped === null ? 'this event has no timestamp' : `the blueprint mapped ${JSON.stringify(mapped)} to timestamp`}`);
   return ms;
 }

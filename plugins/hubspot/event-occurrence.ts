@@ -5,7 +5,7 @@
 // (HubSpot's identifiers, in its order of priority); its properties fitted to HubSpot's limits
 // ("exceeding any of the following limits will result in a failed request"), so one event's
 // long value does not refuse the batch it travels in.
-import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { normalizeEmail } from './contact.ts';
 import { customEventFor, EVENT_NAME_PATTERN } from './config.ts';
 import { eventUuid } from './event-uuid.ts';
@@ -76,7 +76,7 @@ export function eventProperties(raw: JsonValue | undefined, warn?: (message: str
 function occurredAtOf(mapped: JsonValue | undefined, event: CanonicalEvent): string | undefined {
   const source = mapped === undefined || mapped === null ? event.timestamp : mapped;
   if (source === undefined || source === null || source === '') return undefined;
-  const ms = typeof source === 'number' ? (Math.abs(source) < 1e11 ? source * 1000 : source) : typeof source === 'string' ? Date.parse(source) : Number.NaN;
+  const ms = readInstantMs(source) ?? Number.NaN;
   if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) {
     throw new PermanentError(`HubSpot takes occurredAt as an ISO 8601 date-time; the blueprint mapped ${JSON.stringify(source)} to occurredAt`);
   }

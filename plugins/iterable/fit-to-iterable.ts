@@ -4,7 +4,7 @@
 // (identity.ts). Identity, time and ids come from the canonical event and the blueprint's
 // top-level fields, never from the site's properties or traits; what Iterable would refuse for
 // good is dead-lettered here, each event on its own, saying why.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { projectTypeOf, type ProjectType } from './config.ts';
 import { identityOf, personOf } from './identity.ts';
 import { userDataFields } from './user-data-fields.ts';
@@ -58,7 +58,7 @@ const WORDS: Record<Kind, string> = { user: 'identify', event: 'event', purchase
  */
 function createdAtOf(mapped: JsonValue | undefined, event: CanonicalEvent): number {
   const source = mapped === undefined || mapped === null ? event.timestamp : mapped;
-  const ms = typeof source === 'number' ? (Math.abs(source) < 1e11 ? source * 1000 : source) : typeof source === 'string' ? Date.parse(source) : Number.NaN;
+  const ms = readInstantMs(source) ?? Number.NaN;
   if (!Number.isFinite(ms)) throw new PermanentError(`Iterable needs the time as Unix seconds; ${mapped === undefined || mapped === null ? 'this event has no timestamp' : `the blueprint mapped ${JSON.stringify(mapped)} to createdAt`}`);
   return Math.floor(ms / 1000);
 }

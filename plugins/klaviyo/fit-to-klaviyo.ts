@@ -3,7 +3,7 @@
 // a Bulk Create Events job (a profile and its events: a track call; a Placed Order with its
 // Ordered Products). What Klaviyo documents it would refuse is dead-lettered here, each event
 // on its own and saying why, rather than failing the whole bulk request it would travel in.
-import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { optionsOf, type KlaviyoOptions } from './config.ts';
 import { ORDERED_PRODUCT, PLACED_ORDER, orderedProducts, withRowTotals } from './ordered-products.ts';
 import { identifies, normalizeProfile, type LeftOut } from './profile.ts';
@@ -36,7 +36,8 @@ function named(leftOut: LeftOut[]): string {
 /** The time as Klaviyo takes it, ISO 8601 in UTC, within the range it documents. */
 function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent, now: number): string {
   const source = mapped === undefined || mapped === null ? event.timestamp : mapped;
-  const ms = typeof source === 'number' ? (Math.abs(source) < 1e11 ? source * 1000 : source) : typeof source === 'string' ? Date.parse(source) : Number.NaN;
+  // A number past what a Date holds (1e20) is a time, just out of range: said as such below.
+  const ms = readInstantMs(source) ?? (typeof source === 'number' && Number.isFinite(source) ? source : Number.NaN);
   if (!Number.isFinite(ms)) throw new PermanentError(`Klaviyo needs the event's time as an ISO 8601 date-time; ${mapped === undefined || mapped === null ? 'this event has no timestamp' : `the blueprint mapped ${JSON.stringify(mapped)} to time`}`);
   if (ms < EARLIEST_TIME || ms > now + YEAR_MS) {
     // A time past what a Date holds (1e20) has no ISO form to quote: the value itself is.

@@ -2,7 +2,7 @@
 // `name` of 2–30 characters ("letters, numbers, underscores, and dashes"), `properties` whose
 // values are all text, `occurred_at` in ISO 8601, and `is_syncing` (events recorded with it
 // start no automation).
-import { PermanentError, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, type JsonObject, type JsonValue, readInstantMs } from '../../core/sdk/index.ts';
 
 export const MIN_NAME_CHARS = 2;
 export const MAX_NAME_CHARS = 30;
@@ -52,7 +52,7 @@ export function eventPropertiesOf(value: JsonValue | undefined): Record<string, 
  * occurredAtOf('2024-03-24T17:00:00.250+01:00'); // '2024-03-24T16:00:00Z'
  */
 export function occurredAtOf(value: JsonValue | undefined): string {
-  const ms = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : Number.NaN;
+  const ms = readInstantMs(value) ?? Number.NaN;
   if (!Number.isFinite(ms)) throw new PermanentError(`Mailchimp needs the time an event occurred; the blueprint mapped ${JSON.stringify(value ?? null)} to occurred_at`);
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
