@@ -41,6 +41,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_kinesis' },
   { plugin: './plugins/clickhouse' },
   { plugin: './plugins/snowflake' },
+  { plugin: './plugins/attentive' },
 ];
 
 export default plugins;
