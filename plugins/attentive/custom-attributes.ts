@@ -11,6 +11,9 @@ export const MAX_ATTRIBUTE_NAME_CHARS = 200;
 /** The longest text value the plugin sends (Attentive documents none; attributes are meant for short values). */
 export const MAX_ATTRIBUTE_VALUE_CHARS = 2_000;
 
+/** The most bytes of attributes the plugin sends in one request, within its limit (MAX_BODY_BYTES). */
+export const MAX_ATTRIBUTES_BYTES = 64_000;
+
 /** An attribute value as Attentive takes one — text, a number or a boolean — or why it was left out. */
 function attributeValue(value: JsonValue): { value: string | number | boolean } | { leftOut: string } | undefined {
   if (value === null) return undefined;
@@ -31,7 +34,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 /**
  * The `properties` of POST /v1/attributes/custom: the blueprint's `attributes` without contact
  * information, then `firstName` and `lastName` from its `first_name` and `last_name`. What
- * Attentive cannot take is left out, said with ctx.warn. Undefined when nothing is left.
+ * Attentive cannot take, and what is past 64 KB, is left out, said with ctx.warn. Undefined when nothing is left.
  *
  * @example
  * attributesOf({ attributes: { plan: 'pro', vip: true, tags: ['a'] }, first_name: 'Jane' }, ctx);
@@ -42,6 +45,7 @@ export function attributesOf(payload: JsonObject, ctx: PluginContext): JsonObjec
   if (payload.first_name !== undefined) given.push(['firstName', payload.first_name]);
   if (payload.last_name !== undefined) given.push(['lastName', payload.last_name]);
   const attributes = new Map<string, string | number | boolean>();
+  let bytes = 0;
   for (const [key, value] of given) {
     const name = key.trim();
     if (name === '' || name.length > MAX_ATTRIBUTE_NAME_CHARS) {
@@ -50,8 +54,17 @@ export function attributesOf(payload: JsonObject, ctx: PluginContext): JsonObjec
     }
     const fitted = attributeValue(value);
     if (fitted === undefined) continue;
-    if ('leftOut' in fitted) ctx.warn?.(`attributes.${name} left out: ${fitted.leftOut}`);
-    else attributes.set(name, fitted.value);
+    if ('leftOut' in fitted) {
+      ctx.warn?.(`attributes.${name} left out: ${fitted.leftOut}`);
+      continue;
+    }
+    const size = Buffer.byteLength(JSON.stringify([name, fitted.value]));
+    if (bytes + size > MAX_ATTRIBUTES_BYTES) {
+      ctx.warn?.(`attributes.${name} left out: the plugin sends at most ${MAX_ATTRIBUTES_BYTES} bytes of attributes in one request`);
+      continue;
+    }
+    bytes += size;
+    attributes.set(name, fitted.value);
   }
   return attributes.size > 0 ? Object.fromEntries(attributes) : undefined;
 }

@@ -13,6 +13,8 @@ export type EcommerceKind = keyof typeof ECOMMERCE_PATHS;
 export const MAX_URL_CHARS = 2_048;
 /** The most items the plugin sends in one event (Attentive documents no limit; an order of more is rare). */
 export const MAX_ITEMS = 200;
+/** The most bytes of items the plugin sends in one event, within the request's limit (MAX_BODY_BYTES). */
+export const MAX_ITEMS_BYTES = 100_000;
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
@@ -69,7 +71,7 @@ function itemOf(item: JsonObject, currency: string | undefined): { item: JsonObj
 
 /**
  * The items of an eCommerce event: each of the blueprint's `items` Attentive can take (the others
- * left out with ctx.warn), at most 200; without a list, its one `product` (Segment's Product
+ * left out with ctx.warn), at most 200 and 100 KB of them; without a list, its one `product` (Segment's Product
  * Viewed and Product Added carry the product as the event's properties).
  *
  * @example
@@ -80,12 +82,23 @@ export function itemsOf(payload: JsonObject, ctx: PluginContext): JsonObject[] {
   const currency = currencyOf(payload.currency);
   const given = Array.isArray(payload.items) && payload.items.length > 0 ? payload.items : isObject(payload.product) ? [payload.product] : [];
   const items: JsonObject[] = [];
+  let bytes = 0;
+  let full = false;
   given.forEach((item, i) => {
     if (!isObject(item)) return;
     const fitted = itemOf(item, currency);
-    if ('leftOut' in fitted) ctx.warn?.(`items.${i} left out: ${fitted.leftOut}`);
-    else if (items.length < MAX_ITEMS) items.push(fitted.item);
-    else if (items.length === MAX_ITEMS) ctx.warn?.(`items past the ${MAX_ITEMS}th left out`);
+    if ('leftOut' in fitted) {
+      ctx.warn?.(`items.${i} left out: ${fitted.leftOut}`);
+      return;
+    }
+    const size = Buffer.byteLength(JSON.stringify(fitted.item)) + 1;
+    if (!full && items.length < MAX_ITEMS && bytes + size <= MAX_ITEMS_BYTES) {
+      items.push(fitted.item);
+      bytes += size;
+      return;
+    }
+    if (!full) ctx.warn?.(`items from items.${i} on left out: the plugin sends at most ${MAX_ITEMS} items and ${MAX_ITEMS_BYTES} bytes of them in one event`);
+    full = true;
   });
   return items;
 }
