@@ -191,3 +191,20 @@ test('person deletions: a privacy request by clientUserId, and by email for an e
   assert.match(String((read(answer(403, { error: { id: 1, message: 'Access Denied' } }), byId, c) as { failed: string }).failed), /^HTTP 403: the custom app may not make privacy requests: give it the Privacy Requests permission/);
   assert.deepEqual(read(answer(400, { error: 'Must either specify subscriberPhone or subscriberEmail' }), byId, c), { failed: 'HTTP 400 (Attentive: Must either specify subscriberPhone or subscriberEmail): delete the subscriber in Attentive\'s platform' });
 });
+
+test('sizes: items past 100 KB and attributes past 64 KB are left out with a warning, so a request stays within batch.maxBytes', () => {
+  const url = `https://shop.example.com/${'p'.repeat(1_900)}`;
+  const products = Array.from({ length: 120 }, (_, i) => ({ product_id: `p-${i}`, price: 1, url, image_url: url }));
+  const order = mapped(browserEvent({ event: 'Order Completed', properties: { order_id: 'big', currency: 'USD', products } }));
+  const items = ((order.payload?.body as JsonObject).items as JsonObject[]);
+  assert.ok(items.length > 0 && items.length < 120, `items: ${items.length}`);
+  assert.ok(order.warnings?.some((w) => w.startsWith(`items from items.${items.length} on left out: the plugin sends at most 200 items and 100000 bytes`)), JSON.stringify(order.warnings));
+  const traits: JsonObject = {};
+  for (let i = 0; i < 50; i += 1) traits[`note${i}`] = 'x'.repeat(1_900);
+  const big = mapped(identify(traits));
+  assert.ok(big.warnings?.some((w) => /^attributes\.note\d+ left out: the plugin sends at most 64000 bytes of attributes/.test(w)), JSON.stringify(big.warnings?.slice(0, 2)));
+  for (const payload of [order.payload!, big.payload!]) {
+    const [request] = attentive.send([{ id: 'x', event: browserEvent(), payload }], ctx());
+    assert.ok(Buffer.byteLength(JSON.stringify(request!.body)) <= attentive.batch!.maxBytes!, 'within maxBytes');
+  }
+});
