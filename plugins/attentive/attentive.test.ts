@@ -6,7 +6,7 @@ import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObj
 import attentive from './index.ts';
 import { classifyAttentive } from './classify.ts';
 import { validateAttentiveConfig } from './config.ts';
-import { eventPropertiesOf, eventTypeOf } from './custom-event.ts';
+import { eventPropertiesOf, eventTypeOf, occurredAtOf } from './custom-event.ts';
 import { ANONYMOUS_ONLY, forgetPerson, REQUEST_MESSAGE } from './forget-person.ts';
 
 const KEY = 'c2lnbmFsLWF0dGVudGl2ZS1rZXk';
@@ -65,6 +65,24 @@ test('event types lose the characters Attentive refuses; a name with nothing lef
   assert.throws(() => eventTypeOf('()[]'), /Attentive needs a custom event type, and "\(\)\[\]" leaves none/);
   const result = mapped(browserEvent({ event: '"|"' }));
   assert.match(String(result.error), /Attentive needs a custom event type/);
+});
+
+test('occurredAt: ISO text with or without an offset (UTC, never the server\'s zone) and epoch numbers in UTC; an unreadable time or a year outside 1–9999 left out with a warning', () => {
+  const warnings: string[] = [];
+  const warnCtx = { ...ctx(), warn: (m: string) => warnings.push(m) };
+  assert.equal(occurredAtOf('2024-03-24T17:00:00+01:00', warnCtx), '2024-03-24T16:00:00.000Z');
+  assert.equal(occurredAtOf('2024-03-24 16:00', warnCtx), '2024-03-24T16:00:00.000Z');
+  assert.equal(occurredAtOf(1711296000, warnCtx), '2024-03-24T16:00:00.000Z');
+  assert.equal(occurredAtOf(1711296000000, warnCtx), '2024-03-24T16:00:00.000Z');
+  assert.deepEqual(warnings, []);
+  assert.equal(occurredAtOf('March 24', warnCtx), undefined);
+  assert.equal(occurredAtOf(-1e14, warnCtx), undefined, 'year -1199: toISOString would write -001199-…');
+  assert.equal(occurredAtOf('2024-02-31T00:00:00Z', warnCtx), undefined);
+  assert.deepEqual(warnings, [
+    'occurredAt left out: "March 24" is no time Attentive can read, so Attentive records the time it receives the event',
+    'occurredAt left out: -100000000000000 is no time Attentive can read, so Attentive records the time it receives the event',
+    'occurredAt left out: "2024-02-31T00:00:00Z" is no time Attentive can read, so Attentive records the time it receives the event',
+  ]);
 });
 
 test('properties over 64 KB are dead-lettered naming the limit; keys clashing once fitted are left out with a warning', () => {

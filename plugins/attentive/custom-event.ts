@@ -4,7 +4,7 @@
 // usable in email journeys only), `externalEventId` ("A unique identifier representing this
 // specific event": the messageId, so a retry is recognised) and `occurredAt` (RFC 3339 with its
 // UTC offset). Contact information stays out of the properties: the person is the `user`.
-import { PermanentError, removeContactInfo, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, removeContactInfo, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 
 /** The longest event type the plugin sends (Attentive documents none; journeys list types by name). */
 export const MAX_TYPE_CHARS = 255;
@@ -79,22 +79,21 @@ export function eventPropertiesOf(value: JsonValue | undefined, ctx: PluginConte
 
 /**
  * The time an event occurred as RFC 3339 in UTC (`2024-03-24T16:00:00.000Z`, the form of
- * Attentive's examples), from the blueprint's value (ISO text, or seconds or milliseconds since
- * 1970); undefined when none was mapped or it cannot be read (said with ctx.warn): Attentive
- * then takes the time it receives the event, which is better than losing the event.
+ * Attentive's examples), from the blueprint's value (ISO 8601 text, or seconds or milliseconds
+ * since 1970) through the SDK's `utcTimeText`: text without an offset is UTC, never the server's
+ * zone, and a year outside 1 to 9999 (which toISOString would write as ±YYYYYY, a 400 for the
+ * whole event) is no time. Undefined when none was mapped or it cannot be read (said with
+ * ctx.warn): Attentive then takes the time it receives the event, which is better than losing it.
  *
  * @example
  * occurredAtOf('2024-03-24T17:00:00+01:00', ctx); // '2024-03-24T16:00:00.000Z'
+ * occurredAtOf('2024-03-24 16:00', ctx);          // '2024-03-24T16:00:00.000Z'
  */
 export function occurredAtOf(value: JsonValue | undefined, ctx: PluginContext): string | undefined {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  const ms = typeof value === 'string' ? Date.parse(value) : typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : Number.NaN;
-  // Date's range is ±8.64e15 ms: beyond it toISOString throws.
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
-    ctx.warn?.(`occurredAt left out: ${JSON.stringify(value)} is no time Attentive can read, so Attentive records the time it receives the event`);
-    return undefined;
-  }
-  return new Date(ms).toISOString();
+  const occurredAt = utcTimeText(value);
+  if (occurredAt === undefined) ctx.warn?.(`occurredAt left out: ${JSON.stringify(value)} is no time Attentive can read, so Attentive records the time it receives the event`);
+  return occurredAt;
 }
 
 /** The event's id for Attentive's deduplication (externalEventId): the messageId as text. */
