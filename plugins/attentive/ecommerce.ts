@@ -3,7 +3,7 @@
 // user }` (a purchase also `orderId`), an item `{ productId, productVariantId, price: [{ value,
 // currency }], name?, productImage?, productUrl?, quantity? }` with the first three required.
 // Attentive's product journeys (browse and cart abandonment, post-purchase) start from these.
-import { type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { readText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { occurredAtOf } from './custom-event.ts';
 
 /** The eCommerce events and their paths under /v1/events/ecommerce. */
@@ -20,13 +20,6 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
-function textOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  return text === '' ? undefined : text;
-}
-
 function numberOf(value: JsonValue | undefined): number | undefined {
   const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
   return Number.isFinite(number) ? number : undefined;
@@ -34,12 +27,12 @@ function numberOf(value: JsonValue | undefined): number | undefined {
 
 /** An ISO 4217 code (three letters, upper case), or undefined. */
 export function currencyOf(value: JsonValue | undefined): string | undefined {
-  const code = textOf(value)?.toUpperCase();
+  const code = readText(value)?.toUpperCase();
   return code !== undefined && /^[A-Z]{3}$/.test(code) ? code : undefined;
 }
 
 function urlOf(value: JsonValue | undefined): string | undefined {
-  const url = textOf(value);
+  const url = readText(value);
   return url !== undefined && /^https?:\/\/\S+$/i.test(url) && url.length <= MAX_URL_CHARS ? url : undefined;
 }
 
@@ -49,15 +42,15 @@ function urlOf(value: JsonValue | undefined): string | undefined {
  * variants); the currency is the item's, else the event's.
  */
 function itemOf(item: JsonObject, currency: string | undefined): { item: JsonObject } | { leftOut: string } {
-  const productId = textOf(item.product_id);
+  const productId = readText(item.product_id);
   if (productId === undefined) return { leftOut: 'it has no product id (product_id, item_id or sku)' };
   const value = numberOf(item.price);
   if (value === undefined || value < 0) return { leftOut: `product ${productId} has no price Attentive can read (${JSON.stringify(item.price ?? null)})` };
   const price: JsonObject = { value };
   const itemCurrency = currencyOf(item.currency) ?? currency;
   if (itemCurrency !== undefined) price.currency = itemCurrency;
-  const fitted: JsonObject = { productId, productVariantId: textOf(item.variant_id) ?? productId };
-  const name = textOf(item.name);
+  const fitted: JsonObject = { productId, productVariantId: readText(item.variant_id) ?? productId };
+  const name = readText(item.name);
   if (name !== undefined) fitted.name = name;
   const image = urlOf(item.image_url);
   if (image !== undefined) fitted.productImage = image;
@@ -115,7 +108,7 @@ export function ecommerceBody(kind: EcommerceKind, payload: JsonObject, user: Js
   const items = itemsOf(payload, ctx);
   if (items.length === 0) return null;
   const body: JsonObject = { items };
-  const orderId = kind === 'purchase' ? textOf(payload.order_id) : undefined;
+  const orderId = kind === 'purchase' ? readText(payload.order_id) : undefined;
   if (orderId !== undefined) body.orderId = orderId;
   const occurredAt = occurredAtOf(payload.occurred_at, ctx);
   if (occurredAt !== undefined) body.occurredAt = occurredAt;

@@ -5,7 +5,7 @@
 // come from the person's traits only (the blueprint reads traits and what Signal remembers of
 // their identify), never from an event's properties, so a site cannot choose whose profile an
 // event lands on.
-import { normalizePhoneNumber, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { normalizePhoneNumber, PermanentError, readText, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { defaultCountryCodeOf } from './config.ts';
 
 /** Attentive's Identity API: "There is a 100 character limit" for emails and client user ids (taken for every endpoint). */
@@ -17,13 +17,6 @@ export function isEmail(value: string): boolean {
   return EMAIL.test(value.trim());
 }
 
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 /** A problem with one identifier: why it was left out. */
 interface LeftOut {
   field: string;
@@ -31,7 +24,7 @@ interface LeftOut {
 }
 
 function emailOf(value: JsonValue | undefined): { email?: string; leftOut?: LeftOut } {
-  const email = text(value);
+  const email = readText(value);
   if (email === undefined) return {};
   if (!isEmail(email)) return { leftOut: { field: 'email', why: `${JSON.stringify(value)} is not an email address` } };
   if (email.length > MAX_IDENTIFIER_CHARS) return { leftOut: { field: 'email', why: `it is ${email.length} characters long; Attentive takes at most ${MAX_IDENTIFIER_CHARS}` } };
@@ -39,7 +32,7 @@ function emailOf(value: JsonValue | undefined): { email?: string; leftOut?: Left
 }
 
 function phoneOf(value: JsonValue | undefined, ctx: PluginContext): { phone?: string; leftOut?: LeftOut } {
-  const written = text(value);
+  const written = readText(value);
   if (written === undefined) return {};
   const countryCode = defaultCountryCodeOf(ctx.config);
   const phone = normalizePhoneNumber(written, { defaultCountryCode: countryCode });
