@@ -42,6 +42,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/clickhouse' },
   { plugin: './plugins/snowflake' },
   { plugin: './plugins/attentive' },
+  { plugin: './plugins/kafka' },
 ];
 
 export default plugins;
