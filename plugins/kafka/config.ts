@@ -174,7 +174,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     allow_private_targets: {
       type: 'array', title: 'Allowed Private Targets',
-      description: 'Hostnames, IP addresses or CIDR ranges of a self-managed REST Proxy on your own network that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
+      description: 'Hostnames, IP addresses or CIDR ranges of a self-managed REST Proxy on your own network (or of a Confluent Cloud endpoint reached over private networking, whose name resolves to a private address) that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
       items: { type: 'string', maxLength: 253 }, maxItems: 32, examples: [['10.0.0.0/16']],
     },
   },

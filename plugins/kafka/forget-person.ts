@@ -46,14 +46,14 @@ export function deletionNoticeRequest(person: NamedPerson, ctx: Pick<PluginConte
   const key = recordKey({ userId: person.userId, anonymousId: person.anonymousId, messageId: `deletion:${person.userId ?? person.anonymousId ?? ''}` }, personKeyConfig(config));
   const asRecorded = (id: string | null) => (id === null || includesContactInfo(config) || !isContactInfo(id) ? id : hashedId(id));
   const notice = deletionNotice({ userId: asRecorded(person.userId), anonymousId: asRecorded(person.anonymousId) }, ctx.now);
-  return produceRequest([produceRecord(key, notice)], [], config);
+  return { ...produceRequest([produceRecord(key, notice)], [], config), memo: { records: 1 } };
 }
 
 /** The request writing a tombstone under each of the person's keys (the userId's, the anonymousId's). */
 export function tombstonesRequest(person: NamedPerson, ctx: Pick<PluginContext, 'config'>): RequestDescriptor {
   const { config } = ctx;
   const keys = [...new Set([person.userId, person.anonymousId].filter((id): id is string => id !== null).map((id) => keyOf(id, includesContactInfo(config))))];
-  return produceRequest(keys.map((key) => produceRecord(key, null)), [], config);
+  return { ...produceRequest(keys.map((key) => produceRecord(key, null)), [], config), memo: { records: keys.length } };
 }
 
 /** The outcome of a deletion from the outcomes of its records: refused, retried, or written. */
@@ -73,9 +73,10 @@ function deletionOutcome(outcomes: EventOutcome[], config: Record<string, JsonVa
 /**
  * Reads Kafka REST's answer to a deletion's records: written when every delivery report says
  * so; retried when one is (a rate limit, a passing Kafka error) or when the answer is no Kafka
- * REST answer; failed with the delivery's reason when one is refused for good.
+ * REST answer, or when fewer reports came than the `sent` records; failed with the delivery's
+ * reason when one is refused for good.
  */
-export function readDeletionRecords(response: VendorResponse, config: Record<string, JsonValue>): ForgetOutcome {
+export function readDeletionRecords(response: VendorResponse, config: Record<string, JsonValue>, sent?: number): ForgetOutcome {
   if (response.status < 200 || response.status >= 300) {
     const classified = classifyProduce(response, { method: 'POST', url: '', eventIds: ['record'] }, config);
     return 'status' in classified && classified.status !== 'split' ? deletionOutcome([classified], config, 1) : { failed: `Kafka REST refused the deletion's records (HTTP ${response.status})` };
@@ -83,6 +84,9 @@ export function readDeletionRecords(response: VendorResponse, config: Record<str
   const reports = readReports(response.body);
   if (reports === undefined || reports.length === 0) {
     return { retry: `HTTP ${response.status} with no delivery report: not Kafka REST's answer (a proxy in the way? check config.rest_endpoint), so the deletion's records are sent again` };
+  }
+  if (sent !== undefined && reports.length < sent) {
+    return { retry: `Kafka REST's answer ended after ${reports.length} of ${sent} delivery reports: the deletion's records are sent again` };
   }
   // A JSON answer without error codes (never seen from Kafka REST) is taken at its 2xx's word:
   // a deletion's records are no events to keep, and the HTTP status says they were taken.
@@ -97,5 +101,10 @@ export const kafkaForgetPerson: PersonForgetting = {
     if (named.userId === null && named.anonymousId === null) return { skipped: 'the ids named are placeholders ("null", "undefined", …) that name no one' };
     return deletionRecordsOf(ctx.config) === 'tombstone' ? tombstonesRequest(named, ctx) : deletionNoticeRequest(named, ctx);
   },
-  read: (response, _request, ctx) => readDeletionRecords(response, ctx?.config ?? {}),
+  read: (response, request, ctx) => {
+    // The number of records sent, from the plugin's own note on the request.
+    const memo = request?.memo;
+    const sent = memo !== null && typeof memo === 'object' && !Array.isArray(memo) && typeof memo.records === 'number' ? memo.records : undefined;
+    return readDeletionRecords(response, ctx?.config ?? {}, sent);
+  },
 };

@@ -183,6 +183,9 @@ describe('person deletions', () => {
     const config = { ...CLOUD, deletion_records: 'tombstone' };
     const read = (response: VendorResponse) => kafkaForgetPerson.read!(response, undefined, ctx(config));
     assert.deepEqual(read(answer(200, `${report(1)}\n${report(2)}`)), { done: true, message: '2 tombstones (compaction removes the person\'s records) written to signal-events' });
+    const sent = kafkaForgetPerson.request({ userId: 'u-42', anonymousId: 'df_abc' }, ctx(config)) as RequestDescriptor;
+    assert.deepEqual(kafkaForgetPerson.read!(answer(200, report(1)), sent, ctx(config)), { retry: 'Kafka REST\'s answer ended after 1 of 2 delivery reports: the deletion\'s records are sent again' });
+    assert.deepEqual(kafkaForgetPerson.read!(answer(200, `${report(1)}\n${report(2)}`), sent, ctx(config)), { done: true, message: '2 tombstones (compaction removes the person\'s records) written to signal-events' });
     assert.deepEqual(read(answer(200, `${report(1)}{"error_code":50302,"message":"Broker not available"}`)), { retry: 'Kafka did not append the record (HTTP 503 50302: Broker not available); sent again' });
     assert.deepEqual(read(answer(403, '{"error_code":40301,"message":"Not authorized"}')), { failed: 'Kafka REST denied the write (HTTP 403 40301: Not authorized): allow the principal of config.api_key to WRITE to the topic signal-events of cluster lkc-abc123 (an ACL, or the DeveloperWrite role)' });
     assert.deepEqual(read(answer(429, '{"error_code":429,"message":"Too Many Requests"}', { 'retry-after': '30' })), { retry: 'Kafka REST\'s rate limit was reached (HTTP 429 Too Many Requests); sent again later', afterSeconds: 30 });
