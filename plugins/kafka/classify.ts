@@ -103,8 +103,8 @@ function classifyReports(response: VendorResponse, request: RequestDescriptor, c
  *   report are sent again; a 2xx that is no Kafka REST answer is retried;
  * - 429: retried as a rate limit, after Retry-After when given;
  * - 5xx, 408: retried;
- * - 413 and 422 of several records: sent again in halves (one record may be the cause); of one
- *   record: dead-lettered saying so;
+ * - 413 and 422 of several records, and Kafka REST's own 400 (its error object): sent again in
+ *   halves (one record may be the cause); of one record: dead-lettered saying so;
  * - 401, 403, 404: dead-lettered naming the config fields to fix; other 4xx dead-lettered with
  *   Kafka REST's words.
  *
@@ -127,6 +127,13 @@ export function classifyProduce(response: VendorResponse, request: RequestDescri
   if (status === 422) {
     if (several) return { status: 'split', reason: `Kafka REST refused the request (${words}); one record may be the cause: sending it in halves` };
     return { status: 'dead_letter', reason: `Kafka REST refused this record (${words}): check its key and value, ${REPLAY}` };
+  }
+  if (status === 400 && error.errorCode !== undefined) {
+    // Kafka REST's own 400 names no record ("an unexpected request body format or other forms of
+    // request validation failure"): one record may be the cause, or an endpoint reading one
+    // record a request — halves find out instead of refusing every record of the request.
+    if (several) return { status: 'split', reason: `Kafka REST refused the request (${words}); one record may be the cause: sending it in halves` };
+    return { status: 'dead_letter', reason: `Kafka REST refused this record (${words}): fix what its message names (the record's value, through the blueprint, or config.topic), ${REPLAY}` };
   }
   const refusal = configOutcome(status, error, words, config);
   if (refusal !== undefined) return refusal;

@@ -144,12 +144,15 @@ describe('Kafka REST\'s answers', () => {
     assert.deepEqual(classifyProduce(answer(204, ''), request, CLOUD), { status: 'retry', reason: 'HTTP 204 with an empty body: not Kafka REST\'s answer (a proxy in the way? check config.rest_endpoint), so the records are sent again' });
   });
 
-  test('whole requests: 429 with Retry-After, 5xx, 401, 404 of the cluster, 413 split, 422 of one record', () => {
+  test('whole requests: 429 with Retry-After, 5xx, 401, 404 of the cluster, 413 and Kafka REST\'s 400 split, 400 and 422 of one record', () => {
     assert.deepEqual(classifyProduce(answer(429, '{"error_code":429,"message":"Too Many Requests"}', { 'Retry-After': '3' }), request, CLOUD), { status: 'retry', reason: 'Kafka REST\'s rate limit was reached (HTTP 429 Too Many Requests); sent again later', throttled: true, retryAfterMs: 3000 });
     assert.deepEqual(classifyProduce(answer(503, '<html>Service Unavailable</html>'), request, CLOUD), { status: 'retry', reason: 'Kafka REST failed (HTTP 503 Service Unavailable)' });
     assert.deepEqual(classifyProduce(answer(401, '{"error_code":40101,"message":"Authentication failed"}'), request, CLOUD), { status: 'dead_letter', reason: 'Kafka REST refused the credentials (HTTP 401 40101: Authentication failed): check config.api_key and config.api_secret (Confluent Cloud: a Kafka API key of cluster lkc-abc123, not a Cloud API key; a REST Proxy: its user and password), then replay the dead letters' });
     assert.deepEqual(classifyProduce(answer(404, '{"error_code":404,"message":"Cluster lkc-zzz not found"}'), request, CLOUD), { status: 'dead_letter', reason: 'Kafka REST found no such cluster or API (HTTP 404 Cluster lkc-zzz not found): check config.rest_endpoint (Confluent Cloud\'s REST endpoint, or the REST Proxy\'s URL) and config.cluster_id, then replay the dead letters' });
     assert.deepEqual(classifyProduce(answer(413, '{"error_code":413,"message":"Request Entity Too Large"}'), request, CLOUD), { status: 'split', reason: 'Kafka REST refused the request as too large (HTTP 413 Request Entity Too Large): sending it in halves' });
+    assert.deepEqual(classifyProduce(answer(400, '{"error_code":400,"message":"Error processing JSON: unexpected character"}'), request, CLOUD), { status: 'split', reason: 'Kafka REST refused the request (HTTP 400 Error processing JSON: unexpected character); one record may be the cause: sending it in halves' });
+    assert.deepEqual(classifyProduce(answer(400, '{"error_code":40002,"message":"Invalid topic"}'), { ...request, eventIds: ['m-1'] }, CLOUD), { status: 'dead_letter', reason: 'Kafka REST refused this record (HTTP 400 40002: Invalid topic): fix what its message names (the record\'s value, through the blueprint, or config.topic), then replay the dead letters' });
+    assert.equal((classifyProduce(answer(400, '<html>Bad Request</html>'), request, CLOUD) as { status: string }).status, 'dead_letter', 'a 400 that is not Kafka REST\'s error object is no record\'s');
     assert.deepEqual(classifyProduce(answer(422, '{"error_code":422,"message":"Unprocessable Entity"}'), { ...request, eventIds: ['m-1'] }, CLOUD), { status: 'dead_letter', reason: 'Kafka REST refused this record (HTTP 422 Unprocessable Entity): check its key and value, then replay the dead letters' });
   });
 });
