@@ -13,7 +13,7 @@ export type DeletionRecords = (typeof DELETION_RECORDS)[number];
 
 /** Records in one request unless the config says otherwise. */
 export const DEFAULT_RECORDS_PER_REQUEST = 25;
-/** Most records in one request: their delivery reports stay well within the 64 KB of an answer the core reads. */
+/** Most records in one request: their delivery reports (a few hundred bytes each) stay well within the 1 MiB of an answer the core reads. */
 export const MAX_RECORDS_PER_REQUEST = 100;
 
 /** Confluent Cloud's REST endpoints: `pkc-<id>.<region>.<cloud>.confluent.cloud` (and private-network forms under it). */

@@ -64,14 +64,15 @@ export default definePlugin({
   rateLimit: { rps: 10, burst: 20 },
   batch: { maxEvents: MAX_RECORDS_PER_REQUEST, maxBytes: MAX_BODY_BYTES },
   // Kafka REST's documented answer to records appended: one JSON delivery report per record
-  // (error_code 200), streamed one after the other — here to a request of two records.
+  // (error_code 200), streamed one after the other, each chunk ending in CRLF (the REST Proxy's
+  // chunk separator) — here to a request of two records.
   successAnswer: {
     status: 200,
     headers: { 'content-type': 'application/json' },
     body: [
       { error_code: 200, cluster_id: 'lkc-abc123', topic_name: 'signal-events', partition_id: 0, offset: 42, timestamp: '2026-11-30T12:00:00.250Z', key: { type: 'STRING', size: 4 }, value: { type: 'JSON', size: 312 } },
       { error_code: 200, cluster_id: 'lkc-abc123', topic_name: 'signal-events', partition_id: 1, offset: 17, timestamp: '2026-11-30T12:00:00.251Z', key: { type: 'STRING', size: 6 }, value: { type: 'JSON', size: 287 } },
-    ].map((report) => JSON.stringify(report)).join('\n'),
+    ].map((report) => `${JSON.stringify(report)}\r\n`).join(''),
   },
   map: (payload, _event, ctx) => topicRecord(payload, { includeContactInfo: includesContactInfo(ctx.config) }),
   send: produceRequests,

@@ -35,8 +35,8 @@ const cloudPath = (topic: string) => `/kafka/v3/clusters/${CLUSTER}/topics/${top
 const recordsOf = (request: RecordedRequest): ProducedRecord[] => request.body.split('\n').map((line) => JSON.parse(line) as ProducedRecord);
 const messageIds = (request: RecordedRequest) => recordsOf(request).map((r) => r.value?.data.message_id);
 const JSON_TYPE = { 'content-type': 'application/json' };
-/** Kafka REST's answer: one report per record, as a stream of JSON objects. */
-const reports = (...objects: Array<Record<string, unknown>>): ScriptedResponse => ({ status: 200, headers: JSON_TYPE, body: objects.map((o) => JSON.stringify(o)).join('\n') });
+/** Kafka REST's answer: one report per record, as a stream of JSON objects, each chunk ending in CRLF as the REST Proxy writes them. */
+const reports = (...objects: Array<Record<string, unknown>>): ScriptedResponse => ({ status: 200, headers: JSON_TYPE, body: objects.map((o) => `${JSON.stringify(o)}\r\n`).join('') });
 const appended = (topic: string, offset: number) => ({ error_code: 200, cluster_id: CLUSTER, topic_name: topic, partition_id: 0, offset, timestamp: new Date().toISOString(), key: { type: 'STRING', size: 5 }, value: { type: 'JSON', size: 200 } });
 const failure = (code: number, message: string) => ({ error_code: code, message });
 

@@ -3,7 +3,7 @@
 // `{ "key": { "type": "STRING", "data": <key> }, "value": { "type": "JSON", "data": <record> } }`.
 // Several records go in one request as a stream of JSON objects (Concatenated JSON, one a line),
 // which Kafka REST reads one by one and answers with one delivery report each, in order: the
-// request is within the 64 KB of an answer the core reads (at most 100 reports), and a record
+// request is within the 1 MiB of an answer the core reads (at most 100 reports), and a record
 // whose report says it failed is sent again alone. No partition and no timestamp are given: the
 // key picks the partition, and the broker stamps the record when it is appended (a topic's
 // time-based retention then runs from the delivery, not from an event sent days late).
