@@ -205,11 +205,20 @@ function endpointProblem(config: Record<string, JsonValue>, allow: string[]): st
   return undefined;
 }
 
+/** Whether the config's endpoint is Confluent Cloud's. */
+function isConfluentCloudEndpoint(config: Record<string, JsonValue>): boolean {
+  const endpoint = text(config.rest_endpoint);
+  if (endpoint === undefined || !URL.canParse(endpoint)) return false;
+  return isConfluentCloudHost(new URL(endpoint).hostname);
+}
+
 function clusterProblem(config: Record<string, JsonValue>): string | undefined {
   const id = text(config.cluster_id);
   if (id === undefined) return 'is required: the Kafka cluster\'s id (Confluent Cloud: lkc-…)';
   const shown = JSON.stringify(id.slice(0, 130));
-  if (/^(pkc|env|sa|u|lsrc|lcc)-/.test(id)) return `is ${shown}: give the Kafka cluster's id, lkc-… (Cluster settings > General), not the ${id.startsWith('pkc-') ? 'endpoint host\'s pkc-… id' : 'id of another resource'}`;
+  // Other Confluent Cloud resources' ids, refused on Cloud only: a self-managed cluster's
+  // base64url id may well start with "u-" or "sa-".
+  if (isConfluentCloudEndpoint(config) && /^(pkc|env|sa|u|lsrc|lcc)-/.test(id)) return `is ${shown}: give the Kafka cluster's id, lkc-… (Cluster settings > General), not the ${id.startsWith('pkc-') ? 'endpoint host\'s pkc-… id' : 'id of another resource'}`;
   if (!CLUSTER_ID.test(id)) return `is ${shown}: a cluster id holds letters, digits, _ and - (Confluent Cloud: lkc-abc123; a self-managed cluster: as GET /v3/clusters lists it)`;
   return undefined;
 }
@@ -224,13 +233,7 @@ function topicProblem(config: Record<string, JsonValue>): string | undefined {
 function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const key = text(config.api_key);
   const secret = typeof config.api_secret === 'string' && config.api_secret !== '' ? config.api_secret : undefined;
-  const endpoint = text(config.rest_endpoint);
-  let cloud = false;
-  try {
-    cloud = endpoint !== undefined && isConfluentCloudHost(new URL(endpoint).hostname);
-  } catch {
-    cloud = false;
-  }
+  const cloud = isConfluentCloudEndpoint(config);
   if (key === undefined && secret === undefined) {
     return cloud ? [{ field: 'api_key', message: 'is required for Confluent Cloud: a Kafka API key of the cluster (with api_secret), owned by a service account allowed to WRITE to the topic' }] : [];
   }

@@ -33,6 +33,7 @@ describe('config', () => {
 
   test('each problem names its field and what is expected', () => {
     assert.deepEqual(validateKafkaConfig({ ...CLOUD, cluster_id: 'pkc-abc12' }), [{ field: 'cluster_id', message: 'is "pkc-abc12": give the Kafka cluster\'s id, lkc-… (Cluster settings > General), not the endpoint host\'s pkc-… id' }]);
+    assert.deepEqual(validateKafkaConfig({ rest_endpoint: 'https://kafka-rest.example.com:8082', cluster_id: 'u-FhUvurESIeeCI87SXWRQ', topic: 'signal-events' }), [], 'a self-managed cluster\'s base64url id starting "u-" is no Cloud resource id');
     assert.deepEqual(validateKafkaConfig({ ...CLOUD, topic: 'signal events' }), [{ field: 'topic', message: 'is "signal events": a Kafka topic name is 1 to 249 letters, digits, periods, underscores and hyphens' }]);
     assert.deepEqual(validateKafkaConfig({ ...CLOUD, api_key: undefined as unknown as string, api_secret: undefined as unknown as string }), [{ field: 'api_key', message: 'is required for Confluent Cloud: a Kafka API key of the cluster (with api_secret), owned by a service account allowed to WRITE to the topic' }]);
     assert.deepEqual(validateKafkaConfig({ ...CLOUD, api_secret: '' }), [{ field: 'api_secret', message: 'is required with api_key: the API key\'s secret (or the REST Proxy user\'s password)' }]);
