@@ -7,7 +7,8 @@
 // for the rate limit and one for a passing Kafka error sent again alone; a 503, a 429 with
 // Retry-After and a timeout retried; a proxy's page not taken for a delivery; a record too large
 // and a missing topic dead-lettered per record, refused credentials for the request, naming what
-// to fix; person deletions written as a deletion notice or as tombstones.
+// to fix; a 400 to several records sent again in halves; person deletions written as a deletion
+// notice or as tombstones.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
@@ -135,6 +136,21 @@ describe('Apache Kafka (Confluent REST)', () => {
     const stats = await integrationStats(signal, integrationId);
     assert.deepEqual([stats.delivered, stats.deadLettered], [1, 0]);
     assert.ok(stats.retried >= 2, `retried ${stats.retried}`);
+  });
+
+  test('an endpoint answering Kafka REST\'s 400 to a body of several records: sent again in halves, down to single records, each appended once', async () => {
+    const { site, integrationId } = await install('Kafka one a request', 'signal-single');
+    const appendOne = restEndpoint('signal-single', BASIC);
+    sim.setDefault('POST', cloudPath('signal-single'), (request) => (recordsOf(request).length > 1
+      ? { status: 400, headers: JSON_TYPE, body: JSON.stringify(failure(400, 'Error processing JSON: Unexpected character')) }
+      : appendOne(request)));
+    const ids = ['A', 'B', 'C', 'D'].map((_, i) => `kafka-single-${i}`);
+    await batchCall(site.key, ids.map((messageId, i) => ({ event: `Single ${i}`, messageId })));
+    await delivered(integrationId, 4);
+    const sent = producesTo('signal-single');
+    assert.deepEqual(messageIds(sent[0]!), ids, 'first one request of four records');
+    assert.deepEqual(sent.filter((request) => recordsOf(request).length === 1).flatMap(messageIds).sort(), ids, 'then each record alone, once');
+    assert.equal((await integrationStats(signal, integrationId)).deadLettered, 0);
   });
 
   test('a proxy\'s sign-in page answered 200 is not taken for a delivery: the record is sent again', async () => {
