@@ -43,6 +43,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/snowflake' },
   { plugin: './plugins/attentive' },
   { plugin: './plugins/kafka' },
+  { plugin: './plugins/heap' },
 ];
 
 export default plugins;

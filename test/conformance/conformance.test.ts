@@ -20,7 +20,7 @@ const registry = await loadPlugins();
  * private key here (an RSA key, made here too), its optional fields filled.
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
-  if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
+  if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot' || id === 'heap') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id === 'google_data_manager') {
     const { service_account_key: _key, ...config } = sampleConfig(registry.get(id)!, { optional: true });
     return { config: { ...config, refresh_token: '1//0g-conformance-refresh-token', client_secret: 'GOCSPX-conformance-secret' } };
