@@ -20,12 +20,12 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     data_center: {
       type: 'string', title: 'Data Center',
       description: 'Where the Heap account\'s data lives: us (https://heapanalytics.com, default) or eu (https://c.eu.heap-api.com). Events sent to the other data center are not stored in your account.',
-      enum: [...DATA_CENTERS], enumLabels: ['United States (heapanalytics.com)', 'European Union (c.eu.heap-api.com)'], default: 'us',
+      enum: [...DATA_CENTERS], enumLabels: ['United States (heapanalytics.com)', 'European Union (c.eu.heap-api.com)'], default: 'us', examples: ['us', 'eu'],
     },
     anonymous_visitors: {
       type: 'string', title: 'Visitors Without a User ID',
       description: 'heap_user_id (default): events of visitors without a userId go to an anonymous Heap user whose user_id Signal derives from the anonymousId, merged into the identified user when an identify names both ids; skip: only events with a userId are sent (Heap\'s identity), the others are dropped.',
-      enum: [...ANONYMOUS_VISITORS], enumLabels: ['Anonymous Heap user per visitor', 'Skip them'], default: 'heap_user_id',
+      enum: [...ANONYMOUS_VISITORS], enumLabels: ['Anonymous Heap user per visitor', 'Skip them'], default: 'heap_user_id', examples: ['heap_user_id', 'skip'],
     },
     api_key: {
       type: 'string', title: 'API Key (deletions only)', secret: true,
