@@ -4,7 +4,7 @@ import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/inde
 import { DATA_CENTERS } from './hosts.ts';
 
 /** How events of visitors without a userId are sent. */
-export const ANONYMOUS_VISITORS = ['heap_user_id', 'skip'] as const;
+export const ANONYMOUS_VISITORS = ['skip', 'heap_user_id'] as const;
 export type AnonymousVisitors = (typeof ANONYMOUS_VISITORS)[number];
 
 /** The integration's config as the catalog shows it; `validateHeapConfig` checks the rest. */
@@ -24,8 +24,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     anonymous_visitors: {
       type: 'string', title: 'Visitors Without a User ID',
-      description: 'heap_user_id (default): events of visitors without a userId go to an anonymous Heap user whose user_id Signal derives from the anonymousId, merged into the identified user when an identify names both ids; skip: only events with a userId are sent (Heap\'s identity), the others are dropped.',
-      enum: [...ANONYMOUS_VISITORS], enumLabels: ['Anonymous Heap user per visitor', 'Skip them'], default: 'heap_user_id', examples: ['heap_user_id', 'skip'],
+      description: 'skip (default): only events with a userId (Heap\'s identity) are sent, or with a Heap SDK user_id the blueprint maps; the others are dropped. heap_user_id: events of visitors without a userId go to an anonymous Heap user whose user_id Signal derives from the anonymousId, merged into the identified user when an identify names both ids. Heap documents user_id as the id its own SDK issued: whether it keeps ids it never issued is not documented, so this is opt-in.',
+      enum: [...ANONYMOUS_VISITORS], enumLabels: ['Skip them', 'Anonymous Heap user per visitor (derived user_id)'], default: 'skip', examples: ['skip', 'heap_user_id'],
     },
     api_key: {
       type: 'string', title: 'API Key (deletions only)', secret: true,
@@ -72,11 +72,12 @@ export interface HeapOptions {
  * The options of an integration's config.
  *
  * @example
- * optionsOf({ app_id: ' 123 ', anonymous_visitors: 'skip' }); // { appId: '123', anonymousVisitors: 'skip' }
+ * optionsOf({ app_id: ' 123 ' }); // { appId: '123', anonymousVisitors: 'skip' }
  */
 export function optionsOf(config: Record<string, JsonValue>): HeapOptions {
   return {
     appId: typeof config.app_id === 'string' ? config.app_id.trim() : String(config.app_id ?? ''),
-    anonymousVisitors: config.anonymous_visitors === 'skip' ? 'skip' : 'heap_user_id',
+    // Skipped unless asked: Heap documents user_id as its SDK's, not one a gateway derives.
+    anonymousVisitors: config.anonymous_visitors === 'heap_user_id' ? 'heap_user_id' : 'skip',
   };
 }

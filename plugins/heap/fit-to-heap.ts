@@ -54,7 +54,7 @@ function fitTrack(payload: JsonObject, event: CanonicalEvent, options: HeapOptio
     const userId = visitorUserId(payload, event, options);
     if (userId === undefined) {
       warn?.(options.anonymousVisitors === 'skip'
-        ? 'not sent: the event has no userId, and config.anonymous_visitors is skip'
+        ? 'not sent: the event has no userId, and config.anonymous_visitors is skip (the default; heap_user_id sends it on a user_id derived from the anonymousId)'
         : 'not sent: the event has neither a userId nor an anonymousId, and Heap needs an identity or a user_id');
       return null;
     }

@@ -44,7 +44,7 @@ after(async () => {
 });
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
-const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'heap', name, { config: { app_id: APP_ID, ...config }, consentCategories: ['analytics'] });
+const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'heap', name, { config: { app_id: APP_ID, anonymous_visitors: 'heap_user_id', ...config }, consentCategories: ['analytics'] });
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
 interface HeapEvent { event: string; identity?: string; user_id?: string; timestamp: string; idempotency_key: string; properties: Record<string, unknown> }

@@ -8,6 +8,8 @@ import { readAuthTokenAnswer } from './access-token.ts';
 import { fitProperties } from './heap-properties.ts';
 import { heapUserIdOf, isHeapUserId } from './identity.ts';
 import { NO_HEAP_ID } from './forget-person.ts';
+import { CONFIG_SCHEMA, optionsOf } from './config.ts';
+import { fitRecord } from './fit-to-heap.ts';
 
 const APP_ID = '1234567890';
 const API_KEY = '0123456789abcdef0123456789abcdef';
@@ -15,7 +17,7 @@ const NOW = Date.parse('2024-03-24T16:00:00Z');
 const VISITOR = 'df_heap0visitor1';
 /** heapUserIdOf(VISITOR): pinned, so a change of the derivation (which would split every visitor in two) fails here. */
 const VISITOR_USER_ID = '7553347561940865';
-const ctx = (config: Record<string, JsonValue> = {}, variant = 'default'): PluginContext => ({ config: { app_id: APP_ID, ...config }, variant, integrationId: 'i', revisionId: 'r', options: {}, now: NOW });
+const ctx = (config: Record<string, JsonValue> = {}, variant = 'default'): PluginContext => ({ config: { app_id: APP_ID, anonymous_visitors: 'heap_user_id', ...config }, variant, integrationId: 'i', revisionId: 'r', options: {}, now: NOW });
 const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
   type: 'track', event: 'Signed Up', messageId: 'm-1', anonymousId: VISITOR, timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z',
   context: { ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Test)', page: { url: 'https://shop.example.com/signup?utm_source=news', path: '/signup', title: 'Sign up', referrer: 'https://www.google.com/' }, campaign: { source: 'news' } },
@@ -62,7 +64,15 @@ test('default: a visitor without a userId → the Heap user_id derived from the 
   assert.equal('identity' in payload, false);
   const skipped = mapped(browserEvent(), { anonymous_visitors: 'skip' });
   assert.equal(skipped.payload, null);
-  assert.deepEqual(skipped.warnings, ['not sent: the event has no userId, and config.anonymous_visitors is skip']);
+  assert.deepEqual(skipped.warnings, ['not sent: the event has no userId, and config.anonymous_visitors is skip (the default; heap_user_id sends it on a user_id derived from the anonymousId)']);
+  // Skip is the default: Heap documents user_id as its SDK's own, not one a gateway derives.
+  const byDefault = createEventMapper(heap, { variant: 'default', blueprint: blueprints.default }, { ...ctx(), config: { app_id: APP_ID } })(browserEvent());
+  assert.equal(byDefault.payload ?? null, null);
+  assert.equal(optionsOf({ app_id: APP_ID }).anonymousVisitors, 'skip');
+  assert.equal((CONFIG_SCHEMA.properties!.anonymous_visitors as { default?: string }).default, 'skip');
+  // A Heap SDK user_id the blueprint maps is Heap's own: sent in either mode.
+  const withSdkId = fitRecord({ event: 'Viewed', user_id: '42', properties: {} }, browserEvent(), optionsOf({ app_id: APP_ID }));
+  assert.equal(withSdkId?.user_id, '42');
   const placeholder = mapped(browserEvent({ anonymousId: 'undefined' }));
   assert.equal(placeholder.payload, null, 'a placeholder anonymousId names no one');
 });
