@@ -4,6 +4,7 @@
 // it, keeps it and renews it a minute before it expires; it is used by deletions only (the
 // server-side APIs take the app_id alone).
 import { readOAuthTokenAnswer, type AccessTokenExchange, type IssuedAccessToken, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { saidBy } from './classify.ts';
 import { PRIVACY_API_BASE } from './hosts.ts';
 
 /** Heap's token lasts 5 minutes; its answer gives no `expires_in`. */
@@ -35,9 +36,14 @@ export function authTokenRequest(ctx: PluginContext): RequestDescriptor {
  */
 export function readAuthTokenAnswer(response: VendorResponse): IssuedAccessToken {
   // A 403 is the same refusal as a 401 here: RFC 6749's reading calls it an unknown refusal.
-  const answer = response.status === 403 ? { ...response, status: 401 } : response;
+  // Heap's answer carries `err` "if unsuccessful" without saying its status: an `err` without a
+  // token in a 2xx is the same refusal, naming the fields to fix.
+  const answered = response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? (response.json as Record<string, unknown>) : {};
+  const refusedIn2xx = response.status >= 200 && response.status < 300 && answered.access_token === undefined && answered.err !== undefined;
+  const answer = response.status === 403 || refusedIn2xx ? { ...response, status: 401 } : response;
   const issued = readOAuthTokenAnswer(answer, {
-    refused: ({ said }) => `Heap refused the app ID and API key (HTTP ${response.status}${said ? `: ${said}` : ''}): config.api_key must be the account's API key (Account > Manage > Privacy & Security) and config.app_id the Main Production environment's ID — Heap's User Deletion API refuses any other environment`,
+    // Heap's own words: its `err`, else the body (saidBy).
+    refused: () => `Heap refused the app ID and API key (HTTP ${response.status}${saidBy(response) ? `: ${saidBy(response)}` : ''}): config.api_key must be the account's API key (Account > Manage > Privacy & Security) and config.app_id the Main Production environment's ID — Heap's User Deletion API refuses any other environment`,
   });
   const json = response.json as { expires_in?: unknown } | undefined;
   return json !== undefined && json !== null && typeof json === 'object' && json.expires_in !== undefined ? issued : { ...issued, expiresInSeconds: TOKEN_SECONDS };

@@ -23,9 +23,19 @@ export interface FittedProperties {
   warnings: string[];
 }
 
-function cut(text: string): { text: string; cut: boolean } {
-  const chars = Array.from(text);
-  return chars.length > MAX_PROPERTY_CHARS ? { text: chars.slice(0, MAX_PROPERTY_CHARS).join(''), cut: true } : { text, cut: false };
+/**
+ * Text cut to at most `max` UTF-16 code units, never through a surrogate pair. Heap does not say
+ * whether its "characters" are code units or code points; counting units keeps within either
+ * (an emoji is two units, one code point).
+ *
+ * @example
+ * cutText('ab😀', 3); // { text: 'ab', cut: true }
+ */
+export function cutText(text: string, max: number): { text: string; cut: boolean } {
+  if (text.length <= max) return { text, cut: false };
+  const lastKept = text.charCodeAt(max - 1);
+  const end = lastKept >= 0xd800 && lastKept <= 0xdbff ? max - 1 : max;
+  return { text: text.slice(0, end), cut: true };
 }
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
@@ -44,7 +54,7 @@ function scalarOf(value: JsonValue, name: string, warnings: string[]): string | 
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') {
-    const fitted = cut(value);
+    const fitted = cutText(value, MAX_PROPERTY_CHARS);
     if (fitted.cut) warnings.push(`properties.${name} cut to ${MAX_PROPERTY_CHARS} characters: Heap keeps values of fewer than 1024`);
     return fitted.text;
   }
@@ -53,7 +63,7 @@ function scalarOf(value: JsonValue, name: string, warnings: string[]): string | 
 
 function add(out: JsonObject, name: string, value: JsonValue, kind: PropertyKind, warnings: string[], depth: number): void {
   if (name === '') return;
-  if (Array.from(name).length > MAX_PROPERTY_CHARS) {
+  if (name.length > MAX_PROPERTY_CHARS) {
     warnings.push(`a property named ${name.slice(0, 40)}… left out: Heap takes names of fewer than 1024 characters`);
     return;
   }

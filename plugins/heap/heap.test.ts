@@ -5,7 +5,7 @@ import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, ClassifyResult, ForgetOutcome, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import heap, { validateHeapConfig } from './index.ts';
 import { readAuthTokenAnswer } from './access-token.ts';
-import { fitProperties } from './heap-properties.ts';
+import { cutText, fitProperties } from './heap-properties.ts';
 import { heapUserIdOf, isHeapUserId } from './identity.ts';
 import { NO_HEAP_ID } from './forget-person.ts';
 import { CONFIG_SCHEMA, optionsOf } from './config.ts';
@@ -109,6 +109,11 @@ test('fit: Heap\'s limits — event names cut to 1024, values to 1023 characters
   const tooLong = mapped(browserEvent({ userId: 'u'.repeat(300) }));
   assert.equal(tooLong.payload, null);
   assert.match(tooLong.error ?? '', /Heap: identity is 300 characters, and Heap takes identities of up to 255/);
+  // Cut in UTF-16 units, never through an emoji's surrogate pair.
+  const emoji = fitProperties({ note: `${'n'.repeat(1022)}😀😀` }, 'event');
+  assert.equal(emoji.properties.note, 'n'.repeat(1022));
+  assert.deepEqual(cutText('ab😀', 4), { text: 'ab😀', cut: false });
+  assert.deepEqual(cutText('ab😀c', 3), { text: 'ab', cut: true });
   assert.deepEqual(fitProperties({ ID: 1, user_id: 'x', list: [1, 2] }, 'user'), {
     properties: {},
     warnings: [
@@ -199,8 +204,10 @@ test('deletions: the token by HTTP Basic app_id:api_key, 5 minutes; one user_del
     headers: { authorization: `Basic ${Buffer.from(`${APP_ID}:${API_KEY}`).toString('base64')}`, accept: 'application/json' }, eventIds: [],
   });
   assert.deepEqual(readAuthTokenAnswer(answer(200, { access_token: 'tok' })), { accessToken: 'tok', expiresInSeconds: 300 });
-  assert.throws(() => readAuthTokenAnswer(answer(401, { err: 'Unauthorized' })), { name: 'PermanentError', message: /config\.app_id the Main Production environment's ID/ });
+  assert.throws(() => readAuthTokenAnswer(answer(401, { err: 'Unauthorized' })), { name: 'PermanentError', message: /^Heap refused the app ID and API key \(HTTP 401: Unauthorized\): .*config\.app_id the Main Production environment's ID/ });
   assert.throws(() => readAuthTokenAnswer(answer(503, 'busy')), { name: 'RetryableError' });
+  // Heap's doc gives `err` "if unsuccessful" without its status: in a 200 it names the fields too.
+  assert.throws(() => readAuthTokenAnswer(answer(200, { err: 'Invalid credentials' })), { name: 'PermanentError', message: /^Heap refused the app ID and API key \(HTTP 200: Invalid credentials\): config\.api_key/ });
 
   const forget = heap.forgetPerson!;
   const withToken = { ...ctx({ ...config, data_center: 'eu' }), accessToken: 'tok' };
