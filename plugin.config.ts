@@ -44,6 +44,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/attentive' },
   { plugin: './plugins/kafka' },
   { plugin: './plugins/heap' },
+  { plugin: './plugins/amazon_eventbridge' },
 ];
 
 export default plugins;
