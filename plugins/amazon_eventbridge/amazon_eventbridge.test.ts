@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import eventBridge, {
-  awsError, classifyPutEvents, detailTypeOf, endpointOf, entrySize, eventBridgeConfigWarnings, eventDetail, eventTime, MAX_ENTRIES, MAX_ENTRIES_BYTES, PUT_EVENTS_ANSWER,
+  awsError, classifyPutEvents, DELETION_NOTICE_ANSWER, detailTypeOf, endpointOf, entrySize, eventBridgeConfigWarnings, eventDetail, eventTime, MAX_ENTRIES, MAX_ENTRIES_BYTES, PUT_EVENTS_ANSWER,
   readDeletionNotice, validateEventBridgeConfig,
 } from './index.ts';
 
@@ -238,7 +238,7 @@ test('deletion notices: off unless config.deletion_notices; one entry of detail-
   assert.deepEqual(JSON.parse(entriesOf(withContact)[0]!.Detail).user_id, 'jane@example.com');
   assert.deepEqual(forget.request({ userId: 'undefined', anonymousId: null }, ctx({ deletion_notices: true })), { skipped: 'the ids named are placeholders ("null", "undefined", …) that name no one' });
   const config = { ...CONFIG, deletion_notices: true };
-  assert.deepEqual(readDeletionNotice(answer(200, { FailedEntryCount: 0, Entries: [{ EventId: 'd804d26a-88db-4b66-9eaf-9a11c708ae82' }] }), built, config), { done: true, message: 'deletion notice put on the event bus signal-events: your rules\' targets erase the person\'s data' });
+  assert.deepEqual(readDeletionNotice(answer(200, DELETION_NOTICE_ANSWER.body, DELETION_NOTICE_ANSWER.headers), built, config), { done: true, message: 'deletion notice put on the event bus signal-events: your rules\' targets erase the person\'s data' });
   assert.ok('retry' in readDeletionNotice(answer(200, { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] }), built, config));
   assert.ok('retry' in readDeletionNotice({ status: 200, headers: {}, body: '<html>proxy</html>' }, built, config), 'a proxy\'s page is no notice put');
   assert.deepEqual(readDeletionNotice(answer(429, {}, { 'retry-after': '30' }), built, config), { retry: 'EventBridge\'s PutEvents quota was reached (HTTP 429); sent again later. If this lasts, ask AWS for a higher PutEvents quota in eu-west-1, or lower this integration\'s rate limit', afterSeconds: 30 });

@@ -17,6 +17,15 @@ import { eventTime, putEventsRequest } from './put-events-request.ts';
 export const DELETION_DETAIL_TYPE = 'signal.person_deletion';
 /** The `type` in a deletion notice's detail. */
 export const DELETION_NOTICE_TYPE = 'person_deletion';
+/**
+ * PutEvents's documented answer to a deletion notice (one entry, put): what the forwarding's
+ * `read` takes as done — the `forgetPerson.successAnswer` of a contract that has one.
+ */
+export const DELETION_NOTICE_ANSWER = {
+  status: 200,
+  headers: { 'content-type': 'application/x-amz-json-1.1' },
+  body: { FailedEntryCount: 0, Entries: [{ EventId: 'd804d26a-88db-4b66-9eaf-9a11c708ae82' }] },
+};
 
 /**
  * The detail of a person's deletion notice: the ids named (null when not), and when it was asked.
