@@ -195,7 +195,7 @@ describe('Amazon EventBridge', () => {
     await browser(site.key, { type: 'track', event: 'Denied', userId: 'u-eb-5', messageId: 'eb-403-1' });
     const letter = await waitForDeadLetter(signal, integrationId, 'eb-403-1');
     assert.equal(letter.attempts, 1);
-    assert.equal(letter.reason, 'EventBridge denied access (HTTP 400 AccessDeniedException: User: arn:aws:iam::111122223333:user/signal is not authorized to perform: events:PutEvents on resource: arn:aws:events:eu-west-1:111122223333:event-bus/signal-denied): allow the IAM identity of config.access_key_id events:PutEvents on arn:aws:events:eu-west-1:<account id>:event-bus/signal-denied (and, for another account\'s bus, that bus\'s resource policy), then replay the dead letters');
+    assert.equal(letter.reason, 'EventBridge denied access (HTTP 400 AccessDeniedException: User: arn:aws:iam::111122223333:user/signal is not authorized to perform: events:PutEvents on resource: arn:aws:events:eu-west-1:111122223333:event-bus/signal-denied): allow the IAM identity of config.access_key_id events:PutEvents on arn:aws:events:eu-west-1:<account id>:event-bus/signal-denied (and, for another account\'s bus, that bus\'s resource policy); if the policy already allows your bus, check config.event_bus_name and config.region for a typo; then replay the dead letters');
     assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 0, retried: 0, deadLettered: 1 });
   });
 

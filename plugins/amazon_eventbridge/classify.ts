@@ -33,6 +33,8 @@ const THROTTLING = new Set([
 const TRANSIENT = new Set(['InternalException', 'InternalFailure', 'InternalServerError', 'InternalError', 'ServiceUnavailable', 'ServiceUnavailableException', 'RequestTimeout', 'RequestTimeoutException']);
 /** The signature's time was refused: the Signal host's clock is off (the AWS SDKs' clock-skew codes). */
 const CLOCK_SKEW = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+/** AWS's words for a signature refused for its time: "Signature expired: … is now earlier than …" (a slow clock), "Signature not yet current: … is still later than …" (a fast one). */
+const CLOCK_SKEW_WORDS = /expired|not yet current|in the future/i;
 /** The access key or its signature was refused. */
 const CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'MissingAuthenticationToken', 'IncompleteSignature', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'AuthFailure', 'MissingAuthenticationTokenException']);
 /** Temporary credentials that expired. */
@@ -91,7 +93,9 @@ const FIX = 'then replay the dead letters';
 /** Outcomes shared by a failed entry and a refused request: access, source and detail type refused, a KMS key. */
 function refusalOutcome(code: string, words: string, config: Record<string, JsonValue>): EventOutcome | undefined {
   if (ACCESS_DENIED.has(code)) {
-    return { status: 'dead_letter', reason: `EventBridge denied access (${words}): allow the IAM identity of config.access_key_id events:PutEvents on ${busResource(config)} (and, for another account's bus, that bus's resource policy), ${FIX}` };
+    // A policy scoped to the bus also refuses any other bus name: the one sign of a typo in
+    // event_bus_name or region, as PutEvents to a bus that does not exist is answered as put.
+    return { status: 'dead_letter', reason: `EventBridge denied access (${words}): allow the IAM identity of config.access_key_id events:PutEvents on ${busResource(config)} (and, for another account's bus, that bus's resource policy); if the policy already allows your bus, check config.event_bus_name and config.region for a typo; ${FIX}` };
   }
   if (code === 'NotAuthorizedForSourceException') {
     return { status: 'dead_letter', reason: `EventBridge refused the source ${JSON.stringify(sourceOf(config))} (${words}): sources starting with "aws." are AWS's own, and an IAM policy may limit events:source; change config.source or allow it in the policy of config.access_key_id, ${FIX}` };
@@ -182,7 +186,7 @@ export function classifyPutEvents(response: VendorResponse, request: RequestDesc
   if (status === 429 || THROTTLING.has(error.code)) {
     return throttledRetry(`EventBridge's PutEvents quota was reached (${answered}); sent again later. If this lasts, ask AWS for a higher PutEvents quota in ${regionOf(config)}, or lower this integration's rate limit`, response);
   }
-  if (CLOCK_SKEW.has(error.code) || (error.code === 'InvalidSignatureException' && /expired|in the future/i.test(error.message))) {
+  if (CLOCK_SKEW.has(error.code) || (error.code === 'InvalidSignatureException' && CLOCK_SKEW_WORDS.test(error.message))) {
     return { status: 'retry', reason: `EventBridge refused the request's time (${answered}): the Signal host's clock is more than 5 minutes off AWS's; fix it with NTP (each try is signed anew)` };
   }
   if (status >= 500 || TRANSIENT.has(error.code) || status === 408) return { status: 'retry', reason: `EventBridge failed (${answered})` };

@@ -72,7 +72,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     event_bus_name: {
       type: 'string', title: 'Event Bus',
-      description: 'The event bus\'s name (letters, digits, . - _), "default" for the account\'s default bus, or its ARN (arn:aws:events:<region>:<account>:event-bus/<name>; another account\'s bus when its resource policy allows you events:PutEvents). Signal does not create buses, and EventBridge does not say when a bus does not exist: check the name.',
+      description: 'The event bus\'s name (letters, digits, . - _), "default" for the account\'s default bus, or its ARN (arn:aws:events:<region>:<account>:event-bus/<name>; another account\'s bus when its resource policy allows you events:PutEvents). Signal does not create buses, and EventBridge does not say when a bus does not exist: check the name (an IAM policy naming only your bus refuses a mistyped one, which then shows as access denied).',
       minLength: 1, maxLength: 1600, default: 'default', examples: ['signal-events'],
     },
     source: {
