@@ -67,6 +67,8 @@ test('config: a valid config passes; each problem names its field and says what 
   assert.match(validateEventBridgeConfig({ ...CONFIG, event_bus_name: 'arn:aws:sqs:eu-west-1:111122223333:queue' })[0]!.message, /an event bus ARN reads arn:aws:events:<region>:<account id>:event-bus\/<name>/);
   assert.match(validateEventBridgeConfig({ ...CONFIG, source: 'com.acme\nsignal' })[0]!.message, /line break or control character/);
   assert.deepEqual(validateEventBridgeConfig({ ...CONFIG, source: undefined as unknown as string }).map((p) => p.field), ['source']);
+  assert.deepEqual(validateEventBridgeConfig({ ...CONFIG, region: 'us-gov-west-1' }), [], 'GovCloud: events.us-gov-west-1.amazonaws.com');
+  assert.deepEqual(validateEventBridgeConfig({ ...CONFIG, region: 'us-iso-east-1' }), [{ field: 'region', message: 'is "us-iso-east-1", an isolated (ISO) Region: its endpoints are not on amazonaws.com, and Signal sends only to the commercial, GovCloud and China Regions\' endpoints' }]);
   assert.deepEqual(eventBridgeConfigWarnings({ ...CONFIG, session_token: '••••' }).map((w) => w.field), ['session_token'], 'a session token with an AKIA key: advice, not a refusal');
   assert.deepEqual(eventBridgeConfigWarnings({ ...CONFIG, access_key_id: 'ASIAIOSFODNN7EXAMPLE', session_token: '••••' }), []);
 });

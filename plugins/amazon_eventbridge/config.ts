@@ -117,6 +117,9 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 function regionProblem(value: JsonValue | undefined): string | undefined {
   const region = text(value);
   if (region === undefined) return 'is required: the event bus\'s AWS Region code (e.g. eu-west-1)';
+  // Isolated partitions' endpoints are not under amazonaws.com (us-iso-east-1: c2s.ic.gov…), and
+  // endpointOf knows only the commercial, GovCloud and China ones: refused rather than sent astray.
+  if (/^[a-z]{2}-iso[a-z]*-/.test(region)) return `is ${JSON.stringify(region)}, an isolated (ISO) Region: its endpoints are not on amazonaws.com, and Signal sends only to the commercial, GovCloud and China Regions' endpoints`;
   if (REGION.test(region)) return undefined;
   return `is ${JSON.stringify(region.slice(0, 64))}: give an AWS Region code such as eu-west-1 (the console shows it top right; not the Region's name "Europe (Ireland)", nor an availability zone such as eu-west-1a)`;
 }
