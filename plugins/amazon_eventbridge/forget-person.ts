@@ -67,6 +67,7 @@ export function readDeletionNotice(response: VendorResponse, request: RequestDes
 
 /** Forwarding deletions as deletion notice events (config.deletion_notices), see the file's comment. */
 export const eventBridgeForgetPerson: PersonForgetting = {
+  successAnswer: DELETION_NOTICE_ANSWER,
   enabled: (config) => sendsDeletionNotices(config),
   request(person, ctx) {
     const named = { userId: usableId(person.userId) ? person.userId : null, anonymousId: usableId(person.anonymousId) ? person.anonymousId : null };

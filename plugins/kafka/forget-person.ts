@@ -88,13 +88,22 @@ export function readDeletionRecords(response: VendorResponse, config: Record<str
   if (sent !== undefined && reports.length < sent) {
     return { retry: `Kafka REST's answer ended after ${reports.length} of ${sent} delivery reports: the deletion's records are sent again` };
   }
-  // A JSON answer without error codes (never seen from Kafka REST) is taken at its 2xx's word:
-  // a deletion's records are no events to keep, and the HTTP status says they were taken.
-  return deletionOutcome(reports.map((report) => (report.errorCode === undefined ? { status: 'delivered' } : reportOutcome(report, config) ?? { status: 'delivered' })), config, reports.length);
+  // Every record has its report with an error_code (200 when written): a JSON object without one,
+  // or more reports than records, is not Kafka REST's answer (a proxy in the way).
+  if (reports.some((report) => report.errorCode === undefined) || (sent !== undefined && reports.length > sent)) {
+    return { retry: `HTTP ${response.status} without Kafka REST's delivery reports (error_code per record): not Kafka REST's answer (a proxy in the way? check config.rest_endpoint), so the deletion's records are sent again` };
+  }
+  return deletionOutcome(reports.map((report) => reportOutcome(report, config) ?? { status: 'delivered' }), config, reports.length);
 }
 
 /** Forwarding deletions as records (config.deletion_records), see the file's comment. */
 export const kafkaForgetPerson: PersonForgetting = {
+  // Kafka REST's delivery report for a deletion's one record (a notice), as the REST Proxy writes it.
+  successAnswer: {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: `${JSON.stringify({ error_code: 200, cluster_id: 'lkc-abc123', topic_name: 'signal-events', partition_id: 0, offset: 43, timestamp: '2026-11-30T12:00:01.000Z', key: { type: 'STRING', size: 4 }, value: { type: 'JSON', size: 96 } })}\r\n`,
+  },
   enabled: (config) => deletionRecordsOf(config) !== 'off',
   request(person, ctx) {
     const named: NamedPerson = { userId: usableId(person.userId) ? person.userId : null, anonymousId: usableId(person.anonymousId) ? person.anonymousId : null };
