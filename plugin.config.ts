@@ -45,6 +45,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/kafka' },
   { plugin: './plugins/heap' },
   { plugin: './plugins/amazon_eventbridge' },
+  { plugin: './plugins/azure_event_hubs' },
 ];
 
 export default plugins;

@@ -9,7 +9,8 @@ const registry = await loadPlugins();
  * Configs the suite cannot make from the schemas' samples, so that every optional part is
  * checked too: GA4's deletions need a readable service account key (an RSA key, made here);
  * LinkedIn's and HubSpot's credential is one of two optional fields (a refresh token, or an
- * access token or service key);
+ * access token or service key), and so is Azure Event Hubs' (the four fields, or a connection
+ * string: filled alike, they agree);
  * Google Ads' optional manager account, developer token and phone country are checked filled;
  * Google Data Manager's credential is one of two (its refresh token here, not a service account
  * key as well: a config gives one), its optional fields filled. X Ads' credential is one of two
@@ -21,6 +22,7 @@ const registry = await loadPlugins();
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot' || id === 'heap') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
+  if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot' || id === 'azure_event_hubs') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id === 'google_data_manager') {
     const { service_account_key: _key, ...config } = sampleConfig(registry.get(id)!, { optional: true });
     return { config: { ...config, refresh_token: '1//0g-conformance-refresh-token', client_secret: 'GOCSPX-conformance-secret' } };
