@@ -113,6 +113,11 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   }
   if (status >= 500 || status === 408) return { status: 'retry', reason: `Event Hubs failed (${answered})` };
   if (status === 413 || ((status === 400 || status === 403) && TOO_LARGE.test(words))) return tooLarge(answered, request, config);
+  if (status === 403 && /quota/i.test(words)) {
+    // A quota may free up (or be raised): tried again with the core's backoff, each try counted,
+    // so a lasting refusal ends in a dead letter saying so.
+    return { status: 'retry', reason: `Event Hubs refused the request for a quota of the namespace (${answered}): sent again; if this lasts, check the namespace's quotas and tier in the Azure portal` };
+  }
   if (status === 404 || status === 410) {
     return { status: 'dead_letter', reason: `Event Hubs has no ${hub} (${answered}): check config.event_hub (or the connection string's EntityPath) and config.namespace, ${REPLAY}` };
   }
@@ -128,11 +133,6 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   }
   if (status === 403) {
     return { status: 'dead_letter', reason: `Event Hubs refused the request (${answered}): check that the policy of ${CREDENTIALS} has the Send claim, and the namespace's quotas and networking, ${REPLAY}` };
-  }
-  if (status === 403 && /quota/i.test(words)) {
-    // A quota may free up (or be raised): tried again with the core's backoff, each try counted,
-    // so a lasting refusal ends in a dead letter saying so.
-    return { status: 'retry', reason: `Event Hubs refused the request for a quota of the namespace (${answered}): sent again; if this lasts, check the namespace's quotas and tier in the Azure portal` };
   }
   if (status === 400 && ONE_EVENTS.test(words)) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `Event Hubs refused the request (${answered}); one event may be the cause: sending it in halves` };
