@@ -207,6 +207,7 @@ test('classify refusals: size split then dead-lettered; a missing hub, a refused
   });
   assert.match(reasonOf(classify(answer(401, xmlError(401, 'Unauthorized access. \'Send\' claim(s) are required to perform this operation. TrackingId:jj')))), /^the shared access policy may not send .*give config\.shared_access_key_name a policy with the Send claim/);
   assert.match(reasonOf(classify(answer(403, xmlError(403, 'Ip has been prevented to connect to the endpoint. TrackingId:kk')))), /^the namespace's networking refused Signal's address/);
+  assert.match(reasonOf(classify(answer(401, xmlError(401, 'LocalAuthDisabled: SAS authentication is disabled for this namespace. TrackingId:lk')))), /^the namespace refuses shared access keys .*enable local authentication on the namespace/);
   assert.match(reasonOf(classify(answer(400, xmlError(400, 'Messaging entity \'signal-events\' is currently disabled. TrackingId:ll')))), /does not take events now .*set its status to Active/);
   assert.deepEqual([statusOf(classify(answer(400, xmlError(400, 'Bad request. TrackingId:mm')))), statusOf(classify(answer(409, 'Conflict')))], ['dead_letter', 'dead_letter']);
   assert.equal(azureError('{"error":{"code":"Unauthorized","message":"no token"}}', { error: { code: 'Unauthorized', message: 'no token' } }), 'no token');

@@ -25,8 +25,10 @@ const NETWORK = /\bip\b|ip address|firewall|virtual network|network rule|public 
 const DISABLED = /disabled|senddisabled|suspended/i;
 /** Words of a token that is no longer (or not yet) valid: the Signal host's clock is off. */
 const EXPIRED = /expiredtoken|token is expired|expired token|token has expired|not yet valid/i;
-/** Words of a policy without the Send claim. */
-const NO_SEND_CLAIM = /'send' claim|send claim|claim\(s\) are required|manage,entityread|listen/i;
+/** Words of a policy without the Send claim ("'Send' claim(s) are required"). */
+const NO_SEND_CLAIM = /claim/i;
+/** Words of a namespace that refuses shared access keys (its local authentication disabled for Entra ID only). */
+const LOCAL_AUTH_DISABLED = /local ?auth|disablelocalauth|(?:sas|shared access)[^.]*disabled/i;
 
 /**
  * What a refusal says: the Detail of Service Bus's XML error (else its Code), a JSON error's
@@ -89,7 +91,8 @@ function tooLarge(answered: string, request: RequestDescriptor, config: Record<s
  * - 413, a 400 or 403 about size, a 400 about one event's content: in halves when several went,
  *   else that event dead-lettered saying so;
  * - 404, 410: dead-lettered naming config.event_hub and config.namespace;
- * - 401, 403: dead-lettered naming the credentials, the Send claim, or the namespace's networking;
+ * - 401, 403: dead-lettered naming the credentials, the Send claim, the namespace's networking, or
+ *   its local authentication turned off;
  * - a disabled event hub, any other 4xx: dead-lettered with Azure's words.
  *
  * @example
@@ -120,6 +123,9 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   }
   if (status === 404 || status === 410) {
     return { status: 'dead_letter', reason: `Event Hubs has no ${hub} (${answered}): check config.event_hub (or the connection string's EntityPath) and config.namespace, ${REPLAY}` };
+  }
+  if ((status === 401 || status === 403) && LOCAL_AUTH_DISABLED.test(words)) {
+    return { status: 'dead_letter', reason: `the namespace refuses shared access keys (${answered}): its local authentication is disabled (Microsoft Entra ID only), which this plugin does not use; enable local authentication on the namespace, ${REPLAY}` };
   }
   if (DISABLED.test(words)) return { status: 'dead_letter', reason: `the ${hub} does not take events now (${answered}): set its status to Active in the Azure portal, ${REPLAY}` };
   if ((status === 401 || status === 403) && NETWORK.test(words)) {
