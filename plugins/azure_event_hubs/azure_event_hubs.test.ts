@@ -185,6 +185,7 @@ test('classify throttling and failures: 429 and "server busy" retried as a rate 
   assert.deepEqual(classify(answer(503, 'Service Unavailable')), { status: 'retry', reason: 'Event Hubs failed (HTTP 503 Service Unavailable)' });
   assert.deepEqual(classify(answer(500, xmlError(500, 'The server was unable to process the request; please retry the operation. TrackingId:cc'))), { status: 'retry', reason: 'Event Hubs failed (HTTP 500 The server was unable to process the request; please retry the operation. TrackingId:cc)' });
   assert.equal(statusOf(classify(answer(408))), 'retry');
+  assert.deepEqual(classify(answer(502, 'Bad Gateway', { 'retry-after': '7' })), { status: 'retry', reason: 'Event Hubs failed (HTTP 502 Bad Gateway)', retryAfterMs: 7000 }, 'a 5xx\'s Retry-After kept');
   assert.equal(statusOf(classify(answer(403, xmlError(403, 'QuotaExceeded: Quota exceeded for the namespace. TrackingId:dd')))), 'retry');
   assert.deepEqual(classify(answer(401, xmlError(401, 'ExpiredToken: The token is expired. TrackingId:ee'))), {
     status: 'retry', reason: 'Event Hubs refused the token as expired (HTTP 401 ExpiredToken: The token is expired. TrackingId:ee): each token is valid 10 minutes from its signing, so the Signal host\'s clock is more than that behind Azure\'s; fix it with NTP (each try is signed anew)',
@@ -209,7 +210,13 @@ test('classify refusals: size split then dead-lettered; a missing hub, a refused
   assert.match(reasonOf(classify(answer(403, xmlError(403, 'Ip has been prevented to connect to the endpoint. TrackingId:kk')))), /^the namespace's networking refused Signal's address/);
   assert.match(reasonOf(classify(answer(401, xmlError(401, 'LocalAuthDisabled: SAS authentication is disabled for this namespace. TrackingId:lk')))), /^the namespace refuses shared access keys .*enable local authentication on the namespace/);
   assert.match(reasonOf(classify(answer(400, xmlError(400, 'Messaging entity \'signal-events\' is currently disabled. TrackingId:ll')))), /does not take events now .*set its status to Active/);
-  assert.deepEqual([statusOf(classify(answer(400, xmlError(400, 'Bad request. TrackingId:mm')))), statusOf(classify(answer(409, 'Conflict')))], ['dead_letter', 'dead_letter']);
+  assert.match(reasonOf(classify(answer(403, xmlError(403, 'Public network access is disabled and request is not from a trusted service nor via an approved private link. TrackingId:lm')))), /^the namespace's networking refused Signal's address/, 'networking, not a disabled hub');
+  assert.deepEqual(classify(answer(400, xmlError(400, 'Bad request. TrackingId:mm'))), { status: 'split', reason: 'Event Hubs refused the request (HTTP 400 Bad request. TrackingId:mm); one event may be the cause: sending it in halves' }, 'a 400 of several events is never dead-lettered whole');
+  assert.deepEqual(classify(answer(400, xmlError(400, 'Bad request. TrackingId:mm')), 1), {
+    status: 'dead_letter', reason: 'Event Hubs refused this event (HTTP 400 Bad request. TrackingId:mm): leave out what Event Hubs names (or the event\'s unusual fields) with a pipeline transformation or the blueprint, then replay the dead letters',
+  });
+  assert.equal(statusOf(classify(answer(400, xmlError(400, 'Messaging entity \'signal-events\' is currently disabled. TrackingId:mn')))), 'dead_letter', 'a disabled hub is no one event\'s fault');
+  assert.equal(statusOf(classify(answer(409, 'Conflict'))), 'dead_letter');
   assert.equal(azureError('{"error":{"code":"Unauthorized","message":"no token"}}', { error: { code: 'Unauthorized', message: 'no token' } }), 'no token');
   assert.equal(azureError('<Error><Code>400</Code><Detail>a &amp; b &lt;c&gt;</Detail></Error>'), 'a & b <c>');
 });

@@ -86,13 +86,14 @@ function tooLarge(answered: string, request: RequestDescriptor, config: Record<s
  *   page, a wrong route): retried, since nothing says the events were written;
  * - 429, and 503 or 403 "server busy" / throttled: retried as a rate limit, after Retry-After,
  *   else after 10 seconds (Azure's SDKs' wait after "server busy");
- * - 5xx, 408, a 403 quota: retried;
+ * - 5xx, 408 (after their Retry-After when given), a 403 quota: retried;
  * - 401 ExpiredToken: retried, the reason naming the Signal host's clock (each try is signed anew);
- * - 413, a 400 or 403 about size, a 400 about one event's content: in halves when several went,
- *   else that event dead-lettered saying so;
+ * - 413, a 400 or 403 about size, any other 400 (what the events hold): in halves when several
+ *   went, else that event dead-lettered saying so;
  * - 404, 410: dead-lettered naming config.event_hub and config.namespace;
- * - 401, 403: dead-lettered naming the credentials, the Send claim, the namespace's networking, or
- *   its local authentication turned off;
+ * - 401, 403: dead-lettered naming the credentials, the Send claim, the namespace's networking
+ *   (before a disabled hub: "public network access is disabled" is networking), or its local
+ *   authentication turned off;
  * - a disabled event hub, any other 4xx: dead-lettered with Azure's words.
  *
  * @example
@@ -114,7 +115,10 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   if (status === 401 && EXPIRED.test(words)) {
     return { status: 'retry', reason: `Event Hubs refused the token as expired (${answered}): each token is valid 10 minutes from its signing, so the Signal host's clock is more than that behind Azure's; fix it with NTP (each try is signed anew)` };
   }
-  if (status >= 500 || status === 408) return { status: 'retry', reason: `Event Hubs failed (${answered})` };
+  if (status >= 500 || status === 408) {
+    const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), now);
+    return { status: 'retry', reason: `Event Hubs failed (${answered})`, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
   if (status === 413 || ((status === 400 || status === 403) && TOO_LARGE.test(words))) return tooLarge(answered, request, config);
   if (status === 403 && /quota/i.test(words)) {
     // A quota may free up (or be raised): tried again with the core's backoff, each try counted,
@@ -127,10 +131,11 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   if ((status === 401 || status === 403) && LOCAL_AUTH_DISABLED.test(words)) {
     return { status: 'dead_letter', reason: `the namespace refuses shared access keys (${answered}): its local authentication is disabled (Microsoft Entra ID only), which this plugin does not use; enable local authentication on the namespace, ${REPLAY}` };
   }
-  if (DISABLED.test(words)) return { status: 'dead_letter', reason: `the ${hub} does not take events now (${answered}): set its status to Active in the Azure portal, ${REPLAY}` };
+  // Before DISABLED: "Public network access is disabled …" is the namespace's networking, not a disabled hub.
   if ((status === 401 || status === 403) && NETWORK.test(words)) {
     return { status: 'dead_letter', reason: `the namespace's networking refused Signal's address (${answered}): allow Signal's outbound IP address in the namespace's Networking settings (or public access), ${REPLAY}` };
   }
+  if (DISABLED.test(words)) return { status: 'dead_letter', reason: `the ${hub} does not take events now (${answered}): set its status to Active in the Azure portal, ${REPLAY}` };
   if ((status === 401 || status === 403) && NO_SEND_CLAIM.test(words)) {
     return { status: 'dead_letter', reason: `the shared access policy may not send (${answered}): give config.shared_access_key_name a policy with the Send claim on the ${hub} or its namespace, ${REPLAY}` };
   }
@@ -140,9 +145,12 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   if (status === 403) {
     return { status: 'dead_letter', reason: `Event Hubs refused the request (${answered}): check that the policy of ${CREDENTIALS} has the Send claim, and the namespace's quotas and networking, ${REPLAY}` };
   }
-  if (status === 400 && ONE_EVENTS.test(words)) {
+  if (status === 400) {
+    // Signal builds the request (URL, headers, the JSON array), so a 400 is about what the events
+    // hold: one event may be the cause, whatever the words, and the others must not go with it.
     if (request.eventIds.length > 1) return { status: 'split', reason: `Event Hubs refused the request (${answered}); one event may be the cause: sending it in halves` };
-    return { status: 'dead_letter', reason: `Event Hubs refused this event (${answered}): leave the field it names out with a pipeline transformation or the blueprint, ${REPLAY}` };
+    const fix = ONE_EVENTS.test(words) ? 'leave the field it names out' : 'leave out what Event Hubs names (or the event\'s unusual fields)';
+    return { status: 'dead_letter', reason: `Event Hubs refused this event (${answered}): ${fix} with a pipeline transformation or the blueprint, ${REPLAY}` };
   }
   return { status: 'dead_letter', reason: `Event Hubs refused the request (${answered}): check the config (namespace, event_hub, the policy), ${REPLAY}` };
 }
