@@ -7,7 +7,7 @@
 // their partition, in order. Within the tier's request size — 256 KB on Basic, 1 MB otherwise,
 // counted on the whole JSON body, which is larger than the events Azure counts (each Body's
 // quotes escaped) — and 500 events. Signed by the `sign` hook when sent.
-import { usableId, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { splitBatch, usableId, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { hubTarget, includesContactInfo, partitionKeyChoiceOf, tierOf, type HubTarget, type PartitionKeyChoice, type Tier } from './config.ts';
 import { hashedId, isContactInfo } from './event-body.ts';
 
@@ -104,34 +104,15 @@ export function sendRequest(messages: JsonObject[], eventIds: string[], config: 
  */
 export function sendRequests(batch: readonly MappedEvent[], ctx: Pick<PluginContext, 'config'>): RequestDescriptor[] {
   const { config } = ctx;
-  const budget = MAX_BODY_BYTES[tierOf(config)];
-  const groups = new Map<string, Array<{ message: JsonObject; id: string }>>();
+  // Each event wrapped as its message: the size packed is the message's, its Body's quotes escaped.
+  const groups = new Map<string, MappedEvent[]>();
   for (const mapped of batch) {
     const key = partitionKey(mapped.event as { userId?: JsonValue; anonymousId?: JsonValue }, config);
-    const message = batchMessage(mapped.payload, key, eventProperties(mapped));
     // '' for no key cannot clash with a key: a usable id is never empty.
     const group = groups.get(key ?? '') ?? [];
-    group.push({ message, id: mapped.id });
+    group.push({ ...mapped, payload: batchMessage(mapped.payload, key, eventProperties(mapped)) });
     groups.set(key ?? '', group);
   }
-  const requests: RequestDescriptor[] = [];
-  for (const group of groups.values()) {
-    let messages: JsonObject[] = [];
-    let ids: string[] = [];
-    let bytes = 2; // the array's brackets
-    for (const { message, id } of group) {
-      const size = Buffer.byteLength(JSON.stringify(message)) + 1; // + the comma before it (one too many for the first)
-      if (messages.length > 0 && (messages.length >= MAX_EVENTS || bytes + size > budget)) {
-        requests.push(sendRequest(messages, ids, config));
-        messages = [];
-        ids = [];
-        bytes = 2;
-      }
-      messages.push(message);
-      ids.push(id);
-      bytes += size;
-    }
-    if (messages.length > 0) requests.push(sendRequest(messages, ids, config));
-  }
-  return requests;
+  const limits = { maxEvents: MAX_EVENTS, maxBytes: MAX_BODY_BYTES[tierOf(config)], overheadBytes: 2 }; // 2: the array's brackets
+  return [...groups.values()].flatMap((group) => splitBatch(group, limits).map((part) => sendRequest(part.map((m) => m.payload), part.map((m) => m.id), config)));
 }
