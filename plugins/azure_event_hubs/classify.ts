@@ -88,8 +88,9 @@ function tooLarge(answered: string, request: RequestDescriptor, config: Record<s
  *   else after 10 seconds (Azure's SDKs' wait after "server busy");
  * - 5xx, 408 (after their Retry-After when given), a 403 quota: retried;
  * - 401 ExpiredToken: retried, the reason naming the Signal host's clock (each try is signed anew);
- * - 413, a 400 or 403 about size, any other 400 (what the events hold): in halves when several
- *   went, else that event dead-lettered saying so;
+ * - 413, a 400 or 403 about size, a 400 about one event's content: in halves when several went,
+ *   else that event dead-lettered saying so (a bare 400 is dead-lettered, as the conformance
+ *   suite expects of every plugin);
  * - 404, 410: dead-lettered naming config.event_hub and config.namespace;
  * - 401, 403: dead-lettered naming the credentials, the Send claim, the namespace's networking
  *   (before a disabled hub: "public network access is disabled" is networking), or its local
@@ -145,12 +146,9 @@ export function classifySend(response: VendorResponse, request: RequestDescripto
   if (status === 403) {
     return { status: 'dead_letter', reason: `Event Hubs refused the request (${answered}): check that the policy of ${CREDENTIALS} has the Send claim, and the namespace's quotas and networking, ${REPLAY}` };
   }
-  if (status === 400) {
-    // Signal builds the request (URL, headers, the JSON array), so a 400 is about what the events
-    // hold: one event may be the cause, whatever the words, and the others must not go with it.
+  if (status === 400 && ONE_EVENTS.test(words)) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `Event Hubs refused the request (${answered}); one event may be the cause: sending it in halves` };
-    const fix = ONE_EVENTS.test(words) ? 'leave the field it names out' : 'leave out what Event Hubs names (or the event\'s unusual fields)';
-    return { status: 'dead_letter', reason: `Event Hubs refused this event (${answered}): ${fix} with a pipeline transformation or the blueprint, ${REPLAY}` };
+    return { status: 'dead_letter', reason: `Event Hubs refused this event (${answered}): leave the field it names out with a pipeline transformation or the blueprint, ${REPLAY}` };
   }
   return { status: 'dead_letter', reason: `Event Hubs refused the request (${answered}): check the config (namespace, event_hub, the policy), ${REPLAY}` };
 }
