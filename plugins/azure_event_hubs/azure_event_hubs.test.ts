@@ -198,6 +198,7 @@ test('classify refusals: size split then dead-lettered; a missing hub, a refused
     status: 'dead_letter', reason: 'Event Hubs refused this event alone as too large (HTTP 413): an event holds at most 1 MB with its properties; leave its largest properties out with a pipeline transformation or the blueprint, then replay the dead letters',
   });
   assert.match(reasonOf(classify(answer(400, xmlError(400, 'The received message (delivery-id:0, size:300000 bytes) exceeds the limit (262144 bytes) currently allowed on the link.')), 1, { ...CONFIG, tier: 'basic' })), /at most 256 KB \(Basic tier\) .*or move the namespace to the Standard tier \(and set config\.tier\)/);
+  assert.match(reasonOf(classify(answer(413, ''), 1, { ...CONFIG, tier: 'dedicated' })), /an event holds at most 20 MB \(Dedicated tier\) with its properties/);
   assert.equal(statusOf(classify(answer(400, xmlError(400, 'The message size exceeds the maximum size allowed. TrackingId:ff')))), 'split');
   assert.equal(statusOf(classify(answer(400, xmlError(400, 'Failed to deserialize the JSON batch: invalid property. TrackingId:gg')))), 'split');
   assert.deepEqual(classify(answer(404, xmlError(404, 'The messaging entity \'sb://shop-events.servicebus.windows.net/signal-events\' could not be found. TrackingId:hh'))), {

@@ -66,7 +66,7 @@ function hubWords(config: Record<string, JsonValue>): string {
 }
 
 /** The largest publication of the configured tier, in words. */
-const tierLimit = (config: Record<string, JsonValue>): string => (tierOf(config) === 'basic' ? '256 KB (Basic tier)' : '1 MB');
+const tierLimit = (config: Record<string, JsonValue>): string => ({ basic: '256 KB (Basic tier)', standard: '1 MB', premium: '1 MB', dedicated: '20 MB (Dedicated tier)' })[tierOf(config)];
 
 const REPLAY = 'then replay the dead letters';
 const CREDENTIALS = 'config.shared_access_key_name and config.shared_access_key (or config.connection_string)';

@@ -160,8 +160,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     tier: {
       type: 'string', title: 'Tier',
-      description: 'The namespace\'s pricing tier, which sets the largest request Event Hubs takes: 256 KB on Basic, 1 MB on Standard, Premium and Dedicated. Signal packs each request within it.',
-      enum: [...TIERS], enumLabels: ['Basic (256 KB a request)', 'Standard (1 MB)', 'Premium (1 MB)', 'Dedicated (1 MB)'], default: 'standard',
+      description: 'The namespace\'s pricing tier, which sets the largest request Event Hubs takes: 256 KB on Basic, 1 MB on Standard and Premium, 20 MB on Dedicated. Signal packs each request within 256 KB on Basic, else within 1 MB (an event larger goes alone).',
+      enum: [...TIERS], enumLabels: ['Basic (256 KB a request)', 'Standard (1 MB)', 'Premium (1 MB)', 'Dedicated (20 MB; packed within 1 MB)'], default: 'standard',
     },
     partition_key: {
       type: 'string', title: 'Partition Key',
