@@ -7,7 +7,7 @@
 // it follows their events on their partition — for the customer's consumers to erase what they
 // stored of the person. Sending the same notice again is harmless.
 import { usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { classifySend, WEB_PAGE } from './classify.ts';
+import { classifySend } from './classify.ts';
 import { hubTarget, includesContactInfo, sendsDeletionNotices } from './config.ts';
 import { hashedId, isContactInfo } from './event-body.ts';
 import { batchMessage, partitionKey, sendRequest } from './send-request.ts';
@@ -43,12 +43,8 @@ export function deletionNoticeRequest(person: NamedPerson, ctx: Pick<PluginConte
 
 /** Reads Event Hubs' answer to a deletion notice with the delivery's classifier: sent, retried, or refused saying why. */
 export function readDeletionNotice(response: VendorResponse, request: RequestDescriptor | undefined, config: Record<string, JsonValue>, now: number): ForgetOutcome {
-  // Event Hubs answers 201; any other 2xx that is no web page is taken as sent too (the core's
-  // reading of a deletion's answer, which the conformance suite checks with a 200): a notice
-  // sent twice is harmless, one taken as sent and lost is not, hence a proxy's page is retried.
-  if (response.status >= 200 && response.status < 300 && !WEB_PAGE.test(response.body)) {
-    return { done: true, message: `deletion notice sent to event hub ${hubTarget(config).eventHub}${response.status === 201 ? '' : ` (HTTP ${response.status})`}: your consumers erase the person's data` };
-  }
+  // Event Hubs answers 201 (the forwarding's successAnswer); any other 2xx, or a web page, is read
+  // by the delivery's classifier, which sends it again: nothing says the notice was written.
   // The classifier names events by the request's eventIds: the notice gets one.
   const classified = classifySend(response, { ...(request ?? { method: 'POST', url: '' }), eventIds: ['notice'] }, config, now);
   const outcome = 'perEvent' in classified ? classified.perEvent.notice ?? { status: 'delivered' as const } : classified;
@@ -62,6 +58,8 @@ export function readDeletionNotice(response: VendorResponse, request: RequestDes
 
 /** Forwarding deletions as deletion notice events (config.deletion_notices), see the file's comment. */
 export const eventHubsForgetPerson: PersonForgetting = {
+  // Event Hubs' answer to an accepted send: 201, no body.
+  successAnswer: { status: 201, body: '' },
   enabled: (config) => sendsDeletionNotices(config),
   request(person, ctx) {
     const named = { userId: usableId(person.userId) ? person.userId : null, anonymousId: usableId(person.anonymousId) ? person.anonymousId : null };
