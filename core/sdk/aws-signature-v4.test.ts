@@ -7,7 +7,7 @@
 // signAwsRequest (the form a plugin's sign hook uses) is checked against signRequest and the suite.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode, type SigningInput } from './aws-signature-v4.ts';
+import { amzDateOf, canonicalPathOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode, type SigningInput } from './aws-signature-v4.ts';
 
 const SUITE = {
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
@@ -113,4 +113,11 @@ test('signAwsRequest: a request descriptor signed as signRequest signs it — ho
   assert.match(query.headers!.authorization!, /Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/);
   const ported = signAwsRequest({ method: 'GET', url: 'http://minio.internal:9000/b/k', headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 }, eventIds: [] }, { ...SUITE, service: 's3' });
   assert.equal(ported.headers!.authorization, signRequest({ method: 'GET', host: 'minio.internal:9000', canonicalPath: '/b/k', headers: { 'x-amz-content-sha256': EMPTY_PAYLOAD_SHA256 }, payloadHash: EMPTY_PAYLOAD_SHA256, ...SUITE, service: 's3' }).authorization);
+});
+
+test('canonicalPathOf: S3 signs its path as sent; other services sign each segment encoded once more', () => {
+  assert.equal(canonicalPathOf('/signal-events-*/_delete_by_query', 'es'), '/signal-events-%2A/_delete_by_query');
+  assert.equal(canonicalPathOf('/a%2Fb/c', 'es'), '/a%252Fb/c');
+  assert.equal(canonicalPathOf('/', 'kinesis'), '/');
+  assert.equal(canonicalPathOf('/key%20with%20spaces.json', 's3'), '/key%20with%20spaces.json');
 });

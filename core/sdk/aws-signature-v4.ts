@@ -161,10 +161,23 @@ function payloadOf(body: RequestDescriptor['body']): string | Uint8Array {
 }
 
 /**
+ * The path as SigV4 signs it: S3's exactly as sent (its keys are encoded once), every other
+ * service's with each segment URI-encoded once more (AWS's rule: a `*` in a segment is signed
+ * as `%2A`, and a `%2F` sent as `%252F`).
+ *
+ * @example
+ * canonicalPathOf('/a%2Fb/c', 'es'); // '/a%252Fb/c'
+ */
+export function canonicalPathOf(path: string, service: string): string {
+  return service === 's3' ? path : path.split('/').map((segment) => uriEncode(segment)).join('/');
+}
+
+/**
  * A request descriptor signed with AWS Signature Version 4: the same request with `x-amz-date`,
  * `x-amz-security-token` (temporary credentials only) and `authorization` added. Signs the
- * URL's host (with its port when not the scheme's default), its path exactly as written (so
- * write it URI-encoded as the service wants: S3 encodes each key segment once, `uriEncode`),
+ * URL's host (with its port when not the scheme's default), its path as sent (URI-encoded: S3
+ * encodes each key segment once, `uriEncode`; for other services each segment is encoded once
+ * more, as AWS signs it, `canonicalPathOf`),
  * the request's `query`, every header it carries, and the SHA-256 of the body as sent; a
  * `x-amz-content-sha256` header the request carries (S3 requires one) is taken as that hash.
  * Meant for a plugin's `sign` hook, which the core calls at the moment of sending.
@@ -186,7 +199,7 @@ export function signAwsRequest(request: RequestDescriptor, options: AwsSigningOp
   const signed = signRequest({
     method: request.method,
     host: url.host,
-    canonicalPath: url.pathname === '' ? '/' : url.pathname,
+    canonicalPath: canonicalPathOf(url.pathname === '' ? '/' : url.pathname, options.service),
     // The core sends the URL's own query pairs, then `query`'s (see buildUrl).
     query: [...url.searchParams.entries(), ...(request.query ?? [])],
     headers: given,
