@@ -46,6 +46,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/heap' },
   { plugin: './plugins/amazon_eventbridge' },
   { plugin: './plugins/azure_event_hubs' },
+  { plugin: './plugins/elasticsearch' },
 ];
 
 export default plugins;

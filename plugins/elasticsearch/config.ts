@@ -1,0 +1,222 @@
+// The integration's config: where the documents go (the cluster's endpoint, or an Elastic Cloud
+// ID, and an index or data stream name with an optional date pattern), whom the cluster knows
+// the requests by (an API key, or a user and password; neither for a cluster without security
+// on your own network), two switches, and the private networks Signal may reach a self-managed
+// cluster on; the schema the catalog shows, and the checks the schema cannot make, each naming
+// its field.
+import { literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { cloudIdEndpoint } from './cloud-id.ts';
+import { DEFAULT_INDEX, indexNameProblem } from './index-name.ts';
+
+/**
+ * Text of a config value, trimmed; undefined when blank or not text.
+ *
+ * @example
+ * text(' signal '); // 'signal'
+ * text('  ');       // undefined
+ */
+export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+/** The index or data stream name as configured (default one index a day). */
+export const indexPatternOf = (config: Record<string, JsonValue>): string => text(config.index) ?? DEFAULT_INDEX;
+
+/** Whether documents keep contact information (off unless turned on). */
+export const keepsContactInfo = (config: Record<string, JsonValue>): boolean => config.contact_info === true;
+
+/** Whether person deletions are forwarded (on unless turned off). */
+export const forwardsDeletions = (config: Record<string, JsonValue>): boolean => config.forward_deletions !== false;
+
+/**
+ * The cluster's base URL, without a trailing slash: the configured URL (a path kept, for a
+ * cluster behind a proxy under a path), or the endpoint of an Elastic Cloud ID.
+ *
+ * @example
+ * baseUrlOf({ url: 'https://my-deployment.es.us-central1.gcp.cloud.es.io/' }); // 'https://my-deployment.es.us-central1.gcp.cloud.es.io'
+ * baseUrlOf({ url: 'https://proxy.example.com/elasticsearch/' });             // 'https://proxy.example.com/elasticsearch'
+ */
+export function baseUrlOf(config: Record<string, JsonValue>): string {
+  const raw = text(config.url) ?? '';
+  const url = new URL(cloudIdEndpoint(raw) ?? raw);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Which credential the config gives: an API key, a user and password, or none. */
+export type Credential = { kind: 'api_key'; header: string } | { kind: 'basic'; header: string } | { kind: 'none' };
+
+/**
+ * The Authorization header for the config's credential. An API key is sent as Kibana shows it
+ * encoded (base64 of `id:api_key`); one pasted as `id:api_key` is encoded here.
+ *
+ * @example
+ * credentialOf({ api_key: 'VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==' }); // { kind: 'api_key', header: 'ApiKey VnVhQ2ZHY0JD…' }
+ * credentialOf({ username: 'signal_writer', password: 'p' });                                  // { kind: 'basic', header: 'Basic c2lnbmFsX3dyaXRlcjpw' }
+ */
+export function credentialOf(config: Record<string, JsonValue>): Credential {
+  const apiKey = text(config.api_key);
+  if (apiKey !== undefined) return { kind: 'api_key', header: `ApiKey ${apiKey.includes(':') ? Buffer.from(apiKey).toString('base64') : apiKey}` };
+  const user = text(config.username);
+  if (user !== undefined) return { kind: 'basic', header: `Basic ${Buffer.from(`${user}:${typeof config.password === 'string' ? config.password : ''}`).toString('base64')}` };
+  return { kind: 'none' };
+}
+
+/** The request headers that say who Signal is (none for a cluster without security). */
+export function authHeaders(config: Record<string, JsonValue>): Record<string, string> {
+  const credential = credentialOf(config);
+  return credential.kind === 'none' ? {} : { authorization: credential.header };
+}
+
+/** The config fields to check when the cluster refuses the credential, for messages. */
+export function credentialFields(config: Record<string, JsonValue>): string {
+  const kind = credentialOf(config).kind;
+  return kind === 'api_key' ? 'config.api_key' : kind === 'basic' ? 'config.username and config.password' : 'config.api_key (none is set: the cluster requires a credential)';
+}
+
+/** A hostname, an IPv4 or IPv6 address, or a CIDR range: what an allow-list entry may be. */
+const ALLOW_ENTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
+
+/** Why an allow-list entry is refused, or null. */
+function allowEntryProblem(entry: JsonValue): string | null {
+  if (typeof entry !== 'string' || entry.trim() === '') return 'must be a hostname, an IP address or a CIDR range';
+  if (entry.length > 253 || !ALLOW_ENTRY.test(entry.trim())) return `is ${JSON.stringify(entry.slice(0, 80))}: give a hostname (es.internal), an IP address (10.0.3.7) or a CIDR range (10.0.0.0/16)`;
+  return null;
+}
+
+/**
+ * The private targets the config allows (valid entries only): what a self-managed cluster on
+ * your own network needs, as the core's egress guard refuses loopback, private and link-local
+ * addresses otherwise.
+ */
+export function allowedPrivateTargets(config: Record<string, JsonValue>): string[] {
+  const list = config.allow_private_targets;
+  return Array.isArray(list) ? list.filter((entry): entry is string => allowEntryProblem(entry) === null).map((entry) => entry.trim()) : [];
+}
+
+/** The schema of the config, as the catalog shows it. */
+export const CONFIG_SCHEMA: ConfigSchema = {
+  type: 'object',
+  required: ['url'],
+  properties: {
+    url: {
+      type: 'string', title: 'Elasticsearch Endpoint or Cloud ID',
+      description: 'The cluster\'s HTTPS endpoint: Elastic Cloud > your deployment > Manage > Elasticsearch "Copy endpoint" (https://<deployment>.es.<region>.<cloud>.cloud.es.io), or its Cloud ID pasted as it is; Amazon OpenSearch Service: the domain endpoint (https://search-<domain>-<id>.<region>.es.amazonaws.com); self-managed: https://<host>:9200. A path is kept (a cluster behind a proxy under a path). Plain http only to a host listed in allow_private_targets.',
+      minLength: 1, maxLength: 2048, examples: ['https://my-deployment.es.us-central1.gcp.cloud.es.io'],
+    },
+    index: {
+      type: 'string', title: 'Index or Data Stream',
+      description: 'Where the documents go: an index name, with an optional date part in braces filled in from each event\'s time in UTC (signal-events-{yyyy.MM.dd}: one index a day; tokens yyyy, MM, dd, HH), or a data stream\'s name (logs-signal-default). The cluster creates it on the first document unless action.auto_create_index forbids it. Lower case, no spaces.',
+      default: DEFAULT_INDEX, minLength: 1, maxLength: 255, examples: [DEFAULT_INDEX],
+    },
+    api_key: {
+      type: 'string', title: 'API Key', secret: true,
+      description: 'An API key with the create_doc and auto_configure privileges on the index (and delete and read for person deletions): Kibana > Stack Management > API keys > Create, the "Encoded" value (or id:api_key). Sent as Authorization: ApiKey. Give this or username and password.',
+      minLength: 1, maxLength: 2048, examples: ['VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=='],
+    },
+    username: {
+      type: 'string', title: 'User',
+      description: 'A user for basic authentication instead of an API key (Elasticsearch native realm, or an OpenSearch internal user with fine-grained access control), with the same privileges.',
+      minLength: 1, maxLength: 1024, examples: ['signal_writer'],
+    },
+    password: {
+      type: 'string', title: 'Password', secret: true,
+      description: 'The user\'s password, sent with it as Authorization: Basic over HTTPS.',
+      minLength: 1, maxLength: 1024, examples: ['conformance-password-1'],
+    },
+    contact_info: {
+      type: 'boolean', title: 'Keep Contact Information',
+      description: 'Off (the default): documents carry no contact information — no email, phone, names, addresses or birth dates in properties, traits or context, no IP address, URLs without query strings, no id that is an email or phone. On: documents keep what the blueprint maps, personal data included (person deletions reach them).',
+      default: false,
+    },
+    forward_deletions: {
+      type: 'boolean', title: 'Forward Person Deletions',
+      description: 'Deletes a person\'s documents when Signal is asked to forget them: a _delete_by_query on every index the index name gives (its date part as *), by user_id, anonymous_id and previous_id, the ids in the request body. Needs the read and delete privileges on those indices. On by default.',
+      default: true,
+    },
+    allow_private_targets: {
+      type: 'array', title: 'Allowed Private Targets',
+      description: 'Hostnames, IP addresses or CIDR ranges of a self-managed cluster on your own network that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
+      items: { type: 'string', maxLength: 253 }, maxItems: 32, examples: [['10.0.0.0/16']],
+    },
+  },
+};
+
+function urlProblem(value: JsonValue | undefined, allow: string[]): string | undefined {
+  const raw = text(value);
+  if (raw === undefined) return 'is required: the cluster\'s HTTPS endpoint (e.g. https://my-deployment.es.us-central1.gcp.cloud.es.io) or its Elastic Cloud ID';
+  let url: URL;
+  try {
+    url = new URL(cloudIdEndpoint(raw) ?? raw);
+  } catch {
+    return `is ${JSON.stringify(raw.slice(0, 200))}: give an absolute https URL (e.g. https://my-deployment.es.us-central1.gcp.cloud.es.io) or the deployment's Cloud ID (name:base64…)`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use https (got ${url.protocol.replace(/:$/, '')})`;
+  if (url.username !== '' || url.password !== '') return 'must not carry credentials: give an API key in api_key, or the user in username and the password in password';
+  if (url.search !== '' || url.hash !== '') return `must be the cluster's endpoint without a query or fragment: ${url.origin}${url.pathname}`;
+  if (/\/_bulk\/?$/.test(url.pathname) || /\/_/.test(url.pathname)) return `must be the cluster's endpoint, not an API's (${url.pathname}): Signal adds /_bulk and /_delete_by_query itself`;
+  const problem = literalHostProblem(url.hostname, allow);
+  if (problem !== null) return `${problem}; add it to allow_private_targets to reach a cluster on your own network`;
+  // Over http the credential and the documents travel in clear: only to a host on your own network.
+  const onOwnNetwork = literalHostProblem(url.hostname, []) !== null || allow.some((entry) => entry.toLowerCase() === url.hostname.toLowerCase());
+  if (url.protocol === 'http:' && !onOwnNetwork) return `uses plain http to ${url.hostname}: use https, or list a cluster on your own network in allow_private_targets`;
+  return undefined;
+}
+
+/** Header values go out as Latin-1 bytes: only printable ASCII reaches the cluster as typed. */
+function asciiProblem(value: JsonValue | undefined, what: string): string | undefined {
+  const credential = text(value);
+  if (credential === undefined || !/[^\x20-\x7e]/.test(credential)) return undefined;
+  return `holds characters other than printable ASCII (letters with accents, other scripts, line breaks), which the Authorization header cannot carry: give ${what}`;
+}
+
+function switchProblem(value: JsonValue | undefined): string | undefined {
+  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
+}
+
+/**
+ * Config problems the schema cannot say in words, each naming its field: an endpoint that is
+ * neither an https URL nor a Cloud ID, carries credentials, a query or an API path, or is a
+ * private address not allow-listed; an index name Elasticsearch refuses or a date part it
+ * cannot fill in; both an API key and a user, a user without a password or a password without
+ * a user; credentials the Authorization header cannot carry; allow-list entries that are no
+ * host or range.
+ *
+ * @example
+ * validateElasticsearchConfig({ url: 'https://my-deployment.es.us-central1.gcp.cloud.es.io', index: 'Signal Events' });
+ * // [{ field: 'index', message: 'is "Signal Events": index names are lower case, without … or spaces (e.g. signal-events-{yyyy.MM.dd})' }]
+ */
+export function validateElasticsearchConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const targets = config.allow_private_targets;
+  if (targets !== undefined && !Array.isArray(targets)) problems.push({ field: 'allow_private_targets', message: 'must be a list of hostnames, IP addresses or CIDR ranges' });
+  else (targets ?? []).forEach((entry, i) => {
+    const problem = allowEntryProblem(entry);
+    if (problem !== null) problems.push({ field: `allow_private_targets[${i}]`, message: problem });
+  });
+  const apiKey = text(config.api_key);
+  const user = text(config.username);
+  const password = text(config.password);
+  const index = config.index === undefined ? undefined : text(config.index) === undefined ? 'must not be blank: the index or data stream name (e.g. signal-events-{yyyy.MM.dd})' : indexNameProblem(text(config.index)!);
+  const checks: Array<[string, string | undefined]> = [
+    ['url', urlProblem(config.url, allowedPrivateTargets(config))],
+    ['index', index],
+    ['api_key', apiKey !== undefined && user !== undefined ? 'give either an API key or a user and password, not both: leave username and password empty to use the API key' : asciiProblem(config.api_key, 'the Encoded value Kibana shows for the key')],
+    ['username', user === undefined && password !== undefined ? 'is required with a password: the user the password belongs to' : asciiProblem(config.username, 'a user name of ASCII characters')],
+    ['password', user !== undefined && apiKey === undefined && password === undefined ? 'is required with a user: the user\'s password' : asciiProblem(config.password, 'a password of ASCII characters')],
+    ['contact_info', switchProblem(config.contact_info)],
+    ['forward_deletions', switchProblem(config.forward_deletions)],
+  ];
+  for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
+  return problems;
+}
+
+/**
+ * Advice about a valid config: without a credential, every request goes unauthenticated — right
+ * only for a cluster without security on your own network.
+ *
+ * @example
+ * elasticsearchConfigWarnings({ url: 'https://es.example.com' });
+ * // [{ field: 'api_key', message: 'no credential is set: … ' }]
+ */
+export function elasticsearchConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
+  if (credentialOf(config).kind !== 'none') return [];
+  return [{ field: 'api_key', message: 'no credential is set: Signal sends its requests without one, which only a cluster with security turned off accepts (a 401 otherwise): give an API key, or a user and password' }];
+}
