@@ -50,8 +50,9 @@ export function answerError(response: Pick<VendorResponse, 'json'>): ElasticErro
  * // 'security_exception: missing authentication credentials for REST request [/_bulk]'
  */
 export function errorWords(error: ElasticError): string {
-  const cause = error.cause === undefined ? '' : `; caused by ${error.cause.type ? `${error.cause.type}: ` : ''}${error.cause.reason}`;
-  return excerpt(`${error.type ? `${error.type}: ` : ''}${error.reason}${cause}`, 400);
+  const words = (type: string, reason: string): string => [type, reason].filter((part) => part !== '').join(': ');
+  const cause = error.cause === undefined ? '' : `; caused by ${words(error.cause.type, error.cause.reason)}`;
+  return excerpt(`${words(error.type, error.reason)}${cause}`, 400);
 }
 
 /** A web page: what a proxy, a load balancer or a login portal answers, never Elasticsearch. */
@@ -70,6 +71,8 @@ export function said(response: Pick<VendorResponse, 'status' | 'body' | 'json'>)
   if (error !== undefined) return `HTTP ${response.status}, ${errorWords(error)}`;
   const json = response.json;
   const message = isRecord(json) ? textOf(json.message) || textOf(json.Message) : '';
-  const words = excerpt(message || (response.body ?? '').replace(/<[^>]*>/g, ' '), 200);
+  // An empty JSON object says nothing; a web page says its text, without the markup.
+  const body = isRecord(json) && Object.keys(json).length === 0 ? '' : (response.body ?? '').replace(/<[^>]*>/g, ' ');
+  const words = excerpt(message || body, 200);
   return words === '' ? `HTTP ${response.status}` : `HTTP ${response.status}: ${words}`;
 }
