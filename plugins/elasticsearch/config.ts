@@ -175,8 +175,7 @@ function switchProblem(value: JsonValue | undefined): string | undefined {
  * Config problems the schema cannot say in words, each naming its field: an endpoint that is
  * neither an https URL nor a Cloud ID, carries credentials, a query or an API path, or is a
  * private address not allow-listed; an index name Elasticsearch refuses or a date part it
- * cannot fill in; both an API key and a user, a user without a password or a password without
- * a user; credentials the Authorization header cannot carry; allow-list entries that are no
+ * cannot fill in; a user without a password or a password without a user; credentials the Authorization header cannot carry; allow-list entries that are no
  * host or range.
  *
  * @example
@@ -191,16 +190,15 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
     const problem = allowEntryProblem(entry);
     if (problem !== null) problems.push({ field: `allow_private_targets[${i}]`, message: problem });
   });
-  const apiKey = text(config.api_key);
   const user = text(config.username);
   const password = text(config.password);
   const index = config.index === undefined ? undefined : text(config.index) === undefined ? 'must not be blank: the index or data stream name (e.g. signal-events-{yyyy.MM.dd})' : indexNameProblem(text(config.index)!);
   const checks: Array<[string, string | undefined]> = [
     ['url', urlProblem(config.url, allowedPrivateTargets(config))],
     ['index', index],
-    ['api_key', apiKey !== undefined && user !== undefined ? 'give either an API key or a user and password, not both: leave username and password empty to use the API key' : asciiProblem(config.api_key, 'the Encoded value Kibana shows for the key')],
+    ['api_key', asciiProblem(config.api_key, 'the Encoded value Kibana shows for the key')],
     ['username', user === undefined && password !== undefined ? 'is required with a password: the user the password belongs to' : asciiProblem(config.username, 'a user name of ASCII characters')],
-    ['password', user !== undefined && apiKey === undefined && password === undefined ? 'is required with a user: the user\'s password' : asciiProblem(config.password, 'a password of ASCII characters')],
+    ['password', user !== undefined && password === undefined ? 'is required with a user: the user\'s password' : asciiProblem(config.password, 'a password of ASCII characters')],
     ['contact_info', switchProblem(config.contact_info)],
     ['forward_deletions', switchProblem(config.forward_deletions)],
   ];
@@ -210,13 +208,16 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
 
 /**
  * Advice about a valid config: without a credential, every request goes unauthenticated — right
- * only for a cluster without security on your own network.
+ * only for a cluster without security on your own network; with an API key and a user both,
+ * the API key is used and the user is not.
  *
  * @example
  * elasticsearchConfigWarnings({ url: 'https://es.example.com' });
  * // [{ field: 'api_key', message: 'no credential is set: … ' }]
  */
 export function elasticsearchConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
-  if (credentialOf(config).kind !== 'none') return [];
-  return [{ field: 'api_key', message: 'no credential is set: Signal sends its requests without one, which only a cluster with security turned off accepts (a 401 otherwise): give an API key, or a user and password' }];
+  const kind = credentialOf(config).kind;
+  if (kind === 'none') return [{ field: 'api_key', message: 'no credential is set: Signal sends its requests without one, which only a cluster with security turned off accepts (a 401 otherwise): give an API key, or a user and password' }];
+  if (kind === 'api_key' && text(config.username) !== undefined) return [{ field: 'username', message: 'an API key is set as well: Signal authenticates with the API key and sends no user or password; clear username and password to avoid the doubt' }];
+  return [];
 }

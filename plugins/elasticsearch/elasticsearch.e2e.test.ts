@@ -237,7 +237,7 @@ describe('Elasticsearch', () => {
     }]);
     const [deletion, ...more] = sim.requests({ method: 'POST', path: '/es-forget-*/_delete_by_query' });
     assert.equal(more.length, 0);
-    assert.deepEqual(deletion!.queryPairs, [['conflicts', 'proceed'], ['refresh', 'true'], ['ignore_unavailable', 'true']]);
+    assert.deepEqual(deletion!.queryPairs, [['conflicts', 'proceed'], ['ignore_unavailable', 'true']]);
     assert.equal(deletion!.headers.authorization, `ApiKey ${API_KEY}`);
     const terms = (id: string, fields: string[]) => fields.flatMap((field) => [{ term: { [field]: id } }, { term: { [`${field}.keyword`]: id } }]);
     assert.deepEqual(deletion!.json, { query: { bool: { should: [...terms('u-es-forget', ['user_id', 'previous_id']), ...terms(visitor.id, ['anonymous_id', 'previous_id'])], minimum_should_match: 1 } } });

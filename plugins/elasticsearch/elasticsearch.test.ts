@@ -54,7 +54,10 @@ test('config: an https endpoint or a Cloud ID, an index name Elasticsearch takes
   assert.deepEqual(problems({ url: `${ENDPOINT}/_bulk` }), ['url: must be the cluster\'s endpoint, not an API\'s (/_bulk): Signal adds /_bulk and /_delete_by_query itself']);
   assert.deepEqual(problems({ url: 'https://10.0.3.7:9200' }), ['url: "10.0.3.7" is a loopback, private or link-local address; add it to allow_private_targets to reach a cluster on your own network']);
   assert.deepEqual(problems({ url: 'http://10.0.3.7:9200', allow_private_targets: ['10.0.0.0/16'] }), []);
-  assert.deepEqual(problems({ url: ENDPOINT, api_key: API_KEY, username: 'u', password: 'p' }), ['api_key: give either an API key or a user and password, not both: leave username and password empty to use the API key']);
+  // An API key and a user both: valid, the API key used, with a warning.
+  assert.deepEqual(problems({ url: ENDPOINT, api_key: API_KEY, username: 'u', password: 'p' }), []);
+  assert.deepEqual(elasticsearchConfigWarnings({ url: ENDPOINT, api_key: API_KEY, username: 'u', password: 'p' }), [{ field: 'username', message: 'an API key is set as well: Signal authenticates with the API key and sends no user or password; clear username and password to avoid the doubt' }]);
+  assert.equal(credentialOf({ api_key: API_KEY, username: 'u', password: 'p' }).kind, 'api_key');
   assert.deepEqual(problems({ url: ENDPOINT, username: 'u' }), ['password: is required with a user: the user\'s password']);
   assert.deepEqual(problems({ url: ENDPOINT, password: 'p' }), ['username: is required with a password: the user the password belongs to']);
   assert.deepEqual(problems({ url: ENDPOINT, api_key: 'clé' }), ['api_key: holds characters other than printable ASCII (letters with accents, other scripts, line breaks), which the Authorization header cannot carry: give the Encoded value Kibana shows for the key']);
@@ -247,7 +250,7 @@ test('person deletion: a _delete_by_query on every index the name gives, the ids
   const terms = (id: string, fields: string[]) => fields.flatMap((field) => [{ term: { [field]: id } }, { term: { [`${field}.keyword`]: id } }]);
   assert.deepEqual(request, {
     method: 'POST', url: `${ENDPOINT}/signal-events-*/_delete_by_query`,
-    query: [['conflicts', 'proceed'], ['refresh', 'true'], ['ignore_unavailable', 'true']],
+    query: [['conflicts', 'proceed'], ['ignore_unavailable', 'true']],
     headers: { authorization: `ApiKey ${API_KEY}`, 'content-type': 'application/json' },
     body: { query: { bool: { should: [...terms('u-123', ['user_id', 'previous_id']), ...terms(VISITOR, ['anonymous_id', 'previous_id'])], minimum_should_match: 1 } } },
     eventIds: [],

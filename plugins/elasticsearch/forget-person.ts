@@ -5,8 +5,9 @@
 // ids as keyword (exact), while dynamic mapping makes them text (split into words, which a term
 // never matches) with a `.keyword` sub-field beside; a term on a field an index lacks matches
 // nothing, so both are safe. `conflicts=proceed` (a document changed meanwhile does not stop the
-// deletion), `refresh=true` (searches stop finding them at once), `ignore_unavailable=true` (an
-// index that does not exist or is closed does not fail it). The answer counts what was deleted
+// deletion), `ignore_unavailable=true` (an index that does not exist or is closed does not fail
+// it); no `refresh`, which may need the maintenance privilege as the bulk API's does (searches stop finding the documents at the
+// indices' next refresh, within a second by default). The answer counts what was deleted
 // and lists `failures`; a deletion with failures is tried again, and a retry deletes what the
 // last one left.
 import { defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
@@ -43,7 +44,7 @@ export function deletionQuery(person: NamedPerson): JsonObject | null {
  * @example
  * deletionRequest({ userId: 'u-1', anonymousId: 'df_1' }, ctx);
  * // { method: 'POST', url: 'https://my-deployment.es.us-central1.gcp.cloud.es.io/signal-events-*\/_delete_by_query',
- * //   query: [['conflicts', 'proceed'], ['refresh', 'true'], ['ignore_unavailable', 'true']],
+ * //   query: [['conflicts', 'proceed'], ['ignore_unavailable', 'true']],
  * //   headers: { authorization: 'ApiKey …', 'content-type': 'application/json' }, body: { query: { bool: { should: […], minimum_should_match: 1 } } }, eventIds: [] }
  */
 export function deletionRequest(person: NamedPerson, ctx: PluginContext): RequestDescriptor | { skipped: string } {
@@ -53,7 +54,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
   return {
     method: 'POST',
     url: `${baseUrlOf(ctx.config)}/${encodeURIComponent(indexWildcard(indexPatternOf(ctx.config)))}/_delete_by_query`,
-    query: [['conflicts', 'proceed'], ['refresh', 'true'], ['ignore_unavailable', 'true']],
+    query: [['conflicts', 'proceed'], ['ignore_unavailable', 'true']],
     headers: { ...authHeaders(ctx.config), 'content-type': 'application/json' },
     body,
     eventIds: [],
