@@ -4,7 +4,7 @@
 // on your own network), two switches, and the private networks Signal may reach a self-managed
 // cluster on; the schema the catalog shows, and the checks the schema cannot make, each naming
 // its field.
-import { literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { literalHostProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { cloudIdEndpoint } from './cloud-id.ts';
 import { DEFAULT_INDEX, indexNameProblem } from './index-name.ts';
 
@@ -40,11 +40,44 @@ export function baseUrlOf(config: Record<string, JsonValue>): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-/** Which credential the config gives: an API key, a user and password, or none. */
-export type Credential = { kind: 'api_key'; header: string } | { kind: 'basic'; header: string } | { kind: 'none' };
+/** An AWS Region code (`eu-west-1`, `us-gov-west-1`). */
+export const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** An Amazon OpenSearch Service domain's or Serverless collection's host, with its Region and kind. */
+const AWS_HOST = /\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(es|aoss)\.amazonaws\.com(?:\.cn)?$/;
+
+/** Whether the config signs requests with an IAM access key. */
+export const signsWithAws = (config: Record<string, JsonValue>): boolean => text(config.aws_access_key_id) !== undefined;
 
 /**
- * The Authorization header for the config's credential. An API key is sent as Kibana shows it
+ * The Region and signing name for the configured endpoint: from its host, the Region overridden
+ * by aws_region; `es` unless the host is a Serverless collection's.
+ *
+ * @example
+ * awsScopeOf({ url: 'https://search-shop-abc123.eu-west-1.es.amazonaws.com' }); // { region: 'eu-west-1', service: 'es' }
+ * awsScopeOf({ url: 'https://abc123.us-east-1.aoss.amazonaws.com' });         // { region: 'us-east-1', service: 'aoss' }
+ */
+export function awsScopeOf(config: Record<string, JsonValue>): { region: string | undefined; service: 'es' | 'aoss' } {
+  let host = '';
+  try {
+    host = new URL(baseUrlOf(config)).hostname;
+  } catch {
+    // An endpoint validateConfig refuses: no Region from it.
+  }
+  const found = AWS_HOST.exec(host);
+  return { region: text(config.aws_region) ?? found?.[1], service: found?.[2] === 'aoss' ? 'aoss' : 'es' };
+}
+
+/** The IAM access key the config gives. */
+export function awsCredentialsOf(config: Record<string, JsonValue>): AwsCredentials {
+  return { accessKeyId: text(config.aws_access_key_id) ?? '', secretAccessKey: typeof config.aws_secret_access_key === 'string' ? config.aws_secret_access_key : '' };
+}
+
+/** Which credential the config gives: an API key, a user and password, or none. */
+export type Credential = { kind: 'aws' } | { kind: 'api_key'; header: string } | { kind: 'basic'; header: string } | { kind: 'none' };
+
+/**
+ * The config's credential, the first of: an IAM access key (requests signed when sent, see
+ * aws-signing.ts), an API key, a user and password. An API key is sent as Kibana shows it
  * encoded (base64 of `id:api_key`); one pasted as `id:api_key` is encoded here.
  *
  * @example
@@ -52,6 +85,7 @@ export type Credential = { kind: 'api_key'; header: string } | { kind: 'basic'; 
  * credentialOf({ username: 'signal_writer', password: 'p' });                                  // { kind: 'basic', header: 'Basic c2lnbmFsX3dyaXRlcjpw' }
  */
 export function credentialOf(config: Record<string, JsonValue>): Credential {
+  if (signsWithAws(config)) return { kind: 'aws' };
   const apiKey = text(config.api_key);
   if (apiKey !== undefined) return { kind: 'api_key', header: `ApiKey ${apiKey.includes(':') ? Buffer.from(apiKey).toString('base64') : apiKey}` };
   const user = text(config.username);
@@ -62,12 +96,13 @@ export function credentialOf(config: Record<string, JsonValue>): Credential {
 /** The request headers that say who Signal is (none for a cluster without security). */
 export function authHeaders(config: Record<string, JsonValue>): Record<string, string> {
   const credential = credentialOf(config);
-  return credential.kind === 'none' ? {} : { authorization: credential.header };
+  return credential.kind === 'api_key' || credential.kind === 'basic' ? { authorization: credential.header } : {};
 }
 
 /** The config fields to check when the cluster refuses the credential, for messages. */
 export function credentialFields(config: Record<string, JsonValue>): string {
   const kind = credentialOf(config).kind;
+  if (kind === 'aws') return 'config.aws_access_key_id and config.aws_secret_access_key (the IAM identity, and the domain\'s access policy or role mapping)';
   return kind === 'api_key' ? 'config.api_key' : kind === 'basic' ? 'config.username and config.password' : 'config.api_key (none is set: the cluster requires a credential)';
 }
 
@@ -121,6 +156,21 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The user\'s password, sent with it as Authorization: Basic over HTTPS.',
       minLength: 1, maxLength: 1024, examples: ['conformance-password-1'],
     },
+    aws_access_key_id: {
+      type: 'string', title: 'AWS Access Key ID',
+      description: 'Amazon OpenSearch Service with IAM authentication: the ID of an IAM user\'s access key whose policy allows es:ESHttpPost (and the domain\'s access policy or role mapping lets it write and delete). Requests are then signed with AWS Signature Version 4 (signing name es, or aoss for an OpenSearch Serverless endpoint) instead of carrying api_key or username.',
+      minLength: 16, maxLength: 128, examples: ['AKIAIOSFODNN7EXAMPLE'],
+    },
+    aws_secret_access_key: {
+      type: 'string', title: 'AWS Secret Access Key', secret: true,
+      description: 'The access key\'s secret, used to sign each request; never sent.',
+      minLength: 1, maxLength: 128, examples: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    },
+    aws_region: {
+      type: 'string', title: 'AWS Region',
+      description: 'The domain\'s Region (eu-west-1), read from the endpoint\'s host (<domain>.<region>.es.amazonaws.com) when empty: give it for a custom domain name.',
+      minLength: 1, maxLength: 32, examples: ['eu-west-1'],
+    },
     contact_info: {
       type: 'boolean', title: 'Keep Contact Information',
       description: 'Off (the default): documents carry no contact information — no email, phone, names, addresses or birth dates in properties, traits or context, no IP address, URLs without query strings, no id that is an email or phone. On: documents keep what the blueprint maps, personal data included (person deletions reach them).',
@@ -167,6 +217,14 @@ function asciiProblem(value: JsonValue | undefined, what: string): string | unde
   return `holds characters other than printable ASCII (letters with accents, other scripts, line breaks), which the Authorization header cannot carry: give ${what}`;
 }
 
+/** Why the Region cannot be had or is no Region code, when the config signs for AWS (or names one). */
+function awsRegionProblem(config: Record<string, JsonValue>): string | undefined {
+  const given = text(config.aws_region);
+  if (given !== undefined) return AWS_REGION.test(given) ? undefined : `is ${JSON.stringify(given.slice(0, 40))}: give an AWS Region code such as eu-west-1`;
+  if (!signsWithAws(config)) return undefined;
+  return awsScopeOf(config).region === undefined ? 'is required to sign for AWS when the endpoint is not <domain>.<region>.es.amazonaws.com (a custom domain name): the domain\'s Region, e.g. eu-west-1' : undefined;
+}
+
 function switchProblem(value: JsonValue | undefined): string | undefined {
   return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
 }
@@ -192,6 +250,7 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
   });
   const user = text(config.username);
   const password = text(config.password);
+  const awsKeyId = text(config.aws_access_key_id);
   const index = config.index === undefined ? undefined : text(config.index) === undefined ? 'must not be blank: the index or data stream name (e.g. signal-events-{yyyy.MM.dd})' : indexNameProblem(text(config.index)!);
   const checks: Array<[string, string | undefined]> = [
     ['url', urlProblem(config.url, allowedPrivateTargets(config))],
@@ -199,6 +258,9 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
     ['api_key', asciiProblem(config.api_key, 'the Encoded value Kibana shows for the key')],
     ['username', user === undefined && password !== undefined ? 'is required with a password: the user the password belongs to' : asciiProblem(config.username, 'a user name of ASCII characters')],
     ['password', user !== undefined && password === undefined ? 'is required with a user: the user\'s password' : asciiProblem(config.password, 'a password of ASCII characters')],
+    ['aws_access_key_id', awsKeyId !== undefined && !/^[A-Z0-9]{16,128}$/.test(awsKeyId) ? `is ${JSON.stringify(awsKeyId.slice(0, 40))}: an access key ID is 16 or more capital letters and digits (AKIA…)` : awsKeyId === undefined && text(config.aws_secret_access_key) !== undefined ? 'is required with a secret access key: the ID of the same access key (AKIA…)' : undefined],
+    ['aws_secret_access_key', awsKeyId !== undefined && text(config.aws_secret_access_key) === undefined ? 'is required with an access key ID: the secret of the same access key' : asciiProblem(config.aws_secret_access_key, 'the secret as IAM showed it')],
+    ['aws_region', awsRegionProblem(config)],
     ['contact_info', switchProblem(config.contact_info)],
     ['forward_deletions', switchProblem(config.forward_deletions)],
   ];
@@ -217,6 +279,9 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
  */
 export function elasticsearchConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
   const kind = credentialOf(config).kind;
+  if (kind === 'aws' && (text(config.api_key) !== undefined || text(config.username) !== undefined)) {
+    return [{ field: 'aws_access_key_id', message: 'an API key or user is set as well: Signal signs its requests with the AWS access key and sends neither; clear the ones not used' }];
+  }
   if (kind === 'none') return [{ field: 'api_key', message: 'no credential is set: Signal sends its requests without one, which only a cluster with security turned off accepts (a 401 otherwise): give an API key, or a user and password' }];
   if (kind === 'api_key' && text(config.username) !== undefined) return [{ field: 'username', message: 'an API key is set as well: Signal authenticates with the API key and sends no user or password; clear username and password to avoid the doubt' }];
   return [];

@@ -19,6 +19,8 @@ import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, 
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const ORIGIN = 'https://my-deployment.es.us-central1.gcp.cloud.es.io';
+const AWS_ORIGIN = 'https://search-shop-abc123xyz.eu-west-1.es.amazonaws.com';
+const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const API_KEY = 'ZXMtZTJlLWlkOmVzLWUyZS1zZWNyZXQ=';
 const VISITOR_IP = '203.0.113.42';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0';
@@ -51,9 +53,15 @@ const familyOf = (index: string) => index.replace(/-\d{4}\.\d{2}\.\d{2}$/, '');
 const bulks = (family: string) => sim.requests({ method: 'POST', path: '/_bulk' }).filter((request) => pairsOf(request).some(({ action }) => familyOf(action._index) === family));
 const stored = (family: string, messageId: string) => [...(indices.get(`${family}-${DAY}`)?.values() ?? [])].filter((doc) => doc.message_id === messageId);
 
+/** Whether a request is signed with the test's IAM access key for Amazon OpenSearch Service in eu-west-1, over the body as received. */
+function awsSigned(request: RecordedRequest): boolean {
+  return /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/es\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/.test(request.headers.authorization ?? '')
+    && request.headers['x-amz-content-sha256'] === createHash('sha256').update(request.bytes).digest('hex');
+}
+
 /** The cluster's answer to a bulk request, as Elasticsearch gives it. */
 function bulk(request: RecordedRequest): ScriptedResponse {
-  if (request.headers.authorization !== `ApiKey ${API_KEY}`) return esError(401, 'security_exception', 'unable to authenticate with provided credentials and anonymous access is not allowed for this request');
+  if (request.headers.authorization !== `ApiKey ${API_KEY}` && !awsSigned(request)) return esError(401, 'security_exception', 'unable to authenticate with provided credentials and anonymous access is not allowed for this request');
   const pairs = pairsOf(request);
   const family = familyOf(pairs[0]!.action._index);
   const next = queued.get(family)?.shift();
@@ -111,7 +119,7 @@ before(async () => {
     return { status: 200, body: { took: 31, timed_out: false, total: deleted, deleted, batches: 1, version_conflicts: 0, noops: 0, retries: { bulk: 0, search: 0 }, throttled_millis: 0, requests_per_second: -1, throttled_until_millis: 0, failures: [] } };
   });
   signal = await startTestSignal({
-    SIGNAL_VENDOR_REDIRECTS: `${ORIGIN}=${sim.url}`,
+    SIGNAL_VENDOR_REDIRECTS: `${ORIGIN}=${sim.url},${AWS_ORIGIN}=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
     // A hung bulk request is given up after this long (then retried).
     SIGNAL_HTTP_TIMEOUT_MS: '1500',
@@ -225,6 +233,18 @@ describe('Elasticsearch', () => {
     const letter = await waitForDeadLetter(signal, missing.integrationId, 'es-404-1');
     assert.equal(letter.attempts, 1);
     assert.equal(letter.reason, `the index does not exist and the cluster did not create it (item status 404, index_not_found_exception: no such index [es-missing-${DAY}]): check config.index (es-missing-{yyyy.MM.dd}), or create the index, data stream or index template — or let action.auto_create_index create names like it; then replay the dead letters`);
+  });
+
+  test('Amazon OpenSearch Service with IAM: the bulk request signed with SigV4 when sent (the body\'s hash, the Region and signing name from the endpoint), no other credential', async () => {
+    const { site, integrationId } = await installOnNewPipeline(signal, 'elasticsearch', 'OpenSearch IAM', {
+      config: { url: AWS_ORIGIN, index: 'es-aws-{yyyy.MM.dd}', aws_access_key_id: AWS_KEY_ID, aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    });
+    await browser(site.key, { type: 'track', event: 'Signed', userId: 'u-es-aws', messageId: 'es-aws-1' });
+    await delivered(integrationId, 1);
+    const [request] = bulks('es-aws');
+    assert.ok(awsSigned(request!), `signed: ${request!.headers.authorization}`);
+    assert.match(request!.headers['x-amz-date'] ?? '', /^\d{8}T\d{6}Z$/);
+    assert.equal(stored('es-aws', 'es-aws-1').length, 1);
   });
 
   test('a person deletion: a _delete_by_query on every day\'s index, the ids in the body only; none sent with forwarding off', { timeout: 60_000 }, async () => {

@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import elasticsearch from './index.ts';
+import { signRequest } from './aws-signing.ts';
 import { documentId, MAX_BYTES, MAX_DOCUMENTS } from './bulk-request.ts';
 import { classifyBulk, refusedField } from './classify.ts';
 import { cloudIdEndpoint } from './cloud-id.ts';
-import { baseUrlOf, credentialOf, elasticsearchConfigWarnings, validateElasticsearchConfig } from './config.ts';
+import { awsScopeOf, baseUrlOf, credentialOf, elasticsearchConfigWarnings, validateElasticsearchConfig } from './config.ts';
 import { deletionRequest, readDeletionAnswer } from './forget-person.ts';
 import { indexNameAt, indexNameProblem, indexWildcard } from './index-name.ts';
 
@@ -275,4 +276,42 @@ test('person deletion: its answer read — the count, failures and timeouts retr
   assert.deepEqual(read(answer(429, { error: { type: 'es_rejected_execution_exception', reason: 'rejected' }, status: 429 }, { 'retry-after': '20' })), { retry: 'HTTP 429, es_rejected_execution_exception: rejected', afterSeconds: 20 });
   assert.deepEqual(read(answer(503, {})), { retry: 'HTTP 503' });
   assert.deepEqual(read(answer(400, { error: { type: 'parsing_exception', reason: 'unknown query' }, status: 400 })), { failed: 'HTTP 400, parsing_exception: unknown query — check config.url and config.index' });
+});
+
+const AWS_ENDPOINT = 'https://search-shop-abc123xyz.eu-west-1.es.amazonaws.com';
+const AWS = { url: AWS_ENDPOINT, api_key: null, aws_access_key_id: 'AKIAIOSFODNN7EXAMPLE', aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+test('Amazon OpenSearch Service: the Region and signing name from the endpoint; the AWS fields checked', () => {
+  assert.deepEqual(awsScopeOf({ url: AWS_ENDPOINT }), { region: 'eu-west-1', service: 'es' });
+  assert.deepEqual(awsScopeOf({ url: 'https://vpc-shop-abc123.us-gov-west-1.es.amazonaws.com' }), { region: 'us-gov-west-1', service: 'es' });
+  assert.deepEqual(awsScopeOf({ url: 'https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com' }), { region: 'us-east-1', service: 'aoss' });
+  assert.deepEqual(awsScopeOf({ url: 'https://search.shop.example', aws_region: 'eu-central-1' }), { region: 'eu-central-1', service: 'es' });
+  assert.deepEqual(validateElasticsearchConfig(AWS), []);
+  const problems = (config: Record<string, JsonValue>) => validateElasticsearchConfig(config).map(({ field, message }) => `${field}: ${message}`);
+  assert.deepEqual(problems({ ...AWS, url: 'https://search.shop.example' }), ['aws_region: is required to sign for AWS when the endpoint is not <domain>.<region>.es.amazonaws.com (a custom domain name): the domain\'s Region, e.g. eu-west-1']);
+  assert.deepEqual(problems({ ...AWS, aws_region: 'Europe (Ireland)' }), ['aws_region: is "Europe (Ireland)": give an AWS Region code such as eu-west-1']);
+  assert.deepEqual(problems({ ...AWS, aws_secret_access_key: null }), ['aws_secret_access_key: is required with an access key ID: the secret of the same access key']);
+  assert.deepEqual(problems({ ...AWS, aws_access_key_id: 'akia-lower' }), ['aws_access_key_id: is "akia-lower": an access key ID is 16 or more capital letters and digits (AKIA…)']);
+  assert.deepEqual(elasticsearchConfigWarnings({ ...AWS, api_key: API_KEY }), [{ field: 'aws_access_key_id', message: 'an API key or user is set as well: Signal signs its requests with the AWS access key and sends neither; clear the ones not used' }]);
+  assert.deepEqual(credentialOf({ ...AWS, api_key: API_KEY }), { kind: 'aws' });
+});
+
+test('Amazon OpenSearch Service: bulk and deletion requests signed with SigV4 when sent, the body\'s hash in x-amz-content-sha256, no other credential', () => {
+  const [request] = elasticsearch.send([doc('m-1')], ctx(AWS));
+  assert.deepEqual(request!.headers, { 'content-type': 'application/x-ndjson' }, 'built unsigned: signed as it goes');
+  const signed = signRequest(request!, { config: { ...CONFIG, ...AWS }, now: NOW });
+  const hash = createHash('sha256').update(String(request!.body)).digest('hex');
+  assert.equal(signed.headers!['x-amz-content-sha256'], hash);
+  assert.equal(signed.headers!['x-amz-date'], '20261130T120000Z');
+  assert.match(signed.headers!.authorization!, /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20261130\/eu-west-1\/es\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
+  assert.deepEqual(signed.eventIds, ['m-1']);
+  // Deletions too: the core's sign hook signs them; their JSON body hashed as sent.
+  const deletion = deletionRequest({ userId: 'u-1', anonymousId: null }, ctx(AWS)) as RequestDescriptor;
+  const signedDeletion = elasticsearch.sign!(deletion, ctx(AWS));
+  assert.equal(signedDeletion.headers!['x-amz-content-sha256'], createHash('sha256').update(JSON.stringify(deletion.body)).digest('hex'));
+  assert.match(signedDeletion.headers!.authorization!, /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20261130\/eu-west-1\/es\/aws4_request, /);
+  // Without an access key, nothing changes.
+  assert.equal(signRequest(request!, { config: CONFIG, now: NOW }), request);
+  // A refusal names the AWS fields.
+  assert.match((classifyBulk(answer(403, { message: 'The security token included in the request is invalid.' }), bulkOf(['a']), ctx(AWS)) as { reason: string }).reason, /config\.aws_access_key_id and config\.aws_secret_access_key/);
 });

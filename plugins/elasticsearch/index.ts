@@ -1,4 +1,5 @@
 import { definePlugin } from '../../core/sdk/index.ts';
+import { signRequest } from './aws-signing.ts';
 import { bulkRequests, MAX_BYTES, MAX_DOCUMENTS } from './bulk-request.ts';
 import { classifyBulk } from './classify.ts';
 import { CONFIG_SCHEMA, elasticsearchConfigWarnings, validateElasticsearchConfig } from './config.ts';
@@ -6,6 +7,7 @@ import { eventDocument } from './document.ts';
 import { elasticsearchForgetPerson } from './forget-person.ts';
 
 export { bulkRequests, documentId } from './bulk-request.ts';
+export { signRequest } from './aws-signing.ts';
 export { classifyBulk } from './classify.ts';
 export { validateElasticsearchConfig } from './config.ts';
 export { eventDocument } from './document.ts';
@@ -16,7 +18,8 @@ export { eventDocument } from './document.ts';
  * the messageId — a re-sent request indexes nothing twice (the cluster answers 409, read as
  * delivered) — into an index named with the event's date (`signal-events-{yyyy.MM.dd}`) or a
  * data stream; the answer read item by item (a document the mapping refuses dead-lettered
- * naming the field, the others indexed; a rejected item retried as a rate limit); person
+ * naming the field, the others indexed; a rejected item retried as a rate limit); an API key,
+ * a user and password, or an IAM access key (Amazon OpenSearch Service, signed when sent); person
  * deletions forwarded as a `_delete_by_query` with the ids in the body. See README.md.
  *
  * @example
@@ -31,7 +34,7 @@ export default definePlugin({
   id: 'elasticsearch',
   name: 'Elasticsearch / OpenSearch',
   category: 'cloud_storage',
-  description: 'Indexes every event as a document in your Elasticsearch or OpenSearch cluster (Elastic Cloud, Amazon OpenSearch Service or self-managed) through the _bulk API, for search and Kibana dashboards: one index a day (or a data stream), each event created under an id derived from its messageId so a re-sent request indexes nothing twice, the answer read document by document, contact information left out unless the config keeps it, and person deletions forwarded as a _delete_by_query.',
+  description: 'Indexes every event as a document in your Elasticsearch or OpenSearch cluster (Elastic Cloud, Amazon OpenSearch Service — with IAM request signing — or self-managed) through the _bulk API, for search and Kibana dashboards: one index a day (or a data stream), each event created under an id derived from its messageId so a re-sent request indexes nothing twice, the answer read document by document, contact information left out unless the config keeps it, and person deletions forwarded as a _delete_by_query.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -81,5 +84,7 @@ export default definePlugin({
     },
   },
   classify: (response, request, ctx) => classifyBulk(response, request, ctx),
+  // Amazon OpenSearch Service with IAM: bulk and deletion requests signed (SigV4) as they are sent.
+  sign: signRequest,
   forgetPerson: elasticsearchForgetPerson,
 });
