@@ -46,6 +46,8 @@ function configRefusal(error: ElasticError, answered: string, config: Config): E
   switch (error.type) {
     case 'index_not_found_exception':
       return { status: 'dead_letter', reason: `the index does not exist and the cluster did not create it (${answered}): check config.index (${index}), or create the index, data stream or index template — or let action.auto_create_index create names like it; then replay the dead letters` };
+    case 'index_closed_exception':
+      return { status: 'dead_letter', reason: `the index is closed (${answered}): open it (POST /<index>/_open), or check config.index (${index}); then replay the dead letters` };
     case 'invalid_index_name_exception':
       return { status: 'dead_letter', reason: `Elasticsearch refused the index name (${answered}): fix config.index (${index}), then replay the dead letters` };
     case 'security_exception':
@@ -75,6 +77,9 @@ function itemOutcome(item: unknown, response: VendorResponse, config: Config): E
   if (status === 408 || status >= 500) return retry(response, `Elasticsearch could not index the document for now (${answered})`);
   if (/Limit of total fields \[\d+\]/.test(error.reason) || /Limit of total fields/.test(error.cause?.reason ?? '')) {
     return { status: 'dead_letter', reason: `the index has no room for this document's new fields (${answered}): map properties, traits and context as flattened (OpenSearch: flat_object) in the index template, see the plugin README, or raise index.mapping.total_fields.limit; then replay the dead letter` };
+  }
+  if (/no write index is defined for alias/.test(error.reason)) {
+    return { status: 'dead_letter', reason: `Elasticsearch refused the document (${answered}): config.index names an alias without a write index — name the index or data stream, or set is_write_index on one of the alias's indices; then replay the dead letter` };
   }
   if (DOCUMENT_REFUSED.has(error.type)) {
     const field = refusedField(error);

@@ -1,7 +1,7 @@
 // The integration's config: where the documents go (the cluster's endpoint, or an Elastic Cloud
 // ID, and an index or data stream name with an optional date pattern), whom the cluster knows
-// the requests by (an API key, or a user and password; neither for a cluster without security
-// on your own network), two switches, and the private networks Signal may reach a self-managed
+// the requests by (an API key, a user and password, or an IAM access key that signs them for
+// Amazon OpenSearch Service; none for a cluster without security on your own network), two switches, and the private networks Signal may reach a self-managed
 // cluster on; the schema the catalog shows, and the checks the schema cannot make, each naming
 // its field.
 import { literalHostProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
@@ -72,7 +72,7 @@ export function awsCredentialsOf(config: Record<string, JsonValue>): AwsCredenti
   return { accessKeyId: text(config.aws_access_key_id) ?? '', secretAccessKey: typeof config.aws_secret_access_key === 'string' ? config.aws_secret_access_key : '' };
 }
 
-/** Which credential the config gives: an API key, a user and password, or none. */
+/** Which credential the config gives: an IAM access key, an API key, a user and password, or none. */
 export type Credential = { kind: 'aws' } | { kind: 'api_key'; header: string } | { kind: 'basic'; header: string } | { kind: 'none' };
 
 /**
@@ -201,7 +201,7 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use https (got ${url.protocol.replace(/:$/, '')})`;
   if (url.username !== '' || url.password !== '') return 'must not carry credentials: give an API key in api_key, or the user in username and the password in password';
   if (url.search !== '' || url.hash !== '') return `must be the cluster's endpoint without a query or fragment: ${url.origin}${url.pathname}`;
-  if (/\/_bulk\/?$/.test(url.pathname) || /\/_/.test(url.pathname)) return `must be the cluster's endpoint, not an API's (${url.pathname}): Signal adds /_bulk and /_delete_by_query itself`;
+  if (/\/_/.test(url.pathname)) return `must be the cluster's endpoint, not an API's (${url.pathname}): Signal adds /_bulk and /_delete_by_query itself`;
   const problem = literalHostProblem(url.hostname, allow);
   if (problem !== null) return `${problem}; add it to allow_private_targets to reach a cluster on your own network`;
   // Over http the credential and the documents travel in clear: only to a host on your own network.
