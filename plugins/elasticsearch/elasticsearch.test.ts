@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import type { CanonicalEvent, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import { sha256Hex, signRequest as signCanonical, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import elasticsearch from './index.ts';
 import { signRequest } from './aws-signing.ts';
 import { documentId, MAX_BYTES, MAX_DOCUMENTS } from './bulk-request.ts';
@@ -312,6 +312,16 @@ test('Amazon OpenSearch Service: bulk and deletion requests signed with SigV4 wh
   const signedDeletion = elasticsearch.sign!(deletion, ctx(AWS));
   assert.equal(signedDeletion.headers!['x-amz-content-sha256'], createHash('sha256').update(JSON.stringify(deletion.body)).digest('hex'));
   assert.match(signedDeletion.headers!.authorization!, /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/20261130\/eu-west-1\/es\/aws4_request, /);
+  // The signature AWS computes: the path as sent encoded once more — the deletion's * as %2A
+  // (AWS's own "Canonical String … should have been" for an index pattern), the URL sent unchanged.
+  const expected = (canonicalPath: string, query: Array<[string, string]>, contentType: string, body: string) => signCanonical({
+    method: 'POST', host: 'search-shop-abc123xyz.eu-west-1.es.amazonaws.com', canonicalPath, query,
+    headers: { 'content-type': contentType, 'x-amz-content-sha256': sha256Hex(body) }, payloadHash: sha256Hex(body), now: NOW,
+    region: 'eu-west-1', service: 'es', credentials: { accessKeyId: AWS.aws_access_key_id, secretAccessKey: AWS.aws_secret_access_key },
+  }).authorization;
+  assert.equal(signed.headers!.authorization, expected('/_bulk', [], 'application/x-ndjson', String(request!.body)));
+  assert.equal(signedDeletion.url, `${AWS_ENDPOINT}/signal-events-*/_delete_by_query`);
+  assert.equal(signedDeletion.headers!.authorization, expected('/signal-events-%2A/_delete_by_query', [['conflicts', 'proceed'], ['ignore_unavailable', 'true']], 'application/json', JSON.stringify(deletion.body)));
   // Without an access key, nothing changes.
   assert.equal(signRequest(request!, { config: CONFIG, now: NOW }), request);
   // A refusal names the AWS fields.
