@@ -100,6 +100,8 @@ test('index names: the date part filled in from the time in UTC; every name as a
   assert.match(indexNameProblem('.signal')!, /cannot start with -, _, \+ or \./);
   assert.match(indexNameProblem('signal-{yyyy')!, /braces only enclose a date part/);
   assert.match(indexNameProblem('remote:signal')!, /lower case, without/);
+  assert.equal(indexNameProblem('événements-{yyyy}'), undefined);
+  assert.match(indexNameProblem('Événements-{yyyy}')!, /lower case, without/);
   assert.match(indexNameProblem('x'.repeat(256))!, /256 bytes once its date is filled in: an index name has at most 255/);
 });
 

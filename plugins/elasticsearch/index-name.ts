@@ -62,7 +62,8 @@ export function indexNameProblem(pattern: string): string | undefined {
   const filled = indexNameAt(pattern, Date.UTC(2026, 11, 31, 23));
   if (filled.includes('{') || filled.includes('}')) return `is ${shown}: braces only enclose a date part, e.g. signal-events-{yyyy.MM.dd}`;
   if (filled === '' || filled === '.' || filled === '..') return `is ${shown}: give an index or data stream name, e.g. ${DEFAULT_INDEX}`;
-  if (FORBIDDEN.test(filled)) return `is ${shown}: index names are lower case, without \\ / * ? " < > | , # : or spaces (e.g. ${DEFAULT_INDEX})`;
+  // Elasticsearch compares the name with its lower-case form: capitals of any script are refused, not only A–Z.
+  if (FORBIDDEN.test(filled) || filled !== filled.toLowerCase()) return `is ${shown}: index names are lower case, without \\ / * ? " < > | , # : or spaces (e.g. ${DEFAULT_INDEX})`;
   if (/^[-_+.]/.test(filled)) return `is ${shown}: an index name cannot start with -, _, + or . (names starting with a dot are hidden and system indices)`;
   if (Buffer.byteLength(filled) > 255) return `is ${Buffer.byteLength(filled)} bytes once its date is filled in: an index name has at most 255`;
   return undefined;
