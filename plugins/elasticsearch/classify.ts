@@ -9,11 +9,10 @@
 // field, the others indexed.
 import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { credentialFields, indexPatternOf } from './config.ts';
-import { answerError, errorWords, isWebPage, readError, said, type ElasticError } from './elastic-error.ts';
+import { answerError, errorWords, isRecord, isWebPage, readError, said, type ElasticError } from './elastic-error.ts';
 
 type Config = Record<string, JsonValue>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Error types of a document the index's mapping cannot take: that event's alone. */
 const DOCUMENT_REFUSED = new Set(['mapper_parsing_exception', 'document_parsing_exception', 'strict_dynamic_mapping_exception', 'illegal_argument_exception', 'x_content_parse_exception']);

@@ -12,7 +12,7 @@
 // last one left.
 import { defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { allowedPrivateTargets, authHeaders, baseUrlOf, credentialFields, forwardsDeletions, indexPatternOf } from './config.ts';
-import { answerError, isWebPage, said } from './elastic-error.ts';
+import { answerError, isRecord, isWebPage, said } from './elastic-error.ts';
 import { indexWildcard } from './index-name.ts';
 
 /** The fields an id of each kind is looked for in (an alias call's previous_id holds either kind). */
@@ -62,7 +62,6 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
   };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Reads the cluster's answer to the _delete_by_query:
