@@ -4,10 +4,9 @@
 // OpenSearch Serverless collection's endpoint. The Region is read from the endpoint's host
 // (`search-shop-abc123.eu-west-1.es.amazonaws.com`), or given in aws_region for a custom domain.
 // The body's SHA-256 travels in `x-amz-content-sha256`, which OpenSearch Serverless requires.
-// The canonical path is the path as sent encoded once more (SigV4 for every service but S3):
-// a deletion's `signal-events-*` is signed as `signal-events-%2A`, as AWS computes it — signed
-// as written, `*` would make AWS refuse every forwarded deletion (signature mismatch).
-import { sha256Hex, signAwsRequest, uriEncode, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+// The SDK signs the path encoded once more, as AWS does for every service but S3: a deletion's
+// `signal-events-*` is signed as `signal-events-%2A`.
+import { sha256Hex, signAwsRequest, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { awsCredentialsOf, awsScopeOf, signsWithAws } from './config.ts';
 
 /**
@@ -23,9 +22,5 @@ export function signRequest(request: RequestDescriptor, ctx: Pick<PluginContext,
   if (region === undefined) throw new Error('the endpoint is not an Amazon OpenSearch Service host (<domain>.<region>.es.amazonaws.com): set config.aws_region to the domain\'s Region to sign for it');
   const body = request.body === undefined ? '' : typeof request.body === 'string' || request.body instanceof Uint8Array ? request.body : JSON.stringify(request.body);
   const withHash: RequestDescriptor = { ...request, headers: { ...request.headers, 'x-amz-content-sha256': sha256Hex(body) } };
-  // signAwsRequest signs the URL's path as written: given it encoded once more, then sent as it was.
-  const url = new URL(request.url);
-  url.pathname = uriEncode(url.pathname, true);
-  const signed = signAwsRequest({ ...withHash, url: url.href }, { region, service, credentials: awsCredentialsOf(ctx.config), now: ctx.now });
-  return { ...signed, url: request.url };
+  return signAwsRequest(withHash, { region, service, credentials: awsCredentialsOf(ctx.config), now: ctx.now });
 }
