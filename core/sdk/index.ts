@@ -23,6 +23,9 @@
  *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleName`, …);
  * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
  *   `conversionActionId`, `conversionActionKeys`, `conversionActionFor`);
+ * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
+ *   classes of error codes, `awsRegionProblem`, `awsCredentialsOf`, `awsCredentialProblems`,
+ *   `awsSessionTokenWarnings`;
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
@@ -63,6 +66,11 @@ export {
   ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,
   type AwsSigningOptions, type Credentials as AwsCredentials, type SignedRequest, type SigningInput,
 } from './aws-signature-v4.ts';
+export { canonicalPathOf } from './aws-signature-v4.ts';
+export {
+  AWS_CLOCK_SKEW_CODES, AWS_CREDENTIAL_CODES, AWS_EXPIRED_TOKEN_CODES, AWS_THROTTLING_CODES, AWS_TRANSIENT_CODES, awsJsonError, type AwsError,
+} from './aws-errors.ts';
+export { AWS_REGION_CODE, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentialFields } from './aws-config.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';

@@ -4,7 +4,7 @@
 // (AWS's non-retryable codes), never the whole request. A refused request carries the JSON 1.1
 // protocol's error, `{ "__type": "<code>", "message" }` (the code also in the x-amzn-ErrorType
 // header), see `awsError`.
-import { excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { AWS_CLOCK_SKEW_CODES, AWS_CREDENTIAL_CODES, AWS_EXPIRED_TOKEN_CODES, AWS_THROTTLING_CODES, AWS_TRANSIENT_CODES, awsJsonError, type AwsError, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { eventBusNameOf, eventBusOf, regionOf, sourceOf } from './config.ts';
 
 /**
@@ -17,28 +17,18 @@ export const PUT_EVENTS_ANSWER = {
   body: { FailedEntryCount: 0, Entries: [{ EventId: '11710aed-b79e-4468-a20b-bb3c0c3b4860' }, { EventId: 'd804d26a-88db-4b66-9eaf-9a11c708ae82' }] },
 };
 
-/** An AWS error: its code (`ResourceNotFoundException`) and message, as far as the answer says. */
-export interface AwsError {
-  code: string;
-  message: string;
-}
-
 /** Error codes that mean "too fast, slow down": retried as a rate limit (the AWS SDKs' throttling codes). */
-const THROTTLING = new Set([
-  'ThrottlingException', 'Throttling', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException',
-  'RequestLimitExceeded', 'LimitExceededException', 'ProvisionedThroughputExceededException', 'KMSThrottlingException', 'SlowDown',
-  'BandwidthLimitExceeded', 'PriorRequestNotComplete',
-]);
+const THROTTLING = new Set(AWS_THROTTLING_CODES);
 /** Passing failures on AWS's side: retried with the core's backoff. */
-const TRANSIENT = new Set(['InternalException', 'InternalFailure', 'InternalServerError', 'InternalError', 'ServiceUnavailable', 'ServiceUnavailableException', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT = new Set([...AWS_TRANSIENT_CODES, 'ServiceUnavailableException']);
 /** The signature's time was refused: the Signal host's clock is off (the AWS SDKs' clock-skew codes). */
-const CLOCK_SKEW = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+const CLOCK_SKEW = new Set(AWS_CLOCK_SKEW_CODES);
 /** AWS's words for a signature refused for its time: "Signature expired: … is now earlier than …" (a slow clock), "Signature not yet current: … is still later than …" (a fast one). */
 const CLOCK_SKEW_WORDS = /expired|not yet current|in the future/i;
 /** The access key or its signature was refused. */
-const CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'MissingAuthenticationToken', 'IncompleteSignature', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'AuthFailure', 'MissingAuthenticationTokenException']);
+const CREDENTIALS = new Set(AWS_CREDENTIAL_CODES);
 /** Temporary credentials that expired. */
-const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'TokenRefreshRequired']);
+const EXPIRED = new Set(AWS_EXPIRED_TOKEN_CODES);
 /** Access refused to the bus (the identity's policy, or another account's bus policy). */
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'NotAuthorized']);
 /** A request the API refused as malformed, which may be one entry's doing (its size). */
@@ -51,22 +41,9 @@ const KMS = /^(?:KMS|InvalidKMSResource)/;
 /** AWS's words cut to a length that reads well in a message, white space collapsed. */
 const shortText = (value: string, max = 300) => excerpt(value, max);
 
-/**
- * The AWS error of an answer: the code from `__type` (`com.amazonaws.eventbridge#…` cut to
- * after the `#`) or the x-amzn-ErrorType header (cut before `:`), the message from `message` or
- * `Message`; the start of the body when it is no AWS JSON error.
- *
- * @example
- * awsError({ status: 400, headers: {}, body: '…', json: { __type: 'ResourceNotFoundException', message: 'Event bus signal-events does not exist.' } });
- * // { code: 'ResourceNotFoundException', message: 'Event bus signal-events does not exist.' }
- */
-export function awsError(response: VendorResponse): AwsError {
-  const json = response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? (response.json as Record<string, unknown>) : {};
-  const type = typeof json.__type === 'string' ? json.__type : responseHeader(response.headers, 'x-amzn-errortype') ?? '';
-  const code = type.split('#').pop()!.split(':')[0]!.trim();
-  const said = typeof json.message === 'string' ? json.message : typeof json.Message === 'string' ? json.Message : '';
-  return { code, message: shortText(said !== '' ? said : code === '' && response.json === undefined ? response.body : '') };
-}
+/** An AWS JSON-protocol error answer's code and message (the SDK's awsJsonError). */
+export const awsError = awsJsonError;
+export type { AwsError };
 
 /** `HTTP 400 ResourceNotFoundException: Event bus … does not exist.` — what an answer said, for reasons. */
 function said(status: number, error: AwsError): string {

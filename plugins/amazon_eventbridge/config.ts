@@ -2,14 +2,12 @@
 // how each event's `detail-type` is chosen, the access key that signs the requests, and two
 // switches (contact information, deletion notices); the schema the catalog shows and the checks
 // the schema cannot make, each naming its field.
-import type { AwsCredentials, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** How an event's DetailType is chosen: the track event's name (else the call's type), or always the call's type. */
 export const DETAIL_TYPES = ['event_name', 'call_type'] as const;
 export type DetailTypeChoice = (typeof DETAIL_TYPES)[number];
 
-/** AWS Regions: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`… */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 /** An event bus's name, as PutEvents takes it: letters, digits, `.`, `-`, `_` (partner buses' `/` excluded: they take no PutEvents). */
 const BUS_NAME = /^[.\-_A-Za-z0-9]{1,256}$/;
 /** An event bus's ARN: `arn:<partition>:events:<region>:<account>:event-bus/<name>`. */
@@ -52,12 +50,7 @@ export const sendsDeletionNotices = (config: Record<string, JsonValue>): boolean
 
 /** The access key that signs the requests, with the session token of temporary credentials. */
 export function credentialsOf(config: Record<string, JsonValue>): AwsCredentials {
-  const token = text(config.session_token);
-  return {
-    accessKeyId: text(config.access_key_id) ?? '',
-    secretAccessKey: typeof config.secret_access_key === 'string' ? config.secret_access_key : '',
-    ...(token === undefined ? {} : { sessionToken: token }),
-  };
+  return awsCredentialsOf(config);
 }
 
 /** The schema of the config, as the catalog shows it. */
@@ -115,13 +108,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function regionProblem(value: JsonValue | undefined): string | undefined {
-  const region = text(value);
-  if (region === undefined) return 'is required: the event bus\'s AWS Region code (e.g. eu-west-1)';
-  // Isolated partitions' endpoints are not under amazonaws.com (us-iso-east-1: c2s.ic.gov…), and
-  // endpointOf knows only the commercial, GovCloud and China ones: refused rather than sent astray.
-  if (/^[a-z]{2}-iso[a-z]*-/.test(region)) return `is ${JSON.stringify(region)}, an isolated (ISO) Region: its endpoints are not on amazonaws.com, and Signal sends only to the commercial, GovCloud and China Regions' endpoints`;
-  if (REGION.test(region)) return undefined;
-  return `is ${JSON.stringify(region.slice(0, 64))}: give an AWS Region code such as eu-west-1 (the console shows it top right; not the Region's name "Europe (Ireland)", nor an availability zone such as eu-west-1a)`;
+  return awsRegionProblem(value, "the event bus's");
 }
 
 function busProblem(config: Record<string, JsonValue>): string | undefined {
@@ -173,13 +160,7 @@ export function validateEventBridgeConfig(config: Record<string, JsonValue>): Co
   add('event_bus_name', busProblem(config));
   add('source', sourceProblem(config.source));
   if (config.detail_type !== undefined && !(DETAIL_TYPES as readonly JsonValue[]).includes(config.detail_type)) add('detail_type', 'must be event_name (a track event\'s name, else the call type) or call_type (always the call type)');
-  const keyId = typeof config.access_key_id === 'string' ? config.access_key_id : '';
-  if (keyId.trim() === '') add('access_key_id', 'is required: the ID of an IAM access key (AKIA…, or ASIA… for temporary credentials)');
-  else if (keyId !== keyId.trim()) add('access_key_id', 'has white space around it (a paste error): give the key ID alone');
-  const secret = typeof config.secret_access_key === 'string' ? config.secret_access_key : '';
-  // The messages never quote the secret: a secret must not reach an error answer.
-  if (secret === '') add('secret_access_key', 'is required: the access key\'s secret, shown once when the key was created');
-  else if (/\s/.test(secret)) add('secret_access_key', 'holds white space or a line break (a paste error): the signature could never match; paste the secret alone');
+  problems.push(...awsCredentialProblems(config));
   add('include_contact_info', switchProblem(config.include_contact_info));
   add('deletion_notices', switchProblem(config.deletion_notices));
   return problems;
@@ -195,7 +176,5 @@ export function validateEventBridgeConfig(config: Record<string, JsonValue>): Co
  * // [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): …' }]
  */
 export function eventBridgeConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
-  const keyId = text(config.access_key_id) ?? '';
-  if (text(config.session_token) === undefined || !keyId.startsWith('AKIA')) return [];
-  return [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): AWS refuses a session token with it (the token goes only with temporary ASIA… credentials); leave it empty' }];
+  return awsSessionTokenWarnings(config);
 }

@@ -5,33 +5,23 @@
 // record is sent again alone (throughput exceeded: as a rate limit), never the whole request.
 // A refused request carries the JSON 1.1 protocol's error, `{ "__type": "<code>", "message" }`
 // (the code also in the x-amzn-ErrorType header), see `awsError`.
-import { parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, AWS_CLOCK_SKEW_CODES, AWS_CREDENTIAL_CODES, AWS_EXPIRED_TOKEN_CODES, AWS_THROTTLING_CODES, AWS_TRANSIENT_CODES, awsJsonError, type AwsError, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { regionOf, serviceOf, streamOf, type Service } from './config.ts';
 import { readCutAnswer, type CutAnswer } from './cut-answer.ts';
-
-/** An AWS error: its code (`ResourceNotFoundException`) and message, as far as the answer says. */
-export interface AwsError {
-  code: string;
-  message: string;
-}
 
 /**
  * Error codes that mean "too fast, slow down": retried as a rate limit (the AWS SDKs' throttling
  * codes, and the stream's own write limit).
  */
-const THROTTLING = new Set([
-  'ThrottlingException', 'Throttling', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'TooManyRequestsException',
-  'RequestLimitExceeded', 'LimitExceededException', 'ProvisionedThroughputExceededException', 'KMSThrottlingException', 'SlowDown',
-  'ServiceUnavailableException', 'BandwidthLimitExceeded',
-]);
+const THROTTLING = new Set([...AWS_THROTTLING_CODES, 'ServiceUnavailableException']);
 /** Passing failures on AWS's side: retried with the core's backoff. */
-const TRANSIENT = new Set(['InternalFailure', 'InternalFailureException', 'InternalServerError', 'InternalError', 'ServiceUnavailable', 'RequestTimeout', 'RequestTimeoutException', 'ResourceInUseException']);
+const TRANSIENT = new Set([...AWS_TRANSIENT_CODES, 'ResourceInUseException']);
 /** The signature's time was refused: the Signal host's clock is off (the AWS SDKs' clock-skew codes). */
-const CLOCK_SKEW = new Set(['RequestTimeTooSkewed', 'RequestExpired', 'RequestInTheFuture']);
+const CLOCK_SKEW = new Set(AWS_CLOCK_SKEW_CODES);
 /** The access key or its signature was refused. */
-const CREDENTIALS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'MissingAuthenticationToken', 'IncompleteSignature', 'InvalidSignatureException', 'SignatureDoesNotMatch', 'AuthFailure', 'MissingAuthenticationTokenException']);
+const CREDENTIALS = new Set(AWS_CREDENTIAL_CODES);
 /** Temporary credentials that expired. */
-const EXPIRED = new Set(['ExpiredTokenException', 'ExpiredToken', 'TokenRefreshRequired']);
+const EXPIRED = new Set(AWS_EXPIRED_TOKEN_CODES);
 /** The stream's KMS key refused (or cannot be used). */
 const KMS = /^(?:KMS|InvalidKMSResource)/;
 /** A request the API refused as malformed, which may be one record's doing (its size). */
@@ -45,24 +35,11 @@ const serviceName = (service: Service) => (service === 'firehose' ? 'Firehose' :
 const permissionOf = (service: Service) => (service === 'firehose' ? 'firehose:PutRecordBatch' : 'kinesis:PutRecords');
 
 /** Text cut to a length that reads well in a message, white space collapsed. */
-const shortText = (value: string, max = 300) => value.replace(/\s+/g, ' ').trim().slice(0, max);
+const shortText = (value: string, max = 300) => excerpt(value, max);
 
-/**
- * The AWS error of an answer: the code from `__type` (`com.amazonaws.kinesis.v20131202#…` cut
- * to after the `#`) or the x-amzn-ErrorType header (cut before `:`), the message from `message`
- * or `Message`; the start of the body when it is no AWS JSON error.
- *
- * @example
- * awsError({ status: 400, headers: {}, body: '…', json: { __type: 'ResourceNotFoundException', message: 'Stream signal-events under account 111122223333 not found.' } });
- * // { code: 'ResourceNotFoundException', message: 'Stream signal-events under account 111122223333 not found.' }
- */
-export function awsError(response: VendorResponse): AwsError {
-  const json = response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? (response.json as Record<string, unknown>) : {};
-  const type = typeof json.__type === 'string' ? json.__type : responseHeader(response.headers, 'x-amzn-errortype') ?? '';
-  const code = type.split('#').pop()!.split(':')[0]!.trim();
-  const said = typeof json.message === 'string' ? json.message : typeof json.Message === 'string' ? json.Message : '';
-  return { code, message: shortText(said !== '' ? said : code === '' && response.json === undefined ? response.body : '') };
-}
+/** An AWS JSON-protocol error answer's code and message (the SDK's awsJsonError). */
+export const awsError = awsJsonError;
+export type { AwsError };
 
 /** `HTTP 400 ResourceNotFoundException: Stream … not found.` — what an answer said, for reasons. */
 function said(status: number, error: AwsError): string {

@@ -2,15 +2,13 @@
 // stream), which stream in which Region, the access key that signs the requests, how records
 // are partitioned, and two switches (contact information, deletion notices); the schema the
 // catalog shows and the checks the schema cannot make, each naming its field.
-import type { AwsCredentials, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const SERVICES = ['data_streams', 'firehose'] as const;
 export type Service = (typeof SERVICES)[number];
 export const PARTITION_KEYS = ['person', 'anonymous_id', 'message_id'] as const;
 export type PartitionKeyChoice = (typeof PARTITION_KEYS)[number];
 
-/** AWS Regions: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-5`… */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 /** Stream names, both services: 1–128 of letters, digits, `_`, `.` and `-`. */
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 /** A stream's ARN: `arn:<partition>:kinesis:<region>:<account>:stream/<name>` (`firehose` … `deliverystream/<name>`). */
@@ -63,12 +61,7 @@ export function streamOf(config: Record<string, JsonValue>): StreamRef {
 
 /** The access key that signs the requests, with the session token of temporary credentials. */
 export function credentialsOf(config: Record<string, JsonValue>): AwsCredentials {
-  const token = text(config.session_token);
-  return {
-    accessKeyId: text(config.access_key_id) ?? '',
-    secretAccessKey: typeof config.secret_access_key === 'string' ? config.secret_access_key : '',
-    ...(token === undefined ? {} : { sessionToken: token }),
-  };
+  return awsCredentialsOf(config);
 }
 
 /** The schema of the config, as the catalog shows it. */
@@ -126,10 +119,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function regionProblem(value: JsonValue | undefined): string | undefined {
-  const region = text(value);
-  if (region === undefined) return 'is required: the stream\'s AWS Region code (e.g. eu-west-1)';
-  if (REGION.test(region)) return undefined;
-  return `is ${JSON.stringify(region.slice(0, 64))}: give an AWS Region code such as eu-west-1 (the console shows it top right; not the Region's name "Europe (Ireland)", nor an availability zone such as eu-west-1a)`;
+  return awsRegionProblem(value, "the stream's");
 }
 
 function streamProblem(config: Record<string, JsonValue>): string | undefined {
@@ -173,13 +163,7 @@ export function validateKinesisConfig(config: Record<string, JsonValue>): Config
   if (config.service !== undefined && !(SERVICES as readonly JsonValue[]).includes(config.service)) add('service', 'must be data_streams (Kinesis Data Streams) or firehose (Amazon Data Firehose)');
   add('region', regionProblem(config.region));
   add('stream_name', streamProblem(config));
-  const keyId = typeof config.access_key_id === 'string' ? config.access_key_id : '';
-  if (keyId.trim() === '') add('access_key_id', 'is required: the ID of an IAM access key (AKIA…, or ASIA… for temporary credentials)');
-  else if (keyId !== keyId.trim()) add('access_key_id', 'has white space around it (a paste error): give the key ID alone');
-  const secret = typeof config.secret_access_key === 'string' ? config.secret_access_key : '';
-  // The messages never quote the secret: a secret must not reach an error answer.
-  if (secret === '') add('secret_access_key', 'is required: the access key\'s secret, shown once when the key was created');
-  else if (/\s/.test(secret)) add('secret_access_key', 'holds white space or a line break (a paste error): the signature could never match; paste the secret alone');
+  problems.push(...awsCredentialProblems(config));
   if (config.partition_key !== undefined && !(PARTITION_KEYS as readonly JsonValue[]).includes(config.partition_key)) add('partition_key', 'must be person, anonymous_id or message_id');
   add('include_contact_info', switchProblem(config.include_contact_info));
   add('deletion_notices', switchProblem(config.deletion_notices));
@@ -196,7 +180,5 @@ export function validateKinesisConfig(config: Record<string, JsonValue>): Config
  * // [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): …' }]
  */
 export function kinesisConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
-  const keyId = text(config.access_key_id) ?? '';
-  if (text(config.session_token) === undefined || !keyId.startsWith('AKIA')) return [];
-  return [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): AWS refuses a session token with it (the token goes only with temporary ASIA… credentials); leave it empty' }];
+  return awsSessionTokenWarnings(config);
 }
