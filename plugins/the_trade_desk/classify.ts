@@ -1,8 +1,12 @@
 // The Trade Desk's answers to POST /track/realtimeconversion. Its reference (the partner
 // portal's DataConversionEventsApi page) is behind a login, and no public integration reads more
 // than the status: so the status decides, and the reason quotes what The Trade Desk said — the
-// `Message` of its APIs' JSON errors, the `FailedLines` its Data APIs answer item by item, or the
-// start of the body. Each request carries one event (see index.ts), so a request's outcome is its
+// `Message` of its APIs' JSON errors, the `FailedLines` its Data APIs answer item by item, the
+// `EventResponses` errors of a refused conversion, or the start of the body. Its answer to an
+// accepted conversion, as RudderStack's recorded exchanges show it (rudder-transformer,
+// test/integrations/destinations/the_trade_desk/network.ts): 200 `{ Message: null,
+// EventResponses: [] }`; a refused one: 400 with `EventResponses: [{ EventIndex, EventErrors:
+// [{ Error, ErrorMessage }], Successful: false }]`. Each request carries one event (see index.ts), so a request's outcome is its
 // event's.
 import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
 
@@ -32,6 +36,20 @@ export function failedLines(json: unknown): string[] {
 }
 
 /**
+ * The refusals of a Real-Time Conversions answer's `EventResponses` (`[{ EventIndex, EventErrors:
+ * [{ Error, ErrorMessage }], Successful }]`, as recorded answers show it: empty in a 200, naming
+ * the event in a 400), as `ErrorMessage (Error)` texts; [] when there is none.
+ */
+export function eventErrors(json: unknown): string[] {
+  if (!isRecord(json) || !Array.isArray(json.EventResponses)) return [];
+  return json.EventResponses.filter(isRecord).flatMap((event) => (Array.isArray(event.EventErrors) ? event.EventErrors.filter(isRecord) : [])).map((error) => {
+    const message = textOf(error.ErrorMessage);
+    const code = textOf(error.Error);
+    return message && code ? `${message} (${code})` : message || code || 'refused';
+  });
+}
+
+/**
  * What The Trade Desk said: its JSON error's `Message` (or `message`, `error`, `errors`), the
  * failed lines, or the start of the body.
  */
@@ -41,7 +59,7 @@ function said(response: VendorResponse): string {
     const message = textOf(json.Message) || textOf(json.message) || textOf(json.error) || textOf(json.Error);
     const errors = Array.isArray(json.errors) ? json.errors.map((e) => (isRecord(e) ? textOf(e.message) || textOf(e.Message) : textOf(e))).filter(Boolean) : [];
     const details = Array.isArray(json.ErrorDetails) ? json.ErrorDetails.filter(isRecord).flatMap((d) => (Array.isArray(d.Reasons) ? d.Reasons.map(textOf) : [textOf(d.Property)])).filter(Boolean) : [];
-    const clause = [message, ...errors, ...details, ...failedLines(json)].filter(Boolean).join('; ');
+    const clause = [message, ...errors, ...details, ...failedLines(json), ...eventErrors(json)].filter(Boolean).join('; ');
     if (clause) return clause;
   }
   const text = (response.body ?? '').replace(/\s+/g, ' ').trim();

@@ -78,4 +78,7 @@ export default definePlugin({
   map: (payload, event, ctx) => toTradeDeskEvent(payload, event, ctx),
   send: (batch, ctx) => batch.map((mapped) => requestFor(mapped, ctx)),
   classify: (response) => classifyTradeDesk(response),
+  // The Trade Desk's 200 to an accepted conversion, as RudderStack's recorded exchanges show it
+  // (rudder-transformer test/integrations/destinations/the_trade_desk/network.ts; the reference is behind a login).
+  successAnswer: { status: 200, body: { Message: null, EventResponses: [] } },
 });

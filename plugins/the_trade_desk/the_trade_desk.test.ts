@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
 import ttd, { REAL_TIME_CONVERSIONS_URL } from './index.ts';
-import { classifyTradeDesk, failedLines } from './classify.ts';
+import { classifyTradeDesk, eventErrors, failedLines } from './classify.ts';
 import { accountFields, usesUrlMapping, validateTradeDeskConfig } from './config.ts';
 import { toTradeDeskEvent } from './conversion-event.ts';
 import { adidOf, guidOf, impOf } from './identity.ts';
@@ -178,6 +178,8 @@ test('privacy: TCF, GPP and US Privacy strings as privacy_settings; Limited Data
 
 test('classify: 2xx delivered (FailedLines refused), 429 throttled with Retry-After, 5xx retried, 4xx dead-lettered with TTD\'s words', () => {
   assert.deepEqual(classifyTradeDesk(answer(200, '')), { status: 'delivered' });
+  // The Trade Desk's answer to an accepted conversion, as RudderStack recorded it.
+  assert.deepEqual(classifyTradeDesk(answer(200, { Message: null, EventResponses: [] })), { status: 'delivered' });
   assert.deepEqual(classifyTradeDesk(answer(200, { FailedLines: [] })), { status: 'delivered' });
   assert.deepEqual(whole(classifyTradeDesk(answer(200, { FailedLines: [{ ErrorCode: 'MissingUserId', Message: 'Invalid TDID, item #1' }] }))), { status: 'dead_letter', reason: 'The Trade Desk refused the event (HTTP 200): Invalid TDID, item #1 (MissingUserId)' });
   assert.deepEqual(failedLines({ FailedLines: [{ ErrorCode: 'X' }, 'junk'] }), ['X']);
@@ -190,6 +192,10 @@ test('classify: 2xx delivered (FailedLines refused), 429 throttled with Retry-Af
     status: 'dead_letter', reason: 'The Trade Desk refused the event (HTTP 400): The request is invalid.; Currency must be a valid ISO 4217 code',
   });
   assert.equal(whole(classifyTradeDesk(answer(400, 'Bad Request'))).reason, 'The Trade Desk refused the event (HTTP 400): Bad Request');
+  // A refused conversion, as RudderStack recorded it: the event's errors, not the raw JSON.
+  const refused = { Message: null, EventResponses: [{ EventIndex: 0, EventErrors: [{ Error: 'InvalidPrivacySetting', ErrorMessage: 'The request has an invalid privacy setting.' }], EventWarnings: [], Successful: false }] };
+  assert.deepEqual(whole(classifyTradeDesk(answer(400, refused))), { status: 'dead_letter', reason: 'The Trade Desk refused the event (HTTP 400): The request has an invalid privacy setting. (InvalidPrivacySetting)' });
+  assert.deepEqual(eventErrors({ EventResponses: [{ EventErrors: [{ Error: 'X' }, 'junk'] }, 'junk'] }), ['X']);
   assert.equal(whole(classifyTradeDesk(answer(402, { message: 'Tracking tag not found' }))).reason, 'The Trade Desk refused the event (HTTP 402): Tracking tag not found');
   const forbidden = whole(classifyTradeDesk(answer(403, 'Forbidden')));
   assert.equal(forbidden.status, 'dead_letter');
