@@ -1,4 +1,5 @@
-// PostHog's answers to `/batch/`, as its capture service gives them: 200 `{"status":1}` when
+// PostHog's answers to `/batch/`, as its capture service gives them: 200 `{"status":"Ok"}` (as
+// JSON; PostHog's API page shows the older capture's `{"status": 1}`) when
 // the request was taken (also, without a word, when the project is over its billing limit —
 // capture's `quota_limited` field is only ever set for session recordings — and for a key no
 // project has); 400 for a request it cannot take, refused whole for one bad event ("failed to
@@ -24,7 +25,7 @@ import { excerpt, defaultClassify, type Classification, type VendorResponse, typ
 const ONE_EVENT = /failed to (?:parse request|hydrate events)|event submitted (?:with |without a distinct_id)|maximum event size exceeded|invalid event could not be processed/i;
 
 /**
- * A 2xx that is a web page rather than capture's JSON (`{"status": 1}`): the address answering
+ * A 2xx that is a web page rather than capture's JSON (`{"status": "Ok"}`): the address answering
  * is no PostHog capture — typically a reverse proxy path (`https://www.example.com/ingest`)
  * that does not forward `/batch/`, so the site's own page answers 200. Counted delivered, every
  * event would be lost without a word.
@@ -67,7 +68,7 @@ export function classifyPostHog(response: VendorResponse, request: RequestDescri
     if (!isWebPage(response)) return { status: 'delivered' };
     return {
       status: 'dead_letter',
-      reason: `PostHog's capture did not answer (HTTP ${status} with a web page, not capture's {"status": 1}): ${request.url} is not a PostHog ingestion endpoint — check config.host (https://us.i.posthog.com, https://eu.i.posthog.com, or a reverse proxy that forwards /batch/ to one); replay the dead letters once fixed`,
+      reason: `PostHog's capture did not answer (HTTP ${status} with a web page, not capture's {"status": "Ok"}): ${request.url} is not a PostHog ingestion endpoint — check config.host (https://us.i.posthog.com, https://eu.i.posthog.com, or a reverse proxy that forwards /batch/ to one); replay the dead letters once fixed`,
     };
   }
   const said = saidBy(response);

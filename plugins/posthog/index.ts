@@ -60,5 +60,8 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, optionsOf(ctx.config)),
   send: buildRequests,
   classify: (response, request) => classifyPostHog(response, request),
+  // Capture's answer to a batch it took, as its source gives it (PostHog/posthog rust/capture/src/api.rs: axum's Json of
+  // CaptureResponse, whose status serializes by its variant's name); its API page shows the older {"status": 1}.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { status: 'Ok' } },
   forgetPerson,
 });

@@ -17,6 +17,8 @@ const CALL_TIMESTAMP = '2024-03-24T16:00:00.000Z';
 const KEY = 'phc_0123456789abcdefABCDEF0123456789abcdefABCDE';
 const PERSONAL = 'phx_0123456789abcdefABCDEF0123456789abcdefABCDEF';
 const BATCH = '/batch/';
+/** Capture's answer to a batch it took, as its source gives it: `{"status":"Ok"}` as JSON. */
+const CAPTURED = { status: 200, headers: { 'content-type': 'application/json' }, body: { status: 'Ok' } };
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0';
 
 before(async () => {
@@ -28,8 +30,8 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://us.i.posthog.com=${sim.url},https://us.posthog.com=${sim.url}/app`,
   }, { label: 'posthog' });
-  // Capture's answer to a batch it took.
-  sim.setDefault('POST', BATCH, { status: 200, body: { status: 1 } });
+  // Capture's answer to a batch it took, as capture gives it.
+  sim.setDefault('POST', BATCH, CAPTURED);
 });
 after(async () => {
   await signal.close();
@@ -139,7 +141,7 @@ describe('PostHog', () => {
     await browser(site.key, { type: 'track', event: 'Lost', userId: 'user-9', messageId: 'ph-html-1' });
     const letter = await waitForDeadLetter(signal, integrationId, 'ph-html-1');
     assert.equal(letter.attempts, 1);
-    assert.match(letter.reason, /^PostHog's capture did not answer \(HTTP 200 with a web page, not capture's \{"status": 1\}\): .*\/batch\/ is not a PostHog ingestion endpoint — check config\.host/);
+    assert.match(letter.reason, /^PostHog's capture did not answer \(HTTP 200 with a web page, not capture's \{"status": "Ok"\}\): .*\/batch\/ is not a PostHog ingestion endpoint — check config\.host/);
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 0, deadLettered: 1 });
   });
 
@@ -152,7 +154,7 @@ describe('PostHog', () => {
       return batch.some((e) => e.uuid === refused)
         // One of capture's per-event refusals: it names no field, yet refuses the whole request.
         ? { status: 400, body: 'event submitted with invalid timestamp' }
-        : { status: 200, body: { status: 1 } };
+        : CAPTURED;
     });
     try {
       const res = await fetch(`${signal.collectUrl}/v1/batch`, {
@@ -171,7 +173,7 @@ describe('PostHog', () => {
       assert.ok(carried.some((ids) => ids.length === 1 && ids[0] === 'user-b'), 'then event b alone, refused again');
       assert.equal((await integrationStats(signal, integrationId)).deadLettered, 1);
     } finally {
-      sim.setDefault('POST', BATCH, { status: 200, body: { status: 1 } });
+      sim.setDefault('POST', BATCH, CAPTURED);
     }
   });
 

@@ -206,6 +206,8 @@ test('retail: Segment\'s and GA4\'s ecommerce events under the spec\'s names wit
 });
 
 test('classify: 2xx delivered; a 400 for one event of several (capture refuses the whole request for it) sent in halves; other 400s, and a single event\'s, dead-lettered with PostHog\'s message', () => {
+  // Capture's answer, as its source gives it (the status by its variant's name, as JSON), and the older one its API page shows.
+  assert.deepEqual(classifyPostHog(answer(200, { status: 'Ok' }, { 'content-type': 'application/json' }), request(['a', 'b'])), { status: 'delivered' });
   assert.deepEqual(classifyPostHog(answer(200, { status: 1 }), request(['a', 'b'])), { status: 'delivered' });
   for (const said of [
     'failed to parse request: invalid length: expected length 32 for simple format, found 3 at line 1 column 90', 'failed to hydrate events from request: missing field', 'maximum event size exceeded',
@@ -240,7 +242,7 @@ test('classify: a 2xx that is a web page (a reverse proxy path serving the site,
   assert.deepEqual(classifyPostHog(answer(204, ''), request(['a'])), { status: 'delivered' });
   const page = classifyPostHog(answer(200, '<!DOCTYPE html><html><body>Shop</body></html>'), request(['a', 'b']));
   assert.equal(statusOf(page), 'dead_letter');
-  assert.match(reasonOf(page), /^PostHog's capture did not answer \(HTTP 200 with a web page, not capture's \{"status": 1\}\): https:\/\/us\.i\.posthog\.com\/batch\/ is not a PostHog ingestion endpoint — check config\.host/);
+  assert.match(reasonOf(page), /^PostHog's capture did not answer \(HTTP 200 with a web page, not capture's \{"status": "Ok"\}\): https:\/\/us\.i\.posthog\.com\/batch\/ is not a PostHog ingestion endpoint — check config\.host/);
   assert.equal(statusOf(classifyPostHog(answer(200, 'Shop', { 'Content-Type': 'text/html; charset=utf-8' }), request(['a']))), 'dead_letter', 'by its content type too');
 });
 
