@@ -181,6 +181,8 @@ export default definePlugin({
     }));
   },
   classify: (response, request) => classifyAmplitude(response, request),
+  // Amplitude's HTTP V2 API reference, 200 Success (amplitude.com/docs/apis/analytics/http-v2).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { code: 200, events_ingested: 2, payload_size_bytes: 1048, server_upload_time: 1396381378123 } },
   validateConfig(config) {
     if (config.secret_key === undefined) return [];
     const secret = String(config.secret_key);

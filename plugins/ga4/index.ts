@@ -163,6 +163,9 @@ export default definePlugin({
   },
   send: buildRequests,
   classify: (response) => classifyGa4(response),
+  // /mp/collect answers 2xx whatever it keeps (developers.google.com/analytics/devguides/collection/protocol/ga4/validating-events):
+  // 204 No Content, empty, as observed (taggingdocs.com/ga4/fundamentals/measurement-protocol-debugging); validate_only's answer is in the unit tests.
+  successAnswer: { status: 204, body: '' },
   forgetPerson: ga4ForgetPerson,
   accessToken: serviceAccountToken,
 });

@@ -119,5 +119,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitPayload(payload, event, { defaultCountryCode: typeof ctx.config.default_country_code === 'string' ? ctx.config.default_country_code : undefined }),
   send: buildRequests,
   classify: classifyMixpanel,
+  // Mixpanel's Ingestion API, Import Events, 200 (developer.mixpanel.com/reference/import-events); /engage's verbose 200 { status: 1, error: null } is in the unit tests.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { code: 200, num_records_imported: 2, status: 'OK' } },
   forgetPerson,
 });

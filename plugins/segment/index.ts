@@ -63,5 +63,7 @@ export default definePlugin({
   map: (payload, event, ctx) => segmentMessage(payload, event, ctx),
   send: batchRequests,
   classify: (response, request, ctx) => classifySegment(response, request, ctx.now),
+  // Segment's HTTP Tracking API: 200 { success: true } to every request it takes (segment.com/docs/connections/sources/catalog/libraries/server/http-api/).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { success: true } },
   forgetPerson,
 });
