@@ -247,4 +247,6 @@ export default definePlugin({
     }));
   },
   classify: (response, request) => classifyMeta(response, request),
+  // Meta's Conversions API, Using the API: events_received, messages and fbtrace_id (developers.facebook.com/docs/marketing-api/conversions-api/using-the-api).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: { events_received: 2, messages: [], fbtrace_id: 'AbCdEfGhIjKlMnOpQrStUvW' } },
 });

@@ -139,4 +139,6 @@ export default definePlugin({
     return splitBatch(batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => requestFor(part.map((e) => e.payload), part.map((e) => e.id), ctx));
   },
   classify: (response, request, ctx) => classifyPinterest(response, request, String(ctx.config.ad_account_id)),
+  // Pinterest API v5 ConversionApiResponse (pinterest-python-generated-api-client docs/ConversionApiResponse.md): one events[] entry per event, in order.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { num_events_received: 2, num_events_processed: 2, events: [{ status: 'processed', error_message: '', warning_message: '' }, { status: 'processed', error_message: '', warning_message: '' }] } },
 });

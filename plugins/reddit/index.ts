@@ -152,4 +152,6 @@ export default definePlugin({
     return splitBatch(batch, { maxEvents: testing ? 1 : MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => requestFor(part, ctx));
   },
   classify: (response, request, ctx) => classifyReddit(response, request, String(ctx.config.pixel_id)),
+  // Reddit's Conversions API v3 answer, as Reddit has been seen answering (classify.ts): data.message.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { data: { message: 'Successfully processed 2 conversion events.' } } },
 });

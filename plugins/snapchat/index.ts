@@ -158,4 +158,6 @@ export default definePlugin({
     return splitBatch(batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => requestFor(part, ctx));
   },
   classify: (response, request, ctx) => classifySnap(response, request, String(ctx.config.pixel_id)),
+  // Snap's Conversions API v3 EventResponse (Business SDK v3 api/openapi.yaml): status VALID; `event` only in error answers.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { status: 'VALID' } },
 });

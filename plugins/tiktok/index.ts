@@ -150,4 +150,6 @@ export default definePlugin({
   map: (payload, event, ctx) => toServerEvent(payload, event, ctx),
   send: buildRequests,
   classify: (response, request, ctx) => classifyTikTok(response, request, ctx.now),
+  // TikTok's Events API 2.0 envelope, code 0 (business-api.tiktok.com/portal/docs, Events API: Response; TikTok's Business SDK's Response model).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { code: 0, message: 'OK', request_id: '2024050212000000000000000000000000', data: {} } },
 });
