@@ -228,4 +228,6 @@ export default definePlugin({
   map: (payload, event, ctx) => toClickConversion(payload, event, ctx),
   send: sendConversions,
   classify: (response, request, ctx) => classifyGoogleAds(response, request, ctx),
+  // UploadClickConversionsResponse (developers.google.com/google-ads/api/reference/rpc/latest/UploadClickConversionsResponse): results per conversion, partialFailureError absent when every one succeeded.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: { results: [{ gclid: 'Cj0KCQjw-example', conversionAction: 'customers/1234567890/conversionActions/987654', conversionDateTime: '2024-05-02 12:00:00+00:00' }, { gclid: 'Cj0KCQjw-example2', conversionAction: 'customers/1234567890/conversionActions/987654', conversionDateTime: '2024-05-02 12:00:00+00:00' }], jobId: '1234567890123' } },
 });

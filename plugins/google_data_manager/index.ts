@@ -135,5 +135,7 @@ export default definePlugin({
   map: (payload, event, ctx) => toIngestEvent(payload, event, ctx),
   send: sendEvents,
   classify: (response, request, ctx) => classifyDataManager(response, request, ctx),
+  // IngestEventsResponse (developers.google.com/data-manager/api/reference/rest/v1/events/ingest): the requestId only.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: { requestId: '126365e1-16d0-4c81-9de9-f362711e250a' } },
   processingReport: dataManagerProcessingReport,
 });

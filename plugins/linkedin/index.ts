@@ -175,4 +175,6 @@ export default definePlugin({
   map: (payload, event, ctx) => toLinkedInEvent(payload, event, ctx),
   send: sendConversions,
   classify: (response, request, ctx) => classifyLinkedIn(response, request, ctx),
+  // LinkedIn's Conversions API BATCH_CREATE, as its Postman collection shows: 200, one { status: 201 } per element in the order sent (classify.ts).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { elements: [{ status: 201 }, { status: 201 }] } },
 });

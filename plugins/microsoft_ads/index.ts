@@ -112,4 +112,6 @@ export default definePlugin({
     return splitBatch(batch, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => requestFor(part, ctx));
   },
   classify: (response, request, ctx) => classifyMicrosoftAds(response, request, String(ctx.config.tag_id)),
+  // Microsoft's Conversions API guide, Troubleshooting, validation, and launch (learn.microsoft.com/en-us/advertising/guides/uet-conversion-api-integration): eventsReceived.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { eventsReceived: 2 } },
 });

@@ -122,4 +122,6 @@ export default definePlugin({
   send: sendConversions,
   sign: signConversionsRequest,
   classify: (response, request, ctx) => classifyX(response, request, ctx),
+  // X Ads API web conversions (developer.x.com/en/docs/x-ads-api/measurement/web-conversions/conversions), Example Response.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json;charset=utf-8' }, body: { request: { params: { pixel_id: 'o8z6j' } }, data: { conversions_processed: 2, debug_id: 'f2c6b8c9-1c4b-4d6b-9c3b-8f6a7e5d4c3b' } } },
 });
