@@ -137,5 +137,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, fitOptionsOf(ctx.config)),
   send: buildTrackRequests,
   classify: classifyBraze,
+  // Braze /users/track, Example success response (braze.com/docs/api/endpoints/user_data/post_user_track): 201 with the counts and message success.
+  successAnswer: { status: 201, headers: { 'content-type': 'application/json' }, body: { attributes_processed: 2, events_processed: 2, purchases_processed: 0, message: 'success' } },
   forgetPerson,
 });

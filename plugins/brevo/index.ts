@@ -53,5 +53,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,
   classify: classifyBrevo,
+  // Brevo's Create an event: 204 No Content (developers.brevo.com/reference/create-event); a contact's 201 { id } is in the unit tests.
+  successAnswer: { status: 204, body: '' },
   forgetPerson,
 });

@@ -106,5 +106,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitItem(payload, event, fitOptionsOf(ctx.config)),
   send: buildBatchRequests,
   classify: classifyCustomerIo,
+  // Customer.io's Track API v2 /api/v2/batch: 200 with no body (docs.customer.io/api/track/#operation/batch; README, Outcomes).
+  successAnswer: { status: 200, body: '' },
   forgetPerson,
 });

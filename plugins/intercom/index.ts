@@ -50,5 +50,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,
   classify: classifyIntercom,
+  // Intercom's Submit a data event: 202 Accepted, empty (developers.intercom.com/docs/references/rest-api/api.intercom.io/data-events/createdataevent).
+  successAnswer: { status: 202, body: '' },
   forgetPerson,
 });

@@ -57,5 +57,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, fitOptionsOf(ctx.config)),
   send: buildRequests,
   classify: classifyIterable,
+  // Iterable's POST /api/events/trackBulk, 200 BulkResponse (api.iterable.com/api/docs#events_trackBulk).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { successCount: 2, failCount: 0, invalidEmails: [], invalidUserIds: [], disallowedEventNames: [], filteredOutFields: [], createdFields: [], failedUpdates: { invalidEmails: [], invalidUserIds: [], notFoundEmails: [], notFoundUserIds: [], forgottenEmails: [], forgottenUserIds: [], conflictEmails: [], conflictUserIds: [], invalidDataEmails: [], invalidDataUserIds: [] } } },
   forgetPerson,
 });

@@ -52,5 +52,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,
   classify: classifyKlaviyo,
+  // Klaviyo's Bulk Create Events: 202 Accepted, no body (developers.klaviyo.com/en/reference/bulk_create_events); Create or Update Profile's 200/201 JSON:API answer is in the unit tests.
+  successAnswer: { status: 202, body: '' },
   forgetPerson,
 });

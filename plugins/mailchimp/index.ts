@@ -40,5 +40,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,
   classify: classifyMailchimp,
+  // Mailchimp's Batch subscribe or unsubscribe, 200 (mailchimp.com/developer/marketing/api/lists/batch-subscribe-or-unsubscribe/): the members added and updated, errors empty.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { new_members: [{ id: '2f9a1d5e4c3b2a1f0e9d8c7b6a5f4e3d', email_address: 'a@example.com', status: 'subscribed' }], updated_members: [{ id: '8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b', email_address: 'b@example.com', status: 'subscribed' }], errors: [], total_created: 1, total_updated: 1, error_count: 0 } },
   forgetPerson,
 });
