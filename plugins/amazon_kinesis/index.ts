@@ -69,5 +69,7 @@ export default definePlugin({
   send: putRequests,
   sign: signPutRequest,
   classify: (response, request, ctx) => classifyPut(response, request, ctx.config),
+  // Kinesis PutRecords, Response Syntax (docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html): a Records entry per record, in order, FailedRecordCount 0.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: { FailedRecordCount: 0, Records: [{ SequenceNumber: '49543463076548007577105092703039560359975228518395019266', ShardId: 'shardId-000000000000' }, { SequenceNumber: '49543463076570308322303623326179887152428262250726293522', ShardId: 'shardId-000000000000' }] } },
   forgetPerson: kinesisForgetPerson,
 });

@@ -286,4 +286,6 @@ export default definePlugin({
   },
   sign: signObjectPut,
   classify: (response, request, ctx) => classifyS3(response, request, ctx.config),
+  // S3 PutObject (docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html): 200, empty body, the object's ETag in the headers.
+  successAnswer: { status: 200, headers: { etag: '"6805f2cfc46c0f04559748bb039d69ae"', 'x-amz-request-id': '0A49CE4060975EAC', 'x-amz-server-side-encryption': 'AES256', 'content-length': '0' }, body: '' },
 });

@@ -66,5 +66,7 @@ export default definePlugin({
   map: (payload, _event, ctx) => tableRow(payload, ctx),
   send: insertRequests,
   classify: (response, request, ctx) => classifyInsertAll(response, request, ctx),
+  // tabledata.insertAll (cloud.google.com/bigquery/docs/reference/rest/v2/tabledata/insertAll): kind only, insertErrors absent when every row was inserted.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: { kind: 'bigquery#tableDataInsertAllResponse' } },
   forgetPerson: bigQueryForgetPerson,
 });

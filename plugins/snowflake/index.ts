@@ -82,5 +82,7 @@ export default definePlugin({
   send: insertRequests,
   sign: signStatement,
   classify: (response, request, ctx) => classifyStatement(response, request, ctx),
+  // Snowflake's SQL API ResultSet for an INSERT (docs.snowflake.com/en/developer-guide/sql-api/reference, ResultSet): code 090001, the rows inserted in data and stats.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { resultSetMetaData: { numRows: 1, format: 'jsonv2', rowType: [{ name: 'number of rows inserted', type: 'fixed', nullable: false }] }, data: [['2']], code: '090001', statementStatusUrl: '/api/v2/statements/01b2c3d4-0000-1234-0000-000100020003?requestId=4d2a8f3e-7c1b-4e5a-9f6d-2b8c0a1e3d5f', requestId: '4d2a8f3e-7c1b-4e5a-9f6d-2b8c0a1e3d5f', sqlState: '00000', statementHandle: '01b2c3d4-0000-1234-0000-000100020003', message: 'Statement executed successfully.', createdOn: 1714651200000, stats: { numRowsInserted: 2, numRowsUpdated: 0, numRowsDeleted: 0, numDuplicateRowsUpdated: 0 } } },
   forgetPerson: snowflakeForgetPerson,
 });
