@@ -268,4 +268,6 @@ export default definePlugin({
       eventIds: [event.id],
     })),
   classify: (response) => classifyAmperity(response),
+  // Amperity's Streaming Ingest API: 202 Accepted (docs.amperity.com, Streaming Ingest API; the body is not documented).
+  successAnswer: { status: 202, body: '' },
 });

@@ -161,4 +161,6 @@ export default definePlugin({
     return splitBatch(batch, { maxEvents: batchSize(ctx.config), maxBytes: MAX_BYTES, overheadBytes: ENVELOPE_BYTES })
       .map((part) => request(url, part, { batch: part.map((e) => e.payload) }, ctx, allow));
   },
+  // Your endpoint's answer: any 2xx (README, Setup); a bare 200 with no body is the commonest.
+  successAnswer: { status: 200, body: '' },
 });
