@@ -33,6 +33,11 @@ test('413 splits; 429 waits at least 30 s; 5xx retries; 200 delivers', () => {
   assert.equal((classifyAmplitude(answer(429, {}, { 'retry-after': '90' }), request) as { retryAfterMs: number }).retryAfterMs, 90_000);
   assert.equal(statusOf(classifyAmplitude(answer(503, {}), request)), 'retry');
   assert.deepEqual(classifyAmplitude(answer(200, { code: 200 }), request), { status: 'delivered' });
+  // Amplitude's documented answer, and pages that are not Amplitude's: sent again, never counted as ingested.
+  assert.deepEqual(classifyAmplitude(answer(200, { code: 200, events_ingested: 4, payload_size_bytes: 1048, server_upload_time: 1396381378123 }, { 'content-type': 'application/json' }), request), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyAmplitude({ status: 200, body: page, headers: { 'content-type': 'text/html' } }, request), { status: 'retry', reason: `HTTP 200 without Amplitude's JSON answer (events_ingested): ${page} — not Amplitude's answer (a proxy?), so not counted as ingested` });
+  assert.equal(statusOf(classifyAmplitude({ status: 200, body: '', headers: {} }, request)), 'retry', 'an empty 200 is not Amplitude\'s either');
 });
 
 test('send: one request per 1,000 events, under 1 MB, with options.min_id_length (5 unless configured)', () => {

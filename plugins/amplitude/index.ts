@@ -1,4 +1,4 @@
-import { definePlugin, defaultClassify, PermanentError, splitBatch, type Classification, type EventOutcome, type JsonObject, type JsonValue, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, defaultClassify, excerpt, PermanentError, splitBatch, type Classification, type EventOutcome, type JsonObject, type JsonValue, type RequestDescriptor } from '../../core/sdk/index.ts';
 
 export const US_ENDPOINT = 'https://api2.amplitude.com/2/httpapi';
 export const EU_ENDPOINT = 'https://api.eu.amplitude.com/2/httpapi';
@@ -59,7 +59,9 @@ function refusedIndices(body: AmplitudeError): Map<number, string[]> {
 }
 
 /**
- * Amplitude's answers as its HTTP V2 API documents them: 200 delivered; a 400 naming events
+ * Amplitude's answers as its HTTP V2 API documents them: 200 `{ code, events_ingested, … }`
+ * delivered — a 2xx that is not that JSON (a proxy's or captive portal's page) is no ingestion,
+ * so the batch is sent again (insert_id dedups); a 400 naming events
  * dead-letters exactly those and sends the rest again at once; a 400 about the key or a
  * missing field dead-letters the batch saying what to fix; 413 splits the batch; 429 retries
  * after at least 30 s; 5xx retries (insert_id dedups).
@@ -85,6 +87,12 @@ export function classifyAmplitude(response: { status: number; body: string; json
       return { status: 'dead_letter', reason: `Amplitude: request is missing "${body.missing_field}"${body.missing_field === 'api_key' ? ': set config.api_key' : ''} (${body.error ?? 'HTTP 400'})` };
     }
     return { status: 'dead_letter', reason: `Amplitude HTTP 400: ${response.body.slice(0, 300)}` };
+  }
+  if (response.status >= 200 && response.status < 300) {
+    // Amplitude answers every batch it takes with its JSON (`code`, `events_ingested`): another body is someone else's.
+    const json = response.json;
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { status: 'delivered' };
+    return { status: 'retry', reason: `HTTP ${response.status} without Amplitude's JSON answer (events_ingested)${response.body.trim() ? `: ${excerpt(response.body)}` : ''} — not Amplitude's answer (a proxy?), so not counted as ingested` };
   }
   if (response.status === 413) return { status: 'split', reason: 'Amplitude: payload too large' };
   if (response.status === 429) {
