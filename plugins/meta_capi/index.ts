@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 export const GRAPH_URL = 'https://graph.facebook.com';
@@ -61,7 +61,9 @@ const TRANSIENT = new Set([1, 2]);
 const TOKEN_PROBLEM = new Set([102, 190, 10]);
 
 /**
- * Meta's answers as the Graph API documents them. 200 delivered. Throttling (codes 4, 17, 32,
+ * Meta's answers as the Graph API documents them. 200 `{ events_received, messages, fbtrace_id }`
+ * delivered — a 2xx that is not that JSON (a proxy's or captive portal's page) is no delivery,
+ * so the batch is sent again (Meta deduplicates by event_id). Throttling (codes 4, 17, 32,
  * 341, 613) waits at least a minute; codes 1 and 2 (temporary) and 5xx retry; a token or
  * permission problem (190, 102, 10, 200–299) or an unknown pixel (100/33) dead-letters the
  * batch saying what to fix. An
@@ -69,7 +71,11 @@ const TOKEN_PROBLEM = new Set([102, 190, 10]);
  * batch is split until the event Meta refuses is alone, and only that one is dead-lettered.
  */
 export function classifyMeta(response: { status: number; body: string; json?: unknown; headers: Record<string, string> }, request: RequestDescriptor): Classification {
-  if (response.status >= 200 && response.status < 300) return { status: 'delivered' };
+  if (response.status >= 200 && response.status < 300) {
+    // Meta answers every request it takes with its JSON (`events_received`): another body is someone else's.
+    if (isRecord(response.json)) return { status: 'delivered' };
+    return { status: 'retry', reason: `HTTP ${response.status} without Meta's JSON answer (events_received)${response.body.trim() ? `: ${excerpt(response.body)}` : ''} — not Meta's answer (a proxy?), so not counted as received` };
+  }
   const error = isRecord(response.json) ? (response.json as GraphError).error : undefined;
   const code = error?.code;
   const said = [error?.error_user_title, error?.error_user_msg ?? error?.message].filter(Boolean).join(': ') || response.body.slice(0, 300);

@@ -124,6 +124,10 @@ test('what Meta refuses whatever the rest of the batch: a weak match, an unknown
 
 test('classify: throttling waits a minute, token problems say what to fix, code 100 splits down to the one event', () => {
   assert.deepEqual(classifyMeta(answer(200, { events_received: 2, messages: [], fbtrace_id: 'x' }), request(2)), { status: 'delivered' });
+  // Meta's documented answer with its real content type, and a page that is not Meta's: sent again, never counted as received.
+  assert.deepEqual(classifyMeta({ ...answer(200, { events_received: 2, messages: [], fbtrace_id: 'AbCdEfGh' }), headers: { 'content-type': 'application/json; charset=UTF-8' } }, request(2)), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyMeta({ status: 200, body: page, headers: { 'content-type': 'text/html' } }, request(2)), { status: 'retry', reason: `HTTP 200 without Meta's JSON answer (events_received): ${page} — not Meta's answer (a proxy?), so not counted as received` });
   const throttled = classifyMeta(answer(400, graphError(17, { message: 'User request limit reached' })), request(2));
   assert.deepEqual(throttled, { status: 'retry', reason: 'Meta throttled the request (code 17): User request limit reached', retryAfterMs: 60_000, throttled: true }, 'a 400 the core treats as a 429');
   const usage = { 'x-business-use-case-usage': JSON.stringify({ 123: [{ type: 'ads_management', call_count: 100, estimated_time_to_regain_access: 12 }] }) };
