@@ -145,6 +145,11 @@ test('URLs: ids percent-encoded (a table name may hold spaces), a domain-scoped 
 
 test('classify: a 200 without insertErrors is delivered; insertErrors give per-row outcomes — invalid dead-lettered with BigQuery\'s words, stopped rows sent again', () => {
   assert.deepEqual(classify(answer(200, { kind: 'bigquery#tableDataInsertAllResponse' })), { status: 'delivered' });
+  // BigQuery's answer as it comes (JSON, insertErrors absent), and a page that is not BigQuery's: sent again, never counted inserted.
+  assert.deepEqual(classify(answer(200, { kind: 'bigquery#tableDataInsertAllResponse' }, { 'content-type': 'application/json; charset=UTF-8' }), ['m-1', 'm-2']), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classify(answer(200, page, { 'content-type': 'text/html' })), { status: 'retry', reason: `HTTP 200 without BigQuery's JSON answer (bigquery#tableDataInsertAllResponse): ${page} — not BigQuery's answer (a proxy?), so the rows are sent again (their insertId lets BigQuery drop a copy)` });
+  assert.equal((classify(answer(200, '')) as { status: string }).status, 'retry', 'an empty 200 is not BigQuery\'s either');
   assert.deepEqual(classify(answer(200, { kind: 'bigquery#tableDataInsertAllResponse', insertErrors: [] })), { status: 'delivered' });
   const outcome = classify(answer(200, { insertErrors: [
     { index: 0, errors: [{ reason: 'stopped', location: '', debugInfo: '', message: '' }] },

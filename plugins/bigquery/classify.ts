@@ -4,7 +4,7 @@
 // field the table has no column for) refuses the request, and every other row comes back
 // `stopped` — not inserted because of it. Other row reasons (`timeout`, `backendError`, …) are
 // passing failures. Whole-request refusals carry Google's JSON error (see google-error.ts).
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { serviceAccountEmail, tableOf } from './config.ts';
 import { googleError, said, THROTTLED_REASONS } from './google-error.ts';
 
@@ -59,10 +59,16 @@ const NOT_NAMED_AFTER_INVALID = 'BigQuery refused another row of the request as 
  * A 2xx: delivered, unless insertErrors names rows (each with its outcome). The rows not named
  * were inserted — unless a row was `invalid`: with skipInvalidRows false BigQuery then inserts
  * no row of the request, so one it did not name (it names them `stopped`) is sent again rather
- * than counted delivered (its insertId lets BigQuery drop a copy).
+ * than counted delivered (its insertId lets BigQuery drop a copy). A 2xx that is not BigQuery's
+ * JSON (`{ kind: "bigquery#tableDataInsertAllResponse" }`, insertErrors absent when every row
+ * was inserted) — a proxy's or captive portal's page — inserted nothing: sent again.
  */
 function classifyInserted(response: VendorResponse, request: RequestDescriptor): Classification {
-  const insertErrors = (response.json as { insertErrors?: unknown } | undefined)?.insertErrors;
+  const json = response.json;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { status: 'retry', reason: `HTTP ${response.status} without BigQuery's JSON answer (bigquery#tableDataInsertAllResponse)${response.body.trim() ? `: ${excerpt(response.body)}` : ''} — not BigQuery's answer (a proxy?), so the rows are sent again (their insertId lets BigQuery drop a copy)` };
+  }
+  const insertErrors = (json as { insertErrors?: unknown }).insertErrors;
   if (!Array.isArray(insertErrors) || insertErrors.length === 0) return { status: 'delivered' };
   const perEvent: Record<string, EventOutcome> = {};
   for (const entry of insertErrors as Array<{ index?: unknown; errors?: unknown } | null>) {
@@ -83,7 +89,7 @@ function classifyInserted(response: VendorResponse, request: RequestDescriptor):
 
 /**
  * BigQuery's answer to an insertAll request:
- * - 2xx: delivered; with `insertErrors`, each row named has its outcome — `invalid` rows
+ * - 2xx: delivered (a 2xx that is no JSON object, a proxy's page: sent again); with `insertErrors`, each row named has its outcome — `invalid` rows
  *   dead-lettered with BigQuery's message and location (a missing column said so), `stopped`
  *   rows and passing failures sent again; rows not named were inserted (after an `invalid`
  *   row, none was: those are sent again too);
