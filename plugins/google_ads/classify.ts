@@ -261,6 +261,11 @@ export function classifyGoogleAds(response: VendorResponse, request: RequestDesc
   const count = request.eventIds.length;
 
   if (status >= 200 && status < 300) {
+    // Google Ads answers every upload it takes with its JSON (results, partialFailureError when one
+    // failed): a body that is no JSON object (a proxy's or captive portal's page) recorded nothing.
+    if (!isRecord(response.json)) {
+      return { status: 'retry', reason: `HTTP ${status} without Google Ads' JSON answer (results)${(response.body ?? '').trim() ? `: ${excerpt(oneLine(response.body))}` : ''} — not Google Ads' answer (a proxy?), so the conversions are sent again (Google Ads records a conversion once)` };
+    }
     const failure = isRecord(json.partialFailureError) ? (json.partialFailureError as RpcStatus) : undefined;
     if (!failure || failure.code === 0 || (failure.code === undefined && errorsOf(failure).length === 0 && failure.message === undefined)) return { status: 'delivered' };
     return partialFailure(failure, request, ctx.now);

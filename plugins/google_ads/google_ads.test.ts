@@ -214,6 +214,11 @@ test('requests: the versioned upload URL, the token, the optional developer toke
   assert.deepEqual(googleAds.accessToken!.usedBy, ['delivery']);
   assert.equal(googleAds.map!(payload(), browserEvent(), ctx())!.gclid, GCLID, 'the definition\'s map hook');
   assert.deepEqual(googleAds.classify!({ status: 200, headers: {}, body: '{}', json: {} }, request, ctx()), { status: 'delivered' }, 'the definition\'s classifier');
+  // Google's answer as it comes (JSON, partialFailureError absent when every conversion was recorded), and a page that is not Google's.
+  const results = { results: [{ gclid: GCLID, conversionAction: 'customers/1234567890/conversionActions/6543210', conversionDateTime: '2026-11-30 11:00:00+00:00' }], jobId: '1234567890123' };
+  assert.deepEqual(googleAds.classify!({ status: 200, headers: { 'content-type': 'application/json; charset=UTF-8' }, body: JSON.stringify(results), json: results }, request, ctx()), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(googleAds.classify!({ status: 200, headers: { 'content-type': 'text/html' }, body: page }, request, ctx()), { status: 'retry', reason: `HTTP 200 without Google Ads' JSON answer (results): ${page} — not Google Ads' answer (a proxy?), so the conversions are sent again (Google Ads records a conversion once)` });
   const action = 'customers/1234567890/conversionActions/6543210';
   const conversion = (id: string, p: JsonObject) => mapped(id, { conversionAction: action, conversionDateTime: '2026-11-30 11:00:00+00:00', ...p });
   const orders = [conversion('o-1', { orderId: 'ORD-1', gclid: `${GCLID}1` }), conversion('o-1-again', { orderId: 'ORD-1', gclid: `${GCLID}2` }), conversion('o-2', { orderId: 'ORD-2', gclid: `${GCLID}1` }),
