@@ -12,7 +12,7 @@
 // naming the field in `parameter` (event_id, hashed_email, conversion_time), never the
 // conversion. Rate limits: 429 with X's `x-rate-limit-reset` (epoch seconds) rather than
 // Retry-After.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf, pixelTokenOf } from './config.ts';
 
 /** How much of X's body a reason quotes when its answer is not the documented JSON. */
@@ -119,7 +119,8 @@ export interface ClassifyContext {
 /**
  * X's answer as outcomes for the events of `request`:
  *
- * - 2xx: delivered (`conversions_processed` and `debug_id` stay in the delivery log);
+ * - 2xx: delivered (`conversions_processed` and `debug_id` stay in the delivery log); a 2xx that
+ *   is no JSON object (a proxy's page) is sent again;
  * - 429 (and a 420 or a TOO_MANY_REQUESTS code): the rate limit, handled as a 429 (no try used
  *   up, the integration slowed) until Retry-After or X's `x-rate-limit-reset`, else a minute;
  * - 5xx, 408 and 423 (LOCK_ACQUISITION_TIMEOUT): retried, honouring Retry-After;
@@ -153,7 +154,13 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
   const several = count > 1;
   const pixel = typeof ctx.config.pixel_id === 'string' ? ctx.config.pixel_id.trim() : '(none)';
 
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    // X answers every request it takes with its JSON (`data.conversions_processed`): a body that is
+    // no JSON object (a proxy's or captive portal's page) recorded nothing.
+    const json = response.json;
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { status: 'delivered' };
+    return { status: 'retry', reason: `HTTP ${status} without X's JSON answer (conversions_processed)${(response.body ?? '').trim() ? `: ${excerpt(response.body ?? '')}` : ''} — not X's answer (a proxy?), so the conversions are sent again (X counts a conversion_id once)` };
+  }
   if (status === 429 || status === 420 || hasCode(errors, 'TOO_MANY_REQUESTS', 88)) {
     return { status: 'retry', reason: `X rate limit reached (HTTP ${status}, ${what}): X counts requests per ad account in 15-minute windows`, retryAfterMs: rateLimitWaitMs(headers, ctx.now) ?? RATE_LIMIT_WAIT_MS, throttled: true };
   }
