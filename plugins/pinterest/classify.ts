@@ -72,7 +72,8 @@ function perEventOutcomes(statuses: PinterestEventStatus[], request: RequestDesc
  *
  * - 2xx: each event by its `events[]` status (`failed` dead-lettered with Pinterest's
  *   `error_message`, the rest delivered); a 200 whose body is an error (`{ code, message }`
- *   without `events`) is read as that error;
+ *   without `events`) is read as that error; a 2xx whose body is text but no JSON object (a
+ *   proxy's page) is sent again;
  * - 401 (or code 2 in a 2xx), 403 (or code 29 in a 2xx), 404: dead-lettered saying which
  *   config field to fix;
  * - 429 or code 8 in any status: retried as a rate limit, after Retry-After or a minute;
@@ -100,6 +101,11 @@ export function classifyPinterest(response: VendorResponse, request: RequestDesc
   // An error in a 2xx's body (no events list, a code and a message): read as that error below.
   const errorInBody = status >= 200 && status < 300 && !statuses && code !== undefined && code !== 200 && typeof answer.message === 'string' && answer.events === undefined;
   if (status >= 200 && status < 300) {
+    // Pinterest answers every request it reads with its JSON: a body that is text but no JSON
+    // object (a proxy's or captive portal's page) recorded nothing. (An empty one is taken.)
+    if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without Pinterest's JSON answer (num_events_received, events): ${what} — not Pinterest's answer (a proxy?), so the events are sent again (Pinterest counts an event_id once)` };
+    }
     if (statuses) return perEventOutcomes(statuses, request);
     if (!errorInBody) {
       const received = answer.num_events_received;
