@@ -142,7 +142,8 @@ function perEvent(refused: Map<number, string[]>, request: RequestDescriptor, st
  * - 2xx: delivered, but for the events its details refuse (`isWarning: false`): dead-lettered
  *   with Microsoft's messages; when `eventsReceived` says it skipped more than it named (the 10
  *   details it shows may all be warnings, or name no event), the unnamed ones are sent again;
- *   warnings (a field removed) stay in the delivery log's answer;
+ *   warnings (a field removed) stay in the delivery log's answer; a 2xx whose body is text but
+ *   no JSON object (a proxy's page) is sent again;
  * - 400 naming events: those dead-lettered, the others sent again without them; 400 in
  *   Microsoft's shape naming none, and 413: the batch split until the refused event is alone;
  * - 401: dead-lettered at once, saying how to get the tag's Conversions API token;
@@ -166,6 +167,11 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
   const received = typeof answer.eventsReceived === 'number' && Number.isInteger(answer.eventsReceived) ? answer.eventsReceived : undefined;
 
   if (status >= 200 && status < 300) {
+    // Microsoft answers every request it reads with its JSON (`eventsReceived`): a body that is
+    // text but no JSON object (a proxy's or captive portal's page) recorded nothing.
+    if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without Microsoft's JSON answer (eventsReceived): ${what} — not Microsoft's answer (a proxy?), so the events are sent again (Microsoft counts an eventId once)` };
+    }
     // A refusal naming no event cannot be placed, and warnings can fill the 10 details Microsoft
     // shows: the named refusals are settled, and eventsReceived tells whether the rest were recorded.
     const { byEvent } = refusals(answer, total);

@@ -198,6 +198,10 @@ test('send: the documented request — POST to the tag\'s endpoint, Bearer token
 
 test('classify: 200 delivered; warnings removed a field but the event counts; skipped events named in a 200 are dead-lettered alone', () => {
   assert.deepEqual(classify(200, { eventsReceived: 2 }), { status: 'delivered' });
+  // Microsoft's answer with a JSON content type, and a page that is not Microsoft's: sent again, never counted received.
+  assert.deepEqual(classify(200, { eventsReceived: 2 }, 2, { 'content-type': 'application/json; charset=utf-8' }), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classify(200, page, 2, { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without Microsoft's JSON answer (eventsReceived): ${page} — not Microsoft's answer (a proxy?), so the events are sent again (Microsoft counts an eventId once)` });
   const warning = { eventsReceived: 2, error: { code: 'ValidationError', message: 'One or multiple parameters did not pass validation checks, see details.', details: [{ index: 0, propertyName: 'data[0].referrerUrl', errorMessage: '\'referrerUrl\' must be a valid URL.', errorCode: 'InvalidUrl', isWarning: true }] } };
   assert.deepEqual(classify(200, warning), { status: 'delivered' }, 'a warning: the field removed, the event processed');
   const skipped = {
