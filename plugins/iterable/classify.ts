@@ -65,7 +65,8 @@ function wordOf(request: RequestDescriptor): string {
  * - 2xx: a bulk answer's failures per event (bulk-answers.ts), its lists read with or without
  *   a failCount; a 2xx whose `code` is not `Success` and that counts nothing: a bulk request of
  *   several records split, one record (a purchase) dead-lettered with Iterable's words;
- *   anything else delivered;
+ *   a 2xx whose body is text but no JSON object (a proxy's page) sent again; anything else
+ *   delivered;
  * - 429, or `RateLimitExceeded` in any answer: retried after Retry-After, as a rate limit;
  * - 401, 403, or a code refusing the key: dead-lettered saying which fields to check;
  * - 404: dead-lettered naming the URL; 409 (trackPurchase's email/userId conflict): one record
@@ -85,6 +86,12 @@ export function classifyIterable(response: VendorResponse, request: RequestDescr
   const several = request.eventIds.length > 1;
   const word = wordOf(request);
   if (status >= 200 && status < 300 && code !== 'RateLimitExceeded') {
+    // Iterable answers every request it reads with its JSON (`code`, a bulk answer's counts): a
+    // body that is text but no JSON object (a proxy's or captive portal's page) recorded nothing.
+    const json = response.json;
+    if ((json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without Iterable's JSON answer: ${excerpt(response.body)} — not Iterable's answer (a proxy?), so the ${several ? 'records are' : `${word} is`} sent again` };
+    }
     const answer = answerOf(response);
     const bulk = bulkRecords(request);
     const refused = code !== undefined && code !== 'Success';

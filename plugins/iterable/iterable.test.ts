@@ -263,6 +263,11 @@ test('classify: a bulk 200 is read for its failure lists even without a failCoun
   assert.deepEqual(classifyIterable(answer(200, { disallowedEventNames: ['Viewed'] }), eventsRequest([ev('e1')]), ctx()), { perEvent: { e1: { status: 'dead_letter', reason: 'Iterable did not record the event: the project does not accept events of this name (disallowedEventNames)' } } });
   assert.deepEqual(classifyIterable(answer(200, {}), request, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyIterable(answer(200, ''), request, ctx()), { status: 'delivered' });
+  // trackBulk's documented answer with its content type, and a page that is not Iterable's: sent again, never counted recorded.
+  const documented = { successCount: 2, failCount: 0, invalidEmails: [], invalidUserIds: [], disallowedEventNames: [], filteredOutFields: [], createdFields: [], failedUpdates: { invalidEmails: [], invalidUserIds: [], notFoundEmails: [], notFoundUserIds: [], forgottenEmails: [], forgottenUserIds: [], conflictEmails: [], conflictUserIds: [], invalidDataEmails: [], invalidDataUserIds: [] } };
+  assert.deepEqual(classifyIterable(answer(200, documented, { 'content-type': 'application/json' }), request, ctx()), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyIterable(answer(200, page, { 'content-type': 'text/html' }), request, ctx()), { status: 'retry', reason: `HTTP 200 without Iterable's JSON answer: ${page} — not Iterable's answer (a proxy?), so the records are sent again` });
   const failed = answer(200, { msg: 'Could not process', code: 'GenericError' });
   assert.equal(statusOf(classifyIterable(failed, request, ctx())), 'split');
   assert.deepEqual(classifyIterable(failed, eventsRequest([ev('e1')]), ctx()), { status: 'dead_letter', reason: 'Iterable did not record the event (HTTP 200: GenericError: Could not process)' });
