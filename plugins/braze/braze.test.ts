@@ -107,6 +107,11 @@ test('classify: 201 success delivered; 202 queued delivered; per-object errors d
   const request = trackRequest();
   assert.deepEqual(classifyBraze(answer(201, { message: 'success', events_processed: 2 }), request, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyBraze(answer(202, { message: 'queued' }), request, ctx()), { status: 'delivered' });
+  // Braze's documented answer with its content type; an empty 201 (as RudderStack recorded one); a page that is not Braze's: sent again.
+  assert.deepEqual(classifyBraze(answer(201, { attributes_processed: 2, events_processed: 2, purchases_processed: 0, message: 'success' }, { 'content-type': 'application/json' }), request, ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyBraze(answer(201, ''), request, ctx()), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyBraze(answer(200, page, { 'content-type': 'text/html' }), request, ctx()), { status: 'retry', reason: `HTTP 200 without Braze's JSON answer: ${page} — not Braze's answer (a proxy?), so the request is sent again` });
   assert.deepEqual(classifyBraze(answer(201, { message: 'success', errors: [
     { type: "'time' must be a valid ISO 8601 date", input_array: 'events', index: 1 },
     { type: 'Invalid value for price', input_array: 'purchases', index: 1 },

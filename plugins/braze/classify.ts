@@ -153,7 +153,8 @@ function forbiddenAdvice(message: string): string {
 
 /**
  * Braze's answers to /users/track. 2xx delivered, unless `errors` name objects: those events
- * dead-lettered with Braze's reason, the others delivered (processed). 400 naming objects:
+ * dead-lettered with Braze's reason, the others delivered (processed); a 2xx whose body is text
+ * but no JSON object (a proxy's page) is sent again. 400 naming objects:
  * those dead-lettered, the others retried (nothing was processed); 400 for more ids or objects
  * than a request takes splits; another 400 dead-letters the request with Braze's message.
  * 401, 403 and 404 dead-letter the request saying what to fix; 413 splits (a single event
@@ -172,6 +173,12 @@ export function classifyBraze(response: VendorResponse, request: RequestDescript
   const answered = `HTTP ${response.status}`;
   let status = response.status;
   if (status >= 200 && status < 300) {
+    // Braze answers every request it reads with its JSON (`message`): a body that is text but no
+    // JSON object (a proxy's or captive portal's page) processed nothing.
+    const json = response.json;
+    if ((json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `${answered} without Braze's JSON answer: ${excerpt(response.body)} — not Braze's answer (a proxy?), so the request is sent again` };
+    }
     const fatal = typeof answer.message === 'string' && !['success', 'queued'].includes(answer.message.trim().toLowerCase());
     if (!fatal) {
       const { named } = namedEvents(errors, owners);
