@@ -50,6 +50,10 @@ test('2xx: delivered (the request id and field warnings stay in the delivery log
   assert.deepEqual(classify(json(200, { requestId: 'r-1' })), { status: 'delivered' });
   assert.deepEqual(classify(json(200, { requestId: 'r-1', fieldWarnings: [{ reason: 'WARNING_REASON_GENERIC', field: 'events[0].cart_data', description: 'ignored' }] })), { status: 'delivered' });
   assert.deepEqual(classify({ status: 204, headers: {}, body: '' }), { status: 'delivered' });
+  // Google's answer with its content type, and a page that is not Google's: sent again, never counted queued.
+  assert.deepEqual(classify(json(200, { requestId: '126365e1-16d0-4c81-9de9-f362711e250a' }, { 'content-type': 'application/json; charset=UTF-8' })), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classify({ status: 200, headers: { 'content-type': 'text/html' }, body: page }), { status: 'retry', reason: `HTTP 200 without the Data Manager API's JSON answer (requestId): ${page} — not Google's answer (a proxy?), so the events are sent again` });
 });
 
 test('the quota: 429 RESOURCE_EXHAUSTED as a rate limit, after RetryInfo, else Retry-After, else a minute', () => {

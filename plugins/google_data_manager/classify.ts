@@ -120,7 +120,8 @@ function forbidden(error: GoogleError, what: string, response: VendorResponse, c
  * The Data Manager API's answer as outcomes for the events of `request`:
  *
  * - 2xx: delivered (Google queued the events; `fieldWarnings` and the `requestId` stay in the
- *   delivery log; processing refusals are in the request's diagnostics only);
+ *   delivery log; processing refusals are in the request's diagnostics only); a 2xx whose body
+ *   is text but no JSON object (a proxy's page) is sent again;
  * - 429 / `RESOURCE_EXHAUSTED`: the rate limit, after RetryInfo's `retryDelay`, else
  *   Retry-After, else a minute;
  * - 5xx, 408, 409, `UNAVAILABLE`, `DEADLINE_EXCEEDED`, `INTERNAL`, `ABORTED`: retried;
@@ -141,7 +142,15 @@ function forbidden(error: GoogleError, what: string, response: VendorResponse, c
  */
 export function classifyDataManager(response: VendorResponse, request: RequestDescriptor, ctx: ClassifyContext): Classification {
   const { status } = response;
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    // Google answers every request it takes with its JSON (`requestId`): a body that is text but
+    // no JSON object (a proxy's or captive portal's page) queued nothing.
+    const json = response.json;
+    if ((json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without the Data Manager API's JSON answer (requestId): ${oneLine(response.body)} — not Google's answer (a proxy?), so the events are sent again` };
+    }
+    return { status: 'delivered' };
+  }
 
   const error = readGoogleError(response.json);
   const what = saidOf(error, response);
