@@ -132,7 +132,8 @@ function credentialAdvice(ctx: PluginContext): string {
 /**
  * HubSpot's answers to a contact batch upsert or a custom event batch send. 2xx delivered — a
  * contact batch's errors naming inputs by objectWriteTraceId (207) dead-letter those events
- * alone with HubSpot's words. 401 dead-letters saying which credential to check; 403 naming
+ * alone with HubSpot's words; a 2xx whose body is text but no JSON (a proxy's page) is sent
+ * again. 401 dead-letters saying which credential to check; 403 naming
  * the missing scope; 404 saying to check config.api_version (and, for events, that the custom
  * event exists). 408 and 5xx retry (Retry-After honoured); 423 retries after 2 s as a rate
  * limit; 429 retries after Retry-After or its policy's window (DAILY hourly). 413/414 split (a
@@ -152,6 +153,11 @@ export function classifyHubSpot(response: VendorResponse, request: RequestDescri
   const what = whatOf(request);
   const answered = `HTTP ${status}`;
   if (status >= 200 && status < 300) {
+    // HubSpot answers with its JSON (the upsert's results) or nothing (204 for the events): a body
+    // that is text but no JSON object (a proxy's or captive portal's page) wrote nothing.
+    if (answerOf(response) === undefined && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `${answered} without HubSpot's answer (its JSON, or none): ${saidOf(response)} — not HubSpot's answer (a proxy?), so the ${what} is sent again` };
+    }
     if (endpoint === 'contactsUpsert') return namedInputs(response, request) ?? { status: 'delivered' };
     return { status: 'delivered' };
   }

@@ -198,6 +198,9 @@ test('endpoints: URLs of the configured version, the GDPR delete too (no v3 path
 
 test('classify: 2xx delivered; a multi-status answer dead-letters the contacts it names by objectWriteTraceId alone', () => {
   assert.deepEqual(classifyHubSpot(answer(204, ''), eventsRequest(['a', 'b']), ctx()), { status: 'delivered' });
+  // A page that is not HubSpot's (a proxy's): sent again, never counted written.
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyHubSpot(answer(200, page, { 'content-type': 'text/html' }), eventsRequest(['a', 'b']), ctx()), { status: 'retry', reason: `HTTP 200 without HubSpot's answer (its JSON, or none): ${page} — not HubSpot's answer (a proxy?), so the event batch is sent again` });
   assert.deepEqual(classifyHubSpot(answer(200, { status: 'COMPLETE', results: [{ id: '1', objectWriteTraceId: 'a' }] }), contactRequest(['a']), ctx()), { status: 'delivered' });
   const multi = answer(207, {
     status: 'COMPLETE', results: [{ id: '1', objectWriteTraceId: 'a' }],
