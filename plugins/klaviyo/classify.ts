@@ -96,7 +96,8 @@ function keyAdvice(answered: string, response: VendorResponse): string {
 }
 
 /**
- * Klaviyo's answers to Bulk Create Events and Create or Update Profile. 2xx delivered. 400
+ * Klaviyo's answers to Bulk Create Events and Create or Update Profile. 2xx delivered (one whose
+ * body is text but no JSON, a proxy's page, sent again). 400
  * (and 409, 422) whose errors all point into items of a bulk job: those events dead-lettered
  * with Klaviyo's detail, the others retried; another 400 dead-letters the request with Klaviyo's
  * errors (a 400 refusing the key: saying to check it). 401 dead-letters saying to check the
@@ -111,7 +112,15 @@ function keyAdvice(answered: string, response: VendorResponse): string {
  */
 export function classifyKlaviyo(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
   const { status } = response;
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    // Klaviyo answers with nothing (202, a bulk job queued) or its JSON:API document (a profile):
+    // a body that is text but no JSON object (a proxy's or captive portal's page) queued nothing.
+    const json = response.json;
+    if ((json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without Klaviyo's answer (none, or its JSON): ${excerpt(response.body)} — not Klaviyo's answer (a proxy?), so the request is sent again` };
+    }
+    return { status: 'delivered' };
+  }
   const answered = `HTTP ${status}`;
   const errors = errorsOf(response);
   const what = endpointOf(request.url) === 'profileImport' ? 'profile update' : request.eventIds.length > 1 ? 'bulk job' : 'event';

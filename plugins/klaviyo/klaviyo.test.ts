@@ -164,6 +164,9 @@ const profileRequest = (): RequestDescriptor => klaviyo.send([mappedProfile('p1'
 
 test('classify: 2xx delivered (202 job accepted, 201 created, 200 updated)', () => {
   assert.deepEqual(classifyKlaviyo(answer(202, ''), bulk(), ctx()), { status: 'delivered' });
+  // A page that is not Klaviyo's (a proxy's): sent again, never counted queued.
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyKlaviyo(answer(200, page, { 'content-type': 'text/html' }), bulk(), ctx()), { status: 'retry', reason: `HTTP 200 without Klaviyo's answer (none, or its JSON): ${page} — not Klaviyo's answer (a proxy?), so the request is sent again` });
   assert.deepEqual(classifyKlaviyo(answer(201, { data: { type: 'profile', id: '01H' } }), profileRequest(), ctx()), { status: 'delivered' });
   assert.deepEqual(classifyKlaviyo(answer(200, { data: { type: 'profile', id: '01H' } }), profileRequest(), ctx()), { status: 'delivered' });
 });
