@@ -57,7 +57,8 @@ function isMemberEvent(request: RequestDescriptor): boolean {
 /**
  * Mailchimp's answers to a delivery request:
  * - 2xx: a batch answer's refused members dead-lettered each with Mailchimp's reason, the
- *   others delivered (batch-answer.ts); a member event delivered;
+ *   others delivered (batch-answer.ts); a member event delivered; a body that is text but no
+ *   JSON (a proxy's page) sent again;
  * - 429: retried after Retry-After (Mailchimp sends none: the core's backoff), as a rate limit;
  * - 401, 403: dead-lettered saying which fields to check;
  * - 404 to a member event: the email is not a member of the audience (yet: its identify may be
@@ -78,7 +79,15 @@ function isMemberEvent(request: RequestDescriptor): boolean {
 export function classifyMailchimp(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
   const status = response.status;
   const several = request.eventIds.length > 1;
-  if (status >= 200 && status < 300) return isBatch(request) ? batchOutcomes(answerOf(response), request) : { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    // Mailchimp answers a batch with its JSON and a member event with an empty 204: a body that is
+    // text but no JSON object (a proxy's or captive portal's page) wrote nothing.
+    const json = response.json;
+    if ((json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without Mailchimp's answer (its JSON, or none): ${excerpt(response.body)} — not Mailchimp's answer (a proxy?), so the request is sent again` };
+    }
+    return isBatch(request) ? batchOutcomes(answerOf(response), request) : { status: 'delivered' };
+  }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
     const reason = `Mailchimp rate-limited the account (${answered(response)}): it allows 10 simultaneous connections per account`;

@@ -126,6 +126,9 @@ test('classify: a batch answer\'s errors dead-letter exactly the members they na
   assert.equal(statusOf(classifyMailchimp(answer(200, { errors: [{ error: 'something went wrong' }] }), request, ctx())), 'split', 'an error naming no member: several are split to find it');
   assert.deepEqual(classifyMailchimp(answer(200, { errors: [{ error: 'something went wrong' }] }), batchRequest(['a']), ctx()), { perEvent: { a: { status: 'dead_letter', reason: 'Mailchimp did not add or update the member: something went wrong' } } });
   assert.deepEqual(classifyMailchimp(answer(204, ''), eventRequest(), ctx()), { status: 'delivered' });
+  // A page that is not Mailchimp's (a proxy's): sent again, never counted written.
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyMailchimp(answer(200, page, { 'content-type': 'text/html' }), eventRequest(), ctx()), { status: 'retry', reason: `HTTP 200 without Mailchimp's answer (its JSON, or none): ${page} — not Mailchimp's answer (a proxy?), so the request is sent again` });
 });
 
 test('classify: 429 retried (Retry-After honoured), 401/403 dead-lettered naming the fields, a member event\'s 404 retried, a batch\'s 404 names the audience, 400 split or dead-lettered with Mailchimp\'s words, 5xx retried', () => {
