@@ -148,6 +148,11 @@ export function classifyLinkedIn(response: VendorResponse, request: RequestDescr
   const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status >= 200 && status < 300) {
+    // LinkedIn answers a batch with its JSON (`elements`) and a single create with an empty 201: a
+    // body that is text but no JSON object (a proxy's or captive portal's page) recorded nothing.
+    if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `HTTP ${status} without LinkedIn's answer (its JSON, or none): ${what} — not LinkedIn's answer (a proxy?), so the conversions are sent again (each with its eventId)` };
+    }
     const elements = Array.isArray(answer.elements) ? answer.elements : undefined;
     if (!elements || elements.length !== count) return { status: 'delivered' };
     const perEvent: Record<string, EventOutcome> = {};

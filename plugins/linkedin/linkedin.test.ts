@@ -205,6 +205,10 @@ const statusOf = (classification: ReturnType<typeof classify>) => ('status' in c
 test('classify: 2xx by each element\'s status', () => {
   assert.deepEqual(classify(200, { elements: [{ status: 201 }, { status: 201 }] }), { status: 'delivered' });
   assert.deepEqual(classify(201, ''), { status: 'delivered' }, 'a create without a body');
+  // LinkedIn's batch answer as recorded (RudderStack), and a page that is not LinkedIn's: sent again, never counted recorded.
+  assert.deepEqual(classify(200, { elements: [{ status: 201 }, { status: 201 }] }, 2, refreshConfig(), { 'content-type': 'application/json' }), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classify(200, page, 2, refreshConfig(), { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without LinkedIn's answer (its JSON, or none): ${page} — not LinkedIn's answer (a proxy?), so the conversions are sent again (each with its eventId)` });
   assert.deepEqual(classify(200, { elements: [{ status: 201 }] }), { status: 'delivered' }, 'a list of another length tells nothing');
   assert.deepEqual(classify(200, { elements: [{ status: 201 }, { status: 400, error: { status: 400, message: 'Invalid conversion' } }, { status: 503 }, { status: 429 }, 'x'] }, 5), {
     perEvent: {
