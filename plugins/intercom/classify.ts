@@ -197,6 +197,13 @@ export function classifyAnswer(response: VendorResponse, request: RequestDescrip
  * // { next: [{ method: 'PUT', url: 'https://api.intercom.io/contacts/6762f0df1bb69f9f2193bb84', body: { external_id: 'u-1', … }, eventIds: ['m-1'], memo: … }] }
  */
 export function classifyIntercom(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
+  // Intercom answers with its JSON (a contact, a search's list) or nothing (202 to an event): a 2xx
+  // whose body is text but no JSON object (a proxy's or captive portal's page) is no answer of its —
+  // not an event recorded, nor a lookup that found no contact (which would create one).
+  const json = response.json;
+  if (isSuccess(response) && (json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+    return { status: 'retry', reason: `${answered(response)}: not Intercom's answer (its JSON, or none) — a proxy? — so the event is tried again from the start` };
+  }
   const memo = memoOf(request);
   const step = memo ? contactStep(response, request, memo, ctx) : undefined;
   return step ?? classifyAnswer(response, request, ctx);

@@ -244,6 +244,13 @@ test('data event: Intercom\'s 404 for a user it does not have → tried again on
 
 test('classify without the plugin\'s memo (a request it did not build): 2xx delivered; 429 until X-RateLimit-Reset; 5xx retried; 401/403 naming the config; a user not found retried; 409 and 404 explained; other 4xx with Intercom\'s words', () => {
   assert.deepEqual(classifyIntercom(answer(202, ''), EVENTS_REQUEST, ctx()), { status: 'delivered' });
+  // A page that is not Intercom's (a proxy's): tried again, never counted recorded, nor read as a lookup that found no one.
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  for (const request of [EVENTS_REQUEST, requestOf(browserEvent({ type: 'identify', userId: 'u-1', traits: { email: 'a@example.com' } } as never))]) {
+    const outcome = classifyIntercom(answer(200, page, { 'content-type': 'text/html' }), request, ctx());
+    assert.equal((outcome as { status?: string }).status, 'retry', request.url);
+    assert.match((outcome as { reason: string }).reason, /: not Intercom's answer \(its JSON, or none\) — a proxy\? — so the event is tried again from the start$/);
+  }
   assert.deepEqual(classifyIntercom(answer(200, { type: 'contact', id: 'c' }), CREATE_REQUEST, ctx()), { status: 'delivered' });
   const limited = classifyIntercom(answer(429, errors('rate_limit_exceeded', 'Exceeded rate limit of 1666 in 10_seconds'), { 'X-RateLimit-Reset': String(NOW / 1000 + 7) }), EVENTS_REQUEST, ctx());
   assert.deepEqual([statusOf(limited), 'retryAfterMs' in limited ? limited.retryAfterMs : undefined], ['retry', 7000]);
