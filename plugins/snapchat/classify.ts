@@ -134,6 +134,11 @@ export function classifySnap(response: VendorResponse, request: RequestDescripto
   const aboutRequest = answer.event === undefined || answer.event === null ? (typeof answer.reason === 'string' ? answer.reason : '') : '';
   const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
+  // Snap answers with its JSON (`status`) or nothing: a 2xx whose body is text but no JSON object
+  // (a proxy's or captive portal's page) recorded nothing.
+  if (ok && !isRecord(response.json) && (response.body ?? '').trim() !== '') {
+    return { status: 'retry', reason: `HTTP ${status} without Snap's JSON answer (status VALID): ${what} — not Snap's answer (a proxy?), so the events are sent again (each with its event_id)` };
+  }
   if (ok && !invalid) return fromEventLogs(answer, request) ?? { status: 'delivered' };
   if (status === 429 || RATE_LIMITED.test(aboutRequest)) {
     const wait = retryAfterMs();

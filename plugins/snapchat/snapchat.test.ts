@@ -201,6 +201,10 @@ test('send: one POST per 2,000 events to the pixel\'s events URL, the token as a
 test('classify: 2xx VALID delivered; INVALID read from the body, a 200 too; the validate endpoint\'s event_logs per event', () => {
   assert.deepEqual(classify(200, { status: 'VALID', reason: 'All events processed' }), { status: 'delivered' });
   assert.deepEqual(classify(200, ''), { status: 'delivered' }, 'no body');
+  // Snap's answer with its content type, and a page that is not Snap's: sent again, never counted recorded.
+  assert.deepEqual(classify(200, { status: 'VALID' }, 2, { 'content-type': 'application/json' }), { status: 'delivered' });
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classify(200, page, 2, { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without Snap's JSON answer (status VALID): ${page} — not Snap's answer (a proxy?), so the events are sent again (each with its event_id)` });
   assert.deepEqual(classify(200, { status: 'INVALID', reason: 'Insufficient PII', event: 1 }), { status: 'split', reason: 'Snap refused the batch (event 1 of the request) (HTTP 200, Insufficient PII); sending it in halves to find the event' });
   assert.deepEqual(classify(200, { status: 'INVALID', reason: 'Insufficient PII' }, 1), { status: 'dead_letter', reason: 'Snap refused the event (HTTP 200, Insufficient PII)' });
   assert.deepEqual(classify(200, { status: 'VALID', test_event: true, event_logs: [{ status: 'VALID', event: 0 }, { status: 'INVALID', event: 1, errors: { codes: ['E100'], error_msgs: ['Timestamp invalid or out of range'] } }, { status: 'VALID' }] }, 3), {
