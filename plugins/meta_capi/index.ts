@@ -63,7 +63,7 @@ const TOKEN_PROBLEM = new Set([102, 190, 10]);
 /**
  * Meta's answers as the Graph API documents them. 200 `{ events_received, messages, fbtrace_id }`
  * delivered — a 2xx that is not that JSON (a proxy's or captive portal's page) is no delivery,
- * so the batch is sent again (Meta deduplicates by event_id). Throttling (codes 4, 17, 32,
+ * so the batch is sent again (each event with its event_id). Throttling (codes 4, 17, 32,
  * 341, 613) waits at least a minute; codes 1 and 2 (temporary) and 5xx retry; a token or
  * permission problem (190, 102, 10, 200–299) or an unknown pixel (100/33) dead-letters the
  * batch saying what to fix. An

@@ -104,7 +104,7 @@ export function classifyPinterest(response: VendorResponse, request: RequestDesc
     // Pinterest answers every request it reads with its JSON: a body that is text but no JSON
     // object (a proxy's or captive portal's page) recorded nothing. (An empty one is taken.)
     if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
-      return { status: 'retry', reason: `HTTP ${status} without Pinterest's JSON answer (num_events_received, events): ${what} — not Pinterest's answer (a proxy?), so the events are sent again (Pinterest counts an event_id once)` };
+      return { status: 'retry', reason: `HTTP ${status} without Pinterest's JSON answer (num_events_received, events): ${what} — not Pinterest's answer (a proxy?), so the events are sent again (each with its event_id)` };
     }
     if (statuses) return perEventOutcomes(statuses, request);
     if (!errorInBody) {

@@ -144,7 +144,7 @@ test('classify: 200 per event (failed ones dead-lettered with Pinterest\'s error
   // Pinterest's answer with its content type, and a page that is not Pinterest's: sent again, never counted processed.
   assert.deepEqual(classify(200, { num_events_received: 2, num_events_processed: 2, events: [{ status: 'processed', error_message: '', warning_message: '' }, { status: 'processed', error_message: '', warning_message: '' }] }, 2, { 'content-type': 'application/json' }), { status: 'delivered' });
   const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
-  assert.deepEqual(classify(200, page, 2, { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without Pinterest's JSON answer (num_events_received, events): ${page} — not Pinterest's answer (a proxy?), so the events are sent again (Pinterest counts an event_id once)` });
+  assert.deepEqual(classify(200, page, 2, { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without Pinterest's JSON answer (num_events_received, events): ${page} — not Pinterest's answer (a proxy?), so the events are sent again (each with its event_id)` });
   assert.deepEqual(classify(200, { num_events_received: 3, num_events_processed: 2, events: [{ status: 'processed' }, { status: 'failed', error_message: 'Event timestamp is older than 7 days' }, { status: 'processed' }] }, 3), {
     perEvent: { e1: { status: 'dead_letter', reason: 'Pinterest refused the event: Event timestamp is older than 7 days' } },
   });

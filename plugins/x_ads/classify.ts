@@ -159,7 +159,7 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
     // no JSON object (a proxy's or captive portal's page) recorded nothing.
     const json = response.json;
     if (json !== null && typeof json === 'object' && !Array.isArray(json)) return { status: 'delivered' };
-    return { status: 'retry', reason: `HTTP ${status} without X's JSON answer (conversions_processed)${(response.body ?? '').trim() ? `: ${excerpt(response.body ?? '')}` : ''} — not X's answer (a proxy?), so the conversions are sent again (X counts a conversion_id once)` };
+    return { status: 'retry', reason: `HTTP ${status} without X's JSON answer (conversions_processed)${(response.body ?? '').trim() ? `: ${excerpt(response.body ?? '')}` : ''} — not X's answer (a proxy?), so the conversions are sent again (each with its conversion_id)` };
   }
   if (status === 429 || status === 420 || hasCode(errors, 'TOO_MANY_REQUESTS', 88)) {
     return { status: 'retry', reason: `X rate limit reached (HTTP ${status}, ${what}): X counts requests per ad account in 15-minute windows`, retryAfterMs: rateLimitWaitMs(headers, ctx.now) ?? RATE_LIMIT_WAIT_MS, throttled: true };

@@ -199,7 +199,7 @@ test('classify: 2xx delivered; 429 a throttled retry until X\'s reset; 5xx and 4
   // X's answer with its content type, and a page that is not X's: sent again, never counted processed.
   assert.deepEqual(classify(200, { request: { params: { pixel_id: PIXEL } }, data: { conversions_processed: 2, debug_id: 'f2c6b8c9' } }, 2, { 'content-type': 'application/json;charset=utf-8' }), { status: 'delivered' });
   const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
-  assert.deepEqual(classify(200, page, 2, { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without X's JSON answer (conversions_processed): ${page} — not X's answer (a proxy?), so the conversions are sent again (X counts a conversion_id once)` });
+  assert.deepEqual(classify(200, page, 2, { 'content-type': 'text/html' }), { status: 'retry', reason: `HTTP 200 without X's JSON answer (conversions_processed): ${page} — not X's answer (a proxy?), so the conversions are sent again (each with its conversion_id)` });
   const reset = whole(classify(429, xError('Rate limit exceeded', 'TOO_MANY_REQUESTS'), 2, { 'x-account-rate-limit-reset': String(Math.floor(NOW / 1000) + 120) }));
   assert.deepEqual([reset.status, reset.throttled, reset.retryAfterMs], ['retry', true, 120_000 - 250], 'until the epoch second X names, from the delivery\'s clock');
   assert.match(reset.reason, /^X rate limit reached \(HTTP 429, TOO_MANY_REQUESTS: Rate limit exceeded\)/);
