@@ -96,7 +96,8 @@ export function namedEvents(response: VendorResponse, request: RequestDescriptor
 const CREDENTIALS = 'check config.site_id and config.api_key (a Track API key of the workspace: Account Settings > API Credentials > Track API Keys, not an App API key), that config.region is the workspace\'s (its account\'s Privacy page names it; the EU host refuses a US workspace\'s credentials), and, if the workspace restricts API access by IP address, that Signal\'s egress address is on its allowlist';
 
 /**
- * Customer.io's answers to a /api/v2/batch request. 2xx delivered, unless `errors` name items
+ * Customer.io's answers to a /api/v2/batch request. 2xx delivered (one whose body is text but
+ * no JSON, a proxy's page: sent again), unless `errors` name items
  * by `batch_index` (207): those events dead-lettered with Customer.io's reason, the others
  * delivered (accepted). 3xx (the US host redirecting an EU workspace) dead-letters saying to set
  * the region. 400 naming items: those dead-lettered, the others retried (the request was
@@ -114,6 +115,12 @@ export function classifyCustomerIo(response: VendorResponse, request: RequestDes
   const answered = `HTTP ${status}`;
   const several = request.eventIds.length > 1;
   if (status >= 200 && status < 300) {
+    // Customer.io answers with nothing or its JSON (`errors` naming items): a body that is text but
+    // no JSON object (a proxy's or captive portal's page) accepted nothing.
+    const json = response.json;
+    if ((json === null || typeof json !== 'object' || Array.isArray(json)) && (response.body ?? '').trim() !== '') {
+      return { status: 'retry', reason: `Customer.io did not answer (${answered}: ${excerpt(response.body)}): not its Track API's answer (none, or its JSON) — a proxy? — so the request is sent again` };
+    }
     const { named } = namedEvents(response, request);
     if (named.size === 0) return { status: 'delivered' };
     const perEvent: Record<string, EventOutcome> = {};

@@ -142,6 +142,9 @@ test('classify: 200 delivered; a 207\'s errors dead-letter exactly the items the
   const request = batchRequest(['e1', 'p1', 'e2'], ['event', 'identify', 'page']);
   assert.deepEqual(classifyCustomerIo(answer(200, ''), request, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyCustomerIo(answer(200, {}), request, ctx()), { status: 'delivered' });
+  // A page that is not Customer.io's (a proxy's): sent again, never counted accepted.
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyCustomerIo(answer(200, page, { 'content-type': 'text/html' }), request, ctx()), { status: 'retry', reason: `Customer.io did not answer (HTTP 200: ${page}): not its Track API's answer (none, or its JSON) — a proxy? — so the request is sent again` });
   const partial = classifyCustomerIo(answer(207, { errors: [
     { batch_index: 1, reason: 'invalid', field: 'attributes.email', message: 'email is not valid' },
     { batch_index: 2, reason: 'required', field: 'name', message: 'name must be set' },
