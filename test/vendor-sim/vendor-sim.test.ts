@@ -26,6 +26,11 @@ test('scripted answers are consumed in order, then the default applies', async (
   assert.deepEqual(statuses.map((r) => r.status), [500, 429, 400, 200]);
   assert.equal(statuses[1]!.headers.get('retry-after'), '7');
   assert.deepEqual(await statuses[2]!.json(), { error: 'bad' });
+  // A method's default for every path without its own (an object store's keys).
+  sim.setDefault('PUT', '*', { status: 200, headers: { etag: '"abc"' }, body: '' });
+  sim.setDefault('PUT', '/own', { status: 201, body: '' });
+  const [any, own] = [await fetch(`${sim.url}/bucket/any/key.gz`, { method: 'PUT', body: 'x' }), await fetch(`${sim.url}/own`, { method: 'PUT', body: 'x' })];
+  assert.deepEqual([any.status, any.headers.get('etag'), await any.text(), own.status], [200, '"abc"', '', 201]);
 });
 
 test('a hang never answers; a reset drops the connection', async () => {

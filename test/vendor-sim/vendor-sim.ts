@@ -40,7 +40,7 @@ export interface VendorSim {
   port: number;
   /** Queues answers for `METHOD /path` (consumed in order, then the default applies). */
   script(method: string, path: string, responses: ScriptedResponse[]): void;
-  /** The answer once a route's script is used up (200 `{"code":200}` unless set). */
+  /** The answer once a route's script is used up (200 `{"code":200}` unless set); path `*`: every path of the method without its own (an object store's keys). */
   setDefault(method: string, path: string, response: ScriptedResponse | ((request: RecordedRequest) => ScriptedResponse)): void;
   requests(filter?: { method?: string; path?: string }): RecordedRequest[];
   count(filter?: { method?: string; path?: string }): number;
@@ -81,7 +81,7 @@ export async function startVendorSim(options: {
   function answer(request: RecordedRequest, res: ServerResponse, socket: Socket): void {
     const key = `${request.method} ${request.path}`;
     const queued = scripts.get(key);
-    const fallback = defaults.get(key);
+    const fallback = defaults.get(key) ?? defaults.get(`${request.method} *`);
     const scripted: ScriptedResponse = queued?.shift() ?? (typeof fallback === 'function' ? fallback(request) : fallback) ?? { status: 200, body: { code: 200 } };
     options.onAnswer?.(request, scripted);
     if ('hang' in scripted) return;
