@@ -67,6 +67,8 @@ async function startBucket(): Promise<Bucket> {
 
 before(async () => {
   sim = await startVendorSim();
+  // As S3 answers a PutObject: 200, an empty body, the object's ETag and request ids in the headers.
+  sim.setDefault('PUT', '*', { status: 200, headers: { etag: '"6805f2cfc46c0f04559748bb039d69ae"', 'x-amz-request-id': '0A49CE4060975EAC', 'x-amz-id-2': 'MzRISOwyjmnupCzjI1WC06l5TTAzm7/JypPGXLh0OVFGcJaaO3KW/hRAqKOpIEEp', 'x-amz-server-side-encryption': 'AES256' }, body: '' });
   flaky = await startBucket();
   signal = await startTestSignal({
     SIGNAL_TRUST_PROXY: '127.0.0.1',

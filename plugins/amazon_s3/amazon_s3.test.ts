@@ -283,6 +283,9 @@ test('send: objects hold at most max_events_per_object events and max_object_byt
 test('classify: S3\'s documented answers — success, throttling, clock skew, passing failures, and what to fix for credentials, bucket and Region', () => {
   const config = { ...CONFIG, prefix: 'signal' };
   assert.deepEqual(classifyS3(answer(200, '', { etag: '"abc"' }), request(3), config), { status: 'delivered' });
+  // A page that is not S3's (a proxy's): written again, never counted written.
+  const page = '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>';
+  assert.deepEqual(classifyS3(answer(200, page, { 'content-type': 'text/html' }), request(3), config), { status: 'retry', reason: `HTTP 200 with a body (${page}): not S3's answer to a PutObject, which is empty — a proxy? — so the object is written again` });
   assert.deepEqual(classifyS3(answer(503, xmlError('SlowDown', 'Please reduce your request rate.')), request(3), config), {
     status: 'retry', reason: 'S3 HTTP 503 SlowDown: Please reduce your request rate. (request 4442587FB7D0A2F9) — S3 asks to slow down: retrying later at a lower rate', throttled: true,
   });

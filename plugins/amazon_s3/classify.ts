@@ -3,7 +3,7 @@
 // retry classes of AWS's own SDK (@smithy/service-error-classification: throttling codes such as
 // SlowDown, transient codes such as RequestTimeout, transient statuses 500, 502, 503, 504).
 import { prefixOf } from './object-key.ts';
-import { defaultClassify, parseRetryAfter, type Classification, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, type Classification, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What an S3 error body says. */
 export interface S3Error {
@@ -142,7 +142,8 @@ function said(status: number, error: S3Error | undefined, body: string): string 
 /**
  * S3's answer to a PutObject, as the S3 API reference documents it:
  * - 2xx: the object is written, whole (S3 never keeps a partial object) — delivered. A 2xx
- *   carrying an `<Error>` (S3 answers some operations that way) is read as that error;
+ *   carrying an `<Error>` (S3 answers some operations that way) is read as that error; a 2xx
+ *   with another body (a proxy's page: PutObject's answer is empty) is sent again;
  * - SlowDown (503) and other throttling codes, 429 of S3-compatible stores: retried as a rate
  *   limit (`throttled`: no try used up, the integration slowed), honouring Retry-After;
  * - RequestTimeTooSkewed (403): retried, saying the Signal host's clock is off — each try is
@@ -163,7 +164,12 @@ function said(status: number, error: S3Error | undefined, body: string): string 
 export function classifyS3(response: VendorResponse, request: RequestDescriptor, config: Record<string, JsonValue>): Classification {
   const { status } = response;
   const error = parseS3Error(response.body);
-  if (status >= 200 && status < 300 && error?.code === undefined) return { status: 'delivered' };
+  if (status >= 200 && status < 300 && error?.code === undefined) {
+    // PutObject answers an empty 200 (the ETag in its headers): a 2xx with another body (a proxy's
+    // or captive portal's page) wrote nothing.
+    if ((response.body ?? '').trim() === '') return { status: 'delivered' };
+    return { status: 'retry', reason: `HTTP ${status} with a body (${excerpt(response.body)}): not S3's answer to a PutObject, which is empty — a proxy? — so the object is written again` };
+  }
   const context = contextOf(config);
   const what = said(status, error, response.body);
   const code = error?.code;
