@@ -63,7 +63,8 @@ export default definePlugin({
   map: (payload, event, ctx) => segmentMessage(payload, event, ctx),
   send: batchRequests,
   classify: (response, request, ctx) => classifySegment(response, request, ctx.now),
-  // Segment's HTTP Tracking API: 200 { success: true } to every request it takes (segment.com/docs/connections/sources/catalog/libraries/server/http-api/).
+  // Segment's HTTP Tracking API: a 200 to every request it takes (segment.com/docs/connections/sources/catalog/libraries/server/http-api/),
+  // whose body { "success": true } is as seen answering (segmentio/analytics-go#205); the docs leave the body out.
   successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { success: true } },
   forgetPerson,
 });
