@@ -55,7 +55,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,
   classify: classifyHubSpot,
-  // HubSpot's custom event batch send answers 204 No Content (developers.hubspot.com/docs/api-reference/latest/events/...); the contact upsert's 200 with results is in the unit tests.
+  // HubSpot's custom event batch send answers 204 No Content (README, Requests; HubSpot's specification, HubSpot/HubSpot-public-api-spec-collection); the contact upsert's 200 with results is in the unit tests.
   successAnswer: { status: 204, body: '' },
   forgetPerson,
 });
