@@ -370,10 +370,6 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   const mappedById = new Map(mapped.map((m) => [m.id, m]));
 
   /**
-   * The plugin's requests for `batch`. A sender that throws is tried again on each half, down
-   * to the one event it cannot build for: that event is dead-lettered, not the whole batch.
-   */
-  /**
    * Queues requests to send; one naming a rate-limit endpoint its plugin does not declare is a
    * plugin bug: its events are dead-lettered saying so (it has no bucket to wait for).
    */
@@ -390,6 +386,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
   }
 
+  /**
+   * The plugin's requests for `batch`. A sender that throws is tried again on each half, down
+   * to the one event it cannot build for: that event is dead-lettered, not the whole batch.
+   */
   function build(batch: MappedEvent[]): void {
     try {
       const built = target.plugin.send(batch, ctx);
