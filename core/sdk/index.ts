@@ -52,6 +52,7 @@ export { instantText } from './instant-text.ts';
 export { utcTimeText } from './utc-time-text.ts';
 export { readDecimal, readInstantMs, readText, readWholeNumber } from './value-readers.ts';
 export { removeContactInfo } from './contact-info.ts';
+export { EVENT_RECORD_FIELDS } from './event-record-fields.ts';
 export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/sdk/index.ts';
+import { EVENT_RECORD_FIELDS, definePlugin } from '../../core/sdk/index.ts';
 import { classifyPutEvents, PUT_EVENTS_ANSWER } from './classify.ts';
 import { CONFIG_SCHEMA, eventBridgeConfigWarnings, includesContactInfo, validateEventBridgeConfig } from './config.ts';
 import { eventDetail } from './event-detail.ts';
@@ -43,20 +43,10 @@ export default definePlugin({
     default: { description: 'Every event as one EventBridge event whose detail is message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, timestamp, received_at, sent_at, properties, traits and context — without contact information unless config.include_contact_info is on.', blueprint: 'amazon_eventbridge/default.yaml' },
   },
   vendorFields: {
+    ...EVENT_RECORD_FIELDS,
     message_id: { required: true, description: 'The event\'s messageId: deduplicate on it in your targets (a retried event may come twice; EventBridge\'s own id differs on each put).' },
-    type: { required: true, description: 'track, page, screen, identify, group or alias.' },
     event: { required: false, description: 'A track event\'s name (also its detail-type by default).' },
-    name: { required: false, description: 'A page\'s or screen\'s name.' },
-    user_id: { required: false },
-    anonymous_id: { required: false },
-    group_id: { required: false },
-    previous_id: { required: false },
     timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC); also the EventBridge event\'s time.' },
-    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
-    sent_at: { required: false },
-    properties: { required: false },
-    traits: { required: false },
-    context: { required: false },
   },
   // The customer's own event bus, not a third party: no consent category is recommended (gate
   // it by consent at install when your policy treats what the rules' targets do as needing one).

@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/sdk/index.ts';
+import { EVENT_RECORD_FIELDS, definePlugin } from '../../core/sdk/index.ts';
 import { classifyPut } from './classify.ts';
 import { CONFIG_SCHEMA, includesContactInfo, kinesisConfigWarnings, validateKinesisConfig } from './config.ts';
 import { kinesisForgetPerson } from './forget-person.ts';
@@ -40,22 +40,7 @@ export default definePlugin({
   variants: {
     default: { description: 'Every event as one record: message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, timestamp, received_at, sent_at, properties, traits and context — without contact information unless config.include_contact_info is on.', blueprint: 'amazon_kinesis/default.yaml' },
   },
-  vendorFields: {
-    message_id: { required: true, description: 'The event\'s messageId: deduplicate on it when reading (a retried record may come twice).' },
-    type: { required: true, description: 'track, page, screen, identify, group or alias.' },
-    event: { required: false, description: 'A track event\'s name.' },
-    name: { required: false, description: 'A page\'s or screen\'s name.' },
-    user_id: { required: false },
-    anonymous_id: { required: false },
-    group_id: { required: false },
-    previous_id: { required: false },
-    timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
-    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
-    sent_at: { required: false },
-    properties: { required: false },
-    traits: { required: false },
-    context: { required: false },
-  },
+  vendorFields: { ...EVENT_RECORD_FIELDS },
   // The customer's own stream, not a third party: no consent category is recommended (gate it
   // by consent at install when your policy treats analytics storage as needing one).
   consent: [],

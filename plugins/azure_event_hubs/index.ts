@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/sdk/index.ts';
+import { EVENT_RECORD_FIELDS, definePlugin } from '../../core/sdk/index.ts';
 import { classifySend } from './classify.ts';
 import { CONFIG_SCHEMA, includesContactInfo, validateEventHubsConfig } from './config.ts';
 import { eventBody } from './event-body.ts';
@@ -44,20 +44,11 @@ export default definePlugin({
     default: { description: 'Every event as one Event Hubs event whose body is the JSON of message_id, type, event, name, user_id, anonymous_id, group_id, previous_id, timestamp, received_at, sent_at, properties, traits and context — without contact information unless config.include_contact_info is on — with user properties kind, type and message_id.', blueprint: 'azure_event_hubs/default.yaml' },
   },
   vendorFields: {
+    ...EVENT_RECORD_FIELDS,
     message_id: { required: true, description: 'The event\'s messageId: deduplicate on it when reading (Event Hubs and Signal\'s retries deliver at least once). Also the user property message_id.' },
     type: { required: true, description: 'track, page, screen, identify, group or alias (also the user property type).' },
-    event: { required: false, description: 'A track event\'s name.' },
-    name: { required: false, description: 'A page\'s or screen\'s name.' },
     user_id: { required: false, description: 'The partition key with partition_key person (default).' },
     anonymous_id: { required: false, description: 'The partition key when there is no userId, or with partition_key anonymous_id.' },
-    group_id: { required: false },
-    previous_id: { required: false },
-    timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
-    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
-    sent_at: { required: false },
-    properties: { required: false },
-    traits: { required: false },
-    context: { required: false },
   },
   // The customer's own event hub, not a third party: no consent category is recommended (gate it
   // by consent at install when your policy treats analytics storage as needing one).
