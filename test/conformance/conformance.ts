@@ -83,6 +83,44 @@ export function sampleConfig(plugin: PluginDefinition, options: { optional?: boo
   return config;
 }
 
+/** The file in a plugin's folder holding the config its conformance run uses. */
+export const CONFORMANCE_CONFIG_FILE = 'conformance-config.json';
+
+/**
+ * The config a plugin's folder declares for its conformance run (`conformance-config.json`):
+ * one with its optional parts filled, so that they are checked too (deletions, a second
+ * credential, opt-in notices), which the schema's generated sample (required fields only)
+ * leaves out. Undefined when the folder has none; throws naming the file when it is not a JSON
+ * object.
+ *
+ * @example
+ * const config = declaredConformanceConfig('/srv/signal/plugins/heap'); // { app_id: '1234567890', … }
+ * runConformance(heap, config ? { config } : {});
+ */
+export function declaredConformanceConfig(dir: string | undefined): Record<string, JsonValue> | undefined {
+  if (dir === undefined) return undefined;
+  const file = path.join(dir, CONFORMANCE_CONFIG_FILE);
+  if (!existsSync(file)) return undefined;
+  return readConformanceConfig(file);
+}
+
+/**
+ * A conformance config file's object; throws naming the file when it is not JSON or not an object.
+ *
+ * @example
+ * readConformanceConfig('acme-config.json'); // { api_key: 'test-key-123' }
+ */
+export function readConformanceConfig(file: string): Record<string, JsonValue> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${file} must hold a JSON object: the plugin's config`);
+  return value as Record<string, JsonValue>;
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);

@@ -122,6 +122,26 @@ test('a config the schema refuses is reported as such', async () => {
   assert.match(output, /✖ the config schema compiles and accepts the sample config/);
 });
 
+test('a plugin folder\'s conformance-config.json is the config when none is given; a config given wins', async () => {
+  // Without a config the good plugin's required api_key would be a generated sample; its folder's
+  // file is used instead: the short key there is refused, which proves it was read.
+  await writeFile(path.join(dir, 'good', 'conformance-config.json'), JSON.stringify({ api_key: 'short' }));
+  try {
+    const declared = await runner('./good');
+    assert.equal(declared.code, 1, declared.output);
+    assert.match(declared.output, /✖ the config schema compiles and accepts the sample config/);
+    assert.match(declared.output, /"api_key":"short"/);
+    const given = await runner('./good', 'config.json');
+    assert.equal(given.code, 0, given.output);
+    await writeFile(path.join(dir, 'good', 'conformance-config.json'), '[1]');
+    const notObject = await runner('./good');
+    assert.equal(notObject.code, 2, notObject.output);
+    assert.match(notObject.output, /conformance-config\.json must hold a JSON object: the plugin's config/);
+  } finally {
+    await rm(path.join(dir, 'good', 'conformance-config.json'), { force: true });
+  }
+});
+
 test('an invalid definition stops before the suite, naming the plugin and the field', async () => {
   const { code, output } = await runner('./invalid');
   assert.equal(code, 1, output);
