@@ -41,6 +41,8 @@ export interface SignalConfig {
   eventRetentionHours: number;
   dedupWindowHours: number;
   traitsMemoryDays: number;
+  /** Days admin audit log entries are kept. */
+  auditRetentionDays: number;
   dbPoolSize: number;
   bossPoolSize: number;
   bossSchema: string;
@@ -113,6 +115,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_COMMIT_TIMEOUT_MS', default: '10000', description: 'Group commit: how long a request waits for PostgreSQL to confirm its events before a 503 (a server or network that stopped answering would otherwise hold it forever).' },
   { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
   { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). Whole hours, 0 to 720; 0 turns deduplication off. A pipeline may set its own (`setPipelineDeduplication`).' },
+  { name: 'SIGNAL_AUDIT_RETENTION_DAYS', default: '400', description: 'Days the admin audit log keeps its entries (every change made through the admin APIs: who, when, from where, with what). 1 to 3,650.' },
   { name: 'SIGNAL_TRAITS_MEMORY_DAYS', default: '30', description: 'Days the traits of identify calls are remembered per pipeline and person (userId, anonymousId) and added to the person\'s later events as `context.traits` (the event\'s own traits win), so a vendor matching on an email given at sign-up gets it with the conversion. 0 to 365; 0 turns it off (and forgets what was remembered).' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
   { name: 'SIGNAL_PGBOSS_POOL_SIZE', default: '6', description: 'Connections in pg-boss\'s pool (its queues\' polling and jobs), besides one for LISTEN. With `SIGNAL_DB_POOL_SIZE`, what one node may hold of PostgreSQL\'s `max_connections`.' },
@@ -307,6 +310,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, MAX_DEDUP_WINDOW_HOURS),
     traitsMemoryDays: int(env, 'SIGNAL_TRAITS_MEMORY_DAYS', 30, 0, MAX_TRAITS_MEMORY_DAYS),
+    auditRetentionDays: int(env, 'SIGNAL_AUDIT_RETENTION_DAYS', 400, 1, 3650),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
     bossPoolSize: int(env, 'SIGNAL_PGBOSS_POOL_SIZE', 6, 2, 100),
     bossSchema,

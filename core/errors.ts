@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   SIGNAL_UNSUPPORTED_ENCODING: { statusCode: 415, message: 'Unsupported content encoding' },
   SIGNAL_UNAUTHORIZED: { statusCode: 401, message: 'Unknown or disabled pipeline key' },
   SIGNAL_ADMIN_UNAUTHORIZED: { statusCode: 401, message: 'Missing or invalid admin token' },
+  SIGNAL_ADMIN_FORBIDDEN: { statusCode: 403, message: 'This admin token may not make changes' },
   SIGNAL_RATE_LIMITED: { statusCode: 429, message: 'Too many requests' },
   SIGNAL_HEADERS_TOO_LARGE: { statusCode: 431, message: 'The request headers are larger than the server accepts' },
   SIGNAL_REQUEST_TIMEOUT: { statusCode: 408, message: 'The request was not received in time' },

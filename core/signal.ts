@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROOT, type SignalConfig } from './config.ts';
 import { buildAdminApp } from './admin/admin-app.ts';
+import { createAdminTokens } from './admin/admin-tokens.ts';
+import { createAuditLog } from './admin/audit-log.ts';
 import { graphiqlPlugin } from './admin/graphiql.ts';
 import type { AdminServices } from './admin/services.ts';
 import { buildCollectApp } from './collect/collect-app.ts';
@@ -286,7 +288,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       });
       const keeper = startStatsKeeper(pool, config.bossSchema);
       const maintenance = setInterval(() => {
-        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune(), accessTokens.prune(), trackingPlans.prune(config.eventRetentionHours)]).catch((error: Error) => log(`maintenance: ${error.message}`));
+        void Promise.all([events.prune(config.eventRetentionHours), events.pruneSightings(), events.pruneTraits(config.traitsMemoryDays), events.prunePartnerData(), events.pruneHeld(), deadLetters.prune(), deliveryLog.prune(), accessTokens.prune(), trackingPlans.prune(config.eventRetentionHours), createAuditLog(pool).prune(config.auditRetentionDays)]).catch((error: Error) => log(`maintenance: ${error.message}`));
       }, 10 * 60_000);
       maintenance.unref();
       cleanups.push(async () => {
@@ -361,6 +363,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       const admin = await buildAdminApp({
         services,
         token: adminToken,
+        access: { tokens: createAdminTokens(pool), audit: createAuditLog(pool, log) },
         logger,
         graphql: [
           { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },

@@ -6,7 +6,10 @@ import { answerClientError } from '../collect/client-error.ts';
 import { installErrorHandling, sendError } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
 import { SignalError } from '../errors.ts';
-import { createAdminAuth } from './admin-auth.ts';
+import { adminAuditTypeDefs, auditMutations, createAdminAuditResolvers } from './admin-audit-graphql.ts';
+import { actorOf, createAdminAuth } from './admin-auth.ts';
+import type { AdminTokens } from './admin-tokens.ts';
+import type { AuditLog } from './audit-log.ts';
 import { adminRestRoutes } from './admin-rest-routes.ts';
 import { formatGraphqlErrors } from './graphql-errors.ts';
 import { createAdminResolvers } from './graphql-resolvers.ts';
@@ -21,7 +24,12 @@ export interface AdminAppDeps {
   extend?: (app: FastifyInstance) => Promise<void>;
   /** Extra GraphQL type definitions and resolvers (e.g. the delivery engine's). */
   graphql?: Array<{ typeDefs: string; resolvers: IResolvers }>;
+  /** Named admin tokens beside `token`, and the audit log of changes; both or neither. */
+  access?: { tokens: AdminTokens; audit: AuditLog };
 }
+
+/** REST paths whose calls are not audited: GraphQL is audited per mutation, the rest are public. */
+const NOT_AUDITED = /^\/(graphql|graphiql|healthz|readyz)(\/|$)/;
 
 /**
  * Builds the admin listener: GraphQL at /graphql, the spec's REST admin calls, all behind the
@@ -44,7 +52,28 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   // Config, settings and preview events nest below the GraphQL envelope: twice the collect limit.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser({ refusalCode: 'SIGNAL_VALIDATION_FAILED', maxDepth: 2 * MAX_NESTING_DEPTH }));
-  app.addHook('onRequest', createAdminAuth(deps.token));
+  app.addHook('onRequest', createAdminAuth(deps.token, deps.access?.tokens));
+  const audit = deps.access?.audit;
+  if (audit) {
+    // Every REST change, recorded as its answer goes out (the answer's error message with it).
+    app.addHook('onSend', async (request, reply, payload) => {
+      const path = request.url.split('?')[0]!;
+      if (['GET', 'HEAD', 'OPTIONS'].includes(request.method) || NOT_AUDITED.test(path) || request.adminActor === undefined) return payload;
+      const actor = actorOf(request);
+      const status = reply.statusCode;
+      const answer = typeof payload === 'string' ? parsedOrUndefined(payload) : undefined;
+      const message = (answer as { error?: { message?: unknown } } | undefined)?.error?.message;
+      const userAgent = request.headers['user-agent'];
+      await audit.record({
+        actor, via: 'rest', operation: `${request.method} ${request.routeOptions.url ?? path}`,
+        arguments: { params: request.params ?? {}, query: request.query ?? {}, body: request.body ?? null },
+        outcome: status === 403 && actor.role !== 'admin' ? 'refused' : status >= 400 ? 'error' : 'ok',
+        ...(status < 400 ? { result: answer } : typeof message === 'string' ? { error: message } : { error: `HTTP ${status}` }),
+        clientIp: request.ip, ...(userAgent ? { userAgent } : {}),
+      });
+      return payload;
+    });
+  }
   // Mercurius answers a body it cannot parse (curl's default form encoding) with a bare 415:
   // say what to send instead, as the collect API does.
   app.addHook('onRequest', (request, reply, done) => {
@@ -55,10 +84,11 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   });
 
   const resolvers = createAdminResolvers(deps.services);
-  const extra = deps.graphql ?? [];
+  const extra = [...(deps.graphql ?? []), ...(deps.access ? [{ typeDefs: adminAuditTypeDefs, resolvers: createAdminAuditResolvers(deps.access.tokens, deps.access.audit) }] : [])];
+  const merged = extra.reduce((all, e) => mergeResolvers(all, e.resolvers), resolvers as IResolvers);
   await app.register(mercurius, {
     schema: [adminTypeDefs, ...extra.map((e) => e.typeDefs)],
-    resolvers: extra.reduce((merged, e) => mergeResolvers(merged, e.resolvers), resolvers as IResolvers),
+    resolvers: audit ? auditMutations(merged, audit) : merged,
     graphiql: false,
     path: '/graphql',
     validationRules: [queryDepthLimit(MAX_QUERY_DEPTH)],
@@ -68,6 +98,14 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   app.get('/healthz', async () => ({ status: 'ok' }));
   if (deps.extend) await deps.extend(app);
   return app;
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Merges resolver maps type by type (Query and Mutation fields from both). */
