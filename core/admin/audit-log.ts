@@ -44,7 +44,7 @@ export interface AuditRecord {
 /** Argument names whose values are credentials: never kept. */
 const SECRET_KEY = /secret|token|password|passphrase|private_?key|api_?key|authorization|credential/i;
 /** Argument names whose values are about a person (a deletion's ids, a preview's events): never kept. */
-const PERSONAL_KEYS = new Set(['userId', 'anonymousId', 'email', 'phone', 'traits', 'properties', 'context', 'event', 'events', 'ids']);
+const PERSONAL_KEYS = new Set(['userId', 'anonymousId', 'email', 'phone', 'traits', 'properties', 'context', 'event', 'events']);
 const MAX_TEXT = 500;
 const MAX_ITEMS = 20;
 const MAX_DEPTH = 5;
