@@ -9,6 +9,8 @@ export const accessTokenTypeDefs = /* GraphQL */ `
     expiresAt: String!
     "When the credential itself ends (a refresh token's lifetime), when the vendor says; null otherwise."
     credentialExpiresAt: String
+    "When the vendor last replaced the refresh token (plugins whose vendor rotates it on use: Signal keeps the newest, sealed); null if never."
+    credentialRotatedAt: String
     "Within 30 days of credentialExpiresAt, or after it: what to do."
     warning: String
   }

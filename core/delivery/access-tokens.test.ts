@@ -126,7 +126,7 @@ describe('access tokens', () => {
     await tokens.get(owner);
     const obtainedAt = new Date(clock).toISOString();
     assert.deepEqual(await tokens.status(owner.revisionId), {
-      obtainedAt, expiresAt: new Date(clock + 3_600_000).toISOString(), credentialExpiresAt: new Date(clock + 40 * 86_400_000).toISOString(), warning: null,
+      obtainedAt, expiresAt: new Date(clock + 3_600_000).toISOString(), credentialExpiresAt: new Date(clock + 40 * 86_400_000).toISOString(), credentialRotatedAt: null, warning: null,
     });
     clock += 15 * 86_400_000;
     assert.match((await tokens.status(owner.revisionId))!.warning!, /^the credential ends on 2027-01-09 \(in 25 days\): authorise Signal again before then/);
@@ -142,6 +142,56 @@ describe('access tokens', () => {
     assert.equal(await rotated.get(owner), 'at-new-key-02');
     await db.pool.query('DELETE FROM signal.integration_revisions WHERE id = $1', [owner.revisionId]);
     const { rows } = await db.pool.query('SELECT 1 FROM signal.access_tokens WHERE revision_id = $1', [owner.revisionId]);
+    assert.equal(rows.length, 0);
+  });
+  /** A revision of owner's template, configured with `refreshToken`. */
+  async function revision(version: number, refreshToken: string, exchangeOf: AccessTokenExchange): Promise<TokenOwner> {
+    const revisionId = randomUUID();
+    await db.pool.query("INSERT INTO signal.integration_revisions (id, template_id, version, variant, config) VALUES ($1, $2, $3, 'default', '{}')", [revisionId, owner.templateId, version]);
+    return { ...owner, revisionId, exchange: exchangeOf, ctx: { ...owner.ctx, revisionId, config: { ...owner.ctx.config, refresh_token: refreshToken } } };
+  }
+
+  const sentRefreshTokens = (): string[] => sim.requests({ path: '/oauth/token' }).map((r) => new URLSearchParams(r.body).get('refresh_token')!);
+
+  it('a refresh token the vendor replaces is kept sealed and used next, by every revision configured with the same one', async () => {
+    const rotating: AccessTokenExchange = { ...exchange, rotates: 'refresh_token' };
+    const first = { ...owner, exchange: rotating };
+    sim.script('POST', '/oauth/token', [
+      reply.ok({ access_token: 'at-rotate-01', expires_in: 100, refresh_token: 'refresh-secret-2' }),
+      reply.ok({ access_token: 'at-rotate-02', expires_in: 100, refresh_token: 'refresh-secret-3' }),
+      reply.ok({ access_token: 'at-rotate-03', expires_in: 100, refresh_token: 'refresh-secret-3' }),
+      reply.ok({ access_token: 'at-rotate-04', expires_in: 100 }),
+    ]);
+    const tokens = node();
+    assert.equal(await tokens.get(first), 'at-rotate-01');
+    const obtainedAt = new Date(clock).toISOString();
+    assert.equal((await tokens.status(first.revisionId))!.credentialRotatedAt, obtainedAt);
+    const { rows: [kept] } = await db.pool.query<{ credential: unknown }>('SELECT credential FROM signal.rotated_credentials WHERE template_id = $1', [owner.templateId]);
+    assert.doesNotMatch(JSON.stringify(kept?.credential), /refresh-secret-2/, 'sealed at rest');
+
+    clock += 60_000;
+    // Another node, renewing: the newest token, not the configured one the vendor replaced.
+    assert.equal(await node().get(first), 'at-rotate-02');
+    // A second revision of the same integration with the same configured token (say, a new
+    // consent setting) continues the chain; one given a new token (authorised again) starts its own.
+    const same = await revision(2, 'refresh-secret-1', rotating);
+    assert.equal(await node().get(same), 'at-rotate-03');
+    const fresh = await revision(3, 'refresh-new-1', rotating);
+    assert.equal(await node().get(fresh), 'at-rotate-04');
+    assert.deepEqual(sentRefreshTokens(), ['refresh-secret-1', 'refresh-secret-2', 'refresh-secret-3', 'refresh-new-1']);
+    assert.equal((await tokens.status(fresh.revisionId))!.credentialRotatedAt, null, 'its chain has not rotated');
+  });
+
+  it('without rotates, a refresh token in the answer changes nothing: the configured one stays in use', async () => {
+    sim.script('POST', '/oauth/token', [
+      reply.ok({ access_token: 'at-fixed-01', expires_in: 100, refresh_token: 'refresh-other' }),
+      reply.ok({ access_token: 'at-fixed-02', expires_in: 100, refresh_token: 'refresh-other' }),
+    ]);
+    assert.equal(await node().get(owner), 'at-fixed-01');
+    clock += 60_000;
+    assert.equal(await node().get(owner), 'at-fixed-02');
+    assert.deepEqual(sentRefreshTokens(), ['refresh-secret-1', 'refresh-secret-1']);
+    const { rows } = await db.pool.query('SELECT 1 FROM signal.rotated_credentials WHERE template_id = $1', [owner.templateId]);
     assert.equal(rows.length, 0);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { withTransaction, type Pool } from '../db/pool.ts';
 import { PermanentError, RetryableError } from '../sdk/errors.ts';
 import { readOAuthTokenAnswer } from '../sdk/oauth.ts';
@@ -37,6 +38,8 @@ export interface AccessTokenStatus {
   expiresAt: string;
   /** When the credential itself ends (a refresh token's lifetime), when the vendor said. */
   credentialExpiresAt: string | null;
+  /** When the vendor last replaced the refresh token this token was obtained with (`rotates`); null if never. */
+  credentialRotatedAt: string | null;
   /** Set within 30 days of `credentialExpiresAt`, or after it: what to do. */
   warning: string | null;
 }
@@ -61,6 +64,15 @@ interface HeldToken {
   obtainedAt: number;
   expiresAt: number;
   credentialExpiresAt?: number;
+  /** A refresh token the vendor issued with it. */
+  refreshToken?: string;
+}
+
+/** A rotating credential's chain: the config field as first configured. */
+interface CredentialChain {
+  field: string;
+  /** SHA-256 of the field's configured value. */
+  origin: Buffer;
 }
 
 /** The row of `revisionId`'s token. */
@@ -70,19 +82,35 @@ export function readTokenStatement(): string {
 
 /** Saves `revisionId`'s token; nothing when the revision is gone (deleted meanwhile). */
 export function saveTokenStatement(): string {
-  return `INSERT INTO signal.access_tokens (revision_id, token, obtained_at, expires_at, credential_expires_at)
-          SELECT id, $2, to_timestamp($3::double precision / 1000), to_timestamp($4::double precision / 1000), to_timestamp($5::double precision / 1000)
+  return `INSERT INTO signal.access_tokens (revision_id, token, obtained_at, expires_at, credential_expires_at, credential_rotated_at)
+          SELECT id, $2, to_timestamp($3::double precision / 1000), to_timestamp($4::double precision / 1000), to_timestamp($5::double precision / 1000), $6
             FROM signal.integration_revisions WHERE id = $1
           ON CONFLICT (revision_id) DO UPDATE SET token = EXCLUDED.token, obtained_at = EXCLUDED.obtained_at, expires_at = EXCLUDED.expires_at,
-            credential_expires_at = EXCLUDED.credential_expires_at`;
+            credential_expires_at = EXCLUDED.credential_expires_at, credential_rotated_at = EXCLUDED.credential_rotated_at`;
+}
+
+/** The newest credential of a chain (template, field, digest of the configured value), and when it was issued. */
+export function readRotatedStatement(): string {
+  return 'SELECT credential, rotated_at FROM signal.rotated_credentials WHERE template_id = $1 AND field = $2 AND origin_digest = $3';
+}
+
+/** Keeps a chain's newest credential; nothing when the template is gone (deleted meanwhile). */
+export function saveRotatedStatement(): string {
+  return `INSERT INTO signal.rotated_credentials (template_id, field, origin_digest, credential, rotated_at)
+          SELECT id, $2, $3, $4, to_timestamp($5::double precision / 1000) FROM signal.integration_templates WHERE id = $1
+          ON CONFLICT (template_id, field, origin_digest) DO UPDATE SET credential = EXCLUDED.credential, rotated_at = EXCLUDED.rotated_at`;
 }
 
 /** When `revisionId`'s token was obtained and expires, without the token. */
 export function tokenStatusStatement(): string {
-  return 'SELECT obtained_at, expires_at, credential_expires_at FROM signal.access_tokens WHERE revision_id = $1';
+  return 'SELECT obtained_at, expires_at, credential_expires_at, credential_rotated_at FROM signal.access_tokens WHERE revision_id = $1';
 }
 
-/** Two nodes renewing the same revision's token take turns; the second finds the first's. */
+/**
+ * Two nodes renewing the same revision's token take turns; the second finds the first's. For a
+ * rotating credential the lock is the chain's (`$1` names it), which revisions may share: each
+ * exchange must use the token the one before it received.
+ */
 export function lockTokenStatement(): string {
   return "SELECT pg_advisory_xact_lock(hashtextextended('signal.access_token:' || $1, 0))";
 }
@@ -94,6 +122,19 @@ export function pruneTokensStatement(): string {
 /** The field a sealed token is bound to (with its template and vendor): a token opens only for its revision. */
 function sealField(revisionId: string): string {
   return `access_token:${revisionId}`;
+}
+
+/** The field a chain's rotated credential is sealed for: it opens only for its chain. */
+function chainSealField(chain: CredentialChain): string {
+  return `rotated:${chain.field}:${chain.origin.toString('hex')}`;
+}
+
+/** The chain of a rotating exchange's credential, from the config as the revision holds it. */
+function chainOf(owner: TokenOwner): CredentialChain | undefined {
+  const field = owner.exchange.rotates;
+  if (field === undefined) return undefined;
+  const configured = owner.ctx.config[field];
+  return { field, origin: createHash('sha256').update(typeof configured === 'string' ? configured : '').digest() };
 }
 
 /**
@@ -134,6 +175,19 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     }
   }
 
+  async function rotated(db: Pick<Pool, 'query'>, owner: TokenOwner, chain: CredentialChain): Promise<{ credential: string; rotatedAt: Date } | undefined> {
+    const { rows: [row] } = await db.query<{ credential: SealedValue; rotated_at: Date }>(readRotatedStatement(), [owner.templateId, chain.field, chain.origin]);
+    if (!row) return undefined;
+    try {
+      const credential = secrets.open(row.credential, { vendor: owner.vendor, templateId: owner.templateId, field: chainSealField(chain) });
+      return typeof credential === 'string' ? { credential, rotatedAt: row.rotated_at } : undefined;
+    } catch {
+      // Sealed under another key (SIGNAL_SECRET_KEY rotated): the configured token is tried; if
+      // the vendor has replaced it, it refuses it, and the admin is told to authorise again.
+      return undefined;
+    }
+  }
+
   async function exchange(owner: TokenOwner): Promise<HeldToken> {
     const obtainedAt = now();
     let request: RequestDescriptor;
@@ -163,9 +217,11 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     }
     const lifetime = Number.isFinite(issued.expiresInSeconds) && issued.expiresInSeconds > 0 ? issued.expiresInSeconds : 3600;
     const credential = issued.credentialExpiresInSeconds;
+    const refreshToken = typeof issued.refreshToken === 'string' && issued.refreshToken !== '' && !/[\r\n\0]/.test(issued.refreshToken) ? issued.refreshToken : undefined;
     return {
       token: issued.accessToken, obtainedAt, expiresAt: obtainedAt + lifetime * 1000,
       ...(typeof credential === 'number' && Number.isFinite(credential) && credential > 0 ? { credentialExpiresAt: obtainedAt + credential * 1000 } : {}),
+      ...(refreshToken === undefined ? {} : { refreshToken }),
     };
   }
 
@@ -175,14 +231,26 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       held.set(owner.revisionId, fromStore);
       return fromStore.token;
     }
+    const chain = chainOf(owner);
     const token = await withTransaction(pool, async (client) => {
-      await client.query(lockTokenStatement(), [owner.revisionId]);
+      await client.query(lockTokenStatement(), [chain ? `${owner.templateId}:${chainSealField(chain)}` : owner.revisionId]);
       // Another node may have renewed it while this one waited for the lock.
       const again = await stored(client, owner);
       if (usable(again, refused)) return again;
-      const fresh = await exchange(owner);
+      // A rotating credential: the newest the vendor issued in this chain, else the configured one.
+      const latest = chain ? await rotated(client, owner, chain) : undefined;
+      const used = latest === undefined || chain === undefined ? owner : { ...owner, ctx: { ...owner.ctx, config: { ...owner.ctx.config, [chain.field]: latest.credential } } };
+      const fresh = await exchange(used);
+      let rotatedAt = latest?.rotatedAt ?? null;
+      const replaced = chain !== undefined && fresh.refreshToken !== undefined && fresh.refreshToken !== used.ctx.config[chain.field];
+      if (replaced) {
+        // Kept in this transaction with the token: the vendor may already refuse the one just used.
+        rotatedAt = new Date(fresh.obtainedAt);
+        const sealedCredential = secrets.seal(fresh.refreshToken!, { vendor: owner.vendor, templateId: owner.templateId, field: chainSealField(chain) });
+        await client.query(saveRotatedStatement(), [owner.templateId, chain.field, chain.origin, sealedCredential, fresh.obtainedAt]);
+      }
       const sealed = secrets.seal(fresh.token, { vendor: owner.vendor, templateId: owner.templateId, field: sealField(owner.revisionId) });
-      await client.query(saveTokenStatement(), [owner.revisionId, sealed, fresh.obtainedAt, fresh.expiresAt, fresh.credentialExpiresAt ?? null]);
+      await client.query(saveTokenStatement(), [owner.revisionId, sealed, fresh.obtainedAt, fresh.expiresAt, fresh.credentialExpiresAt ?? null, rotatedAt]);
       return fresh;
     });
     held.set(owner.revisionId, token);
@@ -215,14 +283,14 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       await pool.query(pruneTokensStatement());
     },
     async status(revisionId) {
-      const { rows: [row] } = await pool.query<{ obtained_at: Date; expires_at: Date; credential_expires_at: Date | null }>(tokenStatusStatement(), [revisionId]);
+      const { rows: [row] } = await pool.query<{ obtained_at: Date; expires_at: Date; credential_expires_at: Date | null; credential_rotated_at: Date | null }>(tokenStatusStatement(), [revisionId]);
       if (!row) return null;
       const ends = row.credential_expires_at;
       const daysLeft = ends === null ? undefined : Math.floor((ends.getTime() - now()) / 86_400_000);
       const warning = daysLeft === undefined || daysLeft > CREDENTIAL_WARNING_DAYS ? null
         : daysLeft < 0 ? `the credential ended on ${ends!.toISOString().slice(0, 10)}: authorise Signal again and store the new credential in a new revision`
         : `the credential ends on ${ends!.toISOString().slice(0, 10)} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'}): authorise Signal again before then and store the new credential in a new revision`;
-      return { obtainedAt: row.obtained_at.toISOString(), expiresAt: row.expires_at.toISOString(), credentialExpiresAt: ends?.toISOString() ?? null, warning };
+      return { obtainedAt: row.obtained_at.toISOString(), expiresAt: row.expires_at.toISOString(), credentialExpiresAt: ends?.toISOString() ?? null, credentialRotatedAt: row.credential_rotated_at?.toISOString() ?? null, warning };
     },
   };
 }

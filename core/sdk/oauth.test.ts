@@ -70,7 +70,9 @@ describe('readOAuthTokenAnswer', () => {
     assert.deepEqual(readOAuthTokenAnswer(answer(200, { access_token: 'at', expires_in: '60' })), { accessToken: 'at', expiresInSeconds: 60 });
     assert.deepEqual(readOAuthTokenAnswer(answer(200, { access_token: 'at' })), { accessToken: 'at', expiresInSeconds: 3600 });
     // LinkedIn says how long the refresh token itself lasts.
-    assert.deepEqual(readOAuthTokenAnswer(answer(200, { access_token: 'at', expires_in: 5183999, refresh_token: 'r', refresh_token_expires_in: 31103999 })), { accessToken: 'at', expiresInSeconds: 5183999, credentialExpiresInSeconds: 31103999 });
+    assert.deepEqual(readOAuthTokenAnswer(answer(200, { access_token: 'at', expires_in: 5183999, refresh_token: 'r', refresh_token_expires_in: 31103999 })), { accessToken: 'at', expiresInSeconds: 5183999, credentialExpiresInSeconds: 31103999, refreshToken: 'r' });
+    // A refresh token with a line break could not go in a form: not offered for keeping.
+    assert.deepEqual(readOAuthTokenAnswer(answer(200, { access_token: 'at', expires_in: 60, refresh_token: 'r\nx' })), { accessToken: 'at', expiresInSeconds: 60 });
     assert.deepEqual(readOAuthTokenAnswer(answer(200, { access_token: 'at', expires_in: -5, refresh_token_expires_in: 'soon' })), { accessToken: 'at', expiresInSeconds: 3600 });
   });
 

@@ -182,7 +182,14 @@ export function readOAuthTokenAnswer(response: VendorResponse, options: TokenAns
     }
     const expiresIn = seconds(json.expires_in) ?? DEFAULT_EXPIRES_IN;
     const credentialExpiresIn = seconds(json.refresh_token_expires_in);
-    return { accessToken: json.access_token, expiresInSeconds: expiresIn, ...(credentialExpiresIn === undefined ? {} : { credentialExpiresInSeconds: credentialExpiresIn }) };
+    // A refresh token issued with the access token (RFC 6749 §6): the core keeps it when the
+    // exchange `rotates`; one with a line break could not be sent in a form, so it is ignored.
+    const refreshToken = typeof json.refresh_token === 'string' && json.refresh_token !== '' && !/[\r\n\0]/.test(json.refresh_token) ? json.refresh_token : undefined;
+    return {
+      accessToken: json.access_token, expiresInSeconds: expiresIn,
+      ...(credentialExpiresIn === undefined ? {} : { credentialExpiresInSeconds: credentialExpiresIn }),
+      ...(refreshToken === undefined ? {} : { refreshToken }),
+    };
   }
   if (response.status === 408 || response.status === 429 || response.status >= 500) {
     const retryAfterMs = parseRetryAfter(Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1]);

@@ -436,6 +436,12 @@ export interface IssuedAccessToken {
    * `refresh_token_expires_in`): shown to admins with a warning a month ahead.
    */
   credentialExpiresInSeconds?: number;
+  /**
+   * A refresh token the vendor issued with this access token (RFC 6749 §6: it may issue a new
+   * one, and the old one must then be dropped): kept by the core in place of the config's when
+   * the exchange declares `rotates`. `readOAuthTokenAnswer` reads it from `refresh_token`.
+   */
+  refreshToken?: string;
 }
 
 /**
@@ -468,6 +474,17 @@ export interface AccessTokenExchange {
    * `readOAuthTokenAnswer` (RFC 6749's JSON answers).
    */
   read?(response: VendorResponse): IssuedAccessToken;
+  /**
+   * The config field (a secret string) holding a refresh token the vendor may replace on use
+   * (Microsoft's identity platform, Xero, Pinterest's continuous refresh; RFC 6749 §6). When the
+   * answer names a new one (`IssuedAccessToken.refreshToken`), the core keeps it sealed beside
+   * the integration and uses it for the next exchange in place of the field's value, for every
+   * revision configured with the same original token (a revision that changes nothing else
+   * still has the token the vendor has since replaced); a revision given a new token (Signal
+   * authorised again) starts from it. Declare it for any refresh-token grant: a vendor that
+   * answers the same token again, or none, changes nothing.
+   */
+  rotates?: string;
 }
 
 /** The ids a person deletion names (at least one is set). */

@@ -147,7 +147,7 @@ test('an access token exchange: where it is used, its functions and fields', () 
   const fn = () => null;
   const accessToken = { usedBy: ['delivery'], enabled: fn, request: fn };
   assert.ok(![...problemsOf({ accessToken }).keys()].some((field) => field.startsWith('accessToken')));
-  assertProblem({ accessToken: fn }, 'accessToken', /must be \{ usedBy, enabled, request, read\? \}/);
+  assertProblem({ accessToken: fn }, 'accessToken', /must be \{ usedBy, enabled, request, read\?, rotates\? \}/);
   assertProblem({ accessToken: { ...accessToken, usedBy: [] } }, 'accessToken.usedBy', /one or more of delivery, forgetPerson/);
   assertProblem({ accessToken: { ...accessToken, usedBy: ['enrich'] } }, 'accessToken.usedBy', /one or more of delivery, forgetPerson \(got \["enrich"\]\)/);
   assertProblem({ accessToken: { ...accessToken, usedBy: ['forgetPerson'] } }, 'accessToken.usedBy', /names forgetPerson, which the plugin does not declare/);
@@ -155,6 +155,12 @@ test('an access token exchange: where it is used, its functions and fields', () 
   assertProblem({ accessToken: { ...accessToken, request: 'https://x' } }, 'accessToken.request', /must be a function/);
   assertProblem({ accessToken: { ...accessToken, read: {} } }, 'accessToken.read', /must be a function when given/);
   assertProblem({ accessToken: { ...accessToken, refresh: fn } }, 'accessToken.refresh', /is not a field of accessToken/);
+  // rotates names the secret string field holding the refresh token.
+  const config = { type: 'object', properties: { refresh_token: { type: 'string', title: 'Refresh token', secret: true }, region: { type: 'string', title: 'Region' } } };
+  assert.ok(![...problemsOf({ config, accessToken: { ...accessToken, rotates: 'refresh_token' } }).keys()].some((field) => field.startsWith('accessToken')));
+  for (const rotates of ['region', 'refreshToken', 5]) {
+    assertProblem({ config, accessToken: { ...accessToken, rotates } }, 'accessToken.rotates', /must name a secret string field of config, the one holding the refresh token/);
+  }
 });
 
 test('click ids: a URL parameter, one of the plugin\'s cookies, days within browsers\' cap', () => {

@@ -224,6 +224,8 @@ export default definePlugin({
     enabled: (config) => nonEmpty(config.refresh_token),
     request: googleAdsTokenRequest,
     read: readGoogleTokenAnswer,
+    // RFC 6749 §6: should the answer ever name a new refresh token, the core keeps and uses it.
+    rotates: 'refresh_token',
   },
   map: (payload, event, ctx) => toClickConversion(payload, event, ctx),
   send: sendConversions,

@@ -311,7 +311,7 @@ test('access token: the refresh token exchanged at the version\'s OAuth endpoint
   assert.equal(request.url, 'https://api.hubapi.com/oauth/2026-09/token');
   assert.equal(request.body, 'grant_type=refresh_token&refresh_token=na1-r&client_id=id-1&client_secret=sec');
   assert.equal(request.headers!['content-type'], 'application/x-www-form-urlencoded');
-  assert.deepEqual(readHubSpotTokenAnswer(answer(200, { token_type: 'bearer', access_token: 'CKDZ', expires_in: 1800, refresh_token: 'na1-r' })), { accessToken: 'CKDZ', expiresInSeconds: 1800 });
+  assert.deepEqual(readHubSpotTokenAnswer(answer(200, { token_type: 'bearer', access_token: 'CKDZ', expires_in: 1800, refresh_token: 'na1-r' })), { accessToken: 'CKDZ', expiresInSeconds: 1800, refreshToken: 'na1-r' });
   assert.deepEqual(readHubSpotTokenAnswer(answer(200, { accessToken: 'CKDZ', expiresIn: 1800, hubId: 1 })), { accessToken: 'CKDZ', expiresInSeconds: 1800 });
   assert.throws(() => readHubSpotTokenAnswer(answer(400, { status: 'BAD_REFRESH_TOKEN', message: 'missing or invalid refresh token' })), { name: 'PermanentError', message: /^HubSpot refused the refresh token \(HTTP 400, .*missing or invalid refresh token.*\)\. HubSpot refresh tokens last until the app is uninstalled/ });
   assert.throws(() => readHubSpotTokenAnswer(answer(503, 'down')), { name: 'RetryableError' });

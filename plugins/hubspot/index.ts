@@ -51,6 +51,8 @@ export default definePlugin({
     enabled: (config) => nonEmpty(config.refresh_token),
     request: hubSpotTokenRequest,
     read: readHubSpotTokenAnswer,
+    // RFC 6749 §6: should the answer ever name a new refresh token, the core keeps and uses it.
+    rotates: 'refresh_token',
   },
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,

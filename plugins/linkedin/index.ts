@@ -171,6 +171,8 @@ export default definePlugin({
     enabled: (config) => nonEmpty(config.refresh_token),
     request: linkedInTokenRequest,
     read: readLinkedInTokenAnswer,
+    // RFC 6749 §6: should the answer ever name a new refresh token, the core keeps and uses it.
+    rotates: 'refresh_token',
   },
   map: (payload, event, ctx) => toLinkedInEvent(payload, event, ctx),
   send: sendConversions,
