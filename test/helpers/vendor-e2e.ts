@@ -91,7 +91,11 @@ export async function sendBrowserCall(
 export async function waitForDeadLetter(signal: TestSignal, integrationId: string, messageId: string): Promise<DeadLetter> {
   return waitUntil(async () => {
     const page = await signal.delivery.list(integrationId, { messageId }, 5);
-    return page.total === 1 && page.items[0]!;
+    if (page.total !== 1) return false;
+    // The delivery's counters are written after its dead letters (bookkeeping last): wait for
+    // them too, so a test's integrationStats right after sees this letter counted.
+    const letters = (await signal.delivery.list(integrationId, {}, 1)).total;
+    return (await integrationStats(signal, integrationId, ['deadLettered'])).deadLettered >= letters && page.items[0]!;
   }, `${messageId} dead-lettered`);
 }
 
