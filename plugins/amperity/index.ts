@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, excerpt, responseHeader, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { amperityEnrichment, LINKING_SOURCES, PARAMETER_NAME, validateProfileConfig } from './profile-api.ts';
 
 /** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
@@ -158,12 +158,14 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /**
- * Whether an answer is a web page: an HTML content type, or a body that opens as HTML. Amperity
+ * Whether an answer is a web page: a body that is HTML. Read from the body alone: a content
+ * type says little (some APIs answer `text/html` by default, Slack its `ok`). Amperity
  * documents its 202 but not its body, so only what cannot be an API's answer is refused: the
  * page of a proxy or a captive portal between Signal and Amperity.
  */
-function isWebPage(response: { body: string; headers: Record<string, string> }): boolean {
-  return /text\/html/i.test(responseHeader(response.headers, 'content-type') ?? '') || /^\s*<(?:!doctype|html|head|body)\b/i.test(response.body ?? '');
+function isWebPage(response: { body: string }): boolean {
+  const body = response.body ?? '';
+  return /^\s*<(?:!doctype|html|head|body)\b/i.test(body) || /<\/(?:html|body)>/i.test(body);
 }
 
 /**
