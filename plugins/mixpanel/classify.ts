@@ -116,17 +116,15 @@ function engageRefused(response: VendorResponse): boolean {
 }
 
 /**
- * Whether a 2xx is Mixpanel's own answer: /import's JSON object (`{code, num_records_imported,
- * status}`); /engage's `{status: 1, error: null}` (verbose=1), or the bare `1` of its other
- * levels. A web page, other text, no body — or, for /engage, JSON without that status — is a
- * proxy's or a captive portal's, and says nothing of the records.
+ * Whether a 2xx is Mixpanel's own answer (its refusals, an /engage status 0 or a `code` of 400
+ * or more, are read before): a JSON object — /import's `{code, num_records_imported, status}`;
+ * /engage's `{status: 1, error: null}` (verbose=1) or, since the plugin also asks /engage for
+ * `strict=1` and Mixpanel documents no strict answer for /engage, /import's strict shape — or
+ * the bare `1` of /engage's other levels. A web page, other text or no body is a proxy's or a
+ * captive portal's, and says nothing of the records.
  */
 function isMixpanelSuccess(response: VendorResponse, engage: boolean): boolean {
-  if (engage) {
-    if (response.json === 1 || response.body.trim() === '1') return true;
-    const status = answerOf(response).status;
-    return status === 1 || status === '1';
-  }
+  if (engage && (response.json === 1 || response.body.trim() === '1')) return true;
   const json = response.json;
   return json !== null && typeof json === 'object' && !Array.isArray(json);
 }
