@@ -63,18 +63,21 @@ export function retryAfterMs(response: VendorResponse, now: number): number | un
 }
 
 /**
- * Whether a 2xx is Segment's own answer: a JSON object, `{"success": true}` as Segment answers
- * every request it can parse. A web page or other text (a proxy's or a captive portal's), no
- * body, or `success: false` says nothing of the events' being taken.
+ * Whether a 2xx is Segment's own answer: a JSON object, `{"success": true}` as Segment is seen
+ * answering every request it can parse, or no body at all (Segment documents the 200, not its
+ * body: an empty answer is not refused on a guess, as it would dead-letter every batch). A web
+ * page or other text (a proxy's or a captive portal's), or `success: false`, says nothing of
+ * the events' being taken.
  */
 function isSegmentSuccess(response: VendorResponse): boolean {
+  if ((response.body ?? '').trim() === '') return true;
   const json = response.json;
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
   return (json as Record<string, unknown>).success !== false;
 }
 
 /**
- * Segment's answers, per request. 2xx delivered when it is Segment's (a JSON object, see
+ * Segment's answers, per request. 2xx delivered when it is Segment's (a JSON object or no body, see
  * `isSegmentSuccess`); any other 2xx (a proxy's page) sent again, quoting it. 413, or a 400 about size or bare (see the file's
  * comment): a request of several events is sent again in halves (Segment names no event), down
  * to one event, dead-lettered as too large; any other 400 dead-letters the request's events with
