@@ -129,6 +129,14 @@ test('401 and 403 explain the JWT, 404 the stream; 429 and 5xx retry; other 4xx 
   }
   assert.match((classifyAmperity({ status: 404, body: '', headers: {} }) as { reason: string }).reason, /event_stream_id/);
   assert.equal(statusOf(classifyAmperity({ status: 202, body: '', headers: {} })), 'delivered');
+  const declared = amperity.successAnswer!;
+  assert.equal(statusOf(classifyAmperity({ status: declared.status!, body: String(declared.body), headers: declared.headers ?? {} })), 'delivered', 'the declared answer');
+  assert.equal(statusOf(classifyAmperity({ status: 202, body: '{"status":"accepted"}', headers: { 'content-type': 'application/json' } })), 'delivered', 'a body Amperity does not document, but no web page');
+  assert.equal(statusOf(classifyAmperity({ status: 202, body: 'Accepted', headers: { 'content-type': 'text/plain' } })), 'delivered');
+  assert.deepEqual(classifyAmperity({ status: 200, body: '<!DOCTYPE html>\n<html><body>Sign in to the guest network</body></html>', headers: { 'Content-Type': 'text/html; charset=utf-8' } }), {
+    status: 'retry', reason: 'HTTP 200 with a web page (<!DOCTYPE html> <html><body>Sign in to the guest network</body></html>): not Amperity\'s answer (202 Accepted) — a proxy? — so the event is sent again',
+  }, 'a captive portal\'s page is no delivery');
+  assert.equal(statusOf(classifyAmperity({ status: 200, body: '<html><body>proxy</body></html>', headers: {} })), 'retry', 'HTML without its content type');
   assert.equal(statusOf(classifyAmperity({ status: 429, body: '', headers: {} })), 'retry');
   assert.equal(statusOf(classifyAmperity({ status: 503, body: '', headers: {} })), 'retry');
   assert.equal(statusOf(classifyAmperity({ status: 400, body: '{"message":"bad"}', headers: {} })), 'dead_letter');

@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { amperityEnrichment, LINKING_SOURCES, PARAMETER_NAME, validateProfileConfig } from './profile-api.ts';
 
 /** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
@@ -158,10 +158,30 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /**
- * Amperity's answers: 202 accepted; 401/403 the Streaming Ingest JWT; 404 the tenant or the
- * stream; the rest as the core's default (429 and 5xx retried, other 4xx dead-lettered).
+ * Whether an answer is a web page: a body that is HTML. Read from the body alone: a content
+ * type says little (some APIs answer `text/html` by default, Slack its `ok`). Amperity
+ * documents its 202 but not its body, so only what cannot be an API's answer is refused: the
+ * page of a proxy or a captive portal between Signal and Amperity.
+ */
+function isWebPage(response: { body: string }): boolean {
+  const body = response.body ?? '';
+  return /^\s*<(?:!doctype|html|head|body)\b/i.test(body) || /<\/(?:html|body)>/i.test(body);
+}
+
+/**
+ * Amperity's answers: 202 accepted; a 2xx that is a web page (a proxy's, not Amperity's) sent
+ * again, quoting it; 401/403 the Streaming Ingest JWT; 404 the tenant or the stream; the rest as
+ * the core's default (429 and 5xx retried, other 4xx dead-lettered).
+ *
+ * @example
+ * classifyAmperity({ status: 202, body: '', headers: {} }); // { status: 'delivered' }
+ * classifyAmperity({ status: 200, body: '<html>Log in</html>', headers: { 'content-type': 'text/html' } });
+ * // { status: 'retry', reason: 'HTTP 200 with a web page (<html>Log in</html>): not Amperity\'s answer (202 Accepted) — a proxy? — so the event is sent again' }
  */
 export function classifyAmperity(response: { status: number; body: string; headers: Record<string, string> }): Classification {
+  if (response.status >= 200 && response.status < 300 && isWebPage(response)) {
+    return { status: 'retry', reason: `HTTP ${response.status} with a web page (${excerpt(response.body ?? '')}): not Amperity's answer (202 Accepted) — a proxy? — so the event is sent again` };
+  }
   if (response.status === 401 || response.status === 403) {
     return {
       status: 'dead_letter',
@@ -268,6 +288,7 @@ export default definePlugin({
       eventIds: [event.id],
     })),
   classify: (response) => classifyAmperity(response),
-  // Amperity's Streaming Ingest API: 202 Accepted (docs.amperity.com, Streaming Ingest API; the body is not documented).
+  // Amperity's Streaming Ingest API: 202 Accepted (docs.amperity.com, Streaming Ingest API; the body is not documented,
+  // so classify refuses only a 2xx that is a web page).
   successAnswer: { status: 202, body: '' },
 });

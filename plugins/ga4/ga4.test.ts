@@ -82,6 +82,27 @@ test('answers: 2xx delivered; the validation endpoint\'s messages dead-letter wi
   assert.equal((classifyGa4(answer(503)) as { status: string }).status, 'retry');
 });
 
+test('answers: a 2xx that is not GA4\'s (a captive portal\'s page, other text, a validation answer without validationMessages) is sent again, quoting it', () => {
+  const [collect] = buildRequests([{ id: 'a', event: {} as never, payload: { name: 'x', client_id: '1.1', params: {} } }], ctx());
+  const [validation] = buildRequests([{ id: 'a', event: {} as never, payload: { name: 'x', client_id: '1.1', params: {} } }], ctx({ validate_only: true }));
+  // The declared answer (GA4's 204, empty) is delivered, and the validation server's own.
+  assert.deepEqual(classifyGa4({ status: ga4.successAnswer!.status!, headers: {}, body: String(ga4.successAnswer!.body) }, collect), { status: 'delivered' });
+  assert.deepEqual(classifyGa4({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"validationMessages":[]}', json: { validationMessages: [] } }, validation), { status: 'delivered' });
+  const portal: VendorResponse = { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!DOCTYPE html>\n<html><head><title>Guest Wi-Fi</title></head><body>Accept the terms to continue</body></html>' };
+  assert.deepEqual(classifyGa4(portal, collect), {
+    status: 'retry',
+    reason: 'HTTP 200 with <!DOCTYPE html> <html><head><title>Guest Wi-Fi</title></head><body>Accept the terms to continue</body></html>: not GA4\'s answer (none from /mp/collect) — a proxy? — so the events are sent again',
+  });
+  assert.equal((classifyGa4({ status: 200, headers: {}, body: 'OK' }, collect) as { status: string }).status, 'retry', 'text that is not GA4\'s empty answer');
+  assert.equal((classifyGa4(portal, validation) as { status: string }).status, 'retry');
+  assert.deepEqual(classifyGa4({ status: 200, headers: {}, body: '{"ok":true}', json: { ok: true } }, validation), {
+    status: 'retry', reason: 'HTTP 200 with {"ok":true}: not GA4\'s answer (the validation server\'s validationMessages) — a proxy? — so the events are sent again',
+  });
+  assert.deepEqual(classifyGa4({ status: 204, headers: {}, body: '' }, validation), {
+    status: 'retry', reason: 'HTTP 204 with no body: not GA4\'s answer (the validation server\'s validationMessages) — a proxy? — so the events are sent again',
+  }, 'the validation server always answers its messages');
+});
+
 test('config: the measurement id\'s form, and no contact data as user properties', () => {
   assert.deepEqual(ga4.validateConfig!({ measurement_id: 'G-ABC123XYZ9', api_secret: 'secret-0123456789', user_properties: 'plan, email,phone_number' }), [
     { field: 'user_properties', message: 'names contact data (email, phone_number): Google\'s policy forbids sending personal information to GA4' },

@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { fitEvent, isContactTrait, MAX_EVENTS_PER_REQUEST } from './fit-to-ga4.ts';
 import { deletionConfigProblems, ga4ForgetPerson, serviceAccountToken } from './user-deletion.ts';
 
@@ -77,14 +77,41 @@ interface ValidationMessage {
   validationCode?: string;
 }
 
+/** Whether a request went to the validation server (`validate_only`), whose every answer is `{ validationMessages }`. */
+function isValidation(request: RequestDescriptor | undefined): boolean {
+  return request !== undefined && /\/debug\/mp\/collect$/.test(request.url);
+}
+
+/**
+ * Whether a 2xx is GA4's own answer: /mp/collect answers 204 with no body; the validation server
+ * a JSON object with `validationMessages`. Anything else — a web page, other text, or a JSON
+ * answer without `validationMessages` from the validation server — is a proxy's or a captive
+ * portal's, and says nothing about the events.
+ */
+function isGa4Answer(response: VendorResponse, request: RequestDescriptor | undefined): boolean {
+  if (isValidation(request)) return isObject(response.json) && Array.isArray(response.json.validationMessages);
+  return (response.body ?? '').trim() === '' || isObject(response.json);
+}
+
 /**
  * GA4's answers: production answers 2xx whatever it keeps (it validates nothing for the
- * sender), so 2xx is delivered; with `validate_only` the validation endpoint's messages
- * dead-letter the request's events with them (nothing is recorded there either way). Other
- * statuses as the core's default: Google says a non-2xx request must be fixed, not sent
+ * sender), so its empty 2xx is delivered; with `validate_only` the validation endpoint's
+ * messages dead-letter the request's events with them (nothing is recorded there either way).
+ * A 2xx that is not GA4's answer (a web page, other text: a proxy's) is sent again, quoting it.
+ * Other statuses as the core's default: Google says a non-2xx request must be fixed, not sent
  * again, and 429/5xx are the network's, retried.
+ *
+ * @example
+ * classifyGa4({ status: 204, headers: {}, body: '' }, request); // { status: 'delivered' }
+ * classifyGa4({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Sign in to Wi-Fi</html>' }, request);
+ * // { status: 'retry', reason: 'HTTP 200 with <html>Sign in to Wi-Fi</html>: not GA4\'s answer (none from /mp/collect) — a proxy? — so the events are sent again' }
  */
-export function classifyGa4(response: VendorResponse): Classification {
+export function classifyGa4(response: VendorResponse, request?: RequestDescriptor): Classification {
+  if (response.status >= 200 && response.status < 300 && !isGa4Answer(response, request)) {
+    const said = excerpt(response.body ?? '');
+    const expected = isValidation(request) ? 'the validation server\'s validationMessages' : 'none from /mp/collect';
+    return { status: 'retry', reason: `HTTP ${response.status} with ${said === '' ? 'no body' : said}: not GA4's answer (${expected}) — a proxy? — so the events are sent again` };
+  }
   if (response.status >= 200 && response.status < 300 && isObject(response.json) && Array.isArray(response.json.validationMessages)) {
     const messages = response.json.validationMessages as ValidationMessage[];
     if (messages.length > 0) {
@@ -162,9 +189,10 @@ export default definePlugin({
     return fitEvent(payload, userPropertyNames(ctx.config), traitsOf(event));
   },
   send: buildRequests,
-  classify: (response) => classifyGa4(response),
+  classify: (response, request) => classifyGa4(response, request),
   // /mp/collect answers 2xx whatever it keeps (developers.google.com/analytics/devguides/collection/protocol/ga4/validating-events):
-  // 204 No Content, empty, as observed (taggingdocs.com/ga4/fundamentals/measurement-protocol-debugging); validate_only's answer is in the unit tests.
+  // 204 No Content, empty, as observed (taggingdocs.com/ga4/fundamentals/measurement-protocol-debugging); classify
+  // sends a 2xx with another body again (a proxy's page). validate_only's answer is in the unit tests.
   successAnswer: { status: 204, body: '' },
   forgetPerson: ga4ForgetPerson,
   accessToken: serviceAccountToken,

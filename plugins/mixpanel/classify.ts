@@ -5,6 +5,8 @@
 // its reference documents) the body is `{status, error}`: status 1 when one or more updates of
 // the request were valid — not that all were, nor that the token is the project's ("This does
 // not signify a valid project token or secret") — and 0 when none was.
+// A 2xx without either answer (a web page, other text, no body) is a proxy's, not Mixpanel's:
+// the records are sent again.
 import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { authMethodOf } from './requests.ts';
 
@@ -114,8 +116,23 @@ function engageRefused(response: VendorResponse): boolean {
 }
 
 /**
- * Mixpanel's answers, for /import and /engage requests alike. 2xx delivered, unless the body
- * says otherwise (an /engage `{status: 0}`, a `code` of 400 or more); `failed_records`
+ * Whether a 2xx is Mixpanel's own answer (its refusals, an /engage status 0 or a `code` of 400
+ * or more, are read before): a JSON object — /import's `{code, num_records_imported, status}`;
+ * /engage's `{status: 1, error: null}` (verbose=1) or, since the plugin also asks /engage for
+ * `strict=1` and Mixpanel documents no strict answer for /engage, /import's strict shape — or
+ * the bare `1` of /engage's other levels. A web page, other text or no body is a proxy's or a
+ * captive portal's, and says nothing of the records.
+ */
+function isMixpanelSuccess(response: VendorResponse, engage: boolean): boolean {
+  if (engage && (response.json === 1 || response.body.trim() === '1')) return true;
+  const json = response.json;
+  return json !== null && typeof json === 'object' && !Array.isArray(json);
+}
+
+/**
+ * Mixpanel's answers, for /import and /engage requests alike. 2xx delivered when it is
+ * Mixpanel's answer (`isMixpanelSuccess`) and says nothing else (an /engage `{status: 0}`, a
+ * `code` of 400 or more); any other 2xx (a proxy's page) is sent again, quoting it; `failed_records`
  * dead-letter exactly the events they name, the others were ingested; 401/403 dead-letter the
  * request saying which credential to fix; 413 splits, and dead-letters a single event; 429 and
  * 502/503 are retried after at least 2 s (Retry-After honoured); an /engage `{status: 0}`
@@ -136,7 +153,12 @@ export function classifyMixpanel(response: VendorResponse, request: RequestDescr
     const code = typeof answer.code === 'number' ? answer.code : undefined;
     if (engage && engageRefused(response)) status = 400;
     else if (code !== undefined && code >= 400) status = code;
-    else return { status: 'delivered' };
+    else if (isMixpanelSuccess(response, engage)) return { status: 'delivered' };
+    else {
+      const body = excerpt(response.body ?? '');
+      const expected = engage ? '{"status": 1} from /engage' : 'its JSON from /import';
+      return { status: 'retry', reason: `HTTP ${status} with ${body === '' ? 'no body' : body}: not Mixpanel's answer (${expected}) — a proxy? — so the ${engage ? 'profile updates are' : 'events are'} sent again${engage ? '' : ' ($insert_id keeps Mixpanel from counting one twice)'}` };
+    }
   }
   // How Mixpanel said it: the status, or a 200 whose body refused.
   const answered = status === response.status ? `HTTP ${status}` : `HTTP ${response.status}, ${engage ? 'status 0' : `code ${status}`}`;

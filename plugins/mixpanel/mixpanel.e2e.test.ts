@@ -21,6 +21,8 @@ const SA_AUTHORIZATION = `Basic ${Buffer.from('signal.1a2b3c.mp-service-account:
 
 before(async () => {
   sim = await startVendorSim();
+  // /engage?verbose=1's documented answer to updates it took (the simulator's own default is no Mixpanel answer).
+  sim.setDefault('POST', '/engage', { status: 200, body: { status: 1, error: null } });
   signal = await startTestSignal({
     SIGNAL_TRUST_PROXY: '127.0.0.1',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
@@ -131,6 +133,17 @@ describe('Mixpanel', () => {
     await browser(main.site.key, { type: 'identify', userId: 'user-456', messageId: 'mp-identify-refused', traits: { plan: 'basic' } });
     const letter = await waitForDeadLetter(signal, main.integrationId, 'mp-identify-refused');
     assert.equal(letter.reason, "Mixpanel refused the profile update (HTTP 200, status 0): '$set' must be a dictionary of properties");
+  });
+
+  test('a 200 that is a web page (a captive portal\'s, not Mixpanel\'s {"status": 1}) is retried, then the profile update delivered', async () => {
+    const { site, integrationId } = await installed('Mixpanel portal', { project_token: TOKEN, ...SERVICE_ACCOUNT });
+    sim.script('POST', '/engage', [{ status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><body>Sign in to the guest network</body></html>' }]);
+    await browser(site.key, { type: 'identify', userId: 'user-portal', messageId: 'mp-identify-portal', traits: { plan: 'pro' } });
+    const tries = () => sim.requests({ path: '/engage' }).filter((r) => JSON.stringify(r.json).includes('user-portal'));
+    await waitUntil(async () => tries().length >= 2 || undefined, 'two tries', 20_000);
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
+    assert.equal(tries().length, 2, 'not sent after Mixpanel\'s answer');
   });
 
   test('a 400 with failed_records dead-letters exactly the refused event with Mixpanel\'s message; the others were ingested and are not sent again', async () => {

@@ -160,6 +160,28 @@ test('classify /engage (verbose=1, as its reference documents): status 1 deliver
   assert.deepEqual(token, { status: 'dead_letter', reason: 'Mixpanel refused the project token for profile updates (HTTP 200, status 0): check config.project_token (Project Settings > Access Keys) and that config.region is the project\'s data residency (US, EU or India) (Mixpanel: Invalid token)' });
 });
 
+test('classify: a 2xx that is not Mixpanel\'s answer (a captive portal\'s page, text, no body, a JSON list) is sent again, quoting it; the declared answer, and /engage\'s verbose, bare and strict answers, are delivered', () => {
+  const declared = mixpanel.successAnswer!;
+  assert.deepEqual(classifyMixpanel({ status: declared.status!, headers: declared.headers ?? {}, body: JSON.stringify(declared.body), json: declared.body }, importRequest(2), ctx()), { status: 'delivered' });
+  const portal: VendorResponse = { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>\n<head><title>Airport Wi-Fi</title></head><body>Accept to continue</body></html>' };
+  assert.deepEqual(classifyMixpanel(portal, importRequest(2), ctx()), {
+    status: 'retry',
+    reason: 'HTTP 200 with <html> <head><title>Airport Wi-Fi</title></head><body>Accept to continue</body></html>: not Mixpanel\'s answer (its JSON from /import) — a proxy? — so the events are sent again ($insert_id keeps Mixpanel from counting one twice)',
+  });
+  assert.deepEqual(classifyMixpanel(portal, engageRequest(2), ctx()), {
+    status: 'retry',
+    reason: 'HTTP 200 with <html> <head><title>Airport Wi-Fi</title></head><body>Accept to continue</body></html>: not Mixpanel\'s answer ({"status": 1} from /engage) — a proxy? — so the profile updates are sent again',
+  });
+  assert.match(reasonOf(classifyMixpanel(answer(200, ''), importRequest(1), ctx())), /^HTTP 200 with no body: not Mixpanel's answer \(its JSON from \/import\)/);
+  assert.equal((classifyMixpanel(answer(200, 'OK'), importRequest(1), ctx()) as { status: string }).status, 'retry');
+  // /engage is asked for strict=1 too, whose answer Mixpanel documents only for /import: that shape is Mixpanel's as well.
+  assert.deepEqual(classifyMixpanel(answer(200, { code: 200, num_records_imported: 1, status: 'OK' }), engageRequest(1), ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyMixpanel(answer(200, { status: 1, error: null }), engageRequest(1), ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyMixpanel(answer(200, '1'), engageRequest(1), ctx()), { status: 'delivered' }, 'the bare 1 of /engage without verbose');
+  assert.equal((classifyMixpanel(answer(200, [1]), engageRequest(1), ctx()) as { status: string }).status, 'retry', 'a JSON list');
+  assert.equal((classifyMixpanel(answer(204, ''), engageRequest(1), ctx()) as { status: string }).status, 'retry');
+});
+
 test('classify /engage: a failed_records list (its strict answer is undocumented: read as /import\'s documented one) dead-letters the updates it names', () => {
   const records = classifyMixpanel(answer(400, {
     code: 400, error: 'some data points in the request failed validation', status: 'Bad Request', num_records_imported: 2,

@@ -7,7 +7,7 @@
 // to Pixel ID …" or "Missing adsconversions scope …"; 429 "Your user agent was automatically
 // ratelimited" or "Too many requests/events within timeframe"; 500 "The service is currently
 // unavailable. No conversion events were processed."
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Reddit's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -120,8 +120,10 @@ function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescri
 /**
  * Reddit's answer as outcomes for the events of `request`:
  *
- * - 2xx: delivered (Reddit's "Successfully processed N conversion events." stays in the
- *   delivery log);
+ * - 2xx with Reddit's JSON answer (an object: `{ data: { message: "Successfully processed N
+ *   conversion events." } }`, which stays in the delivery log), or with no body: delivered; a
+ *   2xx whose body is not Reddit's JSON (a web page or other text: a proxy's or a captive
+ *   portal's) sent again, quoting it;
  * - 429: the rate limit, handled as a 429 (no try used up, the integration slowed) after
  *   Retry-After when given;
  * - 5xx and 408: retried, honouring Retry-After;
@@ -149,7 +151,13 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
   const several = request.eventIds.length > 1;
   const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    // A body-less 2xx is taken too (a 204 carries none, and nothing says Reddit never sends one):
+    // only a body that is not Reddit's JSON — a page, other text — is surely someone else's.
+    if (isRecord(response.json) || (response.body ?? '').trim() === '') return { status: 'delivered' };
+    const body = excerpt(response.body ?? '');
+    return { status: 'retry', reason: `HTTP ${status} with ${body}: not Reddit's answer (its JSON, data.message) — a proxy? — so the events are sent again (Reddit deduplicates on conversion_id)` };
+  }
   if (status === 429) {
     const wait = retryAfterMs();
     const reason = `Reddit rate limit reached (HTTP 429, ${what})`;

@@ -212,6 +212,17 @@ test('send: one POST per 1,000 events to the pixel\'s v3 URL, bearer token, its 
   assert.deepEqual(parts.flatMap((r) => r.eventIds), big.map((e) => e.id));
 });
 
+test('classify: a 2xx that is not Reddit\'s JSON answer (a captive portal\'s page, other text) is sent again, quoting it; the declared answer is delivered', () => {
+  const declared = reddit.successAnswer!;
+  assert.deepEqual(classifyReddit({ status: declared.status!, headers: declared.headers ?? {}, body: JSON.stringify(declared.body), json: declared.body }, request(2), PIXEL), { status: 'delivered' });
+  assert.deepEqual(classify(200, '<!doctype html>\n<html><title>Wi-Fi login</title><body>Please sign in</body></html>'), {
+    status: 'retry',
+    reason: 'HTTP 200 with <!doctype html> <html><title>Wi-Fi login</title><body>Please sign in</body></html>: not Reddit\'s answer (its JSON, data.message) — a proxy? — so the events are sent again (Reddit deduplicates on conversion_id)',
+  });
+  assert.equal((classify(200, 'OK') as { status: string }).status, 'retry');
+  assert.equal((classify(200, [{ ok: true }]) as { status: string }).status, 'retry', 'a JSON list');
+});
+
 test('classify: 2xx delivered; 429 a throttled retry; 5xx and 408 retried after Retry-After', () => {
   assert.deepEqual(classify(200, { data: { message: 'Successfully processed 2 conversion events.' } }), { status: 'delivered' });
   assert.deepEqual(classify(204, ''), { status: 'delivered' });

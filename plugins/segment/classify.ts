@@ -63,7 +63,22 @@ export function retryAfterMs(response: VendorResponse, now: number): number | un
 }
 
 /**
- * Segment's answers, per request. 2xx delivered. 413, or a 400 about size or bare (see the file's
+ * Whether a 2xx is Segment's own answer: a JSON object, `{"success": true}` as Segment is seen
+ * answering every request it can parse, or no body at all (Segment documents the 200, not its
+ * body: an empty answer is not refused on a guess, as it would dead-letter every batch). A web
+ * page or other text (a proxy's or a captive portal's), or `success: false`, says nothing of
+ * the events' being taken.
+ */
+function isSegmentSuccess(response: VendorResponse): boolean {
+  if ((response.body ?? '').trim() === '') return true;
+  const json = response.json;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+  return (json as Record<string, unknown>).success !== false;
+}
+
+/**
+ * Segment's answers, per request. 2xx delivered when it is Segment's (a JSON object or no body, see
+ * `isSegmentSuccess`); any other 2xx (a proxy's page) sent again, quoting it. 413, or a 400 about size or bare (see the file's
  * comment): a request of several events is sent again in halves (Segment names no event), down
  * to one event, dead-lettered as too large; any other 400 dead-letters the request's events with
  * Segment's words. 401 and 403: the write key, named. 404: the endpoint of config.region. 408, 410, 429, 460 and 5xx
@@ -76,7 +91,11 @@ export function retryAfterMs(response: VendorResponse, now: number): number | un
  */
 export function classifySegment(response: VendorResponse, request: RequestDescriptor, now: number): Classification {
   const { status } = response;
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    if (isSegmentSuccess(response)) return { status: 'delivered' };
+    const body = excerpt(response.body ?? '');
+    return { status: 'retry', reason: `HTTP ${status} with ${body === '' ? 'no body' : body}: not Segment's answer ({"success": true}) — a proxy? — so the batch is sent again (Segment drops a messageId it already has)` };
+  }
   const said = saidBy(response);
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   if (status === 400 || status === 413) {

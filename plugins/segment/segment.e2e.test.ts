@@ -107,6 +107,15 @@ describe('Segment', () => {
     assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
   });
 
+  test('a 200 that is a web page (a captive portal\'s, not Segment\'s answer) is retried, then delivered once Segment answers', async () => {
+    const { site, integrationId } = await installed('Segment portal');
+    sim.script('POST', BATCH, [{ status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><body>Sign in to the guest network</body></html>' }]);
+    await browser(site.key, { type: 'track', event: 'Portal', userId: 'user-6', messageId: 'sg-portal-1' });
+    await waitUntil(async () => byMessageId('sg-portal-1').length >= 2 || undefined, 'two tries', 20_000);
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
+  });
+
   test('a 429 waits for Retry-After, then the batch is taken: delivered, without a dead letter', async () => {
     const { site, integrationId } = await installed('Segment throttled');
     sim.script('POST', BATCH, [{ status: 429, headers: { 'Retry-After': '60', 'X-RateLimit-Reset': '60' }, body: 'Too Many Requests' }]);

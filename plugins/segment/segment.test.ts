@@ -175,6 +175,20 @@ test('classify: 200 delivered; 429 retried after Retry-After, or X-RateLimit-Res
   assert.equal(statusOf(classify(answer(408, ''))), 'retry');
 });
 
+test('classify: a 2xx that is not Segment\'s answer (a captive portal\'s page, text, success false) is sent again, quoting it; the declared answer, or no body, is delivered', () => {
+  const declared = segment.successAnswer!;
+  assert.deepEqual(classify({ status: declared.status!, headers: declared.headers ?? {}, body: JSON.stringify(declared.body), json: declared.body }), { status: 'delivered' });
+  const portal: VendorResponse = { status: 200, headers: { 'content-type': 'text/html' }, body: '<html><head><title>Hotel Wi-Fi</title></head>\n<body>Log in to continue</body></html>' };
+  assert.deepEqual(classify(portal), {
+    status: 'retry',
+    reason: 'HTTP 200 with <html><head><title>Hotel Wi-Fi</title></head> <body>Log in to continue</body></html>: not Segment\'s answer ({"success": true}) — a proxy? — so the batch is sent again (Segment drops a messageId it already has)',
+  });
+  assert.equal(statusOf(classify(answer(200, 'OK'))), 'retry', 'text');
+  assert.deepEqual(classify(answer(204, '')), { status: 'delivered' }, 'no body: Segment documents the status, not the body');
+  assert.equal(statusOf(classify(answer(200, { success: false }))), 'retry');
+  assert.equal(statusOf(classify(answer(200, [1]))), 'retry', 'a JSON list');
+});
+
 test('classify: a 413, or a 400 about size or bare ("Bad Request", Segment\'s documented size answer), halves a batch down to the event alone; a 400 saying something else dead-letters the request', () => {
   assert.deepEqual(classify(answer(400, 'Exceed payload limit')), { status: 'split', reason: 'Segment refused the batch (HTTP 400: Exceed payload limit), as it does one over its size limits: sending it in halves to find the event too large' });
   assert.equal(statusOf(classify(answer(413, 'Request Entity Too Large'))), 'split');

@@ -1,9 +1,31 @@
-import { defaultClassify, definePlugin, type Classification } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, type Classification } from '../../core/sdk/index.ts';
 
 export const VIDEOAMP_URL = 'https://api.videoamp.com/v1/conversions';
 
-/** 401/403 mean the token, whatever VideoAmp's body says; the rest is the core's default. */
+/**
+ * Whether an answer is a web page: a body that is HTML. Read from the body alone: a content
+ * type says little (some APIs answer `text/html` by default, Slack its `ok`). VideoAmp
+ * documents no success answer, so no body can be required; but a JSON API never answers a page
+ * — a proxy or a captive portal between Signal and VideoAmp does.
+ */
+function isWebPage(response: { body: string }): boolean {
+  const body = response.body ?? '';
+  return /^\s*<(?:!doctype|html|head|body)\b/i.test(body) || /<\/(?:html|body)>/i.test(body);
+}
+
+/**
+ * VideoAmp's answers: a 2xx delivered, unless it is a web page (a proxy's: sent again, quoting
+ * it); 401/403 mean the token, whatever VideoAmp's body says; the rest is the core's default
+ * (429 and 5xx retried, other 4xx dead-lettered).
+ *
+ * @example
+ * classifyVideoAmp({ status: 401, body: '{}', headers: {} });
+ * // { status: 'dead_letter', reason: 'VideoAmp refused the api_token (HTTP 401): it is invalid, expired, or scoped to another advertiser. …' }
+ */
 export function classifyVideoAmp(response: { status: number; body: string; headers: Record<string, string> }): Classification {
+  if (response.status >= 200 && response.status < 300 && isWebPage(response)) {
+    return { status: 'retry', reason: `HTTP ${response.status} with a web page (${excerpt(response.body ?? '')}): not VideoAmp's Conversions API answering — a proxy? — so the conversion is sent again` };
+  }
   if (response.status === 401 || response.status === 403) {
     return {
       status: 'dead_letter',
@@ -56,4 +78,5 @@ export default definePlugin({
       eventIds: [event.id],
     })),
   classify: (response) => classifyVideoAmp(response),
+  // No successAnswer: VideoAmp documents none (its reference is not public); any 2xx but a web page is taken.
 });

@@ -19,6 +19,16 @@ test('401 and 403 explain the token; other 4xx dead-letter; 429 and 5xx retry', 
   assert.equal(statusOf(classifyVideoAmp({ status: 502, body: '', headers: {} })), 'retry');
 });
 
+test('a 2xx is delivered whatever its body (VideoAmp documents none), unless it is a web page: a captive portal\'s or proxy\'s, sent again quoting it', () => {
+  for (const body of ['', '{}', '{"status":"ok"}', 'OK']) assert.equal(statusOf(classifyVideoAmp({ status: 200, body, headers: {} })), 'delivered', JSON.stringify(body));
+  assert.equal(statusOf(classifyVideoAmp({ status: 202, body: '', headers: {} })), 'delivered');
+  assert.deepEqual(classifyVideoAmp({ status: 200, body: '<!DOCTYPE html>\n<html><body>Sign in to the guest network</body></html>', headers: { 'Content-Type': 'text/html; charset=utf-8' } }), {
+    status: 'retry', reason: 'HTTP 200 with a web page (<!DOCTYPE html> <html><body>Sign in to the guest network</body></html>): not VideoAmp\'s Conversions API answering — a proxy? — so the conversion is sent again',
+  });
+  assert.equal(statusOf(classifyVideoAmp({ status: 200, body: '<html><body>proxy</body></html>', headers: {} })), 'retry', 'HTML without its content type');
+  assert.equal(statusOf(classifyVideoAmp({ status: 200, body: '', headers: { 'content-type': 'text/html' } })), 'delivered', 'a content type alone says little: no page came');
+});
+
 test('one POST per event with the bearer token', () => {
   const ctx = { config: { advertiser_id: '1', api_token: 'tok-123456' }, variant: 'retail', integrationId: 'i', revisionId: 'r', options: {}, now: 0 };
   const requests = videoamp.send([{ id: 'a', event: {} as never, payload: { event: 'conversion' } }, { id: 'b', event: {} as never, payload: { event: 'lead' } }], ctx);
