@@ -139,6 +139,9 @@ test('blueprints: Segment\'s ecommerce spec as Criteo\'s standard events; pages 
   const page = mapThrough('default', browserEvent({ type: 'page', event: undefined, name: 'Shoes', context: { page: { url: 'https://shop.example.com/shoes', path: '/shoes' } } } as never))!;
   assert.deepEqual(eventOf(page), { event: 'viewPage', timestamp: '2026-12-01T11:00:00.000Z' });
   assert.equal(mapThrough('retail', browserEvent({ type: 'page', event: undefined, name: 'Shoes', context: { page: { path: '/shoes' } } } as never)), null, 'retail: the home page only');
+  for (const variant of ['default', 'retail']) {
+    assert.equal(eventOf(mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Home', context: { page: { url: 'https://shop.example.com/?utm_source=x', path: '/index.html' } } } as never))).event, 'viewHome', `${variant}: a page named Home`);
+  }
   const added = eventOf(mapThrough('default', browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', price: '24.99', quantity: 3, currency: 'GBP' } })));
   assert.deepEqual(added, { event: 'addToCart', timestamp: '2026-12-01T11:00:00.000Z', item: [{ id: 'SKU-1', price: 24.99, quantity: 3 }], currency: 'GBP' });
   const names: Array<[string, string]> = [['Checkout Started', 'beginCheckout'], ['begin_checkout', 'beginCheckout'], ['Payment Info Entered', 'addPaymentInfo'], ['Signed In', 'login'], ['view_item', 'viewItem'], ['purchase', 'trackTransaction']];
