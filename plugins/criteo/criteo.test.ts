@@ -121,7 +121,7 @@ test('the documented sale: trackTransaction with the transaction id, products, c
 });
 
 test('blueprints: Segment\'s ecommerce spec as Criteo\'s standard events; pages as viewHome or viewPage; other events not sent', () => {
-  const products = [{ product_id: 'SKU-1', price: 10, quantity: 2 }, { product_id: 'SKU-2', price: 5 }];
+  const products: JsonObject[] = [{ product_id: 'SKU-1', price: 10, quantity: 2 }, { product_id: 'SKU-2', price: 5 }];
   for (const variant of ['default', 'retail']) {
     assert.deepEqual(eventOf(mapThrough(variant, browserEvent({ event: 'Product Viewed', properties: { product_id: 'SKU-1', price: 10, name: 'Shoe' } }))), { event: 'viewItem', timestamp: '2026-12-01T11:00:00.000Z', item: [{ id: 'SKU-1' }] }, `${variant}: viewItem`);
     assert.deepEqual(eventOf(mapThrough(variant, browserEvent({ event: 'Product List Viewed', properties: { list_id: 'shoes', products } }))).item, [{ id: 'SKU-1' }, { id: 'SKU-2' }], `${variant}: viewList ids`);
