@@ -64,7 +64,13 @@ export function validateCriteoConfig(config: Record<string, JsonValue>): ConfigP
   return problems;
 }
 
-/** The config's text value of `field`, trimmed; undefined when absent or blank. */
+/**
+ * The config's text value of `field`, trimmed; undefined when absent or blank.
+ *
+ * @example
+ * configText({ partner_id: ' 12345 ' }, 'partner_id'); // '12345'
+ * configText({ caller_id: '' }, 'caller_id'); // undefined
+ */
 export function configText(config: Record<string, JsonValue>, field: string): string | undefined {
   const value = config[field];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
