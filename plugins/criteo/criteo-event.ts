@@ -148,7 +148,7 @@ function criteoEvent(payload: JsonObject, event: CanonicalEvent): JsonObject {
  * agent), `id` (`mapping_key`, the caller id; `mapped_user_id`, the crto_mapped_user_id
  * cookie; `email`, its md5, sha256 and sha256_md5 hashes — never the address), `ip` (public
  * addresses only), `useragent`, `full_url`, `previous_url` (http(s) URLs), `retailer_visitor_id`
- * (the site's own visitor id, else the user id; no placeholder, no email) and `events`, this one event. A
+ * (the site's own visitor id, the anonymous id; no placeholder, no email, never the user id) and `events`, this one event. A
  * visitor whose crto_is_user_optout cookie says "true" is sent without any identifier (no id
  * fields, IP or visitor id), as Criteo's own server-side tag does. Anything else the blueprint
  * mapped is left out.
@@ -182,9 +182,10 @@ export function toCriteoBody(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   if (fullUrl !== undefined) body.full_url = fullUrl;
   const previousUrl = pageUrl(payload.previous_url);
   if (previousUrl !== undefined) body.previous_url = previousUrl;
-  // The first id that names the visitor; one that is an email is contact data, never sent in clear.
-  const visitor = anonymous ? undefined : [ids.retailer_visitor_id, ids.user_id].map(idText).find((v) => v !== undefined && !v.includes('@'));
-  if (visitor !== undefined) body.retailer_visitor_id = visitor;
+  // The site's unauthenticated visitor id only, as Criteo defines retailer_visitor_id: a user id
+  // is a customer id, which Criteo takes hashed only (never in clear); an email is contact data.
+  const visitor = anonymous ? undefined : idText(ids.retailer_visitor_id);
+  if (visitor !== undefined && !visitor.includes('@')) body.retailer_visitor_id = visitor;
   body.events = [one];
   return body;
 }

@@ -160,9 +160,11 @@ test('the events Criteo cannot use are dead-lettered alone, saying why', () => {
 });
 
 test('identity: the GUM id and caller id, no placeholder or email as the visitor id, private IPs left out; an opted-out visitor sent without identifiers', () => {
+  assert.equal(mapThrough('default', browserEvent({ event: 'Signed In', userId: 'user-1', anonymousId: 'df_visitor1' } as never))!.retailer_visitor_id, 'df_visitor1', 'the anonymous id, the site\'s visitor id');
   const known = mapThrough('default', browserEvent({ event: 'Signed In', userId: 'user-1', anonymousId: 'undefined' } as never))!;
-  assert.equal(known.retailer_visitor_id, 'user-1', 'a placeholder anonymous id is no one: the user id instead');
-  assert.equal(mapThrough('default', browserEvent({ event: 'Signed In', userId: 'jane@example.com', anonymousId: undefined } as never))!.retailer_visitor_id, undefined, 'an email is not an id');
+  assert.equal(known.retailer_visitor_id, undefined, 'a placeholder anonymous id is no one, and the user id (a customer id) is never sent in clear');
+  assert.equal(JSON.stringify(known).includes('user-1'), false);
+  assert.equal(mapThrough('default', browserEvent({ event: 'Signed In', anonymousId: 'jane@example.com' } as never))!.retailer_visitor_id, undefined, 'an email is not an id');
   const behindProxy = mapThrough('default', browserEvent({ event: 'Signed In', context: { ip: '10.0.0.7', userAgent: MAC, cookies: { crto_mapped_user_id: 'null' } } }))!;
   assert.deepEqual([behindProxy.ip, behindProxy.id], [undefined, { mapping_key: CALLER }], 'a private IP and a placeholder GUM id are nobody\'s');
   assert.deepEqual(mapThrough('default', browserEvent({ event: 'Signed In' }), { partner_id: PARTNER })!.id, { mapped_user_id: GUM }, 'no caller id configured: no mapping_key');

@@ -37,7 +37,7 @@ export default definePlugin({
     currency: { required: false, description: 'events[0].currency: ISO 4217 code of the prices.' },
     email: { required: false, description: 'id.email: the address is sent as its md5, sha256 and sha256_md5 hashes only (trimmed, lower-cased first).' },
     'ids.mapped_user_id': { required: false, description: 'id.mapped_user_id: the visitor\'s Criteo user id (GUM id), from the crto_mapped_user_id cookie Criteo\'s User Identification tag writes.' },
-    'ids.retailer_visitor_id': { required: false, description: 'retailer_visitor_id: the site\'s own visitor id (the anonymous id), else ids.user_id (no placeholder, no email).' },
+    'ids.retailer_visitor_id': { required: false, description: 'retailer_visitor_id: the site\'s own unauthenticated visitor id (the anonymous id; no placeholder, no email). Never the user id: Criteo takes a customer id hashed only.' },
     'ids.optout': { required: false, description: 'The crto_is_user_optout cookie: "true" sends the event without identifiers.' },
     ip: { required: false, description: 'The visitor\'s public IP address.' },
     useragent: { required: false, description: 'The visitor\'s user agent; also decides site_type when the config says Automatic.' },
