@@ -88,3 +88,18 @@ export function siteTypeSetting(config: Record<string, JsonValue>): SiteTypeSett
   const value = config.site_type;
   return typeof value === 'string' && (SITE_TYPES as readonly string[]).includes(value) ? (value as SiteTypeSetting) : 'auto';
 }
+
+/**
+ * What a valid config still lacks: without a caller id, no `id.mapping_key` goes with the
+ * visitor's mapped user id, the key every server-side integration of Criteo (its own among them)
+ * sends it with; the GUM id alone may then match no one, leaving the email hashes.
+ *
+ * @example
+ * criteoConfigWarnings({ partner_id: '12345' });
+ * // [{ field: 'caller_id', message: 'is not set: the visitor\'s crto_mapped_user_id goes without its mapping_key …' }]
+ * criteoConfigWarnings({ partner_id: '12345', caller_id: '123' }); // []
+ */
+export function criteoConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
+  if (configText(config, 'caller_id') !== undefined) return [];
+  return [{ field: 'caller_id', message: 'is not set: the visitor\'s crto_mapped_user_id (Criteo\'s GUM id) goes without its mapping_key, and Criteo may match the events by email hashes only; ask your Criteo contact for the caller id your User Identification tag uses' }];
+}

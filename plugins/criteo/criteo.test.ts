@@ -8,7 +8,7 @@ import {
 } from '../../core/sdk/index.ts';
 import criteo, { API_VERSION, EVENTS_URL } from './index.ts';
 import { classifyCriteo } from './classify.ts';
-import { siteTypeSetting, validateCriteoConfig } from './config.ts';
+import { criteoConfigWarnings, siteTypeSetting, validateCriteoConfig } from './config.ts';
 import { INTEGRATION_VERSION, itemsOf, toCriteoBody } from './criteo-event.ts';
 import { emailHashes } from './email-hashes.ts';
 import { siteTypeOf } from './site-type.ts';
@@ -56,6 +56,10 @@ test('config: a partner id, a caller id and a site type; ids told in words when 
   assert.match(pasted[0]!.message, /^is "https:\/\/static.criteo.net.*": a partner id is digits only \(e.g. 12345\), as Criteo gives it; give the id alone/);
   assert.deepEqual(validateCriteoConfig(config({ caller_id: 'abc' })).map((p) => p.field), ['caller_id']);
   assert.match(validateCriteoConfig(config({ caller_id: 12 })).at(0)!.message, /^is 12: give a caller id as text of digits/);
+  assert.deepEqual(criteo.configWarnings?.(config(), Date.now()), [], 'a caller id: nothing to warn about');
+  const warned = criteoConfigWarnings({ partner_id: PARTNER });
+  assert.deepEqual(warned.map((p) => p.field), ['caller_id']);
+  assert.match(warned[0]!.message, /^is not set: the visitor's crto_mapped_user_id \(Criteo's GUM id\) goes without its mapping_key/);
   assert.equal(siteTypeSetting(config()), 'auto');
   assert.equal(siteTypeSetting(config({ site_type: 'm' })), 'm');
 });

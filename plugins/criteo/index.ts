@@ -1,6 +1,6 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyCriteo } from './classify.ts';
-import { CONFIG_SCHEMA, validateCriteoConfig } from './config.ts';
+import { CONFIG_SCHEMA, criteoConfigWarnings, validateCriteoConfig } from './config.ts';
 import { MAPPED_USER_ID_COOKIE, OPTOUT_COOKIE, toCriteoBody } from './criteo-event.ts';
 import { requestFor } from './requests.ts';
 
@@ -25,6 +25,7 @@ export default definePlugin({
   signal: '^0.1.0',
   config: CONFIG_SCHEMA,
   validateConfig: validateCriteoConfig,
+  configWarnings: (config) => criteoConfigWarnings(config),
   variants: {
     default: { description: 'Page calls as viewHome (the home page) or viewPage; Segment\'s ecommerce events as Criteo\'s standard events (viewList, viewItem, addToCart, viewBasket, beginCheckout, addPaymentInfo, trackTransaction) and Signed In as login. Other track events are not sent: Criteo takes its standard events only.', blueprint: 'criteo/default.yaml' },
     retail: { description: 'The retargeting funnel only, as Criteo\'s OneTag tags it: viewHome, viewList, viewItem, viewBasket and trackTransaction; other pages and events are not sent.', blueprint: 'criteo/retail.yaml' },
