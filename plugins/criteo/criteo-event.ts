@@ -13,9 +13,15 @@ import { configText, siteTypeSetting } from './config.ts';
 import { emailHashes } from './email-hashes.ts';
 import { siteTypeOf } from './site-type.ts';
 
-/** Criteo's standard events (its OneTag's event names, which the Events API takes). */
+/** Criteo's standard events (its OneTag's event names, which the Events API takes): the ones the blueprints send. */
 export const CRITEO_EVENTS = ['viewHome', 'viewPage', 'viewList', 'viewItem', 'addToCart', 'viewBasket', 'beginCheckout', 'addPaymentInfo', 'trackTransaction', 'login'] as const;
-export type CriteoEventName = (typeof CRITEO_EVENTS)[number];
+/**
+ * The form of any other event name a custom blueprint may send (Criteo's travel and store events,
+ * or one Criteo set up for the account: the integrations of this API take other names as given):
+ * a name in the OneTag's style, letters and digits; a Segment event name with spaces is a mapping
+ * mistake.
+ */
+const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /** The events that are about products, and so need at least one product id (`item[].id`). */
 const NEEDS_ITEMS: ReadonlySet<string> = new Set(['viewList', 'viewItem', 'addToCart', 'viewBasket', 'trackTransaction']);
@@ -101,14 +107,14 @@ export function itemsOf(value: JsonValue | undefined): JsonObject[] {
   return items;
 }
 
-/** The event's name: a Criteo event the blueprint mapped, viewPage on the home page as viewHome. */
-function eventName(payload: JsonObject): CriteoEventName {
+/** The event's name: the Criteo event the blueprint mapped, viewPage on the home page as viewHome. */
+function eventName(payload: JsonObject): string {
   const name = readText(payload.event);
-  if (name === undefined || !(CRITEO_EVENTS as readonly string[]).includes(name)) {
-    throw new PermanentError(`Criteo takes its standard events only (${CRITEO_EVENTS.join(', ')}): the blueprint mapped event ${shown(payload.event)}`);
+  if (name === undefined || !EVENT_NAME.test(name)) {
+    throw new PermanentError(`Criteo takes its OneTag's event names (${CRITEO_EVENTS.join(', ')}, or another Criteo gave you, in letters and digits): the blueprint mapped event ${shown(payload.event)}`);
   }
   if (name === 'viewPage' && readText(payload.page_type)?.toLowerCase() === 'home') return 'viewHome';
-  return name as CriteoEventName;
+  return name;
 }
 
 /**

@@ -137,7 +137,7 @@ test('blueprints: Segment\'s ecommerce spec as Criteo\'s standard events; pages 
     const home = mapThrough(variant, browserEvent({ type: 'page', event: undefined, name: 'Home', properties: { path: '/' }, context: { userAgent: MAC, page: { url: 'https://shop.example.com/', path: '/' } } } as never))!;
     assert.deepEqual([home.site_type, eventOf(home).event, home.full_url], ['d', 'viewHome', 'https://shop.example.com/'], `${variant}: the home page`);
     for (const call of ['identify', 'group', 'alias', 'screen']) assert.equal(mapThrough(variant, browserEvent({ type: call, event: undefined, traits: { email: JANE } } as never)), null, `${variant}: no ${call} at Criteo`);
-    assert.equal(mapThrough(variant, browserEvent({ event: 'Newsletter Opened' })), null, `${variant}: Criteo takes its standard events only`);
+    assert.equal(mapThrough(variant, browserEvent({ event: 'Newsletter Opened' })), null, `${variant}: only Criteo's standard events are mapped`);
     assert.equal(blueprint(variant).mapEvent(browserEvent({ properties: { order_id: 'O', currency: '€€', products } })).errors.length, 1, `${variant}: an unreadable currency is an error naming it`);
   }
   const page = mapThrough('default', browserEvent({ type: 'page', event: undefined, name: 'Shoes', context: { page: { url: 'https://shop.example.com/shoes', path: '/shoes' } } } as never))!;
@@ -159,7 +159,9 @@ test('the events Criteo cannot use are dead-lettered alone, saying why', () => {
   refused(browserEvent({ properties: { order_id: 'undefined', products: [{ product_id: 'SKU-1' }] } }), /trackTransaction needs the transaction id .* mapped "undefined"/);
   refused(browserEvent({ properties: { order_id: 'O-1' } }), /^Criteo's trackTransaction needs at least one product id \(events\[0\]\.item\[\]\.id, from properties\.product_id or properties\.products\[\]\.product_id\)/);
   refused(browserEvent({ event: 'Product Viewed', properties: { name: 'Shoe' } }), /^Criteo's viewItem needs at least one product id/);
-  assert.throws(() => toCriteoBody({ event: 'customEvent' }, browserEvent(), ctx()), /Criteo takes its standard events only \(viewHome, viewPage, .*\): the blueprint mapped event "customEvent"/);
+  assert.throws(() => toCriteoBody({ event: 'Newsletter Opened' }, browserEvent(), ctx()), /Criteo takes its OneTag's event names \(viewHome, viewPage, .*, or another Criteo gave you, in letters and digits\): the blueprint mapped event "Newsletter Opened"/);
+  assert.throws(() => toCriteoBody({ event: 42 }, browserEvent(), ctx()), /the blueprint mapped event 42/);
+  assert.deepEqual(eventOf(toCriteoBody({ event: 'viewSearch' }, browserEvent(), ctx())), { event: 'viewSearch', timestamp: '2026-12-01T11:00:00.000Z' }, 'another Criteo event a custom blueprint sends (a travel event): sent as named');
   assert.throws(() => toCriteoBody({ event: 'viewBasket', items: [{ id: 'S' }], currency: 'euro' }, browserEvent(), ctx()), /ISO 4217 code .* mapped "euro"/);
 });
 

@@ -27,11 +27,11 @@ export default definePlugin({
   validateConfig: validateCriteoConfig,
   configWarnings: (config) => criteoConfigWarnings(config),
   variants: {
-    default: { description: 'Page calls as viewHome (the home page) or viewPage; Segment\'s ecommerce events as Criteo\'s standard events (viewList, viewItem, addToCart, viewBasket, beginCheckout, addPaymentInfo, trackTransaction) and Signed In as login. Other track events are not sent: Criteo takes its standard events only.', blueprint: 'criteo/default.yaml' },
+    default: { description: 'Page calls as viewHome (the home page) or viewPage; Segment\'s ecommerce events as Criteo\'s standard events (viewList, viewItem, addToCart, viewBasket, beginCheckout, addPaymentInfo, trackTransaction) and Signed In as login. Other track events are not sent: Criteo\'s events are its OneTag\'s standard events.', blueprint: 'criteo/default.yaml' },
     retail: { description: 'The retargeting funnel only, as Criteo\'s OneTag tags it: viewHome, viewList, viewItem, viewBasket and trackTransaction; other pages and events are not sent.', blueprint: 'criteo/retail.yaml' },
   },
   vendorFields: {
-    event: { required: true, description: 'events[0].event: viewHome, viewPage, viewList, viewItem, addToCart, viewBasket, beginCheckout, addPaymentInfo, trackTransaction or login (viewPage on the home page, page_type home, is sent as viewHome).' },
+    event: { required: true, description: 'events[0].event: viewHome, viewPage, viewList, viewItem, addToCart, viewBasket, beginCheckout, addPaymentInfo, trackTransaction or login, or another Criteo event name in letters and digits (viewPage on the home page, page_type home, is sent as viewHome).' },
     timestamp: { required: false, description: 'events[0].timestamp, ISO 8601 in UTC: the call\'s timestamp.' },
     items: { required: false, description: 'events[0].item: the products, { id, price, quantity }; required for viewList, viewItem, addToCart, viewBasket and trackTransaction.' },
     transaction_id: { required: false, description: 'events[0].id: the order id; required for trackTransaction.' },
