@@ -46,13 +46,29 @@ export function baseUrlOf(config: Config): string {
   return `${url.origin}${url.pathname.replace(HEC_PATH, '').replace(/\/+$/, '')}`;
 }
 
-/** The HEC token as sent, after `Splunk `: a token pasted with that word keeps working. */
+/**
+ * The HEC token as sent, after `Splunk `: a token pasted with that word keeps working.
+ *
+ * @example
+ * tokenOf({ token: 'Splunk 12345678-9abc-4def-8123-456789abcdef' }); // '12345678-9abc-4def-8123-456789abcdef'
+ */
 export const tokenOf = (config: Config): string => (text(config.token) ?? '').replace(/^Splunk\s+/i, '');
 
-/** The `Authorization` header HEC reads the token from. */
+/**
+ * The `Authorization` header HEC reads the token from.
+ *
+ * @example
+ * authorizationOf({ token: '12345678-9abc-4def-8123-456789abcdef' }); // 'Splunk 12345678-9abc-4def-8123-456789abcdef'
+ */
 export const authorizationOf = (config: Config): string => `Splunk ${tokenOf(config)}`;
 
-/** The configured index, source, sourcetype and host: each left out (the token's default applies) when unset, the sourcetype `_json`. */
+/**
+ * The configured index, source, sourcetype and host: each left out (the token's default
+ * applies) when unset, the sourcetype `_json`; in the order HEC's examples give them.
+ *
+ * @example
+ * metadataOf({ index: 'web_events' }); // { sourcetype: '_json', index: 'web_events' }
+ */
 export function metadataOf(config: Config): { index?: string; source?: string; sourcetype: string; host?: string } {
   const index = text(config.index);
   const source = text(config.source);
@@ -60,7 +76,14 @@ export function metadataOf(config: Config): { index?: string; source?: string; s
   return { ...(host === undefined ? {} : { host }), ...(source === undefined ? {} : { source }), sourcetype: text(config.sourcetype) ?? DEFAULT_SOURCETYPE, ...(index === undefined ? {} : { index }) };
 }
 
-/** The record's fields sent again as indexed fields (the default two unless the config lists others; an empty list: none). */
+/**
+ * The record's fields sent again as indexed fields (the default two unless the config lists
+ * others; an empty list: none), in the record's order.
+ *
+ * @example
+ * indexedFieldsOf({});                                        // ['type', 'event']
+ * indexedFieldsOf({ indexed_fields: ['anonymous_id', 'type'] }); // ['type', 'anonymous_id']
+ */
 export function indexedFieldsOf(config: Config): IndexableField[] {
   const list = config.indexed_fields;
   if (!Array.isArray(list)) return [...DEFAULT_INDEXED_FIELDS];
@@ -82,7 +105,7 @@ export const includesContactInfo = (config: Config): boolean => config.include_c
  * must name the channel the events were sent on; Splunk refuses a channel that is no GUID).
  *
  * @example
- * channelOf('int_1'); // '6b86b273-ff34-4ce1-9d6b-804eff5a3f57' — the same for int_1 every time
+ * channelOf('int_1'); // 'd94edfb0-0731-4631-a600-fd808056d704' — the same for int_1 every time
  */
 export function channelOf(integrationId: string): string {
   const hex = createHash('sha256').update(`splunk-hec-channel\n${integrationId}`).digest('hex');
@@ -105,6 +128,9 @@ function allowEntryProblem(entry: JsonValue): string | null {
  * The private targets the config allows (valid entries only): what a Splunk Enterprise
  * instance on your own network needs, as the core's egress guard refuses loopback, private and
  * link-local addresses otherwise.
+ *
+ * @example
+ * allowedPrivateTargets({ allow_private_targets: [' 10.0.0.0/16 ', 'not a host'] }); // ['10.0.0.0/16']
  */
 export function allowedPrivateTargets(config: Config): string[] {
   const list = config.allow_private_targets;

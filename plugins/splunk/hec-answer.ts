@@ -40,7 +40,12 @@ export function hecAnswer(response: Pick<VendorResponse, 'json'>): HecAnswer | u
   };
 }
 
-/** A web page: what a proxy, a load balancer or Splunk Web answers, never HEC. */
+/**
+ * A web page: what a proxy, a load balancer or Splunk Web answers, never HEC.
+ *
+ * @example
+ * isWebPage({ body: '<!doctype html><title>Splunk</title>' }); // true
+ */
 export const isWebPage = (response: Pick<VendorResponse, 'body'>): boolean => /^\s*<(?:!doctype|html|head|body|\?xml)\b/i.test(response.body ?? '');
 
 /**

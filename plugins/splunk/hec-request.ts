@@ -59,7 +59,14 @@ export function hecEvent(record: JsonObject, config: Record<string, JsonValue>):
   };
 }
 
-/** The request headers: the token, JSON, and the channel when indexer acknowledgment is on. */
+/**
+ * The request headers: the token, JSON, gzip when compressed, and the channel when indexer
+ * acknowledgment is on.
+ *
+ * @example
+ * hecHeaders({ config: { token: '12345678-…', indexer_acknowledgment: true }, integrationId: 'int_1' }, false);
+ * // { authorization: 'Splunk 12345678-…', 'content-type': 'application/json', 'x-splunk-request-channel': 'd94edfb0-…' }
+ */
 export function hecHeaders(ctx: Pick<PluginContext, 'config' | 'integrationId'>, gzip: boolean): Record<string, string> {
   return {
     authorization: authorizationOf(ctx.config),

@@ -27,7 +27,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => value !==
  *
  * @example
  * ackReceipt({ status: 200, headers: {}, body: '…', json: { text: 'Success', code: 0, ackId: 7 } }, request, ctx);
- * // { ackId: 7, channel: '6b86b273-ff34-4ce1-9d6b-804eff5a3f57' }
+ * // { ackId: 7, channel: 'd94edfb0-0731-4631-a600-fd808056d704' }
  */
 export function ackReceipt(response: VendorResponse, request: RequestDescriptor, ctx: Pick<PluginContext, 'config' | 'integrationId'>): JsonValue | undefined {
   if (!usesIndexerAck(ctx.config)) return undefined;
@@ -48,9 +48,9 @@ function receiptOf(receipt: JsonValue): AckReceipt | undefined {
  * the channel in `X-Splunk-Request-Channel` too, the token, `{"acks": [ackId]}`.
  *
  * @example
- * ackRequest({ ackId: 7, channel: '6b86b273-…' }, ctx);
- * // { method: 'POST', url: 'https://splunk.example.com:8088/services/collector/ack', query: [['channel', '6b86b273-…']],
- * //   headers: { authorization: 'Splunk …', 'content-type': 'application/json', 'x-splunk-request-channel': '6b86b273-…' }, body: { acks: [7] }, eventIds: [] }
+ * ackRequest({ ackId: 7, channel: 'd94edfb0-…' }, ctx);
+ * // { method: 'POST', url: 'https://splunk.example.com:8088/services/collector/ack', query: [['channel', 'd94edfb0-…']],
+ * //   headers: { authorization: 'Splunk …', 'content-type': 'application/json', 'x-splunk-request-channel': 'd94edfb0-…' }, body: { acks: [7] }, eventIds: [] }
  */
 export function ackRequest(receipt: JsonValue, ctx: PluginContext): RequestDescriptor {
   const read = receiptOf(receipt);
