@@ -37,7 +37,8 @@ function tokenRefusal(code: number, answered: string): string {
 
 /** What one event's refusal means, naming what to fix. */
 function eventRefusal(code: number, answered: string): string {
-  if (code === 15) return `HEC refused this event's indexed fields (${answered}): check config.indexed_fields (or send none with an empty list), then replay the dead letter`;
+  // Splunk answers 15 for the indexed fields and for a `time` it cannot read as a number.
+  if (code === 15) return `HEC refused this event's indexed fields or time (${answered}): check config.indexed_fields (or send none with an empty list) and what the blueprint maps to timestamp, then replay the dead letter`;
   if (code === 12 || code === 13) return `HEC found this event empty (${answered}): check what the blueprint maps (the event record needs at least message_id and type), then replay the dead letter`;
   return `HEC could not read this event (${answered}): check what the blueprint maps to it (a time Splunk cannot read, a value it refuses), then replay the dead letter`;
 }

@@ -203,7 +203,7 @@ test('classify: every documented HEC answer — delivered, retried, rate-limited
   assert.match(one.perEvent['m-2']!.reason, /^HEC could not read this event \(HTTP 400, code 6: Invalid data format\): check what the blueprint maps/);
   const fields = c(answer(400, { text: 'Error in handling indexed fields', code: 15, 'invalid-event-number': 0 }), ['m-1']) as { status: string; reason: string };
   assert.equal(fields.status, 'dead_letter');
-  assert.match(fields.reason, /config\.indexed_fields/);
+  assert.match(fields.reason, /^HEC refused this event's indexed fields or time \(HTTP 400, code 15: Error in handling indexed fields\): check config\.indexed_fields/);
   assert.match((c(answer(400, { text: 'Event field is required', code: 12, 'invalid-event-number': 0 }), ['m-1']) as { reason: string }).reason, /HEC found this event empty/);
   assert.match((c(answer(400, { text: 'Event field cannot be blank', code: 13, 'invalid-event-number': 0 }), ['m-1']) as { reason: string }).reason, /HEC found this event empty/);
   // Without a number: split until the event is alone.
