@@ -57,8 +57,9 @@ function tooLarge(request: RequestDescriptor, answered: string): Classification 
  */
 function oneEventRefused(request: RequestDescriptor, place: number, reason: string): Classification {
   const refused = request.eventIds[place];
-  if (refused === undefined) return { status: 'dead_letter', reason: `${reason} (HEC named event ${place} of a request of ${request.eventIds.length})` };
   if (request.eventIds.length === 1) return { status: 'dead_letter', reason };
+  // A number past the request's events names none of them: halves find the event instead.
+  if (refused === undefined) return { status: 'split', reason: `HEC refused event ${place} of a request of ${request.eventIds.length} events: sending them again in halves to find it` };
   const perEvent: Record<string, EventOutcome> = {};
   for (const id of request.eventIds) {
     perEvent[id] = id === refused ? { status: 'dead_letter', reason } : { status: 'retry', reason: `sent again: HEC refused another event of the request (event ${place}) and stopped there` };

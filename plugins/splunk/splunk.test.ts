@@ -206,6 +206,8 @@ test('classify: every documented HEC answer — delivered, retried, rate-limited
   assert.match(fields.reason, /^HEC refused this event's indexed fields or time \(HTTP 400, code 15: Error in handling indexed fields\): check config\.indexed_fields/);
   assert.match((c(answer(400, { text: 'Event field is required', code: 12, 'invalid-event-number': 0 }), ['m-1']) as { reason: string }).reason, /HEC found this event empty/);
   assert.match((c(answer(400, { text: 'Event field cannot be blank', code: 13, 'invalid-event-number': 0 }), ['m-1']) as { reason: string }).reason, /HEC found this event empty/);
+  // A number naming no event of the request: split to find it.
+  assert.equal(c(answer(400, { text: 'Invalid data format', code: 6, 'invalid-event-number': 9 })).status, 'split');
   // Without a number: split until the event is alone.
   assert.equal(c(answer(400, { text: 'Invalid data format', code: 6 })).status, 'split');
   assert.equal(c(answer(400, { text: 'Invalid data format', code: 6 }), ['m-1']).status, 'dead_letter');
