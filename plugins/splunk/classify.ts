@@ -1,7 +1,9 @@
 // HEC's answer to an event request. HEC answers the request as a whole, with a status code of
 // its own beside the HTTP status (Splunk's "Possible error codes" table): 0 Success; 1 token
-// disabled, 2 token required, 3 invalid authorization, 4 invalid token — the token's problem,
-// dead-lettered naming config.token; 6 invalid data format, 12 event field required, 13 event
+// disabled, 2 token required, 3 invalid authorization, 4 invalid token (and 21 invalid token,
+// 22 token disabled, which newer Splunk versions answer with a 400) — the token's problem,
+// dead-lettered naming config.token; 5 no data — the body did not arrive as sent (a proxy), naming
+// config.url and config.gzip; 6 invalid data format, 12 event field required, 13 event
 // field blank, 15 error in handling indexed fields — one event's, named by
 // `invalid-event-number`, dead-lettered alone while the request's other events are sent again;
 // 7 incorrect index — config.index; 10 data channel missing, 11 invalid data channel, 14 ACK
@@ -25,9 +27,13 @@ function retry(response: VendorResponse, reason: string, throttled = false): Eve
   return { status: 'retry', reason, ...(throttled ? { throttled: true } : {}), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }
 
+/** HEC's token codes: 1–4, and 21 (invalid token) and 22 (token disabled), their 400 forms. */
+const TOKEN_CODES = new Set([1, 2, 3, 4, 21, 22]);
+
 /** Where the token is refused, what to fix. */
 function tokenRefusal(code: number, answered: string): string {
   switch (code) {
+    case 22:
     case 1: return `HEC refused the token (${answered}): the token is disabled — enable it in Splunk (Settings > Data Inputs > HTTP Event Collector, the token's Enable), or give an enabled one in config.token; then replay the dead letters`;
     case 2: return `HEC received no token (${answered}): Signal sends config.token as Authorization: Splunk <token> — a proxy in front of HEC may drop the header; check config.url, then replay the dead letters`;
     case 3: return `HEC could not read the token (${answered}): check config.token — the Token Value alone, a GUID — then replay the dead letters`;
@@ -71,7 +77,8 @@ function oneEventRefused(request: RequestDescriptor, place: number, reason: stri
  * HEC's answer to an event request (see the file's comment):
  * - 2xx with code 0: delivered (with indexer acknowledgment on, the ackId is followed up by the
  *   processing report); another 2xx retried, naming config.url;
- * - codes 1–4 (401/403): dead-lettered naming config.token;
+ * - codes 1–4 (401/403), 21, 22 (their 400 forms): dead-lettered naming config.token;
+ * - code 5 (no data): dead-lettered naming config.url and config.gzip;
  * - codes 6, 12, 13, 15 (400): the event `invalid-event-number` names dead-lettered alone, the
  *   others sent again; without a number, split until the event is alone;
  * - code 7: dead-lettered naming config.index; codes 10, 11, 14: naming config.indexer_acknowledgment;
@@ -97,7 +104,10 @@ export function classifyHec(response: VendorResponse, request: RequestDescriptor
   if (status === 429) return retry(response, `Splunk asked Signal to slow down (${answered})`, true);
   const code = answer?.code;
   if (code !== undefined && BUSY_CODES.has(code)) return retry(response, `HEC is busy (${answered}): its queues are full, sending again later`, true);
-  if (code !== undefined && code >= 1 && code <= 4) return { status: 'dead_letter', reason: tokenRefusal(code, answered) };
+  if (code !== undefined && TOKEN_CODES.has(code)) return { status: 'dead_letter', reason: tokenRefusal(code, answered) };
+  if (code === 5) {
+    return { status: 'dead_letter', reason: `HEC found no event in the request (${answered}): Signal sent its events, so something between Signal and HEC dropped or altered the body — check config.url (a proxy in front of HEC), or turn config.gzip off if that proxy does not pass Content-Encoding: gzip; then replay the dead letters` };
+  }
   if (code !== undefined && EVENT_CODES.has(code)) {
     const reason = eventRefusal(code, answered);
     if (answer?.invalidEventNumber !== undefined) return oneEventRefused(request, answer.invalidEventNumber, reason);

@@ -188,6 +188,10 @@ test('classify: every documented HEC answer — delivered, retried, rate-limited
   assert.match(dead(answer(401, { text: 'Token is required', code: 2 })), /HEC received no token .*a proxy in front of HEC may drop the header; check config\.url/);
   assert.match(dead(answer(401, { text: 'Invalid authorization', code: 3 })), /HEC could not read the token \(HTTP 401, code 3: Invalid authorization\): check config\.token/);
   assert.match(dead(answer(403, { text: 'Invalid token', code: 4 })), /HEC does not know the token \(HTTP 403, code 4: Invalid token\): check config\.token/);
+  // Newer Splunk versions answer a refused token with a 400 and codes 21 and 22.
+  assert.match(dead(answer(400, { text: 'Invalid token', code: 21 })), /^HEC does not know the token \(HTTP 400, code 21: Invalid token\): check config\.token/);
+  assert.match(dead(answer(400, { text: 'Token disabled', code: 22 })), /^HEC refused the token \(HTTP 400, code 22: Token disabled\): the token is disabled .* config\.token/);
+  assert.match(dead(answer(400, { text: 'No data', code: 5 })), /^HEC found no event in the request \(HTTP 400, code 5: No data\): .*check config\.url .*config\.gzip off/);
   assert.match(dead(answer(400, { text: 'Incorrect index', code: 7 })), /^HEC refused the index \(HTTP 400, code 7: Incorrect index\): config\.index \(web_events\) must exist and be one of the token's Allowed Indexes/);
   assert.match(dead(answer(400, { text: 'Incorrect index', code: 7 }), { url: URL_CLOUD, token: TOKEN }), /config\.index is empty, so the token's default index was used/);
   assert.match(dead(answer(400, { text: 'Data channel is missing', code: 10 })), /the token has indexer acknowledgment on — turn on config\.indexer_acknowledgment/);
