@@ -13,13 +13,21 @@ type Config = Record<string, JsonValue>;
 export const EVENT_PATH = '/services/collector/event';
 /** HEC's indexer acknowledgment endpoint. */
 export const ACK_PATH = '/services/collector/ack';
-/** Splunk's pretrained source type for JSON events: fields extracted at search time with no props.conf of yours. */
+/**
+ * Splunk's pretrained source type for JSON: `INDEXED_EXTRACTIONS = json`, so on the event
+ * endpoint every field of the JSON `event` is an indexed field ("Automate indexed field
+ * extractions with HTTP Event Collector"), with no props.conf of yours.
+ */
 export const DEFAULT_SOURCETYPE = '_json';
 /** The event record's fields that may be indexed fields (strings, as HEC's `fields` requires). */
 export const INDEXABLE_FIELDS = ['type', 'event', 'name', 'message_id', 'user_id', 'anonymous_id', 'group_id'] as const;
 export type IndexableField = (typeof INDEXABLE_FIELDS)[number];
-/** Indexed unless the config says otherwise: what `tstats` counts by, few and small (indexed fields cost index space). */
-export const DEFAULT_INDEXED_FIELDS: readonly IndexableField[] = ['type', 'event'];
+/**
+ * None unless the config lists some: with `_json` (the default) Splunk already indexes every
+ * field of the event, and the same field sent again in HEC's `fields` is indexed twice (a
+ * search shows it with two values). For a sourcetype of your own without indexed extractions.
+ */
+export const DEFAULT_INDEXED_FIELDS: readonly IndexableField[] = [];
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -77,11 +85,11 @@ export function metadataOf(config: Config): { index?: string; source?: string; s
 }
 
 /**
- * The record's fields sent again as indexed fields (the default two unless the config lists
- * others; an empty list: none), in the record's order.
+ * The record's fields sent again as indexed fields (none unless the config lists some), in the
+ * record's order.
  *
  * @example
- * indexedFieldsOf({});                                        // ['type', 'event']
+ * indexedFieldsOf({});                                        // []
  * indexedFieldsOf({ indexed_fields: ['anonymous_id', 'type'] }); // ['type', 'anonymous_id']
  */
 export function indexedFieldsOf(config: Config): IndexableField[] {
@@ -159,7 +167,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     sourcetype: {
       type: 'string', title: 'Source Type',
-      description: 'The events\' sourcetype. Default _json, Splunk\'s pretrained JSON source type, whose fields Splunk extracts at search time (properties.revenue, context.page.url…) with nothing to configure. Give your own (signal:event) to define its props yourself.',
+      description: 'The events\' sourcetype. Default _json, Splunk\'s pretrained JSON source type (INDEXED_EXTRACTIONS = json): every field of the event (properties.revenue, context.page.url…) becomes an indexed field, searchable and countable with tstats, with nothing to configure — at the cost of index space. Give your own (signal:event) to have the fields extracted at search time instead, or to define its props yourself.',
       maxLength: 256, default: DEFAULT_SOURCETYPE, examples: ['_json'],
     },
     source: {
@@ -174,7 +182,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     indexed_fields: {
       type: 'array', title: 'Indexed Fields',
-      description: 'Fields of the event also sent as indexed fields (HEC\'s fields), so tstats can count by them: type and event unless you choose; an empty list sends none. Indexed fields take index space: keep them few. The event keeps every field either way.',
+      description: 'Fields of the event also sent as indexed fields (HEC\'s fields), so tstats can count by them with a sourcetype of your own that has no indexed extractions. None by default: with _json every field of the event is indexed already, and a field sent again here is indexed twice (searches show two values). Indexed fields take index space: keep them few. The event keeps every field either way.',
       items: { type: 'string', enum: [...INDEXABLE_FIELDS] }, maxItems: INDEXABLE_FIELDS.length, default: [...DEFAULT_INDEXED_FIELDS], examples: [['type', 'event', 'anonymous_id']],
     },
     indexer_acknowledgment: {
@@ -297,8 +305,8 @@ const CLOUD_HOST = /\.splunkcloud(?:gc)?\.com$/i;
 /**
  * Advice about a valid config: a Splunk Cloud Platform URL that is the web address rather than
  * HEC's (no `http-inputs-` prefix: those requests never reach HEC); indexer acknowledgment on
- * Splunk Cloud Platform, which offers it for Amazon Data Firehose only; a token that is not a
- * GUID.
+ * Splunk Cloud Platform, which offers it for Amazon Data Firehose only; indexed fields with
+ * `_json`, which indexes them already; a token that is not a GUID.
  *
  * @example
  * splunkConfigWarnings({ url: 'https://acme.splunkcloud.com', token: '12345678-9abc-4def-8123-456789abcdef' });
@@ -323,6 +331,11 @@ export function splunkConfigWarnings(config: Config): ConfigProblem[] {
   }
   if (cloud && usesIndexerAck(config)) {
     warnings.push({ field: 'indexer_acknowledgment', message: 'Splunk Cloud Platform offers HEC indexer acknowledgment for Amazon Data Firehose only: turn it off unless your token has it (requests are then refused with "ACK is disabled", code 14)' });
+  }
+  const sourcetype = text(config.sourcetype) ?? DEFAULT_SOURCETYPE;
+  const indexed = indexedFieldsOf(config);
+  if (sourcetype === DEFAULT_SOURCETYPE && indexed.length > 0) {
+    warnings.push({ field: 'indexed_fields', message: `with sourcetype _json Splunk already indexes every field of the event (INDEXED_EXTRACTIONS = json): ${indexed.join(', ')} would be indexed twice and show two values in searches — leave indexed_fields empty, or set a sourcetype of your own` });
   }
   const token = tokenOf(config);
   if (token !== '' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token)) {

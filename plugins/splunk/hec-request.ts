@@ -1,8 +1,8 @@
 // The HEC request: `POST {url}/services/collector/event`, `Authorization: Splunk <token>`, a
 // body of JSON event objects one after another (HEC's batch format: no array, no commas), one
 // per Signal event — `time` (epoch seconds, milliseconds as decimals), the configured `host`,
-// `source`, `sourcetype` and `index`, the event record as `event`, and the chosen indexed
-// fields as `fields` (strings only, as HEC requires). With indexer acknowledgment on, the
+// `source`, `sourcetype` and `index`, the event record as `event`, and the indexed fields the
+// config chooses, if any, as `fields` (strings only, as HEC requires). With indexer acknowledgment on, the
 // integration's channel goes in `X-Splunk-Request-Channel`; with gzip on, the body is
 // compressed (`Content-Encoding: gzip`).
 import { gzipSync } from 'node:zlib';
@@ -37,11 +37,11 @@ export function hecTime(value: JsonValue | undefined): number | undefined {
 /**
  * The JSON event object HEC indexes for one event record: `time` from the record's timestamp
  * (received_at when it has none), the config's metadata, the record as `event`, the chosen
- * indexed fields as `fields` (those the record has, as strings).
+ * indexed fields as `fields` (those the record has, as strings; none unless configured).
  *
  * @example
- * hecEvent({ message_id: 'm-1', type: 'track', event: 'Order Completed', timestamp: '2026-11-30T11:59:58.250Z' }, { index: 'web_events' });
- * // { time: 1796039998.25, sourcetype: '_json', index: 'web_events', event: { message_id: 'm-1', … }, fields: { type: 'track', event: 'Order Completed' } }
+ * hecEvent({ message_id: 'm-1', type: 'track', event: 'Order Completed', timestamp: '2026-11-30T11:59:58.250Z' }, { index: 'web_events', sourcetype: 'signal:event', indexed_fields: ['type', 'event'] });
+ * // { time: 1796039998.25, sourcetype: 'signal:event', index: 'web_events', event: { message_id: 'm-1', … }, fields: { type: 'track', event: 'Order Completed' } }
  */
 export function hecEvent(record: JsonObject, config: Record<string, JsonValue>): JsonObject {
   const time = hecTime(record.timestamp) ?? hecTime(record.received_at);
@@ -87,7 +87,7 @@ export function hecHeaders(ctx: Pick<PluginContext, 'config' | 'integrationId'>,
  * hecRequests(mapped, ctx);
  * // [{ method: 'POST', url: 'https://http-inputs-acme.splunkcloud.com/services/collector/event',
  * //    headers: { authorization: 'Splunk 12345678-…', 'content-type': 'application/json' },
- * //    body: '{"time":1796039998.25,"sourcetype":"_json","event":{…},"fields":{…}}{"time":…}', eventIds: ['m-1', 'm-2'] }]
+ * //    body: '{"time":1796039998.25,"sourcetype":"_json","event":{…}}{"time":…}', eventIds: ['m-1', 'm-2'] }]
  */
 export function hecRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const url = `${baseUrlOf(ctx.config)}${EVENT_PATH}`;

@@ -16,7 +16,8 @@ export { ackReceipt, ackRequest, INDEXER_ACK, readAck } from './indexer-ack.ts';
  * Splunk HTTP Event Collector (Splunk Cloud Platform and Splunk Enterprise): every event
  * indexed as one JSON event through HEC's event endpoint — a batch of event objects a request,
  * each with `time` in epoch seconds, the configured index, source, sourcetype (`_json` by
- * default) and host, the event record as `event`, and a few indexed `fields`; the answer read by
+ * default: every field indexed) and host, the event record as `event`, and the indexed `fields`
+ * the config chooses (none by default); the answer read by
  * HEC's status code (a refused token or index dead-lettered naming the config field, one
  * unreadable event dead-lettered alone, a busy HEC retried as a rate limit); optional indexer
  * acknowledgment followed up through the processing report; contact information left out
@@ -27,14 +28,14 @@ export { ackReceipt, ackRequest, INDEXER_ACK, readAck } from './indexer-ack.ts';
  * splunk.send(mapped, ctx);
  * // [{ method: 'POST', url: 'https://http-inputs-acme.splunkcloud.com/services/collector/event',
  * //    headers: { authorization: 'Splunk 12345678-9abc-4def-8123-456789abcdef', 'content-type': 'application/json' },
- * //    body: '{"time":1796039998.25,"sourcetype":"_json","index":"web_events","event":{"message_id":"m-1","type":"track",…},"fields":{"type":"track","event":"Order Completed"}}',
+ * //    body: '{"time":1796039998.25,"sourcetype":"_json","index":"web_events","event":{"message_id":"m-1","type":"track",…}}',
  * //    eventIds: ['m-1'] }]
  */
 export default definePlugin({
   id: 'splunk',
   name: 'Splunk (HTTP Event Collector)',
   category: 'other',
-  description: 'Sends every event to Splunk Cloud Platform or Splunk Enterprise through the HTTP Event Collector, as a JSON event with its time, your index, source, sourcetype (_json by default, searchable field by field) and host, and a few indexed fields for tstats: batched, the answer read by HEC\'s status codes (a refused token or index named, one unreadable event dead-lettered alone, a busy HEC slowed down for), optional indexer acknowledgment confirmed afterwards, contact information left out unless you include it.',
+  description: 'Sends every event to Splunk Cloud Platform or Splunk Enterprise through the HTTP Event Collector, as a JSON event with its time, your index, source, sourcetype (_json by default: every field indexed, searchable and countable with tstats) and host: batched, the answer read by HEC\'s status codes (a refused token or index named, one unreadable event dead-lettered alone, a busy HEC slowed down for), optional indexer acknowledgment confirmed afterwards, contact information left out unless you include it.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',

@@ -135,7 +135,8 @@ after(async () => {
 
 describe('Splunk HEC', () => {
   test('a browser\'s order: the documented event request — Authorization: Splunk <token>, one event object with time, metadata, the record and indexed fields, without contact information', async () => {
-    const { site, integrationId } = await install('Splunk shop', 'web_order', { source: 'signal', host: 'signal.example.com', indexed_fields: ['type', 'event', 'anonymous_id'] });
+    // A sourcetype of its own (search-time extraction), so indexed fields are worth sending (_json would index every field already).
+    const { site, integrationId } = await install('Splunk shop', 'web_order', { source: 'signal', host: 'signal.example.com', sourcetype: 'signal:event', indexed_fields: ['type', 'event', 'anonymous_id'] });
     const properties = { order_id: 'ORD-SPL-1', revenue: 74.97, currency: 'EUR', email: 'jane@example.com', products: [{ product_id: 'SKU-1', price: 74.97, quantity: 1 }] };
     await browser(site.key, { type: 'track', event: 'Order Completed', userId: 'u-spl-1', messageId: 'spl-order-1', properties });
     await delivered(integrationId, 1);
@@ -151,7 +152,7 @@ describe('Splunk HEC', () => {
     assert.equal(others.length, 0);
     const { received_at: receivedAt, context, ...record } = event!.event;
     assert.deepEqual({ ...event, event: record }, {
-      time: CALL_TIME, host: 'signal.example.com', source: 'signal', sourcetype: '_json', index: 'web_order',
+      time: CALL_TIME, host: 'signal.example.com', source: 'signal', sourcetype: 'signal:event', index: 'web_order',
       event: {
         message_id: 'spl-order-1', type: 'track', event: 'Order Completed', user_id: 'u-spl-1', anonymous_id: visitor.id, timestamp: CALL_TIMESTAMP,
         properties: { order_id: 'ORD-SPL-1', revenue: 74.97, currency: 'EUR', products: [{ product_id: 'SKU-1', price: 74.97, quantity: 1 }] },
@@ -171,6 +172,9 @@ describe('Splunk HEC', () => {
     await browser(site.key, { type: 'track', event: 'Woke', userId: 'u-spl-2', messageId: 'spl-500-1' });
     await delivered(integrationId, 1);
     assert.equal(posts('web_500').length, 2, 'the 500, then the request again');
+    // The default config: sourcetype _json (every field indexed by Splunk), so no HEC fields.
+    assert.deepEqual(Object.keys(eventsOf(posts('web_500')[1]!)[0]!), ['time', 'sourcetype', 'index', 'event']);
+    assert.equal(eventsOf(posts('web_500')[1]!)[0]!.sourcetype, '_json');
     assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 1, retried: 1, deadLettered: 0 });
     assert.equal(stored('web_500', 'spl-500-1').length, 1);
   });

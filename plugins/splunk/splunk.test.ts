@@ -71,6 +71,11 @@ test('config: HEC\'s https URL, a token, an index name Splunk takes; each proble
 test('config warnings: Splunk Cloud\'s web address instead of HEC\'s, acknowledgment on Splunk Cloud, a token that is no GUID', () => {
   assert.deepEqual(splunkConfigWarnings(CONFIG), []);
   assert.deepEqual(splunkConfigWarnings({ ...CONFIG, url: 'https://acme.splunkcloud.com:8088' }), [], 'a trial stack takes HEC on 8088');
+  // _json indexes every field already: the same fields in HEC's fields would be indexed twice.
+  assert.deepEqual(splunkConfigWarnings({ ...CONFIG, indexed_fields: ['event', 'type'] }), [
+    { field: 'indexed_fields', message: 'with sourcetype _json Splunk already indexes every field of the event (INDEXED_EXTRACTIONS = json): type, event would be indexed twice and show two values in searches — leave indexed_fields empty, or set a sourcetype of your own' },
+  ]);
+  assert.deepEqual(splunkConfigWarnings({ ...CONFIG, sourcetype: 'signal:event', indexed_fields: ['event', 'type'] }), []);
   assert.deepEqual(splunkConfigWarnings({ url: 'https://acme.splunkcloud.com', token: 'signal-token', indexer_acknowledgment: true }), [
     { field: 'url', message: 'acme.splunkcloud.com is Splunk Cloud Platform\'s web address: HEC listens on https://http-inputs-acme.splunkcloud.com (port 443), or on port 8088 of a trial stack; check the URL if deliveries fail with 404 or a web page' },
     { field: 'indexer_acknowledgment', message: 'Splunk Cloud Platform offers HEC indexer acknowledgment for Amazon Data Firehose only: turn it off unless your token has it (requests are then refused with "ACK is disabled", code 14)' },
@@ -115,10 +120,15 @@ test('the HEC event: time in epoch seconds with milliseconds, the metadata confi
   assert.equal(hecTime('2026-11-30T12:59:58.001+01:00'), 1796039998.001);
   assert.equal(hecTime('not a time'), undefined);
   const record = recordOf(browserEvent());
+  // _json indexes every field of the event already: no indexed fields unless the config lists some.
   assert.deepEqual(hecEvent(record, { ...CONFIG, source: 'signal', host: 'signal.example.com' }), {
-    time: 1796039998.25, host: 'signal.example.com', source: 'signal', sourcetype: '_json', index: 'web_events', event: record, fields: { type: 'track', event: 'Order Completed' },
+    time: 1796039998.25, host: 'signal.example.com', source: 'signal', sourcetype: '_json', index: 'web_events', event: record,
   });
-  // Nothing configured: the token's defaults, sourcetype _json; an empty list of indexed fields sends none.
+  assert.deepEqual(hecEvent(record, { ...CONFIG, sourcetype: 'signal:event', indexed_fields: ['type', 'event'] }), {
+    time: 1796039998.25, sourcetype: 'signal:event', index: 'web_events', event: record, fields: { type: 'track', event: 'Order Completed' },
+  });
+  // Nothing configured: the token's defaults, sourcetype _json, no indexed fields; an empty list sends none either.
+  assert.deepEqual(Object.keys(hecEvent(record, { url: URL_CLOUD, token: TOKEN })), ['time', 'sourcetype', 'event']);
   assert.deepEqual(Object.keys(hecEvent(record, { url: URL_CLOUD, token: TOKEN, indexed_fields: [] })), ['time', 'sourcetype', 'event']);
   assert.deepEqual(hecEvent(record, { ...CONFIG, sourcetype: 'signal:event', indexed_fields: ['anonymous_id', 'user_id', 'name'] }).fields, { user_id: 'u-123', anonymous_id: VISITOR });
   // No readable timestamp: received_at gives the time.
@@ -132,8 +142,8 @@ test('requests: the documented POST, Authorization: Splunk <token>, events conca
   assert.equal(request!.method, 'POST');
   assert.equal(request!.url, `${URL_CLOUD}/services/collector/event`);
   assert.deepEqual(request!.headers, { authorization: `Splunk ${TOKEN}`, 'content-type': 'application/json' });
-  assert.equal(request!.body, '{"time":1796039998.25,"sourcetype":"_json","index":"web_events","event":{"message_id":"m-1","type":"track","timestamp":"2026-11-30T11:59:58.250Z"},"fields":{"type":"track"}}'
-    + '{"time":1796039999,"sourcetype":"_json","index":"web_events","event":{"message_id":"m-2","type":"page","name":"Home","timestamp":"2026-11-30T11:59:59.000Z"},"fields":{"type":"page"}}');
+  assert.equal(request!.body, '{"time":1796039998.25,"sourcetype":"_json","index":"web_events","event":{"message_id":"m-1","type":"track","timestamp":"2026-11-30T11:59:58.250Z"}}'
+    + '{"time":1796039999,"sourcetype":"_json","index":"web_events","event":{"message_id":"m-2","type":"page","name":"Home","timestamp":"2026-11-30T11:59:59.000Z"}}');
   assert.deepEqual(request!.eventIds, ['m-1', 'm-2']);
   // A token pasted with the word Splunk is sent once with it.
   assert.equal(hecRequests(batch, ctx({ token: `Splunk ${TOKEN}` }))[0]!.headers!.authorization, `Splunk ${TOKEN}`);
