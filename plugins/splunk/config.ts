@@ -38,8 +38,8 @@ export const DEFAULT_INDEXED_FIELDS: readonly IndexableField[] = [];
  */
 export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-/** An HEC path pasted with the endpoint (`…/services/collector/event`, `…/services/collector`), which Signal adds itself. */
-const HEC_PATH = /\/services\/collector(?:\/event(?:\/1\.0)?|\/raw(?:\/1\.0)?|\/ack)?\/*$/;
+/** An HEC path pasted with the endpoint (`…/services/collector/event`, `…/services/collector`, the health check's), which Signal adds itself. */
+const HEC_PATH = /\/services\/collector(?:\/event(?:\/1\.0)?|\/raw(?:\/1\.0)?|\/ack|\/health(?:\/1\.0)?)?\/*$/;
 
 /**
  * HEC's base URL, without a trailing slash or a pasted HEC path: the configured URL's origin and

@@ -86,6 +86,7 @@ test('config warnings: Splunk Cloud\'s web address instead of HEC\'s, acknowledg
 test('the base URL: a pasted HEC path removed, a proxy\'s path kept; the channel a stable GUID per integration', () => {
   assert.equal(baseUrlOf({ url: `${URL_CLOUD}/services/collector/event` }), URL_CLOUD);
   assert.equal(baseUrlOf({ url: `${URL_CLOUD}/services/collector` }), URL_CLOUD);
+  assert.equal(baseUrlOf({ url: `${URL_CLOUD}/services/collector/health` }), URL_CLOUD, 'the health check\'s URL, pasted after testing it');
   assert.equal(baseUrlOf({ url: 'https://splunk.example.com:8088/' }), 'https://splunk.example.com:8088');
   assert.equal(baseUrlOf({ url: 'https://proxy.example.com/splunk/services/collector/event/1.0' }), 'https://proxy.example.com/splunk');
   assert.match(channelOf('int_1'), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
