@@ -48,6 +48,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/azure_event_hubs' },
   { plugin: './plugins/elasticsearch' },
   { plugin: './plugins/criteo' },
+  { plugin: './plugins/splunk' },
 ];
 
 export default plugins;
