@@ -115,7 +115,7 @@ export function classifyMarketingCloud(response: VendorResponse, request: Reques
     return { status: 'dead_letter', reason: `Marketing Cloud refused the ${what} (${answered}: ${said}): the installed package's API integration lacks the ${permissionOf(request)} permission, or may not reach ${targetOf(request)} from its business unit (config.account_id) — add it in Installed Packages > the package > API Integration > Edit, then replay` };
   }
   if (status === 404) {
-    return { status: 'dead_letter', reason: `Marketing Cloud found no ${targetOf(request)} (${answered}: ${said}): check the key in the config and that it exists in the business unit of config.account_id (or the package's), then replay` };
+    return { status: 'dead_letter', reason: `Marketing Cloud answered ${answered} for ${targetOf(request)} (${said}): check the key in the config and that it exists in the business unit of config.account_id (or the package's), then replay` };
   }
   if (status === 413) {
     if (several) return { status: 'split', reason: `Marketing Cloud: the request is too large (${answered}: ${said}); sending it in halves` };

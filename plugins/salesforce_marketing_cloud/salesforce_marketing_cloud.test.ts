@@ -159,7 +159,7 @@ test('classify: refusals name what to fix; several rows refused in Marketing Clo
   assert.equal(statusOf(forbidden), 'dead_letter');
   assert.match(reasonOf(forbidden), /lacks the Data Extensions: Write \(and Read\) permission/);
   assert.match(reasonOf(classifyMarketingCloud(answer(403, { message: 'Insufficient privileges', errorcode: 20002 }), journeyRequest(), ctx())), /lacks the Journeys: Execute \(and Read\) permission/);
-  assert.match(reasonOf(classifyMarketingCloud(answer(404, { message: 'Not Found', errorcode: 404 }), rowsetRequest(['a'], 'Signal_Missing'), ctx())), /found no the data extension with External Key "Signal_Missing" \(config\.traits_data_extension or config\.event_data_extensions\)/);
+  assert.match(reasonOf(classifyMarketingCloud(answer(404, { message: 'Not Found', errorcode: 404 }), rowsetRequest(['a'], 'Signal_Missing'), ctx())), /^Marketing Cloud answered HTTP 404 for the data extension with External Key "Signal_Missing" \(config\.traits_data_extension or config\.event_data_extensions\) \(Not Found \(errorcode 404\)\): check the key/);
   assert.match(reasonOf(classifyMarketingCloud(answer(401, { message: 'Not Authorized', errorcode: 0 }), rowsetRequest(['a']), ctx())), /refused the access token, also after renewing it/);
   assert.equal(statusOf(classifyMarketingCloud(answer(400, '<html>Bad Request</html>'), rowsetRequest(['a', 'b']), ctx())), 'dead_letter', 'not Marketing Cloud\'s words: no halves');
   assert.deepEqual(classifyMarketingCloud(answer(429, { message: 'Too Many Requests' }, { 'Retry-After': '30' }), rowsetRequest(['a']), ctx()), { status: 'retry', reason: 'Marketing Cloud rate-limited the API integration (HTTP 429: Too Many Requests)', retryAfterMs: 30_000 });
