@@ -1,5 +1,5 @@
 // Marketing Cloud's answers to a rowset upsert and a journey entry event. Success: 200 with the
-// rows written (a JSON array) for a rowset, 201 with an `eventInstanceId` for an entry event.
+// rows written (a JSON array; integrators also report no body) for a rowset, 201 with an `eventInstanceId` for an entry event.
 // Errors are JSON objects with a `message`, a numeric `errorcode` and `documentation`; a
 // rowset's refusal adds `additionalErrors`, each naming a column ("Email: The value for column
 // [Email] is not a valid email address") but not the row. Integrators report that a rowset is
@@ -43,11 +43,12 @@ export function saidOf(response: VendorResponse): string {
   return excerpt([one(error), ...more].filter(Boolean).join('; ') || response.body, 600);
 }
 
-/** Whether a 2xx body is Marketing Cloud's answer for the endpoint: a rowset's JSON array of rows, an entry event's eventInstanceId. */
+/** Whether a 2xx body is Marketing Cloud's answer for the endpoint: a rowset's JSON array of rows (or no body), an entry event's eventInstanceId. */
 function isSuccessAnswer(response: VendorResponse, request: RequestDescriptor): boolean {
   const json = response.json;
   const endpoint = endpointOf(request.url)?.endpoint;
-  if (endpoint === 'rowset') return Array.isArray(json);
+  // The rowset's example response is the rows written; some integrators report an empty 200. Either is Marketing Cloud's; a page is not.
+  if (endpoint === 'rowset') return Array.isArray(json) || response.body.trim() === '';
   if (endpoint === 'journey') return json !== null && typeof json === 'object' && !Array.isArray(json) && typeof (json as { eventInstanceId?: unknown }).eventInstanceId === 'string';
   return json !== null && typeof json === 'object';
 }

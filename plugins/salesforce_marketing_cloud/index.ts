@@ -50,7 +50,7 @@ export default definePlugin({
   // batch rows; a 429 is honoured with its Retry-After). 10 requests a second of 50 rows each
   // is 500 rows a second, well within what integrators report the rowset API sustains.
   rateLimit: { rps: 10, burst: 20 },
-  batch: { maxEvents: 500, maxBytes: MAX_BYTES * 2 },
+  batch: { maxEvents: 500, maxBytes: MAX_BYTES },
   accessToken: {
     usedBy: ['delivery', 'forgetPerson'],
     enabled: (config) => subdomainOf(config) !== undefined && typeof config.client_id === 'string' && config.client_id.trim() !== '' && typeof config.client_secret === 'string' && config.client_secret !== '',

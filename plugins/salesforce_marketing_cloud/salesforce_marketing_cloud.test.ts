@@ -142,6 +142,8 @@ test('classify: documented successes delivered; a 2xx that is not Marketing Clou
   assert.equal(statusOf(proxy), 'retry');
   assert.match(reasonOf(proxy), /not Marketing Cloud's answer \(a proxy\?\), so the rows are sent again/);
   assert.equal(statusOf(classifyMarketingCloud(answer(201, {}), journeyRequest(), ctx())), 'retry', 'an entry event answer without eventInstanceId');
+  assert.equal(statusOf(classifyMarketingCloud(answer(200, ''), rowsetRequest(['a']), ctx())), 'delivered', 'a rowset answered 200 without a body, as integrators report');
+  assert.equal(statusOf(classifyMarketingCloud(answer(200, { ok: true }), rowsetRequest(['a']), ctx())), 'retry', 'an object is no rowset answer');
 });
 
 test('classify: refusals name what to fix; several rows refused in Marketing Cloud\'s words are split; rate limits and failures retried', () => {
