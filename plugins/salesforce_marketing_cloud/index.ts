@@ -4,7 +4,7 @@ import { classifyMarketingCloud } from './classify.ts';
 import { CONFIG_SCHEMA, marketingCloudConfigWarnings, subdomainOf, validateMarketingCloudConfig } from './config.ts';
 import { forgetPerson } from './forget-person.ts';
 import { fitRecord } from './records.ts';
-import { buildRequests, MAX_BYTES, MAX_ROWS_PER_REQUEST } from './requests.ts';
+import { buildRequests, MAX_BYTES } from './requests.ts';
 
 export { validateMarketingCloudConfig };
 
@@ -65,5 +65,3 @@ export default definePlugin({
   successAnswer: { status: 200, body: [{ keys: { ContactKey: 'user-123' }, values: { EmailAddress: 'jane.doe@example.com', FirstName: 'Jane' } }] },
   forgetPerson,
 });
-
-export { MAX_ROWS_PER_REQUEST };
