@@ -22,8 +22,6 @@ const registry = await loadPlugins();
  */
 function configFor(id: string): Parameters<typeof runConformance>[1] {
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot' || id === 'heap') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
-  // Marketing Cloud sends nothing without a data extension or entry event named (all optional): every field's example.
-  if (id === 'salesforce_marketing_cloud') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id === 'linkedin' || id === 'google_ads' || id === 'hubspot' || id === 'azure_event_hubs') return { config: sampleConfig(registry.get(id)!, { optional: true }) };
   if (id === 'google_data_manager') {
     const { service_account_key: _key, ...config } = sampleConfig(registry.get(id)!, { optional: true });
