@@ -1,5 +1,7 @@
 // Marketing Cloud's answers to a rowset upsert and a journey entry event. Success: 200 with the
-// rows written (a JSON array; integrators also report no body) for a rowset, 201 with an `eventInstanceId` for an entry event.
+// rows written (a JSON array, Salesforce's example response) for a rowset, 201 with an
+// `eventInstanceId` for an entry event; any other 2xx (an empty body, a page) is not known to be
+// Marketing Cloud's, so the events are sent again (an upsert written twice is the same row).
 // Errors are JSON objects with a `message`, a numeric `errorcode` and `documentation`; a
 // rowset's refusal adds `additionalErrors`, each naming a column ("Email: The value for column
 // [Email] is not a valid email address") but not the row. Integrators report that a rowset is
@@ -43,12 +45,13 @@ export function saidOf(response: VendorResponse): string {
   return excerpt([one(error), ...more].filter(Boolean).join('; ') || response.body, 600);
 }
 
-/** Whether a 2xx body is Marketing Cloud's answer for the endpoint: a rowset's JSON array of rows (or no body), an entry event's eventInstanceId. */
+/** Whether a 2xx body is Marketing Cloud's answer for the endpoint: a rowset's JSON array of rows, an entry event's eventInstanceId. */
 function isSuccessAnswer(response: VendorResponse, request: RequestDescriptor): boolean {
   const json = response.json;
   const endpoint = endpointOf(request.url)?.endpoint;
-  // The rowset's example response is the rows written; some integrators report an empty 200. Either is Marketing Cloud's; a page is not.
-  if (endpoint === 'rowset') return Array.isArray(json) || response.body.trim() === '';
+  // The rowset's documented response is the rows written. An empty 200 is not documented: it is
+  // retried rather than taken as written (an intermediary's empty 200 would otherwise lose the rows).
+  if (endpoint === 'rowset') return Array.isArray(json);
   if (endpoint === 'journey') return json !== null && typeof json === 'object' && !Array.isArray(json) && typeof (json as { eventInstanceId?: unknown }).eventInstanceId === 'string';
   return json !== null && typeof json === 'object';
 }

@@ -142,7 +142,9 @@ test('classify: documented successes delivered; a 2xx that is not Marketing Clou
   assert.equal(statusOf(proxy), 'retry');
   assert.match(reasonOf(proxy), /not Marketing Cloud's answer \(a proxy\?\), so the rows are sent again/);
   assert.equal(statusOf(classifyMarketingCloud(answer(201, {}), journeyRequest(), ctx())), 'retry', 'an entry event answer without eventInstanceId');
-  assert.equal(statusOf(classifyMarketingCloud(answer(200, ''), rowsetRequest(['a']), ctx())), 'delivered', 'a rowset answered 200 without a body, as integrators report');
+  const empty = classifyMarketingCloud(answer(200, ''), rowsetRequest(['a']), ctx());
+  assert.equal(statusOf(empty), 'retry', 'a rowset answered 200 without a body: not the documented answer, so not taken as written');
+  assert.match(reasonOf(empty), /^HTTP 200 without Marketing Cloud's answer \(the rows written\): \(no body\) — not Marketing Cloud's answer/);
   assert.equal(statusOf(classifyMarketingCloud(answer(200, { ok: true }), rowsetRequest(['a']), ctx())), 'retry', 'an object is no rowset answer');
 });
 
