@@ -336,7 +336,7 @@ export function validateMarketingCloudConfig(config: Record<string, JsonValue>):
       if (Object.hasOwn(config.journey_events, name)) problems.push({ field: 'journey_events', message: `names "${name}", which event_data_extensions names too: an event either fires the entry event (which writes its own data extension) or is written as a row; remove it from one` });
     }
   }
-  if (traitsKey !== undefined && isObject(config.trait_columns) === false) {
+  if (traitsKey !== undefined && (!isObject(config.trait_columns) || Object.keys(config.trait_columns).length === 0)) {
     problems.push({ field: 'trait_columns', message: 'is needed with traits_data_extension: map at least one trait to a column (e.g. {"email": "EmailAddress"}); Marketing Cloud refuses a row with no values' });
   }
   const sends = traitsKey !== undefined

@@ -70,6 +70,7 @@ test('config: every mistake is named by its field, and the secret is never repea
   assert.deepEqual(fields({ trait_columns: { '': 'X' } }), ['trait_columns']);
   assert.deepEqual(fields({ contact_key_column: 'Contact/Key' }), ['contact_key_column']);
   assert.deepEqual(fields({ trait_columns: null }), ['trait_columns'], 'a row needs values');
+  assert.deepEqual(fields({ trait_columns: {} }), ['trait_columns'], 'an empty mapping would write no identify at all');
   assert.deepEqual(validateMarketingCloudConfig({ subdomain: SUBDOMAIN, client_id: 'i', client_secret: 's' }).map((p) => p.field), ['traits_data_extension'], 'nothing would be sent');
   for (const problem of validateMarketingCloudConfig({ ...BASE, client_secret: 'secret with space' })) assert.ok(!problem.message.includes('secret with space'));
 });
