@@ -11,10 +11,9 @@
 import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidOf } from './classify.ts';
 import { keyedByEmail, restBaseOf, subdomainOf } from './config.ts';
-import { MAX_CONTACT_KEY_CHARS } from './records.ts';
+import { EMAIL, MAX_CONTACT_KEY_CHARS } from './records.ts';
 import { headersOf } from './requests.ts';
 
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 const STATUS_PATH = '/contacts/v1/contacts/actions/delete/status';
 
 interface DeleteAnswer {

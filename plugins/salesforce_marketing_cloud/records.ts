@@ -12,8 +12,8 @@ import { columnMapOf, columnOf, eventDataExtensionFor, journeyEventFor, keyedByE
 export const ROW = 'row';
 /** The key of a journey entry event in a mapped payload: `{ ContactKey, EventDefinitionKey, Data }`. */
 export const JOURNEY = 'journey';
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
+/** One address: one `@`, no white space, commas, semicolons or brackets (also what a deletion's userId must be when contacts are keyed by email). */
+export const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** Marketing Cloud: a Contact Key is text of 254 characters at most (the Subscriber Key's limit). */
 export const MAX_CONTACT_KEY_CHARS = 254;
 
