@@ -49,6 +49,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/elasticsearch' },
   { plugin: './plugins/criteo' },
   { plugin: './plugins/splunk' },
+  { plugin: './plugins/salesforce_marketing_cloud' },
 ];
 
 export default plugins;
