@@ -11,7 +11,10 @@ import type { CanonicalEvent } from '../../core/sdk/index.ts';
  * - a page view by an anonymous visitor;
  * - an identify with an email trait;
  * - a track "Order Completed" with products (the e-commerce spec);
- * - a custom track with nested, non-ASCII properties and no user id.
+ * - a custom track with nested, non-ASCII properties and no user id;
+ * - an iOS app's purchase as Segment's mobile SDKs send it: no page, an app, device and OS in
+ *   the context (the advertising id), and the id a mobile attribution SDK gave the device in
+ *   `integrations` (AppsFlyer's, as Segment's AppsFlyer destination reads it).
  *
  * @example
  * import { CONFORMANCE_EVENTS } from './sample-events.ts';
@@ -67,5 +70,23 @@ export const CONFORMANCE_EVENTS: readonly CanonicalEvent[] = [
     timestamp: '2024-05-02T10:02:03.000Z',
     receivedAt: '2024-05-02T10:02:03.400Z',
     context: { ip: '2001:db8::42', userAgent: 'curl/8.5.0' },
+  },
+  {
+    type: 'track',
+    event: 'Order Completed',
+    messageId: 'conformance-app-order-1',
+    userId: 'u-1002',
+    anonymousId: 'F2A6C0DE-1B7E-4D39-9A51-3C1E7B0D5A10',
+    properties: { order_id: 'APP-5521', revenue: 19.99, currency: 'USD', products: [{ product_id: 'P-9', name: 'Gift card', price: 19.99, quantity: 1 }] },
+    integrations: { AppsFlyer: { appsFlyerId: '1715160000000-1234567' } },
+    timestamp: '2024-05-02T11:15:00.000Z',
+    receivedAt: '2024-05-02T11:15:00.900Z',
+    context: {
+      ip: '203.0.113.77', userAgent: 'Shop/3.2 CFNetwork/1490.0.4 Darwin/23.2.0',
+      app: { name: 'Shop', version: '3.2', build: '321', namespace: 'com.example.shop' },
+      device: { id: '8E0E4C0A-5E8B-4C6B-9F7E-2D3A1B4C5D6E', advertisingId: '6D92078A-8246-4BA4-AE5B-76104861E7DC', adTrackingEnabled: true, manufacturer: 'Apple', model: 'iPhone15,2', type: 'ios' },
+      os: { name: 'iOS', version: '17.4' },
+      library: { name: 'analytics-ios', version: '4.1.8' },
+    },
   },
 ];
