@@ -76,3 +76,4 @@ export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } 
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
+export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';

@@ -2,7 +2,7 @@
 // table), whom ClickHouse knows the requests by (a user and its password), two switches, and the
 // private networks Signal may reach a self-hosted server on; the schema the catalog shows, and
 // the checks the schema cannot make, each naming its field.
-import { literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -78,25 +78,6 @@ export function endpointOf(config: Record<string, JsonValue>): string {
 }
 
 /** A hostname, an IPv4 or IPv6 address, or a CIDR range: what an allow-list entry may be. */
-const ALLOW_ENTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
-
-/** Why an allow-list entry is refused, or null. */
-function allowEntryProblem(entry: JsonValue): string | null {
-  if (typeof entry !== 'string' || entry.trim() === '') return 'must be a hostname, an IP address or a CIDR range';
-  if (entry.length > 253 || !ALLOW_ENTRY.test(entry.trim())) return `is ${JSON.stringify(entry.slice(0, 80))}: give a hostname (clickhouse.internal), an IP address (10.0.3.7) or a CIDR range (10.0.0.0/16)`;
-  return null;
-}
-
-/**
- * The private targets the config allows (valid entries only): what a self-hosted server on your
- * own network needs, as the core's egress guard refuses loopback, private and link-local
- * addresses otherwise.
- */
-export function allowedPrivateTargets(config: Record<string, JsonValue>): string[] {
-  const list = config.allow_private_targets;
-  return Array.isArray(list) ? list.filter((entry): entry is string => allowEntryProblem(entry) === null).map((entry) => entry.trim()) : [];
-}
-
 /** The schema of the config, as the catalog shows it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
@@ -137,11 +118,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Deletes a person\'s rows when Signal is asked to forget them: a lightweight DELETE by user_id, anonymous_id and previous_id, the ids passed as query parameters, which needs ALTER DELETE on the table. The rows are hidden at once and removed from disk by the next merge of their parts (see the plugin README). On by default.',
       default: true,
     },
-    allow_private_targets: {
-      type: 'array', title: 'Allowed Private Targets',
-      description: 'Hostnames, IP addresses or CIDR ranges of a self-hosted server on your own network that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
-      items: { type: 'string', maxLength: 253 }, maxItems: 32, examples: [['10.0.0.0/16']],
-    },
+    allow_private_targets: privateTargetsField('a self-hosted server'),
   },
 };
 
@@ -170,15 +147,7 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use https (got ${url.protocol.replace(/:$/, '')})`;
   if (url.username !== '' || url.password !== '') return 'must not carry credentials: the user goes in username and the password in password';
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') return `must be the service's origin only (scheme, host and port), without a path or query: ${url.origin}`;
-  const problem = literalHostProblem(url.hostname, allow);
-  if (problem !== null) return `${problem}; add it to allow_private_targets to reach a server on your own network`;
-  // Over http the password and the rows travel in clear: only to a host on your own network.
-  // (A private address got here only allow-listed; a name counts when listed by name.)
-  const onOwnNetwork = literalHostProblem(url.hostname, []) !== null || allow.some((entry) => entry.toLowerCase() === url.hostname.toLowerCase());
-  if (url.protocol === 'http:' && !onOwnNetwork) {
-    return `uses plain http to ${url.hostname}: use the https port (8443), or list a server on your own network in allow_private_targets`;
-  }
-  return undefined;
+  return privateTargetProblem(url, allow, 'a server', 'use the https port (8443)');
 }
 
 /**
@@ -209,12 +178,7 @@ function switchProblem(value: JsonValue | undefined): string | undefined {
  */
 export function validateClickHouseConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const targets = config.allow_private_targets;
-  if (targets !== undefined && !Array.isArray(targets)) problems.push({ field: 'allow_private_targets', message: 'must be a list of hostnames, IP addresses or CIDR ranges' });
-  else (targets ?? []).forEach((entry, i) => {
-    const problem = allowEntryProblem(entry);
-    if (problem !== null) problems.push({ field: `allow_private_targets[${i}]`, message: problem });
-  });
+  problems.push(...privateTargetsProblems(config, 'clickhouse.internal'));
   const checks: Array<[string, string | undefined]> = [
     ['url', urlProblem(config.url, allowedPrivateTargets(config))],
     ['database', nameProblem(config.database, 'database', 'signal', false)],

@@ -6,9 +6,9 @@
 // vanish from every query at once) and the next merge of their parts removes them from disk;
 // the README says how to bound that wait. It waits, by default, until the rows are marked; a
 // DELETE that outlasts the core's request timeout is sent again, which is harmless.
-import { defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { CODES, clickHouseError, notClickHouseAnswer, said } from './clickhouse-error.ts';
-import { allowedPrivateTargets, endpointOf, forwardsDeletions, sqlTableName, tableName, tableOf, text, userOf } from './config.ts';
+import { endpointOf, forwardsDeletions, sqlTableName, tableName, tableOf, text, userOf } from './config.ts';
 import { authHeaders } from './insert-request.ts';
 
 /** A column the DELETE reads that the table lacks: `Unknown expression identifier`, `Missing columns`. */

@@ -11,8 +11,8 @@
 // has no column for is an error naming it, not silently dropped). The user and password go in
 // the X-ClickHouse-User / X-ClickHouse-Key headers.
 import { createHash } from 'node:crypto';
-import { splitBatch, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { allowedPrivateTargets, endpointOf, sqlTableName, tableOf, text, userOf, usesAsyncInsert } from './config.ts';
+import { allowedPrivateTargets, splitBatch, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { endpointOf, sqlTableName, tableOf, text, userOf, usesAsyncInsert } from './config.ts';
 
 /** Rows a request carries at most: enough for few, large parts; Signal's delivery jobs hold up to 500 events. */
 export const MAX_ROWS = 1000;

@@ -6,9 +6,10 @@
 // streams accept only `create`. The `_id` is derived from the event's messageId and the pipeline
 // integration: the same event always gets the same `_id`, while another pipeline's event that
 // reuses a messageId (ids are per pipeline) gets another and is not taken for a copy.
+import { allowedPrivateTargets } from '../../core/sdk/index.ts';
 import { createHash } from 'node:crypto';
 import type { JsonObject, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { allowedPrivateTargets, authHeaders, baseUrlOf, indexPatternOf } from './config.ts';
+import { authHeaders, baseUrlOf, indexPatternOf } from './config.ts';
 import { TIMESTAMP } from './document.ts';
 import { indexNameAt } from './index-name.ts';
 

@@ -4,7 +4,7 @@
 // Amazon OpenSearch Service; none for a cluster without security on your own network), two switches, and the private networks Signal may reach a self-managed
 // cluster on; the schema the catalog shows, and the checks the schema cannot make, each naming
 // its field.
-import { literalHostProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { cloudIdEndpoint } from './cloud-id.ts';
 import { DEFAULT_INDEX, indexNameProblem } from './index-name.ts';
 
@@ -107,25 +107,6 @@ export function credentialFields(config: Record<string, JsonValue>): string {
 }
 
 /** A hostname, an IPv4 or IPv6 address, or a CIDR range: what an allow-list entry may be. */
-const ALLOW_ENTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
-
-/** Why an allow-list entry is refused, or null. */
-function allowEntryProblem(entry: JsonValue): string | null {
-  if (typeof entry !== 'string' || entry.trim() === '') return 'must be a hostname, an IP address or a CIDR range';
-  if (entry.length > 253 || !ALLOW_ENTRY.test(entry.trim())) return `is ${JSON.stringify(entry.slice(0, 80))}: give a hostname (es.internal), an IP address (10.0.3.7) or a CIDR range (10.0.0.0/16)`;
-  return null;
-}
-
-/**
- * The private targets the config allows (valid entries only): what a self-managed cluster on
- * your own network needs, as the core's egress guard refuses loopback, private and link-local
- * addresses otherwise.
- */
-export function allowedPrivateTargets(config: Record<string, JsonValue>): string[] {
-  const list = config.allow_private_targets;
-  return Array.isArray(list) ? list.filter((entry): entry is string => allowEntryProblem(entry) === null).map((entry) => entry.trim()) : [];
-}
-
 /** The schema of the config, as the catalog shows it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
@@ -181,11 +162,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Deletes a person\'s documents when Signal is asked to forget them: a _delete_by_query on every index the index name gives (its date part as *), by user_id, anonymous_id and previous_id, the ids in the request body. Needs the read and delete privileges on those indices. On by default.',
       default: true,
     },
-    allow_private_targets: {
-      type: 'array', title: 'Allowed Private Targets',
-      description: 'Hostnames, IP addresses or CIDR ranges of a self-managed cluster on your own network that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
-      items: { type: 'string', maxLength: 253 }, maxItems: 32, examples: [['10.0.0.0/16']],
-    },
+    allow_private_targets: privateTargetsField('a self-managed cluster'),
   },
 };
 
@@ -202,12 +179,7 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
   if (url.username !== '' || url.password !== '') return 'must not carry credentials: give an API key in api_key, or the user in username and the password in password';
   if (url.search !== '' || url.hash !== '') return `must be the cluster's endpoint without a query or fragment: ${url.origin}${url.pathname}`;
   if (/\/_/.test(url.pathname)) return `must be the cluster's endpoint, not an API's (${url.pathname}): Signal adds /_bulk and /_delete_by_query itself`;
-  const problem = literalHostProblem(url.hostname, allow);
-  if (problem !== null) return `${problem}; add it to allow_private_targets to reach a cluster on your own network`;
-  // Over http the credential and the documents travel in clear: only to a host on your own network.
-  const onOwnNetwork = literalHostProblem(url.hostname, []) !== null || allow.some((entry) => entry.toLowerCase() === url.hostname.toLowerCase());
-  if (url.protocol === 'http:' && !onOwnNetwork) return `uses plain http to ${url.hostname}: use https, or list a cluster on your own network in allow_private_targets`;
-  return undefined;
+  return privateTargetProblem(url, allow, 'a cluster');
 }
 
 /** Header values go out as Latin-1 bytes: only printable ASCII reaches the cluster as typed. */
@@ -242,12 +214,7 @@ function switchProblem(value: JsonValue | undefined): string | undefined {
  */
 export function validateElasticsearchConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const targets = config.allow_private_targets;
-  if (targets !== undefined && !Array.isArray(targets)) problems.push({ field: 'allow_private_targets', message: 'must be a list of hostnames, IP addresses or CIDR ranges' });
-  else (targets ?? []).forEach((entry, i) => {
-    const problem = allowEntryProblem(entry);
-    if (problem !== null) problems.push({ field: `allow_private_targets[${i}]`, message: problem });
-  });
+  problems.push(...privateTargetsProblems(config, 'es.internal'));
   const user = text(config.username);
   const password = text(config.password);
   const awsKeyId = text(config.aws_access_key_id);

@@ -10,8 +10,8 @@
 // indices' next refresh, within a second by default). The answer counts what was deleted
 // and lists `failures`; a deletion with failures is tried again, and a retry deletes what the
 // last one left.
-import { defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { allowedPrivateTargets, authHeaders, baseUrlOf, credentialFields, forwardsDeletions, indexPatternOf } from './config.ts';
+import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { authHeaders, baseUrlOf, credentialFields, forwardsDeletions, indexPatternOf } from './config.ts';
 import { answerError, isRecord, isWebPage, said } from './elastic-error.ts';
 import { indexWildcard } from './index-name.ts';
 

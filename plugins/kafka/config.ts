@@ -4,7 +4,7 @@
 // records), how many records a request carries, and the private networks Signal may reach a
 // self-managed REST Proxy on; the schema the catalog shows and the checks the schema cannot make,
 // each naming its field.
-import { literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const RECORD_KEYS = ['person', 'anonymous_id', 'message_id', 'none'] as const;
 export type RecordKeyChoice = (typeof RECORD_KEYS)[number];
@@ -22,9 +22,6 @@ const CONFLUENT_CLOUD_HOST = /(^|\.)confluent\.cloud$/i;
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 /** Cluster ids: Confluent Cloud's `lkc-…`, a self-managed cluster's base64url id (`xFhUvurESIeeCI87SXWR-Q`). */
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-/** Allow-list entries: a hostname, an IPv4 or IPv6 address, or a CIDR range. */
-const ALLOW_ENTRY = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|[0-9a-fA-F:.]+(?:\/\d{1,3})?)$/;
-
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
  *
@@ -103,23 +100,6 @@ export function authorizationOf(config: Record<string, JsonValue>): string | und
   return `Basic ${Buffer.from(`${key ?? ''}:${secret ?? ''}`, 'utf8').toString('base64')}`;
 }
 
-/** Why an allow-list entry is unusable, or null. */
-function allowEntryProblem(entry: JsonValue): string | null {
-  if (typeof entry !== 'string' || entry.trim() === '') return 'must be a hostname, an IP address or a CIDR range';
-  if (entry.length > 253 || !ALLOW_ENTRY.test(entry.trim())) return `is ${JSON.stringify(entry.slice(0, 80))}: give a hostname (kafka-rest.internal), an IP address (10.0.3.7) or a CIDR range (10.0.0.0/16)`;
-  if (/\/0$/.test(entry.trim())) return 'must not allow every address (/0): list the ranges your REST Proxy is on';
-  return null;
-}
-
-/**
- * The private targets the config allows (valid entries only): what a REST Proxy on your own
- * network needs, as the core's egress guard refuses loopback, private and link-local addresses.
- */
-export function allowedPrivateTargets(config: Record<string, JsonValue>): string[] {
-  const list = config.allow_private_targets;
-  return Array.isArray(list) ? list.filter((entry): entry is string => allowEntryProblem(entry) === null).map((entry) => entry.trim()) : [];
-}
-
 /** The schema of the config, as the catalog shows it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
@@ -172,11 +152,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: `How many records one request carries, as a stream of JSON objects that Kafka REST answers with one delivery report each (1 to ${MAX_RECORDS_PER_REQUEST}, default ${DEFAULT_RECORDS_PER_REQUEST}). Set 1 for a REST endpoint that takes one record a request.`,
       minimum: 1, maximum: MAX_RECORDS_PER_REQUEST, default: DEFAULT_RECORDS_PER_REQUEST,
     },
-    allow_private_targets: {
-      type: 'array', title: 'Allowed Private Targets',
-      description: 'Hostnames, IP addresses or CIDR ranges of a self-managed REST Proxy on your own network (or of a Confluent Cloud endpoint reached over private networking, whose name resolves to a private address) that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
-      items: { type: 'string', maxLength: 253 }, maxItems: 32, examples: [['10.0.0.0/16']],
-    },
+    allow_private_targets: privateTargetsField('a self-managed REST Proxy', 'or of a Confluent Cloud endpoint reached over private networking, whose name resolves to a private address'),
   },
 };
 
@@ -197,12 +173,7 @@ function endpointProblem(config: Record<string, JsonValue>, allow: string[]): st
     const base = `${url.origin}${path.replace(/\/v3(?:\/.*)?$|\/clusters(?:\/.*)?$/, '')}`;
     return `must be the endpoint without the API's path (Signal adds ${isConfluentCloudHost(url.hostname) ? '/kafka/v3' : '/v3'}/clusters/<cluster_id>/topics/<topic>/records): ${isConfluentCloudHost(url.hostname) ? url.origin : base}`;
   }
-  const problem = literalHostProblem(url.hostname, allow);
-  if (problem !== null) return `${problem}; add it to allow_private_targets to reach a REST Proxy on your own network`;
-  // Over http the credentials and the records travel in clear: only to a host on your own network.
-  const onOwnNetwork = literalHostProblem(url.hostname, []) !== null || allow.some((entry) => entry.toLowerCase() === url.hostname.toLowerCase());
-  if (url.protocol === 'http:' && !onOwnNetwork) return `uses plain http to ${url.hostname}: use https, or list a REST Proxy on your own network in allow_private_targets`;
-  return undefined;
+  return privateTargetProblem(url, allow, 'a REST Proxy');
 }
 
 /** Whether the config's endpoint is Confluent Cloud's. */
@@ -257,12 +228,7 @@ function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] 
  */
 export function validateKafkaConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const targets = config.allow_private_targets;
-  if (targets !== undefined && !Array.isArray(targets)) problems.push({ field: 'allow_private_targets', message: 'must be a list of hostnames, IP addresses or CIDR ranges' });
-  else (targets ?? []).forEach((entry, i) => {
-    const problem = allowEntryProblem(entry);
-    if (problem !== null) problems.push({ field: `allow_private_targets[${i}]`, message: problem });
-  });
+  problems.push(...privateTargetsProblems(config, 'kafka-rest.internal'));
   const checks: Array<[string, string | undefined]> = [
     ['rest_endpoint', endpointProblem(config, allowedPrivateTargets(config))],
     ['cluster_id', clusterProblem(config)],

@@ -7,8 +7,8 @@
 // whose report says it failed is sent again alone. No partition and no timestamp are given: the
 // key picks the partition, and the broker stamps the record when it is appended (a topic's
 // time-based retention then runs from the delivery, not from an event sent days late).
-import { usableId, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { allowedPrivateTargets, authorizationOf, includesContactInfo, recordKeyChoiceOf, recordsPerRequestOf, recordsUrlOf, type RecordKeyChoice } from './config.ts';
+import { allowedPrivateTargets, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { authorizationOf, includesContactInfo, recordKeyChoiceOf, recordsPerRequestOf, recordsUrlOf, type RecordKeyChoice } from './config.ts';
 import { hashedId, isContactInfo } from './topic-record.ts';
 
 /** Most bytes of one request body (a record larger on its own goes alone: the topic's limit decides). */

@@ -5,7 +5,7 @@
 // self-hosted Splunk on; the schema the catalog shows, and the checks the schema cannot make,
 // each naming its field.
 import { createHash } from 'node:crypto';
-import { literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 type Config = Record<string, JsonValue>;
 
@@ -123,28 +123,6 @@ export function channelOf(integrationId: string): string {
 }
 
 /** A hostname, an IPv4 or IPv6 address, or a CIDR range: what an allow-list entry may be. */
-const ALLOW_ENTRY = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9.]+(?:\/\d{1,2})?|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
-
-/** Why an allow-list entry is refused, or null. */
-function allowEntryProblem(entry: JsonValue): string | null {
-  if (typeof entry !== 'string' || entry.trim() === '') return 'must be a hostname, an IP address or a CIDR range';
-  if (entry.length > 253 || !ALLOW_ENTRY.test(entry.trim())) return `is ${JSON.stringify(entry.slice(0, 80))}: give a hostname (splunk.internal), an IP address (10.0.3.7) or a CIDR range (10.0.0.0/16)`;
-  return null;
-}
-
-/**
- * The private targets the config allows (valid entries only): what a Splunk Enterprise
- * instance on your own network needs, as the core's egress guard refuses loopback, private and
- * link-local addresses otherwise.
- *
- * @example
- * allowedPrivateTargets({ allow_private_targets: [' 10.0.0.0/16 ', 'not a host'] }); // ['10.0.0.0/16']
- */
-export function allowedPrivateTargets(config: Config): string[] {
-  const list = config.allow_private_targets;
-  return Array.isArray(list) ? list.filter((entry): entry is string => allowEntryProblem(entry) === null).map((entry) => entry.trim()) : [];
-}
-
 /** The schema of the config, as the catalog shows it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
@@ -200,11 +178,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Off (the default): events carry no contact information — no email, phone, names, addresses or birth dates in properties, traits or context, no IP address, URLs without query strings, and an id that is an email or phone goes as sha256:<hex> of it. On: events keep what the blueprint maps, personal data included (Splunk offers no API to delete it again: see the plugin README).',
       default: false,
     },
-    allow_private_targets: {
-      type: 'array', title: 'Allowed Private Targets',
-      description: 'Hostnames, IP addresses or CIDR ranges of a Splunk Enterprise instance (or heavy forwarder) on your own network that Signal may reach although they are loopback or private addresses (refused otherwise). Plain http is allowed only to these.',
-      items: { type: 'string', maxLength: 253 }, maxItems: 32, examples: [['10.0.0.0/16']],
-    },
+    allow_private_targets: privateTargetsField('a Splunk Enterprise instance (or heavy forwarder)'),
   },
 };
 
@@ -221,12 +195,7 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
   if (url.username !== '' || url.password !== '') return 'must not carry credentials: give the HEC token in token';
   if (url.search !== '' || url.hash !== '') return `must be HEC's URL without a query or fragment (the token goes in token, the index in index): ${url.origin}${url.pathname}`;
   if (/\/services\/collector\/raw/.test(url.pathname)) return 'names HEC\'s raw endpoint: Signal sends JSON events to /services/collector/event; give the URL without the path';
-  const problem = literalHostProblem(url.hostname, allow);
-  if (problem !== null) return `${problem}; add it to allow_private_targets to reach a Splunk instance on your own network`;
-  // Over http the token and the events travel in clear: only to a host on your own network.
-  const onOwnNetwork = literalHostProblem(url.hostname, []) !== null || allow.some((entry) => entry.toLowerCase() === url.hostname.toLowerCase());
-  if (url.protocol === 'http:' && !onOwnNetwork) return `uses plain http to ${url.hostname}: use https, or list a Splunk instance on your own network in allow_private_targets`;
-  return undefined;
+  return privateTargetProblem(url, allow, 'a Splunk instance');
 }
 
 function tokenProblem(value: JsonValue | undefined): string | undefined {
@@ -273,12 +242,7 @@ function switchProblem(value: JsonValue | undefined): string | undefined {
  */
 export function validateSplunkConfig(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const targets = config.allow_private_targets;
-  if (targets !== undefined && !Array.isArray(targets)) problems.push({ field: 'allow_private_targets', message: 'must be a list of hostnames, IP addresses or CIDR ranges' });
-  else (targets ?? []).forEach((entry, i) => {
-    const problem = allowEntryProblem(entry);
-    if (problem !== null) problems.push({ field: `allow_private_targets[${i}]`, message: problem });
-  });
+  problems.push(...privateTargetsProblems(config, 'splunk.internal'));
   const fields = config.indexed_fields;
   if (fields !== undefined && !Array.isArray(fields)) problems.push({ field: 'indexed_fields', message: `must be a list of field names, from: ${INDEXABLE_FIELDS.join(', ')}` });
   else (fields ?? []).forEach((entry, i) => {

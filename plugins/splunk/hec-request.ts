@@ -6,8 +6,8 @@
 // integration's channel goes in `X-Splunk-Request-Channel`; with gzip on, the body is
 // compressed (`Content-Encoding: gzip`).
 import { gzipSync } from 'node:zlib';
-import { readInstantMs, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { allowedPrivateTargets, authorizationOf, baseUrlOf, channelOf, compresses, EVENT_PATH, indexedFieldsOf, metadataOf, usesIndexerAck } from './config.ts';
+import { allowedPrivateTargets, readInstantMs, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { authorizationOf, baseUrlOf, channelOf, compresses, EVENT_PATH, indexedFieldsOf, metadataOf, usesIndexerAck } from './config.ts';
 
 /**
  * Events a request carries at most: Signal's choice — HEC sets no count, and the answer to a

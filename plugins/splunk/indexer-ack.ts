@@ -10,7 +10,8 @@
 // another indexer behind a load balancer), so a re-send could index them twice — replay the
 // period from Signal's stored events if a search shows Splunk lost them.
 import type { JsonValue, PluginContext, ProcessingReport, ProcessingReportReading, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
-import { ACK_PATH, allowedPrivateTargets, authorizationOf, baseUrlOf, channelOf, usesIndexerAck } from './config.ts';
+import { allowedPrivateTargets } from '../../core/sdk/index.ts';
+import { ACK_PATH, authorizationOf, baseUrlOf, channelOf, usesIndexerAck } from './config.ts';
 import { hecAnswer } from './hec-answer.ts';
 
 /** What the processing report follows: the ackId HEC answered and the channel it was sent on. */
