@@ -360,10 +360,12 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     }
 
     if (config.roles.has('admin')) {
+      const adminAuthFailures = { missing: 0, invalid: 0, readOnly: 0 };
       const admin = await buildAdminApp({
         services,
         token: adminToken,
         access: { tokens: createAdminTokens(pool), audit: createAuditLog(pool, log) },
+        authFailures: adminAuthFailures,
         logger,
         graphql: [
           { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
@@ -375,7 +377,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         ],
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
-          await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats(), configWarnings: () => integrations.assignedConfigWarnings() });
+          await app.register(metricsRoute, { pool, stats, admin: deliveryAdmin, collect: () => committer.stats(), configWarnings: () => integrations.assignedConfigWarnings(), authFailures: adminAuthFailures });
           await app.register(deliveryRestRoutes, { admin: deliveryAdmin });
           // An admin-only node needs its own readiness probe (the collect listener has one).
           app.get('/readyz', readinessHandler(pool));

@@ -104,6 +104,25 @@ describe('named admin tokens', () => {
     assert.deepEqual(refusals, ['POST /v1/admin/integration-catalog/:vendor/install', 'createAdminToken', 'createPipeline']);
   });
 
+  test('refused requests are counted for /metrics by why: no token, an unknown or revoked one, a read_only change', async () => {
+    const count = async (reason: string): Promise<number> => {
+      const text = await (await fetch(`${signal.adminUrl}/metrics`, { headers: { authorization: `Bearer ${signal.adminToken}` } })).text();
+      const line = text.split('\n').find((l) => l.startsWith(`signal_admin_auth_failures_total{reason="${reason}"}`));
+      assert.ok(line, `${reason} is exposed`);
+      return Number(line.split(' ').at(-1));
+    };
+    const before = { missing: await count('missing_token'), invalid: await count('invalid_token'), readOnly: await count('read_only') };
+    await fetch(`${signal.adminUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ pipelines { id } }"}' });
+    await restAs('sig_admin_guessed', 'GET', '/v1/admin/integration-catalog');
+    await restAs('sig_admin_guessed_again', 'GET', '/v1/admin/integration-catalog');
+    const { token } = await createToken('dashboards', 'read_only');
+    await graphqlAs(token, 'mutation { createPipeline(name: "No") { key } }');
+    await restAs(token, 'POST', '/v1/admin/integrations', {});
+    assert.equal(await count('missing_token'), before.missing + 1);
+    assert.equal(await count('invalid_token'), before.invalid + 2);
+    assert.equal(await count('read_only'), before.readOnly + 2);
+  });
+
   test('names: one active token a name (409 naming the field), blank names and unknown roles refused', async () => {
     await createToken('oncall', 'read_only');
     const again = await signal.graphql('mutation { createAdminToken(name: "oncall", role: admin) { id } }');

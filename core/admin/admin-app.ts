@@ -7,7 +7,7 @@ import { installErrorHandling, sendError } from '../collect/error-handler.ts';
 import { jsonBodyParser, MAX_NESTING_DEPTH } from '../collect/json-body.ts';
 import { SignalError } from '../errors.ts';
 import { adminAuditTypeDefs, auditMutations, createAdminAuditResolvers } from './admin-audit-graphql.ts';
-import { actorOf, createAdminAuth } from './admin-auth.ts';
+import { actorOf, createAdminAuth, type AdminAuthFailures } from './admin-auth.ts';
 import type { AdminTokens } from './admin-tokens.ts';
 import type { AuditLog } from './audit-log.ts';
 import { adminRestRoutes } from './admin-rest-routes.ts';
@@ -26,6 +26,8 @@ export interface AdminAppDeps {
   graphql?: Array<{ typeDefs: string; resolvers: IResolvers }>;
   /** Named admin tokens beside `token`, and the audit log of changes; both or neither. */
   access?: { tokens: AdminTokens; audit: AuditLog };
+  /** Counts refused requests (for `/metrics`). */
+  authFailures?: AdminAuthFailures;
 }
 
 /** REST paths whose calls are not audited: GraphQL is audited per mutation, the rest are public. */
@@ -52,7 +54,7 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   // Config, settings and preview events nest below the GraphQL envelope: twice the collect limit.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonBodyParser({ refusalCode: 'SIGNAL_VALIDATION_FAILED', maxDepth: 2 * MAX_NESTING_DEPTH }));
-  app.addHook('onRequest', createAdminAuth(deps.token, deps.access?.tokens));
+  app.addHook('onRequest', createAdminAuth(deps.token, deps.access?.tokens, deps.authFailures));
   const audit = deps.access?.audit;
   if (audit) {
     // Every REST change, recorded as its answer goes out (the answer's error message with it).
@@ -88,7 +90,7 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   const merged = extra.reduce((all, e) => mergeResolvers(all, e.resolvers), resolvers as IResolvers);
   await app.register(mercurius, {
     schema: [adminTypeDefs, ...extra.map((e) => e.typeDefs)],
-    resolvers: audit ? auditMutations(merged, audit) : merged,
+    resolvers: audit ? auditMutations(merged, audit, deps.authFailures) : merged,
     graphiql: false,
     path: '/graphql',
     validationRules: [queryDepthLimit(MAX_QUERY_DEPTH)],

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import mercurius, { type IResolvers } from 'mercurius';
 import { guard } from './graphql-errors.ts';
-import { actorOf } from './admin-auth.ts';
+import { actorOf, type AdminAuthFailures } from './admin-auth.ts';
 import type { AdminActor, AdminTokens } from './admin-tokens.ts';
 import type { AuditLog } from './audit-log.ts';
 
@@ -115,7 +115,7 @@ function whereFrom(request: FastifyRequest): { clientIp: string; userAgent?: str
  * @example
  * const resolvers = auditMutations(merged, audit);
  */
-export function auditMutations(resolvers: IResolvers, audit: AuditLog): IResolvers {
+export function auditMutations(resolvers: IResolvers, audit: AuditLog, failures?: AdminAuthFailures): IResolvers {
   const mutations = resolvers.Mutation;
   if (typeof mutations !== 'object' || mutations === null) return resolvers;
   const wrapped: Record<string, Resolver> = {};
@@ -125,6 +125,7 @@ export function auditMutations(resolvers: IResolvers, audit: AuditLog): IResolve
       const actor: AdminActor = actorOf(request);
       const base = { actor, via: 'graphql' as const, operation, arguments: args, ...whereFrom(request) };
       if (actor.role !== 'admin') {
+        if (failures) failures.readOnly++;
         const message = `the admin token "${actor.name}" is read_only: ${operation} changes things, which takes an admin token`;
         await audit.record({ ...base, outcome: 'refused', error: message });
         throw new mercurius.ErrorWithProps(message, { code: 'FORBIDDEN', signalCode: 'SIGNAL_ADMIN_FORBIDDEN' }, 403);

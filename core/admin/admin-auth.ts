@@ -20,6 +20,16 @@ const PUBLIC_PREFIXES = ['/graphiql', '/healthz', '/readyz'];
 /** Methods that change nothing: a read_only token may use them on the REST routes. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Refused admin requests since the process started, by why: for `signal_admin_auth_failures_total` (a token being guessed, a tool with a revoked one). */
+export interface AdminAuthFailures {
+  /** No token sent. */
+  missing: number;
+  /** A token that is neither SIGNAL_ADMIN_TOKEN nor an active named one. */
+  invalid: number;
+  /** A read_only token asking for a REST change (its GraphQL mutations are counted by the audit wrapper). */
+  readOnly: number;
+}
+
 /** The actor of an authenticated admin request (the root token's when the hook did not run, as in tests of a bare app). */
 export function actorOf(request: FastifyRequest): AdminActor {
   return request.adminActor ?? ROOT_ACTOR;
@@ -35,7 +45,7 @@ export function actorOf(request: FastifyRequest): AdminActor {
  * @example
  * app.addHook('onRequest', createAdminAuth(config.adminToken, createAdminTokens(pool)));
  */
-export function createAdminAuth(token: string, named?: Pick<AdminTokens, 'resolve'>) {
+export function createAdminAuth(token: string, named?: Pick<AdminTokens, 'resolve'>, failures?: AdminAuthFailures) {
   const expected = digest(token);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const path = request.url.split('?')[0]!;
@@ -50,10 +60,12 @@ export function createAdminAuth(token: string, named?: Pick<AdminTokens, 'resolv
     if (actor !== null) {
       request.adminActor = actor;
       if (actor.role === 'read_only' && !READ_METHODS.has(request.method) && path !== '/graphql') {
+        if (failures) failures.readOnly++;
         await reply.code(403).send(new SignalError('SIGNAL_ADMIN_FORBIDDEN', `the admin token "${actor.name}" is read_only: ${request.method} ${path} changes things, which takes an admin token`).toJSON());
       }
       return;
     }
+    if (failures) failures[given === '' ? 'missing' : 'invalid']++;
     const message = given === '' ? 'Missing admin token: send Authorization: Bearer <SIGNAL_ADMIN_TOKEN or an admin token>' : 'Invalid admin token (unknown or revoked)';
     reply.header('www-authenticate', 'Bearer realm="signal-admin"');
     if (path === '/graphql') {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from '../db/pool.ts';
 import type { DeliveryAdmin } from '../delivery/delivery-admin.ts';
 import type { StatsStore } from '../delivery/integration-stats.ts';
+import type { AdminAuthFailures } from './admin-auth.ts';
 import { ingestBacklog } from '../pipeline/ingest-dispatcher.ts';
 
 function label(value: string): string {
@@ -36,7 +37,7 @@ export function renderPrometheus(samples: MetricSample[]): string {
  * @example
  * await app.register(metricsRoute, { pool, stats, admin, collect: () => committer.stats() });
  */
-export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; stats: StatsStore; admin: DeliveryAdmin; collect?: () => { groups: number; events: number }; configWarnings?: () => Promise<Map<string, unknown[]>> }): Promise<void> {
+export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; stats: StatsStore; admin: DeliveryAdmin; collect?: () => { groups: number; events: number }; configWarnings?: () => Promise<Map<string, unknown[]>>; authFailures?: AdminAuthFailures }): Promise<void> {
   app.get('/metrics', async (_request, reply) => {
     const { rows } = await deps.pool.query<{ id: string; pipeline_id: string; revision_id: string; vendor: string; name: string; credential_seconds: number | null }>(
       `SELECT a.id, a.pipeline_id, a.revision_id, t.vendor, t.name, EXTRACT(EPOCH FROM k.credential_expires_at - now())::float8 AS credential_seconds
@@ -82,6 +83,13 @@ export async function metricsRoute(app: FastifyInstance, deps: { pool: Pool; sta
         { name: 'signal_collect_events_committed_total', help: 'Events this process committed.', type: 'counter', values: [{ labels: {}, value: collect.events }] },
         { name: 'signal_collect_commit_groups_total', help: 'Group commits this process made.', type: 'counter', values: [{ labels: {}, value: collect.groups }] },
       );
+    }
+    const refused = deps.authFailures;
+    if (refused) {
+      samples.push({
+        name: 'signal_admin_auth_failures_total', help: 'Admin requests this process refused: no token, a token unknown or revoked (alert on a rise: one being guessed, or a tool left with a revoked token), or a read_only token asking for a change.', type: 'counter',
+        values: [{ labels: { reason: 'missing_token' }, value: refused.missing }, { labels: { reason: 'invalid_token' }, value: refused.invalid }, { labels: { reason: 'read_only' }, value: refused.readOnly }],
+      });
     }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(renderPrometheus(samples));
   });
