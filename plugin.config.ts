@@ -47,6 +47,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_eventbridge' },
   { plugin: './plugins/azure_event_hubs' },
   { plugin: './plugins/elasticsearch' },
+  { plugin: './plugins/amazon_redshift' },
 ];
 
 export default plugins;
