@@ -217,6 +217,7 @@ test('classify: refused requests — throttled, denied, invalid, failing — eac
   assert.equal(statusOf(of(awsError(400, 'ValidationException', 'Cannot process query string larger than 100kB'))), 'split');
   assert.equal(statusOf(of(awsError(400, 'ValidationException', 'Cluster analytics-cluster is paused.'))), 'retry');
   assert.equal(statusOf(of(awsError(400, 'ResourceNotFoundException', 'Query does not exist.'), describeOf())), 'retry');
+  assert.equal(statusOf(of(awsError(400, 'ValidationException', 'Id is invalid.'), describeOf())), 'retry', 'DescribeStatement takes only the Data API\'s own Id');
   for (const status of [502, 503, 408]) assert.equal(statusOf(of(answer(status, 'upstream'))), 'retry');
 });
 

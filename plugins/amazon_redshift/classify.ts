@@ -31,7 +31,14 @@ import { derivedToken, describeRequest, executeRequest, TARGETS, type SqlParamet
  */
 export const STALE_MARGIN_MS = 5_000;
 
-/** The memo of a request, or one inferred from its operation (a request built elsewhere, e.g. a test's). */
+/**
+ * The memo of a request, or one inferred from its operation (a request built elsewhere, e.g. a
+ * test's or the conformance suite's): its X-Amz-Target, else the answer's shape.
+ *
+ * @example
+ * memoOf({ method: 'POST', url, headers: { 'x-amz-target': 'RedshiftData.DescribeStatement' }, eventIds: [] });
+ * // { step: 'describe', token: '', depth: 0, rerun: false, verb: 'INSERT' }
+ */
 export function memoOf(request: RequestDescriptor, response?: VendorResponse): StatementMemo {
   const memo = request.memo as unknown as StatementMemo | undefined;
   if (memo !== undefined && memo !== null && typeof memo === 'object' && (memo.step === 'execute' || memo.step === 'describe')) return memo;
@@ -57,7 +64,13 @@ function userWords(config: Record<string, JsonValue>): string {
   return 'the database user of the IAM identity of config.access_key_id (IAM:<user name>)';
 }
 
-/** The IAM actions the access key needs, by how the Data API signs in to the database. */
+/**
+ * The IAM actions the access key needs, by how the Data API signs in to the database.
+ *
+ * @example
+ * iamActions({ cluster_identifier: 'analytics-cluster', database: 'dev', db_user: 'signal_writer' }, 'ExecuteStatement');
+ * // "redshift-data:ExecuteStatement, redshift:GetClusterCredentials on the cluster's dbuser:analytics-cluster/signal_writer and dbname:analytics-cluster/dev"
+ */
 export function iamActions(config: Record<string, JsonValue>, operation: 'ExecuteStatement' | 'DescribeStatement'): string {
   const actions = [`redshift-data:${operation}`];
   if (operation === 'ExecuteStatement') {
@@ -99,6 +112,10 @@ function classifyRefusal(response: VendorResponse, request: RequestDescriptor, m
   }
   if (code === 'ResourceNotFoundException' && memo.step === 'describe') {
     return retry(`the Data API no longer knows statement ${memo.id ?? ''} (${answered}): the INSERT is sent again with the same ClientToken`);
+  }
+  if (memo.step === 'describe' && (code === 'ValidationException' || response.status === 400)) {
+    // DescribeStatement takes only the Id the Data API gave: a refusal is not the config's.
+    return retry(`the Data API refused to describe statement ${memo.id ?? ''} (${answered}): the INSERT is sent again with the same ClientToken`);
   }
   if (response.status === 413) {
     if (several) return { status: 'split', reason: `the Data API refused the request for its size (${answered}): sending the rows in halves` };

@@ -37,10 +37,20 @@ const DB_USER = /^[A-Za-z0-9_$.@+-]{1,128}$/;
 /** Where the statements run: a provisioned cluster or a Serverless workgroup. */
 export type Target = { kind: 'cluster'; id: string } | { kind: 'workgroup'; id: string };
 
-/** The configured Region, trimmed. */
+/**
+ * The configured Region, trimmed.
+ *
+ * @example
+ * regionOf({ region: ' eu-west-1 ' }); // 'eu-west-1'
+ */
 export const regionOf = (config: Record<string, JsonValue>): string => text(config.region) ?? '';
 
-/** The access key that signs the requests, with the session token of temporary credentials. */
+/**
+ * The access key that signs the requests, with the session token of temporary credentials.
+ *
+ * @example
+ * credentialsOf({ access_key_id: 'ASIA…', secret_access_key: 'wJal…', session_token: 'FwoG…' }); // { accessKeyId: 'ASIA…', secretAccessKey: 'wJal…', sessionToken: 'FwoG…' }
+ */
 export const credentialsOf = (config: Record<string, JsonValue>): AwsCredentials => awsCredentialsOf(config);
 
 /**
@@ -57,14 +67,27 @@ export function targetOf(config: Record<string, JsonValue>): Target {
 /** How the Data API signs in to the database: Secrets Manager, a database user's temporary credentials, or the IAM identity. */
 export type DatabaseAuth = 'secret' | 'db_user' | 'iam';
 
-/** The configured database authentication (a secret wins; validateConfig refuses both). */
+/**
+ * The configured database authentication (a secret wins; validateConfig refuses both; a
+ * db_user is for provisioned clusters only).
+ *
+ * @example
+ * databaseAuthOf({ cluster_identifier: 'analytics-cluster', db_user: 'signal_writer' }); // 'db_user'
+ * databaseAuthOf({ workgroup_name: 'signal-workgroup' });                               // 'iam'
+ */
 export function databaseAuthOf(config: Record<string, JsonValue>): DatabaseAuth {
   if (text(config.secret_arn) !== undefined) return 'secret';
   if (text(config.db_user) !== undefined && targetOf(config).kind === 'cluster') return 'db_user';
   return 'iam';
 }
 
-/** The schema of the table (`public` unless set), lower case. */
+/**
+ * The schema of the table (`public` unless set), lower case.
+ *
+ * @example
+ * schemaOf({ schema: 'Signal' }); // 'signal'
+ * schemaOf({});                   // 'public'
+ */
 export const schemaOf = (config: Record<string, JsonValue>): string => (text(config.schema) ?? 'public').toLowerCase();
 
 /**
@@ -84,7 +107,12 @@ export function qualifiedTable(config: Record<string, JsonValue>): string {
   return `"${schema}"."${table}"`;
 }
 
-/** Whether person deletions are forwarded (on unless turned off). */
+/**
+ * Whether person deletions are forwarded (on unless turned off).
+ *
+ * @example
+ * forwardsDeletions({ forward_deletions: false }); // false
+ */
 export const forwardsDeletions = (config: Record<string, JsonValue>): boolean => config.forward_deletions !== false;
 
 /**

@@ -123,7 +123,12 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
   return { failed: answered };
 }
 
-/** The plugin's forwarding of person deletions: on unless config.forward_deletions is false. */
+/**
+ * The plugin's forwarding of person deletions: on unless config.forward_deletions is false.
+ *
+ * @example
+ * redshiftForgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx); // an ExecuteStatement running the DELETE (see deletionRequest)
+ */
 export const redshiftForgetPerson: PersonForgetting = {
   enabled: (config) => forwardsDeletions(config) && text(config.access_key_id) !== undefined,
   request: deletionRequest,

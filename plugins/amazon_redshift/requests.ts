@@ -72,7 +72,13 @@ export function derivedToken(parts: readonly string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
-/** The token of an INSERT of these events (see the file's comment). */
+/**
+ * The token of an INSERT of these events (see the file's comment): the same integration,
+ * revision, place, table and events give the same token.
+ *
+ * @example
+ * insertToken(['m-1', 'm-2'], ctx); // '9b1f…' (64 hex digits)
+ */
 export function insertToken(eventIds: readonly string[], ctx: Pick<PluginContext, 'config' | 'integrationId' | 'revisionId'>): string {
   const target = targetOf(ctx.config);
   return derivedToken(['insert', ctx.integrationId, ctx.revisionId, target.kind, target.id, text(ctx.config.database) ?? '', qualifiedTable(ctx.config), ...eventIds]);
@@ -148,7 +154,12 @@ export function insertStatement(table: string, rows: JsonObject[]): { sql: strin
   return { sql: `INSERT INTO ${table} (${names.join(', ')}) VALUES ${tuples.join(', ')}`, parameters };
 }
 
-/** The headers of a Data API operation (the signature is added as it is sent). */
+/**
+ * The headers of a Data API operation (the signature is added as it is sent).
+ *
+ * @example
+ * headersOf('RedshiftData.DescribeStatement'); // { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RedshiftData.DescribeStatement' }
+ */
 export const headersOf = (target: string): Record<string, string> => ({ 'content-type': CONTENT_TYPE, 'x-amz-target': target });
 
 /**
@@ -196,7 +207,12 @@ export function describeRequest(id: string, eventIds: string[], ctx: Pick<Plugin
   };
 }
 
-/** The INSERT request of some events, with its token. */
+/**
+ * The INSERT request of some events, with its token.
+ *
+ * @example
+ * insertRequest(mapped, ctx, '"signal"."events"'); // an ExecuteStatement request (see executeRequest) carrying the events' ids
+ */
 export function insertRequest(events: MappedEvent[], ctx: Pick<PluginContext, 'config' | 'integrationId' | 'revisionId'>, table: string): RequestDescriptor {
   const { sql, parameters } = insertStatement(table, events.map((event) => event.payload));
   const eventIds = events.map((event) => event.id);
