@@ -9,7 +9,7 @@
 // once; ActiveStatementsExceededException retried as a rate limit; a value too long for its
 // column split down to the row and dead-lettered with Redshift's words; a missing table and a
 // denied IAM action dead-lettered naming what to fix; a person deletion as a DELETE with
-// parameters followed to its result.
+// parameters followed to its result; a statement failing for a passing reason run once more.
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -194,6 +194,21 @@ describe('Amazon Redshift', () => {
     assert.equal(made.length, 1, 'the Data API ran one INSERT');
     assert.equal(describesOf(made[0]!.id).length, 5, 'four follow-ups while it ran, then one after the re-send');
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
+  });
+
+  test('a statement failing for a passing reason (a serializable isolation conflict) is run once more at once as a new statement, then delivered', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await install('Redshift conflict', 'events_conflict');
+    runScripts.set('events_conflict', [{ statuses: ['STARTED', 'FAILED'], error: 'ERROR: 1023 DETAIL: Serializable isolation violation on table - 100123, transactions forming the cycle are: 4711, 4712 (pid:1073815670)' }]);
+    await browser(site.key, { type: 'track', event: 'Conflict', userId: 'u-rs-5', messageId: 'rs-1023-1' });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 45_000);
+    const [failed, rerun] = statementsOf('events_conflict');
+    assert.equal(statementsOf('events_conflict').length, 2, 'the failed statement, then one more');
+    assert.deepEqual([failed!.statuses, rerun!.statuses], [['FAILED'], ['FINISHED']]);
+    const tokens = inserts('events_conflict').map((r) => bodyOf(r).ClientToken!);
+    assert.equal(tokens.length, 2);
+    assert.equal(tokens[1], sha256(['rerun', tokens[0]!, failed!.id].join('\n')), 'the re-run\'s token derived from the failed statement, so a re-send finds it again');
+    assert.deepEqual([bodyOf(inserts('events_conflict')[1]!).Sql, bodyOf(inserts('events_conflict')[1]!).Parameters], [failed!.body.Sql, failed!.body.Parameters], 'the same INSERT');
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'retried', 'deadLettered']), { delivered: 1, retried: 0, deadLettered: 0 });
   });
 
   test('ActiveStatementsExceededException is retried as a rate limit, using up no try, then delivered', { timeout: 60_000 }, async () => {
