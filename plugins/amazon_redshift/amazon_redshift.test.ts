@@ -234,7 +234,9 @@ test('config validation names the field and what was expected', () => {
   assert.deepEqual(fields({ ...CONFIG, schema: '"My Schema"' }), ['schema']);
   assert.deepEqual(fields({ ...CONFIG, region: 'Europe (Ireland)' }), ['region']);
   assert.deepEqual(fields({ ...CONFIG, secret_arn: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rs-AbCdEf' }), ['db_user']);
-  assert.deepEqual(fields({ ...CONFIG, db_user: '', secret_arn: 'my-secret' }), ['secret_arn']);
+  assert.deepEqual(fields({ ...CONFIG, db_user: '', secret_arn: 'redshift/signal-writer' }), [], 'a secret\'s name: the Data API takes it too');
+  assert.deepEqual(fields({ ...CONFIG, db_user: '', secret_arn: 'my secret!' }), ['secret_arn']);
+  assert.deepEqual(fields({ ...CONFIG, db_user: '', secret_arn: 'arn:aws:s3:::bucket' }), ['secret_arn']);
   assert.deepEqual(fields({ ...CONFIG, db_user: '', secret_arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:rs-AbCdEf' }), ['secret_arn']);
   assert.deepEqual(fields({ ...CONFIG, db_user: 'signal writer' }), ['db_user']);
   assert.deepEqual(fields({ ...CONFIG, cluster_identifier: '', db_user: '', workgroup_name: 'arn:aws:redshift-serverless:us-east-1:111122223333:workgroup/0a1b2c3d-0000-4000-8000-000000000001' }), ['workgroup_name']);

@@ -31,6 +31,8 @@ const WORKGROUP_NAME = /^[a-z0-9-]{3,64}$/;
 const WORKGROUP_ARN = /^arn:aws[a-z-]*:redshift-serverless:([a-z0-9-]+):\d{12}:workgroup\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A Secrets Manager secret's ARN (`…:secret:<name>-<6 random characters>`). */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+/** A Secrets Manager secret's name (the Data API takes "the name or ARN of the secret"): 1–512 of letters, digits and `/_+=.@-`. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A database user's name: 1–128 of letters, digits and `_ $ . - @ +` (no spaces or quotes). */
 const DB_USER = /^[A-Za-z0-9_$.@+-]{1,128}$/;
 
@@ -165,7 +167,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     secret_arn: {
       type: 'string', title: 'Secret ARN (Secrets Manager)',
-      description: 'Instead of db_user: the ARN of a Secrets Manager secret holding the database user\'s username and password (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf). The IAM identity needs secretsmanager:GetSecretValue on it.',
+      description: 'Instead of db_user: the ARN (or name) of a Secrets Manager secret in the same Region holding the database user\'s username and password (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf). The IAM identity needs secretsmanager:GetSecretValue on it.',
       maxLength: 2048, examples: ['arn:aws:secretsmanager:eu-west-1:111122223333:secret:redshift-signal-writer-AbCdEf'],
     },
     schema: {
@@ -250,8 +252,8 @@ function authProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   }
   if (secret !== undefined) {
     const arn = SECRET_ARN.exec(secret);
-    if (!arn) problems.push({ field: 'secret_arn', message: 'is not a Secrets Manager secret\'s ARN: copy it from Secrets Manager > Secrets > the secret > Secret ARN (arn:aws:secretsmanager:<region>:<account id>:secret:<name>-AbCdEf)' });
-    else if (text(config.region) !== undefined && arn[1] !== text(config.region)) {
+    if (!arn && (secret.startsWith('arn:') || !SECRET_NAME.test(secret))) problems.push({ field: 'secret_arn', message: 'is neither a Secrets Manager secret\'s ARN nor its name: copy the ARN from Secrets Manager > Secrets > the secret > Secret ARN (arn:aws:secretsmanager:<region>:<account id>:secret:<name>-AbCdEf)' });
+    else if (arn && text(config.region) !== undefined && arn[1] !== text(config.region)) {
       problems.push({ field: 'secret_arn', message: `is in Region ${arn[1]!}, but region is ${text(config.region)!}: the Data API reads the secret in the Region of the cluster or workgroup; store a copy of the secret there` });
     }
   }
