@@ -50,6 +50,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/criteo' },
   { plugin: './plugins/splunk' },
   { plugin: './plugins/salesforce_marketing_cloud' },
+  { plugin: './plugins/amazon_redshift' },
 ];
 
 export default plugins;
