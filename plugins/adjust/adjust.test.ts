@@ -168,6 +168,8 @@ test('classify: Adjust\'s OK delivered; its documented errors retried or dead-le
   const error = (status: number, message: string) => whole(classifyAdjust(answer(status, { error: `Event request failed (${message})` })));
   assert.deepEqual(whole(classifyAdjust(answer(200, { status: 'OK' }))), { status: 'delivered' });
   assert.deepEqual(whole(classifyAdjust(answer(200, 'OK'))), { status: 'delivered' });
+  assert.deepEqual(whole(classifyAdjust(answer(200, { app_token: '4w565xzmb54d', adid: ADID, timestamp: '2026-12-01T11:00:00.000Z+0000', message: 'Event tracked' }))), { status: 'delivered' }, 'the developer guide\'s tracked answer');
+  assert.equal(whole(classifyAdjust(answer(200, { hello: 'world' }))).status, 'retry', 'JSON that is not Adjust\'s');
   assert.deepEqual(whole(classifyAdjust(answer(200, '<!DOCTYPE html><html>Sign in to Wi-Fi</html>'))), { status: 'retry', reason: 'HTTP 200 with a web page, not Adjust\'s OK (a proxy or captive portal in the way?)' });
   assert.equal(whole(classifyAdjust(answer(200, ''))).status, 'retry', 'an empty 200 is not Adjust\'s answer');
   assert.deepEqual(whole(classifyAdjust(answer(200, { error: 'Event request failed (Bad event state)' }))), { status: 'dead_letter', reason: 'Adjust refused the event (HTTP 200): Event request failed (Bad event state)' });

@@ -30,10 +30,22 @@ export function saidByAdjust(response: VendorResponse): string {
   return excerpt(response.body ?? '') || '(no body)';
 }
 
-/** Whether a 2xx is Adjust's own "OK": `{"status":"OK"}` or the text OK. */
+/**
+ * Whether a 2xx is Adjust's own acceptance: `{"status":"OK"}` or the text OK (the S2S API
+ * reference: "an OK response"), or the tracked answer of Adjust's S2S developer guide (JSON
+ * with its `adid` / `app_token`, or a `message` such as "Event tracked"), never with an `error`.
+ *
+ * @example
+ * isAdjustOk({ status: 200, headers: {}, body: '{"status":"OK"}', json: { status: 'OK' } }); // true
+ * isAdjustOk({ status: 200, headers: {}, body: '<html>…' }); // false
+ */
 export function isAdjustOk(response: VendorResponse): boolean {
   const json = record(response);
-  if (json !== undefined) return typeof json.status === 'string' && json.status.trim().toUpperCase() === 'OK' && json.error === undefined;
+  if (json !== undefined) {
+    if (json.error !== undefined) return false;
+    if (typeof json.status === 'string' && json.status.trim().toUpperCase() === 'OK') return true;
+    return typeof json.adid === 'string' || typeof json.app_token === 'string' || (typeof json.message === 'string' && /\btracked\b/i.test(json.message));
+  }
   return (response.body ?? '').trim().toUpperCase() === 'OK';
 }
 
@@ -50,8 +62,9 @@ function hint(said: string): string {
 /**
  * Adjust's answer as the outcome of the request's event:
  *
- * - 2xx with Adjust's OK: delivered; a 2xx with an `error`: dead-lettered with it; any other
- *   2xx (a web page, an empty body) retried: not Adjust's answer (a proxy in the way);
+ * - 2xx with Adjust's OK (see isAdjustOk): delivered; a 2xx with an `error`: dead-lettered
+ *   with it; any other 2xx (a web page, an empty body) retried: not Adjust's answer (a proxy in
+ *   the way);
  * - 400 "Ignoring event, earlier unique event tracked": delivered (Adjust already has this
  *   unique event: a repeat is a duplicate it ignores, as its table says);
  * - 404 "Device not found": retried (using up tries): Adjust may not know a device yet, its
