@@ -52,6 +52,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/salesforce_marketing_cloud' },
   { plugin: './plugins/amazon_redshift' },
   { plugin: './plugins/adjust' },
+  { plugin: './plugins/databricks' },
 ];
 
 export default plugins;
