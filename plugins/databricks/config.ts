@@ -27,7 +27,7 @@ const HOST_NAME = /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-
 /** A SQL warehouse's id (the last segment of its HTTP path `/sql/1.0/warehouses/<id>`). */
 const WAREHOUSE_ID = /^[A-Za-z0-9]{1,64}$/;
 
-/** Seconds a request waits for its statement by default (under the core's 10-second HTTP timeout). */
+/** Seconds a request waits for its statement by default (the request's own timeout is 5 s more). */
 export const DEFAULT_WAIT_SECONDS = 8;
 /** How the JSON columns are typed: STRING holding JSON text (any runtime), or VARIANT through PARSE_JSON. */
 export const JSON_COLUMN_TYPES = ['STRING', 'VARIANT'] as const;
@@ -157,7 +157,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     wait_timeout_seconds: {
       type: 'integer', title: 'Wait for each statement (seconds)',
-      description: 'How long Databricks holds the request while the statement runs (5 to 50 seconds; the API\'s wait_timeout). A statement not done by then is followed until it is. Keep it below Signal\'s HTTP timeout (SIGNAL_HTTP_TIMEOUT_MS, 10 seconds by default).',
+      description: 'How long Databricks holds the request while the statement runs (5 to 50 seconds; the API\'s wait_timeout). A statement not done by then is followed until it is. Signal waits for the answer that long and 5 seconds more, whatever SIGNAL_HTTP_TIMEOUT_MS says.',
       minimum: 5, maximum: 50, default: DEFAULT_WAIT_SECONDS, examples: [DEFAULT_WAIT_SECONDS],
     },
     forward_deletions: {

@@ -110,6 +110,8 @@ test('send: the documented request — POST /api/2.0/sql/statements, Bearer toke
   assert.ok(!String(body.statement).includes('m-1'));
   assert.deepEqual(request!.eventIds, ['m-1', 'm-2']);
   assert.deepEqual(memoOf(request!), { step: 'execute', depth: 0, verb: 'INSERT' });
+  assert.equal(request!.timeoutMs, 13_000, 'the answer may take wait_timeout (8 s): Signal waits 5 s more');
+  assert.equal(insert(['m-1'], { wait_timeout_seconds: 50 }).timeoutMs, 55_000);
   const waited = insert(['m-1'], { wait_timeout_seconds: 30, warehouse_id: '/sql/1.0/warehouses/abcdef0123456789' }).body as Record<string, JsonValue>;
   assert.deepEqual([waited.wait_timeout, waited.warehouse_id], ['30s', 'abcdef0123456789']);
 });

@@ -117,12 +117,13 @@ export function insertStatement(table: string, rows: JsonObject[], jsonType: 'ST
 
 /**
  * The request running a statement: `POST /api/2.0/sql/statements`, waiting up to the config's
- * wait_timeout for it and letting it go on when it is not done by then (`CONTINUE`: followed).
+ * wait_timeout for it and letting it go on when it is not done by then (`CONTINUE`: followed);
+ * the request's own timeout is that wait and 5 s more.
  *
  * @example
  * executeRequest('DELETE FROM `main`.`signal`.`events` WHERE user_id = :user_id', [{ name: 'user_id', value: 'u-1', type: 'STRING' }], [], ctx, { step: 'execute', depth: 0, verb: 'DELETE' });
  * // { method: 'POST', url: 'https://dbc-….cloud.databricks.com/api/2.0/sql/statements', headers: {…},
- * //   body: { warehouse_id: '1234567890abcdef', statement: 'DELETE FROM …', parameters: [...], catalog: 'main', schema: 'signal', wait_timeout: '8s', on_wait_timeout: 'CONTINUE', disposition: 'INLINE', format: 'JSON_ARRAY' }, eventIds: [], … }
+ * //   body: { warehouse_id: '1234567890abcdef', statement: 'DELETE FROM …', parameters: [...], catalog: 'main', schema: 'signal', wait_timeout: '8s', on_wait_timeout: 'CONTINUE', disposition: 'INLINE', format: 'JSON_ARRAY' }, eventIds: [], timeoutMs: 13000, … }
  */
 export function executeRequest(sql: string, parameters: StatementParameter[], eventIds: string[], ctx: Pick<PluginContext, 'config' | 'accessToken'>, memo: StatementMemo): RequestDescriptor {
   return {
@@ -143,6 +144,9 @@ export function executeRequest(sql: string, parameters: StatementParameter[], ev
     eventIds,
     endpoint: ENDPOINTS.execute,
     memo: memo as unknown as JsonValue,
+    // Databricks holds the request up to wait_timeout: the answer may come that late, and a
+    // request given up on would be sent again while its statement may still insert the rows.
+    timeoutMs: (waitSeconds(ctx.config) + 5) * 1000,
   };
 }
 
