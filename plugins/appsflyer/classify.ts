@@ -38,9 +38,9 @@ function isAppsFlyerOk(response: VendorResponse): boolean {
  *   not AppsFlyer's answer: retried, quoting it;
  * - 429: AppsFlyer's rate limit (60,000 requests a minute), handled as a 429, after Retry-After when given;
  * - 5xx and 408: retried, honouring Retry-After;
+ * - a 400 about the app id (not matching the key): dead-lettered, naming config.app_id;
  * - 401, and a 400 "Failed to Authenticate": dead-lettered, naming config.s2s_key and config.key_type;
  * - 403: dead-lettered: the account's package takes no S2S events;
- * - a 400 about the app id: dead-lettered, naming config.app_id;
  * - other 4xx: dead-lettered with AppsFlyer's words.
  *
  * @example
@@ -65,14 +65,14 @@ export function classifyAppsFlyer(response: VendorResponse): ClassifyResult {
     const reason = `AppsFlyer HTTP ${status}: ${what}`;
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
   }
-  if (status === 401 || (status === 400 && /authenticat/i.test(what))) {
+  if (status === 400 && /app_?id/i.test(what) && !/appsflyer_id/i.test(what)) {
+    return { status: 'dead_letter', reason: `AppsFlyer refused the app id (HTTP 400, ${what}): config.app_id must be the app's id as the dashboard shows it (id123456789, com.example.myapp), of the account the key belongs to` };
+  }
+  if (status === 401 || (status === 400 && /failed to authenticat/i.test(what))) {
     return { status: 'dead_letter', reason: `AppsFlyer refused the key (HTTP ${status}, ${what}): config.s2s_key must be the S2S key of this app's account (or, with config.key_type dev_key, the app's dev key), then replay the dead letters` };
   }
   if (status === 403) {
     return { status: 'dead_letter', reason: `AppsFlyer refused the event (HTTP 403, ${what}): the account's package (AppsFlyer's "Zero Package") takes no S2S attribution events` };
-  }
-  if (status === 400 && /app_?id/i.test(what) && !/appsflyer_id/i.test(what)) {
-    return { status: 'dead_letter', reason: `AppsFlyer refused the app id (HTTP 400, ${what}): config.app_id must be the app's id as the dashboard shows it (id123456789, com.example.myapp), of the account the key belongs to` };
   }
   const fallback = defaultClassify(response);
   return fallback.status === 'delivered' ? fallback : { ...fallback, reason: `AppsFlyer refused the event (HTTP ${status}): ${what}` };
