@@ -96,6 +96,7 @@ describe('AppsFlyer S2S events API', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(sent('AF-NOID').length, 0, `no AppsFlyer id: not sent ${sent('AF-NOID')[0]?.body}`);
     assert.equal(await notDeadLettered('af-noid'), true, 'and not dead-lettered');
+    assert.ok(await waitUntil(async () => ((await integrationStats(signal, integrationId, ['dropped'])).dropped >= 1) || undefined, 'counted as dropped'));
   });
 
   test('a 503, a 429 with Retry-After and a timeout are retried, then the event is delivered once', { timeout: 60_000 }, async () => {
