@@ -53,6 +53,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_redshift' },
   { plugin: './plugins/adjust' },
   { plugin: './plugins/databricks' },
+  { plugin: './plugins/appsflyer' },
 ];
 
 export default plugins;

@@ -1,0 +1,79 @@
+// AppsFlyer's answers to POST /inappevent/<app id>, as its S2S events API documents them:
+// 200 "ok" (minimal validation: an accepted event may still not be recorded — an iOS app id
+// without "id", for one); 400 with a reason in words ("Failed to Authenticate", "appsflyer_id
+// is a mandatory field", "Bad request", "Payload is missing or failed to parse", an app_id that
+// does not match the key); 401 "Unauthorized" (the key is not this app's S2S key); 403
+// "Forbidden" (a "Zero Package" account takes no attribution events); 500 "Internal Server
+// Error". Each request carries one event, so a request's outcome is its event's.
+import {
+  defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type VendorResponse,
+} from '../../core/sdk/index.ts';
+
+/** What AppsFlyer said: its text (a JSON string unquoted), or a JSON error's message, or the start of the body. */
+export function saidBy(response: VendorResponse): string {
+  const json = response.json;
+  if (typeof json === 'string' && json.trim() !== '') return excerpt(json);
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    const record = json as Record<string, unknown>;
+    for (const key of ['message', 'error', 'status']) {
+      const value = record[key];
+      if (typeof value === 'string' && value.trim() !== '') return excerpt(value);
+    }
+  }
+  return excerpt(response.body ?? '') || '(no body)';
+}
+
+/** AppsFlyer's 200 answer: "ok" (any case, perhaps as a JSON string), or no body at all. */
+function isAppsFlyerOk(response: VendorResponse): boolean {
+  const body = (response.body ?? '').trim();
+  if (body === '') return true;
+  const text = typeof response.json === 'string' ? response.json : body;
+  return text.trim().toLowerCase() === 'ok';
+}
+
+/**
+ * AppsFlyer's answer as the outcome of the request's event:
+ *
+ * - 2xx "ok": delivered; a 2xx with another body (a proxy's page, a wrong vendor redirect) is
+ *   not AppsFlyer's answer: retried, quoting it;
+ * - 429: AppsFlyer's rate limit (60,000 requests a minute), handled as a 429, after Retry-After when given;
+ * - 5xx and 408: retried, honouring Retry-After;
+ * - a 400 about the app id (not matching the key): dead-lettered, naming config.app_id;
+ * - 401, and a 400 "Failed to Authenticate": dead-lettered, naming config.s2s_key and config.key_type;
+ * - 403: dead-lettered: the account's package takes no S2S events;
+ * - other 4xx: dead-lettered with AppsFlyer's words.
+ *
+ * @example
+ * classifyAppsFlyer({ status: 400, headers: {}, body: 'appsflyer_id is a mandatory field' });
+ * // { status: 'dead_letter', reason: 'AppsFlyer refused the event (HTTP 400): appsflyer_id is a mandatory field' }
+ */
+export function classifyAppsFlyer(response: VendorResponse): ClassifyResult {
+  const { status } = response;
+  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
+  const what = saidBy(response);
+  if (status >= 200 && status < 300) {
+    if (isAppsFlyerOk(response)) return { status: 'delivered' };
+    return { status: 'retry', reason: `HTTP ${status} that is not AppsFlyer's "ok" (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
+  }
+  if (status === 429) {
+    const wait = retryAfterMs();
+    const reason = `AppsFlyer rate limit reached (HTTP 429, ${what})`;
+    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
+  }
+  if (status >= 500 || status === 408) {
+    const wait = retryAfterMs();
+    const reason = `AppsFlyer HTTP ${status}: ${what}`;
+    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
+  }
+  if (status === 400 && /app_?id/i.test(what) && !/appsflyer_id/i.test(what)) {
+    return { status: 'dead_letter', reason: `AppsFlyer refused the app id (HTTP 400, ${what}): config.app_id must be the app's id as the dashboard shows it (id123456789, com.example.myapp), of the account the key belongs to` };
+  }
+  if (status === 401 || (status === 400 && /failed to authenticat/i.test(what))) {
+    return { status: 'dead_letter', reason: `AppsFlyer refused the key (HTTP ${status}, ${what}): config.s2s_key must be the S2S key of this app's account (or, with config.key_type dev_key, the app's dev key), then replay the dead letters` };
+  }
+  if (status === 403) {
+    return { status: 'dead_letter', reason: `AppsFlyer refused the event (HTTP 403, ${what}): the account's package (AppsFlyer's "Zero Package") takes no S2S attribution events` };
+  }
+  const fallback = defaultClassify(response);
+  return fallback.status === 'delivered' ? fallback : { ...fallback, reason: `AppsFlyer refused the event (HTTP ${status}): ${what}` };
+}
