@@ -51,6 +51,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/splunk' },
   { plugin: './plugins/salesforce_marketing_cloud' },
   { plugin: './plugins/amazon_redshift' },
+  { plugin: './plugins/marketo' },
 ];
 
 export default plugins;
