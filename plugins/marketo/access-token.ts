@@ -3,10 +3,11 @@
 // `<instance>/identity/oauth/token` with grant_type client_credentials, for an access token of an
 // hour (`expires_in` 3599 in Marketo's example, the token's remaining lifespan: asking again
 // before it expires gives the same token). Marketo documents the call as "HTTP GET (or POST)"
-// with the three parameters in the query string; the plugin POSTs them as an
-// application/x-www-form-urlencoded body (RFC 6749 §2.3.1), so the secret is in no URL a proxy
-// or a log keeps. The token goes in an `Authorization: Bearer` header on every call (Marketo
-// removes the access_token query parameter in 2026).
+// with the three parameters in the query string, and its Identity OpenAPI specification
+// (`identityUsingPOST`) defines them as query parameters of the POST too: the plugin sends that
+// documented POST, with no body. The core redacts the secret from every log of the URL. The
+// token then goes in an `Authorization: Bearer` header on every REST call (Marketo removes the
+// access_token query parameter in 2026). Identity calls do not count towards the API limits.
 //
 // Marketo answers a refused or expired token inside an HTTP 200: `success: false` with error 601
 // ("Access token invalid") or 602 ("Access token expired"). `tokenRefused` reads those, so the
@@ -19,24 +20,21 @@ import { instanceOrigin } from './config.ts';
 export const TOKEN_ERROR_CODES = new Set(['601', '602']);
 
 /**
- * The token request of the config's custom service.
+ * The token request of the config's custom service: Marketo's documented
+ * `POST /identity/oauth/token?grant_type=client_credentials&client_id=…&client_secret=…`.
  *
  * @example
  * marketoTokenRequest(ctx);
- * // { method: 'POST', url: 'https://123-ABC-456.mktorest.com/identity/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
- * //   body: 'grant_type=client_credentials&client_id=…&client_secret=…', eventIds: [] }
+ * // { method: 'POST', url: 'https://123-ABC-456.mktorest.com/identity/oauth/token', headers: { accept: 'application/json' },
+ * //   query: [['grant_type', 'client_credentials'], ['client_id', '…'], ['client_secret', '…']], eventIds: [] }
  */
 export function marketoTokenRequest(ctx: PluginContext): RequestDescriptor {
   const { config } = ctx;
-  const form = new URLSearchParams();
-  form.append('grant_type', 'client_credentials');
-  form.append('client_id', String(config.client_id ?? '').trim());
-  form.append('client_secret', String(config.client_secret ?? '').trim());
   return {
     method: 'POST',
     url: `${instanceOrigin(config)}/identity/oauth/token`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: form.toString(),
+    headers: { accept: 'application/json' },
+    query: [['grant_type', 'client_credentials'], ['client_id', String(config.client_id ?? '').trim()], ['client_secret', String(config.client_secret ?? '').trim()]],
     eventIds: [],
   };
 }

@@ -67,13 +67,12 @@ test('config: cross-field mistakes are named by their field', () => {
   assert.equal(activityTypeFor(BASE, 'Unknown'), undefined);
 });
 
-test('the token request: POST /identity/oauth/token with the client credentials in a form body, never in the URL; its answers read', () => {
+test('the token request: Marketo\'s documented POST /identity/oauth/token with the client credentials as query parameters; its answers read', () => {
   const request = marketoTokenRequest(ctx());
   assert.equal(request.method, 'POST');
   assert.equal(request.url, `${ORIGIN}/identity/oauth/token`);
-  assert.equal(request.query, undefined);
-  assert.equal(request.headers?.['content-type'], 'application/x-www-form-urlencoded');
-  assert.equal(request.body, 'grant_type=client_credentials&client_id=client-id-1&client_secret=client-secret-1');
+  assert.deepEqual(request.query, [['grant_type', 'client_credentials'], ['client_id', 'client-id-1'], ['client_secret', 'client-secret-1']]);
+  assert.equal(request.body, undefined);
   assert.deepEqual(readMarketoTokenAnswer(answer(200, { access_token: TOKEN, token_type: 'bearer', expires_in: 3599, scope: 'apis@acmeinc.com' })), { accessToken: TOKEN, expiresInSeconds: 3599 });
   assert.throws(() => readMarketoTokenAnswer(answer(401, { error: 'invalid_client', error_description: 'Bad client credentials' })), /Marketo refused the custom service's credentials \(HTTP 401.*check config\.client_id and config\.client_secret/);
   assert.throws(() => readMarketoTokenAnswer(answer(503, 'down')), { name: 'RetryableError' });
