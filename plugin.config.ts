@@ -54,6 +54,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/adjust' },
   { plugin: './plugins/databricks' },
   { plugin: './plugins/appsflyer' },
+  { plugin: './plugins/marketo' },
 ];
 
 export default plugins;

@@ -300,6 +300,58 @@ test('a renewed token refused too goes to the classifier: no second renewal, no 
   assert.equal(run.letters[0]?.reason, 'HTTP 401: check the token');
 });
 
+/** `tokenDelivery` against a vendor answering a refused token in an HTTP 200 (Marketo's 601/602), read by `accessToken.refused`. */
+function refusedIn200Delivery(tokens: Array<string | Error>, valid: (token: string) => boolean) {
+  const run = tokenDelivery(tokens, valid);
+  const refusedBody = '{"requestId":"e42b#1","success":false,"errors":[{"code":"601","message":"Access token invalid"}]}';
+  const plugin: PluginDefinition = {
+    ...tokenPlugin,
+    accessToken: { usedBy: ['delivery'], enabled: () => true, request: () => ({ method: 'POST', url: 'https://api.fixture.test/token', eventIds: [] }), refused: (response) => response.status === 200 && response.body.includes('"code":"601"') },
+  };
+  const deps: DeliveryDeps = {
+    ...run.deps,
+    perform: async (request) => {
+      const auth = String(request.headers?.authorization);
+      run.sent.push(auth);
+      return { response: { status: 200, headers: {}, body: valid(auth.replace('Bearer ', '')) ? '{"success":true}' : refusedBody }, durationMs: 1 };
+    },
+    // The plugin's own reading of a token error it is handed: retried (the renewal did not help).
+    classify: (response) => (response.body.includes('"success":false') ? { status: 'retry', reason: 'Marketo error 601: Access token invalid' } : { status: 'delivered' }),
+  };
+  return { ...run, target: { ...run.target, plugin }, deps };
+}
+
+test('a 2xx that accessToken.refused reads as a refused token renews it once and sends the request again', async () => {
+  const run = refusedIn200Delivery(['tok-expired-1', 'tok-fresh-22'], (token) => token === 'tok-fresh-22');
+  const summary = await deliverBatch(run.target, [trackEvent('m1'), trackEvent('m2')], 1, run.deps);
+  assert.equal(summary.delivered, 2);
+  assert.equal(summary.retried, 0);
+  assert.deepEqual(run.asked, [undefined, 'tok-expired-1'], 'renewed with the refused token named');
+  assert.deepEqual(run.sent, ['Bearer tok-expired-1', 'Bearer tok-fresh-22']);
+  assert.deepEqual(run.logged.map((e) => [e.outcome, e.error]), [['delivered', 'the vendor refused the access token (in its HTTP 200 answer): renewed, and the request sent again'], ['delivered', null]]);
+  assert.doesNotMatch(JSON.stringify(run.logged), /tok-expired-1|tok-fresh-22/);
+});
+
+test('a renewed token refused in a 2xx too goes to the classifier: no second renewal, no loop', async () => {
+  const run = refusedIn200Delivery(['tok-a-1111', 'tok-b-2222', 'tok-c-3333'], () => false);
+  const summary = await deliverBatch(run.target, [trackEvent('m1')], 1, run.deps);
+  assert.equal(summary.retried, 1);
+  assert.deepEqual(run.asked, [undefined, 'tok-a-1111']);
+  assert.equal(run.sent.length, 2);
+  assert.equal(run.retried.length, 1);
+  assert.deepEqual(run.logged.map((e) => e.outcome), ['retry', 'retry']);
+});
+
+test('an accessToken.refused that throws reads as false: reported, the answer classified, no renewal', async () => {
+  const run = refusedIn200Delivery(['tok-a-1111'], () => false);
+  const throwing: PluginDefinition = { ...run.target.plugin, accessToken: { ...run.target.plugin.accessToken!, refused: () => { throw new Error('bug'); } } };
+  const errors: Error[] = [];
+  const summary = await deliverBatch({ ...run.target, plugin: throwing }, [trackEvent('m1')], 1, { ...run.deps, onBookkeepingError: (error) => void errors.push(error) });
+  assert.equal(summary.retried, 1);
+  assert.deepEqual(run.asked, [undefined], 'no renewal');
+  assert.match(errors[0]!.message, /accessToken\.refused failed: bug/);
+});
+
 test('requests of one delivery refused together share one renewal', async () => {
   const batched: PluginDefinition = { ...tokenPlugin, send: (batch, ctx) => batch.map((m) => ({ method: 'POST', url: 'https://api.fixture.test/event', headers: { authorization: `Bearer ${ctx.accessToken}` }, body: m.payload, eventIds: [m.id] })) };
   const run = tokenDelivery(['tok-old-0000', 'tok-new-1111'], (token) => token === 'tok-new-1111');

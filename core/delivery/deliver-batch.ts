@@ -412,7 +412,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   }
 
   /**
-   * After a 401 to a request made with `used`: true when the request should be built again
+   * After a 401 (or an answer `accessToken.refused` reads as one) to a request made with `used`: true when the request should be built again
    * with a renewed token (renewed now, or already by another request of this delivery); false
    * when the renewed token was refused too, or when renewing failed (then `renewalFailure`).
    * One renewal per delivery: a credential without the needed permission must not loop.
@@ -426,6 +426,21 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
     await renewal;
     return ctx.accessToken !== used;
+  }
+
+  /**
+   * Whether the plugin's `accessToken.refused` reads this answer as a refused token. A plugin
+   * failing here is reported and the answer goes to `classify` as any other.
+   */
+  function refusedByAnswer(response: VendorResponse, request: RequestDescriptor): boolean {
+    const refused = target.plugin.accessToken?.refused;
+    if (refused === undefined) return false;
+    try {
+      return refused(response, request, ctx) === true;
+    } catch (error) {
+      deps.onBookkeepingError?.(new Error(`${target.plugin.id}: accessToken.refused failed: ${thrownMessage(error)}`));
+      return false;
+    }
   }
 
   /** The receipt in an accepted answer, kept with the events it delivered (a plugin failing here delays nothing). */
@@ -459,13 +474,17 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     const logged = deps.redact(request, secrets, { maxBodyChars: MAX_BODY_IN_LOG });
     const result = await deps.perform(request);
     const used = builtWith.get(request);
-    if (result.response?.status === 401 && used !== undefined && renewalFailure === undefined && (await renewedAfter(used))) {
+    // A 401, or an answer the plugin's `accessToken.refused` reads as a refused token (a 2xx for some vendors).
+    const tokenRefused = used !== undefined && result.response !== undefined && (result.response.status === 401 || refusedByAnswer(result.response, request));
+    if (tokenRefused && renewalFailure === undefined && (await renewedAfter(used))) {
       // The token expired early or was revoked: built again with the renewed one, and sent.
       queue.push(request.eventIds.map((id) => mappedById.get(id)).filter((m): m is MappedEvent => m !== undefined));
+      const status = result.response!.status;
       exchanges.push({
         pipelineIntegrationId: target.integrationId, revisionId: target.revisionId, eventIds: request.eventIds, attempt, request: logged,
-        responseStatus: 401, responseBody: deps.redactText(result.response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets),
-        error: 'the vendor refused the access token: renewed, and the request sent again', outcome: 'retry', durationMs: Math.round(result.durationMs),
+        responseStatus: status, responseBody: deps.redactText(result.response!.body.slice(0, MAX_RESPONSE_IN_LOG), secrets),
+        error: status === 401 ? 'the vendor refused the access token: renewed, and the request sent again' : `the vendor refused the access token (in its HTTP ${status} answer): renewed, and the request sent again`,
+        outcome: 'retry', durationMs: Math.round(result.durationMs),
         ...warningsOf(request.eventIds),
       });
       return;
@@ -473,7 +492,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     let outcomes: Map<string, EventOutcome> | 'split';
     /** Requests the answer asks for next, carrying some of this request's events (see `FollowUp`). */
     let next: RequestDescriptor[] = [];
-    if (result.response?.status === 401 && used !== undefined && renewalFailure !== undefined) {
+    if (tokenRefused && renewalFailure !== undefined) {
       // Renewing failed: what the token endpoint said is what the admin needs to read.
       outcomes = new Map(request.eventIds.map((id) => [id, renewalFailure!]));
     } else if (result.response) {

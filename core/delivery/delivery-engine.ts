@@ -2,7 +2,7 @@ import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
-import type { AccessTokenUse, PluginContext, PluginDefinition } from '../sdk/types.ts';
+import type { AccessTokenUse, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
 import { startReplayWorker } from '../pipeline/event-replays.ts';
@@ -424,7 +424,10 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       try {
         const target = await resolveTarget(row.id);
         const tokens = options.accessTokens;
-        const accessToken = tokens && usesAccessToken(def, 'forgetPerson', target.ctx.config) ? { accessToken: (refused?: string) => tokens.get(tokenOwner(target), refused) } : {};
+        const refusedBy = def.accessToken?.refused;
+        const accessToken = tokens && usesAccessToken(def, 'forgetPerson', target.ctx.config)
+          ? { accessToken: (refused?: string) => tokens.get(tokenOwner(target), refused), ...(refusedBy ? { tokenRefused: (response: VendorResponse, request: RequestDescriptor) => refusedBy(response, request, target.ctx) } : {}) }
+          : {};
         if (def.forgetPerson.enabled(target.ctx.config)) forgetters.push({ ...entry, forget: def.forgetPerson, ctx: target.ctx, secretValues: target.secretValues, ...accessToken, ...(def.sign ? { sign: def.sign } : {}) });
         else forgetters.push({ ...entry, skipped: `forwarding is off in this integration's config (see the ${def.name} plugin's README: it needs a credential for deletions)` });
       } catch (error) {

@@ -85,3 +85,30 @@ test("a plugin's sign signs the report's request as it goes (a JWT of an hour, a
   const signedAt = Number(/^Signed t=(\d+)$/.exec(performed[0]!.headers?.authorization ?? '')?.[1]);
   assert.ok(signedAt >= before, `signed with the moment of the check: ${performed[0]!.headers?.authorization}`);
 });
+
+test('a report answer that accessToken.refused reads as refusing the token (a 200) renews it, and the report is asked for again', async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    processingReport: { ...report, read: (response) => ((response.json as { state: string }).state === 'DONE' ? { done: true, message: 'processed' } : { pending: true }) },
+    accessToken: { usedBy: ['delivery'], enabled: () => true, request: () => ({ method: 'POST', url: 'https://vendor.test/token', eventIds: [] }), refused: (response) => (response.json as { state: string }).state === 'TOKEN_EXPIRED' },
+  };
+  const target = { integrationId: 'int-1', revisionId: 'rev-1', plugin, ctx: { config: {}, variant: 'default', integrationId: 'int-1', revisionId: 'rev-1', options: {}, now: 0 }, secretValues: [], usesAccessToken: true } as unknown as DeliveryTarget;
+  const { boss, sent, run } = queue();
+  const asked: Array<string | undefined> = [];
+  const tokens = ['tok-old', 'tok-new', 'tok-new'];
+  const answers = [answer('TOKEN_EXPIRED'), answer('DONE')];
+  const recorded: Exchange[] = [];
+  const reports = createProcessingReports({
+    boss, resolveTarget: async () => target, perform: async () => answers.shift()!,
+    record: async (exchanges) => void recorded.push(...exchanges), addStats: async () => {},
+    accessToken: async (_target, refused) => (asked.push(refused), tokens.shift()!),
+  });
+  await reports.start(true);
+  await reports.schedule(target, [{ receipt: 'r-1', eventIds: ['m-1'] }]);
+  await run();
+  assert.deepEqual(asked, [undefined, 'tok-old'], 'renewed with the refused token named');
+  assert.equal(sent.length, 1, 'asked again later');
+  await run();
+  assert.equal(recorded.length, 1);
+  assert.equal(recorded[0]!.error, 'processed');
+});

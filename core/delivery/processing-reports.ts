@@ -95,10 +95,11 @@ export function createProcessingReports(deps: ProcessingReportDeps) {
       } else {
         status = performed.response.status;
         body = redactText(performed.response.body.slice(0, MAX_RESPONSE_IN_LOG), secrets);
-        if (status === 401 && ctx.accessToken !== undefined) {
+        const refusedIn2xx = status !== 401 && ctx.accessToken !== undefined && target.plugin.accessToken?.refused?.(performed.response, request, ctx) === true;
+        if ((status === 401 || refusedIn2xx) && ctx.accessToken !== undefined) {
           // The token expired early or was revoked: renewed now, for the next check.
           await deps.accessToken!(target, ctx.accessToken).catch(() => undefined);
-          result = { kind: 'pending', message: 'the report request was answered HTTP 401 (the access token was renewed)' };
+          result = { kind: 'pending', message: status === 401 ? 'the report request was answered HTTP 401 (the access token was renewed)' : `the vendor refused the access token in its HTTP ${status} answer to the report request (the access token was renewed)` };
         } else if (status >= 300) {
           result = { kind: 'pending', message: `the report request was answered HTTP ${status}` };
         } else {

@@ -172,6 +172,33 @@ test('with an access token: a 401 renews it once and every request goes again; a
   assert.deepEqual([pending!.status, pending!.message], ['pending', 'access token: the token endpoint failed (HTTP 503)']);
 });
 
+test('with an access token: an answer that accessToken.refused reads as refusing it (a 200) renews it once; refused again, the plugin reads it', async () => {
+  sim.reset();
+  const refusal = { success: false, errors: [{ code: '602', message: 'Access token expired' }] };
+  sim.setDefault('POST', '/delete-user', (request) => (request.headers.authorization === 'Bearer at-fresh-0002' ? reply.ok({ success: true }) : reply.ok(refusal)));
+  const asked: Array<string | undefined> = [];
+  const tokens = ['at-stale-0001', 'at-fresh-0002'];
+  const accessToken = async (refused?: string) => {
+    asked.push(refused);
+    return tokens.shift()!;
+  };
+  const tokenRefused = (response: { status: number; body: string }) => response.status === 200 && response.body.includes('"602"');
+  const readingErrors: PersonForgetting = { ...byEachId, read: (response) => (response.body.includes('"success":false') ? { failed: `refused: ${response.body}` } : { done: true, message: 'deleted' }) };
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'OAuth 200', forget: readingErrors, ctx, secretValues: [], accessToken, tokenRefused }]);
+  assert.equal(await forwardDeletion(db.pool, forwarding, deletion, { userId: 'u-oauth-0004', anonymousId: null }), null);
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.deepEqual([vendor!.status, vendor!.message], ['sent', 'deleted']);
+  assert.deepEqual(asked, [undefined, 'at-stale-0001']);
+
+  const stale = ['at-stale-0003', 'at-stale-0004'];
+  const second = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'OAuth 200 again', forget: readingErrors, ctx, secretValues: [], accessToken: async () => stale.shift()!, tokenRefused }]);
+  assert.equal(await forwardDeletion(db.pool, second.forwarding, second.deletion, { userId: 'u-oauth-0005', anonymousId: null }), null);
+  const [failed] = (await vendorDeletionsOf(db.pool, [second.deletion.id])).get(second.deletion.id)!;
+  assert.equal(failed!.status, 'failed');
+  assert.match(failed!.message ?? '', /refused: .*Access token expired/);
+  assert.equal(sim.count({ path: '/delete-user' }), 4, 'each deletion: the refused request, then once again');
+});
+
 test('an answer may ask for the next request of the chain (a lookup, then the deletion by the vendor\'s id); a chain past three fails', async () => {
   sim.reset();
   sim.setDefault('POST', '/lookup', reply.ok({ data: [{ id: 'vendor-profile-9' }] }));

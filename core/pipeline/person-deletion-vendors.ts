@@ -35,6 +35,8 @@ export interface Forgetter {
   skipped?: string;
   /** The integration's access token, for plugins whose exchange serves `forgetPerson` (see `AccessTokens.get`). */
   accessToken?: (refused?: string) => Promise<string>;
+  /** The plugin's `accessToken.refused`: an answer (a 2xx for some vendors) that refuses the token is treated as a 401. */
+  tokenRefused?: (response: VendorResponse, request: RequestDescriptor) => boolean;
   /** The plugin's `sign`: each deletion request is signed as it goes, as deliveries are. */
   sign?: PluginDefinition['sign'];
 }
@@ -181,7 +183,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
 }
 
 type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; afterSeconds?: number; responseStatus?: number })
-  & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[] };
+  & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[]; /** The answer refused the access token (`accessToken.refused`). */ tokenRefused?: true };
 /** What one request's answer says: an end, or the next request of its chain. */
 type Answered = Asked | { status: 'next'; next: RequestDescriptor; responseStatus: number; credentials: string[] };
 
@@ -198,7 +200,8 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
  * person's ids and the request's credentials already hidden (a vendor may echo them), and a
  * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
  * resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx. With an
- * access token, a 401 renews it once and the requests are built and sent again.
+ * access token, a 401 (or an answer the plugin's `accessToken.refused` reads as a refused
+ * token) renews it once and the requests are built and sent again.
  */
 async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson): Promise<Asked> {
   const credentials: string[] = [];
@@ -232,8 +235,8 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     let refusedToken = false;
     for (const [index, request] of requests.entries()) {
       const which = requests.length > 1 ? `request ${index + 1} of ${requests.length}: ` : '';
-      const asked = await sendChain(forwarding, forgetter, person, request, credentials, ctx);
-      if (asked.responseStatus === 401 && token !== undefined && !renewed) {
+      const asked = await sendChain(forwarding, forgetter, person, request, credentials, ctx, token !== undefined && !renewed);
+      if ((asked.responseStatus === 401 || asked.tokenRefused === true) && token !== undefined && !renewed) {
         refusedToken = true;
         break;
       }
@@ -255,10 +258,10 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
 }
 
 /** Sends a request and the `next` ones its answers ask for, up to `MAX_CHAINED_REQUESTS`; how the chain ended. */
-async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, first: RequestDescriptor, credentials: string[], ctx: PluginContext): Promise<Asked> {
+async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, first: RequestDescriptor, credentials: string[], ctx: PluginContext, mayRenew: boolean): Promise<Asked> {
   let request = first;
   for (let step = 1; ; step++) {
-    const answered = await sendOne(forwarding, forgetter, person, request, credentials, ctx);
+    const answered = await sendOne(forwarding, forgetter, person, request, credentials, ctx, mayRenew);
     if (answered.status !== 'next') return answered;
     if (step >= MAX_CHAINED_REQUESTS) {
       return { status: 'failed', message: `the plugin asked for more than ${MAX_CHAINED_REQUESTS} requests in a row (HTTP ${answered.responseStatus})`, responseStatus: answered.responseStatus, credentials };
@@ -267,8 +270,12 @@ async function sendChain(forwarding: DeletionForwarding, forgetter: Forgetter, p
   }
 }
 
-/** Sends one deletion request and reads the answer (see `askVendor`). */
-async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[], ctx: PluginContext): Promise<Answered> {
+/**
+ * Sends one deletion request and reads the answer (see `askVendor`). With `mayRenew`, an
+ * answer the plugin's `accessToken.refused` reads as a refused token ends as `tokenRefused`
+ * (renewed and sent again by `askVendor`); without, it goes to the plugin's `read`.
+ */
+async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, person: NamedPerson, built: RequestDescriptor, credentials: string[], ctx: PluginContext, mayRenew: boolean): Promise<Answered> {
   let request: RequestDescriptor;
   try {
     request = signedNow(forgetter.sign, built, ctx);
@@ -288,6 +295,15 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
     // A refused target or a request that cannot be built will not get better by waiting.
     if (failure.kind === 'refused' || failure.kind === 'invalid') return { status: 'failed', message: failure.message, credentials };
     return { status: 'pending', retry: `${failure.kind}: ${failure.message}`, credentials };
+  }
+  if (mayRenew && result.response.status !== 401 && forgetter.tokenRefused) {
+    let refused = false;
+    try {
+      refused = forgetter.tokenRefused(result.response, built) === true;
+    } catch {
+      refused = false;
+    }
+    if (refused) return { status: 'pending', retry: `the vendor refused the access token (HTTP ${result.response.status})`, responseStatus: result.response.status, tokenRefused: true, credentials };
   }
   const hidden = [person.userId ?? '', person.anonymousId ?? '', ...forgetter.secretValues, ...credentials];
   const body = withoutIds(result.response.body, hidden, 64 * 1024);

@@ -460,7 +460,8 @@ export interface IssuedAccessToken {
  * it builds the token request and reads the answer. The core performs it (egress guard,
  * timeout, vendor redirects), keeps the token sealed in PostgreSQL for every node to share,
  * renews it a minute before it expires, and when the vendor answers 401 to a request made
- * with it, renews it once and sends that request again. A refused credential dead-letters the
+ * with it (or an answer its `refused` says refuses the token), renews it once and sends that
+ * request again. A refused credential dead-letters the
  * events (or fails the deletion) with the token endpoint's answer; a failing endpoint retries.
  *
  * @example
@@ -495,6 +496,18 @@ export interface AccessTokenExchange {
    * answers the same token again, or none, changes nothing.
    */
   rotates?: string;
+  /**
+   * Whether the vendor's answer to a request made with the token says it refused the token,
+   * for vendors that say so in a 2xx rather than an HTTP 401 (Marketo answers 200 with error
+   * code 601 "Access token invalid" or 602 "Access token expired"). When true, the core treats
+   * the answer as it treats a 401: it renews the token once for the delivery (or deletion) and
+   * sends the request again; an answer still refusing the renewed token goes to `classify`
+   * (`forgetPerson.classify`), which settles it. Pure; `ctx` is given for delivery requests.
+   *
+   * @example
+   * refused: (response) => response.status === 200 && /"code"\s*:\s*"60[12]"/.test(response.body),
+   */
+  refused?(response: VendorResponse, request: RequestDescriptor, ctx?: PluginContext): boolean;
 }
 
 /** The ids a person deletion names (at least one is set). */

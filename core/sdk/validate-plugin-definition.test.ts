@@ -147,13 +147,15 @@ test('an access token exchange: where it is used, its functions and fields', () 
   const fn = () => null;
   const accessToken = { usedBy: ['delivery'], enabled: fn, request: fn };
   assert.ok(![...problemsOf({ accessToken }).keys()].some((field) => field.startsWith('accessToken')));
-  assertProblem({ accessToken: fn }, 'accessToken', /must be \{ usedBy, enabled, request, read\?, rotates\? \}/);
+  assertProblem({ accessToken: fn }, 'accessToken', /must be \{ usedBy, enabled, request, read\?, rotates\?, refused\? \}/);
   assertProblem({ accessToken: { ...accessToken, usedBy: [] } }, 'accessToken.usedBy', /one or more of delivery, forgetPerson/);
   assertProblem({ accessToken: { ...accessToken, usedBy: ['enrich'] } }, 'accessToken.usedBy', /one or more of delivery, forgetPerson \(got \["enrich"\]\)/);
   assertProblem({ accessToken: { ...accessToken, usedBy: ['forgetPerson'] } }, 'accessToken.usedBy', /names forgetPerson, which the plugin does not declare/);
   assert.ok(![...problemsOf({ accessToken: { ...accessToken, usedBy: ['forgetPerson'] }, forgetPerson: { enabled: fn, request: fn } }).keys()].some((field) => field.startsWith('accessToken')));
   assertProblem({ accessToken: { ...accessToken, request: 'https://x' } }, 'accessToken.request', /must be a function/);
   assertProblem({ accessToken: { ...accessToken, read: {} } }, 'accessToken.read', /must be a function when given/);
+  assertProblem({ accessToken: { ...accessToken, refused: true } }, 'accessToken.refused', /must be a function when given/);
+  assert.ok(![...problemsOf({ accessToken: { ...accessToken, refused: fn } }).keys()].some((field) => field.startsWith('accessToken')));
   assertProblem({ accessToken: { ...accessToken, refresh: fn } }, 'accessToken.refresh', /is not a field of accessToken/);
   // rotates names the secret string field holding the refresh token.
   const config = { type: 'object', properties: { refresh_token: { type: 'string', title: 'Refresh token', secret: true }, region: { type: 'string', title: 'Region' } } };

@@ -292,7 +292,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     }
   }
   if (d.accessToken !== undefined) {
-    if (!isObject(d.accessToken)) add('accessToken', 'must be { usedBy, enabled, request, read?, rotates? }');
+    if (!isObject(d.accessToken)) add('accessToken', 'must be { usedBy, enabled, request, read?, rotates?, refused? }');
     else {
       const exchange = d.accessToken;
       const uses = ['delivery', 'forgetPerson'];
@@ -303,11 +303,12 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       }
       for (const key of ['enabled', 'request'] as const) if (typeof exchange[key] !== 'function') add(`accessToken.${key}`, 'must be a function');
       if (exchange.read !== undefined && typeof exchange.read !== 'function') add('accessToken.read', 'must be a function when given');
+      if (exchange.refused !== undefined && typeof exchange.refused !== 'function') add('accessToken.refused', 'must be a function when given');
       if (exchange.rotates !== undefined) {
         const field = typeof exchange.rotates === 'string' && isObject(d.config) && isObject(d.config.properties) ? d.config.properties[exchange.rotates] : undefined;
         if (!isObject(field) || field.type !== 'string' || field.secret !== true) add('accessToken.rotates', `must name a secret string field of config, the one holding the refresh token (got ${shown(exchange.rotates)})`);
       }
-      for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read', 'rotates'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read, rotates)');
+      for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read', 'rotates', 'refused'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read, rotates, refused)');
     }
   }
   if (d.successAnswer !== undefined) checkSuccessAnswer(d.successAnswer, 'successAnswer', add);

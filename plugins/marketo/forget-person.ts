@@ -1,0 +1,88 @@
+// Person deletions: Marketo deletes leads by their own ids (Delete Leads,
+// `POST /rest/v1/leads/delete.json`, `{ input: [{ id }] }`, up to 300), so the person's leads are
+// first looked up by the userId (Get Leads by Filter Type on the field holding it: the lookup
+// field when leads are keyed by userId, else config.user_id_field; or on email when the userId is
+// an email address), then deleted by the ids the answer gives: a `{ next }` chain of two
+// requests. The plugin never sends an anonymous visitor to Marketo, so an anonymousId alone is
+// skipped.
+import { usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { answered, errorsOf, leadsOf, resultsOf, saidErrors, requestIdOf } from './answers.ts';
+import { hasCredentials, instanceOrigin, userIdFieldOf } from './config.ts';
+import { EMAIL } from './records.ts';
+import { DELETE_LEADS, headersOf, MAX_RECORDS, SYNC_LEADS } from './requests.ts';
+
+/** Why a person named by an anonymousId alone is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Marketo identified people only (by email or userId), never an anonymous visitor, so Marketo holds no lead under an anonymousId';
+/** Response-level codes worth another try (rate, concurrency, quota, passing failures, a token refused twice). */
+const RETRY = new Set(['500', '502', '601', '602', '604', '606', '607', '608', '611', '614', '615', '713', '719']);
+
+/** An answer that is no success: one worth another try, or a failure saying what to check. */
+function unsuccessful(response: VendorResponse, what: string): ForgetOutcome {
+  const errors = errorsOf(response);
+  if (errors.length > 0) {
+    if (errors.some((e) => RETRY.has(e.code))) return { retry: answered(response) };
+    if (errors.some((e) => e.code === '603')) return { failed: `${answered(response)}: Marketo denied the ${what}: the custom service's API-only user needs Read-Write Lead (and access to the lead's workspace)` };
+    return { failed: `${answered(response)}: Marketo refused the ${what}` };
+  }
+  if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: answered(response) };
+  if (response.status === 401 || response.status === 403) return { failed: `${answered(response)}: Marketo refused the ${what}: check config.client_id, config.client_secret and config.munchkin_id` };
+  return { failed: answered(response) };
+}
+
+/** The lookup's answer: the deletion of the leads found, or nothing to delete. */
+function readLookup(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
+  if (response.status < 200 || response.status >= 300 || errorsOf(response).length > 0) {
+    if (errorsOf(response).every((e) => e.code === '702') && errorsOf(response).length > 0) return { done: true, message: 'no Marketo lead has this userId: nothing to delete' };
+    return unsuccessful(response, 'lead lookup');
+  }
+  const leads = leadsOf(response, 'id');
+  if (leads === undefined) return { retry: `${answered(response)}: not Marketo's answer to a lead lookup` };
+  const ids = [...new Set(leads.map((lead) => lead.id))].slice(0, MAX_RECORDS);
+  if (ids.length === 0) return { done: true, message: 'no Marketo lead has this userId: nothing to delete' };
+  const origin = request.url.slice(0, request.url.indexOf(SYNC_LEADS));
+  return { next: { method: 'POST', url: `${origin}${DELETE_LEADS}`, headers: { ...(request.headers ?? {}), 'content-type': 'application/json' }, body: { input: ids.map((id) => ({ id })) }, eventIds: [] } };
+}
+
+/** The deletion's answer: each lead `deleted` (or already gone: 1004) is done. */
+function readDeletion(response: VendorResponse): ForgetOutcome {
+  if (response.status < 200 || response.status >= 300 || errorsOf(response).length > 0) return unsuccessful(response, 'lead deletion');
+  const results = resultsOf(response);
+  if (results === undefined) return { retry: `${answered(response)}: not Marketo's answer to a lead deletion` };
+  const refused = results.filter((r) => r.status !== 'deleted' && !r.errors.some((e) => e.code === '1004'));
+  if (refused.length > 0) return { failed: `Marketo did not delete ${refused.length} of ${results.length} leads: ${refused.map((r) => `${r.id ?? '?'}: ${r.status} ${saidErrors(r.errors)}`.trim()).join('; ')}${requestIdOf(response) ? ` (requestId ${requestIdOf(response)})` : ''}` };
+  return { done: true, message: `Marketo deleted ${results.length} lead${results.length === 1 ? '' : 's'} (${results.map((r) => r.id ?? '?').join(', ')})` };
+}
+
+/**
+ * Forwarding of person deletions (config.forward_deletions, on by default): the leads holding
+ * the person's userId are looked up, then deleted. Each step is safe to repeat: leads already
+ * gone are not found (done).
+ */
+export const forgetPerson: PersonForgetting = {
+  enabled: (config) => hasCredentials(config) && config.forward_deletions !== false,
+  request(person, ctx) {
+    if (!usableId(person.userId)) {
+      return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Marketo, so no lead of theirs can exist there' };
+    }
+    const userId = String(person.userId).trim();
+    const field = userIdFieldOf(ctx.config) ?? (EMAIL.test(userId) ? 'email' : undefined);
+    if (field === undefined) {
+      return { skipped: 'leads are keyed by email and no lead field holds the userId, so Marketo cannot find this person\'s leads by userId: set config.user_id_field (a custom field the identifies fill with the userId), or delete the person in Marketo by email' };
+    }
+    if (userId.includes(',')) return { skipped: 'the userId holds a comma, which Marketo\'s lead lookup (filterValues) cannot carry: delete the person in Marketo' };
+    return {
+      method: 'GET',
+      url: `${instanceOrigin(ctx.config)}${SYNC_LEADS}`,
+      headers: headersOf(ctx, false),
+      query: [['filterType', field], ['filterValues', userId], ['fields', 'id']],
+      eventIds: [],
+    };
+  },
+  read(response, request) {
+    // The lookup's answer, else the deletion's (the conformance suite reads answers alone).
+    if (request?.method === 'GET' || request === undefined) return readLookup(response, request ?? { method: 'GET', url: `https://marketo.invalid${SYNC_LEADS}`, eventIds: [] });
+    return readDeletion(response);
+  },
+  // Get Leads by Filter Type when no lead matches (Marketo's Leads page: "If no records match, the response indicates success and contains an empty result array").
+  successAnswer: { status: 200, body: { requestId: '177a1#1578b643357', result: [], success: true } },
+};
