@@ -51,6 +51,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/splunk' },
   { plugin: './plugins/salesforce_marketing_cloud' },
   { plugin: './plugins/amazon_redshift' },
+  { plugin: './plugins/google_cloud_storage' },
 ];
 
 export default plugins;
