@@ -85,7 +85,7 @@ export function classifyUpload(response: VendorResponse, request: RequestDescrip
   if (status === 401) {
     return { status: 'dead_letter', reason: `Cloud Storage refused the access token, also once renewed (${answered}): check that the key in config.service_account_key is current (not deleted or disabled in the Cloud console), and store a new one in a new revision if not; then replay the dead letters` };
   }
-  if (status === 403) return { status: 'dead_letter', reason: `Cloud Storage refused the upload (${answered}): ${forbiddenAdvice(error, config)}; then replay the dead letters` };
+  if (status === 403 || error.reasons.includes('userProjectMissing') || /requester pays/i.test(error.message)) return { status: 'dead_letter', reason: `Cloud Storage refused the upload (${answered}): ${forbiddenAdvice(error, config)}; then replay the dead letters` };
   if (status === 404) {
     return { status: 'dead_letter', reason: `Cloud Storage has no bucket "${bucket}" (${answered}): check config.bucket (the name alone, without gs://) and create the bucket; then replay the dead letters` };
   }
