@@ -11,10 +11,30 @@ import { removeContactInfo } from './contact-info.ts';
 import { customerInfo } from './customer-info.ts';
 import { normalizePhoneNumber } from './phone-number.ts';
 import { splitBatch } from './split-batch.ts';
-import type { CanonicalEvent, JsonObject, JsonValue, MappedEvent } from './types.ts';
+import type { CanonicalEvent, JsonObject, JsonValue, MappedEvent, VendorField } from './types.ts';
 
 /** The variant that archives the canonical event unchanged. */
 export const ARCHIVE_RAW_VARIANT = 'raw';
+/**
+ * The fields of the archive record (the default and retail blueprints' columns), as the
+ * catalog shows them: a plugin's `vendorFields`.
+ */
+export const ARCHIVE_VENDOR_FIELDS: Readonly<Record<string, VendorField>> = Object.freeze({
+  message_id: { required: true, description: 'The event\'s messageId: its unique id (deduplicate on it when reading).' },
+  type: { required: true, description: 'track, page, screen, identify, group or alias.' },
+  timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
+  received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
+  event: { required: false, description: 'A track event\'s name.' },
+  user_id: { required: false },
+  anonymous_id: { required: false },
+  properties: { required: false, description: 'The event\'s properties, without contact information.' },
+  traits: { required: false, description: 'An identify\'s traits, without contact information.' },
+  customer: { required: false, description: 'email_sha256 and phone_sha256: hashed by the plugin.' },
+  page_url: { required: false },
+  ip: { required: false },
+  user_agent: { required: false },
+  consent: { required: false },
+});
 /** The key of the hashed customer information in an archive record. */
 const CUSTOMER_KEY = 'customer';
 

@@ -78,7 +78,7 @@ export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
 export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';
 export {
-  ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archivePartitionInstant,
+  ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archivePartitionInstant,
   archivePartitionOf, archivePrefixOf, archiveRecord, archiveUrlsWithoutQueries, GZIP_CONTENT_TYPE, hashArchiveCustomerField, NDJSON_CONTENT_TYPE,
   type ArchiveBody, type ArchiveCompression, type ArchiveNormalizeOptions, type ArchiveObjectEvents, type ArchivePartitionTime,
 } from './archive-objects.ts';

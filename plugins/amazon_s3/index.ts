@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ARCHIVE_COMPRESSIONS, archiveBody, archiveCompressionOf, archiveObjects, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjects, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
 import { DEFAULT_PREFIX, objectKey, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
@@ -220,22 +220,7 @@ export default definePlugin({
       map: (event) => event as unknown as JsonObject,
     },
   },
-  vendorFields: {
-    message_id: { required: true, description: 'The event\'s messageId: its unique id (deduplicate on it when reading).' },
-    type: { required: true, description: 'track, page, screen, identify, group or alias.' },
-    timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
-    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
-    event: { required: false, description: 'A track event\'s name.' },
-    user_id: { required: false },
-    anonymous_id: { required: false },
-    properties: { required: false, description: 'The event\'s properties, without contact information.' },
-    traits: { required: false, description: 'An identify\'s traits, without contact information.' },
-    customer: { required: false, description: 'email_sha256 and phone_sha256: hashed by the plugin.' },
-    page_url: { required: false },
-    ip: { required: false },
-    user_agent: { required: false },
-    consent: { required: false },
-  },
+  vendorFields: { ...ARCHIVE_VENDOR_FIELDS },
   // The customer's own storage, not a third party: nothing to gate by default for the default and
   // retail records (hashed contact data, URLs without queries). The raw variant copies personal
   // data, and person deletions are not forwarded to the bucket: its README section recommends

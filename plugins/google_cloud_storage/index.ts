@@ -1,4 +1,4 @@
-import { ARCHIVE_RAW_VARIANT, archiveRecord, definePlugin, type JsonObject } from '../../core/sdk/index.ts';
+import { ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveRecord, definePlugin, type JsonObject } from '../../core/sdk/index.ts';
 import { gcsAccessToken } from './access-token.ts';
 import { classifyUpload } from './classify.ts';
 import { CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, text, validateGcsConfig } from './config.ts';
@@ -42,22 +42,7 @@ export default definePlugin({
       map: (event) => event as unknown as JsonObject,
     },
   },
-  vendorFields: {
-    message_id: { required: true, description: 'The event\'s messageId: its unique id (deduplicate on it when reading: delivery is at least once).' },
-    type: { required: true, description: 'track, page, screen, identify, group or alias.' },
-    timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
-    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
-    event: { required: false, description: 'A track event\'s name.' },
-    user_id: { required: false },
-    anonymous_id: { required: false },
-    properties: { required: false, description: 'The event\'s properties, without contact information.' },
-    traits: { required: false, description: 'An identify\'s traits, without contact information.' },
-    customer: { required: false, description: 'email_sha256 and phone_sha256: hashed by the plugin.' },
-    page_url: { required: false, description: 'The page\'s URL without its query string and fragment.' },
-    ip: { required: false },
-    user_agent: { required: false },
-    consent: { required: false },
-  },
+  vendorFields: { ...ARCHIVE_VENDOR_FIELDS },
   // The customer's own storage, not a third party: nothing to gate by default for the default and
   // retail records (hashed contact data, URLs without queries). The raw variant copies personal
   // data, and person deletions are not forwarded to the bucket: the README recommends
