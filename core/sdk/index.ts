@@ -26,6 +26,9 @@
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
  *   classes of error codes, `awsRegionProblem`, `awsCredentialsOf`, `awsCredentialProblems`,
  *   `awsSessionTokenWarnings`;
+ * - archives of events in object storage (Amazon S3, Google Cloud Storage): `archiveRecord` (no
+ *   contact information in clear), hourly `dt=/hour=` partitions, object names fixed by their
+ *   events (`archiveObjectKey`), NDJSON bodies gzipped by default (`archiveBody`), `archiveObjects`;
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
