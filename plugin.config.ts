@@ -51,6 +51,8 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/splunk' },
   { plugin: './plugins/salesforce_marketing_cloud' },
   { plugin: './plugins/amazon_redshift' },
+  { plugin: './plugins/adjust' },
+  { plugin: './plugins/databricks' },
   { plugin: './plugins/google_cloud_storage' },
 ];
 

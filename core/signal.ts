@@ -52,7 +52,7 @@ import { retryDelayMs, throttledRetryDelayMs } from './delivery/retry-policy.ts'
 import { registerPlugins } from './plugins/register-plugins.ts';
 import { startStatsKeeper } from './queue/stats-keeper.ts';
 import { defaultClassify } from './sdk/default-classify.ts';
-import type { JsonValue } from './sdk/types.ts';
+import { MAX_REQUEST_TIMEOUT_MS, type JsonValue } from './sdk/types.ts';
 
 export { PROJECT_ROOT };
 
@@ -203,8 +203,9 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       },
     });
     // Batches in flight stop at their next request (the engine stops first); the grace lets
-    // the requests already sent be answered, so none is failed, retried and sent twice.
-    cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs + 5_000) }));
+    // the requests already sent be answered, so none is failed, retried and sent twice — as
+    // long as the slowest may take (a plugin's own timeoutMs); it ends as soon as none is left.
+    cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs, MAX_REQUEST_TIMEOUT_MS) + 5_000 }));
     await ensureReplayQueues(boss);
     await ensurePersonDeletionQueues(boss);
     // Whose events are held back (person deletions): read by the pipeline stage and the delivery worker.

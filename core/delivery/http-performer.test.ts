@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
-import { buildUrl, createHttpPerformer, MAX_RESPONSE_BODY_BYTES, redirectUrl, type HttpPerformer } from './http-performer.ts';
+import { buildUrl, createHttpPerformer, MAX_RESPONSE_BODY_BYTES, redirectUrl, requestTimeoutMs, type HttpPerformer } from './http-performer.ts';
 
 let sim: VendorSim;
 let http: HttpPerformer;
@@ -65,6 +65,21 @@ test('a hang is a timeout within the configured time; a reset is a network error
   assert.ok(Date.now() - started < 1500);
   const reset = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/2/httpapi', body: {}, eventIds: [] });
   assert.equal(reset.error?.kind, 'network');
+});
+
+test('a request with its own timeoutMs waits that long for a slow answer (the core\'s 300 ms would give up); values are clamped to 1 s – 120 s', async () => {
+  sim.script('POST', '/api/2.0/sql/statements', [{ status: 200, body: { status: { state: 'SUCCEEDED' } }, delayMs: 600 }, { status: 200, body: {}, delayMs: 600 }]);
+  const slow = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/api/2.0/sql/statements', body: {}, eventIds: [], timeoutMs: 2_000 });
+  assert.equal(slow.response?.status, 200, 'answered within the request\'s own 2 s');
+  const hurried = await http.perform({ method: 'POST', url: 'https://api2.amplitude.com/api/2.0/sql/statements', body: {}, eventIds: [] });
+  assert.equal(hurried.error?.kind, 'timeout');
+  assert.equal(hurried.error?.message, 'no answer within 300 ms');
+  const base = { method: 'POST' as const, url: 'https://x.test/', eventIds: [] };
+  assert.equal(requestTimeoutMs(base, 10_000), 10_000);
+  assert.equal(requestTimeoutMs({ ...base, timeoutMs: 60_000 }, 10_000), 60_000);
+  assert.equal(requestTimeoutMs({ ...base, timeoutMs: 5 }, 10_000), 1_000);
+  assert.equal(requestTimeoutMs({ ...base, timeoutMs: 3_600_000 }, 10_000), 120_000);
+  assert.equal(requestTimeoutMs({ ...base, timeoutMs: Number.NaN }, 10_000), 10_000);
 });
 
 test('the egress guard refuses loopback unless the request allow-lists it', async () => {

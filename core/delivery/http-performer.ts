@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
-import type { RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+import { MAX_REQUEST_TIMEOUT_MS, type RequestDescriptor, type VendorResponse } from '../sdk/types.ts';
 import type { PerformResult } from './deliver-batch.ts';
 import { allowListMatcher, guardedLookup, isPrivateAddress } from './egress-guard.ts';
 
@@ -61,6 +61,19 @@ export function redirectUrl(url: URL, redirects: ReadonlyMap<string, string>): U
 function literalAddressRefused(hostname: string, allowList: readonly string[]): boolean {
   const address = hostname.replace(/^\[|\]$/g, '');
   return isIP(address) !== 0 && isPrivateAddress(address) && !allowListMatcher(allowList)(address);
+}
+
+/**
+ * The request's own timeout (`RequestDescriptor.timeoutMs`, clamped to 1 s – 120 s), else the
+ * core's.
+ *
+ * @example
+ * requestTimeoutMs({ method: 'POST', url: 'https://x.test/', eventIds: [], timeoutMs: 60_000 }, 10_000); // 60000
+ */
+export function requestTimeoutMs(descriptor: RequestDescriptor, coreTimeoutMs: number): number {
+  const own = descriptor.timeoutMs;
+  if (typeof own !== 'number' || !Number.isFinite(own)) return coreTimeoutMs;
+  return Math.round(Math.min(Math.max(own, 1_000), MAX_REQUEST_TIMEOUT_MS));
 }
 
 export interface PerformerOptions {
@@ -135,16 +148,17 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
       // what of the body came by then is kept, see readBodyStart).
       // A cleared timer, not AbortSignal.timeout: that keeps a timer and a WeakRef alive for the
       // full timeout after every request, which at thousands of requests/s is real memory.
+      const timeoutMs = requestTimeoutMs(descriptor, options.timeoutMs);
       const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), options.timeoutMs);
+      const timer = setTimeout(() => deadline.abort(), timeoutMs);
       try {
         const response = await request(url, {
           method: descriptor.method,
           headers,
           ...(body === undefined ? {} : { body }),
           dispatcher: redirected ? open : guardedAgent(allowList),
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
           signal: deadline.signal,
         });
         const text = await readBodyStart(response.body);
@@ -171,7 +185,7 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
         return {
           error: {
             kind: timedOut ? 'timeout' : refused ? 'refused' : invalid ? 'invalid' : 'network',
-            message: timedOut ? `no answer within ${options.timeoutMs} ms` : (e.cause?.message ?? e.message),
+            message: timedOut ? `no answer within ${timeoutMs} ms` : (e.cause?.message ?? e.message),
           },
           durationMs: performance.now() - started,
           url: url.href,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings } from './aws-config.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings } from './aws-config.ts';
+import { createConfigAjv } from './config-ajv.ts';
 import { awsJsonError } from './aws-errors.ts';
 
 test('awsRegionProblem: codes pass; names, zones, ISO Regions and nothing are refused saying why', () => {
@@ -25,4 +26,17 @@ test('awsJsonError reads __type (any prefix or suffix), the errortype header, me
   assert.deepEqual(awsJsonError({ status: 400, headers: {}, body: '', json: { __type: 'com.amazonaws.kinesis#ResourceNotFoundException', message: 'Stream x not found.' } }), { code: 'ResourceNotFoundException', message: 'Stream x not found.' });
   assert.deepEqual(awsJsonError({ status: 400, headers: { 'X-Amzn-ErrorType': 'ValidationException:http://internal' }, body: '', json: { Message: 'bad' } }), { code: 'ValidationException', message: 'bad' });
   assert.deepEqual(awsJsonError({ status: 502, headers: {}, body: ' <html>Bad  gateway</html> ' }), { code: '', message: '<html>Bad gateway</html>' });
+});
+
+test('awsCredentialFieldSchemas: the three fields, worded with what the key must allow, secrets marked, AWS key IDs checked unless a store says otherwise', () => {
+  const fields = awsCredentialFieldSchemas('events:PutEvents on the event bus');
+  assert.deepEqual(Object.keys(fields), ['access_key_id', 'secret_access_key', 'session_token']);
+  assert.equal(fields.access_key_id.description, 'An access key of an IAM user (or role) allowed events:PutEvents on the event bus. Not secret by itself: the secret key is.');
+  assert.deepEqual([fields.access_key_id.secret, fields.secret_access_key.secret, fields.session_token.secret], [undefined, true, true]);
+  const schema = { type: 'object', required: ['access_key_id', 'secret_access_key'], properties: fields };
+  const validate = createConfigAjv().compile(schema);
+  assert.equal(validate({ access_key_id: 'AKIAIOSFODNN7EXAMPLE', secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }), true);
+  assert.equal(validate({ access_key_id: 'minio-user', secret_access_key: 'wJalrXUtnFEMI/K7MDENG' }), false, 'an AWS key ID is upper case');
+  const anyStore = createConfigAjv().compile({ ...schema, properties: awsCredentialFieldSchemas('s3:PutObject', { keyIdPattern: '^[^\\s/,]{3,128}$', secretMinLength: 8 }) });
+  assert.equal(anyStore({ access_key_id: 'minio-user', secret_access_key: 'minio-pw' }), true);
 });

@@ -1,7 +1,7 @@
 // An AWS plugin's config as every AWS plugin reads it: a Region code, and an IAM access key
 // (with the session token of temporary credentials) that signs the requests.
 import type { Credentials as AwsCredentials } from './aws-signature-v4.ts';
-import type { ConfigProblem, JsonValue } from './types.ts';
+import type { ConfigFieldSchema, ConfigProblem, JsonValue } from './types.ts';
 
 /** An AWS Region code: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
 export const AWS_REGION_CODE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -81,4 +81,48 @@ export function awsSessionTokenWarnings(config: Record<string, JsonValue>, field
   const keyId = textOf(config[fields.accessKeyId]) ?? '';
   if (textOf(config[fields.sessionToken]) === undefined || !keyId.startsWith('AKIA')) return [];
   return [{ field: fields.sessionToken, message: `is set, but ${fields.accessKeyId} is a long-lived key (AKIA…): AWS refuses a session token with it (the token goes only with temporary ASIA… credentials); leave it empty` }];
+}
+
+/** The schemas of an AWS access key's three config fields. */
+export interface AwsCredentialFieldSchemas {
+  access_key_id: ConfigFieldSchema;
+  secret_access_key: ConfigFieldSchema;
+  session_token: ConfigFieldSchema;
+}
+
+/** What a store that is not AWS's own (an S3-compatible one) may call an access key. */
+export interface AwsCredentialFieldOptions {
+  /** The access key ID's pattern (default: AWS's, `^[A-Z0-9]{16,128}$`). */
+  keyIdPattern?: string;
+  /** The secret's shortest length (default 16, AWS's). */
+  secretMinLength?: number;
+}
+
+/**
+ * The `access_key_id`, `secret_access_key` and `session_token` fields of an AWS plugin's config,
+ * worded alike in every plugin; `allowedTo` says what the key's policy must allow (the sentence
+ * after "An access key of an IAM user (or role) allowed …"). Spread them into `properties`
+ * and list the first two in `required`.
+ *
+ * @example
+ * properties: { region: …, ...awsCredentialFieldSchemas('events:PutEvents on the event bus') }
+ */
+export function awsCredentialFieldSchemas(allowedTo: string, options: AwsCredentialFieldOptions = {}): AwsCredentialFieldSchemas {
+  return {
+    access_key_id: {
+      type: 'string', title: 'Access Key ID',
+      description: `An access key of an IAM user (or role) allowed ${allowedTo}. Not secret by itself: the secret key is.`,
+      pattern: options.keyIdPattern ?? '^[A-Z0-9]{16,128}$', examples: ['AKIAIOSFODNN7EXAMPLE'],
+    },
+    secret_access_key: {
+      type: 'string', title: 'Secret Access Key', secret: true,
+      description: 'The access key\'s secret, shown once when the key is created. It signs each request (AWS Signature Version 4) and never leaves Signal.',
+      minLength: options.secretMinLength ?? 16, maxLength: 256, examples: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    },
+    session_token: {
+      type: 'string', title: 'Session Token', secret: true,
+      description: 'Only for temporary credentials (an access key starting with ASIA, from AWS STS): sent as x-amz-security-token. They expire within hours, after which every request is refused until new ones are stored; prefer a long-lived IAM user key.',
+      maxLength: 8192, examples: ['FwoGZXIvYXdzEXAMPLE'],
+    },
+  };
 }

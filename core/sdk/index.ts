@@ -74,7 +74,10 @@ export { canonicalPathOf } from './aws-signature-v4.ts';
 export {
   AWS_CLOCK_SKEW_CODES, AWS_CREDENTIAL_CODES, AWS_EXPIRED_TOKEN_CODES, AWS_THROTTLING_CODES, AWS_TRANSIENT_CODES, awsJsonError, type AwsError,
 } from './aws-errors.ts';
-export { AWS_REGION_CODE, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentialFields } from './aws-config.ts';
+export {
+  AWS_REGION_CODE, awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings,
+  type AwsCredentialFieldOptions, type AwsCredentialFields, type AwsCredentialFieldSchemas,
+} from './aws-config.ts';
 export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } from './egress.ts';
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';

@@ -128,7 +128,17 @@ export interface RequestDescriptor {
    * link-local (the core refuses those otherwise). Only user-configured targets set it.
    */
   allowPrivateTargets?: string[];
+  /**
+   * How long this request may take, in ms, when the vendor documents answers slower than
+   * `SIGNAL_HTTP_TIMEOUT_MS` allows (a statement a SQL API runs before it answers): 1,000 to
+   * `MAX_REQUEST_TIMEOUT_MS` (120,000), a value outside clamped into it. Default: the core's
+   * timeout. A graceful stop waits for such a request as long as it may take.
+   */
+  timeoutMs?: number;
 }
+
+/** The longest a plugin may let one request take (`RequestDescriptor.timeoutMs`). */
+export const MAX_REQUEST_TIMEOUT_MS = 120_000;
 
 export interface VendorResponse {
   status: number;

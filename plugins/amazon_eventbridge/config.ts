@@ -2,7 +2,7 @@
 // how each event's `detail-type` is chosen, the access key that signs the requests, and two
 // switches (contact information, deletion notices); the schema the catalog shows and the checks
 // the schema cannot make, each naming its field.
-import { awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** How an event's DetailType is chosen: the track event's name (else the call's type), or always the call's type. */
 export const DETAIL_TYPES = ['event_name', 'call_type'] as const;
@@ -78,21 +78,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'What each event\'s "detail-type" (which rules match on) is. Event name (default): a track event\'s name (Order Completed), and page, screen, identify, group or alias for the other calls. Call type: always the call\'s type (track, page, …), the event\'s name then read from detail.event. Cut to 128 characters, AWS\'s limit.',
       enum: [...DETAIL_TYPES], enumLabels: ['Event name (track), else the call type', 'Call type (track, page, identify…)'], default: 'event_name',
     },
-    access_key_id: {
-      type: 'string', title: 'Access Key ID',
-      description: 'An access key of an IAM user (or role) allowed events:PutEvents on the event bus. Not secret by itself: the secret key is.',
-      pattern: '^[A-Z0-9]{16,128}$', examples: ['AKIAIOSFODNN7EXAMPLE'],
-    },
-    secret_access_key: {
-      type: 'string', title: 'Secret Access Key', secret: true,
-      description: 'The access key\'s secret, shown once when the key is created. It signs each request (AWS Signature Version 4) and never leaves Signal.',
-      minLength: 16, maxLength: 256, examples: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
-    },
-    session_token: {
-      type: 'string', title: 'Session Token', secret: true,
-      description: 'Only for temporary credentials (an access key starting with ASIA, from AWS STS): sent as x-amz-security-token. They expire within hours, after which every request is refused until new ones are stored; prefer a long-lived IAM user key.',
-      maxLength: 8192, examples: ['FwoGZXIvYXdzEXAMPLE'],
-    },
+    ...awsCredentialFieldSchemas('events:PutEvents on the event bus'),
     include_contact_info: {
       type: 'boolean', title: 'Include Contact Information',
       description: 'Off (default): events carry no contact information — no email, phone, names, addresses or birth dates in properties, traits or context, no IP address, URLs without query strings, an id that is an email or phone given as sha256:<hex> of it (as deletion notices give it). On: the events as Signal stored them, personal data included; turn it on only when your rules\' targets need it and erase people themselves (see Deletion Notices).',

@@ -2,7 +2,7 @@
 // stream), which stream in which Region, the access key that signs the requests, how records
 // are partitioned, and two switches (contact information, deletion notices); the schema the
 // catalog shows and the checks the schema cannot make, each naming its field.
-import { awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const SERVICES = ['data_streams', 'firehose'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -84,21 +84,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The data stream\'s or Firehose stream\'s name (letters, digits, _ . -), or its ARN (arn:aws:kinesis:<region>:<account>:stream/<name>, or arn:aws:firehose:…:deliverystream/<name>). Signal does not create streams.',
       minLength: 1, maxLength: 2048, examples: ['signal-events'],
     },
-    access_key_id: {
-      type: 'string', title: 'Access Key ID',
-      description: 'An access key of an IAM user (or role) allowed kinesis:PutRecords on the data stream, or firehose:PutRecordBatch on the Firehose stream (and kms:GenerateDataKey on its key when the stream is encrypted with a customer managed key). Not secret by itself: the secret key is.',
-      pattern: '^[A-Z0-9]{16,128}$', examples: ['AKIAIOSFODNN7EXAMPLE'],
-    },
-    secret_access_key: {
-      type: 'string', title: 'Secret Access Key', secret: true,
-      description: 'The access key\'s secret, shown once when the key is created. It signs each request (AWS Signature Version 4) and never leaves Signal.',
-      minLength: 16, maxLength: 256, examples: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
-    },
-    session_token: {
-      type: 'string', title: 'Session Token', secret: true,
-      description: 'Only for temporary credentials (an access key starting with ASIA, from AWS STS): sent as x-amz-security-token. They expire within hours, after which every request is refused until new ones are stored; prefer a long-lived IAM user key.',
-      maxLength: 8192, examples: ['FwoGZXIvYXdzEXAMPLE'],
-    },
+    ...awsCredentialFieldSchemas('kinesis:PutRecords on the data stream, or firehose:PutRecordBatch on the Firehose stream (and kms:GenerateDataKey on its key when the stream is encrypted with a customer managed key)'),
     partition_key: {
       type: 'string', title: 'Partition Key',
       description: 'Data streams only: what a record\'s partition key (its shard) is. Per person (default): the userId, else the anonymousId, so one person\'s records are read in order. Per browser: the anonymousId, else the userId. Per event: the messageId, spreading records evenly over the shards, in no order.',

@@ -5,7 +5,7 @@
 // deletion switch; the schema the catalog shows, and the checks the schema cannot make, each
 // naming its field.
 import {
-  awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings,
+  awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings,
   type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
@@ -180,21 +180,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The table the events go to, one row each. Create it first with the CREATE TABLE of the plugin README; Signal does not create or change tables.',
       minLength: 1, maxLength: 127, examples: ['events'],
     },
-    access_key_id: {
-      type: 'string', title: 'Access Key ID',
-      description: 'An access key of an IAM user (or role) allowed redshift-data:ExecuteStatement and redshift-data:DescribeStatement, and, by how the Data API signs in to the database: redshift:GetClusterCredentials (db_user), redshift:GetClusterCredentialsWithIAM (provisioned, neither), redshift-serverless:GetCredentials (Serverless), or secretsmanager:GetSecretValue on the secret (secret_arn). Not secret by itself: the secret key is.',
-      pattern: '^[A-Z0-9]{16,128}$', examples: ['AKIAIOSFODNN7EXAMPLE'],
-    },
-    secret_access_key: {
-      type: 'string', title: 'Secret Access Key', secret: true,
-      description: 'The access key\'s secret, shown once when the key is created. It signs each request (AWS Signature Version 4) and never leaves Signal.',
-      minLength: 16, maxLength: 256, examples: ['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
-    },
-    session_token: {
-      type: 'string', title: 'Session Token', secret: true,
-      description: 'Only for temporary credentials (an access key starting with ASIA, from AWS STS): sent as x-amz-security-token. They expire within hours, after which every request is refused until new ones are stored; prefer a long-lived IAM user key.',
-      maxLength: 8192, examples: ['FwoGZXIvYXdzEXAMPLE'],
-    },
+    ...awsCredentialFieldSchemas('redshift-data:ExecuteStatement and redshift-data:DescribeStatement, and, by how the Data API signs in to the database: redshift:GetClusterCredentials (db_user), redshift:GetClusterCredentialsWithIAM (provisioned, neither), redshift-serverless:GetCredentials (Serverless), or secretsmanager:GetSecretValue on the secret (secret_arn)'),
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
       description: 'On (default): when Signal is asked to forget a person, a DELETE removes the rows whose user_id or anonymous_id (or an alias\'s previous_id) is one of the person\'s ids. The database user needs DELETE on the table.',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjects, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjects, awsCredentialFieldSchemas, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
 import { DEFAULT_PREFIX, objectKey, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
@@ -147,20 +147,7 @@ export default definePlugin({
         type: 'string', title: 'Region', description: 'The bucket\'s AWS Region code (S3 console > bucket > Properties > AWS Region), e.g. eu-west-1. For another store, the region it expects (Cloudflare R2: auto; MinIO: us-east-1 unless configured).',
         pattern: '^[a-z0-9-]{1,32}$', examples: ['eu-west-1'],
       },
-      access_key_id: {
-        type: 'string', title: 'Access Key ID', description: 'An access key of an IAM user (or role) allowed s3:PutObject on the bucket and prefix (IAM > Users > Security credentials > Create access key). Not secret by itself: the secret key is.',
-        pattern: '^[^\\s/,]{3,128}$', examples: ['AKIAIOSFODNN7EXAMPLE'],
-      },
-      secret_access_key: {
-        type: 'string', title: 'Secret Access Key', secret: true,
-        description: 'The access key\'s secret, shown once when the key is created. It signs each request (AWS Signature Version 4) and never leaves Signal.',
-        minLength: 8, maxLength: 256,
-      },
-      session_token: {
-        type: 'string', title: 'Session Token', secret: true,
-        description: 'Only for temporary credentials (an access key starting with ASIA, from AWS STS): they expire within hours, after which every object is refused. Prefer a long-lived IAM user key.',
-        maxLength: 8192,
-      },
+      ...awsCredentialFieldSchemas('s3:PutObject on the bucket and prefix (IAM > Users > Security credentials > Create access key)', { keyIdPattern: '^[^\\s/,]{3,128}$', secretMinLength: 8 }),
       prefix: {
         type: 'string', title: 'Key Prefix', description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the bucket's root).`,
         pattern: PREFIX_PATTERN, maxLength: 512, default: DEFAULT_PREFIX, examples: ['signal/events'],

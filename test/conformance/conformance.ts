@@ -28,7 +28,7 @@ import { CONFORMANCE_EVENTS } from './sample-events.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-/** The batch check feeds `2 × maxEvents + 1` events, at most this many. */
+/** The batch check feeds `2 × maxEvents + 1` events (every sample event at least), at most this many. */
 const MAX_FED_EVENTS = 20_001;
 /** A fixed delivery time, so signing request builders stay deterministic. */
 const NOW = Date.parse('2024-05-02T12:00:00.000Z');
@@ -181,7 +181,7 @@ function outcomes(classify: () => ClassifyResult, request: RequestDescriptor): s
  *    compiles, or it has a code mapper;
  * 4. mapping is deterministic and pure: each sample event (deep-frozen) maps twice to the same
  *    JSON payload and is not mutated;
- * 5. the request builder, fed `2 × maxEvents + 1` mapped events, builds requests with absolute
+ * 5. the request builder, fed `2 × maxEvents + 1` mapped events (every sample event at least), builds requests with absolute
  *    http(s) URLs, at most `maxEvents` events and `maxBytes` of body each, carrying every
  *    event exactly once, named by its `MappedEvent.id` (every third event repeats a messageId,
  *    so its id is `<messageId>#2`: echoing messageIds fails) — purely (same requests twice,
@@ -270,7 +270,9 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
 
       test(`variant "${name}": requests honour the batch limits and carry every event once`, () => {
         const { maxEvents, maxBytes } = plugin.batch;
-        const count = Math.min(maxEvents * 2 + 1, MAX_FED_EVENTS);
+        // Every sample event at least, so a plugin that maps few of them (one event a request, sent
+        // only for an app's device) still gets a batch to check.
+        const count = Math.min(Math.max(maxEvents * 2 + 1, events.length), MAX_FED_EVENTS);
         // Every third event repeats the last one the variant mapped, messageId included (an SDK
         // retry: collect does not deduplicate), so its MappedEvent.id is `<messageId>#2`, named
         // as the core names it (over every event fed, as delivery does).
@@ -372,8 +374,9 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         assert.equal(forget.enabled(config), true, `forgetPerson.enabled is true for ${JSON.stringify(config)} (or pass a config turning it on)`);
         let built = 0;
         let sample: RequestDescriptor | undefined;
-        // A vendor that knows people by email (Mailchimp) skips other ids: the last person is an email.
-        for (const person of [{ userId: 'user-conformance-1', anonymousId: 'anon-conformance-1' }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' }, { userId: 'jane.doe@example.com', anonymousId: null }]) {
+        // A vendor that knows people by email (Mailchimp) skips other ids: a person is an email.
+        // One that forgets devices (Adjust) skips them too: the last person's anonymousId is a device id (Adjust's adid).
+        for (const person of [{ userId: 'user-conformance-1', anonymousId: 'anon-conformance-1' }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' }, { userId: 'jane.doe@example.com', anonymousId: null }, { userId: null, anonymousId: '18546f6171f67e29d1cb983322ad1329' }]) {
           const frozen = deepFreeze({ ...person });
           const answer = forget.request(frozen, ctx);
           assert.deepEqual(forget.request(frozen, ctx), answer, 'the same request twice');

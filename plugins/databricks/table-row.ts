@@ -1,0 +1,96 @@
+// The row the table takes, from what the blueprint maps: each column of the README's CREATE
+// TABLE as the INSERT sends it. STRING columns as text; TIMESTAMP columns as ISO 8601 text in
+// UTC (a TIMESTAMP parameter); properties, traits and context kept as JSON values (sent as JSON
+// text, into STRING columns or through PARSE_JSON into VARIANT ones). Ids SDKs write for "no id"
+// ("undefined", "null", …) name no one and are left out (NULL). Columns the blueprint adds beyond
+// the README's are passed on when their name is a plain identifier (letters, digits, _); another
+// name is left out, said with ctx.warn. The without_contact_info variant's promise is kept here
+// too, whatever its (editable) blueprint maps.
+import { PermanentError, recordWithoutContactInfo, usableId, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { COLUMN_NAME } from './config.ts';
+
+/** The variant that sends no contact information. */
+export const WITHOUT_CONTACT_INFO = 'without_contact_info';
+/** STRING columns of the README's table. */
+export const STRING_COLUMNS = ['message_id', 'type', 'event', 'name'] as const;
+/** STRING columns holding an id: left out (NULL) when the id is a placeholder. */
+export const ID_COLUMNS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+/** TIMESTAMP columns of the README's table. */
+export const TIMESTAMP_COLUMNS = ['timestamp', 'received_at', 'sent_at'] as const;
+/** JSON columns of the README's table (STRING or VARIANT). */
+export const JSON_COLUMNS = ['properties', 'traits', 'context'] as const;
+/** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
+export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at'] as const;
+
+const has = (list: readonly string[], key: string): boolean => list.includes(key);
+
+/** Text of a STRING column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
+function stringValue(value: JsonValue): string {
+  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/**
+ * A mapped row without contact information: properties, traits and context cleaned at any
+ * depth (emails, phones, names, addresses, birth dates), no IP address, URLs without their query
+ * strings, and an id column holding an email address or phone number left out.
+ *
+ * @example
+ * withoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9' } });
+ * // { properties: { plan: 'pro' }, context: {} }
+ */
+export function withoutContactInfo(row: JsonObject): JsonObject {
+  return recordWithoutContactInfo(row, { valueChecked: [...ID_COLUMNS] });
+}
+
+/**
+ * The row of one mapped event, in the payload's key order (see the file's comment). Throws a
+ * PermanentError (the event is dead-lettered with it) for a row without a NOT NULL column's
+ * value, or with a time it cannot read in a NOT NULL column; an optional time it cannot read is
+ * left out.
+ *
+ * @example
+ * tableRow({ message_id: 'm-1', type: 'track', event: 'Signed Up', user_id: 'undefined', anonymous_id: 'df_1',
+ *            timestamp: '2026-03-24T17:00:00+01:00', received_at: '2026-03-24T16:00:01.000Z', properties: { plan: 'pro' } }, ctx);
+ * // { message_id: 'm-1', type: 'track', event: 'Signed Up', anonymous_id: 'df_1', timestamp: '2026-03-24T16:00:00.000Z',
+ * //   received_at: '2026-03-24T16:00:01.000Z', properties: { plan: 'pro' } }
+ */
+export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'warn' | 'variant'>): JsonObject {
+  const source = ctx.variant === WITHOUT_CONTACT_INFO ? withoutContactInfo(payload) : payload;
+  const row: JsonObject = {};
+  // Databricks resolves column names in any letter case (Total and total are one column): the first is kept.
+  const seen = new Set<string>();
+  for (const [key, value] of Object.entries(source)) {
+    if (value === null || value === undefined) continue;
+    if (!COLUMN_NAME.test(key)) {
+      ctx.warn?.(`${key.slice(0, 80)} left out: a column name Signal writes holds letters, digits and _, from a letter or _ (rename it in the blueprint)`);
+      continue;
+    }
+    const column = key.toLowerCase();
+    if (seen.has(column)) {
+      ctx.warn?.(`${key.slice(0, 80)} left out: another column of the row has the same name in another letter case, and Databricks reads both as one column`);
+      continue;
+    }
+    seen.add(column);
+    if (has(ID_COLUMNS, column)) {
+      if (usableId(value)) row[column] = String(value);
+    } else if (has(STRING_COLUMNS, column)) {
+      row[column] = stringValue(value);
+    } else if (has(TIMESTAMP_COLUMNS, column)) {
+      const time = utcTimeText(value);
+      if (time !== undefined) row[column] = time;
+      else if (has(REQUIRED_COLUMNS, column)) {
+        throw new PermanentError(`${column}: ${JSON.stringify(value).slice(0, 80)} is not a time the table's TIMESTAMP column takes (ISO 8601 or epoch seconds or milliseconds, years 1 to 9999): check what the blueprint maps to ${column}`);
+      } else {
+        ctx.warn?.(`${column} left out: ${JSON.stringify(value).slice(0, 80)} is not a time (ISO 8601 or epoch seconds or milliseconds)`);
+      }
+    } else {
+      row[column] = value;
+    }
+  }
+  for (const column of REQUIRED_COLUMNS) {
+    if (row[column] === undefined || row[column] === '') {
+      throw new PermanentError(`the row has no ${column}, which the table declares NOT NULL: the blueprint must map it (the shipped blueprint maps it from the event's ${column === 'message_id' ? 'messageId' : column === 'received_at' ? 'receivedAt' : column})`);
+    }
+  }
+  return row;
+}
