@@ -55,6 +55,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/databricks' },
   { plugin: './plugins/appsflyer' },
   { plugin: './plugins/marketo' },
+  { plugin: './plugins/google_cloud_storage' },
 ];
 
 export default plugins;

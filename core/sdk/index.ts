@@ -26,6 +26,9 @@
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
  *   classes of error codes, `awsRegionProblem`, `awsCredentialsOf`, `awsCredentialProblems`,
  *   `awsSessionTokenWarnings`;
+ * - archives of events in object storage (Amazon S3, Google Cloud Storage): `archiveRecord` (no
+ *   contact information in clear), hourly `dt=/hour=` partitions, object names fixed by their
+ *   events (`archiveObjectKey`), NDJSON bodies gzipped by default (`archiveBody`), `archiveObjects`;
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
@@ -80,3 +83,8 @@ export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
 export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';
+export {
+  ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archivePartitionInstant,
+  archivePartitionOf, archivePrefixOf, archiveRecord, archiveUrlsWithoutQueries, GZIP_CONTENT_TYPE, hashArchiveCustomerField, NDJSON_CONTENT_TYPE,
+  type ArchiveBody, type ArchiveCompression, type ArchiveNormalizeOptions, type ArchiveObjectEvents, type ArchivePartitionTime,
+} from './archive-objects.ts';

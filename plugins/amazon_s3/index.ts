@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { awsCredentialFieldSchemas, definePlugin, sha256Hex, signAwsRequest, splitBatch, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjects, awsCredentialFieldSchemas, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
-import { DEFAULT_PREFIX, objectKey, partitionInstant, partitionOf, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
+import { DEFAULT_PREFIX, objectKey, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
 import { BUCKET_PATTERN, objectUrl, privateTargetsOf, targetOf, targetProblems, URL_STYLES } from './target.ts';
 
 export { archiveRecord, hashCustomerField } from './archive-record.ts';
@@ -18,11 +17,11 @@ export const MAX_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
 const MIN_OBJECT_BYTES = 64 * 1024;
 /** S3's `Content-Type` for the objects: newline-delimited JSON, one event a line. */
-export const CONTENT_TYPE = 'application/x-ndjson';
+export const CONTENT_TYPE = NDJSON_CONTENT_TYPE;
 /** The `Content-Type` of gzip-compressed objects: a .gz file, as tools download and read it. */
-export const GZIP_CONTENT_TYPE = 'application/gzip';
-export const COMPRESSIONS = ['gzip', 'none'] as const;
-export type Compression = (typeof COMPRESSIONS)[number];
+export const GZIP_CONTENT_TYPE = GZIP_TYPE;
+export const COMPRESSIONS = ARCHIVE_COMPRESSIONS;
+export type Compression = ArchiveCompression;
 export const STORAGE_CLASSES = ['STANDARD', 'INTELLIGENT_TIERING', 'STANDARD_IA', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
 export const SERVER_SIDE_ENCRYPTION = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 
@@ -76,28 +75,8 @@ function objectHeaders(config: Record<string, JsonValue>): Record<string, string
   return headers;
 }
 
-/** NDJSON: one event a line, each line ended by a newline (as `jq -c` and Athena's JSON SerDe read it). */
-function ndjson(events: readonly MappedEvent[]): string {
-  return events.map((e) => `${JSON.stringify(e.payload)}\n`).join('');
-}
-
 /** The configured compression: gzip unless `none`. */
-export function compressionOf(config: Record<string, JsonValue>): Compression {
-  return config.compression === 'none' ? 'none' : 'gzip';
-}
-
-/**
- * An object's body: the NDJSON as text (UTF-8 when sent), or gzipped into bytes. `gzipSync`
- * writes a bare header — no file name, modification time 0 — so the bytes depend on the NDJSON
- * alone (for a given zlib). No `Content-Encoding`: the object is a .gz file for every tool that
- * downloads it (an HTTP client would otherwise gunzip it on the way and save plain text under
- * a .gz name), and Athena, Glue and Spark pick the codec from the .gz extension.
- */
-function objectBody(text: string, compression: Compression): { body: string | Uint8Array; contentType: string; extension: string } {
-  return compression === 'gzip'
-    ? { body: gzipSync(Buffer.from(text, 'utf8')), contentType: GZIP_CONTENT_TYPE, extension: 'ndjson.gz' }
-    : { body: text, contentType: CONTENT_TYPE, extension: 'ndjson' };
-}
+export const compressionOf = archiveCompressionOf;
 
 /**
  * One PutObject request: the object's URL, its body (NDJSON, gzipped by default), and the
@@ -107,7 +86,9 @@ function objectBody(text: string, compression: Compression): { body: string | Ui
 function putObject(events: MappedEvent[], partition: string, ctx: PluginContext): RequestDescriptor {
   const { config } = ctx;
   const target = targetOf(config);
-  const { body, contentType, extension } = objectBody(ndjson(events), compressionOf(config));
+  // The SDK's archive body: NDJSON, gzipped into a deterministic .ndjson.gz file (no
+  // Content-Encoding: the object is a .gz file for every tool that downloads it).
+  const { body, contentType, extension } = archiveBody(events, compressionOf(config));
   const key = objectKey(prefixOf(config), partition, ctx.integrationId, events.map((e) => e.event), extension);
   const { url } = objectUrl(target, key);
   const headers: Record<string, string> = {
@@ -226,22 +207,7 @@ export default definePlugin({
       map: (event) => event as unknown as JsonObject,
     },
   },
-  vendorFields: {
-    message_id: { required: true, description: 'The event\'s messageId: its unique id (deduplicate on it when reading).' },
-    type: { required: true, description: 'track, page, screen, identify, group or alias.' },
-    timestamp: { required: true, description: 'When the event happened (ISO 8601, UTC).' },
-    received_at: { required: true, description: 'When Signal received it (ISO 8601, UTC).' },
-    event: { required: false, description: 'A track event\'s name.' },
-    user_id: { required: false },
-    anonymous_id: { required: false },
-    properties: { required: false, description: 'The event\'s properties, without contact information.' },
-    traits: { required: false, description: 'An identify\'s traits, without contact information.' },
-    customer: { required: false, description: 'email_sha256 and phone_sha256: hashed by the plugin.' },
-    page_url: { required: false },
-    ip: { required: false },
-    user_agent: { required: false },
-    consent: { required: false },
-  },
+  vendorFields: { ...ARCHIVE_VENDOR_FIELDS },
   // The customer's own storage, not a third party: nothing to gate by default for the default and
   // retail records (hashed contact data, URLs without queries). The raw variant copies personal
   // data, and person deletions are not forwarded to the bucket: its README section recommends
@@ -259,17 +225,8 @@ export default definePlugin({
       maxEvents: limit(ctx.config.max_events_per_object, 1, MAX_EVENTS, MAX_EVENTS),
       maxBytes: limit(ctx.config.max_object_bytes, MIN_OBJECT_BYTES, MAX_BYTES, DEFAULT_OBJECT_BYTES),
     };
-    // Events of one hour partition together (in the batch's order): a query of one dt/hour
-    // finds every event of that hour, whichever delivery carried it.
-    const byPartition = new Map<string, MappedEvent[]>();
-    for (const event of batch) {
-      const partition = partitionOf(partitionInstant(event.event, by));
-      const list = byPartition.get(partition);
-      if (list) list.push(event);
-      else byPartition.set(partition, [event]);
-    }
-    // splitBatch counts each payload's JSON and one byte more: exactly an NDJSON line's newline.
-    return [...byPartition].flatMap(([partition, events]) => splitBatch(events, limits).map((part) => putObject(part, partition, ctx)));
+    // One object per hour partition and size limit (the SDK's archiveObjects).
+    return archiveObjects(batch, by, limits).map(({ partition, events }) => putObject(events, partition, ctx));
   },
   sign: signObjectPut,
   classify: (response, request, ctx) => classifyS3(response, request, ctx.config),
