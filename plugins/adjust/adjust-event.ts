@@ -8,6 +8,10 @@ import { deviceIdsOf } from './device-ids.ts';
 
 /** Adjust's documented ceiling for `revenue` ("Invalid revenue … limit = 100,000,000,000"). */
 export const MAX_REVENUE = 100_000_000_000;
+/** Adjust's documented floor for `revenue` ("Adjust's servers accept a minimum value of 0.001"). */
+export const MIN_REVENUE = 0.001;
+/** Adjust rejects events with a timestamp older than 58 days (S2S events: Event timestamp). */
+export const MAX_AGE_MS = 58 * 24 * 3600 * 1000;
 const CURRENCY = /^[A-Z]{3}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
@@ -78,6 +82,8 @@ export function toAdjustParams(payload: JsonObject, event: CanonicalEvent, ctx: 
 
   const at = readInstantMs(payload.created_at) ?? readInstantMs(event.timestamp ?? event.receivedAt);
   if (at !== undefined) {
+    // Adjust rejects an event older than 58 days: dead-lettered here, saying so, not sent.
+    if (ctx.now - at > MAX_AGE_MS) throw new PermanentError(`Adjust rejects events older than 58 days, and this one is from ${new Date(at).toISOString()}`);
     // Whole seconds (Adjust takes digits only), never after this delivery.
     params.created_at_unix = String(Math.floor(Math.min(at, ctx.now) / 1000));
   }
@@ -90,7 +96,10 @@ export function toAdjustParams(payload: JsonObject, event: CanonicalEvent, ctx: 
   if (revenue !== undefined) {
     if (revenue < 0 || revenue > MAX_REVENUE) throw new PermanentError(`Adjust takes revenue from 0 to 100,000,000,000; the blueprint mapped ${shown(payload.revenue)}`);
     const currency = typeof payload.currency === 'string' ? payload.currency.trim().toUpperCase() : '';
-    if (CURRENCY.test(currency)) {
+    if (revenue < MIN_REVENUE) {
+      // Adjust takes revenue from 0.001: a zero (a free order) is sent as the event alone.
+      if (revenue !== 0) ctx.warn?.(`revenue left out: Adjust takes revenue from 0.001, and the event gives ${shown(payload.revenue)}`);
+    } else if (CURRENCY.test(currency)) {
       params.revenue = revenueText(revenue);
       params.currency = currency;
     } else {

@@ -95,6 +95,8 @@ test('device ids: integrations.Adjust first, the advertising id by platform, the
   assert.deepEqual(deviceIdsOf({ device: { advertising_id: IDFA } }, false), [], 'an advertising id of no known platform');
   assert.deepEqual(deviceIdsOf({ device: { type: 'android', id: 'a1b2c3d4-0000-1111-2222-333344445555' } }, false), [], 'a UUID device id on Android is not the ANDROID_ID');
   assert.deepEqual(deviceIdsOf({ adjust: { adid: ADID, oaid: 'oaid-1', idfa: 'null', gps_adid: 'has space' }, device: { type: 'ios', advertising_id: IDFA } }, false), [['adid', ADID], ['idfa', IDFA], ['oaid', 'oaid-1']], 'placeholders and ids with spaces left out');
+  assert.deepEqual(deviceIdsOf({ adjust: { idfa: '00000000-0000-0000-0000-000000000000', adid: ADID }, device: { type: 'ios' } }, false), [['adid', ADID]], 'the all-zero IDFA the Adjust SDK may pass is no device either');
+  assert.deepEqual(deviceIdsOf({ adjust: { adid: ADID, idfa: IDFA, gps_adid: GAID, oaid: 'oaid-1' }, device: { type: 'ios', id: IDFV, ad_tracking_enabled: false } }, false), [['adid', ADID], ['idfv', IDFV]], 'ad tracking off: no advertising id from any source; the adid and the IDFV still sent');
   assert.deepEqual(deviceIdsOf({ anonymous_id: ADID.toUpperCase() }, true), [['adid', ADID]]);
   assert.deepEqual(deviceIdsOf({ anonymous_id: ADID }, false), [], 'the anonymousId is never sent unless configured');
   assert.deepEqual(deviceIdsOf({ anonymous_id: 'df_visitor1' }, true), [], 'an anonymousId that is no adid');
@@ -136,7 +138,19 @@ test('events not sent say why: no event token for them, no device (a browser\'s 
 test('mapping rules: time in whole seconds never after the delivery; revenue refused out of range; a mapped event token checked; parameters as flat text JSON', () => {
   const params = toAdjustParams({ created_at: '2027-01-01T00:00:00Z', device: { type: 'ios', advertising_id: IDFA } }, appEvent(), ctx());
   assert.equal(params!.created_at_unix, String(NOW / 1000), 'a future time is the delivery\'s');
-  assert.equal(toAdjustParams({ created_at: 1796122800.7, device: { type: 'ios', advertising_id: IDFA }, revenue: 1e-7, currency: 'EUR' }, appEvent(), ctx())!.revenue, '0');
+  warnings.length = 0;
+  const tiny = toAdjustParams({ created_at: 1796122800.7, device: { type: 'ios', advertising_id: IDFA }, revenue: 1e-7, currency: 'EUR' }, appEvent(), ctx());
+  assert.deepEqual(tiny, { event_token: 'f0ob4r', idfa: IDFA, created_at_unix: '1796122800' }, 'Adjust takes revenue from 0.001: the event is sent without it');
+  assert.deepEqual(warnings, ['revenue left out: Adjust takes revenue from 0.001, and the event gives 1e-7']);
+  warnings.length = 0;
+  const free = toAdjustParams({ device: { type: 'ios', advertising_id: IDFA }, revenue: 0, currency: 'EUR' }, appEvent(), ctx());
+  assert.deepEqual(free, { event_token: 'f0ob4r', idfa: IDFA, created_at_unix: '1796122800' }, 'a free order is sent as the event alone (no revenue=0 Adjust would refuse)');
+  assert.deepEqual(warnings, []);
+  assert.equal(toAdjustParams({ device: { type: 'ios', advertising_id: IDFA }, revenue: 0.001, currency: 'EUR' }, appEvent(), ctx())!.revenue, '0.001');
+  // Adjust rejects events older than 58 days: dead-lettered with the reason, not sent.
+  const old = new Date(NOW - 59 * 24 * 3600 * 1000).toISOString();
+  assert.throws(() => toAdjustParams({ created_at: old, device: { type: 'ios', advertising_id: IDFA } }, appEvent(), ctx()), (error: unknown) => error instanceof PermanentError && error.message === `Adjust rejects events older than 58 days, and this one is from ${old}`);
+  assert.equal(toAdjustParams({ created_at: new Date(NOW - 57 * 24 * 3600 * 1000).toISOString(), device: { type: 'ios', advertising_id: IDFA } }, appEvent(), ctx())!.created_at_unix, String((NOW - 57 * 24 * 3600 * 1000) / 1000));
   assert.throws(() => toAdjustParams({ device: { type: 'ios', advertising_id: IDFA }, revenue: -1, currency: 'EUR' }, appEvent(), ctx()), (error: unknown) => error instanceof PermanentError && /Adjust takes revenue from 0 to 100,000,000,000; the blueprint mapped -1/.test(error.message));
   assert.throws(() => toAdjustParams({ device: { type: 'ios', advertising_id: IDFA }, revenue: 'ten' }, appEvent(), ctx()), /Adjust takes revenue as a number/);
   assert.throws(() => toAdjustParams({ event_token: 'Purchase!', device: { type: 'ios', advertising_id: IDFA } }, appEvent(), ctx()), /the blueprint mapped event_token "Purchase!"/);
@@ -169,9 +183,11 @@ test('classify: Adjust\'s OK delivered; its documented errors retried or dead-le
   assert.deepEqual(whole(classifyAdjust(answer(200, { status: 'OK' }))), { status: 'delivered' });
   assert.deepEqual(whole(classifyAdjust(answer(200, 'OK'))), { status: 'delivered' });
   assert.deepEqual(whole(classifyAdjust(answer(200, { app_token: '4w565xzmb54d', adid: ADID, timestamp: '2026-12-01T11:00:00.000Z+0000', message: 'Event tracked' }))), { status: 'delivered' }, 'the developer guide\'s tracked answer');
-  assert.equal(whole(classifyAdjust(answer(200, { hello: 'world' }))).status, 'retry', 'JSON that is not Adjust\'s');
-  assert.deepEqual(whole(classifyAdjust(answer(200, '<!DOCTYPE html><html>Sign in to Wi-Fi</html>'))), { status: 'retry', reason: 'HTTP 200 with a web page, not Adjust\'s OK (a proxy or captive portal in the way?)' });
-  assert.equal(whole(classifyAdjust(answer(200, ''))).status, 'retry', 'an empty 200 is not Adjust\'s answer');
+  // Adjust does not deduplicate S2S events: a 2xx that is not a web page is taken as recorded, never retried.
+  assert.deepEqual(whole(classifyAdjust(answer(200, { conversion_value: 12 }))), { status: 'delivered' }, 'a JSON answer without error (iOS 14+ conversion value)');
+  assert.deepEqual(whole(classifyAdjust(answer(200, ''))), { status: 'delivered' }, 'an empty 200: a retry could record the event twice');
+  assert.deepEqual(whole(classifyAdjust(answer(200, { error: { code: 1 } }))).status, 'dead_letter', 'a 2xx with any error is refused');
+  assert.deepEqual(whole(classifyAdjust(answer(200, '<!DOCTYPE html><html>Sign in to Wi-Fi</html>'))), { status: 'retry', reason: 'HTTP 200 with a web page, not Adjust\'s answer (a proxy or captive portal in the way?)' });
   assert.deepEqual(whole(classifyAdjust(answer(200, { error: 'Event request failed (Bad event state)' }))), { status: 'dead_letter', reason: 'Adjust refused the event (HTTP 200): Event request failed (Bad event state)' });
   assert.deepEqual(error(400, 'Ignoring event, earlier unique event tracked'), { status: 'delivered' }, 'a unique event Adjust already has');
   assert.deepEqual(error(400, 'Invalid event token'), { status: 'dead_letter', reason: 'Adjust refused the event (HTTP 400): Event request failed (Invalid event token): check config.event_tokens (each event\'s token in AppView > your app > Events, of this app)' });

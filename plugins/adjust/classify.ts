@@ -32,8 +32,8 @@ export function saidByAdjust(response: VendorResponse): string {
 
 /**
  * Whether a 2xx is Adjust's own acceptance: `{"status":"OK"}` or the text OK (the S2S API
- * reference: "an OK response"), or the tracked answer of Adjust's S2S developer guide (JSON
- * with its `adid` / `app_token`, or a `message` such as "Event tracked"), never with an `error`.
+ * reference: "an OK response"), or any other JSON object without an `error` (the tracked answers
+ * of Adjust's S2S developer guide, the conversion value answer of iOS 14+ apps).
  *
  * @example
  * isAdjustOk({ status: 200, headers: {}, body: '{"status":"OK"}', json: { status: 'OK' } }); // true
@@ -43,8 +43,10 @@ export function isAdjustOk(response: VendorResponse): boolean {
   const json = record(response);
   if (json !== undefined) {
     if (json.error !== undefined) return false;
-    if (typeof json.status === 'string' && json.status.trim().toUpperCase() === 'OK') return true;
-    return typeof json.adid === 'string' || typeof json.app_token === 'string' || (typeof json.message === 'string' && /\btracked\b/i.test(json.message));
+    // Any other JSON object without an error is Adjust's too (its tracked answers, the iOS 14+
+    // conversion value answer): retrying it would record the event twice (Adjust does not
+    // deduplicate S2S events).
+    return true;
   }
   return (response.body ?? '').trim().toUpperCase() === 'OK';
 }
@@ -62,9 +64,9 @@ function hint(said: string): string {
 /**
  * Adjust's answer as the outcome of the request's event:
  *
- * - 2xx with Adjust's OK (see isAdjustOk): delivered; a 2xx with an `error`: dead-lettered
- *   with it; any other 2xx (a web page, an empty body) retried: not Adjust's answer (a proxy in
- *   the way);
+ * - 2xx with an `error`: dead-lettered with it; a 2xx web page retried: not Adjust's answer (a
+ *   proxy in the way); any other 2xx delivered (Adjust's OK, its JSON answers, an empty body:
+ *   a retry of an event Adjust recorded would count it twice, as it does not deduplicate);
  * - 400 "Ignoring event, earlier unique event tracked": delivered (Adjust already has this
  *   unique event: a repeat is a duplicate it ignores, as its table says);
  * - 404 "Device not found": retried (using up tries): Adjust may not know a device yet, its
@@ -86,9 +88,12 @@ export function classifyAdjust(response: VendorResponse): ClassifyResult {
   const said = saidByAdjust(response);
   if (status >= 200 && status < 300) {
     if (isAdjustOk(response)) return { status: 'delivered' };
-    if (typeof record(response)?.error === 'string') return { status: 'dead_letter', reason: `Adjust refused the event (HTTP ${status}): ${said}${hint(said)}` };
-    const what = HTML_PAGE.test(response.body ?? '') ? 'a web page' : (response.body ?? '').trim() === '' ? 'an empty body' : excerpt(response.body, 120);
-    return { status: 'retry', reason: `HTTP ${status} with ${what}, not Adjust's OK (a proxy or captive portal in the way?)` };
+    if (record(response)?.error !== undefined) return { status: 'dead_letter', reason: `Adjust refused the event (HTTP ${status}): ${said}${hint(said)}` };
+    // A web page is a proxy's or a wrong route's, not Adjust's: tried again. Any other 2xx (an
+    // empty body, other text) is taken as recorded: Adjust does not deduplicate S2S events, so
+    // a retry of an event it did record would count it twice.
+    if (HTML_PAGE.test(response.body ?? '')) return { status: 'retry', reason: `HTTP ${status} with a web page, not Adjust's answer (a proxy or captive portal in the way?)` };
+    return { status: 'delivered' };
   }
   if (status === 400 && /earlier unique event/i.test(said)) return { status: 'delivered' };
   if (status === 429) {

@@ -5,6 +5,8 @@
 //
 // 1. `integrations.Adjust.<param>` — what the app's Adjust SDK gave (adid, idfa, idfv,
 //    gps_adid, fire_adid, oaid, android_id, web_uuid), as the blueprint maps it to `adjust`;
+//    all-zero ids left out, and the advertising ids (idfa, gps_adid, fire_adid, oaid) too when
+//    `context.device.adTrackingEnabled` is false;
 // 2. `context.device.advertisingId` — an iOS device's IDFA (idfa), an Android device's Google
 //    advertising id (gps_adid), an Amazon device's Fire advertising id (fire_adid); never when
 //    `context.device.adTrackingEnabled` is false, nor the all-zero id iOS gives then;
@@ -17,6 +19,8 @@ import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
 /** Adjust's device id params, in the order a request carries them. */
 export const DEVICE_ID_PARAMS = ['adid', 'idfa', 'idfv', 'gps_adid', 'fire_adid', 'oaid', 'android_id', 'web_uuid'] as const;
 export type DeviceIdParam = (typeof DEVICE_ID_PARAMS)[number];
+/** The advertising ids: never sent when the device says ad tracking is off (adTrackingEnabled false). */
+const ADVERTISING_PARAMS: ReadonlySet<DeviceIdParam> = new Set(['idfa', 'gps_adid', 'fire_adid', 'oaid']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ZERO_UUID = /^[0-]+$/;
@@ -51,7 +55,7 @@ export function platformOf(device: JsonObject): Platform {
 /** An id as Adjust takes it, or undefined (blank, a placeholder, spaces or other characters). */
 function usable(value: JsonValue | undefined): string | undefined {
   const id = typeof value === 'number' ? String(value) : text(value);
-  if (id === undefined || PLACEHOLDERS.has(id.toLowerCase()) || !ID_TEXT.test(id)) return undefined;
+  if (id === undefined || PLACEHOLDERS.has(id.toLowerCase()) || !ID_TEXT.test(id) || ZERO_UUID.test(id)) return undefined;
   return id;
 }
 
@@ -65,17 +69,19 @@ function usable(value: JsonValue | undefined): string | undefined {
  */
 export function deviceIdsOf(payload: JsonObject, anonymousIdIsAdid: boolean): Array<[DeviceIdParam, string]> {
   const found = new Map<DeviceIdParam, string>();
+  const device = payload.device !== null && typeof payload.device === 'object' && !Array.isArray(payload.device) ? payload.device : {};
+  const adTrackingOff = device.ad_tracking_enabled === false;
   const adjust = payload.adjust;
   if (adjust !== null && typeof adjust === 'object' && !Array.isArray(adjust)) {
     for (const param of DEVICE_ID_PARAMS) {
+      if (adTrackingOff && ADVERTISING_PARAMS.has(param)) continue;
       const id = usable(adjust[param]);
       if (id !== undefined) found.set(param, id);
     }
   }
-  const device = payload.device !== null && typeof payload.device === 'object' && !Array.isArray(payload.device) ? payload.device : {};
   const platform = platformOf(device);
   const advertising = text(device.advertising_id);
-  if (advertising !== undefined && device.ad_tracking_enabled !== false && UUID.test(advertising) && !ZERO_UUID.test(advertising)) {
+  if (advertising !== undefined && !adTrackingOff && UUID.test(advertising) && !ZERO_UUID.test(advertising)) {
     const param: DeviceIdParam | undefined = platform === 'ios' ? 'idfa' : platform === 'android' ? 'gps_adid' : platform === 'amazon' ? 'fire_adid' : undefined;
     // Apple's ids in upper case, Google's and Amazon's in lower case, as Adjust's examples write them.
     if (param !== undefined && !found.has(param)) found.set(param, param === 'idfa' ? advertising.toUpperCase() : advertising.toLowerCase());

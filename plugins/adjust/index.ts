@@ -37,7 +37,7 @@ export default definePlugin({
     anonymous_id: { required: false, description: 'adid, when config.anonymous_id_is_adid is on and it has the adid\'s form (32 hexadecimal digits).' },
     created_at: { required: false, description: 'created_at_unix: the event\'s time in whole seconds (never after the delivery).' },
     ip_address: { required: false, description: 'ip_address: the device\'s IPv4 address (Adjust takes no IPv6).' },
-    revenue: { required: false, description: 'revenue: the amount, sent with currency only (0 to 100,000,000,000).' },
+    revenue: { required: false, description: 'revenue: the amount in full currency units, sent with currency only (0.001 to 100,000,000,000; 0 left out).' },
     currency: { required: false, description: 'currency: the ISO 4217 code of the revenue (e.g. EUR).' },
     callback_params: { required: false, description: 'callback_params: a JSON object of text values Adjust passes to your callbacks.' },
     partner_params: { required: false, description: 'partner_params: a JSON object of text values Adjust passes to the network partners you share the event with.' },
