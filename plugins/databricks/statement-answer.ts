@@ -98,13 +98,16 @@ export function said(status: number, error: ApiError): string {
 }
 
 /**
- * The error class at the start of an SQL error's message (`[UNRESOLVED_COLUMN.WITH_SUGGESTION] …`), without its sub-class.
+ * The error class of an SQL error's message (`[UNRESOLVED_COLUMN.WITH_SUGGESTION] …`), without
+ * its sub-class: the first one between brackets, also behind an exception's name
+ * (`org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] …`, `Error running query: […]`).
  *
  * @example
  * errorClassOf('[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`signal`.`events` cannot be found.'); // 'TABLE_OR_VIEW_NOT_FOUND'
+ * errorClassOf('org.apache.spark.sql.AnalysisException: [INSUFFICIENT_PERMISSIONS] Insufficient privileges: …'); // 'INSUFFICIENT_PERMISSIONS'
  */
 export function errorClassOf(message: string): string | undefined {
-  return /^\s*\[([A-Z][A-Z0-9_]*)(?:\.[A-Z0-9_]+)*\]/.exec(message)?.[1];
+  return /(?:^|[\s:])\[([A-Z][A-Z0-9_]*)(?:\.[A-Z0-9_]+)*\]/.exec(message)?.[1];
 }
 
 /** What a failure means for the statement's rows. */
