@@ -228,6 +228,12 @@ test('classify: refused requests — 429 and 503 after Retry-After, 5xx retried,
   assert.deepEqual(forbidden, { status: 'dead_letter', reason: 'Databricks denied the INSERT (HTTP 403 PERMISSION_DENIED: You are not authorized to use this SQL warehouse): give the user or service principal of config.access_token access to the workspace and CAN USE on the SQL warehouse 1234567890abcdef (config.warehouse_id); then replay the dead letters' });
   assert.match(reasonOf(classifyStatement(answer(404, '<html>Not Found</html>'), insert(), ctx())), /check config\.host/);
   assert.deepEqual(classifyStatement(answer(413, 'too large'), insert(['m-1', 'm-2']), ctx()), { status: 'split', reason: 'Databricks refused the request for its size (HTTP 413 too large): sending the rows in halves' });
+  // An SQL error refused outright (HTTP 400 with its class) is read as a FAILED statement's: a bad value splits the rows, not dead-letters them all.
+  const badValue = { error_code: 'BAD_REQUEST', message: '[CAST_INVALID_INPUT] The value \'x\' of the type "STRING" cannot be cast to "BIGINT" because it is malformed. SQLSTATE: 22018' };
+  assert.deepEqual(classifyStatement(answer(400, badValue), insert(['m-1', 'm-2']), ctx()), { status: 'split', reason: 'Databricks refused a value of one of the rows (the statement failed: BAD_REQUEST: [CAST_INVALID_INPUT] The value \'x\' of the type "STRING" cannot be cast to "BIGINT" because it is malformed. SQLSTATE: 22018): sending the rows in halves to find it' });
+  assert.equal(statusOf(classifyStatement(answer(400, badValue), insert(['m-1']), ctx())), 'dead_letter');
+  assert.match(reasonOf(classifyStatement(answer(400, { error_code: 'BAD_REQUEST', message: '[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`signal`.`events` cannot be found. SQLSTATE: 42P01' }), insert(), ctx())), /^Databricks has no table main\.signal\.events \(the statement failed: .*check config\.catalog, config\.schema and config\.table/);
+  assert.equal(statusOf(classifyStatement(answer(400, { error_code: 'BAD_REQUEST', message: '[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.' }), insert(), ctx())), 'retry');
   // A follow-up refused: the statement is gone; the INSERT is sent again.
   const get: RequestDescriptor = { ...insert(), memo: { step: 'get', id: STATEMENT_ID, depth: 1, verb: 'INSERT' } };
   assert.equal(statusOf(classifyStatement(answer(404, { error_code: 'NOT_FOUND', message: 'statement not found' }), get, ctx())), 'retry');
