@@ -111,6 +111,9 @@ function classifyFailed(state: StatementState, request: RequestDescriptor, memo:
       if (several) return { status: 'split', reason: `Databricks refused the statement for its size (${words}): sending the rows in halves` };
       return deadLetter(`Databricks refused the statement for its size even for this row alone (${words}): leave its largest properties out with the blueprint's exclude or a pipeline transformation, ${REPLAY}`);
     case 'syntax':
+      if (/parse_json/i.test(state.message)) {
+        return deadLetter(`Databricks cannot run PARSE_JSON (${words}): config.json_columns is VARIANT, which needs Databricks SQL or Databricks Runtime 15.3 and above — use such a warehouse, or STRING columns with config.json_columns STRING; ${REPLAY}`);
+      }
       return deadLetter(`Databricks refused the ${memo.verb}'s text (${words}): a column the blueprint adds may be named so that it cannot be written, or the table differs from the README's; ${REPLAY}`);
     case 'credential':
       return deadLetter(`Databricks refused the credential (${words}): ${credentialFix(config)}; ${REPLAY}`);

@@ -209,6 +209,10 @@ test('classify: a FAILED statement by its error — missing table, column or pri
   const unknown = classifyStatement(failed('something odd happened', 'BAD_REQUEST'), two, ctx());
   assert.match(reasonOf(unknown), /an error Signal does not recognise: sent again, and dead-lettered with these words if it lasts$/);
   assert.equal(statusOf(classifyStatement(failed('[PARSE_SYNTAX_ERROR] Syntax error at or near \'VALUES\'. SQLSTATE: 42601'), two, ctx())), 'dead_letter');
+  // VARIANT on a runtime without PARSE_JSON: dead-lettered at once naming config.json_columns, not retried as unknown.
+  const noParseJson = classifyStatement(failed('[UNRESOLVED_ROUTINE] Cannot resolve routine `PARSE_JSON` on search path [`system`.`builtin`, `system`.`session`]. SQLSTATE: 42883'), two, ctx({ json_columns: 'VARIANT' }));
+  assert.equal(statusOf(noParseJson), 'dead_letter');
+  assert.match(reasonOf(noParseJson), /^Databricks cannot run PARSE_JSON \(statement .* failed: BAD_REQUEST: \[UNRESOLVED_ROUTINE\].*config\.json_columns is VARIANT, which needs Databricks SQL or Databricks Runtime 15\.3 and above/);
 });
 
 test('classify: refused requests — 429 and 503 after Retry-After, 5xx retried, 400 INVALID_PARAMETER_VALUE, 401 and 403 dead-lettered with Databricks\' message', () => {
