@@ -9,7 +9,7 @@
 // column or privilege dead-lettered naming what to fix, a value a column refuses split down to
 // its row, a passing failure (a concurrent Delta commit, the service unavailable) retried.
 import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { principalWords, tableWords, text, usesOAuth } from './config.ts';
+import { jsonColumnType, principalWords, tableWords, text, usesOAuth } from './config.ts';
 import { cancelRequest, memoOf, statusRequest, type StatementMemo } from './requests.ts';
 import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES, type StatementState } from './statement-answer.ts';
 
@@ -105,6 +105,10 @@ function classifyFailed(state: StatementState, request: RequestDescriptor, memo:
       return deadLetter(`${principalWords(config)} may not insert into ${table} (${words}): GRANT USE CATALOG ON CATALOG ${catalog}, USE SCHEMA ON SCHEMA ${catalog}.${schema} and MODIFY, SELECT ON TABLE ${table} to it; ${REPLAY}`);
     }
     case 'data':
+      // STRING sent to VARIANT columns: every row fails alike, so all are dead-lettered at once naming the field.
+      if (jsonColumnType(config) === 'STRING' && /^(INCOMPATIBLE_DATA_FOR_TABLE|DATATYPE_MISMATCH)$/.test(errorClassOf(state.message) ?? '') && /VARIANT/.test(state.message) && /(properties|traits|context)/.test(state.message)) {
+        return deadLetter(`the table ${table} has VARIANT JSON columns (${words}): set config.json_columns to VARIANT in a new revision; ${REPLAY}`);
+      }
       if (several) return { status: 'split', reason: `Databricks refused a value of one of the rows (${words}): sending the rows in halves to find it` };
       return deadLetter(`Databricks refused a value of this row (${words}): fix what the blueprint maps, the column's type in ${table}, or config.json_columns (STRING or VARIANT, as the table's properties, traits and context columns are); ${REPLAY}`);
     case 'too_large':

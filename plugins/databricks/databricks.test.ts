@@ -209,6 +209,11 @@ test('classify: a FAILED statement by its error — missing table, column or pri
   const unknown = classifyStatement(failed('something odd happened', 'BAD_REQUEST'), two, ctx());
   assert.match(reasonOf(unknown), /an error Signal does not recognise: sent again, and dead-lettered with these words if it lasts$/);
   assert.equal(statusOf(classifyStatement(failed('[PARSE_SYNTAX_ERROR] Syntax error at or near \'VALUES\'. SQLSTATE: 42601'), two, ctx())), 'dead_letter');
+  // STRING JSON text sent to VARIANT columns: every row alike, so the batch is dead-lettered at once naming config.json_columns (not split row by row).
+  const toVariant = classifyStatement(failed('[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write incompatible data for the table `main`.`signal`.`events`: Cannot safely cast `properties` "STRING" to "VARIANT". SQLSTATE: KD000'), two, ctx());
+  assert.equal(statusOf(toVariant), 'dead_letter');
+  assert.match(reasonOf(toVariant), /^the table main\.signal\.events has VARIANT JSON columns \(statement .*\): set config\.json_columns to VARIANT in a new revision/);
+  assert.equal(statusOf(classifyStatement(failed('[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write incompatible data for the table `main`.`signal`.`events`: Cannot safely cast `amount` "STRING" to "BIGINT". SQLSTATE: KD000'), two, ctx())), 'split');
   // VARIANT on a runtime without PARSE_JSON: dead-lettered at once naming config.json_columns, not retried as unknown.
   const noParseJson = classifyStatement(failed('[UNRESOLVED_ROUTINE] Cannot resolve routine `PARSE_JSON` on search path [`system`.`builtin`, `system`.`session`]. SQLSTATE: 42883'), two, ctx({ json_columns: 'VARIANT' }));
   assert.equal(statusOf(noParseJson), 'dead_letter');
