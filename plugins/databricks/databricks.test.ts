@@ -316,6 +316,11 @@ test('person deletions: a DELETE with the ids as named parameters, followed whil
   assert.ok('retry' in readDeletionAnswer(failed('[DELTA_CONCURRENT_DELETE_READ] concurrent', 'INTERNAL_ERROR'), request, ctx()));
   assert.ok('retry' in readDeletionAnswer(answer(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }), request, ctx()));
   assert.deepEqual(readDeletionAnswer(answer(401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' }), request, ctx()), { failed: 'HTTP 401 UNAUTHENTICATED: Invalid access token. — Databricks refused the credential: config.access_token is expired, revoked or of another workspace' });
+  // An SQL error refused outright (HTTP 400 with its class): a concurrent Delta commit tried again, a missing grant failed naming it.
+  assert.deepEqual(readDeletionAnswer(answer(400, { error_code: 'BAD_REQUEST', message: '[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.' }), request, ctx()), { retry: 'the DELETE failed: BAD_REQUEST: [DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.' });
+  const refusedGrant = readDeletionAnswer(answer(400, { error_code: 'BAD_REQUEST', message: '[INSUFFICIENT_PERMISSIONS] User does not have MODIFY on Table' }), request, ctx());
+  assert.ok('failed' in refusedGrant);
+  assert.match(refusedGrant.failed, /^the DELETE failed: BAD_REQUEST: \[INSUFFICIENT_PERMISSIONS\].* — GRANT MODIFY, SELECT ON TABLE main\.signal\.events/);
   assert.equal(databricks.forgetPerson!.enabled(CONFIG), true);
   assert.equal(databricks.forgetPerson!.enabled(OAUTH), true);
   assert.equal(databricks.forgetPerson!.enabled({ ...CONFIG, forward_deletions: false }), false);
