@@ -321,6 +321,7 @@ test('person deletions: a DELETE with the ids as named parameters, followed whil
   const refusedGrant = readDeletionAnswer(answer(400, { error_code: 'BAD_REQUEST', message: '[INSUFFICIENT_PERMISSIONS] User does not have MODIFY on Table' }), request, ctx());
   assert.ok('failed' in refusedGrant);
   assert.match(refusedGrant.failed, /^the DELETE failed: BAD_REQUEST: \[INSUFFICIENT_PERMISSIONS\].* — GRANT MODIFY, SELECT ON TABLE main\.signal\.events/);
+  assert.ok('failed' in readDeletionAnswer(answer(400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Parameter [WAIT_TIMEOUT] is invalid' }), request, ctx()), 'a bracketed word that is no SQL error class stays a refusal');
   assert.equal(databricks.forgetPerson!.enabled(CONFIG), true);
   assert.equal(databricks.forgetPerson!.enabled(OAUTH), true);
   assert.equal(databricks.forgetPerson!.enabled({ ...CONFIG, forward_deletions: false }), false);

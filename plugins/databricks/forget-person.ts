@@ -11,6 +11,9 @@ import { forwardsDeletions, principalWords, qualifiedTable, tableWords, text, us
 import { executeRequest, memoOf, statusRequest, type StatementParameter, type StatementMemo } from './requests.ts';
 import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES } from './statement-answer.ts';
 
+/** Failure kinds of an SQL error that a refused DELETE is read for as a FAILED one's. */
+const SQL_KINDS: ReadonlySet<string> = new Set(['no_table', 'no_column', 'no_privilege', 'data', 'syntax', 'transient']);
+
 /** Status requests after the DELETE within the core's chain of three requests. */
 const MAX_CHECKS = 2;
 
@@ -105,7 +108,9 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
   if (response.status === 408 || response.status === 429 || response.status >= 500 || THROTTLED_CODES.has(error.code) || error.code === 'TEMPORARILY_UNAVAILABLE') return { retry: answered };
   if (memo.step !== 'execute' && response.status === 404) return { retry: `${answered}: the DELETE is run again` };
   // An SQL error refused outright (its class between brackets): read as the FAILED DELETE's.
-  if (memo.step === 'execute' && response.status === 400 && errorClassOf(error.message) !== undefined) return failedDelete(memo.id ?? '', error.code, error.message, config);
+  if (memo.step === 'execute' && response.status === 400 && errorClassOf(error.message) !== undefined && SQL_KINDS.has(failureKind(error.code, error.message).kind)) {
+    return failedDelete(memo.id ?? '', error.code, error.message, config);
+  }
   if (response.status === 401) {
     return { failed: `${answered} — Databricks refused the credential: ${config !== undefined && usesOAuth(config) ? 'check config.client_id and config.client_secret' : 'config.access_token is expired, revoked or of another workspace'}` };
   }
