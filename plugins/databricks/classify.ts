@@ -139,7 +139,7 @@ function stillRunning(state: StatementState, request: RequestDescriptor, memo: S
   const waiting = pending ? 'waiting for the SQL warehouse (PENDING)' : 'RUNNING';
   if (id === undefined) return { status: 'retry', reason: `Databricks answered the ${memo.verb} ${waiting} without a statement_id: sent again` };
   if (memo.step === 'confirm') {
-    return retryAfter(`Databricks was still ${waiting} statement ${id} after ${memo.depth} checks and Signal's request to cancel it: sent again later (should the first statement complete anyway, its rows are in the table twice: deduplicate on message_id)`,
+    return retryAfter(`Databricks was still ${waiting} statement ${id} after ${memo.depth - 1} checks and Signal's request to cancel it: sent again later (should the first statement complete anyway, its rows are in the table twice: deduplicate on message_id)`,
       undefined, pending, pending ? WAREHOUSE_WAIT_MS : undefined);
   }
   const next: StatementMemo = { step: 'get', id, depth: memo.depth + 1, verb: memo.verb, ...(pending ? { pending: true } : {}) };

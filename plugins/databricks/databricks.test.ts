@@ -170,6 +170,10 @@ test('classify: a statement still running is followed — its status twice, then
   const canceled = classifyStatement(statement('CANCELED'), confirm, ctx());
   assert.equal(statusOf(canceled), 'retry');
   assert.match(reasonOf(canceled), /was still running after 3 checks and was canceled: sent again$/);
+  // Still running after the cancellation: sent again, saying the rows may come twice; the same count of checks as above.
+  const stillRunning = classifyStatement(statement('RUNNING'), confirm, ctx());
+  assert.equal(statusOf(stillRunning), 'retry');
+  assert.match(reasonOf(stillRunning), /^Databricks was still RUNNING statement .* after 3 checks and Signal's request to cancel it: sent again later \(should the first statement complete anyway, its rows are in the table twice: deduplicate on message_id\)$/);
   const still = classifyStatement(statement('RUNNING'), confirm, ctx());
   assert.equal(statusOf(still), 'retry');
   assert.match(reasonOf(still), /deduplicate on message_id/);
