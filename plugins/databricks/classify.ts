@@ -9,9 +9,9 @@
 // column or privilege dead-lettered naming what to fix, a value a column refuses split down to
 // its row, a passing failure (a concurrent Delta commit, the service unavailable) retried.
 import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { principalWords, tableWords, text, usesOAuth } from './config.ts';
+import { jsonColumnType, principalWords, tableWords, text, usesOAuth } from './config.ts';
 import { cancelRequest, memoOf, statusRequest, type StatementMemo } from './requests.ts';
-import { apiErrorOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES, type StatementState } from './statement-answer.ts';
+import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES, type StatementState } from './statement-answer.ts';
 
 /** How long a statement canceled while it waited for the warehouse is held back: the warehouse starts meanwhile. */
 export const WAREHOUSE_WAIT_MS = 30_000;
@@ -35,6 +35,9 @@ function credentialFix(config: Record<string, JsonValue>): string {
     ? 'check config.client_id and config.client_secret (an OAuth secret of the service principal that has not expired, the principal added to this workspace)'
     : 'config.access_token is expired, revoked or of another workspace: generate a new personal access token and store it in a new revision';
 }
+
+/** Failure kinds of an SQL error that a refused request is read for as a FAILED statement's. */
+const SQL_KINDS: ReadonlySet<string> = new Set(['no_table', 'no_column', 'no_privilege', 'data', 'syntax', 'transient']);
 
 /** A refused request (any status but 2xx), the statement's or a follow-up's. */
 function classifyRefusal(response: VendorResponse, request: RequestDescriptor, memo: StatementMemo, config: Record<string, JsonValue>): ClassifyResult {
@@ -64,6 +67,12 @@ function classifyRefusal(response: VendorResponse, request: RequestDescriptor, m
     return deadLetter(`Databricks refused the statement for its size even for this row alone (${answered}): leave its largest properties out with the blueprint's exclude or a pipeline transformation, ${REPLAY}`);
   }
   if (kind.kind === 'warehouse') return retryAfter(`${warehouseWords(config)} cannot run statements now (${answered}); sent again later`, response, true, WAREHOUSE_WAIT_MS);
+  // An SQL error (its class between brackets) refused outright rather than as a FAILED statement:
+  // read as the FAILED statement's would be, so a bad value is split down to its row (not the
+  // whole batch dead-lettered) and a missing table, column or grant is named.
+  if (response.status === 400 && errorClassOf(error.message) !== undefined && SQL_KINDS.has(kind.kind)) {
+    return classifyFailed({ id: undefined, state: 'FAILED', errorCode: error.code, message: error.message }, request, memo, config);
+  }
   if (response.status === 404) {
     if (/warehouse/i.test(error.message)) return deadLetter(`Databricks has no ${warehouseWords(config)} (${answered}): check config.warehouse_id; ${REPLAY}`);
     return deadLetter(`${answered}: nothing answers the Statement Execution API at https://${text(config.host) ?? ''} — check config.host (the workspace's host name); ${REPLAY}`);
@@ -76,7 +85,7 @@ function classifyRefusal(response: VendorResponse, request: RequestDescriptor, m
 /** A statement's error in words: `statement 01f0… failed: BAD_REQUEST: [TABLE_OR_VIEW_NOT_FOUND] …`. */
 function failedWords(state: StatementState, id: string): string {
   const error = [state.errorCode, state.message].filter((part) => part !== '').join(': ');
-  return `statement ${id} failed: ${error === '' ? 'no error given' : error}`;
+  return `${id === '' ? 'the statement' : `statement ${id}`} failed: ${error === '' ? 'no error given' : error}`;
 }
 
 /** What a FAILED INSERT means for its rows (see the file's comment). */
@@ -96,12 +105,19 @@ function classifyFailed(state: StatementState, request: RequestDescriptor, memo:
       return deadLetter(`${principalWords(config)} may not insert into ${table} (${words}): GRANT USE CATALOG ON CATALOG ${catalog}, USE SCHEMA ON SCHEMA ${catalog}.${schema} and MODIFY, SELECT ON TABLE ${table} to it; ${REPLAY}`);
     }
     case 'data':
+      // STRING sent to VARIANT columns: every row fails alike, so all are dead-lettered at once naming the field.
+      if (jsonColumnType(config) === 'STRING' && /^(INCOMPATIBLE_DATA_FOR_TABLE|DATATYPE_MISMATCH)$/.test(errorClassOf(state.message) ?? '') && /VARIANT/.test(state.message) && /(properties|traits|context)/.test(state.message)) {
+        return deadLetter(`the table ${table} has VARIANT JSON columns (${words}): set config.json_columns to VARIANT in a new revision; ${REPLAY}`);
+      }
       if (several) return { status: 'split', reason: `Databricks refused a value of one of the rows (${words}): sending the rows in halves to find it` };
       return deadLetter(`Databricks refused a value of this row (${words}): fix what the blueprint maps, the column's type in ${table}, or config.json_columns (STRING or VARIANT, as the table's properties, traits and context columns are); ${REPLAY}`);
     case 'too_large':
       if (several) return { status: 'split', reason: `Databricks refused the statement for its size (${words}): sending the rows in halves` };
       return deadLetter(`Databricks refused the statement for its size even for this row alone (${words}): leave its largest properties out with the blueprint's exclude or a pipeline transformation, ${REPLAY}`);
     case 'syntax':
+      if (/parse_json/i.test(state.message)) {
+        return deadLetter(`Databricks cannot run PARSE_JSON (${words}): config.json_columns is VARIANT, which needs Databricks SQL or Databricks Runtime 15.3 and above — use such a warehouse, or STRING columns with config.json_columns STRING; ${REPLAY}`);
+      }
       return deadLetter(`Databricks refused the ${memo.verb}'s text (${words}): a column the blueprint adds may be named so that it cannot be written, or the table differs from the README's; ${REPLAY}`);
     case 'credential':
       return deadLetter(`Databricks refused the credential (${words}): ${credentialFix(config)}; ${REPLAY}`);
@@ -123,7 +139,7 @@ function stillRunning(state: StatementState, request: RequestDescriptor, memo: S
   const waiting = pending ? 'waiting for the SQL warehouse (PENDING)' : 'RUNNING';
   if (id === undefined) return { status: 'retry', reason: `Databricks answered the ${memo.verb} ${waiting} without a statement_id: sent again` };
   if (memo.step === 'confirm') {
-    return retryAfter(`Databricks was still ${waiting} statement ${id} after ${memo.depth} checks and Signal's request to cancel it: sent again later (should the first statement complete anyway, its rows are in the table twice: deduplicate on message_id)`,
+    return retryAfter(`Databricks was still ${waiting} statement ${id} after ${memo.depth - 1} checks and Signal's request to cancel it: sent again later (should the first statement complete anyway, its rows are in the table twice: deduplicate on message_id)`,
       undefined, pending, pending ? WAREHOUSE_WAIT_MS : undefined);
   }
   const next: StatementMemo = { step: 'get', id, depth: memo.depth + 1, verb: memo.verb, ...(pending ? { pending: true } : {}) };

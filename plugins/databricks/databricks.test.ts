@@ -73,6 +73,12 @@ test('tableRow: placeholder ids left out, a name Signal cannot write left out wi
   assert.match(warnings[1]!, /^plan left out: another column of the row has the same name in another letter case/);
   assert.match(warnings[2]!, /^sent_at left out: "yesterday" is not a time/);
   assert.throws(() => tableRow({ message_id: 'm-1', type: 'track', timestamp: '2026-03-24T16:00:00Z' }, { variant: 'default' }), { name: 'PermanentError', message: /^the row has no received_at, which the table declares NOT NULL/ });
+  // An id that is neither text nor a number (a blueprint mapping an object to it) is left out with a warning, not silently.
+  const idWarnings: string[] = [];
+  const withObjectId = tableRow({ message_id: 'm-1', type: 'track', user_id: { id: 'u-1' }, anonymous_id: 'null', timestamp: '2026-03-24T16:00:00Z', received_at: '2026-03-24T16:00:01Z' }, { variant: 'default', warn: (m) => idWarnings.push(m) });
+  assert.equal(withObjectId.user_id, undefined);
+  assert.equal(withObjectId.anonymous_id, undefined);
+  assert.deepEqual(idWarnings, ['user_id left out: {"id":"u-1"} is not an id (text or a number): check what the blueprint maps to user_id']);
 });
 
 test('the INSERT: named parameter markers only, typed, NULL for a column a row lacks, the table quoted with backticks', () => {
@@ -164,6 +170,10 @@ test('classify: a statement still running is followed — its status twice, then
   const canceled = classifyStatement(statement('CANCELED'), confirm, ctx());
   assert.equal(statusOf(canceled), 'retry');
   assert.match(reasonOf(canceled), /was still running after 3 checks and was canceled: sent again$/);
+  // Still running after the cancellation: sent again, saying the rows may come twice; the same count of checks as above.
+  const stillRunning = classifyStatement(statement('RUNNING'), confirm, ctx());
+  assert.equal(statusOf(stillRunning), 'retry');
+  assert.match(reasonOf(stillRunning), /^Databricks was still RUNNING statement .* after 3 checks and Signal's request to cancel it: sent again later \(should the first statement complete anyway, its rows are in the table twice: deduplicate on message_id\)$/);
   const still = classifyStatement(statement('RUNNING'), confirm, ctx());
   assert.equal(statusOf(still), 'retry');
   assert.match(reasonOf(still), /deduplicate on message_id/);
@@ -203,6 +213,15 @@ test('classify: a FAILED statement by its error — missing table, column or pri
   const unknown = classifyStatement(failed('something odd happened', 'BAD_REQUEST'), two, ctx());
   assert.match(reasonOf(unknown), /an error Signal does not recognise: sent again, and dead-lettered with these words if it lasts$/);
   assert.equal(statusOf(classifyStatement(failed('[PARSE_SYNTAX_ERROR] Syntax error at or near \'VALUES\'. SQLSTATE: 42601'), two, ctx())), 'dead_letter');
+  // STRING JSON text sent to VARIANT columns: every row alike, so the batch is dead-lettered at once naming config.json_columns (not split row by row).
+  const toVariant = classifyStatement(failed('[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write incompatible data for the table `main`.`signal`.`events`: Cannot safely cast `properties` "STRING" to "VARIANT". SQLSTATE: KD000'), two, ctx());
+  assert.equal(statusOf(toVariant), 'dead_letter');
+  assert.match(reasonOf(toVariant), /^the table main\.signal\.events has VARIANT JSON columns \(statement .*\): set config\.json_columns to VARIANT in a new revision/);
+  assert.equal(statusOf(classifyStatement(failed('[INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST] Cannot write incompatible data for the table `main`.`signal`.`events`: Cannot safely cast `amount` "STRING" to "BIGINT". SQLSTATE: KD000'), two, ctx())), 'split');
+  // VARIANT on a runtime without PARSE_JSON: dead-lettered at once naming config.json_columns, not retried as unknown.
+  const noParseJson = classifyStatement(failed('[UNRESOLVED_ROUTINE] Cannot resolve routine `PARSE_JSON` on search path [`system`.`builtin`, `system`.`session`]. SQLSTATE: 42883'), two, ctx({ json_columns: 'VARIANT' }));
+  assert.equal(statusOf(noParseJson), 'dead_letter');
+  assert.match(reasonOf(noParseJson), /^Databricks cannot run PARSE_JSON \(statement .* failed: BAD_REQUEST: \[UNRESOLVED_ROUTINE\].*config\.json_columns is VARIANT, which needs Databricks SQL or Databricks Runtime 15\.3 and above/);
 });
 
 test('classify: refused requests — 429 and 503 after Retry-After, 5xx retried, 400 INVALID_PARAMETER_VALUE, 401 and 403 dead-lettered with Databricks\' message', () => {
@@ -222,6 +241,12 @@ test('classify: refused requests — 429 and 503 after Retry-After, 5xx retried,
   assert.deepEqual(forbidden, { status: 'dead_letter', reason: 'Databricks denied the INSERT (HTTP 403 PERMISSION_DENIED: You are not authorized to use this SQL warehouse): give the user or service principal of config.access_token access to the workspace and CAN USE on the SQL warehouse 1234567890abcdef (config.warehouse_id); then replay the dead letters' });
   assert.match(reasonOf(classifyStatement(answer(404, '<html>Not Found</html>'), insert(), ctx())), /check config\.host/);
   assert.deepEqual(classifyStatement(answer(413, 'too large'), insert(['m-1', 'm-2']), ctx()), { status: 'split', reason: 'Databricks refused the request for its size (HTTP 413 too large): sending the rows in halves' });
+  // An SQL error refused outright (HTTP 400 with its class) is read as a FAILED statement's: a bad value splits the rows, not dead-letters them all.
+  const badValue = { error_code: 'BAD_REQUEST', message: '[CAST_INVALID_INPUT] The value \'x\' of the type "STRING" cannot be cast to "BIGINT" because it is malformed. SQLSTATE: 22018' };
+  assert.deepEqual(classifyStatement(answer(400, badValue), insert(['m-1', 'm-2']), ctx()), { status: 'split', reason: 'Databricks refused a value of one of the rows (the statement failed: BAD_REQUEST: [CAST_INVALID_INPUT] The value \'x\' of the type "STRING" cannot be cast to "BIGINT" because it is malformed. SQLSTATE: 22018): sending the rows in halves to find it' });
+  assert.equal(statusOf(classifyStatement(answer(400, badValue), insert(['m-1']), ctx())), 'dead_letter');
+  assert.match(reasonOf(classifyStatement(answer(400, { error_code: 'BAD_REQUEST', message: '[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`signal`.`events` cannot be found. SQLSTATE: 42P01' }), insert(), ctx())), /^Databricks has no table main\.signal\.events \(the statement failed: .*check config\.catalog, config\.schema and config\.table/);
+  assert.equal(statusOf(classifyStatement(answer(400, { error_code: 'BAD_REQUEST', message: '[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.' }), insert(), ctx())), 'retry');
   // A follow-up refused: the statement is gone; the INSERT is sent again.
   const get: RequestDescriptor = { ...insert(), memo: { step: 'get', id: STATEMENT_ID, depth: 1, verb: 'INSERT' } };
   assert.equal(statusOf(classifyStatement(answer(404, { error_code: 'NOT_FOUND', message: 'statement not found' }), get, ctx())), 'retry');
@@ -234,6 +259,13 @@ test('statement answers read: state, error, affected rows; error classes; failur
   assert.equal(statementStateOf(answer(200, { status: { state: 'DONE' } })), undefined);
   assert.equal(errorClassOf('[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column …'), 'UNRESOLVED_COLUMN');
   assert.equal(errorClassOf('no class here'), undefined);
+  // Behind an exception's name (as drivers and older runtimes put it): still read, so a missing table is not retried as unknown.
+  assert.equal(errorClassOf('org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`signal`.`events` cannot be found.'), 'TABLE_OR_VIEW_NOT_FOUND');
+  assert.equal(errorClassOf('Error running query: [UNBOUND_SQL_PARAMETER] org.apache.spark.sql.catalyst.ExtendedAnalysisException: …'), 'UNBOUND_SQL_PARAMETER');
+  assert.equal(errorClassOf('Did you mean one of the following? [`type`, `name`]'), undefined);
+  assert.deepEqual(failureKind('BAD_REQUEST', 'org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`signal`.`events` cannot be found.'), { kind: 'no_table' });
+  // The warehouse's own refusal beyond 256 parameters (the drivers' reports): the rows sent in halves.
+  assert.deepEqual(failureKind('BAD_REQUEST', 'Parameterized query has too many parameters: 300 parameters were given but the limit is 256.'), { kind: 'too_large' });
   assert.deepEqual(failureKind('RESOURCE_EXHAUSTED', 'Too many concurrent statements'), { kind: 'throttled' });
   assert.deepEqual(failureKind('BAD_REQUEST', '[DELTA_NOT_NULL_CONSTRAINT_VIOLATED] NOT NULL constraint violated for column: message_id.'), { kind: 'data' });
   assert.deepEqual(failureKind('UNAUTHENTICATED', 'Token expired'), { kind: 'credential' });
@@ -288,6 +320,12 @@ test('person deletions: a DELETE with the ids as named parameters, followed whil
   assert.ok('retry' in readDeletionAnswer(failed('[DELTA_CONCURRENT_DELETE_READ] concurrent', 'INTERNAL_ERROR'), request, ctx()));
   assert.ok('retry' in readDeletionAnswer(answer(429, { error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }), request, ctx()));
   assert.deepEqual(readDeletionAnswer(answer(401, { error_code: 'UNAUTHENTICATED', message: 'Invalid access token.' }), request, ctx()), { failed: 'HTTP 401 UNAUTHENTICATED: Invalid access token. — Databricks refused the credential: config.access_token is expired, revoked or of another workspace' });
+  // An SQL error refused outright (HTTP 400 with its class): a concurrent Delta commit tried again, a missing grant failed naming it.
+  assert.deepEqual(readDeletionAnswer(answer(400, { error_code: 'BAD_REQUEST', message: '[DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.' }), request, ctx()), { retry: 'the DELETE failed: BAD_REQUEST: [DELTA_CONCURRENT_APPEND] Files were added by a concurrent update.' });
+  const refusedGrant = readDeletionAnswer(answer(400, { error_code: 'BAD_REQUEST', message: '[INSUFFICIENT_PERMISSIONS] User does not have MODIFY on Table' }), request, ctx());
+  assert.ok('failed' in refusedGrant);
+  assert.match(refusedGrant.failed, /^the DELETE failed: BAD_REQUEST: \[INSUFFICIENT_PERMISSIONS\].* — GRANT MODIFY, SELECT ON TABLE main\.signal\.events/);
+  assert.ok('failed' in readDeletionAnswer(answer(400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Parameter [WAIT_TIMEOUT] is invalid' }), request, ctx()), 'a bracketed word that is no SQL error class stays a refusal');
   assert.equal(databricks.forgetPerson!.enabled(CONFIG), true);
   assert.equal(databricks.forgetPerson!.enabled(OAUTH), true);
   assert.equal(databricks.forgetPerson!.enabled({ ...CONFIG, forward_deletions: false }), false);

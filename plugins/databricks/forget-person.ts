@@ -9,7 +9,10 @@
 import { usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { forwardsDeletions, principalWords, qualifiedTable, tableWords, text, usesOAuth } from './config.ts';
 import { executeRequest, memoOf, statusRequest, type StatementParameter, type StatementMemo } from './requests.ts';
-import { apiErrorOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES } from './statement-answer.ts';
+import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES } from './statement-answer.ts';
+
+/** Failure kinds of an SQL error that a refused DELETE is read for as a FAILED one's. */
+const SQL_KINDS: ReadonlySet<string> = new Set(['no_table', 'no_column', 'no_privilege', 'data', 'syntax', 'transient']);
 
 /** Status requests after the DELETE within the core's chain of three requests. */
 const MAX_CHECKS = 2;
@@ -61,7 +64,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
 /** A FAILED DELETE's outcome: a passing failure tried again, anything else failed saying what to fix. */
 function failedDelete(id: string, errorCode: string, message: string, config: Record<string, JsonValue> | undefined): ForgetOutcome {
   const error = [errorCode, message].filter((part) => part !== '').join(': ');
-  const words = `the DELETE (statement ${id}) failed: ${error === '' ? 'no error given' : error}`;
+  const words = `the DELETE${id === '' ? '' : ` (statement ${id})`} failed: ${error === '' ? 'no error given' : error}`;
   const kind = failureKind(errorCode, message).kind;
   const table = tableWords(config);
   if (kind === 'no_privilege') return { failed: `${words} — GRANT MODIFY, SELECT ON TABLE ${table} to ${principalWords(config)} (with USE CATALOG and USE SCHEMA), or turn config.forward_deletions off` };
@@ -104,6 +107,10 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
   const answered = said(response.status, error);
   if (response.status === 408 || response.status === 429 || response.status >= 500 || THROTTLED_CODES.has(error.code) || error.code === 'TEMPORARILY_UNAVAILABLE') return { retry: answered };
   if (memo.step !== 'execute' && response.status === 404) return { retry: `${answered}: the DELETE is run again` };
+  // An SQL error refused outright (its class between brackets): read as the FAILED DELETE's.
+  if (memo.step === 'execute' && response.status === 400 && errorClassOf(error.message) !== undefined && SQL_KINDS.has(failureKind(error.code, error.message).kind)) {
+    return failedDelete(memo.id ?? '', error.code, error.message, config);
+  }
   if (response.status === 401) {
     return { failed: `${answered} — Databricks refused the credential: ${config !== undefined && usesOAuth(config) ? 'check config.client_id and config.client_secret' : 'config.access_token is expired, revoked or of another workspace'}` };
   }

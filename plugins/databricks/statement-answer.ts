@@ -98,13 +98,16 @@ export function said(status: number, error: ApiError): string {
 }
 
 /**
- * The error class at the start of an SQL error's message (`[UNRESOLVED_COLUMN.WITH_SUGGESTION] …`), without its sub-class.
+ * The error class of an SQL error's message (`[UNRESOLVED_COLUMN.WITH_SUGGESTION] …`), without
+ * its sub-class: the first one between brackets, also behind an exception's name
+ * (`org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] …`, `Error running query: […]`).
  *
  * @example
  * errorClassOf('[TABLE_OR_VIEW_NOT_FOUND] The table or view `main`.`signal`.`events` cannot be found.'); // 'TABLE_OR_VIEW_NOT_FOUND'
+ * errorClassOf('org.apache.spark.sql.AnalysisException: [INSUFFICIENT_PERMISSIONS] Insufficient privileges: …'); // 'INSUFFICIENT_PERMISSIONS'
  */
 export function errorClassOf(message: string): string | undefined {
-  return /^\s*\[([A-Z][A-Z0-9_]*)(?:\.[A-Z0-9_]+)*\]/.exec(message)?.[1];
+  return /(?:^|[\s:])\[([A-Z][A-Z0-9_]*)(?:\.[A-Z0-9_]+)*\]/.exec(message)?.[1];
 }
 
 /** What a failure means for the statement's rows. */
@@ -125,7 +128,7 @@ const NO_TABLE = new Set(['TABLE_OR_VIEW_NOT_FOUND', 'SCHEMA_NOT_FOUND', 'CATALO
 const NO_COLUMN = new Set(['UNRESOLVED_COLUMN', 'FIELD_NOT_FOUND', 'DELTA_COLUMN_NOT_FOUND', 'DELTA_COLUMN_NOT_FOUND_IN_SCHEMA', 'COLUMN_NOT_FOUND', 'UNRESOLVED_FIELD']);
 const NO_PRIVILEGE = new Set(['INSUFFICIENT_PERMISSIONS', 'PERMISSION_DENIED', 'INSUFFICIENT_PRIVILEGES']);
 const DATA = /^(CAST_INVALID_INPUT|CAST_OVERFLOW|DATATYPE_MISMATCH|INCOMPATIBLE_DATA_FOR_TABLE|DELTA_NOT_NULL_CONSTRAINT_VIOLATED|DELTA_VIOLATE_CONSTRAINT_WITH_VALUES|DELTA_EXCEED_CHAR_VARCHAR_LIMIT|EXCEED_LIMIT_LENGTH|NUMERIC_VALUE_OUT_OF_RANGE|MALFORMED_RECORD_IN_PARSING|INVALID_VARIANT_.*|VARIANT_SIZE_LIMIT|VARIANT_CONSTRUCTOR_SIZE_LIMIT|MALFORMED_VARIANT|INVALID_JSON_.*)$/;
-const SYNTAX = new Set(['PARSE_SYNTAX_ERROR', 'UNBOUND_SQL_PARAMETER', 'INVALID_SQL_SYNTAX', 'UNSUPPORTED_FEATURE', 'INVALID_IDENTIFIER']);
+const SYNTAX = new Set(['PARSE_SYNTAX_ERROR', 'UNBOUND_SQL_PARAMETER', 'INVALID_SQL_SYNTAX', 'UNSUPPORTED_FEATURE', 'INVALID_IDENTIFIER', 'UNRESOLVED_ROUTINE']);
 const TRANSIENT_CLASS = /^(DELTA_CONCURRENT_.*|CONCURRENT_.*|DELTA_METADATA_CHANGED|DELTA_PROTOCOL_CHANGED|TASK_WRITE_FAILED)$/;
 /** `error_code`s of passing failures (the API's ServiceErrorCode). */
 export const TRANSIENT_CODES: ReadonlySet<string> = new Set(['TEMPORARILY_UNAVAILABLE', 'INTERNAL_ERROR', 'IO_ERROR', 'DEADLINE_EXCEEDED', 'ABORTED', 'UNAVAILABLE', 'SERVICE_UNDER_MAINTENANCE', 'WORKSPACE_TEMPORARILY_UNAVAILABLE', 'CANCELLED', 'UNKNOWN']);

@@ -73,6 +73,7 @@ export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'warn' | 
     seen.add(column);
     if (has(ID_COLUMNS, column)) {
       if (usableId(value)) row[column] = String(value);
+      else if (typeof value !== 'string' && typeof value !== 'number') ctx.warn?.(`${column} left out: ${JSON.stringify(value).slice(0, 80)} is not an id (text or a number): check what the blueprint maps to ${column}`);
     } else if (has(STRING_COLUMNS, column)) {
       row[column] = stringValue(value);
     } else if (has(TIMESTAMP_COLUMNS, column)) {
