@@ -85,6 +85,18 @@ test('send: compression none, a prefix, the root, event timestamps, hours and si
   assert.deepEqual(sized.map((r) => r.eventIds.length), [1, 1, 1]);
 });
 
+test('send: odd messageIds and prefix characters give a name of safe characters, percent-encoded whole and read back the same', () => {
+  const odd = mapped('e-1', { messageId: 'Zoë/€ ?&#+=%2F\u0000' }, { message_id: 'Zoë/€ ?&#+=%2F', type: 'track' });
+  const [upload] = gcs.send([odd], ctx({ prefix: "web/(eu)/bob's!" }));
+  const name = objectNameOf(upload!)!;
+  assert.match(name, /^web\/\(eu\)\/bob's!\/dt=2024-03-24\/hour=16\/pi-7f3c-Zo__________2F_-1-[0-9a-f]{16}\.ndjson\.gz$/);
+  const query = upload!.url.split('?')[1]!;
+  assert.equal(query, `uploadType=media&name=${encodeURIComponent(name)}`);
+  assert.ok(!/[/=&#?+ ]/.test(query.slice('uploadType=media&name='.length)), 'no separator left raw in the name parameter');
+  assert.equal(decodeURIComponent(query.slice('uploadType=media&name='.length)), name);
+  assert.equal(gunzipSync(upload!.body as Uint8Array).toString('utf8'), '{"message_id":"Zoë/€ ?&#+=%2F","type":"track"}\n', 'the record keeps the id as it was');
+});
+
 test('the map hook: blueprint variants get the archive record (hashed email, no contact information, URLs without queries); raw keeps the event', () => {
   const event = browserEvent({ type: 'identify', event: undefined, userId: 'u-1', traits: { email: 'Jane@Example.com', name: 'Jane Doe', plan: 'pro' } } as never);
   const blueprint = readFileSync(new URL('../../blueprints/google_cloud_storage/default.yaml', import.meta.url), 'utf8');
