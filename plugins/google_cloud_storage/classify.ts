@@ -31,6 +31,9 @@ const BILLING = /\bbilling account\b|\bbilling (?:is |has been )?(?:disabled|not
  */
 const TOO_LARGE = /\btoo large\b|\bmaximum (?:object |upload |file )?size\b|\bsize exceeds\b/i;
 
+/** Reasons of Cloud Storage's rate limits (its JSON error reasons list them): retried as a rate limit whatever the status. */
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'usageLimits.rateLimitExceeded']);
+
 /** What to do about a 403: billing, requester pays, retention, the overwrite permission, or the role. */
 function forbiddenAdvice(error: StorageError, config: Record<string, JsonValue>): string {
   const account = serviceAccountEmail(config) ?? 'the service account of config.service_account_key';
@@ -97,7 +100,7 @@ export function classifyUpload(response: VendorResponse, request: RequestDescrip
   const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
   const after = retryAfterMs === undefined ? {} : { retryAfterMs };
   const bucket = bucketOf(config);
-  if (status === 429 || error.reasons.includes('rateLimitExceeded')) {
+  if (status === 429 || error.reasons.some((reason) => RATE_REASONS.has(reason))) {
     return { status: 'retry', reason: `Cloud Storage asks to slow down (${answered}): retrying later at a lower rate`, throttled: true, ...after };
   }
   if (status === 408 || status >= 500) return { status: 'retry', reason: `Cloud Storage failed (${answered})`, ...after };
@@ -108,7 +111,7 @@ export function classifyUpload(response: VendorResponse, request: RequestDescrip
   if (status === 404) {
     return { status: 'dead_letter', reason: `Cloud Storage has no bucket "${bucket}" (${answered}): check config.bucket (the name alone, without gs://) and create the bucket; then replay the dead letters` };
   }
-  if (status === 413 || (status === 400 && TOO_LARGE.test(error.message))) {
+  if (status === 413 || error.reasons.includes('uploadTooLarge') || (status === 400 && TOO_LARGE.test(error.message))) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `Cloud Storage refused the object's size (${answered}): writing the events in two objects` };
     return { status: 'dead_letter', reason: `Cloud Storage refused this one event's object as too large (${answered})` };
   }

@@ -183,6 +183,12 @@ test('classify: a 400 whose message says "exceeds" about something else than the
   assert.equal(statusOf(classify(gcsError(400, 'invalid', 'Payload size exceeds the limit'), 500)), 'split');
 });
 
+test('classify: the rate reasons retried as a rate limit whatever the status; uploadTooLarge split', () => {
+  const user = classify(gcsError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded'));
+  assert.deepEqual([statusOf(user), 'throttled' in user && user.throttled], ['retry', true]);
+  assert.equal(statusOf(classify(gcsError(400, 'uploadTooLarge', 'Upload request is too big'), 4)), 'split');
+});
+
 test('the prefix: at most 480 characters, so that <prefix>/dt=…/hour=…/ stays a folder name of 512 bytes (hierarchical namespace buckets)', () => {
   const schema = gcs.config.properties.prefix!;
   assert.equal(schema.maxLength, 480);
