@@ -12,18 +12,40 @@ import { bucketOf, prefixOf, serviceAccountEmail } from './config.ts';
 import { said, storageError, type StorageError } from './google-error.ts';
 import { objectNameOf } from './upload-request.ts';
 
+/**
+ * Cloud Storage's refusals of a replacement, as it words them: "Object '…' is subject to
+ * bucket's retention policy or object retention and cannot be deleted or overwritten until …"
+ * (reason retentionPolicyNotMet), "Object '…' is under active Temporary hold …" / "… active
+ * Event-Based hold …" (reason forbidden). Phrases with spaces only: the names the message
+ * quotes (bucket, prefix, messageIds, the service account's email) have none, so a prefix
+ * `household/` or a project `billing-prod` cannot read as a hold or a billing problem.
+ */
+const RETAINED = /\bretention policy\b|\bobject retention\b|\bactive (?:temporary|event-based) hold\b/i;
+/** The billing refusal: "The billing account for the owning project is disabled in state absent" (reason accountDisabled). */
+const BILLING = /\bbilling account\b|\bbilling (?:is |has been )?(?:disabled|not enabled)\b/i;
+
+/**
+ * A 400 about the upload's size (a proxy's or Cloud Storage's words): phrases about size, not any
+ * "exceeds" — "The object name exceeds the maximum length" is no reason to write halves, down to
+ * one event each (thousands of requests, each refused the same way).
+ */
+const TOO_LARGE = /\btoo large\b|\bmaximum (?:object |upload |file )?size\b|\bsize exceeds\b/i;
+
+/** Reasons of Cloud Storage's rate limits (its JSON error reasons list them): retried as a rate limit whatever the status. */
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'usageLimits.rateLimitExceeded']);
+
 /** What to do about a 403: billing, requester pays, retention, the overwrite permission, or the role. */
 function forbiddenAdvice(error: StorageError, config: Record<string, JsonValue>): string {
   const account = serviceAccountEmail(config) ?? 'the service account of config.service_account_key';
   const bucket = bucketOf(config);
   const where = prefixOf(config) === '' ? `gs://${bucket}` : `gs://${bucket}/${prefixOf(config)}/`;
-  if (error.reasons.includes('accountDisabled') || /billing/i.test(error.message)) {
+  if (error.reasons.includes('accountDisabled') || BILLING.test(error.message)) {
     return 'billing is disabled or missing for the bucket\'s project: enable it (Cloud console > Billing)';
   }
   if (error.reasons.includes('userProjectMissing') || /requester pays|user project/i.test(error.message)) {
     return `the bucket ${bucket} has Requester Pays on, which Signal's uploads do not support: turn it off for the bucket, or use another bucket`;
   }
-  if (error.reasons.includes('retentionPolicyNotMet') || /retention|hold/i.test(error.message)) {
+  if (error.reasons.includes('retentionPolicyNotMet') || error.reasons.includes('objectUnderActiveHold') || RETAINED.test(error.message)) {
     return 'an object of this name is under a retention policy or hold and cannot be replaced (a retry of an upload that had succeeded): its events are archived already; check the object, then drop or replay the dead letters';
   }
   if (/storage\.objects\.delete/.test(error.message)) {
@@ -78,7 +100,7 @@ export function classifyUpload(response: VendorResponse, request: RequestDescrip
   const retryAfterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
   const after = retryAfterMs === undefined ? {} : { retryAfterMs };
   const bucket = bucketOf(config);
-  if (status === 429 || error.reasons.includes('rateLimitExceeded')) {
+  if (status === 429 || error.reasons.some((reason) => RATE_REASONS.has(reason))) {
     return { status: 'retry', reason: `Cloud Storage asks to slow down (${answered}): retrying later at a lower rate`, throttled: true, ...after };
   }
   if (status === 408 || status >= 500) return { status: 'retry', reason: `Cloud Storage failed (${answered})`, ...after };
@@ -89,7 +111,7 @@ export function classifyUpload(response: VendorResponse, request: RequestDescrip
   if (status === 404) {
     return { status: 'dead_letter', reason: `Cloud Storage has no bucket "${bucket}" (${answered}): check config.bucket (the name alone, without gs://) and create the bucket; then replay the dead letters` };
   }
-  if (status === 413 || (status === 400 && /too large|exceeds|maximum (object )?size/i.test(error.message))) {
+  if (status === 413 || error.reasons.includes('uploadTooLarge') || (status === 400 && TOO_LARGE.test(error.message))) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `Cloud Storage refused the object's size (${answered}): writing the events in two objects` };
     return { status: 'dead_letter', reason: `Cloud Storage refused this one event's object as too large (${answered})` };
   }

@@ -22,6 +22,12 @@ export const DEFAULT_PREFIX = 'signal';
  * `[ ] * ?` (wildcards for gcloud and gsutil), control characters and personal data.
  */
 export const PREFIX_PATTERN = "^[A-Za-z0-9!_.'()/-]*$";
+/**
+ * Most characters of a prefix. A bucket with hierarchical namespace takes folder names of at
+ * most 512 bytes (the object's base name another 512): the folder of an object is
+ * `<prefix>/dt=YYYY-MM-DD/hour=HH/`, 23 bytes more than the prefix.
+ */
+export const MAX_PREFIX_LENGTH = 480;
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -61,8 +67,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     prefix: {
       type: 'string', title: 'Object Name Prefix',
-      description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the bucket's root). Letters, digits, / and ! _ . ' ( ) -.`,
-      pattern: PREFIX_PATTERN, maxLength: 512, default: DEFAULT_PREFIX, examples: ['signal/events'],
+      description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the bucket's root). Letters, digits, / and ! _ . ' ( ) -; at most ${MAX_PREFIX_LENGTH} characters.`,
+      pattern: PREFIX_PATTERN, maxLength: MAX_PREFIX_LENGTH, default: DEFAULT_PREFIX, examples: ['signal/events'],
     },
     partition_by: {
       type: 'string', title: 'Partition By',

@@ -85,6 +85,18 @@ test('send: compression none, a prefix, the root, event timestamps, hours and si
   assert.deepEqual(sized.map((r) => r.eventIds.length), [1, 1, 1]);
 });
 
+test('send: odd messageIds and prefix characters give a name of safe characters, percent-encoded whole and read back the same', () => {
+  const odd = mapped('e-1', { messageId: 'Zoë/€ ?&#+=%2F\u0000' }, { message_id: 'Zoë/€ ?&#+=%2F', type: 'track' });
+  const [upload] = gcs.send([odd], ctx({ prefix: "web/(eu)/bob's!" }));
+  const name = objectNameOf(upload!)!;
+  assert.match(name, /^web\/\(eu\)\/bob's!\/dt=2024-03-24\/hour=16\/pi-7f3c-Zo__________2F_-1-[0-9a-f]{16}\.ndjson\.gz$/);
+  const query = upload!.url.split('?')[1]!;
+  assert.equal(query, `uploadType=media&name=${encodeURIComponent(name)}`);
+  assert.ok(!/[/=&#?+ ]/.test(query.slice('uploadType=media&name='.length)), 'no separator left raw in the name parameter');
+  assert.equal(decodeURIComponent(query.slice('uploadType=media&name='.length)), name);
+  assert.equal(gunzipSync(upload!.body as Uint8Array).toString('utf8'), '{"message_id":"Zoë/€ ?&#+=%2F","type":"track"}\n', 'the record keeps the id as it was');
+});
+
 test('the map hook: blueprint variants get the archive record (hashed email, no contact information, URLs without queries); raw keeps the event', () => {
   const event = browserEvent({ type: 'identify', event: undefined, userId: 'u-1', traits: { email: 'Jane@Example.com', name: 'Jane Doe', plan: 'pro' } } as never);
   const blueprint = readFileSync(new URL('../../blueprints/google_cloud_storage/default.yaml', import.meta.url), 'utf8');
@@ -144,6 +156,44 @@ test('classify: 401 (after renewal), 403 and 404 dead-lettered with Google\'s me
   const token = classify(gcsError(401, 'authError', 'Invalid Credentials'));
   assert.equal(statusOf(token), 'dead_letter');
   assert.match(reasonOf(token), /also once renewed \(HTTP 401 authError: Invalid Credentials\): check that the key in config\.service_account_key/);
+});
+
+test('classify: a 403 read by Google\'s phrases, not by names the customer chose (a project billing-prod, a prefix household/)', () => {
+  const billingSa = 'archive@billing-prod.iam.gserviceaccount.com';
+  const denied = classify(gcsError(403, 'forbidden', `${billingSa} does not have storage.objects.create access to the Google Cloud Storage object. Permission 'storage.objects.create' denied on resource (or it may not exist).`));
+  assert.doesNotMatch(reasonOf(denied), /billing is disabled/);
+  assert.match(reasonOf(denied), /grant signal-archive@shop-analytics\.iam\.gserviceaccount\.com the Storage Object User role/);
+  const holder = classify(gcsError(403, 'forbidden', 'shareholder-archive@threshold-data.iam.gserviceaccount.com does not have storage.objects.create access to the Google Cloud Storage object.'));
+  assert.doesNotMatch(reasonOf(holder), /retention policy or hold/);
+  assert.match(reasonOf(holder), /the Storage Object User role/);
+  // Cloud Storage's own words (reason forbidden for holds, retentionPolicyNotMet for the policy).
+  const held = classify(gcsError(403, 'forbidden', "Object 'acme-signal-events/household/dt=2024-03-24/hour=16/x.ndjson.gz' is under active Temporary hold and cannot be deleted, overwritten or archived until hold is removed."));
+  assert.match(reasonOf(held), /under a retention policy or hold and cannot be replaced/);
+  const eventHeld = classify(gcsError(403, 'forbidden', "Object 'acme-signal-events/x' is under active Event-Based hold and cannot be deleted, overwritten or archived until hold is removed."));
+  assert.match(reasonOf(eventHeld), /under a retention policy or hold/);
+  const retained = classify(gcsError(403, 'forbidden', "Object 'acme-signal-events/x' is subject to bucket's retention policy or object retention and cannot be deleted or overwritten until 2026-09-30T15:58:01.185839-07:00"));
+  assert.match(reasonOf(retained), /under a retention policy or hold/);
+  assert.match(reasonOf(classify(gcsError(403, 'forbidden', 'The billing account for the owning project is disabled in state absent'))), /billing is disabled or missing/);
+});
+
+test('classify: a 400 whose message says "exceeds" about something else than the size is dead-lettered, not split into halves', () => {
+  const long = classify(gcsError(400, 'invalid', 'The object name exceeds the maximum length.'), 500);
+  assert.equal(statusOf(long), 'dead_letter');
+  assert.equal(statusOf(classify(gcsError(400, 'invalid', 'Upload too large'), 500)), 'split');
+  assert.equal(statusOf(classify(gcsError(400, 'invalid', 'Payload size exceeds the limit'), 500)), 'split');
+});
+
+test('classify: the rate reasons retried as a rate limit whatever the status; uploadTooLarge split', () => {
+  const user = classify(gcsError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded'));
+  assert.deepEqual([statusOf(user), 'throttled' in user && user.throttled], ['retry', true]);
+  assert.equal(statusOf(classify(gcsError(400, 'uploadTooLarge', 'Upload request is too big'), 4)), 'split');
+});
+
+test('the prefix: at most 480 characters, so that <prefix>/dt=…/hour=…/ stays a folder name of 512 bytes (hierarchical namespace buckets)', () => {
+  const schema = gcs.config.properties.prefix!;
+  assert.equal(schema.maxLength, 480);
+  const folder = `${'p'.repeat(480)}/dt=2024-03-24/hour=16/`;
+  assert.ok(Buffer.byteLength(folder) <= 512, `${Buffer.byteLength(folder)} bytes`);
 });
 
 test('classify: an object too large is split, down to one event; other 4xx dead-lettered', () => {
