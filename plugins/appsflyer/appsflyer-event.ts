@@ -176,6 +176,9 @@ export function toAppsFlyerBody(payload: JsonObject, _event: CanonicalEvent, ctx
   const body: JsonObject = { appsflyer_id: appsflyerId };
   const customerUserId = idText(payload.customer_user_id);
   if (customerUserId !== undefined) body.customer_user_id = customerUserId;
+  else if (readText(payload.customer_user_id) !== undefined && usableId(readText(payload.customer_user_id)!)) {
+    ctx.warn?.(`customer_user_id left out: ${shown(payload.customer_user_id)} has white space or is over ${MAX_ID_LENGTH} characters (AppsFlyer matches it to the app SDK's CUID as written)`);
+  }
   Object.assign(body, deviceIds(isRecord(payload.ids) ? payload.ids : {}, payload.os, ctx));
   const ip = readText(payload.ip);
   if (ip !== undefined) {

@@ -122,6 +122,14 @@ test('iOS before 14: aie says whether ad tracking is limited (AppsFlyer: aie for
   assert.equal(noTracking.aie, undefined, 'ad tracking not said: no aie');
 });
 
+test('a customer user id that cannot be sent is left out with a warning, the event still sent', () => {
+  const warnings: string[] = [];
+  const body = mapThrough('default', appEvent({ userId: 'user 1002' }), config(), warnings)!;
+  assert.equal(body.customer_user_id, undefined);
+  assert.equal(body.appsflyer_id, AF_ID);
+  assert.deepEqual(warnings.filter((w) => w.startsWith('customer_user_id')), ['customer_user_id left out: "user 1002" has white space or is over 256 characters (AppsFlyer matches it to the app SDK\'s CUID as written)']);
+});
+
 test('a refund: negative af_revenue is sent as a negative number (AppsFlyer: negative values preceded by "-")', () => {
   const body = mapThrough('default', appEvent({ properties: { order_id: 'R-1', revenue: -19.99, currency: 'EUR' } }));
   assert.deepEqual(valueOf(body), { af_revenue: -19.99, af_currency: 'EUR', af_order_id: 'R-1' });
