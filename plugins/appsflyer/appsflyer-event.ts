@@ -180,7 +180,8 @@ export function toAppsFlyerBody(payload: JsonObject, _event: CanonicalEvent, ctx
     ctx.warn?.(`customer_user_id left out: ${shown(payload.customer_user_id)} has white space or is over ${MAX_ID_LENGTH} characters (AppsFlyer matches it to the app SDK's CUID as written)`);
   }
   Object.assign(body, deviceIds(isRecord(payload.ids) ? payload.ids : {}, payload.os, ctx));
-  const ip = readText(payload.ip);
+  // An IPv4 address written as IPv6 (::ffff:203.0.113.7, as dual-stack servers report it) is that IPv4 address.
+  const ip = readText(payload.ip)?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   if (ip !== undefined) {
     if (isIP(ip) === 4) body.ip = ip;
     else ctx.warn?.('ip left out: AppsFlyer takes an IPv4 address (AppsFlyer fills the event\'s geo fields from the install instead)');

@@ -186,6 +186,8 @@ test('consent, IP, time and size: advertising refused shares the event with no p
   const refused = mapThrough('default', appEvent({ context: { ip: '2001:db8::42', consent: { advertising: false }, device: { advertisingId: IDFA } } } as Partial<CanonicalEvent>), config())!;
   assert.equal(refused.sharing_filter, 'all');
   assert.equal(refused.ip, undefined);
+  const mappedV4 = mapThrough('default', appEvent({ context: { ip: '::ffff:203.0.113.7' } } as Partial<CanonicalEvent>))!;
+  assert.equal(mappedV4.ip, '203.0.113.7', 'an IPv4-mapped IPv6 address is sent as its IPv4 address');
   assert.equal(eventTimeText('2024-05-02T13:15:00.250+02:00'), '2024-05-02 11:15:00.250');
   assert.equal(eventTimeText('soon'), undefined);
   const warnings: string[] = [];
