@@ -102,10 +102,17 @@ export function eventValueOf(value: JsonValue | undefined, ctx: PluginContext): 
   return out;
 }
 
+/** Whether an iOS version (the os field) is before iOS 14, when `aie` (not `att`) says whether ad tracking is limited. */
+function beforeIos14(os: JsonValue | undefined): boolean {
+  const major = /^\s*(\d+)(?:[._]|\s*$)/.exec(readText(os) ?? '')?.[1];
+  return major !== undefined && Number(major) < 14;
+}
+
 /** The device ids of the configured platform, as AppsFlyer names them. */
-function deviceIds(ids: JsonObject, ctx: PluginContext): JsonObject {
+function deviceIds(ids: JsonObject, os: JsonValue | undefined, ctx: PluginContext): JsonObject {
   const out: JsonObject = {};
   const limited = trackingLimited(ids.ad_tracking);
+  const trackingKnown = ids.ad_tracking !== undefined && ids.ad_tracking !== null;
   if (platformOf(ctx.config) === 'ios') {
     const idfa = deviceUuid(ids.advertising_id);
     if (idfa !== undefined && !limited) out.idfa = idfa.toUpperCase();
@@ -113,6 +120,8 @@ function deviceIds(ids: JsonObject, ctx: PluginContext): JsonObject {
     if (idfv !== undefined) out.idfv = idfv.toUpperCase();
     const att = ids.att;
     if (typeof att === 'number' && [0, 1, 2, 3].includes(att)) out.att = att;
+    // AppsFlyer's aie is for Android and "iOS versions before 14" (att from iOS 14.5 on).
+    if (trackingKnown && beforeIos14(os)) out.aie = !limited;
     return out;
   }
   const gaid = deviceUuid(ids.advertising_id);
@@ -121,7 +130,7 @@ function deviceIds(ids: JsonObject, ctx: PluginContext): JsonObject {
   if (oaid !== undefined) out.oaid = oaid;
   const amazon = idText(ids.amazon_aid);
   if (amazon !== undefined) out.amazon_aid = amazon;
-  if (ids.ad_tracking !== undefined && ids.ad_tracking !== null) out.aie = !limited;
+  if (trackingKnown) out.aie = !limited;
   return out;
 }
 
@@ -167,8 +176,12 @@ export function toAppsFlyerBody(payload: JsonObject, _event: CanonicalEvent, ctx
   const body: JsonObject = { appsflyer_id: appsflyerId };
   const customerUserId = idText(payload.customer_user_id);
   if (customerUserId !== undefined) body.customer_user_id = customerUserId;
-  Object.assign(body, deviceIds(isRecord(payload.ids) ? payload.ids : {}, ctx));
-  const ip = readText(payload.ip);
+  else if (readText(payload.customer_user_id) !== undefined && usableId(readText(payload.customer_user_id)!)) {
+    ctx.warn?.(`customer_user_id left out: ${shown(payload.customer_user_id)} has white space or is over ${MAX_ID_LENGTH} characters (AppsFlyer matches it to the app SDK's CUID as written)`);
+  }
+  Object.assign(body, deviceIds(isRecord(payload.ids) ? payload.ids : {}, payload.os, ctx));
+  // An IPv4 address written as IPv6 (::ffff:203.0.113.7, as dual-stack servers report it) is that IPv4 address.
+  const ip = readText(payload.ip)?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   if (ip !== undefined) {
     if (isIP(ip) === 4) body.ip = ip;
     else ctx.warn?.('ip left out: AppsFlyer takes an IPv4 address (AppsFlyer fills the event\'s geo fields from the install instead)');

@@ -106,6 +106,35 @@ test('default: Android ids only on an Android app (GAID in lower case, aie); iOS
   assert.equal(zeros.idfa, undefined, 'the all-zero IDFA names no one');
   const att = mapThrough('default', appEvent({ integrations: { AppsFlyer: { appsFlyerId: AF_ID, att: 3 } } } as Partial<CanonicalEvent>))!;
   assert.equal(att.att, 3);
+  assert.equal(att.aie, undefined, 'iOS 14 and later: att, not aie');
+});
+
+test('iOS before 14: aie says whether ad tracking is limited (AppsFlyer: aie for Android and iOS before 14, att after)', () => {
+  const old = (adTrackingEnabled: boolean, version: string) => mapThrough('default', appEvent({ context: { device: { id: IDFV, advertisingId: IDFA, adTrackingEnabled }, os: { name: 'iOS', version } } } as Partial<CanonicalEvent>))!;
+  assert.equal(old(true, '13.7').aie, true);
+  assert.equal(old(true, '13.7').idfa, IDFA);
+  assert.equal(old(false, '12.5.1').aie, false);
+  assert.equal(old(false, '12.5.1').idfa, undefined);
+  assert.equal(old(true, '14.0').aie, undefined);
+  assert.equal(old(true, '17.4').aie, undefined);
+  assert.equal(old(true, 'unknown').aie, undefined);
+  const noTracking = mapThrough('default', appEvent({ context: { device: { id: IDFV }, os: { name: 'iOS', version: '13.1' } } } as Partial<CanonicalEvent>))!;
+  assert.equal(noTracking.aie, undefined, 'ad tracking not said: no aie');
+});
+
+test('a customer user id that cannot be sent is left out with a warning, the event still sent', () => {
+  const warnings: string[] = [];
+  const body = mapThrough('default', appEvent({ userId: 'user 1002' }), config(), warnings)!;
+  assert.equal(body.customer_user_id, undefined);
+  assert.equal(body.appsflyer_id, AF_ID);
+  assert.deepEqual(warnings.filter((w) => w.startsWith('customer_user_id')), ['customer_user_id left out: "user 1002" has white space or is over 256 characters (AppsFlyer matches it to the app SDK\'s CUID as written)']);
+});
+
+test('a refund: negative af_revenue is sent as a negative number (AppsFlyer: negative values preceded by "-")', () => {
+  const body = mapThrough('default', appEvent({ properties: { order_id: 'R-1', revenue: -19.99, currency: 'EUR' } }));
+  assert.deepEqual(valueOf(body), { af_revenue: -19.99, af_currency: 'EUR', af_order_id: 'R-1' });
+  assert.equal(body!.eventCurrency, 'EUR');
+  assert.deepEqual(eventValueOf({ af_revenue: '-5.50' }, ctx()), { af_revenue: -5.5 });
 });
 
 test('an event without the AppsFlyer id is not sent, saying why; a malformed id, name or currency is dead-lettered naming it', () => {
@@ -157,6 +186,8 @@ test('consent, IP, time and size: advertising refused shares the event with no p
   const refused = mapThrough('default', appEvent({ context: { ip: '2001:db8::42', consent: { advertising: false }, device: { advertisingId: IDFA } } } as Partial<CanonicalEvent>), config())!;
   assert.equal(refused.sharing_filter, 'all');
   assert.equal(refused.ip, undefined);
+  const mappedV4 = mapThrough('default', appEvent({ context: { ip: '::ffff:203.0.113.7' } } as Partial<CanonicalEvent>))!;
+  assert.equal(mappedV4.ip, '203.0.113.7', 'an IPv4-mapped IPv6 address is sent as its IPv4 address');
   assert.equal(eventTimeText('2024-05-02T13:15:00.250+02:00'), '2024-05-02 11:15:00.250');
   assert.equal(eventTimeText('soon'), undefined);
   const warnings: string[] = [];
@@ -187,7 +218,10 @@ test('classify: every documented answer', () => {
   assert.deepEqual(classifyAppsFlyer(answer(200, '')), { status: 'delivered' });
   assert.deepEqual(classifyAppsFlyer(answer(200, 'ok', { 'content-type': 'text/plain' })), { status: 'delivered' });
   assert.deepEqual(whole(classifyAppsFlyer(answer(200, '<!doctype html><html>portal</html>'))).status, 'retry');
-  assert.match(whole(classifyAppsFlyer(answer(200, { code: 200 }))).reason!, /HTTP 200 that is not AppsFlyer's "ok"/);
+  assert.match(whole(classifyAppsFlyer(answer(200, '<!doctype html><html>portal</html>'))).reason!, /HTTP 200 with a web page, not AppsFlyer's "ok"/);
+  // Any other 2xx is taken as recorded: AppsFlyer does not deduplicate S2S events, a resend would count the event twice.
+  assert.deepEqual(classifyAppsFlyer(answer(200, { code: 200 })), { status: 'delivered' });
+  assert.deepEqual(classifyAppsFlyer(answer(202, 'accepted')), { status: 'delivered' });
   assert.deepEqual(classifyAppsFlyer(answer(400, 'appsflyer_id is a mandatory field')), { status: 'dead_letter', reason: 'AppsFlyer refused the event (HTTP 400): appsflyer_id is a mandatory field' });
   assert.deepEqual(classifyAppsFlyer(answer(400, 'Payload is missing or failed to parse')), { status: 'dead_letter', reason: 'AppsFlyer refused the event (HTTP 400): Payload is missing or failed to parse' });
   assert.deepEqual(classifyAppsFlyer(answer(400, 'Bad request')), { status: 'dead_letter', reason: 'AppsFlyer refused the event (HTTP 400): Bad request' });

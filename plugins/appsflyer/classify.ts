@@ -23,19 +23,15 @@ export function saidBy(response: VendorResponse): string {
   return excerpt(response.body ?? '') || '(no body)';
 }
 
-/** AppsFlyer's 200 answer: "ok" (any case, perhaps as a JSON string), or no body at all. */
-function isAppsFlyerOk(response: VendorResponse): boolean {
-  const body = (response.body ?? '').trim();
-  if (body === '') return true;
-  const text = typeof response.json === 'string' ? response.json : body;
-  return text.trim().toLowerCase() === 'ok';
-}
+/** A web page in a 2xx: a proxy's, a captive portal's or a wrong route's answer, not AppsFlyer's. */
+const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
 
 /**
  * AppsFlyer's answer as the outcome of the request's event:
  *
- * - 2xx "ok": delivered; a 2xx with another body (a proxy's page, a wrong vendor redirect) is
- *   not AppsFlyer's answer: retried, quoting it;
+ * - 2xx "ok" (documented), and any other 2xx but a web page: delivered. AppsFlyer does not
+ *   deduplicate S2S events, so sending again an event it did record would count it (and its
+ *   revenue) twice; a 2xx web page (a proxy, a captive portal) is not AppsFlyer's: retried;
  * - 429: AppsFlyer's rate limit (60,000 requests a minute), handled as a 429, after Retry-After when given;
  * - 5xx and 408: retried, honouring Retry-After;
  * - a 400 about the app id (not matching the key): dead-lettered, naming config.app_id;
@@ -52,8 +48,8 @@ export function classifyAppsFlyer(response: VendorResponse): ClassifyResult {
   const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   const what = saidBy(response);
   if (status >= 200 && status < 300) {
-    if (isAppsFlyerOk(response)) return { status: 'delivered' };
-    return { status: 'retry', reason: `HTTP ${status} that is not AppsFlyer's "ok" (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
+    if (HTML_PAGE.test(response.body ?? '')) return { status: 'retry', reason: `HTTP ${status} with a web page, not AppsFlyer's "ok" (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
+    return { status: 'delivered' };
   }
   if (status === 429) {
     const wait = retryAfterMs();

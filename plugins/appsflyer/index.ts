@@ -41,7 +41,7 @@ export default definePlugin({
     customer_user_id: { required: false, description: 'customer_user_id: your own user id (the userId).' },
     'ids.advertising_id': { required: false, description: 'idfa (iOS) or advertising_id (Android, GAID): context.device.advertisingId; left out when ad tracking is limited or all zeros.' },
     'ids.device_id': { required: false, description: 'idfv (iOS only): context.device.id, which Segment\'s iOS SDK fills with the IDFV.' },
-    'ids.ad_tracking': { required: false, description: 'context.device.adTrackingEnabled: false leaves the advertising id out; on Android also sent as aie.' },
+    'ids.ad_tracking': { required: false, description: 'context.device.adTrackingEnabled: false leaves the advertising id out; also sent as aie on Android and on iOS before 14 (by the os field).' },
     'ids.att': { required: false, description: 'att (iOS): the ATTrackingManager authorization status, 0–3.' },
     ip: { required: false, description: 'ip: the device\'s IPv4 address at the event (IPv6 is left out: AppsFlyer documents IPv4).' },
     ua: { required: false, description: 'ua: the device\'s user agent (left out when the event would pass 1 KB with it).' },
