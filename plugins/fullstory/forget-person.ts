@@ -52,4 +52,6 @@ export const forgetPerson: PersonForgetting = {
     return { method: 'DELETE', url: `${origin}${USERS_PATH}`, query: [['uid', uid]], headers: { authorization: `Basic ${apiKey}`, accept: 'application/json' }, eventIds: [] };
   },
   read: (response) => readDeletion(response),
+  // Delete User's documented success: 200 with an empty object.
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: {} },
 };
