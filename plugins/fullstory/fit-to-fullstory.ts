@@ -6,7 +6,7 @@
 // Fullstory's server events need a user (or a Fullstory session id, which a server never has):
 // an event without a userId is not sent, with a warning — Fullstory's browser capture records
 // anonymous visitors itself.
-import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { PermanentError, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { fitProperties } from './fullstory-properties.ts';
 
 /** Fullstory's longest uid, display_name and email ("Possible values: <= 256 / 128 characters"). */
@@ -26,14 +26,10 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** An ISO 8601 UTC time for a mapped time (text or ms), else the event's own time. */
+/** An ISO 8601 UTC time for a mapped time (text, seconds or ms), else the event's own time. */
 function timeOf(value: JsonValue | undefined, event: CanonicalEvent): string | undefined {
-  for (const candidate of [value, event.timestamp]) {
-    if (typeof candidate !== 'string' && typeof candidate !== 'number') continue;
-    const ms = typeof candidate === 'number' ? candidate : Date.parse(candidate);
-    if (Number.isFinite(ms) && Math.abs(ms) < 8.64e15) return new Date(ms).toISOString();
-  }
-  return undefined;
+  const ms = readInstantMs(value) ?? readInstantMs(event.timestamp);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 function cut(value: string, max: number): { text: string; cut: boolean } {
