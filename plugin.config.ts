@@ -56,6 +56,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/appsflyer' },
   { plugin: './plugins/marketo' },
   { plugin: './plugins/google_cloud_storage' },
+  { plugin: './plugins/pendo' },
 ];
 
 export default plugins;
