@@ -142,13 +142,13 @@ test('classify, track: 200 delivered; a web page dead-lettered naming config.reg
   for (const status of [401, 403]) {
     assert.deepEqual(classify(answer(status, 'invalid key'), trackRequest!), { status: 'dead_letter', reason: `Pendo refused the Track Event shared secret (HTTP ${status}: invalid key): config.track_secret must be the app's Track Event shared secret (Settings > Subscription Settings > Applications > App Details), not an integration key, of the subscription in config.region` });
   }
-  assert.equal(classify(answer(404, 'Not Found'), trackRequest!).status as string, 'dead_letter');
+  assert.equal((classify(answer(404, 'Not Found'), trackRequest!) as { status?: string }).status, 'dead_letter');
   assert.match(reasonOf(classify(answer(413, 'too large'), trackRequest!)), /^Pendo refused this event alone as too large/);
 });
 
 test('classify: 429 and 5xx retried (after Retry-After), in Pendo\'s words', () => {
   assert.deepEqual(classify(answer(429, 'slow down', { 'retry-after': '30' }), trackRequest!), { status: 'retry', reason: 'Pendo rate-limited the request (Track Events API, HTTP 429: slow down)', retryAfterMs: 30_000 });
-  for (const status of [500, 502, 503]) assert.equal(classify(answer(status, 'oops'), trackRequest!).status as string, 'retry');
+  for (const status of [500, 502, 503]) assert.equal((classify(answer(status, 'oops'), trackRequest!) as { status?: string }).status, 'retry');
   assert.equal(reasonOf(classify(answer(503, 'oops'), metadataRequest([['a', 'v-1']]))), 'Pendo failed (Metadata API, HTTP 503: oops)');
 });
 
@@ -158,12 +158,12 @@ test('classify, metadata: counts read; missing visitors dead-lettered by event; 
   assert.deepEqual(classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request), {
     perEvent: { b: { status: 'dead_letter', reason: 'Pendo reported visitor v-2 missing: it sets metadata on visitors it has seen only — turn on config.create_visitors to create them, or replay once the visitor\'s events reached Pendo' } },
   });
-  assert.equal(classify(answer(200, { total: 3, updated: 1, failed: 2, missing: ['v-2'] }), request).status as string, 'split');
+  assert.equal((classify(answer(200, { total: 3, updated: 1, failed: 2, missing: ['v-2'] }), request) as { status?: string }).status, 'split');
   const alone = metadataRequest([['a', 'v-1']]);
   assert.deepEqual(classify(answer(200, { total: 1, updated: 0, failed: 1 }), alone), { perEvent: { a: { status: 'dead_letter', reason: 'Pendo failed to set this visitor\'s metadata (HTTP 200: {"total":1,"updated":0,"failed":1}): each trait needs a custom visitor field of its type in Settings > Data Mappings' } } });
   assert.match(reasonOf(classify(answer(200, {}), alone)), /^Pendo's Metadata API did not answer with its counts \(HTTP 200: \{\}\)/);
   assert.match(reasonOf(classify(answer(200, ''), alone)), /did not answer with its counts \(HTTP 200: empty body\)/);
-  assert.equal(classify(answer(400, { message: 'bad value' }), request).status as string, 'split');
+  assert.equal((classify(answer(400, { message: 'bad value' }), request) as { status?: string }).status, 'split');
   assert.deepEqual(classify(answer(400, { message: 'field plan not found' }), alone, { metadata_group: 'agent' }), { status: 'dead_letter', reason: 'Pendo refused the visitor\'s metadata (HTTP 400: field plan not found): each trait needs a agent visitor field of its type in Settings > Data Mappings' });
   assert.match(reasonOf(classify(answer(403, 'Forbidden'), alone)), /^Pendo refused the integration key \(HTTP 403: Forbidden\): config\.integration_key must be/);
   assert.deepEqual(classify(answer(200, pendo.successAnswer!.body), alone), { status: 'delivered' }, 'the declared success answer');
