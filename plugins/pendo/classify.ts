@@ -73,7 +73,9 @@ function readMetadataAnswer(response: VendorResponse, request: RequestDescriptor
     if (missing.has(visitor)) {
       perEvent[id] = {
         status: 'dead_letter',
-        reason: `Pendo reported visitor ${visitor} missing: it sets metadata on visitors it has seen only — turn on config.create_visitors to create them, or replay once the visitor's events reached Pendo`,
+        reason: ctx.config.create_visitors === true
+          ? `Pendo reported visitor ${visitor} missing although the request asked it to create visitors (create=true)`
+          : `Pendo reported visitor ${visitor} missing: it sets metadata on visitors it has seen only — turn on config.create_visitors to create them, or replay once the visitor's events reached Pendo`,
       };
     }
   }

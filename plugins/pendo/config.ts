@@ -58,6 +58,8 @@ function given(value: JsonValue | undefined): value is string {
 
 function keyProblem(field: string, value: string, what: string): ConfigProblem | undefined {
   const key = value.trim();
+  // Sent as it is given, so that the delivery log's redaction of secret values finds it whole.
+  if (key !== value && !/\s/.test(key)) return { field, message: `starts or ends with white space: give the ${what} alone` };
   if (/\s/.test(key)) return { field, message: `holds white space or a line break (copied with the text around it?): give the ${what} alone` };
   if (/[^\x21-\x7e]/.test(key)) return { field, message: `holds characters that are not ASCII: give the ${what} as Pendo shows it` };
   return undefined;

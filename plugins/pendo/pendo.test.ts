@@ -158,6 +158,7 @@ test('classify, metadata: counts read; missing visitors dead-lettered by event; 
   assert.deepEqual(classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request), {
     perEvent: { b: { status: 'dead_letter', reason: 'Pendo reported visitor v-2 missing: it sets metadata on visitors it has seen only — turn on config.create_visitors to create them, or replay once the visitor\'s events reached Pendo' } },
   });
+  assert.equal(reasonOf((classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request, { create_visitors: true }) as { perEvent: Record<string, ClassifyResult> }).perEvent.b!), 'Pendo reported visitor v-2 missing although the request asked it to create visitors (create=true)');
   assert.equal((classify(answer(200, { total: 3, updated: 1, failed: 2, missing: ['v-2'] }), request) as { status?: string }).status, 'split');
   const alone = metadataRequest([['a', 'v-1']]);
   assert.deepEqual(classify(answer(200, { total: 1, updated: 0, failed: 1 }), alone), { perEvent: { a: { status: 'dead_letter', reason: 'Pendo failed to set this visitor\'s metadata (HTTP 200: {"total":1,"updated":0,"failed":1}): each trait needs a custom visitor field of its type in Settings > Data Mappings' } } });
@@ -172,8 +173,9 @@ test('classify, metadata: counts read; missing visitors dead-lettered by event; 
 test('config validation names the field', () => {
   assert.deepEqual(validatePendoConfig({ track_secret: SECRET, integration_key: KEY }), []);
   assert.deepEqual(validatePendoConfig({ track_secret: 'abc def12', integration_key: SECRET, create_visitors: false }).map((p) => p.field), ['track_secret']);
-  assert.deepEqual(validatePendoConfig({ track_secret: SECRET, integration_key: ` ${SECRET} ` }), [{ field: 'integration_key', message: 'is the Track Event shared secret again: give an integration key (Settings > Integrations > Integration Keys) with write access, or leave it empty' }]);
+  assert.deepEqual(validatePendoConfig({ track_secret: SECRET, integration_key: SECRET }), [{ field: 'integration_key', message: 'is the Track Event shared secret again: give an integration key (Settings > Integrations > Integration Keys) with write access, or leave it empty' }]);
   assert.deepEqual(validatePendoConfig({ track_secret: SECRET, integration_key: 'clé-intégration' }).map((p) => p.field), ['integration_key']);
+  assert.deepEqual(validatePendoConfig({ track_secret: ` ${SECRET}\n` }), [{ field: 'track_secret', message: 'starts or ends with white space: give the Track Event shared secret alone' }]);
   assert.deepEqual(validatePendoConfig({ track_secret: SECRET, create_visitors: true }), [{ field: 'create_visitors', message: 'creates visitors through the Metadata API, which needs integration_key: set it, or leave create_visitors off' }]);
 });
 
