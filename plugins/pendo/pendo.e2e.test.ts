@@ -89,6 +89,20 @@ describe('Pendo', () => {
     await waitUntil(async () => (await integrationStats(signal, main.integrationId)).delivered >= 2 || undefined, 'the identify delivered');
   });
 
+  test('the delivery log keeps both keys out: the x-pendo-integration-key headers redacted', async () => {
+    const logged = async (messageId: string) => waitUntil(async () => {
+      const { body } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; request: { url: string; headers: Record<string, string> } }> }>(
+        'query($id: ID!) { deliveryLog(integrationId: $id, limit: 20) { eventIds request } }', { id: main.integrationId });
+      return body.data?.deliveryLog.find((entry) => entry.eventIds.includes(messageId));
+    }, `${messageId} in the delivery log`);
+    const track = await logged('pd-track-1');
+    assert.equal(track.request.url, 'https://app.pendo.io/data/track', 'the real URL is logged');
+    assert.equal(track.request.headers['x-pendo-integration-key'], '[REDACTED]');
+    const metadata = await logged('pd-identify-1');
+    assert.equal(metadata.request.headers['x-pendo-integration-key'], '[REDACTED]');
+    assert.equal(JSON.stringify([track, metadata]).includes(SECRET) || JSON.stringify([track, metadata]).includes(KEY), false);
+  });
+
   test('a 429 with Retry-After, a 503 and a timeout are retried, then the event is delivered once', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Pendo retried');
     sim.script('POST', TRACK, [{ status: 429, headers: { 'Retry-After': '60' }, body: 'Too Many Requests' }, reply.serverError('Service Unavailable'), reply.hang()]);
