@@ -57,6 +57,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/marketo' },
   { plugin: './plugins/google_cloud_storage' },
   { plugin: './plugins/fullstory' },
+  { plugin: './plugins/pendo' },
 ];
 
 export default plugins;
