@@ -21,7 +21,7 @@
 import type { ClassifyResult, EventOutcome, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { answered, bodyOf, errorsOf, leadsOf, requestIdOf, resultsOf, saidErrors, type MarketoError } from './answers.ts';
 import { keyedByEmail } from './config.ts';
-import { activitiesRequest, ADD_ACTIVITIES, lookupMemoOf, sameKey, type LookupMemo } from './requests.ts';
+import { activitiesRequest, ADD_ACTIVITIES, lookupMemoOf, sameKey, syncMemoOf, type LookupMemo } from './requests.ts';
 
 /** Marketo's rate limit window: 100 calls in 20 seconds (606). */
 const RATE_WINDOW_MS = 20_000;
@@ -88,17 +88,21 @@ function writeOutcomes(response: VendorResponse, request: RequestDescriptor): Cl
   if (results === undefined) return { status: 'retry', reason: `${answered(response)}: Marketo said success but gave no result per record: tried again` };
   const requestId = requestIdOf(response);
   const perEvent: Record<string, EventOutcome> = {};
-  request.eventIds.forEach((id, index) => {
+  // One record per event, or (Sync Leads) the events each record stands for.
+  const records = syncMemoOf(request)?.records ?? request.eventIds.map((id) => [id]);
+  records.forEach((ids, index) => {
     const result = results[index];
+    let settled: EventOutcome;
     if (result === undefined) {
-      perEvent[id] = { status: 'retry', reason: `${answered(response)}: Marketo's answer has no result for record ${index + 1} of ${request.eventIds.length}: tried again` };
+      settled = { status: 'retry', reason: `${answered(response)}: Marketo's answer has no result for record ${index + 1} of ${records.length}: tried again` };
     } else if (['created', 'updated', 'added'].includes(result.status)) {
-      perEvent[id] = { status: 'delivered' };
+      settled = { status: 'delivered' };
     } else if (result.status === 'skipped' || result.errors.length > 0) {
-      perEvent[id] = skippedOutcome(result.errors, activity, requestId);
+      settled = skippedOutcome(result.errors, activity, requestId);
     } else {
-      perEvent[id] = { status: 'retry', reason: `${answered(response)}: record ${index + 1} has status ${JSON.stringify(result.status)}, which is not one of Marketo's (created, updated, added, skipped): tried again` };
+      settled = { status: 'retry', reason: `${answered(response)}: record ${index + 1} has status ${JSON.stringify(result.status)}, which is not one of Marketo's (created, updated, added, skipped): tried again` };
     }
+    for (const id of ids) if (request.eventIds.includes(id)) perEvent[id] = settled;
   });
   return { perEvent };
 }

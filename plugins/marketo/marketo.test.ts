@@ -117,7 +117,7 @@ test('track: a custom activity of the configured type with its primary and secon
   assert.throws(() => fitRecord({ userId: 'a,b', event: 'Signed Up' }, track({ event: 'Signed Up' }), ctx({ lookup_field: 'signalUserId', user_id_field: 'signalUserId' })), /the signalUserId value holds a comma, which Marketo's lead lookup \(filterValues\) cannot carry/);
 });
 
-test('send: identifies in Sync Leads (createOrUpdate, lookupField, 300 a request, a key once a request); track events in a lead lookup carrying the activities', () => {
+test('send: identifies in Sync Leads (createOrUpdate, lookupField, 300 a request, the identifies of one person merged into one record); track events in a lead lookup carrying the activities', () => {
   const leads = Array.from({ length: 301 }, (_, i) => mapped(identify({ email: `p${i}@example.com` }, { messageId: `i-${i}` })));
   const again = mapped(identify({ email: 'P0@example.com', firstName: 'Again' }, { messageId: 'i-again' }));
   const order = mapped(track({ messageId: 't-1' }));
@@ -125,12 +125,25 @@ test('send: identifies in Sync Leads (createOrUpdate, lookupField, 300 a request
   const requests = buildRequests([...leads, again, order, signup], ctx({ partition_name: 'Europe' }));
   assert.equal(requests.length, 3);
   const [first, second, lookup] = requests;
+  // The same person again (case aside): one record with both identifies' fields, standing for both events.
+  const input = (first!.body as JsonObject).input as JsonObject[];
+  assert.deepEqual(input[0], { email: 'P0@example.com', signalUserId: 'user-123', firstName: 'Again' });
+  assert.deepEqual(first!.eventIds.slice(0, 2), ['i-0', 'i-again']);
+  assert.deepEqual((first!.memo as JsonObject).records && ((first!.memo as JsonObject).records as JsonValue[]).slice(0, 2), [['i-0', 'i-again'], ['i-1']]);
   assert.equal(first!.method, 'POST');
   assert.equal(first!.url, `${ORIGIN}/rest/v1/leads.json`);
   assert.deepEqual(first!.headers, { authorization: `Bearer ${TOKEN}`, accept: 'application/json', 'content-type': 'application/json' });
-  assert.equal(first!.eventIds.length, MAX_RECORDS);
+  assert.equal(input.length, MAX_RECORDS);
+  assert.equal(first!.eventIds.length, MAX_RECORDS + 1);
   assert.deepEqual({ ...(first!.body as JsonObject), input: undefined }, { action: 'createOrUpdate', lookupField: 'email', partitionName: 'Europe', input: undefined });
-  assert.deepEqual(second!.eventIds, ['i-300', 'i-again'], 'the 301st lead, and the same person again (case aside) in the next request');
+  assert.deepEqual(second!.eventIds, ['i-300'], 'the 301st lead in the next request');
+  // Marketo's one result for the merged record settles both its events.
+  const merged = perEvent(classifyMarketo(answer(200, { requestId: 'r', success: true, result: [{ status: 'skipped', reasons: [{ code: '1006', message: "Field 'signalPlan' not found" }] }, { id: 2, status: 'created' }] }),
+    { ...first!, eventIds: ['i-0', 'i-again', 'i-1'], memo: { marketo: 'sync', records: [['i-0', 'i-again'], ['i-1']] } }, ctx()));
+  assert.equal(merged['i-0']!.status, 'dead_letter');
+  assert.deepEqual(merged['i-again'], merged['i-0']);
+  assert.match(merged['i-again']!.status === 'dead_letter' ? merged['i-again']!.reason : '', /1006 Field 'signalPlan' not found.*config\.field_map/);
+  assert.deepEqual(merged['i-1'], { status: 'delivered' });
   assert.equal(lookup!.method, 'GET');
   assert.equal(lookup!.url, `${ORIGIN}/rest/v1/leads.json`);
   assert.deepEqual(lookup!.query, [['filterType', 'email'], ['filterValues', 'jane.doe@example.com'], ['fields', 'id,email']]);
