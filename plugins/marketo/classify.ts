@@ -111,6 +111,14 @@ function writeOutcomes(response: VendorResponse, request: RequestDescriptor): Cl
 function lookupStep(response: VendorResponse, request: RequestDescriptor, memo: LookupMemo, ctx: PluginContext): ClassifyResult {
   const leads = leadsOf(response, memo.field);
   if (leads === undefined) return { status: 'retry', reason: `${answered(response)}: not Marketo's answer to a lead lookup: tried again` };
+  const body = bodyOf(response);
+  if (body?.moreResult === true || (typeof body?.nextPageToken === 'string' && body.nextPageToken !== '')) {
+    // Get Leads by Filter Type gives 300 leads a page: more leads than that match these keys (some
+    // have duplicates), so a key not on this page may still have a lead, and one on it may have
+    // more. Fewer keys a lookup, until one key alone matches more than a page.
+    if (request.eventIds.length > 1) return { status: 'split', reason: `${answered(response)}: more leads match these ${memo.field} values than one page of Marketo's answer holds (300)` };
+    return { status: 'dead_letter', reason: `more than 300 Marketo leads have this ${memo.field}, so the custom activity has no one lead to go to: merge the duplicates in Marketo, ${REPLAY}` };
+  }
   const byEmail = keyedByEmail(ctx.config) && memo.field === 'email';
   const found: Array<{ id: string; leadId: number; activity: (typeof memo.activities)[number]['activity'] }> = [];
   const settle: Record<string, EventOutcome> = {};
@@ -155,6 +163,11 @@ export function classifyMarketo(response: VendorResponse, request: RequestDescri
     // 702 "No data found": a lookup that found nobody, said as an error by some instances.
     const memo = lookupMemoOf(request);
     if (memo && errors.length > 0 && errors.every((e) => e.code === '702')) return lookupStep({ ...response, body: '{"success":true,"result":[]}', json: { success: true, result: [] } }, request, memo, ctx);
+    // 1003 to a lookup: more than 1,000 leads match its values (Leads page: "Too many results match the filter").
+    if (memo && errors.some((e) => e.code === '1003')) {
+      if (request.eventIds.length > 1) return { status: 'split', reason: `${said}: more than 1,000 leads match these ${memo.field} values: looked up in smaller lookups` };
+      return { status: 'dead_letter', reason: `${said}: more than 1,000 Marketo leads have this ${memo.field}, so the custom activity has no one lead to go to: merge the duplicates in Marketo, ${REPLAY}` };
+    }
     return responseLevelOutcome(errors, said, ctx, memo ? 'lead lookup' : request.url.endsWith(ADD_ACTIVITIES) ? 'custom activities' : 'lead sync');
   }
   const memo = lookupMemoOf(request);

@@ -107,9 +107,9 @@ test('identify: a lead keyed by email with the standard fields, the mapped trait
 test('track: a custom activity of the configured type with its primary and secondary attributes; unnamed events and page calls not sent', () => {
   assert.deepEqual(mapped(track()).payload, {
     kind: 'activity', key: 'jane.doe@example.com',
-    activity: { activityTypeId: 100001, activityDate: TIME, primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] },
+    activity: { activityTypeId: 100001, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] },
   });
-  assert.deepEqual(mapped(track({ event: 'Signed Up', messageId: 'm-2' })).payload.activity, { activityTypeId: 100002, activityDate: TIME, primaryAttributeValue: 'Signed Up', attributes: [] });
+  assert.deepEqual(mapped(track({ event: 'Signed Up', messageId: 'm-2' })).payload.activity, { activityTypeId: 100002, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'Signed Up', attributes: [] });
   assert.equal(mapper()(track({ event: 'Cart Viewed' })).payload, null);
   assert.equal(mapper()(track({ type: 'page', event: undefined } as Partial<CanonicalEvent>)).payload, null);
   const missing = mapper()(track({ properties: { total: 1 } }));
@@ -214,7 +214,7 @@ test('classify the lead lookup: the activities of the leads found go next; not f
   assert.equal(activities!.url, `${ORIGIN}/rest/v1/activities/external.json`);
   assert.equal(activities!.headers?.authorization, `Bearer ${TOKEN}`);
   assert.deepEqual(activities!.eventIds, ['t-1']);
-  assert.deepEqual(activities!.body, { input: [{ leadId: 318581, activityTypeId: 100001, activityDate: TIME, primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] }] });
+  assert.deepEqual(activities!.body, { input: [{ leadId: 318581, activityTypeId: 100001, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] }] });
   assert.equal(result.settle!['t-2']!.status, 'retry');
   assert.match((result.settle!['t-2'] as { reason: string }).reason, /Marketo has no lead with this email \(yet/);
   assert.match((result.settle!['t-3'] as { reason: string }).reason, /^2 Marketo leads \(ids 7, 8\) have this email/);
@@ -225,6 +225,23 @@ test('classify the lead lookup: the activities of the leads found go next; not f
   const added = perEvent(classifyMarketo(answer(200, { success: true, result: [{ id: 50, marketoGUID: '50', status: 'added' }, { status: 'skipped', errors: [{ code: '1004', message: 'Lead not found' }] }] }), { ...activities!, eventIds: ['t-1', 't-9'] }, ctx()));
   assert.deepEqual(added['t-1'], { status: 'delivered' });
   assert.equal(added['t-9']!.status, 'retry');
+});
+
+test('classify the lead lookup: a page that is not the last, or 1003 (over 1,000 leads), splits the lookup; one key alone dead-lettered', () => {
+  const events = [mapped(track({ messageId: 't-1' })), mapped(track({ messageId: 't-2', event: 'Signed Up', context: { traits: { email: 'other@example.com' } } } as Partial<CanonicalEvent>))];
+  const [lookup] = buildRequests(events, ctx());
+  const page = { requestId: 'p', success: true, moreResult: true, nextPageToken: 'GIYDAOBNGEYS2MBWKQYDAORQGA5DAMBOGAYDAKZQGAYDALBQ', result: [{ id: 318581, email: 'jane.doe@example.com' }] };
+  // Without this, t-2 (whose lead may be on the next page) was retried as "no lead yet", and t-1 sent to one of several leads.
+  assert.equal(outcome(classifyMarketo(answer(200, page), lookup!, ctx())).status, 'split');
+  const tooMany = { requestId: 'q', success: false, errors: [{ code: '1003', message: 'Too many results match the filter' }] };
+  assert.equal(outcome(classifyMarketo(answer(200, tooMany), lookup!, ctx())).status, 'split', 'not the whole batch dead-lettered for the lookup field');
+  const [alone] = buildRequests([events[0]!], ctx());
+  const one = outcome(classifyMarketo(answer(200, page), alone!, ctx()));
+  assert.equal(one.status, 'dead_letter');
+  assert.match((one as { reason: string }).reason, /^more than 300 Marketo leads have this email.*merge the duplicates/);
+  const over = outcome(classifyMarketo(answer(200, tooMany), alone!, ctx()));
+  assert.equal(over.status, 'dead_letter');
+  assert.match((over as { reason: string }).reason, /1003 Too many results match the filter.*more than 1,000 Marketo leads have this email/);
 });
 
 test('forgetPerson: the leads holding the userId looked up, then deleted by id; an anonymousId alone skipped', () => {

@@ -99,7 +99,7 @@ export function leadOf(payload: JsonObject, key: string, ctx: PluginContext): Js
  *
  * @example
  * activityOf({ event: 'Order Completed', timestamp: '2026-11-30T16:00:00.000Z', properties: { order_id: 'O-1', total: 27.5 } }, event, ctx);
- * // { activityTypeId: 100001, activityDate: '2026-11-30T16:00:00.000Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }] }
+ * // { activityTypeId: 100001, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }] }
  */
 export function activityOf(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | undefined {
   const name = typeof payload.event === 'string' && payload.event !== '' ? payload.event : event.event;
@@ -122,7 +122,7 @@ export function activityOf(payload: JsonObject, event: CanonicalEvent, ctx: Plug
     }
     attributes.push({ apiName, value: usable });
   }
-  return { activityTypeId: type.id, activityDate: new Date(ms).toISOString(), primaryAttributeValue: String(primary), attributes };
+  return { activityTypeId: type.id, activityDate: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), primaryAttributeValue: String(primary), attributes };
 }
 
 /**
