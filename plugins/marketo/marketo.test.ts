@@ -267,4 +267,9 @@ test('forgetPerson: the leads holding the userId looked up, then deleted by id; 
   assert.match((forgetPerson.request({ userId: 'user-123', anonymousId: null }, byEmail) as { skipped: string }).skipped, /set config\.user_id_field/);
   assert.match((forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx()) as { skipped: string }).skipped, /never an anonymous visitor/);
   assert.equal(forgetPerson.enabled({ ...BASE, forward_deletions: false }), false);
+  // More leads than a page: these deleted, the deletion asked again (it used to say done with leads left).
+  const paged = forgetPerson.read!(answer(200, { success: true, moreResult: true, nextPageToken: 'NEXT', result: [{ id: 1 }, { id: 2 }] }), lookup);
+  assert.ok('next' in paged);
+  assert.deepEqual(paged.next.body, { input: [{ id: 1 }, { id: 2 }] });
+  assert.deepEqual(forgetPerson.read!(answer(200, { success: true, result: [{ id: 1, status: 'deleted' }, { id: 2, status: 'deleted' }] }), paged.next), { retry: 'Marketo deleted 2 leads (1, 2); more leads hold this userId than one request deletes (300): looked up and deleted again' });
 });
