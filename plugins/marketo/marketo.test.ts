@@ -112,6 +112,8 @@ test('track: a custom activity of the configured type with its primary and secon
   assert.deepEqual(mapped(track({ event: 'Signed Up', messageId: 'm-2' })).payload.activity, { activityTypeId: 100002, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'Signed Up', attributes: [] });
   assert.equal(mapper()(track({ event: 'Cart Viewed' })).payload, null);
   assert.equal(mapper()(track({ type: 'page', event: undefined } as Partial<CanonicalEvent>)).payload, null);
+  assert.match(String(mapper()(identify({ email: 'jösé@exämple.com' })).error), /characters other than ASCII, which Marketo's email field does not take/);
+  assert.match(String(mapper()(track({ context: { traits: { email: 'jösé@exämple.com' } } } as Partial<CanonicalEvent>)).error), /characters other than ASCII/);
   const missing = mapper()(track({ properties: { total: 1 } }));
   assert.match(String(missing.error), /properties\.order_id is missing: it holds the primary attribute of the custom activity type 100001/);
   assert.throws(() => fitRecord({ userId: 'a,b', event: 'Signed Up' }, track({ event: 'Signed Up' }), ctx({ lookup_field: 'signalUserId', user_id_field: 'signalUserId' })), /the signalUserId value holds a comma, which Marketo's lead lookup \(filterValues\) cannot carry/);

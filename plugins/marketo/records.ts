@@ -136,6 +136,10 @@ export function activityOf(payload: JsonObject, event: CanonicalEvent, ctx: Plug
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const key = keyOf(payload, ctx);
   if (key === undefined) return null;
+  if (keyedByEmail(ctx.config) && !/^[\x21-\x7e]+$/.test(key)) {
+    // Marketo's Leads page: "only ASCII characters are supported in the email address field".
+    throw new Error(`the email address holds characters other than ASCII, which Marketo's email field does not take (a lead cannot be created or found by it): send its ASCII (punycode) form`);
+  }
   if (event.type === 'identify') return { kind: LEAD, key, lead: leadOf(payload, key, ctx) };
   if (event.type !== 'track') return null;
   const activity = activityOf(payload, event, ctx);
