@@ -88,6 +88,15 @@ describe('access tokens', () => {
     assert.equal(sim.count({ path: '/oauth/token' }), 2);
   });
 
+  it('a vendor answering the refused token again (Marketo: the same token until it expires) is asked once, not in a loop', async () => {
+    sim.setDefault('POST', '/oauth/token', reply.ok({ access_token: 'at-same-0001', expires_in: 3600 }));
+    const tokens = node();
+    assert.equal(await tokens.get(owner), 'at-same-0001');
+    const renewed = await Promise.race([tokens.get(owner, 'at-same-0001'), new Promise<string>((resolve) => setTimeout(() => resolve('still asking'), 1500))]);
+    assert.equal(renewed, 'at-same-0001', 'the same token is handed back: the caller sees no renewal and lets the answer be classified');
+    assert.equal(sim.count({ path: '/oauth/token' }), 2);
+  });
+
   it('a refused credential is permanent, says what to fix, and is not asked about again for 30 s', async () => {
     sim.setDefault('POST', '/oauth/token', { status: 400, body: { error: 'invalid_grant', error_description: 'The refresh token has expired' } });
     const tokens = node();

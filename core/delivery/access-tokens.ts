@@ -263,6 +263,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     const refusal = refusals.get(owner.revisionId);
     if (refusal && refusal.until > now()) throw refusal.error;
     let pending = underWay.get(owner.revisionId);
+    const joined = pending !== undefined;
     if (!pending) {
       pending = renew(owner, refused)
         .catch((error: unknown) => {
@@ -274,7 +275,10 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     }
     const token = await pending;
     // Joined a renewal that was not about `refused`, and it kept that token: once more, without it.
-    return token === refused ? get(owner, refused) : token;
+    // A renewal of this call's own that got the refused token back (a vendor that reissues a
+    // token until it expires, as Marketo does) hands it back: the caller sees no renewal and the
+    // answer is classified; asking again would loop without end.
+    return token === refused && joined ? get(owner, refused) : token;
   }
 
   return {

@@ -21,7 +21,7 @@
 import type { ClassifyResult, EventOutcome, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { answered, bodyOf, errorsOf, leadsOf, requestIdOf, resultsOf, saidErrors, type MarketoError } from './answers.ts';
 import { keyedByEmail } from './config.ts';
-import { activitiesRequest, ADD_ACTIVITIES, lookupMemoOf, sameKey, type LookupMemo } from './requests.ts';
+import { activitiesRequest, ADD_ACTIVITIES, lookupMemoOf, sameKey, syncMemoOf, type LookupMemo } from './requests.ts';
 
 /** Marketo's rate limit window: 100 calls in 20 seconds (606). */
 const RATE_WINDOW_MS = 20_000;
@@ -88,17 +88,21 @@ function writeOutcomes(response: VendorResponse, request: RequestDescriptor): Cl
   if (results === undefined) return { status: 'retry', reason: `${answered(response)}: Marketo said success but gave no result per record: tried again` };
   const requestId = requestIdOf(response);
   const perEvent: Record<string, EventOutcome> = {};
-  request.eventIds.forEach((id, index) => {
+  // One record per event, or (Sync Leads) the events each record stands for.
+  const records = syncMemoOf(request)?.records ?? request.eventIds.map((id) => [id]);
+  records.forEach((ids, index) => {
     const result = results[index];
+    let settled: EventOutcome;
     if (result === undefined) {
-      perEvent[id] = { status: 'retry', reason: `${answered(response)}: Marketo's answer has no result for record ${index + 1} of ${request.eventIds.length}: tried again` };
+      settled = { status: 'retry', reason: `${answered(response)}: Marketo's answer has no result for record ${index + 1} of ${records.length}: tried again` };
     } else if (['created', 'updated', 'added'].includes(result.status)) {
-      perEvent[id] = { status: 'delivered' };
+      settled = { status: 'delivered' };
     } else if (result.status === 'skipped' || result.errors.length > 0) {
-      perEvent[id] = skippedOutcome(result.errors, activity, requestId);
+      settled = skippedOutcome(result.errors, activity, requestId);
     } else {
-      perEvent[id] = { status: 'retry', reason: `${answered(response)}: record ${index + 1} has status ${JSON.stringify(result.status)}, which is not one of Marketo's (created, updated, added, skipped): tried again` };
+      settled = { status: 'retry', reason: `${answered(response)}: record ${index + 1} has status ${JSON.stringify(result.status)}, which is not one of Marketo's (created, updated, added, skipped): tried again` };
     }
+    for (const id of ids) if (request.eventIds.includes(id)) perEvent[id] = settled;
   });
   return { perEvent };
 }
@@ -107,6 +111,14 @@ function writeOutcomes(response: VendorResponse, request: RequestDescriptor): Cl
 function lookupStep(response: VendorResponse, request: RequestDescriptor, memo: LookupMemo, ctx: PluginContext): ClassifyResult {
   const leads = leadsOf(response, memo.field);
   if (leads === undefined) return { status: 'retry', reason: `${answered(response)}: not Marketo's answer to a lead lookup: tried again` };
+  const body = bodyOf(response);
+  if (body?.moreResult === true || (typeof body?.nextPageToken === 'string' && body.nextPageToken !== '')) {
+    // Get Leads by Filter Type gives 300 leads a page: more leads than that match these keys (some
+    // have duplicates), so a key not on this page may still have a lead, and one on it may have
+    // more. Fewer keys a lookup, until one key alone matches more than a page.
+    if (request.eventIds.length > 1) return { status: 'split', reason: `${answered(response)}: more leads match these ${memo.field} values than one page of Marketo's answer holds (300)` };
+    return { status: 'dead_letter', reason: `more than 300 Marketo leads have this ${memo.field}, so the custom activity has no one lead to go to: merge the duplicates in Marketo, ${REPLAY}` };
+  }
   const byEmail = keyedByEmail(ctx.config) && memo.field === 'email';
   const found: Array<{ id: string; leadId: number; activity: (typeof memo.activities)[number]['activity'] }> = [];
   const settle: Record<string, EventOutcome> = {};
@@ -151,6 +163,11 @@ export function classifyMarketo(response: VendorResponse, request: RequestDescri
     // 702 "No data found": a lookup that found nobody, said as an error by some instances.
     const memo = lookupMemoOf(request);
     if (memo && errors.length > 0 && errors.every((e) => e.code === '702')) return lookupStep({ ...response, body: '{"success":true,"result":[]}', json: { success: true, result: [] } }, request, memo, ctx);
+    // 1003 to a lookup: more than 1,000 leads match its values (Leads page: "Too many results match the filter").
+    if (memo && errors.some((e) => e.code === '1003')) {
+      if (request.eventIds.length > 1) return { status: 'split', reason: `${said}: more than 1,000 leads match these ${memo.field} values: looked up in smaller lookups` };
+      return { status: 'dead_letter', reason: `${said}: more than 1,000 Marketo leads have this ${memo.field}, so the custom activity has no one lead to go to: merge the duplicates in Marketo, ${REPLAY}` };
+    }
     return responseLevelOutcome(errors, said, ctx, memo ? 'lead lookup' : request.url.endsWith(ADD_ACTIVITIES) ? 'custom activities' : 'lead sync');
   }
   const memo = lookupMemoOf(request);

@@ -6,7 +6,7 @@
 // requests. The plugin never sends an anonymous visitor to Marketo, so an anonymousId alone is
 // skipped.
 import { usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, errorsOf, leadsOf, resultsOf, saidErrors, requestIdOf } from './answers.ts';
+import { answered, bodyOf, errorsOf, leadsOf, resultsOf, saidErrors, requestIdOf } from './answers.ts';
 import { hasCredentials, instanceOrigin, userIdFieldOf } from './config.ts';
 import { EMAIL } from './records.ts';
 import { DELETE_LEADS, headersOf, MAX_RECORDS, SYNC_LEADS } from './requests.ts';
@@ -37,20 +37,28 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
   }
   const leads = leadsOf(response, 'id');
   if (leads === undefined) return { retry: `${answered(response)}: not Marketo's answer to a lead lookup` };
-  const ids = [...new Set(leads.map((lead) => lead.id))].slice(0, MAX_RECORDS);
+  const all = [...new Set(leads.map((lead) => lead.id))];
+  const ids = all.slice(0, MAX_RECORDS);
   if (ids.length === 0) return { done: true, message: 'no Marketo lead has this userId: nothing to delete' };
+  // More leads than one page (300) or one Delete Leads request (300) hold the userId: these are
+  // deleted, and the deletion is asked again for the others (never done while some remain).
+  const body = bodyOf(response);
+  const more = all.length > ids.length || body?.moreResult === true || (typeof body?.nextPageToken === 'string' && body.nextPageToken !== '');
   const origin = request.url.slice(0, request.url.indexOf(SYNC_LEADS));
-  return { next: { method: 'POST', url: `${origin}${DELETE_LEADS}`, headers: { ...(request.headers ?? {}), 'content-type': 'application/json' }, body: { input: ids.map((id) => ({ id })) }, eventIds: [] } };
+  return { next: { method: 'POST', url: `${origin}${DELETE_LEADS}`, headers: { ...(request.headers ?? {}), 'content-type': 'application/json' }, body: { input: ids.map((id) => ({ id })) }, eventIds: [], ...(more ? { memo: { marketo: 'more leads' } } : {}) } };
 }
 
-/** The deletion's answer: each lead `deleted` (or already gone: 1004) is done. */
-function readDeletion(response: VendorResponse): ForgetOutcome {
+/** The deletion's answer: each lead `deleted` (or already gone: 1004) is done; with more leads to delete, asked again. */
+function readDeletion(response: VendorResponse, request: RequestDescriptor | undefined): ForgetOutcome {
   if (response.status < 200 || response.status >= 300 || errorsOf(response).length > 0) return unsuccessful(response, 'lead deletion');
   const results = resultsOf(response);
   if (results === undefined) return { retry: `${answered(response)}: not Marketo's answer to a lead deletion` };
   const refused = results.filter((r) => r.status !== 'deleted' && !r.errors.some((e) => e.code === '1004'));
   if (refused.length > 0) return { failed: `Marketo did not delete ${refused.length} of ${results.length} leads: ${refused.map((r) => `${r.id ?? '?'}: ${r.status} ${saidErrors(r.errors)}`.trim()).join('; ')}${requestIdOf(response) ? ` (requestId ${requestIdOf(response)})` : ''}` };
-  return { done: true, message: `Marketo deleted ${results.length} lead${results.length === 1 ? '' : 's'} (${results.map((r) => r.id ?? '?').join(', ')})` };
+  const deleted = `Marketo deleted ${results.length} lead${results.length === 1 ? '' : 's'} (${results.map((r) => r.id ?? '?').join(', ')})`;
+  const memo = request?.memo;
+  if (memo !== null && typeof memo === 'object' && !Array.isArray(memo) && memo.marketo === 'more leads') return { retry: `${deleted}; more leads hold this userId than one request deletes (300): looked up and deleted again` };
+  return { done: true, message: deleted };
 }
 
 /**
@@ -81,7 +89,7 @@ export const forgetPerson: PersonForgetting = {
   read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).
     if (request?.method === 'GET' || request === undefined) return readLookup(response, request ?? { method: 'GET', url: `https://marketo.invalid${SYNC_LEADS}`, eventIds: [] });
-    return readDeletion(response);
+    return readDeletion(response, request);
   },
   // Get Leads by Filter Type when no lead matches (Marketo's Leads page: "If no records match, the response indicates success and contains an empty result array").
   successAnswer: { status: 200, body: { requestId: '177a1#1578b643357', result: [], success: true } },

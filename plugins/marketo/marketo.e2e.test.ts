@@ -118,7 +118,7 @@ describe('Adobe Marketo Engage', () => {
     assert.match(lookup.headers.authorization ?? '', /^Bearer mkto-access-\d+:int$/);
     assert.equal(activity.method, 'POST');
     assert.match(activity.headers.authorization ?? '', /^Bearer mkto-access-\d+:int$/);
-    assert.deepEqual(activity.json, { input: [{ leadId, activityTypeId: 100001, activityDate: CALL_TIMESTAMP, primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }] }] });
+    assert.deepEqual(activity.json, { input: [{ leadId, activityTypeId: 100001, activityDate: CALL_TIMESTAMP.replace(/\.\d{3}Z$/, 'Z'), primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }] }] });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'identify and activity delivered');
 
     // A track event of someone Marketo has no lead for yet: looked up again on the retry schedule.

@@ -107,17 +107,19 @@ test('identify: a lead keyed by email with the standard fields, the mapped trait
 test('track: a custom activity of the configured type with its primary and secondary attributes; unnamed events and page calls not sent', () => {
   assert.deepEqual(mapped(track()).payload, {
     kind: 'activity', key: 'jane.doe@example.com',
-    activity: { activityTypeId: 100001, activityDate: TIME, primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] },
+    activity: { activityTypeId: 100001, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] },
   });
-  assert.deepEqual(mapped(track({ event: 'Signed Up', messageId: 'm-2' })).payload.activity, { activityTypeId: 100002, activityDate: TIME, primaryAttributeValue: 'Signed Up', attributes: [] });
+  assert.deepEqual(mapped(track({ event: 'Signed Up', messageId: 'm-2' })).payload.activity, { activityTypeId: 100002, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'Signed Up', attributes: [] });
   assert.equal(mapper()(track({ event: 'Cart Viewed' })).payload, null);
   assert.equal(mapper()(track({ type: 'page', event: undefined } as Partial<CanonicalEvent>)).payload, null);
+  assert.match(String(mapper()(identify({ email: 'jösé@exämple.com' })).error), /characters other than ASCII, which Marketo's email field does not take/);
+  assert.match(String(mapper()(track({ context: { traits: { email: 'jösé@exämple.com' } } } as Partial<CanonicalEvent>)).error), /characters other than ASCII/);
   const missing = mapper()(track({ properties: { total: 1 } }));
   assert.match(String(missing.error), /properties\.order_id is missing: it holds the primary attribute of the custom activity type 100001/);
   assert.throws(() => fitRecord({ userId: 'a,b', event: 'Signed Up' }, track({ event: 'Signed Up' }), ctx({ lookup_field: 'signalUserId', user_id_field: 'signalUserId' })), /the signalUserId value holds a comma, which Marketo's lead lookup \(filterValues\) cannot carry/);
 });
 
-test('send: identifies in Sync Leads (createOrUpdate, lookupField, 300 a request, a key once a request); track events in a lead lookup carrying the activities', () => {
+test('send: identifies in Sync Leads (createOrUpdate, lookupField, 300 a request, the identifies of one person merged into one record); track events in a lead lookup carrying the activities', () => {
   const leads = Array.from({ length: 301 }, (_, i) => mapped(identify({ email: `p${i}@example.com` }, { messageId: `i-${i}` })));
   const again = mapped(identify({ email: 'P0@example.com', firstName: 'Again' }, { messageId: 'i-again' }));
   const order = mapped(track({ messageId: 't-1' }));
@@ -125,12 +127,25 @@ test('send: identifies in Sync Leads (createOrUpdate, lookupField, 300 a request
   const requests = buildRequests([...leads, again, order, signup], ctx({ partition_name: 'Europe' }));
   assert.equal(requests.length, 3);
   const [first, second, lookup] = requests;
+  // The same person again (case aside): one record with both identifies' fields, standing for both events.
+  const input = (first!.body as JsonObject).input as JsonObject[];
+  assert.deepEqual(input[0], { email: 'P0@example.com', signalUserId: 'user-123', firstName: 'Again' });
+  assert.deepEqual(first!.eventIds.slice(0, 2), ['i-0', 'i-again']);
+  assert.deepEqual((first!.memo as JsonObject).records && ((first!.memo as JsonObject).records as JsonValue[]).slice(0, 2), [['i-0', 'i-again'], ['i-1']]);
   assert.equal(first!.method, 'POST');
   assert.equal(first!.url, `${ORIGIN}/rest/v1/leads.json`);
   assert.deepEqual(first!.headers, { authorization: `Bearer ${TOKEN}`, accept: 'application/json', 'content-type': 'application/json' });
-  assert.equal(first!.eventIds.length, MAX_RECORDS);
+  assert.equal(input.length, MAX_RECORDS);
+  assert.equal(first!.eventIds.length, MAX_RECORDS + 1);
   assert.deepEqual({ ...(first!.body as JsonObject), input: undefined }, { action: 'createOrUpdate', lookupField: 'email', partitionName: 'Europe', input: undefined });
-  assert.deepEqual(second!.eventIds, ['i-300', 'i-again'], 'the 301st lead, and the same person again (case aside) in the next request');
+  assert.deepEqual(second!.eventIds, ['i-300'], 'the 301st lead in the next request');
+  // Marketo's one result for the merged record settles both its events.
+  const merged = perEvent(classifyMarketo(answer(200, { requestId: 'r', success: true, result: [{ status: 'skipped', reasons: [{ code: '1006', message: "Field 'signalPlan' not found" }] }, { id: 2, status: 'created' }] }),
+    { ...first!, eventIds: ['i-0', 'i-again', 'i-1'], memo: { marketo: 'sync', records: [['i-0', 'i-again'], ['i-1']] } }, ctx()));
+  assert.equal(merged['i-0']!.status, 'dead_letter');
+  assert.deepEqual(merged['i-again'], merged['i-0']);
+  assert.match(merged['i-again']!.status === 'dead_letter' ? merged['i-again']!.reason : '', /1006 Field 'signalPlan' not found.*config\.field_map/);
+  assert.deepEqual(merged['i-1'], { status: 'delivered' });
   assert.equal(lookup!.method, 'GET');
   assert.equal(lookup!.url, `${ORIGIN}/rest/v1/leads.json`);
   assert.deepEqual(lookup!.query, [['filterType', 'email'], ['filterValues', 'jane.doe@example.com'], ['fields', 'id,email']]);
@@ -201,7 +216,7 @@ test('classify the lead lookup: the activities of the leads found go next; not f
   assert.equal(activities!.url, `${ORIGIN}/rest/v1/activities/external.json`);
   assert.equal(activities!.headers?.authorization, `Bearer ${TOKEN}`);
   assert.deepEqual(activities!.eventIds, ['t-1']);
-  assert.deepEqual(activities!.body, { input: [{ leadId: 318581, activityTypeId: 100001, activityDate: TIME, primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] }] });
+  assert.deepEqual(activities!.body, { input: [{ leadId: 318581, activityTypeId: 100001, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }, { apiName: 'currency', value: 'EUR' }] }] });
   assert.equal(result.settle!['t-2']!.status, 'retry');
   assert.match((result.settle!['t-2'] as { reason: string }).reason, /Marketo has no lead with this email \(yet/);
   assert.match((result.settle!['t-3'] as { reason: string }).reason, /^2 Marketo leads \(ids 7, 8\) have this email/);
@@ -212,6 +227,23 @@ test('classify the lead lookup: the activities of the leads found go next; not f
   const added = perEvent(classifyMarketo(answer(200, { success: true, result: [{ id: 50, marketoGUID: '50', status: 'added' }, { status: 'skipped', errors: [{ code: '1004', message: 'Lead not found' }] }] }), { ...activities!, eventIds: ['t-1', 't-9'] }, ctx()));
   assert.deepEqual(added['t-1'], { status: 'delivered' });
   assert.equal(added['t-9']!.status, 'retry');
+});
+
+test('classify the lead lookup: a page that is not the last, or 1003 (over 1,000 leads), splits the lookup; one key alone dead-lettered', () => {
+  const events = [mapped(track({ messageId: 't-1' })), mapped(track({ messageId: 't-2', event: 'Signed Up', context: { traits: { email: 'other@example.com' } } } as Partial<CanonicalEvent>))];
+  const [lookup] = buildRequests(events, ctx());
+  const page = { requestId: 'p', success: true, moreResult: true, nextPageToken: 'GIYDAOBNGEYS2MBWKQYDAORQGA5DAMBOGAYDAKZQGAYDALBQ', result: [{ id: 318581, email: 'jane.doe@example.com' }] };
+  // Without this, t-2 (whose lead may be on the next page) was retried as "no lead yet", and t-1 sent to one of several leads.
+  assert.equal(outcome(classifyMarketo(answer(200, page), lookup!, ctx())).status, 'split');
+  const tooMany = { requestId: 'q', success: false, errors: [{ code: '1003', message: 'Too many results match the filter' }] };
+  assert.equal(outcome(classifyMarketo(answer(200, tooMany), lookup!, ctx())).status, 'split', 'not the whole batch dead-lettered for the lookup field');
+  const [alone] = buildRequests([events[0]!], ctx());
+  const one = outcome(classifyMarketo(answer(200, page), alone!, ctx()));
+  assert.equal(one.status, 'dead_letter');
+  assert.match((one as { reason: string }).reason, /^more than 300 Marketo leads have this email.*merge the duplicates/);
+  const over = outcome(classifyMarketo(answer(200, tooMany), alone!, ctx()));
+  assert.equal(over.status, 'dead_letter');
+  assert.match((over as { reason: string }).reason, /1003 Too many results match the filter.*more than 1,000 Marketo leads have this email/);
 });
 
 test('forgetPerson: the leads holding the userId looked up, then deleted by id; an anonymousId alone skipped', () => {
@@ -237,4 +269,9 @@ test('forgetPerson: the leads holding the userId looked up, then deleted by id; 
   assert.match((forgetPerson.request({ userId: 'user-123', anonymousId: null }, byEmail) as { skipped: string }).skipped, /set config\.user_id_field/);
   assert.match((forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx()) as { skipped: string }).skipped, /never an anonymous visitor/);
   assert.equal(forgetPerson.enabled({ ...BASE, forward_deletions: false }), false);
+  // More leads than a page: these deleted, the deletion asked again (it used to say done with leads left).
+  const paged = forgetPerson.read!(answer(200, { success: true, moreResult: true, nextPageToken: 'NEXT', result: [{ id: 1 }, { id: 2 }] }), lookup);
+  assert.ok('next' in paged);
+  assert.deepEqual(paged.next.body, { input: [{ id: 1 }, { id: 2 }] });
+  assert.deepEqual(forgetPerson.read!(answer(200, { success: true, result: [{ id: 1, status: 'deleted' }, { id: 2, status: 'deleted' }] }), paged.next), { retry: 'Marketo deleted 2 leads (1, 2); more leads hold this userId than one request deletes (300): looked up and deleted again' });
 });

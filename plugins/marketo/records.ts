@@ -99,7 +99,7 @@ export function leadOf(payload: JsonObject, key: string, ctx: PluginContext): Js
  *
  * @example
  * activityOf({ event: 'Order Completed', timestamp: '2026-11-30T16:00:00.000Z', properties: { order_id: 'O-1', total: 27.5 } }, event, ctx);
- * // { activityTypeId: 100001, activityDate: '2026-11-30T16:00:00.000Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }] }
+ * // { activityTypeId: 100001, activityDate: '2026-11-30T16:00:00Z', primaryAttributeValue: 'O-1', attributes: [{ apiName: 'orderTotal', value: 27.5 }] }
  */
 export function activityOf(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | undefined {
   const name = typeof payload.event === 'string' && payload.event !== '' ? payload.event : event.event;
@@ -122,7 +122,7 @@ export function activityOf(payload: JsonObject, event: CanonicalEvent, ctx: Plug
     }
     attributes.push({ apiName, value: usable });
   }
-  return { activityTypeId: type.id, activityDate: new Date(ms).toISOString(), primaryAttributeValue: String(primary), attributes };
+  return { activityTypeId: type.id, activityDate: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), primaryAttributeValue: String(primary), attributes };
 }
 
 /**
@@ -136,6 +136,10 @@ export function activityOf(payload: JsonObject, event: CanonicalEvent, ctx: Plug
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const key = keyOf(payload, ctx);
   if (key === undefined) return null;
+  if (keyedByEmail(ctx.config) && !/^[\x21-\x7e]+$/.test(key)) {
+    // Marketo's Leads page: "only ASCII characters are supported in the email address field".
+    throw new Error(`the email address holds characters other than ASCII, which Marketo's email field does not take (a lead cannot be created or found by it): send its ASCII (punycode) form`);
+  }
   if (event.type === 'identify') return { kind: LEAD, key, lead: leadOf(payload, key, ctx) };
   if (event.type !== 'track') return null;
   const activity = activityOf(payload, event, ctx);

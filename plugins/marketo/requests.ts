@@ -67,21 +67,43 @@ export function sameKey(a: string, b: string, byEmail: boolean): boolean {
   return byEmail ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
+/** The note on a Sync Leads request: the events of each record of `input`, in order (identifies of one person merged into one record). */
+export interface SyncMemo {
+  marketo: 'sync';
+  records: string[][];
+}
+
 /**
- * The Sync Leads request for leads (at most 300, each key once).
+ * The Sync Leads note on a request the plugin built, or undefined for any other request.
  *
  * @example
- * syncLeadsRequest([{ id: 'm-1', lead: { email: 'jane@example.com', firstName: 'Jane' } }], ctx);
- * // { method: 'POST', url: 'https://123-ABC-456.mktorest.com/rest/v1/leads.json', body: { action: 'createOrUpdate', lookupField: 'email', input: [{ email: 'jane@example.com', firstName: 'Jane' }] }, eventIds: ['m-1'] }
+ * syncMemoOf({ method: 'POST', url: '…/rest/v1/leads.json', eventIds: ['m-1', 'm-2'], memo: { marketo: 'sync', records: [['m-1', 'm-2']] } }); // { marketo: 'sync', records: [['m-1', 'm-2']] }
  */
-export function syncLeadsRequest(leads: Array<{ id: string; lead: JsonObject }>, ctx: PluginContext): RequestDescriptor {
+export function syncMemoOf(request: RequestDescriptor): SyncMemo | undefined {
+  const memo = request.memo;
+  if (!isObject(memo) || memo.marketo !== 'sync' || !Array.isArray(memo.records)) return undefined;
+  if (!memo.records.every((ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) return undefined;
+  return memo as unknown as SyncMemo;
+}
+
+/**
+ * The Sync Leads request for leads (at most 300, each key once: `ids` are the events a record
+ * stands for).
+ *
+ * @example
+ * syncLeadsRequest([{ ids: ['m-1'], lead: { email: 'jane@example.com', firstName: 'Jane' } }], ctx);
+ * // { method: 'POST', url: 'https://123-ABC-456.mktorest.com/rest/v1/leads.json', body: { action: 'createOrUpdate', lookupField: 'email', input: [{ email: 'jane@example.com', firstName: 'Jane' }] }, eventIds: ['m-1'], memo: { marketo: 'sync', records: [['m-1']] } }
+ */
+export function syncLeadsRequest(leads: Array<{ ids: string[]; lead: JsonObject }>, ctx: PluginContext): RequestDescriptor {
   const partition = typeof ctx.config.partition_name === 'string' && ctx.config.partition_name.trim() !== '' ? ctx.config.partition_name.trim() : undefined;
+  const memo: SyncMemo = { marketo: 'sync', records: leads.map((l) => l.ids) };
   return {
     method: 'POST',
     url: `${instanceOrigin(ctx.config)}${SYNC_LEADS}`,
     headers: headersOf(ctx, true),
     body: { action: 'createOrUpdate', lookupField: lookupFieldOf(ctx.config), ...(partition ? { partitionName: partition } : {}), input: leads.map((l) => l.lead) },
-    eventIds: leads.map((l) => l.id),
+    eventIds: leads.flatMap((l) => l.ids),
+    memo: memo as unknown as JsonObject,
   };
 }
 
@@ -132,16 +154,27 @@ function bytesOf(value: JsonValue): number {
 }
 
 /**
- * Leads in requests of at most 300 and MAX_BODY_BYTES, each key at most once a request (a
- * second identify of the same person goes in the next request: Marketo warns that closely timed
- * upserts of one key can create duplicates).
+ * Leads in requests of at most 300 and MAX_BODY_BYTES. The identifies of one person in a batch
+ * become one record (the later identify's fields over the earlier's), whose outcome is each of
+ * theirs: two records of one key, in one request or in two sent at once, are the closely timed
+ * upserts Marketo warns may create duplicate leads.
  */
 function leadRequests(leads: Array<{ id: string; key: string; lead: JsonObject }>, ctx: PluginContext): RequestDescriptor[] {
   const byEmail = keyedByEmail(ctx.config);
-  const chunks: Array<{ items: typeof leads; bytes: number }> = [];
+  const merged: Array<{ ids: string[]; key: string; lead: JsonObject }> = [];
   for (const item of leads) {
+    const same = merged.find((m) => sameKey(m.key, item.key, byEmail));
+    if (same) {
+      same.ids.push(item.id);
+      same.lead = { ...same.lead, ...item.lead };
+    } else {
+      merged.push({ ids: [item.id], key: item.key, lead: item.lead });
+    }
+  }
+  const chunks: Array<{ items: typeof merged; bytes: number }> = [];
+  for (const item of merged) {
     const size = bytesOf(item.lead) + 1;
-    const chunk = chunks.find((c) => c.items.length < MAX_RECORDS && c.bytes + size <= MAX_BODY_BYTES && !c.items.some((i) => sameKey(i.key, item.key, byEmail)));
+    const chunk = chunks.find((c) => c.items.length < MAX_RECORDS && c.bytes + size <= MAX_BODY_BYTES);
     if (chunk) {
       chunk.items.push(item);
       chunk.bytes += size;
