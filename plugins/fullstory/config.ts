@@ -10,7 +10,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   properties: {
     api_key: {
       type: 'string', title: 'API Key', secret: true,
-      description: 'A Fullstory server API key (Fullstory: Settings > Integrations > API Keys). Sent as "Authorization: Basic <key>", the key itself as Fullstory documents it (not base64 of key:). A Standard key creates events and users; forwarding person deletions needs an Admin key.',
+      description: 'A Fullstory server API key (Fullstory: Settings > Integrations > API Keys). Sent as "Authorization: Basic <key>", the key itself as Fullstory documents it (not base64 of key:). A Standard key creates events and users; forwarding person deletions needs an Architect or Admin key.',
       minLength: 8, maxLength: 512, examples: ['na1.0123456789abcdefABCDEF/o-1A2B3C-na1'],
     },
     data_center: {
@@ -25,7 +25,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
-      description: 'Forward person deletions (deletePerson) to Fullstory: DELETE /v2/users?uid=<userId>, which deletes the user\'s sessions, events and properties. Needs an Admin API key. Off: deletions are not forwarded.',
+      description: 'Forward person deletions (deletePerson) to Fullstory: DELETE /v2/users?uid=<userId>, which deletes the user\'s sessions, events and properties. Needs an Architect or Admin API key (a Standard key is refused with 403). Off: deletions are not forwarded.',
       default: true,
     },
   },

@@ -105,10 +105,8 @@ function fitUser(payload: JsonObject, warn: Warn): JsonObject | null {
   const fitted = fitProperties(payload.properties);
   for (const warning of fitted.warnings) warn?.(warning);
   if (Object.keys(fitted.properties).length > 0) out.properties = fitted.properties;
-  if (Object.keys(out).length === 1) {
-    warn?.('not sent: no display name, email or property to set on the user');
-    return null;
-  }
+  // A uid alone is a valid Create User (every field is optional): it makes the identified user
+  // known to Fullstory, as an identify without traits says.
   return out;
 }
 

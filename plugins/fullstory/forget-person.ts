@@ -1,5 +1,5 @@
 // Person deletions through Fullstory's Delete User (`DELETE {origin}/v2/users?uid=<uid>`, an
-// Admin API key): it "permanently deletes all user data related to this user", sessions, events
+// Architect or Admin API key): it "permanently deletes all user data related to this user", sessions, events
 // and properties. Answers: 200 `{}`; 400/401/403 `{ message, code }`; 404 `resource_not_found`
 // (no such user: nothing to delete); 429 with Retry-After; 5xx. Fullstory knows a user by the
 // uid Signal sends (the userId); an anonymous visitor has no uid, so a deletion naming only an
@@ -31,7 +31,7 @@ export function readDeletion(response: VendorResponse): ForgetOutcome {
   if (response.status >= 200 && response.status < 300) return { done: true, message: `Fullstory deleted the user (HTTP ${response.status}): its sessions, events and properties` };
   if (response.status === 404) return { done: true, message: `Fullstory has no user with this uid (${answered}): nothing to delete` };
   if (response.status === 401) return { failed: `Fullstory refused the API key (${answered}): check config.api_key` };
-  if (response.status === 403) return { failed: `Fullstory refused the deletion (${answered}): deleting users needs an Admin API key in config.api_key, or turn config.forward_deletions off` };
+  if (response.status === 403) return { failed: `Fullstory refused the deletion (${answered}): deleting users needs an Architect or Admin API key in config.api_key (a Standard key only sends data), or turn config.forward_deletions off` };
   const outcome = defaultForgetRead(response);
   if ('retry' in outcome) return { ...outcome, retry: `Fullstory's deletion failed (${answered})` };
   if ('failed' in outcome) return { failed: `Fullstory refused the deletion (${answered})` };

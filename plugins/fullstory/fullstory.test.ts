@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
@@ -8,7 +7,6 @@ import fullstory, { validateFullstoryConfig } from './index.ts';
 import { CONFIG_SCHEMA, optionsOf } from './config.ts';
 import { fitProperties, propertyName } from './fullstory-properties.ts';
 import { keyRegion } from './hosts.ts';
-import { idempotencyKeyOf } from './requests.ts';
 import { NO_UID, readDeletion } from './forget-person.ts';
 
 const API_KEY = 'na1.0123456789abcdefABCDEF/o-1A2B3C-na1';
@@ -67,14 +65,14 @@ test('default: page views as Page Viewed, screens as Screen Viewed', () => {
   assert.deepEqual(screen, { name: 'Screen Viewed', timestamp: '2024-03-24T16:00:00.000Z', user: { uid: 'user-1' }, properties: { screen_name: 'Home' } });
 });
 
-test('default: identify → Create User body {uid, display_name, email, properties}; without a userId not sent', () => {
+test('default: identify → Create User body {uid, display_name, email, properties}; a uid alone sent; without a userId not sent', () => {
   const user = payloadOf(browserEvent({ type: 'identify', event: undefined, userId: 'user-1', traits: { name: 'Jane Doe', email: ' jane@example.com ', plan: 'premium', id: 'x', 'Signup Date': '2024-01-01' } } as Partial<CanonicalEvent>));
   assert.deepEqual(user, { uid: 'user-1', display_name: 'Jane Doe', email: 'jane@example.com', properties: { plan: 'premium', Signup_Date: '2024-01-01' } });
   const anonymous = mapped(browserEvent({ type: 'identify', event: undefined, traits: { plan: 'x' } } as Partial<CanonicalEvent>));
   assert.equal(anonymous.payload, null);
   const nothing = mapped(browserEvent({ type: 'identify', event: undefined, userId: 'user-1', traits: {} } as Partial<CanonicalEvent>));
-  assert.equal(nothing.payload, null);
-  assert.deepEqual(nothing.warnings, ['not sent: no display name, email or property to set on the user']);
+  assert.deepEqual(nothing.payload, { uid: 'user-1' }, 'Create User with only a uid is valid: the identified user is created');
+  assert.deepEqual(nothing.warnings, []);
 });
 
 test('retail: Order Completed (and GA4 purchase) with typed revenue, currency and the products as lists', () => {
@@ -104,12 +102,12 @@ test('properties: names fitted to Fullstory\'s rules; over-long values cut or le
   assert.equal(many.warnings.length, 2);
 });
 
-test('requests: one Create Event per event with Basic <key>, an Idempotency-Key and session.use_most_recent; users to Create User; EU1 host', () => {
+test('requests: one Create Event per event with Basic <key>, no Idempotency-Key (a saved 500 would be replayed to every retry) and session.use_most_recent; users to Create User; EU1 host', () => {
   const [event, user] = send([asMapped('m-1', { name: 'Viewed', user: { uid: 'u-1' } }), asMapped('m-2', { uid: 'u-1', email: 'a@example.com' })]);
   const eventBody = { name: 'Viewed', user: { uid: 'u-1' }, session: { use_most_recent: true } };
   assert.deepEqual(event, {
     method: 'POST', url: 'https://api.fullstory.com/v2/events',
-    headers: { authorization: `Basic ${API_KEY}`, 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': createHash('sha256').update('m-1\n').update(JSON.stringify(eventBody)).digest('hex') },
+    headers: { authorization: `Basic ${API_KEY}`, 'content-type': 'application/json', accept: 'application/json' },
     body: eventBody, eventIds: ['m-1'], endpoint: 'events',
   });
   assert.equal(user!.url, 'https://api.fullstory.com/v2/users');
@@ -118,8 +116,7 @@ test('requests: one Create Event per event with Basic <key>, an Idempotency-Key 
   const [eu] = send([asMapped('m-1', { name: 'Viewed', user: { uid: 'u-1' } })], { data_center: 'eu1', use_most_recent_session: false });
   assert.equal(eu!.url, 'https://api.eu1.fullstory.com/v2/events');
   assert.deepEqual(eu!.body, { name: 'Viewed', user: { uid: 'u-1' } }, 'no session when use_most_recent_session is off');
-  assert.notEqual(idempotencyKeyOf('m-1', { a: 1 }), idempotencyKeyOf('m-1', { a: 2 }), 'a changed body is a new key (Fullstory refuses a key again with another body)');
-  assert.equal(idempotencyKeyOf('m-1', { a: 1 }), idempotencyKeyOf('m-1', { a: 1 }));
+  assert.equal(user!.headers!['idempotency-key'], undefined, 'Create User is an upsert: no key either');
 });
 
 test('classify: 200 delivered; a web page in a 200 is not; 400 with Fullstory\'s message and code', () => {
@@ -162,7 +159,7 @@ test('deletions: DELETE /v2/users?uid=<userId> with the key; skipped without a u
   assert.deepEqual(forget.request({ userId: null, anonymousId: 'df_1' }, ctx()), { skipped: NO_UID });
   assert.deepEqual(readDeletion(answer(200, {})), { done: true, message: 'Fullstory deleted the user (HTTP 200): its sessions, events and properties' });
   assert.deepEqual(readDeletion(answer(404, { message: 'Requested resource does not exist', code: 'resource_not_found' })), { done: true, message: 'Fullstory has no user with this uid (HTTP 404: Requested resource does not exist (resource_not_found)): nothing to delete' });
-  assert.deepEqual(readDeletion(answer(403, { message: 'insufficient permissions', code: 'forbidden' })), { failed: 'Fullstory refused the deletion (HTTP 403: insufficient permissions (forbidden)): deleting users needs an Admin API key in config.api_key, or turn config.forward_deletions off' });
+  assert.deepEqual(readDeletion(answer(403, { message: 'insufficient permissions', code: 'forbidden' })), { failed: 'Fullstory refused the deletion (HTTP 403: insufficient permissions (forbidden)): deleting users needs an Architect or Admin API key in config.api_key (a Standard key only sends data), or turn config.forward_deletions off' });
   assert.deepEqual(readDeletion(answer(429, { code: 'too_many_requests' }, { 'retry-after': '30' })), { retry: 'Fullstory\'s deletion failed (HTTP 429: too_many_requests)', afterSeconds: 30 });
   assert.deepEqual(readDeletion(answer(400, { message: 'uid is required', code: 'required_field' })), { failed: 'Fullstory refused the deletion (HTTP 400: uid is required (required_field))' });
 });

@@ -21,7 +21,7 @@ export default definePlugin({
   id: 'fullstory',
   name: 'Fullstory',
   category: 'analytics',
-  description: 'Server-side events to Fullstory through its server API v2: track events, page views (Page Viewed) and screens (Screen Viewed) as Create Event per event on the userId as uid, attached to the user\'s session of the last 30 minutes, with the page\'s URL, user agent and referrer as browser context; identify traits as Create User (an upsert by uid: display name, email, properties); events without a userId skipped; properties renamed to Fullstory\'s rules; an idempotency key per request; NA1 or EU1 data center; person deletions through Delete User with an Admin API key.',
+  description: 'Server-side events to Fullstory through its server API v2: track events, page views (Page Viewed) and screens (Screen Viewed) as Create Event per event on the userId as uid, attached to the user\'s session of the last 30 minutes, with the page\'s URL, user agent and referrer as browser context; identify traits as Create User (an upsert by uid: display name, email, properties); events without a userId skipped; properties renamed to Fullstory\'s rules; NA1 or EU1 data center; person deletions through Delete User with an Architect or Admin API key.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
