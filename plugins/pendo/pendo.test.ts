@@ -152,7 +152,7 @@ test('classify: 429 and 5xx retried (after Retry-After), in Pendo\'s words', () 
   assert.equal(reasonOf(classify(answer(503, 'oops'), metadataRequest([['a', 'v-1']]))), 'Pendo failed (Metadata API, HTTP 503: oops)');
 });
 
-test('classify, metadata: counts read; missing visitors dead-lettered by event; unnamed failures in halves, or dead-lettered alone; no counts is not Pendo\'s answer', () => {
+test('classify, metadata: counts read; missing visitors dead-lettered by event; unnamed failures in halves, or dead-lettered alone; no counts delivered unless the body says failure', () => {
   const request = metadataRequest([['a', 'v-1'], ['b', 'v-2'], ['c', 'v-3']]);
   assert.deepEqual(classify(answer(200, { total: 3, updated: 3, failed: 0 }), request), { status: 'delivered' });
   assert.deepEqual(classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request), {
@@ -161,11 +161,20 @@ test('classify, metadata: counts read; missing visitors dead-lettered by event; 
   assert.equal(reasonOf((classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request, { create_visitors: true }) as { perEvent: Record<string, ClassifyResult> }).perEvent.b!), 'Pendo reported visitor v-2 missing although the request asked it to create visitors (create=true)');
   assert.equal((classify(answer(200, { total: 3, updated: 1, failed: 2, missing: ['v-2'] }), request) as { status?: string }).status, 'split');
   const alone = metadataRequest([['a', 'v-1']]);
-  assert.deepEqual(classify(answer(200, { total: 1, updated: 0, failed: 1 }), alone), { perEvent: { a: { status: 'dead_letter', reason: 'Pendo failed to set this visitor\'s metadata (HTTP 200: {"total":1,"updated":0,"failed":1}): each trait needs a custom visitor field of its type in Settings > Data Mappings' } } });
-  assert.match(reasonOf(classify(answer(200, {}), alone)), /^Pendo's Metadata API did not answer with its counts \(HTTP 200: \{\}\)/);
-  assert.match(reasonOf(classify(answer(200, ''), alone)), /did not answer with its counts \(HTTP 200: empty body\)/);
+  assert.deepEqual(classify(answer(200, { total: 1, updated: 0, failed: 1 }), alone), { perEvent: { a: { status: 'dead_letter', reason: 'Pendo failed to set this visitor\'s metadata (HTTP 200: {"total":1,"updated":0,"failed":1}): each trait needs a custom visitor field of its type in Settings > Data Mappings (config.metadata_group)' } } });
+  // Pendo's answer shape is unconfirmed: a 2xx without the counts is delivered unless it says failure.
+  for (const body of [{}, '', 'OK', [], { kind: 'visitor', group: 'custom' }, { errors: [] }, { error: null }]) {
+    assert.deepEqual(classify(answer(200, body), alone), { status: 'delivered' }, JSON.stringify(body));
+    assert.deepEqual(classify(answer(200, body), request), { status: 'delivered' }, JSON.stringify(body));
+  }
+  assert.deepEqual(classify(answer(200, { error: 'field plan is not a custom field' }), alone), { status: 'dead_letter', reason: 'Pendo\'s Metadata API answered HTTP 200 saying it failed (field plan is not a custom field): each trait needs a custom visitor field of its type in Settings > Data Mappings (config.metadata_group)' });
+  assert.deepEqual(classify(answer(200, { success: false, message: 'bad value' }), request), { status: 'split', reason: 'Pendo\'s Metadata API answered HTTP 200 saying it failed (bad value): sending the request in halves to find the visitor refused' });
+  assert.equal((classify(answer(200, { errors: ['plan: wrong type'] }), alone) as { status?: string }).status, 'dead_letter');
+  assert.equal((classify(answer(200, { status: 'error' }), alone) as { status?: string }).status, 'dead_letter');
+  assert.equal(reasonOf(classify(answer(200, 'Error: invalid visitor values', { 'content-type': 'text/plain' }), alone)), 'Pendo\'s Metadata API answered HTTP 200 saying it failed (Error: invalid visitor values): each trait needs a custom visitor field of its type in Settings > Data Mappings (config.metadata_group)');
+  assert.match(reasonOf(classify(answer(200, '<html><body>Sign in</body></html>', { 'content-type': 'text/html' }), alone)), /^Pendo's Metadata API did not answer \(HTTP 200 with a web page\)/);
   assert.equal((classify(answer(400, { message: 'bad value' }), request) as { status?: string }).status, 'split');
-  assert.deepEqual(classify(answer(400, { message: 'field plan not found' }), alone, { metadata_group: 'agent' }), { status: 'dead_letter', reason: 'Pendo refused the visitor\'s metadata (HTTP 400: field plan not found): each trait needs a agent visitor field of its type in Settings > Data Mappings' });
+  assert.deepEqual(classify(answer(400, { message: 'field plan not found' }), alone, { metadata_group: 'agent' }), { status: 'dead_letter', reason: 'Pendo refused the visitor\'s metadata (HTTP 400: field plan not found): each trait needs an agent visitor field of its type in Settings > Data Mappings (config.metadata_group)' });
   assert.match(reasonOf(classify(answer(403, 'Forbidden'), alone)), /^Pendo refused the integration key \(HTTP 403: Forbidden\): config\.integration_key must be/);
   assert.deepEqual(classify(answer(200, pendo.successAnswer!.body), alone), { status: 'delivered' }, 'the declared success answer');
 });
