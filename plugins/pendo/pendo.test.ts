@@ -6,7 +6,7 @@ import type { CanonicalEvent, ClassifyResult, ForgetOutcome, JsonObject, JsonVal
 import pendo, { validatePendoConfig } from './index.ts';
 import { CONFIG_SCHEMA, optionsOf } from './config.ts';
 import { NO_PENDO_VISITOR } from './forget-person.ts';
-import { pendoName } from './pendo-event.ts';
+import { fitProperties, pendoName } from './pendo-event.ts';
 
 const SECRET = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const KEY = '00000000-1111-4222-8333-444444444444.us';
@@ -80,6 +80,22 @@ test('properties: renamed to Pendo\'s names (letters, digits, _, up to 32 charac
     'properties left out (no Pendo name of their own): Plan-Tier',
     'properties left out to keep the properties JSON within Pendo\'s 512 bytes (the largest first): note',
   ]);
+});
+
+test('properties: thousands of them are fitted within 512 bytes at once, the smallest kept (sizes measured once, not per property left out)', () => {
+  const many: JsonObject = {};
+  for (let i = 0; i < 5000; i++) many[`k${i}`] = 'x'.repeat(i % 50);
+  const warnings: string[] = [];
+  const started = Date.now();
+  const fitted = fitProperties(many, (m) => warnings.push(m));
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.ok(Buffer.byteLength(JSON.stringify(fitted)) <= 512);
+  assert.ok(Object.keys(fitted).length > 30);
+  assert.ok(Object.values(fitted).every((v) => v === ''), 'the largest values left out first');
+  // Only as many left out as needed: one more property would not fit.
+  const smallestLeft = Object.keys(many).find((k) => !(k in fitted) && many[k] === '')!;
+  assert.ok(smallestLeft === undefined || Buffer.byteLength(JSON.stringify({ ...fitted, [smallestLeft]: '' })) > 512);
+  assert.equal(warnings.length, 1);
 });
 
 test('a track event more than seven days old is dead-lettered: Pendo does not process it', () => {
