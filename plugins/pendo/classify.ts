@@ -23,7 +23,7 @@ export function saidBy(response: VendorResponse): string {
 }
 
 /** A 2xx that is a web page rather than Pendo's answer: a proxy or a sign-in page answering for the host. */
-function isWebPage(response: VendorResponse): boolean {
+export function isWebPage(response: VendorResponse): boolean {
   const type = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
   return /text\/html/i.test(type) || /^\s*<(?:!doctype|html)/i.test(response.body ?? '');
 }
@@ -32,7 +32,7 @@ function isMetadataRequest(request: RequestDescriptor): boolean {
   return new URL(request.url).pathname.startsWith(METADATA_PATH_PREFIX);
 }
 
-function regionHint(ctx: PluginContext): string {
+export function regionHint(ctx: PluginContext): string {
   const region = regionOf(ctx.config);
   return `config.region (${region}: ${REGION_ORIGINS[region]}) must be the data center of the subscription, the host you sign in to Pendo at`;
 }

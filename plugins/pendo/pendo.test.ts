@@ -218,6 +218,9 @@ test('deletions: one bulk delete naming the userId (and the anonymousId when sen
   assert.deepEqual(read(answer(200, { id: 'job-1' })), { done: true, message: 'Pendo queued the deletion (request job-1): it deletes the visitors\' events and metadata within 21 days and marks them Do Not Process at once' });
   assert.match(('failed' in read(answer(403, 'Forbidden')) ? (read(answer(403, 'Forbidden')) as { failed: string }).failed : ''), /^Pendo refused the deletion \(HTTP 403: Forbidden\): config\.integration_key/);
   assert.deepEqual(read(answer(400, { message: 'too many visitors' })), { failed: 'Pendo refused the deletion (HTTP 400: too many visitors)' });
+  // A sign-in or proxy page in a 2xx is no deletion: it fails naming config.region.
+  assert.deepEqual(forget.read!(answer(200, '<!doctype html><html>Sign in</html>', { 'content-type': 'text/html; charset=utf-8' }), undefined, ctx({ region: 'eu' })), { failed: 'Pendo\'s bulk delete API did not answer (HTTP 200 with a web page): check config.region (eu: https://app.eu.pendo.io) must be the data center of the subscription, the host you sign in to Pendo at and any proxy between Signal and Pendo' });
+  assert.deepEqual(read(answer(200, '')), { done: true, message: 'Pendo queued the deletion (HTTP 200): it deletes the visitors\' events and metadata within 21 days and marks them Do Not Process at once' });
   assert.equal((read(answer(429, 'slow down')) as { retry: string }).retry, 'Pendo\'s deletion failed (HTTP 429: slow down)');
   assert.ok('retry' in read(answer(503, 'oops')));
 });
