@@ -36,6 +36,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function pendoName(name: string, maxChars?: number): string {
   let fitted = name.trim().replace(/[^A-Za-z0-9_]+/g, '_');
+  // Cut first, so that the cut cannot leave a name that begins and ends with `__` or a digit.
+  if (maxChars !== undefined) fitted = fitted.slice(0, maxChars);
   if (/^__.*__$/.test(fitted)) fitted = fitted.replace(/^_+/, '');
   if (/^[0-9]/.test(fitted)) fitted = `_${fitted}`;
   if (maxChars !== undefined) fitted = fitted.slice(0, maxChars);

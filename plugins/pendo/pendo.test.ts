@@ -73,6 +73,10 @@ test('properties: renamed to Pendo\'s names (letters, digits, _, up to 32 charac
   assert.equal(pendoName('__secret__'), 'secret__');
   assert.equal(pendoName('a'.repeat(40), 32), 'a'.repeat(32));
   assert.equal(pendoName('---'), '');
+  // The 32-character cut never leaves a name Pendo refuses: begun and ended with __, or begun with a digit.
+  assert.equal(pendoName(`__${'a'.repeat(28)}__tail`, 32), `${'a'.repeat(28)}__`);
+  assert.equal(pendoName(`__${'1'.repeat(28)}__tail`, 32), `_${'1'.repeat(28)}__`);
+  assert.equal(pendoName('9'.repeat(40), 32), `_${'9'.repeat(31)}`);
   const result = mapped(browserEvent({ userId: 'u', context: {}, properties: { 'Plan Tier': 'pro', 'Plan-Tier': 'dup', note: 'x'.repeat(600), ok: 1 } }));
   assert.deepEqual(result.payload!.properties, { Plan_Tier: 'pro', ok: 1 });
   assert.deepEqual(result.warnings, [
