@@ -4,7 +4,7 @@
 // days"); Pendo marks the visitors Do Not Process at once, so no more data of theirs is
 // collected, and keeps their ids for that. Pendo answers with the deletion request's id.
 import { defaultForgetRead, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
-import { saidBy } from './classify.ts';
+import { isWebPage, regionHint, saidBy } from './classify.ts';
 import { optionsOf } from './config.ts';
 import { originOf } from './hosts.ts';
 
@@ -40,10 +40,14 @@ function text(value: JsonValue | undefined): string {
  * readDeletion({ status: 200, headers: {}, body: '{"id":"job-1"}', json: { id: 'job-1' } });
  * // { done: true, message: 'Pendo queued the deletion (request job-1): …' }
  */
-export function readDeletion(response: VendorResponse): ForgetOutcome {
+export function readDeletion(response: VendorResponse, ctx?: PluginContext): ForgetOutcome {
   const said = saidBy(response);
   const answered = `HTTP ${response.status}${said ? `: ${said}` : ''}`;
   if (response.status >= 200 && response.status < 300) {
+    // A proxy or sign-in page answering for the host: the deletion did not reach Pendo.
+    if (isWebPage(response)) {
+      return { failed: `Pendo's bulk delete API did not answer (HTTP ${response.status} with a web page): ${ctx ? `check ${regionHint(ctx)}` : 'check config.region, the data center of the subscription'} and any proxy between Signal and Pendo` };
+    }
     const answer = (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json : {}) as Record<string, unknown>;
     const id = typeof answer.id === 'string' || typeof answer.id === 'number' ? String(answer.id) : undefined;
     return { done: true, message: `Pendo queued the deletion (${id === undefined ? `HTTP ${response.status}` : `request ${id}`}): it deletes the visitors' events and metadata within 21 days and marks them Do Not Process at once` };
@@ -70,6 +74,6 @@ export const forgetPerson: PersonForgetting = {
       body: { visitors }, eventIds: [],
     };
   },
-  read: (response) => readDeletion(response),
+  read: (response, _request, ctx) => readDeletion(response, ctx),
   successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { id: '5cf5d0e1-6e5d-4a3a-9a57-2f1d8c9b0a11' } },
 };

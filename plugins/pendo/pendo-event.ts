@@ -36,6 +36,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function pendoName(name: string, maxChars?: number): string {
   let fitted = name.trim().replace(/[^A-Za-z0-9_]+/g, '_');
+  // Cut first, so that the cut cannot leave a name that begins and ends with `__` or a digit.
+  if (maxChars !== undefined) fitted = fitted.slice(0, maxChars);
   if (/^__.*__$/.test(fitted)) fitted = fitted.replace(/^_+/, '');
   if (/^[0-9]/.test(fitted)) fitted = `_${fitted}`;
   if (maxChars !== undefined) fitted = fitted.slice(0, maxChars);
@@ -66,11 +68,21 @@ function renamed(values: JsonObject, what: string, maxChars: number | undefined,
 export function fitProperties(value: JsonValue | undefined, warn: Warn): JsonObject {
   const properties = renamed(isObject(value) ? value : {}, 'properties', MAX_PROPERTY_NAME_CHARS, warn);
   const left: string[] = [];
-  while (Buffer.byteLength(JSON.stringify(properties)) > MAX_PROPERTIES_BYTES) {
-    const [largest] = Object.entries(properties).sort(([, a], [, b]) => Buffer.byteLength(JSON.stringify(b)) - Buffer.byteLength(JSON.stringify(a)));
-    if (!largest) break;
-    delete properties[largest[0]];
-    left.push(largest[0]);
+  let bytes = Buffer.byteLength(JSON.stringify(properties));
+  if (bytes > MAX_PROPERTIES_BYTES) {
+    // Sizes measured once, the largest values first (a record of thousands of properties must not
+    // be sorted again for each one left out): each entry is `"name":value` and a comma.
+    const sized = Object.entries(properties)
+      .map(([name, item]) => ({ name, value: Buffer.byteLength(JSON.stringify(item)), entry: Buffer.byteLength(JSON.stringify(name)) + 1 + Buffer.byteLength(JSON.stringify(item)) }))
+      .sort((a, b) => b.value - a.value);
+    let count = sized.length;
+    for (const { name, entry } of sized) {
+      if (bytes <= MAX_PROPERTIES_BYTES) break;
+      delete properties[name];
+      left.push(name);
+      bytes -= entry + (count > 1 ? 1 : 0);
+      count -= 1;
+    }
   }
   if (left.length > 0) warn?.(`properties left out to keep the properties JSON within Pendo's ${MAX_PROPERTIES_BYTES} bytes (the largest first): ${left.join(', ')}`);
   return properties;

@@ -6,7 +6,7 @@ import type { CanonicalEvent, ClassifyResult, ForgetOutcome, JsonObject, JsonVal
 import pendo, { validatePendoConfig } from './index.ts';
 import { CONFIG_SCHEMA, optionsOf } from './config.ts';
 import { NO_PENDO_VISITOR } from './forget-person.ts';
-import { pendoName } from './pendo-event.ts';
+import { fitProperties, pendoName } from './pendo-event.ts';
 
 const SECRET = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 const KEY = '00000000-1111-4222-8333-444444444444.us';
@@ -73,6 +73,10 @@ test('properties: renamed to Pendo\'s names (letters, digits, _, up to 32 charac
   assert.equal(pendoName('__secret__'), 'secret__');
   assert.equal(pendoName('a'.repeat(40), 32), 'a'.repeat(32));
   assert.equal(pendoName('---'), '');
+  // The 32-character cut never leaves a name Pendo refuses: begun and ended with __, or begun with a digit.
+  assert.equal(pendoName(`__${'a'.repeat(28)}__tail`, 32), `${'a'.repeat(28)}__`);
+  assert.equal(pendoName(`__${'1'.repeat(28)}__tail`, 32), `_${'1'.repeat(28)}__`);
+  assert.equal(pendoName('9'.repeat(40), 32), `_${'9'.repeat(31)}`);
   const result = mapped(browserEvent({ userId: 'u', context: {}, properties: { 'Plan Tier': 'pro', 'Plan-Tier': 'dup', note: 'x'.repeat(600), ok: 1 } }));
   assert.deepEqual(result.payload!.properties, { Plan_Tier: 'pro', ok: 1 });
   assert.deepEqual(result.warnings, [
@@ -80,6 +84,22 @@ test('properties: renamed to Pendo\'s names (letters, digits, _, up to 32 charac
     'properties left out (no Pendo name of their own): Plan-Tier',
     'properties left out to keep the properties JSON within Pendo\'s 512 bytes (the largest first): note',
   ]);
+});
+
+test('properties: thousands of them are fitted within 512 bytes at once, the smallest kept (sizes measured once, not per property left out)', () => {
+  const many: JsonObject = {};
+  for (let i = 0; i < 5000; i++) many[`k${i}`] = 'x'.repeat(i % 50);
+  const warnings: string[] = [];
+  const started = Date.now();
+  const fitted = fitProperties(many, (m) => warnings.push(m));
+  assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+  assert.ok(Buffer.byteLength(JSON.stringify(fitted)) <= 512);
+  assert.ok(Object.keys(fitted).length > 30);
+  assert.ok(Object.values(fitted).every((v) => v === ''), 'the largest values left out first');
+  // Only as many left out as needed: one more property would not fit.
+  const smallestLeft = Object.keys(many).find((k) => !(k in fitted) && many[k] === '')!;
+  assert.ok(smallestLeft === undefined || Buffer.byteLength(JSON.stringify({ ...fitted, [smallestLeft]: '' })) > 512);
+  assert.equal(warnings.length, 1);
 });
 
 test('a track event more than seven days old is dead-lettered: Pendo does not process it', () => {
@@ -152,7 +172,7 @@ test('classify: 429 and 5xx retried (after Retry-After), in Pendo\'s words', () 
   assert.equal(reasonOf(classify(answer(503, 'oops'), metadataRequest([['a', 'v-1']]))), 'Pendo failed (Metadata API, HTTP 503: oops)');
 });
 
-test('classify, metadata: counts read; missing visitors dead-lettered by event; unnamed failures in halves, or dead-lettered alone; no counts is not Pendo\'s answer', () => {
+test('classify, metadata: counts read; missing visitors dead-lettered by event; unnamed failures in halves, or dead-lettered alone; no counts delivered unless the body says failure', () => {
   const request = metadataRequest([['a', 'v-1'], ['b', 'v-2'], ['c', 'v-3']]);
   assert.deepEqual(classify(answer(200, { total: 3, updated: 3, failed: 0 }), request), { status: 'delivered' });
   assert.deepEqual(classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request), {
@@ -161,11 +181,20 @@ test('classify, metadata: counts read; missing visitors dead-lettered by event; 
   assert.equal(reasonOf((classify(answer(200, { total: 3, updated: 2, failed: 1, missing: ['v-2'] }), request, { create_visitors: true }) as { perEvent: Record<string, ClassifyResult> }).perEvent.b!), 'Pendo reported visitor v-2 missing although the request asked it to create visitors (create=true)');
   assert.equal((classify(answer(200, { total: 3, updated: 1, failed: 2, missing: ['v-2'] }), request) as { status?: string }).status, 'split');
   const alone = metadataRequest([['a', 'v-1']]);
-  assert.deepEqual(classify(answer(200, { total: 1, updated: 0, failed: 1 }), alone), { perEvent: { a: { status: 'dead_letter', reason: 'Pendo failed to set this visitor\'s metadata (HTTP 200: {"total":1,"updated":0,"failed":1}): each trait needs a custom visitor field of its type in Settings > Data Mappings' } } });
-  assert.match(reasonOf(classify(answer(200, {}), alone)), /^Pendo's Metadata API did not answer with its counts \(HTTP 200: \{\}\)/);
-  assert.match(reasonOf(classify(answer(200, ''), alone)), /did not answer with its counts \(HTTP 200: empty body\)/);
+  assert.deepEqual(classify(answer(200, { total: 1, updated: 0, failed: 1 }), alone), { perEvent: { a: { status: 'dead_letter', reason: 'Pendo failed to set this visitor\'s metadata (HTTP 200: {"total":1,"updated":0,"failed":1}): each trait needs a custom visitor field of its type in Settings > Data Mappings (config.metadata_group)' } } });
+  // Pendo's answer shape is unconfirmed: a 2xx without the counts is delivered unless it says failure.
+  for (const body of [{}, '', 'OK', [], { kind: 'visitor', group: 'custom' }, { errors: [] }, { error: null }]) {
+    assert.deepEqual(classify(answer(200, body), alone), { status: 'delivered' }, JSON.stringify(body));
+    assert.deepEqual(classify(answer(200, body), request), { status: 'delivered' }, JSON.stringify(body));
+  }
+  assert.deepEqual(classify(answer(200, { error: 'field plan is not a custom field' }), alone), { status: 'dead_letter', reason: 'Pendo\'s Metadata API answered HTTP 200 saying it failed (field plan is not a custom field): each trait needs a custom visitor field of its type in Settings > Data Mappings (config.metadata_group)' });
+  assert.deepEqual(classify(answer(200, { success: false, message: 'bad value' }), request), { status: 'split', reason: 'Pendo\'s Metadata API answered HTTP 200 saying it failed (bad value): sending the request in halves to find the visitor refused' });
+  assert.equal((classify(answer(200, { errors: ['plan: wrong type'] }), alone) as { status?: string }).status, 'dead_letter');
+  assert.equal((classify(answer(200, { status: 'error' }), alone) as { status?: string }).status, 'dead_letter');
+  assert.equal(reasonOf(classify(answer(200, 'Error: invalid visitor values', { 'content-type': 'text/plain' }), alone)), 'Pendo\'s Metadata API answered HTTP 200 saying it failed (Error: invalid visitor values): each trait needs a custom visitor field of its type in Settings > Data Mappings (config.metadata_group)');
+  assert.match(reasonOf(classify(answer(200, '<html><body>Sign in</body></html>', { 'content-type': 'text/html' }), alone)), /^Pendo's Metadata API did not answer \(HTTP 200 with a web page\)/);
   assert.equal((classify(answer(400, { message: 'bad value' }), request) as { status?: string }).status, 'split');
-  assert.deepEqual(classify(answer(400, { message: 'field plan not found' }), alone, { metadata_group: 'agent' }), { status: 'dead_letter', reason: 'Pendo refused the visitor\'s metadata (HTTP 400: field plan not found): each trait needs a agent visitor field of its type in Settings > Data Mappings' });
+  assert.deepEqual(classify(answer(400, { message: 'field plan not found' }), alone, { metadata_group: 'agent' }), { status: 'dead_letter', reason: 'Pendo refused the visitor\'s metadata (HTTP 400: field plan not found): each trait needs an agent visitor field of its type in Settings > Data Mappings (config.metadata_group)' });
   assert.match(reasonOf(classify(answer(403, 'Forbidden'), alone)), /^Pendo refused the integration key \(HTTP 403: Forbidden\): config\.integration_key must be/);
   assert.deepEqual(classify(answer(200, pendo.successAnswer!.body), alone), { status: 'delivered' }, 'the declared success answer');
 });
@@ -193,6 +222,9 @@ test('deletions: one bulk delete naming the userId (and the anonymousId when sen
   assert.deepEqual(read(answer(200, { id: 'job-1' })), { done: true, message: 'Pendo queued the deletion (request job-1): it deletes the visitors\' events and metadata within 21 days and marks them Do Not Process at once' });
   assert.match(('failed' in read(answer(403, 'Forbidden')) ? (read(answer(403, 'Forbidden')) as { failed: string }).failed : ''), /^Pendo refused the deletion \(HTTP 403: Forbidden\): config\.integration_key/);
   assert.deepEqual(read(answer(400, { message: 'too many visitors' })), { failed: 'Pendo refused the deletion (HTTP 400: too many visitors)' });
+  // A sign-in or proxy page in a 2xx is no deletion: it fails naming config.region.
+  assert.deepEqual(forget.read!(answer(200, '<!doctype html><html>Sign in</html>', { 'content-type': 'text/html; charset=utf-8' }), undefined, ctx({ region: 'eu' })), { failed: 'Pendo\'s bulk delete API did not answer (HTTP 200 with a web page): check config.region (eu: https://app.eu.pendo.io) must be the data center of the subscription, the host you sign in to Pendo at and any proxy between Signal and Pendo' });
+  assert.deepEqual(read(answer(200, '')), { done: true, message: 'Pendo queued the deletion (HTTP 200): it deletes the visitors\' events and metadata within 21 days and marks them Do Not Process at once' });
   assert.equal((read(answer(429, 'slow down')) as { retry: string }).retry, 'Pendo\'s deletion failed (HTTP 429: slow down)');
   assert.ok('retry' in read(answer(503, 'oops')));
 });
