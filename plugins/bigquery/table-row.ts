@@ -5,19 +5,19 @@
 // sends `json.dumps(value)`, "a BigQuery REST API representation"). Ids SDKs write for "no id"
 // ("undefined", "null", …) name no one and are left out (NULL), never stored as someone's id.
 // Columns the blueprint adds beyond the README's are passed on as mapped.
-import { PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
+import { EVENT_TABLE_COLUMNS, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
 import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
 
 /** STRING columns of the README's table. */
-export const STRING_COLUMNS = ['message_id', 'type', 'event', 'name'] as const;
+export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** STRING columns holding an id: left out (NULL) when the id is a placeholder. */
-export const ID_COLUMNS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+export const ID_COLUMNS = EVENT_TABLE_COLUMNS.ids;
 /** TIMESTAMP columns of the README's table. */
-export const TIMESTAMP_COLUMNS = ['timestamp', 'received_at', 'sent_at'] as const;
+export const TIMESTAMP_COLUMNS = EVENT_TABLE_COLUMNS.times;
 /** JSON columns of the README's table. */
-export const JSON_COLUMNS = ['properties', 'traits', 'context'] as const;
+export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
-export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at'] as const;
+export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 

@@ -7,18 +7,18 @@
 // JSON in a query). Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left
 // out (the column's default ''), never stored as someone's id. Columns the blueprint adds beyond
 // the README's are passed on as mapped.
-import { PermanentError, usableId, type JsonObject, type JsonValue, utcTimeText } from '../../core/sdk/index.ts';
+import { EVENT_TABLE_COLUMNS, PermanentError, usableId, type JsonObject, type JsonValue, utcTimeText } from '../../core/sdk/index.ts';
 
 /** String columns of the README's table. */
-export const STRING_COLUMNS = ['message_id', 'type', 'event', 'name'] as const;
+export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** String columns holding an id: left out (the default '') when the id is a placeholder. */
-export const ID_COLUMNS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+export const ID_COLUMNS = EVENT_TABLE_COLUMNS.ids;
 /** DateTime64(3, 'UTC') columns of the README's table. */
-export const TIME_COLUMNS = ['timestamp', 'received_at', 'sent_at'] as const;
+export const TIME_COLUMNS = EVENT_TABLE_COLUMNS.times;
 /** JSON text columns of the README's table. */
-export const JSON_COLUMNS = ['properties', 'traits', 'context'] as const;
+export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns every row needs: the sorting key and partition key read them. */
-export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at'] as const;
+export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 

@@ -6,21 +6,21 @@
 // the README's are passed on when their name is a plain identifier (letters, digits, _); another
 // name is left out, said with ctx.warn. The without_contact_info variant's promise is kept here
 // too, whatever its (editable) blueprint maps.
-import { PermanentError, recordWithoutContactInfo, usableId, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { EVENT_TABLE_COLUMNS, PermanentError, recordWithoutContactInfo, usableId, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { COLUMN_NAME } from './config.ts';
 
 /** The variant that sends no contact information. */
 export const WITHOUT_CONTACT_INFO = 'without_contact_info';
 /** STRING columns of the README's table. */
-export const STRING_COLUMNS = ['message_id', 'type', 'event', 'name'] as const;
+export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** STRING columns holding an id: left out (NULL) when the id is a placeholder. */
-export const ID_COLUMNS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+export const ID_COLUMNS = EVENT_TABLE_COLUMNS.ids;
 /** TIMESTAMP columns of the README's table. */
-export const TIMESTAMP_COLUMNS = ['timestamp', 'received_at', 'sent_at'] as const;
+export const TIMESTAMP_COLUMNS = EVENT_TABLE_COLUMNS.times;
 /** JSON columns of the README's table (STRING or VARIANT). */
-export const JSON_COLUMNS = ['properties', 'traits', 'context'] as const;
+export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
-export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at'] as const;
+export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 

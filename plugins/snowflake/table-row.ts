@@ -4,19 +4,19 @@
 // JSON text through PARSE_JSON). Ids SDKs write for "no id" ("undefined", "null", …) name no one
 // and are left out (NULL). Columns the blueprint adds beyond the README's are passed on when
 // their name is an identifier Snowflake reads unquoted; another name is left out, said with ctx.warn.
-import { PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
+import { EVENT_TABLE_COLUMNS, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
 import { UNQUOTED_IDENTIFIER } from './config.ts';
 
 /** VARCHAR columns of the README's table. */
-export const STRING_COLUMNS = ['message_id', 'type', 'event', 'name'] as const;
+export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** VARCHAR columns holding an id: left out (NULL) when the id is a placeholder. */
-export const ID_COLUMNS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+export const ID_COLUMNS = EVENT_TABLE_COLUMNS.ids;
 /** TIMESTAMP_TZ columns of the README's table. */
-export const TIMESTAMP_COLUMNS = ['timestamp', 'received_at', 'sent_at'] as const;
+export const TIMESTAMP_COLUMNS = EVENT_TABLE_COLUMNS.times;
 /** VARIANT columns of the README's table. */
-export const VARIANT_COLUMNS = ['properties', 'traits', 'context'] as const;
+export const VARIANT_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
-export const REQUIRED_COLUMNS = ['message_id', 'type', 'timestamp', 'received_at'] as const;
+export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
 
