@@ -57,6 +57,7 @@ export { readDecimal, readInstantMs, readText, readWholeNumber } from './value-r
 export { removeContactInfo } from './contact-info.ts';
 export { EVENT_RECORD_FIELDS } from './event-record-fields.ts';
 export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
+export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
 export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
