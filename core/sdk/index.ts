@@ -31,7 +31,8 @@
  *   events (`archiveObjectKey`), NDJSON bodies gzipped by default (`archiveBody`), `archiveObjects`;
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
- *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`).
+ *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`),
+ *   or a Google service account key's whole exchange (`googleServiceAccountExchange`).
  *
  * @example
  * import { definePlugin, defaultClassify, PermanentError, type PluginDefinition } from '../../core/sdk/index.ts';
