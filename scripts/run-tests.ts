@@ -59,15 +59,16 @@ else {
   for await (const file of glob('{core,plugins,test}/**/*.test.ts')) files.push(file);
   files.sort();
 }
-// Three files at a time: most of a file's time is spent waiting (vendor simulators, scaled
-// retry delays, child processes), so on 2 cores three ran the suite in 7.4 min against 8.7
-// with two, green both ways (29 plugins' end-to-end tests, December 2026).
-const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '3';
+// Four files at a time: most of a file's time is spent waiting (vendor simulators, scaled
+// retry delays, person deletions waiting for events in flight, child processes), so on 2 cores
+// three ran the suite in 7.4 min against 8.7 with two (29 plugins, December 2026); with 52
+// plugins four ran its 2,341 tests green in 12 min on an idle 2-core VM.
+const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '4';
 // No --test-force-exit: with it, Node (up to 24.21 at least, nodejs/node#64833) may exit a test
 // file's process before its last results reach the runner, which then reports fewer tests and
 // still passes (seen here: a whole conformance suite missing from the count, one run in five).
 // Every test file closes what it opens, so none needs the forced exit.
-// The whole run takes 1–2 minutes; .ci/run must finish within 15.
-const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env, Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 12 * 60_000));
+// .ci/run must finish within 15 minutes: the watchdog stops a run at 13.
+const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env, Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 13 * 60_000));
 await embedded?.stop();
 process.exit(code);
