@@ -681,9 +681,12 @@ describe('stats', () => {
     const hook = await installWebhook();
     await send([{ messageId: 'm-1' }]);
     await waitUntil(async () => (await signal.delivery.health(hook.id)).delivered === 1, 'delivery');
-    const res = await signal.graphql<{ integrationStats: { delivered: number; successRate: number; queueDepth: number; queuedEvents: number; deadLetterCount: number } }>(
+    const stats = () => signal.graphql<{ integrationStats: { delivered: number; successRate: number; queueDepth: number; queuedEvents: number; deadLetterCount: number } }>(
       `{ integrationStats(integrationId: "${hook.id}") { delivered retrying deadLettered skippedConsent skippedRouting successRate queueDepth queuedEvents deadLetterCount lastError } }`,
     );
+    // The outcome is counted before pg-boss marks the job done: the queue empties a moment later.
+    await waitUntil(async () => (await stats()).body.data?.integrationStats.queuedEvents === 0, 'the delivery job completed');
+    const res = await stats();
     assert.equal(res.body.data!.integrationStats.delivered, 1);
     assert.equal(res.body.data!.integrationStats.successRate, 1);
     assert.equal(res.body.data!.integrationStats.queuedEvents, 0, 'nothing left in the queue');
