@@ -14,7 +14,7 @@
 //    Android the ANDROID_ID when it has that form (16 hexadecimal digits);
 // 4. the anonymousId as adid, when config.anonymous_id_is_adid says the app sets it so and it
 //    has the adid's form (32 hexadecimal digits).
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Adjust's device id params, in the order a request carries them. */
 export const DEVICE_ID_PARAMS = ['adid', 'idfa', 'idfv', 'gps_adid', 'fire_adid', 'oaid', 'android_id', 'web_uuid'] as const;
@@ -29,7 +29,8 @@ export const ADID = /^[0-9a-f]{32}$/i;
 const ANDROID_ID = /^[0-9a-f]{16}$/i;
 /** Any id Adjust takes: letters, digits, hyphens (no spaces, no placeholders such as "null"). */
 const ID_TEXT = /^[A-Za-z0-9-]{1,100}$/;
-const PLACEHOLDERS = new Set(['null', 'undefined', 'none', 'unknown', '(null)', 'nil']);
+/** What iOS SDKs write for a nil id, beyond the core's placeholders (`usableId`). */
+const ADJUST_PLACEHOLDERS: ReadonlySet<string> = new Set(['(null)']);
 
 export type Platform = 'ios' | 'android' | 'amazon' | 'other';
 
@@ -55,7 +56,7 @@ export function platformOf(device: JsonObject): Platform {
 /** An id as Adjust takes it, or undefined (blank, a placeholder, spaces or other characters). */
 function usable(value: JsonValue | undefined): string | undefined {
   const id = typeof value === 'number' ? String(value) : text(value);
-  if (id === undefined || PLACEHOLDERS.has(id.toLowerCase()) || !ID_TEXT.test(id) || ZERO_UUID.test(id)) return undefined;
+  if (id === undefined || !usableId(id, ADJUST_PLACEHOLDERS) || !ID_TEXT.test(id) || ZERO_UUID.test(id)) return undefined;
   return id;
 }
 
