@@ -284,7 +284,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     }
     if (config.roles.has('worker')) {
       await startPersonDeletionWorker({
-        boss, pool, bossSchema: config.bossSchema, latecomersMs: config.commitTimeoutMs + 2000,
+        boss, pool, bossSchema: config.bossSchema, latecomersMs: config.commitTimeoutMs + 2000, waitScale: config.deletionWaitScale,
         forwarding: { forgetters: (pipelineId) => engine!.forgetters(pipelineId), perform: (request) => http.perform(request) },
       });
       const keeper = startStatsKeeper(pool, config.bossSchema);

@@ -15,9 +15,9 @@ before(async () => {
   sim = await startVendorSim();
   // Retries at their real pace: a failed event waits in its retry job while the deletion runs.
   // A short commit timeout: a deletion looks for latecomers (events received before it and
-  // committed after) that long after the request.
+  // committed after) that long after the request; its waits at their real length.
   signal = await startTestSignal({
-    SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30', SIGNAL_COMMIT_TIMEOUT_MS: '1000',
+    SIGNAL_DELETION_WAIT_SCALE: '1', SIGNAL_RETRY_TIME_SCALE: '1', SIGNAL_TRAITS_MEMORY_DAYS: '30', SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url}/amp,https://amplitude.com=${sim.url}/amp-privacy`,
   }, { plugins: pluginSet(webhook, amplitude), label: 'person_deletions' });
 });

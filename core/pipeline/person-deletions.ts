@@ -303,6 +303,8 @@ export async function startPersonDeletionWorker(deps: {
   bossSchema: string;
   /** How long after a request an event received before it may still be committed (the group commit's timeout): the walk looks again for such latecomers then. */
   latecomersMs: number;
+  /** Multiplies the waits for what is still on its way (`SIGNAL_DELETION_WAIT_SCALE`: tests shorten them); 1 unless told. */
+  waitScale?: number;
   /** Forwards the deletion to vendors whose plugin can (without: none is asked). */
   forwarding?: DeletionForwarding;
   sliceSize?: number;
@@ -310,8 +312,24 @@ export async function startPersonDeletionWorker(deps: {
   const { boss, pool, bossSchema } = deps;
   const sliceSize = deps.sliceSize ?? DELETION_SLICE;
   const options = { batchSize: 1, ...DELETION_POLLING, localConcurrency: 1 } as const;
+  const scale = deps.waitScale ?? 1;
+  const latecomersMs = Math.round(deps.latecomersMs * scale);
+  const staleListMarginMs = STALE_LIST_MARGIN_SECONDS * 1000 * scale;
   const again = (deletionId: string, afterSeconds?: number) =>
     boss.send(PERSON_DELETION_QUEUE, { deletionId } satisfies PersonDeletionJob, afterSeconds === undefined ? {} : { startAfter: afterSeconds });
+  /**
+   * Waits `ms` before the walk goes on: in this job when that is shorter than the queue's
+   * polling (a job scheduled later is only found by a poll, so it would wait for one anyway),
+   * else by queueing the next job then. True when the walk goes on here.
+   */
+  const later = async (deletionId: string, ms: number): Promise<boolean> => {
+    if (ms < DELETION_POLLING.pollingIntervalSeconds * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return true;
+    }
+    await again(deletionId, Math.ceil(ms / 1000));
+    return false;
+  };
   await boss.work<PersonDeletionJob, void, typeof options>(PERSON_DELETION_QUEUE, options, async ([job]) => {
     const deletionId = job!.data.deletionId;
     const startedAt = Date.now();
@@ -348,13 +366,12 @@ export async function startPersonDeletionWorker(deps: {
           // longer happen, walk once more up to the last id stored then.
           const { rows: [late] } = await pool.query<{ wait_ms: number }>(
             'SELECT GREATEST(0, $2::int - EXTRACT(EPOCH FROM (now() - created_at)) * 1000)::int AS wait_ms FROM signal.person_deletions WHERE id = $1',
-            [deletionId, deps.latecomersMs],
+            [deletionId, latecomersMs],
           );
           if (row.latecomers_walked) {
             await pool.query("UPDATE signal.person_deletions SET step = 'queued', updated_at = now() WHERE id = $1", [deletionId]);
           } else if ((late?.wait_ms ?? 0) > 0) {
-            await again(deletionId, Math.ceil(late!.wait_ms / 1000));
-            return;
+            if (!await later(deletionId, late!.wait_ms)) return;
           } else {
             // A latecomer's id was taken when its statement began, up to the commit timeout
             // before the request: below ids committed earlier, so below the cursor. Walked again
@@ -369,7 +386,7 @@ export async function startPersonDeletionWorker(deps: {
         }
       } else if (row.step === 'queued') {
         // Running deliveries first: what they put back for a retry is scrubbed after them.
-        const running = runningDeliveriesStatement(bossSchema, d, new Date(row.created_at.getTime() + STALE_LIST_MARGIN_SECONDS * 1000));
+        const running = runningDeliveriesStatement(bossSchema, d, new Date(row.created_at.getTime() + staleListMarginMs));
         const { rows: [busy] } = await pool.query<{ running: number; past: boolean }>(running.text, running.values);
         const settled = busy?.running === 0 && busy.past;
         // Every job at the first look and once settled; in between, the jobs made since the
@@ -404,8 +421,7 @@ export async function startPersonDeletionWorker(deps: {
         });
         if (!settled) {
           // Their events may still go out (they were on their way before the request).
-          await again(deletionId, busy?.past ? RUNNING_RECHECK_SECONDS : STALE_LIST_MARGIN_SECONDS);
-          return;
+          if (!await later(deletionId, (busy?.past ? RUNNING_RECHECK_SECONDS : STALE_LIST_MARGIN_SECONDS) * 1000 * scale)) return;
         }
       } else if (row.step === 'dead_letters') {
         // In slices by id (the cursor starts again at 0 for this step): each matches every
@@ -423,7 +439,7 @@ export async function startPersonDeletionWorker(deps: {
         // What the settled deliveries logged is written within the log's gathering time.
         const { rows: [wait] } = await pool.query<{ ms: number }>(
           'SELECT GREATEST(0, $2::int - EXTRACT(EPOCH FROM (now() - settled_at)) * 1000)::int AS ms FROM signal.person_deletions WHERE id = $1',
-          [deletionId, LOG_FLUSH_WAIT_MS],
+          [deletionId, Math.round(LOG_FLUSH_WAIT_MS * scale)],
         );
         if ((wait?.ms ?? 0) > 0) await new Promise((resolve) => setTimeout(resolve, wait!.ms));
         const statement = deleteDeliveryLogStatement(d, distinctiveNeedles(d));

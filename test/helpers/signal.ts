@@ -44,6 +44,9 @@ export async function startTestSignal(env: Record<string, string> = {}, options:
     // own, against one PostgreSQL whose max_connections (100 by default) they share.
     SIGNAL_DB_POOL_SIZE: '6',
     SIGNAL_PGBOSS_POOL_SIZE: '4',
+    // Person deletions wait seconds for events still on their way: tests that forward a
+    // deletion to a vendor need not (test/person-deletions.test.ts keeps the real waits).
+    SIGNAL_DELETION_WAIT_SCALE: '0.01',
     ...env,
   });
   const signal = await startSignal(config, { ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.log ? { log: options.log } : {}) });
