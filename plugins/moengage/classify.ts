@@ -74,8 +74,8 @@ export function credentialHint(ctx: PluginContext): string {
 /**
  * MoEngage's answers, per request: 2xx delivered — unless its body says it failed (a request of
  * several sent in halves to find the element refused, one alone dead-lettered with MoEngage's
- * words) or it is a web page (dead-lettered naming config.data_center). 400: halves, else
- * MoEngage's words. 401/403: the credentials (config.workspace_id, config.data_api_key,
+ * words) or it is a web page (dead-lettered naming config.data_center). 400: dead-lettered
+ * with MoEngage's words. 401/403: the credentials (config.workspace_id, config.data_api_key,
  * config.data_center). 404: the workspace or data center. 413: halves, or one element too
  * large. 408, 429 and 5xx: retried, after Retry-After when MoEngage gives one. Any other 4xx:
  * dead-lettered.
@@ -97,9 +97,10 @@ export function classifyMoengage(response: VendorResponse, request: RequestDescr
     if (several) return { status: 'split', reason: `MoEngage answered the bulk import saying it failed (${answered}): sending it in halves to find the element refused` };
     return { status: 'dead_letter', reason: `MoEngage refused the element (${answered})` };
   }
+  // MoEngage checks a bulk import's elements after accepting it (its 200), so a 400 refuses the
+  // request as a whole — a malformed body, a wrong type — and sending it again cannot help.
   if (status === 400) {
-    if (several) return { status: 'split', reason: `MoEngage refused the bulk import (${answered}): sending it in halves to find the element refused` };
-    return { status: 'dead_letter', reason: `MoEngage refused the element (${answered})` };
+    return { status: 'dead_letter', reason: `MoEngage refused the ${several ? 'bulk import' : 'element'} (${answered})` };
   }
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `MoEngage refused the credentials (${answered}): ${credentialHint(ctx)}` };

@@ -127,9 +127,9 @@ test('classify: 200 success delivered; a 2xx saying fail split or dead-lettered;
   assert.match(reasonOf(classify(answer(200, '<!doctype html><html></html>', { 'content-type': 'text/html' }), one)), /web page.*config\.data_center \(01: https:\/\/api-01\.moengage\.com\)/);
 });
 
-test('classify: 400 halves or MoEngage\'s words; 401 names the credentials and data center; 404; 413', () => {
+test('classify: 400 dead-lettered with MoEngage\'s words; 401 names the credentials and data center; 404; 413', () => {
   const refusal = { status: 'fail', error: { message: 'customer_id is mandatory', type: 'Bad Request', request_id: 'r-1' } };
-  assert.equal(statusOf(classify(answer(400, refusal), two)), 'split');
+  assert.deepEqual(classify(answer(400, refusal), two), { status: 'dead_letter', reason: 'MoEngage refused the bulk import (HTTP 400: Bad Request: customer_id is mandatory)' });
   assert.deepEqual(classify(answer(400, refusal), one), { status: 'dead_letter', reason: 'MoEngage refused the element (HTTP 400: Bad Request: customer_id is mandatory)' });
   const denied = classify(answer(401, { status: 'fail', error: { message: 'Invalid credentials', type: 'Authentication required' } }), two);
   assert.equal(statusOf(denied), 'dead_letter');
