@@ -66,7 +66,12 @@ export function dataCenterHint(ctx: PluginContext): string {
   return `config.data_center (${dc}: ${DATA_CENTER_ORIGINS[dc]}) must be the workspace's data center, the number in its dashboard's address (dashboard-0N.moengage.com)`;
 }
 
-/** What a refused credential means, naming the fields to fix. */
+/**
+ * What a refused credential means, naming the fields to fix.
+ *
+ * @example
+ * credentialHint(ctx); // 'config.workspace_id must be the Workspace ID and config.data_api_key its Data API key (…), and config.data_center (…) must be …'
+ */
 export function credentialHint(ctx: PluginContext): string {
   return `config.workspace_id must be the Workspace ID and config.data_api_key its Data API key (Settings > Account > APIs; a key generated since replaces the old one), and ${dataCenterHint(ctx)}`;
 }

@@ -177,11 +177,6 @@ function fitCustomer(payload: JsonObject, customerId: string, warn: Warn): JsonO
   return within({ type: 'customer', customer_id: customerId, attributes });
 }
 
-/** Whether a fitted element is a user's attributes (else an event). */
-export function isCustomerElement(payload: JsonObject): boolean {
-  return payload.type === 'customer';
-}
-
 /**
  * The blueprint's record fitted to a MoEngage bulk element: an event, or a user's attributes;
  * null (not sent, with a warning) when it names no user MoEngage takes.
