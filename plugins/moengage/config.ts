@@ -23,8 +23,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     data_center: {
       type: 'string', title: 'Data Center',
-      description: `The workspace's data center, the number in your dashboard's address (dashboard-0N.moengage.com), whose REST API host every request goes to: ${DATA_CENTERS.map((dc) => `DC-${dc} (${DATA_CENTER_ORIGINS[dc]}, ${DATA_CENTER_REGIONS[dc]})`).join(', ')}.`,
-      enum: [...DATA_CENTERS], enumLabels: DATA_CENTERS.map((dc) => `DC-${dc} (api-${dc}.moengage.com, ${DATA_CENTER_REGIONS[dc]})`),
+      description: `The workspace's data center, the number in your dashboard's address (dashboard-02.moengage.com is 02), whose REST API host every request goes to: ${DATA_CENTERS.map((dc) => `DC-${dc} (${[DATA_CENTER_ORIGINS[dc], DATA_CENTER_REGIONS[dc]].filter(Boolean).join(', ')})`).join(', ')}.`,
+      enum: [...DATA_CENTERS], enumLabels: DATA_CENTERS.map((dc) => `DC-${dc} (${[`api-${dc}.moengage.com`, DATA_CENTER_REGIONS[dc]].filter(Boolean).join(', ')})`),
       default: '01', examples: ['01', '02'],
     },
     forward_deletions: {

@@ -23,8 +23,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Reads the Delete User answer: 2xx accepted (unless its body says it failed); a user MoEngage
- * does not know (404, or a message saying not found) has nothing to delete; a refused key
- * names the config fields; 429 and 5xx tried again, after Retry-After when MoEngage gives one.
+ * does not know (its documented 400 `Not Found`, "User doesn't exists with customer id …", or a
+ * 404) has nothing to delete; a refused key (401, 409) names the config fields, a blocked or
+ * suspended account (403) says so; 429 and 5xx tried again, after Retry-After when MoEngage
+ * gives one.
  *
  * @example
  * readDeletion({ status: 200, headers: {}, body: '…', json: { status: 'success', message: 'Your request has been accepted and will be processed soon.' } });
@@ -39,11 +41,16 @@ export function readDeletion(response: VendorResponse, ctx?: PluginContext): For
     const message = typeof json.message === 'string' && json.message.trim() !== '' ? json.message.trim() : `HTTP ${response.status}`;
     return { done: true, message: `MoEngage accepted the deletion (${message}): the user is hard-deleted after its 24-hour buffer, and created again if events with the same ID reach MoEngage later` };
   }
-  if (response.status === 404 || /\b(?:not found|does not exist|doesn't exist|no such user)\b/i.test(said)) {
+  // MoEngage's documented answer for an unknown user is a 400 `{ "error": { "type": "Not
+  // Found", "message": "User doesn't exists with customer id …" } }`.
+  if (response.status === 404 || /\b(?:not found|does not exists?|doesn't exists?|no such user)\b/i.test(said)) {
     return { done: true, message: `MoEngage has no such user (${answered}): nothing to delete` };
   }
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401 || response.status === 409) {
     return { failed: `MoEngage refused the deletion (${answered}): ${ctx ? credentialHint(ctx) : 'check config.workspace_id, config.data_api_key and config.data_center'}` };
+  }
+  if (response.status === 403) {
+    return { failed: `MoEngage refused the deletion (${answered}): the account is blocked or suspended, or config.workspace_id is not a workspace MoEngage serves at config.data_center` };
   }
   if (response.status >= 200 && response.status < 300) return { failed: `MoEngage refused the deletion (${answered})` };
   const outcome = defaultForgetRead(response);

@@ -3,12 +3,14 @@
 // Delete User — from that data center's REST API host (MoEngage: API Introduction, Data Centers):
 // DC-01 `https://api-01.moengage.com` (US), DC-02 `https://api-02.moengage.com` (EU), DC-03
 // `https://api-03.moengage.com` (India), DC-04 `https://api-04.moengage.com` (US), DC-05
-// `https://api-05.moengage.com` (Singapore), DC-06 `https://api-06.moengage.com` (Indonesia).
-// The data center is the number in the dashboard's address (dashboard-0N.moengage.com); a
-// workspace's data cannot move to another one.
+// `https://api-05.moengage.com` (Singapore), DC-06 `https://api-06.moengage.com` (Indonesia),
+// and DC-101 `https://api-101.moengage.com` (MoEngage's API reference: "Your MoEngage Data Center
+// (DC) can be 01, 02, 03, 04, 05, 06, or 101"; RudderStack's MoEngage destination maps DC-101 to
+// that host; MoEngage names no region for it). The data center is the number in the dashboard's
+// address (dashboard-01.moengage.com is DC-01); a workspace's data cannot move to another one.
 import type { JsonValue } from '../../core/sdk/index.ts';
 
-export const DATA_CENTERS = ['01', '02', '03', '04', '05', '06'] as const;
+export const DATA_CENTERS = ['01', '02', '03', '04', '05', '06', '101'] as const;
 export type DataCenter = (typeof DATA_CENTERS)[number];
 
 export const DATA_CENTER_ORIGINS: Record<DataCenter, string> = {
@@ -18,11 +20,12 @@ export const DATA_CENTER_ORIGINS: Record<DataCenter, string> = {
   '04': 'https://api-04.moengage.com',
   '05': 'https://api-05.moengage.com',
   '06': 'https://api-06.moengage.com',
+  '101': 'https://api-101.moengage.com',
 };
 
-/** The region each data center keeps data in, as MoEngage's sign-up guidance names it. */
-export const DATA_CENTER_REGIONS: Record<DataCenter, string> = {
-  '01': 'US', '02': 'EU', '03': 'India', '04': 'US', '05': 'Singapore', '06': 'Indonesia',
+/** The region each data center keeps data in, as MoEngage's sign-up guidance names it (none for DC-101). */
+export const DATA_CENTER_REGIONS: Record<DataCenter, string | undefined> = {
+  '01': 'US', '02': 'EU', '03': 'India', '04': 'US', '05': 'Singapore', '06': 'Indonesia', '101': undefined,
 };
 
 /**

@@ -54,24 +54,35 @@ export function customerIdOf(value: JsonValue | undefined): string | undefined {
   return usableId(value, REFUSED_CUSTOMER_IDS) ? String(value).trim() : undefined;
 }
 
+/** MoEngage: "\"id\", \"_id\", and \"\" keywords are blocked and not to be used as user attribute names". */
+export const BLOCKED_USER_ATTRIBUTES: ReadonlySet<string> = new Set(['id', '_id', '']);
+
 /**
- * Attributes without MoEngage's reserved `moe_` names and without undefined values.
+ * Attributes without MoEngage's reserved `moe_` names (and, for a user's, without the names it
+ * blocks: `id`, `_id`, empty) and without undefined values.
  *
  * @example
  * fitAttributes({ plan: 'pro', moe_x: 1 }, 'traits', warn); // { plan: 'pro' } (and a warning)
+ * fitAttributes({ plan: 'pro', _id: 'x' }, 'traits', warn, BLOCKED_USER_ATTRIBUTES); // { plan: 'pro' } (and a warning)
  */
-export function fitAttributes(value: JsonValue | undefined, what: string, warn: Warn): JsonObject {
+export function fitAttributes(value: JsonValue | undefined, what: string, warn: Warn, blocked: ReadonlySet<string> = new Set()): JsonObject {
   const out: JsonObject = {};
   const reserved: string[] = [];
+  const refused: string[] = [];
   for (const [key, item] of Object.entries(isObject(value) ? value : {})) {
     if (item === undefined) continue;
     if (key.toLowerCase().startsWith(RESERVED_PREFIX)) {
       reserved.push(key);
       continue;
     }
+    if (blocked.has(key.trim().toLowerCase())) {
+      refused.push(JSON.stringify(key));
+      continue;
+    }
     out[key] = item;
   }
   if (reserved.length > 0) warn?.(`${what} left out: MoEngage reserves the moe_ prefix for itself (using it risks blacklisting): ${reserved.join(', ')}`);
+  if (refused.length > 0) warn?.(`${what} left out: MoEngage blocks these as user attribute names: ${refused.join(', ')}`);
   return out;
 }
 
@@ -169,7 +180,7 @@ function fitEvent(payload: JsonObject, event: CanonicalEvent, customerId: string
 }
 
 function fitCustomer(payload: JsonObject, customerId: string, warn: Warn): JsonObject | null {
-  const attributes = fitAttributes(payload.attributes, 'traits', warn);
+  const attributes = fitAttributes(payload.attributes, 'traits', warn, BLOCKED_USER_ATTRIBUTES);
   if (Object.keys(attributes).length === 0) {
     warn?.('not sent: no trait to set as a user attribute');
     return null;

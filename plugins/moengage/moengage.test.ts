@@ -64,6 +64,10 @@ test('identify: a customer element with MoEngage\'s standard attribute names; id
     attributes: { name: 'Jane Doe', email: 'jane@example.com', gender: 'female', plan: 'premium', first_name: 'Jane', last_name: 'Doe', mobile: '+447700900123', birthday: '1990-04-01' },
   });
   assert.match(mapped(browserEvent({ type: 'identify', event: undefined, userId: 'user-2', traits: { moe_flag: true, plan: 'x' } } as Partial<CanonicalEvent>)).warnings.join('\n'), /moe_ prefix.*moe_flag/);
+  // MoEngage blocks "id", "_id" and "" as user attribute names.
+  const blocked = mapped(browserEvent({ type: 'identify', event: undefined, userId: 'user-2', traits: { _id: 'mongo-1', '': 'empty', plan: 'x' } } as Partial<CanonicalEvent>));
+  assert.deepEqual(blocked.payload, { type: 'customer', customer_id: 'user-2', attributes: { plan: 'x' } });
+  assert.match(blocked.warnings.join('\n'), /blocks these as user attribute names: "_id", ""/);
 });
 
 test('no userId, or one MoEngage refuses: not sent, with a warning; a moe_ event name is dead-lettered', () => {
@@ -106,6 +110,9 @@ test('send: one Bulk Import request — Basic auth, MOE-APPKEY, {type transition
     assert.equal(moengage.send([element('e1')], ctx({ data_center: dc }))[0]!.url, `${DATA_CENTER_ORIGINS[dc]}/v1/transition/${WORKSPACE}`);
     assert.equal(DATA_CENTER_ORIGINS[dc], `https://api-${dc}.moengage.com`);
   }
+  // MoEngage's API reference: "Your MoEngage Data Center (DC) can be 01, 02, 03, 04, 05, 06, or 101".
+  assert.deepEqual([...DATA_CENTERS], ['01', '02', '03', '04', '05', '06', '101']);
+  assert.equal(moengage.send([element('e1')], ctx({ data_center: '101' }))[0]!.url, `https://api-101.moengage.com/v1/transition/${WORKSPACE}`);
 });
 
 test('send: at most 100 elements and 100 KB a request, each element once, in order', () => {
@@ -133,12 +140,31 @@ test('classify: 400 dead-lettered with MoEngage\'s words; 401 names the credenti
   assert.deepEqual(classify(answer(400, refusal), one), { status: 'dead_letter', reason: 'MoEngage refused the element (HTTP 400: Bad Request: customer_id is mandatory)' });
   const denied = classify(answer(401, { status: 'fail', error: { message: 'Invalid credentials', type: 'Authentication required' } }), two);
   assert.equal(statusOf(denied), 'dead_letter');
-  assert.equal(reasonOf(denied), 'MoEngage refused the credentials (HTTP 401: Authentication required: Invalid credentials): config.workspace_id must be the Workspace ID and config.data_api_key its Data API key (Settings > Account > APIs; a key generated since replaces the old one), and config.data_center (01: https://api-01.moengage.com) must be the workspace\'s data center, the number in its dashboard\'s address (dashboard-0N.moengage.com)');
+  assert.equal(reasonOf(denied), 'MoEngage refused the credentials (HTTP 401: Authentication required: Invalid credentials): config.workspace_id must be the Workspace ID and config.data_api_key its Data API key (Settings > Account > APIs; a key generated since replaces the old one), and config.data_center (01: https://api-01.moengage.com) must be the workspace\'s data center, the number in its dashboard\'s address (dashboard-NN.moengage.com)');
   assert.equal(statusOf(classify(answer(403, 'Forbidden'), one)), 'dead_letter');
   assert.match(reasonOf(classify(answer(404, 'Not Found'), one)), /config\.workspace_id must be the Workspace ID/);
   assert.equal(statusOf(classify(answer(413, 'Request Entity Too Large'), two)), 'split');
   assert.match(reasonOf(classify(answer(413, 'Request Entity Too Large'), one)), /too large/);
   assert.equal(statusOf(classify(answer(422, { message: 'nope' }), one)), 'dead_letter');
+});
+
+test('classify: MoEngage\'s documented Bulk Import 400s — an element\'s field refused is split out, the request\'s own dead-lettered; 403 a blocked account; 409 the credentials', () => {
+  // MoEngage's API reference, Bulk Import's 400 examples (the leading apostrophe is theirs).
+  const missingCustomer = { status: 'fail', error: { attribute: 'customer_id', message: "'customer_id not found in the payload", type: 'MissingAttributeError', request_id: 'oWvxnUuo' } };
+  assert.deepEqual(classify(answer(400, missingCustomer), two), { status: 'split', reason: 'MoEngage refused an element of the bulk import (HTTP 400: MissingAttributeError: customer_id not found in the payload (attribute customer_id)): sending it in halves to find it' });
+  assert.deepEqual(classify(answer(400, missingCustomer), one), { status: 'dead_letter', reason: 'MoEngage refused the element (HTTP 400: MissingAttributeError: customer_id not found in the payload (attribute customer_id))' });
+  const emptyElements = { status: 'fail', error: { attribute: 'elements', message: "'elements cannot be empty array", type: 'MissingAttributeError', request_id: 'oWvxnUuo' } };
+  assert.equal(statusOf(classify(answer(400, emptyElements), two)), 'dead_letter');
+  const malformed = { status: 'fail', error: { message: "'Could not decode the request body. The JSON was incorrect or not encoded as UTF-8.", type: 'Malformed JSON', request_id: 'oWvxnUuo' } };
+  assert.deepEqual(classify(answer(400, malformed), two), { status: 'dead_letter', reason: 'MoEngage refused the bulk import (HTTP 400: Malformed JSON: Could not decode the request body. The JSON was incorrect or not encoded as UTF-8.)' });
+  // 403: the account blocked or suspended — not the key.
+  const suspended = classify(answer(403, { status: 'fail', error: { message: 'Your account is suspended. Please contact MoEngage team.', type: 'Account Suspended', request_id: 'Susp123' } }), two);
+  assert.equal(statusOf(suspended), 'dead_letter');
+  assert.match(reasonOf(suspended), /^MoEngage refused the workspace \(HTTP 403: Account Suspended: Your account is suspended\. Please contact MoEngage team\.\): MoEngage answers 403 when the account is blocked or suspended/);
+  // 409: no Data API key generated, or the Workspace ID differing between URL and auth.
+  const unset = classify(answer(409, { status: 'fail', error: { message: 'App Secret key is not set. Please login to the dashboard to set a key.', type: 'Authentication required.' } }), one);
+  assert.equal(statusOf(unset), 'dead_letter');
+  assert.match(reasonOf(unset), /^MoEngage refused the credentials \(HTTP 409: .*App Secret key is not set.*\): config\.workspace_id must be the Workspace ID and config\.data_api_key/);
 });
 
 test('classify: 429 and 5xx retried, Retry-After honoured', () => {
@@ -190,4 +216,11 @@ test('deletions: MoEngage\'s answers read', () => {
   assert.ok('retry' in read(answer(502, 'Bad Gateway')));
   assert.ok('failed' in read(answer(400, { status: 'fail', error: { type: 'Bad Request', message: 'identity_type invalid' } })));
   assert.ok('failed' in read(answer(200, { status: 'fail', error: { message: 'boom' } })));
+  // MoEngage's API reference: an unknown user is a 400 "Not Found"; 403 an invalid or blocked
+  // app_id; 429 and 5xx bodies carry title and description.
+  assert.deepEqual(read(answer(400, { status: 'fail', error: { message: "User doesn't exists with customer id u-9", type: 'Not Found', request_id: 'bYvNTyWb' } })), { done: true, message: "MoEngage has no such user (HTTP 400: Not Found: User doesn't exists with customer id u-9): nothing to delete" });
+  assert.ok('done' in read(answer(400, { status: 'fail', error: { message: "User doesn't exists with customer id u-9" } })));
+  assert.match((read(answer(403, { status: 'fail', error: { message: 'given app_id is invalid/blocked', type: 'InvalidParams' } })) as { failed: string }).failed, /InvalidParams: given app_id is invalid\/blocked.*blocked or suspended/);
+  assert.match((read(answer(409, { status: 'fail', error: { message: 'App key mismatch in params and authentication.', type: 'Authentication required.' } })) as { failed: string }).failed, /config\.data_api_key/);
+  assert.deepEqual(read(answer(429, { status: 'fail', title: 'Rate limit exceeded', description: 'Exceeded rate limit for this url' })), { retry: "MoEngage's deletion failed (HTTP 429: Rate limit exceeded: Exceeded rate limit for this url)" });
 });
