@@ -21,7 +21,7 @@ export default definePlugin({
   id: 'moengage',
   name: 'MoEngage',
   category: 'cdp',
-  description: 'Server-side users and events to MoEngage (customer engagement) through its Data API\'s Bulk Import (POST /v1/transition/{Workspace ID}, users and events together, up to 100 KB a request, HTTP Basic with the Workspace ID and the Data API key): identify traits as user attributes under MoEngage\'s standard names (name, first_name, last_name, email, mobile, gender, birthday) on the userId as MoEngage\'s ID (customer_id); track, page and screen calls as events (actions) with their attributes, platform, UTC time and the visitor\'s time zone offset; visitors without a userId are not sent; data centers DC-01 to DC-06; person deletions through the Delete User API.',
+  description: 'Server-side users and events to MoEngage (customer engagement) through its Data API\'s Bulk Import (POST /v1/transition/{Workspace ID}, users and events together, up to 100 KB a request, HTTP Basic with the Workspace ID and the Data API key): identify traits as user attributes under MoEngage\'s standard names (name, first_name, last_name, email, mobile, gender, birthday) on the userId as MoEngage\'s ID (customer_id); track, page and screen calls as events (actions) with their attributes, platform, UTC time and the visitor\'s time zone offset; visitors without a userId are not sent; data centers DC-01 to DC-06 and DC-101; person deletions through the Delete User API.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -51,8 +51,8 @@ export default definePlugin({
   // MoEngage messages people (push, email, SMS, in-app) with what it receives.
   consent: ['marketing'],
   // MoEngage: "Send a maximum of 10,000 users and 30,000 events per minute across all API
-  // requests" (Bulk Import), 10,000 user updates a minute (Track User), 5,000 Delete User
-  // requests a minute. With up to 100 elements a request, 1.5 requests a second keeps even a
+  // requests" (Bulk Import; its newer reference says 60,000 and 60,000), 10,000 user updates a
+  // minute (Track User), 5,000 Delete User requests a minute. With up to 100 elements a request, 1.5 requests a second keeps even a
   // stream of users only under 10,000 a minute (9,000); the limits count elements, not requests.
   rateLimit: { rps: 1.5, burst: 3 },
   batch: { maxEvents: MAX_ELEMENTS, maxBytes: MAX_BYTES },
