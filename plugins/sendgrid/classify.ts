@@ -65,9 +65,9 @@ function advice(error: SendGridError): string {
 
 /**
  * Reads SendGrid's answer to a contacts upsert: delivered (202 with a job_id), retried (429 after
- * X-RateLimit-Reset, 408, 5xx, a 2xx that is not SendGrid's), split in halves (413, or a 400
- * naming no contact in a request of several), the contacts a 400 names dead-lettered with
- * SendGrid's words and the others sent again, 401/403 dead-lettered naming config.api_key.
+ * X-RateLimit-Reset, 408, 5xx, a 2xx that is not SendGrid's), split in halves (413), the contacts a
+ * 400 names (`contacts[i]…`) dead-lettered with SendGrid's words and the others sent again (a
+ * 400 naming none dead-letters the request's contacts), 401/403 dead-lettered naming config.api_key.
  *
  * @example
  * classifySendGrid({ status: 202, headers: {}, body: '{"job_id":"2387e363-…"}', json: { job_id: '2387e363-…' } }, request, ctx); // { status: 'delivered' }
@@ -113,8 +113,8 @@ export function classifySendGrid(response: VendorResponse, request: RequestDescr
       }
       return { perEvent };
     }
-    const configError = errors.find((e) => typeof e.field === 'string' && /^list_ids|custom_fields/.test(e.field));
-    if (request.eventIds.length > 1 && configError === undefined) return { status: 'split', reason: `SendGrid refused the request without naming the contact (${answered(response)}): sent again in halves to find it` };
+    // Naming no contact (list_ids, or the request as a whole), the refusal is the request's:
+    // every contact in it is dead-lettered, to replay once the cause is fixed.
     return { status: 'dead_letter', reason: `SendGrid refused the contact${request.eventIds.length > 1 ? 's' : ''} (${answered(response)}): ${errors[0] ? advice(errors[0]) : 'check the contact\'s fields'}` };
   }
   if (status === 404) return { status: 'dead_letter', reason: `SendGrid has no Marketing Campaigns contacts API here (${answered(response)}): check config.region and that the account has Marketing Campaigns` };

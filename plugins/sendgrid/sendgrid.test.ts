@@ -113,7 +113,7 @@ test('classify: 202 with job_id delivered; a 2xx without it retried; 429 waits f
   assert.equal(statusOf(classifySendGrid(answer(413, 'too large'), request(['a', 'b']), c)), 'split');
 });
 
-test('classify 400: the contacts named are dead-lettered with the field, the others sent again; list_ids names the config; unnamed errors split a batch', () => {
+test('classify 400: the contacts named are dead-lettered with the field, the others sent again; list_ids names the config; a 400 naming no contact dead-letters the request', () => {
   const c = ctx();
   const named = classifySendGrid(answer(400, { errors: [{ field: 'contacts[1].email', message: 'invalid email' }] }), request(['a', 'b', 'c']), c);
   assert.deepEqual(named, { perEvent: {
@@ -125,7 +125,7 @@ test('classify 400: the contacts named are dead-lettered with the field, the oth
   assert.deepEqual(lists, { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: list_ids: list not found): check config.list_ids (the UUIDs of existing Marketing Campaigns lists)' });
   const custom = classifySendGrid(answer(400, { errors: [{ field: 'contacts[0].custom_fields.e9_T', message: 'custom field not found' }] }), request(['a']), c);
   assert.match(reasonOf((custom as { perEvent: Record<string, Classification> }).perEvent.a!), /check config\.custom_fields/);
-  assert.equal(statusOf(classifySendGrid(answer(400, { errors: [{ message: 'bad request' }] }), request(['a', 'b']), c)), 'split');
+  assert.deepEqual(classifySendGrid(answer(400, { errors: [{ message: 'bad request' }] }), request(['a', 'b']), c), { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: bad request): check the contact\'s fields (the blueprint\'s rows and config.custom_fields)' });
   assert.deepEqual(classifySendGrid(answer(400, { errors: [{ message: 'bad request' }] }), request(['a']), c), { status: 'dead_letter', reason: 'SendGrid refused the contact (HTTP 400: bad request): check the contact\'s fields (the blueprint\'s rows and config.custom_fields)' });
 });
 
