@@ -11,7 +11,13 @@ export const CREDENTIALS = 'check config.api_key (a SendGrid API key, SG.…, wi
 
 interface SendGridError { field?: unknown; message?: unknown }
 
-/** The `errors` of an answer, those that are objects. */
+/**
+ * The `errors` of an answer, those that are objects.
+ *
+ * @example
+ * errorsOf({ status: 400, headers: {}, body: '…', json: { errors: [{ field: 'list_ids', message: 'list not found' }, 'x'] } });
+ * // [{ field: 'list_ids', message: 'list not found' }]
+ */
 export function errorsOf(response: VendorResponse): SendGridError[] {
   const json = response.json as { errors?: unknown } | undefined;
   const errors = json !== null && typeof json === 'object' && Array.isArray(json.errors) ? json.errors : [];
@@ -37,7 +43,13 @@ export function answered(response: VendorResponse): string {
   return `HTTP ${response.status}${said ? `: ${said}` : ''}`;
 }
 
-/** How long SendGrid asks to wait after a 429: Retry-After, else X-RateLimit-Reset (an epoch second). */
+/**
+ * How long SendGrid asks to wait after a 429, in ms: Retry-After, else X-RateLimit-Reset (the
+ * epoch second the refresh period ends; at least a second).
+ *
+ * @example
+ * waitOf({ status: 429, headers: { 'x-ratelimit-reset': '1711296030' }, body: '' }, 1711296000_000); // 30000
+ */
 export function waitOf(response: VendorResponse, now: number): number | undefined {
   const retryAfter = parseRetryAfter(responseHeader(response.headers, 'retry-after'), now);
   if (retryAfter !== undefined) return retryAfter;

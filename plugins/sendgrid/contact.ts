@@ -17,7 +17,7 @@ export const MAX_IDENTIFIER_CHARS = 254;
 export const RESERVED_FIELDS: Record<string, number | undefined> = {
   first_name: 50, last_name: 50, address_line_1: 100, address_line_2: 100, city: 60, state_province_region: 50, postal_code: undefined, country: 50,
 };
-/** The longest custom field text the plugin sends: SendGrid's Text custom fields hold up to 1,000 characters. */
+/** The longest custom field text the plugin sends: its own cap (the Custom Fields API documents none), for the short values fields are meant for. */
 export const MAX_CUSTOM_TEXT_CHARS = 1_000;
 
 /** A fitted contact: the contact object SendGrid receives, and whether it joins the config's lists. */
@@ -44,7 +44,12 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Why a call other than identify is not sent, said once per event as a warning. */
+/**
+ * Why a call other than identify is not sent, said once per event as a warning.
+ *
+ * @example
+ * notSentReason('track'); // 'track calls are not sent: SendGrid Marketing Campaigns has no API for custom events (…)'
+ */
 export function notSentReason(type: string): string {
   if (type === 'track') return 'track calls are not sent: SendGrid Marketing Campaigns has no API for custom events (its contacts API takes contact fields only)';
   return `${type} calls are not sent: SendGrid Marketing Campaigns takes contacts (identify) only`;

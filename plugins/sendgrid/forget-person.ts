@@ -21,7 +21,12 @@ function lookup(origin: string, type: 'external_id' | 'email', identifier: strin
   return { method: 'POST', url: `${origin}${SEARCH}${type}`, headers, body: { identifiers: [identifier] }, eventIds: [] };
 }
 
-/** The ids of the contacts a lookup's answer found (`result.<identifier>.contact.id`). */
+/**
+ * The ids of the contacts a lookup's answer found (`result.<identifier>.contact.id`), each once.
+ *
+ * @example
+ * foundContactIds({ status: 200, headers: {}, body: '…', json: { result: { 'u-1': { contact: { id: 'c-42' } } } } }); // ['c-42']
+ */
 export function foundContactIds(response: VendorResponse): string[] {
   const result = (response.json as { result?: unknown } | undefined)?.result;
   if (result === null || typeof result !== 'object' || Array.isArray(result)) return [];
