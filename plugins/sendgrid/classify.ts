@@ -58,10 +58,36 @@ export function waitOf(response: VendorResponse, now: number): number | undefine
   return Math.max(1000, reset * 1000 - now);
 }
 
-/** The index of the contact an error's field names (`contacts[3].email` → 3). */
-function contactIndexOf(error: SendGridError): number | undefined {
+/**
+ * The email a per-contact error names in its message. SendGrid words an address it refuses as
+ * `email 'jane@exmaple' is not valid` (Segment's SendGrid Lists destination matches the same
+ * words to find the contact), with a `field` that may not be that contact's index.
+ */
+const NAMED_EMAIL = /email '([^']+)'/i;
+
+/** The request's contacts (its body's `contacts`), as sent. */
+function contactsOf(request: RequestDescriptor): unknown[] {
+  const body = request.body as { contacts?: unknown } | undefined;
+  return body !== null && typeof body === 'object' && Array.isArray(body.contacts) ? body.contacts : [];
+}
+
+/**
+ * The index of the contact an error names: the one whose email the message quotes (when exactly
+ * one contact of the request has it), else the index of its field (`contacts[3].email` → 3).
+ */
+function contactIndexOf(error: SendGridError, contacts: unknown[]): number | undefined {
+  const quoted = typeof error.message === 'string' ? NAMED_EMAIL.exec(error.message)?.[1]?.trim().toLowerCase() : undefined;
+  if (quoted) {
+    const matching = contacts.flatMap((c, i) => (c !== null && typeof c === 'object' && typeof (c as { email?: unknown }).email === 'string' && (c as { email: string }).email.trim().toLowerCase() === quoted ? [i] : []));
+    if (matching.length === 1) return matching[0];
+  }
   const match = typeof error.field === 'string' ? /^contacts\[(\d+)\]/.exec(error.field.trim()) : null;
   return match ? Number(match[1]) : undefined;
+}
+
+/** An error about the request as a whole, the same for every contact in it: the config's lists. */
+function isRequestError(error: SendGridError): boolean {
+  return typeof error.field === 'string' && /^list_ids/.test(error.field.trim());
 }
 
 /** What to fix for an error, by the field it names. */
@@ -72,14 +98,17 @@ function advice(error: SendGridError): string {
   if (/\.email$/.test(field)) return 'check the person\'s email (traits.email)';
   if (/\.external_id$/.test(field)) return 'check the userId sent as external_id';
   if (/\.phone_number_id$/.test(field)) return 'check traits.phone, or turn off config.phone_number_id';
+  if (/\.identifier$/.test(field) || (typeof error.message === 'string' && NAMED_EMAIL.test(error.message))) return 'check the person\'s email (traits.email), userId and phone: the contact\'s identifiers';
   return 'check the contact\'s fields (the blueprint\'s rows and config.custom_fields)';
 }
 
 /**
  * Reads SendGrid's answer to a contacts upsert: delivered (202 with a job_id), retried (429 after
  * X-RateLimit-Reset, 408, 5xx, a 2xx that is not SendGrid's), split in halves (413), the contacts a
- * 400 names (`contacts[i]…`) dead-lettered with SendGrid's words and the others sent again (a
- * 400 naming none dead-letters the request's contacts), 401/403 dead-lettered naming config.api_key.
+ * 400 names (by the email its message quotes, else `contacts[i]…`) dead-lettered with SendGrid's
+ * words and the others sent again; a 400 whose SendGrid errors name no contact split in halves
+ * (several contacts) or dead-lettered (one); a 400 about list_ids, or without SendGrid's errors,
+ * dead-letters the request's contacts; 401/403 dead-lettered naming config.api_key.
  *
  * @example
  * classifySendGrid({ status: 202, headers: {}, body: '{"job_id":"2387e363-…"}', json: { job_id: '2387e363-…' } }, request, ctx); // { status: 'delivered' }
@@ -102,18 +131,16 @@ export function classifySendGrid(response: VendorResponse, request: RequestDescr
   if (status === 413) return { status: 'split', reason: `SendGrid refused the request's size (${answered(response)})` };
   if (status === 400) {
     const errors = errorsOf(response);
+    const contacts = contactsOf(request);
     const byContact = new Map<string, SendGridError[]>();
-    let allNamed = errors.length > 0;
+    const unnamed: SendGridError[] = [];
     for (const error of errors) {
-      const index = contactIndexOf(error);
+      const index = contactIndexOf(error, contacts);
       const id = index === undefined ? undefined : request.eventIds[index];
-      if (id === undefined) {
-        allNamed = false;
-        continue;
-      }
-      byContact.set(id, [...(byContact.get(id) ?? []), error]);
+      if (id === undefined) unnamed.push(error);
+      else byContact.set(id, [...(byContact.get(id) ?? []), error]);
     }
-    if (allNamed && byContact.size > 0) {
+    if (unnamed.length === 0 && byContact.size > 0) {
       // SendGrid queued nothing of the request: the contacts it named are refused for good, the
       // others were fine and go again.
       const perEvent: Record<string, EventOutcome> = {};
@@ -125,9 +152,16 @@ export function classifySendGrid(response: VendorResponse, request: RequestDescr
       }
       return { perEvent };
     }
-    // Naming no contact (list_ids, or the request as a whole), the refusal is the request's:
-    // every contact in it is dead-lettered, to replay once the cause is fixed.
-    return { status: 'dead_letter', reason: `SendGrid refused the contact${request.eventIds.length > 1 ? 's' : ''} (${answered(response)}): ${errors[0] ? advice(errors[0]) : 'check the contact\'s fields'}` };
+    // SendGrid's own validation errors, none about the request as a whole (list_ids), naming no
+    // contact it can be matched to: the refused contact is among several, and SendGrid queued none
+    // of them (a 400 is "validation errors"), so halves are sent to find it rather than losing the
+    // others. An answer without SendGrid's errors (a proxy's), or one about list_ids, is the
+    // request's: every contact in it is dead-lettered, to replay once the cause is fixed.
+    if (request.eventIds.length > 1 && unnamed.length > 0 && !unnamed.some(isRequestError)) {
+      return { status: 'split', reason: `SendGrid refused the request without naming the contact (${answered(response)}): sent again in halves to find it` };
+    }
+    const first = unnamed[0] ?? errors[0];
+    return { status: 'dead_letter', reason: `SendGrid refused the contact${request.eventIds.length > 1 ? 's' : ''} (${answered(response)}): ${first ? advice(first) : 'check the contact\'s fields'}` };
   }
   if (status === 404) return { status: 'dead_letter', reason: `SendGrid has no Marketing Campaigns contacts API here (${answered(response)}): check config.region and that the account has Marketing Campaigns` };
   const classified = defaultClassify(response);

@@ -113,7 +113,7 @@ test('classify: 202 with job_id delivered; a 2xx without it retried; 429 waits f
   assert.equal(statusOf(classifySendGrid(answer(413, 'too large'), request(['a', 'b']), c)), 'split');
 });
 
-test('classify 400: the contacts named are dead-lettered with the field, the others sent again; list_ids names the config; a 400 naming no contact dead-letters the request', () => {
+test('classify 400: the contacts named are dead-lettered with the field, the others sent again; list_ids names the config; a single contact\'s unnamed 400 dead-lettered', () => {
   const c = ctx();
   const named = classifySendGrid(answer(400, { errors: [{ field: 'contacts[1].email', message: 'invalid email' }] }), request(['a', 'b', 'c']), c);
   assert.deepEqual(named, { perEvent: {
@@ -125,8 +125,29 @@ test('classify 400: the contacts named are dead-lettered with the field, the oth
   assert.deepEqual(lists, { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: list_ids: list not found): check config.list_ids (the UUIDs of existing Marketing Campaigns lists)' });
   const custom = classifySendGrid(answer(400, { errors: [{ field: 'contacts[0].custom_fields.e9_T', message: 'custom field not found' }] }), request(['a']), c);
   assert.match(reasonOf((custom as { perEvent: Record<string, Classification> }).perEvent.a!), /check config\.custom_fields/);
-  assert.deepEqual(classifySendGrid(answer(400, { errors: [{ message: 'bad request' }] }), request(['a', 'b']), c), { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: bad request): check the contact\'s fields (the blueprint\'s rows and config.custom_fields)' });
   assert.deepEqual(classifySendGrid(answer(400, { errors: [{ message: 'bad request' }] }), request(['a']), c), { status: 'dead_letter', reason: 'SendGrid refused the contact (HTTP 400: bad request): check the contact\'s fields (the blueprint\'s rows and config.custom_fields)' });
+});
+
+test('classify 400: the contact whose email the message quotes is the one refused, whatever index the field gives; SendGrid errors naming no contact split a request of several; an answer without them dead-letters it', () => {
+  const c = ctx();
+  const withContacts = (ids: string[], emails: string[]): RequestDescriptor => ({ ...request(ids), body: { contacts: emails.map((email) => ({ email })) } });
+  // SendGrid words a refused address as `email '…' is not valid`; the field may say contacts[0].identifier for another contact.
+  const quoted = classifySendGrid(answer(400, { errors: [{ field: 'contacts[0].identifier', message: "email 'Joe@Exmaple.c' is not valid" }] }), withContacts(['a', 'b', 'c'], ['jane@example.com', 'joe@exmaple.c', 'kim@example.com']), c);
+  assert.deepEqual(quoted, { perEvent: {
+    a: { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
+    b: { status: 'dead_letter', reason: 'SendGrid refused the contact (HTTP 400: identifier: email \'Joe@Exmaple.c\' is not valid): check the person\'s email (traits.email), userId and phone: the contact\'s identifiers' },
+    c: { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
+  } });
+  // A quoted email no contact of the request has: the field's index decides.
+  const byIndex = classifySendGrid(answer(400, { errors: [{ field: 'contacts[2].identifier', message: "email 'nobody@x.y' is not valid" }] }), withContacts(['a', 'b', 'c'], ['a@x.y', 'b@x.y', 'c@x.y']), c);
+  assert.equal(statusOf((byIndex as { perEvent: Record<string, Classification> }).perEvent.c!), 'dead_letter');
+  assert.equal(statusOf((byIndex as { perEvent: Record<string, Classification> }).perEvent.a!), 'retry');
+  const unnamed = classifySendGrid(answer(400, { errors: [{ message: 'invalid custom field ids supplied - e9_T' }] }), request(['a', 'b']), c);
+  assert.deepEqual(unnamed, { status: 'split', reason: 'SendGrid refused the request without naming the contact (HTTP 400: invalid custom field ids supplied - e9_T): sent again in halves to find it' });
+  const mixed = classifySendGrid(answer(400, { errors: [{ field: 'contacts[0].email', message: 'invalid' }, { field: 'list_ids[0]', message: 'list does not exist' }] }), request(['a', 'b']), c);
+  assert.deepEqual(mixed, { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: contacts[0].email: invalid; list_ids[0]: list does not exist): check config.list_ids (the UUIDs of existing Marketing Campaigns lists)' });
+  // Not SendGrid's answer (no errors array: a proxy's page, the conformance suite's body): the request's.
+  assert.deepEqual(classifySendGrid(answer(400, { error: 'HTTP 400' }), request(['a', 'b']), c), { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: {"error":"HTTP 400"}): check the contact\'s fields' });
 });
 
 test('processing report: the job_id followed with GET /imports/{id}; pending, completed, errored and failed read', () => {
