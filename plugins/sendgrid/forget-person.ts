@@ -67,6 +67,9 @@ export const forgetPerson: PersonForgetting = {
     if (request?.method === 'POST') {
       const by = request.url.endsWith('/email') ? 'email' : 'external_id';
       if (response.status === 404) return { done: true, message: `SendGrid has no contact with this ${by}: nothing to delete` };
+      // "A 400 status code is returned if any searched addresses are invalid": SendGrid holds no
+      // contact under an email it calls invalid (its upserts refuse one), so there is none to delete.
+      if (response.status === 400 && by === 'email') return { done: true, message: `SendGrid calls the userId no valid email (${answered(response)}), so no contact has it as email: nothing to delete` };
       if (!ok) return unsuccessful(response, `lookup of the contact by ${by}`, now);
       const ids = foundContactIds(response);
       if (ids.length === 0) return { done: true, message: `SendGrid has no contact with this ${by}: nothing to delete` };

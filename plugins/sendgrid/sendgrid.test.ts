@@ -184,6 +184,9 @@ test('deletions: look up by external_id (and email for an email userId), then DE
   const found = forgetPerson.read!(answer(200, { result: { 'Jane@Example.com': { contact: { id: 'c-42', email: 'jane@example.com' } } } }), lookup, c);
   assert.deepEqual(found, { next: { method: 'DELETE', url: URL_, query: [['ids', 'c-42']], headers: HEADERS, eventIds: [] } });
   assert.deepEqual(forgetPerson.read!(answer(404, { errors: [{ message: 'No contacts found' }] }), lookup, c), { done: true, message: 'SendGrid has no contact with this external_id: nothing to delete' });
+  const byEmail = (requests as RequestDescriptor[])[1]!;
+  assert.deepEqual(forgetPerson.read!(answer(400, { errors: [{ field: 'identifiers', message: 'email is invalid' }] }), byEmail, c), { done: true, message: 'SendGrid calls the userId no valid email (HTTP 400: identifiers: email is invalid), so no contact has it as email: nothing to delete' });
+  assert.ok('failed' in forgetPerson.read!(answer(400, { errors: [{ message: 'bad request' }] }), lookup, c), 'a 400 to the external_id lookup is no answer about the contact');
   const deletion = (found as { next: RequestDescriptor }).next;
   assert.deepEqual(forgetPerson.read!(answer(202, { job_id: 'j-9' }), deletion, c), { done: true, message: 'accepted (HTTP 202): SendGrid deletes the contact in a job (job j-9), with its fields and list memberships' });
   assert.match(String((forgetPerson.read!(answer(401, { errors: [{ message: 'authorization required' }] }), lookup, c) as { failed: string }).failed), /^HTTP 401: authorization required: SendGrid refused the lookup of the contact by external_id: check config\.api_key/);
