@@ -16,12 +16,13 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /**
  * Reads an import job's status: pending while `pending` (or a state SendGrid does not
  * document); otherwise done, with the contacts that failed counted (`errored_count`; all of
- * them for a `failed` job that counts none) and the counts in words. The errors file's URL is
+ * them for a `failed` job that counts none; not said for an `errored` job that counts none)
+ * and the counts in words. The errors file's URL is
  * not repeated (a download link to contact data): it is in the answer, in the delivery log.
  *
  * @example
  * readImportStatus({ id: 'j-1', status: 'errored', job_type: 'upsert', results: { requested_count: 3, created_count: 1, updated_count: 1, errored_count: 1, errors_url: 'https://…' } });
- * // { done: true, failed: 1, message: 'SendGrid imported the contacts with errors: errored (3 requested, 1 created, 1 updated, 1 errored; the errors file is at results.errors_url of the answer)' }
+ * // { done: true, failed: 1, message: 'SendGrid imported the contacts with errors: errored (3 requested, 1 created, 1 updated, 1 errored; the errors file is at results.errors_url of the answer) — 1 contact not imported' }
  */
 export function readImportStatus(json: unknown): ProcessingReportReading {
   const job = (json !== null && typeof json === 'object' ? json : {}) as { status?: unknown; results?: ImportResults };
@@ -39,8 +40,11 @@ export function readImportStatus(json: unknown): ProcessingReportReading {
   const file = typeof results.errors_url === 'string' && results.errors_url !== '' ? 'the errors file is at results.errors_url of the answer' : undefined;
   const details = [counts.join(', '), file].filter((d) => d !== undefined && d !== '').join('; ');
   const words = state === 'completed' ? 'SendGrid imported the contacts' : state === 'errored' ? 'SendGrid imported the contacts with errors' : 'SendGrid could not import the contacts';
-  const failed = state === 'completed' ? 0 : errored !== undefined && errored > 0 ? errored : state === 'failed' ? (requested ?? Number.MAX_SAFE_INTEGER) : 0;
-  return { done: true, failed, message: `${words}: ${state}${details ? ` (${details})` : ''}${failed > 0 && failed !== Number.MAX_SAFE_INTEGER ? ` — ${plural(failed, 'contact')} not imported` : ''}` };
+  // An `errored` job failed some contacts; without its errored_count, how many is not said.
+  const failed = state === 'completed' ? 0 : errored !== undefined && errored > 0 ? errored : state === 'failed' ? (requested ?? Number.MAX_SAFE_INTEGER) : errored === undefined ? undefined : 0;
+  const notImported = failed !== undefined && failed > 0 && failed !== Number.MAX_SAFE_INTEGER ? ` — ${plural(failed, 'contact')} not imported` : '';
+  const message = `${words}: ${state}${details ? ` (${details})` : ''}${notImported}`;
+  return failed === undefined ? { done: true, message } : { done: true, failed, message };
 }
 
 /**

@@ -157,6 +157,7 @@ test('processing report: the job_id followed with GET /imports/{id}; pending, co
   assert.deepEqual(readImportStatus({ id: 'j-1', status: 'pending' }), { pending: true, message: 'SendGrid has not imported the contacts yet (status pending)' });
   assert.deepEqual(readImportStatus({ status: 'completed', results: { requested_count: 2, created_count: 1, updated_count: 1, errored_count: 0 } }), { done: true, failed: 0, message: 'SendGrid imported the contacts: completed (2 requested, 1 created, 1 updated, 0 errored)' });
   assert.deepEqual(readImportStatus({ status: 'errored', results: { requested_count: 3, created_count: 1, updated_count: 1, errored_count: 1, errors_url: 'https://example.com/e' } }), { done: true, failed: 1, message: 'SendGrid imported the contacts with errors: errored (3 requested, 1 created, 1 updated, 1 errored; the errors file is at results.errors_url of the answer) — 1 contact not imported' });
+  assert.deepEqual(readImportStatus({ status: 'errored', results: { requested_count: 3 } }), { done: true, message: 'SendGrid imported the contacts with errors: errored (3 requested)' }, 'errored without a count: how many failed is not said');
   assert.deepEqual(readImportStatus({ status: 'failed', results: { requested_count: 2 } }), { done: true, failed: 2, message: 'SendGrid could not import the contacts: failed (2 requested) — 2 contacts not imported' });
 });
 
