@@ -59,6 +59,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/fullstory' },
   { plugin: './plugins/pendo' },
   { plugin: './plugins/moengage' },
+  { plugin: './plugins/sendgrid' },
 ];
 
 export default plugins;
