@@ -93,7 +93,7 @@ function outcomeOf(entry: Record<string, unknown>): EventOutcome {
   const error = typeof entry.error === 'string' && entry.error.trim() !== '' ? entry.error.trim() : undefined;
   const meaning = Number.isFinite(code) ? RECORD_CODES[code] : undefined;
   const words = [Number.isFinite(code) ? `code ${code}` : undefined, error ?? meaning].filter((part) => part !== undefined).join(': ');
-  const reason = `CleverTap did not process the record (${words || 'no reason given'})${error !== undefined && meaning !== undefined && error.toLowerCase() !== meaning.toLowerCase() ? ` — ${meaning}` : ''}`;
+  const reason = `CleverTap did not process the record (${words || 'no reason given'})${error !== undefined && meaning !== undefined && !meaning.toLowerCase().startsWith(error.toLowerCase()) ? ` — ${meaning}` : ''}`;
   return Number.isFinite(code) && TRANSIENT_RECORD_CODES.has(code) ? { status: 'retry', reason } : { status: 'dead_letter', reason };
 }
 

@@ -59,6 +59,33 @@ function tsOf(mapped: JsonValue | undefined, event: CanonicalEvent): number {
   return Math.floor(ms / 1000);
 }
 
+/**
+ * Keys of CleverTap's Charged event that hold a space, which blueprint paths cannot: the
+ * blueprint writes them with an underscore and the plugin renames them (in evtData, and in each
+ * of its Items) — only these, never a site's own property.
+ */
+const CHARGED_RENAMES: Record<string, string> = { Charged_ID: 'Charged ID' };
+const ITEM_RENAMES: Record<string, string> = { Product_ID: 'Product ID', Product_name: 'Product name' };
+
+function renamed(data: JsonObject, renames: Record<string, string>): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(data)) out[renames[key] ?? key] = value;
+  return out;
+}
+
+/**
+ * A Charged event's data with CleverTap's key names (see CHARGED_RENAMES).
+ *
+ * @example
+ * chargedData({ Amount: 30, Charged_ID: 'SO-1', Items: [{ Product_ID: 'P-1' }] });
+ * // { Amount: 30, 'Charged ID': 'SO-1', Items: [{ 'Product ID': 'P-1' }] }
+ */
+export function chargedData(data: JsonObject): JsonObject {
+  const out = renamed(data, CHARGED_RENAMES);
+  if (Array.isArray(out.Items)) out.Items = out.Items.map((item) => (isObject(item) ? renamed(item, ITEM_RENAMES) : item));
+  return out;
+}
+
 /** Whether a value fits CleverTap's 512 bytes (text; other values as their JSON). */
 function tooLong(value: JsonValue): boolean {
   if (typeof value === 'string') return Buffer.byteLength(value) > MAX_VALUE_BYTES;
@@ -190,6 +217,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
   if (mapped !== undefined && mapped !== null && !isObject(mapped)) throw new PermanentError('CleverTap takes an event\'s evtData as an object; the blueprint mapped another value to evtData');
   // Contact information stays out of event data at any depth: a person's contact details
   // reach CleverTap from their identify only, into the profile's reserved keys.
-  const evtData = fitted(removeContactInfo(mapped ?? {}), 'evtData', ctx);
+  const data = removeContactInfo(mapped ?? {});
+  const evtData = fitted(evtName === 'Charged' ? chargedData(data) : data, 'evtData', ctx);
   return { type, identity, ts, evtName, evtData };
 }
