@@ -137,8 +137,9 @@ function uploadOutcomes(answer: UploadAnswer, request: RequestDescriptor, respon
  *   JSON object (a proxy's page): sent again;
  * - 429 ("Too many concurrent requests"): retried after Retry-After when given, as a rate limit;
  * - 401, 403: dead-lettered saying which config fields to check;
- * - 413, and 400 for several records: split (one record alone dead-lettered with CleverTap's words);
- * - 404 and other 4xx: dead-lettered with CleverTap's words;
+ * - 413: split (one record alone dead-lettered as too large);
+ * - 400, 404 and other 4xx: dead-lettered with CleverTap's words (a record CleverTap refuses
+ *   comes back in a 200's unprocessed list, so a 400 is the request's own problem);
  * - 408, 5xx: retried.
  *
  * @example
@@ -162,7 +163,9 @@ export function classifyCleverTap(response: VendorResponse, request: RequestDesc
     return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
   }
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `CleverTap refused the credentials (${answered(response)}): ${CREDENTIALS}` };
-  if (status === 413 || (status === 400 && several)) {
+  // A 400 is CleverTap's answer to the request itself ("Invalid parameter passed": a malformed
+  // body): a record it refuses comes back in a 200's unprocessed list instead, so no split.
+  if (status === 413) {
     if (several) return { status: 'split', reason: `CleverTap refused the upload (${answered(response)}): sending it in halves to find the record it refuses` };
     return { status: 'dead_letter', reason: `CleverTap refused this record alone as too large (${answered(response)}): leave its largest properties out with a pipeline transformation or the blueprint's exclude` };
   }

@@ -131,7 +131,7 @@ test('classify: unprocessed entries Signal cannot match split several records, d
   assert.equal(statusOf(classifyCleverTap(answer(200, '<html>proxy</html>'), one, ctx())), 'retry');
 });
 
-test('classify: 429 retried after Retry-After; 401/403 dead-lettered naming the config fields; 400 split or dead-lettered; 5xx retried; 404 names the region', () => {
+test('classify: 429 retried after Retry-After; 401/403 dead-lettered naming the config fields; 400 dead-lettered, 413 split; 5xx retried; 404 names the region', () => {
   const one = requestOf([ev('a')]);
   const several = requestOf([ev('a'), ev('b')]);
   const limited = classifyCleverTap(answer(429, { status: 'fail', error: 'Too many concurrent requests' }, { 'Retry-After': '2' }), one, ctx());
@@ -140,7 +140,7 @@ test('classify: 429 retried after Retry-After; 401/403 dead-lettered naming the 
   assert.equal(statusOf(refused), 'dead_letter');
   assert.match(reasonOf(refused), /^CleverTap refused the credentials \(HTTP 401: Invalid Credentials \(code 401\)\): check config\.account_id and config\.passcode .* config\.region/);
   assert.equal(statusOf(classifyCleverTap(answer(403, {}), one, ctx())), 'dead_letter');
-  assert.equal(statusOf(classifyCleverTap(answer(400, { status: 'fail', error: 'Bad request' }), several, ctx())), 'split');
+  assert.deepEqual(classifyCleverTap(answer(400, { status: 'fail', error: 'Bad request' }), several, ctx()), { status: 'dead_letter', reason: 'CleverTap refused the records (HTTP 400: Bad request)' });
   assert.deepEqual(classifyCleverTap(answer(400, { status: 'fail', error: 'Bad request' }), one, ctx()), { status: 'dead_letter', reason: 'CleverTap refused the record (HTTP 400: Bad request)' });
   assert.equal(statusOf(classifyCleverTap(answer(503, 'unavailable'), one, ctx())), 'retry');
   assert.equal(statusOf(classifyCleverTap(answer(500, {}), one, ctx())), 'retry');
