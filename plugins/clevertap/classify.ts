@@ -1,6 +1,8 @@
-// CleverTap's answers to POST /1/upload, as its docs describe them: 200 with `{ status,
-// processed, unprocessed: [...] }`, each unprocessed entry a record CleverTap refused with its
-// numeric code and error (API Errors: 509 event name mandatory, 512 invalid event structure,
+// CleverTap's answers to POST /1/upload, as its docs describe them and recorded answers show
+// them: 200 with `{ status: "success", processed, unprocessed: [...] }` — "success" even when no
+// record was processed — each unprocessed entry `{ status: "fail", code, error, record }`, the
+// error ending "Skipped record number : N" (from 1) and the record echoed as a JSON string; the
+// numeric codes (API Errors: 509 event name mandatory, 512 invalid event structure,
 // 513 restricted system event, 514–520 invalid profile values, 522 event properties limit,
 // 523 missing identity, 524 neither event nor profile, 525 timestamp not epoch, 526 objectId
 // invalid, 528 discarded event, 555 miscellaneous server error); 400 bad request; 401 invalid
@@ -73,15 +75,37 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** CleverTap's words for a refused record's position, 1-based: "… Skipped record number : 2". */
+const RECORD_NUMBER = /Skipped record number\s*:\s*(\d+)/i;
+
+/** An echoed record: an object, or (as CleverTap answers) the record as a JSON string. */
+function echoedRecord(value: unknown): unknown {
+  if (typeof value !== 'string') return value !== null && typeof value === 'object' ? value : undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The positions an unprocessed entry names: its `index` when it gives one, else every record
- * equal to the `record` it echoes (the same record twice in a request: both).
+ * The positions an unprocessed entry names: its `index` when it gives one, else the record
+ * number its error states ("Skipped record number : 2", counted from 1), else every record
+ * equal to the `record` it echoes (CleverTap echoes it as a JSON string; the same record twice
+ * in a request: both).
  */
 function positionsOf(entry: Record<string, unknown>, records: JsonValue[]): number[] {
   const index = entry.index;
   if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < records.length) return [index];
-  if (entry.record !== undefined && entry.record !== null && typeof entry.record === 'object') {
-    const wanted = canonical(entry.record);
+  const number = typeof entry.error === 'string' ? RECORD_NUMBER.exec(entry.error) : null;
+  if (number) {
+    const position = Number(number[1]) - 1;
+    if (position >= 0 && position < records.length) return [position];
+  }
+  const echoed = echoedRecord(entry.record);
+  if (echoed !== undefined) {
+    const wanted = canonical(echoed);
     return records.flatMap((record, i) => (canonical(record) === wanted ? [i] : []));
   }
   return [];
@@ -90,7 +114,8 @@ function positionsOf(entry: Record<string, unknown>, records: JsonValue[]): numb
 /** An unprocessed entry's outcome: 555 tried again, the other codes dead-lettered with CleverTap's words. */
 function outcomeOf(entry: Record<string, unknown>): EventOutcome {
   const code = typeof entry.code === 'number' ? entry.code : Number(entry.code);
-  const error = typeof entry.error === 'string' && entry.error.trim() !== '' ? entry.error.trim() : undefined;
+  // CleverTap's error without its "Skipped record number : N" (the event's own position says it).
+  const error = typeof entry.error === 'string' && entry.error.replace(RECORD_NUMBER, '').trim() !== '' ? entry.error.replace(RECORD_NUMBER, '').trim().replace(/[.\s]+$/, '') : undefined;
   const meaning = Number.isFinite(code) ? RECORD_CODES[code] : undefined;
   const words = [Number.isFinite(code) ? `code ${code}` : undefined, error ?? meaning].filter((part) => part !== undefined).join(': ');
   const reason = `CleverTap did not process the record (${words || 'no reason given'})${error !== undefined && meaning !== undefined && !meaning.toLowerCase().startsWith(error.toLowerCase()) ? ` — ${meaning}` : ''}`;
@@ -130,8 +155,8 @@ function uploadOutcomes(answer: UploadAnswer, request: RequestDescriptor, respon
 
 /**
  * CleverTap's answers to an upload:
- * - 2xx with its JSON: the records `unprocessed` names (by `index`, else by the `record` it
- *   echoes) each get their outcome — code 555 tried again, the other codes dead-lettered with
+ * - 2xx with its JSON: the records `unprocessed` names (by the record number its error states,
+ *   else by the `record` it echoes) each get their outcome — code 555 tried again, the other codes dead-lettered with
  *   CleverTap's code and error; the rest delivered. `status: "fail"` naming no record: several
  *   records split to find the one refused, one dead-lettered. A 2xx whose body is text but no
  *   JSON object (a proxy's page): sent again;
@@ -143,8 +168,8 @@ function uploadOutcomes(answer: UploadAnswer, request: RequestDescriptor, respon
  * - 408, 5xx: retried.
  *
  * @example
- * classifyCleverTap({ status: 200, headers: {}, body: '…', json: { status: 'partial', processed: 1, unprocessed: [{ status: 'fail', code: 509, error: 'Event name is mandatory', record: { … } }] } }, request, ctx);
- * // { perEvent: { 'msg-2': { status: 'dead_letter', reason: 'CleverTap did not process the record (code 509: Event name is mandatory) — event name mandatory' } } }
+ * classifyCleverTap({ status: 200, headers: {}, body: '…', json: { status: 'success', processed: 1, unprocessed: [{ status: 'fail', code: 516, error: 'Profile data is incorrect. Phone number is not valid.Skipped record number : 2', record: '{ … }' }] } }, request, ctx);
+ * // { perEvent: { 'msg-2': { status: 'dead_letter', reason: 'CleverTap did not process the record (code 516: Profile data is incorrect. Phone number is not valid) — Phone number invalid (E.164 required)' } } }
  */
 export function classifyCleverTap(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
   const status = response.status;

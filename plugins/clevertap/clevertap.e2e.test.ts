@@ -72,11 +72,12 @@ describe('CleverTap', () => {
 
   test('a 200 whose unprocessed list names one record dead-letters exactly that event with CleverTap\'s code; the others are delivered and not sent again', async () => {
     const { site, integrationId } = await installed('CleverTap partial');
-    // CleverTap's answer names the refused record by echoing it (the records of user-b only).
+    // CleverTap's answer as it gives it: "success", and the refused record (user-b's) by its
+    // number from 1 in the error, echoed as a JSON string.
     sim.setDefault('POST', '/1/upload', (request) => {
       const d = ((request.json ?? {}) as { d?: Array<Record<string, unknown>> }).d ?? [];
-      const bad = d.filter((r) => r.identity === 'user-b');
-      return { status: 200, body: { status: bad.length > 0 ? 'partial' : 'success', processed: d.length - bad.length, unprocessed: bad.map((record) => ({ status: 'fail', code: 513, error: 'Raised a restricted system event', record })) } };
+      const bad = d.flatMap((record, i) => (record.identity === 'user-b' ? [{ record, number: i + 1 }] : []));
+      return { status: 200, body: { status: 'success', processed: d.length - bad.length, unprocessed: bad.map(({ record, number }) => ({ status: 'fail', code: 513, error: `Raised a restricted system event. Skipped record number : ${number}`, record: JSON.stringify(record) })) } };
     });
     const res = await fetch(`${signal.collectUrl}/v1/batch`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}` },
@@ -105,11 +106,11 @@ describe('CleverTap', () => {
 
   test('refused credentials (401, us1 region) dead-letter at once naming account_id, passcode and region; an anonymous visitor\'s event is dead-lettered saying why, never sent', async () => {
     const us = await installed('CleverTap US', { region: 'us1' });
-    sim.script('POST', '/us1/1/upload', [reply.unauthorized({ status: 'fail', error: 'Invalid Credentials', code: 401 })]);
+    sim.script('POST', '/us1/1/upload', [reply.unauthorized({ status: 'fail', error: 'Account ID is not valid', code: 401 })]);
     await browser(us.site.key, { type: 'track', event: 'Bad Key', userId: 'user-8', messageId: 'ct-401' });
     const refused = await waitForDeadLetter(signal, us.integrationId, 'ct-401');
     assert.equal(refused.attempts, 1);
-    assert.match(refused.reason, /^CleverTap refused the credentials \(HTTP 401: Invalid Credentials \(code 401\)\): check config\.account_id and config\.passcode .*config\.region/);
+    assert.match(refused.reason, /^CleverTap refused the credentials \(HTTP 401: Account ID is not valid \(code 401\)\): check config\.account_id and config\.passcode .*config\.region/);
     assert.equal(sim.requests({ path: '/us1/1/upload' })[0]!.headers['x-clevertap-account-id'], ACCOUNT);
 
     await browser(us.site.key, { type: 'track', event: 'Anonymous Browse', messageId: 'ct-anonymous-1' });
@@ -130,7 +131,7 @@ describe('CleverTap', () => {
     const [skipped] = await deletePerson(signal, site.id, { anonymousId: VISITOR });
     assert.equal(skipped!.status, 'skipped');
 
-    sim.setDefault('POST', '/1/delete/profiles.json', { status: 401, body: { status: 'fail', error: 'Invalid Credentials' } });
+    sim.setDefault('POST', '/1/delete/profiles.json', { status: 401, body: { status: 'fail', error: 'Account ID is not valid', code: 401 } });
     const [refused] = await deletePerson(signal, site.id, { userId: 'u-forget-2' });
     assert.equal(refused!.status, 'failed');
     assert.match(String(refused!.message), /^HTTP 401: CleverTap refused the credentials for the deletion/);

@@ -120,6 +120,25 @@ test('classify: 200 success delivered; unprocessed entries per event by index or
   assert.equal(perEventOf(byIndex).b, undefined, 'b delivered');
 });
 
+test('classify: CleverTap\'s recorded answer — status success, records refused named by "Skipped record number : N" and echoed as JSON strings', () => {
+  const request = requestOf([profile('p1'), profile('p2'), ev('e3')]);
+  const recorded = {
+    status: 'success', processed: 1,
+    unprocessed: [
+      { status: 'fail', code: 516, error: 'Profile data is incorrect. Phone number is not valid.Skipped record number : 1', record: '{ "identity" : "u-p1" , "ts" : 1711296000 , "type" : "profile" , "profileData" : { "plan" : "pro"}}' },
+      { status: 'fail', code: 523, error: "'identity' or 'fbId' or 'gpId' or 'objectId' is necessary under 120 chars to identify the user. Skipped record number : 3", record: '{ "identity" : "" }' },
+    ],
+  };
+  assert.deepEqual(perEventOf(classifyCleverTap(answer(200, recorded), request, ctx())), {
+    p1: { status: 'dead_letter', reason: 'CleverTap did not process the record (code 516: Profile data is incorrect. Phone number is not valid) — Phone number invalid (E.164 required)' },
+    e3: { status: 'dead_letter', reason: "CleverTap did not process the record (code 523: 'identity' or 'fbId' or 'gpId' or 'objectId' is necessary under 120 chars to identify the user) — missing identity" },
+  });
+  // Without a record number, the echoed JSON string names the record, whatever its spacing and key order.
+  const echoed = { status: 'success', processed: 2, unprocessed: [{ status: 'fail', code: 555, error: 'Miscellaneous server error', record: '{ "type" : "profile" , "ts" : 1711296000 , "identity" : "u-p2" , "profileData" : { "plan" : "pro"}}' }] };
+  assert.deepEqual(perEventOf(classifyCleverTap(answer(200, echoed), request, ctx())), { p2: { status: 'retry', reason: 'CleverTap did not process the record (code 555: Miscellaneous server error)' } });
+  assert.deepEqual(classifyCleverTap(answer(200, clevertap.successAnswer!.body), request, ctx()), { status: 'delivered' });
+});
+
 test('classify: unprocessed entries Signal cannot match split several records, dead-letter one; a fail naming none the same; a 2xx not JSON retried', () => {
   const several = requestOf([ev('a'), ev('b')]);
   const unmatched = classifyCleverTap(answer(200, { status: 'fail', processed: 1, unprocessed: [{ code: 512, error: 'Invalid event structure' }] }), several, ctx());
@@ -136,9 +155,9 @@ test('classify: 429 retried after Retry-After; 401/403 dead-lettered naming the 
   const several = requestOf([ev('a'), ev('b')]);
   const limited = classifyCleverTap(answer(429, { status: 'fail', error: 'Too many concurrent requests' }, { 'Retry-After': '2' }), one, ctx());
   assert.deepEqual(limited, { status: 'retry', reason: 'CleverTap refused the request for its limit of concurrent requests (HTTP 429: Too many concurrent requests)', retryAfterMs: 2000 });
-  const refused = classifyCleverTap(answer(401, { status: 'fail', error: 'Invalid Credentials', code: 401 }), several, ctx());
+  const refused = classifyCleverTap(answer(401, { status: 'fail', error: 'Account ID is not valid', code: 401 }), several, ctx());
   assert.equal(statusOf(refused), 'dead_letter');
-  assert.match(reasonOf(refused), /^CleverTap refused the credentials \(HTTP 401: Invalid Credentials \(code 401\)\): check config\.account_id and config\.passcode .* config\.region/);
+  assert.match(reasonOf(refused), /^CleverTap refused the credentials \(HTTP 401: Account ID is not valid \(code 401\)\): check config\.account_id and config\.passcode .* config\.region/);
   assert.equal(statusOf(classifyCleverTap(answer(403, {}), one, ctx())), 'dead_letter');
   assert.deepEqual(classifyCleverTap(answer(400, { status: 'fail', error: 'Bad request' }), several, ctx()), { status: 'dead_letter', reason: 'CleverTap refused the records (HTTP 400: Bad request)' });
   assert.deepEqual(classifyCleverTap(answer(400, { status: 'fail', error: 'Bad request' }), one, ctx()), { status: 'dead_letter', reason: 'CleverTap refused the record (HTTP 400: Bad request)' });

@@ -44,7 +44,7 @@ export default definePlugin({
   map: (payload, event, ctx) => fitRecord(payload, event, ctx),
   send: buildRequests,
   classify: classifyCleverTap,
-  // CleverTap's upload answer with every record processed (Upload Events: status, processed, unprocessed).
-  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { status: 'success', processed: 2, unprocessed: [] } },
+  // CleverTap's upload answer with every record processed, as it answers it (content type included).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json;charset=utf-8' }, body: { status: 'success', processed: 2, unprocessed: [] } },
   forgetPerson,
 });
