@@ -21,7 +21,7 @@ export const RECORD_CODES: Record<number, string> = {
   518: 'education status invalid',
   519: 'marital status invalid',
   520: 'age invalid',
-  522: 'event properties limit exceeded',
+  522: 'event properties limit exceeded (100 properties an event by default, set per account: leave some out with the blueprint\'s exclude)',
   523: 'missing identity',
   524: 'data neither event nor profile',
   525: 'timestamp not in UNIX epoch format',
@@ -127,11 +127,18 @@ function uploadOutcomes(answer: UploadAnswer, request: RequestDescriptor, respon
   const records = recordsOf(request);
   const entries = Array.isArray(answer.unprocessed) ? answer.unprocessed.filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object' && !Array.isArray(e)) : [];
   const failed = String(answer.status ?? '').toLowerCase() === 'fail';
+  // CleverTap's count of the records it processed, when it gives one: records it neither
+  // processed nor named as unprocessed are not counted delivered on a guess.
+  const processed = typeof answer.processed === 'number' && Number.isInteger(answer.processed) && answer.processed >= 0 ? answer.processed : undefined;
   if (entries.length === 0) {
     // A failure naming no record: CleverTap refused the request itself.
     if (failed) {
       if (request.eventIds.length > 1) return { status: 'split', reason: `CleverTap refused the upload (${answered(response)}) without naming a record: sending it in halves to find it` };
       return { status: 'dead_letter', reason: `CleverTap refused the upload (${answered(response)})` };
+    }
+    if (processed !== undefined && processed < records.length) {
+      if (request.eventIds.length > 1) return { status: 'split', reason: `CleverTap processed ${processed} of ${records.length} records and named none it did not (${answered(response)}): sending the request in halves to find them` };
+      return { status: 'dead_letter', reason: `CleverTap did not process the record and gave no reason (${answered(response)})` };
     }
     return { status: 'delivered' };
   }
@@ -145,6 +152,11 @@ function uploadOutcomes(answer: UploadAnswer, request: RequestDescriptor, respon
       if (id !== undefined && perEvent[id] === undefined) perEvent[id] = outcomeOf(entry);
     }
   }
+  // Records neither processed (by CleverTap's count) nor named: CleverTap left some out unsaid.
+  const unaccounted = processed === undefined ? 0 : records.length - processed - Object.keys(perEvent).length;
+  if (unnamed === 0 && unaccounted > 0 && request.eventIds.length > 1) {
+    return { status: 'split', reason: `CleverTap processed ${processed} of ${records.length} records and named ${Object.keys(perEvent).length} it did not: sending the request in halves to find the ${unaccounted} it left unsaid` };
+  }
   if (unnamed > 0) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `CleverTap did not process ${entries.length} of ${records.length} records and ${unnamed === entries.length ? 'named none of them' : `named ${entries.length - unnamed}`} in a way Signal can match: sending the request in halves to find ${unnamed === 1 ? 'it' : 'them'}` };
     const only = request.eventIds[0];
@@ -157,8 +169,9 @@ function uploadOutcomes(answer: UploadAnswer, request: RequestDescriptor, respon
  * CleverTap's answers to an upload:
  * - 2xx with its JSON: the records `unprocessed` names (by the record number its error states,
  *   else by the `record` it echoes) each get their outcome — code 555 tried again, the other codes dead-lettered with
- *   CleverTap's code and error; the rest delivered. `status: "fail"` naming no record: several
- *   records split to find the one refused, one dead-lettered. A 2xx whose body is text but no
+ *   CleverTap's code and error; the rest delivered. `status: "fail"` naming no record, or fewer
+ *   records `processed` than sent and not named: several records split to find the ones left
+ *   out, one dead-lettered. A 2xx whose body is text but no
  *   JSON object (a proxy's page): sent again;
  * - 429 ("Too many concurrent requests"): retried after Retry-After when given, as a rate limit;
  * - 401, 403: dead-lettered saying which config fields to check;

@@ -82,6 +82,11 @@ test('mapping: an anonymous visitor\'s event is dead-lettered saying why; page v
   assert.ok(long.warnings.some((w) => /evtData\.note left out: .*512-byte/.test(w)));
 });
 
+test('mapping: a userId of 120 characters or more is dead-lettered (CleverTap takes an identity "under 120 chars", code 523); 119 is sent', () => {
+  assert.match(errorOf(browserEvent({ userId: 'u'.repeat(120) })), /the userId has 120 characters and CleverTap takes an identity only under 120 \(code 523\)/);
+  assert.equal(recordOf(browserEvent({ userId: 'é'.repeat(119) })).identity, 'é'.repeat(119));
+});
+
 test('genderOf and dobOf', () => {
   assert.equal(genderOf('M'), 'M');
   assert.equal(genderOf(' Male '), 'M');
@@ -98,6 +103,11 @@ test('send: POST /1/upload of the region, records in order in d, the credentials
   assert.equal(clevertap.send([ev('e1')], ctx({ region: 'in1' }))[0]!.url, 'https://in1.api.clevertap.com/1/upload');
   assert.equal(apiBaseOf({ region: 'mec1' }), 'https://mec1.api.clevertap.com');
   assert.equal(apiBaseOf({}), 'https://eu1.api.clevertap.com');
+  // Europe at the host CleverTap's Region table gives it.
+  assert.equal(clevertap.send([ev('e1')], ctx({ region: 'eu' }))[0]!.url, 'https://api.clevertap.com/1/upload');
+  const euDeletion = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ region: 'eu' }));
+  assert.ok('url' in euDeletion);
+  assert.equal(euDeletion.url, 'https://api.clevertap.com/1/delete/profiles.json');
   assert.equal(clevertap.send([ev('e1')], ctx({ passcode: ` ${PASSCODE}\n` }))[0]!.headers!['X-CleverTap-Passcode'], PASSCODE);
   const many = Array.from({ length: MAX_RECORDS + 5 }, (_, i) => ev(`e${i}`));
   const split = clevertap.send(many, ctx());
@@ -136,7 +146,29 @@ test('classify: CleverTap\'s recorded answer — status success, records refused
   // Without a record number, the echoed JSON string names the record, whatever its spacing and key order.
   const echoed = { status: 'success', processed: 2, unprocessed: [{ status: 'fail', code: 555, error: 'Miscellaneous server error', record: '{ "type" : "profile" , "ts" : 1711296000 , "identity" : "u-p2" , "profileData" : { "plan" : "pro"}}' }] };
   assert.deepEqual(perEventOf(classifyCleverTap(answer(200, echoed), request, ctx())), { p2: { status: 'retry', reason: 'CleverTap did not process the record (code 555: Miscellaneous server error)' } });
-  assert.deepEqual(classifyCleverTap(answer(200, clevertap.successAnswer!.body), request, ctx()), { status: 'delivered' });
+  assert.deepEqual(classifyCleverTap(answer(200, clevertap.successAnswer!.body), requestOf([profile('p1'), ev('e2')]), ctx()), { status: 'delivered' });
+});
+
+test('classify: an answer as CleverTap gave it in 2024 — status fail, the record echoed as an object, "ErrorCode: 513 - … Skipped record number : 2"', () => {
+  const request = requestOf([ev('a'), ev('b', 'u-b', { evtName: 'Web Page Viewed' }), ev('c')]);
+  const answered = { status: 'fail', processed: 2, unprocessed: [{ status: 'fail', code: 513, error: 'Event Name is incorrect. ErrorCode: 513 - Trying to raise a restricted system event. Skipped record number : 2', record: { evtData: {}, evtName: 'Web Page Viewed', identity: 'u-b', type: 'event' } }] };
+  assert.deepEqual(perEventOf(classifyCleverTap(answer(200, answered), request, ctx())), {
+    b: { status: 'dead_letter', reason: 'CleverTap did not process the record (code 513: Event Name is incorrect. ErrorCode: 513 - Trying to raise a restricted system event) — raised a restricted system event (CleverTap reserves this event name)' },
+  });
+});
+
+test('classify: records CleverTap neither processed (by its count) nor named are never counted delivered', () => {
+  const request = requestOf([ev('a'), ev('b'), ev('c')]);
+  // processed 1 and one named: one record is unaccounted for, so the request is split to find it.
+  const short = classifyCleverTap(answer(200, { status: 'success', processed: 1, unprocessed: [{ status: 'fail', code: 509, error: 'Event name is mandatory. Skipped record number : 1' }] }), request, ctx());
+  assert.equal(statusOf(short), 'split');
+  assert.match(reasonOf(short), /processed 1 of 3 records and named 1/);
+  assert.equal(statusOf(classifyCleverTap(answer(200, { status: 'success', processed: 0, unprocessed: [] }), request, ctx())), 'split');
+  const one = classifyCleverTap(answer(200, { status: 'success', processed: 0, unprocessed: [] }), requestOf([ev('a')]), ctx());
+  assert.equal(statusOf(one), 'dead_letter');
+  assert.match(reasonOf(one), /did not process the record and gave no reason/);
+  // The counts adding up: the named record dead-lettered, the others delivered (not sent again).
+  assert.deepEqual(Object.keys(perEventOf(classifyCleverTap(answer(200, { status: 'success', processed: 2, unprocessed: [{ status: 'fail', code: 509, error: 'Event name is mandatory. Skipped record number : 3' }] }), request, ctx()))), ['c']);
 });
 
 test('classify: unprocessed entries Signal cannot match split several records, dead-letter one; a fail naming none the same; a 2xx not JSON retried', () => {
@@ -174,7 +206,7 @@ test('config: the schema requires the credentials and a known region; white spac
   const ajv = createConfigAjv();
   const validate = ajv.compile(clevertap.config);
   assert.equal(validate({ account_id: ACCOUNT, passcode: PASSCODE, region: 'sg1' }), true);
-  assert.equal(validate({ account_id: ACCOUNT, passcode: PASSCODE, region: 'eu' }), false);
+  assert.equal(validate({ account_id: ACCOUNT, passcode: PASSCODE, region: 'eu2' }), false);
   assert.equal(validate({ account_id: ACCOUNT, region: 'eu1' }), false);
   assert.deepEqual(validateCleverTapConfig({ account_id: ACCOUNT, passcode: 'abc def', region: 'eu1' }), [{ field: 'passcode', message: 'holds white space or a line break (copied with the text around it?): give the Passcode alone' }]);
   assert.deepEqual(validateCleverTapConfig({ account_id: ACCOUNT, passcode: ` ${PASSCODE}\n`, region: 'eu1' }), []);

@@ -2,15 +2,30 @@
 // schema cannot make (validateCleverTapConfig), and the settings the mapping, the requests and
 // the deletions read from it. A CleverTap account (project) lives in one region, and its API is
 // that region's host: `<region>.api.clevertap.com` (CleverTap: Common API Components, Region).
+// Europe, CleverTap's default region, has two hosts: `api.clevertap.com` in that Region table,
+// `eu1.api.clevertap.com` in CleverTap's own Node.js library and Segment destination; both are
+// offered (`eu` and `eu1`).
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * CleverTap's regions, by the prefix of their API host (CleverTap: Common API Components;
  * its Node.js server library names the same six): Europe (eu1, the default for most accounts),
- * India (in1), Singapore (sg1), United States (us1), Indonesia (aps3), Middle East/UAE (mec1).
+ * India (in1), Singapore (sg1), United States (us1), Indonesia (aps3), Middle East/UAE (mec1);
+ * and `eu`, Europe at the host CleverTap's Region table gives it, `api.clevertap.com`.
  */
-export const REGIONS = ['eu1', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const;
+export const REGIONS = ['eu1', 'eu', 'in1', 'sg1', 'us1', 'aps3', 'mec1'] as const;
 export type Region = (typeof REGIONS)[number];
+
+/** The API host of each region. */
+const HOSTS: Record<Region, string> = {
+  eu1: 'eu1.api.clevertap.com',
+  eu: 'api.clevertap.com',
+  in1: 'in1.api.clevertap.com',
+  sg1: 'sg1.api.clevertap.com',
+  us1: 'us1.api.clevertap.com',
+  aps3: 'aps3.api.clevertap.com',
+  mec1: 'mec1.api.clevertap.com',
+};
 
 /** The integration's config as the catalog shows it; `validateCleverTapConfig` checks the rest. */
 export const CONFIG_SCHEMA: ConfigSchema = {
@@ -29,9 +44,9 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     region: {
       type: 'string', title: 'Region',
-      description: 'The region of the CleverTap account, as its dashboard URL shows it (eu1.dashboard.clevertap.com is eu1): requests go to <region>.api.clevertap.com. The credentials are refused in another region.',
+      description: 'The region of the CleverTap account, as its dashboard URL shows it (eu1.dashboard.clevertap.com is eu1): requests go to <region>.api.clevertap.com. Europe has two hosts: eu1.api.clevertap.com (eu1, as CleverTap\'s Node.js library uses it) and api.clevertap.com (eu, as CleverTap\'s Region table gives it). The credentials are refused in another region.',
       enum: [...REGIONS],
-      enumLabels: ['Europe (eu1.api.clevertap.com)', 'India (in1.api.clevertap.com)', 'Singapore (sg1.api.clevertap.com)', 'United States (us1.api.clevertap.com)', 'Indonesia (aps3.api.clevertap.com)', 'Middle East, UAE (mec1.api.clevertap.com)'],
+      enumLabels: ['Europe (eu1.api.clevertap.com)', 'Europe (api.clevertap.com)', 'India (in1.api.clevertap.com)', 'Singapore (sg1.api.clevertap.com)', 'United States (us1.api.clevertap.com)', 'Indonesia (aps3.api.clevertap.com)', 'Middle East, UAE (mec1.api.clevertap.com)'],
       default: 'eu1',
     },
     default_country_code: {
@@ -52,6 +67,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
  *
  * @example
  * regionOf({ region: 'in1' }); // 'in1'
+ * regionOf({ region: 'eu' });  // 'eu'
  * regionOf({});                // 'eu1'
  */
 export function regionOf(config: Record<string, JsonValue>): Region {
@@ -64,9 +80,10 @@ export function regionOf(config: Record<string, JsonValue>): Region {
  *
  * @example
  * apiBaseOf({ region: 'us1' }); // 'https://us1.api.clevertap.com'
+ * apiBaseOf({ region: 'eu' });  // 'https://api.clevertap.com'
  */
 export function apiBaseOf(config: Record<string, JsonValue>): string {
-  return `https://${regionOf(config)}.api.clevertap.com`;
+  return `https://${HOSTS[regionOf(config)]}`;
 }
 
 /**

@@ -16,8 +16,11 @@ export type RecordType = (typeof RECORD_TYPES)[number];
 export const MAX_KEY_LENGTH = 120;
 /** CleverTap: event property values and profile attribute values "are limited to 512 bytes". */
 export const MAX_VALUE_BYTES = 512;
-/** CleverTap's identity is a profile attribute like any: its value is held to the same 512 bytes. */
-export const MAX_IDENTITY_BYTES = 512;
+/**
+ * CleverTap refuses an identity of 120 characters or more: "'identity' or 'fbId' or 'gpId' or
+ * 'objectId' is necessary under 120 chars to identify the user" (code 523, as its answers word it).
+ */
+export const MAX_IDENTITY_LENGTH = 119;
 
 /**
  * Profile keys the site's traits never set: the identity (set from the userId only) and
@@ -47,7 +50,8 @@ function identityOf(payload: JsonObject, what: string): string {
   if (text === '' || !usableId(text)) {
     throw new PermanentError(`CleverTap needs the user's identity for every ${what}, and this event has none (userId ${JSON.stringify(value ?? null)}: an anonymous visitor's, or a placeholder). Signal sends CleverTap identified users only; the visitor's later events after an identify are sent`);
   }
-  if (Buffer.byteLength(text) > MAX_IDENTITY_BYTES) throw new PermanentError(`the userId has ${Buffer.byteLength(text)} bytes and CleverTap takes values of at most ${MAX_IDENTITY_BYTES}`);
+  const length = [...text].length;
+  if (length > MAX_IDENTITY_LENGTH) throw new PermanentError(`the userId has ${length} characters and CleverTap takes an identity only under 120 (code 523): CleverTap would refuse this ${what}`);
   return text;
 }
 
