@@ -9,7 +9,7 @@ export default definePlugin({
   id: 'clevertap',
   name: 'CleverTap',
   category: 'cdp',
-  description: 'Server-side profiles and events to CleverTap (customer engagement and retention) through its upload API (POST /1/upload, up to 1,000 records a request): identify traits to user profiles (Name, Email, Phone in E.164, Gender, DOB as CleverTap reads them), track events to events with their properties, Order Completed to the Charged event with its Items; users named by the userId as identity; per-record outcomes from CleverTap\'s unprocessed list; the six regions (eu1, in1, sg1, us1, aps3, mec1); person deletions through the Delete User Profile API.',
+  description: 'Server-side profiles and events to CleverTap (customer engagement and retention) through its upload API (POST /1/upload, up to 1,000 records a request): identify traits to user profiles (Name, Email, Phone in E.164, Gender, DOB as CleverTap reads them), track events to events with their properties, Order Completed to the Charged event with its Items; users named by the userId as identity; per-record outcomes from CleverTap\'s unprocessed list; the six regions (eu1, in1, sg1, us1, aps3, mec1; Europe also at api.clevertap.com as eu); person deletions through the Delete User Profile API.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
