@@ -60,6 +60,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/pendo' },
   { plugin: './plugins/moengage' },
   { plugin: './plugins/sendgrid' },
+  { plugin: './plugins/clevertap' },
 ];
 
 export default plugins;
