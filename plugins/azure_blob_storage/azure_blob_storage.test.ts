@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
+import { redactRequest, secretValuesOf } from '../../core/delivery/redact.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
-import azure, { BLOB_SERVICE_VERSION, blobNameOf, blobUrl, canonicalizedHeaders, canonicalizedResource, classifyPutBlob, MAX_BYTES, MAX_EVENTS, sasProblem, signBlobRequest, storageError, stringToSign, validateAzureBlobConfig } from './index.ts';
+import azure, { azureBlobConfigWarnings, BLOB_SERVICE_VERSION, blobNameOf, blobUrl, canonicalizedHeaders, canonicalizedResource, classifyPutBlob, MAX_BYTES, MAX_EVENTS, sasProblem, signBlobRequest, storageError, stringToSign, validateAzureBlobConfig } from './index.ts';
 
 const NOW = Date.parse('2024-03-24T16:05:09.000Z');
 // Azurite's documented development key (public, not a secret): a base64 account key.
@@ -247,4 +248,24 @@ test('validateConfig: account and container names by Azure\'s rules, one credent
   assert.match(problems({ endpoint: `https://acmeevents.blob.core.windows.net/?${SAS}` })[0]!, /^endpoint must be the blob service's URL without a query/);
   assert.match(problems({ prefix: 'signal//events' })[0]!, /^prefix must not have empty/);
   assert.match(problems({ prefix: 'signal./events' })[0]!, /^prefix must not have a segment ending with a dot/);
+});
+
+test('SAS: the signature never reaches the delivery log or a preview, also when the portal\'s token has raw colons', () => {
+  const portal = 'sp=cw&st=2024-03-24T08:00:00Z&se=2030-03-24T16:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=Qk3bUr%2FX1a9Zb4%2BlP0o8f2yQb0vXyF9l5l0GJzZJk9E%3D';
+  for (const token of [SAS, portal, `?${portal}`]) {
+    const base = { account: 'acmeevents', container: 'signal-events', sas_token: token };
+    const signed = signBlobRequest(azure.send([mapped('m-1')], ctx({}, 'default', base))[0]!, ctx({}, 'default', base));
+    const logged = JSON.stringify(redactRequest(signed, secretValuesOf([token])));
+    assert.ok(!logged.includes('Qk3bUr'), logged);
+    assert.ok(!logged.includes('X1a9Zb4'), logged);
+  }
+});
+
+test('configWarnings: a SAS token expiring within 30 days, purely by now', () => {
+  const base = { account: 'acmeevents', container: 'signal-events', sas_token: SAS };
+  const before = Date.parse('2029-12-25T00:00:00Z');
+  assert.deepEqual(azureBlobConfigWarnings(base, before), [{ field: 'sas_token', message: 'expires at 2030-01-01T00:00:00.000Z (in 7 days): from then on every write is refused (403 AuthenticationFailed) and dead-lettered; generate a new token and store it in a new revision before' }]);
+  assert.deepEqual(azureBlobConfigWarnings(base, NOW), []);
+  assert.deepEqual(azureBlobConfigWarnings(CONFIG, before), [], 'no expiry with Shared Key');
+  assert.deepEqual(azure.configWarnings?.(base, before), azureBlobConfigWarnings(base, before));
 });

@@ -234,3 +234,24 @@ export function validateAzureBlobConfig(config: Record<string, JsonValue>, now =
   problems.push(...privateTargetsProblems(config, 'azurite'));
   return problems;
 }
+
+/** How long before a SAS token's expiry the catalog starts warning, in ms (30 days). */
+export const SAS_EXPIRY_WARNING_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Warnings that depend on the time: a SAS token expiring within 30 days (every write is refused
+ * with 403 AuthenticationFailed from then on). Pure: the same config and `now` give the same
+ * warnings.
+ *
+ * @example
+ * azureBlobConfigWarnings({ sas_token: 'sv=…&se=2024-04-01T00:00:00Z&sig=…' }, Date.parse('2024-03-24T00:00:00Z'));
+ * // [{ field: 'sas_token', message: 'expires at 2024-04-01T00:00:00.000Z (in 8 days): …' }]
+ */
+export function azureBlobConfigWarnings(config: Record<string, JsonValue>, now: number): ConfigProblem[] {
+  const credential = credentialOf(config);
+  if (credential.kind !== 'sas') return [];
+  const expiry = Date.parse(new URLSearchParams(credential.token).get('se') ?? '');
+  if (!Number.isFinite(expiry) || expiry <= now || expiry - now > SAS_EXPIRY_WARNING_MS) return [];
+  const days = Math.ceil((expiry - now) / (24 * 60 * 60 * 1000));
+  return [{ field: 'sas_token', message: `expires at ${new Date(expiry).toISOString()} (in ${days} day${days === 1 ? '' : 's'}): from then on every write is refused (403 AuthenticationFailed) and dead-lettered; generate a new token and store it in a new revision before` }];
+}

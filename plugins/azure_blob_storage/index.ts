@@ -1,10 +1,10 @@
 import { ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveRecord, definePlugin, type JsonObject } from '../../core/sdk/index.ts';
 import { blobRequests } from './blob-request.ts';
 import { classifyPutBlob } from './classify.ts';
-import { CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, text, validateAzureBlobConfig } from './config.ts';
+import { azureBlobConfigWarnings, CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, text, validateAzureBlobConfig } from './config.ts';
 import { signBlobRequest } from './shared-key.ts';
 
-export { credentialOf, sasProblem, serviceUrl, validateAzureBlobConfig, MAX_BYTES, MAX_EVENTS } from './config.ts';
+export { azureBlobConfigWarnings, credentialOf, sasProblem, serviceUrl, validateAzureBlobConfig, MAX_BYTES, MAX_EVENTS } from './config.ts';
 export { classifyPutBlob } from './classify.ts';
 export { storageError } from './azure-error.ts';
 export { BLOB_SERVICE_VERSION, blobNameOf, blobRequests, blobUrl } from './blob-request.ts';
@@ -33,6 +33,7 @@ export default definePlugin({
   signal: '^0.1.0',
   config: CONFIG_SCHEMA,
   validateConfig: (config) => validateAzureBlobConfig(config),
+  configWarnings: azureBlobConfigWarnings,
   variants: {
     default: { description: 'Every event as one flat record (ids, times, page, campaign, device, consent, properties): email and phone as SHA-256, no other contact information.', blueprint: 'azure_blob_storage/default.yaml' },
     retail: { description: 'The default record, and for Segment\'s and GA4\'s ecommerce events typed commerce columns (order_id, revenue, value, currency, products, query) under the ecommerce spec\'s names.', blueprint: 'azure_blob_storage/retail.yaml' },
