@@ -233,7 +233,8 @@ test('validateConfig: account and container names by Azure\'s rules, one credent
   assert.deepEqual(problems({ sas_token: SAS }), ['account_key must be empty when sas_token is given: give one credential (the SAS token is the narrower)']);
   assert.deepEqual(problems({ account_key: 'DefaultEndpointsProtocol=https;AccountName=acmeevents;AccountKey=abc==' }), ['account_key is not an access key: give the key alone as the portal shows it (base64, e.g. 88 characters ending in ==), not the connection string']);
   const sas = (token: string) => problems({ account_key: undefined as unknown as JsonValue, sas_token: token });
-  assert.match(sas(SAS.replace('sp=cw', 'sp=c'))[0]!, /^sas_token allows sp=c: it needs Create \(c\) and Write \(w\)/);
+  assert.match(sas(SAS.replace('sp=cw', 'sp=c'))[0]!, /^sas_token allows sp=c: it needs Write \(w\), best with Create \(sp=cw\) — Create alone writes only new blobs/);
+  assert.deepEqual(sas(SAS.replace('sp=cw', 'sp=w')), [], 'Write creates blobs too');
   assert.match(sas(SAS.replace('2030', '2023'))[0]!, /^sas_token expired at 2023-01-01T00:00:00\.000Z/);
   assert.match(sas(SAS.replace('sr=c', 'sr=b'))[0]!, /for one blob/);
   assert.match(sas('sv=2022-11-02&ss=q&srt=o&sp=cw&sig=x')[0]!, /account SAS without the Blob service/);
