@@ -205,6 +205,7 @@ test('classify: 404 ContainerNotFound names config.container; 409/412 say why th
   const missing = classify(xmlError(404, 'ContainerNotFound', 'The specified container does not exist.'));
   assert.deepEqual(missing, { status: 'dead_letter', reason: 'Azure Storage has no container "signal-events" in the account acmeevents (HTTP 404 ContainerNotFound: The specified container does not exist.): check config.container (and config.endpoint, if set) and create the container; then replay the dead letters' });
   assert.match(reasonOf(classify(xmlError(409, 'BlobImmutableDueToPolicy', 'This operation is not permitted as the blob is immutable due to a policy.'))), /immutability policy or legal hold/);
+  assert.match(reasonOf(classify(xmlError(409, 'BlobImmutableDueToLegalHold', 'This operation is not permitted as the blob is immutable due to one or more legal holds.'))), /immutability policy or legal hold/);
   assert.match(reasonOf(classify(xmlError(409, 'ContainerBeingDeleted', 'The specified container is being deleted.'))), /config\.container/);
   assert.match(reasonOf(classify(xmlError(412, 'LeaseIdMissing', 'There is currently a lease on the blob and no lease ID was specified in the request.'))), /holds a lease/);
   assert.equal(statusOf(classify(xmlError(412, 'ConditionNotMet', 'The condition specified using HTTP conditional header(s) is not met.'))), 'dead_letter');

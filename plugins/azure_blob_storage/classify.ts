@@ -59,6 +59,9 @@ function conflictAdvice(error: StorageError, config: Record<string, JsonValue>):
     case 'ContainerDisabled':
       return `the container ${container} is being deleted or is disabled: create it again (config.container), then replay the dead letters`;
     case 'BlobImmutableDueToPolicy':
+    case 'BlobImmutableDueToLegalHold':
+    case 'ContainerHasLegalHold':
+    case 'ContainerImmutabilityPolicyLocked':
       return 'a blob of this name is under an immutability policy or legal hold and cannot be replaced (a retry of a write that had succeeded): its events are archived already; check the blob, then drop or replay the dead letters';
     case 'BlobArchived':
     case 'BlobBeingRehydrated':
