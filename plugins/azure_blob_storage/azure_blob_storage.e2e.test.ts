@@ -57,7 +57,7 @@ function putBlob(request: RecordedRequest): ScriptedResponse {
   if (queued) return queued;
   const signed = request.query.sig !== undefined ? request.query.sig === new URLSearchParams(SAS).get('sig') : request.headers.authorization === expectedSharedKey(request);
   if (!signed) return azureError(403, 'AuthenticationFailed', 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.');
-  return { status: 201, headers: { etag: '"0x8DC4C1A2B3C4D5E"', 'x-ms-request-id': '5f2a6c1e-801e-0047-1a2b-9b1c3d000000', 'x-ms-version': '2026-04-06', 'x-ms-request-server-encrypted': 'true' }, body: '' };
+  return { status: 201, headers: { etag: '"0x8DC4C1A2B3C4D5E"', 'x-ms-request-id': '5f2a6c1e-801e-0047-1a2b-9b1c3d000000', 'x-ms-version': '2025-01-05', 'x-ms-request-server-encrypted': 'true' }, body: '' };
 }
 
 const visitor: Visitor = { id: 'df_abs0visitor01', ip: '203.0.113.42', userAgent: UA };
@@ -93,7 +93,7 @@ describe('Azure Blob Storage', () => {
     assert.match(put.path, new RegExp(`^/signal-events/signal/web/dt%3D${receivedAt.slice(0, 10)}/hour%3D${receivedAt.slice(11, 13)}/${blobId}\\.ndjson\\.gz$`));
     assert.deepEqual(put.queryPairs, [], 'no query with Shared Key');
     assert.equal(put.headers['x-ms-blob-type'], 'BlockBlob');
-    assert.equal(put.headers['x-ms-version'], '2026-04-06');
+    assert.equal(put.headers['x-ms-version'], '2025-01-05');
     assert.ok(Math.abs(Date.parse(put.headers['x-ms-date']!) - Date.now()) < 60_000, 'x-ms-date: the sending time');
     assert.match(put.headers['x-ms-date']!, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
     assert.equal(put.headers.authorization, expectedSharedKey(put), 'the Shared Key signature the service computes');

@@ -6,10 +6,13 @@ import { allowedPrivateTargets, archiveBody, archiveCompressionOf, archiveObject
 import { containerOf, DEFAULT_OBJECT_BYTES, MAX_BYTES, MAX_EVENTS, MIN_OBJECT_BYTES, prefixOf, serviceUrl, text } from './config.ts';
 
 /**
- * The Blob service version the requests name (`x-ms-version`): the one the official
- * @azure/storage-blob 12.32 client sends. Put Blob takes up to 5,000 MiB from 2019-12-12 on.
+ * The Blob service version the requests name (`x-ms-version`): an established one, not the
+ * newest. Put Blob needs nothing later than 2019-12-12 (5,000 MiB in one request), and Azure
+ * refuses a version not yet deployed where the account lives (sovereign clouds follow the public
+ * one) as Azurite refuses one newer than its release: `2025-01-05` is long deployed and known to
+ * current Azurite releases.
  */
-export const BLOB_SERVICE_VERSION = '2026-04-06';
+export const BLOB_SERVICE_VERSION = '2025-01-05';
 
 /** A configured integer within [min, max], else the default. */
 function limit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
@@ -75,7 +78,7 @@ function putBlob(events: MappedEvent[], partition: string, ctx: PluginContext): 
  * @example
  * blobRequests(batch, ctx);
  * // [{ method: 'PUT', url: 'https://acmeevents.blob.core.windows.net/signal-events/signal/dt%3D2024-03-24/hour%3D16/<integration>-<first messageId>-2-<digest>.ndjson.gz',
- * //    headers: { 'content-type': 'application/gzip', 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2026-04-06' }, body: <gzip>, eventIds }]
+ * //    headers: { 'content-type': 'application/gzip', 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05' }, body: <gzip>, eventIds }]
  */
 export function blobRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const by = ctx.config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';

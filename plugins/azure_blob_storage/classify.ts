@@ -119,8 +119,10 @@ export function classifyPutBlob(response: VendorResponse, request: RequestDescri
     if (request.eventIds.length > 1) return { status: 'split', reason: `Azure Storage refused the blob's size (${answered}): writing the events in two blobs` };
     return { status: 'dead_letter', reason: `Azure Storage refused this one event's blob as too large (${answered})` };
   }
-  if (status === 400 && error.code === 'InvalidHeaderValue' && /x-ms-version/i.test(response.body ?? '')) {
-    return { status: 'dead_letter', reason: `Azure Storage does not know the API version Signal sends (${answered}): an endpoint that is not Azure's public cloud (config.endpoint: an older Azurite or Azure Stack Hub) must support it; update it` };
+  // Azure names the header (`<HeaderName>x-ms-version</HeaderName>`); Azurite says "The API
+  // version … is not supported by Azurite" instead.
+  if (status === 400 && error.code === 'InvalidHeaderValue' && /x-ms-version|API version/i.test(response.body ?? '')) {
+    return { status: 'dead_letter', reason: `Azure Storage does not know the API version Signal sends (${answered}): an endpoint that is not Azure's public cloud (config.endpoint: an older Azurite or Azure Stack Hub) must support it; update it (or start Azurite with --skipApiVersionCheck)` };
   }
   const classified = defaultClassify(response);
   if (classified.status === 'retry') return { ...classified, reason: `Azure Storage failed (${answered})` };

@@ -21,7 +21,7 @@ export { canonicalizedHeaders, canonicalizedResource, msDate, sharedKeySignature
  * // config: { account: 'acmeevents', container: 'signal-events', sas_token: 'sv=…&sr=c&sp=cw&se=…&sig=…' }
  * azureBlobStorage.send(mapped, ctx);
  * // [{ method: 'PUT', url: 'https://acmeevents.blob.core.windows.net/signal-events/signal/dt%3D2024-03-24/hour%3D16/<integration>-<first messageId>-2-<digest>.ndjson.gz',
- * //    headers: { 'content-type': 'application/gzip', 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2026-04-06' }, body: <gzip of '{…}\n{…}\n'>, eventIds }]
+ * //    headers: { 'content-type': 'application/gzip', 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05' }, body: <gzip of '{…}\n{…}\n'>, eventIds }]
  */
 export default definePlugin({
   id: 'azure_blob_storage',
@@ -62,7 +62,7 @@ export default definePlugin({
   // Put Blob's documented answer: 201 Created, an empty body, the blob's ETag in the headers.
   successAnswer: {
     status: 201,
-    headers: { etag: '"0x8DC4C1A2B3C4D5E"', 'last-modified': 'Sun, 24 Mar 2024 16:05:09 GMT', 'content-md5': 'sQqNsWTgdUEFt6mb5y4/5Q==', 'x-ms-request-id': '5f2a6c1e-801e-0047-1a2b-9b1c3d000000', 'x-ms-version': '2026-04-06', 'x-ms-request-server-encrypted': 'true', 'content-length': '0' },
+    headers: { etag: '"0x8DC4C1A2B3C4D5E"', 'last-modified': 'Sun, 24 Mar 2024 16:05:09 GMT', 'content-md5': 'sQqNsWTgdUEFt6mb5y4/5Q==', 'x-ms-request-id': '5f2a6c1e-801e-0047-1a2b-9b1c3d000000', 'x-ms-version': '2025-01-05', 'x-ms-request-server-encrypted': 'true', 'content-length': '0' },
     body: '',
   },
 });

@@ -38,8 +38,8 @@ export function bodyLength(body: RequestDescriptor['body']): number {
  * `name:value\n` with its value trimmed and runs of white space folded to one space.
  *
  * @example
- * canonicalizedHeaders({ 'x-ms-version': '2026-04-06', 'X-MS-Date': 'Sun, 24 Mar 2024 16:05:09 GMT', 'content-type': 'application/gzip' });
- * // 'x-ms-date:Sun, 24 Mar 2024 16:05:09 GMT\nx-ms-version:2026-04-06\n'
+ * canonicalizedHeaders({ 'x-ms-version': '2025-01-05', 'X-MS-Date': 'Sun, 24 Mar 2024 16:05:09 GMT', 'content-type': 'application/gzip' });
+ * // 'x-ms-date:Sun, 24 Mar 2024 16:05:09 GMT\nx-ms-version:2025-01-05\n'
  */
 export function canonicalizedHeaders(headers: Record<string, string>): string {
   return Object.entries(headers)
@@ -73,8 +73,8 @@ export function canonicalizedResource(account: string, url: string): string {
  * The StringToSign of a request for Shared Key (Blob service, version 2009-09-19 and later).
  *
  * @example
- * stringToSign({ method: 'PUT', url: 'https://acmeevents.blob.core.windows.net/c/a.ndjson', headers: { 'content-type': 'application/x-ndjson', 'x-ms-date': '…', 'x-ms-version': '2026-04-06', 'x-ms-blob-type': 'BlockBlob' }, body: 'x\n', eventIds: [] }, 'acmeevents');
- * // 'PUT\n\n\n2\n\napplication/x-ndjson\n\n\n\n\n\n\nx-ms-blob-type:BlockBlob\nx-ms-date:…\nx-ms-version:2026-04-06\n/acmeevents/c/a.ndjson'
+ * stringToSign({ method: 'PUT', url: 'https://acmeevents.blob.core.windows.net/c/a.ndjson', headers: { 'content-type': 'application/x-ndjson', 'x-ms-date': '…', 'x-ms-version': '2025-01-05', 'x-ms-blob-type': 'BlockBlob' }, body: 'x\n', eventIds: [] }, 'acmeevents');
+ * // 'PUT\n\n\n2\n\napplication/x-ndjson\n\n\n\n\n\n\nx-ms-blob-type:BlockBlob\nx-ms-date:…\nx-ms-version:2025-01-05\n/acmeevents/c/a.ndjson'
  */
 export function stringToSign(request: RequestDescriptor, account: string): string {
   const headers = request.headers ?? {};
