@@ -239,6 +239,8 @@ test('validateConfig: account and container names by Azure\'s rules, one credent
   const sas = (token: string) => problems({ account_key: undefined as unknown as JsonValue, sas_token: token });
   assert.match(sas(SAS.replace('sp=cw', 'sp=c'))[0]!, /^sas_token allows sp=c: it needs Write \(w\), best with Create \(sp=cw\) — Create alone writes only new blobs/);
   assert.deepEqual(sas(SAS.replace('sp=cw', 'sp=w')), [], 'Write creates blobs too');
+  assert.deepEqual(sas('sv=2022-11-02&sr=c&si=signal-writes&sig=x'), [], 'a stored access policy (si) holds the permissions and the expiry');
+  assert.match(sas('sv=2022-11-02&sr=c&si=signal-writes&sp=r&sig=x')[0]!, /needs Write/, 'permissions the token names are checked');
   assert.match(sas(SAS.replace('2030', '2023'))[0]!, /^sas_token expired at 2023-01-01T00:00:00\.000Z/);
   assert.match(sas(SAS.replace('sr=c', 'sr=b'))[0]!, /for one blob/);
   assert.match(sas('sv=2022-11-02&ss=q&srt=o&sp=cw&sig=x')[0]!, /account SAS without the Blob service/);

@@ -139,7 +139,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 /**
  * Why a SAS token cannot write the blobs, or undefined: it must be a query string with a
  * signature (`sig`) and a version (`sv`), allow writing (`sp` with `w`: Create alone cannot
- * replace a blob a first try wrote; Write creates too), be for blobs (a service SAS, `sr=c` or `b`, or an account
+ * replace a blob a first try wrote; Write creates too; no `sp` with a stored access policy, `si`), be for blobs (a service SAS, `sr=c` or `b`, or an account
  * SAS with `ss` holding `b` and `srt` holding `o`), and not be expired at `now`. The message
  * never quotes the token.
  *
@@ -155,7 +155,9 @@ export function sasProblem(token: string, now: number): string | undefined {
   if (!params.get('sig') || !params.get('sv')) return 'is not a SAS token: it must be the query string of a shared access signature, with sv= and sig= (Container > Shared access tokens > Generate)';
   const permissions = params.get('sp') ?? '';
   // Write: "create or write content"; Create alone writes only new blobs, and a retry must replace one.
-  if (!permissions.includes('w')) return `allows sp=${permissions}: it needs Write (w), best with Create (sp=cw) — Create alone writes only new blobs, and a retried request replaces the blob a first try may have written`;
+  // A SAS tied to a stored access policy (si=) may leave sp and se to the policy: not checkable here.
+  const policyHoldsPermissions = permissions === '' && (params.get('si') ?? '') !== '';
+  if (!permissions.includes('w') && !policyHoldsPermissions) return `allows sp=${permissions}: it needs Write (w), best with Create (sp=cw) — Create alone writes only new blobs, and a retried request replaces the blob a first try may have written`;
   const resource = params.get('sr');
   if (resource === null) {
     if (!(params.get('ss') ?? '').includes('b') || !(params.get('srt') ?? '').includes('o')) return 'is an account SAS without the Blob service (ss=b) and object resources (srt=o): give a container SAS (sr=c)';
