@@ -255,6 +255,8 @@ test('validateConfig: account and container names by Azure\'s rules, one credent
   assert.match(problems({ endpoint: `https://acmeevents.blob.core.windows.net/?${SAS}` })[0]!, /^endpoint must be the blob service's URL without a query/);
   assert.match(problems({ prefix: 'signal//events' })[0]!, /^prefix must not have empty/);
   assert.match(problems({ prefix: 'signal./events' })[0]!, /^prefix must not have a segment ending with a dot/);
+  assert.match(problems({ prefix: Array.from({ length: 252 }, () => 'a').join('/') })[0]!, /^prefix has more than 251 segments/);
+  assert.deepEqual(problems({ prefix: Array.from({ length: 251 }, () => 'a').join('/') }), []);
 });
 
 test('SAS: the signature never reaches the delivery log or a preview, also when the portal\'s token has raw colons', () => {

@@ -21,6 +21,8 @@ export const DEFAULT_PREFIX = 'signal';
 export const PREFIX_PATTERN = "^[A-Za-z0-9!_.'()/-]*$";
 /** Most characters of a prefix: a blob name has at most 1,024 characters, and the rest of it takes about 150. */
 export const MAX_PREFIX_LENGTH = 512;
+/** Most `/`-separated segments of a prefix: a blob name has at most 254, and dt=, hour= and the file take 3. */
+export const MAX_PREFIX_SEGMENTS = 251;
 /** The blob service's DNS suffix in Azure's public cloud. */
 export const PUBLIC_BLOB_SUFFIX = 'blob.core.windows.net';
 
@@ -37,11 +39,26 @@ const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/;
  */
 export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-/** The configured storage account (trimmed). */
+/**
+ * The configured storage account (trimmed).
+ *
+ * @example
+ * accountOf({ account: ' acmeevents ' }); // 'acmeevents'
+ */
 export const accountOf = (config: Record<string, JsonValue>): string => text(config.account) ?? '';
-/** The configured container (trimmed, slashes taken off). */
+/**
+ * The configured container (trimmed, slashes taken off).
+ *
+ * @example
+ * containerOf({ container: '/signal-events/' }); // 'signal-events'
+ */
 export const containerOf = (config: Record<string, JsonValue>): string => (text(config.container) ?? '').replace(/^\/+|\/+$/g, '');
-/** The prefix as blob names use it (see the SDK's archivePrefixOf): `signal` by default. */
+/**
+ * The prefix as blob names use it (see the SDK's archivePrefixOf): `signal` by default.
+ *
+ * @example
+ * prefixOf({}); // 'signal'
+ */
 export const prefixOf = (config: Record<string, JsonValue>): string => archivePrefixOf(config, DEFAULT_PREFIX);
 
 /** Which credential signs the requests: the SAS token when given, else the account key. */
@@ -232,6 +249,8 @@ export function validateAzureBlobConfig(config: Record<string, JsonValue>, now =
       problems.push({ field: 'prefix', message: 'must not have empty, "." or ".." segments (//, /./, /../): URL paths drop them, and tools that read blob names as paths do not keep them' });
     } else if (/\.$/.test(trimmed) || trimmed.split('/').some((segment) => segment.endsWith('.'))) {
       problems.push({ field: 'prefix', message: 'must not have a segment ending with a dot: Azure advises against blob names whose path segments end with "."' });
+    } else if (trimmed.split('/').length > MAX_PREFIX_SEGMENTS) {
+      problems.push({ field: 'prefix', message: `has more than ${MAX_PREFIX_SEGMENTS} segments: a blob name has at most 254, and dt=, hour= and the file take 3` });
     }
   }
   problems.push(...privateTargetsProblems(config, 'azurite'));

@@ -26,7 +26,12 @@ function header(headers: Record<string, string>, name: string): string {
   return found === undefined ? '' : headers[found]!;
 }
 
-/** The body's length in bytes as it is sent (text as UTF-8). */
+/**
+ * The body's length in bytes as it is sent (text as UTF-8).
+ *
+ * @example
+ * bodyLength('é\n'); // 3
+ */
 export function bodyLength(body: RequestDescriptor['body']): number {
   if (body === undefined || body === null) return 0;
   if (body instanceof Uint8Array) return body.byteLength;
