@@ -61,6 +61,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/moengage' },
   { plugin: './plugins/sendgrid' },
   { plugin: './plugins/clevertap' },
+  { plugin: './plugins/azure_blob_storage' },
 ];
 
 export default plugins;

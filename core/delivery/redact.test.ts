@@ -72,3 +72,16 @@ test('a bytes body is described by its size and SHA-256, never kept', () => {
   const logged = redactRequest({ method: 'PUT', url: 'https://bucket.test/key', body: bytes, eventIds: ['e1'] }, ['secret-key-1234']) as { body: unknown };
   assert.deepEqual(logged.body, { $binary: true, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
 });
+
+test('a `sig` query parameter (a SAS signature) is masked by its name, whatever the token\'s encoding; the rest of the token stays readable', () => {
+  // A portal SAS token keeps raw colons in st/se: once the query is re-encoded (`:` → `%3A`) the
+  // token's own text is no longer in the URL, so only the parameter's name can find the signature.
+  const token = 'sp=cw&st=2024-03-24T08:00:00Z&se=2030-03-24T16:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=Qk3bUr%2FX1a9Zb4%2BlP0o8f2yQb0vXyF9l5l0GJzZJk9E%3D';
+  const request = { method: 'PUT' as const, url: `https://acme.blob.core.windows.net/c/a.ndjson.gz?${token}`, eventIds: [] };
+  for (const secrets of [secretValuesOf([token]), []]) {
+    const logged = redactRequest(request, secrets) as { url: string };
+    assert.equal(new URL(logged.url).searchParams.get('sig'), REDACTED);
+    assert.ok(!logged.url.includes('Qk3bUr') && !logged.url.includes('X1a9Zb4'), logged.url);
+    assert.equal(new URL(logged.url).searchParams.get('se'), '2030-03-24T16:00:00Z', 'the expiry stays readable');
+  }
+});

@@ -14,7 +14,10 @@ const SECRET_HEADER_WORDS = /(^|-)(auth|token|secret|password|passwd|apikey|api-
 
 /** Fewest characters a secret value needs to be redacted by text (shorter ones match too much). */
 const MIN_SECRET_LENGTH = 4;
-const SECRET_KEYS = /^(api_?key|apikey|access_?token|token|password|secret|client_secret|signing_secret)$/i;
+// `sig`: a shared access signature's signature in a URL's query (Azure Storage SAS tokens). Masked
+// by its name: the token's own text is not found once the query is re-encoded below (a portal
+// token's raw colons become %3A), and a signature a plugin derives is no configured secret at all.
+const SECRET_KEYS = /^(api_?key|apikey|access_?token|token|password|secret|client_secret|signing_secret|sig)$/i;
 
 /** Replaces every occurrence of each secret (4+ characters) in a text. */
 export function redactText(text: string, secrets: readonly string[]): string {
