@@ -95,6 +95,16 @@ test('Product List Filtered: a click with filters as attribute:value, the value 
   });
 });
 
+test('Product List Viewed: a view of the listed products (at most 20)', () => {
+  const products = Array.from({ length: 21 }, (_, i) => ({ product_id: `l${i}` }));
+  const result = mapped(track('Product List Viewed', { list_id: 'shoes', search_index: 'products', query_id: QUERY, products }));
+  assert.deepEqual(result.payload, {
+    eventType: 'view', eventName: 'Product List Viewed', index: 'products', userToken: VISITOR, timestamp: TS, queryID: QUERY,
+    objectIDs: Array.from({ length: 20 }, (_, i) => `l${i}`),
+  });
+  assert.match((result.warnings ?? []).join('\n'), /1 product\(s\) left out/);
+});
+
 test('not sent, with a warning: no index, no product, no user token, older than 4 days; other events are not sent', () => {
   const noIndex = mapped(track('Product Viewed', { product_id: 'sku-1' }));
   assert.equal(noIndex.payload, null);

@@ -4,7 +4,7 @@ import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/inde
 import { REGIONS } from './hosts.ts';
 
 /** The kinds of event the blueprint sends, each under a configurable Algolia event name. */
-export const EVENT_KINDS = ['product_clicked', 'product_viewed', 'product_added', 'order_completed', 'product_list_filtered'] as const;
+export const EVENT_KINDS = ['product_clicked', 'product_viewed', 'product_added', 'order_completed', 'product_list_filtered', 'product_list_viewed'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** The default event names: Segment's ecommerce spec's, which Algolia suggests following. */
@@ -14,6 +14,7 @@ export const DEFAULT_EVENT_NAMES: Record<EventKind, string> = {
   product_added: 'Product Added',
   order_completed: 'Order Completed',
   product_list_filtered: 'Product List Filtered',
+  product_list_viewed: 'Product List Viewed',
 };
 
 /** Algolia's event name: 1 to 64 visible ASCII characters (its `[\x20-\x7E]{1,64}`). */
@@ -28,6 +29,7 @@ const KIND_WORDS: Record<EventKind, string> = {
   product_added: 'Product Added (a conversion, eventSubtype addToCart)',
   order_completed: 'Order Completed (a conversion, eventSubtype purchase)',
   product_list_filtered: 'Product List Filtered (a click on facet filters)',
+  product_list_viewed: 'Product List Viewed (a view of the listed products)',
 };
 
 function eventNameFields(): ConfigSchema['properties'] {
