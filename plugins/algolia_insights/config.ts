@@ -58,7 +58,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     region: {
       type: 'string', title: 'Analytics Region',
       description: 'Where the Insights API is called: auto (insights.algolia.io, routed by Algolia to the nearest region), us (insights.us.algolia.io) or de (insights.de.algolia.io). Choose your application\'s analytics region (Algolia dashboard: Settings > Applications) to keep events in it.',
-      enum: [...REGIONS], enumLabels: ['Automatic (insights.algolia.io)', 'United States', 'Germany (EU)'], default: 'auto',
+      enum: [...REGIONS], enumLabels: ['Automatic (insights.algolia.io)', 'United States', 'Germany (EU)'], default: 'auto', examples: ['us', 'de'],
     },
     default_index: {
       type: 'string', title: 'Default Index',
