@@ -20,7 +20,12 @@ export const DEFAULT_EVENT_NAMES: Record<EventKind, string> = {
 /** Algolia's event name: 1 to 64 visible ASCII characters (its `[\x20-\x7E]{1,64}`). */
 export const EVENT_NAME = /^[\x20-\x7E]{1,64}$/;
 
-/** The config field naming each kind's event name. */
+/**
+ * The config field naming a kind's event name.
+ *
+ * @example
+ * nameField('order_completed'); // 'order_completed_name'
+ */
 export const nameField = (kind: EventKind): string => `${kind}_name`;
 
 const KIND_WORDS: Record<EventKind, string> = {
@@ -114,7 +119,13 @@ export function optionsOf(config: Record<string, JsonValue>): AlgoliaOptions {
   return { ...(given(config.default_index) ? { defaultIndex: config.default_index.trim() } : {}), eventNames };
 }
 
-/** The credentials' headers, trimmed. */
+/**
+ * The credentials' headers, trimmed, as every Insights API request carries them.
+ *
+ * @example
+ * authHeaders({ app_id: 'LATENCY123', api_key: 'k' });
+ * // { 'x-algolia-application-id': 'LATENCY123', 'x-algolia-api-key': 'k' }
+ */
 export function authHeaders(config: Record<string, JsonValue>): Record<string, string> {
   return {
     'x-algolia-application-id': typeof config.app_id === 'string' ? config.app_id.trim() : '',

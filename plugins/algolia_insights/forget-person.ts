@@ -64,7 +64,13 @@ function read(response: VendorResponse, _request?: RequestDescriptor, ctx?: Plug
   return { failed: `Algolia refused the deletion (${answered})` };
 }
 
-/** Person deletions, for every integration (the events' credentials delete them). */
+/**
+ * Person deletions, for every integration (the events' credentials delete them).
+ *
+ * @example
+ * forgetPerson.request({ userId: 'user-1', anonymousId: null }, ctx);
+ * // [{ method: 'DELETE', url: 'https://insights.algolia.io/1/usertokens/user-1', headers: { 'x-algolia-application-id': …, 'x-algolia-api-key': … }, eventIds: [] }]
+ */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => given(config.app_id) && given(config.api_key),
   request,
