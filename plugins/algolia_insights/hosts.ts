@@ -1,9 +1,10 @@
 // Where the Insights API lives. Algolia's Insights API reference names three base URLs: one per
 // analytics region (`insights.us.algolia.io`, `insights.de.algolia.io`) and
 // `insights.algolia.io`, which "routes requests to the closest of the above servers, based on
-// your geographical location". An application's analytics live in one region (Algolia's
-// dashboard shows it); a request routed to the other one is still accepted by Algolia's
-// routing, so `auto` is a safe default and a fixed region keeps the data's path predictable.
+// your geographical location". `auto` is the host Algolia's own Segment destination calls;
+// whether events it routes to the other region than the application's are kept in the
+// application's region is not documented (see the README's Unconfirmed), so the admin can fix
+// the region to the application's.
 import type { JsonValue } from '../../core/sdk/index.ts';
 
 /** The choices of config.region, in the catalog's order. */
