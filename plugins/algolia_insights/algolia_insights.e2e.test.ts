@@ -15,7 +15,7 @@ const APP_ID = 'LATENCY123';
 const API_KEY = '0123456789abcdef0123456789abcdef';
 const VISITOR = 'df_algolia0visitor1';
 const QUERY = '43b15df305339e827f0ac0bdc5ebcaa7';
-/** A minute ago, in whole seconds: Algolia takes events of the last 4 days only. */
+/** A minute ago, in whole seconds: Algolia takes events of the last 30 days only. */
 const CALL_TIMESTAMP = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
 const EVENTS = '/1/events';
 const OK = { status: 200, body: { status: 200, message: 'OK' } };

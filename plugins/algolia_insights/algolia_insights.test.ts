@@ -105,7 +105,7 @@ test('Product List Viewed: a view of the listed products (at most 20)', () => {
   assert.match((result.warnings ?? []).join('\n'), /1 product\(s\) left out/);
 });
 
-test('not sent, with a warning: no index, no product, no user token, older than 4 days; other events are not sent', () => {
+test('not sent, with a warning: no index, no product, no user token, older than 30 days (Algolia\'s window since February 2026, 4 days before); other events are not sent', () => {
   const noIndex = mapped(track('Product Viewed', { product_id: 'sku-1' }));
   assert.equal(noIndex.payload, null);
   assert.match((noIndex.warnings ?? []).join('\n'), /not sent: no Algolia index/);
@@ -115,9 +115,14 @@ test('not sent, with a warning: no index, no product, no user token, older than 
   const nobody = mapped(track('Product Viewed', { product_id: 'a', search_index: 'products' }, { anonymousId: 'undefined' }));
   assert.equal(nobody.payload, null);
   assert.match((nobody.warnings ?? []).join('\n'), /not sent: no user token/);
-  const old = mapped(track('Product Viewed', { product_id: 'a', search_index: 'products' }, { timestamp: '2024-03-19T15:00:00.000Z' }));
+  const old = mapped(track('Product Viewed', { product_id: 'a', search_index: 'products' }, { timestamp: '2024-02-19T15:00:00.000Z' }));
   assert.equal(old.payload, null);
-  assert.match((old.warnings ?? []).join('\n'), /more than 4 days before its delivery/);
+  assert.match((old.warnings ?? []).join('\n'), /more than 30 days before its delivery/);
+  // Ten days old: within Algolia's 30 days, so sent (the 4 days of its former reference would lose it).
+  const tenDays = mapped(track('Product Viewed', { product_id: 'a', search_index: 'products' }, { timestamp: new Date(NOW - 10 * 86_400_000).toISOString() }));
+  assert.equal(tenDays.payload?.timestamp, NOW - 10 * 86_400_000);
+  const thirtyOneDays = mapped(track('Product Viewed', { product_id: 'a', search_index: 'products' }, { timestamp: new Date(NOW - 31 * 86_400_000).toISOString() }));
+  assert.equal(thirtyOneDays.payload, null);
   assert.equal(mapped(track('Signed Up', {})).payload, null);
   assert.equal(mapped({ ...track('x', {}), type: 'page' } as CanonicalEvent).payload, null);
 });
@@ -161,11 +166,11 @@ test('classify: 200 {"status":200,"message":"OK"} delivered; a web page or a fai
 });
 
 test('classify: 422 splits a batch (Algolia refuses it whole for one event and does not say which); one event alone is dead-lettered with Algolia\'s words and what to fix', () => {
-  const split = classifyAlgolia(answer(422, { status: 422, message: 'The timestamp must be at most 4 days in the past' }), request(['a', 'b']));
+  const split = classifyAlgolia(answer(422, { status: 422, message: 'The timestamp is too far in the past' }), request(['a', 'b']));
   assert.equal(statusOf(split), 'split');
-  const one = classifyAlgolia(answer(422, { status: 422, message: 'The timestamp must be at most 4 days in the past' }), request(['a']));
+  const one = classifyAlgolia(answer(422, { status: 422, message: 'The timestamp is too far in the past' }), request(['a']));
   assert.equal(statusOf(one), 'dead_letter');
-  assert.equal(reasonOf(one), 'Algolia refused the event (HTTP 422: The timestamp must be at most 4 days in the past): Algolia takes events of the last 4 days only: replaying older dead letters cannot succeed');
+  assert.equal(reasonOf(one), 'Algolia refused the event (HTTP 422: The timestamp is too far in the past): Algolia takes events of the last 30 days only: replaying older dead letters cannot succeed');
   assert.match(reasonOf(classifyAlgolia(answer(422, { status: 422, message: 'EventName must contain only visible ASCII characters, and be between 1 and 64 characters long' }), request(['a']))), /config\.product_clicked_name/);
   assert.equal(statusOf(classifyAlgolia(answer(422, { status: 422, message: 'No events to process' }), request(['a', 'b']))), 'dead_letter');
 });

@@ -44,7 +44,7 @@ function statusInBody(response: VendorResponse): number | undefined {
 /** What to change for an event Algolia refused, by its message. */
 function hintFor(said: string): string {
   if (/eventname/i.test(said)) return `an event name is 1 to 64 visible ASCII characters: check config.${EVENT_KINDS.map(nameField).join(', config.')}`;
-  if (/timestamp/i.test(said)) return 'Algolia takes events of the last 4 days only: replaying older dead letters cannot succeed';
+  if (/timestamp/i.test(said)) return 'Algolia takes events of the last 30 days only: replaying older dead letters cannot succeed';
   if (/usertoken/i.test(said)) return 'user tokens are 1 to 128 characters of [a-zA-Z0-9_=/+-] (the plugin sends other ids as their SHA-256): check the blueprint\'s userToken and authenticatedUserToken';
   if (/query ?id/i.test(said)) return 'a queryID is the 32 hexadecimal digits of a search made with clickAnalytics: true (properties.query_id)';
   if (/index/i.test(said)) return 'the event needs its Algolia index: properties.search_index or config.default_index';

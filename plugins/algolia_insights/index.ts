@@ -38,7 +38,7 @@ export default definePlugin({
     userToken: { required: true, description: 'The visitor\'s anonymous id (else the userId): 1 to 128 of [a-zA-Z0-9_=/+-], other ids sent as their SHA-256.' },
     authenticatedUserToken: { required: false, description: 'The known user\'s id (userId), in the same form as userToken.' },
     eventSubtype: { required: false, description: 'Conversions: addToCart (Product Added) or purchase (Order Completed).' },
-    timestamp: { required: false, description: 'When it happened, in ms since the epoch; Algolia takes the last 4 days only.' },
+    timestamp: { required: false, description: 'When it happened, in ms since the epoch; Algolia takes the last 30 days only.' },
     queryID: { required: false, description: 'The search the event follows (properties.query_id): 32 hexadecimal digits.' },
     kind: { required: false, description: 'Signal\'s own: which configured event name the event takes; not sent.' },
     product: { required: false, description: 'Signal\'s own: one product (objectID, price, quantity, discount), sent as objectIDs and objectData.' },

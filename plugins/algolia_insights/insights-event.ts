@@ -12,15 +12,18 @@
 //   a click with a queryID, which Algolia requires of them;
 // - objectData (price, quantity, discount, a product's own queryID), value and currency only on
 //   conversions, and prices only with a currency;
-// - timestamp in ms; an event more than 4 days old is not sent (Algolia refuses it).
+// - timestamp in ms; an event more than 30 days old is not sent (Algolia refuses it).
 import { readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { EVENT_KINDS, type AlgoliaOptions, type EventKind } from './config.ts';
 import { userTokenOf } from './user-token.ts';
 
 /** Algolia's limit on objectIDs, filters and positions of one event. */
 export const MAX_OBJECTS = 20;
-/** "The timestamp must be at most 4 days in the past." */
-export const MAX_AGE_MS = 4 * 24 * 60 * 60 * 1000;
+/**
+ * The oldest event Algolia takes: its API reference's timestamp is "no older than 30 days" (since
+ * February 2026; it said 4 days before, and its 422 now says "too far in the past").
+ */
+export const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 const QUERY_ID = /^[0-9a-f]{32}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -143,7 +146,7 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, options: Al
   }
   const timestamp = finite(payload.timestamp);
   if (timestamp !== undefined && now - timestamp > MAX_AGE_MS) {
-    warn?.(`not sent: the event happened ${new Date(timestamp).toISOString()}, more than 4 days before its delivery, and Algolia refuses older events`);
+    warn?.(`not sent: the event happened ${new Date(timestamp).toISOString()}, more than 30 days before its delivery, and Algolia refuses older events`);
     return null;
   }
 
