@@ -197,9 +197,10 @@ test('config: the schema\'s required fields; white space and event names Algolia
   assert.deepEqual(algolia.config.required, ['app_id', 'api_key']);
   assert.equal(algolia.config.properties.api_key!.secret, true);
   assert.deepEqual(validateAlgoliaConfig({ app_id: APP, api_key: KEY }), []);
-  assert.deepEqual(validateAlgoliaConfig({ app_id: 'LATENCY 123', api_key: `${KEY}\nx`, order_completed_name: 'Commande réglée' }), [
+  assert.deepEqual(validateAlgoliaConfig({ app_id: 'LATENCY 123', api_key: `${KEY}\nx`, deletion_api_key: 'a b', order_completed_name: 'Commande réglée' }), [
     { field: 'app_id', message: 'holds white space (copied with the text around it?): give the application ID alone' },
     { field: 'api_key', message: 'holds white space (copied with the text around it?): give the API key alone' },
+    { field: 'deletion_api_key', message: 'holds white space (copied with the text around it?): give the API key alone' },
     { field: 'order_completed_name', message: 'must be 1 to 64 visible ASCII characters (Algolia refuses other event names): Commande réglée' },
   ]);
   for (const property of Object.values(algolia.config.properties)) {
@@ -211,6 +212,11 @@ test('config: the schema\'s required fields; white space and event names Algolia
 test('forgetPerson: one DELETE /1/usertokens/{token} per distinct token of the person, with the credentials; 204 done, 429 after x-ratelimit-reset, 422 failed', () => {
   assert.equal(forgetPerson.enabled({ app_id: APP, api_key: KEY }), true);
   assert.equal(forgetPerson.enabled({ app_id: APP }), false);
+  // Algolia gives the deletion the deleteObject ACL, which the events' search key lacks: the
+  // deletion key, when given, is the one sent.
+  assert.equal(forgetPerson.enabled({ app_id: APP, deletion_api_key: 'del-key' }), true);
+  const withDeletionKey = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ deletion_api_key: ' del-key ' })) as RequestDescriptor[];
+  assert.deepEqual(withDeletionKey.map((r) => r.headers), [{ 'x-algolia-application-id': APP, 'x-algolia-api-key': 'del-key' }]);
   const requests = forgetPerson.request({ userId: 'jane@example.com', anonymousId: VISITOR }, ctx({ region: 'de' })) as RequestDescriptor[];
   assert.deepEqual(requests, [
     { method: 'DELETE', url: `https://insights.de.algolia.io/1/usertokens/sha256-${createHash('sha256').update('jane@example.com').digest('hex')}`, headers: { 'x-algolia-application-id': APP, 'x-algolia-api-key': KEY }, eventIds: [] },
@@ -222,6 +228,6 @@ test('forgetPerson: one DELETE /1/usertokens/{token} per distinct token of the p
   assert.ok('done' in read(answer(204, ''), requests[0], ctx()));
   assert.deepEqual(read(answer(429, { status: 429, message: 'Too Many Requests' }, { 'x-ratelimit-reset': String(NOW / 1000 + 90) }), requests[0], ctx()), { retry: 'Algolia: HTTP 429: Too Many Requests', afterSeconds: 90 });
   assert.deepEqual(read(answer(422, { status: 422, message: 'Invalid user token' }), requests[0], ctx()), { failed: 'Algolia refused the deletion (HTTP 422: Invalid user token)' });
-  assert.match((read(answer(401, { status: 401, message: 'Invalid credentials' }), requests[0], ctx()) as { failed: string }).failed, /config\.api_key/);
+  assert.match((read(answer(403, { status: 403, message: 'Method not allowed with this API key' }), requests[0], ctx()) as { failed: string }).failed, /^Algolia refused the credentials \(HTTP 403: Method not allowed with this API key\): check config\.app_id and config\.deletion_api_key, a key with the deleteObject ACL/);
   assert.ok('retry' in read(answer(503, 'busy'), requests[0], ctx()));
 });

@@ -57,7 +57,12 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     api_key: {
       type: 'string', title: 'API Key', secret: true,
-      description: 'An Algolia API key with the search ACL (the Search API key will do; Settings > API Keys), sent as X-Algolia-API-Key. It also deletes a person\'s events (DELETE /1/usertokens).',
+      description: 'An Algolia API key with the search ACL (the Search API key will do; Settings > API Keys), sent as X-Algolia-API-Key with the events. Person deletions use it too when there is no deletion_api_key, and then need it to have the deleteObject ACL.',
+      minLength: 1, maxLength: 512,
+    },
+    deletion_api_key: {
+      type: 'string', title: 'Deletion API Key', secret: true,
+      description: 'Optional: an Algolia API key with the deleteObject ACL (Settings > API Keys: a key of its own, not the Search API key), for person deletions (DELETE /1/usertokens/{userToken}), which Algolia\'s API reference gives the deleteObject ACL. Without it, deletions are sent with api_key and Algolia refuses them unless that key has deleteObject.',
       minLength: 1, maxLength: 512,
     },
     region: {
@@ -91,6 +96,7 @@ export function validateAlgoliaConfig(config: Record<string, JsonValue>): Config
   const problems: ConfigProblem[] = [];
   if (given(config.app_id) && /\s/.test(config.app_id.trim())) problems.push({ field: 'app_id', message: 'holds white space (copied with the text around it?): give the application ID alone' });
   if (given(config.api_key) && /\s/.test(config.api_key.trim())) problems.push({ field: 'api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
+  if (given(config.deletion_api_key) && /\s/.test(config.deletion_api_key.trim())) problems.push({ field: 'deletion_api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
   for (const kind of EVENT_KINDS) {
     const value = config[nameField(kind)];
     if (value === undefined) continue;
@@ -120,15 +126,20 @@ export function optionsOf(config: Record<string, JsonValue>): AlgoliaOptions {
 }
 
 /**
- * The credentials' headers, trimmed, as every Insights API request carries them.
+ * The credentials' headers, trimmed, as every Insights API request carries them: the events'
+ * api_key, or for a person deletion (`forDeletion`) the deletion_api_key when there is one
+ * (Algolia gives the deletion the deleteObject ACL, which the events' search key lacks).
  *
  * @example
  * authHeaders({ app_id: 'LATENCY123', api_key: 'k' });
  * // { 'x-algolia-application-id': 'LATENCY123', 'x-algolia-api-key': 'k' }
+ * authHeaders({ app_id: 'LATENCY123', api_key: 'k', deletion_api_key: 'd' }, { forDeletion: true });
+ * // { 'x-algolia-application-id': 'LATENCY123', 'x-algolia-api-key': 'd' }
  */
-export function authHeaders(config: Record<string, JsonValue>): Record<string, string> {
+export function authHeaders(config: Record<string, JsonValue>, { forDeletion = false }: { forDeletion?: boolean } = {}): Record<string, string> {
+  const key = forDeletion && given(config.deletion_api_key) ? config.deletion_api_key : config.api_key;
   return {
     'x-algolia-application-id': typeof config.app_id === 'string' ? config.app_id.trim() : '',
-    'x-algolia-api-key': typeof config.api_key === 'string' ? config.api_key.trim() : '',
+    'x-algolia-api-key': typeof key === 'string' ? key.trim() : '',
   };
 }

@@ -4,7 +4,8 @@
 // It deletes one token a request, so a person named by a userId and an anonymousId gets one
 // request per token, each derived as the events' were (user-token.ts): the visitor's
 // userToken and the user's (authenticatedUserToken, or userToken when there was no visitor).
-// The API key of the events (search ACL) is the one Algolia's reference names for it too.
+// Algolia's reference gives it the deleteObject ACL, which the events' search key lacks: it is
+// sent with config.deletion_api_key when given, else with config.api_key (which then needs it).
 import { responseHeader, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { authHeaders } from './config.ts';
@@ -30,7 +31,7 @@ function request(person: { userId: string | null; anonymousId: string | null }, 
   return tokens.map((token) => ({
     method: 'DELETE',
     url: `${insightsBaseOf(ctx.config)}${USERTOKENS_PATH}${encodeURIComponent(token)}`,
-    headers: authHeaders(ctx.config),
+    headers: authHeaders(ctx.config, { forDeletion: true }),
     eventIds: [],
   }));
 }
@@ -44,7 +45,7 @@ function resetAfterSeconds(response: VendorResponse, now: number | undefined): n
 }
 
 /**
- * Algolia's answer to one token's deletion: 2xx done; 401/403 failed naming the credentials;
+ * Algolia's answer to one token's deletion: 2xx done; 401/403 failed naming config.deletion_api_key;
  * 422 failed with Algolia's words; 408, 429 (after `x-ratelimit-reset` or Retry-After) and 5xx
  * tried again; any other status failed.
  *
@@ -55,7 +56,7 @@ function read(response: VendorResponse, _request?: RequestDescriptor, ctx?: Plug
   const said = saidBy(response);
   const answered = `HTTP ${response.status}${said ? `: ${said}` : ''}`;
   if (response.status >= 200 && response.status < 300) return { done: true, message: `Algolia deleted the user token's events from its events metrics and analytics (${answered})` };
-  if (response.status === 401 || response.status === 403) return { failed: `Algolia refused the credentials (${answered}): check config.app_id and config.api_key (a key with the search ACL)` };
+  if (response.status === 401 || response.status === 403) return { failed: `Algolia refused the credentials (${answered}): check config.app_id and config.deletion_api_key, a key with the deleteObject ACL that Algolia requires to delete a user token's events (without it the deletion is sent with config.api_key, whose search ACL does not allow it)` };
   if (response.status === 408 || response.status === 429 || response.status >= 500) {
     const retryAfter = responseHeader(response.headers ?? {}, 'retry-after');
     const afterSeconds = (retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined) ?? resetAfterSeconds(response, ctx?.now);
@@ -65,14 +66,15 @@ function read(response: VendorResponse, _request?: RequestDescriptor, ctx?: Plug
 }
 
 /**
- * Person deletions, for every integration (the events' credentials delete them).
+ * Person deletions, for every integration: with config.deletion_api_key (deleteObject ACL), else
+ * config.api_key.
  *
  * @example
  * forgetPerson.request({ userId: 'user-1', anonymousId: null }, ctx);
  * // [{ method: 'DELETE', url: 'https://insights.algolia.io/1/usertokens/user-1', headers: { 'x-algolia-application-id': …, 'x-algolia-api-key': … }, eventIds: [] }]
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => given(config.app_id) && given(config.api_key),
+  enabled: (config) => given(config.app_id) && (given(config.deletion_api_key) || given(config.api_key)),
   request,
   read,
   successAnswer: { status: 204, body: '' },
