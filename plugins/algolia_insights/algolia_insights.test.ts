@@ -53,6 +53,12 @@ test('Product Clicked without a search: no queryID nor positions; with a query b
   const bad = mapped(track('Product Clicked', { product_id: 'sku-1', search_index: 'products', query_id: 'not-a-query', position: 1 }));
   assert.equal(bad.payload?.queryID, undefined);
   assert.match((bad.warnings ?? []).join('\n'), /query_id left out: "not-a-query" is not an Algolia query ID/);
+  // Algolia's queryID pattern also takes agentic analytics' `message_…` ids, as they are.
+  const agentic = mapped(track('Product Clicked', { product_id: 'sku-1', search_index: 'products', query_id: 'message_Chat-42', position: 2 }));
+  assert.equal(agentic.payload?.queryID, 'message_Chat-42');
+  assert.deepEqual(agentic.payload?.positions, [2]);
+  const agenticTooLong = mapped(track('Product Clicked', { product_id: 'sku-1', search_index: 'products', query_id: `message_${'x'.repeat(121)}`, position: 2 }));
+  assert.equal(agenticTooLong.payload?.queryID, undefined);
 });
 
 test('Product Viewed: a view; the index from config.default_index when the event names none; the configured event name', () => {

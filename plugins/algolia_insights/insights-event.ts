@@ -8,7 +8,7 @@
 // - index: the event's, else config.default_index; none, no event;
 // - objectIDs (1 to 20) or filters (1 to 20, `attribute:value` with the value URL-encoded, as
 //   Algolia asks), never both; neither, no event;
-// - queryID only when it is 32 hexadecimal digits; positions (1 and up, one per object) only on
+// - queryID only when it is 32 hexadecimal digits (or an agentic `message_…` one); positions (1 and up, one per object) only on
 //   a click with a queryID, which Algolia requires of them;
 // - objectData (price, quantity, discount, a product's own queryID), value and currency only on
 //   conversions, and prices only with a currency;
@@ -25,6 +25,8 @@ export const MAX_OBJECTS = 20;
  */
 export const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 const QUERY_ID = /^[0-9a-f]{32}$/;
+/** An agentic analytics query ID, which Algolia's reference takes as an event's queryID (not a product's). */
+const MESSAGE_QUERY_ID = /^message_[!-~]{1,120}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 type Warn = ((message: string) => void) | undefined;
@@ -47,11 +49,16 @@ function kindOf(payload: JsonObject): EventKind | undefined {
   return typeof kind === 'string' && (EVENT_KINDS as readonly string[]).includes(kind) ? (kind as EventKind) : undefined;
 }
 
-/** A query id Algolia takes (32 lower-case hex digits), else undefined with a warning. */
-function queryIdOf(value: JsonValue | undefined, where: string, warn: Warn): string | undefined {
+/**
+ * A query id Algolia takes (32 lower-case hex digits; for the event itself also `message_` and
+ * printable ASCII, up to 128 characters, as its reference's queryID pattern), else undefined
+ * with a warning.
+ */
+function queryIdOf(value: JsonValue | undefined, where: string, warn: Warn, { agentic = false } = {}): string | undefined {
   const text = readText(value)?.trim();
   if (text === undefined || text === '') return undefined;
   if (QUERY_ID.test(text.toLowerCase())) return text.toLowerCase();
+  if (agentic && MESSAGE_QUERY_ID.test(text)) return text;
   warn?.(`${where} left out: "${text.slice(0, 40)}" is not an Algolia query ID (32 hexadecimal digits, from a search with clickAnalytics: true)`);
   return undefined;
 }
@@ -158,7 +165,7 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, options: Al
   out.userToken = token;
   if (userToken !== undefined) out.authenticatedUserToken = userToken;
   if (timestamp !== undefined) out.timestamp = Math.trunc(timestamp);
-  const queryID = queryIdOf(payload.queryID, 'query_id', warn);
+  const queryID = queryIdOf(payload.queryID, 'query_id', warn, { agentic: true });
   if (queryID !== undefined) out.queryID = queryID;
 
   const filters = filtersOf(payload, warn);
