@@ -13,6 +13,7 @@ let sim: VendorSim;
 let signal: TestSignal;
 const APP_ID = 'LATENCY123';
 const API_KEY = '0123456789abcdef0123456789abcdef';
+const DELETION_KEY = 'fedcba9876543210fedcba9876543210';
 const VISITOR = 'df_algolia0visitor1';
 const QUERY = '43b15df305339e827f0ac0bdc5ebcaa7';
 /** A minute ago, in whole seconds: Algolia takes events of the last 30 days only. */
@@ -124,8 +125,8 @@ describe('Algolia Insights', () => {
     assert.match(letter.reason, /^Algolia refused the credentials \(HTTP 401: Invalid credentials\): check config\.app_id .* config\.api_key, a key of that application with the search ACL/);
   });
 
-  test('a person deletion: DELETE /1/usertokens/{token} for the userId\'s token and the visitor\'s, with the credentials', { timeout: 30_000 }, async () => {
-    const { site, integrationId } = await installed('Algolia deletions');
+  test('a person deletion: DELETE /1/usertokens/{token} for the userId\'s token and the visitor\'s, with the deletion key (Algolia\'s deleteObject ACL)', { timeout: 30_000 }, async () => {
+    const { site, integrationId } = await installed('Algolia deletions', { deletion_api_key: DELETION_KEY });
     sim.setDefault('DELETE', '/1/usertokens/u-forget-1', { status: 204, body: '' });
     sim.setDefault('DELETE', `/1/usertokens/${VISITOR}`, { status: 204, body: '' });
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }, ['integrationId', 'vendor', 'status', 'responseStatus']), [{
@@ -135,7 +136,7 @@ describe('Algolia Insights', () => {
     assert.deepEqual(asked.map((r) => r.method), ['DELETE', 'DELETE']);
     for (const r of asked) {
       assert.equal(r.headers['x-algolia-application-id'], APP_ID);
-      assert.equal(r.headers['x-algolia-api-key'], API_KEY);
+      assert.equal(r.headers['x-algolia-api-key'], DELETION_KEY);
     }
   });
 });
