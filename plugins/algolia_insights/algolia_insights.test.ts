@@ -99,6 +99,8 @@ test('Product List Filtered: a click with filters as attribute:value, the value 
     eventType: 'click', eventName: 'Product List Filtered', index: 'products', userToken: 'user-7', authenticatedUserToken: 'user-7', timestamp: TS,
     filters: ['brand:Acme%20%26%20Co', 'discount:10%25'],
   });
+  // A value cut inside an emoji (a lone surrogate) is sent, its broken half as U+FFFD, rather than failing the mapping.
+  assert.deepEqual(payloadOf(track('Product List Filtered', { search_index: 'products', filters: [{ type: 'mood', value: 'ok\uD83D' }] })).filters, ['mood:ok%EF%BF%BD']);
 });
 
 test('Product List Viewed: a view of the listed products (at most 20)', () => {

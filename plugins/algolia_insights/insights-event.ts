@@ -110,7 +110,8 @@ function filtersOf(payload: JsonObject, warn: Warn): string[] {
       warn?.(`filters[${i}] left out: a filter needs an attribute (or type) and a value`);
       return;
     }
-    filters.push(`${attribute}:${encodeURIComponent(value)}`);
+    // toWellFormed: encodeURIComponent throws on a lone surrogate (text cut inside an emoji).
+    filters.push(`${attribute}:${encodeURIComponent(value.toWellFormed())}`);
   });
   if (filters.length > MAX_OBJECTS) {
     warn?.(`${filters.length - MAX_OBJECTS} filter(s) left out: Algolia takes at most ${MAX_OBJECTS} filters an event`);
