@@ -62,6 +62,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/sendgrid' },
   { plugin: './plugins/clevertap' },
   { plugin: './plugins/azure_blob_storage' },
+  { plugin: './plugins/algolia_insights' },
 ];
 
 export default plugins;
