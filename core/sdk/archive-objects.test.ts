@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import {
-  archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archivePartitionInstant, archivePartitionOf, archivePrefixOf, archiveRecord,
+  archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archiveObjectsOf, archivePartitionInstant, archivePartitionOf, archivePrefixOf, archiveRecord,
   archiveUrlsWithoutQueries, hashArchiveCustomerField,
 } from './archive-objects.ts';
 import type { CanonicalEvent, MappedEvent } from './types.ts';
@@ -68,4 +68,20 @@ test('archiveObjects groups a batch by hour partition, in order, within the limi
   ]);
   // {"message_id":"a"} is 18 bytes, 19 with its newline: two lines need 38.
   assert.deepEqual(archiveObjects(batch.slice(0, 1).concat(batch.slice(2)), 'received_at', { maxEvents: 10, maxBytes: 38 }).map((o) => o.events.length), [2, 1]);
+});
+
+test('archiveObjectsOf reads partition_by, max_events_per_object and max_object_bytes within the bounds, else the defaults', () => {
+  const batch = [mapped('a', '2024-03-24T16:10:00.000Z', '2024-03-23T09:00:00.000Z'), mapped('b', '2024-03-24T16:20:00.000Z'), mapped('c', '2024-03-24T16:30:00.000Z')];
+  const bounds = { maxEvents: 2, minBytes: 30, maxBytes: 1_000_000, defaultBytes: 1_000_000 };
+  const shape = (objects: ReturnType<typeof archiveObjectsOf>) => objects.map((o) => [o.partition, o.events.map((e) => e.id)]);
+  assert.deepEqual(shape(archiveObjectsOf(batch, {}, bounds)), [['dt=2024-03-24/hour=16', ['a', 'b']], ['dt=2024-03-24/hour=16', ['c']]]);
+  assert.deepEqual(shape(archiveObjectsOf(batch, { partition_by: 'timestamp', max_events_per_object: 1 }, bounds)), [
+    ['dt=2024-03-23/hour=09', ['a']], ['dt=2024-03-24/hour=16', ['b']], ['dt=2024-03-24/hour=16', ['c']],
+  ]);
+  // Over the bound: the bound's maximum (2 events an object).
+  assert.deepEqual(shape(archiveObjectsOf(batch, { max_events_per_object: 99 }, bounds)).map(([, ids]) => ids), [['a', 'b'], ['c']]);
+  // Two lines need 38 bytes: 38 makes objects of two; 20 (under minBytes) and 2.5 fall back to the default.
+  assert.deepEqual(shape(archiveObjectsOf(batch, { max_object_bytes: 38 }, { ...bounds, maxEvents: 10 })).map(([, ids]) => ids), [['a', 'b'], ['c']]);
+  assert.deepEqual(shape(archiveObjectsOf(batch, { max_object_bytes: 20 }, { ...bounds, maxEvents: 10 })).map(([, ids]) => ids), [['a', 'b', 'c']]);
+  assert.deepEqual(shape(archiveObjectsOf(batch, { max_object_bytes: 2.5 }, { ...bounds, maxEvents: 10 })).map(([, ids]) => ids), [['a', 'b', 'c']]);
 });

@@ -282,3 +282,33 @@ export function archiveObjects(batch: readonly MappedEvent[], by: ArchivePartiti
   }
   return [...byPartition].flatMap(([partition, events]) => splitBatch(events, limits).map((part) => ({ partition, events: part })));
 }
+
+/** The object limits an archive plugin allows its config to set: `maxEvents` and `maxBytes` cap them, `defaultBytes` applies when the config says nothing valid. */
+export interface ArchiveObjectBounds {
+  maxEvents: number;
+  minBytes: number;
+  maxBytes: number;
+  defaultBytes: number;
+}
+
+/** A configured integer within [min, max], else the default (the schema refuses others at install; a revision made before a bound changed may still hold one). */
+function configuredLimit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
+/**
+ * `archiveObjects` with the archive config fields every object storage plugin shares:
+ * `partition_by` (`received_at` unless `timestamp`), `max_events_per_object` and
+ * `max_object_bytes`, each within the plugin's bounds.
+ *
+ * @example
+ * archiveObjectsOf(batch, ctx.config, { maxEvents: 10_000, minBytes: 1024, maxBytes: 100 * 1024 * 1024, defaultBytes: 5 * 1024 * 1024 });
+ * // [{ partition: 'dt=2024-03-24/hour=16', events: [...] }, …]
+ */
+export function archiveObjectsOf(batch: readonly MappedEvent[], config: Record<string, JsonValue>, bounds: ArchiveObjectBounds): ArchiveObjectEvents[] {
+  const by: ArchivePartitionTime = config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';
+  return archiveObjects(batch, by, {
+    maxEvents: configuredLimit(config.max_events_per_object, 1, bounds.maxEvents, bounds.maxEvents),
+    maxBytes: configuredLimit(config.max_object_bytes, bounds.minBytes, bounds.maxBytes, bounds.defaultBytes),
+  });
+}

@@ -26,9 +26,10 @@
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
  *   classes of error codes, `awsRegionProblem`, `awsCredentialsOf`, `awsCredentialProblems`,
  *   `awsSessionTokenWarnings`;
- * - archives of events in object storage (Amazon S3, Google Cloud Storage): `archiveRecord` (no
- *   contact information in clear), hourly `dt=/hour=` partitions, object names fixed by their
- *   events (`archiveObjectKey`), NDJSON bodies gzipped by default (`archiveBody`), `archiveObjects`;
+ * - archives of events in object storage (Amazon S3, Google Cloud Storage, Azure Blob Storage):
+ *   `archiveRecord` (no contact information in clear), hourly `dt=/hour=` partitions, object
+ *   names fixed by their events (`archiveObjectKey`), NDJSON bodies gzipped by default
+ *   (`archiveBody`), `archiveObjects` and `archiveObjectsOf` (with the shared config fields);
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`),
@@ -87,7 +88,7 @@ export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
 export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';
 export {
-  ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archivePartitionInstant,
+  ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archiveObjectsOf, archivePartitionInstant,
   archivePartitionOf, archivePrefixOf, archiveRecord, archiveUrlsWithoutQueries, GZIP_CONTENT_TYPE, hashArchiveCustomerField, NDJSON_CONTENT_TYPE,
   type ArchiveBody, type ArchiveCompression, type ArchiveNormalizeOptions, type ArchiveObjectEvents, type ArchivePartitionTime,
 } from './archive-objects.ts';

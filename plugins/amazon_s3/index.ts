@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjects, awsCredentialFieldSchemas, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectsOf, awsCredentialFieldSchemas, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
-import { DEFAULT_PREFIX, objectKey, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN, type PartitionTime } from './object-key.ts';
+import { DEFAULT_PREFIX, objectKey, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN } from './object-key.ts';
 import { BUCKET_PATTERN, objectUrl, privateTargetsOf, targetOf, targetProblems, URL_STYLES } from './target.ts';
 
 export { archiveRecord, hashCustomerField } from './archive-record.ts';
@@ -16,6 +16,7 @@ export const MAX_EVENTS = 10_000;
 export const MAX_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
 const MIN_OBJECT_BYTES = 64 * 1024;
+const OBJECT_BOUNDS = { maxEvents: MAX_EVENTS, minBytes: MIN_OBJECT_BYTES, maxBytes: MAX_BYTES, defaultBytes: DEFAULT_OBJECT_BYTES };
 /** S3's `Content-Type` for the objects: newline-delimited JSON, one event a line. */
 export const CONTENT_TYPE = NDJSON_CONTENT_TYPE;
 /** The `Content-Type` of gzip-compressed objects: a .gz file, as tools download and read it. */
@@ -26,11 +27,6 @@ export const STORAGE_CLASSES = ['STANDARD', 'INTELLIGENT_TIERING', 'STANDARD_IA'
 export const SERVER_SIDE_ENCRYPTION = ['AES256', 'aws:kms', 'aws:kms:dsse'] as const;
 
 const given = (value: JsonValue | undefined): value is string => typeof value === 'string' && value !== '';
-
-/** A configured integer within [min, max], else the default. */
-function limit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-}
 
 /**
  * Checks across fields and beyond the schema: the bucket's name, the Region (an AWS Region
@@ -220,13 +216,8 @@ export default definePlugin({
     ? payload
     : archiveRecord(payload, { defaultCountryCode: given(ctx.config.default_country_code) ? ctx.config.default_country_code : undefined })),
   send(batch, ctx) {
-    const by: PartitionTime = ctx.config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';
-    const limits = {
-      maxEvents: limit(ctx.config.max_events_per_object, 1, MAX_EVENTS, MAX_EVENTS),
-      maxBytes: limit(ctx.config.max_object_bytes, MIN_OBJECT_BYTES, MAX_BYTES, DEFAULT_OBJECT_BYTES),
-    };
-    // One object per hour partition and size limit (the SDK's archiveObjects).
-    return archiveObjects(batch, by, limits).map(({ partition, events }) => putObject(events, partition, ctx));
+    // One object per hour partition and size limit (the SDK's archiveObjectsOf).
+    return archiveObjectsOf(batch, ctx.config, OBJECT_BOUNDS).map(({ partition, events }) => putObject(events, partition, ctx));
   },
   sign: signObjectPut,
   classify: (response, request, ctx) => classifyS3(response, request, ctx.config),

@@ -2,8 +2,10 @@
 // written whole with Put Blob (`PUT <service>/<container>/<blob name>`, `x-ms-blob-type:
 // BlockBlob`), its bytes the gzipped NDJSON the SDK's archive helpers make, its name fixed by its
 // events. Unsigned here: `sign` adds `x-ms-date` and the credential when the request goes.
-import { allowedPrivateTargets, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjectsOf, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { containerOf, DEFAULT_OBJECT_BYTES, MAX_BYTES, MAX_EVENTS, MIN_OBJECT_BYTES, prefixOf, serviceUrl, text } from './config.ts';
+
+const OBJECT_BOUNDS = { maxEvents: MAX_EVENTS, minBytes: MIN_OBJECT_BYTES, maxBytes: MAX_BYTES, defaultBytes: DEFAULT_OBJECT_BYTES };
 
 /**
  * The Blob service version the requests name (`x-ms-version`): an established one, not the
@@ -13,11 +15,6 @@ import { containerOf, DEFAULT_OBJECT_BYTES, MAX_BYTES, MAX_EVENTS, MIN_OBJECT_BY
  * current Azurite releases.
  */
 export const BLOB_SERVICE_VERSION = '2025-01-05';
-
-/** A configured integer within [min, max], else the default. */
-function limit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-}
 
 /**
  * A blob's URL: the service URL, the container, then the name with each `/`-separated segment
@@ -73,7 +70,7 @@ function putBlob(events: MappedEvent[], partition: string, ctx: PluginContext): 
 
 /**
  * A batch as Put Blob requests: grouped by hour partition (`partition_by`), each group cut to
- * `max_events_per_object` and `max_object_bytes` of NDJSON (the SDK's archiveObjects).
+ * `max_events_per_object` and `max_object_bytes` of NDJSON (the SDK's archiveObjectsOf).
  *
  * @example
  * blobRequests(batch, ctx);
@@ -81,10 +78,5 @@ function putBlob(events: MappedEvent[], partition: string, ctx: PluginContext): 
  * //    headers: { 'content-type': 'application/gzip', 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05' }, body: <gzip>, eventIds }]
  */
 export function blobRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
-  const by = ctx.config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';
-  const limits = {
-    maxEvents: limit(ctx.config.max_events_per_object, 1, MAX_EVENTS, MAX_EVENTS),
-    maxBytes: limit(ctx.config.max_object_bytes, MIN_OBJECT_BYTES, MAX_BYTES, DEFAULT_OBJECT_BYTES),
-  };
-  return archiveObjects(batch, by, limits).map(({ partition, events }) => putBlob(events, partition, ctx));
+  return archiveObjectsOf(batch, ctx.config, OBJECT_BOUNDS).map(({ partition, events }) => putBlob(events, partition, ctx));
 }

@@ -1,16 +1,13 @@
 // The requests of a delivery batch: one object per hour partition and size limit, each written
 // with the JSON API's simple upload (objects.insert, `uploadType=media`): the object's bytes as
 // the body, its name in the `name` query parameter, the service account's access token.
-import { archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjectsOf, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { bucketOf, DEFAULT_OBJECT_BYTES, MAX_BYTES, MAX_EVENTS, MIN_OBJECT_BYTES, prefixOf } from './config.ts';
+
+const OBJECT_BOUNDS = { maxEvents: MAX_EVENTS, minBytes: MIN_OBJECT_BYTES, maxBytes: MAX_BYTES, defaultBytes: DEFAULT_OBJECT_BYTES };
 
 /** Cloud Storage's upload origin: objects.insert is sent under /upload, unlike the JSON API's other methods. */
 export const UPLOAD_ORIGIN = 'https://storage.googleapis.com';
-
-/** A configured integer within [min, max], else the default. */
-function limit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-}
 
 /**
  * The simple upload URL of an object: the bucket in the path, `uploadType=media` and the object's
@@ -66,10 +63,5 @@ function upload(events: MappedEvent[], partition: string, ctx: PluginContext): R
  * // [{ method: 'POST', url: 'https://storage.googleapis.com/upload/storage/v1/b/acme-events/o?uploadType=media&name=signal%2Fdt%3D…ndjson.gz', headers: { authorization: 'Bearer ya29…', 'content-type': 'application/gzip' }, body: <gzip>, eventIds }]
  */
 export function uploadRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
-  const by = ctx.config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';
-  const limits = {
-    maxEvents: limit(ctx.config.max_events_per_object, 1, MAX_EVENTS, MAX_EVENTS),
-    maxBytes: limit(ctx.config.max_object_bytes, MIN_OBJECT_BYTES, MAX_BYTES, DEFAULT_OBJECT_BYTES),
-  };
-  return archiveObjects(batch, by, limits).map(({ partition, events }) => upload(events, partition, ctx));
+  return archiveObjectsOf(batch, ctx.config, OBJECT_BOUNDS).map(({ partition, events }) => upload(events, partition, ctx));
 }
