@@ -54,8 +54,9 @@ function wordOf(request: RequestDescriptor): string {
  * - 429: retried after Retry-After;
  * - 401, 403: dead-lettered naming the token, the app key and the region to check;
  * - 406: dead-lettered (the version header: a plugin fault, not the event's);
- * - 400, 413 and other 4xx (not 408): several custom events split (one invalid event refuses
- *   the whole array), one dead-lettered with Airship's error and details;
+ * - 400, 413 and other 4xx (not 408): several custom events answered in Airship's error shape
+ *   (`ok: false`) split (one invalid event refuses the whole array), else dead-lettered with
+ *   Airship's error and details;
  * - 408, 5xx: retried (defaultClassify).
  *
  * @example
@@ -81,7 +82,8 @@ export function classifyAirship(response: VendorResponse, request: RequestDescri
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Airship refused the token (${answered(response)}): ${CREDENTIALS}` };
   if (status === 406) return { status: 'dead_letter', reason: `Airship refused the request's API version (${answered(response)}): the plugin sends Accept: application/vnd.urbanairship+json; version=3` };
   if (status >= 400 && status < 500 && status !== 408) {
-    if (several) return { status: 'split', reason: `Airship refused the request (${answered(response)}): one invalid event refuses the whole array, so sending it in halves to find it` };
+    // Split only an answer in Airship's error shape (`ok: false`): a proxy's 4xx names no event.
+    if (several && answerOf(response).ok === false && status !== 404) return { status: 'split', reason: `Airship refused the request (${answered(response)}): one invalid event refuses the whole array, so sending it in halves to find it` };
     if (status === 404) return { status: 'dead_letter', reason: `Airship answered ${answered(response)} for ${request.url}: not an endpoint of its API, or no such named user` };
     return { status: 'dead_letter', reason: `Airship refused the ${word} (${answered(response)})` };
   }
