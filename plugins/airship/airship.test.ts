@@ -163,7 +163,7 @@ test('config: the schema requires the token and app key; validateConfig names a 
   assert.match(validateAirshipConfig({ access_token: 'abc def ghi', app_key: APP_KEY })[0]!.message, /white space/);
   assert.match(validateAirshipConfig({ access_token: APP_KEY, app_key: APP_KEY })[0]!.message, /^is the App Key again/);
   for (const [field, schema] of Object.entries(airship.config.properties ?? {})) {
-    const s = schema as Record<string, unknown>;
+    const s = schema as unknown as Record<string, unknown>;
     assert.ok(s.title && s.description, `${field} has a title and a description`);
     if (!s.secret && s.type === 'string' && !s.enum) assert.ok(Array.isArray(s.examples), `${field} has examples`);
   }
@@ -174,8 +174,8 @@ test('forgetPerson: Named Users uninstall by userId; an anonymousId alone skippe
   assert.equal(forgetPerson.enabled(c.config), true);
   assert.equal(forgetPerson.enabled({ ...c.config, forward_deletions: false }), false);
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: VISITOR }, c), { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/uninstall', headers: BASE_HEADERS, body: { named_user_id: ['u-1'] }, eventIds: [] });
-  assert.equal((forgetPerson.request({ userId: 'u-1' }, ctx({ region: 'eu' })) as RequestDescriptor).url, 'https://go.airship.eu/api/named_users/uninstall');
-  assert.deepEqual(forgetPerson.request({ anonymousId: VISITOR }, c), { skipped: ANONYMOUS_ONLY });
+  assert.equal((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ region: 'eu' })) as RequestDescriptor).url, 'https://go.airship.eu/api/named_users/uninstall');
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: VISITOR }, c), { skipped: ANONYMOUS_ONLY });
   const read = forgetPerson.read!;
   assert.deepEqual(read(answer(200, { ok: true }), undefined as unknown as RequestDescriptor, c), { done: true, message: `accepted (HTTP 200): ${UNINSTALLED}` });
   assert.deepEqual(read(answer(200, { ok: false, error: 'bad' }), undefined as unknown as RequestDescriptor, c), { failed: 'HTTP 200 (Airship: bad)' });
