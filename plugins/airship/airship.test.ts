@@ -112,8 +112,8 @@ test('map: page, screen, alias and group are not sent', () => {
 test('send: attributes to /api/named_users/{id}/attributes one a request, custom events to /api/custom-events in arrays of at most 100 with X-UA-Appkey; EU base; every event once', () => {
   const requests = airship.send([ev('e1'), attrs('i1', 'user/ä'), ev('e2', 'u-9')], ctx());
   assert.deepEqual(requests, [
-    { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/user%2F%C3%A4/attributes', headers: BASE_HEADERS, body: (attrs('i1').payload as { item: JsonObject }).item, eventIds: ['i1'], endpoint: 'attributes' },
-    { method: 'POST', url: 'https://go.urbanairship.com/api/custom-events', headers: EVENT_HEADERS, body: [(ev('e1').payload as { item: JsonObject }).item, (ev('e2', 'u-9').payload as { item: JsonObject }).item], eventIds: ['e1', 'e2'], endpoint: 'custom_events' },
+    { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/user%2F%C3%A4/attributes', headers: BASE_HEADERS, body: (attrs('i1').payload as { item: JsonObject }).item, eventIds: ['i1'] },
+    { method: 'POST', url: 'https://go.urbanairship.com/api/custom-events', headers: EVENT_HEADERS, body: [(ev('e1').payload as { item: JsonObject }).item, (ev('e2', 'u-9').payload as { item: JsonObject }).item], eventIds: ['e1', 'e2'] },
   ]);
   const many = airship.send(Array.from({ length: 250 }, (_, i) => ev(`e${i}`)), ctx({ region: 'eu' }));
   assert.deepEqual(many.map((r) => r.eventIds.length), [100, 100, 50]);

@@ -57,7 +57,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     // The map hook gives every event it keeps one record; without one there is nothing to send.
     if (!record) throw new Error(`event ${mapped.id} holds no Airship record (a custom event or attributes) to send`);
     if (record.kind === 'attributes') {
-      requests.push({ method: 'POST', url: `${base}/api/named_users/${encodeURIComponent(record.namedUser)}/attributes`, headers: headersOf(ctx), body: record.item, eventIds: [mapped.id], endpoint: 'attributes' });
+      requests.push({ method: 'POST', url: `${base}/api/named_users/${encodeURIComponent(record.namedUser)}/attributes`, headers: headersOf(ctx), body: record.item, eventIds: [mapped.id] });
     } else {
       events.push({ id: mapped.id, item: record.item, size: Buffer.byteLength(JSON.stringify(record.item)) + 1 });
     }
@@ -66,7 +66,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   let bytes = 2;
   const flush = () => {
     if (part.length === 0) return;
-    requests.push({ method: 'POST', url: `${base}/api/custom-events`, headers: headersOf(ctx, true), body: part.map((e) => e.item), eventIds: part.map((e) => e.id), endpoint: 'custom_events' });
+    requests.push({ method: 'POST', url: `${base}/api/custom-events`, headers: headersOf(ctx, true), body: part.map((e) => e.item), eventIds: part.map((e) => e.id) });
     part = [];
     bytes = 2;
   };
