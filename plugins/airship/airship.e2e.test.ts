@@ -53,6 +53,7 @@ describe('Airship', () => {
     assert.equal(attributes!.method, 'POST');
     assert.equal(attributes!.headers.authorization, `Bearer ${TOKEN}`);
     assert.equal(attributes!.headers.accept, ACCEPT);
+    assert.equal(attributes!.headers['x-ua-appkey'], APP_KEY);
     assert.match(attributes!.headers['content-type']!, /^application\/json/);
     assert.deepEqual(attributes!.json, { attributes: [
       { action: 'set', key: 'plan', value: 'premium', timestamp: seconds },
@@ -109,6 +110,7 @@ describe('Airship', () => {
     assert.match(String(sent!.message), /^accepted \(HTTP 200\): Airship deletes the named user and every channel associated with it/);
     const [uninstall] = sim.requests({ path: '/api/named_users/uninstall' });
     assert.equal(uninstall!.headers.authorization, `Bearer ${TOKEN}`);
+    assert.equal(uninstall!.headers['x-ua-appkey'], APP_KEY);
     assert.deepEqual(uninstall!.json, { named_user_id: ['u-forget-1'] });
     const [skipped] = await deletePerson(signal, site.id, { anonymousId: VISITOR });
     assert.equal(skipped!.status, 'skipped');

@@ -6,7 +6,7 @@ import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObj
 import airship from './index.ts';
 import { classifyAirship } from './classify.ts';
 import { apiBaseOf, validateAirshipConfig } from './config.ts';
-import { fitProperties, isoSeconds } from './fit-to-airship.ts';
+import { dateAttributeValue, fitProperties, fitRecord, isoSeconds } from './fit-to-airship.ts';
 import { ANONYMOUS_ONLY, UNINSTALLED, forgetPerson } from './forget-person.ts';
 import { ACCEPT } from './requests.ts';
 
@@ -14,8 +14,8 @@ const TOKEN = 'MTp4WmF0b2tlbjAxMjM0NTY3ODlhYmNkZWY';
 const APP_KEY = 'ISex_TTJRuarzs9-o_Gkhg';
 const NOW = Date.parse('2024-03-24T16:00:05Z');
 const VISITOR = 'df_abc123def456';
-const BASE_HEADERS = { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${TOKEN}` };
-const EVENT_HEADERS = { ...BASE_HEADERS, 'x-ua-appkey': APP_KEY };
+// Every request carries X-UA-Appkey, as Airship's official libraries send it with a bearer token.
+const HEADERS = { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${TOKEN}`, 'x-ua-appkey': APP_KEY };
 const ctx = (config: Record<string, JsonValue> = {}, warnings?: string[]): PluginContext => ({ config: { access_token: TOKEN, app_key: APP_KEY, ...config }, variant: 'default', integrationId: 'i', revisionId: 'r', options: {}, now: NOW, ...(warnings ? { warn: (m: string) => { warnings.push(m); } } : {}) });
 const browserEvent = (overrides: Partial<CanonicalEvent> = {}): CanonicalEvent => ({
   type: 'track', event: 'Signed Up', messageId: 'm-1', anonymousId: VISITOR, userId: 'user-1', timestamp: '2024-03-24T16:00:00.000Z', receivedAt: '2024-03-24T16:00:00.100Z',
@@ -88,7 +88,7 @@ test('map: an identify becomes set actions with the event\'s timestamp — Airsh
         { action: 'set', key: 'full_name', value: 'Jane Doe', timestamp: ts },
         { action: 'set', key: 'email', value: 'jane@example.com', timestamp: ts },
         { action: 'set', key: 'gender', value: 'female', timestamp: ts },
-        { action: 'set', key: 'birthdate', value: '1990-05-01', timestamp: ts },
+        { action: 'set', key: 'birthdate', value: '1990-05-01T00:00:00', timestamp: ts },
         { action: 'set', key: 'company', value: 'Acme', timestamp: ts },
         { action: 'set', key: 'city', value: 'Paris', timestamp: ts },
         { action: 'set', key: 'region', value: 'IDF', timestamp: ts },
@@ -112,8 +112,8 @@ test('map: page, screen, alias and group are not sent', () => {
 test('send: attributes to /api/named_users/{id}/attributes one a request, custom events to /api/custom-events in arrays of at most 100 with X-UA-Appkey; EU base; every event once', () => {
   const requests = airship.send([ev('e1'), attrs('i1', 'user/ä'), ev('e2', 'u-9')], ctx());
   assert.deepEqual(requests, [
-    { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/user%2F%C3%A4/attributes', headers: BASE_HEADERS, body: (attrs('i1').payload as { item: JsonObject }).item, eventIds: ['i1'] },
-    { method: 'POST', url: 'https://go.urbanairship.com/api/custom-events', headers: EVENT_HEADERS, body: [(ev('e1').payload as { item: JsonObject }).item, (ev('e2', 'u-9').payload as { item: JsonObject }).item], eventIds: ['e1', 'e2'] },
+    { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/user%2F%C3%A4/attributes', headers: HEADERS, body: (attrs('i1').payload as { item: JsonObject }).item, eventIds: ['i1'] },
+    { method: 'POST', url: 'https://go.urbanairship.com/api/custom-events', headers: HEADERS, body: [(ev('e1').payload as { item: JsonObject }).item, (ev('e2', 'u-9').payload as { item: JsonObject }).item], eventIds: ['e1', 'e2'] },
   ]);
   const many = airship.send(Array.from({ length: 250 }, (_, i) => ev(`e${i}`)), ctx({ region: 'eu' }));
   assert.deepEqual(many.map((r) => r.eventIds.length), [100, 100, 50]);
@@ -173,7 +173,7 @@ test('forgetPerson: Named Users uninstall by userId; an anonymousId alone skippe
   const c = ctx();
   assert.equal(forgetPerson.enabled(c.config), true);
   assert.equal(forgetPerson.enabled({ ...c.config, forward_deletions: false }), false);
-  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: VISITOR }, c), { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/uninstall', headers: BASE_HEADERS, body: { named_user_id: ['u-1'] }, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: VISITOR }, c), { method: 'POST', url: 'https://go.urbanairship.com/api/named_users/uninstall', headers: HEADERS, body: { named_user_id: ['u-1'] }, eventIds: [] });
   assert.equal((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ region: 'eu' })) as RequestDescriptor).url, 'https://go.airship.eu/api/named_users/uninstall');
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: VISITOR }, c), { skipped: ANONYMOUS_ONLY });
   const read = forgetPerson.read!;
@@ -182,4 +182,24 @@ test('forgetPerson: Named Users uninstall by userId; an anonymousId alone skippe
   assert.match(String((read(answer(401, { ok: false, error: 'Unauthorized' }), undefined as unknown as RequestDescriptor, c) as { failed: string }).failed), /^HTTP 401: Airship refused the token for the uninstall: check config\.access_token/);
   assert.ok('retry' in read(answer(503, 'busy'), undefined as unknown as RequestDescriptor, c));
   assert.deepEqual(read(answer(400, { ok: false, error: 'Invalid named user' }), undefined as unknown as RequestDescriptor, c), { failed: 'HTTP 400 (Airship: Invalid named user)' });
+  // Airship holds no such named user: nothing to delete. A 404 not in Airship's shape still fails.
+  assert.deepEqual(read(answer(404, { ok: false, error: 'Named user not found' }), undefined as unknown as RequestDescriptor, c), { done: true, message: 'HTTP 404: Airship holds no such named user, so nothing to delete (Airship: Named user not found)' });
+  assert.deepEqual(read(answer(404, '<html>Not Found</html>'), undefined as unknown as RequestDescriptor, c), { failed: 'HTTP 404 (Airship: <html>Not Found</html>)' });
+});
+
+test('map: Date attributes (birthdate, account_creation) sent as YYYY-MM-DDTHH:MM:SS in UTC; a value that is no date left out with a warning', () => {
+  assert.equal(dateAttributeValue('1990-05-01'), '1990-05-01T00:00:00');
+  assert.equal(dateAttributeValue('1990-05-01T10:00:00+02:00'), '1990-05-01T08:00:00');
+  assert.equal(dateAttributeValue('1'), undefined);
+  assert.equal(dateAttributeValue('1990-13-45'), undefined);
+  const warnings: string[] = [];
+  const c = ctx({}, warnings);
+  const identify = browserEvent({ type: 'identify', event: undefined });
+  const record = fitRecord({ kind: 'attributes', named_user_id: 'u-1', attributes: { birthdate: 'next spring', account_creation: '2024-01-02T03:04:05.678Z', plan: '1990-05-01' } }, identify, c);
+  assert.deepEqual(record, { kind: 'attributes', named_user_id: 'u-1', item: { attributes: [
+    { action: 'set', key: 'account_creation', value: '2024-01-02T03:04:05', timestamp: '2024-03-24T16:00:00Z' },
+    // A Text attribute keeps its text, date-like or not.
+    { action: 'set', key: 'plan', value: '1990-05-01', timestamp: '2024-03-24T16:00:00Z' },
+  ] } });
+  assert.deepEqual(warnings, ['attributes.birthdate left out: "next spring" is not a date, and Airship\'s birthdate is a Date attribute (YYYY-MM-DDTHH:MM:SS)']);
 });

@@ -132,6 +132,27 @@ function fitEvent(payload: JsonObject, event: CanonicalEvent, namedUser: string,
   return item;
 }
 
+/**
+ * Airship's predefined attributes of type Date: their values must be ISO 8601 date-times
+ * `YYYY-MM-DDTHH:MM:SS` (Airship: Attribute types), so a trait such as `1990-05-01` is converted.
+ */
+export const DATE_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set(['birthdate', 'account_creation']);
+
+/**
+ * A Date attribute's value as Airship takes it (`YYYY-MM-DDTHH:MM:SS`, UTC), or undefined when
+ * the text is no calendar date (a bare number such as `1` parses as a date in JavaScript: refused).
+ *
+ * @example
+ * dateAttributeValue('1990-05-01');              // '1990-05-01T00:00:00'
+ * dateAttributeValue('1990-05-01T10:00:00+02:00'); // '1990-05-01T08:00:00'
+ * dateAttributeValue('soon');                    // undefined
+ */
+export function dateAttributeValue(text: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 19) : undefined;
+}
+
 /** One attribute assignment: `set` with a Text, Number or Date value, `remove` for null; anything else left out, saying so. */
 function attributeOf(key: string, value: JsonValue, timestamp: string | undefined, warn: Warn): JsonObject | undefined {
   const stamp: JsonObject = timestamp === undefined ? {} : { timestamp };
@@ -140,6 +161,14 @@ function attributeOf(key: string, value: JsonValue, timestamp: string | undefine
   if (typeof value === 'string') {
     const text = value.trim();
     if (text === '') return undefined;
+    if (DATE_ATTRIBUTE_KEYS.has(key)) {
+      const date = dateAttributeValue(text);
+      if (date === undefined) {
+        warn?.(`attributes.${key} left out: ${JSON.stringify(cutText(text, `attributes.${key}`, undefined))} is not a date, and Airship's ${key} is a Date attribute (YYYY-MM-DDTHH:MM:SS)`);
+        return undefined;
+      }
+      return { action: 'set', key, value: date, ...stamp };
+    }
     return { action: 'set', key, value: cutText(text, `attributes.${key}`, warn), ...stamp };
   }
   warn?.(`attributes.${key} left out: Airship's attributes take text, numbers and dates (${Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object: JSON attributes need a schema defined in Airship' : typeof value} given)`);

@@ -15,6 +15,11 @@ export const ANONYMOUS_ONLY = 'the plugin sends Airship named users only (by use
 /** What an accepted uninstall does, said with it. */
 export const UNINSTALLED = 'Airship deletes the named user and every channel associated with it (devices, email addresses, phone numbers), with their analytics data; it works asynchronously and may take some time';
 
+function isAirshipError(response: VendorResponse): boolean {
+  const json = response.json;
+  return json !== null && typeof json === 'object' && !Array.isArray(json) && (json as { ok?: unknown }).ok === false;
+}
+
 function quoted(response: VendorResponse): string {
   const said = saidBy(response);
   return said ? ` (Airship: ${said})` : '';
@@ -38,10 +43,13 @@ export const forgetPerson: PersonForgetting = {
   },
   read(response) {
     if (response.status >= 200 && response.status < 300) {
-      const json = response.json;
-      if (json !== null && typeof json === 'object' && !Array.isArray(json) && (json as { ok?: unknown }).ok === false) return { failed: `HTTP ${response.status}${quoted(response)}` };
+      if (isAirshipError(response)) return { failed: `HTTP ${response.status}${quoted(response)}` };
       return { done: true, message: `accepted (HTTP ${response.status}): ${UNINSTALLED}` };
     }
+    // A 404 in Airship's own error shape (`ok: false`) names no such named user: nothing of the
+    // person's is held there, which is what the deletion asks for. A 404 without that shape (a
+    // proxy's page) fails below.
+    if (response.status === 404 && isAirshipError(response)) return { done: true, message: `HTTP 404: Airship holds no such named user, so nothing to delete${quoted(response)}` };
     if (response.status === 401 || response.status === 403) return { failed: `HTTP ${response.status}: Airship refused the token for the uninstall: check config.access_token (a token with the role to modify named users) and config.region${quoted(response)}` };
     const outcome = defaultForgetRead(response);
     return 'failed' in outcome ? { failed: `HTTP ${response.status}${quoted(response)}` } : outcome;

@@ -12,17 +12,17 @@ export const MAX_EVENTS = 100;
 export const ACCEPT = 'application/vnd.urbanairship+json; version=3';
 
 /**
- * The headers of every request: JSON, Airship's version 3, and the bearer token; with
- * `appKey`, the X-UA-Appkey header the Custom Events API requires.
+ * The headers of every request: JSON, Airship's version 3, the bearer token and the project's
+ * X-UA-Appkey. The Custom Events API requires the app key; Airship's official libraries
+ * (BearerTokenClient of urbanairship/python-library) send it with a bearer token on every
+ * request, so the attribute and uninstall requests carry it too.
  *
  * @example
- * headersOf({ config: { access_token: 't', app_key: 'k' }, … }, true);
+ * headersOf({ config: { access_token: 't', app_key: 'k' }, … });
  * // { 'content-type': 'application/json', accept: 'application/vnd.urbanairship+json; version=3', authorization: 'Bearer t', 'x-ua-appkey': 'k' }
  */
-export function headersOf(ctx: PluginContext, appKey = false): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${textOf(ctx.config, 'access_token')}` };
-  if (appKey) headers['x-ua-appkey'] = textOf(ctx.config, 'app_key');
-  return headers;
+export function headersOf(ctx: PluginContext): Record<string, string> {
+  return { 'content-type': 'application/json', accept: ACCEPT, authorization: `Bearer ${textOf(ctx.config, 'access_token')}`, 'x-ua-appkey': textOf(ctx.config, 'app_key') };
 }
 
 /**
@@ -66,7 +66,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   let bytes = 2;
   const flush = () => {
     if (part.length === 0) return;
-    requests.push({ method: 'POST', url: `${base}/api/custom-events`, headers: headersOf(ctx, true), body: part.map((e) => e.item), eventIds: part.map((e) => e.id) });
+    requests.push({ method: 'POST', url: `${base}/api/custom-events`, headers: headersOf(ctx), body: part.map((e) => e.item), eventIds: part.map((e) => e.id) });
     part = [];
     bytes = 2;
   };
