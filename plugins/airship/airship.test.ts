@@ -203,3 +203,14 @@ test('map: Date attributes (birthdate, account_creation) sent as YYYY-MM-DDTHH:M
   ] } });
   assert.deepEqual(warnings, ['attributes.birthdate left out: "next spring" is not a date, and Airship\'s birthdate is a Date attribute (YYYY-MM-DDTHH:MM:SS)']);
 });
+
+test('map: a custom event keeps its first 100 properties, saying which were left out (Airship limits events to 100 properties)', () => {
+  const warnings: string[] = [];
+  const properties = Object.fromEntries(Array.from({ length: 103 }, (_, i) => [`p${i}`, i]));
+  const record = fitRecord({ kind: 'event', named_user_id: 'u-1', name: 'Viewed', properties }, browserEvent(), ctx({}, warnings));
+  const kept = ((record!.item as JsonObject).body as JsonObject).properties as JsonObject;
+  assert.equal(Object.keys(kept).length, 100);
+  assert.equal(kept.p99, 99);
+  assert.equal(kept.p100, undefined);
+  assert.deepEqual(warnings, ['properties: 3 left out (p100, p101, p102): Airship keeps at most 100 properties on a custom event']);
+});

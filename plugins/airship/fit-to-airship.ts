@@ -16,6 +16,8 @@ export const MAX_NAMED_USER_CHARS = 128;
 export const MAX_TEXT_CHARS = 255;
 /** How far back `occurred` may be: Airship takes events of the past 90 days. */
 export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
+/** Properties one custom event carries at most (Airship's Java library: "Events are limited to 100 properties"). */
+export const MAX_PROPERTIES = 100;
 /** Bytes of one request body the plugin sends at most (see README "Unconfirmed": Airship documents no byte limit). */
 export const MAX_BODY_BYTES = 1_000_000;
 
@@ -95,6 +97,19 @@ function fitPropertyValue(value: JsonValue, at: string, warn: Warn): JsonValue |
   return value;
 }
 
+/** The first 100 properties of an event's (top level), saying which were left out: more could refuse the whole array. */
+function keepFirstProperties(properties: JsonObject, warn: Warn): JsonObject {
+  const keys = Object.keys(properties);
+  if (keys.length <= MAX_PROPERTIES) return properties;
+  const left = keys.slice(MAX_PROPERTIES);
+  warn?.(`properties: ${left.length} left out (${excerptKeys(left)}): Airship keeps at most ${MAX_PROPERTIES} properties on a custom event`);
+  return Object.fromEntries(keys.slice(0, MAX_PROPERTIES).map((key) => [key, properties[key]!]));
+}
+
+function excerptKeys(keys: string[]): string {
+  return keys.length <= 5 ? keys.join(', ') : `${keys.slice(0, 5).join(', ')}, …`;
+}
+
 /** `occurred`: the event's time to the second; over 90 days old is an error, a future time left out (Airship then takes the time it receives it). */
 function occurredOf(payload: JsonObject, event: CanonicalEvent, now: number, warn: Warn): string | undefined {
   const ms = readInstantMs(payload.occurred ?? event.timestamp);
@@ -123,7 +138,7 @@ function fitEvent(payload: JsonObject, event: CanonicalEvent, namedUser: string,
   // Airship: interaction_type "should almost always be 'url' for web events"; interaction_id is the page's path.
   if (body.interaction_id !== undefined && body.interaction_type === undefined) body.interaction_type = 'url';
   const properties = fitProperties(payload.properties, warn);
-  if (properties) body.properties = properties;
+  if (properties) body.properties = keepFirstProperties(properties, warn);
   const item: JsonObject = {};
   const occurred = occurredOf(payload, event, ctx.now, warn);
   if (occurred !== undefined) item.occurred = occurred;
