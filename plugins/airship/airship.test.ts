@@ -214,3 +214,8 @@ test('map: a custom event keeps its first 100 properties, saying which were left
   assert.equal(kept.p100, undefined);
   assert.deepEqual(warnings, ['properties: 3 left out (p100, p101, p102): Airship keeps at most 100 properties on a custom event']);
 });
+
+test('classify: a 413 splits several custom events whoever answered it (a proxy\'s page too); one event too large is dead-lettered', () => {
+  assert.deepEqual(classifyAirship(answer(413, '<html>Request Entity Too Large</html>'), eventsRequest(4), ctx()), { status: 'split', reason: 'Airship refused the request as too large (HTTP 413: <html>Request Entity Too Large</html>): sending it in halves' });
+  assert.equal(statusOf(classifyAirship(answer(413, '<html>Request Entity Too Large</html>'), eventsRequest(1), ctx())), 'dead_letter');
+});

@@ -54,6 +54,7 @@ function wordOf(request: RequestDescriptor): string {
  * - 429: retried after Retry-After;
  * - 401, 403: dead-lettered naming the token, the app key and the region to check;
  * - 406: dead-lettered (the version header: a plugin fault, not the event's);
+ * - 413 with several custom events: split (smaller halves), whoever answered it;
  * - 400, 413 and other 4xx (not 408): several custom events answered in Airship's error shape
  *   (`ok: false`) split (one invalid event refuses the whole array), else dead-lettered with
  *   Airship's error and details;
@@ -82,7 +83,10 @@ export function classifyAirship(response: VendorResponse, request: RequestDescri
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Airship refused the token (${answered(response)}): ${CREDENTIALS}` };
   if (status === 406) return { status: 'dead_letter', reason: `Airship refused the request's API version (${answered(response)}): the plugin sends Accept: application/vnd.urbanairship+json; version=3` };
   if (status >= 400 && status < 500 && status !== 408) {
-    // Split only an answer in Airship's error shape (`ok: false`): a proxy's 4xx names no event.
+    // A 413 says the body was too large, whoever answers it (Airship or a proxy in front of
+    // it): halves are smaller. Split other 4xx only in Airship's error shape (`ok: false`): a
+    // proxy's 4xx names no event.
+    if (several && status === 413) return { status: 'split', reason: `Airship refused the request as too large (${answered(response)}): sending it in halves` };
     if (several && answerOf(response).ok === false && status !== 404) return { status: 'split', reason: `Airship refused the request (${answered(response)}): one invalid event refuses the whole array, so sending it in halves to find it` };
     if (status === 404) return { status: 'dead_letter', reason: `Airship answered ${answered(response)} for ${request.url}: not an endpoint of its API, or no such named user` };
     return { status: 'dead_letter', reason: `Airship refused the ${word} (${answered(response)})` };
