@@ -17,8 +17,8 @@ function said(response: VendorResponse): string {
  *
  * - 2xx (204 for a postback): delivered;
  * - 400 to a postback: dead-lettered, saying what Taboola checks (the click id, the event name);
- * - 400 or 413 to a bulk request of several conversions: split in halves until the refused one is
- *   alone (Taboola names none), then dead-lettered;
+ * - 400 to a bulk request: dead-lettered (Taboola does not validate bulk conversions one by one,
+ *   so the request as a whole was refused); 413 to one of several conversions: split in halves;
  * - 404 to a bulk request: dead-lettered, naming config.account_id;
  * - 429: the rate limit (no try used up, the integration slowed), after Retry-After;
  * - 5xx and 408: retried, honouring Retry-After;
@@ -47,12 +47,14 @@ export function classifyTaboola(response: VendorResponse, request: RequestDescri
     const reason = `Taboola HTTP ${status}: ${what}`;
     return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
   }
-  if (bulk && (status === 400 || status === 413) && total > 1) {
-    return { status: 'split', reason: `Taboola refused the bulk request (HTTP ${status}: ${what}); sending it in halves to find the conversion` };
+  if (status === 413 && total > 1) {
+    return { status: 'split', reason: `Taboola refused the bulk request as too large (HTTP 413: ${what}); sending it in halves` };
   }
   if (status === 400) {
+    // Taboola does not validate bulk conversions one by one, so a 400 there is about the request
+    // as a whole (its JSON, the account): halving it would change nothing.
     const check = bulk
-      ? 'check the conversion\'s click id and event name'
+      ? 'Taboola does not validate bulk conversions one by one, so the request itself was refused: check config.account_id, or empty it to send each conversion to the postback URL, which says what it refuses'
       : 'Taboola answers 400 when the click-id or name is missing or the click id is not parsable: check that the landing URL\'s tblci carries Taboola\'s {click_id} macro unchanged, and the event name (config.event_names, the conversion\'s Event Name in Taboola Ads, case-sensitive)';
     return { status: 'dead_letter', reason: `Taboola refused the conversion (HTTP 400: ${what}): ${check}` };
   }
