@@ -27,7 +27,13 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-/** `config.event_names` as an object (empty when it is not one). */
+/**
+ * `config.event_names` as an object (empty when it is not one).
+ *
+ * @example
+ * eventNamesOf({ event_names: { 'Order Completed': 'make_purchase' } }); // { 'Order Completed': 'make_purchase' }
+ * eventNamesOf({});                                                     // {}
+ */
 export function eventNamesOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
   const names = config.event_names;
   return names !== null && typeof names === 'object' && !Array.isArray(names) ? names : {};
@@ -61,7 +67,13 @@ export function configuredName(event: CanonicalEvent, config: Record<string, Jso
   return undefined;
 }
 
-/** The account id of a config, trimmed, or undefined (then each conversion is a postback call). */
+/**
+ * The account id of a config, trimmed, or undefined (then each conversion is a postback call).
+ *
+ * @example
+ * accountIdOf({ account_id: ' 1234567 ' }); // '1234567'
+ * accountIdOf({ account_id: '' });          // undefined
+ */
 export function accountIdOf(config: Record<string, JsonValue>): string | undefined {
   return typeof config.account_id === 'string' && config.account_id.trim() !== '' ? config.account_id.trim() : undefined;
 }
