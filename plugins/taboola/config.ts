@@ -21,7 +21,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     account_id: {
       type: 'string', title: 'Account ID (bulk submission)',
-      description: 'Your numeric Taboola Account ID (or the network account\'s). When given, conversions are sent in batches of up to 1,000 to Taboola\'s bulk endpoint (POST trc.taboola.com/{account-id}/log/3/bulk-s2s-action) with their event time; when empty, each conversion is its own postback call (GET …/actions-handler/log/3/s2s-action), which Taboola validates and records at the time it receives it.',
+      description: 'Your numeric Taboola Account ID (or the network account\'s). When given, conversions are sent in batches of up to 1,000 to Taboola\'s bulk endpoint (POST trc.taboola.com/{account-id}/log/3/bulk-s2s-action) with their event time (Taboola then merges two conversions of one click and event name in the same minute even when their order ids differ); when empty, each conversion is its own postback call (GET …/actions-handler/log/3/s2s-action), which Taboola validates and records at the time it receives it.',
       pattern: '^[0-9]{1,20}$', examples: ['1234567'],
     },
   },
