@@ -77,6 +77,10 @@ export function toTaboolaConversion(payload: JsonObject, event: CanonicalEvent, 
   const currency = readText(payload.currency)?.toUpperCase();
   if (currency !== undefined && !SUPPORTED_CURRENCIES.has(currency)) {
     if (revenue !== undefined) ctx.warn?.(`revenue ${revenue} ${currency} left out: Taboola takes revenue in ${[...SUPPORTED_CURRENCIES].join(', ')} only (else it would count it in the account's currency)`);
+  } else if (revenue !== undefined && /e/i.test(String(revenue))) {
+    // JavaScript writes 1e21 and more, and under 1e-6, in exponent form ("1e+21"), which is not
+    // the "integer or decimal number" Taboola's postback URL takes.
+    ctx.warn?.(`revenue ${revenue} left out: Taboola takes an integer or decimal number, and this one can only be written with an exponent`);
   } else if (revenue !== undefined && revenue >= 0) {
     conversion.revenue = revenue;
     if (currency !== undefined) conversion.currency = currency;

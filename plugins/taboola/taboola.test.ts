@@ -114,7 +114,7 @@ test('mapping: the click id of the landing URL before the cookie; no click id, n
   assert.deepEqual(none.warnings, ['"Order Completed" not sent to Taboola: no Taboola click id (the landing URL\'s tblci, kept in the _dftblci cookie); Taboola attributes S2S conversions by click id only']);
 });
 
-test('mapping: a revenue in a currency Taboola does not list is left out with it; a negative revenue left out; a revenue as text refused', () => {
+test('mapping: a revenue in a currency Taboola does not list is left out with it; a negative revenue, or one written only with an exponent, left out; a revenue as text refused', () => {
   const chf = mapThrough(event({ properties: { order_id: 'O', revenue: 10, currency: 'CHF' } }));
   assert.equal(chf.payload?.revenue, undefined);
   assert.equal(chf.payload?.currency, undefined);
@@ -122,6 +122,12 @@ test('mapping: a revenue in a currency Taboola does not list is left out with it
   const refund = mapThrough(event({ properties: { revenue: -5, currency: 'USD' } }));
   assert.equal(refund.payload?.revenue, undefined);
   assert.deepEqual(refund.warnings, ['revenue -5 left out: Taboola takes a revenue of 0 or more']);
+  for (const odd of [1e21, 1e-7]) {
+    const { payload, warnings } = mapThrough(event({ properties: { revenue: odd, currency: 'USD' } }));
+    assert.equal(payload?.revenue, undefined, String(odd));
+    assert.deepEqual(warnings, [`revenue ${odd} left out: Taboola takes an integer or decimal number, and this one can only be written with an exponent`]);
+  }
+  assert.equal(mapThrough(event({ properties: { revenue: 0.000001, currency: 'USD' } })).payload?.revenue, 0.000001, 'written 0.000001: sent');
   assert.throws(() => toTaboolaConversion({ name: 'make_purchase', click_id: CLICK, revenue: '12,50' }, event({ context: {} } as Partial<CanonicalEvent>), ctx()), PermanentError);
   assert.equal(toTaboolaConversion({ name: 'lead', click_id: CLICK }, event({ timestamp: undefined, receivedAt: undefined, context: {} } as unknown as Partial<CanonicalEvent>), ctx())?.timestamp, NOW, 'no time: now');
 });
