@@ -64,6 +64,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/azure_blob_storage' },
   { plugin: './plugins/algolia_insights' },
   { plugin: './plugins/airship' },
+  { plugin: './plugins/taboola' },
 ];
 
 export default plugins;

@@ -54,7 +54,8 @@ export const SAMPLE_EVENTS: CanonicalEvent[] = [
       ],
     },
     timestamp: '2024-03-24T16:01:00.000Z', receivedAt: '2024-03-24T16:01:00.090Z',
-    context: browserContext('/checkout/confirmation', 'Thank you for your order'),
+    // The visitor came from a Taboola ad: the click-id cookie Signal set on its landing page (Taboola's sample click id).
+    context: browserContext('/checkout/confirmation', 'Thank you for your order', { cookies: { FTrack: 'ft-cookie-123', _dftblci: 'GiDxLZcEVjwEqkGfKQMQndUYMIeZXFHmZ0DrHIJhGS6kKiDzkGUos9GzkpqG-YHQATCwxlQ' } }),
     partner_attrs: { amperity: { Persona: 'Loyalist', LifetimeTier: 'Gold', FavoriteBrand: 'Stride' } },
   },
   {

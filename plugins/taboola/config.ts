@@ -1,0 +1,106 @@
+// The integration's config: which Taboola event name each Signal event counts as, and the
+// account whose bulk endpoint to use (optional); with the problems a JSON Schema cannot see,
+// each naming its field.
+import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+
+/** A Taboola account id as its bulk endpoint's path takes it: "Your numeric Taboola Account ID - e.g. 123456". */
+export const ACCOUNT_ID = /^[0-9]{1,20}$/;
+/** The longest event name taken from the config: Taboola documents no limit; past this it is a mistake. */
+const MAX_NAME = 100;
+
+/** The config's JSON Schema. No credential: Taboola's S2S endpoints take none ("No authentication is passed"). */
+export const CONFIG_SCHEMA: ConfigSchema = {
+  type: 'object',
+  required: [],
+  properties: {
+    event_names: {
+      type: 'object', title: 'Taboola Event Names',
+      description: 'The Taboola event name each Signal event is reported as, overriding the blueprint\'s: the Event Name of the conversion in Taboola Ads (Tracking > Conversions, the conversion\'s Event Name, not its Conversion Name; case-sensitive). Keys are track event names (Order Completed), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.',
+      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_NAME },
+      examples: [{ 'Order Completed': 'make_purchase', 'Demo Requested': 'lead' }],
+    },
+    account_id: {
+      type: 'string', title: 'Account ID (bulk submission)',
+      description: 'Your numeric Taboola Account ID (or the network account\'s). When given, conversions are sent in batches of up to 1,000 to Taboola\'s bulk endpoint (POST trc.taboola.com/{account-id}/log/3/bulk-s2s-action) with their event time (Taboola then merges two conversions of one click and event name in the same minute even when their order ids differ); when empty, each conversion is its own postback call (GET …/actions-handler/log/3/s2s-action), which Taboola validates and records at the time it receives it.',
+      pattern: '^[0-9]{1,20}$', examples: ['1234567'],
+    },
+  },
+};
+
+/**
+ * `config.event_names` as an object (empty when it is not one).
+ *
+ * @example
+ * eventNamesOf({ event_names: { 'Order Completed': 'make_purchase' } }); // { 'Order Completed': 'make_purchase' }
+ * eventNamesOf({});                                                     // {}
+ */
+export function eventNamesOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
+  const names = config.event_names;
+  return names !== null && typeof names === 'object' && !Array.isArray(names) ? names : {};
+}
+
+/**
+ * The keys an event is looked up by in `config.event_names`, most precise first: a track
+ * event's name; `page:<name>` then `page` for a page call.
+ *
+ * @example
+ * eventNameKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent); // ['page:Pricing', 'page']
+ */
+export function eventNameKeys(event: CanonicalEvent): string[] {
+  if (event.type === 'track') return event.event ? [event.event] : [];
+  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
+  return [];
+}
+
+/**
+ * The Taboola event name the config gives an event (trimmed), or undefined when it names none.
+ *
+ * @example
+ * configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, { event_names: { 'Demo Requested': 'lead' } }); // 'lead'
+ */
+export function configuredName(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
+  const names = eventNamesOf(config);
+  for (const key of eventNameKeys(event)) {
+    const value = names[key];
+    if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
+/**
+ * The account id of a config, trimmed, or undefined (then each conversion is a postback call).
+ *
+ * @example
+ * accountIdOf({ account_id: ' 1234567 ' }); // '1234567'
+ * accountIdOf({ account_id: '' });          // undefined
+ */
+export function accountIdOf(config: Record<string, JsonValue>): string | undefined {
+  return typeof config.account_id === 'string' && config.account_id.trim() !== '' ? config.account_id.trim() : undefined;
+}
+
+/**
+ * Config problems the schema cannot see: an account id pasted with text around it, an event
+ * name key or value with white space around it (matched exactly, and Taboola's names are
+ * case-sensitive).
+ *
+ * @example
+ * validateTaboolaConfig({ account_id: 'id=1234567' });
+ * // [{ field: 'account_id', message: 'is "id=1234567": a Taboola account id is digits only, e.g. 1234567 (give 1234567 alone)' }]
+ * validateTaboolaConfig({ event_names: { 'Order Completed': ' make_purchase' } });
+ * // [{ field: 'event_names', message: 'gives " make_purchase" for "Order Completed" with white space around it: Taboola matches event names exactly' }]
+ */
+export function validateTaboolaConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (typeof config.account_id === 'string' && config.account_id.trim() !== '' && !ACCOUNT_ID.test(config.account_id.trim())) {
+    const digits = /^\D*?(\d{1,20})\D*$/.exec(config.account_id)?.[1];
+    const hint = digits !== undefined ? ` (give ${digits} alone)` : '';
+    problems.push({ field: 'account_id', message: `is ${JSON.stringify(config.account_id)}: a Taboola account id is digits only, e.g. 1234567${hint}` });
+  }
+  for (const [key, value] of Object.entries(eventNamesOf(config))) {
+    if (key.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
+    else if (key !== key.trim()) problems.push({ field: 'event_names', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
+    if (typeof value !== 'string') continue;
+    if (value !== value.trim()) problems.push({ field: 'event_names', message: `gives ${JSON.stringify(value)} for "${key.trim()}" with white space around it: Taboola matches event names exactly` });
+  }
+  return problems;
+}
