@@ -58,6 +58,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/google_cloud_storage' },
   { plugin: './plugins/fullstory' },
   { plugin: './plugins/pendo' },
+  { plugin: './plugins/zendesk' },
 ];
 
 export default plugins;
