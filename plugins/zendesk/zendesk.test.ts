@@ -141,7 +141,7 @@ test('deletions: search by external_id → DELETE /users/{id} → DELETE /delete
   assert.deepEqual(forgetPerson.read!(answer(200, { deleted_user: { id: 35436 } }), permanent.next, ctx()), { done: true, message: 'deleted (HTTP 200): Zendesk permanently deleted the user' });
   assert.ok('done' in forgetPerson.read!(answer(200, { users: [], count: 0 }), search, ctx()));
   assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 7, role: 'admin' }] }), search, ctx()));
-  const byEmail = forgetPerson.request({ userId: 'ann@example.com' }, ctx()) as RequestDescriptor;
+  const byEmail = forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx()) as RequestDescriptor;
   const second = forgetPerson.read!(answer(200, { users: [] }), byEmail, ctx());
   assert.ok('next' in second);
   assert.deepEqual(second.next.query, [['query', 'email:ann@example.com']]);
