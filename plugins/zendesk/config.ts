@@ -125,7 +125,12 @@ export function headersOf(config: Record<string, JsonValue>): Record<string, str
   return { authorization: authorizationOf(config), accept: 'application/json', 'content-type': 'application/json' };
 }
 
-/** Which config fields name the credential in use (for messages). */
+/**
+ * Which config fields name the credential in use, for messages that say what to check.
+ *
+ * @example
+ * credentialFields({ oauth_access_token: 'x' }); // 'config.oauth_access_token'
+ */
 export function credentialFields(config: Record<string, JsonValue>): string {
   return text(config, 'oauth_access_token') !== '' ? 'config.oauth_access_token' : 'config.email and config.api_token';
 }

@@ -72,6 +72,10 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
 }
 
 /**
+ * @example
+ * forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx);
+ * // { method: 'GET', url: 'https://acme.zendesk.com/api/v2/users/search', query: [['external_id', 'u-1']], headers: { authorization: 'Basic …', accept: 'application/json' }, eventIds: [] }
+ *
  * Forwarding of person deletions (config.forward_deletions, on by default): the end user whose
  * external_id (or email) is the person's userId is looked up, deleted, then permanently deleted.
  * Each step is safe to repeat: a user already gone answers the search with no user (done).

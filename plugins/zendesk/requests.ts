@@ -66,7 +66,12 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   return [...userRequests, ...requests];
 }
 
-/** Whether a request is an Events API call. */
+/**
+ * Whether a request is an Events API call (else a Create Or Update Many Users request).
+ *
+ * @example
+ * isEventRequest({ method: 'POST', url: 'https://acme.zendesk.com/api/v2/user_profiles/events', eventIds: ['m-1'] }); // true
+ */
 export function isEventRequest(request: RequestDescriptor): boolean {
   return request.url.endsWith(EVENTS_PATH);
 }
