@@ -6,7 +6,7 @@
 // config field is the cause, its name: 401 the credential, 403 the agent's role (or the Events
 // API not being available to the account), 422 the fields Zendesk found invalid.
 import { parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, invalidFields } from './answers.ts';
+import { answered, invalidFields, jobStatusOf } from './answers.ts';
 import { credentialFields } from './config.ts';
 import { isEventRequest } from './requests.ts';
 
@@ -24,7 +24,14 @@ const EVENTS_UNAVAILABLE = 'the Events API is not available to this Zendesk acco
  */
 export function classifyZendesk(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
   const { status } = response;
-  if (status >= 200 && status < 300) return { status: 'delivered' };
+  if (status >= 200 && status < 300) {
+    // Create Or Update Many Users answers with its job's status; a 2xx without one (a proxy's
+    // or captive portal's page) is no answer of Zendesk's, so the users were not queued.
+    if (!isEventRequest(request) && jobStatusOf(response) === undefined) {
+      return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no job_status) — a proxy? — so the users are sent again` };
+    }
+    return { status: 'delivered' };
+  }
   const said = answered(response);
   const retryAfter = parseRetryAfter(responseHeader(response.headers, 'retry-after'), ctx.now);
   const wait = retryAfter !== undefined ? { retryAfterMs: retryAfter } : {};

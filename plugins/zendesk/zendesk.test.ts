@@ -82,6 +82,7 @@ test('batching: 100 users a request, two identifies of one person merged, events
 test('classify: 2xx delivered, 429 retried after Retry-After, 5xx retried, 413 split', () => {
   assert.deepEqual(classifyZendesk(answer(200, { job_status: { id: 'j1', status: 'queued' } }), USERS, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyZendesk(answer(202, ''), EVENTS, ctx()), { status: 'delivered' });
+  assert.equal(statusOf(classifyZendesk(answer(200, '<html>Login</html>'), USERS, ctx())), 'retry', 'a 2xx without a job_status is no answer of Zendesk\'s');
   const limited = classifyZendesk(answer(429, 'Rate limited', { 'retry-after': '30' }), USERS, ctx());
   assert.equal(statusOf(limited), 'retry');
   assert.equal((limited as { retryAfterMs?: number }).retryAfterMs, 30_000);
