@@ -68,7 +68,8 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
     return { done: true, message: 'no Zendesk user has this userId as external_id (or email): nothing to delete' };
   }
   if (user.role !== 'end-user') return { failed: `the Zendesk user found (id ${user.id}) is an ${user.role}, not an end user: Signal never deletes agents or admins — delete them in Zendesk if meant` };
-  return { next: { method: 'DELETE', url: `${baseOf(request)}/api/v2/users/${user.id}`, headers: withoutBody(request.headers), eventIds: [] } };
+  // Zendesk asks for Content-Type: application/json on DELETE requests too (API reference, "Requests").
+  return { next: { method: 'DELETE', url: `${baseOf(request)}/api/v2/users/${user.id}`, headers: { ...withoutBody(request.headers), 'content-type': 'application/json' }, eventIds: [] } };
 }
 
 /**
@@ -97,7 +98,7 @@ export const forgetPerson: PersonForgetting = {
     if (response.status >= 200 && response.status < 300) {
       if (request && !permanent) {
         const id = /\/api\/v2\/users\/(\d+)$/.exec(new URL(request.url).pathname)?.[1];
-        if (id) return { next: { method: 'DELETE', url: `${baseOf(request)}/api/v2/deleted_users/${id}`, headers: withoutBody(request.headers), eventIds: [] } };
+        if (id) return { next: { method: 'DELETE', url: `${baseOf(request)}/api/v2/deleted_users/${id}`, headers: { ...(request.headers ?? {}) }, eventIds: [] } };
       }
       return { done: true, message: `deleted (HTTP ${response.status}): Zendesk ${permanent ? 'permanently deleted the user' : 'deleted the user'}` };
     }

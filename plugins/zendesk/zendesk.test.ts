@@ -136,9 +136,11 @@ test('deletions: search by external_id → DELETE /users/{id} → DELETE /delete
   assert.ok('next' in del);
   assert.equal(del.next.method, 'DELETE');
   assert.equal(del.next.url, 'https://acme.zendesk.com/api/v2/users/35436');
+  assert.deepEqual(del.next.headers, { authorization: BASIC, accept: 'application/json', 'content-type': 'application/json' });
   const permanent = forgetPerson.read!(answer(200, { user: { id: 35436, active: false } }), del.next, ctx());
   assert.ok('next' in permanent);
   assert.equal(permanent.next.url, 'https://acme.zendesk.com/api/v2/deleted_users/35436');
+  assert.deepEqual(permanent.next.headers, HEADERS);
   assert.deepEqual(forgetPerson.read!(answer(200, { deleted_user: { id: 35436 } }), permanent.next, ctx()), { done: true, message: 'deleted (HTTP 200): Zendesk permanently deleted the user' });
   assert.ok('done' in forgetPerson.read!(answer(200, { users: [], count: 0 }), search, ctx()));
   assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 7, role: 'admin' }] }), search, ctx()));
