@@ -2,16 +2,30 @@
 // /api/v2/users/{id}` (a soft deletion: the user is moved to the deleted users) and `DELETE
 // /api/v2/deleted_users/{id}` (the permanent deletion, which Zendesk documents for GDPR requests).
 // So the user is first looked up: by the person's userId as external_id
-// (`GET /api/v2/users/search?external_id=…`), and when none has it and the userId is an email,
-// by that email (`GET /api/v2/users/search?query=email:…`). A `{ next }` chain of up to four
-// requests. Only end users are deleted: an agent or admin found under the id is reported, never
-// deleted. The plugin never sends an anonymous visitor to Zendesk, so an anonymousId alone is skipped.
-import { usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// (`GET /api/v2/users/search?external_id=…`), and, when the userId is an email, also by that email
+// (`GET /api/v2/users/search?query=email:…`). Each lookup starts its own chain of three requests
+// (search, deletion, permanent deletion: the core follows at most three in a row), so a userId
+// that is an email makes two chains. The email's chain deletes only a user without an external_id
+// or with this one: a user of another external_id is another person of yours. Only end users are
+// deleted: an agent or admin found under the id is reported, never deleted. The plugin never
+// sends an anonymous visitor to Zendesk, so an anonymousId alone is skipped.
+import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered } from './answers.ts';
 import { apiBaseOf, credentialFields, hasCredentials, headersOf } from './config.ts';
 
 const SEARCH = '/api/v2/users/search';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * What the core writes in place of the person's ids in the answers it hands to `read` (it keeps
+ * them out of everything it stores): a user's email or external_id that is the person's userId
+ * reads as this.
+ */
+const HIDDEN_ID = '[…]';
+
+/** Whether a value of the answer is the userId looked up: itself (in any case: Zendesk compares emails and external ids so), or as the core hid it. */
+function isTheId(value: string, id: string): boolean {
+  return value === HIDDEN_ID || value.toLowerCase() === id.toLowerCase();
+}
 
 /** Why a person named by an anonymousId alone is not forwarded. */
 export const ANONYMOUS_ONLY = 'the plugin sends Zendesk identified users only (by userId or email), never an anonymous visitor, so Zendesk holds no user under an anonymousId';
@@ -35,7 +49,11 @@ function withoutBody(headers: Record<string, string> | undefined): Record<string
 
 /** An answer that is no success: one worth another try, or a failure naming what to check. */
 function unsuccessful(response: VendorResponse, what: string, config?: Record<string, JsonValue>): ForgetOutcome {
-  if (response.status === 408 || response.status === 429 || response.status >= 500) return { retry: answered(response) };
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    // Zendesk asks callers to obey its Retry-After (permanent deletions: 700 users every 10 minutes).
+    const afterMs = parseRetryAfter(responseHeader(response.headers, 'retry-after'));
+    return afterMs === undefined ? { retry: answered(response) } : { retry: answered(response), afterSeconds: Math.ceil(afterMs / 1000) };
+  }
   if (response.status === 401 || response.status === 403) {
     const fields = config ? credentialFields(config) : 'config.email and config.api_token (or config.oauth_access_token)';
     return { failed: `${answered(response)}: Zendesk refused the ${what}: check ${fields} (an admin's credential is needed to delete users)` };
@@ -44,16 +62,19 @@ function unsuccessful(response: VendorResponse, what: string, config?: Record<st
 }
 
 /**
- * The user a search's answer names: its first user holding the external_id (or the email) looked
- * up. Undefined when it names none.
+ * The user a search's answer names: with an email, its first user holding exactly that email
+ * (Zendesk's search matches loosely); else its first user. Undefined when it names none. A user
+ * without a role is taken as no end user (Zendesk always gives one), so it is never deleted.
  *
  * @example
- * foundUser({ status: 200, headers: {}, body: '…', json: { users: [{ id: 35436, role: 'end-user', external_id: 'u-1' }] } }); // { id: 35436, role: 'end-user' }
+ * foundUser({ status: 200, headers: {}, body: '…', json: { users: [{ id: 35436, role: 'end-user', external_id: 'u-1' }] } }); // { id: 35436, role: 'end-user', externalId: 'u-1' }
  */
-export function foundUser(response: VendorResponse, email?: string): { id: number; role: string } | undefined {
+export function foundUser(response: VendorResponse, email?: string): { id: number; role: string; externalId?: string } | undefined {
   const users = isObject(response.json) && Array.isArray(response.json.users) ? response.json.users.filter(isObject) : [];
-  const match = users.find((u) => Number.isSafeInteger(u.id) && (email === undefined || (typeof u.email === 'string' && u.email.toLowerCase() === email.toLowerCase())));
-  return match ? { id: match.id as number, role: typeof match.role === 'string' ? match.role : 'end-user' } : undefined;
+  const match = users.find((u) => Number.isSafeInteger(u.id) && (email === undefined || (typeof u.email === 'string' && isTheId(u.email, email))));
+  if (!match) return undefined;
+  const externalId = typeof match.external_id === 'string' && match.external_id.trim() !== '' ? match.external_id : undefined;
+  return { id: match.id as number, role: typeof match.role === 'string' ? match.role : 'unknown role', ...(externalId !== undefined ? { externalId } : {}) };
 }
 
 function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: PluginContext): ForgetOutcome {
@@ -62,10 +83,11 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
   const email = queryOf(request, 'query')?.replace(/^email:/, '');
   const user = foundUser(response, externalId === undefined ? email : undefined);
   if (!user) {
-    if (externalId !== undefined && EMAIL.test(externalId)) {
-      return { next: { method: 'GET', url: `${baseOf(request)}${SEARCH}`, query: [['query', `email:${externalId}`]], headers: withoutBody(request.headers), eventIds: [] } };
-    }
-    return { done: true, message: 'no Zendesk user has this userId as external_id (or email): nothing to delete' };
+    return { done: true, message: externalId !== undefined ? 'no Zendesk user has this userId as external_id: nothing to delete' : 'no Zendesk user has this userId as email: nothing to delete' };
+  }
+  // External ids are not case sensitive in Zendesk (Profiles guide, "Using external ID").
+  if (email !== undefined && user.externalId !== undefined && !isTheId(user.externalId, email)) {
+    return { done: true, message: `the Zendesk user with this email (id ${user.id}) has another external_id, so is another person of yours: not deleted` };
   }
   if (user.role !== 'end-user') return { failed: `the Zendesk user found (id ${user.id}) is an ${user.role}, not an end user: Signal never deletes agents or admins — delete them in Zendesk if meant` };
   // Zendesk asks for Content-Type: application/json on DELETE requests too (API reference, "Requests").
@@ -76,6 +98,8 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
  * @example
  * forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx);
  * // { method: 'GET', url: 'https://acme.zendesk.com/api/v2/users/search', query: [['external_id', 'u-1']], headers: { authorization: 'Basic …', accept: 'application/json' }, eventIds: [] }
+ * forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx);
+ * // [the search by external_id, { …, query: [['query', 'email:ann@example.com']] }]
  *
  * Forwarding of person deletions (config.forward_deletions, on by default): the end user whose
  * external_id (or email) is the person's userId is looked up, deleted, then permanently deleted.
@@ -89,7 +113,9 @@ export const forgetPerson: PersonForgetting = {
     }
     const userId = String(person.userId).trim();
     const { ['content-type']: _contentType, ...headers } = headersOf(ctx.config);
-    return { method: 'GET', url: `${apiBaseOf(ctx.config)}${SEARCH}`, query: [['external_id', userId]], headers, eventIds: [] };
+    const byExternalId: RequestDescriptor = { method: 'GET', url: `${apiBaseOf(ctx.config)}${SEARCH}`, query: [['external_id', userId]], headers, eventIds: [] };
+    if (!EMAIL.test(userId)) return byExternalId;
+    return [byExternalId, { method: 'GET', url: `${apiBaseOf(ctx.config)}${SEARCH}`, query: [['query', `email:${userId}`]], headers: { ...headers }, eventIds: [] }];
   },
   read(response, request, ctx) {
     // The search's answer, else a deletion's (the conformance suite reads answers alone).

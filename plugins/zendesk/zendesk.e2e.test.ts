@@ -32,12 +32,14 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `${ORIGIN}=${sim.url}`,
   }, { label: 'zendesk' });
-  // Each accepted job is queued; its status says working once, then completed with a result per user.
+  // Each accepted job is queued; the first job's status says working once (so the report is
+  // asked again), every job then says completed with a result per user. Each check waits for the
+  // report queue's poll (2 s), so the other jobs complete at their first check.
   sim.setDefault('POST', USERS, (request) => {
     jobs += 1;
     const id = `job${jobs}abc`;
     const users = usersOf(request);
-    sim.script('GET', `/api/v2/job_statuses/${id}`, [{ status: 200, body: { job_status: { id, status: 'working', total: users.length, progress: 0 } } }]);
+    if (jobs === 1) sim.script('GET', `/api/v2/job_statuses/${id}`, [{ status: 200, body: { job_status: { id, status: 'working', total: users.length, progress: 0 } } }]);
     sim.setDefault('GET', `/api/v2/job_statuses/${id}`, { status: 200, body: { job_status: { id, status: 'completed', total: users.length, progress: users.length, results: users.map((u, i) => (String(u.email ?? '').includes('bad') ? { id: i + 1, status: 'Failed', error: 'UserUpdateError', details: 'Email: is not properly formatted' } : { id: 1000 + i, status: 'Created', success: true })) } } });
     return { status: 200, body: { job_status: { id, status: 'queued', url: `${ORIGIN}/api/v2/job_statuses/${id}.json`, total: users.length, progress: null, message: null, results: null } } };
   });
@@ -103,14 +105,28 @@ describe('Zendesk', () => {
 
   test('person deletion: the user searched by external_id, deleted, then permanently deleted; an anonymousId alone is skipped', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Zendesk deletions');
-    sim.setDefault('GET', '/api/v2/users/search', (request) => ({ status: 200, body: request.query.external_id === 'zd-forget-1' ? { users: [{ id: 35436, role: 'end-user', external_id: 'zd-forget-1' }], count: 1 } : { users: [], count: 0 } }));
+    sim.setDefault('GET', '/api/v2/users/search', (request) => ({
+      status: 200,
+      body: request.query.external_id === 'zd-forget-1' ? { users: [{ id: 35436, role: 'end-user', external_id: 'zd-forget-1' }], count: 1 }
+        : request.query.query === 'email:zd-forget@example.com' ? { users: [{ id: 35437, role: 'end-user', email: 'zd-forget@example.com', external_id: null }], count: 1 }
+          : { users: [], count: 0 },
+    }));
     sim.setDefault('DELETE', '/api/v2/users/35436', { status: 200, body: { user: { id: 35436, active: false } } });
     sim.setDefault('DELETE', '/api/v2/deleted_users/35436', { status: 200, body: { deleted_user: { id: 35436 } } });
+    sim.setDefault('DELETE', '/api/v2/users/35437', { status: 200, body: { user: { id: 35437, active: false } } });
+    sim.setDefault('DELETE', '/api/v2/deleted_users/35437', { status: 200, body: { deleted_user: { id: 35437 } } });
     const [sent] = await deletePerson(signal, site.id, { userId: 'zd-forget-1', anonymousId: VISITOR });
     assert.deepEqual(sent, { integrationId, vendor: 'zendesk', status: 'sent', responseStatus: 200, message: 'deleted (HTTP 200): Zendesk permanently deleted the user' });
     const order = sim.requests().filter((r) => r.path.startsWith('/api/v2/users/search') || r.path.endsWith('/35436')).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(order, ['GET /api/v2/users/search', 'DELETE /api/v2/users/35436', 'DELETE /api/v2/deleted_users/35436']);
     assert.equal(sim.requests({ method: 'DELETE', path: '/api/v2/deleted_users/35436' })[0]!.headers.authorization, BASIC);
+
+    // A userId that is an email: no user has it as external_id, the user with that email is
+    // deleted and permanently deleted (a chain of its own: the core follows three requests in a row).
+    const [byEmail] = await deletePerson(signal, site.id, { userId: 'zd-forget@example.com' });
+    assert.equal(byEmail!.message, 'request 1 of 2: no Zendesk user has this userId as external_id: nothing to delete; request 2 of 2: deleted (HTTP 200): Zendesk permanently deleted the user');
+    const emailOrder = sim.requests().filter((r) => r.path.startsWith('/api/v2/users/search') || r.path.endsWith('/35437')).slice(1).map((r) => `${r.method} ${r.path}${r.query.query ? `?query=${r.query.query}` : ''}${r.query.external_id ? `?external_id=${r.query.external_id}` : ''}`);
+    assert.deepEqual(emailOrder, ['GET /api/v2/users/search?external_id=zd-forget@example.com', 'GET /api/v2/users/search?query=email:zd-forget@example.com', 'DELETE /api/v2/users/35437', 'DELETE /api/v2/deleted_users/35437']);
 
     const [skipped] = await deletePerson(signal, site.id, { anonymousId: VISITOR });
     assert.equal(skipped!.status, 'skipped');

@@ -144,12 +144,26 @@ test('deletions: search by external_id → DELETE /users/{id} → DELETE /delete
   assert.deepEqual(forgetPerson.read!(answer(200, { deleted_user: { id: 35436 } }), permanent.next, ctx()), { done: true, message: 'deleted (HTTP 200): Zendesk permanently deleted the user' });
   assert.ok('done' in forgetPerson.read!(answer(200, { users: [], count: 0 }), search, ctx()));
   assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 7, role: 'admin' }] }), search, ctx()));
-  const byEmail = forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx()) as RequestDescriptor;
-  const second = forgetPerson.read!(answer(200, { users: [] }), byEmail, ctx());
-  assert.ok('next' in second);
-  assert.deepEqual(second.next.query, [['query', 'email:ann@example.com']]);
-  const found = forgetPerson.read!(answer(200, { users: [{ id: 9, role: 'end-user', email: 'other@example.com' }, { id: 10, role: 'end-user', email: 'Ann@Example.com' }] }), second.next, ctx());
+  // A user without a role is never taken for an end user.
+  assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 8 }] }), search, ctx()));
+  // An email userId: two chains of three requests each (the core follows at most three in a row).
+  const chains = forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx());
+  assert.ok(Array.isArray(chains) && chains.length === 2);
+  const [byExternalId, byEmail] = chains as RequestDescriptor[];
+  assert.deepEqual(byExternalId!.query, [['external_id', 'ann@example.com']]);
+  assert.deepEqual(byEmail!.query, [['query', 'email:ann@example.com']]);
+  assert.deepEqual(byEmail!.headers, { authorization: BASIC, accept: 'application/json' });
+  assert.deepEqual(forgetPerson.read!(answer(200, { users: [] }), byExternalId, ctx()), { done: true, message: 'no Zendesk user has this userId as external_id: nothing to delete' });
+  const found = forgetPerson.read!(answer(200, { users: [{ id: 9, role: 'end-user', email: 'other@example.com' }, { id: 10, role: 'end-user', email: 'Ann@Example.com' }] }), byEmail, ctx());
   assert.ok('next' in found && found.next.url.endsWith('/api/v2/users/10'));
+  // The core hands read the answer with the person's ids hidden ("[…]"): that email is the userId's.
+  const hidden = forgetPerson.read!(answer(200, { users: [{ id: 12, role: 'end-user', email: '[…]', external_id: '[…]' }] }), byEmail, ctx());
+  assert.ok('next' in hidden && hidden.next.url.endsWith('/api/v2/users/12'));
+  // The user of that email with the same external_id (any case) is deleted; one with another external_id is another person.
+  assert.ok('next' in forgetPerson.read!(answer(200, { users: [{ id: 10, role: 'end-user', email: 'ann@example.com', external_id: 'ANN@example.com' }] }), byEmail, ctx()));
+  assert.deepEqual(forgetPerson.read!(answer(200, { users: [{ id: 11, role: 'end-user', email: 'ann@example.com', external_id: 'u-77' }] }), byEmail, ctx()), { done: true, message: 'the Zendesk user with this email (id 11) has another external_id, so is another person of yours: not deleted' });
+  // A 429 waits for Zendesk's Retry-After.
+  assert.deepEqual(forgetPerson.read!(answer(429, 'Too Many Requests', { 'retry-after': '93' }), permanent.next, ctx()), { retry: 'HTTP 429: Too Many Requests', afterSeconds: 93 });
   assert.ok('retry' in forgetPerson.read!(answer(429, 'slow down'), search, ctx()));
   assert.match(('failed' in (forgetPerson.read!(answer(401, { error: "Couldn't authenticate you" }), search, ctx()))) ? (forgetPerson.read!(answer(401, { error: "Couldn't authenticate you" }), search, ctx()) as { failed: string }).failed : '', /config\.email and config\.api_token/);
   assert.equal(forgetPerson.enabled(ctx({ forward_deletions: false }).config), false);
