@@ -2,7 +2,7 @@
 // `{ "error": "RecordInvalid", "description": "Record validation errors", "details": { "<field>":
 // [{ "description": "…", "error": "…" }] } }` (422), `{ "error": "…", "description": "…" }` or
 // `{ "error": { "title": "…", "message": "…" } }` (401, 403, 404), plain text for API-level
-// refusals; a job as `{ "job_status": { "id", "status", "results": [...] } }`. Shared by the
+// refusals; the Events API's as `{ "errors": [{ "code": "…", "title": "…" }] }` (400); a job as `{ "job_status": { "id", "status", "results": [...] } }`. Shared by the
 // classifier, the job status reports and the person deletions.
 import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
 
@@ -34,6 +34,7 @@ export function invalidFields(response: Pick<VendorResponse, 'json'>): Array<{ f
  *
  * @example
  * answered({ status: 401, headers: {}, body: '…', json: { error: 'Couldn\'t authenticate you' } }); // "HTTP 401: Couldn't authenticate you"
+ * answered({ status: 400, headers: {}, body: '…', json: { errors: [{ code: 'InvalidType', title: 'Type is invalid' }] } }); // 'HTTP 400: InvalidType: Type is invalid'
  */
 export function answered(response: VendorResponse): string {
   const json = response.json;
@@ -41,7 +42,8 @@ export function answered(response: VendorResponse): string {
   if (isObject(json)) {
     const head = [words(json.error), words(json.description)].filter(Boolean).join(': ');
     const fields = invalidFields(response).map((f) => `${f.field}: ${f.description}`).join('; ');
-    said = [head, fields].filter(Boolean).join(' — ');
+    const listed = Array.isArray(json.errors) ? json.errors.filter(isObject).map((e) => [e.code, e.title ?? e.detail].filter((v) => typeof v === 'string' && v !== '').join(': ')).filter(Boolean).join('; ') : '';
+    said = [head, fields, listed].filter(Boolean).join(' — ');
   }
   said = excerpt(said || (response.body ?? ''));
   return `HTTP ${response.status}${said ? `: ${said}` : ''}`;

@@ -57,8 +57,9 @@ export function readJob(response: VendorResponse, receipt: JsonValue): Processin
   if (!job || state === 'queued' || state === 'working' || state === undefined) return { pending: true, message: `job ${String(receipt)} ${state ?? 'not answered'}` };
   const results = Array.isArray(job.results) ? job.results.filter(isObject) : [];
   const total = typeof job.total === 'number' ? job.total : results.length;
-  if (state === 'failed') {
-    return { done: true, failed: total, message: `Zendesk failed job ${String(receipt)}${typeof job.message === 'string' && job.message ? `: ${job.message}` : ''}` };
+  // `killed`: not listed for Job Statuses, but Zendesk lists it for its Apps API's jobs: the job did not run to its end.
+  if (state === 'failed' || state === 'killed') {
+    return { done: true, failed: total, message: `Zendesk ${state === 'killed' ? 'killed' : 'failed'} job ${String(receipt)}${typeof job.message === 'string' && job.message ? `: ${job.message}` : ''}` };
   }
   const failed = results.filter((r) => r.status === 'Failed' || r.success === false || typeof r.error === 'string');
   const created = results.filter((r) => r.status === 'Created').length;

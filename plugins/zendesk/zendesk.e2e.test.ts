@@ -43,7 +43,8 @@ before(async () => {
     sim.setDefault('GET', `/api/v2/job_statuses/${id}`, { status: 200, body: { job_status: { id, status: 'completed', total: users.length, progress: users.length, results: users.map((u, i) => (String(u.email ?? '').includes('bad') ? { id: i + 1, status: 'Failed', error: 'UserUpdateError', details: 'Email: is not properly formatted' } : { id: 1000 + i, status: 'Created', success: true })) } } });
     return { status: 200, body: { job_status: { id, status: 'queued', url: `${ORIGIN}/api/v2/job_statuses/${id}.json`, total: users.length, progress: null, message: null, results: null } } };
   });
-  sim.setDefault('POST', EVENTS, { status: 202, body: '' });
+  // The Events API's documented answer (API reference, "Track Event Against a Sunshine Profile").
+  sim.setDefault('POST', EVENTS, { status: 202, body: { profile_id: '01E1DPYAA7HW7645KMJEY9CXRJ', status: 'received', user_id: '123456' } });
 });
 after(async () => {
   await signal.close();

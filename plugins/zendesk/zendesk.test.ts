@@ -102,6 +102,11 @@ test('classify: 401 names the credential fields, 403 the agent\'s role or the Ev
   assert.equal(reasonOf(invalid), 'HTTP 422: RecordInvalid: Record validation errors — email: Email: ann@ is not properly formatted: Zendesk found email invalid');
   assert.match(reasonOf(classifyZendesk(answer(422, { error: 'RecordInvalid', details: { user_fields: [{ description: 'plan is not a valid user field' }] } }), USERS, ctx())), /config\.user_fields/);
   assert.equal(answered(answer(400, 'plain words')), 'HTTP 400: plain words');
+  // The Events API's errors (its documented 400): dead-lettered with their codes and titles.
+  const badEvent = classifyZendesk(answer(400, { errors: [{ code: 'StartTimestampNotValid', id: 'c21d8981', title: 'Start Timestamp not valid' }] }), EVENTS, ctx());
+  assert.deepEqual(badEvent, { status: 'dead_letter', reason: 'HTTP 400: StartTimestampNotValid: Start Timestamp not valid' });
+  // Its documented 202: delivered.
+  assert.deepEqual(classifyZendesk(answer(202, { profile_id: '01E1DPYAA7HW7645KMJEY9CXRJ', status: 'received', user_id: '123456' }), EVENTS, ctx()), { status: 'delivered' });
 });
 
 test('job status report: the receipt from Create Or Update Many Users only; queued/working pending; completed counts failed users by reason', () => {
@@ -114,6 +119,7 @@ test('job status report: the receipt from Create Or Update Many Users only; queu
     { id: 1, status: 'Created' }, { id: 2, status: 'Updated' }, { id: 3, status: 'Failed', error: 'UserUpdateError', details: 'Email: x is not properly formatted' },
   ] } }), 'j'), { done: true, failed: 1, message: 'Zendesk completed job j: 1 created, 1 updated, 1 failed (1 × UserUpdateError — Email: x is not properly formatted)' });
   assert.deepEqual(readJob(answer(200, { job_status: { id: 'j', status: 'failed', total: 2, message: 'boom' } }), 'j'), { done: true, failed: 2, message: 'Zendesk failed job j: boom' });
+  assert.deepEqual(readJob(answer(200, { job_status: { id: 'j', status: 'killed', total: 3, results: null } }), 'j'), { done: true, failed: 3, message: 'Zendesk killed job j' });
 });
 
 test('config: schema and checks name their fields', () => {
