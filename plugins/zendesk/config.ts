@@ -83,13 +83,17 @@ export function subdomainOf(config: Record<string, JsonValue>): string {
 }
 
 /**
- * The account's API origin, without a trailing slash.
+ * The account's API origin, without a trailing slash. A subdomain that is none (validateConfig
+ * refuses it; this guards a config that skipped it) throws rather than build a URL whose host is
+ * not Zendesk's (`evil.example#` would make `https://evil.example#.zendesk.com`).
  *
  * @example
  * apiBaseOf({ subdomain: 'acme' }); // 'https://acme.zendesk.com'
  */
 export function apiBaseOf(config: Record<string, JsonValue>): string {
-  return `https://${subdomainOf(config)}.zendesk.com`;
+  const sub = subdomainOf(config);
+  if (!SUBDOMAIN.test(sub)) throw new Error('config.subdomain is not a Zendesk subdomain: give the part before .zendesk.com');
+  return `https://${sub}.zendesk.com`;
 }
 
 /**

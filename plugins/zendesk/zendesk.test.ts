@@ -6,7 +6,7 @@ import { createConfigAjv, type CanonicalEvent, type ClassifyResult, type JsonObj
 import zendesk from './index.ts';
 import { answered } from './answers.ts';
 import { classifyZendesk } from './classify.ts';
-import { authorizationOf, subdomainOf, validateZendeskConfig } from './config.ts';
+import { apiBaseOf, authorizationOf, subdomainOf, validateZendeskConfig } from './config.ts';
 import { ANONYMOUS_ONLY, forgetPerson } from './forget-person.ts';
 import { jobReceipt, jobRequest, readJob } from './job-status.ts';
 import { MAX_USERS } from './requests.ts';
@@ -132,6 +132,9 @@ test('config: schema and checks name their fields', () => {
   assert.deepEqual(validateZendeskConfig({ subdomain: 'ac me', oauth_access_token: 'Bearer x', event_source: 'Zendesk' }).map((p) => p.field), ['subdomain', 'oauth_access_token', 'event_source']);
   assert.deepEqual(validateZendeskConfig({ ...CONFIG, api_token: 'a b', email: 'admin/token' }).map((p) => p.field), ['email', 'api_token']);
   assert.equal(authorizationOf({ oauth_access_token: 'o1' }), 'Bearer o1');
+  // Only *.zendesk.com is ever asked, even for a config that skipped validateConfig.
+  assert.equal(apiBaseOf({ subdomain: 'Acme.zendesk.com' }), 'https://acme.zendesk.com');
+  for (const subdomain of ['evil.example#', 'evil.example?', 'a@evil.example', 'acme.zendesk.com.evil.example', '']) assert.throws(() => apiBaseOf({ subdomain }), /config\.subdomain/);
 });
 
 test('deletions: search by external_id → DELETE /users/{id} → DELETE /deleted_users/{id}; an email userId searched by email too; agents never deleted', () => {
