@@ -3,8 +3,9 @@
 // per-user outcome is the job status report, job-status.ts), for an event its 202. A 429 is
 // retried after its Retry-After (Zendesk sends one with every 429), a 408 or 5xx on the retry
 // schedule; a 413 is split in halves. Other 4xx are dead-lettered with Zendesk's words and, when a
-// config field is the cause, its name: 401 the credential, 403 the agent's role (or the Events
-// API not being available to the account), 422 the fields Zendesk found invalid.
+// config field is the cause, its name: 401 the credential, 403 the account's bulk user imports
+// (off until Zendesk enables them) or the agent's role (for events: the Events API not being
+// available to the account), 422 the fields Zendesk found invalid.
 import { parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, invalidFields, jobStatusOf } from './answers.ts';
 import { credentialFields } from './config.ts';
@@ -40,7 +41,10 @@ export function classifyZendesk(response: VendorResponse, request: RequestDescri
   if (status === 413) return { status: 'split', reason: `${said}: the request was too large for Zendesk` };
   if (status === 401) return { status: 'dead_letter', reason: `${said}: Zendesk refused the credential: check ${credentialFields(ctx.config)} (a token not revoked, token access turned on in the Admin Center) and config.subdomain; ${REPLAY}` };
   if (isEventRequest(request) && (status === 403 || status === 404)) return { status: 'dead_letter', reason: `${said}: ${EVENTS_UNAVAILABLE}` };
-  if (status === 403) return { status: 'dead_letter', reason: `${said}: the agent of ${credentialFields(ctx.config)} may not create or update users (an admin is needed, or an OAuth token with the users:write scope); ${REPLAY}` };
+  // Zendesk answers 403 to Create Or Update Many Users until the account's bulk user imports are
+  // enabled, which only Zendesk Customer Support does, on the account owner's request (API
+  // reference, Users: "bulk user imports are not enabled by default").
+  if (status === 403) return { status: 'dead_letter', reason: `${said}: Zendesk refused to create or update users in bulk: bulk user imports are off by default — the account owner asks Zendesk Customer Support to enable them; else the agent of ${credentialFields(ctx.config)} may not manage end users (an admin is needed, or an OAuth token with the users:write scope); ${REPLAY}` };
   if (status === 422) {
     const fields = invalidFields(response);
     if (fields.length > 0) {

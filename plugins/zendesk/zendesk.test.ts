@@ -95,7 +95,7 @@ test('classify: 401 names the credential fields, 403 the agent\'s role or the Ev
   assert.equal(statusOf(unauthorized), 'dead_letter');
   assert.match(reasonOf(unauthorized), /^HTTP 401: Couldn't authenticate you: Zendesk refused the credential: check config\.email and config\.api_token/);
   assert.match(reasonOf(classifyZendesk(answer(401, { error: 'invalid_token' }), USERS, ctx({ oauth_access_token: 'o' }))), /config\.oauth_access_token/);
-  assert.match(reasonOf(classifyZendesk(answer(403, { error: 'Forbidden', description: 'You do not have access to this page.' }), USERS, ctx())), /may not create or update users/);
+  assert.match(reasonOf(classifyZendesk(answer(403, { error: 'Forbidden', description: 'You do not have access to this page.' }), USERS, ctx())), /bulk user imports are off by default .*Zendesk Customer Support.*may not manage end users/);
   assert.match(reasonOf(classifyZendesk(answer(403, { error: 'Forbidden' }), EVENTS, ctx())), /Events API is not available.*config\.send_events/);
   const invalid = classifyZendesk(answer(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { email: [{ description: 'Email: ann@ is not properly formatted', error: 'InvalidFormat' }] } }), USERS, ctx());
   assert.equal(statusOf(invalid), 'dead_letter');
