@@ -9,7 +9,11 @@
 import { parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, invalidFields, jobStatusOf } from './answers.ts';
 import { credentialFields } from './config.ts';
-import { isEventRequest } from './requests.ts';
+import { isBulkUsersRequest, isEventRequest } from './requests.ts';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** What to do once the cause is fixed. */
 const REPLAY = 'fix it, then replay the dead letters';
@@ -28,8 +32,12 @@ export function classifyZendesk(response: VendorResponse, request: RequestDescri
   if (status >= 200 && status < 300) {
     // Create Or Update Many Users answers with its job's status; a 2xx without one (a proxy's
     // or captive portal's page) is no answer of Zendesk's, so the users were not queued.
-    if (!isEventRequest(request) && jobStatusOf(response) === undefined) {
+    if (isBulkUsersRequest(request) && jobStatusOf(response) === undefined) {
       return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no job_status) — a proxy? — so the users are sent again` };
+    }
+    // Create Or Update User answers with the user (API reference, Users).
+    if (!isBulkUsersRequest(request) && !isEventRequest(request) && !(isObject(response.json) && isObject(response.json.user))) {
+      return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no user) — a proxy? — so the user is sent again` };
     }
     return { status: 'delivered' };
   }
@@ -44,7 +52,8 @@ export function classifyZendesk(response: VendorResponse, request: RequestDescri
   // Zendesk answers 403 to Create Or Update Many Users until the account's bulk user imports are
   // enabled, which only Zendesk Customer Support does, on the account owner's request (API
   // reference, Users: "bulk user imports are not enabled by default").
-  if (status === 403) return { status: 'dead_letter', reason: `${said}: Zendesk refused to create or update users in bulk: bulk user imports are off by default — the account owner asks Zendesk Customer Support to enable them; else the agent of ${credentialFields(ctx.config)} may not manage end users (an admin is needed, or an OAuth token with the users:write scope); ${REPLAY}` };
+  if (status === 403 && !isBulkUsersRequest(request)) return { status: 'dead_letter', reason: `${said}: the agent of ${credentialFields(ctx.config)} may not manage end users (an admin is needed, or an OAuth token with the users:write scope); ${REPLAY}` };
+  if (status === 403) return { status: 'dead_letter', reason: `${said}: Zendesk refused to create or update users in bulk: bulk user imports are off by default — the account owner asks Zendesk Customer Support to enable them, or turn off config.bulk_users; else the agent of ${credentialFields(ctx.config)} may not manage end users (an admin is needed, or an OAuth token with the users:write scope); ${REPLAY}` };
   if (status === 422) {
     const fields = invalidFields(response);
     if (fields.length > 0) {

@@ -44,6 +44,11 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Identify traits sent as the user\'s custom user fields, by key (Admin Center > People > Configuration > User fields, the field key). Each must exist in Zendesk: an unknown key is refused. Traits not listed are not sent.',
       items: { type: 'string', minLength: 1, maxLength: 100 }, uniqueItems: true, maxItems: 100, default: [], examples: [['plan', 'account_tier']],
     },
+    bulk_users: {
+      type: 'boolean', title: 'Bulk User Upserts',
+      description: 'Upsert users 100 a request with Create Or Update Many Users (each job followed up). Zendesk refuses it (HTTP 403) until the account owner has Zendesk Customer Support enable bulk user imports: turn this off to upsert each user with its own Create Or Update User request instead.',
+      default: true,
+    },
     send_events: {
       type: 'boolean', title: 'Send Track Events',
       description: 'Send track events to the Events API (POST /api/v2/user_profiles/events), shown on the user\'s profile in the agent workspace. Zendesk offers the Events API on Suite Team and above, activated in the Admin Center; turn this off on other plans.',

@@ -22,7 +22,7 @@ export default definePlugin({
   id: 'zendesk',
   name: 'Zendesk',
   category: 'cdp',
-  description: 'Server-side end users and events to Zendesk Support: identify traits to end users created or updated by external_id (name, email, phone, the user fields the config lists; Create Or Update Many Users, 100 a request, each job followed up and its failed users counted), track events to the Events API (a profile of your source naming the user by external_id and email; Suite Team and above); person deletions by a user search, then a deletion and a permanent deletion (GDPR).',
+  description: 'Server-side end users and events to Zendesk Support: identify traits to end users created or updated by external_id (name, email, phone, the user fields the config lists; Create Or Update Many Users, 100 a request, each job followed up and its failed users counted; or one Create Or Update User a request where bulk user imports are not enabled), track events to the Events API (a profile of your source naming the user by external_id and email; Suite Team and above); person deletions by a user search, then a deletion and a permanent deletion (GDPR).',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',

@@ -19,6 +19,8 @@ export const MAX_EVENTS = 100;
 export const MAX_BODY_BYTES = 1_000_000;
 
 export const USERS_PATH = '/api/v2/users/create_or_update_many';
+/** Create Or Update User: one user a request, answered 200 (updated) or 201 (created) with the user, no job. */
+export const USER_PATH = '/api/v2/users/create_or_update';
 export const EVENTS_PATH = '/api/v2/user_profiles/events';
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -31,8 +33,9 @@ function personKey(user: JsonObject): string {
 }
 
 /**
- * The requests of a batch: one Create Or Update Many Users request per 100 users, one Events API
- * request per track event.
+ * The requests of a batch: one Create Or Update Many Users request per 100 users (with
+ * config.bulk_users off, one Create Or Update User request per user), one Events API request per
+ * track event.
  *
  * @example
  * buildRequests([{ id: 'm-1', event, payload: { kind: 'user', user: { external_id: 'u-1', name: 'Ann' } } }], ctx);
@@ -59,6 +62,11 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   }
   const all = [...users.values()];
   const userRequests: RequestDescriptor[] = [];
+  if (ctx.config.bulk_users === false) {
+    // Bulk user imports off on the account: one Create Or Update User request a user.
+    for (const { user, ids } of all) userRequests.push({ method: 'POST', url: `${base}${USER_PATH}`, headers: { ...headers }, body: { user }, eventIds: ids });
+    return [...userRequests, ...requests];
+  }
   for (let at = 0; at < all.length; at += MAX_USERS) {
     const chunk = all.slice(at, at + MAX_USERS);
     userRequests.push({ method: 'POST', url: `${base}${USERS_PATH}`, headers: { ...headers }, body: { users: chunk.map((u) => u.user) }, eventIds: chunk.flatMap((u) => u.ids) });
@@ -67,7 +75,17 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
 }
 
 /**
- * Whether a request is an Events API call (else a Create Or Update Many Users request).
+ * Whether a request is a Create Or Update Many Users call (answered with a job).
+ *
+ * @example
+ * isBulkUsersRequest({ method: 'POST', url: 'https://acme.zendesk.com/api/v2/users/create_or_update_many', eventIds: ['m-1'] }); // true
+ */
+export function isBulkUsersRequest(request: RequestDescriptor): boolean {
+  return request.url.endsWith(USERS_PATH);
+}
+
+/**
+ * Whether a request is an Events API call (else a users request).
  *
  * @example
  * isEventRequest({ method: 'POST', url: 'https://acme.zendesk.com/api/v2/user_profiles/events', eventIds: ['m-1'] }); // true

@@ -83,6 +83,16 @@ describe('Zendesk', () => {
     });
   });
 
+  test('bulk_users off: each identify upserted by Create Or Update User, delivered on its 201 with the user', async () => {
+    const { site, integrationId } = await installed('Zendesk one user a request', { bulk_users: false });
+    sim.setDefault('POST', '/api/v2/users/create_or_update', (request) => ({ status: 201, headers: { location: '/api/v2/users/4242.json' }, body: { user: { id: 4242, role: 'end-user', ...((bodyOf(request).user ?? {}) as Record<string, unknown>) } } }));
+    await browser(site.key, { type: 'identify', userId: 'zd-single-1', messageId: 'zd-single-1', traits: { email: 'sam@example.com', name: 'Sam Roe' } });
+    const [sent] = await sim.waitFor(1, 15_000, { method: 'POST', path: '/api/v2/users/create_or_update' });
+    assert.deepEqual(sent!.json, { user: { external_id: 'zd-single-1', email: 'sam@example.com', name: 'Sam Roe' } });
+    assert.equal(sent!.headers.authorization, BASIC);
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 15_000);
+  });
+
   test('a 429 with Retry-After and a 503 are retried, then delivered', async () => {
     const { site, integrationId } = await installed('Zendesk retries');
     sim.script('POST', EVENTS, [{ status: 429, headers: { 'retry-after': '1' }, body: 'Too Many Requests' }, reply.serverError({ error: 'ServiceUnavailable' })]);

@@ -79,6 +79,27 @@ test('batching: 100 users a request, two identifies of one person merged, events
   assert.equal(requests.flatMap((r) => r.eventIds).length, 152);
 });
 
+test('config.bulk_users off (bulk user imports not enabled): one Create Or Update User request a user, answered with the user, no job', () => {
+  const requests = send([identify(), identify({ messageId: 'm-2', userId: 'u-2' }), track({ messageId: 'm-3' })], { bulk_users: false, user_fields: ['plan'] });
+  assert.deepEqual(requests.map((r) => [r.url, r.eventIds]), [
+    ['https://acme.zendesk.com/api/v2/users/create_or_update', ['m-1']],
+    ['https://acme.zendesk.com/api/v2/users/create_or_update', ['m-2']],
+    ['https://acme.zendesk.com/api/v2/user_profiles/events', ['m-3']],
+  ]);
+  assert.deepEqual(requests[0]!.body, { user: { external_id: 'u-1', email: 'ann@example.com', name: 'Ann Lee', phone: '+44 7700 900123', user_fields: { plan: 'pro' } } });
+  const single = requests[0]!;
+  // 201 created / 200 updated with the user: delivered, and no job to follow.
+  const created = answer(201, { user: { id: 9, external_id: 'u-1', role: 'end-user' } });
+  assert.deepEqual(classifyZendesk(created, single, ctx()), { status: 'delivered' });
+  assert.equal(jobReceipt(created, single), undefined);
+  // A 2xx without the user is no answer of Zendesk's.
+  assert.equal(statusOf(classifyZendesk(answer(200, '<html>portal</html>'), single, ctx())), 'retry');
+  // A 403 to one user is the agent's role, not bulk imports.
+  const refused = reasonOf(classifyZendesk(answer(403, { error: 'Forbidden' }), single, ctx()));
+  assert.match(refused, /may not manage end users/);
+  assert.doesNotMatch(refused, /bulk/);
+});
+
 test('classify: 2xx delivered, 429 retried after Retry-After, 5xx retried, 413 split', () => {
   assert.deepEqual(classifyZendesk(answer(200, { job_status: { id: 'j1', status: 'queued' } }), USERS, ctx()), { status: 'delivered' });
   assert.deepEqual(classifyZendesk(answer(202, ''), EVENTS, ctx()), { status: 'delivered' });
@@ -95,7 +116,7 @@ test('classify: 401 names the credential fields, 403 the agent\'s role or the Ev
   assert.equal(statusOf(unauthorized), 'dead_letter');
   assert.match(reasonOf(unauthorized), /^HTTP 401: Couldn't authenticate you: Zendesk refused the credential: check config\.email and config\.api_token/);
   assert.match(reasonOf(classifyZendesk(answer(401, { error: 'invalid_token' }), USERS, ctx({ oauth_access_token: 'o' }))), /config\.oauth_access_token/);
-  assert.match(reasonOf(classifyZendesk(answer(403, { error: 'Forbidden', description: 'You do not have access to this page.' }), USERS, ctx())), /bulk user imports are off by default .*Zendesk Customer Support.*may not manage end users/);
+  assert.match(reasonOf(classifyZendesk(answer(403, { error: 'Forbidden', description: 'You do not have access to this page.' }), USERS, ctx())), /bulk user imports are off by default .*Zendesk Customer Support.*config\.bulk_users.*may not manage end users/);
   assert.match(reasonOf(classifyZendesk(answer(403, { error: 'Forbidden' }), EVENTS, ctx())), /Events API is not available.*config\.send_events/);
   const invalid = classifyZendesk(answer(422, { error: 'RecordInvalid', description: 'Record validation errors', details: { email: [{ description: 'Email: ann@ is not properly formatted', error: 'InvalidFormat' }] } }), USERS, ctx());
   assert.equal(statusOf(invalid), 'dead_letter');
