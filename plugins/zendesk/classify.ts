@@ -9,7 +9,7 @@
 import { parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, invalidFields, jobStatusOf } from './answers.ts';
 import { credentialFields } from './config.ts';
-import { isBulkUsersRequest, isEventRequest } from './requests.ts';
+import { isBulkUsersRequest, isEventRequest, USER_PATH } from './requests.ts';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -36,7 +36,7 @@ export function classifyZendesk(response: VendorResponse, request: RequestDescri
       return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no job_status) — a proxy? — so the users are sent again` };
     }
     // Create Or Update User answers with the user (API reference, Users).
-    if (!isBulkUsersRequest(request) && !isEventRequest(request) && !(isObject(response.json) && isObject(response.json.user))) {
+    if (request.url.endsWith(USER_PATH) && !(isObject(response.json) && isObject(response.json.user))) {
       return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no user) — a proxy? — so the user is sent again` };
     }
     return { status: 'delivered' };
