@@ -49,7 +49,13 @@ export function answered(response: VendorResponse): string {
   return `HTTP ${response.status}${said ? `: ${said}` : ''}`;
 }
 
-/** The `job_status` of an answer, when it holds one. */
+/**
+ * The `job_status` of an answer, when it holds one.
+ *
+ * @example
+ * jobStatusOf({ json: { job_status: { id: 'j1', status: 'queued' } } }); // { id: 'j1', status: 'queued' }
+ * jobStatusOf({ json: { user: { id: 1 } } });                           // undefined
+ */
 export function jobStatusOf(response: Pick<VendorResponse, 'json'>): Record<string, unknown> | undefined {
   const json = response.json;
   return isObject(json) && isObject(json.job_status) ? json.job_status : undefined;
