@@ -65,6 +65,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/algolia_insights' },
   { plugin: './plugins/airship' },
   { plugin: './plugins/taboola' },
+  { plugin: './plugins/zendesk' },
 ];
 
 export default plugins;
