@@ -63,6 +63,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/clevertap' },
   { plugin: './plugins/azure_blob_storage' },
   { plugin: './plugins/algolia_insights' },
+  { plugin: './plugins/statsig' },
 ];
 
 export default plugins;

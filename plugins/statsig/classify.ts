@@ -1,0 +1,61 @@
+// Statsig's answers to `POST /v1/log_event`. Its API reference documents a 2xx with
+// `{"success": true}` for events "accepted for processing" (Statsig's SDKs count any 2xx as
+// delivered; the events API answers 202). It documents no error bodies; its SDKs retry
+// 408, 429 and 5xx and drop other answers. A 401/403 is a refused key; a 400 a body it cannot
+// take, which says nothing of which event: a request of several is sent again in halves.
+import { defaultClassify, excerpt, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+
+/**
+ * Statsig's own words: a JSON answer's `message` (or `error`), else the body's text.
+ *
+ * @example
+ * saidBy({ status: 401, headers: {}, body: '{"message":"Invalid key"}', json: { message: 'Invalid key' } }); // 'Invalid key'
+ */
+export function saidBy(response: VendorResponse): string {
+  const json = response.json;
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    for (const key of ['message', 'error']) {
+      const value = (json as Record<string, unknown>)[key];
+      if (typeof value === 'string' && value.trim() !== '') return excerpt(value);
+    }
+  }
+  return excerpt(response.body ?? '');
+}
+
+function saysFailure(response: VendorResponse): boolean {
+  const json = response.json;
+  return json !== null && typeof json === 'object' && !Array.isArray(json) && (json as Record<string, unknown>).success === false;
+}
+
+/**
+ * Statsig's answers, per request. 2xx delivered, unless its JSON says `"success": false`
+ * (dead-lettered with its words). 401/403: config.server_secret. 400 and 413: a request of
+ * several is sent again in halves; one event alone is dead-lettered with Statsig's words.
+ * 404: config.host. 408, 429 and 5xx: retried, after Retry-After when Statsig gives one.
+ *
+ * @example
+ * classifyStatsig({ status: 401, headers: {}, body: 'Unauthorized' }, request);
+ * // { status: 'dead_letter', reason: 'Statsig refused the key (HTTP 401: Unauthorized): check config.server_secret, …' }
+ */
+export function classifyStatsig(response: VendorResponse, request: RequestDescriptor, _ctx?: PluginContext): ClassifyResult {
+  const status = response.status;
+  const said = saidBy(response);
+  const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
+  if (status >= 200 && status < 300) {
+    if (saysFailure(response)) return { status: 'dead_letter', reason: `Statsig did not take the events (${answered}, success false)` };
+    return { status: 'delivered' };
+  }
+  const several = request.eventIds.length > 1;
+  if (status === 401 || status === 403) {
+    return { status: 'dead_letter', reason: `Statsig refused the key (${answered}): check config.server_secret, the project's Server Secret Key ("secret-…", Settings > Keys & Environments), not revoked; replay the dead letters once fixed` };
+  }
+  if (status === 400 || status === 413) {
+    if (several) return { status: 'split', reason: `Statsig refused the request (${answered}): sending it in halves to find the event it cannot take` };
+    return { status: 'dead_letter', reason: `Statsig refused the event (${answered})` };
+  }
+  if (status === 404) return { status: 'dead_letter', reason: `Statsig has no such API at ${request.url} (${answered}): check config.host` };
+  const classified = defaultClassify(response);
+  if (!('reason' in classified)) return classified;
+  const what = status === 429 ? 'rate-limited the request' : classified.status === 'retry' ? 'failed' : 'refused the request';
+  return { ...classified, reason: `Statsig ${what} (${answered})` };
+}
