@@ -2,7 +2,8 @@
 // `{"success": true}` for events "accepted for processing" (Statsig's SDKs count any 2xx as
 // delivered; the events API answers 202). It documents no error bodies; its SDKs retry
 // 408, 429 and 5xx and drop other answers. A 401/403 is a refused key; a 400 a body it cannot
-// take, which says nothing of which event: a request of several is sent again in halves.
+// take (dead-lettered: Statsig's SDKs drop such a request too); a 413 a request too large,
+// sent again in halves.
 import { defaultClassify, excerpt, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /**
@@ -29,8 +30,8 @@ function saysFailure(response: VendorResponse): boolean {
 
 /**
  * Statsig's answers, per request. 2xx delivered, unless its JSON says `"success": false`
- * (dead-lettered with its words). 401/403: config.server_secret. 400 and 413: a request of
- * several is sent again in halves; one event alone is dead-lettered with Statsig's words.
+ * (dead-lettered with its words). 401/403: config.server_secret. 400: dead-lettered with
+ * Statsig's words. 413: a request of several is sent again in halves, one event dead-lettered.
  * 404: config.host. 408, 429 and 5xx: retried, after Retry-After when Statsig gives one.
  *
  * @example
@@ -49,9 +50,10 @@ export function classifyStatsig(response: VendorResponse, request: RequestDescri
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `Statsig refused the key (${answered}): check config.server_secret, the project's Server Secret Key ("secret-…", Settings > Keys & Environments), not revoked; replay the dead letters once fixed` };
   }
-  if (status === 400 || status === 413) {
-    if (several) return { status: 'split', reason: `Statsig refused the request (${answered}): sending it in halves to find the event it cannot take` };
-    return { status: 'dead_letter', reason: `Statsig refused the event (${answered})` };
+  if (status === 400) return { status: 'dead_letter', reason: `Statsig refused the request (${answered}): resending it cannot help; see the delivery log's request and the plugin README's mapping` };
+  if (status === 413) {
+    if (several) return { status: 'split', reason: `Statsig: the request is too large (${answered}); sending it in halves` };
+    return { status: 'dead_letter', reason: `Statsig refused this event alone as too large (${answered})` };
   }
   if (status === 404) return { status: 'dead_letter', reason: `Statsig has no such API at ${request.url} (${answered}): check config.host` };
   const classified = defaultClassify(response);

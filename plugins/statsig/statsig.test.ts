@@ -89,7 +89,7 @@ test('requests: POST /v1/log_event with the key and client time, at most 500 eve
   for (const part of parts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= 1_000_000);
 });
 
-test('classify: 2xx delivered; success false dead-lettered; 401/403 name config.server_secret; 400 split then dead-lettered; 404 config.host; 429 and 5xx retried', () => {
+test('classify: 2xx delivered; success false dead-lettered; 401/403 name config.server_secret; 400 dead-lettered; 413 split; 404 config.host; 429 and 5xx retried', () => {
   assert.equal(statusOf(classifyStatsig(answer(202, { success: true }), request(['a']))), 'delivered');
   assert.equal(statusOf(classifyStatsig(answer(200, ''), request(['a']))), 'delivered');
   assert.equal(statusOf(classifyStatsig(answer(200, { success: false }), request(['a']))), 'dead_letter');
@@ -98,8 +98,8 @@ test('classify: 2xx delivered; success false dead-lettered; 401/403 name config.
     assert.equal(statusOf(c), 'dead_letter');
     assert.match(reasonOf(c), new RegExp(`^Statsig refused the key \\(HTTP ${status}: Unauthorized\\): check config\\.server_secret`));
   }
-  assert.equal(statusOf(classifyStatsig(answer(400, { message: 'Bad event' }), request(['a', 'b']))), 'split');
-  assert.equal(reasonOf(classifyStatsig(answer(400, { message: 'Bad event' }), request(['a']))), 'Statsig refused the event (HTTP 400: Bad event)');
+  assert.equal(statusOf(classifyStatsig(answer(400, { message: 'Bad event' }), request(['a', 'b']))), 'dead_letter');
+  assert.match(reasonOf(classifyStatsig(answer(400, { message: 'Bad event' }), request(['a']))), /^Statsig refused the request \(HTTP 400: Bad event\)/);
   assert.equal(statusOf(classifyStatsig(answer(413, 'too large'), request(['a', 'b']))), 'split');
   assert.match(reasonOf(classifyStatsig(answer(404, 'Not Found'), request(['a']))), /check config\.host/);
   const limited = asClassification(classifyStatsig(answer(429, 'slow down', { 'retry-after': '30' }), request(['a'])));
