@@ -1,7 +1,7 @@
 // Statsig's answers to `POST /v1/log_event`. Its API reference documents a 2xx with
 // `{"success": true}` for events "accepted for processing" (Statsig's SDKs count any 2xx as
-// delivered; the events API answers 202). It documents no error bodies; its SDKs retry
-// 408, 429 and 5xx and drop other answers. A 401/403 is a refused key; a 400 a body it cannot
+// delivered). It documents no error bodies; its JavaScript server SDK retries 408, 500, 502,
+// 503, 504, 522, 524 and 599 and drops other answers; a 429 is retried here too. A 401/403 is a refused key; a 400 a body it cannot
 // take (dead-lettered: Statsig's SDKs drop such a request too); a 413 a request too large,
 // sent again in halves.
 import { defaultClassify, excerpt, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';

@@ -51,8 +51,9 @@ export default definePlugin({
   // moderate pace of large batches is far above a site's event flow.
   rateLimit: { rps: 10, burst: 20 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
-  // The API reference's answer to events accepted for processing.
-  successAnswer: { status: 202, headers: { 'content-type': 'application/json' }, body: { success: true } },
+  // The API reference's answer to events accepted for processing (its status is not stated;
+  // every 2xx is read as delivered).
+  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { success: true } },
   map: (payload, event, ctx) => fitEvent(payload, event, ctx, ctx.warn),
   send: buildRequests,
   classify: classifyStatsig,
