@@ -1,9 +1,11 @@
-// Statsig's answers to `POST /v1/log_event`. Its API reference documents a 2xx with
-// `{"success": true}` for events "accepted for processing" (Statsig's SDKs count any 2xx as
-// delivered). It documents no error bodies; its JavaScript server SDK retries 408, 500, 502,
-// 503, 504, 522, 524 and 599 and drops other answers; a 429 is retried here too. A 401/403 is a refused key; a 400 a body it cannot
-// take (dead-lettered: Statsig's SDKs drop such a request too); a 413 a request too large,
-// sent again in halves.
+// Statsig's answers to `POST /v1/log_event`. Its API reference (docs repo, http-api
+// httpopenapi.json) documents `202 {"success": true}` for events "accepted for processing" and
+// `503 {"success": false}` for "Service unavailable", nothing else. Its Rust server core reads
+// a 2xx whose body says `"success": false` as a failure and sends the batch again (up to 5
+// times), and gives up at once on 400, 403, 405, 413, 429 and 501; its Node server SDK retries
+// any non-2xx. Here: a 401/403 is a refused key and a 400 a body Statsig cannot take (both
+// dead-lettered); a 413 a request too large, sent again in halves; a `"success": false`, 408,
+// 429 and 5xx retried (429 too, though the Rust core drops it: Signal would rather wait).
 import { defaultClassify, excerpt, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /**
@@ -30,7 +32,7 @@ function saysFailure(response: VendorResponse): boolean {
 
 /**
  * Statsig's answers, per request. 2xx delivered, unless its JSON says `"success": false`
- * (dead-lettered with its words). 401/403: config.server_secret. 400: dead-lettered with
+ * (retried, as Statsig's server core does; the retries' limit dead-letters it). 401/403: config.server_secret. 400: dead-lettered with
  * Statsig's words. 413: a request of several is sent again in halves, one event dead-lettered.
  * 404: config.host. 408, 429 and 5xx: retried, after Retry-After when Statsig gives one.
  *
@@ -43,7 +45,7 @@ export function classifyStatsig(response: VendorResponse, request: RequestDescri
   const said = saidBy(response);
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   if (status >= 200 && status < 300) {
-    if (saysFailure(response)) return { status: 'dead_letter', reason: `Statsig did not take the events (${answered}, success false)` };
+    if (saysFailure(response)) return { status: 'retry', reason: `Statsig did not take the events (${answered}, success false): sending them again` };
     return { status: 'delivered' };
   }
   const several = request.eventIds.length > 1;

@@ -25,7 +25,9 @@ const DELIMITERS = [',', '|', ';', '\t', '\n'];
 function request(person: { userId: string | null; anonymousId: string | null }, ctx: PluginContext): RequestDescriptor | { skipped: string } {
   const userId = person.userId?.trim();
   if (!userId || namesNoOne(userId)) return { skipped: 'Statsig deletes data by user_id only, and no userId was named: the visitor\'s anonymousId (sent as a customID) cannot be deleted through its API' };
-  const delimiter = DELIMITERS.find((d) => !userId.includes(d)) ?? '\n';
+  const delimiter = DELIMITERS.find((d) => !userId.includes(d));
+  // An id holding every delimiter would be split into other ids: other people's data.
+  if (delimiter === undefined) return { skipped: `Statsig splits ids on a delimiter, and this userId holds each of ${DELIMITERS.map((d) => JSON.stringify(d)).join(', ')}: not sent, so that no other user's data is deleted` };
   const body: JsonObject = { unit_type: 'user_id', ids: userId };
   if (delimiter !== ',') body.delimiter = delimiter;
   return { method: 'POST', url: `${DELETION_ORIGIN}${DELETE_PATH}`, headers: { 'content-type': 'application/json', ...authHeaders(ctx.config) }, body, eventIds: [] };

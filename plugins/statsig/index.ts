@@ -31,7 +31,7 @@ export default definePlugin({
     default: { description: 'Page views (page_view with url, path, title, referrer), screens (screen_view) and every track event with its properties as metadata and revenue/value as value; identify traits on the person\'s later events as user.custom.', blueprint: 'statsig/default.yaml' },
   },
   vendorFields: {
-    eventName: { required: true, description: 'The event\'s name (cut to 64 characters, as Statsig\'s SDKs cut it).' },
+    eventName: { required: true, description: 'The event\'s name (cut to 128 characters, past which Statsig may trim it).' },
     'user.userID': { required: false, description: 'Your id of the user (the userId). An event needs it or the anonymousId.' },
     anonymousId: { required: false, description: 'Signal\'s own: the visitor\'s id, sent as user.customIDs[config.stable_id_name].' },
     'user.email': { required: false },
@@ -40,9 +40,9 @@ export default definePlugin({
     'user.country': { required: false, description: 'Two-letter country code.' },
     'user.locale': { required: false },
     'user.appVersion': { required: false },
-    'user.custom': { required: false, description: 'The person\'s own attributes: strings, numbers, booleans, lists of strings.' },
-    value: { required: false, description: 'A number (or a string of up to 64 characters) Statsig\'s metrics can sum or count.' },
-    metadata: { required: false, description: 'The event\'s properties, each value sent as a string, the whole within 2,048 characters of JSON.' },
+    'user.custom': { required: false, description: 'The person\'s own attributes: strings, numbers, booleans, lists of strings (the last left out past 4,096 characters of the user).' },
+    value: { required: false, description: 'A number (or a string of up to 128 characters) Statsig\'s metrics can sum or count.' },
+    metadata: { required: false, description: 'The event\'s properties, each value sent as a string, the whole within 4,096 characters of keys and values.' },
     time: { required: false, description: 'When it happened, in ms since the epoch (else the time of sending).' },
   },
   // Product analytics and experiment metrics: how people use the product.
@@ -51,9 +51,8 @@ export default definePlugin({
   // moderate pace of large batches is far above a site's event flow.
   rateLimit: { rps: 10, burst: 20 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
-  // The API reference's answer to events accepted for processing (its status is not stated;
-  // every 2xx is read as delivered).
-  successAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: { success: true } },
+  // The API reference's answer to events accepted for processing (every 2xx is read as delivered).
+  successAnswer: { status: 202, headers: { 'content-type': 'application/json' }, body: { success: true } },
   map: (payload, event, ctx) => fitEvent(payload, event, ctx, ctx.warn),
   send: buildRequests,
   classify: classifyStatsig,

@@ -2,17 +2,19 @@
 // { eventName, user, value, metadata, time }. What the blueprint cannot say is done here:
 // the anonymousId goes into user.customIDs under the configured ID type; an event that names
 // no user is not sent (Statsig counts events per unit id: userID or a customID); metadata
-// values become strings, as Statsig's SDKs type them (Record<string, string>), and are kept
-// within 2,048 characters of JSON, the size Statsig's server SDKs let through; the event name
-// and a string value are cut to 64 characters, as those SDKs do.
+// values become strings, as Statsig's API reference types them (`additionalProperties:
+// string`); the event name and a string value are kept within 128 characters, the metadata and
+// user.custom within 4,096 — the sizes past which Statsig's Node server SDK warns that Statsig
+// may trim or strip them (`LogEventValidator`: MAX_VALUE_SIZE, MAX_OBJ_SIZE, MAX_USER_SIZE,
+// measured as the characters of the keys and of the values as text).
 import type { CanonicalEvent, JsonObject, JsonValue, PluginContext } from '../../core/sdk/index.ts';
 import { namesNoOne } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 
-/** Characters of an event name and of a string value, as Statsig's server SDKs cut them. */
-export const MAX_NAME_CHARS = 64;
-/** Characters of the metadata's JSON, as Statsig's server SDKs take it. */
-export const MAX_METADATA_CHARS = 2048;
+/** Characters of an event name and of a string value Statsig takes whole (its SDKs: 128). */
+export const MAX_NAME_CHARS = 128;
+/** Size of the metadata, and of the user, Statsig takes whole (its SDKs: 4,096), as sizeOf counts. */
+export const MAX_OBJECT_SIZE = 4096;
 /** The StatsigUser fields the plugin sends as text. */
 const USER_TEXT_FIELDS = ['userID', 'email', 'ip', 'userAgent', 'country', 'locale', 'appVersion'] as const;
 
@@ -43,6 +45,34 @@ export function metadataText(value: JsonValue | undefined): string | undefined {
   return JSON.stringify(value);
 }
 
+/**
+ * An object's size as Statsig's Node server SDK measures it (`approximateObjectSize`): the
+ * characters of every key and of every scalar value as text, nested objects counted alike.
+ *
+ * @example
+ * sizeOf({ plan: 'pro', seats: 3 }); // 4 + 3 + 5 + 1 = 13
+ */
+export function sizeOf(value: JsonObject): number {
+  let size = 0;
+  for (const [key, item] of Object.entries(value)) {
+    size += key.length;
+    size += item !== null && typeof item === 'object' ? sizeOf(item as JsonObject) : String(item).length;
+  }
+  return size;
+}
+
+/** Leaves out an object's last keys until it is within `max` (sizeOf), naming them in a warning. */
+function keepWithin(out: JsonObject, max: number, what: string, warn: Warn): void {
+  const keys = Object.keys(out);
+  const dropped: string[] = [];
+  while (keys.length > 0 && sizeOf(out) > max) {
+    const key = keys.pop()!;
+    delete out[key];
+    dropped.push(key);
+  }
+  if (dropped.length > 0) warn?.(`${what} ${dropped.reverse().map((k) => `"${k}"`).join(', ')} left out: Statsig may strip ${what} over ${max} characters of keys and values`);
+}
+
 function fitMetadata(metadata: JsonValue | undefined, warn: Warn): JsonObject | undefined {
   if (!isObject(metadata)) return undefined;
   const out: JsonObject = {};
@@ -50,15 +80,9 @@ function fitMetadata(metadata: JsonValue | undefined, warn: Warn): JsonObject | 
     const text = metadataText(value);
     if (text !== undefined) out[key] = text;
   }
-  // Statsig's server SDKs drop metadata over 2,048 characters whole; here the last keys go.
-  const keys = Object.keys(out);
-  const dropped: string[] = [];
-  while (keys.length > 0 && JSON.stringify(out).length > MAX_METADATA_CHARS) {
-    const key = keys.pop()!;
-    delete out[key];
-    dropped.push(key);
-  }
-  if (dropped.length > 0) warn?.(`metadata ${dropped.reverse().map((k) => `"${k}"`).join(', ')} left out: Statsig takes metadata within ${MAX_METADATA_CHARS} characters of JSON`);
+  // Statsig says only that it "may strip some attributes" past the size: the last keys go here,
+  // so that what is sent arrives whole.
+  keepWithin(out, MAX_OBJECT_SIZE, 'metadata', warn);
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -75,8 +99,14 @@ function fitCustom(custom: JsonValue | undefined): JsonObject | undefined {
 
 function cut(text: string, what: string, warn: Warn): string {
   if (text.length <= MAX_NAME_CHARS) return text;
-  warn?.(`${what} cut to ${MAX_NAME_CHARS} characters, as Statsig's SDKs cut it`);
-  return text.slice(0, MAX_NAME_CHARS);
+  warn?.(`${what} cut to ${MAX_NAME_CHARS} characters: Statsig may trim a longer one`);
+  // By code points, so that an emoji is never split into half a surrogate pair.
+  let kept = '';
+  for (const char of text) {
+    if (kept.length + char.length > MAX_NAME_CHARS) break;
+    kept += char;
+  }
+  return kept;
 }
 
 /**
@@ -108,6 +138,11 @@ export function fitEvent(payload: JsonObject, _event: CanonicalEvent, ctx: Plugi
   const custom = fitCustom(mappedUser.custom);
   if (custom) user.custom = custom;
   if (options.tier) user.statsigEnvironment = { tier: options.tier };
+  // Statsig may strip attributes of a user over 4,096: the remembered traits give way first.
+  if (custom && sizeOf(user) > MAX_OBJECT_SIZE) {
+    keepWithin(custom, MAX_OBJECT_SIZE - (sizeOf(user) - sizeOf(custom)), 'user.custom', warn);
+    if (Object.keys(custom).length === 0) delete user.custom;
+  }
 
   const entry: JsonObject = { eventName: cut(name, `eventName "${name}"`, warn), user };
   const value = payload.value;

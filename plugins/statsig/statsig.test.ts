@@ -6,6 +6,7 @@ import type { CanonicalEvent, Classification, ClassifyResult, JsonObject, JsonVa
 import statsig, { validateStatsigConfig } from './index.ts';
 import { classifyStatsig } from './classify.ts';
 import { forgetPerson } from './forget-person.ts';
+import { sizeOf } from './statsig-event.ts';
 
 const KEY = 'secret-0123456789abcdef';
 const NOW = Date.parse('2024-03-24T16:00:00Z');
@@ -66,13 +67,26 @@ test('the anonymousId under the configured ID type; the environment tier; an eve
   assert.match((none.warnings ?? []).join('\n'), /names no user/);
 });
 
-test('long names cut to 64 characters, metadata kept within 2,048 characters of JSON, with warnings', () => {
-  const result = mapped(event({ event: 'E'.repeat(80), userId: 'u', properties: { a: 'x'.repeat(1500), b: 'y'.repeat(1000), c: 'z' } }));
-  assert.equal(result.payload?.eventName, 'E'.repeat(64));
+test('long names cut to 128 characters (never half an emoji), metadata and user.custom kept within 4,096 characters of keys and values, with warnings', () => {
+  const result = mapped(event({ event: 'E'.repeat(150), userId: 'u', properties: { a: 'x'.repeat(3000), b: 'y'.repeat(1100), c: 'z', value: 'v'.repeat(200) } }));
+  assert.equal(result.payload?.eventName, 'E'.repeat(128));
+  assert.equal(result.payload?.value, undefined, 'a text value is not a number: to_number leaves it out');
   assert.deepEqual(Object.keys(result.payload?.metadata as JsonObject), ['a']);
   const warnings = (result.warnings ?? []).join('\n');
-  assert.match(warnings, /eventName .* cut to 64 characters/);
-  assert.match(warnings, /metadata "b", "c" left out/);
+  assert.match(warnings, /eventName .* cut to 128 characters/);
+  assert.match(warnings, /metadata "b", "c", "value" left out/);
+  // 4,096 exactly is kept: 'a' (1) + 4,095 characters.
+  assert.deepEqual(Object.keys(payloadOf(event({ event: 'E', properties: { a: 'x'.repeat(4095) } })).metadata as JsonObject), ['a']);
+  // An emoji straddling character 128 is left out whole, not cut into a lone surrogate.
+  const emoji = payloadOf(event({ event: `${'E'.repeat(127)}😀tail` })).eventName as string;
+  assert.equal(emoji, 'E'.repeat(127));
+  assert.equal(sizeOf({ plan: 'pro', seats: 3 }), 13);
+  // The user's remembered traits give way first when the user passes 4,096.
+  const traits = mapped(event({ event: 'E', userId: 'u-1', context: { traits: { plan: 'pro', bio: 'b'.repeat(4000), notes: 'n'.repeat(500) } } }));
+  const user = traits.payload?.user as JsonObject;
+  assert.deepEqual(user.custom, { plan: 'pro', bio: 'b'.repeat(4000) });
+  assert.ok(sizeOf(user) <= 4096, String(sizeOf(user)));
+  assert.match((traits.warnings ?? []).join('\n'), /user\.custom "notes" left out/);
 });
 
 test('requests: POST /v1/log_event with the key and client time, at most 500 events; the api host', () => {
@@ -89,10 +103,13 @@ test('requests: POST /v1/log_event with the key and client time, at most 500 eve
   for (const part of parts) assert.ok(Buffer.byteLength(JSON.stringify(part.body)) <= 1_000_000);
 });
 
-test('classify: 2xx delivered; success false dead-lettered; 401/403 name config.server_secret; 400 dead-lettered; 413 split; 404 config.host; 429 and 5xx retried', () => {
+test('classify: 2xx delivered; success false retried, as Statsig\'s server core does; 401/403 name config.server_secret; 400 dead-lettered; 413 split; 404 config.host; 429 and 5xx retried', () => {
   assert.equal(statusOf(classifyStatsig(answer(202, { success: true }), request(['a']))), 'delivered');
   assert.equal(statusOf(classifyStatsig(answer(200, ''), request(['a']))), 'delivered');
-  assert.equal(statusOf(classifyStatsig(answer(200, { success: false }), request(['a']))), 'dead_letter');
+  const refused = classifyStatsig(answer(202, { success: false }), request(['a']));
+  assert.equal(statusOf(refused), 'retry');
+  assert.match(reasonOf(refused), /^Statsig did not take the events \(HTTP 202.*success false\)/);
+  assert.equal(statusOf(classifyStatsig(answer(503, { success: false }), request(['a']))), 'retry');
   for (const status of [401, 403]) {
     const c = classifyStatsig(answer(status, 'Unauthorized'), request(['a', 'b']));
     assert.equal(statusOf(c), 'dead_letter');
@@ -123,6 +140,8 @@ test('deletions: only with forward_deletions; POST /v1/delete_user_data by user_
   assert.deepEqual(req, { method: 'POST', url: 'https://api.statsig.com/v1/delete_user_data', headers: { 'content-type': 'application/json', 'statsig-api-key': KEY }, body: { unit_type: 'user_id', ids: 'user-1' }, eventIds: [] });
   assert.deepEqual((forgetPerson.request({ userId: 'a,b', anonymousId: null }, ctx()) as RequestDescriptor).body, { unit_type: 'user_id', ids: 'a,b', delimiter: '|' });
   assert.ok('skipped' in (forgetPerson.request({ userId: null, anonymousId: 'anon-1' }, ctx()) as object));
+  // An id holding every delimiter is not sent: Statsig would split it into other people's ids.
+  assert.match((forgetPerson.request({ userId: 'a,b|c;d\te\nf', anonymousId: null }, ctx()) as { skipped: string }).skipped, /no other user's data/);
   assert.deepEqual(forgetPerson.read!(answer(200, { request_id: 'r-1' })), { done: true, message: 'Statsig accepted the deletion request r-1 (HTTP 200); it deletes within 30 days' });
   assert.match((forgetPerson.read!(answer(403, 'Forbidden')) as { failed: string }).failed, /Enterprise/);
   assert.ok('retry' in forgetPerson.read!(answer(503, 'down')));
