@@ -26,7 +26,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     stable_id_name: {
       type: 'string', title: 'Customer ID Name of the Anonymous ID',
-      description: 'The key of user.customIDs the visitor\'s anonymousId is sent under: stableID (default) — the ID type Statsig\'s client SDKs use for logged-out visitors — or an ID type you created in Statsig (Settings > ID Type Settings), such as anonymousID.',
+      description: 'The key of user.customIDs the visitor\'s anonymousId is sent under: stableID (default) — the ID type Statsig\'s client SDKs use for logged-out visitors — or an ID type you created in Statsig (Settings > ID Type Settings), such as segmentAnonymousId, which Statsig recommends for a CDP\'s anonymousId. stableID joins Statsig\'s experiments only if your Statsig client SDK uses the same id as its stable ID.',
       default: 'stableID', minLength: 1, maxLength: 64, examples: ['stableID', 'anonymousID'],
     },
     environment_tier: {
