@@ -75,17 +75,17 @@ describe('Statsig', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId, ['delivered', 'dropped'])).dropped === 1 || undefined, 'the identify dropped');
   });
 
-  test('a 429 with Retry-After and a 503 are retried, then delivered', { timeout: 30_000 }, async () => {
+  test('a 429 with Retry-After, a 503 and a 202 saying success false are retried, then delivered', { timeout: 30_000 }, async () => {
     const { site, integrationId } = await installed('Statsig retried');
-    sim.script('POST', LOG, [{ status: 429, headers: { 'Retry-After': '30' }, body: 'Too Many Requests' }, reply.serverError('Service Unavailable')]);
+    sim.script('POST', LOG, [{ status: 429, headers: { 'Retry-After': '30' }, body: 'Too Many Requests' }, reply.serverError('Service Unavailable'), { status: 202, body: { success: false } }]);
     await browser(site.key, { type: 'track', event: 'Retried Event', messageId: 'st-retry-1' });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 20_000);
     const tries = named('Retried Event');
-    assert.equal(tries.length, 3, 'the 429, the 503, then the success');
+    assert.equal(tries.length, 4, 'the 429, the 503, the success false, then the success');
     assert.ok(tries[1]!.request.receivedAt - tries[0]!.request.receivedAt >= 250, 'the 429 paused for Retry-After (30 s, 300 ms scaled)');
     const stats = await integrationStats(signal, integrationId);
     assert.equal(stats.deadLettered, 0);
-    assert.ok(stats.retried >= 2, `retried: ${stats.retried}`);
+    assert.ok(stats.retried >= 3, `retried: ${stats.retried}`);
   });
 
   test('a refused key (401) dead-letters at once naming config.server_secret', { timeout: 30_000 }, async () => {
