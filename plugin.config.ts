@@ -66,6 +66,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/airship' },
   { plugin: './plugins/taboola' },
   { plugin: './plugins/zendesk' },
+  { plugin: './plugins/statsig' },
 ];
 
 export default plugins;
