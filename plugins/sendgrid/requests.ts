@@ -34,7 +34,7 @@ function identifierKeys(contact: JsonObject): string[] {
   return keys;
 }
 
-interface Group { subscribe: boolean; items: Array<{ id: string; contact: JsonObject }>; bytes: number; keys: Set<string> }
+interface Group { subscribe: boolean; items: Array<{ id: string; contact: JsonObject }>; bytes: number; keys: Set<string>; started: number }
 
 /**
  * The requests for a batch of mapped contacts (see fitContact): PUT /v3/marketing/contacts,
@@ -52,7 +52,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   const lists = listIdsOf(ctx.config);
   const done: Group[] = [];
   const open = new Map<boolean, Group>();
-  for (const mapped of batch) {
+  for (const [index, mapped] of batch.entries()) {
     const record: SendGridContact | undefined = contactOf(mapped.payload);
     // The map hook gives every sent event a contact; without one there is nothing to send, and
     // the core dead-letters the event this names.
@@ -66,7 +66,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
       group = undefined;
     }
     if (!group) {
-      group = { subscribe, items: [], bytes: 0, keys: new Set() };
+      group = { subscribe, items: [], bytes: 0, keys: new Set(), started: index };
       open.set(subscribe, group);
     }
     group.items.push({ id: mapped.id, contact: record.contact });
@@ -74,7 +74,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     for (const key of keys) group.keys.add(key);
   }
   // In the order each request was started, so a person's earlier identify goes first.
-  const groups = [...done, ...open.values()].sort((a, b) => batch.findIndex((m) => m.id === a.items[0]!.id) - batch.findIndex((m) => m.id === b.items[0]!.id));
+  const groups = [...done, ...open.values()].sort((a, b) => a.started - b.started);
   return groups.map((group) => ({
     method: 'PUT',
     url,
