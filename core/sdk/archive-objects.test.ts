@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import {
-  archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archiveObjectsOf, archivePartitionInstant, archivePartitionOf, archivePrefixOf, archiveRecord,
+  archiveBody, archiveCompressionOf, archiveObjectKey, archiveConfigFieldSchemas, archiveObjects, archiveObjectsOf, ARCHIVE_OBJECT_BOUNDS, archivePartitionInstant, archivePartitionOf, archivePrefixOf, archiveRecord,
   archiveUrlsWithoutQueries, hashArchiveCustomerField,
 } from './archive-objects.ts';
 import type { CanonicalEvent, MappedEvent } from './types.ts';
@@ -84,4 +84,16 @@ test('archiveObjectsOf reads partition_by, max_events_per_object and max_object_
   assert.deepEqual(shape(archiveObjectsOf(batch, { max_object_bytes: 38 }, { ...bounds, maxEvents: 10 })).map(([, ids]) => ids), [['a', 'b'], ['c']]);
   assert.deepEqual(shape(archiveObjectsOf(batch, { max_object_bytes: 20 }, { ...bounds, maxEvents: 10 })).map(([, ids]) => ids), [['a', 'b', 'c']]);
   assert.deepEqual(shape(archiveObjectsOf(batch, { max_object_bytes: 2.5 }, { ...bounds, maxEvents: 10 })).map(([, ids]) => ids), [['a', 'b', 'c']]);
+});
+
+test('archiveConfigFieldSchemas: the shared fields worded for the store, within ARCHIVE_OBJECT_BOUNDS', () => {
+  const fields = archiveConfigFieldSchemas({ object: 'blob', title: 'Blob', readers: 'Synapse and zcat' });
+  assert.deepEqual(Object.keys(fields), ['partition_by', 'compression', 'max_events_per_object', 'max_object_bytes', 'default_country_code']);
+  assert.equal(fields.max_events_per_object.title, 'Max Events per Blob');
+  assert.equal(fields.max_object_bytes.title, 'Max Blob Size (bytes)');
+  assert.match(fields.compression.description ?? '', /^gzip \(default\): blobs are \.ndjson\.gz files .* read by Synapse and zcat,/);
+  assert.match(fields.max_object_bytes.description ?? '', /\(64 KiB to 16 MiB; default 5 MiB\)/);
+  assert.deepEqual([fields.max_object_bytes.minimum, fields.max_object_bytes.maximum, fields.max_object_bytes.default], [ARCHIVE_OBJECT_BOUNDS.minBytes, ARCHIVE_OBJECT_BOUNDS.maxBytes, ARCHIVE_OBJECT_BOUNDS.defaultBytes]);
+  assert.deepEqual([fields.max_events_per_object.maximum, fields.max_events_per_object.default], [10_000, 10_000]);
+  assert.deepEqual(fields.partition_by.enum, ['received_at', 'timestamp']);
 });

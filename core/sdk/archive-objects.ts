@@ -11,7 +11,7 @@ import { removeContactInfo } from './contact-info.ts';
 import { customerInfo } from './customer-info.ts';
 import { normalizePhoneNumber } from './phone-number.ts';
 import { splitBatch } from './split-batch.ts';
-import type { CanonicalEvent, JsonObject, JsonValue, MappedEvent, VendorField } from './types.ts';
+import type { CanonicalEvent, ConfigFieldSchema, JsonObject, JsonValue, MappedEvent, VendorField } from './types.ts';
 
 /** The variant that archives the canonical event unchanged. */
 export const ARCHIVE_RAW_VARIANT = 'raw';
@@ -291,6 +291,50 @@ export interface ArchiveObjectBounds {
   defaultBytes: number;
 }
 
+/** The object storage plugins' limits: 10,000 events and 64 KiB to 16 MiB of NDJSON an object, 5 MiB by default. */
+export const ARCHIVE_OBJECT_BOUNDS: Readonly<ArchiveObjectBounds> = Object.freeze({ maxEvents: 10_000, minBytes: 64 * 1024, maxBytes: 16 * 1024 * 1024, defaultBytes: 5 * 1024 * 1024 });
+
+/**
+ * The config fields every archive plugin shares, worded with the store's name for an object
+ * and the tools that read its gzipped files: `partition_by`, `compression`,
+ * `max_events_per_object`, `max_object_bytes` (within `ARCHIVE_OBJECT_BOUNDS`) and
+ * `default_country_code` (for the phone numbers the default and retail variants hash).
+ *
+ * @example
+ * const fields = archiveConfigFieldSchemas({ object: 'blob', title: 'Blob', readers: 'Synapse, Fabric, Databricks and zcat' });
+ * // { partition_by: {…}, compression: {…}, max_events_per_object: { title: 'Max Events per Blob', … }, … }
+ */
+export function archiveConfigFieldSchemas(words: { object: string; title: string; readers: string }): Record<'partition_by' | 'compression' | 'max_events_per_object' | 'max_object_bytes' | 'default_country_code', ConfigFieldSchema> {
+  const { maxEvents, minBytes, maxBytes, defaultBytes } = ARCHIVE_OBJECT_BOUNDS;
+  return {
+    partition_by: {
+      type: 'string', title: 'Partition By',
+      description: 'Which time places an event in its dt=/hour= partition (UTC): when Signal received it (default; set by the server), or the event\'s own timestamp (e.g. for apps that send events late).',
+      enum: [...ARCHIVE_PARTITION_TIMES], enumLabels: ['Received at (server time)', 'Event timestamp'], default: 'received_at',
+    },
+    compression: {
+      type: 'string', title: 'Compression',
+      description: `gzip (default): ${words.object}s are .ndjson.gz files (Content-Type application/gzip, stored compressed as they are), read by ${words.readers}, several times smaller to store and upload. none: plain .ndjson (application/x-ndjson).`,
+      enum: [...ARCHIVE_COMPRESSIONS], enumLabels: ['gzip (.ndjson.gz)', 'None (.ndjson)'], default: 'gzip',
+    },
+    max_events_per_object: {
+      type: 'integer', title: `Max Events per ${words.title}`,
+      description: `Most events in one ${words.object} (at most ${maxEvents.toLocaleString('en')}). Each delivery batch becomes one ${words.object} per hour partition, within this and the size below.`,
+      minimum: 1, maximum: maxEvents, default: maxEvents,
+    },
+    max_object_bytes: {
+      type: 'integer', title: `Max ${words.title} Size (bytes)`,
+      description: `Most bytes of NDJSON in one ${words.object}, measured before compression (${minBytes / 1024} KiB to ${maxBytes / 2 ** 20} MiB; default ${defaultBytes / 2 ** 20} MiB): a gzipped ${words.object} is several times smaller. A larger batch becomes several ${words.object}s.`,
+      minimum: minBytes, maximum: maxBytes, default: defaultBytes,
+    },
+    default_country_code: {
+      type: 'string', title: 'Default Country Code',
+      description: 'Calling code (digits, e.g. 44) for phone numbers written without one (07700 900123), before they are hashed as E.164 in the default and retail variants. Without it such numbers are left out.',
+      pattern: '^[1-9][0-9]{0,2}$', examples: ['44'],
+    },
+  };
+}
+
 /** A configured integer within [min, max], else the default (the schema refuses others at install; a revision made before a bound changed may still hold one). */
 function configuredLimit(value: JsonValue | undefined, min: number, max: number, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
@@ -299,13 +343,13 @@ function configuredLimit(value: JsonValue | undefined, min: number, max: number,
 /**
  * `archiveObjects` with the archive config fields every object storage plugin shares:
  * `partition_by` (`received_at` unless `timestamp`), `max_events_per_object` and
- * `max_object_bytes`, each within the plugin's bounds.
+ * `max_object_bytes`, each within the bounds (`ARCHIVE_OBJECT_BOUNDS` unless given).
  *
  * @example
- * archiveObjectsOf(batch, ctx.config, { maxEvents: 10_000, minBytes: 1024, maxBytes: 100 * 1024 * 1024, defaultBytes: 5 * 1024 * 1024 });
+ * archiveObjectsOf(batch, ctx.config); // within ARCHIVE_OBJECT_BOUNDS, or bounds of its own as a third argument
  * // [{ partition: 'dt=2024-03-24/hour=16', events: [...] }, …]
  */
-export function archiveObjectsOf(batch: readonly MappedEvent[], config: Record<string, JsonValue>, bounds: ArchiveObjectBounds): ArchiveObjectEvents[] {
+export function archiveObjectsOf(batch: readonly MappedEvent[], config: Record<string, JsonValue>, bounds: ArchiveObjectBounds = ARCHIVE_OBJECT_BOUNDS): ArchiveObjectEvents[] {
   const by: ArchivePartitionTime = config.partition_by === 'timestamp' ? 'timestamp' : 'received_at';
   return archiveObjects(batch, by, {
     maxEvents: configuredLimit(config.max_events_per_object, 1, bounds.maxEvents, bounds.maxEvents),

@@ -29,7 +29,8 @@
  * - archives of events in object storage (Amazon S3, Google Cloud Storage, Azure Blob Storage):
  *   `archiveRecord` (no contact information in clear), hourly `dt=/hour=` partitions, object
  *   names fixed by their events (`archiveObjectKey`), NDJSON bodies gzipped by default
- *   (`archiveBody`), `archiveObjects` and `archiveObjectsOf` (with the shared config fields);
+ *   (`archiveBody`), `archiveObjects` and `archiveObjectsOf`, the shared config fields
+ *   (`archiveConfigFieldSchemas`, within `ARCHIVE_OBJECT_BOUNDS`);
  * - OAuth 2.0 token requests for an `accessToken` exchange (`oauthRefreshTokenRequest`,
  *   `oauthClientCredentialsRequest`, `googleServiceAccountTokenRequest` with
  *   `parseGoogleServiceAccountKey`) and the reading of their answers (`readOAuthTokenAnswer`),
@@ -88,7 +89,7 @@ export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
 export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';
 export {
-  ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archiveObjectsOf, archivePartitionInstant,
+  ARCHIVE_COMPRESSIONS, ARCHIVE_OBJECT_BOUNDS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, archiveConfigFieldSchemas, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archiveObjectsOf, archivePartitionInstant,
   archivePartitionOf, archivePrefixOf, archiveRecord, archiveUrlsWithoutQueries, GZIP_CONTENT_TYPE, hashArchiveCustomerField, NDJSON_CONTENT_TYPE,
-  type ArchiveBody, type ArchiveCompression, type ArchiveNormalizeOptions, type ArchiveObjectEvents, type ArchivePartitionTime,
+  type ArchiveBody, type ArchiveCompression, type ArchiveObjectBounds, type ArchiveNormalizeOptions, type ArchiveObjectEvents, type ArchivePartitionTime,
 } from './archive-objects.ts';

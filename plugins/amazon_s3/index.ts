@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ARCHIVE_COMPRESSIONS, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectsOf, awsCredentialFieldSchemas, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { ARCHIVE_COMPRESSIONS, ARCHIVE_OBJECT_BOUNDS, ARCHIVE_VENDOR_FIELDS, archiveConfigFieldSchemas, archiveBody, archiveCompressionOf, archiveObjectsOf, awsCredentialFieldSchemas, definePlugin, GZIP_CONTENT_TYPE as GZIP_TYPE, NDJSON_CONTENT_TYPE, sha256Hex, signAwsRequest, type ArchiveCompression, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { archiveRecord, RAW_VARIANT } from './archive-record.ts';
 import { classifyS3 } from './classify.ts';
-import { DEFAULT_PREFIX, objectKey, PARTITION_TIMES, prefixOf, prefixProblem, PREFIX_PATTERN } from './object-key.ts';
+import { DEFAULT_PREFIX, objectKey, prefixOf, prefixProblem, PREFIX_PATTERN } from './object-key.ts';
 import { BUCKET_PATTERN, objectUrl, privateTargetsOf, targetOf, targetProblems, URL_STYLES } from './target.ts';
 
 export { archiveRecord, hashCustomerField } from './archive-record.ts';
@@ -11,12 +11,12 @@ export { DEFAULT_PREFIX, objectKey, partitionOf } from './object-key.ts';
 export { objectUrl, PRIVATE_NETWORKS } from './target.ts';
 
 /** Most events in one object (configurable below it: `max_events_per_object`). */
-export const MAX_EVENTS = 10_000;
+export const MAX_EVENTS = ARCHIVE_OBJECT_BOUNDS.maxEvents;
 /** Most bytes of one object's body (configurable below it: `max_object_bytes`); S3 takes up to 5 GB in one PUT. */
-export const MAX_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
-const MIN_OBJECT_BYTES = 64 * 1024;
-const OBJECT_BOUNDS = { maxEvents: MAX_EVENTS, minBytes: MIN_OBJECT_BYTES, maxBytes: MAX_BYTES, defaultBytes: DEFAULT_OBJECT_BYTES };
+export const MAX_BYTES = ARCHIVE_OBJECT_BOUNDS.maxBytes;
+export const DEFAULT_OBJECT_BYTES = ARCHIVE_OBJECT_BOUNDS.defaultBytes;
+/** The archive fields shared with the other object stores, worded for S3. */
+const archiveFields = archiveConfigFieldSchemas({ object: 'object', title: 'Object', readers: 'Athena, Glue, Spark and zcat' });
 /** S3's `Content-Type` for the objects: newline-delimited JSON, one event a line. */
 export const CONTENT_TYPE = NDJSON_CONTENT_TYPE;
 /** The `Content-Type` of gzip-compressed objects: a .gz file, as tools download and read it. */
@@ -148,10 +148,7 @@ export default definePlugin({
         type: 'string', title: 'Key Prefix', description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the bucket's root).`,
         pattern: PREFIX_PATTERN, maxLength: 512, default: DEFAULT_PREFIX, examples: ['signal/events'],
       },
-      partition_by: {
-        type: 'string', title: 'Partition By', description: 'Which time places an event in its dt=/hour= partition (UTC): when Signal received it (default; set by the server), or the event\'s own timestamp (e.g. for apps that send events late).',
-        enum: [...PARTITION_TIMES], enumLabels: ['Received at (server time)', 'Event timestamp'], default: 'received_at',
-      },
+      partition_by: archiveFields.partition_by,
       url_style: {
         type: 'string', title: 'URL Style', description: 'Virtual-hosted (https://<bucket>.s3.<region>.amazonaws.com/<key>) or path style (https://s3.<region>.amazonaws.com/<bucket>/<key>: for bucket names with dots, and stores such as MinIO). Empty: virtual-hosted for Amazon S3, path style with a custom endpoint.',
         enum: [...URL_STYLES], enumLabels: ['Virtual-hosted', 'Path style'],
@@ -164,10 +161,7 @@ export default definePlugin({
         type: 'boolean', title: 'Allow Private Endpoint', description: 'Let Signal reach the custom endpoint at a loopback or private-network address (a MinIO on your own network: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, fc00::/7), and over plain http. Link-local and cloud metadata addresses stay refused. Off, private addresses and http are refused.',
         default: false,
       },
-      compression: {
-        type: 'string', title: 'Compression', description: 'gzip (default): objects are .ndjson.gz files (Content-Type application/gzip), read as they are by Athena, Glue, Spark and zcat, several times smaller to store and upload. none: plain .ndjson.',
-        enum: [...COMPRESSIONS], enumLabels: ['gzip (.ndjson.gz)', 'None (.ndjson)'], default: 'gzip',
-      },
+      compression: archiveFields.compression,
       storage_class: {
         type: 'string', title: 'Storage Class', description: 'The objects\' storage class (x-amz-storage-class). Leave empty for STANDARD, or let a lifecycle rule move old objects to cheaper classes. Athena cannot read GLACIER or DEEP_ARCHIVE objects (they must be restored first).',
         enum: [...STORAGE_CLASSES], enumLabels: ['Standard', 'Intelligent-Tiering', 'Standard-IA', 'One Zone-IA', 'Glacier Instant Retrieval', 'Glacier Flexible Retrieval', 'Glacier Deep Archive'],
@@ -180,18 +174,9 @@ export default definePlugin({
         type: 'string', title: 'KMS Key ID', description: 'With SSE-KMS or DSSE-KMS: the KMS key\'s ARN or ID (the credentials need kms:GenerateDataKey on it). Empty: the bucket\'s default key, or aws/s3.',
         minLength: 1, maxLength: 2048, examples: ['arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
       },
-      max_events_per_object: {
-        type: 'integer', title: 'Max Events per Object', description: `Most events in one object (at most ${MAX_EVENTS.toLocaleString('en')}). Each delivery batch becomes one object per hour partition, within this and the size below.`,
-        minimum: 1, maximum: MAX_EVENTS, default: MAX_EVENTS,
-      },
-      max_object_bytes: {
-        type: 'integer', title: 'Max Object Size (bytes)', description: `Most bytes of NDJSON in one object, measured before compression (64 KiB to 16 MiB; default 5 MiB): a gzipped object is several times smaller. A larger batch becomes several objects.`,
-        minimum: MIN_OBJECT_BYTES, maximum: MAX_BYTES, default: DEFAULT_OBJECT_BYTES,
-      },
-      default_country_code: {
-        type: 'string', title: 'Default Country Code', description: 'Calling code (digits, e.g. 44) for phone numbers written without one (07700 900123), before they are hashed as E.164 in the default and retail variants. Without it such numbers are left out.',
-        pattern: '^[1-9][0-9]{0,2}$', examples: ['44'],
-      },
+      max_events_per_object: archiveFields.max_events_per_object,
+      max_object_bytes: archiveFields.max_object_bytes,
+      default_country_code: archiveFields.default_country_code,
     },
   },
   variants: {
@@ -217,7 +202,7 @@ export default definePlugin({
     : archiveRecord(payload, { defaultCountryCode: given(ctx.config.default_country_code) ? ctx.config.default_country_code : undefined })),
   send(batch, ctx) {
     // One object per hour partition and size limit (the SDK's archiveObjectsOf).
-    return archiveObjectsOf(batch, ctx.config, OBJECT_BOUNDS).map(({ partition, events }) => putObject(events, partition, ctx));
+    return archiveObjectsOf(batch, ctx.config).map(({ partition, events }) => putObject(events, partition, ctx));
   },
   sign: signObjectPut,
   classify: (response, request, ctx) => classifyS3(response, request, ctx.config),

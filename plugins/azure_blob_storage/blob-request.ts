@@ -3,9 +3,7 @@
 // BlockBlob`), its bytes the gzipped NDJSON the SDK's archive helpers make, its name fixed by its
 // events. Unsigned here: `sign` adds `x-ms-date` and the credential when the request goes.
 import { allowedPrivateTargets, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjectsOf, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { containerOf, DEFAULT_OBJECT_BYTES, MAX_BYTES, MAX_EVENTS, MIN_OBJECT_BYTES, prefixOf, serviceUrl, text } from './config.ts';
-
-const OBJECT_BOUNDS = { maxEvents: MAX_EVENTS, minBytes: MIN_OBJECT_BYTES, maxBytes: MAX_BYTES, defaultBytes: DEFAULT_OBJECT_BYTES };
+import { containerOf, prefixOf, serviceUrl, text } from './config.ts';
 
 /**
  * The Blob service version the requests name (`x-ms-version`): an established one, not the
@@ -78,5 +76,5 @@ function putBlob(events: MappedEvent[], partition: string, ctx: PluginContext): 
  * //    headers: { 'content-type': 'application/gzip', 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2025-01-05' }, body: <gzip>, eventIds }]
  */
 export function blobRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
-  return archiveObjectsOf(batch, ctx.config, OBJECT_BOUNDS).map(({ partition, events }) => putBlob(events, partition, ctx));
+  return archiveObjectsOf(batch, ctx.config).map(({ partition, events }) => putBlob(events, partition, ctx));
 }

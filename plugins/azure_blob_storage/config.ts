@@ -3,18 +3,18 @@
 // Azure's sovereign clouds and Azurite, where and how blobs are written (prefix, partitions,
 // compression, sizes); the schema the catalog shows and the checks the schema cannot make, each
 // naming its field.
-import { allowedPrivateTargets, ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, archivePrefixOf, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, archiveConfigFieldSchemas, ARCHIVE_OBJECT_BOUNDS, archivePrefixOf, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Most events in one blob (configurable below it: `max_events_per_object`). */
-export const MAX_EVENTS = 10_000;
+export const MAX_EVENTS = ARCHIVE_OBJECT_BOUNDS.maxEvents;
 /**
  * Most bytes of NDJSON in one blob (configurable below it: `max_object_bytes`). Put Blob takes a
  * block blob of up to 5,000 MiB in one request (versions 2019-12-12 and later), far more; but one
  * request is sent again whole when it fails, as Cloud Storage's and S3's plugins cap it.
  */
-export const MAX_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
-export const MIN_OBJECT_BYTES = 64 * 1024;
+export const MAX_BYTES = ARCHIVE_OBJECT_BOUNDS.maxBytes;
+export const DEFAULT_OBJECT_BYTES = ARCHIVE_OBJECT_BOUNDS.defaultBytes;
+export const MIN_OBJECT_BYTES = ARCHIVE_OBJECT_BOUNDS.minBytes;
 /** The prefix when the config gives none. */
 export const DEFAULT_PREFIX = 'signal';
 /** Characters of a prefix: letters, digits, `/` and `! _ . ' ( ) -` (safe in URLs and in every tool's paths). */
@@ -125,31 +125,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: `Where in the container blobs go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the container's root). Letters, digits, / and ! _ . ' ( ) -; at most ${MAX_PREFIX_LENGTH} characters.`,
       pattern: PREFIX_PATTERN, maxLength: MAX_PREFIX_LENGTH, default: DEFAULT_PREFIX, examples: ['signal/events'],
     },
-    partition_by: {
-      type: 'string', title: 'Partition By',
-      description: 'Which time places an event in its dt=/hour= partition (UTC): when Signal received it (default; set by the server), or the event\'s own timestamp (e.g. for apps that send events late).',
-      enum: [...ARCHIVE_PARTITION_TIMES], enumLabels: ['Received at (server time)', 'Event timestamp'], default: 'received_at',
-    },
-    compression: {
-      type: 'string', title: 'Compression',
-      description: 'gzip (default): blobs are .ndjson.gz files (Content-Type application/gzip, stored compressed as they are), read by Synapse, Fabric, Databricks, Data Factory and zcat, several times smaller to store and upload. none: plain .ndjson (application/x-ndjson).',
-      enum: [...ARCHIVE_COMPRESSIONS], enumLabels: ['gzip (.ndjson.gz)', 'None (.ndjson)'], default: 'gzip',
-    },
-    max_events_per_object: {
-      type: 'integer', title: 'Max Events per Blob',
-      description: `Most events in one blob (at most ${MAX_EVENTS.toLocaleString('en')}). Each delivery batch becomes one blob per hour partition, within this and the size below.`,
-      minimum: 1, maximum: MAX_EVENTS, default: MAX_EVENTS,
-    },
-    max_object_bytes: {
-      type: 'integer', title: 'Max Blob Size (bytes)',
-      description: 'Most bytes of NDJSON in one blob, measured before compression (64 KiB to 16 MiB; default 5 MiB): a gzipped blob is several times smaller. A larger batch becomes several blobs.',
-      minimum: MIN_OBJECT_BYTES, maximum: MAX_BYTES, default: DEFAULT_OBJECT_BYTES,
-    },
-    default_country_code: {
-      type: 'string', title: 'Default Country Code',
-      description: 'Calling code (digits, e.g. 44) for phone numbers written without one (07700 900123), before they are hashed as E.164 in the default and retail variants. Without it such numbers are left out.',
-      pattern: '^[1-9][0-9]{0,2}$', examples: ['44'],
-    },
+    ...archiveConfigFieldSchemas({ object: 'blob', title: 'Blob', readers: 'Synapse, Fabric, Databricks, Data Factory and zcat' }),
   },
 };
 

@@ -2,18 +2,18 @@
 // account's JSON key), where and how objects are written (prefix, partitions, compression, sizes),
 // the schema the catalog shows and the checks the schema cannot make, each naming its field.
 import { isIP } from 'node:net';
-import { ARCHIVE_COMPRESSIONS, ARCHIVE_PARTITION_TIMES, archivePrefixOf, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { archiveConfigFieldSchemas, ARCHIVE_OBJECT_BOUNDS, archivePrefixOf, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Most events in one object (configurable below it: `max_events_per_object`). */
-export const MAX_EVENTS = 10_000;
+export const MAX_EVENTS = ARCHIVE_OBJECT_BOUNDS.maxEvents;
 /**
  * Most bytes of NDJSON in one object (configurable below it: `max_object_bytes`). Cloud Storage
  * takes objects of up to 5 TiB, but a simple upload is one request that is sent again whole when
  * it fails: Google recommends it for files small enough to upload again.
  */
-export const MAX_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_OBJECT_BYTES = 5 * 1024 * 1024;
-export const MIN_OBJECT_BYTES = 64 * 1024;
+export const MAX_BYTES = ARCHIVE_OBJECT_BOUNDS.maxBytes;
+export const DEFAULT_OBJECT_BYTES = ARCHIVE_OBJECT_BOUNDS.defaultBytes;
+export const MIN_OBJECT_BYTES = ARCHIVE_OBJECT_BOUNDS.minBytes;
 /** The prefix when the config gives none. */
 export const DEFAULT_PREFIX = 'signal';
 /**
@@ -70,31 +70,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: `Where in the bucket objects go: <prefix>/dt=YYYY-MM-DD/hour=HH/<file>.ndjson.gz (default "${DEFAULT_PREFIX}"; empty for the bucket's root). Letters, digits, / and ! _ . ' ( ) -; at most ${MAX_PREFIX_LENGTH} characters.`,
       pattern: PREFIX_PATTERN, maxLength: MAX_PREFIX_LENGTH, default: DEFAULT_PREFIX, examples: ['signal/events'],
     },
-    partition_by: {
-      type: 'string', title: 'Partition By',
-      description: 'Which time places an event in its dt=/hour= partition (UTC): when Signal received it (default; set by the server), or the event\'s own timestamp (e.g. for apps that send events late).',
-      enum: [...ARCHIVE_PARTITION_TIMES], enumLabels: ['Received at (server time)', 'Event timestamp'], default: 'received_at',
-    },
-    compression: {
-      type: 'string', title: 'Compression',
-      description: 'gzip (default): objects are .ndjson.gz files (Content-Type application/gzip, stored compressed as they are), read by BigQuery external tables and load jobs, Dataproc/Spark and zcat, several times smaller to store and upload. none: plain .ndjson (application/x-ndjson).',
-      enum: [...ARCHIVE_COMPRESSIONS], enumLabels: ['gzip (.ndjson.gz)', 'None (.ndjson)'], default: 'gzip',
-    },
-    max_events_per_object: {
-      type: 'integer', title: 'Max Events per Object',
-      description: `Most events in one object (at most ${MAX_EVENTS.toLocaleString('en')}). Each delivery batch becomes one object per hour partition, within this and the size below.`,
-      minimum: 1, maximum: MAX_EVENTS, default: MAX_EVENTS,
-    },
-    max_object_bytes: {
-      type: 'integer', title: 'Max Object Size (bytes)',
-      description: 'Most bytes of NDJSON in one object, measured before compression (64 KiB to 16 MiB; default 5 MiB): a gzipped object is several times smaller. A larger batch becomes several objects.',
-      minimum: MIN_OBJECT_BYTES, maximum: MAX_BYTES, default: DEFAULT_OBJECT_BYTES,
-    },
-    default_country_code: {
-      type: 'string', title: 'Default Country Code',
-      description: 'Calling code (digits, e.g. 44) for phone numbers written without one (07700 900123), before they are hashed as E.164 in the default and retail variants. Without it such numbers are left out.',
-      pattern: '^[1-9][0-9]{0,2}$', examples: ['44'],
-    },
+    ...archiveConfigFieldSchemas({ object: 'object', title: 'Object', readers: 'BigQuery external tables and load jobs, Dataproc/Spark and zcat' }),
   },
 };
 

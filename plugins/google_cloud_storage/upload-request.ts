@@ -2,9 +2,7 @@
 // with the JSON API's simple upload (objects.insert, `uploadType=media`): the object's bytes as
 // the body, its name in the `name` query parameter, the service account's access token.
 import { archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjectsOf, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { bucketOf, DEFAULT_OBJECT_BYTES, MAX_BYTES, MAX_EVENTS, MIN_OBJECT_BYTES, prefixOf } from './config.ts';
-
-const OBJECT_BOUNDS = { maxEvents: MAX_EVENTS, minBytes: MIN_OBJECT_BYTES, maxBytes: MAX_BYTES, defaultBytes: DEFAULT_OBJECT_BYTES };
+import { bucketOf, prefixOf } from './config.ts';
 
 /** Cloud Storage's upload origin: objects.insert is sent under /upload, unlike the JSON API's other methods. */
 export const UPLOAD_ORIGIN = 'https://storage.googleapis.com';
@@ -63,5 +61,5 @@ function upload(events: MappedEvent[], partition: string, ctx: PluginContext): R
  * // [{ method: 'POST', url: 'https://storage.googleapis.com/upload/storage/v1/b/acme-events/o?uploadType=media&name=signal%2Fdt%3D…ndjson.gz', headers: { authorization: 'Bearer ya29…', 'content-type': 'application/gzip' }, body: <gzip>, eventIds }]
  */
 export function uploadRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
-  return archiveObjectsOf(batch, ctx.config, OBJECT_BOUNDS).map(({ partition, events }) => upload(events, partition, ctx));
+  return archiveObjectsOf(batch, ctx.config).map(({ partition, events }) => upload(events, partition, ctx));
 }
