@@ -45,6 +45,8 @@ function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
+let collectAjv: Ajv | undefined;
+
 /** One ajv for the collect schemas: all errors at once, formats checked, nothing coerced. */
 export function createCollectAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false });
@@ -74,7 +76,10 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
     // A URL Fastify cannot decode (`/v1/%zz`) is answered before any route, in Signal's shape.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   });
-  const ajv = createCollectAjv();
+  // One per process: Signals started in one process (tests, a worker beside collect) share
+  // its cache of compiled schemas.
+  collectAjv ??= createCollectAjv();
+  const ajv = collectAjv;
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   installErrorHandling(app);
 

@@ -125,6 +125,21 @@ const successSchema = {
   required: ['success'],
 } as const;
 
+/**
+ * The body schema of each event type's routes, made once: the canonical path and its alias
+ * share it, and so do the Signals a process starts, so ajv (which caches by schema object)
+ * compiles each once. Fifteen compiles of the event schema were a tenth of a start's CPU.
+ */
+const bodySchemas = new Map<EventType | 'batch', object>();
+function bodySchemaOf(type: EventType | 'batch'): object {
+  let schema = bodySchemas.get(type);
+  if (!schema) {
+    schema = type === 'batch' ? { ...batchSchema, examples: [examples.batch] } : { ...singleEventSchema(type), examples: [examples[type]] };
+    bodySchemas.set(type, schema);
+  }
+  return schema;
+}
+
 function responses() {
   return {
     200: { description: 'Every event was committed to storage.', ...successSchema },
@@ -315,7 +330,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
           hide: !canonical,
           security: [{ basicAuth: [] }, {}],
           consumes: COLLECT_CONTENT_TYPES,
-          body: { ...singleEventSchema(type), examples: [examples[type]] },
+          body: bodySchemaOf(type),
           response: responses(),
         },
         handler: async (request, reply) => {
@@ -346,7 +361,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         hide: url !== '/v1/batch',
         security: [{ basicAuth: [] }, {}],
         consumes: COLLECT_CONTENT_TYPES,
-        body: { ...batchSchema, examples: [examples.batch] },
+        body: bodySchemaOf('batch'),
         response: responses(),
       },
       handler: async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { PluginDefinition } from './types.ts';
-import { validatePluginDefinition, type DefinitionProblem } from './validate-plugin-definition.ts';
+import { markDefinitionChecked, validatePluginDefinition, type DefinitionProblem } from './validate-plugin-definition.ts';
 
 /**
  * A plugin definition the core refuses. `code` is stable (`SIGNAL_PLUGIN_INVALID`); the message
@@ -71,5 +71,7 @@ export function deepFreeze<T>(value: T): T {
 export function definePlugin(def: PluginDefinition): PluginDefinition {
   const problems = validatePluginDefinition(def);
   if (problems.length > 0) throw new PluginDefinitionError(problems[0]!.plugin, problems);
-  return deepFreeze(def);
+  const frozen = deepFreeze(def);
+  markDefinitionChecked(frozen);
+  return frozen;
 }

@@ -27,12 +27,12 @@ export interface TestDatabase {
  * const db = await createTestDatabase();
  * after(() => db.drop());
  */
-export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+export async function createTestDatabase(label = 'test', options: { template?: string } = {}): Promise<TestDatabase> {
   const name = `signal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${pg.escapeIdentifier(options.template)}` : ''}`);
   } finally {
     await admin.end();
   }
@@ -53,6 +53,19 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   };
 }
 
+/**
+ * `{ template }` naming the database `npm test` prepared (Signal's migrations and pg-boss's
+ * schema in place; test/helpers/template-database.ts), or `{}` when the run has none (a file
+ * run alone with `node --test`), for `createTestDatabase`.
+ *
+ * @example
+ * const db = await createTestDatabase('signal', signalTemplate());
+ */
+export function signalTemplate(): { template?: string } {
+  const template = process.env.SIGNAL_TEST_TEMPLATE_DATABASE;
+  return template ? { template } : {};
+}
+
 export interface MigratedDatabase extends TestDatabase {
   pool: Pool;
   /** Ends the pool and drops the database. */
@@ -69,7 +82,7 @@ export interface MigratedDatabase extends TestDatabase {
  * after(() => db.close());
  */
 export async function createMigratedDatabase(label: string, poolSize: number): Promise<MigratedDatabase> {
-  const db = await createTestDatabase(label);
+  const db = await createTestDatabase(label, signalTemplate());
   const pool = createPool(db.url, poolSize);
   await migrate(pool);
   return {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config.ts';
 import { startSignal, type PluginSet, type SignalInstance } from '../../core/signal.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createTestDatabase, signalTemplate, type TestDatabase } from './database.ts';
 
 export interface TestSignal extends SignalInstance {
   collectUrl: string;
@@ -19,14 +19,15 @@ export interface TestSignal extends SignalInstance {
 export const noPlugins: PluginSet = { list: () => [], get: () => undefined, cookieNames: () => ['FTrack'] };
 
 /**
- * Starts a whole Signal on ephemeral ports against a fresh database of its own.
+ * Starts a whole Signal on ephemeral ports against a fresh database of its own (a copy of the
+ * run's template database under `npm test`: see `signalTemplate`).
  *
  * @example
  * const signal = await startTestSignal();
  * after(() => signal.close());
  */
 export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; label?: string; log?: (message: string) => void; databaseUrl?: (url: string) => string } = {}): Promise<TestSignal> {
-  const db = await createTestDatabase(options.label ?? 'signal');
+  const db = await createTestDatabase(options.label ?? 'signal', signalTemplate());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-test-'));
   const config = loadConfig({
     // `databaseUrl` rewrites the test database's URL, e.g. to reach it through a proxy.
