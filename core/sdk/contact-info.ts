@@ -12,6 +12,8 @@ const PERSON_WORDS = new Set([
   'customer', 'user', 'buyer', 'contact', 'person', 'people', 'recipient', 'sender', 'billing', 'shipping', 'member', 'owner', 'guest',
   'passenger', 'traveler', 'traveller', 'attendee', 'patient', 'client', 'shopper', 'subscriber', 'holder', 'cardholder', 'consignee',
 ]);
+/** Keys whose values are identifiers (`order_id`, `content_ids`, `sku`, `ean`): digits in groups there are an id, not a phone number. (Not `…_number`: `contact_number` is one.) */
+const ID_WORDS = new Set(['id', 'ids', 'sku', 'ean', 'upc', 'gtin', 'isbn', 'mpn']);
 const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Dates (2026-11-30, 30/11/2026), decimals and IPv4 addresses are digits and separators too, but no phone number. */
 const NOT_A_PHONE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$|^\d+\.\d+$|^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -21,11 +23,37 @@ function snake(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
 }
 
-function words(key: string): string[] {
-  return snake(key).split('_').map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
+/** What `clean` asks of a key, worked out once per key name. */
+interface KeyFacts {
+  /** The key names contact information (`CONTACT_KEY`). */
+  contact: boolean;
+  /** Its words, lower case, a plural `s` dropped from words over three letters. */
+  words: string[];
+  /** A word of it is about a person (`customer`, `billing`, …). */
+  person: boolean;
+  /** A word of it names an identifier (`id`, `sku`, …). */
+  id: boolean;
 }
 
-const isPersonKey = (key: string) => words(key).some((w) => PERSON_WORDS.has(w));
+/**
+ * Keys' facts, remembered: a batch's events repeat the same keys, and splitting them into
+ * words again for each was most of the time a plugin spent removing contact information.
+ * Keys come from events, so the memory is bounded: cleared when full.
+ */
+const keyFacts = new Map<string, KeyFacts>();
+const KEY_FACTS_LIMIT = 10_000;
+
+function factsOf(key: string): KeyFacts {
+  let facts = keyFacts.get(key);
+  if (!facts) {
+    const snaked = snake(key);
+    const words = snaked.split('_').map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
+    facts = { contact: CONTACT_KEY.test(snaked), words, person: words.some((w) => PERSON_WORDS.has(w)), id: words.some((w) => ID_WORDS.has(w)) };
+    if (keyFacts.size >= KEY_FACTS_LIMIT) keyFacts.clear();
+    keyFacts.set(key, facts);
+  }
+  return facts;
+}
 
 /**
  * A phone number written as one: a leading `+` and 7–15 digits, or 7–15 digits in groups
@@ -40,9 +68,6 @@ function looksLikePhone(text: string): boolean {
   return value.startsWith('+') || /[\s().-]/.test(value);
 }
 
-/** Keys whose values are identifiers (`order_id`, `content_ids`, `sku`, `ean`): digits in groups there are an id, not a phone number. (Not `…_number`: `contact_number` is one.) */
-const ID_WORDS = new Set(['id', 'ids', 'sku', 'ean', 'upc', 'gtin', 'isbn', 'mpn']);
-const isIdKey = (key: string) => words(key).some((w) => ID_WORDS.has(w));
 
 function isContactValue(value: JsonValue, idValue: boolean): boolean {
   return typeof value === 'string' && (EMAIL_VALUE.test(value.trim()) || (!idValue && looksLikePhone(value)));
@@ -56,10 +81,10 @@ function isRecord(value: JsonValue): value is JsonObject {
 }
 
 /** A key a person's name goes under here: `name` at the top or in a person's object, `customer_name` anywhere. */
-function isPersonName(key: string, position: Position): boolean {
-  const w = words(key);
+function isPersonName(facts: KeyFacts, position: Position): boolean {
+  const w = facts.words;
   if (!w.includes('name')) return false;
-  if (w.some((word) => PERSON_WORDS.has(word))) return true;
+  if (facts.person) return true;
   return position !== 'other' && (w.length === 1 || (w.length === 2 && w[0] === 'display'));
 }
 
@@ -72,9 +97,10 @@ function clean(value: JsonValue, position: Position, idValue = false): JsonValue
   if (isRecord(value)) {
     const out: JsonObject = {};
     for (const [key, item] of Object.entries(value)) {
-      if (CONTACT_KEY.test(snake(key)) || isPersonName(key, position)) continue;
-      const inner: Position = position === 'person' || isPersonKey(key) ? 'person' : 'other';
-      const kept = clean(item, inner, isIdKey(key));
+      const facts = factsOf(key);
+      if (facts.contact || isPersonName(facts, position)) continue;
+      const inner: Position = position === 'person' || facts.person ? 'person' : 'other';
+      const kept = clean(item, inner, facts.id);
       if (kept !== undefined) out[key] = kept;
     }
     return Object.keys(out).length === 0 && Object.keys(value).length > 0 ? undefined : out;

@@ -49,7 +49,7 @@ before(async () => {
   sim.setDefault('POST', FORGET_PATH, { status: 200, body: 'OK' });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://s2s.adjust.com=${sim.url},https://gdpr.adjust.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
-  }, { label: 'adjust' });
+  }, { label: 'adjust', vendors: ['adjust'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'adjust', 'Adjust app', {
     variant: 'retail',
     config: { app_token: APP, event_tokens: { 'Order Completed': 'f0ob4r', 'Signed Up': 'abc123' }, s2s_token: S2S_TOKEN, anonymous_id_is_adid: true },

@@ -25,7 +25,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://go.urbanairship.com=${sim.url},https://go.airship.eu=${sim.url}/eu`,
-  }, { label: 'airship' });
+  }, { label: 'airship', vendors: ['airship'] });
   sim.setDefault('POST', '/api/custom-events', { status: 200, body: OK });
   sim.setDefault('POST', '/api/named_users/user-123/attributes', { status: 200, body: { ok: true } });
   sim.setDefault('POST', '/api/named_users/uninstall', { status: 200, body: { ok: true } });

@@ -29,7 +29,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_DELETION_WAIT_SCALE: '0.01',
     SIGNAL_VENDOR_REDIRECTS: `https://insights.algolia.io=${sim.url},https://insights.de.algolia.io=${sim.url}/de`,
-  }, { label: 'algolia_insights' });
+  }, { label: 'algolia_insights', vendors: ['algolia_insights'] });
   for (const path of [EVENTS, `/de${EVENTS}`]) sim.setDefault('POST', path, OK);
 });
 after(async () => {

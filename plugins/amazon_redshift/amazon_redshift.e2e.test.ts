@@ -136,7 +136,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://${HOST}=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_HTTP_TIMEOUT_MS: '1500',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'amazon_redshift' });
+  }, { label: 'amazon_redshift', vendors: ['amazon_redshift'] });
 });
 after(async () => {
   await signal?.close();

@@ -75,7 +75,7 @@ before(async () => {
     SIGNAL_RETRY_TIME_SCALE: '0.01',
     // Virtual-hosted (the bucket's own origin) and path-style requests; the second bucket.
     SIGNAL_VENDOR_REDIRECTS: `https://${HOST}=${sim.url},https://s3.eu-west-1.amazonaws.com=${sim.url}/path-style,https://${FLAKY_HOST}=${flaky.url}`,
-  }, { label: 'amazon_s3' });
+  }, { label: 'amazon_s3', vendors: ['amazon_s3'] });
 });
 after(async () => {
   await signal.close();

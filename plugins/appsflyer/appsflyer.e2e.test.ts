@@ -60,7 +60,7 @@ before(async () => {
   sim.setDefault('POST', OPENDSR_PATH, { status: 201, body: { subject_request_id: 'from-the-request', received_time: '2026-12-01T12:00:00Z', expected_completion_time: '2026-12-31T12:00:00Z' } });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://api3.appsflyer.com=${sim.url},https://hq1.appsflyer.com=${sim.url}/hq1`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
-  }, { label: 'appsflyer' });
+  }, { label: 'appsflyer', vendors: ['appsflyer'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'appsflyer', 'AppsFlyer shop app', {
     config: { app_id: APP_ID, platform: 'ios', s2s_key: S2S_KEY, api_token: API_TOKEN }, consentCategories: ['advertising'],
   }));

@@ -31,7 +31,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.attentivemobile.com=${sim.url}`,
-  }, { label: 'attentive' });
+  }, { label: 'attentive', vendors: ['attentive'] });
   // Attentive's documented answer to an accepted request: 200 "Ok", no body.
   for (const path of [ATTRIBUTES, EVENTS, PRODUCT_VIEW, ADD_TO_CART, PURCHASE]) sim.setDefault('POST', path, { status: 200, body: '' });
   sim.setDefault('POST', DELETIONS, { status: 200, body: { id: '123abc' } });

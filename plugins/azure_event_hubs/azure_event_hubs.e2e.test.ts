@@ -63,7 +63,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://${HOST}=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'azure_event_hubs' });
+  }, { label: 'azure_event_hubs', vendors: ['azure_event_hubs'] });
 });
 after(async () => {
   await signal?.close();

@@ -25,7 +25,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://rest.iad-01.braze.com=${sim.url},https://rest.fra-01.braze.eu=${sim.url}/eu`,
-  }, { label: 'braze' });
+  }, { label: 'braze', vendors: ['braze'] });
   sim.setDefault('POST', '/users/track', SUCCESS);
 });
 after(async () => {

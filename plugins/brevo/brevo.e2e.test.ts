@@ -26,7 +26,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.brevo.com=${sim.url}`,
-  }, { label: 'brevo' });
+  }, { label: 'brevo', vendors: ['brevo'] });
   sim.setDefault('POST', CONTACTS, { status: 201, body: { id: 42 } });
   sim.setDefault('POST', EVENTS, { status: 204, body: '' });
 });

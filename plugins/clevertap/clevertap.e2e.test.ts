@@ -26,7 +26,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://eu1.api.clevertap.com=${sim.url},https://us1.api.clevertap.com=${sim.url}/us1`,
-  }, { label: 'clevertap' });
+  }, { label: 'clevertap', vendors: ['clevertap'] });
   sim.setDefault('POST', '/1/upload', (request) => ({ status: 200, body: OK((((request.json ?? {}) as { d?: unknown[] }).d ?? []).length) }));
   sim.setDefault('POST', '/us1/1/upload', { status: 200, body: OK() });
   sim.setDefault('POST', '/1/delete/profiles.json', { status: 200, body: { status: 'success' } });

@@ -52,7 +52,7 @@ const order = (messageId: string, orderId: string) => ({
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', PATH, { status: 200, body: '' });
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://widget.criteo.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'criteo' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://widget.criteo.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'criteo', vendors: ['criteo'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'criteo', 'Criteo shop', { config: { partner_id: PARTNER, caller_id: CALLER }, consentCategories: ['advertising'] }));
 });
 after(async () => {

@@ -26,7 +26,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://track.customer.io=${sim.url},https://track-eu.customer.io=${sim.url}/eu`,
-  }, { label: 'customerio' });
+  }, { label: 'customerio', vendors: ['customerio'] });
   // Customer.io answers an accepted batch 200 without a body.
   sim.setDefault('POST', '/api/v2/batch', { status: 200, body: '' });
 });

@@ -125,7 +125,7 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1500',
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'elasticsearch' });
+  }, { label: 'elasticsearch', vendors: ['elasticsearch'] });
 });
 after(async () => {
   await signal?.close();

@@ -24,7 +24,7 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.fullstory.com=${sim.url},https://api.eu1.fullstory.com=${sim.url}/eu`,
-  }, { label: 'fullstory' });
+  }, { label: 'fullstory', vendors: ['fullstory'] });
   // Fullstory's answers to a created event and a created (or updated) user.
   for (const path of [EVENTS, `/eu${EVENTS}`]) sim.setDefault('POST', path, { status: 200, body: {} });
   sim.setDefault('POST', USERS, { status: 200, body: { id: '1234567890' } });

@@ -24,7 +24,7 @@ before(async () => {
   signal = await startTestSignal({
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url}/google-oauth,https://analyticsadmin.googleapis.com=${sim.url}`,
-  }, { label: 'ga4_deletion' });
+  }, { label: 'ga4_deletion', vendors: ['ga4'] });
 });
 after(async () => {
   await signal.close();

@@ -81,7 +81,7 @@ before(async () => {
   });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://googleads.googleapis.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
-  }, { label: 'google_ads' });
+  }, { label: 'google_ads', vendors: ['google_ads'] });
   ({ site, integrationId } = await install('Google Ads', { developer_token: 'legacy-dev-token', login_customer_id: '987-654-3210', default_country_code: '44' }));
 });
 after(async () => {

@@ -71,7 +71,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://storage.googleapis.com=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_HTTP_TIMEOUT_MS: '2000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'google_cloud_storage' });
+  }, { label: 'google_cloud_storage', vendors: ['google_cloud_storage'] });
 });
 after(async () => {
   await signal?.close();

@@ -105,7 +105,7 @@ before(async () => {
   });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://datamanager.googleapis.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
-  }, { label: 'google_data_manager' });
+  }, { label: 'google_data_manager', vendors: ['google_data_manager', 'google_ads'] });
   ({ site, integrationId } = await install('Google Data Manager', { login_customer_id: '987-654-3210', default_country_code: '44' }, 'retail'));
 });
 after(async () => {
@@ -271,7 +271,7 @@ describe('Google Data Manager API conversions', () => {
     // Its own node, whose waits are scaled down further: the first check half an hour after becomes 0.9 s.
     const fast = await startTestSignal({
       SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://datamanager.googleapis.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.0005',
-    }, { label: 'google_data_manager_reports' });
+    }, { label: 'google_data_manager_reports', vendors: ['google_data_manager', 'google_ads'] });
     try {
       const reporting = await installOnNewPipeline(fast, 'google_data_manager', 'Google Data Manager reports', {
         config: { customer_id: '123-456-7890', conversion_actions: ACTIONS, ...credentials }, variant: 'retail', consentCategories: ['advertising'],

@@ -74,7 +74,7 @@ before(async () => {
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_HTTP_TIMEOUT_MS: '1000',
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'google_pubsub' });
+  }, { label: 'google_pubsub', vendors: ['google_pubsub'] });
 });
 after(async () => {
   await signal?.close();

@@ -34,7 +34,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://heapanalytics.com=${sim.url},https://c.eu.heap-api.com=${sim.url}/eu`,
-  }, { label: 'heap' });
+  }, { label: 'heap', vendors: ['heap'] });
   // Heap's answer to a request it took: 200 with an empty JSON body.
   for (const path of [TRACK, USERS, IDENTIFY, `/eu${TRACK}`]) sim.setDefault('POST', path, { status: 200, body: {} });
 });

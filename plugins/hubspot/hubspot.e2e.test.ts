@@ -64,7 +64,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.hubapi.com=${sim.url}`,
-  }, { label: 'hubspot' });
+  }, { label: 'hubspot', vendors: ['hubspot'] });
   sim.setDefault('POST', UPSERT, upsertAnswer);
   sim.setDefault('POST', EVENTS, eventsAnswer);
 });

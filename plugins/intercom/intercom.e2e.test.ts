@@ -36,7 +36,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.intercom.io=${sim.url},https://api.eu.intercom.io=${sim.url}/eu`,
-  }, { label: 'intercom' });
+  }, { label: 'intercom', vendors: ['intercom'] });
   sim.setDefault('POST', '/contacts', (request) => ({ status: 200, body: contact(NEW_ID, String(bodyOf(request).external_id ?? ''), String(bodyOf(request).email ?? '')) }));
   sim.setDefault('POST', '/events', { status: 202, body: '' });
   sim.setDefault('POST', '/contacts/search', { status: 200, body: { type: 'list', data: [], total_count: 0 } });

@@ -27,7 +27,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.iterable.com=${sim.url},https://api.eu.iterable.com=${sim.url}/eu`,
-  }, { label: 'iterable' });
+  }, { label: 'iterable', vendors: ['iterable'] });
   sim.setDefault('POST', '/api/users/bulkUpdate', { status: 200, body: BULK_OK });
   sim.setDefault('POST', '/api/events/trackBulk', { status: 200, body: BULK_OK });
   sim.setDefault('POST', '/api/commerce/trackPurchase', { status: 200, body: SUCCESS });

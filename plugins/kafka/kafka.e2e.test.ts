@@ -61,7 +61,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `${ORIGIN}=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'kafka' });
+  }, { label: 'kafka', vendors: ['kafka'] });
 });
 after(async () => {
   await signal?.close();

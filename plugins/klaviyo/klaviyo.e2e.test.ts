@@ -26,7 +26,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://a.klaviyo.com=${sim.url}`,
-  }, { label: 'klaviyo' });
+  }, { label: 'klaviyo', vendors: ['klaviyo'] });
   sim.setDefault('POST', BULK, { status: 202, body: '' });
   sim.setDefault('POST', PROFILE_IMPORT, { status: 201, body: { data: { type: 'profile', id: '01HKLAVIYO0PROFILE00000001' } } });
 });

@@ -80,7 +80,7 @@ before(async () => {
   });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://www.linkedin.com=${sim.url},https://api.linkedin.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
-  }, { label: 'linkedin' });
+  }, { label: 'linkedin', vendors: ['linkedin'] });
   ({ site, integrationId } = await install('LinkedIn CAPI', { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: REFRESH_TOKEN, default_currency: 'USD' }));
 });
 after(async () => {

@@ -29,7 +29,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://us21.api.mailchimp.com=${sim.url}`,
-  }, { label: 'mailchimp' });
+  }, { label: 'mailchimp', vendors: ['mailchimp'] });
   sim.setDefault('POST', LIST, { status: 200, body: BATCH_OK });
 });
 after(async () => {

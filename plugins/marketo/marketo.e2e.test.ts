@@ -63,7 +63,7 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `${INSTANCE}=${sim.url}`,
-  }, { label: 'marketo' });
+  }, { label: 'marketo', vendors: ['marketo'] });
   sim.setDefault('POST', TOKEN_PATH, () => {
     tokens++;
     return { status: 200, body: { access_token: `mkto-access-${tokens}:int`, token_type: 'bearer', expires_in: 3599, scope: 'apis@acmeinc.com' } };

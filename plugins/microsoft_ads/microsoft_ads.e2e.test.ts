@@ -88,7 +88,7 @@ async function batch(events: Array<Record<string, unknown>>): Promise<void> {
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', PATH, microsoft);
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://capi.uet.microsoft.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'microsoft_ads' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://capi.uet.microsoft.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'microsoft_ads', vendors: ['microsoft_ads'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'microsoft_ads', 'Microsoft shop', { config: { tag_id: TAG, api_token: TOKEN }, consentCategories: ['advertising'] }));
 });
 after(async () => {

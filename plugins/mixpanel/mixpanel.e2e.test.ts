@@ -29,7 +29,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.mixpanel.com=${sim.url},https://api-eu.mixpanel.com=${sim.url}/eu,https://mixpanel.com=${sim.url}/gdpr`,
-  }, { label: 'mixpanel' });
+  }, { label: 'mixpanel', vendors: ['mixpanel'] });
 });
 after(async () => {
   await signal.close();

@@ -28,7 +28,7 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api-01.moengage.com=${sim.url},https://api-02.moengage.com=${sim.url}/dc02`,
-  }, { label: 'moengage' });
+  }, { label: 'moengage', vendors: ['moengage'] });
   for (const path of [BULK, `/dc02${BULK}`, DELETE]) sim.setDefault('POST', path, { status: 200, body: ACCEPTED });
 });
 after(async () => {

@@ -30,7 +30,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://app.pendo.io=${sim.url},https://app.eu.pendo.io=${sim.url}/eu`,
-  }, { label: 'pendo' });
+  }, { label: 'pendo', vendors: ['pendo'] });
   // Pendo's answers to requests it took: Track Events a bare 200; the Metadata API its counts.
   for (const path of [TRACK, `/eu${TRACK}`]) sim.setDefault('POST', path, { status: 200, body: '' });
   sim.setDefault('POST', METADATA, countsAnswer);

@@ -73,7 +73,7 @@ async function install(variant: string, pipelineId: string): Promise<string> {
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', PATH, processedAll);
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://api.pinterest.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'pinterest' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://api.pinterest.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'pinterest', vendors: ['pinterest'] });
   site = await signal.pipeline('Pinterest shop');
   integrationId = await install('retail', site.id);
   defaultSite = await signal.pipeline('Pinterest default');

@@ -29,7 +29,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://us.i.posthog.com=${sim.url},https://us.posthog.com=${sim.url}/app`,
-  }, { label: 'posthog' });
+  }, { label: 'posthog', vendors: ['posthog'] });
   // Capture's answer to a batch it took, as capture gives it.
   sim.setDefault('POST', BATCH, CAPTURED);
 });

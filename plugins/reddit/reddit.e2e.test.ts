@@ -69,7 +69,7 @@ async function batch(events: Array<Record<string, unknown>>): Promise<void> {
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', PATH, processedAll);
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://ads-api.reddit.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'reddit' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://ads-api.reddit.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'reddit', vendors: ['reddit'] });
   const config = { pixel_id: PIXEL, conversion_token: TOKEN };
   ({ site, integrationId } = await installOnNewPipeline(signal, 'reddit', 'Reddit shop', { config, variant: 'retail', consentCategories: ['advertising'] }));
   ({ site: defaultSite } = await installOnNewPipeline(signal, 'reddit', 'Reddit default', { config, consentCategories: ['advertising'] }));

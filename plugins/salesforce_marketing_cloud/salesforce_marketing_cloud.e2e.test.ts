@@ -49,7 +49,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: [`https://${SUBDOMAIN}.auth.marketingcloudapis.com`, `https://${SUBDOMAIN}.rest.marketingcloudapis.com`].map((origin) => `${origin}=${sim.url}`).join(','),
-  }, { label: 'sfmc' });
+  }, { label: 'sfmc', vendors: ['salesforce_marketing_cloud'] });
   sim.setDefault('POST', TOKEN_PATH, () => {
     tokens++;
     return { status: 200, body: { access_token: `sfmc-access-${tokens}`, token_type: 'Bearer', expires_in: 1079, scope: 'data_extensions_read data_extensions_write journeys_execute list_and_subscribers_write', soap_instance_url: `https://${SUBDOMAIN}.soap.marketingcloudapis.com/`, rest_instance_url: `https://${SUBDOMAIN}.rest.marketingcloudapis.com/` } };

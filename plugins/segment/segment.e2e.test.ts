@@ -26,7 +26,7 @@ before(async () => {
     // A person deletion waits this long (+2 s) for events still being committed.
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.segment.io=${sim.url},https://api.segmentapis.com=${sim.url}/papi`,
-  }, { label: 'segment' });
+  }, { label: 'segment', vendors: ['segment'] });
   // The Tracking API's answer to a batch it took.
   sim.setDefault('POST', BATCH, { status: 200, body: { success: true } });
 });

@@ -26,7 +26,7 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.sendgrid.com=${sim.url}`,
-  }, { label: 'sendgrid' });
+  }, { label: 'sendgrid', vendors: ['sendgrid'] });
   sim.setDefault('PUT', CONTACTS, { status: 202, body: { job_id: 'job-default' } });
   sim.setDefault('GET', `${CONTACTS}/imports/job-default`, { status: 200, body: { id: 'job-default', status: 'completed', job_type: 'upsert', results: { requested_count: 1, created_count: 1 } } });
 });

@@ -29,7 +29,7 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://hooks.slack.com=${sim.url}`,
-  }, { label: 'slack' });
+  }, { label: 'slack', vendors: ['slack'] });
   // Slack's answer to a message it posted.
   // As Slack answers: its words as text/html (`ok`, or an error code).
   sim.setDefault('POST', HOOK_PATH, { status: 200, headers: SLACK_HEADERS, body: 'ok' });

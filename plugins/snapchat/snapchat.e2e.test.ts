@@ -69,7 +69,7 @@ async function install(variant: string, pipelineId: string): Promise<string> {
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', PATH, { status: 200, body: { status: 'VALID', reason: 'All events processed' } });
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://tr.snapchat.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'snapchat' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://tr.snapchat.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'snapchat', vendors: ['snapchat'] });
   site = await signal.pipeline('Snapchat shop');
   integrationId = await install('retail', site.id);
   defaultSite = await signal.pipeline('Snapchat default');

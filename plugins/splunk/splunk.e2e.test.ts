@@ -126,7 +126,7 @@ before(async () => {
     // A hung request is given up after this long (then retried).
     SIGNAL_HTTP_TIMEOUT_MS: '1500',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
-  }, { label: 'splunk' });
+  }, { label: 'splunk', vendors: ['splunk'] });
 });
 after(async () => {
   await signal?.close();

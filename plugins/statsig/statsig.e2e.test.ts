@@ -26,7 +26,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_DELETION_WAIT_SCALE: '0.01',
     SIGNAL_VENDOR_REDIRECTS: `https://events.statsigapi.net=${sim.url},https://api.statsig.com=${sim.url}/api`,
-  }, { label: 'statsig' });
+  }, { label: 'statsig', vendors: ['statsig'] });
   sim.setDefault('POST', LOG, OK);
   sim.setDefault('POST', `/api${LOG}`, OK);
 });

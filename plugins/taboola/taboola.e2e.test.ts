@@ -43,7 +43,7 @@ before(async () => {
   sim = await startVendorSim();
   sim.setDefault('GET', POSTBACK, { status: 204, body: '' });
   sim.setDefault('POST', BULK, { status: 204, body: '' });
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://trc.taboola.com=${sim.url}`, SIGNAL_COMMIT_TIMEOUT_MS: '1000', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'taboola' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://trc.taboola.com=${sim.url}`, SIGNAL_COMMIT_TIMEOUT_MS: '1000', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'taboola', vendors: ['taboola'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'taboola', 'Taboola shop', { config: { event_names: { 'Demo Requested': 'lead' } }, consentCategories: ['advertising'] }));
 });
 after(async () => {

@@ -56,7 +56,7 @@ before(async () => {
   sim = await startVendorSim();
   // As The Trade Desk answers an accepted conversion (RudderStack's recorded exchanges).
   sim.setDefault('POST', PATH, { status: 200, body: { Message: null, EventResponses: [] } });
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://insight.adsrvr.org=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'the_trade_desk' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://insight.adsrvr.org=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'the_trade_desk', vendors: ['the_trade_desk'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'the_trade_desk', 'TTD shop', { config: { advertiser_id: ADV, tag_id: TRACKER }, consentCategories: ['advertising'] }));
   ({ site: pixelSite, integrationId: pixelIntegrationId } = await installOnNewPipeline(signal, 'the_trade_desk', 'TTD pixel', { config: { advertiser_id: ADV, tag_type: 'universal_pixel', tag_id: PIXEL }, variant: 'retail', consentCategories: ['advertising'] }));
 });

@@ -30,7 +30,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://business-api.tiktok.com=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01',
     SIGNAL_TRUST_PROXY: '127.0.0.1',
-  }, { label: 'tiktok' });
+  }, { label: 'tiktok', vendors: ['tiktok'] });
   site = await signal.pipeline('TikTok site');
   const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/tiktok/install`, {
     method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },

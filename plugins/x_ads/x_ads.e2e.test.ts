@@ -81,7 +81,7 @@ function assertSigned(request: RecordedRequest): Record<string, string> {
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', PATH, processedAll);
-  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://ads-api.x.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'x_ads' });
+  signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://ads-api.x.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'x_ads', vendors: ['x_ads'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'x_ads', 'X shop', { config: { pixel_id: PIXEL, conversion_events: EVENTS, ...CREDENTIALS }, variant: 'retail', consentCategories: ['advertising'] }));
 });
 after(async () => {

@@ -31,7 +31,7 @@ before(async () => {
     SIGNAL_RETRY_TIME_SCALE: '0.01',
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `${ORIGIN}=${sim.url}`,
-  }, { label: 'zendesk' });
+  }, { label: 'zendesk', vendors: ['zendesk'] });
   // Each accepted job is queued; the first job's status says working once (so the report is
   // asked again), every job then says completed with a result per user. Each check waits for the
   // report queue's poll (2 s), so the other jobs complete at their first check.

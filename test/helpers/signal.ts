@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../core/config.ts';
+import { loadConfig, PROJECT_ROOT } from '../../core/config.ts';
+import { loadPluginEntries } from '../../core/plugins/load-plugins.ts';
 import { startSignal, type PluginSet, type SignalInstance } from '../../core/signal.ts';
 import { createTestDatabase, signalTemplate, type TestDatabase } from './database.ts';
 
@@ -19,14 +20,32 @@ export interface TestSignal extends SignalInstance {
 export const noPlugins: PluginSet = { list: () => [], get: () => undefined, cookieNames: () => ['FTrack'] };
 
 /**
+ * The plugins of plugin.config.ts in the folders `plugins/<vendor>` named, loaded as Signal
+ * loads them (their options too): a vendor's end-to-end test needs its own plugin, and
+ * loading all sixty costs each test process most of a second of CPU.
+ *
+ * @example
+ * const signal = await startTestSignal({}, { vendors: ['mixpanel'] });
+ */
+export async function pluginsOf(vendors: readonly string[]): Promise<PluginSet> {
+  const { default: entries } = await import('../../plugin.config.ts');
+  const chosen = entries.filter((entry) => vendors.some((vendor) => entry.plugin === `./plugins/${vendor}`));
+  const missing = vendors.filter((vendor) => !chosen.some((entry) => entry.plugin === `./plugins/${vendor}`));
+  if (missing.length > 0) throw new Error(`plugin.config.ts loads no ./plugins/${missing.join(', ./plugins/')}`);
+  return loadPluginEntries(chosen, PROJECT_ROOT, { label: 'plugin.config.ts' });
+}
+
+/**
  * Starts a whole Signal on ephemeral ports against a fresh database of its own (a copy of the
- * run's template database under `npm test`: see `signalTemplate`).
+ * run's template database under `npm test`: see `signalTemplate`), with every plugin of
+ * plugin.config.ts, or those of `vendors` (see `pluginsOf`), or the `plugins` given.
  *
  * @example
  * const signal = await startTestSignal();
  * after(() => signal.close());
  */
-export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; label?: string; log?: (message: string) => void; databaseUrl?: (url: string) => string } = {}): Promise<TestSignal> {
+export async function startTestSignal(env: Record<string, string> = {}, options: { plugins?: PluginSet; vendors?: readonly string[]; label?: string; log?: (message: string) => void; databaseUrl?: (url: string) => string } = {}): Promise<TestSignal> {
+  const plugins = options.plugins ?? (options.vendors ? await pluginsOf(options.vendors) : undefined);
   const db = await createTestDatabase(options.label ?? 'signal', signalTemplate());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'signal-test-'));
   const config = loadConfig({
@@ -50,7 +69,7 @@ export async function startTestSignal(env: Record<string, string> = {}, options:
     SIGNAL_DELETION_WAIT_SCALE: '0.01',
     ...env,
   });
-  const signal = await startSignal(config, { ...(options.plugins ? { plugins: options.plugins } : {}), ...(options.log ? { log: options.log } : {}) });
+  const signal = await startSignal(config, { ...(plugins ? { plugins } : {}), ...(options.log ? { log: options.log } : {}) });
   const adminUrl = signal.urls.admin ?? '';
   return Object.assign(signal, {
     collectUrl: signal.urls.collect ?? '',
