@@ -68,7 +68,6 @@ function looksLikePhone(text: string): boolean {
   return value.startsWith('+') || /[\s().-]/.test(value);
 }
 
-
 function isContactValue(value: JsonValue, idValue: boolean): boolean {
   return typeof value === 'string' && (EMAIL_VALUE.test(value.trim()) || (!idValue && looksLikePhone(value)));
 }

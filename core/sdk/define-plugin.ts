@@ -55,7 +55,8 @@ export function deepFreeze<T>(value: T): T {
  * Declares a vendor plugin: one object with its catalog metadata, config schema, variants,
  * defaults and pure functions. Validated here (see `validatePluginDefinition` for the rules)
  * and deep-frozen; the loader checks `signal` against the core's version and the logo file,
- * and checks again only definitions not made here (a frozen one cannot have changed). Throws a `PluginDefinitionError` naming the plugin and every field at fault.
+ * and checks again only definitions not made here (a frozen one cannot have changed). Throws
+ * a `PluginDefinitionError` naming the plugin and every field at fault.
  *
  * @example
  * export default definePlugin({

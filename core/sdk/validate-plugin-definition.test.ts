@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import pluginConfig from '../../plugin.config.ts';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
 import type { PluginDefinition } from './types.ts';
+import { definePlugin } from './define-plugin.ts';
 import { validatePluginDefinition } from './validate-plugin-definition.ts';
 
 function problemsOf(overrides: Record<string, unknown>): Map<string, string> {
@@ -25,6 +26,13 @@ test('the fixture plugin and every shipped plugin are valid', async () => {
     const module = (await import(`../../${source.slice(2)}/index.ts`)) as { default: PluginDefinition };
     assert.deepEqual(validatePluginDefinition(module.default), [], source);
   }
+});
+
+test('a definition definePlugin made is not checked again; an equal one not made by it is', () => {
+  const made = definePlugin({ ...fixturePlugin, id: 'made_once' });
+  assert.deepEqual(validatePluginDefinition(made), []);
+  // The same fields in an object definePlugin never saw: checked in full (here: a bad batch limit).
+  assert.deepEqual([...problemsOf({ ...made, batch: { ...made.batch, maxEvents: 0 } }).keys()], ['batch.maxEvents']);
 });
 
 test('problems name the plugin, the source and the field', () => {
@@ -63,6 +71,12 @@ test('config: a compiling object schema, titled properties, real required names,
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, default: 50 } } } }, 'config.properties.size.default', /not valid for its own schema: data must be <= 10/);
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', maximum: 10, examples: [5, 50] } } } }, 'config.properties.size.examples[1]', /not valid for its own schema: data must be <= 10/);
   assertProblem({ config: { type: 'object', properties: { size: { type: 'integer', title: 'Size', examples: 5 } } } }, 'config', /examples must be array/);
+  // Each value is checked alone: a field's $ref into the schema's $defs resolves, a key that is
+  // a JSON pointer's special character names the value itself, and one field's bad default
+  // does not blame another's.
+  assertProblem({ config: { type: 'object', $defs: { small: { type: 'integer', maximum: 3 } }, properties: { n: { title: 'N', type: 'integer', $ref: '#/$defs/small', default: 4 } } } }, 'config.properties.n.default', /not valid for its own schema: data must be <= 3/);
+  const twoFields = problemsOf({ config: { type: 'object', properties: { 'a/b~c': { type: 'string', title: 'A', default: 1 }, ok: { type: 'string', title: 'Ok', default: 'x', examples: ['y'] } } } });
+  assert.deepEqual([...twoFields].map(([field, message]) => `${field} ${message}`), ['config.properties.a/b~c.default is not valid for its own schema: data must be string']);
   assertProblem({ config: { type: 'object', properties: { size: { title: 'Size' } } } }, 'config.properties.size.type', /must be one of string, number, integer, boolean, object, array \(got nothing\)/);
   assertProblem({ config: { type: 'object', properties: { size: { type: ['string', 'null'], title: 'Size' } } } }, 'config.properties.size.type', /must be one of/);
   assertProblem({ config: { type: 'object', properties: { key: { type: 'string', title: 'Key', secret: 'yes' } } } }, 'config', /does not compile/);
