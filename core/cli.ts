@@ -24,10 +24,6 @@ try {
   console.error(`Signal could not start: ${explainStartFailure(error, config)}`);
   process.exit(1);
 }
-console.log(banner(signal));
-// Persist the compile cache now that every module is loaded: it is otherwise written at exit,
-// which a killed process never reaches.
-module.flushCompileCache?.();
 
 let stopping = false;
 async function shutdown(reason: string): Promise<void> {
@@ -43,5 +39,13 @@ async function shutdown(reason: string): Promise<void> {
   console.log('Stopped.');
   process.exit(0);
 }
+// Before the banner: a supervisor (or a test) that sends SIGTERM once it sees the banner must
+// find the handler there. Registered after it, a signal in between (the compile cache's flush
+// writes files) killed Signal without a clean stop.
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+console.log(banner(signal));
+// Persist the compile cache now that every module is loaded: it is otherwise written at exit,
+// which a killed process never reaches.
+module.flushCompileCache?.();
