@@ -69,8 +69,8 @@ if (only.length > 0) files.push(...only);
 else {
   for await (const file of glob('{core,plugins,test}/**/*.test.ts')) files.push(file);
   // The longest files first: test/ (whole Signals, worker processes, real waits), then the
-  // plugins' (end to end), then core/'s unit tests. Started last, the longest ones ran on
-  // alone for the final minute with a core idle.
+  // plugins' (end to end), then core/'s unit tests. In alphabetical order test/ started last,
+  // and its longest file ran on alone for the final minute with a core idle.
   const rank = (file: string) => (file.startsWith('test') ? 0 : file.startsWith('plugins') ? 1 : 2);
   files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
@@ -84,7 +84,7 @@ const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '4';
 // still passes (seen here: a whole conformance suite missing from the count, one run in five).
 // Every test file closes what it opens, so none needs the forced exit.
 // .ci/run must finish within 15 minutes: the watchdog stops a run at 13.
-const code = await run(node, ['--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...files], env, Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 13 * 60_000));
+const code = await run(node, [path.join(root, 'scripts', 'run-test-files.ts'), concurrency, '180000', ...files], env, Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 13 * 60_000));
 await template.drop().catch((error: unknown) => console.error(`npm test: could not drop ${template.name}: ${(error as Error).message}`));
 await embedded?.stop();
 process.exit(code);
