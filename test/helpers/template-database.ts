@@ -2,12 +2,12 @@
 // Signal's migrations and pg-boss's schema and fixed queues in place, so that a Signal started
 // by a test finds them there rather than building them again (a fifth of a second of the
 // server's CPU per start, on a suite that is CPU-bound).
+import pg from 'pg';
 import { migrate } from '../../core/db/migrate.ts';
 import { createPool } from '../../core/db/pool.ts';
 import { ensurePersonDeletionQueues } from '../../core/pipeline/person-deletions.ts';
 import { ensureReplayQueues } from '../../core/pipeline/event-replays.ts';
 import { startBoss } from '../../core/queue/boss.ts';
-import pg from 'pg';
 import { createTestDatabase, serverUrl, type TestDatabase } from './database.ts';
 
 /**
