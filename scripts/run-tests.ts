@@ -2,9 +2,11 @@
 // with Node's test runner against a real PostgreSQL: DATABASE_URL when set, else an embedded
 // server booted here.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../core/db/embedded.ts';
+import { dropRunDatabases } from '../test/helpers/database.ts';
 import { createTemplateDatabase } from '../test/helpers/template-database.ts';
 
 /** A command started by `start`: its exit code (and output, when captured), and a way to stop it. */
@@ -80,6 +82,10 @@ if (!env.DATABASE_URL) {
 // the core and 61 plugins again, half a second of CPU each on a suite that is CPU-bound.
 env.NODE_COMPILE_CACHE ??= path.join(root, 'node_modules', '.cache', 'node-compile-cache');
 
+// Every test database is named with the run's id, so that the run drops what its files leave.
+const runId = randomBytes(3).toString('hex');
+env.SIGNAL_TEST_RUN_ID = process.env.SIGNAL_TEST_RUN_ID = runId;
+
 // Every test Signal's database is a copy of this one: migrations and pg-boss's schema made once.
 process.env.DATABASE_URL = env.DATABASE_URL;
 const template = await createTemplateDatabase();
@@ -109,5 +115,12 @@ if (!typeCheckFailed) tests = start(node, [path.join(root, 'scripts', 'run-test-
 const typeCheckCode = await typeCheck;
 const testCode = tests ? (await tests.done).code : 1;
 await template.drop().catch((error: unknown) => console.error(`npm test: could not drop ${template.name}: ${(error as Error).message}`));
+// A file stopped before its end (Ctrl-C, a type error, the watchdog) or one that forgot leaves
+// its database: dropped here, and named when the run was not stopped (then it is a leak).
+const left = await dropRunDatabases(runId).catch((error: unknown) => {
+  console.error(`npm test: could not drop the run's databases (signal_*_${runId}_*): ${(error as Error).message}`);
+  return [];
+});
+if (left.length > 0 && testCode === 0 && typeCheckCode === 0) console.error(`npm test: dropped ${left.length} database(s) test files left behind: ${left.join(', ')}`);
 await embedded?.stop();
 process.exit(typeCheckCode !== 0 ? typeCheckCode : testCode);

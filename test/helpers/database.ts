@@ -28,7 +28,10 @@ export interface TestDatabase {
  * after(() => db.drop());
  */
 export async function createTestDatabase(label = 'test', options: { template?: string } = {}): Promise<TestDatabase> {
-  const name = `signal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  // Under `npm test` the name carries the run's id, so that the run drops what a file it
+  // stopped (Ctrl-C, a type error, the watchdog) had no chance to drop itself.
+  const run = process.env.SIGNAL_TEST_RUN_ID ? `${process.env.SIGNAL_TEST_RUN_ID}_` : '';
+  const name = `signal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${run}${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl() });
   await admin.connect();
   try {
@@ -64,6 +67,28 @@ export async function createTestDatabase(label = 'test', options: { template?: s
 export function signalTemplate(): { template?: string } {
   const template = process.env.SIGNAL_TEST_TEMPLATE_DATABASE;
   return template ? { template } : {};
+}
+
+/**
+ * Drops every database of the `npm test` run `runId` still there (`signal_<label>_<runId>_<hex>`,
+ * see `createTestDatabase`), and returns their names.
+ *
+ * @example
+ * await dropRunDatabases('k3v9qa'); // ['signal_delivery_k3v9qa_1a2b3c4d']
+ */
+export async function dropRunDatabases(runId: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'signal\\_%' AND datname LIKE $1",
+      [`%\\_${runId}\\_%`],
+    );
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    return rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface MigratedDatabase extends TestDatabase {
