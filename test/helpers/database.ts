@@ -14,6 +14,22 @@ export function serverUrl(): string {
   return url;
 }
 
+/**
+ * Runs `work` with a client of the server's own database (`DATABASE_URL`), ended after.
+ *
+ * @example
+ * await withServer((admin) => admin.query('CREATE DATABASE scratch_1'));
+ */
+export async function withServer<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 export interface TestDatabase {
   url: string;
   name: string;
@@ -32,26 +48,14 @@ export async function createTestDatabase(label = 'test', options: { template?: s
   // stopped (Ctrl-C, a type error, the watchdog) had no chance to drop itself.
   const run = process.env.SIGNAL_TEST_RUN_ID ? `${process.env.SIGNAL_TEST_RUN_ID}_` : '';
   const name = `signal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${run}${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${pg.escapeIdentifier(options.template)}` : ''}`);
-  } finally {
-    await admin.end();
-  }
+  await withServer((admin) => admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${pg.escapeIdentifier(options.template)}` : ''}`));
   const target = new URL(serverUrl());
   target.pathname = `/${name}`;
   return {
     url: target.href,
     name,
     async drop() {
-      const client = new pg.Client({ connectionString: serverUrl() });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await withServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }
@@ -77,18 +81,14 @@ export function signalTemplate(): { template?: string } {
  * await dropRunDatabases('k3v9qa'); // ['signal_delivery_k3v9qa_1a2b3c4d']
  */
 export async function dropRunDatabases(runId: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ datname: string }>(
+  return withServer(async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE datname LIKE 'signal\\_%' AND datname LIKE $1",
       [`%\\_${runId}\\_%`],
     );
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     return rows.map((r) => r.datname);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export interface MigratedDatabase extends TestDatabase {

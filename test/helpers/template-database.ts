@@ -2,13 +2,13 @@
 // Signal's migrations and pg-boss's schema and fixed queues in place, so that a Signal started
 // by a test finds them there rather than building them again (a fifth of a second of the
 // server's CPU per start, on a suite that is CPU-bound).
-import pg from 'pg';
 import { migrate } from '../../core/db/migrate.ts';
 import { createPool } from '../../core/db/pool.ts';
 import { ensurePersonDeletionQueues } from '../../core/pipeline/person-deletions.ts';
 import { ensureReplayQueues } from '../../core/pipeline/event-replays.ts';
 import { startBoss } from '../../core/queue/boss.ts';
-import { createTestDatabase, serverUrl, type TestDatabase } from './database.ts';
+import { createTestDatabase, withServer, type TestDatabase } from './database.ts';
+import { waitUntil } from './wait.ts';
 
 /**
  * Creates a database prepared as a Signal leaves a new one at start (migrations applied,
@@ -37,26 +37,11 @@ export async function createTemplateDatabase(): Promise<TestDatabase> {
     } finally {
       await boss.stop({ graceful: true, timeout: 5_000 });
     }
-    await waitForNoConnections(db.name);
+    // Pools end their sessions asynchronously; the copies need none left on the template.
+    await withServer((admin) => waitUntil(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [db.name])).rowCount === 0, `no session left on ${db.name}`, 10_000));
   } catch (error) {
     await db.drop();
     throw error;
   }
   return db;
-}
-
-/** Waits (up to 10 s) until no session is connected to `name`: pools end their sessions asynchronously. */
-async function waitForNoConnections(name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    for (const deadline = Date.now() + 10_000; ;) {
-      const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (rows[0]!.n === 0) return;
-      if (Date.now() > deadline) throw new Error(`${rows[0]!.n} sessions still connected to the template database ${name}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  } finally {
-    await client.end();
-  }
 }
