@@ -2,6 +2,7 @@ import type { Db } from 'pg-boss';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { ensureQueue, WORK_POLLING, type Boss } from '../queue/boss.ts';
+import { createDueWaker } from '../queue/due-waker.ts';
 import type { AccessTokenUse, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import { storedEventsStatement, type StoredEventRow } from '../services/events.ts';
 import type { IntegrationService, PluginCatalog } from '../services/integrations.ts';
@@ -119,6 +120,13 @@ export interface DeliveryEngineOptions {
 export function createDeliveryEngine(options: DeliveryEngineOptions) {
   const { pool, boss } = options;
   const working = new Map<string, string>(); // integration id → revision it was started with
+  const workerIds = new Map<string, string>(); // queue → the id boss.work gave its worker here
+  // Jobs this node queues for later (retries, throttled batches) wake its worker when due: the
+  // queues' poll is only a backstop (WORK_POLLING).
+  const dueWaker = createDueWaker((queue) => {
+    const id = workerIds.get(queue);
+    if (id) boss.notifyWorker(id);
+  });
   const missingPlugins = new Set<string>(); // integrations already reported as waiting for their plugin
   const targets = new Map<string, { target: DeliveryTarget; expires: number }>();
   let fanOutCache = new Map<string, { list: FanOutTarget[]; expires: number }>();
@@ -198,6 +206,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   async function enqueue(integrationId: string, events: CanonicalEvent[], attempt: number, delayMs = 0, throttledSince?: number, warnings?: Array<string[] | null>): Promise<void> {
     const job: DeliveryJob = { events, attempt, ...(throttledSince !== undefined ? { throttledSince } : {}), ...(warnings ? { warnings } : {}) };
     await boss.send(delivery(integrationId), job, delayMs > 0 ? { startAfter: delayMs / 1000 } : {});
+    if (delayMs > 0) dueWaker.wakeAfter(delivery(integrationId), delayMs);
   }
 
   /** Whose access token a target's requests carry: its revision's. */
@@ -300,11 +309,17 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     // Several jobs per fetch (full fetches fetch again at once), delivered together so the
     // sender can fill the vendor's batches — but bounded, since every event in flight is memory.
     const jobsPerFetch = Math.min(8, Math.max(2, Math.ceil(def.batch.maxEvents / jobSize(def.batch.maxEvents))));
-    await boss.work<DeliveryJob>(
+    const workerId = await boss.work<DeliveryJob>(
       name,
       { batchSize: jobsPerFetch, ...WORK_POLLING, localConcurrency: options.concurrency },
       async (jobs) => handle(row.id, jobs),
     );
+    workerIds.set(name, workerId);
+  }
+
+  function stopWaking(queue: string): void {
+    workerIds.delete(queue);
+    dueWaker.forget(queue);
   }
 
   async function reconcile(): Promise<void> {
@@ -319,6 +334,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         // Not waiting for the job in flight: it sees the integration stopped and puts back
         // what it has not sent, so an admin's disable answers at once.
         working.delete(row.id);
+        stopWaking(delivery(row.id));
         await boss.offWork(delivery(row.id), { wait: false });
       }
       if (working.has(row.id) && working.get(row.id) !== row.revision_id) {
@@ -329,6 +345,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     for (const id of [...working.keys()]) {
       if (!live.has(id)) {
         working.delete(id);
+        stopWaking(delivery(id));
         await boss.offWork(delivery(id), { wait: false }).catch(() => {});
       }
     }
@@ -538,6 +555,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     async stop(): Promise<void> {
       stopping.abort();
       if (timer) clearTimeout(timer);
+      dueWaker.stop();
+      reports.stop();
       await followUp;
       await reconciling;
     },

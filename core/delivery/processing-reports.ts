@@ -1,5 +1,6 @@
 import type { JsonValue, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 import { ensureQueue, NOTIFIED_POLLING, type Boss } from '../queue/boss.ts';
+import { createDueWaker } from '../queue/due-waker.ts';
 import type { AcceptedReceipt, DeliveryTarget, PerformResult } from './deliver-batch.ts';
 import type { Exchange } from './delivery-log.ts';
 import type { StatsDelta } from './integration-stats.ts';
@@ -57,9 +58,17 @@ type CheckResult =
  */
 export function createProcessingReports(deps: ProcessingReportDeps) {
   const scale = deps.timeScale ?? 1;
+  let workerId: string | undefined;
+  // A check comes due seconds to minutes later: this node's worker is woken for it then,
+  // rather than finding it up to a poll (2 s) later.
+  const dueWaker = createDueWaker(() => {
+    if (workerId) deps.boss.notifyWorker(workerId);
+  });
 
   async function send(job: ProcessingReportJob, afterSeconds: number): Promise<void> {
-    await deps.boss.send(PROCESSING_REPORT_QUEUE, job, { startAfter: Math.max(0, Math.round(afterSeconds * scale)) });
+    const startAfter = Math.max(0, Math.round(afterSeconds * scale));
+    await deps.boss.send(PROCESSING_REPORT_QUEUE, job, { startAfter });
+    dueWaker.wakeAfter(PROCESSING_REPORT_QUEUE, startAfter * 1000);
   }
 
   async function check(job: ProcessingReportJob): Promise<void> {
@@ -148,9 +157,14 @@ export function createProcessingReports(deps: ProcessingReportDeps) {
     async start(consume: boolean): Promise<void> {
       await ensureQueue(deps.boss, PROCESSING_REPORT_QUEUE, { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 5 * 60 });
       if (!consume) return;
-      await deps.boss.work<ProcessingReportJob>(PROCESSING_REPORT_QUEUE, { batchSize: 5, ...NOTIFIED_POLLING }, async (jobs) => {
+      workerId = await deps.boss.work<ProcessingReportJob>(PROCESSING_REPORT_QUEUE, { batchSize: 5, ...NOTIFIED_POLLING }, async (jobs) => {
         for (const job of jobs) await check(job.data);
       });
+    },
+
+    /** Drops the pending wakes (shutdown). */
+    stop(): void {
+      dueWaker.stop();
     },
 
     /** Queues the first check of each receipt, `afterSeconds` from now. */

@@ -7,11 +7,15 @@ export type Boss = PgBoss;
 export const INGEST_QUEUE = 'ingest';
 
 /**
- * How workers poll. NOTIFY wakes them when a job is created, but a job created for later (a
- * scheduled retry) sends no second NOTIFY when it comes due, so the backstop poll must be
- * short too: 0.5 s, pg-boss's minimum. Full batches fetch again at once.
+ * How delivery workers poll. NOTIFY wakes them when a job is created for now, and the node
+ * that queues a job for later (a retry, a throttled batch) wakes its own worker when the job
+ * comes due (`due-waker.ts`), so the poll is a backstop: every 5 s, for the jobs no local
+ * timer knows of (another node's retries, pg-boss's retry of a handler that threw, a NOTIFY
+ * missed while the listener reconnected). Without LISTEN (the listener down), every 0.5 s,
+ * pg-boss's minimum. Full batches fetch again at once. (Polling every 0.5 s with NOTIFY on
+ * too made an idle gateway's two workers per integration most of its load on PostgreSQL.)
  */
-export const WORK_POLLING = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5, burstWhenBatchFull: true } as const;
+export const WORK_POLLING = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 5, burstWhenBatchFull: true } as const;
 
 /**
  * How queues whose jobs are created for now (NOTIFY wakes their workers) and rarely for later
