@@ -8,6 +8,7 @@
 // that declare these cookies must declare them alike, so whichever sets a cookie, the other
 // reads the same value: they declare this list.
 import { namesNoOne } from './placeholder-ids.ts';
+import { pageUrlParamOf } from './url-params.ts';
 import type { CanonicalEvent, ClickIdCookie, JsonValue } from './types.ts';
 
 /** Google's click id parameters, in the order one is chosen when a conversion takes one. */
@@ -81,15 +82,7 @@ export function gclidOfCookie(value: JsonValue | undefined): string | undefined 
  * googleClickIdFromUrl(event, 'gclid'); // 'EAIaIQobChMI8e' for https://shop.example/?gclid=EAIaIQobChMI8e
  */
 export function googleClickIdFromUrl(event: CanonicalEvent, param: GoogleClickIdParam): string | undefined {
-  const page = event.context?.page;
-  const properties = event.type === 'page' ? event.properties : undefined;
-  for (const source of [page?.url, page?.search, properties?.url]) {
-    if (typeof source !== 'string' || !source.includes(`${param}=`)) continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const id = googleClickIdOf(new URLSearchParams(query.split('#')[0]).get(param) ?? undefined);
-    if (id !== undefined) return id;
-  }
-  return undefined;
+  return pageUrlParamOf(event, param, { accept: googleClickIdOf });
 }
 
 /**

@@ -2,7 +2,7 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { instantText, namesNoOne, PermanentError, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, instantText, namesNoOne, PermanentError, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
 import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
@@ -88,15 +88,7 @@ function eventIdOf(mapped: JsonValue | undefined, messageId: string | undefined)
  * `li_fat_id` first-party cookie).
  */
 function liFatIdFromUrl(event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  for (const source of [page?.url, page?.search, event.properties?.url]) {
-    if (typeof source !== 'string' || !source.includes('li_fat_id=')) continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const raw = new URLSearchParams(query.split('#')[0]).get('li_fat_id');
-    const id = raw === null ? undefined : identifierOf(raw);
-    if (id !== undefined) return id;
-  }
-  return undefined;
+  return pageUrlParamOf(event, 'li_fat_id', { propertiesUrl: 'any', accept: identifierOf });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, excerpt, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, defaultClassify, definePlugin, excerpt, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 export const GRAPH_URL = 'https://graph.facebook.com';
@@ -103,14 +103,8 @@ export function classifyMeta(response: { status: number; body: string; json?: un
 
 /** `fb.1.<ms>.<fbclid>` from the page URL's `fbclid`, for a visitor who came from an ad and has no `_fbc` cookie yet. */
 function fbcFromClickId(event: CanonicalEvent, eventTimeMs: number): string | undefined {
-  const page = isRecord(event.context) && isRecord(event.context.page) ? event.context.page : undefined;
-  for (const source of [page?.url, page?.search]) {
-    if (typeof source !== 'string') continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const fbclid = new URLSearchParams(query.split('#')[0]).get('fbclid');
-    if (fbclid) return `fb.1.${eventTimeMs}.${fbclid}`;
-  }
-  return undefined;
+  const fbclid = pageUrlParamOf(event, 'fbclid', { propertiesUrl: 'never' });
+  return fbclid === undefined ? undefined : `fb.1.${eventTimeMs}.${fbclid}`;
 }
 
 /** Meta takes content_ids and contents as lists; a single-product blueprint maps one of each. */

@@ -3,7 +3,7 @@
 // every later event, as a UUID. The UET tag keeps it in its `_uetmsclkid` cookie prefixed with
 // `_uet` (`_uetb1240587f865192a03586c5b000314f5`); Signal keeps it in its own `_dfmsclkid`; the
 // tag's beacons carry it with a `-0`/`-1` suffix (a new click or not). All read the same here.
-import { namesNoOne, type CanonicalEvent, type JsonValue } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, namesNoOne, type CanonicalEvent, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter Microsoft Advertising's auto-tagging appends. */
 export const MSCLKID_PARAM = 'msclkid';
@@ -47,13 +47,5 @@ export function msclkidOf(value: JsonValue | undefined): string | undefined {
  * // 'b1240587-f865-192a-0358-6c5b000314f5'
  */
 export function msclkidFromPage(event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  const properties = event.type === 'page' ? event.properties : undefined;
-  for (const source of [page?.url, page?.search, properties?.url]) {
-    if (typeof source !== 'string' || !source.includes(`${MSCLKID_PARAM}=`)) continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const id = msclkidOf(new URLSearchParams(query.split('#')[0]).get(MSCLKID_PARAM) ?? undefined);
-    if (id !== undefined) return id;
-  }
-  return undefined;
+  return pageUrlParamOf(event, MSCLKID_PARAM, { accept: msclkidOf });
 }

@@ -3,7 +3,7 @@
 // not know, a number where it wants text, or no way to match a person, and every event of the
 // request is refused. So the event is fitted here, and one that cannot be fitted is
 // dead-lettered alone, saying why, before it is sent.
-import { PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /** Where the conversion happened (`action_source`). */
@@ -109,14 +109,7 @@ function customData(raw: JsonValue | undefined, limitedDataProcessing: boolean):
  * Pin and whose `_epik` cookie the Pinterest Tag has not set (or that was not captured).
  */
 function epikFromUrl(event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  for (const source of [page?.url, page?.search]) {
-    if (typeof source !== 'string' || !source.includes('epik=')) continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const epik = new URLSearchParams(query.split('#')[0]).get('epik');
-    if (epik) return epik;
-  }
-  return undefined;
+  return pageUrlParamOf(event, 'epik', { propertiesUrl: 'never' });
 }
 
 /**

@@ -2,7 +2,7 @@
 // reference describes each field. Done here, in the plugin, rather than left to the blueprint:
 // whatever an edited blueprint maps into `user_data`, no contact information leaves Signal
 // unhashed, and every hashed field goes as the list Pinterest's schema asks for.
-import { asText, birthDateYmd, countryCodeOf, customerInfo, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { birthDateYmd, countryCodeOf, customerInfo, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 
 /** Fields Pinterest takes as lists of SHA-256 hex digests. */

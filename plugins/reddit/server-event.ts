@@ -3,7 +3,7 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { urlParamOf, instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitMetadata } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
@@ -42,10 +42,8 @@ function usableClickId(value: string | undefined): string | undefined {
 }
 
 /** The `rdt_cid` parameter of a URL or query string (Reddit appends it to an ad's landing page). */
-function rdtCidOf(source: unknown): string | undefined {
-  if (typeof source !== 'string' || !source.includes('rdt_cid=')) return undefined;
-  const query = (source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]!;
-  const value = new URLSearchParams(query).get('rdt_cid')?.trim();
+function rdtCidOf(source: JsonValue | undefined): string | undefined {
+  const value = urlParamOf(source, 'rdt_cid')?.trim();
   return value ? usableClickId(value) : undefined;
 }
 

@@ -3,7 +3,7 @@
 // with too little customer information, unhashed PII, an out-of-range timestamp or a PURCHASE
 // without value and currency (its Verify Set Up page). So the event is fitted here, and one
 // that cannot be fitted is dead-lettered alone, saying why, before it is sent with others.
-import { instantText, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { urlParamOf, instantText, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /**
@@ -128,11 +128,8 @@ function customData(raw: JsonValue | undefined, defaultCurrency: string | undefi
 }
 
 /** The `ScCid` parameter of a URL or query string, its name in any letter case (`?SCCID=…`, `?sccid=…`). */
-function scCidOf(source: unknown): string | undefined {
-  if (typeof source !== 'string' || !/sccid=/i.test(source)) return undefined;
-  const query = (source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]!;
-  for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'sccid' && value.trim() !== '') return value.trim();
-  return undefined;
+function scCidOf(source: JsonValue | undefined): string | undefined {
+  return urlParamOf(source, 'ScCid', { anyCase: true })?.trim() || undefined;
 }
 
 /**

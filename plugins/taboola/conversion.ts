@@ -3,7 +3,7 @@
 // dynamic values `revenue`, `currency`, `orderid`, `quantity`. An event without a click id or
 // without a Taboola event name is not sent (ctx.warn says why): Taboola attributes an S2S
 // conversion by its click id only.
-import { readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { clickIdOf, TBLCI_COOKIE, TBLCI_PARAM } from './click-id.ts';
 import { configuredName } from './config.ts';
 
@@ -18,19 +18,6 @@ const MAX_QUANTITY = 2_147_483_647;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** The landing URL's tblci (the page URL, its search, a page call's url): the newest click there is. */
-function clickIdFromPage(event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  const properties = event.type === 'page' ? event.properties : undefined;
-  for (const source of [page?.url, page?.search, properties?.url]) {
-    if (typeof source !== 'string' || !source.includes(`${TBLCI_PARAM}=`)) continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const id = clickIdOf(new URLSearchParams(query.split('#')[0]).get(TBLCI_PARAM) ?? undefined);
-    if (id !== undefined) return id;
-  }
-  return undefined;
 }
 
 /** The order's item count: the mapped quantity, else the products' quantities summed. */
@@ -65,7 +52,8 @@ export function toTaboolaConversion(payload: JsonObject, event: CanonicalEvent, 
     return null;
   }
   const cookies = event.context?.cookies;
-  const clickId = clickIdFromPage(event) ?? clickIdOf(cookies?.[TBLCI_COOKIE]) ?? clickIdOf(payload.click_id);
+  // The landing URL's tblci (the page URL, its search, a page call's url): the newest click there is.
+  const clickId = pageUrlParamOf(event, TBLCI_PARAM, { accept: clickIdOf }) ?? clickIdOf(cookies?.[TBLCI_COOKIE]) ?? clickIdOf(payload.click_id);
   if (clickId === undefined) {
     ctx.warn?.(`${what} not sent to Taboola: no Taboola click id (the landing URL's ${TBLCI_PARAM}, kept in the ${TBLCI_COOKIE} cookie); Taboola attributes S2S conversions by click id only`);
     return null;

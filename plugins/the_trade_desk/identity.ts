@@ -3,7 +3,7 @@
 // Trade Desk's own tag templates offer), and the impression a click-through came from (`imp`).
 // The blueprint maps the candidates into `ids`; the plugin picks the one it sends, so no
 // placeholder (`undefined`, a zeroed advertising id) is ever sent as someone.
-import { namesNoOne, readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, namesNoOne, readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The identifier kinds The Trade Desk takes in `adid_type`. */
 export const ADID_TYPES = ['TDID', 'IDFA', 'AAID', 'NAID', 'DAID', 'UID2', 'EUID', 'IDL'] as const;
@@ -90,13 +90,6 @@ export function adidOf(payload: JsonObject): { adid: string; adid_type: AdidType
   return undefined;
 }
 
-/** The `ttd_imp` parameter of a URL or query string, as a GUID. */
-function impOfUrl(source: unknown): string | undefined {
-  if (typeof source !== 'string' || !source.includes(`${IMP_PARAM}=`)) return undefined;
-  const query = (source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]!;
-  return guidOf(new URLSearchParams(query).get(IMP_PARAM) ?? undefined);
-}
-
 /**
  * The impression id a click-through came from: the landing page URL's `ttd_imp` (the newest
  * click), else the mapped `imp` (the `_dfttdimp` cookie Signal keeps); a 36-character GUID, as
@@ -107,7 +100,5 @@ function impOfUrl(source: unknown): string | undefined {
  * impOf({ imp: 'older…' }, { context: { page: { url: 'https://shop.example/?ttd_imp=2b9c…' } } } as CanonicalEvent); // '2b9c…'
  */
 export function impOf(payload: JsonObject, event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  const properties = event.type === 'page' ? event.properties : undefined;
-  return impOfUrl(page?.url) ?? impOfUrl(page?.search) ?? impOfUrl(properties?.url) ?? guidOf(payload.imp);
+  return pageUrlParamOf(event, IMP_PARAM, { accept: guidOf }) ?? guidOf(payload.imp);
 }

@@ -1,6 +1,6 @@
 // One event of the Events API's `data` list, from what the blueprint mapped: customer
 // information hashed, the click id from the landing page, contents as a list, Limited Data Use.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { urlParamOf, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUser } from './user-data.ts';
 
 function isRecord(value: unknown): value is JsonObject {
@@ -14,9 +14,7 @@ function hasText(value: JsonValue | undefined): boolean {
 /** The `ttclid` query parameter of the page URL (or its search string): the visitor came from a TikTok ad. */
 export function clickIdFromPage(...sources: Array<JsonValue | undefined>): string | undefined {
   for (const source of sources) {
-    if (typeof source !== 'string' || source === '') continue;
-    const query = source.includes('?') ? source.slice(source.indexOf('?') + 1) : source;
-    const ttclid = new URLSearchParams(query.split('#')[0]).get('ttclid');
+    const ttclid = urlParamOf(source, 'ttclid');
     if (ttclid) return ttclid;
   }
   return undefined;

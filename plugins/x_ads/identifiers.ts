@@ -4,7 +4,7 @@
 // whatever an edited blueprint maps into `user`, no contact information leaves Signal in clear,
 // and nothing X does not take is sent.
 import { isIP } from 'node:net';
-import { customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface IdentifierOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -57,15 +57,8 @@ export function twclidOf(value: string): string | undefined {
  * twclidFromUrl({ context: { page: { url: 'https://shop.example.com/?twclid=23opevjt88psuo13lu8d020qkn' } }, … }); // '23opevjt88psuo13lu8d020qkn'
  */
 export function twclidFromUrl(event: CanonicalEvent): string | undefined {
-  const page = event.context?.page;
-  for (const source of [page?.url, page?.search, event.properties?.url]) {
-    if (typeof source !== 'string' || !source.includes('twclid=')) continue;
-    const query = (source.includes('?') ? source.slice(source.indexOf('?') + 1) : source).split('#')[0]!;
-    const raw = new URLSearchParams(query).get('twclid');
-    const id = raw === null || raw.includes('\uFFFD') ? undefined : twclidOf(raw);
-    if (id !== undefined) return id;
-  }
-  return undefined;
+  // Broken percent-encoding (U+FFFD) is no click id.
+  return pageUrlParamOf(event, 'twclid', { propertiesUrl: 'any', accept: (raw) => (raw.includes('\uFFFD') ? undefined : twclidOf(raw)) });
 }
 
 /** An email as X hashes it: trimmed and lower-cased; undefined when it is no address (one `@`, a dotted domain, no white space). */
