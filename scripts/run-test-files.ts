@@ -4,8 +4,18 @@
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const [concurrency, timeout, ...files] = process.argv.slice(2);
-run({ files, concurrency: Number(concurrency), timeout: Number(timeout) })
+// The runner's options as JSON (concurrency, timeout, name filters), then the files.
+const [options, ...files] = process.argv.slice(2);
+const { concurrency, timeout, testNamePatterns, testSkipPatterns } = JSON.parse(options!) as { concurrency: number; timeout: number; testNamePatterns: string[]; testSkipPatterns: string[] };
+run({
+  files, concurrency, timeout,
+  ...(testNamePatterns.length > 0 ? { testNamePatterns } : {}),
+  ...(testSkipPatterns.length > 0 ? { testSkipPatterns } : {}),
+  // A file none of whose tests match runs its after hooks but not its before hooks, and its
+  // process then never ends (Node 24.21): filtered runs force each file's exit instead of
+  // hanging until the watchdog. Whole runs do not (see run-tests.ts on --test-force-exit).
+  ...(testNamePatterns.length > 0 || testSkipPatterns.length > 0 ? { forceExit: true } : {}),
+})
   .on('test:fail', () => {
     process.exitCode = 1;
   })

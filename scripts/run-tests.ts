@@ -50,9 +50,45 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv, options:
   return { done, stop: signalGroup };
 }
 
+/**
+ * `npm test -- [files…] [--test-name-pattern=<regexp>…] [--test-skip-pattern=<regexp>…]`: the
+ * files to run (all when none) and the runner's name filters, as `node --test` takes them
+ * (`=` or a space before the value; each may be given more than once).
+ */
+function parseArguments(args: string[]): { files: string[]; testNamePatterns: string[]; testSkipPatterns: string[] } {
+  const parsed = { files: [] as string[], testNamePatterns: [] as string[], testSkipPatterns: [] as string[] };
+  const options = { '--test-name-pattern': parsed.testNamePatterns, '--test-skip-pattern': parsed.testSkipPatterns } as const;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-')) {
+      parsed.files.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const list = (options as Record<string, string[]>)[name];
+    if (!list) usage(`unknown option ${name}`);
+    const value = inline ?? args[++i];
+    if (value === undefined || value === '') usage(`${name} needs a regular expression`);
+    // As Node reads it: /body/flags, or a bare body.
+    const literal = /^\/(.*)\/([a-z]*)$/s.exec(value);
+    try {
+      new RegExp(literal ? literal[1]! : value, literal ? literal[2] : undefined);
+    } catch (error) {
+      usage(`${name}=${value} is not a regular expression: ${(error as Error).message}`);
+    }
+    list.push(value);
+  }
+  return parsed;
+}
+
+function usage(problem: string): never {
+  console.error(`npm test: ${problem}\nUsage: npm test -- [files…] [--test-name-pattern=<regexp>…] [--test-skip-pattern=<regexp>…]`);
+  process.exit(2);
+}
+
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
-const only = process.argv.slice(2);
+const { files: only, testNamePatterns, testSkipPatterns } = parseArguments(process.argv.slice(2));
 const node = process.execPath;
 
 // The type-check runs beside the tests (it kept one core busy for 17 s while the other waited):
@@ -111,7 +147,7 @@ const concurrency = env.SIGNAL_TEST_CONCURRENCY ?? '4';
 // still passes (seen here: a whole conformance suite missing from the count, one run in five).
 // Every test file closes what it opens, so none needs the forced exit.
 // .ci/run must finish within 15 minutes: the watchdog stops a run at 13.
-if (!typeCheckFailed) tests = start(node, [path.join(root, 'scripts', 'run-test-files.ts'), concurrency, '180000', ...files], env, { timeoutMs: Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 13 * 60_000) });
+if (!typeCheckFailed) tests = start(node, [path.join(root, 'scripts', 'run-test-files.ts'), JSON.stringify({ concurrency: Number(concurrency), timeout: 180_000, testNamePatterns, testSkipPatterns }), ...files], env, { timeoutMs: Number(env.SIGNAL_TEST_RUN_TIMEOUT_MS ?? 13 * 60_000) });
 const typeCheckCode = await typeCheck;
 const testCode = tests ? (await tests.done).code : 1;
 await template.drop().catch((error: unknown) => console.error(`npm test: could not drop ${template.name}: ${(error as Error).message}`));
