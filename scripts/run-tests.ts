@@ -1,4 +1,4 @@
-// `npm test`: the type-check, and beside it every *.test.ts under core/, plugins/ and test/
+// `npm test`: the type-check, and beside it every *.test.ts under core/, plugins/, scripts/ and test/
 // with Node's test runner against a real PostgreSQL: DATABASE_URL when set, else an embedded
 // server booted here.
 import { spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../core/db/embedded.ts';
 import { dropRunDatabases } from '../test/helpers/database.ts';
+import { parseTestArguments, TEST_USAGE } from './test-arguments.ts';
 import { createTemplateDatabase } from '../test/helpers/template-database.ts';
 
 /** A command started by `start`: its exit code (and output, when captured), and a way to stop it. */
@@ -50,45 +51,14 @@ function start(command: string, args: string[], env: NodeJS.ProcessEnv, options:
   return { done, stop: signalGroup };
 }
 
-/**
- * `npm test -- [files…] [--test-name-pattern=<regexp>…] [--test-skip-pattern=<regexp>…]`: the
- * files to run (all when none) and the runner's name filters, as `node --test` takes them
- * (`=` or a space before the value; each may be given more than once).
- */
-function parseArguments(args: string[]): { files: string[]; testNamePatterns: string[]; testSkipPatterns: string[] } {
-  const parsed = { files: [] as string[], testNamePatterns: [] as string[], testSkipPatterns: [] as string[] };
-  const options = { '--test-name-pattern': parsed.testNamePatterns, '--test-skip-pattern': parsed.testSkipPatterns } as const;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('-')) {
-      parsed.files.push(arg);
-      continue;
-    }
-    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const list = (options as Record<string, string[]>)[name];
-    if (!list) usage(`unknown option ${name}`);
-    const value = inline ?? args[++i];
-    if (value === undefined || value === '') usage(`${name} needs a regular expression`);
-    // As Node reads it: /body/flags, or a bare body.
-    const literal = /^\/(.*)\/([a-z]*)$/s.exec(value);
-    try {
-      new RegExp(literal ? literal[1]! : value, literal ? literal[2] : undefined);
-    } catch (error) {
-      usage(`${name}=${value} is not a regular expression: ${(error as Error).message}`);
-    }
-    list.push(value);
-  }
-  return parsed;
-}
-
-function usage(problem: string): never {
-  console.error(`npm test: ${problem}\nUsage: npm test -- [files…] [--test-name-pattern=<regexp>…] [--test-skip-pattern=<regexp>…]`);
-  process.exit(2);
-}
-
 const root = path.resolve(import.meta.dirname, '..');
 process.chdir(root);
-const { files: only, testNamePatterns, testSkipPatterns } = parseArguments(process.argv.slice(2));
+const parsed = parseTestArguments(process.argv.slice(2));
+if ('problem' in parsed) {
+  console.error(`npm test: ${parsed.problem}\nUsage: ${TEST_USAGE}`);
+  process.exit(2);
+}
+const { files: only, testNamePatterns, testSkipPatterns } = parsed;
 const node = process.execPath;
 
 // The type-check runs beside the tests (it kept one core busy for 17 s while the other waited):
@@ -130,7 +100,7 @@ env.SIGNAL_TEST_TEMPLATE_DATABASE = template.name;
 const files: string[] = [];
 if (only.length > 0) files.push(...only);
 else {
-  for await (const file of glob('{core,plugins,test}/**/*.test.ts')) files.push(file);
+  for await (const file of glob('{core,plugins,scripts,test}/**/*.test.ts')) files.push(file);
   // The longest files first: test/ (whole Signals, worker processes, real waits), then the
   // plugins' (end to end), then core/'s unit tests. In alphabetical order test/ started last,
   // and its longest file ran on alone for the final minute with a core idle.
