@@ -19,6 +19,17 @@ test('a valid definition comes back as the same object, deep-frozen', () => {
   }, TypeError);
 });
 
+test('a definition its author froze shallowly is frozen all through (definePlugin does not check it again)', () => {
+  const config = structuredClone(fixturePlugin.config);
+  const def = Object.freeze(fresh({ id: 'shallow_one', config: Object.freeze(config) }));
+  const defined = definePlugin(def);
+  assert.ok(Object.isFrozen(defined.config.properties), 'what the frozen config holds');
+  assert.ok(Object.isFrozen(defined.config.properties.api_key));
+  assert.throws(() => {
+    (defined.config.properties.api_key as { title: string }).title = 'changed';
+  }, TypeError);
+});
+
 test('definePlugin throws a message naming the plugin and the field', () => {
   assert.throws(
     () => definePlugin(fresh({ batch: { maxEvents: 1.5, maxBytes: 100 } })),

@@ -38,15 +38,17 @@ export function pluginLabel(pluginId: string, source?: string): string {
 
 /**
  * Freezes a value and everything it holds (functions included), so a plugin definition or its
- * options cannot be changed after load.
+ * options cannot be changed after load. An object already frozen is walked too: its author may
+ * have frozen it shallowly (`Object.freeze(config)`), leaving what it holds mutable.
  *
  * @example
  * const options = deepFreeze({ tags: ['a'] }); // options.tags.push('b') throws
  */
-export function deepFreeze<T>(value: T): T {
-  if ((typeof value === 'object' || typeof value === 'function') && value !== null && !Object.isFrozen(value)) {
+export function deepFreeze<T>(value: T, seen: WeakSet<object> = new WeakSet()): T {
+  if ((typeof value === 'object' || typeof value === 'function') && value !== null && !seen.has(value)) {
+    seen.add(value);
     Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    for (const inner of Object.values(value)) deepFreeze(inner, seen);
   }
   return value;
 }
