@@ -136,6 +136,20 @@ async function loadPluginSet(config: SignalConfig): Promise<PluginSet> {
 }
 
 /**
+ * The queues every Signal has besides ingest (which `startBoss` makes) and its integrations'
+ * own: event replays and person deletions, with their failure queues. Made at start, and by
+ * the tests' template database, which must hold what a start makes.
+ *
+ * @example
+ * const boss = await startBoss({ url, schema: config.bossSchema, supervise: true });
+ * await ensureFixedQueues(boss);
+ */
+export async function ensureFixedQueues(boss: Boss): Promise<void> {
+  await ensureReplayQueues(boss);
+  await ensurePersonDeletionQueues(boss);
+}
+
+/**
  * Starts Signal: the database (embedded when `DATABASE_URL` is unset), migrations, pg-boss,
  * and the listeners of the configured roles. `stop()` shuts down in order: stop accepting,
  * flush the group commit, stop pg-boss, close the pool, stop the embedded server.
@@ -206,8 +220,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
     // the requests already sent be answered, so none is failed, retried and sent twice — as
     // long as the slowest may take (a plugin's own timeoutMs); it ends as soon as none is left.
     cleanups.push(() => boss.stop({ graceful: true, timeout: Math.max(10_000, config.httpTimeoutMs, MAX_REQUEST_TIMEOUT_MS) + 5_000 }));
-    await ensureReplayQueues(boss);
-    await ensurePersonDeletionQueues(boss);
+    await ensureFixedQueues(boss);
     // Whose events are held back (person deletions): read by the pipeline stage and the delivery worker.
     const suppressions = createSuppressionList(pool);
 

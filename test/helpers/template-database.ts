@@ -2,17 +2,18 @@
 // Signal's migrations and pg-boss's schema and fixed queues in place, so that a Signal started
 // by a test finds them there rather than building them again (a fifth of a second of the
 // server's CPU per start, on a suite that is CPU-bound).
+import { loadConfig } from '../../core/config.ts';
 import { migrate } from '../../core/db/migrate.ts';
 import { createPool } from '../../core/db/pool.ts';
-import { ensurePersonDeletionQueues } from '../../core/pipeline/person-deletions.ts';
-import { ensureReplayQueues } from '../../core/pipeline/event-replays.ts';
 import { startBoss } from '../../core/queue/boss.ts';
+import { ensureFixedQueues } from '../../core/signal.ts';
 import { createTestDatabase, withServer, type TestDatabase } from './database.ts';
 import { waitUntil } from './wait.ts';
 
 /**
  * Creates a database prepared as a Signal leaves a new one at start (migrations applied,
- * pg-boss's `pgboss` schema with the ingest, replay and deletion queues), holding no rows of
+ * pg-boss's schema — `SIGNAL_PGBOSS_SCHEMA`'s default, which test Signals use — with the ingest
+ * queue and `ensureFixedQueues`'), holding no rows of
  * its own, with every connection to it closed: `CREATE DATABASE … TEMPLATE` needs that.
  *
  * @example
@@ -30,10 +31,9 @@ export async function createTemplateDatabase(): Promise<TestDatabase> {
     } finally {
       await pool.end();
     }
-    const boss = await startBoss({ url: db.url, schema: 'pgboss', supervise: false, max: 2 });
+    const boss = await startBoss({ url: db.url, schema: loadConfig({ DATABASE_URL: db.url }).bossSchema, supervise: false, max: 2 });
     try {
-      await ensureReplayQueues(boss);
-      await ensurePersonDeletionQueues(boss);
+      await ensureFixedQueues(boss);
     } finally {
       await boss.stop({ graceful: true, timeout: 5_000 });
     }
