@@ -45,6 +45,14 @@ const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'new_relic', name, { config: { account_id: ACCOUNT, api_key: KEY, ...config }, consentCategories: ['analytics'] });
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
+async function batchCall(key: string, events: Array<Record<string, unknown>>): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', anonymousId: VISITOR, timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } }, ...e })) }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
 type NewRelicEvent = Record<string, unknown>;
 function received(path = EVENTS): Array<{ request: RecordedRequest; event: NewRelicEvent }> {
   return sim.requests({ path }).flatMap((request) => (Array.isArray(request.json) ? request.json as NewRelicEvent[] : []).map((event) => ({ request, event })));
@@ -131,10 +139,13 @@ describe('New Relic', () => {
     const { site, integrationId } = await installed('New Relic too large');
     sim.setDefault('POST', EVENTS, (request) => (Array.isArray(request.json) && (request.json as NewRelicEvent[]).some((e) => e.messageId === 'nr-big') ? { status: 413, body: 'Content too large' } : OK));
     try {
-      for (const id of ['nr-small-1', 'nr-big', 'nr-small-2']) await browser(site.key, { type: 'track', event: 'Batch Event', messageId: id });
+      await batchCall(site.key, ['nr-small-1', 'nr-big', 'nr-small-2'].map((messageId) => ({ event: 'Batch Event', messageId })));
       const letter = await waitForDeadLetter(signal, integrationId, 'nr-big');
       assert.match(letter.reason, /New Relic refused this event alone as too large \(HTTP 413: Content too large\)/);
       await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the others delivered');
+      const carrying = sim.requests({ path: EVENTS }).filter((r) => Array.isArray(r.json) && (r.json as NewRelicEvent[]).some((e) => e.messageId === 'nr-big')).map((r) => (r.json as NewRelicEvent[]).length);
+      assert.equal(carrying[0], 3, 'the three events went in one request');
+      assert.equal(carrying.at(-1), 1, 'then in halves until the large one was alone');
     } finally {
       sim.setDefault('POST', EVENTS, OK);
     }
