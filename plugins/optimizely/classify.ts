@@ -1,0 +1,53 @@
+// Optimizely's answers to POST /v1/events. Its docs name one: 204, "the Optimizely logging
+// service has received and persisted the payload" — not a sign the payload was valid (a wrong
+// entity id is accepted and never counted). Its other answers are not documented (see README,
+// Unconfirmed); its SDKs treat any status of 400 and above as a failure (the JavaScript SDK's
+// dispatcher retries 5xx and gives up on 4xx). Here: a 400 (or 413) of several visitors is sent
+// again in halves, so that the events Optimizely takes are not lost with the one it refuses; one
+// event alone is dead-lettered with Optimizely's words. 404 names config.region. 408, 429 and
+// 5xx are retried.
+import { defaultClassify, excerpt, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+
+/**
+ * Optimizely's own words: a JSON answer's `message` (or `error`, `detail`), else the body's text.
+ *
+ * @example
+ * saidBy({ status: 400, headers: {}, body: '{"message":"Invalid payload"}', json: { message: 'Invalid payload' } }); // 'Invalid payload'
+ */
+export function saidBy(response: VendorResponse): string {
+  const json = response.json;
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+    for (const key of ['message', 'error', 'detail']) {
+      const value = (json as Record<string, unknown>)[key];
+      if (typeof value === 'string' && value.trim() !== '') return excerpt(value);
+    }
+  }
+  return excerpt(response.body ?? '');
+}
+
+/**
+ * Optimizely's answers, per request. 2xx (documented: 204) delivered. 400 and 413: a request of
+ * several visitors sent again in halves; one alone dead-lettered with Optimizely's words. 404:
+ * config.region. 408, 429 and 5xx retried (after Retry-After when given); other 4xx dead-lettered.
+ *
+ * @example
+ * classifyOptimizely({ status: 400, headers: {}, body: 'Bad Request' }, requestOfOne);
+ * // { status: 'dead_letter', reason: 'Optimizely refused the event (HTTP 400: Bad Request): …' }
+ */
+export function classifyOptimizely(response: VendorResponse, request: RequestDescriptor, _ctx?: PluginContext): ClassifyResult {
+  const status = response.status;
+  const said = saidBy(response);
+  const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
+  if (status >= 200 && status < 300) return { status: 'delivered' };
+  const several = request.eventIds.length > 1;
+  if (status === 400 || status === 413) {
+    if (several) return { status: 'split', reason: `Optimizely refused the request of ${request.eventIds.length} visitors (${answered}); sending it in halves to find the event it refuses` };
+    const what = status === 413 ? 'as too large' : 'and says not why in a way resending could change';
+    return { status: 'dead_letter', reason: `Optimizely refused the event (${answered}) ${what}: check its account_id, project_id, entity_id and tags in the delivery log's request` };
+  }
+  if (status === 404) return { status: 'dead_letter', reason: `Optimizely has no Event API at ${request.url} (${answered}): check config.region` };
+  const classified = defaultClassify(response);
+  if (!('reason' in classified)) return classified;
+  const what = status === 429 ? 'rate-limited the request' : classified.status === 'retry' ? 'failed' : 'refused the request';
+  return { ...classified, reason: `Optimizely ${what} (${answered})` };
+}
