@@ -21,7 +21,7 @@ const EVENTS = '/v1/events';
 const EU_EVENTS = '/eu/v1/events';
 const SAR = '/api/v2/subject-access-requests';
 const CONFIG = { account_id: '12345678', project_id: '23456789', event_ids: { purchase: '20286250031', signup: '20286250032' }, event_keys: { 'Order Completed': 'purchase', 'Signed Up': 'signup' } };
-/** The uuid of the event the simulated Optimizely refuses (a 400) wherever it is sent. */
+/** The uuid of the event the simulated Optimizely refuses wherever it is sent. */
 const REFUSED_UUID = eventUuid('op-refused');
 
 type Conversion = Record<string, unknown>;
@@ -40,8 +40,13 @@ before(async () => {
     SIGNAL_HTTP_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://logx.optimizely.com=${sim.url},https://eu.logx.optimizely.com=${sim.url}/eu,https://api.optimizely.com=${sim.url}/api`,
   }, { label: 'optimizely', vendors: ['optimizely'] });
-  // Optimizely's documented answer, 204 — except a 400 for any request carrying the refused event.
-  const answer = (request: RecordedRequest) => (uuidsOf(request).includes(REFUSED_UUID) ? { status: 400, body: { message: 'Invalid event payload' } } : { status: 204 });
+  // Optimizely's documented answer, 204 — except for a request carrying the refused event: a 413
+  // when others are with it, a 400 when it is alone.
+  const answer = (request: RecordedRequest) => {
+    const uuids = uuidsOf(request);
+    if (!uuids.includes(REFUSED_UUID)) return { status: 204 };
+    return uuids.length > 1 ? { status: 413, body: 'Request Entity Too Large' } : { status: 400, body: { message: 'Invalid event payload' } };
+  };
   sim.setDefault('POST', EVENTS, answer);
   sim.setDefault('POST', EU_EVENTS, answer);
 });
@@ -106,7 +111,7 @@ describe('Optimizely Feature Experimentation', () => {
     assert.ok(stats.retried >= 3, `retried: ${stats.retried}`);
   });
 
-  test('a 400: a request of several is split, the refused event dead-lettered with Optimizely\'s words, the other delivered', { timeout: 30_000 }, async () => {
+  test('a 413 of several visitors is split; a 400 dead-letters the refused event at once with Optimizely\'s words; the other is delivered', { timeout: 30_000 }, async () => {
     const { site, integrationId } = await installed('Optimizely refused');
     const res = await fetch(`${signal.collectUrl}/v1/batch`, {
       method: 'POST',
@@ -121,14 +126,14 @@ describe('Optimizely Feature Experimentation', () => {
     });
     assert.equal(res.status, 200, await res.text());
     const letter = await waitForDeadLetter(signal, integrationId, 'op-refused');
-    assert.match(letter.reason, /^Optimizely refused the event \(HTTP 400: Invalid event payload\)/);
+    assert.match(letter.reason, /^Optimizely refused the request \(HTTP 400: Invalid event payload\): resending it cannot help/);
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the other event delivered');
     const fine = carrying('op-fine');
     assert.ok(fine.length >= 1);
     assert.deepEqual(uuidsOf(fine.at(-1)!), [eventUuid('op-fine')], 'delivered in a request of its own');
     const together = sim.requests({ path: EVENTS }).filter((r) => uuidsOf(r).length === 2 && uuidsOf(r).includes(REFUSED_UUID));
-    console.log('TOGETHER', together.length, fine.length);
-    if (together.length > 0) assert.ok(fine.length >= 2, 'sent together, refused, then sent again in halves');
+    if (together.length > 0) assert.ok(fine.length >= 2, 'sent together, a 413, then sent again in halves');
+    assert.equal(carrying('op-refused').filter((r) => uuidsOf(r).length === 1).length, 1, 'the 400 not retried');
     assert.equal((await integrationStats(signal, integrationId)).deadLettered, 1);
   });
 

@@ -118,12 +118,11 @@ test('send: POST /v1/events with the envelope Optimizely documents; the EU host;
   assert.deepEqual(optimizely.send([], ctx()), []);
 });
 
-test('classify: 204 delivered; 400/413 of several split, one alone dead-lettered with Optimizely\'s words; 404 names config.region; 429 and 5xx retried', () => {
+test('classify: 204 delivered; 400 dead-lettered with Optimizely\'s words; 413 of several split, one alone dead-lettered; 404 names config.region; 429 and 5xx retried', () => {
   assert.equal(statusOf(classifyOptimizely(answer(204, ''), request(['a']))), 'delivered');
-  assert.equal(statusOf(classifyOptimizely(answer(400, { message: 'Invalid payload' }), request(['a', 'b']))), 'split');
-  const refused = classifyOptimizely(answer(400, { message: 'Invalid payload' }), request(['a']));
+  const refused = classifyOptimizely(answer(400, { message: 'Invalid payload' }), request(['a', 'b']));
   assert.equal(statusOf(refused), 'dead_letter');
-  assert.match(reasonOf(refused), /^Optimizely refused the event \(HTTP 400: Invalid payload\)/);
+  assert.match(reasonOf(refused), /^Optimizely refused the request \(HTTP 400: Invalid payload\): resending it cannot help/);
   assert.equal(statusOf(classifyOptimizely(answer(413, 'too large'), request(['a', 'b']))), 'split');
   assert.equal(statusOf(classifyOptimizely(answer(413, 'too large'), request(['a']))), 'dead_letter');
   assert.match(reasonOf(classifyOptimizely(answer(404, 'Not Found'), request(['a']))), /check config\.region/);
