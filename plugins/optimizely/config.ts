@@ -76,6 +76,11 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Sent as anonymize_ip: Optimizely drops the last octet of the IP it sees. On by default (the datafile\'s anonymizeIP when given and this is not set).',
       examples: [true, false],
     },
+    send_user_agent: {
+      type: 'boolean', title: 'Send the User Agent (Bot Filtering)',
+      description: 'Send the visitor\'s user agent as the reserved attribute $opt_user_agent, which Optimizely\'s bot filtering (Settings > Advanced > Bot Filtering) compares with the IAB/ABC list of bots. On by default.',
+      default: true, examples: [true, false],
+    },
     api_token: {
       type: 'string', title: 'Personal Access Token', secret: true,
       description: 'Optional, for person deletions only: an Optimizely personal access token (Profile > API Access) of a collaborator on the account, sent as Authorization: Bearer to the REST API\'s subject access requests. The Event API itself takes no credential.',
@@ -167,6 +172,7 @@ export interface OptimizelyOptions {
   attributeIds: Record<string, string>;
   visitorId: VisitorIdChoice;
   anonymizeIp: boolean;
+  sendUserAgent: boolean;
   apiToken: string;
   forwardDeletions: boolean;
 }
@@ -201,6 +207,7 @@ export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions 
     attributeIds: { ...datafile.attributes, ...idMap(config.attribute_ids) },
     visitorId,
     anonymizeIp: typeof config.anonymize_ip === 'boolean' ? config.anonymize_ip : datafile.anonymizeIp ?? true,
+    sendUserAgent: config.send_user_agent !== false,
     apiToken: text(config.api_token) ?? '',
     forwardDeletions: config.forward_deletions === true,
   };

@@ -13,7 +13,9 @@
 //   uuid and timestamp;
 // - tags: the properties without contact information, as strings, numbers and booleans (the
 //   types Optimizely's event tags take), revenue and value left to their own fields;
-// - attributes: the person's remembered traits that have an attribute id.
+// - attributes: the person's remembered traits that have an attribute id, and the user agent as
+//   the reserved $opt_user_agent (Optimizely's bot filtering; reserved attributes are sent with
+//   their key as entity_id, as Optimizely's SDKs do).
 import { readDecimal, removeContactInfo, sha256Hex, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type OptimizelyOptions } from './config.ts';
 
@@ -22,6 +24,8 @@ type Warn = ((message: string) => void) | undefined;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Tags the payload carries in fields of their own (Optimizely's reserved tag keys). */
 const RESERVED_TAGS = new Set(['revenue', 'value']);
+/** Optimizely's reserved attribute for bot filtering. */
+export const USER_AGENT_ATTRIBUTE = '$opt_user_agent';
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -144,9 +148,12 @@ export function fitConversion(payload: JsonObject, event: CanonicalEvent, ctx: P
   const tags = eventTags(payload.tags);
   if (tags) conversion.tags = tags;
 
+  const attributes = attributesOf(payload.traits, options.attributeIds);
+  const userAgent = typeof payload.user_agent === 'string' ? payload.user_agent.trim() : '';
+  if (options.sendUserAgent && userAgent !== '') attributes.push({ entity_id: USER_AGENT_ATTRIBUTE, key: USER_AGENT_ATTRIBUTE, type: 'custom', value: userAgent });
   return {
     visitor_id: visitorId,
-    attributes: attributesOf(payload.traits, options.attributeIds),
+    attributes,
     snapshots: [{ decisions: [], events: [conversion] }],
   };
 }

@@ -23,7 +23,7 @@ export default definePlugin({
   id: 'optimizely',
   name: 'Optimizely Feature Experimentation',
   category: 'analytics',
-  description: 'Conversion events to Optimizely\'s Event API (POST https://logx.optimizely.com/v1/events, or eu.logx.optimizely.com; no credential; up to 500 visitors and 3 MB a request), so that Feature Experimentation experiments count conversions tracked through Signal: each track event whose Optimizely event key (its name, or config.event_keys) has an entity id (config.event_ids or the pasted datafile) goes as a visitor\'s snapshot event with enrich_decisions, its timestamp in ms, a uuid from its messageId, revenue in cents, value and its properties as tags; the visitor id is the userId, else the anonymousId (configurable); remembered traits with an attribute id as attributes; events without an entity id or visitor id are skipped with the reason; identify, page and screen calls are not sent; person deletions as subject access requests (fullstack_id) with a personal access token when enabled.',
+  description: 'Conversion events to Optimizely\'s Event API (POST https://logx.optimizely.com/v1/events, or eu.logx.optimizely.com; no credential; up to 500 visitors and 3 MB a request), so that Feature Experimentation experiments count conversions tracked through Signal: each track event whose Optimizely event key (its name, or config.event_keys) has an entity id (config.event_ids or the pasted datafile) goes as a visitor\'s snapshot event with enrich_decisions, its timestamp in ms, a uuid from its messageId, revenue in cents, value and its properties as tags; the visitor id is the userId, else the anonymousId (configurable); remembered traits with an attribute id as attributes, the user agent as $opt_user_agent for bot filtering; events without an entity id or visitor id are skipped with the reason; identify, page and screen calls are not sent; person deletions as subject access requests (fullstack_id) with a personal access token when enabled.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -40,6 +40,7 @@ export default definePlugin({
     revenue: { required: false, description: 'Revenue in currency units, sent as revenue: an integer of cents.' },
     value: { required: false, description: 'A number for numeric metrics, sent as value.' },
     tags: { required: false, description: 'The event\'s properties, sent as event tags (strings, numbers, booleans), without contact information, revenue and value.' },
+    user_agent: { required: false, description: 'The visitor\'s user agent, sent as the reserved attribute $opt_user_agent for Optimizely\'s bot filtering (config.send_user_agent).' },
     traits: { required: false, description: 'The person\'s traits; those with an attribute id (config.attribute_ids or the datafile) are sent as visitor attributes.' },
   },
   // Experiment metrics: how visitors respond to variations.

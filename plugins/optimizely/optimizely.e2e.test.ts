@@ -55,7 +55,8 @@ after(async () => {
   await sim?.close();
 });
 
-const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
+const USER_AGENT = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15';
+const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', userAgent: USER_AGENT };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'optimizely', name, { config: { ...CONFIG, ...config }, consentCategories: ['analytics'] });
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
@@ -72,7 +73,7 @@ describe('Optimizely Feature Experimentation', () => {
     assert.deepEqual(request!.json, {
       account_id: '12345678', project_id: '23456789',
       visitors: [{
-        visitor_id: 'user-1', attributes: [],
+        visitor_id: 'user-1', attributes: [{ entity_id: '$opt_user_agent', key: '$opt_user_agent', type: 'custom', value: USER_AGENT }],
         snapshots: [{ decisions: [], events: [{
           entity_id: '20286250031', key: 'purchase', timestamp: Date.parse(CALL_TIMESTAMP), uuid: eventUuid('op-order-1'), revenue: 4250,
           tags: { order_id: 'o-1', currency: 'EUR' },

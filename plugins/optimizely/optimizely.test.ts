@@ -79,6 +79,12 @@ test('the visitor id by config.visitor_id; an event without it is skipped with a
   assert.match((result.warnings ?? []).join('\n'), /not sent: the event has no userId \(config\.visitor_id userId\)/);
 });
 
+test('the user agent as $opt_user_agent for bot filtering, unless config.send_user_agent is off', () => {
+  const e = event({ event: 'Signed Up', userId: 'u-1', context: { userAgent: 'Mozilla/5.0' } });
+  assert.deepEqual(payloadOf(e).attributes, [{ entity_id: '$opt_user_agent', key: '$opt_user_agent', type: 'custom', value: 'Mozilla/5.0' }]);
+  assert.deepEqual(payloadOf(e, { send_user_agent: false }).attributes, []);
+});
+
 test('identify, page, screen, alias and group are not sent', () => {
   for (const type of ['identify', 'page', 'screen', 'alias', 'group'] as const) {
     assert.equal(mapped(event({ type, userId: 'u-1', name: 'Home', traits: { plan: 'pro' } } as Partial<CanonicalEvent>)).payload ?? null, null, type);
