@@ -152,6 +152,14 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
   return { ids };
 }
 
+/** The last datafile read: a datafile of megabytes is parsed once, not for every event. */
+let lastDatafile: { source: string; read: ReturnType<typeof readDatafile> } | undefined;
+
+function datafileOf(source: string): ReturnType<typeof readDatafile> {
+  if (lastDatafile?.source !== source) lastDatafile = { source, read: readDatafile(source) };
+  return lastDatafile.read;
+}
+
 function idMap(value: JsonValue | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObject(value)) return out;
@@ -187,7 +195,7 @@ export interface OptimizelyOptions {
  */
 export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions {
   const datafileText = text(config.datafile);
-  const read = datafileText !== undefined ? readDatafile(datafileText) : undefined;
+  const read = datafileText !== undefined ? datafileOf(datafileText) : undefined;
   const datafile: DatafileIds = read && 'ids' in read ? read.ids : { events: {}, attributes: {} };
   const eventKeys: Record<string, string> = {};
   if (isObject(config.event_keys)) {

@@ -74,8 +74,9 @@ export function visitorIdOf(userId: string | undefined, anonymousId: string | un
  * revenueCents(0.125); // 13
  */
 export function revenueCents(amount: number): number {
-  // Rounded on the decimal text, so that 1.005 is 101 (binary 1.00499… would give 100).
-  return Math.round(Number(`${amount}e2`));
+  // Rounded after cutting the binary noise of the product (1.005 * 100 is 100.4999…), so that
+  // 1.005 is 101 as written.
+  return Math.round(Number((amount * 100).toFixed(6)));
 }
 
 /**

@@ -158,6 +158,8 @@ test('helpers: revenue cents, tags', () => {
   assert.equal(revenueCents(29.98), 2998);
   assert.equal(revenueCents(1.005), 101);
   assert.equal(revenueCents(-5), -500);
+  assert.equal(revenueCents(1e-7), 0);
+  assert.equal(revenueCents(1234567.89), 123456789);
   assert.deepEqual(eventTags({ revenue: 1, value: 2, n: Number.NaN as unknown as JsonValue, s: 's' }), { s: 's' });
   assert.equal(eventTags({ revenue: 1 }), undefined);
 });
