@@ -24,6 +24,14 @@ type Warn = ((message: string) => void) | undefined;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Tags the payload carries in fields of their own (Optimizely's reserved tag keys). */
 const RESERVED_TAGS = new Set(['revenue', 'value']);
+/** Why a call other than track is not sent, by its type. */
+const NOT_A_CONVERSION: Record<string, string> = {
+  identify: 'not sent: an identify call sets no conversion, and Optimizely\'s Event API takes no visitor without an event; the traits go as attributes (those with an attribute id) with the person\'s later conversions',
+  page: 'not sent: a page call is no Feature Experimentation event; send a track event with a key of the project\'s events to count a page as a conversion',
+  screen: 'not sent: a screen call is no Feature Experimentation event; send a track event with a key of the project\'s events to count a screen as a conversion',
+  alias: 'not sent: an alias call sets no conversion, and Optimizely\'s Event API has no alias (the visitor id is fixed by config.visitor_id)',
+  group: 'not sent: a group call sets no conversion, and Optimizely\'s Event API has no groups',
+};
 /** Optimizely's reserved attribute for bot filtering. */
 export const USER_AGENT_ATTRIBUTE = '$opt_user_agent';
 
@@ -113,7 +121,8 @@ function attributesOf(traits: JsonValue | undefined, ids: Record<string, string>
 
 /**
  * The Event API's visitor entry of a mapped track event, or null (with a warning saying why)
- * when it cannot count as a conversion: no event name, no entity id for its key, no visitor id.
+ * when it cannot count as a conversion: not a track event, no event name, no entity id for its
+ * key, no visitor id.
  *
  * @example
  * fitConversion({ event_name: 'Order Completed', user_id: 'u-1', timestamp: 1711296000000, revenue: 29.98 }, event, ctx, ctx.warn);
@@ -121,6 +130,10 @@ function attributesOf(traits: JsonValue | undefined, ids: Record<string, string>
  */
 export function fitConversion(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext, warn: Warn): JsonObject | null {
   const options = optionsOf(ctx.config);
+  if (event.type !== 'track') {
+    warn?.(NOT_A_CONVERSION[event.type] ?? `not sent: a ${event.type} call sets no conversion; only track events are sent to Optimizely`);
+    return null;
+  }
   const name = typeof payload.event_name === 'string' ? payload.event_name.trim() : '';
   if (name === '') {
     warn?.('not sent: the event has no name, so no Optimizely event key');

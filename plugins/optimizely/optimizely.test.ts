@@ -85,9 +85,11 @@ test('the user agent as $opt_user_agent for bot filtering, unless config.send_us
   assert.deepEqual(payloadOf(e, { send_user_agent: false }).attributes, []);
 });
 
-test('identify, page, screen, alias and group are not sent', () => {
+test('identify, page, screen, alias and group are not sent, each with the reason', () => {
   for (const type of ['identify', 'page', 'screen', 'alias', 'group'] as const) {
-    assert.equal(mapped(event({ type, userId: 'u-1', name: 'Home', traits: { plan: 'pro' } } as Partial<CanonicalEvent>)).payload ?? null, null, type);
+    const result = mapped(event({ type, userId: 'u-1', name: 'Home', traits: { plan: 'pro' } } as Partial<CanonicalEvent>));
+    assert.equal(result.payload ?? null, null, type);
+    assert.match((result.warnings ?? []).join('\n'), new RegExp(`^not sent: an? ${type} call`), type);
   }
 });
 
