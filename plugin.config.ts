@@ -68,6 +68,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/zendesk' },
   { plugin: './plugins/statsig' },
   { plugin: './plugins/new_relic' },
+  { plugin: './plugins/optimizely' },
 ];
 
 export default plugins;
