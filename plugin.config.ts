@@ -67,6 +67,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/taboola' },
   { plugin: './plugins/zendesk' },
   { plugin: './plugins/statsig' },
+  { plugin: './plugins/outbrain' },
 ];
 
 export default plugins;
