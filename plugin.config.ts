@@ -69,6 +69,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/statsig' },
   { plugin: './plugins/new_relic' },
   { plugin: './plugins/optimizely' },
+  { plugin: './plugins/outbrain' },
 ];
 
 export default plugins;

@@ -1,0 +1,80 @@
+// The integration's config: which Outbrain conversion each Signal event counts as (by the name
+// of an Event-Based Conversion set up in Outbrain); with the problems a JSON Schema cannot see,
+// each naming its field.
+import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+
+/** The longest conversion name taken from the config: Outbrain documents no limit; past this it is a mistake. */
+const MAX_NAME = 100;
+
+/** The config's JSON Schema. No credential: Outbrain's S2S endpoint takes none (the click id attributes the conversion). */
+export const CONFIG_SCHEMA: ConfigSchema = {
+  type: 'object',
+  required: [],
+  properties: {
+    event_names: {
+      type: 'object', title: 'Outbrain Conversion Names',
+      description: 'The Outbrain conversion name each Signal event is reported as, overriding the blueprint\'s: the Name of an Event-Based Conversion set up in Outbrain (Conversions > Add Conversion > Event-Based Conversion; matched exactly). Keys are track event names (Order Completed), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.',
+      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_NAME },
+      examples: [{ 'Order Completed': 'Purchase', 'Demo Requested': 'Lead' }],
+    },
+  },
+};
+
+/**
+ * `config.event_names` as an object (empty when it is not one).
+ *
+ * @example
+ * eventNamesOf({ event_names: { 'Order Completed': 'Purchase' } }); // { 'Order Completed': 'Purchase' }
+ * eventNamesOf({});                                                 // {}
+ */
+export function eventNamesOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
+  const names = config.event_names;
+  return names !== null && typeof names === 'object' && !Array.isArray(names) ? names : {};
+}
+
+/**
+ * The keys an event is looked up by in `config.event_names`, most precise first: a track
+ * event's name; `page:<name>` then `page` for a page call.
+ *
+ * @example
+ * eventNameKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent); // ['page:Pricing', 'page']
+ */
+export function eventNameKeys(event: CanonicalEvent): string[] {
+  if (event.type === 'track') return event.event ? [event.event] : [];
+  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
+  return [];
+}
+
+/**
+ * The Outbrain conversion name the config gives an event (trimmed), or undefined when it names none.
+ *
+ * @example
+ * configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, { event_names: { 'Demo Requested': 'Lead' } }); // 'Lead'
+ */
+export function configuredName(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
+  const names = eventNamesOf(config);
+  for (const key of eventNameKeys(event)) {
+    const value = names[key];
+    if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
+/**
+ * Config problems the schema cannot see: an event name key or value with white space around it
+ * (matched exactly), an empty key.
+ *
+ * @example
+ * validateOutbrainConfig({ event_names: { 'Order Completed': ' Purchase' } });
+ * // [{ field: 'event_names', message: 'gives " Purchase" for "Order Completed" with white space around it: Outbrain matches conversion names exactly' }]
+ */
+export function validateOutbrainConfig(config: Record<string, JsonValue>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(eventNamesOf(config))) {
+    if (key.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
+    else if (key !== key.trim()) problems.push({ field: 'event_names', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
+    if (typeof value !== 'string') continue;
+    if (value !== value.trim()) problems.push({ field: 'event_names', message: `gives ${JSON.stringify(value)} for "${key.trim()}" with white space around it: Outbrain matches conversion names exactly` });
+  }
+  return problems;
+}
