@@ -207,3 +207,16 @@ test('datafile errors name what is wrong: not JSON, not an object, a list that i
   assert.match((readDatafile('{"accountId":"1"}') as { problem: string }).problem, /has no events\[\]/);
   assert.deepEqual(validateOptimizelyConfig({ ...BASE, datafile: '{"events":[{"id":"x","key":"a"}]}' }).map((p) => p.field), ['datafile']);
 });
+
+test('attributes never carry contact information, even when the datafile has an attribute for it', () => {
+  const datafile = JSON.stringify({ accountId: '1', projectId: '2', events: [{ id: '3', key: 'purchase' }], attributes: [{ id: '10', key: 'email' }, { id: '11', key: 'plan' }, { id: '12', key: 'contact' }] });
+  const payload = payloadOf(event({ event: 'purchase', userId: 'u-1', context: { traits: { email: 'wren@example.com', plan: 'pro', contact: '+4915112345678' } } }), { datafile, event_ids: {} });
+  assert.deepEqual(payload.attributes, [{ entity_id: '11', key: 'plan', type: 'custom', value: 'pro' }]);
+});
+
+test('a revenue whose cents cannot be sent as an exact integer dead-letters the event alone, naming revenue', () => {
+  assert.throws(() => revenueCents(1e19), /^PermanentError: Optimizely takes revenue as an integer of cents \(int64\)/);
+  const result = mapped(event({ event: 'Order Completed', userId: 'u-1', properties: { revenue: 1e19 } }));
+  assert.equal(result.payload ?? null, null);
+  assert.match(String(result.error), /Optimizely takes revenue as an integer of cents/);
+});
