@@ -1,8 +1,9 @@
-// Optimizely's answers to POST /v1/events. Its docs name one: 204, "the Optimizely logging
+// Optimizely's answers to POST /v1/events. Its docs name three: 204, "the Optimizely logging
 // service has received and persisted the payload" — not a sign the payload was valid (a wrong
-// entity id is accepted and never counted). Its other answers are not documented (see README,
-// Unconfirmed); its SDKs treat any status of 400 and above as a failure (the JavaScript SDK's
-// dispatcher retries 5xx and gives up on 4xx). Here: a 400 dead-letters the request's events
+// entity id is accepted and never counted); 400, "malformed or otherwise failed validation";
+// 500, which "the client should attempt to resend … at a later time". Its other answers are
+// not documented (see README, Unconfirmed); its SDKs treat any status of 400 and above as a
+// failure (the JavaScript SDK's dispatcher retries 5xx and gives up on 4xx). Here: a 400 dead-letters the request's events
 // with Optimizely's words (the API validates the payload's shape, which the plugin builds alike
 // for every event, so a 400 says the request is wrong, not one event); a 413 of several visitors
 // is sent again in halves; 404 names config.region; 408, 429 and 5xx are retried.

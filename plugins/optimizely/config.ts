@@ -39,8 +39,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     region: {
       type: 'string', title: 'Data Region',
-      description: 'Where events are logged: us (https://logx.optimizely.com/v1/events, the default) or eu (https://eu.logx.optimizely.com/v1/events), as your Optimizely SDKs are configured (the datafile\'s region).',
-      enum: [...REGIONS], enumLabels: ['United States (logx.optimizely.com)', 'European Union (eu.logx.optimizely.com)'], default: 'us', examples: ['us', 'eu'],
+      description: 'Where events are logged: us (https://logx.optimizely.com/v1/events) or eu (https://eu.logx.optimizely.com/v1/events), as your Optimizely SDKs log them. Unset: the datafile\'s region (US or EU) when a datafile is given, else us.',
+      enum: [...REGIONS], enumLabels: ['United States (logx.optimizely.com)', 'European Union (eu.logx.optimizely.com)'], examples: ['us', 'eu'],
     },
     event_ids: {
       type: 'object', title: 'Event Entity IDs',
@@ -56,7 +56,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     datafile: {
       type: 'string', title: 'Datafile (JSON)',
-      description: 'Optional: the environment\'s datafile as JSON text (https://cdn.optimizely.com/datafiles/<SDK key>.json). Its events[] give entity ids by key, its attributes[] attribute ids by key, and its accountId, projectId and anonymizeIP are used when the fields here are empty. Paste it again after adding events in Optimizely.',
+      description: 'Optional: the environment\'s datafile as JSON text (https://cdn.optimizely.com/datafiles/<SDK key>.json). Its events[] give entity ids by key, its attributes[] attribute ids by key, and its accountId, projectId, anonymizeIP and region are used when the fields here are empty. Paste it again after adding events in Optimizely.',
       maxLength: 2_000_000,
       examples: ['{"accountId":"12345678","projectId":"23456789","anonymizeIP":true,"events":[{"id":"20286250031","key":"purchase","experimentIds":[]}],"attributes":[{"id":"20286250040","key":"plan"}]}'],
     },
@@ -110,13 +110,15 @@ export interface DatafileIds {
   accountId?: string;
   projectId?: string;
   anonymizeIp?: boolean;
+  region?: Region;
   events: Record<string, string>;
   attributes: Record<string, string>;
 }
 
 /**
  * A datafile's ids, or the problem reading it. Only `events[]`, `attributes[]` (`{id, key}`),
- * `accountId`, `projectId` and `anonymizeIP` are read.
+ * `accountId`, `projectId`, `anonymizeIP` and `region` (`US` or `EU`: where Optimizely's SDKs
+ * send the project's events) are read.
  *
  * @example
  * readDatafile('{"accountId":"1","projectId":"2","events":[{"id":"3","key":"purchase"}]}');
@@ -137,6 +139,11 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
   const project = text(file.projectId);
   if (project !== undefined) ids.projectId = project;
   if (typeof file.anonymizeIP === 'boolean') ids.anonymizeIp = file.anonymizeIP;
+  const region = text(file.region)?.toLowerCase();
+  if (region !== undefined) {
+    if (!(REGIONS as readonly string[]).includes(region)) return { problem: `its region "${String(file.region)}" is not one Optimizely logs events in (US or EU)` };
+    ids.region = region as Region;
+  }
   for (const [list, into] of [['events', ids.events], ['attributes', ids.attributes]] as const) {
     const entries = file[list];
     if (entries === undefined) continue;
@@ -145,19 +152,30 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
       if (!isObject(entry)) continue;
       const key = text(entry.key);
       const id = text(entry.id);
-      if (key !== undefined && id !== undefined) into[key] = id;
+      if (key === undefined || id === undefined) continue;
+      if (!ID.test(id)) return { problem: `its ${list}[] "${key}" has the id ${JSON.stringify(entry.id)}, not an Optimizely entity id (digits): is this a Feature Experimentation datafile?` };
+      into[key] = id;
     }
   }
   if (Object.keys(ids.events).length === 0 && file.events === undefined) return { problem: 'is not a datafile: it has no events[] (the project\'s events, {id, key})' };
   return { ids };
 }
 
-/** The last datafile read: a datafile of megabytes is parsed once, not for every event. */
-let lastDatafile: { source: string; read: ReturnType<typeof readDatafile> } | undefined;
+/**
+ * The datafiles last read, by their text: a datafile of megabytes is parsed once, not for every
+ * event, even when several integrations (each with its own datafile) deliver in turn.
+ */
+const datafiles = new Map<string, ReturnType<typeof readDatafile>>();
+const DATAFILES_KEPT = 8;
 
 function datafileOf(source: string): ReturnType<typeof readDatafile> {
-  if (lastDatafile?.source !== source) lastDatafile = { source, read: readDatafile(source) };
-  return lastDatafile.read;
+  let read = datafiles.get(source);
+  if (read === undefined) {
+    read = readDatafile(source);
+    if (datafiles.size >= DATAFILES_KEPT) datafiles.delete(datafiles.keys().next().value!);
+    datafiles.set(source, read);
+  }
+  return read;
 }
 
 function idMap(value: JsonValue | undefined): Record<string, string> {
@@ -204,7 +222,7 @@ export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions 
       if (trimmed !== undefined) eventKeys[name.trim()] = trimmed;
     }
   }
-  const region: Region = config.region === 'eu' ? 'eu' : 'us';
+  const region: Region = config.region === 'eu' || config.region === 'us' ? config.region : datafile.region ?? 'us';
   const visitorId = (VISITOR_IDS as readonly string[]).includes(config.visitor_id as string) ? config.visitor_id as VisitorIdChoice : 'userId_then_anonymousId';
   return {
     accountId: text(config.account_id) ?? datafile.accountId ?? '',
@@ -243,6 +261,9 @@ export function validateOptimizelyConfig(config: Record<string, JsonValue>): Con
     if (own !== undefined && !ID.test(own)) problems.push({ field, message: 'is not an Optimizely id: digits only (e.g. 12345678)' });
     else if (own === undefined && fromFile === undefined) problems.push({ field, message: `is required (or a datafile with its ${what}): Optimizely's Event API takes ${field} with every request` });
     else if (own === undefined && fromFile !== undefined && !ID.test(fromFile)) problems.push({ field: 'datafile', message: `its ${what} "${fromFile}" is not an Optimizely id (digits)` });
+  }
+  if (datafile?.region !== undefined && (config.region === 'us' || config.region === 'eu') && config.region !== datafile.region) {
+    problems.push({ field: 'region', message: `is ${config.region}, but the datafile's region is ${datafile.region.toUpperCase()}: Optimizely's SDKs log this project's events in ${datafile.region} (${EVENTS_URLS[datafile.region]}); set ${datafile.region} or leave it empty` });
   }
   for (const field of ['event_ids', 'attribute_ids'] as const) {
     const value = config[field];

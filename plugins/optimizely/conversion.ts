@@ -16,7 +16,7 @@
 // - attributes: the person's remembered traits that have an attribute id, and the user agent as
 //   the reserved $opt_user_agent (Optimizely's bot filtering; reserved attributes are sent with
 //   their key as entity_id, as Optimizely's SDKs do).
-import { readDecimal, removeContactInfo, sha256Hex, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isContactInfo, PermanentError, readDecimal, removeContactInfo, sha256Hex, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type OptimizelyOptions } from './config.ts';
 
 type Warn = ((message: string) => void) | undefined;
@@ -75,16 +75,23 @@ export function visitorIdOf(userId: string | undefined, anonymousId: string | un
 }
 
 /**
- * Revenue in currency units as Optimizely takes it: an integer of cents (29.98 → 2998).
+ * Revenue in currency units as Optimizely takes it: an integer of cents (29.98 → 2998); an
+ * amount whose cents are no exact integer in JSON (beyond 2^53, which JSON would write as 1e+21
+ * or round) is a PermanentError naming the field, not a wrong revenue.
  *
  * @example
  * revenueCents(29.98); // 2998
  * revenueCents(0.125); // 13
+ * revenueCents(1e19); // throws PermanentError('Optimizely takes revenue as an integer of cents (int64); 10000000000000000000 currency units is 1e+21 cents, …')
  */
 export function revenueCents(amount: number): number {
   // Rounded after cutting the binary noise of the product (1.005 * 100 is 100.4999…), so that
   // 1.005 is 101 as written.
-  return Math.round(Number((amount * 100).toFixed(6)));
+  const cents = Math.round(Number((amount * 100).toFixed(6)));
+  if (!Number.isSafeInteger(cents)) {
+    throw new PermanentError(`Optimizely takes revenue as an integer of cents (int64); ${amount} currency units is ${cents} cents, beyond what can be sent exactly: check the event's revenue (or total)`);
+  }
+  return cents;
 }
 
 /**
@@ -107,14 +114,19 @@ export function eventTags(properties: JsonValue | undefined): JsonObject | undef
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * The visitor attributes of the person's traits that have an attribute id: strings, numbers and
+ * booleans (the values Optimizely's attributes take), never contact information (an email or
+ * phone trait, or a value that is one), as with the tags: a datafile's attribute named `email`
+ * must not send the person's address to Optimizely unasked.
+ */
 function attributesOf(traits: JsonValue | undefined, ids: Record<string, string>): JsonObject[] {
   if (!isObject(traits)) return [];
   const out: JsonObject[] = [];
   for (const [key, id] of Object.entries(ids)) {
     const value = traits[key];
-    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-      out.push({ entity_id: id, key, type: 'custom', value });
-    }
+    const sendable = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+    if (sendable && !isContactInfo(key, value)) out.push({ entity_id: id, key, type: 'custom', value });
   }
   return out;
 }

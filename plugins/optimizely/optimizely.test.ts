@@ -184,3 +184,39 @@ test('deletions: only with forward_deletions and a token; one subject access req
   assert.ok('retry' in forgetPerson.read!(answer(503, 'down')));
   assert.equal((forgetPerson.read!(answer(400, { message: 'bad identifier' })) as { failed: string }).failed, 'Optimizely refused the deletion (HTTP 400: bad identifier)');
 });
+
+test('the datafile\'s region (US or EU) when config.region is unset; a config.region against it is refused, naming the field', () => {
+  const datafile = (region: string) => JSON.stringify({ accountId: '1', projectId: '2', region, events: [{ id: '3', key: 'purchase' }] });
+  assert.equal(optionsOf({ datafile: datafile('EU') }).url, 'https://eu.logx.optimizely.com/v1/events');
+  assert.equal(optionsOf({ datafile: datafile('US') }).url, 'https://logx.optimizely.com/v1/events');
+  assert.equal(optionsOf({ datafile: datafile('EU'), region: 'eu' }).url, 'https://eu.logx.optimizely.com/v1/events');
+  assert.equal(optionsOf({ event_ids: { purchase: '3' } }).url, 'https://logx.optimizely.com/v1/events');
+  assert.deepEqual(validateOptimizelyConfig({ datafile: datafile('EU') }), []);
+  const mismatch = validateOptimizelyConfig({ datafile: datafile('EU'), region: 'us' });
+  assert.deepEqual(mismatch.map((p) => p.field), ['region']);
+  assert.match(mismatch[0]!.message, /^is us, but the datafile's region is EU/);
+  assert.match((readDatafile(datafile('APAC')) as { problem: string }).problem, /^its region "APAC" is not one Optimizely logs events in \(US or EU\)/);
+  assert.equal(optimizely.config.properties!.region!.default, undefined, 'no default, so the datafile\'s region can apply');
+});
+
+test('datafile errors name what is wrong: not JSON, not an object, a list that is not one, an id that is not digits, no events', () => {
+  assert.match((readDatafile('{nope') as { problem: string }).problem, /^is not JSON \(.+\): paste the datafile's whole text$/);
+  assert.match((readDatafile('[1]') as { problem: string }).problem, /^is not a datafile: a JSON object with events\[\] was expected/);
+  assert.match((readDatafile('{"events":{}}') as { problem: string }).problem, /^is not a datafile: its events is not a list/);
+  assert.match((readDatafile('{"events":[{"id":"ev-1","key":"purchase"}]}') as { problem: string }).problem, /^its events\[\] "purchase" has the id "ev-1", not an Optimizely entity id \(digits\)/);
+  assert.match((readDatafile('{"accountId":"1"}') as { problem: string }).problem, /has no events\[\]/);
+  assert.deepEqual(validateOptimizelyConfig({ ...BASE, datafile: '{"events":[{"id":"x","key":"a"}]}' }).map((p) => p.field), ['datafile']);
+});
+
+test('attributes never carry contact information, even when the datafile has an attribute for it', () => {
+  const datafile = JSON.stringify({ accountId: '1', projectId: '2', events: [{ id: '3', key: 'purchase' }], attributes: [{ id: '10', key: 'email' }, { id: '11', key: 'plan' }, { id: '12', key: 'contact' }] });
+  const payload = payloadOf(event({ event: 'purchase', userId: 'u-1', context: { traits: { email: 'wren@example.com', plan: 'pro', contact: '+4915112345678' } } }), { datafile, event_ids: {} });
+  assert.deepEqual(payload.attributes, [{ entity_id: '11', key: 'plan', type: 'custom', value: 'pro' }]);
+});
+
+test('a revenue whose cents cannot be sent as an exact integer dead-letters the event alone, naming revenue', () => {
+  assert.throws(() => revenueCents(1e19), /^PermanentError: Optimizely takes revenue as an integer of cents \(int64\)/);
+  const result = mapped(event({ event: 'Order Completed', userId: 'u-1', properties: { revenue: 1e19 } }));
+  assert.equal(result.payload ?? null, null);
+  assert.match(String(result.error), /Optimizely takes revenue as an integer of cents/);
+});
