@@ -25,7 +25,7 @@ export default definePlugin({
     ob_click_id: { required: true, description: 'The Outbrain click id: the landing URL\'s OutbrainClickId or ob_click_id, else the _dfobclickid or _dfobclid cookie Signal keeps, else this mapped value. Without one the event is not sent.' },
     orderValue: { required: false, description: 'The conversion\'s value, 0 or more.' },
     currency: { required: false, description: 'ISO 4217 code of the order value; without one Outbrain uses the conversion\'s currency.' },
-    orderId: { required: false, description: 'The order id, for deduplication of a conversion reported twice.' },
+    orderId: { required: false, description: 'The order id (the booking or order reference): the key an order reported twice would be counted once by (Outbrain does not document that it is).' },
   },
   consent: ['advertising'],
   cookies: [...CLICK_ID_COOKIES],
