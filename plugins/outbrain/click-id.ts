@@ -47,6 +47,20 @@ export function clickIdOf(value: JsonValue | undefined): string | undefined {
 }
 
 /**
+ * The value Signal keeps in a click-id cookie for a landing URL's parameter: the click id, or ''
+ * (which the core's keeper skips) for a placeholder or an unexpanded macro the core's looser
+ * check lets through (`undefined`, `ob_click_id`), so that a misconfigured campaign's landing
+ * does not overwrite the click id an earlier Outbrain click left.
+ *
+ * @example
+ * cookieValue('00f1e2d3c4b5a697'); // '00f1e2d3c4b5a697'
+ * cookieValue('undefined');        // ''
+ */
+export function cookieValue(clickId: string): string {
+  return clickIdOf(clickId) ?? '';
+}
+
+/**
  * The click id of an event's landing URL (the page URL, its search, a page call's url): its
  * `OutbrainClickId` (any letter case), else its `ob_click_id`; undefined when it carries neither.
  *

@@ -1,6 +1,6 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyOutbrain } from './classify.ts';
-import { CLICK_ID_COOKIES, OB_CLICK_ID_COOKIE, OB_CLICK_ID_DAYS, OB_CLICK_ID_PARAM, OUTBRAIN_CLICK_ID_COOKIE, OUTBRAIN_CLICK_ID_PARAM } from './click-id.ts';
+import { CLICK_ID_COOKIES, cookieValue, OB_CLICK_ID_COOKIE, OB_CLICK_ID_DAYS, OB_CLICK_ID_PARAM, OUTBRAIN_CLICK_ID_COOKIE, OUTBRAIN_CLICK_ID_PARAM } from './click-id.ts';
 import { CONFIG_SCHEMA, validateOutbrainConfig } from './config.ts';
 import { toOutbrainConversion } from './conversion.ts';
 import { MAX_JOB_BYTES, MAX_JOB_EVENTS, requestsFor } from './requests.ts';
@@ -31,10 +31,11 @@ export default definePlugin({
   cookies: [...CLICK_ID_COOKIES],
   // Signal keeps a landing URL's OutbrainClickId (the name Outbrain's S2S guide gives the
   // parameter, any letter case) in its own _dfobclickid, and an ob_click_id in _dfobclid, for 30
-  // days: two cookies, since one cookie is declared by one parameter.
+  // days: two cookies, since one cookie is declared by one parameter. A value that is no click
+  // id (a placeholder, an unexpanded macro) is not kept (cookieValue gives '').
   clickIds: [
-    { param: OUTBRAIN_CLICK_ID_PARAM, anyCase: true, cookie: OUTBRAIN_CLICK_ID_COOKIE, days: OB_CLICK_ID_DAYS },
-    { param: OB_CLICK_ID_PARAM, cookie: OB_CLICK_ID_COOKIE, days: OB_CLICK_ID_DAYS },
+    { param: OUTBRAIN_CLICK_ID_PARAM, anyCase: true, cookie: OUTBRAIN_CLICK_ID_COOKIE, days: OB_CLICK_ID_DAYS, value: cookieValue },
+    { param: OB_CLICK_ID_PARAM, cookie: OB_CLICK_ID_COOKIE, days: OB_CLICK_ID_DAYS, value: cookieValue },
   ],
   // Outbrain documents no rate limit for its S2S endpoint (a pixel endpoint, built for every page
   // view of its advertisers' sites): 20 requests a second (burst 40), and a 429 slows it down.

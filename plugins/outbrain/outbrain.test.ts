@@ -198,7 +198,11 @@ test('definition: advertising consent, the OutbrainClickId and ob_click_id click
   assert.equal(outbrain.id, 'outbrain');
   assert.equal(outbrain.category, 'advertising');
   assert.deepEqual(outbrain.consent, ['advertising']);
-  assert.deepEqual(outbrain.clickIds, [{ param: 'OutbrainClickId', anyCase: true, cookie: '_dfobclickid', days: 30 }, { param: 'ob_click_id', cookie: '_dfobclid', days: 30 }]);
+  assert.deepEqual(outbrain.clickIds?.map(({ value: _value, ...declared }) => declared), [{ param: 'OutbrainClickId', anyCase: true, cookie: '_dfobclickid', days: 30 }, { param: 'ob_click_id', cookie: '_dfobclid', days: 30 }]);
+  for (const declared of outbrain.clickIds ?? []) {
+    assert.equal(declared.value?.(CLICK, NOW), CLICK, 'a click id is kept as it came');
+    for (const junk of ['undefined', 'ob_click_id', 'null']) assert.equal(declared.value?.(junk, NOW), '', `${junk} is not kept (the keeper skips '')`);
+  }
   assert.deepEqual(outbrain.cookies, ['_dfobclickid', '_dfobclid']);
   assert.equal(outbrain.forgetPerson, undefined);
   assert.deepEqual(outbrain.successAnswer, { status: 200, body: '' });
