@@ -94,6 +94,18 @@ describe('Outbrain S2S conversions', () => {
     assert.deepEqual((await requestOf(id)).queryPairs, [['ob_click_id', id], ['name', 'Purchase'], ['orderId', 'OB-ORD-2'], ['orderValue', '74.97'], ['currency', 'EUR']]);
   });
 
+  test('a landing URL whose click id is a placeholder or an unexpanded macro keeps no cookie (the earlier click id stays)', async () => {
+    for (const junk of ['undefined', 'ob_click_id', '%7B%7Bob_click_id%7D%7D']) {
+      const res = await fetch(`${signal.collectUrl}/v1/page`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: `_dfdid=df_outbrain7visitor; _dfobclid=${clickId('earlier01')}` },
+        body: JSON.stringify({ writeKey: site.key, type: 'page', messageId: `ob-junk-${junk.length}`, context: { consent: { advertising: true }, page: { url: `https://shop.example.com/?ob_click_id=${junk}&OutbrainClickId=${junk}` } } }),
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.headers.getSetCookie().filter((cookie) => cookie.startsWith('_dfob')), [], junk);
+    }
+  });
+
   test('an event the config names is sent under its Outbrain name; an event without a click id is not sent', async () => {
     const id = clickId('lead00001');
     await browser(site.key, { type: 'track', event: 'Demo Requested', messageId: 'ob-lead-1', properties: { value: 50, currency: 'USD' } }, 'df_outbrain1visitor', `_dfobclid=${id}`);
