@@ -14,7 +14,7 @@ function said(response: VendorResponse): string {
  * Outbrain's answer as the outcome of the conversion of `request` (one a request):
  *
  * - 2xx: delivered;
- * - 400: dead-lettered, saying what to check (the landing URL's ob_click_id, the conversion name);
+ * - 400: dead-lettered, saying what to check (the tracking code's click id macro, the conversion name);
  * - 429: the rate limit (no try used up, the integration slowed), after Retry-After;
  * - 5xx and 408: retried, honouring Retry-After;
  * - other 4xx: dead-lettered with what was said.
@@ -43,7 +43,7 @@ export function classifyOutbrain(response: VendorResponse, _request: RequestDesc
   if (status === 400) {
     return {
       status: 'dead_letter',
-      reason: `Outbrain refused the conversion (HTTP 400: ${what}): check that the campaign URL's ob_click_id carries Outbrain's {{ob_click_id}} macro unchanged, and the conversion name (config.event_names, the Name of an Event-Based Conversion in Outbrain, matched exactly)`,
+      reason: `Outbrain refused the conversion (HTTP 400: ${what}): check that the campaign's tracking code carries Outbrain's {{ob_click_id}} macro unchanged (OutbrainClickId={{ob_click_id}}), and the conversion name (config.event_names, the Name of an Event-Based Conversion in Outbrain, matched exactly)`,
     };
   }
   const fallback = defaultClassify(response);

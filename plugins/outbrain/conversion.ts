@@ -2,8 +2,8 @@
 // `ob_click_id` and `name` (required), and the optional `orderValue`, `currency` and `orderId`.
 // An event without a click id or without an Outbrain conversion name is not sent (ctx.warn says
 // why): Outbrain attributes an S2S conversion by its click id only.
-import { pageUrlParamOf, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { clickIdOf, OB_CLICK_ID_COOKIE, OB_CLICK_ID_PARAM } from './click-id.ts';
+import { readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { clickIdOf, keptClickId, landingClickId } from './click-id.ts';
 import { configuredName } from './config.ts';
 
 /** An ISO 4217 code as sent: three letters, upper case (Outbrain lists no supported currencies). */
@@ -13,7 +13,8 @@ const MAX_ORDER_ID = 256;
 
 /**
  * The Outbrain conversion of an event (the map hook), or null when it cannot be one: no click
- * id (the landing URL's ob_click_id, else the `_dfobclid` cookie or the one the blueprint mapped),
+ * id (the landing URL's OutbrainClickId or ob_click_id, else the `_dfobclickid` or `_dfobclid`
+ * cookie, else the one the blueprint mapped),
  * or no Outbrain conversion name (config.event_names, else the blueprint's). A negative order
  * value, or one only writable with an exponent, is left out with its currency, saying so.
  *
@@ -28,11 +29,10 @@ export function toOutbrainConversion(payload: JsonObject, event: CanonicalEvent,
     ctx.warn?.(`${what} not sent to Outbrain: no Outbrain conversion name for it (name it in config.event_names, e.g. {"${event.type === 'track' ? event.event ?? 'Order Completed' : 'page'}": "Lead"})`);
     return null;
   }
-  const cookies = event.context?.cookies;
-  // The landing URL's ob_click_id (the page URL, its search, a page call's url): the newest click there is.
-  const clickId = pageUrlParamOf(event, OB_CLICK_ID_PARAM, { accept: clickIdOf }) ?? clickIdOf(cookies?.[OB_CLICK_ID_COOKIE]) ?? clickIdOf(payload.ob_click_id);
+  // The landing URL's (the page URL, its search, a page call's url): the newest click there is.
+  const clickId = landingClickId(event) ?? keptClickId(event.context?.cookies) ?? clickIdOf(payload.ob_click_id);
   if (clickId === undefined) {
-    ctx.warn?.(`${what} not sent to Outbrain: no Outbrain click id (the landing URL's ${OB_CLICK_ID_PARAM}, kept in the ${OB_CLICK_ID_COOKIE} cookie); Outbrain attributes S2S conversions by click id only`);
+    ctx.warn?.(`${what} not sent to Outbrain: no Outbrain click id (the landing URL's OutbrainClickId or ob_click_id, kept in the _dfobclickid or _dfobclid cookie); Outbrain attributes S2S conversions by click id only`);
     return null;
   }
   const conversion: JsonObject = { ob_click_id: clickId, name };

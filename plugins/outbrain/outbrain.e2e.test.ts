@@ -1,7 +1,7 @@
 // End to end: browser calls through the real collect API, the queue and the delivery engine to
 // the vendor simulator standing in for tr.outbrain.com, which must receive exactly the S2S call
 // Outbrain's conversion tracking takes (GET /unifiedPixel with ob_click_id, name, orderId,
-// orderValue, currency); the landing URL's ob_click_id kept in Signal's first-party cookie;
+// orderValue, currency); the landing URL's OutbrainClickId or ob_click_id kept in Signal's first-party cookie;
 // answers handled (a 503, a 429 and a timeout retried, a 400 dead-lettered with Outbrain's words,
 // each conversion of a batch its own outcome); an event without a click id not sent.
 import assert from 'node:assert/strict';
@@ -75,6 +75,35 @@ describe('Outbrain S2S conversions', () => {
     assert.equal(request.body, '', 'no body');
     assert.ok(await waitUntil(async () => ((await integrationStats(signal, integrationId)).delivered >= 1) || undefined, 'counted delivered'));
     assert.equal(sim.requests({ path: PIXEL }).some((r) => r.query.ob_click_id === id && r.query.name !== 'Purchase'), false, 'the landing page is no conversion unless the config names it');
+  });
+
+  test('the landing URL\'s OutbrainClickId (the name Outbrain\'s S2S guide gives the parameter) is kept in _dfobclickid and sent as ob_click_id', async () => {
+    const id = clickId('outbrain1');
+    const res = await fetch(`${signal.collectUrl}/v1/page`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: '_dfdid=df_outbrain6visitor' },
+      body: JSON.stringify({ writeKey: site.key, type: 'page', messageId: 'ob-landing-2', context: { consent: { advertising: true }, page: { url: `https://shop.example.com/?utm_source=outbrain&OutbrainClickId=${id}` } } }),
+    });
+    assert.equal(res.status, 200);
+    const setCookie = res.headers.getSetCookie().find((cookie) => cookie.startsWith('_dfobclickid='));
+    assert.ok(setCookie, 'the click id kept in Signal\'s first-party cookie');
+    assert.match(setCookie, new RegExp(`^_dfobclickid=${id};`));
+    assert.match(setCookie, /Max-Age=2592000/, '30 days');
+
+    await browser(site.key, order('ob-order-2', 'OB-ORD-2'), 'df_outbrain6visitor', `_dfobclickid=${id}`);
+    assert.deepEqual((await requestOf(id)).queryPairs, [['ob_click_id', id], ['name', 'Purchase'], ['orderId', 'OB-ORD-2'], ['orderValue', '74.97'], ['currency', 'EUR']]);
+  });
+
+  test('a landing URL whose click id is a placeholder or an unexpanded macro keeps no cookie (the earlier click id stays)', async () => {
+    for (const junk of ['undefined', 'ob_click_id', '%7B%7Bob_click_id%7D%7D']) {
+      const res = await fetch(`${signal.collectUrl}/v1/page`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: `_dfdid=df_outbrain7visitor; _dfobclid=${clickId('earlier01')}` },
+        body: JSON.stringify({ writeKey: site.key, type: 'page', messageId: `ob-junk-${junk.length}`, context: { consent: { advertising: true }, page: { url: `https://shop.example.com/?ob_click_id=${junk}&OutbrainClickId=${junk}` } } }),
+      });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.headers.getSetCookie().filter((cookie) => cookie.startsWith('_dfob')), [], junk);
+    }
   });
 
   test('an event the config names is sent under its Outbrain name; an event without a click id is not sent', async () => {

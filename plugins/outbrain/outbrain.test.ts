@@ -7,7 +7,7 @@ import {
 } from '../../core/sdk/index.ts';
 import outbrain, { UNIFIED_PIXEL_URL } from './index.ts';
 import { classifyOutbrain } from './classify.ts';
-import { clickIdOf, OB_CLICK_ID_COOKIE } from './click-id.ts';
+import { clickIdOf, keptClickId, landingClickId, OB_CLICK_ID_COOKIE, OUTBRAIN_CLICK_ID_COOKIE } from './click-id.ts';
 import { configuredName, eventNameKeys, validateOutbrainConfig } from './config.ts';
 import { queryText, toOutbrainConversion } from './conversion.ts';
 import { conversionRequest, requestsFor } from './requests.ts';
@@ -70,9 +70,24 @@ test('event names: the config\'s for a track event, page:<name> before page; non
   assert.equal(configuredName({ type: 'track', event: 'toString' } as CanonicalEvent, names), undefined, 'own keys only');
 });
 
-test('click ids: URL-safe text; placeholders and the unexpanded macro are none', () => {
+test('click ids: URL-safe text; placeholders and unexpanded macros are none', () => {
   assert.equal(clickIdOf(` ${CLICK} `), CLICK);
-  for (const value of ['{{ob_click_id}}', '{ob_click_id}', 'undefined', 'null', 'short', 'has space in it and is long enough', 42, null]) assert.equal(clickIdOf(value), undefined, String(value));
+  const macros = ['{{ob_click_id}}', '{ob_click_id}', '$ob_click_id$', '[ob_click_id]', 'ob_click_id', 'OB_CLICK_ID', '%7B%7Bob_click_id%7D%7D'];
+  for (const value of [...macros, 'undefined', 'null', 'short', 'has space in it and is long enough', 42, null]) assert.equal(clickIdOf(value), undefined, String(value));
+});
+
+test('click ids: the landing URL\'s OutbrainClickId (any case), else its ob_click_id; the kept cookies in the same order', () => {
+  const landing = (url: string) => landingClickId({ type: 'track', event: 'x', context: { page: { url } } } as unknown as CanonicalEvent);
+  assert.equal(landing(`https://shop.example.com/?OutbrainClickId=${NEWER}`), NEWER);
+  assert.equal(landing(`https://shop.example.com/?outbrainclickid=${NEWER}`), NEWER, 'any letter case');
+  assert.equal(landing(`https://shop.example.com/?ob_click_id=${NEWER}`), NEWER);
+  assert.equal(landing(`https://shop.example.com/?ob_click_id=${CLICK}&OutbrainClickId=${NEWER}`), NEWER, 'Outbrain\'s name first');
+  assert.equal(landing(`https://shop.example.com/?OutbrainClickId={{ob_click_id}}&ob_click_id=${CLICK}`), CLICK, 'an unexpanded macro is passed over');
+  assert.equal(landing('https://shop.example.com/?utm_source=outbrain'), undefined);
+  assert.equal(keptClickId({ [OUTBRAIN_CLICK_ID_COOKIE]: NEWER, [OB_CLICK_ID_COOKIE]: CLICK }), NEWER);
+  assert.equal(keptClickId({ [OB_CLICK_ID_COOKIE]: CLICK }), CLICK);
+  assert.equal(keptClickId({ [OUTBRAIN_CLICK_ID_COOKIE]: '{{ob_click_id}}', [OB_CLICK_ID_COOKIE]: CLICK }), CLICK);
+  assert.equal(keptClickId(undefined), undefined);
 });
 
 test('mapping: the purchase (Purchase, order value, currency upper-cased, order id)', () => {
@@ -117,7 +132,10 @@ test('mapping: the click id of the landing URL before the cookie; no click id, n
   assert.equal(mapThrough(landingPage, { event_names: { page: 'Landing' } }).payload?.ob_click_id, NEWER, 'a page call\'s url');
   const none = mapThrough(event({ context: { page: { url: 'https://shop.example.com/?ob_click_id={{ob_click_id}}' } } } as Partial<CanonicalEvent>));
   assert.equal(none.payload, null);
-  assert.deepEqual(none.warnings, ['"Order Completed" not sent to Outbrain: no Outbrain click id (the landing URL\'s ob_click_id, kept in the _dfobclid cookie); Outbrain attributes S2S conversions by click id only']);
+  assert.deepEqual(none.warnings, ['"Order Completed" not sent to Outbrain: no Outbrain click id (the landing URL\'s OutbrainClickId or ob_click_id, kept in the _dfobclickid or _dfobclid cookie); Outbrain attributes S2S conversions by click id only']);
+  const outbrainNamed = event({ context: { page: { url: `https://shop.example.com/p?OutbrainClickId=${NEWER}` }, cookies: { [OB_CLICK_ID_COOKIE]: CLICK } } } as Partial<CanonicalEvent>);
+  assert.equal(mapThrough(outbrainNamed).payload?.ob_click_id, NEWER, 'the parameter Outbrain\'s S2S guide names');
+  assert.equal(mapThrough(event({ context: { cookies: { [OUTBRAIN_CLICK_ID_COOKIE]: NEWER } } } as Partial<CanonicalEvent>)).payload?.ob_click_id, NEWER, 'its cookie');
   assert.equal(toOutbrainConversion({ name: 'Lead', ob_click_id: CLICK }, event({ context: {} } as Partial<CanonicalEvent>), ctx())?.ob_click_id, CLICK, 'the mapped one last');
 });
 
@@ -176,12 +194,16 @@ test('classify: a 400 dead-lettered with what to check; other 4xx dead-lettered 
   }
 });
 
-test('definition: advertising consent, the ob_click_id click id kept 30 days in _dfobclid, no deletion API', () => {
+test('definition: advertising consent, the OutbrainClickId and ob_click_id click ids kept 30 days in _dfobclickid and _dfobclid, no deletion API', () => {
   assert.equal(outbrain.id, 'outbrain');
   assert.equal(outbrain.category, 'advertising');
   assert.deepEqual(outbrain.consent, ['advertising']);
-  assert.deepEqual(outbrain.clickIds, [{ param: 'ob_click_id', cookie: '_dfobclid', days: 30 }]);
-  assert.deepEqual(outbrain.cookies, ['_dfobclid']);
+  assert.deepEqual(outbrain.clickIds?.map(({ value: _value, ...declared }) => declared), [{ param: 'OutbrainClickId', anyCase: true, cookie: '_dfobclickid', days: 30 }, { param: 'ob_click_id', cookie: '_dfobclid', days: 30 }]);
+  for (const declared of outbrain.clickIds ?? []) {
+    assert.equal(declared.value?.(CLICK, NOW), CLICK, 'a click id is kept as it came');
+    for (const junk of ['undefined', 'ob_click_id', 'null']) assert.equal(declared.value?.(junk, NOW), '', `${junk} is not kept (the keeper skips '')`);
+  }
+  assert.deepEqual(outbrain.cookies, ['_dfobclickid', '_dfobclid']);
   assert.equal(outbrain.forgetPerson, undefined);
   assert.deepEqual(outbrain.successAnswer, { status: 200, body: '' });
   assert.deepEqual(outbrain.batch, { maxEvents: 100, maxBytes: 100_000 });
