@@ -16,9 +16,9 @@
 //   sent as originalTimestamp, and New Relic dates the event when it receives it;
 // - contact information left out wherever the blueprint puts it (recordWithoutContactInfo:
 //   emails, phones, names, addresses in properties, traits and context; the IP address; URL
-//   query strings; an id or event name that is an email or a phone): New Relic cannot delete
-//   custom events once stored.
-import { namesNoOne, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+//   query strings; an id, group id or event name that is an email or a phone; and, by key and
+//   value, any other field an edited blueprint adds): New Relic cannot delete custom events.
+import { namesNoOne, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 
 /** Characters of an attribute value New Relic keeps (longer: the event is rejected). */
@@ -36,6 +36,10 @@ const RESERVED_NAMES = new Set(['accountId', 'entity.guid', 'entity.name', 'enti
 const NAME_CHAR = /[^A-Za-z0-9_.:]/g;
 /** The visitor's ids, left out unless config.send_ids (and when an SDK's placeholder). */
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'previousId']);
+/** Fields whose value alone is checked for an email address or a phone number. */
+const VALUE_CHECKED = [...ID_FIELDS, 'groupId', 'eventName', 'name'];
+/** Fields recordWithoutContactInfo cleans by their keys and values, at any depth. */
+const CLEANED_FIELDS = new Set(['properties', 'traits', 'context']);
 /** Mapped fields that are not attributes: set by the plugin. */
 const PLUGIN_FIELDS = new Set(['eventType', 'timestamp']);
 
@@ -123,6 +127,32 @@ function timestampOf(payload: JsonObject, event: CanonicalEvent, now: number, at
 }
 
 /**
+ * A mapped event without contact information wherever the (editable) blueprint puts it: New
+ * Relic keeps events until its retention ends and cannot delete them. recordWithoutContactInfo
+ * cleans properties, traits and context and the value-checked ids, but keeps any other
+ * top-level field as mapped; those (a blueprint's `email` target, say) are cleaned here too, by
+ * their keys and values.
+ *
+ * @example
+ * withoutContactInfo({ type: 'group', groupId: 'jane@example.com', email: 'jane@example.com', plan: 'pro', properties: { email: 'jane@example.com', sku: 'a' } });
+ * // { type: 'group', plan: 'pro', properties: { sku: 'a' } }
+ */
+export function withoutContactInfo(record: JsonObject): JsonObject {
+  const cleaned = recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED });
+  const checked = new Set([...CLEANED_FIELDS, ...VALUE_CHECKED]);
+  const others: JsonObject = {};
+  for (const [key, value] of Object.entries(cleaned)) if (!checked.has(key)) others[key] = value;
+  const keptOthers = removeContactInfo(others);
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(cleaned)) {
+    if (!checked.has(key)) {
+      if (key in keptOthers) out[key] = keptOthers[key]!;
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/**
  * The custom event of a mapped event: `{ eventType, timestamp, …flat attributes }`, within
  * New Relic's limits, with warnings for what was cut, renamed or left out.
  *
@@ -143,8 +173,7 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
     if (ID_FIELDS.has(key) && (!options.sendIds || typeof value !== 'string' || namesNoOne(value))) continue;
     kept[key] = value;
   }
-  // New Relic keeps events until its retention ends (no deletion): no contact information goes there.
-  const source = recordWithoutContactInfo(kept, { valueChecked: [...ID_FIELDS, 'eventName', 'name'] });
+  const source = withoutContactInfo(kept);
 
   const renamed: string[] = [];
   const cut: string[] = [];

@@ -7,7 +7,7 @@ import type { CanonicalEvent, Classification, ClassifyResult, JsonObject, JsonVa
 import newRelic, { validateNewRelicConfig } from './index.ts';
 import { classifyNewRelic } from './classify.ts';
 import { authHeaders, eventsUrlOf, eventTypeProblem, optionsOf } from './config.ts';
-import { attributeValue, cutText, eventTypeOf, flatten, MAX_ATTRIBUTES } from './new-relic-event.ts';
+import { attributeValue, cutText, eventTypeOf, flatten, MAX_ATTRIBUTES, withoutContactInfo } from './new-relic-event.ts';
 import { MAX_BYTES, MAX_EVENTS } from './requests.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef0123NRAL';
@@ -61,6 +61,14 @@ test('page and screen: their name as eventName; identify: traits without contact
   assert.equal(group.groupId, 'acme');
   assert.equal(group['traits.industry'], 'retail');
   assert.equal(payloadOf(event({ type: 'alias', userId: 'u-2', previousId: 'anon-1' } as Partial<CanonicalEvent>)).previousId, 'anon-1');
+});
+
+test('no contact information under any field an edited blueprint maps: top-level targets, a group id that is an email, lists sent as JSON text', () => {
+  const edited = `version: 2\nglobal:\n  - { source: type, target: type }\n  - { source: traits.email, target: email }\n  - { source: traits.phone, target: contactPhone }\n  - { source: traits.plan, target: plan }\n  - { source: groupId, target: groupId }\n  - { source: properties, target: properties }\n`;
+  const map = createEventMapper(newRelic, { variant: 'default', blueprint: edited }, ctx());
+  const result = map(event({ type: 'group', groupId: 'jane@example.com', traits: { email: 'jane@example.com', phone: '+44 7700 900123', plan: 'pro' }, properties: { list: [{ email: 'jane@example.com', sku: 's-1' }, 'jane@example.com'] } } as Partial<CanonicalEvent>));
+  assert.deepEqual(result.payload, { eventType: 'SignalEvent', timestamp: TS, type: 'group', plan: 'pro', 'properties.list': '[{"sku":"s-1"}]' });
+  assert.deepEqual(withoutContactInfo({ type: 'track', messageId: 'm-1', customer: { name: 'Jane Doe', id: 'c-1' } }), { type: 'track', messageId: 'm-1', customer: { id: 'c-1' } });
 });
 
 test('eventType: config.event_type, then config.event_types by event name, then by call type', () => {
