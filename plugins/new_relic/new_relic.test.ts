@@ -174,7 +174,15 @@ test('validateConfig: account id, key kinds, key type, event types', () => {
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRAK-ABC' })[0]!.message, /User key/);
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRJS-abc' })[0]!.message, /browser key/);
   assert.deepEqual(validateNewRelicConfig({ account_id: '1', api_key: 'NRII-abc' }).map((p) => p.field), ['key_type']);
+  assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRII-abc' })[0]!.message, /^is license \(the key sent as Api-Key\), but the key is an Insights insert key/);
   assert.deepEqual(validateNewRelicConfig({ account_id: '1', api_key: 'NRII-abc', key_type: 'insert' }), []);
+  // A License key with key_type insert would go as X-Insert-Key: named on key_type.
+  const licenseAsInsert = validateNewRelicConfig({ account_id: '1', api_key: KEY, key_type: 'insert' });
+  assert.deepEqual(licenseAsInsert.map((p) => p.field), ['key_type']);
+  assert.match(licenseAsInsert[0]!.message, /^is insert \(the key sent as X-Insert-Key\), but the key is a License key \("…NRAL"\), which goes as Api-Key: set key_type to license$/);
+  assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRAK-ABC', key_type: 'insert' })[0]!.message, /give an Insights insert key/);
+  assert.match(validateNewRelicConfig({ account_id: '1', api_key: '  ' })[0]!.message, /^is empty: give a License key/);
+  for (const problems of [licenseAsInsert, validateNewRelicConfig({ account_id: '1', api_key: 'NRAK-SECRETKEY' })]) for (const p of problems) assert.doesNotMatch(p.message, /0123456789abcdef|SECRETKEY/, 'never the key');
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: `${KEY}\nNRAL` })[0]!.message, /white space/);
   assert.deepEqual(validateNewRelicConfig({ account_id: '1', api_key: KEY, event_type: 'Signal Event' }).map((p) => p.field), ['event_type']);
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: KEY, event_types: { page: 'Public_Page' } })[0]!.message, /^"page": the event type is reserved/);
