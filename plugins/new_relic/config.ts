@@ -73,7 +73,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     compression: {
       type: 'string', title: 'Compression',
-      description: 'gzip (default): the JSON body is sent gzipped with Content-Encoding: gzip, as New Relic recommends for every payload. none: plain JSON.',
+      description: 'gzip (default): the JSON body is sent gzipped with Content-Encoding: gzip, as New Relic recommends for every payload; the delivery log then shows the body as its size and SHA-256. none: plain JSON, shown in the delivery log as sent.',
       enum: [...COMPRESSIONS], enumLabels: ['gzip', 'None'], default: 'gzip', examples: ['gzip', 'none'],
     },
     send_ids: {

@@ -18,8 +18,9 @@
 //   emails, phones, names, addresses in properties, traits and context; the IP address; URL
 //   query strings; an id, group id or event name that is an email or a phone; and, by key and
 //   value, any other field an edited blueprint adds): New Relic cannot delete custom events.
-import { namesNoOne, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { namesNoOne, PermanentError, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
+import { MAX_BYTES } from './requests.ts';
 
 /** Characters of an attribute value New Relic keeps (longer: the event is rejected). */
 export const MAX_VALUE_CHARS = 4096;
@@ -213,5 +214,25 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
   if (renamed.length > 0) warn?.(`attribute(s) renamed, New Relic names holding only letters, digits, _, . and : — ${renamed.join(', ')}`);
   if (cut.length > 0) warn?.(`attribute(s) cut to ${MAX_VALUE_CHARS} characters, past which New Relic rejects the event: ${cut.join(', ')}`);
   if (leftOut.length > 0) warn?.(`attribute(s) left out: ${leftOut.join(', ')}`);
+  refuseOversize(attributes);
   return attributes;
+}
+
+/**
+ * Dead-letters an event whose JSON, alone in its array, is over the Event API's 1 MB a POST (254
+ * values of 4,096 characters can reach 3 MB): New Relic would answer 413 to it whatever the
+ * batch, so it is refused here, naming its largest attributes.
+ *
+ * @example
+ * refuseOversize({ eventType: 'SignalEvent', 'properties.note': 'x'.repeat(4096) }); // (nothing: it fits)
+ */
+export function refuseOversize(attributes: JsonObject): void {
+  const bytes = Buffer.byteLength(JSON.stringify(attributes)) + 2;
+  if (bytes <= MAX_BYTES) return;
+  const largest = Object.entries(attributes)
+    .map(([name, value]) => [name, Buffer.byteLength(JSON.stringify(value))] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, size]) => `${name} (${size} bytes)`);
+  throw new PermanentError(`the event is ${bytes} bytes of JSON, over the ${MAX_BYTES} bytes New Relic's Event API takes in one POST even alone (it would answer 413); its largest attributes: ${largest.join(', ')}`);
 }

@@ -117,6 +117,15 @@ test('New Relic\'s limits: names renamed to its characters, values cut to 4,096 
   assert.match(warningsOf(event({ event: 'Twice', properties: { 'a b': 1, a_b: 2 } })), /"properties\.a_b" \(its name, as New Relic takes it, is another attribute's/);
 });
 
+test('an event over 1 MB of JSON on its own is dead-lettered at mapping, naming its size and largest attributes', () => {
+  const huge: JsonObject = {};
+  for (let i = 0; i < 130; i += 1) huge[`n${i}`] = '😀'.repeat(2048); // 4,096 UTF-16 units, 8,192 bytes each
+  const result = mapped(event({ event: 'Huge', properties: huge }));
+  assert.ok(!result.payload, 'no payload: dead-lettered');
+  assert.match(result.error ?? '', /^the event is \d+ bytes of JSON, over the 1000000 bytes New Relic's Event API takes in one POST even alone \(it would answer 413\); its largest attributes: properties\.n\d+ \(8194 bytes\)/);
+  assert.ok(payloadOf(event({ event: 'Fits', properties: Object.fromEntries(Object.entries(huge).slice(0, 100)) })));
+});
+
 test('helpers: flatten, attributeValue, cutText never splits an emoji', () => {
   assert.deepEqual(flatten({ a: { b: { c: 1 } }, d: [1], e: {} }), [['a.b.c', 1], ['d', [1]]]);
   assert.equal(attributeValue(false), 'false');
