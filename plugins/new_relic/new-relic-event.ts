@@ -16,9 +16,10 @@
 //   sent as originalTimestamp, and New Relic dates the event when it receives it;
 // - contact information left out wherever the blueprint puts it (recordWithoutContactInfo:
 //   emails, phones, names, addresses in properties, traits and context; the IP address; URL
-//   query strings; an id, group id or event name that is an email or a phone; and, by key and
-//   value, any other field an edited blueprint adds): New Relic cannot delete custom events.
-import { namesNoOne, PermanentError, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+//   query strings; an id, group id or event name that is an email or a phone; an object key
+//   that is one, which would become part of an attribute's name; and, by key and value, any
+//   other field an edited blueprint adds): New Relic cannot delete custom events.
+import { isContactInfo, namesNoOne, PermanentError, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 import { MAX_BYTES } from './requests.ts';
 
@@ -128,6 +129,26 @@ function timestampOf(payload: JsonObject, event: CanonicalEvent, now: number, at
 }
 
 /**
+ * A value without the object keys that are themselves an email address or a phone number, at
+ * any depth and inside lists: flattened, a key becomes part of an attribute's name
+ * (`properties.recipients.jane@example.com`), and a list's JSON text carries its keys, where the
+ * SDK's checks of keys by their words and of values cannot see them.
+ *
+ * @example
+ * withoutContactKeys({ recipients: { 'jane@example.com': 'sent', count: 1 }, list: [{ '+44 7700 900123': 1 }] });
+ * // { recipients: { count: 1 }, list: [{}] }
+ */
+export function withoutContactKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(withoutContactKeys);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (!isContactInfo('value', key)) out[key] = withoutContactKeys(item);
+  }
+  return out;
+}
+
+/**
  * A mapped event without contact information wherever the (editable) blueprint puts it: New
  * Relic keeps events until its retention ends and cannot delete them. recordWithoutContactInfo
  * cleans properties, traits and context and the value-checked ids, but keeps any other
@@ -139,7 +160,7 @@ function timestampOf(payload: JsonObject, event: CanonicalEvent, now: number, at
  * // { type: 'group', plan: 'pro', properties: { sku: 'a' } }
  */
 export function withoutContactInfo(record: JsonObject): JsonObject {
-  const cleaned = recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED });
+  const cleaned = withoutContactKeys(recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED })) as JsonObject;
   const checked = new Set([...CLEANED_FIELDS, ...VALUE_CHECKED]);
   const others: JsonObject = {};
   for (const [key, value] of Object.entries(cleaned)) if (!checked.has(key)) others[key] = value;

@@ -7,7 +7,7 @@ import type { CanonicalEvent, Classification, ClassifyResult, JsonObject, JsonVa
 import newRelic, { validateNewRelicConfig } from './index.ts';
 import { classifyNewRelic } from './classify.ts';
 import { authHeaders, eventsUrlOf, eventTypeProblem, optionsOf } from './config.ts';
-import { attributeValue, cutText, eventTypeOf, flatten, MAX_ATTRIBUTES, withoutContactInfo } from './new-relic-event.ts';
+import { attributeValue, cutText, eventTypeOf, flatten, MAX_ATTRIBUTES, withoutContactInfo, withoutContactKeys } from './new-relic-event.ts';
 import { MAX_BYTES, MAX_EVENTS } from './requests.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef0123NRAL';
@@ -68,6 +68,12 @@ test('no contact information under any field an edited blueprint maps: top-level
   const map = createEventMapper(newRelic, { variant: 'default', blueprint: edited }, ctx());
   const result = map(event({ type: 'group', groupId: 'jane@example.com', traits: { email: 'jane@example.com', phone: '+44 7700 900123', plan: 'pro' }, properties: { list: [{ email: 'jane@example.com', sku: 's-1' }, 'jane@example.com'] } } as Partial<CanonicalEvent>));
   assert.deepEqual(result.payload, { eventType: 'SignalEvent', timestamp: TS, type: 'group', plan: 'pro', 'properties.list': '[{"sku":"s-1"}]' });
+  // Keys that are an email or a phone number would become attribute names or JSON text: left out, and not named in a warning.
+  const keyed = mapped(event({ event: 'Sent', properties: { recipients: { 'jane@example.com': 'sent', 'Jane.Doe@Example.com': 'sent', total: 2 }, list: [{ '+44 7700 900123': 1, sku: 's' }] } }));
+  assert.equal(keyed.payload!['properties.recipients.total'], 2);
+  assert.equal(keyed.payload!['properties.list'], '[{"sku":"s"}]');
+  assert.doesNotMatch(JSON.stringify(keyed), /jane|7700/i);
+  assert.deepEqual(withoutContactKeys({ a: { 'x@y.example': 1, b: 2 }, order_1234: 3 }), { a: { b: 2 }, order_1234: 3 });
   assert.deepEqual(withoutContactInfo({ type: 'track', messageId: 'm-1', customer: { name: 'Jane Doe', id: 'c-1' } }), { type: 'track', messageId: 'm-1', customer: { id: 'c-1' } });
 });
 
