@@ -144,7 +144,7 @@ export function validateNewRelicConfig(config: Record<string, JsonValue>): Confi
   }
   if (config.event_type !== undefined) {
     const problem = typeof config.event_type === 'string' ? eventTypeProblem(config.event_type.trim()) : 'is not text';
-    if (problem) problems.push({ field: 'event_type', message: `${problem}` });
+    if (problem) problems.push({ field: 'event_type', message: `${problem}; give another event type, e.g. ${DEFAULT_EVENT_TYPE}` });
   }
   if (config.event_types !== undefined) {
     if (!isObject(config.event_types)) problems.push({ field: 'event_types', message: 'is not an object of event names or call types to event types' });
