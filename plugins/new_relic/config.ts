@@ -73,7 +73,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     compression: {
       type: 'string', title: 'Compression',
-      description: 'gzip (default): the JSON body is sent gzipped with Content-Encoding: gzip, as New Relic recommends for every payload. none: plain JSON.',
+      description: 'gzip (default): the JSON body is sent gzipped with Content-Encoding: gzip, as New Relic recommends for every payload; the delivery log then shows the body as its size and SHA-256. none: plain JSON, shown in the delivery log as sent.',
       enum: [...COMPRESSIONS], enumLabels: ['gzip', 'None'], default: 'gzip', examples: ['gzip', 'none'],
     },
     send_ids: {
@@ -109,6 +109,13 @@ export function eventTypeProblem(eventType: string): string | undefined {
   return undefined;
 }
 
+/** The key config.key_type asks for, as a config message names it. */
+function wantedKey(keyType: KeyType): string {
+  return keyType === 'insert'
+    ? 'an Insights insert key of the account ("NRII-…"), as key_type is insert'
+    : 'a License key of the account (API keys > Create a key > Ingest - License)';
+}
+
 /**
  * Checks beyond the JSON Schema: the account id is a number, the key one token of a kind the
  * Event API takes (not a User or browser key) and sent the way its kind needs, the event types
@@ -128,15 +135,16 @@ export function validateNewRelicConfig(config: Record<string, JsonValue>): Confi
     const key = config.api_key.trim();
     const keyType = config.key_type === 'insert' ? 'insert' : 'license';
     if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the key alone' });
-    else if (/^NRAK-/i.test(key)) problems.push({ field: 'api_key', message: 'is a User key ("NRAK-…"), which the Event API refuses: give a License key of the account (API keys > Create a key > Ingest - License)' });
-    else if (/^NRJS-/i.test(key)) problems.push({ field: 'api_key', message: 'is a browser key ("NRJS-…"), which the Event API refuses: give a License key of the account (API keys > Create a key > Ingest - License)' });
-    else if (/^NRII-/i.test(key) && keyType === 'license') problems.push({ field: 'key_type', message: 'is license, but the key is an Insights insert key ("NRII-…"), sent as X-Insert-Key: set key_type to insert, or give a License key' });
+    else if (/^NRAK-/i.test(key)) problems.push({ field: 'api_key', message: `is a User key ("NRAK-…"), which the Event API refuses: give ${wantedKey(keyType)}` });
+    else if (/^NRJS-/i.test(key)) problems.push({ field: 'api_key', message: `is a browser key ("NRJS-…"), which the Event API refuses: give ${wantedKey(keyType)}` });
+    else if (/^NRII-/i.test(key) && keyType === 'license') problems.push({ field: 'key_type', message: 'is license (the key sent as Api-Key), but the key is an Insights insert key ("NRII-…"), which goes as X-Insert-Key: set key_type to insert, or give a License key' });
+    else if (/NRAL$/.test(key) && keyType === 'insert') problems.push({ field: 'key_type', message: 'is insert (the key sent as X-Insert-Key), but the key is a License key ("…NRAL"), which goes as Api-Key: set key_type to license' });
   } else if (config.api_key !== undefined) {
-    problems.push({ field: 'api_key', message: 'is empty: give a License key of the account' });
+    problems.push({ field: 'api_key', message: `is empty: give ${wantedKey(config.key_type === 'insert' ? 'insert' : 'license')}` });
   }
   if (config.event_type !== undefined) {
     const problem = typeof config.event_type === 'string' ? eventTypeProblem(config.event_type.trim()) : 'is not text';
-    if (problem) problems.push({ field: 'event_type', message: `${problem}` });
+    if (problem) problems.push({ field: 'event_type', message: `${problem}; give another event type, e.g. ${DEFAULT_EVENT_TYPE}` });
   }
   if (config.event_types !== undefined) {
     if (!isObject(config.event_types)) problems.push({ field: 'event_types', message: 'is not an object of event names or call types to event types' });

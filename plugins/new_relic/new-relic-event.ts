@@ -16,10 +16,12 @@
 //   sent as originalTimestamp, and New Relic dates the event when it receives it;
 // - contact information left out wherever the blueprint puts it (recordWithoutContactInfo:
 //   emails, phones, names, addresses in properties, traits and context; the IP address; URL
-//   query strings; an id or event name that is an email or a phone): New Relic cannot delete
-//   custom events once stored.
-import { namesNoOne, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+//   query strings; an id, group id or event name that is an email or a phone; an object key
+//   that is one, which would become part of an attribute's name; and, by key and value, any
+//   other field an edited blueprint adds): New Relic cannot delete custom events.
+import { isContactInfo, namesNoOne, PermanentError, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
+import { MAX_BYTES } from './requests.ts';
 
 /** Characters of an attribute value New Relic keeps (longer: the event is rejected). */
 export const MAX_VALUE_CHARS = 4096;
@@ -36,6 +38,10 @@ const RESERVED_NAMES = new Set(['accountId', 'entity.guid', 'entity.name', 'enti
 const NAME_CHAR = /[^A-Za-z0-9_.:]/g;
 /** The visitor's ids, left out unless config.send_ids (and when an SDK's placeholder). */
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'previousId']);
+/** Fields whose value alone is checked for an email address or a phone number. */
+const VALUE_CHECKED = [...ID_FIELDS, 'groupId', 'eventName', 'name'];
+/** Fields recordWithoutContactInfo cleans by their keys and values, at any depth. */
+const CLEANED_FIELDS = new Set(['properties', 'traits', 'context']);
 /** Mapped fields that are not attributes: set by the plugin. */
 const PLUGIN_FIELDS = new Set(['eventType', 'timestamp']);
 
@@ -123,6 +129,52 @@ function timestampOf(payload: JsonObject, event: CanonicalEvent, now: number, at
 }
 
 /**
+ * A value without the object keys that are themselves an email address or a phone number, at
+ * any depth and inside lists: flattened, a key becomes part of an attribute's name
+ * (`properties.recipients.jane@example.com`), and a list's JSON text carries its keys, where the
+ * SDK's checks of keys by their words and of values cannot see them.
+ *
+ * @example
+ * withoutContactKeys({ recipients: { 'jane@example.com': 'sent', count: 1 }, list: [{ '+44 7700 900123': 1 }] });
+ * // { recipients: { count: 1 }, list: [{}] }
+ */
+export function withoutContactKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(withoutContactKeys);
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (!isContactInfo('value', key)) out[key] = withoutContactKeys(item);
+  }
+  return out;
+}
+
+/**
+ * A mapped event without contact information wherever the (editable) blueprint puts it: New
+ * Relic keeps events until its retention ends and cannot delete them. recordWithoutContactInfo
+ * cleans properties, traits and context and the value-checked ids, but keeps any other
+ * top-level field as mapped; those (a blueprint's `email` target, say) are cleaned here too, by
+ * their keys and values.
+ *
+ * @example
+ * withoutContactInfo({ type: 'group', groupId: 'jane@example.com', email: 'jane@example.com', plan: 'pro', properties: { email: 'jane@example.com', sku: 'a' } });
+ * // { type: 'group', plan: 'pro', properties: { sku: 'a' } }
+ */
+export function withoutContactInfo(record: JsonObject): JsonObject {
+  const cleaned = withoutContactKeys(recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED })) as JsonObject;
+  const checked = new Set([...CLEANED_FIELDS, ...VALUE_CHECKED]);
+  const others: JsonObject = {};
+  for (const [key, value] of Object.entries(cleaned)) if (!checked.has(key)) others[key] = value;
+  const keptOthers = removeContactInfo(others);
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(cleaned)) {
+    if (!checked.has(key)) {
+      if (key in keptOthers) out[key] = keptOthers[key]!;
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/**
  * The custom event of a mapped event: `{ eventType, timestamp, …flat attributes }`, within
  * New Relic's limits, with warnings for what was cut, renamed or left out.
  *
@@ -143,8 +195,7 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
     if (ID_FIELDS.has(key) && (!options.sendIds || typeof value !== 'string' || namesNoOne(value))) continue;
     kept[key] = value;
   }
-  // New Relic keeps events until its retention ends (no deletion): no contact information goes there.
-  const source = recordWithoutContactInfo(kept, { valueChecked: [...ID_FIELDS, 'eventName', 'name'] });
+  const source = withoutContactInfo(kept);
 
   const renamed: string[] = [];
   const cut: string[] = [];
@@ -184,5 +235,25 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
   if (renamed.length > 0) warn?.(`attribute(s) renamed, New Relic names holding only letters, digits, _, . and : — ${renamed.join(', ')}`);
   if (cut.length > 0) warn?.(`attribute(s) cut to ${MAX_VALUE_CHARS} characters, past which New Relic rejects the event: ${cut.join(', ')}`);
   if (leftOut.length > 0) warn?.(`attribute(s) left out: ${leftOut.join(', ')}`);
+  refuseOversize(attributes);
   return attributes;
+}
+
+/**
+ * Dead-letters an event whose JSON, alone in its array, is over the Event API's 1 MB a POST (254
+ * values of 4,096 characters can reach 3 MB): New Relic would answer 413 to it whatever the
+ * batch, so it is refused here, naming its largest attributes.
+ *
+ * @example
+ * refuseOversize({ eventType: 'SignalEvent', 'properties.note': 'x'.repeat(4096) }); // (nothing: it fits)
+ */
+export function refuseOversize(attributes: JsonObject): void {
+  const bytes = Buffer.byteLength(JSON.stringify(attributes)) + 2;
+  if (bytes <= MAX_BYTES) return;
+  const largest = Object.entries(attributes)
+    .map(([name, value]) => [name, Buffer.byteLength(JSON.stringify(value))] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, size]) => `${name} (${size} bytes)`);
+  throw new PermanentError(`the event is ${bytes} bytes of JSON, over the ${MAX_BYTES} bytes New Relic's Event API takes in one POST even alone (it would answer 413); its largest attributes: ${largest.join(', ')}`);
 }

@@ -6,6 +6,8 @@
 // with its eventType and flat attributes. Person deletions are not forwarded (New Relic cannot
 // delete custom events).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
@@ -146,9 +148,24 @@ describe('New Relic', () => {
       const carrying = sim.requests({ path: EVENTS }).filter((r) => Array.isArray(r.json) && (r.json as NewRelicEvent[]).some((e) => e.messageId === 'nr-big')).map((r) => (r.json as NewRelicEvent[]).length);
       assert.equal(carrying[0], 3, 'the three events went in one request');
       assert.equal(carrying.at(-1), 1, 'then in halves until the large one was alone');
+      // Each half is the events' own JSON gzipped anew (not a cut of the compressed bytes), and
+      // the dead letter records the SHA-256 of exactly the bytes New Relic received.
+      const alone = sim.requests({ path: EVENTS }).filter((r) => Array.isArray(r.json) && (r.json as NewRelicEvent[]).length === 1 && (r.json as NewRelicEvent[])[0]!.messageId === 'nr-big').at(-1)!;
+      assert.equal(alone.headers['content-encoding'], 'gzip');
+      const sent = gzipSync(alone.bytes);
+      assert.deepEqual((letter.lastRequest as { body: unknown }).body, { $binary: true, bytes: sent.byteLength, sha256: createHash('sha256').update(sent).digest('hex') });
     } finally {
       sim.setDefault('POST', EVENTS, OK);
     }
+  });
+
+  test('a 400 is dead-lettered at once with New Relic\'s words', { timeout: 30_000 }, async () => {
+    const { site, integrationId } = await installed('New Relic bad request');
+    sim.script('POST', EVENTS, [{ status: 400, body: 'Missing or invalid content length: Unable to process empty request.' }]);
+    await browser(site.key, { type: 'track', event: 'Refused Request', messageId: 'nr-400' });
+    const letter = await waitForDeadLetter(signal, integrationId, 'nr-400');
+    assert.equal(letter.attempts, 1, 'not retried: resending cannot help');
+    assert.match(letter.reason, /^New Relic refused the request \(HTTP 400: Missing or invalid content length: Unable to process empty request\.\)/);
   });
 
   test('a person deletion is not forwarded: New Relic cannot delete custom events', { timeout: 30_000 }, async () => {

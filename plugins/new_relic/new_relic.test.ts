@@ -7,7 +7,7 @@ import type { CanonicalEvent, Classification, ClassifyResult, JsonObject, JsonVa
 import newRelic, { validateNewRelicConfig } from './index.ts';
 import { classifyNewRelic } from './classify.ts';
 import { authHeaders, eventsUrlOf, eventTypeProblem, optionsOf } from './config.ts';
-import { attributeValue, cutText, eventTypeOf, flatten, MAX_ATTRIBUTES } from './new-relic-event.ts';
+import { attributeValue, cutText, eventTypeOf, flatten, MAX_ATTRIBUTES, withoutContactInfo, withoutContactKeys } from './new-relic-event.ts';
 import { MAX_BYTES, MAX_EVENTS } from './requests.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef0123NRAL';
@@ -63,6 +63,20 @@ test('page and screen: their name as eventName; identify: traits without contact
   assert.equal(payloadOf(event({ type: 'alias', userId: 'u-2', previousId: 'anon-1' } as Partial<CanonicalEvent>)).previousId, 'anon-1');
 });
 
+test('no contact information under any field an edited blueprint maps: top-level targets, a group id that is an email, lists sent as JSON text', () => {
+  const edited = `version: 2\nglobal:\n  - { source: type, target: type }\n  - { source: traits.email, target: email }\n  - { source: traits.phone, target: contactPhone }\n  - { source: traits.plan, target: plan }\n  - { source: groupId, target: groupId }\n  - { source: properties, target: properties }\n`;
+  const map = createEventMapper(newRelic, { variant: 'default', blueprint: edited }, ctx());
+  const result = map(event({ type: 'group', groupId: 'jane@example.com', traits: { email: 'jane@example.com', phone: '+44 7700 900123', plan: 'pro' }, properties: { list: [{ email: 'jane@example.com', sku: 's-1' }, 'jane@example.com'] } } as Partial<CanonicalEvent>));
+  assert.deepEqual(result.payload, { eventType: 'SignalEvent', timestamp: TS, type: 'group', plan: 'pro', 'properties.list': '[{"sku":"s-1"}]' });
+  // Keys that are an email or a phone number would become attribute names or JSON text: left out, and not named in a warning.
+  const keyed = mapped(event({ event: 'Sent', properties: { recipients: { 'jane@example.com': 'sent', 'Jane.Doe@Example.com': 'sent', total: 2 }, list: [{ '+44 7700 900123': 1, sku: 's' }] } }));
+  assert.equal(keyed.payload!['properties.recipients.total'], 2);
+  assert.equal(keyed.payload!['properties.list'], '[{"sku":"s"}]');
+  assert.doesNotMatch(JSON.stringify(keyed), /jane|7700/i);
+  assert.deepEqual(withoutContactKeys({ a: { 'x@y.example': 1, b: 2 }, order_1234: 3 }), { a: { b: 2 }, order_1234: 3 });
+  assert.deepEqual(withoutContactInfo({ type: 'track', messageId: 'm-1', customer: { name: 'Jane Doe', id: 'c-1' } }), { type: 'track', messageId: 'm-1', customer: { id: 'c-1' } });
+});
+
 test('eventType: config.event_type, then config.event_types by event name, then by call type', () => {
   const config = { event_type: 'SiteEvent', event_types: { page: 'SitePageView', 'Order Completed': 'SitePurchase', track: 'SiteTrack' } };
   assert.equal(payloadOf(event({ event: 'Order Completed' }), config).eventType, 'SitePurchase');
@@ -107,6 +121,15 @@ test('New Relic\'s limits: names renamed to its characters, values cut to 4,096 
   assert.match((wide.warnings ?? []).join('\n'), /attribute\(s\) left out .* more than 254 attributes/);
   // Two names New Relic would read as one: the second is left out.
   assert.match(warningsOf(event({ event: 'Twice', properties: { 'a b': 1, a_b: 2 } })), /"properties\.a_b" \(its name, as New Relic takes it, is another attribute's/);
+});
+
+test('an event over 1 MB of JSON on its own is dead-lettered at mapping, naming its size and largest attributes', () => {
+  const huge: JsonObject = {};
+  for (let i = 0; i < 130; i += 1) huge[`n${i}`] = '😀'.repeat(2048); // 4,096 UTF-16 units, 8,192 bytes each
+  const result = mapped(event({ event: 'Huge', properties: huge }));
+  assert.ok(!result.payload, 'no payload: dead-lettered');
+  assert.match(result.error ?? '', /^the event is \d+ bytes of JSON, over the 1000000 bytes New Relic's Event API takes in one POST even alone \(it would answer 413\); its largest attributes: properties\.n\d+ \(8194 bytes\)/);
+  assert.ok(payloadOf(event({ event: 'Fits', properties: Object.fromEntries(Object.entries(huge).slice(0, 100)) })));
 });
 
 test('helpers: flatten, attributeValue, cutText never splits an emoji', () => {
@@ -166,7 +189,15 @@ test('validateConfig: account id, key kinds, key type, event types', () => {
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRAK-ABC' })[0]!.message, /User key/);
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRJS-abc' })[0]!.message, /browser key/);
   assert.deepEqual(validateNewRelicConfig({ account_id: '1', api_key: 'NRII-abc' }).map((p) => p.field), ['key_type']);
+  assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRII-abc' })[0]!.message, /^is license \(the key sent as Api-Key\), but the key is an Insights insert key/);
   assert.deepEqual(validateNewRelicConfig({ account_id: '1', api_key: 'NRII-abc', key_type: 'insert' }), []);
+  // A License key with key_type insert would go as X-Insert-Key: named on key_type.
+  const licenseAsInsert = validateNewRelicConfig({ account_id: '1', api_key: KEY, key_type: 'insert' });
+  assert.deepEqual(licenseAsInsert.map((p) => p.field), ['key_type']);
+  assert.match(licenseAsInsert[0]!.message, /^is insert \(the key sent as X-Insert-Key\), but the key is a License key \("…NRAL"\), which goes as Api-Key: set key_type to license$/);
+  assert.match(validateNewRelicConfig({ account_id: '1', api_key: 'NRAK-ABC', key_type: 'insert' })[0]!.message, /give an Insights insert key/);
+  assert.match(validateNewRelicConfig({ account_id: '1', api_key: '  ' })[0]!.message, /^is empty: give a License key/);
+  for (const problems of [licenseAsInsert, validateNewRelicConfig({ account_id: '1', api_key: 'NRAK-SECRETKEY' })]) for (const p of problems) assert.doesNotMatch(p.message, /0123456789abcdef|SECRETKEY/, 'never the key');
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: `${KEY}\nNRAL` })[0]!.message, /white space/);
   assert.deepEqual(validateNewRelicConfig({ account_id: '1', api_key: KEY, event_type: 'Signal Event' }).map((p) => p.field), ['event_type']);
   assert.match(validateNewRelicConfig({ account_id: '1', api_key: KEY, event_types: { page: 'Public_Page' } })[0]!.message, /^"page": the event type is reserved/);
