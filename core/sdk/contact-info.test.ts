@@ -34,3 +34,12 @@ test('ordinary ecommerce data stays: product names, ids and numbers written as d
   assert.deepEqual(removeContactInfo({ user_id: 'jane@example.com', sku: '400-638-1333' }), { sku: '400-638-1333' }, 'an email address is dropped whatever its key; an id key\'s digits stay');
   assert.deepEqual(removeContactInfo({ customer: { email: 'a@b.co' }, items: [{ email: 'a@b.co' }] }), {}, 'an object or list emptied by the removal goes too');
 });
+
+test('a key that is itself an email address or a phone number goes, with what it holds; dates and ids as keys stay', () => {
+  const input = {
+    recipients: { 'jane@example.com': 'sent', ' Bob@Example.org ': 'opened', '+44 7700 900123': 'sent', '650-555-1212': 'queued' },
+    daily: { '2026-11-30': 3, '2026-12-01': 5 },
+    stock: { 'SKU-100': 2, '12345678': 1 },
+  };
+  assert.deepEqual(removeContactInfo(input), { daily: { '2026-11-30': 3, '2026-12-01': 5 }, stock: { 'SKU-100': 2, '12345678': 1 } });
+});

@@ -25,7 +25,7 @@ function snake(key: string): string {
 
 /** What `clean` asks of a key, worked out once per key name. */
 interface KeyFacts {
-  /** The key names contact information (`CONTACT_KEY`). */
+  /** The key names contact information (`CONTACT_KEY`), or is some: an email address or a phone number. */
   contact: boolean;
   /** Its words, lower case, a plural `s` dropped from words over three letters. */
   words: string[];
@@ -48,7 +48,10 @@ function factsOf(key: string): KeyFacts {
   if (!facts) {
     const snaked = snake(key);
     const words = snaked.split('_').map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
-    facts = { contact: CONTACT_KEY.test(snaked), words, person: words.some((w) => PERSON_WORDS.has(w)), id: words.some((w) => ID_WORDS.has(w)) };
+    // A key may itself be contact information (`{ "jane@example.com": "sent" }`): flattened or
+    // sent as is, it would reach the vendor as a name.
+    const contact = CONTACT_KEY.test(snaked) || EMAIL_VALUE.test(key.trim()) || looksLikePhone(key);
+    facts = { contact, words, person: words.some((w) => PERSON_WORDS.has(w)), id: words.some((w) => ID_WORDS.has(w)) };
     if (keyFacts.size >= KEY_FACTS_LIMIT) keyFacts.clear();
     keyFacts.set(key, facts);
   }
@@ -109,7 +112,8 @@ function clean(value: JsonValue, position: Position, idValue = false): JsonValue
 
 /**
  * A copy of an event's properties without contact information, at any depth: keys naming it
- * (`email`, `billing_phone`, `first_name`, `shipping_address`, `zip`, `birthday`, …), a
+ * (`email`, `billing_phone`, `first_name`, `shipping_address`, `zip`, `birthday`, …) or being
+ * some (a key that is an email address or a phone number, `{ "jane@example.com": "sent" }`), a
  * person's name (`name` at the top of the properties or inside an object about a person —
  * `customer`, `user`, `buyer`, `contact`, `billing`, `shipping`, … — and `customer_name`
  * anywhere), email addresses and phone numbers as values (a `+` and 7–15 digits, or 7–15 digits
