@@ -17,7 +17,7 @@ test('isContactInfo reads a value as the SDK does; an id under a neutral key', (
   assert.equal(isContactInfo('value', 'u-123'), false);
 });
 
-test('recordWithoutContactInfo: properties, traits and context cleaned, no IP, checked fields left out or replaced, the rest as mapped', () => {
+test('recordWithoutContactInfo: properties, traits and context cleaned, no IP, checked fields left out or replaced, the rest kept', () => {
   const record = {
     type: 'identify', user_id: 'jane@example.com', anonymous_id: 'df_1', event: 'Signed Up',
     properties: { plan: 'pro', email: 'jane@example.com', url: 'https://shop.example.com/?e=jane%40example.com' },
@@ -33,4 +33,20 @@ test('recordWithoutContactInfo: properties, traits and context cleaned, no IP, c
   const replaced = recordWithoutContactInfo(record, { valueChecked: ['user_id'], replace: (value) => `hidden:${String(value).length}` });
   assert.equal(replaced.user_id, 'hidden:16');
   assert.deepEqual(Object.keys(replaced), Object.keys(record), 'keys keep their order');
+});
+
+test('recordWithoutContactInfo: a field an edited blueprint adds is cleaned too — a contact key, a contact value, inside objects and lists, URL queries', () => {
+  const record = {
+    type: 'track', event: 'Order Completed', name: 'Checkout',
+    customer_email: 'jane@example.com', billing_phone: '+44 7700 900123', note_to: 'bob@example.org', order_total: 59.97,
+    page_url: 'https://shop.example.com/thanks?e=jane%40example.com', received: '2026-12-02T10:00:00.000Z',
+    shipment: { carrier: 'DHL', recipient: { name: 'Jane Doe', city: 'Leeds' }, contact: 'jane@example.com' },
+    lines: [{ sku: 'SKU-1', name: 'Trail Shoe', buyer_email: 'jane@example.com' }],
+  };
+  assert.deepEqual(recordWithoutContactInfo(record, { valueChecked: ['user_id'] }), {
+    type: 'track', event: 'Order Completed', name: 'Checkout', order_total: 59.97,
+    page_url: 'https://shop.example.com/thanks', received: '2026-12-02T10:00:00.000Z',
+    shipment: { carrier: 'DHL', recipient: { city: 'Leeds' } },
+    lines: [{ sku: 'SKU-1', name: 'Trail Shoe' }],
+  });
 });

@@ -1,5 +1,5 @@
 // An event or row without contact information, whatever an (editable) blueprint maps: what the
-// warehouse and stream plugins (BigQuery, ClickHouse, Segment, Pub/Sub, Kinesis) promise when
+// warehouse, stream and analytics plugins (BigQuery, ClickHouse, Segment, Pub/Sub, Kinesis, …) promise when
 // they leave contact information out. Properties, traits and the context lose what names or looks
 // like contact information at any depth (removeContactInfo; traits and context.traits are read
 // as a person's, so their `name` goes too); the context loses the visitor's IP address; URLs lose
@@ -76,7 +76,9 @@ export interface ContactFreeOptions {
  * A record (a canonical event, a table row) without contact information (see the file's
  * comment): `properties` cleaned as an event's, `traits` as a person's, `context` without `ip`,
  * its `traits` as a person's and the rest cleaned; `valueChecked` fields that are an email
- * address or phone number left out (or `replace`d). Other fields stay as mapped, keys in their order.
+ * address or phone number left out (or `replace`d); any other field left out when its key names
+ * contact information or its value is some, objects and lists in it cleaned, URLs without their
+ * queries. Keys in their order.
  *
  * @example
  * recordWithoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9', page: { url: 'https://shop.example.com/?e=jane%40example.com' } } },
@@ -103,8 +105,23 @@ export function recordWithoutContactInfo(record: JsonObject, options: ContactFre
         if (stand !== undefined) out[key] = stand;
       }
     } else {
-      out[key] = value;
+      const kept = otherFieldWithoutContactInfo(key, value);
+      if (kept !== undefined) out[key] = kept;
     }
   }
   return out;
+}
+
+/**
+ * Any other field (the record's own, or one an edited blueprint adds): left out when its key
+ * names contact information (`email`, `customer_phone`) or its value is some; an object or list
+ * cleaned as a product's is (a `name` inside it is a thing's); URLs without their queries.
+ */
+function otherFieldWithoutContactInfo(key: string, value: JsonValue): JsonValue | undefined {
+  const unqueried = withoutQueries(value, key);
+  if (unqueried === undefined) return undefined;
+  // Under a neutral key, so that the field is read as inside a thing, not at the top of an
+  // event's properties (where a bare `name` would be taken for the person's).
+  const held = removeContactInfo({ field: { [key]: unqueried } }).field;
+  return isRecord(held) ? held[key] : undefined;
 }
