@@ -6,7 +6,9 @@
 // their query string and fragment (sites put percent-encoded addresses and tokens there,
 // `/reset?email=jane%40example.com`, which no value check can see; the campaign parameters stay in
 // context.campaign); and fields read by value alone (ids, an event's name) are left out — or
-// replaced — when the value is itself an email address or a phone number.
+// replaced — when the value is itself an email address or a phone number. Any other field (one
+// an edited blueprint adds) is cleaned likewise: out when its key names contact information or
+// its value is some, objects and lists in it cleaned, URLs without queries.
 import { removeContactInfo } from './contact-info.ts';
 import type { JsonObject, JsonValue } from './types.ts';
 
