@@ -1,6 +1,7 @@
 // The integration's config as the plugin reads it: the credential (a refresh token with the
 // app's client id and secret, or a pasted access token), the conversion rule of each Signal
 // event, and the Marketing API version; and the problems of a config the JSON Schema cannot see.
+import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 
 /** The Marketing API version sent as `LinkedIn-Version` unless configured: March 2026. */
@@ -27,25 +28,6 @@ export function ruleId(value: JsonValue | undefined): string | undefined {
   return new RegExp(RULE_PATTERN).test(written) ? written.replace(RULE_URN, '') : undefined;
 }
 
-/** `config.conversion_rules` as an object (empty when it is not one). */
-function rulesOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
-  const rules = config.conversion_rules;
-  return rules !== null && typeof rules === 'object' && !Array.isArray(rules) ? rules : {};
-}
-
-/**
- * The names an event is looked up by in `config.conversion_rules`, most precise first: a track
- * event's name (`Order Completed`); `page:<name>` then `page` for a page call.
- *
- * @example
- * ruleKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
- */
-export function ruleKeys(event: CanonicalEvent): string[] {
-  if (event.type === 'track') return event.event ? [event.event] : [];
-  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
-  return [];
-}
-
 /**
  * The conversion rule id configured for an event (`config.conversion_rules`), or undefined
  * when none is: such an event is not a LinkedIn conversion.
@@ -54,8 +36,8 @@ export function ruleKeys(event: CanonicalEvent): string[] {
  * conversionRuleFor(orderCompleted, { conversion_rules: { 'Order Completed': '104012' } }); // '104012'
  */
 export function conversionRuleFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const rules = rulesOf(config);
-  for (const key of ruleKeys(event)) {
+  const rules = eventMapOf(config.conversion_rules);
+  for (const key of eventMapKeys(event)) {
     if (Object.hasOwn(rules, key)) return ruleId(rules[key]);
   }
   return undefined;

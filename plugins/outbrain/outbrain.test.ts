@@ -8,7 +8,7 @@ import {
 import outbrain, { UNIFIED_PIXEL_URL } from './index.ts';
 import { classifyOutbrain } from './classify.ts';
 import { clickIdOf, keptClickId, landingClickId, OB_CLICK_ID_COOKIE, OUTBRAIN_CLICK_ID_COOKIE } from './click-id.ts';
-import { configuredName, eventNameKeys, validateOutbrainConfig } from './config.ts';
+import { configuredName, validateOutbrainConfig } from './config.ts';
 import { queryText, toOutbrainConversion } from './conversion.ts';
 import { conversionRequest, requestsFor } from './requests.ts';
 
@@ -59,9 +59,6 @@ test('config: no field required (no credential); conversion names matched exactl
 });
 
 test('event names: the config\'s for a track event, page:<name> before page; none for identify', () => {
-  assert.deepEqual(eventNameKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent), ['page:Pricing', 'page']);
-  assert.deepEqual(eventNameKeys({ type: 'page' } as CanonicalEvent), ['page']);
-  assert.deepEqual(eventNameKeys({ type: 'identify' } as CanonicalEvent), []);
   const names = { event_names: { page: 'Page View', 'page:Pricing': 'Pricing Viewed', 'Demo Requested': ' Lead ' } };
   assert.equal(configuredName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names), 'Pricing Viewed');
   assert.equal(configuredName({ type: 'page', name: 'Home' } as CanonicalEvent, names), 'Page View');

@@ -1,6 +1,7 @@
 // The integration's config: which Taboola event name each Signal event counts as, and the
 // account whose bulk endpoint to use (optional); with the problems a JSON Schema cannot see,
 // each naming its field.
+import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 
 /** A Taboola account id as its bulk endpoint's path takes it: "Your numeric Taboola Account ID - e.g. 123456". */
@@ -28,39 +29,14 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * `config.event_names` as an object (empty when it is not one).
- *
- * @example
- * eventNamesOf({ event_names: { 'Order Completed': 'make_purchase' } }); // { 'Order Completed': 'make_purchase' }
- * eventNamesOf({});                                                     // {}
- */
-export function eventNamesOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
-  const names = config.event_names;
-  return names !== null && typeof names === 'object' && !Array.isArray(names) ? names : {};
-}
-
-/**
- * The keys an event is looked up by in `config.event_names`, most precise first: a track
- * event's name; `page:<name>` then `page` for a page call.
- *
- * @example
- * eventNameKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent); // ['page:Pricing', 'page']
- */
-export function eventNameKeys(event: CanonicalEvent): string[] {
-  if (event.type === 'track') return event.event ? [event.event] : [];
-  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
-  return [];
-}
-
-/**
  * The Taboola event name the config gives an event (trimmed), or undefined when it names none.
  *
  * @example
  * configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, { event_names: { 'Demo Requested': 'lead' } }); // 'lead'
  */
 export function configuredName(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const names = eventNamesOf(config);
-  for (const key of eventNameKeys(event)) {
+  const names = eventMapOf(config.event_names);
+  for (const key of eventMapKeys(event)) {
     const value = names[key];
     if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
   }
@@ -96,7 +72,7 @@ export function validateTaboolaConfig(config: Record<string, JsonValue>): Config
     const hint = digits !== undefined ? ` (give ${digits} alone)` : '';
     problems.push({ field: 'account_id', message: `is ${JSON.stringify(config.account_id)}: a Taboola account id is digits only, e.g. 1234567${hint}` });
   }
-  for (const [key, value] of Object.entries(eventNamesOf(config))) {
+  for (const [key, value] of Object.entries(eventMapOf(config.event_names))) {
     if (key.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
     else if (key !== key.trim()) problems.push({ field: 'event_names', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
     if (typeof value !== 'string') continue;

@@ -8,7 +8,7 @@ import {
 import taboola, { bulkUrl, POSTBACK_URL } from './index.ts';
 import { classifyTaboola } from './classify.ts';
 import { clickIdOf, TBLCI_COOKIE } from './click-id.ts';
-import { configuredName, eventNameKeys, validateTaboolaConfig } from './config.ts';
+import { configuredName, validateTaboolaConfig } from './config.ts';
 import { toTaboolaConversion } from './conversion.ts';
 import { postbackRequest, requestsFor } from './requests.ts';
 
@@ -61,8 +61,6 @@ test('config: no field required (no credential); account id digits; event names 
 });
 
 test('event names: the config\'s for a track event, page:<name> before page; none for identify', () => {
-  assert.deepEqual(eventNameKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent), ['page:Pricing', 'page']);
-  assert.deepEqual(eventNameKeys({ type: 'identify' } as CanonicalEvent), []);
   const names = { event_names: { page: 'page_view', 'page:Pricing': 'view_pricing', 'Demo Requested': ' lead ' } };
   assert.equal(configuredName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names), 'view_pricing');
   assert.equal(configuredName({ type: 'page', name: 'Home' } as CanonicalEvent, names), 'page_view');

@@ -1,6 +1,7 @@
 // The integration's config as the plugin reads it: the pixel, the X event of each Signal event,
 // the credential (the pixel's Conversion API access token, or the four of OAuth 1.0a) and the
 // Ads API version; and the problems of a config its JSON Schema cannot see, each naming its field.
+import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 import type { OAuth1Credentials } from './oauth1.ts';
 
@@ -48,25 +49,6 @@ export function pixelOfEventId(eventId: string): string | undefined {
   return EVENT_ID.exec(eventId)?.[1];
 }
 
-/** `config.conversion_events` as an object (empty when it is not one). */
-function eventsOf(config: Record<string, JsonValue>): Record<string, JsonValue> {
-  const events = config.conversion_events;
-  return events !== null && typeof events === 'object' && !Array.isArray(events) ? events : {};
-}
-
-/**
- * The names an event is looked up by in `config.conversion_events`, most precise first: a
- * track event's name (`Order Completed`); `page:<name>` then `page` for a page call.
- *
- * @example
- * conversionKeys({ type: 'page', name: 'Pricing', … }); // ['page:Pricing', 'page']
- */
-export function conversionKeys(event: CanonicalEvent): string[] {
-  if (event.type === 'track') return event.event ? [event.event] : [];
-  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
-  return [];
-}
-
 /**
  * The X event id configured for a Signal event, or undefined when none is: such an event is no
  * X conversion (not sent).
@@ -75,8 +57,8 @@ export function conversionKeys(event: CanonicalEvent): string[] {
  * eventIdFor(orderCompleted, { conversion_events: { 'Order Completed': 'tw-o8z6j-o87ne' } }); // 'tw-o8z6j-o87ne'
  */
 export function eventIdFor(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const events = eventsOf(config);
-  for (const key of conversionKeys(event)) {
+  const events = eventMapOf(config.conversion_events);
+  for (const key of eventMapKeys(event)) {
     if (Object.hasOwn(events, key)) return eventIdOf(events[key]);
   }
   return undefined;

@@ -6,7 +6,7 @@ import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import xAds, { conversionsUrl, sendConversions, signConversionsRequest, validateXAdsConfig } from './index.ts';
 import { classifyX } from './classify.ts';
-import { conversionKeys, credentialsOf, eventIdFor } from './config.ts';
+import { credentialsOf, eventIdFor } from './config.ts';
 import { decimalText, toXConversion } from './conversion.ts';
 import { hashIdentifier, twclidOf, xIdentifiers } from './identifiers.ts';
 
@@ -98,7 +98,6 @@ test('no X conversion: an event no X event is configured for, or with nothing X 
   assert.equal(map(payload(), browserEvent({ type: 'identify', event: undefined } as never)), null);
   assert.equal(map(payload({ user: { ip_address: '203.0.113.42', user_agent: 'Mozilla/5.0' } })), null, 'X refuses a conversion without a click id, email or phone');
   assert.deepEqual(map(payload({ user: { phone: '+1 555 444 1234' } }))!.identifiers, [{ hashed_phone_number: sha256('+15554441234') }]);
-  assert.deepEqual(conversionKeys(browserEvent({ type: 'page', event: undefined, name: 'Pricing' } as never)), ['page:Pricing', 'page']);
   assert.equal(eventIdFor(browserEvent({ event: 'Order Completed ' }), config()), undefined, 'names match exactly');
 });
 

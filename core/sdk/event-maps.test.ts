@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { eventMapKeys, eventMapOf } from './event-maps.ts';
+import type { CanonicalEvent } from './types.ts';
+
+test('eventMapKeys: a track event by its name, a page call by page:<name> then page, other calls by none', () => {
+  assert.deepEqual(eventMapKeys({ type: 'track', event: 'Order Completed' } as CanonicalEvent), ['Order Completed']);
+  assert.deepEqual(eventMapKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent), ['page:Pricing', 'page']);
+  assert.deepEqual(eventMapKeys({ type: 'page' } as CanonicalEvent), ['page']);
+  assert.deepEqual(eventMapKeys({ type: 'identify' } as CanonicalEvent), []);
+  assert.deepEqual(eventMapKeys({ type: 'screen', name: 'Home' } as CanonicalEvent), []);
+});
+
+test('eventMapOf: the object, or an empty one for anything else', () => {
+  assert.deepEqual(eventMapOf({ page: 'PageView' }), { page: 'PageView' });
+  for (const value of [undefined, null, 'a', 1, ['a']]) assert.deepEqual(eventMapOf(value as never), {});
+});

@@ -1,0 +1,29 @@
+// Ad plugins let the config map Signal events to the vendor's (Taboola's and Outbrain's event
+// names, X's event ids, LinkedIn's conversion rules): one convention for all of them, so a
+// marketer writes such a map the same way whichever vendor it is for.
+import type { CanonicalEvent, JsonObject, JsonValue } from './types.ts';
+
+/**
+ * The keys an event is looked up by in such a map, most precise first: a track event's name
+ * (`Order Completed`); `page:<name>` then `page` for a page call; none for other calls.
+ *
+ * @example
+ * eventMapKeys({ type: 'page', name: 'Pricing' } as CanonicalEvent); // ['page:Pricing', 'page']
+ * eventMapKeys({ type: 'track', event: 'Order Completed' } as CanonicalEvent); // ['Order Completed']
+ */
+export function eventMapKeys(event: CanonicalEvent): string[] {
+  if (event.type === 'track') return event.event ? [event.event] : [];
+  if (event.type === 'page') return [...(event.name ? [`page:${event.name}`] : []), 'page'];
+  return [];
+}
+
+/**
+ * A config field holding such a map, as an object: empty when the field is no object.
+ *
+ * @example
+ * eventMapOf({ 'Order Completed': 'make_purchase' }); // { 'Order Completed': 'make_purchase' }
+ * eventMapOf(undefined);                              // {}
+ */
+export function eventMapOf(value: JsonValue | undefined): JsonObject {
+  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
