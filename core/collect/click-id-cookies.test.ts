@@ -26,6 +26,14 @@ test('no click id: no URL, no parameter, an empty one, or a value that is not a 
   assert.deepEqual(clickIdsOf(event({ url: `https://shop.example/?fbclid=${'a'.repeat(501)}` }), declared), []);
 });
 
+test('no click id either: a placeholder an empty variable left, or the parameter\'s own name (a macro left unexpanded)', () => {
+  for (const value of ['undefined', 'null', 'fbclid', 'FBCLID']) {
+    assert.deepEqual(clickIdsOf(event({ url: `https://shop.example/?fbclid=${value}` }), declared), [], value);
+  }
+  assert.deepEqual(clickIdsOf(event({ search: '?ScCid=sc_cid' }), declared), [], 'the name in another spelling');
+  assert.deepEqual(clickIdsOf(event({ url: 'https://shop.example/?fbclid=undefined', search: '?fbclid=IwAR1' }), declared).map((f) => f.clickId), ['IwAR1'], 'a later real one is kept');
+});
+
 test('two plugins declaring the same cookie alike (google_ads and google_data_manager: _dfgclid): one Set-Cookie, one value, whichever integrations are enabled', async () => {
   const both: RegisteredClickId[] = [
     { vendor: 'google_ads', param: 'gclid', cookie: '_dfgclid', days: 90 },

@@ -1,5 +1,6 @@
 import type { Pool } from '../db/pool.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
+import { namesNoOne } from '../sdk/placeholder-ids.ts';
 import type { CanonicalEvent, ClickIdCookie } from '../sdk/types.ts';
 import { serializeCookie } from './cookies.ts';
 
@@ -16,6 +17,18 @@ export interface FoundClickId {
 
 /** What a click id may be: vendors' ids are URL-safe tokens; anything else is not kept. */
 const CLICK_ID = /^[A-Za-z0-9._~:\-|]{1,500}$/;
+
+/**
+ * Whether a landing URL's value is a click id to keep: a URL-safe token, and not what a
+ * misconfigured campaign writes instead of one — a placeholder an empty variable left
+ * (`undefined`, `null`: `namesNoOne`) or the parameter's own name, a macro left unexpanded
+ * with its braces lost (`ob_click_id=ob_click_id`). Kept, it would replace the click id an
+ * earlier real click left.
+ */
+function isClickId(value: string, param: string): boolean {
+  const bare = (text: string) => text.toLowerCase().replace(/[_-]/g, '');
+  return CLICK_ID.test(value) && !namesNoOne(value) && bare(value) !== bare(param);
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -63,7 +76,7 @@ export function clickIdsOf(event: CanonicalEvent, declared: readonly RegisteredC
           break;
         }
       }
-      if (value !== undefined && CLICK_ID.test(value)) {
+      if (value !== undefined && isClickId(value, entry.param)) {
         found.push({ declared: entry, clickId: value });
         break;
       }

@@ -430,7 +430,11 @@ export interface ClickIdCookie {
   cookie: string;
   /** How long the cookie lasts, in days (1–400): the vendor's attribution window or its pixel's cookie lifetime. */
   days: number;
-  /** The cookie's value for the click id (pure; `now` in ms), e.g. Meta's `fb.1.<ms>.<fbclid>`; default the click id itself. */
+  /**
+   * The cookie's value for the click id (pure; `now` in ms), e.g. Meta's `fb.1.<ms>.<fbclid>`;
+   * default the click id itself. `''` keeps no cookie: for a value the core takes for a click id
+   * (a URL-safe token, no placeholder, not the parameter's own name) that is not in the vendor's format.
+   */
   value?: (clickId: string, now: number) => string;
 }
 

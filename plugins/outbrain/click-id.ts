@@ -48,9 +48,10 @@ export function clickIdOf(value: JsonValue | undefined): string | undefined {
 
 /**
  * The value Signal keeps in a click-id cookie for a landing URL's parameter: the click id, or ''
- * (which the core's keeper skips) for a placeholder or an unexpanded macro the core's looser
- * check lets through (`undefined`, `ob_click_id`), so that a misconfigured campaign's landing
- * does not overwrite the click id an earlier Outbrain click left.
+ * (no cookie: the `clickIds` contract) for a value the core keeps as a token but that is no
+ * Outbrain click id by `clickIdOf` (shorter than 8 characters, holding `:` or `|`, a spelling of
+ * the macro's name under the other parameter: `OutbrainClickId=ob_click_id`), so that a
+ * misconfigured campaign's landing does not overwrite the click id an earlier Outbrain click left.
  *
  * @example
  * cookieValue('00f1e2d3c4b5a697'); // '00f1e2d3c4b5a697'
