@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventMapKeys, eventMapOf } from './event-maps.ts';
+import { eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
 import type { CanonicalEvent } from './types.ts';
 
 test('eventMapKeys: a track event by its name, a page call by page:<name> then page, other calls by none', () => {
@@ -14,4 +14,13 @@ test('eventMapKeys: a track event by its name, a page call by page:<name> then p
 test('eventMapOf: the object, or an empty one for anything else', () => {
   assert.deepEqual(eventMapOf({ page: 'PageView' }), { page: 'PageView' });
   for (const value of [undefined, null, 'a', 1, ['a']]) assert.deepEqual(eventMapOf(value as never), {});
+});
+
+test('eventMapName: the most precise key\'s text, trimmed; a key without text gives way to the next; own keys only', () => {
+  const names = { 'page:Pricing': '  ', page: ' page_view ', 'Order Completed': 'purchase' };
+  assert.equal(eventMapName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names), 'page_view');
+  assert.equal(eventMapName({ type: 'track', event: 'Order Completed' } as CanonicalEvent, names), 'purchase');
+  assert.equal(eventMapName({ type: 'track', event: 'toString' } as CanonicalEvent, names), undefined);
+  assert.equal(eventMapName({ type: 'identify' } as CanonicalEvent, names), undefined);
+  assert.equal(eventMapName({ type: 'page' } as CanonicalEvent, undefined), undefined);
 });

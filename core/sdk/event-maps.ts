@@ -27,3 +27,19 @@ export function eventMapKeys(event: CanonicalEvent): string[] {
 export function eventMapOf(value: JsonValue | undefined): JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
+
+/**
+ * The name such a map gives an event: the most precise key's text, trimmed (a key holding no
+ * text or only white space gives way to the next); undefined when none does. Own keys only.
+ *
+ * @example
+ * eventMapName({ type: 'page', name: 'Home' } as CanonicalEvent, { 'page:Pricing': 'view_pricing', page: 'page_view' }); // 'page_view'
+ */
+export function eventMapName(event: CanonicalEvent, map: JsonValue | undefined): string | undefined {
+  const names = eventMapOf(map);
+  for (const key of eventMapKeys(event)) {
+    const value = names[key];
+    if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}

@@ -1,8 +1,7 @@
 // The integration's config: which Outbrain conversion each Signal event counts as (by the name
 // of an Event-Based Conversion set up in Outbrain); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
-import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The longest conversion name taken from the config: Outbrain documents no limit; past this it is a mistake. */
 const MAX_NAME = 100;
@@ -20,21 +19,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
   },
 };
-
-/**
- * The Outbrain conversion name the config gives an event (trimmed), or undefined when it names none.
- *
- * @example
- * configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, { event_names: { 'Demo Requested': 'Lead' } }); // 'Lead'
- */
-export function configuredName(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const names = eventMapOf(config.event_names);
-  for (const key of eventMapKeys(event)) {
-    const value = names[key];
-    if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
-  }
-  return undefined;
-}
 
 /**
  * Config problems the schema cannot see: an event name key or value with white space around it

@@ -2,9 +2,8 @@
 // `ob_click_id` and `name` (required), and the optional `orderValue`, `currency` and `orderId`.
 // An event without a click id or without an Outbrain conversion name is not sent (ctx.warn says
 // why): Outbrain attributes an S2S conversion by its click id only.
-import { readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { eventMapName, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { clickIdOf, keptClickId, landingClickId } from './click-id.ts';
-import { configuredName } from './config.ts';
 
 /** An ISO 4217 code as sent: three letters, upper case (Outbrain lists no supported currencies). */
 const CURRENCY = /^[A-Z]{3}$/;
@@ -24,7 +23,7 @@ const MAX_ORDER_ID = 256;
  */
 export function toOutbrainConversion(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const what = event.type === 'track' ? `"${event.event ?? ''}"` : `the ${event.type} call`;
-  const name = configuredName(event, ctx.config) ?? readText(payload.name);
+  const name = eventMapName(event, ctx.config.event_names) ?? readText(payload.name);
   if (name === undefined) {
     ctx.warn?.(`${what} not sent to Outbrain: no Outbrain conversion name for it (name it in config.event_names, e.g. {"${event.type === 'track' ? event.event ?? 'Order Completed' : 'page'}": "Lead"})`);
     return null;

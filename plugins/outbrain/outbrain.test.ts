@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import {
-  createConfigAjv, PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse,
+  createConfigAjv, eventMapName, PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import outbrain, { UNIFIED_PIXEL_URL } from './index.ts';
 import { classifyOutbrain } from './classify.ts';
 import { clickIdOf, keptClickId, landingClickId, OB_CLICK_ID_COOKIE, OUTBRAIN_CLICK_ID_COOKIE } from './click-id.ts';
-import { configuredName, validateOutbrainConfig } from './config.ts';
+import { validateOutbrainConfig } from './config.ts';
 import { queryText, toOutbrainConversion } from './conversion.ts';
 import { conversionRequest, requestsFor } from './requests.ts';
 
@@ -60,11 +60,11 @@ test('config: no field required (no credential); conversion names matched exactl
 
 test('event names: the config\'s for a track event, page:<name> before page; none for identify', () => {
   const names = { event_names: { page: 'Page View', 'page:Pricing': 'Pricing Viewed', 'Demo Requested': ' Lead ' } };
-  assert.equal(configuredName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names), 'Pricing Viewed');
-  assert.equal(configuredName({ type: 'page', name: 'Home' } as CanonicalEvent, names), 'Page View');
-  assert.equal(configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, names), 'Lead');
-  assert.equal(configuredName({ type: 'track', event: 'Order Completed' } as CanonicalEvent, names), undefined);
-  assert.equal(configuredName({ type: 'track', event: 'toString' } as CanonicalEvent, names), undefined, 'own keys only');
+  assert.equal(eventMapName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names.event_names), 'Pricing Viewed');
+  assert.equal(eventMapName({ type: 'page', name: 'Home' } as CanonicalEvent, names.event_names), 'Page View');
+  assert.equal(eventMapName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, names.event_names), 'Lead');
+  assert.equal(eventMapName({ type: 'track', event: 'Order Completed' } as CanonicalEvent, names.event_names), undefined);
+  assert.equal(eventMapName({ type: 'track', event: 'toString' } as CanonicalEvent, names.event_names), undefined, 'own keys only');
 });
 
 test('click ids: URL-safe text; placeholders and unexpanded macros are none', () => {

@@ -1,8 +1,7 @@
 // The integration's config: which Taboola event name each Signal event counts as, and the
 // account whose bulk endpoint to use (optional); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
-import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Taboola account id as its bulk endpoint's path takes it: "Your numeric Taboola Account ID - e.g. 123456". */
 export const ACCOUNT_ID = /^[0-9]{1,20}$/;
@@ -27,21 +26,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
   },
 };
-
-/**
- * The Taboola event name the config gives an event (trimmed), or undefined when it names none.
- *
- * @example
- * configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, { event_names: { 'Demo Requested': 'lead' } }); // 'lead'
- */
-export function configuredName(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const names = eventMapOf(config.event_names);
-  for (const key of eventMapKeys(event)) {
-    const value = names[key];
-    if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
-  }
-  return undefined;
-}
 
 /**
  * The account id of a config, trimmed, or undefined (then each conversion is a postback call).

@@ -3,9 +3,8 @@
 // dynamic values `revenue`, `currency`, `orderid`, `quantity`. An event without a click id or
 // without a Taboola event name is not sent (ctx.warn says why): Taboola attributes an S2S
 // conversion by its click id only.
-import { pageUrlParamOf, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { eventMapName, pageUrlParamOf, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { clickIdOf, TBLCI_COOKIE, TBLCI_PARAM } from './click-id.ts';
-import { configuredName } from './config.ts';
 
 /** The currencies Taboola's postback URL documents ("Supported currencies"). */
 export const SUPPORTED_CURRENCIES: ReadonlySet<string> = new Set([
@@ -46,7 +45,7 @@ function quantityOf(payload: JsonObject): number | undefined {
  */
 export function toTaboolaConversion(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const what = event.type === 'track' ? `"${event.event ?? ''}"` : `the ${event.type} call`;
-  const name = configuredName(event, ctx.config) ?? readText(payload.name);
+  const name = eventMapName(event, ctx.config.event_names) ?? readText(payload.name);
   if (name === undefined) {
     ctx.warn?.(`${what} not sent to Taboola: no Taboola event name for it (name it in config.event_names, e.g. {"${event.type === 'track' ? event.event ?? 'Order Completed' : 'page'}": "lead"})`);
     return null;

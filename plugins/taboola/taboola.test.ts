@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import {
-  createConfigAjv, PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse,
+  createConfigAjv, eventMapName, PermanentError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import taboola, { bulkUrl, POSTBACK_URL } from './index.ts';
 import { classifyTaboola } from './classify.ts';
 import { clickIdOf, TBLCI_COOKIE } from './click-id.ts';
-import { configuredName, validateTaboolaConfig } from './config.ts';
+import { validateTaboolaConfig } from './config.ts';
 import { toTaboolaConversion } from './conversion.ts';
 import { postbackRequest, requestsFor } from './requests.ts';
 
@@ -62,10 +62,10 @@ test('config: no field required (no credential); account id digits; event names 
 
 test('event names: the config\'s for a track event, page:<name> before page; none for identify', () => {
   const names = { event_names: { page: 'page_view', 'page:Pricing': 'view_pricing', 'Demo Requested': ' lead ' } };
-  assert.equal(configuredName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names), 'view_pricing');
-  assert.equal(configuredName({ type: 'page', name: 'Home' } as CanonicalEvent, names), 'page_view');
-  assert.equal(configuredName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, names), 'lead');
-  assert.equal(configuredName({ type: 'track', event: 'Order Completed' } as CanonicalEvent, names), undefined);
+  assert.equal(eventMapName({ type: 'page', name: 'Pricing' } as CanonicalEvent, names.event_names), 'view_pricing');
+  assert.equal(eventMapName({ type: 'page', name: 'Home' } as CanonicalEvent, names.event_names), 'page_view');
+  assert.equal(eventMapName({ type: 'track', event: 'Demo Requested' } as CanonicalEvent, names.event_names), 'lead');
+  assert.equal(eventMapName({ type: 'track', event: 'Order Completed' } as CanonicalEvent, names.event_names), undefined);
 });
 
 test('click ids: Taboola\'s URL-safe text; placeholders and the unexpanded macro are none', () => {
