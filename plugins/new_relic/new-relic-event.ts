@@ -19,7 +19,7 @@
 //   query strings; an id, group id or event name that is an email or a phone; an object key
 //   that is one, which would become part of an attribute's name; and, by key and value, any
 //   other field an edited blueprint adds): New Relic cannot delete custom events.
-import { isContactInfo, namesNoOne, PermanentError, recordWithoutContactInfo, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { namesNoOne, PermanentError, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 import { MAX_BYTES } from './requests.ts';
 
@@ -40,8 +40,6 @@ const NAME_CHAR = /[^A-Za-z0-9_.:]/g;
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'previousId']);
 /** Fields whose value alone is checked for an email address or a phone number. */
 const VALUE_CHECKED = [...ID_FIELDS, 'groupId', 'eventName', 'name'];
-/** Fields recordWithoutContactInfo cleans by their keys and values, at any depth. */
-const CLEANED_FIELDS = new Set(['properties', 'traits', 'context']);
 /** Mapped fields that are not attributes: set by the plugin. */
 const PLUGIN_FIELDS = new Set(['eventType', 'timestamp']);
 
@@ -129,49 +127,18 @@ function timestampOf(payload: JsonObject, event: CanonicalEvent, now: number, at
 }
 
 /**
- * A value without the object keys that are themselves an email address or a phone number, at
- * any depth and inside lists: flattened, a key becomes part of an attribute's name
- * (`properties.recipients.jane@example.com`), and a list's JSON text carries its keys, where the
- * SDK's checks of keys by their words and of values cannot see them.
- *
- * @example
- * withoutContactKeys({ recipients: { 'jane@example.com': 'sent', count: 1 }, list: [{ '+44 7700 900123': 1 }] });
- * // { recipients: { count: 1 }, list: [{}] }
- */
-export function withoutContactKeys(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(withoutContactKeys);
-  if (!isObject(value)) return value;
-  const out: JsonObject = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (!isContactInfo('value', key)) out[key] = withoutContactKeys(item);
-  }
-  return out;
-}
-
-/**
  * A mapped event without contact information wherever the (editable) blueprint puts it: New
- * Relic keeps events until its retention ends and cannot delete them. recordWithoutContactInfo
- * cleans properties, traits and context and the value-checked ids, but keeps any other
- * top-level field as mapped; those (a blueprint's `email` target, say) are cleaned here too, by
- * their keys and values.
+ * Relic keeps events until its retention ends and cannot delete them. The SDK's
+ * recordWithoutContactInfo cleans every field (a blueprint's `email` target too) and leaves out
+ * keys that are themselves an email address or a phone number, which flattened would become
+ * part of an attribute's name (`properties.recipients.jane@example.com`).
  *
  * @example
  * withoutContactInfo({ type: 'group', groupId: 'jane@example.com', email: 'jane@example.com', plan: 'pro', properties: { email: 'jane@example.com', sku: 'a' } });
  * // { type: 'group', plan: 'pro', properties: { sku: 'a' } }
  */
 export function withoutContactInfo(record: JsonObject): JsonObject {
-  const cleaned = withoutContactKeys(recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED })) as JsonObject;
-  const checked = new Set([...CLEANED_FIELDS, ...VALUE_CHECKED]);
-  const others: JsonObject = {};
-  for (const [key, value] of Object.entries(cleaned)) if (!checked.has(key)) others[key] = value;
-  const keptOthers = removeContactInfo(others);
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(cleaned)) {
-    if (!checked.has(key)) {
-      if (key in keptOthers) out[key] = keptOthers[key]!;
-    } else out[key] = value;
-  }
-  return out;
+  return recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED });
 }
 
 /**
