@@ -60,12 +60,19 @@ test('the rate limit holds across two worker processes together', { timeout: 90_
   await Promise.all([worker(), worker()]);
   const requests = await sim.waitFor(40, 60_000, { path: '/limited' });
   const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-  const elapsed = times.at(-1)! - times[0]!;
-  // 40 requests at 10/s with a burst of 10: at least 3 s, whichever worker sends them.
-  assert.ok(elapsed >= 2700, `40 requests took ${elapsed} ms; the shared bucket allows no faster`);
-  const perSecond = new Map<number, number>();
-  for (const t of times) perSecond.set(Math.floor((t - times[0]!) / 1000), (perSecond.get(Math.floor((t - times[0]!) / 1000)) ?? 0) + 1);
-  assert.ok([...perSecond.values()].every((n) => n <= 21), `never more than burst + rate in a second: ${[...perSecond.values()]}`);
+  // A token bucket of 10/s with a burst of 10 grants at most 10 + 10 × t requests in any t
+  // seconds. Requests arrive some time after their grant, and that time varies on a busy
+  // machine (a slow first request once put 22 in the second counted from it), so every span
+  // between two arrivals is given 300 ms more. Two buckets instead of one shared would put 20
+  // requests in the first instant and 40 in about a second: both far above it.
+  const jitterMs = 300;
+  for (let first = 0; first < times.length; first++) {
+    for (let last = first; last < times.length; last++) {
+      const spanMs = times[last]! - times[first]!;
+      const allowed = 10 + (10 * (spanMs + jitterMs)) / 1000;
+      assert.ok(last - first + 1 <= allowed, `${last - first + 1} requests arrived within ${spanMs} ms; the shared bucket allows ${Math.floor(allowed)}`);
+    }
+  }
   assert.equal(ids(requests).size, 40);
   for (const w of workers.splice(0)) assert.equal(await w.stop(), 0, w.output());
 });
