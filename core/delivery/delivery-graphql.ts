@@ -96,7 +96,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     revisionId: ID
     eventIds: [String!]!
     attempt: Int!
-    request: JSON!
+    "The request as sent, secrets masked; null on the entry of events the mapping dropped (outcome 'dropped': no request was made)."
+    request: JSON
     responseStatus: Int
     responseBody: String
     error: String
