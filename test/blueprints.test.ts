@@ -6,6 +6,7 @@ import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { waitUntil } from './helpers/wait.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -48,10 +49,7 @@ before(async () => {
   );
   pipeline = await signal.pipeline('Blueprints');
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 async function send(events: Array<Record<string, unknown>>): Promise<void> {
   const res = await fetch(`${signal.collectUrl}/v1/batch`, {

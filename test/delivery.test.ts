@@ -7,6 +7,7 @@ import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { waitUntil } from './helpers/wait.ts';
 import type { JsonObject, PluginDefinition } from '../core/sdk/index.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -23,10 +24,7 @@ before(async () => {
   );
   pipeline = await signal.pipeline('Delivery');
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 
 /** A webhook integration posting to its own simulator path. */
