@@ -48,6 +48,9 @@ export function createEventMapper(
   const variant = Object.hasOwn(plugin.variants, revision.variant) ? plugin.variants[revision.variant] : undefined;
   if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
   let base: (event: CanonicalEvent, at: PluginContext) => MapResult;
+  // A plugin that skips an event says why with ctx.warn (Outbrain: "not sent: no click id");
+  // its warnings go with the reason, which names who dropped it.
+  const droppedBy = (warnings: string[]): string => `the ${plugin.id} plugin's mapping sent nothing for this event${warnings.length > 0 ? ' (see its warnings)' : ''}`;
   if (revision.blueprint) {
     const blueprint = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
     base = (event) => blueprint(event);
@@ -62,9 +65,6 @@ export function createEventMapper(
   } else {
     throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has neither a blueprint in the revision nor a code mapper`);
   }
-  // A plugin that skips an event says why with ctx.warn (Outbrain: "not sent: no click id");
-  // its warnings go with the reason, which names who dropped it.
-  const droppedBy = (warnings: string[]): string => `the ${plugin.id} plugin's mapping sent nothing for this event${warnings.length > 0 ? ' (see its warnings)' : ''}`;
   const hook = plugin.map;
   const at = (now: number | undefined): PluginContext => (now === undefined || now === ctx.now ? ctx : { ...ctx, now });
   if (!hook) return (event, now) => base(event, at(now));
