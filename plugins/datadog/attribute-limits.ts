@@ -5,8 +5,8 @@
 // size for a single log: 1MB" (past which Datadog truncates it). Here:
 // - keys of 50 characters or more, and empty keys, are left out (a key cut short could take
 //   another's name);
-// - an object at the 9th level holding more objects is sent as its JSON text, so no key sits
-//   10 levels deep;
+// - an object (or a list of objects) under a key of the 9th level is sent as its JSON text, so
+//   no key sits 10 levels deep;
 // - null values (and numbers JSON cannot write) are left out: they carry nothing;
 // - at most 255 attributes (leaf values; a list counts as one): the last ones are left out;
 // - a log over 1,000,000 bytes of JSON is refused with a PermanentError naming its largest
@@ -31,9 +31,10 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
-function holdsStructure(value: JsonValue): boolean {
-  if (Array.isArray(value)) return value.some((item) => item !== null && typeof item === 'object');
-  return isObject(value) && Object.values(value).some((item) => item !== null && typeof item === 'object');
+/** Whether a value would put keys one level below its own: an object with keys, a list holding an object. */
+function holdsKeys(value: JsonValue): boolean {
+  if (Array.isArray(value)) return value.some((item) => item !== null && typeof item === 'object' && (Array.isArray(item) ? holdsKeys(item) : Object.keys(item).length > 0));
+  return isObject(value) && Object.keys(value).length > 0;
 }
 
 /** What fitting found to change, for the warnings. */
@@ -53,7 +54,7 @@ function fitValue(value: JsonValue, path: string, depth: number, changes: Change
   if (value === null) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'object') return value;
-  if (depth >= MAX_DEPTH && holdsStructure(value)) {
+  if (depth >= MAX_DEPTH && holdsKeys(value)) {
     changes.flattened.push(shortName(path));
     return JSON.stringify(value);
   }

@@ -56,7 +56,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     service: {
       type: 'string', title: 'Service',
-      description: `The service of every log (Datadog's reserved service attribute, shown and faceted as service:<name>), ${DEFAULT_SERVICE} by default — e.g. the site's name (shop-web). Tag characters only: a letter first, then letters, digits, _, -, :, . and /.`,
+      description: `The service of every log (Datadog's reserved service attribute, shown and faceted as service:<name>), ${DEFAULT_SERVICE} by default — e.g. the site's name (shop-web). It becomes the tag service:<name>, so tag characters only: letters, digits, _, -, :, . and /.`,
       default: DEFAULT_SERVICE, minLength: 1, maxLength: MAX_TAG_CHARS, examples: ['shop-web', DEFAULT_SERVICE],
     },
     source: {

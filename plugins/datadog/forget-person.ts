@@ -131,7 +131,7 @@ function read(response: VendorResponse, built?: RequestDescriptor): ForgetOutcom
       return { failed: `Datadog did not read the person's id as part of the deletion's query, so data deletion request ${id} was cancelled before it started: delete the person's logs from Datadog's Data Deletion page (Organization Settings > Data Deletion)` };
     }
     const said = saidBy(response);
-    return { failed: `Datadog did not read the person's id as part of the deletion's query, and cancelling data deletion request ${id} failed (HTTP ${response.status}${said ? `: ${said}` : ''}): cancel it within 2 hours from Datadog's Data Deletion page, where it would delete every log of the service` };
+    return { failed: `Datadog did not read the person's id as part of the deletion's query, and cancelling data deletion request ${id} failed (HTTP ${response.status}${said ? `: ${said}` : ''}): cancel it from Datadog's Data Deletion page before it starts (2 hours after it was made): its query may not name the person` };
   }
   if (response.status < 200 || response.status >= 300) return refused(response, 'the data deletion request');
   const json = response.json;

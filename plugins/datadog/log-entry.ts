@@ -120,6 +120,39 @@ function clientIp(payload: JsonObject, event: CanonicalEvent): string | undefine
   return textOf(client.ip) ?? textOf(event.context?.ip as JsonValue | undefined);
 }
 
+/**
+ * An edited blueprint's usr object, read as a person's (its name is the person's: Datadog's
+ * usr.name is "the user friendly name"), without contact information, and without the ids when
+ * config.send_ids is off.
+ */
+function usrOf(value: JsonValue | undefined, sendIds: boolean): JsonObject {
+  if (!isObject(value)) return {};
+  const person = recordWithoutContactInfo({ traits: value }, { valueChecked: [] }).traits;
+  if (!isObject(person)) return {};
+  const { id, anonymous_id: anonymousId, ...rest } = person;
+  return sendIds ? { ...rest, ...(id !== undefined ? { id } : {}), ...(anonymousId !== undefined ? { anonymous_id: anonymousId } : {}) } : rest;
+}
+
+/** The order of the attributes after the plugin's own (see fitLog). */
+const ORDER = ['messageId', 'groupId', 'previousId', 'http', 'network', 'properties', 'traits', 'context'];
+
+/**
+ * The network attributes: an edited blueprint's, cleaned, without the client's IP; the IP
+ * (the blueprint's network.client.ip, else the context's) only with config.send_ip.
+ */
+function networkOf(payload: JsonObject, event: CanonicalEvent, sendIp: boolean): JsonObject | undefined {
+  let network: JsonObject = {};
+  if (isObject(payload.network)) {
+    const client = isObject(payload.network.client) ? without(payload.network.client, 'ip') : undefined;
+    const kept = { ...(without(payload.network, 'client') ?? {}), ...(client ? { client } : {}) };
+    const cleaned = withoutContactInfo({ network: kept }).network;
+    if (isObject(cleaned)) network = cleaned;
+  }
+  const ip = sendIp ? clientIp(payload, event) : undefined;
+  if (ip !== undefined) network = { ...network, client: { ...(isObject(network.client) ? network.client : {}), ip } };
+  return Object.keys(network).length > 0 ? network : undefined;
+}
+
 /** An object without the key, and without the object when nothing is left. */
 function without(record: JsonObject, key: string): JsonObject | undefined {
   const { [key]: _left, ...rest } = record;
@@ -164,34 +197,22 @@ export function fitLog(payload: JsonObject, event: CanonicalEvent, ctx: PluginCo
   else if (isObject(cleaned.evt)) log.evt = cleaned.evt;
   const userId = textOf(cleaned.userId);
   const anonymousId = textOf(cleaned.anonymousId);
-  if (userId !== undefined || anonymousId !== undefined || isObject(cleaned.usr)) {
-    log.usr = { ...(isObject(cleaned.usr) ? cleaned.usr : {}), ...(userId !== undefined ? { id: userId } : {}), ...(anonymousId !== undefined ? { anonymous_id: anonymousId } : {}) };
-  }
+  const usr = { ...usrOf(cleaned.usr, options.sendIds), ...(userId !== undefined ? { id: userId } : {}), ...(anonymousId !== undefined ? { anonymous_id: anonymousId } : {}) };
+  if (Object.keys(usr).length > 0) log.usr = usr;
 
+  // The rest in a fixed order, so that the attributes left out past Datadog's 255 are the
+  // context's before the properties': ids, http, network, properties, traits, context, others.
+  const rest: JsonObject = {};
   const leftOut: string[] = [];
   for (const [key, value] of Object.entries(cleaned)) {
     if (key === 'event' || key === 'name' || key === 'userId' || key === 'anonymousId' || key === 'evt' || key === 'usr') continue;
-    if (RESERVED_NAMES.has(key)) {
-      leftOut.push(key);
-      continue;
-    }
-    log[key] = value;
+    if (RESERVED_NAMES.has(key)) leftOut.push(key);
+    else rest[key] = value;
   }
-  if (isObject(payload.network)) {
-    // A blueprint's other network attributes stay; the client's IP only with config.send_ip.
-    const network = payload.network;
-    const client = isObject(network.client) ? without(network.client, 'ip') : undefined;
-    const rest = without(network, 'client');
-    const kept = { ...(rest ?? {}), ...(client ? { client } : {}) };
-    if (Object.keys(kept).length > 0) log.network = withoutContactInfo({ network: kept }).network ?? kept;
-  }
-  if (options.sendIp) {
-    const ip = clientIp(payload, event);
-    if (ip !== undefined) {
-      const network = isObject(log.network) ? log.network : {};
-      log.network = { ...network, client: { ...(isObject(network.client) ? network.client : {}), ip } };
-    }
-  }
+  const network = networkOf(payload, event, options.sendIp);
+  if (network !== undefined) rest.network = network;
+  for (const key of ORDER) if (rest[key] !== undefined) log[key] = rest[key]!;
+  for (const [key, value] of Object.entries(rest)) if (!(key in log)) log[key] = value;
   if (leftOut.length > 0) warn?.(`attribute(s) left out: ${leftOut.join(', ')} — Datadog reads these top-level names as the log's own date, status, host, service or source, which the plugin sets`);
 
   const fitted = fitAttributes(log, warn);
