@@ -70,7 +70,7 @@ export function classifyDatadog(response: VendorResponse, request: RequestDescri
   const said = saidBy(response);
   const answered = `HTTP ${status}${said ? `: ${said}` : ''}`;
   if (status === 401 || status === 403) {
-    return { status: 'dead_letter', reason: `Datadog refused the API key (${answered}): check config.api_key — an API key of the organization (Organization Settings > API Keys), not an application key or a client token — and config.site, the site the organization is on (a key of another site is refused); replay the dead letters once fixed` };
+    return { status: 'dead_letter', reason: `Datadog refused the API key (${answered}): check config.api_key — an API key of the organization (Organization Settings > API Keys), not an application key — and config.site, the site the organization is on (a key of another site is refused); replay the dead letters once fixed` };
   }
   if (status === 404) return { status: 'dead_letter', reason: `Datadog has no Logs intake at ${request.url} (${answered}): check config.site` };
   if (status === 413) {

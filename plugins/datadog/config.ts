@@ -51,7 +51,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     api_key: {
       type: 'string', title: 'API Key', secret: true,
-      description: 'An API key of the organization (Organization Settings > API Keys), sent as DD-API-KEY. Not an application key, nor a client token: the Logs intake takes API keys.',
+      description: 'An API key of the organization (Organization Settings > API Keys), sent as DD-API-KEY, the credential the Logs intake authenticates with. Application keys and client tokens are other kinds of credential.',
       minLength: 1,
     },
     service: {
