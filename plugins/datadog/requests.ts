@@ -4,8 +4,7 @@
 // `Content-Encoding: gzip` ("Datadog recommends sending your logs compressed"). The Send logs
 // page's limits per request: "Maximum content size per payload (uncompressed): 5MB", "Maximum
 // array size if sending multiple logs in an array: 1000 entries".
-import { gzipSync } from 'node:zlib';
-import { splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { gzipJson, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { logsUrlOf, optionsOf } from './config.ts';
 
 /** Logs a request: "1000 entries". */
@@ -31,7 +30,7 @@ export function logsRequest(events: MappedEvent[], ctx: PluginContext): RequestD
     method: 'POST',
     url: logsUrlOf(ctx.config),
     headers: { 'content-type': 'application/json', 'dd-api-key': options.apiKey, ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
-    body: gzip ? new Uint8Array(gzipSync(Buffer.from(JSON.stringify(logs), 'utf8'))) : logs,
+    body: gzip ? gzipJson(logs) : logs,
     eventIds: events.map((e) => e.id),
   };
 }
