@@ -93,7 +93,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
-      description: 'Off by default. On (with an application key): a person deletion becomes one Datadog data deletion request per id named (POST https://api.<site>/api/v2/deletion/data/logs, a Preview API), for the logs of this service and source whose usr.id or usr.anonymous_id is the id, over the last 15 months. Datadog starts it 2 hours later; it deletes across indexes, Flex and Online Archives, never derived metrics. Needs Logs Data Deletion enabled for the organization.',
+      description: 'Off by default. On (with an application key): a person deletion becomes one Datadog data deletion request per id named (POST https://api.<site>/api/v2/deletion/data/logs, a Preview API), for the logs of this service and source whose usr.id or usr.anonymous_id is the id, over the last 15 months; it deletes across indexes, Flex and Online Archives, never derived metrics. Datadog documents the query object by one example only, so a request whose query Datadog does not echo exactly as asked is cancelled at once and the deletion reported failed. Needs Logs Data Deletion enabled for the organization; service and source must hold no ":" or "/".',
       default: false, examples: [false, true],
     },
     application_key: {
@@ -189,6 +189,13 @@ export function validateDatadogConfig(config: Record<string, JsonValue>): Config
   }
   if (config.forward_deletions === true && text(config.application_key) === undefined) {
     problems.push({ field: 'application_key', message: 'is required to forward person deletions (an application key with the Logs Delete Data permission for Datadog\'s data deletion requests), or turn forward_deletions off' });
+  }
+  if (config.forward_deletions === true) {
+    for (const field of ['service', 'source'] as const) {
+      const value = text(config[field]);
+      // A data deletion query scopes to `service:<service> source:<source>`: ":" and "/" are operators there.
+      if (value !== undefined && /[:/]/.test(value)) problems.push({ field, message: `"${value}" holds ":" or "/", which Datadog's search syntax reads as operators, so person deletions (forward_deletions) cannot be scoped to it: use letters, digits, _, - and . only, or turn forward_deletions off` });
+    }
   }
   if (text(config.application_key) !== undefined && text(config.application_key) === text(config.api_key)) {
     problems.push({ field: 'application_key', message: 'is the API key: give an application key (Organization Settings > Application Keys), which Datadog issues apart from API keys' });

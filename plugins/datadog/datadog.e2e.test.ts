@@ -176,8 +176,8 @@ describe('Datadog', () => {
     const started = Date.now();
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }, ['integrationId', 'vendor', 'status', 'responseStatus', 'message']), [{
       integrationId, vendor: 'datadog', status: 'sent', responseStatus: 200,
-      message: 'request 1 of 2: Datadog accepted data deletion request 754 (pending) for the logs whose @usr.id is the id; it starts 2 hours after the request; '
-        + 'request 2 of 2: Datadog accepted data deletion request 754 (pending) for the logs whose @usr.anonymous_id is the id; it starts 2 hours after the request',
+      message: 'request 1 of 2: Datadog accepted data deletion request 754 (pending) for the logs of service:shop-web source:signal whose @usr.id is the id; '
+        + 'request 2 of 2: Datadog accepted data deletion request 754 (pending) for the logs of service:shop-web source:signal whose @usr.anonymous_id is the id',
     }]);
     const asked = sim.requests({ path: DELETIONS });
     assert.equal(asked.length, 2);
@@ -197,17 +197,23 @@ describe('Datadog', () => {
     }
   });
 
-  test('with forward_deletions: a deletion whose echoed query leaves out the person\'s id is cancelled at once and reported failed', { timeout: 30_000 }, async () => {
-    const { site, integrationId } = await installed('Datadog deletion guard', { forward_deletions: true, application_key: APP_KEY });
-    sim.setDefault('POST', DELETIONS, { status: 200, body: { data: { id: '900', type: 'deletion_request', attributes: { query: 'service:signal source:signal', status: 'pending' } } } });
-    sim.setDefault('PUT', '/api-host/api/v2/deletion/requests/900/cancel', { status: 200, body: { data: { id: '900', type: 'deletion_request', attributes: { status: 'canceled' } }, meta: { request_status: 'canceled' } } });
-    const [vendor] = await deletePerson(signal, site.id, { userId: 'u-forget-2' }, ['integrationId', 'vendor', 'status', 'message']);
-    assert.equal(vendor!.status, 'failed');
-    assert.match(String(vendor!.message), /^Datadog did not read the person's id as part of the deletion's query, so data deletion request 900 was cancelled/);
-    const cancels = sim.requests({ path: '/api-host/api/v2/deletion/requests/900/cancel' });
-    assert.equal(cancels.length, 1);
-    assert.equal(cancels[0]!.method, 'PUT');
-    assert.equal(cancels[0]!.headers['dd-application-key'], APP_KEY);
-    assert.equal(vendor!.integrationId, integrationId);
-  });
+  // Fail closed: any echo but exactly the terms asked for — the id left out, an OR, no echo at
+  // all — cancels the deletion request at once, whatever Datadog made of the query object.
+  for (const [label, id, query] of [['leaves out the person\'s id', '900', 'service:signal source:signal'], ['joins the terms with OR', '901', 'service:signal OR source:signal OR @usr.id:u-forget-2'], ['is missing', '902', undefined]] as const) {
+    test(`with forward_deletions: a deletion whose echoed query ${label} is cancelled at once and reported failed`, { timeout: 30_000 }, async () => {
+      const { site, integrationId } = await installed(`Datadog deletion guard ${id}`, { forward_deletions: true, application_key: APP_KEY });
+      const cancelPath = `/api-host/api/v2/deletion/requests/${id}/cancel`;
+      sim.setDefault('POST', DELETIONS, { status: 200, body: { data: { id, type: 'deletion_request', attributes: { ...(query !== undefined ? { query } : {}), status: 'pending' } } } });
+      sim.setDefault('PUT', cancelPath, { status: 200, body: { data: { id, type: 'deletion_request', attributes: { status: 'canceled' } }, meta: { request_status: 'canceled' } } });
+      const [vendor] = await deletePerson(signal, site.id, { userId: 'u-forget-2' }, ['integrationId', 'vendor', 'status', 'message']);
+      assert.equal(vendor!.status, 'failed');
+      assert.match(String(vendor!.message), new RegExp(`^Datadog did not echo the deletion's query as asked .*so data deletion request ${id} was cancelled before it ran`));
+      const cancels = sim.requests({ path: cancelPath });
+      assert.equal(cancels.length, 1);
+      assert.equal(cancels[0]!.method, 'PUT');
+      assert.equal(cancels[0]!.headers['dd-api-key'], KEY);
+      assert.equal(cancels[0]!.headers['dd-application-key'], APP_KEY);
+      assert.equal(vendor!.integrationId, integrationId);
+    });
+  }
 });

@@ -8,7 +8,7 @@ import datadog, { validateDatadogConfig } from './index.ts';
 import { attributePaths, fitAttributes, MAX_ATTRIBUTES } from './attribute-limits.ts';
 import { classifyDatadog, saidBy, waitAskedMs } from './classify.ts';
 import { deletionUrlOf, logsUrlOf, optionsOf, SITES, tagProblem } from './config.ts';
-import { DELETION_LOOKBACK_MS, forgetPerson } from './forget-person.ts';
+import { DELETION_LOOKBACK_MS, echoesQuery, forgetPerson } from './forget-person.ts';
 import { dateOf, messageOf } from './log-entry.ts';
 import { MAX_BYTES, MAX_EVENTS } from './requests.ts';
 
@@ -242,6 +242,10 @@ test('validateDatadogConfig: the key, service and source as tags, key:value tags
   assert.match(validateDatadogConfig({ api_key: KEY, forward_deletions: true })[0]!.message, /^is required to forward person deletions/);
   assert.deepEqual(validateDatadogConfig({ api_key: KEY, forward_deletions: true, application_key: APP_KEY }), []);
   assert.match(validateDatadogConfig({ api_key: KEY, application_key: KEY })[0]!.message, /^is the API key/);
+  assert.deepEqual(validateDatadogConfig({ api_key: KEY, service: 'shop:web' }), [], 'a tag may hold ":"');
+  assert.deepEqual(validateDatadogConfig({ api_key: KEY, forward_deletions: true, application_key: APP_KEY, service: 'shop:web', source: 'web/app' }).map((p) => [p.field, p.message.slice(0, 40)]), [
+    ['service', '"shop:web" holds ":" or "/", which Datad'], ['source', '"web/app" holds ":" or "/", which Datado'],
+  ]);
   for (const p of validateDatadogConfig({ api_key: `${KEY} x`, application_key: `${APP_KEY} y` })) assert.doesNotMatch(p.message, /0123456789abcdef|fedcba/, 'never the key');
   assert.equal(tagProblem(`a:${'b'.repeat(199)}`), 'is longer than 200 characters');
   assert.equal(tagProblem('région:île-de-france'), undefined, 'Unicode letters');
@@ -269,17 +273,48 @@ test('forgetPerson: off unless forward_deletions with an application key; one da
   assert.match((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ ...config, send_ids: false })) as { skipped: string }).skipped, /send_ids is off/);
 });
 
-test('forgetPerson.read: 200 done with the request\'s id; an echoed query without the id\'s attribute is cancelled at once; 401/403 name the keys; 429 and 5xx retried', () => {
+test('forgetPerson.read: 200 done only when the echoed query is exactly the terms asked for; otherwise cancelled at once (fail closed); 401/403 name the keys; 429 and 5xx retried', () => {
   const [built] = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ forward_deletions: true, application_key: APP_KEY })) as RequestDescriptor[];
-  const accepted = (query: string) => answer(200, { data: { id: '754', type: 'deletion_request', attributes: { query, status: 'pending', product: 'logs' } }, meta: { product: 'logs' } });
-  assert.deepEqual(forgetPerson.read!(accepted('service:signal source:signal @usr.id:[…]'), built), { done: true, message: 'Datadog accepted data deletion request 754 (pending) for the logs whose @usr.id is the id; it starts 2 hours after the request' });
-  const ignored = forgetPerson.read!(accepted('service:signal source:signal'), built) as { next: RequestDescriptor };
-  assert.deepEqual(ignored.next, { method: 'PUT', url: 'https://api.datadoghq.com/api/v2/deletion/requests/754/cancel', headers: { 'dd-api-key': KEY, 'dd-application-key': APP_KEY }, eventIds: [] });
-  assert.match((forgetPerson.read!(answer(200, { data: { id: '754', attributes: { status: 'canceled' } } }), ignored.next) as { failed: string }).failed, /^Datadog did not read the person's id as part of the deletion's query, so data deletion request 754 was cancelled/);
-  assert.match((forgetPerson.read!(answer(500, ''), ignored.next) as { failed: string }).failed, /cancelling data deletion request 754 failed \(HTTP 500\): cancel it from Datadog.s Data Deletion page before it starts/);
+  const accepted = (query: string | undefined, id: string | null = '754') => answer(200, { data: { ...(id !== null ? { id } : {}), type: 'deletion_request', attributes: { ...(query !== undefined ? { query } : {}), status: 'pending', product: 'logs' } }, meta: { product: 'logs' } });
+  // The core hides the person's ids in the answer before read sees it: "@usr.id:[…]".
+  assert.deepEqual(forgetPerson.read!(accepted('service:signal source:signal @usr.id:[…]'), built), { done: true, message: 'Datadog accepted data deletion request 754 (pending) for the logs of service:signal source:signal whose @usr.id is the id' });
+  const cancel = { method: 'PUT', url: 'https://api.datadoghq.com/api/v2/deletion/requests/754/cancel', headers: { 'dd-api-key': KEY, 'dd-application-key': APP_KEY }, eventIds: [] };
+  for (const echoed of [
+    'service:signal source:signal', // the id left out: every log of the service
+    'service:signal OR source:signal OR @usr.id:[…]', // OR: far more than the person's logs
+    'service:signal source:signal […]', // the id as a bare word: any log mentioning it
+    'service:signal source:signal usr.id:[…]', // without @: a tag, not the attribute
+    'service:signal source:signal @usr.id:*', // a wildcard
+    'service:signal source:signal @usr.id:[…] -status:error', // a term not asked for
+    '{"service":"signal","source":"signal","@usr.id":"[…]"}', // another form than search terms
+    '',
+    undefined, // no echo: nothing to check
+  ]) assert.deepEqual(forgetPerson.read!(accepted(echoed), built), { next: cancel }, String(echoed));
+  assert.match((forgetPerson.read!(accepted(undefined, null), built) as { failed: string }).failed, /without echoing its query or naming the request, so it could not be checked or cancelled: look for it on Datadog's Data Deletion page/);
+  assert.match((forgetPerson.read!(accepted('service:signal', null), built) as { failed: string }).failed, /without echoing its query as asked or naming the request/);
+  assert.match((forgetPerson.read!(answer(200, { data: { id: '754', attributes: { status: 'canceled' } } }), cancel as RequestDescriptor) as { failed: string }).failed, /^Datadog did not echo the deletion's query as asked .*so data deletion request 754 was cancelled before it ran/);
+  assert.match((forgetPerson.read!(answer(500, ''), cancel as RequestDescriptor) as { failed: string }).failed, /cancelling data deletion request 754 failed \(HTTP 500\): .*cancel it there within 10 days of the request/);
   const forbidden = forgetPerson.read!(answer(403, { errors: ['Forbidden'] }), built) as { failed: string };
   assert.match(forbidden.failed, /^Datadog refused the data deletion request \(HTTP 403: Forbidden\): check config\.application_key .*Logs Delete Data permission/);
   assert.deepEqual(forgetPerson.read!(answer(429, { errors: ['Too many requests'] }, { 'x-ratelimit-reset': '7' }), built), { retry: 'Datadog could not take the data deletion request now (HTTP 429: Too many requests)', afterSeconds: 7 } satisfies ForgetOutcome);
   assert.match((forgetPerson.read!(answer(412, { errors: [{ status: '412', code: 'INVALID_BODY', title: 'INVALID_BODY', detail: 'INVALID_BODY' }] }), built) as { failed: string }).failed, /HTTP 412: INVALID_BODY/);
   assert.ok('done' in forgetPerson.read!({ status: forgetPerson.successAnswer!.status!, headers: {}, body: JSON.stringify(forgetPerson.successAnswer!.body), json: forgetPerson.successAnswer!.body }, built));
+});
+
+test('echoesQuery: the asked terms in any order, quoted or not, an explicit AND, ids hidden by the core; service and source without case', () => {
+  const query = { service: 'shop-web', source: 'signal', '@usr.id': 'u-1' };
+  assert.equal(echoesQuery('@usr.id:u-1 source:signal service:shop-web', query), true);
+  assert.equal(echoesQuery('service:"shop-web" AND source:signal AND @usr.id:"[…]"', query), true);
+  assert.equal(echoesQuery('service:Shop-Web source:signal @usr.id:[…]', query), true);
+  assert.equal(echoesQuery('service:shop-web source:signal @usr.id:U-1', query), false, 'an id of another case is another id');
+  assert.equal(echoesQuery('service:shop-[…] source:signal @usr.id:[…]', { ...query, '@usr.id': 'web' }), true, 'an id hidden inside the service name');
+  assert.equal(echoesQuery('service:shop-web source:signal @[…].id:[…]', { ...query, '@usr.id': 'usr' }), false, 'an id hidden inside the key cannot be checked');
+  assert.equal(echoesQuery('service:shop-web service:shop-web source:signal', query), false);
+  assert.equal(echoesQuery('service:shop-web source:signal @usr.id:u-1', {}), false);
+});
+
+test('forgetPerson.request: no deletion when config.service or source holds query operators (":" or "/")', () => {
+  const config = { forward_deletions: true, application_key: APP_KEY };
+  assert.match((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ ...config, service: 'shop:web' })) as { skipped: string }).skipped, /^config\.service "shop:web" holds characters Datadog's query syntax reads as operators/);
+  assert.match((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ ...config, source: 'web/shop' })) as { skipped: string }).skipped, /^config\.source "web\/shop"/);
 });
