@@ -53,6 +53,7 @@ export {
   type ClientAuthentication, type GoogleServiceAccountKey, type OAuthRefusal, type TokenAnswerOptions,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
+export { gzipJson } from './gzip-json.ts';
 export { conversionActionFor, conversionActionId, conversionActionKeys, googleAdsCustomerId } from './google-ads-accounts.ts';
 export { instantText } from './instant-text.ts';
 export { utcTimeText } from './utc-time-text.ts';
