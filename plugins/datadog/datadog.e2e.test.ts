@@ -11,6 +11,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -37,10 +38,7 @@ before(async () => {
   sim.setDefault('POST', LOGS, OK);
   sim.setDefault('POST', EU_LOGS, OK);
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Datadog e2e)' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'datadog', name, { config: { api_key: KEY, ...config }, consentCategories: ['analytics'] });
