@@ -21,8 +21,9 @@ const isObject = (value: JsonValue | undefined): value is JsonObject => value !=
 /**
  * The indexed item fields of a mapped `items` list (`{ sku, name, category, price, quantity }`,
  * or `subtotal`, the line's total, when a blueprint maps no unit price). An item without a SKU or
- * a price, with a quantity under 1, or a SKU over 255 characters is left out (said in
- * `warnings`), and the next one takes its number; a name or category over 255 characters is left
+ * a price, with a negative price, a quantity under 1, or a SKU over 255 characters is left out
+ * (said in `warnings`, by its SKU, or by its place in the mapped list when it has none), and the
+ * next one takes its number; a name or category over 255 characters is left
  * out of its item; an item without a category is sent, warned (impact.com fills it from a product
  * catalog when one was uploaded).
  *
@@ -52,14 +53,14 @@ export function lineItemsOf(items: JsonValue | undefined): LineItems {
     }
     const quantity = quantityOf(item.quantity);
     if (quantity === undefined) {
-      warnings.push(`${which} (${sku}) left out: quantity ${JSON.stringify(item.quantity)} is not a whole number of 1 or more`);
+      warnings.push(`item ${sku} left out: quantity ${JSON.stringify(item.quantity)} is not a whole number of 1 or more`);
       return;
     }
-    const price = moneyOf(item.price, `${which}.price`);
-    const subtotal = price === undefined ? moneyOf(item.subtotal, `${which}.subtotal`) : undefined;
+    const price = moneyOf(item.price, 'price');
+    const subtotal = price === undefined ? moneyOf(item.subtotal, 'subtotal') : undefined;
     const amount = price ?? subtotal;
     if (amount === undefined || 'leftOut' in amount) {
-      warnings.push(amount === undefined ? `${which} (${sku}) left out: no price (impact.com needs ItemPrice or ItemSubtotal with item-level details)` : `${which} (${sku}) left out: ${amount.leftOut}`);
+      warnings.push(amount === undefined ? `item ${sku} left out: no price (impact.com needs ItemPrice or ItemSubtotal with item-level details)` : `item ${sku} left out: ${amount.leftOut.replace(' left out:', ':')}`);
       return;
     }
     count += 1;
