@@ -2,11 +2,15 @@
 // Basic), the program (Campaign Id) conversions are reported to, the impact.com Event Type each
 // Signal event counts as, and whether to follow each submission's processing; with the problems
 // a JSON Schema cannot see, each naming its field.
-import { eventMapName, eventMapOf, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapName, eventMapOf, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** An Event Type Id (`EventTypeId`, "integer (10)" in impact.com's conversion object): digits. */
 export const EVENT_TYPE_ID = /^[0-9]{1,10}$/;
-/** The longest Event Type Code: the action and conversion data references give "STRING (128)". */
+/**
+ * The longest Event Type Code: the action and conversion data references give "STRING (128)",
+ * the conversion object "string (64)"; the longer is taken, so that no code impact.com shows is
+ * refused at install (its answer decides).
+ */
 export const MAX_EVENT_TYPE_CODE = 128;
 /** The largest Campaign (program) Id: "integer (10)" in the conversion object. */
 const MAX_CAMPAIGN_ID = 9_999_999_999;
@@ -137,10 +141,8 @@ export function validateImpactConfig(config: Record<string, JsonValue>): ConfigP
     if (entries.length === 0) {
       problems.push({ field: 'event_types', message: 'name at least one Signal event and the impact.com Event Type it is reported as, e.g. {"Order Completed": "12345"} (Settings > Event Types: the Event Type\'s Id, or its Code)' });
     }
+    problems.push(...eventMapKeyProblems(types, 'event_types'));
     for (const [key, value] of entries) {
-      if (key.trim() === '') problems.push({ field: 'event_types', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-      else if (key !== key.trim()) problems.push({ field: 'event_types', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
-      else if (/^page\s*:/i.test(key) && !/^page:\S/.test(key)) problems.push({ field: 'event_types', message: `has "${key}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
       if (typeof value === 'string' && value.trim() !== '' && eventTypeOf(value) === undefined) {
         problems.push({ field: 'event_types', message: `gives ${JSON.stringify(value)} for "${key.trim()}": an Event Type is its Id (digits above 0, e.g. 12345) or its Code (text, e.g. SALE), as impact.com shows them under Settings > Event Types` });
       }
