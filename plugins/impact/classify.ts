@@ -1,7 +1,8 @@
 // impact.com's answers to a conversion. An accepted conversion is queued: `200 {"Status":
 // "QUEUED","QueuedUri":"/Advertisers/<AccountSID>/APISubmissions/A-…"}` ("Resources that require
 // more intensive processing will queue the request and return a QueuedURI"). Errors are
-// conventional HTTP statuses with `{"Status":"ERROR","Message":…,"Errors":[{"Field","Message"}]}`:
+// conventional HTTP statuses with `{"Status":"ERROR","Message":…,"Errors":[{"Field","Message"}]}`
+// (the Brand API v14 OpenAPI writes its 400 as `"errors":[{"field","level","message"}]`):
 // 400 "often missing a required parameter", 401 "no valid API key provided", 402 "parameters were
 // valid but request failed", 403 "API key used doesn't have permissions", 404, 405, 429 "too many
 // requests" (with X-RateLimit-* headers), 500/502/503/504 "something went wrong on impact.com's
@@ -13,6 +14,7 @@ interface ImpactAnswer {
   Status?: unknown;
   Message?: unknown;
   Errors?: unknown;
+  errors?: unknown;
 }
 
 /** The config field that decides a refused field's value, by impact.com's field name. */
@@ -27,12 +29,17 @@ const CONFIG_FIELD_OF: Record<string, string> = {
 const answerOf = (response: VendorResponse): ImpactAnswer => (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json as ImpactAnswer : {});
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-/** The fields impact.com names in `Errors`, with their messages. */
+/**
+ * The fields impact.com names in its errors, with their messages: the reference's `Errors` of
+ * `{ Field, Message }` ("Errors" page, "Detailed Error Response"), or the Brand API v14 OpenAPI's
+ * 400 answer, `errors` of `{ field, level, message }` — the two are written differently, so both
+ * are read.
+ */
 function fieldErrors(answer: ImpactAnswer): Array<{ field?: string; message?: string }> {
-  const errors = Array.isArray(answer.Errors) ? answer.Errors : [];
+  const errors = Array.isArray(answer.Errors) ? answer.Errors : Array.isArray(answer.errors) ? answer.errors : [];
   return errors
     .filter((error): error is Record<string, unknown> => error !== null && typeof error === 'object' && !Array.isArray(error))
-    .map((error) => ({ field: textOf(error.Field), message: textOf(error.Message) }));
+    .map((error) => ({ field: textOf(error.Field ?? error.field), message: textOf(error.Message ?? error.message) }));
 }
 
 /**

@@ -287,6 +287,12 @@ test('classify: a refused conversion dead-lettered with impact.com\'s Message an
     reason: 'impact.com refused the conversion (HTTP 400: Validation Failed — CampaignId: Not a numeric value; EventDate: Invalid date): check config.campaign_id and the mapping of EventDate (the blueprint)',
   });
   assert.match(whole(classifyImpact(answer(400, { Status: 'ERROR', Message: 'Invalid EventTypeId', Errors: [{ Field: 'ActionTrackerId', Message: 'not found' }] }), POST, ctx())).reason!, /check config\.event_types$/);
+  // The Brand API v14 OpenAPI writes its 400 answer in lower case, with a level.
+  const v14 = { Status: 'ERROR', errors: [{ field: 'OrderId', level: 'ERROR', message: 'OrderId is required' }, { field: 'EventTypeCode', level: 'ERROR', message: 'Unknown code' }] };
+  assert.deepEqual(classifyImpact(answer(400, v14), POST, ctx()), {
+    status: 'dead_letter',
+    reason: 'impact.com refused the conversion (HTTP 400: OrderId: OrderId is required; EventTypeCode: Unknown code): check config.event_types and the mapping of OrderId (the blueprint)',
+  });
   assert.match(whole(classifyImpact(answer(400, { Status: 'ERROR', Message: 'Missing attribution key' }), POST, ctx())).reason!, /check config\.campaign_id, config\.event_types and the mapped fields/);
   assert.equal(whole(classifyImpact(answer(402, { Status: 'ERROR', Message: 'Request failed' }), POST, ctx())).status, 'dead_letter');
   const unauthorized = whole(classifyImpact(answer(401, { Status: 'ERROR', Message: 'Unauthorized' }), POST, ctx()));
