@@ -1,16 +1,29 @@
 // The customer fields of a conversion: `CustomerId`, "unique identifier that you generate for
 // the customer … These values must be non-identifying (e.g., plain text email addresses are not
-// permitted)", and `CustomerEmail`, which impact.com takes as the raw address, "the SHA-1 hashed
-// value" or its own HMAC, and keeps only as an HMAC. Signal sends the email as SHA-1 only.
-import { createHash } from 'node:crypto';
-import { isContactInfo, readText, usableId, type JsonValue } from '../../core/sdk/index.ts';
+// permitted)", and `CustomerEmail`, which impact.com takes as "the SHA-1 hashed value" (its
+// hashing guide: also the raw address or its own HMAC; the Brand API v14 OpenAPI: "must be sent as
+// a SHA1 or SHA256 hash. Plaintext emails are not accepted"), and keeps only as an HMAC. SHA-1 is
+// the digest both documents accept, and the one RudderStack's impact destination sends: Signal
+// sends the email as its SHA-1 only, hashed by the SDK's customerInfo declared with that digest.
+import { customerInfo, isContactInfo, readText, usableId, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The longest CustomerId impact.com takes: "CustomerId string (255)". */
 export const MAX_CUSTOMER_ID = 255;
-/** A SHA-1 digest in hex: an email hashed already. */
-const SHA1_HEX = /^[0-9a-f]{40}$/i;
 /** One email address: one `@`, no white space, commas, semicolons or brackets. */
 const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
+
+/** impact.com's one hashed customer field: the address trimmed and lower-cased, as SHA-1 hex. */
+const CUSTOMER = customerInfo<Record<string, never>>({
+  hashed: {
+    CustomerEmail: (value) => {
+      const address = value.trim().toLowerCase();
+      return EMAIL.test(address) ? address : undefined;
+    },
+  },
+  shape: () => 'single',
+  clear: {},
+  digest: 'sha1',
+});
 
 /** A field's value, or the reason it was left out (for `ctx.warn`). */
 export type Read = { value: string } | { leftOut: string } | undefined;
@@ -42,9 +55,7 @@ export function customerIdOf(value: JsonValue | undefined): Read {
  * customerEmailOf('not an email');       // { leftOut: 'CustomerEmail left out: "…" is not one email address' }
  */
 export function customerEmailOf(value: JsonValue | undefined): Read {
-  const written = typeof value === 'string' ? value.trim() : undefined;
-  if (written === undefined || written === '') return undefined;
-  if (SHA1_HEX.test(written)) return { value: written.toLowerCase() };
-  if (!EMAIL.test(written)) return { leftOut: 'CustomerEmail left out: the mapped value is not one email address (nor its SHA-1 digest)' };
-  return { value: createHash('sha1').update(written.toLowerCase(), 'utf8').digest('hex') };
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const digest = CUSTOMER.hashField('CustomerEmail', value, {});
+  return digest === undefined ? { leftOut: 'CustomerEmail left out: the mapped value is not one email address (nor its SHA-1 digest)' } : { value: digest };
 }

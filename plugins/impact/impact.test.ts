@@ -128,6 +128,8 @@ test('customer: the userId as CustomerId unless it is contact information; the e
   assert.deepEqual(customerEmailOf(' Jane@Example.com '), { value: sha1('jane@example.com') });
   assert.deepEqual(customerEmailOf(sha1('jane@example.com').toUpperCase()), { value: sha1('jane@example.com') }, 'a SHA-1 digest is not hashed twice');
   assert.deepEqual(customerEmailOf('jane at example'), { leftOut: 'CustomerEmail left out: the mapped value is not one email address (nor its SHA-1 digest)' });
+  const sha256 = createHash('sha256').update('jane@example.com').digest('hex');
+  assert.ok('leftOut' in customerEmailOf(sha256)!, 'a SHA-256 digest is not passed on: only the SHA-1 both of impact.com\'s documents accept is sent');
   assert.ok('leftOut' in customerEmailOf('a@example.com, b@example.com')!);
   assert.equal(customerEmailOf(''), undefined);
 });
