@@ -67,7 +67,10 @@ before(async () => {
     const batchId = `A-${orderId}`;
     sim.setDefault('GET', `${SUBMISSIONS}/${batchId}`, {
       status: 200,
-      body: { BatchId: batchId, CampaignId: '1000', OrderId: orderId, Type: 'Conversion', Status: 'Complete', ErrorType: orderId.includes('contract') ? 'Contract Error' : '', Uri: `${SUBMISSIONS}/${batchId}` },
+      body: {
+        BatchId: batchId, CampaignId: '1000', OrderId: orderId, Type: 'Conversion', Status: 'Complete',
+        ...(orderId.includes('contract') ? { ErrorType: 'Contract Error', ErrorReason: 'CONTRACT_NOT_FOUND' } : { ErrorType: null, ErrorReason: null }), Uri: `${SUBMISSIONS}/${batchId}`,
+      },
     });
     return { status: 200, body: { Status: 'QUEUED', QueuedUri: `${SUBMISSIONS}/${batchId}` } };
   });
@@ -121,7 +124,7 @@ describe('impact.com Conversions API', () => {
       return ok && failed ? { ok, failed } : undefined;
     }, 'the two submission reports', 30_000);
     assert.equal(reports.ok.error, 'impact.com processed the conversion (submission A-IR-ORD-2) without errors');
-    assert.equal(reports.failed.error, 'impact.com processed the conversion (submission A-IR-contract-1) with an error: Contract Error');
+    assert.equal(reports.failed.error, 'impact.com processed the conversion (submission A-IR-contract-1) with an error: Contract Error (CONTRACT_NOT_FOUND)');
     const checks = sim.requests({ method: 'GET' }).filter((r) => r.path === `${SUBMISSIONS}/A-IR-ORD-2`);
     assert.ok(checks.length >= 1);
     assert.equal(checks[0]!.headers.authorization, BASIC);

@@ -318,9 +318,15 @@ test('submission reports: asked only with check_submissions, by the QueuedUri\'s
   assert.equal('pending' in readSubmission({ Status: 'In Progress' }), true);
   assert.equal('pending' in readSubmission(undefined), true);
   assert.deepEqual(readSubmission({ BatchId: 'A-1', Status: 'Complete', ErrorType: '' }), { done: true, failed: 0, message: 'impact.com processed the conversion (submission A-1) without errors' });
-  assert.deepEqual(readSubmission({ BatchId: 'A-2', Status: 'Complete', ErrorType: 'Contract Error', ErrorList: ['CONTRACT_NOT_FOUND', 'RESTRICTED_PROMOCODE'] }), {
+  // The submissions OpenAPI's example: ErrorReason 'CONTRACT_NOT_FOUND RESTRICTED_PROMOCODE'.
+  assert.deepEqual(readSubmission({ BatchId: 'A-2', Status: 'Complete', ErrorType: 'Contract Error', ErrorReason: 'CONTRACT_NOT_FOUND RESTRICTED_PROMOCODE' }), {
     done: true, failed: 1, message: 'impact.com processed the conversion (submission A-2) with an error: Contract Error (CONTRACT_NOT_FOUND, RESTRICTED_PROMOCODE)',
   });
+  assert.equal(readSubmission({ Status: 'Complete', ErrorType: 'Contract Error', ErrorList: ['CONTRACT_NOT_FOUND'], ErrorReason: null }).message, 'impact.com processed the conversion with an error: Contract Error (CONTRACT_NOT_FOUND)', 'another Error field, a list');
+  assert.deepEqual(readSubmission({ BatchId: 'A-3', Status: 'Complete', ErrorType: 'Validation', ErrorReason: 'CONV_DUPLICATE' }), {
+    done: true, failed: 0, message: 'impact.com has the conversion (submission A-3) already: Validation (CONV_DUPLICATE) — a conversion of the same OrderId and Event Type was recorded before (a retry after a lost answer, or the same order sent twice)',
+  });
+  assert.equal((readSubmission({ Status: 'Complete', ErrorType: 'Contract Error', ErrorReason: 'CONV_DUPLICATE CONTRACT_NOT_FOUND' }) as { failed: number }).failed, 1, 'a duplicate with another reason still fails');
   assert.deepEqual(readSubmission({ Status: 'Complete', ErrorType: 'Validation' }), { done: true, failed: 1, message: 'impact.com processed the conversion with an error: Validation' });
 });
 

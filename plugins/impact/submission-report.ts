@@ -4,8 +4,9 @@
 // says its `Status` — "Will always begin as Queued", then `In Progress`, then `Complete`
 // ("Errors may exist in the submission however") — and its `ErrorType` ("Errors encountered
 // during the submission process. Will be empty if no errors were encountered", e.g. `Contract
-// Error`), with a list of error explanations (e.g. CONTRACT_NOT_FOUND, RESTRICTED_PROMOCODE).
-// The core asks for it later and records it (`processingReport`).
+// Error`), with `ErrorReason`, the "list of error explanations to help describe the ErrorType"
+// (the Brand API v14 OpenAPI: a text such as `CONTRACT_NOT_FOUND RESTRICTED_PROMOCODE`). The
+// core asks for it later and records it (`processingReport`).
 import type { JsonValue, PluginContext, ProcessingReport, ProcessingReportReading, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { accountSidOf, checksSubmissions } from './config.ts';
 import { IMPACT_ORIGIN, impactHeaders } from './requests.ts';
@@ -30,29 +31,39 @@ export function submissionReceipt(response: VendorResponse, ctx: PluginContext):
 }
 
 /**
- * The explanations an API submission gives besides its ErrorType: the text (or list of texts)
- * of its other fields whose names begin with `Error` (the reference describes "a list of error
- * explanations" without naming its field in the text read).
+ * The reason codes an API submission gives besides its ErrorType: its `ErrorReason` (codes
+ * separated by white space or commas, or a list of them), and any other field whose name begins
+ * with `Error` written the same way (the reference's other pages describe the list without
+ * naming it), each code once.
  */
-function explanations(submission: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(submission)) {
-    if (!/^Error/i.test(key) || key === 'ErrorType') continue;
-    const values = Array.isArray(value) ? value : [value];
-    for (const item of values) {
-      const written = textOf(item);
-      if (written !== undefined) out.push(written);
+function reasonCodes(submission: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  const fields = ['ErrorReason', ...Object.keys(submission).filter((key) => /^Error/i.test(key) && key !== 'ErrorType' && key !== 'ErrorReason')];
+  for (const key of fields) {
+    const value = submission[key];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      for (const code of textOf(item)?.split(/[\s,;]+/) ?? []) if (code !== '') out.add(code);
     }
   }
-  return out;
+  return [...out];
 }
 
 /**
+ * The one reason that says the conversion is at impact.com already: "CONV_DUPLICATE — An action
+ * with the same OrderId was registered within the OID deduplication window" (the submissions
+ * OpenAPI's reasons). A retry after a lost answer sends the same OrderId (the order's, or the
+ * messageId), so a duplicate alone is no loss.
+ */
+const DUPLICATE = 'CONV_DUPLICATE';
+
+/**
  * Reads an API submission: pending while `Queued` or `In Progress` (or a state impact.com does
- * not document); once `Complete`, done — failed when it has an ErrorType, said in words.
+ * not document); once `Complete`, done — failed when it has an ErrorType, said in words with its
+ * ErrorReason, unless the only reason is CONV_DUPLICATE (the same OrderId recorded already: a
+ * retried conversion impact.com has, not a lost one).
  *
  * @example
- * readSubmission({ BatchId: 'A-1234', Status: 'Complete', ErrorType: 'Contract Error', ErrorList: ['CONTRACT_NOT_FOUND'] });
+ * readSubmission({ BatchId: 'A-1234', Status: 'Complete', ErrorType: 'Contract Error', ErrorReason: 'CONTRACT_NOT_FOUND' });
  * // { done: true, failed: 1, message: 'impact.com processed the conversion (submission A-1234) with an error: Contract Error (CONTRACT_NOT_FOUND)' }
  */
 export function readSubmission(json: unknown): ProcessingReportReading {
@@ -63,8 +74,12 @@ export function readSubmission(json: unknown): ProcessingReportReading {
   if (state?.toLowerCase() !== 'complete') return { pending: true, message: `impact.com has not processed ${which} yet (Status ${state ?? 'unknown'})` };
   const errorType = textOf(submission.ErrorType);
   if (errorType === undefined) return { done: true, failed: 0, message: `impact.com processed ${which} without errors` };
-  const details = explanations(submission);
-  return { done: true, failed: 1, message: `impact.com processed ${which} with an error: ${errorType}${details.length > 0 ? ` (${details.join(', ')})` : ''}` };
+  const reasons = reasonCodes(submission);
+  const said = `${errorType}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;
+  if (reasons.length === 1 && reasons[0] === DUPLICATE) {
+    return { done: true, failed: 0, message: `impact.com has ${which} already: ${said} — a conversion of the same OrderId and Event Type was recorded before (a retry after a lost answer, or the same order sent twice)` };
+  }
+  return { done: true, failed: 1, message: `impact.com processed ${which} with an error: ${said}` };
 }
 
 /**
