@@ -17,14 +17,15 @@ export const CLICK_ID_DAYS = 30;
 export const MAX_CLICK_ID = 64;
 /**
  * A click id as impact.com writes it: case-sensitive URL-safe text (its own example,
- * `SKhRQaSXwxyOUQ:wUx0Mo36FUkiXxtxVUQTEzY0`, holds a colon), 8 to 64 characters; anything else —
- * an unexpanded macro, a placeholder — is no click id.
+ * `SKhRQaSXwxyOUQ:wUx0Mo36FUkiXxtxVUQTEzY0`, holds a colon) of up to 64 characters — no shortest
+ * length is documented, and the implementation guide's own landing URL carries
+ * `irclickid=1234567`; anything else — an unexpanded macro, a placeholder — is no click id.
  */
-const CLICK_ID = new RegExp(`^[A-Za-z0-9._~:|\\-]{8,${MAX_CLICK_ID}}$`);
+const CLICK_ID = new RegExp(`^[A-Za-z0-9._~:|\\-]{1,${MAX_CLICK_ID}}$`);
 
 /**
  * The click id of a value (a cookie's, the landing URL's, a mapped one), as it came (case kept):
- * URL-safe text of 8 to 64 characters, not a placeholder (`undefined`) nor the parameter's name.
+ * URL-safe text of up to 64 characters, not a placeholder (`undefined`) nor the parameter's name.
  *
  * @example
  * clickIdOf('SKhRQaSXwxyOUQ:wUx0Mo36FUkiXxtxVUQTEzY0'); // the same
@@ -39,7 +40,7 @@ export function clickIdOf(value: JsonValue | undefined): string | undefined {
 /**
  * The value Signal keeps in the cookie for a landing URL's `irclickid`: the click id, or '' (no
  * cookie: the `clickIds` contract) for one the core keeps as a token but impact.com would not
- * take (shorter than 8 or longer than 64 characters), so that it does not replace the click id
+ * take (longer than 64 characters), so that it does not replace the click id
  * an earlier real click left.
  *
  * @example
