@@ -9,8 +9,9 @@ export const CLICK_ID_PARAM = 'irclickid';
 /** Signal's own first-party cookie for it (impact.com's Universal Tracking Tag keeps its own cookies: never written here). */
 export const CLICK_ID_COOKIE = '_dfirclickid';
 /**
- * How long Signal keeps a click id: 30 days. impact.com documents no single referral window (a
- * program's contract sets it); see the README's "Unconfirmed".
+ * How long Signal keeps a click id: 30 days. impact.com: "The effective life time of the cookie
+ * should match how long your contracts' Referral Window is set to — typically 30 days" (API
+ * tracking integration); a contract with another window is not followed (see the README).
  */
 export const CLICK_ID_DAYS = 30;
 /** The longest ClickId impact.com takes: "ClickId string (64)". */

@@ -38,8 +38,9 @@ export default definePlugin({
   // A landing URL's irclickid is kept in Signal's own _dfirclickid for 30 days; a value impact.com
   // would not take as a ClickId (over 64 characters) keeps no cookie (cookieValue gives '').
   clickIds: [{ param: CLICK_ID_PARAM, cookie: CLICK_ID_COOKIE, days: CLICK_ID_DAYS, value: cookieValue }],
-  // impact.com: "Certain resources like Conversions are not limited" (other resources 1,000
-  // requests an hour); 10 requests a second (burst 20) by default, and a 429 slows it down.
+  // impact.com's rate-limit page, in one version: "Certain resources like Conversions are not
+  // limited" (others 1,000 requests an hour); in a later one, 1,000 an hour for all but Catalogs.
+  // 10 requests a second (burst 20) by default, and a 429 slows the integration down.
   rateLimit: { rps: 10 },
   batch: { maxEvents: MAX_JOB_EVENTS, maxBytes: MAX_JOB_BYTES },
   map: (payload, event, ctx) => toImpactConversion(payload, event, ctx),
