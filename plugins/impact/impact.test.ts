@@ -166,13 +166,13 @@ test('mapping: items impact.com cannot take are left out, saying why; none left,
   });
   assert.deepEqual(warnings, [
     'item S-2 left out: quantity 0 is not a whole number of 1 or more',
-    'item S-3 left out: no price (impact.com needs ItemPrice or ItemSubtotal with item-level details)',
+    'item S-3 left out: no price (impact.com needs ItemPrice or ItemSubTotal with item-level details)',
     'item S-4 left out: price -2: impact.com takes amounts of 0 or more',
     'ItemCategory1 not sent: S-5 has no category (impact.com asks for one with item-level details, unless a product catalog gives it)',
   ]);
   assert.equal(mapThrough(event({ properties: { order_id: 'ORD-5', subtotal: 7.5, products: [{ name: 'x' }] } })).payload?.Amount, '7.5');
   const lines = lineItemsOf([{ sku: 'S-9', subtotal: 19.98, quantity: 2 }, 'SKU-7', { sku: 'y'.repeat(256), price: 1 }]);
-  assert.deepEqual(lines.fields, { ItemSku1: 'S-9', ItemQuantity1: '2', ItemSubtotal1: '19.98' }, 'a line total when no unit price is mapped');
+  assert.deepEqual(lines.fields, { ItemSku1: 'S-9', ItemQuantity1: '2', ItemSubTotal1: '19.98' }, 'a line total when no unit price is mapped');
   assert.deepEqual(lines.warnings.slice(1), ['items[1] left out: not a product object', 'items[2] left out: its SKU has 256 characters, more than impact.com\'s 255']);
   assert.deepEqual(lineItemsOf({ sku: 'S-1' }), { fields: {}, count: 0, warnings: [] });
 });

@@ -1,6 +1,7 @@
 // An order's items as impact.com's indexed item fields: ItemSku1, ItemName1, ItemCategory1,
-// ItemQuantity1, ItemPrice1 (or ItemSubtotal1), then ItemSku2…, in the order the products came.
-// impact.com's item-level data: Sku, Category, Quantity and ItemPrice (or ItemSubtotal, never
+// ItemQuantity1, ItemPrice1 (or ItemSubTotal1, as the Brand API v14 OpenAPI spells it; the
+// item-level data reference writes it both ways), then ItemSku2…, in the order the products came.
+// impact.com's item-level data: Sku, Category, Quantity and ItemPrice (or ItemSubTotal, never
 // both) are "required if passing item-level details", Name optional; strings up to 255
 // characters; the item amounts then make the sale amount (no order-level Amount is sent with them).
 import { readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
@@ -60,7 +61,7 @@ export function lineItemsOf(items: JsonValue | undefined): LineItems {
     const subtotal = price === undefined ? moneyOf(item.subtotal, 'subtotal') : undefined;
     const amount = price ?? subtotal;
     if (amount === undefined || 'leftOut' in amount) {
-      warnings.push(amount === undefined ? `item ${sku} left out: no price (impact.com needs ItemPrice or ItemSubtotal with item-level details)` : `item ${sku} left out: ${amount.leftOut.replace(' left out:', ':')}`);
+      warnings.push(amount === undefined ? `item ${sku} left out: no price (impact.com needs ItemPrice or ItemSubTotal with item-level details)` : `item ${sku} left out: ${amount.leftOut.replace(' left out:', ':')}`);
       return;
     }
     count += 1;
@@ -73,7 +74,7 @@ export function lineItemsOf(items: JsonValue | undefined): LineItems {
     else if (category !== undefined) warnings.push(`ItemCategory${count} left out: ${category.length} characters, more than impact.com's ${MAX_ITEM_TEXT}`);
     else warnings.push(`ItemCategory${count} not sent: ${sku} has no category (impact.com asks for one with item-level details, unless a product catalog gives it)`);
     fields[`ItemQuantity${count}`] = String(quantity);
-    fields[price !== undefined ? `ItemPrice${count}` : `ItemSubtotal${count}`] = amount.value;
+    fields[price !== undefined ? `ItemPrice${count}` : `ItemSubTotal${count}`] = amount.value;
   });
   return { fields, count, warnings };
 }
