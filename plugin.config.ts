@@ -71,6 +71,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
   { plugin: './plugins/datadog' },
+  { plugin: './plugins/impact' },
 ];
 
 export default plugins;

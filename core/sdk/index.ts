@@ -73,7 +73,7 @@ export {
   type GoogleClickIdParam,
 } from './google-click-ids.ts';
 export { normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
-export { asText, customerInfo, type CustomerInfo, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
+export { asText, customerInfo, type CustomerInfo, type CustomerInfoDigest, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export {
   ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,
   type AwsSigningOptions, type Credentials as AwsCredentials, type SignedRequest, type SigningInput,
