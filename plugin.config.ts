@@ -70,6 +70,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/new_relic' },
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
+  { plugin: './plugins/branch' },
 ];
 
 export default plugins;
