@@ -5,6 +5,7 @@
 import {
   PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue,
 } from '../../core/sdk/index.ts';
+import { isRecord } from './records.ts';
 
 /** event_data's fields (Branch's event_data_standard), text or number. */
 const EVENT_DATA_TEXT = ['transaction_id', 'currency', 'coupon', 'affiliation', 'description', 'search_query'] as const;
@@ -40,9 +41,6 @@ const ITEM_FIELDS: ReadonlyArray<[string, 'text' | 'number' | 'integer' | 'boole
 ];
 const ITEM_TYPES: ReadonlyMap<string, string> = new Map(ITEM_FIELDS);
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * A number Branch takes as a JSON number; nothing for no value; a PermanentError naming the

@@ -4,9 +4,10 @@
 // `branch_key` in the body. With config.ip_override the visitor's IP also goes in the
 // X-IP-Override header, which Branch honours for allowlisted apps when the body's
 // user_data.ip holds the same address.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import type { MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
 import { configText } from './config.ts';
 import { isStandardEvent } from './event-names.ts';
+import { isRecord } from './records.ts';
 
 export const BRANCH_ORIGIN = 'https://api2.branch.io';
 /** Commerce, Content and User Lifecycle events. */
@@ -14,9 +15,6 @@ export const STANDARD_EVENT_URL = `${BRANCH_ORIGIN}/v2/event/standard`;
 /** Any other event. */
 export const CUSTOM_EVENT_URL = `${BRANCH_ORIGIN}/v2/event/custom`;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The request carrying one Branch event: to the standard or the custom endpoint by its name,

@@ -6,9 +6,10 @@
 // browser_fingerprint_id, or an iOS device's idfa / idfv, or an Android device's aaid /
 // android_id; an event with none is not sent.
 import {
-  isContactInfo, readText, readWholeNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue,
+  isContactInfo, readText, readWholeNumber, usableId, type CanonicalEvent, type JsonObject,
 } from '../../core/sdk/index.ts';
 import { browserIdOf, landingBrowserId } from './browser-id.ts';
+import { isRecord } from './records.ts';
 
 /** The user_data fields Branch's Events API documents, in the order its reference lists them. */
 export const USER_DATA_FIELDS = [
@@ -22,9 +23,6 @@ const INTEGER_FIELDS: ReadonlySet<string> = new Set(['screen_dpi', 'screen_heigh
 /** An advertising id reset or denied by the user: all zeros. */
 const ZERO_ID = /^[0-]+$/;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Branch's name of an operating system (its reference: "Android, iOS, MAC_OS, LINUX, WINDOWS
