@@ -11,6 +11,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const STANDARD = '/v2/event/standard';
 const CUSTOM = '/v2/event/custom';
@@ -45,7 +46,7 @@ const browser = (call: Record<string, unknown>, visitorId: string, cookies?: str
 /** A purchase of one product, numbered by `orderId`. */
 const order = (messageId: string, orderId: string, userId?: string) => ({
   type: 'track', event: 'Order Completed', messageId, ...(userId ? { userId } : {}),
-  properties: { order_id: orderId, revenue: 49.98, tax: 4.5, currency: 'eur', products: [{ product_id: 'P-1', sku: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 2 }] },
+  properties: { order_id: orderId, revenue: 49.98, tax: 4.5, discount: 2.5, currency: 'eur', products: [{ product_id: 'P-1', sku: 'SKU-1', name: 'Trail Shoe', price: 24.99, quantity: 2, category: 'sporting_goods' }] },
 });
 
 before(async () => {
@@ -64,10 +65,7 @@ before(async () => {
     consentCategories: ['advertising'],
   }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Branch Events API', () => {
   test('the landing URL\'s _branch_match_id is kept in _dfbranchmatchid; the purchase later is the PURCHASE Branch takes, by that browser id', async () => {
@@ -93,10 +91,11 @@ describe('Branch Events API', () => {
       branch_key: BRANCH_KEY,
       name: 'PURCHASE',
       user_data: { user_agent: WEB_UA, browser_fingerprint_id: matchId, http_origin: 'https://shop.example.com/checkout/thanks', ip: VISITOR_IP },
+      custom_data: { discount: '2.5' },
       event_data: { transaction_id: 'BR-ORD-1', revenue: 49.98, currency: 'EUR', tax: 4.5 },
-      content_items: [{ $content_schema: 'COMMERCE_PRODUCT', $canonical_identifier: 'P-1', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_name: 'Trail Shoe' }],
+      content_items: [{ $content_schema: 'COMMERCE_PRODUCT', $canonical_identifier: 'P-1', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_name: 'Trail Shoe', $product_category: 'Sporting Goods' }],
     });
-    assert.deepEqual(Object.keys(bodyOf(request)), ['branch_key', 'name', 'user_data', 'event_data', 'content_items'], 'the order Branch\'s reference lists');
+    assert.deepEqual(Object.keys(bodyOf(request)), ['branch_key', 'name', 'user_data', 'custom_data', 'event_data', 'content_items'], 'the order Branch\'s reference lists');
     assert.ok(await waitUntil(async () => ((await integrationStats(signal, integrationId)).delivered >= 1) || undefined, 'counted delivered'));
     assert.equal(sim.requests({ path: CUSTOM }).some((r) => JSON.stringify(r.json).includes(matchId)), false, 'the landing page is no event unless the config names it');
     const logged = await waitUntil(async () => {

@@ -10,7 +10,7 @@ import { toBranchEvent } from './branch-event.ts';
 import { BRANCH_MATCH_ID_COOKIE, browserIdOf, landingBrowserId } from './browser-id.ts';
 import { branchSaid, classifyBranch } from './classify.ts';
 import { validateBranchConfig } from './config.ts';
-import { branchContentItems, branchCustomData, branchEventData, productCategoryOf } from './event-data.ts';
+import { branchContentItems, branchCustomData, branchEventData, PRODUCT_CATEGORIES, productCategoryOf } from './event-data.ts';
 import { branchEventName, isStandardEvent, signalEventName, STANDARD_EVENTS } from './event-names.ts';
 import { erasureRequest, readErasure } from './forget-person.ts';
 import { eventRequest, requestsFor } from './requests.ts';
@@ -114,10 +114,10 @@ test('mapping: the purchase as Branch\'s PURCHASE — event_data, content items,
     user_data: {
       user_agent: WEB, http_origin: 'https://shop.example.com/thanks', http_referrer: 'https://www.google.com/', developer_identity: 'u-1001', country: 'GB', language: 'en', ip: '203.0.113.42',
     },
-    custom_data: { discount: 5 },
+    custom_data: { discount: '5' },
     event_data: { transaction_id: 'ORD-1', revenue: 74.97, currency: 'EUR', shipping: 4.99, tax: 6.5, coupon: 'SPRING10', affiliation: 'Web shop' },
     content_items: [
-      { $content_schema: 'COMMERCE_PRODUCT', $og_image_url: 'https://cdn.example.com/p1.jpg', $canonical_identifier: 'P-1', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_name: 'Trail Shoe', $product_brand: 'Stride', $product_category: 'APPAREL_AND_ACCESSORIES', $product_variant: 'blue' },
+      { $content_schema: 'COMMERCE_PRODUCT', $og_image_url: 'https://cdn.example.com/p1.jpg', $canonical_identifier: 'P-1', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_name: 'Trail Shoe', $product_brand: 'Stride', $product_category: 'Apparel & Accessories', $product_variant: 'blue' },
       { $content_schema: 'COMMERCE_PRODUCT', $canonical_identifier: 'P-2', $price: 25, $sku: 'P-2', $product_name: 'Socks', $custom_fields: { category: 'Socks' } },
     ],
   });
@@ -146,7 +146,7 @@ test('mapping: a single product\'s event carries it as one content item; GA4\'s 
   assert.deepEqual(added?.content_items, [{ $content_schema: 'COMMERCE_PRODUCT', $canonical_identifier: 'P-1', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_name: 'Trail Shoe' }]);
   assert.deepEqual(added?.custom_data, { cart_id: 'C-9' });
   const ga4 = mapThrough(order({ event: 'add_to_cart', properties: { currency: 'USD', items: [{ item_id: 'I-1', item_name: 'Mug', price: 5, quantity: 3, item_brand: 'Acme', item_category: 'home and garden' }] } })).payload;
-  assert.deepEqual(ga4?.content_items, [{ $content_schema: 'COMMERCE_PRODUCT', $canonical_identifier: 'I-1', $price: 5, $quantity: 3, $sku: 'I-1', $product_name: 'Mug', $product_brand: 'Acme', $product_category: 'HOME_AND_GARDEN' }]);
+  assert.deepEqual(ga4?.content_items, [{ $content_schema: 'COMMERCE_PRODUCT', $canonical_identifier: 'I-1', $price: 5, $quantity: 3, $sku: 'I-1', $product_name: 'Mug', $product_brand: 'Acme', $product_category: 'Home & Garden' }]);
   const bare = mapThrough(order({ event: 'Product Viewed', properties: { currency: 'USD' } })).payload;
   assert.equal(bare?.content_items, undefined, 'an item saying nothing is left out');
 });
@@ -227,17 +227,23 @@ test('user_data: an Android device\'s advertising id as aaid (not the device id)
   assert.deepEqual(localeParts('not a locale'), {});
 });
 
-test('user_data: the browser fingerprint id — the landing URL\'s _branch_match_id first, else the site\'s or the kept cookie\'s', () => {
+test('user_data: the browser fingerprint id — the site\'s (Branch\'s Web SDK\'s) first, else the landing URL\'s _branch_match_id, else the kept cookie\'s', () => {
   const anonymous = (context: Record<string, unknown>, integrations?: Record<string, JsonValue>) => order({ userId: undefined, context: context as CanonicalEvent['context'], ...(integrations ? { integrations } : {}) });
   const kept = mapThrough(anonymous({ cookies: { [BRANCH_MATCH_ID_COOKIE]: BROWSER_ID } }));
   assert.deepEqual(kept.payload?.user_data, { browser_fingerprint_id: BROWSER_ID }, 'the cookie Signal keeps');
-  const landing = anonymous({ page: { url: `https://shop.example.com/?_branch_match_id=${NEWER_ID}&utm_source=branch` }, cookies: { [BRANCH_MATCH_ID_COOKIE]: BROWSER_ID } });
-  assert.equal((mapThrough(landing).payload!.user_data as JsonObject).browser_fingerprint_id, NEWER_ID, 'the newest click');
-  const site = anonymous({ cookies: { [BRANCH_MATCH_ID_COOKIE]: BROWSER_ID } }, { Branch: { browser_fingerprint_id: NEWER_ID } });
-  assert.equal((mapThrough(site).payload!.user_data as JsonObject).browser_fingerprint_id, NEWER_ID, 'the id Branch\'s Web SDK holds, passed by the site');
-  const junk = mapThrough(anonymous({}, { Branch: { browser_fingerprint_id: 'not-an-id' } }));
-  assert.equal(junk.payload, null);
-  assert.deepEqual(junk.warnings.slice(0, 1), ['browser_fingerprint_id "not-an-id" left out: Branch\'s browser fingerprint ids are digits']);
+  const landingUrl = `https://shop.example.com/?_branch_match_id=${NEWER_ID}&utm_source=branch`;
+  const landing = anonymous({ page: { url: landingUrl }, cookies: { [BRANCH_MATCH_ID_COOKIE]: BROWSER_ID } });
+  assert.equal((mapThrough(landing).payload!.user_data as JsonObject).browser_fingerprint_id, NEWER_ID, 'the newest click before the kept one');
+  const site = anonymous({ page: { url: `https://shop.example.com/?_branch_match_id=${BROWSER_ID}` }, cookies: { [BRANCH_MATCH_ID_COOKIE]: BROWSER_ID } }, { Branch: { browser_fingerprint_id: NEWER_ID } });
+  assert.equal((mapThrough(site).payload!.user_data as JsonObject).browser_fingerprint_id, NEWER_ID, 'the id Branch\'s Web SDK holds, passed by the site, before the landing URL\'s');
+  const junk = mapThrough(anonymous({ page: { url: landingUrl } }, { Branch: { browser_fingerprint_id: 'not-an-id' } }));
+  assert.equal((junk.payload!.user_data as JsonObject).browser_fingerprint_id, NEWER_ID, 'a site\'s id that is no id gives way to the landing URL\'s');
+  assert.deepEqual(junk.warnings, ['browser_fingerprint_id "not-an-id" left out: Branch\'s browser fingerprint ids are digits']);
+  const none = mapThrough(anonymous({}, { Branch: { browser_fingerprint_id: 'not-an-id' } }));
+  assert.equal(none.payload, null);
+  assert.equal(none.warnings.length, 2, 'the id left out, then the event not sent');
+  const stray = mapThrough(order({ userId: undefined, context: { cookies: { [BRANCH_MATCH_ID_COOKIE]: 'abc' } } } as Partial<CanonicalEvent>));
+  assert.equal(stray.payload, null, 'a cookie that holds no id names no one');
   assert.equal(browserIdOf(' 857675855146829999 '), BROWSER_ID);
   for (const value of ['undefined', '0', '12345', 'abc123456', '{{_branch_match_id}}', null, true]) assert.equal(browserIdOf(value), undefined, String(value));
   assert.equal(landingBrowserId({ type: 'page', properties: { url: `https://shop.example.com/?_branch_match_id=${BROWSER_ID}` }, context: {} } as unknown as CanonicalEvent), BROWSER_ID, 'a page call\'s url');
@@ -293,23 +299,29 @@ test('event data: numbers, the currency code, text; a value that is no number de
 });
 
 test('content items: Branch\'s fields and types, categories in Branch\'s words or kept as a custom field; custom data without contact information', () => {
-  assert.equal(productCategoryOf('Food, Beverages & Tobacco'), 'FOOD_BEVERAGES_AND_TOBACCO');
-  assert.equal(productCategoryOf('apparel_and_accessories'), 'APPAREL_AND_ACCESSORIES');
+  // Sent by name, as Branch's SDKs and its Events API examples send it; the reference's enum form read too.
+  assert.equal(productCategoryOf('FOOD_BEVERAGES_AND_TOBACCO'), 'Food, Beverages & Tobacco');
+  assert.equal(productCategoryOf('apparel_and_accessories'), 'Apparel & Accessories');
+  assert.equal(productCategoryOf(' sporting goods '), 'Sporting Goods');
+  assert.equal(productCategoryOf('Food, Beverages & Tobacco'), 'Food, Beverages & Tobacco');
+  assert.equal(PRODUCT_CATEGORIES.length, 21);
   assert.equal(productCategoryOf('Shoes'), undefined);
   const warnings: string[] = [];
   const items = branchContentItems([
-    { $sku: 'S-1', $quantity: '2', $keywords: 'shoes', $condition: 'new', $publicly_indexable: true, colour: 'red', $custom_fields: { size: 42, buyer_email: 'jane@example.com' } },
+    { $sku: 'S-1', $quantity: '2', $keywords: 'shoes', $condition: 'new', $publicly_indexable: true, colour: 'red', $og_description: 'Light trail shoe', $custom_fields: { size: 42, buyer_email: 'jane@example.com' } },
     { $content_schema: 'COMMERCE_PRODUCT' },
     'SKU-9',
     { $content_schema: 'recipe', $product_name: 'Soup' },
   ], warnings.push.bind(warnings));
   assert.deepEqual(items, [
-    { $publicly_indexable: true, $quantity: 2, $sku: 'S-1', $keywords: ['shoes'], $condition: 'NEW', $custom_fields: { size: 42 } },
+    { $og_description: 'Light trail shoe', $publicly_indexable: true, $quantity: 2, $sku: 'S-1', $keywords: ['shoes'], $condition: 'NEW', $custom_fields: { size: 42 } },
     { $product_name: 'Soup' },
   ]);
   assert.deepEqual(warnings, ['content_items[0].colour left out: not a content item field of Branch\'s Events API (put it under $custom_fields)', 'content_items[3].$content_schema "recipe" left out: not one of Branch\'s content schemas (COMMERCE_PRODUCT, MEDIA_VIDEO, …)']);
   assert.equal(branchContentItems([{ $content_schema: 'COMMERCE_PRODUCT' }], () => {}), undefined);
-  assert.deepEqual(branchCustomData({ plan: 'pro', name: 'Jane Doe', nested: { phone: '+44 7700 900123', size: 'M' } }), { plan: 'pro', nested: { size: 'M' } });
+  // Values as text, as Branch's SDKs send them (the Web SDK: "values must be converted to string").
+  assert.deepEqual(branchCustomData({ plan: 'pro', name: 'Jane Doe', nested: { phone: '+44 7700 900123', size: 'M' } }), { plan: 'pro', nested: '{"size":"M"}' });
+  assert.deepEqual(branchCustomData({ seats: 5, trial: false, tags: ['a', 'b'], gone: null }), { seats: '5', trial: 'false', tags: '["a","b"]' });
   assert.equal(branchCustomData({ email: 'jane@example.com' }), undefined);
   assert.throws(() => branchCustomData('text'), PermanentError);
 });

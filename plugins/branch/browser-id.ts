@@ -1,12 +1,15 @@
 // The web visitor's Branch browser id. Branch's Events API knows a web visitor by
 // `user_data.browser_fingerprint_id` (one of the identifiers it requires when an event has no
-// developer identity or device id). When a Branch link sends a visitor to the website, Branch
-// appends `_branch_match_id` to the landing URL; Branch documents that value as "the current
-// user's browser-fingerprint-id" (the branch_match_id option of its Web and Connected SDKs).
-// Signal keeps it in its own first-party cookie so that the purchase days after the click
-// carries it, and the landing event carries it at once. A site running Branch's Web SDK may
-// also pass the id the SDK holds (branch.getBrowserFingerprintId()) in the event's
-// integrations.Branch.browser_fingerprint_id; the blueprint maps that, else the cookie.
+// developer identity or device id). A site running Branch's Web SDK may pass the id the SDK
+// holds (branch.getBrowserFingerprintId(), the id Branch's own web events carry) in the event's
+// integrations.Branch.browser_fingerprint_id: that one comes first. Else: when a Branch link
+// sends a visitor to the website, Branch appends `_branch_match_id` to the landing URL; Branch
+// documents that value as "the current user's browser-fingerprint-id" (the branch_match_id
+// option of its Web SDK), and the Web SDK sends it as browser_fingerprint_id when it opens the
+// session (src/6_branch.js: `browser_fingerprint_id: link_identifier || …`). That Branch
+// attributes an Events API event carrying it is not documented in so many words: the README
+// lists it as unconfirmed. Signal keeps the value in its own first-party cookie so that the
+// purchase days after the click carries it, and the landing event carries it at once.
 import { namesNoOne, pageUrlParamOf, type CanonicalEvent, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter a Branch link's redirect appends, carrying the visitor's browser fingerprint id. */

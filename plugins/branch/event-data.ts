@@ -1,7 +1,8 @@
 // What a Branch event says besides who: `event_data` (the transaction: id, revenue, currency,
 // shipping, tax, coupon, affiliation, description, search query), `content_items` (the products,
 // as Branch's content item fields: $sku, $product_name, $price, $quantity, …) and `custom_data`
-// (the event's other properties), each fitted to the types Branch's Events API documents.
+// (the event's other properties), each fitted to the types Branch's Events API documents and
+// in the forms Branch's own SDKs send (product categories by name, custom data as text).
 import {
   PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue,
 } from '../../core/sdk/index.ts';
@@ -21,18 +22,24 @@ export const CONTENT_SCHEMAS = [
   'COMMERCE_TRAVEL_HOTEL', 'COMMERCE_TRAVEL_OTHER', 'GAME_STATE', 'MEDIA_IMAGE', 'MEDIA_MIXED', 'MEDIA_MUSIC', 'MEDIA_OTHER', 'MEDIA_VIDEO', 'OTHER',
   'TEXT_ARTICLE', 'TEXT_BLOG', 'TEXT_OTHER', 'TEXT_RECIPE', 'TEXT_REVIEW', 'TEXT_SEARCH_RESULTS', 'TEXT_STORY', 'TEXT_TECHNICAL_DOC',
 ] as const;
-/** Branch's $product_category values (the top level of Google's product taxonomy). */
+/**
+ * Branch's 21 product categories (the top level of Google's product taxonomy) as its SDKs send
+ * `$product_category`: by name ("Apparel & Accessories": BNCProductCategory.m of the iOS SDK,
+ * ProductCategory.getName() of the Android SDK, the Web SDK's logEvent example, and the curl
+ * examples of Branch's Events API). The API reference lists the same 21 as an enum written
+ * APPAREL_AND_ACCESSORIES; both forms are read, the name is sent.
+ */
 export const PRODUCT_CATEGORIES = [
-  'ANIMALS_AND_PET_SUPPLIES', 'APPAREL_AND_ACCESSORIES', 'ARTS_AND_ENTERTAINMENT', 'BABY_AND_TODDLER', 'BUSINESS_AND_INDUSTRIAL', 'CAMERAS_AND_OPTICS',
-  'ELECTRONICS', 'FOOD_BEVERAGES_AND_TOBACCO', 'FURNITURE', 'HARDWARE', 'HEALTH_AND_BEAUTY', 'HOME_AND_GARDEN', 'LUGGAGE_AND_BAGS', 'MATURE', 'MEDIA',
-  'OFFICE_SUPPLIES', 'RELIGIOUS_AND_CEREMONIAL', 'SOFTWARE', 'SPORTING_GOODS', 'TOYS_AND_GAMES', 'VEHICLES_AND_PARTS',
+  'Animals & Pet Supplies', 'Apparel & Accessories', 'Arts & Entertainment', 'Baby & Toddler', 'Business & Industrial', 'Cameras & Optics',
+  'Electronics', 'Food, Beverages & Tobacco', 'Furniture', 'Hardware', 'Health & Beauty', 'Home & Garden', 'Luggage & Bags', 'Mature', 'Media',
+  'Office Supplies', 'Religious & Ceremonial', 'Software', 'Sporting Goods', 'Toys & Games', 'Vehicles & Parts',
 ] as const;
 /** Branch's $condition values. */
 const CONDITIONS = ['OTHER', 'NEW', 'EXCELLENT', 'GOOD', 'FAIR', 'POOR', 'USED', 'REFURBISHED'] as const;
 
 /** A content item's fields by the type Branch documents, in the order its reference lists them. */
 const ITEM_FIELDS: ReadonlyArray<[string, 'text' | 'number' | 'integer' | 'boolean' | 'texts' | 'object']> = [
-  ['$content_schema', 'text'], ['$og_title', 'text'], ['$og_image_url', 'text'], ['$canonical_identifier', 'text'], ['$publicly_indexable', 'boolean'],
+  ['$content_schema', 'text'], ['$og_title', 'text'], ['$og_description', 'text'], ['$og_image_url', 'text'], ['$canonical_identifier', 'text'], ['$publicly_indexable', 'boolean'],
   ['$locally_indexable', 'boolean'], ['$price', 'number'], ['$quantity', 'number'], ['$sku', 'text'], ['$product_name', 'text'], ['$product_brand', 'text'],
   ['$product_category', 'text'], ['$product_variant', 'text'], ['$rating_average', 'number'], ['$rating_count', 'number'], ['$rating_max', 'number'],
   ['$creation_timestamp', 'integer'], ['$exp_date', 'integer'], ['$keywords', 'texts'], ['$address_street', 'text'], ['$address_city', 'text'],
@@ -50,18 +57,22 @@ function numberOf(value: JsonValue | undefined, field: string): number | undefin
   return readDecimal(value, { vendor: 'Branch', field });
 }
 
+/** A category in one spelling: upper case, `&` as AND, other runs of signs as one underscore. */
+const categoryKey = (name: string) => name.trim().toUpperCase().replace(/&/g, ' AND ').replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+const CATEGORY_BY_KEY: ReadonlyMap<string, string> = new Map(PRODUCT_CATEGORIES.map((name) => [categoryKey(name), name]));
+
 /**
- * Branch's product category of a category name, in any of the forms it is written
- * (`Apparel & Accessories`, `apparel_and_accessories`, `APPAREL_AND_ACCESSORIES`); undefined
- * for a category that is not one of Branch's 21.
+ * Branch's product category of a category name, as Branch's SDKs send it, read in any of the
+ * forms it is written (`Apparel & Accessories`, `apparel_and_accessories`,
+ * `APPAREL_AND_ACCESSORIES`); undefined for a category that is not one of Branch's 21.
  *
  * @example
- * productCategoryOf('Food, Beverages & Tobacco'); // 'FOOD_BEVERAGES_AND_TOBACCO'
+ * productCategoryOf('FOOD_BEVERAGES_AND_TOBACCO'); // 'Food, Beverages & Tobacco'
+ * productCategoryOf('home and garden');            // 'Home & Garden'
  * productCategoryOf('Shoes');                      // undefined
  */
 export function productCategoryOf(name: string): string | undefined {
-  const key = name.trim().toUpperCase().replace(/&/g, ' AND ').replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
-  return (PRODUCT_CATEGORIES as readonly string[]).includes(key) ? key : undefined;
+  return CATEGORY_BY_KEY.get(categoryKey(name));
 }
 
 /**
@@ -155,8 +166,8 @@ function contentItem(mapped: JsonObject, at: string, warn: (message: string) => 
  * `$custom_fields.category`), items saying nothing left out; undefined when none is left.
  *
  * @example
- * branchContentItems([{ $content_schema: 'COMMERCE_PRODUCT', $sku: 'SKU-1', $price: '24.99', $quantity: 2, $product_category: 'Apparel & Accessories' }], warn);
- * // [{ $content_schema: 'COMMERCE_PRODUCT', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_category: 'APPAREL_AND_ACCESSORIES' }]
+ * branchContentItems([{ $content_schema: 'COMMERCE_PRODUCT', $sku: 'SKU-1', $price: '24.99', $quantity: 2, $product_category: 'apparel_and_accessories' }], warn);
+ * // [{ $content_schema: 'COMMERCE_PRODUCT', $price: 24.99, $quantity: 2, $sku: 'SKU-1', $product_category: 'Apparel & Accessories' }]
  */
 export function branchContentItems(mapped: JsonValue | undefined, warn: (message: string) => void): JsonObject[] | undefined {
   if (mapped === undefined || mapped === null) return undefined;
@@ -170,19 +181,28 @@ export function branchContentItems(mapped: JsonValue | undefined, warn: (message
   return items.length === 0 ? undefined : items;
 }
 
+/** A custom data value as text: text as it is, a number or true/false in words, a list or an object as JSON. */
+function customText(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 /**
- * The event's `custom_data`: the mapped properties without contact information (Branch attaches
- * them to exports and webhooks; its reference takes values of any JSON type); undefined when
- * nothing is left.
+ * The event's `custom_data`: the mapped properties without contact information, each value as
+ * text — as Branch's SDKs send them (the Web SDK converts every value to a string, "required for
+ * logEvent()'s custom_data object"; the Android SDK takes text only), which the reference's "any
+ * JSON type" also allows; null values left out; undefined when nothing is left. Branch attaches
+ * them to exports and webhooks.
  *
  * @example
- * branchCustomData({ plan: 'pro', email: 'jane@example.com' }); // { plan: 'pro' }
+ * branchCustomData({ plan: 'pro', seats: 5, trial: false, tags: ['a'], email: 'jane@example.com' });
+ * // { plan: 'pro', seats: '5', trial: 'false', tags: '["a"]' }
  */
-export function branchCustomData(mapped: JsonValue | undefined): JsonObject | undefined {
+export function branchCustomData(mapped: JsonValue | undefined): Record<string, string> | undefined {
   if (!isRecord(mapped)) {
     if (mapped !== undefined && mapped !== null) throw new PermanentError(`Branch takes custom_data as an object; the blueprint mapped ${JSON.stringify(mapped).slice(0, 100)}`);
     return undefined;
   }
-  const data = removeContactInfo(mapped);
+  const data: Record<string, string> = {};
+  for (const [key, value] of Object.entries(removeContactInfo(mapped))) if (value !== null && value !== undefined) data[key] = customText(value);
   return Object.keys(data).length === 0 ? undefined : data;
 }

@@ -2,7 +2,8 @@
 // The blueprint maps the fields it can (the userId as developer_identity, the context's OS, app,
 // device, screen, IP, user agent, page URLs and consent signals) and hands the device's ids in
 // an intermediate `device` object, since which Branch field an advertising id goes to (idfa or
-// aaid) depends on the OS. Branch requires at least one of: developer_identity,
+// aaid) depends on the OS, and the kept `_branch_match_id` as `branch_match_id`, since the
+// landing URL's own comes before it. Branch requires at least one of: developer_identity,
 // browser_fingerprint_id, or an iOS device's idfa / idfv, or an Android device's aaid /
 // android_id; an event with none is not sent.
 import {
@@ -88,9 +89,10 @@ function dmaSignals(user: JsonObject, event: CanonicalEvent, warn: (message: str
  * documented fields only (others left out, warned), booleans and whole numbers where Branch
  * takes them, the OS in Branch's words, the advertising id as idfa (iOS) or aaid (Android)
  * unless ad tracking is limited (then `limit_ad_tracking: true`), the IDFV on iOS, language and
- * country from the locale, the landing URL's `_branch_match_id` as browser_fingerprint_id (the
- * newest Branch link click) before the mapped one, the userId as developer_identity unless it is
- * contact information (an email, a phone number), and the DMA signals Branch requires in the EEA.
+ * country from the locale, the browser_fingerprint_id the site passed (the one Branch's Web SDK
+ * holds), else the landing URL's `_branch_match_id` (the newest Branch link click), else the one
+ * Signal kept (`branch_match_id`), the userId as developer_identity unless it is contact
+ * information (an email, a phone number), and the DMA signals Branch requires in the EEA.
  *
  * @example
  * branchUserData({ user_data: { developer_identity: 'u-1', os: 'iOS', ip: '203.0.113.7' }, device: { advertising_id: '6D92078A-…', vendor_id: '8E0E…' } }, event, warn);
@@ -133,12 +135,11 @@ export function branchUserData(payload: JsonObject, event: CanonicalEvent, warn:
     delete user.developer_identity;
     warn('developer_identity left out: the userId is contact information (an email or a phone number), which Signal does not send Branch; use an opaque user id');
   }
-  const browserId = landingBrowserId(event) ?? browserIdOf(user.browser_fingerprint_id);
+  const sitesId = user.browser_fingerprint_id;
+  if (sitesId !== undefined && browserIdOf(sitesId) === undefined) warn(`browser_fingerprint_id ${JSON.stringify(sitesId)} left out: Branch's browser fingerprint ids are digits`);
+  const browserId = browserIdOf(sitesId) ?? landingBrowserId(event) ?? browserIdOf(payload.branch_match_id);
   if (browserId !== undefined) user.browser_fingerprint_id = browserId;
-  else if (user.browser_fingerprint_id !== undefined) {
-    warn(`browser_fingerprint_id ${JSON.stringify(user.browser_fingerprint_id)} left out: Branch's browser fingerprint ids are digits`);
-    delete user.browser_fingerprint_id;
-  }
+  else delete user.browser_fingerprint_id;
   dmaSignals(user, event, warn);
 
   const ordered: JsonObject = {};
