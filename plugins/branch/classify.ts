@@ -6,11 +6,8 @@
 // Reached", {"error": {"code": 429, "message": "Rate limit reached."}}, enforced per app, to be
 // retried with exponential backoff. One event a request, so a request's outcome is its event's.
 import {
-  defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type VendorResponse,
+  defaultClassify, excerpt, isWebPage, transientRetry, type ClassifyResult, type VendorResponse,
 } from '../../core/sdk/index.ts';
-
-/** A web page in a 2xx: a proxy's, a captive portal's or a wrong route's answer, not Branch's JSON. */
-const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
 
 /**
  * What Branch said: its `error.message` (or a top-level `message` / `error` text), else the
@@ -61,21 +58,13 @@ export function refusedCredential(status: number, said: string): boolean {
 export function classifyBranch(response: VendorResponse): ClassifyResult {
   const { status } = response;
   const said = branchSaid(response);
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   if (status >= 200 && status < 300) {
-    if (HTML_PAGE.test(response.body ?? '')) return { status: 'retry', reason: `HTTP ${status} with a web page, not Branch's JSON (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
+    // A web page is a proxy's, a captive portal's or a wrong route's answer, not Branch's JSON.
+    if (isWebPage(response.body)) return { status: 'retry', reason: `HTTP ${status} with a web page, not Branch's JSON (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
     return { status: 'delivered' };
   }
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Branch rate limit reached (HTTP 429: ${said})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Branch HTTP ${status}: ${said}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Branch', said);
+  if (transient !== undefined) return transient;
   if (refusedCredential(status, said)) {
     return { status: 'dead_letter', reason: `Branch refused the Branch Key (HTTP ${status}: ${said}): config.branch_key must be the app's Branch Key (key_live_… or key_test_…, Account Settings > Profile), then replay the dead letters` };
   }

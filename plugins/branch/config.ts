@@ -3,7 +3,7 @@
 // and the optional credentials of Branch's Data Subject Request API, which forward person
 // deletions. Checked by its JSON Schema, and by validateBranchConfig for what a schema cannot
 // say in words.
-import { eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { STANDARD_EVENTS } from './event-names.ts';
 
 /** The longest event name taken from the config: Branch documents no limit; past this it is a mistake. */
@@ -51,18 +51,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
   },
 };
-
-/**
- * The config's text value of `field`, trimmed; undefined when absent or blank.
- *
- * @example
- * configText({ app_id: ' 7365 ' }, 'app_id'); // '7365'
- * configText({ access_token: '' }, 'access_token'); // undefined
- */
-export function configText(config: Record<string, JsonValue>, field: string): string | undefined {
-  const value = config[field];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /**
  * Problems of the Branch Key: not a key_live_ / key_test_ key (a Branch Secret, an Access

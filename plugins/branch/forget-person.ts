@@ -8,10 +8,9 @@
 // so that is the identity erased; an anonymousId is Signal's (or the site SDK's) id, which
 // Signal never sends Branch: a deletion naming only one is skipped.
 import {
-  defaultForgetRead, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
+  configText, defaultForgetRead, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { branchSaid, refusedCredential } from './classify.ts';
-import { configText } from './config.ts';
 import { BRANCH_ORIGIN } from './requests.ts';
 
 /** Branch's Data Subject Request API: access and erasure requests. */

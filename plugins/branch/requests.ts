@@ -4,8 +4,7 @@
 // `branch_key` in the body. With config.ip_override the visitor's IP also goes in the
 // X-IP-Override header, which Branch honours for allowlisted apps when the body's
 // user_data.ip holds the same address.
-import type { MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { configText } from './config.ts';
+import { configText, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { isStandardEvent } from './event-names.ts';
 import { isRecord } from './records.ts';
 
