@@ -87,6 +87,7 @@ test('config: problems name the field and say what was expected', () => {
     'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls',
     'gives " demo " for "Demo" with white space around it: Branch takes event names as sent',
   ]);
+  assert.match(validateBranchConfig({ branch_key: KEY, event_names: { 'Page:Pricing': 'pricing_viewed' } })[0]!.message, /^has "Page:Pricing": a page call of a name is page:<its name>/);
   assert.deepEqual(validateBranchConfig({ branch_key: KEY, access_token: 'api_app_1' }), [{ field: 'app_id', message: 'is required with access_token: Branch\'s Data Subject Request API names the app by its app ID (Account Settings > Profile)' }]);
   assert.deepEqual(validateBranchConfig({ branch_key: KEY, app_id: '7365' }).map((p) => p.field), ['access_token']);
   assert.deepEqual(validateBranchConfig({ branch_key: KEY, app_id: '73 65', access_token: 'api app' }).map((p) => p.field), ['app_id', 'access_token']);

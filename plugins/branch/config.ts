@@ -3,7 +3,7 @@
 // and the optional credentials of Branch's Data Subject Request API, which forward person
 // deletions. Checked by its JSON Schema, and by validateBranchConfig for what a schema cannot
 // say in words.
-import { configText, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { STANDARD_EVENTS } from './event-names.ts';
 
 /** The longest event name taken from the config: Branch documents no limit; past this it is a mistake. */
@@ -65,12 +65,14 @@ function branchKeyProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   return [{ field: 'branch_key', message: 'must be the app\'s Branch Key: key_live_ or key_test_ followed by letters and digits, without white space (Account Settings > Profile)' }];
 }
 
-/** Problems of the event-name map: empty keys, white space around keys or names, a standard name in the wrong case. */
+/**
+ * Problems of the event-name map: its keys as the SDK checks every event map's (empty, white
+ * space around, a page key not written page:<name>), then white space around names and a
+ * standard name in the wrong case.
+ */
 function eventNameProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+  const problems = eventMapKeyProblems(config.event_names, 'event_names');
   for (const [key, value] of Object.entries(eventMapOf(config.event_names))) {
-    if (key.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-    else if (key !== key.trim()) problems.push({ field: 'event_names', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
     if (typeof value !== 'string') continue;
     const name = value.trim();
     if (value !== name) problems.push({ field: 'event_names', message: `gives ${JSON.stringify(value)} for "${key.trim()}" with white space around it: Branch takes event names as sent` });
