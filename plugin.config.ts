@@ -72,6 +72,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/outbrain' },
   { plugin: './plugins/datadog' },
   { plugin: './plugins/impact' },
+  { plugin: './plugins/branch' },
 ];
 
 export default plugins;

@@ -8,6 +8,7 @@
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
  * - helpers: `splitBatch` (batch limits), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
+ *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), `configText` (an optional config field's text, blank as none),
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
@@ -47,6 +48,9 @@ export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { responseHeader } from './response-header.ts';
 export { excerpt } from './excerpt.ts';
+export { transientRetry } from './transient-retry.ts';
+export { isWebPage } from './web-page.ts';
+export { configText } from './config-text.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
   googleServiceAccountTokenRequest, oauthClientCredentialsRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer,
