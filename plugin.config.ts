@@ -70,6 +70,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/new_relic' },
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
+  { plugin: './plugins/campaign_manager_360' },
 ];
 
 export default plugins;
