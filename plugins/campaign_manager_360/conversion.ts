@@ -170,7 +170,7 @@ export function toConversion(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   const what = event.type === 'track' ? `"${event.event ?? ''}"` : `the ${event.type} call`;
 
   const click = clickOf(event, payload);
-  const matchId = config.match_id_from_user_id === true ? usableId(event.userId) : undefined;
+  const matchId = config.match_id_from_user_id === true && usableId(event.userId) ? String(event.userId).trim() : undefined;
   if (click === undefined && matchId === undefined) {
     const withMatch = config.match_id_from_user_id === true ? ', and it has no userId for the match ID' : ' (or a match ID: config.match_id_from_user_id, when your Floodlight tags pass the userId as match_id)';
     ctx.warn?.(`${what} not sent to Campaign Manager 360: no click to attribute it to — no dclid or gclid in the landing URL or Signal's _dfdclid / _dfgclid cookies${withMatch}`);
