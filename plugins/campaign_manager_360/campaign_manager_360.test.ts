@@ -4,17 +4,17 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import {
-  createConfigAjv, GOOGLE_CLICK_ID_COOKIES, PermanentError,
+  createConfigAjv, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TOKEN_URL, googleConsentStatus, normalizeGoogleConversionEmail as normalizeEmail, PermanentError,
   type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import cm360, { batchInsertRequest, batchInsertUrl, sendConversions, validateCm360Config } from './index.ts';
-import { cm360AccessToken, cm360TokenRequest, DDMCONVERSIONS_SCOPE, readRefreshTokenAnswer, TOKEN_URL } from './access-token.ts';
+import { cm360AccessToken, DDMCONVERSIONS_SCOPE } from './access-token.ts';
 import { classifyCm360, MATCHABLE_AFTER_MS, readGoogleJsonError } from './classify.ts';
 import { clickOf, dclidOfCookie } from './click-ids.ts';
-import { apiVersionOf, credentialOf, idOf } from './config.ts';
-import { consentStatus, MAX_AGE_MS, toConversion } from './conversion.ts';
+import { apiVersionOf, idOf } from './config.ts';
+import { MAX_AGE_MS, toConversion } from './conversion.ts';
 import { MAX_BYTES, MAX_EVENTS } from './requests.ts';
-import { MAX_IDENTIFIERS, normalizeEmail, normalizeFirstName, normalizeLastName, normalizeStreet, userIdentifiers } from './user-identifiers.ts';
+import { MAX_IDENTIFIERS, normalizeFirstName, normalizeLastName, normalizeStreet, userIdentifiers } from './user-identifiers.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -72,7 +72,6 @@ test('config: profile, Floodlight configuration and activities required; each fi
   assert.deepEqual(Object.entries(cm360.config.properties).filter(([, f]) => f.secret === true).map(([k]) => k), ['client_secret', 'refresh_token', 'service_account_key']);
   assert.deepEqual([idOf(' 2345678 '), idOf(2345678), idOf('DC-123'), idOf('0'), idOf(null)], ['2345678', '2345678', undefined, undefined, undefined]);
   assert.deepEqual([apiVersionOf({}), apiVersionOf({ api_version: ' v6 ' })], ['v5', 'v6']);
-  assert.deepEqual([credentialOf(config()), credentialOf(saConfig()), credentialOf({})], ['refresh_token', 'service_account', 'none']);
 });
 
 test('validateConfig names the field of each problem, in words saying what was expected', () => {
@@ -202,8 +201,8 @@ test('enhanced conversions: email (Gmail dots removed, +tag kept), phone in E.16
   assert.equal(denied?.adUserDataConsent, 'DENIED');
   assert.equal(denied?.limitAdTracking, true, 'ad_personalization denied: reporting only');
   assert.equal(mapThrough(event({ context: { cookies: { _dfdclid: DCLID }, traits } } as Partial<CanonicalEvent>), config({ enhanced_conversions: false })).payload?.userIdentifiers, undefined);
-  assert.equal(consentStatus('granted', { categories: { ad_user_data: false } } as never, 'ad_user_data'), 'DENIED', 'a denial anywhere wins');
-  assert.equal(consentStatus(undefined, undefined, 'ad_user_data'), undefined);
+  assert.equal(googleConsentStatus('granted', { categories: { ad_user_data: false } } as never, 'ad_user_data'), 'DENIED', 'a denial anywhere wins');
+  assert.equal(googleConsentStatus(undefined, undefined, 'ad_user_data'), undefined);
 });
 
 test('mapping: child-directed and underage treatment from the config; custom Floodlight variables U1–U100, without contact information', () => {
@@ -310,22 +309,22 @@ test('classify: 401 after renewal, 404, 400 dead-lettered; 413 split (one conver
 });
 
 test('access token: the refresh token grant at oauth2.googleapis.com, or a service account\'s assertion for the ddmconversions scope; refusals said in Google\'s terms', () => {
-  const refresh = cm360TokenRequest(ctx());
-  assert.equal(refresh.url, TOKEN_URL);
+  const refresh = cm360AccessToken.request(ctx());
+  assert.equal(refresh.url, GOOGLE_TOKEN_URL);
   assert.equal(refresh.body, 'grant_type=refresh_token&refresh_token=1%2F%2F0g-refresh-token&client_id=123456789012-abc.apps.googleusercontent.com&client_secret=GOCSPX-client-secret');
-  const assertion = cm360TokenRequest(ctx(saConfig()));
+  const assertion = cm360AccessToken.request(ctx(saConfig()));
   assert.equal(assertion.url, 'https://oauth2.googleapis.com/token');
   const form = new URLSearchParams(String(assertion.body));
   assert.equal(form.get('grant_type'), 'urn:ietf:params:oauth:grant-type:jwt-bearer');
   const claims = JSON.parse(Buffer.from(form.get('assertion')!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
   assert.deepEqual([claims.iss, claims.scope, claims.iat], ['signal@shop.iam.gserviceaccount.com', DDMCONVERSIONS_SCOPE, NOW / 1000]);
   assert.deepEqual([cm360AccessToken.enabled(config()), cm360AccessToken.enabled(saConfig()), cm360AccessToken.enabled({})], [true, true, false]);
-  const refused = (status: number, json: JsonObject) => { try { cm360AccessToken.read!(answer(status, json)); } catch (error) { return (error as Error).message; } return 'read'; };
+  const refused = (status: number, json: JsonObject) => { try { cm360AccessToken.read(answer(status, json)); } catch (error) { return (error as Error).message; } return 'read'; };
   assert.match(refused(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' }), /^Google refused the refresh token \(HTTP 400, .*Token has been expired or revoked.*\)\. A Google refresh token stops working/);
   assert.match(refused(401, { error: 'invalid_client', error_description: 'Unauthorized' }), /^Google refused the OAuth client/);
   assert.match(refused(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }), /^Google refused the service account's assertion/);
   assert.match(refused(400, { error: 'invalid_scope' }), /ddmconversions/);
-  assert.deepEqual(readRefreshTokenAnswer(answer(200, { access_token: 'ya29.t', expires_in: 3599 })), { accessToken: 'ya29.t', expiresInSeconds: 3599 });
+  assert.deepEqual(cm360AccessToken.read(answer(200, { access_token: 'ya29.t', expires_in: 3599 })), { accessToken: 'ya29.t', expiresInSeconds: 3599 });
 });
 
 test('definition: advertising consent, the dclid kept 60 days in _dfdclid and the gclid as every Google plugin declares it, the Google tags\' cookies read; no deletion API', () => {

@@ -3,7 +3,7 @@
 // event, the credential (an OAuth client's refresh token, or a service account's key whose email
 // is a CM360 user), the API version; and the problems of a config the JSON Schema cannot see,
 // each naming its field.
-import { eventMapOf, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapOf, googleCredentialProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The API version called unless configured: v5, the only version Google serves since v4's sunset (February 26, 2026). */
 export const DEFAULT_API_VERSION = 'v5';
@@ -46,22 +46,6 @@ export function idOf(value: JsonValue | undefined): string | undefined {
  */
 export function apiVersionOf(config: Record<string, JsonValue>): string {
   return text(config.api_version) ?? DEFAULT_API_VERSION;
-}
-
-/** Which credential a config gives: an OAuth client's refresh token, a service account's key, or none. */
-export type CredentialKind = 'refresh_token' | 'service_account' | 'none';
-
-/**
- * The credential of a config: the refresh token when one is given (with its OAuth client),
- * else the service account key, else none (`validateConfig` refuses none, and both).
- *
- * @example
- * credentialOf({ service_account_key: '{…}' }); // 'service_account'
- */
-export function credentialOf(config: Record<string, JsonValue>): CredentialKind {
-  if (text(config.refresh_token) !== undefined) return 'refresh_token';
-  if (text(config.service_account_key) !== undefined) return 'service_account';
-  return 'none';
 }
 
 /** The config's JSON Schema. */
@@ -143,12 +127,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function pastedProblem(field: string, value: string, what: string): ConfigProblem | undefined {
-  if (/^bearer\s/i.test(value)) return { field, message: `starts with "Bearer ": give the ${what} alone` };
-  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone` };
-  return undefined;
-}
-
 function idProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const ids = [
@@ -158,37 +136,6 @@ function idProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   for (const [field, what] of ids) {
     const value = config[field];
     if (value !== undefined && value !== null && idOf(value) === undefined) problems.push({ field, message: `is ${JSON.stringify(value)}: a CM360 id is digits only, e.g. "2345678" (${what})` });
-  }
-  return problems;
-}
-
-function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const refreshToken = text(config.refresh_token);
-  const key = text(config.service_account_key);
-  if (refreshToken === undefined && key === undefined) {
-    problems.push({ field: 'refresh_token', message: 'give one credential: the refresh token of an OAuth client (with client_id and client_secret), or a service account\'s JSON key in service_account_key (see the plugin README)' });
-  }
-  if (refreshToken !== undefined && key !== undefined) {
-    problems.push({ field: 'service_account_key', message: 'is given with refresh_token: give one credential, the refresh token (with its OAuth client) or the service account key, and remove the other' });
-  }
-  if (refreshToken !== undefined) {
-    for (const field of ['client_id', 'client_secret'] as const) {
-      if (text(config[field]) === undefined) problems.push({ field, message: `is required with refresh_token: the ${field === 'client_id' ? 'client id' : 'secret'} of the OAuth client that issued it (Google Cloud console > APIs & Services > Credentials)` });
-    }
-  }
-  for (const [field, what] of [['refresh_token', 'refresh token'], ['client_secret', 'client secret']] as const) {
-    const value = text(config[field]);
-    const problem = value === undefined ? undefined : pastedProblem(field, value, what);
-    if (problem) problems.push(problem);
-  }
-  const clientId = text(config.client_id);
-  if (clientId !== undefined && (/\s/.test(clientId) || !clientId.endsWith('.apps.googleusercontent.com'))) {
-    problems.push({ field: 'client_id', message: `is ${JSON.stringify(clientId)}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
-  }
-  if (key !== undefined) {
-    const parsed = parseGoogleServiceAccountKey(key);
-    if (typeof parsed === 'string') problems.push({ field: 'service_account_key', message: parsed });
   }
   return problems;
 }
@@ -221,10 +168,11 @@ function versionProblems(config: Record<string, JsonValue>): ConfigProblem[] {
 }
 
 /**
- * Config problems the schema cannot see, each naming its field: an id that is not digits; no
+ * Config problems the schema cannot see, each naming its field: an id that is not digits; the
+ * credential's, as every Google plugin checks it (the SDK's googleCredentialProblems: no
  * credential, or two; a refresh token without its OAuth client; a credential pasted with
- * `Bearer ` or white space; a client id that is no OAuth client id; a service account key that
- * cannot be read; no Floodlight activity, an event name that can never match, an activity that
+ * `Bearer ` or white space; a client id that is no OAuth client id; the client secret as the
+ * refresh token; a service account key that cannot be read); no Floodlight activity, an event name that can never match, an activity that
  * is no activity id; an API version Google no longer serves.
  *
  * @example
@@ -232,5 +180,5 @@ function versionProblems(config: Record<string, JsonValue>): ConfigProblem[] {
  * // [{ field: 'profile_id', message: 'is "abc": a CM360 id is digits only, e.g. "2345678" (…)' }]
  */
 export function validateCm360Config(config: Record<string, JsonValue>): ConfigProblem[] {
-  return [...idProblems(config), ...credentialProblems(config), ...activityProblems(config), ...versionProblems(config)];
+  return [...idProblems(config), ...googleCredentialProblems(config), ...activityProblems(config), ...versionProblems(config)];
 }

@@ -5,7 +5,7 @@
 // match ID) is left to its answer. An event no Floodlight activity is configured for, or with
 // nothing to attribute it by, is not sent.
 import {
-  eventMapName, instantText, isContactInfo, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
+  eventMapName, googleConsentStatus, instantText, isContactInfo, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { clickOf } from './click-ids.ts';
@@ -27,30 +27,6 @@ const MICRO = 1_000_000;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** The event's consent state (`context.consent`). */
-type ConsentState = NonNullable<NonNullable<CanonicalEvent['context']>['consent']>;
-
-/** `granted`/`denied` in any case, or a category's `true`/`false` → `GRANTED`/`DENIED`; anything else: not said. */
-function consentAnswer(value: unknown): 'GRANTED' | 'DENIED' | undefined {
-  if (typeof value === 'boolean') return value ? 'GRANTED' : 'DENIED';
-  const upper = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
-  return upper === 'GRANTED' || upper === 'DENIED' ? upper : undefined;
-}
-
-/**
- * A Google Consent Mode signal (`ad_user_data`, `ad_personalization`) from what the blueprint
- * mapped and from everywhere the core's consent gate reads it in the event's `context.consent`
- * (a top-level boolean, `categories`, `categoryPreferences`, `google`): a denial anywhere wins,
- * so a partial copy cannot send what the visitor refused.
- *
- * @example
- * consentStatus('granted', { google: { ad_user_data: 'denied' } }, 'ad_user_data'); // 'DENIED'
- */
-export function consentStatus(mapped: JsonValue | undefined, consent: ConsentState | undefined, signal: 'ad_user_data' | 'ad_personalization'): 'GRANTED' | 'DENIED' | undefined {
-  const answers = [mapped, consent?.[signal], consent?.categories?.[signal], consent?.categoryPreferences?.[signal], consent?.google?.[signal]].map(consentAnswer);
-  return answers.includes('DENIED') ? 'DENIED' : answers.includes('GRANTED') ? 'GRANTED' : undefined;
 }
 
 /** The products' value (price × quantity, 1 when absent) when every product has a price; else undefined. */
@@ -179,8 +155,8 @@ export function toConversion(payload: JsonObject, event: CanonicalEvent, ctx: Pl
 
   const time = happenedAt(payload, event, ctx.now);
   const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
-  const adUserData = consentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
-  const adPersonalization = consentStatus(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
+  const adUserData = googleConsentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
+  const adPersonalization = googleConsentStatus(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
 
   const out: JsonObject = { floodlightConfigurationId: idOf(config.floodlight_configuration_id) ?? String(config.floodlight_configuration_id), floodlightActivityId: activity };
   if (click !== undefined) out[click.field] = click.id;

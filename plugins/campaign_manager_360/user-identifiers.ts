@@ -7,36 +7,14 @@
 // last name without punctuation. The blueprint maps plain keys under `user`; this hashes them
 // whatever an edited blueprint gives, so no address, number or name leaves Signal in clear, and
 // an unknown key (it may hold contact data) is never sent.
-import { customerInfo, normalizeGooglePostalCode, normalizeGoogleRegionCode, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, normalizeGoogleConversionEmail, normalizeGooglePostalCode, normalizeGoogleRegionCode, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** CM360 takes at most five user identifiers a conversion. */
 export const MAX_IDENTIFIERS = 5;
-/** Google's consumer mail domains, whose addresses ignore dots before the @ (CM360: remove them before hashing). */
-const GMAIL_DOMAINS: ReadonlySet<string> = new Set(['gmail.com', 'googlemail.com']);
 
 export interface IdentifierOptions {
   /** Digits of the country calling code for numbers written without one (`config.default_country_code`). */
   defaultCountryCode?: string;
-}
-
-/**
- * An email address as CM360 hashes it: trimmed, lower case, and for gmail.com and
- * googlemail.com addresses without the dots before the @ (a `+tag` is kept: CM360's guide
- * removes only the dots); undefined for text that is no address.
- *
- * @example
- * normalizeEmail(' Jane.Doe@GMail.com '); // 'janedoe@gmail.com'
- * normalizeEmail('jane.doe@example.com'); // 'jane.doe@example.com'
- * normalizeEmail('jane');                 // undefined
- */
-export function normalizeEmail(value: string): string | undefined {
-  const email = value.trim().normalize('NFC').toLowerCase();
-  const match = /^([^\s@]+)@([^\s@]+\.[^\s@.]+)$/.exec(email);
-  if (!match) return undefined;
-  const [, local, domain] = match as unknown as [string, string, string];
-  if (!GMAIL_DOMAINS.has(domain)) return email;
-  const undotted = local.replaceAll('.', '');
-  return undotted === '' ? undefined : `${undotted}@${domain}`;
 }
 
 /**
@@ -83,7 +61,8 @@ function clearText(value: string): string | undefined {
 
 const fields = customerInfo<IdentifierOptions>({
   hashed: {
-    email: normalizeEmail,
+    // CM360's rule, the Google Ads API's: the dots of a Gmail address before the @ removed, a +tag kept.
+    email: normalizeGoogleConversionEmail,
     // E.164 with its +; without a country code and a default one, the number is unusable.
     phone: (value, { defaultCountryCode }) => normalizePhoneNumber(value, { defaultCountryCode }),
     first_name: normalizeFirstName,
