@@ -9,7 +9,7 @@ import {
 } from '../../core/sdk/index.ts';
 import cm360, { batchInsertRequest, batchInsertUrl, sendConversions, validateCm360Config } from './index.ts';
 import { cm360AccessToken, DDMCONVERSIONS_SCOPE } from './access-token.ts';
-import { classifyCm360, MATCHABLE_AFTER_MS, readGoogleJsonError } from './classify.ts';
+import { blamedConversions, classifyCm360, MATCHABLE_AFTER_MS, readGoogleJsonError } from './classify.ts';
 import { clickOf, dclidOfCookie } from './click-ids.ts';
 import { apiVersionOf, idOf } from './config.ts';
 import { MAX_AGE_MS, toConversion } from './conversion.ts';
@@ -170,7 +170,10 @@ test('mapping: the time — within 28 days, an hour of clock skew taken as now, 
   assert.throws(() => fit({ dclid: DCLID, timestampMicros: NOW - MAX_AGE_MS - 86_400_000 }), (e: Error) => e instanceof PermanentError && /at most 28 days old.*29 days before this delivery/.test(e.message));
   assert.throws(() => fit({ dclid: DCLID, timestampMicros: 'yesterday' }), /map timestamp with to_unix_ms/);
   assert.equal(fit({ dclid: DCLID, timestampMicros: '2026-12-01T10:00:00Z' })?.timestampMicros, '1796119200000000', 'ISO 8601 read too');
+  assert.equal(fit({ dclid: DCLID, timestampMicros: `${Date.parse(AT)}000` })?.timestampMicros, AT_MICROS, 'epoch microseconds an edited blueprint maps, read as such');
+  assert.equal(fit({ dclid: DCLID, timestampMicros: Date.parse(AT) * 1000 + 999 })?.timestampMicros, AT_MICROS);
   assert.equal(fit({ dclid: DCLID, ordinal: 'ORD-1' })?.ordinal, 'ORD-1', 'an edited blueprint\'s ordinal');
+  assert.equal(fit({ dclid: DCLID, ordinal: 'undefined' }, event({ context: {} } as Partial<CanonicalEvent>))?.ordinal, 'm-1', 'a placeholder would make CM360 count one conversion of all that carry it: the messageId instead');
 });
 
 test('enhanced conversions: email (Gmail dots removed, +tag kept), phone in E.164, name with address, hashed as CM360 normalises; at most five', () => {
@@ -300,6 +303,14 @@ test('classify: 401 after renewal, 404, 400 dead-lettered; 413 split (one conver
   assert.match(whole(classifyCm360(answer(401, google(401, 'Invalid Credentials')), request, ctx())).reason!, /also once renewed.*config\.refresh_token or config\.service_account_key/);
   assert.match(whole(classifyCm360(answer(404, undefined), request, ctx())).reason!, /answered 404 \(HTTP 404, \(no body\)\): API version v5 \(config\.api_version\)/);
   assert.equal(whole(classifyCm360(answer(400, google(400, 'Invalid value')), request, ctx())).status, 'dead_letter');
+  const fieldViolation = (field: string) => ({ error: { code: 400, status: 'INVALID_ARGUMENT', message: `Invalid value at '${field}' (TYPE_INT64), "x"`, details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: `Invalid value at '${field}' (TYPE_INT64), "x"` }] }] } });
+  const three = insert([conversion(), conversion({ ordinal: 'm-2' }), conversion({ ordinal: 'm-3' })]);
+  const { perEvent } = classifyCm360(answer(400, fieldViolation('conversions[1].quantity')), three, ctx()) as { perEvent: Record<string, { status: string; reason: string }> };
+  assert.deepEqual(Object.entries(perEvent).map(([id, o]) => [id, o.status]), [['m-1', 'retry'], ['m-2', 'dead_letter'], ['m-3', 'retry']], 'the conversion CM360 names dead-lettered, the others sent again');
+  assert.match(perEvent['m-2']!.reason, /^Campaign Manager 360 refused the request \(HTTP 400, INVALID_ARGUMENT: Invalid value at 'conversions\[1\]\.quantity' .*naming this conversion/);
+  assert.match(perEvent['m-1']!.reason, /refused the request for another conversion in it .*: sent again without it$/);
+  assert.equal(whole(classifyCm360(answer(400, fieldViolation('conversions[7].quantity')), three, ctx())).status, 'dead_letter', 'a conversion the request does not have: all dead-lettered');
+  assert.deepEqual([blamedConversions(fieldViolation('conversions[0].ordinal'), 1), blamedConversions({ error: { message: "Invalid value at 'conversions[2].value'; conversions[0].quantity" } }, 3), blamedConversions('nope', 3)], [[0], [0, 2], []]);
   assert.equal(whole(classifyCm360(answer(413, undefined), request, ctx())).status, 'split');
   assert.equal(whole(classifyCm360(answer(413, undefined), single, ctx())).status, 'dead_letter');
   assert.deepEqual(classifyCm360(answer(429, google(429, 'Too many'), { 'Retry-After': '7' }), request, ctx()), { status: 'retry', reason: 'Campaign Manager 360 rate limit reached (HTTP 429, Too many (x))', throttled: true, retryAfterMs: 7000 });

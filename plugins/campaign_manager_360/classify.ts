@@ -169,6 +169,49 @@ function classifyForbidden(response: VendorResponse, ctx: PluginContext): EventO
 }
 
 /**
+ * The conversions a refused request's answer blames, by their index in the request: Google's
+ * field paths (`conversions[3].quantity`) in the BadRequest details' `fieldViolations` or in the
+ * message ("Invalid value at 'conversions[3].quantity' (TYPE_INT64)"). Empty when it names none,
+ * or one the request does not have.
+ *
+ * @example
+ * blamedConversions({ error: { code: 400, message: "Invalid value at 'conversions[1].quantity' (TYPE_INT64), \"x\"" } }, 3); // [1]
+ */
+export function blamedConversions(json: unknown, count: number): number[] {
+  const error = isRecord(json) && isRecord(json.error) ? json.error : {};
+  const paths = [textOf(error.message) ?? ''];
+  for (const detail of Array.isArray(error.details) ? error.details : []) {
+    const violations = isRecord(detail) && Array.isArray(detail.fieldViolations) ? detail.fieldViolations : [];
+    for (const violation of violations) if (isRecord(violation)) paths.push(textOf(violation.field) ?? '', textOf(violation.description) ?? '');
+  }
+  const indexes = new Set<number>();
+  for (const path of paths) for (const match of path.matchAll(/\bconversions\[(\d+)\]/g)) indexes.add(Number(match[1]));
+  const blamed = [...indexes].sort((a, b) => a - b);
+  return blamed.every((index) => index < count) ? blamed : [];
+}
+
+/**
+ * A 400's outcome. CM360 refuses the whole request for a conversion it cannot read (nothing of
+ * it was inserted): when its answer names the conversions (see blamedConversions) and the
+ * request carried others, those named are dead-lettered with CM360's words and the others sent
+ * again without them; else every conversion is dead-lettered with CM360's words.
+ */
+function classifyBadRequest(response: VendorResponse, request: RequestDescriptor, said: string): Classification {
+  const refused = `Campaign Manager 360 refused the request (${said})`;
+  const blamed = request.eventIds.length > 1 ? blamedConversions(response.json, request.eventIds.length) : [];
+  if (blamed.length === 0 || blamed.length === request.eventIds.length) {
+    return { status: 'dead_letter', reason: `${refused}: check config.floodlight_configuration_id and config.floodlight_activities` };
+  }
+  const perEvent: Record<string, EventOutcome> = {};
+  request.eventIds.forEach((id, index) => {
+    perEvent[id] = blamed.includes(index)
+      ? { status: 'dead_letter', reason: `${refused}, naming this conversion (conversions[${index}] of the request): nothing sent again changes it` }
+      : { status: 'retry', reason: `Campaign Manager 360 refused the request for ${blamed.length === 1 ? 'another conversion' : 'other conversions'} in it (${said}): sent again without ${blamed.length === 1 ? 'it' : 'them'}` };
+  });
+  return { perEvent };
+}
+
+/**
  * CM360's answer to a batchinsert as outcomes:
  *
  * - 200: per conversion, from `status[].errors` (see conversionOutcome); delivered when
@@ -179,7 +222,8 @@ function classifyForbidden(response: VendorResponse, ctx: PluginContext): EventO
  * - 401 (after the core renewed the token once): dead-lettered naming the credential;
  * - 404: dead-lettered naming config.api_version and config.profile_id;
  * - 413: split (a single conversion: dead-lettered); 429: throttled; 408 and 5xx: retried,
- *   after Retry-After when given; other statuses (400): dead-lettered with CM360's words.
+ *   after Retry-After when given; 400: the conversions it names dead-lettered, the others sent
+ *   again (none named: all dead-lettered), with CM360's words; other statuses: dead-lettered.
  *
  * @example
  * classifyCm360({ status: 200, headers: {}, body: '…', json: { hasFailures: false, status: [{ conversion: {…} }] } }, request, ctx); // { status: 'delivered' }
@@ -202,6 +246,6 @@ export function classifyCm360(response: VendorResponse, request: RequestDescript
   if (status === 413) {
     return request.eventIds.length > 1 ? { status: 'split', reason: `Campaign Manager 360 refused the request as too large (${said}): sent again in halves` } : { status: 'dead_letter', reason: `Campaign Manager 360 refused the conversion as too large (${said})` };
   }
-  if (status === 400) return { status: 'dead_letter', reason: `Campaign Manager 360 refused the request (${said}): check config.floodlight_configuration_id and config.floodlight_activities` };
+  if (status === 400) return classifyBadRequest(response, request, said);
   return { status: 'dead_letter', reason: `Campaign Manager 360 ${said}` };
 }

@@ -5,7 +5,7 @@
 // match ID) is left to its answer. An event no Floodlight activity is configured for, or with
 // nothing to attribute it by, is not sent.
 import {
-  eventMapName, googleConsentStatus, instantText, isContactInfo, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
+  eventMapName, googleConsentStatus, instantText, isContactInfo, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { clickOf } from './click-ids.ts';
@@ -14,6 +14,8 @@ import { userIdentifiers } from './user-identifiers.ts';
 
 /** CM360 takes conversions at most 28 days old at the time of submission. */
 export const MAX_AGE_MS = 28 * 24 * 60 * 60 * 1000;
+/** Epoch milliseconds never reach this before the year 5138; epoch microseconds passed it in 1973. */
+const MICROS_FROM = 1e14;
 /** A timestamp ahead of the delivery by at most this is clock skew: sent as the delivery's time. */
 const SKEW_MS = 60 * 60 * 1000;
 /** An ISO 4217 code. */
@@ -57,7 +59,10 @@ function productsQuantity(raw: JsonValue | undefined): number | undefined {
  */
 function happenedAt(payload: JsonObject, event: CanonicalEvent, now: number): number {
   const mapped = payload.timestampMicros;
-  const time = mapped !== undefined && mapped !== null && mapped !== '' ? readInstantMs(mapped) : readInstantMs(event.timestamp);
+  const read = mapped !== undefined && mapped !== null && mapped !== '' ? readInstantMs(mapped) : readInstantMs(event.timestamp);
+  // A blueprint edited to map epoch microseconds (the field's name, CM360's unit) is read as
+  // such: no time in milliseconds reaches 1e14 before the year 5138.
+  const time = read !== undefined && read >= MICROS_FROM ? Math.floor(read / 1000) : read;
   if (time === undefined) throw new PermanentError(`Campaign Manager 360 needs the conversion's time; the blueprint mapped timestampMicros ${JSON.stringify(mapped)}: map timestamp with to_unix_ms`);
   if (time > now + SKEW_MS) throw new PermanentError(`Campaign Manager 360 takes no conversions from the future: this one is dated ${instantText(time)}, after this delivery (${instantText(now)})`);
   const sent = Math.min(time, now);
@@ -66,6 +71,20 @@ function happenedAt(payload: JsonObject, event: CanonicalEvent, now: number): nu
     throw new PermanentError(`Campaign Manager 360 takes conversions at most 28 days old, and this one happened on ${instantText(sent)}, ${days} days before this delivery: it can no longer be uploaded`);
   }
   return sent;
+}
+
+/**
+ * The ordinal CM360 deduplicates on (conversions of the same activity, identifier, day and
+ * ordinal count once): the mapped one, else the messageId, so the same event sent twice — a
+ * retry after a lost answer, a replay — is counted once, while two events are two. A placeholder
+ * ("undefined", "null"), which would make CM360 count one conversion of all that carry it on a
+ * day, gives way to the messageId.
+ */
+function ordinalOf(mapped: JsonValue | undefined, messageId: string | undefined, fallback: string): string {
+  for (const ordinal of [readText(mapped), readText(messageId)]) {
+    if (ordinal !== undefined && !namesNoOne(ordinal)) return ordinal;
+  }
+  return fallback;
 }
 
 /** The custom Floodlight variables mapped under `customVariables` (`{ U1: value }`), as CM360 lists them; what cannot go is named in `left`. */
@@ -164,7 +183,7 @@ export function toConversion(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   out.timestampMicros = `${time}000`;
   out.value = valueOf(payload, ctx);
   out.quantity = String(readWholeNumber(payload.quantity, { min: 1 }) ?? productsQuantity(payload.products) ?? 1);
-  out.ordinal = readText(payload.ordinal) ?? readText(event.messageId) ?? out.timestampMicros;
+  out.ordinal = ordinalOf(payload.ordinal, event.messageId, out.timestampMicros);
 
   const left: string[] = [];
   if (config.enhanced_conversions !== false && adUserData !== 'DENIED') {
