@@ -6,7 +6,8 @@
 // landing URL's dclid kept in Signal's first-party _dfdclid cookie for 60 days and carried by the
 // purchase later; per-conversion statuses as per-event outcomes (INVALID_ARGUMENT and an old
 // NOT_FOUND dead-lettered, the others delivered); a 503 and a 403 rate limit retried, a 400
-// dead-lettered at once; an event without a click not sent.
+// dead-lettered at once, a 400 naming one conversion of a batch dead-lettering it alone; an
+// event without a click not sent.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -44,8 +45,17 @@ const conversionOf = (ordinal: string) => conversionsOf(withOrdinal(ordinal)[0]!
 const sentOnce = (ordinal: string) => waitUntil(async () => withOrdinal(ordinal)[0], `${ordinal} sent to CM360`);
 const notDeadLettered = async (messageId: string) => (await signal.delivery.list(integrationId, { messageId }, 5)).total === 0;
 
-/** CM360's answer: a status per conversion; a dclid tagged "refused" is INVALID_ARGUMENT, "unknown" NOT_FOUND. */
+/**
+ * CM360's answer: a status per conversion; a dclid tagged "refused" is INVALID_ARGUMENT, "unknown"
+ * NOT_FOUND; one tagged "malformed" makes Google refuse the whole request with a 400 naming it.
+ */
 const inserted = (request: RecordedRequest) => {
+  const malformed = conversionsOf(request).findIndex((conversion) => String(conversion.dclid ?? '').includes('malformed'));
+  if (malformed >= 0) {
+    const field = `conversions[${malformed}].quantity`;
+    const message = `Invalid value at '${field}' (TYPE_INT64), "three"`;
+    return { status: 400, body: { error: { code: 400, message, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: message }] }] } } };
+  }
   const status = conversionsOf(request).map((conversion) => {
     const id = String(conversion.dclid ?? '');
     const errors = id.includes('refused') ? [{ code: 'INVALID_ARGUMENT', message: 'Floodlight activity is not active.', kind: 'dfareporting#conversionError' }]
@@ -168,6 +178,27 @@ describe('Campaign Manager 360 offline conversions', () => {
     await waitUntil(async () => ((await integrationStats(signal, integrationId)).delivered >= delivered + 1) || undefined, 'the other delivered');
     for (const ordinal of ['cm-batch-1', 'cm-batch-2', 'cm-batch-3']) assert.equal(withOrdinal(ordinal).length, 1, `${ordinal} sent once`);
     assert.equal(await notDeadLettered('cm-batch-1'), true);
+  });
+
+  test('a 400 naming one conversion of a batch dead-letters it alone; the others are sent again and delivered', async () => {
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: '_dfdid=df_cm360visitor7' },
+      body: JSON.stringify({
+        writeKey: site.key,
+        batch: [['cm-400b-1', 'fine4001'], ['cm-400b-2', 'malformed1']].map(([messageId, tag]) => ({
+          ...order(messageId!), timestamp: CALL_TIMESTAMP, context: { consent, page: { url: `https://shop.example.com/thanks?dclid=${dclid(tag!)}` } },
+        })),
+      }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const dead = await waitForDeadLetter(signal, integrationId, 'cm-400b-2');
+    assert.equal(dead.attempts, 1, 'not retried: sending it again cannot help');
+    assert.match(dead.reason, /^Campaign Manager 360 refused the request \(HTTP 400, INVALID_ARGUMENT: Invalid value at 'conversions\[\d\]\.quantity' .*naming this conversion/);
+    await waitUntil(async () => withOrdinal('cm-400b-1').length >= 2 || undefined, 'the other conversion sent again', 20_000);
+    await waitUntil(async () => ((await integrationStats(signal, integrationId, ['retrying'])).retrying === 0) || undefined, 'settled');
+    assert.equal(await notDeadLettered('cm-400b-1'), true, 'delivered');
+    assert.equal(conversionsOf(withOrdinal('cm-400b-1').at(-1)!).length, 1, 'sent again alone');
   });
 
   test('a 400 dead-letters the conversion at the first try with CM360\'s words', async () => {
