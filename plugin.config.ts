@@ -71,6 +71,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
   { plugin: './plugins/campaign_manager_360' },
+  { plugin: './plugins/datadog' },
 ];
 
 export default plugins;

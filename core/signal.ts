@@ -37,6 +37,7 @@ import { createDeadLetterStore } from './delivery/dead-letters.ts';
 import { createDeliveryAdmin, type DeliveryAdmin } from './delivery/delivery-admin.ts';
 import { createDeliveryEngine, type DeliveryEngine } from './delivery/delivery-engine.ts';
 import { createDeliveryResolvers, deliveryTypeDefs } from './delivery/delivery-graphql.ts';
+import { createEventTrace } from './delivery/event-trace.ts';
 import { deliveryRestRoutes } from './delivery/delivery-rest-routes.ts';
 import { createDeliveryLog } from './delivery/delivery-log.ts';
 import { createHttpPerformer } from './delivery/http-performer.ts';
@@ -382,7 +383,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         authFailures: adminAuthFailures,
         logger,
         graphql: [
-          { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin) },
+          { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin, createEventTrace({ pool, bossSchema: config.bossSchema, plugins, log: deliveryLog })) },
           { typeDefs: accessTokenTypeDefs, resolvers: createAccessTokenResolvers(accessTokens) },
           { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
           { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },

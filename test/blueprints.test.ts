@@ -6,6 +6,7 @@ import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { waitUntil } from './helpers/wait.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -48,10 +49,7 @@ before(async () => {
   );
   pipeline = await signal.pipeline('Blueprints');
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 async function send(events: Array<Record<string, unknown>>): Promise<void> {
   const res = await fetch(`${signal.collectUrl}/v1/batch`, {
@@ -230,8 +228,8 @@ describe('preview and coverage', () => {
 
   test('previewIntegration shows the vendor event and the exact requests, secrets masked, sending nothing', async () => {
     const before = sim.count();
-    const res = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; vendorEvent: Record<string, unknown> | null; dropped: string | null; requests: Array<{ url: string; body: { api_key: string; events: unknown[] } }> }>; coverage: { counts: Record<string, number>; requiredMapped: string[] } } }>(
-      `query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId vendorEvent dropped warnings errors requests } coverage { requiredMapped requiredMissing optionalMapped optionalMissing counts } } }`,
+    const res = await signal.graphql<{ previewIntegration: { results: Array<{ messageId: string; vendorEvent: Record<string, unknown> | null; dropped: string | null; dropReason: string | null; requests: Array<{ url: string; body: { api_key: string; events: unknown[] } }> }>; coverage: { counts: Record<string, number>; requiredMapped: string[] } } }>(
+      `query($target: PreviewTarget!) { previewIntegration(target: $target) { results { messageId vendorEvent dropped dropReason warnings errors requests } coverage { requiredMapped requiredMissing optionalMapped optionalMissing counts } } }`,
       { target: { vendor: 'fixture', blueprint, config: { api_key: 'fixture-key-123', region: 'https://eu.fixture.test/events' } } },
     );
     assert.equal(res.status, 200, JSON.stringify(res.body.errors));
@@ -241,6 +239,8 @@ describe('preview and coverage', () => {
     assert.equal(order.requests[0]!.url, 'https://eu.fixture.test/events');
     assert.equal(order.requests[0]!.body.api_key, '[REDACTED]');
     assert.equal(results.find((r) => r.messageId === 'conf-page-1')!.dropped, 'default_drop');
+    assert.equal(results.find((r) => r.messageId === 'conf-page-1')!.dropReason, "blueprint: no handler takes page calls, and the blueprint's defaults drop such events");
+    assert.equal(order.dropReason, null);
     assert.deepEqual(res.body.data!.previewIntegration.coverage.requiredMapped, ['name']);
     assert.equal(sim.count(), before, 'nothing was sent');
     const invalid = await signal.graphql('query { previewIntegration(target: { vendor: "fixture", config: { region: "x" } }) { results { messageId } } }');
@@ -363,6 +363,39 @@ describe('preview with a pipeline', () => {
     const [result] = res.body.data!.previewIntegration.results;
     assert.equal(result!.transformed.traits.phone, undefined, 'the phone it could not hash is gone');
     assert.ok(result!.warnings.some((w) => w.startsWith('transformation: ') && w.includes('traits.phone')), JSON.stringify(result!.warnings));
+  });
+
+  test('events a blueprint filter drops are listed in the delivery log with the filter that dropped them', async () => {
+    const pipeline = await signal.pipeline('Dropped reasons');
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'webhook', name: 'dropped reasons', pipelineId: pipeline.id, consentCategories: [],
+      config: { url: `${sim.url}/dropped-reasons`, allow_private_targets: ['127.0.0.1'], mode: 'single' },
+      blueprint: 'events:\n  Order Completed:\n    filter: userId exists\n    mappings:\n      - { source: messageId, target: messageId }\ndefaults: { action: drop }\n',
+    });
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(pipeline.key) },
+      body: JSON.stringify({ batch: [
+        { type: 'track', event: 'Order Completed', anonymousId: 'a-1', messageId: 'dr-anonymous' },
+        { type: 'track', event: 'Order Completed', userId: 'u-1', messageId: 'dr-known' },
+        { type: 'page', name: 'Home', userId: 'u-1', messageId: 'dr-page' },
+      ] }),
+    });
+    assert.equal(res.status, 200);
+    const [sent] = await sim.waitFor(1, 15_000, { path: '/dropped-reasons' });
+    assert.deepEqual(sent!.json, { messageId: 'dr-known' });
+    type Entry = { eventIds: string[]; request: unknown; outcome: string; error: string | null; warnings: Record<string, string[]> | null };
+    const entry = await waitUntil(async () => {
+      const log = await signal.graphql<{ deliveryLog: Entry[] }>('query($id: ID!) { deliveryLog(integrationId: $id) { eventIds request outcome error warnings } }', { id: assignment!.id });
+      return log.body.data?.deliveryLog.flatMap((e) => (e.outcome === 'dropped' ? [e] : []))[0];
+    }, 'the dropped events logged');
+    assert.equal(entry.request, null, 'no request was made for them');
+    assert.deepEqual(entry.warnings, {
+      'dr-anonymous': ['dropped: blueprint: the "Order Completed" handler\'s filter did not match: userId exists'],
+      'dr-page': ["dropped: blueprint: no handler takes page calls, and the blueprint's defaults drop such events"],
+    });
+    assert.deepEqual([...entry.eventIds].sort(), ['dr-anonymous', 'dr-page']);
+    const stats = await signal.graphql<{ integrationStats: { dropped: number; delivered: number } }>('query($id: ID!) { integrationStats(integrationId: $id) { dropped delivered } }', { id: assignment!.id });
+    assert.deepEqual(stats.body.data?.integrationStats, { dropped: 2, delivered: 1 });
   });
 
   test("the transformations' warnings reach the delivery log with the exchange that carried the event", async () => {

@@ -17,6 +17,7 @@ import { startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { installOnNewPipeline } from './helpers/vendor-e2e.ts';
 import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 const META_PATH = '/v25.0/1234567890/events';
 let sim: VendorSim;
@@ -37,9 +38,8 @@ before(async () => {
   sitePort = (site.address() as AddressInfo).port;
 });
 after(async () => {
-  await new Promise((resolve) => site.close(resolve));
-  await signal.close();
-  await sim.close();
+  await new Promise((resolve) => (site ? site.close(resolve) : resolve(undefined)));
+  await closeAll(signal, sim);
 });
 
 /** A page whose script sends the events (the first from the landing URL) with `fetch` as `credentials` says, then shows what it can read. */

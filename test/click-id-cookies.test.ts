@@ -7,6 +7,7 @@ import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { installOnNewPipeline } from './helpers/vendor-e2e.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -17,10 +18,7 @@ before(async () => {
   signal = await startTestSignal({ SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'clickids' });
   sim.setDefault('POST', META_PATH, { status: 200, body: { events_received: 1 } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 /** A browser call; its Set-Cookie headers. */
 async function browserCall(key: string, call: Record<string, unknown>, cookies = ''): Promise<string[]> {

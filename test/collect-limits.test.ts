@@ -6,11 +6,10 @@ import pg from 'pg';
 import { serverUrl } from './helpers/database.ts';
 import { basic, noPlugins, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { startTcpProxy } from './helpers/tcp-proxy.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 const started: TestSignal[] = [];
-after(async () => {
-  for (const signal of started) await signal.close();
-});
+after(() => closeAll(...started));
 
 async function start(env: Record<string, string>, label: string): Promise<TestSignal> {
   const signal = await startTestSignal(env, { plugins: noPlugins, label });
@@ -157,10 +156,11 @@ test('Postgres unreachable → 503 with Retry-After, never 2xx; recovery after',
 
 test('PostgreSQL that stops answering → 503 after SIGNAL_COMMIT_TIMEOUT_MS, not a hang; a new key too; recovery after', async () => {
   const proxy = await startTcpProxy(Number(new URL(serverUrl()).port || 5432));
-  const signal = await startTestSignal({ SIGNAL_ROLES: 'collect', SIGNAL_COMMIT_TIMEOUT_MS: '500' }, {
-    plugins: noPlugins, label: 'silent', databaseUrl: (url) => { const u = new URL(url); u.hostname = '127.0.0.1'; u.port = String(proxy.port); return u.href; },
-  });
+  let signal: TestSignal | undefined;
   try {
+    signal = await startTestSignal({ SIGNAL_ROLES: 'collect', SIGNAL_COMMIT_TIMEOUT_MS: '500' }, {
+      plugins: noPlugins, label: 'silent', databaseUrl: (url) => { const u = new URL(url); u.hostname = '127.0.0.1'; u.port = String(proxy.port); return u.href; },
+    });
     const { key } = await signal.pipeline();
     const other = await signal.pipeline('Not yet cached');
     assert.equal((await track(signal, key, {}, 'before-silence')).status, 200);
@@ -176,12 +176,13 @@ test('PostgreSQL that stops answering → 503 after SIGNAL_COMMIT_TIMEOUT_MS, no
     const uncached = await track(signal, other.key, {}, 'unseen-during-silence');
     assert.equal(uncached.status, 503, 'a key lookup that gets no answer is a 503 as well');
     proxy.pass();
-    const recovered = await waitUntilOk(() => track(signal, key, {}, 'after-silence'));
+    const live = signal;
+    const recovered = await waitUntilOk(() => track(live, key, {}, 'after-silence'));
     assert.equal(recovered.status, 200);
   } finally {
+    // A start that failed (too many clients) must not leave the proxy listening either.
     proxy.pass();
-    await signal.close();
-    await proxy.close();
+    await closeAll(signal, proxy);
   }
 });
 

@@ -7,6 +7,7 @@ import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { waitUntil } from './helpers/wait.ts';
 import type { JsonObject, PluginDefinition } from '../core/sdk/index.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -23,10 +24,7 @@ before(async () => {
   );
   pipeline = await signal.pipeline('Delivery');
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 
 /** A webhook integration posting to its own simulator path. */
@@ -948,6 +946,82 @@ describe('partner enrichment never holds events back', () => {
       assert.ok(said.some((m) => /partner resolve failed: integration .* \(buggyreader\): looking up user: .*(undefined|attributes)/.test(m)), said.join('\n'));
     } finally {
       await own.close();
+    }
+  });
+});
+
+describe('eventTrace: where did an event go', () => {
+  type Trace = {
+    stored: Array<{ id: string; duplicate: boolean; dispatched: boolean }>;
+    integrations: Array<{ name: string; status: string; reason: string; exchanges: Array<{ outcome: string }>; deadLetters: Array<{ reason: string }>; jobs: Array<{ state: string }> }>;
+  };
+  const query = `query($p: ID!, $m: String!, $h: Int) { eventTrace(pipelineId: $p, messageId: $m, hours: $h) {
+    stored { id duplicate dispatched } integrations { name status reason exchanges { outcome } deadLetters { reason } jobs { state } } } }`;
+
+  test('each integration says what became of the event and why: delivered, dead-lettered, not sent for consent, turned off', async () => {
+    const traced = await signal.pipeline('Traced');
+    const install = async (name: string, path: string, consentCategories: string[] = []) => (await signal.services.integrations.install({
+      vendor: 'webhook', name, pipelineId: traced.id, consentCategories,
+      config: { url: `${sim.url}${path}`, allow_private_targets: ['127.0.0.1'], mode: 'single' },
+    })).assignment!.id;
+    sim.setDefault('POST', '/trace-refused', { status: 400, body: { error: 'field total is not a number' } });
+    await install('Trace delivered', '/trace-ok');
+    await install('Trace refused', '/trace-refused');
+    await install('Trace marketing', '/trace-marketing', ['marketing']);
+    await install('Trace switched off', '/trace-off');
+    const res = await fetch(`${signal.collectUrl}/v1/track`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: basic(traced.key) },
+      body: JSON.stringify({ event: 'Order Completed', userId: 'u-trace', messageId: 'trace-1', integrations: { 'Trace switched off': false }, context: { consent: { analytics: true, marketing: false } } }),
+    });
+    assert.equal(res.status, 200);
+    await sim.waitFor(1, 15_000, { path: '/trace-ok' });
+    const trace = await waitUntil(async () => {
+      const { body } = await signal.graphql<{ eventTrace: Trace }>(query, { p: traced.id, m: 'trace-1' });
+      const t = body.data?.eventTrace;
+      return t && t.integrations.every((i) => !['queued', 'delivering', 'retrying', 'waiting'].includes(i.status)) && t;
+    }, 'every integration settled');
+    assert.equal(trace.stored.length, 1);
+    assert.deepEqual({ duplicate: trace.stored[0]!.duplicate, dispatched: trace.stored[0]!.dispatched }, { duplicate: false, dispatched: true });
+    const by = new Map(trace.integrations.map((i) => [i.name, i]));
+    assert.equal(by.get('Trace delivered')!.status, 'delivered');
+    assert.match(by.get('Trace delivered')!.reason, /^answered 200 at /);
+    assert.deepEqual(by.get('Trace delivered')!.exchanges.map((e) => e.outcome), ['delivered']);
+    assert.equal(by.get('Trace refused')!.status, 'dead_lettered');
+    assert.match(by.get('Trace refused')!.reason, /400/);
+    assert.equal(by.get('Trace refused')!.deadLetters.length, 1);
+    assert.deepEqual([by.get('Trace marketing')!.status, by.get('Trace marketing')!.reason], ['not_sent', 'no consent: the integration requires marketing']);
+    assert.deepEqual([by.get('Trace switched off')!.status, by.get('Trace switched off')!.reason], ['not_sent', "the event's integrations object turns this integration off"]);
+
+    // A job holding the stored row (events that travel by id): the integration says queued.
+    const offId = (await signal.services.integrations.list({ pipelineId: traced.id })).find((t) => t.name === 'Trace switched off')?.assignments[0]?.id;
+    assert.ok(offId);
+    const jobId = await signal.boss.send(`delivery.${offId}`, { ids: [Number(trace.stored[0]!.id)], attempt: 1 }, { startAfter: 3600 });
+    const { body: held } = await signal.graphql<{ eventTrace: Trace }>(query, { p: traced.id, m: 'trace-1' });
+    const off = held.data!.eventTrace.integrations.find((i) => i.name === 'Trace switched off')!;
+    assert.equal(off.status, 'queued');
+    assert.match(off.reason, /^in the integration's queue, not before /);
+    assert.deepEqual(off.jobs.map((j) => j.state), ['created']);
+    await signal.boss.cancel(`delivery.${offId}`, jobId!);
+
+    // A messageId Signal never saw: nothing stored, and every integration says so.
+    const { body: unseen } = await signal.graphql<{ eventTrace: Trace }>(query, { p: traced.id, m: 'never-sent' });
+    assert.deepEqual(unseen.data!.eventTrace.stored, []);
+    assert.ok(unseen.data!.eventTrace.integrations.every((i) => i.status === 'unknown' && /not among the stored events searched/.test(i.reason)));
+  });
+
+  test('a bad question is a 400 or 404 naming the field', async () => {
+    const traced = await signal.pipeline('Traced badly');
+    for (const [variables, field, status] of [
+      [{ p: traced.id, m: '' }, 'messageId', 400],
+      [{ p: traced.id, m: 'x'.repeat(101) }, 'messageId', 400],
+      [{ p: traced.id, m: 'm', h: 0 }, 'hours', 400],
+      [{ p: traced.id, m: 'm', h: 745 }, 'hours', 400],
+      [{ p: 'not-a-uuid', m: 'm' }, 'pipelineId', 400],
+      [{ p: '00000000-0000-4000-8000-000000000000', m: 'm' }, 'pipelineId', 404],
+    ] as const) {
+      const res = await signal.graphql(query, variables);
+      assert.equal(res.status, status, JSON.stringify(variables));
+      assert.equal((res.body.errors![0]!.extensions!.fields as Array<{ field: string }>)[0]!.field, field, JSON.stringify(variables));
     }
   });
 });

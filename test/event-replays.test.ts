@@ -7,6 +7,7 @@ import { createEventStore } from '../core/services/events.ts';
 import { startSignalProcess } from './helpers/signal-process.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -15,10 +16,7 @@ before(async () => {
   sim = await startVendorSim();
   signal = await startTestSignal({ SIGNAL_RETRY_TIME_SCALE: '0.01' }, { plugins: pluginSet(webhook), label: 'replays' });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 interface Replay { id: string; status: string; scanned: number; queued: number; reason: string | null; since: string; until: string }
 const FIELDS = 'id status scanned queued reason since until';

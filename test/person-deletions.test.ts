@@ -7,6 +7,7 @@ import { startVendorSim, reply, type RecordedRequest, type VendorSim } from './v
 import { pluginSet } from './helpers/fixture-plugin.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -21,10 +22,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://api2.amplitude.com=${sim.url}/amp,https://amplitude.com=${sim.url}/amp-privacy`,
   }, { plugins: pluginSet(webhook, amplitude), label: 'person_deletions' });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 interface Deletion {
   id: string; status: string; step: string; userId: string | null; anonymousId: string | null; byUserId: boolean; byAnonymousId: boolean; suppress: boolean;

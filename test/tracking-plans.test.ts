@@ -10,6 +10,7 @@ import { pluginSet } from './helpers/fixture-plugin.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { integrationStats } from './helpers/vendor-e2e.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -18,10 +19,7 @@ before(async () => {
   sim = await startVendorSim();
   signal = await startTestSignal({}, { plugins: pluginSet(webhook), label: 'trackingplans' });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const PLAN = `
 description: Web shop

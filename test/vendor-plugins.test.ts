@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './v
 import { startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { waitForDeadLetter } from './helpers/vendor-e2e.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -28,10 +29,7 @@ before(async () => {
   }, { label: 'vendors' });
   pipeline = await signal.pipeline('Website');
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 async function admin(method: string, path: string, body: unknown) {
   const res = await fetch(`${signal.adminUrl}${path}`, { method, headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -3,6 +3,7 @@ import { after, afterEach, before, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { startSignalProcess, type SignalProcess } from './helpers/signal-process.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
+import { closeAll } from './helpers/close-all.ts';
 
 // The collect and admin roles run in this process; workers run as separate processes against
 // the same database, as a scaled-out deployment would.
@@ -21,10 +22,7 @@ before(async () => {
 afterEach(async () => {
   for (const worker of workers.splice(0)) await worker.stop();
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 async function worker(): Promise<SignalProcess> {
   // The test node's data folder: its secret key opens the configs it sealed, and nothing is

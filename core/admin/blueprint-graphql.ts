@@ -54,6 +54,8 @@ export const blueprintTypeDefs = /* GraphQL */ `
     vendorEvent: JSON
     "Why nothing would be sent: tracking plan, pipeline transformation, filter, default_drop, mapper."
     dropped: String
+    "With dropped: why, as the delivery log says it: which handler, which filter or drop rule (its text), or the plugin's mapping (its warnings say more)."
+    dropReason: String
     warnings: [String!]!
     errors: [String!]!
     "The exact requests the plugin would send for this event (secrets masked)."

@@ -36,6 +36,8 @@ export interface PreviewResult {
   trackingPlan: PlanVerdict | null;
   vendorEvent: JsonObject | null;
   dropped: string | null;
+  /** With `dropped`: why, as the delivery log says it (a blueprint filter and its text). */
+  dropReason: string | null;
   warnings: string[];
   errors: string[];
   /** The requests the plugin would send for this event alone, secrets masked. */
@@ -152,15 +154,16 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         // The tracking plan first, as the pipeline stage checks it: on the event as sent.
         const verdict = plan ? plan.plan.check(input) : null;
         if (verdict?.action === 'block') {
-          return { messageId: input.messageId, input, transformed: null, trackingPlan: verdict, vendorEvent: null, dropped: 'tracking plan', warnings: [], errors: [], requests: [] };
+          return { messageId: input.messageId, input, transformed: null, trackingPlan: verdict, vendorEvent: null, dropped: 'tracking plan', dropReason: "the pipeline's tracking plan blocks it (see trackingPlan)", warnings: [], errors: [], requests: [] };
         }
         const checked = verdict ? withViolations(input, verdict) : input;
         const transformation = pipelineTransform ? pipelineTransform(checked) : { event: checked, warnings: [] };
         const transformed = transformation.event;
         const transformationWarnings = transformation.warnings.map((warning) => `transformation: ${warning}`);
-        const result: PreviewResult = { messageId: input.messageId, input, transformed, trackingPlan: verdict, vendorEvent: null, dropped: null, warnings: transformationWarnings, errors: [], requests: [] };
+        const result: PreviewResult = { messageId: input.messageId, input, transformed, trackingPlan: verdict, vendorEvent: null, dropped: null, dropReason: null, warnings: transformationWarnings, errors: [], requests: [] };
         if (transformed === null) {
           result.dropped = 'pipeline transformation';
+          result.dropReason = "the pipeline's transformations dropped it";
           return result;
         }
         const outcome = compiled?.mapEvent(transformed);
@@ -169,7 +172,10 @@ export function createPreviewService(deps: { plugins: PluginCatalog; integration
         result.warnings = [...transformationWarnings, ...(mapped.warnings ?? [])].map((warning) => redactSecretValues(warning, secrets));
         if (mapped.error) result.errors = [redactSecretValues(mapped.error, secrets)];
         result.vendorEvent = mapped.payload === null ? null : redactSecretValues(mapped.payload, secrets);
-        if (mapped.payload === null && !mapped.error) result.dropped = outcome?.dropped ?? 'mapper';
+        if (mapped.payload === null && !mapped.error) {
+          result.dropped = outcome?.dropped ?? 'mapper';
+          result.dropReason = mapped.dropReason ?? null;
+        }
         if (mapped.payload) {
           const batch: MappedEvent[] = [{ id: transformed.messageId, event: transformed, payload: mapped.payload }];
           // Signed as the core signs them when they go (the preview's time), secrets masked.

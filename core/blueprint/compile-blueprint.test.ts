@@ -126,7 +126,7 @@ test('golden: typed events, handler filters, whole-object copies, pass-through d
   assert.equal(viewed.vendorEvent?.auth, 'us:k', 'config wins over a parameter default');
   assert.deepEqual(viewed.vendorEvent?.event_properties, { page_url: 'https://shop.example.com/checkout' });
   const health = blueprint.mapEvent({ ...page, context: { page: { path: '/health' } } });
-  assert.deepEqual(health, { vendorEvent: null, dropped: 'filter', handler: 'page', warnings: [], errors: [] });
+  assert.deepEqual(health, { vendorEvent: null, dropped: 'filter', dropReason: 'the "page" handler\'s filter did not match: context.page.path != "/health"', handler: 'page', warnings: [], errors: [] });
 
   const who = blueprint.mapEvent(identify);
   assert.equal(who.vendorEvent?.event_type, '$identify');
@@ -299,19 +299,20 @@ events:
 `);
   const result = blueprint.mapEvent({ ...order, properties: { ...order.properties, email: 'A@B.co' } });
   assert.deepEqual(result.vendorEvent, { props: { total: '89.99', currency: 'gbp', count: 2, email: sha('a@b.co') }, transaction_id: 'ORD-5521' });
-  assert.deepEqual(blueprint.mapEvent({ ...order, properties: { currency: 'xxx' } }), { vendorEvent: null, eventName: 'Order Completed', dropped: 'filter', handler: 'order', warnings: [], errors: [] });
+  assert.deepEqual(blueprint.mapEvent({ ...order, properties: { currency: 'xxx' } }), { vendorEvent: null, eventName: 'Order Completed', dropped: 'filter', dropReason: 'a drop rule of the "order" handler matched: props.currency == "xxx"', handler: 'order', warnings: [], errors: [] });
   assert.ok(blueprint.mappedTargets.includes('transaction_id'));
 });
 
 test('defaults: drop, map, and pass_through without a properties target', () => {
   const drop = compileBlueprint({ events: { page: { mappings: [] } }, defaults: { action: 'drop' } });
-  assert.deepEqual(drop.mapEvent(order), { vendorEvent: null, dropped: 'default_drop', handler: 'defaults', warnings: [], errors: [] });
+  assert.deepEqual(drop.mapEvent(order), { vendorEvent: null, dropped: 'default_drop', dropReason: 'no handler takes track events named "Order Completed", and the blueprint\'s defaults drop such events', handler: 'defaults', warnings: [], errors: [] });
+  assert.equal(drop.mapEvent({ ...page, type: 'identify' } as CanonicalEvent).dropReason, 'no handler takes identify calls, and the blueprint\'s defaults drop such events');
   assert.equal(drop.mapEvent(page).handler, 'page');
   const map = compileBlueprint({ event_name_target: 'name', defaults: { action: 'map', mappings: [{ source: 'properties.order_id', target: 'ref' }] } });
   assert.deepEqual(map.mapEvent(order).vendorEvent, { name: 'Order Completed', ref: 'ORD-5521' });
   // A filter on the defaults: events no handler takes go only when they match (known users here).
   const known = compileBlueprint({ events: { page: { mappings: [] } }, defaults: { action: 'pass_through', filter: 'userId exists', properties_target: 'props' } });
-  assert.deepEqual(known.mapEvent({ ...order, userId: undefined } as unknown as CanonicalEvent), { vendorEvent: null, dropped: 'filter', handler: 'defaults', warnings: [], errors: [] });
+  assert.deepEqual(known.mapEvent({ ...order, userId: undefined } as unknown as CanonicalEvent), { vendorEvent: null, dropped: 'filter', dropReason: "the defaults' filter did not match: userId exists", handler: 'defaults', warnings: [], errors: [] });
   assert.equal(known.mapEvent(order).vendorEvent?.props !== undefined, true);
   assert.equal(known.mapEvent({ ...page, userId: undefined } as unknown as CanonicalEvent).handler, 'page', 'handlers are not filtered by the defaults');
   const bare = compileBlueprint({ global: [{ source: 'userId', target: 'uid' }] });

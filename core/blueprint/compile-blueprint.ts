@@ -18,6 +18,12 @@ export interface MapOutcome {
   eventName?: string;
   /** Why a null vendorEvent was dropped on purpose: a handler filter (or a `drop` in its transforms), or `defaults: drop`. */
   dropped?: 'filter' | 'default_drop';
+  /**
+   * With `dropped`: why, in words a reader of the delivery log understands without the YAML
+   * at hand — which handler, which filter or drop rule (its text), e.g. `the "Order Completed"
+   * handler's filter did not match: userId exists`.
+   */
+  dropReason?: string;
   /** Which handler took the event (`defaults` for none). */
   handler: string;
   /** Fields left out because a transform failed on them. */
@@ -87,6 +93,9 @@ interface Handler {
   filter: Predicate | undefined;
   rows: Row[];
   ops: Op[];
+  /** The filter's and each operation's drop rule's text, for the reason a drop gives. */
+  filterText: string | undefined;
+  dropTexts: Array<string | undefined>;
 }
 
 const validateShape = new Ajv({ allErrors: true, strict: false }).compile(BLUEPRINT_SCHEMA);
@@ -101,6 +110,11 @@ const validateShape = new Ajv({ allErrors: true, strict: false }).compile(BLUEPR
  */
 export function handlerKey(event: CanonicalEvent): string {
   return event.type === 'track' ? (event.event ?? 'track') : event.type;
+}
+
+/** What a drop reason calls an event: `track events named "Order Completed"`, `page calls`. */
+function describeCall(event: CanonicalEvent): string {
+  return event.type === 'track' ? `track events named ${JSON.stringify(event.event ?? '')}` : `${event.type} calls`;
 }
 
 /** The call types a handler's `names` may list besides track event names. */
@@ -192,6 +206,8 @@ export function compileBlueprint(source: string | object, options: CompileOption
       filter: handlerDef.filter === undefined ? undefined : filter(handlerDef.filter, [...at, 'filter']),
       rows: [...compileRows(handlerDef.mappings, [...at, 'mappings']), ...compileRows(handlerDef.enrichments, [...at, 'enrichments'])],
       ops: (handlerDef.transforms ?? []).map((op, i) => compileOperation(op, [...at, 'transforms', i])),
+      filterText: handlerDef.filter,
+      dropTexts: (handlerDef.transforms ?? []).map((op) => op.drop),
     };
     collectTargets(handlerDef.mappings, targets);
     collectTargets(handlerDef.enrichments, targets);
@@ -234,9 +250,9 @@ export function compileBlueprint(source: string | object, options: CompileOption
   function run(event: CanonicalEvent): MapOutcome {
     const key = handlerKey(event);
     const handler = handlerOf(event, key);
-    if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', handler: 'defaults', warnings: [], errors: [] };
-    if (handler === undefined && defaultFilter !== undefined && !defaultFilter(event)) return { vendorEvent: null, dropped: 'filter', handler: 'defaults', warnings: [], errors: [] };
-    if (handler?.filter !== undefined && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', handler: handler.name, warnings: [], errors: [] };
+    if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', dropReason: `no handler takes ${describeCall(event)}, and the blueprint's defaults drop such events`, handler: 'defaults', warnings: [], errors: [] };
+    if (handler === undefined && defaultFilter !== undefined && !defaultFilter(event)) return { vendorEvent: null, dropped: 'filter', dropReason: `the defaults' filter did not match: ${defaults.filter}`, handler: 'defaults', warnings: [], errors: [] };
+    if (handler?.filter !== undefined && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', dropReason: `the "${handler.name}" handler's filter did not match: ${handler.filterText}`, handler: handler.name, warnings: [], errors: [] };
     const out: Record<string, unknown> = {};
     const report: Report = { warnings: [], errors: [] };
     const eventName = handler?.eventName ?? key;
@@ -248,7 +264,7 @@ export function compileBlueprint(source: string | object, options: CompileOption
     if (handler !== undefined) {
       for (let i = 0; i < handler.rows.length; i++) handler.rows[i]!(event, out, report);
       for (let i = 0; i < handler.ops.length; i++) {
-        if (!handler.ops[i]!(out, report)) return { vendorEvent: null, eventName, dropped: 'filter', handler: handler.name, warnings: report.warnings, errors: [] };
+        if (!handler.ops[i]!(out, report)) return { vendorEvent: null, eventName, dropped: 'filter', dropReason: `a drop rule of the "${handler.name}" handler matched: ${handler.dropTexts[i]}`, handler: handler.name, warnings: report.warnings, errors: [] };
       }
     } else {
       for (let i = 0; i < defaultRows.length; i++) defaultRows[i]!(event, out, report);

@@ -29,11 +29,13 @@ test('per event: the vendor event, its name and handler, why it was dropped, war
   const order = results.find((r) => r.messageId === 'conf-order-1')!;
   assert.deepEqual(order, {
     messageId: 'conf-order-1', name: 'Order Completed', transformed: SAMPLE_EVENTS.find((e) => e.messageId === 'conf-order-1'),
-    vendorEvent: { name: 'Order Completed', id: 'conf-order-1', key: 'k', value: 89.99 }, eventName: 'Order Completed', handler: 'order', dropped: null,
+    vendorEvent: { name: 'Order Completed', id: 'conf-order-1', key: 'k', value: 89.99 }, eventName: 'Order Completed', handler: 'order', dropped: null, dropReason: null,
     warnings: ['coupon: lookup: "SPRING10" is not in the table; the field was left out'], errors: [],
   });
   assert.equal(results.find((r) => r.messageId === 'conf-page-1')!.dropped, 'filter');
+  assert.equal(results.find((r) => r.messageId === 'conf-page-1')!.dropReason, 'the "page" handler\'s filter did not match: context.page.path != "/checkout"');
   assert.equal(results.find((r) => r.messageId === 'conf-signup-1')!.dropped, 'default_drop');
+  assert.equal(results.find((r) => r.messageId === 'conf-signup-1')!.dropReason, 'no handler takes track events named "Signed Up", and the blueprint\'s defaults drop such events');
 });
 
 test('transformations run first; errors and parameter overrides are reported per event', () => {

@@ -15,6 +15,8 @@ export interface PreviewEntry {
   /** The handler that took it (`defaults` for none); null when a transformation dropped it. */
   handler: string | null;
   dropped: 'transformation' | 'filter' | 'default_drop' | null;
+  /** With `dropped`: why, in words (which handler, which filter or drop rule). */
+  dropReason: string | null;
   warnings: string[];
   errors: string[];
 }
@@ -45,7 +47,7 @@ export function previewBlueprint(compiled: CompiledBlueprint, events: readonly C
       const result = options.transformation(input);
       warnings.push(...result.warnings);
       if (result.event === null) {
-        return { ...base, transformed: null, vendorEvent: null, eventName: null, handler: null, dropped: 'transformation', warnings, errors: [] };
+        return { ...base, transformed: null, vendorEvent: null, eventName: null, handler: null, dropped: 'transformation', dropReason: 'the transformations dropped it', warnings, errors: [] };
       }
       event = result.event;
     }
@@ -57,6 +59,7 @@ export function previewBlueprint(compiled: CompiledBlueprint, events: readonly C
       eventName: outcome.eventName ?? null,
       handler: outcome.handler,
       dropped: outcome.dropped ?? null,
+      dropReason: outcome.dropReason ?? null,
       warnings: [...warnings, ...outcome.warnings],
       errors: outcome.errors,
     };

@@ -5,6 +5,7 @@ import { MAX_FOLLOW_UPS, type PluginContext, type PluginDefinition } from '../sd
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
 import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
+import type { Exchange } from './delivery-log.ts';
 import { createEventMapper } from './mapper.ts';
 import { REDACTED, redactRequest, redactText } from './redact.ts';
 
@@ -83,6 +84,43 @@ test('a plugin hook throwing a string dead-letters the event with that reason, n
   assert.equal(summary.dropped, 0);
   assert.equal(summary.delivered, 1);
   assert.equal(letters[0]!.reason, 'user_id missing');
+});
+
+test('events the mapping drops get one log entry saying which and why (a plugin hook with its warnings, a blueprint filter with its text)', async () => {
+  const plugin: PluginDefinition = {
+    ...fixturePlugin,
+    map: (payload, _event, ctx) => {
+      if (payload.name !== 'Skipped') return payload;
+      ctx.warn?.('not sent to Fixture: no click id');
+      return null;
+    },
+  };
+  const recorded: Exchange[] = [];
+  const { deps } = acceptingDeps({ record: async (exchanges) => void recorded.push(...exchanges) });
+  const summary = await deliverBatch(fixtureTarget(plugin), [trackEvent('m-skip', 'Skipped'), trackEvent('m-sent'), trackEvent('m-skip', 'Skipped')], 2, deps);
+  assert.equal(summary.dropped, 2);
+  assert.equal(summary.delivered, 1);
+  const drops = recorded.filter((e) => e.outcome === 'dropped');
+  assert.equal(drops.length, 1, 'one entry for the delivery, not one per event');
+  assert.deepEqual({ ...drops[0], pipelineIntegrationId: undefined }, {
+    pipelineIntegrationId: undefined, revisionId: 'r', eventIds: ['m-skip', 'm-skip#2'], attempt: 2,
+    request: null, responseStatus: null, responseBody: null, durationMs: 0, outcome: 'dropped',
+    error: 'not sent: the mapping dropped these 2 events (why, by event id, in warnings)',
+    warnings: {
+      'm-skip': ["dropped: the fixture plugin's mapping sent nothing for this event (see its warnings)", 'not sent to Fixture: no click id'],
+      'm-skip#2': ["dropped: the fixture plugin's mapping sent nothing for this event (see its warnings)", 'not sent to Fixture: no click id'],
+    },
+  });
+  assert.deepEqual(recorded.filter((e) => e.outcome !== 'dropped').map((e) => e.eventIds), [['m-sent']]);
+
+  // A blueprint's filter: the reason names the handler and quotes the filter.
+  const filtered = fixtureTarget();
+  filtered.map = createEventMapper(fixturePlugin, { variant: 'default', blueprint: 'events:\n  Order Completed:\n    filter: userId exists\n    mappings:\n      - { source: event, target: name }\n' }, filtered.ctx);
+  recorded.length = 0;
+  const anonymous = { ...trackEvent('m-anon'), userId: undefined, anonymousId: 'a' } as unknown as CanonicalEvent;
+  await deliverBatch(filtered, [anonymous], 1, deps);
+  assert.deepEqual(recorded.map((e) => [e.outcome, e.error, e.warnings]), [['dropped', 'not sent: the mapping dropped this event (why, by event id, in warnings)',
+    { 'm-anon': ['dropped: blueprint: the "Order Completed" handler\'s filter did not match: userId exists'] }]]);
 });
 
 test('a retry the classifier marks throttled is handled as a 429 whatever the status: the integration paused, no try used up', async () => {

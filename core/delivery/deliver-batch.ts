@@ -25,6 +25,8 @@ export interface MapResult {
   payload: JsonObject | null;
   /** Set when the event cannot be mapped (e.g. a required field failed): it is dead-lettered. */
   error?: string;
+  /** With a null payload and no error: why the event was dropped (a blueprint filter, the plugin). */
+  dropReason?: string;
   warnings?: string[];
 }
 
@@ -299,6 +301,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   /** Values redacted from what is kept: the config's secrets, and the access token once there is one. */
   let secrets = target.secretValues;
   let dropped = 0;
+  /** Why each dropped event was dropped, by event key. */
+  const droppedWhy = new Map<string, string>();
   let skippedConsent = 0;
   /** Events whose request the vendor answered 429. */
   const throttledIds = new Set<string>();
@@ -349,8 +353,23 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     const all = [...(upstream ?? []).map((w) => `transformation: ${w}`), ...(result.warnings ?? [])];
     if (all.length > 0) warnings.set(key, all.map((w) => deps.redactText(w, target.secretValues)));
     if (result.error !== undefined) settled.set(key, { outcome: { status: 'dead_letter', reason: result.error } });
-    else if (result.payload === null) dropped++;
-    else mapped.push({ id: key, event, payload: result.payload });
+    else if (result.payload === null) {
+      dropped++;
+      droppedWhy.set(key, deps.redactText(result.dropReason ?? 'the mapping sent nothing for this event', target.secretValues));
+    } else mapped.push({ id: key, event, payload: result.payload });
+  }
+  // Dropped events make no request, so without this the debugger would only count them: one
+  // entry per delivery says which were dropped and why (a blueprint filter and its text, a
+  // plugin's own reasons in its warnings).
+  if (droppedWhy.size > 0) {
+    const ids = [...droppedWhy.keys()];
+    exchanges.push({
+      pipelineIntegrationId: target.integrationId, revisionId: target.revisionId, eventIds: ids, attempt,
+      request: null, responseStatus: null, responseBody: null,
+      error: `not sent: ${ids.length === 1 ? 'the mapping dropped this event' : `the mapping dropped these ${ids.length} events`} (why, by event id, in warnings)`,
+      outcome: 'dropped', durationMs: 0,
+      warnings: Object.fromEntries(ids.map((id) => [id, [`dropped: ${droppedWhy.get(id)!}`, ...(warnings.get(id) ?? [])]])),
+    });
   }
 
   // 2. The access token, for plugins whose requests carry one: without it nothing can go.

@@ -2,6 +2,7 @@ import type { IResolvers } from 'mercurius';
 import { guard } from '../admin/graphql-errors.ts';
 import { parseDeadLetterFilter, parseDeadLetterId, type DeadLetterFilter, type FilterCriteria } from './dead-letters.ts';
 import type { DeliveryAdmin } from './delivery-admin.ts';
+import type { EventTraceService } from './event-trace.ts';
 
 export const deliveryTypeDefs = /* GraphQL */ `
   "Which dead letters an operation applies to. All conditions must hold; none given means all."
@@ -96,7 +97,8 @@ export const deliveryTypeDefs = /* GraphQL */ `
     revisionId: ID
     eventIds: [String!]!
     attempt: Int!
-    request: JSON!
+    "The request as sent, secrets masked; null on the entry of events the mapping dropped (outcome 'dropped': no request was made)."
+    request: JSON
     responseStatus: Int
     responseBody: String
     error: String
@@ -107,7 +109,72 @@ export const deliveryTypeDefs = /* GraphQL */ `
     warnings: JSON
   }
 
+  "A stored copy of a traced event."
+  type TracedStoredEvent {
+    "Its row in signal.events."
+    id: ID!
+    receivedAt: String!
+    "Held back by deduplication as a repeat of an event already fanned out."
+    duplicate: Boolean!
+    "Handed to the pipeline stage (false: the ingest dispatcher has not reached it yet)."
+    dispatched: Boolean!
+  }
+
+  "The pipeline's tracking plan's latest finding on a traced event."
+  type TracedPlanFinding {
+    "unplanned or invalid."
+    kind: String!
+    blocked: Boolean!
+    planVersion: Int!
+    seenAt: String!
+  }
+
+  type TracedDeadLetter {
+    id: ID!
+    reason: String!
+    attempts: Int!
+    createdAt: String!
+  }
+
+  "A delivery job that holds the traced event now."
+  type TracedJob {
+    "created (waiting, maybe for a retry's time), retry (pg-boss's own retry of a failed job) or active (being sent)."
+    state: String!
+    "The delivery's try."
+    attempt: Int!
+    "Not before then."
+    startAfter: String!
+  }
+
+  "What became of a traced event for one of the pipeline's integrations."
+  type IntegrationTrace {
+    integrationId: ID!
+    name: String!
+    vendor: String!
+    enabled: Boolean!
+    "waiting (not yet through the pipeline stage), queued, delivering, retrying, delivered, dead_lettered, dropped (by the mapping), not_sent (a repeat, the tracking plan, the event's integrations object, consent or a disabled integration), unknown."
+    status: String!
+    "Why, in words: the dead letter's reason, the drop's, the answer, what decided it would not be sent (routing and consent decided again now, on the event as stored)."
+    reason: String!
+    "The delivery log's exchanges that carried it, newest first (the log keeps the newest 1,000 of an integration)."
+    exchanges: [DeliveryExchange!]!
+    deadLetters: [TracedDeadLetter!]!
+    jobs: [TracedJob!]!
+  }
+
+  "Where one event went: its stored copies, the tracking plan's finding, and each integration's part."
+  type EventTrace {
+    pipelineId: ID!
+    messageId: String!
+    "Copies stored in the hours searched, newest first (an event sent twice has two)."
+    stored: [TracedStoredEvent!]!
+    trackingPlan: TracedPlanFinding
+    integrations: [IntegrationTrace!]!
+  }
+
   extend type Query {
+    "Where did this event go? Follows one messageId of a pipeline through what Signal keeps: stored copies received in the last hours (1 to 744, default 24), the tracking plan's finding, and for each of the pipeline's integrations the jobs holding it, the exchanges that carried it, its dead letters and a status with its reason. Reads only."
+    eventTrace(pipelineId: ID!, messageId: String!, hours: Int = 24): EventTrace!
     "Dead letters of a pipeline integration, oldest first, 1 to 500 a page."
     deadLetters(integrationId: ID!, filter: DeadLetterFilter, first: Int = 50, after: ID): DeadLetterPage!
     "The dead letters as NDJSON, one per line, up to 10 MB (else a 400 SIGNAL_EXPORT_TOO_LARGE). Any size streams from GET /v1/admin/integrations/{id}/dead-letters/export."
@@ -134,14 +201,15 @@ function toFilter(input: FilterInput | null | undefined, ids?: string[] | null):
 }
 
 /**
- * GraphQL resolvers of the delivery engine (dead letters, stats, delivery log).
+ * GraphQL resolvers of the delivery engine (dead letters, stats, delivery log, event traces).
  *
  * @example
- * buildAdminApp({ …, graphql: { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(admin) } });
+ * buildAdminApp({ …, graphql: { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(admin, createEventTrace({ pool, bossSchema, plugins })) } });
  */
-export function createDeliveryResolvers(admin: DeliveryAdmin): IResolvers {
+export function createDeliveryResolvers(admin: DeliveryAdmin, trace: EventTraceService): IResolvers {
   return {
     Query: {
+      eventTrace: guard(async (_: unknown, args: { pipelineId: string; messageId: string; hours: number }) => trace.find(args.pipelineId, args.messageId, args.hours)),
       deadLetters: guard(async (_: unknown, args: { integrationId: string; filter?: FilterInput; first: number; after?: string | null }) => {
         const page = await admin.list(args.integrationId, toFilter(args.filter), args.first, args.after ? parseDeadLetterId(args.after, 'after') : undefined);
         return { ...page, endCursor: page.items.at(-1)?.id ?? null };

@@ -43,6 +43,21 @@ test('exchanges are gathered, written together after flushMs, and readable at on
   assert.equal(await stored(other), 1, 'written by the timer');
 });
 
+test("the entry of dropped events (no request) is kept and read back with its reasons", async () => {
+  const log = createDeliveryLog(pool, { flushMs: 60_000 });
+  const id = randomUUID();
+  await log.record([{
+    pipelineIntegrationId: id, revisionId: null, eventIds: ['e-1'], attempt: 1, request: null, responseStatus: null, responseBody: null,
+    error: 'not sent: the mapping dropped this event (why, by event id, in warnings)', outcome: 'dropped', durationMs: 0,
+    warnings: { 'e-1': ['dropped: blueprint: the "page" handler\'s filter did not match: userId exists'] },
+  }]);
+  const [entry] = await log.recent(id, 1);
+  assert.equal(entry!.request, null);
+  assert.equal(entry!.outcome, 'dropped');
+  assert.deepEqual(entry!.warnings, { 'e-1': ['dropped: blueprint: the "page" handler\'s filter did not match: userId exists'] });
+  await log.close();
+});
+
 test('a limit outside 1 to 500 is named, not clamped', async () => {
   const log = createDeliveryLog(pool, { flushMs: 60_000 });
   for (const limit of [0, -1, 501, 2.5]) {

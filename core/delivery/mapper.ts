@@ -15,6 +15,7 @@ export const blueprintMapper: BlueprintCompiler = (yaml, file, config) => {
   return (event) => {
     const outcome = blueprint.mapEvent(event);
     if (outcome.errors.length > 0) return { payload: null, error: `mapping: ${outcome.errors.join('; ')}`, warnings: outcome.warnings };
+    if (outcome.vendorEvent === null) return { payload: null, dropReason: `blueprint: ${outcome.dropReason ?? 'the event was dropped'}`, warnings: outcome.warnings };
     return { payload: outcome.vendorEvent, warnings: outcome.warnings };
   };
 };
@@ -47,6 +48,9 @@ export function createEventMapper(
   const variant = Object.hasOwn(plugin.variants, revision.variant) ? plugin.variants[revision.variant] : undefined;
   if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
   let base: (event: CanonicalEvent, at: PluginContext) => MapResult;
+  // A plugin that skips an event says why with ctx.warn (Outbrain: "not sent: no click id");
+  // its warnings go with the reason, which names who dropped it.
+  const droppedBy = (warnings: string[]): string => `the ${plugin.id} plugin's mapping sent nothing for this event${warnings.length > 0 ? ' (see its warnings)' : ''}`;
   if (revision.blueprint) {
     const blueprint = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
     base = (event) => blueprint(event);
@@ -55,7 +59,8 @@ export function createEventMapper(
     base = (event, at) => {
       const warnings: string[] = [];
       const payload = code(event, withWarn(at, warnings));
-      return warnings.length > 0 ? { payload, warnings } : { payload };
+      const dropped = payload === null ? { dropReason: droppedBy(warnings) } : {};
+      return warnings.length > 0 ? { payload, ...dropped, warnings } : { payload, ...dropped };
     };
   } else {
     throw new Error(`Plugin "${plugin.id}" variant "${revision.variant}" has neither a blueprint in the revision nor a code mapper`);
@@ -70,7 +75,8 @@ export function createEventMapper(
     const warnings: string[] = [];
     try {
       const payload: JsonObject | null = hook(result.payload, event, withWarn(context, warnings));
-      return warnings.length > 0 ? { ...result, payload, warnings: [...(result.warnings ?? []), ...warnings] } : { ...result, payload };
+      const dropped = payload === null ? { dropReason: droppedBy(warnings) } : {};
+      return warnings.length > 0 ? { ...result, payload, ...dropped, warnings: [...(result.warnings ?? []), ...warnings] } : { ...result, payload, ...dropped };
     } catch (error) {
       // A plugin refusing an event (PermanentError) dead-letters it with its reason.
       return { payload: null, error: thrownMessage(error), ...(result.warnings ? { warnings: result.warnings } : {}) };

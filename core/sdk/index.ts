@@ -56,6 +56,7 @@ export {
   type ClientAuthentication, type GoogleServiceAccountKey, type OAuthRefusal, type TokenAnswerOptions,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
+export { gzipJson } from './gzip-json.ts';
 export { conversionActionFor, conversionActionId, conversionActionKeys, googleAdsCustomerId } from './google-ads-accounts.ts';
 export { instantText } from './instant-text.ts';
 export { utcTimeText } from './utc-time-text.ts';
@@ -67,7 +68,7 @@ export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type G
 export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-params.ts';
-export { eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
+export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
 export {

@@ -9,6 +9,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const EVENT_PATH = '/event';
 const FORGET_PATH = '/gdpr_forget_device';
@@ -56,10 +57,7 @@ before(async () => {
     consentCategories: ['advertising'],
   }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Adjust S2S events', () => {
   test('a purchase from the iOS app: one POST to /event with the documented form parameters and the S2S token; an unmapped event not sent', async () => {

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/ven
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -30,10 +31,7 @@ before(async () => {
   sim.setDefault('POST', '/api/named_users/user-123/attributes', { status: 200, body: { ok: true } });
   sim.setDefault('POST', '/api/named_users/uninstall', { status: 200, body: { ok: true } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'airship', name, { config: { access_token: TOKEN, app_key: APP_KEY, ...config }, variant: 'default', consentCategories: ['marketing'] });

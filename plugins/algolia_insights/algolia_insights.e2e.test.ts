@@ -8,6 +8,7 @@ import { startVendorSim, reply, type VendorSim } from '../../test/vendor-sim/ven
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -32,10 +33,7 @@ before(async () => {
   }, { label: 'algolia_insights', vendors: ['algolia_insights'] });
   for (const path of [EVENTS, `/de${EVENTS}`]) sim.setDefault('POST', path, OK);
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'algolia_insights', name, { config: { app_id: APP_ID, api_key: API_KEY, ...config }, consentCategories: ['analytics'] });

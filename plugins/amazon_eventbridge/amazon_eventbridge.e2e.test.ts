@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const REGION = 'eu-west-1';
 const HOST = `events.${REGION}.amazonaws.com`;
@@ -75,10 +76,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'amazon_eventbridge', vendors: ['amazon_eventbridge'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 const install = (name: string, config: Record<string, unknown>) => installOnNewPipeline(signal, 'amazon_eventbridge', name, {
   config: { region: REGION, source: 'com.acme.signal', access_key_id: ACCESS_KEY, secret_access_key: SECRET, ...config },

@@ -13,6 +13,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const REGION = 'eu-west-1';
 const KINESIS_HOST = `kinesis.${REGION}.amazonaws.com`;
@@ -75,10 +76,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'amazon_kinesis', vendors: ['amazon_kinesis'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 const install = (name: string, config: Record<string, unknown>) => installOnNewPipeline(signal, 'amazon_kinesis', name, {
   config: { service: 'data_streams', region: REGION, access_key_id: ACCESS_KEY, secret_access_key: SECRET, ...config },

@@ -17,6 +17,7 @@ import { reply, startVendorSim, type RecordedRequest, type ScriptedResponse, typ
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const REGION = 'eu-west-1';
 const HOST = `redshift-data.${REGION}.amazonaws.com`;
@@ -138,10 +139,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'amazon_redshift', vendors: ['amazon_redshift'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Amazon Redshift', () => {
   test('a browser\'s order: the documented ExecuteStatement — SigV4, named parameters only — followed by DescribeStatement, delivered when FINISHED', async () => {

@@ -12,6 +12,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -77,11 +78,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://${HOST}=${sim.url},https://s3.eu-west-1.amazonaws.com=${sim.url}/path-style,https://${FLAKY_HOST}=${flaky.url}`,
   }, { label: 'amazon_s3', vendors: ['amazon_s3'] });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-  await flaky.close();
-});
+after(() => closeAll(signal, sim, flaky));
 
 const visitor: Visitor = { id: VISITOR, ip: VISITOR_IP, userAgent: VISITOR_UA };
 /** A pipeline with the integration installed through the catalog; its pipeline integration id. */

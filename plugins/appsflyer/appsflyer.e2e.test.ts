@@ -10,6 +10,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const APP_ID = 'id123456789';
 const PATH = `/inappevent/${APP_ID}`;
@@ -65,10 +66,7 @@ before(async () => {
     config: { app_id: APP_ID, platform: 'ios', s2s_key: S2S_KEY, api_token: API_TOKEN }, consentCategories: ['advertising'],
   }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('AppsFlyer S2S events API', () => {
   test('an app purchase: the documented request — api3, the S2S key in authentication, the AppsFlyer id, CUID, IDFA, IDFV, eventValue stringified, eventTime in UTC', async () => {

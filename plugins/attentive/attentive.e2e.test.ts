@@ -9,6 +9,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -36,10 +37,7 @@ before(async () => {
   for (const path of [ATTRIBUTES, EVENTS, PRODUCT_VIEW, ADD_TO_CART, PURCHASE]) sim.setDefault('POST', path, { status: 200, body: '' });
   sim.setDefault('POST', DELETIONS, { status: 200, body: { id: '123abc' } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_attentive_visitor', ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'attentive', name, { config: { api_key: KEY, default_country_code: '1', ...config }, consentCategories: ['marketing'] });

@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const ACCOUNT = 'acmeevents';
 const HOST = `${ACCOUNT}.blob.core.windows.net`;
@@ -75,10 +76,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'azure_blob_storage', vendors: ['azure_blob_storage'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Azure Blob Storage', () => {
   test('a browser\'s order with Shared Key: the documented Put Blob — a gzipped NDJSON block blob under its hourly partition, signed, without contact information', async () => {

@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const HOST = 'shop-events.servicebus.windows.net';
 const KEY_NAME = 'signal-send';
@@ -65,10 +66,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'azure_event_hubs', vendors: ['azure_event_hubs'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 const install = (name: string, config: Record<string, unknown>) => installOnNewPipeline(signal, 'azure_event_hubs', name, {
   config: { namespace: 'shop-events', shared_access_key_name: KEY_NAME, shared_access_key: KEY, ...config },

@@ -15,6 +15,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const PROJECT = 'shop-analytics';
 const DATASET = 'signal';
@@ -86,10 +87,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'bigquery', vendors: ['bigquery'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Google BigQuery', () => {
   test('a browser\'s order: the service account\'s token, then the documented insertAll — one row, messageId as insertId, the README\'s columns, JSON columns as JSON text', async () => {

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -28,10 +29,7 @@ before(async () => {
   }, { label: 'braze', vendors: ['braze'] });
   sim.setDefault('POST', '/users/track', SUCCESS);
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: VISITOR_IP };
 /** A pipeline with the integration installed through the catalog; its pipeline integration id. */

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -30,10 +31,7 @@ before(async () => {
   sim.setDefault('POST', CONTACTS, { status: 201, body: { id: 42 } });
   sim.setDefault('POST', EVENTS, { status: 204, body: '' });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_brevo00visitor', ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'brevo', name, { config: { api_key: KEY, ...config }, consentCategories: ['marketing'] });

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -31,10 +32,7 @@ before(async () => {
   sim.setDefault('POST', '/us1/1/upload', { status: 200, body: OK() });
   sim.setDefault('POST', '/1/delete/profiles.json', { status: 200, body: { status: 'success' } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'clevertap', name, { config: { account_id: ACCOUNT, passcode: PASSCODE, region: 'eu1', ...config }, variant: 'default', consentCategories: ['marketing'] });

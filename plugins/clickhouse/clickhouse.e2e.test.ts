@@ -15,6 +15,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const ORIGIN = 'https://abc123xyz.eu-west-1.aws.clickhouse.cloud:8443';
 const USER = 'signal_writer';
@@ -99,10 +100,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'clickhouse', vendors: ['clickhouse'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('ClickHouse', () => {
   test('a browser\'s order: the documented insert — statement and settings as URL parameters, the user and password in headers, one JSONEachRow row with the README\'s columns', async () => {

@@ -9,6 +9,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const PATH = '/m/event';
 const PARTNER = '24680';
@@ -55,10 +56,7 @@ before(async () => {
   signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://widget.criteo.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'criteo', vendors: ['criteo'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'criteo', 'Criteo shop', { config: { partner_id: PARTNER, caller_id: CALLER }, consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Criteo Events API', () => {
   test('a purchase from the browser: the documented request, one event, the GUM id and caller id, the email hashed three ways, the site type from the user agent', async () => {

@@ -8,6 +8,7 @@ import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { dedupIdFor, dedupKeyOf } from './identity.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -30,10 +31,7 @@ before(async () => {
   // Customer.io answers an accepted batch 200 without a body.
   sim.setDefault('POST', '/api/v2/batch', { status: 200, body: '' });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const config = { site_id: SITE, api_key: KEY };

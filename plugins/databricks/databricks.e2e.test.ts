@@ -17,6 +17,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const HOST = 'dbc-a1b2345c-d6e7.cloud.databricks.com';
 const TOKEN = 'dapi0123456789abcdef0123456789abcdef';
@@ -137,10 +138,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'databricks', vendors: ['databricks'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Databricks', () => {
   test('a browser\'s order: the documented statement — Bearer token, named parameters only, typed — delivered when SUCCEEDED', async () => {

@@ -17,6 +17,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const ORIGIN = 'https://my-deployment.es.us-central1.gcp.cloud.es.io';
 const AWS_ORIGIN = 'https://search-shop-abc123xyz.eu-west-1.es.amazonaws.com';
@@ -127,10 +128,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'elasticsearch', vendors: ['elasticsearch'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Elasticsearch', () => {
   test('a browser\'s order: the documented bulk request — a create action into the day\'s index with a messageId-derived _id, then the document, without contact information', async () => {

@@ -8,6 +8,7 @@ import { startVendorSim, reply, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -29,10 +30,7 @@ before(async () => {
   for (const path of [EVENTS, `/eu${EVENTS}`]) sim.setDefault('POST', path, { status: 200, body: {} });
   sim.setDefault('POST', USERS, { status: 200, body: { id: '1234567890' } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_fullstory1', ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'fullstory', name, { config: { api_key: API_KEY, ...config }, consentCategories: ['analytics'] });

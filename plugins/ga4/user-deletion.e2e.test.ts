@@ -9,6 +9,7 @@ import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/ven
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline } from '../../test/helpers/vendor-e2e.ts';
 import { clientIdFromId } from './fit-to-ga4.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -26,10 +27,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url}/google-oauth,https://analyticsadmin.googleapis.com=${sim.url}`,
   }, { label: 'ga4_deletion', vendors: ['ga4'] });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 /** The deletion's outcome at GA4 (the vendors entries without their integrationId). */
 const deletion = (pipelineId: string, person: { userId?: string; anonymousId?: string }) => deletePerson(signal, pipelineId, person, ['vendor', 'status', 'responseStatus', 'message']);

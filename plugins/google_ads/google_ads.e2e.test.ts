@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { adminCall, installOnNewPipeline, sendBrowserCall, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKEN_PATH = '/token';
@@ -84,10 +85,7 @@ before(async () => {
   }, { label: 'google_ads', vendors: ['google_ads'] });
   ({ site, integrationId } = await install('Google Ads', { developer_token: 'legacy-dev-token', login_customer_id: '987-654-3210', default_country_code: '44' }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Google Ads click conversion uploads', () => {
   test('an order from the browser: the refresh token exchanged once, the documented upload with the access token, the _gcl_aw cookie\'s gclid, the hashed person, consent', async () => {

@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const SA_EMAIL = 'signal-archive@shop-analytics.iam.gserviceaccount.com';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -73,10 +74,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'google_cloud_storage', vendors: ['google_cloud_storage'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Google Cloud Storage', () => {
   test('a browser\'s order: the service account\'s token, then the documented simple upload — a gzipped NDJSON object under its hourly partition, without contact information', async () => {

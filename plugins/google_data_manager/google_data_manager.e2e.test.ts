@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { adminCall, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKEN_PATH = '/token';
@@ -108,10 +109,7 @@ before(async () => {
   }, { label: 'google_data_manager', vendors: ['google_data_manager', 'google_ads'] });
   ({ site, integrationId } = await install('Google Data Manager', { login_customer_id: '987-654-3210', default_country_code: '44' }, 'retail'));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Google Data Manager API conversions', () => {
   test('an order from the browser: the refresh token exchanged once, the documented events:ingest with the access token, the Google tag\'s _gcl_aw gclid, the hashed person, consent', async () => {

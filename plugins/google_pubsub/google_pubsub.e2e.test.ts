@@ -14,6 +14,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const PROJECT = 'shop-analytics';
 const SA_EMAIL = 'signal-publisher@shop-analytics.iam.gserviceaccount.com';
@@ -76,10 +77,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'google_pubsub', vendors: ['google_pubsub'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Google Cloud Pub/Sub', () => {
   test('a browser\'s order: the service account\'s token, then the documented publish — the event\'s JSON as base64 data without contact information, the attributes', async () => {

@@ -10,6 +10,7 @@ import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { heapUserIdOf } from './identity.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -38,10 +39,7 @@ before(async () => {
   // Heap's answer to a request it took: 200 with an empty JSON body.
   for (const path of [TRACK, USERS, IDENTIFY, `/eu${TRACK}`]) sim.setDefault('POST', path, { status: 200, body: {} });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'heap', name, { config: { app_id: APP_ID, anonymous_visitors: 'heap_user_id', ...config }, consentCategories: ['analytics'] });

@@ -10,6 +10,7 @@ import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { eventUuid } from './event-uuid.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -68,10 +69,7 @@ before(async () => {
   sim.setDefault('POST', UPSERT, upsertAnswer);
   sim.setDefault('POST', EVENTS, eventsAnswer);
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 /** A pipeline with the integration installed through the catalog; its pipeline integration id. */
 const installed = (name: string, config: Record<string, unknown> = {}, variant = 'default') =>

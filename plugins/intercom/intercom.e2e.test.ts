@@ -10,6 +10,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -41,10 +42,7 @@ before(async () => {
   sim.setDefault('POST', '/events', { status: 202, body: '' });
   sim.setDefault('POST', '/contacts/search', { status: 200, body: { type: 'list', data: [], total_count: 0 } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}, variant = 'default') => installOnNewPipeline(signal, 'intercom', name, { config: { access_token: TOKEN, ...config }, variant, consentCategories: ['marketing'] });

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -33,10 +34,7 @@ before(async () => {
   sim.setDefault('POST', '/api/commerce/trackPurchase', { status: 200, body: SUCCESS });
   sim.setDefault('POST', '/api/users/forget', { status: 200, body: SUCCESS });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 /** A visitor who came from an Iterable email campaign: its link tracking domain set these cookies. */
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', cookies: 'iterableEmailCampaignId=1234567; iterableTemplateId=7654321' };

@@ -15,6 +15,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const ORIGIN = 'https://pkc-kaf01.eu-west-1.aws.confluent.cloud';
 const CLUSTER = 'lkc-sig01';
@@ -63,10 +64,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'kafka', vendors: ['kafka'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 async function install(name: string, topic: string, config: Record<string, unknown> = {}) {
   sim.setDefault('POST', cloudPath(topic), restEndpoint(topic, BASIC));

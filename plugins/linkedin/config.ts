@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the credential (a refresh token with the
 // app's client id and secret, or a pasted access token), the conversion rule of each Signal
 // event, and the Marketing API version; and the problems of a config the JSON Schema cannot see.
-import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 
 /** The Marketing API version sent as `LinkedIn-Version` unless configured: March 2026. */
@@ -110,10 +110,8 @@ export function validateLinkedInConfig(config: Record<string, JsonValue>): Confi
   if (rules === null || typeof rules !== 'object' || Array.isArray(rules) || Object.keys(rules).length === 0) {
     problems.push({ field: 'conversion_rules', message: 'name at least one Signal event and the LinkedIn conversion rule it counts for, e.g. {"Order Completed": "104012"} (Campaign Manager > Analyze > Conversion tracking: the rule\'s ID)' });
   } else {
+    problems.push(...eventMapKeyProblems(rules, 'conversion_rules'));
     for (const [name, id] of Object.entries(rules)) {
-      if (name.trim() === '') problems.push({ field: 'conversion_rules', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-      else if (name !== name.trim()) problems.push({ field: 'conversion_rules', message: `has "${name}" with white space around it: event names are matched exactly` });
-      else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_rules', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
       if (ruleId(id) === undefined) problems.push({ field: 'conversion_rules', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion rule id is its digits as Campaign Manager shows them (104012) or urn:lla:llaPartnerConversion:104012` });
     }
   }

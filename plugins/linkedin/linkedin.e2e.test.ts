@@ -11,6 +11,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TOKEN_PATH = '/oauth/v2/accessToken';
@@ -83,10 +84,7 @@ before(async () => {
   }, { label: 'linkedin', vendors: ['linkedin'] });
   ({ site, integrationId } = await install('LinkedIn CAPI', { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: REFRESH_TOKEN, default_currency: 'USD' }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('LinkedIn Conversions API', () => {
   test('an order from the browser: the refresh token exchanged once, the documented BATCH_CREATE request with the access token', async () => {

@@ -131,12 +131,13 @@ test('validateConfig names the field of each problem: the credential, the rules,
   assert.deepEqual(validateLinkedInConfig(accessConfig({ conversion_rules: [] })).map((p) => p.field), ['conversion_rules']);
   const rules = validateLinkedInConfig(accessConfig({ conversion_rules: { ' ': '1', ' Signed Up': '2', Lead: 'Lead rule', Demo: 'undefined', Trial: '0', 'Page:Pricing': '3', 'page: Pricing': '4', 'page:': '5', 'page:Pricing': '6', 'Page Viewed': '7' } })).map((p) => `${p.field}: ${p.message}`);
   assert.deepEqual(rules.map((rule) => rule.split(':')[0]), Array(8).fill('conversion_rules'));
-  assert.match(rules[0]!, /empty event name/);
+  // The keys' problems first (the SDK's eventMapKeyProblems), then the ids'.
+  assert.match(rules[0]!, /empty Signal event name/);
   assert.match(rules[1]!, /" Signed Up" with white space/);
-  assert.match(rules[2]!, /gives "Lead rule" for "Lead": a conversion rule id is its digits as Campaign Manager shows them \(104012\)/);
-  assert.match(rules[3]!, /gives "undefined" for "Demo"/);
-  assert.match(rules[4]!, /gives "0" for "Trial"/);
-  for (const [i, key] of [[5, 'Page:Pricing'], [6, 'page: Pricing'], [7, 'page:']] as const) assert.match(rules[i]!, new RegExp(`has "${key}": a page call of a name is page:<its name>, in lower case`));
+  for (const [i, key] of [[2, 'Page:Pricing'], [3, 'page: Pricing'], [4, 'page:']] as const) assert.match(rules[i]!, new RegExp(`has "${key}": a page call of a name is page:<its name>, in lower case`));
+  assert.match(rules[5]!, /gives "Lead rule" for "Lead": a conversion rule id is its digits as Campaign Manager shows them \(104012\)/);
+  assert.match(rules[6]!, /gives "undefined" for "Demo"/);
+  assert.match(rules[7]!, /gives "0" for "Trial"/);
   const schema = createConfigAjv().compile(linkedin.config);
   assert.equal(schema(accessConfig({ conversion_rules: { Lead: 'Lead rule' } })), true, 'the schema leaves ids to validateConfig, whose message names the event');
   assert.equal(schema(accessConfig({ conversion_rules: { Lead: 104012 } })), false, 'ids are text (JSON strings)');

@@ -9,6 +9,7 @@ import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/ven
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -32,10 +33,7 @@ before(async () => {
   }, { label: 'mailchimp', vendors: ['mailchimp'] });
   sim.setDefault('POST', LIST, { status: 200, body: BATCH_OK });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_mailchimp0visitor', ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'mailchimp', name, { config: { api_key: KEY, audience_id: AUDIENCE, ...config }, consentCategories: ['marketing'] });

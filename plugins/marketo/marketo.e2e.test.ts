@@ -10,6 +10,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -73,10 +74,7 @@ before(async () => {
   sim.setDefault('POST', ACTIVITIES, (request) => ({ status: 200, body: { requestId: 'e42b#2', success: true, result: inputOf(request).map((_, i) => ({ id: 50 + i, marketoGUID: String(50 + i), status: 'added' })) } }));
   sim.setDefault('POST', DELETE, (request) => ({ status: 200, body: { requestId: '3608#16664333670', success: true, result: inputOf(request).map((entry) => (leads.delete(entry.id as number) ? { id: entry.id, status: 'deleted' } : { id: entry.id, status: 'skipped', reasons: [{ code: '1004', message: 'Lead not found' }] })) } }));
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'marketo', name, {
   config: {

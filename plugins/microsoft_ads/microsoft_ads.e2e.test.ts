@@ -9,6 +9,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const TAG = '187012345';
@@ -91,10 +92,7 @@ before(async () => {
   signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://capi.uet.microsoft.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'microsoft_ads', vendors: ['microsoft_ads'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'microsoft_ads', 'Microsoft shop', { config: { tag_id: TAG, api_token: TOKEN }, consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Microsoft Advertising UET Conversions API', () => {
   test('a purchase from the browser: the documented request, identifiers hashed, the UET tag\'s cookies, revenue and items', async () => {

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -31,10 +32,7 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://api.mixpanel.com=${sim.url},https://api-eu.mixpanel.com=${sim.url}/eu,https://mixpanel.com=${sim.url}/gdpr`,
   }, { label: 'mixpanel', vendors: ['mixpanel'] });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: VISITOR_IP, userAgent: VISITOR_UA };
 /** A pipeline with the integration installed through the catalog; its pipeline integration id. */

@@ -8,6 +8,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -31,10 +32,7 @@ before(async () => {
   }, { label: 'moengage', vendors: ['moengage'] });
   for (const path of [BULK, `/dc02${BULK}`, DELETE]) sim.setDefault('POST', path, { status: 200, body: ACCEPTED });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_moengage0visitor1', ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (MoEngage Test)' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'moengage', name, { config: { workspace_id: WORKSPACE, data_api_key: KEY, ...config }, consentCategories: ['marketing'] });

@@ -1,7 +1,7 @@
 // The integration's config: which Outbrain conversion each Signal event counts as (by the name
 // of an Event-Based Conversion set up in Outbrain); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The longest conversion name taken from the config: Outbrain documents no limit; past this it is a mistake. */
 const MAX_NAME = 100;
@@ -30,9 +30,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
  */
 export function validateOutbrainConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  problems.push(...eventMapKeyProblems(config.event_names, 'event_names'));
   for (const [key, value] of Object.entries(eventMapOf(config.event_names))) {
-    if (key.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-    else if (key !== key.trim()) problems.push({ field: 'event_names', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
     if (typeof value !== 'string') continue;
     if (value !== value.trim()) problems.push({ field: 'event_names', message: `gives ${JSON.stringify(value)} for "${key.trim()}" with white space around it: Outbrain matches conversion names exactly` });
   }

@@ -10,6 +10,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const PIXEL = '/unifiedPixel';
 /** A click id with a tag per test so each test finds its own requests. */
@@ -47,10 +48,7 @@ before(async () => {
   }, { label: 'outbrain', vendors: ['outbrain'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'outbrain', 'Outbrain shop', { config: { event_names: { 'Demo Requested': 'Lead' } }, consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Outbrain S2S conversions', () => {
   test('the landing URL\'s ob_click_id is kept in _dfobclid; the purchase later is the S2S call Outbrain takes', async () => {

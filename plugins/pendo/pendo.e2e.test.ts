@@ -8,6 +8,7 @@ import { startVendorSim, reply, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -39,10 +40,7 @@ function countsAnswer(request: RecordedRequest) {
   const items = Array.isArray(request.json) ? request.json : [];
   return { status: 200, body: { total: items.length, updated: items.length, failed: 0 } };
 }
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_pendo0visitor1', ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Pendo Test)' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'pendo', name, { config: { track_secret: SECRET, integration_key: KEY, ...config }, consentCategories: ['analytics'] });

@@ -9,6 +9,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const AD_ACCOUNT = '549755885175';
@@ -79,10 +80,7 @@ before(async () => {
   defaultSite = await signal.pipeline('Pinterest default');
   await install('default', defaultSite.id);
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Pinterest Conversions API', () => {
   test('a purchase from the browser: the documented request, hashed customer information as lists, the _epik click id, value and prices as text', async () => {

@@ -9,6 +9,7 @@ import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { uuidFor } from './identity.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -33,10 +34,7 @@ before(async () => {
   // Capture's answer to a batch it took, as capture gives it.
   sim.setDefault('POST', BATCH, CAPTURED);
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', userAgent: UA };
 /** A pipeline with the integration installed through the catalog; its pipeline integration id. */

@@ -9,6 +9,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const PIXEL = 'a2_e2etestpixel';
@@ -74,10 +75,7 @@ before(async () => {
   ({ site, integrationId } = await installOnNewPipeline(signal, 'reddit', 'Reddit shop', { config, variant: 'retail', consentCategories: ['advertising'] }));
   ({ site: defaultSite } = await installOnNewPipeline(signal, 'reddit', 'Reddit default', { config, consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Reddit Conversions API', () => {
   test('a purchase from the browser: the documented v3 request, match keys hashed, the Pixel\'s cookies, value and products', async () => {

@@ -10,6 +10,7 @@ import { reply, startVendorSim, type RecordedRequest, type ScriptedResponse, typ
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -57,10 +58,7 @@ before(async () => {
   sim.setDefault('POST', '*', rowsetAnswer);
   sim.setDefault('POST', JOURNEY, { status: 201, body: { eventInstanceId: 'f6f2c2a3-8c3c-4e0c-9a1b-7d3c2f1e0a9b' } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 /** A pipeline with the integration installed through the catalog, writing to data extensions named after `name`. */
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'salesforce_marketing_cloud', name, {

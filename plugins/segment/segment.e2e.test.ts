@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -30,10 +31,7 @@ before(async () => {
   // The Tracking API's answer to a batch it took.
   sim.setDefault('POST', BATCH, { status: 200, body: { success: true } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', userAgent: UA, cookies: '_fbp=fb.1.1700000000000.123456789' };
 /** A pipeline with the integration installed through the catalog; its pipeline integration id. */

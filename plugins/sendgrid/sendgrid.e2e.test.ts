@@ -10,6 +10,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -30,10 +31,7 @@ before(async () => {
   sim.setDefault('PUT', CONTACTS, { status: 202, body: { job_id: 'job-default' } });
   sim.setDefault('GET', `${CONTACTS}/imports/job-default`, { status: 200, body: { id: 'job-default', status: 'completed', job_type: 'upsert', results: { requested_count: 1, created_count: 1 } } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_sendgrid0visitor', ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'sendgrid', name, { config: { api_key: KEY, ...config }, consentCategories: ['marketing'] });

@@ -8,6 +8,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -34,10 +35,7 @@ before(async () => {
   // As Slack answers: its words as text/html (`ok`, or an error code).
   sim.setDefault('POST', HOOK_PATH, { status: 200, headers: SLACK_HEADERS, body: 'ok' });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Test)' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'slack', name, { config: { webhook_url: WEBHOOK_URL, rules: RULES, ...config }, consentCategories: ['analytics'] });

@@ -9,6 +9,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const PIXEL = '1ec32188-754e-4be2-8e55-c949a984a39f';
@@ -75,10 +76,7 @@ before(async () => {
   defaultSite = await signal.pipeline('Snapchat default');
   await install('default', defaultSite.id);
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Snapchat Conversions API', () => {
   test('a purchase from the browser: the documented request, the token as access_token, hashed customer information (lists, external_id one string), the Snap Pixel\'s cookies', async () => {

@@ -13,6 +13,7 @@ import { startVendorSim, reply, type RecordedRequest, type ScriptedResponse, typ
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const ACCOUNT = 'myorg-shop';
 const USER = 'signal_writer';
@@ -91,10 +92,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'snowflake', vendors: ['snowflake'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Snowflake', () => {
   test('a browser\'s order: the documented INSERT — bind variables only, a key-pair JWT signed with the user\'s key, a requestId with retry=true', async () => {

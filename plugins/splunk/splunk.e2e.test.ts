@@ -17,6 +17,7 @@ import { startVendorSim, type RecordedRequest, type ScriptedResponse, type Vendo
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const CLOUD = 'https://http-inputs-acme.splunkcloud.com';
 const ENTERPRISE = 'https://splunk.example.com:8088';
@@ -128,10 +129,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
   }, { label: 'splunk', vendors: ['splunk'] });
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Splunk HEC', () => {
   test('a browser\'s order: the documented event request — Authorization: Splunk <token>, one event object with time, metadata, the record and indexed fields, without contact information', async () => {

@@ -1,7 +1,7 @@
 // The integration's config: which Taboola event name each Signal event counts as, and the
 // account whose bulk endpoint to use (optional); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Taboola account id as its bulk endpoint's path takes it: "Your numeric Taboola Account ID - e.g. 123456". */
 export const ACCOUNT_ID = /^[0-9]{1,20}$/;
@@ -56,9 +56,8 @@ export function validateTaboolaConfig(config: Record<string, JsonValue>): Config
     const hint = digits !== undefined ? ` (give ${digits} alone)` : '';
     problems.push({ field: 'account_id', message: `is ${JSON.stringify(config.account_id)}: a Taboola account id is digits only, e.g. 1234567${hint}` });
   }
+  problems.push(...eventMapKeyProblems(config.event_names, 'event_names'));
   for (const [key, value] of Object.entries(eventMapOf(config.event_names))) {
-    if (key.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-    else if (key !== key.trim()) problems.push({ field: 'event_names', message: `has "${key}" with white space around it: Signal event names are matched exactly` });
     if (typeof value !== 'string') continue;
     if (value !== value.trim()) problems.push({ field: 'event_names', message: `gives ${JSON.stringify(value)} for "${key.trim()}" with white space around it: Taboola matches event names exactly` });
   }

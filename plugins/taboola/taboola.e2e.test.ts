@@ -9,6 +9,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const POSTBACK = '/actions-handler/log/3/s2s-action';
 const ACCOUNT = '1234567';
@@ -46,10 +47,7 @@ before(async () => {
   signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://trc.taboola.com=${sim.url}`, SIGNAL_COMMIT_TIMEOUT_MS: '1000', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'taboola', vendors: ['taboola'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'taboola', 'Taboola shop', { config: { event_names: { 'Demo Requested': 'lead' } }, consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Taboola S2S conversions', () => {
   test('the landing URL\'s tblci is kept in _dftblci; the purchase days later is the documented postback call', async () => {

@@ -8,6 +8,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const PATH = '/track/realtimeconversion';
 const ADV = 'e2eadv1';
@@ -60,10 +61,7 @@ before(async () => {
   ({ site, integrationId } = await installOnNewPipeline(signal, 'the_trade_desk', 'TTD shop', { config: { advertiser_id: ADV, tag_id: TRACKER }, consentCategories: ['advertising'] }));
   ({ site: pixelSite, integrationId: pixelIntegrationId } = await installOnNewPipeline(signal, 'the_trade_desk', 'TTD pixel', { config: { advertiser_id: ADV, tag_type: 'universal_pixel', tag_id: PIXEL }, variant: 'retail', consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('The Trade Desk Real-Time Conversions', () => {
   test('a purchase from the browser: the documented request, one event, the TDID, value, qty and price as text, items, the TCF string; no contact data', async () => {

@@ -8,6 +8,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const PATH = '/open_api/v1.3/event/track/';
 const PIXEL = 'C5ABCDEF1234GHIJ5678';
@@ -44,10 +45,7 @@ before(async () => {
   assert.equal(installed.template.vendor, 'tiktok');
   integrationId = installed.assignment.id;
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: 'df_tiktok0visitor', ip: VISITOR_IP, userAgent: VISITOR_UA };
 /** A browser call as datafly.js sends it (sendBrowserCall), with the Pixel's `_ttp` cookie and advertising consent. */

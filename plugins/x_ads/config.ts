@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the pixel, the X event of each Signal event,
 // the credential (the pixel's Conversion API access token, or the four of OAuth 1.0a) and the
 // Ads API version; and the problems of a config its JSON Schema cannot see, each naming its field.
-import { eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 import type { OAuth1Credentials } from './oauth1.ts';
 
@@ -168,10 +168,8 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
   if (events === null || typeof events !== 'object' || Array.isArray(events) || Object.keys(events).length === 0) {
     problems.push({ field: 'conversion_events', message: 'name at least one Signal event and the X event it counts as, e.g. {"Order Completed": "tw-o8z6j-o87ne"} (X Ads Manager > Tools > Events Manager: the event\'s ID)' });
   } else {
+    problems.push(...eventMapKeyProblems(events, 'conversion_events'));
     for (const [name, id] of Object.entries(events)) {
-      if (name.trim() === '') problems.push({ field: 'conversion_events', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-      else if (name !== name.trim()) problems.push({ field: 'conversion_events', message: `has "${name}" with white space around it: event names are matched exactly` });
-      else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_events', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
       const eventId = eventIdOf(id);
       if (eventId === undefined) {
         problems.push({ field: 'conversion_events', message: `gives ${JSON.stringify(id)} for "${name.trim()}": an X event id is the event's ID in Events Manager, tw-<pixel id>-<event id> (tw-o8z6j-o87ne) or its last part (o87ne)` });

@@ -9,6 +9,7 @@ import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const PIXEL = 'o8z6j';
@@ -84,10 +85,7 @@ before(async () => {
   signal = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://ads-api.x.com=${sim.url}`, SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1' }, { label: 'x_ads', vendors: ['x_ads'] });
   ({ site, integrationId } = await installOnNewPipeline(signal, 'x_ads', 'X shop', { config: { pixel_id: PIXEL, conversion_events: EVENTS, ...CREDENTIALS }, variant: 'retail', consentCategories: ['advertising'] }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('X Ads Conversion API', () => {
   test('a landing page\'s twclid: kept by collect in Signal\'s _dftwclid for 90 days; the page visit sent with it, signed as X verifies', async () => {

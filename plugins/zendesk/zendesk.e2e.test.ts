@@ -9,6 +9,7 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -46,10 +47,7 @@ before(async () => {
   // The Events API's documented answer (API reference, "Track Event Against a Sunshine Profile").
   sim.setDefault('POST', EVENTS, { status: 202, body: { profile_id: '01E1DPYAA7HW7645KMJEY9CXRJ', status: 'received', user_id: '123456' } });
 });
-after(async () => {
-  await signal.close();
-  await sim.close();
-});
+after(() => closeAll(signal, sim));
 
 const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'zendesk', name, { config: { subdomain: 'acme', email: EMAIL, api_token: TOKEN, ...config }, consentCategories: ['functional'] });
