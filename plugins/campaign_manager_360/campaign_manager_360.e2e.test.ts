@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { closeAll } from '../../test/helpers/close-all.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
@@ -97,10 +98,7 @@ before(async () => {
     consentCategories: ['advertising'],
   }));
 });
-after(async () => {
-  await signal?.close();
-  await sim?.close();
-});
+after(() => closeAll(signal, sim));
 
 describe('Campaign Manager 360 offline conversions', () => {
   test('the landing URL\'s dclid is kept in _dfdclid for 60 days; the purchase later is the documented batchinsert, with the refresh token exchanged once', async () => {

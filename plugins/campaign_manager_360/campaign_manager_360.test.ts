@@ -92,8 +92,8 @@ test('validateConfig names the field of each problem, in words saying what was e
   const activities = validateCm360Config(config({ floodlight_activities: { 'Order Completed ': '1', 'page: Pricing': '2', Lead: 'cat=lead01', ' ': '3' } }));
   assert.ok(activities.every((p) => p.field === 'floodlight_activities'));
   assert.deepEqual(activities.map((p) => p.message.slice(0, 40)), [
-    'has "Order Completed " with white space ', 'has "page: Pricing": a page call of a na', 'gives "cat=lead01" for "Lead": a Floodli', 'has an empty event name: name the track ',
-  ]);
+    'has "Order Completed " with white space ', 'has "page: Pricing": a page call of a na', 'has an empty Signal event name: name the', 'gives "cat=lead01" for "Lead": a Floodli',
+  ], 'the keys as the SDK checks every event map\'s, then the activity IDs');
   assert.match(validateCm360Config(config({ api_version: 'v4' }))[0]!.message, /^is v4, which Google no longer serves \(v4 was sunset on February 26, 2026/);
   assert.deepEqual(validateCm360Config(config({ api_version: '5' })).map((p) => p.field), ['api_version']);
   assert.deepEqual(validateCm360Config(config({ api_version: 'v6' })), [], 'a newer version');

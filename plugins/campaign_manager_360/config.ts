@@ -3,7 +3,7 @@
 // event, the credential (an OAuth client's refresh token, or a service account's key whose email
 // is a CM360 user), the API version; and the problems of a config the JSON Schema cannot see,
 // each naming its field.
-import { eventMapOf, googleCredentialProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, googleCredentialProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The API version called unless configured: v5, the only version Google serves since v4's sunset (February 26, 2026). */
 export const DEFAULT_API_VERSION = 'v5';
@@ -146,11 +146,9 @@ function activityProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   if (Object.keys(activities).length === 0) {
     return [{ field, message: 'name at least one Signal event and the Floodlight activity it counts for, e.g. {"Order Completed": "12345678"} (Floodlight > Activities: the activity\'s ID)' }];
   }
-  const problems: ConfigProblem[] = [];
+  // The keys as every event map's are checked (the SDK's); the values are Floodlight activity IDs.
+  const problems = eventMapKeyProblems(config.floodlight_activities, field);
   for (const [name, id] of Object.entries(activities)) {
-    if (name.trim() === '') problems.push({ field, message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-    else if (name !== name.trim()) problems.push({ field, message: `has "${name}" with white space around it: event names are matched exactly` });
-    else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field, message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
     if (idOf(id) === undefined) problems.push({ field, message: `gives ${JSON.stringify(id)} for "${name.trim()}": a Floodlight activity is its ID, digits only (Floodlight > Activities; the cat= string of its tag is not the ID)` });
   }
   return problems;
