@@ -21,7 +21,10 @@
  *   `birthDateYmd`, `lettersOnly`), AWS Signature Version 4 for the plugins of AWS services
  *   (`signAwsRequest` for a `sign` hook, `signRequest`, `uriEncode`, `sha256Hex`), and Google's: the click id cookies and readers every plugin
  *   sending Google conversions shares (`GOOGLE_CLICK_ID_COOKIES`, `googleClickId`, …) and the
- *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleName`, …);
+ *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleConversionEmail`,
+ *   `normalizeGoogleName`, …), Consent Mode's ad signals as an event gives them
+ *   (`googleConsentStatus`), and the credential of a Google API called as a user or a service
+ *   account: its config checks and token exchange (`googleCredentialProblems`, `googleCredentialExchange`);
  * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
  *   `conversionActionId`, `conversionActionKeys`, `conversionActionFor`);
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
@@ -76,7 +79,12 @@ export {
   GCLID_COOKIE, GOOGLE_CLICK_ID_COOKIES, GOOGLE_CLICK_ID_PARAMS, GOOGLE_TAG_GCLID_COOKIES, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf,
   type GoogleClickIdParam,
 } from './google-click-ids.ts';
-export { normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
+export { normalizeGoogleConversionEmail, normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
+export { googleConsentAnswer, googleConsentStatus, type GoogleConsentAnswer, type GoogleConsentSignal } from './google-consent.ts';
+export {
+  GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems, pastedSecretProblem,
+  type GoogleCredentialExchange, type GoogleCredentialExchangeOptions, type GoogleCredentialKind, type GoogleCredentialOptions,
+} from './google-credentials.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoDigest, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export {
   ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,
