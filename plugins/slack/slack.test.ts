@@ -36,11 +36,13 @@ test('an event cannot mention @channel or add a link: <, > and & in its values r
 });
 
 test('events no rule matches map to null (not sent; counted as dropped by the mapping): another name, a condition that does not hold, another type', () => {
-  assert.deepEqual(mapped(track('Product Viewed', { revenue: 900 })), { payload: null });
-  assert.deepEqual(mapped(track('Order Completed', { revenue: 499.99 })), { payload: null });
-  assert.deepEqual(mapped(track('Order Completed', { revenue: 'a lot' })), { payload: null }, 'not a number: the condition does not hold');
-  assert.deepEqual(mapped(track('Order Completed', {})), { payload: null }, 'no revenue');
-  assert.deepEqual(mapped({ ...track('Order Completed', { revenue: 900 }), type: 'page' } as CanonicalEvent), { payload: null });
+  // Counted as dropped, and the delivery log names the plugin as the one that dropped it.
+  const NOT_SENT = { payload: null, dropReason: "the slack plugin's mapping sent nothing for this event" };
+  assert.deepEqual(mapped(track('Product Viewed', { revenue: 900 })), NOT_SENT);
+  assert.deepEqual(mapped(track('Order Completed', { revenue: 499.99 })), NOT_SENT);
+  assert.deepEqual(mapped(track('Order Completed', { revenue: 'a lot' })), NOT_SENT, 'not a number: the condition does not hold');
+  assert.deepEqual(mapped(track('Order Completed', {})), NOT_SENT, 'no revenue');
+  assert.deepEqual(mapped({ ...track('Order Completed', { revenue: 900 }), type: 'page' } as CanonicalEvent), NOT_SENT);
   assert.equal(mapped(track('Order Completed', { revenue: '500.00' })).payload!.text, 'Order (none): *500.00 (none)* by (none)', 'numeric text compares as a number');
 });
 
