@@ -70,6 +70,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/new_relic' },
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
+  { plugin: './plugins/onesignal' },
 ];
 
 export default plugins;
