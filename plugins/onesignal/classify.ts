@@ -2,15 +2,16 @@
 // texts (`{"errors":["API rate limit exceeded."]}`, OneSignal: Rate limits) or objects
 // (`{ code, title, meta }`, Create user's 409; the custom events' per-event
 // `{ event_user_id, event_id, error: { code, title } }`). Update user answers 202 (404: no user
-// with that External ID), Create user 200/201/202 (409: an identity conflict), Create custom
-// events 202 — with `errors` naming the events it could not process, the others recorded;
+// with that External ID), Create user 200/201/202 (409: an identity conflict), Create
+// subscription 200/201/202 (404: no such user; 409: the user has its 20 subscriptions), Create
+// custom events 202 — with `errors` naming the events it could not process, the others recorded;
 // "if a 5xx HTTP response is returned, you must retry the entire batch". A 429 carries
 // Retry-After (seconds).
 import {
   defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor,
   type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { createUserRequest, updateUserRequest, userMemoOf, type UserMemo } from './requests.ts';
+import { createUserRequest, subscriptionRequest, updateUserRequest, userMemoOf, type UserMemo } from './requests.ts';
 
 /** What to check when OneSignal refuses the key. */
 export const CREDENTIALS = 'check config.api_key (an App API key of this app, Settings > Keys & IDs, sent as Authorization: Key <key>; not the Organization API key; an IP allowlist on the key must allow Signal) and config.app_id';
@@ -83,27 +84,29 @@ function userHint(response: VendorResponse): string {
 
 /**
  * A user request's answer: the chain Update user → (404) Create user → (409: it exists after
- * all) Update user again, then the subscriptions an update adds through Create user.
+ * all) Update user again, then each subscription the identify adds, one a request; a
+ * subscription for a user OneSignal does not know (404) creates the user first.
  */
 function classifyUser(response: VendorResponse, request: RequestDescriptor, memo: UserMemo, ctx: PluginContext): ClassifyResult {
   const { status } = response;
   const ids = request.eventIds;
-  const updating = memo.step === 'update' || memo.step === 'update_again';
-  if (status >= 200 && status < 300) {
-    if (updating && memo.subscriptions && memo.subscriptions.length > 0) return { next: [createUserRequest({ ...memo, step: 'subscribe' }, ids, ctx)] };
-    return { status: 'delivered' };
-  }
+  /** The subscriptions still to add after this request, or delivered. */
+  const subscriptionsAfter = (rest: JsonObject[] | undefined): ClassifyResult => (rest && rest.length > 0 ? { next: [subscriptionRequest({ ...memo, subscriptions: rest }, ids, ctx)] } : { status: 'delivered' });
+  if (status >= 200 && status < 300) return subscriptionsAfter(memo.step === 'subscribe' ? memo.subscriptions?.slice(1) : memo.subscriptions);
   const common = commonOutcome(response, ctx);
   if (common) return common;
-  if (status === 404 && memo.step === 'update') return { next: [createUserRequest({ ...memo, step: 'create' }, ids, ctx)] };
-  if (status === 409 && memo.step === 'create') return { next: [updateUserRequest({ ...memo, step: 'update_again' }, ids, ctx)] };
+  if (status === 404 && (memo.step === 'update' || (memo.step === 'subscribe' && memo.created !== true))) return { next: [createUserRequest(memo, ids, ctx)] };
+  if (status === 409 && memo.step === 'create') {
+    // The External ID belongs to a user after all (the app's SDK created it meanwhile): update it, then its subscriptions.
+    return memo.properties && Object.keys(memo.properties).length > 0 ? { next: [updateUserRequest({ ...memo, step: 'update_again' }, ids, ctx)] } : subscriptionsAfter(memo.subscriptions);
+  }
   if (status === 404) {
-    return { status: 'dead_letter', reason: `OneSignal answered ${answered(response)} for ${memo.step === 'update_again' ? 'the user its Create user had just said exists' : request.url}: check config.app_id` };
+    return { status: 'dead_letter', reason: `OneSignal answered ${answered(response)} for ${memo.created === true ? 'the user its Create user had just answered for' : request.url}: check config.app_id` };
   }
   if (status === 409 && memo.step === 'subscribe') {
-    return { status: 'dead_letter', reason: `OneSignal refused the subscription (${answered(response)}): a user has at most 20 subscriptions` };
+    return { status: 'dead_letter', reason: `OneSignal refused the ${String(memo.subscriptions?.[0]?.type ?? '')} subscription (${answered(response)}): a user has at most 20 subscriptions` };
   }
-  const what = memo.step === 'subscribe' ? 'the subscription' : memo.step === 'create' ? 'the new user' : 'the user update';
+  const what = memo.step === 'subscribe' ? `the ${String(memo.subscriptions?.[0]?.type ?? '')} subscription` : memo.step === 'create' ? 'the new user' : 'the user update';
   return { status: 'dead_letter', reason: `OneSignal refused ${what} (${answered(response)})${userHint(response)}` };
 }
 

@@ -11,7 +11,7 @@ export default definePlugin({
   id: 'onesignal',
   name: 'OneSignal',
   category: 'cdp',
-  description: 'Users and custom events to OneSignal (push, email, SMS and in-app messaging) through its User Model REST API: identify traits to the user\'s data tags, language, time zone, country and location by External ID (Update user, the user created when it does not exist yet), Email and SMS subscriptions only when the config turns them on and the event grants marketing consent; track calls (and page calls the config names) to custom events that start and steer Journeys, up to 500 a request with idempotency keys from the messageId; App API key (Authorization: Key); person deletions through Delete user.',
+  description: 'Users and custom events to OneSignal (push, email, SMS and in-app messaging) through its User Model REST API: identify traits to the user\'s data tags, language, time zone, country and location by External ID (Update user, the user created when it does not exist yet), Email and SMS subscriptions (Create subscription) only when the config turns them on and the event grants marketing consent; track calls (and page calls the config names) to custom events that start and steer Journeys, up to 500 a request with idempotency keys from the messageId; App API key (Authorization: Key); person deletions through Delete user.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',

@@ -1,7 +1,7 @@
 // OneSignal end to end: browser calls through the real collect API, the pipeline stage, the
 // queue and the delivery engine; the vendor simulator stands in for api.onesignal.com and must
 // receive the requests OneSignal's API reference documents — Update user by External ID (and
-// Create user when it answers 404), Create custom events, Delete user — with the App API key as
+// Create user when it answers 404, Create subscription), Create custom events, Delete user — with the App API key as
 // `Authorization: Key`. Failures injected: a 503 and a 429 retried, a 400 dead-lettered with
 // OneSignal's words, a custom event OneSignal names in its 202's errors dead-lettered alone.
 import assert from 'node:assert/strict';
@@ -49,6 +49,7 @@ before(async () => {
       ? { status: 202, body: {} }
       : { status: 202, body: { errors: refused.map((e) => ({ event_user_id: e.external_id, event_id: e.idempotency_key, error: { code: 'invalid', title: 'property value too large' } })) } };
   });
+  sim.setDefault('POST', '*', { status: 201, body: { subscription: { id: 'b2c3d4e5-0000-4000-8000-000000000001' } } });
   sim.setDefault('DELETE', '*', { status: 202, body: {} });
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://api.onesignal.com=${sim.url}`, SIGNAL_COMMIT_TIMEOUT_MS: '1000', SIGNAL_RETRY_TIME_SCALE: '0.01',
@@ -77,15 +78,14 @@ describe('OneSignal', () => {
     assert.ok(await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered >= 1 || undefined, 'delivered'));
   });
 
-  test('a user OneSignal does not know yet: Update user answers 404, so Create user follows with the identity, the properties and the Email subscription (marketing consent)', async () => {
+  test('a user OneSignal does not know yet: Update user answers 404, so Create user follows with the identity and the properties, then the Email subscription (marketing consent)', async () => {
     await browser({ type: 'identify', userId: 'user-new-1', messageId: 'os-identify-2', traits: { plan: 'trial', email: 'New@Example.com' } });
-    const [create] = await sim.waitFor(1, 15_000, { method: 'POST', path: USERS });
-    assert.equal(create!.headers.authorization, `Key ${KEY}`);
-    assert.deepEqual(create!.json, {
-      identity: { external_id: 'user-new-1' },
-      properties: { tags: { plan: 'trial' }, language: 'en' },
-      subscriptions: [{ type: 'Email', token: 'new@example.com', enabled: true }],
-    });
+    const [subscription] = await sim.waitFor(1, 15_000, { method: 'POST', path: `${userPath('user-new-1')}/subscriptions` });
+    assert.equal(subscription!.headers.authorization, `Key ${KEY}`);
+    assert.deepEqual(subscription!.json, { subscription: { type: 'Email', token: 'new@example.com', enabled: true } });
+    const [create] = sentTo('POST', USERS);
+    assert.deepEqual(create!.json, { identity: { external_id: 'user-new-1' }, properties: { tags: { plan: 'trial' }, language: 'en' } });
+    assert.ok(create!.receivedAt <= subscription!.receivedAt, 'the user created before its subscription');
     assert.equal(sentTo('PATCH', userPath('user-new-1')).length, 1, 'the update first, answered 404');
     assert.equal(await notDeadLettered('os-identify-2'), true);
   });

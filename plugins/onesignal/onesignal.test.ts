@@ -230,13 +230,14 @@ test('requests: Update user by External ID (PATCH, percent-encoded), with the pr
   assert.deepEqual(buildRequests([user('m-1', 'u', { tags: many(0) }), user('m-2', 'u', { tags: many(100) })], ctx()).map((r) => r.eventIds), [['m-1'], ['m-2']], 'more than 100 property updates: two requests');
 });
 
-test('requests: subscriptions alone go to Create user with the External ID; custom events in requests of at most 500 events and 1 MB, after the users', () => {
-  const subscription = { type: 'Email', token: 'jane@example.com', enabled: true };
-  const requests = buildRequests([custom('e-1', 'u-1'), user('m-1', 'u-1', undefined, [subscription]), custom('e-2', 'u-2')], ctx());
+test('requests: subscriptions alone go to Create subscription by External ID, the first of them; custom events in requests of at most 500 events and 1 MB, after the users', () => {
+  const email = { type: 'Email', token: 'jane@example.com', enabled: true };
+  const sms = { type: 'SMS', token: '+447700900123', enabled: true };
+  const requests = buildRequests([custom('e-1', 'u-1'), user('m-1', 'u-1', undefined, [email, sms]), custom('e-2', 'u-2')], ctx());
   assert.deepEqual(requests, [
     {
-      method: 'POST', url: `${API}/users`, headers: HEADERS, endpoint: 'users', eventIds: ['m-1'],
-      body: { identity: { external_id: 'u-1' }, subscriptions: [subscription] }, memo: { step: 'subscribe', external_id: 'u-1', subscriptions: [subscription] },
+      method: 'POST', url: `${API}/users/by/external_id/u-1/subscriptions`, headers: HEADERS, endpoint: 'users', eventIds: ['m-1'],
+      body: { subscription: email }, memo: { step: 'subscribe', external_id: 'u-1', subscriptions: [email, sms] },
     },
     {
       method: 'POST', url: `${API}/custom_events`, headers: HEADERS, endpoint: 'custom_events', eventIds: ['e-1', 'e-2'],
@@ -256,32 +257,47 @@ test('requests: subscriptions alone go to Create user with the External ID; cust
 
 const updateRequest = (subscriptions?: JsonObject[]): RequestDescriptor => buildRequests([user('m-1', 'u-1', { tags: { plan: 'pro' } }, subscriptions)], ctx())[0]!;
 
-test('classify, users: 202 delivered; 404 (no such user) → Create user with the properties and subscriptions; its 409 (it exists after all) → Update user again; then the subscriptions', () => {
-  const subscription = { type: 'Email', token: 'jane@example.com', enabled: true };
+test('classify, users: 202 delivered; 404 (no such user) → Create user with the properties; its 409 (it exists after all) → Update user again; then each subscription, one a request', () => {
+  const email = { type: 'Email', token: 'jane@example.com', enabled: true };
+  const sms = { type: 'SMS', token: '+447700900123', enabled: true };
   assert.deepEqual(classifyOneSignal(answer(202, { properties: { tags: { plan: 'pro' } } }), updateRequest(), ctx()), { status: 'delivered' });
-  const missing = classifyOneSignal(answer(404, { errors: [{ title: 'User not found' }] }), updateRequest([subscription]), ctx());
+  const missing = classifyOneSignal(answer(404, { errors: [{ title: 'User not found' }] }), updateRequest([email, sms]), ctx());
   assert.ok('next' in missing);
   const create = missing.next[0]!;
   assert.deepEqual({ ...create, memo: undefined }, {
     method: 'POST', url: `${API}/users`, headers: HEADERS, endpoint: 'users', eventIds: ['m-1'], memo: undefined,
-    body: { identity: { external_id: 'u-1' }, properties: { tags: { plan: 'pro' } }, subscriptions: [subscription] },
+    body: { identity: { external_id: 'u-1' }, properties: { tags: { plan: 'pro' } } },
   });
-  assert.equal(userMemoOf(create)?.step, 'create');
-  assert.deepEqual(classifyOneSignal(answer(201, { identity: { external_id: 'u-1', onesignal_id: 'x' } }), create, ctx()), { status: 'delivered' });
+  assert.deepEqual(userMemoOf(create), { step: 'create', external_id: 'u-1', properties: { tags: { plan: 'pro' } }, subscriptions: [email, sms], created: true });
   const conflict = classifyOneSignal(answer(409, { errors: [{ code: 'user-2', title: 'One or more Aliases claimed by another User' }] }), create, ctx());
   assert.ok('next' in conflict);
   const again = conflict.next[0]!;
   assert.equal(again.method, 'PATCH');
   assert.equal(userMemoOf(again)?.step, 'update_again');
-  const subscribe = classifyOneSignal(answer(202, {}), again, ctx());
-  assert.ok('next' in subscribe);
-  assert.deepEqual(subscribe.next[0]!.body, { identity: { external_id: 'u-1' }, subscriptions: [subscription] }, 'the subscriptions through Create user, no properties again');
-  assert.deepEqual(classifyOneSignal(answer(201, {}), subscribe.next[0]!, ctx()), { status: 'delivered' });
+  const first = classifyOneSignal(answer(202, {}), again, ctx());
+  assert.ok('next' in first);
+  assert.equal(first.next[0]!.url, `${API}/users/by/external_id/u-1/subscriptions`);
+  assert.deepEqual(first.next[0]!.body, { subscription: email });
+  const second = classifyOneSignal(answer(201, { subscription: { id: 's-1', type: 'Email' } }), first.next[0]!, ctx());
+  assert.ok('next' in second);
+  assert.deepEqual(second.next[0]!.body, { subscription: sms });
+  assert.deepEqual(classifyOneSignal(answer(200, {}), second.next[0]!, ctx()), { status: 'delivered' }, 'already the user\'s: nothing to change');
+  const created = classifyOneSignal(answer(201, { identity: { external_id: 'u-1' } }), create, ctx());
+  assert.ok('next' in created, 'a created user gets its subscriptions next');
   const gone = classifyOneSignal(answer(404, { errors: [{ title: 'User not found' }] }), again, ctx());
   assert.equal(statusOf(gone), 'dead_letter', 'a second 404 ends the chain');
-  assert.match(reasonOf(gone), /the user its Create user had just said exists/);
-  const full = classifyOneSignal(answer(409, { errors: [{ title: 'Maximum subscriptions reached' }] }), subscribe.next[0]!, ctx());
-  assert.equal(reasonOf(full), 'OneSignal refused the subscription (HTTP 409: Maximum subscriptions reached): a user has at most 20 subscriptions');
+  assert.match(reasonOf(gone), /the user its Create user had just answered for/);
+  const full = classifyOneSignal(answer(409, { errors: [{ title: 'Maximum subscriptions reached' }] }), first.next[0]!, ctx());
+  assert.equal(reasonOf(full), 'OneSignal refused the Email subscription (HTTP 409: Maximum subscriptions reached): a user has at most 20 subscriptions');
+  // Subscriptions alone, for a user OneSignal does not know: the user created first, then the subscription again, once.
+  const alone = buildRequests([user('m-2', 'u-2', undefined, [email])], ctx())[0]!;
+  const unknown = classifyOneSignal(answer(404, { errors: [{ title: 'User not found' }] }), alone, ctx());
+  assert.ok('next' in unknown);
+  assert.deepEqual(unknown.next[0]!.body, { identity: { external_id: 'u-2' } });
+  const claimed = classifyOneSignal(answer(409, {}), unknown.next[0]!, ctx());
+  assert.ok('next' in claimed, 'no properties to update: straight to the subscription');
+  assert.deepEqual(claimed.next[0]!.body, { subscription: email });
+  assert.equal(statusOf(classifyOneSignal(answer(404, { errors: [] }), claimed.next[0]!, ctx())), 'dead_letter', 'no second Create user');
 });
 
 test('classify, users: 400 dead-lettered with OneSignal\'s words (tags: the plan\'s limit); 401/403 name the key; 429 throttled after Retry-After; 5xx and 408 retried', () => {

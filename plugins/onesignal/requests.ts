@@ -4,12 +4,15 @@
 //   1 request a second per user and up to 100 property updates a request (OneSignal: Rate
 //   limits), so a batch's identifies of one user go together, the later value of a property
 //   winning;
-// - user creation, and subscriptions: `POST /apps/{app_id}/users` with `{ identity: {
-//   external_id }, properties?, subscriptions? }` (OneSignal: Create user: "Create a new user or
-//   modify the subscriptions associated with an existing User"), when Update user answers 404
-//   (no such user yet) or for the subscriptions an update adds (classify asks for it next);
+// - user creation: `POST /apps/{app_id}/users` with `{ identity: { external_id }, properties? }`
+//   (OneSignal: Create user), when Update user answers 404 (no such user yet);
+// - Email and SMS subscriptions: `POST /apps/{app_id}/users/by/external_id/{external_id}/
+//   subscriptions` with `{ subscription }`, one a request (OneSignal: Create subscription (by
+//   alias): 201 created, 202 moved from another user, 200 already this user's — "cannot be used
+//   to update an existing subscription", so one the person turned off stays off);
 // - custom events: `POST /apps/{app_id}/custom_events` with `{ events: [...] }`, at most 1 MB
 //   a request (OneSignal: Create custom events).
+// A user's steps follow one another as classify asks (the memo says where the chain is).
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
 import { appUrl, headersOf, MAX_PROPERTY_UPDATES } from './config.ts';
 import { userPath } from './external-id.ts';
@@ -29,7 +32,10 @@ export interface UserMemo {
   step: UserStep;
   external_id: string;
   properties?: JsonObject;
+  /** The subscriptions still to add, the first one being the request's at step `subscribe`. */
   subscriptions?: JsonObject[];
+  /** Create user was sent in this chain (a later 404 does not send it again). */
+  created?: boolean;
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -50,6 +56,7 @@ export function userMemoOf(request: RequestDescriptor): UserMemo | undefined {
     step: memo.step, external_id: memo.external_id,
     ...(isObject(memo.properties) ? { properties: memo.properties } : {}),
     ...(Array.isArray(memo.subscriptions) ? { subscriptions: memo.subscriptions.filter(isObject) } : {}),
+    ...(memo.created === true ? { created: true } : {}),
   };
 }
 
@@ -73,8 +80,8 @@ export function updateUserRequest(memo: UserMemo, eventIds: string[], ctx: Plugi
 }
 
 /**
- * Create user: `POST …/users` with the External ID, and the properties (step `create`: Update
- * user found no such user) or only the subscriptions (step `subscribe`).
+ * Create user: `POST …/users` with the External ID and the properties (step `create`: Update
+ * user found no such user, or a subscription found none).
  *
  * @example
  * createUserRequest({ step: 'create', external_id: 'u-1', properties: { language: 'en' } }, ['m-1'], ctx);
@@ -82,9 +89,25 @@ export function updateUserRequest(memo: UserMemo, eventIds: string[], ctx: Plugi
  */
 export function createUserRequest(memo: UserMemo, eventIds: string[], ctx: PluginContext): RequestDescriptor {
   const body: JsonObject = { identity: { external_id: memo.external_id } };
-  if (memo.step === 'create' && memo.properties && Object.keys(memo.properties).length > 0) body.properties = memo.properties;
-  if (memo.subscriptions && memo.subscriptions.length > 0) body.subscriptions = memo.subscriptions;
-  return { method: 'POST', url: `${appUrl(ctx.config)}/users`, headers: headersOf(ctx.config), body, eventIds, endpoint: ENDPOINTS.users, memo: memoOf(memo) };
+  if (memo.properties && Object.keys(memo.properties).length > 0) body.properties = memo.properties;
+  return { method: 'POST', url: `${appUrl(ctx.config)}/users`, headers: headersOf(ctx.config), body, eventIds, endpoint: ENDPOINTS.users, memo: memoOf({ ...memo, step: 'create', created: true }) };
+}
+
+/**
+ * Create subscription (by alias): `POST …/users/by/external_id/{id}/subscriptions` with the first
+ * of the memo's subscriptions (step `subscribe`).
+ *
+ * @example
+ * subscriptionRequest({ step: 'subscribe', external_id: 'u-1', subscriptions: [{ type: 'Email', token: 'jane@example.com', enabled: true }] }, ['m-1'], ctx);
+ * // { method: 'POST', url: '…/users/by/external_id/u-1/subscriptions', body: { subscription: { type: 'Email', token: 'jane@example.com', enabled: true } }, … }
+ */
+export function subscriptionRequest(memo: UserMemo, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  const [subscription] = memo.subscriptions ?? [];
+  if (!subscription) throw new Error('no subscription left to add (a plugin fault)');
+  return {
+    method: 'POST', url: `${appUrl(ctx.config)}${userPath(memo.external_id)}/subscriptions`, headers: headersOf(ctx.config),
+    body: { subscription }, eventIds, endpoint: ENDPOINTS.users, memo: memoOf({ ...memo, step: 'subscribe' }),
+  };
 }
 
 /** How many property updates a user's properties make: each tag, and each other property. */
@@ -169,7 +192,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
       ...(part.properties ? { properties: part.properties } : {}),
       ...(part.subscriptions.length > 0 ? { subscriptions: part.subscriptions } : {}),
     };
-    return memo.step === 'update' ? updateUserRequest(memo, part.eventIds, ctx) : createUserRequest(memo, part.eventIds, ctx);
+    return memo.step === 'update' ? updateUserRequest(memo, part.eventIds, ctx) : subscriptionRequest(memo, part.eventIds, ctx);
   });
   const envelope = Buffer.byteLength(JSON.stringify({ events: [] }));
   let chunk: typeof events = [];

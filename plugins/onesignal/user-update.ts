@@ -2,8 +2,8 @@
 // External ID (the userId), the user properties OneSignal's Update user takes — `tags`,
 // `language`, `timezone_id`, `country`, `lat`, `long` (OneSignal: Update user, properties) —
 // and, when the config turns them on and the event grants marketing consent, the Email and SMS
-// subscriptions Create user takes (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal:
-// Create user, subscriptions). The visitor's IP is not sent (OneSignal's `ip` property).
+// subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
+// subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
 import { countryCodeOf, isConsentGranted, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
