@@ -13,7 +13,7 @@
 // - custom events: `POST /apps/{app_id}/custom_events` with `{ events: [...] }`, at most 1 MB
 //   a request (OneSignal: Create custom events).
 // A user's steps follow one another as classify asks (the memo says where the chain is).
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { appUrl, headersOf, MAX_PROPERTY_UPDATES } from './config.ts';
 import { userPath } from './external-id.ts';
 
@@ -177,11 +177,11 @@ function userParts(records: Array<{ id: string; payload: JsonObject }>): UserPar
  */
 export function buildRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const users: Array<{ id: string; payload: JsonObject }> = [];
-  const events: Array<{ id: string; item: JsonObject; size: number }> = [];
+  const events: MappedEvent[] = [];
   for (const mapped of batch) {
     const { kind, external_id: externalId, event } = mapped.payload;
     if (kind === 'user' && typeof externalId === 'string') users.push({ id: mapped.id, payload: mapped.payload });
-    else if (kind === 'event' && isObject(event)) events.push({ id: mapped.id, item: event, size: Buffer.byteLength(JSON.stringify(event)) + 1 });
+    else if (kind === 'event' && isObject(event)) events.push(mapped);
     // The map hook gives every event it keeps one of these records: anything else is a plugin fault.
     else throw new Error(`event ${mapped.id} holds no OneSignal record (a user update or a custom event) to send`);
   }
@@ -194,23 +194,13 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     };
     return memo.step === 'update' ? updateUserRequest(memo, part.eventIds, ctx) : subscriptionRequest(memo, part.eventIds, ctx);
   });
+  // The mapped records' sizes (each a little larger than its event) bound the body's bytes.
   const envelope = Buffer.byteLength(JSON.stringify({ events: [] }));
-  let chunk: typeof events = [];
-  let bytes = envelope;
-  const flush = () => {
-    if (chunk.length === 0) return;
+  for (const chunk of splitBatch(events, { maxEvents: MAX_EVENTS, maxBytes: MAX_REQUEST_BYTES, overheadBytes: envelope })) {
     requests.push({
       method: 'POST', url: `${appUrl(ctx.config)}/custom_events`, headers: headersOf(ctx.config),
-      body: { events: chunk.map((e) => e.item) }, eventIds: chunk.map((e) => e.id), endpoint: ENDPOINTS.customEvents,
+      body: { events: chunk.map((e) => e.payload.event!) }, eventIds: chunk.map((e) => e.id), endpoint: ENDPOINTS.customEvents,
     });
-    chunk = [];
-    bytes = envelope;
-  };
-  for (const event of events) {
-    if (chunk.length >= MAX_EVENTS || (chunk.length > 0 && bytes + event.size > MAX_REQUEST_BYTES)) flush();
-    chunk.push(event);
-    bytes += event.size;
   }
-  flush();
   return requests;
 }
