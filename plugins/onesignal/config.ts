@@ -3,7 +3,7 @@
 // deletions read from it. Every request of OneSignal's REST API goes to https://api.onesignal.com
 // with the app's App API key as `Authorization: Key <key>` (OneSignal: Keys & IDs; legacy
 // `Basic` REST API keys are being retired) and the App ID, a UUID, in the path.
-import { eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** OneSignal's REST API origin (OneSignal: Quick start API guide; `api.onesignal.com`, not the old `onesignal.com/api/v1`). */
 export const ONESIGNAL_API = 'https://api.onesignal.com';
@@ -109,7 +109,8 @@ export function maxTagsOf(config: Record<string, JsonValue>): number {
 /**
  * Checks beyond the schema, each naming its field: an App ID that is no UUID, an API key pasted
  * with its scheme (`Key `, `Basic `) or with white space inside, the App ID given as the key,
- * and event names that could never match (an empty key, white space around a key or a name).
+ * and event names that could never match (the SDK's checks of a map's keys; white space around
+ * a name).
  * Messages never repeat the key.
  *
  * @example
@@ -131,9 +132,8 @@ export function validateOneSignalConfig(config: Record<string, JsonValue>): Conf
   if (key !== '' && key.toLowerCase() === appId.toLowerCase()) {
     problems.push({ field: 'api_key', message: 'is the App ID again: give an App API key (Settings > Keys & IDs > Add Key)' });
   }
+  problems.push(...eventMapKeyProblems(config.event_names, 'event_names'));
   for (const [name, value] of Object.entries(eventMapOf(config.event_names))) {
-    if (name.trim() === '') problems.push({ field: 'event_names', message: 'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-    else if (name !== name.trim()) problems.push({ field: 'event_names', message: `has "${name}" with white space around it: Signal event names are matched exactly` });
     if (typeof value === 'string' && value !== value.trim()) {
       problems.push({ field: 'event_names', message: `gives ${JSON.stringify(value)} for "${name.trim()}" with white space around it: Journeys trigger on custom event names exactly` });
     }

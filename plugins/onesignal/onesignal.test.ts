@@ -67,10 +67,11 @@ test('config: App ID and App API key required; every field titled, described, wi
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: `Basic ${KEY}` }).map((p) => p.field), ['api_key']);
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: 'abc\ndef' }), [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the App API key alone' }]);
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: APP_ID }), [{ field: 'api_key', message: 'is the App ID again: give an App API key (Settings > Keys & IDs > Add Key)' }]);
-  assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: KEY, event_names: { ' ': 'x', 'Order Completed ': 'purchase', Signup: ' signed_up' } }).map((p) => p.message), [
-    'has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls',
-    'has "Order Completed " with white space around it: Signal event names are matched exactly',
-    'gives " signed_up" for "Signup" with white space around it: Journeys trigger on custom event names exactly',
+  assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: KEY, event_names: { ' ': 'x', 'Order Completed ': 'purchase', 'Page:Pricing': 'viewed', Signup: ' signed_up' } }).map((p) => `${p.field} ${p.message}`), [
+    'event_names has an empty Signal event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls',
+    'event_names has "Order Completed " with white space around it: Signal event names are matched exactly',
+    'event_names has "Page:Pricing": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call',
+    'event_names gives " signed_up" for "Signup" with white space around it: Journeys trigger on custom event names exactly',
   ]);
   assert.equal(appUrl({ app_id: APP_ID.toUpperCase() }), API, 'the App ID lower-cased in the path');
   assert.equal(maxTagsOf({ max_tags: 10 }), 10);
