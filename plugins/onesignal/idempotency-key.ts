@@ -5,7 +5,7 @@
 // format" (earlier: "v3 or v4 UUID format"). The event's messageId is its id through retries and
 // replays: a messageId that is a version 3 or 4 UUID is the key itself, any other gives the
 // name-based version 3 UUID of it (RFC 9562, section 5.3), which both rules accept.
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../../core/sdk/index.ts';
 
 /** A version 3 or 4 UUID in its text form. */
 const UUID_V3_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-[34][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -23,11 +23,7 @@ export const KEY_NAMESPACE = '3b0c9a4e-5f1d-4c2b-9e7a-6d8f0a1b2c3d';
  * uuidV3('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'); // '5df41881-3aed-3515-88a7-2f4a814cf09e' (RFC 9562, A.2)
  */
 export function uuidV3(namespace: string, name: string): string {
-  const bytes = createHash('md5').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
-  bytes[6] = (bytes[6]! & 0x0f) | 0x30;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(name, { version: 3, namespace });
 }
 
 /**
