@@ -128,6 +128,32 @@ test('mapping: an identify becomes a user update by External ID — tags, langua
   assert.deepEqual(warnings, []);
   assert.equal(languageOf('pt_BR'), 'pt');
   assert.equal(languageOf('English'), undefined);
+  assert.equal(languageOf('zh-Hant-TW'), 'zh-TW', 'Chinese keeps its region, as OneSignal\'s Android SDK sends it');
+  assert.equal(languageOf('zh_CN'), 'zh-CN');
+  assert.equal(languageOf('zh-hant'), 'zh-Hant', 'else its script');
+  assert.equal(languageOf('zh'), 'zh');
+  assert.equal(languageOf('iw-IL'), 'he', 'Java\'s old code corrected, as OneSignal\'s Android SDK does');
+  assert.equal(languageOf('in'), 'id');
+});
+
+test('mapping: tags and the other user properties make at most 100 property updates; tag keys with white space or periods left out, saying so', () => {
+  const traits: JsonObject = { 'Favorite Color': 'blue', 'utm.source': 'ads' };
+  for (let i = 0; i < 100; i++) traits[`t${String(i).padStart(3, '0')}`] = i;
+  const warnings: string[] = [];
+  const record = recordOf(identify(traits, { context: { locale: 'en-US', timezone: 'Europe/Paris', consent: { marketing: true } } } as Partial<CanonicalEvent>), {}, warnings);
+  const properties = record.properties as JsonObject;
+  assert.equal(properties.language, 'en');
+  assert.equal(properties.timezone_id, 'Europe/Paris');
+  assert.equal(Object.keys(properties.tags as JsonObject).length, 98, '100 updates less language and timezone_id');
+  assert.equal((properties.tags as JsonObject)['Favorite Color'], undefined);
+  assert.deepEqual(warnings, [
+    'tags.Favorite Color left out: OneSignal cannot process white space or periods in a tag key (the tag would be blank); rename the trait with the blueprint (letters, digits, _ and -)',
+    'tags.utm.source left out: OneSignal cannot process white space or periods in a tag key (the tag would be blank); rename the trait with the blueprint (letters, digits, _ and -)',
+    'tags: 2 left out (t098, t099): OneSignal takes 100 property updates a request, 2 of them this update\'s language, timezone_id',
+  ]);
+  const fewer: string[] = [];
+  assert.equal(Object.keys(recordOf(identify(traits), { max_tags: 10 }, fewer).properties!.tags as JsonObject).length, 10, 'config.max_tags below the room left');
+  assert.match(fewer.at(-1)!, /config\.max_tags allows 10 a user update$/);
 });
 
 test('mapping: Email and SMS subscriptions only when the config turns them on and the event grants marketing consent; an unusable address or number left out, saying so', () => {

@@ -5,7 +5,7 @@
 // subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
 // subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
 import { countryCodeOf, isConsentGranted, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { maxTagsOf } from './config.ts';
+import { MAX_PROPERTY_UPDATES, maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
 import { fitTags } from './tags.ts';
 
@@ -13,8 +13,13 @@ import { fitTags } from './tags.ts';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An IANA time zone name (America/Los_Angeles, Etc/GMT+5) or UTC, as OneSignal's `timezone_id` takes it. */
 const TIME_ZONE = /^(?:UTC|GMT|[A-Z][A-Za-z_]*(?:\/[A-Za-z0-9_+-]+)+)$/;
-/** A language tag's primary subtag: two letters (en-US, pt_BR, fr). */
-const LANGUAGE = /^([a-z]{2})(?:[-_][a-z0-9-_]+)?$/i;
+/** A language tag or locale: a two-letter primary subtag, then subtags (en-US, pt_BR, zh-Hant-TW, fr). */
+const LANGUAGE = /^([a-z]{2})((?:[-_][a-z0-9]+)*)$/i;
+/**
+ * Codes Java still gives for three languages, as OneSignal's Android SDK corrects them
+ * (LanguageProviderDevice: iw → he, in → id, ji → yi).
+ */
+const LEGACY_CODES: Readonly<Record<string, string>> = { iw: 'he', in: 'id', ji: 'yi' };
 
 type Warn = ((message: string) => void) | undefined;
 
@@ -23,16 +28,29 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /**
- * `language`: the two-letter code (ISO 639-1) of a language tag or locale, lower case.
+ * `language`: the two-letter code (ISO 639-1) of a language tag or locale, lower case, as
+ * OneSignal's SDKs set it — Chinese keeps its region (`zh-TW`, `zh-CN`: OneSignal's Android SDK
+ * sends `zh-<country>`, Traditional and Simplified being told apart by it), else its script
+ * (`zh-Hant`, `zh-Hans`, OneSignal's codes for them); Java's old codes corrected as that SDK does.
  *
  * @example
- * languageOf('en-US'); // 'en'
- * languageOf('pt_BR'); // 'pt'
- * languageOf('English'); // undefined
+ * languageOf('en-US');      // 'en'
+ * languageOf('pt_BR');      // 'pt'
+ * languageOf('zh-Hant-TW'); // 'zh-TW'
+ * languageOf('zh-hans');    // 'zh-Hans'
+ * languageOf('iw');         // 'he'
+ * languageOf('English');    // undefined
  */
 export function languageOf(value: JsonValue | undefined): string | undefined {
   const match = LANGUAGE.exec(readText(value) ?? '');
-  return match ? match[1]!.toLowerCase() : undefined;
+  if (!match) return undefined;
+  const primary = match[1]!.toLowerCase();
+  if (primary !== 'zh') return LEGACY_CODES[primary] ?? primary;
+  const subtags = match[2]!.split(/[-_]/).filter((subtag) => subtag !== '');
+  const region = subtags.find((subtag) => /^[a-z]{2}$/i.test(subtag));
+  if (region) return `zh-${region.toUpperCase()}`;
+  const script = subtags.find((subtag) => /^han[st]$/i.test(subtag));
+  return script ? `zh-Han${script.slice(3).toLowerCase()}` : 'zh';
 }
 
 function coordinate(value: JsonValue | undefined, limit: number): number | undefined {
@@ -40,11 +58,25 @@ function coordinate(value: JsonValue | undefined, limit: number): number | undef
   return typeof number === 'number' && Number.isFinite(number) && Math.abs(number) <= limit ? number : undefined;
 }
 
-/** The user properties of an identify: tags, language, timezone_id, country, lat and long; those it cannot read left out, saying so. */
+/**
+ * The user properties of an identify: tags, language, timezone_id, country, lat and long; those
+ * it cannot read left out, saying so. With the other properties, the tags make at most 100
+ * property updates (OneSignal: Rate limits, "Up to 100 property updates per request").
+ */
 function propertiesOf(payload: JsonObject, ctx: PluginContext, warn: Warn): JsonObject {
+  const others = otherPropertiesOf(payload, warn);
+  const configured = maxTagsOf(ctx.config);
+  const room = MAX_PROPERTY_UPDATES - Object.keys(others).length;
+  const tags = fitTags(payload.traits, payload.tags, {
+    maxTags: Math.min(configured, room), datesAsTimestamps: ctx.config.dates_as_timestamps !== false,
+    ...(room < configured ? { limitReason: `OneSignal takes ${MAX_PROPERTY_UPDATES} property updates a request, ${Object.keys(others).length} of them this update's ${Object.keys(others).join(', ')}` } : {}),
+  }, warn);
+  return tags ? { tags, ...others } : others;
+}
+
+/** The user properties beside the tags: language, timezone_id, country, lat and long. */
+function otherPropertiesOf(payload: JsonObject, warn: Warn): JsonObject {
   const properties: JsonObject = {};
-  const tags = fitTags(payload.traits, payload.tags, { maxTags: maxTagsOf(ctx.config), datesAsTimestamps: ctx.config.dates_as_timestamps !== false }, warn);
-  if (tags) properties.tags = tags;
   if (payload.language !== undefined && payload.language !== null) {
     const language = languageOf(payload.language);
     if (language) properties.language = language;
