@@ -71,6 +71,10 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
   { plugin: './plugins/onesignal' },
+  { plugin: './plugins/campaign_manager_360' },
+  { plugin: './plugins/datadog' },
+  { plugin: './plugins/impact' },
+  { plugin: './plugins/branch' },
 ];
 
 export default plugins;

@@ -1,6 +1,6 @@
-// Two plugins may keep a vendor's click id in the same first-party cookie (google_ads and
-// google_data_manager both keep the gclid in Signal's _dfgclid, gbraid and wbraid in _dfgbraid
-// and _dfwbraid). Collect sets a cookie
+// Two plugins may keep a vendor's click id in the same first-party cookie (google_ads,
+// google_data_manager and campaign_manager_360 keep the gclid in Signal's _dfgclid; the first two
+// gbraid and wbraid in _dfgbraid and _dfwbraid). Collect sets a cookie
 // once per response, by the first declaration an enabled integration passes, so the
 // declarations must agree — same parameter, lifetime and value — or which plugin is installed
 // would change what the cookie holds. This checks every plugin plugin.config.ts loads.
@@ -15,7 +15,7 @@ test('plugins that declare the same click id cookie declare it alike', () => {
   const byCookie = new Map<string, ReturnType<typeof registry.clickIds>>();
   for (const declared of registry.clickIds()) byCookie.set(declared.cookie, [...(byCookie.get(declared.cookie) ?? []), declared]);
   const shared = [...byCookie].filter(([, all]) => all.length > 1);
-  assert.deepEqual(shared.map(([cookie, all]) => [cookie, all.map((d) => d.vendor)]).filter(([cookie]) => String(cookie).startsWith('_df')), [['_dfgclid', ['google_ads', 'google_data_manager']], ['_dfgbraid', ['google_ads', 'google_data_manager']], ['_dfwbraid', ['google_ads', 'google_data_manager']]]);
+  assert.deepEqual(shared.map(([cookie, all]) => [cookie, all.map((d) => d.vendor)]).filter(([cookie]) => String(cookie).startsWith('_df')), [['_dfgclid', ['google_ads', 'google_data_manager', 'campaign_manager_360']], ['_dfgbraid', ['google_ads', 'google_data_manager']], ['_dfwbraid', ['google_ads', 'google_data_manager']]]);
   for (const [cookie, [first, ...others]] of shared) {
     for (const other of others) {
       const view = (d: typeof first) => ({ param: d!.param, anyCase: d!.anyCase ?? false, days: d!.days, value: d!.value ? d!.value('EAIaIQobChMIsample', NOW) : 'EAIaIQobChMIsample' });

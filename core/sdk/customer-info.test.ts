@@ -32,3 +32,13 @@ test('a digest passes unchanged; empty values are skipped; anything but an objec
   assert.deepEqual(fields.normalize({ em: '', id: null, ip: [] }, {}), { fields: {}, unusable: [] });
   assert.deepEqual(fields.normalize('jane@example.com', {}), { fields: {}, unusable: [] });
 });
+
+test('a vendor documenting SHA-1 declares it: its fields hashed with SHA-1, a SHA-1 digest passes unchanged, a SHA-256 one is no digest of it', () => {
+  const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+  const sha1Fields = customerInfo<unknown>({ hashed: { CustomerEmail: email }, shape: () => 'single', clear: {}, digest: 'sha1' });
+  assert.equal(sha1Fields.hashField('CustomerEmail', ' Jane@Example.com ', {}), sha1('jane@example.com'));
+  assert.equal(sha1Fields.hashField('CustomerEmail', sha1('jane@example.com').toUpperCase(), {}), sha1('jane@example.com'), 'not hashed twice');
+  assert.equal(sha1Fields.hashField('CustomerEmail', sha256('jane@example.com'), {}), undefined, 'not a SHA-1 digest, and no address: nothing');
+  assert.deepEqual(sha1Fields.normalize({ CustomerEmail: ['a@x.com', 'b@x.com'] }, {}), { fields: { CustomerEmail: sha1('a@x.com') }, unusable: [] });
+  assert.equal(fields.hashField('em', sha1('jane@example.com'), {}), undefined, 'SHA-256 by default: 40 hex characters are no digest of it');
+});

@@ -1,7 +1,8 @@
 // Customer information as ad vendors match on it (Meta's user_data, TikTok's user, Pinterest's
-// user_data): each plugin declares its fields — which are hashed after their own normalisation,
-// which go as text — and this reads whatever a blueprint mapped, so nothing outside the
-// declaration leaves Signal, and nothing declared hashed leaves it in clear.
+// user_data, impact.com's CustomerEmail): each plugin declares its fields — which are hashed after
+// their own normalisation, with which digest, which go as text — and this reads whatever a
+// blueprint mapped, so nothing outside the declaration leaves Signal, and nothing declared hashed
+// leaves it in clear.
 import { createHash } from 'node:crypto';
 import type { JsonObject, JsonValue } from '../collect/canonical-event.ts';
 
@@ -11,9 +12,17 @@ export type FieldNormalizer<O> = (value: string, options: O) => string | undefin
 /** How a hashed field is sent: always a list, its first usable value, or one value as itself and several as a list. */
 export type HashedShape = 'list' | 'single' | 'one-or-list';
 
+/** The digest hashed fields are sent as, in lower-case hex. */
+export type CustomerInfoDigest = 'sha256' | 'sha1';
+
 export interface CustomerInfoFields<O> {
-  /** Fields sent only as the SHA-256 (hex) of their normalised value. */
+  /** Fields sent only as the digest (hex) of their normalised value. */
   hashed: Record<string, FieldNormalizer<O>>;
+  /**
+   * Which digest: SHA-256 (the default, what most ad vendors match on), or SHA-1 for a vendor
+   * that documents it (impact.com's CustomerEmail).
+   */
+  digest?: CustomerInfoDigest;
   /** How each hashed field is sent (default `list`). */
   shape?: (field: string) => HashedShape;
   /** Fields sent as text, after their normaliser (one value; a list is unusable). */
@@ -23,8 +32,8 @@ export interface CustomerInfoFields<O> {
 export interface CustomerInfo<O> {
   /**
    * One value hashed: undefined when it is no string or number or its normaliser finds nothing
-   * usable. A value of 64 hex characters is taken as hashed already (lower-cased, not hashed
-   * twice).
+   * usable. A value already a digest of the declared kind (64 hex characters for SHA-256, 40 for
+   * SHA-1) is taken as hashed (lower-cased, not hashed twice).
    */
   hashField(field: string, value: JsonValue, options: O): string | undefined;
   /**
@@ -35,8 +44,8 @@ export interface CustomerInfo<O> {
   normalize(raw: JsonValue | undefined, options: O): { fields: JsonObject; unusable: string[] };
 }
 
-const HEX64 = /^[0-9a-f]{64}$/i;
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+/** A digest of each kind, written in hex. */
+const DIGEST_HEX: Record<CustomerInfoDigest, RegExp> = { sha256: /^[0-9a-f]{64}$/i, sha1: /^[0-9a-f]{40}$/i };
 
 /** Text as it came (a number as its digits); anything else is no value. */
 export const asText: FieldNormalizer<unknown> = (value) => value;
@@ -51,16 +60,21 @@ export const asText: FieldNormalizer<unknown> = (value) => value;
  * });
  * userData.normalize({ em: ' Jane@Example.com ', client_ip_address: '203.0.113.42', email: 'x' }, {});
  * // { fields: { em: [sha256('jane@example.com')], client_ip_address: '203.0.113.42' }, unusable: ['email'] }
+ *
+ * const impactEmail = customerInfo<unknown>({ hashed: { CustomerEmail: (v) => v.trim().toLowerCase() }, clear: {}, digest: 'sha1' });
+ * impactEmail.hashField('CustomerEmail', ' Jane@Example.com ', {}); // sha1('jane@example.com')
  */
 export function customerInfo<O>(declared: CustomerInfoFields<O>): CustomerInfo<O> {
   const shapeOf = declared.shape ?? (() => 'list' as const);
+  const digest = declared.digest ?? 'sha256';
+  const hashedAlready = DIGEST_HEX[digest];
   function hashField(field: string, value: JsonValue, options: O): string | undefined {
     const normalizer = Object.hasOwn(declared.hashed, field) ? declared.hashed[field] : undefined;
     if (!normalizer || (typeof value !== 'string' && typeof value !== 'number')) return undefined;
     const text = String(value);
-    if (HEX64.test(text.trim())) return text.trim().toLowerCase();
+    if (hashedAlready.test(text.trim())) return text.trim().toLowerCase();
     const normalized = normalizer(text, options);
-    return normalized === undefined ? undefined : sha256(normalized);
+    return normalized === undefined ? undefined : createHash(digest).update(normalized, 'utf8').digest('hex');
   }
   return {
     hashField,

@@ -32,6 +32,28 @@ export function normalizeGoogleEmail(value: string): string | undefined {
 }
 
 /**
+ * An email address as the Google Ads API's and the Campaign Manager 360 API's conversion guides
+ * hash it: white space around removed, lower case, and for `gmail.com` and `googlemail.com`
+ * addresses the dots before the `@` removed — only those: a `+tag` is kept, unlike the Data
+ * Manager API's rule (`normalizeGoogleEmail`). Undefined for text that is no address (white
+ * space within included).
+ *
+ * @example
+ * normalizeGoogleConversionEmail(' Jane.Doe+shop@GMail.com '); // 'janedoe+shop@gmail.com'
+ * normalizeGoogleConversionEmail('Jane.Doe@Example.com');      // 'jane.doe@example.com'
+ * normalizeGoogleConversionEmail('jane doe@example.com');      // undefined
+ */
+export function normalizeGoogleConversionEmail(value: string): string | undefined {
+  const email = value.trim().normalize('NFC').toLowerCase();
+  const match = /^([^\s@]+)@([^\s@]+\.[^\s@.]+)$/.exec(email);
+  if (!match) return undefined;
+  const [, local, domain] = match as unknown as [string, string, string];
+  if (!GMAIL_DOMAINS.has(domain)) return email;
+  const undotted = local.replaceAll('.', '');
+  return undotted === '' ? undefined : `${undotted}@${domain}`;
+}
+
+/**
  * A given or family name as Google hashes it: lower case, a title before it (`Mrs.`, `Dr`)
  * and a suffix after it (`Jr.`, `III`, `PhD`) removed, no punctuation, white space trimmed
  * and single. Undefined when nothing is left.

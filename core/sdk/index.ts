@@ -8,6 +8,7 @@
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
  * - helpers: `splitBatch` (batch limits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
+ *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), `configText` (an optional config field's text, blank as none),
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
@@ -20,7 +21,10 @@
  *   `birthDateYmd`, `lettersOnly`), AWS Signature Version 4 for the plugins of AWS services
  *   (`signAwsRequest` for a `sign` hook, `signRequest`, `uriEncode`, `sha256Hex`), and Google's: the click id cookies and readers every plugin
  *   sending Google conversions shares (`GOOGLE_CLICK_ID_COOKIES`, `googleClickId`, …) and the
- *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleName`, …);
+ *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleConversionEmail`,
+ *   `normalizeGoogleName`, …), Consent Mode's ad signals as an event gives them
+ *   (`googleConsentStatus`), and the credential of a Google API called as a user or a service
+ *   account: its config checks and token exchange (`googleCredentialProblems`, `googleCredentialExchange`);
  * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
  *   `conversionActionId`, `conversionActionKeys`, `conversionActionFor`);
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
@@ -47,12 +51,16 @@ export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { responseHeader } from './response-header.ts';
 export { excerpt } from './excerpt.ts';
+export { transientRetry } from './transient-retry.ts';
+export { isWebPage } from './web-page.ts';
+export { configText } from './config-text.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
   googleServiceAccountTokenRequest, oauthClientCredentialsRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer,
   type ClientAuthentication, type GoogleServiceAccountKey, type OAuthRefusal, type TokenAnswerOptions,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
+export { gzipJson } from './gzip-json.ts';
 export { conversionActionFor, conversionActionId, conversionActionKeys, googleAdsCustomerId } from './google-ads-accounts.ts';
 export { instantText } from './instant-text.ts';
 export { utcTimeText } from './utc-time-text.ts';
@@ -72,8 +80,13 @@ export {
   GCLID_COOKIE, GOOGLE_CLICK_ID_COOKIES, GOOGLE_CLICK_ID_PARAMS, GOOGLE_TAG_GCLID_COOKIES, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf,
   type GoogleClickIdParam,
 } from './google-click-ids.ts';
-export { normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
-export { asText, customerInfo, type CustomerInfo, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
+export { normalizeGoogleConversionEmail, normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
+export { googleConsentAnswer, googleConsentStatus, type GoogleConsentAnswer, type GoogleConsentSignal } from './google-consent.ts';
+export {
+  GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems, pastedSecretProblem,
+  type GoogleCredentialExchange, type GoogleCredentialExchangeOptions, type GoogleCredentialKind, type GoogleCredentialOptions,
+} from './google-credentials.ts';
+export { asText, customerInfo, type CustomerInfo, type CustomerInfoDigest, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export {
   ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,
   type AwsSigningOptions, type Credentials as AwsCredentials, type SignedRequest, type SigningInput,

@@ -232,8 +232,8 @@ test('classify: every documented answer', () => {
   assert.match(whole(classifyAppsFlyer(answer(403, 'Forbidden'))).reason!, /"Zero Package"/);
   assert.deepEqual(classifyAppsFlyer(answer(500, 'Internal Server Error')), { status: 'retry', reason: 'AppsFlyer HTTP 500: Internal Server Error' });
   assert.deepEqual(classifyAppsFlyer(answer(503, '', { 'retry-after': '7' })), { status: 'retry', reason: 'AppsFlyer HTTP 503: (no body)', retryAfterMs: 7000 });
-  assert.deepEqual(classifyAppsFlyer(answer(429, 'Too Many Requests', { 'retry-after': '2' })), { status: 'retry', reason: 'AppsFlyer rate limit reached (HTTP 429, Too Many Requests)', retryAfterMs: 2000, throttled: true });
-  assert.deepEqual(classifyAppsFlyer(answer(429, 'Too Many Requests')), { status: 'retry', reason: 'AppsFlyer rate limit reached (HTTP 429, Too Many Requests)', throttled: true });
+  assert.deepEqual(classifyAppsFlyer(answer(429, 'Too Many Requests', { 'retry-after': '2' })), { status: 'retry', reason: 'AppsFlyer rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 2000, throttled: true });
+  assert.deepEqual(classifyAppsFlyer(answer(429, 'Too Many Requests')), { status: 'retry', reason: 'AppsFlyer rate limit reached (HTTP 429: Too Many Requests)', throttled: true });
   assert.equal(whole(classifyAppsFlyer(answer(408, ''))).status, 'retry');
   assert.equal(whole(classifyAppsFlyer(answer(404, 'Not Found'))).status, 'dead_letter');
 });

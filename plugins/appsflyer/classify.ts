@@ -6,7 +6,7 @@
 // "Forbidden" (a "Zero Package" account takes no attribution events); 500 "Internal Server
 // Error". Each request carries one event, so a request's outcome is its event's.
 import {
-  defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type VendorResponse,
+  defaultClassify, excerpt, isWebPage, transientRetry, type ClassifyResult, type VendorResponse,
 } from '../../core/sdk/index.ts';
 
 /** What AppsFlyer said: its text (a JSON string unquoted), or a JSON error's message, or the start of the body. */
@@ -22,9 +22,6 @@ export function saidBy(response: VendorResponse): string {
   }
   return excerpt(response.body ?? '') || '(no body)';
 }
-
-/** A web page in a 2xx: a proxy's, a captive portal's or a wrong route's answer, not AppsFlyer's. */
-const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
 
 /**
  * AppsFlyer's answer as the outcome of the request's event:
@@ -45,22 +42,14 @@ const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
  */
 export function classifyAppsFlyer(response: VendorResponse): ClassifyResult {
   const { status } = response;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   const what = saidBy(response);
   if (status >= 200 && status < 300) {
-    if (HTML_PAGE.test(response.body ?? '')) return { status: 'retry', reason: `HTTP ${status} with a web page, not AppsFlyer's "ok" (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
+    // A web page is a proxy's, a captive portal's or a wrong route's answer, not AppsFlyer's.
+    if (isWebPage(response.body)) return { status: 'retry', reason: `HTTP ${status} with a web page, not AppsFlyer's "ok" (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
     return { status: 'delivered' };
   }
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `AppsFlyer rate limit reached (HTTP 429, ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `AppsFlyer HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'AppsFlyer', what);
+  if (transient !== undefined) return transient;
   if (status === 400 && /app_?id/i.test(what) && !/appsflyer_id/i.test(what)) {
     return { status: 'dead_letter', reason: `AppsFlyer refused the app id (HTTP 400, ${what}): config.app_id must be the app's id as the dashboard shows it (id123456789, com.example.myapp), of the account the key belongs to` };
   }

@@ -3,7 +3,7 @@
 // dev key of api2, which AppsFlyer deprecated in December 2023, is still taken), plus the
 // optional V2 API token forwarding person deletions through AppsFlyer's OpenDSR API. Checked by
 // its JSON Schema, and by validateAppsFlyerConfig for what a schema cannot say in words.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { configText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The platforms an app id names: an iOS app (`id` + digits) or an Android app (a package name). */
 export const PLATFORMS = ['ios', 'android'] as const;
@@ -50,18 +50,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
   },
 };
-
-/**
- * The config's text value of `field`, trimmed; undefined when absent or blank.
- *
- * @example
- * configText({ app_id: ' id123456789 ' }, 'app_id'); // 'id123456789'
- * configText({ api_token: '' }, 'api_token'); // undefined
- */
-export function configText(config: Record<string, JsonValue>, field: string): string | undefined {
-  const value = config[field];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /**
  * The app's platform (iOS unless the config says Android).

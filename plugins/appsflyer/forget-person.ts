@@ -8,9 +8,9 @@
 // sent with the device's id in the app's login or registration events (its OpenDSR docs).
 import { createHash } from 'node:crypto';
 import {
-  defaultForgetRead, excerpt, type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
+  configText, defaultForgetRead, excerpt, type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { configText, platformOf } from './config.ts';
+import { platformOf } from './config.ts';
 
 export const OPENDSR_URL = 'https://hq1.appsflyer.com/api/gdpr/v1/opendsr_requests';
 /** The OpenDSR API version the requests name. */

@@ -1,8 +1,8 @@
 // The requests carrying mapped events to AppsFlyer's S2S events API: one event a request, as
 // the API takes them ("make sure to send one event per request"), to /inappevent/<app id> with
 // the key in the `authentication` header.
-import type { JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { configText, keyTypeOf } from './config.ts';
+import { configText, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { keyTypeOf } from './config.ts';
 
 /** The current S2S events API (an S2S key). */
 export const API3_ORIGIN = 'https://api3.appsflyer.com';

@@ -2,7 +2,7 @@
 // whatever the blueprint mapped. Google checks each conversion of a request alone (partial
 // failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
 // is sent; what Google alone can judge (the click, the action's window) is left to its answer.
-import { googleClickId, instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { googleClickId, googleConsentStatus, instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
@@ -92,31 +92,6 @@ function orderIdOf(mapped: JsonValue | undefined, messageId: string | undefined)
   return undefined;
 }
 
-/** The event's consent state (`context.consent`). */
-type ConsentState = NonNullable<NonNullable<CanonicalEvent['context']>['consent']>;
-
-/** `granted`/`denied` in any case, or a category's `true`/`false` → Google's `GRANTED`/`DENIED`; anything else: not said. */
-function consentAnswer(value: unknown): 'GRANTED' | 'DENIED' | undefined {
-  if (typeof value === 'boolean') return value ? 'GRANTED' : 'DENIED';
-  const upper = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
-  return upper === 'GRANTED' || upper === 'DENIED' ? upper : undefined;
-}
-
-/**
- * A Consent Mode signal (`ad_user_data`, `ad_personalization`) as Google takes it: from what the
- * blueprint mapped and from everywhere the core's consent gate reads it in the event's
- * `context.consent` (a top-level boolean, `categories`, `categoryPreferences`, `google`) — a
- * denial anywhere wins, as at the gate, so a partial copy cannot send what the visitor refused.
- *
- * @example
- * consentStatus('granted', { ad_user_data: false }, 'ad_user_data'); // 'DENIED'
- */
-export function consentStatus(mapped: JsonValue | undefined, consent: ConsentState | undefined, signal: 'ad_user_data' | 'ad_personalization'): 'GRANTED' | 'DENIED' | undefined {
-  const answers = [mapped, consent?.[signal], consent?.categories?.[signal], consent?.categoryPreferences?.[signal], consent?.google?.[signal]].map(consentAnswer);
-  return answers.includes('DENIED') ? 'DENIED' : answers.includes('GRANTED') ? 'GRANTED' : undefined;
-}
-
-
 /**
  * The ClickConversion for an event, or null for an event no conversion action is configured for
  * (not sent, not an error):
@@ -135,7 +110,7 @@ export function consentStatus(mapped: JsonValue | undefined, consent: ConsentSta
  *   `config.enhanced_conversions` is false, the visitor denied `ad_user_data`, or the click id
  *   is a gbraid or wbraid (Google refuses identifiers beside those);
  * - `consent`: `adUserData` and `adPersonalization` from Google Consent Mode, when known (see
- *   consentStatus: a denial anywhere in the event wins).
+ *   the SDK's googleConsentStatus: a denial anywhere in the event wins).
  *
  * Throws a PermanentError (the event is dead-lettered alone) for what Google would refuse: a
  * time more than an hour ahead or more than 90 days old, nothing to attribute the conversion
@@ -171,8 +146,8 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   const click = googleClickId(event, { gclid: payload.gclid, gbraid: payload.gbraid, wbraid: payload.wbraid });
   const consent: JsonObject = {};
   const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
-  const adUserData = consentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
-  const adPersonalization = consentStatus(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
+  const adUserData = googleConsentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
+  const adPersonalization = googleConsentStatus(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
   if (adUserData !== undefined) consent.adUserData = adUserData;
   if (adPersonalization !== undefined) consent.adPersonalization = adPersonalization;
 

@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the Google Ads account (customer id, and the
 // manager account it is reached through), the OAuth 2.0 credential, the conversion action of each
 // Signal event, the API version; and the problems of a config the JSON Schema cannot see.
-import { conversionActionId, googleAdsCustomerId as customerIdOf, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, googleAdsCustomerId as customerIdOf, googleCredentialProblems, pastedSecretProblem, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * The Google Ads API version the plugin calls unless configured: v26, released October 2026,
@@ -28,16 +28,12 @@ export function apiVersionOf(config: Record<string, JsonValue>): string {
   return text(config.api_version) ?? DEFAULT_API_VERSION;
 }
 
-function credentialProblem(field: string, value: string, what: string): ConfigProblem | undefined {
-  if (/^bearer\s/i.test(value)) return { field, message: `starts with "Bearer ": give the ${what} alone` };
-  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone` };
-  return undefined;
-}
-
 /**
  * Config problems the schema cannot see, each naming its field: a customer id that is not ten
- * digits (dashes allowed, as Google Ads shows it), a manager account id the same as none, a
- * credential pasted with `Bearer ` or white space, a client id that is no OAuth client id, no
+ * digits (dashes allowed, as Google Ads shows it), a manager account id the same as none, the
+ * credential's (the SDK's googleCredentialProblems: a refresh token or client secret pasted with
+ * `Bearer ` or white space, a client id that is no OAuth client id, the client secret as the
+ * refresh token), a developer token pasted with `Bearer ` or white space, no
  * conversion action, an event name that can never match, an action that is not an action id, a
  * version Google no longer serves.
  *
@@ -54,19 +50,11 @@ export function validateGoogleAdsConfig(config: Record<string, JsonValue>): Conf
       problems.push({ field, message: `is ${JSON.stringify(value)}: a Google Ads customer id is ten digits, written 1234567890 or as Google Ads shows it, 123-456-7890 (${what}; top right of Google Ads, next to the account's name)` });
     }
   }
-  for (const [field, what] of [['refresh_token', 'refresh token'], ['client_secret', 'client secret'], ['developer_token', 'developer token']] as const) {
-    const value = text(config[field]);
-    if (value === undefined) continue;
-    const problem = credentialProblem(field, value, what);
-    if (problem) problems.push(problem);
-  }
-  const clientId = text(config.client_id);
-  if (clientId !== undefined && (/\s/.test(clientId) || !clientId.endsWith('.apps.googleusercontent.com'))) {
-    problems.push({ field: 'client_id', message: `is ${JSON.stringify(clientId)}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
-  }
-  if (text(config.refresh_token) !== undefined && text(config.refresh_token) === text(config.client_secret)) {
-    problems.push({ field: 'refresh_token', message: 'is the client secret again: the refresh token is the refresh_token of the token answer you got when authorising Signal (see the plugin README)' });
-  }
+  // The OAuth client and its refresh token, as every Google plugin checks them (the SDK's); the legacy developer token pasted alone.
+  problems.push(...googleCredentialProblems(config, { serviceAccount: false }));
+  const developerToken = text(config.developer_token);
+  const pasted = developerToken === undefined ? undefined : pastedSecretProblem('developer_token', developerToken, 'developer token');
+  if (pasted) problems.push(pasted);
 
   const actions = config.conversion_actions;
   if (actions === null || typeof actions !== 'object' || Array.isArray(actions) || Object.keys(actions).length === 0) {

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
-import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, normalizeGoogleConversionEmail as normalizeEmail, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import googleAds, { conversionRounds, sendConversions, uploadRequest, uploadUrl, validateGoogleAdsConfig } from './index.ts';
-import { googleAdsTokenRequest, readGoogleTokenAnswer, TOKEN_URL } from './access-token.ts';
+import { googleAdsAccessToken } from './access-token.ts';
 import { classifyGoogleAds, durationMs } from './classify.ts';
 import { conversionDateTime, MAX_AGE_MS, toClickConversion } from './click-conversion.ts';
 import { actionKeys, apiVersionOf, conversionActionFor, conversionActionId, customerIdOf, googleAdsConfigWarnings } from './config.ts';
-import { MAX_IDENTIFIERS, normalizeEmail, userIdentifiers } from './user-identifiers.ts';
+import { MAX_IDENTIFIERS, userIdentifiers } from './user-identifiers.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -83,19 +83,18 @@ test('validateConfig names the field of each problem', () => {
 });
 
 test('the token request: Google\'s refresh-token grant with the OAuth client in the form; refused credentials said in Google\'s terms', () => {
-  const request = googleAdsTokenRequest(ctx(config({ client_id: ' 123456789012-abc.apps.googleusercontent.com ' })));
-  assert.equal(request.url, TOKEN_URL);
-  assert.equal(request.url, 'https://oauth2.googleapis.com/token');
+  const request = googleAdsAccessToken.request(ctx(config({ client_id: ' 123456789012-abc.apps.googleusercontent.com ' })));
+    assert.equal(request.url, 'https://oauth2.googleapis.com/token');
   assert.deepEqual(Object.fromEntries(new URLSearchParams(request.body as string)), { grant_type: 'refresh_token', refresh_token: '1//0g-refresh-token', client_id: '123456789012-abc.apps.googleusercontent.com', client_secret: 'GOCSPX-client-secret' });
   assert.deepEqual(request.eventIds, []);
   const answer = (status: number, json: JsonObject): VendorResponse => ({ status, headers: {}, body: JSON.stringify(json), json });
-  assert.deepEqual(readGoogleTokenAnswer(answer(200, { access_token: 'ya29.a0', expires_in: 3599, scope: 'https://www.googleapis.com/auth/adwords', token_type: 'Bearer' })), { accessToken: 'ya29.a0', expiresInSeconds: 3599 });
-  assert.throws(() => readGoogleTokenAnswer(answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' })),
+  assert.deepEqual(googleAdsAccessToken.read(answer(200, { access_token: 'ya29.a0', expires_in: 3599, scope: 'https://www.googleapis.com/auth/adwords', token_type: 'Bearer' })), { accessToken: 'ya29.a0', expiresInSeconds: 3599 });
+  assert.throws(() => googleAdsAccessToken.read(answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' })),
     (error: Error) => error instanceof PermanentError && /^Google refused the refresh token \(HTTP 400, invalid_grant: Token has been expired or revoked\.\)\. .*seven days after it was issued/.test(error.message));
-  assert.throws(() => readGoogleTokenAnswer(answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' })), /Google refused the OAuth client \(HTTP 401, invalid_client: The OAuth client was not found\.\): config\.client_id and config\.client_secret/);
-  assert.throws(() => readGoogleTokenAnswer({ status: 400, headers: {}, body: 'Bad Request' }), /Google refused the refresh token \(HTTP 400, Bad Request\)/);
-  assert.throws(() => readGoogleTokenAnswer(answer(503, { error: 'unavailable' })), RetryableError);
-  assert.throws(() => readGoogleTokenAnswer(answer(404, { error: 'not_found' })), (error: Error) => error instanceof PermanentError && /token endpoint refused the request \(HTTP 404/.test(error.message), 'other statuses: the SDK\'s words');
+  assert.throws(() => googleAdsAccessToken.read(answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' })), /Google refused the OAuth client \(HTTP 401, invalid_client: The OAuth client was not found\.\): config\.client_id and config\.client_secret/);
+  assert.throws(() => googleAdsAccessToken.read({ status: 400, headers: {}, body: 'Bad Request' }), /Google refused the refresh token \(HTTP 400, Bad Request\)/);
+  assert.throws(() => googleAdsAccessToken.read(answer(503, { error: 'unavailable' })), RetryableError);
+  assert.throws(() => googleAdsAccessToken.read(answer(404, { error: 'not_found' })), (error: Error) => error instanceof PermanentError && /token endpoint refused the request \(HTTP 404/.test(error.message), 'other statuses: the SDK\'s words');
 });
 
 test('click ids: Signal\'s own cookies as the SDK declares them for every Google plugin (never the Google tag\'s), the tags\' cookies read', () => {
@@ -212,6 +211,7 @@ test('requests: the versioned upload URL, the token, the optional developer toke
   assert.deepEqual(requests.flatMap((r) => r.eventIds), batch.map((m) => m.id));
   assert.deepEqual([googleAds.accessToken!.enabled(config()), googleAds.accessToken!.enabled(config({ refresh_token: ' ' }))], [true, false], 'the core exchanges the refresh token');
   assert.deepEqual(googleAds.accessToken!.usedBy, ['delivery']);
+  assert.equal(googleAds.accessToken!.rotates, 'refresh_token', 'a refresh token Google might issue is kept');
   assert.equal(googleAds.map!(payload(), browserEvent(), ctx())!.gclid, GCLID, 'the definition\'s map hook');
   assert.deepEqual(googleAds.classify!({ status: 200, headers: {}, body: '{}', json: {} }, request, ctx()), { status: 'delivered' }, 'the definition\'s classifier');
   // Google's answer as it comes (JSON, partialFailureError absent when every conversion was recorded), and a page that is not Google's.

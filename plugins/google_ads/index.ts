@@ -1,5 +1,5 @@
 import { definePlugin, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { googleAdsTokenRequest, readGoogleTokenAnswer } from './access-token.ts';
+import { googleAdsAccessToken } from './access-token.ts';
 import { classifyGoogleAds } from './classify.ts';
 import { toClickConversion } from './click-conversion.ts';
 import { apiVersionOf, customerIdOf, DEFAULT_API_VERSION, googleAdsConfigWarnings, validateGoogleAdsConfig, VERSION_PATTERN } from './config.ts';
@@ -109,8 +109,6 @@ export function sendConversions(batch: MappedEvent[], ctx: PluginContext): Reque
   return conversionRounds(batch).flatMap((round) => splitBatch(round, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => uploadRequest(part, ctx)));
 }
 
-const nonEmpty = (value: JsonValue | undefined) => typeof value === 'string' && value.trim() !== '';
-
 export default definePlugin({
   id: 'google_ads',
   name: 'Google Ads Conversions (click conversion uploads)',
@@ -219,14 +217,7 @@ export default definePlugin({
   // for Explorer, 15,000 for Basic); at up to 2,000 conversions a request, 5 a second is ample.
   rateLimit: { rps: 5, burst: 10 },
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
-  accessToken: {
-    usedBy: ['delivery'],
-    enabled: (config) => nonEmpty(config.refresh_token),
-    request: googleAdsTokenRequest,
-    read: readGoogleTokenAnswer,
-    // RFC 6749 §6: should the answer ever name a new refresh token, the core keeps and uses it.
-    rotates: 'refresh_token',
-  },
+  accessToken: googleAdsAccessToken,
   map: (payload, event, ctx) => toClickConversion(payload, event, ctx),
   send: sendConversions,
   classify: (response, request, ctx) => classifyGoogleAds(response, request, ctx),

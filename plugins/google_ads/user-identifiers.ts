@@ -3,41 +3,20 @@
 // identifiers a conversion, one field each, as the SHA-256 (hex) of the value normalised its
 // way. The blueprint maps plain keys under `user` (`email`, `phone`); this hashes them whatever
 // an edited blueprint gives, so no address or number leaves Signal in clear.
-import { customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, normalizeGoogleConversionEmail, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Google takes at most five user identifiers a conversion. */
 export const MAX_IDENTIFIERS = 5;
-/** Google's consumer mail domains, whose addresses ignore dots before the @ (Google: remove them before hashing). */
-const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 
 export interface IdentifierOptions {
   /** Digits of the country calling code for numbers written without one (`config.default_country_code`). */
   defaultCountryCode?: string;
 }
 
-/**
- * An email address as Google hashes it: trimmed, lower-cased, and for gmail.com and
- * googlemail.com addresses without the dots before the @; undefined for text that is no address.
- *
- * @example
- * normalizeEmail(' Jane.Doe@GMail.com '); // 'janedoe@gmail.com'
- * normalizeEmail('jane.doe@example.com'); // 'jane.doe@example.com'
- * normalizeEmail('jane');                 // undefined
- */
-export function normalizeEmail(value: string): string | undefined {
-  const email = value.trim().normalize('NFC').toLowerCase();
-  const match = /^([^\s@]+)@([^\s@]+\.[^\s@]+)$/.exec(email);
-  if (!match) return undefined;
-  const local = match[1]!;
-  const domain = match[2]!;
-  if (!GMAIL_DOMAINS.has(domain)) return email;
-  const undotted = local.replaceAll('.', '');
-  return undotted === '' ? undefined : `${undotted}@${domain}`;
-}
-
 const fields = customerInfo<IdentifierOptions>({
   hashed: {
-    email: normalizeEmail,
+    // Google's rule for conversion uploads: the dots of a Gmail address before the @ removed, a +tag kept.
+    email: normalizeGoogleConversionEmail,
     // E.164 with its +, as Google's examples hash it ("+18005550102"); without a country code
     // and a default one, the number is unusable (its country would be a guess).
     phone: (value, { defaultCountryCode }) => normalizePhoneNumber(value, { defaultCountryCode }),

@@ -2,7 +2,7 @@
 // to (and the manager account the credential reaches it through), the conversion action of each
 // Signal event, the credential (an OAuth client's refresh token, or a service account's key);
 // and the problems of a config the JSON Schema cannot see, each naming its field.
-import { conversionActionId, googleAdsCustomerId as customerIdOf, parseGoogleServiceAccountKey, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, googleAdsCustomerId as customerIdOf, googleCredentialProblems, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 // Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
 export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
@@ -16,27 +16,8 @@ export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionAct
  */
 export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-/** Which credential a config gives: an OAuth client's refresh token, a service account's key, or none. */
-export type CredentialKind = 'refresh_token' | 'service_account' | 'none';
-
-/**
- * The credential of a config: the refresh token when one is given (with the OAuth client), else
- * the service account key, else none (`validateConfig` refuses a config with none, or both).
- *
- * @example
- * credentialOf({ service_account_key: '{…}' }); // 'service_account'
- */
-export function credentialOf(config: Record<string, JsonValue>): CredentialKind {
-  if (text(config.refresh_token) !== undefined) return 'refresh_token';
-  if (text(config.service_account_key) !== undefined) return 'service_account';
-  return 'none';
-}
-
-function pastedProblem(field: string, value: string, what: string): ConfigProblem | undefined {
-  if (/^bearer\s/i.test(value)) return { field, message: `starts with "Bearer ": give the ${what} alone` };
-  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone` };
-  return undefined;
-}
+// The credential is read as every Google plugin reads it (the SDK's).
+export { googleCredentialOf as credentialOf } from '../../core/sdk/index.ts';
 
 function accountProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -50,40 +31,6 @@ function accountProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const customer = customerIdOf(config.customer_id);
   if (customer !== undefined && customer === customerIdOf(config.login_customer_id)) {
     problems.push({ field: 'login_customer_id', message: 'is config.customer_id again: leave it empty when the credential is a user of the account itself, or give the manager account it reaches the account through' });
-  }
-  return problems;
-}
-
-function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const refreshToken = text(config.refresh_token);
-  const key = text(config.service_account_key);
-  if (refreshToken === undefined && key === undefined) {
-    problems.push({ field: 'refresh_token', message: 'give one credential: the refresh token of an OAuth client (with client_id and client_secret), or a service account\'s JSON key in service_account_key (see the plugin README)' });
-  }
-  if (refreshToken !== undefined && key !== undefined) {
-    problems.push({ field: 'service_account_key', message: 'is given with refresh_token: give one credential, the refresh token (with the OAuth client) or the service account key, and remove the other' });
-  }
-  if (refreshToken !== undefined) {
-    for (const field of ['client_id', 'client_secret'] as const) {
-      if (text(config[field]) === undefined) problems.push({ field, message: `is required with refresh_token: the ${field === 'client_id' ? 'client id' : 'secret'} of the OAuth client that issued it (Google Cloud console > APIs & Services > Credentials)` });
-    }
-  }
-  for (const [field, what] of [['refresh_token', 'refresh token'], ['client_secret', 'client secret']] as const) {
-    const value = text(config[field]);
-    const problem = value === undefined ? undefined : pastedProblem(field, value, what);
-    if (problem) problems.push(problem);
-  }
-  const clientId = text(config.client_id);
-  if (clientId !== undefined && (/\s/.test(clientId) || !clientId.endsWith('.apps.googleusercontent.com'))) {
-    problems.push({ field: 'client_id', message: `is ${JSON.stringify(clientId)}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
-  }
-  if (refreshToken !== undefined && refreshToken === text(config.client_secret)) {
-    problems.push({ field: 'refresh_token', message: 'is the client secret again: the refresh token is the refresh_token of the token answer you got when authorising Signal (see the plugin README)' });
-  }
-  if (key !== undefined) {
-    const parsed = parseGoogleServiceAccountKey(key);
-    if (typeof parsed === 'string') problems.push({ field: 'service_account_key', message: parsed });
   }
   return problems;
 }
@@ -105,16 +52,17 @@ function actionProblems(config: Record<string, JsonValue>): ConfigProblem[] {
 
 /**
  * Config problems the schema cannot see, each naming its field: a customer id (or manager
- * account id) that is not ten digits, or a manager account that is the account itself; no
+ * account id) that is not ten digits, or a manager account that is the account itself; the
+ * credential's, as every Google plugin checks it (the SDK's googleCredentialProblems: no
  * credential, or two; a refresh token without its OAuth client; a credential pasted with
- * `Bearer ` or white space; a client id that is no OAuth client id; a service account key that
- * cannot be read; no conversion action, an event name that can never match, an action that is
- * not an action id.
+ * `Bearer ` or white space; a client id that is no OAuth client id; the client secret as the
+ * refresh token; a service account key that cannot be read); no conversion action, an event
+ * name that can never match, an action that is not an action id.
  *
  * @example
  * validateDataManagerConfig({ customer_id: '123-456-789', … });
  * // [{ field: 'customer_id', message: 'is "123-456-789": a Google Ads customer id is ten digits, …' }]
  */
 export function validateDataManagerConfig(config: Record<string, JsonValue>): ConfigProblem[] {
-  return [...accountProblems(config), ...credentialProblems(config), ...actionProblems(config)];
+  return [...accountProblems(config), ...googleCredentialProblems(config), ...actionProblems(config)];
 }

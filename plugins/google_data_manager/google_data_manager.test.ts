@@ -3,9 +3,9 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
-import { createConfigAjv, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, GOOGLE_CLICK_ID_COOKIES, GOOGLE_TAG_GCLID_COOKIES, GOOGLE_TOKEN_URL, PermanentError, RetryableError, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
 import dataManager, { ingestRequest, sendEvents, validateDataManagerConfig } from './index.ts';
-import { DATAMANAGER_SCOPE, dataManagerTokenRequest, readDataManagerTokenAnswer, TOKEN_URL } from './access-token.ts';
+import { DATAMANAGER_SCOPE, dataManagerAccessToken } from './access-token.ts';
 import { actionKeys, conversionActionFor, conversionActionId, credentialOf, customerIdOf } from './config.ts';
 import { actionOfEvent, consentSignal, consentStatus, destinationReference, MAX_AGE_MS, toIngestEvent } from './ingest-event.ts';
 import { destinationOf, INGEST_URL, MAX_BYTES } from './ingest-request.ts';
@@ -89,33 +89,33 @@ test('validateConfig names the field of each problem', () => {
 });
 
 test('the token request: the refresh-token grant with the OAuth client, or the service account\'s assertion for the datamanager scope', () => {
-  const refresh = dataManagerTokenRequest(ctx(config({ client_id: ' 123456789012-abc.apps.googleusercontent.com ' })));
-  assert.equal(refresh.url, TOKEN_URL);
+  const refresh = dataManagerAccessToken.request(ctx(config({ client_id: ' 123456789012-abc.apps.googleusercontent.com ' })));
+  assert.equal(refresh.url, GOOGLE_TOKEN_URL);
   assert.deepEqual(Object.fromEntries(new URLSearchParams(refresh.body as string)), { grant_type: 'refresh_token', refresh_token: '1//0g-refresh-token', client_id: '123456789012-abc.apps.googleusercontent.com', client_secret: 'GOCSPX-client-secret' });
-  const assertion = dataManagerTokenRequest(ctx(saConfig()));
+  const assertion = dataManagerAccessToken.request(ctx(saConfig()));
   assert.equal(assertion.url, 'https://oauth2.googleapis.com/token');
   const form = new URLSearchParams(assertion.body as string);
   assert.equal(form.get('grant_type'), 'urn:ietf:params:oauth:grant-type:jwt-bearer');
   const claims = JSON.parse(Buffer.from(form.get('assertion')!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
   assert.deepEqual(claims, { iss: 'signal@shop.iam.gserviceaccount.com', scope: DATAMANAGER_SCOPE, aud: 'https://oauth2.googleapis.com/token', iat: NOW / 1000, exp: NOW / 1000 + 3600 });
   assert.equal(DATAMANAGER_SCOPE, 'https://www.googleapis.com/auth/datamanager');
-  assert.deepEqual(dataManagerTokenRequest(ctx(saConfig())), assertion, 'deterministic: the same assertion for the same time');
-  assert.throws(() => dataManagerTokenRequest(ctx(saConfig({ service_account_key: '{}' }))), /config\.service_account_key has no client_email/);
+  assert.deepEqual(dataManagerAccessToken.request(ctx(saConfig())), assertion, 'deterministic: the same assertion for the same time');
+  assert.throws(() => dataManagerAccessToken.request(ctx(saConfig({ service_account_key: '{}' }))), /config\.service_account_key has no client_email/);
   assert.deepEqual([dataManager.accessToken!.enabled(config()), dataManager.accessToken!.enabled(saConfig()), dataManager.accessToken!.enabled({})], [true, true, false]);
   assert.deepEqual(dataManager.accessToken!.usedBy, ['delivery']);
 });
 
 test('the token answer: the token and its life; refused credentials said in Google\'s terms, by which credential; failures retried', () => {
-  assert.deepEqual(readDataManagerTokenAnswer(answer(200, { access_token: 'ya29.a0', expires_in: 3599, token_type: 'Bearer' })), { accessToken: 'ya29.a0', expiresInSeconds: 3599 });
-  assert.throws(() => readDataManagerTokenAnswer(answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' })),
+  assert.deepEqual(dataManagerAccessToken.read(answer(200, { access_token: 'ya29.a0', expires_in: 3599, token_type: 'Bearer' })), { accessToken: 'ya29.a0', expiresInSeconds: 3599 });
+  assert.throws(() => dataManagerAccessToken.read(answer(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' })),
     (error: Error) => error instanceof PermanentError && /^Google refused the refresh token \(HTTP 400, invalid_grant: Token has been expired or revoked\.\)\. .*datamanager scope/.test(error.message));
-  assert.throws(() => readDataManagerTokenAnswer(answer(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' })), /Google refused the service account's assertion \(HTTP 400, invalid_grant: Invalid JWT Signature\.\)\. The service account key was deleted/);
-  assert.throws(() => readDataManagerTokenAnswer(answer(400, { error: 'invalid_grant', error_description: 'Invalid grant: account not found' })), /service account's assertion/);
-  assert.throws(() => readDataManagerTokenAnswer(answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' })), /Google refused the OAuth client \(HTTP 401, invalid_client: The OAuth client was not found\.\): config\.client_id and config\.client_secret/);
-  assert.throws(() => readDataManagerTokenAnswer(answer(400, { error: 'invalid_scope', error_description: 'Invalid OAuth scope.' })), /Google refused the scope https:\/\/www\.googleapis\.com\/auth\/datamanager/);
-  assert.throws(() => readDataManagerTokenAnswer({ status: 400, headers: {}, body: 'Bad Request' }), /Google refused the refresh token \(HTTP 400, Bad Request\)/);
-  assert.throws(() => readDataManagerTokenAnswer(answer(503, { error: 'unavailable' })), RetryableError);
-  assert.throws(() => readDataManagerTokenAnswer(answer(404, { error: 'not_found' })), /token endpoint refused the request \(HTTP 404/);
+  assert.throws(() => dataManagerAccessToken.read(answer(400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' })), /Google refused the service account's assertion \(HTTP 400, invalid_grant: Invalid JWT Signature\.\)\. The service account key was deleted/);
+  assert.throws(() => dataManagerAccessToken.read(answer(400, { error: 'invalid_grant', error_description: 'Invalid grant: account not found' })), /service account's assertion/);
+  assert.throws(() => dataManagerAccessToken.read(answer(401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' })), /Google refused the OAuth client \(HTTP 401, invalid_client: The OAuth client was not found\.\): config\.client_id and config\.client_secret/);
+  assert.throws(() => dataManagerAccessToken.read(answer(400, { error: 'invalid_scope', error_description: 'Invalid OAuth scope.' })), /Google refused the scope https:\/\/www\.googleapis\.com\/auth\/datamanager/);
+  assert.throws(() => dataManagerAccessToken.read({ status: 400, headers: {}, body: 'Bad Request' }), /Google refused the refresh token \(HTTP 400, Bad Request\)/);
+  assert.throws(() => dataManagerAccessToken.read(answer(503, { error: 'unavailable' })), RetryableError);
+  assert.throws(() => dataManagerAccessToken.read(answer(404, { error: 'not_found' })), /token endpoint refused the request \(HTTP 404/);
 });
 
 test('user identifiers: Google\'s normalisation, hex SHA-256 once, emails then phones then the address, at most ten', () => {

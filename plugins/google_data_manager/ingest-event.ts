@@ -4,7 +4,10 @@
 // alone, saying why, before it can hold the others back; what Google alone can judge (the
 // click, the action's window, consent) is left to its answer and its diagnostics.
 import { isIP } from 'node:net';
-import { googleClickId, instantText, namesNoOne, PermanentError, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import {
+  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, namesNoOne, PermanentError, readDecimal, readText,
+  type CanonicalEvent, type GoogleConsentSignal, type JsonObject, type JsonValue, type PluginContext,
+} from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, text } from './config.ts';
 import { userIdentifiers } from './user-data.ts';
 
@@ -92,33 +95,31 @@ function transactionIdOf(mapped: JsonValue | undefined, messageId: string): stri
 
 /**
  * `granted`/`denied` in any case (or Google's own names) → Google's `CONSENT_GRANTED` /
- * `CONSENT_DENIED`; anything else: not said.
+ * `CONSENT_DENIED` (the SDK's reading of an answer); anything else, text or not: not said.
  *
  * @example
  * consentStatus('Granted'); // 'CONSENT_GRANTED'
  * consentStatus('maybe');   // undefined
  */
 export function consentStatus(value: JsonValue | undefined): 'CONSENT_GRANTED' | 'CONSENT_DENIED' | undefined {
-  const upper = typeof value === 'string' ? value.trim().toUpperCase().replace(/^CONSENT_/, '') : undefined;
-  return upper === 'GRANTED' ? 'CONSENT_GRANTED' : upper === 'DENIED' ? 'CONSENT_DENIED' : undefined;
+  const answer = typeof value === 'string' ? googleConsentAnswer(value) : undefined;
+  return answer === undefined ? undefined : `CONSENT_${answer}`;
 }
 
 /** The event's consent state (`context.consent`). */
 type ConsentState = NonNullable<NonNullable<CanonicalEvent['context']>['consent']>;
 
 /**
- * A Consent Mode signal (`ad_user_data`, `ad_personalization`) as Google takes it: from what the
- * blueprint mapped and from everywhere the core's consent gate reads it in the event's
- * `context.consent` (a top-level boolean, `categories`, `categoryPreferences`, `google`) — a
- * denial anywhere wins, as at the gate, so a partial copy cannot send what the visitor refused.
+ * A Consent Mode signal (`ad_user_data`, `ad_personalization`) as the Data Manager API takes it:
+ * the SDK's googleConsentStatus (what the blueprint mapped and everywhere the core's consent
+ * gate reads it in `context.consent`; a denial anywhere wins) with Google's `CONSENT_` prefix.
  *
  * @example
  * consentSignal('granted', { ad_user_data: false }, 'ad_user_data'); // 'CONSENT_DENIED'
  */
-export function consentSignal(mapped: JsonValue | undefined, consent: ConsentState | undefined, signal: 'ad_user_data' | 'ad_personalization'): 'CONSENT_GRANTED' | 'CONSENT_DENIED' | undefined {
-  const answers = [mapped, consent?.[signal], consent?.categories?.[signal], consent?.categoryPreferences?.[signal], consent?.google?.[signal]]
-    .map((value) => (typeof value === 'boolean' ? (value ? 'CONSENT_GRANTED' : 'CONSENT_DENIED') : typeof value === 'string' ? consentStatus(value) : undefined));
-  return answers.includes('CONSENT_DENIED') ? 'CONSENT_DENIED' : answers.includes('CONSENT_GRANTED') ? 'CONSENT_GRANTED' : undefined;
+export function consentSignal(mapped: JsonValue | undefined, consent: ConsentState | undefined, signal: GoogleConsentSignal): 'CONSENT_GRANTED' | 'CONSENT_DENIED' | undefined {
+  const status = googleConsentStatus(mapped, consent, signal);
+  return status === undefined ? undefined : `CONSENT_${status}`;
 }
 
 /** The action of an event: the one the blueprint mapped (it wins), else the config's for the event's name. */

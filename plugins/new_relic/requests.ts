@@ -5,8 +5,7 @@
 // at most 1 MB (10^6 bytes) a POST: the plugin keeps the JSON itself within that, so the
 // request fits whether New Relic measures it before or after compression. New Relic documents
 // no number of events a POST; 1,000 is the plugin's own bound (see README, Unconfirmed).
-import { gzipSync } from 'node:zlib';
-import { splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { gzipJson, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { authHeaders, eventsUrlOf, optionsOf } from './config.ts';
 
 /** Events a request: the plugin's bound (New Relic documents none). */
@@ -31,7 +30,7 @@ export function eventsRequest(events: MappedEvent[], ctx: PluginContext): Reques
     method: 'POST',
     url: eventsUrlOf(ctx.config),
     headers: { 'content-type': 'application/json', ...authHeaders(ctx.config), ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
-    body: gzip ? new Uint8Array(gzipSync(Buffer.from(JSON.stringify(json), 'utf8'))) : json,
+    body: gzip ? gzipJson(json) : json,
     eventIds: events.map((e) => e.id),
   };
 }

@@ -2,7 +2,7 @@
 // (the endpoint is the pixel's, which answers 200), a 400 as a conversion it refuses (the click
 // id, the name), a 429 as its rate limit, a 5xx and a 408 as passing trouble; any other 4xx is
 // dead-lettered with what Outbrain said.
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, transientRetry, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What Outbrain said: the body's start, white space folded, or "(no body)". */
 function said(response: VendorResponse): string {
@@ -27,19 +27,10 @@ function said(response: VendorResponse): string {
 export function classifyOutbrain(response: VendorResponse, _request: RequestDescriptor): Classification {
   const { status } = response;
   const what = said(response);
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status >= 200 && status < 300) return { status: 'delivered' };
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Outbrain rate limit reached (HTTP 429: ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Outbrain HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Outbrain', what);
+  if (transient !== undefined) return transient;
   if (status === 400) {
     return {
       status: 'dead_letter',

@@ -4,7 +4,7 @@
 // validated ("validation is not performed: Bulk submitting conversions") and its answer is not
 // documented: any 2xx is read as recorded. Taboola documents no rate limit or 5xx: a 429 and a 5xx
 // are read as HTTP means them.
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, transientRetry, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What Taboola said: the body's start, white space folded, or "(no body)". */
 function said(response: VendorResponse): string {
@@ -34,19 +34,10 @@ export function classifyTaboola(response: VendorResponse, request: RequestDescri
   const what = said(response);
   const bulk = request.method === 'POST';
   const total = request.eventIds.length;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status >= 200 && status < 300) return { status: 'delivered' };
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Taboola rate limit reached (HTTP 429: ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Taboola HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Taboola', what);
+  if (transient !== undefined) return transient;
   if (status === 413 && total > 1) {
     return { status: 'split', reason: `Taboola refused the bulk request as too large (HTTP 413: ${what}); sending it in halves` };
   }
