@@ -8,7 +8,7 @@
 // "if a 5xx HTTP response is returned, you must retry the entire batch". A 429 carries
 // Retry-After (seconds).
 import {
-  defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor,
+  defaultClassify, excerpt, isWebPage, transientRetry, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor,
   type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { createUserRequest, subscriptionRequest, updateUserRequest, userMemoOf, type UserMemo } from './requests.ts';
@@ -56,24 +56,12 @@ function answered(response: VendorResponse): string {
   return `HTTP ${response.status}${words ? `: ${words}` : ''}`;
 }
 
-function retryAfterOf(response: VendorResponse, ctx: PluginContext): number | undefined {
-  return parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'), ctx.now);
-}
-
-/** The answers every request reads alike: 429 (the app's rate limit), 401/403 (the key), 408 and 5xx (passing trouble). */
-function commonOutcome(response: VendorResponse, ctx: PluginContext): EventOutcome | undefined {
+/** The answers every request reads alike: 429 (the app's rate limit), 5xx and 408 (passing trouble), 401/403 (the key). */
+function commonOutcome(response: VendorResponse): EventOutcome | undefined {
+  const transient = transientRetry(response, 'OneSignal', saidBy(response) || '(no body)');
+  if (transient) return transient;
   const { status } = response;
-  if (status === 429) {
-    const retryAfterMs = retryAfterOf(response, ctx);
-    const reason = `OneSignal rate-limited the app (${answered(response)})`;
-    return retryAfterMs === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs, throttled: true };
-  }
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `OneSignal refused the key (${answered(response)}): ${CREDENTIALS}` };
-  if (status === 408 || status >= 500) {
-    const retryAfterMs = retryAfterOf(response, ctx);
-    const reason = `OneSignal ${answered(response)}`;
-    return retryAfterMs === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs };
-  }
   return undefined;
 }
 
@@ -93,7 +81,7 @@ function classifyUser(response: VendorResponse, request: RequestDescriptor, memo
   /** The subscriptions still to add after this request, or delivered. */
   const subscriptionsAfter = (rest: JsonObject[] | undefined): ClassifyResult => (rest && rest.length > 0 ? { next: [subscriptionRequest({ ...memo, subscriptions: rest }, ids, ctx)] } : { status: 'delivered' });
   if (status >= 200 && status < 300) return subscriptionsAfter(memo.step === 'subscribe' ? memo.subscriptions?.slice(1) : memo.subscriptions);
-  const common = commonOutcome(response, ctx);
+  const common = commonOutcome(response);
   if (common) return common;
   if (status === 404 && (memo.step === 'update' || (memo.step === 'subscribe' && memo.created !== true))) return { next: [createUserRequest(memo, ids, ctx)] };
   if (status === 409 && memo.step === 'create') {
@@ -159,14 +147,14 @@ function perEventOutcomes(errors: JsonValue[], request: RequestDescriptor): Clas
 }
 
 /** A custom events request's answer. */
-function classifyCustomEvents(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
+function classifyCustomEvents(response: VendorResponse, request: RequestDescriptor): ClassifyResult {
   const { status } = response;
   const several = request.eventIds.length > 1;
   if (status >= 200 && status < 300) {
     const errors = errorsOf(response);
     return errors && errors.length > 0 ? perEventOutcomes(errors, request) : { status: 'delivered' };
   }
-  const common = commonOutcome(response, ctx);
+  const common = commonOutcome(response);
   if (common) return common;
   // A 413 says the body was too large, whoever answers it: halves are smaller.
   if (several && status === 413) return { status: 'split', reason: `OneSignal refused the request as too large (${answered(response)}): sending it in halves` };
@@ -187,10 +175,14 @@ function classifyCustomEvents(response: VendorResponse, request: RequestDescript
  * // { next: [{ method: 'POST', url: 'https://api.onesignal.com/apps/<app_id>/users', body: { identity: { external_id: 'u-1' }, properties: … }, … }] }
  */
 export function classifyOneSignal(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
+  // A 2xx web page is a proxy's or a wrong redirect's, not OneSignal's JSON: nothing was taken.
+  if (response.status >= 200 && response.status < 300 && isWebPage(response.body)) {
+    return { status: 'retry', reason: `HTTP ${response.status} with a web page, not OneSignal's answer (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${excerpt(response.body, 120)}` };
+  }
   const memo = userMemoOf(request);
   if (memo) return classifyUser(response, request, memo, ctx);
-  if (new URL(request.url).pathname.endsWith('/custom_events')) return classifyCustomEvents(response, request, ctx);
-  const common = commonOutcome(response, ctx);
+  if (new URL(request.url).pathname.endsWith('/custom_events')) return classifyCustomEvents(response, request);
+  const common = commonOutcome(response);
   if (common) return common;
   const fallback = defaultClassify(response);
   return fallback.status === 'delivered' ? fallback : { ...fallback, reason: `OneSignal ${answered(response)}` };

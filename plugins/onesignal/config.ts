@@ -3,7 +3,7 @@
 // deletions read from it. Every request of OneSignal's REST API goes to https://api.onesignal.com
 // with the app's App API key as `Authorization: Key <key>` (OneSignal: Keys & IDs; legacy
 // `Basic` REST API keys are being retired) and the App ID, a UUID, in the path.
-import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** OneSignal's REST API origin (OneSignal: Quick start API guide; `api.onesignal.com`, not the old `onesignal.com/api/v1`). */
 export const ONESIGNAL_API = 'https://api.onesignal.com';
@@ -64,24 +64,13 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * A text field of the config, trimmed (a header value cannot end in a line break), or ''.
- *
- * @example
- * configText({ api_key: ' os_v2_app_abc ' }, 'api_key'); // 'os_v2_app_abc'
- */
-export function configText(config: Record<string, JsonValue>, field: 'app_id' | 'api_key'): string {
-  const value = config[field];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-/**
  * The app's base URL of the REST API: `https://api.onesignal.com/apps/<app_id>` (lower-cased id).
  *
  * @example
  * appUrl({ app_id: '202D4F61-1CA9-42DF-9D36-BB17D8123ABC' }); // 'https://api.onesignal.com/apps/202d4f61-1ca9-42df-9d36-bb17d8123abc'
  */
 export function appUrl(config: Record<string, JsonValue>): string {
-  return `${ONESIGNAL_API}/apps/${encodeURIComponent(configText(config, 'app_id').toLowerCase())}`;
+  return `${ONESIGNAL_API}/apps/${encodeURIComponent((configText(config, 'app_id') ?? '').toLowerCase())}`;
 }
 
 /**
@@ -91,7 +80,7 @@ export function appUrl(config: Record<string, JsonValue>): string {
  * headersOf({ api_key: 'k' }); // { 'content-type': 'application/json', accept: 'application/json', authorization: 'Key k' }
  */
 export function headersOf(config: Record<string, JsonValue>): Record<string, string> {
-  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Key ${configText(config, 'api_key')}` };
+  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Key ${configText(config, 'api_key') ?? ''}` };
 }
 
 /**
@@ -119,8 +108,8 @@ export function maxTagsOf(config: Record<string, JsonValue>): number {
  */
 export function validateOneSignalConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const appId = configText(config, 'app_id');
-  const key = configText(config, 'api_key');
+  const appId = configText(config, 'app_id') ?? '';
+  const key = configText(config, 'api_key') ?? '';
   if (typeof config.app_id === 'string' && !APP_ID.test(appId)) {
     problems.push({ field: 'app_id', message: 'is not a OneSignal App ID: give the UUID shown under Settings > Keys & IDs (e.g. 202d4f61-1ca9-42df-9d36-bb17d8123abc)' });
   }

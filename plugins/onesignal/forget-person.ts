@@ -3,9 +3,9 @@
 // subscriptions, properties, and aliases. The operation is asynchronous"; answered 202). The
 // plugin names OneSignal users by External ID (the userId) only, so an anonymousId alone has
 // nothing to delete.
-import { defaultForgetRead, type JsonObject, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, defaultForgetRead, excerpt, isWebPage, type JsonObject, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
-import { appUrl, configText, headersOf } from './config.ts';
+import { appUrl, headersOf } from './config.ts';
 import { externalIdOf, userPath } from './external-id.ts';
 
 /** Why a person named by an anonymousId alone is not forwarded. */
@@ -32,7 +32,7 @@ function quoted(response: VendorResponse): string {
  * // { method: 'DELETE', url: 'https://api.onesignal.com/apps/<app_id>/users/by/external_id/u-1', headers: { authorization: 'Key …', … }, eventIds: [] }
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => configText(config, 'api_key') !== '' && configText(config, 'app_id') !== '' && config.forward_deletions !== false,
+  enabled: (config) => configText(config, 'api_key') !== undefined && configText(config, 'app_id') !== undefined && config.forward_deletions !== false,
   request(person, ctx) {
     const externalId = externalIdOf(person.userId);
     if (externalId === undefined) {
@@ -41,7 +41,11 @@ export const forgetPerson: PersonForgetting = {
     return { method: 'DELETE', url: `${appUrl(ctx.config)}${userPath(externalId)}`, headers: headersOf(ctx.config), eventIds: [] };
   },
   read(response) {
-    if (response.status >= 200 && response.status < 300) return { done: true, message: `accepted (HTTP ${response.status}): ${DELETED}` };
+    if (response.status >= 200 && response.status < 300) {
+      // A web page is a proxy's, not OneSignal's answer: the deletion was not taken.
+      if (isWebPage(response.body)) return { retry: `HTTP ${response.status} with a web page, not OneSignal's answer: ${excerpt(response.body, 120)}` };
+      return { done: true, message: `accepted (HTTP ${response.status}): ${DELETED}` };
+    }
     // A 404 in OneSignal's own error shape (`errors`) names no such user: nothing of the
     // person's is held there, which is what the deletion asks for. A 404 without it (a proxy's
     // page) fails below.

@@ -283,6 +283,7 @@ test('requests: subscriptions alone go to Create subscription by External ID, th
 });
 
 const updateRequest = (subscriptions?: JsonObject[]): RequestDescriptor => buildRequests([user('m-1', 'u-1', { tags: { plan: 'pro' } }, subscriptions)], ctx())[0]!;
+const eventsRequest = (...ids: string[]): RequestDescriptor => buildRequests(ids.map((id) => custom(id, id.startsWith('same') ? 'u-same' : `u-${id}`)), ctx())[0]!;
 
 test('classify, users: 202 delivered; 404 (no such user) → Create user with the properties; its 409 (it exists after all) → Update user again; then each subscription, one a request', () => {
   const email = { type: 'Email', token: 'jane@example.com', enabled: true };
@@ -336,14 +337,16 @@ test('classify, users: 400 dead-lettered with OneSignal\'s words (tags: the plan
   assert.match(reasonOf(key), /^OneSignal refused the key \(HTTP 401: Access denied\..*\): check config\.api_key/);
   assert.equal(statusOf(classifyOneSignal(answer(403, {}), updateRequest(), ctx())), 'dead_letter');
   assert.deepEqual(classifyOneSignal(answer(429, { errors: ['API rate limit exceeded.'] }, { 'Retry-After': '3' }), updateRequest(), ctx()), {
-    status: 'retry', reason: 'OneSignal rate-limited the app (HTTP 429: API rate limit exceeded.)', retryAfterMs: 3000, throttled: true,
+    status: 'retry', reason: 'OneSignal rate limit reached (HTTP 429: API rate limit exceeded.)', retryAfterMs: 3000, throttled: true,
   });
   assert.deepEqual(classifyOneSignal(answer(503, 'Service Unavailable'), updateRequest(), ctx()), { status: 'retry', reason: 'OneSignal HTTP 503: Service Unavailable' });
   assert.equal(statusOf(classifyOneSignal(answer(408), updateRequest(), ctx())), 'retry');
   assert.equal(saidBy(answer(400, { errors: { invalid_aliases: { external_id: ['x'] } } })), '{"invalid_aliases":{"external_id":["x"]}}');
+  const page = '<html><body>Proxy login</body></html>';
+  for (const request of [updateRequest(), eventsRequest('e-1')]) {
+    assert.deepEqual(classifyOneSignal(answer(200, page), request, ctx()), { status: 'retry', reason: `HTTP 200 with a web page, not OneSignal's answer (a proxy, or a SIGNAL_VENDOR_REDIRECTS entry pointing elsewhere?): ${page}` }, 'a 2xx web page is no delivery');
+  }
 });
-
-const eventsRequest = (...ids: string[]): RequestDescriptor => buildRequests(ids.map((id) => custom(id, id.startsWith('same') ? 'u-same' : `u-${id}`)), ctx())[0]!;
 
 test('classify, custom events: 202 without errors delivered; its errors per event, by idempotency key or External ID — "not found" retried, others dead-lettered; unnamed errors send the rest again', () => {
   assert.deepEqual(classifyOneSignal(answer(202, {}), eventsRequest('e-1', 'e-2'), ctx()), { status: 'delivered' });
@@ -367,7 +370,7 @@ test('classify, custom events: 400 in OneSignal\'s shape or 413 split a request 
   assert.match(reasonOf(classifyOneSignal(answer(404, { errors: ['app not found'] }), eventsRequest('e-1'), ctx())), /check config\.app_id/);
   assert.equal(statusOf(classifyOneSignal(answer(401, {}), eventsRequest('e-1'), ctx())), 'dead_letter');
   const limited = classifyOneSignal(answer(429, { errors: ['API rate limit exceeded.'] }, { 'retry-after': '1' }), eventsRequest('e-1'), ctx());
-  assert.deepEqual(limited, { status: 'retry', reason: 'OneSignal rate-limited the app (HTTP 429: API rate limit exceeded.)', retryAfterMs: 1000, throttled: true });
+  assert.deepEqual(limited, { status: 'retry', reason: 'OneSignal rate limit reached (HTTP 429: API rate limit exceeded.)', retryAfterMs: 1000, throttled: true });
   assert.equal(statusOf(classifyOneSignal(answer(502, 'Bad Gateway'), eventsRequest('e-1', 'e-2'), ctx())), 'retry', 'a 5xx: the whole batch again');
 });
 
@@ -386,6 +389,8 @@ test('person deletions: Delete user by the userId as External ID, with the App A
   assert.match(JSON.stringify(read(answer(401, { errors: ['Access denied'] }))), /"failed":"HTTP 401: OneSignal refused the key for the deletion: check config\.api_key/);
   assert.deepEqual(read(answer(429, { errors: ['API rate limit exceeded.'] }, { 'retry-after': '30' })), { retry: 'HTTP 429: {"errors":["API rate limit exceeded."]}', afterSeconds: 30 });
   assert.ok('retry' in read(answer(500, 'oops')));
+  assert.deepEqual(read(answer(200, '<!DOCTYPE html><html><body>Sign in</body></html>')), { retry: 'HTTP 200 with a web page, not OneSignal\'s answer: <!DOCTYPE html><html><body>Sign in</body></html>' });
+  assert.equal(forgetPerson.enabled({ app_id: APP_ID, api_key: '  ' }), false, 'a blank key is no key');
 });
 
 test('definition: cdp, marketing consent, users and custom events rate-limited apart, 500 events and 1 MB a request, Update user\'s 202 as the success answer', () => {
