@@ -70,6 +70,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/new_relic' },
   { plugin: './plugins/optimizely' },
   { plugin: './plugins/outbrain' },
+  { plugin: './plugins/onesignal' },
   { plugin: './plugins/campaign_manager_360' },
   { plugin: './plugins/datadog' },
   { plugin: './plugins/impact' },

@@ -3,12 +3,12 @@
 // external systems". The event's messageId is its id through retries and replays; a messageId
 // that is not a UUID (SDKs and servers send any text) gives a name-based UUID (RFC 9562
 // version 5) of it, so the same event always carries the same uuid.
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../../core/sdk/index.ts';
 
 /** A UUID in its canonical text form, any version. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The namespace of Signal's name-based event uuids (a fixed, random UUID: changing it changes every uuid). */
-const NAMESPACE = Buffer.from('6f1d2b8e4c3a4e5f9b7d1a2c3e4f5a6b', 'hex');
+const NAMESPACE = '6f1d2b8e-4c3a-4e5f-9b7d-1a2c3e4f5a6b';
 
 /**
  * The occurrence uuid of a messageId: the messageId itself when it is a UUID (lower case),
@@ -21,9 +21,5 @@ const NAMESPACE = Buffer.from('6f1d2b8e4c3a4e5f9b7d1a2c3e4f5a6b', 'hex');
 export function eventUuid(messageId: string): string {
   const trimmed = messageId.trim();
   if (UUID.test(trimmed)) return trimmed.toLowerCase();
-  const bytes = createHash('sha1').update(NAMESPACE).update(trimmed, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(trimmed, { version: 5, namespace: NAMESPACE });
 }

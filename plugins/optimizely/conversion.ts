@@ -16,7 +16,7 @@
 // - attributes: the person's remembered traits that have an attribute id, and the user agent as
 //   the reserved $opt_user_agent (Optimizely's bot filtering; reserved attributes are sent with
 //   their key as entity_id, as Optimizely's SDKs do).
-import { isContactInfo, PermanentError, readDecimal, removeContactInfo, sha256Hex, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isContactInfo, nameBasedUuid, PermanentError, readDecimal, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type OptimizelyOptions } from './config.ts';
 
 type Warn = ((message: string) => void) | undefined;
@@ -53,9 +53,7 @@ function idOf(value: JsonValue | undefined): string | undefined {
  */
 export function eventUuid(messageId: string): string {
   if (UUID.test(messageId)) return messageId.toLowerCase();
-  const hex = sha256Hex(`signal:${messageId}`);
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(`signal:${messageId}`, { version: 8 });
 }
 
 /**

@@ -4,8 +4,7 @@
 // UUID or nothing, a request holding anything else being refused whole — derived from the
 // messageId so a retry, a split or a replay of an event carries the same one (PostHog's
 // ClickHouse tables keep one row per uuid, event, distinct_id and day).
-import { createHash } from 'node:crypto';
-import { usableId } from '../../core/sdk/index.ts';
+import { nameBasedUuid, usableId } from '../../core/sdk/index.ts';
 
 /**
  * Ids PostHog treats as a mistake in any letter case ("used to prevent identify from being
@@ -73,11 +72,7 @@ export const MESSAGE_ID_NAMESPACE = '88a0932f-cad6-5f45-bcee-f2d958b43c49';
  * uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com'); // '2ed6657d-e927-568b-95e1-2665a8aea6a2' (RFC 9562, A.4)
  */
 export function uuidV5(namespace: string, name: string): string {
-  const bytes = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(name, { version: 5, namespace });
 }
 
 /**

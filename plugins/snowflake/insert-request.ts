@@ -12,8 +12,7 @@
 // re-send of the same events carries the same one) and `retry=true` ask Snowflake not to execute
 // again a statement it already executed for that request id. Authorization is added by the
 // plugin's `sign` as the request leaves (a JWT must be fresh).
-import { createHash } from 'node:crypto';
-import { PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { nameBasedUuid, PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiOrigin, identifier, qualifiedTable, statementTimeout, text } from './config.ts';
 import { TIMESTAMP_COLUMNS, VARIANT_COLUMNS } from './table-row.ts';
 
@@ -46,11 +45,7 @@ export interface Binding {
  * derivedUuid('int_1\nANALYTICS.SIGNAL.EVENTS\nm-1'); // 'xxxxxxxx-xxxx-8xxx-yxxx-xxxxxxxxxxxx'
  */
 export function derivedUuid(source: string): string {
-  const bytes = createHash('sha256').update(source).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(source, { version: 8 });
 }
 
 const isStructured = (value: JsonValue | undefined): boolean => value !== null && typeof value === 'object';
