@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
-import { MAX_FOLLOW_UPS, type PluginContext, type PluginDefinition } from '../sdk/types.ts';
+import { MAX_FOLLOW_UPS, MAX_REQUEST_DELAY_MS, type PluginContext, type PluginDefinition } from '../sdk/types.ts';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
 import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
@@ -538,6 +538,35 @@ test('follow-ups: a classify that keeps asking is cut after MAX_FOLLOW_UPS, its 
   assert.equal(sent.length, 1 + MAX_FOLLOW_UPS);
   assert.equal(summary.deadLettered, 1);
   assert.match(letters[0]!.reason, new RegExp(`^the fixture plugin asked for more than ${MAX_FOLLOW_UPS} follow-up requests in a row`));
+});
+
+test('follow-ups: delayMs holds a follow-up that long (clamped to MAX_REQUEST_DELAY_MS); a stop during the wait puts its events back unsent', async () => {
+  const times: number[] = [];
+  const { deps } = lookupThenWriteDeps({}, {
+    perform: async () => (times.push(Date.now()), { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    classify: (_response, request) => (request.url.endsWith('/later') ? { status: 'delivered' } : { next: [{ ...request, url: 'https://v.test/later', delayMs: 300 }] }),
+  });
+  const summary = await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-wait')], 1, deps);
+  assert.equal(summary.delivered, 1);
+  assert.equal(times.length, 2);
+  assert.ok(times[1]! - times[0]! >= 290, `the follow-up went ${times[1]! - times[0]!} ms after the first request`);
+
+  const stop = new AbortController();
+  const sentUrls: string[] = [];
+  const stopped = lookupThenWriteDeps({}, {
+    stopSignal: stop.signal,
+    perform: async (request) => (sentUrls.push(request.url), { response: { status: 200, headers: {}, body: '{}' }, durationMs: 1 }),
+    classify: (_response, request) => {
+      setTimeout(() => stop.abort(), 50);
+      return request.url.endsWith('/later') ? { status: 'delivered' } : { next: [{ ...request, url: 'https://v.test/later', delayMs: 60_000 }] };
+    },
+  });
+  const started = Date.now();
+  const cut = await deliverBatch(fixtureTarget(lookupPlugin), [trackEvent('m-stop')], 1, stopped.deps);
+  assert.ok(Date.now() - started < MAX_REQUEST_DELAY_MS, 'a stop ends the wait at once, and no wait is longer than the cap');
+  assert.deepEqual(sentUrls.filter((u) => u.endsWith('/later')), [], 'the follow-up was never sent');
+  assert.deepEqual(stopped.deferred.map((d) => [d.events.map((e) => e.messageId), d.delayMs]), [[['m-stop'], 0]], 'its event put back at once');
+  assert.equal(cut.delivered, 0);
 });
 
 test('follow-ups: events no follow-up carries settle by `settle` (delivered when not named); a follow-up with an event the request did not carry is refused', async () => {

@@ -11,7 +11,7 @@ import type {
   RequestDescriptor,
   VendorResponse,
 } from '../sdk/types.ts';
-import { MAX_FOLLOW_UPS } from '../sdk/types.ts';
+import { MAX_FOLLOW_UPS, MAX_REQUEST_DELAY_MS } from '../sdk/types.ts';
 import { signedNow } from './sign-request.ts';
 import { isConsentGranted } from '../pipeline/consent-gate.ts';
 import { boundedRetryAfterMs } from './retry-policy.ts';
@@ -477,6 +477,13 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   async function performOne(built: RequestDescriptor): Promise<void> {
     let request = built;
     const depth = followUpDepth.get(built) ?? 0;
+    const delayMs = Math.min(MAX_REQUEST_DELAY_MS, Math.max(0, Number(built.delayMs) || 0));
+    if (delayMs > 0 && !(await waited(delayMs, deps.stopSignal))) {
+      // Stopped while it waited: not sent, its events go back at once (a retry starts again from send).
+      for (const id of built.eventIds) deferred.add(id);
+      deferMs = 0;
+      return;
+    }
     if (target.plugin.sign) {
       // Signed now, after the rate limiter's wait: a signature's time must be the sending time.
       try {
@@ -715,6 +722,22 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     ...(lastError !== undefined || letters.length > 0 ? { lastError: lastError ?? letters.at(-1)!.reason } : {}),
   }).catch((error: Error) => deps.onBookkeepingError?.(error));
   return { delivered, retried: retry.length + throttled.length, deadLettered: letters.length, dropped, skippedConsent, requests };
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts (at once when it already has). */
+function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function summarise(outcomes: Map<string, EventOutcome>): string {

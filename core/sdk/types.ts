@@ -135,10 +135,20 @@ export interface RequestDescriptor {
    * timeout. A graceful stop waits for such a request as long as it may take.
    */
   timeoutMs?: number;
+  /**
+   * Wait this long (ms, 0 to `MAX_REQUEST_DELAY_MS`, clamped) before sending: a follow-up the
+   * vendor must not receive right after the request before it (OneSignal takes one request a
+   * second per user; a resource created a moment ago that is not readable yet). The wait holds
+   * the delivery, so keep it short; a stop during it puts the events back, unsent.
+   */
+  delayMs?: number;
 }
 
 /** The longest a plugin may let one request take (`RequestDescriptor.timeoutMs`). */
 export const MAX_REQUEST_TIMEOUT_MS = 120_000;
+
+/** The longest a request may wait before it is sent (`RequestDescriptor.delayMs`). */
+export const MAX_REQUEST_DELAY_MS = 5_000;
 
 export interface VendorResponse {
   status: number;
