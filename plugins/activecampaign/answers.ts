@@ -76,8 +76,8 @@ export function answered(response: VendorResponse): string {
       return `${[error.title, error.detail].filter(Boolean).join(': ')}${about ? ` (${about})` : ''}`;
     }).join('; ');
   } else {
-    const message = isObject(response.json) ? textOf(response.json.message) : '';
-    words = message !== '' ? message : (response.body ?? '').replace(/\s+/g, ' ').trim();
+    // A JSON object without errors or a message (400's `{}`) says nothing more than its status.
+    words = isObject(response.json) ? textOf(response.json.message) : (response.body ?? '').replace(/\s+/g, ' ').trim();
   }
   const said = excerpt(words);
   return `HTTP ${response.status}${said ? `: ${said}` : ''}`;

@@ -43,7 +43,7 @@ export function eventNameOf(event: CanonicalEvent, mapped: JsonValue | undefined
   const name = configured ?? (event.type === 'track' ? readText(mapped) : undefined);
   if (name === undefined) return undefined;
   if (name.length > MAX_EVENT_NAME) {
-    throw new PermanentError(`the event name ${JSON.stringify(name)} is ${name.length} characters long; ActiveCampaign takes event names of at most ${MAX_EVENT_NAME}: map a shorter one in config.event_names (e.g. {"${event.type === 'track' ? event.event ?? name : 'page'}": "${name.slice(0, 20).trim()}"}), then replay the dead letter`);
+    throw new PermanentError(`the event name ${JSON.stringify(name)} is ${name.length} characters long; ActiveCampaign takes event names of at most ${MAX_EVENT_NAME}: map a shorter one in config.event_names ({"${event.type === 'track' ? event.event ?? name : 'page'}": "<at most ${MAX_EVENT_NAME} characters>"}), then replay the dead letter`);
   }
   return name;
 }
