@@ -130,18 +130,18 @@ export function membershipOf(response: VendorResponse, list: number, pageSize: n
 }
 
 /**
- * The ids of the contacts a search by email answered whose email is `email` (ActiveCampaign's
- * `email` filter names one address; compared without letter case, as addresses are).
+ * The ids of the contacts a search by email answered (`contacts[].id`; ActiveCampaign's `email`
+ * filter names one address — `email_like` is its partial match), or undefined for an answer
+ * that is no contact search's. The addresses are not compared: the core hides the person's ids
+ * in the answers a deletion reads.
  *
  * @example
- * contactsWithEmail({ status: 200, headers: {}, body: '…', json: { contacts: [{ id: '5', email: 'Jane@example.com' }] } }, 'jane@example.com'); // ['5']
+ * contactIdsOf({ status: 200, headers: {}, body: '…', json: { contacts: [{ id: '5', email: 'jane@example.com' }] } }); // ['5']
  */
-export function contactsWithEmail(response: VendorResponse, email: string): string[] | undefined {
+export function contactIdsOf(response: VendorResponse): string[] | undefined {
   const contacts = isObject(response.json) ? response.json.contacts : undefined;
   if (!Array.isArray(contacts)) return undefined;
-  return contacts.filter(isObject)
-    .filter((contact) => textOf(contact.email).toLowerCase() === email.trim().toLowerCase())
-    .map((contact) => textOf(contact.id)).filter((id) => ID.test(id));
+  return contacts.filter(isObject).map((contact) => textOf(contact.id)).filter((id) => ID.test(id));
 }
 
 /**

@@ -8,7 +8,7 @@
 // userId is an email address; any other userId, or an anonymousId alone, names no contact
 // ActiveCampaign can find, and is skipped saying so.
 import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, contactsWithEmail, ID, isActiveCampaignAnswer } from './answers.ts';
+import { answered, contactIdsOf, ID, isActiveCampaignAnswer } from './answers.ts';
 import { apiBaseOf, apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { apiHeadersOf } from './requests.ts';
@@ -19,11 +19,6 @@ export const NOT_AN_EMAIL = 'ActiveCampaign keys contacts by email and can look 
 export const ANONYMOUS_ONLY = 'the plugin sends ActiveCampaign contacts and events by email only, never by an anonymous visitor\'s id, so ActiveCampaign holds nothing under an anonymousId: run deletePerson with the person\'s email as userId';
 /** What an accepted deletion means, said with it. */
 export const DELETED = 'ActiveCampaign deleted the contact';
-
-/** The email a lookup asked for, from its query. */
-function lookedUp(request: RequestDescriptor | undefined): string | undefined {
-  return request?.query?.find(([name]) => name === 'email')?.[1];
-}
 
 /** An answer that is no success: a refused key, one worth another try, or a failure. */
 function unsuccessful(response: VendorResponse, what: string, now: number): ForgetOutcome {
@@ -45,8 +40,7 @@ function baseOf(request: RequestDescriptor): string {
 /** Reads the lookup's answer: the deletion of the contact found, or nothing to delete. */
 function readLookup(response: VendorResponse, request: RequestDescriptor, now: number): ForgetOutcome {
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'lookup of the contact by email', now);
-  const email = lookedUp(request) ?? '';
-  const ids = contactsWithEmail(response, email);
+  const ids = contactIdsOf(response);
   // A web page or other text (a proxy's) says nothing of the contact: not "nothing to delete".
   if (ids === undefined || !isActiveCampaignAnswer(response)) return { retry: `${answered(response)}: not ActiveCampaign's answer to a contact search (its { contacts: […] })` };
   if (ids.length === 0) return { done: true, message: 'ActiveCampaign has no contact with this email: nothing to delete' };
