@@ -77,6 +77,8 @@ test('config: problems the schema cannot see, each naming its field, never repea
   assert.match(problems({ api_url: 'https://acme.api-us1.com/api/3/contacts' })[0]!.message, /^has the path \/api\/3\/contacts: give the API URL without a path/);
   assert.match(problems({ api_url: 'https://acme.api-us1.com/?x=1' })[0]!.message, /^holds a query or a fragment/);
   assert.match(problems({ api_url: 'https://user:pw@acme.api-us1.com' })[0]!.message, /^holds a user name or password/);
+  assert.deepEqual(problems({ api_url: 'https://127.0.0.1' }).map((p) => p.field), ['api_url'], 'a loopback or private address is refused before any send');
+  assert.match(problems({ api_url: 'https://[::ffff:10.0.0.1]/api/3' })[0]!.message, /private.*: ActiveCampaign's API is on a public host/);
   const pasted = problems({ api_key: `${API_KEY} copied` });
   assert.deepEqual(pasted, [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' }]);
   assert.equal(JSON.stringify(pasted).includes(API_KEY), false, 'the key is never repeated');
@@ -279,7 +281,7 @@ test('classify: a 422 dead-lettered with ActiveCampaign\'s title, detail and fie
 
 test('classify: 429 and 5xx retried after Retry-After; 403 names the API key (the event\'s Event Tracking); 402 the billing; 404 by step', () => {
   const sync = sent(identify({ email: 'jane@example.com' }));
-  assert.deepEqual(classifyActiveCampaign(answer(429, { message: 'Too Many Requests' }, { 'Retry-After': '30' }), sync, ctx()), { status: 'retry', reason: 'ActiveCampaign\'s rate limit (HTTP 429: Too Many Requests; 5 requests a second per account, shared by every key and integration of the account)', retryAfterMs: 30_000 });
+  assert.deepEqual(classifyActiveCampaign(answer(429, { message: 'Too Many Requests' }, { 'Retry-After': '30' }), sync, ctx()), { status: 'retry', reason: 'ActiveCampaign rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 30_000, throttled: true });
   assert.deepEqual(classifyActiveCampaign(answer(503, 'Service Unavailable'), sync, ctx()), { status: 'retry', reason: 'ActiveCampaign HTTP 503: Service Unavailable' });
   assert.equal(statusOf(classifyActiveCampaign(answer(408, ''), sync, ctx())), 'retry');
   const forbidden = classifyActiveCampaign(answer(403, { message: 'Forbidden' }), sync, ctx());
@@ -311,7 +313,7 @@ test('person deletions: by email — a lookup, then DELETE /contacts/{id}; other
   const deletion = (found as { next: RequestDescriptor }).next;
   assert.deepEqual(read(answer(200, {}), deletion, c), { done: true, message: `deleted (HTTP 200): ${DELETED}` });
   assert.deepEqual(read(answer(404, { message: 'No result found for contact with id 113' }), deletion, c), { done: true, message: 'the contact is no longer in ActiveCampaign: nothing to delete' });
-  assert.deepEqual(read(answer(429, {}, { 'retry-after': '30' }), request, c), { retry: 'HTTP 429', afterSeconds: 30 });
+  assert.deepEqual(read(answer(429, {}, { 'retry-after': '30' }), request, c), { retry: 'ActiveCampaign rate limit reached (HTTP 429: (no message))', afterSeconds: 30 });
   assert.ok('retry' in read(answer(503, 'busy'), deletion, c));
   const refused = read(answer(403, { message: 'Forbidden' }), deletion, c);
   assert.ok('failed' in refused && /check config\.api_key/.test(refused.failed));

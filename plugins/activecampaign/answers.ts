@@ -59,14 +59,14 @@ export function pointedField(pointer: string): string | undefined {
 }
 
 /**
- * ActiveCampaign's own words for a reason: each error's title and detail with the field it
- * names, else the answer's `message`, else the body: `HTTP 422: Email address already exists in
- * the system (field email, duplicate)`.
+ * ActiveCampaign's own words in an answer: each error's title and detail with the field it
+ * names, else the answer's `message`, else the body; '' when it says nothing more than its status.
  *
  * @example
- * answered({ status: 404, headers: {}, body: '…', json: { message: 'No Result found for Subscriber with id 1' } }); // 'HTTP 404: No Result found for Subscriber with id 1'
+ * wordsOf({ status: 422, headers: {}, body: '…', json: { errors: [{ title: 'Email address already exists in the system', code: 'duplicate', source: { pointer: '/data/attributes/email' } }] } });
+ * // 'Email address already exists in the system (field email, duplicate)'
  */
-export function answered(response: VendorResponse): string {
+export function wordsOf(response: VendorResponse): string {
   const errors = errorsOf(response);
   let words: string;
   if (errors.length > 0) {
@@ -79,7 +79,18 @@ export function answered(response: VendorResponse): string {
     // A JSON object without errors or a message (400's `{}`) says nothing more than its status.
     words = isObject(response.json) ? textOf(response.json.message) : (response.body ?? '').replace(/\s+/g, ' ').trim();
   }
-  const said = excerpt(words);
+  return excerpt(words);
+}
+
+/**
+ * ActiveCampaign's answer for a reason: its status and its words (`wordsOf`):
+ * `HTTP 422: Email address already exists in the system (field email, duplicate)`.
+ *
+ * @example
+ * answered({ status: 404, headers: {}, body: '…', json: { message: 'No Result found for Subscriber with id 1' } }); // 'HTTP 404: No Result found for Subscriber with id 1'
+ */
+export function answered(response: VendorResponse): string {
+  const said = wordsOf(response);
   return `HTTP ${response.status}${said ? `: ${said}` : ''}`;
 }
 

@@ -14,8 +14,8 @@
 // "unsubscribed"). A failure at any step retries or dead-letters the identify as usual, and a
 // retry starts again from the sync: every step is safe to repeat (the sync is an upsert, the
 // memberships a read, the list status the same status again).
-import { parseRetryAfter, responseHeader, type Classification, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, errorsOf, isActiveCampaignAnswer, membershipOf, pointedField, syncedContactId, trackedOf } from './answers.ts';
+import { transientRetry, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { answered, errorsOf, isActiveCampaignAnswer, membershipOf, pointedField, syncedContactId, trackedOf, wordsOf } from './answers.ts';
 import { joinRequest, MEMBERSHIPS_PAGE, membershipsRequest, memoOf, type Memo } from './requests.ts';
 
 /** What to check when ActiveCampaign refuses the API key. */
@@ -24,14 +24,6 @@ const API_CREDENTIALS = 'check config.api_key (the key of Settings > Developer, 
 const EVENT_TRACKING = 'check that Event Tracking is switched on (Website > Site Tracking > Event Tracking), and config.actid and config.event_key (the values shown there)';
 /** The way back after a dead letter. */
 const REPLAY = 'then replay the dead letter (replayDeadLetters)';
-
-function retryAfterMs(response: VendorResponse, ctx: PluginContext): number | undefined {
-  return parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'), ctx.now);
-}
-
-function retry(reason: string, wait: number | undefined): Classification {
-  return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-}
 
 /** What a request is, in words: the step of its memo, else its URL. */
 function whatOf(memo: Memo | undefined, request: RequestDescriptor): string {
@@ -113,8 +105,9 @@ export function classifyActiveCampaign(response: VendorResponse, request: Reques
   const said = answered(response);
   const what = whatOf(memo, request);
   const isEvent = memo?.activecampaign === 'event' || (memo === undefined && /trackcmp\.net/.test(request.url));
-  if (status === 429) return retry(`ActiveCampaign's rate limit (${said}; 5 requests a second per account, shared by every key and integration of the account)`, retryAfterMs(response, ctx));
-  if (status === 408 || status >= 500) return retry(`ActiveCampaign ${said}`, retryAfterMs(response, ctx));
+  // 429 (ActiveCampaign's "5 requests per second per account", with Retry-After), 408, 5xx.
+  const transient = transientRetry(response, 'ActiveCampaign', wordsOf(response) || '(no message)');
+  if (transient !== undefined) return transient;
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `ActiveCampaign refused ${what} (${said}): ${isEvent ? EVENT_TRACKING : API_CREDENTIALS}; ${REPLAY}` };
   }

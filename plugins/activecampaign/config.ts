@@ -7,7 +7,7 @@
 // for the account 123456demo.activehosted.com) — and takes a user's API key in the `Api-Token`
 // header. Event Tracking is a second API (`POST https://trackcmp.net/event`) with two values of
 // its own: the account's `actid` and its Event Key.
-import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** ActiveCampaign: an event's name is "Max of 32 Characters" (Track event). */
 export const MAX_EVENT_NAME = 32;
@@ -91,10 +91,6 @@ export interface ListSetting {
   status: 1 | 2;
 }
 
-function text(config: Record<string, JsonValue>, field: string): string {
-  const value = config[field];
-  return typeof value === 'string' ? value.trim() : '';
-}
 
 /**
  * The API v3 base URL of the config's API URL (its origin, then `/api/3`), or undefined when it
@@ -105,11 +101,12 @@ function text(config: Record<string, JsonValue>, field: string): string {
  * apiBaseOf({ api_url: 'https://acme.api-us1.com/api/3/' }); // 'https://acme.api-us1.com/api/3'
  */
 export function apiBaseOf(config: Record<string, JsonValue>): string | undefined {
-  const url = apiUrlOf(text(config, 'api_url'));
+  const url = apiUrlOf(configText(config, 'api_url'));
   return url === undefined ? undefined : `${url.origin}/api/3`;
 }
 
-function apiUrlOf(value: string): URL | undefined {
+function apiUrlOf(value: string | undefined): URL | undefined {
+  if (value === undefined) return undefined;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' ? url : undefined;
@@ -125,7 +122,7 @@ function apiUrlOf(value: string): URL | undefined {
  * apiKeyOf({ api_key: ' 0123abcd… ' }); // '0123abcd…'
  */
 export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return text(config, 'api_key');
+  return configText(config, 'api_key') ?? '';
 }
 
 /**
@@ -136,9 +133,9 @@ export function apiKeyOf(config: Record<string, JsonValue>): string {
  * eventTrackingOf({ actid: '1111111' });                       // undefined
  */
 export function eventTrackingOf(config: Record<string, JsonValue>): { actid: string; key: string } | undefined {
-  const actid = text(config, 'actid');
-  const key = text(config, 'event_key');
-  return actid !== '' && key !== '' ? { actid, key } : undefined;
+  const actid = configText(config, 'actid');
+  const key = configText(config, 'event_key');
+  return actid !== undefined && key !== undefined ? { actid, key } : undefined;
 }
 
 /**
@@ -160,8 +157,8 @@ export function customFieldsOf(config: Record<string, JsonValue>): Array<[string
  * userIdFieldOf({ user_id_field: '12' }); // '12'
  */
 export function userIdFieldOf(config: Record<string, JsonValue>): string | undefined {
-  const id = text(config, 'user_id_field');
-  return FIELD_ID.test(id) ? id : undefined;
+  const id = configText(config, 'user_id_field');
+  return id !== undefined && FIELD_ID.test(id) ? id : undefined;
 }
 
 /**
@@ -184,11 +181,11 @@ export function listOf(config: Record<string, JsonValue>): ListSetting | undefin
  * defaultCountryCodeOf({ default_country_code: ' 44 ' }); // '44'
  */
 export function defaultCountryCodeOf(config: Record<string, JsonValue>): string | undefined {
-  const code = text(config, 'default_country_code');
-  return /^[1-9][0-9]{0,2}$/.test(code) ? code : undefined;
+  const code = configText(config, 'default_country_code');
+  return code !== undefined && /^[1-9][0-9]{0,2}$/.test(code) ? code : undefined;
 }
 
-/** Problems of the API URL: no https URL, a path other than /api/3, a query, a fragment, credentials. */
+/** Problems of the API URL: no https URL, credentials, a query, a fragment, a private or loopback address, a path other than /api/3. */
 function apiUrlProblems(value: JsonValue | undefined): ConfigProblem[] {
   if (typeof value !== 'string') return [];
   const field = 'api_url';
@@ -201,13 +198,16 @@ function apiUrlProblems(value: JsonValue | undefined): ConfigProblem[] {
   if (url.protocol !== 'https:') return [{ field, message: 'must be an https:// URL (ActiveCampaign\'s API answers over HTTPS only), e.g. https://acme.api-us1.com' }];
   if (url.username !== '' || url.password !== '') return [{ field, message: 'holds a user name or password: give the API URL alone (the API key goes in api_key)' }];
   if (url.search !== '' || url.hash !== '') return [{ field, message: 'holds a query or a fragment: give the API URL alone, e.g. https://acme.api-us1.com' }];
+  // The core's egress guard would refuse it at every send: said here, naming the field.
+  const local = literalHostProblem(url.hostname);
+  if (local !== null) return [{ field, message: `${local}: ActiveCampaign's API is on a public host (https://<your-account>.api-us1.com)` }];
   if (!API_PATH.test(url.pathname)) return [{ field, message: `has the path ${url.pathname}: give the API URL without a path (the plugin adds /api/3 and each endpoint\'s path), e.g. https://acme.api-us1.com` }];
   return [];
 }
 
 /** A secret or an id with white space inside (a paste with the text around it); the message never repeats the value. */
 function whiteSpaceProblem(config: Record<string, JsonValue>, field: string, what: string): ConfigProblem[] {
-  const value = text(config, field);
+  const value = configText(config, field) ?? '';
   return /\s/.test(value) ? [{ field, message: `holds white space or a line break (copied with the text around it?): give the ${what} alone` }] : [];
 }
 
@@ -226,10 +226,10 @@ export function validateActiveCampaignConfig(config: Record<string, JsonValue>):
   const problems: ConfigProblem[] = [...apiUrlProblems(config.api_url)];
   problems.push(...whiteSpaceProblem(config, 'api_key', 'API key'));
   problems.push(...whiteSpaceProblem(config, 'event_key', 'Event Key'));
-  const actid = text(config, 'actid');
-  const key = text(config, 'event_key');
-  if (actid !== '' && key === '') problems.push({ field: 'event_key', message: 'is needed with actid: Event Tracking takes both (Website > Site Tracking > Event Tracking); set both, or neither to send no track events' });
-  if (key !== '' && actid === '') problems.push({ field: 'actid', message: 'is needed with event_key: Event Tracking takes both (Website > Site Tracking > Event Tracking, the "actid" of the Event Tracking API); set both, or neither to send no track events' });
+  const actid = configText(config, 'actid');
+  const key = configText(config, 'event_key');
+  if (actid !== undefined && key === undefined) problems.push({ field: 'event_key', message: 'is needed with actid: Event Tracking takes both (Website > Site Tracking > Event Tracking); set both, or neither to send no track events' });
+  if (key !== undefined && actid === undefined) problems.push({ field: 'actid', message: 'is needed with event_key: Event Tracking takes both (Website > Site Tracking > Event Tracking, the "actid" of the Event Tracking API); set both, or neither to send no track events' });
   problems.push(...eventMapKeyProblems(config.event_names, 'event_names'));
   for (const [event, name] of Object.entries(eventMapOf(config.event_names))) {
     if (typeof name === 'string' && name !== name.trim()) problems.push({ field: 'event_names', message: `gives ${JSON.stringify(name)} for "${event.trim()}" with white space around it: ActiveCampaign matches event names exactly` });
@@ -257,7 +257,7 @@ export function validateActiveCampaignConfig(config: Record<string, JsonValue>):
  * // [{ field: 'api_url', message: 'is the account\'s web app address (….activehosted.com) …' }]
  */
 export function activeCampaignConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
-  const url = apiUrlOf(text(config, 'api_url'));
+  const url = apiUrlOf(configText(config, 'api_url'));
   if (url === undefined || DOCUMENTED_HOST.test(url.hostname)) return [];
   if (APP_HOST.test(url.hostname)) {
     return [{ field: 'api_url', message: `is the account's web app address (${url.hostname}), not the API URL ActiveCampaign documents: use the API URL of Settings > Developer (https://<your-account>.api-us1.com)` }];

@@ -7,8 +7,8 @@
 // remembered, their email among them, when the deletion starts), so it is forwarded when the
 // userId is an email address; any other userId, or an anonymousId alone, names no contact
 // ActiveCampaign can find, and is skipped saying so.
-import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, contactIdsOf, ID, isActiveCampaignAnswer } from './answers.ts';
+import { transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { answered, contactIdsOf, ID, isActiveCampaignAnswer, wordsOf } from './answers.ts';
 import { apiBaseOf, apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { apiHeadersOf } from './requests.ts';
@@ -21,11 +21,11 @@ export const ANONYMOUS_ONLY = 'the plugin sends ActiveCampaign contacts and even
 export const DELETED = 'ActiveCampaign deleted the contact';
 
 /** An answer that is no success: a refused key, one worth another try, or a failure. */
-function unsuccessful(response: VendorResponse, what: string, now: number): ForgetOutcome {
+function unsuccessful(response: VendorResponse, what: string): ForgetOutcome {
   const said = answered(response);
-  if (response.status === 408 || response.status === 429 || response.status >= 500) {
-    const wait = parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'), now);
-    return wait === undefined ? { retry: said } : { retry: said, afterSeconds: Math.ceil(wait / 1000) };
+  const transient = transientRetry(response, 'ActiveCampaign', wordsOf(response) || '(no message)');
+  if (transient?.status === 'retry') {
+    return transient.retryAfterMs === undefined ? { retry: transient.reason } : { retry: transient.reason, afterSeconds: Math.ceil(transient.retryAfterMs / 1000) };
   }
   if (response.status === 401 || response.status === 403) return { failed: `${said}: ActiveCampaign refused the ${what}: check config.api_key (the key of Settings > Developer, of a user allowed to delete contacts) and config.api_url` };
   return { failed: `${said}: ActiveCampaign refused the ${what}` };
@@ -38,8 +38,8 @@ function baseOf(request: RequestDescriptor): string {
 }
 
 /** Reads the lookup's answer: the deletion of the contact found, or nothing to delete. */
-function readLookup(response: VendorResponse, request: RequestDescriptor, now: number): ForgetOutcome {
-  if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'lookup of the contact by email', now);
+function readLookup(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
+  if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'lookup of the contact by email');
   const ids = contactIdsOf(response);
   // A web page or other text (a proxy's) says nothing of the contact: not "nothing to delete".
   if (ids === undefined || !isActiveCampaignAnswer(response)) return { retry: `${answered(response)}: not ActiveCampaign's answer to a contact search (its { contacts: […] })` };
@@ -65,13 +65,12 @@ export const forgetPerson: PersonForgetting = {
     const { 'content-type': _json, ...headers } = apiHeadersOf(ctx.config);
     return { method: 'GET', url: `${apiBaseOf(ctx.config)}/contacts`, query: [['email', userId]], headers, eventIds: [] };
   },
-  read(response, request, ctx) {
-    const now = ctx?.now ?? 0;
+  read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).
-    if (request?.method === 'GET') return readLookup(response, request, now);
+    if (request?.method === 'GET') return readLookup(response, request);
     if (response.status >= 200 && response.status < 300) return { done: true, message: `deleted (HTTP ${response.status}): ${DELETED}` };
     if (request?.method === 'DELETE' && response.status === 404 && ID.test(request.url.split('/').pop() ?? '')) return { done: true, message: 'the contact is no longer in ActiveCampaign: nothing to delete' };
-    return unsuccessful(response, 'deletion', now);
+    return unsuccessful(response, 'deletion');
   },
   // The first request's documented answer (List, search, and filter contacts: `{ contacts, meta }`),
   // here for an email no contact has: done, nothing to delete.
