@@ -193,6 +193,8 @@ test('track: not sent without Event Tracking configured, without an email; a nam
   assert.equal(long.payload, null);
   assert.match(String(long.error), /the event name "Product Added To Comparison Table View" is 38 characters long; ActiveCampaign takes event names of at most 32: map a shorter one in config\.event_names/);
   assert.equal(recordOf(browserEvent({ event: 'Product Added To Comparison Table View' }), { event_names: { 'Product Added To Comparison Table View': 'comparison_viewed' } }).event, 'comparison_viewed');
+  const emoji = `${'x'.repeat(31)}🛒`;
+  assert.equal(recordOf(browserEvent({ event: emoji })).event, emoji, '32 characters (an emoji is one), not 33 UTF-16 units');
   const warnings: string[] = [];
   assert.equal(eventDataOf('x'.repeat(MAX_EVENTDATA_CHARS + 1), { ...ctx(), warn: (m) => warnings.push(m) }), undefined);
   assert.deepEqual(warnings, [`eventdata left out: ${MAX_EVENTDATA_CHARS + 1} characters, more than the ${MAX_EVENTDATA_CHARS} the plugin sends (ActiveCampaign documents no limit); map a shorter value to eventdata in the blueprint`]);

@@ -42,8 +42,10 @@ export function eventNameOf(event: CanonicalEvent, mapped: JsonValue | undefined
   const configured = eventMapName(event, names);
   const name = configured ?? (event.type === 'track' ? readText(mapped) : undefined);
   if (name === undefined) return undefined;
-  if (name.length > MAX_EVENT_NAME) {
-    throw new PermanentError(`the event name ${JSON.stringify(name)} is ${name.length} characters long; ActiveCampaign takes event names of at most ${MAX_EVENT_NAME}: map a shorter one in config.event_names ({"${event.type === 'track' ? event.event ?? name : 'page'}": "<at most ${MAX_EVENT_NAME} characters>"}), then replay the dead letter`);
+  // Characters, not UTF-16 units (an emoji is one), as the config schema's maxLength counts them.
+  const length = [...name].length;
+  if (length > MAX_EVENT_NAME) {
+    throw new PermanentError(`the event name ${JSON.stringify(name)} is ${length} characters long; ActiveCampaign takes event names of at most ${MAX_EVENT_NAME}: map a shorter one in config.event_names ({"${event.type === 'track' ? event.event ?? name : 'page'}": "<at most ${MAX_EVENT_NAME} characters>"}), then replay the dead letter`);
   }
   return name;
 }
