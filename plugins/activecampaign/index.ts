@@ -45,7 +45,9 @@ export default definePlugin({
     event: { required: true, description: 'The event\'s name (at most 32 characters): config.event_names for the event, else its own name.' },
     eventdata: { required: false, description: 'The event\'s value: text as given, or an object (the properties) as JSON without contact information.' },
   },
-  // ActiveCampaign is email marketing automation: what it receives drives campaigns and automations.
+  // ActiveCampaign is email marketing automation: contacts receive its campaigns, and tracked
+  // events are there to "trigger automations, create segment conditions, and personalize
+  // campaigns" (Contact Event Tracking API Guide) — marketing, for track events as for identify.
   consent: ['marketing'],
   // ActiveCampaign: "Our API has a rate limit of 5 requests per second per account" (a 429 with
   // Retry-After over it). The API v3 (contact syncs, list steps) gets a bucket of 5 a second,
