@@ -75,6 +75,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/datadog' },
   { plugin: './plugins/impact' },
   { plugin: './plugins/branch' },
+  { plugin: './plugins/launchdarkly' },
 ];
 
 export default plugins;
