@@ -133,13 +133,17 @@ test('send: POST /bulk with the SDK key as Authorization, event schema 4 and a p
   assert.equal(sent.method, 'POST');
   assert.equal(sent.url, 'https://events.launchdarkly.com/bulk');
   assert.deepEqual(sent.headers, {
-    'content-type': 'application/json', authorization: SDK_KEY, 'x-launchdarkly-event-schema': '4', 'x-launchdarkly-payload-id': payloadId(['m-1', 'm-2']),
+    'content-type': 'application/json', authorization: SDK_KEY, 'x-launchdarkly-event-schema': '4', 'x-launchdarkly-payload-id': payloadId(SDK_KEY, ['m-1', 'm-2']),
   });
   assert.deepEqual(sent.body, [record('m-1').payload, record('m-2').payload]);
   assert.deepEqual(sent.eventIds, ['m-1', 'm-2']);
   assert.match(String(sent.headers!['x-launchdarkly-payload-id']), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(request(['m-1', 'm-2']).headers!['x-launchdarkly-payload-id'], sent.headers!['x-launchdarkly-payload-id'], 'the same events, the same payload id (a retry)');
   assert.notEqual(request(['m-1']).headers!['x-launchdarkly-payload-id'], sent.headers!['x-launchdarkly-payload-id'], 'other events, another id (a half after a 413)');
+  // The name-based UUID as RFC 9562's version 5 defines it (Python's uuid.uuid5 of the namespace and 'sdk key\nm-1\nm-2' gives the same).
+  assert.equal(payloadId(SDK_KEY, ['m-1', 'm-2']), '576aa531-2538-58ef-85f4-07de4f4a3610');
+  const otherEnvironment = launchdarkly.send([record('m-1'), record('m-2')], ctx({ sdk_key: 'sdk-another-environment' }))[0]!;
+  assert.notEqual(otherEnvironment.headers!['x-launchdarkly-payload-id'], sent.headers!['x-launchdarkly-payload-id'], 'the same events to another environment, another id');
   assert.equal(launchdarkly.send([record('a')], ctx({ instance: 'eu' }))[0]!.url, 'https://events.eu.launchdarkly.com/bulk');
   assert.equal(launchdarkly.send([record('a')], ctx({ instance: 'federal' }))[0]!.url, 'https://events.launchdarkly.us/bulk');
   assert.deepEqual(launchdarkly.send([], ctx()), []);

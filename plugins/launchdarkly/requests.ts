@@ -4,8 +4,12 @@
 // `X-LaunchDarkly-Event-Schema: 4` and `X-LaunchDarkly-Payload-ID`: a UUID naming the payload,
 // the same when it is sent again, so that LaunchDarkly keeps one of a payload it received twice
 // (the SDKs generate it once per payload and resend it unchanged on their retry; LaunchDarkly's
-// SDK test harness ignores a payload ID it has seen for that reason). Here it is derived from the
-// payload's event ids, so a retry from Signal's queue sends the same ID for the same events.
+// SDK test harness ignores a payload ID it has seen for that reason; the metric import API's page
+// documents the header as "a UUID for the payload, which you can use to retry failed requests").
+// Here it is derived from the SDK key and the payload's event ids, so a retry from Signal's queue
+// sends the same ID for the same events, and the same events sent to another environment (a
+// second integration, or a replay after the SDK key was corrected) another ID: whether
+// LaunchDarkly keeps the IDs it has seen per environment or across them is not documented.
 // The SDKs flush up to their events capacity, 10,000 by default, in one payload; LaunchDarkly
 // documents no size limit (a 413 is answered by sending the request again in halves).
 import { createHash } from 'node:crypto';
@@ -22,15 +26,15 @@ export const EVENT_SCHEMA = '4';
 const NAMESPACE = Buffer.from('3b0f6c1e9a5d4f7e8c2b1d0a9e8f7c6b', 'hex');
 
 /**
- * The payload ID of a request: the name-based UUID (RFC 9562 version 5) of its event ids in
- * order, so the same events give the same ID whenever they are sent again, and other events
- * another.
+ * The payload ID of a request: the name-based UUID (RFC 9562 version 5) of the SDK key and the
+ * event ids in order, so the same events to the same environment give the same ID whenever they
+ * are sent again, and other events, or the same events to another environment, another.
  *
  * @example
- * payloadId(['m-1', 'm-2']); // e.g. '9f0c…-…-5…-…-…', always the same for these ids
+ * payloadId('sdk-…', ['m-1', 'm-2']); // e.g. '9f0c…-…-5…-…-…', always the same for this key and these ids
  */
-export function payloadId(eventIds: readonly string[]): string {
-  const bytes = createHash('sha1').update(NAMESPACE).update(eventIds.join('\n'), 'utf8').digest().subarray(0, 16);
+export function payloadId(sdkKey: string, eventIds: readonly string[]): string {
+  const bytes = createHash('sha1').update(NAMESPACE).update([sdkKey, ...eventIds].join('\n'), 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -56,7 +60,7 @@ export function bulkRequest(events: MappedEvent[], ctx: PluginContext): RequestD
       'content-type': 'application/json',
       authorization: options.sdkKey,
       'x-launchdarkly-event-schema': EVENT_SCHEMA,
-      'x-launchdarkly-payload-id': payloadId(eventIds),
+      'x-launchdarkly-payload-id': payloadId(options.sdkKey, eventIds),
     },
     body: events.map((e) => e.payload),
     eventIds,
