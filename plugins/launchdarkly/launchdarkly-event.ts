@@ -4,8 +4,8 @@
 //   for a track event (under config.event_keys' key, else its own name) or a page call that
 //   config.event_keys names: what custom metrics (conversion and numeric) and experiments count;
 // - an identify event, `{ kind: 'identify', creationDate, context }`, for an identify call
-//   (unless config.send_identify is off): the context with its attributes, for the Contexts list
-//   and targeting.
+//   (unless config.send_identify is off) whose context is not anonymous only: the context with
+//   its attributes, for the Contexts list and targeting.
 // Screen, group and alias calls are not sent (LaunchDarkly's context-aware SDKs send no alias
 // events), nor events without the id config.context_key asks for; each says why.
 import { readDecimal, removeContactInfo, withoutQueries, eventMapName, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
@@ -90,6 +90,13 @@ export function fitEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
   const creationDate = creationDateOf(payload, ctx.now);
 
   if (event.type === 'identify') {
+    // LaunchDarkly keeps no anonymous context in its Contexts list ("If true, the context will not
+    // appear on the Contexts page", the SDKs' LDContextCommon.anonymous): an identify event whose
+    // contexts are all anonymous would show nothing and only hand LaunchDarkly the traits.
+    if (parts.every((part) => part.anonymous)) {
+      warn?.('not sent: the identify call\'s context is keyed by the anonymousId only (anonymous), and LaunchDarkly shows no anonymous context in its Contexts list');
+      return null;
+    }
     const { attributes, redacted } = contextAttributesOf(payload.traits, options, warn);
     return { kind: 'identify', creationDate, context: identifyContextOf(parts, attributes, redacted) };
   }

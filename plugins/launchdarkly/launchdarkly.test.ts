@@ -85,7 +85,7 @@ test('page calls: sent only when config.event_keys names them (page:<name>, then
   assert.match(droppedWhy(event({ type: 'alias', userId: 'u-2', previousId: 'anon-1' } as Partial<CanonicalEvent>)), /no alias events/);
 });
 
-test('identify: an identify event with the context — traits without contact information, anonymous when keyed by the anonymousId, a multi-context with the device kind', () => {
+test('identify: an identify event with the context — traits without contact information, not sent when keyed by the anonymousId only, a multi-context with the device kind', () => {
   const warnings: string[] = [];
   const identify = event({ type: 'identify', userId: 'user-1', traits: { plan: 'pro', seats: 3, email: 'jane@example.com', name: 'Jane Doe', phone: '+44 7700 900123', address: { city: 'Leeds' }, kind: 'x' } } as Partial<CanonicalEvent>);
   const result = createEventMapper(launchdarkly, { variant: 'default', blueprint }, ctx({}, warnings))(identify);
@@ -94,8 +94,10 @@ test('identify: an identify event with the context — traits without contact in
   assert.match((result.warnings ?? []).join('\n'), /"kind" not sent: a context sets kind, key, anonymous and _meta itself/);
   assert.doesNotMatch(JSON.stringify(result), /jane|7700|Leeds/i);
 
-  const anonymous = payloadOf(event({ type: 'identify', traits: { plan: 'free' } } as Partial<CanonicalEvent>));
-  assert.deepEqual(anonymous.context, { kind: 'user', key: 'anon-1', plan: 'free', anonymous: true });
+  const anonymous = event({ type: 'identify', traits: { plan: 'free' } } as Partial<CanonicalEvent>);
+  assert.match(droppedWhy(anonymous), /not sent: the identify call's context is keyed by the anonymousId only \(anonymous\), and LaunchDarkly shows no anonymous context/);
+  assert.match(droppedWhy(anonymous, { anonymous_context_kind: 'device' }), /keyed by the anonymousId only/, 'user and device both keyed by the anonymousId');
+  assert.match(droppedWhy(identify, { context_key: 'anonymousId' }), /keyed by the anonymousId only/);
 
   const multi = payloadOf(identify, { anonymous_context_kind: 'device', context_attributes: ['plan', 'email'], private_attributes: ['plan'] });
   assert.deepEqual(multi.context, {
