@@ -8,7 +8,7 @@
 // configuration examples (events.eu.launchdarkly.com for the EU instance, events.launchdarkly.us
 // for the federal one); its REST API reference (app.launchdarkly.com, app.eu.launchdarkly.com,
 // app.launchdarkly.us; the Contexts API); go-sdk-common's context rules (kinds, reserved names).
-import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** LaunchDarkly's instances, in the catalog's order. */
 export const INSTANCES = ['commercial', 'eu', 'federal'] as const;
@@ -119,15 +119,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
+/** The list's names, trimmed, without blanks, non-text items or repeats. */
 function names(value: JsonValue | undefined): string[] {
   if (!Array.isArray(value)) return [];
-  return [...new Set(value.map((item) => text(item)).filter((item): item is string => item !== undefined))];
+  return [...new Set(value.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter((item) => item !== ''))];
 }
 
 /** What the mapping, the requests and the deletions read from the config. */
@@ -164,22 +159,22 @@ export function optionsOf(config: Record<string, JsonValue>): LaunchDarklyOption
   const contextKey = (CONTEXT_KEYS as readonly string[]).includes(config.context_key as string) ? config.context_key as ContextKeyChoice : 'userId_then_anonymousId';
   const attributes = names(config.context_attributes);
   return {
-    sdkKey: text(config.sdk_key) ?? '',
+    sdkKey: configText(config, 'sdk_key') ?? '',
     instance,
     eventsUrl: `${EVENTS_ORIGINS[instance]}/bulk`,
     apiOrigin: API_ORIGINS[instance],
     eventKeys: eventMapOf(config.event_keys),
     sendUnmapped: config.send_unmapped_events !== false,
-    contextKind: text(config.context_kind) ?? DEFAULT_CONTEXT_KIND,
+    contextKind: configText(config, 'context_kind') ?? DEFAULT_CONTEXT_KIND,
     contextKey,
-    anonymousKind: text(config.anonymous_context_kind),
+    anonymousKind: configText(config, 'anonymous_context_kind'),
     sendIdentify: config.send_identify !== false,
     contextAttributes: attributes.length > 0 ? attributes : undefined,
     privateAttributes: names(config.private_attributes),
     sendData: config.send_event_data !== false,
-    apiToken: text(config.api_access_token) ?? '',
-    projectKey: text(config.project_key) ?? '',
-    environmentKey: text(config.environment_key) ?? '',
+    apiToken: configText(config, 'api_access_token') ?? '',
+    projectKey: configText(config, 'project_key') ?? '',
+    environmentKey: configText(config, 'environment_key') ?? '',
   };
 }
 
@@ -223,7 +218,7 @@ function otherCredential(key: string): string | undefined {
  */
 export function validateLaunchDarklyConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const sdkKey = text(config.sdk_key);
+  const sdkKey = configText(config, 'sdk_key');
   if (sdkKey === undefined) {
     if (config.sdk_key !== undefined) problems.push({ field: 'sdk_key', message: 'is empty: give the server-side SDK key of the environment ("sdk-…")' });
   } else if (/\s/.test(sdkKey)) problems.push({ field: 'sdk_key', message: 'holds white space or a line break (copied with the text around it?): give the key alone' });
@@ -273,19 +268,19 @@ export function validateLaunchDarklyConfig(config: Record<string, JsonValue>): C
     }
   }
 
-  const token = text(config.api_access_token);
+  const token = configText(config, 'api_access_token');
   if (token !== undefined) {
     if (/\s/.test(token)) problems.push({ field: 'api_access_token', message: 'holds white space or a line break (copied with the text around it?): give the token alone' });
     else if (/^(sdk|mob)-/i.test(token)) problems.push({ field: 'api_access_token', message: 'is an SDK or mobile key, which the REST API refuses: give a personal or service access token ("api-…")' });
   }
-  const deletionFields = [['api_access_token', token], ['project_key', text(config.project_key)], ['environment_key', text(config.environment_key)]] as const;
+  const deletionFields = [['api_access_token', token], ['project_key', configText(config, 'project_key')], ['environment_key', configText(config, 'environment_key')]] as const;
   if (deletionFields.some(([, value]) => value !== undefined)) {
     for (const [field, value] of deletionFields) {
       if (value === undefined) problems.push({ field, message: 'is required to forward person deletions, with api_access_token, project_key and environment_key; give it, or clear the other two' });
     }
   }
   for (const field of ['project_key', 'environment_key'] as const) {
-    const value = text(config[field]);
+    const value = configText(config, field);
     if (value !== undefined && /[\s/?#%]/.test(value)) problems.push({ field, message: 'holds white space, "/", "?", "#" or "%", which no LaunchDarkly key has: give the key (not the name or a URL)' });
   }
   return problems;
