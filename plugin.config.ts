@@ -76,6 +76,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/impact' },
   { plugin: './plugins/branch' },
   { plugin: './plugins/activecampaign' },
+  { plugin: './plugins/launchdarkly' },
 ];
 
 export default plugins;
