@@ -12,8 +12,7 @@
 // LaunchDarkly keeps the IDs it has seen per environment or across them is not documented.
 // The SDKs flush up to their events capacity, 10,000 by default, in one payload; LaunchDarkly
 // documents no size limit (a 413 is answered by sending the request again in halves).
-import { createHash } from 'node:crypto';
-import { splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { nameBasedUuid, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 
 /** Events a request: the server-side SDKs' default events capacity (`DefaultEventsCapacity`, `capacity: 10000`). */
@@ -23,7 +22,7 @@ export const MAX_BYTES = 2_000_000;
 /** The event schema the server-side SDKs send (`currentEventSchema`). */
 export const EVENT_SCHEMA = '4';
 /** The namespace of the payload IDs (a fixed random UUID: changing it changes every ID). */
-const NAMESPACE = Buffer.from('3b0f6c1e9a5d4f7e8c2b1d0a9e8f7c6b', 'hex');
+const NAMESPACE_UUID = '3b0f6c1e-9a5d-4f7e-8c2b-1d0a9e8f7c6b';
 
 /**
  * The payload ID of a request: the name-based UUID (RFC 9562 version 5) of the SDK key and the
@@ -34,11 +33,7 @@ const NAMESPACE = Buffer.from('3b0f6c1e9a5d4f7e8c2b1d0a9e8f7c6b', 'hex');
  * payloadId('sdk-…', ['m-1', 'm-2']); // e.g. '9f0c…-…-5…-…-…', always the same for this key and these ids
  */
 export function payloadId(sdkKey: string, eventIds: readonly string[]): string {
-  const bytes = createHash('sha1').update(NAMESPACE).update([sdkKey, ...eventIds].join('\n'), 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid([sdkKey, ...eventIds].join('\n'), { version: 5, namespace: NAMESPACE_UUID });
 }
 
 /**
