@@ -76,6 +76,16 @@ function userHint(response: VendorResponse): string {
  * subscription for a user OneSignal does not know (404) creates the user first.
  */
 function classifyUser(response: VendorResponse, request: RequestDescriptor, memo: UserMemo, ctx: PluginContext): ClassifyResult {
+  const result = userStep(response, request, memo, ctx);
+  // Each step after the first goes to the same user, whom OneSignal lets take one request a
+  // second (Rate limits: "1 request per second per user"): it waits that second before going.
+  return 'next' in result ? { ...result, next: result.next.map((r) => ({ ...r, delayMs: USER_REQUEST_SPACING_MS })) } : result;
+}
+
+/** The wait between two requests of one user's chain: OneSignal's per-user limit, one a second. */
+export const USER_REQUEST_SPACING_MS = 1_000;
+
+function userStep(response: VendorResponse, request: RequestDescriptor, memo: UserMemo, ctx: PluginContext): ClassifyResult {
   const { status } = response;
   const ids = request.eventIds;
   /** The subscriptions still to add after this request, or delivered. */

@@ -6,7 +6,7 @@ import {
   createConfigAjv, PermanentError, type CanonicalEvent, type ClassifyResult, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import onesignal from './index.ts';
-import { classifyOneSignal, saidBy } from './classify.ts';
+import { classifyOneSignal, saidBy, USER_REQUEST_SPACING_MS } from './classify.ts';
 import { appUrl, maxTagsOf, validateOneSignalConfig } from './config.ts';
 import { MAX_EVENT_BYTES, toCustomEvent, withinEventBytes } from './custom-event.ts';
 import { externalIdOf, userPath } from './external-id.ts';
@@ -295,7 +295,9 @@ test('classify, users: 202 delivered; 404 (no such user) → Create user with th
   assert.deepEqual({ ...create, memo: undefined }, {
     method: 'POST', url: `${API}/users`, headers: HEADERS, endpoint: 'users', eventIds: ['m-1'], memo: undefined,
     body: { identity: { external_id: 'u-1' }, properties: { tags: { plan: 'pro' } } },
+    delayMs: 1000,
   });
+  assert.equal(USER_REQUEST_SPACING_MS, 1000, "one request a second per user: every later step of the user's chain waits a second");
   assert.deepEqual(userMemoOf(create), { step: 'create', external_id: 'u-1', properties: { tags: { plan: 'pro' } }, subscriptions: [email, sms], created: true });
   const conflict = classifyOneSignal(answer(409, { errors: [{ code: 'user-2', title: 'One or more Aliases claimed by another User' }] }), create, ctx());
   assert.ok('next' in conflict);
