@@ -13,7 +13,7 @@
 // numbers as a multi-select picklist's `a;b`; objects and other lists are left out with a
 // warning. A null trait is left out: Signal never clears a field. An identify without the key is
 // not sent (a warning says why).
-import { readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { compileGetter, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { externalIdFieldOf, externalIdSourceOf, fieldMapOf, isObject, objectOf, type SalesforceObject } from './config.ts';
 
 /** An email address as the plugin takes one: something@domain.tld, no white space. */
@@ -100,16 +100,6 @@ export function splitName(name: string): { firstName?: string; lastName?: string
   return { firstName: words.slice(0, -1).join(' '), lastName: words[words.length - 1]! };
 }
 
-/** The value at a dotted path of `source` (own keys only), or undefined. */
-export function valueAt(source: JsonValue | undefined, path: string): JsonValue | undefined {
-  let at: JsonValue | undefined = source;
-  for (const key of path.split('.')) {
-    if (!isObject(at) || !Object.hasOwn(at, key)) return undefined;
-    at = at[key];
-  }
-  return at;
-}
-
 /** The email of a mapped identify, trimmed, when it is one. */
 export function emailOf(payload: JsonObject): string | undefined {
   const email = readText(payload.email);
@@ -182,7 +172,7 @@ export function toSalesforceRecord(payload: JsonObject, _event: CanonicalEvent, 
 
   // 2. The traits config.field_map names, 3. the blueprint's raw fields.
   const raw: Array<[string, JsonValue | undefined, string]> = [
-    ...fieldMapOf(config).map(([path, field]): [string, JsonValue | undefined, string] => [field, valueAt(payload.traits, path), `traits.${path}`]),
+    ...fieldMapOf(config).map(([path, field]): [string, JsonValue | undefined, string] => [field, compileGetter(path)(payload.traits) as JsonValue | undefined, `traits.${path}`]),
     ...(isObject(payload.fields) ? Object.entries(payload.fields).map(([field, value]): [string, JsonValue | undefined, string] => [field, value, `fields.${field}`]) : []),
   ];
   for (const [field, value, from] of raw) {
