@@ -11,12 +11,8 @@
 // The answer is `{ access_token, signature, scope, instance_url, id, token_type, issued_at }`:
 // Salesforce gives no `expires_in` (the session lasts the app's session timeout), so the SDK's
 // hour is assumed, and a 401 INVALID_SESSION_ID (a session that ended sooner) renews it at once.
-import { oauthClientCredentialsRequest, oauthRefreshTokenRequest, readOAuthTokenAnswer, RetryableError, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, oauthClientCredentialsRequest, oauthRefreshTokenRequest, readOAuthTokenAnswer, RetryableError, type IssuedAccessToken, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { tokenUrlOf, usesClientCredentials } from './config.ts';
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
-}
 
 /**
  * The token request of the config's flow.
@@ -29,10 +25,10 @@ function text(value: unknown): string {
 export function salesforceTokenRequest(ctx: PluginContext): RequestDescriptor {
   const { config } = ctx;
   const url = tokenUrlOf(config);
-  const clientId = text(config.client_id);
-  const clientSecret = text(config.client_secret);
-  if (usesClientCredentials(config)) return oauthClientCredentialsRequest({ url, clientId, clientSecret });
-  return oauthRefreshTokenRequest({ url, clientId, ...(clientSecret === '' ? {} : { clientSecret }), refreshToken: text(config.refresh_token) });
+  const clientId = configText(config, 'client_id') ?? '';
+  const clientSecret = configText(config, 'client_secret');
+  if (usesClientCredentials(config)) return oauthClientCredentialsRequest({ url, clientId, clientSecret: clientSecret ?? '' });
+  return oauthRefreshTokenRequest({ url, clientId, ...(clientSecret === undefined ? {} : { clientSecret }), refreshToken: configText(config, 'refresh_token') ?? '' });
 }
 
 /**

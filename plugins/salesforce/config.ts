@@ -9,7 +9,7 @@
 // (`IssuedAccessToken`), so the plugin cannot learn the host from it. Every org has a My Domain
 // (`https://<name>.my.salesforce.com`), which is both its OAuth token endpoint's host and its
 // `instance_url`, so the config names it and every request goes there.
-import type { ConfigProblem, ConfigSchema, JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { configText, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The REST API version sent by default: Winter '27, the latest generally available release (API version 68.0). */
 export const DEFAULT_API_VERSION = '68.0';
@@ -101,10 +101,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function text(value: JsonValue | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 export function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
@@ -118,7 +114,7 @@ export function isObject(value: JsonValue | undefined): value is JsonObject {
  * myDomainHostOf({ my_domain: 'acme.lightning.force.com' });        // undefined
  */
 export function myDomainHostOf(config: Record<string, JsonValue>): string | undefined {
-  const raw = text(config.my_domain);
+  const raw = configText(config, 'my_domain');
   const host = raw === undefined ? undefined : URL_AROUND.exec(raw)?.[1]?.toLowerCase();
   return host !== undefined && MY_DOMAIN_HOST.test(host) ? host : undefined;
 }
@@ -132,7 +128,7 @@ export function originOf(config: Record<string, JsonValue>): string {
 
 /** The REST API version (`68.0`). */
 export function apiVersionOf(config: Record<string, JsonValue>): string {
-  return text(config.api_version) ?? DEFAULT_API_VERSION;
+  return configText(config, 'api_version') ?? DEFAULT_API_VERSION;
 }
 
 /**
@@ -157,7 +153,7 @@ export function objectOf(config: Record<string, JsonValue>): SalesforceObject {
 
 /** The External ID field records are upserted by, or undefined when people are matched by Email. */
 export function externalIdFieldOf(config: Record<string, JsonValue>): string | undefined {
-  const field = text(config.external_id_field);
+  const field = configText(config, 'external_id_field');
   return field !== undefined && FIELD_NAME.test(field) ? field : undefined;
 }
 
@@ -169,7 +165,7 @@ export function externalIdSourceOf(config: Record<string, JsonValue>): 'userId' 
 /** The placeholder written to required fields a creation lacks; undefined when the config turns it off (empty). */
 export function placeholderOf(config: Record<string, JsonValue>): string | undefined {
   if (config.required_field_placeholder === undefined || config.required_field_placeholder === null) return DEFAULT_PLACEHOLDER;
-  return text(config.required_field_placeholder);
+  return configText(config, 'required_field_placeholder');
 }
 
 /** The config's trait path → field pairs, in the config's order (valid ones only). */
@@ -191,8 +187,8 @@ export function usesClientCredentials(config: Record<string, JsonValue>): boolea
 
 /** Whether the config carries what its token exchange needs. */
 export function hasCredentials(config: Record<string, JsonValue>): boolean {
-  if (myDomainHostOf(config) === undefined || text(config.client_id) === undefined) return false;
-  return usesClientCredentials(config) ? text(config.client_secret) !== undefined : text(config.refresh_token) !== undefined;
+  if (myDomainHostOf(config) === undefined || configText(config, 'client_id') === undefined) return false;
+  return usesClientCredentials(config) ? configText(config, 'client_secret') !== undefined : configText(config, 'refresh_token') !== undefined;
 }
 
 /**
@@ -204,7 +200,7 @@ export function hasCredentials(config: Record<string, JsonValue>): boolean {
  */
 export function validateSalesforceConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const domain = text(config.my_domain);
+  const domain = configText(config, 'my_domain');
   if (domain !== undefined && myDomainHostOf(config) === undefined) {
     const host = URL_AROUND.exec(domain)?.[1]?.toLowerCase() ?? '';
     const lightning = /^(.+?)(\.sandbox)?\.lightning\.force\.com$/.exec(host);
@@ -214,15 +210,15 @@ export function validateSalesforceConfig(config: Record<string, JsonValue>): Con
     else problems.push({ field: 'my_domain', message: `must be your org's My Domain login URL, a host under my.salesforce.com (acme.my.salesforce.com, acme--uat.sandbox.my.salesforce.com), got ${JSON.stringify(domain.slice(0, 80))}` });
   }
   if (usesClientCredentials(config)) {
-    if (text(config.client_secret) === undefined) problems.push({ field: 'client_secret', message: 'is required with auth_flow client_credentials: the app\'s consumer secret' });
-  } else if (text(config.refresh_token) === undefined) {
+    if (configText(config, 'client_secret') === undefined) problems.push({ field: 'client_secret', message: 'is required with auth_flow client_credentials: the app\'s consumer secret' });
+  } else if (configText(config, 'refresh_token') === undefined) {
     problems.push({ field: 'refresh_token', message: 'is required with auth_flow refresh_token (the default): the refresh token Salesforce issued when the integration user authorised the app; or set auth_flow to client_credentials' });
   }
-  const version = text(config.api_version);
+  const version = configText(config, 'api_version');
   if (version !== undefined && /^[0-9]{2,3}\.0$/.test(version) && Number(version) < MIN_API_VERSION) {
     problems.push({ field: 'api_version', message: `is ${version}: the sObject Collections upsert needs ${MIN_API_VERSION}.0 or later (${DEFAULT_API_VERSION} is the latest)` });
   }
-  const external = text(config.external_id_field);
+  const external = configText(config, 'external_id_field');
   if (external !== undefined && FIELD_NAME.test(external)) {
     const lower = external.toLowerCase();
     if (lower === 'id') problems.push({ field: 'external_id_field', message: 'cannot be Id: the sObject Collections upsert takes External ID fields only, not record ids; name a custom field marked External ID (e.g. Signal_User_Id__c)' });
