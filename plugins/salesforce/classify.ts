@@ -2,8 +2,10 @@
 //
 // - HTTP 200 to an sObject Collections request: one result per record, in order — each record's
 //   events settle by it: `success: true` delivered; its errors' statusCode otherwise:
-//   UNABLE_TO_LOCK_ROW (another process held the record) and ENTITY_IS_DELETED (an update of a
-//   record deleted since its lookup) tried again, REQUEST_LIMIT_EXCEEDED throttled, any other
+//   UNABLE_TO_LOCK_ROW (another process held the record), ENTITY_IS_DELETED (an update of a
+//   record deleted since its lookup) and an upsert's DUPLICATE_VALUE on the External ID field
+//   (another request created the record at the same moment) tried again, REQUEST_LIMIT_EXCEEDED
+//   throttled, any other
 //   (REQUIRED_FIELD_MISSING, INVALID_EMAIL_ADDRESS, STRING_TOO_LONG, DUPLICATES_DETECTED,
 //   CANNOT_UPDATE_CONVERTED_LEAD, …) dead-lettered with Salesforce's words and what to fix;
 // - an upsert's REQUIRED_FIELD_MISSING for the object's required fields (a person Salesforce
@@ -71,19 +73,37 @@ function hintFor(error: SalesforceError, ctx: PluginContext): string {
 }
 
 /**
- * The outcome of a record whose result carries `errors`.
+ * Whether `error` is an upsert's DUPLICATE_VALUE on the External ID field itself ("duplicate
+ * value found: Signal_User_Id__c duplicates value on record with id: 00Q…"): another request
+ * created the person's record while this one was upserting it — Salesforce's upsert is not
+ * atomic between concurrent requests — so a retry finds the record and updates it. Not the
+ * "Duplicate external id specified" of one key twice in a request (which a retry repeats).
+ */
+function concurrentCreation(error: SalesforceError, step: Memo['salesforce'] | undefined, ctx: PluginContext): boolean {
+  const external = externalIdFieldOf(ctx.config);
+  if (step !== 'upsert' || external === undefined || error.code !== 'DUPLICATE_VALUE') return false;
+  const message = error.message.toLowerCase();
+  return !message.includes('duplicate external id specified') && (message.includes(external.toLowerCase()) || error.fields.some((field) => field.toLowerCase() === external.toLowerCase()));
+}
+
+/**
+ * The outcome of a record whose result carries `errors`, in a request of `step` (the plugin's
+ * upsert, update or creation).
  *
  * @example
  * recordOutcome([{ code: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] }], ctx);
  * // { status: 'retry', reason: 'Salesforce could not write the Lead: UNABLE_TO_LOCK_ROW: … (another process held the record): tried again' }
  */
-export function recordOutcome(errors: readonly SalesforceError[], ctx: PluginContext): EventOutcome {
+export function recordOutcome(errors: readonly SalesforceError[], ctx: PluginContext, step?: Memo['salesforce']): EventOutcome {
   const object = objectOf(ctx.config);
   const said = errors.length > 0 ? saidErrors(errors) : 'no error given';
   const codes = new Set(errors.map((error) => error.code));
   if (codes.has('REQUEST_LIMIT_EXCEEDED')) return { status: 'retry', reason: `Salesforce refused the ${object}: ${said} (the org's API request limit): tried again later`, retryAfterMs: REQUEST_LIMIT_WAIT_MS, throttled: true };
   if (errors.length > 0 && errors.every((error) => RETRY_CODES.has(error.code))) {
     return { status: 'retry', reason: `Salesforce could not write the ${object}: ${said} (${codes.has('ENTITY_IS_DELETED') ? 'the record was deleted since it was looked up' : 'another process held the record'}): tried again` };
+  }
+  if (errors.length > 0 && errors.every((error) => RETRY_CODES.has(error.code) || concurrentCreation(error, step, ctx))) {
+    return { status: 'retry', reason: `Salesforce could not create the ${object}: ${said} (another request created the record with this External ID at the same moment): tried again, which updates it` };
   }
   const hint = errors.map((error) => hintFor(error, ctx)).find((text) => text !== '');
   return { status: 'dead_letter', reason: `Salesforce refused the ${object}: ${said}${hint ? `: ${hint}` : ''}; ${REPLAY}` };
@@ -158,7 +178,7 @@ function readResults(results: readonly RecordResult[], request: RequestDescripto
     else if (memo.salesforce === 'upsert' && memo.filled !== true && placeholder !== undefined && fillable(result, bodyFields(request, index), REQUIRED_FIELDS[object])) {
       refill.push({ key: '', fields: withPlaceholders(bodyFields(request, index), REQUIRED_FIELDS[object], placeholder), eventIds });
       return;
-    } else outcome = recordOutcome(result.errors, ctx);
+    } else outcome = recordOutcome(result.errors, ctx, memo.salesforce);
     for (const id of eventIds) perEvent[id] = outcome;
   });
   if (refill.length === 0) return { perEvent };

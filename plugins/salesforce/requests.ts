@@ -194,7 +194,10 @@ function sizeOf(value: JsonValue): number {
 /**
  * Records packed into chunks of at most 200 events (so at most 200 records) and
  * MAX_BODY_BYTES of fields; a person with more events than a chunk holds (200 identifies in one
- * batch) is cut into records of 200 events, in chunks of their own.
+ * batch) is cut into records of 200 events, in chunks of their own. Two keys that differ only in
+ * case never share a chunk: an External ID field compares without case unless it is marked
+ * case-sensitive, and the collections refuse one external id twice in a request
+ * (DUPLICATE_VALUE "Duplicate external id specified") for both records.
  */
 export function chunksOf(records: readonly CarriedRecord[], fits: (chunk: readonly CarriedRecord[], record: CarriedRecord) => boolean = () => true): CarriedRecord[][] {
   const chunks: CarriedRecord[][] = [];
@@ -209,7 +212,8 @@ export function chunksOf(records: readonly CarriedRecord[], fits: (chunk: readon
   });
   for (const record of pieces) {
     const size = sizeOf(record.fields) + 40;
-    if (chunk.length > 0 && (events + record.eventIds.length > MAX_RECORDS || bytes + size > MAX_BODY_BYTES || chunk.some((r) => r.key === record.key) || !fits(chunk, record))) {
+    const key = record.key.toLowerCase();
+    if (chunk.length > 0 && (events + record.eventIds.length > MAX_RECORDS || bytes + size > MAX_BODY_BYTES || chunk.some((r) => r.key.toLowerCase() === key) || !fits(chunk, record))) {
       chunks.push(chunk);
       chunk = [];
       events = 0;

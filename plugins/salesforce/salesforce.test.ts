@@ -178,6 +178,9 @@ test('requests: at most 200 records and events a request; a person\'s events nev
     assert.ok(!owners.has(key) || owners.get(key) === index, `${key} in one request`);
     owners.set(key, index);
   }));
+  // An External ID field compares without case (unless marked case-sensitive): U-1 and u-1 never share a request.
+  const cased = buildRequests([mappedOf('a', 'U-1', { Signal_User_Id__c: 'U-1' }), mappedOf('b', 'u-1', { Signal_User_Id__c: 'u-1' }), mappedOf('c', 'u-2', { Signal_User_Id__c: 'u-2' })], ctx());
+  assert.deepEqual(cased.map((r) => r.eventIds), [['a'], ['b', 'c']]);
   const big: CarriedRecord = { key: 'u-1', fields: {}, eventIds: Array.from({ length: 250 }, (_, i) => `e-${i}`) };
   assert.deepEqual(chunksOf([big]).map((chunk) => chunk.map((r) => r.eventIds.length)), [[200], [50]], 'one person\'s 250 identifies: two records of their own');
 });
@@ -250,7 +253,16 @@ test('classify: record errors said with what to fix; REQUEST_LIMIT_EXCEEDED thro
   const reason = (code: string, message: string, config = CONFIG) => (recordOutcome([{ code, message, fields: [] }], ctx(config)) as { reason: string }).reason;
   assert.match(reason('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead'), /converted .*config\.object/);
   assert.match(reason('DUPLICATES_DETECTED', 'Use one of these records?'), /duplicate rule/);
-  assert.match(reason('DUPLICATE_EXTERNAL_ID', 'Duplicate external id specified: u-1'), /Signal_User_Id__c: merge them, and mark the field Unique/);
+  assert.match(reason('DUPLICATE_EXTERNAL_ID', 'Signal_User_Id__c: more than one record found for external id field: [00Q000000000001, 00Q000000000002]'), /Signal_User_Id__c: merge them, and mark the field Unique/);
+  // Two requests creating one new person at once: the one that lost finds the record on a retry.
+  const race = [{ code: 'DUPLICATE_VALUE', message: 'duplicate value found: Signal_User_Id__c duplicates value on record with id: 00Q000000000001', fields: [] }];
+  assert.equal(recordOutcome(race, ctx(), 'upsert').status, 'retry');
+  assert.match((recordOutcome(race, ctx(), 'upsert') as { reason: string }).reason, /another request created the record with this External ID at the same moment/);
+  const upsert = buildRequests([mappedOf('m-1', 'u-1', { LastName: 'Doe', Signal_User_Id__c: 'u-1' })], ctx())[0]!;
+  assert.equal(perEventOf(classifySalesforce(upserted(failed('DUPLICATE_VALUE', race[0]!.message)), upsert, ctx()))['m-1']!.status, 'retry', 'read as the upsert\'s');
+  assert.equal(recordOutcome(race, ctx(), 'create').status, 'dead_letter', 'a creation after a lookup has no External ID to race on');
+  assert.equal(recordOutcome([{ code: 'DUPLICATE_VALUE', message: 'duplicate value found: Tax_Id__c duplicates value on record with id: 00Q000000000001', fields: [] }], ctx(), 'upsert').status, 'dead_letter', 'another Unique field');
+  assert.equal(recordOutcome([{ code: 'DUPLICATE_VALUE', message: 'Duplicate external id specified: u-1', fields: ['Signal_User_Id__c'] }], ctx(), 'upsert').status, 'dead_letter', 'one key twice in a request: a retry would repeat it');
   assert.match(reason('STRING_TOO_LONG', 'Plan: data value too large'), /longer than its field holds/);
   assert.match(reason('INVALID_FIELD_FOR_INSERT_UPDATE', 'Unable to create/update fields: Plan__c'), /config\.field_map/);
   assert.match(reason('FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Phone required'), /validation rule/);
