@@ -177,7 +177,7 @@ describe('Salesforce Sales Cloud', () => {
     assert.equal((await integrationStats(signal, integrationId)).deadLettered, 1);
   });
 
-  test('an expired session (401 INVALID_SESSION_ID) renews the token and sends the request again; REQUEST_LIMIT_EXCEEDED and a 503 retried; an unknown field dead-lettered naming field_map', { timeout: 60_000 }, async () => {
+  test('an expired session (401 INVALID_SESSION_ID) renews the token and sends the request again; REQUEST_LIMIT_EXCEEDED, a 503 and a concurrent creation\'s DUPLICATE_VALUE retried; an unknown field dead-lettered naming field_map', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Failures');
     await browser(site.key, { type: 'identify', userId: 'user-400', messageId: 'sf-warmup', traits: { lastName: 'Warm', company: 'Up' } });
     await delivered(integrationId, 1);
@@ -197,6 +197,13 @@ describe('Salesforce Sales Cloud', () => {
     await browser(site.key, { type: 'identify', userId: 'user-402', messageId: 'sf-limited', traits: { lastName: 'Limited', company: 'Acme' } });
     await delivered(integrationId, 3);
     assert.equal(upsertsOf('user-402').length, 3, 'the 403, the 503, then the success');
+
+    // Another request created the person at the same moment: the upsert's DUPLICATE_VALUE on the External ID field, retried as an update.
+    sim.script('PATCH', UPSERT, [{ status: 200, body: [{ success: false, errors: [{ statusCode: 'DUPLICATE_VALUE', message: 'duplicate value found: Signal_User_Id__c duplicates value on record with id: 00Q5e000000000XYZ', fields: [] }] }] }]);
+    await browser(site.key, { type: 'identify', userId: 'user-404', messageId: 'sf-raced', traits: { lastName: 'Raced', company: 'Acme' } });
+    await delivered(integrationId, 4);
+    assert.equal(upsertsOf('user-404').length, 2, 'the refused upsert, then the one that wrote the record');
+    assert.equal(recordOf('Signal_User_Id__c', 'user-404')![1].fields.LastName, 'Raced');
 
     sim.script('PATCH', UPSERT, [{ status: 400, body: [{ message: "No such column 'Plan__c' on sobject of type Lead", errorCode: 'INVALID_FIELD' }] }]);
     await browser(site.key, { type: 'identify', userId: 'user-403', messageId: 'sf-unknown-field', traits: { lastName: 'Field', company: 'Acme', plan: 'gold' } });
