@@ -19,8 +19,9 @@
 //   classifier only when the token the core renewed is refused too (dead-lettered naming the
 //   credentials); 403 REQUEST_LIMIT_EXCEEDED (the org's API allocation) retried and throttled;
 //   other 403s dead-lettered naming the integration user's permissions; 404 naming the object, the
-//   External ID field and the API version; 400 naming the fields; 413/414/431 split; 408, 429 and
-//   5xx retried after Retry-After.
+//   External ID field and the API version; 400 naming the fields (a JSON_PARSER_ERROR — one
+//   record's value not of its field's type — split until that record is alone); 413/414/431
+//   split; 408, 429 and 5xx retried after Retry-After.
 //
 // A failure at any step retries or dead-letters the events as usual, and a retry starts again from
 // `send` (the upsert, or the lookup): every step is safe to repeat.
@@ -145,6 +146,14 @@ export function refusal(response: VendorResponse, request: RequestDescriptor, ct
     return { status: 'dead_letter', reason: `${said}: every field of config.field_map (and the blueprint's fields.*) must exist on ${object} and be visible to the integration user (field-level security); ${REPLAY}` };
   }
   if (status === 400 && codes.has('INVALID_TYPE')) return { status: 'dead_letter', reason: `${said}: check config.object and the integration user's access to it; ${REPLAY}` };
+  if (status === 400 && codes.has('JSON_PARSER_ERROR')) {
+    // A value one record holds that its field's type does not take (text into a number, date or
+    // checkbox field) refuses the whole request before any record is written: halved until the
+    // record is alone, so that the others go.
+    const memo = memoOf(request);
+    if (memo !== undefined && memo.salesforce !== 'lookup' && memo.events.length > 1) return { status: 'split', reason: `${said}: a value of one record is not of its field's type, so the request is sent again in halves to find it` };
+    return { status: 'dead_letter', reason: `${said}: a value is not of its field's type (text into a number, date or checkbox field): map the trait to a field of its type (config.field_map, or the blueprint's fields.*), or fix it at the source; ${REPLAY}` };
+  }
   return { status: 'dead_letter', reason: said };
 }
 

@@ -39,6 +39,9 @@ const missingRequired = (type: string, fields: Fields) => (type === 'Lead' ? ['L
 
 /** The sObject Collections upsert as Salesforce answers it: one UpsertResult a record, in order. */
 function upsert(request: RecordedRequest): ScriptedResponse {
+  // A value its field's type does not take refuses the whole request, before any record is written.
+  const unparsable = recordsIn(request).find((record) => record.NumberOfEmployees !== undefined && typeof record.NumberOfEmployees !== 'number' && !/^\d+$/.test(String(record.NumberOfEmployees)));
+  if (unparsable) return { status: 400, body: [{ message: `Cannot deserialize instance of int from VALUE_STRING value ${unparsable.NumberOfEmployees} or request may be missing a required field at [line:1, column:42]`, errorCode: 'JSON_PARSER_ERROR' }] };
   const results = recordsIn(request).map((record) => {
     const fields = withoutAttributes(record);
     if (fields.Email === 'rejected@example.invalid') return { success: false, errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', message: 'Email: invalid email address: rejected@example.invalid', fields: ['Email'] }] };
@@ -175,6 +178,24 @@ describe('Salesforce Sales Cloud', () => {
     const sent = upsertsOf('user-301');
     assert.ok(sent.every((request) => recordsIn(request).filter((record) => record.Signal_User_Id__c === 'user-301').length === 1), 'never one key twice in a request');
     assert.equal((await integrationStats(signal, integrationId)).deadLettered, 1);
+  });
+
+  test('one record\'s value not of its field\'s type (JSON_PARSER_ERROR for the whole request): halved until it is alone and dead-lettered; the others delivered', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Types', { field_map: { employees: 'NumberOfEmployees' } });
+    const call = (n: number, employees: unknown) => ({ type: 'identify', userId: `user-60${n}`, messageId: `sf-types-${n}`, timestamp: CALL_TIMESTAMP, traits: { lastName: `T${n}`, company: 'Acme', employees }, context: { consent: { marketing: true } } });
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': visitor.ip, cookie: `_dfdid=${visitor.id}` },
+      body: JSON.stringify({ writeKey: site.key, batch: [call(1, 10), call(2, '50-100'), call(3, 20), call(4, 30)] }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const letter = await waitForDeadLetter(signal, integrationId, 'sf-types-2');
+    assert.match(letter.reason, /^HTTP 400: JSON_PARSER_ERROR: Cannot deserialize instance of int from VALUE_STRING value 50-100 .*: a value is not of its field's type .*config\.field_map/);
+    await delivered(integrationId, 3);
+    for (const n of [1, 3, 4]) assert.equal(recordOf('Signal_User_Id__c', `user-60${n}`)?.[1].fields.LastName, `T${n}`);
+    assert.equal(recordOf('Signal_User_Id__c', 'user-602'), undefined);
+    const carrying = upsertsOf('user-602').map((request) => recordsIn(request).length);
+    assert.ok(carrying.length > 1 && carrying[0]! > 1 && carrying[carrying.length - 1] === 1, `sent with others, then halved down to itself (${carrying.join(', ')} records)`);
   });
 
   test('an expired session (401 INVALID_SESSION_ID) renews the token and sends the request again; REQUEST_LIMIT_EXCEEDED, a 503 and a concurrent creation\'s DUPLICATE_VALUE retried; an unknown field dead-lettered naming field_map', { timeout: 60_000 }, async () => {

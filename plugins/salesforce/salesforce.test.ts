@@ -270,7 +270,7 @@ test('classify: record errors said with what to fix; REQUEST_LIMIT_EXCEEDED thro
   assert.deepEqual(recordOutcome([{ code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.', fields: [] }], ctx()), { status: 'retry', reason: 'Salesforce refused the Lead: REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded. (the org\'s API request limit): tried again later', retryAfterMs: REQUEST_LIMIT_WAIT_MS, throttled: true });
 });
 
-test('classify: a whole request refused — 401, 403 REQUEST_LIMIT_EXCEEDED, 403, 404, 400 INVALID_FIELD, 414, 503 — as Salesforce documents its status codes', () => {
+test('classify: a whole request refused — 401, 403 REQUEST_LIMIT_EXCEEDED, 403, 404, 400 INVALID_FIELD, 400 JSON_PARSER_ERROR, 414, 503 — as Salesforce documents its status codes', () => {
   const request = buildRequests([mappedOf('m-1', 'u-1', { LastName: 'Doe', Signal_User_Id__c: 'u-1' }), mappedOf('m-2', 'u-2', { LastName: 'Roe', Signal_User_Id__c: 'u-2' })], ctx())[0]!;
   const whole = (response: VendorResponse) => classifySalesforce(response, request, ctx()) as { status: string; reason: string; retryAfterMs?: number; throttled?: boolean };
   const unauthorised = whole(answer(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]));
@@ -282,6 +282,12 @@ test('classify: a whole request refused — 401, 403 REQUEST_LIMIT_EXCEEDED, 403
   assert.match(whole(answer(403, [{ message: 'The REST API is not enabled for this Organization.', errorCode: 'API_DISABLED_FOR_ORG' }])).reason, /API Enabled, and Read, Create and Edit on Lead/);
   assert.match(whole(answer(404, [{ errorCode: 'NOT_FOUND', message: 'Provided external ID field does not exist or is not accessible: Signal_User_Id__c' }])).reason, /config\.external_id_field \(Signal_User_Id__c\)/);
   assert.match(whole(answer(400, [{ message: "No such column 'Plan__c' on sobject of type Lead", errorCode: 'INVALID_FIELD' }])).reason, /^HTTP 400: INVALID_FIELD: No such column 'Plan__c' on sobject of type Lead: every field of config\.field_map/);
+  // One record's value not of its field's type refuses the request as a whole: halved until that record is alone.
+  const parse = answer(400, [{ message: 'Cannot deserialize instance of double from VALUE_STRING value 50-100 or request may be missing a required field at [line:1, column:71]', errorCode: 'JSON_PARSER_ERROR' }]);
+  assert.equal(whole(parse).status, 'split');
+  const alone = classifySalesforce(parse, buildRequests([mappedOf('m-9', 'u-9', { NumberOfEmployees: '50-100', Signal_User_Id__c: 'u-9' })], ctx())[0]!, ctx()) as { status: string; reason: string };
+  assert.equal(alone.status, 'dead_letter');
+  assert.match(alone.reason, /^HTTP 400: JSON_PARSER_ERROR: Cannot deserialize .*: a value is not of its field's type .*config\.field_map/);
   assert.equal(whole(answer(414, 'URI Too Long')).status, 'split');
   assert.deepEqual(whole(answer(503, 'Service Unavailable', { 'retry-after': '30' })), { status: 'retry', reason: 'HTTP 503: Service Unavailable', retryAfterMs: 30_000 });
   assert.equal(whole(answer(429, 'slow down')).throttled, true);
