@@ -29,6 +29,8 @@ export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 const MY_DOMAIN_HOST = /^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?(?:\.[a-z]{2,20})?\.my\.salesforce\.com$/;
 /** What a pasted URL may hold around the host: a scheme, a trailing slash or path (copied from the browser). */
 const URL_AROUND = /^(?:https:\/\/)?([^/?#\s]+)(?:[/?#].*)?$/i;
+/** An AssignmentRule record id (key prefix 01Q), 15 or 18 characters. */
+const ASSIGNMENT_RULE_ID = /^01Q[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?$/;
 /** Keys that would reach an object's prototype when a path is read. */
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 
@@ -92,6 +94,11 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       type: 'string', title: 'Placeholder for Required Fields',
       description: `What is written to LastName (and, for a Lead, Company) when a record is created without one, as Salesforce requires them: "${DEFAULT_PLACEHOLDER}" by default. Only creations get it: an existing record keeps its values. Empty: such identifies are dead-lettered with Salesforce's REQUIRED_FIELD_MISSING.`,
       maxLength: 80, default: DEFAULT_PLACEHOLDER, examples: [DEFAULT_PLACEHOLDER],
+    },
+    assignment_rule_id: {
+      type: 'string', title: 'Lead Assignment Rule',
+      description: 'Leads only: the id (01Q…) of the lead assignment rule that gives the leads Signal creates an owner (Setup > Lead Assignment Rules > the rule: the id in its URL; or SELECT Id FROM AssignmentRule WHERE SobjectType = \'Lead\' AND Active = true). Signal sends it as the Sforce-Auto-Assign header, which Salesforce applies to created leads only; an existing lead keeps its owner. Empty: with an External ID field no rule runs (new leads are owned by the integration user), since Salesforce\'s default would run the active rule again on every lead each upsert updates; matching by Email, creations run the active rule and updates none.',
+      pattern: ASSIGNMENT_RULE_ID.source, examples: ['01Q5e000000XyZ1EAK'],
     },
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
@@ -180,6 +187,12 @@ function pathOk(path: string): boolean {
   return path.trim() === path && parts.every((part) => part !== '' && !UNSAFE_KEYS.has(part));
 }
 
+/** The lead assignment rule the config names for created leads, or undefined. */
+export function assignmentRuleIdOf(config: Record<string, JsonValue>): string | undefined {
+  const id = configText(config, 'assignment_rule_id');
+  return id !== undefined && ASSIGNMENT_RULE_ID.test(id) ? id : undefined;
+}
+
 /** Whether the config uses the client credentials flow (else the refresh token flow). */
 export function usesClientCredentials(config: Record<string, JsonValue>): boolean {
   return config.auth_flow === 'client_credentials';
@@ -223,6 +236,9 @@ export function validateSalesforceConfig(config: Record<string, JsonValue>): Con
     const lower = external.toLowerCase();
     if (lower === 'id') problems.push({ field: 'external_id_field', message: 'cannot be Id: the sObject Collections upsert takes External ID fields only, not record ids; name a custom field marked External ID (e.g. Signal_User_Id__c)' });
     if (lower === 'email') problems.push({ field: 'external_id_field', message: 'cannot be Email: the standard Email field is no External ID field; leave external_id_field empty to match people by Email (a lookup, then an update or a creation), or name a custom External ID field' });
+  }
+  if (configText(config, 'assignment_rule_id') !== undefined && objectOf(config) !== 'Lead') {
+    problems.push({ field: 'assignment_rule_id', message: 'is for Leads, and config.object is Contact: leave it empty (Salesforce runs no assignment rule for contacts)' });
   }
   if (config.external_id_source === 'email' && external === undefined) {
     problems.push({ field: 'external_id_source', message: 'is email but external_id_field is empty: without an External ID field people are matched by the Email field already; name the custom External ID field holding the email, or leave external_id_source at userId' });

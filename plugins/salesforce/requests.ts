@@ -15,7 +15,7 @@
 // A person's events are never split over two requests of a delivery (they go at once).
 // What a follow-up needs that the answer does not say rides along as the request's `memo`.
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiBaseOf, externalIdFieldOf, isObject, objectOf, placeholderOf } from './config.ts';
+import { apiBaseOf, assignmentRuleIdOf, externalIdFieldOf, isObject, objectOf, placeholderOf } from './config.ts';
 import { recordOf, REQUIRED_FIELDS, type PersonRecord } from './person-record.ts';
 import { emailLookupFrame, emailLookupQuery, formEncodedLength, MAX_LOOKUP_URL_BYTES, soqlString } from './soql.ts';
 
@@ -60,6 +60,25 @@ export function headersOf(ctx: PluginContext): Record<string, string> {
   return { authorization: `Bearer ${ctx.accessToken ?? '[access token]'}`, accept: 'application/json' };
 }
 
+/**
+ * The headers of a write of Leads, with the Assignment Rule header (`Sforce-Auto-Assign`).
+ * Without it the REST API runs the org's active assignment rule on every lead created *or
+ * updated*, so an identify would hand a lead sales already owns to whomever the rule picks. So:
+ * an update after a lookup `FALSE`; an upsert or a creation the config's rule id (Salesforce
+ * applies a rule id to created leads only), else — an upsert updating leads too — `FALSE`, and
+ * a creation (creations only) `TRUE`, the active rule. A Contact has no assignment rules.
+ *
+ * @example
+ * writeHeadersOf(ctx, 'update'); // { authorization: 'Bearer …', accept: 'application/json', 'sforce-auto-assign': 'FALSE' }
+ */
+export function writeHeadersOf(ctx: PluginContext, step: 'upsert' | 'update' | 'create'): Record<string, string> {
+  const headers = headersOf(ctx);
+  if (objectOf(ctx.config) !== 'Lead') return headers;
+  const rule = assignmentRuleIdOf(ctx.config);
+  const assign = step === 'update' ? 'FALSE' : rule ?? (step === 'create' ? 'TRUE' : 'FALSE');
+  return { ...headers, 'sforce-auto-assign': assign };
+}
+
 /** A record as the sObject Collections take it: its attributes map naming the object, then its fields (and its id, for an update). */
 function bodyRecord(object: string, fields: JsonObject, id?: string): JsonObject {
   return { attributes: { type: object }, ...(id === undefined ? {} : { id }), ...fields };
@@ -95,7 +114,7 @@ export function upsertRequest(records: readonly CarriedRecord[], ctx: PluginCont
   return {
     method: 'PATCH',
     url: `${apiBaseOf(ctx.config)}/composite/sobjects/${object}/${field}`,
-    headers: headersOf(ctx),
+    headers: writeHeadersOf(ctx, 'upsert'),
     body: { allOrNone: false, records: records.map((record) => bodyRecord(object, record.fields)) },
     eventIds: records.flatMap((record) => record.eventIds),
     memo: memo as unknown as JsonObject,
@@ -135,7 +154,7 @@ export function updateRequest(found: ReadonlyArray<{ id: string; record: Carried
   return {
     method: 'PATCH',
     url: `${apiBaseOf(ctx.config)}/composite/sobjects`,
-    headers: headersOf(ctx),
+    headers: writeHeadersOf(ctx, 'update'),
     body: { allOrNone: false, records: found.map(({ id, record }) => bodyRecord(object, record.fields, id)) },
     eventIds: found.flatMap(({ record }) => record.eventIds),
     memo: memo as unknown as JsonObject,
@@ -156,7 +175,7 @@ export function createRequest(records: readonly CarriedRecord[], ctx: PluginCont
   return {
     method: 'POST',
     url: `${apiBaseOf(ctx.config)}/composite/sobjects`,
-    headers: headersOf(ctx),
+    headers: writeHeadersOf(ctx, 'create'),
     body: { allOrNone: false, records: records.map((record) => bodyRecord(object, withPlaceholders(record.fields, REQUIRED_FIELDS[object], placeholder))) },
     eventIds: records.flatMap((record) => record.eventIds),
     memo: memo as unknown as JsonObject,

@@ -132,6 +132,7 @@ describe('Salesforce Sales Cloud', () => {
     assert.deepEqual([...new URLSearchParams(exchange!.body)], [['grant_type', 'refresh_token'], ['refresh_token', 'sfdc-refresh-token'], ['client_id', 'sfdc-consumer-key'], ['client_secret', 'sfdc-consumer-secret']]);
     assert.equal(request!.headers.authorization, `Bearer 00Dxx0000001gPL!token-${tokens}`);
     assert.match(request!.headers['content-type'] ?? '', /^application\/json/);
+    assert.equal(request!.headers['sforce-auto-assign'], 'FALSE', 'no assignment rule hands on a lead the upsert updates');
     assert.deepEqual(request!.json, { allOrNone: false, records: [{ attributes: { type: 'Lead' }, FirstName: 'Jane', LastName: 'Doe', Company: 'Acme', Title: 'CTO', City: 'Paris', Country: 'FR', Email: 'jane.doe@example.com', Plan__c: 'premium', Signal_User_Id__c: 'user-123' }] });
     await delivered(integrationId, 1);
     assert.equal(recordOf('Signal_User_Id__c', 'user-123')![1].fields.Company, 'Acme');

@@ -150,7 +150,7 @@ test('requests: an upsert by the External ID field, the sObject Collections\' do
   const [request, ...rest] = buildRequests(batch, ctx());
   assert.deepEqual(rest, []);
   assert.deepEqual(request, {
-    method: 'PATCH', url: UPSERT_URL, headers: { authorization: 'Bearer token-1', accept: 'application/json' },
+    method: 'PATCH', url: UPSERT_URL, headers: { authorization: 'Bearer token-1', accept: 'application/json', 'sforce-auto-assign': 'FALSE' },
     body: { allOrNone: false, records: [
       { attributes: { type: 'Lead' }, City: 'Lyon', LastName: 'Doe', Signal_User_Id__c: 'u-1', Title: 'CTO' },
       { attributes: { type: 'Lead' }, LastName: 'Roe', Signal_User_Id__c: 'u-2' },
@@ -161,6 +161,22 @@ test('requests: an upsert by the External ID field, the sObject Collections\' do
   const preview = buildRequests(batch, { ...ctx(), accessToken: undefined })[0]!;
   assert.equal(preview.headers?.authorization, 'Bearer [access token]');
   assert.throws(() => buildRequests([{ id: 'x', event: identify({}), payload: {} }], ctx()), /holds no Salesforce record/);
+});
+
+test('requests: the Assignment Rule header — a lead sales owns is never handed on by an update; new leads routed by the configured rule', () => {
+  const batch = [mappedOf('m-1', 'u-1', { LastName: 'Doe', Signal_User_Id__c: 'u-1' })];
+  const assign = (config: Record<string, JsonValue>) => buildRequests(batch, ctx(config))[0]!.headers?.['sforce-auto-assign'];
+  assert.equal(assign(CONFIG), 'FALSE', 'an upsert updates leads too: no rule without an id');
+  assert.equal(assign({ ...CONFIG, assignment_rule_id: '01Q5e000000XyZ1EAK' }), '01Q5e000000XyZ1EAK', 'a rule id Salesforce applies to created leads only');
+  assert.equal(assign({ ...CONFIG, object: 'Contact', assignment_rule_id: '01Q5e000000XyZ1EAK' }), undefined, 'contacts have no assignment rules');
+  const lookup = buildRequests([mappedOf('m-1', 'jane@example.com', { Email: 'jane@example.com' }), mappedOf('m-2', 'new@example.com', { Email: 'new@example.com' })], ctx(BY_EMAIL))[0]!;
+  assert.equal(lookup.headers?.['sforce-auto-assign'], undefined, 'a lookup writes nothing');
+  const found = answer(200, { totalSize: 1, done: true, records: [{ Id: '00Q000000000001', Email: 'jane@example.com', IsConverted: false }] });
+  const steps = (config: Record<string, JsonValue>) => (classifySalesforce(found, lookup, ctx(config)) as FollowUp).next.map((r) => [r.method, r.headers?.['sforce-auto-assign']]);
+  assert.deepEqual(steps(BY_EMAIL), [['PATCH', 'FALSE'], ['POST', 'TRUE']], 'updates none, creations the active rule');
+  assert.deepEqual(steps({ ...BY_EMAIL, assignment_rule_id: '01Q5e000000XyZ1' }), [['PATCH', 'FALSE'], ['POST', '01Q5e000000XyZ1']]);
+  assert.deepEqual(validateSalesforceConfig({ ...CONFIG, object: 'Contact', assignment_rule_id: '01Q5e000000XyZ1EAK' }).map((p) => p.field), ['assignment_rule_id']);
+  assert.equal(createConfigAjv().compile(salesforce.config)({ ...CONFIG, assignment_rule_id: '00Q5e000000XyZ1EAK' }), false, 'a lead\'s id is no rule\'s');
 });
 
 test('requests: at most 200 records and events a request; a person\'s events never in two requests', () => {
@@ -235,7 +251,7 @@ test('classify: a creation missing LastName or Company is sent again with the pl
   const result = classifySalesforce(upserted(failed('REQUIRED_FIELD_MISSING', 'Required fields are missing: [LastName]', ['LastName']), ok('00Q5e00000AbCdFAAV', false)), request, ctx()) as FollowUp;
   assert.deepEqual(result.settle, { 'm-2': { status: 'delivered' } });
   assert.deepEqual(result.next, [{
-    method: 'PATCH', url: UPSERT_URL, headers: { authorization: 'Bearer token-1', accept: 'application/json' },
+    method: 'PATCH', url: UPSERT_URL, headers: { authorization: 'Bearer token-1', accept: 'application/json', 'sforce-auto-assign': 'FALSE' },
     body: { allOrNone: false, records: [{ attributes: { type: 'Lead' }, Email: 'jane@example.com', Company: 'Acme', Signal_User_Id__c: 'u-1', LastName: '[not provided]' }] },
     eventIds: ['m-1'], memo: { salesforce: 'upsert', events: [['m-1']], filled: true },
   }]);
@@ -309,9 +325,9 @@ test('classify: an Email lookup\'s answer → the update of the newest unconvert
   ] });
   const result = classifySalesforce(found, lookup, ctx(BY_EMAIL)) as FollowUp;
   assert.deepEqual(result.next, [
-    { method: 'PATCH', url: `${BASE}/composite/sobjects`, headers: { authorization: 'Bearer token-1', accept: 'application/json' },
+    { method: 'PATCH', url: `${BASE}/composite/sobjects`, headers: { authorization: 'Bearer token-1', accept: 'application/json', 'sforce-auto-assign': 'FALSE' },
       body: { allOrNone: false, records: [{ attributes: { type: 'Lead' }, id: '00Q000000000002', Email: 'Jane@example.com', City: 'Paris' }] }, eventIds: ['m-1'], memo: { salesforce: 'update', events: [['m-1']] } },
-    { method: 'POST', url: `${BASE}/composite/sobjects`, headers: { authorization: 'Bearer token-1', accept: 'application/json' },
+    { method: 'POST', url: `${BASE}/composite/sobjects`, headers: { authorization: 'Bearer token-1', accept: 'application/json', 'sforce-auto-assign': 'TRUE' },
       body: { allOrNone: false, records: [{ attributes: { type: 'Lead' }, Email: 'new@example.com', FirstName: 'Neo', LastName: '[not provided]', Company: '[not provided]' }] }, eventIds: ['m-2'], memo: { salesforce: 'create', events: [['m-2']] } },
   ]);
   assert.equal(result.settle?.['m-3']?.status, 'dead_letter');
