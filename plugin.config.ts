@@ -77,6 +77,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/branch' },
   { plugin: './plugins/activecampaign' },
   { plugin: './plugins/launchdarkly' },
+  { plugin: './plugins/salesforce' },
 ];
 
 export default plugins;
