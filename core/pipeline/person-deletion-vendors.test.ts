@@ -5,7 +5,7 @@ import { createHttpPerformer, type HttpPerformer } from '../delivery/http-perfor
 import type { PersonForgetting, PluginContext } from '../sdk/types.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
-import { FORWARD_ATTEMPTS, forwardBackoffSeconds, forwardDeletion, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
+import { FORWARD_ATTEMPTS, forwardBackoffSeconds, forwardDeletion, jsonWithoutIds, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
 
 let db: MigratedDatabase;
 let sim: VendorSim;
@@ -108,6 +108,30 @@ test('the answer reaches the plugin with the ids already hidden: a cut cannot le
   const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
   assert.equal(vendor!.status, 'failed');
   assert.ok(!vendor!.message!.includes('u-echo'), vendor!.message!);
+});
+
+test("a JSON answer is cleaned value by value: a short id hides in its strings, never breaks its numbers or structure", async () => {
+  assert.deepEqual(jsonWithoutIds({ totalSize: 1, done: true, records: [{ Id: '0031', Email: '1', note: 'user 1 gone' }], '1': null }, ['1']),
+    { totalSize: 1, done: true, records: [{ Id: '003[…]', Email: '[…]', note: 'user […] gone' }], '[…]': null });
+  // Salesforce-like: the plugin reads totalSize from the answer for userId "1".
+  sim.setDefault('GET', '/lookup', { status: 200, body: { totalSize: 1, done: true, records: [{ Id: '00Q5e000001', Signal_User_Id__c: '1' }] } });
+  const read: string[] = [];
+  const forget: PersonForgetting = {
+    enabled: () => true,
+    request: () => ({ method: 'GET', url: `${sim.url}/lookup`, eventIds: [], allowPrivateTargets: ['127.0.0.1'] }),
+    read: (response) => {
+      const json = response.json as { totalSize: number; records: Array<Record<string, string>> };
+      read.push(response.body);
+      return json.totalSize === 1 ? { done: true, message: `found ${json.records[0]!.Id} for ${json.records[0]!.Signal_User_Id__c}` } : { failed: 'unreadable' };
+    },
+  };
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Short id', forget, ctx, secretValues: [] }]);
+  await forwardDeletion(db.pool, forwarding, deletion, { userId: '1', anonymousId: null });
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.equal(vendor!.status, 'sent', vendor!.message ?? '');
+  // Strings lose every "1" (an id that short hides in any text); the numbers keep theirs.
+  assert.equal(vendor!.message, 'found 00Q5e00000[…] for […]');
+  assert.ok(read[0]!.startsWith('{"totalSize":1,'), read[0]);
 });
 
 test('two passes at once ask the vendor once', async () => {

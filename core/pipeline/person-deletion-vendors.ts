@@ -130,6 +130,35 @@ export function withoutIds(text: string, hidden: string[], max = 500): string {
 }
 
 /**
+ * A JSON answer with the hidden values (as `withoutIds` hides them) taken out of its strings
+ * and keys: the structure and the numbers stay. Hiding in the answer's text instead broke it
+ * for a short id — userId `1` turned `"totalSize":1` into `"totalSize":[…]`, so Salesforce's
+ * lookup answer could not be read and the deletion failed after every try.
+ *
+ * @example
+ * jsonWithoutIds({ totalSize: 1, records: [{ Email: '1' }] }, ['1']); // { totalSize: 1, records: [{ Email: '[…]' }] }
+ */
+export function jsonWithoutIds(value: unknown, hidden: string[]): unknown {
+  const forms = hiddenForms(hidden);
+  const clean = (text: string): string => {
+    let out = text;
+    for (const form of forms) out = out.split(form).join('[…]');
+    return storableText(out);
+  };
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return clean(node);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(node)) out[clean(key)] = walk(item);
+      return out;
+    }
+    return node;
+  };
+  return walk(value);
+}
+
+/**
  * One pass of forwarding a deletion: records the vendors to ask (the first time), then sends
  * every request that is due and records how it ended. Returns the seconds until the next try
  * of one still pending, or null when every vendor has an outcome.
@@ -306,13 +335,9 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
     if (refused) return { status: 'pending', retry: `the vendor refused the access token (HTTP ${result.response.status})`, responseStatus: result.response.status, tokenRefused: true, credentials };
   }
   const hidden = [person.userId ?? '', person.anonymousId ?? '', ...forgetter.secretValues, ...credentials];
-  const body = withoutIds(result.response.body, hidden, 64 * 1024);
-  let json: unknown;
-  try {
-    json = result.response.json === undefined ? undefined : (JSON.parse(body) as unknown);
-  } catch {
-    json = undefined;
-  }
+  // A JSON answer is cleaned value by value (its text then written from it), any other as text.
+  const json: unknown = result.response.json === undefined ? undefined : jsonWithoutIds(result.response.json, hidden);
+  const body = json === undefined ? withoutIds(result.response.body, hidden, 64 * 1024) : JSON.stringify(json).slice(0, 64 * 1024);
   const response: VendorResponse = { ...result.response, body, ...(json === undefined ? {} : { json }) };
   if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
