@@ -203,7 +203,7 @@ test('classify: Adjust\'s OK delivered; its documented errors retried or dead-le
   assert.match(unknown.reason!, /^Adjust does not know this device \(HTTP 404, Event request failed \(Device not found\)\)/);
   assert.match(error(413, 'Request size too large').reason!, /too large \(HTTP 413.*1 MB/);
   assert.match(error(451, 'Device is opted out').reason!, /the device is opted out \(HTTP 451/);
-  assert.deepEqual(whole(classifyAdjust(answer(429, 'Too Many Requests', { 'Retry-After': '30' }))), { status: 'retry', reason: 'Adjust rate limit reached (HTTP 429, Too Many Requests)', retryAfterMs: 30_000, throttled: true });
+  assert.deepEqual(whole(classifyAdjust(answer(429, 'Too Many Requests', { 'Retry-After': '30' }))), { status: 'retry', reason: 'Adjust rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 30_000, throttled: true });
   assert.deepEqual(error(500, 'Internal error, contact support@adjust.com'), { status: 'retry', reason: 'Adjust HTTP 500: Event request failed (Internal error, contact support@adjust.com)' });
   assert.deepEqual(whole(classifyAdjust(answer(503, '', { 'retry-after': '5' }))), { status: 'retry', reason: 'Adjust HTTP 503: (no body)', retryAfterMs: 5000 });
   assert.equal(whole(classifyAdjust(answer(408, ''))).status, 'retry');

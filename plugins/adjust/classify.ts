@@ -3,11 +3,8 @@
 // `{"error": "Event request failed (<message>)"}`, with its table of messages (S2S API
 // reference). Each request carries one event (see requests.ts), so its answer is its event's.
 import {
-  defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type VendorResponse,
+  defaultClassify, excerpt, isWebPage, transientRetry, type ClassifyResult, type VendorResponse,
 } from '../../core/sdk/index.ts';
-
-/** A web page in a 2xx: a proxy's, a captive portal's or a wrong route's answer, not Adjust's. */
-const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
 
 function record(response: VendorResponse): Record<string, unknown> | undefined {
   const json = response.json;
@@ -84,7 +81,6 @@ function hint(said: string): string {
  */
 export function classifyAdjust(response: VendorResponse): ClassifyResult {
   const { status } = response;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   const said = saidByAdjust(response);
   if (status >= 200 && status < 300) {
     if (isAdjustOk(response)) return { status: 'delivered' };
@@ -92,20 +88,12 @@ export function classifyAdjust(response: VendorResponse): ClassifyResult {
     // A web page is a proxy's or a wrong route's, not Adjust's: tried again. Any other 2xx (an
     // empty body, other text) is taken as recorded: Adjust does not deduplicate S2S events, so
     // a retry of an event it did record would count it twice.
-    if (HTML_PAGE.test(response.body ?? '')) return { status: 'retry', reason: `HTTP ${status} with a web page, not Adjust's answer (a proxy or captive portal in the way?)` };
+    if (isWebPage(response.body)) return { status: 'retry', reason: `HTTP ${status} with a web page, not Adjust's answer (a proxy or captive portal in the way?)` };
     return { status: 'delivered' };
   }
   if (status === 400 && /earlier unique event/i.test(said)) return { status: 'delivered' };
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Adjust rate limit reached (HTTP 429, ${said})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Adjust HTTP ${status}: ${said}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Adjust', said);
+  if (transient !== undefined) return transient;
   if (status === 404 && /device not found/i.test(said)) {
     return { status: 'retry', reason: `Adjust does not know this device (HTTP 404, ${said}): tried again, as its SDK's install may still be on its way; a device Adjust's SDK never recorded stays unknown` };
   }

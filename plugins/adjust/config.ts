@@ -51,12 +51,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-/** The config's text value of `field`, trimmed; undefined when absent or blank. */
-export function configText(config: Record<string, JsonValue>, field: string): string | undefined {
-  const value = config[field];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /** The environment the config sets (production unless sandbox). */
 export function environmentOf(config: Record<string, JsonValue>): Environment {
   return config.environment === 'sandbox' ? 'sandbox' : 'production';

@@ -6,9 +6,8 @@
 // and the anonymousId has its form. Any other person is skipped, saying why: a userId names no
 // device, and Signal keeps no device ids of a person to look up (a deletion request is built
 // from the ids named, purely).
-import { defaultForgetRead, type ForgetOutcome, type JsonValue, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, defaultForgetRead, type ForgetOutcome, type JsonValue, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidByAdjust } from './classify.ts';
-import { configText } from './config.ts';
 import { ADID } from './device-ids.ts';
 import { adjustHeaders } from './requests.ts';
 

@@ -2,8 +2,8 @@
 // request (GET or POST with URL parameters, or POST with body parameters): this sends a POST
 // with the parameters in a form body (application/x-www-form-urlencoded), so device ids stay
 // out of URLs, and the S2S Security token, when set, as `Authorization: Bearer <token>`.
-import type { JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { configText, environmentOf } from './config.ts';
+import { configText, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { environmentOf } from './config.ts';
 
 /** Adjust's S2S event endpoint. */
 export const EVENT_URL = 'https://s2s.adjust.com/event';

@@ -5,13 +5,11 @@
 // quotes what Criteo said. Each request carries one event (see requests.ts), so a request's
 // outcome is its event's.
 import {
-  defaultClassify, excerpt, parseRetryAfter, responseHeader, type ClassifyResult, type RequestDescriptor, type VendorResponse,
+  defaultClassify, excerpt, isWebPage, responseHeader, transientRetry, type ClassifyResult, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 
 /** Criteo's own hosts, the only places a redirect is followed to (its data centres). */
 const CRITEO_HOST = /(^|\.)criteo\.(com|net)$/i;
-/** A web page in a 2xx: a proxy's, a captive portal's or a wrong route's answer, not Criteo's. */
-const HTML_PAGE = /^\s*(<!doctype html|<html)/i;
 
 /** What Criteo said: its JSON's message or error, or the start of the body. */
 function said(response: VendorResponse): string {
@@ -75,9 +73,9 @@ function redirected(response: VendorResponse, request: RequestDescriptor): Reque
  */
 export function classifyCriteo(response: VendorResponse, request: RequestDescriptor): ClassifyResult {
   const { status } = response;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   if (status >= 200 && status < 300) {
-    if (HTML_PAGE.test(response.body ?? '')) {
+    // A web page is a proxy's, a captive portal's or a wrong route's answer, not Criteo's.
+    if (isWebPage(response.body)) {
       return { status: 'retry', reason: `HTTP ${status} with a web page, not Criteo's answer (a proxy or captive portal in the way?): ${excerpt(response.body, 120)}` };
     }
     return { status: 'delivered' };
@@ -89,16 +87,8 @@ export function classifyCriteo(response: VendorResponse, request: RequestDescrip
     return { status: 'retry', reason: `Criteo answered HTTP ${status} ${location ? `pointing to ${excerpt(location, 120)}, which is not a Criteo https address: not followed` : 'without a Location'}` };
   }
   const what = said(response);
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Criteo rate limit reached (HTTP 429, ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Criteo HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Criteo', what);
+  if (transient !== undefined) return transient;
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `Criteo refused the event for its account (HTTP ${status}, ${what}): check config.partner_id (your Criteo partner/account id) and config.caller_id with your Criteo contact, then replay the dead letters` };
   }

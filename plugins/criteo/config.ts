@@ -4,7 +4,7 @@
 // saw (site_type). The Events API takes no credential: the partner id in every request says
 // whose events they are. Checked by its JSON Schema, and by validateCriteoConfig for what a
 // schema cannot say in words.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { configText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The site types Criteo takes: desktop, mobile, tablet; `auto` reads the visitor's user agent. */
 export const SITE_TYPES = ['auto', 'd', 'm', 't'] as const;
@@ -62,18 +62,6 @@ export function validateCriteoConfig(config: Record<string, JsonValue>): ConfigP
     if (problem !== undefined) problems.push(problem);
   }
   return problems;
-}
-
-/**
- * The config's text value of `field`, trimmed; undefined when absent or blank.
- *
- * @example
- * configText({ partner_id: ' 12345 ' }, 'partner_id'); // '12345'
- * configText({ caller_id: '' }, 'caller_id'); // undefined
- */
-export function configText(config: Record<string, JsonValue>, field: string): string | undefined {
-  const value = config[field];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /**

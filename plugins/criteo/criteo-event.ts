@@ -6,10 +6,10 @@
 // dead-lettered alone, saying why.
 import { isIP } from 'node:net';
 import {
-  isPrivateAddress, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
+  configText, isPrivateAddress, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
-import { configText, siteTypeSetting } from './config.ts';
+import { siteTypeSetting } from './config.ts';
 import { emailHashes } from './email-hashes.ts';
 import { siteTypeOf } from './site-type.ts';
 

@@ -203,8 +203,8 @@ test('classify: 2xx delivered, a web page in a 2xx retried; redirects to Criteo 
     assert.match(elsewhere.reason!, /which is not a Criteo https address: not followed$/);
   }
   assert.equal(whole(classifyCriteo(answer(301, ''), REQUEST)).reason, 'Criteo answered HTTP 301 without a Location');
-  assert.deepEqual(classifyCriteo(answer(429, 'Too Many Requests', { 'Retry-After': '7' }), REQUEST), { status: 'retry', reason: 'Criteo rate limit reached (HTTP 429, Too Many Requests)', retryAfterMs: 7000, throttled: true });
-  assert.deepEqual(classifyCriteo(answer(429, ''), REQUEST), { status: 'retry', reason: 'Criteo rate limit reached (HTTP 429, (no body))', throttled: true });
+  assert.deepEqual(classifyCriteo(answer(429, 'Too Many Requests', { 'Retry-After': '7' }), REQUEST), { status: 'retry', reason: 'Criteo rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 7000, throttled: true });
+  assert.deepEqual(classifyCriteo(answer(429, ''), REQUEST), { status: 'retry', reason: 'Criteo rate limit reached (HTTP 429: (no body))', throttled: true });
   assert.deepEqual(classifyCriteo(answer(503, 'Service Unavailable', { 'retry-after': '2' }), REQUEST), { status: 'retry', reason: 'Criteo HTTP 503: Service Unavailable', retryAfterMs: 2000 });
   assert.deepEqual(classifyCriteo(answer(500, { message: 'internal' }), REQUEST), { status: 'retry', reason: 'Criteo HTTP 500: internal' });
   assert.equal(whole(classifyCriteo(answer(408, ''), REQUEST)).status, 'retry');

@@ -11,7 +11,7 @@
 // Microsoft shows "only the first 10 errors and warnings", so a batch may hold refused events
 // it does not name: `eventsReceived` tells when, and those are sent again (Microsoft counts an
 // eventId once: "Use stable eventId values so retries don't create duplicate conversions").
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of the body a reason quotes when the answer is not Microsoft's JSON. */
 const EXCERPT_CHARS = 300;
@@ -163,7 +163,6 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const total = request.eventIds.length;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   const received = typeof answer.eventsReceived === 'number' && Number.isInteger(answer.eventsReceived) ? answer.eventsReceived : undefined;
 
   if (status >= 200 && status < 300) {
@@ -178,16 +177,8 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
     if (byEvent.size === 0 && (received === undefined || received >= total)) return { status: 'delivered' };
     return perEvent(byEvent, request, status, received);
   }
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Microsoft rate limit reached (HTTP 429, ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Microsoft HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Microsoft', what);
+  if (transient !== undefined) return transient;
   if (status === 401) {
     return { status: 'dead_letter', reason: `Microsoft refused the Conversions API token (HTTP 401, ${what}). Copy the token of UET tag ${tagId} (Microsoft Advertising > UET tag > Set up tagging > Use Conversions API > Copy Token) into config.api_token in a new revision, then replay the dead letters` };
   }

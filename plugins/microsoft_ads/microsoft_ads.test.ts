@@ -257,8 +257,8 @@ test('classify: 401, 403 and 404 dead-lettered saying what to fix; 429 throttles
   assert.equal(unauthorized.reason, `Microsoft refused the Conversions API token (HTTP 401, You are not authorized to access this resource.). Copy the token of UET tag ${TAG} (Microsoft Advertising > UET tag > Set up tagging > Use Conversions API > Copy Token) into config.api_token in a new revision, then replay the dead letters`);
   assert.match(whole(classify(403, { error: { code: 'Forbidden', message: 'Forbidden' } })).reason, /^Microsoft HTTP 403 for UET tag 187012345 \(Forbidden\): check config\.tag_id/);
   assert.match(whole(classify(404, '')).reason, /HTTP 404 for UET tag 187012345 \(\(no body\)\)/);
-  assert.deepEqual(classify(429, { error: { code: 'TooManyRequests', message: 'Rate limit exceeded' } }, 2, { 'Retry-After': '30' }), { status: 'retry', reason: 'Microsoft rate limit reached (HTTP 429, Rate limit exceeded)', retryAfterMs: 30_000, throttled: true });
-  assert.deepEqual(classify(429, ''), { status: 'retry', reason: 'Microsoft rate limit reached (HTTP 429, (no body))', throttled: true });
+  assert.deepEqual(classify(429, { error: { code: 'TooManyRequests', message: 'Rate limit exceeded' } }, 2, { 'Retry-After': '30' }), { status: 'retry', reason: 'Microsoft rate limit reached (HTTP 429: Rate limit exceeded)', retryAfterMs: 30_000, throttled: true });
+  assert.deepEqual(classify(429, ''), { status: 'retry', reason: 'Microsoft rate limit reached (HTTP 429: (no body))', throttled: true });
   assert.deepEqual(classify(503, 'Service Unavailable', 2, { 'retry-after': '5' }), { status: 'retry', reason: 'Microsoft HTTP 503: Service Unavailable', retryAfterMs: 5000 });
   assert.equal(whole(classify(408, '')).status, 'retry');
   assert.deepEqual(classify(409, { error: { code: 'Conflict', message: 'Conflict' } }), { status: 'dead_letter', reason: 'Microsoft HTTP 409: Conflict' });

@@ -7,7 +7,7 @@
 // to Pixel ID …" or "Missing adsconversions scope …"; 429 "Your user agent was automatically
 // ratelimited" or "Too many requests/events within timeframe"; 500 "The service is currently
 // unavailable. No conversion events were processed."
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Reddit's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -149,7 +149,6 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const several = request.eventIds.length > 1;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
 
   if (status >= 200 && status < 300) {
     // A body-less 2xx is taken too (a 204 carries none, and nothing says Reddit never sends one):
@@ -158,16 +157,8 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
     const body = excerpt(response.body ?? '');
     return { status: 'retry', reason: `HTTP ${status} with ${body}: not Reddit's answer (its JSON, data.message) — a proxy? — so the events are sent again (Reddit deduplicates on conversion_id)` };
   }
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `Reddit rate limit reached (HTTP 429, ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `Reddit HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'Reddit', what);
+  if (transient !== undefined) return transient;
   if (status === 401) {
     return { status: 'dead_letter', reason: `Reddit refused the conversion access token (HTTP 401, ${what}). Generate one in Reddit Ads Manager (Events Manager > Conversions API > Generate Access Token), update config.conversion_token in a new revision, then replay the dead letters` };
   }

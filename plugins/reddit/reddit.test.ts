@@ -227,9 +227,9 @@ test('classify: 2xx delivered; 429 a throttled retry; 5xx and 408 retried after 
   assert.deepEqual(classify(200, { data: { message: 'Successfully processed 2 conversion events.' } }), { status: 'delivered' });
   assert.deepEqual(classify(204, ''), { status: 'delivered' });
   assert.deepEqual(classify(429, { error: { code: 429, message: 'Too many requests/events within timeframe.' } }, 2, { 'Retry-After': '7' }), {
-    status: 'retry', reason: 'Reddit rate limit reached (HTTP 429, Too many requests/events within timeframe.)', retryAfterMs: 7000, throttled: true,
+    status: 'retry', reason: 'Reddit rate limit reached (HTTP 429: Too many requests/events within timeframe.)', retryAfterMs: 7000, throttled: true,
   });
-  assert.deepEqual(classify(429, 'Your user agent was automatically ratelimited.'), { status: 'retry', reason: 'Reddit rate limit reached (HTTP 429, Your user agent was automatically ratelimited.)', throttled: true }, 'no Retry-After: the core\'s own wait');
+  assert.deepEqual(classify(429, 'Your user agent was automatically ratelimited.'), { status: 'retry', reason: 'Reddit rate limit reached (HTTP 429: Your user agent was automatically ratelimited.)', throttled: true }, 'no Retry-After: the core\'s own wait');
   assert.deepEqual(classify(500, { error: { code: 500, message: 'The service is currently unavailable. No conversion events were processed.' } }, 2, { 'retry-after': '30' }), {
     status: 'retry', reason: 'Reddit HTTP 500: The service is currently unavailable. No conversion events were processed.', retryAfterMs: 30_000,
   });

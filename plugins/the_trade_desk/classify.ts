@@ -8,7 +8,7 @@
 // EventResponses: [] }`; a refused one: 400 with `EventResponses: [{ EventIndex, EventErrors:
 // [{ Error, ErrorMessage }], Successful: false }]`. Each request carries one event (see index.ts), so a request's outcome is its
 // event's.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, transientRetry, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of The Trade Desk's body a reason quotes when its answer is not JSON it explains. */
 const EXCERPT_CHARS = 300;
@@ -86,22 +86,13 @@ function said(response: VendorResponse): string {
  */
 export function classifyTradeDesk(response: VendorResponse): Classification {
   const { status } = response;
-  const retryAfterMs = () => parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
   if (status >= 200 && status < 300) {
     const failed = failedLines(response.json);
     return failed.length === 0 ? { status: 'delivered' } : { status: 'dead_letter', reason: `The Trade Desk refused the event (HTTP ${status}): ${failed.join('; ')}` };
   }
   const what = said(response);
-  if (status === 429) {
-    const wait = retryAfterMs();
-    const reason = `The Trade Desk rate limit reached (HTTP 429, ${what})`;
-    return wait === undefined ? { status: 'retry', reason, throttled: true } : { status: 'retry', reason, retryAfterMs: wait, throttled: true };
-  }
-  if (status >= 500 || status === 408) {
-    const wait = retryAfterMs();
-    const reason = `The Trade Desk HTTP ${status}: ${what}`;
-    return wait === undefined ? { status: 'retry', reason } : { status: 'retry', reason, retryAfterMs: wait };
-  }
+  const transient = transientRetry(response, 'The Trade Desk', what);
+  if (transient !== undefined) return transient;
   if (status === 401 || status === 403) {
     return { status: 'dead_letter', reason: `The Trade Desk refused the conversion for its account or tag (HTTP ${status}, ${what}): check config.advertiser_id (or merchant_id), config.tag_type and config.tag_id — the tag must belong to that advertiser — then replay the dead letters` };
   }

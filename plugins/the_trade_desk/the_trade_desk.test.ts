@@ -184,8 +184,8 @@ test('classify: 2xx delivered (FailedLines refused), 429 throttled with Retry-Af
   assert.deepEqual(whole(classifyTradeDesk(answer(200, { FailedLines: [{ ErrorCode: 'MissingUserId', Message: 'Invalid TDID, item #1' }] }))), { status: 'dead_letter', reason: 'The Trade Desk refused the event (HTTP 200): Invalid TDID, item #1 (MissingUserId)' });
   assert.deepEqual(failedLines({ FailedLines: [{ ErrorCode: 'X' }, 'junk'] }), ['X']);
   const limited = whole(classifyTradeDesk(answer(429, 'Too Many Requests', { 'Retry-After': '30' })));
-  assert.deepEqual(limited, { status: 'retry', reason: 'The Trade Desk rate limit reached (HTTP 429, Too Many Requests)', retryAfterMs: 30_000, throttled: true });
-  assert.deepEqual(whole(classifyTradeDesk(answer(429, ''))), { status: 'retry', reason: 'The Trade Desk rate limit reached (HTTP 429, (no body))', throttled: true });
+  assert.deepEqual(limited, { status: 'retry', reason: 'The Trade Desk rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 30_000, throttled: true });
+  assert.deepEqual(whole(classifyTradeDesk(answer(429, ''))), { status: 'retry', reason: 'The Trade Desk rate limit reached (HTTP 429: (no body))', throttled: true });
   assert.deepEqual(whole(classifyTradeDesk(answer(503, '<html>Service Unavailable</html>', { 'retry-after': '5' }))), { status: 'retry', reason: 'The Trade Desk HTTP 503: <html>Service Unavailable</html>', retryAfterMs: 5000 });
   assert.equal(whole(classifyTradeDesk(answer(408, ''))).status, 'retry');
   assert.deepEqual(whole(classifyTradeDesk(answer(400, { Message: 'The request is invalid.', ErrorDetails: [{ Property: 'data[0].currency', Reasons: ['Currency must be a valid ISO 4217 code'] }] }))), {
