@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the Google Ads account (customer id, and the
 // manager account it is reached through), the OAuth 2.0 credential, the conversion action of each
 // Signal event, the API version; and the problems of a config the JSON Schema cannot see.
-import { conversionActionId, googleAdsCustomerId as customerIdOf, googleCredentialProblems, pastedSecretProblem, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, eventMapKeyProblems, googleAdsCustomerId as customerIdOf, googleCredentialProblems, pastedSecretProblem, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * The Google Ads API version the plugin calls unless configured: v26, released October 2026,
@@ -60,10 +60,8 @@ export function validateGoogleAdsConfig(config: Record<string, JsonValue>): Conf
   if (actions === null || typeof actions !== 'object' || Array.isArray(actions) || Object.keys(actions).length === 0) {
     problems.push({ field: 'conversion_actions', message: 'name at least one Signal event and the Google Ads conversion action it counts for, e.g. {"Order Completed": "6543210"} (Goals > Conversions > Summary: the action, then the ctId in its address)' });
   } else {
+    problems.push(...eventMapKeyProblems(actions, 'conversion_actions'));
     for (const [name, id] of Object.entries(actions)) {
-      if (name.trim() === '') problems.push({ field: 'conversion_actions', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-      else if (name !== name.trim()) problems.push({ field: 'conversion_actions', message: `has "${name}" with white space around it: event names are matched exactly` });
-      else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_actions', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
       if (conversionActionId(id) === undefined) problems.push({ field: 'conversion_actions', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion action is its id (digits, e.g. "6543210") or its resource name customers/<customer id>/conversionActions/<id>` });
     }
   }

@@ -68,10 +68,11 @@ test('validateConfig names the field of each problem', () => {
   assert.deepEqual(validateGoogleAdsConfig(config({ conversion_actions: null })).map((p) => p.field), ['conversion_actions']);
   const actions = validateGoogleAdsConfig(config({ conversion_actions: { ' ': '1', ' Signed Up': '2', Lead: 'Lead action', 'Page:Pricing': '3', 'page: Pricing': '4', 'page:': '5', 'page:Pricing': '6' } })).map((p) => p.message);
   assert.equal(actions.length, 6);
-  assert.match(actions[0]!, /empty event name/);
+  // The keys' problems first (the SDK's eventMapKeyProblems), then the ids'.
+  assert.match(actions[0]!, /empty Signal event name/);
   assert.match(actions[1]!, /" Signed Up" with white space/);
-  assert.match(actions[2]!, /gives "Lead action" for "Lead": a conversion action is its id \(digits, e\.g\. "6543210"\)/);
-  for (const [i, key] of [[3, 'Page:Pricing'], [4, 'page: Pricing'], [5, 'page:']] as const) assert.match(actions[i]!, new RegExp(`has "${key}": a page call of a name is page:<its name>`));
+  for (const [i, key] of [[2, 'Page:Pricing'], [3, 'page: Pricing'], [4, 'page:']] as const) assert.match(actions[i]!, new RegExp(`has "${key}": a page call of a name is page:<its name>`));
+  assert.match(actions[5]!, /gives "Lead action" for "Lead": a conversion action is its id \(digits, e\.g\. "6543210"\)/);
   assert.match(validateGoogleAdsConfig(config({ api_version: 'v22' }))[0]!.message, /is v22, which Google no longer serves \(v22 was sunset on October 7, 2026/);
   assert.match(validateGoogleAdsConfig(config({ api_version: '26' }))[0]!.message, /a Google Ads API version is v and its major number, e\.g\. v26/);
   const schema = createConfigAjv().compile(googleAds.config);

@@ -2,7 +2,7 @@
 // to (and the manager account the credential reaches it through), the conversion action of each
 // Signal event, the credential (an OAuth client's refresh token, or a service account's key);
 // and the problems of a config the JSON Schema cannot see, each naming its field.
-import { conversionActionId, googleAdsCustomerId as customerIdOf, googleCredentialProblems, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, conversionActionId, googleAdsCustomerId as customerIdOf, googleCredentialProblems, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 // Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
 export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
@@ -41,10 +41,8 @@ function actionProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   if (actions === null || typeof actions !== 'object' || Array.isArray(actions) || Object.keys(actions).length === 0) {
     return [{ field: 'conversion_actions', message: 'name at least one Signal event and the Google Ads conversion action it counts for, e.g. {"Order Completed": "6543210"} (Goals > Conversions > Summary: the action, then the ctId in its address)' }];
   }
+  problems.push(...eventMapKeyProblems(actions, 'conversion_actions'));
   for (const [name, id] of Object.entries(actions)) {
-    if (name.trim() === '') problems.push({ field: 'conversion_actions', message: 'has an empty event name: name the track event (e.g. "Order Completed"), or page / page:<name> for page calls' });
-    else if (name !== name.trim()) problems.push({ field: 'conversion_actions', message: `has "${name}" with white space around it: event names are matched exactly` });
-    else if (/^page\s*:/i.test(name) && !/^page:\S/.test(name)) problems.push({ field: 'conversion_actions', message: `has "${name}": a page call of a name is page:<its name>, in lower case, with nothing between the colon and the name (e.g. page:Pricing); page alone counts every page call` });
     if (conversionActionId(id) === undefined) problems.push({ field: 'conversion_actions', message: `gives ${JSON.stringify(id)} for "${name.trim()}": a conversion action is its id (digits, e.g. "6543210"), or its Google Ads API resource name customers/<customer id>/conversionActions/<id>` });
   }
   return problems;

@@ -78,10 +78,11 @@ test('validateConfig names the field of each problem', () => {
   assert.deepEqual(validateDataManagerConfig(config({ conversion_actions: null })).map((p) => p.field), ['conversion_actions']);
   const actions = validateDataManagerConfig(config({ conversion_actions: { ' ': '1', ' Signed Up': '2', Lead: 'Lead action', 'Page:Pricing': '3' } })).map((p) => p.message);
   assert.equal(actions.length, 4);
-  assert.match(actions[0]!, /empty event name/);
+  // The keys' problems first (the SDK's eventMapKeyProblems), then the ids'.
+  assert.match(actions[0]!, /empty Signal event name/);
   assert.match(actions[1]!, /" Signed Up" with white space/);
-  assert.match(actions[2]!, /gives "Lead action" for "Lead": a conversion action is its id/);
-  assert.match(actions[3]!, /has "Page:Pricing": a page call of a name is page:<its name>/);
+  assert.match(actions[2]!, /has "Page:Pricing": a page call of a name is page:<its name>/);
+  assert.match(actions[3]!, /gives "Lead action" for "Lead": a conversion action is its id/);
   const schema = createConfigAjv().compile(dataManager.config);
   assert.equal(schema(config()), true);
   assert.equal(schema(config({ conversion_actions: { Lead: 6543210 } })), false, 'action ids are text (JSON strings)');
