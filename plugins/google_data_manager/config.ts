@@ -2,7 +2,7 @@
 // to (and the manager account the credential reaches it through), the conversion action of each
 // Signal event, the credential (an OAuth client's refresh token, or a service account's key);
 // and the problems of a config the JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, conversionActionId, googleAdsCustomerId as customerIdOf, googleCredentialProblems, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, eventMapKeyProblems, googleAdsCustomerId as customerIdOf, googleCredentialProblems, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 // Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
 export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
