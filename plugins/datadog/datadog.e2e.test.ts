@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -44,13 +44,7 @@ const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42', userAgent: 'Mozilla/
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'datadog', name, { config: { api_key: KEY, ...config }, consentCategories: ['analytics'] });
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
-async function batchCall(key: string, events: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', anonymousId: VISITOR, timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } }, ...e })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const batchCall = (key: string, events: Array<Record<string, unknown>>) => sendServerBatch(signal, key, events, { anonymousId: VISITOR, timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
 type DatadogLog = Record<string, unknown> & { messageId?: string };
 function received(path = LOGS): Array<{ request: RecordedRequest; log: DatadogLog }> {

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -45,13 +45,7 @@ const visitor: Visitor = { id: VISITOR, ip: '203.0.113.42' };
 const installed = (name: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'new_relic', name, { config: { account_id: ACCOUNT, api_key: KEY, ...config }, consentCategories: ['analytics'] });
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
-async function batchCall(key: string, events: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', anonymousId: VISITOR, timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } }, ...e })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const batchCall = (key: string, events: Array<Record<string, unknown>>) => sendServerBatch(signal, key, events, { anonymousId: VISITOR, timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
 
 type NewRelicEvent = Record<string, unknown>;
 function received(path = EVENTS): Array<{ request: RecordedRequest; event: NewRelicEvent }> {

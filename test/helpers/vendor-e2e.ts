@@ -81,6 +81,21 @@ export async function sendBrowserCall(
 }
 
 /**
+ * A server SDK's `/v1/batch` of track calls with the pipeline key as Basic auth, each call
+ * completed by `defaults` (its own fields win); fails unless collect answers 200.
+ *
+ * @example
+ * await sendServerBatch(signal, site.key, [{ event: 'Signed Up', messageId: 'm-1' }], { anonymousId: 'v-1', context: { consent: { analytics: true } } });
+ */
+export async function sendServerBatch(signal: TestSignal, key: string, events: Array<Record<string, unknown>>, defaults: Record<string, unknown> = {}): Promise<void> {
+  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', ...defaults, ...e })) }),
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/**
  * The dead letter of the event `messageId` at the integration, once it is there (the only one
  * for that messageId); fails after waitUntil's timeout.
  *
