@@ -26,9 +26,9 @@ after(() => closeAll(signal, sim));
 
 interface Deletion {
   id: string; status: string; step: string; userId: string | null; anonymousId: string | null; byUserId: boolean; byAnonymousId: boolean; suppress: boolean;
-  events: number; deadLetters: number; deliveryLogEntries: number; queuedEvents: number; traits: number; reason: string | null; finishedAt: string | null;
+  events: number; deadLetters: number; deliveryLogEntries: number; queuedEvents: number; traits: number; emailsFound: number; reason: string | null; finishedAt: string | null;
 }
-const FIELDS = 'id status step userId anonymousId byUserId byAnonymousId suppress events deadLetters deliveryLogEntries queuedEvents traits reason finishedAt';
+const FIELDS = 'id status step userId anonymousId byUserId byAnonymousId suppress events deadLetters deliveryLogEntries queuedEvents traits emailsFound reason finishedAt';
 
 async function install(pipelineId: string, path: string): Promise<string> {
   const { assignment } = await signal.services.integrations.install({
@@ -110,6 +110,7 @@ describe('deleting a person’s data (deletePerson)', () => {
     assert.equal(started.status, 'running');
     assert.equal(started.userId, 'u-del');
     assert.equal(started.traits, 1, 'the identify traits of u-del, erased at once');
+    assert.equal(started.emailsFound, 1, 'their remembered email, read before the traits went (for vendors that know people by email)');
 
     const done = await finished(started.id);
     assert.equal(done.status, 'done', JSON.stringify(done));
@@ -122,6 +123,9 @@ describe('deleting a person’s data (deletePerson)', () => {
     assert.ok(done.deliveryLogEntries >= 12, `ok, failed and retried exchanges of the four events: ${done.deliveryLogEntries}`);
     assert.equal(done.userId, null, 'no clear id kept once done');
     assert.equal(done.anonymousId, null);
+    assert.equal(done.emailsFound, 1, 'the same address, on their identify call too: counted once');
+    const { rows: [row] } = await signal.pool.query<{ emails: string[] }>('SELECT emails FROM signal.person_deletions WHERE id = $1', [done.id]);
+    assert.deepEqual(row!.emails, [], 'no email kept once done');
     assert.deepEqual([done.byUserId, done.byAnonymousId, done.suppress], [true, true, false]);
     assert.ok(done.finishedAt);
 
@@ -232,7 +236,7 @@ describe('a browser visitor named by the anonymousId its SDK sent', () => {
     await waitUntil(async () => (await remembered()).rows[0]?.traits && Object.keys((await remembered()).rows[0]!.traits).length > 0, 'traits under the cookie');
     const { body } = await deletePerson({ p: pipeline.id, a: 'sdk-anon-1' });
     const done = await finished(body.data!.deletePerson.id);
-    assert.deepEqual([done.status, done.events, done.traits], ['done', 1, 1]);
+    assert.deepEqual([done.status, done.events, done.traits, done.emailsFound], ['done', 1, 1, 1], 'the email on their identify call is found as its event is deleted');
     assert.deepEqual((await remembered()).rows.map((r) => r.traits), [{}]);
   });
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
-import { deleteDeadLettersStatement, deleteEventsSliceStatement, errorNeedles, exchangeNeedles, isDistinctiveId, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
+import { identityDigest } from './remembered-traits.ts';
+import { deleteDeadLettersStatement, deleteEventsSliceStatement, distinctiveNeedles, errorNeedles, exchangeNeedles, isDistinctiveId, rememberedEmailsStatement, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
 
 let db: MigratedDatabase;
 
@@ -23,7 +24,7 @@ test('an id is looked for in logged exchanges as a JSON string, inside a JSON te
 
 /** A deletion request row, as the statements read it back. */
 async function deletion(pipelineId: string, fields: Partial<DeletionScope> = {}): Promise<DeletionScope> {
-  const scope: DeletionScope = { id: randomUUID(), pipelineId, userId: 'u-1', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null, ...fields };
+  const scope: DeletionScope = { id: randomUUID(), pipelineId, userId: 'u-1', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: [], ...fields };
   await db.pool.query('INSERT INTO signal.person_deletions (id, pipeline_id, by_user_id, by_anonymous_id, suppress, to_id, created_at) VALUES ($1, $2, true, true, $3, 0, $4)', [scope.id, pipelineId, scope.suppress, scope.createdAt]);
   return scope;
 }
@@ -59,13 +60,59 @@ test('a slice deletes only the person’s events of the pipeline within its id r
   assert.deepEqual(remembered.rows.map((r) => [r.message_id, r.visitor_id]), [['m-alias', null], ['m-cookie', 'a-1'], ['m-sdk', 'dfid-x'], ['m-user', 'dfid-u']]);
 });
 
+test('a slice returns the email addresses its events’ traits held: trimmed, lower-cased, each once, none that is no address', async () => {
+  const pipelineId = randomUUID();
+  const scope = await deletion(pipelineId);
+  const insert = async (messageId: string, payload: Record<string, unknown>) => {
+    const { rows } = await db.pool.query<{ id: string }>(
+      "INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'identify', now() - interval '1 minute', $3) RETURNING id",
+      [pipelineId, messageId, JSON.stringify({ messageId, ...payload })],
+    );
+    return Number(rows[0]!.id);
+  };
+  const first = await insert('m-1', { userId: 'u-1', traits: { email: ' Jane.Doe@Example.com ' } });
+  await insert('m-2', { userId: 'u-1', context: { traits: { email: 'jane.doe@example.com' } } });
+  await insert('m-3', { anonymousId: 'a-1', traits: { email: 'jane@work.example' }, context: { traits: { email: 'not an email' } } });
+  await insert('m-4', { anonymousId: 'a-1', traits: { email: 42 } });
+  await insert('m-5', { anonymousId: 'a-1', traits: 'email' });
+  await insert('m-6', { anonymousId: 'a-1', traits: { email: `${'x'.repeat(250)}@example.com` } });
+  const last = await insert('m-else', { userId: 'u-2', traits: { email: 'someone@else.example' } });
+  const slice = deleteEventsSliceStatement(scope, { cursor: first - 1, toId: last }, 100);
+  const { rows: [walked] } = await db.pool.query<{ deleted: number; emails: string[] }>(slice.text, slice.values);
+  assert.equal(walked!.deleted, 6);
+  assert.deepEqual(walked!.emails, ['jane.doe@example.com', 'jane@work.example'], 'another person’s address is not theirs; a number, a text, an address over 254 characters are none');
+});
+
+test('the email addresses remembered for the person’s ids are read (before the deletion erases them)', async () => {
+  const pipelineId = randomUUID();
+  const remember = (kind: 'user' | 'anonymous', id: string, traits: Record<string, unknown>) =>
+    db.pool.query('INSERT INTO signal.remembered_traits (pipeline_id, identity_digest, traits, last_id) VALUES ($1, $2, $3, 1)', [pipelineId, identityDigest(kind, id), JSON.stringify(traits)]);
+  await remember('user', 'u-1', { email: 'Jane@Example.com', plan: 'pro' });
+  await remember('anonymous', 'a-1', { email: 'jane@example.com' });
+  await remember('anonymous', 'a-2', { email: 'old@example.com' });
+  await remember('user', 'u-2', { email: 'other@example.com' });
+  await remember('user', 'u-3', { name: 'No Email' });
+  const read = rememberedEmailsStatement(pipelineId, [identityDigest('user', 'u-1'), identityDigest('anonymous', 'a-1'), identityDigest('anonymous', 'a-2'), identityDigest('user', 'u-3')]);
+  const { rows: [found] } = await db.pool.query<{ emails: string[] }>(read.text, read.values);
+  assert.deepEqual(found!.emails, ['jane@example.com', 'old@example.com']);
+  const none = rememberedEmailsStatement(pipelineId, [identityDigest('user', 'nobody')]);
+  assert.deepEqual((await db.pool.query<{ emails: string[] }>(none.text, none.values)).rows[0]!.emails, []);
+});
+
+test('the email addresses found are looked for in logged exchanges and last errors, as the distinctive ids are', () => {
+  const scope: DeletionScope = { id: 'd', pipelineId: 'p', userId: '42', anonymousId: null, suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: ['jane+x@example.com'] };
+  assert.deepEqual(distinctiveNeedles(scope), ['jane+x@example.com', 'jane%2Bx%40example.com']);
+  assert.ok(errorNeedles(scope).includes('jane%2Bx%40example.com'));
+  assert.ok(errorNeedles(scope).includes('"42"'), 'the short userId still only as a whole value');
+});
+
 test('only ids of 8 characters or more are looked for as text in others’ exchanges: "1" is also a quantity', () => {
   assert.equal(isDistinctiveId('1'), false);
   assert.equal(isDistinctiveId('1234567'), false);
   assert.equal(isDistinctiveId('user-0001'), true);
   // A distinctive id is found inside a vendor's sentence too; a short one only as a whole value.
   assert.deepEqual(textNeedles('jane+x@example.com'), ['jane+x@example.com', 'jane%2Bx%40example.com']);
-  const scope = { id: 'd', pipelineId: 'p', userId: 'user-alice-001', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null };
+  const scope = { id: 'd', pipelineId: 'p', userId: 'user-alice-001', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: [] };
   const lastError = 'HTTP 400: {"error": "simulated, first event from user-alice-001"}';
   assert.ok(errorNeedles(scope).some((needle) => lastError.includes(needle)));
   assert.ok(!errorNeedles(scope).some((needle) => 'HTTP 400: qty a-10'.includes(needle)), 'a-1 inside a-10 is not a-1');

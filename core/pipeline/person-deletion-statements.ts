@@ -13,6 +13,20 @@ export interface DeletionScope {
   suppress: boolean;
   createdAt: Date;
   firstReceivedAt: Date | null;
+  /** The email addresses found for the person so far (see `EMAIL_FOUND`): looked for in logged exchanges too. */
+  emails: string[];
+}
+
+/** At most this many email addresses are kept for a deletion (a person rarely has more than a few). */
+export const MAX_DELETION_EMAILS = 20;
+
+/**
+ * The SQL expression giving an email address found in a traits object (a `json` or `jsonb`
+ * value; its `email` trait, trimmed and lower-cased), or NULL when it holds none that looks
+ * like one: `local@domain.tld`, no white space, at most 254 characters (RFC 5321's limit).
+ */
+export function emailTraitSql(traits: string): string {
+  return `(SELECT x FROM (SELECT lower(btrim(${traits}->>'email')) AS x) AS t WHERE x ~ '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' AND length(x) <= 254)`;
 }
 
 /**
@@ -41,10 +55,26 @@ function eventIsTheirs(event: string, p: { u: string; a: string; suppress: strin
 }
 
 /**
+ * The email addresses remembered for some people of a pipeline (their identify traits'
+ * `email`, see `emailTraitSql`), read before a deletion erases those traits.
+ *
+ * @example
+ * const { text, values } = rememberedEmailsStatement(pipelineId, [identityDigest('user', 'u-1')]);
+ */
+export function rememberedEmailsStatement(pipelineId: string, digests: Buffer[]) {
+  return {
+    text: `SELECT ARRAY(SELECT DISTINCT x FROM signal.remembered_traits t, LATERAL (SELECT ${emailTraitSql('t.traits')} AS x) AS e
+                    WHERE t.pipeline_id = $1 AND t.identity_digest = ANY($2::bytea[]) AND x IS NOT NULL ORDER BY x) AS emails`,
+    values: [pipelineId, digests],
+  };
+}
+
+/**
  * One slice of a deletion's walk over stored events: of the pipeline's events after `cursor`
  * up to `toId` (at most `limit`), deletes the person's, remembering their messageIds (and
  * visitor ids, under which traits were remembered) for the later steps. Returns the slice's
- * last id (null: nothing left), how many went, and the oldest receive time among them.
+ * last id (null: nothing left), how many went, the oldest receive time among them, and the
+ * email addresses their traits held (`traits.email` of an identify, `context.traits.email`).
  *
  * @example
  * const { text, values } = deleteEventsSliceStatement(scope, { cursor: 0, toId: 9000 }, 5000);
@@ -58,11 +88,13 @@ export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: nu
               WHERE e.id = slice.id
                 AND ${carriesPersonIds('e.payload', { u: '$4', a: '$5' })}
                 AND ($8::boolean OR e.received_at < $9::timestamptz)
-             RETURNING e.message_id, e.payload->>'anonymousId' AS visitor_id, e.received_at
+             RETURNING e.message_id, e.payload->>'anonymousId' AS visitor_id, e.received_at,
+                       ${emailTraitSql("e.payload->'traits'")} AS email, ${emailTraitSql("e.payload->'context'->'traits'")} AS context_email
            ), remembered AS (
              INSERT INTO signal.person_deletion_messages (deletion_id, message_id, visitor_id) SELECT $7, message_id, visitor_id FROM gone
            )
-           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT min(received_at) FROM gone) AS first_received_at`,
+           SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT min(received_at) FROM gone) AS first_received_at,
+                  ARRAY(SELECT DISTINCT x FROM gone, LATERAL (VALUES (email), (context_email)) AS v(x) WHERE x IS NOT NULL ORDER BY x) AS emails`,
     values: [d.pipelineId, range.cursor, range.toId, d.userId, d.anonymousId, limit, d.id, d.suppress, d.createdAt],
   };
 }
@@ -126,9 +158,9 @@ export function isDistinctiveId(id: string): boolean {
   return id.length >= 8;
 }
 
-/** The text forms of the person's distinctive ids (see isDistinctiveId), wherever they appear. */
+/** The text forms of the person's distinctive ids and email addresses (see isDistinctiveId), wherever they appear. */
 export function distinctiveNeedles(d: DeletionScope): string[] {
-  return [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : []));
+  return [d.userId, d.anonymousId, ...d.emails].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : []));
 }
 
 /**
@@ -147,7 +179,7 @@ export function textNeedles(id: string): string[] {
  * short one only as a whole JSON string or URL parameter value.
  */
 export function errorNeedles(d: DeletionScope): string[] {
-  return [d.userId, d.anonymousId].flatMap((id) => (id === null ? [] : isDistinctiveId(id) ? textNeedles(id) : exchangeNeedles(id)));
+  return [d.userId, d.anonymousId, ...d.emails].flatMap((id) => (id === null ? [] : isDistinctiveId(id) ? textNeedles(id) : exchangeNeedles(id)));
 }
 
 /**

@@ -164,7 +164,7 @@ export function jsonWithoutIds(value: unknown, hidden: string[]): unknown {
  * of one still pending, or null when every vendor has an outcome.
  *
  * @example
- * const wait = await forwardDeletion(pool, forwarding, { id, pipelineId }, { userId: 'u-1', anonymousId: null });
+ * const wait = await forwardDeletion(pool, forwarding, { id, pipelineId }, { userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] });
  */
 export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding, deletion: { id: string; pipelineId: string }, person: NamedPerson): Promise<number | null> {
   const forgetters = await forwarding.forgetters(deletion.pipelineId);
@@ -189,7 +189,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   for (const row of due) {
     const forgetter = byIntegration.get(row.pipeline_integration_id);
     const ended = await askVendor(forwarding, forgetter, person);
-    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(forgetter?.secretValues ?? []), ...ended.credentials];
+    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...(forgetter?.secretValues ?? []), ...ended.credentials];
     // A skip is no try.
     const attempt = ended.status === 'skipped' ? row.attempts : row.attempts + 1;
     const status = 'retry' in ended && attempt >= FORWARD_ATTEMPTS ? 'failed' : ended.status;
@@ -226,7 +226,7 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
 /**
  * Builds, sends and reads one vendor's deletion requests (several are sent in order; the
  * first that does not end done decides). The answer reaches the plugin's `read` with the
- * person's ids and the request's credentials already hidden (a vendor may echo them), and a
+ * person's ids and emails and the request's credentials already hidden (a vendor may echo them), and a
  * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
  * resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx. With an
  * access token, a 401 (or an answer the plugin's `accessToken.refused` reads as a refused
@@ -334,7 +334,7 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
     }
     if (refused) return { status: 'pending', retry: `the vendor refused the access token (HTTP ${result.response.status})`, responseStatus: result.response.status, tokenRefused: true, credentials };
   }
-  const hidden = [person.userId ?? '', person.anonymousId ?? '', ...forgetter.secretValues, ...credentials];
+  const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...forgetter.secretValues, ...credentials];
   // A JSON answer is cleaned value by value (its text then written from it), any other as text.
   const json: unknown = result.response.json === undefined ? undefined : jsonWithoutIds(result.response.json, hidden);
   const body = json === undefined ? withoutIds(result.response.body, hidden, 64 * 1024) : JSON.stringify(json).slice(0, 64 * 1024);

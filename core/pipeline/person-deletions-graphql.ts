@@ -27,6 +27,8 @@ export const personDeletionTypeDefs = /* GraphQL */ `
     queuedEvents: Float!
     "Entries of remembered identify traits erased: the named ids' at once, and those under the _dfdid cookies of events matched by the id their SDK sent at the end."
     traits: Int!
+    "Email addresses found for the person (in their remembered identify traits and the traits of the events deleted, at most 20): passed to the plugins that forward deletions, for vendors that know people by email only (ActiveCampaign, Mailchimp, SendGrid…). Not shown, and forgotten once the deletion is done."
+    emailsFound: Int!
     "The vendors of the pipeline's integrations: asked to delete the person too once nothing of theirs was on its way to them (step vendors), or skipped with why. done means Signal's own data is erased: check here for a vendor that failed."
     vendors: [PersonDeletionVendor!]!
     "Why it failed."

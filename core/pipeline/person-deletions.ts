@@ -12,7 +12,7 @@ import { addStatsStatement } from '../delivery/integration-stats.ts';
 import { holdStatement, personDigests, type Person } from './suppression-list.ts';
 import {
   deleteDeadLettersStatement, deleteDeliveryLogStatement, deleteEventsSliceStatement, distinctiveNeedles, eraseLastErrorsStatement, errorNeedles,
-  runningDeliveriesStatement, scrubQueuedStatement, type DeletionScope,
+  MAX_DELETION_EMAILS, rememberedEmailsStatement, runningDeliveriesStatement, scrubQueuedStatement, type DeletionScope,
 } from './person-deletion-statements.ts';
 import { forwardDeletion, vendorDeletionsOf, type DeletionForwarding, type VendorDeletion } from './person-deletion-vendors.ts';
 import { checkPageSize } from '../services/page-size.ts';
@@ -72,6 +72,11 @@ export interface PersonDeletion {
   queuedEvents: number;
   /** Entries of remembered identify traits erased. */
   traits: number;
+  /**
+   * Email addresses found for the person (in their remembered identify traits and the traits
+   * of the events deleted), passed to vendors that know people by email: how many, not which.
+   */
+  emailsFound: number;
   /** The vendors asked to delete the person too (plugins that forward deletions). */
   vendors: VendorDeletion[];
   reason: string | null;
@@ -96,6 +101,8 @@ interface DeletionRow {
   delivery_log: string;
   queued_events: string;
   traits: number;
+  emails: string[];
+  emails_found: number;
   first_received_at: Date | null;
   latecomers_walked: boolean;
   scrubbed_at: Date | null;
@@ -104,7 +111,7 @@ interface DeletionRow {
   finished_at: Date | null;
 }
 
-const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, first_received_at, latecomers_walked, scrubbed_at, reason, created_at, finished_at';
+const DELETION_COLUMNS = 'id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, status, step, cursor, to_id, events, dead_letters, delivery_log, queued_events, traits, emails, emails_found, first_received_at, latecomers_walked, scrubbed_at, reason, created_at, finished_at';
 
 function toDeletion(row: DeletionRow, vendors: VendorDeletion[] = []): PersonDeletion {
   return {
@@ -122,6 +129,7 @@ function toDeletion(row: DeletionRow, vendors: VendorDeletion[] = []): PersonDel
     deliveryLogEntries: Number(row.delivery_log),
     queuedEvents: Number(row.queued_events),
     traits: row.traits,
+    emailsFound: row.emails_found,
     vendors,
     reason: row.reason,
     createdAt: row.created_at.toISOString(),
@@ -214,6 +222,9 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
           const hold = holdStatement(pipelineId, personDigests(ids), suppress);
           await client.query(hold.text, hold.values);
         }
+        // Read before they are erased: vendors that know people by email only are asked by it.
+        const remembered = rememberedEmailsStatement(pipelineId, personDigests(ids));
+        const emails = ((await client.query<{ emails: string[] }>(remembered.text, remembered.values)).rows[0]?.emails ?? []).slice(0, MAX_DELETION_EMAILS);
         const forget = forgetTraitsStatement(pipelineId, personDigests(ids));
         const { rows: [erased] } = await client.query<{ erased: number }>(forget.text, forget.values);
         if (ids.anonymousId !== null) {
@@ -221,10 +232,10 @@ export function createPersonDeletions(deps: { pool: Pool; boss: Boss; onChange?:
           await client.query(visitor.text, visitor.values);
         }
         const { rows } = await client.query<DeletionRow>(
-          `INSERT INTO signal.person_deletions (id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, traits, to_id)
-           VALUES ($1, $2, $3::text, $4::text, $3::text IS NOT NULL, $4::text IS NOT NULL, $5, $6, (SELECT COALESCE(max(id), 0) FROM signal.events))
+          `INSERT INTO signal.person_deletions (id, pipeline_id, user_id, anonymous_id, by_user_id, by_anonymous_id, suppress, traits, emails, emails_found, to_id)
+           VALUES ($1, $2, $3::text, $4::text, $3::text IS NOT NULL, $4::text IS NOT NULL, $5, $6, $7::text[], cardinality($7::text[]), (SELECT COALESCE(max(id), 0) FROM signal.events))
            RETURNING ${DELETION_COLUMNS}`,
-          [id, pipelineId, ids.userId, ids.anonymousId, suppress, erased?.erased ?? 0],
+          [id, pipelineId, ids.userId, ids.anonymousId, suppress, erased?.erased ?? 0, emails],
         );
         // The request and its first job commit together: a request is never left without one.
         await boss.send(PERSON_DELETION_QUEUE, { deletionId: id } satisfies PersonDeletionJob, { db: transactionDb(client) });
@@ -346,17 +357,20 @@ export async function startPersonDeletionWorker(deps: {
         : { rows: [{ suppressed: false }] };
       const d: DeletionScope = {
         id: row.id, pipelineId: row.pipeline_id, userId: row.user_id, anonymousId: row.anonymous_id,
-        suppress: entry?.suppressed === true, createdAt: row.created_at, firstReceivedAt: row.first_received_at,
+        suppress: entry?.suppressed === true, createdAt: row.created_at, firstReceivedAt: row.first_received_at, emails: row.emails,
       };
       if (row.step === 'events') {
         const slice = deleteEventsSliceStatement(d, { cursor: Number(row.cursor), toId: Number(row.to_id) }, sliceSize);
         const walked = await withTransaction(pool, async (client) => {
-          const { rows: [result] } = await client.query<{ last: string | null; deleted: number; first_received_at: Date | null }>(slice.text, slice.values);
+          const { rows: [result] } = await client.query<{ last: string | null; deleted: number; first_received_at: Date | null; emails: string[] }>(slice.text, slice.values);
+          // Emails new to the deletion are added after those it had, up to MAX_DELETION_EMAILS.
           await client.query(
             `UPDATE signal.person_deletions SET cursor = COALESCE($2::bigint, cursor), events = events + $3::bigint, updated_at = now(),
-                    first_received_at = LEAST(first_received_at, $4::timestamptz)
+                    first_received_at = LEAST(first_received_at, $4::timestamptz),
+                    emails = ARRAY(SELECT x FROM unnest(emails || $5::text[]) WITH ORDINALITY AS u(x, n) GROUP BY x ORDER BY min(n) LIMIT $6),
+                    emails_found = cardinality(ARRAY(SELECT x FROM unnest(emails || $5::text[]) WITH ORDINALITY AS u(x, n) GROUP BY x ORDER BY min(n) LIMIT $6))
               WHERE id = $1`,
-            [deletionId, result?.last ?? null, result?.deleted ?? 0, result?.first_received_at ?? null],
+            [deletionId, result?.last ?? null, result?.deleted ?? 0, result?.first_received_at ?? null, result?.emails ?? [], MAX_DELETION_EMAILS],
           );
           return result;
         });
@@ -468,16 +482,16 @@ export async function startPersonDeletionWorker(deps: {
         });
       } else if (row.step === 'vendors') {
         // Last, once nothing of theirs is on its way to a vendor any more.
-        const wait = deps.forwarding ? await forwardDeletion(pool, deps.forwarding, d, d) : null;
+        const wait = deps.forwarding ? await forwardDeletion(pool, deps.forwarding, d, { userId: d.userId, anonymousId: d.anonymousId, emails: d.emails }) : null;
         if (wait !== null) {
           await again(deletionId, wait);
           return;
         }
-        // Done with it: the ids it was given go, and so do the messageIds it collected.
+        // Done with it: the ids it was given and the emails it found go, and so do the messageIds it collected.
         await withTransaction(pool, async (client) => {
           await client.query('DELETE FROM signal.person_deletion_messages WHERE deletion_id = $1', [deletionId]);
           await client.query(
-            `UPDATE signal.person_deletions SET status = 'done', step = 'done', user_id = NULL, anonymous_id = NULL, finished_at = now(), updated_at = now()
+            `UPDATE signal.person_deletions SET status = 'done', step = 'done', user_id = NULL, anonymous_id = NULL, emails = '{}', finished_at = now(), updated_at = now()
               WHERE id = $1 AND status = 'running'`,
             [deletionId],
           );

@@ -524,10 +524,19 @@ export interface AccessTokenExchange {
   refused?(response: VendorResponse, request: RequestDescriptor, ctx?: PluginContext): boolean;
 }
 
-/** The ids a person deletion names (at least one is set). */
+/** The ids a person deletion names (at least one is set), and the email addresses Signal knew the person by. */
 export interface NamedPerson {
   userId: string | null;
   anonymousId: string | null;
+  /**
+   * Email addresses found for the person in the pipeline — their remembered identify traits
+   * when the deletion was requested, the traits of the events it deleted (`traits.email`,
+   * `context.traits.email`) — trimmed, lower-cased, at most 20, oldest found first: for
+   * vendors that know people by email only. The core always passes it, empty when none was
+   * found; a plugin's own tests may leave it out. Hidden, like the ids, in the answers `read`
+   * gets and in what is kept of them.
+   */
+  emails?: string[];
 }
 
 /**

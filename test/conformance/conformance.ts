@@ -19,6 +19,7 @@ import {
   type EventOutcome,
   type JsonValue,
   type MappedEvent,
+  type NamedPerson,
   type PluginContext,
   type PluginDefinition,
   type RequestDescriptor,
@@ -374,9 +375,15 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         assert.equal(forget.enabled(config), true, `forgetPerson.enabled is true for ${JSON.stringify(config)} (or pass a config turning it on)`);
         let built = 0;
         let sample: RequestDescriptor | undefined;
-        // A vendor that knows people by email (Mailchimp) skips other ids: a person is an email.
-        // One that forgets devices (Adjust) skips them too: the last person's anonymousId is a device id (Adjust's adid).
-        for (const person of [{ userId: 'user-conformance-1', anonymousId: 'anon-conformance-1' }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' }, { userId: 'jane.doe@example.com', anonymousId: null }, { userId: null, anonymousId: '18546f6171f67e29d1cb983322ad1329' }]) {
+        // A vendor that knows people by email (Mailchimp) skips other ids: a person is an email,
+        // as userId or among the emails Signal found for them. One that forgets devices (Adjust)
+        // skips them too: the last person's anonymousId is a device id (Adjust's adid).
+        const persons: NamedPerson[] = [
+          { userId: 'user-conformance-1', anonymousId: 'anon-conformance-1', emails: [] }, { userId: 'user-conformance-1', anonymousId: null }, { userId: null, anonymousId: 'anon-conformance-1' },
+          { userId: 'jane.doe@example.com', anonymousId: null, emails: ['jane.doe@example.com'] }, { userId: 'user-conformance-1', anonymousId: 'anon-conformance-1', emails: ['jane.doe@example.com', 'j.doe@example.org'] },
+          { userId: null, anonymousId: 'anon-conformance-1', emails: ['jane.doe@example.com'] }, { userId: null, anonymousId: '18546f6171f67e29d1cb983322ad1329' },
+        ];
+        for (const person of persons) {
           const frozen = deepFreeze({ ...person });
           const answer = forget.request(frozen, ctx);
           assert.deepEqual(forget.request(frozen, ctx), answer, 'the same request twice');
