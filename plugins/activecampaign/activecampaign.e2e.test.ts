@@ -175,4 +175,17 @@ describe('ActiveCampaign', () => {
     assert.equal(skipped!.status, 'skipped');
     assert.match(String(skipped!.message), /^ActiveCampaign keys contacts by email/);
   });
+
+  test('person deletions: a userId that is no email, whose identify gave traits.email — the contact found by that email and deleted', async () => {
+    const { site, integrationId } = await installed('AC deletions by traits');
+    const email = 'gus.gone@example.com';
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'ac-del-2', traits: { email: 'Gus.Gone@Example.com', firstName: 'Gus' } }, 'df_acvisitor08');
+    await waitUntil(async () => syncsOf('Gus.Gone@Example.com').length + syncsOf(email).length >= 1 || undefined, 'the contact synced by the traits\' email');
+    contactIdOf(email);
+    const [sent] = await deletePerson(signal, site.id, { userId: 'u-gus-0042' });
+    assert.deepEqual(sent, { integrationId, vendor: 'activecampaign', status: 'sent', responseStatus: 200, message: 'deleted (HTTP 200): ActiveCampaign deleted the contact' });
+    const lookups = sim.requests({ method: 'GET', path: '/api/3/contacts' }).filter((r) => r.query.email === email);
+    assert.equal(lookups.length, 1, 'looked up by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.equal(sim.requests({ method: 'DELETE', path: `/api/3/contacts/${contactIdOf(email)}` }).length, 1);
+  });
 });

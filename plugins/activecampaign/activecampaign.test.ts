@@ -300,12 +300,18 @@ test('classify: 429 and 5xx retried after Retry-After; 403 names the API key (th
 
 test('person deletions: by email — a lookup, then DELETE /contacts/{id}; other userIds and anonymous ids skipped saying why', () => {
   const c = ctx();
+  const byEmail = (email: string): RequestDescriptor => ({ method: 'GET', url: 'https://acme.api-us1.com/api/3/contacts', query: [['email', email]], headers: { 'Api-Token': API_KEY, accept: 'application/json' }, eventIds: [] });
   const lookup = forgetPerson.request({ userId: ' Jane@Example.com ', anonymousId: 'df_abc' }, c);
-  assert.deepEqual(lookup, { method: 'GET', url: 'https://acme.api-us1.com/api/3/contacts', query: [['email', 'Jane@Example.com']], headers: { 'Api-Token': API_KEY, accept: 'application/json' }, eventIds: [] });
+  assert.deepEqual(lookup, [byEmail('Jane@Example.com')]);
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc' }, c), { skipped: NOT_AN_EMAIL });
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc', emails: [] }, c), { skipped: NOT_AN_EMAIL });
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, c), { skipped: ANONYMOUS_ONLY });
   assert.ok('skipped' in (forgetPerson.request({ userId: 'null', anonymousId: null }, c) as object));
-  const request = lookup as RequestDescriptor;
+  // The emails Signal found for the person (remembered identify traits, deleted events' traits).
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc', emails: ['jane@example.com', 'j.doe@work.example'] }, c), [byEmail('jane@example.com'), byEmail('j.doe@work.example')]);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example.com'] }, c), [byEmail('jane@example.com')], 'a visitor whose identify gave an email');
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, c), [byEmail('Jane@Example.com')], 'the userId’s address once, whatever its case; no address without a domain dot');
+  const request = byEmail('Jane@Example.com');
   const read = forgetPerson.read!;
   const found = read(answer(200, { scoreValues: [], contacts: [{ id: '113', email: 'jane@example.com' }], meta: { total: '1' } }), request, c);
   assert.deepEqual(found, { next: { method: 'DELETE', url: 'https://acme.api-us1.com/api/3/contacts/113', headers: { 'Api-Token': API_KEY, accept: 'application/json' }, eventIds: [] } });

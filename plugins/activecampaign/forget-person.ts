@@ -3,20 +3,20 @@
 // and keys contacts by email, so a deletion first looks the contact up by email
 // (`GET /api/3/contacts?email=…`, "List, search, and filter contacts": `email`, "Email address of
 // the contact you want to get"), then deletes the one found: a `{ next }` chain of two requests.
-// A deletion names the person by their userId and anonymousId only (Signal erases the traits it
-// remembered, their email among them, when the deletion starts), so it is forwarded when the
-// userId is an email address; any other userId, or an anonymousId alone, names no contact
-// ActiveCampaign can find, and is skipped saying so.
-import { transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// The contact is looked up by each email the deletion knows the person by: the userId when it is
+// an email address, and the emails Signal found for them (their remembered identify traits, the
+// traits of their deleted events: `person.emails`). With none, no contact ActiveCampaign can
+// find is named, and the deletion is skipped saying so.
+import { transientRetry, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, contactIdsOf, ID, isActiveCampaignAnswer, wordsOf } from './answers.ts';
 import { apiBaseOf, apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { apiHeadersOf } from './requests.ts';
 
-/** Why a deletion whose userId is no email is not forwarded. */
-export const NOT_AN_EMAIL = 'ActiveCampaign keys contacts by email and can look them up by email only, and the userId named is no email address: delete the contact in ActiveCampaign (Contacts > the contact > Delete), or run deletePerson with the person\'s email as userId';
-/** Why a deletion naming an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'the plugin sends ActiveCampaign contacts and events by email only, never by an anonymous visitor\'s id, so ActiveCampaign holds nothing under an anonymousId: run deletePerson with the person\'s email as userId';
+/** Why a deletion whose userId is no email, and for whom Signal knew no email, is not forwarded. */
+export const NOT_AN_EMAIL = 'ActiveCampaign keys contacts by email and can look them up by email only; the userId named is no email address and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored): delete the contact in ActiveCampaign (Contacts > the contact > Delete), or run deletePerson with the person\'s email as userId';
+/** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends ActiveCampaign contacts and events by email only, never by an anonymous visitor\'s id, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored): run deletePerson with the person\'s email as userId';
 /** What an accepted deletion means, said with it. */
 export const DELETED = 'ActiveCampaign deleted the contact';
 
@@ -49,21 +49,41 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
 }
 
 /**
- * Forwarding of person deletions (config.forward_deletions, on by default): for a userId that is
- * an email address, the contact with that email is looked up, then deleted by its id. Each step
- * is safe to repeat: a contact already gone is found by no lookup (done), or answers the
- * deletion 404 (done).
+ * The emails a deletion can look contacts up by: the userId when it is an email address, then
+ * those Signal found for the person, each once (compared without case: ActiveCampaign's are).
+ *
+ * @example
+ * deletionEmails({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j@work.example'] }); // ['Jane@Example.com', 'j@work.example']
+ */
+export function deletionEmails(person: NamedPerson): string[] {
+  const candidates = [...(usableId(person.userId) ? [String(person.userId)] : []), ...(person.emails ?? [])];
+  const seen = new Set<string>();
+  const emails: string[] = [];
+  for (const candidate of candidates) {
+    const email = candidate.trim();
+    if (!isEmail(email) || seen.has(email.toLowerCase())) continue;
+    seen.add(email.toLowerCase());
+    emails.push(email);
+  }
+  return emails;
+}
+
+/**
+ * Forwarding of person deletions (config.forward_deletions, on by default): for each email of
+ * the person (`deletionEmails`), the contact with that email is looked up, then deleted by its
+ * id. Each step is safe to repeat: a contact already gone is found by no lookup (done), or
+ * answers the deletion 404 (done).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiBaseOf(config) !== undefined && apiKeyOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) {
+    const emails = deletionEmails(person);
+    if (emails.length === 0) {
+      if (usableId(person.userId)) return { skipped: NOT_AN_EMAIL };
       return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to ActiveCampaign, so no contact of theirs can exist there' };
     }
-    const userId = String(person.userId).trim();
-    if (!isEmail(userId)) return { skipped: NOT_AN_EMAIL };
     const { 'content-type': _json, ...headers } = apiHeadersOf(ctx.config);
-    return { method: 'GET', url: `${apiBaseOf(ctx.config)}/contacts`, query: [['email', userId]], headers, eventIds: [] };
+    return emails.map((email): RequestDescriptor => ({ method: 'GET', url: `${apiBaseOf(ctx.config)}/contacts`, query: [['email', email]], headers: { ...headers }, eventIds: [] }));
   },
   read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).
