@@ -2,7 +2,7 @@
 // in some cases, control the associated Commission Groups via Commission Flexibility … Awin
 // supports up to 255 custom parameters reported on each transaction" (Custom Parameters). The
 // config names, for each parameter number, the event field that fills it.
-import { compileGetter, isContactInfo, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { compileGetter, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { customParametersOf } from './config.ts';
 
 /** The longest custom parameter value sent (Awin documents none). */
@@ -12,6 +12,24 @@ const MAX_VALUE = 255;
 export interface CustomParameters {
   custom: JsonObject;
   warnings: string[];
+}
+
+/**
+ * Whether a value is contact information where it stands in the event: read at its path, so
+ * that an `email` key, an email address or phone number, and the `name` of a person
+ * (`properties.customer.name`) are, and a campaign's name (`context.campaign.name`) is not.
+ *
+ * @example
+ * isContactInfoAt('properties.customer.name', 'Jane Doe'); // true
+ * isContactInfoAt('context.campaign.name', 'spring');      // false
+ */
+export function isContactInfoAt(path: string, value: string): boolean {
+  const segments = path.replace(/\[\]/g, '').split('.');
+  let nested: JsonValue = value;
+  for (const segment of [...segments].reverse()) nested = { [segment]: nested };
+  let kept: JsonValue | undefined = removeContactInfo(nested as JsonObject);
+  for (const segment of segments) kept = kept !== null && typeof kept === 'object' && !Array.isArray(kept) ? kept[segment] : undefined;
+  return kept !== value;
 }
 
 /**
@@ -36,8 +54,7 @@ export function customParametersFor(event: CanonicalEvent, config: Record<string
     } else if (typeof value === 'string') {
       const text = value.trim();
       if (text === '') continue;
-      // Read under the field's own name (an `email` key is contact information whatever it holds).
-      if (isContactInfo(path.split('.').pop() ?? 'value', text)) warnings.push(`custom parameter ${number} (${path}) left out: it holds contact information, which Signal does not send to Awin`);
+      if (isContactInfoAt(path, text)) warnings.push(`custom parameter ${number} (${path}) left out: it holds contact information, which Signal does not send to Awin`);
       else custom[number] = text.slice(0, MAX_VALUE);
     } else {
       warnings.push(`custom parameter ${number} (${path}) left out: a list or object, not text, a number or a boolean`);
