@@ -78,6 +78,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/activecampaign' },
   { plugin: './plugins/launchdarkly' },
   { plugin: './plugins/salesforce' },
+  { plugin: './plugins/awin' },
 ];
 
 export default plugins;

@@ -14,7 +14,9 @@ const NOW = 1796032800123;
 test('plugins that declare the same click id cookie declare it alike', () => {
   const byCookie = new Map<string, ReturnType<typeof registry.clickIds>>();
   for (const declared of registry.clickIds()) byCookie.set(declared.cookie, [...(byCookie.get(declared.cookie) ?? []), declared]);
-  const shared = [...byCookie].filter(([, all]) => all.length > 1);
+  // A plugin may feed one cookie of its own from several parameters (Awin's _dfawchannel: the
+  // network of the last paid click); a cookie is shared when two plugins declare it.
+  const shared = [...byCookie].filter(([, all]) => new Set(all.map((d) => d.vendor)).size > 1);
   assert.deepEqual(shared.map(([cookie, all]) => [cookie, all.map((d) => d.vendor)]).filter(([cookie]) => String(cookie).startsWith('_df')), [['_dfgclid', ['google_ads', 'google_data_manager', 'campaign_manager_360']], ['_dfgbraid', ['google_ads', 'google_data_manager']], ['_dfwbraid', ['google_ads', 'google_data_manager']]]);
   for (const [cookie, [first, ...others]] of shared) {
     for (const other of others) {
