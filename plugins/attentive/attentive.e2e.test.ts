@@ -140,8 +140,8 @@ describe('Attentive', () => {
     assert.equal(sent!.status, 'sent');
     const requests = sim.requests({ path: DELETIONS }).slice(before);
     assert.deepEqual(requests.map((r) => r.json), [
-      { clientUserId: 'Forget.Me@example.com', requestMsg: 'Person deletion forwarded by Signal' },
       { subjectEmail: 'Forget.Me@example.com', requestMsg: 'Person deletion forwarded by Signal' },
+      { clientUserId: 'Forget.Me@example.com', requestMsg: 'Person deletion forwarded by Signal' },
     ]);
     assert.equal(requests[0]!.headers.authorization, `Bearer ${KEY}`);
 
@@ -153,5 +153,19 @@ describe('Attentive', () => {
     const [failed] = await deletePerson(signal, site.id, { userId: 'u-forget-2' });
     assert.equal(failed!.status, 'failed');
     assert.match(String(failed!.message), /^HTTP 403: the custom app may not make privacy requests: give it the Privacy Requests permission/);
+  });
+
+  test('person deletions: a userId that is no email, whose identify gave traits.email — a privacy request by that email too', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Attentive deletions by traits');
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'at-del-traits', traits: { email: 'Gus.Gone@Example.com', firstName: 'Gus', plan: 'basic' } });
+    await sim.waitFor((requests) => requests.some((r) => (bodyOf(r).user as { externalIdentifiers?: { clientUserId?: string } } | undefined)?.externalIdentifiers?.clientUserId === 'u-gus-0042'), 20_000, { path: ATTRIBUTES });
+    const before = sim.count({ path: DELETIONS });
+    const [sent] = await deletePerson(signal, site.id, { userId: 'u-gus-0042' });
+    assert.equal(sent!.integrationId, integrationId);
+    assert.equal(sent!.status, 'sent');
+    assert.deepEqual(sim.requests({ path: DELETIONS }).slice(before).map((r) => r.json), [
+      { subjectEmail: 'gus.gone@example.com', requestMsg: 'Person deletion forwarded by Signal' },
+      { clientUserId: 'u-gus-0042', requestMsg: 'Person deletion forwarded by Signal' },
+    ], 'asked by the email Signal remembered (lower-cased), though the deletion named the userId only');
   });
 });

@@ -195,10 +195,11 @@ test('config: the schema gives every field a title, a type, a description and ex
 test('person deletions: a privacy request by clientUserId, and by email for an email userId; anonymousId alone skipped; answers read', () => {
   const c = ctx();
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: 'df_abc' }, c), [
-    { method: 'POST', url: `${API}/privacy/delete-request`, headers: HEADERS, body: { clientUserId: 'Jane@Example.com', requestMsg: REQUEST_MESSAGE }, eventIds: [] },
     { method: 'POST', url: `${API}/privacy/delete-request`, headers: HEADERS, body: { subjectEmail: 'Jane@Example.com', requestMsg: REQUEST_MESSAGE }, eventIds: [] },
-  ]);
+    { method: 'POST', url: `${API}/privacy/delete-request`, headers: HEADERS, body: { clientUserId: 'Jane@Example.com', requestMsg: REQUEST_MESSAGE }, eventIds: [] },
+  ], 'the email first: a refusal of the clientUserId alone (unconfirmed whether Attentive takes one) must not keep it from being asked');
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, c), { skipped: ANONYMOUS_ONLY });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: [] }, c), { skipped: ANONYMOUS_ONLY });
   assert.equal(forgetPerson.enabled({ api_key: KEY, forward_deletions: false }), false);
   assert.equal(forgetPerson.enabled({ api_key: KEY }), true);
   const [byId] = forgetPerson.request({ userId: 'u-1', anonymousId: null }, c) as RequestDescriptor[];
@@ -208,6 +209,15 @@ test('person deletions: a privacy request by clientUserId, and by email for an e
   assert.deepEqual(read(answer(429, '', { 'retry-after': '10' }), byId, c), { retry: 'HTTP 429', afterSeconds: 10 });
   assert.match(String((read(answer(403, { error: { id: 1, message: 'Access Denied' } }), byId, c) as { failed: string }).failed), /^HTTP 403: the custom app may not make privacy requests: give it the Privacy Requests permission/);
   assert.deepEqual(read(answer(400, { error: 'Must either specify subscriberPhone or subscriberEmail' }), byId, c), { failed: 'HTTP 400 (Attentive: Must either specify subscriberPhone or subscriberEmail): delete the subscriber in Attentive\'s platform' });
+});
+
+test('person deletions by the emails Signal found for the person: a privacy request by subjectEmail each, before the clientUserId\'s; the userId\'s address once; an entry that is no address left out', () => {
+  const c = ctx();
+  const by = (field: 'clientUserId' | 'subjectEmail', value: string): RequestDescriptor => ({ method: 'POST', url: `${API}/privacy/delete-request`, headers: HEADERS, body: { [field]: value, requestMsg: REQUEST_MESSAGE }, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example.com'] }, c), [by('subjectEmail', 'jane@example.com')], 'a visitor whose identify gave an email');
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc', emails: ['jane@example.com', 'j.doe@work.example'] }, c), [by('subjectEmail', 'jane@example.com'), by('subjectEmail', 'j.doe@work.example'), by('clientUserId', 'u-1')]);
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, c), [by('subjectEmail', 'Jane@Example.com'), by('clientUserId', 'Jane@Example.com')], 'the userId\'s address once, whatever its case; none without a domain dot');
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: [] }, c), [by('clientUserId', 'u-1')], 'no email found: the clientUserId alone, as before');
 });
 
 test('sizes: items past 100 KB and attributes past 64 KB are left out with a warning, so a request stays within batch.maxBytes', () => {

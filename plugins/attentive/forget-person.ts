@@ -2,17 +2,21 @@
 // `clientUserId`, `subjectEmail` or `subjectPhone` ("This will delete a subscriber within thirty
 // days"), answered 200 `{ id, … }` (the request, whose progress GET /v1/privacy/delete-request/{id}
 // shows). The plugin sends Attentive the userId as the clientUserId, so the deletion names the
-// subscriber by it; a userId that is an email address may also be the subscriber's email (a
-// subscriber who signed up through Attentive's own forms), so that one is asked for too. Asking
-// again for someone already deleted creates another request: safe to repeat.
-import { excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// subscriber by it; and by subjectEmail each email the deletion knows the person by: the userId
+// when it is an email address (a subscriber who signed up through Attentive's own forms), and the
+// emails Signal found for them (their identify calls' traits.email, which the plugin sends as the
+// subscriber's email: `person.emails`). The emails go first: whether Attentive takes a
+// clientUserId alone is unconfirmed, and a refusal of it ends the deletion there (the core stops
+// at the first request that does not end done), which must not keep the emails' from being made.
+// Asking again for someone already deleted creates another request: safe to repeat.
+import { deletionEmails, excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { attentiveWords } from './classify.ts';
 import { apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
-/** Why a deletion naming an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'the plugin sends Attentive the userId (as clientUserId), email and phone only, never an anonymous visitor\'s id, so Attentive holds nothing under an anonymousId';
+/** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Attentive the userId (as clientUserId), email and phone only, never an anonymous visitor\'s id, so Attentive holds nothing under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
 /** The audit note Attentive keeps with the request (its `requestMsg`): no id of the person. */
 export const REQUEST_MESSAGE = 'Person deletion forwarded by Signal';
 
@@ -37,18 +41,17 @@ function byOf(request: RequestDescriptor | undefined): string {
 
 /**
  * Forwarding of person deletions with the integration's key (config.forward_deletions, on by
- * default): the subscriber whose clientUserId is the userId, then, for a userId that is an
- * email address, the subscriber with that email.
+ * default): the subscriber of each email of the person (`deletionEmails`: an email userId, the
+ * emails Signal found), then the subscriber whose clientUserId is the userId.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Attentive, so no subscriber of theirs can exist there' };
-    const userId = String(person.userId).trim();
+    const emails = deletionEmails(person, isEmail);
+    if (!usableId(person.userId) && emails.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Attentive, so no subscriber of theirs can exist there' };
     const headers = headersOf(ctx);
-    const requests = [deletion('clientUserId', userId, headers)];
-    if (isEmail(userId)) requests.push(deletion('subjectEmail', userId, headers));
-    return requests;
+    const byClientUserId = usableId(person.userId) ? [deletion('clientUserId', String(person.userId).trim(), headers)] : [];
+    return [...emails.map((email) => deletion('subjectEmail', email, { ...headers })), ...byClientUserId];
   },
   read(response, request, ctx): ForgetOutcome {
     const status = response.status;

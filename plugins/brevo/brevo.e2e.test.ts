@@ -164,4 +164,18 @@ describe('Brevo', () => {
     assert.equal(failed!.status, 'failed');
     assert.match(String(failed!.message), /^HTTP 401: Brevo refused the API key for the deletion: check config\.api_key/);
   });
+
+  test('person deletions: a userId that is no email, whose identify gave traits.email — the contact of that email deleted too', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Brevo deletions by traits');
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'br-del-traits', traits: { email: 'Gus.Gone@Example.com', firstName: 'Gus' } });
+    await sim.waitFor((requests) => requests.some((r) => bodyOf(r).ext_id === 'u-gus-0042'), 15_000, { path: CONTACTS });
+    const byEmail = `/v3/contacts/${encodeURIComponent('gus.gone@example.com')}`;
+    sim.script('DELETE', '/v3/contacts/u-gus-0042', [{ status: 404, body: { code: 'document_not_found', message: 'Contact does not exist' } }]);
+    sim.script('DELETE', byEmail, [{ status: 204, body: '' }]);
+    const [sent] = await deletePerson(signal, site.id, { userId: 'u-gus-0042' });
+    assert.equal(sent!.integrationId, integrationId);
+    assert.equal(sent!.status, 'sent');
+    assert.deepEqual(sim.requests({ method: 'DELETE', path: '/v3/contacts/u-gus-0042' }).map((r) => r.queryPairs), [[['identifierType', 'ext_id']]]);
+    assert.deepEqual(sim.requests({ method: 'DELETE', path: byEmail }).map((r) => r.queryPairs), [[['identifierType', 'email_id']]], 'deleted by the email Signal remembered (lower-cased), though the deletion named the userId only');
+  });
 });

@@ -164,6 +164,7 @@ test('person deletions: by ext_id, and by email for an email userId; an anonymou
   ]);
   assert.deepEqual(forgetPerson.request({ userId: 'u 1/2', anonymousId: null }, ctx()), [{ method: 'DELETE', url: 'https://api.brevo.com/v3/contacts/u%201%2F2', query: [['identifierType', 'ext_id']], headers: HEADERS, eventIds: [] }]);
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx()), { skipped: ANONYMOUS_ONLY });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: [] }, ctx()), { skipped: ANONYMOUS_ONLY });
   assert.equal(forgetPerson.enabled({ api_key: KEY, forward_deletions: false }), false);
   const [byExtId] = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx()) as RequestDescriptor[];
   assert.deepEqual(forgetPerson.read!(answer(204, ''), byExtId, ctx()), { done: true, message: `accepted (HTTP 204): ${DELETED} (by ext_id)` });
@@ -172,4 +173,12 @@ test('person deletions: by ext_id, and by email for an email userId; an anonymou
   assert.deepEqual(forgetPerson.read!(answer(404, { code: 'document_not_found', message: 'Contact does not exist' }), byExtId, ctx()), { done: true, message: 'Brevo has no contact with this ext_id: nothing to delete' });
   assert.match(String((forgetPerson.read!(answer(401, { code: 'unauthorized', message: 'Key not found' }), byExtId, ctx()) as { failed: string }).failed), /^HTTP 401: Brevo refused the API key for the deletion: check config\.api_key/);
   assert.deepEqual(forgetPerson.read!(answer(429, { code: 'too_many_requests', message: 'slow down' }, { 'x-sib-ratelimit-reset': '30' }), byExtId, ctx()), { retry: 'HTTP 429 (Brevo: too_many_requests: slow down)', afterSeconds: 30 });
+});
+
+test('person deletions by the emails Signal found for the person: a DELETE by email_id each, after the ext_id\'s; the userId\'s address once; an entry that is no address left out', () => {
+  const by = (identifier: string, type: 'ext_id' | 'email_id'): RequestDescriptor => ({ method: 'DELETE', url: `https://api.brevo.com/v3/contacts/${encodeURIComponent(identifier)}`, query: [['identifierType', type]], headers: HEADERS, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example.com'] }, ctx()), [by('jane@example.com', 'email_id')], 'a visitor whose identify gave an email');
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [by('u-1', 'ext_id'), by('jane@example.com', 'email_id'), by('j.doe@work.example', 'email_id')]);
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, ctx()), [by('Jane@Example.com', 'ext_id'), by('Jane@Example.com', 'email_id')], 'the userId\'s address once, whatever its case; none without a domain dot');
+  assert.deepEqual(forgetPerson.request({ userId: 'undefined', anonymousId: null, emails: ['jane@example.com'] }, ctx()), [by('jane@example.com', 'email_id')], 'a placeholder userId names no contact');
 });

@@ -1,16 +1,18 @@
 // Person deletions through Brevo's contact deletion, DELETE /v3/contacts/{identifier} with
 // `identifierType` ("Option 2 works for all identifierType": email_id, contact_id, ext_id,
 // phone_id, …). The plugin sends a contact the userId as its ext_id, so the deletion names the
-// contact by ext_id; a userId that is an email address may also be the contact's email (a
-// contact the site created by email before the plugin), so that contact is deleted too. A
-// contact already gone answers 404: done, so each request is safe to repeat.
-import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// contact by ext_id; and by email_id each email the deletion knows the person by: the userId when
+// it is an email address (a contact the site created by email before the plugin), and the emails
+// Signal found for them (their identify calls' traits.email, which the plugin sends as the
+// contact's EMAIL: `person.emails`). A contact already gone answers 404: done, so each request is
+// safe to repeat.
+import { deletionEmails, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
-/** Why a deletion naming an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'the plugin sends Brevo contacts and events by userId (ext_id) and email only, never an anonymous visitor\'s id, so Brevo holds nothing under an anonymousId';
+/** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Brevo contacts and events by userId (ext_id) and email only, never an anonymous visitor\'s id, so Brevo holds nothing under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
 /** What an accepted deletion means, said with it. */
 export const DELETED = 'Brevo deleted the contact, with its attributes and list memberships';
 
@@ -33,18 +35,17 @@ function deletion(identifier: string, type: 'ext_id' | 'email_id', headers: Reco
 
 /**
  * Forwarding of person deletions with the integration's key (config.forward_deletions, on by
- * default): the contact whose ext_id is the userId, then, for a userId that is an email
- * address, the contact with that email.
+ * default): the contact whose ext_id is the userId, then the contact of each email of the person
+ * (`deletionEmails`: an email userId, the emails Signal found).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Brevo, so no contact of theirs can exist there' };
-    const userId = String(person.userId).trim();
+    const emails = deletionEmails(person, isEmail);
+    if (!usableId(person.userId) && emails.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Brevo, so no contact of theirs can exist there' };
     const headers = headersOf(ctx);
-    const requests = [deletion(userId, 'ext_id', headers)];
-    if (isEmail(userId)) requests.push(deletion(userId, 'email_id', headers));
-    return requests;
+    const byExtId = usableId(person.userId) ? [deletion(String(person.userId).trim(), 'ext_id', headers)] : [];
+    return [...byExtId, ...emails.map((email) => deletion(email, 'email_id', { ...headers }))];
   },
   read(response, request, ctx): ForgetOutcome {
     const status = response.status;

@@ -3,17 +3,21 @@
 // all personally identifiable information related to a list member, and remove them from a
 // list. This will make it impossible to re-import the list member."). The member is named in
 // the path by its subscriber hash, and the endpoint "also accepts a list member's email
-// address or contact_id": a userId that is an email goes as its subscriber hash; any other
-// userId can name a member only as Mailchimp's contact_id, so it goes as one, and a 404 then
-// fails the deletion (the person may be there under their email) instead of calling it done.
-import { usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+// address or contact_id": each email the deletion knows the person by — the userId when it is
+// one, the emails Signal found for them (their identify calls' traits.email, which the plugin
+// sends as the member's email: `person.emails`) — goes as its subscriber hash, one request an
+// email; any other userId can name a member only as Mailchimp's contact_id, so it goes as one
+// too, last, and a 404 then fails the deletion (the person may be there under an email Signal
+// did not know) instead of calling it done. Last, so that failure never keeps the members by
+// email from being deleted: the core stops at the first request that does not end done.
+import { deletionEmails, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf, audienceIdOf } from './config.ts';
 import { isEmail } from './email.ts';
 import { audienceUrlOf, headersOf } from './requests.ts';
 import { subscriberHash } from './subscriber-hash.ts';
 
-/** Why a deletion naming an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'the plugin sends Mailchimp members by email only, never an anonymous visitor, so Mailchimp holds nothing under an anonymousId';
+/** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Mailchimp members by email only, never an anonymous visitor, so Mailchimp holds nothing under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
 /** What to do when Mailchimp has no member by the userId as a contact_id. */
 export const BY_HAND = 'delete the contact in Mailchimp by their email (Audience > All contacts > the contact > Actions > Delete permanently), or name the person by their email as userId';
 /** A subscriber hash in a member URL: the userId was an email. */
@@ -30,16 +34,19 @@ function quoted(response: VendorResponse): string {
 
 /**
  * Forwarding of person deletions with the integration's key (config.forward_deletions, on by
- * default): the permanent delete of the member whose email is the userId named, in the
- * configured audience. Safe to repeat: a member already gone answers 404, read as done.
+ * default): the permanent delete, in the configured audience, of the member of each email of the
+ * person (`deletionEmails`: an email userId, the emails Signal found), then of the member whose
+ * contact_id a userId that is no email is. Safe to repeat: a member already gone answers 404,
+ * read as done for an email.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiKeyOf(config) !== '' && audienceIdOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Mailchimp, so no member of theirs can exist there' };
-    const userId = String(person.userId).trim();
-    const member = isEmail(userId) ? subscriberHash(userId) : encodeURIComponent(userId);
-    return { method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] };
+    const emails = deletionEmails(person, isEmail);
+    const contactId = usableId(person.userId) && !isEmail(String(person.userId)) ? [encodeURIComponent(String(person.userId).trim())] : [];
+    const members = [...emails.map(subscriberHash), ...contactId];
+    if (members.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Mailchimp, so no member of theirs can exist there' };
+    return members.map((member): RequestDescriptor => ({ method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] }));
   },
   read(response, request): ForgetOutcome {
     const status = response.status;

@@ -154,4 +154,19 @@ describe('Mailchimp', () => {
     assert.equal(failed!.status, 'failed');
     assert.match(String(failed!.message), /^HTTP 404: Mailchimp has no member whose contact_id is this userId/);
   });
+
+  test('person deletions: a userId that is no email, whose identify gave traits.email — the member of that email permanently deleted, then the userId tried as a contact_id', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Mailchimp deletions by traits');
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'mc-del-traits', traits: { email: 'Gus.Gone@Example.com', firstName: 'Gus' } });
+    await waitUntil(async () => members().find(({ member }) => member.email_address === 'Gus.Gone@Example.com'), 'the member');
+    const byEmail = `${LIST}/members/${md5('gus.gone@example.com')}/actions/delete-permanent`;
+    sim.setDefault('POST', byEmail, { status: 204, body: '' });
+    sim.setDefault('POST', `${LIST}/members/u-gus-0042/actions/delete-permanent`, { status: 404, body: { title: 'Resource Not Found', status: 404, detail: 'The requested resource could not be found.' } });
+    const [ended] = await deletePerson(signal, site.id, { userId: 'u-gus-0042' });
+    assert.equal(sim.requests({ method: 'POST', path: byEmail }).length, 1, 'the member of the email Signal remembered deleted, though the deletion named the userId only');
+    assert.equal(ended!.integrationId, integrationId);
+    // The contact_id request keeps its behaviour: a 404 fails (the person may be there under an email Signal did not know).
+    assert.equal(ended!.status, 'failed');
+    assert.match(String(ended!.message), /^request 2 of 2: HTTP 404: Mailchimp has no member whose contact_id is this userId/);
+  });
 });

@@ -172,20 +172,30 @@ test('config: the schema compiles and takes the examples; validateConfig names t
 test('forgetPerson: an email userId to delete-permanent by subscriber hash, another userId as contact_id (a 404 then fails), an anonymousId alone skipped; answers read', () => {
   assert.equal(forgetPerson.enabled({ api_key: KEY, audience_id: AUDIENCE }), true);
   assert.equal(forgetPerson.enabled({ api_key: KEY, audience_id: AUDIENCE, forward_deletions: false }), false);
-  const byEmail = forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: 'df_1' }, ctx()) as RequestDescriptor;
+  const [byEmail, ...more] = forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: 'df_1' }, ctx()) as RequestDescriptor[];
   assert.deepEqual(byEmail, { method: 'POST', url: `${BASE}/members/${JANE_HASH}/actions/delete-permanent`, headers: HEADERS, eventIds: [] });
-  const byContactId = forgetPerson.request({ userId: 'user 1', anonymousId: null }, ctx()) as RequestDescriptor;
-  assert.equal(byContactId.url, `${BASE}/members/user%201/actions/delete-permanent`);
+  assert.deepEqual(more, []);
+  const [byContactId, ...others] = forgetPerson.request({ userId: 'user 1', anonymousId: null }, ctx()) as RequestDescriptor[];
+  assert.equal(byContactId!.url, `${BASE}/members/user%201/actions/delete-permanent`);
+  assert.deepEqual(others, []);
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1' }, ctx()), { skipped: ANONYMOUS_ONLY });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [] }, ctx()), { skipped: ANONYMOUS_ONLY });
   assert.ok('skipped' in (forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()) as object));
   const read = (status: number, request: RequestDescriptor, body: unknown = ''): ForgetOutcome => forgetPerson.read!(answer(status, body), request, ctx());
-  assert.deepEqual(read(204, byEmail), { done: true, message: `accepted (HTTP 204): ${DELETED}` });
-  assert.deepEqual(read(404, byEmail), { done: true, message: 'the audience has no member with this email: nothing to delete' });
-  assert.match((read(404, byContactId) as { failed: string }).failed, /no member whose contact_id is this userId/);
-  assert.deepEqual(read(429, byEmail), { retry: 'HTTP 429' });
-  assert.ok('retry' in read(503, byEmail));
-  assert.match((read(401, byEmail, { title: 'API Key Invalid', detail: 'Your API key may be invalid.' }) as { failed: string }).failed, /refused the API key for the deletion: check config\.api_key .*\(Mailchimp: API Key Invalid: Your API key may be invalid\.\)/);
-  assert.deepEqual(read(405, byEmail, { title: 'Method Not Allowed', detail: 'This list member cannot be removed.' }), { failed: 'HTTP 405 (Mailchimp: Method Not Allowed: This list member cannot be removed.)' });
+  assert.deepEqual(read(204, byEmail!), { done: true, message: `accepted (HTTP 204): ${DELETED}` });
+  assert.deepEqual(read(404, byEmail!), { done: true, message: 'the audience has no member with this email: nothing to delete' });
+  assert.match((read(404, byContactId!) as { failed: string }).failed, /no member whose contact_id is this userId/);
+  assert.deepEqual(read(429, byEmail!), { retry: 'HTTP 429' });
+  assert.ok('retry' in read(503, byEmail!));
+  assert.match((read(401, byEmail!, { title: 'API Key Invalid', detail: 'Your API key may be invalid.' }) as { failed: string }).failed, /refused the API key for the deletion: check config\.api_key .*\(Mailchimp: API Key Invalid: Your API key may be invalid\.\)/);
+  assert.deepEqual(read(405, byEmail!, { title: 'Method Not Allowed', detail: 'This list member cannot be removed.' }), { failed: 'HTTP 405 (Mailchimp: Method Not Allowed: This list member cannot be removed.)' });
+});
+
+test('forgetPerson by the emails Signal found for the person: a permanent delete by subscriber hash each, before a userId\'s contact_id; the userId\'s address once; an entry that is no address left out', () => {
+  const deleting = (member: string): RequestDescriptor => ({ method: 'POST', url: `${BASE}/members/${member}/actions/delete-permanent`, headers: HEADERS, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, ctx()), [deleting(JANE_HASH)], 'a visitor whose identify gave an email');
+  assert.deepEqual(forgetPerson.request({ userId: 'user 1', anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [deleting(JANE_HASH), deleting(subscriberHash('j.doe@work.example')), deleting('user%201')], 'the contact_id last: its 404 fails, and must not keep the members by email from being deleted');
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, ctx()), [deleting(JANE_HASH)], 'the userId\'s address once, whatever its case; none without a domain dot');
 });
 
 test('classify: a batch refused as a whole (400) for members its errors name by index dead-letters just those, the others are sent again without them; no index named: split', () => {

@@ -4,17 +4,19 @@
 // /v3/marketing/contacts/search/identifiers/{identifier_type}: 200 with the contacts found, 404
 // when none is), then deleted by the id the answer gives: a `{ next }` chain of two requests.
 // The plugin sends a contact the userId as its external_id, so the person is looked up by
-// external_id; a userId that is an email address may also be a contact's email (one the
-// account created by email before the plugin), so that contact is looked up and deleted too.
-// The plugin never sends an anonymous visitor's id, so an anonymousId alone is skipped.
-import { excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// external_id; and by email for each email the deletion knows the person by: the userId when it
+// is an email address (a contact the account created by email before the plugin), and the emails
+// Signal found for them (their identify calls' traits.email, which the plugin sends as the
+// contact's email: `person.emails`). The plugin never sends an anonymous visitor's id, so an
+// anonymousId without an email is skipped.
+import { deletionEmails, excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf, apiOriginOf } from './config.ts';
 import { answered, waitOf } from './classify.ts';
 import { isEmail } from './contact.ts';
 import { CONTACTS_PATH, headersOf } from './requests.ts';
 
-/** Why a deletion naming an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'the plugin sends SendGrid contacts by userId (external_id) and email only, never an anonymous visitor\'s id, so SendGrid holds nothing under an anonymousId';
+/** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends SendGrid contacts by userId (external_id) and email only, never an anonymous visitor\'s id, so SendGrid holds nothing under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
 const SEARCH = `${CONTACTS_PATH}/search/identifiers/`;
 
 function lookup(origin: string, type: 'external_id' | 'email', identifier: string, headers: Record<string, string>): RequestDescriptor {
@@ -46,20 +48,19 @@ function unsuccessful(response: VendorResponse, what: string, now: number): Forg
 
 /**
  * Forwarding of person deletions (config.forward_deletions, on by default): the contact whose
- * external_id is the userId is looked up, then deleted; for a userId that is an email address,
- * the contact with that email too. Each step is safe to repeat: a contact already gone answers
- * the lookup 404 (done).
+ * external_id is the userId is looked up, then deleted; and for each email of the person
+ * (`deletionEmails`: an email userId, the emails Signal found), the contact with that email.
+ * Each step is safe to repeat: a contact already gone answers the lookup 404 (done).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to SendGrid, so no contact of theirs can exist there' };
-    const userId = String(person.userId).trim();
+    const emails = deletionEmails(person, isEmail);
+    if (!usableId(person.userId) && emails.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to SendGrid, so no contact of theirs can exist there' };
     const origin = apiOriginOf(ctx.config);
     const headers = headersOf(ctx);
-    const requests = [lookup(origin, 'external_id', userId, headers)];
-    if (isEmail(userId)) requests.push(lookup(origin, 'email', userId, headers));
-    return requests;
+    const byExternalId = usableId(person.userId) ? [lookup(origin, 'external_id', String(person.userId).trim(), headers)] : [];
+    return [...byExternalId, ...emails.map((email) => lookup(origin, 'email', email, { ...headers }))];
   },
   read(response, request, ctx): ForgetOutcome {
     const now = ctx?.now ?? 0;
@@ -69,7 +70,7 @@ export const forgetPerson: PersonForgetting = {
       if (response.status === 404) return { done: true, message: `SendGrid has no contact with this ${by}: nothing to delete` };
       // "A 400 status code is returned if any searched addresses are invalid": SendGrid holds no
       // contact under an email it calls invalid (its upserts refuse one), so there is none to delete.
-      if (response.status === 400 && by === 'email') return { done: true, message: `SendGrid calls the userId no valid email (${answered(response)}), so no contact has it as email: nothing to delete` };
+      if (response.status === 400 && by === 'email') return { done: true, message: `SendGrid calls the address looked up no valid email (${answered(response)}), so no contact has it as email: nothing to delete` };
       if (!ok) return unsuccessful(response, `lookup of the contact by ${by}`, now);
       const ids = foundContactIds(response);
       if (ids.length === 0) return { done: true, message: `SendGrid has no contact with this ${by}: nothing to delete` };

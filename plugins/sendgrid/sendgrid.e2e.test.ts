@@ -133,4 +133,23 @@ describe('SendGrid', () => {
     assert.equal(skipped!.status, 'skipped');
     assert.match(String(skipped!.message), /^the plugin sends SendGrid contacts by userId \(external_id\) and email only/);
   });
+
+  test('person deletions: a userId that is no email, whose identify gave traits.email — the contact also looked up by that email and deleted', { timeout: 30_000 }, async () => {
+    const { site, integrationId } = await installed('SendGrid deletions by traits');
+    const email = 'gus.gone@example.com';
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'sg-del-traits', traits: { email: 'Gus.Gone@Example.com', firstName: 'Gus' } });
+    await waitUntil(async () => upsertsOf('u-gus-0042').length >= 1 || undefined, 'the contact upserted with the traits\' email');
+    sim.script('POST', `${CONTACTS}/search/identifiers/external_id`, [{ status: 404, body: { errors: [{ message: 'No contacts found' }] } }]);
+    sim.script('POST', `${CONTACTS}/search/identifiers/email`, [{ status: 200, body: { result: { [email]: { contact: { id: 'contact-77', email } } } } }]);
+    sim.script('DELETE', CONTACTS, [{ status: 202, body: { job_id: 'job-delete-77' } }]);
+    const [sent] = await deletePerson(signal, site.id, { userId: 'u-gus-0042' });
+    assert.equal(sent!.integrationId, integrationId);
+    assert.equal(sent!.status, 'sent');
+    const lookups = sim.requests({ method: 'POST' }).filter((r) => r.path.startsWith(`${CONTACTS}/search/identifiers/`) && JSON.stringify(r.json).includes('gus'));
+    assert.deepEqual(lookups.map((r) => [r.path, r.json]), [
+      [`${CONTACTS}/search/identifiers/external_id`, { identifiers: ['u-gus-0042'] }],
+      [`${CONTACTS}/search/identifiers/email`, { identifiers: [email] }],
+    ], 'looked up by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.equal(sim.requests({ method: 'DELETE', path: CONTACTS }).filter((r) => r.queryPairs.some(([name, value]) => name === 'ids' && value === 'contact-77')).length, 1);
+  });
 });

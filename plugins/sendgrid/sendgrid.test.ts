@@ -181,16 +181,27 @@ test('deletions: look up by external_id (and email for an email userId), then DE
     { method: 'POST', url: `${URL_}/search/identifiers/email`, headers: HEADERS, body: { identifiers: ['Jane@Example.com'] }, eventIds: [] },
   ]);
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1' }, c), { skipped: ANONYMOUS_ONLY });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [] }, c), { skipped: ANONYMOUS_ONLY });
   const lookup = (requests as RequestDescriptor[])[0]!;
   const found = forgetPerson.read!(answer(200, { result: { 'Jane@Example.com': { contact: { id: 'c-42', email: 'jane@example.com' } } } }), lookup, c);
   assert.deepEqual(found, { next: { method: 'DELETE', url: URL_, query: [['ids', 'c-42']], headers: HEADERS, eventIds: [] } });
   assert.deepEqual(forgetPerson.read!(answer(404, { errors: [{ message: 'No contacts found' }] }), lookup, c), { done: true, message: 'SendGrid has no contact with this external_id: nothing to delete' });
   const byEmail = (requests as RequestDescriptor[])[1]!;
-  assert.deepEqual(forgetPerson.read!(answer(400, { errors: [{ field: 'identifiers', message: 'email is invalid' }] }), byEmail, c), { done: true, message: 'SendGrid calls the userId no valid email (HTTP 400: identifiers: email is invalid), so no contact has it as email: nothing to delete' });
+  assert.deepEqual(forgetPerson.read!(answer(400, { errors: [{ field: 'identifiers', message: 'email is invalid' }] }), byEmail, c), { done: true, message: 'SendGrid calls the address looked up no valid email (HTTP 400: identifiers: email is invalid), so no contact has it as email: nothing to delete' });
   assert.ok('failed' in forgetPerson.read!(answer(400, { errors: [{ message: 'bad request' }] }), lookup, c), 'a 400 to the external_id lookup is no answer about the contact');
   const deletion = (found as { next: RequestDescriptor }).next;
   assert.deepEqual(forgetPerson.read!(answer(202, { job_id: 'j-9' }), deletion, c), { done: true, message: 'accepted (HTTP 202): SendGrid deletes the contact in a job (job j-9), with its fields and list memberships' });
   assert.match(String((forgetPerson.read!(answer(401, { errors: [{ message: 'authorization required' }] }), lookup, c) as { failed: string }).failed), /^HTTP 401: authorization required: SendGrid refused the lookup of the contact by external_id: check config\.api_key/);
   assert.deepEqual(forgetPerson.read!(answer(429, {}, { 'x-ratelimit-reset': String(NOW / 1000 + 20) }), lookup, c), { retry: 'SendGrid HTTP 429: {}', afterSeconds: 20 });
   assert.equal(forgetPerson.enabled({ api_key: KEY, forward_deletions: false }), false);
+});
+
+test('deletions by the emails Signal found for the person: a lookup by email each, besides the external_id\'s; the userId\'s address once; an entry that is no address left out', () => {
+  const c = ctx();
+  const by = (type: 'external_id' | 'email', identifier: string): RequestDescriptor => ({ method: 'POST', url: `${URL_}/search/identifiers/${type}`, headers: HEADERS, body: { identifiers: [identifier] }, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, c), [by('email', 'jane@example.com')], 'a visitor whose identify gave an email');
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, c), [by('external_id', 'u-1'), by('email', 'jane@example.com'), by('email', 'j.doe@work.example')]);
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, c), [by('external_id', 'Jane@Example.com'), by('email', 'Jane@Example.com')], 'the userId\'s address looked up once, whatever its case; none without a domain dot');
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: [] }, c), [by('external_id', 'u-1')], 'no email found: the external_id alone, as before');
+  assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: null, emails: ['jane@example.com'] }, c), [by('email', 'jane@example.com')], 'a placeholder userId is not looked up');
 });

@@ -2,33 +2,36 @@
 // /api/v2/users/{id}` (a soft deletion: the user is moved to the deleted users) and `DELETE
 // /api/v2/deleted_users/{id}` (the permanent deletion, which Zendesk documents for GDPR requests).
 // So the user is first looked up: by the person's userId as external_id
-// (`GET /api/v2/users/search?external_id=…`), and, when the userId is an email, also by that email
-// (`GET /api/v2/users/search?query=email:…`). Each lookup starts its own chain of three requests
-// (search, deletion, permanent deletion: the core follows at most three in a row), so a userId
-// that is an email makes two chains. The email's chain deletes only a user without an external_id
-// or with this one: a user of another external_id is another person of yours. Only end users are
-// deleted: an agent or admin found under the id is reported, never deleted. The plugin never
-// sends an anonymous visitor to Zendesk, so an anonymousId alone is skipped.
-import { parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// (`GET /api/v2/users/search?external_id=…`), and by each email the deletion knows the person by
+// (`GET /api/v2/users/search?query=email:…`): the userId when it is an email, and the emails
+// Signal found for them (their identify calls' traits.email, which the plugin sends as the
+// user's email: `person.emails`). Each lookup starts its own chain of three requests (search,
+// deletion, permanent deletion: the core follows at most three in a row), so every email makes
+// a chain. An email's chain deletes only a user without an external_id or with one of the
+// person's (as the core hides them): a user of another external_id is another person of yours.
+// Only end users are deleted: an agent or admin found under the id is reported, never deleted.
+// The plugin never sends an anonymous visitor to Zendesk, so an anonymousId without an email is
+// skipped.
+import { deletionEmails, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered } from './answers.ts';
 import { apiBaseOf, credentialFields, hasCredentials, headersOf } from './config.ts';
 
 const SEARCH = '/api/v2/users/search';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
- * What the core writes in place of the person's ids in the answers it hands to `read` (it keeps
- * them out of everything it stores): a user's email or external_id that is the person's userId
- * reads as this.
+ * What the core writes in place of the person's ids and emails in the answers it hands to `read`
+ * (it keeps them out of everything it stores): a user's email or external_id that is the
+ * person's userId, anonymousId or one of their emails reads as this.
  */
 const HIDDEN_ID = '[…]';
 
-/** Whether a value of the answer is the userId looked up: itself (in any case: Zendesk compares emails and external ids so), or as the core hid it. */
+/** Whether a value of the answer is the id looked up: itself (in any case: Zendesk compares emails and external ids so), or one of the person's as the core hid it. */
 function isTheId(value: string, id: string): boolean {
   return value === HIDDEN_ID || value.toLowerCase() === id.toLowerCase();
 }
 
-/** Why a person named by an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'the plugin sends Zendesk identified users only (by userId or email), never an anonymous visitor, so Zendesk holds no user under an anonymousId';
+/** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'the plugin sends Zendesk identified users only (by userId or email), never an anonymous visitor, so Zendesk holds no user under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -83,9 +86,10 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
   const email = queryOf(request, 'query')?.replace(/^email:/, '');
   const user = foundUser(response, externalId === undefined ? email : undefined);
   if (!user) {
-    return { done: true, message: externalId !== undefined ? 'no Zendesk user has this userId as external_id: nothing to delete' : 'no Zendesk user has this userId as email: nothing to delete' };
+    return { done: true, message: externalId !== undefined ? 'no Zendesk user has this userId as external_id: nothing to delete' : 'no Zendesk user has this email: nothing to delete' };
   }
-  // External ids are not case sensitive in Zendesk (Profiles guide, "Using external ID").
+  // External ids are not case sensitive in Zendesk (Profiles guide, "Using external ID"). The
+  // person's userId (or another of their ids) reads "[…]" here: the core hid it.
   if (email !== undefined && user.externalId !== undefined && !isTheId(user.externalId, email)) {
     return { done: true, message: `the Zendesk user with this email (id ${user.id}) has another external_id, so is another person of yours: not deleted` };
   }
@@ -97,25 +101,28 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
 /**
  * @example
  * forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx);
- * // { method: 'GET', url: 'https://acme.zendesk.com/api/v2/users/search', query: [['external_id', 'u-1']], headers: { authorization: 'Basic …', accept: 'application/json' }, eventIds: [] }
+ * // [{ method: 'GET', url: 'https://acme.zendesk.com/api/v2/users/search', query: [['external_id', 'u-1']], headers: { authorization: 'Basic …', accept: 'application/json' }, eventIds: [] }]
  * forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx);
  * // [the search by external_id, { …, query: [['query', 'email:ann@example.com']] }]
+ * forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['ann@example.com'] }, ctx);
+ * // [{ …, query: [['query', 'email:ann@example.com']] }]
  *
  * Forwarding of person deletions (config.forward_deletions, on by default): the end user whose
- * external_id (or email) is the person's userId is looked up, deleted, then permanently deleted.
+ * external_id is the person's userId, and the one of each email of the person (`deletionEmails`:
+ * an email userId, the emails Signal found), is looked up, deleted, then permanently deleted.
  * Each step is safe to repeat: a user already gone answers the search with no user (done).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => hasCredentials(config) && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) {
+    const emails = deletionEmails(person, (value) => EMAIL.test(value));
+    if (!usableId(person.userId) && emails.length === 0) {
       return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Zendesk, so no user of theirs can exist there' };
     }
-    const userId = String(person.userId).trim();
     const { ['content-type']: _contentType, ...headers } = headersOf(ctx.config);
-    const byExternalId: RequestDescriptor = { method: 'GET', url: `${apiBaseOf(ctx.config)}${SEARCH}`, query: [['external_id', userId]], headers, eventIds: [] };
-    if (!EMAIL.test(userId)) return byExternalId;
-    return [byExternalId, { method: 'GET', url: `${apiBaseOf(ctx.config)}${SEARCH}`, query: [['query', `email:${userId}`]], headers: { ...headers }, eventIds: [] }];
+    const search = (query: [string, string]): RequestDescriptor => ({ method: 'GET', url: `${apiBaseOf(ctx.config)}${SEARCH}`, query: [query], headers: { ...headers }, eventIds: [] });
+    const byExternalId = usableId(person.userId) ? [search(['external_id', String(person.userId).trim()])] : [];
+    return [...byExternalId, ...emails.map((email) => search(['query', `email:${email}`]))];
   },
   read(response, request, ctx) {
     // The search's answer, else a deletion's (the conformance suite reads answers alone).

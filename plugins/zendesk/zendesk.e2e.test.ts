@@ -140,4 +140,21 @@ describe('Zendesk', () => {
     const [skipped] = await deletePerson(signal, site.id, { anonymousId: VISITOR });
     assert.equal(skipped!.status, 'skipped');
   });
+
+  test('person deletion: a userId that is no email, whose identify gave traits.email — the user of that email searched, deleted, then permanently deleted', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Zendesk deletions by traits');
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'zd-del-traits', traits: { email: 'Gus.Gone@Example.com', name: 'Gus Gone' } });
+    await sim.waitFor((requests) => requests.some((r) => usersOf(r).some((u) => u.external_id === 'u-gus-0042')), 15_000, { method: 'POST', path: USERS });
+    sim.setDefault('GET', '/api/v2/users/search', (request) => ({
+      status: 200,
+      body: request.query.query === 'email:gus.gone@example.com' ? { users: [{ id: 35501, role: 'end-user', email: 'gus.gone@example.com', external_id: null }], count: 1 } : { users: [], count: 0 },
+    }));
+    sim.setDefault('DELETE', '/api/v2/users/35501', { status: 200, body: { user: { id: 35501, active: false } } });
+    sim.setDefault('DELETE', '/api/v2/deleted_users/35501', { status: 200, body: { deleted_user: { id: 35501 } } });
+    const [sent] = await deletePerson(signal, site.id, { userId: 'u-gus-0042' });
+    assert.deepEqual(sent, { integrationId, vendor: 'zendesk', status: 'sent', responseStatus: 200, message: 'request 1 of 2: no Zendesk user has this userId as external_id: nothing to delete; request 2 of 2: deleted (HTTP 200): Zendesk permanently deleted the user' });
+    const searches = sim.requests({ method: 'GET', path: '/api/v2/users/search' }).map((r) => r.query).filter((q) => q.external_id === 'u-gus-0042' || q.query === 'email:gus.gone@example.com');
+    assert.deepEqual(searches, [{ external_id: 'u-gus-0042' }, { query: 'email:gus.gone@example.com' }], 'searched by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.equal(sim.requests({ method: 'DELETE', path: '/api/v2/deleted_users/35501' }).length, 1);
+  });
 });

@@ -159,10 +159,12 @@ test('config: schema and checks name their fields', () => {
 });
 
 test('deletions: search by external_id → DELETE /users/{id} → DELETE /deleted_users/{id}; an email userId searched by email too; agents never deleted', () => {
-  const search = forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc123' }, ctx()) as RequestDescriptor;
+  const [search, ...more] = forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc123' }, ctx()) as RequestDescriptor[];
   assert.deepEqual(search, { method: 'GET', url: 'https://acme.zendesk.com/api/v2/users/search', query: [['external_id', 'u-1']], headers: { authorization: BASIC, accept: 'application/json' }, eventIds: [] });
+  assert.deepEqual(more, []);
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc123' }, ctx()), { skipped: ANONYMOUS_ONLY });
-  const del = forgetPerson.read!(answer(200, { users: [{ id: 35436, role: 'end-user', external_id: 'u-1' }], count: 1 }), search, ctx());
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc123', emails: [] }, ctx()), { skipped: ANONYMOUS_ONLY });
+  const del = forgetPerson.read!(answer(200, { users: [{ id: 35436, role: 'end-user', external_id: 'u-1' }], count: 1 }), search!, ctx());
   assert.ok('next' in del);
   assert.equal(del.next.method, 'DELETE');
   assert.equal(del.next.url, 'https://acme.zendesk.com/api/v2/users/35436');
@@ -172,10 +174,10 @@ test('deletions: search by external_id → DELETE /users/{id} → DELETE /delete
   assert.equal(permanent.next.url, 'https://acme.zendesk.com/api/v2/deleted_users/35436');
   assert.deepEqual(permanent.next.headers, HEADERS);
   assert.deepEqual(forgetPerson.read!(answer(200, { deleted_user: { id: 35436 } }), permanent.next, ctx()), { done: true, message: 'deleted (HTTP 200): Zendesk permanently deleted the user' });
-  assert.ok('done' in forgetPerson.read!(answer(200, { users: [], count: 0 }), search, ctx()));
-  assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 7, role: 'admin' }] }), search, ctx()));
+  assert.ok('done' in forgetPerson.read!(answer(200, { users: [], count: 0 }), search!, ctx()));
+  assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 7, role: 'admin' }] }), search!, ctx()));
   // A user without a role is never taken for an end user.
-  assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 8 }] }), search, ctx()));
+  assert.ok('failed' in forgetPerson.read!(answer(200, { users: [{ id: 8 }] }), search!, ctx()));
   // An email userId: two chains of three requests each (the core follows at most three in a row).
   const chains = forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx());
   assert.ok(Array.isArray(chains) && chains.length === 2);
@@ -194,7 +196,21 @@ test('deletions: search by external_id → DELETE /users/{id} → DELETE /delete
   assert.deepEqual(forgetPerson.read!(answer(200, { users: [{ id: 11, role: 'end-user', email: 'ann@example.com', external_id: 'u-77' }] }), byEmail, ctx()), { done: true, message: 'the Zendesk user with this email (id 11) has another external_id, so is another person of yours: not deleted' });
   // A 429 waits for Zendesk's Retry-After.
   assert.deepEqual(forgetPerson.read!(answer(429, 'Too Many Requests', { 'retry-after': '93' }), permanent.next, ctx()), { retry: 'HTTP 429: Too Many Requests', afterSeconds: 93 });
-  assert.ok('retry' in forgetPerson.read!(answer(429, 'slow down'), search, ctx()));
-  assert.match(('failed' in (forgetPerson.read!(answer(401, { error: "Couldn't authenticate you" }), search, ctx()))) ? (forgetPerson.read!(answer(401, { error: "Couldn't authenticate you" }), search, ctx()) as { failed: string }).failed : '', /config\.email and config\.api_token/);
+  assert.ok('retry' in forgetPerson.read!(answer(429, 'slow down'), search!, ctx()));
+  assert.match(('failed' in (forgetPerson.read!(answer(401, { error: "Couldn't authenticate you" }), search!, ctx()))) ? (forgetPerson.read!(answer(401, { error: "Couldn't authenticate you" }), search!, ctx()) as { failed: string }).failed : '', /config\.email and config\.api_token/);
   assert.equal(forgetPerson.enabled(ctx({ forward_deletions: false }).config), false);
+});
+
+test('deletions by the emails Signal found for the person: a search by email each (a chain each), after the external_id\'s; the userId\'s address once; an entry that is no address left out; a user of the userId\'s external_id deleted', () => {
+  const by = (query: [string, string]): RequestDescriptor => ({ method: 'GET', url: 'https://acme.zendesk.com/api/v2/users/search', query: [query], headers: { authorization: BASIC, accept: 'application/json' }, eventIds: [] });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc123', emails: ['ann@example.com'] }, ctx()), [by(['query', 'email:ann@example.com'])], 'a visitor whose identify gave an email');
+  const chains = forgetPerson.request({ userId: 'u-1', anonymousId: 'df_abc123', emails: ['ann@example.com', 'a.smith@work.example'] }, ctx()) as RequestDescriptor[];
+  assert.deepEqual(chains, [by(['external_id', 'u-1']), by(['query', 'email:ann@example.com']), by(['query', 'email:a.smith@work.example'])]);
+  assert.deepEqual(forgetPerson.request({ userId: 'Ann@Example.com', anonymousId: null, emails: ['ann@example.com', 'ann@example'] }, ctx()), [by(['external_id', 'Ann@Example.com']), by(['query', 'email:Ann@Example.com'])], 'the userId\'s address once, whatever its case; none without a domain dot');
+  // The core hides the person's ids and emails in the answer: the user of that email whose
+  // external_id is the userId reads "[…]" for both, and is the person.
+  const hidden = forgetPerson.read!(answer(200, { users: [{ id: 21, role: 'end-user', email: '[…]', external_id: '[…]' }] }), chains[1], ctx());
+  assert.ok('next' in hidden && hidden.next.url.endsWith('/api/v2/users/21'));
+  assert.deepEqual(forgetPerson.read!(answer(200, { users: [{ id: 22, role: 'end-user', email: '[…]', external_id: 'u-77' }] }), chains[1], ctx()), { done: true, message: 'the Zendesk user with this email (id 22) has another external_id, so is another person of yours: not deleted' });
+  assert.deepEqual(forgetPerson.read!(answer(200, { users: [] }), chains[2], ctx()), { done: true, message: 'no Zendesk user has this email: nothing to delete' });
 });
