@@ -71,6 +71,7 @@ export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
 export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
 export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
+export { deletionEmails } from './deletion-emails.ts';
 export { nameBasedUuid, type NameBasedUuidOptions } from './name-based-uuid.ts';
 export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-params.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
