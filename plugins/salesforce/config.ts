@@ -102,7 +102,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     forward_deletions: {
       type: 'boolean', title: 'Forward Person Deletions',
-      description: 'Delete the person\'s records in Salesforce when Signal deletes a person (deletePerson): the records of the object whose External ID field holds the userId (or, matching by email, whose Email is the userId when it is an email address) are looked up, then deleted (to the Recycle Bin). Off by default: a CRM record is also your sales team\'s.',
+      description: 'Delete the person\'s records in Salesforce when Signal deletes a person (deletePerson): the records of the object whose External ID field holds the userId (or, keyed by email, those holding each email address of the person: the userId when it is one, and the emails Signal found for them) are looked up, then deleted (to the Recycle Bin). Off by default: a CRM record is also your sales team\'s.',
       default: false, examples: [true],
     },
   },

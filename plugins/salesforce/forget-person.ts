@@ -3,14 +3,19 @@
 // `{ next }` chain of two requests:
 //
 // 1. `GET /query?q=SELECT Id FROM Lead WHERE Signal_User_Id__c = 'u-1' LIMIT 200` — the External ID
-//    field holding the userId (or, when it holds the email, the userId when it is an email); when
-//    people are matched by Email, `WHERE Email = '…'` for a userId that is an email address;
+//    field holding the userId; when it holds the email (lower-cased), or people are matched by
+//    Email (`WHERE Email = '…'`: SOQL compares text without case), one lookup per email address
+//    of the person: the userId when it is one, and the emails Signal found for them (their
+//    remembered identify traits, the traits of their deleted events: `person.emails`, at most 20);
 // 2. `DELETE /composite/sobjects?ids=…&allOrNone=false` (sObject Collections delete, up to 200):
 //    Salesforce moves the records to the Recycle Bin.
 //
-// No record found is done. A deletion naming only an anonymousId is skipped: the plugin never sends
-// an anonymous visitor. Each step is safe to repeat (records already gone are not found).
-import { usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// No record found is done. Keyed by the userId, a deletion naming only an anonymousId is skipped:
+// the plugin never sends an anonymous visitor. Keyed by email, a person with no email known is
+// skipped. The emails are not looked up when records are keyed by the userId: a record holding
+// the email under another key (or none) is not one the plugin wrote for this person. Each step is
+// safe to repeat (records already gone are not found).
+import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, errorsOf, queryOf, resultsOf, saidErrors } from './answers.ts';
 import { REQUEST_LIMIT_WAIT_MS } from './classify.ts';
 import { apiBaseOf, externalIdFieldOf, externalIdSourceOf, hasCredentials, objectOf } from './config.ts';
@@ -18,7 +23,7 @@ import { EMAIL } from './person-record.ts';
 import { headersOf } from './requests.ts';
 import { deletionLookupQuery, soqlString } from './soql.ts';
 
-/** Why a person named by an anonymousId alone is not forwarded. */
+/** Why a person named by an anonymousId alone is not forwarded when records are keyed by the userId. */
 export const ANONYMOUS_ONLY = 'the plugin sends Salesforce identified people only (by userId or email), never an anonymous visitor, so no record of theirs holds an anonymousId';
 /** The most records one lookup answers and one sObject Collections delete takes. */
 const MAX_IDS = 200;
@@ -70,39 +75,47 @@ function readDeletion(response: VendorResponse, request: RequestDescriptor | und
   return { done: true, message: deleted };
 }
 
+/** Why a deletion can find none of the person's records: placeholders only. */
+const PLACEHOLDERS = 'the ids named are placeholders the plugin never sends to Salesforce, so no record of theirs can exist there';
+/** Why a person keyed by email has no key: no email address is known of them. */
+const NO_EMAIL_KNOWN = 'Signal knew no email of the person (no traits.email on an identify call it remembered or still stored)';
+
 /**
- * The field and value a person's records are found by, or why none.
+ * The field a person's records are found by and the values looked up, or why none: the userId
+ * when the External ID field holds it; else each email address of the person (SDK
+ * `deletionEmails`: an email userId, then the emails Signal found for them), lower-cased when the
+ * External ID field holds it (as the plugin writes it).
  *
  * @example
- * lookupKeyOf('u-1', { external_id_field: 'Signal_User_Id__c' }); // { field: 'Signal_User_Id__c', value: 'u-1' }
+ * lookupKeysOf({ userId: 'u-1', anonymousId: null }, { external_id_field: 'Signal_User_Id__c' }); // { field: 'Signal_User_Id__c', values: ['u-1'], byEmail: false }
+ * lookupKeysOf({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, {});           // { field: 'Email', values: ['jane@example.com'], byEmail: true }
  */
-export function lookupKeyOf(userId: string, config: Record<string, JsonValue>): { field: string; value: string } | { skipped: string } {
+export function lookupKeysOf(person: NamedPerson, config: Record<string, JsonValue>): { field: string; values: string[]; byEmail: boolean } | { skipped: string } {
   const external = externalIdFieldOf(config);
-  const isEmail = EMAIL.test(userId);
-  if (external !== undefined && externalIdSourceOf(config) === 'userId') return { field: external, value: userId };
-  if (!isEmail) {
-    return { skipped: external !== undefined
-      ? `records are keyed by email (config.external_id_field ${external} holds it) and the userId is no email address, so Salesforce cannot find this person's records by it: delete them in Salesforce`
-      : 'people are matched by email (config.external_id_field is empty) and the userId is no email address, so Salesforce cannot find this person\'s records by it: delete them in Salesforce' };
+  if (external !== undefined && externalIdSourceOf(config) === 'userId') {
+    if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : PLACEHOLDERS };
+    return { field: external, values: [String(person.userId).trim()], byEmail: false };
   }
-  return external !== undefined ? { field: external, value: userId.toLowerCase() } : { field: 'Email', value: userId };
+  const emails = deletionEmails(person, (value) => EMAIL.test(value));
+  if (emails.length > 0) return external !== undefined ? { field: external, values: emails.map((email) => email.toLowerCase()), byEmail: true } : { field: 'Email', values: emails, byEmail: true };
+  const keyedBy = external !== undefined ? `records are keyed by email (config.external_id_field ${external} holds it)` : 'people are matched by email (config.external_id_field is empty)';
+  if (usableId(person.userId)) return { skipped: `${keyedBy}, the userId is no email address and ${NO_EMAIL_KNOWN}, so Salesforce cannot find this person's records: delete them in Salesforce` };
+  if (usableId(person.anonymousId)) return { skipped: `${keyedBy}, never by an anonymous visitor's id, and ${NO_EMAIL_KNOWN}: delete the records in Salesforce, or run deletePerson with the person's email as userId` };
+  return { skipped: PLACEHOLDERS };
 }
 
-/** Forwarding of person deletions: a lookup, then the sObject Collections delete. */
+/** Forwarding of person deletions: a lookup per key, each then the sObject Collections delete of what it found. */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => hasCredentials(config) && config.forward_deletions === true,
   request(person, ctx) {
-    if (!usableId(person.userId)) {
-      return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Salesforce, so no record of theirs can exist there' };
-    }
-    const key = lookupKeyOf(String(person.userId).trim(), ctx.config);
-    if ('skipped' in key) return key;
-    const literal = soqlString(key.value);
-    if (literal === undefined) return { skipped: 'the userId holds a control character a SOQL lookup cannot carry: delete the person in Salesforce' };
-    return {
-      method: 'GET', url: `${apiBaseOf(ctx.config)}/query`, query: [['q', deletionLookupQuery(objectOf(ctx.config), key.field, literal)]],
+    const keys = lookupKeysOf(person, ctx.config);
+    if ('skipped' in keys) return keys;
+    const literals = keys.values.map(soqlString).filter((literal) => literal !== undefined);
+    if (literals.length === 0) return { skipped: `the ${keys.byEmail ? 'email address holds' : 'userId holds'} a control character a SOQL lookup cannot carry: delete the person in Salesforce` };
+    return literals.map((literal): RequestDescriptor => ({
+      method: 'GET', url: `${apiBaseOf(ctx.config)}/query`, query: [['q', deletionLookupQuery(objectOf(ctx.config), keys.field, literal)]],
       headers: headersOf(ctx), eventIds: [],
-    };
+    }));
   },
   read(response, request) {
     // The deletion's answer, else the lookup's (the conformance suite reads answers alone).

@@ -62,7 +62,7 @@ function upsert(request: RecordedRequest): ScriptedResponse {
 /** SOQL string literals of a query, unescaped. */
 const literalsOf = (text: string) => [...text.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
 
-/** The Query resource for the plugin's two queries: the Email lookup and a deletion's lookup. */
+/** The Query resource for the plugin's two queries: the Email lookup and a deletion's lookup (SOQL compares text without case). */
 function query(request: RecordedRequest): ScriptedResponse {
   const q = request.query.q ?? '';
   const type = /FROM (\w+)/.exec(q)![1]!;
@@ -74,7 +74,7 @@ function query(request: RecordedRequest): ScriptedResponse {
     found = [...records.entries()].filter(([, r]) => r.type === type && emails.includes(String(r.fields.Email).toLowerCase()));
   } else {
     const [field, value] = [byField![1]!, literalsOf(byField![2]!)[0]];
-    found = [...records.entries()].filter(([, r]) => r.type === type && r.fields[field] === value);
+    found = [...records.entries()].filter(([, r]) => r.type === type && String(r.fields[field]).toLowerCase() === value?.toLowerCase());
   }
   const rows = found.map(([id, r]) => ({ attributes: { type, url: `${DATA}/sobjects/${type}/${id}` }, Id: id, ...(byEmail ? { Email: r.fields.Email, ...(type === 'Lead' ? { IsConverted: false } : {}) } : {}) }));
   return { status: 200, body: { totalSize: rows.length, done: true, records: rows } };
@@ -270,5 +270,19 @@ describe('Salesforce Sales Cloud', () => {
     const [anonymous] = await deletePerson(signal, site.id, { anonymousId: visitor.id });
     assert.equal(anonymous!.status, 'skipped');
     assert.match(String(anonymous!.message), /never an anonymous visitor/);
+  });
+
+  test('a person deletion, people matched by Email: a userId that is no email, whose identify gave traits.email — the records found by that email and deleted', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Deletions by traits', { object: 'Contact', external_id_field: undefined, field_map: {}, forward_deletions: true });
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'sf-forget-2', traits: { email: 'Gus.Gone@Example.com', lastName: 'Gone' } });
+    await delivered(integrationId, 1);
+    const [id] = recordOf('Email', 'Gus.Gone@Example.com')!;
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{
+      integrationId, vendor: 'salesforce', status: 'sent', responseStatus: 200, message: `Salesforce deleted 1 record (${id}), to its Recycle Bin`,
+    }]);
+    const lookups = sim.requests({ method: 'GET', path: QUERY }).filter((r) => r.query.q === "SELECT Id FROM Contact WHERE Email = 'gus.gone@example.com' LIMIT 200");
+    assert.equal(lookups.length, 1, 'looked up by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.ok(sim.requests({ method: 'DELETE', path: COLLECTIONS }).some((r) => r.query.ids === id));
+    assert.equal(records.has(id), false);
   });
 });

@@ -10,7 +10,7 @@ import { readSalesforceTokenAnswer, salesforceTokenRequest } from './access-toke
 import { answered, errorsOf, missingFieldsOf, queryOf, resultsOf } from './answers.ts';
 import { classifySalesforce, recordOutcome, REQUEST_LIMIT_WAIT_MS } from './classify.ts';
 import { apiBaseOf, myDomainHostOf, placeholderOf, validateSalesforceConfig } from './config.ts';
-import { ANONYMOUS_ONLY, forgetPerson, lookupKeyOf } from './forget-person.ts';
+import { ANONYMOUS_ONLY, forgetPerson, lookupKeysOf } from './forget-person.ts';
 import { fieldValue, splitName, toSalesforceRecord } from './person-record.ts';
 import { buildRequests, chunksOf, recordsOf, withPlaceholders, type CarriedRecord } from './requests.ts';
 import { deletionLookupQuery, emailLookupQuery, MAX_LOOKUP_URL_BYTES, soqlString } from './soql.ts';
@@ -382,12 +382,16 @@ test('deletions: the records holding the userId looked up, then deleted by id; a
   const config = { ...CONFIG, forward_deletions: true };
   assert.equal(forgetPerson.enabled(config), true);
   assert.equal(forgetPerson.enabled(CONFIG), false, 'off by default');
-  const lookup = forgetPerson.request({ userId: "u-1'x", anonymousId: 'df_1' }, ctx(config)) as RequestDescriptor;
+  const [lookup] = forgetPerson.request({ userId: "u-1'x", anonymousId: 'df_1' }, ctx(config)) as RequestDescriptor[];
   assert.deepEqual(lookup, { method: 'GET', url: `${BASE}/query`, query: [['q', "SELECT Id FROM Lead WHERE Signal_User_Id__c = 'u-1\\'x' LIMIT 200"]], headers: { authorization: 'Bearer token-1', accept: 'application/json' }, eventIds: [] });
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1' }, ctx(config)), { skipped: ANONYMOUS_ONLY });
-  assert.deepEqual(lookupKeyOf('Jane@Example.com', BY_EMAIL), { field: 'Email', value: 'Jane@Example.com' });
-  assert.deepEqual(lookupKeyOf('Jane@Example.com', { ...CONFIG, external_id_source: 'email' }), { field: 'Signal_User_Id__c', value: 'jane@example.com' });
-  assert.match(String((lookupKeyOf('u-1', BY_EMAIL) as { skipped: string }).skipped), /matched by email .* delete them in Salesforce/);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, ctx(config)), { skipped: ANONYMOUS_ONLY }, 'keyed by the userId, the emails are not looked up');
+  assert.deepEqual(lookupKeysOf({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, CONFIG), { field: 'Signal_User_Id__c', values: ['u-1'], byEmail: false });
+  assert.deepEqual(lookupKeysOf({ userId: 'Jane@Example.com', anonymousId: null }, BY_EMAIL), { field: 'Email', values: ['Jane@Example.com'], byEmail: true });
+  assert.deepEqual(lookupKeysOf({ userId: 'Jane@Example.com', anonymousId: null }, { ...CONFIG, external_id_source: 'email' }), { field: 'Signal_User_Id__c', values: ['jane@example.com'], byEmail: true });
+  assert.match(String((lookupKeysOf({ userId: 'u-1', anonymousId: null }, BY_EMAIL) as { skipped: string }).skipped), /^people are matched by email .* Signal knew no email of the person .* delete them in Salesforce$/);
+  assert.match(String((lookupKeysOf({ userId: 'u-1', anonymousId: 'df_1', emails: [] }, { ...CONFIG, external_id_source: 'email' }) as { skipped: string }).skipped), /^records are keyed by email \(config\.external_id_field Signal_User_Id__c holds it\), the userId is no email address and Signal knew no email/);
+  assert.match(String((lookupKeysOf({ userId: null, anonymousId: 'df_1', emails: [] }, BY_EMAIL) as { skipped: string }).skipped), /never by an anonymous visitor's id, and Signal knew no email of the person/);
 
   const next = forgetPerson.read!(answer(200, { totalSize: 2, done: true, records: [{ attributes: { type: 'Lead' }, Id: '00Q000000000001' }, { attributes: { type: 'Lead' }, Id: '00Q000000000002' }] }), lookup, ctx(config));
   assert.deepEqual(next, { next: { method: 'DELETE', url: `${BASE}/composite/sobjects`, query: [['ids', '00Q000000000001,00Q000000000002'], ['allOrNone', 'false']], headers: lookup.headers, eventIds: [] } });
@@ -399,4 +403,20 @@ test('deletions: the records holding the userId looked up, then deleted by id; a
   assert.match(String((forgetPerson.read!(answer(403, [{ message: 'insufficient access rights on object id', errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' }]), deletion, ctx(config)) as { failed: string }).failed), /Read and Delete/);
   const many = forgetPerson.read!(answer(200, { totalSize: 200, done: true, records: Array.from({ length: 200 }, (_, i) => ({ Id: `00Q${i}` })) }), lookup, ctx(config)) as { next: RequestDescriptor };
   assert.deepEqual(forgetPerson.read!(answer(200, [{ id: '00Q0', success: true, errors: [] }]), many.next, ctx(config)), { retry: 'Salesforce deleted 1 record (00Q0), to its Recycle Bin; more records may hold this person than one request deletes (200): looked up and deleted again' });
+});
+
+test('deletions keyed by email: one lookup per email address of the person — an email userId, the emails Signal found — each once', () => {
+  const byEmail = { ...BY_EMAIL, forward_deletions: true };
+  const byEmailField = { ...CONFIG, external_id_source: 'email', forward_deletions: true };
+  const lookup = (where: string): RequestDescriptor => ({ method: 'GET', url: `${BASE}/query`, query: [['q', `SELECT Id FROM Lead WHERE ${where} LIMIT 200`]], headers: { authorization: 'Bearer token-1', accept: 'application/json' }, eventIds: [] });
+  // Emails only: a userId that is no email, an anonymousId alone.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx(byEmail)), [lookup("Email = 'jane@example.com'"), lookup("Email = 'j.doe@work.example'")]);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, ctx(byEmailField)), [lookup("Signal_User_Id__c = 'jane@example.com'")], 'a visitor whose identify gave an email');
+  // An email userId and the emails found; the userId's address found again (another case) looked up once.
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, ctx(byEmail)), [lookup("Email = 'Jane@Example.com'"), lookup("Email = 'j.doe@work.example'")]);
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com'] }, ctx(byEmailField)), [lookup("Signal_User_Id__c = 'jane@example.com'")], 'lower-cased, as the External ID field holds it');
+  // An entry the plugin takes for no address is ignored.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example', 'o\'neil@example.com'] }, ctx(byEmail)), [lookup("Email = 'o\\'neil@example.com'")]);
+  assert.ok('skipped' in (forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example'] }, ctx(byEmail)) as object));
+  assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: 'undefined', emails: [] }, ctx(byEmail)), { skipped: 'the ids named are placeholders the plugin never sends to Salesforce, so no record of theirs can exist there' });
 });

@@ -179,4 +179,20 @@ describe('Salesforce Marketing Cloud', () => {
     assert.equal(anonymous!.status, 'skipped');
     assert.match(String(anonymous!.message), /never an anonymous visitor's id/);
   });
+
+  test('a person deletion, contacts keyed by email: a userId that is no email, whose identify gave traits.email — the contact deleted by that email as its key', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('DeletionsByTraits', { contact_key_source: 'email' });
+    sim.setDefault('POST', DELETE, { status: 200, body: { operationInitiated: true, operationID: 8, requestServiceMessageID: '5c1d0e2f-a15a-413c-bc3e-8b43b185e551', resultMessages: [], serviceMessageID: '9e0f67aa-ec49-42af-a0bb-987ac6451560' } });
+    sim.setDefault('GET', DELETE_STATUS, { status: 200, body: { operation: { operationID: 8, deleteType: 'ContactAndAttributes', status: 'Pending' }, numberofRestorableDays: 14, resultMessages: [] } });
+    await browser(site.key, { type: 'identify', userId: 'u-ivy-0042', messageId: 'sfmc-forget-2', traits: { email: 'Ivy.Gone@Example.com', firstName: 'Ivy' } });
+    const { row } = await waitUntil(async () => rows('DeletionsByTraits_Profiles')[0], 'the row');
+    assert.deepEqual(row.keys, { ContactKey: 'Ivy.Gone@Example.com' }, 'the Contact Key is the email as the identify gave it');
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-ivy-0042' }), [{
+      integrationId, vendor: 'salesforce_marketing_cloud', status: 'sent', responseStatus: 200,
+      message: 'Marketing Cloud accepted the deletion as operation 8: the contact is suppressed at once and deleted with its attributes after the account\'s restorable period (14 days); its status now: Pending',
+    }]);
+    const deletions = sim.requests({ method: 'POST', path: DELETE }).filter((r) => JSON.stringify(r.json).includes('ivy.gone@example.com'));
+    assert.equal(deletions.length, 1);
+    assert.deepEqual(deletions[0]!.json, { values: ['ivy.gone@example.com'], DeleteOperationType: 'ContactAndAttributes' }, 'the email Signal remembered (lower-cased), though the deletion named the userId only');
+  });
 });

@@ -7,7 +7,7 @@ import plugin, { validateMarketingCloudConfig } from './index.ts';
 import { marketingCloudTokenRequest, readMarketingCloudTokenAnswer } from './access-token.ts';
 import { classifyMarketingCloud, saidOf } from './classify.ts';
 import { marketingCloudConfigWarnings, restBaseOf, subdomainOf, tokenUrlOf } from './config.ts';
-import { forgetPerson, statusRequest } from './forget-person.ts';
+import { deletionKeysOf, forgetPerson, statusRequest } from './forget-person.ts';
 import { columnsOf, contactKeyOf, fitRecord } from './records.ts';
 import { buildRequests, endpointOf, MAX_ROWS_PER_REQUEST } from './requests.ts';
 
@@ -197,4 +197,29 @@ test('person deletions: delete by contact key (ContactAndAttributes), then the o
   assert.deepEqual(forgetPerson.read!(answer(429, { message: 'slow down' }, { 'retry-after': '60' }), request, ctx()), { retry: 'HTTP 429: slow down', afterSeconds: 60 });
   assert.equal(forgetPerson.enabled({ ...BASE, forward_deletions: false }), false);
   assert.equal(forgetPerson.enabled(BASE), true);
+});
+
+test('person deletions keyed by email: every email address of the person — an email userId, the emails Signal found — each once, in one request', () => {
+  const byEmail = ctx({ contact_key_source: 'email' });
+  const valuesOf = (person: Parameters<typeof forgetPerson.request>[0]) => ((forgetPerson.request(person, byEmail) as RequestDescriptor).body as { values: string[] }).values;
+  // Emails only: a userId that is no email, an anonymousId alone.
+  assert.deepEqual(valuesOf({ userId: 'user-123', anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }), ['jane@example.com', 'j.doe@work.example']);
+  assert.deepEqual(valuesOf({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }), ['jane@example.com'], 'a visitor whose identify gave an email');
+  // An email userId and the emails found: the userId's address, found again in another case, named once.
+  assert.deepEqual(valuesOf({ userId: ' Jane@Example.com ', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }), ['Jane@Example.com', 'j.doe@work.example']);
+  // An entry the plugin takes for no address, or too long for a Contact Key, is ignored.
+  assert.deepEqual(valuesOf({ userId: 'user-123', anonymousId: null, emails: ['jane@example', `${'j'.repeat(250)}@example.com`, 'jane@example.com'] }), ['jane@example.com']);
+  assert.match((forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: ['jane@example'] }, byEmail) as { skipped: string }).skipped, /^the plugin keys Marketing Cloud contacts by email address \(config\.contact_key_source\), the userId named is no email address and Signal knew no email of the person/);
+  assert.match((forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [] }, byEmail) as { skipped: string }).skipped, /never by an anonymous visitor's id, and Signal knew no email of the person/);
+  assert.deepEqual(deletionKeysOf({ userId: 'undefined', anonymousId: 'null', emails: [] }, { contact_key_source: 'email' }), { skipped: 'the ids named are placeholders the plugin never sends to Marketing Cloud, so no contact of theirs can exist there' });
+  // Keyed by the userId, the emails name no contact the plugin wrote.
+  assert.deepEqual(deletionKeysOf({ userId: 'user-123', anonymousId: null, emails: ['jane@example.com'] }, {}), ['user-123']);
+  assert.match(String((deletionKeysOf({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, {}) as { skipped: string }).skipped), /never an anonymous visitor's id/);
+  // Several keys: the outcome says so.
+  const request = forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, byEmail) as RequestDescriptor;
+  const accepted = forgetPerson.read!(answer(200, { operationInitiated: true, operationID: 3, resultMessages: [] }), request, byEmail) as { next: RequestDescriptor };
+  assert.deepEqual(accepted, { next: statusRequest('3', byEmail, 2) });
+  assert.deepEqual(forgetPerson.read!(answer(200, { operation: { operationID: 3, status: 'Pending' }, numberofRestorableDays: 14, resultMessages: [] }), accepted.next, byEmail), {
+    done: true, message: 'Marketing Cloud accepted the deletion of 2 contact keys as operation 3: the contacts are suppressed at once and deleted with their attributes after the account\'s restorable period (14 days); its status now: Pending',
+  });
 });
