@@ -83,9 +83,10 @@ export {
 export { normalizeGoogleConversionEmail, normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
 export { googleConsentAnswer, googleConsentStatus, type GoogleConsentAnswer, type GoogleConsentSignal } from './google-consent.ts';
 export {
-  GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems, pastedSecretProblem,
+  GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems,
   type GoogleCredentialExchange, type GoogleCredentialExchangeOptions, type GoogleCredentialKind, type GoogleCredentialOptions,
 } from './google-credentials.ts';
+export { pastedSecretProblem, type PastedSecretOptions } from './pasted-secret.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoDigest, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export {
   ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,
