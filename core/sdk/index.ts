@@ -12,6 +12,7 @@
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
+ *   `pastedSecretProblem` (a secret pasted with an authorization scheme such as `Bearer ` or with white space, said naming its field), `productsValue` (an order's value from its products' price × quantity),
  *   `isConsentGranted` (the consent gate's reading of categories, e.g. marketing consent before a subscription),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
@@ -65,6 +66,7 @@ export { conversionActionFor, conversionActionId, conversionActionKeys, googleAd
 export { instantText } from './instant-text.ts';
 export { utcTimeText } from './utc-time-text.ts';
 export { readDecimal, readInstantMs, readText, readWholeNumber } from './value-readers.ts';
+export { productsValue, type ProductsValueAbout } from './products-value.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { EVENT_RECORD_FIELDS } from './event-record-fields.ts';
 export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
