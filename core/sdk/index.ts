@@ -25,7 +25,8 @@
  *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleConversionEmail`,
  *   `normalizeGoogleName`, …), Consent Mode's ad signals as an event gives them
  *   (`googleConsentStatus`), and the credential of a Google API called as a user or a service
- *   account: its config checks and token exchange (`googleCredentialProblems`, `googleCredentialExchange`);
+ *   account: its config checks and token exchange (`googleCredentialProblems`, `googleCredentialExchange`), and Google's JSON
+ *   error answer, read defensively (`readGoogleErrorAnswer`, `googleErrorDetails`);
  * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
  *   `conversionActionId`, `conversionActionKeys`, `conversionActionFor`);
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
@@ -88,6 +89,7 @@ export {
   GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems,
   type GoogleCredentialExchange, type GoogleCredentialExchangeOptions, type GoogleCredentialKind, type GoogleCredentialOptions,
 } from './google-credentials.ts';
+export { googleErrorDetails, readGoogleErrorAnswer, type GoogleErrorAnswer } from './google-error-answer.ts';
 export { pastedSecretProblem, type PastedSecretOptions } from './pasted-secret.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoDigest, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export {
