@@ -8,6 +8,7 @@
 // naming the config field to fix.
 import { PermanentError } from './errors.ts';
 import { googleServiceAccountTokenRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer } from './oauth.ts';
+import { pastedSecretProblem } from './pasted-secret.ts';
 import type { AccessTokenExchange, AccessTokenUse, ConfigProblem, IssuedAccessToken, JsonValue, PluginContext, RequestDescriptor, VendorResponse } from './types.ts';
 
 /** Google's OAuth 2.0 token endpoint. */
@@ -36,19 +37,6 @@ export function googleCredentialOf(config: Record<string, JsonValue>): GoogleCre
 export interface GoogleCredentialOptions {
   /** Whether the API takes a service account's key as the other credential (default true); without, the refresh token is the only one. */
   serviceAccount?: boolean;
-}
-
-/**
- * A credential pasted with `Bearer ` before it or white space in it (a line break copied with
- * it), said naming its field; undefined for one that looks pasted alone.
- *
- * @example
- * pastedSecretProblem('refresh_token', 'Bearer 1//0g', 'refresh token'); // { field: 'refresh_token', message: 'starts with "Bearer ": give the refresh token alone' }
- */
-export function pastedSecretProblem(field: string, value: string, what: string): ConfigProblem | undefined {
-  if (/^bearer\s/i.test(value)) return { field, message: `starts with "Bearer ": give the ${what} alone` };
-  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone` };
-  return undefined;
 }
 
 /**

@@ -12,6 +12,7 @@
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
+ *   `pastedSecretProblem` (a secret pasted with an authorization scheme such as `Bearer ` or with white space, said naming its field), `productsValue` (an order's value from its products' price × quantity),
  *   `isConsentGranted` (the consent gate's reading of categories, e.g. marketing consent before a subscription),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
@@ -24,7 +25,8 @@
  *   normalisation Google hashes user data after (`normalizeGoogleEmail`, `normalizeGoogleConversionEmail`,
  *   `normalizeGoogleName`, …), Consent Mode's ad signals as an event gives them
  *   (`googleConsentStatus`), and the credential of a Google API called as a user or a service
- *   account: its config checks and token exchange (`googleCredentialProblems`, `googleCredentialExchange`);
+ *   account: its config checks and token exchange (`googleCredentialProblems`, `googleCredentialExchange`), and Google's JSON
+ *   error answer, read defensively (`readGoogleErrorAnswer`, `googleErrorDetails`);
  * - Google Ads accounts and conversion actions as configs give them (`googleAdsCustomerId`,
  *   `conversionActionId`, `conversionActionKeys`, `conversionActionFor`);
  * - AWS: `signAwsRequest` (Signature V4, for a `sign` hook), `awsJsonError` and the AWS SDKs'
@@ -65,6 +67,7 @@ export { conversionActionFor, conversionActionId, conversionActionKeys, googleAd
 export { instantText } from './instant-text.ts';
 export { utcTimeText } from './utc-time-text.ts';
 export { readDecimal, readInstantMs, readText, readWholeNumber } from './value-readers.ts';
+export { productsValue, type ProductsValueAbout } from './products-value.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { EVENT_RECORD_FIELDS } from './event-record-fields.ts';
 export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
@@ -84,9 +87,11 @@ export {
 export { normalizeGoogleConversionEmail, normalizeGoogleEmail, normalizeGoogleName, normalizeGooglePostalCode, normalizeGoogleRegionCode } from './google-user-data.ts';
 export { googleConsentAnswer, googleConsentStatus, type GoogleConsentAnswer, type GoogleConsentSignal } from './google-consent.ts';
 export {
-  GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems, pastedSecretProblem,
+  GOOGLE_TOKEN_URL, googleCredentialExchange, googleCredentialOf, googleCredentialProblems,
   type GoogleCredentialExchange, type GoogleCredentialExchangeOptions, type GoogleCredentialKind, type GoogleCredentialOptions,
 } from './google-credentials.ts';
+export { googleErrorDetails, readGoogleErrorAnswer, type GoogleErrorAnswer } from './google-error-answer.ts';
+export { pastedSecretProblem, type PastedSecretOptions } from './pasted-secret.ts';
 export { asText, customerInfo, type CustomerInfo, type CustomerInfoDigest, type CustomerInfoFields, type FieldNormalizer, type HashedShape } from './customer-info.ts';
 export {
   ALGORITHM as AWS_SIGNATURE_ALGORITHM, amzDateOf, EMPTY_PAYLOAD_SHA256, sha256Hex, signAwsRequest, signingKey, signRequest, uriEncode,

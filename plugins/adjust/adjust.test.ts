@@ -69,6 +69,7 @@ test('config: an app token, event tokens by Signal event name, the S2S token a s
   assert.match(validateAdjustConfig(config({ event_tokens: { 'screen: Home': 'abc123' } }))[0]!.message, /screen:<its name>/);
   assert.deepEqual(validateAdjustConfig(config({ s2s_token: `${TOKEN}\n` })), [], 'a trailing newline is trimmed');
   assert.deepEqual(validateAdjustConfig(config({ s2s_token: 'abc def' })).map((p) => p.field), ['s2s_token']);
+  assert.deepEqual(validateAdjustConfig(config({ s2s_token: `Bearer ${TOKEN}` })), [{ field: 's2s_token', message: 'starts with "Bearer ": give the S2S Security token alone, Signal adds the prefix' }]);
 });
 
 test('event tokens: a track event by its name, screens and pages by screen:<name> then screen; unnamed events have none', () => {

@@ -2,7 +2,7 @@
 // Signal event, the S2S Security token, the environment, whether the app's anonymousId is
 // Adjust's device id (adid), and whether person deletions are forwarded. Checked by its JSON
 // Schema, and by validateAdjustConfig for what a schema cannot say in words.
-import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Adjust's app token: 12 letters and digits (`4w565xzmb54d`), as the dashboard shows it. */
 export const APP_TOKEN = /^[a-z0-9]{12}$/;
@@ -126,8 +126,7 @@ export function validateAdjustConfig(config: Record<string, JsonValue>): ConfigP
     }
   }
   const secret = config.s2s_token;
-  if (typeof secret === 'string' && secret.trim() !== '' && /\s/.test(secret.trim())) {
-    problems.push({ field: 's2s_token', message: 'has white space or a line break inside: paste the S2S Security token alone, as AppView copies it' });
-  }
+  const pasted = typeof secret === 'string' ? pastedSecretProblem('s2s_token', secret.trim(), 'S2S Security token', { schemeHint: 'Signal adds the prefix', spaceHint: 'as AppView copies it' }) : undefined;
+  if (pasted) problems.push(pasted);
   return problems;
 }

@@ -3,7 +3,7 @@
 // deletions read from it. An Airship project lives in one cloud site: North America
 // (go.urbanairship.com) or Europe (go.airship.eu); its bearer tokens work on that host only
 // (Airship: API Security, base URLs).
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Airship's cloud sites and the API base URL of each (bearer-token hosts, not the OAuth ones). */
 export const REGIONS = {
@@ -76,11 +76,8 @@ export function validateAirshipConfig(config: Record<string, JsonValue>): Config
   const problems: ConfigProblem[] = [];
   const token = textOf(config, 'access_token');
   const appKey = textOf(config, 'app_key');
-  if (/^bearer\s/i.test(token)) {
-    problems.push({ field: 'access_token', message: 'starts with "Bearer ": give the token alone (Signal adds the Authorization scheme)' });
-  } else if (/\s/.test(token)) {
-    problems.push({ field: 'access_token', message: 'holds white space or a line break (copied with the text around it?): give the bearer token alone' });
-  }
+  const pasted = pastedSecretProblem('access_token', token, 'bearer token', { schemeHint: 'Signal adds the Authorization scheme' });
+  if (pasted) problems.push(pasted);
   if (/\s/.test(appKey)) problems.push({ field: 'app_key', message: 'holds white space or a line break: give the App Key alone' });
   if (token !== '' && token === appKey) {
     problems.push({ field: 'access_token', message: 'is the App Key again: give a bearer token created under Settings > Project settings > Tokens' });

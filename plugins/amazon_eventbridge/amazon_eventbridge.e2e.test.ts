@@ -12,7 +12,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -84,13 +84,7 @@ const install = (name: string, config: Record<string, unknown>) => installOnNewP
 const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(signal, key, call, visitor, {
   timestamp: CALL_TIMESTAMP, context: { page: { url: 'https://shop.example.com/thanks?email=jane%40example.com', path: '/thanks', title: 'Thanks' } },
 });
-async function batchCall(key: string, events: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', userId: 'u-eb-batch', timestamp: CALL_TIMESTAMP, ...e })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const batchCall = (key: string, events: Array<Record<string, unknown>>) => sendServerBatch(signal, key, events, { userId: 'u-eb-batch', timestamp: CALL_TIMESTAMP });
 const delivered = (integrationId: string, count: number) => waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === count || undefined, `${count} delivered`);
 
 describe('Amazon EventBridge', () => {

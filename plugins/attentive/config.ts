@@ -3,7 +3,7 @@
 // deletions read from it. A private app of Attentive (a "custom app") authenticates with its
 // API key as a Bearer token (Attentive: "Authentication"); its permissions (Custom Events,
 // Custom Attributes, eCommerce, Privacy Requests) decide which of the plugin's calls it may make.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A country calling code: 1 to 3 digits, no leading 0. */
 export const COUNTRY_CODE = /^[1-9][0-9]{0,2}$/;
@@ -64,9 +64,8 @@ export function defaultCountryCodeOf(config: Record<string, JsonValue>): string 
 export function validateAttentiveConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (typeof config.api_key === 'string') {
-    const key = apiKeyOf(config);
-    if (/^bearer\s/i.test(key)) problems.push({ field: 'api_key', message: 'starts with "Bearer ": give the API key alone, the plugin adds the Bearer scheme' });
-    else if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
+    const pasted = pastedSecretProblem('api_key', apiKeyOf(config), 'API key', { schemeHint: 'the plugin adds the Bearer scheme' });
+    if (pasted) problems.push(pasted);
   }
   return problems;
 }

@@ -3,7 +3,7 @@
 // "status": "PERMISSION_DENIED" } }`. The `reason` of the first error is BigQuery's own code
 // (accessDenied, quotaExceeded, rateLimitExceeded, notFound, invalid, invalidQuery,
 // billingNotEnabled, backendError…), the one its error-messages page documents.
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, readGoogleErrorAnswer, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What BigQuery said: its reason code (or the gRPC status, or the HTTP status), and its message. */
 export interface GoogleError {
@@ -23,16 +23,13 @@ export interface GoogleError {
  * // { reason: 'notFound', reasons: ['notFound'], message: 'Not found: Table shop:signal.events' }
  */
 export function googleError(response: VendorResponse): GoogleError {
-  const error = (response.json !== null && typeof response.json === 'object' ? (response.json as { error?: unknown }).error : undefined) as
-    | { message?: unknown; status?: unknown; errors?: unknown }
-    | undefined;
-  const items = Array.isArray(error?.errors) ? (error.errors as Array<{ reason?: unknown; message?: unknown }>) : [];
-  const reasons = items.map((item) => item?.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== '');
-  const status = typeof error?.status === 'string' && error.status !== '' ? error.status : undefined;
-  const message = typeof error?.message === 'string' && error.message.trim() !== ''
+  const error = readGoogleErrorAnswer(response.json);
+  const items = error?.errors ?? [];
+  const reasons = items.map((item) => item.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== '');
+  const message = error?.message !== undefined && error.message.trim() !== ''
     ? error.message
     : typeof items[0]?.message === 'string' ? items[0].message : response.body ?? '';
-  return { reason: reasons[0] ?? status ?? `HTTP ${response.status}`, reasons, message: excerpt(message) };
+  return { reason: reasons[0] ?? error?.status ?? `HTTP ${response.status}`, reasons, message: excerpt(message) };
 }
 
 /**

@@ -6,7 +6,7 @@
 // `error.message`, `error.errors[].reason`); quota exhaustion is a 403 (`userRateLimitExceeded`,
 // `dailyLimitExceeded`), not a 429.
 import {
-  parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
+  parseRetryAfter, readGoogleErrorAnswer, responseHeader, type Classification, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { apiVersionOf, text } from './config.ts';
 
@@ -51,13 +51,9 @@ export interface GoogleJsonError {
  * // { message: 'User Rate Limit Exceeded', reasons: ['userRateLimitExceeded'] }
  */
 export function readGoogleJsonError(json: unknown): GoogleJsonError {
-  const error = isRecord(json) && isRecord(json.error) ? json.error : {};
-  const reasons = [
-    ...(Array.isArray(error.errors) ? error.errors : []).map((e) => (isRecord(e) ? textOf(e.reason) : undefined)),
-    ...(Array.isArray(error.details) ? error.details : []).map((d) => (isRecord(d) ? textOf(d.reason) : undefined)),
-  ].filter((r): r is string => r !== undefined);
-  const status = textOf(error.status);
-  return { ...(status === undefined ? {} : { status }), message: oneLine(textOf(error.message) ?? ''), reasons: [...new Set(reasons)] };
+  const error = readGoogleErrorAnswer(json);
+  const status = error?.status;
+  return { ...(status === undefined ? {} : { status }), message: oneLine(error?.message ?? ''), reasons: error?.reasons ?? [] };
 }
 
 /** `STATUS: message (reason, …)`, or the body's start, or "(no body)". */
@@ -178,10 +174,10 @@ function classifyForbidden(response: VendorResponse, ctx: PluginContext): EventO
  * blamedConversions({ error: { code: 400, message: "Invalid value at 'conversions[1].quantity' (TYPE_INT64), \"x\"" } }, 3); // [1]
  */
 export function blamedConversions(json: unknown, count: number): number[] {
-  const error = isRecord(json) && isRecord(json.error) ? json.error : {};
-  const paths = [textOf(error.message) ?? ''];
-  for (const detail of Array.isArray(error.details) ? error.details : []) {
-    const violations = isRecord(detail) && Array.isArray(detail.fieldViolations) ? detail.fieldViolations : [];
+  const error = readGoogleErrorAnswer(json);
+  const paths = [error?.message ?? ''];
+  for (const detail of error?.details ?? []) {
+    const violations = Array.isArray(detail.fieldViolations) ? detail.fieldViolations : [];
     for (const violation of violations) if (isRecord(violation)) paths.push(textOf(violation.field) ?? '', textOf(violation.description) ?? '');
   }
   const indexes = new Set<number>();

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -77,13 +77,7 @@ const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(
 const install = (name: string, table: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'clickhouse', name, {
   config: { url: ORIGIN, database: 'signal', table, username: USER, password: PASSWORD, ...config },
 });
-const batch = async (key: string, events: Array<Record<string, unknown>>) => {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: events.map((event) => ({ timestamp: CALL_TIMESTAMP, ...event })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-};
+const batch = (key: string, events: Array<Record<string, unknown>>) => sendServerBatch(signal, key, events, { timestamp: CALL_TIMESTAMP });
 
 before(async () => {
   sim = await startVendorSim();

@@ -3,7 +3,7 @@
 // id and secret), where the rows go (catalog, schema, table), how the JSON columns are typed,
 // how long a request waits for its statement, and the deletion switch; the schema the catalog
 // shows, and the checks the schema cannot make, each naming its field.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -196,9 +196,8 @@ function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] 
     return [{ field: 'access_token', message: 'is set with client_id or client_secret: give one credential, a personal access token or a service principal\'s OAuth client id and secret, and leave the other empty' }];
   }
   if (token !== undefined) {
-    if (/^Bearer\s/i.test(token)) return [{ field: 'access_token', message: 'starts with "Bearer": paste the token alone (dapi…); Signal adds the scheme' }];
-    if (/\s/.test(token)) return [{ field: 'access_token', message: 'holds spaces or line breaks: paste the token alone, as Databricks showed it' }];
-    return [];
+    const pasted = pastedSecretProblem('access_token', token, 'personal access token (dapi…)', { schemeHint: 'Signal adds the scheme', spaceHint: 'as Databricks showed it' });
+    return pasted ? [pasted] : [];
   }
   if (clientId === undefined && secret === undefined) {
     return [{ field: 'access_token', message: 'is required (or client_id and client_secret): a personal access token (dapi…), or a service principal\'s OAuth client id and secret' }];

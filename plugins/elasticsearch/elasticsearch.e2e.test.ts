@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -93,13 +93,7 @@ const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(
 const install = (name: string, family: string, config: Record<string, unknown> = {}) => installOnNewPipeline(signal, 'elasticsearch', name, {
   config: { url: ORIGIN, index: `${family}-{yyyy.MM.dd}`, api_key: API_KEY, ...config },
 });
-const batch = async (key: string, events: Array<Record<string, unknown>>) => {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
-    body: JSON.stringify({ batch: events.map((event) => ({ timestamp: CALL_TIMESTAMP, ...event })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-};
+const batch = (key: string, events: Array<Record<string, unknown>>) => sendServerBatch(signal, key, events, { timestamp: CALL_TIMESTAMP });
 const delivered = (integrationId: string, count: number, timeoutMs?: number) => waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === count || undefined, `${count} delivered`, timeoutMs);
 
 before(async () => {

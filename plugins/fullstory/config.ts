@@ -1,6 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validateFullstoryConfig), and the options the requests read from it.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { API_ORIGINS, DATA_CENTERS, keyRegion, type DataCenter } from './hosts.ts';
 
 /** The integration's config as the catalog shows it; `validateFullstoryConfig` checks the rest. */
@@ -53,8 +53,8 @@ export function validateFullstoryConfig(config: Record<string, JsonValue>): Conf
   const problems: ConfigProblem[] = [];
   if (!given(config.api_key)) return problems;
   const key = config.api_key.trim();
-  if (/^(?:basic|bearer)\s/i.test(key)) problems.push({ field: 'api_key', message: 'starts with an authorization scheme ("Basic …"): give the key alone, Signal adds "Basic "' });
-  else if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
+  const pasted = pastedSecretProblem('api_key', key, 'API key', { schemes: ['Basic', 'Bearer'], schemeHint: 'Signal adds "Basic "' });
+  if (pasted) problems.push(pasted);
   else if (/[^\x21-\x7e]/.test(key)) problems.push({ field: 'api_key', message: 'holds characters that are not ASCII: give the key as Fullstory shows it (Settings > Integrations > API Keys)' });
   const region = keyRegion(key);
   const center = dataCenterOf(config);

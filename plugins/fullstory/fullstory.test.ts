@@ -143,7 +143,7 @@ test('config: the schema describes every field; a key with "Basic ", white space
   for (const [name, field] of Object.entries(CONFIG_SCHEMA.properties)) assert.ok(field.title && field.description, name);
   assert.equal(CONFIG_SCHEMA.properties.api_key!.secret, true);
   assert.deepEqual(validateFullstoryConfig({ api_key: API_KEY }), []);
-  assert.deepEqual(validateFullstoryConfig({ api_key: `Basic ${API_KEY}` }), [{ field: 'api_key', message: 'starts with an authorization scheme ("Basic …"): give the key alone, Signal adds "Basic "' }]);
+  assert.deepEqual(validateFullstoryConfig({ api_key: `Basic ${API_KEY}` }), [{ field: 'api_key', message: 'starts with "Basic ": give the API key alone, Signal adds "Basic "' }]);
   assert.deepEqual(validateFullstoryConfig({ api_key: 'abc def ghi' }), [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' }]);
   assert.deepEqual(validateFullstoryConfig({ api_key: 'eu1.abcdefgh/o-1-eu1' }), [{ field: 'data_center', message: 'is na1, but the API key is an eu1 key: set data_center to eu1 (https://api.eu1.fullstory.com), where the account\'s data lives' }]);
   assert.deepEqual(validateFullstoryConfig({ api_key: 'eu1.abcdefgh/o-1-eu1', data_center: 'eu1' }), []);

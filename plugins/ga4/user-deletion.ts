@@ -4,7 +4,7 @@
  * authorised by a Google service account's access token.
  */
 import {
-  googleServiceAccountTokenRequest, parseGoogleServiceAccountKey, usableId,
+  googleServiceAccountTokenRequest, parseGoogleServiceAccountKey, readGoogleErrorAnswer, usableId,
   type AccessTokenExchange, type ConfigProblem, type ForgetOutcome, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { clientIdFromId } from './fit-to-ga4.ts';
@@ -56,10 +56,10 @@ export const serviceAccountToken: AccessTokenExchange = {
 
 /** Google's error answer: `{ error: { code, message, status } }`. */
 function googleError(response: VendorResponse): { status: string; message: string } {
-  const error = (response.json as { error?: { status?: unknown; message?: unknown } } | undefined)?.error;
+  const error = readGoogleErrorAnswer(response.json);
   return {
-    status: typeof error?.status === 'string' ? error.status : `HTTP ${response.status}`,
-    message: typeof error?.message === 'string' ? error.message.slice(0, 300) : response.body.trim().slice(0, 300),
+    status: error?.status ?? `HTTP ${response.status}`,
+    message: error?.message !== undefined ? error.message.slice(0, 300) : response.body.trim().slice(0, 300),
   };
 }
 

@@ -2,7 +2,7 @@
 // whatever the blueprint mapped. Google checks each conversion of a request alone (partial
 // failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
 // is sent; what Google alone can judge (the click, the action's window) is left to its answer.
-import { googleClickId, googleConsentStatus, instantText, namesNoOne, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { googleClickId, googleConsentStatus, instantText, namesNoOne, PermanentError, productsValue, readDecimal, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
@@ -14,9 +14,6 @@ export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 /** A timestamp ahead of the delivery by at most this is clock skew: sent as the delivery's time. */
 const SKEW_MS = 60 * 60 * 1000;
 const CURRENCY = /^[A-Z]{3}$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-/** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
-const MICRO = 1_000_000;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -31,28 +28,7 @@ function text(value: JsonValue | undefined): string | undefined {
 }
 
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
-function amountOf(value: JsonValue | undefined, field: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const written = text(value);
-  if (written !== undefined && DECIMAL.test(written) && Number.isFinite(Number(written))) return Number(written);
-  throw new PermanentError(`Google Ads takes ${field} as a number; the blueprint mapped ${JSON.stringify(value)}: map a number (to_number)`);
-}
-
-/** The products' value (price × quantity, 1 when absent) when every product has a price; else undefined. */
-function productsValue(raw: JsonValue | undefined): number | undefined {
-  const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  const products = list.filter(isRecord);
-  if (products.length === 0 || products.length !== list.length) return undefined;
-  let micros = 0;
-  for (const [index, product] of products.entries()) {
-    const price = amountOf(product.price, `products[${index}].price`);
-    if (price === undefined) return undefined;
-    const quantity = product.quantity === undefined || product.quantity === null ? 1 : amountOf(product.quantity, `products[${index}].quantity`) ?? 1;
-    micros += Math.round(price * MICRO) * Math.trunc(quantity);
-  }
-  if (!Number.isFinite(micros)) throw new PermanentError('Google Ads takes the conversion\'s value as a number, and the products\' sum of price × quantity is too large for one: map conversionValue');
-  return micros / MICRO;
-}
+const amountOf = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'Google Ads', field });
 
 /**
  * `yyyy-mm-dd hh:mm:ss+00:00`, the form Google takes `conversionDateTime` in (the offset is
@@ -169,7 +145,7 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   out.conversionAction = `customers/${customerId}/conversionActions/${action}`;
   out.conversionDateTime = conversionDateTime(time);
 
-  const value = amountOf(payload.conversionValue, 'conversionValue') ?? productsValue(payload.products);
+  const value = amountOf(payload.conversionValue, 'conversionValue') ?? productsValue(payload.products, { vendor: 'Google Ads', valueField: 'conversionValue' });
   if (value !== undefined) {
     out.conversionValue = value;
     const given = text(payload.currencyCode);

@@ -58,7 +58,7 @@ test('validateConfig names the field of each problem', () => {
   const credentials = validateGoogleAdsConfig(config({ refresh_token: 'Bearer 1//0g', client_secret: 'GOCSPX secret', developer_token: 'tok\n' }));
   assert.deepEqual(credentials.map((p) => `${p.field}: ${p.message}`), [
     'refresh_token: starts with "Bearer ": give the refresh token alone',
-    'client_secret: holds white space (copied with a line break or a space?): give the client secret alone',
+    'client_secret: holds white space or a line break (copied with the text around it?): give the client secret alone',
   ], 'a trailing line break is trimmed, not refused');
   assert.deepEqual(validateGoogleAdsConfig(config({ developer_token: 'dev token' })).map((p) => p.field), ['developer_token']);
   assert.match(validateGoogleAdsConfig(config({ client_id: 'GOCSPX-client-secret' }))[0]!.message, /ends with \.apps\.googleusercontent\.com/);

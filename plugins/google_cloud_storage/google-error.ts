@@ -3,7 +3,7 @@
 // access to the Google Cloud Storage object. …", "errors": [ { "domain": "global", "reason":
 // "forbidden", "message": "…" } ] } }`. `reason` (forbidden, notFound, rateLimitExceeded,
 // required, invalid…) says more than the status; the message names the missing permission.
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, readGoogleErrorAnswer, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What Cloud Storage said; `google` false when the body is not its JSON error (a proxy's page). */
 export interface StorageError {
@@ -21,19 +21,17 @@ export interface StorageError {
  * // { google: true, reasons: ['notFound'], message: 'The specified bucket does not exist.' }
  */
 export function storageError(response: VendorResponse): StorageError {
-  const json = response.json;
-  const error = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { error?: unknown }).error : undefined;
-  if (error === null || typeof error !== 'object' || Array.isArray(error)) {
-    return { google: false, reasons: [], message: excerpt(typeof error === 'string' ? error : response.body ?? '') };
+  const error = readGoogleErrorAnswer(response.json);
+  if (error === undefined) {
+    const flat = (response.json as { error?: unknown } | null | undefined)?.error;
+    return { google: false, reasons: [], message: excerpt(typeof flat === 'string' ? flat : response.body ?? '') };
   }
-  const { message, code, errors, status } = error as { message?: unknown; code?: unknown; errors?: unknown; status?: unknown };
-  const items = (Array.isArray(errors) ? errors : []).filter((item: unknown): item is { reason?: unknown; message?: unknown } => item !== null && typeof item === 'object');
-  const reasons = [...new Set(items.map((item) => item.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== ''))];
-  const first = items.map((item) => item.message).find((m): m is string => typeof m === 'string' && m !== '');
+  const reasons = [...new Set(error.errors.map((item) => item.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== ''))];
+  const first = error.errors.map((item) => item.message).find((m): m is string => typeof m === 'string' && m !== '');
   return {
-    google: typeof code === 'number' || typeof message === 'string' || typeof status === 'string',
+    google: error.code !== undefined || error.message !== undefined || error.status !== undefined,
     reasons,
-    message: excerpt(typeof message === 'string' && message !== '' ? message : first ?? ''),
+    message: excerpt(error.message !== undefined && error.message !== '' ? error.message : first ?? ''),
   };
 }
 

@@ -5,7 +5,7 @@
 // `metadata`), `BadRequest` (`fieldViolations[]` of `field` — a path such as
 // `events[3].ad_identifiers.gclid` — `description` and `reason`), `RetryInfo` (`retryDelay`),
 // `RequestInfo` (`requestId`), `Help`, `LocalizedMessage`.
-import type { JsonValue } from '../../core/sdk/index.ts';
+import { googleErrorDetails, readGoogleErrorAnswer, type JsonValue } from '../../core/sdk/index.ts';
 
 /** One field of the request Google blamed. */
 export interface FieldViolation {
@@ -60,11 +60,6 @@ export function durationMs(value: unknown): number | undefined {
   return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
-/** The details of one kind (`BadRequest`, `ErrorInfo`, …) by the end of their `@type`. */
-function detailsOf(details: unknown[], kind: string): Array<Record<string, unknown>> {
-  return details.filter((d): d is Record<string, unknown> => isRecord(d) && typeof d['@type'] === 'string' && d['@type'].endsWith(`google.rpc.${kind}`));
-}
-
 /**
  * What a Google error answer says: its status, message, ErrorInfo and field violation
  * reasons, the violations, RetryInfo's delay, ErrorInfo's metadata and the request id.
@@ -75,28 +70,27 @@ function detailsOf(details: unknown[], kind: string): Array<Record<string, unkno
  * // { status: 'INVALID_ARGUMENT', message: '…', reasons: ['INVALID_FORMAT'], violations: [{ field: 'events[0].ad_identifiers.gclid', … }], metadata: {} }
  */
 export function readGoogleError(json: JsonValue | unknown): GoogleError {
-  const error = isRecord(json) && isRecord(json.error) ? json.error : {};
-  const details = Array.isArray(error.details) ? error.details : [];
+  const error = readGoogleErrorAnswer(json);
   const violations: FieldViolation[] = [];
-  for (const badRequest of detailsOf(details, 'BadRequest')) {
+  for (const badRequest of googleErrorDetails(error, 'BadRequest')) {
     for (const violation of Array.isArray(badRequest.fieldViolations) ? badRequest.fieldViolations : []) {
       if (!isRecord(violation)) continue;
       const reason = textOf(violation.reason);
       violations.push({ field: textOf(violation.field) ?? '', description: oneLine(textOf(violation.description) ?? ''), ...(reason === undefined ? {} : { reason }) });
     }
   }
-  const infos = detailsOf(details, 'ErrorInfo');
+  const infos = googleErrorDetails(error, 'ErrorInfo');
   const metadata: Record<string, string> = {};
   for (const info of infos) {
     if (isRecord(info.metadata)) for (const [key, value] of Object.entries(info.metadata)) if (typeof value === 'string') metadata[key] = value;
   }
   const reasons = [...new Set([...infos.map((i) => textOf(i.reason)), ...violations.map((v) => v.reason)].filter((r): r is string => r !== undefined))];
-  const delays = detailsOf(details, 'RetryInfo').map((r) => durationMs(r.retryDelay)).filter((ms): ms is number => ms !== undefined);
-  const requestId = detailsOf(details, 'RequestInfo').map((r) => textOf(r.requestId)).find((id) => id !== undefined);
-  const status = textOf(error.status);
+  const delays = googleErrorDetails(error, 'RetryInfo').map((r) => durationMs(r.retryDelay)).filter((ms): ms is number => ms !== undefined);
+  const requestId = googleErrorDetails(error, 'RequestInfo').map((r) => textOf(r.requestId)).find((id) => id !== undefined);
+  const status = error?.status;
   return {
     ...(status === undefined ? {} : { status }),
-    message: oneLine(textOf(error.message) ?? ''),
+    message: oneLine(error?.message ?? ''),
     reasons,
     violations,
     ...(delays.length > 0 ? { retryDelayMs: Math.max(...delays) } : {}),

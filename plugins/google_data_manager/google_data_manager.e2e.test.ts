@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { adminCall, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { adminCall, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -62,14 +62,7 @@ const consent = { advertising: true, google: { ad_storage: 'granted', ad_user_da
 /** A browser call as the site's SDK sends it, with the Google tag's cookie and consent. */
 const browser = (call: Record<string, unknown>, key = site.key, cookies = `_gcl_aw=GCL.1796030000.${GCLID}`) =>
   sendBrowserCall(signal, key, call, { ...visitor, cookies }, { timestamp: now(), context: { consent, page: { url: 'https://shop.example.com/thanks' } } });
-const batch = async (key: string, events: Array<Record<string, unknown>>) => {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, 'x-forwarded-for': VISITOR_IP },
-    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', anonymousId: visitor.id, timestamp: now(), context: { consent }, ...e })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-};
+const batch = (key: string, events: Array<Record<string, unknown>>) => sendServerBatch(signal, key, events, { anonymousId: visitor.id, timestamp: now(), context: { consent } }, { 'x-forwarded-for': VISITOR_IP });
 
 const credentials = { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, refresh_token: REFRESH_TOKEN };
 const install = (name: string, config: Record<string, unknown>, variant = 'default') => installOnNewPipeline(signal, 'google_data_manager', name, {

@@ -65,7 +65,7 @@ test('validateConfig names the field of each problem', () => {
   assert.deepEqual(validateDataManagerConfig(config({ client_id: undefined as never, client_secret: ' ' })).map((p) => p.field), ['client_id', 'client_secret'], 'a refresh token needs its OAuth client');
   assert.deepEqual(validateDataManagerConfig(config({ refresh_token: 'Bearer 1//0g', client_secret: 'GOCSPX secret' })).map((p) => `${p.field}: ${p.message}`), [
     'refresh_token: starts with "Bearer ": give the refresh token alone',
-    'client_secret: holds white space (copied with a line break or a space?): give the client secret alone',
+    'client_secret: holds white space or a line break (copied with the text around it?): give the client secret alone',
   ]);
   assert.match(validateDataManagerConfig(config({ client_id: 'GOCSPX-client-secret' }))[0]!.message, /ends with \.apps\.googleusercontent\.com/);
   assert.match(validateDataManagerConfig(config({ refresh_token: 'same', client_secret: 'same' }))[0]!.message, /is the client secret again/);

@@ -5,7 +5,7 @@
 // click, the action's window, consent) is left to its answer and its diagnostics.
 import { isIP } from 'node:net';
 import {
-  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, namesNoOne, PermanentError, readDecimal, readText,
+  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, namesNoOne, PermanentError, productsValue, readDecimal, readText,
   type CanonicalEvent, type GoogleConsentSignal, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, text } from './config.ts';
@@ -19,8 +19,6 @@ export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 /** A timestamp ahead of the delivery by at most this is clock skew: sent as the delivery's time. */
 const SKEW_MS = 60 * 60 * 1000;
 const CURRENCY = /^[A-Z]{3}$/;
-/** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
-const MICRO = 1_000_000;
 /** Where an event happened, as Google's `eventSource` names it. */
 export const EVENT_SOURCES = ['WEB', 'APP', 'IN_STORE', 'PHONE', 'MESSAGE', 'OTHER'] as const;
 /** Destination references name a conversion action's destination within one request. */
@@ -52,23 +50,6 @@ export function actionOfEvent(event: JsonObject): string | undefined {
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** The products' value (price × quantity, 1 when absent) when every product has a price; else undefined. */
-function productsValue(raw: JsonValue | undefined): number | undefined {
-  const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  const products = list.filter(isRecord);
-  if (products.length === 0 || products.length !== list.length) return undefined;
-  let micros = 0;
-  for (const [index, product] of products.entries()) {
-    const price = readDecimal(product.price, { vendor: VENDOR, field: `products[${index}].price` });
-    if (price === undefined) return undefined;
-    const quantity = readDecimal(product.quantity, { vendor: VENDOR, field: `products[${index}].quantity` }) ?? 1;
-    micros += Math.round(price * MICRO) * Math.trunc(quantity);
-  }
-  // JSON has no Infinity: it would be sent as null.
-  if (!Number.isFinite(micros)) throw new PermanentError(`${VENDOR} takes conversionValue as a number, and the products' sum of price × quantity is too large for one: map conversionValue`);
-  return micros / MICRO;
 }
 
 /** The epoch milliseconds of a mapped time (ms, or an ISO 8601 date), else the event's timestamp. */
@@ -231,7 +212,7 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (Object.keys(consent).length > 0) out.consent = consent;
   if (click !== undefined) out.adIdentifiers = { [click.param]: click.id };
 
-  const value = readDecimal(payload.conversionValue, { vendor: VENDOR, field: 'conversionValue' }) ?? productsValue(payload.products);
+  const value = readDecimal(payload.conversionValue, { vendor: VENDOR, field: 'conversionValue' }) ?? productsValue(payload.products, { vendor: VENDOR, valueField: 'conversionValue' });
   if (value !== undefined) {
     const given = readText(payload.currency);
     const currency = (given ?? text(config.default_currency))?.toUpperCase();

@@ -4,7 +4,7 @@
 // "SERVICE_DISABLED", … } ] } }`. `status` is the gRPC code name, the one Pub/Sub's error-codes
 // page and Google's client libraries decide by; `details[].reason` (ErrorInfo) says more when
 // given (an API not enabled, an expired token).
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, readGoogleErrorAnswer, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What Google said: its gRPC status name, ErrorInfo reasons and message; `google` false when the body is not Google's error. */
 export interface GoogleError {
@@ -31,22 +31,19 @@ export interface GoogleError {
  * // { google: true, status: 'NOT_FOUND', reasons: [], message: 'Resource not found (resource=signal-events).', schemaDetail: '' }
  */
 export function googleError(response: VendorResponse): GoogleError {
-  const json = response.json;
-  const error = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { error?: unknown }).error : undefined;
-  if (error === null || typeof error !== 'object' || Array.isArray(error)) {
-    return { google: false, status: '', reasons: [], message: excerpt(typeof error === 'string' ? error : response.body ?? ''), schemaDetail: '' };
+  const error = readGoogleErrorAnswer(response.json);
+  if (error === undefined) {
+    const flat = (response.json as { error?: unknown } | null | undefined)?.error;
+    return { google: false, status: '', reasons: [], message: excerpt(typeof flat === 'string' ? flat : response.body ?? ''), schemaDetail: '' };
   }
-  const { status, message, code, details } = error as { status?: unknown; message?: unknown; code?: unknown; details?: unknown };
-  const infos = (Array.isArray(details) ? details : []).filter((detail: unknown): detail is { reason?: unknown; metadata?: unknown } => detail !== null && typeof detail === 'object');
-  const reasons = infos.map((info) => info.reason).filter((reason): reason is string => typeof reason === 'string' && reason !== '');
-  const schemaDetail = infos
+  const schemaDetail = error.details
     .map((info) => (info.metadata !== null && typeof info.metadata === 'object' ? (info.metadata as { revisionInfo?: unknown }).revisionInfo : undefined))
     .find((detail): detail is string => typeof detail === 'string' && detail.trim() !== '');
   return {
-    google: typeof status === 'string' || typeof code === 'number',
-    status: typeof status === 'string' ? status : '',
-    reasons,
-    message: excerpt(typeof message === 'string' ? message : ''),
+    google: error.status !== undefined || error.code !== undefined,
+    status: error.status ?? '',
+    reasons: error.reasons,
+    message: excerpt(error.message ?? ''),
     schemaDetail: schemaDetail === undefined ? '' : excerpt(schemaDetail),
   };
 }

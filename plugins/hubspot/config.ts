@@ -2,6 +2,7 @@
 // cannot make (validateHubSpotConfig), and the readings the mapping and the requests share.
 import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { API_VERSION_PATTERN, DEFAULT_API_VERSION, OLDEST_API_VERSION } from './api.ts';
+import { pastedSecretProblem } from '../../core/sdk/index.ts';
 
 /** A custom event's fully qualified name: `pe<HubID>_<name>` (HubSpot: "formatted as pe{HubID}_{name}"). */
 export const EVENT_NAME_PATTERN = /^pe(\d+)_[A-Za-z0-9_]+$/;
@@ -75,10 +76,8 @@ function isObject(value: JsonValue | undefined): value is Record<string, JsonVal
 
 /** What is wrong with a pasted token, or undefined. The token itself is never repeated. */
 function tokenProblem(field: string, value: string, what: string): ConfigProblem | undefined {
-  if (/^\s*bearer\s/i.test(value)) return { field, message: `starts with "Bearer ": give the ${what} alone, Signal adds the prefix` };
   if (/^\s*hapikey\s*=/i.test(value)) return { field, message: 'is a hapikey= API key parameter: HubSpot retired API keys in November 2022; create a service key (Development > Keys > Service keys) and give it here' };
-  if (/\s/.test(value.trim()) || value !== value.trim()) return { field, message: `holds white space or a line break (copied with the text around it?): give the ${what} alone, as HubSpot showed it` };
-  return undefined;
+  return pastedSecretProblem(field, value, what, { schemeHint: 'Signal adds the prefix', spaceHint: 'as HubSpot showed it' });
 }
 
 function versionProblem(version: string, now: number): string | undefined {

@@ -3,7 +3,7 @@
 // the contact lookups and the deletions read from it. An Intercom workspace lives in one
 // region, and its access token works on that region's API host only (Intercom: Regional
 // Hosting, "https://api.eu.intercom.io", "https://api.au.intercom.io").
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Intercom's regional API hosts. */
 export const REGIONS = {
@@ -138,8 +138,8 @@ export function customAttributesOf(config: Record<string, JsonValue>): string[] 
 export function validateIntercomConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const token = typeof config.access_token === 'string' ? config.access_token.trim() : '';
-  if (/^bearer\s/i.test(token)) problems.push({ field: 'access_token', message: 'starts with "Bearer ": give the token alone (the plugin adds the Bearer scheme)' });
-  else if (/\s/.test(token)) problems.push({ field: 'access_token', message: 'holds white space or a line break (copied with the text around it?): give the access token alone' });
+  const pasted = pastedSecretProblem('access_token', token, 'access token', { schemeHint: 'the plugin adds the Bearer scheme' });
+  if (pasted) problems.push(pasted);
   for (const name of customAttributesOf(config)) {
     if (!ATTRIBUTE_NAME.test(name)) problems.push({ field: 'custom_attributes', message: `"${name}" cannot be an Intercom attribute name (no "." or "$", at most 190 characters)` });
     else if (STANDARD_FIELDS.has(name)) problems.push({ field: 'custom_attributes', message: `"${name}" is a standard contact field the plugin sets itself, not a custom attribute: remove it from the list` });

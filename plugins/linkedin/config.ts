@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the credential (a refresh token with the
 // app's client id and secret, or a pasted access token), the conversion rule of each Signal
 // event, and the Marketing API version; and the problems of a config the JSON Schema cannot see.
-import { eventMapKeyProblems, eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapKeys, eventMapOf, pastedSecretProblem, type PastedSecretOptions } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 
 /** The Marketing API version sent as `LinkedIn-Version` unless configured: March 2026. */
@@ -65,11 +65,8 @@ export function versionOf(config: Record<string, JsonValue>): string {
   return text(config.linkedin_version)?.trim() ?? DEFAULT_VERSION;
 }
 
-function tokenProblem(field: string, value: string, what: string): ConfigProblem | undefined {
-  if (/^bearer\s/i.test(value.trim())) return { field, message: `starts with "Bearer ": give the ${what} alone, Signal adds the prefix` };
-  if (/\s/.test(value)) return { field, message: `holds white space (copied with a line break or a space?): give the ${what} alone, as LinkedIn showed it` };
-  return undefined;
-}
+/** How a token pasted with more than itself is said. */
+const PASTED_TOKEN: PastedSecretOptions = { schemeHint: 'Signal adds the prefix', spaceHint: 'as LinkedIn showed it' };
 
 /**
  * Config problems the schema cannot see, each naming its field: no credential at all (a
@@ -93,14 +90,14 @@ export function validateLinkedInConfig(config: Record<string, JsonValue>): Confi
     for (const field of ['client_id', 'client_secret'] as const) {
       if (text(config[field]) === undefined) problems.push({ field, message: `is needed with a refresh_token: the ${field === 'client_id' ? 'Client ID' : 'Primary Client Secret'} of the LinkedIn app that issued it (Developer Portal > My apps > Auth)` });
     }
-    const problem = tokenProblem('refresh_token', refreshToken, 'refresh token');
+    const problem = pastedSecretProblem('refresh_token', refreshToken, 'refresh token', PASTED_TOKEN);
     if (problem) problems.push(problem);
     if (accessToken !== undefined && refreshToken.trim() === accessToken.trim()) {
       problems.push({ field: 'refresh_token', message: 'is the access token again: the refresh token is the refresh_token of the token answer, not its access_token' });
     }
   }
   if (accessToken !== undefined) {
-    const problem = tokenProblem('access_token', accessToken, 'access token');
+    const problem = pastedSecretProblem('access_token', accessToken, 'access token', PASTED_TOKEN);
     if (problem) problems.push(problem);
   }
   const clientId = text(config.client_id);

@@ -2,7 +2,7 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { pageUrlParamOf, instantText, namesNoOne, PermanentError, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { pageUrlParamOf, instantText, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
 import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
@@ -14,8 +14,6 @@ const SKEW_MS = 60 * 60 * 1000;
 export const MAX_EVENT_ID = 64;
 const CURRENCY = /^[A-Z]{3}$/;
 const CLICK_ID = 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID';
-/** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
-const MICRO = 1_000_000;
 
 function isRecord(value: JsonValue | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -25,24 +23,6 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
 const amountOf = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'LinkedIn', field, sentAsText: true });
 
 /**
- * The value of the products (`price × quantity`, quantity 1 when absent), when every product
- * has a price; undefined otherwise (a partial sum would under-count the conversion).
- */
-function productsValue(raw: JsonValue | undefined): number | undefined {
-  const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  const products = list.filter(isRecord);
-  if (products.length === 0 || products.length !== list.length) return undefined;
-  let micros = 0;
-  for (const [index, product] of products.entries()) {
-    const price = amountOf(product.price, `products[${index}].price`);
-    if (price === undefined) return undefined;
-    const quantity = product.quantity === undefined || product.quantity === null ? 1 : amountOf(product.quantity, `products[${index}].quantity`) ?? 1;
-    micros += Math.round(price * MICRO) * Math.trunc(quantity);
-  }
-  return micros / MICRO;
-}
-
-/**
  * `conversionValue` ({ currencyCode, amount as text }) from the mapped amount, else the
  * products' sum; the currency mapped, else `config.default_currency`. Undefined when there is
  * no amount. A value without any currency throws (LinkedIn refuses an amount without its
@@ -50,7 +30,7 @@ function productsValue(raw: JsonValue | undefined): number | undefined {
  */
 function conversionValue(payload: JsonObject, defaultCurrency: string | undefined): JsonObject | undefined {
   const mapped = isRecord(payload.conversionValue) ? payload.conversionValue : {};
-  const amount = amountOf(mapped.amount, 'conversionValue.amount') ?? productsValue(payload.products);
+  const amount = amountOf(mapped.amount, 'conversionValue.amount') ?? productsValue(payload.products, { vendor: 'LinkedIn', valueField: 'conversionValue.amount', sentAsText: true });
   if (amount === undefined) return undefined;
   const given = readText(mapped.currencyCode);
   const currency = (given ?? defaultCurrency)?.toUpperCase();

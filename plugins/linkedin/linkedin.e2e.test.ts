@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { installOnNewPipeline, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -49,14 +49,7 @@ const browser = (call: Record<string, unknown>, key = site.key, cookies = `li_fa
   sendBrowserCall(signal, key, call, { ...visitor, cookies }, { timestamp: now(), context: { consent: { advertising: true }, page: { url: 'https://shop.example.com/thanks' } } });
 
 /** Several events in one collect request (so one delivery request carries them). */
-async function batch(events: Array<Record<string, unknown>>): Promise<void> {
-  const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}`, 'x-forwarded-for': VISITOR_IP },
-    body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', event: 'Order Completed', anonymousId: visitor.id, timestamp: now(), context: { consent: { advertising: true } }, ...e })) }),
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+const batch = (events: Array<Record<string, unknown>>) => sendServerBatch(signal, site.key, events, { event: 'Order Completed', anonymousId: visitor.id, timestamp: now(), context: { consent: { advertising: true } } }, { 'x-forwarded-for': VISITOR_IP });
 
 const install = (name: string, config: Record<string, unknown>, variant = 'retail') => installOnNewPipeline(signal, 'linkedin', name, { config: { conversion_rules: RULES, ...config }, variant, consentCategories: ['advertising'] });
 

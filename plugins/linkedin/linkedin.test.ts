@@ -95,6 +95,7 @@ test('conversionValue: the amount as text, else the products\' sum; the currency
   assert.throws(() => value({ conversionValue: { amount: 5 } }), /needs the currency of a conversion value: the event has a value \(5\) and no currency; send currency with the event, or set config\.default_currency/);
   assert.throws(() => value({ conversionValue: { amount: 5, currencyCode: 'dollars' } }), /ISO 4217/);
   assert.throws(() => value({ conversionValue: { amount: 'ten', currencyCode: 'USD' } }), /conversionValue\.amount as a number/);
+  assert.throws(() => value({ products: [{ price: 1e303, quantity: 10 }], conversionValue: { currencyCode: 'USD' } }), /the products' sum of price × quantity is too large for one: map conversionValue\.amount/, 'never an amount of "Infinity"');
 });
 
 test('the person: the page URL\'s li_fat_id wins over the cookie\'s; an event LinkedIn cannot match is dead-lettered alone', () => {

@@ -1,7 +1,7 @@
 // The integration's config: the UET tag the events belong to and its Conversions API token,
 // and how phone numbers without a country code are read. Checked by its JSON Schema, and by
 // validateMicrosoftAdsConfig for what a schema cannot say.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * A UET tag ID: digits (`187012345`), as Microsoft Advertising shows it and the tag's `ti` carries
@@ -53,8 +53,8 @@ export function validateMicrosoftAdsConfig(config: Record<string, JsonValue>): C
   }
   const token = typeof config.api_token === 'string' ? config.api_token : undefined;
   if (token !== undefined) {
-    if (/^bearer\s/i.test(token.trim())) problems.push({ field: 'api_token', message: 'starts with "Bearer ": give the token alone, Signal adds the prefix' });
-    else if (/\s/.test(token)) problems.push({ field: 'api_token', message: 'holds white space (copied with a line break or a space?): give the token alone, as Copy Token gives it' });
+    const pasted = pastedSecretProblem('api_token', token, 'token', { schemeHint: 'Signal adds the prefix', spaceHint: 'as Copy Token gives it' });
+    if (pasted) problems.push(pasted);
     if (token.trim() === String(config.tag_id ?? '').trim()) {
       problems.push({ field: 'api_token', message: 'is the UET tag ID again: copy the tag\'s Conversions API token (UET tag > Set up tagging > Use Conversions API > Copy Token)' });
     }

@@ -3,7 +3,7 @@
 // deletions read from it. Every request of OneSignal's REST API goes to https://api.onesignal.com
 // with the app's App API key as `Authorization: Key <key>` (OneSignal: Keys & IDs; legacy
 // `Basic` REST API keys are being retired) and the App ID, a UUID, in the path.
-import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** OneSignal's REST API origin (OneSignal: Quick start API guide; `api.onesignal.com`, not the old `onesignal.com/api/v1`). */
 export const ONESIGNAL_API = 'https://api.onesignal.com';
@@ -113,11 +113,8 @@ export function validateOneSignalConfig(config: Record<string, JsonValue>): Conf
   if (typeof config.app_id === 'string' && !APP_ID.test(appId)) {
     problems.push({ field: 'app_id', message: 'is not a OneSignal App ID: give the UUID shown under Settings > Keys & IDs (e.g. 202d4f61-1ca9-42df-9d36-bb17d8123abc)' });
   }
-  if (/^(key|basic|bearer)\s/i.test(key)) {
-    problems.push({ field: 'api_key', message: `starts with "${key.split(/\s/)[0]} ": give the App API key alone (Signal sends it as Authorization: Key <key>)` });
-  } else if (/\s/.test(key)) {
-    problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the App API key alone' });
-  }
+  const pasted = pastedSecretProblem('api_key', key, 'App API key', { schemes: ['Key', 'Basic', 'Bearer'], schemeHint: 'Signal sends it as Authorization: Key <key>' });
+  if (pasted) problems.push(pasted);
   if (key !== '' && key.toLowerCase() === appId.toLowerCase()) {
     problems.push({ field: 'api_key', message: 'is the App ID again: give an App API key (Settings > Keys & IDs > Add Key)' });
   }

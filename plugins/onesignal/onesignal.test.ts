@@ -63,7 +63,7 @@ test('config: App ID and App API key required; every field titled, described, wi
   assert.equal(onesignal.config.properties.api_key!.secret, true);
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: KEY }), []);
   assert.deepEqual(validateOneSignalConfig({ app_id: 'my-app', api_key: KEY }), [{ field: 'app_id', message: 'is not a OneSignal App ID: give the UUID shown under Settings > Keys & IDs (e.g. 202d4f61-1ca9-42df-9d36-bb17d8123abc)' }]);
-  assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: `Key ${KEY}` }), [{ field: 'api_key', message: 'starts with "Key ": give the App API key alone (Signal sends it as Authorization: Key <key>)' }]);
+  assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: `Key ${KEY}` }), [{ field: 'api_key', message: 'starts with "Key ": give the App API key alone, Signal sends it as Authorization: Key <key>' }]);
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: `Basic ${KEY}` }).map((p) => p.field), ['api_key']);
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: 'abc\ndef' }), [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the App API key alone' }]);
   assert.deepEqual(validateOneSignalConfig({ app_id: APP_ID, api_key: APP_ID }), [{ field: 'api_key', message: 'is the App ID again: give an App API key (Settings > Keys & IDs > Add Key)' }]);

@@ -1,4 +1,4 @@
-import { definePlugin, splitBatch, type ConfigProblem, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, pastedSecretProblem, splitBatch, type ConfigProblem, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { classifyPinterest } from './classify.ts';
 import { ACTION_SOURCES, toPinterestEvent } from './server-event.ts';
 
@@ -33,8 +33,8 @@ export function validatePinterestConfig(config: Record<string, JsonValue>): Conf
   const problems: ConfigProblem[] = [];
   const token = typeof config.conversion_token === 'string' ? config.conversion_token : undefined;
   if (token !== undefined) {
-    if (/^bearer\s/i.test(token.trim())) problems.push({ field: 'conversion_token', message: 'starts with "Bearer ": give the token alone, Signal adds the prefix' });
-    else if (token.trim() !== token || /\s/.test(token)) problems.push({ field: 'conversion_token', message: 'holds white space (copied with a line break or a space?): give the token alone, as Ads Manager shows it' });
+    const pasted = pastedSecretProblem('conversion_token', token, 'token', { schemeHint: 'Signal adds the prefix', spaceHint: 'as Ads Manager shows it' });
+    if (pasted) problems.push(pasted);
     if (token.trim() === String(config.ad_account_id ?? '')) problems.push({ field: 'conversion_token', message: 'is the ad account ID again: the conversion access token is generated in Ads Manager under Conversions > Conversions API' });
   }
   return problems;

@@ -1,4 +1,4 @@
-import { definePlugin, splitBatch, type ConfigProblem, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, pastedSecretProblem, splitBatch, type ConfigProblem, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { classifyReddit } from './classify.ts';
 import { ACTION_SOURCES, toRedditEvent } from './server-event.ts';
 
@@ -39,8 +39,8 @@ export function validateRedditConfig(config: Record<string, JsonValue>): ConfigP
   const problems: ConfigProblem[] = [];
   const token = typeof config.conversion_token === 'string' ? config.conversion_token : undefined;
   if (token !== undefined) {
-    if (/^bearer\s/i.test(token.trim())) problems.push({ field: 'conversion_token', message: 'starts with "Bearer ": give the token alone, Signal adds the prefix' });
-    else if (/\s/.test(token)) problems.push({ field: 'conversion_token', message: 'holds white space (copied with a line break or a space?): give the token alone, as Events Manager shows it' });
+    const pasted = pastedSecretProblem('conversion_token', token, 'token', { schemeHint: 'Signal adds the prefix', spaceHint: 'as Events Manager shows it' });
+    if (pasted) problems.push(pasted);
     if (token.trim().toLowerCase() === String(config.pixel_id ?? '').toLowerCase()) {
       problems.push({ field: 'conversion_token', message: 'is the Pixel ID again: generate a conversion access token in Reddit Ads Manager (Events Manager > Conversions API > Generate Access Token)' });
     }

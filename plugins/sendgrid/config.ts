@@ -2,7 +2,7 @@
 // cannot make (validateSendGridConfig), and the settings the mapping, the requests and the
 // deletions read from it. SendGrid's v3 API takes one credential, an API key, as
 // `Authorization: Bearer <key>` (SendGrid: "Authentication").
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The v3 API's origins: global users and subusers, and EU regional subusers. */
 export const API_ORIGINS = { global: 'https://api.sendgrid.com', eu: 'https://api.eu.sendgrid.com' } as const;
@@ -105,9 +105,8 @@ export function customFieldsOf(config: Record<string, JsonValue>): Array<[string
  */
 export function validateSendGridConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (typeof config.api_key === 'string' && /\s/.test(apiKeyOf(config))) {
-    problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
-  }
+  const pasted = typeof config.api_key === 'string' ? pastedSecretProblem('api_key', apiKeyOf(config), 'API key', { schemeHint: 'Signal adds the prefix' }) : undefined;
+  if (pasted) problems.push(pasted);
   const fields = config.custom_fields;
   if (fields !== undefined && fields !== null && typeof fields === 'object' && !Array.isArray(fields)) {
     const seen = new Map<string, string>();

@@ -167,6 +167,7 @@ test('config: schema and checks name their field', () => {
   assert.equal(validate({ api_key: KEY, list_ids: ['not-a-uuid'] }), false);
   assert.equal(validate({ api_key: KEY, region: 'us' }), false);
   assert.deepEqual(validateSendGridConfig({ api_key: 'SG.abc def' }), [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' }]);
+  assert.deepEqual(validateSendGridConfig({ api_key: 'Bearer SG.abc' }), [{ field: 'api_key', message: 'starts with "Bearer ": give the API key alone, Signal adds the prefix' }]);
   const fields = validateSendGridConfig({ api_key: KEY, custom_fields: { plan: 'Plan Name', tier: 'e1_T', level: 'e1_T' } });
   assert.deepEqual(fields.map((p) => p.field), ['custom_fields', 'custom_fields']);
   assert.match(fields[0]!.message, /maps the trait "plan" to "Plan Name", which is no SendGrid custom field id/);

@@ -1,4 +1,4 @@
-import { definePlugin, splitBatch, type ConfigProblem, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, pastedSecretProblem, splitBatch, type ConfigProblem, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { classifySnap } from './classify.ts';
 import { ACTION_SOURCES, toSnapEvent } from './server-event.ts';
 
@@ -40,8 +40,9 @@ export function validateSnapConfig(config: Record<string, JsonValue>): ConfigPro
   const problems: ConfigProblem[] = [];
   const token = typeof config.access_token === 'string' ? config.access_token : undefined;
   if (token !== undefined) {
-    if (/^bearer\s/i.test(token.trim())) problems.push({ field: 'access_token', message: 'starts with "Bearer ": give the token alone, as Business Manager shows it' });
-    else if (/\s/.test(token)) problems.push({ field: 'access_token', message: 'holds white space (copied with a line break or a space?): give the token alone, as Business Manager shows it' });
+    const shown = 'as Business Manager shows it';
+    const pasted = pastedSecretProblem('access_token', token, 'token', { schemeHint: shown, spaceHint: shown });
+    if (pasted) problems.push(pasted);
     if (token.trim().toLowerCase() === String(config.pixel_id ?? '').toLowerCase()) {
       problems.push({ field: 'access_token', message: 'is the Pixel ID again: generate a Conversions API token in Snapchat Business Manager (Business Details > Conversions API Tokens > Generate Token)' });
     }

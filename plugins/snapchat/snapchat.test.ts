@@ -279,7 +279,7 @@ test('classify: a refused batch is split down to the event at fault; 5xx retries
 test('validateConfig: a token pasted with its prefix or white space, or the Pixel ID given as the token; the schema checks the pixel and currency', () => {
   assert.deepEqual(validateSnapConfig(config()), []);
   assert.deepEqual(validateSnapConfig(config({ access_token: 'Bearer abcdefgh123' })), [{ field: 'access_token', message: 'starts with "Bearer ": give the token alone, as Business Manager shows it' }]);
-  assert.deepEqual(validateSnapConfig(config({ access_token: 'abcdefgh123\n' })), [{ field: 'access_token', message: 'holds white space (copied with a line break or a space?): give the token alone, as Business Manager shows it' }]);
+  assert.deepEqual(validateSnapConfig(config({ access_token: 'abcdefgh123\n' })), [{ field: 'access_token', message: 'holds white space or a line break (copied with the text around it?): give the token alone, as Business Manager shows it' }]);
   assert.deepEqual(validateSnapConfig(config({ access_token: PIXEL.toUpperCase() })), [{ field: 'access_token', message: 'is the Pixel ID again: generate a Conversions API token in Snapchat Business Manager (Business Details > Conversions API Tokens > Generate Token)' }]);
   const validate = createConfigAjv().compile(snapchat.config);
   assert.equal(validate(config({ pixel_id: '123456789' })), false, 'a Snap Pixel ID is a UUID');

@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the pixel, the X event of each Signal event,
 // the credential (the pixel's Conversion API access token, or the four of OAuth 1.0a) and the
 // Ads API version; and the problems of a config its JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapKeys, eventMapOf } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapKeys, eventMapOf, pastedSecretProblem } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 import type { OAuth1Credentials } from './oauth1.ts';
 
@@ -129,9 +129,13 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
   for (const field of allFields) {
     const value = config[field];
     if (typeof value !== 'string') continue;
-    const name = CREDENTIAL_NAMES[field];
-    if (/^(oauth|bearer)\s/i.test(value.trim())) problems.push({ field, message: `starts with "${value.trim().split(/\s/)[0]} ": give the ${name} alone, Signal ${field === PIXEL_TOKEN_FIELD ? 'puts it in X\'s X-Pixel-Token header' : 'signs each request'} itself` });
-    else if (/\s/.test(value)) problems.push({ field, message: `holds white space (copied with a line break or a space?): give the ${name} alone, as ${field === PIXEL_TOKEN_FIELD ? 'Events Manager' : 'the X Developer Console'} shows it` });
+    const pixel = field === PIXEL_TOKEN_FIELD;
+    const pasted = pastedSecretProblem(field, value, CREDENTIAL_NAMES[field], {
+      schemes: ['OAuth', 'Bearer'],
+      schemeHint: `Signal ${pixel ? 'puts it in X\'s X-Pixel-Token header' : 'signs each request'} itself`,
+      spaceHint: `as ${pixel ? 'Events Manager' : 'the X Developer Console'} shows it`,
+    });
+    if (pasted) problems.push(pasted);
   }
   // Either credential: the pixel's token, or the four of OAuth 1.0a (all four: one signs nothing).
   const oauthGiven = CREDENTIAL_FIELDS.filter((field) => text(config[field]) !== undefined);

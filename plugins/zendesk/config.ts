@@ -3,7 +3,7 @@
 // deletions read from it. A Zendesk account is reached at its own subdomain
 // (`https://{subdomain}.zendesk.com`, Zendesk API reference: "Introduction"), so there is no
 // region to choose: the subdomain is where the account lives.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Zendesk subdomain: letters, digits and hyphens (what Zendesk lets an account choose). */
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -186,8 +186,8 @@ export function validateZendeskConfig(config: Record<string, JsonValue>): Config
   if (oauth === '' && token !== '' && email === '') problems.push({ field: 'email', message: 'is required with config.api_token: the email of the agent the token acts as' });
   if (email !== '' && !/^[^\s@/]+@[^\s@/]+$/.test(email)) problems.push({ field: 'email', message: 'is not an email address (give the agent\'s email alone, without "/token")' });
   if (/\s/.test(token)) problems.push({ field: 'api_token', message: 'holds white space or a line break (copied with the text around it?): give the API token alone' });
-  if (/^bearer\s/i.test(oauth)) problems.push({ field: 'oauth_access_token', message: 'starts with "Bearer ": give the token alone (the plugin adds the Bearer scheme)' });
-  else if (/\s/.test(oauth)) problems.push({ field: 'oauth_access_token', message: 'holds white space or a line break: give the access token alone' });
+  const pasted = pastedSecretProblem('oauth_access_token', oauth, 'access token', { schemeHint: 'the plugin adds the Bearer scheme' });
+  if (pasted) problems.push(pasted);
   if (text(config, 'event_source').toLowerCase() === RESERVED_SOURCE) problems.push({ field: 'event_source', message: '"zendesk" is the source of Zendesk\'s own events, which the Events API refuses for others: choose another (e.g. signal)' });
   for (const key of userFieldsOf(config)) {
     if (!/^[A-Za-z0-9_-]+$/.test(key)) problems.push({ field: 'user_fields', message: `"${key}" is not a Zendesk user field key (letters, digits, _ and -)` });

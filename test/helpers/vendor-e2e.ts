@@ -82,14 +82,16 @@ export async function sendBrowserCall(
 
 /**
  * A server SDK's `/v1/batch` of track calls with the pipeline key as Basic auth, each call
- * completed by `defaults` (its own fields win); fails unless collect answers 200.
+ * completed by `defaults` (its own fields win), with `headers` added to the request (the
+ * visitor's `x-forwarded-for` or `user-agent` a server passes on); fails unless collect answers 200.
  *
  * @example
  * await sendServerBatch(signal, site.key, [{ event: 'Signed Up', messageId: 'm-1' }], { anonymousId: 'v-1', context: { consent: { analytics: true } } });
+ * await sendServerBatch(signal, site.key, [{ event: 'Order Completed' }], { anonymousId: 'v-1' }, { 'x-forwarded-for': '203.0.113.7' });
  */
-export async function sendServerBatch(signal: TestSignal, key: string, events: Array<Record<string, unknown>>, defaults: Record<string, unknown> = {}): Promise<void> {
+export async function sendServerBatch(signal: TestSignal, key: string, events: Array<Record<string, unknown>>, defaults: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<void> {
   const res = await fetch(`${signal.collectUrl}/v1/batch`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`, ...headers },
     body: JSON.stringify({ batch: events.map((e) => ({ type: 'track', ...defaults, ...e })) }),
   });
   assert.equal(res.status, 200, await res.text());
