@@ -7,7 +7,7 @@
 // an email address, and the emails Signal found for them (their remembered identify traits, the
 // traits of their deleted events: `person.emails`). With none, no contact ActiveCampaign can
 // find is named, and the deletion is skipped saying so.
-import { transientRetry, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, contactIdsOf, ID, isActiveCampaignAnswer, wordsOf } from './answers.ts';
 import { apiBaseOf, apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
@@ -49,35 +49,15 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
 }
 
 /**
- * The emails a deletion can look contacts up by: the userId when it is an email address, then
- * those Signal found for the person, each once (compared without case: ActiveCampaign's are).
- *
- * @example
- * deletionEmails({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j@work.example'] }); // ['Jane@Example.com', 'j@work.example']
- */
-export function deletionEmails(person: NamedPerson): string[] {
-  const candidates = [...(usableId(person.userId) ? [String(person.userId)] : []), ...(person.emails ?? [])];
-  const seen = new Set<string>();
-  const emails: string[] = [];
-  for (const candidate of candidates) {
-    const email = candidate.trim();
-    if (!isEmail(email) || seen.has(email.toLowerCase())) continue;
-    seen.add(email.toLowerCase());
-    emails.push(email);
-  }
-  return emails;
-}
-
-/**
  * Forwarding of person deletions (config.forward_deletions, on by default): for each email of
- * the person (`deletionEmails`), the contact with that email is looked up, then deleted by its
+ * the person (the SDK's `deletionEmails`), the contact with that email is looked up, then deleted by its
  * id. Each step is safe to repeat: a contact already gone is found by no lookup (done), or
  * answers the deletion 404 (done).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiBaseOf(config) !== undefined && apiKeyOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person);
+    const emails = deletionEmails(person, isEmail);
     if (emails.length === 0) {
       if (usableId(person.userId)) return { skipped: NOT_AN_EMAIL };
       return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to ActiveCampaign, so no contact of theirs can exist there' };
