@@ -135,12 +135,12 @@ export function headersOf(config: Record<string, JsonValue>): Record<string, str
   return { 'content-type': 'application/json', authorization: basicAuthOf(config) };
 }
 
-/** The problems of the customer ID names: each a name a project can define, no two the same. */
+/** The problems of the customer ID names (the defaults included): each a name a project can define, no two the same. */
 function idNameProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const named: Array<[string, string]> = [];
-  for (const field of ['hard_id', 'soft_id', 'email_id'] as const) {
-    const name = configText(config, field);
+  const { hardId, softId, emailId } = optionsOf(config);
+  for (const [field, name] of [['hard_id', hardId], ['soft_id', softId], ['email_id', emailId]] as const) {
     if (name === undefined) continue;
     if (!ID_NAME.test(name)) {
       problems.push({ field, message: `${JSON.stringify(name)} is not a customer ID's name: give the customer ID's name as your project defines it (letters, digits, _ and -, e.g. registered, cookie, email_id)` });

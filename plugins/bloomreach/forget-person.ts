@@ -17,8 +17,8 @@ import { CREDENTIALS, saidBy } from './classify.ts';
 import { headersOf, optionsOf, type BloomreachOptions } from './config.ts';
 import { emailIdOf } from './customer-ids.ts';
 
-/** Words of an answer saying no customer has the ID. */
-const NO_SUCH_CUSTOMER = /does not exist|doesn't exist|not found|no such customer|customer not found/i;
+/** Words of an answer saying no customer has the ID (Bloomreach's Python SDK: "Customer does not exist"). */
+const NO_SUCH_CUSTOMER = /customer (?:does not|doesn't) exist|customer not found|no such customer/i;
 /** What an accepted anonymization does, said with it. */
 export const ANONYMIZED = 'Bloomreach anonymized the customer: its external IDs and the properties marked Private (PII) in Data manager are removed and it gets a new cookie ID; its events stay, tied to no one (properties not marked Private stay too)';
 /** Why a deletion naming no ID the plugin sends Bloomreach is not forwarded. */
@@ -59,7 +59,7 @@ export function readAnonymization(response: VendorResponse): ForgetOutcome {
   const answered = `HTTP ${response.status}${said ? `: ${said}` : ''}`;
   const json = response.json;
   const refused = json !== null && typeof json === 'object' && !Array.isArray(json) && (json as { success?: unknown }).success === false;
-  if (NO_SUCH_CUSTOMER.test(said) && (refused || response.status === 404 || (response.status >= 200 && response.status < 300))) {
+  if (NO_SUCH_CUSTOMER.test(said) && (refused || (response.status >= 200 && response.status < 300))) {
     return { done: true, message: `no Bloomreach customer has this ID (${answered}): nothing to anonymize` };
   }
   if (response.status >= 200 && response.status < 300 && !refused) return { done: true, message: `anonymized (HTTP ${response.status}): ${ANONYMIZED}` };
