@@ -49,7 +49,7 @@ test('fit: what Bloomreach would refuse is dead-lettered alone, saying why', () 
 });
 
 test('fit: a purchase is followed by a purchase_item per product, with total_quantity; config.purchase_item_events off sends the purchase alone', () => {
-  const order = { event_type: 'purchase', properties: { purchase_id: 'O-1', purchase_status: 'success', local_currency: 'EUR', total_price: 25, product_list: [{ product_id: 'A', quantity: 2 }, { product_id: 'B' }] }, purchase_items: [{ product_id: 'A', price: 10, quantity: 2, title: 'Mug' }, { product_id: 'B', price: 5 }] };
+  const order: JsonObject = { event_type: 'purchase', properties: { purchase_id: 'O-1', purchase_status: 'success', local_currency: 'EUR', total_price: 25, product_list: [{ product_id: 'A', quantity: 2 }, { product_id: 'B' }] }, purchase_items: [{ product_id: 'A', price: 10, quantity: 2, title: 'Mug' }, { product_id: 'B', price: 5 }] };
   const commands = commandsOf(fit(order)!);
   assert.deepEqual(commands.map((c) => (c.data as JsonObject).event_type), ['purchase', 'purchase_item', 'purchase_item']);
   assert.equal(((commands[0]!.data as JsonObject).properties as JsonObject).total_quantity, 3);
@@ -87,7 +87,7 @@ test('default blueprint: identify traits as customer properties under Bloomreach
 });
 
 test('default blueprint: Order Completed as purchase with purchase_item per product; Order Refunded as a refund; Product Viewed and Added as view_item and cart_update', () => {
-  const products = [{ product_id: 'SKU-1', sku: 'S1', name: 'Shoe', brand: 'Stride', category: 'Footwear', price: 59.99, quantity: 1 }, { product_id: 'SKU-2', name: 'Sock', price: '15', quantity: 2 }];
+  const products: JsonObject[] = [{ product_id: 'SKU-1', sku: 'S1', name: 'Shoe', brand: 'Stride', category: 'Footwear', price: 59.99, quantity: 1 }, { product_id: 'SKU-2', name: 'Sock', price: '15', quantity: 2 }];
   const order = browserEvent({ userId: 'u-1', event: 'Order Completed', properties: { order_id: 'O-1', total: 89.99, revenue: 84, shipping: 4.99, currency: 'gbp', coupon: 'SPRING', discount: 5, affiliation: 'Web shop', products } });
   const [purchase, ...items] = mapped('default', order)!;
   assert.deepEqual(purchase, {
