@@ -12,7 +12,7 @@
 // they may name different customers (a visitor never merged into the logged-in customer). Once
 // one request has anonymized a customer its other IDs are gone, and Bloomreach answers the next
 // that no such customer exists: nothing left to do.
-import { transientRetry, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, transientRetry, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { CREDENTIALS, saidBy } from './classify.ts';
 import { headersOf, optionsOf, type BloomreachOptions } from './config.ts';
 import { emailIdOf } from './customer-ids.ts';
@@ -37,7 +37,8 @@ export function anonymizedIds(person: NamedPerson, options: Pick<BloomreachOptio
   const ids: Array<Record<string, string>> = [];
   if (usableId(person.userId)) ids.push({ [options.hardId]: String(person.userId).trim() });
   if (options.emailId !== undefined) {
-    const emails = new Set([person.userId, ...(person.emails ?? [])].map((e) => emailIdOf(e ?? undefined)).filter((e): e is string => e !== undefined));
+    // The SDK's reading (the userId when it is an email, then those Signal found, each once), lower-cased as sent.
+    const emails = deletionEmails(person, (value) => emailIdOf(value) !== undefined).flatMap((email) => emailIdOf(email) ?? []);
     for (const email of emails) ids.push({ [options.emailId]: email });
   }
   if (options.softId !== undefined && usableId(person.anonymousId)) ids.push({ [options.softId]: String(person.anonymousId).trim() });
