@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { numberOf, purchaseItemProperties, totalQuantityOf } from './purchase-items.ts';
+import { purchaseItemProperties, totalQuantityOf } from './purchase-items.ts';
 
 test('purchaseItemProperties: the order\'s id, status, source and currency, the item\'s fields, quantity 1 and total_price filled in', () => {
   const order = { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', total_price: 99, product_list: [] };
@@ -23,11 +23,15 @@ test('purchaseItemProperties: entries that are no object, and items past 49, lef
   ]);
 });
 
-test('totalQuantityOf and numberOf', () => {
-  assert.equal(totalQuantityOf([{ product_id: 'A', quantity: 2 }, { product_id: 'B' }, 'x']), 3);
+test('purchaseItemProperties: a price that is no number leaves total_price out, said', () => {
+  const warnings: string[] = [];
+  assert.deepEqual(purchaseItemProperties({ purchase_id: 'O-1' }, [{ product_id: 'A', price: 'free' }], (m) => warnings.push(m)), [{ purchase_id: 'O-1', product_id: 'A', price: 'free', quantity: 1 }]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^purchase_items: Bloomreach takes products\[0\]\.price as a number; .*that purchase_item was sent without total_price$/);
+});
+
+test('totalQuantityOf: each line\'s whole quantity, 1 when absent', () => {
+  assert.equal(totalQuantityOf([{ product_id: 'A', quantity: 2 }, { product_id: 'B' }, { product_id: 'C', quantity: '3' }, 'x']), 6);
   assert.equal(totalQuantityOf([]), undefined);
   assert.equal(totalQuantityOf('x'), undefined);
-  assert.equal(numberOf(' 9.99 '), 9.99);
-  assert.equal(numberOf('1e3'), undefined);
-  assert.equal(numberOf(Infinity), undefined);
 });

@@ -6,7 +6,7 @@
 // purchase_status, product_id, variant_id, title, brand, sku, category_level_1, price,
 // local_currency, quantity, total_price). A blueprint cannot multiply, so the plugin fills in
 // each line's total_price and the order's total_quantity.
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { productsValue, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Bloomreach: "You can send up to 50 commands in a batch" — an order and its items travel in one. */
 export const MAX_COMMANDS = 50;
@@ -19,26 +19,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 }
 
 /**
- * A number from a number or decimal text; undefined otherwise.
- *
- * @example
- * numberOf(' 9.99 '); // 9.99
- * numberOf('1e3');    // undefined
- */
-export function numberOf(value: JsonValue | undefined): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value);
-  return undefined;
-}
-
-/** An amount without floating-point noise (29.970000000000002 → 29.97), to a millionth. */
-function amount(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
-/**
- * The number of units in a product list: each object's `quantity` (1 when absent); undefined
- * for a value that is no list of objects.
+ * The number of units in a product list: each object's `quantity` (a whole number; 1 when
+ * absent or unreadable); undefined for a value that is no list of objects.
  *
  * @example
  * totalQuantityOf([{ product_id: 'A', quantity: 2 }, { product_id: 'B' }]); // 3
@@ -47,7 +29,17 @@ export function totalQuantityOf(productList: JsonValue | undefined): number | un
   if (!Array.isArray(productList)) return undefined;
   const lines = productList.filter(isObject);
   if (lines.length === 0) return undefined;
-  return amount(lines.reduce((sum, line) => sum + (numberOf(line.quantity) ?? 1), 0));
+  return lines.reduce((sum, line) => sum + (readWholeNumber(line.quantity, { min: 0 }) ?? 1), 0);
+}
+
+/** A line's price × quantity (the SDK's productsValue); undefined without a readable price, said through `warn`. */
+function lineTotal(line: JsonObject, warn?: (message: string) => void): number | undefined {
+  try {
+    return productsValue(line, { vendor: 'Bloomreach', valueField: 'total_price' });
+  } catch (error) {
+    warn?.(`purchase_items: ${(error as Error).message}; that purchase_item was sent without total_price`);
+    return undefined;
+  }
 }
 
 /**
@@ -72,10 +64,11 @@ export function purchaseItemProperties(purchase: JsonObject, items: JsonValue[],
     const line: JsonObject = {};
     for (const field of SHARED) if (purchase[field] !== undefined && purchase[field] !== null) line[field] = purchase[field];
     Object.assign(line, item);
-    const quantity = numberOf(line.quantity);
     if (line.quantity === undefined || line.quantity === null) line.quantity = 1;
-    const price = numberOf(line.price);
-    if ((line.total_price === undefined || line.total_price === null) && price !== undefined) line.total_price = amount(price * (quantity ?? 1));
+    if (line.total_price === undefined || line.total_price === null) {
+      const total = lineTotal(line, warn);
+      if (total !== undefined) line.total_price = total;
+    }
     lines.push(line);
   }
   if (notObjects > 0) warn?.(`purchase_items: ${notObjects} ${notObjects === 1 ? 'entry is' : 'entries are'} not a product object; no purchase_item was sent for ${notObjects === 1 ? 'it' : 'them'}`);
