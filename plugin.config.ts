@@ -79,6 +79,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/launchdarkly' },
   { plugin: './plugins/salesforce' },
   { plugin: './plugins/awin' },
+  { plugin: './plugins/bloomreach' },
 ];
 
 export default plugins;
