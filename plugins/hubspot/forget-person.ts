@@ -4,9 +4,11 @@
 // added to a blocklist, "preventing the email from being used in the future". So a deletion
 // first finds the contact (POST /crm/objects/<version>/contacts/search): by email when the
 // userId is an email address, and by config.user_id_property (the property identify calls
-// write the userId to) when it is set; then deletes it by its record id. HubSpot knows no
-// Signal anonymousId: a person named by one alone is skipped, saying so.
-import { usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// write the userId to) when it is set, and by each email Signal found for the person (their
+// remembered identify traits, the traits of their deleted events: `person.emails`); then deletes
+// it by its record id. HubSpot knows no Signal anonymousId: a person named by one alone, for whom
+// Signal knew no email, is skipped, saying so.
+import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidOf } from './answers.ts';
 import { apiVersionOf, DEFAULT_API_VERSION, endpointOf, headersOf, SCOPES, urlOf, versionOfUrl } from './api.ts';
 import { normalizeEmail } from './contact.ts';
@@ -15,10 +17,10 @@ import { userIdPropertyOf } from './config.ts';
 /** Contacts a search asks for: one is expected; more are reported, not deleted. */
 const SEARCH_LIMIT = 10;
 
-/** Why a person named by an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'HubSpot finds contacts by email or a property holding the userId, and knows no Signal anonymousId: a visitor known by an anonymousId alone has no contact Signal can name — delete it in HubSpot, or run deletePerson with the userId the visitor later had';
-/** Why a userId that is no email is not forwarded without config.user_id_property. */
-export const NO_LOOKUP = 'the userId is no email address and config.user_id_property is not set, so no HubSpot contact can be found for it: set config.user_id_property to the contact property identify calls write the userId to (e.g. signal_user_id), or delete the contact in HubSpot';
+/** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'HubSpot finds contacts by email or a property holding the userId, and knows no Signal anonymousId: a visitor known by an anonymousId alone, of whom Signal knew no email (no traits.email on an identify call it remembered or still stored), has no contact Signal can name — delete it in HubSpot, or run deletePerson with the userId the visitor later had';
+/** Why a userId that is no email, for a person of whom Signal knew no email, is not forwarded without config.user_id_property. */
+export const NO_LOOKUP = 'the userId is no email address, config.user_id_property is not set and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored), so no HubSpot contact can be found for it: set config.user_id_property to the contact property identify calls write the userId to (e.g. signal_user_id), or delete the contact in HubSpot';
 
 function usableCredential(value: JsonValue | undefined): boolean {
   return typeof value === 'string' && value.trim() !== '';
@@ -75,21 +77,25 @@ function readSearch(response: VendorResponse, request: RequestDescriptor | undef
  * Forwarding of person deletions with the integration's credential (scopes
  * crm.objects.contacts.read for the search, crm.objects.contacts.write for the deletion): for
  * a userId that is an email address, the contact with that email; with config.user_id_property,
- * the contact whose property holds the userId — each found, then deleted by its record id with
- * HubSpot's GDPR delete (permanent). Each search is a request of its own, safe to repeat (a
- * contact already deleted is no longer found).
+ * the contact whose property holds the userId; for each other email Signal found for the
+ * person, the contact with it — each found, then deleted by its record id with HubSpot's GDPR
+ * delete (permanent). Each search is a request of its own, safe to repeat (a contact already
+ * deleted is no longer found).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config: Record<string, JsonValue>) => (usableCredential(config.access_token) || usableCredential(config.refresh_token)) && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) return { skipped: ANONYMOUS_ONLY };
-    const userId = String(person.userId).trim();
     const requests: RequestDescriptor[] = [];
-    const email = normalizeEmail(userId);
-    if (email !== undefined) requests.push(search('email', email, ctx));
+    const userId = usableId(person.userId) ? String(person.userId).trim() : undefined;
+    const userIdEmail = userId === undefined ? undefined : normalizeEmail(userId);
+    if (userIdEmail !== undefined) requests.push(search('email', userIdEmail, ctx));
     const property = userIdPropertyOf(ctx.config);
-    if (property !== undefined) requests.push(search(property, userId, ctx));
-    return requests.length > 0 ? requests : { skipped: NO_LOOKUP };
+    if (userId !== undefined && property !== undefined) requests.push(search(property, userId, ctx));
+    // The emails of the person (the SDK's deletionEmails), as the plugin sends emails, once; the userId's searched already.
+    const emails = new Set(deletionEmails(person, (value) => normalizeEmail(value) !== undefined).flatMap((email) => normalizeEmail(email) ?? []));
+    for (const email of emails) if (email !== userIdEmail) requests.push(search('email', email, ctx));
+    if (requests.length > 0) return requests;
+    return { skipped: userId === undefined ? ANONYMOUS_ONLY : NO_LOOKUP };
   },
   read(response, request) {
     // A search's answer, else the deletion's (the conformance suite reads answers alone).

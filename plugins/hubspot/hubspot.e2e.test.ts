@@ -211,4 +211,23 @@ describe('HubSpot', () => {
     assert.equal(anonymous!.status, 'skipped');
     assert.match(String(anonymous!.message), /^HubSpot finds contacts by email or a property holding the userId, and knows no Signal anonymousId/);
   });
+
+  test('a person deletion naming a userId that is no email (no user_id_property), whose identify gave traits.email: the contact found by that email, then deleted', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('HubSpot deletions by traits');
+    const email = 'gus.gone@example.com';
+    const valueOf = (request: RecordedRequest) => (request.json as { filterGroups: Array<{ filters: Array<{ propertyName: string; value: string }> }> }).filterGroups[0]!.filters[0]!;
+    sim.setDefault('POST', SEARCH, (request) => ({ status: 200, body: valueOf(request).value === email ? { total: 1, results: [{ id: '708052', properties: { email } }] } : { total: 0, results: [] } }));
+    sim.setDefault('POST', GDPR, { status: 204, body: '' });
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'hs-forget-traits', traits: { email: 'Gus.Gone@Example.com' } });
+    await waitUntil(async () => contacts().find(({ input }) => input.objectWriteTraceId === 'hs-forget-traits'), 'the contact');
+    const searchesBefore = sim.requests({ path: SEARCH }).length;
+    const deletionsBefore = sim.requests({ path: GDPR }).length;
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{
+      integrationId, vendor: 'hubspot', status: 'sent', responseStatus: 204,
+      message: 'deleted (HTTP 204): HubSpot permanently deleted the contact and its associated content (GDPR delete); this cannot be undone',
+    }]);
+    const searches = sim.requests({ path: SEARCH }).slice(searchesBefore);
+    assert.deepEqual(searches.map((r) => valueOf(r)), [{ propertyName: 'email', operator: 'EQ', value: email }], 'searched by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.deepEqual(sim.requests({ path: GDPR }).slice(deletionsBefore).map((r) => r.json), [{ objectId: '708052' }]);
+  });
 });

@@ -306,6 +306,29 @@ test('deletions: the contact found by email or the user ID property, then delete
   assert.ok('retry' in read(answer(503, 'busy'), deletion));
 });
 
+test('deletions: a search by each email Signal found for the person, after the userId\'s; an email userId among them searched once; malformed entries left out', () => {
+  const config = { user_id_property: 'signal_user_id' };
+  const searched = (built: ReturnType<typeof forgetPerson.request>): string[] => (built as RequestDescriptor[]).map((r) => {
+    const filter = (r.body as { filterGroups: Array<{ filters: Array<{ propertyName: string; value: string }> }> }).filterGroups[0]!.filters[0]!;
+    return `${filter.propertyName}=${filter.value}`;
+  });
+  // Emails only: a visitor whose identify gave an email (it used to be skipped), with or without user_id_property.
+  assert.deepEqual(searched(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx())), ['email=jane@example.com', 'email=j.doe@work.example']);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [] }, ctx(config)), { skipped: ANONYMOUS_ONLY });
+  // A userId that is no email, without user_id_property: forwarded by the emails.
+  assert.deepEqual(searched(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx())), ['email=jane@example.com']);
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: [] }, ctx()), { skipped: NO_LOOKUP });
+  // The userId's searches first, then the emails'.
+  assert.deepEqual(searched(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx(config))), ['signal_user_id=u-1', 'email=jane@example.com']);
+  // An email userId that is also among the emails: one search by it.
+  assert.deepEqual(searched(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, ctx(config))), ['email=jane@example.com', 'signal_user_id=Jane@Example.com', 'email=j.doe@work.example']);
+  // Not one address, or repeated: left out.
+  assert.deepEqual(searched(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example', 'a@example.com, b@example.com', 'j.doe@work.example', 'J.Doe@Work.example'] }, ctx())), ['email=j.doe@work.example']);
+  const [search] = forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, ctx()) as RequestDescriptor[];
+  assert.deepEqual(forgetPerson.read!(answer(200, { total: 0, results: [] }), search), { done: true, message: 'no HubSpot contact has this email: nothing to delete' });
+  assert.ok('next' in forgetPerson.read!(answer(200, { total: 1, results: [{ id: '608051' }] }), search));
+});
+
 test('access token: the refresh token exchanged at the version\'s OAuth endpoint; the answer read in either case; a refused token said in HubSpot\'s terms', () => {
   const request = hubSpotTokenRequest(ctx({ refresh_token: 'na1-r', client_id: 'id-1', client_secret: 'sec' }));
   assert.equal(request.url, 'https://api.hubapi.com/oauth/2026-09/token');

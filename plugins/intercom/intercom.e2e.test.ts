@@ -252,4 +252,23 @@ describe('Intercom', () => {
     assert.equal(skipped!.status, 'skipped');
     assert.match(String(skipped!.message), /^the plugin sends Intercom identified users only/);
   });
+
+  test('person deletions: a visitor named by their anonymousId alone, whose identify gave traits.email (no userId) — the contact searched by that email, then deleted', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Intercom deletions by traits');
+    const gus: Visitor = { id: 'df_icvisitor0042', ip: '203.0.113.42' };
+    const email = 'gus.gone@example.com';
+    const GUS = '6762f0df1bb69f9f2193bb42';
+    await sendBrowserCall(signal, site.key, { type: 'identify', messageId: 'ic-forget-traits', traits: { email: 'Gus.Gone@Example.com', name: 'Gus' } }, gus, { timestamp: CALL_TIMESTAMP, context: { consent: { marketing: true } } });
+    await waitUntil(async () => sim.requests({ method: 'POST', path: '/contacts' }).find((r) => String(bodyOf(r).email).toLowerCase() === email), 'the contact created by email');
+    const valueOf = (r: RecordedRequest) => (bodyOf(r).query as { value?: string } | undefined)?.value;
+    sim.setDefault('POST', '/contacts/search', (request) => ({ status: 200, body: { type: 'list', data: valueOf(request) === email ? [{ type: 'contact', id: GUS, role: 'user', external_id: null, email: 'Gus.Gone@Example.com' }] : [], total_count: valueOf(request) === email ? 1 : 0 } }));
+    sim.setDefault('DELETE', `/contacts/${GUS}`, { status: 200, body: { id: GUS, external_id: null, type: 'contact', deleted: true } });
+    const searchesBefore = sim.requests({ method: 'POST', path: '/contacts/search' }).length;
+    const [sent] = await deletePerson(signal, site.id, { anonymousId: gus.id });
+    sim.setDefault('POST', '/contacts/search', { status: 200, body: { type: 'list', data: [], total_count: 0 } });
+    assert.deepEqual(sent, { integrationId, vendor: 'intercom', status: 'sent', responseStatus: 200, message: 'deleted (HTTP 200): Intercom deleted the contact (its data is destroyed after Intercom\'s 7-day grace period)' });
+    const searches = sim.requests({ method: 'POST', path: '/contacts/search' }).slice(searchesBefore);
+    assert.deepEqual(searches.map((r) => r.json), [{ query: { field: 'email', operator: '=', value: email }, pagination: { per_page: 5 } }], 'searched by the email Signal found (lower-cased), though the deletion named the anonymousId only');
+    assert.equal(sim.requests({ method: 'DELETE', path: `/contacts/${GUS}` }).length, 1);
+  });
 });

@@ -319,3 +319,35 @@ test('person deletions: lookup by external_id, then DELETE /contacts/{id}; nothi
   assert.equal(forgetPerson.enabled({ access_token: TOKEN, forward_deletions: false }), false);
   assert.equal(forgetPerson.enabled({ access_token: TOKEN }), true);
 });
+
+test('person deletions by the emails Signal found for the person: a search by each, after the userId\'s lookup; a contact of the person\'s deleted, another user sharing the email left alone', () => {
+  const searchOf = (email: string): RequestDescriptor => ({ method: 'POST', url: 'https://api.intercom.io/contacts/search', headers: HEADERS, body: { query: { field: 'email', operator: '=', value: email }, pagination: { per_page: 5 } }, eventIds: [] });
+  const lookup = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx()) as RequestDescriptor;
+  // Emails only: a visitor whose identify gave an email (it used to be skipped).
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc123', emails: ['ann@example.com', 'a.lee@work.example'] }, ctx()), [searchOf('ann@example.com'), searchOf('a.lee@work.example')]);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc123', emails: [] }, ctx()), { skipped: ANONYMOUS_ONLY });
+  // The userId's lookup, then the emails' searches; repeats and what is no address left out.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['ann@example.com', 'Ann@Example.com', 'not an email', 'ann'] }, ctx()), [lookup, searchOf('ann@example.com')]);
+  // An email userId is an external_id to Intercom: looked up as one, and its email searched too (once).
+  assert.deepEqual(forgetPerson.request({ userId: 'ann@example.com', anonymousId: null }, ctx()), [
+    { method: 'GET', url: 'https://api.intercom.io/contacts/find_by_external_id/ann%40example.com', headers: HEADERS, eventIds: [] }, searchOf('ann@example.com'),
+  ]);
+  assert.deepEqual(forgetPerson.request({ userId: 'ann@example.com', anonymousId: null, emails: ['ann@example.com'] }, ctx()), [
+    { method: 'GET', url: 'https://api.intercom.io/contacts/find_by_external_id/ann%40example.com', headers: HEADERS, eventIds: [] }, searchOf('ann@example.com'),
+  ]);
+  const search = searchOf('ann@example.com');
+  const read = (body: unknown) => forgetPerson.read!(answer(200, body), search, ctx());
+  const deletion = (id: string, more?: number): RequestDescriptor => ({ method: 'DELETE', url: `https://api.intercom.io/contacts/${id}`, headers: HEADERS, eventIds: [], ...(more === undefined ? {} : { memo: { intercom: 'forget', more } }) });
+  // The answer as the core hands it over: the person's ids and emails hidden ([…]).
+  assert.deepEqual(read({ type: 'list', data: [{ type: 'contact', id: 'c1', role: 'lead', email: '[…]' }] }), { next: deletion('c1') });
+  assert.deepEqual(read({ type: 'list', data: [{ type: 'contact', id: 'c2', role: 'user', external_id: 'u-2', email: '[…]' }] }), { done: true, message: 'no Intercom contact of the person has this email (1 under another userId left alone: delete it in Intercom if it is the person\'s): nothing to delete' });
+  assert.deepEqual(read({ type: 'list', data: [] }), { done: true, message: 'no Intercom contact of the person has this email: nothing to delete' });
+  // A user of the person's (their external_id hidden) first, and the deletion asked again for the lead.
+  const first = read({ type: 'list', data: [{ id: 'c1', role: 'lead', external_id: null }, { id: 'c3', role: 'user', external_id: '[…]' }, { id: 'c2', role: 'user', external_id: 'u-2' }] });
+  assert.deepEqual(first, { next: deletion('c3', 1) });
+  const again = forgetPerson.read!(answer(200, { id: 'c3', type: 'contact', deleted: true }), deletion('c3', 1), ctx());
+  assert.deepEqual(again, { retry: 'deleted (HTTP 200): Intercom deleted the contact (its data is destroyed after Intercom\'s 7-day grace period); 1 more contact of the person has this email: searched and deleted again' });
+  assert.ok('retry' in forgetPerson.read!(answer(404, errors('not_found', 'Contact Not Found')), deletion('c3', 1), ctx()), 'gone already, and one more');
+  assert.match((forgetPerson.read!(answer(401, errors('unauthorized', 'Access Token Invalid')), search, ctx()) as { failed: string }).failed, /Intercom refused the search of contacts by email: check config\.access_token/);
+  assert.ok('retry' in forgetPerson.read!(answer(429, ''), search, ctx()));
+});

@@ -19,6 +19,8 @@ const KEY = '0123456789abcdef0123456789abcdef';
 /** Iterable's answer to a bulk request without failures. */
 const BULK_OK = { successCount: 1, failCount: 0, createdFields: [], filteredOutFields: [], failedUpdates: {} };
 const SUCCESS = { msg: '', code: 'Success', params: null };
+/** What an accepted forget says it does. */
+const FORGOTTEN_WORDS = 'Iterable deletes the user\'s data and collects nothing more about them (events naming them are refused) until they are unforgotten in Iterable; it can take up to ten minutes';
 
 before(async () => {
   sim = await startVendorSim();
@@ -192,5 +194,32 @@ describe('Iterable', () => {
     assert.equal(refused!.responseStatus, 401);
     assert.match(String(refused!.message), /^HTTP 401: Iterable refused the API key for the forget: check config\.api_key/);
     sim.setDefault('POST', '/api/users/forget', { status: 200, body: SUCCESS });
+  });
+
+  test('person deletions: a userId that is no email, whose identify gave traits.email — forgotten by userId, and by that email once Iterable finds a user with it; in an email-based project the lookup by userId answering that email leaves it to its own request', { timeout: 60_000 }, async () => {
+    const email = 'gus.gone@example.com';
+    const known = new Set([email, 'ed.gone@example.com']);
+    sim.setDefault('GET', '/api/users/getByEmail', (request) => ({ status: 200, body: known.has(request.query.email ?? '') ? { user: { email: request.query.email, userId: 'u-gus-0042', dataFields: {} } } : {} }));
+    const hybrid = await installed('Iterable deletions by traits', { project_type: 'hybrid' });
+    await browser(hybrid.site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'itbl-forget-traits', traits: { email: 'Gus.Gone@Example.com' } });
+    await waitUntil(async () => users().find(({ record }) => record.userId === 'u-gus-0042'), 'the user update');
+    const forgetsBefore = sim.requests({ path: '/api/users/forget' }).length;
+    const [sent] = await deletePerson(signal, hybrid.site.id, { userId: 'u-gus-0042' });
+    assert.equal(sent!.status, 'sent');
+    assert.match(String(sent!.message), /^request 1 of 2: accepted \(HTTP 200\): Iterable deletes the user's data.*; request 2 of 2: accepted \(HTTP 200\): Iterable deletes the user's data/);
+    const lookups = sim.requests({ method: 'GET', path: '/api/users/getByEmail' }).filter((r) => r.query.email === email);
+    assert.equal(lookups.length, 1, 'looked up by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.deepEqual(sim.requests({ path: '/api/users/forget' }).slice(forgetsBefore).map((r) => r.json), [{ userId: 'u-gus-0042' }, { email }]);
+
+    // Email-based: Iterable answers the lookup by userId with the person's email, which Signal hides: its own request forgets it.
+    const emailBased = await installed('Iterable email deletions by traits', { project_type: 'email' });
+    sim.setDefault('GET', '/api/users/byUserId', (request) => ({ status: 200, body: request.query.userId === 'u-ed-0043' ? { user: { email: 'ed.gone@example.com', userId: 'u-ed-0043', dataFields: {} } } : {} }));
+    await browser(emailBased.site.key, { type: 'identify', userId: 'u-ed-0043', messageId: 'itbl-forget-traits-2', traits: { email: 'Ed.Gone@Example.com' } });
+    await waitUntil(async () => users().find(({ record }) => record.email === 'ed.gone@example.com'), 'the user update');
+    const before = sim.requests({ path: '/api/users/forget' }).length;
+    const [chained] = await deletePerson(signal, emailBased.site.id, { userId: 'u-ed-0043' });
+    assert.equal(chained!.status, 'sent');
+    assert.equal(chained!.message, 'request 1 of 2: the Iterable user with this userId has one of the person\'s emails, which this deletion forgets by its own request; request 2 of 2: accepted (HTTP 200): ' + FORGOTTEN_WORDS);
+    assert.deepEqual(sim.requests({ path: '/api/users/forget' }).slice(before).map((r) => r.json), [{ email: 'ed.gone@example.com' }]);
   });
 });

@@ -7,7 +7,7 @@ import iterable from './index.ts';
 import { classifyIterable } from './classify.ts';
 import { apiBaseOf, validateIterableConfig } from './config.ts';
 import { eventData, fitRecord, MAX_BODY_BYTES } from './fit-to-iterable.ts';
-import { ANONYMOUS_ONLY, FORGOTTEN, forgetPerson } from './forget-person.ts';
+import { ANONYMOUS_NO_EMAIL, ANONYMOUS_ONLY, FORGOTTEN, forgetPerson } from './forget-person.ts';
 import { MAX_USER_ID_CHARS, normalizeEmail, userIdProblem } from './identity.ts';
 import { NEVER_FROM_SITE } from './user-data-fields.ts';
 
@@ -337,7 +337,8 @@ test('config: the schema requires the key and the project type; validateIterable
 test('person deletions: GDPR forget by userId in hybrid and userID-based projects; an anonymousId alone, a placeholder or a malformed userId skipped; forward_deletions false turns it off', () => {
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: VISITOR }, ctx()), { method: 'POST', url: 'https://api.iterable.com/api/users/forget', headers: HEADERS, body: { userId: 'u-1' }, eventIds: [] });
   assert.deepEqual((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ project_type: 'userid', region: 'eu' })) as RequestDescriptor).url, 'https://api.eu.iterable.com/api/users/forget');
-  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: VISITOR }, ctx()), { skipped: ANONYMOUS_ONLY });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: VISITOR }, ctx()), { skipped: ANONYMOUS_NO_EMAIL });
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: VISITOR, emails: ['jane@example.com'] }, ctx({ project_type: 'userid' })), { skipped: ANONYMOUS_ONLY }, 'userID-based projects find users by userId only');
   assert.match((forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()) as { skipped: string }).skipped, /placeholders the plugin never sends/);
   assert.match((forgetPerson.request({ userId: 'x'.repeat(60), anonymousId: null }, ctx()) as { skipped: string }).skipped, /^the userId has 60 characters, and Iterable takes at most 52, so the plugin never sent it/);
   assert.equal(forgetPerson.enabled({ api_key: KEY, project_type: 'hybrid' }), true);
@@ -354,6 +355,39 @@ test('person deletions, email-based projects: the user looked up by userId, then
   assert.deepEqual(forgetPerson.read!(answer(404, ''), lookup), { done: true, message: 'no Iterable user has this userId: nothing to forget' });
   assert.match((forgetPerson.read!(answer(401, { msg: 'Invalid API key', code: 'BadApiKey' }), lookup) as { failed: string }).failed, /^HTTP 401: Iterable refused the API key for the lookup of the user by userId/);
   assert.ok('retry' in forgetPerson.read!(answer(503, ''), lookup));
+});
+
+test('person deletions by the emails Signal found for the person, in email-based and hybrid projects: each looked up by email, then forgotten; or deleted by email', () => {
+  const lookupOf = (email: string): RequestDescriptor => ({ method: 'GET', url: 'https://api.iterable.com/api/users/getByEmail', query: [['email', email]], headers: HEADERS, eventIds: [] });
+  const forgetOf = (body: { userId: string } | { email: string }): RequestDescriptor => ({ method: 'POST', url: 'https://api.iterable.com/api/users/forget', headers: HEADERS, body, eventIds: [] });
+  // Emails only: a visitor whose identify gave an email (it used to be skipped).
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: VISITOR, emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [lookupOf('jane@example.com'), lookupOf('j.doe@work.example')]);
+  // The userId's request first (hybrid: its forget), then the emails'.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx()), [forgetOf({ userId: 'u-1' }), lookupOf('jane@example.com')]);
+  // A malformed userId gives way to the emails; malformed and repeated emails are left out.
+  assert.deepEqual(forgetPerson.request({ userId: 'x'.repeat(60), anonymousId: null, emails: ['jane@example', 'Jane@Example.com', 'jane@example.com'] }, ctx()), [lookupOf('jane@example.com')]);
+  // UserID-based projects: the userId only.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx({ project_type: 'userid' })), forgetOf({ userId: 'u-1' }));
+  // Email-based projects: an email userId is an email to look up too, once.
+  const emailBased = ctx({ project_type: 'email' });
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, emailBased), [
+    { method: 'GET', url: 'https://api.iterable.com/api/users/byUserId', query: [['userId', 'Jane@Example.com']], headers: HEADERS, eventIds: [] }, lookupOf('jane@example.com'), lookupOf('j.doe@work.example'),
+  ]);
+  // A lookup by email: the user found is forgotten by the email asked for (the answer's is hidden: it is the person's).
+  const lookup = lookupOf('jane@example.com');
+  assert.deepEqual(forgetPerson.read!(answer(200, { user: { email: '[…]', userId: 'u-9', dataFields: {} } }), lookup), { next: forgetOf({ email: 'jane@example.com' }) });
+  assert.deepEqual(forgetPerson.read!(answer(200, {}), lookup), { done: true, message: 'no Iterable user has this email: nothing to forget' });
+  assert.deepEqual(forgetPerson.read!(answer(404, ''), lookup), { done: true, message: 'no Iterable user has this email: nothing to forget' });
+  assert.match((forgetPerson.read!(answer(401, { msg: 'Invalid API key', code: 'BadApiKey' }), lookup) as { failed: string }).failed, /^HTTP 401: Iterable refused the API key for the lookup of the user by email/);
+  // The lookup by userId answering one of the person's emails (hidden): its own request forgets it.
+  const byUserId = (forgetPerson.request({ userId: 'u-2', anonymousId: null, emails: ['jane@example.com'] }, emailBased) as RequestDescriptor[])[0]!;
+  assert.deepEqual(forgetPerson.read!(answer(200, { user: { email: '[…]', userId: '[…]' } }), byUserId), { done: true, message: 'the Iterable user with this userId has one of the person\'s emails, which this deletion forgets by its own request' });
+  assert.ok('failed' in forgetPerson.read!(answer(200, { user: { email: 'x-[…]@example.com' } }), byUserId), 'an email with the person\'s id inside it cannot be forgotten by');
+  // deletion_action delete: DELETE /api/users/{email} (encoded).
+  const deletions = forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['j+doe@example.com'] }, ctx({ deletion_action: 'delete' })) as RequestDescriptor[];
+  assert.deepEqual(deletions.map((r) => [r.method, r.url]), [['DELETE', 'https://api.iterable.com/api/users/byUserId/u-1'], ['DELETE', 'https://api.iterable.com/api/users/j%2Bdoe%40example.com']]);
+  assert.deepEqual(forgetPerson.read!(answer(404, ''), deletions[1]), { done: true, message: 'no Iterable user has this email: nothing to delete' });
+  assert.match((forgetPerson.read!(answer(200, { msg: 'deleted', code: 'Success' }), deletions[1]) as { message: string }).message, /^accepted \(HTTP 200\): Iterable deletes the user/);
 });
 
 test('person deletions: deletion_action delete sends DELETE /api/users/byUserId/{userId} (encoded) in every project type; answers read', () => {

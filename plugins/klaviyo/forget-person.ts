@@ -4,9 +4,12 @@
 // the userId as. So a deletion first looks the profile up by external_id (Get Profiles,
 // filter=equals(external_id,"…"), which Klaviyo allows), then deletes it by Klaviyo's profile
 // id. A userId that is itself an email address or an E.164 number no profile has as its
-// external_id is deleted by that email or phone number. Klaviyo can neither look up nor delete
-// by anonymous_id: a person named by an anonymousId alone is skipped, saying so.
-import { usableId, type ForgetOutcome, type JsonObject, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// external_id is deleted by that email or phone number. Each other email Signal found for the
+// person (their remembered identify traits, the traits of their deleted events:
+// `person.emails`) is deleted by email too. Klaviyo can neither look up nor delete by
+// anonymous_id: a person named by an anonymousId alone, for whom Signal knew no email, is
+// skipped, saying so.
+import { deletionEmails, usableId, type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { API_HOST, headersOf, PATHS } from './api.ts';
 import { normalizeEmail } from './profile.ts';
 
@@ -17,10 +20,10 @@ const PROFILES_PATH = '/api/profiles';
 /** Profiles a lookup asks for: one is expected (an external_id names one profile); more are reported. */
 const LOOKUP_PAGE_SIZE = '10';
 
-/** Why a person named by an anonymousId alone is not forwarded. */
-export const ANONYMOUS_ONLY = 'Klaviyo can neither look up nor delete a profile by anonymous_id (its deletion takes an email, a phone number or its profile id): a visitor\'s anonymous-only profile stays in Klaviyo — delete it there, or run deletePerson with the userId the visitor later had';
-/** Why a userId a Klaviyo filter cannot quote is not forwarded. */
-export const UNQUOTABLE = 'the userId holds a double quote or a backslash, which Klaviyo\'s filter syntax gives no documented way to escape: delete the profile in Klaviyo';
+/** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
+export const ANONYMOUS_ONLY = 'Klaviyo can neither look up nor delete a profile by anonymous_id (its deletion takes an email, a phone number or its profile id), and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored): a visitor\'s anonymous-only profile stays in Klaviyo — delete it there, or run deletePerson with the userId the visitor later had';
+/** Why a userId a Klaviyo filter cannot quote, for a person of whom Signal knew no email, is not forwarded. */
+export const UNQUOTABLE = 'the userId holds a double quote or a backslash, which Klaviyo\'s filter syntax gives no documented way to escape, and Signal knew no email of the person: delete the profile in Klaviyo';
 
 /**
  * The identifier a Klaviyo deletion can name for a userId itself: `email` when it is one
@@ -85,28 +88,42 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
   return { done: true, message: 'no Klaviyo profile has this userId as its external_id: nothing to delete' };
 }
 
+/** The userId's request: the lookup by external_id, the deletion by the email or phone number it is, or why none can be made. */
+function userIdRequest(person: NamedPerson, headers: Record<string, string>): RequestDescriptor | { skipped: string } {
+  if (!usableId(person.userId)) return { skipped: ANONYMOUS_ONLY };
+  const userId = String(person.userId).trim();
+  if (/["\\]/.test(userId)) {
+    const identifier = deletionIdentifierOf(userId);
+    return identifier ? deletion(identifier, headers) : { skipped: UNQUOTABLE };
+  }
+  return {
+    method: 'GET',
+    url: `${API_HOST}${PROFILES_PATH}`,
+    query: [['filter', `equals(external_id,"${userId}")`], ['fields[profile]', 'id'], ['page[size]', LOOKUP_PAGE_SIZE]],
+    headers,
+    eventIds: [],
+  };
+}
+
 /**
  * Forwarding of person deletions with the integration's private key (scopes profiles:read for
  * the lookup, data-privacy:write for the deletion): the profile whose external_id is the
  * userId, looked up and deleted by its Klaviyo id; else, for a userId that is an email address
- * or an E.164 number, every profile with it. Klaviyo answers 202 and deletes asynchronously.
+ * or an E.164 number, every profile with it; and every profile with another email of the
+ * person (the SDK's `deletionEmails`). Klaviyo answers 202 and deletes asynchronously.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => typeof config.api_key === 'string' && config.api_key !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    if (!usableId(person.userId)) return { skipped: ANONYMOUS_ONLY };
-    const userId = String(person.userId).trim();
-    if (/["\\]/.test(userId)) {
-      const identifier = deletionIdentifierOf(userId);
-      return identifier ? deletion(identifier, headersOf(ctx)) : { skipped: UNQUOTABLE };
-    }
-    return {
-      method: 'GET',
-      url: `${API_HOST}${PROFILES_PATH}`,
-      query: [['filter', `equals(external_id,"${userId}")`], ['fields[profile]', 'id'], ['page[size]', LOOKUP_PAGE_SIZE]],
-      headers: headersOf(ctx),
-      eventIds: [],
-    };
+    const headers = headersOf(ctx);
+    const byUserId = userIdRequest(person, headers);
+    // The emails of the person (the SDK's deletionEmails), as the plugin sends emails, once; not an email userId,
+    // which its own lookup deletes by when no profile has it as external_id. String(): a userId that came as a number.
+    const userIdEmail = usableId(person.userId) ? normalizeEmail(String(person.userId)) : undefined;
+    const emails = new Set(deletionEmails(person, (value) => normalizeEmail(value) !== undefined).flatMap((email) => normalizeEmail(email) ?? []));
+    const byEmails = [...emails].filter((email) => email !== userIdEmail).map((email) => deletion({ email }, headers));
+    if (byEmails.length === 0) return byUserId;
+    return 'skipped' in byUserId ? byEmails : [byUserId, ...byEmails];
   },
   read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).

@@ -158,4 +158,18 @@ describe('Klaviyo', () => {
     assert.equal(anonymous!.status, 'skipped');
     assert.match(String(anonymous!.message), /^Klaviyo can neither look up nor delete a profile by anonymous_id/);
   });
+
+  test('a person deletion naming a userId that is no email, whose identify gave traits.email: the profile of the external_id deleted, and every profile with that email', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Klaviyo deletions by traits');
+    const email = 'gus.gone@example.com';
+    sim.setDefault('GET', '/api/profiles', (request) => ({ status: 200, body: { data: request.query.filter === 'equals(external_id,"u-gus-0042")' ? [{ type: 'profile', id: '01HKLAVIYO0GUS00000000042', attributes: { external_id: 'u-gus-0042' } }] : [] } }));
+    sim.setDefault('POST', '/api/data-privacy-deletion-jobs', { status: 202, body: '' });
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'kl-forget-traits', traits: { email: 'Gus.Gone@Example.com' } });
+    await waitUntil(async () => sim.requests({ path: PROFILE_IMPORT }).find((r) => (r.json as { data: { attributes: { email?: string } } }).data.attributes.email === email), 'the profile');
+    const before = sim.requests({ path: '/api/data-privacy-deletion-jobs' }).length;
+    const accepted = 'accepted (HTTP 202): Klaviyo deletes the profile asynchronously; deleted profiles appear on its Deleted Profiles page. Deleting cannot be undone.';
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{ integrationId, vendor: 'klaviyo', status: 'sent', responseStatus: 202, message: `request 1 of 2: ${accepted}; request 2 of 2: ${accepted}` }]);
+    const profile = (attributes: Record<string, unknown>, id?: string) => ({ data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', ...(id ? { id } : {}), attributes } } } } });
+    assert.deepEqual(sim.requests({ path: '/api/data-privacy-deletion-jobs' }).slice(before).map((r) => r.json), [profile({}, '01HKLAVIYO0GUS00000000042'), profile({ email })], 'deleted by the email Signal remembered (lower-cased), though the deletion named the userId only');
+  });
 });

@@ -274,6 +274,24 @@ test('forgetPerson: the profile looked up by external_id (the userId) and delete
   assert.deepEqual(deletionIdentifierOf('07700 900123'), undefined, 'only an E.164 userId is taken for a phone number');
 });
 
+test('forgetPerson: every profile with an email Signal found for the person deleted by that email, after the userId\'s requests; an email userId among them once; malformed ones left out', () => {
+  const byEmail = (email: string): RequestDescriptor => ({ method: 'POST', url: 'https://a.klaviyo.com/api/data-privacy-deletion-jobs', headers: lookupOf('u-1').headers, body: { data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email } } } } } }, eventIds: [] });
+  const lookupOf = (userId: string) => forgetPerson.request({ userId, anonymousId: null }, ctx()) as RequestDescriptor;
+  // Emails only: a visitor whose identify gave an email (it used to be skipped).
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [byEmail('jane@example.com'), byEmail('j.doe@work.example')]);
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: [] }, ctx()), { skipped: ANONYMOUS_ONLY });
+  // The userId's lookup, then the emails.
+  assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx()), [lookupOf('u-1'), byEmail('jane@example.com')]);
+  // An email userId among the emails: its lookup alone (it deletes by that email when no profile has it as external_id).
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com'] }, ctx()), lookupOf('Jane@Example.com'));
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [lookupOf('Jane@Example.com'), byEmail('j.doe@work.example')]);
+  // A userId the filter cannot quote gives way to the emails.
+  assert.deepEqual(forgetPerson.request({ userId: 'a"b', anonymousId: null, emails: ['jane@example.com'] }, ctx()), [byEmail('jane@example.com')]);
+  // Not one address, or repeated: left out.
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example', 'a@example.com, b@example.com', 'Jane@Example.com', 'jane@example.com'] }, ctx()), [byEmail('jane@example.com')]);
+  assert.match(String((forgetPerson.read!(answer(202, ''), byEmail('jane@example.com')) as { message: string }).message), /^accepted \(HTTP 202\): Klaviyo deletes the profile asynchronously/);
+});
+
 const blueprint = (variant: string) => compileBlueprint(readFileSync(new URL(`../../blueprints/klaviyo/${variant}.yaml`, import.meta.url), 'utf8'), { config: ctx().config });
 /** What the plugin makes of an event through a variant's blueprint (null: not sent). */
 const mapped = (variant: string, event: CanonicalEvent, config: Record<string, JsonValue> = {}): JsonObject | null => {

@@ -161,8 +161,10 @@ describe('Adobe Marketo Engage', () => {
     await browser(site.key, { type: 'identify', userId: 'forget-me', messageId: 'mkto-forget-1', traits: { email: 'forget@example.com' } });
     await waitUntil(async () => syncsOf('forget@example.com')[0], 'the lead');
     const leadId = [...leads.entries()].find(([, lead]) => lead.signalUserId === 'forget-me')![0];
+    // The userId's lookup deletes the lead; the lookup by the identify's email (Signal found it) then finds none.
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'forget-me', anonymousId: visitor.id }), [{
-      integrationId, vendor: 'marketo', status: 'sent', responseStatus: 200, message: `Marketo deleted 1 lead (${leadId})`,
+      integrationId, vendor: 'marketo', status: 'sent', responseStatus: 200,
+      message: `request 1 of 2: Marketo deleted 1 lead (${leadId}); request 2 of 2: no Marketo lead has the person's email addresses: nothing to delete`,
     }]);
     const lookup = sim.requests({ method: 'GET', path: LEADS }).find((r) => r.query.filterType === 'signalUserId')!;
     assert.deepEqual(lookup.queryPairs, [['filterType', 'signalUserId'], ['filterValues', 'forget-me'], ['fields', 'id']]);
@@ -176,5 +178,20 @@ describe('Adobe Marketo Engage', () => {
     const [anonymous] = await deletePerson(signal, site.id, { anonymousId: visitor.id });
     assert.equal(anonymous!.status, 'skipped');
     assert.match(String(anonymous!.message), /never an anonymous visitor/);
+  });
+
+  test('a person deletion naming a userId no lead field holds, whose identify gave traits.email: the leads looked up by that email, then deleted', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Deletions by traits', { user_id_field: undefined });
+    const email = 'gus.gone@example.com';
+    await browser(site.key, { type: 'identify', userId: 'u-gus-0042', messageId: 'mkto-forget-traits', traits: { email: 'Gus.Gone@Example.com' } });
+    await waitUntil(async () => syncsOf('Gus.Gone@Example.com')[0] ?? syncsOf(email)[0], 'the lead');
+    const leadId = [...leads.entries()].find(([, lead]) => String(lead.email).toLowerCase() === email)![0];
+    assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{
+      integrationId, vendor: 'marketo', status: 'sent', responseStatus: 200, message: `Marketo deleted 1 lead (${leadId})`,
+    }]);
+    const lookups = sim.requests({ method: 'GET', path: LEADS }).filter((r) => r.query.fields === 'id' && r.query.filterValues === email);
+    assert.deepEqual(lookups.map((r) => r.queryPairs), [[['filterType', 'email'], ['filterValues', email], ['fields', 'id']]], 'looked up by the email Signal remembered (lower-cased), though the deletion named the userId only');
+    assert.deepEqual(sim.requests({ path: DELETE }).at(-1)!.json, { input: [{ id: leadId }] });
+    assert.equal(leads.has(leadId), false);
   });
 });

@@ -275,3 +275,33 @@ test('forgetPerson: the leads holding the userId looked up, then deleted by id; 
   assert.deepEqual(paged.next.body, { input: [{ id: 1 }, { id: 2 }] });
   assert.deepEqual(forgetPerson.read!(answer(200, { success: true, result: [{ id: 1, status: 'deleted' }, { id: 2, status: 'deleted' }] }), paged.next), { retry: 'Marketo deleted 2 leads (1, 2); more leads hold this userId than one request deletes (300): looked up and deleted again' });
 });
+
+test('forgetPerson: the emails Signal found for the person looked up on email in one request, beside the userId\'s lookup; an email userId among them once; malformed ones left out', () => {
+  const byUserId = forgetPerson.request({ userId: 'user-123', anonymousId: null }, ctx()) as RequestDescriptor;
+  const byEmails = (values: string): RequestDescriptor => ({ method: 'GET', url: `${ORIGIN}/rest/v1/leads.json`, headers: byUserId.headers, query: [['filterType', 'email'], ['filterValues', values], ['fields', 'id']], eventIds: [], memo: { by: 'emails' } });
+  // Emails only: an anonymousId whose identify gave an email (it used to be skipped).
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), byEmails('jane@example.com,j.doe@work.example'));
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: [] }, ctx()), { skipped: (forgetPerson.request({ userId: null, anonymousId: 'df_abc' }, ctx()) as { skipped: string }).skipped });
+  // The userId's lookup, then the emails'.
+  assert.deepEqual(forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: ['jane@example.com'] }, ctx()), [byUserId, byEmails('jane@example.com')]);
+  // An email userId in the userId field: looked up there, and on email with the others.
+  const [inField, onEmail] = forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()) as RequestDescriptor[];
+  assert.deepEqual(inField!.query, [['filterType', 'signalUserId'], ['filterValues', 'Jane@Example.com'], ['fields', 'id']]);
+  assert.deepEqual(onEmail, byEmails('Jane@Example.com,j.doe@work.example'));
+  // Keyed by email without a userId field: an email userId is looked up on email once, whatever its case; a non-email userId gives way to the emails.
+  const keyedByEmail = ctx({ user_id_field: null as unknown as JsonValue });
+  const userIdAsEmail = forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null }, keyedByEmail) as RequestDescriptor;
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com'] }, keyedByEmail), userIdAsEmail, 'one lookup');
+  assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, keyedByEmail), [userIdAsEmail, byEmails('j.doe@work.example')]);
+  assert.deepEqual(forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: ['jane@example.com'] }, keyedByEmail), byEmails('jane@example.com'));
+  assert.match((forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: [] }, keyedByEmail) as { skipped: string }).skipped, /Signal knew no email of the person.*set config\.user_id_field/);
+  // Malformed entries (no domain dot, a comma filterValues cannot carry) and repeats left out.
+  assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example', 'a,b@example.com', 'jane@example.com', 'JANE@example.com'] }, ctx()), byEmails('jane@example.com'));
+  // Their answers speak of the emails, not the userId.
+  const lookup = byEmails('jane@example.com,j.doe@work.example');
+  assert.deepEqual(forgetPerson.read!(answer(200, { success: true, result: [] }), lookup), { done: true, message: 'no Marketo lead has the person\'s email addresses: nothing to delete' });
+  const next = forgetPerson.read!(answer(200, { success: true, moreResult: true, result: [{ id: 7 }, { id: 8 }] }), lookup);
+  assert.ok('next' in next);
+  assert.deepEqual(next.next.body, { input: [{ id: 7 }, { id: 8 }] });
+  assert.deepEqual(forgetPerson.read!(answer(200, { success: true, result: [{ id: 7, status: 'deleted' }, { id: 8, status: 'deleted' }] }), next.next), { retry: 'Marketo deleted 2 leads (7, 8); more leads hold the person\'s email addresses than one request deletes (300): looked up and deleted again' });
+});
