@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createHttpPerformer, type HttpPerformer } from '../delivery/http-performer.ts';
-import type { PersonForgetting, PluginContext } from '../sdk/types.ts';
+import type { PersonForgetting, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { FORWARD_ATTEMPTS, forwardBackoffSeconds, forwardDeletion, jsonWithoutIds, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
@@ -150,7 +150,7 @@ const byEachId: PersonForgetting = {
   })),
 };
 
-test('several requests are sent in order; done when each is, and a failing one says which it was', async () => {
+test('several requests are sent in order; done when each is, a failing one says which it was, and the next try goes on from it', async () => {
   sim.script('POST', '/delete-device', [reply.serverError({ error: 'busy' })]);
   const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Two ids', forget: byEachId, ctx, secretValues: ['tok-secret-0001'] }]);
   const person = { userId: 'u-two-0001', anonymousId: 'a-two-0001' };
@@ -161,11 +161,28 @@ test('several requests are sent in order; done when each is, and a failing one s
   assert.equal(await forwardDeletion(db.pool, forwarding, deletion, person), null);
   [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
   assert.deepEqual([vendor!.status, vendor!.responseStatus], ['sent', 200]);
-  assert.equal(vendor!.message, 'request 1 of 2: HTTP 200: {"code":200}; request 2 of 2: HTTP 200: {"code":200}');
-  // Sent again whole after the failure: each request is safe to repeat.
+  assert.equal(vendor!.message, 'request 1 of 2: done in an earlier try; request 2 of 2: HTTP 200: {"code":200}');
+  // The vendor is not asked again for what it accepted (a low rate limit would fail every try).
   assert.deepEqual(sim.requests().filter((r) => r.path.startsWith('/delete-')).map((r) => `${r.path} ${JSON.stringify(r.json)}`), [
-    '/delete-user {"id":"u-two-0001"}', '/delete-device {"id":"a-two-0001"}', '/delete-user {"id":"u-two-0001"}', '/delete-device {"id":"a-two-0001"}',
+    '/delete-user {"id":"u-two-0001"}', '/delete-device {"id":"a-two-0001"}', '/delete-device {"id":"a-two-0001"}',
   ]);
+});
+
+test('a retry whose list of requests differs from the try before (the config changed) sends them all from the first', async () => {
+  sim.script('POST', '/delete-device', [reply.serverError({ error: 'busy' })]);
+  const integrationId = randomUUID();
+  const { deletion, forwarding } = await deletionWith([{ integrationId, vendor: 'fixture', name: 'Two ids', forget: byEachId, ctx, secretValues: [] }]);
+  const person = { userId: 'u-two-0002', anonymousId: 'a-two-0002' };
+  await forwardDeletion(db.pool, forwarding, deletion, person);
+  await due(deletion.id);
+  const { rows: [stored] } = await db.pool.query<{ requests_done: number }>('SELECT requests_done FROM signal.person_deletion_vendors WHERE deletion_id = $1', [deletion.id]);
+  assert.equal(stored!.requests_done, 1, 'the first request is done');
+  // The same integration now builds other requests (as after a config change).
+  const moved: PersonForgetting = { ...byEachId, request: (p, c) => (byEachId.request(p, c) as RequestDescriptor[]).map((r) => ({ ...r, url: `${r.url}?v=2` })) };
+  const changed: DeletionForwarding = { forgetters: async () => [{ integrationId, vendor: 'fixture', name: 'Two ids', forget: moved, ctx, secretValues: [] }], perform: (request) => http.perform(request) };
+  assert.equal(await forwardDeletion(db.pool, changed, deletion, person), null);
+  const paths = sim.requests().filter((r) => r.path.startsWith('/delete-') && JSON.stringify(r.json).includes('two-0002')).map((r) => `${r.path}${r.query.v ? '?v=2' : ''}`);
+  assert.deepEqual(paths, ['/delete-user', '/delete-device', '/delete-user?v=2', '/delete-device?v=2']);
 });
 
 test('with an access token: a 401 renews it once and every request goes again; a refused credential fails the deletion', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
@@ -180,15 +181,15 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   }
   // Claimed for a while: two passes at once (a job run twice) do not both ask the vendor. A
   // pass that dies after asking leaves the claim to expire: the vendor is asked again then.
-  const { rows: due } = await pool.query<{ pipeline_integration_id: string; attempts: number }>(
+  const { rows: due } = await pool.query<{ pipeline_integration_id: string; attempts: number; requests_done: number; requests_digest: string | null }>(
     `UPDATE signal.person_deletion_vendors SET next_attempt_at = now() + interval '5 minutes'
       WHERE deletion_id = $1 AND status = 'pending' AND next_attempt_at <= now()
-      RETURNING pipeline_integration_id, attempts`,
+      RETURNING pipeline_integration_id, attempts, requests_done, requests_digest`,
     [deletion.id],
   );
   for (const row of due) {
     const forgetter = byIntegration.get(row.pipeline_integration_id);
-    const ended = await askVendor(forwarding, forgetter, person);
+    const ended = await askVendor(forwarding, forgetter, person, { done: row.requests_done, digest: row.requests_digest });
     const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...(forgetter?.secretValues ?? []), ...ended.credentials];
     // A skip is no try.
     const attempt = ended.status === 'skipped' ? row.attempts : row.attempts + 1;
@@ -197,9 +198,10 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
     await pool.query(
       `UPDATE signal.person_deletion_vendors
           SET status = $3, attempts = $4, response_status = $5, message = $6, updated_at = now(),
-              next_attempt_at = now() + make_interval(secs => $7)
+              next_attempt_at = now() + make_interval(secs => $7), requests_done = $8, requests_digest = $9
         WHERE deletion_id = $1 AND pipeline_integration_id = $2`,
-      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden), forwardBackoffSeconds(attempt, 'afterSeconds' in ended ? ended.afterSeconds : undefined)],
+      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden), forwardBackoffSeconds(attempt, 'afterSeconds' in ended ? ended.afterSeconds : undefined),
+        ended.progress?.done ?? 0, ended.progress?.digest ?? null],
     );
   }
   const { rows: [next] } = await pool.query<{ wait: number | null }>(
@@ -212,7 +214,25 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
 }
 
 type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; afterSeconds?: number; responseStatus?: number })
-  & { /** The request's header values (credentials): hidden from what is kept. */ credentials: string[]; /** The answer refused the access token (`accessToken.refused`). */ tokenRefused?: true };
+  & {
+    /** The request's header values (credentials): hidden from what is kept. */ credentials: string[];
+    /** The answer refused the access token (`accessToken.refused`). */ tokenRefused?: true;
+    /** Of the requests built (identified by `digest`), how many are done: a retry goes on from the next. */ progress?: RequestProgress;
+  };
+/** How far a vendor's list of deletion requests got (see `requestsDigest`). */
+interface RequestProgress { done: number; digest: string | null }
+
+/**
+ * What identifies a list of deletion requests from one try to the next: their methods, URLs,
+ * queries and bodies (headers left out: an access token changes between tries).
+ *
+ * @example
+ * requestsDigest([{ method: 'DELETE', url: 'https://api.example.com/users/u-1', eventIds: [] }]); // '3f1c…' (SHA-256, hex)
+ */
+export function requestsDigest(requests: RequestDescriptor[]): string {
+  const shape = requests.map((r) => [r.method, r.url, r.query ?? null, r.body instanceof Uint8Array ? Buffer.from(r.body).toString('base64') : r.body ?? null]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
+}
 /** What one request's answer says: an end, or the next request of its chain. */
 type Answered = Asked | { status: 'next'; next: RequestDescriptor; responseStatus: number; credentials: string[] };
 
@@ -232,7 +252,7 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
  * access token, a 401 (or an answer the plugin's `accessToken.refused` reads as a refused
  * token) renews it once and the requests are built and sent again.
  */
-async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson): Promise<Asked> {
+async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson, earlier: RequestProgress = { done: 0, digest: null }): Promise<Asked> {
   const credentials: string[] = [];
   if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials };
   if (forgetter.skipped !== undefined) return { status: 'skipped', message: forgetter.skipped, credentials };
@@ -259,17 +279,26 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     if (!Array.isArray(built) && 'skipped' in built) return { status: 'skipped', message: built.skipped, credentials };
     const requests = Array.isArray(built) ? built : [built];
     if (requests.length === 0) return { status: 'skipped', message: 'the plugin made no request for the ids named', credentials };
-    const said: string[] = [];
+    // A try after a retry goes on from the first request not done, when the list is the one it
+    // began (the same person and config build the same requests): a vendor with a low rate limit
+    // (three deletion jobs a second) is not asked again for what it accepted.
+    const digest = requestsDigest(requests);
+    const skip = earlier.digest === digest && earlier.done > 0 && earlier.done < requests.length ? earlier.done : 0;
+    const said: string[] = skip > 0 ? [`${skip > 1 ? `requests 1–${skip}` : 'request 1'} of ${requests.length}: done in an earlier try`] : [];
     let lastStatus: number | undefined;
     let refusedToken = false;
     for (const [index, request] of requests.entries()) {
+      if (index < skip) continue;
       const which = requests.length > 1 ? `request ${index + 1} of ${requests.length}: ` : '';
       const asked = await sendChain(forwarding, forgetter, person, request, credentials, ctx, token !== undefined && !renewed);
       if ((asked.responseStatus === 401 || asked.tokenRefused === true) && token !== undefined && !renewed) {
         refusedToken = true;
         break;
       }
-      if (asked.status !== 'sent') return 'retry' in asked ? { ...asked, retry: which + asked.retry } : { ...asked, message: which + (asked.message ?? '') };
+      if (asked.status !== 'sent') {
+        const progress = { done: index, digest };
+        return 'retry' in asked ? { ...asked, retry: which + asked.retry, progress } : { ...asked, message: which + (asked.message ?? ''), progress };
+      }
       said.push(which + (asked.message ?? ''));
       lastStatus = asked.responseStatus;
     }
