@@ -578,8 +578,10 @@ export interface PersonForgetting {
   /**
    * The vendor request deleting the person, or several (one per kind of id, when the vendor
    * deletes by one kind at a time), or why none can be made for the ids named. Several are
-   * sent in order and the deletion is done when each is; a try after a failure sends them all
-   * again, so each must be safe to repeat (deleting what is gone already).
+   * sent in order and the deletion is done when each is; a try after a retry goes on from the
+   * first request not done when the same requests are built again (else from the first), and a
+   * renewed access token sends them all again, so each must be safe to repeat (deleting what is
+   * gone already).
    */
   request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | { skipped: string };
   /**
