@@ -7,7 +7,7 @@
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
- * - helpers: `splitBatch` (batch limits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
+ * - helpers: `splitBatch` (batch limits), `requestsHalvedToFit` (requests measured once built, halved until each fits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table) with `warehouseRow` (an event's row of it, by a `WarehouseRowDialect`) and `eventRowsOfPerson` (a person's rows in it, for a deletion), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
  *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), `configText` (an optional config field's text, blank as none),
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
@@ -62,6 +62,7 @@ export {
   type ClientAuthentication, type GoogleServiceAccountKey, type OAuthRefusal, type TokenAnswerOptions,
 } from './oauth.ts';
 export { splitBatch } from './split-batch.ts';
+export { requestsHalvedToFit, type HalvedRequestsOptions } from './halved-requests.ts';
 export { gzipJson } from './gzip-json.ts';
 export { conversionActionFor, conversionActionId, conversionActionKeys, googleAdsCustomerId } from './google-ads-accounts.ts';
 export { instantText } from './instant-text.ts';
@@ -71,6 +72,8 @@ export { productsValue, type ProductsValueAbout } from './products-value.ts';
 export { removeContactInfo } from './contact-info.ts';
 export { EVENT_RECORD_FIELDS } from './event-record-fields.ts';
 export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
+export { eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type EventRowsOfPerson, type PersonIdColumn } from './event-rows-of-person.ts';
+export { WITHOUT_CONTACT_INFO, warehouseRow, warehouseRowWithoutContactInfo, type WarehouseRowContext, type WarehouseRowDialect } from './warehouse-row.ts';
 export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
 export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';

@@ -7,7 +7,7 @@
 // again later from the start. Deleting what is gone already deletes nothing, so the DELETE
 // carries no ClientToken: each try is a statement of its own. Signed by the plugin's `sign`.
 import {
-  usableId,
+  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED,
   type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { databaseAuthOf, forwardsDeletions, qualifiedTable, schemaOf, text } from './config.ts';
@@ -29,18 +29,9 @@ const MAX_CHECKS = 2;
  * // { sql: 'DELETE FROM "signal"."events" WHERE user_id = :user_id OR previous_id = :user_id', parameters: [{ name: 'user_id', value: 'u-1' }] }
  */
 export function deleteStatement(person: NamedPerson, table: string): { sql: string; parameters: SqlParameter[] } | null {
-  const conditions: string[] = [];
-  const parameters: SqlParameter[] = [];
-  if (usableId(person.userId)) {
-    conditions.push('user_id = :user_id OR previous_id = :user_id');
-    parameters.push({ name: 'user_id', value: String(person.userId) });
-  }
-  if (usableId(person.anonymousId)) {
-    conditions.push('anonymous_id = :anonymous_id OR previous_id = :anonymous_id');
-    parameters.push({ name: 'anonymous_id', value: String(person.anonymousId) });
-  }
-  if (conditions.length === 0) return null;
-  return { sql: `DELETE FROM ${table} WHERE ${conditions.join(' OR ')}`, parameters };
+  const rows = eventRowsOfPerson(person, (column) => `:${column}`);
+  if (rows === null) return null;
+  return { sql: `DELETE FROM ${table} WHERE ${rows.condition}`, parameters: rows.ids.map(({ name, value }) => ({ name, value })) };
 }
 
 /**
@@ -60,7 +51,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
     return { skipped: error instanceof Error ? error.message : String(error) };
   }
   const statement = deleteStatement(person, table);
-  if (statement === null) return { skipped: 'the ids named are placeholders SDKs send for "no id": the plugin stores no row under them' };
+  if (statement === null) return { skipped: PLACEHOLDER_IDS_SKIPPED };
   return executeRequest(statement.sql, statement.parameters, [], undefined, ctx, { step: 'execute', token: '', depth: 0, rerun: false, verb: 'DELETE' });
 }
 

@@ -11,7 +11,7 @@
 // request's events, so a re-send of the same events names the same statement rather than
 // running another (see classify.ts for when a statement that failed is run again).
 import { createHash } from 'node:crypto';
-import { PermanentError, signAwsRequest, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { PermanentError, requestsHalvedToFit, signAwsRequest, type HalvedRequestsOptions, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { connectionFields, credentialsOf, qualifiedTable, regionOf, targetOf, text } from './config.ts';
 import { SUPER_COLUMNS, TIMESTAMP_COLUMNS } from './table-row.ts';
 
@@ -240,23 +240,20 @@ export function insertRequests(batch: MappedEvent[], ctx: PluginContext): Reques
   } catch (error) {
     throw new PermanentError(error instanceof Error ? error.message : String(error));
   }
-  const requests: RequestDescriptor[] = [];
-  const build = (events: MappedEvent[]): void => {
-    const request = insertRequest(events, ctx, table);
-    const body = request.body as { Sql: string; Parameters?: unknown[] };
-    const fits = Buffer.byteLength(body.Sql) <= MAX_SQL_BYTES && (body.Parameters?.length ?? 0) <= MAX_PARAMETERS && bodyBytes(request) <= MAX_BYTES;
-    if (fits) {
-      requests.push(request);
-      return;
-    }
-    if (events.length === 1) {
-      throw new PermanentError(`the row is ${bodyBytes(request).toLocaleString('en')} bytes of statement and parameters (${Buffer.byteLength(body.Sql).toLocaleString('en')} of SQL text, ${body.Parameters?.length ?? 0} parameters), more than a request Signal sends to the Data API takes (${MAX_BYTES.toLocaleString('en')} bytes, ${MAX_SQL_BYTES.toLocaleString('en')} of SQL text, ${MAX_PARAMETERS} parameters): leave its largest properties out with a pipeline transformation or the blueprint's exclude`);
-    }
-    const half = Math.ceil(events.length / 2);
-    build(events.slice(0, half));
-    build(events.slice(half));
+  const statementOf = (request: RequestDescriptor): { Sql: string; Parameters?: unknown[] } => request.body as { Sql: string; Parameters?: unknown[] };
+  const options: HalvedRequestsOptions = {
+    build: (events) => insertRequest(events, ctx, table),
+    fits: (request) => {
+      const body = statementOf(request);
+      return Buffer.byteLength(body.Sql) <= MAX_SQL_BYTES && (body.Parameters?.length ?? 0) <= MAX_PARAMETERS && bodyBytes(request) <= MAX_BYTES;
+    },
+    tooLarge: (request) => {
+      const body = statementOf(request);
+      return `the row is ${bodyBytes(request).toLocaleString('en')} bytes of statement and parameters (${Buffer.byteLength(body.Sql).toLocaleString('en')} of SQL text, ${body.Parameters?.length ?? 0} parameters), more than a request Signal sends to the Data API takes (${MAX_BYTES.toLocaleString('en')} bytes, ${MAX_SQL_BYTES.toLocaleString('en')} of SQL text, ${MAX_PARAMETERS} parameters): leave its largest properties out with a pipeline transformation or the blueprint's exclude`;
+    },
   };
-  for (let start = 0; start < batch.length; start += MAX_ROWS) build(batch.slice(start, start + MAX_ROWS));
+  const requests: RequestDescriptor[] = [];
+  for (let start = 0; start < batch.length; start += MAX_ROWS) requests.push(...requestsHalvedToFit(batch.slice(start, start + MAX_ROWS), options));
   return requests;
 }
 

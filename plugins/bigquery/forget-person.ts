@@ -10,7 +10,7 @@
 // and the whole deletion is tried again later (the core's tries last about 15 minutes, less
 // than the buffer may: see the README for what the admin does when they run out).
 import {
-  usableId,
+  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { forwardsDeletions, sqlTableName, tableOf, text, type TableRef } from './config.ts';
@@ -38,18 +38,9 @@ function stringParameter(name: string, value: string): JsonObject {
  * // { query: 'DELETE FROM `shop.signal.events` WHERE user_id = @user_id OR previous_id = @user_id', parameters: [{ name: 'user_id', parameterType: { type: 'STRING' }, parameterValue: { value: 'u-1' } }] }
  */
 export function deleteStatement(person: NamedPerson, table: TableRef): { query: string; parameters: JsonObject[] } | null {
-  const conditions: string[] = [];
-  const parameters: JsonObject[] = [];
-  if (usableId(person.userId)) {
-    conditions.push('user_id = @user_id OR previous_id = @user_id');
-    parameters.push(stringParameter('user_id', String(person.userId)));
-  }
-  if (usableId(person.anonymousId)) {
-    conditions.push('anonymous_id = @anonymous_id OR previous_id = @anonymous_id');
-    parameters.push(stringParameter('anonymous_id', String(person.anonymousId)));
-  }
-  if (conditions.length === 0) return null;
-  return { query: `DELETE FROM ${sqlTableName(table)} WHERE ${conditions.join(' OR ')}`, parameters };
+  const rows = eventRowsOfPerson(person, (column) => `@${column}`);
+  if (rows === null) return null;
+  return { query: `DELETE FROM ${sqlTableName(table)} WHERE ${rows.condition}`, parameters: rows.ids.map(({ name, value }) => stringParameter(name, value)) };
 }
 
 /**
@@ -109,7 +100,7 @@ function authorization(ctx: PluginContext): Record<string, string> {
 export function deletionRequest(person: NamedPerson, ctx: PluginContext): RequestDescriptor | { skipped: string } {
   const table = tableOf(ctx.config);
   const statement = deleteStatement(person, table);
-  if (statement === null) return { skipped: 'the ids named are placeholders SDKs send for "no id": the plugin stores no row under them' };
+  if (statement === null) return { skipped: PLACEHOLDER_IDS_SKIPPED };
   return {
     method: 'POST',
     url: `${BIGQUERY_API}/projects/${segment(table.projectId)}/queries`,

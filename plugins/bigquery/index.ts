@@ -2,10 +2,9 @@ import { definePlugin } from '../../core/sdk/index.ts';
 import { bigQueryAccessToken } from './access-token.ts';
 import { classifyInsertAll } from './classify.ts';
 import { CONFIG_SCHEMA, validateBigQueryConfig } from './config.ts';
-import { WITHOUT_CONTACT_INFO } from './contact-free.ts';
 import { bigQueryForgetPerson } from './forget-person.ts';
 import { insertRequests, MAX_BYTES, MAX_ROWS } from './insert-request.ts';
-import { tableRow } from './table-row.ts';
+import { tableRow, WITHOUT_CONTACT_INFO } from './table-row.ts';
 
 export { validateBigQueryConfig } from './config.ts';
 export { classifyInsertAll } from './classify.ts';

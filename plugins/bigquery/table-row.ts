@@ -1,13 +1,15 @@
-// The row the table takes, from what the blueprint maps: each column of the README's CREATE
-// TABLE in the form tabledata.insertAll reads it. STRING columns as text; TIMESTAMP columns as
-// RFC 3339 text in UTC (as Google's client libraries send them); JSON columns as JSON *text*
-// (insertAll reads a JSON column's value from a string holding the JSON: Google's Python client
-// sends `json.dumps(value)`, "a BigQuery REST API representation"). Ids SDKs write for "no id"
-// ("undefined", "null", …) name no one and are left out (NULL), never stored as someone's id.
-// Columns the blueprint adds beyond the README's are passed on as mapped.
-import { EVENT_TABLE_COLUMNS, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
-import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
+// The row the table takes, from what the blueprint maps (the SDK's warehouseRow, in BigQuery's
+// dialect): each column of the README's CREATE TABLE in the form tabledata.insertAll reads it.
+// STRING columns as text; TIMESTAMP columns as RFC 3339 text in UTC (as Google's client libraries
+// send them); JSON columns as JSON *text* (insertAll reads a JSON column's value from a string
+// holding the JSON: Google's Python client sends `json.dumps(value)`, "a BigQuery REST API
+// representation"). Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left
+// out (NULL), never stored as someone's id. Columns the blueprint adds beyond the README's are
+// passed on as mapped. The without_contact_info variant's promise is kept here too, whatever its
+// (editable) blueprint maps.
+import { EVENT_TABLE_COLUMNS, utcTimeText, warehouseRow, type JsonObject, type JsonValue, type PluginContext, type WarehouseRowDialect } from '../../core/sdk/index.ts';
 
+export { WITHOUT_CONTACT_INFO, warehouseRowWithoutContactInfo as withoutContactInfo } from '../../core/sdk/index.ts';
 /** STRING columns of the README's table. */
 export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** STRING columns holding an id: left out (NULL) when the id is a placeholder. */
@@ -19,7 +21,13 @@ export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
 export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
-const has = (list: readonly string[], key: string): boolean => list.includes(key);
+/** BigQuery's row: JSON columns as JSON text, every column name passed on as mapped. */
+const BIGQUERY_ROW: WarehouseRowDialect = {
+  timeType: 'TIMESTAMP',
+  json: 'text',
+  requiredBecause: 'which the table declares NOT NULL',
+  shippedBlueprint: 'the shipped blueprints map',
+};
 
 /**
  * A time as a TIMESTAMP column takes it — RFC 3339 in UTC with milliseconds — from ISO 8601
@@ -33,11 +41,6 @@ const has = (list: readonly string[], key: string): boolean => list.includes(key
  */
 export function timestampText(value: JsonValue | undefined): string | undefined {
   return utcTimeText(value);
-}
-
-/** Text of a STRING column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
-function stringValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /**
@@ -54,30 +57,6 @@ function stringValue(value: JsonValue): string {
  * //   received_at: '2024-03-24T16:00:01.000Z', properties: '{"plan":"pro"}' }
  */
 export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'variant'>): JsonObject {
-  const mapped = ctx.variant === WITHOUT_CONTACT_INFO ? withoutContactInfo(payload) : payload;
-  const row: JsonObject = {};
-  for (const [column, value] of Object.entries(mapped)) {
-    if (value === null || value === undefined) continue;
-    if (has(ID_COLUMNS, column)) {
-      if (usableId(value)) row[column] = String(value);
-    } else if (has(STRING_COLUMNS, column)) {
-      row[column] = stringValue(value);
-    } else if (has(TIMESTAMP_COLUMNS, column)) {
-      const time = timestampText(value);
-      if (time !== undefined) row[column] = time;
-      else if (has(REQUIRED_COLUMNS, column)) {
-        throw new PermanentError(`${column}: ${JSON.stringify(value).slice(0, 80)} is not a time the table's TIMESTAMP column takes (ISO 8601 or epoch seconds or milliseconds, years 1 to 9999): check what the blueprint maps to ${column}`);
-      }
-    } else if (has(JSON_COLUMNS, column)) {
-      row[column] = JSON.stringify(value);
-    } else {
-      row[column] = value;
-    }
-  }
-  for (const column of REQUIRED_COLUMNS) {
-    if (row[column] === undefined || row[column] === '') {
-      throw new PermanentError(`the row has no ${column}, which the table declares NOT NULL: the blueprint must map it (the shipped blueprints map it from the event's ${column === 'message_id' ? 'messageId' : column === 'received_at' ? 'receivedAt' : column})`);
-    }
-  }
-  return row;
+  // The variant only: the row is made without warnings (an optional TIMESTAMP it cannot read is left out unsaid).
+  return warehouseRow(payload, BIGQUERY_ROW, { variant: ctx.variant });
 }

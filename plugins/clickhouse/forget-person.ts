@@ -6,7 +6,7 @@
 // vanish from every query at once) and the next merge of their parts removes them from disk;
 // the README says how to bound that wait. It waits, by default, until the rows are marked; a
 // DELETE that outlasts the core's request timeout is sent again, which is harmless.
-import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { CODES, clickHouseError, notClickHouseAnswer, said } from './clickhouse-error.ts';
 import { endpointOf, forwardsDeletions, sqlTableName, tableName, tableOf, text, userOf } from './config.ts';
 import { authHeaders } from './insert-request.ts';
@@ -26,18 +26,9 @@ const NOT_SUPPORTED = new Set([48, 344]);
  * // { query: 'DELETE FROM `signal`.`events` WHERE user_id = {user_id:String} OR previous_id = {user_id:String}', parameters: [['param_user_id', 'u-1']] }
  */
 export function deleteStatement(person: NamedPerson, ref: ReturnType<typeof tableOf>): { query: string; parameters: Array<[string, string]> } | null {
-  const conditions: string[] = [];
-  const parameters: Array<[string, string]> = [];
-  if (usableId(person.userId)) {
-    conditions.push('user_id = {user_id:String} OR previous_id = {user_id:String}');
-    parameters.push(['param_user_id', String(person.userId)]);
-  }
-  if (usableId(person.anonymousId)) {
-    conditions.push('anonymous_id = {anonymous_id:String} OR previous_id = {anonymous_id:String}');
-    parameters.push(['param_anonymous_id', String(person.anonymousId)]);
-  }
-  if (conditions.length === 0) return null;
-  return { query: `DELETE FROM ${sqlTableName(ref)} WHERE ${conditions.join(' OR ')}`, parameters };
+  const rows = eventRowsOfPerson(person, (column) => `{${column}:String}`);
+  if (rows === null) return null;
+  return { query: `DELETE FROM ${sqlTableName(ref)} WHERE ${rows.condition}`, parameters: rows.ids.map(({ name, value }): [string, string] => [`param_${name}`, value]) };
 }
 
 /**
@@ -51,7 +42,7 @@ export function deleteStatement(person: NamedPerson, ref: ReturnType<typeof tabl
  */
 export function deletionRequest(person: NamedPerson, ctx: PluginContext): RequestDescriptor | { skipped: string } {
   const statement = deleteStatement(person, tableOf(ctx.config));
-  if (statement === null) return { skipped: 'the ids named are placeholders SDKs send for "no id": the plugin stores no row under them' };
+  if (statement === null) return { skipped: PLACEHOLDER_IDS_SKIPPED };
   const allow = allowedPrivateTargets(ctx.config);
   return {
     method: 'POST',

@@ -1,10 +1,9 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyInsert } from './classify.ts';
 import { CONFIG_SCHEMA, validateClickHouseConfig } from './config.ts';
-import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
 import { clickHouseForgetPerson } from './forget-person.ts';
 import { insertRequests, MAX_BYTES, MAX_ROWS } from './insert-request.ts';
-import { tableRow } from './table-row.ts';
+import { tableRow, WITHOUT_CONTACT_INFO, withoutContactInfo } from './table-row.ts';
 
 export { validateClickHouseConfig } from './config.ts';
 export { classifyInsert } from './classify.ts';

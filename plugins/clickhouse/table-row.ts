@@ -1,14 +1,16 @@
-// The row the table takes, from what the blueprint maps: each column of the README's CREATE
-// TABLE in the form ClickHouse's JSONEachRow input reads it. String columns as text; DateTime64
-// columns as ISO 8601 text in UTC with milliseconds (read with date_time_input_format=
-// best_effort, which honours the `Z`, so the column's or the server's time zone cannot shift
-// it); properties, traits and context as JSON *text* for String columns (any shape of
-// properties fits, on every ClickHouse version: read them with JSONExtract* or cast them to
-// JSON in a query). Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left
-// out (the column's default ''), never stored as someone's id. Columns the blueprint adds beyond
-// the README's are passed on as mapped.
-import { EVENT_TABLE_COLUMNS, PermanentError, usableId, type JsonObject, type JsonValue, utcTimeText } from '../../core/sdk/index.ts';
+// The row the table takes, from what the blueprint maps (the SDK's warehouseRow, in ClickHouse's
+// dialect): each column of the README's CREATE TABLE in the form ClickHouse's JSONEachRow input
+// reads it. String columns as text; DateTime64 columns as ISO 8601 text in UTC with milliseconds
+// (read with date_time_input_format=best_effort, which honours the `Z`, so the column's or the
+// server's time zone cannot shift it); properties, traits and context as JSON *text* for String
+// columns (any shape of properties fits, on every ClickHouse version: read them with
+// JSONExtract* or cast them to JSON in a query). Ids SDKs write for "no id" ("undefined", "null",
+// …) name no one and are left out (the column's default ''), never stored as someone's id.
+// Columns the blueprint adds beyond the README's are passed on as mapped. The
+// without_contact_info variant's cleaning is applied by the plugin's `map` before the row is made.
+import { EVENT_TABLE_COLUMNS, utcTimeText, warehouseRow, type JsonObject, type JsonValue, type WarehouseRowDialect } from '../../core/sdk/index.ts';
 
+export { WITHOUT_CONTACT_INFO, warehouseRowWithoutContactInfo as withoutContactInfo } from '../../core/sdk/index.ts';
 /** String columns of the README's table. */
 export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** String columns holding an id: left out (the default '') when the id is a placeholder. */
@@ -20,11 +22,17 @@ export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns every row needs: the sorting key and partition key read them. */
 export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
-const has = (list: readonly string[], key: string): boolean => list.includes(key);
-
 /** DateTime64's range: 1900-01-01 00:00:00 to 2299-12-31 23:59:59.99999999 (UTC). */
-const MIN_MS = Date.UTC(1900, 0, 1);
-const MAX_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
+const DATETIME64_RANGE = { minMs: Date.UTC(1900, 0, 1), maxMs: Date.UTC(2299, 11, 31, 23, 59, 59, 999), years: '1900 to 2299' };
+
+/** ClickHouse's row: DateTime64's narrower years, JSON columns as JSON text, every column name passed on as mapped. */
+const CLICKHOUSE_ROW: WarehouseRowDialect = {
+  timeType: 'DateTime64',
+  timeRange: DATETIME64_RANGE,
+  json: 'text',
+  requiredBecause: 'which the table\'s sorting or partition key reads',
+  shippedBlueprint: 'the shipped blueprint maps',
+};
 
 /**
  * A time as the DateTime64 columns take it — ISO 8601 in UTC with milliseconds — from ISO 8601
@@ -37,16 +45,8 @@ const MAX_MS = Date.UTC(2299, 11, 31, 23, 59, 59, 999);
  * timeText('next tuesday');              // undefined
  */
 export function timeText(value: JsonValue | undefined): string | undefined {
-  return utcTimeText(value, { minMs: MIN_MS, maxMs: MAX_MS });
+  return utcTimeText(value, DATETIME64_RANGE);
 }
-
-/** Text of a String column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
-function stringValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/** Where a required column comes from in the shipped blueprint, for messages. */
-const SOURCE_OF: Record<string, string> = { message_id: 'messageId', type: 'type', timestamp: 'timestamp', received_at: 'receivedAt' };
 
 /**
  * The row of one mapped event, in the payload's key order (see the file's comment). Throws a
@@ -61,29 +61,6 @@ const SOURCE_OF: Record<string, string> = { message_id: 'messageId', type: 'type
  * //   received_at: '2024-03-24T16:00:01.000Z', properties: '{"plan":"pro"}' }
  */
 export function tableRow(payload: JsonObject): JsonObject {
-  const row: JsonObject = {};
-  for (const [column, value] of Object.entries(payload)) {
-    if (value === null || value === undefined) continue;
-    if (has(ID_COLUMNS, column)) {
-      if (usableId(value)) row[column] = String(value);
-    } else if (has(STRING_COLUMNS, column)) {
-      row[column] = stringValue(value);
-    } else if (has(TIME_COLUMNS, column)) {
-      const time = timeText(value);
-      if (time !== undefined) row[column] = time;
-      else if (has(REQUIRED_COLUMNS, column)) {
-        throw new PermanentError(`${column}: ${JSON.stringify(value).slice(0, 80)} is not a time the table's DateTime64 column takes (ISO 8601 or epoch seconds or milliseconds, years 1900 to 2299): check what the blueprint maps to ${column}`);
-      }
-    } else if (has(JSON_COLUMNS, column)) {
-      row[column] = JSON.stringify(value);
-    } else {
-      row[column] = value;
-    }
-  }
-  for (const column of REQUIRED_COLUMNS) {
-    if (row[column] === undefined || row[column] === '') {
-      throw new PermanentError(`the row has no ${column}, which the table's sorting or partition key reads: the blueprint must map it (the shipped blueprint maps it from the event's ${SOURCE_OF[column]})`);
-    }
-  }
-  return row;
+  // No context: the row is made without warnings, and the plugin's `map` cleans it for the variant first.
+  return warehouseRow(payload, CLICKHOUSE_ROW);
 }

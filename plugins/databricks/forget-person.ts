@@ -6,7 +6,7 @@
 // through `GET /api/2.0/sql/statements/{statement_id}` (twice at most, the core's chain being
 // three requests), then asked again later from the start: deleting what is gone already
 // deletes nothing, so a try after a failure is safe.
-import { usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { forwardsDeletions, principalWords, qualifiedTable, tableWords, text, usesOAuth } from './config.ts';
 import { executeRequest, memoOf, statusRequest, type StatementParameter, type StatementMemo } from './requests.ts';
 import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES } from './statement-answer.ts';
@@ -26,18 +26,9 @@ const MAX_CHECKS = 2;
  * // { sql: 'DELETE FROM `main`.`signal`.`events` WHERE user_id = :user_id OR previous_id = :user_id', parameters: [{ name: 'user_id', value: 'u-1', type: 'STRING' }] }
  */
 export function deleteStatement(person: NamedPerson, table: string): { sql: string; parameters: StatementParameter[] } | null {
-  const conditions: string[] = [];
-  const parameters: StatementParameter[] = [];
-  if (usableId(person.userId)) {
-    conditions.push('user_id = :user_id OR previous_id = :user_id');
-    parameters.push({ name: 'user_id', value: String(person.userId), type: 'STRING' });
-  }
-  if (usableId(person.anonymousId)) {
-    conditions.push('anonymous_id = :anonymous_id OR previous_id = :anonymous_id');
-    parameters.push({ name: 'anonymous_id', value: String(person.anonymousId), type: 'STRING' });
-  }
-  if (conditions.length === 0) return null;
-  return { sql: `DELETE FROM ${table} WHERE ${conditions.join(' OR ')}`, parameters };
+  const rows = eventRowsOfPerson(person, (column) => `:${column}`);
+  if (rows === null) return null;
+  return { sql: `DELETE FROM ${table} WHERE ${rows.condition}`, parameters: rows.ids.map(({ name, value }) => ({ name, value, type: 'STRING' })) };
 }
 
 /**
@@ -57,7 +48,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
     return { skipped: error instanceof Error ? error.message : String(error) };
   }
   const statement = deleteStatement(person, table);
-  if (statement === null) return { skipped: 'the ids named are placeholders SDKs send for "no id": the plugin stores no row under them' };
+  if (statement === null) return { skipped: PLACEHOLDER_IDS_SKIPPED };
   return executeRequest(statement.sql, statement.parameters, [], ctx, { step: 'execute', depth: 0, verb: 'DELETE' });
 }
 

@@ -1,16 +1,15 @@
-// The row the table takes, from what the blueprint maps: each column of the README's CREATE
-// TABLE as the INSERT sends it. STRING columns as text; TIMESTAMP columns as ISO 8601 text in
-// UTC (a TIMESTAMP parameter); properties, traits and context kept as JSON values (sent as JSON
-// text, into STRING columns or through PARSE_JSON into VARIANT ones). Ids SDKs write for "no id"
-// ("undefined", "null", …) name no one and are left out (NULL). Columns the blueprint adds beyond
-// the README's are passed on when their name is a plain identifier (letters, digits, _); another
-// name is left out, said with ctx.warn. The without_contact_info variant's promise is kept here
-// too, whatever its (editable) blueprint maps.
-import { EVENT_TABLE_COLUMNS, PermanentError, recordWithoutContactInfo, usableId, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+// The row the table takes, from what the blueprint maps (the SDK's warehouseRow, in Databricks'
+// dialect): each column of the README's CREATE TABLE as the INSERT sends it. STRING columns as
+// text; TIMESTAMP columns as ISO 8601 text in UTC (a TIMESTAMP parameter); properties, traits and
+// context kept as JSON values (sent as JSON text, into STRING columns or through PARSE_JSON into
+// VARIANT ones). Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left out
+// (NULL). Columns the blueprint adds beyond the README's are passed on when their name is a plain
+// identifier (letters, digits, _); another name is left out, said with ctx.warn. The
+// without_contact_info variant's promise is kept here too, whatever its (editable) blueprint maps.
+import { EVENT_TABLE_COLUMNS, warehouseRow, type JsonObject, type PluginContext, type WarehouseRowDialect } from '../../core/sdk/index.ts';
 import { COLUMN_NAME } from './config.ts';
 
-/** The variant that sends no contact information. */
-export const WITHOUT_CONTACT_INFO = 'without_contact_info';
+export { WITHOUT_CONTACT_INFO, warehouseRowWithoutContactInfo as withoutContactInfo } from '../../core/sdk/index.ts';
 /** STRING columns of the README's table. */
 export const STRING_COLUMNS = EVENT_TABLE_COLUMNS.text;
 /** STRING columns holding an id: left out (NULL) when the id is a placeholder. */
@@ -22,25 +21,16 @@ export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
 export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
-const has = (list: readonly string[], key: string): boolean => list.includes(key);
-
-/** Text of a STRING column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
-function stringValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/**
- * A mapped row without contact information: properties, traits and context cleaned at any
- * depth (emails, phones, names, addresses, birth dates), no IP address, URLs without their query
- * strings, and an id column holding an email address or phone number left out.
- *
- * @example
- * withoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9' } });
- * // { properties: { plan: 'pro' }, context: {} }
- */
-export function withoutContactInfo(row: JsonObject): JsonObject {
-  return recordWithoutContactInfo(row, { valueChecked: [...ID_COLUMNS] });
-}
+/** Databricks' row: names Signal writes, resolved in any letter case (Total and total are one column), written in lower case. */
+const DATABRICKS_ROW: WarehouseRowDialect = {
+  timeType: 'TIMESTAMP',
+  json: 'value',
+  requiredBecause: 'which the table declares NOT NULL',
+  shippedBlueprint: 'the shipped blueprint maps',
+  columnNames: { pattern: COLUMN_NAME, rule: 'a column name Signal writes holds letters, digits and _, from a letter or _', checkedOn: 'every column' },
+  caseFolding: { fold: (name) => name.toLowerCase(), rowNamesFolded: true, readsBothAs: () => 'Databricks reads both as one column' },
+  warnsNonIdValue: true,
+};
 
 /**
  * The row of one mapped event, in the payload's key order (see the file's comment). Throws a
@@ -55,43 +45,5 @@ export function withoutContactInfo(row: JsonObject): JsonObject {
  * //   received_at: '2026-03-24T16:00:01.000Z', properties: { plan: 'pro' } }
  */
 export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'warn' | 'variant'>): JsonObject {
-  const source = ctx.variant === WITHOUT_CONTACT_INFO ? withoutContactInfo(payload) : payload;
-  const row: JsonObject = {};
-  // Databricks resolves column names in any letter case (Total and total are one column): the first is kept.
-  const seen = new Set<string>();
-  for (const [key, value] of Object.entries(source)) {
-    if (value === null || value === undefined) continue;
-    if (!COLUMN_NAME.test(key)) {
-      ctx.warn?.(`${key.slice(0, 80)} left out: a column name Signal writes holds letters, digits and _, from a letter or _ (rename it in the blueprint)`);
-      continue;
-    }
-    const column = key.toLowerCase();
-    if (seen.has(column)) {
-      ctx.warn?.(`${key.slice(0, 80)} left out: another column of the row has the same name in another letter case, and Databricks reads both as one column`);
-      continue;
-    }
-    seen.add(column);
-    if (has(ID_COLUMNS, column)) {
-      if (usableId(value)) row[column] = String(value);
-      else if (typeof value !== 'string' && typeof value !== 'number') ctx.warn?.(`${column} left out: ${JSON.stringify(value).slice(0, 80)} is not an id (text or a number): check what the blueprint maps to ${column}`);
-    } else if (has(STRING_COLUMNS, column)) {
-      row[column] = stringValue(value);
-    } else if (has(TIMESTAMP_COLUMNS, column)) {
-      const time = utcTimeText(value);
-      if (time !== undefined) row[column] = time;
-      else if (has(REQUIRED_COLUMNS, column)) {
-        throw new PermanentError(`${column}: ${JSON.stringify(value).slice(0, 80)} is not a time the table's TIMESTAMP column takes (ISO 8601 or epoch seconds or milliseconds, years 1 to 9999): check what the blueprint maps to ${column}`);
-      } else {
-        ctx.warn?.(`${column} left out: ${JSON.stringify(value).slice(0, 80)} is not a time (ISO 8601 or epoch seconds or milliseconds)`);
-      }
-    } else {
-      row[column] = value;
-    }
-  }
-  for (const column of REQUIRED_COLUMNS) {
-    if (row[column] === undefined || row[column] === '') {
-      throw new PermanentError(`the row has no ${column}, which the table declares NOT NULL: the blueprint must map it (the shipped blueprint maps it from the event's ${column === 'message_id' ? 'messageId' : column === 'received_at' ? 'receivedAt' : column})`);
-    }
-  }
-  return row;
+  return warehouseRow(payload, DATABRICKS_ROW, ctx);
 }

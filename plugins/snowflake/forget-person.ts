@@ -6,7 +6,7 @@
 // `GET /api/v2/statements/{statementHandle}`; deleting what is gone already deletes nothing, so
 // a try after a failure is safe. Both requests are signed by the plugin's `sign` as they go.
 import {
-  usableId,
+  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { apiOrigin, forwardsDeletions, identifier, qualifiedTable, statementTimeout, text, usesAccessToken } from './config.ts';
@@ -22,20 +22,11 @@ import { NO_PRIVILEGE_CODE, NOT_FOUND_CODE, said, snowflakeAnswer } from './snow
  * // { statement: 'DELETE FROM ANALYTICS.SIGNAL.EVENTS WHERE user_id = ? OR previous_id = ?', bindings: { 1: { type: 'TEXT', value: 'u-1' }, 2: { type: 'TEXT', value: 'u-1' } } }
  */
 export function deleteStatement(person: NamedPerson, table: string): { statement: string; bindings: Record<string, Binding> } | null {
-  const conditions: string[] = [];
-  const values: string[] = [];
-  if (usableId(person.userId)) {
-    conditions.push('user_id = ? OR previous_id = ?');
-    values.push(String(person.userId), String(person.userId));
-  }
-  if (usableId(person.anonymousId)) {
-    conditions.push('anonymous_id = ? OR previous_id = ?');
-    values.push(String(person.anonymousId), String(person.anonymousId));
-  }
-  if (conditions.length === 0) return null;
+  const rows = eventRowsOfPerson(person, () => '?');
+  if (rows === null) return null;
   const bindings: Record<string, Binding> = {};
-  values.forEach((value, index) => { bindings[String(index + 1)] = { type: 'TEXT', value }; });
-  return { statement: `DELETE FROM ${table} WHERE ${conditions.join(' OR ')}`, bindings };
+  rows.positional.forEach((value, index) => { bindings[String(index + 1)] = { type: 'TEXT', value }; });
+  return { statement: `DELETE FROM ${table} WHERE ${rows.condition}`, bindings };
 }
 
 /**
@@ -54,7 +45,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
     return { skipped: error instanceof Error ? error.message : String(error) };
   }
   const statement = deleteStatement(person, table);
-  if (statement === null) return { skipped: 'the ids named are placeholders SDKs send for "no id": the plugin stores no row under them' };
+  if (statement === null) return { skipped: PLACEHOLDER_IDS_SKIPPED };
   const role = identifier(ctx.config.role);
   return {
     method: 'POST',

@@ -12,7 +12,7 @@
 // re-send of the same events carries the same one) and `retry=true` ask Snowflake not to execute
 // again a statement it already executed for that request id. Authorization is added by the
 // plugin's `sign` as the request leaves (a JWT must be fresh).
-import { nameBasedUuid, PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { nameBasedUuid, PermanentError, requestsHalvedToFit, type HalvedRequestsOptions, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiOrigin, identifier, qualifiedTable, statementTimeout, text } from './config.ts';
 import { TIMESTAMP_COLUMNS, VARIANT_COLUMNS } from './table-row.ts';
 
@@ -166,27 +166,13 @@ export function insertRequests(batch: MappedEvent[], ctx: PluginContext): Reques
   } catch (error) {
     throw new PermanentError(error instanceof Error ? error.message : String(error));
   }
-  const requests: RequestDescriptor[] = [];
-  const build = (events: MappedEvent[]): void => {
-    const request = insertRequest(events, ctx, table);
-    const cells = events.length * columnsOf(events.map((event) => event.payload)).length;
-    if (events.length > 1 && cells > MAX_CELLS) {
-      const half = Math.ceil(events.length / 2);
-      build(events.slice(0, half));
-      build(events.slice(half));
-      return;
-    }
-    if (bodyBytes(request) <= MAX_BYTES) {
-      requests.push(request);
-      return;
-    }
-    if (events.length === 1) {
-      throw new PermanentError(`the row is ${bodyBytes(request).toLocaleString('en')} bytes of statement and bindings, more than a request Signal sends to Snowflake takes (${MAX_BYTES.toLocaleString('en')}): leave its largest properties out with a pipeline transformation or the blueprint's exclude`);
-    }
-    const half = Math.ceil(events.length / 2);
-    build(events.slice(0, half));
-    build(events.slice(half));
+  const options: HalvedRequestsOptions = {
+    build: (events) => insertRequest(events, ctx, table),
+    // A single row's values are never too many for the VALUES list: only its bytes can refuse it.
+    fits: (request, events) => (events.length === 1 || events.length * columnsOf(events.map((event) => event.payload)).length <= MAX_CELLS) && bodyBytes(request) <= MAX_BYTES,
+    tooLarge: (request) => `the row is ${bodyBytes(request).toLocaleString('en')} bytes of statement and bindings, more than a request Signal sends to Snowflake takes (${MAX_BYTES.toLocaleString('en')}): leave its largest properties out with a pipeline transformation or the blueprint's exclude`,
   };
+  const requests: RequestDescriptor[] = [];
   // Rows are grouped by their JSON size first (a cheap estimate of their bindings), then each
   // group is checked at its exact size and halved while it is too large.
   let group: MappedEvent[] = [];
@@ -194,13 +180,13 @@ export function insertRequests(batch: MappedEvent[], ctx: PluginContext): Reques
   for (const event of batch) {
     const size = Buffer.byteLength(JSON.stringify(event.payload)) * 2 + 64 * Object.keys(event.payload).length;
     if (group.length > 0 && (group.length >= MAX_ROWS || estimate + size > MAX_BYTES)) {
-      build(group);
+      requests.push(...requestsHalvedToFit(group, options));
       group = [];
       estimate = 0;
     }
     group.push(event);
     estimate += size;
   }
-  if (group.length > 0) build(group);
+  if (group.length > 0) requests.push(...requestsHalvedToFit(group, options));
   return requests;
 }

@@ -1,10 +1,12 @@
-// The row the table takes, from what the blueprint maps: each column of the README's CREATE
-// TABLE as the INSERT binds it. VARCHAR columns as text; TIMESTAMP_TZ columns as ISO 8601 text in
-// UTC (bound as TEXT, converted by TO_TIMESTAMP_TZ); VARIANT columns kept as JSON values (bound as
-// JSON text through PARSE_JSON). Ids SDKs write for "no id" ("undefined", "null", …) name no one
-// and are left out (NULL). Columns the blueprint adds beyond the README's are passed on when
-// their name is an identifier Snowflake reads unquoted; another name is left out, said with ctx.warn.
-import { EVENT_TABLE_COLUMNS, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, utcTimeText } from '../../core/sdk/index.ts';
+// The row the table takes, from what the blueprint maps (the SDK's warehouseRow, in Snowflake's
+// dialect): each column of the README's CREATE TABLE as the INSERT binds it. VARCHAR columns as
+// text; TIMESTAMP_TZ columns as ISO 8601 text in UTC (bound as TEXT, converted by
+// TO_TIMESTAMP_TZ); VARIANT columns kept as JSON values (bound as JSON text through PARSE_JSON).
+// Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left out (NULL). Columns
+// the blueprint adds beyond the README's are passed on when their name is an identifier Snowflake
+// reads unquoted; another name is left out, said with ctx.warn. The plugin has no
+// without_contact_info variant: the row is never cleaned of contact information.
+import { EVENT_TABLE_COLUMNS, utcTimeText, warehouseRow, type JsonObject, type JsonValue, type PluginContext, type WarehouseRowDialect } from '../../core/sdk/index.ts';
 import { UNQUOTED_IDENTIFIER } from './config.ts';
 
 /** VARCHAR columns of the README's table. */
@@ -18,9 +20,18 @@ export const VARIANT_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
 export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
-const has = (list: readonly string[], key: string): boolean => list.includes(key);
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?(?:(Z)|([+-]\d{2})(?::?(\d{2}))?)?$/i;
+/**
+ * Snowflake's row: unquoted names are one column whatever their case (Total and total are
+ * TOTAL); the row keeps them as mapped (the INSERT writes them quoted in upper case).
+ */
+const SNOWFLAKE_ROW: WarehouseRowDialect = {
+  timeType: 'TIMESTAMP_TZ',
+  json: 'value',
+  requiredBecause: 'which the table declares NOT NULL',
+  shippedBlueprint: 'the shipped blueprint maps',
+  columnNames: { pattern: UNQUOTED_IDENTIFIER, rule: 'a column name Snowflake reads unquoted holds letters, digits, _ and $, from a letter or _', checkedOn: 'extra columns' },
+  caseFolding: { fold: (name) => name.toUpperCase(), rowNamesFolded: false, readsBothAs: (folded) => `Snowflake reads both as ${folded.slice(0, 80)}` },
+};
 
 /**
  * A time as the TIMESTAMP_TZ columns take it — ISO 8601 in UTC with milliseconds — from ISO 8601
@@ -36,11 +47,6 @@ export function timestampText(value: JsonValue | undefined): string | undefined 
   return utcTimeText(value);
 }
 
-/** Text of a VARCHAR column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
-function stringValue(value: JsonValue): string {
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
 /**
  * The row of one mapped event, in the payload's key order (see the file's comment). Throws a
  * PermanentError (the event is dead-lettered with it) for a row without a NOT NULL column's
@@ -54,40 +60,6 @@ function stringValue(value: JsonValue): string {
  * //   received_at: '2026-03-24T16:00:01.000Z', properties: { plan: 'pro' } }
  */
 export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'warn'>): JsonObject {
-  const row: JsonObject = {};
-  // Unquoted names are one column whatever their case (Total and total are TOTAL): the first is kept.
-  const seen = new Set<string>();
-  for (const [column, value] of Object.entries(payload)) {
-    if (value === null || value === undefined) continue;
-    if (seen.has(column.toUpperCase())) {
-      ctx.warn?.(`${column.slice(0, 80)} left out: another column of the row has the same name in another letter case, and Snowflake reads both as ${column.toUpperCase().slice(0, 80)}`);
-      continue;
-    }
-    seen.add(column.toUpperCase());
-    if (has(ID_COLUMNS, column)) {
-      if (usableId(value)) row[column] = String(value);
-    } else if (has(STRING_COLUMNS, column)) {
-      row[column] = stringValue(value);
-    } else if (has(TIMESTAMP_COLUMNS, column)) {
-      const time = timestampText(value);
-      if (time !== undefined) row[column] = time;
-      else if (has(REQUIRED_COLUMNS, column)) {
-        throw new PermanentError(`${column}: ${JSON.stringify(value).slice(0, 80)} is not a time the table's TIMESTAMP_TZ column takes (ISO 8601 or epoch seconds or milliseconds, years 1 to 9999): check what the blueprint maps to ${column}`);
-      } else {
-        ctx.warn?.(`${column} left out: ${JSON.stringify(value).slice(0, 80)} is not a time (ISO 8601 or epoch seconds or milliseconds)`);
-      }
-    } else if (has(VARIANT_COLUMNS, column)) {
-      row[column] = value;
-    } else if (UNQUOTED_IDENTIFIER.test(column)) {
-      row[column] = value;
-    } else {
-      ctx.warn?.(`${column.slice(0, 80)} left out: a column name Snowflake reads unquoted holds letters, digits, _ and $, from a letter or _ (rename it in the blueprint)`);
-    }
-  }
-  for (const column of REQUIRED_COLUMNS) {
-    if (row[column] === undefined || row[column] === '') {
-      throw new PermanentError(`the row has no ${column}, which the table declares NOT NULL: the blueprint must map it (the shipped blueprint maps it from the event's ${column === 'message_id' ? 'messageId' : column === 'received_at' ? 'receivedAt' : column})`);
-    }
-  }
-  return row;
+  // The warnings only: the plugin has a single variant, whose row is never cleaned.
+  return warehouseRow(payload, SNOWFLAKE_ROW, { warn: ctx.warn });
 }
