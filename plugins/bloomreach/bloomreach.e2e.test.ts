@@ -91,8 +91,8 @@ describe('Bloomreach Engagement', () => {
     assert.equal(new Set(order.map((c) => c.request)).size, 1, 'an order and its items in one request');
     assert.deepEqual(order.map((c) => c.command.data.properties), [
       { location: 'https://shop.example.com/checkout/done', purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', total_price: 25, total_price_local_currency: 25, local_currency: 'EUR', product_list: [{ product_id: 'A', quantity: 2 }, { product_id: 'B', quantity: 1 }], product_ids: ['A', 'B'], total_quantity: 3 },
-      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'A', title: 'Mug', price: 10, quantity: 2, total_price: 20 },
-      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'B', title: 'Tee', price: 5, quantity: 1, total_price: 5 },
+      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'A', title: 'Mug', price: 10, price_local_currency: 10, quantity: 2, total_price: 20, total_price_local_currency: 20 },
+      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'B', title: 'Tee', price: 5, price_local_currency: 5, quantity: 1, total_price: 5, total_price_local_currency: 5 },
     ]);
     await waitUntil(async () => (await integrationStats(signal, main.integrationId)).delivered >= 3 || undefined, 'all delivered');
   });
