@@ -63,7 +63,7 @@ function eventCommands(payload: JsonObject, customerIds: JsonObject, timestamp: 
   const leftOut = new Set<string>();
   const withAmounts = (props: JsonObject): JsonObject => {
     const filled = fillAmounts(props, options.referenceCurrency);
-    for (const name of filled.leftOut) leftOut.add(name);
+    for (const field of filled.leftOut) leftOut.add(field);
     return filled.properties;
   };
   // Contact information stays out of event properties at any depth: the customer's properties
@@ -75,7 +75,7 @@ function eventCommands(payload: JsonObject, customerIds: JsonObject, timestamp: 
     if (quantity !== undefined) properties.total_quantity = quantity;
   }
   if (leftOut.size > 0) {
-    warn?.(`${[...leftOut].join(' and ')} left out: the event's currency (${String(properties.local_currency)}) is not config.reference_currency (${options.referenceCurrency ?? ''}), the one Bloomreach takes ${leftOut.size === 1 ? 'it' : 'them'} in, and Signal does not convert; the amounts went as ${[...leftOut].map((name) => `${name}_local_currency`).join(' and ')}`);
+    warn?.(`${[...leftOut].join(' and ')} left out: the event's currency (${String(properties.local_currency)}) is not config.reference_currency (${options.referenceCurrency ?? ''}), the one Bloomreach takes ${leftOut.size === 1 ? 'it' : 'them'} in, and Signal does not convert; the amounts went as ${[...leftOut].map((field) => `${field}_local_currency`).join(' and ')}`);
   }
   const command = (type: string, props: JsonObject): JsonObject => ({ name: CUSTOMER_EVENTS, data: { customer_ids: customerIds, event_type: type, timestamp, properties: props } });
   return [command(eventType, properties), ...items.map((line) => command(PURCHASE_ITEM, line))];
