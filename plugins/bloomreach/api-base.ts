@@ -1,9 +1,13 @@
 // Where a Bloomreach Engagement project's API answers: its "API Base URL" (Project settings >
 // Access management > API). Bloomreach: "The API Base URL can be https://api.exponea.com/ or a
 // custom URL for your project" (documentation.bloomreach.com/engagement/docs/mobile-sdks-api-access-management);
-// EU-hosted projects use https://api.eu1.exponea.com, and instances or custom tracking domains
-// have their own (its error pages show https://api-cis.exponea.com). The Tracking API and the
-// GDPR API share it: /track/v2/projects/{token}/… and /data/v2/projects/{token}/….
+// its SDKs default to https://api.exponea.com and name no other. https://api.eu1.exponea.com is
+// not in Bloomreach's pages: it is the base EU-hosted projects' own public code calls (tracking,
+// analyses, GDPR anonymization), listed for convenience; third parties' guides name other EU
+// hosts (api-eu1.exponea.com, api-eu.exponea.com) that are not confirmed, so anything else is
+// "Custom", as the project's API settings show it. Instances or custom tracking domains have
+// their own (Bloomreach's error pages show https://api-cis.exponea.com). The Tracking API and
+// the GDPR API share it: /track/v2/projects/{token}/… and /data/v2/projects/{token}/….
 import { configText, literalHostProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The API bases the catalog lists, with their labels. */

@@ -22,9 +22,11 @@ const token = (n: number) => `c178a8c8-5cea-11e8-aa8c-ac1f6b0000${String(n).padS
 const batchPath = (n: number) => `/track/v2/projects/${token(n)}/batch`;
 const anonymizePath = (n: number) => `/data/v2/projects/${token(n)}/customers/anonymize`;
 
-type Command = { name: string; data: { customer_ids: Record<string, string>; event_type?: string; timestamp?: number; update_timestamp?: number; properties: Record<string, unknown> } };
-/** Bloomreach's answer to an accepted batch: one success per command. */
-const accepted = (request: RecordedRequest) => ({ status: 200, body: { success: true, start_time: 1710750816.85, end_time: 1710750816.86, results: ((request.json as { commands?: unknown[] })?.commands ?? []).map(() => ({ success: true })) } });
+type Command = { name: string; command_id?: string; data: { customer_ids: Record<string, string>; event_type?: string; timestamp?: number; update_timestamp?: number; properties: Record<string, unknown> } };
+/** Bloomreach's answer to an accepted batch: one success per command, with the command's command_id. */
+const accepted = (request: RecordedRequest) => ({ status: 200, body: { success: true, start_time: 1710750816.85, end_time: 1710750816.86, results: ((request.json as { commands?: Command[] })?.commands ?? []).map((c) => ({ command_id: c.command_id, success: true })) } });
+/** A command without its command_id (its position in the request, asserted on its own). */
+const withoutId = ({ command_id: _id, ...command }: Command) => command;
 
 before(async () => {
   sim = await startVendorSim();
@@ -68,14 +70,15 @@ describe('Bloomreach Engagement', () => {
     assert.equal(first.method, 'POST');
     assert.equal(first.headers.authorization, AUTH);
     assert.match(first.headers['content-type']!, /^application\/json/);
-    assert.deepEqual(update, {
+    assert.deepEqual((first.json as { commands: Command[] }).commands.map((c) => c.command_id), (first.json as { commands: Command[] }).commands.map((_, i) => String(i)), 'each command\'s position as its command_id');
+    assert.deepEqual(withoutId(update), {
       name: 'customers',
       data: { customer_ids: { registered: 'user-1', email_id: 'jane@example.com', cookie: visitor.id }, properties: { email: 'Jane@Example.com', plan: 'premium', address_city: 'Leeds', first_name: 'Jane' }, update_timestamp: CALL_SECONDS },
     });
 
     await browser(main.site.key, { type: 'track', event: 'Signed Up', userId: 'user-1', messageId: 'br-track-1', properties: { method: 'email' } });
     const { command: signedUp } = await waitUntil(async () => commands(batchPath(1)).find((c) => c.command.data.event_type === 'Signed Up'), 'the event');
-    assert.deepEqual(signedUp, {
+    assert.deepEqual(withoutId(signedUp), {
       name: 'customers/events',
       data: { customer_ids: { registered: 'user-1', email_id: 'jane@example.com', cookie: visitor.id }, event_type: 'Signed Up', timestamp: CALL_SECONDS, properties: { method: 'email', location: 'https://shop.example.com/checkout/done' } },
     });
@@ -88,8 +91,8 @@ describe('Bloomreach Engagement', () => {
     assert.equal(new Set(order.map((c) => c.request)).size, 1, 'an order and its items in one request');
     assert.deepEqual(order.map((c) => c.command.data.properties), [
       { location: 'https://shop.example.com/checkout/done', purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', total_price: 25, total_price_local_currency: 25, local_currency: 'EUR', product_list: [{ product_id: 'A', quantity: 2 }, { product_id: 'B', quantity: 1 }], product_ids: ['A', 'B'], total_quantity: 3 },
-      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'A', title: 'Mug', price: 10, quantity: 2, total_price: 20 },
-      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'B', title: 'Tee', price: 5, quantity: 1, total_price: 5 },
+      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'A', title: 'Mug', price: 10, price_local_currency: 10, quantity: 2, total_price: 20, total_price_local_currency: 20 },
+      { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'B', title: 'Tee', price: 5, price_local_currency: 5, quantity: 1, total_price: 5, total_price_local_currency: 5 },
     ]);
     await waitUntil(async () => (await integrationStats(signal, main.integrationId)).delivered >= 3 || undefined, 'all delivered');
   });
@@ -105,16 +108,17 @@ describe('Bloomreach Engagement', () => {
     assert.equal(JSON.stringify(entry).includes(SECRET) || JSON.stringify(entry).includes(AUTH), false);
   });
 
-  test('a 429 with Retry-After and a 503 are retried, then the event is delivered once', { timeout: 30_000 }, async () => {
+  test('a 429 with Retry-After, a 503 and a 200 without per-command results are retried, then the event is delivered once', { timeout: 30_000 }, async () => {
     const { site, integrationId } = await installed('Bloomreach retried', 2);
     sim.script('POST', batchPath(2), [
       { status: 429, headers: { 'Retry-After': '30' }, body: 'Too Many Requests' },
       { status: 503, body: 'Service Unavailable' },
+      { status: 200, body: { success: true } },
     ]);
     await browser(site.key, { type: 'track', event: 'Retried', userId: 'user-retry', messageId: 'br-retry-1' });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 20_000);
     const tries = commands(batchPath(2));
-    assert.equal(tries.length, 3, 'the 429, the 503, then the success; nothing after it');
+    assert.equal(tries.length, 4, 'the 429, the 503, the answer without results, then the success; nothing after it');
     assert.ok(tries[1]!.request.receivedAt - tries[0]!.request.receivedAt >= 250, 'the 429 paused the integration for Retry-After (30 s, 300 ms scaled)');
     const stats = await integrationStats(signal, integrationId);
     assert.equal(stats.deadLettered, 0);
@@ -142,7 +146,7 @@ describe('Bloomreach Engagement', () => {
     await browser(site.key, { type: 'page', name: 'Thanks', messageId: 'br-eu-page' });
     const { request, command } = await waitUntil(async () => commands(`/eu1${batchPath(4)}`)[0], 'the page visit');
     assert.equal(request.headers.authorization, AUTH);
-    assert.deepEqual(command, {
+    assert.deepEqual(withoutId(command), {
       name: 'customers/events',
       data: { customer_ids: { cookie: visitor.id }, event_type: 'page_visit', timestamp: CALL_SECONDS, properties: { location: 'https://shop.example.com/checkout/done', path: '/checkout/done', title: 'Thank you', page_name: 'Thanks' } },
     });

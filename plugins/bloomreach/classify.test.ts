@@ -21,8 +21,30 @@ const statusOf = (c: Classification): string => ('status' in c ? c.status : 'per
 
 test('2xx: every command\'s result a success — delivered', () => {
   assert.deepEqual(classify(answer(200, { success: true, start_time: 1, end_time: 2, results: [ok, ok, ok, ok, ok] })), { status: 'delivered' });
-  assert.deepEqual(classify(answer(200, { success: true })), { status: 'delivered' }, 'an accepted batch without results');
-  assert.deepEqual(classify(answer(200, { success: true, results: [ok, ok] })), { status: 'delivered' }, 'commands without a result: the batch was accepted');
+});
+
+test('2xx: results matched by the command_id Bloomreach returns, else by position', () => {
+  const withId = (id: number, result: object) => ({ command_id: String(id), ...result });
+  // Returned out of order: the refusal belongs to command 4 (m-3), whatever its place in the list.
+  assert.deepEqual(classify(answer(200, { success: true, results: [withId(4, refused('At least one id should be specified.')), withId(0, ok), withId(1, ok), withId(2, ok), withId(3, ok)] })), {
+    perEvent: { 'm-3': { status: 'dead_letter', reason: 'Bloomreach refused the event "Signed Up": At least one id should be specified. (HTTP 200)' } },
+  });
+  assert.deepEqual(classify(answer(200, { success: true, results: [ok, ok, ok, ok, withId(9, refused('bad'))] })), {
+    perEvent: { 'm-3': { status: 'dead_letter', reason: 'Bloomreach refused the event "Signed Up": bad (HTTP 200)' } },
+  }, 'a command_id the plugin did not send: read by position');
+});
+
+test('2xx: an answer without a result for a command — its event sent again unless some of its commands were recorded', () => {
+  assert.deepEqual(classify(answer(200, { success: true, results: [ok, ok] })), {
+    perEvent: {
+      'm-2': { status: 'dead_letter', reason: 'Bloomreach recorded event "purchase" (HTTP 200) but its answer has no result for event "purchase_item", event "purchase_item": not sent again, since a replay records event "purchase" again' },
+      'm-3': { status: 'retry', reason: 'Bloomreach accepted the batch (HTTP 200) but its answer has no result for event "Signed Up": sent again' },
+    },
+  });
+  const none = classify(answer(200, { success: true }));
+  assert.equal(statusOf(none), 'retry', 'an accepted batch without results is not Bloomreach\'s answer');
+  assert.match((none as { reason: string }).reason, /^HTTP 200 without a result per command \(\{"success":true\}\)/);
+  assert.equal(statusOf(classify(answer(200, {}))), 'retry');
 });
 
 test('2xx: a refused command dead-letters its event with Bloomreach\'s words, the others delivered; an order\'s recorded commands said', () => {
@@ -55,6 +77,8 @@ test('4xx: credentials, permissions, URL and size said; a 400 in Bloomreach\'s s
   }
   assert.match(reason(classify(answer(401, ''))), /^Bloomreach refused the credentials \(HTTP 401\): check config\.project_token/);
   assert.match(reason(classify(answer(403, { success: false, errors: ['not authorized'] }))), /^Bloomreach refused the batch of 3 events \(HTTP 403: not authorized\): give the API key's group/);
+  assert.match(reason(classify(answer(403, { success: false, error: 'invalid secret' }))), /^Bloomreach refused the credentials \(HTTP 403: invalid secret\): check config\.project_token/, 'a 403 naming the secret');
+  assert.match(reason(classify(answer(401, { success: false, error: 'Access key not found' }))), /^Bloomreach refused the credentials \(HTTP 401: Access key not found\)/);
   assert.match(reason(classify(answer(404, 'Not Found'))), /^Bloomreach answered HTTP 404: Not Found: check config\.api_base/);
   assert.match(reason(classify(answer(301, '', { location: 'https://api.eu1.exponea.com/track' }))), /redirected the request \(HTTP 301 to https:\/\/api\.eu1\.exponea\.com\/track\): check config\.api_base/);
   assert.deepEqual(classify(answer(400, { success: false, message: 'No commands' })), { status: 'split', reason: 'Bloomreach refused the batch (HTTP 400: No commands) without naming the command; sending it in halves to find it' });

@@ -53,7 +53,8 @@ test('fit: a purchase is followed by a purchase_item per product, with total_qua
   const commands = commandsOf(fit(order)!);
   assert.deepEqual(commands.map((c) => (c.data as JsonObject).event_type), ['purchase', 'purchase_item', 'purchase_item']);
   assert.equal(((commands[0]!.data as JsonObject).properties as JsonObject).total_quantity, 3);
-  assert.deepEqual((commands[1]!.data as JsonObject).properties, { purchase_id: 'O-1', purchase_status: 'success', local_currency: 'EUR', product_id: 'A', price: 10, quantity: 2, title: 'Mug', total_price: 20 });
+  assert.deepEqual((commands[1]!.data as JsonObject).properties, { purchase_id: 'O-1', purchase_status: 'success', local_currency: 'EUR', product_id: 'A', price: 10, price_local_currency: 10, quantity: 2, title: 'Mug', total_price: 20, total_price_local_currency: 20 });
+  assert.equal(((commands[0]!.data as JsonObject).properties as JsonObject).total_price_local_currency, 25, 'no reference currency configured: the amounts are taken to be in it');
   assert.equal((commands[2]!.data as JsonObject).timestamp, SECONDS, 'each item at the order\'s time');
   assert.deepEqual(commandsOf(fit(order, browserEvent(), { purchase_item_events: false })!).map((c) => (c.data as JsonObject).event_type), ['purchase']);
 });
@@ -99,8 +100,8 @@ test('default blueprint: Order Completed as purchase with purchase_item per prod
     },
   });
   assert.deepEqual(items.map((i) => i.properties), [
-    { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', purchase_source_name: 'Web shop', local_currency: 'GBP', product_id: 'SKU-1', sku: 'S1', title: 'Shoe', brand: 'Stride', category_level_1: 'Footwear', price: 59.99, quantity: 1, total_price: 59.99 },
-    { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', purchase_source_name: 'Web shop', local_currency: 'GBP', product_id: 'SKU-2', title: 'Sock', price: 15, quantity: 2, total_price: 30 },
+    { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', purchase_source_name: 'Web shop', local_currency: 'GBP', product_id: 'SKU-1', sku: 'S1', title: 'Shoe', brand: 'Stride', category_level_1: 'Footwear', price_local_currency: 59.99, price: 59.99, quantity: 1, total_price: 59.99, total_price_local_currency: 59.99 },
+    { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', purchase_source_name: 'Web shop', local_currency: 'GBP', product_id: 'SKU-2', title: 'Sock', price_local_currency: 15, price: 15, quantity: 2, total_price: 30, total_price_local_currency: 30 },
   ]);
   assert.deepEqual(items.map((i) => i.event_type), ['purchase_item', 'purchase_item']);
   const refund = mapped('default', browserEvent({ userId: 'u-1', event: 'Order Refunded', properties: { order_id: 'O-1', total: 15, currency: 'GBP', products: [products[1]!] } }))!;
@@ -110,13 +111,27 @@ test('default blueprint: Order Completed as purchase with purchase_item per prod
   assert.deepEqual(native[0]!.properties, { purchase_id: 'P-9', purchase_status: 'success', total_price: 12, local_currency: 'EUR', product_list: [{ product_id: 'A', quantity: 1 }], location: 'https://shop.example.com/signup?utm_source=x', purchase_source_type: 'online', total_price_local_currency: 12, total_quantity: 1 }, 'a site\'s own purchase attributes kept');
   const viewed = mapped('default', browserEvent({ event: 'Product Viewed', properties: { product_id: 'SKU-1', name: 'Shoe', price: 59.99, currency: 'GBP', category: 'Footwear', url: 'https://shop.example.com/p/shoe' } }))!;
   assert.deepEqual(viewed[0]!.event_type, 'view_item');
-  assert.deepEqual(viewed[0]!.properties, { location: 'https://shop.example.com/p/shoe', product_id: 'SKU-1', title: 'Shoe', category_level_1: 'Footwear', price: 59.99, local_currency: 'GBP' });
+  assert.deepEqual(viewed[0]!.properties, { location: 'https://shop.example.com/p/shoe', product_id: 'SKU-1', title: 'Shoe', category_level_1: 'Footwear', price: 59.99, price_local_currency: 59.99, local_currency: 'GBP' });
   const added = mapped('default', browserEvent({ event: 'Product Added', properties: { product_id: 'SKU-1', name: 'Shoe', price: 59.99, quantity: 2, cart_id: 'c-1' } }))!;
-  assert.deepEqual([added[0]!.event_type, added[0]!.properties], ['cart_update', { location: 'https://shop.example.com/signup?utm_source=x', cart_id: 'c-1', product_id: 'SKU-1', title: 'Shoe', price: 59.99, action: 'add', quantity: 2 }]);
+  assert.deepEqual([added[0]!.event_type, added[0]!.properties], ['cart_update', { location: 'https://shop.example.com/signup?utm_source=x', cart_id: 'c-1', product_id: 'SKU-1', title: 'Shoe', price: 59.99, price_local_currency: 59.99, action: 'add', quantity: 2 }]);
   const removed = mapped('default', browserEvent({ event: 'Product Removed', properties: { product_id: 'SKU-1' } }))!;
   assert.deepEqual([(removed[0]!.properties as JsonObject).action, (removed[0]!.properties as JsonObject).quantity], ['remove', 1]);
   const clicked = mapped('default', browserEvent({ event: 'Product Clicked', properties: { product_id: 'SKU-1', name: 'Shoe' } }))!;
   assert.deepEqual(clicked[0]!.properties, { location: 'https://shop.example.com/signup?utm_source=x', product_id: 'SKU-1', title: 'Shoe' }, 'a product\'s name as title (a top-level name would be left out as a person\'s)');
+});
+
+test('default blueprint with config.reference_currency: an order in another currency carries its amounts as *_local_currency only, said once', () => {
+  const order = (currency: string) => browserEvent({ userId: 'u-1', event: 'Order Completed', properties: { order_id: 'O-1', total: 30, currency, products: [{ product_id: 'A', price: 15, quantity: 2 }] } });
+  const warnings: string[] = [];
+  const result = blueprint('default').mapEvent(order('USD'));
+  const fitted = commandsOf(bloomreach.map!(result.vendorEvent!, order('USD'), ctx({ reference_currency: 'eur' }, warnings))!).map((c) => (c.data as JsonObject).properties as JsonObject);
+  assert.deepEqual([fitted[0]!.total_price, fitted[0]!.total_price_local_currency, fitted[0]!.local_currency], [undefined, 30, 'USD']);
+  assert.deepEqual([fitted[1]!.price, fitted[1]!.total_price, fitted[1]!.price_local_currency, fitted[1]!.total_price_local_currency], [undefined, undefined, 15, 30]);
+  assert.deepEqual(warnings, ['total_price and price left out: the event\'s currency (USD) is not config.reference_currency (EUR), the one Bloomreach takes them in, and Signal does not convert; the amounts went as total_price_local_currency and price_local_currency']);
+  const same = mapped('default', order('EUR'), { reference_currency: 'EUR' })!;
+  assert.deepEqual([(same[0]!.properties as JsonObject).total_price, (same[1]!.properties as JsonObject).total_price], [30, 30], 'in the reference currency: filled in');
+  const own = mapped('default', browserEvent({ userId: 'u-1', event: 'Order Completed', properties: { order_id: 'O-2', total: 30, total_price: 27.5, currency: 'USD' } }), { reference_currency: 'EUR' })!;
+  assert.deepEqual([(own[0]!.properties as JsonObject).total_price, (own[0]!.properties as JsonObject).total_price_local_currency], [27.5, 30], 'a site\'s own reference-currency total kept');
 });
 
 test('segment_compatible blueprint: as Bloomreach\'s Segment destination — traits as they are, events under their names with the context, page_name, screen_name', () => {

@@ -14,6 +14,7 @@ import { optionsOf, type BloomreachOptions } from './config.ts';
 import { customerIdsOf } from './customer-ids.ts';
 import { customerProperties, flattenProperties } from './properties.ts';
 import { PURCHASE_ITEM, purchaseItemProperties, totalQuantityOf } from './purchase-items.ts';
+import { fillAmounts } from './reference-currency.ts';
 
 /** The key of a mapped event's commands in its fitted payload. */
 export const COMMANDS = 'commands';
@@ -58,16 +59,26 @@ function eventCommands(payload: JsonObject, customerIds: JsonObject, timestamp: 
   const name = typeof payload.event_type === 'number' ? String(payload.event_type) : payload.event_type;
   if (typeof name !== 'string' || name.trim() === '') throw new PermanentError('Bloomreach needs an event_type and the blueprint mapped none (event_name_target: event_type)');
   const eventType = name.trim();
+  // Reference-currency amounts filled in from their local twins (or left out, said once).
+  const leftOut = new Set<string>();
+  const withAmounts = (props: JsonObject): JsonObject => {
+    const filled = fillAmounts(props, options.referenceCurrency);
+    for (const field of filled.leftOut) leftOut.add(field);
+    return filled.properties;
+  };
   // Contact information stays out of event properties at any depth: the customer's properties
   // carry it, where Bloomreach's PII settings apply.
-  const properties = flattenProperties(removeContactInfo(propertiesOf(payload)), warn);
-  const items = options.purchaseItemEvents && Array.isArray(payload.purchase_items) ? purchaseItemProperties(properties, payload.purchase_items, warn) : [];
+  const properties = withAmounts(flattenProperties(removeContactInfo(propertiesOf(payload)), warn));
+  const items = options.purchaseItemEvents && Array.isArray(payload.purchase_items) ? purchaseItemProperties(properties, payload.purchase_items, warn).map((line) => withAmounts(flattenProperties(line, warn))) : [];
   if (properties.total_quantity === undefined && (Array.isArray(properties.product_list) || items.length > 0)) {
     const quantity = totalQuantityOf(properties.product_list) ?? totalQuantityOf(items);
     if (quantity !== undefined) properties.total_quantity = quantity;
   }
+  if (leftOut.size > 0) {
+    warn?.(`${[...leftOut].join(' and ')} left out: the event's currency (${String(properties.local_currency)}) is not config.reference_currency (${options.referenceCurrency ?? ''}), the one Bloomreach takes ${leftOut.size === 1 ? 'it' : 'them'} in, and Signal does not convert; the amounts went as ${[...leftOut].map((field) => `${field}_local_currency`).join(' and ')}`);
+  }
   const command = (type: string, props: JsonObject): JsonObject => ({ name: CUSTOMER_EVENTS, data: { customer_ids: customerIds, event_type: type, timestamp, properties: props } });
-  return [command(eventType, properties), ...items.map((line) => command(PURCHASE_ITEM, flattenProperties(line, warn)))];
+  return [command(eventType, properties), ...items.map((line) => command(PURCHASE_ITEM, line))];
 }
 
 /** The `customers` command of an identify, or null when no property is left to update. */

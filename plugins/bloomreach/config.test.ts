@@ -8,8 +8,9 @@ const valid = { project_token: TOKEN, api_key_id: 'key-id', api_secret: 'secret-
 test('optionsOf: trimmed settings, the documented ID names by default, a blank soft ID sends none', () => {
   assert.deepEqual(optionsOf({ ...valid, project_token: ` ${TOKEN} ` }), {
     apiBase: 'https://api.exponea.com', projectToken: TOKEN, apiKeyId: 'key-id', apiSecret: 'secret-1',
-    hardId: 'registered', softId: 'cookie', emailId: undefined, purchaseItemEvents: true, forwardDeletions: true,
+    hardId: 'registered', softId: 'cookie', emailId: undefined, referenceCurrency: undefined, purchaseItemEvents: true, forwardDeletions: true,
   });
+  assert.equal(optionsOf({ ...valid, reference_currency: ' eur ' }).referenceCurrency, 'EUR');
   const custom = optionsOf({ ...valid, hard_id: ' customer_id ', soft_id: '', email_id: 'email_id', purchase_item_events: false, forward_deletions: false });
   assert.deepEqual([custom.hardId, custom.softId, custom.emailId, custom.purchaseItemEvents, custom.forwardDeletions], ['customer_id', undefined, 'email_id', false, false]);
 });

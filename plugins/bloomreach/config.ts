@@ -62,6 +62,11 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Optional: the name of a hard customer ID the project keys customers by email (e.g. email_id). The person\'s email (traits.email, or the identify traits Signal remembers) is then sent lower-cased under it with every command, and person deletions anonymize the customer by each email Signal found for them too.',
       pattern: '^\\s*([A-Za-z0-9_-]{1,64})?\\s*$', examples: ['email_id'],
     },
+    reference_currency: {
+      type: 'string', title: 'Reference Currency',
+      description: 'Optional: the ISO 4217 code of the project\'s reference currency, the one Bloomreach\'s total_price and price are in ("Total price paid by the customer in the reference currency"). Blank: every event\'s amounts are taken to be in it. Set for a shop selling in several currencies: an event in another currency then carries its amounts as total_price_local_currency and price_local_currency (with local_currency) only, since Signal does not convert (a site may send its own reference-currency total as properties.total_price).',
+      pattern: '^\\s*([A-Za-z]{3})?\\s*$', examples: ['EUR'],
+    },
     purchase_item_events: {
       type: 'boolean', title: 'Purchase Item Events',
       description: 'With each purchase (Order Completed, Order Refunded), one purchase_item event per product, as Bloomreach\'s transactional data expects (purchase and purchase_item events).',
@@ -88,6 +93,8 @@ export interface BloomreachOptions {
   softId: string | undefined;
   /** The hard ID the email goes to; undefined: none sent. */
   emailId: string | undefined;
+  /** The project's reference currency, upper-cased; undefined: every event's currency is taken to be it. */
+  referenceCurrency: string | undefined;
   purchaseItemEvents: boolean;
   forwardDeletions: boolean;
 }
@@ -98,7 +105,7 @@ export interface BloomreachOptions {
  *
  * @example
  * optionsOf({ project_token: ' c178a8c8-5cea-11e8-aa8c-ac1f6b000000 ', api_key_id: 'k', api_secret: 's', email_id: 'email_id' });
- * // { apiBase: 'https://api.exponea.com', projectToken: 'c178a8c8-…', apiKeyId: 'k', apiSecret: 's', hardId: 'registered', softId: 'cookie', emailId: 'email_id', purchaseItemEvents: true, forwardDeletions: true }
+ * // { apiBase: 'https://api.exponea.com', projectToken: 'c178a8c8-…', apiKeyId: 'k', apiSecret: 's', hardId: 'registered', softId: 'cookie', emailId: 'email_id', referenceCurrency: undefined, purchaseItemEvents: true, forwardDeletions: true }
  */
 export function optionsOf(config: Record<string, JsonValue>): BloomreachOptions {
   return {
@@ -109,6 +116,7 @@ export function optionsOf(config: Record<string, JsonValue>): BloomreachOptions 
     hardId: configText(config, 'hard_id') ?? 'registered',
     softId: config.soft_id === undefined || config.soft_id === null ? 'cookie' : configText(config, 'soft_id'),
     emailId: configText(config, 'email_id'),
+    referenceCurrency: configText(config, 'reference_currency')?.toUpperCase(),
     purchaseItemEvents: config.purchase_item_events !== false,
     forwardDeletions: config.forward_deletions !== false,
   };

@@ -36,6 +36,8 @@ test('readAnonymization: done, nothing to do, retried or failed with what to fix
   assert.match((readAnonymization(answer(403, { success: false, errors: ['not authorized'] })) as { failed: string }).failed, /needs GDPR > Anonymize customer/);
   assert.match((readAnonymization(answer(400, { success: false, error: 'Could not authenticate' })) as { failed: string }).failed, /^Bloomreach refused the credentials \(HTTP 400: Could not authenticate\): check config\.project_token/);
   assert.match((readAnonymization(answer(401, '')) as { failed: string }).failed, /refused the credentials/);
+  assert.match((readAnonymization(answer(403, { success: false, error: 'invalid secret' })) as { failed: string }).failed, /^Bloomreach refused the credentials \(HTTP 403: invalid secret\)/, 'a 403 naming the secret is no missing permission');
+  assert.match((readAnonymization(answer(403, { success: false, error: 'No permission to anonymize customer' })) as { failed: string }).failed, /needs GDPR > Anonymize customer/);
   assert.match((readAnonymization(answer(404, 'Not Found')) as { failed: string }).failed, /check config\.api_base/);
   assert.deepEqual(readAnonymization(answer(200, { success: false, errors: ['Invalid customer ids'] })), { failed: 'Bloomreach refused the anonymization (HTTP 200: Invalid customer ids)' });
   assert.deepEqual(forgetPerson.read!(answer(200, { success: true })), readAnonymization(answer(200, { success: true })));

@@ -13,7 +13,7 @@
 // one request has anonymized a customer its other IDs are gone, and Bloomreach answers the next
 // that no such customer exists: nothing left to do.
 import { deletionEmails, transientRetry, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { CREDENTIALS, saidBy } from './classify.ts';
+import { CREDENTIAL_WORDS, CREDENTIALS, PERMISSION_WORDS, saidBy } from './classify.ts';
 import { headersOf, optionsOf, type BloomreachOptions } from './config.ts';
 import { emailIdOf } from './customer-ids.ts';
 
@@ -68,11 +68,12 @@ export function readAnonymization(response: VendorResponse): ForgetOutcome {
   if (transient?.status === 'retry') {
     return transient.retryAfterMs === undefined ? { retry: transient.reason } : { retry: transient.reason, afterSeconds: Math.ceil(transient.retryAfterMs / 1000) };
   }
-  if (response.status === 403 || /not authori[sz]ed|permission|forbidden/i.test(said)) {
-    return { failed: `Bloomreach refused the anonymization (${answered}): the API key's group needs GDPR > Anonymize customer (Private access; Project settings > Access management > API > API groups), or set config.forward_deletions to false` };
-  }
-  if (response.status === 401 || /could not authenticate|invalid project id|access key|api key/i.test(said)) {
+  // A 403 names a wrong secret as well as a missing permission (Bloomreach support: 403 "invalid secret").
+  if (response.status === 401 || (CREDENTIAL_WORDS.test(said) && !PERMISSION_WORDS.test(said))) {
     return { failed: `Bloomreach refused the credentials (${answered}): ${CREDENTIALS}` };
+  }
+  if (response.status === 403 || PERMISSION_WORDS.test(said)) {
+    return { failed: `Bloomreach refused the anonymization (${answered}): the API key's group needs GDPR > Anonymize customer (Private access; Project settings > Access management > API > API groups), or set config.forward_deletions to false` };
   }
   if (response.status === 404) return { failed: `Bloomreach answered ${answered}: check config.api_base (the project's API Base URL) and config.project_token` };
   return { failed: `Bloomreach refused the anonymization (${answered})` };

@@ -4,10 +4,11 @@ import { purchaseItemProperties, totalQuantityOf } from './purchase-items.ts';
 
 test('purchaseItemProperties: the order\'s id, status, source and currency, the item\'s fields, quantity 1 and total_price filled in', () => {
   const order = { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', total_price: 99, product_list: [] };
-  assert.deepEqual(purchaseItemProperties(order, [{ product_id: 'A', price: 9.99, quantity: 3 }, { product_id: 'B', price: '5' }, { product_id: 'C', total_price: 1, local_currency: 'GBP' }]), [
+  assert.deepEqual(purchaseItemProperties(order, [{ product_id: 'A', price: 9.99, quantity: 3 }, { product_id: 'B', price: '5' }, { product_id: 'C', total_price: 1, local_currency: 'GBP' }, { product_id: 'D', price_local_currency: 4, quantity: 2 }]), [
     { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'A', price: 9.99, quantity: 3, total_price: 29.97 },
     { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'B', price: '5', quantity: 1, total_price: 5 },
     { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'GBP', product_id: 'C', total_price: 1, quantity: 1 },
+    { purchase_id: 'O-1', purchase_status: 'success', purchase_source_type: 'online', local_currency: 'EUR', product_id: 'D', price_local_currency: 4, quantity: 2, total_price_local_currency: 8 },
   ]);
 });
 

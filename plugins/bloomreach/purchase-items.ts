@@ -4,8 +4,9 @@
 // events); each purchase_item one of its products, repeating the order's id, status and
 // currency, as Bloomreach's own Magento connector sends them (purchase_item: purchase_id,
 // purchase_status, product_id, variant_id, title, brand, sku, category_level_1, price,
-// local_currency, quantity, total_price). A blueprint cannot multiply, so the plugin fills in
-// each line's total_price and the order's total_quantity.
+// price_local_currency, local_currency, quantity, total_price, total_price_local_currency). A
+// blueprint cannot multiply, so the plugin fills in each line's total_price (and
+// total_price_local_currency) and the order's total_quantity.
 import { productsValue, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Bloomreach: "You can send up to 50 commands in a batch" — an order and its items travel in one. */
@@ -32,12 +33,15 @@ export function totalQuantityOf(productList: JsonValue | undefined): number | un
   return lines.reduce((sum, line) => sum + (readWholeNumber(line.quantity, { min: 0 }) ?? 1), 0);
 }
 
-/** A line's price × quantity (the SDK's productsValue); undefined without a readable price, said through `warn`. */
-function lineTotal(line: JsonObject, warn?: (message: string) => void): number | undefined {
+/** Each unit price with the line total it makes: in the reference currency, and in the local one. */
+const LINE_TOTALS = [['price', 'total_price'], ['price_local_currency', 'total_price_local_currency']] as const;
+
+/** A line's unit price (`priceField`) × quantity (the SDK's productsValue); undefined without a readable price, said through `warn`. */
+function lineTotal(line: JsonObject, priceField: string, totalField: string, warn?: (message: string) => void): number | undefined {
   try {
-    return productsValue(line, { vendor: 'Bloomreach', valueField: 'total_price' });
+    return productsValue({ price: line[priceField] ?? null, quantity: line.quantity ?? null }, { vendor: 'Bloomreach', valueField: totalField });
   } catch (error) {
-    warn?.(`purchase_items: ${(error as Error).message}; that purchase_item was sent without total_price`);
+    warn?.(`purchase_items: ${(error as Error).message}; that purchase_item was sent without ${totalField}`);
     return undefined;
   }
 }
@@ -47,7 +51,8 @@ function lineTotal(line: JsonObject, warn?: (message: string) => void): number |
  * `MAX_COMMANDS - 1`, so the purchase and its items fit one batch request; the rest are left
  * out, said through `warn`): the item's fields after the order's purchase_id, purchase_status,
  * purchase_source_type, purchase_source_name and local_currency, quantity 1 when absent, and
- * total_price (price × quantity) when the item gives none.
+ * total_price (price × quantity) and total_price_local_currency (price_local_currency ×
+ * quantity) when the item gives none.
  *
  * @example
  * purchaseItemProperties({ purchase_id: 'O-1', purchase_status: 'success', local_currency: 'EUR' }, [{ product_id: 'A', price: 5, quantity: 2 }]);
@@ -65,9 +70,10 @@ export function purchaseItemProperties(purchase: JsonObject, items: JsonValue[],
     for (const field of SHARED) if (purchase[field] !== undefined && purchase[field] !== null) line[field] = purchase[field];
     Object.assign(line, item);
     if (line.quantity === undefined || line.quantity === null) line.quantity = 1;
-    if (line.total_price === undefined || line.total_price === null) {
-      const total = lineTotal(line, warn);
-      if (total !== undefined) line.total_price = total;
+    for (const [priceField, totalField] of LINE_TOTALS) {
+      if (line[priceField] === undefined || line[priceField] === null || (line[totalField] !== undefined && line[totalField] !== null)) continue;
+      const total = lineTotal(line, priceField, totalField, warn);
+      if (total !== undefined) line[totalField] = total;
     }
     lines.push(line);
   }

@@ -22,7 +22,10 @@ test('buildRequests: one POST of the commands with HTTP Basic, the memo naming e
   assert.equal(request!.method, 'POST');
   assert.equal(request!.url, `https://api.exponea.com/track/v2/projects/${TOKEN}/batch`);
   assert.deepEqual(request!.headers, { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('key:secret').toString('base64')}` });
-  assert.deepEqual((request!.body as { commands: Array<{ data: JsonObject }> }).commands.map((c) => c.data.event_type), ['X', 'purchase', 'purchase_item', 'purchase_item']);
+  const commands = (request!.body as { commands: Array<{ name: string; command_id: string; data: JsonObject }> }).commands;
+  assert.deepEqual(commands.map((c) => c.data.event_type), ['X', 'purchase', 'purchase_item', 'purchase_item']);
+  assert.deepEqual(commands.map((c) => c.command_id), ['0', '1', '2', '3'], 'each command\'s position as its command_id');
+  assert.deepEqual(commands[1], { name: 'customers/events', command_id: '1', data: { customer_ids: { cookie: 'df_abc' }, event_type: 'purchase', timestamp: 1711296000, properties: { purchase_id: 'm-2', total_quantity: 2 } } });
   assert.deepEqual(request!.eventIds, ['m-1', 'm-2']);
   assert.deepEqual(request!.memo, { commandEvents: ['m-1', 'm-2', 'm-2', 'm-2'] });
 });
@@ -31,6 +34,7 @@ test('buildRequests: at most 50 commands a request, an event\'s commands togethe
   const batch = [...Array.from({ length: 45 }, (_, i) => mappedEvent(`e-${i}`)), order('o-1', 9), mappedEvent('e-last')];
   const requests = buildRequests(batch, ctx());
   assert.deepEqual(requests.map((r) => (r.body as { commands: unknown[] }).commands.length), [45, 11]);
+  assert.deepEqual((requests[1]!.body as { commands: Array<{ command_id: string }> }).commands.map((c) => c.command_id), Array.from({ length: 11 }, (_, i) => String(i)), 'positions start again in each request');
   assert.deepEqual(requests.flatMap((r) => r.eventIds), batch.map((e) => e.id));
   const big = (id: string) => mappedEvent(id, { event_type: 'X', properties: { blob: 'x'.repeat(400_000) } });
   assert.deepEqual(buildRequests([big('b-1'), big('b-2'), big('b-3')], ctx()).map((r) => r.eventIds), [['b-1', 'b-2'], ['b-3']], `under ${MAX_BYTES} bytes`);
