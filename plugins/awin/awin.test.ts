@@ -74,7 +74,7 @@ test('config: problems the schema cannot see, each naming its field', () => {
   assert.deepEqual(validateAwinConfig(CONFIG), []);
   const problems = (config: Record<string, JsonValue>) => validateAwinConfig({ ...CONFIG, ...config });
   assert.deepEqual(problems({ api_key: `Bearer ${KEY}` }), [{ field: 'api_key', message: 'starts with "Bearer ": give the API key (Awin sends it alone in x-api-key) alone' }]);
-  assert.deepEqual(problems({ api_key: `${KEY}\n x` }), [{ field: 'api_key', message: 'holds white space (copied with a line break or a space?): give the API key (Awin sends it alone in x-api-key) alone' }]);
+  assert.deepEqual(problems({ api_key: `${KEY}\n x` }), [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key (Awin sends it alone in x-api-key) alone' }]);
   assert.deepEqual(problems({ order_events: [] }), [{ field: 'order_events', message: 'name at least one order event (e.g. "Order Completed"), or a lead event in lead_events: no other event is sent to Awin' }]);
   assert.deepEqual(problems({ order_events: [], lead_events: ['Signed Up'] }), []);
   assert.deepEqual(problems({ order_events: [' Order Completed'] }), [{ field: 'order_events', message: 'has " Order Completed" with white space around it: Signal event names are matched exactly' }]);
