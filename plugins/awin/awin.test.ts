@@ -117,6 +117,8 @@ test('click ids: the awc kept in _dfawc for 365 days; the last paid click\'s net
   assert.deepEqual(landing('source=aw'), [[CHANNEL_COOKIE, 'aw']], 'Awin\'s source click append');
   assert.deepEqual(landing('source=newsletter'), [[CHANNEL_COOKIE, '']], 'another source names no paid click: no cookie');
   assert.deepEqual(landing(`gclid=EAIaIQobChMI&awc=${AWC}`).slice(0, 2), [[AWC_COOKIE, AWC], [CHANNEL_COOKIE, 'aw']], 'an Awin link through a search ad: the awc first, so its cookie is the one set');
+  assert.deepEqual(landing('gclid=EAIaIQobChMI&awaid=1001')[0], [CHANNEL_COOKIE, 'aw'], 'an Awin publisher\'s search ad (awaid beside the gclid) is Awin\'s click, declared before the gclid');
+  assert.deepEqual(landing('fbclid=IwAR1x'), [], 'Meta adds fbclid to organic links too: no paid click');
 });
 
 test('the awc of an order: the landing URL\'s, else the cookie\'s, else the mapped one', () => {
@@ -132,7 +134,9 @@ test('the channel: aw when Awin\'s click is the last paid click Signal saw (or i
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' })), 'other');
   assert.equal(lastPaidClick(withCookies({})), undefined);
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' }, `https://shop.example.com/?awc=${AWC}`)), 'aw', 'the order\'s own URL is the newest click');
-  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'aw' }, 'https://shop.example.com/?fbclid=IwAR1x')), 'other');
+  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'aw' }, 'https://shop.example.com/?msclkid=b1240587f865')), 'other');
+  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'aw' }, 'https://shop.example.com/?fbclid=IwAR1x')), 'aw', 'fbclid names no paid click');
+  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' }, 'https://shop.example.com/?awaid=1001&gclid=EAIaIQobChMI')), 'aw', 'an Awin publisher\'s search ad');
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' }, 'https://shop.example.com/?source=aw')), 'aw');
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'junk' })), undefined);
   assert.equal(channelOf(withCookies({ [CHANNEL_COOKIE]: 'other' }), undefined, {}), 'other');

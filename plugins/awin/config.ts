@@ -49,7 +49,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     channel_mode: {
       type: 'string', title: 'Channel (Deduplication)',
-      description: 'How the channel of each order is decided, which Awin\'s deduplication rules read ("aw" when Awin is the last-click referrer). last_paid_click: "aw" when the newest paid click Signal saw for the visitor (on their landing pages, or the order\'s own URL) is an Awin click (awc, or Awin\'s source=aw click append), the value of "Other Channel" when it is another network\'s ad click (gclid, fbclid, msclkid, …), "aw" when Signal saw none (Awin\'s fallback). aw: always "aw", leaving deduplication to Awin\'s own cookies.',
+      description: 'How the channel of each order is decided, which Awin\'s deduplication rules read ("aw" when Awin is the last-click referrer). last_paid_click: "aw" when the newest paid click Signal saw for the visitor (on their landing pages, or the order\'s own URL) is an Awin click (awc, awaid, or Awin\'s source=aw click append), the value of "Other Channel" when it is another network\'s ad click (gclid, msclkid, ttclid, …; not fbclid, which Meta adds to organic links too), "aw" when Signal saw none (Awin\'s fallback). aw: always "aw", leaving deduplication to Awin\'s own cookies.',
       enum: [...CHANNEL_MODES], enumLabels: ['Last paid click Signal saw', 'Always aw'], default: 'last_paid_click', examples: ['last_paid_click'],
     },
     other_channel: {
