@@ -250,14 +250,18 @@ test('orders without an awc: sent with a voucher code (unless config says not), 
   assert.deepEqual(none.warnings, ['"Order Completed" not sent to Awin: no Awin click (no awc on the landing URL or in Signal\'s _dfawc cookie) and no voucher code: Awin attributes an order by one of them']);
 });
 
-test('sales without an order id, an amount or a currency are not sent; a lead goes with amount 1 and its messageId', () => {
+test('sales without an order id, an amount or a currency are not sent; a lead goes with amount 1 and its messageId, not without a currency', () => {
   assert.deepEqual(mapThrough(order({}, { order_id: null })).warnings, ['"Order Completed" not sent to Awin: no order id (properties.order_id): Awin deduplicates and validates orders by their reference']);
   assert.deepEqual(mapThrough(order({}, { subtotal: null, revenue: null, total: null, products: [] })).warnings, ['"Order Completed" not sent to Awin: no subtotal, revenue, total or products to take the amount from']);
   assert.deepEqual(mapThrough(order({}, { currency: null })).warnings, ['"Order Completed" not sent to Awin: no currency (properties.currency, or config.default_currency)']);
   assert.equal(mapThrough(order({}, { currency: null }), { ...CONFIG, default_currency: 'eur' }).payload?.currency, 'EUR');
-  const lead = mapThrough(order({ event: 'Signed Up', messageId: 'lead-1', properties: {} } as Partial<CanonicalEvent>), { ...CONFIG, lead_events: ['Signed Up'] });
-  assert.deepEqual(lead.payload, { orderReference: 'lead-1', amount: 1, channel: 'aw', isTest: false, awc: AWC, commissionGroups: [{ code: 'DEFAULT', amount: 1 }] });
+  const signUp = order({ event: 'Signed Up', messageId: 'lead-1', properties: {} } as Partial<CanonicalEvent>);
+  const lead = mapThrough(signUp, { ...CONFIG, lead_events: ['Signed Up'], default_currency: 'GBP' });
+  assert.deepEqual(lead.payload, { orderReference: 'lead-1', amount: 1, channel: 'aw', currency: 'GBP', isTest: false, awc: AWC, commissionGroups: [{ code: 'DEFAULT', amount: 1 }] });
   assert.deepEqual(lead.warnings, ['orderReference: the lead has no id of its own (properties.order_id, lead_id): its messageId is sent']);
+  const noCurrency = mapThrough(signUp, { ...CONFIG, lead_events: ['Signed Up'] });
+  assert.equal(noCurrency.payload, null, 'a lead too: no order goes without a currency');
+  assert.deepEqual(noCurrency.warnings, ['"Signed Up" not sent to Awin: no currency (properties.currency, or config.default_currency)']);
   const other = mapThrough(order({ event: 'Product Viewed' }));
   assert.equal(other.payload, null);
   assert.deepEqual(other.warnings, ['"Product Viewed" not sent to Awin: not an order or lead event (config.order_events, config.lead_events)']);

@@ -43,7 +43,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     lead_events: {
       type: 'array', title: 'Lead Events',
-      description: 'The track events reported as leads, by name: Awin takes a lead\'s amount as the number of leads, so each is sent with amount 1, under the same commission group rules. None by default.',
+      description: 'The track events reported as leads, by name: Awin takes a lead\'s amount as the number of leads, so each is sent with amount 1, under the same commission group rules, with its properties.currency or the Default Currency (a lead with neither is not sent). None by default.',
       items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 50, uniqueItems: true,
       default: [], examples: [['Signed Up']],
     },
@@ -70,7 +70,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     default_currency: {
       type: 'string', title: 'Default Currency',
-      description: 'ISO 4217 code sent for an order that gives no currency (properties.currency). Without it such an order is not sent.',
+      description: 'ISO 4217 code sent for an order or lead that gives no currency (properties.currency). Without it such an order or lead is not sent. Set it when lead events carry no currency.',
       pattern: '^[A-Za-z]{3}$', examples: ['GBP'],
     },
     send_voucher_orders: {
