@@ -304,6 +304,10 @@ test('answers: 2xx delivered; 400 naming one order of several split, else dead-l
   assert.equal(namesOneOrder(perOrder, request), true);
   assert.equal(namesOneOrder(answer(400, { message: 'Duplicate orderReference ORD-2' }), request), true);
   assert.equal(namesOneOrder(answer(400, { message: 'Malformed JSON' }), request), false);
+  const numbered: RequestDescriptor = { ...request, body: { orders: [{ orderReference: '100' }, { orderReference: '2002' }] } };
+  assert.equal(namesOneOrder(answer(400, { message: 'Advertiser 1001 is not enabled for server-to-server tracking' }), numbered), false, 'a reference inside a longer number names no order');
+  assert.equal(namesOneOrder(answer(400, { message: 'Duplicate orderReference: 2002' }), numbered), true);
+  assert.equal(namesOneOrder(answer(400, { message: 'Duplicate orderReference ORD-20' }), request), false, 'ORD-2 is not ORD-20');
   assert.equal(whole(classifyAwin(perOrder, request)).status, 'split');
   assert.deepEqual(classifyAwin(answer(400, { message: 'Malformed JSON' }), request), { status: 'dead_letter', reason: 'Awin refused the batch of orders (HTTP 400: Malformed JSON): check the mapped orderReference, amount, currency, voucher and basket (the blueprint), and config.commission_group and config.custom_parameters' });
   assert.deepEqual(classifyAwin(perOrder, one), { status: 'dead_letter', reason: 'Awin refused the order (HTTP 400: Invalid order — orders[1].amount: must be a number): check the mapped orderReference, amount, currency, voucher and basket (the blueprint), and config.commission_group and config.custom_parameters' });
