@@ -2,7 +2,8 @@
 // the vendor simulator standing in for api.awin.com, which must receive exactly the call Awin's
 // Conversion API documents (POST /s2s/advertiser/{advertiser_id}/orders, x-api-key, a JSON
 // `orders` batch); the landing URL's awc kept in Signal's first-party cookie and the last paid
-// click's network in another, deciding the channel; orders without an awc sent by their voucher
+// click's network in another, deciding the channel (an Awin publisher's search ad is Awin's, a
+// Facebook link no paid click); orders without an awc sent by their voucher
 // code or not at all; answers handled (a 503, a 429 and a timeout retried, a 401 dead-lettered
 // with the key masked in the delivery log, a batch's refused order split off and dead-lettered
 // alone); the default rate limit pacing requests 10 seconds apart, the orders between batched.
@@ -124,6 +125,16 @@ describe('Awin Conversion API', () => {
     const { order: sent } = await orderSent('AW-ORD-2');
     assert.equal(sent.channel, 'other');
     assert.equal(sent.awc, awc('earlier01'));
+  });
+
+  test('an Awin publisher\'s search ad (awaid beside a gclid) keeps Awin the last paid click; a Facebook link (fbclid) changes nothing', async () => {
+    const ppc = await landing(site.key, 'aw-awaid', 'awaid=1001&gclid=EAIaIQobChMIppc', '_dfdid=df_awin7visitor; _dfawchannel=other');
+    assert.match(setCookie(ppc, '_dfawchannel') ?? '', /^_dfawchannel=aw;/);
+    const social = await landing(site.key, 'aw-fbclid', 'fbclid=IwAR0sample', `_dfdid=df_awin7visitor; _dfawc=${awc('social001')}; _dfawchannel=aw`);
+    assert.equal(setCookie(social, '_dfawchannel'), undefined, 'an organic Facebook visit is no paid click');
+    await browser(site.key, order('aw-order-7', 'AW-ORD-7'), 'df_awin7visitor', `_dfawc=${awc('social001')}; _dfawchannel=aw`);
+    const { order: sent } = await orderSent('AW-ORD-7');
+    assert.equal(sent.channel, 'aw');
   });
 
   test('without an awc: an order with a voucher code goes by it, one without is not sent (skipped, not dead-lettered)', async () => {

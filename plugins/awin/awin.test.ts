@@ -74,7 +74,7 @@ test('config: problems the schema cannot see, each naming its field', () => {
   assert.deepEqual(validateAwinConfig(CONFIG), []);
   const problems = (config: Record<string, JsonValue>) => validateAwinConfig({ ...CONFIG, ...config });
   assert.deepEqual(problems({ api_key: `Bearer ${KEY}` }), [{ field: 'api_key', message: 'starts with "Bearer ": give the API key (Awin sends it alone in x-api-key) alone' }]);
-  assert.deepEqual(problems({ api_key: `${KEY}\n x` }), [{ field: 'api_key', message: 'holds white space (copied with a line break or a space?): give the API key (Awin sends it alone in x-api-key) alone' }]);
+  assert.deepEqual(problems({ api_key: `${KEY}\n x` }), [{ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key (Awin sends it alone in x-api-key) alone' }]);
   assert.deepEqual(problems({ order_events: [] }), [{ field: 'order_events', message: 'name at least one order event (e.g. "Order Completed"), or a lead event in lead_events: no other event is sent to Awin' }]);
   assert.deepEqual(problems({ order_events: [], lead_events: ['Signed Up'] }), []);
   assert.deepEqual(problems({ order_events: [' Order Completed'] }), [{ field: 'order_events', message: 'has " Order Completed" with white space around it: Signal event names are matched exactly' }]);
@@ -117,6 +117,8 @@ test('click ids: the awc kept in _dfawc for 365 days; the last paid click\'s net
   assert.deepEqual(landing('source=aw'), [[CHANNEL_COOKIE, 'aw']], 'Awin\'s source click append');
   assert.deepEqual(landing('source=newsletter'), [[CHANNEL_COOKIE, '']], 'another source names no paid click: no cookie');
   assert.deepEqual(landing(`gclid=EAIaIQobChMI&awc=${AWC}`).slice(0, 2), [[AWC_COOKIE, AWC], [CHANNEL_COOKIE, 'aw']], 'an Awin link through a search ad: the awc first, so its cookie is the one set');
+  assert.deepEqual(landing('gclid=EAIaIQobChMI&awaid=1001')[0], [CHANNEL_COOKIE, 'aw'], 'an Awin publisher\'s search ad (awaid beside the gclid) is Awin\'s click, declared before the gclid');
+  assert.deepEqual(landing('fbclid=IwAR1x'), [], 'Meta adds fbclid to organic links too: no paid click');
 });
 
 test('the awc of an order: the landing URL\'s, else the cookie\'s, else the mapped one', () => {
@@ -132,7 +134,9 @@ test('the channel: aw when Awin\'s click is the last paid click Signal saw (or i
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' })), 'other');
   assert.equal(lastPaidClick(withCookies({})), undefined);
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' }, `https://shop.example.com/?awc=${AWC}`)), 'aw', 'the order\'s own URL is the newest click');
-  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'aw' }, 'https://shop.example.com/?fbclid=IwAR1x')), 'other');
+  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'aw' }, 'https://shop.example.com/?msclkid=b1240587f865')), 'other');
+  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'aw' }, 'https://shop.example.com/?fbclid=IwAR1x')), 'aw', 'fbclid names no paid click');
+  assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' }, 'https://shop.example.com/?awaid=1001&gclid=EAIaIQobChMI')), 'aw', 'an Awin publisher\'s search ad');
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'other' }, 'https://shop.example.com/?source=aw')), 'aw');
   assert.equal(lastPaidClick(withCookies({ [CHANNEL_COOKIE]: 'junk' })), undefined);
   assert.equal(channelOf(withCookies({ [CHANNEL_COOKIE]: 'other' }), undefined, {}), 'other');
@@ -246,14 +250,18 @@ test('orders without an awc: sent with a voucher code (unless config says not), 
   assert.deepEqual(none.warnings, ['"Order Completed" not sent to Awin: no Awin click (no awc on the landing URL or in Signal\'s _dfawc cookie) and no voucher code: Awin attributes an order by one of them']);
 });
 
-test('sales without an order id, an amount or a currency are not sent; a lead goes with amount 1 and its messageId', () => {
+test('sales without an order id, an amount or a currency are not sent; a lead goes with amount 1 and its messageId, not without a currency', () => {
   assert.deepEqual(mapThrough(order({}, { order_id: null })).warnings, ['"Order Completed" not sent to Awin: no order id (properties.order_id): Awin deduplicates and validates orders by their reference']);
   assert.deepEqual(mapThrough(order({}, { subtotal: null, revenue: null, total: null, products: [] })).warnings, ['"Order Completed" not sent to Awin: no subtotal, revenue, total or products to take the amount from']);
   assert.deepEqual(mapThrough(order({}, { currency: null })).warnings, ['"Order Completed" not sent to Awin: no currency (properties.currency, or config.default_currency)']);
   assert.equal(mapThrough(order({}, { currency: null }), { ...CONFIG, default_currency: 'eur' }).payload?.currency, 'EUR');
-  const lead = mapThrough(order({ event: 'Signed Up', messageId: 'lead-1', properties: {} } as Partial<CanonicalEvent>), { ...CONFIG, lead_events: ['Signed Up'] });
-  assert.deepEqual(lead.payload, { orderReference: 'lead-1', amount: 1, channel: 'aw', isTest: false, awc: AWC, commissionGroups: [{ code: 'DEFAULT', amount: 1 }] });
+  const signUp = order({ event: 'Signed Up', messageId: 'lead-1', properties: {} } as Partial<CanonicalEvent>);
+  const lead = mapThrough(signUp, { ...CONFIG, lead_events: ['Signed Up'], default_currency: 'GBP' });
+  assert.deepEqual(lead.payload, { orderReference: 'lead-1', amount: 1, channel: 'aw', currency: 'GBP', isTest: false, awc: AWC, commissionGroups: [{ code: 'DEFAULT', amount: 1 }] });
   assert.deepEqual(lead.warnings, ['orderReference: the lead has no id of its own (properties.order_id, lead_id): its messageId is sent']);
+  const noCurrency = mapThrough(signUp, { ...CONFIG, lead_events: ['Signed Up'] });
+  assert.equal(noCurrency.payload, null, 'a lead too: no order goes without a currency');
+  assert.deepEqual(noCurrency.warnings, ['"Signed Up" not sent to Awin: no currency (properties.currency, or config.default_currency)']);
   const other = mapThrough(order({ event: 'Product Viewed' }));
   assert.equal(other.payload, null);
   assert.deepEqual(other.warnings, ['"Product Viewed" not sent to Awin: not an order or lead event (config.order_events, config.lead_events)']);
@@ -296,6 +304,10 @@ test('answers: 2xx delivered; 400 naming one order of several split, else dead-l
   assert.equal(namesOneOrder(perOrder, request), true);
   assert.equal(namesOneOrder(answer(400, { message: 'Duplicate orderReference ORD-2' }), request), true);
   assert.equal(namesOneOrder(answer(400, { message: 'Malformed JSON' }), request), false);
+  const numbered: RequestDescriptor = { ...request, body: { orders: [{ orderReference: '100' }, { orderReference: '2002' }] } };
+  assert.equal(namesOneOrder(answer(400, { message: 'Advertiser 1001 is not enabled for server-to-server tracking' }), numbered), false, 'a reference inside a longer number names no order');
+  assert.equal(namesOneOrder(answer(400, { message: 'Duplicate orderReference: 2002' }), numbered), true);
+  assert.equal(namesOneOrder(answer(400, { message: 'Duplicate orderReference ORD-20' }), request), false, 'ORD-2 is not ORD-20');
   assert.equal(whole(classifyAwin(perOrder, request)).status, 'split');
   assert.deepEqual(classifyAwin(answer(400, { message: 'Malformed JSON' }), request), { status: 'dead_letter', reason: 'Awin refused the batch of orders (HTTP 400: Malformed JSON): check the mapped orderReference, amount, currency, voucher and basket (the blueprint), and config.commission_group and config.custom_parameters' });
   assert.deepEqual(classifyAwin(perOrder, one), { status: 'dead_letter', reason: 'Awin refused the order (HTTP 400: Invalid order — orders[1].amount: must be a number): check the mapped orderReference, amount, currency, voucher and basket (the blueprint), and config.commission_group and config.custom_parameters' });

@@ -47,11 +47,23 @@ function orderReferencesOf(request: RequestDescriptor): string[] {
     .filter((reference): reference is string => typeof reference === 'string' && reference !== '');
 }
 
+/** Whether `text` holds `word` standing alone: no letter or digit right before or after it. */
+function holdsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const before = text[at - 1] ?? '';
+    const after = text[at + word.length] ?? '';
+    if (!/[A-Za-z0-9]/.test(before) && !/[A-Za-z0-9]/.test(after)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether a 400 is about one order of the batch rather than the request: its answer names an
- * order by its index (`orders[3]`) or by the reference of one of the batch's orders. Halving such
- * a batch until the order is alone dead-letters it alone; a 400 about the request as a whole
- * (its JSON, the advertiser) would fail every half, so it is not split.
+ * order by its index (`orders[3]`) or by the reference of one of the batch's orders, standing
+ * alone (a numeric reference `100` is not named by "advertiser 1001"). Halving such a batch
+ * until the order is alone dead-letters it alone; a 400 about the request as a whole (its JSON,
+ * the advertiser) would fail every half — up to two requests an order, each waiting for its
+ * 10-second slot — so it is not split.
  *
  * @example
  * namesOneOrder({ status: 400, headers: {}, body: '{"errors":[{"field":"orders[1].amount"}]}' }, request); // true
@@ -59,7 +71,7 @@ function orderReferencesOf(request: RequestDescriptor): string[] {
 export function namesOneOrder(response: VendorResponse, request: RequestDescriptor): boolean {
   const body = response.body ?? '';
   if (/orders\s*\[\s*\d+\s*\]/.test(body)) return true;
-  return orderReferencesOf(request).some((reference) => reference.length >= 3 && body.includes(reference));
+  return orderReferencesOf(request).some((reference) => reference.length >= 3 && holdsWord(body, reference));
 }
 
 /**

@@ -5,10 +5,10 @@
 //
 // The channel: Awin asks for `aw` "if Awin is deemed as the last-click referrer", another value
 // when another paid channel won. Signal knows the ad clicks it sees on landing pages, so it keeps
-// the last one's network in `_dfawchannel`: `aw` after an Awin click (awc, or Awin's `source=aw`
-// click append), `other` after another network's click id (the ones Signal's other plugins
-// read: gclid, fbclid, msclkid, …). Several parameters feed that one cookie, each landing
-// replacing it: it holds the newest paid click's network.
+// the last one's network in `_dfawchannel`: `aw` after an Awin click (awc, `awaid` — an Awin
+// publisher's search ad, which lands with a gclid too — or Awin's `source=aw` click append),
+// `other` after another network's ad click id (gclid, msclkid, ttclid, …). Several parameters
+// feed that one cookie, each landing replacing it: it holds the newest paid click's network.
 import { namesNoOne, pageUrlParamOf, type CanonicalEvent, type ClickIdCookie, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The landing URL parameter Awin's tracking links carry the click checksum in. */
@@ -25,16 +25,25 @@ export const CHANNEL_COOKIE = '_dfawchannel';
 export const AWC_DAYS = 365;
 /** Awin's click append naming the referrer (`source=aw` for a click "referred via an Awin URL"). */
 export const SOURCE_PARAM = 'source';
+/**
+ * The landing parameter of an Awin publisher's paid search ad (`awaid`, beside Google's gclid):
+ * Awin's click, though it carries another network's click id (Stape's Awin tags take `awaid` with
+ * `gclid` as an Awin click; Awin's own pages we read do not describe it).
+ */
+export const AWAID_PARAM = 'awaid';
 /** The channel cookie's values. */
 export const AWIN_CLICK = 'aw';
 export const OTHER_CLICK = 'other';
 /**
  * Other networks' ad click ids, as their landing URLs carry them (those Signal's advertising
  * plugins read): a landing with one of them is a paid click that is not Awin's. `anyCase` as
- * the networks write them (Snapchat's ScCid, Outbrain's OutbrainClickId).
+ * the networks write them (Snapchat's ScCid, Outbrain's OutbrainClickId). Not Meta's `fbclid`:
+ * Facebook and Instagram add it to every outbound link, a shared post's as much as an ad's, and
+ * an organic visit must not take the order from the Awin publisher whose click came before
+ * (Awin: "Typically only paid channels concur in deduplication logic").
  */
 export const OTHER_CLICK_PARAMS: ReadonlyArray<{ param: string; anyCase?: boolean }> = [
-  { param: 'gclid' }, { param: 'gbraid' }, { param: 'wbraid' }, { param: 'dclid' }, { param: 'msclkid' }, { param: 'fbclid' },
+  { param: 'gclid' }, { param: 'gbraid' }, { param: 'wbraid' }, { param: 'dclid' }, { param: 'msclkid' },
   { param: 'ttclid' }, { param: 'ScCid', anyCase: true }, { param: 'li_fat_id' }, { param: 'rdt_cid' }, { param: 'twclid' }, { param: 'epik' },
   { param: 'ttd_imp' }, { param: 'tblci' }, { param: 'OutbrainClickId', anyCase: true }, { param: 'ob_click_id' }, { param: 'irclickid' },
 ];
@@ -83,9 +92,9 @@ export function sourceChannelValue(source: string): string {
 
 /**
  * The click ids the plugin declares: the awc into `_dfawc`; then, into `_dfawchannel`, the awc
- * (first: a landing URL carrying an awc and another network's id, as Awin's links through a
- * search ad do, is Awin's click — collect sets a cookie once a response, by the first
- * declaration found), `source=aw`, and the other networks' click ids.
+ * and `awaid` (first: a landing URL carrying one of them and another network's id, as Awin's
+ * links through a search ad do, is Awin's click — collect sets a cookie once a response, by the
+ * first declaration found), `source=aw`, and the other networks' click ids.
  *
  * @example
  * CLICK_IDS[0]; // { param: 'awc', cookie: '_dfawc', days: 365, value: awcCookieValue }
@@ -93,6 +102,7 @@ export function sourceChannelValue(source: string): string {
 export const CLICK_IDS: ClickIdCookie[] = [
   { param: AWC_PARAM, cookie: AWC_COOKIE, days: AWC_DAYS, value: awcCookieValue },
   { param: AWC_PARAM, cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: (awc) => (awcOf(awc) === undefined ? '' : AWIN_CLICK) },
+  { param: AWAID_PARAM, cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: () => AWIN_CLICK },
   { param: SOURCE_PARAM, cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: sourceChannelValue },
   ...OTHER_CLICK_PARAMS.map(({ param, anyCase }): ClickIdCookie => ({ param, ...(anyCase ? { anyCase } : {}), cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: () => OTHER_CLICK })),
 ];
@@ -121,16 +131,17 @@ export function eventAwc(event: CanonicalEvent, mapped: JsonValue | undefined): 
 
 /**
  * The network of the newest paid click Signal knows for the event's visitor: the event's own
- * landing URL first (an awc or `source=aw`: `aw`; another network's click id: `other`), else
- * the `_dfawchannel` cookie; undefined when Signal saw none.
+ * landing URL first (an awc, `awaid` or `source=aw`: `aw`; another network's click id:
+ * `other`), else the `_dfawchannel` cookie; undefined when Signal saw none.
  *
  * @example
  * lastPaidClick({ type: 'track', context: { cookies: { _dfawchannel: 'other' } } } as CanonicalEvent); // 'other'
  */
 export function lastPaidClick(event: CanonicalEvent): typeof AWIN_CLICK | typeof OTHER_CLICK | undefined {
   if (landingAwc(event) !== undefined) return AWIN_CLICK;
-  if (pageUrlParamOf(event, SOURCE_PARAM, { accept: (raw) => sourceChannelValue(raw) || undefined }) !== undefined) return AWIN_CLICK;
   const accept = (raw: string) => (namesNoOne(raw) ? undefined : raw);
+  if (pageUrlParamOf(event, AWAID_PARAM, { accept }) !== undefined) return AWIN_CLICK;
+  if (pageUrlParamOf(event, SOURCE_PARAM, { accept: (raw) => sourceChannelValue(raw) || undefined }) !== undefined) return AWIN_CLICK;
   if (OTHER_CLICK_PARAMS.some(({ param, anyCase }) => pageUrlParamOf(event, param, { accept, ...(anyCase ? { anyCase } : {}) }) !== undefined)) return OTHER_CLICK;
   const kept = event.context?.cookies?.[CHANNEL_COOKIE];
   if (kept === AWIN_CLICK || kept === OTHER_CLICK) return kept;

@@ -2,7 +2,8 @@
 // parts, of a given transaction to a specific commission rate" (Commission Groups). One group
 // takes the whole amount; products of several groups share the amount out in proportion to their
 // price × quantity (the amount is after discounts, the products' prices usually before), so the
-// parts always add up to the amount Awin is told.
+// parts always add up to the amount Awin is told ("The sum of your groups must be equivalent to
+// the subtotal reported in the amount parameter", Commission Groups).
 import type { JsonObject } from '../../core/sdk/index.ts';
 import { toCents } from './amounts.ts';
 import type { BasketLine } from './basket.ts';

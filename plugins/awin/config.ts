@@ -43,13 +43,13 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     lead_events: {
       type: 'array', title: 'Lead Events',
-      description: 'The track events reported as leads, by name: Awin takes a lead\'s amount as the number of leads, so each is sent with amount 1, under the same commission group rules. None by default.',
+      description: 'The track events reported as leads, by name: Awin takes a lead\'s amount as the number of leads, so each is sent with amount 1, under the same commission group rules, with its properties.currency or the Default Currency (a lead with neither is not sent). None by default.',
       items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 50, uniqueItems: true,
       default: [], examples: [['Signed Up']],
     },
     channel_mode: {
       type: 'string', title: 'Channel (Deduplication)',
-      description: 'How the channel of each order is decided, which Awin\'s deduplication rules read ("aw" when Awin is the last-click referrer). last_paid_click: "aw" when the newest paid click Signal saw for the visitor (on their landing pages, or the order\'s own URL) is an Awin click (awc, or Awin\'s source=aw click append), the value of "Other Channel" when it is another network\'s ad click (gclid, fbclid, msclkid, …), "aw" when Signal saw none (Awin\'s fallback). aw: always "aw", leaving deduplication to Awin\'s own cookies.',
+      description: 'How the channel of each order is decided, which Awin\'s deduplication rules read ("aw" when Awin is the last-click referrer). last_paid_click: "aw" when the newest paid click Signal saw for the visitor (on their landing pages, or the order\'s own URL) is an Awin click (awc, awaid, or Awin\'s source=aw click append), the value of "Other Channel" when it is another network\'s ad click (gclid, msclkid, ttclid, …; not fbclid, which Meta adds to organic links too), "aw" when Signal saw none (Awin\'s fallback). aw: always "aw", leaving deduplication to Awin\'s own cookies.',
       enum: [...CHANNEL_MODES], enumLabels: ['Last paid click Signal saw', 'Always aw'], default: 'last_paid_click', examples: ['last_paid_click'],
     },
     other_channel: {
@@ -70,7 +70,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     default_currency: {
       type: 'string', title: 'Default Currency',
-      description: 'ISO 4217 code sent for an order that gives no currency (properties.currency). Without it such an order is not sent.',
+      description: 'ISO 4217 code sent for an order or lead that gives no currency (properties.currency). Without it such an order or lead is not sent. Set it when lead events carry no currency.',
       pattern: '^[A-Za-z]{3}$', examples: ['GBP'],
     },
     send_voucher_orders: {

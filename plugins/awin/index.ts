@@ -25,7 +25,7 @@ export default definePlugin({
     subtotal: { required: false, description: 'Awin\'s amount: the subtotal after discounts, before tax, delivery and service charges; else revenue, else total less tax and shipping, else the products\' price × quantity less the discount. A lead\'s amount is 1.' },
     revenue: { required: false, description: 'The amount when no subtotal is mapped (Segment: including discounts, excluding shipping and taxes).' },
     total: { required: false, description: 'With tax and shipping, the amount when neither subtotal nor revenue is mapped (total less tax and shipping).' },
-    currency: { required: false, description: 'ISO 4217 code (config.default_currency when absent; a sale with neither is not sent).' },
+    currency: { required: false, description: 'ISO 4217 code (config.default_currency when absent; an order or lead with neither is not sent).' },
     voucher: { required: false, description: 'The voucher (discount) code used: an attribution key of its own when Awin\'s voucher attribution assigns it to a publisher.' },
     products: { required: false, description: 'The order\'s products, sent as the basket (id, name, unit price, quantity, sku, category, commission group code): product-level tracking.' },
     commission_group: { required: false, description: 'The order\'s commission group code (else config.commission_group, DEFAULT by default); a product\'s own commission_group or its category\'s group (config.category_commission_groups) takes its share.' },

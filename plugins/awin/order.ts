@@ -45,7 +45,7 @@ export function customerAcquisitionOf(acquisition: JsonValue | undefined, newCus
 
 /**
  * The Awin order of an event (the map hook), or null when it is none: not an order or lead
- * event of the config, a sale without an order id, an amount or a currency, or an order without
+ * event of the config, a sale without an order id or an amount, an order without a currency, or one without
  * an attribution key — no awc (the landing URL's, the `_dfawc` cookie's), no voucher code (or
  * `send_voucher_orders` off), no publisher id and click time. `ctx.warn` says why, and what was
  * left out.
@@ -81,16 +81,19 @@ export function toAwinOrder(payload: JsonObject, event: CanonicalEvent, ctx: Plu
     return notSent(why);
   }
 
+  const mappedCurrency = readText(payload.currency)?.toUpperCase();
+  if (mappedCurrency !== undefined && !CURRENCY.test(mappedCurrency)) warn(`currency ${JSON.stringify(mappedCurrency)} left out: not a three-letter ISO 4217 code`);
+  const currency = (mappedCurrency !== undefined && CURRENCY.test(mappedCurrency) ? mappedCurrency : undefined) ?? defaultCurrencyOf(config);
+  // Every Conversion API integration we read sends a currency with each order, a lead's too,
+  // and refuses to send one without (Awin's field table could not be read that far): an order
+  // without one would risk a 400 refusing the whole batch it travels in.
+  if (currency === undefined) return notSent('no currency (properties.currency, or config.default_currency)');
+
   const mappedReference = readText(payload.orderReference);
   if (mappedReference === undefined && kind === 'sale') return notSent('no order id (properties.order_id): Awin deduplicates and validates orders by their reference');
   const orderReference = mappedReference ?? event.messageId;
   if (mappedReference === undefined) warn(`orderReference: the lead has no id of its own (properties.order_id, lead_id): its messageId is sent`);
   if (orderReference.length > MAX_ORDER_REFERENCE) warn(`orderReference has ${orderReference.length} characters: Awin keeps the first ${MAX_ORDER_REFERENCE}`);
-
-  const mappedCurrency = readText(payload.currency)?.toUpperCase();
-  if (mappedCurrency !== undefined && !CURRENCY.test(mappedCurrency)) warn(`currency ${JSON.stringify(mappedCurrency)} left out: not a three-letter ISO 4217 code`);
-  const currency = (mappedCurrency !== undefined && CURRENCY.test(mappedCurrency) ? mappedCurrency : undefined) ?? defaultCurrencyOf(config);
-  if (currency === undefined && kind === 'sale') return notSent('no currency (properties.currency, or config.default_currency)');
 
   const mappedGroup = payload.commission_group;
   const orderGroup = groupCodeOf(mappedGroup) ?? commissionGroupOf(config);
