@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { removeContactInfo } from './contact-info.ts';
 import { customerInfo } from './customer-info.ts';
+import { isEmailAddress } from './email-address.ts';
 import { normalizePhoneNumber } from './phone-number.ts';
 import { splitBatch } from './split-batch.ts';
 import type { CanonicalEvent, ConfigFieldSchema, JsonObject, JsonValue, MappedEvent, VendorField } from './types.ts';
@@ -51,7 +52,7 @@ const customer = customerInfo<ArchiveNormalizeOptions>({
     // Trimmed and lower-cased; one address (no white space, one @).
     email_sha256: (value) => {
       const email = lower(value.trim());
-      return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+      return isEmailAddress(email, { requireDomainDot: false }) ? email : undefined;
     },
     // E.164 with its + (`+447700900123`), by the default country's numbering plan; a national
     // number with no default country code is unusable (its country would be a guess).

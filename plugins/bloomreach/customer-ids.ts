@@ -6,11 +6,8 @@
 // automatically convert IDs to lowercase") under the optional email ID. A command carrying ids
 // that belong to two customers merges them (Bloomreach's Segment destination: "users are also
 // merged when any call specifies both a userId and an anonymousId").
-import { usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import type { BloomreachOptions } from './config.ts';
-
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
@@ -27,7 +24,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function emailIdOf(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /** An id as sent: the mapped value, else the canonical event's, when it names someone; trimmed. */

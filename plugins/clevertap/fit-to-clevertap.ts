@@ -5,7 +5,7 @@
 // the canonical event and the blueprint's top-level fields, never from the site's properties
 // or traits; what CleverTap would refuse for good is dead-lettered here, or left out with a
 // warning when the rest of the record is still worth sending.
-import { birthDateYmd, normalizePhoneNumber, PermanentError, readInstantMs, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { birthDateYmd, isEmailAddress, normalizePhoneNumber, PermanentError, readInstantMs, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { defaultCountryCodeOf } from './config.ts';
 
 /** The record types the plugin sends. */
@@ -164,7 +164,7 @@ function profileDataOf(mapped: JsonValue | undefined, ctx: PluginContext): JsonO
   }
   if (data.Email !== undefined && data.Email !== null) {
     const email = typeof data.Email === 'string' ? data.Email.trim().toLowerCase() : '';
-    if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) data.Email = email;
+    if (isEmailAddress(email)) data.Email = email;
     else {
       ctx.warn?.('profileData.Email left out: not an email address (CleverTap refuses the profile for it: code 515)');
       delete data.Email;

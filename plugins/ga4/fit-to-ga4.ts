@@ -4,7 +4,7 @@
 // Production GA4 answers 2xx whatever it ignores, so what it would drop is fitted here, and
 // what it would refuse outright (a reserved event name) is dead-lettered with the reason.
 import { createHash } from 'node:crypto';
-import { PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 25;
 export const MAX_PARAMS = 25;
@@ -35,7 +35,6 @@ const ITEM_FIELDS = new Set([
   'item_id', 'item_name', 'affiliation', 'coupon', 'discount', 'index', 'item_brand', 'item_category', 'item_category2', 'item_category3',
   'item_category4', 'item_category5', 'item_list_id', 'item_list_name', 'item_variant', 'location_id', 'price', 'quantity', 'currency',
 ]);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An email address anywhere in a text, `@` also URL-encoded (`jane%40example.com` in a page URL). */
 const EMAIL_INSIDE = /[^\s@/?&=:;,<>"']+(?:@|%40)[^\s@/?&=:;,<>"'%]+\.[A-Za-z]{2,}/i;
 /** Trait names that are contact data, compared without case, `_` or `-`. */
@@ -209,7 +208,7 @@ export function fitEvent(payload: JsonObject, userPropertyNames: string[], trait
   if (client === undefined) throw new PermanentError('GA4 needs a client_id and this event has none: send an anonymousId (the visitor cookie) or a userId, or let the page\'s GA tag set its _ga cookie');
   out.client_id = client;
   // GA4's policy forbids contact data: an email as user id is not sent.
-  if (typeof payload.user_id === 'string' && payload.user_id !== '' && !EMAIL.test(payload.user_id.trim())) out.user_id = [...payload.user_id].slice(0, 256).join('');
+  if (typeof payload.user_id === 'string' && payload.user_id !== '' && !isEmailAddress(payload.user_id.trim())) out.user_id = [...payload.user_id].slice(0, 256).join('');
   if (typeof payload.timestamp_micros === 'number' && Number.isFinite(payload.timestamp_micros)) out.timestamp_micros = Math.round(payload.timestamp_micros) * 1000;
   if (isObject(payload.consent)) {
     const consent: JsonObject = {};

@@ -5,7 +5,7 @@
 // `user_id` and `email` only (never from properties), placeholders never count, and an event
 // naming nobody is dropped: Intercom's server-side API names a lead only by its Intercom id,
 // which a site's events do not carry.
-import { normalizePhoneNumber, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isEmailAddress, normalizePhoneNumber, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customAttributesOf } from './config.ts';
 import { fitMetadata, monetaryAmount, MAX_STRING_CHARS } from './metadata.ts';
 
@@ -44,7 +44,7 @@ function seconds(value: JsonValue | undefined): number | undefined {
 export function identityOf(payload: JsonObject): { userId?: string; email?: string } {
   const userId = usableId(payload.user_id) ? String(payload.user_id).trim() : undefined;
   const email = text(payload.email);
-  return { ...(userId ? { userId } : {}), ...(email && /^[^\s@]+@[^\s@]+$/.test(email) ? { email } : {}) };
+  return { ...(userId ? { userId } : {}), ...(email && isEmailAddress(email, { requireDomainDot: false }) ? { email } : {}) };
 }
 
 /** The custom attributes config.custom_attributes names, from the mapped traits: scalars only (Intercom's attribute types). */

@@ -3,7 +3,7 @@
 // phone_number in E.164, external_id, and on events anonymous_id — the standard fields, a
 // location and custom properties. Done in the plugin, so whatever a blueprint maps into
 // `profile` reaches Klaviyo in the form it reads, and a value it cannot read is named.
-import { normalizePhoneNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, normalizePhoneNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The identifiers an event's or a profile import's profile may carry. */
 export const IDENTIFIERS = ['email', 'phone_number', 'external_id', 'anonymous_id'] as const;
@@ -11,8 +11,6 @@ export const IDENTIFIERS = ['email', 'phone_number', 'external_id', 'anonymous_i
 const TEXT_FIELDS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'organization', 'title', 'image', 'locale']);
 /** The fields of `location` (latitude and longitude as a number or text; the rest text). */
 const LOCATION_FIELDS: ReadonlySet<string> = new Set(['address1', 'address2', 'city', 'country', 'region', 'zip', 'timezone', 'ip', 'latitude', 'longitude']);
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 const HEX64 = /^[0-9a-f]{64}$/i;
 
 /** A profile field the plugin could not use, and why (without its value: it is personal data). */
@@ -55,7 +53,7 @@ export function customProperties(properties: JsonObject): JsonObject {
 export function normalizeEmail(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /** Why a phone number could not be put in E.164. */

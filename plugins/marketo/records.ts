@@ -4,11 +4,9 @@
 // (which Marketo attaches to a lead by its id: the plugin looks the lead up by the same key when
 // sending, see requests.ts). A person without a key (an anonymous visitor, a placeholder id, no
 // email when leads are keyed by email) is not sent: Marketo would make a lead of nobody.
-import { readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { activityTypeFor, fieldMapOf, keyedByEmail, lookupFieldOf, userIdFieldOf, valueAt } from './config.ts';
 
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-export const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** Marketo's lead string fields hold 255 characters; a longer key could match no lead. */
 export const MAX_KEY_CHARS = 255;
 /** The standard lead fields the blueprint may fill (`lead.*`): Marketo's REST API names. */
@@ -35,7 +33,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function keyOf(payload: JsonObject, ctx: PluginContext): string | undefined {
   if (keyedByEmail(ctx.config)) {
     const email = typeof payload.email === 'string' ? payload.email.trim() : '';
-    return EMAIL.test(email) && email.length <= MAX_KEY_CHARS ? email : undefined;
+    return isStrictEmailAddress(email) && email.length <= MAX_KEY_CHARS ? email : undefined;
   }
   if (!usableId(payload.userId)) return undefined;
   const userId = String(payload.userId).trim();
@@ -85,7 +83,7 @@ export function leadOf(payload: JsonObject, key: string, ctx: PluginContext): Js
     }
     lead[field] = usable;
   }
-  if (lookup !== 'email' && typeof payload.email === 'string' && EMAIL.test(payload.email.trim())) lead.email = payload.email.trim();
+  if (lookup !== 'email' && typeof payload.email === 'string' && isStrictEmailAddress(payload.email.trim())) lead.email = payload.email.trim();
   const userIdField = userIdFieldOf(config);
   if (userIdField !== undefined && userIdField !== lookup && usableId(payload.userId)) lead[userIdField] = String(payload.userId).trim();
   return lead;

@@ -4,13 +4,11 @@
 // and, when the config turns them on and the event grants marketing consent, the Email and SMS
 // subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
 // subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
-import { countryCodeOf, isConsentGranted, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { countryCodeOf, isConsentGranted, isEmailAddress, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { MAX_PROPERTY_UPDATES, maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
 import { fitTags } from './tags.ts';
 
-/** One address: something, an @, a domain with a dot; no white space. OneSignal checks more itself. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An IANA time zone name (America/Los_Angeles, Etc/GMT+5) or UTC, as OneSignal's `timezone_id` takes it. */
 const TIME_ZONE = /^(?:UTC|GMT|[A-Z][A-Za-z_]*(?:\/[A-Za-z0-9_+-]+)+)$/;
 /** A language tag or locale: a two-letter primary subtag, then subtags (en-US, pt_BR, zh-Hant-TW, fr). */
@@ -119,7 +117,7 @@ function subscriptionsOf(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
   const subscriptions: JsonObject[] = [];
   for (const { type, value } of wanted) {
     if (type === 'Email') {
-      if (EMAIL.test(value)) subscriptions.push({ type, token: value.toLowerCase(), enabled: true });
+      if (isEmailAddress(value)) subscriptions.push({ type, token: value.toLowerCase(), enabled: true });
       else warn?.('Email subscription not added: traits.email is no email address');
     } else {
       const number = normalizePhoneNumber(value);

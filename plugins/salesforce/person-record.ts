@@ -13,11 +13,9 @@
 // numbers as a multi-select picklist's `a;b`; objects and other lists are left out with a
 // warning. A null trait is left out: Signal never clears a field. An identify without the key is
 // not sent (a warning says why).
-import { compileGetter, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { compileGetter, isEmailAddress, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { externalIdFieldOf, externalIdSourceOf, fieldMapOf, isObject, objectOf, type SalesforceObject } from './config.ts';
 
-/** An email address as the plugin takes one: something@domain.tld, no white space. */
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The standard Email field's length (Lead and Contact). */
 const EMAIL_LENGTH = 80;
 
@@ -103,7 +101,7 @@ export function splitName(name: string): { firstName?: string; lastName?: string
 /** The email of a mapped identify, trimmed, when it is one. */
 export function emailOf(payload: JsonObject): string | undefined {
   const email = readText(payload.email);
-  return email !== undefined && EMAIL.test(email) ? email : undefined;
+  return email !== undefined && isEmailAddress(email) ? email : undefined;
 }
 
 /**

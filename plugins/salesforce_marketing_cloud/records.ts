@@ -5,15 +5,13 @@
 // event. Columns come from the config's mappings only: Marketing Cloud refuses a row naming a
 // column its data extension lacks, so nothing else is sent. A person without a Contact Key (an
 // anonymous visitor, a placeholder id) is not sent: Marketing Cloud would make a contact of it.
-import { readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { columnMapOf, columnOf, eventDataExtensionFor, journeyEventFor, keyedByEmail, traitsDataExtensionOf, valueAt } from './config.ts';
 
 /** The key of a data extension row in a mapped payload: `{ dataExtension, keys, values }`. */
 export const ROW = 'row';
 /** The key of a journey entry event in a mapped payload: `{ ContactKey, EventDefinitionKey, Data }`. */
 export const JOURNEY = 'journey';
-/** One address: one `@`, no white space, commas, semicolons or brackets (also what a deletion's userId must be when contacts are keyed by email). */
-export const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** Marketing Cloud: a Contact Key is text of 254 characters at most (the Subscriber Key's limit). */
 export const MAX_CONTACT_KEY_CHARS = 254;
 
@@ -33,7 +31,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function contactKeyOf(payload: JsonObject, ctx: PluginContext): string | undefined {
   if (keyedByEmail(ctx.config)) {
     const email = typeof payload.email === 'string' ? payload.email.trim() : '';
-    return EMAIL.test(email) && email.length <= MAX_CONTACT_KEY_CHARS ? email : undefined;
+    return isStrictEmailAddress(email) && email.length <= MAX_CONTACT_KEY_CHARS ? email : undefined;
   }
   if (!usableId(payload.userId)) return undefined;
   const userId = String(payload.userId).trim();

@@ -5,11 +5,9 @@
 // contact joins the config's lists is decided here too (marketing consent), and said with the
 // record so `send` can put it in a request with `list_ids` or without. Every other call is not
 // sent: Marketing Campaigns has no API for custom events.
-import { isConsentGranted, normalizePhoneNumber, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isEmailAddress, normalizePhoneNumber, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf, listIdsOf } from './config.ts';
 
-/** One address: something, an @, a domain with a dot; no white space. SendGrid checks more itself. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The Contacts API's longest email, external_id and anonymous_id (ContactRequest's maxLength). */
 export const MAX_IDENTIFIER_CHARS = 254;
 
@@ -37,7 +35,7 @@ export interface SendGridContact {
  */
 export function isEmail(value: string): boolean {
   const email = value.trim();
-  return EMAIL.test(email) && email.length <= MAX_IDENTIFIER_CHARS;
+  return isEmailAddress(email) && email.length <= MAX_IDENTIFIER_CHARS;
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {

@@ -4,7 +4,7 @@
 // whatever an edited blueprint maps into `user`, no contact information leaves Signal in clear,
 // and nothing X does not take is sent.
 import { isIP } from 'node:net';
-import { pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface IdentifierOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -64,7 +64,7 @@ export function twclidFromUrl(event: CanonicalEvent): string | undefined {
 /** An email as X hashes it: trimmed and lower-cased; undefined when it is no address (one `@`, a dotted domain, no white space). */
 function normalEmail(value: string): string | undefined {
   const email = value.trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : undefined;
+  return isEmailAddress(email) ? email : undefined;
 }
 
 /** The visitor's public IP address (IPv6 lower-cased); a loopback, private or unspecified one is a proxy's or a server's, shared by every visitor behind it. */

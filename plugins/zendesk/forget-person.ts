@@ -12,12 +12,11 @@
 // Only end users are deleted: an agent or admin found under the id is reported, never deleted.
 // The plugin never sends an anonymous visitor to Zendesk, so an anonymousId without an email is
 // skipped.
-import { deletionEmails, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isEmailAddress, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered } from './answers.ts';
 import { apiBaseOf, credentialFields, hasCredentials, headersOf } from './config.ts';
 
 const SEARCH = '/api/v2/users/search';
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * What the core writes in place of the person's ids and emails in the answers it hands to `read`
  * (it keeps them out of everything it stores): a user's email or external_id that is the
@@ -115,7 +114,7 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => hasCredentials(config) && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person, (value) => EMAIL.test(value));
+    const emails = deletionEmails(person, isEmailAddress);
     if (!usableId(person.userId) && emails.length === 0) {
       return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Zendesk, so no user of theirs can exist there' };
     }

@@ -7,7 +7,7 @@
 // name) and the event (source, type, properties, created_at). Identity comes from the mapped
 // `user_id` and `email` only (never from properties), placeholders never count, and an event
 // naming nobody is dropped: Zendesk cannot attach it to anyone.
-import { readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { eventSourceOf, MAX_SOURCE_CHARS, userFieldsOf } from './config.ts';
 
 /** A user's name: Zendesk's users hold up to 255 characters (the plugin's bound, like its text fields). */
@@ -32,7 +32,7 @@ function text(value: JsonValue | undefined, max = MAX_TEXT_CHARS): string | unde
 export function identityOf(payload: JsonObject): { userId?: string; email?: string } {
   const userId = usableId(payload.user_id) ? String(payload.user_id).trim() : undefined;
   const email = text(payload.email);
-  return { ...(userId ? { userId } : {}), ...(email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? { email } : {}) };
+  return { ...(userId ? { userId } : {}), ...(email && isEmailAddress(email) ? { email } : {}) };
 }
 
 /** The user fields config.user_fields names, from the mapped traits: text, numbers, booleans (the kinds Zendesk's user fields hold). */
