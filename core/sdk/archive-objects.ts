@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { removeContactInfo } from './contact-info.ts';
 import { customerInfo } from './customer-info.ts';
 import { isEmailAddress } from './email-address.ts';
+import { isJsonObject } from './json-object.ts';
 import { normalizePhoneNumber } from './phone-number.ts';
 import { splitBatch } from './split-batch.ts';
 import type { CanonicalEvent, ConfigFieldSchema, JsonObject, JsonValue, MappedEvent, VendorField } from './types.ts';
@@ -74,10 +75,6 @@ export function hashArchiveCustomerField(field: 'email_sha256' | 'phone_sha256',
   return customer.hashField(field, value, options);
 }
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Keys that hold a URL: `page_url`, `page_referrer`, `url`, `image_url`, `imageURL`, `href`… */
 const URL_KEY = /(?:url|uri|href|referr?er)$/i;
 /** Keys that hold a query string on its own: `page_search`, a page call's `search`. */
@@ -101,7 +98,7 @@ export function archiveUrlsWithoutQueries(value: JsonValue, key = ''): JsonValue
     return URL_KEY.test(key) || ABSOLUTE_URL.test(value) ? value.replace(/[?#][\s\S]*$/, '') : value;
   }
   if (Array.isArray(value)) return value.map((item) => archiveUrlsWithoutQueries(item, key)).filter((item): item is JsonValue => item !== undefined);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const [name, item] of Object.entries(value)) {
       const kept = archiveUrlsWithoutQueries(item, name);
@@ -134,14 +131,14 @@ export function archiveRecord(payload: JsonObject, options: ArchiveNormalizeOpti
   const record: JsonObject = {};
   for (const key of Object.keys(payload)) {
     if (key === CUSTOMER_KEY) {
-      const { fields } = customer.normalize(isRecord(mapped) ? mapped : undefined, options);
+      const { fields } = customer.normalize(isJsonObject(mapped) ? mapped : undefined, options);
       if (Object.keys(fields).length > 0) record[key] = fields;
     } else if (key === 'properties') {
-      if (isRecord(properties)) record[key] = removeContactInfo(properties);
+      if (isJsonObject(properties)) record[key] = removeContactInfo(properties);
     } else if (key === 'traits') {
       // Under a word naming a person, the SDK takes the object for one: its `name` is theirs.
-      const person = isRecord(traits) ? removeContactInfo({ person: traits }).person : undefined;
-      if (isRecord(person)) record[key] = person;
+      const person = isJsonObject(traits) ? removeContactInfo({ person: traits }).person : undefined;
+      if (isJsonObject(person)) record[key] = person;
     } else if (Object.hasOwn(cleaned, key)) {
       record[key] = cleaned[key]!;
     }

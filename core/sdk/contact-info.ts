@@ -1,4 +1,5 @@
 import { isEmailAddress } from './email-address.ts';
+import { isJsonObject } from './json-object.ts';
 import type { JsonObject, JsonValue } from './types.ts';
 
 // Contact information in an event's properties: what a plugin sending a pass-through event's
@@ -78,10 +79,6 @@ function isContactValue(value: JsonValue, idValue: boolean): boolean {
 /** Where a value sits: the top of the properties, inside an object about a person, or inside anything else (a product). */
 type Position = 'top' | 'person' | 'other';
 
-function isRecord(value: JsonValue): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A key a person's name goes under here: `name` at the top or in a person's object, `customer_name` anywhere. */
 function isPersonName(facts: KeyFacts, position: Position): boolean {
   const w = facts.words;
@@ -96,7 +93,7 @@ function clean(value: JsonValue, position: Position, idValue = false): JsonValue
     const kept = value.map((item) => clean(item, position, idValue)).filter((item): item is JsonValue => item !== undefined);
     return kept.length === 0 && value.length > 0 ? undefined : kept;
   }
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const [key, item] of Object.entries(value)) {
       const facts = factsOf(key);
@@ -133,5 +130,5 @@ function clean(value: JsonValue, position: Position, idValue = false): JsonValue
  */
 export function removeContactInfo(properties: JsonObject): JsonObject {
   const cleaned = clean(properties, 'top');
-  return isRecord(cleaned ?? null) ? (cleaned as JsonObject) : {};
+  return isJsonObject(cleaned ?? null) ? (cleaned as JsonObject) : {};
 }
