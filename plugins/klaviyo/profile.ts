@@ -3,7 +3,7 @@
 // phone_number in E.164, external_id, and on events anonymous_id — the standard fields, a
 // location and custom properties. Done in the plugin, so whatever a blueprint maps into
 // `profile` reaches Klaviyo in the form it reads, and a value it cannot read is named.
-import { isStrictEmailAddress, normalizePhoneNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, normalizePhoneNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The identifiers an event's or a profile import's profile may carry. */
 export const IDENTIFIERS = ['email', 'phone_number', 'external_id', 'anonymous_id'] as const;
@@ -24,10 +24,6 @@ export interface ProfileOptions {
   defaultCountryCode?: string | undefined;
   /** For Create or Update Profile, which documents no anonymous_id: the anonymousId is not sent. */
   forImport: boolean;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -72,7 +68,7 @@ function idOf(mapped: JsonValue | undefined, fallback: string | undefined): stri
 }
 
 function location(raw: JsonValue, leftOut: LeftOut[], forImport: boolean): JsonObject | undefined {
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     leftOut.push({ key: 'location', reason: 'is not an object of location fields' });
     return undefined;
   }
@@ -107,9 +103,9 @@ function location(raw: JsonValue, leftOut: LeftOut[], forImport: boolean): JsonO
  * // { attributes: { external_id: 'u-1', email: 'jane@example.com', phone_number: '+447700900123', first_name: 'Jane' }, leftOut: [] }
  */
 export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEvent, options: ProfileOptions): { attributes: JsonObject; leftOut: LeftOut[] } {
-  const mapped: JsonObject = isObject(raw) ? raw : {};
+  const mapped: JsonObject = isJsonObject(raw) ? raw : {};
   const leftOut: LeftOut[] = [];
-  if (raw !== undefined && raw !== null && !isObject(raw)) leftOut.push({ key: 'profile', reason: 'is not an object of profile attributes' });
+  if (raw !== undefined && raw !== null && !isJsonObject(raw)) leftOut.push({ key: 'profile', reason: 'is not an object of profile attributes' });
   const attributes: JsonObject = {};
   const externalId = idOf(mapped.external_id, event.userId);
   if (externalId !== undefined) attributes.external_id = externalId;
@@ -137,7 +133,7 @@ export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEve
       const kept = value === null ? undefined : location(value, leftOut, options.forImport);
       if (kept !== undefined) attributes.location = kept;
     } else if (key === 'properties') {
-      if (isObject(value)) {
+      if (isJsonObject(value)) {
         const custom = customProperties(value);
         if (Object.keys(custom).length > 0) attributes.properties = custom;
       } else if (value !== null) leftOut.push({ key, reason: 'is not an object of custom properties' });

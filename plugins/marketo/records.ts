@@ -4,7 +4,7 @@
 // (which Marketo attaches to a lead by its id: the plugin looks the lead up by the same key when
 // sending, see requests.ts). A person without a key (an anonymous visitor, a placeholder id, no
 // email when leads are keyed by email) is not sent: Marketo would make a lead of nobody.
-import { isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { activityTypeFor, fieldMapOf, keyedByEmail, lookupFieldOf, userIdFieldOf, valueAt } from './config.ts';
 
 /** Marketo's lead string fields hold 255 characters; a longer key could match no lead. */
@@ -16,10 +16,6 @@ export const STANDARD_FIELDS = ['firstName', 'lastName', 'middleName', 'salutati
 export const LEAD = 'lead';
 /** An Add Custom Activities record (without its leadId): `{ kind: 'activity', key, activity }`. */
 export const ACTIVITY = 'activity';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The person's key, the lookup field's value: their email (config.lookup_field email, the
@@ -61,7 +57,7 @@ export function leadOf(payload: JsonObject, key: string, ctx: PluginContext): Js
   const { config } = ctx;
   const lookup = lookupFieldOf(config);
   const lead: JsonObject = { [lookup]: key };
-  const standard = isObject(payload.lead) ? payload.lead : {};
+  const standard = isJsonObject(payload.lead) ? payload.lead : {};
   for (const field of STANDARD_FIELDS) {
     const value = standard[field];
     if (value === undefined || value === null) continue;

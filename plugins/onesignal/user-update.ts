@@ -4,7 +4,7 @@
 // and, when the config turns them on and the event grants marketing consent, the Email and SMS
 // subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
 // subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
-import { countryCodeOf, isConsentGranted, isEmailAddress, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { countryCodeOf, isConsentGranted, isEmailAddress, isJsonObject, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { MAX_PROPERTY_UPDATES, maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
 import { fitTags } from './tags.ts';
@@ -20,10 +20,6 @@ const LANGUAGE = /^([a-z]{2})((?:[-_][a-z0-9]+)*)$/i;
 const LEGACY_CODES: Readonly<Record<string, string>> = { iw: 'he', in: 'id', ji: 'yi' };
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * `language`: the two-letter code (ISO 639-1) of a language tag or locale, lower case, as
@@ -163,5 +159,5 @@ export function toUserUpdate(payload: JsonObject, event: CanonicalEvent, ctx: Pl
  * isUserRecord({ kind: 'user', external_id: 'u-1', properties: { language: 'en' } }); // true
  */
 export function isUserRecord(payload: JsonObject): boolean {
-  return payload.kind === 'user' && typeof payload.external_id === 'string' && (isObject(payload.properties) || Array.isArray(payload.subscriptions));
+  return payload.kind === 'user' && typeof payload.external_id === 'string' && (isJsonObject(payload.properties) || Array.isArray(payload.subscriptions));
 }

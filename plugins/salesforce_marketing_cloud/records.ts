@@ -5,7 +5,7 @@
 // event. Columns come from the config's mappings only: Marketing Cloud refuses a row naming a
 // column its data extension lacks, so nothing else is sent. A person without a Contact Key (an
 // anonymous visitor, a placeholder id) is not sent: Marketing Cloud would make a contact of it.
-import { isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { columnMapOf, columnOf, eventDataExtensionFor, journeyEventFor, keyedByEmail, traitsDataExtensionOf, valueAt } from './config.ts';
 
 /** The key of a data extension row in a mapped payload: `{ dataExtension, keys, values }`. */
@@ -14,10 +14,6 @@ export const ROW = 'row';
 export const JOURNEY = 'journey';
 /** Marketing Cloud: a Contact Key is text of 254 characters at most (the Subscriber Key's limit). */
 export const MAX_CONTACT_KEY_CHARS = 254;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The person's Contact Key: the userId, or with `contact_key_source: email` their email
@@ -72,7 +68,7 @@ function timeOf(payload: JsonObject, event: CanonicalEvent): string | undefined 
 function identifyRow(payload: JsonObject, event: CanonicalEvent, contactKey: string, ctx: PluginContext): JsonObject | null {
   const dataExtension = traitsDataExtensionOf(ctx.config);
   if (dataExtension === undefined) return null;
-  const traits = isObject(payload.traits) ? payload.traits : event.traits;
+  const traits = isJsonObject(payload.traits) ? payload.traits : event.traits;
   const values = columnsOf(traits, columnMapOf(ctx.config, 'trait_columns'), 'traits', ctx.warn);
   if (Object.keys(values).length === 0) {
     // Marketing Cloud refuses a row without values ("At least one existing field is required in the values property").
@@ -85,7 +81,7 @@ function identifyRow(payload: JsonObject, event: CanonicalEvent, contactKey: str
 /** The track event's row, or its entry event, or null (named nowhere). */
 function trackRecord(payload: JsonObject, event: CanonicalEvent, contactKey: string, ctx: PluginContext): JsonObject | null {
   const name = typeof payload.event === 'string' ? payload.event : event.event;
-  const properties = isObject(payload.properties) ? payload.properties : event.properties;
+  const properties = isJsonObject(payload.properties) ? payload.properties : event.properties;
   const mapped = columnsOf(properties, columnMapOf(ctx.config, 'property_columns'), 'properties', ctx.warn);
   const time = timeOf(payload, event);
   const timeColumn = columnOf(ctx.config, 'event_time_column');

@@ -4,7 +4,7 @@
 // whatever an edited blueprint maps into `user`, no contact information leaves Signal in clear,
 // and nothing X does not take is sent.
 import { isIP } from 'node:net';
-import { isEmailAddress, pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, isJsonObject, pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface IdentifierOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -92,10 +92,6 @@ const userFields = customerInfo<IdentifierOptions>({
 /** The blueprint's names for the user fields (`user.email`), by X's (`hashed_email`). */
 const MAPPED_NAMES: Record<string, string> = { email: 'hashed_email', phone: 'hashed_phone_number', phone_number: 'hashed_phone_number' };
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * One identifier hashed as X documents it, or undefined when it holds nothing X could match. A
  * value of 64 hex characters is taken as hashed already.
@@ -125,7 +121,7 @@ export function hashIdentifier(field: 'hashed_email' | 'hashed_phone_number', va
  */
 export function xIdentifiers(raw: JsonValue | undefined, urlTwclid: string | undefined, options: IdentifierOptions): { identifiers: JsonObject[]; unusable: string[] } {
   const renamed: JsonObject = {};
-  if (isRecord(raw)) {
+  if (isJsonObject(raw)) {
     for (const [key, value] of Object.entries(raw)) {
       const name = MAPPED_NAMES[key] ?? key;
       // Two names for one field (email and hashed_email): the first mapped wins.
