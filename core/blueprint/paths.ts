@@ -3,6 +3,7 @@
  * `properties.products[].price` (every element's price), `properties.products.0.price` (the
  * first element's). Parsed once and compiled into closures.
  */
+import { isJsonObject } from '../sdk/json-object.ts';
 
 export type Getter = (root: unknown) => unknown;
 /** Writes a value; false when it could not (an index past the end of a list, or no list there). */
@@ -199,10 +200,6 @@ function stepInto(node: Record<string, unknown> | unknown[], key: string | numbe
   return created;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * Compiles a setter for objects: an object value merges into an object already at the path
  * (its keys win), so a whole-object copy (`properties` → `event_properties`) and single fields
@@ -217,9 +214,9 @@ export function compileMergingSetter(path: string): Setter {
   const set = compileSetter(path);
   const get = compileGetter(path);
   return (root, value) => {
-    if (isPlainObject(value)) {
+    if (isJsonObject(value)) {
       const existing = get(root);
-      if (isPlainObject(existing)) {
+      if (isJsonObject(existing)) {
         for (const key in value) if (Object.hasOwn(value, key)) existing[key] = value[key];
         return true;
       }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isStrictEmailAddress } from '../sdk/email-address.ts';
 import { normalizePhoneNumber } from '../sdk/phone-number.ts';
 import { parseDecimal } from './decimal-text.ts';
 import { truncateText } from './truncate-text.ts';
@@ -25,8 +26,6 @@ export interface TransformSpec {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/i;
-/** One address: something, one @, a domain; no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+$/;
 /** ISO 8601 calendar date, optionally with a time (`T` or a space) and an offset. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 /** Epoch numbers above this are milliseconds, below it seconds (10¹¹ s is the year 5138). */
@@ -187,7 +186,7 @@ export function hashIdentifier(value: unknown, options: { defaultCountryCode?: s
       break;
     case 'email':
       // One address: a phone number, a name or two addresses in one field are not hashed as one.
-      if (!EMAIL.test(raw)) throw new TransformError(`sha256: ${describe(raw)} is not an email address`);
+      if (!isStrictEmailAddress(raw, { requireDomainDot: false })) throw new TransformError(`sha256: ${describe(raw)} is not an email address`);
       normalized = raw.toLowerCase();
       break;
     case 'phone':

@@ -9,6 +9,7 @@ import type { CanonicalEvent, JsonObject } from '../collect/canonical-event.ts';
 import type { Pool } from '../db/pool.ts';
 import { hasUnstorableCharacters, storableCopy, storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
+import { isJsonObject } from '../sdk/json-object.ts';
 import type { PartnerAnswer, PartnerEnrichment, PartnerIdentity, PartnerProfile, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 import { isConsentGranted } from './consent-gate.ts';
 import { isRoutedTo } from './destination-routing.ts';
@@ -57,10 +58,6 @@ export interface EnrichmentResult {
   outcomes: Map<number, Array<{ integrationId: string; outcome: EnrichmentOutcome }>>;
   /** The last failure per integration in this call. */
   lastFailures: Map<string, string>;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -187,7 +184,7 @@ export function prunePartnerStatement(table: 'partner_lookups' | 'partner_browse
 
 /** The event with partner attributes set (a null removes the key); the same object when nothing changes. */
 export function withPartnerAttributes(event: CanonicalEvent, attributes: Record<string, JsonObject | null>): CanonicalEvent {
-  const current = isObject(event.partner_attrs) ? event.partner_attrs : {};
+  const current = isJsonObject(event.partner_attrs) ? event.partner_attrs : {};
   const next: Record<string, JsonObject> = { ...current };
   let changed = false;
   for (const [key, value] of Object.entries(attributes)) {
@@ -402,7 +399,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         return { found: false };
       }
       const { attributes, profileId } = answer.found;
-      if (!isObject(attributes)) throw new Error('the plugin read a profile without attributes');
+      if (!isJsonObject(attributes)) throw new Error('the plugin read a profile without attributes');
       return { found: true, attributes: storable(attributes), ...(profileId !== undefined ? { profileId: storableText(String(profileId)) } : {}) };
     }
     throw new Error(`the lookup asked for more than ${MAX_LOOKUP_REQUESTS} requests`);
@@ -506,7 +503,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
       if (paused(work.enricher.integrationId) || !inBudget(run, work.enricher)) return;
       try {
         const read = await exchange(request, (response) => work.enricher.enrichment.readPersonalized!(response, request, work.ctx));
-        if (!isObject(read)) throw new Error('the plugin read personalized attributes that are not an object');
+        if (!isJsonObject(read)) throw new Error('the plugin read personalized attributes that are not an object');
         const attributes = storable(read);
         succeeded(work.enricher.integrationId);
         answers.set(hex, { found: true, attributes });
@@ -539,7 +536,7 @@ export function createPartnerEnricher(options: PartnerEnricherOptions) {
         if (!w.profile) continue;
         try {
           const visible = w.enricher.enrichment.browserAttributes!({ ...w.profile.attributes, ...w.personalized }, w.ctx);
-          if (isObject(visible)) attributes = storable(visible);
+          if (isJsonObject(visible)) attributes = storable(visible);
         } catch (error) {
           pluginFailed(w.enricher, 'browserAttributes', error);
           continue;

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { removeContactInfo } from './contact-info.ts';
 import { customerInfo } from './customer-info.ts';
+import { isEmailAddress } from './email-address.ts';
+import { isJsonObject } from './json-object.ts';
 import { normalizePhoneNumber } from './phone-number.ts';
 import { splitBatch } from './split-batch.ts';
 import type { CanonicalEvent, ConfigFieldSchema, JsonObject, JsonValue, MappedEvent, VendorField } from './types.ts';
@@ -51,7 +53,7 @@ const customer = customerInfo<ArchiveNormalizeOptions>({
     // Trimmed and lower-cased; one address (no white space, one @).
     email_sha256: (value) => {
       const email = lower(value.trim());
-      return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+      return isEmailAddress(email, { requireDomainDot: false }) ? email : undefined;
     },
     // E.164 with its + (`+447700900123`), by the default country's numbering plan; a national
     // number with no default country code is unusable (its country would be a guess).
@@ -71,10 +73,6 @@ const customer = customerInfo<ArchiveNormalizeOptions>({
  */
 export function hashArchiveCustomerField(field: 'email_sha256' | 'phone_sha256', value: JsonValue, options: ArchiveNormalizeOptions = {}): string | undefined {
   return customer.hashField(field, value, options);
-}
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Keys that hold a URL: `page_url`, `page_referrer`, `url`, `image_url`, `imageURL`, `href`… */
@@ -100,7 +98,7 @@ export function archiveUrlsWithoutQueries(value: JsonValue, key = ''): JsonValue
     return URL_KEY.test(key) || ABSOLUTE_URL.test(value) ? value.replace(/[?#][\s\S]*$/, '') : value;
   }
   if (Array.isArray(value)) return value.map((item) => archiveUrlsWithoutQueries(item, key)).filter((item): item is JsonValue => item !== undefined);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const [name, item] of Object.entries(value)) {
       const kept = archiveUrlsWithoutQueries(item, name);
@@ -133,14 +131,14 @@ export function archiveRecord(payload: JsonObject, options: ArchiveNormalizeOpti
   const record: JsonObject = {};
   for (const key of Object.keys(payload)) {
     if (key === CUSTOMER_KEY) {
-      const { fields } = customer.normalize(isRecord(mapped) ? mapped : undefined, options);
+      const { fields } = customer.normalize(isJsonObject(mapped) ? mapped : undefined, options);
       if (Object.keys(fields).length > 0) record[key] = fields;
     } else if (key === 'properties') {
-      if (isRecord(properties)) record[key] = removeContactInfo(properties);
+      if (isJsonObject(properties)) record[key] = removeContactInfo(properties);
     } else if (key === 'traits') {
       // Under a word naming a person, the SDK takes the object for one: its `name` is theirs.
-      const person = isRecord(traits) ? removeContactInfo({ person: traits }).person : undefined;
-      if (isRecord(person)) record[key] = person;
+      const person = isJsonObject(traits) ? removeContactInfo({ person: traits }).person : undefined;
+      if (isJsonObject(person)) record[key] = person;
     } else if (Object.hasOwn(cleaned, key)) {
       record[key] = cleaned[key]!;
     }

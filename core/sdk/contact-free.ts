@@ -10,6 +10,7 @@
 // an edited blueprint adds) is cleaned likewise: out when its key names contact information or
 // its value is some, objects and lists in it cleaned, URLs without queries.
 import { removeContactInfo } from './contact-info.ts';
+import { isJsonObject } from './json-object.ts';
 import type { JsonObject, JsonValue } from './types.ts';
 
 /** Keys that hold a URL (`url`, `referrer`, `href`, `image_url`, `canonicalUrl`…). */
@@ -18,10 +19,6 @@ const URL_KEY = /(?:url|uri|href|referr?er)$/i;
 const SEARCH_KEY = /(?:^|_)(?:search|SEARCH)$|(?:^|[a-z0-9_])Search$/;
 /** An absolute URL under any key. */
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * A value whose URLs carry no query string or fragment, at any depth; a query string on its own
@@ -37,7 +34,7 @@ export function withoutQueries(value: JsonValue, key = ''): JsonValue | undefine
     return URL_KEY.test(key) || ABSOLUTE_URL.test(value) ? value.replace(/[?#][\s\S]*$/, '') : value;
   }
   if (Array.isArray(value)) return value.map((item) => withoutQueries(item, key)).filter((item): item is JsonValue => item !== undefined);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const [name, item] of Object.entries(value)) {
       const kept = withoutQueries(item, name);
@@ -63,8 +60,8 @@ export function isContactInfo(key: string, value: JsonValue): boolean {
 
 /** An object about a person without contact information: under a word naming a person, its `name` is the person's. */
 function personWithoutContactInfo(value: JsonValue | undefined): JsonObject {
-  const person = isRecord(value) ? removeContactInfo({ person: withoutQueries(value) as JsonObject }).person : undefined;
-  return isRecord(person) ? person : {};
+  const person = isJsonObject(value) ? removeContactInfo({ person: withoutQueries(value) as JsonObject }).person : undefined;
+  return isJsonObject(person) ? person : {};
 }
 
 export interface ContactFreeOptions {
@@ -92,14 +89,14 @@ export function recordWithoutContactInfo(record: JsonObject, options: ContactFre
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(record)) {
     if (key === 'properties') {
-      if (isRecord(value)) out[key] = removeContactInfo(withoutQueries(value) as JsonObject);
+      if (isJsonObject(value)) out[key] = removeContactInfo(withoutQueries(value) as JsonObject);
     } else if (key === 'traits') {
-      if (isRecord(value)) out[key] = personWithoutContactInfo(value);
+      if (isJsonObject(value)) out[key] = personWithoutContactInfo(value);
     } else if (key === 'context') {
-      if (!isRecord(value)) continue;
+      if (!isJsonObject(value)) continue;
       const { ip: _ip, traits, ...rest } = value;
       const context = removeContactInfo(withoutQueries(rest) as JsonObject);
-      out[key] = isRecord(traits) ? { ...context, traits: personWithoutContactInfo(traits) } : context;
+      out[key] = isJsonObject(traits) ? { ...context, traits: personWithoutContactInfo(traits) } : context;
     } else if (checked.has(key)) {
       if (!isContactInfo('value', value)) out[key] = value;
       else {
@@ -125,5 +122,5 @@ function otherFieldWithoutContactInfo(key: string, value: JsonValue): JsonValue 
   // Under a neutral key, so that the field is read as inside a thing, not at the top of an
   // event's properties (where a bare `name` would be taken for the person's).
   const held = removeContactInfo({ field: { [key]: unqueried } }).field;
-  return isRecord(held) ? held[key] : undefined;
+  return isJsonObject(held) ? held[key] : undefined;
 }

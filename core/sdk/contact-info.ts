@@ -1,3 +1,5 @@
+import { isEmailAddress } from './email-address.ts';
+import { isJsonObject } from './json-object.ts';
 import type { JsonObject, JsonValue } from './types.ts';
 
 // Contact information in an event's properties: what a plugin sending a pass-through event's
@@ -14,7 +16,6 @@ const PERSON_WORDS = new Set([
 ]);
 /** Keys whose values are identifiers (`order_id`, `content_ids`, `sku`, `ean`): digits in groups there are an id, not a phone number. (Not `…_number`: `contact_number` is one.) */
 const ID_WORDS = new Set(['id', 'ids', 'sku', 'ean', 'upc', 'gtin', 'isbn', 'mpn']);
-const EMAIL_VALUE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Dates (2026-11-30, 30/11/2026), decimals and IPv4 addresses are digits and separators too, but no phone number. */
 const NOT_A_PHONE = /^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$|^\d+\.\d+$|^\d{1,3}(?:\.\d{1,3}){3}$/;
 
@@ -50,7 +51,7 @@ function factsOf(key: string): KeyFacts {
     const words = snaked.split('_').map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
     // A key may itself be contact information (`{ "jane@example.com": "sent" }`): flattened or
     // sent as is, it would reach the vendor as a name.
-    const contact = CONTACT_KEY.test(snaked) || EMAIL_VALUE.test(key.trim()) || looksLikePhone(key);
+    const contact = CONTACT_KEY.test(snaked) || isEmailAddress(key.trim()) || looksLikePhone(key);
     facts = { contact, words, person: words.some((w) => PERSON_WORDS.has(w)), id: words.some((w) => ID_WORDS.has(w)) };
     if (keyFacts.size >= KEY_FACTS_LIMIT) keyFacts.clear();
     keyFacts.set(key, facts);
@@ -72,15 +73,11 @@ function looksLikePhone(text: string): boolean {
 }
 
 function isContactValue(value: JsonValue, idValue: boolean): boolean {
-  return typeof value === 'string' && (EMAIL_VALUE.test(value.trim()) || (!idValue && looksLikePhone(value)));
+  return typeof value === 'string' && (isEmailAddress(value.trim()) || (!idValue && looksLikePhone(value)));
 }
 
 /** Where a value sits: the top of the properties, inside an object about a person, or inside anything else (a product). */
 type Position = 'top' | 'person' | 'other';
-
-function isRecord(value: JsonValue): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A key a person's name goes under here: `name` at the top or in a person's object, `customer_name` anywhere. */
 function isPersonName(facts: KeyFacts, position: Position): boolean {
@@ -96,7 +93,7 @@ function clean(value: JsonValue, position: Position, idValue = false): JsonValue
     const kept = value.map((item) => clean(item, position, idValue)).filter((item): item is JsonValue => item !== undefined);
     return kept.length === 0 && value.length > 0 ? undefined : kept;
   }
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const out: JsonObject = {};
     for (const [key, item] of Object.entries(value)) {
       const facts = factsOf(key);
@@ -133,5 +130,5 @@ function clean(value: JsonValue, position: Position, idValue = false): JsonValue
  */
 export function removeContactInfo(properties: JsonObject): JsonObject {
   const cleaned = clean(properties, 'top');
-  return isRecord(cleaned ?? null) ? (cleaned as JsonObject) : {};
+  return isJsonObject(cleaned ?? null) ? (cleaned as JsonObject) : {};
 }

@@ -3,6 +3,7 @@
 // "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED", … } ] } }` (AIP-193,
 // google.rpc.Status), the older JSON APIs giving `errors: [ { domain, reason, message } ]` too.
 // Read defensively (any part may be missing or of another type); what it means is the plugin's.
+import { isJsonObject } from './json-object.ts';
 import type { JsonObject } from './types.ts';
 
 /** The parts of Google's error answer, each as given and only when of its type. */
@@ -21,9 +22,8 @@ export interface GoogleErrorAnswer {
   reasons: string[];
 }
 
-const isObject = (value: unknown): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-const objectsOf = (value: unknown): JsonObject[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const objectsOf = (value: unknown): JsonObject[] => (Array.isArray(value) ? value.filter(isJsonObject) : []);
 
 /**
  * The error of an answer's JSON when it is Google's (`{ error: { … } }`); undefined for
@@ -36,8 +36,8 @@ const objectsOf = (value: unknown): JsonObject[] => (Array.isArray(value) ? valu
  * readGoogleErrorAnswer('<html>…'); // undefined
  */
 export function readGoogleErrorAnswer(json: unknown): GoogleErrorAnswer | undefined {
-  const error = isObject(json) ? json.error : undefined;
-  if (!isObject(error)) return undefined;
+  const error = isJsonObject(json) ? json.error : undefined;
+  if (!isJsonObject(error)) return undefined;
   const details = objectsOf(error.details);
   const errors = objectsOf(error.errors);
   const reasons = [...errors, ...details].map((item) => textOf(item.reason)).filter((reason): reason is string => reason !== undefined);

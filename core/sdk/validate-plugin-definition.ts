@@ -2,6 +2,7 @@ import path from 'node:path';
 import semver from 'semver';
 import type { Ajv } from 'ajv';
 import { createConfigAjv } from './config-ajv.ts';
+import { isJsonObject } from './json-object.ts';
 import { PLUGIN_CATEGORIES, type PluginDefinition } from './types.ts';
 
 /** One thing wrong with a plugin definition, naming the plugin and the field at fault. */
@@ -41,16 +42,12 @@ const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
 
 /** A vendor's documented answer (`successAnswer`): `{ status?, headers?, body }`, a 2xx status, text headers. */
 function checkSuccessAnswer(answer: unknown, field: string, add: (field: string, message: string) => void): void {
-  if (!isObject(answer) || !('body' in answer)) {
+  if (!isJsonObject(answer) || !('body' in answer)) {
     add(field, 'must be { status?, headers?, body }: the vendor\'s documented answer to an accepted request');
     return;
   }
   if (answer.status !== undefined && (!Number.isInteger(answer.status) || (answer.status as number) < 200 || (answer.status as number) > 299)) add(`${field}.status`, `must be a 2xx status when given (got ${shown(answer.status)})`);
-  if (answer.headers !== undefined && (!isObject(answer.headers) || Object.values(answer.headers).some((v) => typeof v !== 'string'))) add(`${field}.headers`, 'must be an object of text values when given');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (answer.headers !== undefined && (!isJsonObject(answer.headers) || Object.values(answer.headers).some((v) => typeof v !== 'string'))) add(`${field}.headers`, 'must be an object of text values when given');
 }
 
 function isPositiveInteger(value: unknown): boolean {
@@ -117,10 +114,10 @@ function shown(value: unknown): string {
 export function validatePluginDefinition(def: unknown, source?: string): DefinitionProblem[] {
   // definePlugin checked this one and deep-froze it: nothing in it can have changed since.
   if (typeof def === 'object' && def !== null && DEFINED.has(def)) return [];
-  const plugin = isObject(def) && typeof def.id === 'string' && def.id !== '' ? def.id : '(no id)';
+  const plugin = isJsonObject(def) && typeof def.id === 'string' && def.id !== '' ? def.id : '(no id)';
   const problems: DefinitionProblem[] = [];
   const add = (field: string, message: string) => problems.push({ plugin, ...(source === undefined ? {} : { source }), field, message });
-  if (!isObject(def)) {
+  if (!isJsonObject(def)) {
     add('(definition)', 'must be an object (the default export of definePlugin)');
     return problems;
   }
@@ -143,12 +140,12 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
 
   // Config schema.
   const config = d.config as unknown;
-  if (!isObject(config) || config.type !== 'object' || !isObject(config.properties)) {
+  if (!isJsonObject(config) || config.type !== 'object' || !isJsonObject(config.properties)) {
     add('config', 'must be a JSON Schema of type object with properties');
   } else {
     const properties = config.properties;
     for (const [key, field] of Object.entries(properties)) {
-      if (!isObject(field)) {
+      if (!isJsonObject(field)) {
         add(`config.properties.${key}`, 'must be a JSON Schema object');
         continue;
       }
@@ -181,7 +178,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       // also uses does not clash, and the cache does not grow with each definition.
       ajv.removeSchema(config);
     }
-    const withValues = Object.entries(properties).filter(([, field]) => isObject(field) && (field.default !== undefined || field.examples !== undefined)) as Array<[string, Record<string, unknown>]>;
+    const withValues = Object.entries(properties).filter(([, field]) => isJsonObject(field) && (field.default !== undefined || field.examples !== undefined)) as Array<[string, Record<string, unknown>]>;
     if (compiled && withValues.length > 0) {
       // One schema holding just these fields, each value checked alone as `{ key: value }`: a
       // compile per field cost a few milliseconds each, hundreds of them on every start.
@@ -209,13 +206,13 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
   }
 
   // Variants.
-  if (!isObject(d.variants) || Object.keys(d.variants).length === 0) {
+  if (!isJsonObject(d.variants) || Object.keys(d.variants).length === 0) {
     add('variants', 'must declare at least one variant (e.g. default)');
   } else {
     for (const [name, variant] of Object.entries(d.variants as Record<string, unknown>)) {
       const at = `variants.${name}`;
       if (!PLUGIN_ID_PATTERN.test(name)) add(at, 'must be named with a slug (e.g. default, retail)');
-      if (!isObject(variant)) {
+      if (!isJsonObject(variant)) {
         add(at, 'must be { description, blueprint } or { description, map }');
         continue;
       }
@@ -231,26 +228,26 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
   }
 
   // Defaults and declarations.
-  if (!isObject(d.vendorFields)) add('vendorFields', 'must map vendor field names to { required: boolean } ({} when none)');
+  if (!isJsonObject(d.vendorFields)) add('vendorFields', 'must map vendor field names to { required: boolean } ({} when none)');
   else {
     for (const [name, field] of Object.entries(d.vendorFields as Record<string, unknown>)) {
-      if (!isObject(field) || typeof field.required !== 'boolean') add(`vendorFields.${name}.required`, 'must be a boolean');
+      if (!isJsonObject(field) || typeof field.required !== 'boolean') add(`vendorFields.${name}.required`, 'must be a boolean');
       else if (field.description !== undefined && typeof field.description !== 'string') add(`vendorFields.${name}.description`, 'must be a string when given');
     }
   }
   if (!Array.isArray(d.consent) || d.consent.some((c) => !nonEmptyString(c))) add('consent', 'must be an array of category names ([] delivers regardless of consent)');
-  if (!isObject(d.rateLimit)) add('rateLimit', 'must declare { rps, burst?, daily? }');
+  if (!isJsonObject(d.rateLimit)) add('rateLimit', 'must declare { rps, burst?, daily? }');
   else {
     const { rps, burst, daily } = d.rateLimit as Record<string, unknown>;
     if (typeof rps !== 'number' || !Number.isFinite(rps) || !(rps > 0)) add('rateLimit.rps', `must be a number above 0 (got ${shown(rps)})`);
     if (burst !== undefined && (typeof burst !== 'number' || !Number.isFinite(burst) || !(burst > 0))) add('rateLimit.burst', `must be a number above 0 when given (got ${shown(burst)})`);
     if (daily !== undefined && (typeof daily !== 'number' || !Number.isSafeInteger(daily) || daily < 0)) add('rateLimit.daily', `must be a whole number, 0 for unlimited (got ${shown(daily)})`);
     const { endpoints } = d.rateLimit as Record<string, unknown>;
-    if (endpoints !== undefined && !isObject(endpoints)) add('rateLimit.endpoints', 'must be an object of { rps, burst? } by endpoint name when given');
+    if (endpoints !== undefined && !isJsonObject(endpoints)) add('rateLimit.endpoints', 'must be an object of { rps, burst? } by endpoint name when given');
     else if (endpoints !== undefined) {
       for (const [name, limit] of Object.entries(endpoints)) {
         if (!ENDPOINT_NAME.test(name)) add(`rateLimit.endpoints.${name}`, 'must be named with letters, digits, "_", "-" or "." (1–64 characters)');
-        if (!isObject(limit)) {
+        if (!isJsonObject(limit)) {
           add(`rateLimit.endpoints.${name}`, 'must be { rps, burst? }');
           continue;
         }
@@ -261,7 +258,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       }
     }
   }
-  if (!isObject(d.batch)) add('batch', 'must declare { maxEvents, maxBytes }');
+  if (!isJsonObject(d.batch)) add('batch', 'must declare { maxEvents, maxBytes }');
   else {
     const { maxEvents, maxBytes } = d.batch as Record<string, unknown>;
     if (!isPositiveInteger(maxEvents)) add('batch.maxEvents', `must be a positive integer (got ${shown(maxEvents)})`);
@@ -277,7 +274,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     else {
       const seen = new Set<string>();
       (d.routes as unknown[]).forEach((route, i) => {
-        if (!isObject(route)) return add(`routes[${i}]`, 'must be { method, path, handler }');
+        if (!isJsonObject(route)) return add(`routes[${i}]`, 'must be { method, path, handler }');
         if (typeof route.method !== 'string' || !METHODS.includes(route.method)) add(`routes[${i}].method`, `must be one of ${METHODS.join(', ')}`);
         if (typeof route.path !== 'string' || !route.path.startsWith('/')) add(`routes[${i}].path`, 'must start with /');
         else if (seen.has(`${String(route.method)} ${route.path}`)) add(`routes[${i}]`, `repeats ${String(route.method)} ${route.path}`);
@@ -287,7 +284,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     }
   }
   if (d.enrich !== undefined) {
-    if (!isObject(d.enrich)) add('enrich', 'must be { enabled, identities, lookup, read, … }');
+    if (!isJsonObject(d.enrich)) add('enrich', 'must be { enabled, identities, lookup, read, … }');
     else {
       const enrich = d.enrich;
       for (const key of ['enabled', 'identities', 'lookup', 'read'] as const) if (typeof enrich[key] !== 'function') add(`enrich.${key}`, 'must be a function');
@@ -297,7 +294,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       for (const key of Object.keys(enrich)) if (!known.has(key)) add(`enrich.${key}`, `is not a field of enrich (${[...known].join(', ')})`);
       const cache = enrich.cacheSeconds;
       if (cache !== undefined) {
-        if (!isObject(cache)) add('enrich.cacheSeconds', 'must be { found?, notFound?, personalized? }');
+        if (!isJsonObject(cache)) add('enrich.cacheSeconds', 'must be { found?, notFound?, personalized? }');
         else {
           for (const [key, value] of Object.entries(cache)) {
             if (!['found', 'notFound', 'personalized'].includes(key)) add(`enrich.cacheSeconds.${key}`, 'is not one of found, notFound, personalized');
@@ -308,7 +305,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     }
   }
   if (d.forgetPerson !== undefined) {
-    if (!isObject(d.forgetPerson)) add('forgetPerson', 'must be { enabled, request, read? }');
+    if (!isJsonObject(d.forgetPerson)) add('forgetPerson', 'must be { enabled, request, read? }');
     else {
       const forget = d.forgetPerson;
       for (const key of ['enabled', 'request'] as const) if (typeof forget[key] !== 'function') add(`forgetPerson.${key}`, 'must be a function');
@@ -323,7 +320,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       const declared = Array.isArray(d.cookies) ? d.cookies : [];
       d.clickIds.forEach((entry: unknown, i: number) => {
         const at = `clickIds[${i}]`;
-        if (!isObject(entry)) return add(at, 'must be { param, cookie, days, anyCase?, value? }');
+        if (!isJsonObject(entry)) return add(at, 'must be { param, cookie, days, anyCase?, value? }');
         if (typeof entry.param !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(entry.param)) add(`${at}.param`, `must be a URL parameter name of letters, digits, _ . - (got ${shown(entry.param)})`);
         if (typeof entry.cookie !== 'string' || !COOKIE_NAME.test(entry.cookie)) add(`${at}.cookie`, `must be a cookie name (got ${shown(entry.cookie)})`);
         else if (!declared.includes(entry.cookie)) add(`${at}.cookie`, `must be one of the plugin's cookies too, so later requests' value is captured (add "${entry.cookie}" to cookies)`);
@@ -335,7 +332,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     }
   }
   if (d.accessToken !== undefined) {
-    if (!isObject(d.accessToken)) add('accessToken', 'must be { usedBy, enabled, request, read?, rotates?, refused? }');
+    if (!isJsonObject(d.accessToken)) add('accessToken', 'must be { usedBy, enabled, request, read?, rotates?, refused? }');
     else {
       const exchange = d.accessToken;
       const uses = ['delivery', 'forgetPerson'];
@@ -348,15 +345,15 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
       if (exchange.read !== undefined && typeof exchange.read !== 'function') add('accessToken.read', 'must be a function when given');
       if (exchange.refused !== undefined && typeof exchange.refused !== 'function') add('accessToken.refused', 'must be a function when given');
       if (exchange.rotates !== undefined) {
-        const field = typeof exchange.rotates === 'string' && isObject(d.config) && isObject(d.config.properties) ? d.config.properties[exchange.rotates] : undefined;
-        if (!isObject(field) || field.type !== 'string' || field.secret !== true) add('accessToken.rotates', `must name a secret string field of config, the one holding the refresh token (got ${shown(exchange.rotates)})`);
+        const field = typeof exchange.rotates === 'string' && isJsonObject(d.config) && isJsonObject(d.config.properties) ? d.config.properties[exchange.rotates] : undefined;
+        if (!isJsonObject(field) || field.type !== 'string' || field.secret !== true) add('accessToken.rotates', `must name a secret string field of config, the one holding the refresh token (got ${shown(exchange.rotates)})`);
       }
       for (const key of Object.keys(exchange)) if (!['usedBy', 'enabled', 'request', 'read', 'rotates', 'refused'].includes(key)) add(`accessToken.${key}`, 'is not a field of accessToken (usedBy, enabled, request, read, rotates, refused)');
     }
   }
   if (d.successAnswer !== undefined) checkSuccessAnswer(d.successAnswer, 'successAnswer', add);
   if (d.processingReport !== undefined) {
-    if (!isObject(d.processingReport)) add('processingReport', 'must be { afterSeconds, maxChecks?, receipt, request, read }');
+    if (!isJsonObject(d.processingReport)) add('processingReport', 'must be { afterSeconds, maxChecks?, receipt, request, read }');
     else {
       const report = d.processingReport;
       if (!Number.isInteger(report.afterSeconds) || (report.afterSeconds as number) < 10 || (report.afterSeconds as number) > 86_400) add('processingReport.afterSeconds', `must be a whole number of seconds from 10 to 86400 (got ${shown(report.afterSeconds)})`);

@@ -6,7 +6,7 @@
 // already exists in the system", code `duplicate`, pointer `/data/attributes/email`), as
 // `{ message }` (404: "No Result found for Subscriber with id 1"; 403: "Forbidden"), or as
 // `{ errors: ["Field name is required"] }`. Shared by the classifier and the person deletions.
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** ActiveCampaign's ids are whole numbers written as text ("113"); anything else is never put in a URL. */
 export const ID = /^[1-9][0-9]{0,19}$/;
@@ -18,10 +18,6 @@ export interface ActiveCampaignError {
   code: string;
   /** The JSON pointer of the field it is about (`/data/attributes/email`), when it names one. */
   pointer: string;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function textOf(value: unknown): string {
@@ -37,11 +33,11 @@ function textOf(value: unknown): string {
  * // [{ title: 'Email address already exists in the system', detail: '', code: 'duplicate', pointer: '/data/attributes/email' }]
  */
 export function errorsOf(response: Pick<VendorResponse, 'json'>): ActiveCampaignError[] {
-  const errors = isObject(response.json) ? response.json.errors : undefined;
+  const errors = isJsonObject(response.json) ? response.json.errors : undefined;
   if (!Array.isArray(errors)) return [];
   return errors.map((error) => {
-    if (!isObject(error)) return { title: textOf(error), detail: '', code: '', pointer: '' };
-    const source = isObject(error.source) ? error.source : {};
+    if (!isJsonObject(error)) return { title: textOf(error), detail: '', code: '', pointer: '' };
+    const source = isJsonObject(error.source) ? error.source : {};
     return { title: textOf(error.title), detail: textOf(error.detail), code: textOf(error.code), pointer: textOf(source.pointer) };
   }).filter((error) => error.title !== '' || error.detail !== '' || error.code !== '');
 }
@@ -77,7 +73,7 @@ export function wordsOf(response: VendorResponse): string {
     }).join('; ');
   } else {
     // A JSON object without errors or a message (400's `{}`) says nothing more than its status.
-    words = isObject(response.json) ? textOf(response.json.message) : (response.body ?? '').replace(/\s+/g, ' ').trim();
+    words = isJsonObject(response.json) ? textOf(response.json.message) : (response.body ?? '').replace(/\s+/g, ' ').trim();
   }
   return excerpt(words);
 }
@@ -103,7 +99,7 @@ export function answered(response: VendorResponse): string {
  */
 export function isActiveCampaignAnswer(response: VendorResponse): boolean {
   if ((response.body ?? '').trim() === '') return true;
-  return isObject(response.json);
+  return isJsonObject(response.json);
 }
 
 /**
@@ -113,8 +109,8 @@ export function isActiveCampaignAnswer(response: VendorResponse): boolean {
  * syncedContactId({ status: 201, headers: {}, body: '…', json: { contact: { id: '113', email: 'jane@example.com' } } }); // '113'
  */
 export function syncedContactId(response: VendorResponse): string | undefined {
-  const contact = isObject(response.json) ? response.json.contact : undefined;
-  const id = isObject(contact) ? textOf(contact.id) : '';
+  const contact = isJsonObject(response.json) ? response.json.contact : undefined;
+  const id = isJsonObject(contact) ? textOf(contact.id) : '';
   return ID.test(id) ? id : undefined;
 }
 
@@ -129,11 +125,11 @@ export function syncedContactId(response: VendorResponse): string | undefined {
  */
 export function membershipOf(response: VendorResponse, list: number, pageSize: number): { member: string } | { none: true } | { unknown: string } {
   const json = response.json;
-  const memberships = isObject(json) ? json.contactLists : undefined;
+  const memberships = isJsonObject(json) ? json.contactLists : undefined;
   if (!Array.isArray(memberships)) return { unknown: 'the answer holds no contactLists' };
-  const found = memberships.filter(isObject).find((membership) => textOf(membership.list) === String(list));
+  const found = memberships.filter(isJsonObject).find((membership) => textOf(membership.list) === String(list));
   if (found) return { member: textOf(found.status) || '?' };
-  const meta = isObject(json) && isObject(json.meta) ? Number(textOf(json.meta.total)) : Number.NaN;
+  const meta = isJsonObject(json) && isJsonObject(json.meta) ? Number(textOf(json.meta.total)) : Number.NaN;
   if (memberships.length >= pageSize || (Number.isFinite(meta) && meta > memberships.length)) {
     return { unknown: `the contact has more list memberships than one page holds (${memberships.length}${Number.isFinite(meta) ? ` of ${meta}` : ''})` };
   }
@@ -150,9 +146,9 @@ export function membershipOf(response: VendorResponse, list: number, pageSize: n
  * contactIdsOf({ status: 200, headers: {}, body: '…', json: { contacts: [{ id: '5', email: 'jane@example.com' }] } }); // ['5']
  */
 export function contactIdsOf(response: VendorResponse): string[] | undefined {
-  const contacts = isObject(response.json) ? response.json.contacts : undefined;
+  const contacts = isJsonObject(response.json) ? response.json.contacts : undefined;
   if (!Array.isArray(contacts)) return undefined;
-  return contacts.filter(isObject).map((contact) => textOf(contact.id)).filter((id) => ID.test(id));
+  return contacts.filter(isJsonObject).map((contact) => textOf(contact.id)).filter((id) => ID.test(id));
 }
 
 /**
@@ -164,7 +160,7 @@ export function contactIdsOf(response: VendorResponse): string[] | undefined {
  */
 export function trackedOf(response: VendorResponse): { recorded: string } | { refused: string } | undefined {
   const json = response.json;
-  if (!isObject(json) || !('success' in json)) return undefined;
+  if (!isJsonObject(json) || !('success' in json)) return undefined;
   const message = textOf(json.message);
   return json.success === 1 || json.success === '1' || json.success === true ? { recorded: message } : { refused: message };
 }

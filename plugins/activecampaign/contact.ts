@@ -5,7 +5,7 @@
 // in `config.user_id_field`. The list the config names rides along (`list`), for the
 // `POST /api/3/contactLists` the sync's answer leads to (see classify.ts): "subscribed" only
 // with the identify's marketing consent.
-import { isConsentGranted, normalizePhoneNumber, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isJsonObject, normalizePhoneNumber, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf, defaultCountryCodeOf, listOf, userIdFieldOf, type ListSetting } from './config.ts';
 import { contactEmailOf } from './identity.ts';
 
@@ -14,10 +14,6 @@ export interface ContactRecord {
   kind: 'contact';
   body: { contact: JsonObject };
   list?: ListSetting;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -54,7 +50,7 @@ export function fieldValueOf(value: JsonValue | undefined): { value: string } | 
  * // [{ field: '3', value: 'pro' }, { field: '6', value: '3' }]
  */
 export function fieldValuesOf(event: CanonicalEvent, userId: JsonValue | undefined, ctx: PluginContext): JsonObject[] | undefined {
-  const traits = isObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
+  const traits = isJsonObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
   const values: JsonObject[] = [];
   for (const [trait, field] of customFieldsOf(ctx.config)) {
     // Own traits only: a trait named `constructor` is no function of Object's.

@@ -4,10 +4,8 @@
 // the person's traits (traits.email, else context.traits.email — what Signal remembers from
 // their identify), else from the userId when the userId is itself an email address; never from
 // event properties, so a site's event cannot choose whose contact it lands on.
-import { PermanentError, usableId, type JsonValue } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, PermanentError, usableId, type JsonValue } from '../../core/sdk/index.ts';
 
-/** One address: something, an @, a domain with a dot; no white space or list separators. ActiveCampaign checks more itself. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** RFC 5321's longest address. */
 export const MAX_EMAIL_CHARS = 254;
 
@@ -21,7 +19,7 @@ export const MAX_EMAIL_CHARS = 254;
 export function isEmail(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const email = value.trim();
-  return email.length <= MAX_EMAIL_CHARS && EMAIL.test(email);
+  return email.length <= MAX_EMAIL_CHARS && isStrictEmailAddress(email);
 }
 
 /**

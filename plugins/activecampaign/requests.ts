@@ -13,7 +13,7 @@
 // One record a request: neither API takes more (the bulk contact import is an asynchronous job
 // whose refusals are not in its answer). `endpoint` names the rate limit bucket: the API v3 and
 // Event Tracking apart (see index.ts).
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiBaseOf, apiKeyOf, eventTrackingOf, type ListSetting } from './config.ts';
 import { recordOf } from './fit-to-activecampaign.ts';
 
@@ -39,10 +39,6 @@ export interface Memo {
   contact?: string;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The plugin's note on a request, or undefined for any other (the conformance suite's, an older one's).
  *
@@ -52,9 +48,9 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function memoOf(request: RequestDescriptor): Memo | undefined {
   const memo = request.memo;
-  if (!isObject(memo) || !['sync', 'memberships', 'join', 'event'].includes(String(memo.activecampaign))) return undefined;
+  if (!isJsonObject(memo) || !['sync', 'memberships', 'join', 'event'].includes(String(memo.activecampaign))) return undefined;
   const list = memo.list;
-  if (list !== undefined && !(isObject(list) && typeof list.list === 'number' && (list.status === 1 || list.status === 2))) return undefined;
+  if (list !== undefined && !(isJsonObject(list) && typeof list.list === 'number' && (list.status === 1 || list.status === 2))) return undefined;
   if (memo.contact !== undefined && typeof memo.contact !== 'string') return undefined;
   return memo as unknown as Memo;
 }

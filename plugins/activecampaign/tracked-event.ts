@@ -5,7 +5,7 @@
 // The record holds what is the event's own (its name, its data, its contact's email); the
 // request builder adds the account's actid and Event Key, which stay out of the mapped event.
 import {
-  eventMapName, PermanentError, readText, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
+  eventMapName, isJsonObject, PermanentError, readText, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { eventTrackingOf, MAX_EVENT_NAME } from './config.ts';
 import { contactEmailOf } from './identity.ts';
@@ -22,10 +22,6 @@ export interface EventRecord {
   event: string;
   email: string;
   eventdata?: string;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -62,7 +58,7 @@ export function eventNameOf(event: CanonicalEvent, mapped: JsonValue | undefined
  */
 export function eventDataOf(value: JsonValue | undefined, ctx: PluginContext): string | undefined {
   let data: string | undefined;
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     const properties = removeContactInfo(value);
     data = Object.keys(properties).length > 0 ? JSON.stringify(properties) : undefined;
   } else {

@@ -4,7 +4,7 @@
 // future); identify calls become a named user's attribute assignment (`set` actions, `remove`
 // for a trait given as null; Text values at most 255 characters). Both name the user by the
 // named user id, the event's userId: an event without one is skipped, saying so.
-import { PermanentError, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 
 /** The two kinds of record: a custom event (POST /api/custom-events), an attribute assignment (POST /api/named_users/{id}/attributes). */
 export const KINDS = ['event', 'attributes'] as const;
@@ -25,10 +25,6 @@ export const MAX_BODY_BYTES = 1_000_000;
 const BODY_TEXT_FIELDS = ['transaction', 'interaction_id', 'interaction_type', 'session_id', 'unique_id'] as const;
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Text for a field: a string trimmed, a finite number as its digits; '' for anything else. */
 function textOf(value: JsonValue | undefined): string {
@@ -80,7 +76,7 @@ export function namedUserOf(payload: JsonObject): { id: string } | { why: string
  * fitProperties({ plan: 'pro', note: null }, undefined); // { plan: 'pro' }
  */
 export function fitProperties(value: JsonValue | undefined, warn: Warn, at = 'properties'): JsonObject | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const out: JsonObject = {};
   for (const [key, item] of Object.entries(value)) {
     const fitted = fitPropertyValue(item, `${at}.${key}`, warn);
@@ -93,7 +89,7 @@ function fitPropertyValue(value: JsonValue, at: string, warn: Warn): JsonValue |
   if (value === null) return undefined;
   if (typeof value === 'string') return cutText(value, at, warn);
   if (Array.isArray(value)) return value.flatMap((item, i) => { const fitted = fitPropertyValue(item, `${at}[${i}]`, warn); return fitted === undefined ? [] : [fitted]; });
-  if (isObject(value)) return fitProperties(value, warn, at) ?? {};
+  if (isJsonObject(value)) return fitProperties(value, warn, at) ?? {};
   return value;
 }
 
@@ -193,7 +189,7 @@ function attributeOf(key: string, value: JsonValue, timestamp: string | undefine
 function fitAttributes(payload: JsonObject, event: CanonicalEvent, warn: Warn): JsonObject | null {
   const ms = readInstantMs(payload.timestamp ?? event.timestamp);
   const timestamp = ms === undefined ? undefined : isoSeconds(ms);
-  const attributes = (isObject(payload.attributes) ? Object.entries(payload.attributes) : []).flatMap(([key, value]) => {
+  const attributes = (isJsonObject(payload.attributes) ? Object.entries(payload.attributes) : []).flatMap(([key, value]) => {
     const attribute = key.trim() === '' ? undefined : attributeOf(key.trim(), value, timestamp, warn);
     return attribute === undefined ? [] : [attribute];
   });

@@ -13,7 +13,7 @@
 // - objectData (price, quantity, discount, a product's own queryID), value and currency only on
 //   conversions, and prices only with a currency;
 // - timestamp in ms; an event more than 30 days old is not sent (Algolia refuses it).
-import { readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { EVENT_KINDS, type AlgoliaOptions, type EventKind } from './config.ts';
 import { userTokenOf } from './user-token.ts';
 
@@ -30,10 +30,6 @@ const MESSAGE_QUERY_ID = /^message_[!-~]{1,120}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 type Warn = ((message: string) => void) | undefined;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function asList(value: JsonValue | undefined): JsonValue[] {
   if (value === undefined || value === null) return [];
@@ -76,7 +72,7 @@ function productsOf(payload: JsonObject, warn: Warn): Product[] {
   const products: Product[] = [];
   const raw = [...asList(payload.product), ...asList(payload.products)];
   raw.forEach((item, i) => {
-    if (!isRecord(item)) return;
+    if (!isJsonObject(item)) return;
     const objectID = readText(item.objectID)?.trim();
     if (objectID === undefined || objectID === '') {
       warn?.(`products[${i}] left out: no product_id (Algolia's objectID)`);
@@ -104,8 +100,8 @@ function productsOf(payload: JsonObject, warn: Warn): Product[] {
 function filtersOf(payload: JsonObject, warn: Warn): string[] {
   const filters: string[] = [];
   asList(payload.filters).forEach((item, i) => {
-    const attribute = isRecord(item) ? readText(item.attribute)?.trim() : undefined;
-    const value = isRecord(item) ? readText(item.value) : undefined;
+    const attribute = isJsonObject(item) ? readText(item.attribute)?.trim() : undefined;
+    const value = isJsonObject(item) ? readText(item.value) : undefined;
     if (!attribute || value === undefined || value === '') {
       warn?.(`filters[${i}] left out: a filter needs an attribute (or type) and a value`);
       return;

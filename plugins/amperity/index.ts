@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, excerpt, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, isJsonObject, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { amperityEnrichment, LINKING_SOURCES, PARAMETER_NAME, validateProfileConfig } from './profile-api.ts';
 
 /** A DNS label: the `acme` of `acme.amperity.com`, and nothing that could change the host. */
@@ -88,9 +88,9 @@ export function validateAmperityConfig(config: Record<string, JsonValue>): Confi
  * // { type: 'x', shipping_method: 'express' }
  */
 export function flatten(payload: JsonObject): JsonObject {
-  if (!Object.entries(payload).some(([key, value]) => key !== 'consent' && isObject(value))) return payload;
+  if (!Object.entries(payload).some(([key, value]) => key !== 'consent' && isJsonObject(value))) return payload;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(payload)) if (key === 'consent' || !isObject(value)) out[key] = value;
+  for (const [key, value] of Object.entries(payload)) if (key === 'consent' || !isJsonObject(value)) out[key] = value;
   // The blueprint's keys, its nested objects' names included: no lifted key takes one.
   const own = new Set(Object.keys(payload).filter((key) => !(LIFTED as readonly string[]).includes(key)));
   /** The winning candidate per flat name (a Map keeps the name's first position for the output). */
@@ -103,7 +103,7 @@ export function flatten(payload: JsonObject): JsonObject {
       const key = segments.join('_');
       // Checked before descending: `properties.consent` or `page: {url}` never stand in for them.
       if (GLOBAL_ATTRIBUTES.has(key)) continue;
-      if (isObject(value)) walk(source, segments, value);
+      if (isJsonObject(value)) walk(source, segments, value);
       else if (!Object.hasOwn(out, key) && !own.has(key)) {
         const current = chosen.get(key);
         if (!current || outranks(source, segments, current.source, current.path)) chosen.set(key, { source, path: segments, value });
@@ -111,11 +111,11 @@ export function flatten(payload: JsonObject): JsonObject {
     }
   };
   for (const [key, value] of Object.entries(payload)) {
-    if (key !== 'consent' && !(LIFTED as readonly string[]).includes(key) && isObject(value)) walk(0, [key], value);
+    if (key !== 'consent' && !(LIFTED as readonly string[]).includes(key) && isJsonObject(value)) walk(0, [key], value);
   }
   LIFTED.forEach((key, i) => {
     const nested = payload[key];
-    if (isObject(nested)) walk(i + 1, [], nested);
+    if (isJsonObject(nested)) walk(i + 1, [], nested);
   });
   for (const [key, { value }] of chosen) out[key] = value;
   return out;
@@ -134,7 +134,7 @@ export function flatten(payload: JsonObject): JsonObject {
  */
 export function withConsent(payload: JsonObject, event: CanonicalEvent): JsonObject {
   const consent = event.context?.consent as JsonValue | undefined;
-  if (isObject(consent)) return { ...payload, consent };
+  if (isJsonObject(consent)) return { ...payload, consent };
   if (!Object.hasOwn(payload, 'consent')) return payload;
   const { consent: _notTheVisitors, ...rest } = payload;
   return rest;
@@ -151,10 +151,6 @@ function outranks(source: number, path: string[], currentSource: number, current
   if (path.length !== currentPath.length) return path.length < currentPath.length;
   const i = path.findIndex((segment, j) => segment.length !== currentPath[j]!.length);
   return i !== -1 && path[i]!.length > currentPath[i]!.length;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

@@ -9,7 +9,7 @@
 // sent — skipped, saying why with ctx.warn — rather than dead-lettered one by one.
 import { isIP } from 'node:net';
 import {
-  PermanentError, readDecimal, readInstantMs, readText, removeContactInfo, usableId,
+  isJsonObject, PermanentError, readDecimal, readInstantMs, readText, removeContactInfo, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { platformOf } from './config.ts';
@@ -27,10 +27,6 @@ const CURRENCY = /^[A-Z]{3}$/;
 const MAX_EVENT_NAME = 100;
 /** The longest id sent as text (customer user id, device ids). */
 const MAX_ID_LENGTH = 256;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function shown(value: JsonValue | undefined): string {
   const json = JSON.stringify(value) ?? 'nothing';
@@ -78,11 +74,11 @@ export function eventTimeText(value: JsonValue | undefined): string | undefined 
  * // { af_revenue: 19.99, af_content_id: ['P-9'] }
  */
 export function eventValueOf(value: JsonValue | undefined, ctx: PluginContext): JsonObject {
-  if (!isRecord(value)) return {};
+  if (!isJsonObject(value)) return {};
   const clean = removeContactInfo(value);
   const out: JsonObject = {};
   const left: string[] = [];
-  for (const [key, raw] of Object.entries(isRecord(clean) ? clean : {})) {
+  for (const [key, raw] of Object.entries(isJsonObject(clean) ? clean : {})) {
     if (raw === null || raw === undefined || raw === '') continue;
     if (key === 'af_revenue' || key === 'af_price') {
       const list = Array.isArray(raw) ? raw : [raw];
@@ -179,7 +175,7 @@ export function toAppsFlyerBody(payload: JsonObject, _event: CanonicalEvent, ctx
   else if (readText(payload.customer_user_id) !== undefined && usableId(readText(payload.customer_user_id)!)) {
     ctx.warn?.(`customer_user_id left out: ${shown(payload.customer_user_id)} has white space or is over ${MAX_ID_LENGTH} characters (AppsFlyer matches it to the app SDK's CUID as written)`);
   }
-  Object.assign(body, deviceIds(isRecord(payload.ids) ? payload.ids : {}, payload.os, ctx));
+  Object.assign(body, deviceIds(isJsonObject(payload.ids) ? payload.ids : {}, payload.os, ctx));
   // An IPv4 address written as IPv6 (::ffff:203.0.113.7, as dual-stack servers report it) is that IPv4 address.
   const ip = readText(payload.ip)?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
   if (ip !== undefined) {

@@ -4,7 +4,7 @@
 // attribute it does not know and updates one it does. The traits the blueprint maps go without
 // contact information (the email and phone are the `user`, an address is nothing Attentive's
 // attributes hold), except the first and last name, which messages address people by.
-import { removeContactInfo, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, removeContactInfo, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 
 /** Attentive: "The maximum length for an attribute name is 200 characters." */
 export const MAX_ATTRIBUTE_NAME_CHARS = 200;
@@ -27,10 +27,6 @@ function attributeValue(value: JsonValue): { value: string | number | boolean } 
   return { leftOut: Array.isArray(value) ? 'a list: Attentive\'s custom attributes take no arrays (it answers 400)' : 'an object: Attentive\'s custom attributes hold text, numbers and booleans (map its fields one by one in the blueprint)' };
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The `properties` of POST /v1/attributes/custom: the blueprint's `attributes` without contact
  * information, then `firstName` and `lastName` from its `first_name` and `last_name`. What
@@ -41,7 +37,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  * // { plan: 'pro', vip: true, firstName: 'Jane' } (tags left out with a warning)
  */
 export function attributesOf(payload: JsonObject, ctx: PluginContext): JsonObject | undefined {
-  const given: Array<[string, JsonValue]> = isObject(payload.attributes) ? Object.entries(removeContactInfo(payload.attributes)) : [];
+  const given: Array<[string, JsonValue]> = isJsonObject(payload.attributes) ? Object.entries(removeContactInfo(payload.attributes)) : [];
   if (payload.first_name !== undefined) given.push(['firstName', payload.first_name]);
   if (payload.last_name !== undefined) given.push(['lastName', payload.last_name]);
   const attributes = new Map<string, string | number | boolean>();

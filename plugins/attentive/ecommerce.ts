@@ -3,7 +3,7 @@
 // user }` (a purchase also `orderId`), an item `{ productId, productVariantId, price: [{ value,
 // currency }], name?, productImage?, productUrl?, quantity? }` with the first three required.
 // Attentive's product journeys (browse and cart abandonment, post-purchase) start from these.
-import { readText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { occurredAtOf } from './custom-event.ts';
 
 /** The eCommerce events and their paths under /v1/events/ecommerce. */
@@ -15,10 +15,6 @@ export const MAX_URL_CHARS = 2_048;
 export const MAX_ITEMS = 200;
 /** The most bytes of items the plugin sends in one event, within the request's limit (MAX_BODY_BYTES). */
 export const MAX_ITEMS_BYTES = 100_000;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 function numberOf(value: JsonValue | undefined): number | undefined {
   const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
@@ -73,12 +69,12 @@ function itemOf(item: JsonObject, currency: string | undefined): { item: JsonObj
  */
 export function itemsOf(payload: JsonObject, ctx: PluginContext): JsonObject[] {
   const currency = currencyOf(payload.currency);
-  const given = Array.isArray(payload.items) && payload.items.length > 0 ? payload.items : isObject(payload.product) ? [payload.product] : [];
+  const given = Array.isArray(payload.items) && payload.items.length > 0 ? payload.items : isJsonObject(payload.product) ? [payload.product] : [];
   const items: JsonObject[] = [];
   let bytes = 0;
   let full = false;
   given.forEach((item, i) => {
-    if (!isObject(item)) return;
+    if (!isJsonObject(item)) return;
     const fitted = itemOf(item, currency);
     if ('leftOut' in fitted) {
       ctx.warn?.(`items.${i} left out: ${fitted.leftOut}`);

@@ -9,7 +9,7 @@
 // clientUserId alone is unconfirmed, and a refusal of it ends the deletion there (the core stops
 // at the first request that does not end done), which must not keep the emails' from being made.
 // Asking again for someone already deleted creates another request: safe to repeat.
-import { deletionEmails, excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, excerpt, isJsonObject, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { attentiveWords } from './classify.ts';
 import { apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
@@ -27,11 +27,6 @@ function deletion(field: 'clientUserId' | 'subjectEmail', value: string, headers
 function quoted(response: VendorResponse): string {
   const said = attentiveWords(response);
   return said ? ` (Attentive: ${said})` : '';
-}
-
-function isJsonObject(response: VendorResponse): boolean {
-  const json = response.json;
-  return json !== null && typeof json === 'object' && !Array.isArray(json);
 }
 
 function byOf(request: RequestDescriptor | undefined): string {
@@ -59,7 +54,7 @@ export const forgetPerson: PersonForgetting = {
     if (status >= 200 && status < 300) {
       // Attentive answers the request it recorded, `{ id, … }`: a web page or other text there is
       // a proxy's (or a wrong route's), which says nothing of the deletion.
-      if (!isJsonObject(response)) return { retry: `HTTP ${status}: the answer is not Attentive's (a proxy or firewall in between?): ${excerpt(response.body)}` };
+      if (!isJsonObject(response.json)) return { retry: `HTTP ${status}: the answer is not Attentive's (a proxy or firewall in between?): ${excerpt(response.body)}` };
       const id = (response.json as { id?: unknown }).id;
       return { done: true, message: `accepted (HTTP ${status}${typeof id === 'string' || typeof id === 'number' ? `, privacy request ${String(id)}` : ''}): Attentive deletes the subscriber with this ${by} within thirty days` };
     }

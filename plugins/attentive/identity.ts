@@ -5,16 +5,15 @@
 // come from the person's traits only (the blueprint reads traits and what Signal remembers of
 // their identify), never from an event's properties, so a site cannot choose whose profile an
 // event lands on.
-import { normalizePhoneNumber, PermanentError, readText, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isEmailAddress, normalizePhoneNumber, PermanentError, readText, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { defaultCountryCodeOf } from './config.ts';
 
 /** Attentive's Identity API: "There is a 100 character limit" for emails and client user ids (taken for every endpoint). */
 export const MAX_IDENTIFIER_CHARS = 100;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Whether a text is an email address. */
+/** Whether a text is an email address, once trimmed. */
 export function isEmail(value: string): boolean {
-  return EMAIL.test(value.trim());
+  return isEmailAddress(value.trim());
 }
 
 /** A problem with one identifier: why it was left out. */

@@ -4,7 +4,7 @@
 // commissionGroupCode | productCategory", whose values "must not contain pipes, as those are used
 // as delimiter" (Product-level tracking). Each product's commission group: its own
 // `commission_group`, else its category's (config), else the order's.
-import { readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { moneyOf, toCents } from './amounts.ts';
 
 /** A commission group code a blueprint may map: letters, digits, `_ . -`. */
@@ -24,8 +24,6 @@ export interface Basket {
   lines: BasketLine[];
   warnings: string[];
 }
-
-const isObject = (value: JsonValue | undefined): value is JsonObject => value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 
 /** Product text without pipes (Awin's delimiter), cut to 255 characters; undefined for none. */
 function productText(value: JsonValue | undefined): string | undefined {
@@ -64,7 +62,7 @@ export function basketOf(products: JsonValue | undefined, orderGroup: string, ca
   if (!Array.isArray(products)) return { items, lines, warnings };
   products.forEach((product, i) => {
     const which = `products[${i}]`;
-    if (!isObject(product)) {
+    if (!isJsonObject(product)) {
       warnings.push(`${which} left out of the basket: not a product object`);
       return;
     }

@@ -17,7 +17,7 @@
 //   limits" (the request's data is ignored); 500 "API is unavailable … exponential backoff".
 // Bloomreach does not deduplicate events (a command carries no dedup id), so nothing it accepted
 // is sent again: a refused command is dead-lettered, never retried.
-import { excerpt, isWebPage, responseHeader, transientRetry, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, isWebPage, responseHeader, transientRetry, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import type { BatchMemo } from './requests.ts';
 
 /** Words of a refused credential or project token (Authorization errors; Bloomreach support's "Most common API requests errors": 401 "Access key not found", 403 "invalid secret"). */
@@ -38,13 +38,9 @@ interface Answer {
   errors?: unknown;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The answer's JSON object, or undefined when it is none (text, a list, nothing). */
 function answerOf(response: VendorResponse): Answer | undefined {
-  return isObject(response.json) ? (response.json as Answer) : undefined;
+  return isJsonObject(response.json) ? (response.json as Answer) : undefined;
 }
 
 /**
@@ -56,8 +52,8 @@ function answerOf(response: VendorResponse): Answer | undefined {
  * errorsText({ _global: ['Customer does not exist'], email: ['invalid'] }); // 'Customer does not exist; email: invalid'
  */
 export function errorsText(errors: unknown): string {
-  const texts = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).flatMap((e) => (typeof e === 'string' && e.trim() !== '' ? [e.trim()] : isObject(e) || Array.isArray(e) ? [JSON.stringify(e)] : []));
-  if (isObject(errors)) return Object.entries(errors).flatMap(([field, value]) => texts(value).map((t) => (field === '_global' ? t : `${field}: ${t}`))).join('; ');
+  const texts = (value: unknown): string[] => (Array.isArray(value) ? value : [value]).flatMap((e) => (typeof e === 'string' && e.trim() !== '' ? [e.trim()] : isJsonObject(e) || Array.isArray(e) ? [JSON.stringify(e)] : []));
+  if (isJsonObject(errors)) return Object.entries(errors).flatMap(([field, value]) => texts(value).map((t) => (field === '_global' ? t : `${field}: ${t}`))).join('; ');
   return texts(errors).join('; ');
 }
 
@@ -85,14 +81,14 @@ function wordsOf(answer: Answer): string {
 /** The commands of a request the plugin built. */
 function commandsOf(request: RequestDescriptor): Array<Record<string, unknown>> {
   const body: unknown = request.body;
-  const commands: unknown = isObject(body) ? body.commands : undefined;
-  return Array.isArray(commands) ? commands.filter((command: unknown): command is Record<string, unknown> => isObject(command)) : [];
+  const commands: unknown = isJsonObject(body) ? body.commands : undefined;
+  return Array.isArray(commands) ? commands.filter((command: unknown): command is Record<string, unknown> => isJsonObject(command)) : [];
 }
 
 /** A command in words: `the customer update`, `the event "Signed Up"`. */
 function commandWord(command: Record<string, unknown> | undefined): string {
   if (command?.name === 'customers') return 'the customer update';
-  const data = isObject(command?.data) ? command.data : {};
+  const data = isJsonObject(command?.data) ? command.data : {};
   return typeof data.event_type === 'string' ? `the event "${data.event_type}"` : 'the command';
 }
 
@@ -113,7 +109,7 @@ function adviceFor(words: string): string {
 /** The events each command is of, by position: the memo's, else one command per event. */
 function commandEventsOf(request: RequestDescriptor, results: number): string[] | undefined {
   const memo = request.memo as Partial<BatchMemo> | undefined;
-  if (isObject(memo) && Array.isArray(memo.commandEvents) && memo.commandEvents.every((id) => typeof id === 'string')) return memo.commandEvents;
+  if (isJsonObject(memo) && Array.isArray(memo.commandEvents) && memo.commandEvents.every((id) => typeof id === 'string')) return memo.commandEvents;
   return results === request.eventIds.length ? request.eventIds : undefined;
 }
 
@@ -130,7 +126,7 @@ function commandEventsOf(request: RequestDescriptor, results: number): string[] 
 export function resultOfEachCommand(results: unknown[], commands: number): Array<Record<string, unknown> | undefined> {
   const byCommand: Array<Record<string, unknown> | undefined> = Array.from({ length: commands }, () => undefined);
   results.forEach((result, position) => {
-    if (!isObject(result)) return;
+    if (!isJsonObject(result)) return;
     const named = typeof result.command_id === 'string' && /^\d{1,3}$/.test(result.command_id) ? Number(result.command_id) : undefined;
     const index = named !== undefined && named < commands ? named : position;
     if (index < commands && byCommand[index] === undefined) byCommand[index] = result;
@@ -154,7 +150,7 @@ function perCommand(results: unknown[], request: RequestDescriptor, answered: st
   const commands = commandsOf(request);
   if (commandEvents === undefined) {
     // No memo (a request built elsewhere) and no one-to-one reading: every event is settled alike.
-    const failed = results.filter((r) => isObject(r) && r.success === false).map((r) => wordsOf(r as Answer));
+    const failed = results.filter((r) => isJsonObject(r) && r.success === false).map((r) => wordsOf(r as Answer));
     if (failed.length === 0) return { status: 'delivered' };
     return { status: 'dead_letter', reason: `Bloomreach refused ${failed.length} of the batch's ${results.length} commands (${answered}): ${excerpt(failed.join('; '))}` };
   }

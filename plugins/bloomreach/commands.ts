@@ -9,7 +9,7 @@
 // be in seconds as there is no automatic recognition of milliseconds"). What Bloomreach would
 // refuse is dead-lettered here, each event on its own and saying why, rather than refused
 // inside a batch.
-import { PermanentError, readInstantMs, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, readInstantMs, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type BloomreachOptions } from './config.ts';
 import { customerIdsOf } from './customer-ids.ts';
 import { customerProperties, flattenProperties } from './properties.ts';
@@ -23,10 +23,6 @@ export const CUSTOMERS = 'customers';
 export const CUSTOMER_EVENTS = 'customers/events';
 /** Bloomreach (Update customer properties, Limitations): "An update message must be less than 800 KBytes". */
 export const MAX_UPDATE_BYTES = 800_000;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** What the event is, for reasons. */
 function what(payload: JsonObject): string {
@@ -50,7 +46,7 @@ function noIdReason(payload: JsonObject, options: BloomreachOptions): string {
 /** The mapped properties: an object, or none. */
 function propertiesOf(payload: JsonObject): JsonObject {
   if (payload.properties === undefined || payload.properties === null) return {};
-  if (!isObject(payload.properties)) throw new PermanentError(`Bloomreach takes properties as an object; the blueprint mapped ${JSON.stringify(payload.properties).slice(0, 100)} to properties`);
+  if (!isJsonObject(payload.properties)) throw new PermanentError(`Bloomreach takes properties as an object; the blueprint mapped ${JSON.stringify(payload.properties).slice(0, 100)} to properties`);
   return payload.properties;
 }
 
@@ -128,5 +124,5 @@ export function fitCommands(payload: JsonObject, event: CanonicalEvent, ctx: Plu
  */
 export function commandsOf(payload: JsonObject): JsonObject[] {
   const commands = payload[COMMANDS];
-  return Array.isArray(commands) ? commands.filter(isObject) : [];
+  return Array.isArray(commands) ? commands.filter(isJsonObject) : [];
 }

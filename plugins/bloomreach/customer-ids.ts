@@ -6,15 +6,8 @@
 // automatically convert IDs to lowercase") under the optional email ID. A command carrying ids
 // that belong to two customers merges them (Bloomreach's Segment destination: "users are also
 // merged when any call specifies both a userId and an anonymousId").
-import { usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import type { BloomreachOptions } from './config.ts';
-
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * An email address as a hard ID holds it: trimmed and lower-cased; undefined when the value is
@@ -27,7 +20,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function emailIdOf(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /** An id as sent: the mapped value, else the canonical event's, when it names someone; trimmed. */
@@ -48,7 +41,7 @@ function idOf(mapped: JsonValue | undefined, fallback: string | null | undefined
  * // { registered: 'u-1', email_id: 'jane@example.com', cookie: 'df_abc' }
  */
 export function customerIdsOf(mapped: JsonValue | undefined, event: CanonicalEvent, options: Pick<BloomreachOptions, 'hardId' | 'softId' | 'emailId'>): JsonObject {
-  const ids: JsonObject = isObject(mapped) ? mapped : {};
+  const ids: JsonObject = isJsonObject(mapped) ? mapped : {};
   const customerIds: JsonObject = {};
   const hard = idOf(ids.hard, event.userId);
   if (hard !== undefined) customerIds[options.hardId] = hard;

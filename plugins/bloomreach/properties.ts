@@ -6,16 +6,12 @@
 // attributes naming"), each value under 16 KB ("The value of every customer property must be
 // less than 16 KBytes"), and nothing left to update is no update ("One or more customer
 // properties … are required").
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Bloomreach: a customer property's value "must be less than 16 KBytes" (kept under both readings of KB). */
 export const MAX_CUSTOMER_VALUE_BYTES = 16_000;
 /** Printable ASCII, the characters Bloomreach asks attribute names to use. */
 const ASCII_NAME = /^[\x20-\x7e]+$/;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Properties with nested objects flattened into `_`-joined names, at any depth; lists (and the
@@ -31,7 +27,7 @@ export function flattenProperties(properties: JsonObject, warn?: (message: strin
     const name = `${prefix}${key}`;
     // `__proto__` as a plain assignment would replace the object's prototype, not add a property.
     if (value === undefined || name === '__proto__') continue;
-    if (isObject(value)) {
+    if (isJsonObject(value)) {
       flattenProperties(value, warn, `${name}_`, into);
       continue;
     }

@@ -7,17 +7,13 @@
 // price_local_currency, local_currency, quantity, total_price, total_price_local_currency). A
 // blueprint cannot multiply, so the plugin fills in each line's total_price (and
 // total_price_local_currency) and the order's total_quantity.
-import { productsValue, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, productsValue, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Bloomreach: "You can send up to 50 commands in a batch" — an order and its items travel in one. */
 export const MAX_COMMANDS = 50;
 export const PURCHASE_ITEM = 'purchase_item';
 /** The order's fields every purchase_item repeats (its own values win). */
 const SHARED = ['purchase_id', 'purchase_status', 'purchase_source_type', 'purchase_source_name', 'local_currency'] as const;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The number of units in a product list: each object's `quantity` (a whole number; 1 when
@@ -28,7 +24,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function totalQuantityOf(productList: JsonValue | undefined): number | undefined {
   if (!Array.isArray(productList)) return undefined;
-  const lines = productList.filter(isObject);
+  const lines = productList.filter(isJsonObject);
   if (lines.length === 0) return undefined;
   return lines.reduce((sum, line) => sum + (readWholeNumber(line.quantity, { min: 0 }) ?? 1), 0);
 }
@@ -62,7 +58,7 @@ export function purchaseItemProperties(purchase: JsonObject, items: JsonValue[],
   const lines: JsonObject[] = [];
   let notObjects = 0;
   for (const item of items) {
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       notObjects++;
       continue;
     }

@@ -4,9 +4,8 @@
 // (the event's other properties), each fitted to the types Branch's Events API documents and
 // in the forms Branch's own SDKs send (product categories by name, custom data as text).
 import {
-  PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue,
+  isJsonObject, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue,
 } from '../../core/sdk/index.ts';
-import { isRecord } from './records.ts';
 
 /** event_data's fields (Branch's event_data_standard), text or number. */
 const EVENT_DATA_TEXT = ['transaction_id', 'currency', 'coupon', 'affiliation', 'description', 'search_query'] as const;
@@ -85,7 +84,7 @@ export function productCategoryOf(name: string): string | undefined {
  * // { transaction_id: 'ORD-1', revenue: 74.97, currency: 'EUR', tax: 5 }
  */
 export function branchEventData(mapped: JsonValue | undefined, warn: (message: string) => void): JsonObject | undefined {
-  if (!isRecord(mapped)) return undefined;
+  if (!isJsonObject(mapped)) return undefined;
   const data: JsonObject = {};
   for (const [key, value] of Object.entries(mapped)) {
     if ((EVENT_DATA_NUMBERS as readonly string[]).includes(key)) {
@@ -121,7 +120,7 @@ function itemValue(key: string, value: JsonValue, at: string, warn: (message: st
       const list = (Array.isArray(value) ? value : [value]).map(readText).filter((text): text is string => text !== undefined);
       return list.length === 0 ? undefined : list;
     }
-    case 'object': return isRecord(value) ? removeContactInfo(value) : undefined;
+    case 'object': return isJsonObject(value) ? removeContactInfo(value) : undefined;
     case 'text': return readText(value);
     default:
       warn(`${at}.${key} left out: not a content item field of Branch's Events API (put it under $custom_fields)`);
@@ -142,7 +141,7 @@ function contentItem(mapped: JsonObject, at: string, warn: (message: string) => 
     if (category !== undefined) item.$product_category = category;
     else {
       // Not one of Branch's 21 categories: kept with the item's custom fields rather than refused.
-      item.$custom_fields = { ...(isRecord(item.$custom_fields) ? item.$custom_fields : {}), category: item.$product_category };
+      item.$custom_fields = { ...(isJsonObject(item.$custom_fields) ? item.$custom_fields : {}), category: item.$product_category };
       delete item.$product_category;
     }
   }
@@ -174,7 +173,7 @@ export function branchContentItems(mapped: JsonValue | undefined, warn: (message
   const list = Array.isArray(mapped) ? mapped : [mapped];
   const items: JsonObject[] = [];
   list.forEach((entry, index) => {
-    if (!isRecord(entry)) return;
+    if (!isJsonObject(entry)) return;
     const item = contentItem(entry, `content_items[${index}]`, warn);
     if (item !== undefined) items.push(item);
   });
@@ -198,7 +197,7 @@ function customText(value: JsonValue): string {
  * // { plan: 'pro', seats: '5', trial: 'false', tags: '["a"]' }
  */
 export function branchCustomData(mapped: JsonValue | undefined): Record<string, string> | undefined {
-  if (!isRecord(mapped)) {
+  if (!isJsonObject(mapped)) {
     if (mapped !== undefined && mapped !== null) throw new PermanentError(`Branch takes custom_data as an object; the blueprint mapped ${JSON.stringify(mapped).slice(0, 100)}`);
     return undefined;
   }

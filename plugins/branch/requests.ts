@@ -4,9 +4,8 @@
 // `branch_key` in the body. With config.ip_override the visitor's IP also goes in the
 // X-IP-Override header, which Branch honours for allowlisted apps when the body's
 // user_data.ip holds the same address.
-import { configText, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { isStandardEvent } from './event-names.ts';
-import { isRecord } from './records.ts';
 
 export const BRANCH_ORIGIN = 'https://api2.branch.io';
 /** Commerce, Content and User Lifecycle events. */
@@ -28,7 +27,7 @@ export const CUSTOM_EVENT_URL = `${BRANCH_ORIGIN}/v2/event/custom`;
 export function eventRequest(mapped: MappedEvent, ctx: PluginContext): RequestDescriptor {
   const name = typeof mapped.payload.name === 'string' ? mapped.payload.name : '';
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  const ip = isRecord(mapped.payload.user_data) ? mapped.payload.user_data.ip : undefined;
+  const ip = isJsonObject(mapped.payload.user_data) ? mapped.payload.user_data.ip : undefined;
   if (ctx.config.ip_override === true && typeof ip === 'string' && ip !== '') headers['x-ip-override'] = ip;
   return {
     method: 'POST',

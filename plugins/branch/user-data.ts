@@ -7,10 +7,9 @@
 // browser_fingerprint_id, or an iOS device's idfa / idfv, or an Android device's aaid /
 // android_id; an event with none is not sent.
 import {
-  isContactInfo, readText, readWholeNumber, usableId, type CanonicalEvent, type JsonObject,
+  isContactInfo, isJsonObject, readText, readWholeNumber, usableId, type CanonicalEvent, type JsonObject,
 } from '../../core/sdk/index.ts';
 import { browserIdOf, landingBrowserId } from './browser-id.ts';
-import { isRecord } from './records.ts';
 
 /** The user_data fields Branch's Events API documents, in the order its reference lists them. */
 export const USER_DATA_FIELDS = [
@@ -99,7 +98,7 @@ function dmaSignals(user: JsonObject, event: CanonicalEvent, warn: (message: str
  * // { os: 'iOS', idfa: '6D92078A-…', idfv: '8E0E…', developer_identity: 'u-1', ip: '203.0.113.7' }
  */
 export function branchUserData(payload: JsonObject, event: CanonicalEvent, warn: (message: string) => void): JsonObject {
-  const mapped = isRecord(payload.user_data) ? payload.user_data : {};
+  const mapped = isJsonObject(payload.user_data) ? payload.user_data : {};
   const user: JsonObject = {};
   for (const [key, value] of Object.entries(mapped)) {
     if (value === null || value === undefined) continue;
@@ -114,14 +113,14 @@ export function branchUserData(payload: JsonObject, event: CanonicalEvent, warn:
       const number = readWholeNumber(value, { min: 1 });
       if (number !== undefined) user[key] = number;
     } else if (key === 'advertising_ids') {
-      if (isRecord(value)) user[key] = value;
+      if (isJsonObject(value)) user[key] = value;
     } else {
       const text = readText(value);
       if (text !== undefined) user[key] = text;
     }
   }
   if (typeof user.os === 'string') user.os = branchOs(user.os);
-  deviceIds(user, isRecord(payload.device) ? payload.device : {}, warn);
+  deviceIds(user, isJsonObject(payload.device) ? payload.device : {}, warn);
   const locale = readText(payload.locale);
   if (locale !== undefined) {
     const { language, country } = localeParts(locale);

@@ -7,7 +7,7 @@
 // schema does not name go under `metadata` (where Braze keeps custom data), and an event still
 // missing what Braze requires is dead-lettered naming the field, instead of being dropped by
 // Braze.
-import { PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 interface Schema {
   /** Top-level properties Braze requires (present and not blank). */
@@ -32,10 +32,6 @@ export const ECOMMERCE_SCHEMAS: Readonly<Record<string, Schema>> = {
 /** A product of `products[]`: what Braze requires of each, and what else it names. */
 const PRODUCT: Schema = { required: ['product_id', 'product_name', 'variant_id', 'quantity', 'price'], optional: ['image_url', 'product_url', 'metadata'] };
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 function blank(value: JsonValue | undefined): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
 }
@@ -48,7 +44,7 @@ function withMetadata(object: JsonObject, schema: Schema, where: string, problem
   const named = new Set([...schema.required, ...schema.optional]);
   const extra = Object.keys(object).filter((key) => !named.has(key));
   if (extra.length === 0) return object;
-  if (object.metadata !== undefined && !isObject(object.metadata)) {
+  if (object.metadata !== undefined && !isJsonObject(object.metadata)) {
     problems.push(`${where}metadata is not an object, so ${extra.join(', ')} cannot go under it`);
     return object;
   }
@@ -58,7 +54,7 @@ function withMetadata(object: JsonObject, schema: Schema, where: string, problem
     if (named.has(key)) fitted[key] = value;
     else metadata[key] = value;
   }
-  fitted.metadata = { ...metadata, ...(isObject(object.metadata) ? object.metadata : {}) };
+  fitted.metadata = { ...metadata, ...(isJsonObject(object.metadata) ? object.metadata : {}) };
   return fitted;
 }
 
@@ -94,7 +90,7 @@ export function fitEcommerce(name: string, properties: JsonObject): JsonObject {
   if (Array.isArray(fitted.products)) {
     fitted.products = fitted.products.map((product, index) => {
       const at = `properties.products[${index}].`;
-      if (!isObject(product)) {
+      if (!isJsonObject(product)) {
         problems.push(`properties.products[${index}] is not an object`);
         return product;
       }

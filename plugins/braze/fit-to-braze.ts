@@ -6,7 +6,7 @@
 // and time come from the canonical event's ids and the blueprint's top-level fields, never from
 // the site's properties or traits. What Braze would refuse for good is dead-lettered here, each
 // event on its own and saying why.
-import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { ECOMMERCE_SCHEMAS, fitEcommerce } from './ecommerce.ts';
 import { normalizeAttributes } from './user-attributes.ts';
 
@@ -30,10 +30,6 @@ const MAX_NAME_CHARS = 255;
 const RESERVED_PROPERTY_KEYS: ReadonlySet<string> = new Set(['time', 'event_name']);
 /** Purchase property keys Braze reserves: one of them makes it refuse the purchase ("Invalid 'properties' field"). */
 const RESERVED_PURCHASE_KEYS: ReadonlySet<string> = new Set(['time', 'event_name', 'product_id', 'quantity', 'price', 'currency']);
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * An id a person can be told by: the SDK's usableId (no placeholder SDKs send when they have
@@ -104,7 +100,7 @@ function timeOf(mapped: JsonValue | undefined, event: CanonicalEvent): string {
  */
 export function cleanProperties(properties: JsonValue | undefined, reserved: ReadonlySet<string> = RESERVED_PROPERTY_KEYS): JsonObject | undefined {
   if (properties === undefined || properties === null) return undefined;
-  if (!isObject(properties)) throw new PermanentError('Braze takes properties as an object; the blueprint mapped another value to properties');
+  if (!isJsonObject(properties)) throw new PermanentError('Braze takes properties as an object; the blueprint mapped another value to properties');
   const kept: JsonObject = {};
   for (const [key, value] of Object.entries(removeContactInfo(properties))) {
     if (reserved.has(key) || key.startsWith('$') || key.trim() === '' || key.length > MAX_NAME_CHARS) continue;
@@ -154,7 +150,7 @@ function fitPurchases(payload: JsonObject, identity: JsonObject, event: Canonica
   const purchases: JsonObject[] = [];
   (payload.purchases as JsonValue[]).forEach((item, index) => {
     const where = `purchases[${index}]`;
-    if (!isObject(item)) throw new PermanentError(`${where} is not an object: each purchase is a product of the order`);
+    if (!isJsonObject(item)) throw new PermanentError(`${where} is not an object: each purchase is a product of the order`);
     const productId = typeof item.product_id === 'number' ? String(item.product_id) : typeof item.product_id === 'string' ? item.product_id.trim() : '';
     if (productId === '') throw new PermanentError(`${where} has no product_id: Braze needs one (the blueprint maps the product's product_id, else its sku)`);
     if (productId.length > MAX_NAME_CHARS) throw new PermanentError(`${where}.product_id has ${productId.length} characters; Braze takes at most 255`);
@@ -213,7 +209,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: F
   if (hasPurchases) return { purchases: fitPurchases(payload, identity, event, options) };
   if (hasEvent) return { events: [fitEvent(payload, identity, event, options)] };
   if (hasAttributes) {
-    if (!isObject(payload.attributes)) throw new PermanentError('Braze takes attributes as an object of profile fields; the blueprint mapped another value to attributes');
+    if (!isJsonObject(payload.attributes)) throw new PermanentError('Braze takes attributes as an object of profile fields; the blueprint mapped another value to attributes');
     const { attributes, leftOut } = normalizeAttributes(payload.attributes, { defaultCountryCode: options.defaultCountryCode });
     if (leftOut.length > 0) {
       const problems = leftOut.map((p) => `attributes.${p.key} ${p.reason}`).join('; ');
@@ -228,7 +224,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: F
 export function recordOf(payload: JsonObject): { kind: RecordKind; objects: JsonObject[] } | undefined {
   for (const kind of RECORD_KINDS) {
     const objects = payload[kind];
-    if (Array.isArray(objects) && objects.length > 0) return { kind, objects: objects.filter(isObject) };
+    if (Array.isArray(objects) && objects.length > 0) return { kind, objects: objects.filter(isJsonObject) };
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 // custom attributes as given, nested ones (objects, arrays) cleaned so that Braze takes them.
 // Done in the plugin, so whatever a blueprint maps into `attributes` is normalised, and nothing
 // in it can choose the profile it updates or the subscription groups it belongs to.
-import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface AttributeOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -42,8 +42,6 @@ const MAX_NESTED_CHARS = 255;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const HEX64 = /^[0-9a-f]{64}$/i;
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 const SUBSCRIPTION_STATES = new Set(['opted_in', 'subscribed', 'unsubscribed']);
 /** Braze's genders: M, F, O (other), N (not applicable), P (prefer not to say); common spellings read as them. */
 const GENDERS: Record<string, string> = {
@@ -71,7 +69,7 @@ export interface LeftOut {
 export function normalizeEmail(value: JsonValue): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /**
@@ -102,13 +100,9 @@ export function normalizeGender(value: JsonValue): string | undefined {
   return typeof value === 'string' ? GENDERS[value.trim().toLowerCase()] : undefined;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Whether a custom attribute value is an operation Braze would apply once more on a retry. */
 function addingOperation(value: JsonValue): string | undefined {
-  return isObject(value) ? ADDING_OPERATIONS.find((operation) => Object.hasOwn(value, operation)) : undefined;
+  return isJsonObject(value) ? ADDING_OPERATIONS.find((operation) => Object.hasOwn(value, operation)) : undefined;
 }
 
 /** A nested value as Braze takes it, or where it is not and why; `undefined` when nothing is left of it. */

@@ -4,17 +4,13 @@
 // and the config's more), and `listIds` only with marketing consent. `emailBlacklisted` and
 // `smsBlacklisted` are never sent: false would resubscribe someone who unsubscribed, true would
 // unsubscribe a subscriber, and an identify says neither.
-import { type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { ATTRIBUTE_NAME, defaultCountryCodeOf, extraAttributesOf, listIdsOf, RESERVED_ATTRIBUTES } from './config.ts';
 import { emailOf, extIdOf, smsOf } from './identity.ts';
 import { hasMarketingConsent } from './marketing-consent.ts';
 
 /** The longest text attribute value the plugin sends (Brevo documents no limit; its text attributes are meant for short values). */
 export const MAX_ATTRIBUTE_CHARS = 2_000;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * An attribute value as Brevo takes one — text, a number, a boolean, or a list of texts (a
@@ -44,8 +40,8 @@ function attributeValue(value: JsonValue): { value: JsonValue } | { leftOut: str
  */
 export function attributesOf(mapped: JsonValue | undefined, event: CanonicalEvent, ctx: PluginContext): JsonObject | undefined {
   const attributes: JsonObject = {};
-  const given: Array<[string, JsonValue]> = isObject(mapped) ? Object.entries(mapped) : [];
-  const traits = isObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
+  const given: Array<[string, JsonValue]> = isJsonObject(mapped) ? Object.entries(mapped) : [];
+  const traits = isJsonObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
   for (const [trait, attribute] of extraAttributesOf(ctx.config)) {
     // Own traits only: a trait named `constructor` is no function of Object's.
     const value = Object.hasOwn(traits, trait) ? traits[trait] : undefined;

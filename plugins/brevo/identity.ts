@@ -2,10 +2,8 @@
 // site's userId as the contact's `ext_id` (Brevo's EXT_ID attribute: "Pass your own Id"), and
 // a phone number as the SMS attribute, which Brevo takes with its country code only. Taken from
 // the blueprint's rows (the person's traits and userId), never from event properties.
-import { normalizePhoneNumber, PermanentError, usableId, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, normalizePhoneNumber, PermanentError, usableId, type JsonValue } from '../../core/sdk/index.ts';
 
-/** One address: something, an @, a domain with a dot; no white space. Brevo checks more itself. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** RFC 5321's longest address. */
 export const MAX_EMAIL_CHARS = 254;
 /** The longest ext_id the plugin sends (Brevo documents none; a text attribute holds far more). */
@@ -20,7 +18,7 @@ export const MAX_EXT_ID_CHARS = 255;
  */
 export function isEmail(value: string): boolean {
   const email = value.trim();
-  return EMAIL.test(email) && email.length <= MAX_EMAIL_CHARS;
+  return isEmailAddress(email) && email.length <= MAX_EMAIL_CHARS;
 }
 
 /**

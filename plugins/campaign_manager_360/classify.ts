@@ -6,7 +6,7 @@
 // `error.message`, `error.errors[].reason`); quota exhaustion is a 403 (`userRateLimitExceeded`,
 // `dailyLimitExceeded`), not a 429.
 import {
-  parseRetryAfter, readGoogleErrorAnswer, responseHeader, type Classification, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
+  isJsonObject, parseRetryAfter, readGoogleErrorAnswer, responseHeader, type Classification, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { apiVersionOf, text } from './config.ts';
 
@@ -21,10 +21,6 @@ const MIN_WAIT_MS = 60 * 1000;
 /** A daily quota spent: tried again after an hour (Google's daily quotas refresh at midnight PST). */
 const DAILY_QUOTA_WAIT_MS = 60 * 60 * 1000;
 const EXCERPT_CHARS = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
@@ -66,8 +62,8 @@ function saidOf(response: VendorResponse): string {
 
 /** The conversions of the request's body, in the order sent. */
 function conversionsOf(request: RequestDescriptor): JsonObject[] {
-  const body = isRecord(request.body) ? request.body : {};
-  return (Array.isArray(body.conversions) ? body.conversions : []).map((c) => (isRecord(c) ? (c as JsonObject) : {}));
+  const body = isJsonObject(request.body) ? request.body : {};
+  return (Array.isArray(body.conversions) ? body.conversions : []).map((c) => (isJsonObject(c) ? (c as JsonObject) : {}));
 }
 
 /** The identifier a conversion was sent with, as CM360 names it. */
@@ -84,7 +80,7 @@ const NOT_FOUND_CAUSES: Record<string, string> = {
 
 /** One conversion's `errors[]`: their codes and `CODE: message` lines. */
 function errorsOf(status: unknown): { codes: string[]; said: string } {
-  const errors = isRecord(status) && Array.isArray(status.errors) ? status.errors.filter(isRecord) : [];
+  const errors = isJsonObject(status) && Array.isArray(status.errors) ? status.errors.filter(isJsonObject) : [];
   const codes = errors.map((e) => textOf(e.code) ?? 'UNKNOWN');
   const said = errors.map((e) => [textOf(e.code), textOf(e.message) === undefined ? undefined : oneLine(textOf(e.message)!)].filter(Boolean).join(': ') || 'no description').join('; ');
   return { codes, said };
@@ -121,7 +117,7 @@ function conversionOutcome(status: unknown, conversion: JsonObject, ctx: PluginC
 
 /** A 200's per-conversion outcomes (see conversionOutcome). */
 function classifyInserted(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
-  const json = isRecord(response.json) ? response.json : {};
+  const json = isJsonObject(response.json) ? response.json : {};
   const statuses = Array.isArray(json.status) ? json.status : [];
   const failed = statuses.some((s) => errorsOf(s).codes.length > 0);
   if (json.hasFailures !== true && !failed) return { status: 'delivered' };
@@ -178,7 +174,7 @@ export function blamedConversions(json: unknown, count: number): number[] {
   const paths = [error?.message ?? ''];
   for (const detail of error?.details ?? []) {
     const violations = Array.isArray(detail.fieldViolations) ? detail.fieldViolations : [];
-    for (const violation of violations) if (isRecord(violation)) paths.push(textOf(violation.field) ?? '', textOf(violation.description) ?? '');
+    for (const violation of violations) if (isJsonObject(violation)) paths.push(textOf(violation.field) ?? '', textOf(violation.description) ?? '');
   }
   const indexes = new Set<number>();
   for (const path of paths) for (const match of path.matchAll(/\bconversions\[(\d+)\]/g)) indexes.add(Number(match[1]));

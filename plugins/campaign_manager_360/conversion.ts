@@ -5,7 +5,7 @@
 // match ID) is left to its answer. An event no Floodlight activity is configured for, or with
 // nothing to attribute it by, is not sent.
 import {
-  eventMapName, googleConsentStatus, instantText, isContactInfo, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
+  eventMapName, googleConsentStatus, instantText, isContactInfo, isJsonObject, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { clickOf } from './click-ids.ts';
@@ -27,14 +27,10 @@ const MAX_VARIABLE_CHARS = 100;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The products' value (price × quantity, 1 when absent) when every product has a price; else undefined. */
 function productsValue(raw: JsonValue | undefined): number | undefined {
   const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  const products = list.filter(isRecord);
+  const products = list.filter(isJsonObject);
   if (products.length === 0 || products.length !== list.length) return undefined;
   let micros = 0;
   for (const [index, product] of products.entries()) {
@@ -47,7 +43,7 @@ function productsValue(raw: JsonValue | undefined): number | undefined {
 
 /** The products' item count (their quantities, 1 when absent); undefined without products. */
 function productsQuantity(raw: JsonValue | undefined): number | undefined {
-  const products = (Array.isArray(raw) ? raw : []).filter(isRecord);
+  const products = (Array.isArray(raw) ? raw : []).filter(isJsonObject);
   if (products.length === 0) return undefined;
   return products.reduce((sum, product) => sum + (readWholeNumber(product.quantity, { min: 0 }) ?? 1), 0) || undefined;
 }
@@ -89,7 +85,7 @@ function ordinalOf(mapped: JsonValue | undefined, messageId: string | undefined,
 
 /** The custom Floodlight variables mapped under `customVariables` (`{ U1: value }`), as CM360 lists them; what cannot go is named in `left`. */
 function customVariablesOf(raw: JsonValue | undefined, left: string[]): JsonObject[] {
-  if (!isRecord(raw)) return [];
+  if (!isJsonObject(raw)) return [];
   const variables: JsonObject[] = [];
   for (const [type, value] of Object.entries(raw)) {
     const written = readText(value);
@@ -173,7 +169,7 @@ export function toConversion(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   }
 
   const time = happenedAt(payload, event, ctx.now);
-  const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
+  const mappedConsent = isJsonObject(payload.consent) ? payload.consent : {};
   const adUserData = googleConsentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
   const adPersonalization = googleConsentStatus(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
 

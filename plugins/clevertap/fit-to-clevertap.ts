@@ -5,7 +5,7 @@
 // the canonical event and the blueprint's top-level fields, never from the site's properties
 // or traits; what CleverTap would refuse for good is dead-lettered here, or left out with a
 // warning when the rest of the record is still worth sending.
-import { birthDateYmd, normalizePhoneNumber, PermanentError, readInstantMs, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { birthDateYmd, isEmailAddress, isJsonObject, normalizePhoneNumber, PermanentError, readInstantMs, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { defaultCountryCodeOf } from './config.ts';
 
 /** The record types the plugin sends. */
@@ -29,10 +29,6 @@ export const MAX_IDENTITY_LENGTH = 119;
  * subscription (see the README).
  */
 const NEVER_FROM_SITE = /^(?:identity|objectid|fbid|gpid|msg-.*)$/i;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 function typeOf(payload: JsonObject): RecordType {
   const type = payload.type;
@@ -86,7 +82,7 @@ function renamed(data: JsonObject, renames: Record<string, string>): JsonObject 
  */
 export function chargedData(data: JsonObject): JsonObject {
   const out = renamed(data, CHARGED_RENAMES);
-  if (Array.isArray(out.Items)) out.Items = out.Items.map((item) => (isObject(item) ? renamed(item, ITEM_RENAMES) : item));
+  if (Array.isArray(out.Items)) out.Items = out.Items.map((item) => (isJsonObject(item) ? renamed(item, ITEM_RENAMES) : item));
   return out;
 }
 
@@ -153,7 +149,7 @@ export function dobOf(value: JsonValue | undefined): string | undefined {
  * `$D_` date — and never the identity or a communication preference from the site.
  */
 function profileDataOf(mapped: JsonValue | undefined, ctx: PluginContext): JsonObject {
-  if (mapped !== undefined && mapped !== null && !isObject(mapped)) throw new PermanentError('CleverTap takes a profile\'s profileData as an object; the blueprint mapped another value to profileData');
+  if (mapped !== undefined && mapped !== null && !isJsonObject(mapped)) throw new PermanentError('CleverTap takes a profile\'s profileData as an object; the blueprint mapped another value to profileData');
   const data: JsonObject = {};
   for (const [key, value] of Object.entries(mapped ?? {})) {
     if (NEVER_FROM_SITE.test(key.trim())) {
@@ -164,7 +160,7 @@ function profileDataOf(mapped: JsonValue | undefined, ctx: PluginContext): JsonO
   }
   if (data.Email !== undefined && data.Email !== null) {
     const email = typeof data.Email === 'string' ? data.Email.trim().toLowerCase() : '';
-    if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) data.Email = email;
+    if (isEmailAddress(email)) data.Email = email;
     else {
       ctx.warn?.('profileData.Email left out: not an email address (CleverTap refuses the profile for it: code 515)');
       delete data.Email;
@@ -218,7 +214,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
   if (evtName === '') throw new PermanentError('CleverTap requires an event name (evtName; code 509) and this event has none');
   if (evtName.length > MAX_KEY_LENGTH) throw new PermanentError(`the event name has ${evtName.length} characters and CleverTap takes at most ${MAX_KEY_LENGTH}: rename it in the blueprint`);
   const mapped = payload.evtData;
-  if (mapped !== undefined && mapped !== null && !isObject(mapped)) throw new PermanentError('CleverTap takes an event\'s evtData as an object; the blueprint mapped another value to evtData');
+  if (mapped !== undefined && mapped !== null && !isJsonObject(mapped)) throw new PermanentError('CleverTap takes an event\'s evtData as an object; the blueprint mapped another value to evtData');
   // Contact information stays out of event data at any depth: a person's contact details
   // reach CleverTap from their identify only, into the profile's reserved keys.
   const data = removeContactInfo(mapped ?? {});

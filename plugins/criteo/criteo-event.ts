@@ -6,7 +6,7 @@
 // dead-lettered alone, saying why.
 import { isIP } from 'node:net';
 import {
-  configText, isPrivateAddress, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
+  configText, isJsonObject, isPrivateAddress, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { siteTypeSetting } from './config.ts';
@@ -38,10 +38,6 @@ const MAX_ITEMS = 500;
 /** The largest quantity sent: a 32-bit integer's (past it, a price or an id mapped by mistake). */
 const MAX_QUANTITY = 2_147_483_647;
 const CURRENCY = /^[A-Z]{3}$/;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A list of the value (a single-product blueprint maps one item). */
 function asList(value: JsonValue | undefined): JsonValue[] {
@@ -94,7 +90,7 @@ function optedOut(value: JsonValue | undefined): boolean {
 export function itemsOf(value: JsonValue | undefined): JsonObject[] {
   const items: JsonObject[] = [];
   asList(value).forEach((raw, index) => {
-    const entry = isRecord(raw) ? raw : { id: raw };
+    const entry = isJsonObject(raw) ? raw : { id: raw };
     const id = idText(entry.id);
     if (id === undefined || items.length >= MAX_ITEMS) return;
     const item: JsonObject = { id };
@@ -167,7 +163,7 @@ function criteoEvent(payload: JsonObject, event: CanonicalEvent): JsonObject {
  */
 export function toCriteoBody(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
   const one = criteoEvent(payload, event);
-  const ids = isRecord(payload.ids) ? payload.ids : {};
+  const ids = isJsonObject(payload.ids) ? payload.ids : {};
   const anonymous = optedOut(ids.optout);
   const useragent = readText(payload.useragent);
   const body: JsonObject = { version: INTEGRATION_VERSION, account: configText(ctx.config, 'partner_id') ?? '', site_type: siteTypeOf(siteTypeSetting(ctx.config), useragent) };

@@ -5,12 +5,10 @@
 // lower-cased). A site that hashes already may give a digest: 64 hex characters is taken as
 // the SHA-256, 32 as the MD5 (its sha256_md5 derived from it), never hashed again.
 import { createHash } from 'node:crypto';
-import { readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX32 = /^[0-9a-f]{32}$/;
-/** One address: something@something, no white space, commas, semicolons or brackets. */
-const ADDRESS = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+$/;
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -30,7 +28,7 @@ export function emailHashes(value: JsonValue | undefined): JsonObject | undefine
   if (text === undefined) return undefined;
   if (HEX64.test(text)) return { sha256: text };
   if (HEX32.test(text)) return { md5: text, sha256_md5: sha256(text) };
-  if (!ADDRESS.test(text)) return undefined;
+  if (!isStrictEmailAddress(text, { requireDomainDot: false })) return undefined;
   const digest = md5(text);
   return { md5: digest, sha256: sha256(text), sha256_md5: sha256(digest) };
 }

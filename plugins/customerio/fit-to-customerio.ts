@@ -4,7 +4,7 @@
 // deduplicates them. Identity, time and the dedup id come from the canonical event and the
 // blueprint's top-level fields, never from the site's properties or traits. What Customer.io
 // would refuse for good is dead-lettered here, each event on its own, saying why.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { anonymousIdOf, dedupIdFor, dedupKeyOf, identifiersOf } from './identity.ts';
 import { personAttributes } from './person-attributes.ts';
 
@@ -41,10 +41,6 @@ export interface FitOptions {
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
   const code = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
   return { defaultCountryCode: code };
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The time in ms: the blueprint's `timestamp` (Unix seconds or ms, or ISO 8601), else the event's. */
@@ -93,7 +89,7 @@ function messageIdOf(payload: JsonObject, event: CanonicalEvent): string {
  */
 export function eventData(attributes: JsonValue | undefined): JsonObject | undefined {
   if (attributes === undefined || attributes === null) return undefined;
-  if (!isObject(attributes)) throw new PermanentError('Customer.io takes event data as an object; the blueprint mapped another value to attributes');
+  if (!isJsonObject(attributes)) throw new PermanentError('Customer.io takes event data as an object; the blueprint mapped another value to attributes');
   const kept: JsonObject = {};
   for (const [key, value] of Object.entries(removeContactInfo(attributes))) if (!RESERVED_EVENT_KEYS.has(key)) kept[key] = value;
   return kept;
@@ -118,8 +114,8 @@ export function fitItem(payload: JsonObject, event: CanonicalEvent, options: Fit
   let item: JsonObject;
   if (action === 'identify') {
     const identifiers = identifiersOf(payload, event, false);
-    if (payload.attributes !== undefined && payload.attributes !== null && !isObject(payload.attributes)) throw new PermanentError('Customer.io takes a person\'s attributes as an object; the blueprint mapped another value to attributes');
-    const { attributes, problems } = personAttributes(isObject(payload.attributes) ? payload.attributes : {}, options, anonymousIdOf(payload, event));
+    if (payload.attributes !== undefined && payload.attributes !== null && !isJsonObject(payload.attributes)) throw new PermanentError('Customer.io takes a person\'s attributes as an object; the blueprint mapped another value to attributes');
+    const { attributes, problems } = personAttributes(isJsonObject(payload.attributes) ? payload.attributes : {}, options, anonymousIdOf(payload, event));
     if (problems.length > 0) {
       const named = problems.map((p) => `attributes.${p.key} ${p.reason}`).join('; ');
       throw new PermanentError(`the identify was not sent: ${named}. Fix the value at the source, or leave it out with a pipeline transformation or the blueprint's exclude, then replay`);

@@ -3,7 +3,7 @@
 // refused request's error body (`{ error_code, message }`), and what a failure means, from its
 // `error_code` and the error class Databricks puts between brackets at the start of an SQL
 // error's message (`[TABLE_OR_VIEW_NOT_FOUND] The table or view … cannot be found. … SQLSTATE: 42P01`).
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** The states the API documents for a statement. */
 export const STATES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELED', 'CLOSED'] as const;
@@ -26,14 +26,13 @@ export interface StatementState {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** The first row's `num_affected_rows`, by the manifest's column of that name (else the first column). */
 function affectedRowsOf(body: Json): number | undefined {
-  const columns = isObject(body.manifest) && isObject(body.manifest.schema) && Array.isArray(body.manifest.schema.columns) ? body.manifest.schema.columns : [];
-  const named = columns.findIndex((column) => isObject(column) && column.name === 'num_affected_rows');
-  const rows = isObject(body.result) && Array.isArray(body.result.data_array) ? body.result.data_array : [];
+  const columns = isJsonObject(body.manifest) && isJsonObject(body.manifest.schema) && Array.isArray(body.manifest.schema.columns) ? body.manifest.schema.columns : [];
+  const named = columns.findIndex((column) => isJsonObject(column) && column.name === 'num_affected_rows');
+  const rows = isJsonObject(body.result) && Array.isArray(body.result.data_array) ? body.result.data_array : [];
   const first = Array.isArray(rows[0]) ? (rows[0] as unknown[]) : [];
   const cell = first[named >= 0 ? named : 0];
   const value = typeof cell === 'number' ? cell : typeof cell === 'string' && /^\d+$/.test(cell) ? Number(cell) : undefined;
@@ -50,10 +49,10 @@ function affectedRowsOf(body: Json): number | undefined {
  */
 export function statementStateOf(response: Pick<VendorResponse, 'json'>): StatementState | undefined {
   const body = response.json;
-  if (!isObject(body) || !isObject(body.status)) return undefined;
+  if (!isJsonObject(body) || !isJsonObject(body.status)) return undefined;
   const state = body.status.state;
   if (typeof state !== 'string' || !(STATES as readonly string[]).includes(state)) return undefined;
-  const error = isObject(body.status.error) ? body.status.error : {};
+  const error = isJsonObject(body.status.error) ? body.status.error : {};
   const rows = affectedRowsOf(body);
   const sqlState = str(body.status.sql_state);
   return {
@@ -77,9 +76,9 @@ export interface ApiError {
  */
 export function apiErrorOf(response: VendorResponse): ApiError {
   const body = response.json;
-  if (isObject(body)) {
-    const code = str(body.error_code) ?? (isObject(body.status) && isObject(body.status.error) ? str(body.status.error.error_code) : undefined) ?? str(body.error) ?? '';
-    const message = str(body.message) ?? (isObject(body.status) && isObject(body.status.error) ? str(body.status.error.message) : undefined) ?? str(body.error_description) ?? '';
+  if (isJsonObject(body)) {
+    const code = str(body.error_code) ?? (isJsonObject(body.status) && isJsonObject(body.status.error) ? str(body.status.error.error_code) : undefined) ?? str(body.error) ?? '';
+    const message = str(body.message) ?? (isJsonObject(body.status) && isJsonObject(body.status.error) ? str(body.status.error.message) : undefined) ?? str(body.error_description) ?? '';
     if (code !== '' || message !== '') return { code, message: excerpt(message, 400) };
   }
   return { code: '', message: excerpt(response.body.replace(/\s+/g, ' ').trim(), 200) };

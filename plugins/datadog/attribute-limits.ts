@@ -14,7 +14,7 @@
 // Each change is told through `warn`. Lists stay lists ("While it's possible to send array data
 // in your logs, Datadog recommends avoiding arrays as they cannot be faceted": a product list is
 // still searchable, and kept whole).
-import { PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export type Warn = ((message: string) => void) | undefined;
 
@@ -27,14 +27,10 @@ export const MAX_DEPTH = 9;
 /** Bytes of JSON of one log: the Send logs page's "Maximum size for a single log: 1MB". */
 export const MAX_LOG_BYTES = 1_000_000;
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Whether a value would put keys one level below its own: an object with keys, a list holding an object. */
 function holdsKeys(value: JsonValue): boolean {
   if (Array.isArray(value)) return value.some((item) => item !== null && typeof item === 'object' && (Array.isArray(item) ? holdsKeys(item) : Object.keys(item).length > 0));
-  return isObject(value) && Object.keys(value).length > 0;
+  return isJsonObject(value) && Object.keys(value).length > 0;
 }
 
 /** What fitting found to change, for the warnings. */
@@ -60,7 +56,7 @@ function fitValue(value: JsonValue, path: string, depth: number, changes: Change
   }
   if (Array.isArray(value)) {
     // A list's objects' keys sit one level below the list's own key.
-    return value.map((item) => (isObject(item) ? fitObject(item, path, depth, changes) : fitValue(item, path, depth, changes) ?? null));
+    return value.map((item) => (isJsonObject(item) ? fitObject(item, path, depth, changes) : fitValue(item, path, depth, changes) ?? null));
   }
   return fitObject(value, path, depth, changes);
 }
@@ -79,7 +75,7 @@ function fitObject(value: JsonObject, path: string, depth: number, changes: Chan
     }
     const fitted = fitValue(item, name, depth + 1, changes);
     if (fitted === undefined) continue;
-    if (isObject(fitted) && Object.keys(fitted).length === 0) continue;
+    if (isJsonObject(fitted) && Object.keys(fitted).length === 0) continue;
     out[key] = fitted;
   }
   return out;
@@ -95,7 +91,7 @@ function fitObject(value: JsonObject, path: string, depth: number, changes: Chan
 export function attributePaths(value: JsonObject, prefix: string[] = []): string[][] {
   const out: string[][] = [];
   for (const [key, item] of Object.entries(value)) {
-    if (isObject(item)) out.push(...attributePaths(item, [...prefix, key]));
+    if (isJsonObject(item)) out.push(...attributePaths(item, [...prefix, key]));
     else out.push([...prefix, key]);
   }
   return out;
@@ -110,7 +106,7 @@ function removePath(record: JsonObject, path: string[]): void {
     return;
   }
   const child = record[head];
-  if (!isObject(child)) return;
+  if (!isJsonObject(child)) return;
   removePath(child, rest);
   if (Object.keys(child).length === 0) delete record[head];
 }
@@ -153,7 +149,7 @@ export function refuseOversize(log: JsonObject): void {
   const largest = attributePaths(log)
     .map((path) => {
       let value: JsonValue | undefined = log;
-      for (const key of path) value = isObject(value) ? value[key] : undefined;
+      for (const key of path) value = isJsonObject(value) ? value[key] : undefined;
       return [path.join('.'), Buffer.byteLength(JSON.stringify(value ?? null))] as const;
     })
     .sort((a, b) => b[1] - a[1])

@@ -21,7 +21,7 @@
 // for (`service:<service> source:<source> @usr.id:<id>`, in any order, nothing else — no OR, no
 // term without its key), the request is cancelled at once (a follow-up), never left to delete
 // every log of the service, or logs merely mentioning the id.
-import { isContactInfo, namesNoOne, type ForgetOutcome, type JsonObject, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { isContactInfo, isJsonObject, namesNoOne, type ForgetOutcome, type JsonObject, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy, waitAskedMs } from './classify.ts';
 import { deletionUrlOf, optionsOf } from './config.ts';
 
@@ -37,10 +37,6 @@ export const ID_ATTRIBUTES = { userId: '@usr.id', anonymousId: '@usr.anonymous_i
 const QUERY_SAFE = /^[\p{L}\p{N}_][\p{L}\p{N}_.-]*$/u;
 /** How the core shows an id it hid in a vendor's answer (the person's ids never stay in it). */
 const HIDDEN = '[…]';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Why an id cannot be deleted by a query, or undefined when it can. */
 function idProblem(id: string): string | undefined {
@@ -97,7 +93,7 @@ function request(person: { userId: string | null; anonymousId: string | null }, 
 /** The query a deletion request asked for (its `data.attributes.query`). */
 function queryOf(request: RequestDescriptor | undefined): Record<string, string> | undefined {
   const body = request?.body;
-  if (!isRecord(body) || !isRecord(body.data) || !isRecord(body.data.attributes) || !isRecord(body.data.attributes.query)) return undefined;
+  if (!isJsonObject(body) || !isJsonObject(body.data) || !isJsonObject(body.data.attributes) || !isJsonObject(body.data.attributes.query)) return undefined;
   const query = body.data.attributes.query;
   return Object.values(query).every((value) => typeof value === 'string') ? query as Record<string, string> : undefined;
 }
@@ -193,8 +189,8 @@ function read(response: VendorResponse, built?: RequestDescriptor): ForgetOutcom
   }
   if (response.status < 200 || response.status >= 300) return refused(response, 'the data deletion request');
   const json = response.json;
-  const data = isRecord(json) && isRecord(json.data) ? json.data : {};
-  const attributes = isRecord(data.attributes) ? data.attributes : {};
+  const data = isJsonObject(json) && isJsonObject(json.data) ? json.data : {};
+  const attributes = isJsonObject(data.attributes) ? data.attributes : {};
   const id = typeof data.id === 'string' || typeof data.id === 'number' ? String(data.id) : undefined;
   const query = queryOf(built);
   const echoed = typeof attributes.query === 'string' ? attributes.query : undefined;

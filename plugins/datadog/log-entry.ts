@@ -18,7 +18,7 @@
 //   left out of what an edited blueprint adds, with a warning, so that no event field changes
 //   a log's date, status, host or service.
 // The attributes are then fitted to Datadog's limits (attribute-limits.ts).
-import { recordWithoutContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, recordWithoutContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitAttributes, refuseOversize, type Warn } from './attribute-limits.ts';
 import { optionsOf } from './config.ts';
 
@@ -44,10 +44,6 @@ const RESERVED_NAMES = new Set([
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'previousId']);
 /** Fields whose value alone is checked for an email address or a phone number. */
 const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name'];
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 function textOf(value: JsonValue | undefined): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
@@ -89,8 +85,8 @@ export function dateOf(ms: number | undefined, now: number, warn: Warn): JsonObj
  * messageOf('identify', undefined, {}); // 'identify'
  */
 export function messageOf(type: string, name: string | undefined, cleaned: JsonObject): string {
-  const context = isObject(cleaned.context) ? cleaned.context : {};
-  const page = isObject(context.page) ? context.page : {};
+  const context = isJsonObject(cleaned.context) ? cleaned.context : {};
+  const page = isJsonObject(context.page) ? context.page : {};
   const label = name
     ?? (type === 'page' ? textOf(page.path) : undefined)
     ?? (type === 'group' ? textOf(cleaned.groupId) : undefined);
@@ -115,8 +111,8 @@ export function withoutContactInfo(record: JsonObject): JsonObject {
 
 /** The IP address config.send_ip lets through: the blueprint's network.client.ip, else the context's. */
 function clientIp(payload: JsonObject, event: CanonicalEvent): string | undefined {
-  const network = isObject(payload.network) ? payload.network : {};
-  const client = isObject(network.client) ? network.client : {};
+  const network = isJsonObject(payload.network) ? payload.network : {};
+  const client = isJsonObject(network.client) ? network.client : {};
   return textOf(client.ip) ?? textOf(event.context?.ip as JsonValue | undefined);
 }
 
@@ -126,9 +122,9 @@ function clientIp(payload: JsonObject, event: CanonicalEvent): string | undefine
  * config.send_ids is off.
  */
 function usrOf(value: JsonValue | undefined, sendIds: boolean): JsonObject {
-  if (!isObject(value)) return {};
+  if (!isJsonObject(value)) return {};
   const person = recordWithoutContactInfo({ traits: value }, { valueChecked: [] }).traits;
-  if (!isObject(person)) return {};
+  if (!isJsonObject(person)) return {};
   const { id, anonymous_id: anonymousId, ...rest } = person;
   return sendIds ? { ...rest, ...(id !== undefined ? { id } : {}), ...(anonymousId !== undefined ? { anonymous_id: anonymousId } : {}) } : rest;
 }
@@ -142,14 +138,14 @@ const ORDER = ['messageId', 'groupId', 'previousId', 'http', 'network', 'propert
  */
 function networkOf(payload: JsonObject, event: CanonicalEvent, sendIp: boolean): JsonObject | undefined {
   let network: JsonObject = {};
-  if (isObject(payload.network)) {
-    const client = isObject(payload.network.client) ? without(payload.network.client, 'ip') : undefined;
+  if (isJsonObject(payload.network)) {
+    const client = isJsonObject(payload.network.client) ? without(payload.network.client, 'ip') : undefined;
     const kept = { ...(without(payload.network, 'client') ?? {}), ...(client ? { client } : {}) };
     const cleaned = withoutContactInfo({ network: kept }).network;
-    if (isObject(cleaned)) network = cleaned;
+    if (isJsonObject(cleaned)) network = cleaned;
   }
   const ip = sendIp ? clientIp(payload, event) : undefined;
-  if (ip !== undefined) network = { ...network, client: { ...(isObject(network.client) ? network.client : {}), ip } };
+  if (ip !== undefined) network = { ...network, client: { ...(isJsonObject(network.client) ? network.client : {}), ip } };
   return Object.keys(network).length > 0 ? network : undefined;
 }
 
@@ -193,8 +189,8 @@ export function fitLog(payload: JsonObject, event: CanonicalEvent, ctx: PluginCo
     ...dateOf(eventTimeMs(payload, event), ctx.now, warn),
     type,
   };
-  if (name !== undefined) log.evt = { ...(isObject(cleaned.evt) ? cleaned.evt : {}), name };
-  else if (isObject(cleaned.evt)) log.evt = cleaned.evt;
+  if (name !== undefined) log.evt = { ...(isJsonObject(cleaned.evt) ? cleaned.evt : {}), name };
+  else if (isJsonObject(cleaned.evt)) log.evt = cleaned.evt;
   const userId = textOf(cleaned.userId);
   const anonymousId = textOf(cleaned.anonymousId);
   const usr = { ...usrOf(cleaned.usr, options.sendIds), ...(userId !== undefined ? { id: userId } : {}), ...(anonymousId !== undefined ? { anonymous_id: anonymousId } : {}) };

@@ -7,9 +7,9 @@
 // Signal to slow down. A document the mapping cannot take (mapper_parsing_exception, named
 // document_parsing_exception since 8.x) is that event's own problem: dead-lettered naming the
 // field, the others indexed.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { credentialFields, indexPatternOf } from './config.ts';
-import { answerError, errorWords, isRecord, isWebPage, readError, said, type ElasticError } from './elastic-error.ts';
+import { answerError, errorWords, isWebPage, readError, said, type ElasticError } from './elastic-error.ts';
 
 type Config = Record<string, JsonValue>;
 
@@ -62,8 +62,8 @@ function configRefusal(error: ElasticError, answered: string, config: Config): E
 /** One bulk item's outcome: its status, and its error when it has one. */
 function itemOutcome(item: unknown, response: VendorResponse, config: Config): EventOutcome {
   // Each item holds one key, the action's name (create here).
-  const result = isRecord(item) ? Object.values(item)[0] : undefined;
-  if (!isRecord(result) || typeof result.status !== 'number') return { status: 'retry', reason: `the bulk answer's item for this event has no status (HTTP ${response.status}): sent again (create makes a re-send safe)` };
+  const result = isJsonObject(item) ? Object.values(item)[0] : undefined;
+  if (!isJsonObject(result) || typeof result.status !== 'number') return { status: 'retry', reason: `the bulk answer's item for this event has no status (HTTP ${response.status}): sent again (create makes a re-send safe)` };
   const status = result.status;
   if (status >= 200 && status < 300) return { status: 'delivered' };
   // create found the _id there: indexed by an earlier try.
@@ -91,8 +91,8 @@ function itemOutcome(item: unknown, response: VendorResponse, config: Config): E
 /** Per-event outcomes of an accepted bulk request, from its `items`. */
 function itemOutcomes(response: VendorResponse, request: RequestDescriptor, config: Config): Classification {
   const json = response.json;
-  const items = isRecord(json) ? json.items : undefined;
-  if (!isRecord(json) || !Array.isArray(items) || typeof json.errors !== 'boolean') {
+  const items = isJsonObject(json) ? json.items : undefined;
+  if (!isJsonObject(json) || !Array.isArray(items) || typeof json.errors !== 'boolean') {
     const what = isWebPage(response) ? 'a web page' : 'not the bulk API\'s answer (took, errors, items)';
     return { status: 'retry', reason: `the answer to the bulk request is ${what} (${said(response)}): check that config.url is the cluster's Elasticsearch endpoint, not Kibana's or a proxy's` };
   }

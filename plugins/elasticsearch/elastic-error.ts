@@ -4,7 +4,7 @@
 // beside the item's `status`; what stands in front of the cluster answers in its own words
 // (Elastic Cloud's proxy `{ "ok": false, "message": "…" }`, Amazon OpenSearch Service's
 // `{ "Message": "…" }`, a load balancer's web page).
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** An error as Elasticsearch gives it: its type, its reason, and what caused it. */
 export interface ElasticError {
@@ -15,8 +15,6 @@ export interface ElasticError {
   cause?: { type: string; reason: string };
 }
 
-/** A JSON object (not an array, not null): what the cluster's answers and their parts are. */
-export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
@@ -29,18 +27,18 @@ const textOf = (value: unknown): string => (typeof value === 'string' ? value : 
  */
 export function readError(value: unknown): ElasticError | undefined {
   if (typeof value === 'string' && value.trim() !== '') return { type: '', reason: value };
-  if (!isRecord(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const type = textOf(value.type);
   const reason = textOf(value.reason);
   if (type === '' && reason === '') return undefined;
   let cause: Record<string, unknown> | undefined;
-  for (let next = value.caused_by; isRecord(next); next = next.caused_by) cause = next;
+  for (let next = value.caused_by; isJsonObject(next); next = next.caused_by) cause = next;
   return { type, reason, ...(cause === undefined ? {} : { cause: { type: textOf(cause.type), reason: textOf(cause.reason) } }) };
 }
 
 /** The error of a request's answer, when it is Elasticsearch's (or OpenSearch's). */
 export function answerError(response: Pick<VendorResponse, 'json'>): ElasticError | undefined {
-  return isRecord(response.json) ? readError(response.json.error) : undefined;
+  return isJsonObject(response.json) ? readError(response.json.error) : undefined;
 }
 
 /**
@@ -71,9 +69,9 @@ export function said(response: Pick<VendorResponse, 'status' | 'body' | 'json'>)
   const error = answerError(response);
   if (error !== undefined) return `HTTP ${response.status}, ${errorWords(error)}`;
   const json = response.json;
-  const message = isRecord(json) ? textOf(json.message) || textOf(json.Message) : '';
+  const message = isJsonObject(json) ? textOf(json.message) || textOf(json.Message) : '';
   // An empty JSON object says nothing; a web page says its text, without the markup.
-  const body = isRecord(json) && Object.keys(json).length === 0 ? '' : (response.body ?? '').replace(/<[^>]*>/g, ' ');
+  const body = isJsonObject(json) && Object.keys(json).length === 0 ? '' : (response.body ?? '').replace(/<[^>]*>/g, ' ');
   const words = excerpt(message || body, 200);
   return words === '' ? `HTTP ${response.status}` : `HTTP ${response.status}: ${words}`;
 }

@@ -10,9 +10,9 @@
 // indices' next refresh, within a second by default). The answer counts what was deleted
 // and lists `failures`; a deletion with failures is tried again, and a retry deletes what the
 // last one left.
-import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, defaultForgetRead, isJsonObject, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { authHeaders, baseUrlOf, credentialFields, forwardsDeletions, indexPatternOf } from './config.ts';
-import { answerError, isRecord, isWebPage, said } from './elastic-error.ts';
+import { answerError, isWebPage, said } from './elastic-error.ts';
 import { indexWildcard } from './index-name.ts';
 
 /** The fields an id of each kind is looked for in (an alias call's previous_id holds either kind). */
@@ -85,7 +85,7 @@ export function readDeletionAnswer(response: VendorResponse, _request?: RequestD
   if (response.status >= 200 && response.status < 300) {
     if (isWebPage(response)) return { retry: `the answer to the deletion is a web page, not Elasticsearch's (${answered}): check that config.url is the cluster's Elasticsearch endpoint` };
     // A JSON 2xx without the count (a gateway's own acceptance): taken as the core takes a bare 2xx.
-    if (!isRecord(json) || typeof json.deleted !== 'number') return { done: true, message: `the cluster accepted the deletion without saying how many documents went (${answered})` };
+    if (!isJsonObject(json) || typeof json.deleted !== 'number') return { done: true, message: `the cluster accepted the deletion without saying how many documents went (${answered})` };
     const failures = Array.isArray(json.failures) ? json.failures.length : 0;
     if (failures > 0 || json.timed_out === true) {
       return { retry: `Elasticsearch deleted ${json.deleted} documents of the person but ${failures > 0 ? `${failures} failed` : 'timed out'}: tried again for the rest` };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { definePlugin, type CanonicalEvent, type JsonObject, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, isJsonObject, type CanonicalEvent, type JsonObject, type RequestDescriptor } from '../../core/sdk/index.ts';
 
 export const CONTAINER_ORIGIN = 'https://servedby.flashtalking.com';
 /** The parameters a Spotlight takes, in the order they are sent after the cachebuster. */
@@ -19,10 +19,6 @@ export function cachebuster(eventId: string, now: number): string {
 const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** An RFC 6265 cookie-octet run: what a cookie value holds unquoted, with no `;` to start another cookie. */
 const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The visitor's User-Agent as a header value, or undefined when it cannot be one.
@@ -67,12 +63,12 @@ export function ftrackCookieHeader(value: unknown): string | undefined {
 export function visitorHeaders(event: CanonicalEvent): Record<string, string> {
   const headers: Record<string, string> = {};
   const context: unknown = event.context;
-  if (!isRecord(context)) return headers;
+  if (!isJsonObject(context)) return headers;
   const ip = forwardedForHeader(context.ip);
   if (ip !== undefined) headers['x-forwarded-for'] = ip;
   const userAgent = userAgentHeader(context.userAgent);
   if (userAgent !== undefined) headers['user-agent'] = userAgent;
-  const cookie = ftrackCookieHeader(isRecord(context.cookies) ? context.cookies.FTrack : undefined);
+  const cookie = ftrackCookieHeader(isJsonObject(context.cookies) ? context.cookies.FTrack : undefined);
   if (cookie !== undefined) headers.cookie = cookie;
   return headers;
 }

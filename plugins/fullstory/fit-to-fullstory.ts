@@ -6,7 +6,7 @@
 // Fullstory's server events need a user (or a Fullstory session id, which a server never has):
 // an event without a userId is not sent, with a warning — Fullstory's browser capture records
 // anonymous visitors itself.
-import { PermanentError, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { fitProperties } from './fullstory-properties.ts';
 
 /** Fullstory's longest uid, display_name and email ("Possible values: <= 256 / 128 characters"). */
@@ -20,10 +20,6 @@ type Warn = ((message: string) => void) | undefined;
 
 function text(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** An ISO 8601 UTC time for a mapped time (text, seconds or ms), else the event's own time. */
@@ -47,7 +43,7 @@ function uidOf(value: JsonValue | undefined): { uid: string } | { why: string } 
 
 /** The browser context: url, user_agent, initial_referrer, each kept when it is text. */
 function browserOf(context: JsonValue | undefined): JsonObject | undefined {
-  const browser = isObject(context) && isObject(context.browser) ? context.browser : undefined;
+  const browser = isJsonObject(context) && isJsonObject(context.browser) ? context.browser : undefined;
   if (browser === undefined) return undefined;
   const out: JsonObject = {};
   for (const key of ['url', 'user_agent', 'initial_referrer']) {
@@ -65,7 +61,7 @@ function fitEvent(payload: JsonObject, event: CanonicalEvent, warn: Warn): JsonO
     name = fittedName.text;
     warn?.(`event name cut to ${MAX_EVENT_NAME_CHARS} characters, Fullstory's limit`);
   }
-  const user = isObject(payload.user) ? payload.user.uid : undefined;
+  const user = isJsonObject(payload.user) ? payload.user.uid : undefined;
   const who = uidOf(user);
   if ('why' in who) {
     warn?.(`not sent: ${who.why}`);

@@ -4,7 +4,7 @@
 // Production GA4 answers 2xx whatever it ignores, so what it would drop is fitted here, and
 // what it would refuse outright (a reserved event name) is dead-lettered with the reason.
 import { createHash } from 'node:crypto';
-import { PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, isJsonObject, PermanentError, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 25;
 export const MAX_PARAMS = 25;
@@ -35,7 +35,6 @@ const ITEM_FIELDS = new Set([
   'item_id', 'item_name', 'affiliation', 'coupon', 'discount', 'index', 'item_brand', 'item_category', 'item_category2', 'item_category3',
   'item_category4', 'item_category5', 'item_list_id', 'item_list_name', 'item_variant', 'location_id', 'price', 'quantity', 'currency',
 ]);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An email address anywhere in a text, `@` also URL-encoded (`jane%40example.com` in a page URL). */
 const EMAIL_INSIDE = /[^\s@/?&=:;,<>"']+(?:@|%40)[^\s@/?&=:;,<>"'%]+\.[A-Za-z]{2,}/i;
 /** Trait names that are contact data, compared without case, `_` or `-`. */
@@ -49,10 +48,6 @@ const REVENUE_EVENTS: ReadonlySet<string> = new Set(['purchase', 'refund']);
 /** Whether a trait name is contact data, which GA4's policy forbids as a user property. */
 export function isContactTrait(name: string): boolean {
   return CONTACT_TRAITS.has(name.toLowerCase().replace(/[_\-\s]/g, ''));
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -87,7 +82,7 @@ function paramValue(value: JsonValue | undefined, max: number): string | number 
 
 /** One item within GA4's limits; undefined without an item_id or item_name. */
 function fitItem(item: JsonValue): JsonObject | undefined {
-  if (!isObject(item)) return undefined;
+  if (!isJsonObject(item)) return undefined;
   const out: JsonObject = {};
   let custom = 0;
   for (const [rawName, rawValue] of Object.entries(item)) {
@@ -209,9 +204,9 @@ export function fitEvent(payload: JsonObject, userPropertyNames: string[], trait
   if (client === undefined) throw new PermanentError('GA4 needs a client_id and this event has none: send an anonymousId (the visitor cookie) or a userId, or let the page\'s GA tag set its _ga cookie');
   out.client_id = client;
   // GA4's policy forbids contact data: an email as user id is not sent.
-  if (typeof payload.user_id === 'string' && payload.user_id !== '' && !EMAIL.test(payload.user_id.trim())) out.user_id = [...payload.user_id].slice(0, 256).join('');
+  if (typeof payload.user_id === 'string' && payload.user_id !== '' && !isEmailAddress(payload.user_id.trim())) out.user_id = [...payload.user_id].slice(0, 256).join('');
   if (typeof payload.timestamp_micros === 'number' && Number.isFinite(payload.timestamp_micros)) out.timestamp_micros = Math.round(payload.timestamp_micros) * 1000;
-  if (isObject(payload.consent)) {
+  if (isJsonObject(payload.consent)) {
     const consent: JsonObject = {};
     for (const key of ['ad_user_data', 'ad_personalization']) {
       const value = consentValue(payload.consent[key]);
@@ -223,16 +218,16 @@ export function fitEvent(payload: JsonObject, userPropertyNames: string[], trait
   if (typeof payload.user_agent === 'string' && payload.user_agent !== '') out.user_agent = payload.user_agent;
   const properties = userProperties(traits, userPropertyNames);
   if (Object.keys(properties).length > 0) out.user_properties = properties;
-  const params: JsonObject = { ...(isObject(payload.params) ? payload.params : {}) };
-  if (isObject(payload.item) && params.items === undefined) params.items = [payload.item];
+  const params: JsonObject = { ...(isJsonObject(payload.params) ? payload.params : {}) };
+  if (isJsonObject(payload.item) && params.items === undefined) params.items = [payload.item];
   // A session id that is not the tag's (a number) would start a session of its own.
   if (params.session_id !== undefined && !/^\d+$/.test(String(params.session_id))) delete params.session_id;
   const fitted = fitParams(params);
   // GA4 defines an ecommerce event's value as the items' price × quantity (tax and shipping apart).
   if (fitted.value === undefined && fitted.currency !== undefined && Array.isArray(fitted.items)) {
     const total = fitted.items.reduce<number | undefined>((sum, item) => {
-      const price = isObject(item) && typeof item.price === 'number' ? item.price : undefined;
-      const quantity = isObject(item) && typeof item.quantity === 'number' ? item.quantity : 1;
+      const price = isJsonObject(item) && typeof item.price === 'number' ? item.price : undefined;
+      const quantity = isJsonObject(item) && typeof item.quantity === 'number' ? item.quantity : 1;
       return sum === undefined || price === undefined ? undefined : sum + price * quantity;
     }, 0);
     if (total !== undefined && fitted.items.length > 0) fitted.value = Math.round(total * 100) / 100;

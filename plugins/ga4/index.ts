@@ -1,4 +1,4 @@
-import { defaultClassify, definePlugin, excerpt, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, definePlugin, excerpt, isJsonObject, type CanonicalEvent, type Classification, type ConfigProblem, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { fitEvent, isContactTrait, MAX_EVENTS_PER_REQUEST } from './fit-to-ga4.ts';
 import { deletionConfigProblems, ga4ForgetPerson, serviceAccountToken } from './user-deletion.ts';
 
@@ -7,10 +7,6 @@ const MAX_BYTES = 130_000;
 const HOSTS: Readonly<Record<string, string>> = { global: 'https://www.google-analytics.com', eu: 'https://region1.google-analytics.com' };
 /** The fields of a request shared by its events: one visitor's. */
 const VISITOR_FIELDS = ['client_id', 'user_id', 'consent', 'ip_override', 'user_agent', 'user_properties'] as const;
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** `https://www.google-analytics.com/mp/collect`, the EU host, or the validation endpoint (`/debug/mp/collect`). */
 export function collectUrl(config: Record<string, JsonValue>): string {
@@ -25,9 +21,9 @@ function userPropertyNames(config: Record<string, JsonValue>): string[] {
 
 /** The visitor's traits: the identify call's own, else `context.traits` (remembered ones included). */
 function traitsOf(event: CanonicalEvent): JsonObject {
-  if (isObject(event.traits)) return event.traits;
-  const context = isObject(event.context) ? event.context : {};
-  return isObject(context.traits) ? context.traits : {};
+  if (isJsonObject(event.traits)) return event.traits;
+  const context = isJsonObject(event.context) ? event.context : {};
+  return isJsonObject(context.traits) ? context.traits : {};
 }
 
 /**
@@ -89,8 +85,8 @@ function isValidation(request: RequestDescriptor | undefined): boolean {
  * portal's, and says nothing about the events.
  */
 function isGa4Answer(response: VendorResponse, request: RequestDescriptor | undefined): boolean {
-  if (isValidation(request)) return isObject(response.json) && Array.isArray(response.json.validationMessages);
-  return (response.body ?? '').trim() === '' || isObject(response.json);
+  if (isValidation(request)) return isJsonObject(response.json) && Array.isArray(response.json.validationMessages);
+  return (response.body ?? '').trim() === '' || isJsonObject(response.json);
 }
 
 /**
@@ -112,7 +108,7 @@ export function classifyGa4(response: VendorResponse, request?: RequestDescripto
     const expected = isValidation(request) ? 'the validation server\'s validationMessages' : 'none from /mp/collect';
     return { status: 'retry', reason: `HTTP ${response.status} with ${said === '' ? 'no body' : said}: not GA4's answer (${expected}) — a proxy? — so the events are sent again` };
   }
-  if (response.status >= 200 && response.status < 300 && isObject(response.json) && Array.isArray(response.json.validationMessages)) {
+  if (response.status >= 200 && response.status < 300 && isJsonObject(response.json) && Array.isArray(response.json.validationMessages)) {
     const messages = response.json.validationMessages as ValidationMessage[];
     if (messages.length > 0) {
       return { status: 'dead_letter', reason: `GA4 validation: ${messages.map((m) => `${m.fieldPath ?? '(request)'}: ${m.description ?? m.validationCode ?? 'invalid'}`).join('; ').slice(0, 900)}` };
@@ -183,7 +179,7 @@ export default definePlugin({
   batch: { maxEvents: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_BYTES },
   map: (payload, event, ctx) => {
     // Google Consent Mode's analytics_storage denied: GA4 may not record the visitor at all.
-    const google = isObject(event.context?.consent) && isObject(event.context.consent.google) ? event.context.consent.google : {};
+    const google = isJsonObject(event.context?.consent) && isJsonObject(event.context.consent.google) ? event.context.consent.google : {};
     if (typeof google.analytics_storage === 'string' && google.analytics_storage.toLowerCase() === 'denied') return null;
     if (payload.name === 'page_view' && event.type === 'page' && ctx.config.send_page_views === false) return null;
     return fitEvent(payload, userPropertyNames(ctx.config), traitsOf(event));

@@ -5,7 +5,7 @@
 // mode: a 200 carries `results` for the conversions Google took and `partialFailureError` (the
 // same Status shape) for the others, each error naming its conversion by
 // `location.fieldPathElements[0] = { fieldName: 'conversions', index }`.
-import { defaultClassify, instantText, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, instantText, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf, customerIdOf } from './config.ts';
 
 /** Google: a conversion's click must be at least 6 hours old ("Retry after 6 hours have passed"); a new conversion action, likewise. */
@@ -62,22 +62,18 @@ interface RpcStatus {
   details?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 const excerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text);
 
 /** The GoogleAdsErrors of a Status (`details[].errors[]`). */
 function errorsOf(status: RpcStatus): AdsError[] {
   const details = Array.isArray(status.details) ? status.details : [];
-  return details.flatMap((detail) => (isRecord(detail) && Array.isArray(detail.errors) ? detail.errors.filter(isRecord) : []));
+  return details.flatMap((detail) => (isJsonObject(detail) && Array.isArray(detail.errors) ? detail.errors.filter(isJsonObject) : []));
 }
 
 /** An error's code (`RESOURCE_EXHAUSTED`) and its kind (`quotaError`) from `errorCode: { quotaError: 'RESOURCE_EXHAUSTED' }`. */
 function codeOf(error: AdsError): { kind: string; code: string } | undefined {
-  if (!isRecord(error.errorCode)) return undefined;
+  if (!isJsonObject(error.errorCode)) return undefined;
   const [kind, code] = Object.entries(error.errorCode)[0] ?? [];
   return typeof kind === 'string' && typeof code === 'string' ? { kind, code } : undefined;
 }
@@ -91,9 +87,9 @@ function saidOf(error: AdsError): string {
 
 /** The index of the conversion an error is about (`conversions[N]`), when it names one the request has. */
 function conversionIndex(error: AdsError, count: number): number | undefined {
-  const location = isRecord(error.location) ? error.location : undefined;
+  const location = isJsonObject(error.location) ? error.location : undefined;
   const first: unknown = Array.isArray(location?.fieldPathElements) ? location.fieldPathElements[0] : undefined;
-  if (!isRecord(first) || first.fieldName !== 'conversions') return undefined;
+  if (!isJsonObject(first) || first.fieldName !== 'conversions') return undefined;
   const index = typeof first.index === 'number' ? first.index : typeof first.index === 'string' && /^\d+$/.test(first.index) ? Number(first.index) : undefined;
   return index !== undefined && Number.isInteger(index) && index >= 0 && index < count ? index : undefined;
 }
@@ -112,7 +108,7 @@ export function durationMs(value: unknown): number | undefined {
 
 /** The longest `retryDelay` of the errors' quota details. */
 function retryDelayOf(errors: AdsError[]): number | undefined {
-  const delays = errors.map((error) => (isRecord(error.details) && isRecord(error.details.quotaErrorDetails) ? durationMs(error.details.quotaErrorDetails.retryDelay) : undefined)).filter((ms): ms is number => ms !== undefined);
+  const delays = errors.map((error) => (isJsonObject(error.details) && isJsonObject(error.details.quotaErrorDetails) ? durationMs(error.details.quotaErrorDetails.retryDelay) : undefined)).filter((ms): ms is number => ms !== undefined);
   return delays.length > 0 ? Math.max(...delays) : undefined;
 }
 
@@ -125,9 +121,9 @@ export interface ClassifyContext {
 
 /** The epoch ms of the conversion a request carries at `index` (its `conversionDateTime`, as `toClickConversion` writes it). */
 function conversionTimeOf(request: RequestDescriptor, index: number): number | undefined {
-  const body = isRecord(request.body) ? request.body : undefined;
+  const body = isJsonObject(request.body) ? request.body : undefined;
   const conversion: unknown = Array.isArray(body?.conversions) ? body.conversions[index] : undefined;
-  const written = isRecord(conversion) && typeof conversion.conversionDateTime === 'string' ? conversion.conversionDateTime : '';
+  const written = isJsonObject(conversion) && typeof conversion.conversionDateTime === 'string' ? conversion.conversionDateTime : '';
   const parts = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2})$/.exec(written);
   const ms = parts ? Date.parse(`${parts[1]}T${parts[2]}${parts[3]}`) : Number.NaN;
   return Number.isFinite(ms) ? ms : undefined;
@@ -256,22 +252,22 @@ function requestRemedy(code: string, ctx: ClassifyContext): string | undefined {
  * // { perEvent: { [request.eventIds[0]]: { status: 'dead_letter', reason: 'Google Ads refused the conversion (EXPIRED_EVENT: …): the click is older than …' } } }
  */
 export function classifyGoogleAds(response: VendorResponse, request: RequestDescriptor, ctx: ClassifyContext): Classification {
-  const json = isRecord(response.json) ? response.json : {};
+  const json = isJsonObject(response.json) ? response.json : {};
   const { status } = response;
   const count = request.eventIds.length;
 
   if (status >= 200 && status < 300) {
     // Google Ads answers every upload it takes with its JSON (results, partialFailureError when one
     // failed): a body that is no JSON object (a proxy's or captive portal's page) recorded nothing.
-    if (!isRecord(response.json)) {
+    if (!isJsonObject(response.json)) {
       return { status: 'retry', reason: `HTTP ${status} without Google Ads' JSON answer (results)${(response.body ?? '').trim() ? `: ${excerpt(oneLine(response.body))}` : ''} — not Google Ads' answer (a proxy?), so the conversions are sent again (Google Ads records a conversion once)` };
     }
-    const failure = isRecord(json.partialFailureError) ? (json.partialFailureError as RpcStatus) : undefined;
+    const failure = isJsonObject(json.partialFailureError) ? (json.partialFailureError as RpcStatus) : undefined;
     if (!failure || failure.code === 0 || (failure.code === undefined && errorsOf(failure).length === 0 && failure.message === undefined)) return { status: 'delivered' };
     return partialFailure(failure, request, ctx.now);
   }
 
-  const rpc: RpcStatus = isRecord(json.error) ? (json.error as RpcStatus) : {};
+  const rpc: RpcStatus = isJsonObject(json.error) ? (json.error as RpcStatus) : {};
   const errors = errorsOf(rpc);
   const codes = errors.map(codeOf).filter((c): c is { kind: string; code: string } => c !== undefined);
   const message = typeof rpc.message === 'string' ? oneLine(rpc.message) : '';

@@ -2,7 +2,7 @@
 // whatever the blueprint mapped. Google checks each conversion of a request alone (partial
 // failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
 // is sent; what Google alone can judge (the click, the action's window) is left to its answer.
-import { googleClickId, googleConsentStatus, instantText, namesNoOne, PermanentError, productsValue, readDecimal, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { googleClickId, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
@@ -14,10 +14,6 @@ export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 /** A timestamp ahead of the delivery by at most this is clock skew: sent as the delivery's time. */
 const SKEW_MS = 60 * 60 * 1000;
 const CURRENCY = /^[A-Z]{3}$/;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Text from a string or a finite number; blank text and anything else are nothing. */
 function text(value: JsonValue | undefined): string | undefined {
@@ -121,7 +117,7 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   // The page URL's click id first (the newest click), then the mapped cookies'.
   const click = googleClickId(event, { gclid: payload.gclid, gbraid: payload.gbraid, wbraid: payload.wbraid });
   const consent: JsonObject = {};
-  const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
+  const mappedConsent = isJsonObject(payload.consent) ? payload.consent : {};
   const adUserData = googleConsentStatus(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
   const adPersonalization = googleConsentStatus(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');
   if (adUserData !== undefined) consent.adUserData = adUserData;

@@ -4,7 +4,7 @@
 // (requestStatus:retrieve), counted by reason, not by event. A refused request ("fast fail")
 // records none of its events: Google names the fields it blames (`events[i]…`,
 // `destinations[i]…`), so the events named are dead-lettered and the others sent again.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { credentialOf } from './config.ts';
 import { indexIn, oneLine, readGoogleError, violationText, type FieldViolation, type GoogleError } from './google-status.ts';
 import { DESTINATION_REASONS, EVENT_REASONS, remedyFor, TOO_MANY_REASONS, TRANSIENT_REASONS } from './remedies.ts';
@@ -18,10 +18,6 @@ export interface ClassifyContext {
   config: Record<string, JsonValue>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** `STATUS: message (REASON, …)`, or what there is of it. */
 function saidOf(error: GoogleError, response: VendorResponse): string {
   const reasons = error.reasons.length > 0 ? ` (${error.reasons.join(', ')})` : '';
@@ -31,9 +27,9 @@ function saidOf(error: GoogleError, response: VendorResponse): string {
 
 /** The request's destinations' references, and each event's, from its body. */
 function referencesOf(request: RequestDescriptor): { destinations: string[]; events: string[][] } {
-  const body = isRecord(request.body) ? request.body : {};
-  const destinations = (Array.isArray(body.destinations) ? body.destinations : []).map((d) => (isRecord(d) && typeof d.reference === 'string' ? d.reference : ''));
-  const events = (Array.isArray(body.events) ? body.events : []).map((e) => (isRecord(e) && Array.isArray(e.destinationReferences) ? e.destinationReferences.filter((r): r is string => typeof r === 'string') : []));
+  const body = isJsonObject(request.body) ? request.body : {};
+  const destinations = (Array.isArray(body.destinations) ? body.destinations : []).map((d) => (isJsonObject(d) && typeof d.reference === 'string' ? d.reference : ''));
+  const events = (Array.isArray(body.events) ? body.events : []).map((e) => (isJsonObject(e) && Array.isArray(e.destinationReferences) ? e.destinationReferences.filter((r): r is string => typeof r === 'string') : []));
   return { destinations, events };
 }
 

@@ -5,7 +5,7 @@
 // `metadata`), `BadRequest` (`fieldViolations[]` of `field` — a path such as
 // `events[3].ad_identifiers.gclid` — `description` and `reason`), `RetryInfo` (`retryDelay`),
 // `RequestInfo` (`requestId`), `Help`, `LocalizedMessage`.
-import { googleErrorDetails, readGoogleErrorAnswer, type JsonValue } from '../../core/sdk/index.ts';
+import { googleErrorDetails, isJsonObject, readGoogleErrorAnswer, type JsonValue } from '../../core/sdk/index.ts';
 
 /** One field of the request Google blamed. */
 export interface FieldViolation {
@@ -42,10 +42,6 @@ export function oneLine(value: string): string {
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
@@ -74,7 +70,7 @@ export function readGoogleError(json: JsonValue | unknown): GoogleError {
   const violations: FieldViolation[] = [];
   for (const badRequest of googleErrorDetails(error, 'BadRequest')) {
     for (const violation of Array.isArray(badRequest.fieldViolations) ? badRequest.fieldViolations : []) {
-      if (!isRecord(violation)) continue;
+      if (!isJsonObject(violation)) continue;
       const reason = textOf(violation.reason);
       violations.push({ field: textOf(violation.field) ?? '', description: oneLine(textOf(violation.description) ?? ''), ...(reason === undefined ? {} : { reason }) });
     }
@@ -82,7 +78,7 @@ export function readGoogleError(json: JsonValue | unknown): GoogleError {
   const infos = googleErrorDetails(error, 'ErrorInfo');
   const metadata: Record<string, string> = {};
   for (const info of infos) {
-    if (isRecord(info.metadata)) for (const [key, value] of Object.entries(info.metadata)) if (typeof value === 'string') metadata[key] = value;
+    if (isJsonObject(info.metadata)) for (const [key, value] of Object.entries(info.metadata)) if (typeof value === 'string') metadata[key] = value;
   }
   const reasons = [...new Set([...infos.map((i) => textOf(i.reason)), ...violations.map((v) => v.reason)].filter((r): r is string => r !== undefined))];
   const delays = googleErrorDetails(error, 'RetryInfo').map((r) => durationMs(r.retryDelay)).filter((ms): ms is number => ms !== undefined);

@@ -5,7 +5,7 @@
 // click, the action's window, consent) is left to its answer and its diagnostics.
 import { isIP } from 'node:net';
 import {
-  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, namesNoOne, PermanentError, productsValue, readDecimal, readText,
+  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, readText,
   type CanonicalEvent, type GoogleConsentSignal, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, text } from './config.ts';
@@ -46,10 +46,6 @@ export function destinationReference(actionId: string): string {
 export function actionOfEvent(event: JsonObject): string | undefined {
   const [reference] = Array.isArray(event.destinationReferences) ? event.destinationReferences : [];
   return typeof reference === 'string' && reference.startsWith(REFERENCE_PREFIX) ? reference.slice(REFERENCE_PREFIX.length) : undefined;
-}
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The epoch milliseconds of a mapped time (ms, or an ISO 8601 date), else the event's timestamp. */
@@ -126,7 +122,7 @@ function eventSourceOf(mapped: JsonValue | undefined, event: CanonicalEvent): st
 
 /** The device (user agent, IP address) when `config.send_device_info` is on and the event has it. */
 function deviceInfoOf(payload: JsonObject, config: Record<string, JsonValue>): JsonObject | undefined {
-  if (config.send_device_info !== true || !isRecord(payload.device)) return undefined;
+  if (config.send_device_info !== true || !isJsonObject(payload.device)) return undefined;
   const userAgent = readText(payload.device.user_agent);
   const ip = readText(payload.device.ip);
   const device: JsonObject = {};
@@ -184,7 +180,7 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   }
 
   const click = googleClickId(event, payload);
-  const mappedConsent = isRecord(payload.consent) ? payload.consent : {};
+  const mappedConsent = isJsonObject(payload.consent) ? payload.consent : {};
   const consent: JsonObject = {};
   const adUserData = consentSignal(mappedConsent.ad_user_data, event.context?.consent, 'ad_user_data');
   const adPersonalization = consentSignal(mappedConsent.ad_personalization, event.context?.consent, 'ad_personalization');

@@ -3,15 +3,10 @@
 // and context cleaned at any depth, no IP, URLs without queries); an id — or an event's or page's
 // name — that is itself an email address or a phone number is left out (as the `event` and
 // `name` attributes are).
-import { recordWithoutContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { recordWithoutContactInfo, type JsonObject } from '../../core/sdk/index.ts';
 
 /** Fields read by value alone: the ids, and the event's or page's name (no person's name by its key). */
 const VALUE_CHECKED = ['userId', 'anonymousId', 'groupId', 'previousId', 'event', 'name'];
-
-/** Whether a value is a JSON object (not an array, not null). */
-export function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The event's JSON without contact information (see the file's comment). Keys keep their order;

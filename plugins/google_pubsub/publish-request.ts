@@ -7,9 +7,8 @@
 // orderingKey value", so with ordering keys each request carries one person's messages, in the
 // order of the batch. A publish is all or nothing: the answer's `messageIds` name every message,
 // or the error names none.
-import { PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { locationOf, type TopicRef } from './config.ts';
-import { isRecord } from './contact-free.ts';
 
 /** Messages a request carries at most: Pub/Sub's 1,000. */
 export const MAX_MESSAGES = 1000;
@@ -55,7 +54,7 @@ export function publishUrl(config: Record<string, JsonValue>, topic: TopicRef): 
  */
 export function wireMessage(message: JsonObject): JsonObject {
   const wire: JsonObject = { data: Buffer.from(JSON.stringify(message.data ?? {}), 'utf8').toString('base64') };
-  if (isRecord(message.attributes) && Object.keys(message.attributes).length > 0) wire.attributes = message.attributes;
+  if (isJsonObject(message.attributes) && Object.keys(message.attributes).length > 0) wire.attributes = message.attributes;
   if (typeof message.orderingKey === 'string' && message.orderingKey !== '') wire.orderingKey = message.orderingKey;
   return wire;
 }

@@ -11,10 +11,10 @@
 //   reserved prefix), values of at most 1,024 bytes, at most 100 in all; Signal's own attributes
 //   (kind, type, event, name, message_id, integration_id) cannot be replaced by the blueprint's;
 //   what is left out is said with ctx.warn.
-import { usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { includesContactInfo, orderingOf } from './config.ts';
 import { isContactInfo } from '../../core/sdk/index.ts';
-import { isRecord, withoutContactInfo } from './contact-free.ts';
+import { withoutContactInfo } from './contact-free.ts';
 
 /** Pub/Sub's attribute limits: keys up to 256 bytes, values up to 1,024 bytes, 100 a message. */
 export const MAX_ATTRIBUTE_KEY_BYTES = 256;
@@ -102,7 +102,7 @@ export function pubSubMessage(payload: JsonObject, event: CanonicalEvent, ctx: P
     attributes[key] = valueText;
   };
   for (const [key, value] of own) add(key, value, `attribute ${key}`, key === 'event' || key === 'name' ? 'value' : 'none');
-  if (isRecord(mappedAttributes)) {
+  if (isJsonObject(mappedAttributes)) {
     for (const [key, value] of Object.entries(mappedAttributes)) {
       if (Object.hasOwn(attributes, key) || own.some(([name]) => name === key)) {
         ctx.warn?.(`attributes.${key} left out: ${key} is an attribute Signal sets itself`);

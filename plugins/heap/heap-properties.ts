@@ -6,7 +6,7 @@
 // (null, arrays of objects, a key of 1,024 characters or more) is left out, each with a warning
 // shown beside the exchange. User properties cannot be named "id" in any casing ("it clashes
 // with internal variables") nor "user_id".
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** "fewer than 1024 characters": the longest key or text value Heap keeps whole. */
 export const MAX_PROPERTY_CHARS = 1023;
@@ -38,10 +38,6 @@ export function cutText(text: string, max: number): { text: string; cut: boolean
   return { text: text.slice(0, end), cut: true };
 }
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * A value as Heap keeps it, or undefined (left out): text cut to 1,023 characters, finite
  * numbers, booleans as text, arrays of such values (events only: Heap joins them with ||).
@@ -68,7 +64,7 @@ function add(out: JsonObject, name: string, value: JsonValue, kind: PropertyKind
     return;
   }
   if (value === null) return;
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     if (depth >= 5) {
       warnings.push(`properties.${name} left out: nested more than 5 levels deep`);
       return;
@@ -106,7 +102,7 @@ export function fitProperties(input: JsonValue | undefined, kind: PropertyKind):
   const warnings: string[] = [];
   const properties: JsonObject = {};
   if (input === undefined || input === null) return { properties, warnings };
-  if (!isRecord(input)) return { properties, warnings: ['properties left out: not an object of key-value pairs'] };
+  if (!isJsonObject(input)) return { properties, warnings: ['properties left out: not an object of key-value pairs'] };
   for (const [key, value] of Object.entries(input)) add(properties, key, value, kind, warnings, 0);
   return { properties, warnings };
 }

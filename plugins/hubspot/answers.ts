@@ -5,7 +5,7 @@
 // any issues with malformed properties"); a batch's multi-status answer lists its failed inputs
 // in `errors`, each naming them in `context.objectWriteTraceId`. Every field is optional
 // ("any error parsing should allow for specific fields to be missing").
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of HubSpot's answer a reason quotes. */
 const EXCERPT_CHARS = 400;
@@ -25,10 +25,6 @@ export interface HubSpotError {
   errorType?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The answer's JSON object, when it is one.
  *
@@ -36,7 +32,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * answerOf({ status: 400, headers: {}, body, json: { message: 'Invalid input' } }); // { message: 'Invalid input' }
  */
 export function answerOf(response: VendorResponse): HubSpotError | undefined {
-  return isRecord(response.json) ? (response.json as HubSpotError) : undefined;
+  return isJsonObject(response.json) ? (response.json as HubSpotError) : undefined;
 }
 
 /**
@@ -46,7 +42,7 @@ export function answerOf(response: VendorResponse): HubSpotError | undefined {
  * errorsOf({ errors: [{ message: 'x' }, 'junk'] }); // [{ message: 'x' }]
  */
 export function errorsOf(error: HubSpotError | undefined): HubSpotError[] {
-  return Array.isArray(error?.errors) ? error.errors.filter(isRecord) as HubSpotError[] : [];
+  return Array.isArray(error?.errors) ? error.errors.filter(isJsonObject) as HubSpotError[] : [];
 }
 
 /**
@@ -58,7 +54,7 @@ export function errorsOf(error: HubSpotError | undefined): HubSpotError[] {
  */
 export function contextText(context: unknown): string {
   if (typeof context === 'string') return context.trim();
-  if (!isRecord(context)) return '';
+  if (!isJsonObject(context)) return '';
   return Object.entries(context)
     .filter(([key]) => key !== 'objectWriteTraceId')
     .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.map(String).join(', ') : typeof value === 'string' ? value : JSON.stringify(value)}`)
@@ -109,7 +105,7 @@ export function saidOf(response: VendorResponse): string {
  * traceIdsOf({ context: { objectWriteTraceId: ['m-1', 'm-2'] } }); // ['m-1', 'm-2']
  */
 export function traceIdsOf(error: HubSpotError): string[] {
-  const ids = isRecord(error.context) ? error.context.objectWriteTraceId : undefined;
+  const ids = isJsonObject(error.context) ? error.context.objectWriteTraceId : undefined;
   if (typeof ids === 'string') return [ids];
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }

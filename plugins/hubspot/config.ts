@@ -2,7 +2,7 @@
 // cannot make (validateHubSpotConfig), and the readings the mapping and the requests share.
 import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { API_VERSION_PATTERN, DEFAULT_API_VERSION, OLDEST_API_VERSION } from './api.ts';
-import { pastedSecretProblem } from '../../core/sdk/index.ts';
+import { isJsonObject, pastedSecretProblem } from '../../core/sdk/index.ts';
 
 /** A custom event's fully qualified name: `pe<HubID>_<name>` (HubSpot: "formatted as pe{HubID}_{name}"). */
 export const EVENT_NAME_PATTERN = /^pe(\d+)_[A-Za-z0-9_]+$/;
@@ -70,10 +70,6 @@ function text(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
-function isObject(value: JsonValue | undefined): value is Record<string, JsonValue> {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** What is wrong with a pasted token, or undefined. The token itself is never repeated. */
 function tokenProblem(field: string, value: string, what: string): ConfigProblem | undefined {
   if (/^\s*hapikey\s*=/i.test(value)) return { field, message: 'is a hapikey= API key parameter: HubSpot retired API keys in November 2022; create a service key (Development > Keys > Service keys) and give it here' };
@@ -92,7 +88,7 @@ function versionProblem(version: string, now: number): string | undefined {
 /** The problems of `event_names`: names that never match, values that are no fully qualified name, two accounts. */
 function eventNameProblems(value: JsonValue | undefined): ConfigProblem[] {
   if (value === undefined || value === null) return [];
-  if (!isObject(value)) return [{ field: 'event_names', message: 'must be an object: the Signal event\'s name → the custom event\'s fully qualified name (pe<HubID>_<name>)' }];
+  if (!isJsonObject(value)) return [{ field: 'event_names', message: 'must be an object: the Signal event\'s name → the custom event\'s fully qualified name (pe<HubID>_<name>)' }];
   const problems: ConfigProblem[] = [];
   const hubIds = new Set<string>();
   for (const [name, target] of Object.entries(value)) {
@@ -113,7 +109,7 @@ function eventNameProblems(value: JsonValue | undefined): ConfigProblem[] {
 /** The problems of `property_map`: traits that cannot be read, properties that are no internal names. */
 function propertyMapProblems(value: JsonValue | undefined): ConfigProblem[] {
   if (value === undefined || value === null) return [];
-  if (!isObject(value)) return [{ field: 'property_map', message: 'must be an object: the trait (e.g. plan) → the contact property\'s internal name' }];
+  if (!isJsonObject(value)) return [{ field: 'property_map', message: 'must be an object: the trait (e.g. plan) → the contact property\'s internal name' }];
   const problems: ConfigProblem[] = [];
   for (const [trait, property] of Object.entries(value)) {
     const path = trait.trim().split('.');
@@ -192,7 +188,7 @@ export function validateHubSpotConfig(config: Record<string, JsonValue>, now: nu
  */
 export function customEventFor(name: string | undefined, config: Record<string, JsonValue>): string | undefined {
   const names = config.event_names;
-  if (name === undefined || !isObject(names) || !Object.hasOwn(names, name)) return undefined;
+  if (name === undefined || !isJsonObject(names) || !Object.hasOwn(names, name)) return undefined;
   const target = names[name];
   return typeof target === 'string' && EVENT_NAME_PATTERN.test(target.trim()) ? target.trim() : undefined;
 }
@@ -207,13 +203,13 @@ export function customEventFor(name: string | undefined, config: Record<string, 
  */
 export function mappedTraits(event: Pick<CanonicalEvent, 'traits'>, config: Record<string, JsonValue>): Record<string, JsonValue> {
   const map = config.property_map;
-  if (!isObject(map)) return {};
+  if (!isJsonObject(map)) return {};
   const out: Record<string, JsonValue> = {};
   for (const [trait, property] of Object.entries(map)) {
     if (typeof property !== 'string' || !PROPERTY_NAME_PATTERN.test(property.trim())) continue;
     let value: JsonValue | undefined = event.traits ?? undefined;
     for (const part of trait.trim().split('.')) {
-      value = isObject(value) && !UNSAFE_KEYS.has(part) && Object.hasOwn(value, part) ? value[part] : undefined;
+      value = isJsonObject(value) && !UNSAFE_KEYS.has(part) && Object.hasOwn(value, part) ? value[part] : undefined;
       if (value === undefined) break;
     }
     if (value !== undefined) out[property.trim()] = value;

@@ -3,20 +3,14 @@
 // properties }` — the contact with that email updated, or created with it. HubSpot tells
 // contacts apart by email ("email address is the primary unique identifier to avoid duplicate
 // contacts"), so an identify without one cannot be upserted and is refused here, saying so.
-import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { mappedTraits, userIdPropertyOf } from './config.ts';
 import { propertyText } from './property-values.ts';
 
 /** The key of a contact upsert input in a mapped payload. */
 export const CONTACT = 'contact';
-/** One address: one `@`, no white space, commas, semicolons or brackets (a list of two is not one). */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** Properties the upsert must not set from traits: the id it upserts by, and HubSpot's record id. */
 const RESERVED: ReadonlySet<string> = new Set(['email', 'hs_object_id']);
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * An email address as the plugin sends it to HubSpot: trimmed and lower-cased (HubSpot
@@ -29,7 +23,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function normalizeEmail(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /**
@@ -41,7 +35,7 @@ export function normalizeEmail(value: JsonValue | undefined): string | undefined
  */
 function contactProperties(mapped: JsonValue | undefined, event: CanonicalEvent, ctx: PluginContext): Record<string, string> {
   const properties: Record<string, string> = {};
-  const entries: Array<[string, JsonValue]> = [...Object.entries(isObject(mapped) ? mapped : {}), ...Object.entries(mappedTraits(event, ctx.config))];
+  const entries: Array<[string, JsonValue]> = [...Object.entries(isJsonObject(mapped) ? mapped : {}), ...Object.entries(mappedTraits(event, ctx.config))];
   for (const [name, value] of entries) {
     if (RESERVED.has(name)) continue;
     const textValue = propertyText(value);

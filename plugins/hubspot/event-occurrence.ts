@@ -5,7 +5,7 @@
 // (HubSpot's identifiers, in its order of priority); its properties fitted to HubSpot's limits
 // ("exceeding any of the following limits will result in a failed request"), so one event's
 // long value does not refuse the batch it travels in.
-import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { normalizeEmail } from './contact.ts';
 import { customEventFor, EVENT_NAME_PATTERN } from './config.ts';
 import { eventUuid } from './event-uuid.ts';
@@ -24,10 +24,6 @@ const EVENT_PROPERTY_NAME = /^[a-z][a-z0-9_]{0,49}$/;
 const UTK = /^[0-9a-f]{32}$/i;
 /** A CRM record id: digits. */
 const RECORD_ID = /^[1-9]\d{0,19}$/;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A value cut to `max` characters as a reader counts them (no surrogate pair split). */
 function cut(text: string, max: number): string {
@@ -48,9 +44,9 @@ function cut(text: string, max: number): string {
  * // { orderid: 'O-1', revenue: '27.5', tags: 'a;b' }
  */
 export function eventProperties(raw: JsonValue | undefined, warn?: (message: string) => void): Record<string, string> {
-  if (raw !== undefined && raw !== null && !isObject(raw)) throw new PermanentError('HubSpot takes an event\'s properties as an object; the blueprint mapped another value to properties');
+  if (raw !== undefined && raw !== null && !isJsonObject(raw)) throw new PermanentError('HubSpot takes an event\'s properties as an object; the blueprint mapped another value to properties');
   const kept = new Map<string, string>();
-  for (const [key, value] of Object.entries(removeContactInfo(isObject(raw) ? raw : {}))) {
+  for (const [key, value] of Object.entries(removeContactInfo(isJsonObject(raw) ? raw : {}))) {
     const name = key.trim().toLowerCase();
     if (!EVENT_PROPERTY_NAME.test(name)) {
       warn?.(`properties.${key} left out: a HubSpot event property name is a lower-case letter, then letters, digits or _ (50 at most)`);

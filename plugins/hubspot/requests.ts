@@ -2,7 +2,7 @@
 // (POST /crm/objects/<version>/contacts/batch/upsert, at most 100 inputs), custom event
 // occurrences in batches (POST /events/<version>/send/batch, "supports batches of 500"). Built
 // here, performed by the core.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiVersionOf, headersOf, urlOf } from './api.ts';
 import { CONTACT } from './contact.ts';
 import { OCCURRENCE } from './event-occurrence.ts';
@@ -24,10 +24,6 @@ interface Draft {
   inputs: JsonObject[];
   ids: string[];
   bytes: number;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 const bytesOf = (input: JsonObject) => Buffer.byteLength(JSON.stringify(input)) + 1; // + the comma between inputs
@@ -110,8 +106,8 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   const contacts: MappedEvent[] = [];
   const occurrences: MappedEvent[] = [];
   for (const mapped of batch) {
-    if (isObject(mapped.payload[CONTACT])) contacts.push(mapped);
-    else if (isObject(mapped.payload[OCCURRENCE])) occurrences.push(mapped);
+    if (isJsonObject(mapped.payload[CONTACT])) contacts.push(mapped);
+    else if (isJsonObject(mapped.payload[OCCURRENCE])) occurrences.push(mapped);
     // The map hook gives every event one record; without one there is nothing to send, and the
     // core dead-letters the event this names (it builds halves until one event is left).
     else throw new Error(`event ${mapped.id} holds no HubSpot record (contact or occurrence) to send`);

@@ -5,19 +5,17 @@
 // a SHA1 or SHA256 hash. Plaintext emails are not accepted"), and keeps only as an HMAC. SHA-1 is
 // the digest both documents accept, and the one RudderStack's impact destination sends: Signal
 // sends the email as its SHA-1 only, hashed by the SDK's customerInfo declared with that digest.
-import { customerInfo, isContactInfo, readText, usableId, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, isContactInfo, isStrictEmailAddress, readText, usableId, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The longest CustomerId impact.com takes: "CustomerId string (255)". */
 export const MAX_CUSTOMER_ID = 255;
-/** One email address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 
 /** impact.com's one hashed customer field: the address trimmed and lower-cased, as SHA-1 hex. */
 const CUSTOMER = customerInfo<Record<string, never>>({
   hashed: {
     CustomerEmail: (value) => {
       const address = value.trim().toLowerCase();
-      return EMAIL.test(address) ? address : undefined;
+      return isStrictEmailAddress(address) ? address : undefined;
     },
   },
   shape: () => 'single',

@@ -4,7 +4,7 @@
 // impact.com's item-level data: Sku, Category, Quantity and ItemPrice (or ItemSubTotal, never
 // both) are "required if passing item-level details", Name optional; strings up to 255
 // characters; the item amounts then make the sale amount (no order-level Amount is sent with them).
-import { readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { moneyOf, quantityOf } from './amounts.ts';
 
 /** The longest item text impact.com takes: "STRING (255)". */
@@ -16,8 +16,6 @@ export interface LineItems {
   count: number;
   warnings: string[];
 }
-
-const isObject = (value: JsonValue | undefined): value is JsonObject => value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The indexed item fields of a mapped `items` list (`{ sku, name, category, price, quantity }`,
@@ -39,7 +37,7 @@ export function lineItemsOf(items: JsonValue | undefined): LineItems {
   let count = 0;
   items.forEach((item, i) => {
     const which = `items[${i}]`;
-    if (!isObject(item)) {
+    if (!isJsonObject(item)) {
       warnings.push(`${which} left out: not a product object`);
       return;
     }

@@ -5,7 +5,7 @@
 // existing person as 409 "A contact matching those details already exists with id=…" (or "An
 // archived contact matching …"). Shared by the classifier (and its follow-ups) and the person
 // deletions.
-import { excerpt, responseHeader, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, responseHeader, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** The canonical `Link: </contacts/{id}>; rel="canonical"` of a merged contact's 410. */
 const CANONICAL_LINK = /<[^>]*\/contacts\/([A-Za-z0-9_-]+)>\s*;\s*rel="?canonical"?/i;
@@ -21,10 +21,6 @@ interface IntercomError {
   message?: unknown;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The errors of Intercom's `error.list` answer (empty for any other body).
  *
@@ -33,7 +29,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function errorsOf(response: Pick<VendorResponse, 'json'>): Array<{ code: string; message: string }> {
   const json = response.json;
-  const errors = isObject(json) ? json.errors : undefined;
+  const errors = isJsonObject(json) ? json.errors : undefined;
   if (!Array.isArray(errors)) return [];
   return errors.filter((e): e is IntercomError => e !== null && typeof e === 'object').map((e) => ({
     code: typeof e.code === 'string' ? e.code : '',
@@ -99,9 +95,9 @@ export function foundContact(response: VendorResponse, externalId?: string): str
   }
   if (status < 200 || status >= 300) return undefined;
   const json = response.json;
-  if (!isObject(json)) return undefined;
+  if (!isJsonObject(json)) return undefined;
   if (json.type === 'list' || Array.isArray(json.data)) {
-    const contacts = (Array.isArray(json.data) ? json.data : []).filter(isObject).filter((c) => idOf(c) !== undefined)
+    const contacts = (Array.isArray(json.data) ? json.data : []).filter(isJsonObject).filter((c) => idOf(c) !== undefined)
       .filter((c) => externalId === undefined || typeof c.external_id !== 'string' || c.external_id === '' || c.external_id === externalId);
     const contact = contacts.find((c) => c.role === 'user') ?? contacts[0];
     return contact ? idOf(contact) : undefined;
@@ -118,8 +114,8 @@ export function foundContact(response: VendorResponse, externalId?: string): str
  */
 export function otherUsers(response: VendorResponse, externalId: string | undefined): string[] {
   const json = response.json;
-  if (externalId === undefined || !isObject(json) || !Array.isArray(json.data)) return [];
-  return json.data.filter(isObject)
+  if (externalId === undefined || !isJsonObject(json) || !Array.isArray(json.data)) return [];
+  return json.data.filter(isJsonObject)
     .filter((c) => typeof c.external_id === 'string' && c.external_id !== '' && c.external_id !== externalId)
     .map((c) => idOf(c)).filter((id): id is string => id !== undefined);
 }

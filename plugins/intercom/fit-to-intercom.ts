@@ -5,7 +5,7 @@
 // `user_id` and `email` only (never from properties), placeholders never count, and an event
 // naming nobody is dropped: Intercom's server-side API names a lead only by its Intercom id,
 // which a site's events do not carry.
-import { normalizePhoneNumber, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isEmailAddress, isJsonObject, normalizePhoneNumber, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customAttributesOf } from './config.ts';
 import { fitMetadata, monetaryAmount, MAX_STRING_CHARS } from './metadata.ts';
 
@@ -16,10 +16,6 @@ export type Kind = 'contact' | 'event';
 export interface IntercomRecord {
   kind: Kind;
   body: JsonObject;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function text(value: JsonValue | undefined): string | undefined {
@@ -44,12 +40,12 @@ function seconds(value: JsonValue | undefined): number | undefined {
 export function identityOf(payload: JsonObject): { userId?: string; email?: string } {
   const userId = usableId(payload.user_id) ? String(payload.user_id).trim() : undefined;
   const email = text(payload.email);
-  return { ...(userId ? { userId } : {}), ...(email && /^[^\s@]+@[^\s@]+$/.test(email) ? { email } : {}) };
+  return { ...(userId ? { userId } : {}), ...(email && isEmailAddress(email, { requireDomainDot: false }) ? { email } : {}) };
 }
 
 /** The custom attributes config.custom_attributes names, from the mapped traits: scalars only (Intercom's attribute types). */
 function customAttributes(traits: JsonValue | undefined, names: string[]): JsonObject | undefined {
-  if (!isObject(traits) || names.length === 0) return undefined;
+  if (!isJsonObject(traits) || names.length === 0) return undefined;
   const out: JsonObject = {};
   for (const name of names) {
     const value = traits[name];
@@ -113,7 +109,7 @@ export function eventRecord(payload: JsonObject, event: CanonicalEvent): Interco
   if (userId) body.user_id = userId;
   else if (email) body.email = email;
   const price = monetaryAmount(payload.revenue, payload.currency);
-  const { metadata } = fitMetadata(isObject(payload.metadata) ? payload.metadata : {}, price ? { price } : {});
+  const { metadata } = fitMetadata(isJsonObject(payload.metadata) ? payload.metadata : {}, price ? { price } : {});
   if (Object.keys(metadata).length > 0) body.metadata = metadata;
   return { kind: 'event', body };
 }

@@ -8,7 +8,7 @@
 // contact by email alone — and deleted unless they hold another person's external_id. The
 // plugin never sends an anonymous visitor to Intercom, so an anonymousId without an email is
 // skipped.
-import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isJsonObject, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { accessTokenOf, apiBaseOf, headersOf } from './config.ts';
 import { answered, CONTACT_ID, foundContact } from './answers.ts';
 import { identityOf } from './fit-to-intercom.ts';
@@ -45,14 +45,10 @@ function readFind(response: VendorResponse, request: RequestDescriptor): ForgetO
   return { next: { method: 'DELETE', url: `${baseOf(request, LOOKUP)}/contacts/${encodeURIComponent(id)}`, headers: { ...(request.headers ?? {}) }, eventIds: [] } };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** How many more contacts of the person an email search found than the one its deletion deletes (the deletion's memo). */
 function moreOf(request: RequestDescriptor | undefined): number {
   const memo = request?.memo;
-  return isObject(memo) && typeof memo.more === 'number' ? memo.more : 0;
+  return isJsonObject(memo) && typeof memo.more === 'number' ? memo.more : 0;
 }
 
 /**
@@ -64,7 +60,7 @@ function moreOf(request: RequestDescriptor | undefined): number {
 function readSearch(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'search of contacts by email');
   const json = response.json;
-  const hits = isObject(json) && Array.isArray(json.data) ? json.data.filter(isObject).filter((c) => typeof c.id === 'string' && CONTACT_ID.test(c.id)) : [];
+  const hits = isJsonObject(json) && Array.isArray(json.data) ? json.data.filter(isJsonObject).filter((c) => typeof c.id === 'string' && CONTACT_ID.test(c.id)) : [];
   const persons = hits.filter((c) => c.external_id === undefined || c.external_id === null || c.external_id === '' || c.external_id === HIDDEN);
   const others = hits.length - persons.length;
   const leftAlone = others > 0 ? ` (${others} under another userId left alone: delete ${others === 1 ? 'it' : 'them'} in Intercom if ${others === 1 ? 'it is' : 'they are'} the person's)` : '';

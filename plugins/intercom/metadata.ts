@@ -4,7 +4,7 @@
 // http(s) URL as a string), rich link (`{ url, value }`) and monetary amount (`{ amount,
 // currency }`, the amount in cents). Anything else would be kept by Intercom as nested data
 // no message can use, or ignored: the plugin leaves it out instead of sending it blind.
-import { readInstantMs, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readInstantMs, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Intercom tracks the first 10 metadata keys of an event and ignores the rest. */
 export const MAX_METADATA_KEYS = 10;
@@ -12,10 +12,6 @@ export const MAX_METADATA_KEYS = 10;
 export const MAX_STRING_CHARS = 255;
 /** Characters Intercom's help centre says a metadata key cannot hold; each becomes `_`. */
 const KEY_REFUSED = /[.$~`!@#%^&*'{}|\\"\u0000]/g;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A string cut to Intercom's length (by code point, so no surrogate is split). */
 function cut(text: string): string {
@@ -51,7 +47,7 @@ export function metadataValue(key: string, value: JsonValue | undefined): JsonVa
   if (typeof value === 'string') return value.trim() === '' ? undefined : cut(value);
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'boolean') return String(value);
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const keys = Object.keys(value).sort().join(',');
   if (keys === 'url,value' && typeof value.url === 'string' && /^https?:\/\//i.test(value.url) && typeof value.value === 'string') {
     return { url: value.url, value: cut(value.value) };

@@ -7,7 +7,7 @@
 // then the update of the contact found, or its creation. What the next step sends — the
 // contact's fields — rides along as the request's `memo`, never sent or logged. A data event
 // is one request, `POST /events`, settled by its answer.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiBaseOf, headersOf } from './config.ts';
 
 /** One record a request: Intercom has no bulk endpoint for contacts or data events. */
@@ -35,10 +35,6 @@ export interface ContactMemo {
 
 export type Memo = ContactMemo;
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The plugin's note on a request it built, or undefined for any other request (the conformance
  * suite's, an older one's).
@@ -49,8 +45,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function memoOf(request: RequestDescriptor): Memo | undefined {
   const memo = request.memo;
-  if (!isObject(memo) || typeof memo.depth !== 'number' || typeof memo.step !== 'string') return undefined;
-  if (memo.intercom === 'contact' && isObject(memo.contact) && ['find', 'search', 'create', 'update'].includes(memo.step)) return memo as unknown as ContactMemo;
+  if (!isJsonObject(memo) || typeof memo.depth !== 'number' || typeof memo.step !== 'string') return undefined;
+  if (memo.intercom === 'contact' && isJsonObject(memo.contact) && ['find', 'search', 'create', 'update'].includes(memo.step)) return memo as unknown as ContactMemo;
   return undefined;
 }
 
@@ -127,7 +123,7 @@ export function eventRequest(body: JsonObject, eventIds: string[], ctx: PluginCo
  */
 export function requestFor(mapped: Pick<MappedEvent, 'id' | 'payload'>, ctx: PluginContext): RequestDescriptor {
   const { kind, body } = mapped.payload;
-  if ((kind !== 'contact' && kind !== 'event') || !isObject(body)) {
+  if ((kind !== 'contact' && kind !== 'event') || !isJsonObject(body)) {
     // The map hook gives every event it keeps a record; without one there is nothing to send.
     throw new Error(`event ${mapped.id} holds no Intercom record (contact or data event) to send`);
   }

@@ -7,7 +7,7 @@
 // not by position: a record fails when a list names the identifier it carries, an event also
 // when its name is disallowed. An event is never counted delivered when Iterable counted more
 // failures than it named: the request is sent again in halves, down to the record that fails.
-import type { Classification, EventOutcome, JsonObject, JsonValue, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type Classification, type EventOutcome, type JsonObject, type JsonValue, type RequestDescriptor } from '../../core/sdk/index.ts';
 
 /** The parts of a bulk answer the plugin reads. */
 export interface BulkAnswer {
@@ -36,10 +36,6 @@ const MEANINGS: Record<string, string> = {
 /** Why an event Iterable counted failed without naming it most often fails, as its reference says. */
 const UNNAMED_EVENT_CAUSE = 'one documented cause: Iterable requires identically named data fields of events of the same name to be of the same type, so compare this event\'s dataFields with earlier ones of its name';
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -62,7 +58,7 @@ interface FailureList {
  */
 function failureLists(answer: BulkAnswer, word: 'event' | 'user update'): FailureList[] {
   const lists: FailureList[] = [];
-  if (isObject(answer.failedUpdates)) {
+  if (isJsonObject(answer.failedUpdates)) {
     for (const [key, value] of Object.entries(answer.failedUpdates)) lists.push({ name: `failedUpdates.${key}`, key, values: strings(value) });
   } else {
     lists.push(
@@ -79,7 +75,7 @@ function failureLists(answer: BulkAnswer, word: 'event' | 'user update'): Failur
  * passed-in user object, or in dataFields"; other lists name the user the record goes under.
  */
 function candidates(key: string, record: JsonObject, field: 'email' | 'userId'): string[] {
-  const dataFields = isObject(record.dataFields) ? (record.dataFields as JsonObject) : {};
+  const dataFields = isJsonObject(record.dataFields) ? (record.dataFields as JsonObject) : {};
   const top = record[field];
   const inData = dataFields[field];
   const values = key.startsWith('conflict') ? [inData] : /^invalid(?:Emails|UserIds)$/.test(key) ? [top, inData] : [top];
@@ -109,7 +105,7 @@ export function bulkOutcomes(answer: BulkAnswer, request: RequestDescriptor, rec
   const perEvent: Record<string, EventOutcome> = {};
   records.forEach((raw, index) => {
     const id = request.eventIds[index];
-    if (id === undefined || !isObject(raw)) return;
+    if (id === undefined || !isJsonObject(raw)) return;
     const record = raw as JsonObject;
     const found: Array<{ list: string; meaning: string; retry: boolean }> = [];
     for (const list of lists) {

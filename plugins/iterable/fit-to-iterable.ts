@@ -4,7 +4,7 @@
 // (identity.ts). Identity, time and ids come from the canonical event and the blueprint's
 // top-level fields, never from the site's properties or traits; what Iterable would refuse for
 // good is dead-lettered here, each event on its own, saying why.
-import { PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { projectTypeOf, type ProjectType } from './config.ts';
 import { identityOf, personOf } from './identity.ts';
 import { userDataFields } from './user-data-fields.ts';
@@ -37,10 +37,6 @@ export interface FitOptions {
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
   const code = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
   return { projectType: projectTypeOf(config), mergeNestedObjects: config.merge_nested_objects === true, defaultCountryCode: code };
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 function kindOf(payload: JsonObject): Kind {
@@ -95,7 +91,7 @@ function positiveIdOf(value: JsonValue | undefined): number | undefined {
  */
 export function eventData(mapped: JsonValue | undefined, what: string): JsonObject | undefined {
   if (mapped === undefined || mapped === null) return undefined;
-  if (!isObject(mapped)) throw new PermanentError(`Iterable takes an ${what}'s dataFields as an object; the blueprint mapped another value to dataFields`);
+  if (!isJsonObject(mapped)) throw new PermanentError(`Iterable takes an ${what}'s dataFields as an object; the blueprint mapped another value to dataFields`);
   const kept = removeContactInfo(mapped);
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
@@ -114,7 +110,7 @@ function textOf(value: JsonValue | undefined): string | undefined {
  */
 function itemOf(value: JsonValue, index: number): JsonObject {
   const at = `items[${index}]`;
-  if (!isObject(value)) throw new PermanentError(`${at} is not an object: Iterable takes a purchase's items as {id, name, price, quantity, …}`);
+  if (!isJsonObject(value)) throw new PermanentError(`${at} is not an object: Iterable takes a purchase's items as {id, name, price, quantity, …}`);
   const id = textOf(value.id);
   const name = textOf(value.name);
   if (id === undefined) throw new PermanentError(`${at} has no id, which Iterable requires of every item (the product's product_id, else its sku)`);
@@ -135,7 +131,7 @@ function itemOf(value: JsonValue, index: number): JsonObject {
   if (imageUrl !== undefined) item.imageUrl = imageUrl;
   const url = textOf(value.url);
   if (url !== undefined) item.url = url;
-  if (isObject(value.dataFields) && Object.keys(value.dataFields).length > 0) item.dataFields = value.dataFields;
+  if (isJsonObject(value.dataFields) && Object.keys(value.dataFields).length > 0) item.dataFields = value.dataFields;
   return item;
 }
 
@@ -158,8 +154,8 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: F
   const identity = identityOf(options.projectType, person, what, event);
   let item: JsonObject;
   if (kind === 'user') {
-    if (payload.dataFields !== undefined && payload.dataFields !== null && !isObject(payload.dataFields)) throw new PermanentError('Iterable takes a user\'s dataFields as an object; the blueprint mapped another value to dataFields');
-    const dataFields = userDataFields(isObject(payload.dataFields) ? payload.dataFields : {}, person, identity, options);
+    if (payload.dataFields !== undefined && payload.dataFields !== null && !isJsonObject(payload.dataFields)) throw new PermanentError('Iterable takes a user\'s dataFields as an object; the blueprint mapped another value to dataFields');
+    const dataFields = userDataFields(isJsonObject(payload.dataFields) ? payload.dataFields : {}, person, identity, options);
     item = { ...identity, dataFields, mergeNestedObjects: options.mergeNestedObjects };
   } else if (kind === 'event') {
     const eventName = typeof payload.eventName === 'string' ? payload.eventName.trim() : typeof payload.eventName === 'number' ? String(payload.eventName) : '';

@@ -6,13 +6,11 @@
 // blueprint's userId) and the email from the blueprint's `email` (traits.email, else the
 // context.traits.email Signal remembers from the person's identify), never from event
 // properties; what Iterable would refuse as malformed is dead-lettered here, saying why.
-import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import type { ProjectType } from './config.ts';
 
 /** Iterable: a userId has a "Maximum length of 52 characters" (Project Types and Unique Identifiers). */
 export const MAX_USER_ID_CHARS = 52;
-/** One address: something, an @, a domain with a dot; no white space. Iterable validates the format itself too. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The identifier a record goes to Iterable under: exactly one of them. */
 export type Identity = { userId: string } | { email: string };
@@ -57,7 +55,7 @@ export function userIdProblem(userId: string): string | undefined {
 export function normalizeEmail(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isEmailAddress(email) ? email : undefined;
 }
 
 /** Whether a value is blank: absent, null, or text of white space only. */

@@ -3,7 +3,7 @@
 // a Bulk Create Events job (a profile and its events: a track call; a Placed Order with its
 // Ordered Products). What Klaviyo documents it would refuse is dead-lettered here, each event
 // on its own and saying why, rather than failing the whole bulk request it would travel in.
-import { PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { optionsOf, type KlaviyoOptions } from './config.ts';
 import { ORDERED_PRODUCT, PLACED_ORDER, orderedProducts, withRowTotals } from './ordered-products.ts';
 import { identifies, normalizeProfile, type LeftOut } from './profile.ts';
@@ -24,10 +24,6 @@ const YEAR_MS = 365 * 24 * 3_600_000;
 export const PROFILE_IMPORT = 'profile_import';
 /** The key of a Bulk Create Events item in a mapped payload. */
 export const EVENT_ITEM = 'event_bulk_create';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 function named(leftOut: LeftOut[]): string {
   return leftOut.map((p) => `profile.${p.key} ${p.reason}`).join('; ');
@@ -71,12 +67,12 @@ function valueOf(mapped: JsonValue | undefined): number | undefined {
 
 /** The event's attributes: properties, time, value, value_currency, unique_id, metric, backfill. */
 function eventAttributes(payload: JsonObject, event: CanonicalEvent, metric: string, ctx: PluginContext, options: KlaviyoOptions): JsonObject {
-  if (payload.properties !== undefined && payload.properties !== null && !isObject(payload.properties)) {
+  if (payload.properties !== undefined && payload.properties !== null && !isJsonObject(payload.properties)) {
     throw new PermanentError('Klaviyo takes properties as an object; the blueprint mapped another value to properties');
   }
   // Contact information stays out of event properties at any depth (the profile carries the
   // identifiers Klaviyo messages people by).
-  const properties = removeContactInfo(isObject(payload.properties) ? payload.properties : {});
+  const properties = removeContactInfo(isJsonObject(payload.properties) ? payload.properties : {});
   if (metric === PLACED_ORDER && Array.isArray(properties.Items)) properties.Items = withRowTotals(properties.Items);
   const count = Object.keys(properties).length;
   if (count > MAX_PROPERTIES) throw new PermanentError(`this event has ${count} properties and Klaviyo takes at most ${MAX_PROPERTIES}: leave some out with the blueprint's exclude`);
@@ -152,7 +148,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  * eventsOfItem('junk'); // []
  */
 export function eventsOfItem(item: JsonValue | undefined): JsonObject[] {
-  if (!isObject(item) || !isObject(item.attributes) || !isObject(item.attributes.events)) return [];
+  if (!isJsonObject(item) || !isJsonObject(item.attributes) || !isJsonObject(item.attributes.events)) return [];
   const data = item.attributes.events.data;
-  return Array.isArray(data) ? data.filter(isObject) : [];
+  return Array.isArray(data) ? data.filter(isJsonObject) : [];
 }

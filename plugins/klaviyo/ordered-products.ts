@@ -3,15 +3,11 @@
 // of it, so that per-product reports, flows and segments work. The Placed Order's `Items` are
 // Klaviyo's line items (ProductID, SKU, ProductName, Quantity, ItemPrice, RowTotal, ProductURL,
 // ImageURL, Categories, Brand); each becomes one Ordered Product with the order's id.
-import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Klaviyo's metric names: its analytics (CLV, benchmarks) look for exactly these. */
 export const PLACED_ORDER = 'Placed Order';
 export const ORDERED_PRODUCT = 'Ordered Product';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * A number from a number or decimal text; undefined otherwise.
@@ -55,7 +51,7 @@ export function rowTotalOf(item: JsonObject): number | undefined {
  */
 export function withRowTotals(items: JsonValue[]): JsonValue[] {
   return items.map((item) => {
-    if (!isObject(item) || item.RowTotal !== undefined) return item;
+    if (!isJsonObject(item) || item.RowTotal !== undefined) return item;
     const total = rowTotalOf(item);
     return total === undefined ? item : { ...item, RowTotal: total };
   });
@@ -73,11 +69,11 @@ export function withRowTotals(items: JsonValue[]): JsonValue[] {
  * // [{ properties: { OrderId: 'O-1', ProductID: 'A', ItemPrice: 5, $value: 5 }, time: '2024-03-24T16:00:00.000Z', value: 5, unique_id: 'm-1:1', metric: { data: { type: 'metric', attributes: { name: 'Ordered Product' } } } }]
  */
 export function orderedProducts(order: JsonObject): JsonObject[] {
-  const properties = isObject(order.properties) ? order.properties : {};
+  const properties = isJsonObject(order.properties) ? order.properties : {};
   const items = Array.isArray(properties.Items) ? properties.Items : [];
   const events: JsonObject[] = [];
   items.forEach((item, index) => {
-    if (!isObject(item)) return;
+    if (!isJsonObject(item)) return;
     const line: JsonObject = {};
     if (properties.OrderId !== undefined) line.OrderId = properties.OrderId;
     for (const [key, value] of Object.entries(item)) line[key === 'Brand' ? 'ProductBrand' : key] = value;

@@ -3,7 +3,7 @@
 // phone_number in E.164, external_id, and on events anonymous_id — the standard fields, a
 // location and custom properties. Done in the plugin, so whatever a blueprint maps into
 // `profile` reaches Klaviyo in the form it reads, and a value it cannot read is named.
-import { normalizePhoneNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, normalizePhoneNumber, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The identifiers an event's or a profile import's profile may carry. */
 export const IDENTIFIERS = ['email', 'phone_number', 'external_id', 'anonymous_id'] as const;
@@ -11,8 +11,6 @@ export const IDENTIFIERS = ['email', 'phone_number', 'external_id', 'anonymous_i
 const TEXT_FIELDS: ReadonlySet<string> = new Set(['first_name', 'last_name', 'organization', 'title', 'image', 'locale']);
 /** The fields of `location` (latitude and longitude as a number or text; the rest text). */
 const LOCATION_FIELDS: ReadonlySet<string> = new Set(['address1', 'address2', 'city', 'country', 'region', 'zip', 'timezone', 'ip', 'latitude', 'longitude']);
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 const HEX64 = /^[0-9a-f]{64}$/i;
 
 /** A profile field the plugin could not use, and why (without its value: it is personal data). */
@@ -26,10 +24,6 @@ export interface ProfileOptions {
   defaultCountryCode?: string | undefined;
   /** For Create or Update Profile, which documents no anonymous_id: the anonymousId is not sent. */
   forImport: boolean;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -55,7 +49,7 @@ export function customProperties(properties: JsonObject): JsonObject {
 export function normalizeEmail(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const email = value.trim().normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /** Why a phone number could not be put in E.164. */
@@ -74,7 +68,7 @@ function idOf(mapped: JsonValue | undefined, fallback: string | undefined): stri
 }
 
 function location(raw: JsonValue, leftOut: LeftOut[], forImport: boolean): JsonObject | undefined {
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     leftOut.push({ key: 'location', reason: 'is not an object of location fields' });
     return undefined;
   }
@@ -109,9 +103,9 @@ function location(raw: JsonValue, leftOut: LeftOut[], forImport: boolean): JsonO
  * // { attributes: { external_id: 'u-1', email: 'jane@example.com', phone_number: '+447700900123', first_name: 'Jane' }, leftOut: [] }
  */
 export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEvent, options: ProfileOptions): { attributes: JsonObject; leftOut: LeftOut[] } {
-  const mapped: JsonObject = isObject(raw) ? raw : {};
+  const mapped: JsonObject = isJsonObject(raw) ? raw : {};
   const leftOut: LeftOut[] = [];
-  if (raw !== undefined && raw !== null && !isObject(raw)) leftOut.push({ key: 'profile', reason: 'is not an object of profile attributes' });
+  if (raw !== undefined && raw !== null && !isJsonObject(raw)) leftOut.push({ key: 'profile', reason: 'is not an object of profile attributes' });
   const attributes: JsonObject = {};
   const externalId = idOf(mapped.external_id, event.userId);
   if (externalId !== undefined) attributes.external_id = externalId;
@@ -139,7 +133,7 @@ export function normalizeProfile(raw: JsonValue | undefined, event: CanonicalEve
       const kept = value === null ? undefined : location(value, leftOut, options.forImport);
       if (kept !== undefined) attributes.location = kept;
     } else if (key === 'properties') {
-      if (isObject(value)) {
+      if (isJsonObject(value)) {
         const custom = customProperties(value);
         if (Object.keys(custom).length > 0) attributes.properties = custom;
       } else if (value !== null) leftOut.push({ key, reason: 'is not an object of custom properties' });

@@ -2,7 +2,7 @@
 // to Create or Update Profile (POST /api/profile-import), events in jobs of Bulk Create Events
 // (POST /api/event-bulk-create-jobs; up to 1,000 events and 5 MB). Built here, performed by
 // the core.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { API_HOST, headersOf, PATHS } from './api.ts';
 import { EVENT_ITEM, eventsOfItem, MAX_EVENTS_PER_REQUEST, PROFILE_IMPORT } from './fit-to-klaviyo.ts';
 
@@ -20,10 +20,6 @@ interface Draft {
   keys: Set<string>;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The keys under which Klaviyo refuses a repeat inside one bulk request: "If a unique_id is
  * repeated for the same profile and metric, the request will fail and no events will be
@@ -35,8 +31,8 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function dedupKeysOf(item: JsonValue | undefined): string[] {
   return eventsOfItem(item).map((event) => {
-    const attributes = isObject(event.attributes) ? event.attributes : {};
-    const metric = isObject(attributes.metric) && isObject(attributes.metric.data) && isObject(attributes.metric.data.attributes) ? attributes.metric.data.attributes.name : undefined;
+    const attributes = isJsonObject(event.attributes) ? event.attributes : {};
+    const metric = isJsonObject(attributes.metric) && isJsonObject(attributes.metric.data) && isJsonObject(attributes.metric.data.attributes) ? attributes.metric.data.attributes.name : undefined;
     return `${String(metric)}\u0000${String(attributes.unique_id)}`;
   });
 }
@@ -82,7 +78,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   const profiles: RequestDescriptor[] = [];
   const drafts: Draft[] = [];
   for (const mapped of batch) {
-    if (isObject(mapped.payload[PROFILE_IMPORT])) {
+    if (isJsonObject(mapped.payload[PROFILE_IMPORT])) {
       profiles.push(profileRequest(mapped, ctx));
       continue;
     }
@@ -90,7 +86,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     const events = eventsOfItem(item).length;
     // The map hook gives every event one record; without one there is nothing to send, and the
     // core dead-letters the event this names (it builds halves until one event is left).
-    if (!isObject(item) || events === 0) throw new Error(`event ${mapped.id} holds no Klaviyo record (event_bulk_create or profile_import) to send`);
+    if (!isJsonObject(item) || events === 0) throw new Error(`event ${mapped.id} holds no Klaviyo record (event_bulk_create or profile_import) to send`);
     const bytes = Buffer.byteLength(JSON.stringify(item)) + 1;
     const keys = dedupKeysOf(item);
     const fits = (d: Draft) => d.ids.length === 0

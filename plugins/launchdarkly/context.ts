@@ -8,7 +8,7 @@
 // Attributes come from the person's traits: without contact information unless
 // config.context_attributes names them; config.private_attributes are left out and listed in
 // _meta.redactedAttributes, as the SDKs do with private attributes.
-import { recordWithoutContactInfo, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, recordWithoutContactInfo, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { RESERVED_ATTRIBUTES, type ContextKeyChoice, type LaunchDarklyOptions } from './config.ts';
 
 type Warn = ((message: string) => void) | undefined;
@@ -22,10 +22,6 @@ export interface ContextPart {
 
 function idOf(value: JsonValue | undefined): string | undefined {
   return usableId(value) ? String(value).trim() : undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -99,14 +95,14 @@ export function attributeRef(name: string): string {
  * // { attributes: { plan: 'pro' }, redacted: ['company'] }
  */
 export function contextAttributesOf(traits: JsonValue | undefined, options: Pick<LaunchDarklyOptions, 'contextAttributes' | 'privateAttributes'>, warn: Warn): { attributes: JsonObject; redacted: string[] } {
-  if (!isObject(traits)) return { attributes: {}, redacted: [] };
+  if (!isJsonObject(traits)) return { attributes: {}, redacted: [] };
   let chosen: JsonObject;
   if (options.contextAttributes !== undefined) {
     chosen = {};
     for (const name of options.contextAttributes) if (Object.hasOwn(traits, name) && traits[name] !== undefined) chosen[name] = traits[name]!;
   } else {
     const clean = recordWithoutContactInfo({ traits }, { valueChecked: [] }).traits;
-    chosen = isObject(clean) ? clean : {};
+    chosen = isJsonObject(clean) ? clean : {};
     const dropped = Object.keys(traits).filter((name) => !Object.hasOwn(chosen, name) && traits[name] !== null).length;
     if (dropped > 0) warn?.(`${dropped} trait(s) not sent as context attributes: contact information (emails, phone numbers, names, addresses) is left out unless config.context_attributes names the trait`);
   }

@@ -12,7 +12,7 @@
 // tried again (searching anew) after the core's wait, until a search finds none. A 404 on a
 // delete is an instance gone already. The events LaunchDarkly counted in experiments are not
 // deleted by this API (see README).
-import { defaultForgetRead, namesNoOne, responseHeader, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultForgetRead, isJsonObject, namesNoOne, responseHeader, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { deletionsEnabled, optionsOf, type LaunchDarklyOptions } from './config.ts';
 
@@ -20,10 +20,6 @@ import { deletionsEnabled, optionsOf, type LaunchDarklyOptions } from './config.
 export const API_VERSION = '20240415';
 /** Instances a search asks for: as many as the chain has room to delete after it. */
 export const SEARCH_LIMIT = 2;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function headersOf(options: LaunchDarklyOptions): Record<string, string> {
   return { authorization: options.apiToken, 'content-type': 'application/json', 'ld-api-version': API_VERSION };
@@ -97,10 +93,10 @@ function request(person: { userId: string | null; anonymousId: string | null }, 
 /** The instance ids of a search's answer, or why there are none to read. */
 function instanceIdsOf(response: VendorResponse): { ids: string[] } | { problem: string } {
   const json = response.json;
-  if (!isObject(json) || !Array.isArray(json.items)) return { problem: 'LaunchDarkly\'s search answer has no items list' };
+  if (!isJsonObject(json) || !Array.isArray(json.items)) return { problem: 'LaunchDarkly\'s search answer has no items list' };
   const ids: string[] = [];
   for (const item of json.items) {
-    if (!isObject(item) || typeof item.id !== 'string' || item.id.trim() === '') return { problem: 'an item of LaunchDarkly\'s search answer has no context instance id' };
+    if (!isJsonObject(item) || typeof item.id !== 'string' || item.id.trim() === '') return { problem: 'an item of LaunchDarkly\'s search answer has no context instance id' };
     // Signal hides the person's ids in answers: an instance id holding one cannot be read back.
     if (item.id.includes('[…]')) return { problem: 'a context instance id holds the person\'s id, which Signal hides in answers; delete the context in LaunchDarkly\'s Contexts list' };
     ids.push(item.id);
@@ -145,7 +141,7 @@ function read(response: VendorResponse, sent?: RequestDescriptor, ctx?: PluginCo
   if (deleting) {
     // 404: deleted already (a try before, or someone in LaunchDarkly).
     if (response.status !== 404 && (response.status < 200 || response.status >= 300)) return refusal(response, 'deletion of a context instance');
-    const memo: JsonObject = isObject(sent?.memo) ? sent.memo as JsonObject : {};
+    const memo: JsonObject = isJsonObject(sent?.memo) ? sent.memo as JsonObject : {};
     const rest = Array.isArray(memo.rest) ? memo.rest.filter((id): id is string => typeof id === 'string') : [];
     const [next, ...after] = rest;
     if (next !== undefined) return { next: deleteRequest(next, after, memo.more === true, options) };

@@ -8,7 +8,7 @@
 //   its attributes, for the Contexts list and targeting.
 // Screen, group and alias calls are not sent (LaunchDarkly's context-aware SDKs send no alias
 // events), nor events without the id config.context_key asks for; each says why.
-import { readDecimal, removeContactInfo, withoutQueries, eventMapName, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, readDecimal, removeContactInfo, withoutQueries, eventMapName, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type LaunchDarklyOptions } from './config.ts';
 import { contextAttributesOf, contextKeysOf, contextsOf, identifyContextOf } from './context.ts';
 
@@ -20,10 +20,6 @@ const NOT_SENT: Record<string, string> = {
   group: 'not sent: a group call is no LaunchDarkly event (set an organization context kind in your SDKs to target groups)',
   alias: 'not sent: LaunchDarkly\'s context-aware SDKs send no alias events; keys are joined by the context kinds sent with each event (config.anonymous_context_kind)',
 };
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The event's time in ms since the epoch (the blueprint's `timestamp`), else now. */
 function creationDateOf(payload: JsonObject, now: number): number {
@@ -56,9 +52,9 @@ export function eventKeyOf(event: CanonicalEvent, name: string, options: Pick<La
  * eventData({ order_id: 'o-1', email: 'jane@example.com', url: 'https://shop.example/?e=1' }); // { order_id: 'o-1', url: 'https://shop.example/' }
  */
 export function eventData(properties: JsonValue | undefined): JsonObject | undefined {
-  if (!isObject(properties)) return undefined;
+  if (!isJsonObject(properties)) return undefined;
   const unqueried = withoutQueries(properties);
-  const data = isObject(unqueried) ? removeContactInfo(unqueried) : {};
+  const data = isJsonObject(unqueried) ? removeContactInfo(unqueried) : {};
   return Object.keys(data).length > 0 ? data : undefined;
 }
 

@@ -5,7 +5,7 @@
 // refuses fails the whole request: 422 with one "Index: N, ERROR :: /path :: what" line per
 // problem (schema), or 400 "…, indices [N] (0-indexed)." (a rule: the 90 days, a rule not made
 // for the Conversions API), as answers recorded by RudderStack and by a partner's live runs show.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { usesRefreshToken, versionOf } from './config.ts';
 
 /**
@@ -27,10 +27,6 @@ interface LinkedInAnswer {
   error?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** `CODE (serviceErrorCode N): message` from LinkedIn's error body, or the body's start. */
@@ -47,9 +43,9 @@ function said(answer: LinkedInAnswer, body: string): string {
 /** The conversion rule id the request's elements count for (send groups them by rule). */
 function ruleOf(request: RequestDescriptor): string {
   const body = request.body as JsonValue | undefined;
-  const elements = isRecord(body) && Array.isArray(body.elements) ? body.elements : [];
+  const elements = isJsonObject(body) && Array.isArray(body.elements) ? body.elements : [];
   const first: unknown = elements[0];
-  const conversion = isRecord(first) ? first.conversion : undefined;
+  const conversion = isJsonObject(first) ? first.conversion : undefined;
   return typeof conversion === 'string' ? conversion.replace(RULE_URN, '') : '(unknown)';
 }
 
@@ -103,7 +99,7 @@ function refusedSome(refused: Map<number, string>, request: RequestDescriptor, s
 function elementOutcome(element: Record<string, unknown>): EventOutcome {
   const status = typeof element.status === 'number' ? element.status : 201;
   if (status >= 200 && status < 300) return { status: 'delivered' };
-  const error = isRecord(element.error) ? (element.error as LinkedInAnswer) : {};
+  const error = isJsonObject(element.error) ? (element.error as LinkedInAnswer) : {};
   const reason = `LinkedIn refused the event (status ${status}${typeof error.message === 'string' || typeof error.code === 'string' ? `, ${said(error, '')}` : ''})`;
   if (status === 429) return { status: 'retry', reason, retryAfterMs: RATE_LIMIT_WAIT_MS, throttled: true };
   if (status >= 500 || status === 408) return { status: 'retry', reason };
@@ -139,7 +135,7 @@ export interface ClassifyContext {
  * // { perEvent: { e0: { status: 'retry', … }, e1: { status: 'dead_letter', reason: 'LinkedIn refused the event (HTTP 422): /user/userInfo/lastName :: field is required but not found and has no default value' } } }
  */
 export function classifyLinkedIn(response: VendorResponse, request: RequestDescriptor, ctx: ClassifyContext): Classification {
-  const answer: LinkedInAnswer = isRecord(response.json) ? (response.json as LinkedInAnswer) : {};
+  const answer: LinkedInAnswer = isJsonObject(response.json) ? (response.json as LinkedInAnswer) : {};
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const count = request.eventIds.length;
@@ -150,14 +146,14 @@ export function classifyLinkedIn(response: VendorResponse, request: RequestDescr
   if (status >= 200 && status < 300) {
     // LinkedIn answers a batch with its JSON (`elements`) and a single create with an empty 201: a
     // body that is text but no JSON object (a proxy's or captive portal's page) recorded nothing.
-    if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
+    if (!isJsonObject(response.json) && (response.body ?? '').trim() !== '') {
       return { status: 'retry', reason: `HTTP ${status} without LinkedIn's answer (its JSON, or none): ${what} — not LinkedIn's answer (a proxy?), so the conversions are sent again (each with its eventId)` };
     }
     const elements = Array.isArray(answer.elements) ? answer.elements : undefined;
     if (!elements || elements.length !== count) return { status: 'delivered' };
     const perEvent: Record<string, EventOutcome> = {};
     elements.forEach((element, index) => {
-      const outcome = isRecord(element) ? elementOutcome(element) : { status: 'delivered' as const };
+      const outcome = isJsonObject(element) ? elementOutcome(element) : { status: 'delivered' as const };
       if (outcome.status !== 'delivered') perEvent[request.eventIds[index]!] = outcome;
     });
     return Object.keys(perEvent).length > 0 ? { perEvent } : { status: 'delivered' };

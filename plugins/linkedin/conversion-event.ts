@@ -2,7 +2,7 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { pageUrlParamOf, instantText, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, pageUrlParamOf, instantText, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
 import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
@@ -15,10 +15,6 @@ export const MAX_EVENT_ID = 64;
 const CURRENCY = /^[A-Z]{3}$/;
 const CLICK_ID = 'LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID';
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
 const amountOf = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'LinkedIn', field, sentAsText: true });
 
@@ -29,7 +25,7 @@ const amountOf = (value: JsonValue | undefined, field: string) => readDecimal(va
  * currency, and guessing one would count the value wrong).
  */
 function conversionValue(payload: JsonObject, defaultCurrency: string | undefined): JsonObject | undefined {
-  const mapped = isRecord(payload.conversionValue) ? payload.conversionValue : {};
+  const mapped = isJsonObject(payload.conversionValue) ? payload.conversionValue : {};
   const amount = amountOf(mapped.amount, 'conversionValue.amount') ?? productsValue(payload.products, { vendor: 'LinkedIn', valueField: 'conversionValue.amount', sentAsText: true });
   if (amount === undefined) return undefined;
   const given = readText(mapped.currencyCode);

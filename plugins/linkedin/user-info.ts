@@ -4,7 +4,7 @@
 // from them, so whatever an edited blueprint maps, the email leaves Signal hashed only and no
 // key LinkedIn's schema does not have is sent (it refuses a whole request for one: HTTP 422
 // "unrecognized field found but not allowed").
-import { countryCodeOf, customerInfo, namesNoOne, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { countryCodeOf, customerInfo, isEmailAddress, namesNoOne, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** LinkedIn's `idType` of each identifier key the blueprint maps under `user`. */
 export const ID_TYPES = {
@@ -50,7 +50,7 @@ const fields = customerInfo<UserOptions>({
     // examples hash it); text without one `@` between non-blank parts is no address.
     email: (value) => {
       const email = value.trim().normalize('NFC').toLowerCase();
-      return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+      return isEmailAddress(email, { requireDomainDot: false }) ? email : undefined;
     },
   },
   // One SHA256_EMAIL identifier per event: the first usable address.

@@ -1,10 +1,8 @@
 // The one identity Mailchimp keys members by: their email address. The plugin takes it from
 // the blueprint's `email` (traits.email, else the context.traits.email Signal remembers from
 // the person's identify), never from event properties.
-import { PermanentError, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, PermanentError, type JsonValue } from '../../core/sdk/index.ts';
 
-/** One address: something, an @, a domain with a dot; no white space. Mailchimp checks more itself. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Mailchimp's (and RFC 5321's) longest address. */
 export const MAX_EMAIL_CHARS = 254;
 
@@ -21,7 +19,7 @@ export const MAX_EMAIL_CHARS = 254;
 export function emailOf(value: JsonValue | undefined): string | undefined {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
   const email = typeof value === 'string' ? value.trim() : '';
-  if (!EMAIL.test(email) || email.length > MAX_EMAIL_CHARS) {
+  if (!isEmailAddress(email) || email.length > MAX_EMAIL_CHARS) {
     throw new PermanentError(`the email ${JSON.stringify(value)} (traits.email, or context.traits.email) is not an email address Mailchimp accepts: fix it at the source, or leave it out with a pipeline transformation`);
   }
   return email;
@@ -35,5 +33,5 @@ export function emailOf(value: JsonValue | undefined): string | undefined {
  * isEmail('user-123');         // false
  */
 export function isEmail(value: string): boolean {
-  return EMAIL.test(value.trim()) && value.trim().length <= MAX_EMAIL_CHARS;
+  return isEmailAddress(value.trim()) && value.trim().length <= MAX_EMAIL_CHARS;
 }

@@ -3,17 +3,13 @@
 // city, state and zip are required: Mailchimp refuses an address without one of them, so an
 // incomplete one is left out) — the four every new audience has — and the traits the config
 // maps to the audience's other merge fields (a BIRTHDAY field as `MM/DD`).
-import { birthDateYmd, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { birthDateYmd, isJsonObject, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The parts of an ADDRESS merge field, in Mailchimp's order; the first four are required. */
 const ADDRESS_PARTS = ['addr1', 'city', 'state', 'zip', 'addr2', 'country'] as const;
 const REQUIRED_ADDRESS_PARTS = 4;
 /** Text merge fields hold up to 255 characters. */
 const MAX_TEXT_CHARS = 255;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A scalar as merge field text: trimmed text, a number's digits; undefined for anything else or blank text. */
 function textOf(value: JsonValue | undefined): string | undefined {
@@ -42,7 +38,7 @@ export function birthdayOf(value: JsonValue | undefined): string | undefined {
 
 /** An ADDRESS merge field from the mapped parts, or undefined when a required part is missing. */
 function addressOf(value: JsonValue | undefined): JsonObject | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const address: JsonObject = {};
   for (const [index, part] of ADDRESS_PARTS.entries()) {
     const text = textOf(value[part]);
@@ -65,7 +61,7 @@ function addressOf(value: JsonValue | undefined): JsonObject | undefined {
  */
 export function mergeFieldsOf(mapped: JsonValue | undefined, event: CanonicalEvent, extra: Array<[string, string]>): JsonObject | undefined {
   const fields: JsonObject = {};
-  for (const [tag, value] of Object.entries(isObject(mapped) ? mapped : {})) {
+  for (const [tag, value] of Object.entries(isJsonObject(mapped) ? mapped : {})) {
     if (tag === 'ADDRESS') {
       const address = addressOf(value);
       if (address) fields.ADDRESS = address;
@@ -79,7 +75,7 @@ export function mergeFieldsOf(mapped: JsonValue | undefined, event: CanonicalEve
       if (text !== undefined) fields[tag] = text;
     }
   }
-  const traits: JsonObject = { ...(isObject(event.context?.traits) ? event.context.traits : {}), ...(isObject(event.traits) ? event.traits : {}) };
+  const traits: JsonObject = { ...(isJsonObject(event.context?.traits) ? event.context.traits : {}), ...(isJsonObject(event.traits) ? event.traits : {}) };
   for (const [trait, tag] of extra) {
     const value = traits[trait];
     if (tag === 'BIRTHDAY') {

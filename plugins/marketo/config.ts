@@ -2,7 +2,7 @@
 // LaunchPoint custom service's client id and secret, how leads are keyed (the lookup field:
 // email, or a custom field holding the userId), the traits → lead fields mapping and the track
 // events → custom activity types mapping.
-import type { ConfigProblem, ConfigSchema, JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Munchkin account id, as Marketo shows it in Admin > Integration > Munchkin: `123-ABC-456`. */
 export const MUNCHKIN_ID = /^[0-9]{3}-[A-Za-z]{3}-[0-9]{3}$/;
@@ -113,10 +113,6 @@ export interface ActivityType {
   attributes: Array<[string, string]>;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The Munchkin id the config names (its id, or its REST endpoint URL), upper-cased as
  * Marketo shows it; undefined when it names none.
@@ -169,7 +165,7 @@ export function userIdFieldOf(config: Record<string, JsonValue>): string | undef
 /** The config's trait path → lead field pairs, in the config's order. */
 export function fieldMapOf(config: Record<string, JsonValue>): Array<[string, string]> {
   const map = config.field_map;
-  if (!isObject(map)) return [];
+  if (!isJsonObject(map)) return [];
   return Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && FIELD_NAME.test(entry[1]));
 }
 
@@ -182,11 +178,11 @@ export function fieldMapOf(config: Record<string, JsonValue>): Array<[string, st
  */
 export function activityTypeFor(config: Record<string, JsonValue>, event: string): ActivityType | undefined {
   const types = config.activity_types;
-  if (!isObject(types) || !Object.hasOwn(types, event)) return undefined;
+  if (!isJsonObject(types) || !Object.hasOwn(types, event)) return undefined;
   const entry = types[event];
   if (typeof entry === 'number' && Number.isInteger(entry) && entry > 0) return { id: entry, attributes: [] };
-  if (!isObject(entry) || typeof entry.id !== 'number' || !Number.isInteger(entry.id) || entry.id <= 0) return undefined;
-  const attributes = isObject(entry.attributes)
+  if (!isJsonObject(entry) || typeof entry.id !== 'number' || !Number.isInteger(entry.id) || entry.id <= 0) return undefined;
+  const attributes = isJsonObject(entry.attributes)
     ? Object.entries(entry.attributes).filter((pair): pair is [string, string] => typeof pair[1] === 'string' && FIELD_NAME.test(pair[1]))
     : [];
   return { id: entry.id, attributes, ...(typeof entry.primary_attribute === 'string' && entry.primary_attribute.trim() !== '' ? { primaryAttribute: entry.primary_attribute.trim() } : {}) };
@@ -201,7 +197,7 @@ export function activityTypeFor(config: Record<string, JsonValue>, event: string
 export function valueAt(source: JsonValue | undefined, path: string): JsonValue | undefined {
   let at: JsonValue | undefined = source;
   for (const key of path.split('.')) {
-    if (!isObject(at) || !Object.hasOwn(at, key)) return undefined;
+    if (!isJsonObject(at) || !Object.hasOwn(at, key)) return undefined;
     at = at[key];
   }
   return at;
@@ -233,7 +229,7 @@ export function validateMarketoConfig(config: Record<string, JsonValue>): Config
     problems.push({ field: 'user_id_field', message: `must be left out when lookup_field (${lookup}) already holds the userId` });
   }
   if (userIdField === 'email') problems.push({ field: 'user_id_field', message: 'cannot be email: name a custom string field that receives the userId' });
-  if (isObject(config.field_map)) {
+  if (isJsonObject(config.field_map)) {
     const targets = new Map<string, string>();
     for (const [path, field] of Object.entries(config.field_map)) {
       if (path.trim() === '' || path.split('.').some((part) => part === '')) problems.push({ field: 'field_map', message: `trait path ${JSON.stringify(path)} is not a path (names joined by dots)` });
@@ -244,13 +240,13 @@ export function validateMarketoConfig(config: Record<string, JsonValue>): Config
       if (field === lookup) problems.push({ field: 'field_map', message: `trait ${path} maps to ${field}, the lookup field: the plugin sets it from the ${keyedByEmail(config) ? 'email' : 'userId'}` });
     }
   }
-  if (isObject(config.activity_types)) {
+  if (isJsonObject(config.activity_types)) {
     for (const [event, entry] of Object.entries(config.activity_types)) {
       if (event.trim() === '') problems.push({ field: 'activity_types', message: 'an event name is empty' });
-      if (isObject(entry) && isObject(entry.attributes) && typeof entry.primary_attribute === 'string' && Object.hasOwn(entry.attributes, entry.primary_attribute)) {
+      if (isJsonObject(entry) && isJsonObject(entry.attributes) && typeof entry.primary_attribute === 'string' && Object.hasOwn(entry.attributes, entry.primary_attribute)) {
         problems.push({ field: 'activity_types', message: `${event}: property ${entry.primary_attribute} is the primary attribute, so it cannot be a secondary attribute too` });
       }
-      if (isObject(entry) && isObject(entry.attributes) && Object.keys(entry.attributes).length > 20) {
+      if (isJsonObject(entry) && isJsonObject(entry.attributes) && Object.keys(entry.attributes).length > 20) {
         problems.push({ field: 'activity_types', message: `${event}: a custom activity type has at most 20 secondary attributes (Marketo's limit), got ${Object.keys(entry.attributes).length}` });
       }
     }

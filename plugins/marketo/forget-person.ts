@@ -9,10 +9,9 @@
 // lookup on email (filterValues takes up to 300), whatever field the leads are keyed by: every
 // lead the plugin syncs carries the email. The plugin never sends an anonymous visitor to
 // Marketo, so an anonymousId without an email is skipped.
-import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isStrictEmailAddress, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, bodyOf, errorsOf, leadsOf, resultsOf, saidErrors, requestIdOf } from './answers.ts';
 import { hasCredentials, instanceOrigin, userIdFieldOf } from './config.ts';
-import { EMAIL } from './records.ts';
 import { DELETE_LEADS, headersOf, MAX_RECORDS, SYNC_LEADS } from './requests.ts';
 
 /** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
@@ -98,7 +97,7 @@ function userIdLookup(person: NamedPerson, ctx: PluginContext): { field: string;
     return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Marketo, so no lead of theirs can exist there' };
   }
   const userId = String(person.userId).trim();
-  const field = userIdFieldOf(ctx.config) ?? (EMAIL.test(userId) ? 'email' : undefined);
+  const field = userIdFieldOf(ctx.config) ?? (isStrictEmailAddress(userId) ? 'email' : undefined);
   if (field === undefined) {
     return { skipped: 'leads are keyed by email and no lead field holds the userId, so Marketo cannot find this person\'s leads by userId, and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored): set config.user_id_field (a custom field the identifies fill with the userId), or delete the person in Marketo by email' };
   }
@@ -121,7 +120,7 @@ export const forgetPerson: PersonForgetting = {
     // The userId when it is an email, then those Signal found (the SDK's deletionEmails, by the plugin's own check, which
     // also keeps out the commas filterValues cannot carry); not one the userId's own lookup on email asks for already.
     const onEmail = 'field' in byUserId && byUserId.field === 'email' ? byUserId.userId.toLowerCase() : undefined;
-    const emails = deletionEmails(person, (value) => EMAIL.test(value)).filter((email) => email.toLowerCase() !== onEmail);
+    const emails = deletionEmails(person, isStrictEmailAddress).filter((email) => email.toLowerCase() !== onEmail);
     if (emails.length > 0) requests.push(lookup('email', emails, ctx, { by: BY_EMAILS }));
     if ('skipped' in byUserId && requests.length === 0) return byUserId;
     // One request as before when the emails add none (its outcome is then said without "request 1 of 2").

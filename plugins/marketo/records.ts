@@ -4,11 +4,9 @@
 // (which Marketo attaches to a lead by its id: the plugin looks the lead up by the same key when
 // sending, see requests.ts). A person without a key (an anonymous visitor, a placeholder id, no
 // email when leads are keyed by email) is not sent: Marketo would make a lead of nobody.
-import { readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { activityTypeFor, fieldMapOf, keyedByEmail, lookupFieldOf, userIdFieldOf, valueAt } from './config.ts';
 
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-export const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** Marketo's lead string fields hold 255 characters; a longer key could match no lead. */
 export const MAX_KEY_CHARS = 255;
 /** The standard lead fields the blueprint may fill (`lead.*`): Marketo's REST API names. */
@@ -18,10 +16,6 @@ export const STANDARD_FIELDS = ['firstName', 'lastName', 'middleName', 'salutati
 export const LEAD = 'lead';
 /** An Add Custom Activities record (without its leadId): `{ kind: 'activity', key, activity }`. */
 export const ACTIVITY = 'activity';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The person's key, the lookup field's value: their email (config.lookup_field email, the
@@ -35,7 +29,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function keyOf(payload: JsonObject, ctx: PluginContext): string | undefined {
   if (keyedByEmail(ctx.config)) {
     const email = typeof payload.email === 'string' ? payload.email.trim() : '';
-    return EMAIL.test(email) && email.length <= MAX_KEY_CHARS ? email : undefined;
+    return isStrictEmailAddress(email) && email.length <= MAX_KEY_CHARS ? email : undefined;
   }
   if (!usableId(payload.userId)) return undefined;
   const userId = String(payload.userId).trim();
@@ -63,7 +57,7 @@ export function leadOf(payload: JsonObject, key: string, ctx: PluginContext): Js
   const { config } = ctx;
   const lookup = lookupFieldOf(config);
   const lead: JsonObject = { [lookup]: key };
-  const standard = isObject(payload.lead) ? payload.lead : {};
+  const standard = isJsonObject(payload.lead) ? payload.lead : {};
   for (const field of STANDARD_FIELDS) {
     const value = standard[field];
     if (value === undefined || value === null) continue;
@@ -85,7 +79,7 @@ export function leadOf(payload: JsonObject, key: string, ctx: PluginContext): Js
     }
     lead[field] = usable;
   }
-  if (lookup !== 'email' && typeof payload.email === 'string' && EMAIL.test(payload.email.trim())) lead.email = payload.email.trim();
+  if (lookup !== 'email' && typeof payload.email === 'string' && isStrictEmailAddress(payload.email.trim())) lead.email = payload.email.trim();
   const userIdField = userIdFieldOf(config);
   if (userIdField !== undefined && userIdField !== lookup && usableId(payload.userId)) lead[userIdField] = String(payload.userId).trim();
   return lead;

@@ -6,7 +6,7 @@
 // up to 300 values), and classify.ts answers that lookup with the activities request for the
 // leads found, as a follow-up (the core's `{ next }`). The activities ride along in the lookup's
 // `memo`, never sent or logged.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { instanceOrigin, keyedByEmail, lookupFieldOf } from './config.ts';
 import { ACTIVITY, LEAD } from './records.ts';
 
@@ -35,10 +35,6 @@ export interface LookupMemo {
   activities: PendingActivity[];
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The lookup's note on a request the plugin built, or undefined for any other request.
  *
@@ -47,7 +43,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function lookupMemoOf(request: RequestDescriptor): LookupMemo | undefined {
   const memo = request.memo;
-  if (!isObject(memo) || memo.marketo !== 'lookup' || typeof memo.field !== 'string' || !Array.isArray(memo.activities)) return undefined;
+  if (!isJsonObject(memo) || memo.marketo !== 'lookup' || typeof memo.field !== 'string' || !Array.isArray(memo.activities)) return undefined;
   return memo as unknown as LookupMemo;
 }
 
@@ -81,7 +77,7 @@ export interface SyncMemo {
  */
 export function syncMemoOf(request: RequestDescriptor): SyncMemo | undefined {
   const memo = request.memo;
-  if (!isObject(memo) || memo.marketo !== 'sync' || !Array.isArray(memo.records)) return undefined;
+  if (!isJsonObject(memo) || memo.marketo !== 'sync' || !Array.isArray(memo.records)) return undefined;
   if (!memo.records.every((ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'))) return undefined;
   return memo as unknown as SyncMemo;
 }
@@ -221,8 +217,8 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   for (const mapped of batch) {
     const { kind, key } = mapped.payload;
     if (typeof key !== 'string' || key === '') throw new Error(`event ${mapped.id} names no Marketo lead (no lookup value)`);
-    if (kind === LEAD && isObject(mapped.payload.lead)) leads.push({ id: mapped.id, key, lead: mapped.payload.lead });
-    else if (kind === ACTIVITY && isObject(mapped.payload.activity)) activities.push({ id: mapped.id, key, activity: mapped.payload.activity });
+    if (kind === LEAD && isJsonObject(mapped.payload.lead)) leads.push({ id: mapped.id, key, lead: mapped.payload.lead });
+    else if (kind === ACTIVITY && isJsonObject(mapped.payload.activity)) activities.push({ id: mapped.id, key, activity: mapped.payload.activity });
     else throw new Error(`event ${mapped.id} holds no Marketo record (lead or custom activity) to send`);
   }
   return [...leadRequests(leads, ctx), ...activityLookups(activities, ctx)];

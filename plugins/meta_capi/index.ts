@@ -1,4 +1,4 @@
-import { pageUrlParamOf, defaultClassify, definePlugin, excerpt, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, pageUrlParamOf, defaultClassify, definePlugin, excerpt, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 export const GRAPH_URL = 'https://graph.facebook.com';
@@ -35,10 +35,10 @@ export function regainAccessMs(headers: Record<string, string>): number | undefi
   let minutes = 0;
   try {
     const usage = JSON.parse(raw) as unknown;
-    if (!isRecord(usage)) return undefined;
+    if (!isJsonObject(usage)) return undefined;
     for (const list of Object.values(usage)) {
       for (const entry of Array.isArray(list) ? list : []) {
-        const wait = isRecord(entry) ? entry.estimated_time_to_regain_access : undefined;
+        const wait = isJsonObject(entry) ? entry.estimated_time_to_regain_access : undefined;
         if (typeof wait === 'number' && Number.isFinite(wait)) minutes = Math.max(minutes, wait);
       }
     }
@@ -46,10 +46,6 @@ export function regainAccessMs(headers: Record<string, string>): number | undefi
     return undefined;
   }
   return minutes > 0 ? minutes * 60_000 : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, JsonValue> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Graph API error codes of throttling and of passing trouble: try again later. */
@@ -73,10 +69,10 @@ const TOKEN_PROBLEM = new Set([102, 190, 10]);
 export function classifyMeta(response: { status: number; body: string; json?: unknown; headers: Record<string, string> }, request: RequestDescriptor): Classification {
   if (response.status >= 200 && response.status < 300) {
     // Meta answers every request it takes with its JSON (`events_received`): another body is someone else's.
-    if (isRecord(response.json)) return { status: 'delivered' };
+    if (isJsonObject(response.json)) return { status: 'delivered' };
     return { status: 'retry', reason: `HTTP ${response.status} without Meta's JSON answer (events_received)${response.body.trim() ? `: ${excerpt(response.body)}` : ''} — not Meta's answer (a proxy?), so not counted as received` };
   }
-  const error = isRecord(response.json) ? (response.json as GraphError).error : undefined;
+  const error = isJsonObject(response.json) ? (response.json as GraphError).error : undefined;
   const code = error?.code;
   const said = [error?.error_user_title, error?.error_user_msg ?? error?.message].filter(Boolean).join(': ') || response.body.slice(0, 300);
   const trace = error?.fbtrace_id ? ` (fbtrace_id ${error.fbtrace_id})` : '';
@@ -124,7 +120,7 @@ function customData(input: JsonObject): JsonObject {
   if (ids !== undefined) custom.content_ids = ids;
   const contents = asList(custom.contents);
   if (Array.isArray(contents)) {
-    const kept = contents.filter((entry) => isRecord(entry) && entry.id !== undefined && entry.id !== null && entry.id !== '');
+    const kept = contents.filter((entry) => isJsonObject(entry) && entry.id !== undefined && entry.id !== null && entry.id !== '');
     if (kept.length > 0) custom.contents = kept;
     else delete custom.contents;
   }
@@ -151,7 +147,7 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (!(ACTION_SOURCES as readonly JsonValue[]).includes(out.action_source)) {
     throw new PermanentError(`Meta takes action_source ${ACTION_SOURCES.join(', ')}; the blueprint mapped ${JSON.stringify(out.action_source)}`);
   }
-  if (out.action_source === 'app' && !isRecord(out.app_data)) throw new PermanentError('Meta requires app_data for app events (action_source app): map it in the blueprint, or send these events with another action_source');
+  if (out.action_source === 'app' && !isJsonObject(out.app_data)) throw new PermanentError('Meta requires app_data for app events (action_source app): map it in the blueprint, or send these events with another action_source');
   if (out.event_source_url === '' || out.event_source_url === null) delete out.event_source_url;
   const { userData, unusable } = normalizeUserData(payload.user_data, { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined });
   if (userData.fbc === undefined) {
@@ -167,7 +163,7 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (!ipAndAgent && !MATCH_KEYS.some((key) => userData[key] !== undefined)) {
     throw new PermanentError(`Meta cannot match this event to a person: user_data has none of em, ph, external_id, fbp, fbc (nor client_ip_address with client_user_agent)${unusable.length > 0 ? ` (unusable: ${unusable.join(', ')})` : ''}`);
   }
-  if (isRecord(out.custom_data)) out.custom_data = customData(out.custom_data);
+  if (isJsonObject(out.custom_data)) out.custom_data = customData(out.custom_data);
   if (config.limited_data_use === true && out.data_processing_options === undefined) {
     // Limited Data Use with country and state 0: Meta geolocates the visitor (CCPA and US state laws).
     out.data_processing_options = ['LDU'];

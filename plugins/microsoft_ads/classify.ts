@@ -11,7 +11,7 @@
 // Microsoft shows "only the first 10 errors and warnings", so a batch may hold refused events
 // it does not name: `eventsReceived` tells when, and those are sent again (Microsoft counts an
 // eventId once: "Use stable eventId values so retries don't create duplicate conversions").
-import { defaultClassify, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of the body a reason quotes when the answer is not Microsoft's JSON. */
 const EXCERPT_CHARS = 300;
@@ -31,23 +31,19 @@ interface MicrosoftAnswer {
   eventsReceived?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
 /** Microsoft's `error` object (`{ code, message, details }`), or an empty one. */
 function errorOf(answer: MicrosoftAnswer): Record<string, unknown> {
-  return isRecord(answer.error) ? answer.error : {};
+  return isJsonObject(answer.error) ? answer.error : {};
 }
 
 /** The `details` of Microsoft's error. */
 function detailsOf(answer: MicrosoftAnswer): MicrosoftDetail[] {
   const details = errorOf(answer).details;
-  return Array.isArray(details) ? details.filter(isRecord).map((detail) => detail as MicrosoftDetail) : [];
+  return Array.isArray(details) ? details.filter(isJsonObject).map((detail) => detail as MicrosoftDetail) : [];
 }
 
 /** What Microsoft said: its error's message with the details, or the body's start when the answer is not its JSON. */
@@ -159,7 +155,7 @@ function perEvent(refused: Map<number, string[]>, request: RequestDescriptor, st
  * // { perEvent: { [ids[1]]: { status: 'dead_letter', reason: "Microsoft refused the event (HTTP 200): eventTime: 'eventTime' must not be empty. (Empty)" } } }
  */
 export function classifyMicrosoftAds(response: VendorResponse, request: RequestDescriptor, tagId: string): Classification {
-  const answer: MicrosoftAnswer = isRecord(response.json) ? (response.json as MicrosoftAnswer) : {};
+  const answer: MicrosoftAnswer = isJsonObject(response.json) ? (response.json as MicrosoftAnswer) : {};
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const total = request.eventIds.length;
@@ -168,7 +164,7 @@ export function classifyMicrosoftAds(response: VendorResponse, request: RequestD
   if (status >= 200 && status < 300) {
     // Microsoft answers every request it reads with its JSON (`eventsReceived`): a body that is
     // text but no JSON object (a proxy's or captive portal's page) recorded nothing.
-    if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
+    if (!isJsonObject(response.json) && (response.body ?? '').trim() !== '') {
       return { status: 'retry', reason: `HTTP ${status} without Microsoft's JSON answer (eventsReceived): ${what} — not Microsoft's answer (a proxy?), so the events are sent again (Microsoft counts an eventId once)` };
     }
     // A refusal naming no event cannot be placed, and warnings can fill the 10 details Microsoft

@@ -6,7 +6,7 @@
 // without it (a "validation warning"): a currency it drops would have the value counted in the
 // account's currency, so a currency or number that cannot be read dead-letters the event alone,
 // saying why, instead.
-import { namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Microsoft's page types (`pageType`), for dynamic remarketing. */
 export const PAGE_TYPES = ['cart', 'category', 'home', 'other', 'product', 'purchase', 'searchresults'] as const;
@@ -22,10 +22,6 @@ export const MAX_COUNT = 2_147_483_647;
 const CURRENCY = /^[A-Za-z]{3}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A list of the value (a single-product blueprint maps one item). */
 function asList(value: JsonValue | undefined): JsonValue[] {
   if (value === undefined || value === null) return [];
@@ -37,7 +33,7 @@ const decimal = (value: JsonValue | undefined, field: string) => readDecimal(val
 
 /** One `items` entry as Microsoft takes it (`id`, `quantity`, `price`, `name`), or undefined without an id: the product feed joins on it. */
 function item(raw: JsonValue, index: number): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const id = readText(raw.id);
   if (id === undefined) return undefined;
   const entry: JsonObject = { id };
@@ -58,7 +54,7 @@ function pageTypeOf(value: JsonValue | undefined): string | undefined {
 
 /** `hotelData` with the fields Microsoft documents, or undefined when none is usable. */
 function hotelData(raw: JsonValue | undefined): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const out: JsonObject = {};
   for (const field of ['totalPrice', 'basePrice'] as const) {
     const number = decimal(raw[field], `hotelData.${field}`);
@@ -89,7 +85,7 @@ function hotelData(raw: JsonValue | undefined): JsonObject | undefined {
  * // { value: 50.2, currency: 'USD', items: [{ id: 'prod1', quantity: 2, price: 25.1 }], itemIds: ['prod1'], pageType: 'purchase' }
  */
 export function fitCustomData(raw: JsonValue | undefined): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const out: JsonObject = {};
   for (const field of TEXT_FIELDS) {
     const text = readText(raw[field]);

@@ -2,7 +2,7 @@
 // blueprint mapped. The plugin always sends `continueOnValidationError: true`, so Microsoft
 // skips an invalid event and records the others; still, an event Microsoft would refuse is
 // dead-lettered here, alone and saying why in Signal's words, without a request.
-import { instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, isJsonObject, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { adStorageConsentOf } from './ad-storage-consent.ts';
 import { msclkidFromPage } from './click-id.ts';
 import { fitCustomData } from './custom-data.ts';
@@ -15,10 +15,6 @@ export const MAX_EVENT_AGE_MS = 7 * 86_400_000;
 /** How far ahead of Signal's clock an event may be: a clock a little fast is sent as of now. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** What a blueprint mapped, for a message: JSON, cut short (never a whole object). */
 function shown(value: JsonValue | undefined): string {
@@ -131,7 +127,7 @@ export function toUetEvent(payload: JsonObject, event: CanonicalEvent, ctx: Plug
   const consent = adStorageConsentOf(payload.adStorageConsent, event.context?.consent);
   if (consent !== undefined) out.adStorageConsent = consent;
 
-  const mappedUser: JsonObject = isRecord(payload.userData) ? { ...payload.userData } : {};
+  const mappedUser: JsonObject = isJsonObject(payload.userData) ? { ...payload.userData } : {};
   // A new ad click beats an old one: the landing URL's msclkid wins over the cookies'.
   const landing = msclkidFromPage(event);
   if (landing !== undefined) mappedUser.msclkid = landing;

@@ -4,7 +4,7 @@
 // not left to the blueprint: whatever an edited blueprint maps into `userData`, no contact
 // information leaves Signal in clear, and a key Microsoft does not take is not sent.
 import { isIP } from 'node:net';
-import { customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, isJsonObject, isPrivateAddress, namesNoOne, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { msclkidOf } from './click-id.ts';
 
 /** Identifiers Microsoft takes as the SHA-256 (lower-case hex) of their normalised value. */
@@ -100,10 +100,6 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Use
   return userData.hashField(field, value, options);
 }
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * `userData` as Microsoft takes it, from what the blueprint mapped: `em`, `ph` and `externalId`
  * hashed, the others in clear and checked (`msclkid` as a hyphenated UUID, a public IP address,
@@ -116,7 +112,7 @@ function isRecord(value: JsonValue | undefined): value is JsonObject {
  * // { userData: { em: sha256('john@contoso.com'), anonymousId: 'df_abc' }, unusable: ['clientIpAddress'] }
  */
 export function normalizeUserData(raw: JsonValue | undefined, options: UserDataOptions, adStorageDenied: boolean): { userData: JsonObject; unusable: string[] } {
-  const { fields, unusable } = userData.normalize(isRecord(raw) ? raw : undefined, options);
+  const { fields, unusable } = userData.normalize(isJsonObject(raw) ? raw : undefined, options);
   if (adStorageDenied) for (const field of AD_STORAGE_FIELDS) delete fields[field];
   return { userData: fields, unusable };
 }

@@ -4,7 +4,7 @@
 // update `{$distinct_id, $ip, <one operation>}` with its reserved contact properties
 // normalised. What Mixpanel would refuse for good is dead-lettered here, each event on its own
 // and with the reason, rather than sent for a failed record.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import { distinctIdOf, insertIdFor, usableId } from './identity.ts';
 import { normalizeProfileProperties, type ProfileOptions } from './profile-properties.ts';
 
@@ -37,10 +37,6 @@ export const NO_GEOLOCATION = '0';
  * request's 2 MiB.
  */
 export const MAX_RECORD_BYTES = 1_000_000;
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A URL's parts, or undefined when the text is not an absolute http(s) URL. */
 function urlOf(text: JsonValue | undefined): URL | undefined {
@@ -111,7 +107,7 @@ function idOf(mapped: JsonValue | undefined, fromEvent: string | undefined): str
 export function fitEvent(payload: JsonObject, event: CanonicalEvent): JsonObject {
   const name = typeof payload.event === 'number' ? String(payload.event) : payload.event;
   if (typeof name !== 'string' || name.trim() === '') throw new PermanentError('Mixpanel needs an event name and the blueprint mapped none (event_name_target: event)');
-  if (payload.properties !== undefined && !isObject(payload.properties)) throw new PermanentError('Mixpanel takes properties as an object; the blueprint mapped another value to properties');
+  if (payload.properties !== undefined && !isJsonObject(payload.properties)) throw new PermanentError('Mixpanel takes properties as an object; the blueprint mapped another value to properties');
   const time = timeOf(mappedField(payload, 'time'), event);
   const insertSource = mappedField(payload, '$insert_id') ?? event.messageId;
   if (insertSource === undefined || String(insertSource).trim() === '') throw new PermanentError('Mixpanel needs an $insert_id and this event has no messageId');
@@ -174,7 +170,7 @@ export function fitProfileUpdate(payload: JsonObject, options: ProfileOptions = 
   if (typeof update.$ip !== 'string' || update.$ip.trim() === '') update.$ip = NO_GEOLOCATION;
   let value = payload[operation]!;
   if (operation === '$set' || operation === '$set_once') {
-    if (!isObject(value)) throw new PermanentError(`Mixpanel takes ${operation} as an object of properties; the blueprint mapped ${JSON.stringify(value)}`);
+    if (!isJsonObject(value)) throw new PermanentError(`Mixpanel takes ${operation} as an object of properties; the blueprint mapped ${JSON.stringify(value)}`);
     const normalized = normalizeProfileProperties(value, options);
     if (normalized.leftOut.length > 0) {
       // Sending the rest would lose these without a trace: the update waits in the dead letters.

@@ -3,11 +3,9 @@
 // code (without the `+`, Mixpanel prefixes the profile's country code, so a number that already
 // carries one would get two), $created as an ISO date-time in UTC. Done in the plugin, not the
 // blueprint, so whatever an edited blueprint maps into a profile update is normalised.
-import { normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isStrictEmailAddress, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 const HEX64 = /^[0-9a-f]{64}$/i;
-/** One address: one `@`, no white space, commas, semicolons or brackets. */
-const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 
 export interface ProfileOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -27,7 +25,7 @@ export function normalizeEmail(value: JsonValue | undefined): string | undefined
   const text = value.trim();
   if (HEX64.test(text)) return text;
   const email = text.normalize('NFC').toLowerCase();
-  return EMAIL.test(email) ? email : undefined;
+  return isStrictEmailAddress(email) ? email : undefined;
 }
 
 /**

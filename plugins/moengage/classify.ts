@@ -9,17 +9,13 @@
 // or the Workspace ID differing between URL and auth; 413 over 128 KB; 415 the content type;
 // 429 the rate limit; 5xx passing. A 2xx whose body says `status: "fail"` (or carries an
 // `error`) is a failure, not a delivery.
-import { defaultClassify, excerpt, type ClassifyResult, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, isJsonObject, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { dataCenterOf, DATA_CENTER_ORIGINS } from './hosts.ts';
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The element field a 400 names (`error.attribute`), when it names one. */
 function refusedAttributeOf(response: VendorResponse): string | undefined {
-  const error = isObject(response.json) ? response.json.error : undefined;
-  return isObject(error) && typeof error.attribute === 'string' && error.attribute.trim() !== '' ? error.attribute.trim() : undefined;
+  const error = isJsonObject(response.json) ? response.json.error : undefined;
+  return isJsonObject(error) && typeof error.attribute === 'string' && error.attribute.trim() !== '' ? error.attribute.trim() : undefined;
 }
 
 /**
@@ -33,9 +29,9 @@ function refusedAttributeOf(response: VendorResponse): string | undefined {
  */
 export function saidBy(response: VendorResponse): string {
   const json = response.json;
-  if (isObject(json)) {
+  if (isJsonObject(json)) {
     const error = json.error;
-    if (isObject(error)) {
+    if (isJsonObject(error)) {
       const type = typeof error.type === 'string' ? error.type.trim() : '';
       // MoEngage's own examples quote some messages with a stray leading apostrophe.
       const message = typeof error.message === 'string' ? error.message.trim().replace(/^'/, '') : '';
@@ -59,7 +55,7 @@ export function saidBy(response: VendorResponse): string {
 /** Whether a 2xx says it failed: `status` fail/failure/error, `success: false`, or an `error`. */
 function saysFailure(response: VendorResponse): boolean {
   const json = response.json;
-  if (!isObject(json)) return false;
+  if (!isJsonObject(json)) return false;
   if (typeof json.status === 'string' && /^(?:fail|failure|failed|error)$/i.test(json.status.trim())) return true;
   if (json.success === false) return true;
   return json.error !== undefined && json.error !== null && json.error !== false && json.error !== '';

@@ -6,7 +6,7 @@
 // hours, during which the user stays visible and can still be updated. A user created again
 // with the same ID later (by a new event) is a new user. Signal sends MoEngage the userId as
 // the ID (customer_id) and nothing for visitors without one, so the userId is what is deleted.
-import { defaultForgetRead, type ForgetOutcome, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultForgetRead, isJsonObject, type ForgetOutcome, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
 import { credentialHint, saidBy } from './classify.ts';
 import { basicAuthOf, optionsOf } from './config.ts';
 import { originOf } from './hosts.ts';
@@ -16,10 +16,6 @@ export const DELETE_PATH = '/v1/customer/delete';
 
 /** Why a deletion naming no ID MoEngage could hold is not forwarded. */
 export const NO_MOENGAGE_USER = 'the person has no userId that MoEngage takes as a user\'s ID (customer_id): Signal sends MoEngage nothing of visitors without one';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * Reads the Delete User answer: 2xx accepted (unless its body says it failed); a user MoEngage
@@ -35,7 +31,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function readDeletion(response: VendorResponse, ctx?: PluginContext): ForgetOutcome {
   const said = saidBy(response);
   const answered = `HTTP ${response.status}${said ? `: ${said}` : ''}`;
-  const json = isObject(response.json) ? response.json : {};
+  const json = isJsonObject(response.json) ? response.json : {};
   const failing = typeof json.status === 'string' && /^(?:fail|failure|failed|error)$/i.test(json.status.trim());
   if (response.status >= 200 && response.status < 300 && !failing) {
     const message = typeof json.message === 'string' && json.message.trim() !== '' ? json.message.trim() : `HTTP ${response.status}`;

@@ -7,7 +7,7 @@
 // element is about (the userId as MoEngage's ID, customer_id; a site's properties never choose
 // it), keeps MoEngage's documented rules (no `moe_` names, the IDs MoEngage refuses, the
 // platform values, the time zone offset's range) and says what it left out.
-import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * IDs MoEngage does not take as a user's ID (its SDKs' and Data API's list of refused
@@ -33,10 +33,6 @@ export const MAX_REQUEST_BYTES = 100_000;
 export const ENVELOPE_BYTES = Buffer.byteLength('{"type":"transition","elements":[]}');
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function text(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
@@ -69,7 +65,7 @@ export function fitAttributes(value: JsonValue | undefined, what: string, warn: 
   const out: JsonObject = {};
   const reserved: string[] = [];
   const refused: string[] = [];
-  for (const [key, item] of Object.entries(isObject(value) ? value : {})) {
+  for (const [key, item] of Object.entries(isJsonObject(value) ? value : {})) {
     if (item === undefined) continue;
     if (key.toLowerCase().startsWith(RESERVED_PREFIX)) {
       reserved.push(key);
@@ -138,12 +134,12 @@ export function platformOf(value: JsonValue | undefined, event: CanonicalEvent):
   const named = PLATFORMS.find((p) => p.toLowerCase() === given);
   if (named !== undefined) return named;
   const context = (event.context ?? {}) as JsonObject;
-  const os = isObject(context.os) ? text(context.os.name).toLowerCase() : '';
-  if (isObject(context.app) || isObject(context.device)) {
+  const os = isJsonObject(context.os) ? text(context.os.name).toLowerCase() : '';
+  if (isJsonObject(context.app) || isJsonObject(context.device)) {
     if (/\b(?:ios|ipados|iphone os)\b/.test(os)) return 'iOS';
     if (/\bandroid\b/.test(os)) return 'ANDROID';
   }
-  if (isObject(context.page) || text(context.userAgent) !== '' || event.type === 'page') return 'web';
+  if (isJsonObject(context.page) || text(context.userAgent) !== '' || event.type === 'page') return 'web';
   return undefined;
 }
 

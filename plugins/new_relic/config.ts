@@ -2,7 +2,7 @@
 // schema cannot make (validateNewRelicConfig), and the options the mapping and the requests
 // read from it. New Relic's Event API: "Send custom events with our Event API"
 // (docs.newrelic.com/docs/data-apis/ingest-apis/event-api/introduction-event-api).
-import type { ConfigProblem, ConfigSchema, JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The data centers of New Relic's Event API, in the catalog's order. */
 export const REGIONS = ['us', 'eu'] as const;
@@ -88,10 +88,6 @@ function given(value: JsonValue | undefined): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * Why New Relic would not take an eventType, or undefined when it would: the characters of the
  * data requirements page, its length, and the names New Relic reserves (whose events it drops).
@@ -147,7 +143,7 @@ export function validateNewRelicConfig(config: Record<string, JsonValue>): Confi
     if (problem) problems.push({ field: 'event_type', message: `${problem}; give another event type, e.g. ${DEFAULT_EVENT_TYPE}` });
   }
   if (config.event_types !== undefined) {
-    if (!isObject(config.event_types)) problems.push({ field: 'event_types', message: 'is not an object of event names or call types to event types' });
+    if (!isJsonObject(config.event_types)) problems.push({ field: 'event_types', message: 'is not an object of event names or call types to event types' });
     else {
       for (const [name, type] of Object.entries(config.event_types)) {
         if (name.trim() === '') problems.push({ field: 'event_types', message: 'names an empty event: give a track event\'s name or a call type' });
@@ -182,7 +178,7 @@ export interface NewRelicOptions {
 export function optionsOf(config: Record<string, JsonValue>): NewRelicOptions {
   const eventType = given(config.event_type) && !eventTypeProblem(config.event_type.trim()) ? config.event_type.trim() : DEFAULT_EVENT_TYPE;
   const eventTypes: Record<string, string> = {};
-  if (isObject(config.event_types)) {
+  if (isJsonObject(config.event_types)) {
     for (const [name, type] of Object.entries(config.event_types)) {
       if (typeof type === 'string' && name.trim() !== '' && !eventTypeProblem(type.trim())) eventTypes[name.trim()] = type.trim();
     }

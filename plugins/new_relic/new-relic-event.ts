@@ -19,7 +19,7 @@
 //   query strings; an id, group id or event name that is an email or a phone; an object key
 //   that is one, which would become part of an attribute's name; and, by key and value, any
 //   other field an edited blueprint adds): New Relic cannot delete custom events.
-import { namesNoOne, PermanentError, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, namesNoOne, PermanentError, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 import { MAX_BYTES } from './requests.ts';
 
@@ -44,10 +44,6 @@ const VALUE_CHECKED = [...ID_FIELDS, 'groupId', 'eventName', 'name'];
 const PLUGIN_FIELDS = new Set(['eventType', 'timestamp']);
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * A text cut to `max` characters by code points, so that an emoji is never split in half.
@@ -77,7 +73,7 @@ export function flatten(value: JsonObject, prefix = ''): [string, JsonValue][] {
   const out: [string, JsonValue][] = [];
   for (const [key, item] of Object.entries(value)) {
     const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isObject(item)) out.push(...flatten(item, name));
+    if (isJsonObject(item)) out.push(...flatten(item, name));
     else out.push([name, item]);
   }
   return out;

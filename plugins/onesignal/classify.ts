@@ -8,7 +8,7 @@
 // "if a 5xx HTTP response is returned, you must retry the entire batch". A 429 carries
 // Retry-After (seconds).
 import {
-  defaultClassify, excerpt, isWebPage, transientRetry, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor,
+  defaultClassify, excerpt, isJsonObject, isWebPage, transientRetry, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor,
   type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { createUserRequest, subscriptionRequest, updateUserRequest, userMemoOf, type UserMemo } from './requests.ts';
@@ -16,20 +16,16 @@ import { createUserRequest, subscriptionRequest, updateUserRequest, userMemoOf, 
 /** What to check when OneSignal refuses the key. */
 export const CREDENTIALS = 'check config.api_key (an App API key of this app, Settings > Keys & IDs, sent as Authorization: Key <key>; not the Organization API key; an IP allowlist on the key must allow Signal) and config.app_id';
 
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 function errorsOf(response: VendorResponse): JsonValue[] | undefined {
   const json = response.json;
-  return isObject(json) && Array.isArray(json.errors) ? json.errors : undefined;
+  return isJsonObject(json) && Array.isArray(json.errors) ? json.errors : undefined;
 }
 
 /** One entry of an `errors` list in words: a text as it is; `code: title` of an object (or of its `error`). */
 function errorText(entry: JsonValue): string {
   if (typeof entry === 'string') return entry.trim();
-  if (!isObject(entry)) return '';
-  const inner = isObject(entry.error) ? entry.error : entry;
+  if (!isJsonObject(entry)) return '';
+  const inner = isJsonObject(entry.error) ? entry.error : entry;
   const code = typeof inner.code === 'string' || typeof inner.code === 'number' ? String(inner.code).trim() : '';
   const title = typeof inner.title === 'string' ? inner.title.trim() : '';
   if (code !== '' && title !== '') return `${code}: ${title}`;
@@ -47,7 +43,7 @@ function errorText(entry: JsonValue): string {
 export function saidBy(response: VendorResponse): string {
   const errors = errorsOf(response);
   const json = response.json;
-  const words = errors ? errors.map(errorText).filter((text) => text !== '') : isObject(json) && isObject(json.errors) ? [JSON.stringify(json.errors)] : [];
+  const words = errors ? errors.map(errorText).filter((text) => text !== '') : isJsonObject(json) && isJsonObject(json.errors) ? [JSON.stringify(json.errors)] : [];
   return excerpt(words.length > 0 ? words.join('; ') : (response.body ?? '').replace(/\s+/g, ' ').trim(), 300);
 }
 
@@ -112,10 +108,10 @@ function userStep(response: VendorResponse, request: RequestDescriptor, memo: Us
 function carriedEvents(request: RequestDescriptor): { byKey: Map<string, string>; byUser: Map<string, string[]> } {
   const byKey = new Map<string, string>();
   const byUser = new Map<string, string[]>();
-  const events = isObject(request.body) && Array.isArray(request.body.events) ? request.body.events : [];
+  const events = isJsonObject(request.body) && Array.isArray(request.body.events) ? request.body.events : [];
   for (const [index, event] of events.entries()) {
     const id = request.eventIds[index];
-    if (id === undefined || !isObject(event)) continue;
+    if (id === undefined || !isJsonObject(event)) continue;
     if (typeof event.idempotency_key === 'string') byKey.set(event.idempotency_key.toLowerCase(), id);
     if (typeof event.external_id === 'string') byUser.set(event.external_id, [...(byUser.get(event.external_id) ?? []), id]);
   }
@@ -135,14 +131,14 @@ function perEventOutcomes(errors: JsonValue[], request: RequestDescriptor): Clas
   const outcomes: Record<string, EventOutcome> = {};
   let unmatched = 0;
   for (const entry of errors) {
-    const key = isObject(entry) && typeof entry.event_id === 'string' ? entry.event_id.toLowerCase() : undefined;
-    const user = isObject(entry) && typeof entry.event_user_id === 'string' ? entry.event_user_id : undefined;
+    const key = isJsonObject(entry) && typeof entry.event_id === 'string' ? entry.event_id.toLowerCase() : undefined;
+    const user = isJsonObject(entry) && typeof entry.event_user_id === 'string' ? entry.event_user_id : undefined;
     const ids = key !== undefined && byKey.has(key) ? [byKey.get(key)!] : user !== undefined ? byUser.get(user) ?? [] : [];
     if (ids.length === 0) {
       unmatched++;
       continue;
     }
-    const inner = isObject(entry) && isObject(entry.error) ? entry.error : {};
+    const inner = isJsonObject(entry) && isJsonObject(entry.error) ? entry.error : {};
     const words = excerpt(errorText(entry), 300);
     const outcome: EventOutcome = /not.?found/i.test(String(inner.code ?? ''))
       ? { status: 'retry', reason: `OneSignal has no user with this event's External ID yet (${words}): sent again later, in case an identify or OneSignal's SDK creates the user` }

@@ -6,7 +6,7 @@
 // properties go without contact information (removeContactInfo): OneSignal needs none of it to
 // trigger a Journey.
 import {
-  eventMapName, PermanentError, readInstantMs, readText, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
+  eventMapName, isJsonObject, PermanentError, readInstantMs, readText, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { MAX_EVENT_NAME_CHARS } from './config.ts';
 import { externalIdOf } from './external-id.ts';
@@ -16,10 +16,6 @@ import { idempotencyKeyOf } from './idempotency-key.ts';
 export const MAX_EVENT_BYTES = 2024;
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 const bytesOf = (value: JsonValue): number => Buffer.byteLength(JSON.stringify(value));
 
@@ -33,7 +29,7 @@ const bytesOf = (value: JsonValue): number => Buffer.byteLength(JSON.stringify(v
  */
 export function withinEventBytes(event: JsonObject, warn: Warn): JsonObject {
   if (bytesOf(event) <= MAX_EVENT_BYTES) return event;
-  const properties = isObject(event.properties) ? { ...event.properties } : {};
+  const properties = isJsonObject(event.properties) ? { ...event.properties } : {};
   const bySize = Object.keys(properties).sort((a, b) => bytesOf(properties[b]!) - bytesOf(properties[a]!) || a.localeCompare(b));
   const left: string[] = [];
   let fitted: JsonObject = event;
@@ -88,7 +84,7 @@ export function toCustomEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     ...(ms !== undefined ? { timestamp: new Date(ms).toISOString() } : {}),
     idempotency_key: idempotencyKeyOf(event.messageId),
   };
-  if (isObject(payload.properties)) {
+  if (isJsonObject(payload.properties)) {
     const properties = removeContactInfo(payload.properties);
     if (Object.keys(properties).length > 0) custom.properties = properties;
   }

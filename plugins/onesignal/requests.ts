@@ -13,7 +13,7 @@
 // - custom events: `POST /apps/{app_id}/custom_events` with `{ events: [...] }`, at most 1 MB
 //   a request (OneSignal: Create custom events).
 // A user's steps follow one another as classify asks (the memo says where the chain is).
-import { splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, splitBatch, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { appUrl, headersOf, MAX_PROPERTY_UPDATES } from './config.ts';
 import { userPath } from './external-id.ts';
 
@@ -38,10 +38,6 @@ export interface UserMemo {
   created?: boolean;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * A request's memo as a user memo, or undefined (a custom events request, a request built elsewhere).
  *
@@ -50,12 +46,12 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
  */
 export function userMemoOf(request: RequestDescriptor): UserMemo | undefined {
   const memo = request.memo;
-  if (!isObject(memo) || typeof memo.external_id !== 'string') return undefined;
+  if (!isJsonObject(memo) || typeof memo.external_id !== 'string') return undefined;
   if (memo.step !== 'update' && memo.step !== 'create' && memo.step !== 'update_again' && memo.step !== 'subscribe') return undefined;
   return {
     step: memo.step, external_id: memo.external_id,
-    ...(isObject(memo.properties) ? { properties: memo.properties } : {}),
-    ...(Array.isArray(memo.subscriptions) ? { subscriptions: memo.subscriptions.filter(isObject) } : {}),
+    ...(isJsonObject(memo.properties) ? { properties: memo.properties } : {}),
+    ...(Array.isArray(memo.subscriptions) ? { subscriptions: memo.subscriptions.filter(isJsonObject) } : {}),
     ...(memo.created === true ? { created: true } : {}),
   };
 }
@@ -113,7 +109,7 @@ export function subscriptionRequest(memo: UserMemo, eventIds: string[], ctx: Plu
 /** How many property updates a user's properties make: each tag, and each other property. */
 function updatesIn(properties: JsonObject | undefined): number {
   if (!properties) return 0;
-  return Object.entries(properties).reduce((sum, [key, value]) => sum + (key === 'tags' && isObject(value) ? Object.keys(value).length : 1), 0);
+  return Object.entries(properties).reduce((sum, [key, value]) => sum + (key === 'tags' && isJsonObject(value) ? Object.keys(value).length : 1), 0);
 }
 
 /** Two users' properties together, the later's winning (tags merged key by key). */
@@ -121,7 +117,7 @@ function mergeProperties(earlier: JsonObject | undefined, later: JsonObject | un
   if (!earlier) return later;
   if (!later) return earlier;
   const merged: JsonObject = { ...earlier, ...later };
-  if (isObject(earlier.tags) && isObject(later.tags)) merged.tags = { ...earlier.tags, ...later.tags };
+  if (isJsonObject(earlier.tags) && isJsonObject(later.tags)) merged.tags = { ...earlier.tags, ...later.tags };
   return merged;
 }
 
@@ -148,8 +144,8 @@ function userParts(records: Array<{ id: string; payload: JsonObject }>): UserPar
   const open = new Map<string, UserPart>();
   for (const { id, payload } of records) {
     const externalId = payload.external_id as string;
-    const properties = isObject(payload.properties) ? payload.properties : undefined;
-    const subscriptions = Array.isArray(payload.subscriptions) ? payload.subscriptions.filter(isObject) : [];
+    const properties = isJsonObject(payload.properties) ? payload.properties : undefined;
+    const subscriptions = Array.isArray(payload.subscriptions) ? payload.subscriptions.filter(isJsonObject) : [];
     const current = open.get(externalId);
     const merged = current ? mergeProperties(current.properties, properties) : properties;
     if (current && updatesIn(merged) <= MAX_PROPERTY_UPDATES) {
@@ -181,7 +177,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   for (const mapped of batch) {
     const { kind, external_id: externalId, event } = mapped.payload;
     if (kind === 'user' && typeof externalId === 'string') users.push({ id: mapped.id, payload: mapped.payload });
-    else if (kind === 'event' && isObject(event)) events.push(mapped);
+    else if (kind === 'event' && isJsonObject(event)) events.push(mapped);
     // The map hook gives every event it keeps one of these records: anything else is a plugin fault.
     else throw new Error(`event ${mapped.id} holds no OneSignal record (a user update or a custom event) to send`);
   }

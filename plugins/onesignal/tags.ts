@@ -7,7 +7,7 @@
 // have. Contact information stays out of tags: the pass-through traits lose it
 // (removeContactInfo), and only the fields the blueprint maps by name (first and last names)
 // are kept.
-import { readInstantMs, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readInstantMs, removeContactInfo, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Tag keys OneSignal reserves for message personalization (OneSignal: Data Tags, "Restricted keywords"). */
 export const RESTRICTED_TAG_KEYS: ReadonlySet<string> = new Set([
@@ -33,10 +33,6 @@ export interface TagOptions {
   limitReason?: string;
   /** ISO 8601 date-times as Unix seconds (config.dates_as_timestamps). */
   datesAsTimestamps: boolean;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -77,11 +73,11 @@ export function tagText(value: JsonValue, datesAsTimestamps: boolean): string | 
  */
 export function fitTags(traits: JsonValue | undefined, mapped: JsonValue | undefined, options: TagOptions, warn: Warn): Record<string, string> | undefined {
   // The blueprint's named tags first: past max_tags, pass-through traits are left out before them.
-  const named = isObject(mapped) ? Object.entries(mapped) : [];
+  const named = isJsonObject(mapped) ? Object.entries(mapped) : [];
   const namedKeys = new Set(named.map(([key]) => key.trim()));
   const entries: Array<[string, JsonValue]> = [
     ...named,
-    ...(isObject(traits) ? Object.entries(removeContactInfo(traits)).filter(([key]) => !namedKeys.has(key.trim())) : []),
+    ...(isJsonObject(traits) ? Object.entries(removeContactInfo(traits)).filter(([key]) => !namedKeys.has(key.trim())) : []),
   ];
   const tags = new Map<string, string>();
   for (const [rawKey, value] of entries) {

@@ -4,13 +4,11 @@
 // and, when the config turns them on and the event grants marketing consent, the Email and SMS
 // subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
 // subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
-import { countryCodeOf, isConsentGranted, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { countryCodeOf, isConsentGranted, isEmailAddress, isJsonObject, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { MAX_PROPERTY_UPDATES, maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
 import { fitTags } from './tags.ts';
 
-/** One address: something, an @, a domain with a dot; no white space. OneSignal checks more itself. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** An IANA time zone name (America/Los_Angeles, Etc/GMT+5) or UTC, as OneSignal's `timezone_id` takes it. */
 const TIME_ZONE = /^(?:UTC|GMT|[A-Z][A-Za-z_]*(?:\/[A-Za-z0-9_+-]+)+)$/;
 /** A language tag or locale: a two-letter primary subtag, then subtags (en-US, pt_BR, zh-Hant-TW, fr). */
@@ -22,10 +20,6 @@ const LANGUAGE = /^([a-z]{2})((?:[-_][a-z0-9]+)*)$/i;
 const LEGACY_CODES: Readonly<Record<string, string>> = { iw: 'he', in: 'id', ji: 'yi' };
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * `language`: the two-letter code (ISO 639-1) of a language tag or locale, lower case, as
@@ -119,7 +113,7 @@ function subscriptionsOf(payload: JsonObject, event: CanonicalEvent, ctx: Plugin
   const subscriptions: JsonObject[] = [];
   for (const { type, value } of wanted) {
     if (type === 'Email') {
-      if (EMAIL.test(value)) subscriptions.push({ type, token: value.toLowerCase(), enabled: true });
+      if (isEmailAddress(value)) subscriptions.push({ type, token: value.toLowerCase(), enabled: true });
       else warn?.('Email subscription not added: traits.email is no email address');
     } else {
       const number = normalizePhoneNumber(value);
@@ -165,5 +159,5 @@ export function toUserUpdate(payload: JsonObject, event: CanonicalEvent, ctx: Pl
  * isUserRecord({ kind: 'user', external_id: 'u-1', properties: { language: 'en' } }); // true
  */
 export function isUserRecord(payload: JsonObject): boolean {
-  return payload.kind === 'user' && typeof payload.external_id === 'string' && (isObject(payload.properties) || Array.isArray(payload.subscriptions));
+  return payload.kind === 'user' && typeof payload.external_id === 'string' && (isJsonObject(payload.properties) || Array.isArray(payload.subscriptions));
 }

@@ -5,7 +5,7 @@
 // project's datafile (`events[].id`). Those ids come from the config: `event_ids` (event key →
 // id), and/or the datafile itself (`datafile`), whose `events`, `attributes`, `accountId`,
 // `projectId` and `anonymizeIP` the plugin reads.
-import type { ConfigProblem, ConfigSchema, JsonObject, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Where POST /v1/events goes: Optimizely's SDKs name these two regions (logxEndpoint). */
 export const REGIONS = ['us', 'eu'] as const;
@@ -94,10 +94,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function text(value: JsonValue | undefined): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return undefined;
@@ -131,7 +127,7 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
   } catch (error) {
     return { problem: `is not JSON (${(error as Error).message}): paste the datafile's whole text` };
   }
-  if (!isObject(parsed as JsonValue)) return { problem: 'is not a datafile: a JSON object with events[] was expected' };
+  if (!isJsonObject(parsed as JsonValue)) return { problem: 'is not a datafile: a JSON object with events[] was expected' };
   const file = parsed as JsonObject;
   const ids: DatafileIds = { events: {}, attributes: {} };
   const account = text(file.accountId);
@@ -149,7 +145,7 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
     if (entries === undefined) continue;
     if (!Array.isArray(entries)) return { problem: `is not a datafile: its ${list} is not a list` };
     for (const entry of entries) {
-      if (!isObject(entry)) continue;
+      if (!isJsonObject(entry)) continue;
       const key = text(entry.key);
       const id = text(entry.id);
       if (key === undefined || id === undefined) continue;
@@ -180,7 +176,7 @@ function datafileOf(source: string): ReturnType<typeof readDatafile> {
 
 function idMap(value: JsonValue | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!isObject(value)) return out;
+  if (!isJsonObject(value)) return out;
   for (const [key, id] of Object.entries(value)) {
     const trimmed = text(id);
     if (key.trim() !== '' && trimmed !== undefined && ID.test(trimmed)) out[key.trim()] = trimmed;
@@ -216,7 +212,7 @@ export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions 
   const read = datafileText !== undefined ? datafileOf(datafileText) : undefined;
   const datafile: DatafileIds = read && 'ids' in read ? read.ids : { events: {}, attributes: {} };
   const eventKeys: Record<string, string> = {};
-  if (isObject(config.event_keys)) {
+  if (isJsonObject(config.event_keys)) {
     for (const [name, key] of Object.entries(config.event_keys)) {
       const trimmed = text(key);
       if (trimmed !== undefined) eventKeys[name.trim()] = trimmed;
@@ -268,7 +264,7 @@ export function validateOptimizelyConfig(config: Record<string, JsonValue>): Con
   for (const field of ['event_ids', 'attribute_ids'] as const) {
     const value = config[field];
     if (value === undefined || value === null) continue;
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       problems.push({ field, message: 'is not an object of keys and ids, e.g. {"purchase": "20286250031"}' });
       continue;
     }

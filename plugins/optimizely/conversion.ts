@@ -16,7 +16,7 @@
 // - attributes: the person's remembered traits that have an attribute id, and the user agent as
 //   the reserved $opt_user_agent (Optimizely's bot filtering; reserved attributes are sent with
 //   their key as entity_id, as Optimizely's SDKs do).
-import { isContactInfo, nameBasedUuid, PermanentError, readDecimal, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isContactInfo, isJsonObject, nameBasedUuid, PermanentError, readDecimal, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type OptimizelyOptions } from './config.ts';
 
 type Warn = ((message: string) => void) | undefined;
@@ -34,10 +34,6 @@ const NOT_A_CONVERSION: Record<string, string> = {
 };
 /** Optimizely's reserved attribute for bot filtering. */
 export const USER_AGENT_ATTRIBUTE = '$opt_user_agent';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function idOf(value: JsonValue | undefined): string | undefined {
   return usableId(value) ? String(value).trim() : undefined;
@@ -100,7 +96,7 @@ export function revenueCents(amount: number): number {
  * eventTags({ order_id: 'o-1', revenue: 10, email: 'a@b.c', products: [{ id: 1 }] }); // { order_id: 'o-1', products: '[{"id":1}]' }
  */
 export function eventTags(properties: JsonValue | undefined): JsonObject | undefined {
-  if (!isObject(properties)) return undefined;
+  if (!isJsonObject(properties)) return undefined;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(removeContactInfo(properties))) {
     if (RESERVED_TAGS.has(key) || value === null || value === undefined) continue;
@@ -119,7 +115,7 @@ export function eventTags(properties: JsonValue | undefined): JsonObject | undef
  * must not send the person's address to Optimizely unasked.
  */
 function attributesOf(traits: JsonValue | undefined, ids: Record<string, string>): JsonObject[] {
-  if (!isObject(traits)) return [];
+  if (!isJsonObject(traits)) return [];
   const out: JsonObject[] = [];
   for (const [key, id] of Object.entries(ids)) {
     const value = traits[key];

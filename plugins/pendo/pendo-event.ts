@@ -5,7 +5,7 @@
 // an item of the Metadata API's bulk update. Whatever the blueprint gives, the plugin decides
 // who the event is about (a site's properties never choose it), keeps Pendo's documented
 // limits and says what it left out or changed.
-import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { optionsOf, type PendoOptions } from './config.ts';
 
 /** Pendo: "The timestamp exceeds seven days" — such a track event is not processed. */
@@ -19,10 +19,6 @@ type Warn = ((message: string) => void) | undefined;
 
 function text(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -66,7 +62,7 @@ function renamed(values: JsonObject, what: string, maxChars: number | undefined,
 
 /** The event's properties under Pendo's names, within its 512 bytes of properties JSON (the largest left out first). */
 export function fitProperties(value: JsonValue | undefined, warn: Warn): JsonObject {
-  const properties = renamed(isObject(value) ? value : {}, 'properties', MAX_PROPERTY_NAME_CHARS, warn);
+  const properties = renamed(isJsonObject(value) ? value : {}, 'properties', MAX_PROPERTY_NAME_CHARS, warn);
   const left: string[] = [];
   let bytes = Buffer.byteLength(JSON.stringify(properties));
   if (bytes > MAX_PROPERTIES_BYTES) {
@@ -90,7 +86,7 @@ export function fitProperties(value: JsonValue | undefined, warn: Warn): JsonObj
 
 /** The visitor's metadata values: text, numbers and booleans under Pendo's field names. */
 export function fitValues(value: JsonValue | undefined, warn: Warn): JsonObject {
-  const values = renamed(isObject(value) ? value : {}, 'traits', undefined, warn);
+  const values = renamed(isJsonObject(value) ? value : {}, 'traits', undefined, warn);
   const left: string[] = [];
   for (const [key, item] of Object.entries(values)) {
     if (item === null || typeof item === 'object') {
@@ -120,7 +116,7 @@ function timeOf(value: JsonValue | undefined, event: CanonicalEvent): number {
 }
 
 function fitContext(value: JsonValue | undefined): JsonObject {
-  const context = isObject(value) ? value : {};
+  const context = isJsonObject(value) ? value : {};
   const out: JsonObject = {};
   for (const key of ['ip', 'userAgent', 'url', 'title']) {
     const item = text(context[key]);

@@ -3,7 +3,7 @@
 // request fails validation, 401 (code 2) for a refused token, 403 (code 29) for a token
 // without access to the ad account, 422 when not all events were processed, 429 (code 8) for
 // the rate limit, 503 (code 4197) when the endpoint is ramped down.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** Pinterest's error code for "This request exceeded a rate limit". */
 const RATE_LIMITED = 8;
@@ -30,10 +30,6 @@ interface PinterestAnswer {
   num_events_processed?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** `code N: message` from Pinterest's `{ code, message }` error, or the body's start. */
 function said(answer: PinterestAnswer, body: string): string {
   const message = typeof answer.message === 'string' ? answer.message.trim() : '';
@@ -49,9 +45,9 @@ function said(answer: PinterestAnswer, body: string): string {
  * match the request's (then no event can be told from another).
  */
 function statusesOf(answer: PinterestAnswer, count: number): PinterestEventStatus[] | undefined {
-  const list = Array.isArray(answer.events) ? answer.events : isRecord(answer.details) && Array.isArray(answer.details.events) ? answer.details.events : undefined;
+  const list = Array.isArray(answer.events) ? answer.events : isJsonObject(answer.details) && Array.isArray(answer.details.events) ? answer.details.events : undefined;
   if (!list || list.length !== count) return undefined;
-  return list.map((entry) => (isRecord(entry) ? (entry as PinterestEventStatus) : {}));
+  return list.map((entry) => (isJsonObject(entry) ? (entry as PinterestEventStatus) : {}));
 }
 
 /** Outcomes per event from Pinterest's statuses: `failed` dead-lettered with its `error_message`; the rest delivered. */
@@ -91,7 +87,7 @@ function perEventOutcomes(statuses: PinterestEventStatus[], request: RequestDesc
  * // { perEvent: { [request.eventIds[1]]: { status: 'dead_letter', reason: 'Pinterest refused the event: event_time is too old' } } }
  */
 export function classifyPinterest(response: VendorResponse, request: RequestDescriptor, adAccountId: string): Classification {
-  const answer: PinterestAnswer = isRecord(response.json) ? (response.json as PinterestAnswer) : {};
+  const answer: PinterestAnswer = isJsonObject(response.json) ? (response.json as PinterestAnswer) : {};
   const { status } = response;
   const code = typeof answer.code === 'number' ? answer.code : undefined;
   const statuses = statusesOf(answer, request.eventIds.length);
@@ -103,7 +99,7 @@ export function classifyPinterest(response: VendorResponse, request: RequestDesc
   if (status >= 200 && status < 300) {
     // Pinterest answers every request it reads with its JSON: a body that is text but no JSON
     // object (a proxy's or captive portal's page) recorded nothing. (An empty one is taken.)
-    if (!isRecord(response.json) && (response.body ?? '').trim() !== '') {
+    if (!isJsonObject(response.json) && (response.body ?? '').trim() !== '') {
       return { status: 'retry', reason: `HTTP ${status} without Pinterest's JSON answer (num_events_received, events): ${what} — not Pinterest's answer (a proxy?), so the events are sent again (each with its event_id)` };
     }
     if (statuses) return perEventOutcomes(statuses, request);

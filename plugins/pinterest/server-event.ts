@@ -3,7 +3,7 @@
 // not know, a number where it wants text, or no way to match a person, and every event of the
 // request is refused. So the event is fitted here, and one that cannot be fitted is
 // dead-lettered alone, saying why, before it is sent.
-import { pageUrlParamOf, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, pageUrlParamOf, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /** Where the conversion happened (`action_source`). */
@@ -21,10 +21,6 @@ const CONTENT_TEXT_FIELDS = ['id', 'item_name', 'item_category', 'item_brand'] a
 
 const CURRENCY = /^[A-Za-z]{3}$/;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A number Pinterest takes as text (`"72.39"`), or a PermanentError naming the field: a value read wrong is worse than none. */
 function numberText(value: JsonValue | undefined, field: string): string | undefined {
   const number = readDecimal(value, { vendor: 'Pinterest', field, sentAsText: true });
@@ -39,7 +35,7 @@ function asList(value: JsonValue | undefined): JsonValue[] {
 
 /** One `contents` entry as Pinterest takes it, or undefined when nothing of it is usable. */
 function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const entry: JsonObject = {};
   for (const field of CONTENT_TEXT_FIELDS) {
     const value = readText(raw[field]);
@@ -63,7 +59,7 @@ const MICRO = 1_000_000;
  * Undefined when nothing is left.
  */
 function customData(raw: JsonValue | undefined, limitedDataProcessing: boolean): JsonObject | undefined {
-  const input: JsonObject = isRecord(raw) ? raw : {};
+  const input: JsonObject = isJsonObject(raw) ? raw : {};
   const custom: JsonObject = {};
   for (const field of CUSTOM_TEXT_FIELDS) {
     const value = readText(input[field]);
@@ -153,7 +149,7 @@ export function toPinterestEvent(payload: JsonObject, event: CanonicalEvent, ctx
     const value = readText(payload[field]);
     if (value !== undefined) out[field] = value;
   }
-  for (const field of EVENT_OBJECT_FIELDS) if (isRecord(payload[field])) out[field] = payload[field];
+  for (const field of EVENT_OBJECT_FIELDS) if (isJsonObject(payload[field])) out[field] = payload[field];
   if (typeof payload.opt_out === 'boolean') out.opt_out = payload.opt_out;
   if (typeof payload.wifi === 'boolean') out.wifi = payload.wifi;
   // "Two-character ISO-639-1 language code": en-GB is en.

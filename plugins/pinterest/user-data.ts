@@ -2,7 +2,7 @@
 // reference describes each field. Done here, in the plugin, rather than left to the blueprint:
 // whatever an edited blueprint maps into `user_data`, no contact information leaves Signal
 // unhashed, and every hashed field goes as the list Pinterest's schema asks for.
-import { birthDateYmd, countryCodeOf, customerInfo, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { birthDateYmd, countryCodeOf, customerInfo, isEmailAddress, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 
 /** Fields Pinterest takes as lists of SHA-256 hex digests. */
@@ -35,7 +35,7 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   // "lowercase version of user's email addresses"
   em: (v) => {
     const email = lower(v.trim());
-    return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+    return isEmailAddress(email, { requireDomainDot: false }) ? email : undefined;
   },
   // "only digits with country code, area code, and number": E.164 without its +; a number
   // written without a country code and no default is taken as written, as Meta's is.

@@ -7,7 +7,7 @@
 // `$pathname` and `$referring_domain`. What PostHog would drop without a word (no name, no
 // distinct_id) or refuse with the whole request (a bad uuid, an event over its size limit)
 // is dead-lettered here, each event on its own.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import type { PostHogOptions } from './config.ts';
 import { distinctIdText, usableDistinctId, uuidFor } from './identity.ts';
 
@@ -35,10 +35,6 @@ export const MAX_EVENT_BYTES = 900_000;
 
 /** `$referrer` and `$referring_domain` of a page without a referrer, as PostHog's JavaScript SDK sends them. */
 export const DIRECT = '$direct';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A top-level field the blueprint mapped, or undefined (null counts as none). */
 function field(payload: JsonObject, key: string): JsonValue | undefined {
@@ -97,7 +93,7 @@ function addPageProperties(properties: JsonObject, pageview: boolean): void {
 /** Person properties of a `$set`/`$set_once` the blueprint mapped: an object, or nothing. */
 function personProperties(value: JsonValue | undefined, key: string): JsonObject | undefined {
   if (value === undefined) return undefined;
-  if (!isObject(value)) throw new PermanentError(`PostHog takes ${key} as an object of person properties; the blueprint mapped ${JSON.stringify(value)}`);
+  if (!isJsonObject(value)) throw new PermanentError(`PostHog takes ${key} as an object of person properties; the blueprint mapped ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -149,7 +145,7 @@ function whoOf(name: string, payload: JsonObject, event: CanonicalEvent, options
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: PostHogOptions): JsonObject | null {
   const mappedName = typeof payload.event === 'number' ? String(payload.event) : payload.event;
   if (typeof mappedName !== 'string' || mappedName.trim() === '') throw new PermanentError('PostHog needs an event name and the blueprint mapped none (event_name_target: event): PostHog drops events without one');
-  if (payload.properties !== undefined && payload.properties !== null && !isObject(payload.properties)) throw new PermanentError('PostHog takes properties as an object; the blueprint mapped another value to properties');
+  if (payload.properties !== undefined && payload.properties !== null && !isJsonObject(payload.properties)) throw new PermanentError('PostHog takes properties as an object; the blueprint mapped another value to properties');
   const who = whoOf(mappedName, payload, event, options);
   if (who === null) return null;
   const name = who.event ?? mappedName;
@@ -159,7 +155,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: P
   const timestamp = timestampOf(field(payload, 'timestamp'), event);
 
   const properties: JsonObject = {};
-  const site = isObject(payload.properties) ? payload.properties : {};
+  const site = isJsonObject(payload.properties) ? payload.properties : {};
   for (const [key, value] of Object.entries(site)) if (!RESERVED_PROPERTIES.has(key)) properties[key] = value;
   const deviceId = idOf(field(payload, '$device_id'));
   if (deviceId !== undefined) properties.$device_id = deviceId;

@@ -14,7 +14,7 @@
 // (`GET …/persons/?distinct_id=`, scope person:read) and a `DELETE
 // …/persons/{id}/?delete_events=true&delete_recordings=true` — a chain of `next` requests the core
 // sends in turn.
-import type { ForgetOutcome, JsonObject, JsonValue, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import { isJsonObject, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { privateApiBaseOf } from './hosts.ts';
 import { distinctIdText, usableDistinctId } from './identity.ts';
@@ -45,10 +45,6 @@ function kindOf(request: RequestDescriptor | undefined): 'bulk' | 'lookup' | 'de
   if (request?.method === 'GET') return 'lookup';
   if (request?.method === 'DELETE') return 'delete';
   return 'bulk';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** An answer that is no success: a refused key or scope, an unknown project, one worth another try, or a failure. */
@@ -105,11 +101,11 @@ function queuedOf(summary: Record<string, unknown>): string {
 function readBulk(response: VendorResponse, request: RequestDescriptor | undefined): ForgetOutcome {
   if (response.status === 405 && request !== undefined) {
     // An instance older than bulk_delete: the person is looked up, then deleted by its id.
-    const ids = isObject(request.body) && Array.isArray(request.body.distinct_ids) ? request.body.distinct_ids.filter((id): id is string => typeof id === 'string') : [];
+    const ids = isJsonObject(request.body) && Array.isArray(request.body.distinct_ids) ? request.body.distinct_ids.filter((id): id is string => typeof id === 'string') : [];
     if (ids.length > 0) return { next: lookupRequest(ids[0]!, request) };
   }
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, request);
-  const summary = isObject(response.json) ? response.json : {};
+  const summary = isJsonObject(response.json) ? response.json : {};
   const errors = Array.isArray(summary.deletion_errors) ? summary.deletion_errors.length : 0;
   if (errors > 0) return { retry: `PostHog could not delete ${errors} of the persons it found (HTTP ${response.status}): tried again` };
   const found = typeof summary.persons_found === 'number' ? summary.persons_found : undefined;
@@ -122,8 +118,8 @@ function readBulk(response: VendorResponse, request: RequestDescriptor | undefin
 /** Reads the older lookup's answer: the deletion of the person found, by its id. */
 function readLookup(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, request);
-  const results = isObject(response.json) && Array.isArray(response.json.results) ? response.json.results : [];
-  const person = results.find(isObject) as JsonObject | undefined;
+  const results = isJsonObject(response.json) && Array.isArray(response.json.results) ? response.json.results : [];
+  const person = results.find(isJsonObject) as JsonObject | undefined;
   const id = person === undefined ? undefined : typeof person.id === 'number' || (typeof person.id === 'string' && person.id !== '') ? String(person.id) : typeof person.uuid === 'string' ? person.uuid : undefined;
   if (id === undefined) return { done: true, message: NO_PERSON };
   return { next: deleteRequest(id, request) };

@@ -7,7 +7,7 @@
 // to Pixel ID …" or "Missing adsconversions scope …"; 429 "Your user agent was automatically
 // ratelimited" or "Too many requests/events within timeframe"; 500 "The service is currently
 // unavailable. No conversion events were processed."
-import { defaultClassify, excerpt, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, isJsonObject, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Reddit's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -35,20 +35,16 @@ interface RedditAnswer {
   invalid_events?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The `error` object of Reddit's answer, or an empty one. */
 function errorOf(answer: RedditAnswer): RedditError {
-  return isRecord(answer.error) ? (answer.error as RedditError) : {};
+  return isJsonObject(answer.error) ? (answer.error as RedditError) : {};
 }
 
 /** The `fields` entries of Reddit's error, each with a `field` path and a message. */
 function fieldsOf(answer: RedditAnswer): Array<{ field: string; message: string }> {
   const fields = errorOf(answer).fields;
   if (!Array.isArray(fields)) return [];
-  return fields.filter(isRecord).map((entry) => {
+  return fields.filter(isJsonObject).map((entry) => {
     const { field, message } = entry as RedditField;
     return { field: typeof field === 'string' ? field : '', message: typeof message === 'string' ? message.trim() : '' };
   });
@@ -145,7 +141,7 @@ function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescri
  * // { perEvent: { [ids[0]]: { status: 'retry', … }, [ids[1]]: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): user.UUID: invalid UUID' } } }
  */
 export function classifyReddit(response: VendorResponse, request: RequestDescriptor, pixelId: string): Classification {
-  const answer: RedditAnswer = isRecord(response.json) ? (response.json as RedditAnswer) : {};
+  const answer: RedditAnswer = isJsonObject(response.json) ? (response.json as RedditAnswer) : {};
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const several = request.eventIds.length > 1;
@@ -153,7 +149,7 @@ export function classifyReddit(response: VendorResponse, request: RequestDescrip
   if (status >= 200 && status < 300) {
     // A body-less 2xx is taken too (a 204 carries none, and nothing says Reddit never sends one):
     // only a body that is not Reddit's JSON — a page, other text — is surely someone else's.
-    if (isRecord(response.json) || (response.body ?? '').trim() === '') return { status: 'delivered' };
+    if (isJsonObject(response.json) || (response.body ?? '').trim() === '') return { status: 'delivered' };
     const body = excerpt(response.body ?? '');
     return { status: 'retry', reason: `HTTP ${status} with ${body}: not Reddit's answer (its JSON, data.message) — a proxy? — so the events are sent again (Reddit deduplicates on conversion_id)` };
   }

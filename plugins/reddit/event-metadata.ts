@@ -4,7 +4,7 @@
 // alone, saying why, for the types that carry them: a value that is no number could not be sent,
 // and for a currency that is no ISO 4217 code Reddit assumes the ad account's ("About event
 // metadata"), counting the value in the wrong currency.
-import { namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Tracking types whose conversions carry a value and a currency, and those that carry an item
@@ -26,10 +26,6 @@ const MICRO = 1_000_000;
  */
 export const MAX_COUNT = 2_147_483_647;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
 const decimal = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'Reddit', field });
 
@@ -44,7 +40,7 @@ function asList(value: JsonValue | undefined): JsonValue[] {
 
 /** One `products` entry as Reddit takes it, or undefined when it has no id (Reddit's v3 requires one). */
 function product(raw: JsonValue, index: number): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const id = readText(raw.id);
   if (id === undefined) return undefined;
   const entry: JsonObject = { id };
@@ -73,7 +69,7 @@ function product(raw: JsonValue, index: number): JsonObject | undefined {
  * // { conversion_id: 'm-1', currency: 'USD', products: [{ id: 'SKU-1', quantity: 3, item_price: 24.99 }], item_count: 3, value: 74.97 }
  */
 export function fitMetadata(raw: JsonValue | undefined, trackingType: string, conversionId: string): JsonObject {
-  const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
+  const input: JsonObject = isJsonObject(raw) ? removeContactInfo(raw) : {};
   // A placeholder (`undefined`, `null`) is shared by unrelated events: Reddit would keep one of
   // them and drop the others as duplicates, so the messageId is sent instead.
   const mappedId = readText(input.conversion_id);

@@ -3,7 +3,7 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { urlParamOf, instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, urlParamOf, instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitMetadata } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
@@ -19,10 +19,6 @@ export const MAX_CUSTOM_EVENT_NAME = 64;
 export const MAX_EVENT_AGE_MS = 168 * 3600 * 1000;
 /** How far ahead of Signal's clock an event may be: a clock a little fast is sent as of now. */
 export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
-
-function isRecord(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * A tracking type in Reddit's v3 spelling (`PURCHASE`), from that spelling or v2's (`Purchase`,
@@ -87,10 +83,10 @@ function truncated(name: string, max: number): string {
  */
 export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject {
   const config = ctx.config;
-  const mappedType = isRecord(payload.type) ? payload.type : {};
+  const mappedType = isJsonObject(payload.type) ? payload.type : {};
   const written = readText(mappedType.tracking_type);
   if (written === undefined) {
-    const what = isRecord(payload.type) ? (mappedType.tracking_type === undefined ? 'none' : shown(mappedType.tracking_type)) : payload.type === undefined ? 'none' : `type as ${shown(payload.type)}, not type.tracking_type`;
+    const what = isJsonObject(payload.type) ? (mappedType.tracking_type === undefined ? 'none' : shown(mappedType.tracking_type)) : payload.type === undefined ? 'none' : `type as ${shown(payload.type)}, not type.tracking_type`;
     throw new PermanentError(`Reddit needs type.tracking_type (PURCHASE, ADD_TO_CART, PAGE_VISIT, …, or CUSTOM): the blueprint mapped ${what}`);
   }
   const trackingType = trackingTypeOf(written);

@@ -4,7 +4,7 @@
 // in clear, and a value Reddit would refuse with the whole request (a `uuid` that is no UUID, an
 // object where it wants text) is left out instead.
 import { isIP } from 'node:net';
-import { customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, isJsonObject, isPrivateAddress, namesNoOne, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Match keys Reddit takes as the SHA-256 (lower-case hex) of their normalised value, one string each. */
 export const HASHED_FIELDS = ['email', 'phone_number', 'external_id', 'ip_address', 'idfa', 'aaid'] as const;
@@ -74,10 +74,6 @@ const matchKeys = customerInfo<NormalizeOptions>({
   },
 });
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The largest screen side sent: a number past it is no screen's, and would not fit Reddit's integer. */
 const MAX_SCREEN_SIDE = 100_000;
 
@@ -89,7 +85,7 @@ function screenSide(value: JsonValue | undefined): number | undefined {
 
 /** `screen_dimensions` with a width and a height above 0, else undefined (Reddit matches on both). */
 function screenDimensions(raw: JsonValue | undefined): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const width = screenSide(raw.width);
   const height = screenSide(raw.height);
   return width !== undefined && height !== undefined ? { width, height } : undefined;
@@ -105,7 +101,7 @@ const PROCESSING_MODES: ReadonlySet<string> = new Set(['LDU']);
  * country `US` is written `US-CA`). Undefined when there is no mode.
  */
 function dataProcessingOptions(raw: JsonValue | undefined, limitedDataUse: boolean): JsonObject | undefined {
-  const input: JsonObject = isRecord(raw) ? raw : {};
+  const input: JsonObject = isJsonObject(raw) ? raw : {};
   const listed = Array.isArray(input.modes) ? input.modes : input.modes === undefined ? [] : [input.modes];
   const mapped = listed.filter((m): m is string => typeof m === 'string').map((m) => m.trim().toUpperCase()).filter((m) => PROCESSING_MODES.has(m));
   const modes = [...new Set([...mapped, ...(limitedDataUse ? ['LDU'] : [])])];
@@ -145,7 +141,7 @@ export function hashUserField(field: HashedField, value: JsonValue, options: Nor
  * // { user: { email: sha256('jane@example.com'), user_agent: 'Mozilla/5.0', data_processing_options: { modes: ['LDU'] } }, unusable: [] }
  */
 export function normalizeUser(raw: JsonValue | undefined, options: NormalizeOptions, limitedDataUse: boolean): { user: JsonObject; unusable: string[] } {
-  const input: JsonObject = isRecord(raw) ? raw : {};
+  const input: JsonObject = isJsonObject(raw) ? raw : {};
   const { screen_dimensions: screen, data_processing_options: processing, opt_out: optOut, ...keys } = input;
   const { fields, unusable } = matchKeys.normalize(keys, options);
   const user: JsonObject = { ...fields };

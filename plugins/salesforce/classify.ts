@@ -26,10 +26,10 @@
 // A failure at any step retries or dead-letters the events as usual, and a retry starts again from
 // `send` (the upsert, or the lookup): every step is safe to repeat.
 import {
-  parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
+  isJsonObject, parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { answered, errorsOf, missingFieldsOf, queryOf, resultsOf, saidErrors, type RecordResult, type SalesforceError } from './answers.ts';
-import { externalIdFieldOf, isObject, objectOf, placeholderOf } from './config.ts';
+import { externalIdFieldOf, objectOf, placeholderOf } from './config.ts';
 import { REQUIRED_FIELDS } from './person-record.ts';
 import { createRequest, memoOf, updateRequest, upsertRequest, withPlaceholders, type CarriedRecord, type Memo } from './requests.ts';
 
@@ -159,9 +159,9 @@ export function refusal(response: VendorResponse, request: RequestDescriptor, ct
 
 /** The fields a request's body gave record `index` (its attributes and id left out). */
 function bodyFields(request: RequestDescriptor, index: number): JsonObject {
-  const records = isObject(request.body as JsonObject) ? (request.body as JsonObject).records : undefined;
+  const records = isJsonObject(request.body as JsonObject) ? (request.body as JsonObject).records : undefined;
   const record = Array.isArray(records) ? records[index] : undefined;
-  if (!isObject(record)) return {};
+  if (!isJsonObject(record)) return {};
   const { attributes: _attributes, id: _id, ...fields } = record;
   return fields;
 }

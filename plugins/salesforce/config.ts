@@ -9,7 +9,7 @@
 // (`IssuedAccessToken`), so the plugin cannot learn the host from it. Every org has a My Domain
 // (`https://<name>.my.salesforce.com`), which is both its OAuth token endpoint's host and its
 // `instance_url`, so the config names it and every request goes there.
-import { configText, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The REST API version sent by default: Winter '27, the latest generally available release (API version 68.0). */
 export const DEFAULT_API_VERSION = '68.0';
@@ -108,10 +108,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-export function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The My Domain host the config names (pasted with or without https:// and a path), lower-cased;
  * undefined when it names none.
@@ -178,7 +174,7 @@ export function placeholderOf(config: Record<string, JsonValue>): string | undef
 /** The config's trait path → field pairs, in the config's order (valid ones only). */
 export function fieldMapOf(config: Record<string, JsonValue>): Array<[string, string]> {
   const map = config.field_map;
-  if (!isObject(map)) return [];
+  if (!isJsonObject(map)) return [];
   return Object.entries(map).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && FIELD_NAME.test(entry[1]) && pathOk(entry[0]));
 }
 
@@ -243,7 +239,7 @@ export function validateSalesforceConfig(config: Record<string, JsonValue>): Con
   if (config.external_id_source === 'email' && external === undefined) {
     problems.push({ field: 'external_id_source', message: 'is email but external_id_field is empty: without an External ID field people are matched by the Email field already; name the custom External ID field holding the email, or leave external_id_source at userId' });
   }
-  if (isObject(config.field_map)) {
+  if (isJsonObject(config.field_map)) {
     const targets = new Map<string, string>();
     for (const [path, field] of Object.entries(config.field_map)) {
       if (!pathOk(path)) problems.push({ field: 'field_map', message: `trait path ${JSON.stringify(path)} is not a path (trait names joined by dots, no white space around)` });

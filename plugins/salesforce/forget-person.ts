@@ -15,11 +15,10 @@
 // skipped. The emails are not looked up when records are keyed by the userId: a record holding
 // the email under another key (or none) is not one the plugin wrote for this person. Each step is
 // safe to repeat (records already gone are not found).
-import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isEmailAddress, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, errorsOf, queryOf, resultsOf, saidErrors } from './answers.ts';
 import { REQUEST_LIMIT_WAIT_MS } from './classify.ts';
 import { apiBaseOf, externalIdFieldOf, externalIdSourceOf, hasCredentials, objectOf } from './config.ts';
-import { EMAIL } from './person-record.ts';
 import { headersOf } from './requests.ts';
 import { deletionLookupQuery, soqlString } from './soql.ts';
 
@@ -96,7 +95,7 @@ export function lookupKeysOf(person: NamedPerson, config: Record<string, JsonVal
     if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : PLACEHOLDERS };
     return { field: external, values: [String(person.userId).trim()], byEmail: false };
   }
-  const emails = deletionEmails(person, (value) => EMAIL.test(value));
+  const emails = deletionEmails(person, isEmailAddress);
   if (emails.length > 0) return external !== undefined ? { field: external, values: emails.map((email) => email.toLowerCase()), byEmail: true } : { field: 'Email', values: emails, byEmail: true };
   const keyedBy = external !== undefined ? `records are keyed by email (config.external_id_field ${external} holds it)` : 'people are matched by email (config.external_id_field is empty)';
   if (usableId(person.userId)) return { skipped: `${keyedBy}, the userId is no email address and ${NO_EMAIL_KNOWN}, so Salesforce cannot find this person's records: delete them in Salesforce` };

@@ -13,11 +13,9 @@
 // numbers as a multi-select picklist's `a;b`; objects and other lists are left out with a
 // warning. A null trait is left out: Signal never clears a field. An identify without the key is
 // not sent (a warning says why).
-import { compileGetter, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { externalIdFieldOf, externalIdSourceOf, fieldMapOf, isObject, objectOf, type SalesforceObject } from './config.ts';
+import { compileGetter, isEmailAddress, isJsonObject, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { externalIdFieldOf, externalIdSourceOf, fieldMapOf, objectOf, type SalesforceObject } from './config.ts';
 
-/** An email address as the plugin takes one: something@domain.tld, no white space. */
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The standard Email field's length (Lead and Contact). */
 const EMAIL_LENGTH = 80;
 
@@ -103,7 +101,7 @@ export function splitName(name: string): { firstName?: string; lastName?: string
 /** The email of a mapped identify, trimmed, when it is one. */
 export function emailOf(payload: JsonObject): string | undefined {
   const email = readText(payload.email);
-  return email !== undefined && EMAIL.test(email) ? email : undefined;
+  return email !== undefined && isEmailAddress(email) ? email : undefined;
 }
 
 /**
@@ -144,7 +142,7 @@ export function toSalesforceRecord(payload: JsonObject, _event: CanonicalEvent, 
   const fields: JsonObject = {};
 
   // 1. The standard fields, a full name split when no first or last name is given.
-  const person: JsonObject = isObject(payload.person) ? { ...payload.person } : {};
+  const person: JsonObject = isJsonObject(payload.person) ? { ...payload.person } : {};
   const name = readText(person.name);
   if (name !== undefined && readText(person.firstName) === undefined && readText(person.lastName) === undefined) Object.assign(person, splitName(name));
   for (const [standardKey, value] of Object.entries(person)) {
@@ -173,7 +171,7 @@ export function toSalesforceRecord(payload: JsonObject, _event: CanonicalEvent, 
   // 2. The traits config.field_map names, 3. the blueprint's raw fields.
   const raw: Array<[string, JsonValue | undefined, string]> = [
     ...fieldMapOf(config).map(([path, field]): [string, JsonValue | undefined, string] => [field, compileGetter(path)(payload.traits) as JsonValue | undefined, `traits.${path}`]),
-    ...(isObject(payload.fields) ? Object.entries(payload.fields).map(([field, value]): [string, JsonValue | undefined, string] => [field, value, `fields.${field}`]) : []),
+    ...(isJsonObject(payload.fields) ? Object.entries(payload.fields).map(([field, value]): [string, JsonValue | undefined, string] => [field, value, `fields.${field}`]) : []),
   ];
   for (const [field, value, from] of raw) {
     if (!/^[A-Za-z][A-Za-z0-9_]{0,79}$/.test(field) || RESERVED.has(field.toLowerCase())) {
@@ -194,5 +192,5 @@ export function toSalesforceRecord(payload: JsonObject, _event: CanonicalEvent, 
 
 /** The record of a mapped event as `toSalesforceRecord` made it, or undefined. */
 export function recordOf(payload: JsonObject): PersonRecord | undefined {
-  return typeof payload.key === 'string' && payload.key !== '' && isObject(payload.fields) ? { key: payload.key, fields: payload.fields } : undefined;
+  return typeof payload.key === 'string' && payload.key !== '' && isJsonObject(payload.fields) ? { key: payload.key, fields: payload.fields } : undefined;
 }

@@ -14,8 +14,8 @@
 // external id twice in a request, and two requests writing one record at once can fail to lock it.
 // A person's events are never split over two requests of a delivery (they go at once).
 // What a follow-up needs that the answer does not say rides along as the request's `memo`.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiBaseOf, assignmentRuleIdOf, externalIdFieldOf, isObject, objectOf, placeholderOf } from './config.ts';
+import { isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiBaseOf, assignmentRuleIdOf, externalIdFieldOf, objectOf, placeholderOf } from './config.ts';
 import { recordOf, REQUIRED_FIELDS, type PersonRecord } from './person-record.ts';
 import { emailLookupFrame, emailLookupQuery, formEncodedLength, MAX_LOOKUP_URL_BYTES, soqlString } from './soql.ts';
 
@@ -49,7 +49,7 @@ export type Memo =
  */
 export function memoOf(request: RequestDescriptor): Memo | undefined {
   const memo = request.memo;
-  if (!isObject(memo)) return undefined;
+  if (!isJsonObject(memo)) return undefined;
   if ((memo.salesforce === 'upsert' || memo.salesforce === 'update' || memo.salesforce === 'create') && Array.isArray(memo.events)) return memo as unknown as Memo;
   if (memo.salesforce === 'lookup' && Array.isArray(memo.records)) return memo as unknown as Memo;
   return undefined;

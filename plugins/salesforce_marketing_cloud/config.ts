@@ -4,7 +4,7 @@
 // package's server-to-server API integration: its client id and secret are exchanged for access
 // tokens at the tenant's own authentication host, and every API call goes to the tenant's REST
 // host, both named by the tenant-specific subdomain (Salesforce: "Your Subdomain").
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * A subdomain as it may be used in a host name: one DNS label (letters, digits, hyphens), so
@@ -111,10 +111,6 @@ function text(value: JsonValue | undefined): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-function isObject(value: JsonValue | undefined): value is Record<string, JsonValue> {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The tenant subdomain of `config.subdomain`: the subdomain itself, or read from a pasted
  * Authentication (or REST, SOAP) Base URI, lower-cased; undefined when it is neither or would
@@ -189,7 +185,7 @@ export function traitsDataExtensionOf(config: Record<string, JsonValue>): string
 
 /** The value of an event's name in a name → target object setting, when well-formed. */
 function targetFor(name: string | undefined, value: JsonValue | undefined, pattern: RegExp): string | undefined {
-  if (name === undefined || !isObject(value) || !Object.hasOwn(value, name)) return undefined;
+  if (name === undefined || !isJsonObject(value) || !Object.hasOwn(value, name)) return undefined;
   const target = text(value[name]);
   return target !== undefined && pattern.test(target) ? target : undefined;
 }
@@ -225,7 +221,7 @@ export function journeyEventFor(name: string | undefined, config: Record<string,
 export function valueAt(source: JsonValue | undefined, path: string): JsonValue | undefined {
   let value: JsonValue | undefined = source;
   for (const part of path.trim().split('.')) {
-    value = isObject(value) && !UNSAFE_KEYS.has(part) && Object.hasOwn(value, part) ? value[part] : undefined;
+    value = isJsonObject(value) && !UNSAFE_KEYS.has(part) && Object.hasOwn(value, part) ? value[part] : undefined;
     if (value === undefined) return undefined;
   }
   return value;
@@ -239,7 +235,7 @@ export function valueAt(source: JsonValue | undefined, path: string): JsonValue 
  */
 export function columnMapOf(config: Record<string, JsonValue>, field: 'trait_columns' | 'property_columns'): Array<[string, string]> {
   const map = config[field];
-  if (!isObject(map)) return [];
+  if (!isJsonObject(map)) return [];
   return Object.entries(map)
     .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && COLUMN_NAME.test(entry[1].trim()) && pathProblem(entry[0]) === undefined)
     .map(([path, column]) => [path.trim(), column.trim()]);
@@ -254,7 +250,7 @@ function pathProblem(path: string): string | undefined {
 /** The problems of a name → target object setting (event_data_extensions, journey_events). */
 function eventMapProblems(field: string, value: JsonValue | undefined, pattern: RegExp, what: string): ConfigProblem[] {
   if (value === undefined || value === null) return [];
-  if (!isObject(value)) return [{ field, message: `must be an object: the track event's name → ${what}` }];
+  if (!isJsonObject(value)) return [{ field, message: `must be an object: the track event's name → ${what}` }];
   const problems: ConfigProblem[] = [];
   for (const [name, target] of Object.entries(value)) {
     if (name.trim() === '') problems.push({ field, message: 'has an empty event name: name the track event (e.g. "Order Completed")' });
@@ -269,7 +265,7 @@ function eventMapProblems(field: string, value: JsonValue | undefined, pattern: 
 function columnMapProblems(field: 'trait_columns' | 'property_columns', value: JsonValue | undefined, reserved: string[]): ConfigProblem[] {
   if (value === undefined || value === null) return [];
   const what = field === 'trait_columns' ? 'trait' : 'property';
-  if (!isObject(value)) return [{ field, message: `must be an object: the ${what} (e.g. ${field === 'trait_columns' ? 'firstName' : 'order_id'}) → the column name` }];
+  if (!isJsonObject(value)) return [{ field, message: `must be an object: the ${what} (e.g. ${field === 'trait_columns' ? 'firstName' : 'order_id'}) → the column name` }];
   const problems: ConfigProblem[] = [];
   const columns = new Map<string, string>();
   for (const [path, column] of Object.entries(value)) {
@@ -331,17 +327,17 @@ export function validateMarketingCloudConfig(config: Record<string, JsonValue>):
     ...columnMapProblems('trait_columns', config.trait_columns, [keyColumn]),
     ...columnMapProblems('property_columns', config.property_columns, [keyColumn, columnOf(config, 'event_id_column'), columnOf(config, 'event_time_column')]),
   );
-  if (isObject(config.event_data_extensions) && isObject(config.journey_events)) {
+  if (isJsonObject(config.event_data_extensions) && isJsonObject(config.journey_events)) {
     for (const name of Object.keys(config.event_data_extensions)) {
       if (Object.hasOwn(config.journey_events, name)) problems.push({ field: 'journey_events', message: `names "${name}", which event_data_extensions names too: an event either fires the entry event (which writes its own data extension) or is written as a row; remove it from one` });
     }
   }
-  if (traitsKey !== undefined && (!isObject(config.trait_columns) || Object.keys(config.trait_columns).length === 0)) {
+  if (traitsKey !== undefined && (!isJsonObject(config.trait_columns) || Object.keys(config.trait_columns).length === 0)) {
     problems.push({ field: 'trait_columns', message: 'is needed with traits_data_extension: map at least one trait to a column (e.g. {"email": "EmailAddress"}); Marketing Cloud refuses a row with no values' });
   }
   const sends = traitsKey !== undefined
-    || (isObject(config.event_data_extensions) && Object.keys(config.event_data_extensions).length > 0)
-    || (isObject(config.journey_events) && Object.keys(config.journey_events).length > 0);
+    || (isJsonObject(config.event_data_extensions) && Object.keys(config.event_data_extensions).length > 0)
+    || (isJsonObject(config.journey_events) && Object.keys(config.journey_events).length > 0);
   if (!sends) problems.push({ field: 'traits_data_extension', message: 'nothing would be sent: give the identify data extension here, or name track events in event_data_extensions or journey_events' });
   return problems;
 }

@@ -12,10 +12,10 @@
 // person is known by — an email userId, and the emails Signal found for them (`person.emails`,
 // at most 20) — in its one request (`values` is an "array of contact key values"). An
 // anonymousId alone names no contact the plugin wrote by the userId.
-import { deletionEmails, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isStrictEmailAddress, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidOf } from './classify.ts';
 import { keyedByEmail, restBaseOf, subdomainOf } from './config.ts';
-import { EMAIL, MAX_CONTACT_KEY_CHARS } from './records.ts';
+import { MAX_CONTACT_KEY_CHARS } from './records.ts';
 import { headersOf } from './requests.ts';
 
 const STATUS_PATH = '/contacts/v1/contacts/actions/delete/status';
@@ -95,7 +95,7 @@ const PLACEHOLDERS = 'the ids named are placeholders the plugin never sends to M
  */
 export function deletionKeysOf(person: NamedPerson, config: Record<string, JsonValue>): string[] | { skipped: string } {
   if (keyedByEmail(config)) {
-    const keys = deletionEmails(person, (value) => EMAIL.test(value) && value.length <= MAX_CONTACT_KEY_CHARS);
+    const keys = deletionEmails(person, (value) => isStrictEmailAddress(value) && value.length <= MAX_CONTACT_KEY_CHARS);
     if (keys.length > 0) return keys;
     if (usableId(person.userId)) return { skipped: `the plugin keys Marketing Cloud contacts by email address (config.contact_key_source), the userId named is no email address and ${NO_EMAIL_KNOWN}: delete the contact in Contact Builder, or name the person by their email` };
     return { skipped: usableId(person.anonymousId) ? `the plugin keys Marketing Cloud contacts by email address (config.contact_key_source), never by an anonymous visitor's id, and ${NO_EMAIL_KNOWN}: delete the contact in Contact Builder, or name the person by their email` : PLACEHOLDERS };

@@ -5,21 +5,15 @@
 // event. Columns come from the config's mappings only: Marketing Cloud refuses a row naming a
 // column its data extension lacks, so nothing else is sent. A person without a Contact Key (an
 // anonymous visitor, a placeholder id) is not sent: Marketing Cloud would make a contact of it.
-import { readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isStrictEmailAddress, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { columnMapOf, columnOf, eventDataExtensionFor, journeyEventFor, keyedByEmail, traitsDataExtensionOf, valueAt } from './config.ts';
 
 /** The key of a data extension row in a mapped payload: `{ dataExtension, keys, values }`. */
 export const ROW = 'row';
 /** The key of a journey entry event in a mapped payload: `{ ContactKey, EventDefinitionKey, Data }`. */
 export const JOURNEY = 'journey';
-/** One address: one `@`, no white space, commas, semicolons or brackets (also what a deletion's userId must be when contacts are keyed by email). */
-export const EMAIL = /^[^\s@,;<>()[\]]+@[^\s@,;<>()[\]]+\.[^\s@,;<>()[\]]+$/;
 /** Marketing Cloud: a Contact Key is text of 254 characters at most (the Subscriber Key's limit). */
 export const MAX_CONTACT_KEY_CHARS = 254;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The person's Contact Key: the userId, or with `contact_key_source: email` their email
@@ -33,7 +27,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
 export function contactKeyOf(payload: JsonObject, ctx: PluginContext): string | undefined {
   if (keyedByEmail(ctx.config)) {
     const email = typeof payload.email === 'string' ? payload.email.trim() : '';
-    return EMAIL.test(email) && email.length <= MAX_CONTACT_KEY_CHARS ? email : undefined;
+    return isStrictEmailAddress(email) && email.length <= MAX_CONTACT_KEY_CHARS ? email : undefined;
   }
   if (!usableId(payload.userId)) return undefined;
   const userId = String(payload.userId).trim();
@@ -74,7 +68,7 @@ function timeOf(payload: JsonObject, event: CanonicalEvent): string | undefined 
 function identifyRow(payload: JsonObject, event: CanonicalEvent, contactKey: string, ctx: PluginContext): JsonObject | null {
   const dataExtension = traitsDataExtensionOf(ctx.config);
   if (dataExtension === undefined) return null;
-  const traits = isObject(payload.traits) ? payload.traits : event.traits;
+  const traits = isJsonObject(payload.traits) ? payload.traits : event.traits;
   const values = columnsOf(traits, columnMapOf(ctx.config, 'trait_columns'), 'traits', ctx.warn);
   if (Object.keys(values).length === 0) {
     // Marketing Cloud refuses a row without values ("At least one existing field is required in the values property").
@@ -87,7 +81,7 @@ function identifyRow(payload: JsonObject, event: CanonicalEvent, contactKey: str
 /** The track event's row, or its entry event, or null (named nowhere). */
 function trackRecord(payload: JsonObject, event: CanonicalEvent, contactKey: string, ctx: PluginContext): JsonObject | null {
   const name = typeof payload.event === 'string' ? payload.event : event.event;
-  const properties = isObject(payload.properties) ? payload.properties : event.properties;
+  const properties = isJsonObject(payload.properties) ? payload.properties : event.properties;
   const mapped = columnsOf(properties, columnMapOf(ctx.config, 'property_columns'), 'properties', ctx.warn);
   const time = timeOf(payload, event);
   const timeColumn = columnOf(ctx.config, 'event_time_column');

@@ -11,7 +11,7 @@
 //   such failures but no longer retry or dead-letter the events they belong to.
 // - journey entry events, `POST /interaction/v1/events` `{ ContactKey, EventDefinitionKey, Data }`
 //   ("Insert subscribers into a journey synchronously"), one event a request: the API takes one.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { restBaseOf } from './config.ts';
 import { JOURNEY, ROW } from './records.ts';
 
@@ -24,10 +24,6 @@ const ENVELOPE_BYTES = 16;
 
 /** The paths of the plugin's endpoints, for the classifier to tell which answered. */
 export type Endpoint = 'rowset' | 'journey';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The headers of every API request: JSON both ways (UTF-8, as Salesforce asks for payloads
@@ -119,8 +115,8 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   const journeys: RequestDescriptor[] = [];
   const headers = headersOf(ctx);
   for (const mapped of batch) {
-    if (isObject(mapped.payload[ROW])) rows.push(mapped);
-    else if (isObject(mapped.payload[JOURNEY])) journeys.push({ method: 'POST', url: `${restBaseOf(ctx.config)}/interaction/v1/events`, headers, body: mapped.payload[JOURNEY], eventIds: [mapped.id] });
+    if (isJsonObject(mapped.payload[ROW])) rows.push(mapped);
+    else if (isJsonObject(mapped.payload[JOURNEY])) journeys.push({ method: 'POST', url: `${restBaseOf(ctx.config)}/interaction/v1/events`, headers, body: mapped.payload[JOURNEY], eventIds: [mapped.id] });
     // The map hook gives every sent event one record; without one the core dead-letters the event this names.
     else throw new Error(`event ${mapped.id} holds no Marketing Cloud record (row or journey entry event) to send`);
   }

@@ -15,7 +15,7 @@
 // - the `without_contact_info` variant removes contact information (contact-free.ts).
 // `messageId` (Segment deduplicates on it), `timestamp` (Signal's, corrected for the client's
 // clock) and `integrations` (Segment's destination selection) go as they are.
-import { PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { prefersSdkAnonymousId } from './config.ts';
 import { WITHOUT_CONTACT_INFO, withoutContactInfo } from './contact-free.ts';
 
@@ -27,10 +27,6 @@ const ID_FIELDS = new Set(['userId', 'anonymousId', 'groupId', 'previousId']);
 const CALL_IDS: Record<string, string> = { group: 'groupId', alias: 'previousId' };
 /** Context keys that are Signal's and never reach Segment. */
 const SIGNAL_CONTEXT_KEYS = new Set(['cookies', 'clientAnonymousId']);
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** An id as Segment takes it (text), or undefined when it names no one. */
 function idText(value: JsonValue | undefined): string | undefined {
@@ -53,7 +49,7 @@ export function segmentMessage(payload: JsonObject, event: CanonicalEvent, ctx: 
     if (ID_FIELDS.has(key)) {
       const id = idText(value);
       if (id !== undefined) message[key] = id;
-    } else if (key === 'context' && isRecord(value)) {
+    } else if (key === 'context' && isJsonObject(value)) {
       message.context = Object.fromEntries(Object.entries(value).filter(([name]) => !SIGNAL_CONTEXT_KEYS.has(name)));
     } else if (value !== null) {
       message[key] = value;
@@ -69,7 +65,7 @@ export function segmentMessage(payload: JsonObject, event: CanonicalEvent, ctx: 
   if (callId !== undefined && message[callId] === undefined) {
     throw new PermanentError(`the ${String(message.type)} call has no ${callId} that names something (a placeholder such as "undefined" or "null", or with without_contact_info an email address or phone number, is left out): a ${String(message.type)} with it would tie every visitor sending it together, and one without it is no ${String(message.type)}, so it is not sent`);
   }
-  const context = isRecord(message.context) ? message.context : {};
-  message.context = isRecord(context.library) ? context : { ...context, library: SIGNAL_LIBRARY };
+  const context = isJsonObject(message.context) ? message.context : {};
+  message.context = isJsonObject(context.library) ? context : { ...context, library: SIGNAL_LIBRARY };
   return message;
 }

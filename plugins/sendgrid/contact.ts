@@ -5,11 +5,9 @@
 // contact joins the config's lists is decided here too (marketing consent), and said with the
 // record so `send` can put it in a request with `list_ids` or without. Every other call is not
 // sent: Marketing Campaigns has no API for custom events.
-import { isConsentGranted, normalizePhoneNumber, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isEmailAddress, isJsonObject, normalizePhoneNumber, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf, listIdsOf } from './config.ts';
 
-/** One address: something, an @, a domain with a dot; no white space. SendGrid checks more itself. */
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** The Contacts API's longest email, external_id and anonymous_id (ContactRequest's maxLength). */
 export const MAX_IDENTIFIER_CHARS = 254;
 
@@ -37,11 +35,7 @@ export interface SendGridContact {
  */
 export function isEmail(value: string): boolean {
   const email = value.trim();
-  return EMAIL.test(email) && email.length <= MAX_IDENTIFIER_CHARS;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && value !== undefined && typeof value === 'object' && !Array.isArray(value);
+  return isEmailAddress(email) && email.length <= MAX_IDENTIFIER_CHARS;
 }
 
 /**
@@ -77,7 +71,7 @@ function customValue(value: JsonValue): { value: JsonValue } | { leftOut: string
  * // { e1_T: 'pro', e2_N: 3 }
  */
 export function customFieldValues(event: CanonicalEvent, ctx: PluginContext): JsonObject | undefined {
-  const traits = isObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
+  const traits = isJsonObject(event.traits as JsonValue | undefined) ? (event.traits as JsonObject) : {};
   const fields: JsonObject = {};
   for (const [trait, id] of customFieldsOf(ctx.config)) {
     // Own traits only: a trait named `constructor` is no function of Object's.
@@ -167,6 +161,6 @@ export function fitContact(payload: JsonObject, event: CanonicalEvent, ctx: Plug
  */
 export function contactOf(payload: JsonObject): SendGridContact | undefined {
   const { kind, subscribe, contact } = payload;
-  if (kind !== 'contact' || !isObject(contact)) return undefined;
+  if (kind !== 'contact' || !isJsonObject(contact)) return undefined;
   return { kind, subscribe: subscribe === true, contact };
 }

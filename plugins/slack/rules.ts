@@ -1,7 +1,7 @@
 // The rules of a Slack integration: which events post a message (by type, by name or simple
 // pattern, and by conditions on their fields) and the message each posts. Read from the
 // config once per config object; the first rule an event matches is its message.
-import { compileGetter, type CanonicalEvent, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { compileGetter, isJsonObject, type CanonicalEvent, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 import { parseTemplate, placeholderValue, TEMPLATE_ROOTS, type ParsedTemplate } from './template.ts';
 
 export const EVENT_TYPES = ['track', 'page', 'screen', 'identify', 'group', 'alias'] as const;
@@ -61,10 +61,6 @@ export function namePattern(pattern: string): NameMatcher {
   };
 }
 
-function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The rules of a config, compiled, with every problem found (each naming `rules[i].<field>`
  * and what was expected). A rule with a problem is left out of `rules`.
@@ -82,7 +78,7 @@ export function readRules(value: JsonValue | undefined): { rules: CompiledRule[]
   value.forEach((raw, index) => {
     const at = `rules[${index}]`;
     const before = problems.length;
-    if (!isObject(raw)) {
+    if (!isJsonObject(raw)) {
       problems.push({ field: at, message: 'must be an object with a template (and optionally type, events, where, title)' });
       return;
     }
@@ -106,7 +102,7 @@ export function readRules(value: JsonValue | undefined): { rules: CompiledRule[]
       if (!Array.isArray(raw.where)) problems.push({ field: `${at}.where`, message: 'must be a list of conditions such as { "field": "properties.revenue", "op": ">=", "value": "500" }' });
       else raw.where.forEach((condition, i) => {
         const where = `${at}.where[${i}]`;
-        if (!isObject(condition)) {
+        if (!isJsonObject(condition)) {
           problems.push({ field: where, message: 'must be an object { field, op, value }' });
           return;
         }

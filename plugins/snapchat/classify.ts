@@ -5,7 +5,7 @@
 // responses"; the validate endpoint answers `event_logs`, entries naming their event by its
 // index (`event`) with its `errors` and `warnings`. The SDK reads an
 // INVALID status in a 2xx too, so the body decides, not only the HTTP status.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Snap's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -36,15 +36,11 @@ interface SnapAnswer {
   event_logs?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : []);
 
 /** `error_msgs` (with their `codes`) of an `errors` object, as one clause. */
 function errorsClause(errors: unknown): string {
-  if (!isRecord(errors)) return '';
+  if (!isJsonObject(errors)) return '';
   const { codes, error_msgs: messages } = errors as SnapErrors;
   const said = strings(messages).join('; ');
   const coded = strings(codes).join(', ');
@@ -62,12 +58,12 @@ function said(answer: SnapAnswer, body: string): string {
 
 /** Whether the body is Snap's answer shape (a status, a reason or errors), not a proxy's page. */
 function isSnapAnswer(answer: SnapAnswer): boolean {
-  return answer.status === 'VALID' || answer.status === 'INVALID' || typeof answer.reason === 'string' || isRecord(answer.errors);
+  return answer.status === 'VALID' || answer.status === 'INVALID' || typeof answer.reason === 'string' || isJsonObject(answer.errors);
 }
 
 /** Whether an `errors` object holds an error message or code. */
 function hasErrors(errors: unknown): boolean {
-  return isRecord(errors) && (strings((errors as SnapErrors).error_msgs).length > 0 || strings((errors as SnapErrors).codes).length > 0);
+  return isJsonObject(errors) && (strings((errors as SnapErrors).error_msgs).length > 0 || strings((errors as SnapErrors).codes).length > 0);
 }
 
 /**
@@ -81,7 +77,7 @@ function hasErrors(errors: unknown): boolean {
  */
 function fromEventLogs(answer: SnapAnswer, request: RequestDescriptor): Classification | undefined {
   if (!Array.isArray(answer.event_logs) || answer.event_logs.length === 0) return undefined;
-  const logs = answer.event_logs.map((entry) => (isRecord(entry) ? (entry as SnapEventLog) : {}));
+  const logs = answer.event_logs.map((entry) => (isJsonObject(entry) ? (entry as SnapEventLog) : {}));
   const total = request.eventIds.length;
   const indexed = logs.every((log) => typeof log.event === 'number');
   let byIndex: Array<[number, SnapEventLog]>;
@@ -123,7 +119,7 @@ function fromEventLogs(answer: SnapAnswer, request: RequestDescriptor): Classifi
  * // { status: 'dead_letter', reason: 'Snap refused the event (HTTP 400, Insufficient PII)' }
  */
 export function classifySnap(response: VendorResponse, request: RequestDescriptor, pixelId: string): Classification {
-  const answer: SnapAnswer = isRecord(response.json) ? (response.json as SnapAnswer) : {};
+  const answer: SnapAnswer = isJsonObject(response.json) ? (response.json as SnapAnswer) : {};
   const { status } = response;
   const what = said(answer, response.body ?? '');
   const invalid = answer.status === 'INVALID';
@@ -136,7 +132,7 @@ export function classifySnap(response: VendorResponse, request: RequestDescripto
 
   // Snap answers with its JSON (`status`) or nothing: a 2xx whose body is text but no JSON object
   // (a proxy's or captive portal's page) recorded nothing.
-  if (ok && !isRecord(response.json) && (response.body ?? '').trim() !== '') {
+  if (ok && !isJsonObject(response.json) && (response.body ?? '').trim() !== '') {
     return { status: 'retry', reason: `HTTP ${status} without Snap's JSON answer (status VALID): ${what} — not Snap's answer (a proxy?), so the events are sent again (each with its event_id)` };
   }
   if (ok && !invalid) return fromEventLogs(answer, request) ?? { status: 'delivered' };

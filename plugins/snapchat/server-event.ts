@@ -3,7 +3,7 @@
 // with too little customer information, unhashed PII, an out-of-range timestamp or a PURCHASE
 // without value and currency (its Verify Set Up page). So the event is fitted here, and one
 // that cannot be fitted is dead-lettered alone, saying why, before it is sent with others.
-import { urlParamOf, instantText, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, urlParamOf, instantText, PermanentError, readDecimal, readText, readWholeNumber, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /**
@@ -48,10 +48,6 @@ const CURRENCY = /^[A-Za-z]{3}$/;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
 const decimal = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'Snap', field });
 
@@ -63,7 +59,7 @@ function asList(value: JsonValue | undefined): JsonValue[] {
 
 /** One `contents` entry as Snap takes it, or undefined when it has no id (Snap matches products by it). */
 function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const id = readText(raw.id);
   if (id === undefined) return undefined;
   const entry: JsonObject = { id };
@@ -87,7 +83,7 @@ function contentEntry(raw: JsonValue, index: number): JsonObject | undefined {
  * `default_currency` when the event has a value and no currency. Undefined when nothing is left.
  */
 function customData(raw: JsonValue | undefined, defaultCurrency: string | undefined): JsonObject | undefined {
-  const input: JsonObject = isRecord(raw) ? removeContactInfo(raw) : {};
+  const input: JsonObject = isJsonObject(raw) ? removeContactInfo(raw) : {};
   const custom: JsonObject = {};
   for (const field of CUSTOM_TEXT_FIELDS) {
     const value = readText(input[field]);

@@ -3,7 +3,7 @@
 // left to the blueprint: whatever an edited blueprint maps into `user_data`, no contact
 // information leaves Signal in clear (Snap refuses unhashed PII with the whole request) or
 // hashed in a form Snap cannot match.
-import { birthDateYmd, countryCodeOf, customerInfo, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { birthDateYmd, countryCodeOf, customerInfo, isEmailAddress, lettersOnly, normalizePhoneNumber, stateCodeOfName, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Fields Snap takes only as SHA-256 (lower-case hex): each "string or list of strings", sent as
@@ -43,7 +43,7 @@ const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions
   // "Trim any additional characters (such as spaces) and convert to lowercase before hashing."
   em: (v) => {
     const email = lower(v.trim());
-    return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+    return isEmailAddress(email, { requireDomainDot: false }) ? email : undefined;
   },
   // "including the country code, remove any double 0 in front of the country code. If the
   // number itself begins with a 0, this should be removed. Also exclude any non-numeric

@@ -3,7 +3,7 @@
 // request, from 0) when one event of a batch is at fault — whose `code` says what happened
 // (Splunk's table of HEC status codes, see the README). What stands in front of HEC (a load
 // balancer, a proxy, Splunk Web on the wrong port) answers in its own words, often a web page.
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** HEC's answer, read: its status code and text, and the numbers it may carry. */
 export interface HecAnswer {
@@ -15,7 +15,6 @@ export interface HecAnswer {
   ackId?: number;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const wholeNumber = (value: unknown): number | undefined => {
   const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   return typeof number === 'number' && Number.isSafeInteger(number) && number >= 0 ? number : undefined;
@@ -30,7 +29,7 @@ const wholeNumber = (value: unknown): number | undefined => {
  */
 export function hecAnswer(response: Pick<VendorResponse, 'json'>): HecAnswer | undefined {
   const json = response.json;
-  if (!isRecord(json) || typeof json.code !== 'number' || !Number.isInteger(json.code)) return undefined;
+  if (!isJsonObject(json) || typeof json.code !== 'number' || !Number.isInteger(json.code)) return undefined;
   const invalidEventNumber = wholeNumber(json['invalid-event-number']);
   const ackId = wholeNumber(json.ackId);
   return {

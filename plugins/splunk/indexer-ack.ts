@@ -10,7 +10,7 @@
 // another indexer behind a load balancer), so a re-send could index them twice — replay the
 // period from Signal's stored events if a search shows Splunk lost them.
 import type { JsonValue, PluginContext, ProcessingReport, ProcessingReportReading, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
-import { allowedPrivateTargets } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, isJsonObject } from '../../core/sdk/index.ts';
 import { ACK_PATH, authorizationOf, baseUrlOf, channelOf, usesIndexerAck } from './config.ts';
 import { hecAnswer } from './hec-answer.ts';
 
@@ -19,8 +19,6 @@ export interface AckReceipt {
   ackId: number;
   channel: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The receipt of an accepted event request: its ackId and channel, when indexer
@@ -41,7 +39,7 @@ export function ackReceipt(response: VendorResponse, request: RequestDescriptor,
 
 /** A receipt read back, or undefined when it is not one of ours. */
 function receiptOf(receipt: JsonValue): AckReceipt | undefined {
-  return isRecord(receipt) && typeof receipt.ackId === 'number' && typeof receipt.channel === 'string' ? { ackId: receipt.ackId, channel: receipt.channel } : undefined;
+  return isJsonObject(receipt) && typeof receipt.ackId === 'number' && typeof receipt.channel === 'string' ? { ackId: receipt.ackId, channel: receipt.channel } : undefined;
 }
 
 /**
@@ -77,8 +75,8 @@ export function ackRequest(receipt: JsonValue, ctx: PluginContext): RequestDescr
  */
 export function readAck(response: VendorResponse, receipt: JsonValue): ProcessingReportReading {
   const read = receiptOf(receipt);
-  const acks = isRecord(response.json) ? response.json.acks : undefined;
-  const state = read !== undefined && isRecord(acks) ? acks[String(read.ackId)] : undefined;
+  const acks = isJsonObject(response.json) ? response.json.acks : undefined;
+  const state = read !== undefined && isJsonObject(acks) ? acks[String(read.ackId)] : undefined;
   if (state === true) return { done: true, failed: 0, message: `Splunk indexed the request's events (ackId ${read!.ackId})` };
   return { pending: true, message: state === false ? `not indexed yet (ackId ${read?.ackId})` : `the ack endpoint's answer names no ackId ${read?.ackId ?? ''}`.trim() };
 }

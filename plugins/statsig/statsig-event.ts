@@ -8,7 +8,7 @@
 // may trim or strip them (`LogEventValidator`: MAX_VALUE_SIZE, MAX_OBJ_SIZE, MAX_USER_SIZE,
 // measured as the characters of the keys and of the values as text).
 import type { CanonicalEvent, JsonObject, JsonValue, PluginContext } from '../../core/sdk/index.ts';
-import { namesNoOne } from '../../core/sdk/index.ts';
+import { isJsonObject, namesNoOne } from '../../core/sdk/index.ts';
 import { optionsOf } from './config.ts';
 
 /** Characters of an event name and of a string value Statsig takes whole (its SDKs: 128). */
@@ -19,10 +19,6 @@ export const MAX_OBJECT_SIZE = 4096;
 const USER_TEXT_FIELDS = ['userID', 'email', 'ip', 'userAgent', 'country', 'locale', 'appVersion'] as const;
 
 type Warn = ((message: string) => void) | undefined;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function usable(value: JsonValue | undefined): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
@@ -74,7 +70,7 @@ function keepWithin(out: JsonObject, max: number, what: string, warn: Warn): voi
 }
 
 function fitMetadata(metadata: JsonValue | undefined, warn: Warn): JsonObject | undefined {
-  if (!isObject(metadata)) return undefined;
+  if (!isJsonObject(metadata)) return undefined;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(metadata)) {
     const text = metadataText(value);
@@ -88,7 +84,7 @@ function fitMetadata(metadata: JsonValue | undefined, warn: Warn): JsonObject | 
 
 /** user.custom: the person's scalar traits (and lists of strings), as the StatsigUser takes them. */
 function fitCustom(custom: JsonValue | undefined): JsonObject | undefined {
-  if (!isObject(custom)) return undefined;
+  if (!isJsonObject(custom)) return undefined;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(custom)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
@@ -123,7 +119,7 @@ export function fitEvent(payload: JsonObject, _event: CanonicalEvent, ctx: Plugi
     warn?.('not sent: the event has no name, which Statsig requires (eventName)');
     return null;
   }
-  const mappedUser = isObject(payload.user) ? payload.user : {};
+  const mappedUser = isJsonObject(payload.user) ? payload.user : {};
   const user: JsonObject = {};
   for (const field of USER_TEXT_FIELDS) {
     const text = usable(mappedUser[field]);

@@ -3,7 +3,7 @@
 // dynamic values `revenue`, `currency`, `orderid`, `quantity`. An event without a click id or
 // without a Taboola event name is not sent (ctx.warn says why): Taboola attributes an S2S
 // conversion by its click id only.
-import { eventMapName, pageUrlParamOf, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { eventMapName, isJsonObject, pageUrlParamOf, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { clickIdOf, TBLCI_COOKIE, TBLCI_PARAM } from './click-id.ts';
 
 /** The currencies Taboola's postback URL documents ("Supported currencies"). */
@@ -15,10 +15,6 @@ const MAX_ORDER_ID = 256;
 /** The largest quantity sent: a 32-bit integer's (past it, a price or an id mapped by mistake). */
 const MAX_QUANTITY = 2_147_483_647;
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The order's item count: the mapped quantity, else the products' quantities summed. */
 function quantityOf(payload: JsonObject): number | undefined {
   const given = readWholeNumber(payload.quantity, { min: 1, max: MAX_QUANTITY });
@@ -26,7 +22,7 @@ function quantityOf(payload: JsonObject): number | undefined {
   if (!Array.isArray(payload.products)) return undefined;
   let total = 0;
   for (const product of payload.products) {
-    total += (isRecord(product) ? readWholeNumber(product.quantity, { min: 1, max: MAX_QUANTITY }) : undefined) ?? 1;
+    total += (isJsonObject(product) ? readWholeNumber(product.quantity, { min: 1, max: MAX_QUANTITY }) : undefined) ?? 1;
   }
   return total > 0 && total <= MAX_QUANTITY ? total : undefined;
 }

@@ -8,14 +8,10 @@
 // EventResponses: [] }`; a refused one: 400 with `EventResponses: [{ EventIndex, EventErrors:
 // [{ Error, ErrorMessage }], Successful: false }]`. Each request carries one event (see index.ts), so a request's outcome is its
 // event's.
-import { defaultClassify, transientRetry, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, transientRetry, type Classification, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of The Trade Desk's body a reason quotes when its answer is not JSON it explains. */
 const EXCERPT_CHARS = 300;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Non-blank text, trimmed; '' otherwise. */
 function textOf(value: unknown): string {
@@ -27,8 +23,8 @@ function textOf(value: unknown): string {
  * Data APIs), as `Message (ErrorCode)` texts; [] when there is none.
  */
 export function failedLines(json: unknown): string[] {
-  if (!isRecord(json) || !Array.isArray(json.FailedLines)) return [];
-  return json.FailedLines.filter(isRecord).map((line) => {
+  if (!isJsonObject(json) || !Array.isArray(json.FailedLines)) return [];
+  return json.FailedLines.filter(isJsonObject).map((line) => {
     const message = textOf(line.Message) || textOf(line.message);
     const code = textOf(line.ErrorCode) || textOf(line.errorCode);
     return message && code ? `${message} (${code})` : message || code || 'refused';
@@ -41,8 +37,8 @@ export function failedLines(json: unknown): string[] {
  * the event in a 400), as `ErrorMessage (Error)` texts; [] when there is none.
  */
 export function eventErrors(json: unknown): string[] {
-  if (!isRecord(json) || !Array.isArray(json.EventResponses)) return [];
-  return json.EventResponses.filter(isRecord).flatMap((event) => (Array.isArray(event.EventErrors) ? event.EventErrors.filter(isRecord) : [])).map((error) => {
+  if (!isJsonObject(json) || !Array.isArray(json.EventResponses)) return [];
+  return json.EventResponses.filter(isJsonObject).flatMap((event) => (Array.isArray(event.EventErrors) ? event.EventErrors.filter(isJsonObject) : [])).map((error) => {
     const message = textOf(error.ErrorMessage);
     const code = textOf(error.Error);
     return message && code ? `${message} (${code})` : message || code || 'refused';
@@ -55,10 +51,10 @@ export function eventErrors(json: unknown): string[] {
  */
 function said(response: VendorResponse): string {
   const json = response.json;
-  if (isRecord(json)) {
+  if (isJsonObject(json)) {
     const message = textOf(json.Message) || textOf(json.message) || textOf(json.error) || textOf(json.Error);
-    const errors = Array.isArray(json.errors) ? json.errors.map((e) => (isRecord(e) ? textOf(e.message) || textOf(e.Message) : textOf(e))).filter(Boolean) : [];
-    const details = Array.isArray(json.ErrorDetails) ? json.ErrorDetails.filter(isRecord).flatMap((d) => (Array.isArray(d.Reasons) ? d.Reasons.map(textOf) : [textOf(d.Property)])).filter(Boolean) : [];
+    const errors = Array.isArray(json.errors) ? json.errors.map((e) => (isJsonObject(e) ? textOf(e.message) || textOf(e.Message) : textOf(e))).filter(Boolean) : [];
+    const details = Array.isArray(json.ErrorDetails) ? json.ErrorDetails.filter(isJsonObject).flatMap((d) => (Array.isArray(d.Reasons) ? d.Reasons.map(textOf) : [textOf(d.Property)])).filter(Boolean) : [];
     const clause = [message, ...errors, ...details, ...failedLines(json), ...eventErrors(json)].filter(Boolean).join('; ');
     if (clause) return clause;
   }

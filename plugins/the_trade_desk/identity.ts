@@ -3,7 +3,7 @@
 // Trade Desk's own tag templates offer), and the impression a click-through came from (`imp`).
 // The blueprint maps the candidates into `ids`; the plugin picks the one it sends, so no
 // placeholder (`undefined`, a zeroed advertising id) is ever sent as someone.
-import { pageUrlParamOf, namesNoOne, readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, pageUrlParamOf, namesNoOne, readText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The identifier kinds The Trade Desk takes in `adid_type`. */
 export const ADID_TYPES = ['TDID', 'IDFA', 'AAID', 'NAID', 'DAID', 'UID2', 'EUID', 'IDL'] as const;
@@ -53,10 +53,6 @@ function deviceIdType(os: string | undefined): AdidType {
   return 'DAID';
 }
 
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * The identifier sent, from what the blueprint mapped: `adid` with an `adid_type` The Trade Desk
  * takes, as mapped, first; else from `ids` the device's advertising id (`device_id`, its kind
@@ -78,7 +74,7 @@ export function adidOf(payload: JsonObject): { adid: string; adid_type: AdidType
     const adid = ['UID2', 'EUID', 'IDL'].includes(type) ? usableText(payload.adid) : guidOf(payload.adid);
     if (adid !== undefined) return { adid, adid_type: type };
   }
-  const ids = isRecord(payload.ids) ? payload.ids : {};
+  const ids = isJsonObject(payload.ids) ? payload.ids : {};
   const device = ids.ad_tracking === false ? undefined : guidOf(ids.device_id);
   if (device !== undefined) return { adid: device, adid_type: deviceIdType(readText(ids.os)) };
   const tdid = guidOf(ids.tdid);

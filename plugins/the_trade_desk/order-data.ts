@@ -6,17 +6,13 @@
 // (`RealTimeConversionEventLineItem`), and its offline conversions' `Value` too. A value or
 // currency that cannot be read dead-letters the event, saying why: a conversion counted at the
 // wrong value is worse than none.
-import { namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 const CURRENCY = /^[A-Za-z]{3}$/;
 /** Micro-units, so 24.99 × 3 adds up to 74.97 and not 74.97000000000001. */
 const MICRO = 1_000_000;
 /** The largest quantity sent: a 32-bit integer's (a quantity past it is a price or an id mapped by mistake). */
 const MAX_QTY = 2_147_483_647;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A list of the value (a single-product blueprint maps one item). */
 function asList(value: JsonValue | undefined): JsonValue[] {
@@ -48,7 +44,7 @@ interface Item {
 
 /** One item, or undefined when it has no item code (the product id The Trade Desk matches on). */
 function item(raw: JsonValue, index: number): Item | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const code = readText(raw.item_code);
   if (code === undefined || namesNoOne(code)) return undefined;
   return {

@@ -8,7 +8,7 @@
 // CMP's strings by name, and the ready-made entries RudderStack's SDKs carry in the event's
 // `integrations.THE_TRADE_DESK` (its destination's convention); what could not be read is left
 // out, never guessed.
-import { readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The kinds of privacy entry The Trade Desk takes. */
 const PRIVACY_TYPES: ReadonlySet<string> = new Set(['GDPR', 'CCPA', 'GPP']);
@@ -20,10 +20,6 @@ const US_PRIVACY = /^1[YN-]{3}$/i;
 const CONSENT_STRING = /^[A-Za-z0-9_.~+/=-]{1,10000}$/;
 /** A US state as ISO 3166-2 writes it after `US-`. */
 const US_STATE = /^[A-Z]{2}$/;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** "1" or "0" (text, as The Trade Desk's schema types `is_applicable`) from a boolean, 1/0 or their text; undefined otherwise. */
 function flag(value: JsonValue | undefined): '0' | '1' | undefined {
@@ -44,7 +40,7 @@ function consentString(value: JsonValue | undefined): string | undefined {
  * writes (a CCPA entry needs a US Privacy string).
  */
 function readyEntry(raw: JsonValue): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const type = readText(raw.privacy_type)?.toUpperCase();
   if (type === undefined || !PRIVACY_TYPES.has(type)) return undefined;
   const written = readText(raw.consent_string);
@@ -64,7 +60,7 @@ function readyEntry(raw: JsonValue): JsonObject | undefined {
  * // [{ privacy_type: 'GDPR', is_applicable: '1', consent_string: 'CPXxRfAPXxRfAAfKABENB-CgAAAAAAAAAAYgAAAAAAAA' }]
  */
 export function privacySettings(raw: JsonValue | undefined): JsonObject[] | undefined {
-  const input: JsonObject = isRecord(raw) ? raw : {};
+  const input: JsonObject = isJsonObject(raw) ? raw : {};
   const settings: JsonObject[] = [];
   const tcString = consentString(input.gdpr_consent);
   if (tcString !== undefined) settings.push({ privacy_type: 'GDPR', is_applicable: flag(input.gdpr_applies) ?? '1', consent_string: tcString });
@@ -112,7 +108,7 @@ function usRegion(region: JsonValue | undefined, country: JsonValue | undefined)
  * dataProcessingOption({ policies: ['LDU'], region: 'BY', country: 'DE' }); // undefined
  */
 export function dataProcessingOption(raw: JsonValue | undefined): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const policies = policiesOf(raw.policies);
   const region = usRegion(raw.region, raw.country);
   return policies.length > 0 && region !== undefined ? { policies, region } : undefined;

@@ -1,11 +1,7 @@
 // One event of the Events API's `data` list, from what the blueprint mapped: customer
 // information hashed, the click id from the landing page, contents as a list, Limited Data Use.
-import { urlParamOf, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, urlParamOf, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUser } from './user-data.ts';
-
-function isRecord(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function hasText(value: JsonValue | undefined): boolean {
   return (typeof value === 'string' && value.trim() !== '') || typeof value === 'number';
@@ -32,7 +28,7 @@ function eventProperties(input: JsonObject): JsonObject {
   if (properties.contents !== undefined) {
     // An entry naming no product (neither content_id nor content_name) tells TikTok nothing.
     const contents = (Array.isArray(properties.contents) ? properties.contents : [properties.contents])
-      .filter((entry): entry is JsonObject => isRecord(entry) && (hasText(entry.content_id) || hasText(entry.content_name)));
+      .filter((entry): entry is JsonObject => isJsonObject(entry) && (hasText(entry.content_id) || hasText(entry.content_name)));
     if (contents.length > 0) properties.contents = contents;
     else delete properties.contents;
   }
@@ -68,7 +64,7 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   }
   out.event_time = Math.floor(eventTime);
 
-  const page: JsonObject = isRecord(out.page) ? { ...out.page } : {};
+  const page: JsonObject = isJsonObject(out.page) ? { ...out.page } : {};
   for (const key of ['url', 'referrer']) if (page[key] === '' || page[key] === null) delete page[key];
   if (Object.keys(page).length > 0) out.page = page;
   else delete out.page;
@@ -76,9 +72,9 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const country = typeof ctx.config.default_country_code === 'string' ? ctx.config.default_country_code : undefined;
   const { user } = normalizeUser(out.user, { defaultCountryCode: country });
   if (user.ttclid === undefined) {
-    const context = isRecord(event.context) ? event.context : {};
-    const contextPage = isRecord(context.page) ? context.page : {};
-    const cookies = isRecord(context.cookies) ? context.cookies : {};
+    const context = isJsonObject(event.context) ? event.context : {};
+    const contextPage = isJsonObject(context.page) ? context.page : {};
+    const cookies = isJsonObject(context.cookies) ? context.cookies : {};
     const cookie = typeof cookies.ttclid === 'string' && cookies.ttclid.trim() !== '' ? cookies.ttclid.trim() : undefined;
     const ttclid = clickIdFromPage(page.url, contextPage.url, contextPage.search) ?? cookie;
     if (ttclid) user.ttclid = ttclid;
@@ -86,7 +82,7 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (Object.keys(user).length > 0) out.user = user;
   else delete out.user;
 
-  if (isRecord(out.properties)) {
+  if (isJsonObject(out.properties)) {
     const properties = eventProperties(out.properties);
     if (Object.keys(properties).length > 0) out.properties = properties;
     else delete out.properties;

@@ -2,7 +2,7 @@
 // Events API documents it. Done here, in the plugin, rather than left to the blueprint:
 // whatever an edited blueprint maps into `user`, no email, phone number, id, name or postcode
 // leaves Signal in clear (TikTok requires them hashed) or hashed in a form TikTok cannot match.
-import { asText, customerInfo, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { asText, customerInfo, isEmailAddress, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Fields TikTok takes only as SHA-256 (hex): "It must be hashed with SHA-256 on the client
@@ -45,7 +45,7 @@ function normalizePhone(value: string, { defaultCountryCode }: NormalizeOptions)
 const NORMALIZERS: Record<HashedField, (value: string, options: NormalizeOptions) => string | undefined> = {
   email: (v) => {
     const email = lower(v.trim());
-    return /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined;
+    return isEmailAddress(email, { requireDomainDot: false }) ? email : undefined;
   },
   phone: normalizePhone,
   // Trimmed, its case kept, as TikTok's own server-side GTM template hashes it

@@ -12,7 +12,7 @@
 // naming the field in `parameter` (event_id, hashed_email, conversion_time), never the
 // conversion. Rate limits: 429 with X's `x-rate-limit-reset` (epoch seconds) rather than
 // Retry-After.
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiVersionOf, pixelTokenOf } from './config.ts';
 
 /** How much of X's body a reason quotes when its answer is not the documented JSON. */
@@ -32,17 +32,13 @@ interface XError {
   parameter?: unknown;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The `errors` entries of X's answer (also a lone `error` object), each as `{ code, message, parameter }`. */
 function errorsOf(json: unknown): XError[] {
-  if (!isRecord(json)) return [];
-  if (Array.isArray(json.errors)) return json.errors.filter(isRecord) as XError[];
-  if (isRecord(json.error)) return [json.error as XError];
+  if (!isJsonObject(json)) return [];
+  if (Array.isArray(json.errors)) return json.errors.filter(isJsonObject) as XError[];
+  if (isJsonObject(json.error)) return [json.error as XError];
   return [];
 }
 
@@ -105,9 +101,9 @@ function refusedConversions(errors: XError[], count: number): Map<number, string
 /** The event id the request's conversions count for (send groups them by event id). */
 function eventIdOfRequest(request: RequestDescriptor): string {
   const body = request.body as JsonValue | undefined;
-  const conversions = isRecord(body) && Array.isArray(body.conversions) ? body.conversions : [];
+  const conversions = isJsonObject(body) && Array.isArray(body.conversions) ? body.conversions : [];
   const first: unknown = conversions[0];
-  return isRecord(first) && typeof first.event_id === 'string' ? first.event_id : '(unknown)';
+  return isJsonObject(first) && typeof first.event_id === 'string' ? first.event_id : '(unknown)';
 }
 
 /** The context the classifier reads: the config (pixel and version) and the delivery's clock. */

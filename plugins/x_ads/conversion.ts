@@ -3,7 +3,7 @@
 // whole ("A single request will only be successful when there are zero errors for all
 // conversions contained within it"), so the conversion is fitted here, and one that cannot be
 // fitted is dead-lettered alone, saying why, before it is sent with others.
-import { instantText, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { instantText, isJsonObject, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { eventIdFor, eventIdOf } from './config.ts';
 import { twclidFromUrl, xIdentifiers } from './identifiers.ts';
 
@@ -26,10 +26,6 @@ const MIN_TIME_MS = Date.parse('0000-01-01T00:00:00.000Z');
 const MAX_TIME_MS = Date.parse('9999-12-31T23:59:59.999Z');
 /** Text fields of a `contents` entry, as X names them. */
 const CONTENT_TEXT_FIELDS = ['content_id', 'content_group_id', 'content_name', 'content_type'] as const;
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
 const decimal = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'X', field });
@@ -89,7 +85,7 @@ function asList(value: JsonValue | undefined): JsonValue[] {
 
 /** One `contents` entry as X takes it (its text fields, `content_price`, `num_items`), or undefined when nothing of it is usable. */
 function content(raw: JsonValue, index: number): JsonObject | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isJsonObject(raw)) return undefined;
   const entry: JsonObject = {};
   for (const field of CONTENT_TEXT_FIELDS) {
     const value = readText(raw[field]);

@@ -4,7 +4,7 @@
 // whatever an edited blueprint maps into `user`, no contact information leaves Signal in clear,
 // and nothing X does not take is sent.
 import { isIP } from 'node:net';
-import { pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isEmailAddress, isJsonObject, pageUrlParamOf, customerInfo, isPrivateAddress, namesNoOne, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface IdentifierOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `44`). */
@@ -64,7 +64,7 @@ export function twclidFromUrl(event: CanonicalEvent): string | undefined {
 /** An email as X hashes it: trimmed and lower-cased; undefined when it is no address (one `@`, a dotted domain, no white space). */
 function normalEmail(value: string): string | undefined {
   const email = value.trim().toLowerCase();
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : undefined;
+  return isEmailAddress(email) ? email : undefined;
 }
 
 /** The visitor's public IP address (IPv6 lower-cased); a loopback, private or unspecified one is a proxy's or a server's, shared by every visitor behind it. */
@@ -91,10 +91,6 @@ const userFields = customerInfo<IdentifierOptions>({
 
 /** The blueprint's names for the user fields (`user.email`), by X's (`hashed_email`). */
 const MAPPED_NAMES: Record<string, string> = { email: 'hashed_email', phone: 'hashed_phone_number', phone_number: 'hashed_phone_number' };
-
-function isRecord(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * One identifier hashed as X documents it, or undefined when it holds nothing X could match. A
@@ -125,7 +121,7 @@ export function hashIdentifier(field: 'hashed_email' | 'hashed_phone_number', va
  */
 export function xIdentifiers(raw: JsonValue | undefined, urlTwclid: string | undefined, options: IdentifierOptions): { identifiers: JsonObject[]; unusable: string[] } {
   const renamed: JsonObject = {};
-  if (isRecord(raw)) {
+  if (isJsonObject(raw)) {
     for (const [key, value] of Object.entries(raw)) {
       const name = MAPPED_NAMES[key] ?? key;
       // Two names for one field (email and hashed_email): the first mapped wins.

@@ -4,15 +4,11 @@
 // `{ "error": { "title": "…", "message": "…" } }` (401, 403, 404), plain text for API-level
 // refusals; the Events API's as `{ "errors": [{ "code": "…", "title": "…" }] }` (400); a job as `{ "job_status": { "id", "status", "results": [...] } }`. Shared by the
 // classifier, the job status reports and the person deletions.
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
 
 function words(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (isObject(value)) return [value.title, value.message, value.description].filter((v) => typeof v === 'string' && v !== '').join(': ');
+  if (isJsonObject(value)) return [value.title, value.message, value.description].filter((v) => typeof v === 'string' && v !== '').join(': ');
   return '';
 }
 
@@ -24,9 +20,9 @@ function words(value: unknown): string {
  * // [{ field: 'email', description: 'Email: x is not properly formatted' }]
  */
 export function invalidFields(response: Pick<VendorResponse, 'json'>): Array<{ field: string; description: string }> {
-  const details = isObject(response.json) ? response.json.details : undefined;
-  if (!isObject(details)) return [];
-  return Object.entries(details).flatMap(([field, list]) => (Array.isArray(list) ? list : [list]).map((item) => ({ field, description: words(item) || (isObject(item) && typeof item.error === 'string' ? item.error : '') })));
+  const details = isJsonObject(response.json) ? response.json.details : undefined;
+  if (!isJsonObject(details)) return [];
+  return Object.entries(details).flatMap(([field, list]) => (Array.isArray(list) ? list : [list]).map((item) => ({ field, description: words(item) || (isJsonObject(item) && typeof item.error === 'string' ? item.error : '') })));
 }
 
 /**
@@ -39,10 +35,10 @@ export function invalidFields(response: Pick<VendorResponse, 'json'>): Array<{ f
 export function answered(response: VendorResponse): string {
   const json = response.json;
   let said = '';
-  if (isObject(json)) {
+  if (isJsonObject(json)) {
     const head = [words(json.error), words(json.description)].filter(Boolean).join(': ');
     const fields = invalidFields(response).map((f) => `${f.field}: ${f.description}`).join('; ');
-    const listed = Array.isArray(json.errors) ? json.errors.filter(isObject).map((e) => [e.code, e.title ?? e.detail].filter((v) => typeof v === 'string' && v !== '').join(': ')).filter(Boolean).join('; ') : '';
+    const listed = Array.isArray(json.errors) ? json.errors.filter(isJsonObject).map((e) => [e.code, e.title ?? e.detail].filter((v) => typeof v === 'string' && v !== '').join(': ')).filter(Boolean).join('; ') : '';
     said = [head, fields, listed].filter(Boolean).join(' — ');
   }
   said = excerpt(said || (response.body ?? ''));
@@ -58,5 +54,5 @@ export function answered(response: VendorResponse): string {
  */
 export function jobStatusOf(response: Pick<VendorResponse, 'json'>): Record<string, unknown> | undefined {
   const json = response.json;
-  return isObject(json) && isObject(json.job_status) ? json.job_status : undefined;
+  return isJsonObject(json) && isJsonObject(json.job_status) ? json.job_status : undefined;
 }

@@ -6,14 +6,10 @@
 // config field is the cause, its name: 401 the credential, 403 the account's bulk user imports
 // (off until Zendesk enables them) or the agent's role (for events: the Events API not being
 // available to the account), 422 the fields Zendesk found invalid.
-import { parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { isJsonObject, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, invalidFields, jobStatusOf } from './answers.ts';
 import { credentialFields } from './config.ts';
 import { isBulkUsersRequest, isEventRequest, USER_PATH } from './requests.ts';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** What to do once the cause is fixed. */
 const REPLAY = 'fix it, then replay the dead letters';
@@ -36,7 +32,7 @@ export function classifyZendesk(response: VendorResponse, request: RequestDescri
       return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no job_status) — a proxy? — so the users are sent again` };
     }
     // Create Or Update User answers with the user (API reference, Users).
-    if (request.url.endsWith(USER_PATH) && !(isObject(response.json) && isObject(response.json.user))) {
+    if (request.url.endsWith(USER_PATH) && !(isJsonObject(response.json) && isJsonObject(response.json.user))) {
       return { status: 'retry', reason: `${answered(response)}: not Zendesk's answer (no user) — a proxy? — so the user is sent again` };
     }
     return { status: 'delivered' };

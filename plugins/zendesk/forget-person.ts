@@ -12,12 +12,11 @@
 // Only end users are deleted: an agent or admin found under the id is reported, never deleted.
 // The plugin never sends an anonymous visitor to Zendesk, so an anonymousId without an email is
 // skipped.
-import { deletionEmails, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isEmailAddress, isJsonObject, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered } from './answers.ts';
 import { apiBaseOf, credentialFields, hasCredentials, headersOf } from './config.ts';
 
 const SEARCH = '/api/v2/users/search';
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /**
  * What the core writes in place of the person's ids and emails in the answers it hands to `read`
  * (it keeps them out of everything it stores): a user's email or external_id that is the
@@ -32,10 +31,6 @@ function isTheId(value: string, id: string): boolean {
 
 /** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
 export const ANONYMOUS_ONLY = 'the plugin sends Zendesk identified users only (by userId or email), never an anonymous visitor, so Zendesk holds no user under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function queryOf(request: RequestDescriptor | undefined, name: string): string | undefined {
   return request?.query?.find(([key]) => key === name)?.[1];
@@ -73,7 +68,7 @@ function unsuccessful(response: VendorResponse, what: string, config?: Record<st
  * foundUser({ status: 200, headers: {}, body: '…', json: { users: [{ id: 35436, role: 'end-user', external_id: 'u-1' }] } }); // { id: 35436, role: 'end-user', externalId: 'u-1' }
  */
 export function foundUser(response: VendorResponse, email?: string): { id: number; role: string; externalId?: string } | undefined {
-  const users = isObject(response.json) && Array.isArray(response.json.users) ? response.json.users.filter(isObject) : [];
+  const users = isJsonObject(response.json) && Array.isArray(response.json.users) ? response.json.users.filter(isJsonObject) : [];
   const match = users.find((u) => Number.isSafeInteger(u.id) && (email === undefined || (typeof u.email === 'string' && isTheId(u.email, email))));
   if (!match) return undefined;
   const externalId = typeof match.external_id === 'string' && match.external_id.trim() !== '' ? match.external_id : undefined;
@@ -115,7 +110,7 @@ function readSearch(response: VendorResponse, request: RequestDescriptor, ctx?: 
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => hasCredentials(config) && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person, (value) => EMAIL.test(value));
+    const emails = deletionEmails(person, isEmailAddress);
     if (!usableId(person.userId) && emails.length === 0) {
       return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Zendesk, so no user of theirs can exist there' };
     }

@@ -7,17 +7,13 @@
 // delivery log and counts the users Zendesk failed as processingFailed. They are not sent again:
 // a result names no event, and the cause (a malformed email, an unknown user field) would fail
 // them again — fix it and replay the period. Zendesk keeps a job's status for a day.
-import type { JsonValue, PluginContext, ProcessingReport, ProcessingReportReading, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonValue, type PluginContext, type ProcessingReport, type ProcessingReportReading, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { jobStatusOf } from './answers.ts';
 import { apiBaseOf, headersOf } from './config.ts';
 import { USERS_PATH } from './requests.ts';
 
 /** Zendesk's job ids are hexadecimal; anything else is never put in a URL. */
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /**
  * The job id in an accepted Create Or Update Many Users answer (undefined for events, whose 202 is final).
@@ -55,7 +51,7 @@ export function readJob(response: VendorResponse, receipt: JsonValue): Processin
   const job = jobStatusOf(response);
   const state = typeof job?.status === 'string' ? job.status : undefined;
   if (!job || state === 'queued' || state === 'working' || state === undefined) return { pending: true, message: `job ${String(receipt)} ${state ?? 'not answered'}` };
-  const results = Array.isArray(job.results) ? job.results.filter(isObject) : [];
+  const results = Array.isArray(job.results) ? job.results.filter(isJsonObject) : [];
   const total = typeof job.total === 'number' ? job.total : results.length;
   // `killed`: not listed for Job Statuses, but Zendesk lists it for its Apps API's jobs: the job did not run to its end.
   if (state === 'failed' || state === 'killed') {

@@ -7,15 +7,11 @@
 // name) and the event (source, type, properties, created_at). Identity comes from the mapped
 // `user_id` and `email` only (never from properties), placeholders never count, and an event
 // naming nobody is dropped: Zendesk cannot attach it to anyone.
-import { readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isEmailAddress, isJsonObject, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { eventSourceOf, MAX_SOURCE_CHARS, userFieldsOf } from './config.ts';
 
 /** A user's name: Zendesk's users hold up to 255 characters (the plugin's bound, like its text fields). */
 const MAX_TEXT_CHARS = 255;
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function text(value: JsonValue | undefined, max = MAX_TEXT_CHARS): string | undefined {
   const raw = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
@@ -32,12 +28,12 @@ function text(value: JsonValue | undefined, max = MAX_TEXT_CHARS): string | unde
 export function identityOf(payload: JsonObject): { userId?: string; email?: string } {
   const userId = usableId(payload.user_id) ? String(payload.user_id).trim() : undefined;
   const email = text(payload.email);
-  return { ...(userId ? { userId } : {}), ...(email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? { email } : {}) };
+  return { ...(userId ? { userId } : {}), ...(email && isEmailAddress(email) ? { email } : {}) };
 }
 
 /** The user fields config.user_fields names, from the mapped traits: text, numbers, booleans (the kinds Zendesk's user fields hold). */
 function userFields(traits: JsonValue | undefined, keys: string[]): JsonObject | undefined {
-  if (!isObject(traits) || keys.length === 0) return undefined;
+  if (!isJsonObject(traits) || keys.length === 0) return undefined;
   const out: JsonObject = {};
   for (const key of keys) {
     const value = traits[key];
@@ -75,7 +71,7 @@ export function userRecord(payload: JsonObject, config: Record<string, JsonValue
 
 /** Properties as the Events API stores them: a JSON object, absent values left out. */
 function propertiesOf(value: JsonValue | undefined): JsonObject {
-  if (!isObject(value)) return {};
+  if (!isJsonObject(value)) return {};
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(value)) if (v !== null && v !== undefined) out[key] = v;
   return out;

@@ -4,7 +4,7 @@
 // background (its outcome per user is read later: job-status.ts). Two identifies of one person
 // in a batch become one user (the later traits win), so the job never holds the same user twice.
 // A batch's track events go one a request to the Events API, which takes one event a call.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiBaseOf, headersOf } from './config.ts';
 
 /** Users a Create Or Update Many Users request (Zendesk: "Accepts an array of up to 100 user objects"). */
@@ -22,10 +22,6 @@ export const USERS_PATH = '/api/v2/users/create_or_update_many';
 /** Create Or Update User: one user a request, answered 200 (updated) or 201 (created) with the user, no job. */
 export const USER_PATH = '/api/v2/users/create_or_update';
 export const EVENTS_PATH = '/api/v2/user_profiles/events';
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The key two identifies of one person share: their external_id, else their email. */
 function personKey(user: JsonObject): string {
@@ -48,15 +44,15 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   const requests: RequestDescriptor[] = [];
   for (const mapped of batch) {
     const { payload } = mapped;
-    if (payload.kind === 'user' && isObject(payload.user)) {
+    if (payload.kind === 'user' && isJsonObject(payload.user)) {
       const key = personKey(payload.user);
       const seen = users.get(key);
       if (seen) {
         const merged: JsonObject = { ...seen.user, ...payload.user };
-        if (isObject(seen.user.user_fields) && isObject(payload.user.user_fields)) merged.user_fields = { ...seen.user.user_fields, ...payload.user.user_fields };
+        if (isJsonObject(seen.user.user_fields) && isJsonObject(payload.user.user_fields)) merged.user_fields = { ...seen.user.user_fields, ...payload.user.user_fields };
         users.set(key, { user: merged, ids: [...seen.ids, mapped.id] });
       } else users.set(key, { user: payload.user, ids: [mapped.id] });
-    } else if (payload.kind === 'event' && isObject(payload.body)) {
+    } else if (payload.kind === 'event' && isJsonObject(payload.body)) {
       requests.push({ method: 'POST', url: `${base}${EVENTS_PATH}`, headers: { ...headers }, body: payload.body, eventIds: [mapped.id] });
     }
   }
