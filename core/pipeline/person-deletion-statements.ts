@@ -13,7 +13,7 @@ export interface DeletionScope {
   suppress: boolean;
   createdAt: Date;
   firstReceivedAt: Date | null;
-  /** The email addresses found for the person so far (see `EMAIL_FOUND`): looked for in logged exchanges too. */
+  /** The email addresses found for the person so far (see `emailTraitSql`): looked for in logged exchanges too. */
   emails: string[];
 }
 

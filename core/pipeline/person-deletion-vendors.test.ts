@@ -101,6 +101,12 @@ test('a message keeps no id (as given, URL-encoded or escaped), no secret, no cr
   assert.equal(withoutIds('x'.repeat(600), []).length, 500);
 });
 
+test('an email address is hidden whatever its letter case (Signal lower-cases the emails it finds; a vendor answers as written), other ids as given', () => {
+  assert.equal(withoutIds('contact Jane.Doe+x@Example.COM (jane.doe%2Bx%40example.com) of U-1', ['jane.doe+x@example.com', 'u-1']), 'contact […] ([…]) of U-1');
+  assert.deepEqual(jsonWithoutIds({ contacts: [{ email: 'JANE@example.com', id: '7' }], 'Jane@Example.com': 1 }, ['jane@example.com']), { contacts: [{ email: '[…]', id: '7' }], '[…]': 1 });
+  assert.equal(withoutIds('a.b@c.d and aXb@c.d', ['a.b@c.d']), '[…] and aXb@c.d', 'the address\'s dots are no wildcards');
+});
+
 test('the answer reaches the plugin with the ids already hidden: a cut cannot leave half of one', async () => {
   sim.setDefault('POST', '/echo', (request) => ({ status: 400, body: { error: `${'x'.repeat(290)} unknown user ${(request.json as { user: string }).user}` } }));
   const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Echo', forget: vendorAt('/echo'), ctx, secretValues: [] }]);

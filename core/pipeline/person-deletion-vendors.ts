@@ -117,6 +117,21 @@ function hiddenForms(values: string[]): string[] {
 }
 
 /**
+ * `text` with every hidden form replaced by `[…]`. A form holding an `@` (an email address, as
+ * given or encoded) is hidden whatever its letter case: Signal lower-cases the emails it finds,
+ * while a vendor may answer with the address as its contact was written (`Jane@Example.com`).
+ */
+function hideForms(text: string, forms: string[]): string {
+  let out = text;
+  for (const form of forms) {
+    out = form.includes('@') || form.includes('%40')
+      ? out.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), '[…]')
+      : out.split(form).join('[…]');
+  }
+  return out;
+}
+
+/**
  * A text without the person's ids, the integration's secrets and credentials (in any of the
  * forms `hiddenForms` lists) or control characters, cut to `max` characters: kept after the
  * deletion forgot the ids.
@@ -125,8 +140,7 @@ function hiddenForms(values: string[]): string[] {
  * withoutIds('no user u%2B1', ['u+1'], 500); // 'no user […]'
  */
 export function withoutIds(text: string, hidden: string[], max = 500): string {
-  let out = text;
-  for (const form of hiddenForms(hidden)) out = out.split(form).join('[…]');
+  const out = hideForms(text, hiddenForms(hidden));
   return storableText(out.replace(/[\u0000-\u001f\u007f]+/g, ' ')).slice(0, max);
 }
 
@@ -141,11 +155,7 @@ export function withoutIds(text: string, hidden: string[], max = 500): string {
  */
 export function jsonWithoutIds(value: unknown, hidden: string[]): unknown {
   const forms = hiddenForms(hidden);
-  const clean = (text: string): string => {
-    let out = text;
-    for (const form of forms) out = out.split(form).join('[…]');
-    return storableText(out);
-  };
+  const clean = (text: string): string => storableText(hideForms(text, forms));
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return clean(node);
     if (Array.isArray(node)) return node.map(walk);
