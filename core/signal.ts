@@ -383,7 +383,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
         authFailures: adminAuthFailures,
         logger,
         graphql: [
-          { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin, createEventTrace({ pool, bossSchema: config.bossSchema, plugins, log: deliveryLog })) },
+          { typeDefs: deliveryTypeDefs, resolvers: createDeliveryResolvers(deliveryAdmin, createEventTrace({ pool, bossSchema: config.bossSchema, plugins, log: deliveryLog, neverSends: (integrationId, event) => engine!.neverSends(integrationId, event) })) },
           { typeDefs: accessTokenTypeDefs, resolvers: createAccessTokenResolvers(accessTokens) },
           { typeDefs: blueprintTypeDefs, resolvers: createBlueprintResolvers({ transformations, preview, plugins }) },
           { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },

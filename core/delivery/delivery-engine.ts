@@ -378,10 +378,25 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         id: row.id, pipelineId: row.pipeline_id, vendor: row.vendor, consentCategories: row.consent_categories,
         routingNames: [row.name, ...(def ? [def.name] : []), row.vendor],
         maxEvents: jobSize(def?.batch.maxEvents ?? 100),
+        ...(def?.neverSends ? await neverSendsOf(row.id, def.neverSends) : {}),
       });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
     return list;
+  }
+
+  /**
+   * An integration's `neverSends` test with its revision's config. A revision that cannot be
+   * opened (a secret sealed under another key) gets none: its events are queued, and delivery
+   * says what is wrong.
+   */
+  async function neverSendsOf(integrationId: string, neverSends: NonNullable<PluginDefinition['neverSends']>): Promise<Pick<FanOutTarget, 'neverSends'>> {
+    try {
+      const { ctx } = await resolveTarget(integrationId);
+      return { neverSends: (event) => neverSends(event, ctx) };
+    } catch {
+      return {};
+    }
   }
 
   const enrichmentFailuresSaid = new Map<string, number>();
@@ -473,7 +488,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     },
     addCounts: (integrationId: string, counts: FanOutCounts, db?: Db) =>
       options.deps.addStats({ integrationId } as DeliveryTarget, {
-        skippedConsent: counts.consent, skippedRouting: counts.routing, skippedDuplicate: counts.duplicate, skippedSuppressed: counts.suppressed ?? 0, skippedTrackingPlan: counts.trackingPlan ?? 0,
+        skippedConsent: counts.consent, skippedRouting: counts.routing, ...(counts.neverSent ? { dropped: counts.neverSent } : {}), skippedDuplicate: counts.duplicate, skippedSuppressed: counts.suppressed ?? 0, skippedTrackingPlan: counts.trackingPlan ?? 0,
         enriched: counts.enriched ?? 0, enrichmentNotFound: counts.enrichmentNotFound ?? 0, enrichmentFailed: counts.enrichmentFailed ?? 0,
         ...(counts.lastEnrichmentError !== undefined ? { lastEnrichmentError: counts.lastEnrichmentError } : {}),
       }, db),
@@ -552,6 +567,11 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     /** Runs the pipeline stage for ids at once (tests). */
     fanOut: (ids: number[]) => fanOut(ids, ingestDeps),
     resolveTarget,
+    /** Why an integration's plugin never sends `event` with its revision's config (its `neverSends`), else undefined. */
+    async neverSends(integrationId: string, event: CanonicalEvent): Promise<string | undefined> {
+      const target = await resolveTarget(integrationId);
+      return target.plugin.neverSends?.(event, target.ctx);
+    },
     async stop(): Promise<void> {
       stopping.abort();
       if (timer) clearTimeout(timer);

@@ -142,7 +142,14 @@ export const TRACE_MAX_HOURS = 24 * 31;
  * const { integrations } = await trace.find(pipelineId, 'msg-1');
  * integrations.map((i) => `${i.name}: ${i.status} (${i.reason})`);
  */
-export function createEventTrace(options: { pool: Pool; bossSchema: string; plugins: Pick<PluginCatalog, 'get'>; log?: { flush(): Promise<void> } }) {
+export function createEventTrace(options: {
+  pool: Pool;
+  bossSchema: string;
+  plugins: Pick<PluginCatalog, 'get'>;
+  log?: { flush(): Promise<void> };
+  /** Why an integration's plugin never sends the event with its config (its `neverSends`), else undefined. */
+  neverSends?: (integrationId: string, event: CanonicalEvent) => Promise<string | undefined>;
+}) {
   const { pool } = options;
 
   /** The first row id received at or after `since` (ids grow with time), or one past the last. */
@@ -195,13 +202,19 @@ export function createEventTrace(options: { pool: Pool; bossSchema: string; plug
       const latest = copies.rows[0];
       const inIngest = ingest.rows.length > 0 || stored.some((s) => !s.dispatched);
 
+      // Asked only where nothing recorded names the event: such an event is not queued at all.
+      const neverSent = new Map<string, string | undefined>();
+      if (latest && options.neverSends) {
+        for (const a of assignments) neverSent.set(a.id, await options.neverSends(a.id, latest.payload).catch(() => undefined));
+      }
       const integrations = assignments.map((a): IntegrationTrace => {
         const mine = exchanges.rows.filter((r) => r.pipeline_integration_id === a.id).map(toExchange);
         const deadLetters = letters.rows.filter((r) => r.pipeline_integration_id === a.id)
           .map((r) => ({ id: String(r.id), reason: r.reason, attempts: r.attempts, createdAt: r.created_at.toISOString() }));
         const held = jobs.rows.filter((r) => r.name === delivery(a.id)).map((r) => ({ state: r.state, attempt: r.attempt, startAfter: r.start_after.toISOString() }));
         const routingNames = [a.name, ...(options.plugins.get(a.vendor) ? [options.plugins.get(a.vendor)!.name] : []), a.vendor];
-        const verdict = statusOf({ exchanges: mine, deadLetters, jobs: held, enabled: a.enabled, event: latest?.payload, routingNames, consentCategories: a.consent_categories, stored, trackingPlan, inIngest });
+        const neverSends = neverSent.get(a.id);
+        const verdict = statusOf({ exchanges: mine, deadLetters, jobs: held, enabled: a.enabled, event: latest?.payload, routingNames, consentCategories: a.consent_categories, stored, trackingPlan, inIngest, ...(neverSends !== undefined ? { neverSends } : {}) });
         return { integrationId: a.id, name: a.name, vendor: a.vendor, enabled: a.enabled, ...verdict, exchanges: mine, deadLetters, jobs: held };
       });
       return { pipelineId, messageId, stored, trackingPlan, integrations };
@@ -242,6 +255,8 @@ export function statusOf(facts: {
   stored: StoredCopy[];
   trackingPlan: EventTrace['trackingPlan'];
   inIngest: boolean;
+  /** Why the integration's plugin never sends this event (its `neverSends`, with today's config). */
+  neverSends?: string;
 }): { status: TraceStatus; reason: string } {
   const job = facts.jobs[0];
   if (job) {
@@ -275,5 +290,6 @@ export function statusOf(facts: {
   if (facts.event && !isRoutedTo(facts.event, facts.routingNames)) return { status: 'not_sent', reason: "the event's integrations object turns this integration off" };
   if (facts.event && !isConsentGranted(facts.event, facts.consentCategories)) return { status: 'not_sent', reason: `no consent: the integration requires ${facts.consentCategories.join(', ')}` };
   if (!facts.enabled) return { status: 'not_sent', reason: 'the integration is disabled' };
+  if (facts.neverSends !== undefined) return { status: 'dropped', reason: `not queued: the plugin never sends it (${facts.neverSends})` };
   return { status: 'unknown', reason: "no job, exchange or dead letter names it: its exchange may be older than the delivery log keeps, or the pipeline's transformations dropped it" };
 }

@@ -24,6 +24,8 @@ export interface FanOutTarget {
   /** The names an event's `integrations` object may use for it, most specific first. */
   routingNames: string[];
   maxEvents: number;
+  /** The plugin's `neverSends` with the integration's config: why it never sends such an event, else undefined. */
+  neverSends?: (event: CanonicalEvent) => string | undefined;
 }
 
 /**
@@ -89,6 +91,8 @@ export interface FanOutCounts {
   suppressed?: number;
   /** Events the pipeline's tracking plan blocked (see tracking-plan.ts). */
   trackingPlan?: number;
+  /** Events the integration's plugin never sends (its `neverSends`): not queued, counted as dropped. */
+  neverSent?: number;
   enriched?: number;
   enrichmentNotFound?: number;
   enrichmentFailed?: number;
@@ -248,15 +252,19 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
       if (options.only !== undefined && target.id !== options.only) continue;
       const granted: number[] = [];
       let routing = 0;
+      let neverSent = 0;
       for (let i = 0; i < batch.events.length; i++) {
         const event = batch.events[i]!;
         if (!isRoutedTo(event, target.routingNames)) routing++;
-        else if (isConsentGranted(event, target.consentCategories)) granted.push(i);
+        else if (!isConsentGranted(event, target.consentCategories)) continue;
+        else if (target.neverSends && neverSendsIt(target.neverSends, event)) neverSent++;
+        else granted.push(i);
       }
       if (granted.length < batch.events.length || duplicate > 0 || heldBack > 0 || blockedByPlan > 0) {
         const entry = countsOf(target.id);
-        entry.consent += batch.events.length - granted.length - routing;
+        entry.consent += batch.events.length - granted.length - routing - neverSent;
         entry.routing += routing;
+        if (neverSent > 0) entry.neverSent = (entry.neverSent ?? 0) + neverSent;
         entry.duplicate += duplicate;
         entry.suppressed = (entry.suppressed ?? 0) + heldBack;
         entry.trackingPlan = (entry.trackingPlan ?? 0) + blockedByPlan;
@@ -329,6 +337,18 @@ function withoutRows(rows: StoredEventRow[], gone: StoredEventRow[]): StoredEven
   if (gone.length === 0) return rows;
   const set = new Set(gone);
   return rows.filter((r) => !set.has(r));
+}
+
+/**
+ * Whether a plugin's `neverSends` refuses the event. One that throws takes it: the mapping then
+ * decides, and says what went wrong, rather than an event being lost to a faulty test.
+ */
+function neverSendsIt(neverSends: (event: CanonicalEvent) => string | undefined, event: CanonicalEvent): boolean {
+  try {
+    return neverSends(event) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** A fan-out's transformations: each pipeline's read once, and how they pass an event on. */

@@ -302,6 +302,20 @@ export interface PluginDefinition {
   /** Optional code applied after the variant's mapping (pure). */
   map?: (payload: JsonObject, event: CanonicalEvent, ctx: PluginContext) => JsonObject | null;
   /**
+   * Optional: why this plugin never sends such an event with this config, or undefined when it
+   * may. Asked at the pipeline stage (on the event as the pipeline's transformations pass it
+   * on): an event it never sends is not queued for the integration at all — counted as dropped,
+   * with no delivery-log entry — so a plugin sending a few kinds of events (Awin: orders and
+   * leads) does not fill its queue, its paced requests and the log with the rest. Pure and
+   * cheap (the event's type and name against the config); the mapping still decides for the
+   * events it takes. It must never refuse an event the mapping would send: the conformance
+   * suite checks it against the mapping.
+   *
+   * @example
+   * neverSends: (event, ctx) => event.type === 'track' && orderEvents(ctx.config).includes(event.event ?? '') ? undefined : 'not an order event',
+   */
+  neverSends?: (event: CanonicalEvent, ctx: PluginContext) => string | undefined;
+  /**
    * Builds the vendor requests for a batch of mapped events (pure), honouring `batch`; each
    * request names the events it carries in `eventIds`, every event exactly once. Throwing
    * dead-letters the batch's events with the message as the reason.

@@ -37,7 +37,7 @@ const LOGO_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(svg|png|jpe?g|webp)$/;
 const CONTRACT_FIELDS: Record<keyof PluginDefinition, true> = {
   id: true, name: true, category: true, description: true, logo: true, version: true, signal: true, config: true,
   variants: true, vendorFields: true, consent: true, rateLimit: true, batch: true, cookies: true, map: true,
-  send: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, processingReport: true, clickIds: true, successAnswer: true,
+  send: true, neverSends: true, classify: true, sign: true, validateConfig: true, configWarnings: true, routes: true, enrich: true, forgetPerson: true, accessToken: true, processingReport: true, clickIds: true, successAnswer: true,
 };
 
 /** A vendor's documented answer (`successAnswer`): `{ status?, headers?, body }`, a 2xx status, text headers. */
@@ -104,7 +104,7 @@ function shown(value: unknown): string {
  * properties, defaults and examples valid; `variants` non-empty, each described, with a
  * `blueprint` path or a `map` function;
  * `vendorFields`, `consent`, `cookies`; `rateLimit.rps` above 0; `batch` limits positive
- * integers; `send` a function; `map`, `classify`, `sign`, `validateConfig`, `configWarnings` functions when given;
+ * integers; `send` a function; `map`, `neverSends`, `classify`, `sign`, `validateConfig`, `configWarnings` functions when given;
  * `routes` well-formed and unique.
  *
  * @example
@@ -268,7 +268,7 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
 
   // Functions.
   if (typeof d.send !== 'function') add('send', 'must be a function building the vendor requests');
-  for (const key of ['map', 'classify', 'sign', 'validateConfig', 'configWarnings'] as const) if (d[key] !== undefined && typeof d[key] !== 'function') add(key, 'must be a function when given');
+  for (const key of ['map', 'neverSends', 'classify', 'sign', 'validateConfig', 'configWarnings'] as const) if (d[key] !== undefined && typeof d[key] !== 'function') add(key, 'must be a function when given');
   if (d.routes !== undefined) {
     if (!Array.isArray(d.routes)) add('routes', 'must be an array');
     else {

@@ -151,6 +151,31 @@ describe('Awin Conversion API', () => {
     assert.equal(await notDeadLettered('aw-none'), true);
   });
 
+  test('events other than orders and leads are not queued: counted dropped, no delivery-log entry, eventTrace says why', async () => {
+    const before = (await integrationStats(signal, integrationId, ['dropped'])).dropped;
+    const others = Array.from({ length: 30 }, (_, i) => (i % 2 === 0
+      ? { type: 'page', messageId: `aw-browse-${i}`, name: 'Shoes', properties: { path: '/shoes' } }
+      : { type: 'track', event: 'Product Viewed', messageId: `aw-browse-${i}`, properties: { product_id: `SKU-${i}` } }));
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example.com', 'x-forwarded-for': VISITOR_IP, cookie: `_dfdid=df_awin7visitor; _dfawc=${awc('browse001')}` },
+      body: JSON.stringify({ writeKey: site.key, batch: [...others, order('aw-browse-order', 'AW-BROWSE')].map((call) => ({ ...call, timestamp: CALL_TIMESTAMP, context: { consent: { advertising: true } } })) }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const { request } = await orderSent('AW-BROWSE');
+    assert.deepEqual(ordersOf(request).map((o) => o.orderReference), ['AW-BROWSE']);
+    await waitUntil(async () => ((await integrationStats(signal, integrationId, ['dropped'])).dropped >= before + 30) || undefined, 'the 30 counted as dropped');
+    assert.equal((await integrationStats(signal, integrationId, ['dropped'])).dropped, before + 30);
+    const { body: log } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; outcome: string }> }>('query($id: ID!) { deliveryLog(integrationId: $id, limit: 500) { eventIds outcome } }', { id: integrationId });
+    const logged = log.data!.deliveryLog.flatMap((entry) => entry.eventIds).filter((id) => id.startsWith('aw-browse-') && id !== 'aw-browse-order');
+    assert.deepEqual(logged, [], 'no exchange or dropped entry names them: they never reached a delivery');
+    const { body: trace } = await signal.graphql<{ eventTrace: { integrations: Array<{ integrationId: string; status: string; reason: string }> } }>(
+      'query($p: ID!, $m: String!) { eventTrace(pipelineId: $p, messageId: $m) { integrations { integrationId status reason } } }', { p: site.id, m: 'aw-browse-3' });
+    const mine = trace.data!.eventTrace.integrations.find((i) => i.integrationId === integrationId)!;
+    assert.equal(mine.status, 'dropped');
+    assert.match(mine.reason, /^not queued: the plugin never sends it \(not an order or lead event/);
+  });
+
   test('a 503, a 429 with Retry-After and a timeout are retried, then the order is delivered once', { timeout: 30_000 }, async () => {
     sim.script('POST', ORDERS, [
       { status: 503, body: 'Service Unavailable' },

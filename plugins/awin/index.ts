@@ -1,7 +1,7 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyAwin } from './classify.ts';
 import { AWC_COOKIE, CHANNEL_COOKIE, CLICK_IDS } from './click-id.ts';
-import { CONFIG_SCHEMA, validateAwinConfig } from './config.ts';
+import { CONFIG_SCHEMA, transactionKindOf, validateAwinConfig } from './config.ts';
 import { toAwinOrder } from './order.ts';
 import { MAX_BATCH_BYTES, MAX_ORDERS, requestsFor } from './requests.ts';
 
@@ -43,6 +43,9 @@ export default definePlugin({
   // orders that came meanwhile waiting to go together (up to 1,000 a request).
   rateLimit: { rps: 0.1, burst: 1 },
   batch: { maxEvents: MAX_ORDERS, maxBytes: MAX_BATCH_BYTES },
+  // Only orders and leads go to Awin: the rest is not queued, so it never takes a 10-second
+  // slot (a pipeline's page views would otherwise each fill fetches of their own).
+  neverSends: (event, ctx) => (transactionKindOf(event, ctx.config) === undefined ? 'not an order or lead event (config.order_events, config.lead_events)' : undefined),
   map: (payload, event, ctx) => toAwinOrder(payload, event, ctx),
   send: (batch, ctx) => requestsFor(batch, ctx),
   classify: (response, request) => classifyAwin(response, request),

@@ -269,6 +269,24 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
         }
       });
 
+      if (plugin.neverSends) {
+        test(`variant "${name}": neverSends refuses only events the mapping drops`, () => {
+          let refused = 0;
+          for (const event of events) {
+            const frozen = deepFreeze(structuredClone(event));
+            const reason = plugin.neverSends!(frozen, ctx);
+            assert.deepEqual(frozen, event, `${event.messageId} is not mutated`);
+            assert.equal(plugin.neverSends!(frozen, ctx), reason, `${event.messageId}: the same answer twice`);
+            if (reason === undefined) continue;
+            assert.ok(typeof reason === 'string' && reason.length > 0, `${event.messageId}: a refusal says why`);
+            refused++;
+            const { payload } = map(frozen);
+            assert.equal(payload, null, `${event.messageId} is refused by neverSends (${reason}) but the mapping sends it: it would be lost`);
+          }
+          assert.ok(refused > 0, 'neverSends refuses at least one sample event (else it is not needed)');
+        });
+      }
+
       test(`variant "${name}": requests honour the batch limits and carry every event once`, () => {
         const { maxEvents, maxBytes } = plugin.batch;
         // Every sample event at least, so a plugin that maps few of them (one event a request, sent

@@ -49,7 +49,8 @@ before(async () => {
   await writePlugin('bad', `
     variants: { default: { description: 'impure', map: (e) => { return { name: e.event ?? e.type, at: Math.random() }; } } },
     send: (batch) => [{ method: 'POST', url: 'https://api.acme.test/e', body: batch.map((e) => e.payload), eventIds: [...batch.map((e) => e.id), batch[0].id] }],
-    classify: (response) => (response.status < 300 ? { status: 'delivered' } : { status: 'retry', reason: 'always retry' }),`);
+    classify: (response) => (response.status < 300 ? { status: 'delivered' } : { status: 'retry', reason: 'always retry' }),
+    neverSends: (e) => (e.type === 'page' ? 'pages are not sent' : undefined),`);
   // The natural mistake: naming events by messageId (the vendor's dedup key) in eventIds.
   await writePlugin('msgid', `
     variants: { default: { description: 'as is', map: (e) => ({ name: e.event ?? e.type, id: e.messageId }) } },
@@ -97,11 +98,12 @@ test('the shipped webhook plugin passes from any folder', async () => {
 test('a plugin that breaks the contract fails, naming each broken check', async () => {
   const { code, output } = await runner('./bad', 'config.json');
   assert.equal(code, 1, output);
-  for (const check of ['mapping is deterministic and pure', 'requests honour the batch limits', 'the classifier maps 2xx, 4xx, 429 and 5xx']) {
+  for (const check of ['mapping is deterministic and pure', 'neverSends refuses only events the mapping drops', 'requests honour the batch limits', 'the classifier maps 2xx, 4xx, 429 and 5xx']) {
     assert.match(output, new RegExp(`✖ variant "default": ${check}|✖ ${check}`), `${check} fails`);
   }
   assert.match(output, /more than batch\.maxEvents 5/);
   assert.match(output, /HTTP 400/);
+  assert.match(output, /is refused by neverSends \(pages are not sent\) but the mapping sends it: it would be lost/);
 });
 
 test('a plugin naming its events by messageId instead of MappedEvent.id fails, told what to use', async () => {
