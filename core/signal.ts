@@ -22,6 +22,8 @@ import { createReplayResolvers, replayTypeDefs } from './pipeline/event-replays-
 import { createPersonDeletions, ensurePersonDeletionQueues, startPersonDeletionWorker } from './pipeline/person-deletions.ts';
 import { createSuppressionList } from './pipeline/suppression-list.ts';
 import { createPersonDeletionResolvers, personDeletionTypeDefs } from './pipeline/person-deletions-graphql.ts';
+import { createPersonLookup } from './pipeline/person-lookup.ts';
+import { createPersonLookupResolvers, personLookupTypeDefs } from './pipeline/person-lookup-graphql.ts';
 import { generateAdminToken, generateSecretKey, readOrCreate } from './secrets-files.ts';
 import { createEventStore } from './services/events.ts';
 import { createIntegrationService, type PluginCatalog } from './services/integrations.ts';
@@ -389,6 +391,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
           { typeDefs: replayTypeDefs, resolvers: createReplayResolvers(createEventReplays({ pool, boss })) },
           { typeDefs: trackingPlanTypeDefs, resolvers: createTrackingPlanResolvers(trackingPlans) },
           { typeDefs: personDeletionTypeDefs, resolvers: createPersonDeletionResolvers(createPersonDeletions({ pool, boss, onChange: () => suppressions.stale() })) },
+          { typeDefs: personLookupTypeDefs, resolvers: createPersonLookupResolvers(createPersonLookup({ pool })) },
         ],
         extend: async (app) => {
           await app.register(graphiqlPlugin, { path: '/graphiql', endpoint: '/graphql' });
