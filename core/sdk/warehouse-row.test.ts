@@ -110,6 +110,26 @@ test('warehouseRow: names alike but for letter case are one column: the first ke
   assert.deepEqual(rowAndWarnings({ ...REQUIRED, Plan: 'pro', plan: 'free' }, PLAIN).row, { ...warehouseRow(REQUIRED, PLAIN), Plan: 'pro', plan: 'free' });
 });
 
+test('warehouseRow: a name read as one of the README\'s columns is that column, named as the README names it, whatever the dialect folds to', () => {
+  const payload = { MESSAGE_ID: 'm-1', Type: 'track', TIMESTAMP: '2026-03-24T17:00:00+01:00', received_at: 1774368001000, USER_ID: 'undefined', Anonymous_ID: 7, PROPERTIES: { plan: 'pro' }, Plan: 'pro' };
+  for (const dialect of [LOWER, UPPER]) {
+    const { row, warnings } = rowAndWarnings(payload, dialect);
+    assert.deepEqual(Object.keys(row), ['message_id', 'type', 'timestamp', 'received_at', 'anonymous_id', 'properties', dialect === LOWER ? 'plan' : 'Plan']);
+    assert.equal('user_id' in row || 'USER_ID' in row, false, 'a placeholder id is left out whatever the case of its name');
+    assert.equal(row.timestamp, '2026-03-24T16:00:00.000Z');
+    assert.equal(row.anonymous_id, '7');
+    assert.deepEqual(row.properties, { plan: 'pro' });
+    assert.deepEqual(warnings, []);
+  }
+  // A warehouse that tells names apart by case: USER_ID is a column of its own, passed on as mapped.
+  assert.equal(rowAndWarnings({ ...REQUIRED, USER_ID: 'undefined' }, PLAIN).row.USER_ID, 'undefined');
+  // The README column's twin is left out, whichever comes first.
+  assert.deepEqual(rowAndWarnings({ ...REQUIRED, USER_ID: 'u-1', user_id: 'u-2' }, UPPER), {
+    row: { ...warehouseRow(REQUIRED, UPPER), user_id: 'u-1' },
+    warnings: ['user_id left out: another column of the row has the same name in another letter case, and Upper reads both as USER_ID'],
+  });
+});
+
 test('warehouseRow: a name refused on every column is no column; on extra columns only, it still counts for letter case', () => {
   assert.deepEqual(rowAndWarnings({ ...REQUIRED, 'a-b': 1, 'A-B': 2 }, LOWER).warnings, [
     `a-b left out: ${LOWER.columnNames!.rule} (rename it in the blueprint)`,

@@ -49,7 +49,9 @@ export interface WarehouseRowDialect {
    * For a warehouse that reads column names whatever their letter case (Total and total are one
    * column): the name it reads (`fold`), whether the row names its columns by that name
    * (`rowNamesFolded`) or as mapped, and how the message ends (`readsBothAs`: `Redshift reads both
-   * as total`). The first of such names is kept; each other is left out, said with ctx.warn.
+   * as total`). The first of such names is kept; each other is left out, said with ctx.warn. A
+   * name the warehouse reads as one of the README's columns (USER_ID, Timestamp) is that column,
+   * named as the README names it, whatever the two options say.
    */
   caseFolding?: { fold: (name: string) => string; rowNamesFolded: boolean; readsBothAs: (folded: string) => string };
   /** Whether an id column holding neither text nor a number (an object, a list) is said with ctx.warn: one left out for a placeholder is not. */
@@ -63,6 +65,9 @@ export interface WarehouseRowContext {
 }
 
 const has = (list: readonly string[], key: string): boolean => list.includes(key);
+
+/** The README's columns, each once. */
+const README_COLUMNS: readonly string[] = [...new Set([...EVENT_TABLE_COLUMNS.text, ...EVENT_TABLE_COLUMNS.ids, ...EVENT_TABLE_COLUMNS.times, ...EVENT_TABLE_COLUMNS.json])];
 
 /** Text of a text column's value: text as it is, numbers and booleans as text, objects and lists as JSON. */
 function textValue(value: JsonValue): string {
@@ -111,6 +116,9 @@ export function warehouseRow(payload: JsonObject, dialect: WarehouseRowDialect, 
   const row: JsonObject = {};
   // The names read so far, as the warehouse reads them: the first of names alike but for case is kept.
   const seen = new Set<string>();
+  // The README's columns by the name the warehouse reads them as: a mapped name it reads alike is
+  // that column (its placeholder ids left out, its time converted), not an extra column.
+  const readmeColumns = new Map<string, string>(caseFolding === undefined ? [] : README_COLUMNS.map((name) => [caseFolding.fold(name), name]));
   for (const [key, value] of Object.entries(source)) {
     if (value === null || value === undefined) continue;
     if (columnNames?.checkedOn === 'every column' && !columnNames.pattern.test(key)) {
@@ -125,7 +133,7 @@ export function warehouseRow(payload: JsonObject, dialect: WarehouseRowDialect, 
         continue;
       }
       seen.add(folded);
-      if (caseFolding.rowNamesFolded) column = folded;
+      column = readmeColumns.get(folded) ?? (caseFolding.rowNamesFolded ? folded : key);
     }
     if (has(EVENT_TABLE_COLUMNS.ids, column)) {
       if (usableId(value)) row[column] = String(value);

@@ -10,6 +10,7 @@
 // once, the deletion pending).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
@@ -79,7 +80,7 @@ before(async () => {
     issued.push(token);
     return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
   });
-  for (const table of ['events', 'events_outage', 'events_rows', 'events_quota', 'events_new', 'events_missing', 'events_forget', 'events_buffer']) sim.setDefault('POST', insertPath(table), insertAll);
+  for (const table of ['events', 'events_outage', 'events_rows', 'events_quota', 'events_new', 'events_missing', 'events_forget', 'events_buffer', 'events_case']) sim.setDefault('POST', insertPath(table), insertAll);
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://bigquery.googleapis.com=${sim.url}`,
     SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1',
@@ -121,6 +122,29 @@ describe('Google BigQuery', () => {
     assert.equal(typeof context, 'string', 'a JSON column travels as JSON text');
     const parsed = JSON.parse(String(context)) as { ip: string; userAgent: string; page: { url: string } };
     assert.deepEqual([parsed.ip, parsed.userAgent, parsed.page.url], [VISITOR_IP, UA, 'https://shop.example.com/thanks?utm_source=news']);
+  });
+
+  test('column names are one column whatever their letter case: the later of two twins left out with a warning, USER_ID the user_id column (a placeholder left out)', async () => {
+    const shipped = readFileSync(new URL('../../blueprints/bigquery/default.yaml', import.meta.url), 'utf8');
+    const blueprint = shipped.replace('target: user_id }', 'target: USER_ID }')
+      .replace('  - { source: sentAt, target: sent_at }', '  - { source: sentAt, target: sent_at }\n  - { source: properties.userId, target: userId }\n  - { source: properties.userid, target: userid }');
+    assert.notEqual(blueprint, shipped);
+    const site = await signal.pipeline('BigQuery letter case');
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'bigquery', name: 'BigQuery letter case', pipelineId: site.id, blueprint, deliveryMode: 'server_side',
+      config: { project_id: PROJECT, dataset_id: DATASET, table_id: 'events_case', service_account_key: KEY_FILE },
+    });
+    const integrationId = assignment!.id;
+    await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'undefined', messageId: 'bq-case-1', properties: { userId: 'crm-1', userid: 'crm-2' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered');
+    const [{ row }] = rowsFor('events_case', 'bq-case-1');
+    assert.deepEqual(Object.keys(row.json), ['message_id', 'type', 'event', 'anonymous_id', 'timestamp', 'received_at', 'userId', 'properties', 'context']);
+    assert.equal(row.json.userId, 'crm-1', 'the first of the twins kept');
+    assert.equal(row.json.anonymous_id, visitor.id);
+    const { body } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; warnings: Record<string, string[]> | null }> }>(
+      'query($id: ID!) { deliveryLog(integrationId: $id, limit: 20) { eventIds warnings } }', { id: integrationId });
+    const entry = body.data!.deliveryLog.find((exchange) => exchange.eventIds.includes('bq-case-1'));
+    assert.deepEqual(entry?.warnings?.['bq-case-1'], ['userid left out: another column of the row has the same name in another letter case, and BigQuery reads both as one column']);
   });
 
   test('a 503 is retried with the same insertId, then delivered once', async () => {

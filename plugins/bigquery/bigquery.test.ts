@@ -114,6 +114,25 @@ test('TIMESTAMP columns: ISO 8601 (an offset, none, a date), epoch seconds or ms
   }, 'columns a blueprint adds pass as mapped');
 });
 
+test('column names whatever their letter case: the second of two names alike but for case left out, said; a README column in another case is that column', () => {
+  const warnings: string[] = [];
+  const warn = (message: string) => warnings.push(message);
+  const base = { message_id: 'm', type: 'track', timestamp: 1711296000, received_at: 1711296000 };
+  assert.deepEqual(tableRow({ ...base, userId: 'u-1', userid: 'u-2', Plan: 'pro', PLAN: 'free', USER_ID: 'undefined', Anonymous_Id: 'df_1' }, { variant: 'default', warn }), {
+    message_id: 'm', type: 'track', timestamp: '2024-03-24T16:00:00.000Z', received_at: '2024-03-24T16:00:00.000Z', userId: 'u-1', Plan: 'pro', anonymous_id: 'df_1',
+  });
+  assert.deepEqual(warnings, [
+    'userid left out: another column of the row has the same name in another letter case, and BigQuery reads both as one column',
+    'PLAN left out: another column of the row has the same name in another letter case, and BigQuery reads both as one column',
+  ]);
+  // Through the blueprint, as delivery maps it: a twin of a README column, the warning kept with the event.
+  const twin = blueprint('default').replace('  - { source: userId, target: user_id }', '  - { source: userId, target: user_id }\n  - { source: properties.user, target: User_Id }');
+  const result = createEventMapper(bigquery, { variant: 'default', blueprint: twin }, ctx())(browserEvent({ userId: 'u-123', properties: { user: 'someone else' } }));
+  assert.equal(result.payload?.user_id, 'u-123');
+  assert.equal(result.payload && 'User_Id' in result.payload, false);
+  assert.deepEqual(result.warnings, ['User_Id left out: another column of the row has the same name in another letter case, and BigQuery reads both as one column']);
+});
+
 test('send: one insertAll request per 500 rows with the access token, the messageId as insertId, both flags false; insert_id off sends none', () => {
   const rows = [record('m-1', { message_id: 'm-1', type: 'track' }), record('m-1#2', { message_id: 'm-1', type: 'track' })];
   assert.deepEqual(bigquery.send(rows, ctx()), [{

@@ -5,8 +5,10 @@
 // holding the JSON: Google's Python client sends `json.dumps(value)`, "a BigQuery REST API
 // representation"). Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left
 // out (NULL), never stored as someone's id. Columns the blueprint adds beyond the README's are
-// passed on as mapped. The without_contact_info variant's promise is kept here too, whatever its
-// (editable) blueprint maps.
+// passed on as mapped. BigQuery's column names are case-insensitive (Total and total are one
+// column, which a row may name once): a name it reads as a README column (USER_ID) is that column,
+// and the second of two names differing only in letter case is left out, said with ctx.warn. The
+// without_contact_info variant's promise is kept here too, whatever its (editable) blueprint maps.
 import { EVENT_TABLE_COLUMNS, utcTimeText, warehouseRow, type JsonObject, type JsonValue, type PluginContext, type WarehouseRowDialect } from '../../core/sdk/index.ts';
 
 export { WITHOUT_CONTACT_INFO, warehouseRowWithoutContactInfo as withoutContactInfo } from '../../core/sdk/index.ts';
@@ -21,12 +23,17 @@ export const JSON_COLUMNS = EVENT_TABLE_COLUMNS.json;
 /** Columns the README's table declares NOT NULL: a row without one is refused before sending. */
 export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
-/** BigQuery's row: JSON columns as JSON text, every column name passed on as mapped. */
+/**
+ * BigQuery's row: JSON columns as JSON text; column names read whatever their letter case
+ * ("Duplicate column names are not allowed even if the case differs", Google's schema docs), so
+ * the row keeps the first of names alike but for case, each as mapped.
+ */
 const BIGQUERY_ROW: WarehouseRowDialect = {
   timeType: 'TIMESTAMP',
   json: 'text',
   requiredBecause: 'which the table declares NOT NULL',
   shippedBlueprint: 'the shipped blueprints map',
+  caseFolding: { fold: (name) => name.toLowerCase(), rowNamesFolded: false, readsBothAs: () => 'BigQuery reads both as one column' },
 };
 
 /**
@@ -48,7 +55,8 @@ export function timestampText(value: JsonValue | undefined): string | undefined 
  * `without_contact_info` variant the row loses its contact information first. Throws a
  * PermanentError (the event is dead-lettered with it) for a row without a NOT NULL column's
  * value, or with a TIMESTAMP it cannot read in a NOT NULL column; an optional TIMESTAMP it
- * cannot read is left out.
+ * cannot read, and the second of two names alike but for letter case, are left out, said with
+ * ctx.warn.
  *
  * @example
  * tableRow({ message_id: 'm-1', type: 'track', event: 'Signed Up', user_id: 'undefined', anonymous_id: 'df_1',
@@ -56,7 +64,6 @@ export function timestampText(value: JsonValue | undefined): string | undefined 
  * // { message_id: 'm-1', type: 'track', event: 'Signed Up', anonymous_id: 'df_1', timestamp: '2024-03-24T16:00:00.000Z',
  * //   received_at: '2024-03-24T16:00:01.000Z', properties: '{"plan":"pro"}' }
  */
-export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'variant'>): JsonObject {
-  // The variant only: the row is made without warnings (an optional TIMESTAMP it cannot read is left out unsaid).
-  return warehouseRow(payload, BIGQUERY_ROW, { variant: ctx.variant });
+export function tableRow(payload: JsonObject, ctx: Pick<PluginContext, 'variant' | 'warn'>): JsonObject {
+  return warehouseRow(payload, BIGQUERY_ROW, { warn: ctx.warn, variant: ctx.variant });
 }

@@ -69,15 +69,30 @@ function boundText(value: JsonValue | undefined, kind: 'variant' | 'timestamp' |
 }
 
 /**
- * The columns of some rows, in first-seen order, each with how its values are converted: VARIANT
- * (the README's JSON columns, and any column holding an object or list) through PARSE_JSON,
- * TIMESTAMP_TZ through TO_TIMESTAMP_TZ, the rest as text.
+ * A row with its columns named as Snowflake reads the unquoted names: in upper case (Total and
+ * total are TOTAL). Rows are made with one name per column already; should one hold two, the
+ * first is kept, as the row's own rule keeps it.
+ */
+function rowAsSnowflakeReadsIt(row: JsonObject): JsonObject {
+  const folded: JsonObject = {};
+  for (const [name, value] of Object.entries(row)) {
+    const column = name.toUpperCase();
+    if (!Object.hasOwn(folded, column)) folded[column] = value;
+  }
+  return folded;
+}
+
+/**
+ * The columns of some rows (named as Snowflake reads them), in first-seen order, each with how
+ * its values are converted: VARIANT (the README's JSON columns, and any column holding an object
+ * or list) through PARSE_JSON, TIMESTAMP_TZ through TO_TIMESTAMP_TZ, the rest as text.
  */
 function columnsOf(rows: JsonObject[]): Array<{ name: string; kind: 'variant' | 'timestamp' | 'text' }> {
   const seen = new Map<string, 'variant' | 'timestamp' | 'text'>();
   for (const row of rows) {
     for (const [name, value] of Object.entries(row)) {
-      const known = (VARIANT_COLUMNS as readonly string[]).includes(name) ? 'variant' : (TIMESTAMP_COLUMNS as readonly string[]).includes(name) ? 'timestamp' : undefined;
+      const readme = name.toLowerCase();
+      const known = (VARIANT_COLUMNS as readonly string[]).includes(readme) ? 'variant' : (TIMESTAMP_COLUMNS as readonly string[]).includes(readme) ? 'timestamp' : undefined;
       const kind = known ?? (isStructured(value) ? 'variant' : 'text');
       const before = seen.get(name);
       if (before === undefined || (before === 'text' && kind === 'variant')) seen.set(name, kind);
@@ -94,7 +109,10 @@ function columnsOf(rows: JsonObject[]): Array<{ name: string; kind: 'variant' | 
  * // { statement: 'INSERT INTO ANALYTICS.SIGNAL.EVENTS ("MESSAGE_ID", "TYPE", "TIMESTAMP", "RECEIVED_AT", "PROPERTIES") SELECT $1, $2, TO_TIMESTAMP_TZ($3, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), …, PARSE_JSON($5) FROM VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, NULL)',
  * //   bindings: { 1: { type: 'TEXT', value: 'm-1' }, …, 3: { type: 'TEXT', value: '2026-03-24T16:00:00.000+00:00' }, …, 5: { type: 'TEXT', value: '{"plan":"pro"}' }, 6: { type: 'TEXT', value: 'm-2' }, … } }
  */
-export function insertStatement(table: string, rows: JsonObject[]): { statement: string; bindings: Record<string, Binding> } {
+export function insertStatement(table: string, mappedRows: JsonObject[]): { statement: string; bindings: Record<string, Binding> } {
+  // Columns are told apart as Snowflake tells them apart: Order_Total in one row and order_total
+  // in another are one column, named once (a column named twice is refused for every row).
+  const rows = mappedRows.map(rowAsSnowflakeReadsIt);
   const columns = columnsOf(rows);
   const select = columns.map((column, index) => {
     const ref = `$${index + 1}`;
@@ -114,7 +132,7 @@ export function insertStatement(table: string, rows: JsonObject[]): { statement:
   // Column names are written quoted in upper case: the same column as the unquoted name (Snowflake
   // stores those in upper case), and a blueprint's column named like a reserved word (order,
   // group, values…) is then a name rather than a syntax error for every row.
-  const names = columns.map((column) => `"${column.name.toUpperCase()}"`);
+  const names = columns.map((column) => `"${column.name}"`);
   const statement = `INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM VALUES ${tuples.join(', ')}`;
   return { statement, bindings };
 }
@@ -169,7 +187,7 @@ export function insertRequests(batch: MappedEvent[], ctx: PluginContext): Reques
   const options: HalvedRequestsOptions = {
     build: (events) => insertRequest(events, ctx, table),
     // A single row's values are never too many for the VALUES list: only its bytes can refuse it.
-    fits: (request, events) => (events.length === 1 || events.length * columnsOf(events.map((event) => event.payload)).length <= MAX_CELLS) && bodyBytes(request) <= MAX_BYTES,
+    fits: (request, events) => (events.length === 1 || events.length * columnsOf(events.map((event) => rowAsSnowflakeReadsIt(event.payload))).length <= MAX_CELLS) && bodyBytes(request) <= MAX_BYTES,
     tooLarge: (request) => `the row is ${bodyBytes(request).toLocaleString('en')} bytes of statement and bindings, more than a request Signal sends to Snowflake takes (${MAX_BYTES.toLocaleString('en')}): leave its largest properties out with a pipeline transformation or the blueprint's exclude`,
   };
   const requests: RequestDescriptor[] = [];

@@ -8,6 +8,7 @@
 // variables, its running statement followed through GET /api/v2/statements/{handle}.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, reply, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
@@ -126,6 +127,45 @@ describe('Snowflake', () => {
     assert.match(String(receivedAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/);
     const parsed = JSON.parse(String(context)) as { ip: string; userAgent: string; page: { url: string } };
     assert.deepEqual([parsed.ip, parsed.userAgent, parsed.page.url], [VISITOR_IP, UA, 'https://shop.example.com/thanks?utm_source=news']);
+  });
+
+  test('a blueprint naming columns in any letter case: each column once as Snowflake folds it, USER_ID the user_id column (a placeholder left out), a twin left out with a warning', { timeout: 60_000 }, async () => {
+    const shipped = readFileSync(new URL('../../blueprints/snowflake/default.yaml', import.meta.url), 'utf8');
+    const blueprint = shipped.replace('target: user_id }', 'target: USER_ID }').replace('target: timestamp }', 'target: Timestamp }')
+      .replace('  - { source: sentAt, target: sent_at }', '  - { source: sentAt, target: sent_at }\n  - { source: properties.plan, target: Plan, when: \'event == "Upgraded"\' }\n  - { source: properties.plan, target: plan, when: \'event == "Renewed"\' }\n  - { source: properties.tier, target: PLAN }');
+    assert.notEqual(blueprint, shipped);
+    const site = await signal.pipeline('Snowflake letter case');
+    const { assignment } = await signal.services.integrations.install({
+      vendor: 'snowflake', name: 'Snowflake letter case', pipelineId: site.id, blueprint, deliveryMode: 'server_side',
+      config: { account: ACCOUNT, user: USER, private_key: PEM, database: 'analytics', schema: 'signal', table: 'events_case', warehouse: 'signal_wh', role: 'signal_writer' },
+    });
+    const integrationId = assignment!.id;
+    // One batch, so both rows go in one INSERT: an SDK's "undefined" userId, and a real one.
+    const res = await fetch(`${signal.collectUrl}/v1/batch`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}` },
+      body: JSON.stringify({ batch: [
+        { type: 'track', event: 'Upgraded', userId: 'undefined', anonymousId: visitor.id, messageId: 'sf-case-1', timestamp: CALL_TIMESTAMP, properties: { plan: 'pro', tier: 'gold' } },
+        { type: 'track', event: 'Renewed', userId: 'u-sf-case', messageId: 'sf-case-2', timestamp: CALL_TIMESTAMP, properties: { plan: 'team' } },
+      ] }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'delivered');
+    const [request, ...others] = inserts('EVENTS_CASE');
+    assert.equal(others.length, 0, 'one INSERT, executed');
+    const { statement, bindings } = bodyOf(request!);
+    const names = /\(([^)]*)\) SELECT/.exec(statement)![1]!.split(', ');
+    // In first-seen order: the first row has no user id, so USER_ID comes from the second.
+    assert.deepEqual(names, ['"MESSAGE_ID"', '"TYPE"', '"EVENT"', '"ANONYMOUS_ID"', '"TIMESTAMP"', '"RECEIVED_AT"', '"PLAN"', '"PROPERTIES"', '"CONTEXT"', '"USER_ID"']);
+    assert.ok(statement.includes(`TO_TIMESTAMP_TZ($5, 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM')`), 'Timestamp is the TIMESTAMP_TZ column, converted');
+    assert.ok(!Object.values(bindings).some((binding) => binding.value === 'undefined'), 'no placeholder id bound');
+    const [first, second] = rowsOf(request!);
+    assert.deepEqual([first!.message_id, first!.user_id, first!.anonymous_id, first!.plan, first!.timestamp], ['sf-case-1', null, visitor.id, 'pro', CALL_TIMESTAMP.replace(/Z$/, '+00:00')]);
+    assert.deepEqual([second!.message_id, second!.user_id, second!.plan], ['sf-case-2', 'u-sf-case', 'team']);
+    // The twin left out is said in the delivery log, against its event.
+    const { body } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[]; warnings: Record<string, string[]> | null }> }>(
+      'query($id: ID!) { deliveryLog(integrationId: $id, limit: 20) { eventIds warnings } }', { id: integrationId });
+    const entry = body.data!.deliveryLog.find((exchange) => exchange.eventIds.includes('sf-case-1'));
+    assert.deepEqual(entry?.warnings?.['sf-case-1'], ['PLAN left out: another column of the row has the same name in another letter case, and Snowflake reads both as PLAN']);
   });
 
   test('a 503, a timeout and a 202 (still running) are sent again with the same requestId, each with a fresh JWT, then delivered once', { timeout: 60_000 }, async () => {

@@ -69,6 +69,31 @@ test('rows: placeholder ids left out, required columns and times checked, extra 
   assert.equal(timestampText('2026-03-24T17:00:00+01:00'), '2026-03-24T16:00:00.000Z');
 });
 
+test('rows: a name Snowflake folds to one of the README\'s columns is that column — USER_ID: "undefined" is a placeholder id, left out; TIMESTAMP a time', () => {
+  const warnings: string[] = [];
+  const row = tableRow({ MESSAGE_ID: 'm', Type: 'track', USER_ID: 'undefined', Anonymous_Id: 'df_1', TIMESTAMP: 1774368000, received_at: '2026-03-24', PROPERTIES: { plan: 'pro' }, user_id: 'u-1' }, { warn: (message) => warnings.push(message) });
+  assert.deepEqual(row, {
+    message_id: 'm', type: 'track', anonymous_id: 'df_1', timestamp: '2026-03-24T16:00:00.000Z', received_at: '2026-03-24T00:00:00.000Z', properties: { plan: 'pro' },
+  });
+  assert.deepEqual(warnings, ['user_id left out: another column of the row has the same name in another letter case, and Snowflake reads both as USER_ID']);
+  // What Snowflake receives: no USER_ID column, no "undefined" bound, the time converted.
+  const { statement, bindings } = insertStatement('A.B.C', [row]);
+  assert.equal(statement, 'INSERT INTO A.B.C ("MESSAGE_ID", "TYPE", "ANONYMOUS_ID", "TIMESTAMP", "RECEIVED_AT", "PROPERTIES") '
+    + 'SELECT $1, $2, $3, TO_TIMESTAMP_TZ($4, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), TO_TIMESTAMP_TZ($5, \'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM\'), PARSE_JSON($6) FROM VALUES (?, ?, ?, ?, ?, ?)');
+  assert.deepEqual(Object.values(bindings).map((binding) => binding.value), ['m', 'track', 'df_1', '2026-03-24T16:00:00.000+00:00', '2026-03-24T00:00:00.000+00:00', '{"plan":"pro"}']);
+});
+
+test('the INSERT: names one column once Snowflake folds them, whichever row names it in whichever letter case', () => {
+  const base = { type: 'track', timestamp: '2026-11-30T11:59:58.250Z', received_at: '2026-11-30T12:00:00.000Z' };
+  const rows = [tableRow({ message_id: 'm-1', ...base, Order_Total: 12 }, {}), tableRow({ message_id: 'm-2', ...base, order_total: { net: 3 } }, {}), tableRow({ message_id: 'm-3', ...base }, {})];
+  const { statement, bindings } = insertStatement('A.B.C', rows);
+  const time = (n: number) => `TO_TIMESTAMP_TZ($${n}, 'YYYY-MM-DD"T"HH24:MI:SS.FF3TZH:TZM')`;
+  // One ORDER_TOTAL column; an object in any row makes it VARIANT (PARSE_JSON of the 12 reads 12).
+  assert.equal(statement, `INSERT INTO A.B.C ("MESSAGE_ID", "TYPE", "TIMESTAMP", "RECEIVED_AT", "ORDER_TOTAL") SELECT $1, $2, ${time(3)}, ${time(4)}, PARSE_JSON($5) `
+    + 'FROM VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), (?, ?, ?, ?, NULL)');
+  assert.deepEqual(Object.values(bindings).filter((_, i) => i === 4 || i === 9).map((binding) => binding.value), ['12', '{"net":3}']);
+});
+
 test('the INSERT: one multi-row statement, every value a bind variable, VARIANT through PARSE_JSON and times through TO_TIMESTAMP_TZ', () => {
   const rows: JsonObject[] = [
     { message_id: 'm-1', type: 'track', event: 'Bought \'it\'; DROP TABLE x', timestamp: '2026-11-30T11:59:58.250Z', received_at: '2026-11-30T12:00:00.000Z', properties: { plan: 'pro' } },

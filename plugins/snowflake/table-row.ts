@@ -4,7 +4,9 @@
 // TO_TIMESTAMP_TZ); VARIANT columns kept as JSON values (bound as JSON text through PARSE_JSON).
 // Ids SDKs write for "no id" ("undefined", "null", …) name no one and are left out (NULL). Columns
 // the blueprint adds beyond the README's are passed on when their name is an identifier Snowflake
-// reads unquoted; another name is left out, said with ctx.warn. The plugin has no
+// reads unquoted; another name is left out, said with ctx.warn. Snowflake reads unquoted names in
+// upper case: a name it reads as a README column (USER_ID, Timestamp) is that column, and the
+// second of two names alike but for case is left out, said with ctx.warn. The plugin has no
 // without_contact_info variant: the row is never cleaned of contact information.
 import { EVENT_TABLE_COLUMNS, utcTimeText, warehouseRow, type JsonObject, type JsonValue, type PluginContext, type WarehouseRowDialect } from '../../core/sdk/index.ts';
 import { UNQUOTED_IDENTIFIER } from './config.ts';
@@ -22,7 +24,8 @@ export const REQUIRED_COLUMNS = EVENT_TABLE_COLUMNS.required;
 
 /**
  * Snowflake's row: unquoted names are one column whatever their case (Total and total are
- * TOTAL); the row keeps them as mapped (the INSERT writes them quoted in upper case).
+ * TOTAL); the row names the README's columns as the README does and keeps the others as mapped
+ * (the INSERT writes every name quoted in upper case, once).
  */
 const SNOWFLAKE_ROW: WarehouseRowDialect = {
   timeType: 'TIMESTAMP_TZ',
