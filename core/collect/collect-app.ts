@@ -4,7 +4,6 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { SignalConfig } from '../config.ts';
 import type { Pool } from '../db/pool.ts';
@@ -14,7 +13,10 @@ import type { PipelineService } from '../services/pipelines.ts';
 import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
 import { clientIp } from './client-ip.ts';
+import { createCollectAjv } from './collect-ajv.ts';
 import { collectRoutes } from './collect-routes.ts';
+
+export { createCollectAjv };
 import type { ClickIdKeeper } from './click-id-cookies.ts';
 import { enrichRoute, type EnrichRouteDeps } from './enrich-route.ts';
 import { installErrorHandling, sendError } from './error-handler.ts';
@@ -22,7 +24,6 @@ import { createLimitHook, type RateLimitHook } from './rate-limits.ts';
 import type { GroupCommitter } from './group-commit.ts';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its type is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export interface CollectAppDeps {
   config: SignalConfig;
@@ -47,13 +48,6 @@ function trustHops(hops: number) {
 
 let collectAjv: Ajv | undefined;
 
-/** One ajv for the collect schemas: all errors at once, formats checked, nothing coerced. */
-export function createCollectAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: false });
-  // An address a vendor can take: `context.ip` is forwarded as the visitor's.
-  ajv.addFormat('ip', { type: 'string', validate: (text: string) => isIP(text) !== 0 });
-  return addFormats(ajv);
-}
 
 /**
  * Builds the public collect listener: the collect API, its OpenAPI document and Swagger UI,

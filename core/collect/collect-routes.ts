@@ -18,8 +18,11 @@ import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
 import { clientIp } from './client-ip.ts';
 import { unreadableTimes } from './event-time.ts';
-import { errorResponseSchema } from './error-handler.ts';
 import type { RateLimitHook } from './rate-limits.ts';
+import { createCollectAjv } from './collect-ajv.ts';
+import { PIXEL_TYPES, pixelBody, type PixelForm } from './pixel-query.ts';
+import { formatValidationErrors, summarise } from './validation-errors.ts';
+import { errorAnswer, errorResponseSchema, sendError } from './error-handler.ts';
 
 export const VISITOR_COOKIE = '_dfdid';
 /** Browsers cap cookie lifetime at 400 days. */
@@ -347,6 +350,8 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     }
   }
 
+  registerPixelRoutes(app, deps, { authenticate, requestFacts, keepClickIds, checkEvents, commit });
+
   // `/v1/import` is the batch path of Segment's import tools and older mobile SDKs.
   for (const url of ['/v1/batch', '/v1/b', '/v1/import']) {
     app.route({
@@ -376,5 +381,122 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         return { success: true };
       },
     });
+  }
+}
+
+/** A 1×1 transparent GIF: what a pixel route answers. */
+export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** What the pixel routes share with the collect routes (closures of `collectRoutes`). */
+interface CollectSteps {
+  authenticate(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void;
+  requestFacts(request: FastifyRequest, reply: FastifyReply, seedId: string | undefined): RequestFacts;
+  keepClickIds(request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, events: AcceptedEvent[]): Promise<void> | undefined;
+  checkEvents(events: AcceptedEvent[], batch: boolean): void;
+  commit(events: AcceptedEvent[]): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** How a pixel request gave its event (see pixel-query.ts). */
+    pixelForm?: PixelForm;
+  }
+}
+
+/** An answer no cache keeps: every email open or impression reaches Signal. */
+function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store, no-cache, must-revalidate, private').header('pragma', 'no-cache').header('expires', '0');
+}
+
+/**
+ * The header form of an error for an image request: printable ASCII only (header values are
+ * Latin-1 and a line break would end them), at most 500 characters.
+ */
+function errorHeader(code: string, message: string): string {
+  const text = `${code}: ${message}`.replace(/[^\x20-\x7e]/g, '?');
+  return text.length > 500 ? `${text.slice(0, 499)}…`.replace(/…$/, '...') : text;
+}
+
+/**
+ * The tracking pixel routes (Segment's Tracking Pixel API; RudderStack's `/pixel/v1/*`): a GET
+ * whose query carries the event, answered with a 1×1 transparent GIF once it is committed —
+ * email opens, ad impressions, pages where only an image can load. Errors keep their status and
+ * JSON body, except for a client that asked for an image (an `<img>`'s `Accept: image/…`): it
+ * gets the GIF with the status, and the message in `X-Signal-Error`, so a page or an email shows
+ * no broken image.
+ */
+function registerPixelRoutes(app: FastifyInstance, deps: CollectDeps, steps: CollectSteps): void {
+  const exact = createCollectAjv();
+  const coercing = createCollectAjv({ coerceTypes: true });
+  const decode = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    try {
+      const { body, form } = pixelBody(request.query as Record<string, string | string[] | undefined>);
+      request.body = body;
+      request.pixelForm = form;
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
+  const wantsImage = (request: FastifyRequest): boolean => /image\//i.test(request.headers.accept ?? '') && !/application\/json/i.test(request.headers.accept ?? '');
+  for (const type of PIXEL_TYPES) {
+    const schema = singleEventSchema(type);
+    const validate = { data: exact.compile(schema), params: coercing.compile(schema) };
+    const urls = [`/v1/pixel/${type}`, ...(type === 'track' || type === 'page' ? [`/pixel/v1/${type}`] : [])];
+    for (const url of urls) {
+      const canonical = url.startsWith('/v1/');
+      app.route({
+        method: 'GET',
+        url,
+        // A HEAD (a link checker, a mail scanner) must not record an open.
+        exposeHeadRoute: false,
+        onRequest: deps.limitByIp ? [deps.limitByIp] : [],
+        preValidation: deps.limitByKey ? [decode, steps.authenticate, deps.limitByKey] : [decode, steps.authenticate],
+        errorHandler: (error, request, reply) => {
+          noStore(reply);
+          if (!wantsImage(request)) return sendError(error, request, reply);
+          // The status and message sendError would give, with the GIF as the body.
+          const answer = errorAnswer(error, request);
+          if (answer.retryAfter !== undefined) reply.header('retry-after', String(answer.retryAfter));
+          // The status is one of the error codes' (4xx/5xx), which the 200-only response schema does not list.
+          return reply.code(answer.statusCode as 200).header('x-signal-error', errorHeader(answer.code, answer.message)).type('image/gif').send(PIXEL_GIF);
+        },
+        schema: {
+          tags: ['collect'],
+          summary: canonical ? `Record a ${type} event from a tracking pixel` : `Alias of /v1/pixel/${type} (RudderStack's pixel API)`,
+          description: canonical
+            ? `Segment's Tracking Pixel API for \`${type}\`: for an \`<img>\` in an email, an ad or a page without JavaScript. The event goes in \`data\`, as base64-encoded JSON (or the JSON as it is), with the pipeline key as \`writeKey\`; or one query parameter per field, dotted for nested ones (\`writeKey=…&userId=…&event=Email%20Opened&properties.subject=Daily\`), read as the booleans and numbers the event schema asks for. Answers a 1×1 transparent GIF once the event is committed, never cached. An error keeps its status (400, 401, 429, 503) and JSON body, or for a client asking for an image, the GIF with the message in \`X-Signal-Error\`.`
+            : `Same as \`/v1/pixel/${type}\`.`,
+          hide: !canonical,
+          querystring: {
+            type: 'object',
+            properties: {
+              data: { type: 'string', description: 'The event as base64-encoded JSON (standard or URL-safe alphabet), with `writeKey`; or the JSON as it is.' },
+              writeKey: { type: 'string', description: 'The pipeline key, when `data` has none or the event is given as parameters.' },
+            },
+            additionalProperties: { type: 'string' },
+          },
+          response: {
+            200: { description: 'The event was committed: a 1×1 transparent GIF.', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } },
+          },
+        },
+        handler: async (request, reply) => {
+          const body = request.body as IncomingEvent;
+          const check = request.pixelForm === 'params' ? validate.params : validate.data;
+          // Checked on request.body: ajv's type guard would narrow `body` to the schema's own type.
+          if (!check(request.body)) {
+            const fields = formatValidationErrors(check.errors ?? [], '');
+            throw new SignalError('SIGNAL_INVALID_EVENT', summarise(fields), fields);
+          }
+          const facts = steps.requestFacts(request, reply, body.anonymousId ?? undefined);
+          const events: AcceptedEvent[] = [{ pipelineId: request.pipelineId!, event: normalizeEvent(body, type, facts) }];
+          const kept = steps.keepClickIds(request, reply, facts, events);
+          if (kept) await kept;
+          steps.checkEvents(events, false);
+          await steps.commit(events);
+          return noStore(reply).type('image/gif').send(PIXEL_GIF);
+        },
+      });
+    }
   }
 }

@@ -93,10 +93,22 @@ function toSignalError(error: FastifyError & { validationContext?: string }, bod
   return new SignalError('SIGNAL_INTERNAL', 'Internal error; it has been logged', [], { cause: error });
 }
 
-/** Sends any error as `{ error: { code, message, fields? } }` with its status and Retry-After. */
-export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): FastifyReply {
+/**
+ * Any error as the SignalError it is answered with (a 5xx logged): its status, code, message
+ * and fields, as `sendError` sends them.
+ *
+ * @example
+ * const answer = errorAnswer(error, request); // answer.statusCode, answer.code, answer.message
+ */
+export function errorAnswer(error: FastifyError, request: FastifyRequest, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): SignalError {
   const signal = toSignalError(error, bodyCode, request);
   if (signal.statusCode >= 500) request.log.error({ err: signal.cause ?? error }, signal.message);
+  return signal;
+}
+
+/** Sends any error as `{ error: { code, message, fields? } }` with its status and Retry-After. */
+export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, bodyCode: BodyErrorCode = 'SIGNAL_INVALID_EVENT'): FastifyReply {
+  const signal = errorAnswer(error, request, bodyCode);
   if (signal.retryAfter !== undefined) reply.header('retry-after', String(signal.retryAfter));
   return reply.code(signal.statusCode).type('application/json').send(signal.toJSON());
 }
