@@ -47,6 +47,20 @@ function fittedUrl(url: string, warn: (message: string) => void): string | undef
   return undefined;
 }
 
+/**
+ * A URL as a browser writes it (spaces and characters beyond ASCII percent-encoded: a screen's
+ * name in app://localhost/<name>); text no URL parser reads (a relative /blog, which Plausible
+ * records under the hostname "(none)") as it is.
+ */
+function normalized(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
 /** The page's path of a call that carries no URL (a server's page call), for the fallback URL. */
 function pathOf(event: CanonicalEvent): string {
   // Read null-safely: a pipeline transformation may have removed context.
@@ -62,7 +76,7 @@ function pathOf(event: CanonicalEvent): string {
  * covers the URL's root domain), said in a warning; undefined when there is none to send.
  */
 function urlFor(payload: JsonObject, event: CanonicalEvent, domain: string, warn: (message: string) => void): string | undefined {
-  const mapped = text(payload.url);
+  const mapped = normalized(text(payload.url));
   if (mapped !== undefined) {
     if (/^data:/i.test(mapped)) {
       warn('not sent: the page URL is a data: URL, which Plausible refuses');
