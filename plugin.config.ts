@@ -80,6 +80,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/salesforce' },
   { plugin: './plugins/awin' },
   { plugin: './plugins/bloomreach' },
+  { plugin: './plugins/plausible' },
 ];
 
 export default plugins;
