@@ -80,6 +80,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/salesforce' },
   { plugin: './plugins/awin' },
   { plugin: './plugins/bloomreach' },
+  { plugin: './plugins/matomo' },
 ];
 
 export default plugins;
