@@ -8,7 +8,7 @@
 // plugin sends) or their visitor id (`visitorId==…`, the plugin's `_id` of their anonymousId),
 // either matching (`,` is OR). A chain of three requests: find, delete, find again — nothing left
 // is done; more left (over 401 visits) is deleted by the next try.
-import { transientRetry, usableId, type ForgetOutcome, type JsonObject, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, transientRetry, usableId, type ForgetOutcome, type JsonObject, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiUrlOf, forwardsDeletions, siteIdOf, tokenOf } from './config.ts';
 import { matomoVisitorId } from './visitor-id.ts';
 
@@ -35,9 +35,12 @@ export function personSegment(person: { userId: string | null; anonymousId: stri
 /** A Reporting API call: the method in the query, its parameters and the token in the form body (Matomo's "secure only" tokens are refused in a URL). */
 function apiRequest(ctx: PluginContext, method: string, params: Array<[string, string]>, memo?: JsonObject): RequestDescriptor {
   const body = new URLSearchParams([...params, ['token_auth', tokenOf(ctx.config) ?? '']]).toString();
+  const allow = allowedPrivateTargets(ctx.config);
   return {
     method: 'POST', url: apiUrlOf(ctx.config), query: [['module', 'API'], ['method', method], ['format', 'json']],
     headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, eventIds: [], ...(memo === undefined ? {} : { memo }),
+    // A self-hosted Matomo on the customer's own network, as its tracking requests reach it.
+    ...(allow.length > 0 ? { allowPrivateTargets: allow } : {}),
   };
 }
 

@@ -203,4 +203,6 @@ test('deletions: findDataSubjects by User ID or visitor id (segment values URL-e
   const refused: ForgetOutcome = forgetPerson.read!(answer(200, { result: 'error', message: 'You can\'t access this resource as it requires an \'admin\' access for the website id = 3.' }), find, c);
   assert.match((refused as { failed: string }).failed, /config\.token_auth must be a token of a user with Admin access/);
   assert.ok('retry' in forgetPerson.read!(answer(503, 'down'), find, c));
+  const local = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ forward_deletions: true, url: 'http://matomo.internal', allow_private_targets: ['matomo.internal'] })) as RequestDescriptor;
+  assert.deepEqual([local.url, local.allowPrivateTargets], ['http://matomo.internal/index.php', ['matomo.internal']], 'a self-hosted Matomo on the own network, as for tracking');
 });
