@@ -16,7 +16,7 @@ const MATOMO_VISITOR_ID = /^[0-9a-f]{16}$/i;
  * one visitor), else the first 16 hex digits of its SHA-1.
  *
  * @example
- * matomoVisitorId('df_ph0visitor01');  // 'c2c2d2a9e62ba7b1' — the same for this id every time
+ * matomoVisitorId('df_ph0visitor01');  // '72233ffaea6d8c51' — the same for this id every time
  * matomoVisitorId('AF344A398DF83874'); // 'af344a398df83874'
  */
 export function matomoVisitorId(id: string): string {
