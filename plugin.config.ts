@@ -81,6 +81,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/awin' },
   { plugin: './plugins/bloomreach' },
   { plugin: './plugins/plausible' },
+  { plugin: './plugins/matomo' },
 ];
 
 export default plugins;
