@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { identityDigest } from './remembered-traits.ts';
-import { deleteDeadLettersStatement, deleteEventsSliceStatement, distinctiveNeedles, errorNeedles, exchangeNeedles, isDistinctiveId, rememberedEmailsStatement, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
+import { deleteDeadLettersStatement, deleteDeliveryLogStatement, deleteEventsSliceStatement, distinctiveNeedles, ERASED_ERROR, eraseLastErrorsStatement, errorNeedles, exchangeNeedles, isDistinctiveId, rememberedEmailsStatement, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
 
 let db: MigratedDatabase;
 
@@ -101,9 +101,10 @@ test('the email addresses remembered for the person’s ids are read (before the
 
 test('the email addresses found are looked for in logged exchanges and last errors, as the distinctive ids are', () => {
   const scope: DeletionScope = { id: 'd', pipelineId: 'p', userId: '42', anonymousId: null, suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: ['jane+x@example.com'] };
-  assert.deepEqual(distinctiveNeedles(scope), ['jane+x@example.com', 'jane%2Bx%40example.com']);
-  assert.ok(errorNeedles(scope).includes('jane%2Bx%40example.com'));
-  assert.ok(errorNeedles(scope).includes('"42"'), 'the short userId still only as a whole value');
+  assert.deepEqual(distinctiveNeedles(scope), { exact: [], anyCase: ['jane+x@example.com', 'jane%2bx%40example.com'] }, 'an address lower-cased, to be found in the lower-cased text');
+  assert.ok(errorNeedles(scope).anyCase.includes('jane%2bx%40example.com'));
+  assert.ok(errorNeedles(scope).exact.includes('"42"'), 'the short userId still only as a whole value, exactly');
+  assert.deepEqual(distinctiveNeedles({ ...scope, userId: 'User-0001' }).exact, ['User-0001'], 'an id keeps its letter case');
 });
 
 test('only ids of 8 characters or more are looked for as text in others’ exchanges: "1" is also a quantity', () => {
@@ -114,8 +115,8 @@ test('only ids of 8 characters or more are looked for as text in others’ excha
   assert.deepEqual(textNeedles('jane+x@example.com'), ['jane+x@example.com', 'jane%2Bx%40example.com']);
   const scope = { id: 'd', pipelineId: 'p', userId: 'user-alice-001', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: [] };
   const lastError = 'HTTP 400: {"error": "simulated, first event from user-alice-001"}';
-  assert.ok(errorNeedles(scope).some((needle) => lastError.includes(needle)));
-  assert.ok(!errorNeedles(scope).some((needle) => 'HTTP 400: qty a-10'.includes(needle)), 'a-1 inside a-10 is not a-1');
+  assert.ok(errorNeedles(scope).exact.some((needle) => lastError.includes(needle)));
+  assert.ok(!errorNeedles(scope).exact.some((needle) => 'HTTP 400: qty a-10'.includes(needle)), 'a-1 inside a-10 is not a-1');
 });
 
 test('dead letters: the person’s go (also by the messageId of a deleted event), others’ that carried or quote them lose their last exchange', async () => {
@@ -144,7 +145,7 @@ test('dead letters: the person’s go (also by the messageId of a deleted event)
   let afterId = 0;
   const totals = { deleted: 0, cleared: 0 };
   for (;;) {
-    const statement = deleteDeadLettersStatement(scope, exchangeNeedles('user-0001'), { afterId, limit: 3 });
+    const statement = deleteDeadLettersStatement(scope, { exact: exchangeNeedles('user-0001'), anyCase: [] }, { afterId, limit: 3 });
     const { rows: [result] } = await db.pool.query<{ last: string | null; deleted: number; cleared: number }>(statement.text, statement.values);
     totals.deleted += result!.deleted;
     totals.cleared += result!.cleared;
@@ -156,6 +157,68 @@ test('dead letters: the person’s go (also by the messageId of a deleted event)
   assert.deepEqual(rows.map((r) => r.message_id), ['m-batch', 'm-quote', 'm-else', 'm-preview', 'm-preview-2', 'm-later'], 'received after the request: kept (no suppression asked)');
   assert.deepEqual(rows.filter((r) => [batchmate, quoting, previewed, previewedOdd].includes(r.id)).map((r) => [r.last_request, r.last_response]), [[null, null], [null, null], [null, null], [null, null]]);
   assert.deepEqual(rows.find((r) => r.id === untouched)!.last_request, { body: { qty: '1' } });
+});
+
+/** A pipeline with one integration (the statements look in the pipeline's integrations' log and stats). */
+async function pipelineWithIntegration(name: string): Promise<{ pipelineId: string; integrationId: string }> {
+  const pipelineId = randomUUID();
+  const integrationId = randomUUID();
+  await db.pool.query('INSERT INTO signal.pipelines (id, name) VALUES ($1, $2)', [pipelineId, name]);
+  const { rows: [template] } = await db.pool.query<{ id: string }>("INSERT INTO signal.integration_templates (id, name, vendor) VALUES ($1, 't', 'webhook') RETURNING id", [randomUUID()]);
+  const { rows: [revision] } = await db.pool.query<{ id: string }>("INSERT INTO signal.integration_revisions (id, template_id, version, variant, config) VALUES ($1, $2, 1, 'default', '{}') RETURNING id", [randomUUID(), template!.id]);
+  await db.pool.query('INSERT INTO signal.pipeline_integrations (id, pipeline_id, template_id, revision_id) VALUES ($1, $2, $3, $4)', [integrationId, pipelineId, template!.id, revision!.id]);
+  return { pipelineId, integrationId };
+}
+
+test('an email address found is looked for whatever its letter case in the delivery log, dead letters and last errors; an id only as it is', async () => {
+  const { pipelineId, integrationId } = await pipelineWithIntegration('any case');
+  const scope = await deletion(pipelineId, { userId: 'user-case-0001', anonymousId: null, emails: ['jane+x@example.com'] });
+  const log = async (request: unknown, fields: { response?: string; error?: string } = {}) => {
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO signal.delivery_log (pipeline_integration_id, event_ids, attempt, request, response_status, response_body, error, outcome, duration_ms)
+       VALUES ($1, '{}', 1, $2, 400, $3, $4, 'dead_letter', 1) RETURNING id`,
+      [integrationId, JSON.stringify(request), fields.response ?? null, fields.error ?? null],
+    );
+    return rows[0]!.id;
+  };
+  // As the browser sent it, in a body, a URL (encoded: %2B, %40), an answer and an error.
+  const asSent = await log({ body: { email: 'Jane+X@Example.COM' } });
+  const encoded = await log({ url: 'https://v.test/px?em=Jane%2BX%40Example.com&x=1' });
+  const answered = await log({ body: {} }, { response: '{"error":"no contact JANE+X@EXAMPLE.COM"}' });
+  const errored = await log({ body: {} }, { error: 'refused Jane+x@example.com' });
+  const otherCase = await log({ body: { user: 'USER-CASE-0001' } }); // an id is matched exactly: another id
+  const someoneElse = await log({ body: { email: 'john@example.com' } });
+  const statement = deleteDeliveryLogStatement(scope, distinctiveNeedles(scope));
+  const { rowCount } = await db.pool.query(statement.text, statement.values);
+  assert.equal(rowCount, 4);
+  const left = await db.pool.query<{ id: string }>('SELECT id FROM signal.delivery_log WHERE pipeline_integration_id = $1 ORDER BY id', [integrationId]);
+  assert.deepEqual(left.rows.map((r) => r.id), [otherCase, someoneElse]);
+  assert.ok(![asSent, encoded, answered, errored].some((id) => left.rows.some((r) => r.id === id)));
+
+  const letter = async (messageId: string, lastRequest: unknown) => {
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO signal.dead_letters (pipeline_integration_id, pipeline_id, message_id, event, reason, attempts, last_request, last_response)
+       VALUES ($1, $2, $3, $4, 'refused', 1, $5, '{"status":400}') RETURNING id`,
+      [integrationId, pipelineId, messageId, JSON.stringify({ messageId, userId: 'u-else', receivedAt: new Date().toISOString() }), JSON.stringify(lastRequest)],
+    );
+    return rows[0]!.id;
+  };
+  const quoting = await letter('m-quoting', { body: { preview: JSON.stringify({ email: 'JANE+X@example.com' }) } });
+  const notQuoting = await letter('m-not', { body: { email: 'john@example.com', user: 'User-Case-0001' } });
+  const dead = deleteDeadLettersStatement(scope, distinctiveNeedles(scope), { afterId: 0, limit: 100 });
+  const { rows: [result] } = await db.pool.query<{ deleted: number; cleared: number }>(dead.text, dead.values);
+  assert.deepEqual([result!.deleted, result!.cleared], [0, 1]);
+  const letters = await db.pool.query<{ id: string; last_request: unknown }>('SELECT id, last_request FROM signal.dead_letters WHERE pipeline_id = $1 ORDER BY id', [pipelineId]);
+  assert.deepEqual(letters.rows.map((r) => [r.id, r.last_request === null]), [[quoting, true], [notQuoting, false]]);
+
+  await db.pool.query(
+    `INSERT INTO signal.integration_stats (pipeline_integration_id, last_error, last_enrichment_error) VALUES ($1, $2, $3)`,
+    [integrationId, 'HTTP 400: {"email":"Jane+X@Example.com"}', 'HTTP 404: no profile USER-CASE-0001'],
+  );
+  const erase = eraseLastErrorsStatement(pipelineId, errorNeedles(scope));
+  await db.pool.query(erase.text, erase.values);
+  const { rows: [stats] } = await db.pool.query<{ last_error: string; last_enrichment_error: string }>('SELECT last_error, last_enrichment_error FROM signal.integration_stats WHERE pipeline_integration_id = $1', [integrationId]);
+  assert.deepEqual([stats!.last_error, stats!.last_enrichment_error], [ERASED_ERROR, 'HTTP 404: no profile USER-CASE-0001'], 'the address in another case goes; an id in another case is another id');
 });
 
 test('scrubbing takes the person’s events out of jobs not being worked on, with their warnings index for index', async () => {

@@ -100,18 +100,37 @@ export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: nu
 }
 
 /**
+ * The text forms to look for of a person: their ids' exactly, their email addresses' whatever
+ * the letter case — Signal finds addresses lower-cased, while a logged request carries one as
+ * the browser sent it (`Jane@Example.com`). `anyCase` holds lower-cased forms, looked for in
+ * the lower-cased text.
+ */
+export interface Needles {
+  exact: string[];
+  anyCase: string[];
+}
+
+/** The SQL condition that a text holds one of the needles (`exact`, `anyCase`: parameters of `text[]`). */
+function holdsNeedle(text: string, p: { exact: string; anyCase: string }): string {
+  // lower() only runs for an email needle: none, no cost.
+  return `(EXISTS (SELECT 1 FROM unnest(${p.exact}::text[]) AS n WHERE strpos(${text}, n) > 0)
+           OR EXISTS (SELECT 1 FROM unnest(${p.anyCase}::text[]) AS n WHERE strpos(lower(${text}), n) > 0))`;
+}
+
+/**
  * One slice of the dead-letter step: of the pipeline's dead letters after `afterId` (at most
  * `limit`), deletes the person's (by the ids in the event as it was queued, or by the
  * messageId of an event the request deleted: a transformation may have renamed or hashed the
  * ids), and clears the last request and answer of the others' that carried one of those
  * events (a batch request, its body kept as JSON or as a text preview; looked for in dead
  * letters made since the oldest of them was received) or quote the person's distinctive ids
- * (`needles`). Returns the slice's last id (null: none left) and the counts.
+ * or email addresses (`needles`; an address whatever its letter case). Returns the slice's last id (null: none left) and the counts.
  *
  * @example
  * const { text, values } = deleteDeadLettersStatement(scope, distinctiveNeedles(scope), { afterId: 0, limit: 2000 });
  */
-export function deleteDeadLettersStatement(d: DeletionScope, needles: string[], range: { afterId: number; limit: number }) {
+export function deleteDeadLettersStatement(d: DeletionScope, needles: Needles, range: { afterId: number; limit: number }) {
+  const quotes = { exact: '$7', anyCase: '$11' };
   const theirs = eventIsTheirs('l.event', { u: '$2', a: '$3', suppress: '$5', created: '$6', deletion: '$4' });
   const carries = (column: string) => `strpos(COALESCE(l.${column}::text, ''), m.quoted) > 0 OR strpos(COALESCE(l.${column}::text, ''), m.escaped) > 0`;
   return {
@@ -126,13 +145,12 @@ export function deleteDeadLettersStatement(d: DeletionScope, needles: string[], 
            ), cleared AS (
              UPDATE signal.dead_letters l SET last_request = NULL, last_response = NULL
               WHERE l.id IN (SELECT id FROM slice) AND l.id NOT IN (SELECT id FROM gone) AND (l.last_request IS NOT NULL OR l.last_response IS NOT NULL)
-                AND (EXISTS (SELECT 1 FROM unnest($7::text[]) AS n
-                              WHERE strpos(COALESCE(l.last_request::text, ''), n) > 0 OR strpos(COALESCE(l.last_response::text, ''), n) > 0)
+                AND (${holdsNeedle("COALESCE(l.last_request::text, '')", quotes)} OR ${holdsNeedle("COALESCE(l.last_response::text, '')", quotes)}
                      OR (l.created_at >= $8::timestamptz AND EXISTS (SELECT 1 FROM deleted m WHERE ${carries('last_request')})))
              RETURNING l.id
            )
            SELECT (SELECT max(id) FROM slice)::text AS last, (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM cleared)::int AS cleared`,
-    values: [d.pipelineId, d.userId, d.anonymousId, d.id, d.suppress, d.createdAt, needles, d.firstReceivedAt, range.afterId, range.limit],
+    values: [d.pipelineId, d.userId, d.anonymousId, d.id, d.suppress, d.createdAt, needles.exact, d.firstReceivedAt, range.afterId, range.limit, needles.anyCase],
   };
 }
 
@@ -158,9 +176,23 @@ export function isDistinctiveId(id: string): boolean {
   return id.length >= 8;
 }
 
-/** The text forms of the person's distinctive ids and email addresses (see isDistinctiveId), wherever they appear. */
-export function distinctiveNeedles(d: DeletionScope): string[] {
-  return [d.userId, d.anonymousId, ...d.emails].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : []));
+/**
+ * The text forms of the person's distinctive ids and email addresses (see isDistinctiveId),
+ * wherever they appear: the ids exactly, the addresses whatever their letter case.
+ *
+ * @example
+ * distinctiveNeedles(scope); // { exact: ['user-0001'], anyCase: ['jane+x@example.com', 'jane%2bx%40example.com'] }
+ */
+export function distinctiveNeedles(d: DeletionScope): Needles {
+  return {
+    exact: [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : [])),
+    anyCase: anyCase(d.emails.flatMap((email) => (isDistinctiveId(email) ? textNeedles(email) : []))),
+  };
+}
+
+/** Needles lower-cased, each once: `%2B` of an encoded address is `%2b` in the lower-cased text. */
+function anyCase(needles: string[]): string[] {
+  return [...new Set(needles.map((needle) => needle.toLowerCase()))];
 }
 
 /**
@@ -176,31 +208,39 @@ export function textNeedles(id: string): string[] {
 
 /**
  * What an integration's last error may quote of the person: a distinctive id anywhere, a
- * short one only as a whole JSON string or URL parameter value.
+ * short one only as a whole JSON string or URL parameter value; an email address whatever
+ * its letter case.
+ *
+ * @example
+ * errorNeedles(scope); // { exact: ['"42"', '\\"42\\"', '=42&', '=42"'], anyCase: ['jane@example.com'] }
  */
-export function errorNeedles(d: DeletionScope): string[] {
-  return [d.userId, d.anonymousId, ...d.emails].flatMap((id) => (id === null ? [] : isDistinctiveId(id) ? textNeedles(id) : exchangeNeedles(id)));
+export function errorNeedles(d: DeletionScope): Needles {
+  const forms = (id: string) => (isDistinctiveId(id) ? textNeedles(id) : exchangeNeedles(id));
+  return {
+    exact: [d.userId, d.anonymousId].flatMap((id) => (id === null ? [] : forms(id))),
+    anyCase: anyCase(d.emails.flatMap(forms)),
+  };
 }
 
 /**
  * Deletes the delivery-log entries of the pipeline's integrations (and of deleted integrations,
  * which no longer say their pipeline) that carried the person's events: by messageId of an event
- * the request deleted, or by the person's distinctive ids in the request, the answer or the
- * error. A batch carrying others' events too goes whole (the log is for debugging; a redacted
+ * the request deleted, or by the person's distinctive ids or email addresses (whatever their
+ * letter case) in the request, the answer or the error. A batch carrying others' events too goes whole (the log is for debugging; a redacted
  * half would mislead).
  *
  * @example
  * const { text, values } = deleteDeliveryLogStatement(scope, distinctiveNeedles(scope));
  */
-export function deleteDeliveryLogStatement(d: DeletionScope, needles: string[]) {
+export function deleteDeliveryLogStatement(d: DeletionScope, needles: Needles) {
+  const quotes = { exact: '$3', anyCase: '$4' };
   return {
     text: `DELETE FROM signal.delivery_log l
             WHERE (l.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
                    OR NOT EXISTS (SELECT 1 FROM signal.pipeline_integrations a WHERE a.id = l.pipeline_integration_id))
               AND (l.event_ids && ARRAY(SELECT message_id FROM signal.person_deletion_messages WHERE deletion_id = $2)
-                   OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS n
-                               WHERE strpos(l.request::text, n) > 0 OR strpos(COALESCE(l.response_body, ''), n) > 0 OR strpos(COALESCE(l.error, ''), n) > 0))`,
-    values: [d.pipelineId, d.id, needles],
+                   OR ${holdsNeedle('l.request::text', quotes)} OR ${holdsNeedle("COALESCE(l.response_body, '')", quotes)} OR ${holdsNeedle("COALESCE(l.error, '')", quotes)})`,
+    values: [d.pipelineId, d.id, needles.exact, needles.anyCase],
   };
 }
 
@@ -214,15 +254,15 @@ export const ERASED_ERROR = '(erased by a person deletion: it quoted the person)
  * @example
  * const { text, values } = eraseLastErrorsStatement(pipelineId, errorNeedles(scope));
  */
-export function eraseLastErrorsStatement(pipelineId: string, needles: string[]) {
-  const quotes = (column: string) => `EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(COALESCE(s.${column}, ''), n) > 0)`;
+export function eraseLastErrorsStatement(pipelineId: string, needles: Needles) {
+  const quotes = (column: string) => holdsNeedle(`COALESCE(s.${column}, '')`, { exact: '$2', anyCase: '$4' });
   return {
     text: `UPDATE signal.integration_stats s
               SET last_error = CASE WHEN ${quotes('last_error')} THEN $3 ELSE s.last_error END,
                   last_enrichment_error = CASE WHEN ${quotes('last_enrichment_error')} THEN $3 ELSE s.last_enrichment_error END
             WHERE s.pipeline_integration_id IN (SELECT id FROM signal.pipeline_integrations WHERE pipeline_id = $1)
               AND (${quotes('last_error')} OR ${quotes('last_enrichment_error')})`,
-    values: [pipelineId, needles, ERASED_ERROR],
+    values: [pipelineId, needles.exact, ERASED_ERROR, needles.anyCase],
   };
 }
 

@@ -93,6 +93,31 @@ test('refused, skipped, a plugin that throws, and a vendor that never recovers e
   assert.equal(sim.count({ path: '/never' }), 0);
 });
 
+test('a plugin’s note on its requests (what it left unasked, and why) goes first in the outcome, sent or not', async () => {
+  sim.setDefault('POST', '/by-email', reply.ok({ deleted: 1 }));
+  sim.script('POST', '/by-email-later', [reply.serverError({ error: 'busy' })]);
+  const noted = (path: string): PersonForgetting => ({
+    enabled: () => true,
+    request: (person) => ({
+      requests: (person.emails ?? []).map((email): RequestDescriptor => ({ method: 'POST', url: `${sim.url}${path}`, body: { email }, eventIds: [], allowPrivateTargets: ['127.0.0.1'] })),
+      note: ' the userId was not asked for: no field holds it ',
+    }),
+  });
+  const ids = [randomUUID(), randomUUID()];
+  const { deletion, forwarding } = await deletionWith([
+    { integrationId: ids[0]!, vendor: 'fixture', name: 'A noted', forget: noted('/by-email'), ctx, secretValues: [] },
+    { integrationId: ids[1]!, vendor: 'fixture', name: 'B noted, busy', forget: noted('/by-email-later'), ctx, secretValues: [] },
+  ]);
+  const person = { userId: 'u-noted-0001', anonymousId: null, emails: ['jane@example.com'] };
+  await forwardDeletion(db.pool, forwarding, deletion, person);
+  const outcomes = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!.map((v) => [v.name, v.status, v.message]);
+  assert.deepEqual(outcomes, [
+    ['A noted', 'sent', 'the userId was not asked for: no field holds it; HTTP 200: {"deleted":1}'],
+    ['B noted, busy', 'pending', 'the userId was not asked for: no field holds it; HTTP 500: {"error":"busy"}'],
+  ]);
+  assert.deepEqual(sim.requests({ path: '/by-email' }).map((r) => r.json), [{ email: 'jane@example.com' }]);
+});
+
 test('a message keeps no id (as given, URL-encoded or escaped), no secret, no credential and no control character', () => {
   assert.equal(withoutIds('user u-1\nwith key k-secret-9 (u-1)', ['u-1', 'k-secret-9', '']), 'user […] with key […] ([…])');
   assert.equal(withoutIds('no user at /users?uid=jane%2Bx%40example.com', ['jane+x@example.com']), 'no user at /users?uid=[…]');

@@ -3,7 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
-import type { ForgetOutcome, NamedPerson, PersonForgetting, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
+import type { ForgetOutcome, NamedPerson, NotedForgetRequests, PersonForgetting, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import { signedNow } from '../delivery/sign-request.ts';
 
 /** Tries of a vendor's deletion request before it is given up as failed. */
@@ -255,7 +255,7 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
 
 /**
  * Builds, sends and reads one vendor's deletion requests (several are sent in order; the
- * first that does not end done decides). The answer reaches the plugin's `read` with the
+ * first that does not end done decides; a plugin's `note` on them goes first in the message). The answer reaches the plugin's `read` with the
  * person's ids and emails and the request's credentials already hidden (a vendor may echo them), and a
  * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
  * resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx. With an
@@ -280,15 +280,20 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     credentials.push(token);
   }
   for (let renewed = false; ;) {
-    let built: RequestDescriptor | RequestDescriptor[] | { skipped: string };
+    let built: RequestDescriptor | RequestDescriptor[] | NotedForgetRequests | { skipped: string };
     try {
       built = forget.request(person, ctx);
     } catch (error) {
       return { status: 'failed', message: `the plugin could not build the request: ${(error as Error).message}`, credentials };
     }
     if (!Array.isArray(built) && 'skipped' in built) return { status: 'skipped', message: built.skipped, credentials };
-    const requests = Array.isArray(built) ? built : [built];
-    if (requests.length === 0) return { status: 'skipped', message: 'the plugin made no request for the ids named', credentials };
+    // What the plugin says the requests leave unasked (`NotedForgetRequests`): said first, whatever the outcome.
+    const note = !Array.isArray(built) && 'requests' in built && typeof built.note === 'string' && built.note.trim() !== '' ? built.note.trim() : undefined;
+    const listed = !Array.isArray(built) && 'requests' in built ? built.requests : built;
+    const requests = Array.isArray(listed) ? listed : [listed];
+    const noted = (asked: Asked): Asked => (note === undefined ? asked
+      : 'retry' in asked ? { ...asked, retry: `${note}; ${asked.retry}` } : { ...asked, message: asked.message ? `${note}; ${asked.message}` : note });
+    if (requests.length === 0) return noted({ status: 'skipped', message: 'the plugin made no request for the ids named', credentials });
     // A try after a retry goes on from the first request not done, when the list is the one it
     // began (the same person and config build the same requests): a vendor with a low rate limit
     // (three deletion jobs a second) is not asked again for what it accepted.
@@ -307,12 +312,12 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
       }
       if (asked.status !== 'sent') {
         const progress = { done: index, digest };
-        return 'retry' in asked ? { ...asked, retry: which + asked.retry, progress } : { ...asked, message: which + (asked.message ?? ''), progress };
+        return noted('retry' in asked ? { ...asked, retry: which + asked.retry, progress } : { ...asked, message: which + (asked.message ?? ''), progress });
       }
       said.push(which + (asked.message ?? ''));
       lastStatus = asked.responseStatus;
     }
-    if (!refusedToken) return { status: 'sent', message: said.join('; '), ...(lastStatus === undefined ? {} : { responseStatus: lastStatus }), credentials };
+    if (!refusedToken) return noted({ status: 'sent', message: said.join('; '), ...(lastStatus === undefined ? {} : { responseStatus: lastStatus }), credentials });
     // The token expired early or was revoked: renewed once, then every request again.
     renewed = true;
     try {

@@ -572,6 +572,20 @@ export type ForgetOutcome =
   | { next: RequestDescriptor };
 
 /**
+ * Deletion requests (one or several, as `PersonForgetting.request` returns them) with a note
+ * the admin sees first in the vendor's outcome on the deletion, whatever the outcome: what of
+ * the person they leave unasked, and why — a userId the vendor cannot be asked by while the
+ * person's emails can (the deletion still ends `sent` when they are done).
+ *
+ * @example
+ * { requests: [byEmails], note: 'the userId was not looked up: no lead field holds it (set config.user_id_field)' }
+ */
+export interface NotedForgetRequests {
+  requests: RequestDescriptor | RequestDescriptor[];
+  note: string;
+}
+
+/**
  * A plugin's forwarding of person deletions, pure like the rest of the contract: it builds the
  * vendor's deletion request and reads the answer; the core sends it once the person's events
  * on their way are over (so none reaches the vendor after it), retries it with backoff, and
@@ -595,9 +609,10 @@ export interface PersonForgetting {
    * sent in order and the deletion is done when each is; a try after a retry goes on from the
    * first request not done when the same requests are built again (else from the first), and a
    * renewed access token sends them all again, so each must be safe to repeat (deleting what is
-   * gone already).
+   * gone already). With a `note` (`NotedForgetRequests`) when part of the person cannot be
+   * asked for: the admin sees it with the outcome.
    */
-  request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | { skipped: string };
+  request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | NotedForgetRequests | { skipped: string };
   /**
    * Reads the vendor's answer to `request` (one `request` built, or a `next` one) with the
    * integration's `ctx` (the core always passes both, a plugin's own tests may not). Default:

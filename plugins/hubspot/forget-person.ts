@@ -19,6 +19,8 @@ const SEARCH_LIMIT = 10;
 
 /** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
 export const ANONYMOUS_ONLY = 'HubSpot finds contacts by email or a property holding the userId, and knows no Signal anonymousId: a visitor known by an anonymousId alone, of whom Signal knew no email (no traits.email on an identify call it remembered or still stored), has no contact Signal can name — delete it in HubSpot, or run deletePerson with the userId the visitor later had';
+/** What the admin is told when a userId that is no email was not searched for (no config.user_id_property), while the person's emails were. */
+export const USER_ID_NOT_SEARCHED = 'the userId was not searched for: it is no email address and config.user_id_property is not set (set it to the contact property identify calls write the userId to, e.g. signal_user_id); the contacts were searched for by the person\'s emails only';
 /** Why a userId that is no email, for a person of whom Signal knew no email, is not forwarded without config.user_id_property. */
 export const NO_LOOKUP = 'the userId is no email address, config.user_id_property is not set and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored), so no HubSpot contact can be found for it: set config.user_id_property to the contact property identify calls write the userId to (e.g. signal_user_id), or delete the contact in HubSpot';
 
@@ -94,7 +96,8 @@ export const forgetPerson: PersonForgetting = {
     // The emails of the person (the SDK's deletionEmails), as the plugin sends emails, once; the userId's searched already.
     const emails = new Set(deletionEmails(person, (value) => normalizeEmail(value) !== undefined).flatMap((email) => normalizeEmail(email) ?? []));
     for (const email of emails) if (email !== userIdEmail) requests.push(search('email', email, ctx));
-    if (requests.length > 0) return requests;
+    // A userId named but not searched for (no email, no property holding it): said with the emails' searches, and why.
+    if (requests.length > 0) return userId !== undefined && userIdEmail === undefined && property === undefined ? { requests, note: USER_ID_NOT_SEARCHED } : requests;
     return { skipped: userId === undefined ? ANONYMOUS_ONLY : NO_LOOKUP };
   },
   read(response, request) {

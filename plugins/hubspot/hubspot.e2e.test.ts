@@ -11,6 +11,7 @@ import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, 
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { eventUuid } from './event-uuid.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
+import { USER_ID_NOT_SEARCHED } from './forget-person.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -224,8 +225,8 @@ describe('HubSpot', () => {
     const deletionsBefore = sim.requests({ path: GDPR }).length;
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{
       integrationId, vendor: 'hubspot', status: 'sent', responseStatus: 204,
-      message: 'deleted (HTTP 204): HubSpot permanently deleted the contact and its associated content (GDPR delete); this cannot be undone',
-    }]);
+      message: `${USER_ID_NOT_SEARCHED}; deleted (HTTP 204): HubSpot permanently deleted the contact and its associated content (GDPR delete); this cannot be undone`,
+    }], 'sent, saying the userId was not searched for and why');
     const searches = sim.requests({ path: SEARCH }).slice(searchesBefore);
     assert.deepEqual(searches.map((r) => valueOf(r)), [{ propertyName: 'email', operator: 'EQ', value: email }], 'searched by the email Signal remembered (lower-cased), though the deletion named the userId only');
     assert.deepEqual(sim.requests({ path: GDPR }).slice(deletionsBefore).map((r) => r.json), [{ objectId: '708052' }]);

@@ -13,7 +13,7 @@ import { contactInput, normalizeEmail } from './contact.ts';
 import { eventProperties, occurrenceOf } from './event-occurrence.ts';
 import { eventUuid } from './event-uuid.ts';
 import { fitRecord } from './fit-to-hubspot.ts';
-import { ANONYMOUS_ONLY, forgetPerson, NO_LOOKUP } from './forget-person.ts';
+import { ANONYMOUS_ONLY, forgetPerson, NO_LOOKUP, USER_ID_NOT_SEARCHED } from './forget-person.ts';
 import { propertyText } from './property-values.ts';
 import { buildRequests } from './requests.ts';
 
@@ -315,8 +315,11 @@ test('deletions: a search by each email Signal found for the person, after the u
   // Emails only: a visitor whose identify gave an email (it used to be skipped), with or without user_id_property.
   assert.deepEqual(searched(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx())), ['email=jane@example.com', 'email=j.doe@work.example']);
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [] }, ctx(config)), { skipped: ANONYMOUS_ONLY });
-  // A userId that is no email, without user_id_property: forwarded by the emails.
-  assert.deepEqual(searched(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx())), ['email=jane@example.com']);
+  // A userId that is no email, without user_id_property: forwarded by the emails, saying the userId was not searched for and why.
+  const noted = forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx()) as { requests: RequestDescriptor[]; note: string };
+  assert.deepEqual(searched(noted.requests), ['email=jane@example.com']);
+  assert.equal(noted.note, USER_ID_NOT_SEARCHED);
+  assert.match(USER_ID_NOT_SEARCHED, /^the userId was not searched for: .*config\.user_id_property is not set/);
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: [] }, ctx()), { skipped: NO_LOOKUP });
   // The userId's searches first, then the emails'.
   assert.deepEqual(searched(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: ['jane@example.com'] }, ctx(config))), ['signal_user_id=u-1', 'email=jane@example.com']);

@@ -22,8 +22,12 @@ const LOOKUP_PAGE_SIZE = '10';
 
 /** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
 export const ANONYMOUS_ONLY = 'Klaviyo can neither look up nor delete a profile by anonymous_id (its deletion takes an email, a phone number or its profile id), and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored): a visitor\'s anonymous-only profile stays in Klaviyo — delete it there, or run deletePerson with the userId the visitor later had';
+/** Why a userId cannot be looked up by external_id. */
+const UNQUOTABLE_REASON = 'the userId holds a double quote or a backslash, which Klaviyo\'s filter syntax gives no documented way to escape';
 /** Why a userId a Klaviyo filter cannot quote, for a person of whom Signal knew no email, is not forwarded. */
-export const UNQUOTABLE = 'the userId holds a double quote or a backslash, which Klaviyo\'s filter syntax gives no documented way to escape, and Signal knew no email of the person: delete the profile in Klaviyo';
+export const UNQUOTABLE = `${UNQUOTABLE_REASON}, and Signal knew no email of the person: delete the profile in Klaviyo`;
+/** What the admin is told when such a userId's profile was not looked up, while the person's emails were deleted. */
+export const UNQUOTABLE_NOTE = `the userId was not looked up by external_id: ${UNQUOTABLE_REASON}; the profiles were deleted by the person's emails only (a profile with the userId as external_id and none of those emails is left: delete it in Klaviyo)`;
 
 /**
  * The identifier a Klaviyo deletion can name for a userId itself: `email` when it is one
@@ -110,7 +114,9 @@ function userIdRequest(person: NamedPerson, headers: Record<string, string>): Re
  * the lookup, data-privacy:write for the deletion): the profile whose external_id is the
  * userId, looked up and deleted by its Klaviyo id; else, for a userId that is an email address
  * or an E.164 number, every profile with it; and every profile with another email of the
- * person (the SDK's `deletionEmails`). Klaviyo answers 202 and deletes asynchronously.
+ * person (the SDK's `deletionEmails`). Klaviyo answers 202 and deletes asynchronously. A userId
+ * no filter can quote while the person's emails can be deleted: the emails' deletions go with a
+ * note saying the userId was not looked up, and why.
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => typeof config.api_key === 'string' && config.api_key !== '' && config.forward_deletions !== false,
@@ -123,7 +129,9 @@ export const forgetPerson: PersonForgetting = {
     const emails = new Set(deletionEmails(person, (value) => normalizeEmail(value) !== undefined).flatMap((email) => normalizeEmail(email) ?? []));
     const byEmails = [...emails].filter((email) => email !== userIdEmail).map((email) => deletion({ email }, headers));
     if (byEmails.length === 0) return byUserId;
-    return 'skipped' in byUserId ? byEmails : [byUserId, ...byEmails];
+    if (!('skipped' in byUserId)) return [byUserId, ...byEmails];
+    // The emails alone while a userId was named that no filter can carry: said, with why (the outcome shows it).
+    return byUserId.skipped === UNQUOTABLE ? { requests: byEmails, note: UNQUOTABLE_NOTE } : byEmails;
   },
   read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).

@@ -9,6 +9,7 @@ import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
+import { UNQUOTABLE_NOTE } from './forget-person.ts';
 
 let sim: VendorSim;
 let signal: TestSignal;
@@ -171,5 +172,21 @@ describe('Klaviyo', () => {
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{ integrationId, vendor: 'klaviyo', status: 'sent', responseStatus: 202, message: `request 1 of 2: ${accepted}; request 2 of 2: ${accepted}` }]);
     const profile = (attributes: Record<string, unknown>, id?: string) => ({ data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', ...(id ? { id } : {}), attributes } } } } });
     assert.deepEqual(sim.requests({ path: '/api/data-privacy-deletion-jobs' }).slice(before).map((r) => r.json), [profile({}, '01HKLAVIYO0GUS00000000042'), profile({ email })], 'deleted by the email Signal remembered (lower-cased), though the deletion named the userId only');
+  });
+
+  test('a person deletion naming a userId no Klaviyo filter can quote, whose identify gave traits.email: deleted by that email, sent, saying the userId was not looked up and why', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Klaviyo deletions, unquotable userId');
+    const email = 'quinn.quote@example.com';
+    sim.setDefault('POST', '/api/data-privacy-deletion-jobs', { status: 202, body: '' });
+    await browser(site.key, { type: 'identify', userId: 'u"quinn-0043', messageId: 'kl-forget-quote', traits: { email: 'Quinn.Quote@Example.com' } });
+    await waitUntil(async () => sim.requests({ path: PROFILE_IMPORT }).find((r) => (r.json as { data: { attributes: { email?: string } } }).data.attributes.email === email), 'the profile');
+    const lookups = sim.requests({ method: 'GET', path: '/api/profiles' }).length;
+    const before = sim.requests({ path: '/api/data-privacy-deletion-jobs' }).length;
+    const [outcome] = await deletePerson(signal, site.id, { userId: 'u"quinn-0043' });
+    assert.deepEqual([outcome!.status, outcome!.responseStatus], ['sent', 202]);
+    assert.equal(outcome!.message, `${UNQUOTABLE_NOTE}; accepted (HTTP 202): Klaviyo deletes the profile asynchronously; deleted profiles appear on its Deleted Profiles page. Deleting cannot be undone.`);
+    assert.equal(outcome!.integrationId, integrationId);
+    assert.equal(sim.requests({ method: 'GET', path: '/api/profiles' }).length, lookups, 'no lookup by the userId');
+    assert.deepEqual(sim.requests({ path: '/api/data-privacy-deletion-jobs' }).slice(before).map((r) => r.json), [{ data: { type: 'data-privacy-deletion-job', attributes: { profile: { data: { type: 'profile', attributes: { email } } } } } }]);
   });
 });

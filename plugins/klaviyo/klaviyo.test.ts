@@ -8,7 +8,7 @@ import { headersOf, revisionOf } from './api.ts';
 import { classifyKlaviyo } from './classify.ts';
 import { optionsOf } from './config.ts';
 import { fitRecord } from './fit-to-klaviyo.ts';
-import { ANONYMOUS_ONLY, deletionIdentifierOf, forgetPerson, UNQUOTABLE } from './forget-person.ts';
+import { ANONYMOUS_ONLY, deletionIdentifierOf, forgetPerson, UNQUOTABLE, UNQUOTABLE_NOTE } from './forget-person.ts';
 import { orderedProducts, rowTotalOf } from './ordered-products.ts';
 import { normalizeEmail, normalizeProfile } from './profile.ts';
 
@@ -286,7 +286,8 @@ test('forgetPerson: every profile with an email Signal found for the person dele
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com'] }, ctx()), lookupOf('Jane@Example.com'));
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [lookupOf('Jane@Example.com'), byEmail('j.doe@work.example')]);
   // A userId the filter cannot quote gives way to the emails.
-  assert.deepEqual(forgetPerson.request({ userId: 'a"b', anonymousId: null, emails: ['jane@example.com'] }, ctx()), [byEmail('jane@example.com')]);
+  assert.deepEqual(forgetPerson.request({ userId: 'a"b', anonymousId: null, emails: ['jane@example.com'] }, ctx()), { requests: [byEmail('jane@example.com')], note: UNQUOTABLE_NOTE }, 'the userId not looked up is said, with why');
+  assert.match(UNQUOTABLE_NOTE, /^the userId was not looked up by external_id: the userId holds a double quote or a backslash.*deleted by the person's emails only/);
   // Not one address, or repeated: left out.
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example', 'a@example.com, b@example.com', 'Jane@Example.com', 'jane@example.com'] }, ctx()), [byEmail('jane@example.com')]);
   assert.match(String((forgetPerson.read!(answer(202, ''), byEmail('jane@example.com')) as { message: string }).message), /^accepted \(HTTP 202\): Klaviyo deletes the profile asynchronously/);

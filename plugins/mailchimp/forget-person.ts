@@ -7,9 +7,13 @@
 // one, the emails Signal found for them (their identify calls' traits.email, which the plugin
 // sends as the member's email: `person.emails`) — goes as its subscriber hash, one request an
 // email; any other userId can name a member only as Mailchimp's contact_id, so it goes as one
-// too, last, and a 404 then fails the deletion (the person may be there under an email Signal
-// did not know) instead of calling it done. Last, so that failure never keeps the members by
-// email from being deleted: the core stops at the first request that does not end done.
+// too, last. Its 404 (no member has that contact_id) means nothing to delete there when the
+// person's emails were asked for before it: Mailchimp keys members by email, the plugin never
+// sends a userId, and a member deleted by email a moment ago answers 404 by its contact_id too
+// — so the deletion is done. Alone (Signal knew no email), its 404 fails the deletion: the
+// person may be there under an email Signal did not know, and only the admin can find them.
+// Last, so that failure never keeps the members by email from being deleted: the core stops
+// at the first request that does not end done.
 import { deletionEmails, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf, audienceIdOf } from './config.ts';
 import { isEmail } from './email.ts';
@@ -20,6 +24,8 @@ import { subscriberHash } from './subscriber-hash.ts';
 export const ANONYMOUS_ONLY = 'the plugin sends Mailchimp members by email only, never an anonymous visitor, so Mailchimp holds nothing under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
 /** What to do when Mailchimp has no member by the userId as a contact_id. */
 export const BY_HAND = 'delete the contact in Mailchimp by their email (Audience > All contacts > the contact > Actions > Delete permanently), or name the person by their email as userId';
+/** The memo of a contact_id request sent after the person's emails (its 404 is then nothing to delete). */
+const AFTER_EMAILS = 'after emails';
 /** A subscriber hash in a member URL: the userId was an email. */
 const HASHED = /\/members\/[0-9a-f]{32}\/actions\/delete-permanent$/;
 /** What an accepted permanent delete means, said with it. */
@@ -37,22 +43,30 @@ function quoted(response: VendorResponse): string {
  * default): the permanent delete, in the configured audience, of the member of each email of the
  * person (`deletionEmails`: an email userId, the emails Signal found), then of the member whose
  * contact_id a userId that is no email is. Safe to repeat: a member already gone answers 404,
- * read as done for an email.
+ * read as done for an email, and for a contact_id asked after the emails (failed when it was
+ * the only way to name the person).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiKeyOf(config) !== '' && audienceIdOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     const emails = deletionEmails(person, isEmail);
     const contactId = usableId(person.userId) && !isEmail(String(person.userId)) ? [encodeURIComponent(String(person.userId).trim())] : [];
-    const members = [...emails.map(subscriberHash), ...contactId];
-    if (members.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Mailchimp, so no member of theirs can exist there' };
-    return members.map((member): RequestDescriptor => ({ method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] }));
+    if (emails.length + contactId.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Mailchimp, so no member of theirs can exist there' };
+    const deleting = (member: string): RequestDescriptor => ({ method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] });
+    return [
+      ...emails.map((email) => deleting(subscriberHash(email))),
+      ...contactId.map((member) => ({ ...deleting(member), ...(emails.length > 0 ? { memo: { mailchimp: AFTER_EMAILS } } : {}) })),
+    ];
   },
   read(response, request): ForgetOutcome {
     const status = response.status;
     if (status >= 200 && status < 300) return { done: true, message: `accepted (HTTP ${status}): ${DELETED}` };
     if (status === 404 && request !== undefined && !HASHED.test(request.url)) {
-      return { failed: `HTTP 404: Mailchimp has no member whose contact_id is this userId (it keys members by email, and the userId is no email address): ${BY_HAND}` };
+      const memo = request.memo;
+      if (memo !== null && typeof memo === 'object' && !Array.isArray(memo) && memo.mailchimp === AFTER_EMAILS) {
+        return { done: true, message: 'no member has this userId as its contact_id (Mailchimp keys members by email; the person\'s emails were asked for before it): nothing more to delete' };
+      }
+      return { failed: `HTTP 404: Mailchimp has no member whose contact_id is this userId (it keys members by email, the userId is no email address, and Signal knew no email of the person): ${BY_HAND}` };
     }
     if (status === 404) return { done: true, message: 'the audience has no member with this email: nothing to delete' };
     if (status === 401 || status === 403) return { failed: `HTTP ${status}: Mailchimp refused the API key for the deletion: check config.api_key (with its data center suffix) and config.audience_id${quoted(response)}` };

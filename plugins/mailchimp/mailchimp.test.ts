@@ -191,10 +191,18 @@ test('forgetPerson: an email userId to delete-permanent by subscriber hash, anot
   assert.deepEqual(read(405, byEmail!, { title: 'Method Not Allowed', detail: 'This list member cannot be removed.' }), { failed: 'HTTP 405 (Mailchimp: Method Not Allowed: This list member cannot be removed.)' });
 });
 
-test('forgetPerson by the emails Signal found for the person: a permanent delete by subscriber hash each, before a userId\'s contact_id; the userId\'s address once; an entry that is no address left out', () => {
+test('forgetPerson by the emails Signal found for the person: a permanent delete by subscriber hash each, before a userId\'s contact_id (whose 404 is then nothing to delete); the userId\'s address once; an entry that is no address left out', () => {
   const deleting = (member: string): RequestDescriptor => ({ method: 'POST', url: `${BASE}/members/${member}/actions/delete-permanent`, headers: HEADERS, eventIds: [] });
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: ['jane@example.com'] }, ctx()), [deleting(JANE_HASH)], 'a visitor whose identify gave an email');
-  assert.deepEqual(forgetPerson.request({ userId: 'user 1', anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [deleting(JANE_HASH), deleting(subscriberHash('j.doe@work.example')), deleting('user%201')], 'the contact_id last: its 404 fails, and must not keep the members by email from being deleted');
+  const afterEmails = { ...deleting('user%201'), memo: { mailchimp: 'after emails' } };
+  assert.deepEqual(forgetPerson.request({ userId: 'user 1', anonymousId: 'df_1', emails: ['jane@example.com', 'j.doe@work.example'] }, ctx()), [deleting(JANE_HASH), deleting(subscriberHash('j.doe@work.example')), afterEmails], 'the contact_id last, saying the emails went before it');
+  // Its 404 then means nothing to delete there: the member deleted by email (or never there) has no other contact_id.
+  assert.deepEqual(forgetPerson.read!(answer(404, { title: 'Resource Not Found', status: 404 }), afterEmails, ctx()), { done: true, message: 'no member has this userId as its contact_id (Mailchimp keys members by email; the person\'s emails were asked for before it): nothing more to delete' });
+  // Alone (no email known), its 404 fails: the person may be there under an email Signal did not know.
+  const [alone] = forgetPerson.request({ userId: 'user 1', anonymousId: 'df_1', emails: [] }, ctx()) as RequestDescriptor[];
+  assert.deepEqual(alone, deleting('user%201'));
+  assert.match((forgetPerson.read!(answer(404, { title: 'Resource Not Found', status: 404 }), alone!, ctx()) as { failed: string }).failed, /^HTTP 404: Mailchimp has no member whose contact_id is this userId \(.*Signal knew no email of the person\): delete the contact in Mailchimp by their email/);
+  assert.ok('retry' in forgetPerson.read!(answer(503, ''), afterEmails, ctx()), 'other answers read as before');
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, ctx()), [deleting(JANE_HASH)], 'the userId\'s address once, whatever its case; none without a domain dot');
 });
 

@@ -91,17 +91,33 @@ function lookup(field: string, values: string[], ctx: PluginContext, memo?: Json
   };
 }
 
-/** The userId's lookup (the field holding it, and the value), or why none can be made. */
-function userIdLookup(person: NamedPerson, ctx: PluginContext): { field: string; userId: string } | { skipped: string } {
+/** Why no lead field holds the userId (no lookup by it can be made). */
+const NO_USER_ID_FIELD = 'leads are keyed by email and no lead field holds the userId, so Marketo cannot find this person\'s leads by userId';
+/** Why the userId cannot be looked up although a field holds it. */
+const COMMA = 'the userId holds a comma, which Marketo\'s lead lookup (filterValues) cannot carry';
+
+/**
+ * The userId's lookup (the field holding it, and the value), or why none can be made; with
+ * `note`, what to tell the admin when the person's emails are looked up without it.
+ */
+function userIdLookup(person: NamedPerson, ctx: PluginContext): { field: string; userId: string } | { skipped: string; note?: string } {
   if (!usableId(person.userId)) {
     return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Marketo, so no lead of theirs can exist there' };
   }
   const userId = String(person.userId).trim();
   const field = userIdFieldOf(ctx.config) ?? (isStrictEmailAddress(userId) ? 'email' : undefined);
   if (field === undefined) {
-    return { skipped: 'leads are keyed by email and no lead field holds the userId, so Marketo cannot find this person\'s leads by userId, and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored): set config.user_id_field (a custom field the identifies fill with the userId), or delete the person in Marketo by email' };
+    return {
+      skipped: `${NO_USER_ID_FIELD}, and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored): set config.user_id_field (a custom field the identifies fill with the userId), or delete the person in Marketo by email`,
+      note: `the userId was not looked up: ${NO_USER_ID_FIELD} (set config.user_id_field, a custom field the identifies fill with it); the leads were looked up by the person's emails only`,
+    };
   }
-  if (userId.includes(',')) return { skipped: 'the userId holds a comma, which Marketo\'s lead lookup (filterValues) cannot carry, and Signal knew no email of the person: delete the person in Marketo' };
+  if (userId.includes(',')) {
+    return {
+      skipped: `${COMMA}, and Signal knew no email of the person: delete the person in Marketo`,
+      note: `the userId was not looked up: ${COMMA}; the leads were looked up by the person's emails only (a lead holding the userId under another email is left: delete it in Marketo)`,
+    };
+  }
   return { field, userId };
 }
 
@@ -109,7 +125,9 @@ function userIdLookup(person: NamedPerson, ctx: PluginContext): { field: string;
  * Forwarding of person deletions (config.forward_deletions, on by default): the leads holding
  * the person's userId are looked up, then deleted; and the leads holding one of the person's
  * emails (the SDK's `deletionEmails`), in one lookup on email, then deleted. Each step is
- * safe to repeat: leads already gone are not found (done).
+ * safe to repeat: leads already gone are not found (done). A userId that cannot be looked up
+ * (no lead field holds it, or it holds a comma) while emails can: the emails' lookup goes with
+ * a note saying so (the outcome shows it).
  */
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => hasCredentials(config) && config.forward_deletions !== false,
@@ -122,9 +140,11 @@ export const forgetPerson: PersonForgetting = {
     const onEmail = 'field' in byUserId && byUserId.field === 'email' ? byUserId.userId.toLowerCase() : undefined;
     const emails = deletionEmails(person, isStrictEmailAddress).filter((email) => email.toLowerCase() !== onEmail);
     if (emails.length > 0) requests.push(lookup('email', emails, ctx, { by: BY_EMAILS }));
-    if ('skipped' in byUserId && requests.length === 0) return byUserId;
+    if ('skipped' in byUserId && requests.length === 0) return { skipped: byUserId.skipped };
     // One request as before when the emails add none (its outcome is then said without "request 1 of 2").
-    return requests.length === 1 ? requests[0]! : requests;
+    const built = requests.length === 1 ? requests[0]! : requests;
+    // The emails' lookup alone, while a userId was named: the admin is told it was not asked for, and why.
+    return 'note' in byUserId && byUserId.note !== undefined ? { requests: built, note: byUserId.note } : built;
   },
   read(response, request) {
     // The lookup's answer, else the deletion's (the conformance suite reads answers alone).

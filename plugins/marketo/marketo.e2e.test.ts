@@ -187,8 +187,9 @@ describe('Adobe Marketo Engage', () => {
     await waitUntil(async () => syncsOf('Gus.Gone@Example.com')[0] ?? syncsOf(email)[0], 'the lead');
     const leadId = [...leads.entries()].find(([, lead]) => String(lead.email).toLowerCase() === email)![0];
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-gus-0042' }), [{
-      integrationId, vendor: 'marketo', status: 'sent', responseStatus: 200, message: `Marketo deleted 1 lead (${leadId})`,
-    }]);
+      integrationId, vendor: 'marketo', status: 'sent', responseStatus: 200,
+      message: `the userId was not looked up: leads are keyed by email and no lead field holds the userId, so Marketo cannot find this person's leads by userId (set config.user_id_field, a custom field the identifies fill with it); the leads were looked up by the person's emails only; Marketo deleted 1 lead (${leadId})`,
+    }], 'sent, saying the userId part was not asked for and why');
     const lookups = sim.requests({ method: 'GET', path: LEADS }).filter((r) => r.query.fields === 'id' && r.query.filterValues === email);
     assert.deepEqual(lookups.map((r) => r.queryPairs), [[['filterType', 'email'], ['filterValues', email], ['fields', 'id']]], 'looked up by the email Signal remembered (lower-cased), though the deletion named the userId only');
     assert.deepEqual(sim.requests({ path: DELETE }).at(-1)!.json, { input: [{ id: leadId }] });

@@ -293,7 +293,17 @@ test('forgetPerson: the emails Signal found for the person looked up on email in
   const userIdAsEmail = forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null }, keyedByEmail) as RequestDescriptor;
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com'] }, keyedByEmail), userIdAsEmail, 'one lookup');
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j.doe@work.example'] }, keyedByEmail), [userIdAsEmail, byEmails('j.doe@work.example')]);
-  assert.deepEqual(forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: ['jane@example.com'] }, keyedByEmail), byEmails('jane@example.com'));
+  // The userId not looked up is said with the emails' lookup (the outcome shows it), and why.
+  assert.deepEqual(forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: ['jane@example.com'] }, keyedByEmail), {
+    requests: byEmails('jane@example.com'),
+    note: 'the userId was not looked up: leads are keyed by email and no lead field holds the userId, so Marketo cannot find this person\'s leads by userId (set config.user_id_field, a custom field the identifies fill with it); the leads were looked up by the person\'s emails only',
+  });
+  const comma = forgetPerson.request({ userId: 'u,123', anonymousId: null, emails: ['jane@example.com'] }, ctx()) as { requests: RequestDescriptor; note: string };
+  assert.deepEqual(comma.requests, byEmails('jane@example.com'));
+  assert.match(comma.note, /^the userId was not looked up: the userId holds a comma, which Marketo's lead lookup \(filterValues\) cannot carry; the leads were looked up by the person's emails only/);
+  assert.match((forgetPerson.request({ userId: 'u,123', anonymousId: null, emails: [] }, ctx()) as { skipped: string }).skipped, /holds a comma.*Signal knew no email/);
+  // An anonymousId alone, or a placeholder userId: no userId part to speak of.
+  assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: 'df_abc', emails: ['jane@example.com'] }, keyedByEmail), byEmails('jane@example.com'));
   assert.match((forgetPerson.request({ userId: 'user-123', anonymousId: null, emails: [] }, keyedByEmail) as { skipped: string }).skipped, /Signal knew no email of the person.*set config\.user_id_field/);
   // Malformed entries (no domain dot, a comma filterValues cannot carry) and repeats left out.
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_abc', emails: ['jane@example', 'a,b@example.com', 'jane@example.com', 'JANE@example.com'] }, ctx()), byEmails('jane@example.com'));

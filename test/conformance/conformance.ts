@@ -409,7 +409,9 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
             assert.ok(typeof answer.skipped === 'string' && answer.skipped.length > 0, 'a skip says why');
             continue;
           }
-          const requests = Array.isArray(answer) ? answer : [answer];
+          if (!Array.isArray(answer) && 'requests' in answer) assert.ok(typeof answer.note === 'string' && answer.note.trim().length > 0, 'a note says what is left unasked');
+          const listed = !Array.isArray(answer) && 'requests' in answer ? answer.requests : answer;
+          const requests = Array.isArray(listed) ? listed : [listed];
           assert.ok(requests.length > 0, 'several requests are at least one');
           sample ??= requests[0];
           for (const request of requests) {
