@@ -14,9 +14,9 @@
  */
 import { definePlugin } from '../../core/sdk/index.ts';
 import { classifyLaunchDarkly } from './classify.ts';
-import { CONFIG_SCHEMA, validateLaunchDarklyConfig } from './config.ts';
+import { CONFIG_SCHEMA, optionsOf, validateLaunchDarklyConfig } from './config.ts';
 import { forgetPerson } from './forget-person.ts';
-import { fitEvent } from './launchdarkly-event.ts';
+import { fitEvent, neverSentReason } from './launchdarkly-event.ts';
 import { buildRequests, MAX_BYTES, MAX_EVENTS } from './requests.ts';
 
 export { validateLaunchDarklyConfig };
@@ -52,6 +52,9 @@ export default definePlugin({
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
   // The events service's answer to a payload it takes.
   successAnswer: { status: 202, headers: {}, body: '' },
+  // Screen, group and alias calls, and the page calls config.event_keys does not name (most of
+  // a site's traffic), are not queued: the map hook's own first rule, on type and name alone.
+  neverSends: (event, ctx) => neverSentReason(event, optionsOf(ctx.config)),
   map: (payload, event, ctx) => fitEvent(payload, event, ctx, ctx.warn),
   send: buildRequests,
   classify: classifyLaunchDarkly,

@@ -14,12 +14,37 @@ import { contextAttributesOf, contextKeysOf, contextsOf, identifyContextOf } fro
 
 type Warn = ((message: string) => void) | undefined;
 
-/** Why a call is not sent, by its type. */
+/** Why a call is not sent, by its type (the words after "not sent: "). */
 const NOT_SENT: Record<string, string> = {
-  screen: 'not sent: LaunchDarkly counts custom events by key, and a screen call has none; send a track event to count a screen',
-  group: 'not sent: a group call is no LaunchDarkly event (set an organization context kind in your SDKs to target groups)',
-  alias: 'not sent: LaunchDarkly\'s context-aware SDKs send no alias events; keys are joined by the context kinds sent with each event (config.anonymous_context_kind)',
+  screen: 'LaunchDarkly counts custom events by key, and a screen call has none; send a track event to count a screen',
+  group: 'a group call is no LaunchDarkly event (set an organization context kind in your SDKs to target groups)',
+  alias: 'LaunchDarkly\'s context-aware SDKs send no alias events; keys are joined by the context kinds sent with each event (config.anonymous_context_kind)',
 };
+/** Why a page call config.event_keys does not name is not sent. */
+const PAGE_NOT_NAMED = 'page calls go to LaunchDarkly only when config.event_keys names them (page, or page:<name>) with the event key of a metric';
+/** Why a track event config.event_keys does not name is not sent when unmapped events are off. */
+const notNamed = (name: string): string => `config.event_keys does not name "${name}" and config.send_unmapped_events is off`;
+
+/**
+ * Why an event of this type and name is never sent with these options, whatever else it
+ * carries, or undefined when it may be: screen, group and alias calls; identify calls with
+ * config.send_identify off; page calls config.event_keys does not name; track events it does not
+ * name with config.send_unmapped_events off. The map hook's own first checks, and the plugin's
+ * `neverSends` (so such events are not queued).
+ *
+ * @example
+ * neverSentReason({ type: 'page', name: 'Home' }, { eventKeys: {}, sendUnmapped: true, sendIdentify: true }); // 'page calls go to LaunchDarkly only when config.event_keys names them …'
+ * neverSentReason({ type: 'track', event: 'Order Completed' }, { eventKeys: {}, sendUnmapped: true, sendIdentify: true }); // undefined
+ */
+export function neverSentReason(event: CanonicalEvent, options: Pick<LaunchDarklyOptions, 'eventKeys' | 'sendUnmapped' | 'sendIdentify'>): string | undefined {
+  const notSent = NOT_SENT[event.type];
+  if (notSent !== undefined) return notSent;
+  if (event.type === 'identify') return options.sendIdentify ? undefined : 'config.send_identify is off';
+  if (eventMapName(event, options.eventKeys) !== undefined) return undefined;
+  if (event.type === 'page') return PAGE_NOT_NAMED;
+  if (event.type === 'track' && !options.sendUnmapped) return notNamed(event.event ?? '');
+  return undefined;
+}
 
 /** The event's time in ms since the epoch (the blueprint's `timestamp`), else now. */
 function creationDateOf(payload: JsonObject, now: number): number {
@@ -38,9 +63,9 @@ function creationDateOf(payload: JsonObject, now: number): number {
 export function eventKeyOf(event: CanonicalEvent, name: string, options: Pick<LaunchDarklyOptions, 'eventKeys' | 'sendUnmapped'>): { key: string } | { skipped: string } {
   const mapped = eventMapName(event, options.eventKeys);
   if (mapped !== undefined) return { key: mapped };
-  if (event.type === 'page') return { skipped: 'not sent: page calls go to LaunchDarkly only when config.event_keys names them (page, or page:<name>) with the event key of a metric' };
+  if (event.type === 'page') return { skipped: `not sent: ${PAGE_NOT_NAMED}` };
   if (name === '') return { skipped: 'not sent: the event has no name, so no LaunchDarkly event key' };
-  if (!options.sendUnmapped) return { skipped: `not sent: config.event_keys does not name "${name}" and config.send_unmapped_events is off` };
+  if (!options.sendUnmapped) return { skipped: `not sent: ${notNamed(name)}` };
   return { key: name };
 }
 
@@ -68,13 +93,10 @@ export function eventData(properties: JsonValue | undefined): JsonObject | undef
  */
 export function fitEvent(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext, warn: Warn): JsonObject | null {
   const options = optionsOf(ctx.config);
-  const notSent = NOT_SENT[event.type];
+  // First what no event of this type and name gets past (the plugin's neverSends too).
+  const notSent = neverSentReason(event, options);
   if (notSent !== undefined) {
-    warn?.(notSent);
-    return null;
-  }
-  if (event.type === 'identify' && !options.sendIdentify) {
-    warn?.('not sent: config.send_identify is off');
+    warn?.(`not sent: ${notSent}`);
     return null;
   }
   const parts = contextsOf(payload, options);

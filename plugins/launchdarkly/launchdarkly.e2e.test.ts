@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, neverQueuedFate, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -61,7 +61,7 @@ const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(
 const order = (messageId: string, orderId: string, userId = 'user-1') => ({ type: 'track', event: 'Order Completed', userId, messageId, properties: { order_id: orderId, revenue: 42.5, currency: 'EUR', email: 'wren@example.com' } });
 
 describe('LaunchDarkly', () => {
-  test('Order Completed: POST /bulk with the SDK key, schema 4 and a payload id; a custom event with its key, context keys, metricValue and data; an identify event; a page not named is skipped', async () => {
+  test('Order Completed: POST /bulk with the SDK key, schema 4 and a payload id; a custom event with its key, context keys, metricValue and data; an identify event; a page not named is not queued', async () => {
     const key = sdkKey('main');
     const { site, integrationId } = await installed('LaunchDarkly shop', { sdk_key: key, anonymous_context_kind: 'device' });
     await browser(site.key, { type: 'identify', userId: 'user-1', messageId: 'ld-identify-1', traits: { plan: 'pro', email: 'wren@example.com' } });
@@ -84,7 +84,15 @@ describe('LaunchDarkly', () => {
     await waitUntil(async () => {
       const stats = await integrationStats(signal, integrationId, ['delivered', 'dropped']);
       return stats.delivered === 2 && stats.dropped === 1 || undefined;
-    }, 'the order and the identify delivered, the page skipped');
+    }, 'the order and the identify delivered, the page counted as dropped');
+    // The page config.event_keys does not name never reached a delivery: no request carries it,
+    // no delivery-log entry names it, and eventTrace says why.
+    const sent = sim.requests({ path: BULK }).filter((r) => r.headers.authorization === key).flatMap(eventsOf);
+    assert.deepEqual(sent.map((e) => e.key ?? e.kind).sort(), ['identify', 'purchase'], 'the order and the identify only: no request carries the page');
+    const fate = await neverQueuedFate(signal, site.id, integrationId, 'ld-page-1');
+    assert.equal(fate.logged, 0, 'no delivery-log entry names the page');
+    assert.equal(fate.status, 'dropped');
+    assert.match(fate.reason, /^not queued: the plugin never sends it \(page calls go to LaunchDarkly only when config\.event_keys names them/);
   });
 
   test('the EU instance: events.eu.launchdarkly.com; the anonymousId as the context key without a userId', async () => {

@@ -85,6 +85,23 @@ test('page calls: sent only when config.event_keys names them (page:<name>, then
   assert.match(droppedWhy(event({ type: 'alias', userId: 'u-2', previousId: 'anon-1' } as Partial<CanonicalEvent>)), /no alias events/);
 });
 
+test('neverSends: screen, group and alias calls, identify calls with send_identify off, page calls config.event_keys does not name and (send_unmapped_events off) track events it does not name; nothing the mapping may send', () => {
+  const never = (e: CanonicalEvent, config: Record<string, JsonValue> = {}) => launchdarkly.neverSends!(e, ctx(config));
+  assert.match(never(event({ type: 'page', name: 'Home' }))!, /^page calls go to LaunchDarkly only when config\.event_keys names them/);
+  assert.equal(never(event({ type: 'page', name: 'Pricing' })), undefined, 'page:Pricing is named');
+  assert.equal(never(event({ type: 'page', name: 'Home' }), { event_keys: { page: 'page-viewed' } }), undefined, 'page names every page');
+  for (const type of ['screen', 'group', 'alias'] as const) assert.ok(never(event({ type } as Partial<CanonicalEvent>)), type);
+  assert.equal(never(event({ type: 'identify', userId: 'u-1' } as Partial<CanonicalEvent>)), undefined);
+  assert.equal(never(event({ type: 'identify', userId: 'u-1' } as Partial<CanonicalEvent>), { send_identify: false }), 'config.send_identify is off');
+  assert.equal(never(event({ event: 'Signed Up' })), undefined, 'unmapped track events are sent under their name by default');
+  assert.equal(never(event({ event: 'Signed Up' }), { send_unmapped_events: false }), 'config.event_keys does not name "Signed Up" and config.send_unmapped_events is off');
+  assert.equal(never(event({ event: 'Order Completed' }), { send_unmapped_events: false }), undefined);
+  // Each refusal is the mapping's own first check: it drops the event with the same words.
+  for (const [e, config] of [[event({ type: 'page', name: 'Home' }), {}], [event({ event: 'Signed Up' }), { send_unmapped_events: false }], [event({ type: 'identify', userId: 'u-1' } as Partial<CanonicalEvent>), { send_identify: false }]] as const) {
+    assert.equal(droppedWhy(e, config), `not sent: ${never(e, config)}`);
+  }
+});
+
 test('identify: an identify event with the context — traits without contact information, not sent when keyed by the anonymousId only, a multi-context with the device kind', () => {
   const warnings: string[] = [];
   const identify = event({ type: 'identify', userId: 'user-1', traits: { plan: 'pro', seats: 3, email: 'jane@example.com', name: 'Jane Doe', phone: '+44 7700 900123', address: { city: 'Leeds' }, kind: 'x' } } as Partial<CanonicalEvent>);

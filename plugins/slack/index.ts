@@ -1,7 +1,8 @@
 import { definePlugin, PermanentError, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { classifySlack } from './classify.ts';
-import { CONFIG_SCHEMA, validateSlackConfig, webhookUrlProblem } from './config.ts';
+import { CONFIG_SCHEMA, optionsOf, validateSlackConfig, webhookUrlProblem } from './config.ts';
 import { mapToMessage } from './message.ts';
+import { noRuleTakes } from './rules.ts';
 
 export { classifySlack } from './classify.ts';
 export { validateSlackConfig, webhookUrlProblem } from './config.ts';
@@ -29,7 +30,8 @@ function postMessage(event: MappedEvent, ctx: PluginContext): RequestDescriptor 
  * config pick events by type, name (or `*` pattern) and conditions on their fields; the first
  * that matches words the message from its template (`{{properties.revenue}}`), values escaped
  * so an event cannot mention `@channel` or add links. Events no rule matches are not sent
- * (counted as dropped by the mapping). One message per request, one a second by default.
+ * (counted as dropped; those no rule takes by type and name are not even queued). One message
+ * per request, one a second by default.
  *
  * @example
  * // config: { webhook_url: 'https://hooks.slack.com/services/T…/B…/…', rules: [{ events: ['Order Completed'], where: [{ field: 'properties.revenue', op: '>=', value: '500' }], template: 'Order {{properties.order_id}}: {{properties.revenue}} {{properties.currency}}' }] }
@@ -65,6 +67,9 @@ export default definePlugin({
   // Slack: incoming webhooks take about one message a second, short bursts allowed.
   rateLimit: { rps: 1, burst: 3 },
   batch: { maxEvents: 1, maxBytes: MAX_BYTES },
+  // An event no rule takes by its type and name (a page view, for a rule on orders) is not
+  // queued; one a rule takes is queued, and the rule's conditions decide at delivery.
+  neverSends: (event, ctx) => noRuleTakes(optionsOf(ctx.config).rules, event),
   send: (batch, ctx) => batch.map((event) => postMessage(event, ctx)),
   classify: classifySlack,
   successAnswer: { status: 200, headers: { 'content-type': 'text/html' }, body: 'ok' },

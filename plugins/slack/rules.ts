@@ -202,6 +202,11 @@ function holds(condition: CompiledRule['conditions'][number], event: CanonicalEv
   return number <= bound;
 }
 
+/** Whether a rule takes events of this type and name (before its conditions). */
+function takesTypeAndName(rule: CompiledRule, event: CanonicalEvent, name: string | undefined): boolean {
+  return rule.type === event.type && (rule.names.length === 0 || (name !== undefined && rule.names.some((pattern) => pattern.test(name))));
+}
+
 /**
  * The first rule the event matches (its type, one of its names if it has some, every
  * condition), or undefined: the event posts nothing.
@@ -211,7 +216,22 @@ function holds(condition: CompiledRule['conditions'][number], event: CanonicalEv
  */
 export function matchingRule(rules: readonly CompiledRule[], event: CanonicalEvent): CompiledRule | undefined {
   const name = nameOf(event);
-  return rules.find((rule) => rule.type === event.type
-    && (rule.names.length === 0 || (name !== undefined && rule.names.some((pattern) => pattern.test(name))))
-    && rule.conditions.every((condition) => holds(condition, event)));
+  return rules.find((rule) => takesTypeAndName(rule, event, name) && rule.conditions.every((condition) => holds(condition, event)));
+}
+
+/** Why an event no rule takes by its type and name posts nothing (the plugin's `neverSends`). */
+export const NO_RULE_TAKES_IT = 'no rule in config.rules takes its type and name';
+
+/**
+ * Why the event never posts a message, whatever its fields: no rule takes its type and name
+ * (so no condition could make one match); undefined when some rule may. matchingRule's first
+ * test, asked alone so such events are not queued (the plugin's `neverSends`).
+ *
+ * @example
+ * noRuleTakes(rules, { type: 'page', name: 'Home', … });              // 'no rule in config.rules takes its type and name'
+ * noRuleTakes(rules, { type: 'track', event: 'Order Completed', … }); // undefined (its conditions decide)
+ */
+export function noRuleTakes(rules: readonly CompiledRule[], event: CanonicalEvent): string | undefined {
+  const name = nameOf(event);
+  return rules.some((rule) => takesTypeAndName(rule, event, name)) ? undefined : NO_RULE_TAKES_IT;
 }

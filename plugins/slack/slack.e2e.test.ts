@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, installOnNewPipeline, integrationStats, neverQueuedFate, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -62,8 +62,13 @@ describe('Slack', () => {
     assert.equal(request!.method, 'POST');
     assert.match(request!.headers['content-type']!, /^application\/json/);
     assert.deepEqual(request!.json, { text: ':tada: Order &lt;!channel&gt; 1001: *600 USD*' });
-    await waitUntil(async () => (await dropped(main.integrationId)) === 2 || undefined, 'the page view and the small order dropped by the mapping');
+    await waitUntil(async () => (await dropped(main.integrationId)) === 2 || undefined, 'the page view (not queued: no rule takes a page) and the small order (its rule\'s condition) counted as dropped');
     assert.equal(messagesWith('small-1').length, 0);
+    assert.equal(messagesWith('/pricing').length + messagesWith('Pricing').length, 0, 'no message for the page view');
+    const page = await neverQueuedFate(signal, main.site.id, main.integrationId, 'sl-page-1');
+    assert.deepEqual(page, { logged: 0, status: 'dropped', reason: 'not queued: the plugin never sends it (no rule in config.rules takes its type and name)' });
+    const small = await neverQueuedFate(signal, main.site.id, main.integrationId, 'sl-small-1');
+    assert.deepEqual([small.logged, small.status], [1, 'dropped'], 'the small order was queued (a rule takes Order Completed) and its condition dropped it at delivery');
     assert.deepEqual(await integrationStats(signal, main.integrationId), { delivered: 1, retried: 0, deadLettered: 0 });
     // The webhook URL is the credential: the delivery log keeps the exchange without it.
     const logged = await waitUntil(async () => {

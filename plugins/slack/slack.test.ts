@@ -46,6 +46,26 @@ test('events no rule matches map to null (not sent; counted as dropped by the ma
   assert.equal(mapped(track('Order Completed', { revenue: '500.00' })).payload!.text, 'Order (none): *500.00 (none)* by (none)', 'numeric text compares as a number');
 });
 
+test('neverSends: an event no rule takes by its type and name is not queued; one a rule takes is, whatever its conditions will say', () => {
+  const never = (event: CanonicalEvent, c: Record<string, JsonValue> = config()) => slack.neverSends!(event, ctx(c));
+  assert.equal(never(track('Product Viewed', { revenue: 900 })), 'no rule in config.rules takes its type and name');
+  assert.equal(never({ ...track('Order Completed', { revenue: 900 }), type: 'page' } as CanonicalEvent), 'no rule in config.rules takes its type and name');
+  assert.equal(never(track('Order Completed', { revenue: 1 })), undefined, 'the rule takes it: its condition decides at delivery (and drops it)');
+  assert.deepEqual(mapped(track('Order Completed', { revenue: 1 })).payload, null);
+  const c = config({ rules: [{ events: ['Checkout *'], template: '{{event}}' }, { type: 'identify', where: [{ field: 'traits.plan', op: '=', value: 'enterprise' }], template: '{{userId}}' }, { type: 'page', events: ['Pricing'], template: 'pricing' }] });
+  assert.equal(never(track('Checkout Started'), c), undefined, 'a pattern takes it');
+  assert.equal(never({ ...track('x'), type: 'identify', traits: { plan: 'free' } } as CanonicalEvent, c), undefined, 'an identify rule takes every identify (its condition decides)');
+  assert.equal(never({ ...track('x'), type: 'page', name: 'Pricing' } as CanonicalEvent, c), undefined);
+  assert.ok(never({ ...track('x'), type: 'page', name: 'Home' } as CanonicalEvent, c), 'a page of another name');
+  assert.ok(never({ ...track('x'), type: 'page' } as CanonicalEvent, c), 'a page without a name, when every page rule names pages');
+  assert.ok(never({ ...track('x'), type: 'screen', name: 'Pricing' } as CanonicalEvent, c), 'a screen, when no rule is of type screen');
+  // Every event it refuses, the mapping drops.
+  for (const event of [track('Product Viewed'), { ...track('x'), type: 'page', name: 'Home' } as CanonicalEvent, { ...track('x'), type: 'group' } as CanonicalEvent]) {
+    assert.ok(never(event, c));
+    assert.equal(mapped(event, c).payload, null);
+  }
+});
+
 test('the first matching rule wins; patterns with *, identify and page rules, = and exists conditions', () => {
   const c = config({
     rules: [

@@ -168,3 +168,24 @@ export async function deletePerson(
     return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
   }, 'the deletion to end', 30_000);
 }
+
+/**
+ * What Signal kept of an event for an integration whose plugin never sends it (its
+ * `neverSends`): the delivery-log entries naming it (none: it was never queued), and its
+ * `eventTrace` status and reason for that integration (`dropped`, `not queued: …`).
+ *
+ * @example
+ * const fate = await neverQueuedFate(signal, site.id, integrationId, 'page-1');
+ * assert.deepEqual([fate.logged, fate.status], [0, 'dropped']);
+ * assert.match(fate.reason, /^not queued: the plugin never sends it \(/);
+ */
+export async function neverQueuedFate(signal: TestSignal, pipelineId: string, integrationId: string, messageId: string): Promise<{ logged: number; status: string; reason: string }> {
+  const { body: log } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[] }> }>(
+    'query($id: ID!) { deliveryLog(integrationId: $id, limit: 500) { eventIds } }', { id: integrationId });
+  const logged = log.data!.deliveryLog.filter((entry) => entry.eventIds.some((id) => id === messageId || id.startsWith(`${messageId}#`))).length;
+  const { body: trace } = await signal.graphql<{ eventTrace: { integrations: Array<{ integrationId: string; status: string; reason: string }> } }>(
+    'query($p: ID!, $m: String!) { eventTrace(pipelineId: $p, messageId: $m) { integrations { integrationId status reason } } }', { p: pipelineId, m: messageId });
+  const mine = trace.data!.eventTrace.integrations.find((i) => i.integrationId === integrationId);
+  assert.ok(mine, `eventTrace names integration ${integrationId}`);
+  return { logged, status: mine.status, reason: mine.reason };
+}
