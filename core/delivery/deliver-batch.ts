@@ -48,6 +48,12 @@ export interface DeliveryTarget {
   secretValues: string[];
   /** The plugin's `accessToken` exchange serves delivery and the config enables it: requests are built with `ctx.accessToken`. */
   usesAccessToken?: boolean;
+  /**
+   * The plugin's `neverSends` with this revision's config; absent when the plugin has none, or
+   * when the revision's blueprint replaces a variant mapped by code (the plugin's test is about
+   * its own mapping, which such a revision does not run).
+   */
+  neverSends?: (event: CanonicalEvent) => string | undefined;
 }
 
 export interface PerformResult {

@@ -193,6 +193,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       // Strings inside an object secret too (a webhook's secret_headers): each may reach a request.
       secretValues: secretValuesOf(secretFields.map((f) => revision.config[f])),
       usesAccessToken: usesAccessToken(def, 'delivery', revision.config),
+      ...(def.neverSends && !(revision.blueprint && !(Object.hasOwn(def.variants, revision.variant) && def.variants[revision.variant]!.blueprint)) ? { neverSends: (event: CanonicalEvent) => def.neverSends!(event, ctx) } : {}),
     };
     targets.set(integrationId, { target, expires: Date.now() + 5000 });
     return target;
@@ -378,7 +379,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         id: row.id, pipelineId: row.pipeline_id, vendor: row.vendor, consentCategories: row.consent_categories,
         routingNames: [row.name, ...(def ? [def.name] : []), row.vendor],
         maxEvents: jobSize(def?.batch.maxEvents ?? 100),
-        ...(def?.neverSends ? await neverSendsOf(row.id, def.neverSends) : {}),
+        ...(def?.neverSends ? await neverSendsOf(row.id) : {}),
       });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });
@@ -386,14 +387,14 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
   }
 
   /**
-   * An integration's `neverSends` test with its revision's config. A revision that cannot be
-   * opened (a secret sealed under another key) gets none: its events are queued, and delivery
-   * says what is wrong.
+   * An integration's `neverSends` test with its revision's config (see `DeliveryTarget`). A
+   * revision that cannot be opened (a secret sealed under another key) gets none: its events are
+   * queued, and delivery says what is wrong.
    */
-  async function neverSendsOf(integrationId: string, neverSends: NonNullable<PluginDefinition['neverSends']>): Promise<Pick<FanOutTarget, 'neverSends'>> {
+  async function neverSendsOf(integrationId: string): Promise<Pick<FanOutTarget, 'neverSends'>> {
     try {
-      const { ctx } = await resolveTarget(integrationId);
-      return { neverSends: (event) => neverSends(event, ctx) };
+      const { neverSends } = await resolveTarget(integrationId);
+      return neverSends ? { neverSends } : {};
     } catch {
       return {};
     }
@@ -569,8 +570,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
     resolveTarget,
     /** Why an integration's plugin never sends `event` with its revision's config (its `neverSends`), else undefined. */
     async neverSends(integrationId: string, event: CanonicalEvent): Promise<string | undefined> {
-      const target = await resolveTarget(integrationId);
-      return target.plugin.neverSends?.(event, target.ctx);
+      return (await resolveTarget(integrationId)).neverSends?.(event);
     },
     async stop(): Promise<void> {
       stopping.abort();

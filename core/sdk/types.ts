@@ -308,8 +308,11 @@ export interface PluginDefinition {
    * with no delivery-log entry — so a plugin sending a few kinds of events (Awin: orders and
    * leads) does not fill its queue, its paced requests and the log with the rest. Pure and
    * cheap (the event's type and name against the config); the mapping still decides for the
-   * events it takes. It must never refuse an event the mapping would send: the conformance
-   * suite checks it against the mapping.
+   * events it takes. It must never refuse an event the mapping would send — with any blueprint
+   * a revision may carry, so base it on a rule the `map` hook (or the variant's code) enforces
+   * itself, not on what the shipped blueprint happens to map; the conformance suite checks it
+   * against the shipped mapping. A revision whose blueprint replaces a variant mapped by code is
+   * not asked.
    *
    * @example
    * neverSends: (event, ctx) => event.type === 'track' && orderEvents(ctx.config).includes(event.event ?? '') ? undefined : 'not an order event',
