@@ -5,6 +5,7 @@ import webhook from '../plugins/webhook/index.ts';
 import { startVendorSim, type VendorSim } from './vendor-sim/vendor-sim.ts';
 import { fixturePlugin, pluginSet } from './helpers/fixture-plugin.ts';
 import { waitUntil } from './helpers/wait.ts';
+import { neverQueuedFate } from './helpers/vendor-e2e.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { closeAll } from './helpers/close-all.ts';
 
@@ -365,7 +366,7 @@ describe('preview with a pipeline', () => {
     assert.ok(result!.warnings.some((w) => w.startsWith('transformation: ') && w.includes('traits.phone')), JSON.stringify(result!.warnings));
   });
 
-  test('events a blueprint filter drops are listed in the delivery log with the filter that dropped them', async () => {
+  test('events a blueprint filter drops are listed in the delivery log with the filter that dropped them; calls no handler takes are not queued', async () => {
     const pipeline = await signal.pipeline('Dropped reasons');
     const { assignment } = await signal.services.integrations.install({
       vendor: 'webhook', name: 'dropped reasons', pipelineId: pipeline.id, consentCategories: [],
@@ -389,13 +390,14 @@ describe('preview with a pipeline', () => {
       return log.body.data?.deliveryLog.flatMap((e) => (e.outcome === 'dropped' ? [e] : []))[0];
     }, 'the dropped events logged');
     assert.equal(entry.request, null, 'no request was made for them');
-    assert.deepEqual(entry.warnings, {
-      'dr-anonymous': ['dropped: blueprint: the "Order Completed" handler\'s filter did not match: userId exists'],
-      'dr-page': ["dropped: blueprint: no handler takes page calls, and the blueprint's defaults drop such events"],
-    });
-    assert.deepEqual([...entry.eventIds].sort(), ['dr-anonymous', 'dr-page']);
+    // The filter reads the event, so it runs at delivery; the page call no handler takes was
+    // left out at the pipeline stage (the defaults drop it whatever it holds).
+    assert.deepEqual(entry.warnings, { 'dr-anonymous': ['dropped: blueprint: the "Order Completed" handler\'s filter did not match: userId exists'] });
+    assert.deepEqual(entry.eventIds, ['dr-anonymous']);
+    const page = await neverQueuedFate(signal, pipeline.id, assignment!.id, 'dr-page');
+    assert.deepEqual(page, { logged: 0, status: 'dropped', reason: "not queued: the integration never sends it (blueprint: no handler takes page calls, and the blueprint's defaults drop such events)" });
     const stats = await signal.graphql<{ integrationStats: { dropped: number; delivered: number } }>('query($id: ID!) { integrationStats(integrationId: $id) { dropped delivered } }', { id: assignment!.id });
-    assert.deepEqual(stats.body.data?.integrationStats, { dropped: 2, delivered: 1 });
+    assert.deepEqual(stats.body.data?.integrationStats, { dropped: 2, delivered: 1 }, 'the call never queued counts as dropped');
   });
 
   test("the transformations' warnings reach the delivery log with the exchange that carried the event", async () => {

@@ -303,6 +303,19 @@ events:
   assert.ok(blueprint.mappedTargets.includes('transaction_id'));
 });
 
+test('neverMaps: only the calls no handler takes, and only when the defaults drop them', () => {
+  const drop = compileBlueprint({ events: { order: { names: ['Order Completed'], filter: 'userId exists', mappings: [] }, page: { mappings: [] } }, defaults: { action: 'drop' } });
+  assert.equal(drop.neverMaps({ ...order, event: 'Product Viewed' }), 'no handler takes track events named "Product Viewed", and the blueprint\'s defaults drop such events');
+  assert.equal(drop.neverMaps({ ...page, type: 'identify' } as CanonicalEvent), drop.mapEvent({ ...page, type: 'identify' } as CanonicalEvent).dropReason, 'the reason mapEvent gives');
+  assert.equal(drop.neverMaps({ ...order, userId: undefined } as unknown as CanonicalEvent), undefined, 'a handler with a filter may still map such a call: the filter runs at delivery');
+  assert.equal(drop.neverMaps(page), undefined);
+  // A track event named like a call type is not taken by that call's handler.
+  assert.match(drop.neverMaps({ ...order, event: 'page' }) ?? '', /^no handler takes track events named "page"/);
+  for (const defaults of [{ action: 'pass_through' as const }, { action: 'map' as const, mappings: [{ source: 'event', target: 'name' }] }, { action: 'pass_through' as const, filter: 'userId exists' }]) {
+    assert.equal(compileBlueprint({ events: { page: { mappings: [] } }, defaults }).neverMaps({ ...order, event: 'Product Viewed' }), undefined, `${defaults.action}: the defaults may map it`);
+  }
+});
+
 test('defaults: drop, map, and pass_through without a properties target', () => {
   const drop = compileBlueprint({ events: { page: { mappings: [] } }, defaults: { action: 'drop' } });
   assert.deepEqual(drop.mapEvent(order), { vendorEvent: null, dropped: 'default_drop', dropReason: 'no handler takes track events named "Order Completed", and the blueprint\'s defaults drop such events', handler: 'defaults', warnings: [], errors: [] });

@@ -38,6 +38,13 @@ export interface CompiledBlueprint {
    * values by parameter name for this call (e.g. another integration's credentials).
    */
   mapEvent(event: CanonicalEvent, params?: Record<string, JsonValue>): MapOutcome;
+  /**
+   * Why this blueprint maps no event of this call — its type, and a track event's name —
+   * whatever the event holds: no handler takes it and the defaults drop such events (the drop
+   * reason `mapEvent` would give); undefined when some event of this call may be mapped. Lets
+   * the pipeline stage leave such events unqueued.
+   */
+  neverMaps(event: CanonicalEvent): string | undefined;
   /** Every vendor path a row, the event name or pass-through properties write (for coverage). */
   mappedTargets: string[];
   /** Handler names, the canonical names each takes and the vendor event name it gives. */
@@ -247,10 +254,19 @@ export function compileBlueprint(source: string | object, options: CompileOption
     return takesCallType(event, key) ? byName.get(key) : undefined;
   }
 
+  function unhandledDropReason(event: CanonicalEvent): string {
+    return `no handler takes ${describeCall(event)}, and the blueprint's defaults drop such events`;
+  }
+
+  // The first test `run` makes, before anything reads the event's content.
+  function neverMaps(event: CanonicalEvent): string | undefined {
+    return dropUnhandled && handlerOf(event) === undefined ? unhandledDropReason(event) : undefined;
+  }
+
   function run(event: CanonicalEvent): MapOutcome {
     const key = handlerKey(event);
     const handler = handlerOf(event, key);
-    if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', dropReason: `no handler takes ${describeCall(event)}, and the blueprint's defaults drop such events`, handler: 'defaults', warnings: [], errors: [] };
+    if (handler === undefined && dropUnhandled) return { vendorEvent: null, dropped: 'default_drop', dropReason: unhandledDropReason(event), handler: 'defaults', warnings: [], errors: [] };
     if (handler === undefined && defaultFilter !== undefined && !defaultFilter(event)) return { vendorEvent: null, dropped: 'filter', dropReason: `the defaults' filter did not match: ${defaults.filter}`, handler: 'defaults', warnings: [], errors: [] };
     if (handler?.filter !== undefined && !handler.filter(event)) return { vendorEvent: null, dropped: 'filter', dropReason: `the "${handler.name}" handler's filter did not match: ${handler.filterText}`, handler: handler.name, warnings: [], errors: [] };
     const out: Record<string, unknown> = {};
@@ -307,6 +323,7 @@ export function compileBlueprint(source: string | object, options: CompileOption
 
   return {
     mapEvent,
+    neverMaps,
     mappedTargets: [...targets],
     handlers: handlers.map((h) => (h.eventName === undefined ? { name: h.name, names: h.names } : { name: h.name, names: h.names, eventName: h.eventName })),
     defaultAction: defaults.action,

@@ -49,9 +49,11 @@ export interface DeliveryTarget {
   /** The plugin's `accessToken` exchange serves delivery and the config enables it: requests are built with `ctx.accessToken`. */
   usesAccessToken?: boolean;
   /**
-   * The plugin's `neverSends` with this revision's config; absent when the plugin has none, or
-   * when the revision's blueprint replaces a variant mapped by code (the plugin's test is about
-   * its own mapping, which such a revision does not run).
+   * Why this integration never sends such an event, else undefined: the plugin's `neverSends`
+   * with this revision's config (not asked when the revision's blueprint replaces a variant
+   * mapped by code: the plugin's test is about its own mapping, which such a revision does not
+   * run), then the revision's blueprint (no handler takes the call and its defaults drop such
+   * events). Absent when neither can say.
    */
   neverSends?: (event: CanonicalEvent) => string | undefined;
 }

@@ -9,7 +9,7 @@ import type { IntegrationService, PluginCatalog } from '../services/integrations
 import { startReplayWorker } from '../pipeline/event-replays.ts';
 import { delivery, fanOut, lookUpPartners, startIngestWorker, type DeliveryContent, type FanOutCounts, type FanOutTarget, type PipelineTransform } from '../pipeline/ingest-worker.ts';
 import { deliverBatch, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
-import { createEventMapper, type BlueprintCompiler } from './mapper.ts';
+import { createEventMapper, type BlueprintCompiler, type EventMapper } from './mapper.ts';
 import { hasTraitsStatement, type TraitsPresence } from '../pipeline/remembered-traits.ts';
 import { secretValuesOf } from './redact.ts';
 import type { Enricher, PartnerEnricher } from '../pipeline/partner-enrichment.ts';
@@ -47,6 +47,20 @@ const DELIVERY_QUEUE_OPTIONS = { partition: true, retryLimit: 20, retryDelay: 5,
 /** Whether `def`'s access token exchange serves `use` and this config turns it on. */
 function usesAccessToken(def: PluginDefinition, use: AccessTokenUse, config: PluginContext['config']): boolean {
   return def.accessToken !== undefined && def.accessToken.usedBy.includes(use) && def.accessToken.enabled(config);
+}
+
+/**
+ * Why an integration never sends such an event (see `DeliveryTarget.neverSends`): the plugin's
+ * `neverSends`, unless the revision's blueprint replaces a variant mapped by code, then its
+ * blueprint's calls that no handler takes and its defaults drop. Undefined when neither applies.
+ */
+function integrationNeverSends(def: PluginDefinition, revision: { variant: string; blueprint: string | null }, ctx: PluginContext, map: EventMapper): ((event: CanonicalEvent) => string | undefined) | undefined {
+  const variant = Object.hasOwn(def.variants, revision.variant) ? def.variants[revision.variant] : undefined;
+  const plugin = def.neverSends && !(revision.blueprint && !variant?.blueprint) ? def.neverSends : undefined;
+  const { neverMaps } = map;
+  if (plugin && neverMaps) return (event) => plugin(event, ctx) ?? neverMaps(event);
+  if (plugin) return (event) => plugin(event, ctx);
+  return neverMaps;
 }
 
 /**
@@ -180,6 +194,8 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       now: 0, // set per delivery by deliverBatch
     };
     const secretFields = options.integrations.secretFields(row.vendor);
+    const map = createEventMapper(def, revision, ctx, options.compileBlueprint);
+    const neverSends = integrationNeverSends(def, revision, ctx, map);
     const target: DeliveryTarget = {
       integrationId,
       pipelineId: row.pipeline_id,
@@ -187,13 +203,13 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
       revisionId: revision.id,
       plugin: def,
       ctx,
-      map: createEventMapper(def, revision, ctx, options.compileBlueprint),
+      map,
       settings: revision.settings,
       consentCategories: revision.consentCategories,
       // Strings inside an object secret too (a webhook's secret_headers): each may reach a request.
       secretValues: secretValuesOf(secretFields.map((f) => revision.config[f])),
       usesAccessToken: usesAccessToken(def, 'delivery', revision.config),
-      ...(def.neverSends && !(revision.blueprint && !(Object.hasOwn(def.variants, revision.variant) && def.variants[revision.variant]!.blueprint)) ? { neverSends: (event: CanonicalEvent) => def.neverSends!(event, ctx) } : {}),
+      ...(neverSends ? { neverSends } : {}),
     };
     targets.set(integrationId, { target, expires: Date.now() + 5000 });
     return target;
@@ -379,7 +395,7 @@ export function createDeliveryEngine(options: DeliveryEngineOptions) {
         id: row.id, pipelineId: row.pipeline_id, vendor: row.vendor, consentCategories: row.consent_categories,
         routingNames: [row.name, ...(def ? [def.name] : []), row.vendor],
         maxEvents: jobSize(def?.batch.maxEvents ?? 100),
-        ...(def?.neverSends ? await neverSendsOf(row.id) : {}),
+        ...(def ? await neverSendsOf(row.id) : {}),
       });
     }
     fanOutCache.set(pipelineId, { list, expires: Date.now() + 2000 });

@@ -290,6 +290,6 @@ export function statusOf(facts: {
   if (facts.event && !isRoutedTo(facts.event, facts.routingNames)) return { status: 'not_sent', reason: "the event's integrations object turns this integration off" };
   if (facts.event && !isConsentGranted(facts.event, facts.consentCategories)) return { status: 'not_sent', reason: `no consent: the integration requires ${facts.consentCategories.join(', ')}` };
   if (!facts.enabled) return { status: 'not_sent', reason: 'the integration is disabled' };
-  if (facts.neverSends !== undefined) return { status: 'dropped', reason: `not queued: the plugin never sends it (${facts.neverSends})` };
+  if (facts.neverSends !== undefined) return { status: 'dropped', reason: `not queued: the integration never sends it (${facts.neverSends})` };
   return { status: 'unknown', reason: "no job, exchange or dead letter names it: its exchange may be older than the delivery log keeps, or the pipeline's transformations dropped it" };
 }

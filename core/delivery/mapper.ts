@@ -3,8 +3,23 @@ import type { JsonObject, PluginContext, PluginDefinition } from '../sdk/types.t
 import { compileBlueprint } from '../blueprint/compile-blueprint.ts';
 import { thrownMessage, type MapResult } from './deliver-batch.ts';
 
+/**
+ * A compiled mapping: the per-event function, and optionally why it maps no event of a call
+ * whatever the event holds (a blueprint's unhandled calls that its defaults drop).
+ */
+export type BlueprintMapping = ((event: CanonicalEvent) => MapResult) & { neverMaps?: (event: CanonicalEvent) => string | undefined };
+
 /** Compiles a revision's blueprint YAML into a per-event mapping function. */
-export type BlueprintCompiler = (yaml: string, file: string, parameters: Record<string, unknown>) => (event: CanonicalEvent) => MapResult;
+export type BlueprintCompiler = (yaml: string, file: string, parameters: Record<string, unknown>) => BlueprintMapping;
+
+/** An integration revision's mapping (see `createEventMapper`). */
+export type EventMapper = ((event: CanonicalEvent, now?: number) => MapResult) & {
+  /**
+   * Why the mapping sends no event of this call whatever it holds (its blueprint has no handler
+   * for it and drops what none takes), else undefined; absent for a variant mapped by code.
+   */
+  neverMaps?: (event: CanonicalEvent) => string | undefined;
+};
 
 /**
  * The blueprint engine as delivery uses it: a dropped event maps to no payload; unfilled
@@ -12,12 +27,18 @@ export type BlueprintCompiler = (yaml: string, file: string, parameters: Record<
  */
 export const blueprintMapper: BlueprintCompiler = (yaml, file, config) => {
   const blueprint = compileBlueprint(yaml, { file, config });
-  return (event) => {
+  const map = (event: CanonicalEvent): MapResult => {
     const outcome = blueprint.mapEvent(event);
     if (outcome.errors.length > 0) return { payload: null, error: `mapping: ${outcome.errors.join('; ')}`, warnings: outcome.warnings };
     if (outcome.vendorEvent === null) return { payload: null, dropReason: `blueprint: ${outcome.dropReason ?? 'the event was dropped'}`, warnings: outcome.warnings };
     return { payload: outcome.vendorEvent, warnings: outcome.warnings };
   };
+  return Object.assign(map, {
+    neverMaps: (event: CanonicalEvent) => {
+      const reason = blueprint.neverMaps(event);
+      return reason === undefined ? undefined : `blueprint: ${reason}`;
+    },
+  });
 };
 
 /**
@@ -43,17 +64,20 @@ export function createEventMapper(
   revision: { variant: string; blueprint: string | null },
   ctx: PluginContext,
   compileBlueprint: BlueprintCompiler = blueprintMapper,
-): (event: CanonicalEvent, now?: number) => MapResult {
+): EventMapper {
   // Own keys only: a variant named `constructor` must not find Object's.
   const variant = Object.hasOwn(plugin.variants, revision.variant) ? plugin.variants[revision.variant] : undefined;
   if (!variant) throw new Error(`Plugin "${plugin.id}" has no variant "${revision.variant}"`);
   let base: (event: CanonicalEvent, at: PluginContext) => MapResult;
+  let neverMaps: EventMapper['neverMaps'];
   // A plugin that skips an event says why with ctx.warn (Outbrain: "not sent: no click id");
   // its warnings go with the reason, which names who dropped it.
   const droppedBy = (warnings: string[]): string => `the ${plugin.id} plugin's mapping sent nothing for this event${warnings.length > 0 ? ' (see its warnings)' : ''}`;
   if (revision.blueprint) {
     const blueprint = compileBlueprint(revision.blueprint, `${plugin.id}/${revision.variant}.yaml (revision)`, ctx.config);
     base = (event) => blueprint(event);
+    // A blueprint's drop comes before the `map` hook, which never sees such an event.
+    neverMaps = blueprint.neverMaps;
   } else if (variant.map) {
     const code = variant.map;
     base = (event, at) => {
@@ -67,8 +91,9 @@ export function createEventMapper(
   }
   const hook = plugin.map;
   const at = (now: number | undefined): PluginContext => (now === undefined || now === ctx.now ? ctx : { ...ctx, now });
-  if (!hook) return (event, now) => base(event, at(now));
-  return (event, now) => {
+  const withNeverMaps = (mapper: (event: CanonicalEvent, now?: number) => MapResult): EventMapper => (neverMaps ? Object.assign(mapper, { neverMaps }) : mapper);
+  if (!hook) return withNeverMaps((event, now) => base(event, at(now)));
+  return withNeverMaps((event, now) => {
     const context = at(now);
     const result = base(event, context);
     if (result.payload === null || result.error !== undefined) return result;
@@ -81,5 +106,5 @@ export function createEventMapper(
       // A plugin refusing an event (PermanentError) dead-letters it with its reason.
       return { payload: null, error: thrownMessage(error), ...(result.warnings ? { warnings: result.warnings } : {}) };
     }
-  };
+  });
 }

@@ -24,7 +24,7 @@ export interface FanOutTarget {
   /** The names an event's `integrations` object may use for it, most specific first. */
   routingNames: string[];
   maxEvents: number;
-  /** The plugin's `neverSends` with the integration's config: why it never sends such an event, else undefined. */
+  /** Why the integration never sends such an event (the plugin's `neverSends` with its config, or its blueprint's unhandled calls it drops), else undefined. */
   neverSends?: (event: CanonicalEvent) => string | undefined;
 }
 
@@ -91,7 +91,7 @@ export interface FanOutCounts {
   suppressed?: number;
   /** Events the pipeline's tracking plan blocked (see tracking-plan.ts). */
   trackingPlan?: number;
-  /** Events the integration's plugin never sends (its `neverSends`): not queued, counted as dropped. */
+  /** Events the integration never sends (see `FanOutTarget.neverSends`): not queued, counted as dropped. */
   neverSent?: number;
   enriched?: number;
   enrichmentNotFound?: number;

@@ -173,7 +173,7 @@ describe('Awin Conversion API', () => {
       'query($p: ID!, $m: String!) { eventTrace(pipelineId: $p, messageId: $m) { integrations { integrationId status reason } } }', { p: site.id, m: 'aw-browse-3' });
     const mine = trace.data!.eventTrace.integrations.find((i) => i.integrationId === integrationId)!;
     assert.equal(mine.status, 'dropped');
-    assert.match(mine.reason, /^not queued: the plugin never sends it \(not an order or lead event/);
+    assert.match(mine.reason, /^not queued: the integration never sends it \(not an order or lead event/);
   });
 
   test('a 503, a 429 with Retry-After and a timeout are retried, then the order is delivered once', { timeout: 30_000 }, async () => {

@@ -92,7 +92,7 @@ describe('LaunchDarkly', () => {
     const fate = await neverQueuedFate(signal, site.id, integrationId, 'ld-page-1');
     assert.equal(fate.logged, 0, 'no delivery-log entry names the page');
     assert.equal(fate.status, 'dropped');
-    assert.match(fate.reason, /^not queued: the plugin never sends it \(page calls go to LaunchDarkly only when config\.event_keys names them/);
+    assert.match(fate.reason, /^not queued: the integration never sends it \(page calls go to LaunchDarkly only when config\.event_keys names them/);
   });
 
   test('the EU instance: events.eu.launchdarkly.com; the anonymousId as the context key without a userId', async () => {

@@ -66,7 +66,7 @@ describe('Slack', () => {
     assert.equal(messagesWith('small-1').length, 0);
     assert.equal(messagesWith('/pricing').length + messagesWith('Pricing').length, 0, 'no message for the page view');
     const page = await neverQueuedFate(signal, main.site.id, main.integrationId, 'sl-page-1');
-    assert.deepEqual(page, { logged: 0, status: 'dropped', reason: 'not queued: the plugin never sends it (no rule in config.rules takes its type and name)' });
+    assert.deepEqual(page, { logged: 0, status: 'dropped', reason: 'not queued: the integration never sends it (no rule in config.rules takes its type and name)' });
     const small = await neverQueuedFate(signal, main.site.id, main.integrationId, 'sl-small-1');
     assert.deepEqual([small.logged, small.status], [1, 'dropped'], 'the small order was queued (a rule takes Order Completed) and its condition dropped it at delivery');
     assert.deepEqual(await integrationStats(signal, main.integrationId), { delivered: 1, retried: 0, deadLettered: 0 });

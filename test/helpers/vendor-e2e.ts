@@ -177,7 +177,7 @@ export async function deletePerson(
  * @example
  * const fate = await neverQueuedFate(signal, site.id, integrationId, 'page-1');
  * assert.deepEqual([fate.logged, fate.status], [0, 'dropped']);
- * assert.match(fate.reason, /^not queued: the plugin never sends it \(/);
+ * assert.match(fate.reason, /^not queued: the integration never sends it \(/);
  */
 export async function neverQueuedFate(signal: TestSignal, pipelineId: string, integrationId: string, messageId: string): Promise<{ logged: number; status: string; reason: string }> {
   const { body: log } = await signal.graphql<{ deliveryLog: Array<{ eventIds: string[] }> }>(
