@@ -51,6 +51,24 @@ function isEvent(request: RequestDescriptor): boolean {
   return /\/events\/send$/.test(request.url);
 }
 
+/** Whether a request names its contact by userId alone (no email). */
+function byUserIdAlone(request: RequestDescriptor): boolean {
+  const body = request.body;
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && !(body instanceof Uint8Array) && typeof body.userId === 'string' && body.email === undefined;
+}
+
+/**
+ * What to check for a record Loops refused (400, 404): a record naming its contact by userId
+ * alone is refused when Loops has no contact with that userId — it creates contacts from an
+ * email (Send event: the userId "must already have been added to your contact in Loops").
+ */
+function adviceOf(request: RequestDescriptor, status: number): string {
+  if ((status === 400 || status === 404) && byUserIdAlone(request)) {
+    return ': if Loops has no contact with this userId yet, it needs the person\'s email to create one — send an identify with traits.email first (Signal then remembers it for later events), then replay';
+  }
+  return '';
+}
+
 /**
  * Loops' answers to a delivery request (one record a request):
  * - 2xx with Loops' JSON: delivered, unless it says `success: false` (dead-lettered with its message);
@@ -59,7 +77,8 @@ function isEvent(request: RequestDescriptor): boolean {
  *   after an answer lost on the way, a replay within 24 hours, a messageId the site sent twice);
  * - 429: retried as Loops' rate limit, after Retry-After (or x-ratelimit-reset), else a second;
  * - 401 and 403: dead-lettered saying the API key is refused;
- * - 408 and 5xx: retried; any other 4xx: dead-lettered with Loops' message.
+ * - 408 and 5xx: retried; any other 4xx: dead-lettered with Loops' message (and, for a record
+ *   naming its contact by userId alone, that Loops needs an email to create the contact).
  *
  * @example
  * classifyLoops({ status: 400, headers: {}, body: '…', json: { success: false, message: 'eventName is missing' } }, eventRequest, ctx);
@@ -82,5 +101,5 @@ export function classifyLoops(response: VendorResponse, request: RequestDescript
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Loops refused the API key (HTTP ${status}: ${said}): ${CREDENTIALS}` };
   const transient = transientRetry(response, 'Loops', said);
   if (transient) return transient;
-  return { status: 'dead_letter', reason: `Loops refused the ${what} (HTTP ${status}: ${said})` };
+  return { status: 'dead_letter', reason: `Loops refused the ${what} (HTTP ${status}: ${said})${adviceOf(request, status)}` };
 }

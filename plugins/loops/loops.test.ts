@@ -35,6 +35,7 @@ const ev = (id: string, messageId = id): MappedEvent => ({ id, event: browserEve
 const contactRequest = (): RequestDescriptor => loops.send([contact('c1')], ctx())[0]!;
 const eventRequest = (): RequestDescriptor => loops.send([ev('e1')], ctx())[0]!;
 const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
+const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
 
 test('identify → a contact: email, userId, firstName, lastName, userGroup, the config\'s source, the other traits as custom properties; no list, no subscribed without marketing consent', () => {
   const record = recordOf(identify({ email: ' Jane@Example.com ', first_name: 'Jane', lastName: 'Doe', userGroup: 'Founders', plan: 'pro', seats: 3, trial: true, signedUpAt: '2024-03-01T10:00:00Z' }), { mailing_list_ids: [LIST], subscribe_with_consent: true, source: 'Signal' });
@@ -127,18 +128,22 @@ test('classify: 200 delivered; success:false, 400 and 404 dead-lettered with Loo
   assert.deepEqual(classifyLoops(answer(200, { success: true }), eventRequest(), ctx()), { status: 'delivered' });
   assert.deepEqual(classifyLoops(answer(200, { success: true, id: 'cll42' }), contactRequest(), ctx()), { status: 'delivered' });
   assert.deepEqual(classifyLoops(answer(200, { success: false, message: 'Invalid email' }), contactRequest(), ctx()), { status: 'dead_letter', reason: 'Loops refused the contact (HTTP 200: Invalid email)' });
-  assert.deepEqual(classifyLoops(answer(400, { success: false, message: 'eventName is missing' }), eventRequest(), ctx()), { status: 'dead_letter', reason: 'Loops refused the event (HTTP 400: eventName is missing)' });
+  assert.deepEqual(classifyLoops(answer(400, { success: false, message: 'eventName is missing' }), contactRequest(), ctx()), { status: 'dead_letter', reason: 'Loops refused the contact (HTTP 400: eventName is missing)' });
+  assert.deepEqual(classifyLoops(answer(400, { success: false, message: 'Contact not found.' }), eventRequest(), ctx()), {
+    status: 'dead_letter',
+    reason: 'Loops refused the event (HTTP 400: Contact not found.): if Loops has no contact with this userId yet, it needs the person\'s email to create one — send an identify with traits.email first (Signal then remembers it for later events), then replay',
+  }, 'an event naming its contact by userId alone');
   assert.deepEqual(classifyLoops(answer(409, { success: false, message: 'Idempotency key has been used.' }), eventRequest(), ctx()), { status: 'delivered' });
-  assert.equal(classifyLoops(answer(409, { success: false, message: 'Email already in use by another contact.' }), contactRequest(), ctx()).status, 'dead_letter', 'a 409 to a contact is no idempotent repeat');
+  assert.equal(statusOf(classifyLoops(answer(409, { success: false, message: 'Email already in use by another contact.' }), contactRequest(), ctx())), 'dead_letter', 'a 409 to a contact is no idempotent repeat');
   assert.deepEqual(classifyLoops(answer(401, { error: 'Invalid API key' }), eventRequest(), ctx()), { status: 'dead_letter', reason: 'Loops refused the API key (HTTP 401: Invalid API key): check config.api_key (a key of Settings > API in Loops, not revoked, given without "Bearer ")' });
-  assert.equal(classifyLoops(answer(403, ''), eventRequest(), ctx()).status, 'dead_letter');
+  assert.equal(statusOf(classifyLoops(answer(403, ''), eventRequest(), ctx())), 'dead_letter');
   assert.deepEqual(classifyLoops(answer(429, { success: false, message: 'Rate limit exceeded' }, { 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '0', 'retry-after': '3' }), eventRequest(), ctx()), { status: 'retry', reason: 'Loops rate limit reached (HTTP 429: Rate limit exceeded): 10 requests a second for the team', retryAfterMs: 3000, throttled: true });
   const noWait = classifyLoops(answer(429, ''), eventRequest(), ctx());
   assert.deepEqual(noWait, { status: 'retry', reason: 'Loops rate limit reached (HTTP 429: (no body))', retryAfterMs: 1000, throttled: true });
   const reset = classifyLoops(answer(429, '', { 'x-ratelimit-reset': String(NOW / 1000 + 2) }), eventRequest(), ctx());
   assert.equal('retryAfterMs' in reset ? reset.retryAfterMs : undefined, 2000, 'an x-ratelimit-reset unix time, when Loops sends one');
   assert.deepEqual(classifyLoops(answer(503, 'upstream down'), eventRequest(), ctx()), { status: 'retry', reason: 'Loops HTTP 503: upstream down' });
-  assert.equal(classifyLoops(answer(200, '<html>Sign in</html>'), eventRequest(), ctx()).status, 'retry');
+  assert.equal(statusOf(classifyLoops(answer(200, '<html>Sign in</html>'), eventRequest(), ctx())), 'retry');
   assert.match(reasonOf(classifyLoops(answer(405, ''), eventRequest(), ctx())), /^Loops refused the event \(HTTP 405: \(no body\)\)$/);
 });
 
