@@ -192,6 +192,27 @@ test("the delivery log reads dead_letter for a failing event's last try, retry b
   assert.deepEqual(logged, ['retry', 'dead_letter']);
 });
 
+test('an event the vendor declines is counted dropped, its reason kept with the exchange (secrets redacted), never dead-lettered or retried', async () => {
+  const logged: Array<{ outcome: string; warnings?: Record<string, string[]> }> = [];
+  const stats: Array<Record<string, unknown>> = [];
+  const retried: CanonicalEvent[] = [];
+  const { deps, letters } = acceptingDeps({
+    classify: (_response, request) => ({ perEvent: Object.fromEntries(request.eventIds.filter((id) => id !== 'm-1').map((id) => [id, { status: 'declined', reason: 'dropped as a bot (key k-1234)' }])) }),
+    record: async (exchanges) => void logged.push(...exchanges.map((e) => ({ outcome: e.outcome, ...(e.warnings ? { warnings: e.warnings } : {}) }))),
+    addStats: async (_target, counts) => void stats.push({ ...counts }),
+    scheduleRetry: async (_target, events) => void retried.push(...events),
+  });
+  const target = { ...fixtureTarget(), secretValues: ['k-1234'] };
+  const summary = await deliverBatch(target, [trackEvent('m-1'), trackEvent('m-2'), trackEvent('m-3')], 1, deps);
+  assert.deepEqual([summary.delivered, summary.dropped, summary.deadLettered, summary.retried], [1, 2, 0, 0]);
+  assert.deepEqual([letters.length, retried.length], [0, 0]);
+  assert.deepEqual(logged, [{ outcome: 'partial: 1 delivered, 0 retry, 0 dead_letter, 2 declined', warnings: { 'm-2': ['declined: dropped as a bot (key [REDACTED])'], 'm-3': ['declined: dropped as a bot (key [REDACTED])'] } }]);
+  assert.equal(stats[0]!.dropped, 2);
+  logged.length = 0;
+  await deliverBatch(target, [trackEvent('m-2')], 1, deps);
+  assert.equal(logged[0]!.outcome, 'declined', 'an exchange whose events were all declined');
+});
+
 test('a sender that throws on one event fails that event only: the batch is built again in halves', async () => {
   const plugin: PluginDefinition = {
     ...fixturePlugin,

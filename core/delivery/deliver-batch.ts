@@ -136,6 +136,7 @@ export interface DeliverySummary {
   delivered: number;
   retried: number;
   deadLettered: number;
+  /** Events not sent (the mapping dropped them) or declined by the vendor (see `EventOutcome`). */
   dropped: number;
   /** Events the revision's consent categories no longer allow (see `deliverBatch`). */
   skippedConsent: number;
@@ -659,6 +660,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   let throttledDelayMs = 0;
   const now = Date.now();
   let delivered = 0;
+  /** Events the vendor declined (see `EventOutcome`): counted as dropped. */
+  let declined = 0;
+  /** Why the vendor declined each, by event key, for its exchange's warnings. */
+  const declinedWhy = new Map<string, string>();
   /** What became of each event in the end: a retry past its last try is a dead letter. */
   const finalStatus = new Map<string, EventOutcome['status']>();
   for (const m of mapped) if (!settled.has(m.id)) settled.set(m.id, { outcome: { status: 'delivered' } });
@@ -671,6 +676,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     if (outcome.status === 'delivered') {
       delivered++;
       finalStatus.set(id, 'delivered');
+    } else if (outcome.status === 'declined') {
+      declined++;
+      finalStatus.set(id, 'declined');
+      declinedWhy.set(id, deps.redactText(outcome.reason, secrets));
     } else if (throttledDelay !== undefined) {
       finalStatus.set(id, 'retry');
       throttled.push(event);
@@ -706,6 +715,11 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     if (exchange.outcome === 'split' || exchange.outcome.endsWith('next')) continue;
     const statuses = new Map(exchange.eventIds.filter((id) => finalStatus.has(id)).map((id) => [id, { status: finalStatus.get(id)! } as EventOutcome]));
     if (statuses.size > 0) exchange.outcome = summarise(statuses);
+    const declinedHere = exchange.eventIds.filter((id) => declinedWhy.has(id));
+    if (declinedHere.length > 0) {
+      exchange.warnings = { ...exchange.warnings };
+      for (const id of declinedHere) exchange.warnings[id] = [`declined: ${declinedWhy.get(id)!}`, ...(exchange.warnings[id] ?? [])];
+    }
   }
   await deps.deadLetter(letters);
   // Bookkeeping after the fact: a failure here must not fail the job, which would send the
@@ -721,7 +735,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   await deps.addStats(target, {
     delivered,
     deadLettered: letters.length,
-    dropped,
+    dropped: dropped + declined,
     ...(skippedConsent > 0 ? { skippedConsent } : {}),
     retried: retry.length + throttled.length,
     retrying: retry.length + throttled.length - previouslyRetrying,
@@ -729,7 +743,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     failedRequests,
     ...(lastError !== undefined || letters.length > 0 ? { lastError: lastError ?? letters.at(-1)!.reason } : {}),
   }).catch((error: Error) => deps.onBookkeepingError?.(error));
-  return { delivered, retried: retry.length + throttled.length, deadLettered: letters.length, dropped, skippedConsent, requests };
+  return { delivered, retried: retry.length + throttled.length, deadLettered: letters.length, dropped: dropped + declined, skippedConsent, requests };
 }
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts (at once when it already has). */
@@ -748,11 +762,15 @@ function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   });
 }
 
+/**
+ * An exchange's outcome in the delivery log: `delivered`, `retry`, `dead_letter` or `declined`
+ * when all its events share it, else `partial: 3 delivered, 1 retry, 0 dead_letter` (`, 2
+ * declined` added only when some were).
+ */
 function summarise(outcomes: Map<string, EventOutcome>): string {
-  const counts = { delivered: 0, retry: 0, dead_letter: 0 };
+  const counts = { delivered: 0, retry: 0, dead_letter: 0, declined: 0 };
   for (const outcome of outcomes.values()) counts[outcome.status]++;
-  if (counts.retry === 0 && counts.dead_letter === 0) return 'delivered';
-  if (counts.delivered === 0 && counts.dead_letter === 0) return 'retry';
-  if (counts.delivered === 0 && counts.retry === 0) return 'dead_letter';
-  return `partial: ${counts.delivered} delivered, ${counts.retry} retry, ${counts.dead_letter} dead_letter`;
+  const kinds = Object.values(counts).filter((n) => n > 0).length;
+  if (kinds <= 1) return counts.retry > 0 ? 'retry' : counts.dead_letter > 0 ? 'dead_letter' : counts.declined > 0 ? 'declined' : 'delivered';
+  return `partial: ${counts.delivered} delivered, ${counts.retry} retry, ${counts.dead_letter} dead_letter${counts.declined > 0 ? `, ${counts.declined} declined` : ''}`;
 }

@@ -12,6 +12,13 @@ const exchange = (outcome: string, createdAt: string, extra: Partial<LoggedExcha
   error: null, outcome, durationMs: 5, createdAt, ...extra,
 });
 
+test('an event the vendor declined reads dropped with its words; another event of the same exchange keeps its own verdict', () => {
+  const declined = exchange('partial: 1 delivered, 0 retry, 0 dead_letter, 1 declined', 'x', { eventIds: ['m-0', 'm-1'], warnings: { 'm-1': ['declined: x-plausible-dropped: a bot'] } });
+  assert.deepEqual(statusOf({ ...base, messageId: 'm-1', exchanges: [declined] }), { status: 'dropped', reason: 'declined: x-plausible-dropped: a bot' });
+  assert.equal(statusOf({ ...base, messageId: 'm-0', exchanges: [declined] }).status, 'delivered');
+  assert.deepEqual(statusOf({ ...base, messageId: 'm-1', exchanges: [exchange('declined', 'x')] }), { status: 'dropped', reason: 'declined by the vendor' });
+});
+
 test('a job holding the event comes first: sending, a retry waiting, or queued', () => {
   assert.equal(statusOf({ ...base, jobs: [{ state: 'active', attempt: 2, startAfter: 'x' }] }).status, 'delivering');
   assert.deepEqual(statusOf({ ...base, jobs: [{ state: 'created', attempt: 3, startAfter: '2026-12-02T10:05:00.000Z' }] }), { status: 'retrying', reason: 'waiting for try 3, not before 2026-12-02T10:05:00.000Z' });

@@ -214,7 +214,7 @@ export function createEventTrace(options: {
         const held = jobs.rows.filter((r) => r.name === delivery(a.id)).map((r) => ({ state: r.state, attempt: r.attempt, startAfter: r.start_after.toISOString() }));
         const routingNames = [a.name, ...(options.plugins.get(a.vendor) ? [options.plugins.get(a.vendor)!.name] : []), a.vendor];
         const neverSends = neverSent.get(a.id);
-        const verdict = statusOf({ exchanges: mine, deadLetters, jobs: held, enabled: a.enabled, event: latest?.payload, routingNames, consentCategories: a.consent_categories, stored, trackingPlan, inIngest, ...(neverSends !== undefined ? { neverSends } : {}) });
+        const verdict = statusOf({ exchanges: mine, deadLetters, jobs: held, enabled: a.enabled, event: latest?.payload, routingNames, consentCategories: a.consent_categories, stored, trackingPlan, inIngest, messageId, ...(neverSends !== undefined ? { neverSends } : {}) });
         return { integrationId: a.id, name: a.name, vendor: a.vendor, enabled: a.enabled, ...verdict, exchanges: mine, deadLetters, jobs: held };
       });
       return { pipelineId, messageId, stored, trackingPlan, integrations };
@@ -223,6 +223,20 @@ export function createEventTrace(options: {
 }
 
 export type EventTraceService = ReturnType<typeof createEventTrace>;
+
+/**
+ * The vendor's words declining the event in an exchange (`declined: …`, see `EventOutcome`), or
+ * undefined when the exchange declined none of its copies.
+ */
+function declinedIn(exchange: LoggedExchange, messageId: string | undefined): string | undefined {
+  if (exchange.outcome !== 'declined' && !exchange.outcome.endsWith(' declined')) return undefined;
+  const keys = exchange.eventIds.filter((k) => messageId === undefined || k === messageId || k.startsWith(`${messageId}#`));
+  for (const key of keys) {
+    const words = exchange.warnings?.[key]?.find((w) => w.startsWith('declined: '));
+    if (words !== undefined) return words;
+  }
+  return exchange.outcome === 'declined' ? 'declined by the vendor' : undefined;
+}
 
 interface LogRow {
   id: number; pipeline_integration_id: string; revision_id: string | null; event_ids: string[]; attempt: number; request: LoggedExchange['request'];
@@ -257,6 +271,8 @@ export function statusOf(facts: {
   inIngest: boolean;
   /** Why the integration's plugin never sends this event (its `neverSends`, with today's config). */
   neverSends?: string;
+  /** The event's messageId: picks its own words out of an exchange that carried others. */
+  messageId?: string;
 }): { status: TraceStatus; reason: string } {
   const job = facts.jobs[0];
   if (job) {
@@ -269,6 +285,8 @@ export function statusOf(facts: {
   const exchange = facts.exchanges.find((e) => e.outcome !== 'split' && !e.outcome.endsWith('next'));
   const letter = facts.deadLetters[0];
   if (exchange) {
+    const declined = declinedIn(exchange, facts.messageId);
+    if (declined !== undefined) return { status: 'dropped', reason: declined };
     if (exchange.outcome === 'dropped') {
       const key = exchange.eventIds.find((k) => exchange.warnings?.[k]);
       return { status: 'dropped', reason: (key && exchange.warnings?.[key]?.[0]) || exchange.error || 'the mapping dropped it' };

@@ -28,6 +28,12 @@ const DUPLICATE = new Set(['CLICK_CONVERSION_ALREADY_EXISTS', 'ORDER_ID_ALREADY_
 const SENT_TOGETHER = new Set(['DUPLICATE_ORDER_ID', 'DUPLICATE_CLICK_CONVERSION_IN_REQUEST']);
 /** Google's "can be safely ignored": the email or phone of an enhanced conversion for leads matched no ad click. */
 const UNATTRIBUTED = new Set(['CLICK_NOT_FOUND']);
+/**
+ * Conversions Google will never record, by design, whatever is fixed or sent again: their click
+ * is older than the conversion action's click-through window. Declined (counted dropped, the
+ * reason in the delivery log), not dead-lettered: a replay would meet the same refusal.
+ */
+const PAST_THE_WINDOW = new Set(['EXPIRED_EVENT']);
 /** Passing failures of Google's own. */
 const TRANSIENT = new Set(['CONCURRENT_MODIFICATION', 'INTERNAL_ERROR', 'TRANSIENT_ERROR', 'DEADLINE_EXCEEDED', 'RESOURCE_TEMPORARILY_EXHAUSTED']);
 
@@ -39,7 +45,6 @@ const REMEDIES: Record<string, string> = {
   CUSTOMER_NOT_ACCEPTED_CUSTOMER_DATA_TERMS: 'the hashed email and phone need the customer data terms accepted in Google Ads (Goals > Settings > Enhanced conversions for leads): accept them, or set config.enhanced_conversions to false',
   CUSTOMER_DATA_POLICY_PROHIBITS_ENHANCED_CONVERSIONS: 'the account\'s customer data policy forbids enhanced conversions: set config.enhanced_conversions to false',
   UNAUTHORIZED_CUSTOMER: 'the click belongs to a Google Ads account the authorised Google account cannot reach: upload to the account that owns the click (or its manager, with config.login_customer_id)',
-  EXPIRED_EVENT: 'the click is older than the conversion action\'s click-through window',
   CONVERSION_PRECEDES_EVENT: 'the conversion\'s time is before the click\'s',
   UNPARSEABLE_GCLID: 'the gclid was changed on its way (truncated, re-encoded): check what the site stores',
   CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS: 'the hashed email and phone need enhanced conversions for leads turned on in Google Ads (Goals > Settings > Enhanced conversions for leads): turn it on, or set config.enhanced_conversions to false',
@@ -147,12 +152,13 @@ function tooRecentClick(said: string, at: number | undefined, now: number | unde
   };
 }
 
-/** One conversion's outcome from the errors Google gave for it: the worst of them (dead letter, retry, delivered). */
+/** One conversion's outcome from the errors Google gave for it: the worst of them (dead letter, retry, declined, delivered). */
 function conversionOutcome(errors: AdsError[], at: number | undefined, now: number | undefined): EventOutcome {
   const outcomes = errors.map((error): EventOutcome => {
     const code = codeOf(error)?.code ?? '';
     const said = saidOf(error);
     if (DUPLICATE.has(code) || UNATTRIBUTED.has(code)) return { status: 'delivered' };
+    if (PAST_THE_WINDOW.has(code)) return { status: 'declined', reason: `Google Ads will not record the conversion (${said}): its click is older than the conversion action's click-through window, which no retry or replay changes` };
     if (code === 'TOO_RECENT_EVENT') return tooRecentClick(said, at, now);
     if (code === 'TOO_RECENT_CONVERSION_ACTION') {
       return { status: 'retry', reason: `Google Ads takes this conversion later (${said}): Google takes a new conversion action's conversions from 6 hours after its creation; sent again later (replay the dead letter if every try comes too soon)`, retryAfterMs: TOO_RECENT_WAIT_MS };
@@ -162,7 +168,7 @@ function conversionOutcome(errors: AdsError[], at: number | undefined, now: numb
     const remedy = Object.hasOwn(REMEDIES, code) ? REMEDIES[code] : undefined;
     return { status: 'dead_letter', reason: `Google Ads refused the conversion (${said})${remedy ? `: ${remedy}` : ''}` };
   });
-  return outcomes.find((o) => o.status === 'dead_letter') ?? outcomes.find((o) => o.status === 'retry') ?? { status: 'delivered' };
+  return outcomes.find((o) => o.status === 'dead_letter') ?? outcomes.find((o) => o.status === 'retry') ?? outcomes.find((o) => o.status === 'declined') ?? { status: 'delivered' };
 }
 
 /** Outcomes of a 2xx answer's `partialFailureError`: each conversion by the errors naming it. */

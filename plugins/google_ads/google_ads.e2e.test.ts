@@ -176,11 +176,13 @@ describe('Google Ads click conversion uploads', () => {
     assert.equal(JSON.stringify(dead).includes(BAD_REFRESH_TOKEN), false, 'the refresh token is in no dead letter');
   });
 
-  test('a partial failure: the conversion Google refused dead-lettered with its words, the duplicate and the others delivered, nothing sent twice', async () => {
+  test('a partial failure: the conversion Google refused dead-lettered with its words, the expired click declined, the duplicate and the others delivered, nothing sent twice', async () => {
     sim.setDefault('POST', API_PATH, (request) => {
       const conversions = conversionsOf(request);
       const errors = conversions.flatMap((c, index) => (c.orderId === 'ORD-GA-EXPIRED'
         ? [{ errorCode: { conversionUploadError: 'EXPIRED_EVENT' }, message: 'The imported event can\'t be recorded because its click occurred before this conversion\'s click-through window.', location: { fieldPathElements: [{ fieldName: 'conversions', index }, { fieldName: 'gclid' }] } }]
+        : c.orderId === 'ORD-GA-BEFORE'
+        ? [{ errorCode: { conversionUploadError: 'CONVERSION_PRECEDES_EVENT' }, message: 'The conversion_date_time is before the click time.', location: { fieldPathElements: [{ fieldName: 'conversions', index }, { fieldName: 'conversion_date_time' }] } }]
         : c.orderId === 'ORD-GA-DUP' ? [{ errorCode: { conversionUploadError: 'CLICK_CONVERSION_ALREADY_EXISTS' }, message: 'The imported event has the same click and conversion_date_time as an existing conversion.', location: { fieldPathElements: [{ fieldName: 'conversions', index }] } }] : []));
       if (errors.length === 0) return accepted(request);
       return { status: 200, body: { results: conversions.map(() => ({})), partialFailureError: { code: 3, message: errors.map((e) => e.message).join(', '), details: [{ '@type': 'type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure', errors, requestId: 'r-1' }] } } };
@@ -188,14 +190,21 @@ describe('Google Ads click conversion uploads', () => {
     const res = await fetch(`${signal.collectUrl}/v1/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${site.key}:`).toString('base64')}`, 'x-forwarded-for': VISITOR_IP },
-      body: JSON.stringify({ batch: ['ORD-GA-EXPIRED', 'ORD-GA-DUP', 'ORD-GA-FINE'].map((orderId, i) => ({ type: 'track', event: 'Order Completed', messageId: `ga-partial-${i}`, anonymousId: visitor.id, timestamp: now(), context: { consent }, properties: { order_id: orderId, gclid: `${GCLID}${i}`, total: 1, currency: 'USD' } })) }),
+      body: JSON.stringify({ batch: ['ORD-GA-BEFORE', 'ORD-GA-DUP', 'ORD-GA-FINE', 'ORD-GA-EXPIRED'].map((orderId, i) => ({ type: 'track', event: 'Order Completed', messageId: `ga-partial-${i}`, anonymousId: visitor.id, timestamp: now(), context: { consent }, properties: { order_id: orderId, gclid: `${GCLID}${i}`, total: 1, currency: 'USD' } })) }),
     });
     assert.equal(res.status, 200, await res.text());
     const dead = await deadLetter(integrationId, 'ga-partial-0');
-    assert.equal(dead.reason, 'Google Ads refused the conversion (EXPIRED_EVENT: The imported event can\'t be recorded because its click occurred before this conversion\'s click-through window.): the click is older than the conversion action\'s click-through window');
+    assert.equal(dead.reason, 'Google Ads refused the conversion (CONVERSION_PRECEDES_EVENT: The conversion_date_time is before the click time.): the conversion\'s time is before the click\'s');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    for (const order of ['ORD-GA-EXPIRED', 'ORD-GA-DUP', 'ORD-GA-FINE']) assert.equal(withOrder(order).length, 1, `${order} sent once`);
-    for (const messageId of ['ga-partial-1', 'ga-partial-2']) assert.equal((await signal.delivery.list(integrationId, { messageId }, 5)).total, 0, `${messageId} delivered`);
+    for (const order of ['ORD-GA-BEFORE', 'ORD-GA-EXPIRED', 'ORD-GA-DUP', 'ORD-GA-FINE']) assert.equal(withOrder(order).length, 1, `${order} sent once`);
+    for (const messageId of ['ga-partial-1', 'ga-partial-2', 'ga-partial-3']) assert.equal((await signal.delivery.list(integrationId, { messageId }, 5)).total, 0, `${messageId} not dead-lettered`);
+    // The expired click: declined — in the log with Google's words, traced as dropped, no dead letter.
+    const { body } = await signal.graphql<{ eventTrace: { integrations: Array<{ integrationId: string; status: string; reason: string; exchanges: Array<{ outcome: string }> }> } }>(
+      'query($p: ID!, $m: String!) { eventTrace(pipelineId: $p, messageId: $m) { integrations { integrationId status reason exchanges { outcome } } } }', { p: site.id, m: 'ga-partial-3' });
+    const expired = body.data!.eventTrace.integrations.find((i) => i.integrationId === integrationId)!;
+    assert.equal(expired.status, 'dropped');
+    assert.match(expired.reason, /^declined: Google Ads will not record the conversion \(EXPIRED_EVENT: .*\): its click is older than the conversion action's click-through window/);
+    assert.equal(expired.exchanges[0]!.outcome, 'partial: 2 delivered, 0 retry, 1 dead_letter, 1 declined');
   });
 
   test('the quota (429 RESOURCE_EXHAUSTED): sent again after Google\'s retryDelay and delivered once', async () => {

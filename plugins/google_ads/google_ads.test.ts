@@ -246,7 +246,7 @@ test('classify 2xx: delivered; partial failures by conversion index, duplicates 
   assert.deepEqual(classify(json(200, { partialFailureError: {} })), { status: 'delivered' });
   assert.deepEqual(classify(json(200, {})), { status: 'delivered' }, 'validateOnly answers no results');
   assert.deepEqual(classify(json(200, { results: [{}, {}], partialFailureError: failure(adsError('conversionUploadError', 'EXPIRED_EVENT', 'The imported event can\'t be recorded because its click occurred before this conversion\'s click-through window.', 1)) })), {
-    perEvent: { e1: { status: 'dead_letter', reason: 'Google Ads refused the conversion (EXPIRED_EVENT: The imported event can\'t be recorded because its click occurred before this conversion\'s click-through window.): the click is older than the conversion action\'s click-through window' } },
+    perEvent: { e1: { status: 'declined', reason: 'Google Ads will not record the conversion (EXPIRED_EVENT: The imported event can\'t be recorded because its click occurred before this conversion\'s click-through window.): its click is older than the conversion action\'s click-through window, which no retry or replay changes' } },
   });
   const mixed = classify(json(200, { partialFailureError: failure(
     adsError('conversionUploadError', 'CLICK_CONVERSION_ALREADY_EXISTS', 'The imported event has the same click and conversion_date_time as an existing conversion.', 0),
