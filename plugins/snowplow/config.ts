@@ -112,7 +112,13 @@ function modeOf<T extends string>(value: JsonValue | undefined, modes: readonly 
   return typeof value === 'string' && (modes as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
-/** The POST path: the config's, trimmed, with a leading slash; the tracker protocol's by default. */
+/**
+ * The POST path: the config's, trimmed, with a leading slash; the tracker protocol's by default.
+ *
+ * @example
+ * postPathOf({ post_path: 'com.acme/track' }); // '/com.acme/track'
+ * postPathOf({});                              // '/com.snowplowanalytics.snowplow/tp2'
+ */
 export function postPathOf(config: Config): string {
   const path = configText(config, 'post_path') ?? DEFAULT_POST_PATH;
   return path.startsWith('/') ? path : `/${path}`;
