@@ -83,6 +83,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/plausible' },
   { plugin: './plugins/matomo' },
   { plugin: './plugins/loops' },
+  { plugin: './plugins/snowplow' },
 ];
 
 export default plugins;
