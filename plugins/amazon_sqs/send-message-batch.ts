@@ -60,7 +60,7 @@ function sqsSafeJson(json: string): string {
 
 /** An attribute value made of allowed characters only (others dropped), or undefined when nothing is left. */
 function attributeText(value: string): string | undefined {
-  // eslint-disable-next-line no-control-regex -- the characters SQS refuses
+  // The characters SQS refuses (control characters but tab, line feed and carriage return; U+FFFE, U+FFFF).
   const kept = value.toWellFormed().replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').trim();
   return kept === '' ? undefined : kept;
 }
