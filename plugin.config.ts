@@ -84,6 +84,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/matomo' },
   { plugin: './plugins/loops' },
   { plugin: './plugins/snowplow' },
+  { plugin: './plugins/amazon_sqs' },
 ];
 
 export default plugins;

@@ -80,6 +80,7 @@ export { WITHOUT_CONTACT_INFO, warehouseRow, warehouseRowWithoutContactInfo, typ
 export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
 export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
+export { EVENT_RECORD_ID_FIELDS, eventRecord, eventRecordWithoutContactInfo, hashedContactId, idAsRecorded, isContactValue } from './event-record.ts';
 export { deletionEmails } from './deletion-emails.ts';
 export { nameBasedUuid, type NameBasedUuidOptions } from './name-based-uuid.ts';
 export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-params.ts';

@@ -1,21 +1,14 @@
 // A record's JSON, after the blueprint: without contact information unless the config asks for
-// it, whatever the (editable) blueprint maps. Properties, traits and the context lose what names
-// or looks like contact information at any depth (the SDK's removeContactInfo; traits and
-// context.traits are read as a person's, so their `name` goes too); the context loses the
-// visitor's IP address; URLs lose their query string and fragment (sites put percent-encoded
-// addresses there, `/reset?email=jane%40example.com`, which no value check sees; the campaign
-// parameters stay in context.campaign); and an id column that is an email address or a phone
-// number is given as `sha256:<hex>` of it — as its partition key and a deletion notice give it,
-// so a consumer can still group the person's records and match a notice to them (in a Firehose
-// destination there is no partition key to match on). Ids SDKs write for "no id"
-// ("undefined", "null") are left out either way.
-import { isContactInfo as isContactInfoAt, recordWithoutContactInfo, sha256Hex, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
-
-/** The record's id fields (the default blueprint's names). */
-const ID_FIELDS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+// it, whatever the (editable) blueprint maps — the SDK's eventRecord (core/sdk/event-record.ts),
+// shared with the other stream plugins. An id column that is an email address or a phone number
+// is given as `sha256:<hex>` of it — as its partition key and a deletion notice give it, so a
+// consumer can still group the person's records and match a notice to them (in a Firehose
+// destination there is no partition key to match on). Ids SDKs write for "no id" ("undefined",
+// "null") are left out either way.
+import { eventRecord, eventRecordWithoutContactInfo, hashedContactId, isContactValue, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Whether the SDK's check takes a value for contact information (jane@example.com, +44 7700 900123). */
-export const isContactInfo = (value: JsonValue): boolean => isContactInfoAt('value', value);
+export const isContactInfo = (value: JsonValue): boolean => isContactValue(value);
 
 /**
  * An id kept out of records in clear (an email as userId), as records, partition keys and
@@ -24,19 +17,16 @@ export const isContactInfo = (value: JsonValue): boolean => isContactInfoAt('val
  * @example
  * hashedId('jane@example.com'); // 'sha256:' + 64 hex digits
  */
-export const hashedId = (id: string): string => `sha256:${sha256Hex(id)}`;
+export const hashedId = (id: string): string => hashedContactId(id);
 
 /**
- * A record without contact information (see the file's comment). Other fields are the
- * blueprint's and stay as mapped; keys keep their order.
+ * A record without contact information (see the file's comment).
  *
  * @example
- * withoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9', page: { url: 'https://shop.example.com/?e=jane%40example.com' } } });
- * // { user_id: 'sha256:…', properties: { plan: 'pro' }, context: { page: { url: 'https://shop.example.com/' } } }
+ * withoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9' } });
+ * // { user_id: 'sha256:…', properties: { plan: 'pro' }, context: {} }
  */
-export function withoutContactInfo(record: JsonObject): JsonObject {
-  return recordWithoutContactInfo(record, { valueChecked: ID_FIELDS, replace: (value) => hashedId(String(value)) });
-}
+export const withoutContactInfo = (record: JsonObject): JsonObject => eventRecordWithoutContactInfo(record);
 
 /**
  * The record a mapped event becomes: placeholder ids ("undefined", "null", …) left out, and
@@ -46,11 +36,4 @@ export function withoutContactInfo(record: JsonObject): JsonObject {
  * streamRecord({ message_id: 'm-1', type: 'track', user_id: 'undefined', context: { ip: '203.0.113.9' } }, { includeContactInfo: false });
  * // { message_id: 'm-1', type: 'track', context: {} }
  */
-export function streamRecord(payload: JsonObject, options: { includeContactInfo: boolean }): JsonObject {
-  const record: JsonObject = {};
-  for (const [key, value] of Object.entries(payload)) {
-    if ((ID_FIELDS as readonly string[]).includes(key) && !usableId(value)) continue;
-    record[key] = value;
-  }
-  return options.includeContactInfo ? record : withoutContactInfo(record);
-}
+export const streamRecord = (payload: JsonObject, options: { includeContactInfo: boolean }): JsonObject => eventRecord(payload, options);
