@@ -82,6 +82,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/bloomreach' },
   { plugin: './plugins/plausible' },
   { plugin: './plugins/matomo' },
+  { plugin: './plugins/google_sheets' },
 ];
 
 export default plugins;
