@@ -99,7 +99,12 @@ export function sheetRow(event: CanonicalEvent, ctx: PluginContext): JsonObject 
   return { values };
 }
 
-/** The row's cells of a mapped payload (an empty row when the payload has none: an edited mapping). */
+/**
+ * The row's cells of a mapped payload (an empty row when the payload has none).
+ *
+ * @example
+ * cellsOf({ values: ['Order Completed', 74.97] }); // ['Order Completed', 74.97]
+ */
 export function cellsOf(payload: JsonObject): JsonValue[] {
   return Array.isArray(payload.values) ? payload.values : [];
 }
