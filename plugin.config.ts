@@ -85,6 +85,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/loops' },
   { plugin: './plugins/snowplow' },
   { plugin: './plugins/amazon_sqs' },
+  { plugin: './plugins/google_sheets' },
 ];
 
 export default plugins;

@@ -1,0 +1,110 @@
+// An event as one row of the sheet: one cell per configured column, read from the event (from a
+// copy without contact information unless include_contact_info is on), as Sheets takes cell
+// values — text, numbers, booleans; objects and lists as JSON text; nothing as an empty cell —
+// within Sheets' 50,000-character cell limit, and never a formula.
+import { compileGetter, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { alternativesOf, columnsOf } from './columns.ts';
+import { includesContactInfo, valueInputOptionOf, type ValueInputOption } from './config.ts';
+
+/** The most characters a Google Sheets cell holds. */
+export const MAX_CELL_CHARACTERS = 50_000;
+
+/** Fields of an event read by value alone: an email address or phone number there is left out with the rest. */
+const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'messageId'] as const;
+
+/** Text Sheets would run as a formula when typed (USER_ENTERED): `=`, and `+ - @` before anything but a plain number. */
+const FORMULA_START = /^[=+\-@]/;
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+const getters = new Map<string, (root: unknown) => unknown>();
+/** The value at one path of the event (compiled once per path; a path the config check refused reads nothing). */
+function valueAt(event: JsonObject, path: string): unknown {
+  let getter = getters.get(path);
+  if (getter === undefined) {
+    try {
+      getter = compileGetter(path);
+    } catch {
+      getter = () => undefined;
+    }
+    getters.set(path, getter);
+  }
+  return getter(event);
+}
+
+/** The first alternative of a path that reads a value (not null, not empty text, not an empty list or object). */
+function firstValue(event: JsonObject, path: string): unknown {
+  for (const alternative of alternativesOf(path)) {
+    const value = valueAt(event, alternative);
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'object' && Object.keys(value).length === 0) continue;
+    return value;
+  }
+  return undefined;
+}
+
+/** Text cut to `max` UTF-16 units without splitting a surrogate pair. */
+function cutText(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * One cell's value as Sheets takes it: text, a finite number or a boolean as they are; an object
+ * or list as JSON text; nothing as an empty cell. Text over 50,000 characters is cut (`warn`
+ * says so). With USER_ENTERED, text Sheets would run as a formula gets a leading apostrophe, which
+ * Sheets reads as "this is text" and does not show.
+ *
+ * @example
+ * cellValue({ plan: 'pro' }, 'RAW', () => {});       // '{"plan":"pro"}'
+ * cellValue('=IMPORTXML(…)', 'USER_ENTERED', () => {}); // "'=IMPORTXML(…)"
+ * cellValue('-5', 'USER_ENTERED', () => {});           // '-5'
+ */
+export function cellValue(value: unknown, option: ValueInputOption, warn: (length: number) => void): JsonValue {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? value : '';
+  if (typeof value === 'boolean') return value;
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.length > MAX_CELL_CHARACTERS) {
+    warn(text.length);
+    text = cutText(text, MAX_CELL_CHARACTERS);
+  }
+  if (option === 'USER_ENTERED' && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text.trim())) return `'${text}`;
+  return text;
+}
+
+/**
+ * The event as the sheet's row: `{ values: [cell, …] }`, one cell per column of the config, read
+ * from the event without contact information (SDK's recordWithoutContactInfo: emails, phones,
+ * names, addresses, the IP, URL queries) unless include_contact_info is on. A cell cut to the
+ * 50,000-character limit is said with `ctx.warn`; an event all of whose cells are empty is not
+ * sent (null), with a warning.
+ *
+ * @example
+ * sheetRow(event, { ...ctx, config: { spreadsheet_id: '…', columns: [{ header: 'Event', path: 'event' }, { header: 'Revenue', path: 'properties.revenue' }] } });
+ * // { values: ['Order Completed', 74.97] }
+ */
+export function sheetRow(event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
+  const config = ctx.config;
+  const whole = event as unknown as JsonObject;
+  const source = includesContactInfo(config) ? whole : recordWithoutContactInfo(whole, { valueChecked: VALUE_CHECKED });
+  const option = valueInputOptionOf(config);
+  const values = columnsOf(config).map((column, index) => cellValue(firstValue(source, column.path), option, (length) => {
+    ctx.warn?.(`columns[${index}] ("${column.header.slice(0, 60)}"): ${length.toLocaleString('en-US')} characters, cut to Google Sheets' ${MAX_CELL_CHARACTERS.toLocaleString('en-US')}-character cell limit`);
+  }));
+  if (values.every((cell) => cell === '')) {
+    ctx.warn?.('every column is empty for this event (none of the columns\' paths has a value): no row appended');
+    return null;
+  }
+  return { values };
+}
+
+/**
+ * The row's cells of a mapped payload (an empty row when the payload has none).
+ *
+ * @example
+ * cellsOf({ values: ['Order Completed', 74.97] }); // ['Order Completed', 74.97]
+ */
+export function cellsOf(payload: JsonObject): JsonValue[] {
+  return Array.isArray(payload.values) ? payload.values : [];
+}
