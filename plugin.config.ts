@@ -82,6 +82,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/bloomreach' },
   { plugin: './plugins/plausible' },
   { plugin: './plugins/matomo' },
+  { plugin: './plugins/ortto' },
 ];
 
 export default plugins;
