@@ -50,8 +50,8 @@ export function identityFieldsOf(email: JsonValue | undefined, userId: JsonValue
   }
   const keys = mergeKeysOf(ctx.config);
   if (!keys.some((key) => fields[key] !== undefined)) {
-    const wanted = keys.map((key) => (key === 'str::email' ? 'an email (traits.email, one Signal remembers from an identify, or a userId that is an email address)' : 'a userId (the External ID)')).join(' or ');
-    ctx.warn?.(`${what} not sent to Ortto: no ${wanted}, which config.merge_by finds people by`);
+    const wanted = keys.map((key) => (key === 'str::email' ? 'email (traits.email, one Signal remembers from an identify, or a userId that is an email address)' : 'userId (the External ID)')).join(' and no ');
+    ctx.warn?.(`${what} not sent to Ortto: it has no ${wanted}, which config.merge_by finds people by`);
     return undefined;
   }
   return fields;
