@@ -227,3 +227,22 @@ export function validateOrttoConfig(config: Record<string, JsonValue>): ConfigPr
   }
   return problems;
 }
+
+/**
+ * Advice about a valid config: no custom activity named (only identify calls are sent), a find
+ * strategy set with one merge field (Ortto ignores it).
+ *
+ * @example
+ * orttoConfigWarnings({ api_key: '…' });
+ * // [{ field: 'activities', message: 'names no custom activity: only identify calls are sent to Ortto …' }]
+ */
+export function orttoConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
+  const warnings: ConfigProblem[] = [];
+  if (Object.keys(eventMapOf(config.activities)).length === 0) {
+    warnings.push({ field: 'activities', message: 'names no custom activity: only identify calls are sent to Ortto; map track events (or page / page:<name>) to activity ids such as act:cm:order-completed to send them' });
+  }
+  if (mergeKeysOf(config).length === 1 && typeof config.find_strategy === 'number' && config.find_strategy !== 0) {
+    warnings.push({ field: 'find_strategy', message: 'has no effect with one merge field: Ortto uses the find strategy only when merge_by names two (email_then_external_id, external_id_then_email)' });
+  }
+  return warnings;
+}

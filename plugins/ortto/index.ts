@@ -1,7 +1,7 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { notAnActivity } from './activity.ts';
 import { classifyOrtto } from './classify.ts';
-import { CONFIG_SCHEMA, validateOrttoConfig } from './config.ts';
+import { CONFIG_SCHEMA, orttoConfigWarnings, validateOrttoConfig } from './config.ts';
 import { fitRecord } from './fit-to-ortto.ts';
 import { forgetPerson } from './forget-person.ts';
 import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS } from './requests.ts';
@@ -36,6 +36,7 @@ export default definePlugin({
   signal: '^0.1.0',
   config: CONFIG_SCHEMA,
   validateConfig: validateOrttoConfig,
+  configWarnings: (config) => orttoConfigWarnings(config),
   variants: {
     default: { description: 'Identify traits to people (names, phone, address, birthday, GDPR flag, config.trait_fields\' custom fields), track and page calls named in config.activities to custom activities with config.attribute_fields\' attributes and the revenue as conversion value. Screen, alias and group calls are not sent.', blueprint: 'ortto/default.yaml' },
   },

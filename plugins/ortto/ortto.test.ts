@@ -7,7 +7,7 @@ import {
 } from '../../core/sdk/index.ts';
 import ortto from './index.ts';
 import { conversionValueOf, MAX_ATTRIBUTES } from './activity.ts';
-import { validateOrttoConfig } from './config.ts';
+import { orttoConfigWarnings, validateOrttoConfig } from './config.ts';
 import { fitFieldValue, orttoDate } from './field-values.ts';
 import { ANONYMOUS_ONLY, forgetPerson, NOBODY } from './forget-person.ts';
 
@@ -75,6 +75,13 @@ test('config: problems beyond the schema, each naming its field and what was exp
   assert.deepEqual(problems({ attribute_fields: { ' order_id': 'str:cm:order-id' } }), [{ field: 'attribute_fields', message: 'has " order_id" with white space around it: names are matched exactly' }]);
   assert.deepEqual(problems({ activities: { 'Order Completed': 'act:order' } }), [{ field: 'activities', message: 'maps "Order Completed" to "act:order": expected an Ortto custom activity id, act:cm:name in lower case (act:cm:order-completed)' }]);
   assert.deepEqual(problems({ activities: { 'Page:Pricing': 'act:cm:pricing' } }).map((p) => p.field), ['activities'], 'a page key written otherwise than page:<name>');
+});
+
+test('config warnings: no activity named, a find strategy with one merge field; none for a full config', () => {
+  assert.deepEqual(orttoConfigWarnings(BASE_CONFIG), []);
+  assert.deepEqual(orttoConfigWarnings({ api_key: API_KEY, find_strategy: 1 }).map((w) => w.field), ['activities', 'find_strategy']);
+  assert.match(orttoConfigWarnings({ api_key: API_KEY })[0]!.message, /^names no custom activity: only identify calls are sent to Ortto/);
+  assert.deepEqual(orttoConfigWarnings({ ...BASE_CONFIG, merge_by: 'email_then_external_id', find_strategy: 1 }), [], 'two merge fields: the strategy counts');
 });
 
 test('identify: a person with Ortto\'s built-in field ids and shapes, the userId as External ID, mapped traits as custom fields, the IP as location', () => {
