@@ -75,8 +75,9 @@ export function fitFieldValue(fieldId: string, value: JsonValue | undefined, opt
       return { value: fitted.text, ...(fitted.cut ? { cut: true } : {}) };
     }
     case 'int': {
-      const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
       if (typeof value === 'string' && value.trim() === '') return undefined;
+      // Decimal text only: Number() would also read "0x1f" or "1e3".
+      const number = typeof value === 'number' ? value : typeof value === 'string' && /^[+-]?\d+(\.\d+)?$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
       if (!Number.isFinite(number)) return { leftOut: `${JSON.stringify(value)} is not a number: ${fieldId} holds whole numbers` };
       if (!Number.isSafeInteger(number)) return { leftOut: `${JSON.stringify(value)} is not a whole number: ${fieldId} holds whole numbers (Ortto stores a decimal as the value × 1,000: send it so scaled)` };
       return { value: number };

@@ -186,6 +186,7 @@ test('track: at most 15 attributes an activity, the rest left out with a warning
   assert.deepEqual(result.warnings, ['properties p14, p15, p16, p17, p18, p19 left out: Ortto takes at most 15 attributes an activity']);
   assert.equal(conversionValueOf(0.1 + 0.2), 300);
   assert.deepEqual(fitFieldValue('int:cm:items', '3'), { value: 3 });
+  assert.ok('leftOut' in (fitFieldValue('int:cm:items', '0x1f') ?? {}), 'decimal text only');
   assert.deepEqual(orttoDate(1711296000), { year: 2024, month: 3, day: 24, timezone: 'UTC' }, 'seconds since 1970');
   assert.equal(orttoDate('2024-02-30'), undefined, 'no such day');
 });
