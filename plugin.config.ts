@@ -86,6 +86,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/snowplow' },
   { plugin: './plugins/amazon_sqs' },
   { plugin: './plugins/google_sheets' },
+  { plugin: './plugins/ortto' },
 ];
 
 export default plugins;
