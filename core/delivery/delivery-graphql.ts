@@ -102,6 +102,7 @@ export const deliveryTypeDefs = /* GraphQL */ `
     responseStatus: Int
     responseBody: String
     error: String
+    "delivered, retry, dead_letter, declined (the vendor will never record them), dropped (the mapping sent nothing), split, next, report, or partial: 2 delivered, 1 retry, 0 dead_letter (, 1 declined)."
     outcome: String!
     durationMs: Int!
     createdAt: String!
@@ -152,7 +153,7 @@ export const deliveryTypeDefs = /* GraphQL */ `
     name: String!
     vendor: String!
     enabled: Boolean!
-    "waiting (not yet through the pipeline stage), queued, delivering, retrying, delivered, dead_lettered, dropped (by the mapping), not_sent (a repeat, the tracking plan, the event's integrations object, consent or a disabled integration), unknown."
+    "waiting (not yet through the pipeline stage), queued, delivering, retrying, delivered, dead_lettered, dropped (by the mapping, not queued because the integration never sends it, or declined by the vendor), not_sent (a repeat, the tracking plan, the event's integrations object, consent or a disabled integration), unknown."
     status: String!
     "Why, in words: the dead letter's reason, the drop's, the answer, what decided it would not be sent (routing and consent decided again now, on the event as stored)."
     reason: String!
