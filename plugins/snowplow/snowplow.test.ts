@@ -175,6 +175,17 @@ test('Snowplow\'s maximum lengths: an over-long userId or URL is left out, a tit
   assert.match(warnings, /se_la cut to 4096 characters/);
 });
 
+test('res only as Enrich reads it (<digits>x<digits> within a Java int): a fractional, text or huge screen size is left out with a warning, not sent to fail the event', () => {
+  const withScreen = (screen: JsonValue) => mapped(browserEvent({ context: { screen } as CanonicalEvent['context'] }));
+  assert.equal(withScreen({ width: 390, height: 844 }).payload?.res, '390x844');
+  for (const screen of [{ width: 1440.5, height: 900 }, { width: 'wide', height: 900 }, { width: -1, height: 900 }, { width: 3_000_000_000, height: 900 }]) {
+    const result = withScreen(screen);
+    assert.ok(result.payload, 'the event is still sent');
+    assert.equal(result.payload.res, undefined, JSON.stringify(screen));
+    assert.match((result.warnings ?? []).join(' | '), /res left out: ".*" is not <width>x<height> in whole pixels, and Snowplow fails an event whose res is not/);
+  }
+});
+
 test('send: POST to <collector>/com.snowplowanalytics.snowplow/tp2, JSON in UTF-8, a payload_data body with stm the sending time; the custom headers; a private collector allowed', () => {
   const payload = payloadOf(browserEvent({ type: 'page', event: undefined }));
   const requests = snowplow.send([{ id: 'a', event: browserEvent(), payload }, { id: 'b', event: browserEvent(), payload }], ctx({ headers: { 'X-Api-Key': 'k-123', 'Content-Type': 'text/plain' } }));
