@@ -257,6 +257,11 @@ test('validateConfig: a good config passes; each bad field is named with what is
   assert.match(problems({ ...BASE, identify_schema: 'iglu:com.acme/identify/jsonschema/0-1-0' }), /identify_schema: is .*give an Iglu schema URI/);
   assert.match(problems({ ...BASE, headers: { 'Content-Type': 'text/plain', 'bad header': 'x', 'x-ok': 'a\nb' } }), /headers\.Content-Type: is set by Signal itself .* \| headers\.bad header: is not a valid header name .* \| headers\.x-ok: must be text on one line/);
   assert.equal(problems({ ...BASE, headers: { 'x-ok': 'a\nSECRET' } }).includes('SECRET'), false, 'a header value is never quoted');
+  // What HTTP cannot carry is refused at install, not at every delivery: a character beyond Latin-1, a control character.
+  assert.match(problems({ ...BASE, headers: { 'x-api-key': 'ключ-SECRET' } }), /^headers\.x-api-key: must be text on one line, of printable ASCII or Latin-1 characters/);
+  assert.match(problems({ ...BASE, headers: { 'x-api-key': 'k\u0001ey' } }), /^headers\.x-api-key: must be text on one line/);
+  assert.equal(problems({ ...BASE, headers: { 'x-api-key': 'ключ-SECRET' } }).includes('SECRET'), false);
+  assert.deepEqual(validateSnowplowConfig({ ...BASE, headers: { 'x-api-key': 'café\tk-1' } }), [], 'Latin-1 and a tab are header text');
   assert.match(problems({ ...BASE, encode_base64: 'yes' }), /encode_base64: must be true or false/);
 });
 
