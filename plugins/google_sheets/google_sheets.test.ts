@@ -198,6 +198,10 @@ test('classify: 200 with updatedRows the rows sent delivered; fewer dead-lettere
   assert.equal(statusOf(fewer), 'dead_letter');
   assert.equal(reasonOf(fewer), 'Google Sheets answered 1 row appended of the 2 sent (updatedRange \'Web events\'!A42:K42): check the sheet before replaying these dead letters, which may write rows twice');
   assert.match(reasonOf(classify(answer(200, { spreadsheetId: SHEET_ID, updates: { spreadsheetId: SHEET_ID } }))), /^Google Sheets answered 0 rows appended of the 2 sent/, 'proto3 JSON leaves out a 0');
+  const nothing = classify(answer(200, { spreadsheetId: SHEET_ID, tableRange: "'Web events'!A1:K41" }));
+  assert.equal(statusOf(nothing), 'dead_letter', 'Sheets\' own answer without updates: nothing written, not sent again blindly');
+  assert.match(reasonOf(nothing), /^Google Sheets answered 0 rows appended of the 2 sent: check the sheet before replaying/);
+  assert.equal(statusOf(classify(answer(200, { ok: true }))), 'retry', 'JSON that is not Sheets\' answer');
   const page = classify(answer(200, undefined));
   assert.equal(statusOf(page), 'retry');
   assert.match(reasonOf(page), /without the Sheets API's AppendValuesResponse/);
