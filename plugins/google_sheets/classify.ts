@@ -81,13 +81,17 @@ const tabOf = (config: Record<string, JsonValue>): string => {
 
 /**
  * A 2xx: delivered when it is the AppendValuesResponse and `updates.updatedRows` is the number
- * of rows sent (proto3 JSON leaves a 0 out). Fewer rows: dead-lettered, not retried — an append
- * is all or nothing, so this is no answer to retry blindly, and a retry could write rows twice.
- * A 2xx that is not Sheets' answer (a proxy's page) is retried.
+ * of rows sent (proto3 JSON leaves a 0 out, and an empty `updates`). Fewer rows: dead-lettered,
+ * not retried — an append is all or nothing, so this is no answer to retry blindly, and a retry
+ * could write rows twice. A 2xx that is not Sheets' answer (no spreadsheetId: a proxy's page) is
+ * retried.
  */
 function classifyAppended(response: VendorResponse, request: RequestDescriptor): Classification {
   const json = response.json;
-  const updates = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { updates?: unknown }).updates : undefined;
+  const answer = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { spreadsheetId?: unknown; updates?: unknown }) : undefined;
+  // Sheets' own answer (its spreadsheetId) without `updates` says nothing was written: proto3 JSON
+  // leaves out an empty message as it leaves out a 0. Sending it again could write rows twice.
+  const updates = answer?.updates ?? (typeof answer?.spreadsheetId === 'string' ? {} : undefined);
   if (updates === null || typeof updates !== 'object' || Array.isArray(updates)) {
     const body = excerpt((response.body ?? '').replace(/\s+/g, ' ').trim());
     return { status: 'retry', reason: `HTTP ${response.status} without the Sheets API's AppendValuesResponse${body ? ` (${body})` : ''}: not its answer to an append (a proxy?), so the rows are sent again` };

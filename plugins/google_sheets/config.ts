@@ -116,7 +116,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     value_input_option: {
       type: 'string', title: 'Value Input Option',
-      description: 'How Sheets reads the values. RAW (default): stored exactly as sent, as text, numbers and booleans — text from visitors is never run as a formula. USER_ENTERED: parsed as if typed into Sheets (dates and times become dates, "12%" a number); Signal still writes text starting with = + - or @ (other than a plain number) after an apostrophe, so it stays text and never runs as a formula.',
+      description: 'How Sheets reads the values. RAW (default): stored exactly as sent, as text, numbers and booleans — text from visitors is never run as a formula. USER_ENTERED: parsed as if typed into Sheets (dates and times become dates, "12%" a number); Signal still writes text starting with = + - or @ (other than a plain number) after an apostrophe, so it stays text and never runs as a formula, and so are ids of 16 digits or more (as numbers Sheets would keep only 15).',
       enum: [...VALUE_INPUT_OPTIONS], enumLabels: ['RAW (recommended)', 'USER_ENTERED'], default: 'RAW', examples: ['RAW'],
     },
     include_contact_info: {

@@ -144,6 +144,13 @@ test('cells: cut to Sheets\' 50,000-character limit with a warning; USER_ENTERED
   assert.equal(cellValue('@SUM(A1)', 'USER_ENTERED', noop), "'@SUM(A1)");
   assert.equal(cellValue('-5', 'USER_ENTERED', noop), '-5', 'a plain number stays a number');
   assert.equal(cellValue('2026-11-30', 'USER_ENTERED', noop), '2026-11-30', 'a date is parsed by Sheets as typed');
+  // Typed text Sheets would change is kept as text: a 16+ digit id (Sheets keeps 15 digits of a number), a leading apostrophe (Sheets' own marker, dropped).
+  assert.equal(cellValue('12345678901234567890', 'USER_ENTERED', noop), "'12345678901234567890");
+  assert.equal(cellValue('1234567890123456', 'USER_ENTERED', noop), "'1234567890123456");
+  assert.equal(cellValue('123456789012345', 'USER_ENTERED', noop), '123456789012345', '15 digits stay a number');
+  assert.equal(cellValue("'quoted", 'USER_ENTERED', noop), "''quoted", 'Sheets drops the first apostrophe, keeping the text');
+  assert.equal(cellValue('12345678901234567890', 'RAW', noop), '12345678901234567890', 'RAW stores text as it is');
+  assert.equal(cellValue("'quoted", 'RAW', noop), "'quoted");
   assert.equal(cellValue('=1+1', 'RAW', noop), '=1+1', 'RAW never runs a formula: stored as text as it is');
   assert.equal(cellValue(null, 'RAW', noop), '');
 });
@@ -191,6 +198,10 @@ test('classify: 200 with updatedRows the rows sent delivered; fewer dead-lettere
   assert.equal(statusOf(fewer), 'dead_letter');
   assert.equal(reasonOf(fewer), 'Google Sheets answered 1 row appended of the 2 sent (updatedRange \'Web events\'!A42:K42): check the sheet before replaying these dead letters, which may write rows twice');
   assert.match(reasonOf(classify(answer(200, { spreadsheetId: SHEET_ID, updates: { spreadsheetId: SHEET_ID } }))), /^Google Sheets answered 0 rows appended of the 2 sent/, 'proto3 JSON leaves out a 0');
+  const nothing = classify(answer(200, { spreadsheetId: SHEET_ID, tableRange: "'Web events'!A1:K41" }));
+  assert.equal(statusOf(nothing), 'dead_letter', 'Sheets\' own answer without updates: nothing written, not sent again blindly');
+  assert.match(reasonOf(nothing), /^Google Sheets answered 0 rows appended of the 2 sent: check the sheet before replaying/);
+  assert.equal(statusOf(classify(answer(200, { ok: true }))), 'retry', 'JSON that is not Sheets\' answer');
   const page = classify(answer(200, undefined));
   assert.equal(statusOf(page), 'retry');
   assert.match(reasonOf(page), /without the Sheets API's AppendValuesResponse/);

@@ -15,6 +15,23 @@ const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event'
 /** Text Sheets would run as a formula when typed (USER_ENTERED): `=`, and `+ - @` before anything but a plain number. */
 const FORMULA_START = /^[=+\-@]/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * A whole number of more digits than Sheets keeps: typed (USER_ENTERED), text of digits becomes a
+ * number, which Sheets holds to 15 significant digits, so an order, account or social-network id
+ * of 16 digits or more would lose its last ones.
+ */
+const LONG_DIGITS = /^[+-]?\d{16,}$/;
+
+/**
+ * Whether typed text must be kept as text (a leading apostrophe): a formula, a whole number
+ * Sheets would round, or text that itself starts with an apostrophe (which Sheets would take as
+ * the marker and drop).
+ */
+function keptAsText(text: string): boolean {
+  if (text.startsWith("'")) return true;
+  if (FORMULA_START.test(text) && !PLAIN_NUMBER.test(text.trim())) return true;
+  return LONG_DIGITS.test(text.trim());
+}
 
 const getters = new Map<string, (root: unknown) => unknown>();
 /** The value at one path of the event (compiled once per path; a path the config check refused reads nothing). */
@@ -52,13 +69,15 @@ function cutText(text: string, max: number): string {
 /**
  * One cell's value as Sheets takes it: text, a finite number or a boolean as they are; an object
  * or list as JSON text; nothing as an empty cell. Text over 50,000 characters is cut (`warn`
- * says so). With USER_ENTERED, text Sheets would run as a formula gets a leading apostrophe, which
- * Sheets reads as "this is text" and does not show.
+ * says so). With USER_ENTERED, text Sheets would run as a formula, a whole number of 16 digits or
+ * more (which Sheets would round to 15) and text starting with an apostrophe get a leading
+ * apostrophe, which Sheets reads as "this is text" and does not show.
  *
  * @example
  * cellValue({ plan: 'pro' }, 'RAW', () => {});       // '{"plan":"pro"}'
  * cellValue('=IMPORTXML(…)', 'USER_ENTERED', () => {}); // "'=IMPORTXML(…)"
  * cellValue('-5', 'USER_ENTERED', () => {});           // '-5'
+ * cellValue('12345678901234567890', 'USER_ENTERED', () => {}); // "'12345678901234567890"
  */
 export function cellValue(value: unknown, option: ValueInputOption, warn: (length: number) => void): JsonValue {
   if (value === undefined || value === null) return '';
@@ -69,7 +88,7 @@ export function cellValue(value: unknown, option: ValueInputOption, warn: (lengt
     warn(text.length);
     text = cutText(text, MAX_CELL_CHARACTERS);
   }
-  if (option === 'USER_ENTERED' && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text.trim())) return `'${text}`;
+  if (option === 'USER_ENTERED' && keptAsText(text)) return `'${text}`;
   return text;
 }
 

@@ -34,7 +34,12 @@ export const IGLU_URI = /^iglu:[a-zA-Z0-9_.-]+\/[a-zA-Z0-9_-]+\/jsonschema\/[1-9
 /** Header names Signal sets itself or HTTP owns: a custom header may not replace them. */
 const RESERVED_HEADERS = new Set(['host', 'content-type', 'content-length', 'transfer-encoding', 'connection']);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HEADER_VALUE = /^[^\r\n\0]*$/;
+/**
+ * A header value HTTP can carry (RFC 9110 field-value: visible ASCII, space, tab and obs-text
+ * bytes 0x80–0xFF): a line break, a control character or a character beyond Latin-1 makes the
+ * HTTP client refuse the request before sending it.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** The config's JSON Schema. `headers` is secret: a gateway's credential may be in it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
@@ -256,7 +261,7 @@ function headersProblems(value: JsonValue | undefined): ConfigProblem[] {
   for (const [name, headerValue] of Object.entries(value)) {
     if (!HEADER_NAME.test(name)) problems.push({ field: `headers.${name}`, message: 'is not a valid header name (letters, digits and !#$%&\'*+-.^_`|~)' });
     else if (RESERVED_HEADERS.has(name.toLowerCase())) problems.push({ field: `headers.${name}`, message: 'is set by Signal itself (the body is JSON, posted as the tracker protocol says): remove it' });
-    else if (typeof headerValue !== 'string' || !HEADER_VALUE.test(headerValue)) problems.push({ field: `headers.${name}`, message: 'must be text on one line' });
+    else if (typeof headerValue !== 'string' || !HEADER_VALUE.test(headerValue)) problems.push({ field: `headers.${name}`, message: 'must be text on one line, of printable ASCII or Latin-1 characters (no control characters: HTTP cannot carry them in a header)' });
   }
   return problems;
 }

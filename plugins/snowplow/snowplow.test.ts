@@ -175,6 +175,17 @@ test('Snowplow\'s maximum lengths: an over-long userId or URL is left out, a tit
   assert.match(warnings, /se_la cut to 4096 characters/);
 });
 
+test('res only as Enrich reads it (<digits>x<digits> within a Java int): a fractional, text or huge screen size is left out with a warning, not sent to fail the event', () => {
+  const withScreen = (screen: JsonValue) => mapped(browserEvent({ context: { screen } as CanonicalEvent['context'] }));
+  assert.equal(withScreen({ width: 390, height: 844 }).payload?.res, '390x844');
+  for (const screen of [{ width: 1440.5, height: 900 }, { width: 'wide', height: 900 }, { width: -1, height: 900 }, { width: 3_000_000_000, height: 900 }]) {
+    const result = withScreen(screen);
+    assert.ok(result.payload, 'the event is still sent');
+    assert.equal(result.payload.res, undefined, JSON.stringify(screen));
+    assert.match((result.warnings ?? []).join(' | '), /res left out: ".*" is not <width>x<height> in whole pixels, and Snowplow fails an event whose res is not/);
+  }
+});
+
 test('send: POST to <collector>/com.snowplowanalytics.snowplow/tp2, JSON in UTF-8, a payload_data body with stm the sending time; the custom headers; a private collector allowed', () => {
   const payload = payloadOf(browserEvent({ type: 'page', event: undefined }));
   const requests = snowplow.send([{ id: 'a', event: browserEvent(), payload }, { id: 'b', event: browserEvent(), payload }], ctx({ headers: { 'X-Api-Key': 'k-123', 'Content-Type': 'text/plain' } }));
@@ -246,6 +257,11 @@ test('validateConfig: a good config passes; each bad field is named with what is
   assert.match(problems({ ...BASE, identify_schema: 'iglu:com.acme/identify/jsonschema/0-1-0' }), /identify_schema: is .*give an Iglu schema URI/);
   assert.match(problems({ ...BASE, headers: { 'Content-Type': 'text/plain', 'bad header': 'x', 'x-ok': 'a\nb' } }), /headers\.Content-Type: is set by Signal itself .* \| headers\.bad header: is not a valid header name .* \| headers\.x-ok: must be text on one line/);
   assert.equal(problems({ ...BASE, headers: { 'x-ok': 'a\nSECRET' } }).includes('SECRET'), false, 'a header value is never quoted');
+  // What HTTP cannot carry is refused at install, not at every delivery: a character beyond Latin-1, a control character.
+  assert.match(problems({ ...BASE, headers: { 'x-api-key': 'ключ-SECRET' } }), /^headers\.x-api-key: must be text on one line, of printable ASCII or Latin-1 characters/);
+  assert.match(problems({ ...BASE, headers: { 'x-api-key': 'k\u0001ey' } }), /^headers\.x-api-key: must be text on one line/);
+  assert.equal(problems({ ...BASE, headers: { 'x-api-key': 'ключ-SECRET' } }).includes('SECRET'), false);
+  assert.deepEqual(validateSnowplowConfig({ ...BASE, headers: { 'x-api-key': 'café\tk-1' } }), [], 'Latin-1 and a tab are header text');
   assert.match(problems({ ...BASE, encode_base64: 'yes' }), /encode_base64: must be true or false/);
 });
 

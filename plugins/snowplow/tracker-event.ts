@@ -55,8 +55,28 @@ function textOf(value: JsonValue | undefined): string | undefined {
   return readText(value);
 }
 
-/** `value` within its field's maximum length: cut (said) or, for ids and URLs, left out (said). */
+/** `res` as Enrich parses it: `<width>x<height>`, each a whole number within a Java int. */
+const RESOLUTION = /^(\d+)x(\d+)$/;
+const JAVA_INT_MAX = 2_147_483_647;
+
+/**
+ * `res` when Enrich can read it, else undefined after a warning: Enrich fails the whole event
+ * whose `res` is not `<digits>x<digits>` within a Java int (a fractional or text width from
+ * context.screen would do that).
+ */
+function resolutionOf(value: string, warn: (message: string) => void): string | undefined {
+  const match = RESOLUTION.exec(value);
+  if (match !== null && Number(match[1]) <= JAVA_INT_MAX && Number(match[2]) <= JAVA_INT_MAX) return value;
+  warn(`res left out: ${JSON.stringify(value.slice(0, 60))} is not <width>x<height> in whole pixels, and Snowplow fails an event whose res is not`);
+  return undefined;
+}
+
+/**
+ * `value` as Enrich takes it: `res` only in its pattern; text within its field's maximum length,
+ * cut (said) or, for ids and URLs, left out (said).
+ */
 function fitted(field: string, value: string, warn: (message: string) => void): string | undefined {
+  if (field === 'res') return resolutionOf(value, warn);
   const max = FIELD_MAX_LENGTH[field];
   if (max === undefined) return value;
   const chars = [...value];
