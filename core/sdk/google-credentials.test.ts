@@ -34,6 +34,9 @@ test('googleCredentialProblems: one credential; a refresh token with its OAuth c
     'client_id: is "GOCSPX-secret": an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)',
   ]);
   assert.match(googleCredentialProblems({ ...OAUTH, refresh_token: 'same', client_secret: 'same' })[0]!.message, /^is the client secret again/);
+  const pasted = googleCredentialProblems({ ...OAUTH, client_id: 'x'.repeat(100_000) })[0]!.message;
+  assert.ok(pasted.length < 400, 'a huge paste is quoted cut short, not whole');
+  assert.match(pasted, /^is "x{120}…": an OAuth client id/);
   for (const [key, message] of [['{"type":"authorized_user"}', /of type "authorized_user"/], ['not json', /is not JSON/], [KEY.replace('PRIVATE KEY', 'PRIVATE KEE'), /cannot be read/]] as const) {
     const problems = googleCredentialProblems({ service_account_key: key });
     assert.deepEqual(problems.map((p) => p.field), ['service_account_key']);

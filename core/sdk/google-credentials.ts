@@ -7,6 +7,7 @@
 // `access_token` and `expires_in` (an hour) to both; its refusals are said here in its terms,
 // naming the config field to fix.
 import { PermanentError } from './errors.ts';
+import { excerpt } from './excerpt.ts';
 import { googleServiceAccountTokenRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer } from './oauth.ts';
 import { pastedSecretProblem } from './pasted-secret.ts';
 import type { AccessTokenExchange, AccessTokenUse, ConfigProblem, IssuedAccessToken, JsonValue, PluginContext, RequestDescriptor, VendorResponse } from './types.ts';
@@ -78,7 +79,7 @@ export function googleCredentialProblems(config: Record<string, JsonValue>, opti
   }
   const clientId = text(config.client_id);
   if (clientId !== undefined && (/\s/.test(clientId) || !clientId.endsWith('.apps.googleusercontent.com'))) {
-    problems.push({ field: 'client_id', message: `is ${JSON.stringify(clientId)}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
+    problems.push({ field: 'client_id', message: `is ${JSON.stringify(excerpt(clientId, 120))}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
   }
   if (refreshToken !== undefined && refreshToken === text(config.client_secret)) {
     problems.push({ field: 'refresh_token', message: 'is the client secret again: the refresh token is the refresh_token of the token answer you got when authorising Signal (see the plugin README)' });
