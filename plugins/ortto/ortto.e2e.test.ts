@@ -182,4 +182,19 @@ describe('Ortto', () => {
     assert.equal(nobody!.status, 'sent');
     assert.match(String(nobody!.message), /^Ortto has no person with this email or External ID/);
   });
+
+  test('an install with a field name for its id and a "+" in the country code is refused, naming each field and what it expects in words', async () => {
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/ortto/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ortto wrong ids', variant: 'default', config: { ...CONFIG, trait_fields: { plan: 'Plan' }, activities: { 'Order Completed': 'Order completed' }, default_country_code: '+61' } }),
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; fields?: Array<{ field: string; message: string }> } };
+    assert.equal(error.code, 'SIGNAL_INVALID_CONFIG');
+    assert.deepEqual(error.fields, [
+      { field: 'config.trait_fields', message: 'maps "plan" to "Plan": expected an Ortto custom field id, type:cm:name in lower case (str:cm:plan, int:cm:seats, bol:cm:vip, dtz:cm:signed-up), as Ortto shows it under the field\'s details' },
+      { field: 'config.activities', message: 'maps "Order Completed" to "Order completed": expected an Ortto custom activity id, act:cm:name in lower case (act:cm:order-completed)' },
+      { field: 'config.default_country_code', message: 'is "+61": expected a country calling code, 1 to 3 digits without "+" or a leading 0 (61 for Australia, 44 for the United Kingdom, 1 for the United States)' },
+    ]);
+  });
 });
