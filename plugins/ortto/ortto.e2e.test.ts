@@ -45,12 +45,13 @@ const createsOf = (email: string) => sim.requests({ method: 'POST', path: CREATE
 before(async () => {
   sim = await startVendorSim();
   // A merge answers each person in order, as Ortto documents it: created, or — for an email
-  // that says "suppressed" — the suppression list's refusal.
+  // that says "suppressed", when the request names the field to check against the suppression
+  // list (suppression_list_field_id) — the suppression list's refusal.
   sim.setDefault('POST', MERGE, (request) => ({
     status: 200,
     body: { people: peopleOf(request).map(({ fields }) => {
       const email = String(fields['str::email'] ?? '');
-      if (email.includes('suppressed')) return { status: 'suppressed', error: 'Email is suppressed' };
+      if (email.includes('suppressed') && bodyOf(request).suppression_list_field_id === 'str::email') return { status: 'suppressed', error: 'Email is suppressed' };
       return { person_id: personOf(email, typeof fields['str::ei'] === 'string' ? fields['str::ei'] : undefined).id, status: 'created' };
     }) },
   }));
@@ -98,7 +99,7 @@ describe('Ortto', () => {
         fields: { 'str::email': email, 'str::ei': 'u-ann', 'str::first': 'Ann', 'str::last': 'Lee', 'phn::phone': { phone: '61412345678', parse_with_country_code: true }, 'str:cm:plan': 'pro', 'int:cm:seats': 3 },
         location: { source_ip: VISITOR_IP },
       }],
-      async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 2, find_strategy: 0,
+      async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 2, find_strategy: 0, suppression_list_field_id: 'str::email',
     });
 
     await browser(site.key, { type: 'track', userId: 'u-ann', event: 'Order Completed', messageId: 'or-tr-1', properties: { order_id: 'A-1', revenue: 74.97, coupon: 'SPRING', email: 'someone.else@example.com' } }, 'df_orttovisitor01');

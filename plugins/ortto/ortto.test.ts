@@ -212,8 +212,8 @@ test('requests: people merged and activities created, 100 a request, people firs
   const merge = requests[0]!.body as JsonObject;
   assert.deepEqual(merge, {
     people: [0, 1, 2].map((i) => ({ fields: { 'str::email': `p${i}@example.com`, 'str::ei': 'u-1' }, location: { source_ip: '203.0.113.42' } })),
-    async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 1, find_strategy: 1,
-  });
+    async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 1, find_strategy: 1, suppression_list_field_id: 'str::email',
+  }, 'suppression_list_field_id: Ortto answers "suppressed" for an email on its suppression list (and creates no person) only when asked to check it');
   assert.deepEqual(requests[0]!.eventIds, ['i-0', 'i-1', 'i-2']);
   const create = requests[1]!.body as JsonObject;
   assert.deepEqual(Object.keys(create), ['activities', 'merge_by']);
