@@ -45,16 +45,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * The API key as configured, trimmed.
- *
- * @example
- * apiKeyOf({ api_key: ' d2d561f5 ' }); // 'd2d561f5'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
-
-/**
  * The mailing lists a consenting contact joins: well-formed ids, each once.
  *
  * @example

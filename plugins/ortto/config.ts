@@ -140,16 +140,6 @@ export function apiOriginOf(config: Record<string, JsonValue>): string {
 }
 
 /**
- * The API key as configured, trimmed (a header value cannot hold a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' a1b2… ' }); // 'a1b2…'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return configText(config, 'api_key') ?? '';
-}
-
-/**
  * The person fields people are merged by, in order.
  *
  * @example

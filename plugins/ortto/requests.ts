@@ -12,8 +12,8 @@
 // Both carry the `X-Api-Key` header and JSON, and at most 2 MB ("Limit per payload: 2MB", Rate
 // limits): a batch is cut into requests within both limits, people first (a track right after
 // an identify then lands on the person the identify named), each kind in the order received.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiKeyOf, apiOriginOf, choiceOf, mergeKeysOf } from './config.ts';
+import { configApiKey, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiOriginOf, choiceOf, mergeKeysOf } from './config.ts';
 import { recordOf } from './fit-to-ortto.ts';
 
 /** People or activities a request: Ortto takes 1 to 100 of either. */
@@ -31,7 +31,7 @@ export const ACTIVITIES_CREATE_PATH = '/v1/activities/create';
  * headersOf({ api_key: 'a1b2…' }); // { 'X-Api-Key': 'a1b2…', 'content-type': 'application/json', accept: 'application/json' }
  */
 export function headersOf(config: Record<string, JsonValue>): Record<string, string> {
-  return { 'X-Api-Key': apiKeyOf(config), 'content-type': 'application/json', accept: 'application/json' };
+  return { 'X-Api-Key': configApiKey(config), 'content-type': 'application/json', accept: 'application/json' };
 }
 
 /** The members every merge body shares, from the config. */
