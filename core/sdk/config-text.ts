@@ -13,3 +13,16 @@ export function configText(config: Record<string, JsonValue>, field: string): st
   const value = config[field];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
+
+/**
+ * The config's API key (`api_key`, or `field`), trimmed — a header value cannot end in a line
+ * break —, or `''` when absent or not text: what a plugin puts in its authorization header, and
+ * what its `forgetPerson.enabled` checks is set.
+ *
+ * @example
+ * configApiKey({ api_key: ' d2d561f5ff80 ' }); // 'd2d561f5ff80'
+ * configApiKey({});                            // ''
+ */
+export function configApiKey(config: Record<string, JsonValue>, field = 'api_key'): string {
+  return configText(config, field) ?? '';
+}

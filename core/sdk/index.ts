@@ -8,7 +8,7 @@
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
  * - helpers: `splitBatch` (batch limits), `requestsHalvedToFit` (requests measured once built, halved until each fits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table) with `warehouseRow` (an event's row of it, by a `WarehouseRowDialect`) and `eventRowsOfPerson` (a person's rows in it, for a deletion), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
- *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), `configText` (an optional config field's text, blank as none),
+ *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), `configText` (an optional config field's text, blank as none) and `configApiKey` (the API key as a header takes it),
  *   `isJsonObject` (an object, not null nor an array: a mapped value narrowed to `JsonObject`),
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
@@ -18,7 +18,8 @@
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
  *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`), `normalizePhoneNumber` (E.164 by the default country's numbering plan),
- *   `isEmailAddress` and `isStrictEmailAddress` (text shaped as one email address; the strict one refuses lists and brackets), and
+ *   `isEmailAddress` and `isStrictEmailAddress` (text shaped as one email address; the strict one refuses lists and brackets),
+ *   a mapped record's identity as contact APIs take it (`mappedEmail`, `mappedUserId`, `isSendableEmail`: the vendor named in their refusals), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
  *   `birthDateYmd`, `lettersOnly`), AWS Signature Version 4 for the plugins of AWS services
@@ -57,7 +58,7 @@ export { responseHeader } from './response-header.ts';
 export { excerpt } from './excerpt.ts';
 export { transientRetry } from './transient-retry.ts';
 export { isWebPage } from './web-page.ts';
-export { configText } from './config-text.ts';
+export { configApiKey, configText } from './config-text.ts';
 export { isJsonObject } from './json-object.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
@@ -87,6 +88,7 @@ export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-para
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { isEmailAddress, isStrictEmailAddress, type EmailAddressOptions } from './email-address.ts';
+export { isSendableEmail, mappedEmail, mappedEmailOrLeftOut, mappedUserId, MAX_EMAIL_ADDRESS_CHARS, type MappedUserIdOptions, type SendableEmailOptions } from './mapped-identity.ts';
 export { birthDateYmd, countryCodeOf, lettersOnly, stateCodeOfName } from './customer-normalizers.ts';
 export {
   GCLID_COOKIE, GOOGLE_CLICK_ID_COOKIES, GOOGLE_CLICK_ID_PARAMS, GOOGLE_TAG_GCLID_COOKIES, gclidOfCookie, googleClickId, googleClickIdFromUrl, googleClickIdOf,

@@ -3,7 +3,7 @@
 // deletions read from it. A private app of Attentive (a "custom app") authenticates with its
 // API key as a Bearer token (Attentive: "Authentication"); its permissions (Custom Events,
 // Custom Attributes, eCommerce, Privacy Requests) decide which of the plugin's calls it may make.
-import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A country calling code: 1 to 3 digits, no leading 0. */
 export const COUNTRY_CODE = /^[1-9][0-9]{0,2}$/;
@@ -32,16 +32,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' abc123 ' }); // 'abc123'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
-
-/**
  * The default country calling code, or undefined.
  *
  * @example
@@ -64,7 +54,7 @@ export function defaultCountryCodeOf(config: Record<string, JsonValue>): string 
 export function validateAttentiveConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (typeof config.api_key === 'string') {
-    const pasted = pastedSecretProblem('api_key', apiKeyOf(config), 'API key', { schemeHint: 'the plugin adds the Bearer scheme' });
+    const pasted = pastedSecretProblem('api_key', configApiKey(config), 'API key', { schemeHint: 'the plugin adds the Bearer scheme' });
     if (pasted) problems.push(pasted);
   }
   return problems;

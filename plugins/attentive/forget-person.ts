@@ -9,9 +9,8 @@
 // clientUserId alone is unconfirmed, and a refusal of it ends the deletion there (the core stops
 // at the first request that does not end done), which must not keep the emails' from being made.
 // Asking again for someone already deleted creates another request: safe to repeat.
-import { deletionEmails, excerpt, isJsonObject, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configApiKey, deletionEmails, excerpt, isJsonObject, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { attentiveWords } from './classify.ts';
-import { apiKeyOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
@@ -40,7 +39,7 @@ function byOf(request: RequestDescriptor | undefined): string {
  * emails Signal found), then the subscriber whose clientUserId is the userId.
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     const emails = deletionEmails(person, isEmail);
     if (!usableId(person.userId) && emails.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Attentive, so no subscriber of theirs can exist there' };

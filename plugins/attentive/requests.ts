@@ -3,8 +3,7 @@
 // custom attributes and eCommerce endpoints each take one event or one person, and it has no
 // batch endpoint for them (its bulk APIs are for segments and subscriber imports). Built here,
 // performed by the core.
-import type { MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiKeyOf } from './config.ts';
+import { configApiKey, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { recordOf, type Kind } from './fit-to-attentive.ts';
 
 export const API_BASE = 'https://api.attentivemobile.com/v1';
@@ -29,7 +28,7 @@ export const PATHS: Record<Kind, string> = {
  * headersOf({ config: { api_key: 'abc' }, … }); // { 'content-type': 'application/json', accept: 'application/json', authorization: 'Bearer abc' }
  */
 export function headersOf(ctx: PluginContext): Record<string, string> {
-  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${apiKeyOf(ctx.config)}` };
+  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${configApiKey(ctx.config)}` };
 }
 
 /**

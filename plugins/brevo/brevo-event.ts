@@ -4,8 +4,8 @@
 // `event_date` (ISO 8601; optional) and `event_properties` (keys up to 255 characters of the same
 // alphabet; "Size is limited to 50KB"). Contact information stays out of the properties: a
 // person's contact data goes to their contact, from identify.
-import { PermanentError, removeContactInfo, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
-import { emailOf, extIdOf } from './identity.ts';
+import { mappedEmail, mappedUserId, PermanentError, removeContactInfo, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { EXT_IDS } from './identity.ts';
 
 export const MAX_NAME_CHARS = 255;
 export const MAX_PROPERTY_KEY_CHARS = 255;
@@ -116,11 +116,11 @@ export function eventDateOf(value: JsonValue | undefined, ctx: PluginContext): s
  */
 export function eventBody(payload: JsonObject, ctx: PluginContext): JsonObject | null {
   const identifiers: JsonObject = {};
-  const extId = extIdOf(payload.ext_id);
+  const extId = mappedUserId(payload.ext_id, EXT_IDS);
   if (extId !== undefined) identifiers.ext_id = extId;
   let email: string | undefined;
   try {
-    email = emailOf(payload.email);
+    email = mappedEmail(payload.email, 'Brevo');
   } catch (error) {
     // With the userId the event still names its contact: the bad address is only left out.
     if (extId === undefined) throw error;

@@ -2,7 +2,7 @@
 // cannot make (validateBrevoConfig), and the settings the mapping, the requests and the
 // deletions read from it. Brevo's API v3 takes one credential, the account's API key, in the
 // `api-key` header (Brevo: "Authentication").
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * A contact attribute's name as Brevo's API takes it: upper case ("The attribute's parameter
@@ -45,16 +45,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
   },
 };
-
-/**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' xkeysib-abc ' }); // 'xkeysib-abc'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
 
 /**
  * The lists a consenting contact joins: whole numbers above 0, each once.
@@ -101,7 +91,7 @@ export function defaultCountryCodeOf(config: Record<string, JsonValue>): string 
  */
 export function validateBrevoConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const key = apiKeyOf(config);
+  const key = configApiKey(config);
   if (typeof config.api_key === 'string') {
     if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
     else if (key.startsWith('xsmtpsib-')) problems.push({ field: 'api_key', message: 'is an SMTP key (xsmtpsib-…), which sends email through SMTP only: create an API key (xkeysib-…) in Settings > SMTP & API > API Keys' });

@@ -4,9 +4,9 @@
 // and the config's more), and `listIds` only with marketing consent. `emailBlacklisted` and
 // `smsBlacklisted` are never sent: false would resubscribe someone who unsubscribed, true would
 // unsubscribe a subscriber, and an identify says neither.
-import { isJsonObject, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, mappedEmailOrLeftOut, mappedUserId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { ATTRIBUTE_NAME, defaultCountryCodeOf, extraAttributesOf, listIdsOf, RESERVED_ATTRIBUTES } from './config.ts';
-import { emailOf, extIdOf, smsOf } from './identity.ts';
+import { EXT_IDS, smsOf } from './identity.ts';
 import { hasMarketingConsent } from './marketing-consent.ts';
 
 /** The longest text attribute value the plugin sends (Brevo documents no limit; its text attributes are meant for short values). */
@@ -84,15 +84,9 @@ export function attributesOf(mapped: JsonValue | undefined, event: CanonicalEven
  * // { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2], updateEnabled: true }
  */
 export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
-  const extId = extIdOf(payload.ext_id);
-  let email: string | undefined;
-  try {
-    email = emailOf(payload.email);
-  } catch (error) {
-    // With the userId the contact is still named: its other attributes are not lost for the address.
-    if (extId === undefined) throw error;
-    ctx.warn?.(`email left out: ${JSON.stringify(payload.email)} (traits.email, or context.traits.email) is not an email address`);
-  }
+  const extId = mappedUserId(payload.ext_id, EXT_IDS);
+  // With the userId the contact is still named: its other attributes are not lost for the address.
+  const email = mappedEmailOrLeftOut(payload.email, 'Brevo', { namedOtherwise: extId !== undefined, warn: ctx.warn });
   const attributes = attributesOf(payload.attributes, event, ctx);
   if (email === undefined && extId === undefined && attributes?.SMS === undefined) return null;
   const body: JsonObject = {};

@@ -6,9 +6,7 @@
 // Signal found for them (their identify calls' traits.email, which the plugin sends as the
 // contact's EMAIL: `person.emails`). A contact already gone answers 404: done, so each request is
 // safe to repeat.
-import { deletionEmails, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiKeyOf } from './config.ts';
-import { isEmail } from './identity.ts';
+import { configApiKey, deletionEmails, isSendableEmail, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
 /** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
@@ -39,9 +37,9 @@ function deletion(identifier: string, type: 'ext_id' | 'email_id', headers: Reco
  * (`deletionEmails`: an email userId, the emails Signal found).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person, isEmail);
+    const emails = deletionEmails(person, (email) => isSendableEmail(email));
     if (!usableId(person.userId) && emails.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Brevo, so no contact of theirs can exist there' };
     const headers = headersOf(ctx);
     const byExtId = usableId(person.userId) ? [deletion(String(person.userId).trim(), 'ext_id', headers)] : [];

@@ -5,8 +5,7 @@
 // /v3/contacts/batch updates existing contacts only, and POST /v3/events/batch has no rate
 // limit of its own in Brevo's table (its "all other endpoints" row is 100 requests an hour),
 // where POST /v3/events and /v3/contacts have 10 a second each. Built here, performed by the core.
-import type { MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiKeyOf } from './config.ts';
+import { configApiKey, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { recordOf } from './fit-to-brevo.ts';
 
 export const API_BASE = 'https://api.brevo.com/v3';
@@ -22,7 +21,7 @@ export const MAX_BODY_BYTES = 64_000;
  * headersOf({ config: { api_key: 'xkeysib-…' }, … }); // { 'content-type': 'application/json', accept: 'application/json', 'api-key': 'xkeysib-…' }
  */
 export function headersOf(ctx: PluginContext): Record<string, string> {
-  return { 'content-type': 'application/json', accept: 'application/json', 'api-key': apiKeyOf(ctx.config) };
+  return { 'content-type': 'application/json', accept: 'application/json', 'api-key': configApiKey(ctx.config) };
 }
 
 /**

@@ -22,7 +22,9 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     mailing_list_ids: {
       type: 'array', title: 'Mailing Lists (with marketing consent)',
       description: 'Ids of Loops mailing lists (Audience > Lists, or GET /api/v1/lists) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere). Without consent the contact\'s lists are left as they are: the plugin never removes anyone from a list.',
-      items: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, maxItems: 50, uniqueItems: true, examples: [['cm06f5v0e45nf0ml5754o9cix']],
+      // No pattern: validateLoopsConfig says what is wrong with an id (a list's name given for
+      // its id), naming the field; a pattern's error would stop it with the bare expression.
+      items: { type: 'string' }, maxItems: 50, uniqueItems: true, examples: [['cm06f5v0e45nf0ml5754o9cix']],
     },
     subscribe_with_consent: {
       type: 'boolean', title: 'Subscribe With Marketing Consent',
@@ -41,16 +43,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
   },
 };
-
-/**
- * The API key as configured, trimmed.
- *
- * @example
- * apiKeyOf({ api_key: ' d2d561f5 ' }); // 'd2d561f5'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
 
 /**
  * The mailing lists a consenting contact joins: well-formed ids, each once.

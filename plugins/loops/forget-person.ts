@@ -5,10 +5,8 @@
 // emails Signal found for them (their identify calls' traits.email, which the plugin sends as the
 // contact's email: `person.emails`). Loops answers 404 when no contact matches ("If a matching
 // contact is not found, a 404 Not Found will be returned"): done, so each request is safe to repeat.
-import { deletionEmails, excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configApiKey, deletionEmails, excerpt, isSendableEmail, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { rateLimitWaitMs, loopsSaid } from './classify.ts';
-import { apiKeyOf } from './config.ts';
-import { isEmail } from './identity.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
 /** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
@@ -35,9 +33,9 @@ function byOf(request: RequestDescriptor | undefined): string {
  * // [POST /contacts/delete { userId: 'u-1' }, POST /contacts/delete { email: 'jane@example.com' }]
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person, isEmail);
+    const emails = deletionEmails(person, (email) => isSendableEmail(email));
     const userId = usableId(person.userId) ? String(person.userId).trim() : undefined;
     if (userId === undefined && emails.length === 0) {
       return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Loops, so no contact of theirs can exist there' };

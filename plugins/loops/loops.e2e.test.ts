@@ -149,4 +149,15 @@ describe('Loops', () => {
     assert.equal(failed!.status, 'failed');
     assert.match(String(failed!.message), /HTTP 401: Loops refused the API key for the deletion \(Invalid API key\): check config\.api_key/);
   });
+
+  test('an install with a mailing list\'s name for its id is refused, naming the field and what it expects in words', async () => {
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/loops/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Loops list name', variant: 'default', config: { api_key: KEY, mailing_list_ids: ['Newsletter list'] } }),
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; fields?: Array<{ field: string; message: string }> } };
+    assert.equal(error.code, 'SIGNAL_INVALID_CONFIG');
+    assert.deepEqual(error.fields, [{ field: 'config.mailing_list_ids', message: '"Newsletter list" is no Loops mailing list id: give the list\'s id (letters and digits, e.g. "cm06f5v0e45nf0ml5754o9cix", shown in Audience > Lists), not its name' }]);
+  });
 });

@@ -151,7 +151,8 @@ test('config: the schema takes a key and lists; validateLoopsConfig names a key 
   const validate = createConfigAjv().compile(loops.config);
   assert.equal(validate({ api_key: KEY, mailing_list_ids: [LIST], subscribe_with_consent: false, source: 'Signal' }), true, JSON.stringify(validate.errors));
   assert.equal(validate({}), false, 'the API key is required');
-  assert.equal(validate({ api_key: KEY, mailing_list_ids: ['Newsletter list'] }), false);
+  assert.equal(validate({ api_key: KEY, mailing_list_ids: ['Newsletter list'] }), true, 'no pattern in the schema: validateLoopsConfig names a list name given for an id in words');
+  assert.equal(validate({ api_key: KEY, mailing_list_ids: [7] }), false, 'ids are text');
   assert.deepEqual(validateLoopsConfig({ api_key: KEY, mailing_list_ids: [LIST] }), []);
   assert.deepEqual(validateLoopsConfig({ api_key: `Bearer ${KEY}` }), [{ field: 'api_key', message: 'starts with "Bearer ": give the Loops API key alone, Signal sends it as the Bearer token itself' }]);
   assert.deepEqual(validateLoopsConfig({ api_key: `${KEY} extra` }).map((p) => p.field), ['api_key']);

@@ -2,8 +2,7 @@
 // to PUT /api/v1/contacts/update, an event to POST /api/v1/events/send with the event's
 // messageId as its `Idempotency-Key`, one record a request: Loops has no batch endpoint for
 // either. Built here, performed by the core.
-import { nameBasedUuid, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiKeyOf } from './config.ts';
+import { configApiKey, nameBasedUuid, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { MAX_BODY_BYTES, recordOf } from './fit-to-loops.ts';
 
 export const API_BASE = 'https://app.loops.so/api/v1';
@@ -22,7 +21,7 @@ const IDEMPOTENCY_NAMESPACE = '0d5f3f52-6b7e-4a53-9c33-5a3c1f7e2b41';
  * headersOf({ config: { api_key: 'd2d5…' }, … }); // { authorization: 'Bearer d2d5…', 'content-type': 'application/json', accept: 'application/json' }
  */
 export function headersOf(ctx: PluginContext): Record<string, string> {
-  return { authorization: `Bearer ${apiKeyOf(ctx.config)}`, 'content-type': 'application/json', accept: 'application/json' };
+  return { authorization: `Bearer ${configApiKey(ctx.config)}`, 'content-type': 'application/json', accept: 'application/json' };
 }
 
 /**

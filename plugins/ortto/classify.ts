@@ -1,6 +1,7 @@
 // Ortto's answers to the delivery requests. A merge answers 200 with one entry a person, in the
 // request's order: `{ people: [{ person_id, status: "created" | "merged" }] }`, and for an email
-// on the suppression list `{ status: "suppressed", error: "Email is suppressed" }`; a creation of
+// on the suppression list `{ status: "suppressed", error: "Email is suppressed" }` (the merge
+// asks for that check: suppression_list_field_id); a creation of
 // activities `{ activities: [{ person_id, status, person_status, activity_id }] }` — here too an
 // entry with an `error` is a record Ortto did not take. An asynchronous request (config.async)
 // is queued, and its answer says nothing of each record. A refused request: 400 for a bad one

@@ -37,6 +37,8 @@ export type MergeBy = keyof typeof MERGE_KEYS;
  * configured names converted to kebab-case"): `str:cm:job-title`.
  */
 export const CUSTOM_FIELD_ID = /^(str|int|bol|dtz):cm:[a-z0-9][a-z0-9-]{0,99}$/;
+/** A country calling code: 1 to 3 digits, no leading 0. */
+export const COUNTRY_CODE = /^[1-9][0-9]{0,2}$/;
 /** A custom activity's id: `act:cm:<name>` (Create a custom activity event: `"activity_id": "act:cm:flight-booked"`). */
 export const ACTIVITY_ID = /^act:cm:[a-z0-9][a-z0-9-]{0,99}$/;
 
@@ -79,19 +81,21 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     trait_fields: {
       type: 'object', title: 'Trait → Custom Field',
       description: 'Identify traits sent as custom person fields: trait name → the field\'s id in Ortto (str:cm:…, int:cm:…, bol:cm:…, dtz:cm:…; the field must exist in Ortto). Traits not listed are not sent; a value the field\'s type cannot hold is left out with a warning.',
-      additionalProperties: { type: 'string', pattern: CUSTOM_FIELD_ID.source },
+      // No pattern in these maps: validateOrttoConfig says what is wrong with an id in words,
+      // naming the field and the name mapped; a pattern's error would stop it with the bare expression.
+      additionalProperties: { type: 'string' },
       examples: [{ plan: 'str:cm:plan', seats: 'int:cm:seats', vip: 'bol:cm:vip', signed_up_at: 'dtz:cm:signed-up' }],
     },
     activities: {
       type: 'object', title: 'Event → Custom Activity',
       description: 'The custom activity each Signal event creates: track event name (Order Completed), or page / page:<name> for page calls → the activity id in Ortto (act:cm:<name>; the activity must exist, with the attributes below). Events not named here are not sent.',
-      additionalProperties: { type: 'string', pattern: ACTIVITY_ID.source },
+      additionalProperties: { type: 'string' },
       examples: [{ 'Order Completed': 'act:cm:order-completed', 'page:Pricing': 'act:cm:viewed-pricing' }],
     },
     attribute_fields: {
       type: 'object', title: 'Property → Activity Attribute',
       description: 'Event properties sent as activity attributes: property name → the attribute\'s id (str:cm:…, int:cm:…, bol:cm:…, dtz:cm:…), the same for every activity; map only attributes the activities define. At most 15 attributes an activity (Ortto\'s limit): the rest are left out with a warning.',
-      additionalProperties: { type: 'string', pattern: CUSTOM_FIELD_ID.source },
+      additionalProperties: { type: 'string' },
       examples: [{ order_id: 'str:cm:order-id', total: 'int:cm:total' }],
     },
     send_value: {
@@ -107,7 +111,8 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     default_country_code: {
       type: 'string', title: 'Default Country Calling Code',
       description: 'The country calling code (digits, e.g. 1 or 44) of phone traits written without one, so the phone goes to Ortto with its country code. Without it such a number is left out, with a warning.',
-      pattern: '^[1-9][0-9]{0,2}$', examples: ['61'],
+      // No pattern: validateOrttoConfig says what is expected in words.
+      maxLength: 8, examples: ['61'],
     },
     send_ip: {
       type: 'boolean', title: 'Send the Visitor\'s IP',
@@ -132,16 +137,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 export function apiOriginOf(config: Record<string, JsonValue>): string {
   const region = config.region;
   return typeof region === 'string' && Object.hasOwn(REGION_ORIGINS, region) ? REGION_ORIGINS[region as Region] : REGION_ORIGINS.global;
-}
-
-/**
- * The API key as configured, trimmed (a header value cannot hold a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' a1b2… ' }); // 'a1b2…'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return configText(config, 'api_key') ?? '';
 }
 
 /**
@@ -187,7 +182,7 @@ export function fieldMapOf(value: JsonValue | undefined): Array<[string, string]
  */
 export function defaultCountryCodeOf(config: Record<string, JsonValue>): string | undefined {
   const code = configText(config, 'default_country_code');
-  return code !== undefined && /^[1-9][0-9]{0,2}$/.test(code) ? code : undefined;
+  return code !== undefined && COUNTRY_CODE.test(code) ? code : undefined;
 }
 
 /** Problems of a name → Ortto id map: keys blank or padded, ids not of the form the field takes. */
@@ -205,7 +200,8 @@ const FIELD_EXPECTED = 'an Ortto custom field id, type:cm:name in lower case (st
 
 /**
  * Checks beyond the schema, each naming its field: the API key pasted with more than itself,
- * map keys blank or padded, ids not in Ortto's form, a page key not written page:<name>.
+ * map keys blank or padded, ids not in Ortto's form, a page key not written page:<name>, a
+ * country calling code that is not 1 to 3 digits.
  *
  * @example
  * validateOrttoConfig({ api_key: 'X-Api-Key: abc…' });
@@ -224,6 +220,10 @@ export function validateOrttoConfig(config: Record<string, JsonValue>): ConfigPr
   problems.push(...eventMapKeyProblems(config.activities, 'activities'));
   for (const [name, id] of Object.entries(eventMapOf(config.activities))) {
     if (typeof id !== 'string' || !ACTIVITY_ID.test(id.trim())) problems.push({ field: 'activities', message: `maps "${name}" to ${JSON.stringify(id)}: expected an Ortto custom activity id, act:cm:name in lower case (act:cm:order-completed)` });
+  }
+  const countryCode = config.default_country_code;
+  if (typeof countryCode === 'string' && countryCode.trim() !== '' && !COUNTRY_CODE.test(countryCode.trim())) {
+    problems.push({ field: 'default_country_code', message: `is ${JSON.stringify(countryCode)}: expected a country calling code, 1 to 3 digits without "+" or a leading 0 (61 for Australia, 44 for the United Kingdom, 1 for the United States)` });
   }
   return problems;
 }

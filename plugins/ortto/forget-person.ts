@@ -16,10 +16,10 @@
 // by an earlier try is then not found, and Ortto deletes archived people itself after 29 days —
 // said in the outcome.
 import {
-  deletionEmails, isJsonObject, transientRetry, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse,
+  configApiKey, deletionEmails, isJsonObject, transientRetry, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { answered, orttoWords } from './classify.ts';
-import { apiKeyOf, apiOriginOf } from './config.ts';
+import { apiOriginOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { headersOf } from './requests.ts';
 
@@ -135,7 +135,7 @@ function count(response: VendorResponse, key: string): number | undefined {
  * Signal found for them) or the userId as External ID are looked up, archived, then deleted.
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     const emails = deletionEmails(person, isEmail);
     const conditions = emails.map((email) => isCondition('str::email', email));

@@ -5,12 +5,12 @@
 // (traits.email, else context.traits.email — what Signal remembers from their identify), else
 // from the userId when the userId is itself an email address; never from event properties, so
 // a site's event cannot choose whose person it lands on.
-import { isStrictEmailAddress, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isSendableEmail, mappedEmail, PermanentError, usableId, type JsonObject, type JsonValue, type PluginContext, type SendableEmailOptions } from '../../core/sdk/index.ts';
 import { mergeKeysOf } from './config.ts';
 import { fitString } from './field-values.ts';
 
-/** RFC 5321's longest address. */
-export const MAX_EMAIL_CHARS = 254;
+/** Ortto keys people by the address: a list of addresses or a bracketed name is none (the SDK's strict check). */
+const EMAIL_CHECK: SendableEmailOptions = { strict: true };
 
 /**
  * Whether a value is an email address as far as the plugin checks one.
@@ -20,9 +20,7 @@ export const MAX_EMAIL_CHARS = 254;
  * isEmail('user-123');           // false
  */
 export function isEmail(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const email = value.trim();
-  return email.length <= MAX_EMAIL_CHARS && isStrictEmailAddress(email);
+  return typeof value === 'string' && isSendableEmail(value, EMAIL_CHECK);
 }
 
 /**
@@ -37,10 +35,9 @@ export function isEmail(value: unknown): value is string {
  */
 export function identityFieldsOf(email: JsonValue | undefined, userId: JsonValue | undefined, what: string, ctx: PluginContext): JsonObject | undefined {
   const fields: JsonObject = {};
-  if (email !== undefined && email !== null && !(typeof email === 'string' && email.trim() === '')) {
-    if (!isEmail(email)) throw new PermanentError(`the email ${JSON.stringify(email)} (traits.email, or context.traits.email) is not an email address Ortto accepts: fix it at the source, or leave it out with a pipeline transformation`);
-    fields['str::email'] = email.trim();
-  } else if (usableId(userId) && isEmail(String(userId))) {
+  const mapped = mappedEmail(email, 'Ortto', EMAIL_CHECK);
+  if (mapped !== undefined) fields['str::email'] = mapped;
+  else if (usableId(userId) && isEmail(String(userId))) {
     fields['str::email'] = String(userId).trim();
   }
   if (usableId(userId)) {

@@ -45,12 +45,13 @@ const createsOf = (email: string) => sim.requests({ method: 'POST', path: CREATE
 before(async () => {
   sim = await startVendorSim();
   // A merge answers each person in order, as Ortto documents it: created, or — for an email
-  // that says "suppressed" — the suppression list's refusal.
+  // that says "suppressed", when the request names the field to check against the suppression
+  // list (suppression_list_field_id) — the suppression list's refusal.
   sim.setDefault('POST', MERGE, (request) => ({
     status: 200,
     body: { people: peopleOf(request).map(({ fields }) => {
       const email = String(fields['str::email'] ?? '');
-      if (email.includes('suppressed')) return { status: 'suppressed', error: 'Email is suppressed' };
+      if (email.includes('suppressed') && bodyOf(request).suppression_list_field_id === 'str::email') return { status: 'suppressed', error: 'Email is suppressed' };
       return { person_id: personOf(email, typeof fields['str::ei'] === 'string' ? fields['str::ei'] : undefined).id, status: 'created' };
     }) },
   }));
@@ -98,7 +99,7 @@ describe('Ortto', () => {
         fields: { 'str::email': email, 'str::ei': 'u-ann', 'str::first': 'Ann', 'str::last': 'Lee', 'phn::phone': { phone: '61412345678', parse_with_country_code: true }, 'str:cm:plan': 'pro', 'int:cm:seats': 3 },
         location: { source_ip: VISITOR_IP },
       }],
-      async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 2, find_strategy: 0,
+      async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 2, find_strategy: 0, suppression_list_field_id: 'str::email',
     });
 
     await browser(site.key, { type: 'track', userId: 'u-ann', event: 'Order Completed', messageId: 'or-tr-1', properties: { order_id: 'A-1', revenue: 74.97, coupon: 'SPRING', email: 'someone.else@example.com' } }, 'df_orttovisitor01');
@@ -181,5 +182,20 @@ describe('Ortto', () => {
     const [nobody] = await deletePerson(signal, site.id, { userId: 'u-never-seen' });
     assert.equal(nobody!.status, 'sent');
     assert.match(String(nobody!.message), /^Ortto has no person with this email or External ID/);
+  });
+
+  test('an install with a field name for its id and a "+" in the country code is refused, naming each field and what it expects in words', async () => {
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/ortto/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ortto wrong ids', variant: 'default', config: { ...CONFIG, trait_fields: { plan: 'Plan' }, activities: { 'Order Completed': 'Order completed' }, default_country_code: '+61' } }),
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; fields?: Array<{ field: string; message: string }> } };
+    assert.equal(error.code, 'SIGNAL_INVALID_CONFIG');
+    assert.deepEqual(error.fields, [
+      { field: 'config.trait_fields', message: 'maps "plan" to "Plan": expected an Ortto custom field id, type:cm:name in lower case (str:cm:plan, int:cm:seats, bol:cm:vip, dtz:cm:signed-up), as Ortto shows it under the field\'s details' },
+      { field: 'config.activities', message: 'maps "Order Completed" to "Order completed": expected an Ortto custom activity id, act:cm:name in lower case (act:cm:order-completed)' },
+      { field: 'config.default_country_code', message: 'is "+61": expected a country calling code, 1 to 3 digits without "+" or a leading 0 (61 for Australia, 44 for the United Kingdom, 1 for the United States)' },
+    ]);
   });
 });

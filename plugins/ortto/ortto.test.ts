@@ -53,9 +53,9 @@ test('config: the schema takes the key, the region, the merge settings and the m
   assert.equal(validate({ api_key: API_KEY, region: 'us' }), false, 'a region Ortto does not have');
   assert.equal(validate({ api_key: API_KEY, merge_by: 'phone' }), false);
   assert.equal(validate({ api_key: API_KEY, merge_strategy: 4 }), false);
-  assert.equal(validate({ api_key: API_KEY, trait_fields: { plan: 'plan' } }), false, 'a field id is type:cm:name');
-  assert.equal(validate({ api_key: API_KEY, trait_fields: { plan: 'txt:cm:plan' } }), false, 'a type the plugin does not fill');
-  assert.equal(validate({ api_key: API_KEY, activities: { 'Order Completed': 'order-completed' } }), false, 'an activity id is act:cm:name');
+  // Ids and the country code have no pattern in the schema: validateOrttoConfig says what is wrong in words.
+  assert.equal(validate({ api_key: API_KEY, trait_fields: { plan: 'plan' }, activities: { 'Order Completed': 'order-completed' }, default_country_code: '+61' }), true, JSON.stringify(validate.errors));
+  assert.equal(validate({ api_key: API_KEY, trait_fields: { plan: 7 } }), false, 'ids are text');
   for (const [name, field] of Object.entries(ortto.config.properties)) {
     assert.ok(field.title && field.description && field.type, `${name} has a title, a type and a description`);
     if (field.type !== 'boolean' && field.enum === undefined) assert.ok(Array.isArray(field.examples), `${name} has examples`);
@@ -75,6 +75,12 @@ test('config: problems beyond the schema, each naming its field and what was exp
   assert.deepEqual(problems({ attribute_fields: { ' order_id': 'str:cm:order-id' } }), [{ field: 'attribute_fields', message: 'has " order_id" with white space around it: names are matched exactly' }]);
   assert.deepEqual(problems({ activities: { 'Order Completed': 'act:order' } }), [{ field: 'activities', message: 'maps "Order Completed" to "act:order": expected an Ortto custom activity id, act:cm:name in lower case (act:cm:order-completed)' }]);
   assert.deepEqual(problems({ activities: { 'Page:Pricing': 'act:cm:pricing' } }).map((p) => p.field), ['activities'], 'a page key written otherwise than page:<name>');
+  assert.deepEqual(problems({ trait_fields: { plan: 'plan', tier: 'txt:cm:tier' } }).map((p) => p.message), [
+    'maps "plan" to "plan": expected an Ortto custom field id, type:cm:name in lower case (str:cm:plan, int:cm:seats, bol:cm:vip, dtz:cm:signed-up), as Ortto shows it under the field\'s details',
+    'maps "tier" to "txt:cm:tier": expected an Ortto custom field id, type:cm:name in lower case (str:cm:plan, int:cm:seats, bol:cm:vip, dtz:cm:signed-up), as Ortto shows it under the field\'s details',
+  ], 'a bare name, and a type the plugin does not fill');
+  assert.deepEqual(problems({ default_country_code: '+61' }), [{ field: 'default_country_code', message: 'is "+61": expected a country calling code, 1 to 3 digits without "+" or a leading 0 (61 for Australia, 44 for the United Kingdom, 1 for the United States)' }]);
+  assert.deepEqual(problems({ default_country_code: ' 61 ' }), [], 'white space around it is trimmed, as the plugin reads it');
 });
 
 test('config warnings: no activity named, a find strategy with one merge field; none for a full config', () => {
@@ -206,8 +212,8 @@ test('requests: people merged and activities created, 100 a request, people firs
   const merge = requests[0]!.body as JsonObject;
   assert.deepEqual(merge, {
     people: [0, 1, 2].map((i) => ({ fields: { 'str::email': `p${i}@example.com`, 'str::ei': 'u-1' }, location: { source_ip: '203.0.113.42' } })),
-    async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 1, find_strategy: 1,
-  });
+    async: false, merge_by: ['str::email', 'str::ei'], merge_strategy: 1, find_strategy: 1, suppression_list_field_id: 'str::email',
+  }, 'suppression_list_field_id: Ortto answers "suppressed" for an email on its suppression list (and creates no person) only when asked to check it');
   assert.deepEqual(requests[0]!.eventIds, ['i-0', 'i-1', 'i-2']);
   const create = requests[1]!.body as JsonObject;
   assert.deepEqual(Object.keys(create), ['activities', 'merge_by']);

@@ -1,7 +1,10 @@
 // The delivery requests Signal sends Ortto, built here and performed by the core:
 //
 // - people: `POST {region}/v1/person/merge` with `{ people: [{ fields, location? }], async,
-//   merge_by, merge_strategy, find_strategy }` ("Between 1 to 100 people … in a single request");
+//   merge_by, merge_strategy, find_strategy, suppression_list_field_id }` ("Between 1 to 100
+//   people … in a single request"); `suppression_list_field_id: "str::email"` has Ortto create
+//   no person whose email is on its email suppression list, answering that person
+//   `{ status: "suppressed", error: "Email is suppressed" }` — without it Ortto says nothing;
 // - activities: `POST {region}/v1/activities/create` with `{ activities: [{ activity_id,
 //   attributes, fields, location? }], merge_by }` (100 activities a request), `async: true` only
 //   when the config asks for it.
@@ -9,8 +12,8 @@
 // Both carry the `X-Api-Key` header and JSON, and at most 2 MB ("Limit per payload: 2MB", Rate
 // limits): a batch is cut into requests within both limits, people first (a track right after
 // an identify then lands on the person the identify named), each kind in the order received.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiKeyOf, apiOriginOf, choiceOf, mergeKeysOf } from './config.ts';
+import { configApiKey, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiOriginOf, choiceOf, mergeKeysOf } from './config.ts';
 import { recordOf } from './fit-to-ortto.ts';
 
 /** People or activities a request: Ortto takes 1 to 100 of either. */
@@ -28,7 +31,7 @@ export const ACTIVITIES_CREATE_PATH = '/v1/activities/create';
  * headersOf({ api_key: 'a1b2…' }); // { 'X-Api-Key': 'a1b2…', 'content-type': 'application/json', accept: 'application/json' }
  */
 export function headersOf(config: Record<string, JsonValue>): Record<string, string> {
-  return { 'X-Api-Key': apiKeyOf(config), 'content-type': 'application/json', accept: 'application/json' };
+  return { 'X-Api-Key': configApiKey(config), 'content-type': 'application/json', accept: 'application/json' };
 }
 
 /** The members every merge body shares, from the config. */
@@ -38,6 +41,9 @@ function mergeOptions(ctx: PluginContext): JsonObject {
     merge_by: [...mergeKeysOf(ctx.config)],
     merge_strategy: choiceOf(ctx.config, 'merge_strategy', [1, 2, 3], 2),
     find_strategy: choiceOf(ctx.config, 'find_strategy', [0, 1, 2], 0),
+    // Ortto: "skip creating new contacts who have an email address that already exists on your
+    // Email suppression list, so you don't create a contact you won't be able to send emails to".
+    suppression_list_field_id: 'str::email',
   };
 }
 
@@ -74,7 +80,7 @@ function chunks(items: Item[], overhead: number): Item[][] {
  *
  * @example
  * buildRequests([identify, orderCompleted], ctx);
- * // [{ method: 'POST', url: 'https://api.ap3api.com/v1/person/merge', body: { people: [{ fields: { … } }], async: false, merge_by: ['str::email'], merge_strategy: 2, find_strategy: 0 }, eventIds: ['m-1'] },
+ * // [{ method: 'POST', url: 'https://api.ap3api.com/v1/person/merge', body: { people: [{ fields: { … } }], async: false, merge_by: ['str::email'], merge_strategy: 2, find_strategy: 0, suppression_list_field_id: 'str::email' }, eventIds: ['m-1'] },
  * //  { method: 'POST', url: 'https://api.ap3api.com/v1/activities/create', body: { activities: [{ activity_id: 'act:cm:order-completed', … }], merge_by: ['str::email'] }, eventIds: ['m-2'] }]
  */
 export function buildRequests(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {

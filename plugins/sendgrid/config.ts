@@ -2,7 +2,7 @@
 // cannot make (validateSendGridConfig), and the settings the mapping, the requests and the
 // deletions read from it. SendGrid's v3 API takes one credential, an API key, as
 // `Authorization: Bearer <key>` (SendGrid: "Authentication").
-import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The v3 API's origins: global users and subusers, and EU regional subusers. */
 export const API_ORIGINS = { global: 'https://api.sendgrid.com', eu: 'https://api.eu.sendgrid.com' } as const;
@@ -53,16 +53,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' SG.abc.def ' }); // 'SG.abc.def'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
-
-/**
  * The v3 API's origin for the config's region (global unless "eu").
  *
  * @example
@@ -105,7 +95,7 @@ export function customFieldsOf(config: Record<string, JsonValue>): Array<[string
  */
 export function validateSendGridConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const pasted = typeof config.api_key === 'string' ? pastedSecretProblem('api_key', apiKeyOf(config), 'API key', { schemeHint: 'Signal adds the prefix' }) : undefined;
+  const pasted = typeof config.api_key === 'string' ? pastedSecretProblem('api_key', configApiKey(config), 'API key', { schemeHint: 'Signal adds the prefix' }) : undefined;
   if (pasted) problems.push(pasted);
   const fields = config.custom_fields;
   if (fields !== undefined && fields !== null && typeof fields === 'object' && !Array.isArray(fields)) {

@@ -5,7 +5,7 @@
 // contact joins the config's lists is decided here too (marketing consent), and said with the
 // record so `send` can put it in a request with `list_ids` or without. Every other call is not
 // sent: Marketing Campaigns has no API for custom events.
-import { isConsentGranted, isEmailAddress, isJsonObject, normalizePhoneNumber, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isJsonObject, mappedEmailOrLeftOut, mappedUserId, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue, type MappedUserIdOptions, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf, listIdsOf } from './config.ts';
 
 /** The Contacts API's longest email, external_id and anonymous_id (ContactRequest's maxLength). */
@@ -24,18 +24,6 @@ export interface SendGridContact {
   /** Marketing consent given (and the config has lists): sent in a request with `list_ids`. */
   subscribe: boolean;
   contact: JsonObject;
-}
-
-/**
- * Whether a text is an email address as far as the plugin checks one.
- *
- * @example
- * isEmail('jane@example.com'); // true
- * isEmail('user-123');         // false
- */
-export function isEmail(value: string): boolean {
-  const email = value.trim();
-  return isEmailAddress(email) && email.length <= MAX_IDENTIFIER_CHARS;
 }
 
 /**
@@ -84,20 +72,8 @@ export function customFieldValues(event: CanonicalEvent, ctx: PluginContext): Js
   return Object.keys(fields).length > 0 ? fields : undefined;
 }
 
-/** The email of a mapped contact, undefined for none, else a PermanentError (SendGrid would refuse it). */
-function emailOf(value: JsonValue | undefined): string | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  if (typeof value === 'string' && isEmail(value)) return value.trim();
-  throw new PermanentError(`the email ${JSON.stringify(value)} (traits.email, or context.traits.email) is not an email address SendGrid accepts: fix it at the source, or leave it out with a pipeline transformation`);
-}
-
-/** The userId as external_id, undefined for none or a placeholder (`"null"`: many visitors share it). */
-function externalIdOf(value: JsonValue | undefined): string | undefined {
-  if (!usableId(value)) return undefined;
-  const id = String(value).trim();
-  if (id.length > MAX_IDENTIFIER_CHARS) throw new PermanentError(`the userId is ${id.length} characters long; SendGrid takes an external_id of at most ${MAX_IDENTIFIER_CHARS}: shorten it at the source`);
-  return id;
-}
+/** The userId as external_id (the SDK's mappedUserId): placeholders (`"null"`: many visitors share it) left out, at most the Contacts API's length. */
+const EXTERNAL_IDS: MappedUserIdOptions = { maxChars: MAX_IDENTIFIER_CHARS, limit: `SendGrid takes an external_id of at most ${MAX_IDENTIFIER_CHARS}` };
 
 /**
  * The map hook: an identify as a SendGrid contact (`{ kind, subscribe, contact }`), or null —
@@ -114,15 +90,9 @@ export function fitContact(payload: JsonObject, event: CanonicalEvent, ctx: Plug
     ctx.warn?.(notSentReason(event.type));
     return null;
   }
-  const externalId = externalIdOf(payload.external_id);
-  let email: string | undefined;
-  try {
-    email = emailOf(payload.email);
-  } catch (error) {
-    // With the userId the contact is still named: its other fields are not lost for the address.
-    if (externalId === undefined) throw error;
-    ctx.warn?.(`email left out: ${JSON.stringify(payload.email)} (traits.email, or context.traits.email) is not an email address`);
-  }
+  const externalId = mappedUserId(payload.external_id, EXTERNAL_IDS);
+  // With the userId the contact is still named: its other fields are not lost for the address.
+  const email = mappedEmailOrLeftOut(payload.email, 'SendGrid', { namedOtherwise: externalId !== undefined, warn: ctx.warn });
   let phone: string | undefined;
   if (ctx.config.phone_number_id === true && (typeof payload.phone === 'string' || typeof payload.phone === 'number')) {
     phone = normalizePhoneNumber(String(payload.phone));

@@ -9,10 +9,9 @@
 // Signal found for them (their identify calls' traits.email, which the plugin sends as the
 // contact's email: `person.emails`). The plugin never sends an anonymous visitor's id, so an
 // anonymousId without an email is skipped.
-import { deletionEmails, excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiKeyOf, apiOriginOf } from './config.ts';
+import { configApiKey, deletionEmails, excerpt, isSendableEmail, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { apiOriginOf } from './config.ts';
 import { answered, waitOf } from './classify.ts';
-import { isEmail } from './contact.ts';
 import { CONTACTS_PATH, headersOf } from './requests.ts';
 
 /** Why a deletion naming an anonymousId alone, for whom Signal knew no email, is not forwarded. */
@@ -53,9 +52,9 @@ function unsuccessful(response: VendorResponse, what: string, now: number): Forg
  * Each step is safe to repeat: a contact already gone answers the lookup 404 (done).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person, isEmail);
+    const emails = deletionEmails(person, (email) => isSendableEmail(email));
     if (!usableId(person.userId) && emails.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to SendGrid, so no contact of theirs can exist there' };
     const origin = apiOriginOf(ctx.config);
     const headers = headersOf(ctx);

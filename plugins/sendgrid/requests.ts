@@ -4,8 +4,8 @@
 // (marketing consent) and the others go in separate requests. The same person twice in one
 // batch (two identifies) goes in two requests, in order, so SendGrid never sees one contact
 // twice in a request. Built here, performed by the core.
-import type { JsonObject, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiKeyOf, apiOriginOf, listIdsOf } from './config.ts';
+import { configApiKey, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiOriginOf, listIdsOf } from './config.ts';
 import { contactOf, type SendGridContact } from './contact.ts';
 
 export const CONTACTS_PATH = '/v3/marketing/contacts';
@@ -23,7 +23,7 @@ const ENVELOPE_BYTES = 4_000;
  * headersOf({ config: { api_key: 'SG.x.y' }, … }); // { authorization: 'Bearer SG.x.y', 'content-type': 'application/json', accept: 'application/json' }
  */
 export function headersOf(ctx: Pick<PluginContext, 'config'>): Record<string, string> {
-  return { authorization: `Bearer ${apiKeyOf(ctx.config)}`, 'content-type': 'application/json', accept: 'application/json' };
+  return { authorization: `Bearer ${configApiKey(ctx.config)}`, 'content-type': 'application/json', accept: 'application/json' };
 }
 
 /** The identifiers of a contact, as `type:value` keys (email lower-cased, as SendGrid stores it). */
