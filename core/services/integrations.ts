@@ -13,6 +13,7 @@ import { assertUuid, validateName } from './pipelines.ts';
 import { isSealed, SealedValueError, type SecretBox } from './secret-box.ts';
 import { COMMON_CONSENT_CATEGORIES, consentCategoryWarnings } from '../pipeline/consent-gate.ts';
 import { configWarningsOf } from './config-warnings.ts';
+import { onlyPatternErrors, withPluginWords } from './config-problems.ts';
 
 /** What the integration service needs of the plugin registry. */
 export interface PluginCatalog {
@@ -332,9 +333,16 @@ export function createIntegrationService(options: IntegrationServiceOptions) {
       }
     }
     if (masked.length > 0) fail('SIGNAL_INVALID_CONFIG', masked, `Invalid config for ${def.name}`);
-    const fields: ErrorField[] = validate(copy) ? [] : formatValidationErrors(validate.errors ?? [], 'config').map(hintDeliverySetting).map((field) => hintJsonText(field, copy));
-    if (fields.length === 0 && def.validateConfig) {
-      for (const problem of def.validateConfig(copy)) fields.push({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` });
+    const errors = validate(copy) ? [] : [...(validate.errors ?? [])];
+    let fields: ErrorField[] = formatValidationErrors(errors, 'config').map(hintDeliverySetting).map((field) => hintJsonText(field, copy));
+    const pluginProblems = (): ErrorField[] => def.validateConfig!(copy).map((problem) => ({ ...problem, field: problem.field.startsWith('config') ? problem.field : `config.${problem.field}` }));
+    if (fields.length === 0 && def.validateConfig) fields = pluginProblems();
+    else if (def.validateConfig && onlyPatternErrors(errors)) {
+      try {
+        fields = withPluginWords(fields, pluginProblems());
+      } catch {
+        // A check written for schema-valid configs that trips on a refused value: the schema's words stand.
+      }
     }
     if (fields.length > 0) fail('SIGNAL_INVALID_CONFIG', fields, `Invalid config for ${def.name}`);
     return copy;

@@ -178,4 +178,17 @@ describe('Brevo', () => {
     assert.deepEqual(sim.requests({ method: 'DELETE', path: '/v3/contacts/u-gus-0042' }).map((r) => r.queryPairs), [[['identifierType', 'ext_id']]]);
     assert.deepEqual(sim.requests({ method: 'DELETE', path: byEmail }).map((r) => r.queryPairs), [[['identifierType', 'email_id']]], 'deleted by the email Signal remembered (lower-cased), though the deletion named the userId only');
   });
+  test("an install whose attribute name only the schema's pattern refuses says so in Brevo's words, not as a regular expression", async () => {
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/brevo/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Brevo lower-case attribute', variant: 'default', config: { api_key: KEY, attributes: { company: 'company' }, default_country_code: '+33' } }),
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; fields?: Array<{ field: string; message: string }> } };
+    assert.equal(error.code, 'SIGNAL_INVALID_CONFIG');
+    assert.deepEqual(error.fields?.map((f) => f.field), ['config.attributes', 'config.default_country_code']);
+    assert.equal(error.fields![0]!.message, 'maps the trait "company" to "company", which is no Brevo attribute name (capital letters, digits and underscores, starting with a letter)');
+    // Brevo's check says nothing of the country code: the schema's words stand there.
+    assert.match(error.fields![1]!.message, /pattern/);
+  });
 });
