@@ -185,7 +185,7 @@ describe('Amazon SQS', () => {
       : undefined));
     await batchCall(site.key, [{ event: 'Fine', messageId: 'sqs-size-0' }, { event: 'Too Big', messageId: 'sqs-size-1' }]);
     const letter = await waitForDeadLetter(signal, integrationId, 'sqs-size-1');
-    assert.equal(letter.reason, 'SQS refused this message alone as too large (HTTP 400 BatchRequestTooLong: Batch requests cannot be longer than 262144 bytes.): a message holds at most the queue\'s maximum message size (256 KiB for queues made before 2025 unless raised; at most 1 MiB), counting its body and attributes; raise the queue\'s Maximum message size, or leave the event\'s largest properties out with a pipeline transformation or the blueprint, then replay the dead letters');
+    assert.equal(letter.reason, 'SQS refused this message alone as too large (HTTP 400 BatchRequestTooLong: Batch requests cannot be longer than 262144 bytes.): a message holds at most the queue\'s maximum message size (its Maximum message size setting, MaximumMessageSize: 256 KiB on many queues, at most 1 MiB), counting its body and attributes; raise the queue\'s Maximum message size, or leave the event\'s largest properties out with a pipeline transformation or the blueprint, then replay the dead letters');
     await delivered(integrationId, 1);
     assert.deepEqual(sendsTo(url).map((s) => idsIn(s)), [['sqs-size-0', 'sqs-size-1'], ['sqs-size-0'], ['sqs-size-1']]);
   });
