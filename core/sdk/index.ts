@@ -82,6 +82,7 @@ export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFr
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { EVENT_RECORD_ID_FIELDS, eventRecord, eventRecordWithoutContactInfo, hashedContactId, idAsRecorded, isContactValue } from './event-record.ts';
 export { deletionEmails } from './deletion-emails.ts';
+export { DELETION_NOTICE_TYPE, deletionNotice, deletionNoticeOutcome, NOTICE_NAMES_NO_ONE, noticedPerson, withoutReplayAdvice, type NoticedPerson } from './deletion-notice.ts';
 export { nameBasedUuid, type NameBasedUuidOptions } from './name-based-uuid.ts';
 export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-params.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
