@@ -58,6 +58,7 @@ export { excerpt } from './excerpt.ts';
 export { transientRetry } from './transient-retry.ts';
 export { isWebPage } from './web-page.ts';
 export { configText } from './config-text.ts';
+export { configSwitchProblem } from './config-switch.ts';
 export { isJsonObject } from './json-object.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
