@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { signAwsRequest } from '../../core/sdk/aws-signature-v4.ts';
 import type { RecordedRequest } from '../vendor-sim/vendor-sim.ts';
-import { awsSignatureHolds } from './aws-signature-check.ts';
+import { asReceived, awsSignatureHolds } from './aws-signature-check.ts';
 
 const EXPECTED = { host: 'sqs.eu-west-1.amazonaws.com', region: 'eu-west-1', service: 'sqs', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const NOW = Date.parse('2026-11-30T12:00:05Z');
@@ -10,17 +10,21 @@ const BODY = '{"QueueUrl":"https://sqs.eu-west-1.amazonaws.com/111122223333/sign
 
 /** What the simulator records of a request the SDK signed: lower-case headers, the body's bytes. */
 function recorded(credentials = { accessKeyId: EXPECTED.accessKeyId, secretAccessKey: EXPECTED.secretAccessKey }, options: { region?: string; service?: string } = {}): RecordedRequest {
-  const signed = signAwsRequest(
-    { method: 'POST', url: `https://${EXPECTED.host}/`, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' }, body: BODY, eventIds: [] },
+  return asReceived(signAwsRequest(
+    { method: 'POST', url: `https://${EXPECTED.host}/`, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessageBatch' }, body: JSON.parse(BODY), eventIds: [] },
     { region: options.region ?? EXPECTED.region, service: options.service ?? EXPECTED.service, credentials, now: NOW },
-  );
-  const headers = Object.fromEntries(Object.entries(signed.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
-  return { method: 'POST', path: '/', queryPairs: [], query: {}, headers, body: BODY, bytes: Buffer.from(BODY), receivedAt: NOW };
+  ));
 }
 
 test('awsSignatureHolds: the SDK\'s signature holds when recomputed on its own over the real host and the bytes received', () => {
   assert.equal(awsSignatureHolds(recorded(), EXPECTED, NOW), true);
   assert.equal(awsSignatureHolds(recorded(), EXPECTED, NOW + 4 * 60_000), true, 'within five minutes');
+});
+
+test('asReceived: a request as the endpoint receives it — lower-case headers, an object body as its JSON, the URL\'s path and query', () => {
+  const received = asReceived({ method: 'POST', url: 'https://sqs.eu-west-1.amazonaws.com/?a=1', headers: { 'Content-Type': 'application/x-amz-json-1.0' }, body: { QueueUrl: 'q' }, eventIds: [] });
+  assert.deepEqual([received.method, received.path, received.query, received.headers, received.body, received.bytes.toString()], ['POST', '/', { a: '1' }, { 'content-type': 'application/x-amz-json-1.0' }, '{"QueueUrl":"q"}', '{"QueueUrl":"q"}']);
+  assert.equal(asReceived({ method: 'POST', url: 'https://x.example/', body: 'raw', eventIds: [] }).body, 'raw');
 });
 
 test('awsSignatureHolds: refused as AWS refuses — other bytes, key, secret, Region or service, a missing signature, a clock five minutes off', () => {

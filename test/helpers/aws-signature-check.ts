@@ -2,8 +2,10 @@
 // signature, recomputed here on its own (not with the SDK's signer) over the real host — the
 // simulator stands in for it — and the bytes received, for the expected key, Region and
 // service, with AWS's five-minute allowance for the signing time. The AWS plugins' end-to-end
-// tests answer a request that fails it as AWS would (InvalidSignatureException).
+// tests answer a request that fails it as AWS would (InvalidSignatureException); their unit
+// tests check what `sign` returns with it (`asReceived`).
 import { createHash, createHmac } from 'node:crypto';
+import type { RequestDescriptor } from '../../core/sdk/types.ts';
 import type { RecordedRequest } from '../vendor-sim/vendor-sim.ts';
 
 /** Who must have signed a request, and for what. */
@@ -43,4 +45,18 @@ export function awsSignatureHolds(request: RecordedRequest, expected: AwsSignatu
   const key = hmac(hmac(hmac(hmac(`AWS4${expected.secretAccessKey}`, match[2]!), expected.region), expected.service), 'aws4_request');
   const signature = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', date, scope, sha256(canonical)].join('\n')).digest('hex');
   return signature === match[6] && Math.abs(amzDateMs(date) - now) < 5 * 60_000;
+}
+
+/**
+ * A signed request as the endpoint would receive it: its headers lower-cased, its body's bytes
+ * (an object body as its JSON, as the core sends it), for `awsSignatureHolds` in a unit test.
+ *
+ * @example
+ * assert.ok(awsSignatureHolds(asReceived(plugin.sign!(request, ctx)), expected, ctx.now));
+ */
+export function asReceived(request: RequestDescriptor): RecordedRequest {
+  const body = request.body === undefined ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+  const url = new URL(request.url);
+  const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  return { method: request.method, path: url.pathname, queryPairs: [...url.searchParams], query: Object.fromEntries(url.searchParams), headers, body, bytes: Buffer.from(body), receivedAt: Date.now() };
 }
