@@ -59,6 +59,7 @@ export { excerpt } from './excerpt.ts';
 export { transientRetry } from './transient-retry.ts';
 export { isWebPage } from './web-page.ts';
 export { configApiKey, configText } from './config-text.ts';
+export { configSwitchProblem } from './config-switch.ts';
 export { isJsonObject } from './json-object.ts';
 export { defaultForgetRead } from './default-forget-read.ts';
 export {
@@ -83,6 +84,7 @@ export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFr
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { EVENT_RECORD_ID_FIELDS, eventRecord, eventRecordWithoutContactInfo, hashedContactId, idAsRecorded, isContactValue } from './event-record.ts';
 export { deletionEmails } from './deletion-emails.ts';
+export { DELETION_NOTICE_TYPE, deletionNotice, deletionNoticeOutcome, NOTICE_NAMES_NO_ONE, noticedPerson, withoutReplayAdvice, type NoticedPerson } from './deletion-notice.ts';
 export { nameBasedUuid, type NameBasedUuidOptions } from './name-based-uuid.ts';
 export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-params.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';

@@ -8,8 +8,8 @@
 // large event dead-lettered; access denied dead-lettered naming the config; a person deletion
 // put as a deletion notice event.
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { awsSignatureHolds } from '../../test/helpers/aws-signature-check.ts';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
@@ -31,8 +31,6 @@ const queued = new Map<string, Array<(request: RecordedRequest) => ScriptedRespo
 const handlers = new Map<string, (request: RecordedRequest) => ScriptedResponse | undefined>();
 
 interface Entry { Source: string; DetailType: string; Detail: string; EventBusName: string; Time?: number }
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 const entriesOf = (request: RecordedRequest) => (request.json as { Entries: Entry[] }).Entries;
 const busOf = (request: RecordedRequest) => entriesOf(request)[0]?.EventBusName ?? '';
 const details = (request: RecordedRequest) => entriesOf(request).map((e) => JSON.parse(e.Detail) as Record<string, unknown>);
@@ -41,18 +39,7 @@ const awsError = (status: number, type: string, message: string, headers: Record
 const eventId = (i: number) => `11710aed-b79e-4468-a20b-${String(i).padStart(12, '0')}`;
 
 /** The SigV4 signature AWS would compute for what arrived, with the service's real host. */
-function signatureHolds(request: RecordedRequest): boolean {
-  const authorization = request.headers.authorization ?? '';
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
-  if (!match || match[1] !== ACCESS_KEY || match[3] !== REGION || match[4] !== 'events') return false;
-  const names = match[5]!.split(';');
-  const value = (name: string) => (name === 'host' ? HOST : (request.headers[name] ?? '').trim());
-  const canonical = ['POST', '/', '', names.map((n) => `${n}:${value(n)}\n`).join(''), names.join(';'), sha256(request.bytes)].join('\n');
-  const date = request.headers['x-amz-date'] ?? '';
-  const key = hmac(hmac(hmac(hmac(`AWS4${SECRET}`, match[2]!), REGION), 'events'), 'aws4_request');
-  const expected = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', date, `${match[2]}/${REGION}/events/aws4_request`, sha256(canonical)].join('\n')).digest('hex');
-  return expected === match[6] && Math.abs(Date.parse(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) - Date.now()) < 5 * 60_000;
-}
+const signatureHolds = (request: RecordedRequest) => awsSignatureHolds(request, { host: HOST, region: REGION, service: 'events', accessKeyId: ACCESS_KEY, secretAccessKey: SECRET });
 
 /** EventBridge as it answers: a bad signature refused, else the bus's queued answer or handler, else every entry put. */
 function endpoint(request: RecordedRequest): ScriptedResponse {

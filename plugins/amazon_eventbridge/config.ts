@@ -2,7 +2,7 @@
 // how each event's `detail-type` is chosen, the access key that signs the requests, and two
 // switches (contact information, deletion notices); the schema the catalog shows and the checks
 // the schema cannot make, each naming its field.
-import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** How an event's DetailType is chosen: the track event's name (else the call's type), or always the call's type. */
 export const DETAIL_TYPES = ['event_name', 'call_type'] as const;
@@ -124,10 +124,6 @@ function sourceProblem(value: JsonValue | undefined): string | undefined {
   return undefined;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: a Region that is a
  * name or a zone; a bus name with characters AWS refuses, a partner bus, or an ARN of another
@@ -147,8 +143,8 @@ export function validateEventBridgeConfig(config: Record<string, JsonValue>): Co
   add('source', sourceProblem(config.source));
   if (config.detail_type !== undefined && !(DETAIL_TYPES as readonly JsonValue[]).includes(config.detail_type)) add('detail_type', 'must be event_name (a track event\'s name, else the call type) or call_type (always the call type)');
   problems.push(...awsCredentialProblems(config));
-  add('include_contact_info', switchProblem(config.include_contact_info));
-  add('deletion_notices', switchProblem(config.deletion_notices));
+  add('include_contact_info', configSwitchProblem(config.include_contact_info));
+  add('deletion_notices', configSwitchProblem(config.deletion_notices));
   return problems;
 }
 

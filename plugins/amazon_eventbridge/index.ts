@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES, MAX_ENTRIES, putEventsRequests, signPutEvents } from '.
 export { awsError, classifyPutEvents, entryOutcome, PUT_EVENTS_ANSWER } from './classify.ts';
 export { CONFIG_SCHEMA, eventBridgeConfigWarnings, eventBusNameOf, validateEventBridgeConfig } from './config.ts';
 export { eventDetail, withoutContactInfo } from './event-detail.ts';
-export { DELETION_DETAIL_TYPE, DELETION_NOTICE_ANSWER, deletionNotice, deletionNoticeRequest, eventBridgeForgetPerson, readDeletionNotice } from './forget-person.ts';
+export { DELETION_DETAIL_TYPE, DELETION_NOTICE_ANSWER, deletionNoticeRequest, eventBridgeForgetPerson, readDeletionNotice } from './forget-person.ts';
 export { detailTypeOf, endpointOf, entrySize, eventTime, MAX_BODY_BYTES, MAX_ENTRIES, MAX_ENTRIES_BYTES, putEventsEntry, putEventsRequests, signPutEvents } from './put-events-request.ts';
 
 /**

@@ -7,8 +7,8 @@
 // sent in halves and that record dead-lettered; a missing stream dead-lettered naming the config
 // fields; a person deletion written as a deletion notice record.
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { awsSignatureHolds } from '../../test/helpers/aws-signature-check.ts';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
@@ -29,8 +29,6 @@ let signal: TestSignal;
 const queued = new Map<string, Array<(request: RecordedRequest) => ScriptedResponse>>();
 
 interface PutBody { StreamName?: string; DeliveryStreamName?: string; Records: Array<{ Data: string; PartitionKey?: string }> }
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 const bodyOf = (request: RecordedRequest) => request.json as PutBody;
 const streamOfRequest = (request: RecordedRequest) => bodyOf(request).StreamName ?? bodyOf(request).DeliveryStreamName ?? '';
 const records = (request: RecordedRequest) => bodyOf(request).Records.map((r) => ({ key: r.PartitionKey, text: Buffer.from(r.Data, 'base64').toString('utf8') }));
@@ -38,18 +36,7 @@ const parsed = (request: RecordedRequest) => records(request).map((r) => JSON.pa
 const awsError = (status: number, type: string, message: string, headers: Record<string, string> = {}): ScriptedResponse => ({ status, body: { __type: type, message }, headers: { 'x-amzn-errortype': type, ...headers } });
 
 /** The SigV4 signature AWS would compute for what arrived, with the service's real host. */
-function signatureHolds(request: RecordedRequest, host: string, service: string): boolean {
-  const authorization = request.headers.authorization ?? '';
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
-  if (!match || match[1] !== ACCESS_KEY || match[3] !== REGION || match[4] !== service) return false;
-  const names = match[5]!.split(';');
-  const value = (name: string) => (name === 'host' ? host : (request.headers[name] ?? '').trim());
-  const canonical = ['POST', '/', '', names.map((n) => `${n}:${value(n)}\n`).join(''), names.join(';'), sha256(request.bytes)].join('\n');
-  const date = request.headers['x-amz-date'] ?? '';
-  const key = hmac(hmac(hmac(hmac(`AWS4${SECRET}`, match[2]!), REGION), service), 'aws4_request');
-  const expected = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', date, `${match[2]}/${REGION}/${service}/aws4_request`, sha256(canonical)].join('\n')).digest('hex');
-  return expected === match[6] && Math.abs(Date.parse(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) - Date.now()) < 5 * 60_000;
-}
+const signatureHolds = (request: RecordedRequest, host: string, service: string) => awsSignatureHolds(request, { host, region: REGION, service, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET });
 
 /** Kinesis (or Firehose) as it answers: a bad signature refused, else the stream's queued answer, else every record written. */
 function endpoint(host: string, service: 'kinesis' | 'firehose') {

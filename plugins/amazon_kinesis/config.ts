@@ -2,7 +2,7 @@
 // stream), which stream in which Region, the access key that signs the requests, how records
 // are partitioned, and two switches (contact information, deletion notices); the schema the
 // catalog shows and the checks the schema cannot make, each naming its field.
-import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const SERVICES = ['data_streams', 'firehose'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -126,10 +126,6 @@ function streamProblem(config: Record<string, JsonValue>): string | undefined {
   return undefined;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: a Region that is a
  * name or a zone; a stream name with characters AWS refuses, or an ARN of the other service or
@@ -151,8 +147,8 @@ export function validateKinesisConfig(config: Record<string, JsonValue>): Config
   add('stream_name', streamProblem(config));
   problems.push(...awsCredentialProblems(config));
   if (config.partition_key !== undefined && !(PARTITION_KEYS as readonly JsonValue[]).includes(config.partition_key)) add('partition_key', 'must be person, anonymous_id or message_id');
-  add('include_contact_info', switchProblem(config.include_contact_info));
-  add('deletion_notices', switchProblem(config.deletion_notices));
+  add('include_contact_info', configSwitchProblem(config.include_contact_info));
+  add('deletion_notices', configSwitchProblem(config.deletion_notices));
   return problems;
 }
 

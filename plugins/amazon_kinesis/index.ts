@@ -7,7 +7,7 @@ import { streamRecord } from './stream-record.ts';
 
 export { awsError, classifyPut, recordOutcome } from './classify.ts';
 export { CONFIG_SCHEMA, kinesisConfigWarnings, streamOf, validateKinesisConfig } from './config.ts';
-export { deletionNotice, deletionNoticeRequest, kinesisForgetPerson, readDeletionNotice } from './forget-person.ts';
+export { deletionNoticeRequest, kinesisForgetPerson, readDeletionNotice } from './forget-person.ts';
 export { endpointOf, MAX_BODY_BYTES, MAX_RECORDS, partitionKey, putRequests, recordData, signPutRequest } from './put-request.ts';
 export { streamRecord, withoutContactInfo } from './stream-record.ts';
 

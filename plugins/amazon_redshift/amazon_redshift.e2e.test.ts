@@ -11,8 +11,9 @@
 // denied IAM action dead-lettered naming what to fix; a person deletion as a DELETE with
 // parameters followed to its result; a statement failing for a passing reason run once more.
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { awsSignatureHolds } from '../../test/helpers/aws-signature-check.ts';
 import { reply, startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
@@ -33,24 +34,13 @@ let signal: TestSignal;
 
 interface ExecuteBody { ClusterIdentifier?: string; WorkgroupName?: string; Database: string; DbUser?: string; SecretArn?: string; Sql: string; Parameters?: Array<{ name: string; value: string }>; ClientToken?: string; StatementName?: string }
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 const targetOf = (request: RecordedRequest) => request.headers['x-amz-target'] ?? '';
 const bodyOf = (request: RecordedRequest) => request.json as ExecuteBody;
 const tableOf = (sql: string) => /(?:INTO|FROM) "signal"\."([a-z0-9_]+)"/.exec(sql)?.[1] ?? '';
 const awsError = (status: number, type: string, message: string): ScriptedResponse => ({ status, body: { __type: type, Message: message }, headers: { 'x-amzn-errortype': type, 'content-type': 'application/x-amz-json-1.1' } });
 
 /** The SigV4 signature AWS would compute for what arrived, with the Data API's real host. */
-function signatureHolds(request: RecordedRequest): boolean {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(request.headers.authorization ?? '');
-  if (!match || match[1] !== ACCESS_KEY || match[3] !== REGION || match[4] !== 'redshift-data') return false;
-  const names = match[5]!.split(';');
-  const value = (name: string) => (name === 'host' ? HOST : (request.headers[name] ?? '').trim());
-  const canonical = ['POST', '/', '', names.map((n) => `${n}:${value(n)}\n`).join(''), names.join(';'), sha256(request.bytes)].join('\n');
-  const date = request.headers['x-amz-date'] ?? '';
-  const key = hmac(hmac(hmac(hmac(`AWS4${SECRET}`, match[2]!), REGION), 'redshift-data'), 'aws4_request');
-  const expected = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', date, `${match[2]}/${REGION}/redshift-data/aws4_request`, sha256(canonical)].join('\n')).digest('hex');
-  return expected === match[6];
-}
+const signatureHolds = (request: RecordedRequest) => awsSignatureHolds(request, { host: HOST, region: REGION, service: 'redshift-data', accessKeyId: ACCESS_KEY, secretAccessKey: SECRET });
 
 /** The rows of an INSERT: each column its parameter's value, NULL null, '' the empty text. */
 function rowsOf(body: ExecuteBody): Array<Record<string, string | null>> {

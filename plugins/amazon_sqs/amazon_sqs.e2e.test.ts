@@ -8,8 +8,9 @@
 // refused as too long sent in halves and the large event dead-lettered; a queue that does not
 // exist dead-lettered naming the config; a person deletion sent as a deletion notice message.
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { awsSignatureHolds } from '../../test/helpers/aws-signature-check.ts';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
@@ -33,7 +34,6 @@ const handlers = new Map<string, (request: RecordedRequest) => ScriptedResponse 
 
 interface Entry { Id: string; MessageBody: string; MessageAttributes?: Record<string, { DataType: string; StringValue: string }>; MessageGroupId?: string; MessageDeduplicationId?: string }
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).update(text, 'utf8').digest();
 const entriesOf = (request: RecordedRequest) => (request.json as { Entries: Entry[] }).Entries;
 const queueOf = (request: RecordedRequest) => (request.json as { QueueUrl?: string }).QueueUrl ?? '';
 const bodies = (request: RecordedRequest) => entriesOf(request).map((e) => JSON.parse(e.MessageBody) as Record<string, unknown>);
@@ -45,18 +45,7 @@ const sqsError = (status: number, type: string, message: string, query: string, 
 const messageId = (i: number) => `0a5231c7-8bff-4955-be2e-${String(i).padStart(12, '0')}`;
 
 /** The SigV4 signature AWS would compute for what arrived, with the service's real host. */
-function signatureHolds(request: RecordedRequest): boolean {
-  const authorization = request.headers.authorization ?? '';
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(authorization);
-  if (!match || match[1] !== ACCESS_KEY || match[3] !== REGION || match[4] !== 'sqs') return false;
-  const names = match[5]!.split(';');
-  const value = (name: string) => (name === 'host' ? HOST : (request.headers[name] ?? '').trim());
-  const canonical = ['POST', '/', '', names.map((n) => `${n}:${value(n)}\n`).join(''), names.join(';'), sha256(request.bytes)].join('\n');
-  const date = request.headers['x-amz-date'] ?? '';
-  const key = hmac(hmac(hmac(hmac(`AWS4${SECRET}`, match[2]!), REGION), 'sqs'), 'aws4_request');
-  const expected = createHmac('sha256', key).update(['AWS4-HMAC-SHA256', date, `${match[2]}/${REGION}/sqs/aws4_request`, sha256(canonical)].join('\n')).digest('hex');
-  return expected === match[6] && Math.abs(Date.parse(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z')) - Date.now()) < 5 * 60_000;
-}
+const signatureHolds = (request: RecordedRequest) => awsSignatureHolds(request, { host: HOST, region: REGION, service: 'sqs', accessKeyId: ACCESS_KEY, secretAccessKey: SECRET });
 
 /** SQS as it answers: a bad signature refused, else the queue's queued answer or handler, else every message sent. */
 function endpoint(request: RecordedRequest): ScriptedResponse {
@@ -185,7 +174,7 @@ describe('Amazon SQS', () => {
       : undefined));
     await batchCall(site.key, [{ event: 'Fine', messageId: 'sqs-size-0' }, { event: 'Too Big', messageId: 'sqs-size-1' }]);
     const letter = await waitForDeadLetter(signal, integrationId, 'sqs-size-1');
-    assert.equal(letter.reason, 'SQS refused this message alone as too large (HTTP 400 BatchRequestTooLong: Batch requests cannot be longer than 262144 bytes.): a message holds at most the queue\'s maximum message size (256 KiB for queues made before 2025 unless raised; at most 1 MiB), counting its body and attributes; raise the queue\'s Maximum message size, or leave the event\'s largest properties out with a pipeline transformation or the blueprint, then replay the dead letters');
+    assert.equal(letter.reason, 'SQS refused this message alone as too large (HTTP 400 BatchRequestTooLong: Batch requests cannot be longer than 262144 bytes.): a message holds at most the queue\'s maximum message size (its Maximum message size setting, MaximumMessageSize: 256 KiB on many queues, at most 1 MiB), counting its body and attributes; raise the queue\'s Maximum message size, or leave the event\'s largest properties out with a pipeline transformation or the blueprint, then replay the dead letters');
     await delivered(integrationId, 1);
     assert.deepEqual(sendsTo(url).map((s) => idsIn(s)), [['sqs-size-0', 'sqs-size-1'], ['sqs-size-0'], ['sqs-size-1']]);
   });

@@ -88,6 +88,13 @@ const SIZE_WORDS = /shorter than|too long|size|length|exceed/i;
 /** An InvalidParameterValue's words about what the queue's type takes (group, deduplication, delay). */
 const QUEUE_TYPE_WORDS = /MessageGroupId|MessageDeduplicationId|DelaySeconds|FIFO|queue type|ContentBasedDeduplication/i;
 const FIX = 'then replay the dead letters';
+/**
+ * What caps one message: the queue's MaximumMessageSize attribute, 1 KiB to 1 MiB. AWS raised
+ * its ceiling to 1 MiB in 2025, but many queues still have 256 KiB (the long-time default, still the one Pulumi's AWS
+ * provider documents), and whether older queues were raised is not plainly documented — so the
+ * reason names the setting to check rather than guessing its value from the queue's age.
+ */
+const QUEUE_MAXIMUM = "the queue's maximum message size (its Maximum message size setting, MaximumMessageSize: 256 KiB on many queues, at most 1 MiB)";
 
 /** AWS's words cut to a length that reads well in a message, white space collapsed. */
 const shortText = (value: string, max = 300) => excerpt(value, max);
@@ -140,7 +147,7 @@ export function entryOutcome(result: Record<string, unknown>, config: Record<str
   if (result.SenderFault !== true) return { status: 'retry', reason: `SQS did not send the message (${words}), not the sender's fault; sent again` };
   if (KMS.test(code)) return kmsOutcome(words, config);
   if (SIZE_WORDS.test(message) || isOneOf(names, TOO_LONG)) {
-    return { status: 'dead_letter', reason: `SQS refused the message (${words}): it is larger than the queue's maximum message size (256 KiB for queues made before 2025 unless raised; at most 1 MiB); raise the queue's Maximum message size, or leave the event's largest properties out with a pipeline transformation or the blueprint, ${FIX}` };
+    return { status: 'dead_letter', reason: `SQS refused the message (${words}): it is larger than ${QUEUE_MAXIMUM}; raise the queue's Maximum message size, or leave the event's largest properties out with a pipeline transformation or the blueprint, ${FIX}` };
   }
   return { status: 'dead_letter', reason: `SQS refused the message (${words}): the sender's fault, so it is not sent again as it is; ${FIX} once the cause is fixed` };
 }
@@ -205,7 +212,7 @@ export function classifySendMessageBatch(response: VendorResponse, request: Requ
     return { status: 'retry', reason: `SQS refused the request's time (${answered}): the Signal host's clock is more than 5 minutes off AWS's; fix it with NTP (each try is signed anew)` };
   }
   if (status >= 500 || status === 408 || isOneOf(names, TRANSIENT)) return { status: 'retry', reason: `SQS failed (${answered})` };
-  const tooLarge = `a message holds at most the queue's maximum message size (256 KiB for queues made before 2025 unless raised; at most 1 MiB), counting its body and attributes; raise the queue's Maximum message size, or leave the event's largest properties out with a pipeline transformation or the blueprint, ${FIX}`;
+  const tooLarge = `a message holds at most ${QUEUE_MAXIMUM}, counting its body and attributes; raise the queue's Maximum message size, or leave the event's largest properties out with a pipeline transformation or the blueprint, ${FIX}`;
   if (status === 413 || isOneOf(names, TOO_LONG)) {
     if (several) return { status: 'split', reason: `SQS refused the request as too large (${answered}): sending it in halves` };
     return { status: 'dead_letter', reason: `SQS refused this message alone as too large (${answered}): ${tooLarge}` };

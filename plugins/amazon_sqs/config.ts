@@ -3,7 +3,7 @@
 // attributes, a delay), how a FIFO queue's messages are grouped, and two switches (contact
 // information, deletion notices); the schema the catalog shows and the checks the schema cannot
 // make, each naming its field.
-import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** What a FIFO queue's MessageGroupId is: the person, the call type, or one fixed group. */
 export const MESSAGE_GROUPS = ['person', 'event_type', 'fixed'] as const;
@@ -185,10 +185,6 @@ function delayProblem(config: Record<string, JsonValue>): string | undefined {
   return undefined;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: a Region that is a
  * name or a zone; a queue URL that is an ARN, has no account id, ends in a slash, or is in
@@ -207,11 +203,11 @@ export function validateSqsConfig(config: Record<string, JsonValue>): ConfigProb
   add('region', regionProblem(config.region));
   add('queue_url', queueUrlProblem(config));
   problems.push(...awsCredentialProblems(config));
-  add('message_attributes', switchProblem(config.message_attributes));
+  add('message_attributes', configSwitchProblem(config.message_attributes));
   problems.push(...messageGroupProblems(config));
   add('delay_seconds', delayProblem(config));
-  add('include_contact_info', switchProblem(config.include_contact_info));
-  add('deletion_notices', switchProblem(config.deletion_notices));
+  add('include_contact_info', configSwitchProblem(config.include_contact_info));
+  add('deletion_notices', configSwitchProblem(config.deletion_notices));
   return problems;
 }
 

@@ -7,13 +7,13 @@
 // person (and skip the person's messages still queued). On a FIFO queue grouped per person it
 // joins the person's own group, so it is received after their events. Sending the same notice
 // again is harmless. Signal sends it once the person's events on their way are over.
-import { idAsRecorded, sha256Hex, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import {
+  DELETION_NOTICE_TYPE, deletionNotice, deletionNoticeOutcome, noticedPerson, sha256Hex,
+  type ForgetOutcome, type JsonValue, type NoticedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
+} from '../../core/sdk/index.ts';
 import { classifySendMessageBatch } from './classify.ts';
 import { includesContactInfo, queueNameOf, sendsDeletionNotices } from './config.ts';
 import { messageBody, messageEntry, sendMessageBatchRequest, type MessageSource } from './send-message-batch.ts';
-
-/** The `type` of a deletion notice message, and its event_type attribute. */
-export const DELETION_NOTICE_TYPE = 'person_deletion';
 
 /**
  * SendMessageBatch's documented answer to a deletion notice (one message, sent): what the
@@ -26,27 +26,15 @@ export const DELETION_NOTICE_ANSWER = {
 };
 
 /**
- * The body of a person's deletion notice: the ids named (null when not), and when it was asked.
- *
- * @example
- * deletionNotice({ userId: 'u-42', anonymousId: null }, Date.parse('2026-11-30T12:00:00Z'));
- * // { type: 'person_deletion', user_id: 'u-42', anonymous_id: null, requested_at: '2026-11-30T12:00:00.000Z' }
- */
-export function deletionNotice(person: Pick<NamedPerson, 'userId' | 'anonymousId'>, now: number): JsonObject {
-  return { type: DELETION_NOTICE_TYPE, user_id: person.userId, anonymous_id: person.anonymousId, requested_at: new Date(now).toISOString() };
-}
-
-/**
  * The SendMessageBatch request sending a person's deletion notice, unsigned: the core signs it
  * with the plugin's `sign` as it goes, as it signs deliveries. An id that is contact information
  * (an email as userId) is given as its SHA-256 while messages leave contact information out, as
  * their bodies give it. On a FIFO queue: the person's message group, and a deduplication id of
  * the notice's content.
  */
-export function deletionNoticeRequest(person: Pick<NamedPerson, 'userId' | 'anonymousId'>, ctx: Pick<PluginContext, 'config' | 'now'>): RequestDescriptor {
+export function deletionNoticeRequest(person: NoticedPerson, ctx: Pick<PluginContext, 'config' | 'now'>): RequestDescriptor {
   const { config } = ctx;
-  const options = { includeContactInfo: includesContactInfo(config) };
-  const notice = deletionNotice({ userId: idAsRecorded(person.userId, options), anonymousId: idAsRecorded(person.anonymousId, options) }, ctx.now);
+  const notice = deletionNotice(person, ctx.now, { includeContactInfo: includesContactInfo(config) });
   const body = messageBody(notice);
   // The notice is no track call: the attributes name its type alone; its group is the person's.
   const source: MessageSource = { type: DELETION_NOTICE_TYPE, messageId: `deletion-${sha256Hex(body)}` };
@@ -58,15 +46,7 @@ export function deletionNoticeRequest(person: Pick<NamedPerson, 'userId' | 'anon
 
 /** Reads SQS's answer to a deletion notice with the delivery's classifier: sent, retried, or refused saying why. */
 export function readDeletionNotice(response: VendorResponse, request: RequestDescriptor | undefined, config: Record<string, JsonValue>): ForgetOutcome {
-  // The classifier names events by the request's eventIds: the notice's one message gets one.
-  const classified = classifySendMessageBatch(response, { ...(request ?? { method: 'POST', url: '' }), eventIds: ['notice'] }, config);
-  const outcome = 'perEvent' in classified ? classified.perEvent.notice ?? { status: 'delivered' as const } : classified;
-  if (outcome.status === 'delivered') return { done: true, message: `deletion notice sent to the queue ${queueNameOf(config)}: your consumers erase the person's data` };
-  if (outcome.status === 'retry') {
-    return { retry: outcome.reason, ...(outcome.retryAfterMs === undefined ? {} : { afterSeconds: Math.ceil(outcome.retryAfterMs / 1000) }) };
-  }
-  // A split is a request of one message refused for its size, which a notice never is: failed, saying so.
-  return { failed: outcome.reason.replace(/[,;] then replay the dead letters( once (the cause is )?fixed)?$/, '') };
+  return deletionNoticeOutcome((notice) => classifySendMessageBatch(response, notice, config), request, `deletion notice sent to the queue ${queueNameOf(config)}: your consumers erase the person's data`);
 }
 
 /** Forwarding deletions as deletion notice messages (config.deletion_notices), see the file's comment. */
@@ -74,9 +54,8 @@ export const sqsForgetPerson: PersonForgetting = {
   successAnswer: DELETION_NOTICE_ANSWER,
   enabled: (config) => sendsDeletionNotices(config),
   request(person, ctx) {
-    const named = { userId: usableId(person.userId) ? person.userId : null, anonymousId: usableId(person.anonymousId) ? person.anonymousId : null };
-    if (named.userId === null && named.anonymousId === null) return { skipped: 'the ids named are placeholders ("null", "undefined", …) that name no one' };
-    return deletionNoticeRequest(named, ctx);
+    const named = noticedPerson(person);
+    return 'skipped' in named ? named : deletionNoticeRequest(named, ctx);
   },
   read: (response, request, ctx) => readDeletionNotice(response, request, ctx?.config ?? {}),
 };

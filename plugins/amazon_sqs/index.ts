@@ -6,7 +6,7 @@ import { MAX_BODY_BYTES, MAX_ENTRIES, sendMessageBatchRequests, signSendMessageB
 
 export { classifySendMessageBatch, entryOutcome, SEND_MESSAGE_BATCH_ANSWER, sqsError, type SqsError } from './classify.ts';
 export { CONFIG_SCHEMA, isFifo, queueOf, sqsConfigWarnings, validateSqsConfig } from './config.ts';
-export { DELETION_NOTICE_ANSWER, DELETION_NOTICE_TYPE, deletionNotice, deletionNoticeRequest, readDeletionNotice, sqsForgetPerson } from './forget-person.ts';
+export { DELETION_NOTICE_ANSWER, deletionNoticeRequest, readDeletionNotice, sqsForgetPerson } from './forget-person.ts';
 export {
   ATTRIBUTE_NAMES, endpointOf, groupSafeId, MAX_BODY_BYTES, MAX_ENTRIES, MAX_MESSAGES_BYTES, messageAttributesOf, messageBody, messageEntry, messageGroupOf, messageSize,
   sendMessageBatchRequest, sendMessageBatchRequests, signSendMessageBatch, type MessageSource,

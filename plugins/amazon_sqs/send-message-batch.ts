@@ -4,8 +4,8 @@
 // MessageDeduplicationId?, DelaySeconds? }` whose body is the mapped event's JSON. Within SQS's
 // limits: 10 entries a request, and messages adding up to at most 256 KiB (262,144 bytes) as SQS
 // counts them (the body and each attribute's name, type and value) — although AWS raised the
-// limit to 1 MiB in 2025, a queue made before keeps a 256 KiB maximum message size until its
-// owner raises it, and the China Regions' reference still says 256 KiB (see the README). A
+// limit to 1 MiB in 2025, many queues still have a 256 KiB maximum message size (their
+// MaximumMessageSize attribute), and the China Regions' reference still says 256 KiB (see the README). A
 // message larger on its own goes alone, and SQS's answer decides (accepted up to the queue's
 // maximum, else a dead letter saying so). Signed by `signSendMessageBatch` when sent.
 import { idAsRecorded, isContactValue, sha256Hex, signAwsRequest, usableId, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';

@@ -3,7 +3,7 @@
 // from the Azure portal — the tier (which sets the size of a request), the partition key, and two
 // switches (contact information, deletion notices). The schema the catalog shows, the reading of
 // a connection string, and the checks the schema cannot make, each naming its field.
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { configSwitchProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const TIERS = ['basic', 'standard', 'premium', 'dedicated'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -212,10 +212,6 @@ function disagreement(field: string, given: string | undefined, fromString: stri
   return `differs from the connection string's ${field === 'namespace' ? 'Endpoint' : field === 'event_hub' ? 'EntityPath' : field === 'shared_access_key' ? 'SharedAccessKey' : 'SharedAccessKeyName'}: leave ${field} empty to use the connection string's, or give a connection string of this ${field === 'event_hub' ? 'event hub' : 'policy'}`;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: the Event Hub and the
  * policy given neither as fields nor in the connection string; a namespace, event hub or policy
@@ -260,7 +256,7 @@ export function validateEventHubsConfig(config: Record<string, JsonValue>): Conf
 
   if (config.tier !== undefined && !(TIERS as readonly JsonValue[]).includes(config.tier)) add('tier', 'must be basic, standard, premium or dedicated');
   if (config.partition_key !== undefined && !(PARTITION_KEYS as readonly JsonValue[]).includes(config.partition_key)) add('partition_key', 'must be person, anonymous_id or none');
-  add('include_contact_info', switchProblem(config.include_contact_info));
-  add('deletion_notices', switchProblem(config.deletion_notices));
+  add('include_contact_info', configSwitchProblem(config.include_contact_info));
+  add('deletion_notices', configSwitchProblem(config.deletion_notices));
   return problems;
 }

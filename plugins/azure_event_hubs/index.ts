@@ -9,7 +9,7 @@ import { signRequest } from './shared-access-signature.ts';
 export { azureError, classifySend, SERVER_BUSY_WAIT_MS } from './classify.ts';
 export { CONFIG_SCHEMA, hubTarget, namespaceHost, parseConnectionString, validateEventHubsConfig } from './config.ts';
 export { eventBody, hashedId } from './event-body.ts';
-export { deletionNotice, deletionNoticeRequest, eventHubsForgetPerson, readDeletionNotice } from './forget-person.ts';
+export { deletionNoticeRequest, eventHubsForgetPerson, readDeletionNotice } from './forget-person.ts';
 export { API_VERSION, BATCH_CONTENT_TYPE, batchMessage, MAX_BODY_BYTES, MAX_EVENTS, messagesUrl, partitionKey, sendRequest, sendRequests } from './send-request.ts';
 export { resourceUri, sharedAccessSignature, signRequest, TOKEN_LIFETIME_SECONDS } from './shared-access-signature.ts';
 

@@ -1,7 +1,7 @@
 // The integration's config: where the rows go (project, dataset, table), the credential (a
 // service account's JSON key), and two switches; the schema the catalog shows, and the checks
 // the schema cannot make, each naming its field.
-import { parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configSwitchProblem, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -136,10 +136,6 @@ function tableProblem(value: JsonValue | undefined): string | undefined {
   return undefined;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: a project ID that is a
  * project number, a name or `project.dataset`; a dataset or table ID with characters BigQuery
@@ -156,8 +152,8 @@ export function validateBigQueryConfig(config: Record<string, JsonValue>): Confi
     ['project_id', projectProblem(config.project_id)],
     ['dataset_id', datasetProblem(config.dataset_id)],
     ['table_id', tableProblem(config.table_id)],
-    ['insert_id', switchProblem(config.insert_id)],
-    ['forward_deletions', switchProblem(config.forward_deletions)],
+    ['insert_id', configSwitchProblem(config.insert_id)],
+    ['forward_deletions', configSwitchProblem(config.forward_deletions)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
   const key = text(config.service_account_key);

@@ -2,7 +2,7 @@
 // table), whom ClickHouse knows the requests by (a user and its password), two switches, and the
 // private networks Signal may reach a self-hosted server on; the schema the catalog shows, and
 // the checks the schema cannot make, each naming its field.
-import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -162,10 +162,6 @@ function headerProblem(value: JsonValue | undefined, header: string, what: strin
   return `holds characters other than printable ASCII (letters with accents, other scripts, control characters), which the ${header} header cannot carry as ClickHouse reads them: give the ClickHouse user a ${what} of ASCII characters`;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: an endpoint that is
  * not an origin (a path, credentials, http to a public host) or is a private address not
@@ -185,8 +181,8 @@ export function validateClickHouseConfig(config: Record<string, JsonValue>): Con
     ['table', nameProblem(config.table, 'table', 'events', true)],
     ['username', config.username === undefined || text(config.username) !== undefined ? headerProblem(config.username, 'X-ClickHouse-User', 'user name') : 'must not be blank: the ClickHouse user Signal connects as (e.g. default)'],
     ['password', text(config.password) !== undefined ? headerProblem(config.password, 'X-ClickHouse-Key', 'password') : 'is required: the password of the ClickHouse user'],
-    ['async_insert', switchProblem(config.async_insert)],
-    ['forward_deletions', switchProblem(config.forward_deletions)],
+    ['async_insert', configSwitchProblem(config.async_insert)],
+    ['forward_deletions', configSwitchProblem(config.forward_deletions)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
   return problems;

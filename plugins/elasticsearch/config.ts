@@ -4,7 +4,7 @@
 // Amazon OpenSearch Service; none for a cluster without security on your own network), two switches, and the private networks Signal may reach a self-managed
 // cluster on; the schema the catalog shows, and the checks the schema cannot make, each naming
 // its field.
-import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { cloudIdEndpoint } from './cloud-id.ts';
 import { DEFAULT_INDEX, indexNameProblem } from './index-name.ts';
 
@@ -197,10 +197,6 @@ function awsRegionProblem(config: Record<string, JsonValue>): string | undefined
   return awsScopeOf(config).region === undefined ? 'is required to sign for AWS when the endpoint is not <domain>.<region>.es.amazonaws.com (a custom domain name): the domain\'s Region, e.g. eu-west-1' : undefined;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: an endpoint that is
  * neither an https URL nor a Cloud ID, carries credentials, a query or an API path, or is a
@@ -228,8 +224,8 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
     ['aws_access_key_id', awsKeyId !== undefined && !/^[A-Z0-9]{16,128}$/.test(awsKeyId) ? `is ${JSON.stringify(awsKeyId.slice(0, 40))}: an access key ID is 16 or more capital letters and digits (AKIA…)` : awsKeyId === undefined && text(config.aws_secret_access_key) !== undefined ? 'is required with a secret access key: the ID of the same access key (AKIA…)' : undefined],
     ['aws_secret_access_key', awsKeyId !== undefined && text(config.aws_secret_access_key) === undefined ? 'is required with an access key ID: the secret of the same access key' : asciiProblem(config.aws_secret_access_key, 'the secret as IAM showed it')],
     ['aws_region', awsRegionProblem(config)],
-    ['contact_info', switchProblem(config.contact_info)],
-    ['forward_deletions', switchProblem(config.forward_deletions)],
+    ['contact_info', configSwitchProblem(config.contact_info)],
+    ['forward_deletions', configSwitchProblem(config.forward_deletions)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
   return problems;

@@ -2,7 +2,7 @@
 // the credential (a service account's JSON key), and the switches (ordering key, contact
 // information, deletion notices); the schema the catalog shows, and the checks the schema cannot
 // make, each naming its field.
-import { parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configSwitchProblem, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Text of a config value, trimmed; undefined when blank or not text.
@@ -142,10 +142,6 @@ function locationProblem(config: Record<string, JsonValue>): string | undefined 
   return `is ${JSON.stringify(location.slice(0, 60))}: give a Google Cloud region such as europe-west1 or us-east1 (not a zone such as us-east1-b, not a multi-region such as eu, not a host name), or leave it blank for the global endpoint`;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: a project ID that is a
  * project number or a name; a topic ID that is a full `projects/…/topics/…` name, has
@@ -164,8 +160,8 @@ export function validatePubSubConfig(config: Record<string, JsonValue>): ConfigP
     ['deletion_topic_id', topicProblem(config.deletion_topic_id, false)],
     ['endpoint_location', locationProblem(config)],
     ['ordering_key', config.ordering_key === undefined || (ORDERING_MODES as readonly JsonValue[]).includes(config.ordering_key) ? undefined : 'must be none or person'],
-    ['include_contact_info', switchProblem(config.include_contact_info)],
-    ['deletion_notices', switchProblem(config.deletion_notices)],
+    ['include_contact_info', configSwitchProblem(config.include_contact_info)],
+    ['deletion_notices', configSwitchProblem(config.deletion_notices)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
   const key = text(config.service_account_key);

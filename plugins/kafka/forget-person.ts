@@ -9,26 +9,14 @@
 //   anonymousId, as records were keyed by either): compaction then removes every earlier record
 //   of those keys, and the tombstones themselves after the topic's delete.retention.ms.
 // Writing either again is harmless.
-import { usableId, type EventOutcome, type ForgetOutcome, type JsonObject, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import {
+  deletionNotice, noticedPerson, withoutReplayAdvice,
+  type EventOutcome, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
+} from '../../core/sdk/index.ts';
 import { classifyProduce, reportOutcome } from './classify.ts';
 import { readReports } from './delivery-reports.ts';
 import { deletionRecordsOf, includesContactInfo, recordKeyChoiceOf, topicOf } from './config.ts';
 import { keyOf, produceRecord, produceRequest, recordKey } from './produce-request.ts';
-import { hashedId, isContactInfo } from './topic-record.ts';
-
-/** The `type` of a deletion notice record. */
-export const DELETION_NOTICE_TYPE = 'person_deletion';
-
-/**
- * The deletion notice of a person: the ids named (null when not), and when it was asked.
- *
- * @example
- * deletionNotice({ userId: 'u-42', anonymousId: null }, Date.parse('2026-11-30T12:00:00Z'));
- * // { type: 'person_deletion', user_id: 'u-42', anonymous_id: null, requested_at: '2026-11-30T12:00:00.000Z' }
- */
-export function deletionNotice(person: NamedPerson, now: number): JsonObject {
-  return { type: DELETION_NOTICE_TYPE, user_id: person.userId, anonymous_id: person.anonymousId, requested_at: new Date(now).toISOString() };
-}
 
 /** The config the person's own key is read with: per person when records are keyed per event or not at all. */
 function personKeyConfig(config: Record<string, JsonValue>): Record<string, JsonValue> {
@@ -44,8 +32,7 @@ function personKeyConfig(config: Record<string, JsonValue>): Record<string, Json
 export function deletionNoticeRequest(person: NamedPerson, ctx: Pick<PluginContext, 'config' | 'now'>): RequestDescriptor {
   const { config } = ctx;
   const key = recordKey({ userId: person.userId, anonymousId: person.anonymousId, messageId: `deletion:${person.userId ?? person.anonymousId ?? ''}` }, personKeyConfig(config));
-  const asRecorded = (id: string | null) => (id === null || includesContactInfo(config) || !isContactInfo(id) ? id : hashedId(id));
-  const notice = deletionNotice({ userId: asRecorded(person.userId), anonymousId: asRecorded(person.anonymousId) }, ctx.now);
+  const notice = deletionNotice(person, ctx.now, { includeContactInfo: includesContactInfo(config) });
   return { ...produceRequest([produceRecord(key, notice)], [], config), memo: { records: 1 } };
 }
 
@@ -59,7 +46,7 @@ export function tombstonesRequest(person: NamedPerson, ctx: Pick<PluginContext, 
 /** The outcome of a deletion from the outcomes of its records: refused, retried, or written. */
 function deletionOutcome(outcomes: EventOutcome[], config: Record<string, JsonValue>, count: number): ForgetOutcome {
   for (const outcome of outcomes) {
-    if (outcome.status === 'dead_letter') return { failed: outcome.reason.replace(/[,;] then replay the dead letters$/, '') };
+    if (outcome.status === 'dead_letter') return { failed: withoutReplayAdvice(outcome.reason) };
   }
   for (const outcome of outcomes) {
     if (outcome.status === 'retry') return { retry: outcome.reason, ...(outcome.retryAfterMs === undefined ? {} : { afterSeconds: Math.ceil(outcome.retryAfterMs / 1000) }) };
@@ -106,8 +93,8 @@ export const kafkaForgetPerson: PersonForgetting = {
   },
   enabled: (config) => deletionRecordsOf(config) !== 'off',
   request(person, ctx) {
-    const named: NamedPerson = { userId: usableId(person.userId) ? person.userId : null, anonymousId: usableId(person.anonymousId) ? person.anonymousId : null };
-    if (named.userId === null && named.anonymousId === null) return { skipped: 'the ids named are placeholders ("null", "undefined", …) that name no one' };
+    const named = noticedPerson(person);
+    if ('skipped' in named) return named;
     return deletionRecordsOf(ctx.config) === 'tombstone' ? tombstonesRequest(named, ctx) : deletionNoticeRequest(named, ctx);
   },
   read: (response, request, ctx) => {

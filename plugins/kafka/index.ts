@@ -8,7 +8,7 @@ import { topicRecord } from './topic-record.ts';
 export { classifyProduce, reportOutcome } from './classify.ts';
 export { apiBaseOf, CONFIG_SCHEMA, recordsUrlOf, validateKafkaConfig } from './config.ts';
 export { errorOf, readObjects, readReports, statusOfCode } from './delivery-reports.ts';
-export { deletionNotice, deletionNoticeRequest, kafkaForgetPerson, readDeletionRecords, tombstonesRequest } from './forget-person.ts';
+export { deletionNoticeRequest, kafkaForgetPerson, readDeletionRecords, tombstonesRequest } from './forget-person.ts';
 export { keyOf, MAX_BODY_BYTES, produceRecord, produceRequest, produceRequests, recordKey, streamBody } from './produce-request.ts';
 export { topicRecord, withoutContactInfo } from './topic-record.ts';
 

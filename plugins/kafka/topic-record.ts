@@ -1,19 +1,13 @@
 // A record's value, after the blueprint: without contact information unless the config asks for
-// it, whatever the (editable) blueprint maps. Properties, traits and the context lose what names
-// or looks like contact information at any depth (the SDK's recordWithoutContactInfo: traits and
-// context.traits read as a person's, so their `name` goes too); the context loses the visitor's
-// IP address; URLs lose their query string and fragment (sites put percent-encoded addresses
-// there, `/reset?email=jane%40example.com`); an id field that is an email address or a phone
-// number is given as `sha256:<hex>` of it — as its record key and a deletion record give it, so a
+// it, whatever the (editable) blueprint maps — the SDK's eventRecord (core/sdk/event-record.ts),
+// shared with the other stream plugins. An id field that is an email address or a phone number
+// is given as `sha256:<hex>` of it — as its record key and a deletion record give it, so a
 // consumer can still group the person's records and match a deletion to them. Ids SDKs write for
 // "no id" ("undefined", "null") are left out either way.
-import { isContactInfo as isContactInfoAt, recordWithoutContactInfo, sha256Hex, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
-
-/** The record's id fields (the default blueprint's names). */
-const ID_FIELDS = ['user_id', 'anonymous_id', 'group_id', 'previous_id'] as const;
+import { eventRecord, eventRecordWithoutContactInfo, hashedContactId, isContactValue, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Whether the SDK's check takes a value for contact information (jane@example.com, +44 7700 900123). */
-export const isContactInfo = (value: JsonValue): boolean => isContactInfoAt('value', value);
+export const isContactInfo = (value: JsonValue): boolean => isContactValue(value);
 
 /**
  * An id kept out of records in clear (an email as userId), as values, keys and deletion records
@@ -22,19 +16,16 @@ export const isContactInfo = (value: JsonValue): boolean => isContactInfoAt('val
  * @example
  * hashedId('jane@example.com'); // 'sha256:' + 64 hex digits
  */
-export const hashedId = (id: string): string => `sha256:${sha256Hex(id)}`;
+export const hashedId = (id: string): string => hashedContactId(id);
 
 /**
- * A record value without contact information (see the file's comment). Other fields stay as
- * the blueprint mapped them; keys keep their order.
+ * A record value without contact information (see the file's comment).
  *
  * @example
  * withoutContactInfo({ user_id: 'jane@example.com', properties: { plan: 'pro', email: 'jane@example.com' }, context: { ip: '203.0.113.9' } });
  * // { user_id: 'sha256:…', properties: { plan: 'pro' }, context: {} }
  */
-export function withoutContactInfo(record: JsonObject): JsonObject {
-  return recordWithoutContactInfo(record, { valueChecked: ID_FIELDS, replace: (value) => hashedId(String(value)) });
-}
+export const withoutContactInfo = (record: JsonObject): JsonObject => eventRecordWithoutContactInfo(record);
 
 /**
  * The value a mapped event becomes: placeholder ids ("undefined", "null", …) left out, and
@@ -44,11 +35,4 @@ export function withoutContactInfo(record: JsonObject): JsonObject {
  * topicRecord({ message_id: 'm-1', type: 'track', user_id: 'undefined', context: { ip: '203.0.113.9' } }, { includeContactInfo: false });
  * // { message_id: 'm-1', type: 'track', context: {} }
  */
-export function topicRecord(payload: JsonObject, options: { includeContactInfo: boolean }): JsonObject {
-  const record: JsonObject = {};
-  for (const [key, value] of Object.entries(payload)) {
-    if ((ID_FIELDS as readonly string[]).includes(key) && !usableId(value)) continue;
-    record[key] = value;
-  }
-  return options.includeContactInfo ? record : withoutContactInfo(record);
-}
+export const topicRecord = (payload: JsonObject, options: { includeContactInfo: boolean }): JsonObject => eventRecord(payload, options);

@@ -5,7 +5,7 @@
 // self-hosted Splunk on; the schema the catalog shows, and the checks the schema cannot make,
 // each naming its field.
 import { createHash } from 'node:crypto';
-import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 type Config = Record<string, JsonValue>;
 
@@ -225,10 +225,6 @@ function metadataProblem(value: JsonValue | undefined, field: string): string | 
   return /[\x00-\x1f\x7f]/.test(value) ? `holds a line break or control character: give the ${field} on one line` : undefined;
 }
 
-function switchProblem(value: JsonValue | undefined): string | undefined {
-  return value === undefined || typeof value === 'boolean' ? undefined : 'must be true or false';
-}
-
 /**
  * Config problems the schema cannot say in words, each naming its field: a URL that is not
  * http(s), carries credentials, a query or the raw endpoint, or is a private address not
@@ -255,9 +251,9 @@ export function validateSplunkConfig(config: Config): ConfigProblem[] {
     ['sourcetype', metadataProblem(config.sourcetype, 'sourcetype')],
     ['source', metadataProblem(config.source, 'source')],
     ['host', metadataProblem(config.host, 'host')],
-    ['indexer_acknowledgment', switchProblem(config.indexer_acknowledgment)],
-    ['gzip', switchProblem(config.gzip)],
-    ['include_contact_info', switchProblem(config.include_contact_info)],
+    ['indexer_acknowledgment', configSwitchProblem(config.indexer_acknowledgment)],
+    ['gzip', configSwitchProblem(config.gzip)],
+    ['include_contact_info', configSwitchProblem(config.include_contact_info)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
   return problems;
