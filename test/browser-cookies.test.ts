@@ -30,7 +30,7 @@ let page = '';
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', META_PATH, { status: 200, body: { events_received: 1 } });
-  signal = await startTestSignal({ SIGNAL_COOKIE_DOMAIN: 'shop.test', SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'browsercookies' });
+  signal = await startTestSignal({ SIGNAL_COOKIE_DOMAIN: 'shop.test', SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'browsercookies', vendors: ['meta_capi'] });
   site = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
   });
@@ -124,7 +124,7 @@ test('without SIGNAL_COOKIE_DOMAIN the cookies stay with collect.shop.test: sent
     t.skip(`no Chromium at ${CHROMIUM}`);
     return;
   }
-  const hostOnly = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'browsercookieshost' });
+  const hostOnly = await startTestSignal({ SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'browsercookieshost', vendors: ['meta_capi'] });
   try {
     const { site: pipeline } = await installOnNewPipeline(hostOnly, 'meta_capi', 'Browser shop, host-only', { config: { pixel_id: '1234567890', access_token: 'token-0123456789' }, consentCategories: ['advertising'] });
     page = pageSending(pipeline.key, 'include', ['host-landing', 'host-next'], hostOnly.collectUrl);

@@ -15,7 +15,7 @@ const META_PATH = '/v25.0/1234567890/events';
 
 before(async () => {
   sim = await startVendorSim();
-  signal = await startTestSignal({ SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'clickids' });
+  signal = await startTestSignal({ SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_VENDOR_REDIRECTS: `https://graph.facebook.com=${sim.url}` }, { label: 'clickids', vendors: ['meta_capi'] });
   sim.setDefault('POST', META_PATH, { status: 200, body: { events_received: 1 } });
 });
 after(() => closeAll(signal, sim));

@@ -342,7 +342,7 @@ describe('deduplication by messageId', () => {
   });
 
   test('SIGNAL_DEDUP_WINDOW_HOURS=0 turns it off: every copy is delivered', async () => {
-    const plain = await startTestSignal({ SIGNAL_DEDUP_WINDOW_HOURS: '0' }, { label: 'nodedup' });
+    const plain = await startTestSignal({ SIGNAL_DEDUP_WINDOW_HOURS: '0' }, { plugins: pluginSet(webhook), label: 'nodedup' });
     try {
       const own = await plain.pipeline('No dedup');
       await plain.services.integrations.install({
@@ -426,7 +426,7 @@ describe('remembered identify traits', () => {
   });
 
   test('SIGNAL_TRAITS_MEMORY_DAYS=0 turns it off', async () => {
-    const plain = await startTestSignal({ SIGNAL_TRAITS_MEMORY_DAYS: '0' }, { label: 'notraits' });
+    const plain = await startTestSignal({ SIGNAL_TRAITS_MEMORY_DAYS: '0' }, { plugins: pluginSet(webhook), label: 'notraits' });
     try {
       const site = await plain.pipeline('No memory');
       await plain.services.integrations.install({ vendor: 'webhook', name: 'no memory', pipelineId: site.id, consentCategories: [], config: { url: `${sim.url}/no-traits`, allow_private_targets: ['127.0.0.1'] } });

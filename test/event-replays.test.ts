@@ -176,7 +176,7 @@ describe('replays without a worker, then with one', () => {
         [pipeline.id],
       );
       await admin.services.integrations.setEnabled(hook, false);
-      worker = await startSignalProcess({ DATABASE_URL: admin.db.url, SIGNAL_DATA_DIR: admin.config.dataDir, SIGNAL_ROLES: 'worker' });
+      worker = await startSignalProcess({ DATABASE_URL: admin.db.url, SIGNAL_DATA_DIR: admin.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_PLUGIN_CONFIG: 'test/helpers/webhook.plugin.config.ts' });
       const ended = await waitUntil(async () => {
         const replay = await replayOf(admin, stopped.id);
         return replay.status !== 'running' && replay;

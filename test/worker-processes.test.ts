@@ -11,10 +11,12 @@ let sim: VendorSim;
 let signal: TestSignal;
 let pipeline: { id: string; key: string };
 const workers: SignalProcess[] = [];
+// Every integration here is a webhook: the nodes load that plugin only (a second of CPU less each).
+const WEBHOOK_ONLY = 'test/helpers/webhook.plugin.config.ts';
 
 before(async () => {
   sim = await startVendorSim();
-  signal = await startTestSignal({ SIGNAL_ROLES: 'collect,admin' }, { label: 'workers' });
+  signal = await startTestSignal({ SIGNAL_ROLES: 'collect,admin' }, { label: 'workers', vendors: ['webhook'] });
   pipeline = await signal.pipeline('Scaled');
 });
 // Each test's workers stop with it: one left running would also consume the next test's
@@ -27,7 +29,7 @@ after(() => closeAll(signal, sim));
 async function worker(): Promise<SignalProcess> {
   // The test node's data folder: its secret key opens the configs it sealed, and nothing is
   // written to the project's own .signal folder.
-  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01' });
+  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_PLUGIN_CONFIG: WEBHOOK_ONLY });
   workers.push(process);
   return process;
 }
@@ -151,7 +153,7 @@ test('SIGTERM while a batch waits out a vendor pause stops at once and sends not
   // the rest of the batch waits for it, under the minute a batch may wait.
   sim.script('POST', path, [reply.tooMany(20)]);
   const pausedWorker = async () => {
-    const started = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.5' });
+    const started = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.5', SIGNAL_PLUGIN_CONFIG: WEBHOOK_ONLY });
     workers.push(started);
     return started;
   };

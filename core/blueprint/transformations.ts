@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { BLUEPRINT_SCHEMA } from './blueprint-schema.ts';
 import { copyJson } from './paths.ts';
@@ -15,11 +15,14 @@ export interface TransformResult {
 /** A compiled list of operations. Pure: never changes its input, never throws. */
 export type EventTransformation = (event: CanonicalEvent) => TransformResult;
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile({
+// Compiled at the first transformation checked, not at import: some 60 ms of CPU that every
+// process starting a Signal paid, most of them (test files) never setting a transformation.
+let validateOperations: ValidateFunction | undefined;
+const operationsValidator = (): ValidateFunction => (validateOperations ??= new Ajv({ allErrors: true, strict: false }).compile({
   definitions: BLUEPRINT_SCHEMA.definitions,
   type: 'array',
   items: { $ref: '#/definitions/operation' },
-});
+}));
 
 /**
  * Top-level fields of the canonical event that no transformation may write, rename or remove:
@@ -62,6 +65,7 @@ function writtenPaths(op: OperationDef): Array<[Array<string | number>, string]>
 export function compileTransformations(source: string | OperationDef[], options: { file?: string } = {}): EventTransformation {
   const parsed = parseSource(source, options.file ?? '(transformations)');
   const list = parsed.value ?? [];
+  const validate = operationsValidator();
   if (!validate(list)) {
     const errors = validate.errors ?? [];
     const unknown = errors.find((e) => e.keyword === 'additionalProperties' && e.instancePath.split('/').length === 2);

@@ -14,6 +14,7 @@ import { registerBodyDecoding } from './body-decoding.ts';
 import { answerClientError } from './client-error.ts';
 import { clientIp } from './client-ip.ts';
 import { createCollectAjv } from './collect-ajv.ts';
+import { validatorOnFirstUse } from './validator-on-first-use.ts';
 import { collectRoutes } from './collect-routes.ts';
 
 export { createCollectAjv };
@@ -74,7 +75,7 @@ export async function buildCollectApp(deps: CollectAppDeps): Promise<FastifyInst
   // its cache of compiled schemas.
   collectAjv ??= createCollectAjv();
   const ajv = collectAjv;
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setValidatorCompiler(({ schema }) => validatorOnFirstUse(() => ajv.compile(schema)));
   installErrorHandling(app);
 
   await app.register(fastifyCors, {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { SignalError, type ErrorField } from '../errors.ts';
 import type { PipelineService, ResolvedKey } from '../services/pipelines.ts';
 import {
@@ -426,8 +427,10 @@ function errorHeader(code: string, message: string): string {
  * no broken image.
  */
 function registerPixelRoutes(app: FastifyInstance, deps: CollectDeps, steps: CollectSteps): void {
-  const exact = createCollectAjv();
-  const coercing = createCollectAjv({ coerceTypes: true });
+  // Made at a pixel route's first request, not at start: compiling the six types' schemas
+  // twice cost every Signal start a third of a second of CPU, most of them for no pixel at all.
+  let ajvs: { exact: Ajv; coercing: Ajv } | undefined;
+  const pixelAjvs = () => (ajvs ??= { exact: createCollectAjv(), coercing: createCollectAjv({ coerceTypes: true }) });
   const decode = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
     try {
       const { body, form } = pixelBody(request.query as Record<string, string | string[] | undefined>);
@@ -441,7 +444,8 @@ function registerPixelRoutes(app: FastifyInstance, deps: CollectDeps, steps: Col
   const wantsImage = (request: FastifyRequest): boolean => /image\//i.test(request.headers.accept ?? '') && !/application\/json/i.test(request.headers.accept ?? '');
   for (const type of PIXEL_TYPES) {
     const schema = singleEventSchema(type);
-    const validate = { data: exact.compile(schema), params: coercing.compile(schema) };
+    let validators: { data: ValidateFunction; params: ValidateFunction } | undefined;
+    const validate = () => (validators ??= { data: pixelAjvs().exact.compile(schema), params: pixelAjvs().coercing.compile(schema) });
     const urls = [`/v1/pixel/${type}`, ...(type === 'track' || type === 'page' ? [`/pixel/v1/${type}`] : [])];
     for (const url of urls) {
       const canonical = url.startsWith('/v1/');
@@ -482,7 +486,7 @@ function registerPixelRoutes(app: FastifyInstance, deps: CollectDeps, steps: Col
         },
         handler: async (request, reply) => {
           const body = request.body as IncomingEvent;
-          const check = request.pixelForm === 'params' ? validate.params : validate.data;
+          const check = request.pixelForm === 'params' ? validate().params : validate().data;
           // Checked on request.body: ajv's type guard would narrow `body` to the schema's own type.
           if (!check(request.body)) {
             const fields = formatValidationErrors(check.errors ?? [], '');

@@ -48,7 +48,14 @@ export async function createTestDatabase(label = 'test', options: { template?: s
   // stopped (Ctrl-C, a type error, the watchdog) had no chance to drop itself.
   const run = process.env.SIGNAL_TEST_RUN_ID ? `${process.env.SIGNAL_TEST_RUN_ID}_` : '';
   const name = `signal_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${run}${randomBytes(4).toString('hex')}`;
-  await withServer((admin) => admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${pg.escapeIdentifier(options.template)}` : ''}`));
+  await withServer(async (admin) => {
+    await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${pg.escapeIdentifier(options.template)}` : ''}`);
+    // A commit here need not wait for its WAL to reach the disk: a test database outlives no
+    // server crash, and the tests' sessions commit thousands of small transactions (queue
+    // fetches, group commits, counters), each a millisecond or more of waiting otherwise, and
+    // four files' flushes queue at one disk.
+    await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+  });
   const target = new URL(serverUrl());
   target.pathname = `/${name}`;
   return {
