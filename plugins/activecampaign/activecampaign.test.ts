@@ -144,6 +144,12 @@ test('identify: no email → not sent, saying why; a userId that is an email is 
   assert.deepEqual(phone.warnings, ['phone left out: "07700 900123" does not read as a phone number with its country code (set config.default_country_code to read numbers written without one)']);
   assert.deepEqual(recordOf(identify({ email: 'jane@example.com', phone: '07700 900123' }), { default_country_code: '44' }).body, { contact: { email: 'jane@example.com', phone: '+447700900123' } });
   assert.equal(contactEmailOf(undefined, 'null'), undefined, 'a placeholder userId is no one');
+  // The SDK's strict check (isSendableEmail with strict): a list or a bracketed address is none, 254 characters at most.
+  assert.throws(() => contactEmailOf('<jane@example.com>', 'u-1'), /^PermanentError: the email "<jane@example\.com>" \(traits\.email, or context\.traits\.email\) is not an email address ActiveCampaign accepts/);
+  assert.throws(() => contactEmailOf('jane@example.com;john@example.com', 'u-1'), /is not an email address ActiveCampaign accepts/);
+  assert.throws(() => contactEmailOf(`${'j'.repeat(255 - '@example.com'.length)}@example.com`, 'u-1'), /is not an email address ActiveCampaign accepts/);
+  assert.equal(contactEmailOf(undefined, '<jane@example.com>'), undefined, 'a bracketed userId is no email');
+  assert.equal(contactEmailOf('  ', ' Jane@Example.com '), 'Jane@Example.com', 'a blank email: the userId that is one, trimmed');
 });
 
 test('custom field values: text, numbers, booleans, lists of options; objects and odd lists left out, saying which trait', () => {

@@ -4,22 +4,20 @@
 // the person's traits (traits.email, else context.traits.email — what Signal remembers from
 // their identify), else from the userId when the userId is itself an email address; never from
 // event properties, so a site's event cannot choose whose contact it lands on.
-import { isStrictEmailAddress, PermanentError, usableId, type JsonValue } from '../../core/sdk/index.ts';
+import { isSendableEmail, mappedEmail, usableId, type JsonValue, type SendableEmailOptions } from '../../core/sdk/index.ts';
 
-/** RFC 5321's longest address. */
-export const MAX_EMAIL_CHARS = 254;
+/** ActiveCampaign keys contacts by the address: a list of addresses or a bracketed name is none (the SDK's strict check). */
+const EMAIL_CHECK: SendableEmailOptions = { strict: true };
 
 /**
- * Whether a value is an email address as far as the plugin checks one.
+ * Whether a value is an email address as far as the plugin checks one: the SDK's strict check.
  *
  * @example
  * isEmail(' jane@example.com '); // true
  * isEmail('user-123');           // false
  */
 export function isEmail(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const email = value.trim();
-  return email.length <= MAX_EMAIL_CHARS && isStrictEmailAddress(email);
+  return typeof value === 'string' && isSendableEmail(value, EMAIL_CHECK);
 }
 
 /**
@@ -35,9 +33,7 @@ export function isEmail(value: unknown): value is string {
  * contactEmailOf('jane@', 'u-1');                // throws PermanentError('the email "jane@" (traits.email, …) is not an email address …')
  */
 export function contactEmailOf(email: JsonValue | undefined, userId: JsonValue | undefined): string | undefined {
-  if (email !== undefined && email !== null && !(typeof email === 'string' && email.trim() === '')) {
-    if (isEmail(email)) return email.trim();
-    throw new PermanentError(`the email ${JSON.stringify(email)} (traits.email, or context.traits.email) is not an email address ActiveCampaign accepts: fix it at the source, or leave it out with a pipeline transformation`);
-  }
+  const mapped = mappedEmail(email, 'ActiveCampaign', EMAIL_CHECK);
+  if (mapped !== undefined) return mapped;
   return usableId(userId) && isEmail(String(userId)) ? String(userId).trim() : undefined;
 }

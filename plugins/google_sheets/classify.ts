@@ -5,8 +5,9 @@
 // limits page names 429 for its per-minute quotas (retried with backoff); 5xx and 408 pass. A
 // refusal the customer must fix (the tab's name, sharing, the API not enabled, a full
 // spreadsheet) is dead-lettered saying what to fix, with Google's message.
-import { excerpt, googleCredentialOf, parseRetryAfter, readGoogleErrorAnswer, responseHeader, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, googleCredentialOf, parseRetryAfter, readGoogleErrorAnswer, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { serviceAccountEmail, sheetNameOf, spreadsheetIdOf } from './config.ts';
+import { refusedColumn, refusedRows, type RefusedRow } from './refused-rows.ts';
 
 /** What Google said: its canonical status and reasons, and its message (or the body's start). */
 export interface SheetsError {
@@ -53,6 +54,13 @@ const UNKNOWN_RANGE = /unable to parse range/i;
 const CELL_LIMIT = /above the limit of [\d,]+ cells/i;
 /** A file in Drive that is no Google Sheets spreadsheet (an Excel file): "This operation is not supported for this document". */
 const NOT_A_SHEET = /not supported for this document/i;
+/**
+ * A refusal of the values themselves that names no row: "Your input contains more than the
+ * maximum of 50000 characters in a single cell.", "Invalid value at 'data.values'…". Only these
+ * are split down to the row: a 400 about the spreadsheet would fail every half alike, and 500
+ * rows halved down to single rows take 999 requests, a quarter-hour of Sheets' 60 writes a minute.
+ */
+const VALUE_PROBLEM = /\bvalues?\b|\bcells?\b|\binput\b/i;
 /** A request Google's front end finds too large. */
 const TOO_LARGE = /\btoo large\b|\bpayload size\b|\brequest entity\b/i;
 
@@ -105,6 +113,24 @@ function classifyAppended(response: VendorResponse, request: RequestDescriptor):
 }
 
 /**
+ * A 400 naming rows of the request: those dead-lettered with Google's words (and the column of
+ * the cell it names), the others sent again without them — Sheets wrote none of the request's
+ * rows, the append being all or nothing.
+ */
+function rowsRefused(blamed: RefusedRow[], answered: string, request: RequestDescriptor, config: Record<string, JsonValue>): Classification {
+  const byId = new Map(blamed.map((place) => [request.eventIds[place.row]!, place]));
+  const others = blamed.length === 1 ? 'another row of it' : `${blamed.length} other rows of it`;
+  const perEvent: Record<string, EventOutcome> = {};
+  for (const id of request.eventIds) {
+    const place = byId.get(id);
+    perEvent[id] = place === undefined
+      ? { status: 'retry', reason: `Google Sheets refused the request for ${others} (${answered}) and wrote none of its rows: sent again without ${blamed.length === 1 ? 'it' : 'them'}` }
+      : { status: 'dead_letter', reason: `Google Sheets refused this row's values${refusedColumn(place, config)} (${answered}): check the event's value there and config.columns (config.value_input_option too); then replay the dead letter` };
+  }
+  return { perEvent };
+}
+
+/**
  * Google Sheets' answer to an append (see the file's comment):
  * - 2xx with `updates.updatedRows` the rows sent: delivered; fewer: dead-lettered; no
  *   AppendValuesResponse: retried;
@@ -118,6 +144,9 @@ function classifyAppended(response: VendorResponse, request: RequestDescriptor):
  * - 413, or a 400 saying the request is too large: split, one row alone dead-lettered;
  * - 400: dead-lettered with Google's message and a hint — an unknown tab (config.sheet_name), a
  *   full spreadsheet (10 million cells), a file that is not a Google Sheets spreadsheet;
+ * - 400 naming rows (`values[i]`, `data.values[i]`): those rows dead-lettered, the others
+ *   retried without them (Sheets wrote none); 400 about the values naming none, several rows:
+ *   split, down to the row;
  * - any other 4xx: dead-lettered with Google's message.
  *
  * @example
@@ -165,6 +194,13 @@ export function classifyAppend(response: VendorResponse, request: RequestDescrip
   }
   if (status === 400 && NOT_A_SHEET.test(error.message)) {
     return { status: 'dead_letter', reason: `the file is not a Google Sheets spreadsheet (${answered}), e.g. an Excel file kept in Drive: open it and File > Save as Google Sheets, then set config.spreadsheet_id to the new spreadsheet; ${then}` };
+  }
+  if (status === 400) {
+    const blamed = refusedRows(response.json, request.eventIds.length);
+    if (blamed.length > 0) return rowsRefused(blamed, answered, request, config);
+    if (request.eventIds.length > 1 && VALUE_PROBLEM.test(error.message)) {
+      return { status: 'split', reason: `Google Sheets refused a value of the request without saying which row's (${answered}): sending the rows in two requests, down to the row it refuses` };
+    }
   }
   return { status: 'dead_letter', reason: `Google Sheets refused the rows (${answered}): check config.spreadsheet_id, config.sheet_name and config.columns; ${then}` };
 }

@@ -5,7 +5,8 @@
 // spreadsheets.values.append (the quoted tab's range, valueInputOption, INSERT_ROWS, a ValueRange
 // of rows). Google's answers injected: a 503 retried, a 429 retried as a rate limit using up no
 // try, a 400 (unknown tab), a 403 (not shared) and a 404 dead-lettered with Google's message and
-// what to fix; a person deletion not forwarded (skipped).
+// what to fix; a 400 naming one row dead-letters that row alone, the others appended; a person
+// deletion not forwarded (skipped).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -65,7 +66,7 @@ const install = (name: string, id: string, config: Record<string, unknown> = {})
   config: { spreadsheet_id: `https://docs.google.com/spreadsheets/d/${id}/edit#gid=0`, sheet_name: TAB, service_account_key: KEY_FILE, ...config },
 });
 
-const SHEETS = ['Orders', 'Batch', 'Outage', 'Quota', 'NoTab', 'Denied', 'Missing', 'Forget'].map(sheetId);
+const SHEETS = ['Orders', 'Batch', 'Outage', 'Quota', 'NoTab', 'Denied', 'Missing', 'Forget', 'BadRow'].map(sheetId);
 before(async () => {
   sim = await startVendorSim();
   sim.setDefault('POST', TOKEN_PATH, (request) => {
@@ -167,6 +168,29 @@ describe('Google Sheets', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'appended after the rate limit', 45_000);
     assert.equal(appendsOf(id, 'sheets-429-1').length, 7, 'six refusals, then the append');
     assert.equal((await integrationStats(signal, integrationId)).deadLettered, 0);
+  });
+
+  test('a 400 naming one row dead-letters that row alone with Google\'s words; the other rows, not written, are appended once each', async () => {
+    const id = sheetId('BadRow');
+    const { site, integrationId } = await install('Sheets bad row', id);
+    // Sheets refuses the whole append, writing nothing, naming the row by its index in the request.
+    const written: unknown[][] = [];
+    const appendRows = append(id);
+    sim.setDefault('POST', appendPath(id), (request) => {
+      const rows = rowsOf(request);
+      const bad = rows.findIndex((row) => row[9] === 'sheets-row-2');
+      if (bad >= 0) return googleError(400, 'INVALID_ARGUMENT', `Invalid values[${bad}][7]: struct_value {\n}\n`);
+      const answered = appendRows(request);
+      if ('status' in answered && answered.status === 200) written.push(...rows);
+      return answered;
+    });
+    await sendServerBatch(signal, site.key, [1, 2, 3].map((n) => ({ event: `Row ${n}`, messageId: `sheets-row-${n}` })), { userId: 'u-sheets-rows' });
+    const letter = await waitForDeadLetter(signal, integrationId, 'sheets-row-2');
+    assert.match(letter.reason, /^Google Sheets refused this row's values in column 8 \("Properties"\) \(HTTP 400 INVALID_ARGUMENT: Invalid values\[\d\]\[7\]: struct_value \{ \}\): check the event's value there and config\.columns/);
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two rows appended');
+    assert.deepEqual(written.map((row) => row[9]).sort(), ['sheets-row-1', 'sheets-row-3'], 'each other row written once, the refused one never');
+    assert.equal((await integrationStats(signal, integrationId)).deadLettered, 1);
+    assert.ok(appends(id).some((r) => rowsOf(r).length > 1 && rowsOf(r).some((row) => row[9] === 'sheets-row-2')), 'the refused row came in a request of several rows');
   });
 
   test('a 400 for an unknown tab is dead-lettered at once with Google\'s message and the tab to check', async () => {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import sheets, {
-  appendRange, appendUrl, cellValue, classifyAppend, columnsOf, MAX_BYTES, MAX_CELL_CHARACTERS, MAX_ROWS, readSheetsTokenAnswer, sheetsConfigWarnings, sheetsTokenRequest,
+  appendRange, appendUrl, cellValue, classifyAppend, columnsOf, refusedRows, MAX_BYTES, MAX_CELL_CHARACTERS, MAX_ROWS, readSheetsTokenAnswer, sheetsConfigWarnings, sheetsTokenRequest,
   spreadsheetIdOf, validateSheetsConfig,
 } from './index.ts';
 
@@ -226,6 +226,34 @@ test('classify: 400s dead-lettered with Google\'s message and a hint — the tab
   assert.deepEqual(classify(googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.')), { status: 'dead_letter', reason: 'Google Sheets refused the rows (HTTP 400 INVALID_ARGUMENT: Invalid JSON payload received.): check config.spreadsheet_id, config.sheet_name and config.columns; then replay the dead letters' });
   assert.deepEqual(classify(answer(413, undefined)), { status: 'split', reason: 'Google Sheets refused the request\'s size (HTTP 413): sending the rows in two requests' });
   assert.equal(statusOf(classify(answer(413, undefined), 1)), 'dead_letter');
+});
+
+test('classify: a 400 naming a row dead-letters that row alone with Google\'s words and its column; the others, not written, are retried without it', () => {
+  const struct = 'Invalid values[1][7]: struct_value {\n}\n';
+  const named = classify(answer(400, { error: { code: 400, message: struct, status: 'INVALID_ARGUMENT', errors: [{ domain: 'global', message: struct, reason: 'badRequest' }] } }), 3);
+  assert.deepEqual(named, { perEvent: {
+    e0: { status: 'retry', reason: `Google Sheets refused the request for another row of it (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }) and wrote none of its rows: sent again without it` },
+    e1: { status: 'dead_letter', reason: 'Google Sheets refused this row\'s values in column 8 ("Properties") (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }): check the event\'s value there and config.columns (config.value_input_option too); then replay the dead letter' },
+    e2: { status: 'retry', reason: `Google Sheets refused the request for another row of it (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }) and wrote none of its rows: sent again without it` },
+  } });
+  // The field's form, in the message and in a BadRequest detail; a row beyond the request is no row of it.
+  const field = "Invalid value at 'data.values[2]' (type.googleapis.com/google.protobuf.ListValue), \"x\"";
+  const violation = answer(400, { error: { code: 400, message: field, status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'data.values[2]', description: field }, { field: 'data.values[0]', description: 'Invalid value' }] }] } });
+  assert.deepEqual(refusedRows(violation.json, 3), [{ row: 0 }, { row: 2 }]);
+  assert.deepEqual(refusedRows(violation.json, 2), [{ row: 0 }], 'values[2] of a two-row request names no row of it');
+  const two = classify(violation, 3);
+  assert.ok('perEvent' in two);
+  assert.deepEqual(Object.fromEntries(Object.entries(two.perEvent).map(([id, o]) => [id, o.status])), { e0: 'dead_letter', e1: 'retry', e2: 'dead_letter' });
+  assert.match(reasonOf(two.perEvent.e1!), /^Google Sheets refused the request for 2 other rows of it .*sent again without them$/);
+  assert.match(reasonOf(two.perEvent.e0!), /^Google Sheets refused this row's values \(HTTP 400/, 'no cell named: no column');
+  assert.deepEqual(refusedRows({ error: 'invalid' }, 3), [], 'not Google\'s error answer');
+});
+
+test('classify: a 400 about the values naming no row splits a request of several rows down to the row; one row is dead-lettered; another 400 stays whole', () => {
+  const cell = googleError(400, 'INVALID_ARGUMENT', 'Your input contains more than the maximum of 50000 characters in a single cell.');
+  assert.deepEqual(classify(cell, 2), { status: 'split', reason: 'Google Sheets refused a value of the request without saying which row\'s (HTTP 400 INVALID_ARGUMENT: Your input contains more than the maximum of 50000 characters in a single cell.): sending the rows in two requests, down to the row it refuses' });
+  assert.equal(statusOf(classify(cell, 1)), 'dead_letter', 'the one row it refuses');
+  assert.equal(statusOf(classify(googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'), 500)), 'dead_letter', 'not about the values: every half would fail alike');
 });
 
 test('classify: 403 names the service account\'s email to share the sheet with (or the API to enable, the scope); 404 the spreadsheet; 401 the credential', () => {

@@ -13,6 +13,7 @@ export {
   CONFIG_SCHEMA, includesContactInfo, MAX_SHEET_NAME_LENGTH, serviceAccountEmail, SHEETS_SCOPE, sheetNameOf, sheetsConfigWarnings, spreadsheetIdOf, spreadsheetProblem,
   validateSheetsConfig, valueInputOptionOf, VALUE_INPUT_OPTIONS,
 } from './config.ts';
+export { refusedColumn, refusedRows, type RefusedRow } from './refused-rows.ts';
 export { cellValue, cellsOf, MAX_CELL_CHARACTERS, sheetRow } from './sheet-row.ts';
 
 /**

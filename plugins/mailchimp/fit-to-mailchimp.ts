@@ -1,11 +1,11 @@
 // What the blueprint mapped, fitted to one record of Mailchimp's Marketing API: a member (an
 // identify, for the batch subscribe/update of POST /lists/{list_id}) or a member event (a
 // track call, for POST /lists/{list_id}/members/{hash}/events). The member's email is its only
-// identity; what Mailchimp would refuse for good is dead-lettered here, each event on its own,
-// saying why.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+// identity (the blueprint's `email`: traits.email, else the context.traits.email Signal remembers
+// from the person's identify, never event properties); what Mailchimp would refuse for good is
+// dead-lettered here, each event on its own, saying why.
+import { mappedEmail, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { extraMergeFieldsOf, newMemberStatusOf, tagsOf } from './config.ts';
-import { emailOf } from './email.ts';
 import { hasMarketingConsent } from './marketing-consent.ts';
 import { eventNameOf, eventPropertiesOf, occurredAtOf } from './member-event.ts';
 import { mergeFieldsOf } from './merge-fields.ts';
@@ -55,7 +55,8 @@ function kindOf(payload: JsonObject): Kind {
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const kind = kindOf(payload);
-  const email = emailOf(payload.email);
+  // The SDK's check is Mailchimp's: one address (isEmailAddress) of at most 254 characters.
+  const email = mappedEmail(payload.email, 'Mailchimp');
   if (email === undefined) return null;
   let body: JsonObject;
   if (kind === 'member') {

@@ -14,9 +14,8 @@
 // person may be there under an email Signal did not know, and only the admin can find them.
 // Last, so that failure never keeps the members by email from being deleted: the core stops
 // at the first request that does not end done.
-import { deletionEmails, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, isSendableEmail, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf, audienceIdOf } from './config.ts';
-import { isEmail } from './email.ts';
 import { audienceUrlOf, headersOf } from './requests.ts';
 import { subscriberHash } from './subscriber-hash.ts';
 
@@ -49,8 +48,8 @@ function quoted(response: VendorResponse): string {
 export const forgetPerson: PersonForgetting = {
   enabled: (config) => apiKeyOf(config) !== '' && audienceIdOf(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
-    const emails = deletionEmails(person, isEmail);
-    const contactId = usableId(person.userId) && !isEmail(String(person.userId)) ? [encodeURIComponent(String(person.userId).trim())] : [];
+    const emails = deletionEmails(person, (email) => isSendableEmail(email));
+    const contactId = usableId(person.userId) && !isSendableEmail(String(person.userId)) ? [encodeURIComponent(String(person.userId).trim())] : [];
     if (emails.length + contactId.length === 0) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to Mailchimp, so no member of theirs can exist there' };
     const deleting = (member: string): RequestDescriptor => ({ method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] });
     return [

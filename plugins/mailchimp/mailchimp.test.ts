@@ -80,6 +80,11 @@ test('track → a member event: the email Signal remembers, the name fitted, pro
   const bad = mapped(browserEvent({ context: { traits: { email: 'jane@' } } }));
   assert.equal(bad.payload, null);
   assert.match(bad.error ?? '', /the email "jane@" .* is not an email address Mailchimp accepts/);
+  // The SDK's check (isSendableEmail, not strict): 254 characters at most, trimmed.
+  const long = `${'j'.repeat(254 - '@example.com'.length)}@example.com`;
+  assert.equal(recordOf(browserEvent({ context: { traits: { email: ` ${long} ` } } })).email, long, '254 characters, trimmed');
+  assert.match(mapped(browserEvent({ context: { traits: { email: `j${long}` } } })).error ?? '', /is not an email address Mailchimp accepts: fix it at the source, or leave it out with a pipeline transformation$/, '255 characters');
+  assert.match(mapped(browserEvent({ context: { traits: { email: 42 } } })).error ?? '', /^the email 42 \(traits\.email, or context\.traits\.email\) is not an email address Mailchimp accepts/);
 });
 
 test('event names fit Mailchimp\'s 2–30 letters, digits, underscores and dashes; properties and times as Mailchimp takes them', () => {
@@ -179,6 +184,8 @@ test('forgetPerson: an email userId to delete-permanent by subscriber hash, anot
   assert.equal(byContactId!.url, `${BASE}/members/user%201/actions/delete-permanent`);
   assert.deepEqual(others, []);
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1' }, ctx()), { skipped: ANONYMOUS_ONLY });
+  const fromEmails = forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [' Ann@Example.com ', 'ann@example.com', 'ann@', `${'a'.repeat(250)}@example.com`] }, ctx()) as RequestDescriptor[];
+  assert.equal(fromEmails.length, 1, 'each address once (case aside), none that is no address or longer than 254 characters');
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'df_1', emails: [] }, ctx()), { skipped: ANONYMOUS_ONLY });
   assert.ok('skipped' in (forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()) as object));
   const read = (status: number, request: RequestDescriptor, body: unknown = ''): ForgetOutcome => forgetPerson.read!(answer(status, body), request, ctx());

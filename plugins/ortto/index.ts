@@ -41,7 +41,7 @@ export default definePlugin({
     default: { description: 'Identify traits to people (names, phone, address, birthday, GDPR flag, config.trait_fields\' custom fields), track and page calls named in config.activities to custom activities with config.attribute_fields\' attributes and the revenue as conversion value. Screen, alias and group calls are not sent.', blueprint: 'ortto/default.yaml' },
   },
   vendorFields: {
-    email: { required: false, description: 'The person\'s email (str::email): traits.email, else context.traits.email; else a userId that is an email address. A merge key when config.merge_by names it.' },
+    email: { required: false, description: 'The person\'s email (str::email): traits.email, else context.traits.email; else a userId that is an email address. A merge key when config.merge_by names it. One that is no address is left out with a warning when another merge field still names the person (the External ID, or a userId that is an address), else the record is dead-lettered.' },
     user_id: { required: false, description: 'The userId, sent as the External ID (str::ei). A merge key when config.merge_by names it; an event with neither merge key is not sent.' },
     ip: { required: false, description: 'The visitor\'s IP, sent as location.source_ip (Ortto places the person by it) unless config.send_ip is off.' },
     first_name: { required: false, description: 'str::first (identify).' },

@@ -122,6 +122,19 @@ describe('Ortto', () => {
     assert.match(fate.reason, /config\.activities names no Ortto custom activity for "Clicked Banner"/);
   });
 
+  test('an identify whose email is no address, the person named by the External ID: merged by str::ei without the email, which a warning says was left out', async () => {
+    const { site, integrationId } = await installed('Ortto bad email');
+    await browser(site.key, { type: 'identify', userId: 'u-eve', messageId: 'or-bad-email', traits: { email: 'eve@', firstName: 'Eve' } }, 'df_orttovisitor05');
+    const merges = () => sim.requests({ method: 'POST', path: MERGE }).filter((r) => peopleOf(r).some((p) => p.fields['str::ei'] === 'u-eve'));
+    const [merge] = await waitUntil(async () => (merges().length >= 1 ? merges() : undefined), 'the person merged by the External ID');
+    assert.deepEqual(peopleOf(merge!)[0]!.fields, { 'str::ei': 'u-eve', 'str::first': 'Eve' }, 'no str::email');
+    assert.deepEqual(bodyOf(merge!).merge_by, ['str::email', 'str::ei']);
+    assert.ok(await waitUntil(async () => ((await integrationStats(signal, integrationId)).delivered >= 1) || undefined, 'delivered'));
+    assert.equal(await notDeadLettered(integrationId, 'or-bad-email'), true);
+    const log = JSON.stringify(await signal.delivery.recentExchanges(integrationId, 5));
+    assert.ok(log.includes('email left out: \\"eve@\\" (traits.email, or context.traits.email) is not an email address'), `the warning in the delivery log: ${log.slice(0, 2000)}`);
+  });
+
   test('one merge of two people: the suppressed email dead-lettered at the first try with Ortto\'s words, the other delivered', async () => {
     const { site, integrationId } = await installed('Ortto per record');
     await sendServerBatch(signal, site.key, [

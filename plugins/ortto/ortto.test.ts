@@ -148,7 +148,21 @@ test('who: the merge key config.merge_by names must have a value; a userId that 
   const emailUserId = recordOf(identify({}, { userId: 'ann@example.com' }));
   assert.deepEqual(((emailUserId.person as JsonObject).fields as JsonObject), { 'str::email': 'ann@example.com', 'str::ei': 'ann@example.com' });
   const bad = mapped(identify({ email: 'jane@' }));
-  assert.match(String(bad.error), /the email "jane@" \(traits\.email, or context\.traits\.email\) is not an email address Ortto accepts/);
+  assert.match(String(bad.error), /the email "jane@" \(traits\.email, or context\.traits\.email\) is not an email address Ortto accepts/, 'merged by email only: the userId names no one');
+  // The External ID among the merge fields names the person: the bad email is left out, said.
+  for (const merge_by of ['external_id', 'email_then_external_id', 'external_id_then_email']) {
+    const byExternalId = mapped(identify({ email: 'jane@', firstName: 'Jane' }), { merge_by });
+    assert.equal(byExternalId.error, undefined, merge_by);
+    assert.deepEqual(((byExternalId.payload?.person as JsonObject).fields as JsonObject), { 'str::ei': 'u-1', 'str::first': 'Jane' }, merge_by);
+    assert.deepEqual(byExternalId.warnings, ['email left out: "jane@" (traits.email, or context.traits.email) is not an email address'], merge_by);
+  }
+  // Merged by email, a userId that is an address names the person in its place.
+  const userIdAddress = mapped(identify({ email: 'jane@' }, { userId: 'jane@example.com' }));
+  assert.deepEqual(((userIdAddress.payload?.person as JsonObject).fields as JsonObject)['str::email'], 'jane@example.com');
+  assert.deepEqual(userIdAddress.warnings, ['email left out: "jane@" (traits.email, or context.traits.email) is not an email address']);
+  // An anonymous identify has nothing else: still dead-lettered, whatever the merge fields.
+  const anonymous = mapped(identify({ email: 'jane@' }, { userId: undefined }), { merge_by: 'external_id' });
+  assert.match(String(anonymous.error), /^the email "jane@" \(traits\.email, or context\.traits\.email\) is not an email address Ortto accepts/);
   assert.equal(Object.hasOwn(recordOf(identify({ email: 'jane@example.com' }), { send_ip: false }).person as JsonObject, 'location'), false);
 });
 

@@ -75,7 +75,7 @@ export default definePlugin({
     se_ac: { required: false, description: 'A structured event\'s action: the event name.' },
     se_la: { required: false, description: 'A structured event\'s label: properties.label.' },
     se_pr: { required: false, description: 'A structured event\'s property: properties.property.' },
-    se_va: { required: false, description: 'A structured event\'s value: properties.value, else revenue, else total.' },
+    se_va: { required: false, description: 'A structured event\'s value: properties.value, else revenue, else total; a number or decimal text, anything else left out with a warning.' },
     screen_name: { required: false, description: 'A screen call\'s name (the call\'s name, else properties.name): screen_view\'s name, which Snowplow requires (a screen call without one is not sent).' },
     data: { required: false, description: 'A self-describing event\'s data: the track event\'s properties (or the identify call\'s traits), sent in ue_px / ue_pr under its Iglu schema.' },
   },

@@ -175,6 +175,23 @@ test('Snowplow\'s maximum lengths: an over-long userId or URL is left out, a tit
   assert.match(warnings, /se_la cut to 4096 characters/);
 });
 
+test('se_va: a number or decimal text on a structured event, else left out with a warning; a self-describing event\'s text value warns of nothing', () => {
+  const structured = (value: JsonValue) => mapped(browserEvent({ event: 'Video Played', properties: { value } }));
+  assert.equal(structured(' 12.50 ').payload?.se_va, '12.5');
+  assert.equal(structured(-3).payload?.se_va, '-3');
+  assert.equal(structured(1e21).payload?.se_va, '1e+21', 'as JavaScript writes it, which BigDecimal reads');
+  for (const value of ['12,5', 'high', '0x1f', { amount: 3 }] as JsonValue[]) {
+    const result = structured(value);
+    assert.equal(result.payload?.e, 'se');
+    assert.equal(result.payload?.se_va, undefined, `${JSON.stringify(value)} left out`);
+    assert.match((result.warnings ?? []).join(' | '), /se_va left out: .* \(properties\.value, else revenue, else total\) is not a number, and Snowplow fails a structured event whose se_va is not a decimal/);
+  }
+  const selfDescribing = mapped(browserEvent({ event: 'Order Completed', properties: { value: 'high', order_id: 'o-1' } }), { event_schemas: { 'Order Completed': SCHEMA }, encode_base64: false });
+  assert.equal(selfDescribing.payload?.e, 'ue');
+  assert.deepEqual((JSON.parse(String(selfDescribing.payload?.ue_pr)) as { data: { data: JsonValue } }).data.data, { value: 'high', order_id: 'o-1' }, 'the value in the event\'s data as it is');
+  assert.deepEqual(selfDescribing.warnings ?? [], [], 'no se_va warning: the event is no structured event');
+});
+
 test('res only as Enrich reads it (<digits>x<digits> within a Java int): a fractional, text or huge screen size is left out with a warning, not sent to fail the event', () => {
   const withScreen = (screen: JsonValue) => mapped(browserEvent({ context: { screen } as CanonicalEvent['context'] }));
   assert.equal(withScreen({ width: 390, height: 844 }).payload?.res, '390x844');

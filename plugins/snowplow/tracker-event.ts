@@ -25,7 +25,9 @@ const MOBILE_OS = /^(?:ios|ipados|android)$/i;
 
 /** The mapped fields copied as they are (as text), in the order sent. */
 const COMMON_FIELDS = ['uid', 'duid', 'ip', 'ua', 'lang', 'tz', 'res', 'dtm', 'url', 'page', 'refr'] as const;
-const STRUCTURED_FIELDS = ['se_la', 'se_pr', 'se_va'] as const;
+const STRUCTURED_FIELDS = ['se_la', 'se_pr'] as const;
+/** Decimal text as Enrich reads se_va (Java's BigDecimal): a sign, digits, a point, an exponent; no `12,5`, no `0x1f`. */
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Why a call of this type, or a track event of this name, is never sent with this config;
@@ -53,6 +55,26 @@ export function notSentReason(event: Pick<CanonicalEvent, 'type' | 'event'>, con
 function textOf(value: JsonValue | undefined): string | undefined {
   if (typeof value === 'boolean') return value ? '1' : '0';
   return readText(value);
+}
+
+/**
+ * A structured event's `se_va` as text Enrich reads as a decimal: a finite number, decimal text
+ * (as a number: `' 12.50 '` is `12.5`), a boolean as 1 or 0; anything else left out after a
+ * warning, as Enrich fails a structured event whose se_va is no decimal. Asked only for an event
+ * sent as `e=se`: a self-describing event's properties.value is its data's, not se_va.
+ *
+ * @example
+ * structuredValueOf('12.50', warn); // '12.5'
+ * structuredValueOf('12,5', warn);  // undefined, after 'se_va left out: "12,5" is not a number, …'
+ */
+export function structuredValueOf(value: JsonValue | undefined, warn: (message: string) => void): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  const written = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL_TEXT.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (Number.isFinite(written)) return String(written);
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : typeof value === 'object' ? 'an object or a list' : JSON.stringify(value);
+  warn(`se_va left out: ${shown} (properties.value, else revenue, else total) is not a number, and Snowplow fails a structured event whose se_va is not a decimal`);
+  return undefined;
 }
 
 /** `res` as Enrich parses it: `<width>x<height>`, each a whole number within a Java int. */
@@ -189,6 +211,7 @@ export function toTrackerEvent(payload: JsonObject, event: CanonicalEvent, ctx: 
     }
     put('se_ac', action);
     for (const field of STRUCTURED_FIELDS) put(field, textOf(payload[field]));
+    put('se_va', structuredValueOf(payload.se_va, warn));
   } else if (selfDescribing !== undefined) {
     out[base64 ? 'ue_px' : 'ue_pr'] = encodedJson({ schema: UNSTRUCT_EVENT_SCHEMA, data: selfDescribing }, base64);
   }
