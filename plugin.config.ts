@@ -87,6 +87,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_sqs' },
   { plugin: './plugins/google_sheets' },
   { plugin: './plugins/ortto' },
+  { plugin: './plugins/appcues' },
 ];
 
 export default plugins;
