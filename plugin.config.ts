@@ -88,6 +88,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/google_sheets' },
   { plugin: './plugins/ortto' },
   { plugin: './plugins/userpilot' },
+  { plugin: './plugins/appcues' },
 ];
 
 export default plugins;
