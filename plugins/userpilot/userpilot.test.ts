@@ -97,6 +97,10 @@ test('requests: one POST a record to its endpoint, with Token auth and X-API-Ver
   assert.equal(userpilot.send(batch.slice(0, 1), ctx())[0]!.url, 'https://analytex.userpilot.io/v1/track', 'US by default');
 });
 
+test('pace: 600 requests a minute to the track API and 600 to the identify API, each in full (the integration\'s bucket is their sum, not one shared 10 a second)', () => {
+  assert.deepEqual(userpilot.rateLimit, { rps: 20, burst: 20, endpoints: { track: { rps: 10, burst: 10 }, identify: { rps: 10, burst: 10 } } });
+});
+
 test('classify: 2xx delivered; 400 dead-lettered with Userpilot\'s errors; 401/403 name config.api_key; 404 names config.endpoint; 429 and 5xx retried', () => {
   assert.deepEqual(classify(answer(202, '')), { status: 'delivered' });
   assert.deepEqual(classify(answer(200, {})), { status: 'delivered' });
