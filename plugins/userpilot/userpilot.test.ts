@@ -59,10 +59,20 @@ test('identify → {user_id, metadata, company: {id}}; email only with config.se
     context: { groupId: 'acct-9' },
   } as Partial<CanonicalEvent>);
   const without = mapped(event);
-  assert.deepEqual(without.payload, { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05Z' }, company: { id: 'acct-9' } });
+  assert.deepEqual(without.payload, { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05.000Z' }, company: { id: 'acct-9' } });
   assert.ok(without.warnings.some((w) => w.includes('traits.email left out: contact information is sent only when config.send_email is on')));
-  assert.deepEqual(payloadOf(event, { send_email: true }), { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05Z', email: 'jane@example.com' }, company: { id: 'acct-9' } });
+  assert.deepEqual(payloadOf(event, { send_email: true }), { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05.000Z', email: 'jane@example.com' }, company: { id: 'acct-9' } });
   assert.deepEqual(payloadOf(browserEvent({ type: 'identify', event: undefined, userId: 'user-2', traits: { plan: 'free' } } as Partial<CanonicalEvent>)), { user_id: 'user-2', metadata: { plan: 'free' } });
+});
+
+test('createdAt → Userpilot\'s reserved created_at (ISO 8601) on users and companies; an identify\'s company from traits.company.id when the context names none', () => {
+  const user = payloadOf(browserEvent({ type: 'identify', event: undefined, userId: 'user-1', traits: { createdAt: 1704164645, plan: 'pro', company: { id: 'c-7', name: 'Acme' } } } as Partial<CanonicalEvent>));
+  assert.deepEqual(user, { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05.000Z' }, company: { id: 'c-7' } });
+  const company = payloadOf(browserEvent({ type: 'group', event: undefined, userId: 'user-1', groupId: 'acct-9', traits: { name: 'Acme', createdAt: '2020-05-01' } } as Partial<CanonicalEvent>));
+  assert.deepEqual(company, { company_id: 'acct-9', metadata: { name: 'Acme', created_at: '2020-05-01T00:00:00.000Z' } });
+  const notADate = mapped(browserEvent({ type: 'identify', event: undefined, userId: 'user-1', traits: { created_at: 'last spring', plan: 'pro' } } as Partial<CanonicalEvent>));
+  assert.deepEqual(notADate.payload, { user_id: 'user-1', metadata: { plan: 'pro' } });
+  assert.ok(notADate.warnings.some((w) => w.includes('metadata.created_at') && w.includes('"last spring" is not a date')), notADate.warnings.join(' | '));
 });
 
 test('group → {company_id, metadata} with the company\'s name kept; alias and visitors without a userId are not sent, saying why', () => {
