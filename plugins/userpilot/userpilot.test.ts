@@ -89,6 +89,10 @@ test('flatMetadata: non-finite numbers and blank names left out; deep nesting st
   const warnings: string[] = [];
   assert.deepEqual(flatMetadata({ a: { b: { c: { d: 1 } } }, '': 'x', n: Number.NaN, ok: 1 }, (m) => warnings.push(m)), { ok: 1 });
   assert.deepEqual(warnings, ['metadata.a_b_c left out: nested deeper than 3 levels']);
+  const clash: string[] = [];
+  assert.deepEqual(flatMetadata({ billing: { cycle: 'monthly' }, billing_cycle: 'yearly', plan: 'pro' }, (m) => clash.push(m)), { billing_cycle: 'yearly', plan: 'pro' }, 'the value named billing_cycle wins, whatever the order');
+  assert.deepEqual(flatMetadata({ billing_cycle: 'yearly', billing: { cycle: 'monthly' } }, () => {}), { billing_cycle: 'yearly' });
+  assert.deepEqual(clash, ['metadata.billing_cycle from a nested object left out: the metadata already has a value named billing_cycle']);
 });
 
 test('requests: one POST a record to its endpoint, with Token auth and X-API-Version; the EU endpoint when configured', () => {
