@@ -28,6 +28,11 @@ export function recordKind(payload: JsonObject): RecordKind {
 }
 
 function flattenInto(out: JsonObject, prefix: string, value: JsonValue, depth: number, warn: (message: string) => void): void {
+  // A flattened name never replaces a value of that name given as such (`a_b` beside `a: { b }`).
+  if (depth > 1 && Object.hasOwn(out, prefix) && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    warn(`metadata.${prefix} from a nested object left out: the metadata already has a value named ${prefix}`);
+    return;
+  }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') {
     out[prefix] = value;
   } else if (typeof value === 'number') {
@@ -47,7 +52,8 @@ function flattenInto(out: JsonObject, prefix: string, value: JsonValue, depth: n
 
 /**
  * Metadata as Userpilot takes it: primitives at the top, nested objects flattened to
- * `parent_child` names, lists of primitives joined with ", ".
+ * `parent_child` names, lists of primitives joined with ", ". A flattened name never replaces a
+ * value given under that name (said in a warning).
  *
  * @example
  * flatMetadata({ plan: 'pro', seats: 3, billing: { cycle: 'yearly' }, tags: ['a', 'b'] }, () => {});
@@ -55,10 +61,11 @@ function flattenInto(out: JsonObject, prefix: string, value: JsonValue, depth: n
  */
 export function flatMetadata(metadata: JsonObject, warn: (message: string) => void): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(metadata)) {
-    if (key.trim() === '') continue;
-    flattenInto(out, key, value, 1, warn);
-  }
+  const entries = Object.entries(metadata).filter(([key]) => key.trim() !== '');
+  const nested = ([, value]: [string, JsonValue]): boolean => isJsonObject(value);
+  // Values named as such first, then the nested objects, so a flattened name never replaces one.
+  for (const [key, value] of entries.filter((entry) => !nested(entry))) flattenInto(out, key, value, 1, warn);
+  for (const [key, value] of entries.filter(nested)) flattenInto(out, key, value, 1, warn);
   return out;
 }
 

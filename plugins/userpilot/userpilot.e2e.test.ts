@@ -44,7 +44,7 @@ const sentFor = (userId: string, path = TRACK): RecordedRequest[] => sim.request
 describe('Userpilot', () => {
   test('track, identify and group: one POST each to /v1/track, /v1/identify and /v1/companies/identify with Token auth and the API version; no contact information', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Userpilot site');
-    await browser(site.key, { type: 'identify', userId: 'user-1', messageId: 'up-identify-1', traits: { plan: 'pro', email: 'jane@example.com', seats: 4 }, context: { groupId: 'acct-9' } });
+    await browser(site.key, { type: 'identify', userId: 'user-1', messageId: 'up-identify-1', traits: { plan: 'pro', email: 'jane@example.com', seats: 4, createdAt: '2024-01-02T03:04:05Z' }, context: { groupId: 'acct-9' } });
     await browser(site.key, { type: 'group', userId: 'user-1', groupId: 'acct-9', messageId: 'up-group-1', traits: { name: 'Acme Ltd', industry: 'SaaS' } });
     await browser(site.key, { type: 'track', event: 'Plan Upgraded', userId: 'user-1', messageId: 'up-track-1', properties: { plan: 'pro', billing: { cycle: 'yearly' }, email: 'jane@example.com' } });
     const identify = await waitUntil(async () => sentFor('user-1', IDENTIFY)[0], 'the identify');
@@ -57,7 +57,7 @@ describe('Userpilot', () => {
       assert.match(request.headers['content-type'] ?? '', /^application\/json/);
       assert.equal(request.body.includes('jane@example.com'), false, 'no email without config.send_email');
     }
-    assert.deepEqual(identify.json, { user_id: 'user-1', metadata: { plan: 'pro', seats: 4 }, company: { id: 'acct-9' } });
+    assert.deepEqual(identify.json, { user_id: 'user-1', metadata: { plan: 'pro', seats: 4, created_at: '2024-01-02T03:04:05.000Z' }, company: { id: 'acct-9' } });
     assert.deepEqual(company.json, { company_id: 'acct-9', metadata: { name: 'Acme Ltd', industry: 'SaaS' } });
     assert.deepEqual(track.json, { user_id: 'user-1', event_name: 'Plan Upgraded', metadata: { plan: 'pro', billing_cycle: 'yearly' } });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 3 || undefined, 'all three delivered');

@@ -59,10 +59,20 @@ test('identify → {user_id, metadata, company: {id}}; email only with config.se
     context: { groupId: 'acct-9' },
   } as Partial<CanonicalEvent>);
   const without = mapped(event);
-  assert.deepEqual(without.payload, { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05Z' }, company: { id: 'acct-9' } });
+  assert.deepEqual(without.payload, { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05.000Z' }, company: { id: 'acct-9' } });
   assert.ok(without.warnings.some((w) => w.includes('traits.email left out: contact information is sent only when config.send_email is on')));
-  assert.deepEqual(payloadOf(event, { send_email: true }), { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05Z', email: 'jane@example.com' }, company: { id: 'acct-9' } });
+  assert.deepEqual(payloadOf(event, { send_email: true }), { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05.000Z', email: 'jane@example.com' }, company: { id: 'acct-9' } });
   assert.deepEqual(payloadOf(browserEvent({ type: 'identify', event: undefined, userId: 'user-2', traits: { plan: 'free' } } as Partial<CanonicalEvent>)), { user_id: 'user-2', metadata: { plan: 'free' } });
+});
+
+test('createdAt → Userpilot\'s reserved created_at (ISO 8601) on users and companies; an identify\'s company from traits.company.id when the context names none', () => {
+  const user = payloadOf(browserEvent({ type: 'identify', event: undefined, userId: 'user-1', traits: { createdAt: 1704164645, plan: 'pro', company: { id: 'c-7', name: 'Acme' } } } as Partial<CanonicalEvent>));
+  assert.deepEqual(user, { user_id: 'user-1', metadata: { plan: 'pro', created_at: '2024-01-02T03:04:05.000Z' }, company: { id: 'c-7' } });
+  const company = payloadOf(browserEvent({ type: 'group', event: undefined, userId: 'user-1', groupId: 'acct-9', traits: { name: 'Acme', createdAt: '2020-05-01' } } as Partial<CanonicalEvent>));
+  assert.deepEqual(company, { company_id: 'acct-9', metadata: { name: 'Acme', created_at: '2020-05-01T00:00:00.000Z' } });
+  const notADate = mapped(browserEvent({ type: 'identify', event: undefined, userId: 'user-1', traits: { created_at: 'last spring', plan: 'pro' } } as Partial<CanonicalEvent>));
+  assert.deepEqual(notADate.payload, { user_id: 'user-1', metadata: { plan: 'pro' } });
+  assert.ok(notADate.warnings.some((w) => w.includes('metadata.created_at') && w.includes('"last spring" is not a date')), notADate.warnings.join(' | '));
 });
 
 test('group → {company_id, metadata} with the company\'s name kept; alias and visitors without a userId are not sent, saying why', () => {
@@ -79,6 +89,10 @@ test('flatMetadata: non-finite numbers and blank names left out; deep nesting st
   const warnings: string[] = [];
   assert.deepEqual(flatMetadata({ a: { b: { c: { d: 1 } } }, '': 'x', n: Number.NaN, ok: 1 }, (m) => warnings.push(m)), { ok: 1 });
   assert.deepEqual(warnings, ['metadata.a_b_c left out: nested deeper than 3 levels']);
+  const clash: string[] = [];
+  assert.deepEqual(flatMetadata({ billing: { cycle: 'monthly' }, billing_cycle: 'yearly', plan: 'pro' }, (m) => clash.push(m)), { billing_cycle: 'yearly', plan: 'pro' }, 'the value named billing_cycle wins, whatever the order');
+  assert.deepEqual(flatMetadata({ billing_cycle: 'yearly', billing: { cycle: 'monthly' } }, () => {}), { billing_cycle: 'yearly' });
+  assert.deepEqual(clash, ['metadata.billing_cycle from a nested object left out: the metadata already has a value named billing_cycle']);
 });
 
 test('requests: one POST a record to its endpoint, with Token auth and X-API-Version; the EU endpoint when configured', () => {
@@ -95,6 +109,10 @@ test('requests: one POST a record to its endpoint, with Token auth and X-API-Ver
     { method: 'POST', url: 'https://analytex-eu.userpilot.io/v1/companies/identify', headers, body: batch[2]!.payload, eventIds: ['c1'], endpoint: 'identify' },
   ]);
   assert.equal(userpilot.send(batch.slice(0, 1), ctx())[0]!.url, 'https://analytex.userpilot.io/v1/track', 'US by default');
+});
+
+test('pace: 600 requests a minute to the track API and 600 to the identify API, each in full (the integration\'s bucket is their sum, not one shared 10 a second)', () => {
+  assert.deepEqual(userpilot.rateLimit, { rps: 20, burst: 20, endpoints: { track: { rps: 10, burst: 10 }, identify: { rps: 10, burst: 10 } } });
 });
 
 test('classify: 2xx delivered; 400 dead-lettered with Userpilot\'s errors; 401/403 name config.api_key; 404 names config.endpoint; 429 and 5xx retried', () => {
