@@ -29,8 +29,23 @@ export const NO_USER_ID = 'not sent to Appcues: no userId (Appcues knows users b
 export const PAGE_VIEWS_OFF = 'not sent to Appcues: a page call, and config.send_page_views is off';
 
 /**
+ * Why a user id (trimmed) cannot be the `{user_id}` of an Appcues URL, or undefined when it can.
+ * The URL parser drops "." and ".." path segments, even percent-encoded ones ("%2E"), so
+ * `…/users/../profile` would reach `…/accounts/{account}/profile`: another endpoint.
+ *
+ * @example
+ * userIdProblem('u-1'); // undefined
+ * userIdProblem('..');  // 'not sent to Appcues: the userId ".." cannot be a segment of a URL path …'
+ */
+export function userIdProblem(id: string): string | undefined {
+  if (id === '.' || id === '..') return `not sent to Appcues: the userId ${JSON.stringify(id)} cannot be a segment of a URL path (URL parsers remove "." and ".." segments, so the request would reach another endpoint)`;
+  if (id.length > MAX_USER_ID_CHARS) return `not sent to Appcues: the userId is ${id.length} characters long; the plugin puts user ids of at most ${MAX_USER_ID_CHARS} characters in the URL path`;
+  return undefined;
+}
+
+/**
  * The Appcues user of an event: its userId, trimmed, or undefined when it has none that names
- * someone (blank, a placeholder such as "undefined", or too long for a URL).
+ * someone (blank, a placeholder such as "undefined") or one no URL can carry (userIdProblem).
  *
  * @example
  * appcuesUserOf({ userId: ' u-1 ' } as CanonicalEvent); // 'u-1'
@@ -40,7 +55,7 @@ export function appcuesUserOf(event: CanonicalEvent): string | undefined {
   const id = event.userId;
   if (!usableId(id)) return undefined;
   const text = String(id).trim();
-  return text.length <= MAX_USER_ID_CHARS ? text : undefined;
+  return userIdProblem(text) === undefined ? text : undefined;
 }
 
 /**
@@ -51,7 +66,9 @@ export function appcuesUserOf(event: CanonicalEvent): string | undefined {
  * neverSentReason({ type: 'track', event: 'Viewed' } as CanonicalEvent, ctx); // NO_USER_ID
  */
 export function neverSentReason(event: CanonicalEvent, ctx: PluginContext): string | undefined {
-  if (appcuesUserOf(event) === undefined) return NO_USER_ID;
+  if (!usableId(event.userId)) return NO_USER_ID;
+  const problem = userIdProblem(String(event.userId).trim());
+  if (problem !== undefined) return problem;
   if (event.type === 'page' && !optionsOf(ctx.config).sendPageViews) return PAGE_VIEWS_OFF;
   return undefined;
 }

@@ -7,7 +7,7 @@ import appcues from './index.ts';
 import { NO_USER_ID, PAGE_VIEWS_OFF } from './appcues-record.ts';
 import { classifyAppcues } from './classify.ts';
 import { validateAppcuesConfig } from './config.ts';
-import { forgetPerson, NO_APPCUES_USER } from './forget-person.ts';
+import { forgetPerson, NO_APPCUES_USER, UNSENDABLE_USER_ID } from './forget-person.ts';
 
 const KEY = 'ecf7f10a-3ece-4658-9bc9-d592306697ed-02';
 const SECRET = 'f7c6d033-0221-4c7d-bf01-5e28a5c85d27';
@@ -81,6 +81,22 @@ test('no userId (or a placeholder one): not sent, and neverSends says so before 
     body: { name: 'Page Viewed', timestamp: '2024-03-24T15:59:00.000Z', attributes: { plan: 'pro', url: 'https://shop.example/pricing?x=1', path: '/pricing', title: 'Pricing', referrer: 'https://google.com/', page_name: 'Pricing' } },
   });
   for (const type of ['screen', 'group', 'alias'] as const) assert.equal(mapped(browserEvent({ type, event: undefined })).payload, null, `${type} not sent by the blueprint`);
+});
+
+test('a userId of "." or ".." (which URL parsers drop from a path, sending the request to another endpoint) or over 512 characters is not sent, saying why; its deletion is skipped', () => {
+  for (const userId of ['.', ' .. ']) {
+    const event = browserEvent({ userId });
+    assert.match(String(appcues.neverSends!(event, ctx())), /^not sent to Appcues: the userId "\.{1,2}" cannot be a segment of a URL path/);
+    assert.equal(mapped(event).payload, null);
+    assert.equal(mapped(identify({ plan: 'pro' }, { userId })).payload, null);
+    assert.deepEqual(forgetPerson.request({ userId, anonymousId: null }, ctx()), { skipped: UNSENDABLE_USER_ID });
+  }
+  assert.match(String(appcues.neverSends!(browserEvent({ userId: 'x'.repeat(513) }), ctx())), /^not sent to Appcues: the userId is 513 characters long; the plugin puts user ids of at most 512 characters in the URL path$/);
+  assert.equal(appcues.neverSends!(browserEvent({ userId: 'x'.repeat(512) }), ctx()), undefined);
+  assert.deepEqual(forgetPerson.request({ userId: 'x'.repeat(513), anonymousId: null }, ctx()), { skipped: UNSENDABLE_USER_ID });
+  // Ids that merely hold dots are ids like any other.
+  assert.equal(recordOf(browserEvent({ userId: '...' })).userId, '...');
+  assert.equal(appcues.send([eventRecord('e1', 'a..b')], ctx())[0]!.url, 'https://api.appcues.com/v2/accounts/12345/users/a..b/events');
 });
 
 test('requests: PATCH …/users/{userId}/profile and POST …/users/{userId}/events, one record each, HTTP Basic with the key and secret, the user id encoded, the region\'s host', () => {
