@@ -138,6 +138,16 @@ test('config: the schema requires the account, key and secret; validateAppcuesCo
   assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: KEY, api_secret: KEY }), [{ field: 'api_secret', message: 'is the API key again: give the secret Studio showed with the key when it was created' }]);
 });
 
+test('config: a blank (white space only) key or secret, and a key pasted together with its secret as API_KEY:API_SECRET, are refused naming the field, never repeating the secret', () => {
+  assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: '        ', api_secret: SECRET }), [{ field: 'api_key', message: 'is blank: give the Appcues API key as Studio showed it (Settings > API Keys)' }]);
+  assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: KEY, api_secret: ' \t      ' }), [{ field: 'api_secret', message: 'is blank: give the Appcues API secret as Studio showed it (Settings > API Keys)' }]);
+  const pastedTogether = validateAppcuesConfig({ account_id: '12345', api_key: `${KEY}:${SECRET}`, api_secret: SECRET });
+  assert.deepEqual(pastedTogether, [{ field: 'api_key', message: 'holds a colon (the key and secret pasted together as API_KEY:API_SECRET?): give the API key alone here and its secret in api_secret' }]);
+  assert.equal(JSON.stringify(pastedTogether).includes(SECRET), false, 'never repeats the secret');
+  // A colon in the secret is no mistake: HTTP Basic ends only the user name at the first colon.
+  assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: KEY, api_secret: `${SECRET}:x` }), []);
+});
+
 test('deletions: DELETE …/users/{userId}/profile with HTTP Basic; 204 and 404 done; 401 failed naming the credentials; 429 retried after the wait; no userId skipped; off with forward_deletions false', () => {
   const request = forgetPerson.request({ userId: ' u-1 ', anonymousId: 'df_abc', emails: ['jane@example.com'] }, ctx({ region: 'eu' }));
   assert.deepEqual(request, { method: 'DELETE', url: 'https://api.eu.appcues.com/v2/accounts/12345/users/u-1/profile', headers: { authorization: BASIC, accept: 'application/json' }, eventIds: [] });
