@@ -12,6 +12,8 @@ import { appcuesProperties } from './property-values.ts';
 
 /** Appcues: event name "Max 127 characters". */
 export const MAX_EVENT_NAME_CHARS = 127;
+/** Bytes of one request body (Appcues documents no limit: room for hundreds of properties). */
+export const MAX_BODY_BYTES = 100_000;
 /** Longest user id sent in a URL path (Appcues documents none). */
 export const MAX_USER_ID_CHARS = 512;
 
@@ -94,6 +96,20 @@ function timestampOf(payload: JsonObject, event: CanonicalEvent, ctx: PluginCont
 }
 
 /**
+ * A request body within MAX_BODY_BYTES, else a PermanentError saying its size (one record a
+ * request: there is no smaller request to split it into). Flattening can make a body larger
+ * than the event it came from: every leaf repeats its parents' names.
+ *
+ * @example
+ * withinBodyLimit({ plan: 'pro' }, 'profile update', 'traits'); // { plan: 'pro' }
+ */
+function withinBodyLimit(body: JsonObject, what: string, values: string): JsonObject {
+  const bytes = Buffer.byteLength(JSON.stringify(body));
+  if (bytes > MAX_BODY_BYTES) throw new PermanentError(`this ${what} is ${bytes} bytes as Appcues would receive it, over the ${MAX_BODY_BYTES} bytes the plugin sends in one request: leave its largest ${values} out with a pipeline transformation or the blueprint's exclude`);
+  return body;
+}
+
+/**
  * The map hook: the blueprint's payload as an Appcues record (`{ kind, userId, body }`), or
  * null — not sent — for an event without a userId, a page call with page views off, or an
  * identify with no property left to update.
@@ -118,7 +134,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
       ctx.warn?.('not sent to Appcues: the identify has no trait left to update the profile with');
       return null;
     }
-    const record: AppcuesRecord = { kind: 'profile', userId, body: profile };
+    const record: AppcuesRecord = { kind: 'profile', userId, body: withinBodyLimit(profile, 'profile update', 'traits') };
     return { ...record };
   }
   const body: JsonObject = {
@@ -126,7 +142,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
     timestamp: timestampOf(payload, event, ctx),
     attributes: appcuesProperties(payload.attributes, { path: 'properties', contactInfo }, ctx.warn),
   };
-  const record: AppcuesRecord = { kind: 'event', userId, body };
+  const record: AppcuesRecord = { kind: 'event', userId, body: withinBodyLimit(body, 'event', 'properties') };
   return { ...record };
 }
 

@@ -66,6 +66,16 @@ test('an event name over Appcues\' 127 characters is dead-lettered saying so; 12
   assert.equal(mapped(browserEvent({ event: 'x'.repeat(127) })).error, undefined);
 });
 
+test('a record over the 100,000 bytes of one request (flattening repeats parent names in every leaf) is dead-lettered saying its size; one within is sent', () => {
+  // ~16 kB as the site sent it; ~111 kB once every leaf carries its parent's 100-character name.
+  const children = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]));
+  const wide = { ['p'.repeat(20)]: children };
+  const nested = { ['n'.repeat(100)]: children };
+  assert.ok(mapped(browserEvent({ properties: wide })).payload);
+  assert.match(String(mapped(browserEvent({ properties: nested })).error), /^this event is 1\d{5} bytes as Appcues would receive it, over the 100000 bytes the plugin sends in one request: leave its largest properties out/);
+  assert.match(String(mapped(identify(nested)).error), /^this profile update is 1\d{5} bytes as Appcues would receive it, over the 100000 bytes .* leave its largest traits out/);
+});
+
 test('no userId (or a placeholder one): not sent, and neverSends says so before queueing; page calls only with config.send_page_views', () => {
   const anonymous = browserEvent({ userId: undefined });
   assert.equal(appcues.neverSends!(anonymous, ctx()), NO_USER_ID);
