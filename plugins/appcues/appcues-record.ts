@@ -12,6 +12,8 @@ import { appcuesProperties } from './property-values.ts';
 
 /** Appcues: event name "Max 127 characters". */
 export const MAX_EVENT_NAME_CHARS = 127;
+/** Bytes of one request body (Appcues documents no limit: room for hundreds of properties). */
+export const MAX_BODY_BYTES = 100_000;
 /** Longest user id sent in a URL path (Appcues documents none). */
 export const MAX_USER_ID_CHARS = 512;
 
@@ -29,8 +31,23 @@ export const NO_USER_ID = 'not sent to Appcues: no userId (Appcues knows users b
 export const PAGE_VIEWS_OFF = 'not sent to Appcues: a page call, and config.send_page_views is off';
 
 /**
+ * Why a user id (trimmed) cannot be the `{user_id}` of an Appcues URL, or undefined when it can.
+ * The URL parser drops "." and ".." path segments, even percent-encoded ones ("%2E"), so
+ * `…/users/../profile` would reach `…/accounts/{account}/profile`: another endpoint.
+ *
+ * @example
+ * userIdProblem('u-1'); // undefined
+ * userIdProblem('..');  // 'not sent to Appcues: the userId ".." cannot be a segment of a URL path …'
+ */
+export function userIdProblem(id: string): string | undefined {
+  if (id === '.' || id === '..') return `not sent to Appcues: the userId ${JSON.stringify(id)} cannot be a segment of a URL path (URL parsers remove "." and ".." segments, so the request would reach another endpoint)`;
+  if (id.length > MAX_USER_ID_CHARS) return `not sent to Appcues: the userId is ${id.length} characters long; the plugin puts user ids of at most ${MAX_USER_ID_CHARS} characters in the URL path`;
+  return undefined;
+}
+
+/**
  * The Appcues user of an event: its userId, trimmed, or undefined when it has none that names
- * someone (blank, a placeholder such as "undefined", or too long for a URL).
+ * someone (blank, a placeholder such as "undefined") or one no URL can carry (userIdProblem).
  *
  * @example
  * appcuesUserOf({ userId: ' u-1 ' } as CanonicalEvent); // 'u-1'
@@ -40,7 +57,7 @@ export function appcuesUserOf(event: CanonicalEvent): string | undefined {
   const id = event.userId;
   if (!usableId(id)) return undefined;
   const text = String(id).trim();
-  return text.length <= MAX_USER_ID_CHARS ? text : undefined;
+  return userIdProblem(text) === undefined ? text : undefined;
 }
 
 /**
@@ -51,7 +68,9 @@ export function appcuesUserOf(event: CanonicalEvent): string | undefined {
  * neverSentReason({ type: 'track', event: 'Viewed' } as CanonicalEvent, ctx); // NO_USER_ID
  */
 export function neverSentReason(event: CanonicalEvent, ctx: PluginContext): string | undefined {
-  if (appcuesUserOf(event) === undefined) return NO_USER_ID;
+  if (!usableId(event.userId)) return NO_USER_ID;
+  const problem = userIdProblem(String(event.userId).trim());
+  if (problem !== undefined) return problem;
   if (event.type === 'page' && !optionsOf(ctx.config).sendPageViews) return PAGE_VIEWS_OFF;
   return undefined;
 }
@@ -74,6 +93,20 @@ export function eventNameOf(value: JsonValue | undefined): string {
 function timestampOf(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): string {
   const ms = readInstantMs(payload.timestamp) ?? readInstantMs(event.timestamp) ?? ctx.now;
   return new Date(ms).toISOString();
+}
+
+/**
+ * A request body within MAX_BODY_BYTES, else a PermanentError saying its size (one record a
+ * request: there is no smaller request to split it into). Flattening can make a body larger
+ * than the event it came from: every leaf repeats its parents' names.
+ *
+ * @example
+ * withinBodyLimit({ plan: 'pro' }, 'profile update', 'traits'); // { plan: 'pro' }
+ */
+function withinBodyLimit(body: JsonObject, what: string, values: string): JsonObject {
+  const bytes = Buffer.byteLength(JSON.stringify(body));
+  if (bytes > MAX_BODY_BYTES) throw new PermanentError(`this ${what} is ${bytes} bytes as Appcues would receive it, over the ${MAX_BODY_BYTES} bytes the plugin sends in one request: leave its largest ${values} out with a pipeline transformation or the blueprint's exclude`);
+  return body;
 }
 
 /**
@@ -101,7 +134,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
       ctx.warn?.('not sent to Appcues: the identify has no trait left to update the profile with');
       return null;
     }
-    const record: AppcuesRecord = { kind: 'profile', userId, body: profile };
+    const record: AppcuesRecord = { kind: 'profile', userId, body: withinBodyLimit(profile, 'profile update', 'traits') };
     return { ...record };
   }
   const body: JsonObject = {
@@ -109,7 +142,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
     timestamp: timestampOf(payload, event, ctx),
     attributes: appcuesProperties(payload.attributes, { path: 'properties', contactInfo }, ctx.warn),
   };
-  const record: AppcuesRecord = { kind: 'event', userId, body };
+  const record: AppcuesRecord = { kind: 'event', userId, body: withinBodyLimit(body, 'event', 'properties') };
   return { ...record };
 }
 

@@ -132,6 +132,30 @@ describe('Appcues', () => {
     assert.match(String(failed!.message), /HTTP 401: Appcues refused the credentials for the deletion \(Unauthorized\)/);
   });
 
+  test('a userId of ".." is never sent (the URL parser would drop it, reaching /v2/accounts/{account}/events); the next user\'s event is', async () => {
+    const { site, integrationId } = await installed('Appcues dot user');
+    answers('POST', eventsPath('user-after-dots'), [{ status: 202, body: '' }]);
+    await browser(site.key, { type: 'track', event: 'Dotted', userId: '..', messageId: 'ac-dots-1' });
+    await browser(site.key, { type: 'track', event: 'After Dots', userId: 'user-after-dots', messageId: 'ac-dots-2' });
+    await waitForPath(eventsPath('user-after-dots'));
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the second event delivered');
+    assert.equal(sim.requests().some((r) => JSON.stringify(r.json ?? {}).includes('Dotted')), false, 'nothing sent for the ".." user');
+    assert.deepEqual(sim.requests().filter((r) => r.path === `/v2/accounts/${ACCOUNT}/events` || r.path === `${USERS}events`), []);
+  });
+
+  test('an install with the key and secret pasted together in api_key (API_KEY:API_SECRET) is refused naming config.api_key, without the secret', async () => {
+    const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/appcues/install`, {
+      method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Appcues pasted pair', variant: 'default', config: { account_id: ACCOUNT, api_key: `${KEY}:${SECRET}`, api_secret: SECRET } }),
+    });
+    assert.equal(res.status, 400);
+    const text = await res.text();
+    assert.equal(text.includes(SECRET), false, 'the answer never repeats the secret');
+    const { error } = JSON.parse(text) as { error: { code: string; fields?: Array<{ field: string; message: string }> } };
+    assert.equal(error.code, 'SIGNAL_INVALID_CONFIG');
+    assert.deepEqual(error.fields, [{ field: 'config.api_key', message: 'holds a colon (the key and secret pasted together as API_KEY:API_SECRET?): give the API key alone here and its secret in api_secret' }]);
+  });
+
   test('an install with an account id that is no number is refused, naming the field and what it expects in words', async () => {
     const res = await fetch(`${signal.adminUrl}/v1/admin/integration-catalog/appcues/install`, {
       method: 'POST', headers: { authorization: `Bearer ${signal.adminToken}`, 'content-type': 'application/json' },

@@ -7,7 +7,7 @@ import appcues from './index.ts';
 import { NO_USER_ID, PAGE_VIEWS_OFF } from './appcues-record.ts';
 import { classifyAppcues } from './classify.ts';
 import { validateAppcuesConfig } from './config.ts';
-import { forgetPerson, NO_APPCUES_USER } from './forget-person.ts';
+import { forgetPerson, NO_APPCUES_USER, UNSENDABLE_USER_ID } from './forget-person.ts';
 
 const KEY = 'ecf7f10a-3ece-4658-9bc9-d592306697ed-02';
 const SECRET = 'f7c6d033-0221-4c7d-bf01-5e28a5c85d27';
@@ -66,6 +66,16 @@ test('an event name over Appcues\' 127 characters is dead-lettered saying so; 12
   assert.equal(mapped(browserEvent({ event: 'x'.repeat(127) })).error, undefined);
 });
 
+test('a record over the 100,000 bytes of one request (flattening repeats parent names in every leaf) is dead-lettered saying its size; one within is sent', () => {
+  // ~16 kB as the site sent it; ~111 kB once every leaf carries its parent's 100-character name.
+  const children = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]));
+  const wide = { ['p'.repeat(20)]: children };
+  const nested = { ['n'.repeat(100)]: children };
+  assert.ok(mapped(browserEvent({ properties: wide })).payload);
+  assert.match(String(mapped(browserEvent({ properties: nested })).error), /^this event is 1\d{5} bytes as Appcues would receive it, over the 100000 bytes the plugin sends in one request: leave its largest properties out/);
+  assert.match(String(mapped(identify(nested)).error), /^this profile update is 1\d{5} bytes as Appcues would receive it, over the 100000 bytes .* leave its largest traits out/);
+});
+
 test('no userId (or a placeholder one): not sent, and neverSends says so before queueing; page calls only with config.send_page_views', () => {
   const anonymous = browserEvent({ userId: undefined });
   assert.equal(appcues.neverSends!(anonymous, ctx()), NO_USER_ID);
@@ -81,6 +91,22 @@ test('no userId (or a placeholder one): not sent, and neverSends says so before 
     body: { name: 'Page Viewed', timestamp: '2024-03-24T15:59:00.000Z', attributes: { plan: 'pro', url: 'https://shop.example/pricing?x=1', path: '/pricing', title: 'Pricing', referrer: 'https://google.com/', page_name: 'Pricing' } },
   });
   for (const type of ['screen', 'group', 'alias'] as const) assert.equal(mapped(browserEvent({ type, event: undefined })).payload, null, `${type} not sent by the blueprint`);
+});
+
+test('a userId of "." or ".." (which URL parsers drop from a path, sending the request to another endpoint) or over 512 characters is not sent, saying why; its deletion is skipped', () => {
+  for (const userId of ['.', ' .. ']) {
+    const event = browserEvent({ userId });
+    assert.match(String(appcues.neverSends!(event, ctx())), /^not sent to Appcues: the userId "\.{1,2}" cannot be a segment of a URL path/);
+    assert.equal(mapped(event).payload, null);
+    assert.equal(mapped(identify({ plan: 'pro' }, { userId })).payload, null);
+    assert.deepEqual(forgetPerson.request({ userId, anonymousId: null }, ctx()), { skipped: UNSENDABLE_USER_ID });
+  }
+  assert.match(String(appcues.neverSends!(browserEvent({ userId: 'x'.repeat(513) }), ctx())), /^not sent to Appcues: the userId is 513 characters long; the plugin puts user ids of at most 512 characters in the URL path$/);
+  assert.equal(appcues.neverSends!(browserEvent({ userId: 'x'.repeat(512) }), ctx()), undefined);
+  assert.deepEqual(forgetPerson.request({ userId: 'x'.repeat(513), anonymousId: null }, ctx()), { skipped: UNSENDABLE_USER_ID });
+  // Ids that merely hold dots are ids like any other.
+  assert.equal(recordOf(browserEvent({ userId: '...' })).userId, '...');
+  assert.equal(appcues.send([eventRecord('e1', 'a..b')], ctx())[0]!.url, 'https://api.appcues.com/v2/accounts/12345/users/a..b/events');
 });
 
 test('requests: PATCH …/users/{userId}/profile and POST …/users/{userId}/events, one record each, HTTP Basic with the key and secret, the user id encoded, the region\'s host', () => {
@@ -120,6 +146,16 @@ test('config: the schema requires the account, key and secret; validateAppcuesCo
   assert.deepEqual(spaced.map((p) => p.field), ['api_secret']);
   assert.equal(JSON.stringify(spaced).includes(SECRET), false, 'never repeats the secret');
   assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: KEY, api_secret: KEY }), [{ field: 'api_secret', message: 'is the API key again: give the secret Studio showed with the key when it was created' }]);
+});
+
+test('config: a blank (white space only) key or secret, and a key pasted together with its secret as API_KEY:API_SECRET, are refused naming the field, never repeating the secret', () => {
+  assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: '        ', api_secret: SECRET }), [{ field: 'api_key', message: 'is blank: give the Appcues API key as Studio showed it (Settings > API Keys)' }]);
+  assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: KEY, api_secret: ' \t      ' }), [{ field: 'api_secret', message: 'is blank: give the Appcues API secret as Studio showed it (Settings > API Keys)' }]);
+  const pastedTogether = validateAppcuesConfig({ account_id: '12345', api_key: `${KEY}:${SECRET}`, api_secret: SECRET });
+  assert.deepEqual(pastedTogether, [{ field: 'api_key', message: 'holds a colon (the key and secret pasted together as API_KEY:API_SECRET?): give the API key alone here and its secret in api_secret' }]);
+  assert.equal(JSON.stringify(pastedTogether).includes(SECRET), false, 'never repeats the secret');
+  // A colon in the secret is no mistake: HTTP Basic ends only the user name at the first colon.
+  assert.deepEqual(validateAppcuesConfig({ account_id: '12345', api_key: KEY, api_secret: `${SECRET}:x` }), []);
 });
 
 test('deletions: DELETE …/users/{userId}/profile with HTTP Basic; 204 and 404 done; 401 failed naming the credentials; 429 retried after the wait; no userId skipped; off with forward_deletions false', () => {

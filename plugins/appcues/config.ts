@@ -66,7 +66,8 @@ function text(value: JsonValue | undefined): string {
 
 /**
  * Checks beyond the schema, each naming its field: an account id that is not Appcues' number,
- * a key or secret pasted with `Basic ` or with white space, a secret that is the key again.
+ * a blank key or secret, one pasted with `Basic ` or with white space, a key pasted together with
+ * its secret (`API_KEY:API_SECRET`), a secret that is the key again.
  * Messages never repeat a secret.
  *
  * @example
@@ -82,8 +83,16 @@ export function validateAppcuesConfig(config: Record<string, JsonValue>): Config
   for (const [field, what] of [['api_key', 'Appcues API key'], ['api_secret', 'Appcues API secret']] as const) {
     const value = config[field];
     if (typeof value !== 'string') continue;
+    // White space alone passes the schema's minLength, and would send an empty Basic credential.
+    if (value.trim() === '') {
+      problems.push({ field, message: `is blank: give the ${what} as Studio showed it (Settings > API Keys)` });
+      continue;
+    }
     const pasted = pastedSecretProblem(field, value.trim(), what, { schemes: ['Basic', 'Bearer'], schemeHint: 'Signal sends the key and secret as HTTP Basic itself', spaceHint: 'as Studio showed it' });
     if (pasted) problems.push(pasted);
+    // HTTP Basic ends the user name at the first colon: a key holding one is the curl form
+    // API_KEY:API_SECRET pasted whole, and Appcues would read a wrong key and secret.
+    else if (field === 'api_key' && value.includes(':')) problems.push({ field, message: 'holds a colon (the key and secret pasted together as API_KEY:API_SECRET?): give the API key alone here and its secret in api_secret' });
   }
   if (text(config.api_key) !== '' && text(config.api_key) === text(config.api_secret)) {
     problems.push({ field: 'api_secret', message: 'is the API key again: give the secret Studio showed with the key when it was created' });

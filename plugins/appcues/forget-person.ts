@@ -4,12 +4,15 @@
 // it "does not remove user activity from analytics and reporting". The plugin sends Appcues
 // users by userId only, so the userId is the one id to delete by.
 import { defaultForgetRead, usableId, type ForgetOutcome, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { userIdProblem } from './appcues-record.ts';
 import { appcuesSaid, CREDENTIALS } from './classify.ts';
 import { optionsOf } from './config.ts';
 import { headersOf, userUrl } from './requests.ts';
 
 /** Why a deletion without a userId is not forwarded. */
 export const NO_APPCUES_USER = 'the person has no userId: the plugin sends Appcues users by userId only, never an anonymous visitor, so Appcues holds nothing of theirs under another id';
+/** Why a deletion for a userId no Appcues URL can carry ("." or "..", or too long) is not forwarded. */
+export const UNSENDABLE_USER_ID = 'the person\'s userId cannot be part of an Appcues URL ("." or "..", or too long): the plugin never sent Appcues anything under it, so there is nothing to delete';
 /** What an accepted deletion means, said with it. */
 export const DELETED = 'Appcues deleted the user profile: its properties, experience history and tracked events (activity already in Appcues\' analytics and reports stays)';
 
@@ -47,10 +50,13 @@ export const forgetPerson: PersonForgetting = {
   },
   request(person, ctx) {
     if (!usableId(person.userId)) return { skipped: NO_APPCUES_USER };
+    const userId = String(person.userId).trim();
+    // Delivery never sends such an id (the URL would reach another endpoint): nothing to delete.
+    if (userIdProblem(userId) !== undefined) return { skipped: UNSENDABLE_USER_ID };
     const headers = headersOf(ctx.config);
     // A DELETE has no body: no content-type to declare.
     delete headers['content-type'];
-    return { method: 'DELETE', url: userUrl(ctx.config, String(person.userId).trim(), 'profile'), headers, eventIds: [] };
+    return { method: 'DELETE', url: userUrl(ctx.config, userId, 'profile'), headers, eventIds: [] };
   },
   read: readDeletion,
   successAnswer: { status: 204, body: '' },

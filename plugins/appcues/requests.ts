@@ -8,8 +8,8 @@ import { optionsOf, REGION_ORIGINS } from './config.ts';
 
 /** One record a request (see above). */
 export const MAX_RECORDS = 1;
-/** Bytes of one request body (Appcues documents no limit: room for hundreds of properties). */
-export const MAX_BODY_BYTES = 100_000;
+/** Bytes of one request body: fitRecord refuses a larger record (see there). */
+export { MAX_BODY_BYTES } from './appcues-record.ts';
 
 /**
  * The origin of the account's region.
