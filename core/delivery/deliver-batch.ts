@@ -563,7 +563,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       const reason = `target refused: ${result.error.message}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else if (result.error?.kind === 'invalid') {
-      const reason = `the request could not be sent: ${result.error.message}. A header value holds a line break or another character HTTP headers cannot carry. If it comes from the config (a token pasted with its newline), create a revision with the value fixed, assign it to the pipeline, then replay the dead letters; if it comes from the event, the plugin must leave it out or encode it.`;
+      const headerHint = / URL /.test(result.error.message) ? '' : ' A header value holds a line break or another character HTTP headers cannot carry. If it comes from the config (a token pasted with its newline), create a revision with the value fixed, assign it to the pipeline, then replay the dead letters; if it comes from the event, the plugin must leave it out or encode it.';
+      const reason = `the request could not be sent: ${result.error.message}.${headerHint}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'dead_letter', reason }]));
     } else {
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;

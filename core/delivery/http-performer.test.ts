@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
-import { buildUrl, createHttpPerformer, MAX_RESPONSE_BODY_BYTES, redirectUrl, requestTimeoutMs, type HttpPerformer } from './http-performer.ts';
+import { buildUrl, createHttpPerformer, hasDotSegment, MAX_RESPONSE_BODY_BYTES, redirectUrl, requestTimeoutMs, type HttpPerformer } from './http-performer.ts';
 
 let sim: VendorSim;
 let http: HttpPerformer;
@@ -22,6 +22,20 @@ test('buildUrl keeps the order of query pairs; redirects keep path and query', (
   const target = redirectUrl(new URL('https://api2.amplitude.com/2/httpapi?x=1'), new Map([['https://api2.amplitude.com', 'http://127.0.0.1:9000/sandbox']]));
   assert.equal(target?.href, 'http://127.0.0.1:9000/sandbox/2/httpapi?x=1');
   assert.equal(redirectUrl(new URL('https://other.test/'), new Map()), null);
+});
+
+test('a "." or ".." path segment (an id put in a path) is never sent: URL parsers would drop it and reach another endpoint', async () => {
+  for (const url of ['https://api2.amplitude.com/v2/users/../profile', 'https://api2.amplitude.com/v2/users/./profile', 'https://api2.amplitude.com/v2/users/%2E%2e/profile', 'https://api2.amplitude.com/v2/users/..', 'https://api2.amplitude.com/v2/users/..?x=1']) {
+    assert.equal(hasDotSegment(url), true, url);
+    const result = await http.perform({ method: 'DELETE', url, eventIds: [] });
+    assert.equal(result.error?.kind, 'invalid', url);
+    assert.match(result.error!.message, /has a "\." or "\.\." path segment/);
+    assert.equal(result.error!.message.includes('profile'), false, 'the URL is not quoted');
+  }
+  for (const url of ['https://x.test/v2/users/a..b/profile', 'https://x.test/v2/users/.../profile', 'https://x.test/v2/users/%2E%2E%2E', 'https://x.test/v2/users/u?next=../a', 'https://x.test/#/../a', 'https://x.test/']) {
+    assert.equal(hasDotSegment(url), false, url);
+  }
+  assert.equal(sim.requests({ method: 'DELETE' }).length, 0);
 });
 
 test('a redirected JSON request: body, content type and parsed answer', async () => {

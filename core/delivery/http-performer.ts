@@ -36,6 +36,20 @@ async function readBodyStart(body: AsyncIterable<unknown>): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
+/**
+ * Whether a URL's path, as written, has a `.` or `..` segment (`%2e` counts as a dot): URL
+ * parsers drop such segments, so an id like `..` put in a path (`/users/../profile`) would send
+ * the request to another endpoint — a deletion to the parent resource.
+ *
+ * @example
+ * hasDotSegment('https://api.example.com/v2/users/../profile'); // true
+ * hasDotSegment('https://api.example.com/v2/users/a..b/profile'); // false
+ */
+export function hasDotSegment(rawUrl: string): boolean {
+  const path = (rawUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').split(/[?#]/)[0]) ?? '';
+  return path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
+}
+
 /** The full URL of a descriptor: `url` plus its ordered query pairs. */
 export function buildUrl(descriptor: Pick<RequestDescriptor, 'url' | 'query'>): URL {
   const url = new URL(descriptor.url);
@@ -122,6 +136,10 @@ export function createHttpPerformer(options: PerformerOptions): HttpPerformer {
       } catch {
         // Not the error's text: URL errors carry the input, which may hold a person's id.
         return { error: { kind: 'invalid', message: 'the request\'s URL is not a valid absolute URL' }, durationMs: 0, url: '' };
+      }
+      if (hasDotSegment(descriptor.url)) {
+        // Not the URL itself: the segment came from an id, which may be a person's.
+        return { error: { kind: 'invalid', message: 'the request\'s URL has a "." or ".." path segment (an id such as ".." put in the path), which URL parsers drop, so it would reach another endpoint; the plugin must refuse such an id' }, durationMs: 0, url: '' };
       }
       const redirected = options.redirects ? redirectUrl(original, options.redirects) : null;
       const url = redirected ?? original;
