@@ -13,6 +13,7 @@ import { generateKeyPairSync, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { googleTokenEndpoint } from '../../test/helpers/google-token-endpoint.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
@@ -73,13 +74,7 @@ function insertAll(request: RecordedRequest) {
 
 before(async () => {
   sim = await startVendorSim();
-  sim.setDefault('POST', TOKEN_PATH, (request) => {
-    const claims = JSON.parse(Buffer.from(new URLSearchParams(request.body).get('assertion')!.split('.')[1]!, 'base64url').toString()) as { iss?: string };
-    if (claims.iss !== SA_EMAIL) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } };
-    const token = `ya29.bigquery-token-${issued.length + 1}`;
-    issued.push(token);
-    return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
-  });
+  sim.setDefault('POST', TOKEN_PATH, googleTokenEndpoint(SA_EMAIL, 'bigquery-token', issued));
   for (const table of ['events', 'events_outage', 'events_rows', 'events_quota', 'events_new', 'events_missing', 'events_forget', 'events_buffer', 'events_case']) sim.setDefault('POST', insertPath(table), insertAll);
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://bigquery.googleapis.com=${sim.url}`,

@@ -11,6 +11,7 @@ import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { googleTokenEndpoint } from '../../test/helpers/google-token-endpoint.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
@@ -60,13 +61,7 @@ const install = (name: string, bucket: string, config: Record<string, unknown> =
 const BUCKETS = ['acme-events', 'acme-outage', 'acme-quota', 'acme-denied', 'acme-missing', 'acme-forget'];
 before(async () => {
   sim = await startVendorSim();
-  sim.setDefault('POST', TOKEN_PATH, (request) => {
-    const claims = JSON.parse(Buffer.from(new URLSearchParams(request.body).get('assertion')!.split('.')[1]!, 'base64url').toString()) as { iss?: string };
-    if (claims.iss !== SA_EMAIL) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } };
-    const token = `ya29.gcs-token-${issued.length + 1}`;
-    issued.push(token);
-    return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
-  });
+  sim.setDefault('POST', TOKEN_PATH, googleTokenEndpoint(SA_EMAIL, 'gcs-token', issued));
   for (const bucket of BUCKETS) sim.setDefault('POST', uploadPath(bucket), insert(bucket));
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://storage.googleapis.com=${sim.url}`,

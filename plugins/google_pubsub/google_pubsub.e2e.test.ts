@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
+import { googleTokenEndpoint } from '../../test/helpers/google-token-endpoint.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
 import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
@@ -62,13 +63,7 @@ function publish(request: RecordedRequest): ScriptedResponse {
 const TOPICS = ['events', 'events-outage', 'events-timeout', 'events-quota', 'events-denied', 'events-schema', 'events-ordered', 'events-forget'];
 before(async () => {
   sim = await startVendorSim();
-  sim.setDefault('POST', TOKEN_PATH, (request) => {
-    const claims = JSON.parse(Buffer.from(new URLSearchParams(request.body).get('assertion')!.split('.')[1]!, 'base64url').toString()) as { iss?: string };
-    if (claims.iss !== SA_EMAIL) return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } };
-    const token = `ya29.pubsub-token-${issued.length + 1}`;
-    issued.push(token);
-    return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
-  });
+  sim.setDefault('POST', TOKEN_PATH, googleTokenEndpoint(SA_EMAIL, 'pubsub-token', issued));
   for (const topic of TOPICS) sim.setDefault('POST', publishPath(topic), publish);
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://oauth2.googleapis.com=${sim.url},https://pubsub.googleapis.com=${sim.url},https://europe-west1-pubsub.googleapis.com=${sim.url}`,
