@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { MAX_FOLLOW_UPS, MAX_REQUEST_DELAY_MS, type PluginContext, type PluginDefinition } from '../sdk/types.ts';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
-import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
+import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, MAX_RESENDS, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
 import type { Exchange } from './delivery-log.ts';
 import { createEventMapper } from './mapper.ts';
@@ -211,6 +211,59 @@ test('an event the vendor declines is counted dropped, its reason kept with the 
   logged.length = 0;
   await deliverBatch(target, [trackEvent('m-2')], 1, deps);
   assert.equal(logged[0]!.outcome, 'declined', 'an exchange whose events were all declined');
+});
+
+test('events a vendor refused only for another of their request are sent again at once without it, using no try', async () => {
+  const sent: string[][] = [];
+  const logged: string[] = [];
+  const retried: Array<{ ids: string[]; attempt: number }> = [];
+  const { deps, letters } = acceptingDeps({
+    perform: async (request) => {
+      sent.push([...request.eventIds]);
+      return { response: { status: 400, headers: {}, body: '{}' }, durationMs: 1 };
+    },
+    // As Google Sheets does: the whole request refused, naming the one bad row.
+    classify: (_response, request) => request.eventIds.includes('m-bad')
+      ? { perEvent: Object.fromEntries(request.eventIds.map((id) => [id, id === 'm-bad' ? { status: 'dead_letter', reason: 'row 2: bad value' } : { status: 'resend', reason: 'refused for another row' }])) }
+      : { status: 'delivered' },
+    record: async (exchanges) => void logged.push(...exchanges.map((e) => e.outcome)),
+    scheduleRetry: async (_target, events, attempt) => void retried.push({ ids: events.map((e) => String(e.messageId)), attempt }),
+  });
+  const summary = await deliverBatch(fixtureTarget(), [trackEvent('m-1'), trackEvent('m-bad'), trackEvent('m-3')], 2, deps);
+  assert.deepEqual(sent, [['m-1', 'm-bad', 'm-3'], ['m-1', 'm-3']]);
+  assert.deepEqual([summary.delivered, summary.deadLettered, summary.retried], [2, 1, 0]);
+  assert.deepEqual(letters.map((l) => [l.event.messageId, l.reason]), [['m-bad', 'row 2: bad value']]);
+  assert.deepEqual(retried, []);
+  assert.deepEqual(logged, ['partial: 0 delivered, 0 retry, 1 dead_letter, 2 sent again', 'delivered']);
+});
+
+test('a resend blaming no other event is a retry; one bad record at a time is followed MAX_RESENDS times, then the rest waits for its next try', async () => {
+  const retried: Array<{ ids: string[]; attempt: number }> = [];
+  let requests = 0;
+  const { deps, letters } = acceptingDeps({
+    perform: async () => {
+      requests++;
+      return { response: { status: 400, headers: {}, body: '{}' }, durationMs: 1 };
+    },
+    classify: (_response, request) => ({ perEvent: Object.fromEntries(request.eventIds.map((id) => [id, { status: 'resend', reason: 'refused for another event' }])) }),
+    scheduleRetry: async (_target, events, attempt) => void retried.push({ ids: events.map((e) => String(e.messageId)), attempt }),
+  });
+  await deliverBatch(fixtureTarget(), [trackEvent('m-1'), trackEvent('m-2')], 1, deps);
+  assert.equal(requests, 1, 'nothing blamed: not sent again now');
+  assert.deepEqual(retried, [{ ids: ['m-1', 'm-2'], attempt: 2 }]);
+
+  // One bad record at a time (each answer blames the first event and resends the rest): followed
+  // MAX_RESENDS times, then what is left waits for the next try.
+  retried.length = 0;
+  requests = 0;
+  deps.classify = (_response, request) => ({ perEvent: Object.fromEntries(request.eventIds.map((id, i) => [id, i === 0 ? { status: 'dead_letter', reason: 'bad record' } : { status: 'resend', reason: 'refused for another event' }])) });
+  const events = Array.from({ length: MAX_RESENDS + 2 }, (_, i) => trackEvent(`m-${i}`));
+  const oneRequest = fixtureTarget({ ...fixturePlugin, send: (batch) => [{ method: 'POST', url: 'https://fixture.test/events', body: {}, eventIds: batch.map((m) => m.id) }] });
+  const summary = await deliverBatch(oneRequest, events, 1, deps);
+  assert.equal(requests, 1 + MAX_RESENDS);
+  assert.deepEqual(letters.map((l) => l.event.messageId), Array.from({ length: 1 + MAX_RESENDS }, (_, i) => `m-${i}`));
+  assert.deepEqual(retried, [{ ids: [`m-${MAX_RESENDS + 1}`], attempt: 2 }]);
+  assert.equal(summary.retried, 1);
 });
 
 test('a sender that throws on one event fails that event only: the batch is built again in halves', async () => {

@@ -160,6 +160,12 @@ const DEFER_MS = 30_000;
  * request at 1 request/s needs 1,000 s for 1,000 events).
  */
 export const BATCH_BUDGET_MS = 5 * 60_000;
+/**
+ * How many times one delivery sends an event again because the vendor refused its request for
+ * others (`resend`): enough for a request refused one bad record at a time, bounded so that a
+ * vendor answering `resend` again and again cannot loop.
+ */
+export const MAX_RESENDS = 10;
 
 function responseForLog(response: VendorResponse | undefined, deps: DeliveryDeps, secrets: string[]): JsonValue {
   if (!response) return null;
@@ -483,6 +489,36 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
     }
   }
 
+  /** The events each exchange's answer sent again (see `resendUnrecorded`): its outcome keeps saying so. */
+  const resentBy = new Map<Exchange, string[]>();
+  /** How many times each event was sent again in this delivery for the others of its request (see `resendUnrecorded`). */
+  const resends = new Map<string, number>();
+  /**
+   * Events an answer says the vendor refused only for others of their request (`resend`, see
+   * `EventOutcome`): queued at once for a new request without those, using no try. They stay
+   * retries (on the schedule) when the answer blames none of its events (a new request would
+   * meet the same answer) and after MAX_RESENDS resends of one event in one delivery, so that
+   * a vendor answering `resend` again and again cannot loop.
+   */
+  function resendUnrecorded(outcomes: Map<string, EventOutcome>): string[] {
+    const asked = [...outcomes].filter((entry): entry is [string, Extract<EventOutcome, { status: 'resend' }>] => entry[1].status === 'resend');
+    if (asked.length === 0) return [];
+    const blamesOthers = [...outcomes.values()].some((o) => o.status !== 'resend' && o.status !== 'delivered');
+    const again: MappedEvent[] = [];
+    for (const [id, outcome] of asked) {
+      const times = resends.get(id) ?? 0;
+      const m = mappedById.get(id);
+      if (blamesOthers && times < MAX_RESENDS && m !== undefined) {
+        resends.set(id, times + 1);
+        again.push(m);
+      } else {
+        outcomes.set(id, { status: 'retry', reason: outcome.reason });
+      }
+    }
+    if (again.length > 0) queue.push(again);
+    return again.map((m) => m.id);
+  }
+
   async function performOne(built: RequestDescriptor): Promise<void> {
     let request = built;
     const depth = followUpDepth.get(built) ?? 0;
@@ -570,6 +606,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       const reason = `${result.error?.kind === 'timeout' ? 'timeout' : 'network error'}: ${result.error?.message ?? 'no response'}`;
       outcomes = new Map(request.eventIds.map((id) => [id, { status: 'retry', reason }]));
     }
+    const resent = outcomes === 'split' ? [] : resendUnrecorded(outcomes);
     if (target.plugin.processingReport && result.response && result.response.status < 300 && outcomes !== 'split') {
       keepReceipt(request, result.response, outcomes);
     }
@@ -591,7 +628,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       }
     } else {
       for (const [id, outcome] of outcomes) {
-        if (byId.has(id)) settled.set(id, { outcome, request: logged, response });
+        // Sent again (see `resendUnrecorded`): the new request settles it.
+        if (byId.has(id) && outcome.status !== 'resend') settled.set(id, { outcome, request: logged, response });
       }
     }
     // An answer that asks for a follow-up (a lookup's 404, then a create) is no failure in itself.
@@ -602,7 +640,7 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       failedRequests++;
       lastError = result.response ? answerError(result.response, outcomes, (text) => deps.redactText(text, secrets)) : result.error?.message ?? 'no response';
     }
-    exchanges.push({
+    const exchange: Exchange = {
       pipelineIntegrationId: target.integrationId,
       revisionId: target.revisionId,
       eventIds: request.eventIds,
@@ -614,7 +652,9 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
       outcome: outcomes === 'split' ? 'split' : next.length === 0 ? summarise(outcomes) : outcomes.size === 0 ? 'next' : `${summarise(outcomes)}; ${request.eventIds.length - outcomes.size} next`,
       durationMs: Math.round(result.durationMs),
       ...warningsOf(request.eventIds),
-    });
+    };
+    exchanges.push(exchange);
+    if (resent.length > 0) resentBy.set(exchange, resent);
   }
 
   const concurrency = Math.max(1, deps.requestConcurrency ?? 8);
@@ -714,7 +754,8 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
   for (const exchange of exchanges) {
     // A split or a follow-up answer says what the vendor's answer meant; the requests after it say the rest.
     if (exchange.outcome === 'split' || exchange.outcome.endsWith('next')) continue;
-    const statuses = new Map(exchange.eventIds.filter((id) => finalStatus.has(id)).map((id) => [id, { status: finalStatus.get(id)! } as EventOutcome]));
+    const resentHere = new Set(resentBy.get(exchange));
+    const statuses = new Map(exchange.eventIds.filter((id) => finalStatus.has(id)).map((id) => [id, { status: resentHere.has(id) ? 'resend' : finalStatus.get(id)! } as EventOutcome]));
     if (statuses.size > 0) exchange.outcome = summarise(statuses);
     const declinedHere = exchange.eventIds.filter((id) => declinedWhy.has(id));
     if (declinedHere.length > 0) {
@@ -769,9 +810,11 @@ function waited(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
  * declined` added only when some were).
  */
 function summarise(outcomes: Map<string, EventOutcome>): string {
-  const counts = { delivered: 0, retry: 0, dead_letter: 0, declined: 0 };
+  const counts = { delivered: 0, retry: 0, dead_letter: 0, resend: 0, declined: 0 };
   for (const outcome of outcomes.values()) counts[outcome.status]++;
   const kinds = Object.values(counts).filter((n) => n > 0).length;
+  // (`resend` alone cannot happen: an answer blaming none of its events retries them.)
   if (kinds <= 1) return counts.retry > 0 ? 'retry' : counts.dead_letter > 0 ? 'dead_letter' : counts.declined > 0 ? 'declined' : 'delivered';
-  return `partial: ${counts.delivered} delivered, ${counts.retry} retry, ${counts.dead_letter} dead_letter${counts.declined > 0 ? `, ${counts.declined} declined` : ''}`;
+  // `declined` stays last: the event trace reads it at the end.
+  return `partial: ${counts.delivered} delivered, ${counts.retry} retry, ${counts.dead_letter} dead_letter${counts.resend > 0 ? `, ${counts.resend} sent again` : ''}${counts.declined > 0 ? `, ${counts.declined} declined` : ''}`;
 }

@@ -102,7 +102,7 @@ export const deliveryTypeDefs = /* GraphQL */ `
     responseStatus: Int
     responseBody: String
     error: String
-    "delivered, retry, dead_letter, declined (the vendor will never record them), dropped (the mapping sent nothing), split, next, report, or partial: 2 delivered, 1 retry, 0 dead_letter (, 1 declined)."
+    "delivered, retry, dead_letter, declined (the vendor will never record them), dropped (the mapping sent nothing), split, next, report, or partial: 2 delivered, 1 retry, 0 dead_letter (, 2 sent again: refused only for other events of the request, and re-sent at once without them) (, 1 declined)."
     outcome: String!
     durationMs: Int!
     createdAt: String!

@@ -162,9 +162,12 @@ export interface VendorResponse {
  * What happens to an event after a vendor answered: `delivered` (done), `retry` (on the core's
  * schedule, not before `retryAfterMs`), `dead_letter` (kept for inspection and replay),
  * `declined` (the vendor took the request but says, by design, that it will not record this
- * event — Plausible drops a bot's pageview — so neither a retry nor a replay would change it:
- * counted as dropped, its reason kept with the exchange in the delivery log, no dead letter).
- * Use `declined` only for a vendor's deliberate, documented choice about the event itself;
+ * event — Google Ads' `EXPIRED_EVENT`, a click older than the conversion window — so neither a
+ * retry nor a replay would change it: counted as dropped, its reason kept with the exchange in
+ * the delivery log, no dead letter), `resend` (the vendor refused the whole request for other
+ * events of it, which this answer settles otherwise, and recorded nothing of this one: sent
+ * again at once, in a new request without them, using no try — Google Sheets' 400 naming a
+ * row). Use `declined` only for a vendor's deliberate, documented choice about the event itself;
  * anything a user could fix (a bad credential, a malformed field) is a `dead_letter`.
  * `throttled: true` on a retry: the vendor refused for its rate limit although its status is
  * not 429 (Meta answers 400 with code 17); the core then handles the answer as a 429 — no try
@@ -174,7 +177,8 @@ export type EventOutcome =
   | { status: 'delivered' }
   | { status: 'retry'; reason: string; retryAfterMs?: number; throttled?: boolean }
   | { status: 'dead_letter'; reason: string }
-  | { status: 'declined'; reason: string };
+  | { status: 'declined'; reason: string }
+  | { status: 'resend'; reason: string };
 
 /**
  * A classifier's answer: one outcome for the whole request, or outcomes per event id (events
