@@ -11,8 +11,12 @@ import { MAX_INTERACTIONS } from './personalize-record.ts';
 export const MAX_EVENTS = 10;
 /** Most users in one PutUsers request. */
 export const MAX_USERS = 10;
-/** Most bytes of a request body Signal sends (AWS documents none: 10 users of 24,000 characters each fit). */
-export const MAX_BODY_BYTES = 512 * 1024;
+/**
+ * Most bytes of a request body (AWS documents no limit): the largest `send` can build — ten
+ * users whose 24,000-character properties JSON is escaped again in the body, at most 6 bytes a
+ * character, with their ids — stays under it.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** The signing name of Personalize Events' endpoints. */
 export const SIGNING_NAME = 'personalize';
 /** The REST JSON protocol's content type. */
