@@ -96,8 +96,17 @@ test('users: identify traits the config names to the Users dataset; not sent wit
   assert.match(record({ ...identify, userId: undefined } as CanonicalEvent, config).warnings.join('\n'), /needs a userId/);
   assert.equal(personalizeNeverSends(identify, ctx()), 'identify calls go to a Users dataset, and config.users_dataset_arn is empty');
   assert.equal(personalizeNeverSends(identify, ctx(config)), undefined);
+  assert.equal(personalizeNeverSends(identify, ctx({ users_dataset_arn: USERS_ARN })), 'identify calls send the traits config.user_properties names, and it names none');
   assert.equal(personalizeNeverSends(event({ event: 'Signed Up' }), ctx()), 'not an event config.event_types names');
   assert.equal(personalizeNeverSends(event({ type: 'group' }), ctx()), 'group calls are not sent to Amazon Personalize');
+});
+
+test('users: an identify without any trait the config names is not sent (PutUsers replaces the user, so it would erase the metadata)', () => {
+  const config = { users_dataset_arn: USERS_ARN, user_properties: { plan: 'plan' } };
+  const onlyEmail = event({ type: 'identify', event: undefined, properties: undefined, traits: { email: 'jane@example.com' } } as Partial<CanonicalEvent>);
+  assert.equal(record(onlyEmail, config).payload, null);
+  assert.equal(record({ ...onlyEmail, traits: { plan: null } } as unknown as CanonicalEvent, config).payload, null, 'a null trait names no value either');
+  assert.equal(record(onlyEmail, { users_dataset_arn: USERS_ARN }).payload, null, 'no user_properties: nothing to record');
 });
 
 test('metadata: values Personalize takes; the JSON within its length, fields left out from the last with a warning', () => {
@@ -113,17 +122,17 @@ test('metadata: values Personalize takes; the JSON within its length, fields lef
 
 test('requests: PutEvents per session and user, up to 10 interactions, an event\'s never split; PutUsers by ten; signed for personalize over the real host', () => {
   assert.equal(endpointOf('cn-north-1'), 'https://personalize-events.cn-north-1.amazonaws.com.cn');
-  const config = { users_dataset_arn: USERS_ARN };
+  const config = { users_dataset_arn: USERS_ARN, user_properties: { plan: 'plan' } };
   const orders = [1, 2].map((n) => mapped(event({ event: 'Order Completed', messageId: `o-${n}`, properties: { products: Array.from({ length: 6 }, (_, i) => ({ product_id: `P-${i}` })) } }), config));
   const other = mapped(event({ messageId: 'v-2', anonymousId: 'df_other', userId: undefined } as Partial<CanonicalEvent>), config);
-  const users = Array.from({ length: 11 }, (_, i) => mapped(event({ type: 'identify', messageId: `i-${i}`, userId: `u-${i}`, event: undefined } as Partial<CanonicalEvent>), config));
+  const users = Array.from({ length: 11 }, (_, i) => mapped(event({ type: 'identify', messageId: `i-${i}`, userId: `u-${i}`, event: undefined, traits: { plan: 'pro' } } as Partial<CanonicalEvent>), config));
   const requests = personalizeRequests([orders[0]!, other, orders[1]!, ...users], ctx(config));
   assert.deepEqual(requests.map((r) => [new URL(r.url).pathname, r.eventIds.length]), [['/events', 1], ['/events', 1], ['/events', 1], ['/users', 10], ['/users', 1]]);
   assert.deepEqual(requests[0]!.body, { trackingId: TRACKING_ID, userId: 'u-42', sessionId: 'df_abc123', eventList: (orders[0]!.payload.events as JsonValue) });
   assert.deepEqual(requests[2]!.body && (requests[2]!.body as JsonObject).sessionId, 'df_other');
   assert.equal((requests[2]!.body as JsonObject).userId, undefined, 'no userId: none sent');
   assert.deepEqual((requests[3]!.body as JsonObject).datasetArn, USERS_ARN);
-  assert.deepEqual(((requests[3]!.body as JsonObject).users as JsonObject[])[0], { userId: 'u-0' });
+  assert.deepEqual(((requests[3]!.body as JsonObject).users as JsonObject[])[0], { userId: 'u-0', properties: '{"plan":"pro"}' });
   const views = Array.from({ length: 3 }, (_, i) => mapped(event({ messageId: `v-${i}` })));
   assert.deepEqual(personalizeRequests(views, ctx()).map((r) => r.eventIds), [['v-0', 'v-1', 'v-2']], 'one session\'s events share a request');
   const signed = personalize.sign!(requests[0]!, ctx());

@@ -145,7 +145,7 @@ function interactionRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plug
   };
 }
 
-/** An identify call as a user of the Users dataset, or null when no dataset is set or it has no userId. */
+/** An identify call as a user of the Users dataset, or null when no dataset is set, it has no userId, or none of the traits config.user_properties names. */
 function userRecord(payload: JsonObject, ctx: PluginContext, warn: Warn): JsonObject | null {
   if (usersDatasetArnOf(ctx.config) === undefined) return null;
   const userId = idText(payload.user_id);
@@ -154,7 +154,10 @@ function userRecord(payload: JsonObject, ctx: PluginContext, warn: Warn): JsonOb
     return null;
   }
   const properties = metadataJson(payload.traits, userPropertiesOf(ctx.config), MAX_USER_PROPERTIES_CHARS, warn, 'traits');
-  return { kind: 'user', user: { userId: checkedId(userId, 'userId'), ...(properties === undefined ? {} : { properties }) } };
+  // PutUsers replaces a user already in the dataset: a user without properties would erase
+  // the metadata an earlier identify recorded, so a call carrying no named trait is not sent.
+  if (properties === undefined) return null;
+  return { kind: 'user', user: { userId: checkedId(userId, 'userId'), properties } };
 }
 
 /**
@@ -181,7 +184,10 @@ export function personalizeRecord(payload: JsonObject, event: CanonicalEvent, ct
  * personalizeNeverSends({ type: 'track', event: 'Signed Up' } as CanonicalEvent, ctx); // 'not an event config.event_types names'
  */
 export function personalizeNeverSends(event: CanonicalEvent, ctx: PluginContext): string | undefined {
-  if (event.type === 'identify') return usersDatasetArnOf(ctx.config) === undefined ? 'identify calls go to a Users dataset, and config.users_dataset_arn is empty' : undefined;
+  if (event.type === 'identify') {
+    if (usersDatasetArnOf(ctx.config) === undefined) return 'identify calls go to a Users dataset, and config.users_dataset_arn is empty';
+    return Object.keys(userPropertiesOf(ctx.config)).length === 0 ? 'identify calls send the traits config.user_properties names, and it names none' : undefined;
+  }
   if (event.type === 'track' || event.type === 'page') return eventMapName(event, eventTypesOf(ctx.config)) === undefined ? 'not an event config.event_types names' : undefined;
   return `${event.type} calls are not sent to Amazon Personalize`;
 }
