@@ -132,6 +132,8 @@ test('requests: PutEvents per session and user, up to 10 interactions, an event\
   assert.deepEqual(requests[2]!.body && (requests[2]!.body as JsonObject).sessionId, 'df_other');
   assert.equal((requests[2]!.body as JsonObject).userId, undefined, 'no userId: none sent');
   assert.deepEqual((requests[3]!.body as JsonObject).datasetArn, USERS_ARN);
+  assert.deepEqual(requests.map((r) => r.endpoint), [undefined, undefined, undefined, 'users', 'users'], 'PutUsers counts against its own limit');
+  assert.deepEqual(personalize.rateLimit.endpoints, { users: { rps: 10, burst: 10 } }, 'AWS: 10 PutUsers requests a second per dataset group');
   assert.deepEqual(((requests[3]!.body as JsonObject).users as JsonObject[])[0], { userId: 'u-0', properties: '{"plan":"pro"}' });
   const views = Array.from({ length: 3 }, (_, i) => mapped(event({ messageId: `v-${i}` })));
   assert.deepEqual(personalizeRequests(views, ctx()).map((r) => r.eventIds), [['v-0', 'v-1', 'v-2']], 'one session\'s events share a request');

@@ -25,6 +25,8 @@ export const CONTENT_TYPE = 'application/json';
 export const EVENTS_PATH = '/events';
 /** PutUsers' path. */
 export const USERS_PATH = '/users';
+/** The rate limit PutUsers requests count against (`rateLimit.endpoints`): AWS allows 10 a second per dataset group. */
+export const USERS_ENDPOINT = 'users';
 
 /**
  * Personalize Events' regional endpoint: `https://personalize-events.<region>.amazonaws.com`
@@ -89,7 +91,7 @@ export function personalizeRequests(batch: readonly MappedEvent[], ctx: Pick<Plu
   const datasetArn = usersDatasetArnOf(config) ?? '';
   for (let start = 0; start < users.length; start += MAX_USERS) {
     const chunk = users.slice(start, start + MAX_USERS);
-    requests.push(post(config, USERS_PATH, { datasetArn, users: chunk.map((mapped) => mapped.payload.user as JsonObject) }, chunk.map((mapped) => mapped.id)));
+    requests.push({ ...post(config, USERS_PATH, { datasetArn, users: chunk.map((mapped) => mapped.payload.user as JsonObject) }, chunk.map((mapped) => mapped.id)), endpoint: USERS_ENDPOINT });
   }
   return requests;
 }
