@@ -109,6 +109,16 @@ test('users: an identify without any trait the config names is not sent (PutUser
   assert.equal(record(onlyEmail, { users_dataset_arn: USERS_ARN }).payload, null, 'no user_properties: nothing to record');
 });
 
+test('impression: at most 25 item ids, of at most 1,000 characters joined with |, cut with a warning', () => {
+  const shown = (n: number, length: number) => Array.from({ length: n }, (_, i) => String(i).padStart(length, 'x'));
+  const cut = record(event({ properties: { product_id: 'P-1', impression: shown(10, 150) } }));
+  assert.equal(((cut.payload!.events as JsonObject[])[0]!.impression as string[]).length, 6, '6 × 150 + 5 separators = 905; 7 would be 1,056');
+  assert.match(cut.warnings.join('\n'), /impression cut to its first 6 items/);
+  const many = record(event({ properties: { product_id: 'P-1', impression: shown(30, 3) } }));
+  assert.equal(((many.payload!.events as JsonObject[])[0]!.impression as string[]).length, 25);
+  assert.deepEqual(record(event({ properties: { product_id: 'P-1', impression: shown(3, 3) } })).warnings, []);
+});
+
 test('metadata: values Personalize takes; the JSON within its length, fields left out from the last with a warning', () => {
   assert.equal(metadataValue(['a', 2]), 'a|2');
   assert.equal(metadataValue({ a: 1 }), undefined);

@@ -17,6 +17,8 @@ export const MAX_USER_PROPERTIES_CHARS = 24_000;
 export const MAX_RECOMMENDATION_ID_CHARS = 40;
 /** Most item ids in an impression. */
 export const MAX_IMPRESSION_ITEMS = 25;
+/** Most characters of an impression value (its ids joined with `|`, as the dataset keeps it): Personalize's quota. */
+export const MAX_IMPRESSION_CHARS = 1000;
 
 type Warn = (message: string) => void;
 
@@ -113,8 +115,13 @@ function interactionExtras(payload: JsonObject, config: Record<string, JsonValue
   }
   if (Array.isArray(payload.impression)) {
     const shown = payload.impression.map((id) => idText(id)).filter((id): id is string => id !== undefined && id.length <= MAX_ID_CHARS);
-    if (shown.length > MAX_IMPRESSION_ITEMS) warn(`impression cut to its first ${MAX_IMPRESSION_ITEMS} items, Amazon Personalize's limit`);
-    if (shown.length > 0) extras.impression = shown.slice(0, MAX_IMPRESSION_ITEMS);
+    const kept: string[] = [];
+    for (const id of shown.slice(0, MAX_IMPRESSION_ITEMS)) {
+      if ([...kept, id].join('|').length > MAX_IMPRESSION_CHARS) break;
+      kept.push(id);
+    }
+    if (kept.length < shown.length) warn(`impression cut to its first ${kept.length} items: Amazon Personalize takes at most ${MAX_IMPRESSION_ITEMS}, of at most ${MAX_IMPRESSION_CHARS} characters joined with |`);
+    if (kept.length > 0) extras.impression = kept;
   }
   const properties = metadataJson(payload.properties, eventPropertiesOf(config), MAX_EVENT_PROPERTIES_CHARS, warn, 'properties');
   if (properties !== undefined) extras.properties = properties;
