@@ -82,7 +82,11 @@ test('interactions: the default event types, one interaction per item, the anony
   assert.equal(none.payload, null);
   assert.match(none.warnings.join('\n'), /needs a session id/);
   assert.equal(record(event({ event: 'Signed Up' })).payload, null, 'an event the config does not name');
-  assert.deepEqual((record(event({ type: 'page', event: undefined, name: 'Pricing', properties: {} } as Partial<CanonicalEvent>), { event_types: { 'page:Pricing': 'PricingView' } }).payload!.events as JsonObject[])[0], { eventId: 'm-1', eventType: 'PricingView', sentAt: 1796039998.25 });
+  const page = event({ type: 'page', event: undefined, name: 'Pricing', properties: {} } as Partial<CanonicalEvent>);
+  const itemless = record(page, { event_types: { 'page:Pricing': 'PricingView' } });
+  assert.equal(itemless.payload, null, 'no item id: not sent (every Item interactions schema requires ITEM_ID)');
+  assert.match(itemless.warnings.join('\n'), /needs an item id/);
+  assert.deepEqual((record({ ...page, properties: { product_id: 'P-9' } } as CanonicalEvent, { event_types: { 'page:Pricing': 'PricingView' } }).payload!.events as JsonObject[])[0], { eventId: 'm-1', eventType: 'PricingView', itemId: 'P-9', sentAt: 1796039998.25 });
   const tooLong = createEventMapper(personalize, { variant: 'default', blueprint }, ctx())(event({ anonymousId: 'a'.repeat(257) }));
   assert.equal(tooLong.payload, null);
   assert.match(String(tooLong.error), /session id \(the anonymousId\) is 257 characters long: Amazon Personalize takes at most 256/);

@@ -128,7 +128,7 @@ function interactionExtras(payload: JsonObject, config: Record<string, JsonValue
   return extras;
 }
 
-/** A track or page call as item interactions, or null when the config does not name it or it has no id. */
+/** A track or page call as item interactions, or null when the config does not name it, or it has no session or item id. */
 function interactionRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext, warn: Warn): JsonObject | null {
   const eventType = eventMapName(event, eventTypesOf(ctx.config));
   if (eventType === undefined) return null;
@@ -140,11 +140,17 @@ function interactionRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plug
   }
   const messageId = idText(payload.message_id) ?? event.messageId;
   const items = itemIdsOf(payload, warn);
+  // AWS's schema requirements (custom and domain): every interaction has a user or session, an
+  // item and a time; one without an item would be refused, and would make its request refused.
+  if (items.length === 0) {
+    warn('not sent: Amazon Personalize needs an item id for each interaction (its Item interactions schema requires ITEM_ID), and the event has none (properties.product_id, item_id, sku, or an order\'s products)');
+    return null;
+  }
   if (items.length > MAX_INTERACTIONS) warn(`only the first ${MAX_INTERACTIONS} items recorded: one event's interactions go in one PutEvents request, which takes at most ${MAX_INTERACTIONS}`);
   const sentAt = sentAtOf(payload.timestamp, ctx.now);
   const extras = interactionExtras(payload, ctx.config, warn);
-  const interactions = (items.length === 0 ? [undefined] : items.slice(0, MAX_INTERACTIONS)).map((itemId, index): JsonObject => ({
-    eventId: eventIdOf(messageId, index), eventType: checkedId(eventType, 'event type'), ...(itemId === undefined ? {} : { itemId }), sentAt, ...extras,
+  const interactions = items.slice(0, MAX_INTERACTIONS).map((itemId, index): JsonObject => ({
+    eventId: eventIdOf(messageId, index), eventType: checkedId(eventType, 'event type'), itemId, sentAt, ...extras,
   }));
   return {
     kind: 'interaction', session_id: checkedId(sessionId, 'session id (the anonymousId)'),
