@@ -39,3 +39,14 @@ test('awsSignatureHolds: refused as AWS refuses — other bytes, key, secret, Re
   assert.equal(awsSignatureHolds(request, { ...EXPECTED, host: 'sqs.us-east-1.amazonaws.com' }, NOW), false, 'signed for another host');
   assert.equal(awsSignatureHolds(request, EXPECTED, NOW + 6 * 60_000), false, 'the clock more than five minutes off');
 });
+
+test('awsSignatureHolds: a REST JSON API\'s path (Personalize Events\' /events) is signed and checked as expected.path', () => {
+  const expected = { host: 'personalize-events.eu-west-1.amazonaws.com', region: 'eu-west-1', service: 'personalize', accessKeyId: EXPECTED.accessKeyId, secretAccessKey: EXPECTED.secretAccessKey, path: '/events' };
+  const request = asReceived(signAwsRequest(
+    { method: 'POST', url: `https://${expected.host}/events`, headers: { 'content-type': 'application/json' }, body: { trackingId: 't' }, eventIds: [] },
+    { region: expected.region, service: expected.service, credentials: { accessKeyId: expected.accessKeyId, secretAccessKey: expected.secretAccessKey }, now: NOW },
+  ));
+  assert.equal(awsSignatureHolds(request, expected, NOW), true);
+  assert.equal(awsSignatureHolds(request, { ...expected, path: '/users' }, NOW), false, 'signed for another path');
+  assert.equal(awsSignatureHolds(request, { ...expected, path: undefined }, NOW), false, '/ unless told');
+});

@@ -17,6 +17,8 @@ export interface AwsSignatureExpected {
   service: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The path signed (`/` unless told: the AWS JSON APIs'; REST JSON APIs such as Personalize Events' `/events` have their own). */
+  path?: string;
 }
 
 const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/;
@@ -26,7 +28,7 @@ const hmac = (key: string | Buffer, text: string) => createHmac('sha256', key).u
 const amzDateMs = (date: string) => Date.parse(date.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
 
 /**
- * Whether a POST to `/` (the AWS JSON APIs' one path) carries the SigV4 signature AWS would
+ * Whether a POST to `/` (the AWS JSON APIs' one path; `expected.path` otherwise) carries the SigV4 signature AWS would
  * compute for it, signed by `expected`'s key for its Region and service, within five minutes of
  * now.
  *
@@ -39,7 +41,7 @@ export function awsSignatureHolds(request: RecordedRequest, expected: AwsSignatu
   if (!match || match[1] !== expected.accessKeyId || match[3] !== expected.region || match[4] !== expected.service) return false;
   const names = match[5]!.split(';');
   const value = (name: string) => (name === 'host' ? expected.host : (request.headers[name] ?? '').trim());
-  const canonical = ['POST', '/', '', names.map((n) => `${n}:${value(n)}\n`).join(''), names.join(';'), sha256(request.bytes)].join('\n');
+  const canonical = ['POST', expected.path ?? '/', '', names.map((n) => `${n}:${value(n)}\n`).join(''), names.join(';'), sha256(request.bytes)].join('\n');
   const date = request.headers['x-amz-date'] ?? '';
   const scope = `${match[2]}/${expected.region}/${expected.service}/aws4_request`;
   const key = hmac(hmac(hmac(hmac(`AWS4${expected.secretAccessKey}`, match[2]!), expected.region), expected.service), 'aws4_request');
