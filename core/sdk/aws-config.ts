@@ -2,11 +2,10 @@
 // (with the session token of temporary credentials) that signs the requests.
 import type { Credentials as AwsCredentials } from './aws-signature-v4.ts';
 import type { ConfigFieldSchema, ConfigProblem, JsonValue } from './types.ts';
+import { trimmedText } from './config-text.ts';
 
 /** An AWS Region code: `eu-west-1`, `us-gov-west-1`, `cn-north-1`. */
 export const AWS_REGION_CODE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-
-const textOf = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** The config fields an AWS credential is read from (`access_key_id`, `secret_access_key`, `session_token` by default). */
 export interface AwsCredentialFields {
@@ -26,7 +25,7 @@ const DEFAULT_FIELDS: AwsCredentialFields = { accessKeyId: 'access_key_id', secr
  * awsRegionProblem('Europe (Ireland)', "the stream's"); // 'is "Europe (Ireland)": give an AWS Region code such as eu-west-1 (…)'
  */
 export function awsRegionProblem(value: JsonValue | undefined, whose: string): string | undefined {
-  const region = textOf(value);
+  const region = trimmedText(value);
   if (region === undefined) return `is required: ${whose} AWS Region code (e.g. eu-west-1)`;
   if (/^[a-z]{2}-iso[a-z]*-/.test(region)) return `is ${JSON.stringify(region)}, an isolated (ISO) Region: its endpoints are not on amazonaws.com, and Signal sends only to the commercial, GovCloud and China Regions' endpoints`;
   if (AWS_REGION_CODE.test(region)) return undefined;
@@ -40,10 +39,10 @@ export function awsRegionProblem(value: JsonValue | undefined, whose: string): s
  * awsCredentialsOf({ access_key_id: ' AKIA… ', secret_access_key: 'wJal…' }); // { accessKeyId: 'AKIA…', secretAccessKey: 'wJal…' }
  */
 export function awsCredentialsOf(config: Record<string, JsonValue>, fields: AwsCredentialFields = DEFAULT_FIELDS): AwsCredentials {
-  const token = textOf(config[fields.sessionToken]);
+  const token = trimmedText(config[fields.sessionToken]);
   const secret = config[fields.secretAccessKey];
   return {
-    accessKeyId: textOf(config[fields.accessKeyId]) ?? '',
+    accessKeyId: trimmedText(config[fields.accessKeyId]) ?? '',
     secretAccessKey: typeof secret === 'string' ? secret : '',
     ...(token === undefined ? {} : { sessionToken: token }),
   };
@@ -78,8 +77,8 @@ export function awsCredentialProblems(config: Record<string, JsonValue>, fields:
  * // [{ field: 'session_token', message: 'is set, but access_key_id is a long-lived key (AKIA…): …' }]
  */
 export function awsSessionTokenWarnings(config: Record<string, JsonValue>, fields: AwsCredentialFields = DEFAULT_FIELDS): ConfigProblem[] {
-  const keyId = textOf(config[fields.accessKeyId]) ?? '';
-  if (textOf(config[fields.sessionToken]) === undefined || !keyId.startsWith('AKIA')) return [];
+  const keyId = trimmedText(config[fields.accessKeyId]) ?? '';
+  if (trimmedText(config[fields.sessionToken]) === undefined || !keyId.startsWith('AKIA')) return [];
   return [{ field: fields.sessionToken, message: `is set, but ${fields.accessKeyId} is a long-lived key (AKIA…): AWS refuses a session token with it (the token goes only with temporary ASIA… credentials); leave it empty` }];
 }
 

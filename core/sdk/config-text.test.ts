@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configApiKey, configText } from './config-text.ts';
+import { configApiKey, configText, trimmedText } from './config-text.ts';
+
+test('trimmedText: text trimmed; blank text and anything not text is none', () => {
+  assert.equal(trimmedText(' us-east-1 '), 'us-east-1');
+  assert.equal(trimmedText('a b'), 'a b', 'inner white space stays');
+  assert.equal(trimmedText('\n'), undefined);
+  assert.equal(trimmedText(''), undefined);
+  assert.equal(trimmedText(42), undefined, 'a number is no text (readText reads its digits)');
+  assert.equal(trimmedText(true), undefined);
+  assert.equal(trimmedText(null), undefined);
+  assert.equal(trimmedText(undefined), undefined);
+  assert.equal(trimmedText({ text: 'x' }), undefined);
+});
 
 test('configText: a field\'s text trimmed; absent, blank or not text is none', () => {
   assert.equal(configText({ app_id: ' 7365 ' }, 'app_id'), '7365');

@@ -1,6 +1,20 @@
 import type { JsonValue } from './types.ts';
 
 /**
+ * A value's text, trimmed; undefined when it is not text or is blank — the reading of an
+ * optional config field, a mapped id or a vendor answer's message, where blank means "none".
+ * Numbers are not text here (readText takes them as their digits).
+ *
+ * @example
+ * trimmedText(' us-east-1 '); // 'us-east-1'
+ * trimmedText(' \t ');        // undefined
+ * trimmedText(42);            // undefined
+ */
+export function trimmedText(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
  * The config's text value of `field`, trimmed; undefined when absent, blank or not text — the
  * reading of an optional credential or id (a blank field means "not set", so a deletion API is
  * off rather than called with an empty token).
@@ -10,8 +24,7 @@ import type { JsonValue } from './types.ts';
  * configText({ access_token: '' }, 'access_token'); // undefined
  */
 export function configText(config: Record<string, JsonValue>, field: string): string | undefined {
-  const value = config[field];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  return trimmedText(config[field]);
 }
 
 /**

@@ -3,13 +3,12 @@
 // API's): customer ids with or without dashes, conversion actions by id or resource name, and
 // `config.conversion_actions` mapping Signal events to them.
 import type { CanonicalEvent, JsonValue } from './types.ts';
+import { trimmedText } from './config-text.ts';
 
 /** A customer id as Google Ads shows it (`123-456-7890`) or as the APIs take it (`1234567890`). */
 const CUSTOMER_ID = /^(\d{3})-?(\d{3})-?(\d{4})$/;
 /** A conversion action's id, or its Google Ads API resource name (`customers/1234567890/conversionActions/555`). */
 const ACTION = /^(?:customers\/\d{10}\/conversionActions\/)?([1-9]\d{0,18})$/;
-
-const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * A customer id as the APIs take it — ten digits, without dashes — from the way Google Ads shows
@@ -20,7 +19,7 @@ const text = (value: JsonValue | undefined): string | undefined => (typeof value
  * googleAdsCustomerId('123-4567-890');   // undefined
  */
 export function googleAdsCustomerId(value: JsonValue | undefined): string | undefined {
-  const match = CUSTOMER_ID.exec(text(value) ?? '');
+  const match = CUSTOMER_ID.exec(trimmedText(value) ?? '');
   return match ? `${match[1]}${match[2]}${match[3]}` : undefined;
 }
 
@@ -34,7 +33,7 @@ export function googleAdsCustomerId(value: JsonValue | undefined): string | unde
  * conversionActionId(6543210);                                           // '6543210'
  */
 export function conversionActionId(value: JsonValue | undefined): string | undefined {
-  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : text(value) ?? '';
+  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : trimmedText(value) ?? '';
   return ACTION.exec(written)?.[1];
 }
 

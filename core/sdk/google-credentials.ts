@@ -11,14 +11,13 @@ import { excerpt } from './excerpt.ts';
 import { googleServiceAccountTokenRequest, oauthRefreshTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer } from './oauth.ts';
 import { pastedSecretProblem } from './pasted-secret.ts';
 import type { AccessTokenExchange, AccessTokenUse, ConfigProblem, IssuedAccessToken, JsonValue, PluginContext, RequestDescriptor, VendorResponse } from './types.ts';
+import { trimmedText } from './config-text.ts';
 
 /** Google's OAuth 2.0 token endpoint. */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
 /** Which credential a config gives: an OAuth client's refresh token, a service account's key, or none. */
 export type GoogleCredentialKind = 'refresh_token' | 'service_account' | 'none';
-
-const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * The credential of a config: the refresh token when one is given (with its OAuth client), else
@@ -30,8 +29,8 @@ const text = (value: JsonValue | undefined): string | undefined => (typeof value
  * googleCredentialOf({});                                                           // 'none'
  */
 export function googleCredentialOf(config: Record<string, JsonValue>): GoogleCredentialKind {
-  if (text(config.refresh_token) !== undefined) return 'refresh_token';
-  if (text(config.service_account_key) !== undefined) return 'service_account';
+  if (trimmedText(config.refresh_token) !== undefined) return 'refresh_token';
+  if (trimmedText(config.service_account_key) !== undefined) return 'service_account';
   return 'none';
 }
 
@@ -54,8 +53,8 @@ export interface GoogleCredentialOptions {
 export function googleCredentialProblems(config: Record<string, JsonValue>, options: GoogleCredentialOptions = {}): ConfigProblem[] {
   const serviceAccount = options.serviceAccount !== false;
   const problems: ConfigProblem[] = [];
-  const refreshToken = text(config.refresh_token);
-  const key = serviceAccount ? text(config.service_account_key) : undefined;
+  const refreshToken = trimmedText(config.refresh_token);
+  const key = serviceAccount ? trimmedText(config.service_account_key) : undefined;
   if (refreshToken === undefined && key === undefined) {
     problems.push({
       field: 'refresh_token',
@@ -69,19 +68,19 @@ export function googleCredentialProblems(config: Record<string, JsonValue>, opti
   }
   if (refreshToken !== undefined) {
     for (const field of ['client_id', 'client_secret'] as const) {
-      if (text(config[field]) === undefined) problems.push({ field, message: `is required with refresh_token: the ${field === 'client_id' ? 'client id' : 'secret'} of the OAuth client that issued it (Google Cloud console > APIs & Services > Credentials)` });
+      if (trimmedText(config[field]) === undefined) problems.push({ field, message: `is required with refresh_token: the ${field === 'client_id' ? 'client id' : 'secret'} of the OAuth client that issued it (Google Cloud console > APIs & Services > Credentials)` });
     }
   }
   for (const [field, what] of [['refresh_token', 'refresh token'], ['client_secret', 'client secret']] as const) {
-    const value = text(config[field]);
+    const value = trimmedText(config[field]);
     const problem = value === undefined ? undefined : pastedSecretProblem(field, value, what);
     if (problem) problems.push(problem);
   }
-  const clientId = text(config.client_id);
+  const clientId = trimmedText(config.client_id);
   if (clientId !== undefined && (/\s/.test(clientId) || !clientId.endsWith('.apps.googleusercontent.com'))) {
     problems.push({ field: 'client_id', message: `is ${JSON.stringify(excerpt(clientId, 120))}: an OAuth client id of Google Cloud ends with .apps.googleusercontent.com (Google Cloud console > APIs & Services > Credentials > OAuth 2.0 Client IDs)` });
   }
-  if (refreshToken !== undefined && refreshToken === text(config.client_secret)) {
+  if (refreshToken !== undefined && refreshToken === trimmedText(config.client_secret)) {
     problems.push({ field: 'refresh_token', message: 'is the client secret again: the refresh token is the refresh_token of the token answer you got when authorising Signal (see the plugin README)' });
   }
   if (key !== undefined) {
@@ -133,19 +132,19 @@ export function googleCredentialExchange(options: GoogleCredentialExchangeOption
   const newKey = 'The service account key was deleted or disabled, the service account itself was, or its project was: create a new JSON key (Google Cloud console > IAM & Admin > Service accounts > the account > Keys > Add key), store it in config.service_account_key in a new revision, then replay the dead letters';
   return {
     usedBy: options.usedBy,
-    enabled: (config) => (serviceAccount ? googleCredentialOf(config) !== 'none' : text(config.refresh_token) !== undefined),
+    enabled: (config) => (serviceAccount ? googleCredentialOf(config) !== 'none' : trimmedText(config.refresh_token) !== undefined),
     request(ctx) {
       const { config } = ctx;
       if (serviceAccount && googleCredentialOf(config) === 'service_account') {
-        const key = parseGoogleServiceAccountKey(text(config.service_account_key));
+        const key = parseGoogleServiceAccountKey(trimmedText(config.service_account_key));
         if (typeof key === 'string') throw new PermanentError(`config.service_account_key ${key}: store the whole JSON key file in a new revision`);
         return googleServiceAccountTokenRequest(key, [options.scope], ctx.now);
       }
       return oauthRefreshTokenRequest({
         url: GOOGLE_TOKEN_URL,
-        clientId: text(config.client_id) ?? '',
-        clientSecret: text(config.client_secret) ?? '',
-        refreshToken: text(config.refresh_token) ?? '',
+        clientId: trimmedText(config.client_id) ?? '',
+        clientSecret: trimmedText(config.client_secret) ?? '',
+        refreshToken: trimmedText(config.refresh_token) ?? '',
       });
     },
     read(response) {

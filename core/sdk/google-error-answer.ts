@@ -5,6 +5,7 @@
 // Read defensively (any part may be missing or of another type); what it means is the plugin's.
 import { isJsonObject } from './json-object.ts';
 import type { JsonObject } from './types.ts';
+import { trimmedText } from './config-text.ts';
 
 /** The parts of Google's error answer, each as given and only when of its type. */
 export interface GoogleErrorAnswer {
@@ -22,7 +23,6 @@ export interface GoogleErrorAnswer {
   reasons: string[];
 }
 
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 const objectsOf = (value: unknown): JsonObject[] => (Array.isArray(value) ? value.filter(isJsonObject) : []);
 
 /**
@@ -40,8 +40,8 @@ export function readGoogleErrorAnswer(json: unknown): GoogleErrorAnswer | undefi
   if (!isJsonObject(error)) return undefined;
   const details = objectsOf(error.details);
   const errors = objectsOf(error.errors);
-  const reasons = [...errors, ...details].map((item) => textOf(item.reason)).filter((reason): reason is string => reason !== undefined);
-  const status = textOf(error.status);
+  const reasons = [...errors, ...details].map((item) => trimmedText(item.reason)).filter((reason): reason is string => reason !== undefined);
+  const status = trimmedText(error.status);
   return {
     ...(typeof error.code === 'number' ? { code: error.code } : {}),
     ...(status === undefined ? {} : { status }),

@@ -6,6 +6,7 @@
 import { googleServiceAccountTokenRequest, parseGoogleServiceAccountKey, readOAuthTokenAnswer } from './oauth.ts';
 import { PermanentError } from './errors.ts';
 import type { AccessTokenExchange, AccessTokenUse, IssuedAccessToken, JsonValue, PluginContext, RequestDescriptor, VendorResponse } from './types.ts';
+import { trimmedText } from './config-text.ts';
 
 export interface GoogleServiceAccountExchangeOptions {
   /** What the token is used by: deliveries, person deletions (and their notices), or both. */
@@ -24,8 +25,6 @@ export type GoogleServiceAccountExchange = AccessTokenExchange & {
   read(response: VendorResponse): IssuedAccessToken;
 };
 
-const keyText = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /**
  * A plugin's `accessToken` for a Google service account key. `request` signs the assertion
  * with `ctx.now` (a key that cannot be read — refused at install, so only a hand-edited
@@ -39,9 +38,9 @@ export function googleServiceAccountExchange(options: GoogleServiceAccountExchan
   const field = options.field ?? 'service_account_key';
   return {
     usedBy: options.usedBy,
-    enabled: (config) => keyText(config[field]) !== undefined,
+    enabled: (config) => trimmedText(config[field]) !== undefined,
     request(ctx) {
-      const key = parseGoogleServiceAccountKey(keyText(ctx.config[field]));
+      const key = parseGoogleServiceAccountKey(trimmedText(ctx.config[field]));
       if (typeof key === 'string') throw new PermanentError(`config.${field} ${key}: store the whole JSON key file in a new revision`);
       return googleServiceAccountTokenRequest(key, options.scopes(ctx.config), ctx.now);
     },

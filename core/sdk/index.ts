@@ -58,7 +58,7 @@ export { responseHeader } from './response-header.ts';
 export { excerpt } from './excerpt.ts';
 export { transientRetry } from './transient-retry.ts';
 export { isWebPage } from './web-page.ts';
-export { configApiKey, configText } from './config-text.ts';
+export { configApiKey, configText, trimmedText } from './config-text.ts';
 export { configSwitchProblem } from './config-switch.ts';
 export { isJsonObject } from './json-object.ts';
 export { defaultForgetRead } from './default-forget-read.ts';

@@ -14,7 +14,7 @@
 //    Android the ANDROID_ID when it has that form (16 hexadecimal digits);
 // 4. the anonymousId as adid, when config.anonymous_id_is_adid says the app sets it so and it
 //    has the adid's form (32 hexadecimal digits).
-import { usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { trimmedText, usableId, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Adjust's device id params, in the order a request carries them. */
 export const DEVICE_ID_PARAMS = ['adid', 'idfa', 'idfv', 'gps_adid', 'fire_adid', 'oaid', 'android_id', 'web_uuid'] as const;
@@ -34,10 +34,6 @@ const ADJUST_PLACEHOLDERS: ReadonlySet<string> = new Set(['(null)']);
 
 export type Platform = 'ios' | 'android' | 'amazon' | 'other';
 
-function text(value: JsonValue | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The device's platform: from `device.type` (ios, android), else the OS name (iOS, iPadOS,
  * Android); an Android device made by Amazon is a Fire device.
@@ -47,15 +43,15 @@ function text(value: JsonValue | undefined): string | undefined {
  * platformOf({ type: 'android', manufacturer: 'Amazon' }); // 'amazon'
  */
 export function platformOf(device: JsonObject): Platform {
-  const named = `${text(device.type) ?? ''} ${text(device.os) ?? ''}`.toLowerCase();
+  const named = `${trimmedText(device.type) ?? ''} ${trimmedText(device.os) ?? ''}`.toLowerCase();
   if (/\b(ios|ipados|tvos|watchos|iphone|ipad)\b/.test(named)) return 'ios';
-  if (/\b(android|fire ?os)\b/.test(named)) return text(device.manufacturer)?.toLowerCase() === 'amazon' || /fire ?os/.test(named) ? 'amazon' : 'android';
+  if (/\b(android|fire ?os)\b/.test(named)) return trimmedText(device.manufacturer)?.toLowerCase() === 'amazon' || /fire ?os/.test(named) ? 'amazon' : 'android';
   return 'other';
 }
 
 /** An id as Adjust takes it, or undefined (blank, a placeholder, spaces or other characters). */
 function usable(value: JsonValue | undefined): string | undefined {
-  const id = typeof value === 'number' ? String(value) : text(value);
+  const id = typeof value === 'number' ? String(value) : trimmedText(value);
   if (id === undefined || !usableId(id, ADJUST_PLACEHOLDERS) || !ID_TEXT.test(id) || ZERO_UUID.test(id)) return undefined;
   return id;
 }
@@ -81,18 +77,18 @@ export function deviceIdsOf(payload: JsonObject, anonymousIdIsAdid: boolean): Ar
     }
   }
   const platform = platformOf(device);
-  const advertising = text(device.advertising_id);
+  const advertising = trimmedText(device.advertising_id);
   if (advertising !== undefined && !adTrackingOff && UUID.test(advertising) && !ZERO_UUID.test(advertising)) {
     const param: DeviceIdParam | undefined = platform === 'ios' ? 'idfa' : platform === 'android' ? 'gps_adid' : platform === 'amazon' ? 'fire_adid' : undefined;
     // Apple's ids in upper case, Google's and Amazon's in lower case, as Adjust's examples write them.
     if (param !== undefined && !found.has(param)) found.set(param, param === 'idfa' ? advertising.toUpperCase() : advertising.toLowerCase());
   }
-  const deviceId = text(device.id);
+  const deviceId = trimmedText(device.id);
   if (deviceId !== undefined) {
     if (platform === 'ios' && UUID.test(deviceId) && !ZERO_UUID.test(deviceId) && !found.has('idfv')) found.set('idfv', deviceId.toUpperCase());
     if ((platform === 'android' || platform === 'amazon') && ANDROID_ID.test(deviceId) && !found.has('android_id')) found.set('android_id', deviceId.toLowerCase());
   }
-  const anonymousId = text(payload.anonymous_id);
+  const anonymousId = trimmedText(payload.anonymous_id);
   if (anonymousIdIsAdid && anonymousId !== undefined && ADID.test(anonymousId) && !found.has('adid')) found.set('adid', anonymousId.toLowerCase());
   return DEVICE_ID_PARAMS.filter((param) => found.has(param)).map((param) => [param, found.get(param)!]);
 }

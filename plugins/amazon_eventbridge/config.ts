@@ -2,7 +2,7 @@
 // how each event's `detail-type` is chosen, the access key that signs the requests, and two
 // switches (contact information, deletion notices); the schema the catalog shows and the checks
 // the schema cannot make, each naming its field.
-import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, trimmedText, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** How an event's DetailType is chosen: the track event's name (else the call's type), or always the call's type. */
 export const DETAIL_TYPES = ['event_name', 'call_type'] as const;
@@ -15,20 +15,11 @@ const BUS_ARN = /^arn:(aws[\w-]*):events:([a-z]{2}-[a-z]+-[\w-]+):(\d{12}):event
 /** Most characters of `source` (AWS documents none for PutEvents; a partner source takes 256). */
 export const MAX_SOURCE_CHARS = 256;
 
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' eu-west-1 '); // 'eu-west-1'
- * text('');            // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** The configured Region, trimmed. */
-export const regionOf = (config: Record<string, JsonValue>): string => text(config.region) ?? '';
+export const regionOf = (config: Record<string, JsonValue>): string => trimmedText(config.region) ?? '';
 
 /** The event bus as entries name it: its name or ARN as given (`default` when blank). */
-export const eventBusOf = (config: Record<string, JsonValue>): string => text(config.event_bus_name) ?? 'default';
+export const eventBusOf = (config: Record<string, JsonValue>): string => trimmedText(config.event_bus_name) ?? 'default';
 
 /** The event bus's name alone, for messages: `signal-events` of `arn:aws:events:…:event-bus/signal-events`. */
 export function eventBusNameOf(config: Record<string, JsonValue>): string {
@@ -37,7 +28,7 @@ export function eventBusNameOf(config: Record<string, JsonValue>): string {
 }
 
 /** The `source` every entry carries. */
-export const sourceOf = (config: Record<string, JsonValue>): string => text(config.source) ?? '';
+export const sourceOf = (config: Record<string, JsonValue>): string => trimmedText(config.source) ?? '';
 
 /** How DetailType is chosen: the event's name unless `call_type`. */
 export const detailTypeChoiceOf = (config: Record<string, JsonValue>): DetailTypeChoice => (config.detail_type === 'call_type' ? 'call_type' : 'event_name');
@@ -98,13 +89,13 @@ function regionProblem(value: JsonValue | undefined): string | undefined {
 }
 
 function busProblem(config: Record<string, JsonValue>): string | undefined {
-  const given = text(config.event_bus_name);
+  const given = trimmedText(config.event_bus_name);
   if (given === undefined) return 'is required: the event bus\'s name ("default" for the account\'s default bus) or ARN';
   const shown = JSON.stringify(given.slice(0, 200));
   if (given.startsWith('arn:')) {
     const arn = BUS_ARN.exec(given);
     if (!arn) return `is ${shown}: an event bus ARN reads arn:aws:events:<region>:<account id>:event-bus/<name>`;
-    const region = text(config.region);
+    const region = trimmedText(config.region);
     if (region !== undefined && arn[2] !== region) return `is in Region ${arn[2]}, but region is ${region}: requests go to the configured region's endpoint, so set region to ${arn[2]!}`;
     return undefined;
   }
@@ -114,7 +105,7 @@ function busProblem(config: Record<string, JsonValue>): string | undefined {
 }
 
 function sourceProblem(value: JsonValue | undefined): string | undefined {
-  const source = text(value);
+  const source = trimmedText(value);
   if (source === undefined) return 'is required: the source your events carry, e.g. com.acme.signal';
   const shown = JSON.stringify(source.slice(0, 64));
   if (/^aws\./i.test(source)) return `is ${shown}: sources starting with "aws." are AWS's own, and EventBridge refuses them from PutEvents (NotAuthorizedForSourceException); use your own, e.g. com.acme.signal`;

@@ -2,7 +2,7 @@
 // stream), which stream in which Region, the access key that signs the requests, how records
 // are partitioned, and two switches (contact information, deletion notices); the schema the
 // catalog shows and the checks the schema cannot make, each naming its field.
-import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, trimmedText, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const SERVICES = ['data_streams', 'firehose'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -13,15 +13,6 @@ export type PartitionKeyChoice = (typeof PARTITION_KEYS)[number];
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 /** A stream's ARN: `arn:<partition>:kinesis:<region>:<account>:stream/<name>` (`firehose` … `deliverystream/<name>`). */
 const STREAM_ARN = /^arn:(aws[a-z-]*):(kinesis|firehose):([a-z0-9-]+):(\d{12}):(stream|deliverystream)\/([a-zA-Z0-9_.-]{1,128})$/;
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' eu-west-1 '); // 'eu-west-1'
- * text('');            // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** The configured service: Kinesis Data Streams unless `firehose`. */
 export const serviceOf = (config: Record<string, JsonValue>): Service => (config.service === 'firehose' ? 'firehose' : 'data_streams');
@@ -38,7 +29,7 @@ export const includesContactInfo = (config: Record<string, JsonValue>): boolean 
 export const sendsDeletionNotices = (config: Record<string, JsonValue>): boolean => config.deletion_notices === true;
 
 /** The configured Region, trimmed. */
-export const regionOf = (config: Record<string, JsonValue>): string => text(config.region) ?? '';
+export const regionOf = (config: Record<string, JsonValue>): string => trimmedText(config.region) ?? '';
 
 /** The stream as the request names it: by name, or (data streams) by ARN. */
 export type StreamRef = { name: string; arn?: string };
@@ -53,7 +44,7 @@ export type StreamRef = { name: string; arn?: string };
  * // { name: 'signal-events', arn: 'arn:aws:kinesis:eu-west-1:111122223333:stream/signal-events' }
  */
 export function streamOf(config: Record<string, JsonValue>): StreamRef {
-  const given = text(config.stream_name) ?? '';
+  const given = trimmedText(config.stream_name) ?? '';
   const arn = STREAM_ARN.exec(given);
   if (!arn) return { name: given };
   return serviceOf(config) === 'data_streams' ? { name: arn[6]!, arn: given } : { name: arn[6]! };
@@ -109,7 +100,7 @@ function regionProblem(value: JsonValue | undefined): string | undefined {
 }
 
 function streamProblem(config: Record<string, JsonValue>): string | undefined {
-  const given = text(config.stream_name);
+  const given = trimmedText(config.stream_name);
   if (given === undefined) return 'is required: the stream\'s name (e.g. signal-events) or ARN';
   const shown = JSON.stringify(given.slice(0, 200));
   if (given.startsWith('arn:')) {
@@ -118,7 +109,7 @@ function streamProblem(config: Record<string, JsonValue>): string | undefined {
     const service = serviceOf(config);
     if (arn[2] === 'kinesis' && service === 'firehose') return `is ${shown}, a Kinesis data stream's ARN, while service is firehose: set service to data_streams, or give the Firehose stream's name`;
     if (arn[2] === 'firehose' && service === 'data_streams') return `is ${shown}, a Firehose stream's ARN, while service is data_streams: set service to firehose, or give the data stream's name`;
-    const region = text(config.region);
+    const region = trimmedText(config.region);
     if (region !== undefined && arn[3] !== region) return `is in Region ${arn[3]}, but region is ${region}: requests go to the configured region's endpoint, so set region to ${arn[3]!}`;
     return undefined;
   }

@@ -15,10 +15,10 @@
 // - a statement that failed before this delivery began (the Data API answered a ClientToken it
 //   remembers with an old statement: a replay after a fix, a retry) is run once more the same way.
 import {
-  MAX_FOLLOW_UPS, parseRetryAfter, responseHeader,
+  MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, trimmedText,
   type ClassifyResult, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { databaseAuthOf, targetOf, text, regionOf, schemaOf } from './config.ts';
+import { databaseAuthOf, targetOf, regionOf, schemaOf } from './config.ts';
 import {
   ACCESS_DENIED, awsJsonError, CLOCK_SKEW, CREDENTIALS, errorKind, EXPIRED, RUNNING_STATUSES, said, statementIdOf, statementStateOf, THROTTLING, TRANSIENT,
   type StatementState,
@@ -48,7 +48,7 @@ export function memoOf(request: RequestDescriptor, response?: VendorResponse): S
 }
 
 /** The table as messages name it. */
-const tableWords = (config: Record<string, JsonValue>): string => `${schemaOf(config)}.${(text(config.table) ?? '(config.table)').toLowerCase()}`;
+const tableWords = (config: Record<string, JsonValue>): string => `${schemaOf(config)}.${(trimmedText(config.table) ?? '(config.table)').toLowerCase()}`;
 
 /** Where the statements run, as messages name it. */
 function targetWords(config: Record<string, JsonValue>): string {
@@ -60,7 +60,7 @@ function targetWords(config: Record<string, JsonValue>): string {
 function userWords(config: Record<string, JsonValue>): string {
   const auth = databaseAuthOf(config);
   if (auth === 'secret') return 'the database user of config.secret_arn';
-  if (auth === 'db_user') return `database user ${text(config.db_user)!} (config.db_user)`;
+  if (auth === 'db_user') return `database user ${trimmedText(config.db_user)!} (config.db_user)`;
   return 'the database user of the IAM identity of config.access_key_id (IAM:<user name>)';
 }
 
@@ -77,7 +77,7 @@ export function iamActions(config: Record<string, JsonValue>, operation: 'Execut
     const auth = databaseAuthOf(config);
     if (auth === 'secret') actions.push('secretsmanager:GetSecretValue on config.secret_arn');
     else if (targetOf(config).kind === 'workgroup') actions.push('redshift-serverless:GetCredentials on the workgroup');
-    else if (auth === 'db_user') actions.push(`redshift:GetClusterCredentials on the cluster's dbuser:${targetOf(config).id}/${text(config.db_user)!} and dbname:${targetOf(config).id}/${text(config.database) ?? ''}`);
+    else if (auth === 'db_user') actions.push(`redshift:GetClusterCredentials on the cluster's dbuser:${targetOf(config).id}/${trimmedText(config.db_user)!} and dbname:${targetOf(config).id}/${trimmedText(config.database) ?? ''}`);
     else actions.push('redshift:GetClusterCredentialsWithIAM on the cluster\'s database');
   }
   return actions.join(', ');
@@ -197,7 +197,7 @@ function classifyFailed(state: StatementState, request: RequestDescriptor, memo:
     case 'sign_in':
       return deadLetter(`the database refused ${userWords(config)} (${words}): check config.db_user or the username and password in config.secret_arn; ${replay}`);
     case 'no_database':
-      return deadLetter(`the ${targetWords(config)} has no database ${text(config.database) ?? ''} (${words}): check config.database; ${replay}`);
+      return deadLetter(`the ${targetWords(config)} has no database ${trimmedText(config.database) ?? ''} (${words}): check config.database; ${replay}`);
     case 'syntax':
       return deadLetter(`Redshift refused the INSERT's text (${words}): a column the blueprint adds may be named so that it needs quotes, or the table differs from the README's; ${replay}`);
     case 'transient':

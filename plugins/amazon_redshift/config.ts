@@ -5,18 +5,9 @@
 // deletion switch; the schema the catalog shows, and the checks the schema cannot make, each
 // naming its field.
 import {
-  awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings,
+  awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, trimmedText,
   type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' events '); // 'events'
- * text('  ');       // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * A name Redshift reads unquoted: a letter or underscore, then letters, digits, underscores or
@@ -45,7 +36,7 @@ export type Target = { kind: 'cluster'; id: string } | { kind: 'workgroup'; id: 
  * @example
  * regionOf({ region: ' eu-west-1 ' }); // 'eu-west-1'
  */
-export const regionOf = (config: Record<string, JsonValue>): string => text(config.region) ?? '';
+export const regionOf = (config: Record<string, JsonValue>): string => trimmedText(config.region) ?? '';
 
 /**
  * The access key that signs the requests, with the session token of temporary credentials.
@@ -62,8 +53,8 @@ export const credentialsOf = (config: Record<string, JsonValue>): AwsCredentials
  * targetOf({ workgroup_name: 'signal' }); // { kind: 'workgroup', id: 'signal' }
  */
 export function targetOf(config: Record<string, JsonValue>): Target {
-  const workgroup = text(config.workgroup_name);
-  return workgroup !== undefined ? { kind: 'workgroup', id: workgroup } : { kind: 'cluster', id: text(config.cluster_identifier) ?? '' };
+  const workgroup = trimmedText(config.workgroup_name);
+  return workgroup !== undefined ? { kind: 'workgroup', id: workgroup } : { kind: 'cluster', id: trimmedText(config.cluster_identifier) ?? '' };
 }
 
 /** How the Data API signs in to the database: Secrets Manager, a database user's temporary credentials, or the IAM identity. */
@@ -78,8 +69,8 @@ export type DatabaseAuth = 'secret' | 'db_user' | 'iam';
  * databaseAuthOf({ workgroup_name: 'signal-workgroup' });                               // 'iam'
  */
 export function databaseAuthOf(config: Record<string, JsonValue>): DatabaseAuth {
-  if (text(config.secret_arn) !== undefined) return 'secret';
-  if (text(config.db_user) !== undefined && targetOf(config).kind === 'cluster') return 'db_user';
+  if (trimmedText(config.secret_arn) !== undefined) return 'secret';
+  if (trimmedText(config.db_user) !== undefined && targetOf(config).kind === 'cluster') return 'db_user';
   return 'iam';
 }
 
@@ -90,7 +81,7 @@ export function databaseAuthOf(config: Record<string, JsonValue>): DatabaseAuth 
  * schemaOf({ schema: 'Signal' }); // 'signal'
  * schemaOf({});                   // 'public'
  */
-export const schemaOf = (config: Record<string, JsonValue>): string => (text(config.schema) ?? 'public').toLowerCase();
+export const schemaOf = (config: Record<string, JsonValue>): string => (trimmedText(config.schema) ?? 'public').toLowerCase();
 
 /**
  * The table's qualified name for the SQL text: `"schema"."table"`, lower case. Each part is
@@ -102,7 +93,7 @@ export const schemaOf = (config: Record<string, JsonValue>): string => (text(con
  */
 export function qualifiedTable(config: Record<string, JsonValue>): string {
   const schema = schemaOf(config);
-  const table = (text(config.table) ?? '').toLowerCase();
+  const table = (trimmedText(config.table) ?? '').toLowerCase();
   for (const [field, value] of [['schema', schema], ['table', table]] as const) {
     if (!IDENTIFIER.test(value)) throw new Error(`config.${field} is not a name Redshift reads unquoted (letters, digits, _ and $, from a letter or _): fix it in a new revision`);
   }
@@ -128,10 +119,10 @@ export const forwardsDeletions = (config: Record<string, JsonValue>): boolean =>
 export function connectionFields(config: Record<string, JsonValue>): Record<string, string> {
   const target = targetOf(config);
   const fields: Record<string, string> = target.kind === 'workgroup' ? { WorkgroupName: target.id } : { ClusterIdentifier: target.id };
-  fields.Database = text(config.database) ?? '';
+  fields.Database = trimmedText(config.database) ?? '';
   const auth = databaseAuthOf(config);
-  if (auth === 'secret') fields.SecretArn = text(config.secret_arn)!;
-  if (auth === 'db_user') fields.DbUser = text(config.db_user)!;
+  if (auth === 'secret') fields.SecretArn = trimmedText(config.secret_arn)!;
+  if (auth === 'db_user') fields.DbUser = trimmedText(config.db_user)!;
   return fields;
 }
 
@@ -190,7 +181,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function nameProblem(value: JsonValue | undefined, what: string, example: string, required: boolean): string | undefined {
-  const name = text(value);
+  const name = trimmedText(value);
   if (name === undefined) return required ? `is required: the ${what} (e.g. ${example})` : undefined;
   const shown = JSON.stringify(name.slice(0, 200));
   if (name.includes('.')) return `is ${shown}: give the ${what} alone (e.g. ${example}); the database, schema and table each have their own field`;
@@ -200,8 +191,8 @@ function nameProblem(value: JsonValue | undefined, what: string, example: string
 }
 
 function targetProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const cluster = text(config.cluster_identifier);
-  const workgroup = text(config.workgroup_name);
+  const cluster = trimmedText(config.cluster_identifier);
+  const workgroup = trimmedText(config.workgroup_name);
   if (cluster === undefined && workgroup === undefined) {
     return [{ field: 'cluster_identifier', message: 'is required (or workgroup_name for Redshift Serverless): the provisioned cluster\'s identifier, e.g. analytics-cluster' }];
   }
@@ -215,7 +206,7 @@ function targetProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   }
   const arn = WORKGROUP_ARN.exec(workgroup!);
   if (arn) {
-    const region = text(config.region);
+    const region = trimmedText(config.region);
     return region !== undefined && arn[1] !== region ? [{ field: 'workgroup_name', message: `is in Region ${arn[1]!}, but region is ${region}: the Data API of the configured Region runs the statements, so set region to ${arn[1]!}` }] : [];
   }
   if (workgroup!.startsWith('arn:')) return [{ field: 'workgroup_name', message: 'is an ARN that is not a workgroup\'s (arn:aws:redshift-serverless:<region>:<account id>:workgroup/<uuid>): give the workgroup\'s name or its ARN' }];
@@ -224,13 +215,13 @@ function targetProblems(config: Record<string, JsonValue>): ConfigProblem[] {
 }
 
 function authProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const secret = text(config.secret_arn);
-  const user = text(config.db_user);
+  const secret = trimmedText(config.secret_arn);
+  const user = trimmedText(config.db_user);
   const problems: ConfigProblem[] = [];
   if (secret !== undefined && user !== undefined) {
     problems.push({ field: 'db_user', message: 'is set with secret_arn: the secret names the database user; give one, and leave the other empty' });
   }
-  if (user !== undefined && text(config.workgroup_name) !== undefined && secret === undefined) {
+  if (user !== undefined && trimmedText(config.workgroup_name) !== undefined && secret === undefined) {
     problems.push({ field: 'db_user', message: 'is set for a Serverless workgroup: Redshift Serverless derives the database user from the IAM identity (IAM:<user name>); leave it empty, or use secret_arn to sign in as a database user' });
   }
   if (user !== undefined && !DB_USER.test(user)) {
@@ -239,8 +230,8 @@ function authProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   if (secret !== undefined) {
     const arn = SECRET_ARN.exec(secret);
     if (!arn && (secret.startsWith('arn:') || !SECRET_NAME.test(secret))) problems.push({ field: 'secret_arn', message: 'is neither a Secrets Manager secret\'s ARN nor its name: copy the ARN from Secrets Manager > Secrets > the secret > Secret ARN (arn:aws:secretsmanager:<region>:<account id>:secret:<name>-AbCdEf)' });
-    else if (arn && text(config.region) !== undefined && arn[1] !== text(config.region)) {
-      problems.push({ field: 'secret_arn', message: `is in Region ${arn[1]!}, but region is ${text(config.region)!}: the Data API reads the secret in the Region of the cluster or workgroup; store a copy of the secret there` });
+    else if (arn && trimmedText(config.region) !== undefined && arn[1] !== trimmedText(config.region)) {
+      problems.push({ field: 'secret_arn', message: `is in Region ${arn[1]!}, but region is ${trimmedText(config.region)!}: the Data API reads the secret in the Region of the cluster or workgroup; store a copy of the secret there` });
     }
   }
   return problems;

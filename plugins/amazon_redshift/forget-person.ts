@@ -7,10 +7,10 @@
 // again later from the start. Deleting what is gone already deletes nothing, so the DELETE
 // carries no ClientToken: each try is a statement of its own. Signed by the plugin's `sign`.
 import {
-  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED,
+  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, trimmedText,
   type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { databaseAuthOf, forwardsDeletions, qualifiedTable, schemaOf, text } from './config.ts';
+import { databaseAuthOf, forwardsDeletions, qualifiedTable, schemaOf } from './config.ts';
 import { iamActions, memoOf } from './classify.ts';
 import {
   ACCESS_DENIED, awsJsonError, CREDENTIALS, errorKind, EXPIRED, RUNNING_STATUSES, said, statementIdOf, statementStateOf, THROTTLING, TRANSIENT,
@@ -56,7 +56,7 @@ export function deletionRequest(person: NamedPerson, ctx: PluginContext): Reques
 }
 
 /** The table as messages name it. */
-const tableWords = (config: Record<string, JsonValue> | undefined): string => (config === undefined ? 'the table' : `${schemaOf(config)}.${(text(config.table) ?? '').toLowerCase()}`);
+const tableWords = (config: Record<string, JsonValue> | undefined): string => (config === undefined ? 'the table' : `${schemaOf(config)}.${(trimmedText(config.table) ?? '').toLowerCase()}`);
 
 /** A failed DELETE statement's outcome: a passing failure tried again, anything else failed saying what to fix. */
 function failedDelete(id: string, status: string, error: string, config: Record<string, JsonValue> | undefined): ForgetOutcome {
@@ -64,7 +64,7 @@ function failedDelete(id: string, status: string, error: string, config: Record<
   const kind = status === 'ABORTED' ? 'transient' : errorKind(error).kind;
   const table = tableWords(config);
   if (kind === 'transient' || kind === 'unknown') return { retry: words };
-  if (kind === 'no_privilege') return { failed: `${words} — GRANT DELETE ON ${table} to the database user (${config !== undefined && databaseAuthOf(config) === 'db_user' ? `config.db_user ${text(config.db_user)!}` : 'of config.secret_arn, or IAM:<user name> of the access key'}), or turn config.forward_deletions off` };
+  if (kind === 'no_privilege') return { failed: `${words} — GRANT DELETE ON ${table} to the database user (${config !== undefined && databaseAuthOf(config) === 'db_user' ? `config.db_user ${trimmedText(config.db_user)!}` : 'of config.secret_arn, or IAM:<user name> of the access key'}), or turn config.forward_deletions off` };
   if (kind === 'no_table' || kind === 'no_database') return { failed: `${words} — check config.database, config.schema and config.table` };
   if (kind === 'no_column') return { failed: `${words} — the table lacks a column the deletion reads (user_id, anonymous_id, previous_id): see the CREATE TABLE of the plugin README` };
   return { failed: words };
@@ -121,7 +121,7 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
  * redshiftForgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx); // an ExecuteStatement running the DELETE (see deletionRequest)
  */
 export const redshiftForgetPerson: PersonForgetting = {
-  enabled: (config) => forwardsDeletions(config) && text(config.access_key_id) !== undefined,
+  enabled: (config) => forwardsDeletions(config) && trimmedText(config.access_key_id) !== undefined,
   request: deletionRequest,
   read: readDeletionAnswer,
   // DescribeStatement's answer for a finished DELETE (docs.aws.amazon.com/redshift-data/latest/APIReference/API_DescribeStatement.html).

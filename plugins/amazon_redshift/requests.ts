@@ -11,8 +11,8 @@
 // request's events, so a re-send of the same events names the same statement rather than
 // running another (see classify.ts for when a statement that failed is run again).
 import { createHash } from 'node:crypto';
-import { PermanentError, requestsHalvedToFit, signAwsRequest, type HalvedRequestsOptions, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { connectionFields, credentialsOf, qualifiedTable, regionOf, targetOf, text } from './config.ts';
+import { PermanentError, requestsHalvedToFit, signAwsRequest, trimmedText, type HalvedRequestsOptions, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { connectionFields, credentialsOf, qualifiedTable, regionOf, targetOf } from './config.ts';
 import { SUPER_COLUMNS, TIMESTAMP_COLUMNS } from './table-row.ts';
 
 /** Rows a statement carries at most (Signal's choice: the Data API documents no parameter count limit). */
@@ -81,7 +81,7 @@ export function derivedToken(parts: readonly string[]): string {
  */
 export function insertToken(eventIds: readonly string[], ctx: Pick<PluginContext, 'config' | 'integrationId' | 'revisionId'>): string {
   const target = targetOf(ctx.config);
-  return derivedToken(['insert', ctx.integrationId, ctx.revisionId, target.kind, target.id, text(ctx.config.database) ?? '', qualifiedTable(ctx.config), ...eventIds]);
+  return derivedToken(['insert', ctx.integrationId, ctx.revisionId, target.kind, target.id, trimmedText(ctx.config.database) ?? '', qualifiedTable(ctx.config), ...eventIds]);
 }
 
 /** How a column's values are sent: SUPER through JSON_PARSE, TIMESTAMPTZ through CAST, the rest as text. */

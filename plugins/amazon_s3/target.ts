@@ -2,7 +2,7 @@
 // S3-compatible stores), virtual-hosted or path style, and the object's URL with its key
 // encoded as SigV4 signs it. Also the checks of those config fields, for validateConfig.
 import { isIP } from 'node:net';
-import { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem, uriEncode, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem, trimmedText, uriEncode, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 export const URL_STYLES = ['virtual_hosted', 'path'] as const;
 export type UrlStyle = (typeof URL_STYLES)[number];
@@ -30,8 +30,6 @@ export interface TargetConfig {
   endpoint: URL | undefined;
 }
 
-const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /**
  * The target fields of a config as `send` reads them (validated at install: bad values are
  * not expected here, and throw).
@@ -41,7 +39,7 @@ const text = (value: JsonValue | undefined): string | undefined => (typeof value
  * // { bucket: 'acme-events', region: 'eu-west-1', urlStyle: 'virtual_hosted', endpoint: undefined }
  */
 export function targetOf(config: Record<string, JsonValue>): TargetConfig {
-  const endpoint = text(config.endpoint);
+  const endpoint = trimmedText(config.endpoint);
   return {
     bucket: String(config.bucket),
     region: String(config.region),
@@ -60,7 +58,7 @@ export function targetOf(config: Record<string, JsonValue>): TargetConfig {
  */
 export function urlStyleOf(config: Record<string, JsonValue>): UrlStyle {
   if (config.url_style === 'path' || config.url_style === 'virtual_hosted') return config.url_style;
-  return text(config.endpoint) === undefined ? 'virtual_hosted' : 'path';
+  return trimmedText(config.endpoint) === undefined ? 'virtual_hosted' : 'path';
 }
 
 /** AWS's regional S3 host: `s3.<region>.amazonaws.com`, `.amazonaws.com.cn` in the China Regions. */
@@ -120,7 +118,7 @@ export function targetProblems(config: Record<string, JsonValue>): ConfigProblem
   const bucketIssue = bucketProblem(bucket);
   if (bucketIssue) problems.push({ field: 'bucket', message: bucketIssue });
   const region = typeof config.region === 'string' ? config.region : '';
-  const endpointText = text(config.endpoint);
+  const endpointText = trimmedText(config.endpoint);
   let endpoint: URL | undefined;
   if (endpointText !== undefined) {
     try {
@@ -231,5 +229,5 @@ function endpointHostProblem(endpoint: URL, allowPrivate: boolean): string | nul
 
 /** What a custom endpoint may reach although private, when the config allows it: `PRIVATE_NETWORKS`. */
 export function privateTargetsOf(config: Record<string, JsonValue>): string[] {
-  return config.allow_private_endpoint === true && text(config.endpoint) !== undefined ? [...PRIVATE_NETWORKS] : [];
+  return config.allow_private_endpoint === true && trimmedText(config.endpoint) !== undefined ? [...PRIVATE_NETWORKS] : [];
 }

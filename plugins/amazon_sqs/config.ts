@@ -3,7 +3,7 @@
 // attributes, a delay), how a FIFO queue's messages are grouped, and two switches (contact
 // information, deletion notices); the schema the catalog shows and the checks the schema cannot
 // make, each naming its field.
-import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configSwitchProblem, trimmedText, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** What a FIFO queue's MessageGroupId is: the person, the call type, or one fixed group. */
 export const MESSAGE_GROUPS = ['person', 'event_type', 'fixed'] as const;
@@ -22,20 +22,11 @@ const QUEUE_URL = /^https:\/\/(?:sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?|([a-
 /** MessageGroupId and MessageDeduplicationId: 1–128 letters, digits and ASCII punctuation. */
 export const GROUP_OR_DEDUP_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
 
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' eu-west-1 '); // 'eu-west-1'
- * text('');            // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** The configured Region, trimmed. */
-export const regionOf = (config: Record<string, JsonValue>): string => text(config.region) ?? '';
+export const regionOf = (config: Record<string, JsonValue>): string => trimmedText(config.region) ?? '';
 
 /** The configured queue URL, trimmed (SQS takes it as `QueueUrl`). */
-export const queueUrlOf = (config: Record<string, JsonValue>): string => text(config.queue_url) ?? '';
+export const queueUrlOf = (config: Record<string, JsonValue>): string => trimmedText(config.queue_url) ?? '';
 
 /** What a queue URL says: its Region, account and name. */
 export interface QueueRef {
@@ -74,7 +65,7 @@ export function messageGroupChoiceOf(config: Record<string, JsonValue>): Message
 }
 
 /** The fixed MessageGroupId (`message_group: fixed`), trimmed. */
-export const fixedGroupOf = (config: Record<string, JsonValue>): string => text(config.message_group_id) ?? '';
+export const fixedGroupOf = (config: Record<string, JsonValue>): string => trimmedText(config.message_group_id) ?? '';
 
 /** Whether messages carry the event_type and event_name attributes (on unless turned off). */
 export const sendsMessageAttributes = (config: Record<string, JsonValue>): boolean => config.message_attributes !== false;
@@ -148,7 +139,7 @@ function regionProblem(value: JsonValue | undefined): string | undefined {
 }
 
 function queueUrlProblem(config: Record<string, JsonValue>): string | undefined {
-  const given = text(config.queue_url);
+  const given = trimmedText(config.queue_url);
   if (given === undefined) return 'is required: the queue\'s URL, e.g. https://sqs.eu-west-1.amazonaws.com/111122223333/signal-events';
   const shown = JSON.stringify(given.slice(0, 200));
   if (given.startsWith('arn:')) return `is ${shown}, a queue ARN: give the queue's URL (SQS console, the queue's Details), https://sqs.<region>.amazonaws.com/<account id>/<queue name>`;
@@ -160,7 +151,7 @@ function queueUrlProblem(config: Record<string, JsonValue>): string | undefined 
   if (!QUEUE_NAME.test(queue.name)) return `names the queue ${JSON.stringify(queue.name.slice(0, 100))}: a queue name is 1 to 80 letters, digits, hyphens and underscores, a FIFO queue's ending in .fifo`;
   const cn = new URL(given).hostname.endsWith('.cn');
   if (cn !== queue.region.startsWith('cn-')) return `is ${shown}: the China Regions' queues are on amazonaws.com.cn, the others' on amazonaws.com`;
-  const region = text(config.region);
+  const region = trimmedText(config.region);
   if (region !== undefined && queue.region !== region) return `is in Region ${queue.region}, but region is ${region}: requests are signed for and sent to the configured Region's endpoint, so set region to ${queue.region}`;
   return undefined;
 }
@@ -170,7 +161,7 @@ function messageGroupProblems(config: Record<string, JsonValue>): ConfigProblem[
   if (config.message_group !== undefined && !(MESSAGE_GROUPS as readonly JsonValue[]).includes(config.message_group)) {
     problems.push({ field: 'message_group', message: 'must be person (the userId, else the anonymousId), event_type (the call type) or fixed (message_group_id)' });
   }
-  const fixed = text(config.message_group_id);
+  const fixed = trimmedText(config.message_group_id);
   if (config.message_group_id !== undefined && typeof config.message_group_id !== 'string') problems.push({ field: 'message_group_id', message: 'must be text: 1 to 128 letters, digits and punctuation' });
   else if (fixed !== undefined && !GROUP_OR_DEDUP_ID.test(fixed)) problems.push({ field: 'message_group_id', message: `is ${JSON.stringify(fixed.slice(0, 140))}: a MessageGroupId is 1 to 128 letters, digits and punctuation (no spaces, no other characters), e.g. signal` });
   else if (config.message_group === 'fixed' && fixed === undefined && isFifo(config)) problems.push({ field: 'message_group_id', message: 'is required with message_group fixed: the one MessageGroupId of every message, e.g. signal' });

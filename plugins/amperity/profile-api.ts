@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import {
   compileGetter,
   PermanentError,
-  RetryableError,
+  RetryableError, trimmedText,
   type CanonicalEvent,
   type ConfigProblem,
   type JsonObject,
@@ -43,10 +43,6 @@ function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * A contact trait of the visitor: the identify call's own, then `context.traits` (remembered
  * ones too). Never the event's properties: an invitation's or a gift's `email` is someone else's.
@@ -55,7 +51,7 @@ function contactTrait(event: CanonicalEvent, name: 'email' | 'phone'): string | 
   const context = isObject(event.context) ? event.context : {};
   for (const holder of [event.traits, context.traits]) {
     if (isObject(holder)) {
-      const value = text(holder[name]);
+      const value = trimmedText(holder[name]);
       if (value !== undefined) return value;
     }
   }
@@ -75,11 +71,11 @@ export function linkingValue(event: CanonicalEvent, source: LinkingSource): stri
   const context = isObject(event.context) ? event.context : {};
   switch (source) {
     case 'canonical_id':
-      return text(event.anonymousId);
+      return trimmedText(event.anonymousId);
     case 'anonymous_id':
-      return text(context.clientAnonymousId) ?? text(event.anonymousId);
+      return trimmedText(context.clientAnonymousId) ?? trimmedText(event.anonymousId);
     case 'user_id':
-      return text(event.userId);
+      return trimmedText(event.userId);
     case 'email':
     case 'phone':
       return contactTrait(event, source);
@@ -213,7 +209,7 @@ export function allowList(config: Record<string, JsonValue>): string[] {
  * amperityEnrichment.identities(event, ctx); // [{ key: 'email_sha256', value: '…' }, { key: '_dfdid', value: 'dfid_1' }]
  */
 export const amperityEnrichment: PartnerEnrichment = {
-  enabled: (config) => text(config.profile_api_key) !== undefined && text(config.profile_collection_id) !== undefined && linkingKeysOf(config).length > 0,
+  enabled: (config) => trimmedText(config.profile_api_key) !== undefined && trimmedText(config.profile_collection_id) !== undefined && linkingKeysOf(config).length > 0,
   identities(event: CanonicalEvent, ctx: PluginContext): PartnerIdentity[] {
     const identities: PartnerIdentity[] = [];
     for (const { source, key, hash } of linkingKeysOf(ctx.config)) {

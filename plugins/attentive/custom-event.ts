@@ -4,7 +4,7 @@
 // usable in email journeys only), `externalEventId` ("A unique identifier representing this
 // specific event": the messageId, so a retry is recognised) and `occurredAt` (RFC 3339 with its
 // UTC offset). Contact information stays out of the properties: the person is the `user`.
-import { PermanentError, removeContactInfo, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { PermanentError, readText, removeContactInfo, utcTimeText, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 
 /** The longest event type the plugin sends (Attentive documents none; journeys list types by name). */
 export const MAX_TYPE_CHARS = 255;
@@ -98,8 +98,7 @@ export function occurredAtOf(value: JsonValue | undefined, ctx: PluginContext): 
 
 /** The event's id for Attentive's deduplication (externalEventId): the messageId as text. */
 export function externalEventIdOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  return readText(value);
 }
 
 /**

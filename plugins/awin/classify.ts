@@ -6,9 +6,7 @@
 // it refuses one order of a batch or the batch, are not documented where we read: a 2xx counts
 // every order of the batch delivered, and a 400 that names one order of several is split in
 // halves until that order is alone, so one bad order does not dead-letter a thousand good ones.
-import { defaultClassify, excerpt, isWebPage, transientRetry, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { defaultClassify, excerpt, isWebPage, transientRetry, trimmedText, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /**
  * What Awin said: a JSON answer's `message`, `error`, `description` or `errors` (text, or
@@ -22,13 +20,13 @@ export function said(response: VendorResponse): string {
   const json = response.json;
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     const answer = json as Record<string, unknown>;
-    const message = textOf(answer.message) ?? textOf(answer.error) ?? textOf(answer.description);
+    const message = trimmedText(answer.message) ?? trimmedText(answer.error) ?? trimmedText(answer.description);
     const errors = (Array.isArray(answer.errors) ? answer.errors : [])
       .map((error) => {
-        if (typeof error === 'string') return textOf(error);
+        if (typeof error === 'string') return trimmedText(error);
         if (error === null || typeof error !== 'object') return undefined;
         const entry = error as Record<string, unknown>;
-        return [textOf(entry.field), textOf(entry.message) ?? textOf(entry.error)].filter(Boolean).join(': ') || undefined;
+        return [trimmedText(entry.field), trimmedText(entry.message) ?? trimmedText(entry.error)].filter(Boolean).join(': ') || undefined;
       })
       .filter((line): line is string => line !== undefined);
     if (message !== undefined || errors.length > 0) return excerpt([message, errors.join('; ')].filter(Boolean).join(' — '), 500);

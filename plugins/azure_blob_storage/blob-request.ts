@@ -2,8 +2,8 @@
 // written whole with Put Blob (`PUT <service>/<container>/<blob name>`, `x-ms-blob-type:
 // BlockBlob`), its bytes the gzipped NDJSON the SDK's archive helpers make, its name fixed by its
 // events. Unsigned here: `sign` adds `x-ms-date` and the credential when the request goes.
-import { allowedPrivateTargets, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjectsOf, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { containerOf, prefixOf, serviceUrl, text } from './config.ts';
+import { allowedPrivateTargets, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjectsOf, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, trimmedText } from '../../core/sdk/index.ts';
+import { containerOf, prefixOf, serviceUrl } from './config.ts';
 
 /**
  * The Blob service version the requests name (`x-ms-version`): an established one, not the
@@ -55,7 +55,7 @@ function putBlob(events: MappedEvent[], partition: string, ctx: PluginContext): 
   const { config } = ctx;
   const { body, contentType, extension } = archiveBody(events, archiveCompressionOf(config));
   const name = archiveObjectKey(prefixOf(config), partition, ctx.integrationId, events.map((e) => e.event), extension);
-  const allow = text(config.endpoint) === undefined ? [] : allowedPrivateTargets(config);
+  const allow = trimmedText(config.endpoint) === undefined ? [] : allowedPrivateTargets(config);
   return {
     method: 'PUT',
     url: blobUrl(serviceUrl(config), containerOf(config), name),

@@ -3,7 +3,7 @@
 // Azure's sovereign clouds and Azurite, where and how blobs are written (prefix, partitions,
 // compression, sizes); the schema the catalog shows and the checks the schema cannot make, each
 // naming its field.
-import { allowedPrivateTargets, archiveConfigFieldSchemas, ARCHIVE_OBJECT_BOUNDS, archivePrefixOf, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, archiveConfigFieldSchemas, ARCHIVE_OBJECT_BOUNDS, archivePrefixOf, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Most events in one blob (configurable below it: `max_events_per_object`). */
 export const MAX_EVENTS = ARCHIVE_OBJECT_BOUNDS.maxEvents;
@@ -32,27 +32,19 @@ const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/;
 
 /**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' acmeevents '); // 'acmeevents'
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
-/**
  * The configured storage account (trimmed).
  *
  * @example
  * accountOf({ account: ' acmeevents ' }); // 'acmeevents'
  */
-export const accountOf = (config: Record<string, JsonValue>): string => text(config.account) ?? '';
+export const accountOf = (config: Record<string, JsonValue>): string => trimmedText(config.account) ?? '';
 /**
  * The configured container (trimmed, slashes taken off).
  *
  * @example
  * containerOf({ container: '/signal-events/' }); // 'signal-events'
  */
-export const containerOf = (config: Record<string, JsonValue>): string => (text(config.container) ?? '').replace(/^\/+|\/+$/g, '');
+export const containerOf = (config: Record<string, JsonValue>): string => (trimmedText(config.container) ?? '').replace(/^\/+|\/+$/g, '');
 /**
  * The prefix as blob names use it (see the SDK's archivePrefixOf): `signal` by default.
  *
@@ -71,9 +63,9 @@ export type Credential = { kind: 'sas'; token: string } | { kind: 'shared_key'; 
  * credentialOf({ sas_token: '?sv=2022-11-02&sr=c&sp=cw&se=…&sig=…' }); // { kind: 'sas', token: 'sv=2022-11-02&sr=c&sp=cw&se=…&sig=…' }
  */
 export function credentialOf(config: Record<string, JsonValue>): Credential {
-  const sas = text(config.sas_token);
+  const sas = trimmedText(config.sas_token);
   if (sas !== undefined) return { kind: 'sas', token: sas.replace(/^\?/, '') };
-  return { kind: 'shared_key', key: text(config.account_key) ?? '' };
+  return { kind: 'shared_key', key: trimmedText(config.account_key) ?? '' };
 }
 
 /**
@@ -85,7 +77,7 @@ export function credentialOf(config: Record<string, JsonValue>): Credential {
  * serviceUrl({ account: 'acmeevents' }); // 'https://acmeevents.blob.core.windows.net'
  */
 export function serviceUrl(config: Record<string, JsonValue>): string {
-  const endpoint = text(config.endpoint);
+  const endpoint = trimmedText(config.endpoint);
   return (endpoint ?? `https://${accountOf(config)}.${PUBLIC_BLOB_SUFFIX}`).replace(/\/+$/, '');
 }
 
@@ -194,16 +186,16 @@ function endpointProblem(value: string, config: Record<string, JsonValue>): stri
  */
 export function validateAzureBlobConfig(config: Record<string, JsonValue>, now = Date.now()): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const account = text(config.account);
+  const account = trimmedText(config.account);
   if (account === undefined) problems.push({ field: 'account', message: 'is required: the storage account\'s name (e.g. acmeevents)' });
   else if (!ACCOUNT_NAME.test(account)) problems.push({ field: 'account', message: `is ${JSON.stringify(account.slice(0, 80))}: a storage account name has 3 to 24 lower-case letters and digits (the name alone, not its URL)` });
-  const container = text(config.container);
+  const container = trimmedText(config.container);
   if (container === undefined) problems.push({ field: 'container', message: 'is required: the blob container\'s name (e.g. signal-events)' });
   else if (!CONTAINER_NAME.test(container)) {
     problems.push({ field: 'container', message: `is ${JSON.stringify(container.slice(0, 80))}: a container name has 3 to 63 lower-case letters, digits and hyphens, starts and ends with a letter or digit, and has no two hyphens in a row (a path goes in prefix)` });
   }
-  const sas = text(config.sas_token);
-  const key = text(config.account_key);
+  const sas = trimmedText(config.sas_token);
+  const key = trimmedText(config.account_key);
   if (sas === undefined && key === undefined) {
     problems.push({ field: 'sas_token', message: 'or account_key is required: a container SAS token with Create and Write permissions (sp=cw), or the storage account\'s access key (see the plugin README)' });
   } else if (sas !== undefined && key !== undefined) {
@@ -214,7 +206,7 @@ export function validateAzureBlobConfig(config: Record<string, JsonValue>, now =
   } else if (key !== undefined && !/^[A-Za-z0-9+/]+={0,2}$/.test(key)) {
     problems.push({ field: 'account_key', message: 'is not an access key: give the key alone as the portal shows it (base64, e.g. 88 characters ending in ==), not the connection string' });
   }
-  const endpoint = text(config.endpoint);
+  const endpoint = trimmedText(config.endpoint);
   if (endpoint !== undefined) {
     const problem = endpointProblem(endpoint, config);
     if (problem !== undefined) problems.push({ field: 'endpoint', message: problem });

@@ -1,7 +1,7 @@
-import { ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveRecord, definePlugin, type JsonObject } from '../../core/sdk/index.ts';
+import { ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveRecord, definePlugin, type JsonObject, trimmedText } from '../../core/sdk/index.ts';
 import { blobRequests } from './blob-request.ts';
 import { classifyPutBlob } from './classify.ts';
-import { azureBlobConfigWarnings, CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, text, validateAzureBlobConfig } from './config.ts';
+import { azureBlobConfigWarnings, CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, validateAzureBlobConfig } from './config.ts';
 import { signBlobRequest } from './shared-key.ts';
 
 export { azureBlobConfigWarnings, credentialOf, sasProblem, serviceUrl, validateAzureBlobConfig, MAX_BYTES, MAX_EVENTS } from './config.ts';
@@ -55,7 +55,7 @@ export default definePlugin({
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
   map: (payload, _event, ctx) => (ctx.variant === ARCHIVE_RAW_VARIANT
     ? payload
-    : archiveRecord(payload, { defaultCountryCode: text(ctx.config.default_country_code) })),
+    : archiveRecord(payload, { defaultCountryCode: trimmedText(ctx.config.default_country_code) })),
   send: blobRequests,
   sign: signBlobRequest,
   classify: (response, request, ctx) => classifyPutBlob(response, request, ctx),

@@ -3,7 +3,7 @@
 // from the Azure portal — the tier (which sets the size of a request), the partition key, and two
 // switches (contact information, deletion notices). The schema the catalog shows, the reading of
 // a connection string, and the checks the schema cannot make, each naming its field.
-import { configSwitchProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configSwitchProblem, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const TIERS = ['basic', 'standard', 'premium', 'dedicated'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -20,15 +20,6 @@ const NAMESPACE_NAME = /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/;
 const EVENT_HUB_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9._-]{0,254}[a-zA-Z0-9])?$/;
 /** A shared access policy's name: 1–256 letters, digits, periods, hyphens and underscores. */
 const KEY_NAME = /^[a-zA-Z0-9._-]{1,256}$/;
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' shop-events '); // 'shop-events'
- * text('');              // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** The parts of an Event Hubs connection string Signal reads (names matched in any case). */
 export interface ConnectionString {
@@ -103,11 +94,11 @@ export interface HubTarget {
  */
 export function hubTarget(config: Record<string, JsonValue>): HubTarget {
   const parts = typeof config.connection_string === 'string' ? parseConnectionString(config.connection_string) : {};
-  const namespace = text(config.namespace) ?? parts.endpoint ?? '';
+  const namespace = trimmedText(config.namespace) ?? parts.endpoint ?? '';
   return {
     host: namespaceHost(namespace) ?? namespace.toLowerCase(),
-    eventHub: text(config.event_hub) ?? parts.entityPath ?? '',
-    keyName: text(config.shared_access_key_name) ?? parts.keyName ?? '',
+    eventHub: trimmedText(config.event_hub) ?? parts.entityPath ?? '',
+    keyName: trimmedText(config.shared_access_key_name) ?? parts.keyName ?? '',
     key: (typeof config.shared_access_key === 'string' && config.shared_access_key !== '' ? config.shared_access_key : parts.key) ?? '',
   };
 }
@@ -229,11 +220,11 @@ export function validateEventHubsConfig(config: Record<string, JsonValue>): Conf
     if (message !== undefined) problems.push({ field, message });
   };
   const parts = connectionStringProblems(config.connection_string, add) ?? {};
-  const namespace = text(config.namespace);
+  const namespace = trimmedText(config.namespace);
   if (namespace !== undefined) add('namespace', namespaceProblem(namespace) ?? disagreement('namespace', namespaceHost(namespace), parts.endpoint === undefined ? undefined : namespaceHost(parts.endpoint)));
   else if (parts.endpoint === undefined) add('namespace', 'is required (or a connection string): the Event Hubs namespace\'s name, e.g. shop-events');
 
-  const eventHub = text(config.event_hub);
+  const eventHub = trimmedText(config.event_hub);
   if (eventHub !== undefined) {
     if (!EVENT_HUB_NAME.test(eventHub)) add('event_hub', `is ${JSON.stringify(eventHub.slice(0, 200))}: an event hub's name is 1 to 256 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit (the namespace's Event Hubs page lists them)`);
     else add('event_hub', disagreement('event_hub', eventHub, parts.entityPath, (a, b) => a.toLowerCase() === b.toLowerCase()));
@@ -241,7 +232,7 @@ export function validateEventHubsConfig(config: Record<string, JsonValue>): Conf
     add('event_hub', `is required${parts.endpoint === undefined ? '' : ' (the connection string has no EntityPath: it is the namespace\'s)'}: the event hub's name, e.g. signal-events`);
   } else if (!EVENT_HUB_NAME.test(parts.entityPath)) add('connection_string', `has EntityPath ${JSON.stringify(parts.entityPath.slice(0, 200))}, which is no event hub's name`);
 
-  const keyName = text(config.shared_access_key_name);
+  const keyName = trimmedText(config.shared_access_key_name);
   if (keyName !== undefined) {
     if (!KEY_NAME.test(keyName)) add('shared_access_key_name', `is ${JSON.stringify(keyName.slice(0, 200))}: a shared access policy's name is 1 to 256 letters, digits, periods, hyphens and underscores (e.g. RootManageSharedAccessKey)`);
     else add('shared_access_key_name', disagreement('shared_access_key_name', keyName, parts.keyName));

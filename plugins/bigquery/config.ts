@@ -1,16 +1,7 @@
 // The integration's config: where the rows go (project, dataset, table), the credential (a
 // service account's JSON key), and two switches; the schema the catalog shows, and the checks
 // the schema cannot make, each naming its field.
-import { configSwitchProblem, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' shop-analytics '); // 'shop-analytics'
- * text('  ');               // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { configSwitchProblem, parseGoogleServiceAccountKey, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The table the rows go to, as the config names it. */
 export interface TableRef {
@@ -27,7 +18,7 @@ export interface TableRef {
  * // { projectId: 'shop-analytics', datasetId: 'signal', tableId: 'events' }
  */
 export function tableOf(config: Record<string, JsonValue>): TableRef {
-  return { projectId: text(config.project_id) ?? '', datasetId: text(config.dataset_id) ?? '', tableId: text(config.table_id) ?? '' };
+  return { projectId: trimmedText(config.project_id) ?? '', datasetId: trimmedText(config.dataset_id) ?? '', tableId: trimmedText(config.table_id) ?? '' };
 }
 
 /**
@@ -156,7 +147,7 @@ export function validateBigQueryConfig(config: Record<string, JsonValue>): Confi
     ['forward_deletions', configSwitchProblem(config.forward_deletions)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
-  const key = text(config.service_account_key);
+  const key = trimmedText(config.service_account_key);
   if (key === undefined) {
     problems.push({ field: 'service_account_key', message: 'is required: the JSON key file of a service account with the BigQuery Data Editor role on the dataset (see the plugin README)' });
   } else {

@@ -10,10 +10,10 @@
 // and the whole deletion is tried again later (the core's tries last about 15 minutes, less
 // than the buffer may: see the README for what the admin does when they run out).
 import {
-  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED,
+  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, trimmedText,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { forwardsDeletions, sqlTableName, tableOf, text, type TableRef } from './config.ts';
+import { forwardsDeletions, sqlTableName, tableOf, type TableRef } from './config.ts';
 import { googleError, said, THROTTLED_REASONS } from './google-error.ts';
 import { BIGQUERY_API, segment } from './insert-request.ts';
 
@@ -222,7 +222,7 @@ function projectOf(request: RequestDescriptor | undefined): string | undefined {
 
 /** The plugin's forwarding of person deletions: on with a key, unless config.forward_deletions is false. */
 export const bigQueryForgetPerson: PersonForgetting = {
-  enabled: (config) => forwardsDeletions(config) && text(config.service_account_key) !== undefined,
+  enabled: (config) => forwardsDeletions(config) && trimmedText(config.service_account_key) !== undefined,
   request: deletionRequest,
   read: readDeletionAnswer,
 };

@@ -6,7 +6,7 @@
 // and time come from the canonical event's ids and the blueprint's top-level fields, never from
 // the site's properties or traits. What Braze would refuse for good is dead-lettered here, each
 // event on its own and saying why.
-import { isJsonObject, PermanentError, removeContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, usableId, trimmedText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { ECOMMERCE_SCHEMAS, fitEcommerce } from './ecommerce.ts';
 import { normalizeAttributes } from './user-attributes.ts';
 
@@ -53,12 +53,11 @@ export interface FitOptions {
  * fitOptionsOf({ alias_label: 'anon', default_currency: 'EUR' }); // { aliasLabel: 'anon', defaultCurrency: 'EUR', maxPurchases: 75, … }
  */
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
-  const text = (value: JsonValue | undefined) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
   return {
-    aliasLabel: text(config.alias_label) ?? DEFAULT_ALIAS_LABEL,
-    appId: text(config.app_id),
-    defaultCurrency: (text(config.default_currency) ?? 'USD').toUpperCase(),
-    defaultCountryCode: text(config.default_country_code),
+    aliasLabel: trimmedText(config.alias_label) ?? DEFAULT_ALIAS_LABEL,
+    appId: trimmedText(config.app_id),
+    defaultCurrency: (trimmedText(config.default_currency) ?? 'USD').toUpperCase(),
+    defaultCountryCode: trimmedText(config.default_country_code),
     // Objects a request's array takes: 75, or 50 (see trackLimitsOf).
     maxPurchases: config.request_limits === 'combined_50' ? 50 : 75,
   };

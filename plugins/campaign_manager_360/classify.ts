@@ -6,9 +6,9 @@
 // `error.message`, `error.errors[].reason`); quota exhaustion is a 403 (`userRateLimitExceeded`,
 // `dailyLimitExceeded`), not a 429.
 import {
-  isJsonObject, parseRetryAfter, readGoogleErrorAnswer, responseHeader, type Classification, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
+  isJsonObject, parseRetryAfter, readGoogleErrorAnswer, responseHeader, trimmedText, type Classification, type EventOutcome, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { apiVersionOf, text } from './config.ts';
+import { apiVersionOf } from './config.ts';
 
 /**
  * CM360 matches a click or Floodlight call about an hour after it: "We recommend delaying
@@ -21,8 +21,6 @@ const MIN_WAIT_MS = 60 * 1000;
 /** A daily quota spent: tried again after an hour (Google's daily quotas refresh at midnight PST). */
 const DAILY_QUOTA_WAIT_MS = 60 * 60 * 1000;
 const EXCERPT_CHARS = 300;
-
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** Text on one line, cut to 300 characters. */
 function oneLine(value: string): string {
@@ -81,8 +79,8 @@ const NOT_FOUND_CAUSES: Record<string, string> = {
 /** One conversion's `errors[]`: their codes and `CODE: message` lines. */
 function errorsOf(status: unknown): { codes: string[]; said: string } {
   const errors = isJsonObject(status) && Array.isArray(status.errors) ? status.errors.filter(isJsonObject) : [];
-  const codes = errors.map((e) => textOf(e.code) ?? 'UNKNOWN');
-  const said = errors.map((e) => [textOf(e.code), textOf(e.message) === undefined ? undefined : oneLine(textOf(e.message)!)].filter(Boolean).join(': ') || 'no description').join('; ');
+  const codes = errors.map((e) => trimmedText(e.code) ?? 'UNKNOWN');
+  const said = errors.map((e) => [trimmedText(e.code), trimmedText(e.message) === undefined ? undefined : oneLine(trimmedText(e.message)!)].filter(Boolean).join(': ') || 'no description').join('; ');
   return { codes, said };
 }
 
@@ -98,7 +96,7 @@ function conversionOutcome(status: unknown, conversion: JsonObject, ctx: PluginC
   const { codes, said } = errorsOf(status);
   const refused = `Campaign Manager 360 did not insert the conversion (${said})`;
   if (codes.includes('PERMISSION_DENIED')) {
-    return { status: 'dead_letter', reason: `${refused}: the user profile config.profile_id (${text(ctx.config.profile_id) ?? '?'}) has no access to Floodlight configuration ${String(conversion.floodlightConfigurationId ?? '?')} or its activity ${String(conversion.floodlightActivityId ?? '?')} (config.floodlight_configuration_id, config.floodlight_activities): give the profile access in CM360, then replay the dead letter` };
+    return { status: 'dead_letter', reason: `${refused}: the user profile config.profile_id (${trimmedText(ctx.config.profile_id) ?? '?'}) has no access to Floodlight configuration ${String(conversion.floodlightConfigurationId ?? '?')} or its activity ${String(conversion.floodlightActivityId ?? '?')} (config.floodlight_configuration_id, config.floodlight_activities): give the profile access in CM360, then replay the dead letter` };
   }
   if (codes.includes('INVALID_ARGUMENT')) {
     return { status: 'dead_letter', reason: `${refused}: check config.floodlight_activities (activity ${String(conversion.floodlightActivityId ?? '?')} of configuration ${String(conversion.floodlightConfigurationId ?? '?')}) and the conversion's identifier; user identifiers need the Enhanced Conversions terms accepted for the Floodlight configuration (or set config.enhanced_conversions to false)` };
@@ -174,7 +172,7 @@ export function blamedConversions(json: unknown, count: number): number[] {
   const paths = [error?.message ?? ''];
   for (const detail of error?.details ?? []) {
     const violations = Array.isArray(detail.fieldViolations) ? detail.fieldViolations : [];
-    for (const violation of violations) if (isJsonObject(violation)) paths.push(textOf(violation.field) ?? '', textOf(violation.description) ?? '');
+    for (const violation of violations) if (isJsonObject(violation)) paths.push(trimmedText(violation.field) ?? '', trimmedText(violation.description) ?? '');
   }
   const indexes = new Set<number>();
   for (const path of paths) for (const match of path.matchAll(/\bconversions\[(\d+)\]/g)) indexes.add(Number(match[1]));

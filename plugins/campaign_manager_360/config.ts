@@ -3,7 +3,7 @@
 // event, the credential (an OAuth client's refresh token, or a service account's key whose email
 // is a CM360 user), the API version; and the problems of a config the JSON Schema cannot see,
 // each naming its field.
-import { eventMapKeyProblems, eventMapOf, googleCredentialProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, googleCredentialProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The API version called unless configured: v5, the only version Google serves since v4's sunset (February 26, 2026). */
 export const DEFAULT_API_VERSION = 'v5';
@@ -15,15 +15,6 @@ const VERSION = /^v([1-9][0-9]?)(?:\.([0-9]))?$/;
 const ID = /^[1-9][0-9]{0,18}$/;
 
 /**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' 1234 '); // '1234'
- * text('  ');     // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
-/**
  * A CM360 id as the API takes it: digits (a number is read as its digits); undefined for
  * anything else.
  *
@@ -33,7 +24,7 @@ export const text = (value: JsonValue | undefined): string | undefined => (typeo
  * idOf('DC-123');    // undefined
  */
 export function idOf(value: JsonValue | undefined): string | undefined {
-  const written = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : text(value);
+  const written = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : trimmedText(value);
   return written !== undefined && ID.test(written) ? written : undefined;
 }
 
@@ -45,7 +36,7 @@ export function idOf(value: JsonValue | undefined): string | undefined {
  * apiVersionOf({ api_version: 'v6' }); // 'v6'
  */
 export function apiVersionOf(config: Record<string, JsonValue>): string {
-  return text(config.api_version) ?? DEFAULT_API_VERSION;
+  return trimmedText(config.api_version) ?? DEFAULT_API_VERSION;
 }
 
 /** The config's JSON Schema. */
@@ -155,7 +146,7 @@ function activityProblems(config: Record<string, JsonValue>): ConfigProblem[] {
 }
 
 function versionProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const version = text(config.api_version);
+  const version = trimmedText(config.api_version);
   if (version === undefined) return [];
   const major = VERSION.exec(version)?.[1];
   if (major === undefined) return [{ field: 'api_version', message: `is ${JSON.stringify(version)}: an API version is v and its number, e.g. ${DEFAULT_API_VERSION}` }];

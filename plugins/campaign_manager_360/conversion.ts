@@ -5,11 +5,11 @@
 // match ID) is left to its answer. An event no Floodlight activity is configured for, or with
 // nothing to attribute it by, is not sent.
 import {
-  eventMapName, googleConsentStatus, instantText, isContactInfo, isJsonObject, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, usableId,
+  eventMapName, googleConsentStatus, instantText, isContactInfo, isJsonObject, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, trimmedText, usableId,
   type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
 import { clickOf } from './click-ids.ts';
-import { idOf, text } from './config.ts';
+import { idOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
 /** CM360 takes conversions at most 28 days old at the time of submission. */
@@ -110,7 +110,7 @@ function valueOf(payload: JsonObject, ctx: PluginContext): number {
     ctx.warn?.(`value ${value} left out (sent as 0): a conversion's value is 0 or more`);
     return 0;
   }
-  const advertiser = text(ctx.config.currency)?.toUpperCase();
+  const advertiser = trimmedText(ctx.config.currency)?.toUpperCase();
   const given = readText(payload.currency)?.toUpperCase();
   if (advertiser !== undefined && given !== undefined && given !== advertiser) {
     const why = CURRENCY.test(given) ? `in ${given}, and CM360 counts values in the advertiser's ${advertiser} (config.currency) with no currency of their own` : `its currency ${JSON.stringify(given)} is no ISO 4217 code, and CM360 counts values in the advertiser's ${advertiser}`;
@@ -183,7 +183,7 @@ export function toConversion(payload: JsonObject, event: CanonicalEvent, ctx: Pl
 
   const left: string[] = [];
   if (config.enhanced_conversions !== false && adUserData !== 'DENIED') {
-    const defaultCountryCode = text(config.default_country_code);
+    const defaultCountryCode = trimmedText(config.default_country_code);
     const identifiers = userIdentifiers(payload.user, defaultCountryCode === undefined ? {} : { defaultCountryCode });
     if (identifiers.identifiers.length > 0) out.userIdentifiers = identifiers.identifiers;
     left.push(...identifiers.left.map((key) => `user.${key}`));

@@ -2,16 +2,7 @@
 // table), whom ClickHouse knows the requests by (a user and its password), two switches, and the
 // private networks Signal may reach a self-hosted server on; the schema the catalog shows, and
 // the checks the schema cannot make, each naming its field.
-import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' events '); // 'events'
- * text('  ');       // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The database used when the config names none: every ClickHouse server has `default`. */
 export const DEFAULT_DATABASE = 'default';
@@ -31,7 +22,7 @@ export interface TableRef {
  * tableOf({ table: 'events' }); // { database: 'default', table: 'events' }
  */
 export function tableOf(config: Record<string, JsonValue>): TableRef {
-  return { database: text(config.database) ?? DEFAULT_DATABASE, table: text(config.table) ?? '' };
+  return { database: trimmedText(config.database) ?? DEFAULT_DATABASE, table: trimmedText(config.table) ?? '' };
 }
 
 /** An identifier quoted with backticks, a backtick or backslash inside escaped as ClickHouse reads them. */
@@ -58,7 +49,7 @@ export const tableName = (config: Record<string, JsonValue>): string => {
 };
 
 /** The user as configured (default `default`). */
-export const userOf = (config: Record<string, JsonValue>): string => text(config.username) ?? DEFAULT_USER;
+export const userOf = (config: Record<string, JsonValue>): string => trimmedText(config.username) ?? DEFAULT_USER;
 
 /** Whether inserts are asynchronous (on unless turned off). */
 export const usesAsyncInsert = (config: Record<string, JsonValue>): boolean => config.async_insert !== false;
@@ -74,7 +65,7 @@ export const forwardsDeletions = (config: Record<string, JsonValue>): boolean =>
  * endpointOf({ url: 'https://abc123.eu-west-1.aws.clickhouse.cloud:8443/' }); // 'https://abc123.eu-west-1.aws.clickhouse.cloud:8443'
  */
 export function endpointOf(config: Record<string, JsonValue>): string {
-  return new URL(text(config.url) ?? '').origin;
+  return new URL(trimmedText(config.url) ?? '').origin;
 }
 
 /** A hostname, an IPv4 or IPv6 address, or a CIDR range: what an allow-list entry may be. */
@@ -136,7 +127,7 @@ function nameProblem(value: JsonValue | undefined, what: string, example: string
 }
 
 function urlProblem(value: JsonValue | undefined, allow: string[]): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: the service\'s HTTPS endpoint (e.g. https://abc123xyz.eu-west-1.aws.clickhouse.cloud:8443)';
   let url: URL;
   try {
@@ -157,7 +148,7 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
  * is the same on both sides.
  */
 function headerProblem(value: JsonValue | undefined, header: string, what: string): string | undefined {
-  const credential = text(value);
+  const credential = trimmedText(value);
   if (credential === undefined || !/[^\x20-\x7e]/.test(credential)) return undefined;
   return `holds characters other than printable ASCII (letters with accents, other scripts, control characters), which the ${header} header cannot carry as ClickHouse reads them: give the ClickHouse user a ${what} of ASCII characters`;
 }
@@ -179,8 +170,8 @@ export function validateClickHouseConfig(config: Record<string, JsonValue>): Con
     ['url', urlProblem(config.url, allowedPrivateTargets(config))],
     ['database', nameProblem(config.database, 'database', 'signal', false)],
     ['table', nameProblem(config.table, 'table', 'events', true)],
-    ['username', config.username === undefined || text(config.username) !== undefined ? headerProblem(config.username, 'X-ClickHouse-User', 'user name') : 'must not be blank: the ClickHouse user Signal connects as (e.g. default)'],
-    ['password', text(config.password) !== undefined ? headerProblem(config.password, 'X-ClickHouse-Key', 'password') : 'is required: the password of the ClickHouse user'],
+    ['username', config.username === undefined || trimmedText(config.username) !== undefined ? headerProblem(config.username, 'X-ClickHouse-User', 'user name') : 'must not be blank: the ClickHouse user Signal connects as (e.g. default)'],
+    ['password', trimmedText(config.password) !== undefined ? headerProblem(config.password, 'X-ClickHouse-Key', 'password') : 'is required: the password of the ClickHouse user'],
     ['async_insert', configSwitchProblem(config.async_insert)],
     ['forward_deletions', configSwitchProblem(config.forward_deletions)],
   ];

@@ -6,9 +6,9 @@
 // vanish from every query at once) and the next merge of their parts removes them from disk;
 // the README says how to bound that wait. It waits, by default, until the rows are marked; a
 // DELETE that outlasts the core's request timeout is sent again, which is harmless.
-import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, defaultForgetRead, parseRetryAfter, responseHeader, eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, trimmedText, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { CODES, clickHouseError, notClickHouseAnswer, said } from './clickhouse-error.ts';
-import { endpointOf, forwardsDeletions, sqlTableName, tableName, tableOf, text, userOf } from './config.ts';
+import { endpointOf, forwardsDeletions, sqlTableName, tableName, tableOf, userOf } from './config.ts';
 import { authHeaders } from './insert-request.ts';
 
 /** A column the DELETE reads that the table lacks: `Unknown expression identifier`, `Missing columns`. */
@@ -105,7 +105,7 @@ export function readDeletionAnswer(response: VendorResponse, _request?: RequestD
 
 /** The plugin's forwarding of person deletions: on with a password, unless config.forward_deletions is false. */
 export const clickHouseForgetPerson: PersonForgetting = {
-  enabled: (config) => forwardsDeletions(config) && text(config.password) !== undefined,
+  enabled: (config) => forwardsDeletions(config) && trimmedText(config.password) !== undefined,
   request: deletionRequest,
   read: readDeletionAnswer,
 };

@@ -11,8 +11,8 @@
 // has no column for is an error naming it, not silently dropped). The user and password go in
 // the X-ClickHouse-User / X-ClickHouse-Key headers.
 import { createHash } from 'node:crypto';
-import { allowedPrivateTargets, splitBatch, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { endpointOf, sqlTableName, tableOf, text, userOf, usesAsyncInsert } from './config.ts';
+import { allowedPrivateTargets, splitBatch, trimmedText, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { endpointOf, sqlTableName, tableOf, userOf, usesAsyncInsert } from './config.ts';
 
 /** Rows a request carries at most: enough for few, large parts; Signal's delivery jobs hold up to 500 events. */
 export const MAX_ROWS = 1000;
@@ -59,7 +59,7 @@ export function insertQuery(ctx: Pick<PluginContext, 'config' | 'integrationId'>
 
 /** The headers that say who Signal is to ClickHouse (the password in X-ClickHouse-Key, never in the URL). */
 export function authHeaders(config: PluginContext['config']): Record<string, string> {
-  return { 'x-clickhouse-user': userOf(config), 'x-clickhouse-key': text(config.password) ?? '' };
+  return { 'x-clickhouse-user': userOf(config), 'x-clickhouse-key': trimmedText(config.password) ?? '' };
 }
 
 /** One row's line: its JSON, one line (JSON.stringify escapes line breaks inside strings). */

@@ -8,8 +8,8 @@
 // statement is retried or dead-lettered by its error (statement-answer.ts): a missing table,
 // column or privilege dead-lettered naming what to fix, a value a column refuses split down to
 // its row, a passing failure (a concurrent Delta commit, the service unavailable) retried.
-import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, type ClassifyResult, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { jsonColumnType, principalWords, tableWords, text, usesOAuth } from './config.ts';
+import { MAX_FOLLOW_UPS, parseRetryAfter, responseHeader, trimmedText, type ClassifyResult, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { jsonColumnType, principalWords, tableWords, usesOAuth } from './config.ts';
 import { cancelRequest, memoOf, statusRequest, type StatementMemo } from './requests.ts';
 import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES, type StatementState } from './statement-answer.ts';
 
@@ -27,7 +27,7 @@ function retryAfter(reason: string, response: VendorResponse | undefined, thrott
 }
 
 /** The warehouse as messages name it. */
-const warehouseWords = (config: Record<string, JsonValue>): string => `the SQL warehouse ${text(config.warehouse_id) ?? ''} (config.warehouse_id)`;
+const warehouseWords = (config: Record<string, JsonValue>): string => `the SQL warehouse ${trimmedText(config.warehouse_id) ?? ''} (config.warehouse_id)`;
 
 /** What to fix for a refused credential. */
 function credentialFix(config: Record<string, JsonValue>): string {
@@ -75,7 +75,7 @@ function classifyRefusal(response: VendorResponse, request: RequestDescriptor, m
   }
   if (response.status === 404) {
     if (/warehouse/i.test(error.message)) return deadLetter(`Databricks has no ${warehouseWords(config)} (${answered}): check config.warehouse_id; ${REPLAY}`);
-    return deadLetter(`${answered}: nothing answers the Statement Execution API at https://${text(config.host) ?? ''} — check config.host (the workspace's host name); ${REPLAY}`);
+    return deadLetter(`${answered}: nothing answers the Statement Execution API at https://${trimmedText(config.host) ?? ''} — check config.host (the workspace's host name); ${REPLAY}`);
   }
   if (/warehouse/i.test(error.message)) return deadLetter(`Databricks refused the ${memo.verb} (${answered}): check config.warehouse_id; ${REPLAY}`);
   if (/catalog|schema/i.test(error.message)) return deadLetter(`Databricks refused the ${memo.verb} (${answered}): check config.catalog and config.schema; ${REPLAY}`);

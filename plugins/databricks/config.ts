@@ -3,16 +3,7 @@
 // id and secret), where the rows go (catalog, schema, table), how the JSON columns are typed,
 // how long a request waits for its statement, and the deletion switch; the schema the catalog
 // shows, and the checks the schema cannot make, each naming its field.
-import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' main '); // 'main'
- * text('  ');     // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { pastedSecretProblem, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * A name Signal writes between backticks in the SQL text (catalog, schema, table, column): a
@@ -40,7 +31,7 @@ export type JsonColumnType = (typeof JSON_COLUMN_TYPES)[number];
  * workspaceHost({ host: 'https://DBC-A1B2345C-D6E7.cloud.databricks.com/?o=123' }); // 'dbc-a1b2345c-d6e7.cloud.databricks.com'
  */
 export function workspaceHost(config: Record<string, JsonValue>): string {
-  return (text(config.host) ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/[/?#].*$/, '');
+  return (trimmedText(config.host) ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/[/?#].*$/, '');
 }
 
 /** The workspace's origin, `https://<host>`: the statements' and the token endpoint's. */
@@ -53,13 +44,13 @@ export const workspaceOrigin = (config: Record<string, JsonValue>): string => `h
  * warehouseId({ warehouse_id: '/sql/1.0/warehouses/1234567890abcdef' }); // '1234567890abcdef'
  */
 export function warehouseId(config: Record<string, JsonValue>): string {
-  const raw = text(config.warehouse_id) ?? '';
+  const raw = trimmedText(config.warehouse_id) ?? '';
   const fromPath = /\/warehouses\/([^/?#]+)/.exec(raw)?.[1];
   return fromPath ?? raw;
 }
 
 /** Whether the config authenticates with a service principal's OAuth client credentials (no personal access token given). */
-export const usesOAuth = (config: Record<string, JsonValue>): boolean => text(config.access_token) === undefined && text(config.client_id) !== undefined && text(config.client_secret) !== undefined;
+export const usesOAuth = (config: Record<string, JsonValue>): boolean => trimmedText(config.access_token) === undefined && trimmedText(config.client_id) !== undefined && trimmedText(config.client_secret) !== undefined;
 
 /** The JSON columns' type the config gives (STRING by default). */
 export const jsonColumnType = (config: Record<string, JsonValue>): JsonColumnType => (config.json_columns === 'VARIANT' ? 'VARIANT' : 'STRING');
@@ -92,18 +83,18 @@ export function quoted(name: string | undefined, field: string): string {
  * qualifiedTable({ catalog: 'main', schema: 'signal', table: 'events' }); // '`main`.`signal`.`events`'
  */
 export function qualifiedTable(config: Record<string, JsonValue>): string {
-  return (['catalog', 'schema', 'table'] as const).map((field) => quoted(text(config[field]), field)).join('.');
+  return (['catalog', 'schema', 'table'] as const).map((field) => quoted(trimmedText(config[field]), field)).join('.');
 }
 
 /** The table as messages name it: `main.signal.events`. */
 export function tableWords(config: Record<string, JsonValue> | undefined): string {
   if (config === undefined) return 'the table';
-  return [text(config.catalog) ?? '?', text(config.schema) ?? '?', text(config.table) ?? '?'].join('.');
+  return [trimmedText(config.catalog) ?? '?', trimmedText(config.schema) ?? '?', trimmedText(config.table) ?? '?'].join('.');
 }
 
 /** Who runs the statements, as messages name them: the token's user or the service principal. */
 export const principalWords = (config: Record<string, JsonValue> | undefined): string =>
-  config !== undefined && usesOAuth(config) ? `the service principal of config.client_id (${text(config.client_id)!})` : 'the user or service principal of config.access_token';
+  config !== undefined && usesOAuth(config) ? `the service principal of config.client_id (${trimmedText(config.client_id)!})` : 'the user or service principal of config.access_token';
 
 /** The schema of the config, as the catalog shows it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
@@ -169,7 +160,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function hostProblem(value: JsonValue | undefined): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: your workspace\'s host name, e.g. dbc-a1b2345c-d6e7.cloud.databricks.com';
   const host = workspaceHost({ host: raw });
   if (/^[0-9.]+$/.test(host) || host.includes(':') || !HOST_NAME.test(host)) {
@@ -179,7 +170,7 @@ function hostProblem(value: JsonValue | undefined): string | undefined {
 }
 
 function nameProblem(value: JsonValue | undefined, what: string, example: string): string | undefined {
-  const name = text(value);
+  const name = trimmedText(value);
   if (name === undefined) return `is required: the ${what} (e.g. ${example})`;
   const shown = JSON.stringify(name.slice(0, 200));
   if (name.includes('.')) return `is ${shown}: give the ${what} alone (e.g. ${example}); the catalog, schema and table each have their own field`;
@@ -189,9 +180,9 @@ function nameProblem(value: JsonValue | undefined, what: string, example: string
 }
 
 function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const token = text(config.access_token);
-  const clientId = text(config.client_id);
-  const secret = text(config.client_secret);
+  const token = trimmedText(config.access_token);
+  const clientId = trimmedText(config.client_id);
+  const secret = trimmedText(config.client_secret);
   if (token !== undefined && (clientId !== undefined || secret !== undefined)) {
     return [{ field: 'access_token', message: 'is set with client_id or client_secret: give one credential, a personal access token or a service principal\'s OAuth client id and secret, and leave the other empty' }];
   }
@@ -223,7 +214,7 @@ export function validateDatabricksConfig(config: Record<string, JsonValue>): Con
   const warehouse = warehouseId(config);
   const checks: Array<[string, string | undefined]> = [
     ['host', hostProblem(config.host)],
-    ['warehouse_id', text(config.warehouse_id) === undefined ? 'is required: the SQL warehouse\'s id (SQL Warehouses > the warehouse > Connection details, the end of the HTTP path)'
+    ['warehouse_id', trimmedText(config.warehouse_id) === undefined ? 'is required: the SQL warehouse\'s id (SQL Warehouses > the warehouse > Connection details, the end of the HTTP path)'
       : WAREHOUSE_ID.test(warehouse) ? undefined : `is ${JSON.stringify(String(config.warehouse_id).slice(0, 200))}: give the warehouse's id (e.g. 1234567890abcdef) or its HTTP path (/sql/1.0/warehouses/1234567890abcdef)`],
     ['catalog', nameProblem(config.catalog, 'catalog', 'main')],
     ['schema', nameProblem(config.schema, 'schema', 'signal')],

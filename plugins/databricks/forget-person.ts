@@ -6,8 +6,8 @@
 // through `GET /api/2.0/sql/statements/{statement_id}` (twice at most, the core's chain being
 // three requests), then asked again later from the start: deleting what is gone already
 // deletes nothing, so a try after a failure is safe.
-import { eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { forwardsDeletions, principalWords, qualifiedTable, tableWords, text, usesOAuth } from './config.ts';
+import { eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, trimmedText, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { forwardsDeletions, principalWords, qualifiedTable, tableWords, usesOAuth } from './config.ts';
 import { executeRequest, memoOf, statusRequest, type StatementParameter, type StatementMemo } from './requests.ts';
 import { apiErrorOf, errorClassOf, failureKind, RUNNING_STATES, said, statementStateOf, THROTTLED_CODES } from './statement-answer.ts';
 
@@ -105,7 +105,7 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
   if (response.status === 401) {
     return { failed: `${answered} — Databricks refused the credential: ${config !== undefined && usesOAuth(config) ? 'check config.client_id and config.client_secret' : 'config.access_token is expired, revoked or of another workspace'}` };
   }
-  if (response.status === 403) return { failed: `${answered} — give ${principalWords(config)} access to the workspace and CAN USE on the SQL warehouse ${text(config?.warehouse_id) ?? ''} (config.warehouse_id)` };
+  if (response.status === 403) return { failed: `${answered} — give ${principalWords(config)} access to the workspace and CAN USE on the SQL warehouse ${trimmedText(config?.warehouse_id) ?? ''} (config.warehouse_id)` };
   if (/warehouse/i.test(error.message)) return { failed: `${answered} — check config.warehouse_id` };
   return { failed: `${answered} — check config.host, config.warehouse_id, config.catalog and config.schema` };
 }
@@ -117,7 +117,7 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
  * databricksForgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx); // a statement running the DELETE (see deletionRequest)
  */
 export const databricksForgetPerson: PersonForgetting = {
-  enabled: (config) => forwardsDeletions(config) && (text(config.access_token) !== undefined || usesOAuth(config)),
+  enabled: (config) => forwardsDeletions(config) && (trimmedText(config.access_token) !== undefined || usesOAuth(config)),
   request: deletionRequest,
   read: readDeletionAnswer,
   // The API's answer for a DELETE that succeeded within wait_timeout: the statement response with

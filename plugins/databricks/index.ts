@@ -1,6 +1,6 @@
-import { definePlugin, EVENT_RECORD_FIELDS, oauthClientCredentialsRequest, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, EVENT_RECORD_FIELDS, oauthClientCredentialsRequest, type PluginContext, type RequestDescriptor, trimmedText } from '../../core/sdk/index.ts';
 import { classifyStatement } from './classify.ts';
-import { CONFIG_SCHEMA, text, usesOAuth, validateDatabricksConfig, workspaceOrigin } from './config.ts';
+import { CONFIG_SCHEMA, usesOAuth, validateDatabricksConfig, workspaceOrigin } from './config.ts';
 import { databricksForgetPerson } from './forget-person.ts';
 import { ENDPOINTS, insertRequests, MAX_BYTES, MAX_ROWS } from './requests.ts';
 import { tableRow, WITHOUT_CONTACT_INFO } from './table-row.ts';
@@ -22,7 +22,7 @@ export { tableRow, withoutContactInfo } from './table-row.ts';
  * //   body: 'grant_type=client_credentials&scope=all-apis', eventIds: [] }
  */
 export function databricksTokenRequest(ctx: PluginContext): RequestDescriptor {
-  return oauthClientCredentialsRequest({ url: `${workspaceOrigin(ctx.config)}/oidc/v1/token`, clientId: text(ctx.config.client_id) ?? '', clientSecret: text(ctx.config.client_secret) ?? '', scope: 'all-apis', clientAuth: 'basic' });
+  return oauthClientCredentialsRequest({ url: `${workspaceOrigin(ctx.config)}/oidc/v1/token`, clientId: trimmedText(ctx.config.client_id) ?? '', clientSecret: trimmedText(ctx.config.client_secret) ?? '', scope: 'all-apis', clientAuth: 'basic' });
 }
 
 /**

@@ -12,8 +12,8 @@
 // columns, `PARSE_JSON(:p9)`). A column a row lacks is the constant NULL in its place. A
 // statement carries at most 256 parameters (see the README's Unconfirmed), so a batch is sent as
 // several statements when its rows need more.
-import { PermanentError, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { jsonColumnType, qualifiedTable, quoted, text, usesOAuth, waitSeconds, warehouseId, workspaceOrigin } from './config.ts';
+import { PermanentError, trimmedText, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { jsonColumnType, qualifiedTable, quoted, usesOAuth, waitSeconds, warehouseId, workspaceOrigin } from './config.ts';
 import { JSON_COLUMNS, TIMESTAMP_COLUMNS } from './table-row.ts';
 
 /** Rows a batch carries at most (sent as one statement or several, by their parameters). */
@@ -62,7 +62,7 @@ export function memoOf(request: RequestDescriptor): StatementMemo {
  * requestHeaders(ctx); // { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'Signal (databricks plugin)', authorization: 'Bearer dapi…' }
  */
 export function requestHeaders(ctx: Pick<PluginContext, 'config' | 'accessToken'>): Record<string, string> {
-  const token = usesOAuth(ctx.config) ? (ctx.accessToken ?? '') : (text(ctx.config.access_token) ?? '');
+  const token = usesOAuth(ctx.config) ? (ctx.accessToken ?? '') : (trimmedText(ctx.config.access_token) ?? '');
   return { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT, authorization: `Bearer ${token}` };
 }
 
@@ -134,8 +134,8 @@ export function executeRequest(sql: string, parameters: StatementParameter[], ev
       warehouse_id: warehouseId(ctx.config),
       statement: sql,
       parameters: parameters as unknown as JsonValue,
-      catalog: text(ctx.config.catalog) ?? '',
-      schema: text(ctx.config.schema) ?? '',
+      catalog: trimmedText(ctx.config.catalog) ?? '',
+      schema: trimmedText(ctx.config.schema) ?? '',
       wait_timeout: `${waitSeconds(ctx.config)}s`,
       on_wait_timeout: 'CONTINUE',
       disposition: 'INLINE',

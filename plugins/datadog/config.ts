@@ -5,6 +5,7 @@
 // "Getting Started with Datadog Sites" (the site parameters), "Getting started with tags" (what
 // a tag may hold) and "Creates a data deletion request" (POST /api/v2/deletion/data/logs).
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { trimmedText } from '../../core/sdk/index.ts';
 
 /** Datadog's sites (the "site parameter" of each), in the catalog's order. */
 export const SITES = [
@@ -103,10 +104,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function text(value: JsonValue | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * Why Datadog would not keep a tag as written, or undefined when it would: the rules of
  * "Getting started with tags" (its letters, its length, no trailing colon).
@@ -149,8 +146,8 @@ function tagValueProblem(field: 'service' | 'source', value: JsonValue | undefin
 export function validateDatadogConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (config.api_key !== undefined) {
-    if (text(config.api_key) === undefined) problems.push({ field: 'api_key', message: 'is empty: give an API key of the organization (Organization Settings > API Keys)' });
-    else if (/\s/.test(text(config.api_key)!)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
+    if (trimmedText(config.api_key) === undefined) problems.push({ field: 'api_key', message: 'is empty: give an API key of the organization (Organization Settings > API Keys)' });
+    else if (/\s/.test(trimmedText(config.api_key)!)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
   }
   for (const field of ['service', 'source'] as const) {
     const problem = tagValueProblem(field, config[field]);
@@ -184,20 +181,20 @@ export function validateDatadogConfig(config: Record<string, JsonValue>): Config
     if (typeof config.hostname !== 'string' || config.hostname.trim() === '') problems.push({ field: 'hostname', message: 'is empty: give a hostname (e.g. shop.example.com), or leave it out' });
     else if (/\s/.test(config.hostname.trim())) problems.push({ field: 'hostname', message: 'holds white space: give one hostname, e.g. shop.example.com' });
   }
-  if (config.application_key !== undefined && text(config.application_key) !== undefined && /\s/.test(text(config.application_key)!)) {
+  if (config.application_key !== undefined && trimmedText(config.application_key) !== undefined && /\s/.test(trimmedText(config.application_key)!)) {
     problems.push({ field: 'application_key', message: 'holds white space or a line break (copied with the text around it?): give the application key alone' });
   }
-  if (config.forward_deletions === true && text(config.application_key) === undefined) {
+  if (config.forward_deletions === true && trimmedText(config.application_key) === undefined) {
     problems.push({ field: 'application_key', message: 'is required to forward person deletions (an application key with the Logs Delete Data permission for Datadog\'s data deletion requests), or turn forward_deletions off' });
   }
   if (config.forward_deletions === true) {
     for (const field of ['service', 'source'] as const) {
-      const value = text(config[field]);
+      const value = trimmedText(config[field]);
       // A data deletion query scopes to `service:<service> source:<source>`: ":" and "/" are operators there.
       if (value !== undefined && /[:/]/.test(value)) problems.push({ field, message: `"${value}" holds ":" or "/", which Datadog's search syntax reads as operators, so person deletions (forward_deletions) cannot be scoped to it: use letters, digits, _, - and . only, or turn forward_deletions off` });
     }
   }
-  if (text(config.application_key) !== undefined && text(config.application_key) === text(config.api_key)) {
+  if (trimmedText(config.application_key) !== undefined && trimmedText(config.application_key) === trimmedText(config.api_key)) {
     problems.push({ field: 'application_key', message: 'is the API key: give an application key (Organization Settings > Application Keys), which Datadog issues apart from API keys' });
   }
   return problems;
@@ -228,20 +225,20 @@ export interface DatadogOptions {
  */
 export function optionsOf(config: Record<string, JsonValue>): DatadogOptions {
   const site = (SITES as readonly string[]).includes(String(config.site)) ? config.site as Site : 'datadoghq.com';
-  const service = text(config.service) !== undefined && !tagValueProblem('service', config.service) ? text(config.service)! : DEFAULT_SERVICE;
-  const source = text(config.source) !== undefined && !tagValueProblem('source', config.source) ? text(config.source)! : DEFAULT_SOURCE;
+  const service = trimmedText(config.service) !== undefined && !tagValueProblem('service', config.service) ? trimmedText(config.service)! : DEFAULT_SERVICE;
+  const source = trimmedText(config.source) !== undefined && !tagValueProblem('source', config.source) ? trimmedText(config.source)! : DEFAULT_SOURCE;
   const tags = Array.isArray(config.tags)
     ? config.tags.filter((tag): tag is string => typeof tag === 'string' && tagProblem(tag.trim()) === undefined).map((tag) => tag.trim()).slice(0, MAX_CONFIG_TAGS)
     : [];
-  const hostname = text(config.hostname);
+  const hostname = trimmedText(config.hostname);
   return {
-    site, apiKey: text(config.api_key) ?? '', service, source, tags,
+    site, apiKey: trimmedText(config.api_key) ?? '', service, source, tags,
     ...(hostname !== undefined && !/\s/.test(hostname) ? { hostname } : {}),
     compression: config.compression === 'none' ? 'none' : 'gzip',
     sendIds: config.send_ids !== false,
     sendIp: config.send_ip === true,
     forwardDeletions: config.forward_deletions === true,
-    applicationKey: text(config.application_key) ?? '',
+    applicationKey: trimmedText(config.application_key) ?? '',
   };
 }
 

@@ -18,7 +18,7 @@
 //   left out of what an edited blueprint adds, with a warning, so that no event field changes
 //   a log's date, status, host or service.
 // The attributes are then fitted to Datadog's limits (attribute-limits.ts).
-import { isJsonObject, recordWithoutContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, recordWithoutContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitAttributes, refuseOversize, type Warn } from './attribute-limits.ts';
 import { optionsOf } from './config.ts';
 
@@ -44,11 +44,6 @@ const RESERVED_NAMES = new Set([
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'previousId']);
 /** Fields whose value alone is checked for an email address or a phone number. */
 const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name'];
-
-function textOf(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /**
  * The event's time in ms since the epoch: the mapped `date` (ISO text, or ms — seconds taken
@@ -88,8 +83,8 @@ export function messageOf(type: string, name: string | undefined, cleaned: JsonO
   const context = isJsonObject(cleaned.context) ? cleaned.context : {};
   const page = isJsonObject(context.page) ? context.page : {};
   const label = name
-    ?? (type === 'page' ? textOf(page.path) : undefined)
-    ?? (type === 'group' ? textOf(cleaned.groupId) : undefined);
+    ?? (type === 'page' ? readText(page.path) : undefined)
+    ?? (type === 'group' ? readText(cleaned.groupId) : undefined);
   if (label === undefined) return type;
   const chars = [...label];
   return `${type} ${chars.length > MAX_LABEL_CHARS ? `${chars.slice(0, MAX_LABEL_CHARS).join('')}…` : label}`;
@@ -113,7 +108,7 @@ export function withoutContactInfo(record: JsonObject): JsonObject {
 function clientIp(payload: JsonObject, event: CanonicalEvent): string | undefined {
   const network = isJsonObject(payload.network) ? payload.network : {};
   const client = isJsonObject(network.client) ? network.client : {};
-  return textOf(client.ip) ?? textOf(event.context?.ip as JsonValue | undefined);
+  return readText(client.ip) ?? readText(event.context?.ip as JsonValue | undefined);
 }
 
 /**
@@ -168,7 +163,7 @@ function without(record: JsonObject, key: string): JsonObject | undefined {
  */
 export function fitLog(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext, warn: Warn): JsonObject {
   const options = optionsOf(ctx.config);
-  const type = textOf(payload.type) ?? event.type;
+  const type = readText(payload.type) ?? event.type;
 
   const kept: JsonObject = {};
   for (const [key, value] of Object.entries(payload)) {
@@ -177,7 +172,7 @@ export function fitLog(payload: JsonObject, event: CanonicalEvent, ctx: PluginCo
     kept[key] = value;
   }
   const cleaned = withoutContactInfo(kept);
-  const name = type === 'track' ? textOf(cleaned.event) : textOf(cleaned.name) ?? textOf(cleaned.event);
+  const name = type === 'track' ? readText(cleaned.event) : readText(cleaned.name) ?? readText(cleaned.event);
 
   const log: JsonObject = {
     message: messageOf(type, name, cleaned),
@@ -191,8 +186,8 @@ export function fitLog(payload: JsonObject, event: CanonicalEvent, ctx: PluginCo
   };
   if (name !== undefined) log.evt = { ...(isJsonObject(cleaned.evt) ? cleaned.evt : {}), name };
   else if (isJsonObject(cleaned.evt)) log.evt = cleaned.evt;
-  const userId = textOf(cleaned.userId);
-  const anonymousId = textOf(cleaned.anonymousId);
+  const userId = readText(cleaned.userId);
+  const anonymousId = readText(cleaned.anonymousId);
   const usr = { ...usrOf(cleaned.usr, options.sendIds), ...(userId !== undefined ? { id: userId } : {}), ...(anonymousId !== undefined ? { anonymous_id: anonymousId } : {}) };
   if (Object.keys(usr).length > 0) log.usr = usr;
 

@@ -4,21 +4,12 @@
 // Amazon OpenSearch Service; none for a cluster without security on your own network), two switches, and the private networks Signal may reach a self-managed
 // cluster on; the schema the catalog shows, and the checks the schema cannot make, each naming
 // its field.
-import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { cloudIdEndpoint } from './cloud-id.ts';
 import { DEFAULT_INDEX, indexNameProblem } from './index-name.ts';
 
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' signal '); // 'signal'
- * text('  ');       // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** The index or data stream name as configured (default one index a day). */
-export const indexPatternOf = (config: Record<string, JsonValue>): string => text(config.index) ?? DEFAULT_INDEX;
+export const indexPatternOf = (config: Record<string, JsonValue>): string => trimmedText(config.index) ?? DEFAULT_INDEX;
 
 /** Whether documents keep contact information (off unless turned on). */
 export const keepsContactInfo = (config: Record<string, JsonValue>): boolean => config.contact_info === true;
@@ -35,7 +26,7 @@ export const forwardsDeletions = (config: Record<string, JsonValue>): boolean =>
  * baseUrlOf({ url: 'https://proxy.example.com/elasticsearch/' });             // 'https://proxy.example.com/elasticsearch'
  */
 export function baseUrlOf(config: Record<string, JsonValue>): string {
-  const raw = text(config.url) ?? '';
+  const raw = trimmedText(config.url) ?? '';
   const url = new URL(cloudIdEndpoint(raw) ?? raw);
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -46,7 +37,7 @@ export const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const AWS_HOST = /\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(es|aoss)\.amazonaws\.com(?:\.cn)?$/;
 
 /** Whether the config signs requests with an IAM access key. */
-export const signsWithAws = (config: Record<string, JsonValue>): boolean => text(config.aws_access_key_id) !== undefined;
+export const signsWithAws = (config: Record<string, JsonValue>): boolean => trimmedText(config.aws_access_key_id) !== undefined;
 
 /**
  * The Region and signing name for the configured endpoint: from its host, the Region overridden
@@ -64,12 +55,12 @@ export function awsScopeOf(config: Record<string, JsonValue>): { region: string 
     // An endpoint validateConfig refuses: no Region from it.
   }
   const found = AWS_HOST.exec(host);
-  return { region: text(config.aws_region) ?? found?.[1], service: found?.[2] === 'aoss' ? 'aoss' : 'es' };
+  return { region: trimmedText(config.aws_region) ?? found?.[1], service: found?.[2] === 'aoss' ? 'aoss' : 'es' };
 }
 
 /** The IAM access key the config gives. */
 export function awsCredentialsOf(config: Record<string, JsonValue>): AwsCredentials {
-  return { accessKeyId: text(config.aws_access_key_id) ?? '', secretAccessKey: typeof config.aws_secret_access_key === 'string' ? config.aws_secret_access_key : '' };
+  return { accessKeyId: trimmedText(config.aws_access_key_id) ?? '', secretAccessKey: typeof config.aws_secret_access_key === 'string' ? config.aws_secret_access_key : '' };
 }
 
 /** Which credential the config gives: an IAM access key, an API key, a user and password, or none. */
@@ -86,9 +77,9 @@ export type Credential = { kind: 'aws' } | { kind: 'api_key'; header: string } |
  */
 export function credentialOf(config: Record<string, JsonValue>): Credential {
   if (signsWithAws(config)) return { kind: 'aws' };
-  const apiKey = text(config.api_key);
+  const apiKey = trimmedText(config.api_key);
   if (apiKey !== undefined) return { kind: 'api_key', header: `ApiKey ${apiKey.includes(':') ? Buffer.from(apiKey).toString('base64') : apiKey}` };
-  const user = text(config.username);
+  const user = trimmedText(config.username);
   if (user !== undefined) return { kind: 'basic', header: `Basic ${Buffer.from(`${user}:${typeof config.password === 'string' ? config.password : ''}`).toString('base64')}` };
   return { kind: 'none' };
 }
@@ -167,7 +158,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function urlProblem(value: JsonValue | undefined, allow: string[]): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: the cluster\'s HTTPS endpoint (e.g. https://my-deployment.es.us-central1.gcp.cloud.es.io) or its Elastic Cloud ID';
   let url: URL;
   try {
@@ -184,14 +175,14 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
 
 /** Header values go out as Latin-1 bytes: only printable ASCII reaches the cluster as typed. */
 function asciiProblem(value: JsonValue | undefined, what: string): string | undefined {
-  const credential = text(value);
+  const credential = trimmedText(value);
   if (credential === undefined || !/[^\x20-\x7e]/.test(credential)) return undefined;
   return `holds characters other than printable ASCII (letters with accents, other scripts, line breaks), which the Authorization header cannot carry: give ${what}`;
 }
 
 /** Why the Region cannot be had or is no Region code, when the config signs for AWS (or names one). */
 function awsRegionProblem(config: Record<string, JsonValue>): string | undefined {
-  const given = text(config.aws_region);
+  const given = trimmedText(config.aws_region);
   if (given !== undefined) return AWS_REGION.test(given) ? undefined : `is ${JSON.stringify(given.slice(0, 40))}: give an AWS Region code such as eu-west-1`;
   if (!signsWithAws(config)) return undefined;
   return awsScopeOf(config).region === undefined ? 'is required to sign for AWS when the endpoint is not <domain>.<region>.es.amazonaws.com (a custom domain name): the domain\'s Region, e.g. eu-west-1' : undefined;
@@ -211,18 +202,18 @@ function awsRegionProblem(config: Record<string, JsonValue>): string | undefined
 export function validateElasticsearchConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   problems.push(...privateTargetsProblems(config, 'es.internal'));
-  const user = text(config.username);
-  const password = text(config.password);
-  const awsKeyId = text(config.aws_access_key_id);
-  const index = config.index === undefined ? undefined : text(config.index) === undefined ? 'must not be blank: the index or data stream name (e.g. signal-events-{yyyy.MM.dd})' : indexNameProblem(text(config.index)!);
+  const user = trimmedText(config.username);
+  const password = trimmedText(config.password);
+  const awsKeyId = trimmedText(config.aws_access_key_id);
+  const index = config.index === undefined ? undefined : trimmedText(config.index) === undefined ? 'must not be blank: the index or data stream name (e.g. signal-events-{yyyy.MM.dd})' : indexNameProblem(trimmedText(config.index)!);
   const checks: Array<[string, string | undefined]> = [
     ['url', urlProblem(config.url, allowedPrivateTargets(config))],
     ['index', index],
     ['api_key', asciiProblem(config.api_key, 'the Encoded value Kibana shows for the key')],
     ['username', user === undefined && password !== undefined ? 'is required with a password: the user the password belongs to' : asciiProblem(config.username, 'a user name of ASCII characters')],
     ['password', user !== undefined && password === undefined ? 'is required with a user: the user\'s password' : asciiProblem(config.password, 'a password of ASCII characters')],
-    ['aws_access_key_id', awsKeyId !== undefined && !/^[A-Z0-9]{16,128}$/.test(awsKeyId) ? `is ${JSON.stringify(awsKeyId.slice(0, 40))}: an access key ID is 16 or more capital letters and digits (AKIA…)` : awsKeyId === undefined && text(config.aws_secret_access_key) !== undefined ? 'is required with a secret access key: the ID of the same access key (AKIA…)' : undefined],
-    ['aws_secret_access_key', awsKeyId !== undefined && text(config.aws_secret_access_key) === undefined ? 'is required with an access key ID: the secret of the same access key' : asciiProblem(config.aws_secret_access_key, 'the secret as IAM showed it')],
+    ['aws_access_key_id', awsKeyId !== undefined && !/^[A-Z0-9]{16,128}$/.test(awsKeyId) ? `is ${JSON.stringify(awsKeyId.slice(0, 40))}: an access key ID is 16 or more capital letters and digits (AKIA…)` : awsKeyId === undefined && trimmedText(config.aws_secret_access_key) !== undefined ? 'is required with a secret access key: the ID of the same access key (AKIA…)' : undefined],
+    ['aws_secret_access_key', awsKeyId !== undefined && trimmedText(config.aws_secret_access_key) === undefined ? 'is required with an access key ID: the secret of the same access key' : asciiProblem(config.aws_secret_access_key, 'the secret as IAM showed it')],
     ['aws_region', awsRegionProblem(config)],
     ['contact_info', configSwitchProblem(config.contact_info)],
     ['forward_deletions', configSwitchProblem(config.forward_deletions)],
@@ -242,10 +233,10 @@ export function validateElasticsearchConfig(config: Record<string, JsonValue>): 
  */
 export function elasticsearchConfigWarnings(config: Record<string, JsonValue>): ConfigProblem[] {
   const kind = credentialOf(config).kind;
-  if (kind === 'aws' && (text(config.api_key) !== undefined || text(config.username) !== undefined)) {
+  if (kind === 'aws' && (trimmedText(config.api_key) !== undefined || trimmedText(config.username) !== undefined)) {
     return [{ field: 'aws_access_key_id', message: 'an API key or user is set as well: Signal signs its requests with the AWS access key and sends neither; clear the ones not used' }];
   }
   if (kind === 'none') return [{ field: 'api_key', message: 'no credential is set: Signal sends its requests without one, which only a cluster with security turned off accepts (a 401 otherwise): give an API key, or a user and password' }];
-  if (kind === 'api_key' && text(config.username) !== undefined) return [{ field: 'username', message: 'an API key is set as well: Signal authenticates with the API key and sends no user or password; clear username and password to avoid the doubt' }];
+  if (kind === 'api_key' && trimmedText(config.username) !== undefined) return [{ field: 'username', message: 'an API key is set as well: Signal authenticates with the API key and sends no user or password; clear username and password to avoid the doubt' }];
   return [];
 }

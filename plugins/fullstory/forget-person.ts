@@ -4,7 +4,7 @@
 // (no such user: nothing to delete); 429 with Retry-After; 5xx. Fullstory knows a user by the
 // uid Signal sends (the userId); an anonymous visitor has no uid, so a deletion naming only an
 // anonymousId is skipped.
-import { defaultForgetRead, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+import { configApiKey, defaultForgetRead, usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { optionsOf } from './config.ts';
 import { USERS_PATH } from './hosts.ts';
@@ -12,10 +12,6 @@ import { MAX_UID_CHARS } from './fit-to-fullstory.ts';
 
 /** Why a deletion naming no uid is not forwarded. */
 export const NO_UID = 'Fullstory deletes users by uid, Signal\'s userId, and none usable is named (an anonymous visitor has no Fullstory uid Signal could name)';
-
-function text(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value.trim() : '';
-}
 
 /**
  * Reads Delete User's answer: done on 2xx or 404 (no such user); the key's problems name
@@ -43,7 +39,7 @@ export function readDeletion(response: VendorResponse): ForgetOutcome {
  * second finds no user (404, done).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => text(config.api_key) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     if (!usableId(person.userId)) return { skipped: NO_UID };
     const uid = String(person.userId).trim();

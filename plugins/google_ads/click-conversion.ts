@@ -2,7 +2,7 @@
 // whatever the blueprint mapped. Google checks each conversion of a request alone (partial
 // failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
 // is sent; what Google alone can judge (the click, the action's window) is left to its answer.
-import { googleClickId, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { googleClickId, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
@@ -14,14 +14,6 @@ export const MAX_AGE_MS = 90 * 24 * 60 * 60 * 1000;
 /** A timestamp ahead of the delivery by at most this is clock skew: sent as the delivery's time. */
 const SKEW_MS = 60 * 60 * 1000;
 const CURRENCY = /^[A-Z]{3}$/;
-
-/** Text from a string or a finite number; blank text and anything else are nothing. */
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
 
 /** A number from a number or decimal text, or a PermanentError naming the field: a value read wrong is worse than none. */
 const amountOf = (value: JsonValue | undefined, field: string) => readDecimal(value, { vendor: 'Google Ads', field });
@@ -58,7 +50,7 @@ function happenedAt(payload: JsonObject, event: CanonicalEvent): number {
  * one conversion of all that carry it, gives way to the messageId.
  */
 function orderIdOf(mapped: JsonValue | undefined, messageId: string | undefined): string | undefined {
-  for (const id of [text(mapped), text(messageId)]) {
+  for (const id of [readText(mapped), readText(messageId)]) {
     if (id !== undefined && !namesNoOne(id)) return id;
   }
   return undefined;
@@ -144,8 +136,8 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   const value = amountOf(payload.conversionValue, 'conversionValue') ?? productsValue(payload.products, { vendor: 'Google Ads', valueField: 'conversionValue' });
   if (value !== undefined) {
     out.conversionValue = value;
-    const given = text(payload.currencyCode);
-    const currency = (given ?? text(config.default_currency))?.toUpperCase();
+    const given = readText(payload.currencyCode);
+    const currency = (given ?? readText(config.default_currency))?.toUpperCase();
     if (currency !== undefined) {
       if (!CURRENCY.test(currency)) throw new PermanentError(`Google Ads takes currencyCode as an ISO 4217 code (USD, EUR); the event has ${JSON.stringify(given ?? config.default_currency)}`);
       out.currencyCode = currency;

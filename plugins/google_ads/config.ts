@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the Google Ads account (customer id, and the
 // manager account it is reached through), the OAuth 2.0 credential, the conversion action of each
 // Signal event, the API version; and the problems of a config the JSON Schema cannot see.
-import { conversionActionId, eventMapKeyProblems, googleAdsCustomerId as customerIdOf, googleCredentialProblems, pastedSecretProblem, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, eventMapKeyProblems, googleAdsCustomerId as customerIdOf, googleCredentialProblems, pastedSecretProblem, trimmedText, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * The Google Ads API version the plugin calls unless configured: v26, released October 2026,
@@ -15,8 +15,6 @@ export const VERSION_PATTERN = '^v[1-9][0-9]?$';
 // Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
 export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
 
-const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /**
  * The API version of a config (`vNN`): its `api_version`, else the default.
  *
@@ -25,7 +23,7 @@ const text = (value: JsonValue | undefined): string | undefined => (typeof value
  * apiVersionOf({});                       // 'v26'
  */
 export function apiVersionOf(config: Record<string, JsonValue>): string {
-  return text(config.api_version) ?? DEFAULT_API_VERSION;
+  return trimmedText(config.api_version) ?? DEFAULT_API_VERSION;
 }
 
 /**
@@ -45,14 +43,14 @@ export function validateGoogleAdsConfig(config: Record<string, JsonValue>): Conf
   const problems: ConfigProblem[] = [];
   for (const [field, what] of [['customer_id', 'the Google Ads account the conversion actions belong to'], ['login_customer_id', 'the manager account Signal reaches that account through']] as const) {
     const value = config[field];
-    if (value === undefined || value === null || (field === 'login_customer_id' && text(value) === undefined)) continue;
+    if (value === undefined || value === null || (field === 'login_customer_id' && trimmedText(value) === undefined)) continue;
     if (customerIdOf(value) === undefined) {
       problems.push({ field, message: `is ${JSON.stringify(value)}: a Google Ads customer id is ten digits, written 1234567890 or as Google Ads shows it, 123-456-7890 (${what}; top right of Google Ads, next to the account's name)` });
     }
   }
   // The OAuth client and its refresh token, as every Google plugin checks them (the SDK's); the legacy developer token pasted alone.
   problems.push(...googleCredentialProblems(config, { serviceAccount: false }));
-  const developerToken = text(config.developer_token);
+  const developerToken = trimmedText(config.developer_token);
   const pasted = developerToken === undefined ? undefined : pastedSecretProblem('developer_token', developerToken, 'developer token');
   if (pasted) problems.push(pasted);
 
@@ -66,7 +64,7 @@ export function validateGoogleAdsConfig(config: Record<string, JsonValue>): Conf
     }
   }
 
-  const version = text(config.api_version);
+  const version = trimmedText(config.api_version);
   if (version !== undefined) {
     const major = /^v([1-9][0-9]?)$/.exec(version)?.[1];
     if (major === undefined) {
@@ -101,7 +99,7 @@ export function googleAdsConfigWarnings(config: Record<string, JsonValue>, now: 
     return [{ field: 'api_version', message: `is ${version}, older than ${DEFAULT_API_VERSION}: Google serves each major version about a year and retires them in order (v22 on October 7, 2026), so ${version} goes before ${DEFAULT_API_VERSION}, which is projected to be served until about November 2027; then Google answers UNSUPPORTED_VERSION and every conversion is dead-lettered: set api_version to ${DEFAULT_API_VERSION} or newer in a new revision` }];
   }
   if (major === defaultMajor && now >= DEFAULT_VERSION_ENDS - VERSION_WARNING_MS) {
-    const which = text(config.api_version) === undefined ? `${version} (the default, as no api_version is set)` : version;
+    const which = trimmedText(config.api_version) === undefined ? `${version} (the default, as no api_version is set)` : version;
     return [{ field: 'api_version', message: `is ${which}, which Google's schedule projected to be retired in about November 2027; then Google answers UNSUPPORTED_VERSION and every conversion is dead-lettered: set api_version to a newer version in a new revision (the Google Ads API release notes list them), or update Signal for a newer default` }];
   }
   return [];

@@ -2,7 +2,7 @@
 // account's JSON key), where and how objects are written (prefix, partitions, compression, sizes),
 // the schema the catalog shows and the checks the schema cannot make, each naming its field.
 import { isIP } from 'node:net';
-import { archiveConfigFieldSchemas, ARCHIVE_OBJECT_BOUNDS, archivePrefixOf, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { archiveConfigFieldSchemas, ARCHIVE_OBJECT_BOUNDS, archivePrefixOf, parseGoogleServiceAccountKey, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Most events in one object (configurable below it: `max_events_per_object`). */
 export const MAX_EVENTS = ARCHIVE_OBJECT_BOUNDS.maxEvents;
@@ -29,23 +29,15 @@ export const PREFIX_PATTERN = "^[A-Za-z0-9!_.'()/-]*$";
  */
 export const MAX_PREFIX_LENGTH = 480;
 
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' acme-events '); // 'acme-events'
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** The configured bucket (trimmed: a pasted name often carries a space or a line break; `gs://` taken off). */
-export const bucketOf = (config: Record<string, JsonValue>): string => (text(config.bucket) ?? '').replace(/^gs:\/\//, '').replace(/\/+$/, '');
+export const bucketOf = (config: Record<string, JsonValue>): string => (trimmedText(config.bucket) ?? '').replace(/^gs:\/\//, '').replace(/\/+$/, '');
 
 /** The prefix as object names use it (see the SDK's archivePrefixOf): `signal` by default. */
 export const prefixOf = (config: Record<string, JsonValue>): string => archivePrefixOf(config, DEFAULT_PREFIX);
 
 /** The service account's email (`client_email` of the key), for the reasons that name it. */
 export function serviceAccountEmail(config: Record<string, JsonValue>): string | undefined {
-  const key = parseGoogleServiceAccountKey(text(config.service_account_key));
+  const key = parseGoogleServiceAccountKey(trimmedText(config.service_account_key));
   return typeof key === 'string' ? undefined : key.client_email;
 }
 
@@ -90,7 +82,7 @@ const GOOGLE_LIKE = /g[o0][o0]g[l1]e/;
  * bucketProblem('Acme_Events');      // 'is "Acme_Events": a bucket name has lower-case letters, …'
  */
 export function bucketProblem(value: JsonValue | undefined): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: the name of the Cloud Storage bucket the objects are written in (e.g. acme-signal-events)';
   const bucket = raw.replace(/^gs:\/\//, '').replace(/\/+$/, '');
   const shown = JSON.stringify(bucket.slice(0, 230));
@@ -142,7 +134,7 @@ export function validateGcsConfig(config: Record<string, JsonValue>): ConfigProb
   if (bucket !== undefined) problems.push({ field: 'bucket', message: bucket });
   const prefix = prefixProblem(config.prefix);
   if (prefix !== undefined) problems.push({ field: 'prefix', message: prefix });
-  const key = text(config.service_account_key);
+  const key = trimmedText(config.service_account_key);
   if (key === undefined) {
     problems.push({ field: 'service_account_key', message: 'is required: the JSON key file of a service account with the Storage Object User role on the bucket (see the plugin README)' });
   } else {

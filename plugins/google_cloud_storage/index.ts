@@ -1,7 +1,7 @@
-import { ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveRecord, definePlugin, type JsonObject } from '../../core/sdk/index.ts';
+import { ARCHIVE_RAW_VARIANT, ARCHIVE_VENDOR_FIELDS, archiveRecord, definePlugin, type JsonObject, trimmedText } from '../../core/sdk/index.ts';
 import { gcsAccessToken } from './access-token.ts';
 import { classifyUpload } from './classify.ts';
-import { CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, text, validateGcsConfig } from './config.ts';
+import { CONFIG_SCHEMA, MAX_BYTES, MAX_EVENTS, validateGcsConfig } from './config.ts';
 import { uploadRequests } from './upload-request.ts';
 
 export { bucketProblem, prefixProblem, validateGcsConfig, MAX_BYTES, MAX_EVENTS } from './config.ts';
@@ -55,7 +55,7 @@ export default definePlugin({
   accessToken: gcsAccessToken,
   map: (payload, _event, ctx) => (ctx.variant === ARCHIVE_RAW_VARIANT
     ? payload
-    : archiveRecord(payload, { defaultCountryCode: text(ctx.config.default_country_code) })),
+    : archiveRecord(payload, { defaultCountryCode: trimmedText(ctx.config.default_country_code) })),
   send: uploadRequests,
   classify: (response, request, ctx) => classifyUpload(response, request, ctx),
   // Cloud Storage's answer to objects.insert: 200 with the object's resource. The conformance

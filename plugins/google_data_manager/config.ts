@@ -2,19 +2,10 @@
 // to (and the manager account the credential reaches it through), the conversion action of each
 // Signal event, the credential (an OAuth client's refresh token, or a service account's key);
 // and the problems of a config the JSON Schema cannot see, each naming its field.
-import { conversionActionId, eventMapKeyProblems, googleAdsCustomerId as customerIdOf, googleCredentialProblems, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { conversionActionId, eventMapKeyProblems, googleAdsCustomerId as customerIdOf, googleCredentialProblems, trimmedText, type ConfigProblem, type JsonValue } from '../../core/sdk/index.ts';
 
 // Customer ids and conversion actions are read as every Google Ads plugin reads them (the SDK's).
 export { googleAdsCustomerId as customerIdOf, conversionActionFor, conversionActionId, conversionActionKeys as actionKeys } from '../../core/sdk/index.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' 44 '); // '44'
- * text('  ');   // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 // The credential is read as every Google plugin reads it (the SDK's).
 export { googleCredentialOf as credentialOf } from '../../core/sdk/index.ts';
@@ -23,7 +14,7 @@ function accountProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [field, what] of [['customer_id', 'the account that owns the conversion actions'], ['login_customer_id', 'the manager account the credential reaches it through']] as const) {
     const value = config[field];
-    if (value === undefined || value === null || (field === 'login_customer_id' && text(value) === undefined)) continue;
+    if (value === undefined || value === null || (field === 'login_customer_id' && trimmedText(value) === undefined)) continue;
     if (customerIdOf(value) === undefined) {
       problems.push({ field, message: `is ${JSON.stringify(value)}: a Google Ads customer id is ten digits, written 1234567890 or as Google Ads shows it, 123-456-7890 (${what}; top right of Google Ads, next to the account's name)` });
     }

@@ -5,7 +5,7 @@
 // `metadata`), `BadRequest` (`fieldViolations[]` of `field` — a path such as
 // `events[3].ad_identifiers.gclid` — `description` and `reason`), `RetryInfo` (`retryDelay`),
 // `RequestInfo` (`requestId`), `Help`, `LocalizedMessage`.
-import { googleErrorDetails, isJsonObject, readGoogleErrorAnswer, type JsonValue } from '../../core/sdk/index.ts';
+import { googleErrorDetails, isJsonObject, readGoogleErrorAnswer, trimmedText, type JsonValue } from '../../core/sdk/index.ts';
 
 /** One field of the request Google blamed. */
 export interface FieldViolation {
@@ -42,8 +42,6 @@ export function oneLine(value: string): string {
   return line.length > EXCERPT_CHARS ? `${line.slice(0, EXCERPT_CHARS - 1)}…` : line;
 }
 
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /**
  * Milliseconds of a protobuf Duration in JSON (`"30s"`, `"1.5s"`), as Google gives RetryInfo's
  * `retryDelay`; undefined for anything else.
@@ -71,8 +69,8 @@ export function readGoogleError(json: JsonValue | unknown): GoogleError {
   for (const badRequest of googleErrorDetails(error, 'BadRequest')) {
     for (const violation of Array.isArray(badRequest.fieldViolations) ? badRequest.fieldViolations : []) {
       if (!isJsonObject(violation)) continue;
-      const reason = textOf(violation.reason);
-      violations.push({ field: textOf(violation.field) ?? '', description: oneLine(textOf(violation.description) ?? ''), ...(reason === undefined ? {} : { reason }) });
+      const reason = trimmedText(violation.reason);
+      violations.push({ field: trimmedText(violation.field) ?? '', description: oneLine(trimmedText(violation.description) ?? ''), ...(reason === undefined ? {} : { reason }) });
     }
   }
   const infos = googleErrorDetails(error, 'ErrorInfo');
@@ -80,9 +78,9 @@ export function readGoogleError(json: JsonValue | unknown): GoogleError {
   for (const info of infos) {
     if (isJsonObject(info.metadata)) for (const [key, value] of Object.entries(info.metadata)) if (typeof value === 'string') metadata[key] = value;
   }
-  const reasons = [...new Set([...infos.map((i) => textOf(i.reason)), ...violations.map((v) => v.reason)].filter((r): r is string => r !== undefined))];
+  const reasons = [...new Set([...infos.map((i) => trimmedText(i.reason)), ...violations.map((v) => v.reason)].filter((r): r is string => r !== undefined))];
   const delays = googleErrorDetails(error, 'RetryInfo').map((r) => durationMs(r.retryDelay)).filter((ms): ms is number => ms !== undefined);
-  const requestId = googleErrorDetails(error, 'RequestInfo').map((r) => textOf(r.requestId)).find((id) => id !== undefined);
+  const requestId = googleErrorDetails(error, 'RequestInfo').map((r) => trimmedText(r.requestId)).find((id) => id !== undefined);
   const status = error?.status;
   return {
     ...(status === undefined ? {} : { status }),

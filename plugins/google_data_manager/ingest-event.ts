@@ -5,10 +5,10 @@
 // click, the action's window, consent) is left to its answer and its diagnostics.
 import { isIP } from 'node:net';
 import {
-  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, readText,
+  googleClickId, googleConsentAnswer, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, readText, trimmedText,
   type CanonicalEvent, type GoogleConsentSignal, type JsonObject, type JsonValue, type PluginContext,
 } from '../../core/sdk/index.ts';
-import { conversionActionFor, conversionActionId, text } from './config.ts';
+import { conversionActionFor, conversionActionId } from './config.ts';
 import { userIdentifiers } from './user-data.ts';
 
 /**
@@ -187,7 +187,7 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (adUserData !== undefined) consent.adUserData = adUserData;
   if (adPersonalization !== undefined) consent.adPersonalization = adPersonalization;
 
-  const defaultCountryCode = text(config.default_country_code);
+  const defaultCountryCode = trimmedText(config.default_country_code);
   const { identifiers, left } = userIdentifiers(payload.user, defaultCountryCode === undefined ? {} : { defaultCountryCode });
   const withheld = config.enhanced_conversions === false ? 'config.enhanced_conversions is off'
     : adUserData === 'CONSENT_DENIED' ? 'the visitor denied ad_user_data'
@@ -211,7 +211,7 @@ export function toIngestEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const value = readDecimal(payload.conversionValue, { vendor: VENDOR, field: 'conversionValue' }) ?? productsValue(payload.products, { vendor: VENDOR, valueField: 'conversionValue' });
   if (value !== undefined) {
     const given = readText(payload.currency);
-    const currency = (given ?? text(config.default_currency))?.toUpperCase();
+    const currency = (given ?? trimmedText(config.default_currency))?.toUpperCase();
     if (currency !== undefined) {
       if (!CURRENCY.test(currency)) throw new PermanentError(`${VENDOR} takes currency as an ISO 4217 code (USD, EUR); the event has ${JSON.stringify(given ?? config.default_currency)}`);
       out.currency = currency;

@@ -2,16 +2,7 @@
 // the credential (a service account's JSON key), and the switches (ordering key, contact
 // information, deletion notices); the schema the catalog shows, and the checks the schema cannot
 // make, each naming its field.
-import { configSwitchProblem, parseGoogleServiceAccountKey, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' shop-analytics '); // 'shop-analytics'
- * text('  ');               // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { configSwitchProblem, parseGoogleServiceAccountKey, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** How messages are given an ordering key: none, or one per person (the visitor's id, else the user's). */
 export const ORDERING_MODES = ['none', 'person'] as const;
@@ -25,17 +16,17 @@ export interface TopicRef {
 
 /** The configured events topic (trimmed: a pasted id often carries a space or a line break). */
 export function topicOf(config: Record<string, JsonValue>): TopicRef {
-  return { projectId: text(config.project_id) ?? '', topicId: text(config.topic_id) ?? '' };
+  return { projectId: trimmedText(config.project_id) ?? '', topicId: trimmedText(config.topic_id) ?? '' };
 }
 
 /** The topic deletion notices go to: `deletion_topic_id` when set, else the events topic. */
 export function deletionTopicOf(config: Record<string, JsonValue>): TopicRef {
   const topic = topicOf(config);
-  return { ...topic, topicId: text(config.deletion_topic_id) ?? topic.topicId };
+  return { ...topic, topicId: trimmedText(config.deletion_topic_id) ?? topic.topicId };
 }
 
 /** The locational endpoint's location (`us-east1`), or undefined for the global endpoint. */
-export const locationOf = (config: Record<string, JsonValue>): string | undefined => text(config.endpoint_location)?.toLowerCase();
+export const locationOf = (config: Record<string, JsonValue>): string | undefined => trimmedText(config.endpoint_location)?.toLowerCase();
 
 /** The ordering mode (none unless set to person). */
 export const orderingOf = (config: Record<string, JsonValue>): OrderingMode => (config.ordering_key === 'person' ? 'person' : 'none');
@@ -112,7 +103,7 @@ const TOPIC_ID = /^[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
 const LOCATION = /^[a-z]+-[a-z]+[0-9]{1,2}$/;
 
 function projectProblem(value: JsonValue | undefined): string | undefined {
-  const id = text(value);
+  const id = trimmedText(value);
   if (id === undefined) return 'is required: the ID of the Google Cloud project that holds the topic (e.g. shop-analytics)';
   if (PROJECT_ID.test(id)) return undefined;
   const shown = JSON.stringify(id.slice(0, 200));
@@ -122,7 +113,7 @@ function projectProblem(value: JsonValue | undefined): string | undefined {
 }
 
 function topicProblem(value: JsonValue | undefined, required: boolean): string | undefined {
-  const id = text(value);
+  const id = trimmedText(value);
   if (id === undefined) return required ? 'is required: the ID of the topic the events are published to (e.g. signal-events)' : undefined;
   const shown = JSON.stringify(id.slice(0, 200));
   if (/^projects\/[^/]+\/topics\/[^/]+$/.test(id)) return `is ${shown}, a topic's full name: give the topic ID alone (the part after topics/), the project in project_id`;
@@ -164,7 +155,7 @@ export function validatePubSubConfig(config: Record<string, JsonValue>): ConfigP
     ['deletion_notices', configSwitchProblem(config.deletion_notices)],
   ];
   for (const [field, message] of checks) if (message !== undefined) problems.push({ field, message });
-  const key = text(config.service_account_key);
+  const key = trimmedText(config.service_account_key);
   if (key === undefined) {
     problems.push({ field: 'service_account_key', message: 'is required: the JSON key file of a service account with the Pub/Sub Publisher role on the topic (see the plugin README)' });
   } else {

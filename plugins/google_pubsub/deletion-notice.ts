@@ -11,8 +11,8 @@
 // no notice. Signal sends it once the person's events on their way are over.
 import type { ForgetOutcome, JsonObject, JsonValue, NamedPerson, PersonForgetting, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { classifyPublish } from './classify.ts';
-import { deletionTopicOf, includesContactInfo, orderingOf, sendsDeletionNotices, text, topicOf } from './config.ts';
-import { isContactInfo } from '../../core/sdk/index.ts';
+import { deletionTopicOf, includesContactInfo, orderingOf, sendsDeletionNotices, topicOf } from './config.ts';
+import { isContactInfo, trimmedText } from '../../core/sdk/index.ts';
 import { KIND_ATTRIBUTE, MAX_ORDERING_KEY_BYTES } from './pubsub-message.ts';
 import { publishHeaders, publishUrl, wireMessage } from './publish-request.ts';
 
@@ -86,7 +86,7 @@ export function readNoticeAnswer(response: VendorResponse, request?: RequestDesc
 export const pubSubDeletionNotices: PersonForgetting = {
   // A notice is a publish: Pub/Sub's answer names the message it published.
   successAnswer: { status: 200, body: { messageIds: ['2109263418427353'] } },
-  enabled: (config) => sendsDeletionNotices(config) && text(config.service_account_key) !== undefined,
+  enabled: (config) => sendsDeletionNotices(config) && trimmedText(config.service_account_key) !== undefined,
   request: (person, ctx): RequestDescriptor | { skipped: string } => {
     const ids = noticeIds(person, ctx.config);
     if (ids.userId === null && ids.anonymousId === null) {

@@ -7,7 +7,7 @@
 // valid but request failed", 403 "API key used doesn't have permissions", 404, 405, 429 "too many
 // requests" (with X-RateLimit-* headers), 500/502/503/504 "something went wrong on impact.com's
 // end" — "any call that results in a 5XX response code should be retried".
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** impact.com's answer body, as far as it is read. */
 interface ImpactAnswer {
@@ -27,7 +27,6 @@ const CONFIG_FIELD_OF: Record<string, string> = {
 };
 
 const answerOf = (response: VendorResponse): ImpactAnswer => (response.json !== null && typeof response.json === 'object' && !Array.isArray(response.json) ? response.json as ImpactAnswer : {});
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * The fields impact.com names in its errors, with their messages: the reference's `Errors` of
@@ -39,7 +38,7 @@ function fieldErrors(answer: ImpactAnswer): Array<{ field?: string; message?: st
   const errors = Array.isArray(answer.Errors) ? answer.Errors : Array.isArray(answer.errors) ? answer.errors : [];
   return errors
     .filter((error): error is Record<string, unknown> => error !== null && typeof error === 'object' && !Array.isArray(error))
-    .map((error) => ({ field: textOf(error.Field ?? error.field), message: textOf(error.Message ?? error.message) }));
+    .map((error) => ({ field: trimmedText(error.Field ?? error.field), message: trimmedText(error.Message ?? error.message) }));
 }
 
 /**
@@ -52,7 +51,7 @@ function fieldErrors(answer: ImpactAnswer): Array<{ field?: string; message?: st
  */
 export function said(response: VendorResponse): string {
   const answer = answerOf(response);
-  const message = textOf(answer.Message);
+  const message = trimmedText(answer.Message);
   const errors = fieldErrors(answer).map(({ field, message: text }) => [field, text].filter(Boolean).join(': ')).filter((line) => line !== '');
   if (message !== undefined || errors.length > 0) return excerpt([message, errors.join('; ')].filter(Boolean).join(' — '), 500);
   const flat = (response.body ?? '').replace(/\s+/g, ' ').trim();
@@ -100,7 +99,7 @@ export function classifyImpact(response: VendorResponse, _request: RequestDescri
   const { status } = response;
   const what = said(response);
   if (status >= 200 && status < 300) {
-    const state = textOf(answerOf(response).Status)?.toUpperCase();
+    const state = trimmedText(answerOf(response).Status)?.toUpperCase();
     if (state === 'ERROR') return { status: 'dead_letter', reason: `impact.com refused the conversion (HTTP ${status}, Status ERROR: ${what}): check ${toCheck(response)}` };
     return { status: 'delivered' };
   }

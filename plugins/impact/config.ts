@@ -2,7 +2,7 @@
 // Basic), the program (Campaign Id) conversions are reported to, the impact.com Event Type each
 // Signal event counts as, and whether to follow each submission's processing; with the problems
 // a JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapName, eventMapOf, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapName, eventMapOf, trimmedText, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** An Event Type Id (`EventTypeId`, "integer (10)" in impact.com's conversion object): digits. */
 export const EVENT_TYPE_ID = /^[0-9]{1,10}$/;
@@ -51,8 +51,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /**
  * The Account SID of a config, trimmed (undefined when missing).
  *
@@ -60,7 +58,7 @@ const text = (value: JsonValue | undefined): string | undefined => (typeof value
  * accountSidOf({ account_sid: ' IRyMQiCNtwrt1804207G3t8Pn6NyzfyDw1 ' }); // 'IRyMQiCNtwrt1804207G3t8Pn6NyzfyDw1'
  */
 export function accountSidOf(config: Record<string, JsonValue>): string | undefined {
-  return text(config.account_sid);
+  return trimmedText(config.account_sid);
 }
 
 /**
@@ -71,7 +69,7 @@ export function accountSidOf(config: Record<string, JsonValue>): string | undefi
  * authorizationOf({ account_sid: 'IRabc', auth_token: 'tok' }); // 'Basic SVJhYmM6dG9r'
  */
 export function authorizationOf(config: Record<string, JsonValue>): string {
-  return `Basic ${Buffer.from(`${accountSidOf(config) ?? ''}:${text(config.auth_token) ?? ''}`, 'utf8').toString('base64')}`;
+  return `Basic ${Buffer.from(`${accountSidOf(config) ?? ''}:${trimmedText(config.auth_token) ?? ''}`, 'utf8').toString('base64')}`;
 }
 
 /** The Event Type of an event: its Id (`EventTypeId`) or its Code (`EventTypeCode`). */
@@ -86,7 +84,7 @@ export type EventType = { EventTypeId: string } | { EventTypeCode: string };
  * eventTypeOf('SALE');  // { EventTypeCode: 'SALE' }
  */
 export function eventTypeOf(value: JsonValue | undefined): EventType | undefined {
-  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : text(value);
+  const written = typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? String(value) : trimmedText(value);
   if (written === undefined) return undefined;
   if (EVENT_TYPE_ID.test(written)) return Number(written) > 0 ? { EventTypeId: written } : undefined;
   return written.length <= MAX_EVENT_TYPE_CODE ? { EventTypeCode: written } : undefined;

@@ -10,11 +10,10 @@
 import type { JsonValue, PluginContext, ProcessingReport, ProcessingReportReading, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import { accountSidOf, checksSubmissions } from './config.ts';
 import { IMPACT_ORIGIN, impactHeaders } from './requests.ts';
+import { trimmedText } from '../../core/sdk/index.ts';
 
 /** The submission's id at the end of a QueuedUri (`/Advertisers/<AccountSID>/APISubmissions/A-1234…`). */
 const QUEUED_URI = /\/APISubmissions\/([^/?#\s]+)\s*$/;
-
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /**
  * The BatchId of an accepted conversion's answer, when config.check_submissions is on; undefined
@@ -26,7 +25,7 @@ const textOf = (value: unknown): string | undefined => (typeof value === 'string
 export function submissionReceipt(response: VendorResponse, ctx: PluginContext): JsonValue | undefined {
   if (!checksSubmissions(ctx.config)) return undefined;
   const json = response.json as { QueuedUri?: unknown } | undefined;
-  const uri = textOf(json !== null && typeof json === 'object' ? json.QueuedUri : undefined);
+  const uri = trimmedText(json !== null && typeof json === 'object' ? json.QueuedUri : undefined);
   return uri === undefined ? undefined : QUEUED_URI.exec(uri)?.[1];
 }
 
@@ -42,7 +41,7 @@ function reasonCodes(submission: Record<string, unknown>): string[] {
   for (const key of fields) {
     const value = submission[key];
     for (const item of Array.isArray(value) ? value : [value]) {
-      for (const code of textOf(item)?.split(/[\s,;]+/) ?? []) if (code !== '') out.add(code);
+      for (const code of trimmedText(item)?.split(/[\s,;]+/) ?? []) if (code !== '') out.add(code);
     }
   }
   return [...out];
@@ -68,11 +67,11 @@ const DUPLICATE = 'CONV_DUPLICATE';
  */
 export function readSubmission(json: unknown): ProcessingReportReading {
   const submission = (json !== null && typeof json === 'object' && !Array.isArray(json) ? json : {}) as Record<string, unknown>;
-  const state = textOf(submission.Status);
-  const batch = textOf(submission.BatchId);
+  const state = trimmedText(submission.Status);
+  const batch = trimmedText(submission.BatchId);
   const which = batch === undefined ? 'the conversion' : `the conversion (submission ${batch})`;
   if (state?.toLowerCase() !== 'complete') return { pending: true, message: `impact.com has not processed ${which} yet (Status ${state ?? 'unknown'})` };
-  const errorType = textOf(submission.ErrorType);
+  const errorType = trimmedText(submission.ErrorType);
   if (errorType === undefined) return { done: true, failed: 0, message: `impact.com processed ${which} without errors` };
   const reasons = reasonCodes(submission);
   const said = `${errorType}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;

@@ -5,7 +5,7 @@
 // `user_id` and `email` only (never from properties), placeholders never count, and an event
 // naming nobody is dropped: Intercom's server-side API names a lead only by its Intercom id,
 // which a site's events do not carry.
-import { isEmailAddress, isJsonObject, normalizePhoneNumber, readInstantMs, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isEmailAddress, isJsonObject, normalizePhoneNumber, readInstantMs, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customAttributesOf } from './config.ts';
 import { fitMetadata, monetaryAmount, MAX_STRING_CHARS } from './metadata.ts';
 
@@ -16,11 +16,6 @@ export type Kind = 'contact' | 'event';
 export interface IntercomRecord {
   kind: Kind;
   body: JsonObject;
-}
-
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /** Unix seconds of a mapped time (seconds, ms or ISO text), or undefined. */
@@ -39,7 +34,7 @@ function seconds(value: JsonValue | undefined): number | undefined {
  */
 export function identityOf(payload: JsonObject): { userId?: string; email?: string } {
   const userId = usableId(payload.user_id) ? String(payload.user_id).trim() : undefined;
-  const email = text(payload.email);
+  const email = readText(payload.email);
   return { ...(userId ? { userId } : {}), ...(email && isEmailAddress(email, { requireDomainDot: false }) ? { email } : {}) };
 }
 
@@ -72,14 +67,14 @@ export function contactRecord(payload: JsonObject, config: Record<string, JsonVa
   const body: JsonObject = {};
   if (userId) body.external_id = userId;
   if (email) body.email = email;
-  const name = text(payload.name) ?? ([text(payload.first_name), text(payload.last_name)].filter(Boolean).join(' ') || undefined);
+  const name = readText(payload.name) ?? ([readText(payload.first_name), readText(payload.last_name)].filter(Boolean).join(' ') || undefined);
   if (name) body.name = name;
-  const phone = text(payload.phone);
+  const phone = readText(payload.phone);
   if (phone) {
     const code = typeof config.default_country_code === 'string' ? config.default_country_code : undefined;
     body.phone = normalizePhoneNumber(phone, { defaultCountryCode: code }) ?? phone;
   }
-  const avatar = text(payload.avatar);
+  const avatar = readText(payload.avatar);
   if (avatar && /^https?:\/\//i.test(avatar)) body.avatar = avatar;
   const signedUp = seconds(payload.signed_up_at);
   if (signedUp !== undefined) body.signed_up_at = signedUp;
@@ -102,7 +97,7 @@ export function contactRecord(payload: JsonObject, config: Record<string, JsonVa
  */
 export function eventRecord(payload: JsonObject, event: CanonicalEvent): IntercomRecord | null {
   const { userId, email } = identityOf(payload);
-  const name = text(payload.event_name);
+  const name = readText(payload.event_name);
   if ((!userId && !email) || !name) return null;
   const createdAt = seconds(payload.created_at) ?? seconds(event.timestamp) ?? seconds(event.receivedAt);
   const body: JsonObject = { event_name: [...name].slice(0, MAX_STRING_CHARS).join(''), created_at: createdAt ?? 0 };

@@ -4,7 +4,7 @@
 // (identity.ts). Identity, time and ids come from the canonical event and the blueprint's
 // top-level fields, never from the site's properties or traits; what Iterable would refuse for
 // good is dead-lettered here, each event on its own, saying why.
-import { isJsonObject, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
 import { projectTypeOf, type ProjectType } from './config.ts';
 import { identityOf, personOf } from './identity.ts';
 import { userDataFields } from './user-data-fields.ts';
@@ -96,12 +96,6 @@ export function eventData(mapped: JsonValue | undefined, what: string): JsonObje
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
-/** Text for an optional item field: a string trimmed, a number as its digits; nothing for anything else or blank text. */
-function textOf(value: JsonValue | undefined): string | undefined {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
-  return text === '' ? undefined : text;
-}
-
 /**
  * One purchased item as Iterable's CommerceItem: `id`, `name`, `price` and `quantity`
  * required; `sku`, `description`, `categories` (a list of text), `imageUrl`, `url` and
@@ -111,25 +105,25 @@ function textOf(value: JsonValue | undefined): string | undefined {
 function itemOf(value: JsonValue, index: number): JsonObject {
   const at = `items[${index}]`;
   if (!isJsonObject(value)) throw new PermanentError(`${at} is not an object: Iterable takes a purchase's items as {id, name, price, quantity, …}`);
-  const id = textOf(value.id);
-  const name = textOf(value.name);
+  const id = readText(value.id);
+  const name = readText(value.name);
   if (id === undefined) throw new PermanentError(`${at} has no id, which Iterable requires of every item (the product's product_id, else its sku)`);
   if (name === undefined) throw new PermanentError(`${at} has no name, which Iterable requires of every item`);
   if (typeof value.price !== 'number' || !Number.isFinite(value.price)) throw new PermanentError(`${at} has no price as a number, which Iterable requires of every item`);
   if (typeof value.quantity !== 'number' || !Number.isSafeInteger(value.quantity)) throw new PermanentError(`${at} has no quantity as a whole number, which Iterable requires of every item`);
   const item: JsonObject = { id };
-  const sku = textOf(value.sku);
+  const sku = readText(value.sku);
   if (sku !== undefined) item.sku = sku;
   item.name = name;
-  const description = textOf(value.description);
+  const description = readText(value.description);
   if (description !== undefined) item.description = description;
-  const categories = (Array.isArray(value.categories) ? value.categories : [value.categories]).flatMap((c) => textOf(c) ?? []);
+  const categories = (Array.isArray(value.categories) ? value.categories : [value.categories]).flatMap((c) => readText(c) ?? []);
   if (categories.length > 0) item.categories = categories;
   item.price = value.price;
   item.quantity = value.quantity;
-  const imageUrl = textOf(value.imageUrl);
+  const imageUrl = readText(value.imageUrl);
   if (imageUrl !== undefined) item.imageUrl = imageUrl;
-  const url = textOf(value.url);
+  const url = readText(value.url);
   if (url !== undefined) item.url = url;
   if (isJsonObject(value.dataFields) && Object.keys(value.dataFields).length > 0) item.dataFields = value.dataFields;
   return item;

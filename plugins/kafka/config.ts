@@ -4,7 +4,7 @@
 // records), how many records a request carries, and the private networks Signal may reach a
 // self-managed REST Proxy on; the schema the catalog shows and the checks the schema cannot make,
 // each naming its field.
-import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 export const RECORD_KEYS = ['person', 'anonymous_id', 'message_id', 'none'] as const;
 export type RecordKeyChoice = (typeof RECORD_KEYS)[number];
@@ -22,14 +22,6 @@ const CONFLUENT_CLOUD_HOST = /(^|\.)confluent\.cloud$/i;
 const TOPIC = /^[a-zA-Z0-9._-]{1,249}$/;
 /** Cluster ids: Confluent Cloud's `lkc-…`, a self-managed cluster's base64url id (`xFhUvurESIeeCI87SXWR-Q`). */
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' signal-events '); // 'signal-events'
- * text('  ');              // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** Whether a host is Confluent Cloud's. */
 export const isConfluentCloudHost = (host: string): boolean => CONFLUENT_CLOUD_HOST.test(host);
@@ -54,10 +46,10 @@ export function recordsPerRequestOf(config: Record<string, JsonValue>): number {
 }
 
 /** The configured topic, trimmed. */
-export const topicOf = (config: Record<string, JsonValue>): string => text(config.topic) ?? '';
+export const topicOf = (config: Record<string, JsonValue>): string => trimmedText(config.topic) ?? '';
 
 /** The configured cluster id, trimmed. */
-export const clusterIdOf = (config: Record<string, JsonValue>): string => text(config.cluster_id) ?? '';
+export const clusterIdOf = (config: Record<string, JsonValue>): string => trimmedText(config.cluster_id) ?? '';
 
 /**
  * The base of the Kafka REST v3 API: Confluent Cloud serves it under `/kafka/v3` of its REST
@@ -69,7 +61,7 @@ export const clusterIdOf = (config: Record<string, JsonValue>): string => text(c
  * apiBaseOf({ rest_endpoint: 'http://10.0.3.7:8082' });                                 // 'http://10.0.3.7:8082/v3'
  */
 export function apiBaseOf(config: Record<string, JsonValue>): string {
-  const raw = text(config.rest_endpoint) ?? '';
+  const raw = trimmedText(config.rest_endpoint) ?? '';
   let url: URL;
   try {
     url = new URL(raw);
@@ -94,7 +86,7 @@ export function recordsUrlOf(config: Record<string, JsonValue>): string {
 
 /** The Authorization header: HTTP Basic with the API key and secret, or none when neither is set. */
 export function authorizationOf(config: Record<string, JsonValue>): string | undefined {
-  const key = text(config.api_key);
+  const key = trimmedText(config.api_key);
   const secret = typeof config.api_secret === 'string' && config.api_secret !== '' ? config.api_secret : undefined;
   if (key === undefined && secret === undefined) return undefined;
   return `Basic ${Buffer.from(`${key ?? ''}:${secret ?? ''}`, 'utf8').toString('base64')}`;
@@ -157,7 +149,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function endpointProblem(config: Record<string, JsonValue>, allow: string[]): string | undefined {
-  const raw = text(config.rest_endpoint);
+  const raw = trimmedText(config.rest_endpoint);
   if (raw === undefined) return 'is required: Confluent Cloud\'s REST endpoint (https://pkc-<id>.<region>.<cloud>.confluent.cloud:443) or your REST Proxy\'s URL';
   let url: URL;
   try {
@@ -178,13 +170,13 @@ function endpointProblem(config: Record<string, JsonValue>, allow: string[]): st
 
 /** Whether the config's endpoint is Confluent Cloud's. */
 function isConfluentCloudEndpoint(config: Record<string, JsonValue>): boolean {
-  const endpoint = text(config.rest_endpoint);
+  const endpoint = trimmedText(config.rest_endpoint);
   if (endpoint === undefined || !URL.canParse(endpoint)) return false;
   return isConfluentCloudHost(new URL(endpoint).hostname);
 }
 
 function clusterProblem(config: Record<string, JsonValue>): string | undefined {
-  const id = text(config.cluster_id);
+  const id = trimmedText(config.cluster_id);
   if (id === undefined) return 'is required: the Kafka cluster\'s id (Confluent Cloud: lkc-…)';
   const shown = JSON.stringify(id.slice(0, 130));
   // Other Confluent Cloud resources' ids, refused on Cloud only: a self-managed cluster's
@@ -195,14 +187,14 @@ function clusterProblem(config: Record<string, JsonValue>): string | undefined {
 }
 
 function topicProblem(config: Record<string, JsonValue>): string | undefined {
-  const topic = text(config.topic);
+  const topic = trimmedText(config.topic);
   if (topic === undefined) return 'is required: the topic the events go to (e.g. signal-events)';
   if (topic === '.' || topic === '..' || !TOPIC.test(topic)) return `is ${JSON.stringify(topic.slice(0, 250))}: a Kafka topic name is 1 to 249 letters, digits, periods, underscores and hyphens`;
   return undefined;
 }
 
 function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const key = text(config.api_key);
+  const key = trimmedText(config.api_key);
   const secret = typeof config.api_secret === 'string' && config.api_secret !== '' ? config.api_secret : undefined;
   const cloud = isConfluentCloudEndpoint(config);
   if (key === undefined && secret === undefined) {

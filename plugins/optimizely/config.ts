@@ -5,7 +5,7 @@
 // project's datafile (`events[].id`). Those ids come from the config: `event_ids` (event key →
 // id), and/or the datafile itself (`datafile`), whose `events`, `attributes`, `accountId`,
 // `projectId` and `anonymizeIP` the plugin reads.
-import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Where POST /v1/events goes: Optimizely's SDKs name these two regions (logxEndpoint). */
 export const REGIONS = ['us', 'eu'] as const;
@@ -94,13 +94,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function text(value: JsonValue | undefined): string | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
 /** What the plugin reads of a datafile (Optimizely's project config JSON). */
 export interface DatafileIds {
   accountId?: string;
@@ -130,12 +123,12 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
   if (!isJsonObject(parsed as JsonValue)) return { problem: 'is not a datafile: a JSON object with events[] was expected' };
   const file = parsed as JsonObject;
   const ids: DatafileIds = { events: {}, attributes: {} };
-  const account = text(file.accountId);
+  const account = readText(file.accountId);
   if (account !== undefined) ids.accountId = account;
-  const project = text(file.projectId);
+  const project = readText(file.projectId);
   if (project !== undefined) ids.projectId = project;
   if (typeof file.anonymizeIP === 'boolean') ids.anonymizeIp = file.anonymizeIP;
-  const region = text(file.region)?.toLowerCase();
+  const region = readText(file.region)?.toLowerCase();
   if (region !== undefined) {
     if (!(REGIONS as readonly string[]).includes(region)) return { problem: `its region "${String(file.region)}" is not one Optimizely logs events in (US or EU)` };
     ids.region = region as Region;
@@ -146,8 +139,8 @@ export function readDatafile(source: string): { ids: DatafileIds } | { problem: 
     if (!Array.isArray(entries)) return { problem: `is not a datafile: its ${list} is not a list` };
     for (const entry of entries) {
       if (!isJsonObject(entry)) continue;
-      const key = text(entry.key);
-      const id = text(entry.id);
+      const key = readText(entry.key);
+      const id = readText(entry.id);
       if (key === undefined || id === undefined) continue;
       if (!ID.test(id)) return { problem: `its ${list}[] "${key}" has the id ${JSON.stringify(entry.id)}, not an Optimizely entity id (digits): is this a Feature Experimentation datafile?` };
       into[key] = id;
@@ -178,7 +171,7 @@ function idMap(value: JsonValue | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isJsonObject(value)) return out;
   for (const [key, id] of Object.entries(value)) {
-    const trimmed = text(id);
+    const trimmed = readText(id);
     if (key.trim() !== '' && trimmed !== undefined && ID.test(trimmed)) out[key.trim()] = trimmed;
   }
   return out;
@@ -208,21 +201,21 @@ export interface OptimizelyOptions {
  * // { accountId: '1', projectId: '2', url: 'https://logx.optimizely.com/v1/events', eventIds: { purchase: '3' }, …, anonymizeIp: true }
  */
 export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions {
-  const datafileText = text(config.datafile);
+  const datafileText = readText(config.datafile);
   const read = datafileText !== undefined ? datafileOf(datafileText) : undefined;
   const datafile: DatafileIds = read && 'ids' in read ? read.ids : { events: {}, attributes: {} };
   const eventKeys: Record<string, string> = {};
   if (isJsonObject(config.event_keys)) {
     for (const [name, key] of Object.entries(config.event_keys)) {
-      const trimmed = text(key);
+      const trimmed = readText(key);
       if (trimmed !== undefined) eventKeys[name.trim()] = trimmed;
     }
   }
   const region: Region = config.region === 'eu' || config.region === 'us' ? config.region : datafile.region ?? 'us';
   const visitorId = (VISITOR_IDS as readonly string[]).includes(config.visitor_id as string) ? config.visitor_id as VisitorIdChoice : 'userId_then_anonymousId';
   return {
-    accountId: text(config.account_id) ?? datafile.accountId ?? '',
-    projectId: text(config.project_id) ?? datafile.projectId ?? '',
+    accountId: readText(config.account_id) ?? datafile.accountId ?? '',
+    projectId: readText(config.project_id) ?? datafile.projectId ?? '',
     url: EVENTS_URLS[region],
     eventIds: { ...datafile.events, ...idMap(config.event_ids) },
     eventKeys,
@@ -230,7 +223,7 @@ export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions 
     visitorId,
     anonymizeIp: typeof config.anonymize_ip === 'boolean' ? config.anonymize_ip : datafile.anonymizeIp ?? true,
     sendUserAgent: config.send_user_agent !== false,
-    apiToken: text(config.api_token) ?? '',
+    apiToken: readText(config.api_token) ?? '',
     forwardDeletions: config.forward_deletions === true,
   };
 }
@@ -245,7 +238,7 @@ export function optionsOf(config: Record<string, JsonValue>): OptimizelyOptions 
  */
 export function validateOptimizelyConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const datafileText = text(config.datafile);
+  const datafileText = readText(config.datafile);
   let datafile: DatafileIds | undefined;
   if (datafileText !== undefined) {
     const read = readDatafile(datafileText);
@@ -253,7 +246,7 @@ export function validateOptimizelyConfig(config: Record<string, JsonValue>): Con
     else datafile = read.ids;
   }
   for (const [field, fromFile, what] of [['account_id', datafile?.accountId, 'accountId'], ['project_id', datafile?.projectId, 'projectId']] as const) {
-    const own = text(config[field]);
+    const own = readText(config[field]);
     if (own !== undefined && !ID.test(own)) problems.push({ field, message: 'is not an Optimizely id: digits only (e.g. 12345678)' });
     else if (own === undefined && fromFile === undefined) problems.push({ field, message: `is required (or a datafile with its ${what}): Optimizely's Event API takes ${field} with every request` });
     else if (own === undefined && fromFile !== undefined && !ID.test(fromFile)) problems.push({ field: 'datafile', message: `its ${what} "${fromFile}" is not an Optimizely id (digits)` });
@@ -269,7 +262,7 @@ export function validateOptimizelyConfig(config: Record<string, JsonValue>): Con
       continue;
     }
     for (const [key, id] of Object.entries(value)) {
-      const trimmed = text(id);
+      const trimmed = readText(id);
       if (trimmed === undefined || !ID.test(trimmed)) problems.push({ field, message: `"${key}": ${JSON.stringify(id)} is not an Optimizely entity id (digits, e.g. 20286250031)` });
     }
   }
@@ -277,9 +270,9 @@ export function validateOptimizelyConfig(config: Record<string, JsonValue>): Con
   if (Object.keys(eventIds).length === 0 && !problems.some((p) => p.field === 'datafile')) {
     problems.push({ field: 'event_ids', message: 'names no event: give each Optimizely event key\'s entity id here (or the datafile), else no conversion can be sent' });
   }
-  if (config.forward_deletions === true && text(config.api_token) === undefined) {
+  if (config.forward_deletions === true && readText(config.api_token) === undefined) {
     problems.push({ field: 'api_token', message: 'is required to forward person deletions (a personal access token for Optimizely\'s subject access requests), or turn forward_deletions off' });
   }
-  if (text(config.api_token)?.match(/\s/)) problems.push({ field: 'api_token', message: 'holds white space or a line break (copied with the text around it?): give the token alone' });
+  if (readText(config.api_token)?.match(/\s/)) problems.push({ field: 'api_token', message: 'holds white space or a line break (copied with the text around it?): give the token alone' });
   return problems;
 }

@@ -3,7 +3,7 @@
 // to 500 visitors or accounts"). The request is queued and processed in bulk ("can take up to 21
 // days"); Pendo marks the visitors Do Not Process at once, so no more data of theirs is
 // collected, and keeps their ids for that. Pendo answers with the deletion request's id.
-import { defaultForgetRead, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
+import { configApiKey, defaultForgetRead, usableId, type ForgetOutcome, type NamedPerson, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
 import { isWebPage, regionHint, saidBy } from './classify.ts';
 import { optionsOf } from './config.ts';
 import { originOf } from './hosts.ts';
@@ -25,10 +25,6 @@ export function pendoVisitorsOf(person: NamedPerson, ctx: PluginContext): string
   if (usableId(person.userId)) visitors.push(String(person.userId).trim());
   if (optionsOf(ctx.config).anonymousVisitors === 'anonymous_id' && usableId(person.anonymousId)) visitors.push(String(person.anonymousId).trim());
   return visitors;
-}
-
-function text(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value.trim() : '';
 }
 
 /**
@@ -64,7 +60,7 @@ export function readDeletion(response: VendorResponse, ctx?: PluginContext): For
  * person's visitors. Safe to repeat: Pendo deletes what it holds.
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => text(config.integration_key) !== '',
+  enabled: (config) => configApiKey(config, 'integration_key') !== '',
   request(person, ctx) {
     const visitors = pendoVisitorsOf(person, ctx);
     if (visitors.length === 0) return { skipped: NO_PENDO_VISITOR };

@@ -25,9 +25,6 @@ const NOT_SENT: Record<string, string> = {
   alias: 'alias calls are not sent: Plausible has no users to merge',
 };
 
-/** Text of a mapped value; undefined when blank or not text/number. */
-const text = (value: JsonValue | undefined): string | undefined => readText(value);
-
 /**
  * A URL within Plausible's 2,000 bytes: as given, else without its fragment, else without its
  * query too (UTM tags are then lost, said); undefined when even that is too long.
@@ -66,7 +63,7 @@ function pathOf(event: CanonicalEvent): string {
   // Read null-safely: a pipeline transformation may have removed context.
   const context = event.context as JsonValue | undefined;
   const page = isJsonObject(context) && isJsonObject(context.page) ? context.page : {};
-  const path = text(page.path) ?? text(isJsonObject(event.properties) ? event.properties.path : undefined);
+  const path = readText(page.path) ?? readText(isJsonObject(event.properties) ? event.properties.path : undefined);
   return path !== undefined && path.startsWith('/') ? path : '/';
 }
 
@@ -76,7 +73,7 @@ function pathOf(event: CanonicalEvent): string {
  * covers the URL's root domain), said in a warning; undefined when there is none to send.
  */
 function urlFor(payload: JsonObject, event: CanonicalEvent, domain: string, warn: (message: string) => void): string | undefined {
-  const mapped = normalized(text(payload.url));
+  const mapped = normalized(readText(payload.url));
   if (mapped !== undefined) {
     if (/^data:/i.test(mapped)) {
       warn('not sent: the page URL is a data: URL, which Plausible refuses');
@@ -102,12 +99,12 @@ function urlFor(payload: JsonObject, event: CanonicalEvent, domain: string, warn
 function revenueFor(payload: JsonObject, config: Record<string, JsonValue>, warn: (message: string) => void): JsonObject | undefined {
   const revenue = payload.revenue;
   if (!isJsonObject(revenue) || revenue.amount === undefined || revenue.amount === null) return undefined;
-  const amount = typeof revenue.amount === 'number' ? revenue.amount : Number(text(revenue.amount) ?? NaN);
+  const amount = typeof revenue.amount === 'number' ? revenue.amount : Number(readText(revenue.amount) ?? NaN);
   if (!Number.isFinite(amount)) {
     warn(`revenue left out: the amount ${JSON.stringify(revenue.amount)} is not a number`);
     return undefined;
   }
-  const currency = text(revenue.currency)?.toUpperCase() ?? defaultCurrencyOf(config);
+  const currency = readText(revenue.currency)?.toUpperCase() ?? defaultCurrencyOf(config);
   if (currency === undefined || !/^[A-Z]{3}$/.test(currency)) {
     warn(`revenue left out: the amount ${amount} has no currency (properties.currency), and config.default_currency is not set`);
     return undefined;
@@ -145,10 +142,10 @@ export function toPlausibleEvent(payload: JsonObject, event: CanonicalEvent, ctx
   if (event.type === 'page' && !sendsPageviews(config)) return drop('not sent: config.send_pageviews is off (Plausible\'s own script counts the pageviews)');
   if (event.type === 'screen' && !sendsScreens(config)) return drop('not sent: config.send_screens is off');
 
-  let name = text(payload.name);
+  let name = readText(payload.name);
   if (name === undefined) return drop('not sent: the event has no name, which Plausible requires');
   if (event.type === 'track') {
-    const refusal = trackEventRefusal(text(event.event) ?? name, config);
+    const refusal = trackEventRefusal(readText(event.event) ?? name, config);
     if (refusal !== undefined) return drop(refusal);
   }
   if (RESERVED_NAMES.has(name)) return drop(`not sent: "${name}" is an event name Plausible reserves for its own script`);
@@ -168,12 +165,12 @@ export function toPlausibleEvent(payload: JsonObject, event: CanonicalEvent, ctx
     return drop('not sent: no visitor User-Agent (context.userAgent), which Plausible requires to count unique visitors; a server-side call must pass its visitor\'s user agent as context.userAgent');
   }
 
-  const domain = text(payload.domain) ?? domainOf(config);
+  const domain = readText(payload.domain) ?? domainOf(config);
   const url = urlFor(payload, event, domain, warn);
   if (url === undefined) return null;
 
   const body: JsonObject = { name, url, domain };
-  const referrer = text(payload.referrer);
+  const referrer = readText(payload.referrer);
   if (referrer !== undefined) body.referrer = referrer;
   const props = propsFor(payload.props, propsMode(config), propNamesOf(config), warn);
   if (props !== undefined) body.props = props;
@@ -181,7 +178,7 @@ export function toPlausibleEvent(payload: JsonObject, event: CanonicalEvent, ctx
     const revenue = revenueFor(payload, config, warn);
     if (revenue !== undefined) body.revenue = revenue;
   }
-  if (event.type === 'track' && nonInteractiveEventsOf(config).includes(text(event.event) ?? name)) body.interactive = false;
+  if (event.type === 'track' && nonInteractiveEventsOf(config).includes(readText(event.event) ?? name)) body.interactive = false;
 
   const happened = Date.parse(event.timestamp);
   if (Number.isFinite(happened) && ctx.now - happened > STALE_MS) {

@@ -5,7 +5,7 @@
 // `https://eu.posthog.com`. A self-hosted instance serves both on its own domain; a reverse
 // proxy (often a path of the site, `https://www.example.com/ingest`) usually serves only the
 // first, so the private API host is then configured on its own.
-import { literalHostProblem, type JsonValue } from '../../core/sdk/index.ts';
+import { literalHostProblem, trimmedText, type JsonValue } from '../../core/sdk/index.ts';
 
 /** PostHog Cloud's ingestion hosts and the app (private API) host of each region. */
 export const CLOUD_HOSTS = {
@@ -22,10 +22,6 @@ const APP_HOSTS: Record<string, string> = {
   'us.posthog.com': 'https://us.i.posthog.com',
   'eu.posthog.com': 'https://eu.i.posthog.com',
 };
-
-function text(value: JsonValue | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /** A configured base URL without its trailing slashes. */
 function base(value: string): string {
@@ -77,7 +73,7 @@ export function baseUrlProblem(value: string, api: 'ingestion' | 'private'): str
  * ingestionBaseOf({}); // 'https://us.i.posthog.com'
  */
 export function ingestionBaseOf(config: Record<string, JsonValue>): string {
-  return base(text(config.host) ?? DEFAULT_HOST);
+  return base(trimmedText(config.host) ?? DEFAULT_HOST);
 }
 
 /** Whether the ingestion host is PostHog Cloud's (US or EU). */
@@ -108,7 +104,7 @@ export function isProxyPath(config: Record<string, JsonValue>): boolean {
  * privateApiBaseOf({ host: 'https://posthog.example.com' }); // 'https://posthog.example.com'
  */
 export function privateApiBaseOf(config: Record<string, JsonValue>): string {
-  const configured = text(config.api_host);
+  const configured = trimmedText(config.api_host);
   if (configured !== undefined) return base(configured);
   const ingestion = ingestionBaseOf(config);
   const cloud = CLOUD_HOSTS[ingestion.toLowerCase() as keyof typeof CLOUD_HOSTS];

@@ -2,7 +2,7 @@
 // project API key in the body (`api_key`), `historical_migration` for imports of past data,
 // and the events under `batch`. "There is no limit on the number of events you can send in a
 // batch, but the entire request body must be less than 20MB." Built here, performed by the core.
-import { splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configApiKey, splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { ingestionBaseOf } from './hosts.ts';
 
 /**
@@ -19,13 +19,9 @@ export const MAX_EVENTS = 1000;
 /** The path of the batch endpoint (the trailing slash as PostHog's examples write it). */
 export const BATCH_PATH = '/batch/';
 
-function text(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value.trim() : '';
-}
-
 /** The body around the events: the project API key, and the historical flag when it is on. */
 function envelope(ctx: PluginContext, batch: JsonValue[]): JsonObject {
-  return { api_key: text(ctx.config.api_key), ...(ctx.config.historical_migration === true ? { historical_migration: true } : {}), batch };
+  return { api_key: configApiKey(ctx.config), ...(ctx.config.historical_migration === true ? { historical_migration: true } : {}), batch };
 }
 
 /**

@@ -4,7 +4,7 @@
 // package's server-to-server API integration: its client id and secret are exchanged for access
 // tokens at the tenant's own authentication host, and every API call goes to the tenant's REST
 // host, both named by the tenant-specific subdomain (Salesforce: "Your Subdomain").
-import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * A subdomain as it may be used in a host name: one DNS label (letters, digits, hyphens), so
@@ -107,10 +107,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function text(value: JsonValue | undefined): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /**
  * The tenant subdomain of `config.subdomain`: the subdomain itself, or read from a pasted
  * Authentication (or REST, SOAP) Base URI, lower-cased; undefined when it is neither or would
@@ -121,7 +117,7 @@ function text(value: JsonValue | undefined): string | undefined {
  * subdomainOf({ subdomain: 'mc123.attacker.example' }); // undefined
  */
 export function subdomainOf(config: Record<string, JsonValue>): string | undefined {
-  const raw = text(config.subdomain);
+  const raw = trimmedText(config.subdomain);
   if (raw === undefined) return undefined;
   const fromUrl = TENANT_URL.exec(raw);
   const label = (fromUrl ? fromUrl[1]! : raw).toLowerCase();
@@ -167,7 +163,7 @@ export function keyedByEmail(config: Record<string, JsonValue>): boolean {
  * columnOf({}, 'contact_key_column'); // 'ContactKey'
  */
 export function columnOf(config: Record<string, JsonValue>, field: 'contact_key_column' | 'event_id_column' | 'event_time_column'): string {
-  const value = text(config[field]);
+  const value = trimmedText(config[field]);
   if (value !== undefined && COLUMN_NAME.test(value)) return value;
   return String(CONFIG_SCHEMA.properties[field]!.default);
 }
@@ -179,14 +175,14 @@ export function columnOf(config: Record<string, JsonValue>, field: 'contact_key_
  * traitsDataExtensionOf({ traits_data_extension: ' Signal_Profiles ' }); // 'Signal_Profiles'
  */
 export function traitsDataExtensionOf(config: Record<string, JsonValue>): string | undefined {
-  const key = text(config.traits_data_extension);
+  const key = trimmedText(config.traits_data_extension);
   return key !== undefined && EXTERNAL_KEY.test(key) ? key : undefined;
 }
 
 /** The value of an event's name in a name → target object setting, when well-formed. */
 function targetFor(name: string | undefined, value: JsonValue | undefined, pattern: RegExp): string | undefined {
   if (name === undefined || !isJsonObject(value) || !Object.hasOwn(value, name)) return undefined;
-  const target = text(value[name]);
+  const target = trimmedText(value[name]);
   return target !== undefined && pattern.test(target) ? target : undefined;
 }
 
@@ -298,7 +294,7 @@ function columnMapProblems(field: 'trait_columns' | 'property_columns', value: J
  */
 export function validateMarketingCloudConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const raw = text(config.subdomain);
+  const raw = trimmedText(config.subdomain);
   if (raw !== undefined && subdomainOf(config) === undefined) {
     problems.push({ field: 'subdomain', message: `is ${JSON.stringify(raw)}: give the tenant-specific subdomain (28 characters starting with "mc", e.g. mc563885gzs27c5t9-63k636ttgm) or the whole Authentication Base URI of the API integration (https://<subdomain>.auth.marketingcloudapis.com/), as Installed Packages shows it` });
   }
@@ -314,7 +310,7 @@ export function validateMarketingCloudConfig(config: Record<string, JsonValue>):
     const value = config[field];
     if (typeof value === 'string' && !COLUMN_NAME.test(value.trim())) problems.push({ field, message: `is ${JSON.stringify(value)}: a column name is letters, digits, spaces, _ and - (128 at most), as the data extension names it` });
   }
-  const traitsKey = text(config.traits_data_extension);
+  const traitsKey = trimmedText(config.traits_data_extension);
   if (traitsKey !== undefined && !EXTERNAL_KEY.test(traitsKey)) {
     problems.push({ field: 'traits_data_extension', message: `is ${JSON.stringify(config.traits_data_extension)}: give the data extension's External Key (its Properties), without / \\ ? # or %` });
   }

@@ -1,7 +1,7 @@
 // The authorization headers of a SQL API request, made at the moment it is sent (the core's
 // `sign` hook for deliveries; the deletion's request and its follow-up are built when sent).
-import { PermanentError, type JsonValue } from '../../core/sdk/index.ts';
-import { jwtAccount, text } from './config.ts';
+import { PermanentError, trimmedText, type JsonValue } from '../../core/sdk/index.ts';
+import { jwtAccount } from './config.ts';
 import { keyPairJwt } from './key-pair.ts';
 
 /**
@@ -13,11 +13,11 @@ import { keyPairJwt } from './key-pair.ts';
  * // { authorization: 'Bearer eyJ…', 'x-snowflake-authorization-token-type': 'KEYPAIR_JWT' }
  */
 export function authorizationHeaders(config: Record<string, JsonValue>, nowMs: number): Record<string, string> {
-  const token = text(config.programmatic_access_token);
+  const token = trimmedText(config.programmatic_access_token);
   if (token !== undefined) return { authorization: `Bearer ${token}`, 'x-snowflake-authorization-token-type': 'PROGRAMMATIC_ACCESS_TOKEN' };
-  const privateKey = text(config.private_key);
+  const privateKey = trimmedText(config.private_key);
   if (privateKey === undefined) throw new PermanentError('config.private_key or config.programmatic_access_token is required: store one of them in a new revision');
-  const passphrase = text(config.private_key_passphrase);
-  const jwt = keyPairJwt({ account: jwtAccount(config), user: text(config.user) ?? '', privateKey, ...(passphrase === undefined ? {} : { passphrase }) }, nowMs);
+  const passphrase = trimmedText(config.private_key_passphrase);
+  const jwt = keyPairJwt({ account: jwtAccount(config), user: trimmedText(config.user) ?? '', privateKey, ...(passphrase === undefined ? {} : { passphrase }) }, nowMs);
   return { authorization: `Bearer ${jwt}`, 'x-snowflake-authorization-token-type': 'KEYPAIR_JWT' };
 }

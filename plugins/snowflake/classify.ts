@@ -6,8 +6,8 @@
 // saying which config field or grant to fix. A 202 is a statement still running: sent again with
 // the same requestId and retry=true, so Snowflake answers the statement's outcome rather than
 // inserting the rows twice.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { identifier, jwtAccount, qualifiedTable, text, usesAccessToken } from './config.ts';
+import { defaultClassify, parseRetryAfter, responseHeader, trimmedText, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { identifier, jwtAccount, qualifiedTable, usesAccessToken } from './config.ts';
 import { publicKeyFingerprint } from './key-pair.ts';
 import {
   INVALID_IDENTIFIER_CODE, JWT_REFUSED_CODES, NO_PRIVILEGE_CODE, NO_WAREHOUSE_CODE, NOT_FOUND_CODE, said, snowflakeAnswer, TIMEOUT_CODE, TOKEN_REFUSED_CODES,
@@ -35,13 +35,13 @@ const roleName = (config: Record<string, JsonValue>): string => identifier(confi
 
 /** What to check when Snowflake refused the credential, in the config's terms. */
 function credentialAdvice(config: Record<string, JsonValue>, answer: SnowflakeAnswer): string {
-  const user = text(config.user) ?? 'config.user';
+  const user = trimmedText(config.user) ?? 'config.user';
   if (usesAccessToken(config)) {
     return `Snowflake refused the programmatic access token: check that config.programmatic_access_token is current (not expired, revoked or disabled) and belongs to user ${user} of account ${jwtAccount(config)} (config.user, config.account); store a new one in a new revision, then replay the dead letters`;
   }
   let fingerprint = '';
   try {
-    fingerprint = ` (its fingerprint ${publicKeyFingerprint(text(config.private_key) ?? '', text(config.private_key_passphrase))})`;
+    fingerprint = ` (its fingerprint ${publicKeyFingerprint(trimmedText(config.private_key) ?? '', trimmedText(config.private_key_passphrase))})`;
   } catch {
     // A key that cannot be read says so in its own message; the fingerprint is only a hint here.
   }
@@ -126,10 +126,10 @@ export function classifyStatement(response: VendorResponse, request: RequestDesc
     return { status: 'dead_letter', reason: `${refused}: a value of this row does not fit its column — fix what the blueprint maps, or the column's type or length in the table, then replay` };
   }
   if (status === 403) {
-    return { status: 'dead_letter', reason: `${refused}: Snowflake denied the request — a network policy may not allow this server's IP address (add it to the user's or account's network policy), or user ${text(ctx.config.user) ?? '(config.user)'} may not use the SQL API; then replay the dead letters` };
+    return { status: 'dead_letter', reason: `${refused}: Snowflake denied the request — a network policy may not allow this server's IP address (add it to the user's or account's network policy), or user ${trimmedText(ctx.config.user) ?? '(config.user)'} may not use the SQL API; then replay the dead letters` };
   }
   if (status === 404) {
-    return { status: 'dead_letter', reason: `${refused}: check config.account (${text(ctx.config.account) ?? 'empty'}): the account identifier is the part of the account URL before .snowflakecomputing.com; then replay the dead letters` };
+    return { status: 'dead_letter', reason: `${refused}: check config.account (${trimmedText(ctx.config.account) ?? 'empty'}): the account identifier is the part of the account URL before .snowflakecomputing.com; then replay the dead letters` };
   }
   const classified = defaultClassify(response);
   if (classified.status === 'delivered') return classified;

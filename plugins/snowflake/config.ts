@@ -4,15 +4,7 @@
 // catalog shows, and the checks the schema cannot make, each naming its field.
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { privateKeyProblem } from './key-pair.ts';
-
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' SIGNAL '); // 'SIGNAL'
- * text('  ');       // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+import { trimmedText } from '../../core/sdk/index.ts';
 
 /**
  * An identifier Snowflake resolves without quotes: a letter or underscore, then letters, digits,
@@ -35,7 +27,7 @@ export const DEFAULT_STATEMENT_TIMEOUT = 60;
  * accountHost({ account: 'https://MYORG-SHOP.snowflakecomputing.com/' }); // 'myorg-shop'
  */
 export function accountHost(config: Record<string, JsonValue>): string {
-  return (text(config.account) ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '').replace(/\.snowflakecomputing\.com$/, '');
+  return (trimmedText(config.account) ?? '').toLowerCase().replace(/^https?:\/\//, '').replace(/\/+$/, '').replace(/\.snowflakecomputing\.com$/, '');
 }
 
 /**
@@ -53,7 +45,7 @@ export function jwtAccount(config: Record<string, JsonValue>): string {
 export const apiOrigin = (config: Record<string, JsonValue>): string => `https://${accountHost(config)}.snowflakecomputing.com`;
 
 /** An identifier of the config in upper case (how Snowflake stores an unquoted one), or undefined when blank. */
-export const identifier = (value: JsonValue | undefined): string | undefined => text(value)?.toUpperCase();
+export const identifier = (value: JsonValue | undefined): string | undefined => trimmedText(value)?.toUpperCase();
 
 /**
  * The table's fully qualified name for the SQL text (`DB.SCHEMA.TABLE`). Each part is re-checked
@@ -82,7 +74,7 @@ export function statementTimeout(config: Record<string, JsonValue>): number {
 export const forwardsDeletions = (config: Record<string, JsonValue>): boolean => config.forward_deletions !== false;
 
 /** Which credential the config carries: the programmatic access token wins when both are set (validateConfig refuses both). */
-export const usesAccessToken = (config: Record<string, JsonValue>): boolean => text(config.programmatic_access_token) !== undefined;
+export const usesAccessToken = (config: Record<string, JsonValue>): boolean => trimmedText(config.programmatic_access_token) !== undefined;
 
 /** The schema of the config, as the catalog shows it. */
 export const CONFIG_SCHEMA: ConfigSchema = {
@@ -153,7 +145,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function identifierProblem(value: JsonValue | undefined, what: string, example: string): string | undefined {
-  const id = text(value);
+  const id = trimmedText(value);
   if (id === undefined) return `is required: the ${what} (e.g. ${example})`;
   const shown = JSON.stringify(id.slice(0, 200));
   if (id.includes('.')) return `is ${shown}: give the ${what} alone (e.g. ${example}); the database, schema and table each have their own field`;
@@ -163,7 +155,7 @@ function identifierProblem(value: JsonValue | undefined, what: string, example: 
 }
 
 function accountProblem(value: JsonValue | undefined): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: your account identifier, the part of the account URL before .snowflakecomputing.com (e.g. myorg-shop)';
   const host = accountHost({ account: raw });
   if (!ACCOUNT.test(host)) return `is ${JSON.stringify(raw.slice(0, 200))}: give the account identifier alone, orgname-accountname (e.g. myorg-shop) or the account locator with its region (e.g. xy12345.us-east-2.aws)`;
@@ -171,15 +163,15 @@ function accountProblem(value: JsonValue | undefined): string | undefined {
 }
 
 function userProblem(value: JsonValue | undefined): string | undefined {
-  const user = text(value);
+  const user = trimmedText(value);
   if (user === undefined) return 'is required: the login name of the Snowflake user Signal connects as (e.g. SIGNAL_WRITER)';
   if (/[\s"']/.test(user)) return `is ${JSON.stringify(user.slice(0, 200))}: give the user's login name alone, without quotes or spaces`;
   return undefined;
 }
 
 function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] {
-  const key = text(config.private_key);
-  const token = text(config.programmatic_access_token);
+  const key = trimmedText(config.private_key);
+  const token = trimmedText(config.programmatic_access_token);
   if (key === undefined && token === undefined) {
     return [{ field: 'private_key', message: 'is required (or programmatic_access_token): the PEM private key of the user\'s key pair, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----' }];
   }
@@ -191,7 +183,7 @@ function credentialProblems(config: Record<string, JsonValue>): ConfigProblem[] 
     if (/\s/.test(token!)) return [{ field: 'programmatic_access_token', message: 'holds spaces or line breaks: paste the token alone, as Snowsight showed it' }];
     return [];
   }
-  const problem = privateKeyProblem(key, text(config.private_key_passphrase));
+  const problem = privateKeyProblem(key, trimmedText(config.private_key_passphrase));
   return problem === undefined ? [] : [{ field: problem.field, message: problem.message }];
 }
 
@@ -215,7 +207,7 @@ export function validateSnowflakeConfig(config: Record<string, JsonValue>): Conf
     ['schema', identifierProblem(config.schema, 'schema', 'SIGNAL')],
     ['table', identifierProblem(config.table, 'table', 'EVENTS')],
     ['warehouse', identifierProblem(config.warehouse, 'warehouse', 'SIGNAL_WH')],
-    ['role', text(config.role) === undefined ? undefined : identifierProblem(config.role, 'role', 'SIGNAL_WRITER')],
+    ['role', trimmedText(config.role) === undefined ? undefined : identifierProblem(config.role, 'role', 'SIGNAL_WRITER')],
     ['statement_timeout', config.statement_timeout === undefined || (typeof config.statement_timeout === 'number' && Number.isInteger(config.statement_timeout) && config.statement_timeout >= 1 && config.statement_timeout <= 3600)
       ? undefined : 'must be a whole number of seconds from 1 to 3,600'],
     ['forward_deletions', config.forward_deletions === undefined || typeof config.forward_deletions === 'boolean' ? undefined : 'must be true or false'],

@@ -6,10 +6,10 @@
 // `GET /api/v2/statements/{statementHandle}`; deleting what is gone already deletes nothing, so
 // a try after a failure is safe. Both requests are signed by the plugin's `sign` as they go.
 import {
-  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED,
+  eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, trimmedText,
   type ForgetOutcome, type JsonObject, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
-import { apiOrigin, forwardsDeletions, identifier, qualifiedTable, statementTimeout, text, usesAccessToken } from './config.ts';
+import { apiOrigin, forwardsDeletions, identifier, qualifiedTable, statementTimeout, usesAccessToken } from './config.ts';
 import { JSON_HEADERS, STATEMENTS_PATH, USER_AGENT, type Binding } from './insert-request.ts';
 import { NO_PRIVILEGE_CODE, NOT_FOUND_CODE, said, snowflakeAnswer } from './snowflake-error.ts';
 
@@ -130,7 +130,7 @@ export function readDeletionAnswer(response: VendorResponse, request?: RequestDe
 
 /** The plugin's forwarding of person deletions: on with a credential, unless config.forward_deletions is false. */
 export const snowflakeForgetPerson: PersonForgetting = {
-  enabled: (config) => forwardsDeletions(config) && (text(config.private_key) !== undefined || text(config.programmatic_access_token) !== undefined),
+  enabled: (config) => forwardsDeletions(config) && (trimmedText(config.private_key) !== undefined || trimmedText(config.programmatic_access_token) !== undefined),
   request: deletionRequest,
   read: readDeletionAnswer,
 };

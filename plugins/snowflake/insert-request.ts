@@ -12,8 +12,8 @@
 // re-send of the same events carries the same one) and `retry=true` ask Snowflake not to execute
 // again a statement it already executed for that request id. Authorization is added by the
 // plugin's `sign` as the request leaves (a JWT must be fresh).
-import { nameBasedUuid, PermanentError, requestsHalvedToFit, type HalvedRequestsOptions, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiOrigin, identifier, qualifiedTable, statementTimeout, text } from './config.ts';
+import { nameBasedUuid, PermanentError, requestsHalvedToFit, trimmedText, type HalvedRequestsOptions, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiOrigin, identifier, qualifiedTable, statementTimeout } from './config.ts';
 import { TIMESTAMP_COLUMNS, VARIANT_COLUMNS } from './table-row.ts';
 
 /** Rows a statement carries at most (Signal's choice: Snowflake documents no binding count limit for the SQL API). */
@@ -158,7 +158,7 @@ function insertRequest(events: MappedEvent[], ctx: PluginContext, table: string)
   return {
     method: 'POST',
     url: `${apiOrigin(ctx.config)}${STATEMENTS_PATH}`,
-    query: [['requestId', derivedUuid([ctx.integrationId, text(ctx.config.account) ?? '', table, ...eventIds].join('\n'))], ['retry', 'true']],
+    query: [['requestId', derivedUuid([ctx.integrationId, trimmedText(ctx.config.account) ?? '', table, ...eventIds].join('\n'))], ['retry', 'true']],
     headers: { ...JSON_HEADERS },
     body: { statement, timeout: statementTimeout(ctx.config), ...contextFields(ctx.config), bindings: bindings as unknown as JsonObject },
     eventIds,

@@ -5,7 +5,7 @@
 // self-hosted Splunk on; the schema the catalog shows, and the checks the schema cannot make,
 // each naming its field.
 import { createHash } from 'node:crypto';
-import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, configSwitchProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 type Config = Record<string, JsonValue>;
 
@@ -29,15 +29,6 @@ export type IndexableField = (typeof INDEXABLE_FIELDS)[number];
  */
 export const DEFAULT_INDEXED_FIELDS: readonly IndexableField[] = [];
 
-/**
- * Text of a config value, trimmed; undefined when blank or not text.
- *
- * @example
- * text(' main '); // 'main'
- * text('  ');     // undefined
- */
-export const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /** An HEC path pasted with the endpoint (`…/services/collector/event`, `…/services/collector`, the health check's), which Signal adds itself. */
 const HEC_PATH = /\/services\/collector(?:\/event(?:\/1\.0)?|\/raw(?:\/1\.0)?|\/ack|\/health(?:\/1\.0)?)?\/*$/;
 
@@ -50,7 +41,7 @@ const HEC_PATH = /\/services\/collector(?:\/event(?:\/1\.0)?|\/raw(?:\/1\.0)?|\/
  * baseUrlOf({ url: 'https://splunk.internal:8088/' });                                     // 'https://splunk.internal:8088'
  */
 export function baseUrlOf(config: Config): string {
-  const url = new URL(text(config.url) ?? '');
+  const url = new URL(trimmedText(config.url) ?? '');
   return `${url.origin}${url.pathname.replace(HEC_PATH, '').replace(/\/+$/, '')}`;
 }
 
@@ -60,7 +51,7 @@ export function baseUrlOf(config: Config): string {
  * @example
  * tokenOf({ token: 'Splunk 12345678-9abc-4def-8123-456789abcdef' }); // '12345678-9abc-4def-8123-456789abcdef'
  */
-export const tokenOf = (config: Config): string => (text(config.token) ?? '').replace(/^Splunk\s+/i, '');
+export const tokenOf = (config: Config): string => (trimmedText(config.token) ?? '').replace(/^Splunk\s+/i, '');
 
 /**
  * The `Authorization` header HEC reads the token from.
@@ -78,10 +69,10 @@ export const authorizationOf = (config: Config): string => `Splunk ${tokenOf(con
  * metadataOf({ index: 'web_events' }); // { sourcetype: '_json', index: 'web_events' }
  */
 export function metadataOf(config: Config): { index?: string; source?: string; sourcetype: string; host?: string } {
-  const index = text(config.index);
-  const source = text(config.source);
-  const host = text(config.host);
-  return { ...(host === undefined ? {} : { host }), ...(source === undefined ? {} : { source }), sourcetype: text(config.sourcetype) ?? DEFAULT_SOURCETYPE, ...(index === undefined ? {} : { index }) };
+  const index = trimmedText(config.index);
+  const source = trimmedText(config.source);
+  const host = trimmedText(config.host);
+  return { ...(host === undefined ? {} : { host }), ...(source === undefined ? {} : { source }), sourcetype: trimmedText(config.sourcetype) ?? DEFAULT_SOURCETYPE, ...(index === undefined ? {} : { index }) };
 }
 
 /**
@@ -183,7 +174,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 function urlProblem(value: JsonValue | undefined, allow: string[]): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: where HEC listens, e.g. https://http-inputs-<stack>.splunkcloud.com (Splunk Cloud Platform) or https://<host>:8088 (Splunk Enterprise)';
   let url: URL;
   try {
@@ -199,7 +190,7 @@ function urlProblem(value: JsonValue | undefined, allow: string[]): string | und
 }
 
 function tokenProblem(value: JsonValue | undefined): string | undefined {
-  const raw = text(value);
+  const raw = trimmedText(value);
   if (raw === undefined) return 'is required: the HEC token\'s Token Value (Settings > Data Inputs > HTTP Event Collector), a GUID';
   const token = raw.replace(/^Splunk\s+/i, '');
   // Header values go out as Latin-1 bytes: only printable ASCII reaches Splunk as typed.
@@ -212,7 +203,7 @@ const INDEX_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 function indexProblem(value: JsonValue | undefined): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const index = text(value);
+  const index = trimmedText(value);
   if (index === undefined) return typeof value === 'string' && value === '' ? undefined : 'must be an index name such as web_events (or left empty for the token\'s default index)';
   if (!INDEX_NAME.test(index)) return `is ${JSON.stringify(index.slice(0, 80))}: Splunk index names are lower-case letters, digits, underscores and hyphens, not starting with an underscore or hyphen (e.g. web_events)`;
   if (index.includes('kvstore')) return `is ${JSON.stringify(index)}: Splunk refuses index names containing "kvstore"`;
@@ -277,7 +268,7 @@ export function splunkConfigWarnings(config: Config): ConfigProblem[] {
   let host = '';
   let port = '';
   try {
-    const url = new URL(text(config.url) ?? '');
+    const url = new URL(trimmedText(config.url) ?? '');
     host = url.hostname;
     port = url.port;
   } catch {
@@ -292,7 +283,7 @@ export function splunkConfigWarnings(config: Config): ConfigProblem[] {
   if (cloud && usesIndexerAck(config)) {
     warnings.push({ field: 'indexer_acknowledgment', message: 'Splunk Cloud Platform offers HEC indexer acknowledgment for Amazon Data Firehose only: turn it off unless your token has it (requests are then refused with "ACK is disabled", code 14)' });
   }
-  const sourcetype = text(config.sourcetype) ?? DEFAULT_SOURCETYPE;
+  const sourcetype = trimmedText(config.sourcetype) ?? DEFAULT_SOURCETYPE;
   const indexed = indexedFieldsOf(config);
   if (sourcetype === DEFAULT_SOURCETYPE && indexed.length > 0) {
     warnings.push({ field: 'indexed_fields', message: `with sourcetype _json Splunk already indexes every field of the event (INDEXED_EXTRACTIONS = json): ${indexed.join(', ')} would be indexed twice and show two values in searches — leave indexed_fields empty, or set a sourcetype of your own` });

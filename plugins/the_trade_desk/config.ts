@@ -4,6 +4,7 @@
 // credential: these ids, in every event, say where it goes. Checked by its JSON Schema, and by
 // validateTradeDeskConfig for what a schema cannot say.
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { configText } from '../../core/sdk/index.ts';
 
 /** The kinds of tracking tag: an Event Tracker (event mapping) or a Universal Pixel (URL mapping). */
 export const TAG_TYPES = ['event_tracker', 'universal_pixel'] as const;
@@ -43,12 +44,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-/** The config's text value of `field`, trimmed; undefined when absent or blank. */
-function text(config: Record<string, JsonValue>, field: string): string | undefined {
-  const value = config[field];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
 /** The problem with one id's form, or undefined when it is an id. */
 function idProblem(config: Record<string, JsonValue>, field: string, what: string): ConfigProblem | undefined {
   const value = config[field];
@@ -82,7 +77,7 @@ export function validateTradeDeskConfig(config: Record<string, JsonValue>): Conf
     const problem = idProblem(config, field, what);
     if (problem !== undefined) problems.push(problem);
   }
-  if (usesUrlMapping(config) && text(config, 'merchant_id') !== undefined) {
+  if (usesUrlMapping(config) && configText(config, 'merchant_id') !== undefined) {
     problems.push({ field: 'merchant_id', message: 'is set with a Universal Pixel: a Universal Pixel belongs to an advertiser and counts its conversions as adv; remove merchant_id, or use the merchant\'s Event Tracker (tag_type event_tracker)' });
   }
   return problems;
@@ -97,9 +92,9 @@ export function validateTradeDeskConfig(config: Record<string, JsonValue>): Conf
  */
 export function accountFields(config: Record<string, JsonValue>): Record<string, string> {
   const fields: Record<string, string> = {};
-  const merchant = text(config, 'merchant_id');
+  const merchant = configText(config, 'merchant_id');
   if (merchant !== undefined) fields.merchant_id = merchant;
-  else fields.adv = text(config, 'advertiser_id') ?? '';
-  fields[usesUrlMapping(config) ? 'upixel_id' : 'tracker_id'] = text(config, 'tag_id') ?? '';
+  else fields.adv = configText(config, 'advertiser_id') ?? '';
+  fields[usesUrlMapping(config) ? 'upixel_id' : 'tracker_id'] = configText(config, 'tag_id') ?? '';
   return fields;
 }

@@ -1,7 +1,7 @@
 // The integration's config as the plugin reads it: the pixel, the X event of each Signal event,
 // the credential (the pixel's Conversion API access token, or the four of OAuth 1.0a) and the
 // Ads API version; and the problems of a config its JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapKeys, eventMapOf, pastedSecretProblem } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapKeys, eventMapOf, pastedSecretProblem, trimmedText } from '../../core/sdk/index.ts';
 import type { CanonicalEvent, ConfigProblem, JsonValue } from '../../core/sdk/index.ts';
 import type { OAuth1Credentials } from './oauth1.ts';
 
@@ -29,8 +29,6 @@ export const CREDENTIAL_FIELDS = ['consumer_key', 'consumer_secret', 'access_tok
  */
 export const PIXEL_TOKEN_FIELD = 'pixel_access_token';
 
-const text = (value: JsonValue | undefined): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
-
 /**
  * An X event id from a config or mapped value (white space around it ignored), as written; or
  * undefined when it is no event id.
@@ -40,7 +38,7 @@ const text = (value: JsonValue | undefined): string | undefined => (typeof value
  * eventIdOf('Order Completed');  // undefined
  */
 export function eventIdOf(value: JsonValue | undefined): string | undefined {
-  const written = text(value);
+  const written = trimmedText(value);
   return written !== undefined && EVENT_ID.test(written) ? written : undefined;
 }
 
@@ -72,7 +70,7 @@ export function eventIdFor(event: CanonicalEvent, config: Record<string, JsonVal
  * apiVersionOf({});                      // '12'
  */
 export function apiVersionOf(config: Record<string, JsonValue>): string {
-  return text(config.api_version) ?? DEFAULT_API_VERSION;
+  return trimmedText(config.api_version) ?? DEFAULT_API_VERSION;
 }
 
 /**
@@ -83,7 +81,7 @@ export function apiVersionOf(config: Record<string, JsonValue>): string {
  * pixelTokenOf({ pixel_access_token: ' a1b2c3 ' }); // 'a1b2c3'
  */
 export function pixelTokenOf(config: Record<string, JsonValue>): string | undefined {
-  return text(config[PIXEL_TOKEN_FIELD]);
+  return trimmedText(config[PIXEL_TOKEN_FIELD]);
 }
 
 /**
@@ -95,7 +93,7 @@ export function pixelTokenOf(config: Record<string, JsonValue>): string | undefi
  * // { consumerKey: 'ck', consumerSecret: 'cs', token: '1-at', tokenSecret: 'ats' }
  */
 export function credentialsOf(config: Record<string, JsonValue>): OAuth1Credentials | undefined {
-  const [consumerKey, consumerSecret, token, tokenSecret] = CREDENTIAL_FIELDS.map((field) => text(config[field]));
+  const [consumerKey, consumerSecret, token, tokenSecret] = CREDENTIAL_FIELDS.map((field) => trimmedText(config[field]));
   if (consumerKey === undefined || consumerSecret === undefined || token === undefined || tokenSecret === undefined) return undefined;
   return { consumerKey, consumerSecret, token, tokenSecret };
 }
@@ -138,7 +136,7 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
     if (pasted) problems.push(pasted);
   }
   // Either credential: the pixel's token, or the four of OAuth 1.0a (all four: one signs nothing).
-  const oauthGiven = CREDENTIAL_FIELDS.filter((field) => text(config[field]) !== undefined);
+  const oauthGiven = CREDENTIAL_FIELDS.filter((field) => trimmedText(config[field]) !== undefined);
   if (pixelTokenOf(config) === undefined) {
     if (oauthGiven.length === 0) {
       problems.push({ field: PIXEL_TOKEN_FIELD, message: 'give the pixel\'s Conversion API access token (Events Manager > Install Pixel > Manual > Conversions API > Generate access token), or the four OAuth 1.0a credentials of an X app with Ads API access (consumer_key, consumer_secret, access_token, access_token_secret): there is neither' });
@@ -148,14 +146,14 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
       }
     }
   }
-  const token = text(config.access_token);
+  const token = trimmedText(config.access_token);
   if (token !== undefined && !/\s/.test(token)) {
     // X's user access tokens are `<numeric user id>-<token>`; an app-only Bearer token (AAAA…)
     // cannot sign OAuth 1.0a requests, and the Ads API takes user context only.
     if (/^AAAA/.test(token) && token.length > 60) problems.push({ field: 'access_token', message: 'is an app-only Bearer Token: the Ads API needs a user\'s OAuth 1.0a Access Token (it starts with the user\'s numeric id and a dash, e.g. 1234567890-AbC…), generated for a user with the AD_MANAGER or ACCOUNT_ADMIN role on the ad account' });
     else if (!/^\d+-\S+$/.test(token)) problems.push({ field: 'access_token', message: 'is not an X user Access Token, which starts with the user\'s numeric id and a dash (1234567890-AbC…): copy the Access Token, not its secret or the API Key, from the X Developer Console (Keys and tokens)' });
   }
-  const given = allFields.map((field) => [field, text(config[field])] as const).filter((entry): entry is readonly [CredentialField, string] => entry[1] !== undefined);
+  const given = allFields.map((field) => [field, trimmedText(config[field])] as const).filter((entry): entry is readonly [CredentialField, string] => entry[1] !== undefined);
   for (const [index, [field, value]] of given.entries()) {
     const same = given.slice(0, index).find(([, other]) => other === value);
     if (same === undefined) continue;
@@ -163,7 +161,7 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
     problems.push({ field, message: `is the same value as ${same[0]}: the ${CREDENTIAL_NAMES[field]} and the ${CREDENTIAL_NAMES[same[0]]} are two different values${where}` });
   }
 
-  const pixel = text(config.pixel_id);
+  const pixel = trimmedText(config.pixel_id);
   if (pixel !== undefined && /^tw-/i.test(pixel)) {
     problems.push({ field: 'pixel_id', message: `is an event id (${pixel}): the pixel id is the part after "tw-" (Events Manager shows it as the X Pixel's ID, e.g. o8z6j)` });
   }
@@ -185,7 +183,7 @@ export function validateXAdsConfig(config: Record<string, JsonValue>): ConfigPro
       }
     }
   }
-  const version = text(config.api_version);
+  const version = trimmedText(config.api_version);
   if (version !== undefined && !new RegExp(API_VERSION_PATTERN).test(version)) {
     problems.push({ field: 'api_version', message: `is ${JSON.stringify(version)}: an Ads API version is its major number as X's URLs carry it (e.g. ${DEFAULT_API_VERSION}), one X still serves` });
   }
