@@ -1,7 +1,8 @@
 // Attio end to end: browser calls through the real collect API, the pipeline stage, the queue
 // and the delivery engine; the vendor simulator stands in for https://api.attio.com and must
 // receive the requests Attio's API reference documents: PUT /v2/objects/people/records and
-// PUT /v2/objects/companies/records with their matching_attribute, POST
+// PUT /v2/objects/companies/records with their matching_attribute (a person's phone then added
+// by PATCH /v2/objects/people/records/{record_id}), POST
 // /v2/objects/people/records/query then DELETE /v2/objects/people/records/{record_id} for a deletion.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -40,6 +41,7 @@ before(async () => {
     return { status: 200, body: { data: email === 'gus.gone@example.com' ? [{ id: { record_id: RECORD_ID }, values: { email_addresses: [{ email_address: 'Gus.Gone@Example.com', original_email_address: 'Gus.Gone@Example.com' }] } }] : [] } };
   });
   sim.setDefault('DELETE', `${PEOPLE}/${RECORD_ID}`, { status: 200, body: {} });
+  sim.setDefault('PATCH', `${PEOPLE}/${RECORD_ID}`, asserted());
 });
 after(() => closeAll(signal, sim));
 
@@ -53,7 +55,7 @@ const peopleWith = (email: string) => sim.requests({ method: 'PUT', path: PEOPLE
 describe('Attio', () => {
   test('an identify to PUT /people/records by email_addresses and a group call to PUT /companies/records by domains, exactly as Attio documents them; a track call is not sent', async () => {
     const { site, integrationId } = await installed('Attio', { person_attributes: { plan: 'plan_tier' }, company_attributes: { industry: 'categories' }, user_id_attribute: 'app_user_id' });
-    await browser(site.key, { type: 'identify', userId: 'user-123', messageId: 'at-identify-1', traits: { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe', title: 'CTO', plan: 'pro', favourite: 'blue' } });
+    await browser(site.key, { type: 'identify', userId: 'user-123', messageId: 'at-identify-1', traits: { email: 'jane@example.com', firstName: 'Jane', lastName: 'Doe', phone: '+44 7700 900123', title: 'CTO', plan: 'pro', favourite: 'blue' } });
     await browser(site.key, { type: 'group', userId: 'user-123', groupId: 'g-acme', messageId: 'at-group-1', traits: { name: 'Acme', website: 'https://www.acme.com', industry: 'Software' } });
     await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-123', messageId: 'at-track-1' });
     await sim.waitFor((requests) => requests.some((r) => JSON.stringify(valuesOf(r).email_addresses) === '["jane@example.com"]'), 15_000, { method: 'PUT', path: PEOPLE });
@@ -64,7 +66,10 @@ describe('Attio', () => {
     assert.deepEqual(person!.queryPairs, [['matching_attribute', 'email_addresses']]);
     assert.deepEqual(person!.json, { data: { values: {
       email_addresses: ['jane@example.com'], name: [{ first_name: 'Jane', last_name: 'Doe', full_name: 'Jane Doe' }], job_title: 'CTO', app_user_id: 'user-123', plan_tier: 'pro',
-    } } }, 'only the traits the config maps; favourite not sent');
+    } } }, 'only the traits the config maps; favourite not sent; the phone not in the assert, which would delete the person\'s other numbers');
+    const [phone] = await sim.waitFor(1, 15_000, { method: 'PATCH', path: `${PEOPLE}/${RECORD_ID}` });
+    assert.deepEqual(phone!.json, { data: { values: { phone_numbers: [{ original_phone_number: '+447700900123' }] } } }, 'the phone added to the asserted person by PATCH');
+    assert.equal(phone!.headers.authorization, `Bearer ${TOKEN}`);
     const [company] = sim.requests({ method: 'PUT', path: COMPANIES });
     assert.deepEqual(company!.queryPairs, [['matching_attribute', 'domains']]);
     assert.deepEqual(company!.json, { data: { values: { domains: ['acme.com'], name: 'Acme', categories: 'Software' } } });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, NamedPerson, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
+import type { CanonicalEvent, ClassifyResult, JsonObject, JsonValue, MappedEvent, NamedPerson, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import attio from './index.ts';
 import { classifyAttio, rateLimitWaitMs } from './classify.ts';
 import { domainOf } from './company.ts';
@@ -40,8 +40,8 @@ const personEvent = (id: string): MappedEvent => ({ id, event: browserEvent({ me
 const personRequest = (): RequestDescriptor => attio.send([personEvent('p1')], ctx())[0]!;
 const companyRequest = (): RequestDescriptor => attio.send([{ id: 'c1', event: browserEvent(), payload: { kind: 'company', values: { domains: ['acme.com'] } } }], ctx())[0]!;
 const error = (status: number, code: string, message: string) => answer(status, { status_code: status, type: 'invalid_request_error', code, message });
-const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
-const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
+const reasonOf = (c: ClassifyResult): string => ('reason' in c ? c.reason : '');
+const statusOf = (c: ClassifyResult): string => ('status' in c ? c.status : 'next' in c ? 'next' : 'perEvent');
 
 test('identify → a person: email_addresses, the name in its three parts, phone in E.164, job_title, the userId in config.user_id_attribute, mapped traits under their slugs; unmapped traits not sent', () => {
   const record = recordOf(identify({ email: ' Jane@Example.com ', first_name: 'Jane', lastName: 'Doe', phone: '+44 7700 900123', title: 'CTO', plan: 'pro', seats: 3, tags: ['a', 'b'], secret_thing: 'x' }), {
@@ -102,6 +102,22 @@ test('requests: one record a request, PUT to its object\'s Assert endpoint with 
   });
   assert.equal(company!.url, 'https://api.attio.com/v2/objects/companies/records');
   assert.deepEqual(company!.query, [['matching_attribute', 'domains']]);
+});
+
+test('a phone is added, never overwritten: the assert leaves phone_numbers out (Attio\'s assert replaces a multiselect attribute other than the matching one), and a PATCH of the asserted person adds the number when they do not hold it yet', () => {
+  const phone = [{ original_phone_number: '+447700900123' }];
+  const [request] = attio.send([{ id: 'p1', event: browserEvent({ messageId: 'p1' }), payload: { kind: 'person', values: { email_addresses: ['p1@example.com'], phone_numbers: phone } } }], ctx());
+  assert.deepEqual(request!.body, { data: { values: { email_addresses: ['p1@example.com'] } } }, 'no phone_numbers in the assert');
+
+  const created = classifyAttio(answer(200, { data: { id: { record_id: RECORD_ID }, values: { phone_numbers: [] } } }), request!, ctx());
+  assert.deepEqual(created, { next: [{ method: 'PATCH', url: `https://api.attio.com/v2/objects/people/records/${RECORD_ID}`, headers: HEADERS, body: { data: { values: { phone_numbers: phone } } }, eventIds: ['p1'] }] });
+  const [patch] = (created as { next: RequestDescriptor[] }).next;
+  assert.deepEqual(classifyAttio(answer(200, { data: { id: { record_id: RECORD_ID }, values: {} } }), patch!, ctx()), { status: 'delivered' }, 'the PATCH answered: delivered');
+  assert.equal(statusOf(classifyAttio(error(404, 'not_found', `Record with ID "${RECORD_ID}" not found.`), patch!, ctx())), 'retry', 'the person deleted between the two requests: tried again from the assert');
+
+  const holding = answer(200, { data: { id: { record_id: RECORD_ID }, values: { phone_numbers: [{ original_phone_number: '07700 900123', country_code: 'GB', phone_number: '+447700900123', attribute_type: 'phone-number' }] } } });
+  assert.deepEqual(classifyAttio(holding, request!, ctx()), { status: 'delivered' }, 'the person holds the number already: no PATCH');
+  assert.equal(statusOf(classifyAttio(answer(200, { data: { values: {} } }), request!, ctx())), 'retry', 'no record id in the answer: not Attio\'s documented answer');
 });
 
 test('answers: 200 delivered; a web page retried; 429 throttled after Retry-After (a date, at least a second); a 409 write race retried, another 409 dead-lettered; 400 dead-lettered with Attio\'s code, message and what to check; 401 names the token; 5xx retried', () => {

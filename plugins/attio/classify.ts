@@ -6,8 +6,10 @@
 // `rate_limit_error` (100 reads and 25 writes a second) "always" with a Retry-After that "is a
 // date at which the limit resets (usually the following second)". A 409 whose code says two
 // writes raced (`concurrent_write_conflict`) is retried; any other 409 (a unique attribute
-// another record holds) is refused for good.
-import { excerpt, isJsonObject, isWebPage, parseRetryAfter, responseHeader, transientRetry, type Classification, type ForgetOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// another record holds) is refused for good. An asserted person whose identify gave a phone
+// they do not hold yet is followed by a PATCH adding it (see ADDED_BY_PATCH in requests.ts).
+import { excerpt, isJsonObject, isWebPage, parseRetryAfter, responseHeader, transientRetry, type ClassifyResult, type ForgetOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { API_BASE, headersOf } from './requests.ts';
 
 /** What to check when Attio refuses the token. */
 export const CREDENTIALS = 'check config.access_token (an access token of Workspace settings > Developers in Attio, not revoked, with the scopes record_permission:read-write and object_configuration:read)';
@@ -75,6 +77,59 @@ export function isWriteRace(response: VendorResponse): boolean {
   return message !== undefined && /concurrent/i.test(message);
 }
 
+/** A record id as Attio gives one (a UUID): the only text put in the PATCH's path. */
+const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A phone number's digits and leading `+`, to compare what Attio holds with what is added. */
+function phoneKey(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? value.replace(/[^\d+]/g, '') : undefined;
+}
+
+/** The keys of the values a record holds for an attribute (a phone by its number, else the value's JSON). */
+function heldKeys(slug: string, held: JsonValue | undefined): Set<string> {
+  const keys = new Set<string>();
+  if (!Array.isArray(held)) return keys;
+  for (const item of held) {
+    if (slug === 'phone_numbers' && isJsonObject(item)) {
+      for (const key of [phoneKey(item.phone_number), phoneKey(item.original_phone_number)]) if (key) keys.add(key);
+    } else keys.add(JSON.stringify(item));
+  }
+  return keys;
+}
+
+function keyOf(slug: string, value: JsonValue): string {
+  return slug === 'phone_numbers' && isJsonObject(value) ? phoneKey(value.original_phone_number) ?? '' : JSON.stringify(value);
+}
+
+/**
+ * After an assert answered 2xx: the PATCH adding the values its memo kept (the person's phone)
+ * that the asserted record does not hold yet, or undefined when it holds them all (so a try
+ * repeated after a failure adds nothing twice); `retry` when the answer names no record id.
+ *
+ * @example
+ * addedValuesFollowUp({ status: 200, headers: {}, body: '…', json: { data: { id: { record_id: 'bf07…' }, values: {} } } }, assertWithPhone);
+ * // { next: [{ method: 'PATCH', url: 'https://api.attio.com/v2/objects/people/records/bf07…', body: { data: { values: { phone_numbers: [{ original_phone_number: '+447700900123' }] } } }, … }] }
+ */
+export function addedValuesFollowUp(response: VendorResponse, request: RequestDescriptor): ClassifyResult | undefined {
+  const added = isJsonObject(request.memo as JsonValue | undefined) ? (request.memo as JsonObject).added : undefined;
+  if (!isJsonObject(added) || request.method !== 'PUT') return undefined;
+  const data = isJsonObject(response.json as JsonValue | undefined) ? (response.json as JsonObject).data : undefined;
+  const recordId = isJsonObject(data) && isJsonObject(data.id) ? data.id.record_id : undefined;
+  if (typeof recordId !== 'string' || !RECORD_ID.test(recordId)) {
+    return { status: 'retry', reason: `Attio's answer to the assert (HTTP ${response.status}) names no record id, which the phone number is added to: sent again` };
+  }
+  const heldValues = isJsonObject(data) && isJsonObject(data.values) ? data.values : {};
+  const values: JsonObject = {};
+  for (const [slug, wanted] of Object.entries(added)) {
+    if (!Array.isArray(wanted)) continue;
+    const held = heldKeys(slug, heldValues[slug]);
+    const missing = wanted.filter((value) => !held.has(keyOf(slug, value)));
+    if (missing.length > 0) values[slug] = missing;
+  }
+  if (Object.keys(values).length === 0) return undefined;
+  return { next: [{ method: 'PATCH', url: `${API_BASE}/objects/people/records/${recordId}`, headers: { ...(request.headers ?? {}) }, body: { data: { values } }, eventIds: request.eventIds }] };
+}
+
 /** Which record a delivery request asserts, from its URL. */
 function whatOf(request: RequestDescriptor): 'person' | 'company' {
   return /\/objects\/companies\/records$/.test(request.url) ? 'company' : 'person';
@@ -90,7 +145,8 @@ function adviceOf(response: VendorResponse, what: 'person' | 'company'): string 
 
 /**
  * Attio's answers to a delivery request (one record a request):
- * - 2xx with Attio's JSON (`{ data: … }`): delivered; a web page or other text (a proxy's) retried;
+ * - 2xx with Attio's JSON (`{ data: … }`): delivered, or first the PATCH adding the person's
+ *   phone (addedValuesFollowUp); a web page or other text (a proxy's) retried; a 404 to that PATCH retried;
  * - 429: retried as Attio's rate limit (throttled), after its Retry-After date, at least a second;
  * - 409 saying two writes raced (`concurrent_write_conflict`): retried; any other 409 dead-lettered;
  * - 401 and 403: dead-lettered saying the token is refused or lacks a scope;
@@ -101,14 +157,16 @@ function adviceOf(response: VendorResponse, what: 'person' | 'company'): string 
  * classifyAttio({ status: 400, headers: {}, body: '…', json: { code: 'value_not_found', message: 'Cannot find attribute with slug/ID "plan_tier".' } }, personRequest, ctx);
  * // { status: 'dead_letter', reason: 'Attio refused the person (HTTP 400: value_not_found: Cannot find attribute with slug/ID "plan_tier".): check config.person_attributes …' }
  */
-export function classifyAttio(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+export function classifyAttio(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
   const { status } = response;
   const what = whatOf(request);
   const said = attioSaid(response);
   if (status >= 200 && status < 300) {
     if (!isJsonObject(response.json) || isWebPage(response.body)) return { status: 'retry', reason: `the answer (HTTP ${status}: ${said}) is not Attio's (a proxy or firewall in between?): sent again` };
-    return { status: 'delivered' };
+    return addedValuesFollowUp(response, request) ?? { status: 'delivered' };
   }
+  // The person asserted a moment ago is gone (deleted in between): the try again starts from the assert.
+  if (status === 404 && request.method === 'PATCH') return { status: 'retry', reason: `Attio no longer has the person just asserted (HTTP 404: ${said}): sent again from the assert` };
   if (status === 429) return { status: 'retry', reason: `Attio rate limit reached (HTTP 429: ${said}): 25 writes a second for the workspace`, retryAfterMs: rateLimitWaitMs(response, ctx.now), throttled: true };
   if (status === 409 && isWriteRace(response)) return { status: 'retry', reason: `Attio was writing the same ${what} for another request (HTTP 409: ${said}): sent again` };
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Attio refused the access token (HTTP ${status}: ${said}): ${CREDENTIALS}` };

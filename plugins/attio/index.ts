@@ -8,8 +8,8 @@ import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS } from './requests.ts';
 /**
  * Attio (attio.com, the CRM): identify traits to People records asserted by email (PUT
  * /v2/objects/people/records?matching_attribute=email_addresses: email_addresses, name,
- * phone_numbers, job_title, the userId in a configured attribute, the traits the config maps to
- * attribute slugs), group calls to Companies records asserted by domain (PUT
+ * job_title, the userId in a configured attribute, the traits the config maps to attribute
+ * slugs; the phone then added by PATCH, so the person's other numbers stay), group calls to Companies records asserted by domain (PUT
  * /v2/objects/companies/records?matching_attribute=domains: domains, name, mapped traits);
  * person deletions forwarded as a query of People by email (and userId) then DELETE of the
  * record found. Track, page, screen and alias calls are not sent: Attio's API has no events.
@@ -24,7 +24,7 @@ export default definePlugin({
   id: 'attio',
   name: 'Attio',
   category: 'cdp',
-  description: 'Server-side people and companies to Attio (the CRM), its REST API v2 with a Bearer access token, one record a request at 25 a second (Attio\'s write limit): identify traits to People records asserted by email (PUT /v2/objects/people/records?matching_attribute=email_addresses: email_addresses, name, phone_numbers, job_title, the userId in a configured attribute, the traits the config maps to attribute slugs), group calls to Companies records asserted by domain (PUT /v2/objects/companies/records?matching_attribute=domains: domains, name, mapped traits); a 400 naming an attribute dead-lettered with Attio\'s message, a 409 write race retried; person deletions forwarded as a query of People by email (and userId) then DELETE /v2/objects/people/records/{record_id}. Track, page, screen and alias calls are not sent: Attio\'s API has no events of a person.',
+  description: 'Server-side people and companies to Attio (the CRM), its REST API v2 with a Bearer access token, one record a request at 25 a second (Attio\'s write limit): identify traits to People records asserted by email (PUT /v2/objects/people/records?matching_attribute=email_addresses: email_addresses, name, job_title, the userId in a configured attribute, the traits the config maps to attribute slugs; the phone then added by PATCH /v2/objects/people/records/{record_id}, so the person\'s other numbers stay), group calls to Companies records asserted by domain (PUT /v2/objects/companies/records?matching_attribute=domains: domains, name, mapped traits); a 400 naming an attribute dead-lettered with Attio\'s message, a 409 write race retried; person deletions forwarded as a query of People by email (and userId) then DELETE /v2/objects/people/records/{record_id}. Track, page, screen and alias calls are not sent: Attio\'s API has no events of a person.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
