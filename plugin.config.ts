@@ -90,6 +90,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/userpilot' },
   { plugin: './plugins/appcues' },
   { plugin: './plugins/amazon_personalize' },
+  { plugin: './plugins/attio' },
 ];
 
 export default plugins;

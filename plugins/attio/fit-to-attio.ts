@@ -1,0 +1,86 @@
+// What the blueprint mapped, fitted to one record of Attio's API: a person (an identify, for
+// Assert a person record) or a company (a group call, for Assert a company record). What Attio
+// would refuse for good is dead-lettered here, each event on its own, saying why; what names no
+// record in Attio (no email, no domain) is not sent. Track, page, screen and alias calls are
+// never sent: Attio's REST API has no endpoint for a person's events or page views (its records
+// hold attributes, and its notes and tasks are written by people, not by a site).
+import { PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { companyValues } from './company.ts';
+import { personValues } from './person.ts';
+
+/** The records the plugin sends, each to its object's Assert endpoint. */
+export const KINDS = ['person', 'company'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Bytes of one request body (Attio documents no limit; this is room for hundreds of attributes). */
+export const MAX_BODY_BYTES = 256_000;
+
+/** A fitted record: its kind and the attribute values Attio receives. */
+export interface AttioRecord {
+  kind: Kind;
+  values: JsonObject;
+}
+
+/** Event types the plugin never sends, with why. */
+const NOT_SENT: Readonly<Record<string, string>> = {
+  track: 'Attio\'s API has no events of a person (its records hold attributes)',
+  page: 'Attio has no page views',
+  screen: 'Attio has no screen views',
+  alias: 'Attio has no alias call (people are matched by email)',
+};
+
+/**
+ * Why the plugin never sends an event of this type, or undefined when it may (the map hook
+ * drops such events itself, so this holds whatever the blueprint).
+ *
+ * @example
+ * neverSentReason({ type: 'track' } as CanonicalEvent);    // 'not sent to Attio: Attio\'s API has no events of a person (its records hold attributes)'
+ * neverSentReason({ type: 'identify' } as CanonicalEvent); // undefined
+ */
+export function neverSentReason(event: CanonicalEvent): string | undefined {
+  const why = Object.hasOwn(NOT_SENT, event.type) ? NOT_SENT[event.type] : undefined;
+  return why === undefined ? undefined : `not sent to Attio: ${why}`;
+}
+
+function kindOf(payload: JsonObject): Kind {
+  const kind = payload.kind;
+  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
+  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Attio the kinds ${KINDS.join(', ')}`);
+}
+
+/**
+ * The map hook: the blueprint's payload as an Attio record (`{ kind, values }`), or null — not
+ * sent — for an event of a type Attio has no use for, or one naming no person or company.
+ *
+ * @example
+ * fitRecord({ kind: 'person', email: 'jane@example.com', firstName: 'Jane' }, identify, ctx);
+ * // { kind: 'person', values: { email_addresses: ['jane@example.com'], name: [{ first_name: 'Jane', last_name: '', full_name: 'Jane' }] } }
+ */
+export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
+  const never = neverSentReason(event);
+  if (never !== undefined) {
+    ctx.warn?.(never);
+    return null;
+  }
+  const kind = kindOf(payload);
+  const values = kind === 'person' ? personValues(payload, ctx) : companyValues(payload, ctx);
+  if (values === null) return null;
+  const bytes = Buffer.byteLength(JSON.stringify({ data: { values } }));
+  if (bytes > MAX_BODY_BYTES) throw new PermanentError(`the ${kind} takes ${bytes} bytes of JSON, more than the ${MAX_BODY_BYTES} Signal sends Attio in one request: map fewer or shorter traits (config.${kind}_attributes)`);
+  const record: AttioRecord = { kind, values };
+  return { ...record };
+}
+
+/**
+ * The record of a mapped payload (fitRecord's), or undefined.
+ *
+ * @example
+ * recordOf({ kind: 'company', values: { domains: ['acme.com'] } }); // { kind: 'company', values: { domains: ['acme.com'] } }
+ * recordOf({ domain: 'acme.com' });                                 // undefined
+ */
+export function recordOf(payload: JsonObject): AttioRecord | undefined {
+  const { kind, values } = payload;
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) return undefined;
+  return { kind: kind as Kind, values };
+}
