@@ -16,7 +16,7 @@ test('a 400 naming events: exactly those are dead-lettered with the reason, the 
   assert.ok('perEvent' in result);
   assert.deepEqual(result.perEvent, {
     e0: { status: 'dead_letter', reason: 'Amplitude refused the event: invalid time' },
-    e1: { status: 'retry', reason: 'sent again without the events Amplitude refused in the same batch' },
+    e1: { status: 'resend', reason: 'sent again without the events Amplitude refused in the same batch' },
     e2: { status: 'dead_letter', reason: 'Amplitude refused the event: device_id shorter than min_id_length' },
     e3: { status: 'dead_letter', reason: 'Amplitude refused the event: silenced (the device or user is silenced in Amplitude)' },
   });

@@ -79,7 +79,7 @@ export function classifyAmplitude(response: { status: number; body: string; json
         const reasons = refused.get(index);
         perEvent[id] = reasons
           ? { status: 'dead_letter', reason: `Amplitude refused the event: ${reasons.join(', ')}` }
-          : { status: 'retry', reason: 'sent again without the events Amplitude refused in the same batch' };
+          : { status: 'resend', reason: 'sent again without the events Amplitude refused in the same batch' };
       });
       return { perEvent };
     }

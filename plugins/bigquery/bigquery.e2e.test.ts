@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { googleTokenEndpoint } from '../../test/helpers/google-token-endpoint.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -166,7 +166,8 @@ describe('Google BigQuery', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the stopped rows delivered');
     assert.deepEqual(bodyOf(inserts('events_rows')[0]!).rows.map((r) => r.json.message_id), ['bq-rows-0', 'bq-rows-1', 'bq-rows-2'], 'first one request of the three');
     assert.deepEqual(bodyOf(inserts('events_rows').at(-1)!).rows.map((r) => r.json.message_id), ['bq-rows-0', 'bq-rows-2'], 'then the stopped rows without the invalid one');
-    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 2, retried: 0, deadLettered: 1 }, 'sent again at once, using no try');
+    assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'bq-rows-0'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 2 sent again', 'delivered']);
   });
 
   test('a quota 403 (rateLimitExceeded) is retried as a rate limit, using up no try, then delivered', { timeout: 60_000 }, async () => {

@@ -176,15 +176,15 @@ test('classify: a 200 without insertErrors is delivered; insertErrors give per-r
     { index: 2, errors: [{ reason: 'stopped', location: '', debugInfo: '', message: '' }] },
   ] }), ['m-1', 'm-2', 'm-3']);
   assert.deepEqual(outcome, { perEvent: {
-    'm-1': { status: 'retry', reason: 'BigQuery did not insert this row because another row of the request was refused (stopped): sent again without it' },
+    'm-1': { status: 'resend', reason: 'BigQuery did not insert this row because another row of the request was refused (stopped): sent again without it' },
     'm-2': { status: 'dead_letter', reason: 'BigQuery refused the row (invalid at timestamp: Could not parse \'soon\' as a timestamp.): fix the blueprint or the table\'s column types, then replay the dead letters' },
-    'm-3': { status: 'retry', reason: 'BigQuery did not insert this row because another row of the request was refused (stopped): sent again without it' },
+    'm-3': { status: 'resend', reason: 'BigQuery did not insert this row because another row of the request was refused (stopped): sent again without it' },
   } });
   // An invalid row and no word on the others: with skipInvalidRows false none was inserted, so they are sent again, never counted delivered.
   assert.deepEqual(classify(answer(200, { insertErrors: [{ index: 1, errors: [{ reason: 'invalid', location: 'colour', message: 'no such field: colour.' }] }] }), ['m-1', 'm-2', 'm-3']), { perEvent: {
     'm-2': { status: 'dead_letter', reason: 'BigQuery refused the row (invalid at colour: no such field: colour.): the table has no column colour — add the column (see the CREATE TABLE of the plugin README) or leave it out of the blueprint, then replay the dead letters' },
-    'm-1': { status: 'retry', reason: 'BigQuery refused another row of the request as invalid, so (skipInvalidRows false) it inserted none of them, and named no error for this one: sent again' },
-    'm-3': { status: 'retry', reason: 'BigQuery refused another row of the request as invalid, so (skipInvalidRows false) it inserted none of them, and named no error for this one: sent again' },
+    'm-1': { status: 'resend', reason: 'BigQuery refused another row of the request as invalid, so (skipInvalidRows false) it inserted none of them, and named no error for this one: sent again' },
+    'm-3': { status: 'resend', reason: 'BigQuery refused another row of the request as invalid, so (skipInvalidRows false) it inserted none of them, and named no error for this one: sent again' },
   } });
   const missing = classify(answer(200, { insertErrors: [{ index: 0, errors: [{ reason: 'invalid', location: 'colour', message: 'no such field: colour.' }] }] }));
   assert.match(JSON.stringify(missing), /the table has no column colour — add the column \(see the CREATE TABLE of the plugin README\) or leave it out of the blueprint/);

@@ -46,7 +46,7 @@ function rowOutcome(errors: RowError[]): EventOutcome {
     return { status: 'dead_letter', reason: `${words}: fix the blueprint or the table's column types, then replay the dead letters` };
   }
   if (errors.length > 0 && errors.every((error) => error.reason === 'stopped')) {
-    return { status: 'retry', reason: 'BigQuery did not insert this row because another row of the request was refused (stopped): sent again without it' };
+    return { status: 'resend', reason: 'BigQuery did not insert this row because another row of the request was refused (stopped): sent again without it' };
   }
   const reasons = errors.map((error) => `${error.reason || 'unknown'}${error.message ? `: ${error.message}` : ''}`).join('; ');
   return { status: 'retry', reason: `BigQuery did not insert this row (${reasons || 'no reason given'}): sent again` };
@@ -82,7 +82,7 @@ function classifyInserted(response: VendorResponse, request: RequestDescriptor):
     perEvent[id] = rowOutcome(rowErrors(entry?.errors));
   }
   if (Object.values(perEvent).some((outcome) => outcome.status === 'dead_letter')) {
-    for (const id of request.eventIds) perEvent[id] ??= { status: 'retry', reason: NOT_NAMED_AFTER_INVALID };
+    for (const id of request.eventIds) perEvent[id] ??= { status: 'resend', reason: NOT_NAMED_AFTER_INVALID };
   }
   return { perEvent };
 }
@@ -105,7 +105,7 @@ function classifyInserted(response: VendorResponse, request: RequestDescriptor):
  *
  * @example
  * classifyInsertAll({ status: 200, headers: {}, body: '…', json: { insertErrors: [{ index: 1, errors: [{ reason: 'invalid', location: 'colour', message: 'no such field: colour.' }] }, { index: 0, errors: [{ reason: 'stopped' }] }] } }, request, ctx);
- * // { perEvent: { 'm-2': { status: 'dead_letter', reason: 'BigQuery refused the row (invalid at colour: no such field: colour.): the table has no column colour — …' }, 'm-1': { status: 'retry', … } } }
+ * // { perEvent: { 'm-2': { status: 'dead_letter', reason: 'BigQuery refused the row (invalid at colour: no such field: colour.): the table has no column colour — …' }, 'm-1': { status: 'resend', … } } }
  */
 export function classifyInsertAll(response: VendorResponse, request: RequestDescriptor, ctx: Pick<PluginContext, 'config'>): Classification {
   const { status } = response;

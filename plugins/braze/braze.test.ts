@@ -135,9 +135,9 @@ test('classify: a fatal 400 naming objects dead-letters them and retries the oth
   const named = classifyBraze(answer(400, { message: "'external_id' or 'braze_id' or 'user_alias' is required", errors: [{ type: 'missing identifier', input_array: 'events', index: 0 }] }), request, ctx());
   assert.deepEqual(named, { perEvent: {
     e1: { status: 'dead_letter', reason: "Braze refused the event: missing identifier (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required)" },
-    e2: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
-    p1: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
-    o1: { status: 'retry', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
+    e2: { status: 'resend', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
+    p1: { status: 'resend', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
+    o1: { status: 'resend', reason: "Braze refused the whole request (HTTP 400: 'external_id' or 'braze_id' or 'user_alias' is required) for other events of it, and recorded nothing: sent again without them" },
   } });
   assert.deepEqual(classifyBraze(answer(400, { message: 'Bad Request', errors: [{ type: 'bad', input_array: 'events', index: 0 }, { type: 'no index' }] }), request, ctx()),
     { status: 'dead_letter', reason: 'Braze refused the request (HTTP 400: Bad Request) (bad; no index)' }, 'an error naming no object: which events caused it is unknown');

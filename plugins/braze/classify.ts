@@ -117,8 +117,8 @@ function partialSuccess(named: Map<string, string[]>, owners: Owners): Classific
 
 /**
  * A fatal 400 naming the objects that caused it: those events dead-lettered with Braze's
- * reason, the others retried — Braze processed nothing of the request, and the next try sends
- * them without the refused ones.
+ * reason, the others sent again at once without them (`resend`, no try used) — Braze processed
+ * nothing of the request.
  */
 function fatalNamingObjects(named: Map<string, string[]>, request: RequestDescriptor, answered: string, message: string): Classification {
   const perEvent: Record<string, EventOutcome> = {};
@@ -126,7 +126,7 @@ function fatalNamingObjects(named: Map<string, string[]>, request: RequestDescri
     const problems = named.get(id);
     perEvent[id] = problems
       ? { status: 'dead_letter', reason: `Braze refused the ${problems.join('; ')} (${answered}: ${message})` }
-      : { status: 'retry', reason: `Braze refused the whole request (${answered}: ${message}) for other events of it, and recorded nothing: sent again without them` };
+      : { status: 'resend', reason: `Braze refused the whole request (${answered}: ${message}) for other events of it, and recorded nothing: sent again without them` };
   }
   return { perEvent };
 }
@@ -155,7 +155,7 @@ function forbiddenAdvice(message: string): string {
  * Braze's answers to /users/track. 2xx delivered, unless `errors` name objects: those events
  * dead-lettered with Braze's reason, the others delivered (processed); a 2xx whose body is text
  * but no JSON object (a proxy's page) is sent again. 400 naming objects:
- * those dead-lettered, the others retried (nothing was processed); 400 for more ids or objects
+ * those dead-lettered, the others sent again at once (nothing was processed); 400 for more ids or objects
  * than a request takes splits; another 400 dead-letters the request with Braze's message.
  * 401, 403 and 404 dead-letter the request saying what to fix; 413 splits (a single event
  * dead-letters); 429 retries after Retry-After or X-RateLimit-Reset; 408 and 5xx retry (after

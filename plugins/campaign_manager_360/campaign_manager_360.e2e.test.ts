@@ -15,7 +15,7 @@ import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -193,10 +193,11 @@ describe('Campaign Manager 360 offline conversions', () => {
     const dead = await waitForDeadLetter(signal, integrationId, 'cm-400b-2');
     assert.equal(dead.attempts, 1, 'not retried: sending it again cannot help');
     assert.match(dead.reason, /^Campaign Manager 360 refused the request \(HTTP 400, INVALID_ARGUMENT: Invalid value at 'conversions\[\d\]\.quantity' .*naming this conversion/);
-    await waitUntil(async () => withOrdinal('cm-400b-1').length >= 2 || undefined, 'the other conversion sent again', 20_000);
+    await waitUntil(async () => withOrdinal('cm-400b-1').length >= 2 || undefined, 'the other conversion sent again');
     await waitUntil(async () => ((await integrationStats(signal, integrationId, ['retrying'])).retrying === 0) || undefined, 'settled');
     assert.equal(await notDeadLettered('cm-400b-1'), true, 'delivered');
     assert.equal(conversionsOf(withOrdinal('cm-400b-1').at(-1)!).length, 1, 'sent again alone');
+    assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'cm-400b-1'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 1 sent again', 'delivered'], 'sent again at once, in the same delivery');
   });
 
   test('a 400 dead-letters the conversion at the first try with CM360\'s words', async () => {

@@ -306,7 +306,7 @@ test('classify: 401 after renewal, 404, 400 dead-lettered; 413 split (one conver
   const fieldViolation = (field: string) => ({ error: { code: 400, status: 'INVALID_ARGUMENT', message: `Invalid value at '${field}' (TYPE_INT64), "x"`, details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field, description: `Invalid value at '${field}' (TYPE_INT64), "x"` }] }] } });
   const three = insert([conversion(), conversion({ ordinal: 'm-2' }), conversion({ ordinal: 'm-3' })]);
   const { perEvent } = classifyCm360(answer(400, fieldViolation('conversions[1].quantity')), three, ctx()) as { perEvent: Record<string, { status: string; reason: string }> };
-  assert.deepEqual(Object.entries(perEvent).map(([id, o]) => [id, o.status]), [['m-1', 'retry'], ['m-2', 'dead_letter'], ['m-3', 'retry']], 'the conversion CM360 names dead-lettered, the others sent again');
+  assert.deepEqual(Object.entries(perEvent).map(([id, o]) => [id, o.status]), [['m-1', 'resend'], ['m-2', 'dead_letter'], ['m-3', 'resend']], 'the conversion CM360 names dead-lettered, the others sent again');
   assert.match(perEvent['m-2']!.reason, /^Campaign Manager 360 refused the request \(HTTP 400, INVALID_ARGUMENT: Invalid value at 'conversions\[1\]\.quantity' .*naming this conversion/);
   assert.match(perEvent['m-1']!.reason, /refused the request for another conversion in it .*: sent again without it$/);
   assert.equal(whole(classifyCm360(answer(400, fieldViolation('conversions[7].quantity')), three, ctx())).status, 'dead_letter', 'a conversion the request does not have: all dead-lettered');

@@ -196,7 +196,7 @@ function classifyBadRequest(response: VendorResponse, request: RequestDescriptor
   request.eventIds.forEach((id, index) => {
     perEvent[id] = blamed.includes(index)
       ? { status: 'dead_letter', reason: `${refused}, naming this conversion (conversions[${index}] of the request): nothing sent again changes it` }
-      : { status: 'retry', reason: `Campaign Manager 360 refused the request for ${blamed.length === 1 ? 'another conversion' : 'other conversions'} in it (${said}): sent again without ${blamed.length === 1 ? 'it' : 'them'}` };
+      : { status: 'resend', reason: `Campaign Manager 360 refused the request for ${blamed.length === 1 ? 'another conversion' : 'other conversions'} in it (${said}): sent again without ${blamed.length === 1 ? 'it' : 'them'}` };
   });
   return { perEvent };
 }

@@ -69,7 +69,7 @@ function missingColumnOutcomes(field: string, request: RequestDescriptor, answer
     status: 'dead_letter',
     reason: `ClickHouse refused the row (${answered}): the table ${table} has no column ${field} — add it (ALTER TABLE ${table} ADD COLUMN ${field} …, see the plugin README) or leave it out of the blueprint, then replay the dead letters`,
   };
-  const again: EventOutcome = { status: 'retry', reason: `ClickHouse refused the insert for another row's field ${field}, which the table ${table} has no column for, and inserted none of its rows: sent again without it` };
+  const again: EventOutcome = { status: 'resend', reason: `ClickHouse refused the insert for another row's field ${field}, which the table ${table} has no column for, and inserted none of its rows: sent again without it` };
   const perEvent: Record<string, EventOutcome> = {};
   for (const { id, row } of rows) perEvent[id] = row !== undefined && Object.hasOwn(row, field) ? refused : again;
   return { perEvent };

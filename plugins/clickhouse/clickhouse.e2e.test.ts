@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -213,7 +213,12 @@ describe('ClickHouse', () => {
     const later = inserts('events_slim').slice(inserts('events_slim').indexOf(holding[0]!) + 1).flatMap((request) => linesOf(request).map((line) => String(line.message_id)));
     for (const id of others) assert.ok(later.includes(id), `${id}, refused with the identify, sent again without it`);
     assert.deepEqual(['ch-slim-0', 'ch-slim-2'].map((id) => stored('events_slim', id).length), [1, 1]);
-    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 2, retried: 0, deadLettered: 1 }, 'sent again at once, using no try');
+    for (const id of others) {
+      const outcomes = await exchangeOutcomes(signal, site.id, integrationId, id);
+      assert.match(outcomes[0]!, /^partial: 0 delivered, 0 retry, 1 dead_letter, [12] sent again$/, `${id}: refused with the identify`);
+      assert.equal(outcomes.at(-1), 'delivered', `${id}: then inserted in the same delivery`);
+    }
   });
 
   test('a wrong password and a missing table are dead-lettered at once, naming the config fields', async () => {

@@ -187,7 +187,7 @@ test('a field the table has no column for: the rows holding it dead-lettered nam
   assert.deepEqual(Object.keys(result.perEvent), ['m-1', 'm-2', 'm-3']);
   assert.equal(result.perEvent['m-2']!.status, 'dead_letter');
   assert.match(reasonOf(result.perEvent['m-2'] as Classification), /^ClickHouse refused the row \(HTTP 400, ClickHouse code 117 INCORRECT_DATA: Unknown field found while parsing JSONEachRow format: colour: .*\): the table signal\.events has no column colour — add it \(ALTER TABLE signal\.events ADD COLUMN colour …, see the plugin README\) or leave it out of the blueprint, then replay the dead letters$/);
-  assert.deepEqual(result.perEvent['m-1'], { status: 'retry', reason: 'ClickHouse refused the insert for another row\'s field colour, which the table signal.events has no column for, and inserted none of its rows: sent again without it' });
+  assert.deepEqual(result.perEvent['m-1'], { status: 'resend', reason: 'ClickHouse refused the insert for another row\'s field colour, which the table signal.events has no column for, and inserted none of its rows: sent again without it' });
   assert.deepEqual(result.perEvent['m-3'], result.perEvent['m-1']);
 });
 

@@ -100,8 +100,8 @@ const CREDENTIALS = 'check config.site_id and config.api_key (a Track API key of
  * no JSON, a proxy's page: sent again), unless `errors` name items
  * by `batch_index` (207): those events dead-lettered with Customer.io's reason, the others
  * delivered (accepted). 3xx (the US host redirecting an EU workspace) dead-letters saying to set
- * the region. 400 naming items: those dead-lettered, the others retried (the request was
- * refused; each event carries its dedup id, an identify its time, so a retry records nothing
+ * the region. 400 naming items: those dead-lettered, the others sent again at once without them (the request was
+ * refused; each event carries its dedup id, an identify its time, so a re-send records nothing
  * twice); a 400 in Customer.io's shape naming none splits to find the item (a single one, or any
  * other 4xx, dead-letters with Customer.io's message). 401/403 dead-letter saying which fields to check; 404 names the URL; 413 splits
  * (a single event dead-letters); 429 retries after Retry-After; 408 and 5xx retry.
@@ -151,7 +151,7 @@ export function classifyCustomerIo(response: VendorResponse, request: RequestDes
         const problems = named.get(id);
         perEvent[id] = problems
           ? { status: 'dead_letter', reason: `Customer.io refused ${problems.join('; ')} (${answered})` }
-          : { status: 'retry', reason: `Customer.io refused the whole request (${answered}) for other items of it: sent again without them` };
+          : { status: 'resend', reason: `Customer.io refused the whole request (${answered}) for other items of it: sent again without them` };
       }
       return { perEvent };
     }

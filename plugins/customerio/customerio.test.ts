@@ -162,7 +162,7 @@ test('classify: 200 delivered; a 207\'s errors dead-letter exactly the items the
 test('classify: 400 naming items dead-letters them and retries the others; one naming none splits (a single item dead-letters with Customer.io\'s message); other answers say what to fix', () => {
   const request = batchRequest(['e1', 'e2']);
   assert.deepEqual(classifyCustomerIo(answer(400, { errors: [{ batch_index: 1, field: 'identifiers', message: 'identifiers must be set' }] }), request, ctx()), { perEvent: {
-    e1: { status: 'retry', reason: 'Customer.io refused the whole request (HTTP 400) for other items of it: sent again without them' },
+    e1: { status: 'resend', reason: 'Customer.io refused the whole request (HTTP 400) for other items of it: sent again without them' },
     e2: { status: 'dead_letter', reason: 'Customer.io refused the event: identifiers: identifiers must be set (HTTP 400)' },
   } });
   assert.deepEqual(classifyCustomerIo(answer(400, { meta: { error: 'name cannot be blank' } }), request, ctx()), { status: 'split', reason: 'Customer.io refused the request (HTTP 400: name cannot be blank) without naming the item; sending it in halves to find it' });

@@ -322,7 +322,7 @@ export function classifyGoogleAds(response: VendorResponse, request: RequestDesc
         const list = named.get(index);
         perEvent[id] = list !== undefined
           ? { status: 'dead_letter', reason: `Google Ads refused the conversion (HTTP 400, ${list.map(saidOf).join('; ')})` }
-          : { status: 'retry', reason: `Google Ads refused the whole upload (HTTP 400) for ${named.size === 1 ? 'another conversion' : `${named.size} other conversions`} of it, so this one was not recorded: sending it again without ${named.size === 1 ? 'it' : 'them'}` };
+          : { status: 'resend', reason: `Google Ads refused the whole upload (HTTP 400) for ${named.size === 1 ? 'another conversion' : `${named.size} other conversions`} of it, so this one was not recorded: sending it again without ${named.size === 1 ? 'it' : 'them'}` };
       });
       return { perEvent };
     }

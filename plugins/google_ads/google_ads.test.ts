@@ -322,9 +322,9 @@ test('classify errors: quota as a rate limit after Google\'s retryDelay; Google\
 
 test('classify 400 and 413: conversions named by index dead-lettered and the others sent again; too many or too large split; other refusals dead-lettered whole', () => {
   assert.deepEqual(classify(rpcError(400, 'INVALID_ARGUMENT', adsError('fieldError', 'INVALID_VALUE', 'The field\'s value is invalid.', 1)), 3), { perEvent: {
-    e0: { status: 'retry', reason: 'Google Ads refused the whole upload (HTTP 400) for another conversion of it, so this one was not recorded: sending it again without it' },
+    e0: { status: 'resend', reason: 'Google Ads refused the whole upload (HTTP 400) for another conversion of it, so this one was not recorded: sending it again without it' },
     e1: { status: 'dead_letter', reason: 'Google Ads refused the conversion (HTTP 400, INVALID_VALUE: The field\'s value is invalid.)' },
-    e2: { status: 'retry', reason: 'Google Ads refused the whole upload (HTTP 400) for another conversion of it, so this one was not recorded: sending it again without it' },
+    e2: { status: 'resend', reason: 'Google Ads refused the whole upload (HTTP 400) for another conversion of it, so this one was not recorded: sending it again without it' },
   } });
   assert.match(reasonOf((classify(rpcError(400, 'INVALID_ARGUMENT', adsError('fieldError', 'INVALID_VALUE', 'a', 0), adsError('fieldError', 'INVALID_VALUE', 'b', 1)), 3) as { perEvent: Record<string, unknown> }).perEvent.e2), /for 2 other conversions of it, .* without them/);
   assert.equal(statusOf(classify(rpcError(400, 'INVALID_ARGUMENT', adsError('conversionUploadError', 'TOO_MANY_CONVERSIONS_IN_REQUEST', 'Upload fewer than 2001 events in a single request.')))), 'split');

@@ -99,12 +99,12 @@ test('field violations naming events: those dead-lettered with Google\'s words, 
     badRequest({ field: 'events[1].ad_identifiers.gclid', description: 'The gclid could not be decoded.', reason: 'INVALID_FORMAT' }, { field: 'events[1].currency', description: 'Unsupported currency.', reason: 'INVALID_CURRENCY_CODE' }, { field: 'events[7].x', description: 'out of range' }),
     errorInfo('INVALID_ARGUMENT')), ['111', '111', '111']);
   assert.deepEqual(perEvent(refused), {
-    e0: { status: 'retry', reason: 'the Data Manager API refused the whole request (HTTP 400) for another event of it, so this one was not recorded: sending it again without it' },
+    e0: { status: 'resend', reason: 'the Data Manager API refused the whole request (HTTP 400) for another event of it, so this one was not recorded: sending it again without it' },
     e1: { status: 'dead_letter', reason: 'the Data Manager API refused the event (HTTP 400, events[1].ad_identifiers.gclid: The gclid could not be decoded. (INVALID_FORMAT); events[1].currency: Unsupported currency. (INVALID_CURRENCY_CODE)): the currency is not one Google Ads supports (an ISO 4217 code), then replay the dead letter' },
-    e2: { status: 'retry', reason: 'the Data Manager API refused the whole request (HTTP 400) for another event of it, so this one was not recorded: sending it again without it' },
+    e2: { status: 'resend', reason: 'the Data Manager API refused the whole request (HTTP 400) for another event of it, so this one was not recorded: sending it again without it' },
   });
   const two = perEvent(classify(googleError(400, 'INVALID_ARGUMENT', 'x', badRequest({ field: 'events[0].event_timestamp', description: 'Too old.', reason: 'EVENT_TIME_INVALID' }, { field: 'events[2].user_data', description: 'No identifiers.' })), ['111', '111', '111']));
-  assert.deepEqual([two.e0!.status, two.e1!.status, two.e2!.status], ['dead_letter', 'retry', 'dead_letter']);
+  assert.deepEqual([two.e0!.status, two.e1!.status, two.e2!.status], ['dead_letter', 'resend', 'dead_letter']);
   assert.match(reasonOf(two.e0), /events\[0\]\.event_timestamp: Too old\. \(EVENT_TIME_INVALID\)\): the event's time is outside the window/);
   assert.match(reasonOf(two.e1), /for 2 other events of it, so this one was not recorded: sending it again without them/);
 });
@@ -112,13 +112,13 @@ test('field violations naming events: those dead-lettered with Google\'s words, 
 test('field violations naming a destination: its events dead-lettered with what to fix, the other actions\' events sent again', () => {
   const wrongType = googleError(400, 'INVALID_ARGUMENT', 'Invalid conversion action type.', badRequest({ field: 'destinations[1].product_destination_id', description: 'The conversion action type is not valid.', reason: 'INVALID_CONVERSION_ACTION_TYPE' }));
   const outcomes = perEvent(classify(wrongType, ['111', '222', '111', '222']));
-  assert.deepEqual(Object.values(outcomes).map((o) => o.status), ['retry', 'dead_letter', 'retry', 'dead_letter']);
+  assert.deepEqual(Object.values(outcomes).map((o) => o.status), ['resend', 'dead_letter', 'resend', 'dead_letter']);
   assert.match(reasonOf(outcomes.e1), /destinations\[1\]\.product_destination_id: The conversion action type is not valid\. \(INVALID_CONVERSION_ACTION_TYPE\)\): offline conversions go to conversion actions of type Import > Clicks \(UPLOAD_CLICKS/);
   const single = perEvent(classify(googleError(400, 'INVALID_ARGUMENT', 'x', badRequest({ field: 'destinations[0].operating_account.account_id', description: 'Not found.', reason: 'INVALID_DESTINATION' })), ['111', '111']));
   assert.deepEqual(Object.values(single).map((o) => o.status), ['dead_letter', 'dead_letter'], 'one destination: all its events');
   assert.match(reasonOf(single.e0), /check config\.customer_id \(1234567890/);
   assert.match(reasonOf(perEvent(classify(googleError(400, 'INVALID_ARGUMENT', 'x', badRequest({ field: 'destinations[0].product_destination_id', description: 'Unknown action.' }), errorInfo('INVALID_CONVERSION_ACTION_ID')), ['111'])).e0), /config\.conversion_actions names a conversion action that is not one of Google Ads account 1234567890/, 'the ErrorInfo reason\'s remedy');
-  assert.deepEqual(perEvent(classify(googleError(400, 'INVALID_ARGUMENT', 'x', badRequest({ field: 'destinations[5].x', description: 'No such.' }, { field: 'events[0].y', description: 'Bad.' })), ['111', '111'])).e1!.status, 'retry', 'a destination the request lacks is ignored');
+  assert.deepEqual(perEvent(classify(googleError(400, 'INVALID_ARGUMENT', 'x', badRequest({ field: 'destinations[5].x', description: 'No such.' }, { field: 'events[0].y', description: 'Bad.' })), ['111', '111'])).e1!.status, 'resend', 'a destination the request lacks is ignored');
 });
 
 test('refusals naming no event: too many, a destination or an event unnamed (split while several), anything else dead-lettered with Google\'s words', () => {

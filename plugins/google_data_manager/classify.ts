@@ -73,7 +73,7 @@ function byViolations(error: GoogleError, status: number, request: RequestDescri
     const violations = blamed.get(index);
     perEvent[id] = violations !== undefined
       ? { status: 'dead_letter', reason: `the Data Manager API refused the event (HTTP ${status}, ${violations.map(violationText).join('; ')})${remedyText([...violations.map((v) => v.reason), ...error.reasons], ctx)}, then replay the dead letter` }
-      : { status: 'retry', reason: `the Data Manager API refused the whole request (HTTP ${status}) for ${blamed.size === 1 ? 'another event' : `${blamed.size} other events`} of it, so this one was not recorded: sending it again without ${blamed.size === 1 ? 'it' : 'them'}` };
+      : { status: 'resend', reason: `the Data Manager API refused the whole request (HTTP ${status}) for ${blamed.size === 1 ? 'another event' : `${blamed.size} other events`} of it, so this one was not recorded: sending it again without ${blamed.size === 1 ? 'it' : 'them'}` };
   });
   return { perEvent };
 }

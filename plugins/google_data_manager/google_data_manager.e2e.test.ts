@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import type { JsonValue } from '../../core/sdk/index.ts';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { adminCall, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { adminCall, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -235,6 +235,8 @@ describe('Google Data Manager API conversions', () => {
       for (const id of ['ORD-DM-FINE-1', 'ORD-DM-FINE-2']) assert.equal(withTransaction(id).length, 2, `${id}: refused with the request, then sent again once`);
       assert.equal(withTransaction('ORD-DM-BAD').length, 1, 'the refused event is not sent again');
       for (const messageId of ['dm-fast-0', 'dm-fast-2']) assert.equal((await signal.delivery.list(failing.integrationId, { messageId }, 5)).total, 0, `${messageId} delivered`);
+      assert.deepEqual(await exchangeOutcomes(signal, failing.site.id, failing.integrationId, 'dm-fast-0'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 2 sent again', 'delivered'], 'sent again at once, in the same delivery');
+      assert.equal((await integrationStats(signal, failing.integrationId)).retried, 0, 'using no try');
     } finally {
       sim.setDefault('POST', API_PATH, (request) => (issued.includes(bearer(request)) && !revoked.has(bearer(request)) ? accepted(request) : googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.')));
     }

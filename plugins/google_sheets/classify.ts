@@ -124,7 +124,7 @@ function rowsRefused(blamed: RefusedRow[], answered: string, request: RequestDes
   for (const id of request.eventIds) {
     const place = byId.get(id);
     perEvent[id] = place === undefined
-      ? { status: 'retry', reason: `Google Sheets refused the request for ${others} (${answered}) and wrote none of its rows: sent again without ${blamed.length === 1 ? 'it' : 'them'}` }
+      ? { status: 'resend', reason: `Google Sheets refused the request for ${others} (${answered}) and wrote none of its rows: sent again without ${blamed.length === 1 ? 'it' : 'them'}` }
       : { status: 'dead_letter', reason: `Google Sheets refused this row's values${refusedColumn(place, config)} (${answered}): check the event's value there and config.columns (config.value_input_option too); then replay the dead letter` };
   }
   return { perEvent };
@@ -145,7 +145,7 @@ function rowsRefused(blamed: RefusedRow[], answered: string, request: RequestDes
  * - 400: dead-lettered with Google's message and a hint — an unknown tab (config.sheet_name), a
  *   full spreadsheet (10 million cells), a file that is not a Google Sheets spreadsheet;
  * - 400 naming rows (`values[i]`, `data.values[i]`): those rows dead-lettered, the others
- *   retried without them (Sheets wrote none); 400 about the values naming none, several rows:
+ *   sent again at once without them (Sheets wrote none); 400 about the values naming none, several rows:
  *   split, down to the row;
  * - any other 4xx: dead-lettered with Google's message.
  *

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { googleTokenEndpoint } from '../../test/helpers/google-token-endpoint.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { adminCall, deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { adminCall, deletePerson, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -184,8 +184,9 @@ describe('Google Sheets', () => {
     assert.match(letter.reason, /^Google Sheets refused this row's values in column 8 \("Properties"\) \(HTTP 400 INVALID_ARGUMENT: Invalid values\[\d\]\[7\]: struct_value \{ \}\): check the event's value there and config\.columns/);
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two rows appended');
     assert.deepEqual(written.map((row) => row[9]).sort(), ['sheets-row-1', 'sheets-row-3'], 'each other row written once, the refused one never');
-    assert.equal((await integrationStats(signal, integrationId)).deadLettered, 1);
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 2, retried: 0, deadLettered: 1 }, 'sent again at once, using no try');
     assert.ok(appends(id).some((r) => rowsOf(r).length > 1 && rowsOf(r).some((row) => row[9] === 'sheets-row-2')), 'the refused row came in a request of several rows');
+    assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'sheets-row-1'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 2 sent again', 'delivered']);
   });
 
   test('a 400 for an unknown tab is dead-lettered at once with Google\'s message and the tab to check', async () => {

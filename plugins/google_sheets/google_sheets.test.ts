@@ -228,13 +228,13 @@ test('classify: 400s dead-lettered with Google\'s message and a hint — the tab
   assert.equal(statusOf(classify(answer(413, undefined), 1)), 'dead_letter');
 });
 
-test('classify: a 400 naming a row dead-letters that row alone with Google\'s words and its column; the others, not written, are retried without it', () => {
+test('classify: a 400 naming a row dead-letters that row alone with Google\'s words and its column; the others, not written, are sent again at once without it', () => {
   const struct = 'Invalid values[1][7]: struct_value {\n}\n';
   const named = classify(answer(400, { error: { code: 400, message: struct, status: 'INVALID_ARGUMENT', errors: [{ domain: 'global', message: struct, reason: 'badRequest' }] } }), 3);
   assert.deepEqual(named, { perEvent: {
-    e0: { status: 'retry', reason: `Google Sheets refused the request for another row of it (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }) and wrote none of its rows: sent again without it` },
+    e0: { status: 'resend', reason: `Google Sheets refused the request for another row of it (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }) and wrote none of its rows: sent again without it` },
     e1: { status: 'dead_letter', reason: 'Google Sheets refused this row\'s values in column 8 ("Properties") (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }): check the event\'s value there and config.columns (config.value_input_option too); then replay the dead letter' },
-    e2: { status: 'retry', reason: `Google Sheets refused the request for another row of it (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }) and wrote none of its rows: sent again without it` },
+    e2: { status: 'resend', reason: `Google Sheets refused the request for another row of it (HTTP 400 INVALID_ARGUMENT: Invalid values[1][7]: struct_value { }) and wrote none of its rows: sent again without it` },
   } });
   // The field's form, in the message and in a BadRequest detail; a row beyond the request is no row of it.
   const field = "Invalid value at 'data.values[2]' (type.googleapis.com/google.protobuf.ListValue), \"x\"";
@@ -243,7 +243,7 @@ test('classify: a 400 naming a row dead-letters that row alone with Google\'s wo
   assert.deepEqual(refusedRows(violation.json, 2), [{ row: 0 }], 'values[2] of a two-row request names no row of it');
   const two = classify(violation, 3);
   assert.ok('perEvent' in two);
-  assert.deepEqual(Object.fromEntries(Object.entries(two.perEvent).map(([id, o]) => [id, o.status])), { e0: 'dead_letter', e1: 'retry', e2: 'dead_letter' });
+  assert.deepEqual(Object.fromEntries(Object.entries(two.perEvent).map(([id, o]) => [id, o.status])), { e0: 'dead_letter', e1: 'resend', e2: 'dead_letter' });
   assert.match(reasonOf(two.perEvent.e1!), /^Google Sheets refused the request for 2 other rows of it .*sent again without them$/);
   assert.match(reasonOf(two.perEvent.e0!), /^Google Sheets refused this row's values \(HTTP 400/, 'no cell named: no column');
   assert.deepEqual(refusedRows({ error: 'invalid' }, 3), [], 'not Google\'s error answer');

@@ -84,7 +84,7 @@ function scopesOf(response: VendorResponse, request: RequestDescriptor): string 
 /**
  * The outcomes of a contact batch upsert's answer that names inputs by objectWriteTraceId: the
  * named events dead-lettered with HubSpot's words; the others delivered when HubSpot answered
- * 2xx (it wrote them), else retried (it refused the whole request, for the named ones). An
+ * 2xx (it wrote them), else sent again at once without them (it refused the whole request, for the named ones). An
  * error naming no input, with a 2xx: the events HubSpot gave no result for are retried.
  * Undefined when no error names an input of the request.
  */
@@ -109,7 +109,7 @@ function namedInputs(response: VendorResponse, request: RequestDescriptor): Clas
   for (const id of request.eventIds) {
     const problems = named.get(id);
     if (problems) perEvent[id] = { status: 'dead_letter', reason: `HubSpot refused the contact (HTTP ${response.status}): ${problems.join('; ')}` };
-    else if (!ok) perEvent[id] = { status: 'retry', reason: `HubSpot refused the whole contact batch (HTTP ${response.status}) for other contacts of it, and wrote none: sent again without them` };
+    else if (!ok) perEvent[id] = { status: 'resend', reason: `HubSpot refused the whole contact batch (HTTP ${response.status}) for other contacts of it, and wrote none: sent again without them` };
     else if (unnamed > 0 && !written.has(id)) perEvent[id] = { status: 'retry', reason: `HubSpot's answer (HTTP ${response.status}) holds an error naming no contact and no result for this one: sent again (${saidOf(response)})` };
     else perEvent[id] = { status: 'delivered' };
   }

@@ -218,7 +218,7 @@ test('classify: 2xx delivered; a multi-status answer dead-letters the contacts i
 test('classify: a refused batch — named contacts dead-lettered and the rest sent again; events found by halves; a refused custom event name dead-letters its events', () => {
   const named = classifyHubSpot(answer(400, { status: 'error', message: 'Invalid input', category: 'VALIDATION_ERROR', errors: [{ message: 'Email address bad@ is invalid', code: 'INVALID_EMAIL', context: { objectWriteTraceId: ['b'] } }] }), contactRequest(['a', 'b']), ctx());
   assert.deepEqual(named, { perEvent: {
-    a: { status: 'retry', reason: 'HubSpot refused the whole contact batch (HTTP 400) for other contacts of it, and wrote none: sent again without them' },
+    a: { status: 'resend', reason: 'HubSpot refused the whole contact batch (HTTP 400) for other contacts of it, and wrote none: sent again without them' },
     b: { status: 'dead_letter', reason: 'HubSpot refused the contact (HTTP 400): Email address bad@ is invalid (INVALID_EMAIL)' },
   } });
   const refused = answer(400, { status: 'error', message: 'Property value "x".repeat is too long', correlationId: 'c-1', category: 'VALIDATION_ERROR' });

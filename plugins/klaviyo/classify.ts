@@ -67,8 +67,8 @@ function retry(reason: string, response: VendorResponse, ctx: PluginContext): Ev
 
 /**
  * A refused bulk job whose errors all point into items of the request: those events
- * dead-lettered with Klaviyo's words, the others retried — Klaviyo processed none of the job,
- * and the next try sends them without the refused ones. Undefined when an error names no item
+ * dead-lettered with Klaviyo's words, the others sent again at once without them (`resend`, no
+ * try used) — Klaviyo processed none of the job. Undefined when an error names no item
  * (which event caused it is unknown).
  */
 function perItem(errors: KlaviyoError[], request: RequestDescriptor, answered: string): Classification | undefined {
@@ -85,7 +85,7 @@ function perItem(errors: KlaviyoError[], request: RequestDescriptor, answered: s
     const problems = named.get(id);
     perEvent[id] = problems
       ? { status: 'dead_letter', reason: `Klaviyo refused the event (${answered}): ${problems.join('; ')}` }
-      : { status: 'retry', reason: `Klaviyo refused the whole bulk job (${answered}) for other events of it, and recorded nothing: sent again without them` };
+      : { status: 'resend', reason: `Klaviyo refused the whole bulk job (${answered}) for other events of it, and recorded nothing: sent again without them` };
   }
   return { perEvent };
 }
@@ -99,7 +99,7 @@ function keyAdvice(answered: string, response: VendorResponse): string {
  * Klaviyo's answers to Bulk Create Events and Create or Update Profile. 2xx delivered (one whose
  * body is text but no JSON, a proxy's page, sent again). 400
  * (and 409, 422) whose errors all point into items of a bulk job: those events dead-lettered
- * with Klaviyo's detail, the others retried; another 400 dead-letters the request with Klaviyo's
+ * with Klaviyo's detail, the others sent again at once; another 400 dead-letters the request with Klaviyo's
  * errors (a 400 refusing the key: saying to check it). 401 dead-letters saying to check the
  * key; 403 saying which scope the key needs (events:write, profiles:write); 404 and 410 saying
  * to check config.revision (a revision unknown or retired); 409 (a profile import whose

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 import { UNQUOTABLE_NOTE } from './forget-person.ts';
@@ -131,6 +131,8 @@ describe('Klaviyo', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the other two delivered');
     const sent = items().filter(({ metric }) => metric === 'Batch Test');
     assert.deepEqual(sent.map(({ item }) => item.attributes.profile.data.attributes.external_id), ['user-a', 'user-b', 'user-c', 'user-a', 'user-c'], 'one job refused whole, then the two others again');
+    assert.equal((await integrationStats(signal, integrationId)).retried, 0, 'sent again at once, using no try');
+    assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'kl-batch-a'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 2 sent again', 'delivered']);
   });
 
   test('a key without the profiles:write scope (403) dead-letters the profile update at once, naming the scope', async () => {

@@ -174,9 +174,9 @@ test('classify: 2xx delivered (202 job accepted, 201 created, 200 updated)', () 
 test('classify: a 400 whose errors point into the job\'s items dead-letters those events with Klaviyo\'s detail and retries the others; an error naming no item dead-letters the job', () => {
   const request = bulk();
   assert.deepEqual(classifyKlaviyo(answer(400, { errors: [error('Invalid datetime', itemPointer(1)), error('Invalid email', itemPointer(1, '/attributes/profile/data/attributes/email'))] }), request, ctx()), { perEvent: {
-    e1: { status: 'retry', reason: 'Klaviyo refused the whole bulk job (HTTP 400) for other events of it, and recorded nothing: sent again without them' },
+    e1: { status: 'resend', reason: 'Klaviyo refused the whole bulk job (HTTP 400) for other events of it, and recorded nothing: sent again without them' },
     e2: { status: 'dead_letter', reason: 'Klaviyo refused the event (HTTP 400): Invalid datetime (invalid) at /events/data/0/attributes/time; Invalid email (invalid) at /profile/data/attributes/email' },
-    e3: { status: 'retry', reason: 'Klaviyo refused the whole bulk job (HTTP 400) for other events of it, and recorded nothing: sent again without them' },
+    e3: { status: 'resend', reason: 'Klaviyo refused the whole bulk job (HTTP 400) for other events of it, and recorded nothing: sent again without them' },
   } });
   assert.deepEqual(classifyKlaviyo(answer(400, { errors: [error('Invalid datetime', itemPointer(1)), error('bad header', undefined, 'invalid_header')] }), request, ctx()),
     { status: 'dead_letter', reason: 'Klaviyo refused the bulk job (HTTP 400): Invalid datetime (invalid) at /data/attributes/events-bulk-create/data/1/attributes/events/data/0/attributes/time; bad header (invalid_header)' });
@@ -185,8 +185,8 @@ test('classify: a 400 whose errors point into the job\'s items dead-letters thos
   assert.deepEqual(classifyKlaviyo(answer(400, 'not json'), bulk(['e1']), ctx()), { status: 'dead_letter', reason: 'Klaviyo refused the event (HTTP 400): not json' });
   // A 409 pointing at one item's conflicting identifiers blames that event alone, not the job's others.
   assert.deepEqual(classifyKlaviyo(answer(409, { errors: [error('A profile already exists with one of these identifiers.', itemPointer(2, '/attributes/profile'), 'duplicate_profile')] }), request, ctx()), { perEvent: {
-    e1: { status: 'retry', reason: 'Klaviyo refused the whole bulk job (HTTP 409) for other events of it, and recorded nothing: sent again without them' },
-    e2: { status: 'retry', reason: 'Klaviyo refused the whole bulk job (HTTP 409) for other events of it, and recorded nothing: sent again without them' },
+    e1: { status: 'resend', reason: 'Klaviyo refused the whole bulk job (HTTP 409) for other events of it, and recorded nothing: sent again without them' },
+    e2: { status: 'resend', reason: 'Klaviyo refused the whole bulk job (HTTP 409) for other events of it, and recorded nothing: sent again without them' },
     e3: { status: 'dead_letter', reason: 'Klaviyo refused the event (HTTP 409): A profile already exists with one of these identifiers. (duplicate_profile) at /profile' },
   } });
   assert.match(reasonOf(classifyKlaviyo(answer(409, { errors: [error('Conflict.', undefined, 'duplicate_profile')] }), request, ctx())), /^Klaviyo refused the bulk job \(HTTP 409: Conflict\. \(duplicate_profile\)\): its identifiers/, 'a 409 naming no item: the job');

@@ -90,7 +90,7 @@ function refusedSome(refused: Map<number, string>, request: RequestDescriptor, s
     const why = refused.get(index);
     perEvent[id] = why !== undefined
       ? { status: 'dead_letter', reason: `LinkedIn refused the event (HTTP ${status}): ${why}` }
-      : { status: 'retry', reason: `LinkedIn refused the whole request (HTTP ${status}) for ${refused.size === 1 ? 'another event' : `${refused.size} other events`} of it, so this one was not recorded: sending it again without ${refused.size === 1 ? 'it' : 'them'}` };
+      : { status: 'resend', reason: `LinkedIn refused the whole request (HTTP ${status}) for ${refused.size === 1 ? 'another event' : `${refused.size} other events`} of it, so this one was not recorded: sending it again without ${refused.size === 1 ? 'it' : 'them'}` };
   });
   return { perEvent };
 }

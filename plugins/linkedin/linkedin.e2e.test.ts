@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { installOnNewPipeline, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { exchangeOutcomes, installOnNewPipeline, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -190,6 +190,7 @@ describe('LinkedIn Conversions API', () => {
     await waitUntil(async () => withEvent('li-split-a').length >= 2 || undefined, 'the other sent again');
     assert.equal((withEvent('li-split-a').at(-1)!.json as { elements: Element[] }).elements.length, 1, 'without the refused one');
     await waitUntil(async () => (await signal.delivery.list(integrationId, { messageId: 'li-split-a' }, 5)).total === 0 || undefined, 'the other delivered');
+    assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'li-split-a'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 1 sent again', 'delivered'], 'sent again at once, in the same delivery');
   });
 
   test('a 429 is LinkedIn\'s rate limit: the conversion is sent again after the wait and delivered once', async () => {

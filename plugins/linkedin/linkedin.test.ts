@@ -246,14 +246,14 @@ test('classify: a refusal naming elements dead-letters those and sends the other
   const schema = 'Index: 1, ERROR :: /conversionValue/amount :: field is required but not found and has no default value\nERROR :: /user/userInfo/lastName :: field is required but not found and has no default value\nIndex: 2, ERROR :: /user/userIds/0/idType :: "EMAIL" is not an enum symbol\n';
   assert.deepEqual(classify(422, { status: 422, message: schema }, 3), {
     perEvent: {
-      e0: { status: 'retry', reason: 'LinkedIn refused the whole request (HTTP 422) for 2 other events of it, so this one was not recorded: sending it again without them' },
+      e0: { status: 'resend', reason: 'LinkedIn refused the whole request (HTTP 422) for 2 other events of it, so this one was not recorded: sending it again without them' },
       e1: { status: 'dead_letter', reason: 'LinkedIn refused the event (HTTP 422): /conversionValue/amount :: field is required but not found and has no default value; /user/userInfo/lastName :: field is required but not found and has no default value' },
       e2: { status: 'dead_letter', reason: 'LinkedIn refused the event (HTTP 422): /user/userIds/0/idType :: "EMAIL" is not an enum symbol' },
     },
   });
   const old = { status: 400, message: 'Conversion time should be within 90 days and not exceed current time, indices [0] (0-indexed).' };
   assert.deepEqual(classify(400, old, 1), { status: 'dead_letter', reason: 'LinkedIn refused the event (HTTP 400): Conversion time should be within 90 days and not exceed current time' });
-  assert.deepEqual((classify(400, old, 2) as { perEvent: Record<string, { status: string }> }).perEvent.e1!.status, 'retry');
+  assert.deepEqual((classify(400, old, 2) as { perEvent: Record<string, { status: string }> }).perEvent.e1!.status, 'resend');
   assert.deepEqual(classify(400, { ...old, message: old.message.replace('[0]', '[0, 1]') }, 2), { perEvent: {
     e0: { status: 'dead_letter', reason: 'LinkedIn refused the event (HTTP 400): Conversion time should be within 90 days and not exceed current time' },
     e1: { status: 'dead_letter', reason: 'LinkedIn refused the event (HTTP 400): Conversion time should be within 90 days and not exceed current time' },

@@ -18,7 +18,7 @@ const MESSAGE_CHARS = 300;
  *
  * @example
  * memberRefusals({ status: 400, json: { title: 'Invalid Resource', errors: [{ field: 'members.item:1.status', message: 'Data presented is not one of the enum values' }] }, … }, requestOfAAndB);
- * // { perEvent: { a: { status: 'retry', reason: '…sent again without it' }, b: { status: 'dead_letter', reason: 'Mailchimp refused the member (HTTP 400: Invalid Resource; status: Data presented is not one of the enum values)' } } }
+ * // { perEvent: { a: { status: 'resend', reason: '…sent again without it' }, b: { status: 'dead_letter', reason: 'Mailchimp refused the member (HTTP 400: Invalid Resource; status: Data presented is not one of the enum values)' } } }
  */
 export function memberRefusals(response: VendorResponse, request: RequestDescriptor): Classification | undefined {
   const json = response.json;
@@ -40,7 +40,7 @@ export function memberRefusals(response: VendorResponse, request: RequestDescrip
     const problems = named.get(id);
     perEvent[id] = problems
       ? { status: 'dead_letter', reason: `Mailchimp refused the member (HTTP ${response.status}${title}; ${problems.join('; ')})` }
-      : { status: 'retry', reason: `Mailchimp refused the whole batch for another member's value (HTTP ${response.status}${title}): sent again without it` };
+      : { status: 'resend', reason: `Mailchimp refused the whole batch for another member's value (HTTP ${response.status}${title}): sent again without it` };
   }
   return { perEvent };
 }

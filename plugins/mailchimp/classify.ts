@@ -66,8 +66,8 @@ function isMemberEvent(request: RequestDescriptor): boolean {
  *   dead-lettered saying so; 404 to a batch: the audience does not exist, dead-lettered naming
  *   config.audience_id;
  * - 400 to a batch of several members whose problem document names members by index
- *   (`members.item:3.status`): those dead-lettered with Mailchimp's words, the others retried
- *   (sent again without them; batch-refusal.ts);
+ *   (`members.item:3.status`): those dead-lettered with Mailchimp's words, the others
+ *   sent again at once without them (batch-refusal.ts);
  * - 413, or another 400 to a batch of several members: split to find the member; one member
  *   or an event: dead-lettered with Mailchimp's words;
  * - other 4xx: dead-lettered with Mailchimp's words; 408, 5xx: retried (defaultClassify).

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 import { DELETED } from './forget-person.ts';
@@ -96,6 +96,8 @@ describe('Mailchimp', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the other member delivered');
     const sent = members().filter(({ member }) => ['good@example.com', 'noname@example.com'].includes(String(member.email_address)));
     assert.deepEqual(sent.map(({ member }) => member.email_address), ['good@example.com', 'noname@example.com', 'good@example.com'], 'refused together once, then the other alone: not halved request by request');
+    assert.equal((await integrationStats(signal, integrationId)).retried, 0, 'sent again at once, using no try');
+    assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'mc-whole-good'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 1 sent again', 'delivered']);
   });
 
   test('a 429 then a 503 on a member event are retried, then delivered once; a 400 is dead-lettered at once with Mailchimp\'s words', async () => {

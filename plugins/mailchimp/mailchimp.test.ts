@@ -222,9 +222,9 @@ test('classify: a batch refused as a whole (400) for members its errors name by 
     { field: 'members.item:1.merge_fields.FNAME', message: 'Please enter a value' },
   ]), request, ctx()), {
     perEvent: {
-      a: { status: 'retry', reason: 'Mailchimp refused the whole batch for another member\'s value (HTTP 400: Invalid Resource): sent again without it' },
+      a: { status: 'resend', reason: 'Mailchimp refused the whole batch for another member\'s value (HTTP 400: Invalid Resource): sent again without it' },
       b: { status: 'dead_letter', reason: 'Mailchimp refused the member (HTTP 400: Invalid Resource; status: Data presented is not one of the enum values; merge_fields.FNAME: Please enter a value)' },
-      c: { status: 'retry', reason: 'Mailchimp refused the whole batch for another member\'s value (HTTP 400: Invalid Resource): sent again without it' },
+      c: { status: 'resend', reason: 'Mailchimp refused the whole batch for another member\'s value (HTTP 400: Invalid Resource): sent again without it' },
     },
   });
   const everyone = classifyMailchimp(problem([0, 1, 2].map((i) => ({ field: `members.item:${i}.status`, message: 'required' }))), request, ctx());

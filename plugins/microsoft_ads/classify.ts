@@ -121,7 +121,7 @@ function perEvent(refused: Map<number, string[]>, request: RequestDescriptor, st
   const skippedUnnamed = status >= 400 || (received !== undefined && received < unnamed);
   const named = refused.size === 0 ? 'named none of those it skipped' : `named ${refused.size} it refused`;
   const again: EventOutcome = status >= 400
-    ? { status: 'retry', reason: `Microsoft refused the request for its ${places(refused, total)} (HTTP ${status}) and recorded none of its events: sent again without the refused ones` }
+    ? { status: 'resend', reason: `Microsoft refused the request for its ${places(refused, total)} (HTTP ${status}) and recorded none of its events: sent again without the refused ones` }
     : { status: 'retry', reason: `Microsoft recorded ${received} of the request's ${total} events and ${named} (it shows at most 10 errors and warnings): sent again, as it counts an eventId once` };
   const outcomes: Record<string, EventOutcome> = {};
   request.eventIds.forEach((id, index) => {

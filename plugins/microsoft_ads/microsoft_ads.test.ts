@@ -239,7 +239,7 @@ test('classify: a 400 naming events dead-letters those and sends the others agai
     { propertyName: 'data[2].eventTime', errorMessage: '\'eventTime\' must not be empty.' },
   ]), 3), { perEvent: {
     e0: { status: 'dead_letter', reason: 'Microsoft refused the event (HTTP 400): eventType: \'eventType\' must be one of the following: pageLoad, custom. (InvalidEnumValue)' },
-    e1: { status: 'retry', reason: 'Microsoft refused the request for its events 1, 3 of 3 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
+    e1: { status: 'resend', reason: 'Microsoft refused the request for its events 1, 3 of 3 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
     e2: { status: 'dead_letter', reason: 'Microsoft refused the event (HTTP 400): eventTime: \'eventTime\' must not be empty.' },
   } }, 'the 2024 answer without index or isWarning: the place read from propertyName');
   assert.deepEqual(classify(400, invalid([{ propertyName: 'data', errorMessage: '\'data\' must not be empty.' }]), 4), { status: 'split', reason: 'Microsoft refused the batch (HTTP 400, One or multiple parameters did not pass validation checks, see details. data: \'data\' must not be empty.); sending it in halves to find the event' });

@@ -97,7 +97,7 @@ function refusedEvents(answer: RedditAnswer, count: number): Map<number, string[
 
 /**
  * Outcomes when Reddit named the refused events: those dead-lettered with Reddit's messages; the
- * others retried, since Reddit recorded none of the request's events ("None were processed"), so
+ * others sent again at once (`resend`), since Reddit recorded none of the request's events ("None were processed"), so
  * they go again without the refused ones.
  */
 function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescriptor, status: number): Classification {
@@ -107,7 +107,7 @@ function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescri
   request.eventIds.forEach((id, index) => {
     const messages = refused.get(index);
     perEvent[id] = messages === undefined
-      ? { status: 'retry', reason: `Reddit refused the request for its ${which} (HTTP ${status}) and recorded none of its events: sent again without ${places.length === 1 ? 'the refused one' : 'the refused ones'}` }
+      ? { status: 'resend', reason: `Reddit refused the request for its ${which} (HTTP ${status}) and recorded none of its events: sent again without ${places.length === 1 ? 'the refused one' : 'the refused ones'}` }
       : { status: 'dead_letter', reason: `Reddit refused the event (HTTP ${status}): ${messages.join('; ')}` };
   });
   return { perEvent };
@@ -138,7 +138,7 @@ function perEventOutcomes(refused: Map<number, string[]>, request: RequestDescri
  * @example
  * classifyReddit({ status: 400, headers: {}, body: '…', json: { error: { code: 400, message: 'There were 1 invalid conversion events. None were processed.',
  *   fields: [{ field: '$.data.events[1].user.UUID', message: 'user.UUID: invalid UUID' }] } } }, twoEventRequest, 'a2_abc123');
- * // { perEvent: { [ids[0]]: { status: 'retry', … }, [ids[1]]: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): user.UUID: invalid UUID' } } }
+ * // { perEvent: { [ids[0]]: { status: 'resend', … }, [ids[1]]: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): user.UUID: invalid UUID' } } }
  */
 export function classifyReddit(response: VendorResponse, request: RequestDescriptor, pixelId: string): Classification {
   const answer: RedditAnswer = isJsonObject(response.json) ? (response.json as RedditAnswer) : {};

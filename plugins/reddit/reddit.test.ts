@@ -255,17 +255,17 @@ test('classify: a 400 naming refused events dead-letters those and sends the oth
   // Reddit's answer as seen live (Segment's v3 test scenarios): the refused field named by the event's place.
   assert.deepEqual(classify(400, invalid([{ field: '$.data.events[1].user.UUID', message: 'user.UUID: invalid UUID: UUID must be RFC-4122 compliant' }]), 3), {
     perEvent: {
-      e0: { status: 'retry', reason: 'Reddit refused the request for its event 2 of 3 (HTTP 400) and recorded none of its events: sent again without the refused one' },
+      e0: { status: 'resend', reason: 'Reddit refused the request for its event 2 of 3 (HTTP 400) and recorded none of its events: sent again without the refused one' },
       e1: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): user.UUID: invalid UUID: UUID must be RFC-4122 compliant' },
-      e2: { status: 'retry', reason: 'Reddit refused the request for its event 2 of 3 (HTTP 400) and recorded none of its events: sent again without the refused one' },
+      e2: { status: 'resend', reason: 'Reddit refused the request for its event 2 of 3 (HTTP 400) and recorded none of its events: sent again without the refused one' },
     },
   });
   const two = classify(400, invalid([{ field: '$.data.events[0].action_source', message: 'action_source: invalid action_source: website' }, { field: '$.data.events[0].type', message: '' }, { field: '$.data.events[2].event_at', message: 'event_at timestamp must be less than 168h0m0s old' }]), 4);
   assert.deepEqual(two, { perEvent: {
     e0: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): action_source: invalid action_source: website; $.data.events[0].type is invalid' },
-    e1: { status: 'retry', reason: 'Reddit refused the request for its events 1, 3 of 4 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
+    e1: { status: 'resend', reason: 'Reddit refused the request for its events 1, 3 of 4 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
     e2: { status: 'dead_letter', reason: 'Reddit refused the event (HTTP 400): event_at timestamp must be less than 168h0m0s old' },
-    e3: { status: 'retry', reason: 'Reddit refused the request for its events 1, 3 of 4 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
+    e3: { status: 'resend', reason: 'Reddit refused the request for its events 1, 3 of 4 (HTTP 400) and recorded none of its events: sent again without the refused ones' },
   } }, 'several refused events, one with two fields');
   assert.match(whole(classify(400, invalid([{ field: '$.data.test_id', message: 'invalid test_id' }]))).reason, /refused the test_id .* config\.test_id/);
   assert.equal(whole(classify(400, invalid([{ field: '$.data.events[5].user', message: 'x' }]), 2)).status, 'split', 'a place out of range: no event can be named');

@@ -148,7 +148,7 @@ export function classifySendGrid(response: VendorResponse, request: RequestDescr
         const own = byContact.get(id);
         perEvent[id] = own
           ? { status: 'dead_letter', reason: `SendGrid refused the contact (HTTP 400: ${excerpt(own.map((e) => errorText(e).replace(/^contacts\[\d+\]\./, '')).join('; '))}): ${advice(own[0]!)}` }
-          : { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' };
+          : { status: 'resend', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' };
       }
       return { perEvent };
     }

@@ -117,9 +117,9 @@ test('classify 400: the contacts named are dead-lettered with the field, the oth
   const c = ctx();
   const named = classifySendGrid(answer(400, { errors: [{ field: 'contacts[1].email', message: 'invalid email' }] }), request(['a', 'b', 'c']), c);
   assert.deepEqual(named, { perEvent: {
-    a: { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
+    a: { status: 'resend', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
     b: { status: 'dead_letter', reason: 'SendGrid refused the contact (HTTP 400: email: invalid email): check the person\'s email (traits.email)' },
-    c: { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
+    c: { status: 'resend', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
   } });
   const lists = classifySendGrid(answer(400, { errors: [{ field: 'list_ids', message: 'list not found' }] }), request(['a', 'b']), c);
   assert.deepEqual(lists, { status: 'dead_letter', reason: 'SendGrid refused the contacts (HTTP 400: list_ids: list not found): check config.list_ids (the UUIDs of existing Marketing Campaigns lists)' });
@@ -134,14 +134,14 @@ test('classify 400: the contact whose email the message quotes is the one refuse
   // SendGrid words a refused address as `email '…' is not valid`; the field may say contacts[0].identifier for another contact.
   const quoted = classifySendGrid(answer(400, { errors: [{ field: 'contacts[0].identifier', message: "email 'Joe@Exmaple.c' is not valid" }] }), withContacts(['a', 'b', 'c'], ['jane@example.com', 'joe@exmaple.c', 'kim@example.com']), c);
   assert.deepEqual(quoted, { perEvent: {
-    a: { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
+    a: { status: 'resend', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
     b: { status: 'dead_letter', reason: 'SendGrid refused the contact (HTTP 400: identifier: email \'Joe@Exmaple.c\' is not valid): check the person\'s email (traits.email), userId and phone: the contact\'s identifiers' },
-    c: { status: 'retry', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
+    c: { status: 'resend', reason: 'sent again: SendGrid refused the request for other contacts in it, and queued none' },
   } });
   // A quoted email no contact of the request has: the field's index decides.
   const byIndex = classifySendGrid(answer(400, { errors: [{ field: 'contacts[2].identifier', message: "email 'nobody@x.y' is not valid" }] }), withContacts(['a', 'b', 'c'], ['a@x.y', 'b@x.y', 'c@x.y']), c);
   assert.equal(statusOf((byIndex as { perEvent: Record<string, Classification> }).perEvent.c!), 'dead_letter');
-  assert.equal(statusOf((byIndex as { perEvent: Record<string, Classification> }).perEvent.a!), 'retry');
+  assert.equal(statusOf((byIndex as { perEvent: Record<string, Classification> }).perEvent.a!), 'resend');
   const unnamed = classifySendGrid(answer(400, { errors: [{ message: 'invalid custom field ids supplied - e9_T' }] }), request(['a', 'b']), c);
   assert.deepEqual(unnamed, { status: 'split', reason: 'SendGrid refused the request without naming the contact (HTTP 400: invalid custom field ids supplied - e9_T): sent again in halves to find it' });
   const mixed = classifySendGrid(answer(400, { errors: [{ field: 'contacts[0].email', message: 'invalid' }, { field: 'list_ids[0]', message: 'list does not exist' }] }), request(['a', 'b']), c);

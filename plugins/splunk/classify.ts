@@ -68,7 +68,7 @@ function oneEventRefused(request: RequestDescriptor, place: number, reason: stri
   if (refused === undefined) return { status: 'split', reason: `HEC refused event ${place} of a request of ${request.eventIds.length} events: sending them again in halves to find it` };
   const perEvent: Record<string, EventOutcome> = {};
   for (const id of request.eventIds) {
-    perEvent[id] = id === refused ? { status: 'dead_letter', reason } : { status: 'retry', reason: `sent again: HEC refused another event of the request (event ${place}) and stopped there` };
+    perEvent[id] = id === refused ? { status: 'dead_letter', reason } : { status: 'resend', reason: `sent again: HEC refused another event of the request (event ${place}) and stopped there` };
   }
   return { perEvent };
 }

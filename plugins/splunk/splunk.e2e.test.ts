@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type ScriptedResponse, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { startTestSignal, type TestSignal } from '../../test/helpers/signal.ts';
-import { deletePerson, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
+import { deletePerson, exchangeOutcomes, installOnNewPipeline, integrationStats, sendBrowserCall, sendServerBatch, waitForDeadLetter, type Visitor } from '../../test/helpers/vendor-e2e.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
 import { closeAll } from '../../test/helpers/close-all.ts';
 
@@ -224,7 +224,11 @@ describe('Splunk HEC', () => {
     assert.equal(carrying.length, 1, 'the refused event sent once');
     assert.equal(stored('web_bad', 'spl-bad-2').length, 1, 'the event after it indexed');
     assert.ok(stored('web_bad', 'spl-bad-0').length >= 1, 'the event before it indexed (again, as HEC does not say whether it was)');
-    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 1 });
+    assert.deepEqual(await integrationStats(signal, integrationId), { delivered: 2, retried: 0, deadLettered: 1 }, 'sent again at once, using no try');
+    const others = eventsOf(carrying[0]!).map((event) => String(event.event.message_id)).filter((id) => id !== 'spl-bad-1');
+    assert.ok(others.length > 0, 'the refused event shared its request with others');
+    for (const id of others) assert.deepEqual((await exchangeOutcomes(signal, site.id, integrationId, id)).at(-1), 'delivered', `${id}: sent again and indexed in the same delivery`);
+    assert.match((await exchangeOutcomes(signal, site.id, integrationId, others[0]!))[0]!, /^partial: 0 delivered, 0 retry, 1 dead_letter, [12] sent again$/);
   });
 
   test('Splunk Enterprise with indexer acknowledgment and gzip: the channel sent, the ackId followed up on it until indexed, the report in the delivery log', async () => {

@@ -214,7 +214,7 @@ test('classify: every documented HEC answer — delivered, retried, rate-limited
 
   // One event refused, named by invalid-event-number: that one dead-lettered, the others sent again.
   const one = classifyHec(answer(400, { text: 'Invalid data format', code: 6, 'invalid-event-number': 1 }), requestOf(['m-1', 'm-2', 'm-3']), { config: CONFIG }) as { perEvent: Record<string, { status: string; reason: string }> };
-  assert.deepEqual(Object.fromEntries(Object.entries(one.perEvent).map(([id, o]) => [id, o.status])), { 'm-1': 'retry', 'm-2': 'dead_letter', 'm-3': 'retry' });
+  assert.deepEqual(Object.fromEntries(Object.entries(one.perEvent).map(([id, o]) => [id, o.status])), { 'm-1': 'resend', 'm-2': 'dead_letter', 'm-3': 'resend' });
   assert.match(one.perEvent['m-2']!.reason, /^HEC could not read this event \(HTTP 400, code 6: Invalid data format\): check what the blueprint maps/);
   const fields = c(answer(400, { text: 'Error in handling indexed fields', code: 15, 'invalid-event-number': 0 }), ['m-1']) as { status: string; reason: string };
   assert.equal(fields.status, 'dead_letter');

@@ -209,7 +209,7 @@ export function classifyX(response: VendorResponse, request: RequestDescriptor, 
         const why = refused.get(index);
         perEvent[id] = why !== undefined
           ? { status: 'dead_letter', reason: `X refused the conversion (HTTP ${status}): ${why.join('; ')}` }
-          : { status: 'retry', reason: `X refused the whole request (HTTP ${status}) for ${refused.size === 1 ? 'another conversion' : `${refused.size} other conversions`} of it, so this one was not recorded: sending it again without ${refused.size === 1 ? 'it' : 'them'}` };
+          : { status: 'resend', reason: `X refused the whole request (HTTP ${status}) for ${refused.size === 1 ? 'another conversion' : `${refused.size} other conversions`} of it, so this one was not recorded: sending it again without ${refused.size === 1 ? 'it' : 'them'}` };
       });
       return { perEvent };
     }

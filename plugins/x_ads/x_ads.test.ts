@@ -241,7 +241,7 @@ test('classify: X\'s 400s — an event id that is no single event tag dead-lette
   // Errors naming conversions by their place: those dead-lettered, the others sent again.
   const named = classify(400, { errors: [{ code: 'INVALID_PARAMETER', message: 'Hashed_email is not a valid SHA-256 hash', parameter: 'conversions[1].identifiers' }] }, 3);
   assert.ok('perEvent' in named);
-  assert.deepEqual(Object.fromEntries(Object.entries(named.perEvent).map(([id, o]) => [id, o.status])), { e0: 'retry', e1: 'dead_letter', e2: 'retry' });
+  assert.deepEqual(Object.fromEntries(Object.entries(named.perEvent).map(([id, o]) => [id, o.status])), { e0: 'resend', e1: 'dead_letter', e2: 'resend' });
   assert.equal((named.perEvent.e1 as { reason: string }).reason, 'X refused the conversion (HTTP 400): INVALID_PARAMETER: Hashed_email is not a valid SHA-256 hash (conversions[1].identifiers)');
   // Without a place: halves until the refused conversion is alone, which is dead-lettered with X's words.
   assert.equal(whole(classify(400, xError('At least one user identifier must be provided'))).status, 'split');

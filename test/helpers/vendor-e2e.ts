@@ -189,3 +189,20 @@ export async function neverQueuedFate(signal: TestSignal, pipelineId: string, in
   assert.ok(mine, `eventTrace names integration ${integrationId}`);
   return { logged, status: mine.status, reason: mine.reason };
 }
+
+/**
+ * The outcomes of the delivery-log exchanges that carried one event to an integration, oldest
+ * first, through GraphQL's `eventTrace` — e.g. an event refused for another of its request, then
+ * sent again at once (`resend`) and delivered in the same delivery.
+ *
+ * @example
+ * assert.deepEqual(await exchangeOutcomes(signal, site.id, integrationId, 'bq-rows-0'), ['partial: 0 delivered, 0 retry, 1 dead_letter, 2 sent again', 'delivered']);
+ */
+export async function exchangeOutcomes(signal: TestSignal, pipelineId: string, integrationId: string, messageId: string): Promise<string[]> {
+  const { body } = await signal.graphql<{ eventTrace: { integrations: Array<{ integrationId: string; exchanges: Array<{ outcome: string }> }> } }>(
+    'query($p: ID!, $m: String!) { eventTrace(pipelineId: $p, messageId: $m) { integrations { integrationId exchanges { outcome } } } }', { p: pipelineId, m: messageId });
+  const mine = body.data!.eventTrace.integrations.find((i) => i.integrationId === integrationId);
+  assert.ok(mine, `eventTrace names integration ${integrationId}`);
+  // The trace lists the newest exchange first.
+  return mine.exchanges.map((exchange) => exchange.outcome).reverse();
+}
