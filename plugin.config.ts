@@ -89,6 +89,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/ortto' },
   { plugin: './plugins/userpilot' },
   { plugin: './plugins/appcues' },
+  { plugin: './plugins/umami' },
 ];
 
 export default plugins;
