@@ -138,7 +138,10 @@ export function toUmamiEvent(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   if (event.type !== 'identify') {
     const url = readableUrl(payload.url, 'url', warn);
     if (url !== undefined) body.url = url;
-    else if (hostnameOf(config) === undefined) warn('url: the event has no page URL (context.page.url) and config.hostname is empty: Umami records it under the hostname localhost');
+    // Umami reads the hostname from an absolute URL, else records "localhost".
+    if (hostnameOf(config) === undefined && (url === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url))) {
+      warn(`url: ${url === undefined ? 'the event has no page URL (context.page.url)' : `${JSON.stringify(url.slice(0, 100))} names no host`} and config.hostname is empty: Umami records it under the hostname localhost`);
+    }
     const referrer = readableUrl(payload.referrer, 'referrer', warn);
     if (referrer !== undefined) body.referrer = referrer;
     const title = text(payload.title);

@@ -48,6 +48,8 @@ test('a page call: a page view (no name, no data) with the full URL, referrer, t
   // A server's page call: Segment's page properties carry the URL; the name is the title.
   const server = bodyOf(browserEvent({ type: 'page', event: undefined, name: 'Pricing', context: { ip: IP, userAgent: UA }, properties: { url: 'https://shop.example.com/pricing', referrer: 'https://ref.example/' } }));
   assert.deepEqual(server.payload, { website: WEBSITE, url: 'https://shop.example.com/pricing', referrer: 'https://ref.example/', title: 'Pricing', timestamp: SECONDS, ip: IP, userAgent: UA });
+  const pathOnly = bodyOf(browserEvent({ type: 'page', event: undefined, context: { ip: IP, userAgent: UA }, properties: { path: '/pricing' } }), { hostname: 'shop.example.com' });
+  assert.deepEqual(pathOnly.payload, { website: WEBSITE, url: '/pricing', hostname: 'shop.example.com', timestamp: SECONDS, ip: IP, userAgent: UA });
   assert.match(droppedWith(browserEvent({ type: 'page', event: undefined }), { send_pageviews: false }), /config\.send_pageviews is off/);
 });
 
@@ -55,6 +57,7 @@ test('a screen call: a page view of /<screen>, titled with its name', () => {
   const body = bodyOf(browserEvent({ type: 'screen', event: undefined, name: 'Product Detail', context: { ip: IP, userAgent: UA } }), { hostname: 'app.example.com' });
   assert.deepEqual(body.payload, { website: WEBSITE, url: '/Product Detail', title: 'Product Detail', hostname: 'app.example.com', timestamp: SECONDS, ip: IP, userAgent: UA });
   assert.match(droppedWith(browserEvent({ type: 'screen', event: undefined, name: 'Home' }), { send_screens: false }), /config\.send_screens is off/);
+  assert.match(warningsOf(browserEvent({ type: 'screen', event: undefined, name: 'Home', context: { ip: IP, userAgent: UA } })), /"\/Home" names no host and config\.hostname is empty: Umami records it under the hostname localhost/);
 });
 
 test('a track event: a custom event under its name (cut to 50 characters), its properties as data without contact information; no userId unless send_user_ids', () => {
