@@ -9,7 +9,6 @@ export { CONFIG_SCHEMA, DEFAULT_BASE_URL, sendUrlOf, umamiConfigWarnings, valida
 export { dataFor, MAX_DATA_KEY_LENGTH, MAX_DATA_NUMBER, MAX_DATA_TEXT_LENGTH } from './event-data.ts';
 export { headersOf, MAX_BYTES, MAX_EVENTS, requestsFor } from './requests.ts';
 export { MAX_DISTINCT_ID_LENGTH, toUmamiEvent } from './umami-event.ts';
-export { userAgentHeader, visitorIp, visitorUserAgent } from './visitor.ts';
 
 /**
  * Umami Analytics (Umami Cloud, or self-hosted) through its collection endpoint POST /api/send:

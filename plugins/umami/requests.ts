@@ -3,9 +3,8 @@
 // need to send an authentication token"), "a proper User-Agent HTTP header or your request won't
 // be registered". The visitor's IP and User-Agent go both in the payload (read first by Umami
 // since v2.16) and as the User-Agent and X-Forwarded-For headers (what older versions read).
-import { allowedPrivateTargets, isJsonObject, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, isJsonObject, userAgentHeaderText, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { sendUrlOf } from './config.ts';
-import { userAgentHeader } from './visitor.ts';
 
 /** One event a request: /api/send records one event a call. */
 export const MAX_EVENTS = 1;
@@ -26,7 +25,7 @@ export const MAX_BYTES = 100_000;
 export function headersOf(body: JsonObject): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const payload = isJsonObject(body.payload) ? body.payload : {};
-  if (typeof payload.userAgent === 'string') headers['user-agent'] = userAgentHeader(payload.userAgent);
+  if (typeof payload.userAgent === 'string') headers['user-agent'] = userAgentHeaderText(payload.userAgent);
   if (typeof payload.ip === 'string') headers['x-forwarded-for'] = payload.ip;
   return headers;
 }

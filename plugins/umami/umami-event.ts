@@ -5,12 +5,11 @@
 // can store, a distinct ID of at most 50 characters, the event's own time, and the visitor's IP
 // and User-Agent, without which Umami would take Signal's server for the visitor. An event that
 // cannot be sent is dropped saying why.
-import { readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { readText, readWholeNumber, visitorIp, visitorUserAgent, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import {
   MAX_EVENT_NAME_LENGTH, customEventMode, hostnameOf, sendsEventData, sendsIdentify, sendsPageviews, sendsScreens, sendsUserIds, trackEventsOf, websiteIdOf,
 } from './config.ts';
 import { dataFor } from './event-data.ts';
-import { visitorIp, visitorUserAgent } from './visitor.ts';
 
 /** Umami's /api/send schema: `language: z.string().max(35)`, `screen: z.string().max(11)`. */
 export const MAX_LANGUAGE_LENGTH = 35;

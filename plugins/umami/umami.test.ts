@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
-import umami, { classifyUmami, dataFor, said, sendUrlOf, umamiConfigWarnings, validateUmamiConfig, visitorIp, visitorUserAgent } from './index.ts';
+import umami, { classifyUmami, dataFor, said, sendUrlOf, umamiConfigWarnings, validateUmamiConfig } from './index.ts';
 
 const WEBSITE = '94db1cb1-74f4-4a40-ad6c-962362670409';
 const NOW = Date.parse('2024-03-24T16:00:00Z');
@@ -149,12 +149,11 @@ test('send: one POST to /api/send per event, the body as mapped, the visitor\'s 
   assert.equal(headers['user-agent'], Buffer.from('App/1 (東京)', 'utf8').toString('latin1'));
 });
 
-test('visitorIp and visitorUserAgent', () => {
-  assert.equal(visitorIp('203.0.113.42, 10.0.0.1'), '203.0.113.42');
-  assert.equal(visitorIp('2001:db8::1'), '2001:db8::1');
-  assert.equal(visitorIp('unknown'), undefined);
-  assert.equal(visitorUserAgent('  '), undefined);
-  assert.equal(visitorUserAgent(UA), UA);
+test('the visitor: the first address of a forwarded list, the User-Agent as given', () => {
+  const body = bodyOf(browserEvent({ context: { ip: '2001:db8::1, 10.0.0.1', userAgent: UA, page: { url: 'https://shop.example.com/' } } }));
+  const payload = body.payload as JsonObject;
+  assert.equal(payload.ip, '2001:db8::1');
+  assert.equal(payload.userAgent, UA);
 });
 
 test('config: the website id must be a UUID, the hostname no URL, the base URL https or allow-listed, Listed needs its list; warnings', () => {
