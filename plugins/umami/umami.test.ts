@@ -131,6 +131,25 @@ test('dataFor: fits data to Umami\'s columns — text cut to 500 characters, lon
   assert.equal(dataFor({ email: 'jane@example.com' }, 'data', () => {}), undefined);
 });
 
+test('dataFor: text shaped as a date but no real one goes as text (Umami fails on it with HTTP 500), real dates as they are', () => {
+  const warnings: string[] = [];
+  const data = dataFor({
+    due: '2024-13-01T00:00:00', leap: '2023-02-29T10:00:00', late: '2024-01-01T24:00:00', zone: '2024-01-01T00:00:00.000+99:00',
+    plan: { renews: '2024-02-30T12:00:00.000Z', started: '2024-02-29T10:00:00.000Z' }, local: '2024-03-24T15:59:00', dated: '2024-13-01', list: ['2024-13-01T00:00:00'],
+  }, 'data', (m) => warnings.push(m));
+  assert.deepEqual(data, {
+    due: '2024-13-01 00:00:00', leap: '2023-02-29 10:00:00', late: '2024-01-01 24:00:00', zone: '2024-01-01 00:00:00.000+99:00',
+    plan: { renews: '2024-02-30 12:00:00.000Z', started: '2024-02-29T10:00:00.000Z' }, local: '2024-03-24T15:59:00', dated: '2024-13-01', list: ['2024-13-01T00:00:00'],
+  });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^data: due "2024-13-01T00:00:00", leap .*, plan\.renews "2024-02-30T12:00:00\.000Z" sent as text with a space for the T: shaped as a date but no real one/);
+  // Through the mapping, in event data and identify traits alike.
+  const track = bodyOf(browserEvent({ properties: { due: '2024-13-01T00:00:00' } }));
+  assert.deepEqual((track.payload as JsonObject).data, { due: '2024-13-01 00:00:00' });
+  const identify = bodyOf(browserEvent({ type: 'identify', event: undefined, traits: { renewal: '2024-13-01T00:00:00' } }));
+  assert.deepEqual((identify.payload as JsonObject).data, { renewal: '2024-13-01 00:00:00' });
+});
+
 test('send: one POST to /api/send per event, the body as mapped, the visitor\'s User-Agent and X-Forwarded-For as headers too; a self-hosted base URL', () => {
   const body = bodyOf(browserEvent());
   const requests = umami.send([{ id: 'a', event: browserEvent(), payload: body }, { id: 'b', event: browserEvent(), payload: body }], ctx());
