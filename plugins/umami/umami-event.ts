@@ -1,7 +1,8 @@
 // The plugin's mapping after the blueprint: the config applied (which calls and track events are
 // sent, event data on or off, the userId as distinct ID or not), and the event fitted to what
 // Umami's POST /api/send takes — `{ type: "event" | "identify", payload }` with a name of at most
-// 50 characters, a language of at most 35 and a screen of at most 11, URLs it can parse, data it
+// 50 characters, a language of at most 35 and a screen of at most 11, URLs it can parse and
+// store (UTM tags and click ids of at most 255 characters), data it
 // can store, a distinct ID of at most 50 characters, the event's own time, and the visitor's IP
 // and User-Agent, without which Umami would take Signal's server for the visitor. An event that
 // cannot be sent is dropped saying why.
@@ -10,6 +11,7 @@ import {
   MAX_EVENT_NAME_LENGTH, customEventMode, hostnameOf, sendsEventData, sendsIdentify, sendsPageviews, sendsScreens, sendsUserIds, trackEventsOf, websiteIdOf,
 } from './config.ts';
 import { dataFor } from './event-data.ts';
+import { fittedPageUrl } from './page-url.ts';
 
 /** Umami's /api/send schema: `language: z.string().max(35)`, `screen: z.string().max(11)`. */
 export const MAX_LANGUAGE_LENGTH = 35;
@@ -135,7 +137,8 @@ export function toUmamiEvent(payload: JsonObject, event: CanonicalEvent, ctx: Pl
 
   const body: JsonObject = { website: text(payload.website) ?? websiteIdOf(config) };
   if (event.type !== 'identify') {
-    const url = readableUrl(payload.url, 'url', warn);
+    const readable = readableUrl(payload.url, 'url', warn);
+    const url = readable === undefined ? undefined : fittedPageUrl(readable, hostnameOf(config) === undefined, warn);
     if (url !== undefined) body.url = url;
     // Umami reads the hostname from an absolute URL, else records "localhost".
     if (hostnameOf(config) === undefined && (url === undefined || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url))) {

@@ -150,6 +150,33 @@ test('dataFor: text shaped as a date but no real one goes as text (Umami fails o
   assert.deepEqual((identify.payload as JsonObject).data, { renewal: '2024-13-01 00:00:00' });
 });
 
+test('page URL: UTM tags and click ids over 255 characters cut (Umami stores them uncut in 255 and answers 500), the rest as it was; a host over 100 left out', () => {
+  const long = 'é'.repeat(300);
+  const url = `https://shop.example.com/join?a=1&utm_campaign=${encodeURIComponent(long)}&gclid=${'g'.repeat(256)}&utm_source=news+letter&note=${'n'.repeat(400)}#top`;
+  const event = browserEvent({ context: { ip: IP, userAgent: UA, page: { url } } });
+  const sent = (bodyOf(event).payload as JsonObject).url as string;
+  assert.equal(sent, `https://shop.example.com/join?a=1&utm_campaign=${encodeURIComponent('é'.repeat(255))}&gclid=${'g'.repeat(255)}&utm_source=news+letter&note=${'n'.repeat(400)}#top`);
+  const params = new URL(sent).searchParams;
+  assert.equal([...params.get('utm_campaign')!].length, 255);
+  assert.equal(params.get('utm_source'), 'news letter');
+  assert.match(warningsOf(event), /url: utm_campaign, gclid cut to 255 characters, the most Umami stores/);
+  // At most 255: as it was, unwarned; a relative URL and one whose ? is in the fragment alike.
+  for (const fine of [`https://shop.example.com/?utm_term=${'t'.repeat(255)}`, `/join?utm_medium=${'m'.repeat(255)}`, `https://shop.example.com/#x?utm_source=${'s'.repeat(300)}`]) {
+    const ok = browserEvent({ context: { ip: IP, userAgent: UA, page: { url: fine } } });
+    assert.equal((bodyOf(ok, { hostname: 'shop.example.com' }).payload as JsonObject).url, fine);
+    assert.doesNotMatch(warningsOf(ok, { hostname: 'shop.example.com' }), /cut to 255/);
+  }
+  const relative = browserEvent({ context: { ip: IP, userAgent: UA, page: { url: `/join?utm_content=${'c'.repeat(300)}` } } });
+  assert.equal((bodyOf(relative, { hostname: 'shop.example.com' }).payload as JsonObject).url, `/join?utm_content=${'c'.repeat(255)}`);
+  // A host Umami cannot store (over 100 characters, its www. aside): the URL goes without it.
+  const host = `${'a'.repeat(60)}.${'b'.repeat(50)}.example.com`;
+  const longHost = browserEvent({ context: { ip: IP, userAgent: UA, page: { url: `https://www.${host}/p?q=1#h` } } });
+  assert.equal((bodyOf(longHost).payload as JsonObject).url, '/p?q=1#h');
+  assert.match(warningsOf(longHost), /url: the host "a+…" is 123 characters long and Umami stores at most 100/);
+  // With config.hostname, Umami stores that one: the URL goes whole.
+  assert.equal((bodyOf(longHost, { hostname: 'shop.example.com' }).payload as JsonObject).url, `https://www.${host}/p?q=1#h`);
+});
+
 test('send: one POST to /api/send per event, the body as mapped, the visitor\'s User-Agent and X-Forwarded-For as headers too; a self-hosted base URL', () => {
   const body = bodyOf(browserEvent());
   const requests = umami.send([{ id: 'a', event: browserEvent(), payload: body }, { id: 'b', event: browserEvent(), payload: body }], ctx());
