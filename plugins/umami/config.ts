@@ -14,8 +14,28 @@ type Config = Record<string, JsonValue>;
 export const DEFAULT_BASE_URL = 'https://cloud.umami.is';
 /** The collection endpoint's path under the base URL. */
 export const SEND_PATH = '/api/send';
-/** Umami refuses event names over 50 characters (its /api/send schema: `name: z.string().max(50)`). */
+/**
+ * Umami refuses event names over 50 characters (its /api/send schema: `name: z.string().max(50)`),
+ * counted as Zod counts, in UTF-16 units: an emoji counts two.
+ */
 export const MAX_EVENT_NAME_LENGTH = 50;
+
+/**
+ * `text` cut to at most `max` UTF-16 units (what Zod's `.max()` counts), never inside a
+ * character; unchanged when it fits.
+ *
+ * @example
+ * cutToUnits('Signed Up 🎉🎉', 11); // 'Signed Up 🎉'
+ */
+export function cutToUnits(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = '';
+  for (const character of text) {
+    if (cut.length + character.length > max) break;
+    cut += character;
+  }
+  return cut;
+}
 /** Umami refuses a hostname over 100 characters (`hostname: z.string().max(100)`). */
 export const MAX_HOSTNAME_LENGTH = 100;
 
@@ -206,7 +226,7 @@ export function umamiConfigWarnings(config: Config): ConfigProblem[] {
   const mode = customEventMode(config);
   if (mode !== 'listed' && trackEventsOf(config).length > 0) warnings.push({ field: 'track_events', message: `is used only when custom_events is Listed (it is ${mode === 'all' ? 'All: every track event is sent' : 'None: no track event is sent'})` });
   trackEventsOf(config).forEach((name, i) => {
-    if ([...name].length > MAX_EVENT_NAME_LENGTH) warnings.push({ field: `track_events[${i}]`, message: `is ${[...name].length} characters long: Umami keeps ${MAX_EVENT_NAME_LENGTH}, so it is sent as "${[...name].slice(0, MAX_EVENT_NAME_LENGTH).join('')}"` });
+    if (name.length > MAX_EVENT_NAME_LENGTH) warnings.push({ field: `track_events[${i}]`, message: `is ${name.length} characters long (an emoji counts two): Umami keeps ${MAX_EVENT_NAME_LENGTH}, so it is sent as "${cutToUnits(name, MAX_EVENT_NAME_LENGTH)}"` });
   });
   return warnings;
 }

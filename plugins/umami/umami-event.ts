@@ -8,15 +8,15 @@
 // cannot be sent is dropped saying why.
 import { readText, readWholeNumber, visitorIp, visitorUserAgent, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import {
-  MAX_EVENT_NAME_LENGTH, customEventMode, hostnameOf, sendsEventData, sendsIdentify, sendsPageviews, sendsScreens, sendsUserIds, trackEventsOf, websiteIdOf,
+  MAX_EVENT_NAME_LENGTH, customEventMode, cutToUnits, hostnameOf, sendsEventData, sendsIdentify, sendsPageviews, sendsScreens, sendsUserIds, trackEventsOf, websiteIdOf,
 } from './config.ts';
 import { dataFor } from './event-data.ts';
 import { fittedPageUrl } from './page-url.ts';
 
-/** Umami's /api/send schema: `language: z.string().max(35)`, `screen: z.string().max(11)`. */
+/** Umami's /api/send schema: `language: z.string().max(35)`, `screen: z.string().max(11)` (UTF-16 units, as Zod counts). */
 export const MAX_LANGUAGE_LENGTH = 35;
 export const MAX_SCREEN_LENGTH = 11;
-/** Umami's session.distinct_id is varchar(50): a longer id fails in its database (HTTP 500). */
+/** Umami's session.distinct_id is varchar(50), counted in characters: a longer id fails in its database (HTTP 500). */
 export const MAX_DISTINCT_ID_LENGTH = 50;
 
 /** Why calls of a type are not sent. */
@@ -56,7 +56,7 @@ function sessionFields(payload: JsonObject, event: CanonicalEvent, config: Recor
   if (hostname !== undefined) fields.hostname = hostname;
   const language = text(payload.language);
   if (language !== undefined) {
-    if (length(language) <= MAX_LANGUAGE_LENGTH) fields.language = language;
+    if (language.length <= MAX_LANGUAGE_LENGTH) fields.language = language;
     else warn(`language left out: Umami takes at most ${MAX_LANGUAGE_LENGTH} characters (e.g. en-US)`);
   }
   const width = readWholeNumber(payload.screen_width, { min: 1 });
@@ -110,9 +110,10 @@ export function toUmamiEvent(payload: JsonObject, event: CanonicalEvent, ctx: Pl
     if (name === undefined) return drop('not sent: the track event has no name, which a custom event in Umami needs');
     const refusal = trackEventRefusal(text(event.event) ?? name, config);
     if (refusal !== undefined) return drop(refusal);
-    if (length(name) > MAX_EVENT_NAME_LENGTH) {
-      name = [...name].slice(0, MAX_EVENT_NAME_LENGTH).join('');
-      warn(`name cut to ${MAX_EVENT_NAME_LENGTH} characters, the most Umami takes: "${name}"`);
+    // Zod counts UTF-16 units: an emoji is two of the 50.
+    if (name.length > MAX_EVENT_NAME_LENGTH) {
+      name = cutToUnits(name, MAX_EVENT_NAME_LENGTH);
+      warn(`name cut to ${MAX_EVENT_NAME_LENGTH} characters (an emoji counts two), the most Umami takes: "${name}"`);
     }
   }
 

@@ -75,6 +75,11 @@ test('a track event: a custom event under its name (cut to 50 characters), its p
   const cut = bodyOf(browserEvent({ event: long }));
   assert.equal((cut.payload as JsonObject).name, 'A'.repeat(50));
   assert.match(warningsOf(browserEvent({ event: long })), /name cut to 50 characters/);
+  // Zod's max(50) counts UTF-16 units: 30 emoji are 60 of them, cut to 25 whole ones.
+  const emoji = bodyOf(browserEvent({ event: '🎉'.repeat(30) }));
+  assert.equal((emoji.payload as JsonObject).name, '🎉'.repeat(25));
+  assert.equal((bodyOf(browserEvent({ event: `${'A'.repeat(49)}🎉` })).payload as JsonObject).name, 'A'.repeat(49));
+  assert.equal((bodyOf(browserEvent({ event: '🎉'.repeat(25) })).payload as JsonObject).name, '🎉'.repeat(25));
 
   const withoutData = bodyOf(browserEvent({ properties: { plan: 'pro' } }), { send_event_data: false });
   assert.equal((withoutData.payload as JsonObject).data, undefined);
@@ -218,7 +223,8 @@ test('config: the website id must be a UUID, the hostname no URL, the base URL h
   assert.match(fields({ website_id: WEBSITE, send_user_ids: 'yes' }), /send_user_ids: must be true or false/);
   const warnings = umamiConfigWarnings({ website_id: WEBSITE, track_events: ['Signed Up', 'B'.repeat(60)] }).map((w) => `${w.field}: ${w.message}`).join(' | ');
   assert.match(warnings, /track_events: is used only when custom_events is Listed/);
-  assert.match(warnings, /track_events\[1\]: is 60 characters long: Umami keeps 50/);
+  assert.match(warnings, /track_events\[1\]: is 60 characters long \(an emoji counts two\): Umami keeps 50/);
+  assert.match(umamiConfigWarnings({ website_id: WEBSITE, custom_events: 'listed', track_events: ['🎉'.repeat(26)] }).map((w) => w.message).join(), /sent as "🎉{25}"/u);
 });
 
 test('classify: 200 delivered; {"beep":"boop"} dead-lettered as a bot with its User-Agent; a web page retried', () => {
