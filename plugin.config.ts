@@ -91,6 +91,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/appcues' },
   { plugin: './plugins/amazon_personalize' },
   { plugin: './plugins/attio' },
+  { plugin: './plugins/umami' },
 ];
 
 export default plugins;

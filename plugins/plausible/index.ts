@@ -9,7 +9,6 @@ export { CONFIG_SCHEMA, DEFAULT_BASE_URL, domainOf, eventUrlOf, plausibleConfigW
 export { MAX_URL_BYTES, toPlausibleEvent } from './plausible-event.ts';
 export { cutToBytes, MAX_PROP_NAME_BYTES, MAX_PROP_VALUE_BYTES, MAX_PROPS, propsFor } from './props.ts';
 export { headersOf, MAX_BYTES, MAX_EVENTS, requestsFor } from './requests.ts';
-export { forwardedFor, userAgentHeader } from './visitor.ts';
 
 /**
  * Plausible Analytics (Cloud, or a self-hosted Community Edition) through its Events API: page

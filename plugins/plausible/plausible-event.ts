@@ -3,13 +3,12 @@
 // characters (not its reserved `engagement`), a URL of at most 2,000 bytes that is not a data:
 // URL, the props and revenue it reads, and the visitor's IP and User-Agent without which
 // Plausible cannot count the visitor. An event that cannot be sent is dropped saying why.
-import { isJsonObject, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, readText, userAgentHeaderText, visitorIp, visitorUserAgent, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import {
   MAX_EVENT_NAME_LENGTH, customEventMode, defaultCurrencyOf, domainOf, nonInteractiveEventsOf, propNamesOf, propsMode,
   sendsPageviews, sendsRevenue, sendsScreens, trackEventsOf,
 } from './config.ts';
 import { propsFor } from './props.ts';
-import { forwardedFor, userAgentHeader } from './visitor.ts';
 
 /** Plausible refuses URLs over 2,000 bytes ("must be a valid url"). */
 export const MAX_URL_BYTES = 2000;
@@ -156,11 +155,12 @@ export function toPlausibleEvent(payload: JsonObject, event: CanonicalEvent, ctx
 
   // Without the visitor's own IP and User-Agent, Plausible would count Signal's server as the
   // visitor (every such event one visitor in Signal's data centre, which its bot filtering drops).
-  const ip = forwardedFor(payload.ip);
+  const ip = visitorIp(payload.ip);
   if (ip === undefined) {
     return drop(`not sent: no visitor IP address (context.ip${payload.ip === undefined ? '' : ` is ${JSON.stringify(payload.ip)}`}): Plausible counts unique visitors by it (X-Forwarded-For) and would take Signal's server for the visitor; a server-side call must pass its visitor's IP as context.ip`);
   }
-  const userAgent = userAgentHeader(payload.user_agent);
+  const visitorAgent = visitorUserAgent(payload.user_agent);
+  const userAgent = visitorAgent === undefined ? undefined : userAgentHeaderText(visitorAgent);
   if (userAgent === undefined) {
     return drop('not sent: no visitor User-Agent (context.userAgent), which Plausible requires to count unique visitors; a server-side call must pass its visitor\'s user agent as context.userAgent');
   }

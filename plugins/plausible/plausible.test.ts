@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, Classification, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import plausible, {
-  classifyPlausible, cutToBytes, eventUrlOf, forwardedFor, plausibleConfigWarnings, propsFor, said, userAgentHeader, validatePlausibleConfig,
+  classifyPlausible, cutToBytes, eventUrlOf, plausibleConfigWarnings, propsFor, said, validatePlausibleConfig,
 } from './index.ts';
 
 const NOW = Date.parse('2024-03-24T16:00:00Z');
@@ -151,11 +151,11 @@ test('props: Plausible\'s limits — 30 props, names up to 300 bytes, values cut
 });
 
 test('visitor headers: one IP address (the first of a list), a User-Agent byte for byte', () => {
-  assert.equal(forwardedFor('2001:db8::1'), '2001:db8::1');
-  assert.equal(forwardedFor('203.0.113.42, 10.0.0.1'), '203.0.113.42');
-  assert.equal(forwardedFor(''), undefined);
-  assert.equal(userAgentHeader('SmartTV™/2'), 'SmartTVâ\u0084¢/2');
-  assert.equal(userAgentHeader('  '), undefined);
+  const payload = payloadOf(browserEvent({ context: { ip: '2001:db8::1, 10.0.0.1', userAgent: 'SmartTV™/2', page: { url: 'https://shop.example.com/' } } }));
+  assert.equal(payload.ip, '2001:db8::1');
+  assert.equal(payload.user_agent, 'SmartTVâ\u0084¢/2');
+  assert.match(droppedWith(browserEvent({ context: { ip: '', userAgent: UA } })), /no visitor IP address/);
+  assert.match(droppedWith(browserEvent({ context: { ip: IP, userAgent: '  ' } })), /no visitor User-Agent/);
 });
 
 test('classify: 202 delivered; 202 with x-plausible-dropped dead-lettered saying why Plausible drops events; 400 with Plausible\'s errors; no Events API; retries', () => {
