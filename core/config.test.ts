@@ -13,6 +13,7 @@ test('defaults: all roles, public collect on 8080, admin on loopback 8084', () =
   assert.equal(config.trustProxy, false);
   assert.equal(config.retryTimeScale, 1);
   assert.equal(config.deletionWaitScale, 1);
+  assert.equal(config.queueMonitorSeconds, 10);
 });
 
 test('values are parsed: roles, proxies, redirects, CORS', () => {
@@ -23,6 +24,7 @@ test('values are parsed: roles, proxies, redirects, CORS', () => {
     SIGNAL_CORS_ORIGINS: 'https://www.example.com,https://shop.example.com',
     SIGNAL_RETRY_TIME_SCALE: '0.01',
     SIGNAL_DELETION_WAIT_SCALE: '0.01',
+    SIGNAL_QUEUE_MONITOR_SECONDS: '1',
     SIGNAL_COOKIE_DOMAIN: 'example.com, .shop.example.de',
   });
   assert.deepEqual([...config.roles], ['collect', 'admin']);
@@ -32,6 +34,7 @@ test('values are parsed: roles, proxies, redirects, CORS', () => {
   assert.deepEqual(config.corsOrigins, ['https://www.example.com', 'https://shop.example.com']);
   assert.equal(config.retryTimeScale, 0.01);
   assert.equal(config.deletionWaitScale, 0.01);
+  assert.equal(config.queueMonitorSeconds, 1);
   assert.deepEqual(config.cookieDomains, ['example.com', 'shop.example.de']);
   assert.deepEqual(loadConfig({}).cookieDomains, [], 'host-only cookies by default');
 });
@@ -54,6 +57,7 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SIGNAL_COOKIE_DOMAIN: 'https://example.com' }, /SIGNAL_COOKIE_DOMAIN has "https:\/\/example.com"; expected a domain name such as example.com/],
     [{ SIGNAL_RETRY_TIME_SCALE: 'fast' }, /SIGNAL_RETRY_TIME_SCALE must be a number/],
     [{ SIGNAL_DELETION_WAIT_SCALE: '2' }, /SIGNAL_DELETION_WAIT_SCALE must be between 0 and 1/],
+    [{ SIGNAL_QUEUE_MONITOR_SECONDS: '0' }, /SIGNAL_QUEUE_MONITOR_SECONDS must be between 1 and 60/],
     [{ SIGNAL_SECRET_KEY: 'nothex' }, /Invalid configuration: SIGNAL_SECRET_KEY must be 32 bytes: 64 hex characters or 44 base64/],
     [{ SIGNAL_PLUGIN_CONFIG: 'nope.config.ts' }, /Invalid configuration: SIGNAL_PLUGIN_CONFIG names .*nope\.config\.ts, which does not exist/],
     [{ SIGNAL_COLLECT_PORT: '9000', SIGNAL_ADMIN_PORT: '9000' }, /SIGNAL_ADMIN_PORT is 9000, as SIGNAL_COLLECT_PORT is: the collect and admin listeners need different ports/],

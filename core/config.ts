@@ -59,6 +59,7 @@ export interface SignalConfig {
   enrichmentTimeoutMs: number;
   enrichmentConcurrency: number;
   retryTimeScale: number;
+  queueMonitorSeconds: number;
   deletionWaitScale: number;
   vendorRedirects: Map<string, string>;
 }
@@ -134,6 +135,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_ENRICHMENT_TIMEOUT_MS', default: '2000', description: 'Timeout of one partner lookup of the pipeline stage (Amperity\'s Profile API): events wait for it before fan-out, and one that times out goes on without `partner_attrs`. A micro-batch\'s lookups stop starting after 10 s or twice this, whichever is longer.' },
   { name: 'SIGNAL_ENRICHMENT_CONCURRENCY', default: '16', description: 'Partner lookups one worker process makes at once (1 to 256). At 50 ms a lookup, 16 make about 300 lookups a second: keep the partner\'s rate limit in mind (Amperity documents 500 to 2,000 requests a second per tenant).' },
   { name: 'SIGNAL_RETRY_TIME_SCALE', default: '1', description: 'Multiplies every retry delay, vendors\' `Retry-After` included (e.g. `0.01` in tests); the schedule itself is unchanged. Leave it at 1 in production.' },
+  { name: 'SIGNAL_QUEUE_MONITOR_SECONDS', default: '10', description: 'How often a worker node looks for the queue jobs of a crashed worker (their heartbeat lapsed, after 10 s) to run them again, and for jobs past their time. 1 to 60; tests use 1 to see a killed worker\'s jobs picked up sooner.' },
   { name: 'SIGNAL_DELETION_WAIT_SCALE', default: '1', description: 'Multiplies the waits of a person deletion for what is still on its way (events of requests in flight, deliveries that read an older suppression list, the delivery log\'s gathering time), e.g. `0.01` in tests. Below 1 a deletion may miss an event or a log line written after it looked: leave it at 1 in production.' },
   { name: 'SIGNAL_VENDOR_REDIRECTS', default: '(none)', description: 'Send vendor origins elsewhere, keeping path and query: `https://api2.amplitude.com=http://127.0.0.1:9000,…`. For sandboxes and tests.' },
 ];
@@ -330,6 +332,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     enrichmentConcurrency: int(env, 'SIGNAL_ENRICHMENT_CONCURRENCY', 16, 1, 256),
     retryTimeScale: num(env, 'SIGNAL_RETRY_TIME_SCALE', 1, 0, 100),
     deletionWaitScale: num(env, 'SIGNAL_DELETION_WAIT_SCALE', 1, 0, 1),
+    queueMonitorSeconds: int(env, 'SIGNAL_QUEUE_MONITOR_SECONDS', 10, 1, 60),
     vendorRedirects: parseRedirects(env),
   };
 }

@@ -209,6 +209,7 @@ export async function startSignal(config: SignalConfig, options: StartOptions = 
       schema: config.bossSchema,
       max: config.bossPoolSize,
       supervise: config.roles.has('worker'),
+      monitorSeconds: config.queueMonitorSeconds,
       onError: (error) => {
         // A worker still polling the queue of an integration another node just unassigned:
         // expected for a moment; reconciling now stops it instead of logging it every 0.5 s.

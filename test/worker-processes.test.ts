@@ -4,6 +4,9 @@ import { reply, startVendorSim, type RecordedRequest, type VendorSim } from './v
 import { startSignalProcess, type SignalProcess } from './helpers/signal-process.ts';
 import { basic, startTestSignal, type TestSignal } from './helpers/signal.ts';
 import { closeAll } from './helpers/close-all.ts';
+import { waitUntil } from './helpers/wait.ts';
+import { startBoss } from '../core/queue/boss.ts';
+import { delivery } from '../core/pipeline/ingest-worker.ts';
 
 // The collect and admin roles run in this process; workers run as separate processes against
 // the same database, as a scaled-out deployment would.
@@ -26,10 +29,10 @@ afterEach(async () => {
 });
 after(() => closeAll(signal, sim));
 
-async function worker(): Promise<SignalProcess> {
+async function worker(env: Record<string, string> = {}): Promise<SignalProcess> {
   // The test node's data folder: its secret key opens the configs it sealed, and nothing is
   // written to the project's own .signal folder.
-  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_PLUGIN_CONFIG: WEBHOOK_ONLY });
+  const process = await startSignalProcess({ DATABASE_URL: signal.db.url, SIGNAL_DATA_DIR: signal.config.dataDir, SIGNAL_ROLES: 'worker', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_PLUGIN_CONFIG: WEBHOOK_ONLY, ...env });
   workers.push(process);
   return process;
 }
@@ -80,14 +83,26 @@ test('the rate limit holds across two worker processes together', { timeout: 90_
 test('a worker killed with SIGKILL mid-delivery loses nothing: another finishes its work', { timeout: 120_000 }, async () => {
   // A slow vendor keeps requests in flight when the worker dies.
   sim.setDefault('POST', '/crash', { status: 200, body: { ok: true }, delayMs: 300 });
-  await installSingleHook('/crash');
+  const crashQueue = delivery(await installSingleHook('/crash'));
   const first = await worker();
+  // pg-boss runs the killed worker's job again once its heartbeat has lapsed (10 s, pg-boss's
+  // least), a monitor pass has seen it and the queue's retryDelay has passed (5 s, doubled and
+  // jittered: 5-10 s). The last is shortened to 1 s for this integration's queue; the
+  // heartbeat, what the test is about, keeps its production value.
+  const boss = await startBoss({ url: signal.db.url, schema: signal.config.bossSchema, supervise: false, max: 1 });
+  try {
+    await waitUntil(async () => (await boss.getQueue(crashQueue)) ?? false, 'the worker\'s queue for the integration');
+    await boss.updateQueue(crashQueue, { retryDelay: 1, retryBackoff: false });
+  } finally {
+    await boss.stop({ graceful: false });
+  }
   await send('crash', 60);
   await sim.waitFor(3, 30_000, { path: '/crash' });
   await first.kill();
   const seenBeforeCrash = ids(sim.requests({ path: '/crash' })).size;
   assert.ok(seenBeforeCrash < 60, 'the crash happened mid-delivery');
-  await worker();
+  // The new worker's monitor passes come every second (SIGNAL_QUEUE_MONITOR_SECONDS), not 10 s.
+  await worker({ SIGNAL_QUEUE_MONITOR_SECONDS: '1' });
   const requests = await sim.waitFor((list) => ids(list).size >= 60, 90_000, { path: '/crash' });
   assert.equal(ids(requests).size, 60, 'every accepted event reached the vendor at least once');
 });

@@ -65,5 +65,8 @@ test('a vendor 429: waits as long as the throttling has lasted (1 s … the cap)
   assert.equal(delay(THROTTLE_BUDGET_MS - 1), 256_000);
   assert.equal(delay(THROTTLE_BUDGET_MS), undefined, 'a day of 429s: dead-lettered');
   assert.equal(delay(0, { timeScale: 0.01 }), 10);
+  // The time it has lasted scales too: in tests it is mostly real queue latency, which
+  // doubled unscaled made seven 429s take seconds.
+  assert.deepEqual([0, 500, 3000, 60_000, 300_000].map((ms) => delay(ms, { timeScale: 0.01 })), [10, 10, 30, 600, 2560]);
   assert.equal(delay(THROTTLE_BUDGET_MS / 100, { timeScale: 0.01 }), undefined, 'the budget scales too');
 });

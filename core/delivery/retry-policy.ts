@@ -64,12 +64,15 @@ export const THROTTLE_BUDGET_MS = 24 * 3600 * 1000;
  * Delay before sending again events a vendor answered 429, after `throttledForMs` of such
  * answers (0 at the first): as long as it has lasted so far (doubling the total each time),
  * from 1 s up to the policy's cap, plus up to 25 % jitter; a longer `Retry-After` wins (up to
- * an hour).
- * Undefined once the throttling has lasted `THROTTLE_BUDGET_MS` (both scaled by `timeScale`).
+ * an hour). `timeScale` multiplies the delay — the time it has lasted so far too, not just the
+ * floor, the cap and `Retry-After`: in tests that time is mostly real queue latency, and
+ * doubling it unscaled made a few 429s cost seconds. Undefined once the throttling has lasted
+ * `THROTTLE_BUDGET_MS` (scaled by `timeScale` too).
  *
  * @example
  * throttledRetryDelayMs(0, DEFAULT_RETRY_POLICY, { random: () => 0 }); // 1000
  * throttledRetryDelayMs(10_000, DEFAULT_RETRY_POLICY, { random: () => 0 }); // 10000
+ * throttledRetryDelayMs(2_000, DEFAULT_RETRY_POLICY, { random: () => 0, timeScale: 0.01 }); // 20
  */
 export function throttledRetryDelayMs(
   throttledForMs: number,
@@ -79,7 +82,7 @@ export function throttledRetryDelayMs(
   const scale = options.timeScale ?? 1;
   if (throttledForMs >= THROTTLE_BUDGET_MS * scale) return undefined;
   const random = options.random ?? Math.random;
-  const step = Math.min(policy.capSeconds * 1000 * scale, Math.max(1000 * scale, throttledForMs));
+  const step = Math.min(policy.capSeconds * 1000, Math.max(1000, throttledForMs)) * scale;
   return Math.round(Math.max(step * (1 + JITTER * random()), (boundedRetryAfterMs(options.retryAfterMs) ?? 0) * scale));
 }
 

@@ -32,12 +32,13 @@ export interface IngestJob {
 
 /**
  * Creates and starts pg-boss in its own schema, with LISTEN/NOTIFY so workers wake as soon
- * as a job is created. Only worker nodes run pg-boss's maintenance (`supervise`).
+ * as a job is created. Only worker nodes run pg-boss's maintenance (`supervise`), every
+ * `monitorSeconds` (10 unless told: `SIGNAL_QUEUE_MONITOR_SECONDS`).
  *
  * @example
  * const boss = await startBoss({ url, schema: 'pgboss', supervise: true });
  */
-export async function startBoss(options: { url: string; schema: string; supervise: boolean; max?: number; onError?: (error: Error) => void }): Promise<Boss> {
+export async function startBoss(options: { url: string; schema: string; supervise: boolean; max?: number; monitorSeconds?: number; onError?: (error: Error) => void }): Promise<Boss> {
   const boss = new PgBoss({
     connectionString: options.url,
     schema: options.schema,
@@ -45,8 +46,8 @@ export async function startBoss(options: { url: string; schema: string; supervis
     supervise: options.supervise,
     // A crashed worker's jobs are found by the monitor (missed heartbeats); every 10 s rather
     // than pg-boss's default minute bounds how long they wait for another worker.
-    superviseIntervalSeconds: 10,
-    monitorIntervalSeconds: 10,
+    superviseIntervalSeconds: options.monitorSeconds ?? 10,
+    monitorIntervalSeconds: options.monitorSeconds ?? 10,
     schedule: false,
     useListenNotify: true,
     application_name: 'signal-pgboss',
