@@ -48,16 +48,33 @@ export function taggedWith(request: RequestDescriptor): string | undefined {
  * the tag must exist.
  */
 function taggingAdvice(tagId: string): string {
-  return `: Kit tags existing subscribers only — send the person's identify with traits.email first (it creates the subscriber), then replay — and tag ${tagId} must exist in Kit (config.event_tags gives tag ids: Subscribers > Tags, or GET /v4/tags)`;
+  return `: Kit tags existing subscribers only — the person's identify with traits.email creates the subscriber (it may still have been on its way: tried again on the retry schedule; after the last try, send the identify, then replay) — and tag ${tagId} must exist in Kit (config.event_tags gives tag ids: Subscribers > Tags, or GET /v4/tags)`;
 }
+
+/** Whether Kit's refusal is of the email address itself (which no retry changes), not of a subscriber it lacks. */
+function refusesEmail(said: string): boolean {
+  return /email/i.test(said) && /invalid|format|not valid/i.test(said);
+}
+
+/** Whether a subscriber request sent custom fields, which Kit may refuse when one is unknown. */
+function sentCustomFields(request: RequestDescriptor): boolean {
+  const body = request.body;
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && typeof (body as { fields?: unknown }).fields === 'object';
+}
+
+/** What to check for a subscriber refused with a 422 when custom fields were sent. */
+const CUSTOM_FIELDS_ADVICE = ': if Kit names a custom field, each key in config.custom_fields must be the key of a custom field that exists in Kit (GET /v4/custom_fields lists them; a version of Kit\'s reference says an unknown key is refused with a 422)';
 
 /**
  * Kit's answers to a delivery request (one record a request):
  * - 2xx with Kit's JSON: delivered; a web page or other text (a proxy's) retried;
  * - 401 and 403: dead-lettered saying the API key or the account's access is refused;
  * - 429: retried as Kit's rate limit (no try used up, the core backs off); 408 and 5xx retried;
- * - any other 4xx: dead-lettered with Kit's errors (and, for a tagging refused with 404 or 422,
- *   that the subscriber and the tag must exist).
+ * - a tagging refused with 404 or 422 (not for its email): retried on the retry schedule — the
+ *   identify creating the subscriber may still be on its way — saying that the subscriber and
+ *   the tag must exist;
+ * - any other 4xx: dead-lettered with Kit's errors (a subscriber's 422 with custom fields sent
+ *   also names config.custom_fields).
  *
  * @example
  * classifyKit({ status: 422, headers: {}, body: '…', json: { errors: ['Email address is invalid'] } }, subscriberRequest, ctx);
@@ -75,6 +92,13 @@ export function classifyKit(response: VendorResponse, request: RequestDescriptor
   if (status === 401 || status === 403) return { status: 'dead_letter', reason: `Kit refused the API key (HTTP ${status}: ${said}): ${CREDENTIALS}` };
   const transient = transientRetry(response, 'Kit', said);
   if (transient) return transient;
-  const advice = tagId !== undefined && (status === 404 || status === 422) ? taggingAdvice(tagId) : '';
+  // A tagging refused for a subscriber Kit lacks: the identify creating them may be in flight
+  // (one record a request, delivered concurrently) or still being retried, so it is tried again
+  // on the retry schedule, as a data event to a user not created yet is elsewhere. Kit does not
+  // document the status of this refusal (404 or 422), nor of an unknown tag's, so both are.
+  if (tagId !== undefined && (status === 404 || (status === 422 && !refusesEmail(said)))) {
+    return { status: 'retry', reason: `Kit refused the ${what} (HTTP ${status}: ${said})${taggingAdvice(tagId)}` };
+  }
+  const advice = tagId === undefined && status === 422 && sentCustomFields(request) ? CUSTOM_FIELDS_ADVICE : '';
   return { status: 'dead_letter', reason: `Kit refused the ${what} (HTTP ${status}: ${said})${advice}` };
 }

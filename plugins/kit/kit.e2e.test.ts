@@ -86,7 +86,7 @@ describe('Kit', () => {
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
   });
 
-  test('a 422 is dead-lettered at once with Kit\'s errors; a tagging refused says the subscriber must exist; a refused key (401) names config.api_key', async () => {
+  test('a 422 is dead-lettered at once with Kit\'s errors; a tagging refused is tried again, then dead-lettered saying the subscriber must exist; a refused key (401) names config.api_key', async () => {
     const { site, integrationId } = await installed('Kit refused');
     sim.script('POST', SUBSCRIBERS, [{ status: 422, body: { errors: ['Email address is invalid'] } }]);
     await browser(site.key, { type: 'identify', userId: 'user-422', messageId: 'kit-422', traits: { email: 'bad@example.com' } });
@@ -94,16 +94,26 @@ describe('Kit', () => {
     assert.equal(letter.attempts, 1, 'not retried: Kit refused it for good');
     assert.equal(letter.reason, 'Kit refused the subscriber (HTTP 422: Email address is invalid)');
 
-    sim.script('POST', TAG, [{ status: 404, body: { errors: ['Not Found'] } }]);
+    sim.script('POST', TAG, Array.from({ length: 6 }, () => ({ status: 404, body: { errors: ['Not Found'] } })));
     await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-404', messageId: 'kit-404', context: { traits: { email: 'never-identified@example.com' } } });
     const untagged = await waitForDeadLetter(signal, integrationId, 'kit-404');
-    assert.match(untagged.reason, /^Kit refused the tagging \(tag 4120\) \(HTTP 404: Not Found\): Kit tags existing subscribers only — send the person's identify with traits\.email first/);
+    assert.equal(untagged.attempts, 6, 'tried again on the retry schedule: the identify may have been on its way');
+    assert.match(untagged.reason, /^gave up after 6 tries: Kit refused the tagging \(tag 4120\) \(HTTP 404: Not Found\): Kit tags existing subscribers only — the person's identify with traits\.email creates the subscriber/);
 
     sim.script('POST', SUBSCRIBERS, [{ status: 401, body: { errors: ['The access token is invalid'] } }]);
     await browser(site.key, { type: 'identify', userId: 'user-401', messageId: 'kit-401', traits: { email: 'key@example.com' } });
     const refused = await waitForDeadLetter(signal, integrationId, 'kit-401');
     assert.equal(refused.attempts, 1, 'not retried: resending cannot help');
     assert.match(refused.reason, /^Kit refused the API key \(HTTP 401: The access token is invalid\): check config\.api_key/);
+  });
+
+  test('a tagging that reaches Kit before the identify creating the subscriber (404) is tried again, then delivered', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Kit tag race');
+    sim.script('POST', TAG, [{ status: 404, body: { errors: ['Not Found'] } }, { status: 404, body: { errors: ['Not Found'] } }]);
+    await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-race', messageId: 'kit-race-1', context: { traits: { email: 'race@example.com' } } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the tagging delivered on its third try', 45_000);
+    assert.equal(taggingsOf('race@example.com').length, 3, 'two refusals, then the tagging Kit accepted; nothing after it');
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
   });
 
   test('page views and anonymous visitors\' identifies (no email) are not sent', async () => {

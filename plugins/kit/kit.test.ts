@@ -106,9 +106,11 @@ test('classify: 200 and 201 delivered; 422 dead-lettered with Kit\'s errors; a r
   assert.deepEqual(classifyKit(answer(200, { subscriber: { ...SUBSCRIBER, tagged_at: '2023-02-17T11:43:55Z' } }), taggingRequest(), ctx()), { status: 'delivered' }, 'already tagged');
   assert.deepEqual(classifyKit(answer(422, { errors: ['Email address is invalid'] }), subscriberRequest(), ctx()), { status: 'dead_letter', reason: 'Kit refused the subscriber (HTTP 422: Email address is invalid)' });
   assert.deepEqual(classifyKit(answer(404, { errors: ['Not Found'] }), taggingRequest(), ctx()), {
-    status: 'dead_letter',
-    reason: 'Kit refused the tagging (tag 4120) (HTTP 404: Not Found): Kit tags existing subscribers only — send the person\'s identify with traits.email first (it creates the subscriber), then replay — and tag 4120 must exist in Kit (config.event_tags gives tag ids: Subscribers > Tags, or GET /v4/tags)',
-  });
+    status: 'retry',
+    reason: 'Kit refused the tagging (tag 4120) (HTTP 404: Not Found): Kit tags existing subscribers only — the person\'s identify with traits.email creates the subscriber (it may still have been on its way: tried again on the retry schedule; after the last try, send the identify, then replay) — and tag 4120 must exist in Kit (config.event_tags gives tag ids: Subscribers > Tags, or GET /v4/tags)',
+  }, 'the identify creating the subscriber may still be on its way');
+  assert.equal(statusOf(classifyKit(answer(422, { errors: ['Subscriber does not exist'] }), taggingRequest(), ctx())), 'retry', 'Kit documents no status for a missing subscriber: 422 too');
+  assert.deepEqual(classifyKit(answer(422, { errors: ['Email address is invalid'] }), taggingRequest(), ctx()), { status: 'dead_letter', reason: 'Kit refused the tagging (tag 4120) (HTTP 422: Email address is invalid)' }, 'no retry changes a refused email');
   assert.deepEqual(classifyKit(answer(401, { errors: ['The access token is invalid'] }), taggingRequest(), ctx()), {
     status: 'dead_letter',
     reason: 'Kit refused the API key (HTTP 401: The access token is invalid): check config.api_key (a v4 key of Settings > Developer in Kit, not revoked, not a v3 key) and that the Kit account still has API access (a paid plan, its payment up to date)',
@@ -119,6 +121,11 @@ test('classify: 200 and 201 delivered; 422 dead-lettered with Kit\'s errors; a r
   assert.deepEqual(classifyKit(answer(500, { errors: ['Internal server error'] }), subscriberRequest(), ctx()), { status: 'retry', reason: 'Kit HTTP 500: Internal server error' });
   assert.equal(statusOf(classifyKit(answer(200, '<html>Sign in</html>'), subscriberRequest(), ctx())), 'retry');
   assert.equal(statusOf(classifyKit(answer(400, { errors: ['bad'] }), subscriberRequest(), ctx())), 'dead_letter');
+  const withFields = { ...subscriberRequest(), body: { email_address: 'jane@example.com', state: 'active', fields: { plan: 'pro' } } };
+  assert.deepEqual(classifyKit(answer(422, { errors: ['Custom field plan does not exist'] }), withFields, ctx()), {
+    status: 'dead_letter',
+    reason: 'Kit refused the subscriber (HTTP 422: Custom field plan does not exist): if Kit names a custom field, each key in config.custom_fields must be the key of a custom field that exists in Kit (GET /v4/custom_fields lists them; a version of Kit\'s reference says an unknown key is refused with a 422)',
+  }, 'a 422 to custom fields names the config field');
 });
 
 test('config: the schema takes a key, field map and tag map; validateKitConfig names a pasted key, a field label for a key, a tag name for an id, a page key', () => {
