@@ -6,7 +6,8 @@
 // bad data or required fields are missing"; 429 over "120 requests over a rolling 60 second
 // period" for an API key, with no Retry-After documented ("We recommend … performing an
 // exponential backoff": the core's schedule for a 429 is one); 500 "try again after a short
-// period". Custom fields Kit does not know are ignored without an error.
+// period". Custom fields Kit does not know are ignored, listed in the answer's `warnings`
+// (Kit refused them with a 422 until June 2026, as a version of its reference still says).
 import { excerpt, transientRetry, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What to check when Kit refuses the key. */

@@ -26,7 +26,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     custom_fields: {
       type: 'object', title: 'Custom Fields',
-      description: 'Identify traits sent as the subscriber\'s custom field values: trait name (a dot path such as address.city for a nested one) → the custom field\'s key in Kit (e.g. {"last_name": "last_name", "plan": "plan"}; Subscribers > a subscriber > the field, or GET /v4/custom_fields). Each field must exist in Kit: Kit ignores keys it does not know, without an error. Values go as text. Traits not listed are not sent.',
+      description: 'Identify traits sent as the subscriber\'s custom field values: trait name (a dot path such as address.city for a nested one) → the custom field\'s key in Kit (e.g. {"last_name": "last_name", "plan": "plan"}; Subscribers > a subscriber > the field, or GET /v4/custom_fields). Each field must exist in Kit: Kit ignores keys it does not know (its answer lists them as warnings; formerly it refused them). Values go as text. Traits not listed are not sent.',
       additionalProperties: { type: 'string' },
       examples: [{ last_name: 'last_name', plan: 'plan', 'company.name': 'company' }],
     },
