@@ -43,10 +43,11 @@ function appOf(raw: JsonValue | undefined): JsonObject | undefined {
  * The Nextdoor conversion of an event (the map hook), or null when it has no Nextdoor event name
  * (config.event_names, else the blueprint's): `ctx.warn` says so. The click id is the landing
  * URL's ndclid, else Signal's `_dfndclid` cookie, else Stape's `_ndclid`, else a mapped
- * `click_id`; the event time in epoch seconds (a time ahead of Signal's clock as now). Throws a
- * PermanentError (the event is dead-lettered alone) for one Nextdoor would refuse: an event name
- * it does not take, an unknown action_source, a website event without its page URL, nothing in
- * `customer` to match on, an order value it cannot take (see fitCustomData).
+ * `click_id` (or `customer.click_id`); the event time in epoch seconds (a time ahead of
+ * Signal's clock as now). Throws a PermanentError (the event is dead-lettered alone) for one
+ * Nextdoor would refuse: an event name it does not take, an unknown action_source, a website
+ * event without its page URL, nothing in `customer` to match on, an order value it cannot take
+ * (see fitCustomData).
  *
  * @example
  * toNextdoorConversion({ event_name: 'purchase', event_time: '2026-12-01T11:00:00Z', customer: { email: 'Jane@Example.com' },
@@ -88,14 +89,17 @@ export function toNextdoorConversion(payload: JsonObject, event: CanonicalEvent,
   const eventTime = Math.floor(Math.min(mappedMs, ctx.now) / 1000);
 
   const defaultCountryCode = typeof ctx.config.default_country_code === 'string' ? ctx.config.default_country_code : undefined;
-  const { fields: customer, unusable } = normalizeCustomer(payload.customer, { defaultCountryCode });
+  // A blueprint revision may map Nextdoor's own customer.click_id: it is a click id, read with the
+  // others below, not a field to normalise (nor one to warn about as unusable).
+  const { click_id: customerClickId, ...mappedCustomer } = isJsonObject(payload.customer) ? payload.customer : {};
+  const { fields: customer, unusable } = normalizeCustomer(isJsonObject(payload.customer) ? mappedCustomer : payload.customer, { defaultCountryCode });
   for (const key of unusable) {
     warn(key === 'phone_number' && defaultCountryCode === undefined
       ? 'customer.phone_number left out: not a number in E.164 (+14155550123), and without config.default_country_code a number written without its country code is not guessed'
       : `customer.${key} left out: nothing Nextdoor could match on (or not a field it takes)`);
   }
   const cookies = event.context?.cookies;
-  const clickId = pageUrlParamOf(event, NDCLID_PARAM, { accept: clickIdOf }) ?? clickIdOf(cookies?.[NDCLID_COOKIE]) ?? clickIdOf(cookies?.[STAPE_NDCLID_COOKIE]) ?? clickIdOf(payload.click_id);
+  const clickId = pageUrlParamOf(event, NDCLID_PARAM, { accept: clickIdOf }) ?? clickIdOf(cookies?.[NDCLID_COOKIE]) ?? clickIdOf(cookies?.[STAPE_NDCLID_COOKIE]) ?? clickIdOf(payload.click_id) ?? clickIdOf(customerClickId);
   if (clickId !== undefined) customer.click_id = clickId;
   if (Object.keys(customer).length === 0) {
     throw new PermanentError(`Nextdoor cannot match ${what} to anyone: its customer needs at least one of email, phone_number, names, address, click_id, client_ip_address — it has none${unusable.length > 0 ? ` (left out as unusable: ${unusable.join(', ')})` : ''}. Send events from the browser (Signal reads the visitor's IP and user agent), or an email or phone in traits`);

@@ -158,6 +158,17 @@ test('mapping: the landing URL\'s ndclid before Signal\'s cookie, Signal\'s befo
   assert.equal((mapThrough(placeholder).payload?.customer as JsonObject).click_id, undefined);
 });
 
+test('mapping: a blueprint revision mapping Nextdoor\'s own customer.click_id sends it as the click id, not left out as unusable', () => {
+  const warnings: string[] = [];
+  const revised = toNextdoorConversion({ event_name: 'lead', action_source_url: 'https://x.example/', customer: { click_id: ` ${CLICK} `, email: 'a@b.co' } }, event({ context: { page: { url: 'https://x.example/' } } } as Partial<CanonicalEvent>), ctx(CONFIG, warnings));
+  assert.deepEqual(revised?.customer, { email: sha('a@b.co'), click_id: CLICK });
+  assert.deepEqual(warnings, []);
+  const only = toNextdoorConversion({ event_name: 'lead', action_source_url: 'https://x.example/', customer: { click_id: CLICK } }, event({ context: { page: { url: 'https://x.example/' } } } as Partial<CanonicalEvent>), ctx());
+  assert.deepEqual(only?.customer, { click_id: CLICK }, 'a click id alone is something to match on');
+  const landing = toNextdoorConversion({ event_name: 'lead', action_source_url: 'https://x.example/', customer: { click_id: CLICK } }, event({ context: { page: { url: `https://x.example/?ndclid=${NEWER}` } } } as Partial<CanonicalEvent>), ctx());
+  assert.equal((landing?.customer as JsonObject).click_id, NEWER, 'the landing URL\'s newer click first');
+});
+
 test('order values: a huge one refused with the reason, not sent; a negative one too; a purchase without any currency refused, another event\'s left out; the default currency', () => {
   const huge = refusal(event({ properties: { order_id: 'O', revenue: 5e15, currency: 'USD' } }));
   assert.equal(huge, 'the order value 5000000000000000 is beyond what Nextdoor takes (under 1e+12): not sent — a price in cents or micro-units, or an id mapped as the value? Check the blueprint\'s custom.value');
