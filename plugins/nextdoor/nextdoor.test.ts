@@ -211,6 +211,9 @@ test('mapping: a time ahead of Signal\'s clock is sent as now; a mapped event id
   const app = toNextdoorConversion({ event_name: 'purchase', action_source: 'APP', app: { app_id: 'com.example.shop', platform: 'iOS', app_tracking_enabled: true, app_version: '2.0.0', extra: 'x' }, customer: { email: 'a@b.co' } }, event(), ctx());
   assert.deepEqual(app?.app, { app_id: 'com.example.shop', app_tracking_enabled: true, platform: 'ios', app_version: '2.0.0' });
   assert.equal(app?.action_source, 'app');
+  const mobile = event({ context: { ip: '203.0.113.42', app: { name: 'Shop', version: '3.1.0', build: '310', namespace: 'com.example.shop' }, os: { name: 'Android', version: '14' }, device: { adTrackingEnabled: false } } } as Partial<CanonicalEvent>);
+  assert.deepEqual(mapThrough(mobile, { ...CONFIG, action_source: 'app' }).payload?.app, { app_id: 'com.example.shop', app_tracking_enabled: false, platform: 'android', app_version: '3.1.0' }, 'the default blueprint maps a mobile SDK\'s app, OS and device');
+  assert.equal(mapThrough(event()).payload?.app, undefined, 'a website event carries no app');
 });
 
 test('requests: one POST a conversion to conversions/track with the Bearer token, the Data Source ID, Signal as partner; test and restricted-data-usage flags', () => {
