@@ -119,7 +119,7 @@ describe('Nextdoor Conversions API', () => {
     sim.script('POST', TRACK, [{ status: 401, body: { message: 'Unauthorized' } }]);
     await browser(site.key, order('nd-401', 'ND-401'), 'df_nextdoor3visitor');
     const token = await waitForDeadLetter(signal, integrationId, 'nd-401');
-    assert.match(token.reason, /^Nextdoor refused the access token \(HTTP 401: Unauthorized\)\. .*config\.access_token/);
+    assert.match(token.reason, /^Nextdoor refused the access token \(HTTP 401: Unauthorized\): .*expire after a year.*config\.access_token/);
   });
 
   test('a huge order value is refused with the reason and never sent', async () => {

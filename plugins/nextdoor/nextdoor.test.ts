@@ -245,7 +245,7 @@ test('classify: 2xx delivered (a web page retried); 429 throttled after Retry-Af
   assert.equal(whole(classifyNextdoor(answer(503, 'Service Unavailable'))).status, 'retry');
   const token = whole(classifyNextdoor(answer(401, '{"message":"Invalid token"}')));
   assert.equal(token.status, 'dead_letter');
-  assert.match(token.reason ?? '', /^Nextdoor refused the access token \(HTTP 401: Invalid token\)\. .*config\.access_token/);
+  assert.match(token.reason ?? '', /^Nextdoor refused the access token \(HTTP 401: Invalid token\): Nextdoor's tokens expire after a year, .*config\.access_token/);
   assert.match(whole(classifyNextdoor(answer(403, 'Forbidden'))).reason ?? '', /config\.data_source_id/);
   assert.deepEqual(classifyNextdoor(answer(400, '{"errors":["event_name is invalid"]}')), { status: 'dead_letter', reason: 'Nextdoor refused the conversion (HTTP 400: ["event_name is invalid"])' });
   assert.deepEqual(classifyNextdoor(answer(400, '')), { status: 'dead_letter', reason: 'Nextdoor refused the conversion (HTTP 400: (no body))' });
