@@ -93,6 +93,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/attio' },
   { plugin: './plugins/umami' },
   { plugin: './plugins/kit' },
+  { plugin: './plugins/nextdoor' },
 ];
 
 export default plugins;

@@ -55,12 +55,13 @@ export const SAMPLE_EVENTS: CanonicalEvent[] = [
     },
     timestamp: '2024-03-24T16:01:00.000Z', receivedAt: '2024-03-24T16:01:00.090Z',
     // The visitor came from ads — Taboola's, Outbrain's, an impact.com partner's, a Branch link's, a
-    // Campaign Manager 360 display ad's, an Awin publisher's (the last paid click): the click-id
-    // cookies Signal set on their landing pages (Taboola's sample click id; impact.com's from its
-    // implementation guide).
+    // Campaign Manager 360 display ad's, a Nextdoor ad's, an Awin publisher's (the last paid click):
+    // the click-id cookies Signal set on their landing pages (Taboola's sample click id;
+    // impact.com's from its implementation guide).
     context: browserContext('/checkout/confirmation', 'Thank you for your order', { cookies: {
       FTrack: 'ft-cookie-123', _dftblci: 'GiDxLZcEVjwEqkGfKQMQndUYMIeZXFHmZ0DrHIJhGS6kKiDzkGUos9GzkpqG-YHQATCwxlQ', _dfobclid: '00f1e2d3c4b5a6978812345678abcdef0a1b2c3d4e',
       _dfirclickid: 'Q2fRbtVKcxyPWOTxAa1Fy3a9UkG0nFSgYVXFRE0', _dfbranchmatchid: '1237289749193742712', _dfdclid: 'CJjR2sHXs4sDFQ0nBgAdSo4L7A',
+      _dfndclid: '0f8d2c1e-7b4a-4c3e-9d2f-1a2b3c4d5e6f',
       _dfawc: '1001_1711296000_3c0a8eb6c2b73b1cea9e1e6d4c5dd5a4', _dfawchannel: 'aw',
     } }),
     partner_attrs: { amperity: { Persona: 'Loyalist', LifetimeTier: 'Gold', FavoriteBrand: 'Stride' } },

@@ -46,6 +46,7 @@ export const OTHER_CLICK_PARAMS: ReadonlyArray<{ param: string; anyCase?: boolea
   { param: 'gclid' }, { param: 'gbraid' }, { param: 'wbraid' }, { param: 'dclid' }, { param: 'msclkid' },
   { param: 'ttclid' }, { param: 'ScCid', anyCase: true }, { param: 'li_fat_id' }, { param: 'rdt_cid' }, { param: 'twclid' }, { param: 'epik' },
   { param: 'ttd_imp' }, { param: 'tblci' }, { param: 'OutbrainClickId', anyCase: true }, { param: 'ob_click_id' }, { param: 'irclickid' },
+  { param: 'ndclid' },
 ];
 /**
  * An awc as Awin writes it: URL-safe text (Awin does not document its format; its click
