@@ -100,6 +100,17 @@ describe('Amazon Personalize', () => {
     await delivered(integrationId, 1);
   });
 
+  test('require_all_user_properties: a partial identify is not sent (PutUsers would empty the missing field), a complete one is', async () => {
+    const arn = USERS_ARN.replace('/shop/', '/shop-complete/');
+    const { site, integrationId } = await install('Personalize complete users', 'tracker-complete', { users_dataset_arn: arn, user_properties: { plan: 'plan', interests: 'interests' }, require_all_user_properties: true });
+    await browser(site.key, { type: 'identify', userId: 'u-pz-4', messageId: 'pz-partial-1', traits: { plan: 'pro' } });
+    await browser(site.key, { type: 'identify', userId: 'u-pz-4', messageId: 'pz-complete-1', traits: { plan: 'pro', interests: ['shoes'] } });
+    await delivered(integrationId, 1);
+    const puts = sim.requests({ method: 'POST', path: '/users' }).filter((r) => targetOf(r) === arn);
+    assert.deepEqual(puts.map((put) => bodyOf(put).users), [[{ userId: 'u-pz-4', properties: '{"plan":"pro","interests":"shoes"}' }]]);
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'dropped', 'deadLettered']), { delivered: 1, dropped: 1, deadLettered: 0 });
+  });
+
   test('a 503, a 429 with Retry-After and a timeout are retried, each try signed anew, then recorded once', async () => {
     const { site, integrationId } = await install('Personalize outage', 'tracker-outage');
     queue('tracker-outage',

@@ -113,6 +113,17 @@ test('users: an identify without any trait the config names is not sent (PutUser
   assert.equal(record(onlyEmail, { users_dataset_arn: USERS_ARN }).payload, null, 'no user_properties: nothing to record');
 });
 
+test('users: with require_all_user_properties, an identify lacking a named trait is held back, naming it (PutUsers would empty that field)', () => {
+  const config = { users_dataset_arn: USERS_ARN, user_properties: { plan: 'plan', interests: 'interests' }, require_all_user_properties: true };
+  const identify = (traits: JsonObject) => event({ type: 'identify', event: undefined, properties: undefined, traits } as Partial<CanonicalEvent>);
+  const partial = record(identify({ plan: 'pro' }), config);
+  assert.equal(partial.payload, null);
+  assert.match(partial.warnings.join('\n'), /not sent: config\.require_all_user_properties is on and the traits lack traits\.interests;/);
+  assert.equal(record(identify({ plan: 'pro', interests: '' }), config).payload, null, 'an empty trait is no value');
+  assert.deepEqual(record(identify({ plan: 'pro', interests: ['shoes'] }), config).payload, { kind: 'user', user: { userId: 'u-42', properties: '{"plan":"pro","interests":"shoes"}' } });
+  assert.deepEqual(record(identify({ plan: 'pro' }), { ...config, require_all_user_properties: false }).payload, { kind: 'user', user: { userId: 'u-42', properties: '{"plan":"pro"}' } }, 'off (the default): sent with the traits it has');
+});
+
 test('impression: at most 25 item ids, of at most 1,000 characters joined with |, cut with a warning', () => {
   const shown = (n: number, length: number) => Array.from({ length: n }, (_, i) => String(i).padStart(length, 'x'));
   const cut = record(event({ properties: { product_id: 'P-1', impression: shown(10, 150) } }));

@@ -32,6 +32,8 @@ export const eventTypesOf = (config: Record<string, JsonValue>): JsonObject => (
 export const eventPropertiesOf = (config: Record<string, JsonValue>): JsonObject => eventMapOf(config.event_properties);
 /** Signal trait name → Personalize field, for users' `properties`. */
 export const userPropertiesOf = (config: Record<string, JsonValue>): JsonObject => eventMapOf(config.user_properties);
+/** Whether an identify call missing any trait config.user_properties names is held back (PutUsers replaces the whole user). */
+export const requiresAllUserPropertiesOf = (config: Record<string, JsonValue>): boolean => config.require_all_user_properties === true;
 /** The access key that signs the requests, with the session token of temporary credentials. */
 export const credentialsOf = (config: Record<string, JsonValue>): AwsCredentials => awsCredentialsOf(config);
 
@@ -72,6 +74,11 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       type: 'object', title: 'User Properties',
       description: 'The identify traits sent as the user\'s metadata — a trait name → the Users schema\'s field in camelCase (e.g. "membership": "membershipType" for MEMBERSHIP_TYPE). Lists of text go as one categorical value, joined with |. Only these traits are sent.',
       additionalProperties: FIELD_MAP_ITEMS, examples: [{ plan: 'plan' }],
+    },
+    require_all_user_properties: {
+      type: 'boolean', title: 'Require All User Properties',
+      description: 'PutUsers replaces a user already in the dataset, so a field User Properties names but an identify call lacks is emptied. Off (the default): each identify call is sent with the traits it has. On: an identify call missing any of those traits is not sent (with a warning), so a partial identify never empties a field — choose it when your identify calls do not always carry every trait; users whose identify calls never carry them all are then never updated.',
+      default: false,
     },
     ...awsCredentialFieldSchemas('personalize:PutEvents (and personalize:PutUsers on the Users dataset when identify calls are sent)'),
   },

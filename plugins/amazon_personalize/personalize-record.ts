@@ -3,7 +3,7 @@
 // adds or updates (PutUsers' User object), or nothing — an event the config does not name, a
 // call without the id Personalize needs. `send` packs these records into requests.
 import { eventMapName, isJsonObject, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { eventPropertiesOf, eventTypesOf, userPropertiesOf, usersDatasetArnOf } from './config.ts';
+import { eventPropertiesOf, eventTypesOf, requiresAllUserPropertiesOf, userPropertiesOf, usersDatasetArnOf } from './config.ts';
 
 /** Most interactions one Signal event becomes: an event list's limit, as one event's interactions go in one request. */
 export const MAX_INTERACTIONS = 10;
@@ -158,7 +158,7 @@ function interactionRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plug
   };
 }
 
-/** An identify call as a user of the Users dataset, or null when no dataset is set, it has no userId, or none of the traits config.user_properties names. */
+/** An identify call as a user of the Users dataset, or null when no dataset is set, it has no userId, none of the traits config.user_properties names, or (config.require_all_user_properties) not all of them. */
 function userRecord(payload: JsonObject, ctx: PluginContext, warn: Warn): JsonObject | null {
   if (usersDatasetArnOf(ctx.config) === undefined) return null;
   const userId = idText(payload.user_id);
@@ -166,7 +166,16 @@ function userRecord(payload: JsonObject, ctx: PluginContext, warn: Warn): JsonOb
     warn('not sent: a user of the Users dataset needs a userId, and this identify call has none');
     return null;
   }
-  const properties = metadataJson(payload.traits, userPropertiesOf(ctx.config), MAX_USER_PROPERTIES_CHARS, warn, 'traits');
+  const fields = userPropertiesOf(ctx.config);
+  if (requiresAllUserPropertiesOf(ctx.config)) {
+    const traits = isJsonObject(payload.traits) ? payload.traits : {};
+    const missing = Object.keys(fields).filter((name) => metadataValue(traits[name]) === undefined);
+    if (missing.length > 0) {
+      warn(`not sent: config.require_all_user_properties is on and the traits lack ${missing.map((name) => `traits.${name}`).join(', ')}; PutUsers replaces the whole user, so a partial identify would empty those fields`);
+      return null;
+    }
+  }
+  const properties = metadataJson(payload.traits, fields, MAX_USER_PROPERTIES_CHARS, warn, 'traits');
   // PutUsers replaces a user already in the dataset: a user without properties would erase
   // the metadata an earlier identify recorded, so a call carrying no named trait is not sent.
   if (properties === undefined) return null;

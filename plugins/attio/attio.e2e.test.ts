@@ -20,6 +20,8 @@ const COMPANIES = '/v2/objects/companies/records';
 const QUERY = '/v2/objects/people/records/query';
 const RECORD_ID = 'bf071e1f-6035-429d-b874-d83ea64ea13b';
 const CALL_TIMESTAMP = '2024-03-24T16:00:00.000Z';
+const PARTIAL_NAME_EMAIL = 'jane.partial@example.com';
+const NAMED_RECORD_ID = 'c5a10b2e-7f3d-4e8a-9b1c-2d3e4f5a6b7c';
 const asserted = (recordId = RECORD_ID) => ({ status: 200, body: { data: { id: { workspace_id: '14beef7a-99f7-4534-a87e-70b564330a4c', object_id: '97052eb9-e65e-443f-a297-f2d9a4a7f795', record_id: recordId }, values: {} } } });
 
 before(async () => {
@@ -32,7 +34,11 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.attio.com=${sim.url}`,
   }, { label: 'attio', vendors: ['attio'] });
-  sim.setDefault('PUT', PEOPLE, asserted());
+  // Attio answers an assert with the person's values: Jane Doe (PARTIAL_NAME_EMAIL) holds a name already.
+  sim.setDefault('PUT', PEOPLE, (request) => (JSON.stringify((request.json as { data: { values: Values } }).data.values.email_addresses) === JSON.stringify([PARTIAL_NAME_EMAIL])
+    ? { status: 200, body: { data: { id: { record_id: NAMED_RECORD_ID }, values: { name: [{ active_from: '2024-03-01T09:00:00.000000000Z', active_until: null, attribute_type: 'personal-name', first_name: 'Jane', last_name: 'Doe', full_name: 'Jane Doe' }] } } } }
+    : asserted()));
+  sim.setDefault('PATCH', `${PEOPLE}/${NAMED_RECORD_ID}`, asserted(NAMED_RECORD_ID));
   sim.setDefault('PUT', COMPANIES, asserted('99a03ff3-0435-47da-95cc-76b2caeb4dab'));
   // The query answers the person holding the email asked for, as Attio's shorthand filter does.
   sim.setDefault('POST', QUERY, (request) => {
@@ -75,6 +81,16 @@ describe('Attio', () => {
     assert.deepEqual(company!.json, { data: { values: { domains: ['acme.com'], name: 'Acme', categories: 'Software' } } });
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the identify and the group delivered');
     assert.equal(sim.requests().some((r) => r.body.includes('Signed Up')), false, 'no track call reaches Attio');
+  });
+
+  test('an identify giving only a first name keeps the last name Attio holds: the assert leaves the name out, a PATCH writes it merged', async () => {
+    const { site, integrationId } = await installed('Attio partial name');
+    await browser(site.key, { type: 'identify', userId: 'user-456', messageId: 'at-partial-name-1', traits: { email: PARTIAL_NAME_EMAIL, firstName: 'Janet' } });
+    const [patch] = await sim.waitFor(1, 15_000, { method: 'PATCH', path: `${PEOPLE}/${NAMED_RECORD_ID}` });
+    const [assert_] = peopleWith(PARTIAL_NAME_EMAIL);
+    assert.deepEqual(assert_!.json, { data: { values: { email_addresses: [PARTIAL_NAME_EMAIL] } } }, 'no name in the assert: it would replace the whole name');
+    assert.deepEqual(patch!.json, { data: { values: { name: [{ first_name: 'Janet', last_name: 'Doe', full_name: 'Janet Doe' }] } } }, 'the last name Attio holds kept');
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the identify delivered');
   });
 
   test('a 429 (Retry-After as a date), a 409 concurrent_write_conflict, a 503 and a timeout are retried, then delivered once', { timeout: 60_000 }, async () => {

@@ -56,10 +56,11 @@ test('identify → a person: email_addresses, the name in its three parts, phone
   });
 });
 
-test('a person: a full name alone fills full_name; no userId attribute configured, no userId sent; an object trait and a local phone number left out with a warning', () => {
+test('a person: a full name alone is kept to merge after the assert; no userId attribute configured, no userId sent; an object trait and a local phone number left out with a warning', () => {
   const warnings: string[] = [];
   const record = recordOf(identify({ email: 'jane@example.com', name: 'Jane Doe', phone: '07700 900123', address: { city: 'Paris' } }), { person_attributes: { address: 'primary_location' } }, warnings);
-  assert.deepEqual(record.values, { email_addresses: ['jane@example.com'], name: [{ first_name: '', last_name: '', full_name: 'Jane Doe' }] });
+  assert.deepEqual(record.values, { email_addresses: ['jane@example.com'] });
+  assert.deepEqual(record.partial_name, { full_name: 'Jane Doe' });
   assert.deepEqual(warnings, [
     'phone left out: it is no international phone number (write it with + and its country code, e.g. +44 7700 900123)',
     'traits.address left out: Attio attributes take text, numbers, booleans or a list of them, not an object (map a field of it instead)',
@@ -102,6 +103,24 @@ test('requests: one record a request, PUT to its object\'s Assert endpoint with 
   });
   assert.equal(company!.url, 'https://api.attio.com/v2/objects/companies/records');
   assert.deepEqual(company!.query, [['matching_attribute', 'domains']]);
+});
+
+test('a partial name never wipes the part Attio holds: left out of the assert, then written merged with the held name by a PATCH, only when it changes anything', () => {
+  const [request] = attio.send([{ id: 'p1', event: browserEvent({ messageId: 'p1' }), payload: recordOf(identify({ email: 'p1@example.com', firstName: 'Janet' })) }], ctx());
+  assert.deepEqual(request!.body, { data: { values: { email_addresses: ['p1@example.com'] } } }, 'no name in the assert');
+  const holding = (name: JsonObject) => answer(200, { data: { id: { record_id: RECORD_ID }, values: { name: [{ active_from: '2024-03-01T00:00:00Z', active_until: null, attribute_type: 'personal-name', ...name }] } } });
+  const patchOf = (result: ClassifyResult) => ('next' in result ? (result.next as RequestDescriptor[])[0]!.body : result);
+  const doe = { first_name: 'Jane', last_name: 'Doe', full_name: 'Jane Doe' };
+  assert.deepEqual(patchOf(classifyAttio(holding(doe), request!, ctx())), { data: { values: { name: [{ first_name: 'Janet', last_name: 'Doe', full_name: 'Janet Doe' }] } } }, 'the last name Attio holds kept');
+  assert.deepEqual(patchOf(classifyAttio(answer(200, { data: { id: { record_id: RECORD_ID }, values: { name: [] } } }), request!, ctx())), { data: { values: { name: [{ first_name: 'Janet', last_name: '', full_name: 'Janet' }] } } }, 'a new person: the part given');
+  assert.deepEqual(classifyAttio(holding({ first_name: 'Janet', last_name: 'Doe', full_name: 'Janet Doe' }), request!, ctx()), { status: 'delivered' }, 'nothing to change: no PATCH');
+
+  const [full] = attio.send([{ id: 'p2', event: browserEvent({ messageId: 'p2' }), payload: recordOf(identify({ email: 'p2@example.com', name: 'jane  doe' })) }], ctx());
+  assert.deepEqual(classifyAttio(holding(doe), full!, ctx()), { status: 'delivered' }, 'the full name Attio holds (case and spaces aside): the parts kept, no PATCH');
+  assert.deepEqual(patchOf(classifyAttio(holding(doe), { ...full!, memo: { name: { full_name: 'Jane Smith' } } }, ctx())), { data: { values: { name: [{ first_name: '', last_name: '', full_name: 'Jane Smith' }] } } }, 'another full name: the former parts cleared');
+
+  const both = recordOf(identify({ email: 'p3@example.com', firstName: 'Jane', lastName: 'Doe' }));
+  assert.deepEqual([(both.values as JsonObject).name, both.partial_name], [[doe], undefined], 'both parts: asserted whole, as before');
 });
 
 test('a phone is added, never overwritten: the assert leaves phone_numbers out (Attio\'s assert replaces a multiselect attribute other than the matching one), and a PATCH of the asserted person adds the number when they do not hold it yet', () => {

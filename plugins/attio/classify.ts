@@ -7,8 +7,10 @@
 // date at which the limit resets (usually the following second)". A 409 whose code says two
 // writes raced (`concurrent_write_conflict`) is retried; any other 409 (a unique attribute
 // another record holds) is refused for good. An asserted person whose identify gave a phone
-// they do not hold yet is followed by a PATCH adding it (see ADDED_BY_PATCH in requests.ts).
+// they do not hold yet is followed by a PATCH adding it (see ADDED_BY_PATCH in requests.ts), and
+// one whose identify gave part of a name by a PATCH writing it merged with the name they hold.
 import { excerpt, isJsonObject, isWebPage, parseRetryAfter, responseHeader, transientRetry, type ClassifyResult, type ForgetOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { mergedName, type NameParts } from './person.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
 /** What to check when Attio refuses the token. */
@@ -101,31 +103,44 @@ function keyOf(slug: string, value: JsonValue): string {
   return slug === 'phone_numbers' && isJsonObject(value) ? phoneKey(value.original_phone_number) ?? '' : JSON.stringify(value);
 }
 
+/** The name an asserted person holds, from the assert's answer (its first active value), each part empty when not shown. */
+function heldName(held: JsonValue | undefined): NameParts {
+  const value = Array.isArray(held) ? held.find((item) => isJsonObject(item) && (item.active_until === undefined || item.active_until === null)) : undefined;
+  if (!isJsonObject(value)) return {};
+  const part = (key: string): string => (typeof value[key] === 'string' ? value[key] : '');
+  return { first_name: part('first_name'), last_name: part('last_name'), full_name: part('full_name') };
+}
+
 /**
  * After an assert answered 2xx: the PATCH adding the values its memo kept (the person's phone)
- * that the asserted record does not hold yet, or undefined when it holds them all (so a try
- * repeated after a failure adds nothing twice); `retry` when the answer names no record id.
+ * that the asserted record does not hold yet, and writing the partial name its memo kept merged
+ * with the name the record holds (mergedName), or undefined when there is nothing to change (so
+ * a try repeated after a failure adds nothing twice); `retry` when the answer names no record id.
  *
  * @example
  * addedValuesFollowUp({ status: 200, headers: {}, body: '…', json: { data: { id: { record_id: 'bf07…' }, values: {} } } }, assertWithPhone);
  * // { next: [{ method: 'PATCH', url: 'https://api.attio.com/v2/objects/people/records/bf07…', body: { data: { values: { phone_numbers: [{ original_phone_number: '+447700900123' }] } } }, … }] }
  */
 export function addedValuesFollowUp(response: VendorResponse, request: RequestDescriptor): ClassifyResult | undefined {
-  const added = isJsonObject(request.memo as JsonValue | undefined) ? (request.memo as JsonObject).added : undefined;
-  if (!isJsonObject(added) || request.method !== 'PUT') return undefined;
+  const memo = isJsonObject(request.memo as JsonValue | undefined) ? (request.memo as JsonObject) : {};
+  const added = isJsonObject(memo.added) ? memo.added : undefined;
+  const partialName = isJsonObject(memo.name) ? (memo.name as NameParts) : undefined;
+  if ((added === undefined && partialName === undefined) || request.method !== 'PUT') return undefined;
   const data = isJsonObject(response.json as JsonValue | undefined) ? (response.json as JsonObject).data : undefined;
   const recordId = isJsonObject(data) && isJsonObject(data.id) ? data.id.record_id : undefined;
   if (typeof recordId !== 'string' || !RECORD_ID.test(recordId)) {
-    return { status: 'retry', reason: `Attio's answer to the assert (HTTP ${response.status}) names no record id, which the phone number is added to: sent again` };
+    return { status: 'retry', reason: `Attio's answer to the assert (HTTP ${response.status}) names no record id, which the ${added === undefined ? 'name is written' : 'phone number is added'} to: sent again` };
   }
   const heldValues = isJsonObject(data) && isJsonObject(data.values) ? data.values : {};
   const values: JsonObject = {};
-  for (const [slug, wanted] of Object.entries(added)) {
+  for (const [slug, wanted] of Object.entries(added ?? {})) {
     if (!Array.isArray(wanted)) continue;
     const held = heldKeys(slug, heldValues[slug]);
     const missing = wanted.filter((value) => !held.has(keyOf(slug, value)));
     if (missing.length > 0) values[slug] = missing;
   }
+  const name = partialName === undefined ? undefined : mergedName(partialName, heldName(heldValues.name));
+  if (name !== undefined) values.name = [name];
   if (Object.keys(values).length === 0) return undefined;
   return { next: [{ method: 'PATCH', url: `${API_BASE}/objects/people/records/${recordId}`, headers: { ...(request.headers ?? {}) }, body: { data: { values } }, eventIds: request.eventIds }] };
 }

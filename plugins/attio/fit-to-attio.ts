@@ -4,9 +4,9 @@
 // record in Attio (no email, no domain) is not sent. Track, page, screen and alias calls are
 // never sent: Attio's REST API has no endpoint for a person's events or page views (its records
 // hold attributes, and its notes and tasks are written by people, not by a site).
-import { PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { companyValues } from './company.ts';
-import { personValues } from './person.ts';
+import { nameParts, personValues } from './person.ts';
 
 /** The records the plugin sends, each to its object's Assert endpoint. */
 export const KINDS = ['person', 'company'] as const;
@@ -15,10 +15,11 @@ export type Kind = (typeof KINDS)[number];
 /** Bytes of one request body (Attio documents no limit; this is room for hundreds of attributes). */
 export const MAX_BODY_BYTES = 256_000;
 
-/** A fitted record: its kind and the attribute values Attio receives. */
+/** A fitted record: its kind, the attribute values Attio receives, and a person's partial name merged after the assert. */
 export interface AttioRecord {
   kind: Kind;
   values: JsonObject;
+  partial_name?: JsonObject;
 }
 
 /** Event types the plugin never sends, with why. */
@@ -54,7 +55,7 @@ function kindOf(payload: JsonObject): Kind {
  *
  * @example
  * fitRecord({ kind: 'person', email: 'jane@example.com', firstName: 'Jane' }, identify, ctx);
- * // { kind: 'person', values: { email_addresses: ['jane@example.com'], name: [{ first_name: 'Jane', last_name: '', full_name: 'Jane' }] } }
+ * // { kind: 'person', values: { email_addresses: ['jane@example.com'] }, partial_name: { first_name: 'Jane' } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const never = neverSentReason(event);
@@ -67,7 +68,8 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
   if (values === null) return null;
   const bytes = Buffer.byteLength(JSON.stringify({ data: { values } }));
   if (bytes > MAX_BODY_BYTES) throw new PermanentError(`the ${kind} takes ${bytes} bytes of JSON, more than the ${MAX_BODY_BYTES} Signal sends Attio in one request: map fewer or shorter traits (config.${kind}_attributes)`);
-  const record: AttioRecord = { kind, values };
+  const partialName = kind === 'person' && values.name === undefined ? nameParts(payload) : undefined;
+  const record: AttioRecord = { kind, values, ...(partialName === undefined ? {} : { partial_name: { ...partialName } }) };
   return { ...record };
 }
 
@@ -82,5 +84,6 @@ export function recordOf(payload: JsonObject): AttioRecord | undefined {
   const { kind, values } = payload;
   if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) return undefined;
-  return { kind: kind as Kind, values };
+  const partialName = payload.partial_name;
+  return { kind: kind as Kind, values, ...(isJsonObject(partialName) ? { partial_name: partialName } : {}) };
 }

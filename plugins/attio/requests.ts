@@ -43,7 +43,8 @@ export function headersOf(config: PluginContext['config']): Record<string, strin
 /**
  * The requests for a batch of mapped records (see fitRecord): each in a request of its own, to
  * its object's Assert endpoint, in the batch's order; the values ADDED_BY_PATCH names left out
- * of it and kept in its memo for the PATCH that follows its answer.
+ * of it and kept in its memo for the PATCH that follows its answer, with a person's partial name
+ * (merged there with the name Attio holds).
  *
  * @example
  * buildRequests([identify], ctx);
@@ -63,10 +64,11 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
       if (ADDED_BY_PATCH[record.kind].includes(slug)) added[slug] = value;
       else asserted[slug] = value;
     }
+    const memo: JsonObject = { ...(Object.keys(added).length > 0 ? { added } : {}), ...(record.partial_name ? { name: record.partial_name } : {}) };
     return {
       method: 'PUT', url: `${API_BASE}/objects/${object}/records`, query: [['matching_attribute', matchingAttribute]],
       headers: headersOf(ctx.config), body: { data: { values: asserted } }, eventIds: [mapped.id],
-      ...(Object.keys(added).length > 0 ? { memo: { added } } : {}),
+      ...(Object.keys(memo).length > 0 ? { memo } : {}),
     };
   });
 }

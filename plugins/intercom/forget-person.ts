@@ -4,7 +4,8 @@
 // (`GET /contacts/find_by_external_id/{external_id}`), then deleted by the id the answer gives:
 // a `{ next }` chain of two requests. The contacts with an email of the person (the userId when
 // it is one, and those Signal found for them — their remembered identify traits, the traits of
-// their deleted events: `person.emails`) are searched too (`POST /contacts/search`, email `=`) — an identify without a userId makes a
+// their deleted events: `person.emails`) are searched too (`POST /contacts/search`, email `=`, its
+// lower-case form too when it has capitals) — an identify without a userId makes a
 // contact by email alone — and deleted unless they hold another person's external_id. The
 // plugin never sends an anonymous visitor to Intercom, so an anonymousId without an email is
 // skipped.
@@ -12,6 +13,7 @@ import { deletionEmails, isJsonObject, usableId, type ForgetOutcome, type JsonVa
 import { accessTokenOf, apiBaseOf, headersOf } from './config.ts';
 import { answered, CONTACT_ID, foundContact } from './answers.ts';
 import { identityOf } from './fit-to-intercom.ts';
+import { emailQuery } from './requests.ts';
 
 /** Why a person named by an anonymousId alone, for whom Signal knew no email, is not forwarded. */
 export const ANONYMOUS_ONLY = 'the plugin sends Intercom identified users only (by userId or email), never an anonymous visitor, so Intercom holds no contact under an anonymousId, and Signal knew no email of this visitor (no traits.email on an identify call it remembered or still stored)';
@@ -84,7 +86,7 @@ export const forgetPerson: PersonForgetting = {
     const emails = deletionEmails(person, (value) => identityOf({ email: value }).email !== undefined);
     const searches = emails.map((email): RequestDescriptor => ({
       method: 'POST', url: `${apiBaseOf(ctx.config)}${SEARCH}`, headers: headersOf(ctx.config),
-      body: { query: { field: 'email', operator: '=', value: email }, pagination: { per_page: SEARCH_PAGE } }, eventIds: [],
+      body: { query: emailQuery(email), pagination: { per_page: SEARCH_PAGE } }, eventIds: [],
     }));
     if (!usableId(person.userId)) {
       if (searches.length > 0) return searches;

@@ -166,6 +166,31 @@ describe('Intercom', () => {
     assert.deepEqual(sim.requests({ method: 'POST', path: '/contacts' }).filter((r) => bodyOf(r).email === 'e@example.com').map((r) => r.json), [{ role: 'user', email: 'e@example.com', name: 'Em', last_seen_at: TS }]);
   });
 
+  test('an identify giving an email with capitals finds the contact Intercom holds lower-cased: searched both ways, updated, not created again', async () => {
+    const { site, integrationId } = await installed('Intercom email case');
+    const HELD = '6762f0df1bb69f9f2193bb55';
+    const queried = (request: RecordedRequest): string[] => {
+      const query = bodyOf(request).query as { value?: unknown } | undefined;
+      return Array.isArray(query?.value) ? query.value.map((filter: { value?: string }) => String(filter.value)) : [String(query?.value)];
+    };
+    // Intercom's search compares exactly: the contact holds its email lower-cased.
+    sim.setDefault('POST', '/contacts/search', (request) => {
+      const hit = queried(request).includes('cas.e@example.com');
+      return { status: 200, body: { type: 'list', data: hit ? [{ ...contact(HELD, '', 'cas.e@example.com'), external_id: null }] : [], total_count: hit ? 1 : 0 } };
+    });
+    sim.setDefault('PUT', `/contacts/${HELD}`, { status: 200, body: contact(HELD, 'user-case-1', 'cas.e@example.com') });
+    try {
+      await browser(site.key, { type: 'identify', userId: 'user-case-1', messageId: 'ic-email-case', traits: { email: 'Cas.E@Example.com' } });
+      await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the identify delivered');
+    } finally {
+      sim.setDefault('POST', '/contacts/search', { status: 200, body: { type: 'list', data: [], total_count: 0 } });
+    }
+    const search = sim.requests({ method: 'POST', path: '/contacts/search' }).find((r) => queried(r).includes('Cas.E@Example.com'));
+    assert.deepEqual(bodyOf(search!).query, { operator: 'OR', value: [{ field: 'email', operator: '=', value: 'Cas.E@Example.com' }, { field: 'email', operator: '=', value: 'cas.e@example.com' }] });
+    assert.equal(sim.requests({ method: 'PUT', path: `/contacts/${HELD}` }).length, 1, 'the contact held updated');
+    assert.equal(sim.requests({ method: 'POST', path: '/contacts' }).some((r) => bodyOf(r).external_id === 'user-case-1'), false, 'no second contact created');
+  });
+
   test('failures at a follow-up: a 429 (until X-RateLimit-Reset), a 503 and a timeout at the update retry the identify, each retry starting again from the lookup; then delivered once; a 503 at the creation, the same', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Intercom retried');
     const UPDATED = '6762f0df1bb69f9f2193bb77';

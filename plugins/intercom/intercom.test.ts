@@ -7,7 +7,7 @@ import intercom from './index.ts';
 import { conflictOf, foundContact } from './answers.ts';
 import { classifyIntercom, rateLimitWaitMs } from './classify.ts';
 import { apiVersionOf, validateIntercomConfig } from './config.ts';
-import { memoOf } from './requests.ts';
+import { emailQuery, memoOf } from './requests.ts';
 import { ANONYMOUS_ONLY, forgetPerson } from './forget-person.ts';
 import { fitMetadata, MAX_METADATA_KEYS, metadataValue, monetaryAmount } from './metadata.ts';
 
@@ -318,6 +318,14 @@ test('person deletions: lookup by external_id, then DELETE /contacts/{id}; nothi
   assert.ok('failed' in refused && /config\.access_token/.test(refused.failed));
   assert.equal(forgetPerson.enabled({ access_token: TOKEN, forward_deletions: false }), false);
   assert.equal(forgetPerson.enabled({ access_token: TOKEN }), true);
+});
+
+test('an email with capitals is searched as given and lower-cased (Intercom compares exactly; a contact may hold either form), on identify and on deletion', () => {
+  assert.deepEqual(emailQuery('ann@example.com'), { field: 'email', operator: '=', value: 'ann@example.com' });
+  const either = { operator: 'OR', value: [{ field: 'email', operator: '=', value: 'Ann@Example.com' }, { field: 'email', operator: '=', value: 'ann@example.com' }] };
+  assert.deepEqual(emailQuery('Ann@Example.com'), either);
+  const deletion = forgetPerson.request({ userId: 'Ann@Example.com', anonymousId: null }, ctx()) as RequestDescriptor[];
+  assert.deepEqual(deletion[1]!.body, { query: either, pagination: { per_page: 5 } }, 'an email userId searched both ways');
 });
 
 test('person deletions by the emails Signal found for the person: a search by each, after the userId\'s lookup; a contact of the person\'s deleted, another user sharing the email left alone', () => {

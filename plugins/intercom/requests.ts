@@ -70,13 +70,29 @@ export function lookupRequest(memo: Omit<ContactMemo, 'step'>, eventIds: string[
 }
 
 /**
- * The search of a contact by email (`=`; up to 5 hits, a user preferred to a lead).
+ * The search query of the contacts with an email: `=` on it, or — when it has capitals — either
+ * it or its lower-case form (`OR`): Intercom's search compares text exactly (RudderStack's
+ * Intercom destination searches emails lower-cased, "as INTERCOM API expects email in
+ * lowercase"), while a contact may hold the email as a site first sent it.
+ *
+ * @example
+ * emailQuery('ann@example.com'); // { field: 'email', operator: '=', value: 'ann@example.com' }
+ * emailQuery('Ann@Example.com'); // { operator: 'OR', value: [{ field: 'email', operator: '=', value: 'Ann@Example.com' }, { field: 'email', operator: '=', value: 'ann@example.com' }] }
+ */
+export function emailQuery(email: string): JsonObject {
+  const exactly = (value: string): JsonObject => ({ field: 'email', operator: '=', value });
+  const lower = email.toLowerCase();
+  return lower === email ? exactly(email) : { operator: 'OR', value: [exactly(email), exactly(lower)] };
+}
+
+/**
+ * The search of a contact by email (emailQuery; up to 5 hits, a user preferred to a lead).
  *
  * @example
  * searchRequest(memo, ['m-1'], ctx); // { method: 'POST', url: '…/contacts/search', body: { query: { field: 'email', operator: '=', value: 'ann@example.com' }, pagination: { per_page: 5 } }, … }
  */
 export function searchRequest(memo: Omit<ContactMemo, 'step'>, eventIds: string[], ctx: PluginContext): RequestDescriptor {
-  const body = { query: { field: 'email', operator: '=', value: memo.contact.email ?? null }, pagination: { per_page: 5 } };
+  const body = { query: typeof memo.contact.email === 'string' ? emailQuery(memo.contact.email) : { field: 'email', operator: '=', value: null }, pagination: { per_page: 5 } };
   return request(ctx, 'POST', '/contacts/search', body, eventIds, { ...memo, step: 'search' });
 }
 

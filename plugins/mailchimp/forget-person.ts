@@ -25,7 +25,13 @@ export const ANONYMOUS_ONLY = 'the plugin sends Mailchimp members by email only,
 export const BY_HAND = 'delete the contact in Mailchimp by their email (Audience > All contacts > the contact > Actions > Delete permanently), or name the person by their email as userId';
 /** The memo of a contact_id request sent after the person's emails (its 404 is then nothing to delete). */
 const AFTER_EMAILS = 'after emails';
-/** A subscriber hash in a member URL: the userId was an email. */
+/** The memo of a contact_id request sent alone, Signal knowing no email (its 404 then fails the deletion). */
+const CONTACT_ID_ALONE = 'contact id alone';
+/**
+ * A subscriber hash in a member URL: how a request without a memo (built before the memos) is
+ * told from a contact_id. Never the test of a request with one: Mailchimp's contact_ids are 32
+ * characters of letters and digits too, and so is a userId such as a UUID without hyphens.
+ */
 const HASHED = /\/members\/[0-9a-f]{32}\/actions\/delete-permanent$/;
 /** What an accepted permanent delete means, said with it. */
 export const DELETED = 'Mailchimp deleted the member and their personal data permanently; the address can join the audience again only by signing up through a Mailchimp form, not through the API';
@@ -54,17 +60,18 @@ export const forgetPerson: PersonForgetting = {
     const deleting = (member: string): RequestDescriptor => ({ method: 'POST', url: `${audienceUrlOf(ctx)}/members/${member}/actions/delete-permanent`, headers: headersOf(ctx), eventIds: [] });
     return [
       ...emails.map((email) => deleting(subscriberHash(email))),
-      ...contactId.map((member) => ({ ...deleting(member), ...(emails.length > 0 ? { memo: { mailchimp: AFTER_EMAILS } } : {}) })),
+      ...contactId.map((member) => ({ ...deleting(member), memo: { mailchimp: emails.length > 0 ? AFTER_EMAILS : CONTACT_ID_ALONE } })),
     ];
   },
   read(response, request): ForgetOutcome {
     const status = response.status;
     if (status >= 200 && status < 300) return { done: true, message: `accepted (HTTP ${status}): ${DELETED}` };
-    if (status === 404 && request !== undefined && !HASHED.test(request.url)) {
-      const memo = request.memo;
-      if (memo !== null && typeof memo === 'object' && !Array.isArray(memo) && memo.mailchimp === AFTER_EMAILS) {
-        return { done: true, message: 'no member has this userId as its contact_id (Mailchimp keys members by email; the person\'s emails were asked for before it): nothing more to delete' };
-      }
+    const memo = request?.memo;
+    const kind = memo !== null && typeof memo === 'object' && !Array.isArray(memo) ? memo.mailchimp : undefined;
+    if (status === 404 && kind === AFTER_EMAILS) {
+      return { done: true, message: 'no member has this userId as its contact_id (Mailchimp keys members by email; the person\'s emails were asked for before it): nothing more to delete' };
+    }
+    if (status === 404 && (kind === CONTACT_ID_ALONE || (kind === undefined && request !== undefined && !HASHED.test(request.url)))) {
       return { failed: `HTTP 404: Mailchimp has no member whose contact_id is this userId (it keys members by email, the userId is no email address, and Signal knew no email of the person): ${BY_HAND}` };
     }
     if (status === 404) return { done: true, message: 'the audience has no member with this email: nothing to delete' };

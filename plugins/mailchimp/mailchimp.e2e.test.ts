@@ -156,6 +156,14 @@ describe('Mailchimp', () => {
     const [failed] = await deletePerson(signal, site.id, { userId: 'u-forget-2' });
     assert.equal(failed!.status, 'failed');
     assert.match(String(failed!.message), /^HTTP 404: Mailchimp has no member whose contact_id is this userId/);
+
+    // A userId shaped like a subscriber hash (a UUID without hyphens) is a contact_id all the same: its 404 fails too, never "no member with this email".
+    const hexUserId = '3f2a9c4e8b1d4f6a9e2c7b5d1a3e8f40';
+    sim.setDefault('POST', `${LIST}/members/${hexUserId}/actions/delete-permanent`, { status: 404, body: { title: 'Resource Not Found', status: 404, detail: 'The requested resource could not be found.' } });
+    const [hexFailed] = await deletePerson(signal, site.id, { userId: hexUserId });
+    assert.equal(sim.requests({ method: 'POST', path: `${LIST}/members/${hexUserId}/actions/delete-permanent` }).length, 1);
+    assert.equal(hexFailed!.status, 'failed');
+    assert.match(String(hexFailed!.message), /^HTTP 404: Mailchimp has no member whose contact_id is this userId/);
   });
 
   test('person deletions: a userId that is no email, whose identify gave traits.email — the member of that email permanently deleted, then the userId tried as a contact_id, whose 404 is nothing more to delete', { timeout: 60_000 }, async () => {

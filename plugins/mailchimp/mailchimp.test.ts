@@ -207,9 +207,13 @@ test('forgetPerson by the emails Signal found for the person: a permanent delete
   assert.deepEqual(forgetPerson.read!(answer(404, { title: 'Resource Not Found', status: 404 }), afterEmails, ctx()), { done: true, message: 'no member has this userId as its contact_id (Mailchimp keys members by email; the person\'s emails were asked for before it): nothing more to delete' });
   // Alone (no email known), its 404 fails: the person may be there under an email Signal did not know.
   const [alone] = forgetPerson.request({ userId: 'user 1', anonymousId: 'df_1', emails: [] }, ctx()) as RequestDescriptor[];
-  assert.deepEqual(alone, deleting('user%201'));
+  assert.deepEqual(alone, { ...deleting('user%201'), memo: { mailchimp: 'contact id alone' } });
   assert.match((forgetPerson.read!(answer(404, { title: 'Resource Not Found', status: 404 }), alone!, ctx()) as { failed: string }).failed, /^HTTP 404: Mailchimp has no member whose contact_id is this userId \(.*Signal knew no email of the person\): delete the contact in Mailchimp by their email/);
   assert.ok('retry' in forgetPerson.read!(answer(503, ''), afterEmails, ctx()), 'other answers read as before');
+  // A userId shaped like a subscriber hash (a UUID without hyphens; Mailchimp's contact_ids are such too) is still a contact_id: alone, its 404 fails.
+  const [hexAlone] = forgetPerson.request({ userId: '3f2a9c4e8b1d4f6a9e2c7b5d1a3e8f40', anonymousId: null }, ctx()) as RequestDescriptor[];
+  assert.match((forgetPerson.read!(answer(404, { title: 'Resource Not Found', status: 404 }), hexAlone!, ctx()) as { failed: string }).failed, /^HTTP 404: Mailchimp has no member whose contact_id is this userId/);
+  assert.deepEqual(forgetPerson.read!(answer(404, { title: 'Resource Not Found', status: 404 }), deleting(JANE_HASH), ctx()), { done: true, message: 'the audience has no member with this email: nothing to delete' }, 'an email\'s 404: nothing to delete');
   assert.deepEqual(forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'jane@example'] }, ctx()), [deleting(JANE_HASH)], 'the userId\'s address once, whatever its case; none without a domain dot');
 });
 

@@ -49,6 +49,13 @@ function trackEventRefusal(name: string, config: Record<string, JsonValue>): str
   return undefined;
 }
 
+/** The userId as Umami's distinct ID: only with config.send_user_ids, and only when it fits (at most 50 characters). */
+function distinctIdOf(payload: JsonObject, config: Record<string, JsonValue>): string | undefined {
+  if (!sendsUserIds(config)) return undefined;
+  const userId = text(payload.user_id);
+  return userId !== undefined && length(userId) <= MAX_DISTINCT_ID_LENGTH ? userId : undefined;
+}
+
 /** The session fields every call carries: hostname, language, screen, the distinct ID, the time. */
 function sessionFields(payload: JsonObject, event: CanonicalEvent, config: Record<string, JsonValue>, warn: (message: string) => void): JsonObject {
   const fields: JsonObject = {};
@@ -65,12 +72,10 @@ function sessionFields(payload: JsonObject, event: CanonicalEvent, config: Recor
     const screen = `${width}x${height}`;
     if (screen.length <= MAX_SCREEN_LENGTH) fields.screen = screen;
   }
-  if (sendsUserIds(config)) {
-    const userId = text(payload.user_id);
-    if (userId !== undefined) {
-      if (length(userId) <= MAX_DISTINCT_ID_LENGTH) fields.id = userId;
-      else warn(`id left out: the userId is ${length(userId)} characters long, and Umami stores distinct IDs of at most ${MAX_DISTINCT_ID_LENGTH}`);
-    }
+  const distinctId = distinctIdOf(payload, config);
+  if (distinctId !== undefined) fields.id = distinctId;
+  else if (sendsUserIds(config) && text(payload.user_id) !== undefined) {
+    warn(`id left out: the userId is ${length(text(payload.user_id)!)} characters long, and Umami stores distinct IDs of at most ${MAX_DISTINCT_ID_LENGTH}`);
   }
   const happened = Date.parse(event.timestamp);
   if (Number.isFinite(happened)) fields.timestamp = Math.floor(happened / 1000);
@@ -83,8 +88,8 @@ function sessionFields(payload: JsonObject, event: CanonicalEvent, config: Recor
  * name and data) or an identify call (`type: "identify"` with the traits as data), each with the
  * website id, the session fields, the event's time in seconds and the visitor's `ip` and
  * `userAgent`; null, after a warning saying why, for a call not sent: a group or alias call; a
- * call type or track event the config does not send; an identify call without traits to send;
- * no visitor IP or User-Agent.
+ * call type or track event the config does not send; an identify call with neither traits to
+ * send nor a distinct ID (config.send_user_ids); no visitor IP or User-Agent.
  *
  * @example
  * toUmamiEvent({ website: '94db1cb1-…', name: 'Signed Up', url: 'https://shop.example.com/join', data: { plan: 'pro' }, ip: '203.0.113.42', user_agent: 'Mozilla/5.0 …' }, event, ctx);
@@ -120,7 +125,11 @@ export function toUmamiEvent(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   let data: JsonObject | undefined;
   if (event.type === 'identify') {
     data = dataFor(payload.data, 'data', warn);
-    if (data === undefined) return drop('not sent: the identify call has no traits left to send (contact information is never sent), and Umami records an identify call only with data');
+    // Umami's identify with a distinct ID and no data still does its work — it links the session
+    // to the user (its tracker's umami.identify(id)) — so only an identify with neither is dropped.
+    if (data === undefined && distinctIdOf(payload, config) === undefined) {
+      return drop(`not sent: the identify call has no traits left to send (contact information is never sent)${sendsUserIds(config) ? ' and no userId of at most 50 characters' : ' and config.send_user_ids is off'}, so Umami would record nothing`);
+    }
   } else if (event.type === 'track' && sendsEventData(config)) {
     data = dataFor(payload.data, 'data', warn);
   }

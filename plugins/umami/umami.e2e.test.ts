@@ -78,6 +78,16 @@ describe('Umami /api/send', () => {
     assert.ok(await waitUntil(async () => ((await integrationStats(signal, integrationId)).delivered >= 3) || undefined, 'counted delivered'));
   });
 
+  test('send_user_ids: an identify of a userId alone is sent as Umami\'s identify(id), linking the session to the user, without data', async () => {
+    const users = await installOnNewPipeline(signal, 'umami', 'Umami users', { config: { website_id: WEBSITE, send_user_ids: true }, consentCategories: ['analytics'] });
+    await sendBrowserCall(signal, users.site.key, { type: 'identify', userId: 'user-umami-7', messageId: 'um-identify-id-only' }, visitor, { context: { consent: { analytics: true }, page: PAGE, locale: 'en-GB' } });
+    const identify = await waitUntil(async () => sim.requests({ path: PATH }).find((request) => bodyOf(request).payload.id === 'user-umami-7'), 'the identify sent to Umami');
+    assert.equal(bodyOf(identify).type, 'identify');
+    assert.equal(bodyOf(identify).payload.website, WEBSITE);
+    assert.equal('data' in bodyOf(identify).payload, false, 'no data: Umami takes an identify with an id alone');
+    assert.ok(await waitUntil(async () => ((await integrationStats(signal, users.integrationId)).delivered === 1) || undefined, 'counted delivered'));
+  });
+
   test('a 503, a 429 with Retry-After and a timeout are retried, then the event is delivered once', { timeout: 60_000 }, async () => {
     sim.script('POST', PATH, [{ status: 503, body: 'Service Unavailable' }, { status: 429, body: 'Too Many Requests', headers: { 'retry-after': '1' } }, { hang: true }]);
     await browser({ type: 'track', event: 'Signed Up', messageId: 'um-retry', properties: { marker: 'retry' } });

@@ -102,7 +102,10 @@ test('an identify call: type identify with the traits (no contact information) a
   const body = bodyOf(identify);
   assert.deepEqual(body, { type: 'identify', payload: { website: WEBSITE, ...SESSION, data: { plan: 'pro', company: { size: 40 } } } });
   assert.equal((bodyOf(identify, { send_user_ids: true }).payload as JsonObject).id, 'user-1');
-  assert.match(droppedWith(browserEvent({ type: 'identify', event: undefined, traits: { email: 'jane@example.com' } })), /no traits left to send/);
+  assert.match(droppedWith(browserEvent({ type: 'identify', event: undefined, traits: { email: 'jane@example.com' } })), /no traits left to send \(contact information is never sent\) and config\.send_user_ids is off/);
+  // With send_user_ids, an identify of a userId alone links the session to the user (Umami's identify(id)).
+  assert.deepEqual(bodyOf(browserEvent({ type: 'identify', event: undefined, traits: {} }), { send_user_ids: true }), { type: 'identify', payload: { website: WEBSITE, ...SESSION, id: 'user-1' } });
+  assert.match(droppedWith(browserEvent({ type: 'identify', event: undefined, userId: 'u'.repeat(51), traits: {} }), { send_user_ids: true }), /no traits left to send \(contact information is never sent\) and no userId of at most 50 characters/);
   assert.match(droppedWith(identify, { send_identify: false }), /config\.send_identify is off/);
 });
 
