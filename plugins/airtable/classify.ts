@@ -171,7 +171,7 @@ export function classifyAirtable(response: VendorResponse, request: RequestDescr
   if (status === 403) {
     return { status: 'dead_letter', reason: `Airtable refused to write to ${whereOf(config)} (${said}): ${TOKEN_ADVICE}, and check config.base_id and config.table (a table the token's user may edit); ${then}` };
   }
-  if (status === 404) return { status: 'dead_letter', reason: `Airtable has no ${whereOf(config)} (${said}): check config.base_id and config.table (the table's id, tbl…, or its name exactly as its tab reads); ${then}` };
+  if (status === 404) return { status: 'dead_letter', reason: `Airtable has no table ${JSON.stringify(tableOf(config) ?? '')} in the base ${baseIdOf(config) ?? '(config.base_id)'}, or the token may not see it (${said}): check config.base_id and config.table (the table's id, tbl…, or its name exactly as its tab reads); ${then}` };
   if (status === 413) {
     if (request.eventIds.length > 1) return { status: 'split', reason: `Airtable refused the request's size (${said}): sending the records in two requests` };
     return { status: 'dead_letter', reason: `Airtable refused this one record as too large (${said}): map fewer or shorter fields in config.fields` };
