@@ -133,6 +133,15 @@ test('classify: records answered per event; 429 waits Airtable\'s 30 s; 401/403/
   assert.match(reasonOf(classify(value, 1)), /^Airtable refused the field "Revenue" \(HTTP 422 INVALID_VALUE_FOR_COLUMN/, 'a field no default fills');
   assert.match(reasonOf(classify(value, 1, { fields: [{ field: 'Revenue', path: 'properties.revenue' }] })), /^Airtable refused the field "Revenue" \(config\.fields\[0\]\) \(HTTP 422 INVALID_VALUE_FOR_COLUMN: Field "Revenue" cannot accept the provided value\): check the event's value there and the field's type in Airtable .*config\.typecast/);
   assert.match(reasonOf(classify(airtableError(422, 'INVALID_REQUEST_UNKNOWN', 'fieldsToMergeOn: field "Order" cannot be used to merge'), 1, { merge_on: ['Order'] })), /^Airtable refused the upsert .*config\.merge_on \(Order\)/);
+  // A field's name holding "merge" is no upsert problem; the upsert's problems only for an upsert.
+  const emergency = airtableError(422, 'INVALID_VALUE_FOR_COLUMN', 'Field "Emergency contact" cannot accept the provided value');
+  assert.equal(statusOf(classify(emergency, 4, { merge_on: ['Emergency contact'] })), 'split');
+  assert.equal(statusOf(classify(airtableError(422, 'INVALID_VALUE_FOR_COLUMN', 'Field "Merge notes" cannot accept the provided value'), 4, { merge_on: ['Order'] })), 'split');
+  assert.match(reasonOf(classify(airtableError(422, 'INVALID_REQUEST_UNKNOWN', 'Multiple records match fieldsToMergeOn'), 4, { merge_on: ['Order'] })), /^Airtable refused the upsert/);
+  // A computed field: every record refused alike, dead-lettered at once naming it.
+  const computed = classify(airtableError(422, 'INVALID_VALUE_FOR_COLUMN', 'Field "Created" cannot accept a value because the field is computed'), 10, { fields: [{ field: 'Event', path: 'event' }, { field: 'Created', path: 'timestamp' }] });
+  assert.equal(statusOf(computed), 'dead_letter');
+  assert.match(reasonOf(computed), /^Airtable refused the field "Created" \(config\.fields\[1\]\), a computed field no record can fill .*take it out of config\.fields/);
   assert.equal(namedField('Cannot parse value "abc" for field Revenue'), 'Revenue');
   assert.equal(namedField('Field "A \\"quoted\\" name" cannot accept the provided value'), 'A "quoted" name');
 });
@@ -172,8 +181,15 @@ test('deletions: off by default; five lookups by filterByFormula, each followed 
   assert.equal(found.next.url, URL_OF_TABLE);
   assert.deepEqual(found.next.query, [['records[]', 'recA1b2C3d4E5f6G7'], ['records[]', 'recB2c3D4e5F6g7H8']]);
   assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }, { id: 'recB2c3D4e5F6g7H8', deleted: true }] }), found.next), { done: true, message: 'Airtable deleted 2 records' });
-  // Records not holding the userId exactly (a formula read otherwise): nothing deleted.
-  assert.match((read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }] }), lookups[0]!) as { failed: string }).failed, /none holding the userId exactly: nothing was deleted/);
+  // Records not holding the userId exactly (a formula read otherwise): kept, never deleted; the
+  // deletion done when no page follows (the person's own are gone), failed when one does.
+  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }] }), lookups[1]!), { done: true, message: 'no more records; 1 record Airtable\'s formula matched, whose User ID is not exactly the userId (another letter case?), kept' });
+  assert.match((read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }], offset: 'itrX/recY' }), lookups[0]!) as { failed: string }).failed, /none holding the userId exactly, and more follow: nothing was deleted/);
+  const mixed = read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }, { id: 'recB2c3D4e5F6g7H8', fields: { 'User ID': '[…]' } }] }), lookups[0]!) as { next: RequestDescriptor };
+  assert.deepEqual(mixed.next.query, [['records[]', 'recB2c3D4e5F6g7H8']], 'only the record holding the userId');
+  // A short userId the core hid inside a record's id or the field's name: failed saying so, nothing deleted.
+  assert.match((read(answer(200, { records: [{ id: 'recA[…]b2C3d4E5f6G', fields: { 'User ID': '[…]' } }] }), lookups[0]!) as { failed: string }).failed, /1 record Signal cannot name \(the userId is part of the record ids or of the field's name/);
+  assert.ok('failed' in read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User […]': '[…]' } }] }), lookups[0]!));
   // The last round with more records after it: failed, saying to run it again.
   const last = read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': '[…]' } }], offset: 'itrX/recY' }), lookups[ROUNDS - 1]!) as { next: RequestDescriptor };
   assert.match((read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }] }), last.next) as { failed: string }).failed, /^Airtable deleted 1 record; more records hold the userId than the 50 one deletion deletes: run the deletion again/);

@@ -127,7 +127,15 @@ function classifyRefused(response: VendorResponse, request: RequestDescriptor, c
   if (type === 'UNKNOWN_FIELD_NAME' && field !== undefined) {
     return { status: 'dead_letter', reason: `Airtable has no field "${field}" in ${whereOf(config)} (${said}): create it, or fix ${fieldEntry(field, config)} to the field's name as the table's header shows it; ${then}` };
   }
-  if (/merge|upsert/i.test(`${type ?? ''} ${message ?? ''}`)) {
+  // A value refused in a computed field (formula, lookup, rollup, created time…): every record
+  // names it alike, so no split.
+  if (field !== undefined && /\bcomputed\b/i.test(message ?? '')) {
+    return { status: 'dead_letter', reason: `Airtable refused ${fieldEntry(field, config)}, a computed field no record can fill (${said}): take it out of config.fields; ${then}` };
+  }
+  // About the upsert only when it is one, and read without the field's name (a field "Emergency
+  // contact" refusing a value is no merge problem).
+  const unnamed = field === undefined ? message ?? '' : (message ?? '').split(field).join('');
+  if (mergeOnOf(config).length > 0 && /fieldsToMergeOn|(?<![a-z])merge|upsert/i.test(`${type ?? ''} ${unnamed}`)) {
     return { status: 'dead_letter', reason: `Airtable refused the upsert (${said}): check config.merge_on (${mergeOnOf(config).join(', ') || 'empty'}) — fields of the table, of a type Airtable merges on (text, number, email, …), with one value a record; ${then}` };
   }
   const aboutValue = (type !== undefined && VALUE_TYPES.has(type)) || /\bvalue|\boption/i.test(message ?? '');
@@ -149,9 +157,10 @@ function classifyRefused(response: VendorResponse, request: RequestDescriptor, c
  * - 401: dead-lettered, config.access_token to check; 403: the token's scope and base access,
  *   config.base_id and config.table; 404: config.base_id and config.table;
  * - 413: split in two, one record alone dead-lettered;
- * - 422: an unknown field dead-lettered naming it and its config entry; a refused value (a type,
- *   a select option) split down to the record, which is dead-lettered naming the field; a bad
- *   merge dead-lettered naming config.merge_on; any other dead-lettered with Airtable's words;
+ * - 422: an unknown field, or a computed one, dead-lettered naming it and its config entry; a
+ *   refused value (a type, a select option) split down to the record, which is dead-lettered
+ *   naming the field; with merge_on, a bad merge dead-lettered naming config.merge_on; any other
+ *   dead-lettered with Airtable's words;
  * - any other 4xx: dead-lettered with Airtable's words.
  *
  * @example
