@@ -212,4 +212,24 @@ describe('Airtable', () => {
     assert.deepEqual(deletions.map((r) => r.queryPairs.length), [10, 2]);
     assert.ok(deletions.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
   });
+
+  test('a person deletion where Airtable\'s = also matches another letter case: their records deleted, the other kept, the deletion sent', { timeout: 60_000 }, async () => {
+    const base = baseOf('ForgetCase');
+    const rows = table(base);
+    // Airtable's `=` read case-insensitively (not confirmed either way): the lookup also answers U-AIR-CASE.
+    sim.setDefault('GET', tablePath(base), (request) => {
+      const value = /^\{User ID\}="((?:[^"\\]|\\.)*)"$/.exec(request.query.filterByFormula ?? '')![1]!.replace(/\\(.)/g, '$1');
+      const matching = [...rows.entries()].filter(([, fields]) => String(fields['User ID']).toLowerCase() === value.toLowerCase()).slice(0, 10);
+      return { status: 200, body: { records: matching.map(([recordId, fields]) => ({ id: recordId, fields: { 'User ID': fields['User ID'] } })) } };
+    });
+    const { site } = await install('Airtable forget case', base, { forward_deletions: true, user_id_field: 'User ID' });
+    rows.set('recCaseA000000001', { 'User ID': 'u-air-case' });
+    rows.set('recCaseA000000002', { 'User ID': 'u-air-case' });
+    rows.set('recCaseB000000001', { 'User ID': 'U-AIR-CASE' });
+    const [vendor] = await deletePerson(signal, site.id, { userId: 'u-air-case', anonymousId: visitor.id }, ['vendor', 'status', 'message']);
+    assert.equal(vendor!.status, 'sent', String(vendor!.message));
+    assert.match(String(vendor!.message), /request 1 of 5: Airtable deleted 2 records; request 2 of 5: no more records; 1 record Airtable's formula matched, whose User ID is not exactly the userId \(another letter case\?\), kept/);
+    assert.deepEqual([...rows.keys()], ['recCaseB000000001']);
+    assert.deepEqual(sim.requests({ method: 'DELETE', path: tablePath(base) }).map((r) => r.queryPairs.map(([, id]) => id)), [['recCaseA000000001', 'recCaseA000000002']]);
+  });
 });

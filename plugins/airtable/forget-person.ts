@@ -53,40 +53,64 @@ function unsuccessful(response: VendorResponse, what: string, config: Record<str
   return { failed: `${said}: Airtable refused the ${what}` };
 }
 
+/** What a lookup found: the records to delete, and those it answered but may not delete. */
+export interface LookupMatch {
+  /** Records whose field holds the userId exactly (or its hidden form), by their ids. */
+  ids: string[];
+  /** Records whose field holds something else (a formula read otherwise, e.g. another letter case): kept. */
+  others: number;
+  /**
+   * Records Signal cannot read back: an id that is no record id, or no value of the field — the
+   * core hides the userId wherever it appears in the answer, so a short userId (`7`) can hide
+   * part of a record's id or of the field's name.
+   */
+  unreadable: number;
+  /** Whether more records follow (`offset`). */
+  more: boolean;
+}
+
 /**
- * The ids of the records a lookup found that hold the userId in the field (or, in the answer
- * the core hands over, its hidden form), how many it found, and whether more follow (`offset`);
- * undefined when the answer is not Airtable's `{ records: [{ id, fields }] }`.
+ * The records of a lookup's answer, as `LookupMatch`; undefined when the answer is not
+ * Airtable's `{ records: [{ id, fields }] }`.
  *
  * @example
  * matchedRecordIds({ records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': '[…]' } }] }, memo);
- * // { ids: ['recA1b2C3d4E5f6G7'], found: 1, more: false }
+ * // { ids: ['recA1b2C3d4E5f6G7'], others: 0, unreadable: 0, more: false }
  */
-export function matchedRecordIds(json: unknown, memo: Memo): { ids: string[]; found: number; more: boolean } | undefined {
+export function matchedRecordIds(json: unknown, memo: Memo): LookupMatch | undefined {
   if (!isJsonObject(json as JsonValue | undefined) || !Array.isArray((json as JsonObject).records)) return undefined;
   const { records, offset } = json as JsonObject;
   const ids: string[] = [];
+  let others = 0;
+  let unreadable = 0;
   for (const record of records as JsonValue[]) {
-    if (!isJsonObject(record) || typeof record.id !== 'string' || !RECORD_ID.test(record.id)) continue;
-    const held = isJsonObject(record.fields) ? record.fields[memo.field] : undefined;
-    if (held === HIDDEN || held === memo.userId) ids.push(record.id);
+    const held = isJsonObject(record) && isJsonObject(record.fields) ? record.fields[memo.field] : undefined;
+    if (!isJsonObject(record) || typeof record.id !== 'string' || !RECORD_ID.test(record.id) || held === undefined) unreadable++;
+    else if (held === HIDDEN || held === memo.userId) ids.push(record.id);
+    else others++;
   }
-  return { ids: [...new Set(ids)], found: (records as JsonValue[]).length, more: typeof offset === 'string' && offset !== '' };
+  return { ids: [...new Set(ids)], others, unreadable, more: typeof offset === 'string' && offset !== '' };
 }
 
 function readLookup(response: VendorResponse, request: RequestDescriptor, memo: Memo, config: Record<string, JsonValue> | undefined): ForgetOutcome {
   if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'lookup of the person\'s records', config);
   const matched = matchedRecordIds(response.json, memo);
   if (matched === undefined) return { retry: `${airtableSaid(response)}: not Airtable's answer to a records lookup (its { records: […] }): a proxy or firewall in between?` };
-  if (matched.ids.length === 0 && matched.found > 0) {
-    return { failed: `Airtable's lookup by ${memo.field} answered ${matched.found} record${matched.found === 1 ? '' : 's'}, none holding the userId exactly: nothing was deleted — delete them in Airtable` };
+  const { ids, others, unreadable } = matched;
+  const kept = others === 0 ? '' : `; ${others} record${others === 1 ? '' : 's'} Airtable's formula matched, whose ${memo.field} is not exactly the userId (another letter case?), kept`;
+  if (ids.length === 0 && unreadable > 0) {
+    return { failed: `Airtable's lookup by ${memo.field} answered ${unreadable} record${unreadable === 1 ? '' : 's'} Signal cannot name (the userId is part of the record ids or of the field's name, and Signal hides it in every answer): nothing was deleted — delete them in Airtable` };
   }
-  if (matched.ids.length === 0) return { done: true, message: memo.round === 1 ? `Airtable has no record whose ${memo.field} is the userId: nothing to delete` : 'no more records' };
-  const more = matched.more || matched.ids.length < matched.found;
+  if (ids.length === 0 && others > 0 && matched.more) {
+    return { failed: `Airtable's lookup by ${memo.field} answered ${others} records, none holding the userId exactly, and more follow: nothing was deleted — delete them in Airtable` };
+  }
+  if (ids.length === 0) return { done: true, message: `${memo.round === 1 ? `Airtable has no record whose ${memo.field} is the userId: nothing to delete` : 'no more records'}${kept}` };
+  // More after this round: a next page, or records of theirs this one could not name.
+  const more = matched.more || unreadable > 0;
   return {
     next: {
       method: 'DELETE', url: request.url, headers: { ...(request.headers ?? {}) }, eventIds: [],
-      query: matched.ids.map((id): [string, string] => ['records[]', id]),
+      query: ids.map((id): [string, string] => ['records[]', id]),
       memo: { ...memo, more },
     },
   };
