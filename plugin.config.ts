@@ -94,6 +94,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/umami' },
   { plugin: './plugins/kit' },
   { plugin: './plugins/nextdoor' },
+  { plugin: './plugins/airtable' },
 ];
 
 export default plugins;
