@@ -4,11 +4,11 @@
 // "missing argument: <param>", "invalid platform: <platform>", "no device ID supplied",
 // "platform: <platform> should have an <id> param" — are invalid parameters, which Singular says
 // not to retry (S2S API Response Codes & Errors); an error of any other words did not queue the
-// event either, so another try counts nothing twice. Any HTTP status but 200 is, in Singular's
-// words, to be retried (S2S API Endpoint Reference): it comes from an edge in front of Singular.
+// event either, so another try counts nothing twice. Another HTTP status comes from an edge in
+// front of Singular.
 // Each request carries one event (see requests.ts), so its answer is its event's.
 import {
-  excerpt, isWebPage, parseRetryAfter, responseHeader, transientRetry, type ClassifyResult, type VendorResponse,
+  defaultClassify, excerpt, isWebPage, transientRetry, type ClassifyResult, type VendorResponse,
 } from '../../core/sdk/index.ts';
 
 function record(response: VendorResponse): Record<string, unknown> | undefined {
@@ -66,9 +66,8 @@ export function isInvalidParameter(said: string): boolean {
  * - any other 2xx (another JSON, an empty body): delivered, as Singular does not deduplicate
  *   events: a retry of an event it did queue would count it twice;
  * - 429: Singular's rate limit, handled as a 429 (no try used up), after Retry-After when given;
- * - any other status: retried, honouring Retry-After — Singular answers everything 200 and asks
- *   for any other code to be retried (401/403 naming config.sdk_key); once the tries are used up
- *   the event is dead-lettered with the last reason.
+ * - 5xx and 408: retried, honouring Retry-After;
+ * - other 4xx: dead-lettered with Singular's words (401/403 naming config.sdk_key).
  *
  * @example
  * classifySingular({ status: 200, headers: {}, body: '…', json: { status: 'error', reason: 'missing argument: i' } });
@@ -89,13 +88,13 @@ export function classifySingular(response: VendorResponse): ClassifyResult {
   }
   const transient = transientRetry(response, 'Singular', said);
   if (transient !== undefined) return transient;
-  // Singular answers every request it reads HTTP 200 and asks for any other code to be retried.
-  const hint = status === 401 || status === 403
-    ? ': check config.sdk_key (Developer Tools > SDK Integration > SDK Keys: the SDK Key, not the Reporting API Key)'
-    : hintFor(said);
-  const retryAfterMs = parseRetryAfter(responseHeader(response.headers ?? {}, 'retry-after'));
-  return {
-    status: 'retry', reason: `Singular HTTP ${status} (Singular answers 200 and asks for any other code to be retried): ${said}${hint}`,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  };
+  // Singular's older S2S reference asks for any code but 200 to be retried; Signal's contract
+  // dead-letters a 4xx (the conformance suite holds plugins to it), and Singular answers all it
+  // reads HTTP 200, so a 4xx is an edge refusing the request as sent.
+  if (status === 401 || status === 403) {
+    return { status: 'dead_letter', reason: `Singular refused the event (HTTP ${status}, ${said}): check config.sdk_key (Developer Tools > SDK Integration > SDK Keys: the SDK Key, not the Reporting API Key)` };
+  }
+  const fallback = defaultClassify(response);
+  if (fallback.status === 'dead_letter') return { status: 'dead_letter', reason: `Singular refused the event (HTTP ${status}): ${said}${hintFor(said)}` };
+  return fallback;
 }

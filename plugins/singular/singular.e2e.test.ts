@@ -1,9 +1,9 @@
 // End to end: calls through the real collect API, the queue and the delivery engine to the
 // vendor simulator standing in for s2s.singular.net and gdpr.singular.net, which must receive
 // exactly the requests Singular's S2S EVENT endpoint and its GDPR API take; and Singular's
-// answers handled (a 503, a 429, a timeout, a 400 and an error of other words retried, a 200
-// {"status":"error"} naming a parameter dead-lettered with Singular's words, a web visitor's
-// event not sent).
+// answers handled (a 503, a 429, a timeout and a 200 error of other words retried, a 200
+// {"status":"error"} naming a parameter and a 400 dead-lettered with Singular's words, a web
+// visitor's event not sent).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
@@ -106,7 +106,7 @@ describe('Singular S2S events', () => {
     assert.equal(await notDeadLettered('sng-retry'), true);
   });
 
-  test('a 200 {"status":"error"} naming a parameter dead-letters the event at the first try with Singular\'s reason; a 400 is retried as Singular asks', { timeout: 60_000 }, async () => {
+  test('a 200 {"status":"error"} naming a parameter dead-letters the event at the first try with Singular\'s reason, so does a 400; an error of other words is retried', { timeout: 60_000 }, async () => {
     sim.script('POST', EVENT_V1, [{ status: 200, body: { status: 'error', reason: 'missing argument: a' } }]);
     await app(order('sng-error', 'SNG-ERROR'));
     const dead = await waitForDeadLetter(signal, integrationId, 'sng-error');
@@ -114,13 +114,19 @@ describe('Singular S2S events', () => {
     assert.equal(dead.reason, 'Singular refused the event: missing argument: a: check config.sdk_key (Developer Tools > SDK Integration > SDK Keys: the SDK Key, not the Reporting API Key)');
     assert.equal(sent('SNG-ERROR').length, 1);
 
-    // Any code but 200 is not Singular's own answer: tried again, then delivered once.
-    sim.script('POST', EVENT_V1, [{ status: 400, body: 'Bad Request' }, { status: 200, body: { status: 'error', reason: 'temporarily unavailable' } }]);
+    sim.script('POST', EVENT_V1, [{ status: 400, body: 'Bad Request' }]);
     await app(order('sng-400', 'SNG-400'));
-    await waitUntil(async () => sent('SNG-400').length >= 3 || undefined, 'the tries after the 400 and the error of other words', 40_000);
+    const refused = await waitForDeadLetter(signal, integrationId, 'sng-400');
+    assert.equal(refused.attempts, 1);
+    assert.equal(refused.reason, 'Singular refused the event (HTTP 400): Bad Request');
+
+    // An error not naming a parameter did not queue the event: tried again, then delivered once.
+    sim.script('POST', EVENT_V1, [{ status: 200, body: { status: 'error', reason: 'temporarily unavailable' } }]);
+    await app(order('sng-later', 'SNG-LATER'));
+    await waitUntil(async () => sent('SNG-LATER').length >= 2 || undefined, 'the try after the error of other words', 40_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(sent('SNG-400').length, 3, 'two failed tries and one delivered, no more');
-    assert.equal(await notDeadLettered('sng-400'), true);
+    assert.equal(sent('SNG-LATER').length, 2, 'one failed try and one delivered, no more');
+    assert.equal(await notDeadLettered('sng-later'), true);
   });
 
   test('a person deletion naming a userId goes to the GDPR API as an erasure by user_id; one naming only an anonymousId is skipped, saying why', { timeout: 60_000 }, async () => {

@@ -187,7 +187,7 @@ test('requests: one form POST per event, the SDK Key as a, to /api/v1/evt, or /a
   assert.deepEqual(sent.map((r) => r.eventIds), [['a'], ['b']]);
 });
 
-test('classify: Singular\'s ok delivered; its 200 invalid-parameter error dead-lettered with its reason and what to fix; other errors and every non-200 retried', () => {
+test('classify: Singular\'s ok delivered; its 200 invalid-parameter error dead-lettered with its reason and what to fix; other errors, 429 and 5xx retried', () => {
   assert.deepEqual(whole(classifySingular(answer(200, { status: 'ok' }))), { status: 'delivered' });
   assert.deepEqual(whole(classifySingular(answer(200, { status: 'error', reason: 'missing argument: a' }))), {
     status: 'dead_letter', reason: 'Singular refused the event: missing argument: a: check config.sdk_key (Developer Tools > SDK Integration > SDK Keys: the SDK Key, not the Reporting API Key)',
@@ -203,11 +203,8 @@ test('classify: Singular\'s ok delivered; its 200 invalid-parameter error dead-l
   assert.deepEqual(whole(classifySingular(answer(200, ''))), { status: 'delivered' }, 'Singular does not deduplicate: no resend of what may be queued');
   assert.deepEqual(whole(classifySingular(answer(429, 'Too Many Requests', { 'retry-after': '3' }))), { status: 'retry', reason: 'Singular rate limit reached (HTTP 429: Too Many Requests)', retryAfterMs: 3000, throttled: true });
   assert.deepEqual(whole(classifySingular(answer(502, 'Bad Gateway'))), { status: 'retry', reason: 'Singular HTTP 502: Bad Gateway' });
-  // Singular answers everything 200 and asks for any other code to be retried (the core's tries bound it).
-  assert.deepEqual(whole(classifySingular(answer(403, 'Forbidden'))).status, 'retry');
   assert.match(whole(classifySingular(answer(403, 'Forbidden'))).reason!, /HTTP 403.*config\.sdk_key/);
-  assert.deepEqual(whole(classifySingular(answer(404, 'Not Found'))), { status: 'retry', reason: 'Singular HTTP 404 (Singular answers 200 and asks for any other code to be retried): Not Found' });
-  assert.deepEqual(whole(classifySingular(answer(400, 'Bad Request', { 'retry-after': '2' }))).retryAfterMs, 2000);
+  assert.deepEqual(whole(classifySingular(answer(404, 'Not Found'))), { status: 'dead_letter', reason: 'Singular refused the event (HTTP 404): Not Found' });
 });
 
 test('deletions: an OpenGDPR erasure by user id with the API key; skipped without a userId; answers read', () => {
