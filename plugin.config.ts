@@ -95,6 +95,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/kit' },
   { plugin: './plugins/nextdoor' },
   { plugin: './plugins/airtable' },
+  { plugin: './plugins/singular' },
 ];
 
 export default plugins;
