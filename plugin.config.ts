@@ -92,6 +92,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_personalize' },
   { plugin: './plugins/attio' },
   { plugin: './plugins/umami' },
+  { plugin: './plugins/drip' },
 ];
 
 export default plugins;
