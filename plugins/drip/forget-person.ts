@@ -4,7 +4,7 @@
 // traits.email, which the plugin sends as the subscriber's email: `person.emails`). Drip finds
 // no subscriber by the site's userId (its `user_id` is a field, not a key), so a userId that is
 // no email is not asked by. A 404 is done: nothing to delete, and each request is safe to repeat.
-import { deletionEmails, excerpt, isSendableEmail, namesNoOne, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { deletionEmails, excerpt, isSendableEmail, isWebPage, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { dripSaid, rateLimitWaitMs } from './classify.ts';
 import { accountIdOf, apiTokenOf } from './config.ts';
 import { accountUrl, headersOf } from './requests.ts';
@@ -34,14 +34,14 @@ export const forgetPerson: PersonForgetting = {
     const emails = deletionEmails(person, (email) => isSendableEmail(email));
     if (emails.length === 0) return { skipped: NO_EMAIL };
     const requests = emails.map((email) => deletion(email, accountUrl(ctx), headersOf(ctx)));
-    const userId = usableId(person.userId) && !namesNoOne(String(person.userId)) ? String(person.userId).trim() : undefined;
+    const userId = usableId(person.userId) ? String(person.userId).trim() : undefined;
     return userId !== undefined && !isSendableEmail(userId) ? { requests, note: USER_ID_NOT_ASKED } : requests;
   },
   read(response: VendorResponse, _request, ctx): ForgetOutcome {
     const { status } = response;
     if (status >= 200 && status < 300) {
       // A web page there is a proxy's (or a login page): it says nothing of the subscriber.
-      if (/^\s*</.test(response.body)) return { retry: `HTTP ${status}: the answer is not Drip's (a proxy or firewall in between?): ${excerpt(response.body)}` };
+      if (isWebPage(response.body)) return { retry: `HTTP ${status}: the answer is not Drip's (a proxy or firewall in between?): ${excerpt(response.body)}` };
       return { done: true, message: `accepted (HTTP ${status}): ${DELETED}` };
     }
     if (status === 404) return { done: true, message: `Drip has no subscriber with this email: nothing to delete (HTTP 404: ${dripSaid(response)}; Drip answers the same to an account id it does not know: check config.account_id if subscribers you know of remain)` };
