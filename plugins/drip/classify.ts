@@ -14,6 +14,22 @@ export const CREDENTIALS = 'check config.api_token (your personal token of Drip\
 export const SINGLE_RATE_LIMIT_WAIT_MS = 60_000;
 /** After a 429 without Retry-After to a batch request: 50 an hour is one every 72 s, so five minutes lets slots free up. */
 export const BATCH_RATE_LIMIT_WAIT_MS = 300_000;
+/**
+ * After Drip's 429 for concurrent requests to one subscriber (an identify and a track of the
+ * same person sent at once): not the hourly limit, Drip says to retry "after a short wait".
+ */
+export const CONCURRENT_SUBSCRIBER_WAIT_MS = 3_000;
+
+/**
+ * Whether a 429 is Drip's refusal of concurrent requests for the same subscriber ("Too many
+ * concurrent requests for the same subscriber"), which spends none of the hourly budget.
+ *
+ * @example
+ * isConcurrentSubscriberLimit({ status: 429, headers: {}, body: '…', json: { errors: [{ code: 'too_many_requests', message: 'Too many concurrent requests for the same subscriber' }] } }); // true
+ */
+export function isConcurrentSubscriberLimit(response: VendorResponse): boolean {
+  return response.status === 429 && /concurrent requests for the same subscriber/i.test(dripSaid(response));
+}
 
 /**
  * What Drip said in an answer: its errors (`message`, with `code` and `attribute`), or the
@@ -59,8 +75,9 @@ function byDripId(request: RequestDescriptor): boolean {
 }
 
 /**
- * How long to wait after a 429: Retry-After when Drip gives one (its newer limiters do), else a
- * minute for a single call or five for a batch request (the global limiter says none).
+ * How long to wait after a 429: Retry-After when Drip gives one (its newer limiters do), else
+ * three seconds for Drip's refusal of concurrent requests to one subscriber, else a minute for
+ * a single call or five for a batch request (the global limiter says none).
  *
  * @example
  * rateLimitWaitMs({ status: 429, headers: {}, body: '' }, batchRequest, now); // 300000
@@ -68,6 +85,7 @@ function byDripId(request: RequestDescriptor): boolean {
 export function rateLimitWaitMs(response: VendorResponse, request: RequestDescriptor | undefined, now: number): number {
   const retryAfter = parseRetryAfter(responseHeader(response.headers, 'retry-after'), now);
   if (retryAfter !== undefined) return retryAfter;
+  if (isConcurrentSubscriberLimit(response)) return CONCURRENT_SUBSCRIBER_WAIT_MS;
   return request !== undefined && isBatchRequest(request) ? BATCH_RATE_LIMIT_WAIT_MS : SINGLE_RATE_LIMIT_WAIT_MS;
 }
 
@@ -75,7 +93,8 @@ export function rateLimitWaitMs(response: VendorResponse, request: RequestDescri
  * Drip's answers to a delivery request:
  * - 2xx: delivered, unless it is a web page (a proxy's or a login page): retried;
  * - 429: retried as Drip's rate limit (the batch endpoint's alone for a batch request), after
- *   Retry-After, else a minute (a single call) or five (a batch request);
+ *   Retry-After, else a minute (a single call) or five (a batch request); Drip's 429 for
+ *   concurrent requests to one subscriber after three seconds;
  * - 401: dead-lettered saying the token is refused; 403: the token cannot reach the account;
  * - 404: dead-lettered naming config.account_id (or, for a record by Drip's id, that id);
  * - 413, and 422 to a batch request: `split` — the halves are sent again, and once a half is
@@ -94,6 +113,10 @@ export function classifyDrip(response: VendorResponse, request: RequestDescripto
   if (status >= 200 && status < 300) {
     if (isWebPage(response.body)) return { status: 'retry', reason: `the answer (HTTP ${status}: ${said}) is not Drip's (a proxy or firewall in between?): sent again` };
     return { status: 'delivered' };
+  }
+  if (status === 429 && isConcurrentSubscriberLimit(response)) {
+    // Not the hourly budget: another request for the same person was still being processed.
+    return { status: 'retry', reason: `Drip was still processing another request for this subscriber (HTTP 429: ${said}): sent again after a short wait`, retryAfterMs: rateLimitWaitMs(response, request, ctx.now), throttled: true };
   }
   if (status === 429) {
     const limit = responseHeader(response.headers, 'x-ratelimit-limit');

@@ -32,7 +32,7 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.getdrip.com=${sim.url}`,
   }, { label: 'drip', vendors: ['drip'] });
-  for (const account of ['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007']) {
+  for (const account of ['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008']) {
     const path = paths(account);
     sim.setDefault('POST', path.subscribers, { status: 200, body: { links: {}, subscribers: [{ id: 'z1togz2hcjrkpp5treip', status: 'active' }] } });
     sim.setDefault('POST', path.events, { status: 204, body: '' });
@@ -130,6 +130,22 @@ describe('Drip', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'delivered', 40_000);
     assert.equal(sim.count({ path: path.events }), 3, 'the 429, the 503, then the success; nothing after it');
     assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 1, deadLettered: 0 });
+  });
+
+  test('an identify and a track of one person in one delivery: the track waits a second after the identify; Drip\'s 429 for concurrent requests to a subscriber is sent again, both delivered', { timeout: 60_000 }, async () => {
+    const path = paths('1000008');
+    const { site, integrationId } = await installed('Drip same person', '1000008');
+    sim.script('POST', path.events, [{ status: 429, body: { errors: [{ code: 'too_many_requests', message: 'Too many concurrent requests for the same subscriber' }] } }]);
+    await sendServerBatch(signal, site.key, [
+      { type: 'identify', userId: 'user-same', messageId: 'dr-same-1', traits: { email: 'same@example.com' } },
+      { type: 'track', event: 'Signed Up', userId: 'user-same', messageId: 'dr-same-2', context: { consent: { marketing: true }, traits: { email: 'same@example.com' } } },
+    ], { context: { consent: { marketing: true } }, timestamp: CALL_TIMESTAMP });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'both delivered', 40_000);
+    const [subscriberCall] = sim.requests({ path: path.subscribers });
+    const [firstEvent] = sim.requests({ path: path.events });
+    assert.ok(firstEvent!.receivedAt - subscriberCall!.receivedAt >= 900, `the track waited for the identify (${firstEvent!.receivedAt - subscriberCall!.receivedAt} ms apart)`);
+    assert.equal(sim.count({ path: path.events }), 2, 'the concurrent-request 429, then the success');
+    assert.deepEqual(await integrationStats(signal, integrationId, ['delivered', 'deadLettered']), { delivered: 2, deadLettered: 0 });
   });
 
   test('a refused token (401) is dead-lettered at once naming config.api_token; an unknown account (404) names config.account_id; an anonymous visitor\'s track and page views are not sent', async () => {

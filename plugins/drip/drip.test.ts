@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import drip from './index.ts';
-import { BATCH_RATE_LIMIT_WAIT_MS, classifyDrip, dripSaid, SINGLE_RATE_LIMIT_WAIT_MS } from './classify.ts';
+import { BATCH_RATE_LIMIT_WAIT_MS, classifyDrip, CONCURRENT_SUBSCRIBER_WAIT_MS, dripSaid, SINGLE_RATE_LIMIT_WAIT_MS } from './classify.ts';
 import { validateDripConfig } from './config.ts';
 import { forgetPerson, NO_EMAIL, USER_ID_NOT_ASKED } from './forget-person.ts';
-import { BATCH_ENDPOINT, BATCH_FROM_RECORDS, MAX_RECORDS } from './requests.ts';
+import { BATCH_ENDPOINT, BATCH_FROM_RECORDS, MAX_RECORDS, SAME_SUBSCRIBER_SPACING_MS } from './requests.ts';
 
 const TOKEN = '7b2c9d0e4f5a6b7c8d9e0f1a2b3c4d5e';
 const ACCOUNT = '9999999';
@@ -156,6 +156,26 @@ test('classify: 2xx delivered (a web page retried); 429 a throttled retry (a min
   assert.equal(statusOf(classifyDrip(answer(413, 'Request Entity Too Large'), batchRequest(), ctx())), 'split');
   assert.equal(statusOf(classifyDrip(answer(503, 'Service Unavailable'), single(), ctx())), 'retry');
   assert.equal(dripSaid(answer(500, '')), '(no body)');
+});
+
+test('Drip\'s 429 for concurrent requests to one subscriber is no hourly limit: sent again after a few seconds (a deletion too), Retry-After still wins', () => {
+  const concurrent = answer(429, { errors: [{ code: 'too_many_requests', message: 'Too many concurrent requests for the same subscriber' }] });
+  const classified = classifyDrip(concurrent, single(), ctx());
+  assert.equal(statusOf(classified), 'retry');
+  assert.equal(waitOf(classified), CONCURRENT_SUBSCRIBER_WAIT_MS);
+  assert.match(reasonOf(classified), /^Drip was still processing another request for this subscriber \(HTTP 429: Too many concurrent requests for the same subscriber \(too_many_requests\)\)/);
+  assert.equal(waitOf(classifyDrip(answer(429, { message: 'Too many concurrent requests for the same subscriber' }, { 'retry-after': '10' }), single(), ctx())), 10_000);
+  const deletion = forgetPerson.read!(concurrent, { method: 'DELETE', url: `${BASE}/subscribers/jane%40example.com`, headers: HEADERS, eventIds: [] }, ctx());
+  assert.deepEqual(deletion, { retry: 'HTTP 429: Too many concurrent requests for the same subscriber (too_many_requests)', afterSeconds: CONCURRENT_SUBSCRIBER_WAIT_MS / 1000 });
+});
+
+test('single requests naming a subscriber an earlier request of the send names wait a second more each (Drip refuses concurrent requests for one subscriber); others go at once', () => {
+  const identifyJane: MappedEvent = { id: 'i1', event: identify({}, { messageId: 'i1' }), payload: { kind: 'subscriber', record: { email: 'Jane@Example.com', initial_status: 'active' } } };
+  const requests = drip.send([identifyJane, ev('e1'), ev('e2'), subscriber('other'), { ...ev('e3'), payload: { kind: 'event', record: { id: 'z1togz2h', action: 'Viewed' } } }], ctx());
+  assert.deepEqual(requests.map((r) => [r.eventIds[0], r.delayMs]), [['i1', undefined], ['other', undefined], ['e1', SAME_SUBSCRIBER_SPACING_MS], ['e2', 2 * SAME_SUBSCRIBER_SPACING_MS], ['e3', undefined]]);
+  const crowded = drip.send(many(9, ev, 'c'), ctx());
+  assert.equal(crowded.at(-1)!.delayMs, 5_000, 'at most the core\'s longest request delay');
+  assert.ok(drip.send(many(BATCH_FROM_RECORDS, ev, 'b'), ctx()).every((r) => r.delayMs === undefined), 'a batch request is processed by Drip in the background');
 });
 
 test('deletions: DELETE /subscribers/<email> for each email, noting the userId that is no email; none without an email; 204 and 404 done; 429 after five minutes for none said; 401 failed', () => {

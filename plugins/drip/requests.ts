@@ -10,7 +10,7 @@
 //   which also answer each record's refusal on its own.
 // Batch requests name the `batches` rate-limit endpoint (50 an hour); every request counts
 // against the integration's 1 a second.
-import { type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { MAX_REQUEST_DELAY_MS, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { accountIdOf, apiTokenOf } from './config.ts';
 import { recordOf, type Kind } from './fit-to-drip.ts';
 
@@ -25,6 +25,19 @@ export const BATCH_FROM_RECORDS = 100;
 export const BATCH_ENDPOINT = 'batches';
 /** Drip asks every request to name its caller ("Your App Name (www.yourapp.com)"). */
 export const USER_AGENT = 'Signal (drip plugin)';
+
+/**
+ * Spacing of single requests for a subscriber already named earlier in the same send: Drip
+ * refuses concurrent requests for one subscriber (429 "Too many concurrent requests for the
+ * same subscriber"), and a send's requests run concurrently (an identify and a track of the
+ * same person, typically).
+ */
+export const SAME_SUBSCRIBER_SPACING_MS = 1_000;
+
+/** Who a record names, as a key: its email (any case), else Drip's id. */
+function subscriberKey(record: JsonObject): string {
+  return typeof record.email === 'string' ? `email:${record.email.toLowerCase()}` : `id:${String(record.id)}`;
+}
 
 /** The collection of each kind: its path under the account and its key in a body. */
 const COLLECTION: Readonly<Record<Kind, 'subscribers' | 'events'>> = { subscriber: 'subscribers', event: 'events' };
@@ -84,7 +97,8 @@ export function isBatchRequest(request: RequestDescriptor): boolean {
 /**
  * The requests for a batch of mapped records (see fitRecord): subscribers first (an event of a
  * person then finds them in Drip), then events; per kind, a batch request per 1,000 records
- * when a run holds at least BATCH_FROM_RECORDS, else one request per record.
+ * when a run holds at least BATCH_FROM_RECORDS, else one request per record — a record of a
+ * subscriber an earlier single request names waits SAME_SUBSCRIBER_SPACING_MS more each time.
  *
  * @example
  * buildRequests([identify, signedUp], ctx);
@@ -103,6 +117,7 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
   const base = accountUrl(ctx);
   const headers = headersOf(ctx);
   const requests: RequestDescriptor[] = [];
+  const earlier = new Map<string, number>();
   for (const kind of ['subscriber', 'event'] as const) {
     const collection = COLLECTION[kind];
     for (const chunk of chunksOf(byKind[kind])) {
@@ -112,7 +127,13 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
           body: { batches: [{ [collection]: chunk.map((item) => item.record) }] }, eventIds: chunk.map((item) => item.id),
         });
       } else {
-        for (const item of chunk) requests.push({ method: 'POST', url: `${base}/${collection}`, headers, body: { [collection]: [item.record] }, eventIds: [item.id] });
+        for (const item of chunk) {
+          const key = subscriberKey(item.record);
+          const before = earlier.get(key) ?? 0;
+          earlier.set(key, before + 1);
+          const delayMs = Math.min(before * SAME_SUBSCRIBER_SPACING_MS, MAX_REQUEST_DELAY_MS);
+          requests.push({ method: 'POST', url: `${base}/${collection}`, headers, body: { [collection]: [item.record] }, eventIds: [item.id], ...(delayMs > 0 ? { delayMs } : {}) });
+        }
       }
     }
   }
