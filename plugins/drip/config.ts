@@ -8,6 +8,14 @@ import { configApiKey, pastedSecretProblem, type ConfigProblem, type ConfigSchem
 export const ACCOUNT_ID = /^[0-9]{1,20}$/;
 /** A custom field identifier as Drip names them: a letter, then letters, digits and underscores. */
 export const CUSTOM_FIELD_ID = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
+/** Drip reserves custom field identifiers starting with this for itself (Drip: "Identifying Visitors"). */
+export const RESERVED_FIELD_PREFIX = 'drip_';
+
+/** Whether an identifier is one Drip takes as a custom field of the site's: well formed, not reserved. */
+export function isCustomFieldId(field: string): boolean {
+  return CUSTOM_FIELD_ID.test(field) && !field.toLowerCase().startsWith(RESERVED_FIELD_PREFIX);
+}
+
 /** Longest tag the plugin sends (Drip documents none; its tags are short labels). */
 export const MAX_TAG_CHARS = 255;
 
@@ -85,7 +93,7 @@ export function customFieldMapOf(config: Record<string, JsonValue>): Record<stri
   if (map === null || map === undefined || typeof map !== 'object' || Array.isArray(map)) return {};
   const out: Record<string, string> = {};
   for (const [trait, field] of Object.entries(map as JsonObject)) {
-    if (trait.trim() !== '' && typeof field === 'string' && CUSTOM_FIELD_ID.test(field.trim())) out[trait.trim()] = field.trim();
+    if (trait.trim() !== '' && typeof field === 'string' && isCustomFieldId(field.trim())) out[trait.trim()] = field.trim();
   }
   return out;
 }
@@ -105,7 +113,7 @@ export function configTagsOf(config: Record<string, JsonValue>): string[] {
 /**
  * Checks beyond the schema, each naming its field: a token pasted with `Basic ` or `Bearer `
  * or with white space, an account id that is not digits (a URL pasted whole), a custom field
- * identifier Drip would not take, a blank or over-long tag. Messages never repeat the token.
+ * identifier Drip would not take (or reserves: `drip_…`), a blank or over-long tag. Messages never repeat the token.
  *
  * @example
  * validateDripConfig({ api_token: '7b2c9d0e4f5a', account_id: 'https://www.getdrip.com/9999999/' });
@@ -126,7 +134,9 @@ export function validateDripConfig(config: Record<string, JsonValue>): ConfigPro
   if (map !== null && map !== undefined && typeof map === 'object' && !Array.isArray(map)) {
     for (const [trait, field] of Object.entries(map)) {
       if (trait.trim() === '') problems.push({ field: 'custom_fields', message: 'has an empty trait name: name the identify trait to send (e.g. "plan")' });
-      if (typeof field !== 'string' || !CUSTOM_FIELD_ID.test(field.trim())) {
+      if (typeof field === 'string' && CUSTOM_FIELD_ID.test(field.trim()) && !isCustomFieldId(field.trim())) {
+        problems.push({ field: 'custom_fields', message: `maps "${trait}" to "${field.trim()}": Drip reserves identifiers starting with "${RESERVED_FIELD_PREFIX}" for itself; pick another (e.g. "${field.trim().slice(RESERVED_FIELD_PREFIX.length) || 'plan_name'}")` });
+      } else if (typeof field !== 'string' || !CUSTOM_FIELD_ID.test(field.trim())) {
         problems.push({ field: 'custom_fields', message: `maps "${trait}" to ${JSON.stringify(field)}, which is no Drip custom field identifier: a letter, then letters, digits or underscores (e.g. "plan_name")` });
       }
     }

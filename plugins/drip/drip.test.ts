@@ -212,3 +212,11 @@ test('config: required token and account; a token pasted with "Basic ", an accou
   const problems = validateDripConfig({ api_token: `Basic ${TOKEN}`, account_id: ACCOUNT });
   assert.equal(problems[0]!.message.includes(TOKEN), false, 'never repeats the token');
 });
+
+test('a custom field identifier starting with drip_ (Drip reserves them) is refused naming custom_fields, and never sent', () => {
+  assert.deepEqual(validateDripConfig({ api_token: TOKEN, account_id: ACCOUNT, custom_fields: { plan: 'drip_plan' } }), [
+    { field: 'custom_fields', message: 'maps "plan" to "drip_plan": Drip reserves identifiers starting with "drip_" for itself; pick another (e.g. "plan")' },
+  ]);
+  const record = recordOf(identify({ email: 'jane@example.com', plan: 'pro', seats: 3 }, consenting), { custom_fields: { plan: 'Drip_Plan', seats: 'seats' } });
+  assert.deepEqual((record.record as JsonObject).custom_fields, { seats: '3' });
+});
