@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import { MAX_FOLLOW_UPS, MAX_REQUEST_DELAY_MS, type PluginContext, type PluginDefinition } from '../sdk/types.ts';
 import { fixturePlugin } from '../../test/helpers/fixture-plugin.ts';
-import { deliverBatch, eventKeys, MAX_BODY_IN_LOG, MAX_RESENDS, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
+import { deliverBatch, eventKeys, isNoRateLimit, MAX_BODY_IN_LOG, MAX_RESENDS, type DeliveryDeps, type DeliveryTarget } from './deliver-batch.ts';
 import type { NewDeadLetter } from './dead-letters.ts';
 import type { Exchange } from './delivery-log.ts';
 import { createEventMapper } from './mapper.ts';
@@ -140,6 +140,32 @@ test('a retry the classifier marks throttled is handled as a 429 whatever the st
   assert.equal(retried.length, 1);
   assert.equal(retried[0]!.attempt, 6, 'the same try again');
   assert.ok(retried[0]!.throttledSince !== undefined);
+});
+
+test('a 429 the classifier says is no rate limit (throttled: false) is an ordinary retry: the integration not paused, a try used up', async () => {
+  const paused: number[] = [];
+  const retried: Array<{ attempt: number; delayMs: number; throttledSince?: number }> = [];
+  const { deps, letters } = acceptingDeps({
+    perform: async () => ({ response: { status: 429, headers: {}, body: '{"errors":[{"code":"too_many_requests","message":"Too many concurrent requests for the same subscriber"}]}' }, durationMs: 1 }),
+    classify: () => ({ status: 'retry', reason: 'another request for this subscriber', retryAfterMs: 3_000, throttled: false }),
+    throttle: async (_target, pauseMs) => void paused.push(pauseMs),
+    retryDelayMs: (_retry, _settings, retryAfterMs) => retryAfterMs ?? 1,
+    scheduleRetry: async (_target, _events, attempt, delayMs, throttledSince) => void retried.push({ attempt, delayMs, ...(throttledSince === undefined ? {} : { throttledSince }) }),
+  });
+  await deliverBatch(fixtureTarget(), [trackEvent('m-busy')], 1, deps);
+  assert.deepEqual(paused, [], 'the integration is not slowed down');
+  assert.deepEqual(retried, [{ attempt: 2, delayMs: 3_000 }], 'the next try, after the wait asked');
+  // On the last try it is dead-lettered like any retry.
+  await deliverBatch(fixtureTarget(), [trackEvent('m-busy-last')], 6, deps);
+  assert.equal(letters.length, 1);
+});
+
+test('isNoRateLimit: only when every retried event of the answer says throttled: false', () => {
+  assert.equal(isNoRateLimit(new Map([['a', { status: 'retry', reason: 'busy', throttled: false }], ['b', { status: 'delivered' }]])), true);
+  assert.equal(isNoRateLimit(new Map([['a', { status: 'retry', reason: 'busy', throttled: false }], ['b', { status: 'retry', reason: 'limit' }]])), false);
+  assert.equal(isNoRateLimit(new Map([['a', { status: 'retry', reason: 'limit' }]])), false);
+  assert.equal(isNoRateLimit(new Map([['a', { status: 'delivered' }]])), false);
+  assert.equal(isNoRateLimit('split'), false);
 });
 
 test("a plugin's mapping sees the delivery's time as ctx.now, the same the request builder and the classifier see", async () => {

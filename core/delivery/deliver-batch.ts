@@ -234,6 +234,19 @@ export function eventKeys(events: readonly CanonicalEvent[]): string[] {
 }
 
 /**
+ * Whether the classifier said of every retried event of an answer that it is no rate limit
+ * (`throttled: false`), so a 429 neither slows the integration nor spares the events a try.
+ *
+ * @example
+ * isNoRateLimit(new Map([['e1', { status: 'retry', reason: 'busy', throttled: false }]])); // true
+ */
+export function isNoRateLimit(outcomes: Map<string, EventOutcome> | 'split'): boolean {
+  if (outcomes === 'split') return false;
+  const retried = [...outcomes.values()].filter((o) => o.status === 'retry');
+  return retried.length > 0 && retried.every((o) => o.status === 'retry' && o.throttled === false);
+}
+
+/**
  * The message of anything a plugin threw. A plain-JS plugin may throw a string or an object:
  * `(error as Error).message` would then be undefined, and an event would settle with no reason.
  *
@@ -581,8 +594,10 @@ export async function deliverBatch(target: DeliveryTarget, events: CanonicalEven
         next = [];
         outcomes = new Map(request.eventIds.map((id) => [id, errorOutcome(error)]));
       }
-      // A 429, or an answer the classifier says is the vendor's rate limit in another status.
-      const throttledAnswer = result.response.status === 429 || (outcomes !== 'split' && [...outcomes.values()].some((o) => o.status === 'retry' && o.throttled === true));
+      // A 429, or an answer the classifier says is the vendor's rate limit in another status;
+      // not a 429 the classifier says is no rate limit (Drip's "another request for this
+      // subscriber is being processed"): slowing the whole integration would not help it.
+      const throttledAnswer = (result.response.status === 429 && !isNoRateLimit(outcomes)) || (outcomes !== 'split' && [...outcomes.values()].some((o) => o.status === 'retry' && o.throttled === true));
       if (throttledAnswer) {
         for (const id of request.eventIds) throttledIds.add(id);
         const retryAfter = [...(outcomes === 'split' ? [] : outcomes.values())].find((o) => o.status === 'retry' && o.retryAfterMs !== undefined);

@@ -171,7 +171,10 @@ export interface VendorResponse {
  * anything a user could fix (a bad credential, a malformed field) is a `dead_letter`.
  * `throttled: true` on a retry: the vendor refused for its rate limit although its status is
  * not 429 (Meta answers 400 with code 17); the core then handles the answer as a 429 — no try
- * used up, the integration slowed down and paused for `retryAfterMs`.
+ * used up, the integration slowed down and paused for `retryAfterMs`. `throttled: false` on every
+ * retried event of a 429: the vendor's 429 is no rate limit (Drip's "another request for this
+ * subscriber is being processed"), so the integration is not slowed down and the retry, after
+ * `retryAfterMs`, uses up a try like any other.
  */
 export type EventOutcome =
   | { status: 'delivered' }

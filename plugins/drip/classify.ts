@@ -115,8 +115,9 @@ export function classifyDrip(response: VendorResponse, request: RequestDescripto
     return { status: 'delivered' };
   }
   if (status === 429 && isConcurrentSubscriberLimit(response)) {
-    // Not the hourly budget: another request for the same person was still being processed.
-    return { status: 'retry', reason: `Drip was still processing another request for this subscriber (HTTP 429: ${said}): sent again after a short wait`, retryAfterMs: rateLimitWaitMs(response, request, ctx.now), throttled: true };
+    // Not the hourly budget: another request for the same person was still being processed, so
+    // the integration is not slowed down (`throttled: false`).
+    return { status: 'retry', reason: `Drip was still processing another request for this subscriber (HTTP 429: ${said}): sent again after a short wait`, retryAfterMs: rateLimitWaitMs(response, request, ctx.now), throttled: false };
   }
   if (status === 429) {
     const limit = responseHeader(response.headers, 'x-ratelimit-limit');

@@ -163,6 +163,8 @@ test('Drip\'s 429 for concurrent requests to one subscriber is no hourly limit: 
   const classified = classifyDrip(concurrent, single(), ctx());
   assert.equal(statusOf(classified), 'retry');
   assert.equal(waitOf(classified), CONCURRENT_SUBSCRIBER_WAIT_MS);
+  // No rate limit: the core neither slows the integration down nor spares the try.
+  assert.equal((classified as { throttled?: boolean }).throttled, false);
   assert.match(reasonOf(classified), /^Drip was still processing another request for this subscriber \(HTTP 429: Too many concurrent requests for the same subscriber \(too_many_requests\)\)/);
   assert.equal(waitOf(classifyDrip(answer(429, { message: 'Too many concurrent requests for the same subscriber' }, { 'retry-after': '10' }), single(), ctx())), 10_000);
   const deletion = forgetPerson.read!(concurrent, { method: 'DELETE', url: `${BASE}/subscribers/jane%40example.com`, headers: HEADERS, eventIds: [] }, ctx());
