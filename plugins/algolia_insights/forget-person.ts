@@ -6,7 +6,7 @@
 // userToken and the user's (authenticatedUserToken, or userToken when there was no visitor).
 // Algolia's reference gives it the deleteObject ACL, which the events' search key lacks: it is
 // sent with config.deletion_api_key when given, else with config.api_key (which then needs it).
-import { configText, responseHeader, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, responseHeader, type ForgetOutcome, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { authHeaders } from './config.ts';
 import { insightsBaseOf } from './hosts.ts';

@@ -1,4 +1,4 @@
-import { configText, definePlugin, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, definePlugin } from '../../core/sdk/index.ts';
 import { hubSpotTokenRequest, readHubSpotTokenAnswer } from './access-token.ts';
 import { classifyHubSpot } from './classify.ts';
 import { CONFIG_SCHEMA, validateHubSpotConfig } from './config.ts';

@@ -1,4 +1,4 @@
-import { configText, definePlugin, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configText, definePlugin, PermanentError, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { linkedInTokenRequest, readLinkedInTokenAnswer } from './access-token.ts';
 import { classifyLinkedIn } from './classify.ts';
 import { DEFAULT_VERSION, usesRefreshToken, linkedInConfigWarnings, validateLinkedInConfig, VERSION_PATTERN, versionOf } from './config.ts';
