@@ -147,7 +147,7 @@ export default definePlugin({
   map: (payload, event, ctx) => toRedditEvent(payload, event, ctx),
   send(batch, ctx) {
     // Event Testing shows one event per request: with a test ID, each event goes alone.
-    const testing = typeof ctx.config.test_id === 'string' && ctx.config.test_id.trim() !== '';
+    const testing = configText(ctx.config, 'test_id') !== undefined;
     const envelope = JSON.stringify({ data: { test_id: String(ctx.config.test_id ?? ''), events: [] } }).length;
     return splitBatch(batch, { maxEvents: testing ? 1 : MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => requestFor(part, ctx));
   },
