@@ -3,6 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
+import { trimmedText } from '../sdk/config-text.ts';
 import type { ForgetOutcome, NamedPerson, NotedForgetRequests, PersonForgetting, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import { signedNow } from '../delivery/sign-request.ts';
 
@@ -288,7 +289,7 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
     }
     if (!Array.isArray(built) && 'skipped' in built) return { status: 'skipped', message: built.skipped, credentials };
     // What the plugin says the requests leave unasked (`NotedForgetRequests`): said first, whatever the outcome.
-    const note = !Array.isArray(built) && 'requests' in built && typeof built.note === 'string' && built.note.trim() !== '' ? built.note.trim() : undefined;
+    const note = !Array.isArray(built) && 'requests' in built ? trimmedText(built.note) : undefined;
     const listed = !Array.isArray(built) && 'requests' in built ? built.requests : built;
     const requests = Array.isArray(listed) ? listed : [listed];
     const noted = (asked: Asked): Asked => (note === undefined ? asked

@@ -1,6 +1,7 @@
 // Ad plugins let the config map Signal events to the vendor's (Taboola's and Outbrain's event
 // names, X's event ids, LinkedIn's conversion rules): one convention for all of them, so a
 // marketer writes such a map the same way whichever vendor it is for.
+import { trimmedText } from './config-text.ts';
 import type { CanonicalEvent, ConfigProblem, JsonObject, JsonValue } from './types.ts';
 
 /**
@@ -38,8 +39,8 @@ export function eventMapOf(value: JsonValue | undefined): JsonObject {
 export function eventMapName(event: CanonicalEvent, map: JsonValue | undefined): string | undefined {
   const names = eventMapOf(map);
   for (const key of eventMapKeys(event)) {
-    const value = names[key];
-    if (Object.hasOwn(names, key) && typeof value === 'string' && value.trim() !== '') return value.trim();
+    const value = Object.hasOwn(names, key) ? trimmedText(names[key]) : undefined;
+    if (value !== undefined) return value;
   }
   return undefined;
 }

@@ -4,7 +4,7 @@
 // `{ ok: false, error, error_code, details: { error, path, location } }`: 400 a parsing or
 // validation error (one bad event refuses the whole array), 401 a missing or refused token,
 // 403 a token without the role, 406 a missing version header, 429, 5xx.
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What to check when Airship refuses the token. */
 export const CREDENTIALS = 'check config.access_token (a bearer token of the project, Settings > Project settings > Tokens, with the roles for custom events, named user attributes and uninstalls), config.app_key, and that config.region is the project\'s cloud site (go.urbanairship.com or go.airship.eu)';
@@ -24,11 +24,14 @@ function answerOf(response: VendorResponse): JsonObject {
 export function saidBy(response: VendorResponse): string {
   const answer = answerOf(response);
   const parts: string[] = [];
-  if (typeof answer.error === 'string' && answer.error.trim() !== '') parts.push(answer.error.trim());
+  const error = trimmedText(answer.error);
+  if (error !== undefined) parts.push(error);
   const details = answer.details;
   if (details !== null && typeof details === 'object' && !Array.isArray(details)) {
-    if (typeof details.error === 'string' && details.error.trim() !== '' && details.error.trim() !== parts[0]) parts.push(details.error.trim());
-    if (typeof details.path === 'string' && details.path.trim() !== '') parts.push(`(at ${details.path.trim()})`);
+    const detailError = trimmedText(details.error);
+    if (detailError !== undefined && detailError !== parts[0]) parts.push(detailError);
+    const path = trimmedText(details.path);
+    if (path !== undefined) parts.push(`(at ${path})`);
   }
   if (parts.length === 0) return excerpt(response.body ?? '');
   const [first, ...rest] = parts;

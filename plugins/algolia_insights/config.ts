@@ -1,5 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a schema
 // cannot make (validateAlgoliaConfig), and the options the mapping reads from it.
+import { configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { REGIONS } from './hosts.ts';
 
@@ -79,10 +80,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 /**
  * Checks beyond the JSON Schema: the application ID and the API key hold no white space (a
  * copy with the text around it), and each event name is 1 to 64 visible ASCII characters, the
@@ -94,9 +91,9 @@ function given(value: JsonValue | undefined): value is string {
  */
 export function validateAlgoliaConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (given(config.app_id) && /\s/.test(config.app_id.trim())) problems.push({ field: 'app_id', message: 'holds white space (copied with the text around it?): give the application ID alone' });
-  if (given(config.api_key) && /\s/.test(config.api_key.trim())) problems.push({ field: 'api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
-  if (given(config.deletion_api_key) && /\s/.test(config.deletion_api_key.trim())) problems.push({ field: 'deletion_api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
+  if (/\s/.test(configText(config, 'app_id') ?? '')) problems.push({ field: 'app_id', message: 'holds white space (copied with the text around it?): give the application ID alone' });
+  if (/\s/.test(configText(config, 'api_key') ?? '')) problems.push({ field: 'api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
+  if (/\s/.test(configText(config, 'deletion_api_key') ?? '')) problems.push({ field: 'deletion_api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
   for (const kind of EVENT_KINDS) {
     const value = config[nameField(kind)];
     if (value === undefined) continue;
@@ -122,7 +119,8 @@ export function optionsOf(config: Record<string, JsonValue>): AlgoliaOptions {
     const value = config[nameField(kind)];
     return [kind, typeof value === 'string' && EVENT_NAME.test(value) ? value : DEFAULT_EVENT_NAMES[kind]];
   })) as Record<EventKind, string>;
-  return { ...(given(config.default_index) ? { defaultIndex: config.default_index.trim() } : {}), eventNames };
+  const defaultIndex = configText(config, 'default_index');
+  return { ...(defaultIndex !== undefined ? { defaultIndex } : {}), eventNames };
 }
 
 /**
@@ -137,7 +135,7 @@ export function optionsOf(config: Record<string, JsonValue>): AlgoliaOptions {
  * // { 'x-algolia-application-id': 'LATENCY123', 'x-algolia-api-key': 'd' }
  */
 export function authHeaders(config: Record<string, JsonValue>, { forDeletion = false }: { forDeletion?: boolean } = {}): Record<string, string> {
-  const key = forDeletion && given(config.deletion_api_key) ? config.deletion_api_key : config.api_key;
+  const key = forDeletion && configText(config, 'deletion_api_key') !== undefined ? config.deletion_api_key : config.api_key;
   return {
     'x-algolia-application-id': typeof config.app_id === 'string' ? config.app_id.trim() : '',
     'x-algolia-api-key': typeof key === 'string' ? key.trim() : '',

@@ -6,17 +6,13 @@
 // userToken and the user's (authenticatedUserToken, or userToken when there was no visitor).
 // Algolia's reference gives it the deleteObject ACL, which the events' search key lacks: it is
 // sent with config.deletion_api_key when given, else with config.api_key (which then needs it).
-import { responseHeader, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, responseHeader, type ForgetOutcome, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { authHeaders } from './config.ts';
 import { insightsBaseOf } from './hosts.ts';
 import { userTokenOf } from './user-token.ts';
 
 export const USERTOKENS_PATH = '/1/usertokens/';
-
-function given(value: JsonValue | undefined): boolean {
-  return typeof value === 'string' && value.trim() !== '';
-}
 
 /**
  * One deletion request a distinct user token of the person.
@@ -74,7 +70,7 @@ function read(response: VendorResponse, _request?: RequestDescriptor, ctx?: Plug
  * // [{ method: 'DELETE', url: 'https://insights.algolia.io/1/usertokens/user-1', headers: { 'x-algolia-application-id': …, 'x-algolia-api-key': … }, eventIds: [] }]
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => given(config.app_id) && (given(config.deletion_api_key) || given(config.api_key)),
+  enabled: (config) => configText(config, 'app_id') !== undefined && (configText(config, 'deletion_api_key') !== undefined || configText(config, 'api_key') !== undefined),
   request,
   read,
   successAnswer: { status: 204, body: '' },

@@ -2,7 +2,7 @@
 // "status": 404, "title": "Not Found", "detail": "…" }` (Appcues' own CLI reads `title` and
 // `detail`), and has an account-wide rate limit (60 requests a second, its CLI says) answered
 // with 429 and, on some routes, Retry-After. Its CLI sends 429 and 5xx again, nothing else.
-import { excerpt, isWebPage, transientRetry, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isWebPage, transientRetry, trimmedText, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What to check when Appcues refuses the credentials. */
 export const CREDENTIALS = 'check config.api_key and config.api_secret (a key pair of Studio > Settings > API Keys, not revoked, with a permission level that may write users) and that they belong to the account in config.account_id and its region, config.region';
@@ -19,7 +19,7 @@ export function appcuesSaid(response: VendorResponse): string {
   const json = response.json;
   if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
     const { title, detail, message, error } = json as Record<string, unknown>;
-    const words = [title, detail].filter((w): w is string => typeof w === 'string' && w.trim() !== '').map((w) => w.trim());
+    const words = [title, detail].flatMap((w) => trimmedText(w) ?? []);
     if (words.length > 0) return excerpt(words.join(' — '));
     for (const w of [message, error]) if (typeof w === 'string' && w.trim() !== '') return excerpt(w.trim());
   }

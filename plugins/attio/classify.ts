@@ -9,7 +9,7 @@
 // another record holds) is refused for good. An asserted person whose identify gave a phone
 // they do not hold yet is followed by a PATCH adding it (see ADDED_BY_PATCH in requests.ts), and
 // one whose identify gave part of a name by a PATCH writing it merged with the name they hold.
-import { excerpt, isJsonObject, isWebPage, parseRetryAfter, responseHeader, transientRetry, type ClassifyResult, type ForgetOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, isWebPage, parseRetryAfter, responseHeader, transientRetry, trimmedText, type ClassifyResult, type ForgetOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { mergedName, type NameParts } from './person.ts';
 import { API_BASE, headersOf } from './requests.ts';
 
@@ -38,11 +38,9 @@ export interface AttioError {
 export function attioError(response: VendorResponse): AttioError {
   const json = response.json;
   if (!isJsonObject(json)) return {};
-  const { code, message } = json as { code?: unknown; message?: unknown };
-  return {
-    ...(typeof code === 'string' && code.trim() !== '' ? { code: code.trim() } : {}),
-    ...(typeof message === 'string' && message.trim() !== '' ? { message: message.trim() } : {}),
-  };
+  const code = trimmedText(json.code);
+  const message = trimmedText(json.message);
+  return { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
 }
 
 /**

@@ -17,7 +17,7 @@
 //   limits" (the request's data is ignored); 500 "API is unavailable … exponential backoff".
 // Bloomreach does not deduplicate events (a command carries no dedup id), so nothing it accepted
 // is sent again: a refused command is dead-lettered, never retried.
-import { excerpt, isJsonObject, isWebPage, responseHeader, transientRetry, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, isWebPage, responseHeader, transientRetry, trimmedText, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import type { BatchMemo } from './requests.ts';
 
 /** Words of a refused credential or project token (Authorization errors; Bloomreach support's "Most common API requests errors": 401 "Access key not found", 403 "invalid secret"). */
@@ -72,7 +72,7 @@ export function saidBy(response: VendorResponse): string {
 
 /** The words of an answer or a result: `error`, `message`, `errors`. */
 function wordsOf(answer: Answer): string {
-  const words = [answer.error, answer.message].filter((w): w is string => typeof w === 'string' && w.trim() !== '').map((w) => w.trim());
+  const words = [answer.error, answer.message].flatMap((w) => trimmedText(w) ?? []);
   const errors = errorsText(answer.errors);
   if (errors !== '') words.push(errors);
   return excerpt(words.join('; '));

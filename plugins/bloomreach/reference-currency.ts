@@ -6,6 +6,7 @@
 // sends base_grand_total and grand_total, item prices likewise. A site's amounts are in the
 // order's currency and Signal converts none, so the reference amount is its twin only when the
 // event's currency is the reference one (config.reference_currency; unset, every currency is).
+import { trimmedText } from '../../core/sdk/index.ts';
 import type { JsonObject, JsonValue } from '../../core/sdk/index.ts';
 
 /** Each reference-currency amount with its local-currency twin. */
@@ -35,7 +36,7 @@ export interface FilledAmounts {
  */
 export function fillAmounts(properties: JsonObject, referenceCurrency: string | undefined): FilledAmounts {
   const filled: JsonObject = { ...properties };
-  const currency = typeof properties.local_currency === 'string' && properties.local_currency.trim() !== '' ? properties.local_currency.trim().toUpperCase() : undefined;
+  const currency = trimmedText(properties.local_currency)?.toUpperCase();
   const same = referenceCurrency === undefined || currency === undefined || currency === referenceCurrency;
   const leftOut: string[] = [];
   for (const [reference, local] of AMOUNT_PAIRS) {

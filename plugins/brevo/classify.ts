@@ -5,7 +5,7 @@
 // `not_enough_credits`, `account_under_validation`, …); POST /v3/contacts may answer 425 Too
 // Early (`account_in_process`: the account is still being set up); a 429 carries
 // `x-sib-ratelimit-limit`, `-remaining` and `-reset` (seconds until the window resets).
-import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What to check when Brevo refuses the key. */
 const CREDENTIALS = 'check config.api_key (an API v3 key, xkeysib-…, not an SMTP key) and, when the account accepts API calls from authorised IP addresses only (Security > Authorised IPs), that Signal\'s egress addresses are among them';
@@ -23,14 +23,14 @@ function errorOf(response: VendorResponse): BrevoError {
 /** Brevo's error code, when it gave one. */
 function codeOf(response: VendorResponse): string | undefined {
   const code = errorOf(response).code;
-  return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
+  return trimmedText(code);
 }
 
 /** `HTTP 400: invalid_parameter: …` in Brevo's words, else the body, or `HTTP 400` for an empty answer. */
 export function answered(response: VendorResponse): string {
   const { message } = errorOf(response);
   const code = codeOf(response);
-  const words = [code, typeof message === 'string' && message.trim() !== '' ? message.trim() : undefined].filter((w) => w !== undefined).join(': ');
+  const words = [code, trimmedText(message)].filter((w) => w !== undefined).join(': ');
   const said = excerpt(words !== '' ? words : (response.body ?? ''));
   return `HTTP ${response.status}${said ? `: ${said}` : ''}`;
 }

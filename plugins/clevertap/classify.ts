@@ -7,7 +7,7 @@
 // 523 missing identity, 524 neither event nor profile, 525 timestamp not epoch, 526 objectId
 // invalid, 528 discarded event, 555 miscellaneous server error); 400 bad request; 401 invalid
 // credentials or URL; 403 operation not allowed; 429 too many concurrent requests; 500, 503.
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type EventOutcome, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What each documented per-record code means, for reasons. */
 export const RECORD_CODES: Record<number, string> = {
@@ -51,7 +51,7 @@ function answerOf(response: VendorResponse): UploadAnswer | undefined {
 /** CleverTap's own words: `error` of its answer (with its code), else the body. */
 function said(response: VendorResponse): string {
   const answer = answerOf(response);
-  const error = typeof answer?.error === 'string' && answer.error.trim() !== '' ? answer.error.trim() : undefined;
+  const error = trimmedText(answer?.error);
   if (error !== undefined) return excerpt(answer?.code !== undefined ? `${error} (code ${String(answer.code)})` : error);
   return excerpt(response.body ?? '');
 }

@@ -2,7 +2,7 @@
 // with `{ "identity": "<userId>" }` (it takes `identity` or `guid`, a string or up to 100 of
 // them), with the integration's credentials. The plugin names CleverTap profiles by the userId
 // as their identity only, never an anonymous visitor, so an anonymousId alone is skipped.
-import { excerpt, usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, excerpt, usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiBaseOf, headersOf } from './config.ts';
 
 /** Why a person named by an anonymousId alone is not forwarded. */
@@ -25,7 +25,7 @@ function quoted(response: VendorResponse): string {
  * // { method: 'POST', url: 'https://eu1.api.clevertap.com/1/delete/profiles.json', body: { identity: 'u-1' }, eventIds: [] }
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => typeof config.account_id === 'string' && typeof config.passcode === 'string' && config.passcode.trim() !== '' && config.forward_deletions !== false,
+  enabled: (config) => typeof config.account_id === 'string' && configText(config, 'passcode') !== undefined && config.forward_deletions !== false,
   request(person, ctx) {
     if (!usableId(person.userId)) return { skipped: usableId(person.anonymousId) ? ANONYMOUS_ONLY : 'the ids named are placeholders the plugin never sends to CleverTap, so no profile of theirs can exist there' };
     const identity = String(person.userId).trim();

@@ -4,7 +4,7 @@
 // deduplicates them. Identity, time and the dedup id come from the canonical event and the
 // blueprint's top-level fields, never from the site's properties or traits. What Customer.io
 // would refuse for good is dead-lettered here, each event on its own, saying why.
-import { isJsonObject, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, PermanentError, readInstantMs, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { anonymousIdOf, dedupIdFor, dedupKeyOf, identifiersOf } from './identity.ts';
 import { personAttributes } from './person-attributes.ts';
 
@@ -39,7 +39,7 @@ export interface FitOptions {
  * fitOptionsOf({ site_id: 's', api_key: 'k', default_country_code: ' 44 ' }); // { defaultCountryCode: '44' }
  */
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
-  const code = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
+  const code = configText(config, 'default_country_code');
   return { defaultCountryCode: code };
 }
 

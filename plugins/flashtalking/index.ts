@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { definePlugin, isJsonObject, type CanonicalEvent, type JsonObject, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { definePlugin, isJsonObject, userAgentHeaderText, type CanonicalEvent, type JsonObject, type RequestDescriptor } from '../../core/sdk/index.ts';
 
 export const CONTAINER_ORIGIN = 'https://servedby.flashtalking.com';
 /** The parameters a Spotlight takes, in the order they are sent after the cachebuster. */
@@ -30,7 +30,8 @@ const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
  * writes header text as Latin-1 and refuses anything above U+00FF: so such a UA goes as its
  * UTF-8 bytes, one character each, which puts exactly those bytes on the wire. Latin-1 text is
  * sent as it is: that is how collect read a UA from the request's own header. A control
- * character (CR, LF, NUL…) is never in a real browser's header: the header is left out.
+ * character (CR, LF, NUL…) is never in a real browser's header: the header is left out. (Not
+ * `visitorUserAgent` from the SDK: that one also refuses a tab, which this header has always kept.)
  *
  * @example
  * userAgentHeader('SmartTV™/2'); // 'SmartTVâ\u0084¢/2' (the bytes E2 84 A2 of ™)
@@ -38,7 +39,7 @@ const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/;
  */
 export function userAgentHeader(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const text = /[^\x00-\xff]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
+  const text = userAgentHeaderText(value);
   return HEADER_TEXT.test(text) ? text : undefined;
 }
 

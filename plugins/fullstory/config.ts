@@ -1,6 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validateFullstoryConfig), and the options the requests read from it.
-import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { API_ORIGINS, DATA_CENTERS, keyRegion, type DataCenter } from './hosts.ts';
 
 /** The integration's config as the catalog shows it; `validateFullstoryConfig` checks the rest. */
@@ -31,10 +31,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 /** The configured data center, NA1 unless eu1 is named. */
 export function dataCenterOf(config: Record<string, JsonValue>): DataCenter {
   return config.data_center === 'eu1' ? 'eu1' : 'na1';
@@ -51,8 +47,8 @@ export function dataCenterOf(config: Record<string, JsonValue>): DataCenter {
  */
 export function validateFullstoryConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (!given(config.api_key)) return problems;
-  const key = config.api_key.trim();
+  const key = configText(config, 'api_key');
+  if (key === undefined) return problems;
   const pasted = pastedSecretProblem('api_key', key, 'API key', { schemes: ['Basic', 'Bearer'], schemeHint: 'Signal adds "Basic "' });
   if (pasted) problems.push(pasted);
   else if (/[^\x21-\x7e]/.test(key)) problems.push({ field: 'api_key', message: 'holds characters that are not ASCII: give the key as Fullstory shows it (Settings > Integrations > API Keys)' });

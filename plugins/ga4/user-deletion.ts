@@ -4,7 +4,7 @@
  * authorised by a Google service account's access token.
  */
 import {
-  googleServiceAccountTokenRequest, parseGoogleServiceAccountKey, readGoogleErrorAnswer, usableId,
+  configText, googleServiceAccountTokenRequest, parseGoogleServiceAccountKey, readGoogleErrorAnswer, usableId,
   type AccessTokenExchange, type ConfigProblem, type ForgetOutcome, type JsonValue, type PersonForgetting, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { clientIdFromId } from './fit-to-ga4.ts';
@@ -12,10 +12,6 @@ import { clientIdFromId } from './fit-to-ga4.ts';
 /** submitUserDeletion needs this scope (the legacy User Deletion API's narrower one is going away). */
 export const DELETION_SCOPE = 'https://www.googleapis.com/auth/analytics.edit';
 const ADMIN_API = 'https://analyticsadmin.googleapis.com/v1alpha';
-
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
 
 /**
  * Checks of the deletion fields: a numeric property ID, a readable service account key, and
@@ -26,15 +22,18 @@ function given(value: JsonValue | undefined): value is string {
  */
 export function deletionConfigProblems(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (given(config.property_id) && !/^\d{1,20}$/.test(config.property_id)) {
+  const propertyId = configText(config, 'property_id');
+  const serviceAccountKey = configText(config, 'service_account_key');
+  // Compared untrimmed too: an ID with white space around it is refused, not trimmed.
+  if (propertyId !== undefined && (propertyId !== config.property_id || !/^\d{1,20}$/.test(propertyId))) {
     problems.push({ field: 'property_id', message: 'must be the property\'s numeric ID (Admin > Property details, e.g. 123456789), not the Measurement ID (G-…) or the stream ID' });
   }
-  if (given(config.service_account_key)) {
+  if (serviceAccountKey !== undefined) {
     const key = parseGoogleServiceAccountKey(config.service_account_key);
     if (typeof key === 'string') problems.push({ field: 'service_account_key', message: key });
   }
-  if (given(config.property_id) !== given(config.service_account_key)) {
-    const missing = given(config.property_id) ? 'service_account_key' : 'property_id';
+  if ((propertyId === undefined) !== (serviceAccountKey === undefined)) {
+    const missing = propertyId !== undefined ? 'service_account_key' : 'property_id';
     problems.push({ field: missing, message: 'is required with the other of property_id and service_account_key: forwarding person deletions to GA4 needs both' });
   }
   return problems;
@@ -46,7 +45,7 @@ export function deletionConfigProblems(config: Record<string, JsonValue>): Confi
  */
 export const serviceAccountToken: AccessTokenExchange = {
   usedBy: ['forgetPerson'],
-  enabled: (config) => given(config.service_account_key),
+  enabled: (config) => configText(config, 'service_account_key') !== undefined,
   request: (ctx) => {
     const key = parseGoogleServiceAccountKey(ctx.config.service_account_key);
     if (typeof key === 'string') throw new Error(`service_account_key ${key}`);
@@ -96,7 +95,7 @@ export function readDeletionAnswer(response: VendorResponse): ForgetOutcome {
  * // [{ method: 'POST', url: 'https://analyticsadmin.googleapis.com/v1alpha/properties/123:submitUserDeletion', body: { userId: 'u1' }, … }]
  */
 export const ga4ForgetPerson: PersonForgetting = {
-  enabled: (config) => given(config.property_id) && given(config.service_account_key),
+  enabled: (config) => configText(config, 'property_id') !== undefined && configText(config, 'service_account_key') !== undefined,
   request: (person, ctx) => {
     const url = `${ADMIN_API}/properties/${encodeURIComponent(String(ctx.config.property_id))}:submitUserDeletion`;
     const headers = { authorization: `Bearer ${ctx.accessToken ?? ''}`, 'content-type': 'application/json' };

@@ -2,7 +2,7 @@
 // whatever the blueprint mapped. Google checks each conversion of a request alone (partial
 // failure), so a conversion that cannot be fitted is dead-lettered alone, saying why, before it
 // is sent; what Google alone can judge (the click, the action's window) is left to its answer.
-import { googleClickId, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, googleClickId, googleConsentStatus, instantText, isJsonObject, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionActionFor, conversionActionId, customerIdOf } from './config.ts';
 import { userIdentifiers } from './user-identifiers.ts';
 
@@ -115,7 +115,7 @@ export function toClickConversion(payload: JsonObject, event: CanonicalEvent, ct
   if (adUserData !== undefined) consent.adUserData = adUserData;
   if (adPersonalization !== undefined) consent.adPersonalization = adPersonalization;
 
-  const defaultCountryCode = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
+  const defaultCountryCode = configText(config, 'default_country_code');
   const { identifiers, left } = userIdentifiers(payload.user, defaultCountryCode === undefined ? {} : { defaultCountryCode });
   const withheld = config.enhanced_conversions === false ? 'config.enhanced_conversions is off'
     : adUserData === 'DENIED' ? 'the visitor denied ad_user_data'

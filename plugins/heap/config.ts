@@ -1,5 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validateHeapConfig), and the options the mapping reads from it.
+import { configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { DATA_CENTERS } from './hosts.ts';
 
@@ -35,10 +36,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 /**
  * Checks beyond the JSON Schema: app_id is the environment's numeric ID (not the API key nor
  * an app's name), the API key is one key without white space and is not the app ID again.
@@ -50,14 +47,15 @@ function given(value: JsonValue | undefined): value is string {
  */
 export function validateHeapConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (given(config.app_id) && !/^[0-9]{1,20}$/.test(config.app_id.trim())) {
+  const appId = configText(config, 'app_id');
+  if (appId !== undefined && !/^[0-9]{1,20}$/.test(appId)) {
     problems.push({ field: 'app_id', message: 'must be the Heap environment\'s ID, digits only (Account > Manage > Projects), e.g. 1234567890' });
   }
-  if (given(config.api_key)) {
-    const key = config.api_key.trim();
+  const key = configText(config, 'api_key');
+  if (key !== undefined) {
     if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
     else if (/[^\x21-\x7e]/.test(key)) problems.push({ field: 'api_key', message: 'holds characters that are not ASCII: give the API key as Heap shows it (Account > Manage > Privacy & Security)' });
-    else if (given(config.app_id) && key === config.app_id.trim()) problems.push({ field: 'api_key', message: 'is the app ID again: give the API key Heap generated (Account > Manage > Privacy & Security > Use the API)' });
+    else if (key === appId) problems.push({ field: 'api_key', message: 'is the app ID again: give the API key Heap generated (Account > Manage > Privacy & Security > Use the API)' });
   }
   return problems;
 }

@@ -5,7 +5,7 @@
 // any issues with malformed properties"); a batch's multi-status answer lists its failed inputs
 // in `errors`, each naming them in `context.objectWriteTraceId`. Every field is optional
 // ("any error parsing should allow for specific fields to be missing").
-import { excerpt, isJsonObject, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, trimmedText, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of HubSpot's answer a reason quotes. */
 const EXCERPT_CHARS = 400;
@@ -70,7 +70,7 @@ export function contextText(context: unknown): string {
  * // 'Property values were not valid: Email address jane@ is invalid (INVALID_EMAIL; propertyName: email) [VALIDATION_ERROR]'
  */
 export function errorText(error: HubSpotError): string {
-  const message = typeof error.message === 'string' && error.message.trim() !== '' ? error.message.trim() : '';
+  const message = trimmedText(error.message) ?? '';
   const inner = errorsOf(error).map((e) => {
     const details = [typeof e.code === 'string' && e.code !== '' ? e.code : '', typeof e.in === 'string' && e.in !== '' ? `in ${e.in}` : '', contextText(e.context)].filter(Boolean).join('; ');
     const text = typeof e.message === 'string' ? e.message.trim() : '';

@@ -3,7 +3,7 @@
 // version in the path (HubSpot's versioning since March 30, 2026: `/crm/objects/2026-09/…`,
 // `/events/2026-09/…`; the numbered v1–v3 paths are unsupported from September 2027, v4 from
 // March 30, 2027).
-import { PermanentError, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, PermanentError, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 
 /** HubSpot's API host (every API, legacy or date-based). */
 export const API_HOST = 'https://api.hubapi.com';
@@ -30,7 +30,7 @@ export type Endpoint = 'contactsUpsert' | 'eventsBatch' | 'contactsSearch' | 'gd
  * apiVersionOf({}); // '2026-09'
  */
 export function apiVersionOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_version === 'string' && config.api_version.trim() !== '' ? config.api_version.trim() : DEFAULT_API_VERSION;
+  return configText(config, 'api_version') ?? DEFAULT_API_VERSION;
 }
 
 /**
@@ -110,8 +110,9 @@ export const SCOPES: Record<Endpoint, string> = {
  */
 export function accessTokenOf(ctx: PluginContext): string {
   if (typeof ctx.accessToken === 'string' && ctx.accessToken !== '') return ctx.accessToken;
-  if (typeof ctx.config.access_token === 'string' && ctx.config.access_token.trim() !== '') return ctx.config.access_token.trim();
-  throw new PermanentError(typeof ctx.config.refresh_token === 'string' && ctx.config.refresh_token.trim() !== ''
+  const accessToken = configText(ctx.config, 'access_token');
+  if (accessToken !== undefined) return accessToken;
+  throw new PermanentError(configText(ctx.config, 'refresh_token') !== undefined
     ? 'no access token was obtained for config.refresh_token: set config.access_token (a service key) instead, or upgrade Signal'
     : 'HubSpot needs a credential: set config.access_token (a service key or a private app\'s access token) or config.refresh_token with the app\'s client_id and client_secret');
 }

@@ -8,7 +8,7 @@
 // remembered identify traits, the traits of their deleted events: `person.emails`); then deletes
 // it by its record id. HubSpot knows no Signal anonymousId: a person named by one alone, for whom
 // Signal knew no email, is skipped, saying so.
-import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, deletionEmails, usableId, type ForgetOutcome, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidOf } from './answers.ts';
 import { apiVersionOf, DEFAULT_API_VERSION, endpointOf, headersOf, SCOPES, urlOf, versionOfUrl } from './api.ts';
 import { normalizeEmail } from './contact.ts';
@@ -23,10 +23,6 @@ export const ANONYMOUS_ONLY = 'HubSpot finds contacts by email or a property hol
 export const USER_ID_NOT_SEARCHED = 'the userId was not searched for: it is no email address and config.user_id_property is not set (set it to the contact property identify calls write the userId to, e.g. signal_user_id); the contacts were searched for by the person\'s emails only';
 /** Why a userId that is no email, for a person of whom Signal knew no email, is not forwarded without config.user_id_property. */
 export const NO_LOOKUP = 'the userId is no email address, config.user_id_property is not set and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored), so no HubSpot contact can be found for it: set config.user_id_property to the contact property identify calls write the userId to (e.g. signal_user_id), or delete the contact in HubSpot';
-
-function usableCredential(value: JsonValue | undefined): boolean {
-  return typeof value === 'string' && value.trim() !== '';
-}
 
 /** The search for the contacts whose `property` equals `value` (their record ids and email). */
 function search(property: string, value: string, ctx: PluginContext): RequestDescriptor {
@@ -85,7 +81,7 @@ function readSearch(response: VendorResponse, request: RequestDescriptor | undef
  * deleted is no longer found).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config: Record<string, JsonValue>) => (usableCredential(config.access_token) || usableCredential(config.refresh_token)) && config.forward_deletions !== false,
+  enabled: (config: Record<string, JsonValue>) => (configText(config, 'access_token') !== undefined || configText(config, 'refresh_token') !== undefined) && config.forward_deletions !== false,
   request(person, ctx) {
     const requests: RequestDescriptor[] = [];
     const userId = usableId(person.userId) ? String(person.userId).trim() : undefined;

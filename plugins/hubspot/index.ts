@@ -1,4 +1,4 @@
-import { definePlugin, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, definePlugin } from '../../core/sdk/index.ts';
 import { hubSpotTokenRequest, readHubSpotTokenAnswer } from './access-token.ts';
 import { classifyHubSpot } from './classify.ts';
 import { CONFIG_SCHEMA, validateHubSpotConfig } from './config.ts';
@@ -7,8 +7,6 @@ import { forgetPerson } from './forget-person.ts';
 import { buildRequests, MAX_BYTES, MAX_EVENTS_PER_REQUEST } from './requests.ts';
 
 export { validateHubSpotConfig };
-
-const nonEmpty = (value: JsonValue | undefined) => typeof value === 'string' && value.trim() !== '';
 
 export default definePlugin({
   id: 'hubspot',
@@ -48,7 +46,7 @@ export default definePlugin({
   batch: { maxEvents: MAX_EVENTS_PER_REQUEST, maxBytes: MAX_BYTES },
   accessToken: {
     usedBy: ['delivery', 'forgetPerson'],
-    enabled: (config) => nonEmpty(config.refresh_token),
+    enabled: (config) => configText(config, 'refresh_token') !== undefined,
     request: hubSpotTokenRequest,
     read: readHubSpotTokenAnswer,
     // RFC 6749 §6: should the answer ever name a new refresh token, the core keeps and uses it.

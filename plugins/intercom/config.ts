@@ -3,7 +3,7 @@
 // the contact lookups and the deletions read from it. An Intercom workspace lives in one
 // region, and its access token works on that region's API host only (Intercom: Regional
 // Hosting, "https://api.eu.intercom.io", "https://api.au.intercom.io").
-import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Intercom's regional API hosts. */
 export const REGIONS = {
@@ -122,7 +122,7 @@ export function headersOf(config: Record<string, JsonValue>): Record<string, str
  */
 export function customAttributesOf(config: Record<string, JsonValue>): string[] {
   const list = config.custom_attributes;
-  return Array.isArray(list) ? list.filter((name): name is string => typeof name === 'string' && name.trim() !== '').map((name) => name.trim()) : [];
+  return Array.isArray(list) ? list.flatMap((name) => trimmedText(name) ?? []) : [];
 }
 
 /**

@@ -4,7 +4,7 @@
 // "Email/userId conflict" (trackPurchase), each with `{ msg, code, params }` (its
 // IterableApiResponse: codes such as BadParams, BadApiKey, RequestFieldsTypesMismatched,
 // RateLimitExceeded, BatchTooLarge); 429 for its rate limits; 5xx.
-import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { bulkOutcomes, type BulkAnswer } from './bulk-answers.ts';
 
 /** Codes of a refused request that no event of it caused: splitting cannot help. */
@@ -26,13 +26,13 @@ function answerOf(response: VendorResponse): IterableAnswer {
 /** Iterable's code, when its answer has one. */
 function codeOf(response: VendorResponse): string | undefined {
   const code = answerOf(response).code;
-  return typeof code === 'string' && code.trim() !== '' ? code.trim() : undefined;
+  return trimmedText(code);
 }
 
 /** Iterable's own words: `code: msg` of its answer, else the body. */
 function said(response: VendorResponse): string {
   const answer = answerOf(response);
-  const msg = typeof answer.msg === 'string' && answer.msg.trim() !== '' ? answer.msg.trim() : undefined;
+  const msg = trimmedText(answer.msg);
   const code = codeOf(response);
   if (code !== undefined || msg !== undefined) return excerpt([code, msg].filter((part) => part !== undefined).join(': '));
   return excerpt(response.body ?? '');

@@ -4,7 +4,7 @@
 // (identity.ts). Identity, time and ids come from the canonical event and the blueprint's
 // top-level fields, never from the site's properties or traits; what Iterable would refuse for
 // good is dead-lettered here, each event on its own, saying why.
-import { isJsonObject, PermanentError, removeContactInfo, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, readInstantMs } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, PermanentError, readInstantMs, readText, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { projectTypeOf, type ProjectType } from './config.ts';
 import { identityOf, personOf } from './identity.ts';
 import { userDataFields } from './user-data-fields.ts';
@@ -35,7 +35,7 @@ export interface FitOptions {
  * // { projectType: 'userid', mergeNestedObjects: true, defaultCountryCode: '44' }
  */
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
-  const code = typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined;
+  const code = configText(config, 'default_country_code');
   return { projectType: projectTypeOf(config), mergeNestedObjects: config.merge_nested_objects === true, defaultCountryCode: code };
 }
 

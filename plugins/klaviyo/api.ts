@@ -1,6 +1,7 @@
 // Klaviyo's REST API as its reference documents it (API overview: Authentication, Versioning;
 // the OpenAPI spec at github.com/klaviyo/openapi): one host, a private key in the
 // Authorization header, the revision header on every request, and JSON:API bodies.
+import { configText } from '../../core/sdk/index.ts';
 import type { JsonValue, PluginContext } from '../../core/sdk/index.ts';
 
 /** Klaviyo's only API host (the OpenAPI spec's `servers`). */
@@ -43,7 +44,7 @@ export const JSON_API = 'application/vnd.api+json';
  * revisionOf({}); // DEFAULT_REVISION
  */
 export function revisionOf(config: Record<string, JsonValue>): string {
-  return typeof config.revision === 'string' && config.revision.trim() !== '' ? config.revision.trim() : DEFAULT_REVISION;
+  return configText(config, 'revision') ?? DEFAULT_REVISION;
 }
 
 /**

@@ -2,7 +2,7 @@
 // blueprint mapped. LinkedIn validates a BATCH_CREATE request as a whole and refuses every
 // element of it for one that does not fit (HTTP 422 or 400 naming its index), so the element is
 // fitted here and one that cannot be fitted is dead-lettered alone, saying why, before it is sent.
-import { isJsonObject, pageUrlParamOf, instantText, namesNoOne, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, instantText, isJsonObject, namesNoOne, pageUrlParamOf, PermanentError, productsValue, readDecimal, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { conversionRuleFor, ruleId } from './config.ts';
 import { canMatch, identifierOf, linkedInUser } from './user-info.ts';
 
@@ -123,7 +123,7 @@ export function toLinkedInEvent(payload: JsonObject, event: CanonicalEvent, ctx:
   }
 
   const out: JsonObject = { conversion: `urn:lla:llaPartnerConversion:${rule}`, conversionHappenedAt: time };
-  const value = conversionValue(payload, typeof config.default_currency === 'string' && config.default_currency.trim() !== '' ? config.default_currency.trim() : undefined);
+  const value = conversionValue(payload, configText(config, 'default_currency'));
   if (value !== undefined) out.conversionValue = value;
   const eventId = eventIdOf(payload.eventId, event.messageId);
   if (eventId !== undefined) out.eventId = eventId;

@@ -1,4 +1,4 @@
-import { definePlugin, PermanentError, splitBatch, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configText, definePlugin, PermanentError, splitBatch, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { linkedInTokenRequest, readLinkedInTokenAnswer } from './access-token.ts';
 import { classifyLinkedIn } from './classify.ts';
 import { DEFAULT_VERSION, usesRefreshToken, linkedInConfigWarnings, validateLinkedInConfig, VERSION_PATTERN, versionOf } from './config.ts';
@@ -22,7 +22,8 @@ const MAX_BYTES = 2_000_000;
  */
 function accessTokenOf(ctx: PluginContext): string {
   if (typeof ctx.accessToken === 'string' && ctx.accessToken !== '') return ctx.accessToken;
-  if (typeof ctx.config.access_token === 'string' && ctx.config.access_token.trim() !== '') return ctx.config.access_token.trim();
+  const accessToken = configText(ctx.config, 'access_token');
+  if (accessToken !== undefined) return accessToken;
   throw new PermanentError(usesRefreshToken(ctx.config)
     ? 'no access token was obtained for config.refresh_token (this Signal core does not exchange refresh tokens): paste an access_token, or upgrade Signal'
     : 'LinkedIn needs an access token: set config.refresh_token (with client_id and client_secret) or config.access_token');
@@ -70,8 +71,6 @@ export function sendConversions(batch: MappedEvent[], ctx: PluginContext): Reque
   const envelope = JSON.stringify({ elements: [] }).length;
   return [...byRule.values()].flatMap((events) => splitBatch(events, { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => conversionEventsRequest(part, ctx)));
 }
-
-const nonEmpty = (value: JsonValue | undefined) => typeof value === 'string' && value.trim() !== '';
 
 export default definePlugin({
   id: 'linkedin',
@@ -168,7 +167,7 @@ export default definePlugin({
   batch: { maxEvents: MAX_EVENTS, maxBytes: MAX_BYTES },
   accessToken: {
     usedBy: ['delivery'],
-    enabled: (config) => nonEmpty(config.refresh_token),
+    enabled: (config) => configText(config, 'refresh_token') !== undefined,
     request: linkedInTokenRequest,
     read: readLinkedInTokenAnswer,
     // RFC 6749 §6: should the answer ever name a new refresh token, the core keeps and uses it.

@@ -3,6 +3,7 @@
 // `email_address`, the `error` in words, an `error_code` (ERROR_CONTACT_EXISTS,
 // ERROR_GENERIC) and, for a merge field, the `field` and a `field_message` — besides
 // `new_members`, `updated_members` and the totals.
+import { trimmedText } from '../../core/sdk/index.ts';
 import type { Classification, EventOutcome, JsonValue, RequestDescriptor } from '../../core/sdk/index.ts';
 
 /** One refused member of a batch answer. */
@@ -21,7 +22,7 @@ export interface BatchAnswer {
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\s+/g, ' ') : undefined;
+  return trimmedText(value)?.replace(/\s+/g, ' ');
 }
 
 /**

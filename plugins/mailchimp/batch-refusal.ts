@@ -5,6 +5,7 @@
 // brandonseydel/MailChimp.Net#567). Those members are dead-lettered with Mailchimp's words and
 // the others, refused only for being in the same request, sent again without them — instead of
 // halving a batch of 500 down to single members to find them.
+import { trimmedText } from '../../core/sdk/index.ts';
 import type { Classification, EventOutcome, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 
 /** A member named in a problem document's field: `members.item:3.merge_fields.FNAME`. */
@@ -31,7 +32,7 @@ export function memberRefusals(response: VendorResponse, request: RequestDescrip
     const match = typeof field === 'string' ? MEMBER_FIELD.exec(field) : null;
     const id = match ? request.eventIds[Number(match[1])] : undefined;
     if (match === null || id === undefined) continue;
-    const words = typeof message === 'string' && message.trim() !== '' ? message.trim().replace(/\s+/g, ' ').slice(0, MESSAGE_CHARS) : 'refused';
+    const words = trimmedText(message)?.replace(/\s+/g, ' ').slice(0, MESSAGE_CHARS) ?? 'refused';
     named.set(id, [...(named.get(id) ?? []), `${match[2] ?? 'member'}: ${words}`]);
   }
   if (named.size === 0) return undefined;

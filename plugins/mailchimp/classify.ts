@@ -4,7 +4,7 @@
 // `instance`, and `errors` of `{ field, message }` for an invalid resource) — 400 Invalid
 // Resource, 401 API Key Invalid / API Key Missing, 403 Forbidden / User Disabled, 404 Resource
 // Not Found, 405, 414, 429 Too Many Requests (more than 10 simultaneous connections), 5xx.
-import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { batchOutcomes, type BatchAnswer } from './batch-answer.ts';
 import { memberRefusals } from './batch-refusal.ts';
 
@@ -24,8 +24,8 @@ function answerOf(response: VendorResponse): Problem {
 /** Mailchimp's own words: `title: detail` of its problem document and the fields it names, else the body. */
 function said(response: VendorResponse): string {
   const answer = answerOf(response);
-  const title = typeof answer.title === 'string' && answer.title.trim() !== '' ? answer.title.trim() : undefined;
-  const detail = typeof answer.detail === 'string' && answer.detail.trim() !== '' ? answer.detail.trim() : undefined;
+  const title = trimmedText(answer.title);
+  const detail = trimmedText(answer.detail);
   const fields = Array.isArray(answer.errors)
     ? (answer.errors as unknown[]).flatMap((e) => {
         const { field, message } = (e ?? {}) as { field?: unknown; message?: unknown };

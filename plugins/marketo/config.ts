@@ -2,7 +2,7 @@
 // LaunchPoint custom service's client id and secret, how leads are keyed (the lookup field:
 // email, or a custom field holding the userId), the traits → lead fields mapping and the track
 // events → custom activity types mapping.
-import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Munchkin account id, as Marketo shows it in Admin > Integration > Munchkin: `123-ABC-456`. */
 export const MUNCHKIN_ID = /^[0-9]{3}-[A-Za-z]{3}-[0-9]{3}$/;
@@ -142,7 +142,7 @@ export function instanceOrigin(config: Record<string, JsonValue>): string {
 
 /** The lookup field (`email` unless the config names another). */
 export function lookupFieldOf(config: Record<string, JsonValue>): string {
-  return typeof config.lookup_field === 'string' && config.lookup_field.trim() !== '' ? config.lookup_field.trim() : 'email';
+  return configText(config, 'lookup_field') ?? 'email';
 }
 
 /** Whether leads are keyed by email (else by the userId, in the lookup field). */
@@ -159,7 +159,7 @@ export function keyedByEmail(config: Record<string, JsonValue>): boolean {
  */
 export function userIdFieldOf(config: Record<string, JsonValue>): string | undefined {
   if (!keyedByEmail(config)) return lookupFieldOf(config);
-  return typeof config.user_id_field === 'string' && config.user_id_field.trim() !== '' ? config.user_id_field.trim() : undefined;
+  return configText(config, 'user_id_field');
 }
 
 /** The config's trait path → lead field pairs, in the config's order. */
@@ -185,7 +185,8 @@ export function activityTypeFor(config: Record<string, JsonValue>, event: string
   const attributes = isJsonObject(entry.attributes)
     ? Object.entries(entry.attributes).filter((pair): pair is [string, string] => typeof pair[1] === 'string' && FIELD_NAME.test(pair[1]))
     : [];
-  return { id: entry.id, attributes, ...(typeof entry.primary_attribute === 'string' && entry.primary_attribute.trim() !== '' ? { primaryAttribute: entry.primary_attribute.trim() } : {}) };
+  const primaryAttribute = trimmedText(entry.primary_attribute);
+  return { id: entry.id, attributes, ...(primaryAttribute !== undefined ? { primaryAttribute } : {}) };
 }
 
 /**
@@ -206,7 +207,7 @@ export function valueAt(source: JsonValue | undefined, path: string): JsonValue 
 /** Whether the config carries the credentials the token exchange needs. */
 export function hasCredentials(config: Record<string, JsonValue>): boolean {
   return munchkinIdOf(config) !== undefined
-    && typeof config.client_id === 'string' && config.client_id.trim() !== ''
+    && configText(config, 'client_id') !== undefined
     && typeof config.client_secret === 'string' && config.client_secret !== '';
 }
 

@@ -6,7 +6,7 @@
 // up to 300 values), and classify.ts answers that lookup with the activities request for the
 // leads found, as a follow-up (the core's `{ next }`). The activities ride along in the lookup's
 // `memo`, never sent or logged.
-import { isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { instanceOrigin, keyedByEmail, lookupFieldOf } from './config.ts';
 import { ACTIVITY, LEAD } from './records.ts';
 
@@ -91,7 +91,7 @@ export function syncMemoOf(request: RequestDescriptor): SyncMemo | undefined {
  * // { method: 'POST', url: 'https://123-ABC-456.mktorest.com/rest/v1/leads.json', body: { action: 'createOrUpdate', lookupField: 'email', input: [{ email: 'jane@example.com', firstName: 'Jane' }] }, eventIds: ['m-1'], memo: { marketo: 'sync', records: [['m-1']] } }
  */
 export function syncLeadsRequest(leads: Array<{ ids: string[]; lead: JsonObject }>, ctx: PluginContext): RequestDescriptor {
-  const partition = typeof ctx.config.partition_name === 'string' && ctx.config.partition_name.trim() !== '' ? ctx.config.partition_name.trim() : undefined;
+  const partition = configText(ctx.config, 'partition_name');
   const memo: SyncMemo = { marketo: 'sync', records: leads.map((l) => l.ids) };
   return {
     method: 'POST',

@@ -5,7 +5,7 @@
 // The schema the catalog shows, the readings the plugin uses, and the checks the schema cannot
 // make, each naming its field.
 import {
-  allowedPrivateTargets, configText, pastedSecretProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems,
+  allowedPrivateTargets, configText, pastedSecretProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText,
   type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
@@ -73,7 +73,7 @@ export const sendsIdentifyEvents = (config: Config): boolean => config.identify_
 /** A config list of event names, trimmed, or its default when not set. */
 function namesOf(value: JsonValue | undefined, fallback: readonly string[]): string[] {
   if (!Array.isArray(value)) return [...fallback];
-  return value.filter((name): name is string => typeof name === 'string' && name.trim() !== '').map((name) => name.trim());
+  return value.flatMap((name) => trimmedText(name) ?? []);
 }
 
 /** The track events sent as Matomo ecommerce orders, cart updates, product views and site searches. */

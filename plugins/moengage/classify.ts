@@ -9,13 +9,13 @@
 // or the Workspace ID differing between URL and auth; 413 over 128 KB; 415 the content type;
 // 429 the rate limit; 5xx passing. A 2xx whose body says `status: "fail"` (or carries an
 // `error`) is a failure, not a delivery.
-import { defaultClassify, excerpt, isJsonObject, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, isJsonObject, trimmedText, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { dataCenterOf, DATA_CENTER_ORIGINS } from './hosts.ts';
 
 /** The element field a 400 names (`error.attribute`), when it names one. */
 function refusedAttributeOf(response: VendorResponse): string | undefined {
   const error = isJsonObject(response.json) ? response.json.error : undefined;
-  return isJsonObject(error) && typeof error.attribute === 'string' && error.attribute.trim() !== '' ? error.attribute.trim() : undefined;
+  return isJsonObject(error) ? trimmedText(error.attribute) : undefined;
 }
 
 /**

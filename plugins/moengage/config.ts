@@ -3,6 +3,7 @@
 // Data APIs authenticate with HTTP Basic: the Workspace ID (earlier "App ID" / "DATA API ID")
 // as the user name and the Data API key as the password (Settings > Account > APIs); the
 // Workspace ID also names the workspace in each URL and in the MOE-APPKEY header.
+import { configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { DATA_CENTER_ORIGINS, DATA_CENTER_REGIONS, DATA_CENTERS } from './hosts.ts';
 
@@ -35,10 +36,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 /**
  * Checks beyond the JSON Schema, each naming its field: the Workspace ID and the key are one
  * token each (they travel in a URL and a header); the key is not the Workspace ID again (the
@@ -50,13 +47,14 @@ function given(value: JsonValue | undefined): value is string {
  */
 export function validateMoengageConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (given(config.workspace_id) && /\s/.test(config.workspace_id.trim())) {
+  const workspaceId = configText(config, 'workspace_id');
+  if (workspaceId !== undefined && /\s/.test(workspaceId)) {
     problems.push({ field: 'workspace_id', message: 'holds white space (copied with the text around it?): give the Workspace ID alone, as Settings > Account > APIs shows it' });
   }
-  if (given(config.data_api_key)) {
-    const key = config.data_api_key.trim();
+  const key = configText(config, 'data_api_key');
+  if (key !== undefined) {
     if (/\s/.test(key)) problems.push({ field: 'data_api_key', message: 'holds white space or a line break (copied with the text around it?): give the Data API key alone' });
-    else if (given(config.workspace_id) && key === config.workspace_id.trim()) {
+    else if (key === workspaceId) {
       problems.push({ field: 'data_api_key', message: 'is the Workspace ID again: give the Data API key (Settings > Account > APIs > API Keys, the Data tile)' });
     }
   }
@@ -78,8 +76,8 @@ export interface MoengageOptions {
  */
 export function optionsOf(config: Record<string, JsonValue>): MoengageOptions {
   return {
-    workspaceId: given(config.workspace_id) ? config.workspace_id.trim() : '',
-    dataApiKey: given(config.data_api_key) ? config.data_api_key.trim() : '',
+    workspaceId: configText(config, 'workspace_id') ?? '',
+    dataApiKey: configText(config, 'data_api_key') ?? '',
     forwardDeletions: config.forward_deletions !== false,
   };
 }

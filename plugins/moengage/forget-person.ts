@@ -6,7 +6,7 @@
 // hours, during which the user stays visible and can still be updated. A user created again
 // with the same ID later (by a new event) is a new user. Signal sends MoEngage the userId as
 // the ID (customer_id) and nothing for visitors without one, so the userId is what is deleted.
-import { defaultForgetRead, isJsonObject, type ForgetOutcome, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultForgetRead, isJsonObject, trimmedText, type ForgetOutcome, type PersonForgetting, type PluginContext, type VendorResponse } from '../../core/sdk/index.ts';
 import { credentialHint, saidBy } from './classify.ts';
 import { basicAuthOf, optionsOf } from './config.ts';
 import { originOf } from './hosts.ts';
@@ -34,7 +34,7 @@ export function readDeletion(response: VendorResponse, ctx?: PluginContext): For
   const json = isJsonObject(response.json) ? response.json : {};
   const failing = typeof json.status === 'string' && /^(?:fail|failure|failed|error)$/i.test(json.status.trim());
   if (response.status >= 200 && response.status < 300 && !failing) {
-    const message = typeof json.message === 'string' && json.message.trim() !== '' ? json.message.trim() : `HTTP ${response.status}`;
+    const message = trimmedText(json.message) ?? `HTTP ${response.status}`;
     return { done: true, message: `MoEngage accepted the deletion (${message}): the user is hard-deleted after its 24-hour buffer, and created again if events with the same ID reach MoEngage later` };
   }
   // MoEngage's documented answer for an unknown user is a 400 `{ "error": { "type": "Not

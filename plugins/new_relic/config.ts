@@ -2,7 +2,7 @@
 // schema cannot make (validateNewRelicConfig), and the options the mapping and the requests
 // read from it. New Relic's Event API: "Send custom events with our Event API"
 // (docs.newrelic.com/docs/data-apis/ingest-apis/event-api/introduction-event-api).
-import { isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The data centers of New Relic's Event API, in the catalog's order. */
 export const REGIONS = ['us', 'eu'] as const;
@@ -84,10 +84,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 /**
  * Why New Relic would not take an eventType, or undefined when it would: the characters of the
  * data requirements page, its length, and the names New Relic reserves (whose events it drops).
@@ -124,11 +120,12 @@ function wantedKey(keyType: KeyType): string {
  */
 export function validateNewRelicConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (given(config.account_id) && !ACCOUNT_ID.test(config.account_id.trim())) {
+  const accountId = configText(config, 'account_id');
+  if (accountId !== undefined && !ACCOUNT_ID.test(accountId)) {
     problems.push({ field: 'account_id', message: 'is not a New Relic account ID: give the account\'s number, e.g. 1234567' });
   }
-  if (given(config.api_key)) {
-    const key = config.api_key.trim();
+  const key = configText(config, 'api_key');
+  if (key !== undefined) {
     const keyType = config.key_type === 'insert' ? 'insert' : 'license';
     if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the key alone' });
     else if (/^NRAK-/i.test(key)) problems.push({ field: 'api_key', message: `is a User key ("NRAK-…"), which the Event API refuses: give ${wantedKey(keyType)}` });
@@ -176,7 +173,8 @@ export interface NewRelicOptions {
  * // { accountId: '123', apiKey: 'abc', keyType: 'license', region: 'us', eventType: 'SignalEvent', eventTypes: {}, compression: 'gzip', sendIds: true }
  */
 export function optionsOf(config: Record<string, JsonValue>): NewRelicOptions {
-  const eventType = given(config.event_type) && !eventTypeProblem(config.event_type.trim()) ? config.event_type.trim() : DEFAULT_EVENT_TYPE;
+  const configuredType = configText(config, 'event_type');
+  const eventType = configuredType !== undefined && !eventTypeProblem(configuredType) ? configuredType : DEFAULT_EVENT_TYPE;
   const eventTypes: Record<string, string> = {};
   if (isJsonObject(config.event_types)) {
     for (const [name, type] of Object.entries(config.event_types)) {
@@ -184,8 +182,8 @@ export function optionsOf(config: Record<string, JsonValue>): NewRelicOptions {
     }
   }
   return {
-    accountId: given(config.account_id) ? config.account_id.trim() : '',
-    apiKey: given(config.api_key) ? config.api_key.trim() : '',
+    accountId: configText(config, 'account_id') ?? '',
+    apiKey: configText(config, 'api_key') ?? '',
     keyType: config.key_type === 'insert' ? 'insert' : 'license',
     region: config.region === 'eu' ? 'eu' : 'us',
     eventType,

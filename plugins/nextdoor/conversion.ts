@@ -3,7 +3,7 @@
 // `event_time_epoch`, `action_source` with `action_source_url`, `customer` normalised and hashed,
 // the click id, `custom` and `app`. Nextdoor takes one event a request; one it would refuse is
 // dead-lettered here, saying why, and one with no Nextdoor event name is not sent.
-import { eventMapName, isJsonObject, namesNoOne, pageUrlParamOf, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, eventMapName, isJsonObject, namesNoOne, pageUrlParamOf, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { clickIdOf, NDCLID_COOKIE, NDCLID_PARAM, STAPE_NDCLID_COOKIE } from './click-id.ts';
 import { ACTION_SOURCES, EVENT_NAMES } from './config.ts';
 import { normalizeCustomer } from './customer.ts';
@@ -105,7 +105,7 @@ export function toNextdoorConversion(payload: JsonObject, event: CanonicalEvent,
     throw new PermanentError(`Nextdoor cannot match ${what} to anyone: its customer needs at least one of email, phone_number, names, address, click_id, client_ip_address — it has none${unusable.length > 0 ? ` (left out as unusable: ${unusable.join(', ')})` : ''}. Send events from the browser (Signal reads the visitor's IP and user agent), or an email or phone in traits`);
   }
 
-  const defaultCurrency = typeof ctx.config.default_currency === 'string' && ctx.config.default_currency.trim() !== '' ? ctx.config.default_currency.trim().toUpperCase() : undefined;
+  const defaultCurrency = configText(ctx.config, 'default_currency')?.toUpperCase();
   const custom = fitCustomData(payload.custom, { eventName, defaultCurrency, warn });
 
   const conversion: JsonObject = { event_name: eventName, event_id: eventId, event_time_epoch: eventTime, action_source: actionSource };

@@ -8,7 +8,7 @@
 // (`{ error, status }`), 401 for a refused key, 429 over the rate limit with
 // `{ error: { code: "rate-limit", message, "try-in-seconds" } }` (Rate limits), 5xx.
 import {
-  excerpt, isJsonObject, isWebPage, transientRetry, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse,
+  excerpt, isJsonObject, isWebPage, transientRetry, trimmedText, type ClassifyResult, type EventOutcome, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor, type VendorResponse,
 } from '../../core/sdk/index.ts';
 import { ACTIVITIES_CREATE_PATH } from './requests.ts';
 
@@ -68,7 +68,7 @@ function perRecord(response: VendorResponse, request: RequestDescriptor): Classi
     const entry = list[index];
     if (!isJsonObject(entry)) return;
     const status = typeof entry.status === 'string' ? entry.status : undefined;
-    const error = typeof entry.error === 'string' && entry.error.trim() !== '' ? entry.error.trim() : undefined;
+    const error = trimmedText(entry.error);
     if (status === 'suppressed') {
       failed[id] = { status: 'dead_letter', reason: `Ortto did not take the person: ${error ?? 'Email is suppressed'} (the email is on the account's email suppression list, so Ortto creates no person for it)` };
     } else if (error !== undefined) {

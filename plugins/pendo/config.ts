@@ -1,5 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validatePendoConfig), and the options the mapping and requests read.
+import { configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { REGION_ORIGINS, REGIONS } from './hosts.ts';
 
@@ -110,8 +111,8 @@ export interface PendoOptions {
  */
 export function optionsOf(config: Record<string, JsonValue>): PendoOptions {
   return {
-    trackSecret: given(config.track_secret) ? config.track_secret.trim() : '',
-    integrationKey: given(config.integration_key) ? config.integration_key.trim() : undefined,
+    trackSecret: configText(config, 'track_secret') ?? '',
+    integrationKey: configText(config, 'integration_key'),
     metadataGroup: config.metadata_group === 'agent' ? 'agent' : 'custom',
     createVisitors: config.create_visitors === true,
     // Skipped unless asked: an anonymousId is a visitor of its own in Pendo, never merged.

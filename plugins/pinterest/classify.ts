@@ -3,7 +3,7 @@
 // request fails validation, 401 (code 2) for a refused token, 403 (code 29) for a token
 // without access to the ad account, 422 when not all events were processed, 429 (code 8) for
 // the rate limit, 503 (code 4197) when the endpoint is ramped down.
-import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, trimmedText, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** Pinterest's error code for "This request exceeded a rate limit". */
 const RATE_LIMITED = 8;
@@ -57,7 +57,7 @@ function perEventOutcomes(statuses: PinterestEventStatus[], request: RequestDesc
   request.eventIds.forEach((id, index) => {
     const entry = statuses[index]!;
     if (entry.status !== 'failed') return;
-    const why = typeof entry.error_message === 'string' && entry.error_message.trim() !== '' ? entry.error_message.trim() : 'no error_message given';
+    const why = trimmedText(entry.error_message) ?? 'no error_message given';
     perEvent[id] = { status: 'dead_letter', reason: `Pinterest refused the event: ${why}` };
   });
   return { perEvent };

@@ -4,7 +4,7 @@
 // properties go as custom properties, revenue on or off, and the events counted as
 // non-interactive. The Events API takes no credential: the domain says whose events they are.
 import {
-  allowedPrivateTargets, configText, privateTargetProblem, privateTargetsField, privateTargetsProblems,
+  allowedPrivateTargets, configText, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText,
   type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
@@ -88,7 +88,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 
 /** A config list of texts, trimmed, blanks left out. */
 function textList(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '').map((entry) => entry.trim()) : [];
+  return Array.isArray(value) ? value.flatMap((entry) => trimmedText(entry) ?? []) : [];
 }
 
 function modeOf<T extends string>(value: JsonValue | undefined, modes: readonly T[], fallback: T): T {

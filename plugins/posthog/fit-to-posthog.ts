@@ -7,7 +7,7 @@
 // `$pathname` and `$referring_domain`. What PostHog would drop without a word (no name, no
 // distinct_id) or refuse with the whole request (a bad uuid, an event over its size limit)
 // is dead-lettered here, each event on its own.
-import { isJsonObject, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, trimmedText, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import type { PostHogOptions } from './config.ts';
 import { distinctIdText, usableDistinctId, uuidFor } from './identity.ts';
 
@@ -159,8 +159,8 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: P
   for (const [key, value] of Object.entries(site)) if (!RESERVED_PROPERTIES.has(key)) properties[key] = value;
   const deviceId = idOf(field(payload, '$device_id'));
   if (deviceId !== undefined) properties.$device_id = deviceId;
-  const ip = field(payload, '$ip');
-  if (typeof ip === 'string' && ip.trim() !== '') properties.$ip = ip.trim();
+  const ip = trimmedText(field(payload, '$ip'));
+  if (ip !== undefined) properties.$ip = ip;
   else properties.$geoip_disable = true;
   if (who.anonymous && options.personProfiles === 'identified_only' && name !== EVENTS.set) properties.$process_person_profile = false;
 

@@ -7,7 +7,7 @@
 // to Pixel ID …" or "Missing adsconversions scope …"; 429 "Your user agent was automatically
 // ratelimited" or "Too many requests/events within timeframe"; 500 "The service is currently
 // unavailable. No conversion events were processed."
-import { defaultClassify, excerpt, isJsonObject, transientRetry, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, isJsonObject, transientRetry, trimmedText, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Reddit's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -52,8 +52,7 @@ function fieldsOf(answer: RedditAnswer): Array<{ field: string; message: string 
 
 /** The first of `values` that is non-blank text, trimmed; '' when none is. */
 function firstText(...values: unknown[]): string {
-  for (const value of values) if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  return '';
+  return values.map(trimmedText).find((text) => text !== undefined) ?? '';
 }
 
 /** What Reddit said: its error's message (or explanation) and its fields' messages, or the body's start when the answer is not Reddit's JSON. */

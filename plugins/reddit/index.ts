@@ -1,4 +1,4 @@
-import { definePlugin, pastedSecretProblem, splitBatch, type ConfigProblem, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configText, definePlugin, pastedSecretProblem, splitBatch, type ConfigProblem, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { classifyReddit } from './classify.ts';
 import { ACTION_SOURCES, toRedditEvent } from './server-event.ts';
 
@@ -52,7 +52,7 @@ export function validateRedditConfig(config: Record<string, JsonValue>): ConfigP
 }
 
 function requestFor(part: MappedEvent[], ctx: PluginContext): RequestDescriptor {
-  const testId = typeof ctx.config.test_id === 'string' && ctx.config.test_id.trim() !== '' ? ctx.config.test_id.trim() : undefined;
+  const testId = configText(ctx.config, 'test_id');
   return {
     method: 'POST',
     url: eventsUrl(ctx.config),
@@ -147,7 +147,7 @@ export default definePlugin({
   map: (payload, event, ctx) => toRedditEvent(payload, event, ctx),
   send(batch, ctx) {
     // Event Testing shows one event per request: with a test ID, each event goes alone.
-    const testing = typeof ctx.config.test_id === 'string' && ctx.config.test_id.trim() !== '';
+    const testing = configText(ctx.config, 'test_id') !== undefined;
     const envelope = JSON.stringify({ data: { test_id: String(ctx.config.test_id ?? ''), events: [] } }).length;
     return splitBatch(batch, { maxEvents: testing ? 1 : MAX_EVENTS, maxBytes: MAX_BYTES - 1, overheadBytes: envelope }).map((part) => requestFor(part, ctx));
   },

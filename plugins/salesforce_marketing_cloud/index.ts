@@ -1,4 +1,4 @@
-import { definePlugin } from '../../core/sdk/index.ts';
+import { configText, definePlugin } from '../../core/sdk/index.ts';
 import { marketingCloudTokenRequest, readMarketingCloudTokenAnswer } from './access-token.ts';
 import { classifyMarketingCloud } from './classify.ts';
 import { CONFIG_SCHEMA, marketingCloudConfigWarnings, subdomainOf, validateMarketingCloudConfig } from './config.ts';
@@ -53,7 +53,7 @@ export default definePlugin({
   batch: { maxEvents: 500, maxBytes: MAX_BYTES },
   accessToken: {
     usedBy: ['delivery', 'forgetPerson'],
-    enabled: (config) => subdomainOf(config) !== undefined && typeof config.client_id === 'string' && config.client_id.trim() !== '' && typeof config.client_secret === 'string' && config.client_secret !== '',
+    enabled: (config) => subdomainOf(config) !== undefined && configText(config, 'client_id') !== undefined && typeof config.client_secret === 'string' && config.client_secret !== '',
     request: marketingCloudTokenRequest,
     read: readMarketingCloudTokenAnswer,
   },

@@ -4,7 +4,7 @@
 // the request was queued), 401/403 (the key, or its permissions), 404, 500 `{ errors: [{ message }] }`;
 // a 429 (any v3 endpoint, "Rate Limits") carries X-RateLimit-Limit, -Remaining and -Reset, the
 // last as the epoch second the refresh period ends.
-import { excerpt, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type EventOutcome, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What to check when SendGrid refuses the key. */
 export const CREDENTIALS = 'check config.api_key (a SendGrid API key, SG.…, with Marketing access: Settings > API Keys > Restricted Access > Marketing) and config.region (an EU regional subuser\'s key works on https://api.eu.sendgrid.com only)';
@@ -25,8 +25,8 @@ export function errorsOf(response: VendorResponse): SendGridError[] {
 }
 
 function errorText(error: SendGridError): string {
-  const field = typeof error.field === 'string' && error.field.trim() !== '' ? error.field.trim() : undefined;
-  const message = typeof error.message === 'string' && error.message.trim() !== '' ? error.message.trim() : 'refused';
+  const field = trimmedText(error.field);
+  const message = trimmedText(error.message) ?? 'refused';
   return field ? `${field}: ${message}` : message;
 }
 

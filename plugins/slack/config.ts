@@ -1,6 +1,7 @@
 // The Slack plugin's config: the incoming webhook's URL (a credential: whoever has it posts to
 // the channel), the rules that choose events and word their messages, and the message's
 // options. The schema says the shapes; `validateSlackConfig` what a schema cannot.
+import { configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { EVENT_TYPES, OPERATORS, readRules, type CompiledRule } from './rules.ts';
 
@@ -120,12 +121,8 @@ export function validateSlackConfig(config: Record<string, JsonValue>): ConfigPr
     if (problem) problems.push({ field: 'webhook_url', message: problem });
   }
   problems.push(...readRules(config.rules).problems);
-  if (given(config.icon_emoji) && given(config.icon_url)) problems.push({ field: 'icon_url', message: 'cannot be set with icon_emoji: Slack shows one icon; keep one of them' });
+  if (configText(config, 'icon_emoji') !== undefined && configText(config, 'icon_url') !== undefined) problems.push({ field: 'icon_url', message: 'cannot be set with icon_emoji: Slack shows one icon; keep one of them' });
   return problems;
-}
-
-function given(value: JsonValue | undefined): boolean {
-  return typeof value === 'string' && value.trim() !== '';
 }
 
 /** What the message builder reads from a config. */
@@ -150,11 +147,14 @@ const compiled = new WeakMap<object, SlackOptions>();
 export function optionsOf(config: Record<string, JsonValue>): SlackOptions {
   const cached = compiled.get(config);
   if (cached) return cached;
+  const username = configText(config, 'username');
+  const iconEmoji = configText(config, 'icon_emoji');
+  const iconUrl = configText(config, 'icon_url');
   const options: SlackOptions = {
     rules: readRules(config.rules).rules,
     mrkdwn: config.mrkdwn !== false,
-    ...(given(config.username) ? { username: String(config.username).trim() } : {}),
-    ...(given(config.icon_emoji) ? { iconEmoji: String(config.icon_emoji).trim() } : given(config.icon_url) ? { iconUrl: String(config.icon_url).trim() } : {}),
+    ...(username !== undefined ? { username } : {}),
+    ...(iconEmoji !== undefined ? { iconEmoji } : iconUrl !== undefined ? { iconUrl } : {}),
   };
   compiled.set(config, options);
   return options;

@@ -5,7 +5,7 @@
 // responses"; the validate endpoint answers `event_logs`, entries naming their event by its
 // index (`event`) with its `errors` and `warnings`. The SDK reads an
 // INVALID status in a 2xx too, so the body decides, not only the HTTP status.
-import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, isJsonObject, parseRetryAfter, responseHeader, trimmedText, type Classification, type EventOutcome, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** How much of Snap's body a reason quotes when its answer is not the documented JSON. */
 const EXCERPT_CHARS = 300;
@@ -36,7 +36,7 @@ interface SnapAnswer {
   event_logs?: unknown;
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : []);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((v) => trimmedText(v) ?? []) : []);
 
 /** `error_msgs` (with their `codes`) of an `errors` object, as one clause. */
 function errorsClause(errors: unknown): string {

@@ -3,7 +3,7 @@
 // QueryFailureStatus (422: `code`, `sqlState`, `message`, `statementHandle`) or an error object
 // (`code`, `message`) for a refused request (400, 401, 403, 429…). Codes are Snowflake's six-digit
 // error codes; sqlState is the ANSI SQLSTATE (class 22: a value the column cannot take).
-import { excerpt, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, trimmedText, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** What an answer says. */
 export interface SnowflakeAnswer {
@@ -16,7 +16,7 @@ export interface SnowflakeAnswer {
   isJson: boolean;
 }
 
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined);
+const textOf = (value: unknown): string | undefined => (trimmedText(value) ?? (typeof value === 'number' ? String(value) : undefined));
 
 /**
  * The answer's parts: Snowflake's JSON when it is, else the body's text.

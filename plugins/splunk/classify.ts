@@ -11,7 +11,7 @@
 // retried; 9 server busy and 18–20 unhealthy (503, HEC's queues full) retried as a rate limit.
 // A 2xx that is not HEC's `{"text":"Success","code":0}` (a proxy's or Splunk Web's page) is
 // retried, saying to check config.url.
-import { defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, defaultClassify, parseRetryAfter, responseHeader, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { hecAnswer, isWebPage, said } from './hec-answer.ts';
 
 type Config = Record<string, JsonValue>;
@@ -115,7 +115,7 @@ export function classifyHec(response: VendorResponse, request: RequestDescriptor
     return { status: 'dead_letter', reason };
   }
   if (code === 7) {
-    const index = typeof ctx.config.index === 'string' && ctx.config.index.trim() !== '' ? ctx.config.index.trim() : undefined;
+    const index = configText(ctx.config, 'index');
     return { status: 'dead_letter', reason: `HEC refused the index (${answered}): ${index === undefined ? 'config.index is empty, so the token\'s default index was used — give the token a Default Index, or set config.index' : `config.index (${index}) must exist and be one of the token's Allowed Indexes (Settings > Data Inputs > HTTP Event Collector, Edit)`}; then replay the dead letters` };
   }
   if (code === 10) {

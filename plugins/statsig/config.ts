@@ -1,5 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validateStatsigConfig), and the options the mapping reads from it.
+import { configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { HOST_ORIGINS, HOSTS } from './hosts.ts';
 
@@ -42,10 +43,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   },
 };
 
-function given(value: JsonValue | undefined): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
 /**
  * Checks beyond the JSON Schema: the key is one token and is the server secret (not a client
  * or console key); the customID name is one Statsig can take. Messages never repeat a key.
@@ -56,8 +53,8 @@ function given(value: JsonValue | undefined): value is string {
  */
 export function validateStatsigConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  if (given(config.server_secret)) {
-    const key = config.server_secret.trim();
+  const key = configText(config, 'server_secret');
+  if (key !== undefined) {
     if (/^client-/.test(key)) problems.push({ field: 'server_secret', message: 'is a Client SDK key ("client-…"): give the Server Secret Key ("secret-…", Settings > Keys & Environments)' });
     else if (/^console-/.test(key)) problems.push({ field: 'server_secret', message: 'is a Console API key ("console-…"): give the Server Secret Key ("secret-…", Settings > Keys & Environments)' });
     else if (/\s/.test(key)) problems.push({ field: 'server_secret', message: 'holds white space or a line break (copied with the text around it?): give the key alone' });
@@ -86,9 +83,10 @@ export interface StatsigOptions {
  */
 export function optionsOf(config: Record<string, JsonValue>): StatsigOptions {
   const tier = typeof config.environment_tier === 'string' && (TIERS as readonly string[]).includes(config.environment_tier) ? config.environment_tier : undefined;
+  const stableIdName = configText(config, 'stable_id_name');
   return {
-    serverSecret: given(config.server_secret) ? config.server_secret.trim() : '',
-    stableIdName: given(config.stable_id_name) && ID_NAME.test(config.stable_id_name.trim()) ? config.stable_id_name.trim() : 'stableID',
+    serverSecret: configText(config, 'server_secret') ?? '',
+    stableIdName: stableIdName !== undefined && ID_NAME.test(stableIdName) ? stableIdName : 'stableID',
     tier,
     forwardDeletions: config.forward_deletions === true,
   };

@@ -1,7 +1,7 @@
 // The integration's config: which Taboola event name each Signal event counts as, and the
 // account whose bulk endpoint to use (optional); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Taboola account id as its bulk endpoint's path takes it: "Your numeric Taboola Account ID - e.g. 123456". */
 export const ACCOUNT_ID = /^[0-9]{1,20}$/;
@@ -35,7 +35,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
  * accountIdOf({ account_id: '' });          // undefined
  */
 export function accountIdOf(config: Record<string, JsonValue>): string | undefined {
-  return typeof config.account_id === 'string' && config.account_id.trim() !== '' ? config.account_id.trim() : undefined;
+  return configText(config, 'account_id');
 }
 
 /**

@@ -2,7 +2,7 @@
 // `{ code, message, request_id, data }` whose `code` says what happened ("the return code takes
 // precedence over the HTTP status"); an HTTP 4xx or 5xx means the request never reached the
 // API (a wrong path, a gateway fault).
-import { defaultClassify, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { defaultClassify, trimmedText, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 // Codes as TikTok's Business API SDK names them (tiktok/tiktok-business-api-sdk,
 // tiktok_business/tiktok_code.py).
@@ -101,7 +101,7 @@ export function classifyTikTok(response: VendorResponse, request: RequestDescrip
   const envelope = envelopeOf(response.json);
   const code = typeof envelope?.code === 'number' ? envelope.code : undefined;
   if (code === undefined) return classifyStatus(response, request);
-  const said = typeof envelope?.message === 'string' && envelope.message.trim() !== '' ? envelope.message.trim().slice(0, 500) : response.body.slice(0, 300);
+  const said = trimmedText(envelope?.message)?.slice(0, 500) ?? response.body.slice(0, 300);
   const trace = typeof envelope?.request_id === 'string' && envelope.request_id !== '' ? ` (request_id ${envelope.request_id})` : '';
   if (OK.has(code)) return { status: 'delivered' };
   if (THROTTLED.has(code)) {

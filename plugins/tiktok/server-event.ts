@@ -1,6 +1,6 @@
 // One event of the Events API's `data` list, from what the blueprint mapped: customer
 // information hashed, the click id from the landing page, contents as a list, Limited Data Use.
-import { isJsonObject, urlParamOf, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, PermanentError, removeContactInfo, trimmedText, urlParamOf, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUser } from './user-data.ts';
 
 function hasText(value: JsonValue | undefined): boolean {
@@ -75,7 +75,7 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     const context = isJsonObject(event.context) ? event.context : {};
     const contextPage = isJsonObject(context.page) ? context.page : {};
     const cookies = isJsonObject(context.cookies) ? context.cookies : {};
-    const cookie = typeof cookies.ttclid === 'string' && cookies.ttclid.trim() !== '' ? cookies.ttclid.trim() : undefined;
+    const cookie = trimmedText(cookies.ttclid);
     const ttclid = clickIdFromPage(page.url, contextPage.url, contextPage.search) ?? cookie;
     if (ttclid) user.ttclid = ttclid;
   }

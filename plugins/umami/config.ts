@@ -4,7 +4,7 @@
 // properties as event data, and whether the userId goes as Umami's distinct ID. /api/send takes
 // no credential: the website id says whose events they are.
 import {
-  allowedPrivateTargets, configSwitchProblem, configText, privateTargetProblem, privateTargetsField, privateTargetsProblems,
+  allowedPrivateTargets, configSwitchProblem, configText, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText,
   type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
@@ -108,7 +108,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 
 /** A config list of texts, trimmed, blanks left out. */
 function textList(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === 'string' && entry.trim() !== '').map((entry) => entry.trim()) : [];
+  return Array.isArray(value) ? value.flatMap((entry) => trimmedText(entry) ?? []) : [];
 }
 
 /**

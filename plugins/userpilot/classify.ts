@@ -3,7 +3,7 @@
 // "Company without id"), 401 for an invalid API key, 429 over 600 requests a minute per token,
 // with `{ "errors": [{ "error", "error_code", "message", "details" }] }` as the error body.
 // Each request carries one record, so its answer is that record's.
-import { excerpt, isJsonObject, isWebPage, transientRetry, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isJsonObject, isWebPage, transientRetry, trimmedText, type Classification, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /**
  * Userpilot's words: its `errors` list's messages (with error code and details), else an
@@ -22,7 +22,7 @@ export function said(response: VendorResponse): string {
         if (typeof item === 'string') return item;
         if (!isJsonObject(item ?? null)) return '';
         const e = item as Record<string, unknown>;
-        const code = typeof e.error_code === 'string' && e.error_code.trim() !== '' ? e.error_code.trim() : typeof e.error === 'string' ? e.error.trim() : '';
+        const code = trimmedText(e.error_code) ?? (typeof e.error === 'string' ? e.error.trim() : '');
         const message = typeof e.message === 'string' ? e.message.trim() : '';
         const details = typeof e.details === 'string' && e.details.trim() !== '' && e.details.trim() !== message ? ` (${e.details.trim()})` : '';
         return [code, message].filter((s) => s !== '').join(': ') + details;

@@ -1,6 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validateUserpilotConfig), and the options the mapping and requests read.
-import { configApiKey, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Userpilot's documented API endpoints: US (the default) and EU data residency. */
 export const US_ENDPOINT = 'https://analytex.userpilot.io';
@@ -72,6 +72,6 @@ export interface UserpilotOptions {
  * // { apiKey: 'k3y-1234', endpoint: 'https://analytex-eu.userpilot.io', sendEmail: false }
  */
 export function optionsOf(config: Record<string, JsonValue>): UserpilotOptions {
-  const endpoint = typeof config.endpoint === 'string' && config.endpoint.trim() !== '' ? config.endpoint.trim().replace(/\/+$/, '') : US_ENDPOINT;
+  const endpoint = configText(config, 'endpoint')?.replace(/\/+$/, '') ?? US_ENDPOINT;
   return { apiKey: configApiKey(config), endpoint, sendEmail: config.send_email === true };
 }

@@ -3,7 +3,7 @@
 // whole ("A single request will only be successful when there are zero errors for all
 // conversions contained within it"), so the conversion is fitted here, and one that cannot be
 // fitted is dead-lettered alone, saying why, before it is sent with others.
-import { instantText, isJsonObject, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, instantText, isJsonObject, namesNoOne, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { eventIdFor, eventIdOf } from './config.ts';
 import { twclidFromUrl, xIdentifiers } from './identifiers.ts';
 
@@ -168,7 +168,7 @@ export function toXConversion(payload: JsonObject, event: CanonicalEvent, ctx: P
   }
   if (eventId === undefined) return null;
 
-  const options = { defaultCountryCode: typeof config.default_country_code === 'string' && config.default_country_code.trim() !== '' ? config.default_country_code.trim() : undefined };
+  const options = { defaultCountryCode: configText(config, 'default_country_code') };
   const { identifiers } = xIdentifiers(payload.user, twclidFromUrl(event), options);
   if (identifiers.length === 0) return null;
 

@@ -3,7 +3,7 @@
 // deletions read from it. A Zendesk account is reached at its own subdomain
 // (`https://{subdomain}.zendesk.com`, Zendesk API reference: "Introduction"), so there is no
 // region to choose: the subdomain is where the account lives.
-import { pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { pastedSecretProblem, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Zendesk subdomain: letters, digits and hyphens (what Zendesk lets an account choose). */
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -152,7 +152,7 @@ export function credentialFields(config: Record<string, JsonValue>): string {
  */
 export function userFieldsOf(config: Record<string, JsonValue>): string[] {
   const list = config.user_fields;
-  return Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string' && k.trim() !== '').map((k) => k.trim()) : [];
+  return Array.isArray(list) ? list.flatMap((k) => trimmedText(k) ?? []) : [];
 }
 
 /**
