@@ -132,6 +132,18 @@ test('an email address is hidden whatever its letter case (Signal lower-cases th
   assert.equal(withoutIds('a.b@c.d and aXb@c.d', ['a.b@c.d']), '[…] and aXb@c.d', 'the address\'s dots are no wildcards');
 });
 
+test('a short id is hidden standing alone (a message, a path, a whole value), never inside a vendor\'s record id', () => {
+  const answer = { records: [{ id: 'rec7Gx2Lm9Qp0Ab', user_id: '7', url: '/users/7?ticket=37', owner: 'u_7' }], error: 'user 7 not found (id=7)', zendesk: 3742981, ids: ['3742981', 'tkt-7', '7-b'] };
+  assert.deepEqual(jsonWithoutIds(answer, ['7']), {
+    records: [{ id: 'rec7Gx2Lm9Qp0Ab', user_id: '[…]', url: '/users/[…]?ticket=37', owner: 'u_7' }], error: 'user […] not found (id=[…])', zendesk: 3742981, ids: ['3742981', 'tkt-7', '7-b'],
+  });
+  assert.equal(withoutIds('no contact "7"; record rec17 kept', ['7']), 'no contact "[…]"; record rec17 kept');
+  assert.equal(withoutIds('Usuario «jörg» não encontrado; jörgen existe', ['jörg']), 'Usuario «[…]» não encontrado; jörgen existe', 'letters of any script bound an id');
+  // A long form (a UUID, a token) is still hidden inside another word: it is the person's, or a secret.
+  const uuid = '0b5f6c1e-8a4d-4c2b-9e7f-3a1d2c4b5e6f';
+  assert.equal(withoutIds(`profile anon_${uuid}_web; key=sk_live_tok-secret-0001x`, [uuid, 'tok-secret-0001x']), 'profile anon_[…]_web; key=sk_live_[…]');
+});
+
 test('the answer reaches the plugin with the ids already hidden: a cut cannot leave half of one', async () => {
   sim.setDefault('POST', '/echo', (request) => ({ status: 400, body: { error: `${'x'.repeat(290)} unknown user ${(request.json as { user: string }).user}` } }));
   const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Echo', forget: vendorAt('/echo'), ctx, secretValues: [] }]);
@@ -143,7 +155,7 @@ test('the answer reaches the plugin with the ids already hidden: a cut cannot le
 
 test("a JSON answer is cleaned value by value: a short id hides in its strings, never breaks its numbers or structure", async () => {
   assert.deepEqual(jsonWithoutIds({ totalSize: 1, done: true, records: [{ Id: '0031', Email: '1', note: 'user 1 gone' }], '1': null }, ['1']),
-    { totalSize: 1, done: true, records: [{ Id: '003[…]', Email: '[…]', note: 'user […] gone' }], '[…]': null });
+    { totalSize: 1, done: true, records: [{ Id: '0031', Email: '[…]', note: 'user […] gone' }], '[…]': null });
   // Salesforce-like: the plugin reads totalSize from the answer for userId "1".
   sim.setDefault('GET', '/lookup', { status: 200, body: { totalSize: 1, done: true, records: [{ Id: '00Q5e000001', Signal_User_Id__c: '1' }] } });
   const read: string[] = [];
@@ -160,8 +172,8 @@ test("a JSON answer is cleaned value by value: a short id hides in its strings, 
   await forwardDeletion(db.pool, forwarding, deletion, { userId: '1', anonymousId: null });
   const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
   assert.equal(vendor!.status, 'sent', vendor!.message ?? '');
-  // Strings lose every "1" (an id that short hides in any text); the numbers keep theirs.
-  assert.equal(vendor!.message, 'found 00Q5e00000[…] for […]');
+  // The "1" standing alone is hidden; the record id holding a 1, and the numbers, stay whole.
+  assert.equal(vendor!.message, 'found 00Q5e000001 for […]');
   assert.ok(read[0]!.startsWith('{"totalSize":1,'), read[0]);
 });
 
