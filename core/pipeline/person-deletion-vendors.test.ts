@@ -62,6 +62,32 @@ test('a vendor answering 503 is tried again later, then its acceptance is kept w
   assert.deepEqual(sim.requests({ path: '/flaky' }).map((r) => r.json), [{ user: 'u-person-0001' }, { user: 'u-person-0001' }]);
 });
 
+test('the plugin is given the deletion\'s id: the same on every try of one deletion (and in read), another for the person deleted again', async () => {
+  sim.script('POST', '/by-deletion', [reply.serverError({ error: 'busy' })]);
+  sim.setDefault('POST', '/by-deletion', (request) => ({ status: 201, body: { request: (request.json as { request_id: string }).request_id } }));
+  const readWith: Array<string | undefined> = [];
+  const keyed: PersonForgetting = {
+    enabled: () => true,
+    request: (person, pluginCtx) => ({ method: 'POST', url: `${sim.url}/by-deletion`, body: { user: person.userId, request_id: `del-${pluginCtx.deletionId ?? 'none'}` }, eventIds: [], allowPrivateTargets: ['127.0.0.1'] }),
+    read: (response, _request, pluginCtx) => {
+      readWith.push(pluginCtx?.deletionId);
+      return response.status === 201 ? { done: true } : { retry: `HTTP ${response.status}` };
+    },
+  };
+  const integrationId = randomUUID();
+  const person = { userId: 'u-again-0001', anonymousId: null };
+  const first = await deletionWith([{ integrationId, vendor: 'fixture', name: 'Keyed', forget: keyed, ctx, secretValues: [] }]);
+  await forwardDeletion(db.pool, first.forwarding, first.deletion, person);
+  await due(first.deletion.id);
+  assert.equal(await forwardDeletion(db.pool, first.forwarding, first.deletion, person), null);
+  const second = await deletionWith([{ integrationId, vendor: 'fixture', name: 'Keyed', forget: keyed, ctx, secretValues: [] }]);
+  assert.equal(await forwardDeletion(db.pool, second.forwarding, second.deletion, person), null);
+  assert.deepEqual(sim.requests({ path: '/by-deletion' }).map((r) => (r.json as { request_id: string }).request_id),
+    [`del-${first.deletion.id}`, `del-${first.deletion.id}`, `del-${second.deletion.id}`], 'the try after the 503 is the same request; the second deletion another');
+  assert.deepEqual(readWith, [first.deletion.id, first.deletion.id, second.deletion.id]);
+  assert.notEqual(first.deletion.id, second.deletion.id);
+});
+
 test('refused, skipped, a plugin that throws, and a vendor that never recovers each end with why', async () => {
   sim.setDefault('POST', '/refusing', reply.unauthorized({ error: 'bad key' }));
   sim.setDefault('POST', '/down', reply.serverError());

@@ -213,7 +213,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   );
   for (const row of due) {
     const forgetter = byIntegration.get(row.pipeline_integration_id);
-    const ended = await askVendor(forwarding, forgetter, person, { done: row.requests_done, digest: row.requests_digest });
+    const ended = await askVendor(forwarding, forgetter, person, deletion.id, { done: row.requests_done, digest: row.requests_digest });
     const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...(forgetter?.secretValues ?? []), ...ended.credentials];
     // A skip is no try.
     const attempt = ended.status === 'skipped' ? row.attempts : row.attempts + 1;
@@ -268,7 +268,8 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
 }
 
 /**
- * Builds, sends and reads one vendor's deletion requests (several are sent in order; the
+ * Builds, sends and reads one vendor's deletion requests, with the deletion's id in the
+ * plugin's `ctx` (several are sent in order; the
  * first that does not end done decides; a plugin's `note` on them goes first in the message). The answer reaches the plugin's `read` with the
  * person's ids and emails and the request's credentials already hidden (a vendor may echo them), and a
  * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
@@ -276,13 +277,14 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
  * access token, a 401 (or an answer the plugin's `accessToken.refused` reads as a refused
  * token) renews it once and the requests are built and sent again.
  */
-async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson, earlier: RequestProgress = { done: 0, digest: null }): Promise<Asked> {
+async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson, deletionId: string, earlier: RequestProgress = { done: 0, digest: null }): Promise<Asked> {
   const credentials: string[] = [];
   if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials };
   if (forgetter.skipped !== undefined) return { status: 'skipped', message: forgetter.skipped, credentials };
   if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'pending', retry: forgetter.error ?? 'the plugin cannot forward deletions', credentials };
   const forget = forgetter.forget;
-  let ctx: PluginContext = { ...forgetter.ctx, now: Date.now() };
+  // The deletion's id, the same on every try of it: the key of a vendor request id.
+  let ctx: PluginContext = { ...forgetter.ctx, now: Date.now(), deletionId };
   let token: string | undefined;
   if (forgetter.accessToken) {
     try {
