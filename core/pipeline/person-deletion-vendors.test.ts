@@ -165,9 +165,10 @@ test('a short id is hidden standing alone (a message, a path, a whole value), ne
   });
   assert.equal(withoutIds('no contact "7"; record rec17 kept', ['7']), 'no contact "[…]"; record rec17 kept');
   assert.equal(withoutIds('Usuario «jörg» não encontrado; jörgen existe', ['jörg']), 'Usuario «[…]» não encontrado; jörgen existe', 'letters of any script bound an id');
-  // A long form (a UUID, a token) is still hidden inside another word: it is the person's, or a secret.
+  // A distinctive form (8 characters or more: a UUID, a token) is still hidden inside another word: it is the person's, or a secret.
   const uuid = '0b5f6c1e-8a4d-4c2b-9e7f-3a1d2c4b5e6f';
-  assert.equal(withoutIds(`profile anon_${uuid}_web; key=sk_live_tok-secret-0001x`, [uuid, 'tok-secret-0001x']), 'profile anon_[…]_web; key=sk_live_[…]');
+  assert.equal(withoutIds(`profile anon_${uuid}_web; key=sk_live_tok-secret-0001x; user_12345678`, [uuid, 'tok-secret-0001x', '12345678']), 'profile anon_[…]_web; key=sk_live_[…]; user_[…]');
+  assert.equal(withoutIds('user_1234567 and 1234567', ['1234567']), 'user_1234567 and […]', 'seven characters: standing alone only');
 });
 
 test('the answer reaches the plugin with the ids already hidden: a cut cannot leave half of one', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
+import { isDistinctiveId } from './person-deletion-statements.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
 import type { ForgetOutcome, NamedPerson, NotedForgetRequests, PersonForgetting, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
@@ -116,9 +117,6 @@ function hiddenForms(values: string[]): string[] {
   return [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
 }
 
-/** A form at least this long is hidden wherever it is found; a shorter one only standing alone (see `hideForms`). */
-export const HIDDEN_ANYWHERE_LENGTH = 16;
-
 /** What a short form must not touch to stand alone: a letter, a digit (or a mark of either), `_` or `-`. */
 const TOKEN_CHARACTER = '[\\p{L}\\p{M}\\p{N}_-]';
 
@@ -128,18 +126,19 @@ const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]
  * `text` with every hidden form replaced by `[…]`. A form holding an `@` (an email address, as
  * given or encoded) is hidden wherever found, whatever its letter case: Signal lower-cases the
  * emails it finds, while a vendor may answer with the address as its contact was written
- * (`Jane@Example.com`). Another form is hidden wherever found when it is long (a UUID, a
- * token: found inside another word, it is still the person's or a secret), else only standing
- * alone — not touching a letter, digit, `_` or `-`: a short userId such as `7` is hidden in
- * "user 7 not found", `/users/7` or `"7"`, while a vendor's record id holding the digit
- * (`rec7Gx…`, Zendesk's `3742981`) stays whole, for a plugin reading ids back to name them.
+ * (`Jane@Example.com`). Another form is hidden wherever found when it is distinctive (8
+ * characters or more, `isDistinctiveId`: a UUID, a token — found inside another word, it is
+ * still the person's or a secret), else only standing alone — not touching a letter, digit,
+ * `_` or `-`: a short userId such as `7` is hidden in "user 7 not found", `/users/7` or `"7"`,
+ * while a vendor's record id holding the digit (`rec7Gx…`, Zendesk's `3742981`) stays whole,
+ * for a plugin reading ids back to name them.
  */
 function hideForms(text: string, forms: string[]): string {
   let out = text;
   for (const form of forms) {
     const escaped = escapedForRegExp(form);
     if (form.includes('@') || form.includes('%40')) out = out.replace(new RegExp(escaped, 'giu'), '[…]');
-    else if (form.length >= HIDDEN_ANYWHERE_LENGTH) out = out.split(form).join('[…]');
+    else if (isDistinctiveId(form)) out = out.split(form).join('[…]');
     else out = out.replace(new RegExp(`(?<!${TOKEN_CHARACTER})${escaped}(?!${TOKEN_CHARACTER})`, 'gu'), '[…]');
   }
   return out;
