@@ -62,6 +62,32 @@ test('a vendor answering 503 is tried again later, then its acceptance is kept w
   assert.deepEqual(sim.requests({ path: '/flaky' }).map((r) => r.json), [{ user: 'u-person-0001' }, { user: 'u-person-0001' }]);
 });
 
+test('the plugin is given the deletion\'s id: the same on every try of one deletion (and in read), another for the person deleted again', async () => {
+  sim.script('POST', '/by-deletion', [reply.serverError({ error: 'busy' })]);
+  sim.setDefault('POST', '/by-deletion', (request) => ({ status: 201, body: { request: (request.json as { request_id: string }).request_id } }));
+  const readWith: Array<string | undefined> = [];
+  const keyed: PersonForgetting = {
+    enabled: () => true,
+    request: (person, pluginCtx) => ({ method: 'POST', url: `${sim.url}/by-deletion`, body: { user: person.userId, request_id: `del-${pluginCtx.deletionId ?? 'none'}` }, eventIds: [], allowPrivateTargets: ['127.0.0.1'] }),
+    read: (response, _request, pluginCtx) => {
+      readWith.push(pluginCtx?.deletionId);
+      return response.status === 201 ? { done: true } : { retry: `HTTP ${response.status}` };
+    },
+  };
+  const integrationId = randomUUID();
+  const person = { userId: 'u-again-0001', anonymousId: null };
+  const first = await deletionWith([{ integrationId, vendor: 'fixture', name: 'Keyed', forget: keyed, ctx, secretValues: [] }]);
+  await forwardDeletion(db.pool, first.forwarding, first.deletion, person);
+  await due(first.deletion.id);
+  assert.equal(await forwardDeletion(db.pool, first.forwarding, first.deletion, person), null);
+  const second = await deletionWith([{ integrationId, vendor: 'fixture', name: 'Keyed', forget: keyed, ctx, secretValues: [] }]);
+  assert.equal(await forwardDeletion(db.pool, second.forwarding, second.deletion, person), null);
+  assert.deepEqual(sim.requests({ path: '/by-deletion' }).map((r) => (r.json as { request_id: string }).request_id),
+    [`del-${first.deletion.id}`, `del-${first.deletion.id}`, `del-${second.deletion.id}`], 'the try after the 503 is the same request; the second deletion another');
+  assert.deepEqual(readWith, [first.deletion.id, first.deletion.id, second.deletion.id]);
+  assert.notEqual(first.deletion.id, second.deletion.id);
+});
+
 test('refused, skipped, a plugin that throws, and a vendor that never recovers each end with why', async () => {
   sim.setDefault('POST', '/refusing', reply.unauthorized({ error: 'bad key' }));
   sim.setDefault('POST', '/down', reply.serverError());
@@ -132,6 +158,19 @@ test('an email address is hidden whatever its letter case (Signal lower-cases th
   assert.equal(withoutIds('a.b@c.d and aXb@c.d', ['a.b@c.d']), '[…] and aXb@c.d', 'the address\'s dots are no wildcards');
 });
 
+test('a short id is hidden standing alone (a message, a path, a whole value), never inside a vendor\'s record id', () => {
+  const answer = { records: [{ id: 'rec7Gx2Lm9Qp0Ab', user_id: '7', url: '/users/7?ticket=37', owner: 'u_7' }], error: 'user 7 not found (id=7)', zendesk: 3742981, ids: ['3742981', 'tkt-7', '7-b'] };
+  assert.deepEqual(jsonWithoutIds(answer, ['7']), {
+    records: [{ id: 'rec7Gx2Lm9Qp0Ab', user_id: '[…]', url: '/users/[…]?ticket=37', owner: 'u_7' }], error: 'user […] not found (id=[…])', zendesk: 3742981, ids: ['3742981', 'tkt-7', '7-b'],
+  });
+  assert.equal(withoutIds('no contact "7"; record rec17 kept', ['7']), 'no contact "[…]"; record rec17 kept');
+  assert.equal(withoutIds('Usuario «jörg» não encontrado; jörgen existe', ['jörg']), 'Usuario «[…]» não encontrado; jörgen existe', 'letters of any script bound an id');
+  // A distinctive form (8 characters or more: a UUID, a token) is still hidden inside another word: it is the person's, or a secret.
+  const uuid = '0b5f6c1e-8a4d-4c2b-9e7f-3a1d2c4b5e6f';
+  assert.equal(withoutIds(`profile anon_${uuid}_web; key=sk_live_tok-secret-0001x; user_12345678`, [uuid, 'tok-secret-0001x', '12345678']), 'profile anon_[…]_web; key=sk_live_[…]; user_[…]');
+  assert.equal(withoutIds('user_1234567 and 1234567', ['1234567']), 'user_1234567 and […]', 'seven characters: standing alone only');
+});
+
 test('the answer reaches the plugin with the ids already hidden: a cut cannot leave half of one', async () => {
   sim.setDefault('POST', '/echo', (request) => ({ status: 400, body: { error: `${'x'.repeat(290)} unknown user ${(request.json as { user: string }).user}` } }));
   const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Echo', forget: vendorAt('/echo'), ctx, secretValues: [] }]);
@@ -143,7 +182,7 @@ test('the answer reaches the plugin with the ids already hidden: a cut cannot le
 
 test("a JSON answer is cleaned value by value: a short id hides in its strings, never breaks its numbers or structure", async () => {
   assert.deepEqual(jsonWithoutIds({ totalSize: 1, done: true, records: [{ Id: '0031', Email: '1', note: 'user 1 gone' }], '1': null }, ['1']),
-    { totalSize: 1, done: true, records: [{ Id: '003[…]', Email: '[…]', note: 'user […] gone' }], '[…]': null });
+    { totalSize: 1, done: true, records: [{ Id: '0031', Email: '[…]', note: 'user […] gone' }], '[…]': null });
   // Salesforce-like: the plugin reads totalSize from the answer for userId "1".
   sim.setDefault('GET', '/lookup', { status: 200, body: { totalSize: 1, done: true, records: [{ Id: '00Q5e000001', Signal_User_Id__c: '1' }] } });
   const read: string[] = [];
@@ -160,8 +199,8 @@ test("a JSON answer is cleaned value by value: a short id hides in its strings, 
   await forwardDeletion(db.pool, forwarding, deletion, { userId: '1', anonymousId: null });
   const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
   assert.equal(vendor!.status, 'sent', vendor!.message ?? '');
-  // Strings lose every "1" (an id that short hides in any text); the numbers keep theirs.
-  assert.equal(vendor!.message, 'found 00Q5e00000[…] for […]');
+  // The "1" standing alone is hidden; the record id holding a 1, and the numbers, stay whole.
+  assert.equal(vendor!.message, 'found 00Q5e000001 for […]');
   assert.ok(read[0]!.startsWith('{"totalSize":1,'), read[0]);
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.ts';
 import { storableText } from '../db/storable-strings.ts';
+import { isDistinctiveId } from './person-deletion-statements.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
 import { trimmedText } from '../sdk/config-text.ts';
@@ -117,17 +118,29 @@ function hiddenForms(values: string[]): string[] {
   return [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
 }
 
+/** What a short form must not touch to stand alone: a letter, a digit (or a mark of either), `_` or `-`. */
+const TOKEN_CHARACTER = '[\\p{L}\\p{M}\\p{N}_-]';
+
+const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * `text` with every hidden form replaced by `[…]`. A form holding an `@` (an email address, as
- * given or encoded) is hidden whatever its letter case: Signal lower-cases the emails it finds,
- * while a vendor may answer with the address as its contact was written (`Jane@Example.com`).
+ * given or encoded) is hidden wherever found, whatever its letter case: Signal lower-cases the
+ * emails it finds, while a vendor may answer with the address as its contact was written
+ * (`Jane@Example.com`). Another form is hidden wherever found when it is distinctive (8
+ * characters or more, `isDistinctiveId`: a UUID, a token — found inside another word, it is
+ * still the person's or a secret), else only standing alone — not touching a letter, digit,
+ * `_` or `-`: a short userId such as `7` is hidden in "user 7 not found", `/users/7` or `"7"`,
+ * while a vendor's record id holding the digit (`rec7Gx…`, Zendesk's `3742981`) stays whole,
+ * for a plugin reading ids back to name them.
  */
 function hideForms(text: string, forms: string[]): string {
   let out = text;
   for (const form of forms) {
-    out = form.includes('@') || form.includes('%40')
-      ? out.replace(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), '[…]')
-      : out.split(form).join('[…]');
+    const escaped = escapedForRegExp(form);
+    if (form.includes('@') || form.includes('%40')) out = out.replace(new RegExp(escaped, 'giu'), '[…]');
+    else if (isDistinctiveId(form)) out = out.split(form).join('[…]');
+    else out = out.replace(new RegExp(`(?<!${TOKEN_CHARACTER})${escaped}(?!${TOKEN_CHARACTER})`, 'gu'), '[…]');
   }
   return out;
 }
@@ -200,7 +213,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   );
   for (const row of due) {
     const forgetter = byIntegration.get(row.pipeline_integration_id);
-    const ended = await askVendor(forwarding, forgetter, person, { done: row.requests_done, digest: row.requests_digest });
+    const ended = await askVendor(forwarding, forgetter, person, deletion.id, { done: row.requests_done, digest: row.requests_digest });
     const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...(forgetter?.secretValues ?? []), ...ended.credentials];
     // A skip is no try.
     const attempt = ended.status === 'skipped' ? row.attempts : row.attempts + 1;
@@ -255,7 +268,8 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
 }
 
 /**
- * Builds, sends and reads one vendor's deletion requests (several are sent in order; the
+ * Builds, sends and reads one vendor's deletion requests, with the deletion's id in the
+ * plugin's `ctx` (several are sent in order; the
  * first that does not end done decides; a plugin's `note` on them goes first in the message). The answer reaches the plugin's `read` with the
  * person's ids and emails and the request's credentials already hidden (a vendor may echo them), and a
  * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
@@ -263,13 +277,14 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
  * access token, a 401 (or an answer the plugin's `accessToken.refused` reads as a refused
  * token) renews it once and the requests are built and sent again.
  */
-async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson, earlier: RequestProgress = { done: 0, digest: null }): Promise<Asked> {
+async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | undefined, person: NamedPerson, deletionId: string, earlier: RequestProgress = { done: 0, digest: null }): Promise<Asked> {
   const credentials: string[] = [];
   if (!forgetter) return { status: 'skipped', message: 'the integration was removed, or no longer forwards deletions (its config changed)', credentials };
   if (forgetter.skipped !== undefined) return { status: 'skipped', message: forgetter.skipped, credentials };
   if (forgetter.error !== undefined || !forgetter.forget || !forgetter.ctx) return { status: 'pending', retry: forgetter.error ?? 'the plugin cannot forward deletions', credentials };
   const forget = forgetter.forget;
-  let ctx: PluginContext = { ...forgetter.ctx, now: Date.now() };
+  // The deletion's id, the same on every try of it: the key of a vendor request id.
+  let ctx: PluginContext = { ...forgetter.ctx, now: Date.now(), deletionId };
   let token: string | undefined;
   if (forgetter.accessToken) {
     try {

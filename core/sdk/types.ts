@@ -71,6 +71,17 @@ export interface PluginContext {
    */
   accessToken?: string;
   /**
+   * In `forgetPerson` only (`request`, `read`): the id of the person deletion being forwarded
+   * (a UUID), the same on every try of that deletion and another for a later deletion of the
+   * same person — the key of a vendor request id (OpenDSR's `subject_request_id`), so a try
+   * sent again is the same request while a person deleted again (they came back) is a new one,
+   * not one the vendor "has already". The core always passes it; a plugin's own tests may not.
+   *
+   * @example
+   * subject_request_id: nameBasedUuid(`${ctx.integrationId}\n${ctx.deletionId}`, { version: 5, namespace: REQUEST_ID_NAMESPACE }),
+   */
+  deletionId?: string;
+  /**
    * In a variant's code mapper or the `map` hook only: records, for the event being mapped,
    * something the plugin left out or changed (a property name the vendor refuses, a value it
    * cut), shown with the exchange in the delivery log and in previews, like a blueprint's

@@ -138,4 +138,35 @@ describe('AppsFlyer S2S events API', () => {
     assert.equal(skipped!.status, 'skipped');
     assert.match(String(skipped!.message), /AppsFlyer's OpenDSR API erases by customer user id/);
   });
+
+  test('every try of one deletion sends the same subject_request_id; the person deleted again (they came back) gets a new one, which AppsFlyer erases by', { timeout: 120_000 }, async () => {
+    // As OpenDSR does: a subject_request_id seen before is e213 "already exists".
+    const seen = new Set<string>();
+    sim.setDefault('POST', OPENDSR_PATH, (request) => {
+      const id = String((request.json as Record<string, unknown>).subject_request_id);
+      if (seen.has(id)) return { status: 400, body: { error: { code: 400, message: 'Request already exists', af_gdpr_code: 'e213' } } };
+      seen.add(id);
+      return { status: 201, body: { subject_request_id: id, received_time: '2026-12-01T12:00:00Z', expected_completion_time: '2026-12-31T12:00:00Z' } };
+    });
+    const person = { userId: 'u-forget-again' };
+    const asked = () => sim.requests({ path: OPENDSR_PATH }).filter((r) => JSON.stringify((r.json as Record<string, unknown>).subject_identities).includes('u-forget-again'));
+    const idsAsked = () => asked().map((r) => String((r.json as Record<string, unknown>).subject_request_id));
+
+    // The first deletion: a 503, then (the core's 30 s later) the same request accepted.
+    sim.script('POST', OPENDSR_PATH, [reply.serverError({ error: 'busy' })]);
+    const [first] = await deletePerson(signal, site.id, person, ['status', 'attempts', 'message'], 90_000);
+    assert.equal(first!.status, 'sent');
+    assert.equal(first!.attempts, 2);
+    const [tried, retried] = idsAsked();
+    assert.equal(retried, tried, 'the try after the 503 is the same request');
+    assert.equal(first!.message, `AppsFlyer accepted the erasure request ${tried} (expected completion 2026-12-31T12:00:00Z)`);
+
+    // Deleted again: a new request, accepted as one (not "already exists", which would erase nothing new).
+    const [second] = await deletePerson(signal, site.id, person, ['status', 'attempts', 'message']);
+    const ids = idsAsked();
+    assert.equal(ids.length, 3);
+    assert.notEqual(ids[2], tried);
+    assert.match(ids[2]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(second, { status: 'sent', attempts: 1, message: `AppsFlyer accepted the erasure request ${ids[2]} (expected completion 2026-12-31T12:00:00Z)` });
+  });
 });

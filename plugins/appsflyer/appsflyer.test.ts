@@ -266,6 +266,17 @@ test('deletions: an OpenDSR erasure by customer user id with the V2 token; an Ap
   assert.deepEqual(forget.request({ userId: 'undefined', anonymousId: null }, ctx(config({ api_token: 'TOKEN-1' }))), { skipped: NO_APPSFLYER_IDENTITY });
 });
 
+test('deletions: the subject_request_id is the deletion\'s (ctx.deletionId): the same on every try of it, another when the person is deleted again', () => {
+  const forget = appsflyer.forgetPerson!;
+  const person = { userId: 'u-1002', anonymousId: null };
+  const idOf = (deletionId: string, now = NOW) => ((forget.request(person, { ...ctx(config({ api_token: 'TOKEN-1' })), deletionId, now }) as RequestDescriptor).body as JsonObject).subject_request_id;
+  const first = idOf('6f1d2c3b-0000-4000-8000-000000000001');
+  assert.match(String(first), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a UUID v4, as OpenDSR asks');
+  assert.equal(idOf('6f1d2c3b-0000-4000-8000-000000000001', NOW + 6 * 3_600_000), first, 'a try hours later: the same request (e213 "already exists" is a resend)');
+  assert.notEqual(idOf('6f1d2c3b-0000-4000-8000-000000000002', NOW + 40 * 86_400_000), first, 'the person deleted again weeks later: a new request');
+  assert.equal(first, subjectRequestId('int-1', 'id123456789', ['customer_user_id:u-1002'], '6f1d2c3b-0000-4000-8000-000000000001'));
+});
+
 test('deletions: OpenDSR\'s answers', () => {
   assert.deepEqual(readOpendsr(answer(201, { subject_request_id: 'a7551968', expected_completion_time: '2026-12-31T12:00:00Z' })), { done: true, message: 'AppsFlyer accepted the erasure request a7551968 (expected completion 2026-12-31T12:00:00Z)' });
   assert.deepEqual(readOpendsr(answer(400, { error: { code: 400, message: 'Request already exists', af_gdpr_code: 'e213' } })), { done: true, message: 'AppsFlyer has this erasure request already (HTTP 400 e213: Request already exists)' });

@@ -27,15 +27,19 @@ function usable(value: string | null): string | undefined {
 }
 
 /**
- * A subject_request_id for this person at this integration: a UUID v4 derived from them (so a
- * request sent again after a failure is the same request, which AppsFlyer answers e213
- * "already exists").
+ * A subject_request_id for this deletion of this person at this integration: a UUID v4 derived
+ * from them. Every try of one deletion sends the same id (a request sent again after a failure
+ * is the same request, which AppsFlyer answers e213 "already exists"), while a later deletion of
+ * the same person — they came back — has another (the core's deletion id, `ctx.deletionId`), so
+ * AppsFlyer does not take it for the first one and erase nothing. Without a deletion id (a
+ * plugin test outside the core) the id is the person's at this integration.
  *
  * @example
- * subjectRequestId('int-1', 'id123456789', ['customer_user_id:u-1']); // 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'
+ * subjectRequestId('int-1', 'id123456789', ['customer_user_id:u-1'], '9b2d…'); // 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'
  */
-export function subjectRequestId(integrationId: string, appId: string, identities: string[]): string {
-  const hex = createHash('sha256').update(`appsflyer-opendsr\n${integrationId}\n${appId}\n${identities.join('\n')}`).digest('hex');
+export function subjectRequestId(integrationId: string, appId: string, identities: string[], deletionId?: string): string {
+  const deletion = deletionId === undefined ? '' : `\ndeletion:${deletionId}`;
+  const hex = createHash('sha256').update(`appsflyer-opendsr\n${integrationId}\n${appId}\n${identities.join('\n')}${deletion}`).digest('hex');
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -74,7 +78,7 @@ export function opendsrRequest(person: NamedPerson, ctx: PluginContext): Request
     url: OPENDSR_URL,
     headers: { authorization: `Bearer ${configText(ctx.config, 'api_token') ?? ''}`, 'content-type': 'application/json', accept: 'application/json' },
     body: {
-      subject_request_id: subjectRequestId(ctx.integrationId, appId, names),
+      subject_request_id: subjectRequestId(ctx.integrationId, appId, names, ctx.deletionId),
       subject_request_type: 'erasure',
       submitted_time: new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
       subject_identities: identities,

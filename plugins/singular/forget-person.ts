@@ -19,19 +19,20 @@ export const NO_USER_ID = 'Singular\'s GDPR API erases by user id (the userId, s
 const REQUEST_ID_NAMESPACE = 'b3f1c6e2-5d4a-4f7b-9c8e-1a2b3c4d5e6f';
 
 /**
- * A subject_request_id for this person at this integration on this (UTC) day: a name-based UUID
- * written as the UUID v4 OpenGDPR asks for (its version digit 4). The same on every try of a
- * deletion that day, so a resend is the same request (a try after midnight asks again: an
- * erasure asked twice erases nothing more); a deletion on a later day — the person came back
- * and is deleted again — is a new request, which Singular does not take for a resend of the
- * first ("already exists"), and so erases what came since.
+ * A subject_request_id for this deletion of this person at this integration: a name-based UUID
+ * written as the UUID v4 OpenGDPR asks for (its version digit 4). The same on every try of one
+ * deletion, so a resend is the same request; a later deletion of the same person — they came
+ * back — has the core's new deletion id (`ctx.deletionId`), so it is a new request, which
+ * Singular does not take for a resend of the first ("already exists"), and so erases what came
+ * since. Without a deletion id (a plugin test outside the core) the id is the person's at this
+ * integration.
  *
  * @example
- * subjectRequestId('int-1', 'u-1', Date.parse('2026-12-01T12:00:00Z')); // 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx', the same all that day
+ * subjectRequestId('int-1', 'u-1', '9b2d…'); // 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx', the same on every try of that deletion
  */
-export function subjectRequestId(integrationId: string, userId: string, nowMs: number): string {
-  const day = new Date(nowMs).toISOString().slice(0, 10);
-  const uuid = nameBasedUuid(`${integrationId}\n${userId}\n${day}`, { version: 5, namespace: REQUEST_ID_NAMESPACE });
+export function subjectRequestId(integrationId: string, userId: string, deletionId?: string): string {
+  const deletion = deletionId === undefined ? '' : `\ndeletion:${deletionId}`;
+  const uuid = nameBasedUuid(`${integrationId}\n${userId}${deletion}`, { version: 5, namespace: REQUEST_ID_NAMESPACE });
   return `${uuid.slice(0, 14)}4${uuid.slice(15)}`;
 }
 
@@ -51,7 +52,7 @@ export function erasureRequest(person: NamedPerson, ctx: PluginContext): Request
     url: GDPR_REQUESTS_URL,
     headers: { authorization: configText(ctx.config, 'api_key') ?? '', 'content-type': 'application/json', accept: 'application/json' },
     body: {
-      subject_request_id: subjectRequestId(ctx.integrationId, userId, ctx.now),
+      subject_request_id: subjectRequestId(ctx.integrationId, userId, ctx.deletionId),
       subject_request_type: 'erasure',
       submitted_time: new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
       subject_identities: [{ identity_type: 'user_id', identity_value: userId, identity_format: 'raw' }],

@@ -214,18 +214,20 @@ test('deletions: an OpenGDPR erasure by user id with the API key; skipped withou
   assert.deepEqual(request, {
     method: 'POST', url: GDPR_REQUESTS_URL, headers: { authorization: API_KEY, 'content-type': 'application/json', accept: 'application/json' },
     body: {
-      subject_request_id: subjectRequestId('int-1', 'u-1', NOW), subject_request_type: 'erasure', submitted_time: '2026-12-01T12:00:00Z',
+      subject_request_id: subjectRequestId('int-1', 'u-1'), subject_request_type: 'erasure', submitted_time: '2026-12-01T12:00:00Z',
       subject_identities: [{ identity_type: 'user_id', identity_value: 'u-1', identity_format: 'raw' }],
     },
     eventIds: [],
   });
   assert.equal(GDPR_REQUESTS_URL, 'https://gdpr.singular.net/api/gdpr/requests');
-  assert.match(subjectRequestId('int-1', 'u-1', NOW), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  assert.equal(subjectRequestId('int-1', 'u-1', NOW), subjectRequestId('int-1', 'u-1', NOW + 3_600_000), 'the same request on every try');
-  assert.notEqual(subjectRequestId('int-1', 'u-1', NOW), subjectRequestId('int-1', 'u-2', NOW));
-  // The person deleted again on a later day (they came back): a new request, not a resend Singular says it has.
-  const later = forgetPerson.request({ userId: 'u-1', anonymousId: null }, { ...ctx(), now: NOW + 30 * 86_400_000 }) as RequestDescriptor;
-  assert.notEqual((later.body as { subject_request_id: string }).subject_request_id, (request.body as { subject_request_id: string }).subject_request_id);
+  const deletion1 = '6f1d2c3b-0000-4000-8000-000000000001';
+  const idOf = (deletionId: string, now = NOW) => ((forgetPerson.request({ userId: 'u-1', anonymousId: null }, { ...ctx(), deletionId, now }) as RequestDescriptor).body as { subject_request_id: string }).subject_request_id;
+  assert.match(idOf(deletion1), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(idOf(deletion1), subjectRequestId('int-1', 'u-1', deletion1));
+  assert.equal(idOf(deletion1, NOW + 13 * 3_600_000), idOf(deletion1), 'the same request on every try of the deletion, past midnight too');
+  assert.notEqual(subjectRequestId('int-1', 'u-1', deletion1), subjectRequestId('int-1', 'u-2', deletion1));
+  // The person deleted again (they came back): a new request, not a resend Singular says it has.
+  assert.notEqual(idOf('6f1d2c3b-0000-4000-8000-000000000002', NOW + 30 * 86_400_000), idOf(deletion1));
   assert.deepEqual(forgetPerson.request({ userId: null, anonymousId: 'anon' }, ctx()), { skipped: NO_USER_ID });
   assert.deepEqual(forgetPerson.request({ userId: 'null', anonymousId: null }, ctx()), { skipped: NO_USER_ID });
   assert.deepEqual(readErasureAnswer(answer(201, { subject_request_id: 'a7', expected_completion_time: '2026-12-31T00:00:00Z' })), { done: true, message: 'Singular accepted the erasure request a7 (expected completion 2026-12-31T00:00:00Z)' });

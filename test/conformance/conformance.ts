@@ -388,7 +388,8 @@ export function runConformance(plugin: PluginDefinition, options: ConformanceOpt
       const forget = plugin.forgetPerson;
       test('forwarding person deletions: a pure, well-formed request or a reason; answers read', () => {
         const config = options.config ?? sampleConfig(plugin, { optional: true });
-        const ctx: PluginContext = { ...context(Object.keys(plugin.variants)[0] ?? 'default'), config };
+        // As the core gives it: the deletion's id (the key of a vendor request id).
+        const ctx: PluginContext = { ...context(Object.keys(plugin.variants)[0] ?? 'default'), config, deletionId: '0b9c5e2a-6f1d-4a3b-8c7e-2d4f6a8b0c1e' };
         assert.deepEqual(plugin.validateConfig?.(structuredClone(config)) ?? [], [], `validateConfig accepts the config with every field ${JSON.stringify(config)} (or pass one: run.ts <plugin> config.json)`);
         assert.equal(forget.enabled(config), true, `forgetPerson.enabled is true for ${JSON.stringify(config)} (or pass a config turning it on)`);
         let built = 0;

@@ -144,9 +144,9 @@ const DELETION_VENDOR_FIELDS = ['integrationId', 'vendor', 'status', 'responseSt
 
 /**
  * Deletes a person of the pipeline through GraphQL's `deletePerson` (asserting the call's 200),
- * then polls `personDeletion` until it is no longer `running` (up to 30 s); its `vendors`
- * entries, with the `vendorFields` selected (integrationId, vendor, status, responseStatus and
- * message unless told).
+ * then polls `personDeletion` until it is no longer `running` (up to `timeoutMs`, 30 s unless
+ * told: a vendor's retry waits 30 s); its `vendors` entries, with the `vendorFields` selected
+ * (integrationId, vendor, status, responseStatus and message unless told).
  *
  * @example
  * assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }), [{ integrationId, vendor: 'braze', status: 'sent', responseStatus: 201, message: '…' }]);
@@ -157,6 +157,7 @@ export async function deletePerson(
   pipelineId: string,
   person: { userId?: string; anonymousId?: string },
   vendorFields: readonly string[] = DELETION_VENDOR_FIELDS,
+  timeoutMs = 30_000,
 ): Promise<Array<Record<string, unknown>>> {
   const started = await signal.graphql<{ deletePerson: { id: string } }>(
     'mutation($p: ID!, $u: String, $a: String) { deletePerson(pipelineId: $p, userId: $u, anonymousId: $a) { id } }',
@@ -166,7 +167,7 @@ export async function deletePerson(
     const { body } = await signal.graphql<{ personDeletion: { status: string; vendors: Array<Record<string, unknown>> } }>(
       `query($id: ID!) { personDeletion(id: $id) { status vendors { ${vendorFields.join(' ')} } } }`, { id: started.body.data!.deletePerson.id });
     return body.data!.personDeletion.status !== 'running' && body.data!.personDeletion.vendors;
-  }, 'the deletion to end', 30_000);
+  }, 'the deletion to end', timeoutMs);
 }
 
 /**
