@@ -119,7 +119,8 @@ test('a local commit wakes the dispatcher at once, without waiting for the poll'
 });
 
 test('stop() dispatches what the last groups committed', async () => {
-  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100 });
+  // The horizon is the server's: other test files' transactions can hold it back past 1 s.
+  const dispatcher = createIngestDispatcher({ pool, boss, pollMs: 60_000, jobSize: 100, stopWaitMs: 15_000 });
   // Not started, so only stop()'s final dispatch can send them. The group committer reports
   // each commit; stop() waits for the horizon to pass the last one.
   await store(ids('last', 2), (xid) => dispatcher.wake(xid));

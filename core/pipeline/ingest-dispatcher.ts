@@ -131,6 +131,12 @@ export interface IngestDispatcherOptions {
   pageSize?: number;
   /** How long one dispatch transaction may wait for PostgreSQL (default `DISPATCH_TIMEOUT_MS`). */
   timeoutMs?: number;
+  /**
+   * How long `stop()` waits for the horizon to pass this process's last commits (ms; default
+   * 1000). Past it, they go at the next start: the horizon is the whole server's, so another
+   * database's long transaction can hold it back.
+   */
+  stopWaitMs?: number;
   onError?: (error: Error) => void;
   /** Told what the operator should know that is not an error (the outbox rebased after a move). */
   log?: (line: string) => void;
@@ -333,7 +339,7 @@ export function createIngestDispatcher(options: IngestDispatcherOptions): Ingest
       while (running) await running;
       // What the last groups committed goes out now rather than at the next start, once the
       // horizon has passed them (a moment, unless a long transaction holds it back).
-      const deadline = Date.now() + 1000;
+      const deadline = Date.now() + (options.stopWaitMs ?? 1000);
       try {
         await drain();
         while (newestLocal >= lastHorizon && Date.now() < deadline) {
