@@ -31,7 +31,7 @@ const CARRIES_CONTENTS: ReadonlySet<DataType> = new Set(['contents', 'plan_enrol
 const CARRIES_PLAN: ReadonlySet<DataType> = new Set(['plan_enrollment', 'custom']);
 
 /** One item as the blueprint mapped it, as OpenAI's Content takes it; undefined when nothing of it is usable. */
-function contentOf(raw: JsonValue, index: number, currency: () => string): JsonObject | undefined {
+function contentOf(raw: JsonValue, index: number, currency: () => string | undefined, warn: (message: string) => void): JsonObject | undefined {
   if (!isJsonObject(raw)) return undefined;
   const content: JsonObject = {};
   const id = readText(raw.id);
@@ -45,9 +45,13 @@ function contentOf(raw: JsonValue, index: number, currency: () => string): JsonO
   if (quantity !== undefined) content.quantity = quantity;
   const amount = readDecimal(raw.amount, { vendor: 'OpenAI', field: `data.contents[${index}].amount` });
   if (amount !== undefined) {
+    // An item's price without any currency (a product view) is left out, not the whole event.
     const code = currency();
-    content.amount = minorUnits(amount, code, `data.contents[${index}].amount`);
-    content.currency = code;
+    if (code === undefined) warn(`data.contents[${index}].amount left out: no currency (map properties.currency, or set config.default_currency)`);
+    else {
+      content.amount = minorUnits(amount, code, `data.contents[${index}].amount`);
+      content.currency = code;
+    }
   }
   return Object.keys(content).length > 0 ? content : undefined;
 }
@@ -57,30 +61,35 @@ function contentOf(raw: JsonValue, index: number, currency: () => string): JsonO
  * `type` the event's data type; `amount` (the mapped amount, else the items' amounts × their
  * quantities) in the currency's minor unit with `currency` (the mapped one, else
  * `defaultCurrency`); `contents` (id, name, content_type, quantity, amount) and `plan_id` for
- * the data types that carry them. Throws a PermanentError (the event is dead-lettered alone,
- * before it could make OpenAI refuse a whole batch) for an amount without any currency, a
- * currency that is no ISO 4217 code, an amount that is no number.
+ * the data types that carry them; an item's amount without any currency is left out, said
+ * through `warn`. Throws a PermanentError (the event is dead-lettered alone, before it could
+ * make OpenAI refuse a whole batch) for an event amount without any currency, a currency that
+ * is no ISO 4217 code, an amount that is no number.
  *
  * @example
  * eventData('order_created', { amount: 129.99, currency: 'usd', contents: [{ id: 'SKU-1', quantity: 1, amount: 129.99 }] }, undefined);
  * // { type: 'contents', amount: 12999, currency: 'USD', contents: [{ id: 'SKU-1', quantity: 1, amount: 12999, currency: 'USD' }] }
  */
-export function eventData(eventType: EventType, mapped: JsonValue | undefined, defaultCurrency: string | undefined): JsonObject {
+export function eventData(eventType: EventType, mapped: JsonValue | undefined, defaultCurrency: string | undefined, warn: (message: string) => void = () => {}): JsonObject {
   const dataType = EVENT_DATA_TYPES[eventType];
   const raw = isJsonObject(mapped) ? mapped : {};
   const data: JsonObject = { type: dataType };
   const mappedCurrency = readText(raw.currency);
   // The currency is asked for only when there is money to send: an unknown one with no amount is no error.
-  const currency = (): string => {
+  const currencyOrNone = (): string | undefined => {
     const code = (mappedCurrency ?? defaultCurrency)?.toUpperCase();
+    if (code !== undefined && minorUnitDigits(code) === undefined) throw new PermanentError(`OpenAI takes data.currency as an ISO 4217 code; ${JSON.stringify(mappedCurrency ?? defaultCurrency)} is none`);
+    return code;
+  };
+  const currency = (): string => {
+    const code = currencyOrNone();
     if (code === undefined) throw new PermanentError('OpenAI refuses an amount without a currency: map properties.currency, or set config.default_currency');
-    if (minorUnitDigits(code) === undefined) throw new PermanentError(`OpenAI takes data.currency as an ISO 4217 code; ${JSON.stringify(mappedCurrency ?? defaultCurrency)} is none`);
     return code;
   };
   // One product (Product Added) is mapped as an object, an order's products as a list.
   const items = Array.isArray(raw.contents) ? raw.contents : isJsonObject(raw.contents) ? [raw.contents] : [];
   const contents = CARRIES_CONTENTS.has(dataType)
-    ? items.map((item, index) => contentOf(item, index, currency)).filter((item): item is JsonObject => item !== undefined)
+    ? items.map((item, index) => contentOf(item, index, currencyOrNone, warn)).filter((item): item is JsonObject => item !== undefined)
     : [];
   const amount = readDecimal(raw.amount, { vendor: 'OpenAI', field: 'data.amount' });
   if (amount === undefined && contents.length > 0 && contents.every((item) => typeof item.amount === 'number')) {

@@ -64,6 +64,9 @@ test('data: shaped by the event\'s type, money in the minor unit with its curren
   assert.deepEqual(eventData('page_viewed', undefined, undefined), { type: 'contents' });
   assert.deepEqual(eventData('custom', { amount: 2, currency: 'GBP', plan_id: 7 }, undefined), { type: 'custom', amount: 200, currency: 'GBP', plan_id: '7' });
   assert.deepEqual(eventData('order_created', { contents: [{ id: 'A', quantity: 0 }, { id: 'B', quantity: 'many' }] }, undefined), { type: 'contents', contents: [{ id: 'A' }, { id: 'B' }] }, 'an unusable quantity is left out');
+  const left: string[] = [];
+  assert.deepEqual(eventData('contents_viewed', { contents: { id: 'A', amount: 5, quantity: 1 } }, undefined, (m) => void left.push(m)), { type: 'contents', contents: [{ id: 'A', quantity: 1 }] }, 'a product view without a currency: its price left out, the event sent');
+  assert.deepEqual(left, ['data.contents[0].amount left out: no currency (map properties.currency, or set config.default_currency)']);
   assert.throws(() => eventData('order_created', { amount: 10 }, undefined), { name: 'PermanentError', message: 'OpenAI refuses an amount without a currency: map properties.currency, or set config.default_currency' });
   assert.throws(() => eventData('order_created', { amount: 'ten', currency: 'USD' }, undefined), { name: 'PermanentError', message: /OpenAI takes data\.amount as a number/ });
   assert.throws(() => eventData('order_created', { amount: 10, currency: 'XYZ' }, undefined), { name: 'PermanentError', message: 'OpenAI takes data.currency as an ISO 4217 code; "XYZ" is none' });

@@ -44,8 +44,8 @@ function eventTypeOf(value: string): EventType | undefined {
  * older than 7 days, which OpenAI would refuse with its whole batch and no replay can help.
  * Throws a PermanentError (dead-lettered alone) for what OpenAI would refuse that a user can
  * fix: no or an unknown type, a custom event without a name, no event time, one more than 10
- * minutes ahead, an unknown action_source, a web event mapped without its page URL, money
- * without a currency.
+ * minutes ahead, an unknown action_source, a web event mapped without its page URL, an event
+ * amount without a currency.
  *
  * @example
  * toOpenAiEvent({ id: 'm-1', type: 'order_created', timestamp_ms: 1796032800000, source_url: 'https://shop.example.com/thanks',
@@ -107,6 +107,6 @@ export function toOpenAiEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   if (payload.opt_out === true) out.opt_out = true;
 
   const defaultCurrency = typeof config.default_currency === 'string' && config.default_currency.trim() !== '' ? config.default_currency.trim() : undefined;
-  out.data = eventData(type, isJsonObject(payload.data) ? payload.data : undefined, defaultCurrency);
+  out.data = eventData(type, isJsonObject(payload.data) ? payload.data : undefined, defaultCurrency, (message) => ctx.warn?.(message));
   return out;
 }
