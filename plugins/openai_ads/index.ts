@@ -70,7 +70,8 @@ export default definePlugin({
   consent: ['advertising'],
   // Signal's own cookie for the landing URL's oppref, and the OpenAI Pixel's, read as a fallback.
   cookies: [OPPREF_COOKIE, PIXEL_OPPREF_COOKIE],
-  clickIds: [{ param: OPPREF_PARAM, cookie: OPPREF_COOKIE, days: OPPREF_DAYS }],
+  // An oppref is reported to be a Fernet token (URL-safe base64), which may end in `=` padding.
+  clickIds: [{ param: OPPREF_PARAM, cookie: OPPREF_COOKIE, days: OPPREF_DAYS, padded: true }],
   // OpenAI documents no rate limit for the Conversions API: 10 requests a second (up to 10,000
   // events) is Signal's pace, which an admin can change; a 429 slows the integration down.
   rateLimit: { rps: 10 },

@@ -19,7 +19,8 @@ const PATH = '/v1/events';
 const VISITOR = 'df_openai0visitor';
 const VISITOR_IP = '203.0.113.42';
 const VISITOR_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
-const OPPREF = 'gAAAAABn3kZ1x0_Qe2e-ref';
+// Ends in base64 padding, as a Fernet token's often does: kept in the cookie all the same.
+const OPPREF = 'gAAAAABn3kZ1x0_Qe2e-ref==';
 
 /** The fields of an OpenAI event the assertions read. */
 interface OpenAiEvent {
@@ -100,6 +101,7 @@ describe('OpenAI Ads Conversions API', () => {
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('_dfoppref='));
     assert.ok(cookie, 'collect keeps the oppref in Signal\'s own cookie');
     assert.match(cookie, /Max-Age=2592000/i);
+    assert.equal(decodeURIComponent(cookie.split(';')[0]!.slice('_dfoppref='.length)), OPPREF, 'the oppref as it came, its padding too');
     assert.equal(res.headers.getSetCookie().some((c) => c.startsWith('__oppref=')), false, 'the Pixel\'s cookie is never written');
     const page = (await openAiEvent('oai-page-1')).event;
     assert.deepEqual([page.type, page.oppref, page.data], ['page_viewed', OPPREF, { type: 'contents' }], 'the new click beats the Pixel\'s older one');
