@@ -83,8 +83,15 @@ test('the event: documented fields, the page URL\'s oppref beats the cookie, the
   assert.equal(toOpenAiEvent(payload({ oppref: 'older' }), landing, ctx())!.oppref, 'gAAAAABn3kZ1x0_Q-abc=', 'a new ad click wins');
   for (const placeholder of ['undefined', 'null', 'oppref', '{"v":1}']) assert.equal(opprefOf(placeholder), undefined, placeholder);
   assert.deepEqual(toOpenAiEvent(payload({ type: 'Custom', custom_event_name: 'Newsletter Opened', id: undefined }), browserEvent({ messageId: 'm-9' }), ctx()), {
-    id: 'm-9', type: 'custom', custom_event_name: 'Newsletter Opened', timestamp_ms: AT, action_source: 'web', source_url: 'https://shop.example.com/thanks', data: { type: 'custom' },
+    id: 'm-9', type: 'custom', custom_event_name: 'newsletter_opened', timestamp_ms: AT, action_source: 'web', source_url: 'https://shop.example.com/thanks', data: { type: 'custom' },
   });
+  // OpenAI takes 1–64 ASCII letters, digits, _ or -, starting and ending with a letter or digit: a name is fitted, not refused with its batch.
+  const named = (name: string) => toOpenAiEvent(payload({ type: 'custom', custom_event_name: name }), browserEvent(), ctx())!.custom_event_name;
+  assert.equal(named('  Quiz: Step #2 — Done! '), 'quiz_step_2_done');
+  assert.equal(named('video-played'), 'video-played');
+  assert.equal(named(`${'a'.repeat(63)} b`), 'a'.repeat(63), 'cut to 64, no _ left at the end');
+  // The page URL as OpenAI asks for it: origin and path, not the query (campaign parameters, the oppref, a form's fields) nor the fragment.
+  assert.equal(toOpenAiEvent(payload({ source_url: 'https://shop.example.com/thanks?email=jane%40example.com&oppref=abc#top' }), browserEvent(), ctx())!.source_url, 'https://shop.example.com/thanks');
   const offline = toOpenAiEvent(payload({ action_source: 'Store', source_url: undefined }), browserEvent(), ctx());
   assert.deepEqual([offline!.action_source, offline!.source_url], ['physical_store', undefined]);
   assert.equal(toOpenAiEvent(payload(), browserEvent(), ctx({ action_source: 'phone_call' }))!.action_source, 'phone_call');
@@ -109,6 +116,8 @@ test('events OpenAI would refuse with their whole batch: older than 7 days not s
     [payload({ type: undefined }), /^OpenAI needs type/],
     [payload({ type: 'Purchase' }), /^OpenAI takes type page_viewed, .*; the blueprint mapped "Purchase"$/],
     [payload({ type: 'custom' }), /^OpenAI needs custom_event_name for a custom event/],
+    [payload({ type: 'custom', custom_event_name: '日本語' }), /^OpenAI takes custom_event_name as 1–64 letters, digits, _ or -; nothing of "日本語" is/],
+    [payload({ type: 'custom', custom_event_name: 'Order Created' }), /^OpenAI refuses custom_event_name "order_created": it is a standard event's name; map the event to type order_created instead$/],
     [payload({ action_source: 'carrier pigeon' }), /^OpenAI takes action_source web, mobile_app/],
     [payload({ action_source: 'web', source_url: undefined }), /^OpenAI needs source_url .* for a web event/],
     [payload({ data: { amount: 5 } }), /^OpenAI refuses an amount without a currency/],
@@ -170,7 +179,7 @@ test('the blueprint: Segment\'s spec events as OpenAI\'s standard events, with v
   const trial = mapThrough(browserEvent({ event: 'Trial Started', properties: { plan_id: 'pro' } } as never));
   assert.deepEqual([trial!.type, trial!.data], ['trial_started', { type: 'plan_enrollment', plan_id: 'pro' }]);
   const other = mapThrough(browserEvent({ event: 'Newsletter Opened', properties: { value: 2 } } as never), { default_currency: 'USD' });
-  assert.deepEqual([other!.type, other!.custom_event_name, other!.data], ['custom', 'Newsletter Opened', { type: 'custom', amount: 200, currency: 'USD' }]);
+  assert.deepEqual([other!.type, other!.custom_event_name, other!.data], ['custom', 'newsletter_opened', { type: 'custom', amount: 200, currency: 'USD' }]);
   // Every name the blueprint lists maps to its event type (or is not sent).
   const handlers = (parse(readFileSync(new URL('../../blueprints/openai_ads/default.yaml', import.meta.url), 'utf8')) as { events: Record<string, { names: string[]; event_name?: string }> }).events;
   for (const { names, event_name: eventName } of Object.values(handlers)) {

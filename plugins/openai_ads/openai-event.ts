@@ -15,10 +15,28 @@ export const MAX_AHEAD_MS = 10 * 60_000;
 /** Other spellings of `action_source` read as OpenAI's, in any letter case. */
 const ACTION_SOURCE_ALIASES: Readonly<Record<string, string>> = { website: 'web', app: 'mobile_app', mobile: 'mobile_app', store: 'physical_store', phone: 'phone_call' };
 
-/** An absolute http(s) URL; anything else is no page URL. */
+/** Custom event names as OpenAI takes them: 1–64 ASCII letters, digits, `_` or `-`, starting and ending with a letter or digit. */
+const CUSTOM_EVENT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+
+/**
+ * An absolute http(s) URL as OpenAI asks for it, its origin and path only: the query and the
+ * fragment (campaign parameters, the oppref, whatever a form put there) are cut off. Anything
+ * else is no page URL.
+ */
 function pageUrl(value: string | undefined): string | undefined {
   if (value === undefined || !URL.canParse(value)) return undefined;
-  return /^https?:$/.test(new URL(value).protocol) ? value : undefined;
+  const url = new URL(value);
+  return /^https?:$/.test(url.protocol) ? `${url.origin}${url.pathname}` : undefined;
+}
+
+/**
+ * A custom event's name in the form OpenAI takes (`Newsletter Opened` → `newsletter_opened`):
+ * lower case, each run of other characters one `_`, none at either end, at most 64 characters;
+ * undefined when nothing is left.
+ */
+function customEventNameOf(name: string): string | undefined {
+  const fitted = name.toLowerCase().replace(/[^a-z0-9-]+/g, '_').slice(0, 64).replace(/^[_-]+|[_-]+$/g, '');
+  return CUSTOM_EVENT_NAME.test(fitted) ? fitted : undefined;
 }
 
 /** What a blueprint mapped, for a message: JSON, cut short. */
@@ -36,8 +54,8 @@ function eventTypeOf(value: string): EventType | undefined {
 /**
  * The conversion event as OpenAI takes it, from the blueprint's mapping: `id` (the messageId
  * unless mapped; with `type`, what OpenAI deduplicates on), `type` (a standard event, or
- * `custom` with `custom_event_name`), `timestamp_ms`, `action_source` (mapped, else
- * config.action_source), `source_url` (an http(s) URL; required by OpenAI for web events),
+ * `custom` with `custom_event_name` in OpenAI's form, `newsletter_opened`), `timestamp_ms`, `action_source` (mapped, else
+ * config.action_source), `source_url` (an http(s) URL's origin and path; required by OpenAI for web events),
  * `oppref` (the page URL's, a new ad click, else Signal's or the Pixel's cookie as mapped), `user`
  * (email and external id hashed), `opt_out` when the visitor refused, and `data` shaped for
  * the type. Returns null — the event not sent, the reason in the delivery log — for an event
@@ -63,8 +81,12 @@ export function toOpenAiEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const id = readText(payload.id) ?? event.messageId;
   const out: JsonObject = { id, type };
   if (type === 'custom') {
-    const name = readText(payload.custom_event_name);
-    if (name === undefined) throw new PermanentError('OpenAI needs custom_event_name for a custom event: the blueprint mapped none');
+    const written = readText(payload.custom_event_name);
+    if (written === undefined) throw new PermanentError('OpenAI needs custom_event_name for a custom event: the blueprint mapped none');
+    // OpenAI refuses (with its whole batch) a name of other characters, or a standard event's.
+    const name = customEventNameOf(written);
+    if (name === undefined) throw new PermanentError(`OpenAI takes custom_event_name as 1–64 letters, digits, _ or -; nothing of ${shown(written)} is: name the event in ASCII letters or digits`);
+    if (Object.hasOwn(EVENT_DATA_TYPES, name)) throw new PermanentError(`OpenAI refuses custom_event_name ${JSON.stringify(name)}: it is a standard event's name; map the event to type ${name} instead`);
     out.custom_event_name = name;
   }
 

@@ -120,7 +120,7 @@ describe('OpenAI Ads Conversions API', () => {
       await waitUntil(async () => (sent('oai-batch-ok1').length >= 2 && sent('oai-batch-ok2').length >= 2) || undefined, 'the others sent again');
       for (const ok of ['oai-batch-ok1', 'oai-batch-ok2']) assert.ok(await waitUntil(async () => (await delivered(ok)) || undefined, `${ok} delivered`));
       assert.equal(sent('oai-batch-ok1')[0]!.request, sent('oai-batch-bad')[0]!.request, 'first sent together, in one request');
-      assert.deepEqual(sent('oai-batch-ok1')[0]!.event.custom_event_name, 'Quiz ok1');
+      assert.deepEqual(sent('oai-batch-ok1')[0]!.event.custom_event_name, 'quiz_ok1', 'the name in the form OpenAI takes');
     } finally {
       sim.setDefault('POST', PATH, () => ({ status: 200, body: {} }));
     }
