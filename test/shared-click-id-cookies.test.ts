@@ -20,7 +20,7 @@ test('plugins that declare the same click id cookie declare it alike', () => {
   assert.deepEqual(shared.map(([cookie, all]) => [cookie, all.map((d) => d.vendor)]).filter(([cookie]) => String(cookie).startsWith('_df')), [['_dfgclid', ['google_ads', 'google_data_manager', 'campaign_manager_360']], ['_dfgbraid', ['google_ads', 'google_data_manager']], ['_dfwbraid', ['google_ads', 'google_data_manager']]]);
   for (const [cookie, [first, ...others]] of shared) {
     for (const other of others) {
-      const view = (d: typeof first) => ({ param: d!.param, anyCase: d!.anyCase ?? false, days: d!.days, value: d!.value ? d!.value('EAIaIQobChMIsample', NOW) : 'EAIaIQobChMIsample' });
+      const view = (d: typeof first) => ({ param: d!.param, anyCase: d!.anyCase ?? false, padded: d!.padded ?? false, days: d!.days, value: d!.value ? d!.value('EAIaIQobChMIsample', NOW) : 'EAIaIQobChMIsample' });
       assert.deepEqual(view(other), view(first), `${cookie}: ${other.vendor} declares it as ${first!.vendor} does`);
     }
   }

@@ -26,6 +26,18 @@ test('no click id: no URL, no parameter, an empty one, or a value that is not a 
   assert.deepEqual(clickIdsOf(event({ url: `https://shop.example/?fbclid=${'a'.repeat(501)}` }), declared), []);
 });
 
+test('a declaration that says padded takes a click id ending in base64 padding (OpenAI\'s oppref); `=` elsewhere, or in other click ids, is none', () => {
+  const padded: RegisteredClickId[] = [{ vendor: 'openai_ads', param: 'oppref', cookie: '_dfoppref', days: 30, padded: true }, ...declared];
+  const found = (query: string) => clickIdsOf(event({ search: query }), padded).map((f) => [f.declared.vendor, f.clickId]);
+  assert.deepEqual(found('?oppref=gAAAAABn3kZ1x0_Q-abc%3D'), [['openai_ads', 'gAAAAABn3kZ1x0_Q-abc=']], 'one = (percent-encoded)');
+  assert.deepEqual(found('?oppref=gAAAAABn3kZ1x0_Q-abc==&utm_source=chatgpt.com'), [['openai_ads', 'gAAAAABn3kZ1x0_Q-abc==']], 'two, as the link wrote them');
+  assert.deepEqual(found('?oppref=gAAAAABn3kZ1x0_Q-abc'), [['openai_ads', 'gAAAAABn3kZ1x0_Q-abc']], 'none');
+  for (const junk of ['abc===', 'a%3Db', '%3D%3D', 'undefined%3D', 'oppref%3D']) assert.deepEqual(found(`?oppref=${junk}`), [], junk);
+  assert.deepEqual(found(`?oppref=${'a'.repeat(499)}%3D%3D`), [], 'padding counts towards the 500 characters');
+  assert.deepEqual(found('?fbclid=IwAR1%3D'), [], 'a declaration that does not say padded keeps its rule: no =');
+  assert.deepEqual(found('?fbclid=IwAR1=='), [], 'nor as the link wrote it');
+});
+
 test('no click id either: a placeholder an empty variable left, or the parameter\'s own name (a macro left unexpanded)', () => {
   for (const value of ['undefined', 'null', 'fbclid', 'FBCLID']) {
     assert.deepEqual(clickIdsOf(event({ url: `https://shop.example/?fbclid=${value}` }), declared), [], value);

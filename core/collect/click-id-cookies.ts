@@ -17,17 +17,22 @@ export interface FoundClickId {
 
 /** What a click id may be: vendors' ids are URL-safe tokens; anything else is not kept. */
 const CLICK_ID = /^[A-Za-z0-9._~:\-|]{1,500}$/;
+/** …and, for a declaration that says `padded`, the same token ending in base64 padding (`=`, `==`): `=` nowhere else. */
+const PADDED_CLICK_ID = /^(?=.{1,500}$)[A-Za-z0-9._~:\-|]+={0,2}$/;
 
 /**
- * Whether a landing URL's value is a click id to keep: a URL-safe token, and not what a
- * misconfigured campaign writes instead of one — a placeholder an empty variable left
- * (`undefined`, `null`: `namesNoOne`) or the parameter's own name, a macro left unexpanded
- * with its braces lost (`ob_click_id=ob_click_id`). Kept, it would replace the click id an
- * earlier real click left.
+ * Whether a landing URL's value is a click id to keep: a URL-safe token (with trailing base64
+ * padding only where the declaration says `padded`), and not what a misconfigured campaign
+ * writes instead of one — a placeholder an empty variable left (`undefined`, `null`:
+ * `namesNoOne`) or the parameter's own name, a macro left unexpanded with its braces lost
+ * (`ob_click_id=ob_click_id`). Kept, it would replace the click id an earlier real click left.
  */
-function isClickId(value: string, param: string): boolean {
+function isClickId(value: string, entry: ClickIdCookie): boolean {
   const bare = (text: string) => text.toLowerCase().replace(/[_-]/g, '');
-  return CLICK_ID.test(value) && !namesNoOne(value) && bare(value) !== bare(param);
+  if (!(entry.padded ? PADDED_CLICK_ID : CLICK_ID).test(value)) return false;
+  // The token without its padding is what may be a placeholder (`undefined=`) or the name.
+  const token = entry.padded ? value.replace(/=+$/, '') : value;
+  return !namesNoOne(token) && bare(token) !== bare(entry.param);
 }
 
 function text(value: unknown): string | undefined {
@@ -76,7 +81,7 @@ export function clickIdsOf(event: CanonicalEvent, declared: readonly RegisteredC
           break;
         }
       }
-      if (value !== undefined && isClickId(value, entry.param)) {
+      if (value !== undefined && isClickId(value, entry)) {
         found.push({ declared: entry, clickId: value });
         break;
       }

@@ -477,6 +477,11 @@ export interface ClickIdCookie {
   param: string;
   /** Match the parameter's name in any letter case (Snapchat's `ScCid`). */
   anyCase?: boolean;
+  /**
+   * The click id may end in base64 padding (`=` or `==`, OpenAI's `oppref`): otherwise a value
+   * with `=` is no click id. `=` anywhere else still is none.
+   */
+  padded?: boolean;
   /** The cookie Signal sets; one of the plugin's `cookies`, so later requests' value is captured. */
   cookie: string;
   /** How long the cookie lasts, in days (1–400): the vendor's attribution window or its pixel's cookie lifetime. */
@@ -484,7 +489,7 @@ export interface ClickIdCookie {
   /**
    * The cookie's value for the click id (pure; `now` in ms), e.g. Meta's `fb.1.<ms>.<fbclid>`;
    * default the click id itself. `''` keeps no cookie: for a value the core takes for a click id
-   * (a URL-safe token, no placeholder, not the parameter's own name) that is not in the vendor's format.
+   * (a URL-safe token, `padded`: with trailing `=`; no placeholder, not the parameter's own name) that is not in the vendor's format.
    */
   value?: (clickId: string, now: number) => string;
 }

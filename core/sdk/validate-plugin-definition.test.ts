@@ -187,6 +187,7 @@ test('click ids: a URL parameter, one of the plugin\'s cookies, days within brow
   assertProblem({ clickIds: [{ ...clickIds[0], param: 'fb clid' }], cookies: ['_fbc'] }, 'clickIds[0].param', /URL parameter name/);
   assertProblem({ clickIds: [{ ...clickIds[0], days: 401 }], cookies: ['_fbc'] }, 'clickIds[0].days', /1 to 400/);
   assertProblem({ clickIds: [{ ...clickIds[0], anyCase: 'yes' }], cookies: ['_fbc'] }, 'clickIds[0].anyCase', /boolean/);
+  assertProblem({ clickIds: [{ ...clickIds[0], padded: 1 }], cookies: ['_fbc'] }, 'clickIds[0].padded', /boolean/);
   assertProblem({ clickIds: [{ ...clickIds[0], value: 'fb.1' }], cookies: ['_fbc'] }, 'clickIds[0].value', /function/);
   assertProblem({ clickIds: [{ ...clickIds[0], domain: 'x' }], cookies: ['_fbc'] }, 'clickIds[0].domain', /is not a field of a click id/);
 });

@@ -315,19 +315,20 @@ export function validatePluginDefinition(def: unknown, source?: string): Definit
     }
   }
   if (d.clickIds !== undefined) {
-    if (!Array.isArray(d.clickIds)) add('clickIds', 'must be an array of { param, cookie, days, anyCase?, value? }');
+    if (!Array.isArray(d.clickIds)) add('clickIds', 'must be an array of { param, cookie, days, anyCase?, padded?, value? }');
     else {
       const declared = Array.isArray(d.cookies) ? d.cookies : [];
       d.clickIds.forEach((entry: unknown, i: number) => {
         const at = `clickIds[${i}]`;
-        if (!isJsonObject(entry)) return add(at, 'must be { param, cookie, days, anyCase?, value? }');
+        if (!isJsonObject(entry)) return add(at, 'must be { param, cookie, days, anyCase?, padded?, value? }');
         if (typeof entry.param !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(entry.param)) add(`${at}.param`, `must be a URL parameter name of letters, digits, _ . - (got ${shown(entry.param)})`);
         if (typeof entry.cookie !== 'string' || !COOKIE_NAME.test(entry.cookie)) add(`${at}.cookie`, `must be a cookie name (got ${shown(entry.cookie)})`);
         else if (!declared.includes(entry.cookie)) add(`${at}.cookie`, `must be one of the plugin's cookies too, so later requests' value is captured (add "${entry.cookie}" to cookies)`);
         if (!isPositiveInteger(entry.days) || (entry.days as number) > 400) add(`${at}.days`, `must be a whole number of days from 1 to 400 (browsers cap cookies at 400; got ${shown(entry.days)})`);
         if (entry.anyCase !== undefined && typeof entry.anyCase !== 'boolean') add(`${at}.anyCase`, 'must be a boolean when given');
+        if (entry.padded !== undefined && typeof entry.padded !== 'boolean') add(`${at}.padded`, 'must be a boolean when given');
         if (entry.value !== undefined && typeof entry.value !== 'function') add(`${at}.value`, 'must be a function when given');
-        for (const key of Object.keys(entry)) if (!['param', 'anyCase', 'cookie', 'days', 'value'].includes(key)) add(`${at}.${key}`, 'is not a field of a click id (param, anyCase, cookie, days, value)');
+        for (const key of Object.keys(entry)) if (!['param', 'anyCase', 'padded', 'cookie', 'days', 'value'].includes(key)) add(`${at}.${key}`, 'is not a field of a click id (param, anyCase, padded, cookie, days, value)');
       });
     }
   }

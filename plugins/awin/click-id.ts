@@ -42,11 +42,13 @@ export const OTHER_CLICK = 'other';
  * an organic visit must not take the order from the Awin publisher whose click came before
  * (Awin: "Typically only paid channels concur in deduplication logic").
  */
-export const OTHER_CLICK_PARAMS: ReadonlyArray<{ param: string; anyCase?: boolean }> = [
+export const OTHER_CLICK_PARAMS: ReadonlyArray<{ param: string; anyCase?: boolean; padded?: boolean }> = [
   { param: 'gclid' }, { param: 'gbraid' }, { param: 'wbraid' }, { param: 'dclid' }, { param: 'msclkid' },
   { param: 'ttclid' }, { param: 'ScCid', anyCase: true }, { param: 'li_fat_id' }, { param: 'rdt_cid' }, { param: 'twclid' }, { param: 'epik' },
   { param: 'ttd_imp' }, { param: 'tblci' }, { param: 'OutbrainClickId', anyCase: true }, { param: 'ob_click_id' }, { param: 'irclickid' },
   { param: 'ndclid' },
+  // OpenAI's (ChatGPT ads) click reference: an opaque token that may end in base64 padding (`=`).
+  { param: 'oppref', padded: true },
 ];
 /**
  * An awc as Awin writes it: URL-safe text (Awin does not document its format; its click
@@ -105,7 +107,7 @@ export const CLICK_IDS: ClickIdCookie[] = [
   { param: AWC_PARAM, cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: (awc) => (awcOf(awc) === undefined ? '' : AWIN_CLICK) },
   { param: AWAID_PARAM, cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: () => AWIN_CLICK },
   { param: SOURCE_PARAM, cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: sourceChannelValue },
-  ...OTHER_CLICK_PARAMS.map(({ param, anyCase }): ClickIdCookie => ({ param, ...(anyCase ? { anyCase } : {}), cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: () => OTHER_CLICK })),
+  ...OTHER_CLICK_PARAMS.map(({ param, anyCase, padded }): ClickIdCookie => ({ param, ...(anyCase ? { anyCase } : {}), ...(padded ? { padded } : {}), cookie: CHANNEL_COOKIE, days: AWC_DAYS, value: () => OTHER_CLICK })),
 ];
 
 /**
