@@ -96,6 +96,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/nextdoor' },
   { plugin: './plugins/airtable' },
   { plugin: './plugins/singular' },
+  { plugin: './plugins/amazon_ads' },
 ];
 
 export default plugins;
