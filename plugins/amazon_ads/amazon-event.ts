@@ -22,6 +22,11 @@ function amazonType(value: string): string {
   return CONVERSION_TYPE_SET.has(key) ? key : value.trim();
 }
 
+/** A value with two decimals at most, as Amazon takes it: 74.975 is 74.98 (rounded as written, not as its binary approximation). */
+export function twoDecimals(value: number): number {
+  return Math.round(Number((value * 100).toPrecision(12))) / 100;
+}
+
 /** A time as Amazon's examples write it: ISO 8601 in UTC to the second (`2026-11-12T14:15:22Z`). */
 export function eventTimeText(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -142,14 +147,14 @@ export function toAmazonEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
       if (currency === undefined || !/^[A-Z]{3}$/.test(currency)) {
         throw new PermanentError(`Amazon requires the currency (ISO 4217) of a purchase's value, and ${what} has ${currency === undefined ? 'none' : JSON.stringify(payload.currencyCode)}: send properties.currency, or set config.default_currency`);
       }
-      out.value = Math.round(value * 100) / 100;
+      out.value = twoDecimals(value);
       out.currencyCode = currency;
     }
     const unitsSold = unitsSoldOf(payload.unitsSold, payload.products);
     if (unitsSold !== undefined) out.unitsSold = unitsSold;
   } else if (value !== undefined) {
     // Another type's value is a score on the advertiser's own scale, two decimals at most.
-    out.value = Math.round(value * 100) / 100;
+    out.value = twoDecimals(value);
   }
 
   const userAgent = readText(isJsonObject(payload.deviceInfo) ? payload.deviceInfo.userAgent : undefined);
