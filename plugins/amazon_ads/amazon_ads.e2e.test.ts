@@ -58,6 +58,13 @@ const order = (messageId: string, orderId: string) => ({
 /** Several events in one collect request (so one delivery request carries them). */
 const serverBatch = (events: Array<Record<string, unknown>>) => sendServerBatch(signal, site.key, events, { anonymousId: 'df_amazon9visitor', timestamp: CALL_TIMESTAMP, context: { consent: { advertising: true } } }, { 'x-forwarded-for': VISITOR_IP });
 
+/** The Events API: every event taken (207 with its index), unless the token is unknown or revoked. */
+const takeEvery = (request: RecordedRequest) => {
+  const token = bearer(request);
+  if (!issued.includes(token) || revoked.has(token)) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'Not authorized to access this advertiser' } };
+  return { status: 207, body: { success: eventsOf(request).map((_, index) => ({ index })), error: [] } };
+};
+
 const install = (name: string, config: Record<string, unknown>) => installOnNewPipeline(signal, 'amazon_ads', name, {
   config: { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, account_id: ACCOUNT_ID, country_code: 'US', conversion_types: { 'Demo Requested': 'LEAD' }, ...config }, consentCategories: ['advertising'],
 });
@@ -72,12 +79,7 @@ before(async () => {
     issued.push(token);
     return { status: 200, body: { access_token: token, refresh_token: REFRESH_TOKEN, token_type: 'bearer', expires_in: 3600 } };
   });
-  // The Events API: every event taken (207 with its index), unless the token is unknown or revoked.
-  sim.setDefault('POST', EVENTS_PATH, (request) => {
-    const token = bearer(request);
-    if (!issued.includes(token) || revoked.has(token)) return { status: 401, body: { code: 'UNAUTHORIZED', message: 'Not authorized to access this advertiser' } };
-    return { status: 207, body: { success: eventsOf(request).map((_, index) => ({ index })), error: [] } };
-  });
+  sim.setDefault('POST', EVENTS_PATH, takeEvery);
   signal = await startTestSignal({
     SIGNAL_VENDOR_REDIRECTS: `https://api.amazon.com=${sim.url},https://advertising-api.amazon.com=${sim.url}`,
     SIGNAL_COMMIT_TIMEOUT_MS: '1000', SIGNAL_RETRY_TIME_SCALE: '0.01', SIGNAL_TRUST_PROXY: '127.0.0.1', SIGNAL_HTTP_TIMEOUT_MS: '1000',
@@ -167,5 +169,41 @@ describe('Amazon Ads Conversions API', () => {
     assert.match(badGrant.reason ?? '', /Login with Amazon refused the refresh token \(HTTP 400, invalid_grant: The request has an invalid grant parameter : refresh_token\): .*config\.refresh_token/);
     assert.equal(withEvent('amz-badgrant').length, 0);
     assert.equal(JSON.stringify(badGrant).includes(BAD_REFRESH_TOKEN), false, 'the refresh token is in no dead letter');
+  });
+
+  test('a 400 to several events for one of them (schema checked before the 207): only that event dead-lettered, the others delivered — whether the answer names it or not', async () => {
+    // Amazon refuses a whole request holding an event whose eventId ends in -bad: naming it by its place (events[i]) for -named-bad, else naming none.
+    sim.setDefault('POST', EVENTS_PATH, (request) => {
+      const events = eventsOf(request);
+      const bad = events.findIndex((e) => String(e.eventId).endsWith('-bad'));
+      if (bad < 0) return takeEvery(request);
+      const message = String(events[bad]!.eventId).endsWith('-named-bad') ? `Invalid value at events[${bad}].currencyCode` : 'Request body is invalid';
+      return { status: 400, body: { code: 'BAD_REQUEST', message } };
+    });
+    try {
+      await serverBatch([
+        { type: 'track', event: 'Signed Up', messageId: 'amz-400n-a', properties: { email: 'a@example.com' } },
+        { type: 'track', event: 'Signed Up', messageId: 'amz-400n-named-bad', properties: { email: 'b@example.com' } },
+        { type: 'track', event: 'Signed Up', messageId: 'amz-400n-c', properties: { email: 'c@example.com' } },
+      ]);
+      const named = await waitForDeadLetter(signal, integrationId, 'amz-400n-named-bad');
+      assert.equal(named.reason, 'Amazon refused the event (HTTP 400: BAD_REQUEST: Invalid value at events[1].currencyCode)');
+      await waitUntil(async () => withEvent('amz-400n-c').length >= 2 || undefined, 'the others sent again');
+      assert.deepEqual(eventsOf(withEvent('amz-400n-c')[1]!).map((e) => e.eventId), ['amz-400n-a', 'amz-400n-c'], 'sent again without the refused event');
+      assert.equal(withEvent('amz-400n-named-bad').length, 1);
+
+      await serverBatch([
+        { type: 'track', event: 'Signed Up', messageId: 'amz-400u-a', properties: { email: 'a@example.com' } },
+        { type: 'track', event: 'Signed Up', messageId: 'amz-400u-b', properties: { email: 'b@example.com' } },
+        { type: 'track', event: 'Signed Up', messageId: 'amz-400u-bad', properties: { email: 'c@example.com' } },
+      ]);
+      const unnamed = await waitForDeadLetter(signal, integrationId, 'amz-400u-bad');
+      assert.equal(unnamed.reason, 'Amazon refused the request (HTTP 400: BAD_REQUEST: Request body is invalid)');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      for (const id of ['amz-400n-a', 'amz-400n-c', 'amz-400u-a', 'amz-400u-b']) assert.equal(await notDeadLettered(integrationId, id), true, `${id} not dead-lettered`);
+      assert.ok(await waitUntil(async () => sim.requests({ path: EVENTS_PATH }).some((r) => r.json !== undefined && eventsOf(r).length === 2 && eventsOf(r).every((e) => String(e.eventId).startsWith('amz-400u-') && !String(e.eventId).endsWith('-bad'))) || undefined, 'the good half taken'));
+    } finally {
+      sim.setDefault('POST', EVENTS_PATH, takeEvery);
+    }
   });
 });

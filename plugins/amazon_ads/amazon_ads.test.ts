@@ -7,7 +7,7 @@ import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, t
 import amazonAds from './index.ts';
 import { amazonAccessToken, amazonTokenRequest, readAmazonTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { eventTimeText, toAmazonEvent } from './amazon-event.ts';
-import { classifyAmazonAds } from './classify.ts';
+import { classifyAmazonAds, namedEvents } from './classify.ts';
 import { validateAmazonAdsConfig } from './config.ts';
 import { consentOf, consentStatus } from './consent.ts';
 import { matchKeysOf } from './match-keys.ts';
@@ -238,7 +238,20 @@ test('classify: per-event outcomes of a 207 by index; whole answers by status', 
   assert.equal(whole(classifyAmazonAds(answer(502, 'Bad Gateway'), request)).status, 'retry');
   assert.match(whole(classifyAmazonAds(answer(401, '{"code":"UNAUTHORIZED","message":"Not authorized"}'), request)).reason ?? '', /^Amazon refused the access token \(HTTP 401: UNAUTHORIZED: Not authorized\), a new one too: check that config\.client_id/);
   assert.match(whole(classifyAmazonAds(answer(403, '{"code":"FORBIDDEN","message":"Access denied"}'), request)).reason ?? '', /config\.account_id and config\.region.*Events Manager edit access/);
-  assert.deepEqual(whole(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"events must have at most 500 items"}'), request)), { status: 'dead_letter', reason: 'Amazon refused the request (HTTP 400: BAD_REQUEST: events must have at most 500 items)' });
+  assert.deepEqual(whole(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"Amazon-Ads-AccountId is invalid"}'), { ...request, eventIds: ['a'] })), { status: 'dead_letter', reason: 'Amazon refused the request (HTTP 400: BAD_REQUEST: Amazon-Ads-AccountId is invalid)' });
   assert.equal(whole(classifyAmazonAds(answer(413, 'Payload Too Large'), request)).status, 'split');
   assert.match(whole(classifyAmazonAds(answer(404, '{"message":"Not Found"}'), request)).reason ?? '', /config\.region/);
+});
+
+test('classify: a 400 to several events refuses only the events it names (from 0), sends the others again, and halves a request it names no event of', () => {
+  const request: RequestDescriptor = { method: 'POST', url: 'https://advertising-api.amazon.com/adsApi/v1/create/events', eventIds: ['a', 'b', 'c'] };
+  assert.deepEqual(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"Invalid value \'UK\' at events[1].countryCode"}'), request), { perEvent: {
+    a: { status: 'resend', reason: 'Amazon refused the request (HTTP 400) for another event of it: sent again without it' },
+    b: { status: 'dead_letter', reason: 'Amazon refused the event (HTTP 400: BAD_REQUEST: Invalid value \'UK\' at events[1].countryCode)' },
+    c: { status: 'resend', reason: 'Amazon refused the request (HTTP 400) for another event of it: sent again without it' },
+  } });
+  // An index outside the request names no event of it.
+  assert.equal(whole(classifyAmazonAds(answer(422, '{"code":"BAD_REQUEST","message":"events[7].currencyCode is invalid"}'), request)).status, 'split');
+  assert.equal(whole(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"events must have at most 500 items"}'), request)).status, 'split');
+  assert.equal(namedEvents(answer(400, 'events[0].eventTime; events [2].value'), ['a', 'b', 'c']).size, 2);
 });

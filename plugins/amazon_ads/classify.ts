@@ -2,7 +2,9 @@
 // Multi-Status with `success: [{ index }]` and `error: [{ index, errors: [{ code, message,
 // fieldLocation }] }]`, the index (from 0) of each event in the request's `events`: a refused
 // event (an invalid timestamp, an unknown currency) is dead-lettered with Amazon's words, the
-// others delivered. A refusal of the whole request quotes Amazon's `code` and `message`.
+// others delivered. A refusal of the whole request quotes Amazon's `code` and `message`; of a
+// request of several events, only the events it names (or, naming none, the one found alone
+// by halving) are refused with it.
 import { defaultClassify, excerpt, isJsonObject, isWebPage, readText, transientRetry, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** Error codes of an event that a later try may fix (Amazon names none; these are the API family's transient codes). */
@@ -57,6 +59,22 @@ function perEventOutcomes(json: Record<string, JsonValue>, eventIds: string[]): 
 }
 
 /**
+ * The request's events a whole-request refusal names by their place (`events[3].countryCode`,
+ * from 0 as in the request), as event ids.
+ *
+ * @example
+ * namedEvents({ status: 400, headers: {}, body: '{"code":"BAD_REQUEST","message":"Invalid value at events[1].countryCode"}' }, ['a', 'b', 'c']); // Set { 'b' }
+ */
+export function namedEvents(response: VendorResponse, eventIds: string[]): Set<string> {
+  const named = new Set<string>();
+  for (const match of (response.body ?? '').matchAll(/events\s*\[\s*(\d+)\s*\]/g)) {
+    const id = eventIds[Number(match[1])];
+    if (id !== undefined) named.add(id);
+  }
+  return named;
+}
+
+/**
  * Amazon's answer as the outcome of each event of the request:
  *
  * - 207 (or another 2xx with `success`/`error`): per event, as the answer's indexes say;
@@ -64,8 +82,9 @@ function perEventOutcomes(json: Record<string, JsonValue>, eventIds: string[]): 
  * - 429 (the rate limit, no try used up), 5xx and 408: retried, after Retry-After;
  * - 401 (after the core renewed the token once): dead-lettered, naming the credentials;
  * - 403: dead-lettered: the user who authorised Signal may not send events for the account;
- * - 400 and 422: dead-lettered with Amazon's words (an event's own faults come per event in a
- *   207: these are about the request); 413 sent again in halves;
+ * - 400 and 422 to several events: the events the answer names (`events[1]…`) dead-lettered,
+ *   the others sent again without them; naming none, sent again in halves; to one event:
+ *   dead-lettered with Amazon's words; 413 sent again in halves;
  * - 404 and other 4xx: dead-lettered with what was said.
  *
  * @example
@@ -92,8 +111,24 @@ export function classifyAmazonAds(response: VendorResponse, request: RequestDesc
   }
   if (status === 413 && several) return { status: 'split', reason: `Amazon refused the request as too large (HTTP 413: ${what}): sent again in halves` };
   if (status === 400 || status === 422) {
-    // Amazon reports an event's own faults per event in a 207: a refusal of the whole request is
-    // about the request itself (its envelope, its headers), the same for every event in it.
+    if (several) {
+      // The API checks the body against its schema before it answers per event: one event's
+      // field outside Amazon's enums (a country, a currency) refuses the whole request. Not the
+      // other events' fault, so they are not dead-lettered with it.
+      const named = namedEvents(response, request.eventIds);
+      if (named.size > 0) {
+        const perEvent: Record<string, EventOutcome> = {};
+        for (const id of request.eventIds) {
+          perEvent[id] = named.has(id)
+            ? { status: 'dead_letter', reason: `Amazon refused the event (HTTP ${status}: ${what})` }
+            : { status: 'resend', reason: `Amazon refused the request (HTTP ${status}) for another event of it: sent again without it` };
+        }
+        return { perEvent };
+      }
+      // Naming none: halves until the event at fault is alone (a fault of the request itself
+      // then dead-letters each event alone, at the cost of more requests).
+      return { status: 'split', reason: `Amazon refused the request of ${request.eventIds.length} events (HTTP ${status}: ${what}) naming none of them: sent again in halves, so only the event at fault is refused` };
+    }
     return { status: 'dead_letter', reason: `Amazon refused the request (HTTP ${status}: ${what})` };
   }
   if (status === 404) {
