@@ -119,7 +119,10 @@ test('the event source: auto by the app\'s OS, the config\'s, a mapped one check
   assert.deepEqual(payload?.eventDescription, { name: 'Order Completed', conversionType: 'OFF_AMAZON_PURCHASES', eventSource: 'OFFLINE', eventIngestionMethod: 'SERVER_TO_SERVER', dataSetName: 'store_sales' });
   assert.deepEqual(payload?.dataProcessingOptions, { options: 'LIMITED_DATA_USE' });
   const mapped = { ...(blueprint.mapEvent(event()).vendorEvent as JsonObject), eventDescription: { conversionType: 'LEAD', eventSource: 'kiosk' } };
-  assert.throws(() => toAmazonEvent(mapped, event(), ctx()), /Amazon has no eventSource "kiosk": it takes WEBSITE, ANDROID, IOS, FIRE_TV, OFFLINE/);
+  assert.throws(() => toAmazonEvent(mapped, event(), ctx()), /Amazon has no eventSource "kiosk": it takes WEBSITE, ANDROID, IOS, FIRE_TV, OFFLINE, MEASUREMENT_ATTRIBUTION_PARTNER/);
+  // The API's EventSource enum also has MEASUREMENT_ATTRIBUTION_PARTNER.
+  const partner = { ...mapped, eventDescription: { conversionType: 'LEAD', eventSource: 'measurement attribution partner' } };
+  assert.equal((toAmazonEvent(partner, event(), ctx())?.eventDescription as JsonObject).eventSource, 'MEASUREMENT_ATTRIBUTION_PARTNER');
 });
 
 test('the country: the event\'s, its locale\'s region, the config\'s; none refused naming config.country_code', () => {

@@ -20,7 +20,7 @@ export const CONVERSION_TYPES = [
 export const CONVERSION_TYPE_SET: ReadonlySet<string> = new Set(CONVERSION_TYPES);
 
 /** Where events happen (`eventDescription.eventSource`), as the Events API lists them. */
-export const EVENT_SOURCES = ['WEBSITE', 'ANDROID', 'IOS', 'FIRE_TV', 'OFFLINE'] as const;
+export const EVENT_SOURCES = ['WEBSITE', 'ANDROID', 'IOS', 'FIRE_TV', 'OFFLINE', 'MEASUREMENT_ATTRIBUTION_PARTNER'] as const;
 export const EVENT_SOURCE_SET: ReadonlySet<string> = new Set(EVENT_SOURCES);
 
 /** A dataset name as Amazon's Events API samples validate it: a letter first, then letters, digits, _ and -. */
@@ -63,7 +63,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     event_source: {
       type: 'string', title: 'Event Source',
-      description: 'Where the events happen (eventSource), unless the blueprint maps it: auto (app events by their OS as IOS or ANDROID, others WEBSITE), WEBSITE, ANDROID, IOS, FIRE_TV or OFFLINE (store sales, call centres).',
+      description: 'Where the events happen (eventSource), unless the blueprint maps it: auto (app events by their OS as IOS or ANDROID, others WEBSITE), WEBSITE, ANDROID, IOS, FIRE_TV, OFFLINE (store sales, call centres) or MEASUREMENT_ATTRIBUTION_PARTNER (events a measurement partner relays).',
       enum: ['auto', ...EVENT_SOURCES], default: 'auto', examples: ['auto'],
     },
     conversion_types: {

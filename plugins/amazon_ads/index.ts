@@ -34,7 +34,7 @@ export default definePlugin({
   vendorFields: {
     'eventDescription.name': { required: true, description: 'The conversion\'s name (Amazon creates a conversion definition per name and type): the track event\'s name, "Page View" for page calls.' },
     'eventDescription.conversionType': { required: true, description: 'ADD_TO_SHOPPING_CART, APPLICATION, CHECKOUT, CONTACT, LEAD, OFF_AMAZON_PURCHASES, MOBILE_APP_FIRST_START, PAGE_VIEW, SEARCH, SIGN_UP, SUBSCRIBE or OTHER; config.conversion_types overrides it.' },
-    'eventDescription.eventSource': { required: false, description: 'WEBSITE, ANDROID, IOS, FIRE_TV or OFFLINE; config.event_source, else an app\'s OS, else WEBSITE.' },
+    'eventDescription.eventSource': { required: false, description: 'WEBSITE, ANDROID, IOS, FIRE_TV, OFFLINE or MEASUREMENT_ATTRIBUTION_PARTNER; config.event_source, else an app\'s OS, else WEBSITE.' },
     eventTime: { required: true, description: 'The event time, ISO 8601 in UTC.' },
     eventId: { required: false, description: 'Deduplicates with the Amazon Ad Tag: the messageId unless mapped.' },
     countryCode: { required: true, description: 'ISO 3166-1 alpha-2: the mapped country, else context.locale\'s region, else config.country_code.' },
