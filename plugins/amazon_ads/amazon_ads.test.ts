@@ -246,7 +246,7 @@ test('classify: per-event outcomes of a 207 by index; whole answers by status', 
   assert.match(whole(classifyAmazonAds(answer(404, '{"message":"Not Found"}'), request)).reason ?? '', /config\.region/);
 });
 
-test('classify: a 400 to several events refuses only the events it names (from 0), sends the others again, and halves a request it names no event of', () => {
+test('classify: a 400 to several events refuses only the events it names (from 0) and sends the others again; naming none, all of them', () => {
   const request: RequestDescriptor = { method: 'POST', url: 'https://advertising-api.amazon.com/adsApi/v1/create/events', eventIds: ['a', 'b', 'c'] };
   assert.deepEqual(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"Invalid value \'UK\' at events[1].countryCode"}'), request), { perEvent: {
     a: { status: 'resend', reason: 'Amazon refused the request (HTTP 400) for another event of it: sent again without it' },
@@ -254,7 +254,7 @@ test('classify: a 400 to several events refuses only the events it names (from 0
     c: { status: 'resend', reason: 'Amazon refused the request (HTTP 400) for another event of it: sent again without it' },
   } });
   // An index outside the request names no event of it.
-  assert.equal(whole(classifyAmazonAds(answer(422, '{"code":"BAD_REQUEST","message":"events[7].currencyCode is invalid"}'), request)).status, 'split');
-  assert.equal(whole(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"events must have at most 500 items"}'), request)).status, 'split');
+  assert.equal(whole(classifyAmazonAds(answer(422, '{"code":"BAD_REQUEST","message":"events[7].currencyCode is invalid"}'), request)).status, 'dead_letter');
+  assert.deepEqual(whole(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"Amazon-Ads-AccountId is invalid"}'), request)), { status: 'dead_letter', reason: 'Amazon refused the request (HTTP 400: BAD_REQUEST: Amazon-Ads-AccountId is invalid)' });
   assert.equal(namedEvents(answer(400, 'events[0].eventTime; events [2].value'), ['a', 'b', 'c']).size, 2);
 });

@@ -2,9 +2,8 @@
 // Multi-Status with `success: [{ index }]` and `error: [{ index, errors: [{ code, message,
 // fieldLocation }] }]`, the index (from 0) of each event in the request's `events`: a refused
 // event (an invalid timestamp, an unknown currency) is dead-lettered with Amazon's words, the
-// others delivered. A refusal of the whole request quotes Amazon's `code` and `message`; of a
-// request of several events, only the events it names (or, naming none, the one found alone
-// by halving) are refused with it.
+// others delivered. A refusal of the whole request quotes Amazon's `code` and `message`; one
+// that names events of it (`events[3].countryCode`) refuses only those, the others sent again.
 import { defaultClassify, excerpt, isJsonObject, isWebPage, readText, transientRetry, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** Error codes of an event that a later try may fix (Amazon names none; these are the API family's transient codes). */
@@ -82,9 +81,9 @@ export function namedEvents(response: VendorResponse, eventIds: string[]): Set<s
  * - 429 (the rate limit, no try used up), 5xx and 408: retried, after Retry-After;
  * - 401 (after the core renewed the token once): dead-lettered, naming the credentials;
  * - 403: dead-lettered: the user who authorised Signal may not send events for the account;
- * - 400 and 422 to several events: the events the answer names (`events[1]…`) dead-lettered,
- *   the others sent again without them; naming none, sent again in halves; to one event:
- *   dead-lettered with Amazon's words; 413 sent again in halves;
+ * - 400 and 422 naming events of several (`events[1]…`): those dead-lettered, the others sent
+ *   again without them; naming none: every event dead-lettered with Amazon's words (about the
+ *   request itself); 413 sent again in halves;
  * - 404 and other 4xx: dead-lettered with what was said.
  *
  * @example
@@ -125,10 +124,9 @@ export function classifyAmazonAds(response: VendorResponse, request: RequestDesc
         }
         return { perEvent };
       }
-      // Naming none: halves until the event at fault is alone (a fault of the request itself
-      // then dead-letters each event alone, at the cost of more requests).
-      return { status: 'split', reason: `Amazon refused the request of ${request.eventIds.length} events (HTTP ${status}: ${what}) naming none of them: sent again in halves, so only the event at fault is refused` };
     }
+    // Naming no event: about the request itself (its headers, its envelope), the same for every
+    // event in it — halving it would only multiply the refusals.
     return { status: 'dead_letter', reason: `Amazon refused the request (HTTP ${status}: ${what})` };
   }
   if (status === 404) {
