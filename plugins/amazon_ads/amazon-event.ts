@@ -9,6 +9,7 @@
 import { countryCodeOf, eventMapName, isJsonObject, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { CONVERSION_TYPE_SET, CONVERSION_TYPES, EVENT_SOURCE_SET, regionOf } from './config.ts';
 import { consentOf } from './consent.ts';
+import { isAmazonCountry } from './country-code.ts';
 import { matchKeysOf } from './match-keys.ts';
 
 /** The name of page calls' conversions when the blueprint maps none. */
@@ -32,15 +33,15 @@ export function eventTimeText(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The event's country: the mapped one, the region of its locale (`en-GB`), else the config's; upper case. */
+/** The event's country Amazon takes: the mapped one, the region of its locale (`en-GB`), else the config's; upper case. */
 function countryOf(mapped: JsonValue | undefined, event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
   const text = readText(mapped);
-  const fromMapped = text === undefined ? undefined : countryCodeOf(text);
-  if (fromMapped !== undefined) return fromMapped.toUpperCase();
-  const locale = /^[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(event.context?.locale ?? '');
-  if (locale) return locale[1]!.toUpperCase();
-  const configured = readText(config.country_code);
-  return configured === undefined ? undefined : configured.toUpperCase();
+  const fromMapped = text === undefined ? undefined : countryCodeOf(text)?.toUpperCase();
+  if (fromMapped !== undefined && isAmazonCountry(fromMapped)) return fromMapped;
+  const locale = /^[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(event.context?.locale ?? '')?.[1]?.toUpperCase();
+  if (locale !== undefined && isAmazonCountry(locale)) return locale;
+  const configured = readText(config.country_code)?.toUpperCase();
+  return configured !== undefined && isAmazonCountry(configured) ? configured : undefined;
 }
 
 /** Where an event happened: the mapped eventSource, else the config's, else (auto) an app's OS or WEBSITE. */
@@ -106,8 +107,9 @@ export function toAmazonEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   const dataSetName = readText(description.dataSetName) ?? readText(config.data_set_name);
 
   const countryCode = countryOf(payload.countryCode, event, config);
-  if (countryCode === undefined || !/^[A-Z]{2}$/.test(countryCode)) {
-    throw new PermanentError(`Amazon requires the country of every event (countryCode, ISO 3166-1 alpha-2), and ${what} says none${countryCode === undefined ? '' : ` it can read (${JSON.stringify(payload.countryCode)})`}: set config.country_code (e.g. US), or send traits.address.country or context.locale`);
+  if (countryCode === undefined) {
+    const given = readText(payload.countryCode);
+    throw new PermanentError(`Amazon requires the country of every event (countryCode, ISO 3166-1 alpha-2), and ${what} says none${given === undefined ? '' : ` it takes (${JSON.stringify(given)} is no ISO 3166-1 country)`}: set config.country_code (e.g. US), or send traits.address.country or context.locale`);
   }
 
   const defaultCountryCode = readText(config.default_country_calling_code);

@@ -8,6 +8,7 @@ import amazonAds from './index.ts';
 import { amazonAccessToken, amazonTokenRequest, readAmazonTokenAnswer, TOKEN_URL } from './access-token.ts';
 import { eventTimeText, toAmazonEvent } from './amazon-event.ts';
 import { classifyAmazonAds, namedEvents } from './classify.ts';
+import { isAmazonCountry } from './country-code.ts';
 import { validateAmazonAdsConfig } from './config.ts';
 import { consentOf, consentStatus } from './consent.ts';
 import { matchKeysOf } from './match-keys.ts';
@@ -133,6 +134,20 @@ test('the country: the event\'s, its locale\'s region, the config\'s; none refus
   assert.equal(countryOf(withoutAddress(), { ...CONFIG, country_code: 'fr' }), 'FR');
   const { country_code: _none, ...noCountry } = CONFIG;
   assert.match(refusal(withoutAddress(), noCountry), /^Amazon requires the country of every event \(countryCode, ISO 3166-1 alpha-2\), and "Order Completed" says none: set config\.country_code/);
+  // A code outside Amazon's enum (which would fail the schema check of the whole request) is not sent.
+  const inEurope = (country: string) => event({ context: { ...event().context, traits: { email: 'jane@example.com', address: { country } } } });
+  assert.equal(countryOf(inEurope('EU'), { ...CONFIG, country_code: 'fr' }), 'FR');
+  assert.equal(countryOf(inEurope('UK')), 'GB');
+  assert.match(refusal(inEurope('XX'), noCountry), /says none it takes \("XX" is no ISO 3166-1 country\): set config\.country_code/);
+  assert.deepEqual(validateAmazonAdsConfig({ ...CONFIG, country_code: 'eu' }).map((p) => p.field), ['country_code']);
+});
+
+test('Amazon\'s countries: the 249 codes of ISO 3166-1 and ZZ, as its OpenAPI enum lists them', () => {
+  const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  const taken = letters.flatMap((a) => letters.map((b) => a + b)).filter(isAmazonCountry);
+  assert.equal(taken.length, 250);
+  for (const code of ['AX', 'BQ', 'CW', 'SS', 'SX', 'UM', 'ZZ']) assert.ok(taken.includes(code), code);
+  for (const code of ['EU', 'UN', 'XK', 'UK', 'AC', 'QO', 'us']) assert.equal(isAmazonCountry(code), false, code);
 });
 
 test('purchases: a value without a currency uses config.default_currency, else is refused; a negative value refused; other types\' values kept as scores', () => {

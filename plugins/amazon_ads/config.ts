@@ -3,6 +3,7 @@
 // and its region, where the events happen, the dataset, which Amazon conversion type each Signal
 // event counts as; with the problems a JSON Schema cannot see, each naming its field.
 import { eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { isAmazonCountry } from './country-code.ts';
 
 /** The Amazon Ads API's regional hosts: an advertiser's account lives in one of them. */
 export const REGION_HOSTS = {
@@ -125,6 +126,10 @@ export function validateAmazonAdsConfig(config: Record<string, JsonValue>): Conf
   const refresh = text('refresh_token')?.trim();
   if (refresh !== undefined && refresh.startsWith('Atza|')) {
     problems.push({ field: 'refresh_token', message: 'is an access token (Atza|…), which lasts an hour: give the refresh token (Atzr|…) that Login with Amazon answered with it' });
+  }
+  const country = text('country_code')?.toUpperCase();
+  if (country !== undefined && /^[A-Z]{2}$/.test(country) && !isAmazonCountry(country)) {
+    problems.push({ field: 'country_code', message: `is "${country}", no ISO 3166-1 country Amazon takes as countryCode (e.g. GB for the United Kingdom; EU is no country)` });
   }
   problems.push(...eventMapKeyProblems(config.conversion_types, 'conversion_types'));
   for (const [key, value] of Object.entries(eventMapOf(config.conversion_types))) {
