@@ -98,6 +98,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/singular' },
   { plugin: './plugins/drip' },
   { plugin: './plugins/openai_ads' },
+  { plugin: './plugins/amazon_ads' },
 ];
 
 export default plugins;
