@@ -97,6 +97,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/airtable' },
   { plugin: './plugins/singular' },
   { plugin: './plugins/drip' },
+  { plugin: './plugins/supabase' },
 ];
 
 export default plugins;
