@@ -8,7 +8,7 @@
 import { transientRetry, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf, tableName, tableOf } from './config.ts';
 import { CONFLICT_COLUMN } from './insert-request.ts';
-import { missingColumn, notDataApiAnswer, postgrestError, said, saidWords, sqlStateClass, type PostgrestError } from './postgrest-error.ts';
+import { missingColumn, notDataApiAnswer, postgrestError, said, saidWords, sqlStateClass, unknownRole, type PostgrestError } from './postgrest-error.ts';
 
 /** Passing failures of the database or PostgREST: sent again (ON CONFLICT DO NOTHING makes a re-sent insert safe). */
 const PASSING_CODES = new Set([
@@ -24,7 +24,7 @@ const PASSING_CLASSES = new Set(['08', '53', '58', 'XX']);
 const ROW_DATA_CLASSES = new Set(['22', '23', 'P0', '2F', '38', '39']);
 /** Codes of data one row carries outside those classes: a value of the wrong type for its column. */
 const ROW_DATA_CODES = new Set(['42804', '42846', 'PGRST102']);
-/** Refused credentials: PostgREST's JWT codes, an invalid authorization (class 28). */
+/** Refused credentials: PostgREST's JWT codes, an invalid authorization (class 28); a JWT's unknown role is read apart (22023). */
 const CREDENTIAL_CODES = new Set(['PGRST300', 'PGRST301', 'PGRST302', 'PGRST303']);
 
 /** The column a data error names: `… for column "timestamp"`, `… in column "event" of relation …`, `value too long … (column x)`. */
@@ -81,7 +81,7 @@ function byCode(error: PostgrestError, response: VendorResponse, request: Reques
   const table = tableName(config);
   const { schema } = tableOf(config);
   const keyKind = apiKeyOf(config).startsWith('sb_') ? 'secret key' : 'key';
-  if (CREDENTIAL_CODES.has(code) || sqlStateClass(code) === '28') {
+  if (CREDENTIAL_CODES.has(code) || sqlStateClass(code) === '28' || unknownRole(error)) {
     return { status: 'dead_letter', reason: `the Data API refused the ${keyKind} (${answered}): check config.api_key — a secret key (sb_secret_…) or the legacy service_role key of this project (Project Settings > API Keys; a rotated key needs a new revision); then replay the dead letters` };
   }
   if (code === '42501') {

@@ -8,7 +8,7 @@
 // deletion sent again is harmless.
 import { allowedPrivateTargets, defaultForgetRead, eventRowsOfPerson, parseRetryAfter, PLACEHOLDER_IDS_SKIPPED, responseHeader, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { apiKeyOf, authHeaders, forwardsDeletions, tableName, tableOf, tableUrl } from './config.ts';
-import { missingColumn, notDataApiAnswer, postgrestError, said, sqlStateClass } from './postgrest-error.ts';
+import { missingColumn, notDataApiAnswer, postgrestError, said, sqlStateClass, unknownRole } from './postgrest-error.ts';
 
 /** A filter value as PostgREST reads it inside `or=(…)`: double-quoted, a `"` or `\` escaped with `\`. */
 export const quotedValue = (value: string): string => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
@@ -69,7 +69,7 @@ export function readDeletionAnswer(response: VendorResponse, _request?: RequestD
   const table = ctx === undefined ? 'the table' : tableName(config);
   const schema = ctx === undefined ? 'the schema' : tableOf(config).schema;
   const { code } = error;
-  if (code.startsWith('PGRST30') || sqlStateClass(code) === '28' || (code === '' && response.status === 401)) {
+  if (code.startsWith('PGRST30') || sqlStateClass(code) === '28' || unknownRole(error) || (code === '' && response.status === 401)) {
     return { failed: `${answered} — check config.api_key (a secret key, sb_secret_…, or the legacy service_role key${ctx !== undefined && apiKeyOf(config) === '' ? ', which is empty' : ''})` };
   }
   if (code === '42501') {

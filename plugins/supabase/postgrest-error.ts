@@ -94,3 +94,13 @@ export function missingColumn(error: PostgrestError): string | undefined {
   if (error.code === '42703') return /column "(.+?)"(?: of relation "[^"]*")? does not exist/.exec(error.message)?.[1]?.replace(/^[^.]*\./, '');
   return undefined;
 }
+
+/**
+ * Whether the refusal is of the JWT's role: PostgREST answers 401 with 22023 `role "x" does not
+ * exist` when the token names a role the database lacks (a self-hosted PostgREST's key) — the
+ * key's fault, not a row's, although 22 is the class of data errors.
+ *
+ * @example
+ * unknownRole({ code: '22023', message: 'role "writer" does not exist', details: '', hint: '' }); // true
+ */
+export const unknownRole = (error: PostgrestError): boolean => error.code === '22023' && /^role\b.*does not exist$/.test(error.message);

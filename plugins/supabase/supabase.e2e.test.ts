@@ -20,6 +20,8 @@ import { closeAll } from '../../test/helpers/close-all.ts';
 const ORIGIN = 'https://abcdefghijklmnopqrst.supabase.co';
 const KEY = 'sb_secret_e2e0000000000000000000000';
 const LEGACY_KEY = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ role: 'service_role', iss: 'supabase' })).toString('base64url')}.c2lnbmF0dXJl`;
+/** A self-hosted PostgREST's token naming a role the database lacks. */
+const UNKNOWN_ROLE_KEY = `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify({ role: 'signal_writer' })).toString('base64url')}.c2lnbmF0dXJl`;
 const VISITOR_IP = '203.0.113.42';
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0';
 const CALL_TIMESTAMP = '2026-11-30T11:59:58.250Z';
@@ -46,6 +48,8 @@ const columnsOf = (request: RecordedRequest): string[] => [...(request.query.col
 /** Supabase's gateway, then PostgREST: the key, then the schema. */
 function refusal(request: RecordedRequest): ScriptedResponse | undefined {
   const key = request.headers.apikey;
+  // PostgREST switches to the token's role: a role the database lacks is 22023, answered as 401.
+  if (key === UNKNOWN_ROLE_KEY && request.headers.authorization === `Bearer ${key}`) return pgError(401, '22023', 'role "signal_writer" does not exist');
   const keyOk = key === KEY ? request.headers.authorization === undefined : key === LEGACY_KEY && request.headers.authorization === `Bearer ${LEGACY_KEY}`;
   if (!keyOk) return { status: 401, body: { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' } };
   if (request.headers['content-profile'] !== 'public') return pgError(406, 'PGRST106', `Invalid schema: ${request.headers['content-profile']}`, null, 'Only the following schemas are exposed: public, graphql_public');
@@ -220,6 +224,19 @@ describe('Supabase', () => {
     const letter = await waitForDeadLetter(signal, missing.integrationId, 'sb-404-1');
     assert.equal(letter.attempts, 1);
     assert.match(letter.reason, /^the Data API has no table public\.missing \(HTTP 404, PGRST205: Could not find the table 'public\.missing' in the schema cache \(Perhaps you meant the table 'public\.events'\)\): check config\.schema and config\.table/);
+  });
+
+  test('a JWT whose role the database lacks (22023, a 401): dead-lettered at once naming config.api_key, not split as a row\'s data', async () => {
+    const { site, integrationId } = await install('Supabase unknown role', 'events_role', { api_key: UNKNOWN_ROLE_KEY });
+    await batch(site.key, [
+      { type: 'track', event: 'One', userId: 'u-sb-8', messageId: 'sb-role-0' },
+      { type: 'track', event: 'Two', userId: 'u-sb-8', messageId: 'sb-role-1' },
+    ]);
+    const letter = await waitForDeadLetter(signal, integrationId, 'sb-role-1');
+    assert.equal(letter.attempts, 1);
+    assert.match(letter.reason, /^the Data API refused the key \(HTTP 401, 22023: role "signal_writer" does not exist\): check config\.api_key/);
+    await waitForDeadLetter(signal, integrationId, 'sb-role-0');
+    assert.deepEqual(inserts('events_role').map((request) => rowsOf(request).length), [2], 'one request: never split');
   });
 
   test('a person deletion: one DELETE whose or filter quotes each id; the rows gone; none sent with forwarding off', { timeout: 60_000 }, async () => {

@@ -133,6 +133,9 @@ test('refused key, Row Level Security, grants, schema, table and primary key: de
     'the Data API refused the insert (HTTP 401: Invalid API key (Double check your Supabase `anon` or `service_role` API key.)): check config.api_key — a secret key (sb_secret_…) or the legacy service_role key of the project at config.url; then replay the dead letters');
   assert.match(reasonOf(classify(pgError(401, 'PGRST301', 'No suitable key or wrong key type'), undefined, { api_key: 'eyJ.a.b' })), /^the Data API refused the key \(HTTP 401, PGRST301: No suitable key or wrong key type\): check config\.api_key/);
   assert.match(reasonOf(classify(pgError(403, '42501', 'new row violates row-level security policy for table "events"'))), /^Row Level Security refused the insert .*: config\.api_key is not a secret or service_role key/);
+  // A JWT naming a role the database lacks: PostgREST's 401 with 22023 — the key's fault, not one row's (22 is the data class).
+  assert.match(reasonOf(classify(pgError(401, '22023', 'role "signal_writer" does not exist'), [record('m-1'), record('m-2')], { api_key: 'eyJ.a.b' })), /^the Data API refused the key \(HTTP 401, 22023: role "signal_writer" does not exist\): check config\.api_key/);
+  assert.equal(statusOf(classify(pgError(400, '22023', 'invalid value for parameter "x"'), [record('m-1'), record('m-2')])), 'split');
   assert.match(reasonOf(classify(pgError(403, '42501', 'permission denied for table events'))), /run GRANT USAGE ON SCHEMA public TO service_role; GRANT SELECT, INSERT, DELETE ON public\.events TO service_role/);
   assert.match(reasonOf(classify(pgError(406, 'PGRST106', 'Invalid schema: analytics', null, 'Only the following schemas are exposed: public, graphql_public'), undefined, { schema: 'analytics' })),
     /^the Data API does not serve the schema analytics \(HTTP 406, PGRST106: Invalid schema: analytics \(Only the following schemas are exposed: public, graphql_public\)\): check config\.schema, or expose the schema/);
@@ -187,6 +190,7 @@ test('the answer to a deletion: 204 done; a refused key, grant, schema, table or
   assert.deepEqual(read(answer(204, '')), { done: true, message: 'Supabase deleted the person\'s rows from the table' });
   assert.deepEqual(read(pgError(403, '42501', 'permission denied for table events')), { failed: 'HTTP 403, 42501: permission denied for table events — run GRANT SELECT, DELETE ON public.events TO service_role, or turn config.forward_deletions off' });
   assert.match(String((read(answer(401, { message: 'Invalid API key' })) as { failed: string }).failed), /check config\.api_key/);
+  assert.match(String((read(pgError(401, '22023', 'role "signal_writer" does not exist')) as { failed: string }).failed), /check config\.api_key/);
   assert.match(String((read(pgError(400, '42703', 'column events.previous_id does not exist')) as { failed: string }).failed), /the table lacks a column the deletion reads/);
   assert.match(String((read(pgError(404, '42P01', 'relation "public.events" does not exist')) as { failed: string }).failed), /check config\.schema and config\.table/);
   assert.deepEqual(read(answer(503, '', { 'retry-after': '30' })), { retry: 'HTTP 503', afterSeconds: 30 });
