@@ -99,6 +99,11 @@ function byCode(error: PostgrestError, response: VendorResponse, request: Reques
   if (code === '42P10') {
     return { status: 'dead_letter', reason: `the table ${table} has no primary key or unique constraint on ${CONFLICT_COLUMN} (${answered}), which lets Signal skip a row sent twice: ALTER TABLE ${table} ADD PRIMARY KEY (${CONFLICT_COLUMN}) (see the plugin README); then replay the dead letters` };
   }
+  // Postgres's 55000 (a 500 from PostgREST) is mostly passing, but not this one: a DEFERRABLE key
+  // can never be ON CONFLICT's arbiter, so every insert would be retried to no end.
+  if (code === '55000' && /ON CONFLICT does not support deferrable/i.test(error.message)) {
+    return { status: 'dead_letter', reason: `the table ${table}'s key on ${CONFLICT_COLUMN} is DEFERRABLE (${answered}), which ON CONFLICT cannot use to skip a row sent twice: make it NOT DEFERRABLE (ALTER TABLE ${table} ALTER CONSTRAINT <its name> NOT DEFERRABLE, or drop and add it again; see the plugin README); then replay the dead letters` };
+  }
   const column = missingColumn(error);
   if (column !== undefined) return missingColumnOutcomes(column, request, answered, table) ?? rowRefused(error, request, answered, table);
   if (code === '54000' || code === '54001') return tooLarge(request, answered);

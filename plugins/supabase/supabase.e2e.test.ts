@@ -64,6 +64,8 @@ function insert(request: RecordedRequest): ScriptedResponse {
   if (table === undefined || table === 'missing') return pgError(404, 'PGRST205', `Could not find the table 'public.${table}' in the schema cache`, null, 'Perhaps you meant the table \'public.events\'');
   const next = queued.get(table)?.shift();
   if (next !== undefined && next !== 'insert-then-hang') return next;
+  // A table whose primary key was made DEFERRABLE: no arbiter for ON CONFLICT (Postgres's 55000, a 500 from PostgREST).
+  if (table === 'events_deferrable') return pgError(500, '55000', 'ON CONFLICT does not support deferrable unique constraints/exclusion constraints as arbiters');
   const columns = columnsOf(request);
   if (WITHOUT_TRAITS.has(table) && columns.includes('traits')) return pgError(400, 'PGRST204', `Could not find the 'traits' column of '${table}' in the schema cache`);
   const rows = rowsOf(request);
@@ -237,6 +239,15 @@ describe('Supabase', () => {
     assert.match(letter.reason, /^the Data API refused the key \(HTTP 401, 22023: role "signal_writer" does not exist\): check config\.api_key/);
     await waitForDeadLetter(signal, integrationId, 'sb-role-0');
     assert.deepEqual(inserts('events_role').map((request) => rowsOf(request).length), [2], 'one request: never split');
+  });
+
+  test('a DEFERRABLE key on message_id (55000, a 500): dead-lettered at once saying so, not retried', async () => {
+    const { site, integrationId } = await install('Supabase deferrable', 'events_deferrable');
+    await browser(site.key, { type: 'track', event: 'Deferred', userId: 'u-sb-9', messageId: 'sb-deferrable-1' });
+    const letter = await waitForDeadLetter(signal, integrationId, 'sb-deferrable-1');
+    assert.equal(letter.attempts, 1, 'not retried: the table refuses every insert the same way');
+    assert.match(letter.reason, /^the table public\.events_deferrable's key on message_id is DEFERRABLE \(HTTP 500, 55000: ON CONFLICT does not support deferrable/);
+    assert.equal(inserts('events_deferrable').length, 1);
   });
 
   test('a person deletion: one DELETE whose or filter quotes each id; the rows gone; none sent with forwarding off', { timeout: 60_000 }, async () => {

@@ -141,6 +141,10 @@ test('refused key, Row Level Security, grants, schema, table and primary key: de
     /^the Data API does not serve the schema analytics \(HTTP 406, PGRST106: Invalid schema: analytics \(Only the following schemas are exposed: public, graphql_public\)\): check config\.schema, or expose the schema/);
   assert.match(reasonOf(classify(pgError(404, 'PGRST205', 'Could not find the table \'public.events\' in the schema cache'))), /^the Data API has no table public\.events .*check config\.schema and config\.table/);
   assert.match(reasonOf(classify(pgError(400, '42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification'))), /has no primary key or unique constraint on message_id .*ALTER TABLE public\.events ADD PRIMARY KEY \(message_id\)/);
+  // A DEFERRABLE key: 55000, a 500 from PostgREST, yet no passing failure.
+  const deferrable = classify(pgError(500, '55000', 'ON CONFLICT does not support deferrable unique constraints/exclusion constraints as arbiters'), [record('m-1'), record('m-2')]);
+  assert.equal(statusOf(deferrable), 'dead_letter');
+  assert.match(reasonOf(deferrable), /key on message_id is DEFERRABLE .*NOT DEFERRABLE/);
   assert.match(reasonOf(classify(answer(404, ''))), /^no Data API table answered at config\.url and config\.api_path \(HTTP 404\)/);
   for (const c of [classify(answer(401, '')), classify(pgError(404, '42P01', 'relation "public.events" does not exist'))]) assert.equal(statusOf(c), 'dead_letter');
 });
