@@ -53,6 +53,8 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SIGNAL_DEMO_PIPELINE: 'maybe' }, /SIGNAL_DEMO_PIPELINE must be true or false/],
     [{ SIGNAL_VENDOR_REDIRECTS: 'api2.amplitude.com' }, /SIGNAL_VENDOR_REDIRECTS has "api2.amplitude.com"; expected origin=base-url/],
     [{ SIGNAL_LOG_LEVEL: 'loud' }, /SIGNAL_LOG_LEVEL must be one of/],
+    [{ SIGNAL_GPC: 'block' }, /Invalid configuration: SIGNAL_GPC must be one of restrict, opt_out, ignore, got "block"/],
+    [{ SIGNAL_GPC: 'opt-out' }, /SIGNAL_GPC must be one of restrict, opt_out, ignore, got "opt-out"/],
     [{ SIGNAL_CORS_ORIGINS: 'https://a.com/path' }, /SIGNAL_CORS_ORIGINS has "https:\/\/a.com\/path"/],
     [{ SIGNAL_COOKIE_DOMAIN: 'https://example.com' }, /SIGNAL_COOKIE_DOMAIN has "https:\/\/example.com"; expected a domain name such as example.com/],
     [{ SIGNAL_RETRY_TIME_SCALE: 'fast' }, /SIGNAL_RETRY_TIME_SCALE must be a number/],
@@ -63,6 +65,13 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SIGNAL_COLLECT_PORT: '9000', SIGNAL_ADMIN_PORT: '9000' }, /SIGNAL_ADMIN_PORT is 9000, as SIGNAL_COLLECT_PORT is: the collect and admin listeners need different ports/],
   ];
   for (const [env, message] of cases) assert.throws(() => loadConfig(env), message);
+});
+
+test('SIGNAL_GPC: restrict by default, any of the three rules in any letter case', () => {
+  assert.equal(loadConfig({}).gpc, 'restrict');
+  assert.equal(loadConfig({ SIGNAL_GPC: ' ' }).gpc, 'restrict');
+  assert.equal(loadConfig({ SIGNAL_GPC: 'opt_out' }).gpc, 'opt_out');
+  assert.equal(loadConfig({ SIGNAL_GPC: 'IGNORE' }).gpc, 'ignore');
 });
 
 test('one port for both listeners is fine when they run in different processes, or are both free ports', () => {

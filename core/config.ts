@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseCookieDomains } from './collect/cookie-domain.ts';
 import { MAX_DEDUP_WINDOW_HOURS } from './pipeline/deduplication.ts';
+import { DEFAULT_GPC_RULE, GPC_RULES, type GpcRule } from './pipeline/gpc-rule.ts';
 import { MAX_TRAITS_MEMORY_DAYS } from './pipeline/remembered-traits.ts';
 import { parseSecretKey } from './services/secret-box.ts';
 
@@ -41,6 +42,8 @@ export interface SignalConfig {
   eventRetentionHours: number;
   dedupWindowHours: number;
   traitsMemoryDays: number;
+  /** What a visitor's Global Privacy Control (`context.consent.gpc`) does (`SIGNAL_GPC`). */
+  gpc: GpcRule;
   /** Days admin audit log entries are kept. */
   auditRetentionDays: number;
   dbPoolSize: number;
@@ -117,6 +120,7 @@ export const CONFIG_VARIABLES: readonly Variable[] = [
   { name: 'SIGNAL_COMMIT_TIMEOUT_MS', default: '10000', description: 'Group commit: how long a request waits for PostgreSQL to confirm its events before a 503 (a server or network that stopped answering would otherwise hold it forever).' },
   { name: 'SIGNAL_EVENT_RETENTION_HOURS', default: '168', description: 'How long stored raw events are kept for `recentEvents` and replay (hours).' },
   { name: 'SIGNAL_DEDUP_WINDOW_HOURS', default: '24', description: 'An event repeating the `messageId` of one its pipeline received within this many hours before is stored but not delivered again (an SDK retrying a request whose answer it lost). Whole hours, 0 to 720; 0 turns deduplication off. A pipeline may set its own (`setPipelineDeduplication`).' },
+  { name: 'SIGNAL_GPC', default: 'restrict', description: 'What an event whose visitor sent Global Privacy Control (`Sec-GPC: 1`, or the SDK\'s `context.consent.gpc: true`) does. `restrict`: every integration still receives it, and the ad plugins with a restricted-processing mode flag that event for it (Meta, Reddit, TikTok, Amazon Ads: Limited Data Use; Nextdoor: restricted data usage; Pinterest: limited data processing). `opt_out`: GPC counts as a refusal of the `advertising` consent category (and Google\'s `ad_user_data`, `ad_personalization`): integrations gated on them do not receive the event (`skippedConsent`); other categories are not affected. `ignore`: GPC changes nothing (it is still stored in the event).' },
   { name: 'SIGNAL_AUDIT_RETENTION_DAYS', default: '400', description: 'Days the admin audit log keeps its entries (every change made through the admin APIs: who, when, from where, with what). 1 to 3,650.' },
   { name: 'SIGNAL_TRAITS_MEMORY_DAYS', default: '30', description: 'Days the traits of identify calls are remembered per pipeline and person (userId, anonymousId) and added to the person\'s later events as `context.traits` (the event\'s own traits win), so a vendor matching on an email given at sign-up gets it with the conversion. 0 to 365; 0 turns it off (and forgets what was remembered).' },
   { name: 'SIGNAL_DB_POOL_SIZE', default: '10', description: 'Connections in Signal\'s PostgreSQL pool (pg-boss keeps its own).' },
@@ -173,6 +177,13 @@ function str(env: Env, name: string, fallback: string): string {
 
 function list(raw: string): string[] {
   return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function parseGpcRule(env: Env): GpcRule {
+  const raw = str(env, 'SIGNAL_GPC', DEFAULT_GPC_RULE).toLowerCase();
+  const rule = GPC_RULES.find((name) => name === raw);
+  if (rule === undefined) throw new ConfigError('SIGNAL_GPC', `must be one of ${GPC_RULES.join(', ')}, got "${env.SIGNAL_GPC}"`);
+  return rule;
 }
 
 function parseRoles(env: Env): Set<Role> {
@@ -314,6 +325,7 @@ export function loadConfig(env: Env = process.env): SignalConfig {
     eventRetentionHours: int(env, 'SIGNAL_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     dedupWindowHours: int(env, 'SIGNAL_DEDUP_WINDOW_HOURS', 24, 0, MAX_DEDUP_WINDOW_HOURS),
     traitsMemoryDays: int(env, 'SIGNAL_TRAITS_MEMORY_DAYS', 30, 0, MAX_TRAITS_MEMORY_DAYS),
+    gpc: parseGpcRule(env),
     auditRetentionDays: int(env, 'SIGNAL_AUDIT_RETENTION_DAYS', 400, 1, 3650),
     dbPoolSize: int(env, 'SIGNAL_DB_POOL_SIZE', 10, 2, 200),
     bossPoolSize: int(env, 'SIGNAL_PGBOSS_POOL_SIZE', 6, 2, 100),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { setGpcRule } from './pipeline/gpc-rule.ts';
 import { PROJECT_ROOT, type SignalConfig } from './config.ts';
 import { buildAdminApp } from './admin/admin-app.ts';
 import { createAdminTokens } from './admin/admin-tokens.ts';
@@ -165,6 +166,8 @@ export async function ensureFixedQueues(boss: Boss): Promise<void> {
 export async function startSignal(config: SignalConfig, options: StartOptions = {}): Promise<SignalInstance> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(PROJECT_ROOT, config.dataDir);
+  // Every consent check and plugin mapper of this process follows the deployment's GPC rule.
+  setGpcRule(config.gpc);
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
     for (const step of cleanups.splice(0).reverse()) await step().catch(() => {});

@@ -1,8 +1,9 @@
 /**
  * The canonical event: the one shape every event has inside Signal, whatever sent it.
  * The wire format is Segment's (so Segment and RudderStack SDKs work unchanged); the server
- * adds `receivedAt`, a `messageId` when missing, `context.ip`, `context.userAgent` and
- * `context.cookies`, and corrects the client's clock skew into `timestamp`.
+ * adds `receivedAt`, a `messageId` when missing, `context.ip`, `context.userAgent`,
+ * `context.consent.gpc` (from `Sec-GPC: 1`) and `context.cookies`, and corrects the client's
+ * clock skew into `timestamp`.
  *
  * `eventSchema` (JSON Schema) validates what clients send and documents it in OpenAPI;
  * `CanonicalEvent` is the TypeScript type of an accepted, normalised event.
@@ -30,6 +31,12 @@ export interface ConsentState {
   marketing?: boolean;
   functional?: boolean;
   advertising?: boolean;
+  /**
+   * Global Privacy Control: `true` when the visitor opted out of the sale and sharing of their
+   * data — the request's `Sec-GPC: 1` header, stamped by collect, or the SDK's own reading of
+   * `navigator.globalPrivacyControl` (which wins). What it does is `SIGNAL_GPC`'s rule.
+   */
+  gpc?: boolean;
   /** CMP category codes, e.g. OneTrust's `C0004`. */
   categories?: Record<string, boolean>;
   /** Segment's consent object: category → granted, as Segment's consent wrappers send it. */
@@ -107,6 +114,7 @@ export const consentSchema = {
     marketing: { type: 'boolean' },
     functional: { type: 'boolean' },
     advertising: { type: 'boolean' },
+    gpc: { type: 'boolean', description: 'Global Privacy Control: the visitor opted out of the sale and sharing of their data. Collect sets it to `true` when the request carries `Sec-GPC: 1` and the event has no `gpc` of its own (an SDK reading `navigator.globalPrivacyControl`, which wins). What follows is the deployment\'s `SIGNAL_GPC` rule: ad integrations\' restricted-processing flag (`restrict`, the default), no ad integration (`opt_out`), or nothing (`ignore`).' },
     categories: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'CMP category codes → granted.' },
     categoryPreferences: { type: 'object', additionalProperties: { type: 'boolean' }, description: 'Segment\'s consent object (category → granted), as its consent wrappers send it; the consent gate reads it like `categories`.' },
     destinationPreferences: { type: ['object', 'null'], additionalProperties: { type: 'boolean' }, description: 'Segment\'s per-destination preferences; stored, not used by the gate.' },

@@ -18,6 +18,7 @@ import { CommitTimeoutError, type AcceptedEvent, type GroupCommitter } from './g
 import { hasUnstorableCharacters, storableCopy } from '../db/storable-strings.ts';
 import { normalizeEvent, type RequestFacts } from './normalize-event.ts';
 import { clientIp } from './client-ip.ts';
+import { hasGpcHeader } from './gpc-header.ts';
 import { unreadableTimes } from './event-time.ts';
 import type { RateLimitHook } from './rate-limits.ts';
 import { createCollectAjv } from './collect-ajv.ts';
@@ -35,6 +36,17 @@ const COLLECT_CONTENT_TYPES = ['application/json', 'text/plain'];
 export const MAX_BODY_BYTES = 500 * 1024;
 /** `context.userAgent`'s cap in the event schema; the header-filled value keeps to it too. */
 export const MAX_USER_AGENT_LENGTH = 1024;
+
+/**
+ * The request headers OpenAPI documents: Global Privacy Control's. Any value is accepted (only
+ * `1` means an opt-out, as the GPC specification defines it); it is never a reason to refuse.
+ */
+export const collectHeadersSchema = {
+  type: 'object',
+  properties: {
+    'sec-gpc': { type: 'string', description: 'Global Privacy Control, sent by the browser (`1`: the visitor opted out of the sale and sharing of their data). Each event the request carries gets `context.consent.gpc: true` unless it has its own `gpc`; the deployment\'s `SIGNAL_GPC` rule says what follows.' },
+  },
+} as const;
 
 export interface CollectDeps {
   pipelines: PipelineService;
@@ -215,6 +227,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
     // Cut, not refused: the header is not the client's event, and the rest of the UA is noise.
     // Node reads header bytes as Latin-1, so slicing cannot split a surrogate pair.
     if (userAgent !== undefined) facts.userAgent = userAgent.length > MAX_USER_AGENT_LENGTH ? userAgent.slice(0, MAX_USER_AGENT_LENGTH) : userAgent;
+    if (hasGpcHeader(request.headers['sec-gpc'])) facts.gpc = true;
     if (browser) {
       const existing = cookies.get(VISITOR_COOKIE);
       if (existing !== undefined && VISITOR_ID.test(existing)) {
@@ -334,6 +347,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
           hide: !canonical,
           security: [{ basicAuth: [] }, {}],
           consumes: COLLECT_CONTENT_TYPES,
+          headers: collectHeadersSchema,
           body: bodySchemaOf(type),
           response: responses(),
         },
@@ -367,6 +381,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         hide: url !== '/v1/batch',
         security: [{ basicAuth: [] }, {}],
         consumes: COLLECT_CONTENT_TYPES,
+        headers: collectHeadersSchema,
         body: bodySchemaOf('batch'),
         response: responses(),
       },
@@ -472,6 +487,7 @@ function registerPixelRoutes(app: FastifyInstance, deps: CollectDeps, steps: Col
             ? `Segment's Tracking Pixel API for \`${type}\`: for an \`<img>\` in an email, an ad or a page without JavaScript. The event goes in \`data\`, as base64-encoded JSON (or the JSON as it is), with the pipeline key as \`writeKey\`; or one query parameter per field, dotted for nested ones (\`writeKey=…&userId=…&event=Email%20Opened&properties.subject=Daily\`), read as the booleans and numbers the event schema asks for. Answers a 1×1 transparent GIF once the event is committed, never cached. An error keeps its status (400, 401, 429, 503) and JSON body, or for a client asking for an image, the GIF with the message in \`X-Signal-Error\`.`
             : `Same as \`/v1/pixel/${type}\`.`,
           hide: !canonical,
+          headers: collectHeadersSchema,
           querystring: {
             type: 'object',
             properties: {

@@ -89,3 +89,15 @@ test('batch context and sentAt apply to events that lack their own', () => {
   assert.equal(event.timestamp, '2026-03-24T15:59:50.000Z');
   assert.equal(event.originalTimestamp, '2026-03-24T17:00:00.000Z');
 });
+
+test('Sec-GPC: 1 stamps context.consent.gpc on each event, beside its other consent; the event\'s own gpc wins', () => {
+  const facts = { receivedAt, ip: '203.0.113.9', browser: true, gpc: true };
+  assert.deepEqual(normalizeEvent({ event: 'A', userId: 'u1' }, 'track', facts).context.consent, { gpc: true });
+  assert.deepEqual(normalizeEvent({ event: 'A', userId: 'u1', context: { consent: { advertising: true } } }, 'track', facts).context.consent, { advertising: true, gpc: true });
+  assert.equal(normalizeEvent({ event: 'A', userId: 'u1', context: { consent: { gpc: false } } }, 'track', facts).context.consent?.gpc, false, 'the SDK read navigator.globalPrivacyControl');
+  // A batch's context holds for its events; the header still reaches each.
+  const batch = { context: { consent: { analytics: true } } };
+  assert.deepEqual(normalizeEvent({ event: 'A', userId: 'u1' }, 'track', facts, batch).context.consent, { analytics: true, gpc: true });
+  const without = normalizeEvent({ event: 'A', userId: 'u1', context: { consent: { advertising: true } } }, 'track', { receivedAt, ip: '203.0.113.9', browser: true });
+  assert.deepEqual(without.context.consent, { advertising: true }, 'no header: nothing stamped, not even false');
+});

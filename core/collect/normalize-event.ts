@@ -15,6 +15,8 @@ export interface RequestFacts {
   visitorId?: string;
   /** Vendor cookies a loaded plugin declared, read from the request. */
   cookies?: Record<string, string>;
+  /** The request carried `Sec-GPC: 1`: the visitor opted out of the sale and sharing of their data. */
+  gpc?: boolean;
 }
 
 type BatchDefaults = Pick<IncomingBatch, 'context' | 'integrations' | 'sentAt'>;
@@ -49,7 +51,8 @@ function isBlank(value: string | undefined): boolean {
 
 /**
  * Turns a validated incoming event into the canonical event: stamps `receivedAt` and a
- * `messageId` when missing, fills `context.ip` / `context.userAgent` / `context.cookies`,
+ * `messageId` when missing, fills `context.ip` / `context.userAgent` / `context.cookies` and,
+ * for a request with `Sec-GPC: 1`, `context.consent.gpc` (unless the event has its own),
  * applies the visitor cookie's id, and corrects clock skew into `timestamp`. Throws a 400
  * `SIGNAL_INVALID_EVENT` naming `timestamp`, `originalTimestamp` or `sentAt` when the event's own
  * value passed the schema but cannot be read (a batch's `sentAt` is the caller's to check).
@@ -74,6 +77,8 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   if (facts.browser || context.ip === undefined) context.ip = facts.ip;
   if (context.userAgent === undefined && facts.userAgent !== undefined) context.userAgent = facts.userAgent;
   if (facts.cookies && Object.keys(facts.cookies).length > 0) context.cookies = { ...context.cookies, ...facts.cookies };
+  // The SDK's own reading of navigator.globalPrivacyControl wins over the request's header.
+  if (facts.gpc === true && typeof context.consent?.gpc !== 'boolean') context.consent = { ...context.consent, gpc: true };
 
   if (type === 'track' && typeof rest.event === 'string' && rest.event.trim() === '') {
     throw new SignalError('SIGNAL_INVALID_EVENT', 'event is blank: name the action, e.g. "Order Completed"', [{ field: 'event', message: 'is blank: name the action, e.g. "Order Completed"' }]);

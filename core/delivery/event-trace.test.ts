@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setGpcRule } from '../pipeline/gpc-rule.ts';
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
 import type { LoggedExchange } from './delivery-log.ts';
 import { statusOf, storedCopiesStatement } from './event-trace.ts';
@@ -48,6 +49,13 @@ test('without a record: waiting, a repeat, the tracking plan, routing, consent, 
   assert.match(statusOf({ ...base, trackingPlan: { kind: 'unplanned', blocked: true, planVersion: 3, seenAt: 'x' } }).reason, /tracking plan \(v3, unplanned\)/);
   assert.equal(statusOf({ ...base, event: { ...event, integrations: { All: false } } }).reason, "the event's integrations object turns this integration off");
   assert.equal(statusOf({ ...base, consentCategories: ['marketing'] }).reason, 'no consent: the integration requires marketing');
+  const gpcEvent = { ...base.event!, context: { ...base.event!.context, consent: { advertising: true, gpc: true } } };
+  try {
+    setGpcRule('opt_out');
+    assert.equal(statusOf({ ...base, event: gpcEvent, consentCategories: ['advertising'] }).reason, 'no consent: the integration requires advertising (granted, but the visitor sent Global Privacy Control, a refusal of advertising under SIGNAL_GPC=opt_out)');
+  } finally {
+    setGpcRule('restrict');
+  }
   assert.equal(statusOf({ ...base, enabled: false }).reason, 'the integration is disabled');
   assert.equal(statusOf(base).status, 'unknown');
 });

@@ -306,7 +306,11 @@ export function statusOf(facts: {
   // Decided again on the event as stored, with today's configuration: a transformation or a
   // change since may have decided otherwise at the time.
   if (facts.event && !isRoutedTo(facts.event, facts.routingNames)) return { status: 'not_sent', reason: "the event's integrations object turns this integration off" };
-  if (facts.event && !isConsentGranted(facts.event, facts.consentCategories)) return { status: 'not_sent', reason: `no consent: the integration requires ${facts.consentCategories.join(', ')}` };
+  if (facts.event && !isConsentGranted(facts.event, facts.consentCategories)) {
+    // Granted but for the visitor's Global Privacy Control: say so, or the consent looks given.
+    const gpc = isConsentGranted(facts.event, facts.consentCategories, 'ignore') ? ' (granted, but the visitor sent Global Privacy Control, a refusal of advertising under SIGNAL_GPC=opt_out)' : '';
+    return { status: 'not_sent', reason: `no consent: the integration requires ${facts.consentCategories.join(', ')}${gpc}` };
+  }
   if (!facts.enabled) return { status: 'not_sent', reason: 'the integration is disabled' };
   if (facts.neverSends !== undefined) return { status: 'dropped', reason: `not queued: the integration never sends it (${facts.neverSends})` };
   return { status: 'unknown', reason: "no job, exchange or dead letter names it: its exchange may be older than the delivery log keeps, or the pipeline's transformations dropped it" };

@@ -58,3 +58,12 @@ test('consent categories that look mistyped are warned about; a CMP code is not'
   ]);
   assert.deepEqual(consentCategoryWarnings([], COMMON_CONSENT_CATEGORIES), []);
 });
+
+test('GPC under opt_out refuses advertising and Google\'s ad_user_data / ad_personalization only; restrict and ignore gate nothing', () => {
+  const event = withConsent({ analytics: true, advertising: true, marketing: true, gpc: true, google: { ad_user_data: 'granted', ad_personalization: 'granted', ad_storage: 'granted' } });
+  for (const category of ['advertising', 'ad_user_data', 'ad_personalization']) assert.equal(isConsentGranted(event, [category], 'opt_out'), false, category);
+  for (const category of ['analytics', 'marketing', 'ad_storage']) assert.equal(isConsentGranted(event, [category], 'opt_out'), true, category);
+  assert.equal(isConsentGranted(event, [], 'opt_out'), true, 'an integration gated on nothing receives every event');
+  for (const rule of ['restrict', 'ignore'] as const) assert.equal(isConsentGranted(event, ['advertising', 'ad_user_data'], rule), true, rule);
+  assert.equal(isConsentGranted(withConsent({ advertising: true, gpc: false }), ['advertising'], 'opt_out'), true, 'gpc false is no opt-out');
+});

@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '../collect/canonical-event.ts';
+import { GPC_REFUSED_CATEGORIES, gpcRule, hasGpcOptOut, type GpcRule } from './gpc-rule.ts';
 
 /** Google Consent Mode v2's signals: as categories, read from `context.consent.google` too. */
 const GOOGLE_SIGNALS = new Set(['ad_storage', 'analytics_storage', 'ad_user_data', 'ad_personalization']);
@@ -12,18 +13,23 @@ export const COMMON_CONSENT_CATEGORIES: readonly string[] = ['analytics', 'marke
  * `categoryPreferences` (Segment's consent object), or, for the four Google Consent Mode
  * signals, `granted` in `google` — and refused in none of them: a denial anywhere wins, so a
  * stale or partial copy cannot grant what the visitor refused. Absent means not granted. With
- * none configured, every event passes.
+ * none configured, every event passes. Under the GPC rule `opt_out` (`SIGNAL_GPC`), a visitor's
+ * Global Privacy Control (`gpc: true`) is one more denial of `advertising`, `ad_user_data` and
+ * `ad_personalization`; other categories are not affected.
  *
  * @example
  * isConsentGranted({ context: { consent: { analytics: true, marketing: false } } } as CanonicalEvent, ['analytics', 'marketing']); // false
  * isConsentGranted({ context: { consent: { google: { ad_user_data: 'granted' } } } } as CanonicalEvent, ['ad_user_data']); // true
+ * isConsentGranted({ context: { consent: { advertising: true, gpc: true } } } as CanonicalEvent, ['advertising'], 'opt_out'); // false
  */
-export function isConsentGranted(event: CanonicalEvent, categories: readonly string[]): boolean {
+export function isConsentGranted(event: CanonicalEvent, categories: readonly string[], gpc: GpcRule = gpcRule()): boolean {
   if (categories.length === 0) return true;
   const consent = event.context?.consent;
   if (!consent) return false;
+  const gpcRefuses = gpc === 'opt_out' && hasGpcOptOut(event);
   for (const category of categories) {
     const answers = [consent[category], consent.categories?.[category], consent.categoryPreferences?.[category]];
+    if (gpcRefuses && GPC_REFUSED_CATEGORIES.has(category)) answers.push(false);
     if (GOOGLE_SIGNALS.has(category)) {
       const signal = (consent.google as Record<string, unknown> | undefined)?.[category];
       answers.push(signal === 'granted' ? true : signal === 'denied' ? false : undefined);

@@ -121,6 +121,7 @@ export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } 
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
+export { gpcRestrictsProcessing, hasGpcOptOut, type GpcRule } from '../pipeline/gpc-rule.ts';
 export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';
 export {
   ARCHIVE_COMPRESSIONS, ARCHIVE_OBJECT_BOUNDS, ARCHIVE_PARTITION_TIMES, ARCHIVE_RAW_VARIANT, archiveConfigFieldSchemas, ARCHIVE_VENDOR_FIELDS, archiveBody, archiveCompressionOf, archiveObjectKey, archiveObjects, archiveObjectsOf, archivePartitionInstant,

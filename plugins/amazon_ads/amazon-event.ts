@@ -6,7 +6,7 @@
 // `currencyCode` and `unitsSold` of purchases, `deviceInfo.userAgent`, `dataProcessingOptions`.
 // An event Amazon would refuse is dead-lettered here, saying why; one with no Amazon conversion
 // type is not sent.
-import { countryCodeOf, eventMapName, isJsonObject, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { countryCodeOf, eventMapName, gpcRestrictsProcessing, isJsonObject, namesNoOne, PermanentError, readDecimal, readInstantMs, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { CONVERSION_TYPE_SET, CONVERSION_TYPES, EVENT_SOURCE_SET, regionOf } from './config.ts';
 import { consentOf } from './consent.ts';
 import { isAmazonCountry } from './country-code.ts';
@@ -161,6 +161,7 @@ export function toAmazonEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
 
   const userAgent = readText(isJsonObject(payload.deviceInfo) ? payload.deviceInfo.userAgent : undefined);
   if (userAgent !== undefined) out.deviceInfo = { userAgent: userAgent.slice(0, MAX_USER_AGENT) };
-  if (config.limited_data_use === true) out.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
+  // The config's flag restricts every event; a visitor's Global Privacy Control (SIGNAL_GPC=restrict) theirs.
+  if (config.limited_data_use === true || gpcRestrictsProcessing(event)) out.dataProcessingOptions = { options: 'LIMITED_DATA_USE' };
   return out;
 }

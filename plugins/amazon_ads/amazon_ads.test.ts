@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { setGpcRule } from '../../core/pipeline/gpc-rule.ts';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, PermanentError, RetryableError, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import amazonAds from './index.ts';
@@ -272,4 +273,16 @@ test('classify: a 400 to several events refuses only the events it names (from 0
   assert.equal(whole(classifyAmazonAds(answer(422, '{"code":"BAD_REQUEST","message":"events[7].currencyCode is invalid"}'), request)).status, 'dead_letter');
   assert.deepEqual(whole(classifyAmazonAds(answer(400, '{"code":"BAD_REQUEST","message":"Amazon-Ads-AccountId is invalid"}'), request)), { status: 'dead_letter', reason: 'Amazon refused the request (HTTP 400: BAD_REQUEST: Amazon-Ads-AccountId is invalid)' });
   assert.equal(namedEvents(answer(400, 'events[0].eventTime; events [2].value'), ['a', 'b', 'c']).size, 2);
+});
+
+test('Global Privacy Control under SIGNAL_GPC=restrict: LIMITED_DATA_USE on that visitor\'s event only', () => {
+  const gpc = event({ context: { ...event().context, consent: { ...event().context.consent, gpc: true } } });
+  assert.deepEqual(mapThrough(gpc).payload?.dataProcessingOptions, { options: 'LIMITED_DATA_USE' });
+  assert.equal(mapThrough(event()).payload?.dataProcessingOptions, undefined);
+  try {
+    setGpcRule('opt_out');
+    assert.equal(mapThrough(gpc).payload?.dataProcessingOptions, undefined);
+  } finally {
+    setGpcRule('restrict');
+  }
 });

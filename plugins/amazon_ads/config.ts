@@ -90,7 +90,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     limited_data_use: {
       type: 'boolean', title: 'Limited Data Use',
-      description: 'Flags every event with the data processing option LIMITED_DATA_USE (US state privacy laws): Amazon then does not process it for advertising.',
+      description: 'Flags every event with the data processing option LIMITED_DATA_USE (US state privacy laws): Amazon then does not process it for advertising. Off, the events of visitors who sent Global Privacy Control are flagged still (SIGNAL_GPC=restrict, the default).',
       default: false, examples: [false],
     },
   },

@@ -1,4 +1,4 @@
-import { isJsonObject, pageUrlParamOf, defaultClassify, definePlugin, excerpt, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { isJsonObject, pageUrlParamOf, defaultClassify, definePlugin, excerpt, gpcRestrictsProcessing, instantText, PermanentError, removeContactInfo, splitBatch, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 export const GRAPH_URL = 'https://graph.facebook.com';
@@ -164,7 +164,10 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     throw new PermanentError(`Meta cannot match this event to a person: user_data has none of em, ph, external_id, fbp, fbc (nor client_ip_address with client_user_agent)${unusable.length > 0 ? ` (unusable: ${unusable.join(', ')})` : ''}`);
   }
   if (isJsonObject(out.custom_data)) out.custom_data = customData(out.custom_data);
-  if (config.limited_data_use === true && out.data_processing_options === undefined) {
+  // A visitor's Global Privacy Control (under SIGNAL_GPC=restrict) flags their event whatever
+  // the blueprint mapped; the config's flag, every event the blueprint left without options.
+  const gpcRestricts = gpcRestrictsProcessing(event) && !(Array.isArray(out.data_processing_options) && out.data_processing_options.includes('LDU'));
+  if (gpcRestricts || (config.limited_data_use === true && out.data_processing_options === undefined)) {
     // Limited Data Use with country and state 0: Meta geolocates the visitor (CCPA and US state laws).
     out.data_processing_options = ['LDU'];
     out.data_processing_options_country = 0;
@@ -195,7 +198,7 @@ export default definePlugin({
         enum: ACTION_SOURCES.filter((source) => source !== 'app'), default: 'website',
       },
       default_country_code: { type: 'string', title: 'Default Country Code', description: 'Country calling code (digits, e.g. 44) for phone numbers written without one (07700 900123). Without it such numbers are left out: Meta cannot match them.', pattern: '^[1-9][0-9]{0,2}$', examples: ['44'] },
-      limited_data_use: { type: 'boolean', title: 'Limited Data Use', description: 'Flag every event for Limited Data Use (US state privacy laws); Meta geolocates the visitor.', default: false },
+      limited_data_use: { type: 'boolean', title: 'Limited Data Use', description: 'Flag every event for Limited Data Use (US state privacy laws); Meta geolocates the visitor. Off, the events of visitors who sent Global Privacy Control are flagged still (SIGNAL_GPC=restrict, the default).', default: false },
     },
   },
   variants: {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { setGpcRule } from '../../core/pipeline/gpc-rule.ts';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import type { CanonicalEvent, JsonObject, PluginContext } from '../../core/sdk/index.ts';
 import meta, { classifyMeta, regainAccessMs, toServerEvent } from './index.ts';
@@ -175,4 +176,21 @@ test('the shipped blueprints compile and map a purchase with its contents; retai
   assert.equal(server.event_name, 'ViewContent');
   assert.deepEqual(server.custom_data, { content_type: 'product', content_ids: ['SKU-1'], content_name: 'Trail Shoe', content_category: 'Shoes', value: 89.99, currency: 'EUR', contents: [{ id: 'SKU-1', quantity: 1, item_price: 89.99 }] });
   assert.equal(retail.mapEvent(browserEvent({ event: 'Newsletter Opened' })).vendorEvent, null, 'retail sends the funnel only');
+});
+
+test('Global Privacy Control under SIGNAL_GPC=restrict: Limited Data Use on that visitor\'s event, whatever the blueprint mapped; not under opt_out or ignore', () => {
+  const gpc = browserEvent({ context: { ...browserEvent().context, consent: { advertising: true, gpc: true } } });
+  const ldu = (out: JsonObject) => [out.data_processing_options, out.data_processing_options_country, out.data_processing_options_state];
+  assert.deepEqual(ldu(toServerEvent(payload(), gpc, ctx())), [['LDU'], 0, 0]);
+  assert.deepEqual(ldu(toServerEvent(payload({ data_processing_options: [] }), gpc, ctx())), [['LDU'], 0, 0], 'a mapped "no options" does not outweigh the visitor');
+  assert.deepEqual(ldu(toServerEvent(payload({ data_processing_options: ['LDU'], data_processing_options_country: 1, data_processing_options_state: 1000 }), gpc, ctx())), [['LDU'], 1, 1000], 'a mapped LDU with its place kept');
+  assert.deepEqual(ldu(toServerEvent(payload(), browserEvent(), ctx())), [undefined, undefined, undefined], 'no GPC: no LDU');
+  try {
+    for (const rule of ['opt_out', 'ignore'] as const) {
+      setGpcRule(rule);
+      assert.deepEqual(ldu(toServerEvent(payload(), gpc, ctx())), [undefined, undefined, undefined], rule);
+    }
+  } finally {
+    setGpcRule('restrict');
+  }
 });

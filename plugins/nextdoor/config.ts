@@ -57,7 +57,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     restricted_data_usage: {
       type: 'boolean', title: 'Restricted Data Usage',
-      description: 'Flags every event for restricted data usage (restricted_data_usage 1, restricted_data_usage_country 1, the United States), for US state privacy laws.',
+      description: 'Flags every event for restricted data usage (restricted_data_usage 1, restricted_data_usage_country 1, the United States), for US state privacy laws. Off, the events of visitors who sent Global Privacy Control are flagged still (SIGNAL_GPC=restrict, the default).',
       default: false, examples: [false],
     },
   },

@@ -232,6 +232,9 @@ test('requests: one POST a conversion to conversions/track with the Bearer token
   assert.deepEqual(conversionBody({ event_name: 'lead' }, { ...CONFIG, test_event: true, restricted_data_usage: true }), {
     event_name: 'lead', data_source_id: 'ds-42', partner_id: 'signal', test_event: 'true', restricted_data_usage: 1, restricted_data_usage_country: 1,
   });
+  assert.deepEqual(conversionBody({ event_name: 'lead' }, CONFIG, true), {
+    event_name: 'lead', data_source_id: 'ds-42', partner_id: 'signal', restricted_data_usage: 1, restricted_data_usage_country: 1,
+  }, 'a visitor\'s Global Privacy Control restricts their conversion (SIGNAL_GPC=restrict)');
 });
 
 test('classify: 2xx delivered (a web page retried); 429 throttled after Retry-After; 5xx retried; 401, 403 and 400 dead-lettered naming what to check', () => {

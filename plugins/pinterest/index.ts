@@ -91,7 +91,7 @@ export default definePlugin({
       },
       limited_data_processing: {
         type: 'boolean', title: 'Limited Data Processing',
-        description: 'Flags every event for Limited Data Processing (custom_data.opt_out_type "LDP"), for US state privacy laws.',
+        description: 'Flags every event for Limited Data Processing (custom_data.opt_out_type "LDP"), for US state privacy laws. Off, the events of visitors who sent Global Privacy Control are flagged still (SIGNAL_GPC=restrict, the default).',
         default: false,
       },
     },

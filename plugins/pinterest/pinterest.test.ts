@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { setGpcRule } from '../../core/pipeline/gpc-rule.ts';
 import { parse } from 'yaml';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
@@ -286,4 +287,17 @@ test('blueprints: customer information from traits reaches user_data hashed, and
   });
   const text = JSON.stringify(out).toLowerCase();
   for (const raw of ['jane.doe@example.com', '9547888', 'user-123', 'menlo']) assert.equal(text.includes(raw), false, raw);
+});
+
+test('Global Privacy Control under SIGNAL_GPC=restrict: opt_out_type LDP on that visitor\'s event only', () => {
+  const gpc = browserEvent({ context: { ...browserEvent().context, consent: { advertising: true, gpc: true } } });
+  const optOutType = (out: JsonObject) => (out.custom_data as JsonObject | undefined)?.opt_out_type;
+  assert.equal(optOutType(toPinterestEvent(payload({ custom_data: { currency: 'usd' } }), gpc, ctx())), 'LDP');
+  assert.equal(optOutType(toPinterestEvent(payload({ custom_data: { currency: 'usd' } }), browserEvent(), ctx())), undefined);
+  try {
+    setGpcRule('ignore');
+    assert.equal(optOutType(toPinterestEvent(payload({ custom_data: { currency: 'usd' } }), gpc, ctx())), undefined);
+  } finally {
+    setGpcRule('restrict');
+  }
 });

@@ -3,7 +3,7 @@
 // not know, a number where it wants text, or no way to match a person, and every event of the
 // request is refused. So the event is fitted here, and one that cannot be fitted is
 // dead-lettered alone, saying why, before it is sent.
-import { isJsonObject, pageUrlParamOf, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { gpcRestrictsProcessing, isJsonObject, pageUrlParamOf, PermanentError, readDecimal, readText, readWholeNumber, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUserData } from './user-data.ts';
 
 /** Where the conversion happened (`action_source`). */
@@ -155,7 +155,8 @@ export function toPinterestEvent(payload: JsonObject, event: CanonicalEvent, ctx
   // "Two-character ISO-639-1 language code": en-GB is en.
   const language = /^([a-z]{2})(?:[-_][a-z0-9]+)*$/i.exec(readText(payload.language) ?? '');
   if (language) out.language = language[1]!.toLowerCase();
-  const custom = customData(payload.custom_data, config.limited_data_processing === true);
+  // The config's flag restricts every event; a visitor's Global Privacy Control (SIGNAL_GPC=restrict) theirs.
+  const custom = customData(payload.custom_data, config.limited_data_processing === true || gpcRestrictsProcessing(event));
   if (custom !== undefined) out.custom_data = custom;
   return out;
 }

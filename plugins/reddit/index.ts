@@ -101,7 +101,7 @@ export default definePlugin({
       },
       limited_data_use: {
         type: 'boolean', title: 'Limited Data Use',
-        description: 'Flags every event for Limited Data Use (user.data_processing_options.modes ["LDU"]), for US state privacy laws.',
+        description: 'Flags every event for Limited Data Use (user.data_processing_options.modes ["LDU"]), for US state privacy laws. Off, the events of visitors who sent Global Privacy Control are flagged still (SIGNAL_GPC=restrict, the default).',
         default: false,
       },
     },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { setGpcRule } from '../../core/pipeline/gpc-rule.ts';
 import { parse } from 'yaml';
 import { compileBlueprint } from '../../core/blueprint/index.ts';
 import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
@@ -371,4 +372,16 @@ test('blueprints: match keys from traits reach user hashed, and nothing of the p
   assert.deepEqual(out.user, { external_id: sha256('user-123'), email: sha256('janedoe@example.com'), phone_number: sha256('+16169547888'), ip_address: sha256('203.0.113.42'), user_agent: 'Mozilla/5.0' });
   const text = JSON.stringify(out).toLowerCase();
   for (const raw of ['jane', '9547888', 'user-123', '203.0.113']) assert.equal(text.includes(raw), false, raw);
+});
+
+test('Global Privacy Control under SIGNAL_GPC=restrict: Limited Data Use on that visitor\'s event only', () => {
+  const gpc = browserEvent({ context: { ...browserEvent().context, consent: { advertising: true, gpc: true } } });
+  assert.deepEqual(record(toRedditEvent(payload(), gpc, ctx()).user).data_processing_options, { modes: ['LDU'] });
+  assert.equal(record(toRedditEvent(payload(), browserEvent(), ctx()).user).data_processing_options, undefined);
+  try {
+    setGpcRule('ignore');
+    assert.equal(record(toRedditEvent(payload(), gpc, ctx()).user).data_processing_options, undefined);
+  } finally {
+    setGpcRule('restrict');
+  }
 });

@@ -3,7 +3,7 @@
 // conversion events. None were processed.") and none of the request's events is recorded. So
 // the event is fitted here, and one that cannot be fitted is dead-lettered alone, saying why,
 // before it is sent with others.
-import { isJsonObject, urlParamOf, instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { gpcRestrictsProcessing, isJsonObject, urlParamOf, instantText, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitMetadata } from './event-metadata.ts';
 import { DEVICE_FIELDS, normalizeUser } from './user-data.ts';
 
@@ -127,7 +127,8 @@ export function toRedditEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
   out.metadata = fitMetadata(payload.metadata, trackingType, event.messageId);
 
   const options = { defaultCountryCode: typeof config.default_country_code === 'string' ? config.default_country_code : undefined };
-  const { user } = normalizeUser(payload.user, options, config.limited_data_use === true);
+  // The config's flag restricts every event; a visitor's Global Privacy Control (SIGNAL_GPC=restrict) theirs.
+  const { user } = normalizeUser(payload.user, options, config.limited_data_use === true || gpcRestrictsProcessing(event));
   // Reddit: offline events carry hashed email or phone, but no device identifiers.
   if (offline) for (const field of DEVICE_FIELDS) delete user[field];
   if (Object.keys(user).length > 0) out.user = user;

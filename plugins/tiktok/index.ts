@@ -99,7 +99,7 @@ export default definePlugin({
       },
       limited_data_use: {
         type: 'boolean', title: 'Limited Data Use',
-        description: 'Flag every event for Limited Data Use: TikTok limits its processing of events from eligible locations (US state privacy laws).',
+        description: 'Flag every event for Limited Data Use: TikTok limits its processing of events from eligible locations (US state privacy laws). Off, the events of visitors who sent Global Privacy Control are flagged still (SIGNAL_GPC=restrict, the default).',
         default: false,
       },
     },

@@ -1,6 +1,6 @@
 // One event of the Events API's `data` list, from what the blueprint mapped: customer
 // information hashed, the click id from the landing page, contents as a list, Limited Data Use.
-import { isJsonObject, PermanentError, removeContactInfo, trimmedText, urlParamOf, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { gpcRestrictsProcessing, isJsonObject, PermanentError, removeContactInfo, trimmedText, urlParamOf, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { normalizeUser } from './user-data.ts';
 
 function hasText(value: JsonValue | undefined): boolean {
@@ -88,7 +88,9 @@ export function toServerEvent(payload: JsonObject, event: CanonicalEvent, ctx: P
     else delete out.properties;
   } else delete out.properties;
 
-  if (typeof out.limited_data_use !== 'boolean') {
+  // A visitor's Global Privacy Control (SIGNAL_GPC=restrict) flags their event whatever was mapped.
+  if (gpcRestrictsProcessing(event)) out.limited_data_use = true;
+  else if (typeof out.limited_data_use !== 'boolean') {
     if (ctx.config.limited_data_use === true) out.limited_data_use = true;
     else delete out.limited_data_use;
   }

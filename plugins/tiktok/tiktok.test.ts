@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { setGpcRule } from '../../core/pipeline/gpc-rule.ts';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
 import { validatePluginDefinition, type CanonicalEvent, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import tiktok, { TRACK_URL, validateTikTokConfig } from './index.ts';
@@ -292,4 +293,17 @@ test('the shipped blueprints: an order as the configured purchase event with con
   assert.deepEqual(names, ['CompleteRegistration', 'Lead', 'SubmitForm', 'Contact', 'Subscribe', 'Download', 'ClickButton', 'Search']);
   const custom = standard(browserEvent({ event: 'Video Shared', properties: { video_id: 'v-1', shared_to: 'friend@example.com' } })).payload!;
   assert.deepEqual([custom.event, custom.properties], ['Video Shared', { video_id: 'v-1' }], 'a custom event with its properties, no email in clear');
+});
+
+test('Global Privacy Control under SIGNAL_GPC=restrict: limited_data_use on that visitor\'s event, even over a mapped false', () => {
+  const gpc = browserEvent({ context: { ...browserEvent().context, consent: { advertising: true, gpc: true } } });
+  assert.equal(toServerEvent(payload(), gpc, ctx()).limited_data_use, true);
+  assert.equal(toServerEvent(payload({ limited_data_use: false }), gpc, ctx()).limited_data_use, true);
+  assert.equal('limited_data_use' in toServerEvent(payload(), browserEvent(), ctx()), false);
+  try {
+    setGpcRule('ignore');
+    assert.equal('limited_data_use' in toServerEvent(payload(), gpc, ctx()), false);
+  } finally {
+    setGpcRule('restrict');
+  }
 });
