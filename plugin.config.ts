@@ -99,6 +99,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/drip' },
   { plugin: './plugins/openai_ads' },
   { plugin: './plugins/amazon_ads' },
+  { plugin: './plugins/spotify_ads' },
 ];
 
 export default plugins;
