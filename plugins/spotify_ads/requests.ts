@@ -15,7 +15,7 @@ export const MAX_BYTES = 1_000_000;
 
 /** The body's envelope around the events, as Spotify documents it. */
 export function envelope(config: Record<string, JsonValue>, events: JsonValue[]): { conversion_events: { capi_connection_id: string; events: JsonValue[] } } {
-  return { conversion_events: { capi_connection_id: configText(config, 'connection_id')?.toLowerCase() ?? '', events } };
+  return { conversion_events: { capi_connection_id: configText(config, 'connection_id') ?? '', events } };
 }
 
 /**

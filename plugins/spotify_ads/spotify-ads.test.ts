@@ -125,7 +125,7 @@ test('event names: the config\'s first, the blueprint\'s next, the catch-all\'s 
 
 test('requests: the documented endpoint, bearer token, the conversion_events envelope, at most 100 events each, every event once', () => {
   const batch: MappedEvent[] = Array.from({ length: 201 }, (_, i) => ({ id: `e${i}`, event: {} as CanonicalEvent, payload: { event_name: 'VIEW', event_id: `e${i}` } }));
-  const requests = requestsFor(batch, ctx({ connection_id: ` ${CONNECTION.toUpperCase()} ` }));
+  const requests = requestsFor(batch, ctx({ connection_id: ` ${CONNECTION} ` }));
   assert.deepEqual(requests.map((r) => r.eventIds.length), [100, 100, 1]);
   const [first] = requests;
   assert.equal(first!.method, 'POST');
