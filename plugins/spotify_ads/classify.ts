@@ -1,8 +1,10 @@
 // Spotify's answers to POST /capi-direct/events/. Spotify documents only its success
 // (`200 {"message": "SUCCESS"}`), that a 4xx is a payload or token problem to fix rather than
 // retry, and that an answer carries a trace id (`sp_trace_id`) to quote to its support. Its
-// error bodies are read defensively: `message`, `error` (text or `{ message }`),
-// `error_description`, `detail`, an `errors` list, else the body's start. Whether Spotify
+// error bodies are read defensively: Spotify's Ads API error shape (`messages`, a list of
+// texts, and `error_codes` — live answers spell it `errorCodes` too — of `{ code, definition }`),
+// `message`, `error` (text or `{ message }`), `error_description`, `detail`, an `errors` list,
+// else the body's start. Whether Spotify
 // refuses one event or its whole request is not documented, so a refused request of several
 // events is halved until the refused event is alone: one invalid event never takes the valid
 // ones with it.
@@ -12,9 +14,19 @@ import { defaultClassify, excerpt, isJsonObject, isWebPage, transientRetry, trim
 function entryText(value: unknown): string | undefined {
   if (typeof value === 'string') return trimmedText(value);
   if (!isJsonObject(value)) return undefined;
-  const message = trimmedText(value.message) ?? trimmedText(value.description) ?? trimmedText(value.reason);
-  const field = trimmedText(value.field) ?? trimmedText(value.param);
+  const message = trimmedText(value.message) ?? trimmedText(value.description) ?? trimmedText(value.reason) ?? trimmedText(value.definition);
+  const field = trimmedText(value.field) ?? trimmedText(value.param) ?? trimmedText(value.code);
   return message === undefined ? field : field !== undefined && !message.includes(field) ? `${message} (${field})` : message;
+}
+
+/** The words of a list's entries; none for what is no list. */
+function entryTexts(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(entryText).filter((text): text is string => text !== undefined) : [];
+}
+
+/** Spotify's error codes, under the key its Ads API schema spells (`error_codes`) or the one live answers use (`errorCodes`). */
+function errorCodesOf(answer: Record<string, unknown>): unknown {
+  return answer.error_codes ?? answer.errorCodes;
 }
 
 /**
@@ -28,8 +40,12 @@ function entryText(value: unknown): string | undefined {
 export function said(response: VendorResponse): string {
   const answer: Record<string, unknown> = isJsonObject(response.json) ? response.json : {};
   const error = answer.error;
-  const errors = Array.isArray(answer.errors) ? answer.errors.map(entryText).filter((text): text is string => text !== undefined) : [];
-  const message = trimmedText(answer.message) ?? (error === undefined ? undefined : entryText(error))
+  const errors = entryTexts(answer.errors);
+  const messages = entryTexts(answer.messages);
+  const codes = entryTexts(errorCodesOf(answer));
+  const listed = [...messages, ...codes.filter((code) => !messages.includes(code))];
+  const message = trimmedText(answer.message) ?? (listed.length > 0 ? listed.slice(0, 3).join('; ') : undefined)
+    ?? (error === undefined ? undefined : entryText(error))
     ?? trimmedText(answer.error_description) ?? trimmedText(answer.detail) ?? (errors.length > 0 ? errors.slice(0, 3).join('; ') : undefined);
   const words = message === undefined ? excerpt(response.body ?? '') || '(no body)' : excerpt(message);
   const trace = trimmedText(answer.sp_trace_id);
@@ -38,13 +54,15 @@ export function said(response: VendorResponse): string {
 
 /**
  * Whether a refusal is in the shape Spotify answers in — a `message` (as its success is), its
- * trace id, an `errors` list or an `error` object with a message —, not a proxy's page, bare
+ * trace id, its Ads API's `messages` or error codes, an `errors` list or an `error` object with
+ * a message —, not a proxy's page, bare
  * text or another service's `{ "error": "…" }`, which halving could not help.
  */
 function isSpotifyAnswer(response: VendorResponse): boolean {
   if (!isJsonObject(response.json)) return false;
   const answer = response.json;
   return trimmedText(answer.message) !== undefined || trimmedText(answer.sp_trace_id) !== undefined || Array.isArray(answer.errors)
+    || entryTexts(answer.messages).length > 0 || entryTexts(errorCodesOf(answer)).length > 0
     || (isJsonObject(answer.error) && entryText(answer.error) !== undefined);
 }
 
