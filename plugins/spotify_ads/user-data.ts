@@ -4,7 +4,7 @@
 // blueprint, so whatever an edited blueprint maps into `user_data`, neither leaves Signal in
 // clear; a key Spotify does not take is never sent.
 import { isIP } from 'node:net';
-import { customerInfo, isEmailAddress, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { customerInfo, isEmailAddress, namesNoOne, normalizePhoneNumber, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 export interface UserDataOptions {
   /** Digits of the country calling code for phone numbers written without one (e.g. `1`). */
@@ -13,6 +13,18 @@ export interface UserDataOptions {
 
 /** The longest device id sent: an IDFA, a GAID or a Pixel cookie is far shorter; a longer one is no device id. */
 export const MAX_DEVICE_ID_CHARS = 256;
+
+/**
+ * A device id as sent: the id as it came; nothing for one naming no device — blank, too long,
+ * with white space, a placeholder ("undefined"), or all zeros, the advertising id iOS and
+ * Android give when the user limits ad tracking (sent, it would make one device of every such
+ * user).
+ */
+function deviceIdOf(value: string): string | undefined {
+  const id = value.trim();
+  if (id === '' || id.length > MAX_DEVICE_ID_CHARS || /\s/.test(id) || namesNoOne(id) || /^[0-]+$/.test(id)) return undefined;
+  return id;
+}
 
 /** An email as Spotify hashes it ("trimming and lowercasing"); nothing for text that is no address. */
 function emailOf(value: string): string | undefined {
@@ -36,7 +48,7 @@ const fields = customerInfo<UserDataOptions | undefined>({
   clear: {
     ip_address: (value) => (isIP(value.trim()) === 0 ? undefined : value.trim()),
     // Spotify documents it as the "raw device id": sent as it came, never hashed.
-    device_id: (value) => { const id = value.trim(); return id !== '' && id.length <= MAX_DEVICE_ID_CHARS && !/\s/.test(id) ? id : undefined; },
+    device_id: deviceIdOf,
   },
 });
 
