@@ -159,6 +159,21 @@ test('classify: 2xx delivered, a web page retried; 429 throttled; 401/403/404 na
   assert.equal(said(answer(400, { error: 'invalid_request', error_description: 'bad' })), 'invalid_request');
 });
 
+test('classify: Spotify\'s documented error shape (messages, error codes, trace id) is quoted, and a refusal in it without a trace id is still halved', () => {
+  const documented = { sp_trace_id: '800c5a14-b8fd-4dc0-a4fa-38184111f67a', messages: ['Invalid event_name'], error_codes: [{ code: 'INVALID_EVENT', definition: 'Use one of the documented event names' }] };
+  assert.equal(said(answer(400, documented)), 'Invalid event_name; Use one of the documented event names (INVALID_EVENT) (trace id 800c5a14-b8fd-4dc0-a4fa-38184111f67a)');
+  assert.deepEqual(classify(400, { messages: ['Invalid event_name'] }), { status: 'split', reason: 'Spotify refused the request (HTTP 400, Invalid event_name); sending it in halves to find the event' });
+  assert.deepEqual(classify(400, { errorCodes: [{ code: 'INVALID_EVENT', definition: 'Bad event' }] }, 1), { status: 'dead_letter', reason: 'Spotify refused the event (HTTP 400, Bad event (INVALID_EVENT))' }, 'live answers spell the key errorCodes too');
+});
+
+test('user_data: an all-zero advertising id (tracking limited) or a placeholder is no device id', () => {
+  for (const id of ['00000000-0000-0000-0000-000000000000', '0000000000000000', 'undefined', ' null ']) {
+    const { user, unusable } = spotifyUserData({ device_id: id, ip_address: '203.0.113.42' });
+    assert.deepEqual([user, unusable], [{ ip_address: '203.0.113.42' }, ['device_id']], id);
+  }
+  assert.deepEqual(spotifyUserData({ device_id: '0a1b2c3d-0000-4000-8000-000000000000' }).user, { device_id: '0a1b2c3d-0000-4000-8000-000000000000' });
+});
+
 const yaml = readFileSync(new URL('../../blueprints/spotify_ads/default.yaml', import.meta.url), 'utf8');
 const blueprint = compileBlueprint(yaml, { config: config() });
 const mapThrough = (event: CanonicalEvent, extra: Record<string, JsonValue> = {}) => {

@@ -116,6 +116,25 @@ describe('Spotify Ads Conversions API', () => {
     }
   });
 
+  test('a refusal in Spotify\'s documented error shape (messages, error_codes) without a trace id is halved too, quoting its words', async () => {
+    sim.setDefault('POST', PATH, (request) => (JSON.stringify(request.json).includes('spo-codes-bad')
+      ? { status: 400, body: { messages: ['Invalid event'], error_codes: [{ code: 'INVALID_EVENT_TIME', definition: 'event_time must be in the past' }] } }
+      : SUCCESS));
+    try {
+      await batch(['ok1', 'bad', 'ok2'].map((x) => ({ event: 'Signed Up', messageId: `spo-codes-${x}` })));
+      assert.equal((await waitForDeadLetter(signal, integrationId, 'spo-codes-bad')).reason, 'Spotify refused the event (HTTP 400, Invalid event; event_time must be in the past (INVALID_EVENT_TIME))');
+      for (const ok of ['spo-codes-ok1', 'spo-codes-ok2']) assert.ok(await waitUntil(async () => (sent(ok).length >= 2 && (await delivered(ok))) || undefined, `${ok} sent again and delivered`));
+    } finally {
+      sim.setDefault('POST', PATH, () => SUCCESS);
+    }
+  });
+
+  test('an app\'s all-zero advertising id (ad tracking limited) is not sent as the device id', async () => {
+    await batch([{ event: 'Signed Up', messageId: 'spo-zero-idfa', context: { consent: { advertising: true }, ip: VISITOR_IP, app: { name: 'Shop', version: '1.0' }, device: { advertisingId: '00000000-0000-0000-0000-000000000000' } } }]);
+    const { event } = await spotifyEvent('spo-zero-idfa');
+    assert.deepEqual([event.action_source, event.user_data], ['APP', { ip_address: VISITOR_IP }]);
+  });
+
   test('a 429, a 503 and a timeout are retried, then the event is delivered once', async () => {
     sim.script('POST', PATH, [{ status: 429, body: { message: 'Too many requests' }, headers: { 'retry-after': '1' } }, { status: 503, body: 'upstream connect error' }, { hang: true }]);
     await browser({ type: 'track', event: 'Product Added', messageId: 'spo-retry', properties: { product_id: 'SKU-1', name: 'Sock', price: 3, currency: 'EUR' } });
