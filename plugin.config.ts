@@ -100,6 +100,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/openai_ads' },
   { plugin: './plugins/amazon_ads' },
   { plugin: './plugins/supabase' },
+  { plugin: './plugins/spotify_ads' },
 ];
 
 export default plugins;
