@@ -99,6 +99,8 @@ test('the event: documented fields, the page URL\'s origin and path, the action 
   assert.equal(toSpotifyEvent(payload(), browserEvent(), ctx({ action_source: 'OFFLINE' }))!.action_source, 'OFFLINE');
   assert.equal(toSpotifyEvent(payload(), browserEvent(), ctx({ opt_out_targeting: true }))!.opt_out_targeting, true, 'attribution only, by the config');
   assert.equal(toSpotifyEvent(payload({ opt_out_targeting: true }), browserEvent(), ctx())!.opt_out_targeting, true, 'by the event');
+  const gpc = browserEvent({ context: { ...browserEvent().context, consent: { gpc: true } } } as Partial<CanonicalEvent>);
+  assert.equal(toSpotifyEvent(payload(), gpc, ctx())!.opt_out_targeting, true, 'a Global Privacy Control visitor (SIGNAL_GPC=restrict, the default)');
   assert.equal(toSpotifyEvent(payload({ event_time: '2026-12-01T13:00:00Z' }), browserEvent(), ctx())!.event_time, '2026-12-01T12:00:00.000Z', '"must be in the past": a clock ahead is sent as now');
   assert.equal(toSpotifyEvent(payload({ event_time: undefined }), browserEvent(), ctx())!.event_time, AT, 'the event\'s own time when none is mapped');
   warnings.length = 0;

@@ -6,7 +6,7 @@
 // 4xx is to be fixed, not retried, and not whether it refuses one event or its whole request,
 // so an event it would refuse is dead-lettered here alone, saying why; one with no Spotify
 // event name is not sent.
-import { eventMapName, isJsonObject, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { eventMapName, gpcRestrictsProcessing, isJsonObject, namesNoOne, PermanentError, readInstantMs, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { ACTION_SOURCES, EVENT_NAMES, spotifyEventName } from './config.ts';
 import { eventDetails } from './event-details.ts';
 import { spotifyUserData } from './user-data.ts';
@@ -102,7 +102,8 @@ export function toSpotifyEvent(payload: JsonObject, event: CanonicalEvent, ctx: 
   const url = pageUrl(readText(payload.event_source_url));
   if (url !== undefined) out.event_source_url = url;
   out.action_source = actionSource;
-  out.opt_out_targeting = config.opt_out_targeting === true || payload.opt_out_targeting === true;
+  // A Global Privacy Control visitor's event is for attribution only under SIGNAL_GPC=restrict.
+  out.opt_out_targeting = config.opt_out_targeting === true || payload.opt_out_targeting === true || gpcRestrictsProcessing(event);
   out.user_data = user;
 
   const defaultCurrency = readText(config.default_currency);
