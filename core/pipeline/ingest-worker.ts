@@ -205,7 +205,8 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
     const isIdentify = row.payload.type === 'identify';
     // A flagged event carries its violations; the plan alone writes context.violations.
     const checked = verdicts.has(row.id) ? withViolations(row.payload, verdicts.get(row.id)!.verdict) : row.payload;
-    const payload = isIdentify ? checked : memory.enrich({ id: row.id, pipelineId: row.pipeline_id, event: checked });
+    // An identify too, with what was remembered before it (it is remembered below, after).
+    const payload = memory.enrich({ id: row.id, pipelineId: row.pipeline_id, event: checked });
     const transform = await transformOf(row.pipeline_id);
     let batch = byPipeline.get(row.pipeline_id);
     if (!batch) {
@@ -420,7 +421,7 @@ async function lookUp(
   const items = [];
   for (const row of rows) {
     const traitsRow = { id: row.id, pipelineId: row.pipeline_id, event: row.payload };
-    const payload = row.payload.type === 'identify' ? row.payload : memory.enrich(traitsRow);
+    const payload = memory.enrich(traitsRow);
     const event = await transforms.passOn(row.pipeline_id, payload);
     if (event === null) continue;
     if (row.payload.type === 'identify') memory.remember({ ...traitsRow, event });

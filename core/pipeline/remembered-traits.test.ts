@@ -25,16 +25,14 @@ function row(pipelineId: string, event: Record<string, unknown>, id = nextId++):
   return { id, pipelineId, event: { messageId: `m-${id}`, timestamp: '2026-11-30T12:00:00Z', receivedAt: '2026-11-30T12:00:00Z', context: {}, ...event } as CanonicalEvent };
 }
 
-/** A fan-out's use of the memory: rows in order, identify calls remembered, the others enriched; returns the events it changed. */
+/** A fan-out's use of the memory: rows in order, each enriched, identify calls then remembered; returns the events it changed. */
 async function fanOut(rows: TraitsRow[], options: { days?: number; record?: boolean; presence?: TraitsPresence } = {}): Promise<Map<number, CanonicalEvent>> {
   const memory = await loadTraitsMemory(rows, options.days ?? 30, { record: options.record ?? true }, execute, options.presence);
   const changed = new Map<number, CanonicalEvent>();
   for (const r of rows) {
-    if (r.event.type === 'identify') memory.remember(r);
-    else {
-      const event = memory.enrich(r);
-      if (event !== r.event) changed.set(r.id, event);
-    }
+    const event = memory.enrich(r);
+    if (event !== r.event) changed.set(r.id, event);
+    if (r.event.type === 'identify') memory.remember({ ...r, event });
   }
   await memory.flush();
   return changed;
@@ -188,4 +186,64 @@ test("a pipeline's very first identify reaches the event after it though another
   const purchase = row(pipeline, { type: 'track', event: 'Order Completed', userId: 'u-first' }, Number(identify!.id) + 1);
   assert.deepEqual(traitsOf(await fanOut([purchase], { presence }), purchase), { email: 'first@example.com' });
   assert.deepEqual(await stored(pipeline), [], 'remembered by its own fan-out, not this one');
+});
+
+test('an identify gets what was remembered before it as context.traits: its own context.traits win, its own traits are untouched and stay out of it', async () => {
+  const pipeline = randomUUID();
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-id', traits: { email: 'jane@example.com', plan: 'free', city: 'Leeds' } })]);
+  const name = row(pipeline, { type: 'identify', userId: 'u-id', traits: { firstName: 'Jane', plan: 'pro' }, context: { traits: { city: 'York' } } });
+  const changed = await fanOut([name]);
+  assert.deepEqual(traitsOf(changed, name), { email: 'jane@example.com', city: 'York' }, 'the remembered email; its own city; not the stale plan its traits replace');
+  assert.deepEqual(changed.get(name.id)?.traits, { firstName: 'Jane', plan: 'pro' }, 'top-level traits as sent');
+  assert.deepEqual(name.event.context, { traits: { city: 'York' } }, 'the stored event is not changed');
+  assert.deepEqual(await stored(pipeline), [{ email: 'jane@example.com', plan: 'pro', city: 'Leeds', firstName: 'Jane' }], 'its traits remembered as before; context.traits are not');
+  const nothingNew = row(pipeline, { type: 'identify', userId: 'u-id', traits: { email: 'jane@example.com', plan: 'pro', city: 'Leeds', firstName: 'Jane' } });
+  assert.equal((await fanOut([nothingNew])).size, 0, 'nothing to add: the call stays as stored');
+  const forgetting = row(pipeline, { type: 'identify', userId: 'u-id', traits: { city: null } });
+  assert.deepEqual(traitsOf(await fanOut([forgetting]), forgetting), { email: 'jane@example.com', plan: 'pro', firstName: 'Jane' }, 'a trait the call forgets is not added');
+});
+
+test('within one fan-out an earlier identify counts for a later one, never for itself; a replay adds what is remembered; 0 days adds nothing', async () => {
+  const pipeline = randomUUID();
+  const first = row(pipeline, { type: 'identify', userId: 'u-fan', traits: { email: 'fan@example.com' } });
+  const second = row(pipeline, { type: 'identify', userId: 'u-fan', traits: { firstName: 'Fan' } });
+  const changed = await fanOut([first, second]);
+  assert.deepEqual([...changed.keys()], [second.id], 'the first call had nothing remembered before it');
+  assert.deepEqual(traitsOf(changed, second), { email: 'fan@example.com' });
+  const replayed = row(pipeline, { type: 'identify', userId: 'u-fan', traits: { lastName: 'Old' } });
+  assert.deepEqual(traitsOf(await fanOut([replayed], { record: false }), replayed), { email: 'fan@example.com', firstName: 'Fan' });
+  assert.deepEqual(await stored(pipeline), [{ email: 'fan@example.com', firstName: 'Fan' }], 'the replay wrote nothing');
+  assert.equal((await fanOut([row(pipeline, { type: 'identify', userId: 'u-fan', traits: { lastName: 'X' } })], { days: 0 })).size, 0);
+});
+
+test("an identify on a shared device never gets another user's traits; a visitor's identify gets the visitor's", async () => {
+  const pipeline = randomUUID();
+  await fanOut([row(pipeline, { type: 'identify', userId: 'jane', anonymousId: 'device-9', traits: { email: 'jane@example.com' } })]);
+  await fanOut([row(pipeline, { type: 'identify', anonymousId: 'device-8', traits: { email: 'visitor@example.com' } })]);
+  const bob = row(pipeline, { type: 'identify', userId: 'bob', anonymousId: 'device-9', traits: { firstName: 'Bob' } });
+  const stranger = row(pipeline, { type: 'identify', anonymousId: 'device-9', traits: { plan: 'free' } });
+  const placeholder = row(pipeline, { type: 'identify', userId: 'undefined', anonymousId: 'device-9', traits: { plan: 'free' } });
+  const visitor = row(pipeline, { type: 'identify', anonymousId: 'device-8', traits: { firstName: 'Vi' } });
+  const changed = await fanOut([bob, stranger, placeholder, visitor]);
+  assert.deepEqual([...changed.keys()], [visitor.id], "jane's email reaches neither bob nor the device");
+  assert.deepEqual(traitsOf(changed, visitor), { email: 'visitor@example.com' });
+});
+
+test('an identify meant for some integrations only still reads the memory (consent and routing then apply to it) but is not remembered', async () => {
+  const pipeline = randomUUID();
+  await fanOut([row(pipeline, { type: 'identify', userId: 'u-ro', traits: { email: 'ro@example.com' } })]);
+  const restrictedCall = row(pipeline, { type: 'identify', userId: 'u-ro', traits: { phone: '+447700900005' }, integrations: { All: false, Webhook: true } });
+  assert.deepEqual(traitsOf(await fanOut([restrictedCall]), restrictedCall), { email: 'ro@example.com' });
+  assert.deepEqual(await stored(pipeline), [{ email: 'ro@example.com' }]);
+});
+
+test("an identify stored just before, whose own fan-out has not committed, counts for a pipeline's next identify too", async () => {
+  const pipeline = randomUUID();
+  const presence: TraitsPresence = { has: async () => false, written: () => {} };
+  const { rows: [identify] } = await pool.query<{ id: string }>(
+    `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, 'identify', now(), $3) RETURNING id`,
+    [pipeline, randomUUID(), JSON.stringify({ type: 'identify', userId: 'u-next', traits: { email: 'next@example.com' } })],
+  );
+  const next = row(pipeline, { type: 'identify', userId: 'u-next', traits: { firstName: 'Nex' } }, Number(identify!.id) + 1);
+  assert.deepEqual(traitsOf(await fanOut([next], { presence }), next), { email: 'next@example.com' });
 });

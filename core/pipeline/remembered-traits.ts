@@ -200,7 +200,8 @@ export interface TraitsRow {
 export interface TraitsMemory {
   /**
    * The event with the traits remembered for its person under `context.traits` (its own win),
-   * or the same object when there is nothing to add. Not for identify calls.
+   * or the same object when there is nothing to add. An identify call gets what was remembered
+   * before it (call `enrich` before `remember`), less the names its own `traits` give.
    */
   enrich(row: TraitsRow): CanonicalEvent;
   /**
@@ -242,7 +243,7 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
     const known = new Map<string, boolean>();
     const identifying = new Set(rows.filter((row) => row.event.type === 'identify').map((row) => row.pipelineId));
     for (const row of rows) {
-      if (row.event.type !== 'identify' && !known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
+      if (!known.has(row.pipelineId)) known.set(row.pipelineId, presence ? await presence.has(row.pipelineId) : true);
     }
     const first = rows.length > 0 ? Math.min(...rows.map((row) => row.id)) : 0;
     const lookback = { from: Math.max(1, first - IDENTIFY_LOOKBACK_EVENTS), before: first };
@@ -268,7 +269,9 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
       const digest = identityDigest(person.kind, person.id);
       const key = `${row.pipelineId}/${digest.toString('hex')}`;
       keys.set(row.id, { key, digest });
-      if (!identify && remembered) wanted.set(key, { pipelineId: row.pipelineId, digest });
+      // An identify reads the memory too: a call with only a first name still reaches a vendor
+      // that matches people by the email an earlier call gave.
+      if (remembered) wanted.set(key, { pipelineId: row.pipelineId, digest });
     }
     if (wanted.size > 0) {
       const list = [...wanted.values()];
@@ -309,10 +312,16 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
       if (!remembered) return row.event;
       const event = row.event;
       const own = isObject(event.context) && isObject(event.context.traits) ? event.context.traits : {};
+      // An identify's own traits are newer than what is remembered for the same names (a null
+      // forgets one): those stay out, so no integration reading both gets a stale value.
+      const given = event.type === 'identify' && isObject(event.traits) ? event.traits : {};
+      const added = Object.keys(remembered).filter((name) => !Object.hasOwn(own, name) && !Object.hasOwn(given, name));
       // Only when it adds something: an event left as stored keeps travelling by id.
-      if (!Object.keys(remembered).some((name) => !Object.hasOwn(own, name))) return event;
+      if (added.length === 0) return event;
       const context = (isObject(event.context) ? event.context : {}) as JsonObject;
-      return { ...event, context: { ...context, traits: { ...remembered, ...own } as Record<string, JsonValue> } } as CanonicalEvent;
+      const traits: JsonObject = {};
+      for (const name of added) traits[name] = remembered[name]!;
+      return { ...event, context: { ...context, traits: { ...traits, ...own } as Record<string, JsonValue> } } as CanonicalEvent;
     },
     remember(row) {
       const person = keys.get(row.id);

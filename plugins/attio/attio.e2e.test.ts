@@ -93,6 +93,20 @@ describe('Attio', () => {
     await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the identify delivered');
   });
 
+  test('an identify giving only a first name reaches the person by the email an earlier identify gave: Signal remembers it (context.traits)', async () => {
+    const { site, integrationId } = await installed('Attio remembered email');
+    await browser(site.key, { type: 'identify', userId: 'user-remy', messageId: 'at-remembered-1', traits: { email: 'remy@example.com' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the first identify delivered');
+    await browser(site.key, { type: 'identify', userId: 'user-remy', messageId: 'at-remembered-2', traits: { firstName: 'Remy' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the second identify delivered, not skipped for want of an email');
+    const asserts = peopleWith('remy@example.com');
+    assert.equal(asserts.length, 2, 'both asserts matched by the email the first gave');
+    assert.deepEqual(asserts.map((r) => r.queryPairs), [[['matching_attribute', 'email_addresses']], [['matching_attribute', 'email_addresses']]]);
+    assert.deepEqual(asserts[1]!.json, { data: { values: { email_addresses: ['remy@example.com'] } } }, 'the remembered email, once');
+    const named = sim.requests({ method: 'PATCH', path: `${PEOPLE}/${RECORD_ID}` }).filter((r) => r.body.includes('Remy'));
+    assert.deepEqual(named.map((r) => r.json), [{ data: { values: { name: [{ first_name: 'Remy', last_name: '', full_name: 'Remy' }] } } }], 'the first name written to the person found by email');
+  });
+
   test('a 429 (Retry-After as a date), a 409 concurrent_write_conflict, a 503 and a timeout are retried, then delivered once', { timeout: 60_000 }, async () => {
     const { site, integrationId } = await installed('Attio retried');
     sim.script('PUT', PEOPLE, [
