@@ -21,6 +21,10 @@
  *   `isEmailAddress` and `isStrictEmailAddress` (text shaped as one email address; the strict one refuses lists and brackets),
  *   a mapped record's identity as contact APIs take it (`mappedEmail`, `mappedUserId`, `isSendableEmail`: the vendor named in their refusals), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
+ *   a configured list of named paths into the event for a row of the customer's own table (`eventPathMappings`:
+ *   defaults, checks and warnings worded as the vendor's; `eventPathSource`, `eventPathValue`, `cellValueOf`: the values read),
+ *   the kinds of record a map hook fits (`recordKinds`: the payload's kind checked, naming the vendor) and the call types a plugin
+ *   never sends, with why (`neverSentTypes`),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
  *   `birthDateYmd`, `lettersOnly`), AWS Signature Version 4 for the plugins of AWS services
  *   (`signAwsRequest` for a `sign` hook, `signRequest`, `uriEncode`, `sha256Hex`), and Google's: the click id cookies and readers every plugin
@@ -87,6 +91,12 @@ export { deletionEmails } from './deletion-emails.ts';
 export { DELETION_NOTICE_TYPE, deletionNotice, deletionNoticeOutcome, NOTICE_NAMES_NO_ONE, noticedPerson, withoutReplayAdvice, type NoticedPerson } from './deletion-notice.ts';
 export { nameBasedUuid, type NameBasedUuidOptions } from './name-based-uuid.ts';
 export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-params.ts';
+export {
+  EVENT_PATH_ROOTS, eventPathMappings, pathAlternatives, type EventPathMapping, type EventPathMappings, type EventPathMappingsOptions,
+} from './event-path-mappings.ts';
+export { cellValueOf, eventPathSource, eventPathValue } from './event-path-values.ts';
+export { recordKinds, type RecordKinds } from './record-kinds.ts';
+export { neverSentTypes } from './never-sent-types.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { isEmailAddress, isStrictEmailAddress, type EmailAddressOptions } from './email-address.ts';

@@ -11,7 +11,7 @@ export {
   accessTokenOf, airtableConfigWarnings, BASE_ID, baseIdOf, CONFIG_SCHEMA, forwardsDeletions, includesContactInfo, MAX_MERGE_FIELDS, mergeOnOf, TABLE_ID, tableOf, typecastOf,
   userIdFieldOf, validateAirtableConfig,
 } from './config.ts';
-export { CONTACT_FIELDS, DEFAULT_FIELDS, EVENT_FIELDS, fieldProblems, fieldsOf, fieldWarnings, type FieldMapping } from './fields.ts';
+export { DEFAULT_FIELDS, fieldProblems, fieldsOf, fieldWarnings, type FieldMapping } from './fields.ts';
 export { equalsFormula, formulaText } from './formula.ts';
 export { forgetPerson, matchedRecordIds, MAX_DELETED, ROUNDS } from './forget-person.ts';
 export { API_BASE, buildRequests, headersOf, MAX_BODY_BYTES, MAX_RECORDS, tableUrl } from './requests.ts';

@@ -4,13 +4,14 @@
 // record in Attio (no email, no domain) is not sent. Track, page, screen and alias calls are
 // never sent: Attio's REST API has no endpoint for a person's events or page views (its records
 // hold attributes, and its notes and tasks are written by people, not by a site).
-import { isJsonObject, PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, neverSentTypes, PermanentError, recordKinds, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { companyValues } from './company.ts';
 import { nameParts, personValues } from './person.ts';
 
 /** The records the plugin sends, each to its object's Assert endpoint. */
 export const KINDS = ['person', 'company'] as const;
 export type Kind = (typeof KINDS)[number];
+const RECORD_KINDS = recordKinds('Attio', KINDS);
 
 /** Bytes of one request body (Attio documents no limit; this is room for hundreds of attributes). */
 export const MAX_BODY_BYTES = 256_000;
@@ -22,14 +23,6 @@ export interface AttioRecord {
   partial_name?: JsonObject;
 }
 
-/** Event types the plugin never sends, with why. */
-const NOT_SENT: Readonly<Record<string, string>> = {
-  track: 'Attio\'s API has no events of a person (its records hold attributes)',
-  page: 'Attio has no page views',
-  screen: 'Attio has no screen views',
-  alias: 'Attio has no alias call (people are matched by email)',
-};
-
 /**
  * Why the plugin never sends an event of this type, or undefined when it may (the map hook
  * drops such events itself, so this holds whatever the blueprint).
@@ -38,16 +31,12 @@ const NOT_SENT: Readonly<Record<string, string>> = {
  * neverSentReason({ type: 'track' } as CanonicalEvent);    // 'not sent to Attio: Attio\'s API has no events of a person (its records hold attributes)'
  * neverSentReason({ type: 'identify' } as CanonicalEvent); // undefined
  */
-export function neverSentReason(event: CanonicalEvent): string | undefined {
-  const why = Object.hasOwn(NOT_SENT, event.type) ? NOT_SENT[event.type] : undefined;
-  return why === undefined ? undefined : `not sent to Attio: ${why}`;
-}
-
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Attio the kinds ${KINDS.join(', ')}`);
-}
+export const neverSentReason = neverSentTypes('Attio', {
+  track: 'Attio\'s API has no events of a person (its records hold attributes)',
+  page: 'Attio has no page views',
+  screen: 'Attio has no screen views',
+  alias: 'Attio has no alias call (people are matched by email)',
+});
 
 /**
  * The map hook: the blueprint's payload as an Attio record (`{ kind, values }`), or null — not
@@ -63,7 +52,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
     ctx.warn?.(never);
     return null;
   }
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   const values = kind === 'person' ? personValues(payload, ctx) : companyValues(payload, ctx);
   if (values === null) return null;
   const bytes = Buffer.byteLength(JSON.stringify({ data: { values } }));
@@ -82,8 +71,8 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  */
 export function recordOf(payload: JsonObject): AttioRecord | undefined {
   const { kind, values } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!RECORD_KINDS.is(kind)) return undefined;
   if (values === null || typeof values !== 'object' || Array.isArray(values)) return undefined;
   const partialName = payload.partial_name;
-  return { kind: kind as Kind, values, ...(isJsonObject(partialName) ? { partial_name: partialName } : {}) };
+  return { kind, values, ...(isJsonObject(partialName) ? { partial_name: partialName } : {}) };
 }

@@ -2,24 +2,19 @@
 // for POST /v3/contacts) or an event (a track call, for POST /v3/events). What Brevo would
 // refuse for good is dead-lettered here, each event on its own, saying why; what names no one
 // in Brevo (an anonymous visitor) is not sent.
-import { PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { recordKinds, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { eventBody } from './brevo-event.ts';
 import { contactBody } from './contact.ts';
 
 /** The records the plugin sends, each to its endpoint. */
 export const KINDS = ['contact', 'event'] as const;
 export type Kind = (typeof KINDS)[number];
+const RECORD_KINDS = recordKinds('Brevo', KINDS);
 
 /** A fitted record: its kind and the body Brevo receives. */
 export interface BrevoRecord {
   kind: Kind;
   body: JsonObject;
-}
-
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Brevo the kinds ${KINDS.join(', ')}`);
 }
 
 /**
@@ -33,7 +28,7 @@ function kindOf(payload: JsonObject): Kind {
  * // { kind: 'event', body: { event_name: 'Signed_Up', event_date: '2024-03-24T16:00:00.000Z', identifiers: { ext_id: 'u-1' } } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   const body = kind === 'contact' ? contactBody(payload, event, ctx) : eventBody(payload, ctx);
   if (body === null) return null;
   const record: BrevoRecord = { kind, body };
@@ -49,7 +44,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  */
 export function recordOf(payload: JsonObject): BrevoRecord | undefined {
   const { kind, body } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!RECORD_KINDS.is(kind)) return undefined;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  return { kind: kind as Kind, body };
+  return { kind, body };
 }

@@ -4,13 +4,14 @@
 // others a batch request; what names no one in Drip (an anonymous visitor) is not sent. Page,
 // screen, group and alias calls are never sent: Drip has no page views, accounts or aliases
 // through this API, and its events exist to trigger workflows, which a page view should not.
-import { PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { neverSentTypes, PermanentError, recordKinds, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { eventRecord } from './drip-event.ts';
 import { subscriberRecord } from './subscriber.ts';
 
 /** The records the plugin sends, each to its endpoints. */
 export const KINDS = ['subscriber', 'event'] as const;
 export type Kind = (typeof KINDS)[number];
+const RECORD_KINDS = recordKinds('Drip', KINDS);
 
 /** Bytes of one record's JSON (Drip documents no limit; this is room for hundreds of fields). */
 export const MAX_RECORD_BYTES = 64_000;
@@ -21,14 +22,6 @@ export interface DripRecord {
   record: JsonObject;
 }
 
-/** Event types the plugin never sends, with why. */
-const NOT_SENT: Readonly<Record<string, string>> = {
-  page: 'Drip\'s REST API has no page views (its events trigger workflows)',
-  screen: 'Drip\'s REST API has no screen views (its events trigger workflows)',
-  group: 'Drip has no accounts or groups to update',
-  alias: 'Drip has no alias call (a subscriber\'s email is its key)',
-};
-
 /**
  * Why the plugin never sends an event of this type, or undefined when it may (the map hook
  * drops such events itself, so this holds whatever the blueprint).
@@ -37,16 +30,12 @@ const NOT_SENT: Readonly<Record<string, string>> = {
  * neverSentReason({ type: 'page' } as CanonicalEvent);  // 'not sent to Drip: Drip\'s REST API has no page views (its events trigger workflows)'
  * neverSentReason({ type: 'track' } as CanonicalEvent); // undefined
  */
-export function neverSentReason(event: CanonicalEvent): string | undefined {
-  const why = Object.hasOwn(NOT_SENT, event.type) ? NOT_SENT[event.type] : undefined;
-  return why === undefined ? undefined : `not sent to Drip: ${why}`;
-}
-
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Drip the kinds ${KINDS.join(', ')}`);
-}
+export const neverSentReason = neverSentTypes('Drip', {
+  page: 'Drip\'s REST API has no page views (its events trigger workflows)',
+  screen: 'Drip\'s REST API has no screen views (its events trigger workflows)',
+  group: 'Drip has no accounts or groups to update',
+  alias: 'Drip has no alias call (a subscriber\'s email is its key)',
+});
 
 /**
  * The map hook: the blueprint's payload as a Drip record (`{ kind, record }`), or null — not
@@ -64,7 +53,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
     ctx.warn?.(never);
     return null;
   }
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   const record = kind === 'subscriber' ? subscriberRecord(payload, event, ctx) : eventRecord(payload, ctx);
   if (record === null) return null;
   const bytes = Buffer.byteLength(JSON.stringify(record));
@@ -82,7 +71,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  */
 export function recordOf(payload: JsonObject): DripRecord | undefined {
   const { kind, record } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!RECORD_KINDS.is(kind)) return undefined;
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return undefined;
-  return { kind: kind as Kind, record };
+  return { kind, record };
 }

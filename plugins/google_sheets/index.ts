@@ -8,7 +8,7 @@ import { sheetRow } from './sheet-row.ts';
 export { appendRange, appendRequests, appendUrl, MAX_BYTES, MAX_ROWS, SHEETS_ORIGIN } from './append-request.ts';
 export { readSheetsTokenAnswer, sheetsAccessToken, sheetsTokenRequest } from './access-token.ts';
 export { classifyAppend, said, sheetsError } from './classify.ts';
-export { alternativesOf, columnProblems, columnsOf, columnWarnings, CONTACT_COLUMNS, DEFAULT_COLUMNS, EVENT_FIELDS, type Column } from './columns.ts';
+export { columnProblems, columnsOf, columnWarnings, DEFAULT_COLUMNS, type Column } from './columns.ts';
 export {
   CONFIG_SCHEMA, includesContactInfo, MAX_SHEET_NAME_LENGTH, serviceAccountEmail, SHEETS_SCOPE, sheetNameOf, sheetsConfigWarnings, spreadsheetIdOf, spreadsheetProblem,
   validateSheetsConfig, valueInputOptionOf, VALUE_INPUT_OPTIONS,

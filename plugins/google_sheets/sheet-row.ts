@@ -2,15 +2,12 @@
 // copy without contact information unless include_contact_info is on), as Sheets takes cell
 // values — text, numbers, booleans; objects and lists as JSON text; nothing as an empty cell —
 // within Sheets' 50,000-character cell limit, and never a formula.
-import { compileGetter, recordWithoutContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
-import { alternativesOf, columnsOf } from './columns.ts';
+import { cellValueOf, eventPathSource, eventPathValue, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { columnsOf } from './columns.ts';
 import { includesContactInfo, valueInputOptionOf, type ValueInputOption } from './config.ts';
 
 /** The most characters a Google Sheets cell holds. */
 export const MAX_CELL_CHARACTERS = 50_000;
-
-/** Fields of an event read by value alone: an email address or phone number there is left out with the rest. */
-const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'messageId'] as const;
 
 /** Text Sheets would run as a formula when typed (USER_ENTERED): `=`, and `+ - @` before anything but a plain number. */
 const FORMULA_START = /^[=+\-@]/;
@@ -33,39 +30,6 @@ function keptAsText(text: string): boolean {
   return LONG_DIGITS.test(text.trim());
 }
 
-const getters = new Map<string, (root: unknown) => unknown>();
-/** The value at one path of the event (compiled once per path; a path the config check refused reads nothing). */
-function valueAt(event: JsonObject, path: string): unknown {
-  let getter = getters.get(path);
-  if (getter === undefined) {
-    try {
-      getter = compileGetter(path);
-    } catch {
-      getter = () => undefined;
-    }
-    getters.set(path, getter);
-  }
-  return getter(event);
-}
-
-/** The first alternative of a path that reads a value (not null, not empty text, not an empty list or object). */
-function firstValue(event: JsonObject, path: string): unknown {
-  for (const alternative of alternativesOf(path)) {
-    const value = valueAt(event, alternative);
-    if (value === undefined || value === null || value === '') continue;
-    if (typeof value === 'object' && Object.keys(value).length === 0) continue;
-    return value;
-  }
-  return undefined;
-}
-
-/** Text cut to `max` UTF-16 units without splitting a surrogate pair. */
-function cutText(text: string, max: number): string {
-  const cut = text.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
-
 /**
  * One cell's value as Sheets takes it: text, a finite number or a boolean as they are; an object
  * or list as JSON text; nothing as an empty cell. Text over 50,000 characters is cut (`warn`
@@ -80,16 +44,10 @@ function cutText(text: string, max: number): string {
  * cellValue('12345678901234567890', 'USER_ENTERED', () => {}); // "'12345678901234567890"
  */
 export function cellValue(value: unknown, option: ValueInputOption, warn: (length: number) => void): JsonValue {
-  if (value === undefined || value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? value : '';
-  if (typeof value === 'boolean') return value;
-  let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text.length > MAX_CELL_CHARACTERS) {
-    warn(text.length);
-    text = cutText(text, MAX_CELL_CHARACTERS);
-  }
-  if (option === 'USER_ENTERED' && keptAsText(text)) return `'${text}`;
-  return text;
+  const cell = cellValueOf(value, MAX_CELL_CHARACTERS, warn);
+  if (cell === undefined) return '';
+  if (typeof cell === 'string' && option === 'USER_ENTERED' && keptAsText(cell)) return `'${cell}`;
+  return cell;
 }
 
 /**
@@ -105,10 +63,9 @@ export function cellValue(value: unknown, option: ValueInputOption, warn: (lengt
  */
 export function sheetRow(event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const config = ctx.config;
-  const whole = event as unknown as JsonObject;
-  const source = includesContactInfo(config) ? whole : recordWithoutContactInfo(whole, { valueChecked: VALUE_CHECKED });
+  const source = eventPathSource(event, includesContactInfo(config));
   const option = valueInputOptionOf(config);
-  const values = columnsOf(config).map((column, index) => cellValue(firstValue(source, column.path), option, (length) => {
+  const values = columnsOf(config).map((column, index) => cellValue(eventPathValue(source, column.path), option, (length) => {
     ctx.warn?.(`columns[${index}] ("${column.header.slice(0, 60)}"): ${length.toLocaleString('en-US')} characters, cut to Google Sheets' ${MAX_CELL_CHARACTERS.toLocaleString('en-US')}-character cell limit`);
   }));
   if (values.every((cell) => cell === '')) {

@@ -4,7 +4,7 @@
 // (identity.ts). Identity, time and ids come from the canonical event and the blueprint's
 // top-level fields, never from the site's properties or traits; what Iterable would refuse for
 // good is dead-lettered here, each event on its own, saying why.
-import { configText, isJsonObject, PermanentError, readInstantMs, readText, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { configText, isJsonObject, PermanentError, readInstantMs, readText, recordKinds, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { projectTypeOf, type ProjectType } from './config.ts';
 import { identityOf, personOf } from './identity.ts';
 import { userDataFields } from './user-data-fields.ts';
@@ -12,6 +12,8 @@ import { userDataFields } from './user-data-fields.ts';
 /** The records the plugin sends, each to its endpoint. */
 export const KINDS = ['user', 'event', 'purchase'] as const;
 export type Kind = (typeof KINDS)[number];
+/** The kinds' check, naming Iterable. */
+export const RECORD_KINDS = recordKinds('Iterable', KINDS);
 
 /** Iterable: an event's or a purchase's `id` "cannot be longer than 512 bytes". */
 export const MAX_ID_BYTES = 512;
@@ -37,12 +39,6 @@ export interface FitOptions {
 export function fitOptionsOf(config: PluginContext['config']): FitOptions {
   const code = configText(config, 'default_country_code');
   return { projectType: projectTypeOf(config), mergeNestedObjects: config.merge_nested_objects === true, defaultCountryCode: code };
-}
-
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Iterable the kinds ${KINDS.join(', ')}`);
 }
 
 /** What a record is, for reasons. */
@@ -142,7 +138,7 @@ function itemOf(value: JsonValue, index: number): JsonObject {
  * // { kind: 'event', item: { userId: 'u-1', eventName: 'Signed Up', id: 'm-1', createdAt: 1711296000, dataFields: { plan: 'pro' } } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, options: FitOptions): JsonObject {
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   const what = WORDS[kind];
   const person = personOf(payload, event);
   const identity = identityOf(options.projectType, person, what, event);

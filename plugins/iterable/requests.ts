@@ -4,7 +4,7 @@
 // here, performed by the core.
 import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
 import { apiBaseOf, apiKeyOf } from './config.ts';
-import { ENVELOPE_BYTES, KINDS, MAX_BODY_BYTES, type Kind } from './fit-to-iterable.ts';
+import { ENVELOPE_BYTES, MAX_BODY_BYTES, RECORD_KINDS, type Kind } from './fit-to-iterable.ts';
 
 /**
  * Records per bulk request. Iterable documents bulkUpdate's 4 MB body, not a count, and
@@ -44,9 +44,9 @@ export function headersOf(ctx: PluginContext): Record<string, string> {
  */
 export function recordOf(payload: JsonObject): { kind: Kind; item: JsonObject } | undefined {
   const { kind, item } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!RECORD_KINDS.is(kind)) return undefined;
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
-  return { kind: kind as Kind, item };
+  return { kind, item };
 }
 
 /**

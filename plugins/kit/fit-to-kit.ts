@@ -3,7 +3,7 @@
 // /v4/tags/{tag_id}/subscribers). What Kit would refuse for good is dead-lettered here, each
 // event on its own, saying why; what names no subscriber (no email) is not sent. Page, screen,
 // group and alias calls are never sent, nor track calls without a configured tag.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { neverSentTypes, PermanentError, recordKinds, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { tagIdOf } from './config.ts';
 import { subscriberBody } from './subscriber.ts';
 import { taggingOf } from './tagging.ts';
@@ -11,6 +11,7 @@ import { taggingOf } from './tagging.ts';
 /** The records the plugin sends, each to its endpoint. */
 export const KINDS = ['subscriber', 'tagging'] as const;
 export type Kind = (typeof KINDS)[number];
+const RECORD_KINDS = recordKinds('Kit', KINDS);
 
 /** Bytes of one request body (Kit documents no limit; 140 custom fields of text fit well within). */
 export const MAX_BODY_BYTES = 256_000;
@@ -23,12 +24,12 @@ export interface KitRecord {
 }
 
 /** Event types the plugin never sends, with why. */
-const NOT_SENT: Readonly<Record<string, string>> = {
+const notSentType = neverSentTypes('Kit', {
   page: 'Kit has no page views',
   screen: 'Kit has no screen views',
   group: 'Kit has no accounts or groups',
   alias: 'Kit knows subscribers by their email address only, so there is nothing to alias',
-};
+});
 
 /**
  * Why the plugin never sends an event, or undefined when it may: page, screen, group and alias
@@ -40,18 +41,12 @@ const NOT_SENT: Readonly<Record<string, string>> = {
  * neverSentReason({ type: 'track', event: 'Signed Up' } as CanonicalEvent, { event_tags: { 'Signed Up': 4120 } }); // undefined
  */
 export function neverSentReason(event: CanonicalEvent, config: Record<string, JsonValue>): string | undefined {
-  const why = Object.hasOwn(NOT_SENT, event.type) ? NOT_SENT[event.type] : undefined;
-  if (why !== undefined) return `not sent to Kit: ${why}`;
+  const never = notSentType(event);
+  if (never !== undefined) return never;
   if (event.type === 'track' && tagIdOf(config, event.event) === undefined) {
     return `not sent to Kit: no tag is configured for the event ${JSON.stringify(event.event ?? null)} (config.event_tags), and Kit has no custom events for an API key`;
   }
   return undefined;
-}
-
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Kit the kinds ${KINDS.join(', ')}`);
 }
 
 /**
@@ -70,7 +65,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
     ctx.warn?.(never);
     return null;
   }
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   let record: KitRecord;
   if (kind === 'subscriber') {
     const body = subscriberBody(payload, event, ctx);
@@ -95,8 +90,8 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  */
 export function recordOf(payload: JsonObject): KitRecord | undefined {
   const { kind, tagId, body } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!RECORD_KINDS.is(kind)) return undefined;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
   if (kind === 'tagging') return typeof tagId === 'number' && Number.isSafeInteger(tagId) && tagId > 0 ? { kind, tagId, body } : undefined;
-  return { kind: kind as Kind, body };
+  return { kind, body };
 }

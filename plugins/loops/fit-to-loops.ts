@@ -4,13 +4,14 @@
 // names no one in Loops (an anonymous visitor) is not sent. Page, screen, group and alias calls
 // are never sent: Loops has no page views, accounts or aliases, and its events exist to trigger
 // emails, which a page view should not.
-import { PermanentError, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
+import { neverSentTypes, recordKinds, type CanonicalEvent, type JsonObject, type PluginContext } from '../../core/sdk/index.ts';
 import { assertFits, contactBody } from './contact.ts';
 import { eventBody } from './loops-event.ts';
 
 /** The records the plugin sends, each to its endpoint. */
 export const KINDS = ['contact', 'event'] as const;
 export type Kind = (typeof KINDS)[number];
+const RECORD_KINDS = recordKinds('Loops', KINDS);
 
 /** Bytes of one request body (Loops documents no limit; its text values are 500 characters at most, so this is room for hundreds of properties). */
 export const MAX_BODY_BYTES = 64_000;
@@ -21,14 +22,6 @@ export interface LoopsRecord {
   body: JsonObject;
 }
 
-/** Event types the plugin never sends, with why. */
-const NOT_SENT: Readonly<Record<string, string>> = {
-  page: 'Loops has no page views (its events trigger emails)',
-  screen: 'Loops has no screen views (its events trigger emails)',
-  group: 'Loops has no accounts or groups to update',
-  alias: 'Loops has no alias call (a contact\'s userId is changed by an identify naming its email)',
-};
-
 /**
  * Why the plugin never sends an event of this type, or undefined when it may (the map hook
  * drops such events itself, so this holds whatever the blueprint).
@@ -37,16 +30,12 @@ const NOT_SENT: Readonly<Record<string, string>> = {
  * neverSentReason({ type: 'page' } as CanonicalEvent);  // 'not sent to Loops: Loops has no page views (its events trigger emails)'
  * neverSentReason({ type: 'track' } as CanonicalEvent); // undefined
  */
-export function neverSentReason(event: CanonicalEvent): string | undefined {
-  const why = Object.hasOwn(NOT_SENT, event.type) ? NOT_SENT[event.type] : undefined;
-  return why === undefined ? undefined : `not sent to Loops: ${why}`;
-}
-
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Loops the kinds ${KINDS.join(', ')}`);
-}
+export const neverSentReason = neverSentTypes('Loops', {
+  page: 'Loops has no page views (its events trigger emails)',
+  screen: 'Loops has no screen views (its events trigger emails)',
+  group: 'Loops has no accounts or groups to update',
+  alias: 'Loops has no alias call (a contact\'s userId is changed by an identify naming its email)',
+});
 
 /**
  * The map hook: the blueprint's payload as a Loops record (`{ kind, body }`), or null — not
@@ -64,7 +53,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
     ctx.warn?.(never);
     return null;
   }
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   const body = kind === 'contact' ? contactBody(payload, event, ctx) : eventBody(payload, ctx);
   if (body === null) return null;
   assertFits(body, MAX_BODY_BYTES, kind);
@@ -81,7 +70,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  */
 export function recordOf(payload: JsonObject): LoopsRecord | undefined {
   const { kind, body } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return undefined;
+  if (!RECORD_KINDS.is(kind)) return undefined;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  return { kind: kind as Kind, body };
+  return { kind, body };
 }

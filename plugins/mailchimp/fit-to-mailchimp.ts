@@ -4,7 +4,7 @@
 // identity (the blueprint's `email`: traits.email, else the context.traits.email Signal remembers
 // from the person's identify, never event properties); what Mailchimp would refuse for good is
 // dead-lettered here, each event on its own, saying why.
-import { mappedEmail, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { mappedEmail, PermanentError, recordKinds, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { extraMergeFieldsOf, newMemberStatusOf, tagsOf } from './config.ts';
 import { hasMarketingConsent } from './marketing-consent.ts';
 import { eventNameOf, eventPropertiesOf, occurredAtOf } from './member-event.ts';
@@ -13,6 +13,7 @@ import { mergeFieldsOf } from './merge-fields.ts';
 /** The records the plugin sends, each to its endpoint. */
 export const KINDS = ['member', 'event'] as const;
 export type Kind = (typeof KINDS)[number];
+const RECORD_KINDS = recordKinds('Mailchimp', KINDS);
 
 /** A fitted record: its kind, the member's email (as sent), and the body Mailchimp receives (a batch member, or an event). */
 export interface MailchimpRecord {
@@ -35,12 +36,6 @@ export function statusIfNew(config: PluginContext['config'], event: CanonicalEve
   return config.double_opt_in === false ? 'subscribed' : 'pending';
 }
 
-function kindOf(payload: JsonObject): Kind {
-  const kind = payload.kind;
-  if (typeof kind === 'string' && (KINDS as readonly string[]).includes(kind)) return kind as Kind;
-  throw new PermanentError(`the blueprint mapped ${kind === undefined ? 'no kind' : `the kind ${JSON.stringify(kind)}`}: Signal sends Mailchimp the kinds ${KINDS.join(', ')}`);
-}
-
 /**
  * The map hook: the blueprint's payload as a Mailchimp record (`{ kind, email, body }`), or
  * null — not sent — for an event without an email (Mailchimp has members by email only: an
@@ -54,7 +49,7 @@ function kindOf(payload: JsonObject): Kind {
  * // { kind: 'event', email: 'jane@example.com', body: { name: 'Signed_Up', occurred_at: '2024-03-24T16:00:00Z', is_syncing: false } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
-  const kind = kindOf(payload);
+  const kind = RECORD_KINDS.of(payload);
   // The SDK's check is Mailchimp's: one address (isEmailAddress) of at most 254 characters.
   const email = mappedEmail(payload.email, 'Mailchimp');
   if (email === undefined) return null;
@@ -85,7 +80,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
  */
 export function recordOf(payload: JsonObject): MailchimpRecord | undefined {
   const { kind, email, body } = payload;
-  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind) || typeof email !== 'string') return undefined;
+  if (!RECORD_KINDS.is(kind) || typeof email !== 'string') return undefined;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  return { kind: kind as Kind, email, body };
+  return { kind, email, body };
 }

@@ -1,0 +1,84 @@
+// Values read from an event by a configured path (`|` between alternatives, the first with a
+// value wins), as the plugins writing an event to a row of the customer's own table write them
+// in a cell: text, numbers and booleans as they are, objects and lists as JSON text, cut to the
+// vendor's limit of characters a cell.
+import { compileGetter } from '../blueprint/paths.ts';
+import { recordWithoutContactInfo } from './contact-free.ts';
+import { pathAlternatives } from './event-path-mappings.ts';
+import type { CanonicalEvent, JsonObject, JsonValue } from './types.ts';
+
+/** Fields of an event read by value alone: an email address or phone number there is left out with the rest. */
+const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'messageId'] as const;
+
+/**
+ * What paths read: the event as it is when contact information is included, else a copy
+ * without it (the SDK's recordWithoutContactInfo; ids that are emails or phones left out too).
+ *
+ * @example
+ * const source = eventPathSource(event, includesContactInfo(ctx.config));
+ * eventPathValue(source, 'traits.email'); // undefined unless contact information is included
+ */
+export function eventPathSource(event: CanonicalEvent, includeContactInfo: boolean): JsonObject {
+  const whole = event as unknown as JsonObject;
+  return includeContactInfo ? whole : recordWithoutContactInfo(whole, { valueChecked: VALUE_CHECKED });
+}
+
+const getters = new Map<string, (root: unknown) => unknown>();
+/** The value at one path of the event (compiled once per path; a path the config check refused reads nothing). */
+function valueAt(event: JsonObject, path: string): unknown {
+  let getter = getters.get(path);
+  if (getter === undefined) {
+    try {
+      getter = compileGetter(path);
+    } catch {
+      getter = () => undefined;
+    }
+    getters.set(path, getter);
+  }
+  return getter(event);
+}
+
+/**
+ * The value of the first alternative of a path that reads one (not null, not empty text, not an
+ * empty list or object), or undefined.
+ *
+ * @example
+ * eventPathValue({ traits: {}, context: { traits: { plan: 'pro' } } }, 'traits.plan|context.traits.plan'); // 'pro'
+ */
+export function eventPathValue(event: JsonObject, path: string): unknown {
+  for (const alternative of pathAlternatives(path)) {
+    const value = valueAt(event, alternative);
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'object' && Object.keys(value).length === 0) continue;
+    return value;
+  }
+  return undefined;
+}
+
+/** Text cut to `max` UTF-16 units without splitting a surrogate pair. */
+function cutText(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * A value as a table's cell takes it: text, a finite number or a boolean as they are; an object
+ * or list as JSON text; undefined for nothing (nor a number that is not finite). Text over
+ * `maxCharacters` is cut there, never inside a surrogate pair, and `cut` is told its length.
+ *
+ * @example
+ * cellValueOf({ plan: 'pro' }, 100_000, () => {}); // '{"plan":"pro"}'
+ * cellValueOf(74.97, 100_000, () => {});           // 74.97
+ * cellValueOf(null, 100_000, () => {});            // undefined
+ * cellValueOf('x'.repeat(9), 5, (n) => warn(n));   // 'xxxxx' (warn(9))
+ */
+export function cellValueOf(value: unknown, maxCharacters: number, cut: (length: number) => void): JsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.length <= maxCharacters) return text;
+  cut(text.length);
+  return cutText(text, maxCharacters);
+}
