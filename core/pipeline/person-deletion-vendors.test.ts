@@ -368,3 +368,26 @@ test("a plugin's sign signs each deletion request as it goes, with that moment's
   const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
   assert.equal(vendor!.status, 'sent');
 });
+
+test('a short id is hidden after a percent or JSON escape too (a vendor echoing a URL-encoded path or query), never inside a record id', () => {
+  assert.equal(withoutIds('no user at %2Fusers%2F7 (uid%3D7, q=%227%22)', ['7']), 'no user at %2Fusers%2F[…] (uid%3D[…], q=%22[…]%22)');
+  assert.equal(withoutIds('{"error":"unknown:\\n7\\u00227"}', ['7']), '{"error":"unknown:\\n[…]\\u0022[…]"}');
+  assert.deepEqual(jsonWithoutIds({ next: '/v1/users?id%3D7&page=2', record: '%2Frec7Gx', count: 'x%207y' }, ['7']), { next: '/v1/users?id%3D[…]&page=2', record: '%2Frec7Gx', count: 'x%207y' });
+});
+
+test('a secret is hidden wherever found whatever its length, as delivery logs redact it; a short id of the person standing alone only', () => {
+  assert.equal(withoutIds('bad apikey_ab12 for user_7 and user 7', ['7'], 500, ['ab12']), 'bad apikey_[…] for user_7 and user […]');
+  assert.deepEqual(jsonWithoutIds({ error: 'key ab12x rejected', key: 'ab12' }, [], ['ab12']), { error: 'key […]x rejected', key: '[…]' });
+});
+
+test('a vendor echoing a short secret inside a word or a short id URL-encoded keeps neither, in the message nor in what the plugin reads', async () => {
+  sim.setDefault('POST', '/echo-short', { status: 403, body: { error: 'api_key_ab12 may not delete %2Fusers%2F7' } });
+  const read: string[] = [];
+  const forget: PersonForgetting = { ...vendorAt('/echo-short'), read: (response) => (read.push(response.body), { failed: `refused: ${response.body}` }) };
+  const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Echo short', forget, ctx: { ...ctx, config: { token: 'ab12' } }, secretValues: ['ab12'] }]);
+  await forwardDeletion(db.pool, forwarding, deletion, { userId: '7', anonymousId: null });
+  const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+  assert.equal(vendor!.status, 'failed');
+  assert.equal(vendor!.message, 'refused: {"error":"api_key_[…] may not delete %2Fusers%2F[…]"}');
+  assert.deepEqual(read, ['{"error":"api_key_[…] may not delete %2Fusers%2F[…]"}']);
+});

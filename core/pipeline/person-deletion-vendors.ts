@@ -102,24 +102,52 @@ export async function vendorDeletionsOf(pool: Pool, deletionIds: string[]): Prom
 }
 
 
+/** A form to hide, and how `hideForms` finds it. */
+interface HiddenForm {
+  form: string;
+  /** Undefined: replaced wherever found, as written. */
+  pattern?: RegExp;
+}
+
 /**
  * The forms a value takes in a vendor's answer or an error: as given, URL-encoded, escaped
- * inside a JSON string, and (for a credential header such as `Basic …`) its token.
+ * inside a JSON string, and (for a credential header such as `Basic …`) its token — each with
+ * how `hideForms` finds it, compiled once (a JSON answer is cleaned string by string).
+ * `secrets` (the integration's secret config values, 4 characters or more) are hidden wherever
+ * found whatever their length, as delivery logs redact them: `key_ab12` still holds the key.
  */
-function hiddenForms(values: string[]): string[] {
-  const forms = new Set<string>();
-  for (const value of values) {
-    if (value.length === 0) continue;
-    forms.add(value);
-    forms.add(encodeURIComponent(value));
-    forms.add(JSON.stringify(value).slice(1, -1));
-    for (const token of value.split(' ')) if (token.length >= 8) forms.add(token);
+function hiddenForms(values: readonly string[], secrets: readonly string[] = []): HiddenForm[] {
+  const forms = new Map<string, boolean>();
+  const add = (form: string, anywhere: boolean) => {
+    if (form.length > 0) forms.set(form, anywhere || forms.get(form) === true);
+  };
+  for (const [list, anywhere] of [[values, false], [secrets, true]] as const) {
+    for (const value of list) {
+      if (value.length === 0) continue;
+      add(value, anywhere);
+      add(encodeURIComponent(value), anywhere);
+      add(JSON.stringify(value).slice(1, -1), anywhere);
+      for (const token of value.split(' ')) if (token.length >= 8) add(token, anywhere);
+    }
   }
-  return [...forms].filter((form) => form.length > 0).sort((a, b) => b.length - a.length);
+  return [...forms].sort(([a], [b]) => b.length - a.length).map(([form, anywhere]): HiddenForm => {
+    const escaped = escapedForRegExp(form);
+    if (form.includes('@') || form.includes('%40')) return { form, pattern: new RegExp(escaped, 'giu') };
+    if (anywhere || isDistinctiveId(form)) return { form };
+    return { form, pattern: new RegExp(`${STANDS_AFTER}${escaped}(?!${TOKEN_CHARACTER})`, 'gu') };
+  });
 }
 
 /** What a short form must not touch to stand alone: a letter, a digit (or a mark of either), `_` or `-`. */
 const TOKEN_CHARACTER = '[\\p{L}\\p{M}\\p{N}_-]';
+
+/**
+ * Where a short form may start: after no letter, digit, `_` or `-` — or right after a
+ * percent-escape (`%2F7` is `/7`) or a JSON escape (`\n7`, `\u00227`), whose hex digits and
+ * letters are the escape's, not a word's. Without that, a vendor echoing a URL-encoded path or
+ * query (`%2Fusers%2F7`, `uid%3D7`) kept the id.
+ */
+const STANDS_AFTER = `(?:(?<!${TOKEN_CHARACTER})|(?<=%[0-9A-Fa-f]{2}|\\\\[bfnrt]|\\\\u[0-9A-Fa-f]{4}))`;
 
 const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -129,32 +157,28 @@ const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]
  * emails it finds, while a vendor may answer with the address as its contact was written
  * (`Jane@Example.com`). Another form is hidden wherever found when it is distinctive (8
  * characters or more, `isDistinctiveId`: a UUID, a token — found inside another word, it is
- * still the person's or a secret), else only standing alone — not touching a letter, digit,
- * `_` or `-`: a short userId such as `7` is hidden in "user 7 not found", `/users/7` or `"7"`,
- * while a vendor's record id holding the digit (`rec7Gx…`, Zendesk's `3742981`) stays whole,
- * for a plugin reading ids back to name them.
+ * still the person's or a secret) or a secret's, else only standing alone — not touching a
+ * letter, digit, `_` or `-` (an escape's excepted, see `STANDS_AFTER`): a short userId such as
+ * `7` is hidden in "user 7 not found", `/users/7`, `%2Fusers%2F7` or `"7"`, while a vendor's
+ * record id holding the digit (`rec7Gx…`, Zendesk's `3742981`) stays whole, for a plugin
+ * reading ids back to name them.
  */
-function hideForms(text: string, forms: string[]): string {
+function hideForms(text: string, forms: readonly HiddenForm[]): string {
   let out = text;
-  for (const form of forms) {
-    const escaped = escapedForRegExp(form);
-    if (form.includes('@') || form.includes('%40')) out = out.replace(new RegExp(escaped, 'giu'), '[…]');
-    else if (isDistinctiveId(form)) out = out.split(form).join('[…]');
-    else out = out.replace(new RegExp(`(?<!${TOKEN_CHARACTER})${escaped}(?!${TOKEN_CHARACTER})`, 'gu'), '[…]');
-  }
+  for (const { form, pattern } of forms) out = pattern ? out.replace(pattern, '[…]') : out.split(form).join('[…]');
   return out;
 }
 
 /**
  * A text without the person's ids, the integration's secrets and credentials (in any of the
- * forms `hiddenForms` lists) or control characters, cut to `max` characters: kept after the
- * deletion forgot the ids.
+ * forms `hiddenForms` lists; `secrets` wherever found) or control characters, cut to `max`
+ * characters: kept after the deletion forgot the ids.
  *
  * @example
  * withoutIds('no user u%2B1', ['u+1'], 500); // 'no user […]'
  */
-export function withoutIds(text: string, hidden: string[], max = 500): string {
-  const out = hideForms(text, hiddenForms(hidden));
+export function withoutIds(text: string, hidden: string[], max = 500, secrets: readonly string[] = []): string {
+  const out = hideForms(text, hiddenForms(hidden, secrets));
   return storableText(out.replace(/[\u0000-\u001f\u007f]+/g, ' ')).slice(0, max);
 }
 
@@ -167,8 +191,8 @@ export function withoutIds(text: string, hidden: string[], max = 500): string {
  * @example
  * jsonWithoutIds({ totalSize: 1, records: [{ Email: '1' }] }, ['1']); // { totalSize: 1, records: [{ Email: '[…]' }] }
  */
-export function jsonWithoutIds(value: unknown, hidden: string[]): unknown {
-  const forms = hiddenForms(hidden);
+export function jsonWithoutIds(value: unknown, hidden: string[], secrets: readonly string[] = []): unknown {
+  const forms = hiddenForms(hidden, secrets);
   const clean = (text: string): string => storableText(hideForms(text, forms));
   const walk = (node: unknown): unknown => {
     if (typeof node === 'string') return clean(node);
@@ -214,7 +238,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
   for (const row of due) {
     const forgetter = byIntegration.get(row.pipeline_integration_id);
     const ended = await askVendor(forwarding, forgetter, person, deletion.id, { done: row.requests_done, digest: row.requests_digest });
-    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...(forgetter?.secretValues ?? []), ...ended.credentials];
+    const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...ended.credentials];
     // A skip is no try.
     const attempt = ended.status === 'skipped' ? row.attempts : row.attempts + 1;
     const status = 'retry' in ended && attempt >= FORWARD_ATTEMPTS ? 'failed' : ended.status;
@@ -224,7 +248,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
           SET status = $3, attempts = $4, response_status = $5, message = $6, updated_at = now(),
               next_attempt_at = now() + make_interval(secs => $7), requests_done = $8, requests_digest = $9
         WHERE deletion_id = $1 AND pipeline_integration_id = $2`,
-      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden), forwardBackoffSeconds(attempt, 'afterSeconds' in ended ? ended.afterSeconds : undefined),
+      [deletion.id, row.pipeline_integration_id, status, attempt, ended.responseStatus ?? null, message === null ? null : withoutIds(message, hidden, undefined, forgetter?.secretValues), forwardBackoffSeconds(attempt, 'afterSeconds' in ended ? ended.afterSeconds : undefined),
         ended.progress?.done ?? 0, ended.progress?.digest ?? null],
     );
   }
@@ -394,10 +418,10 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
     }
     if (refused) return { status: 'pending', retry: `the vendor refused the access token (HTTP ${result.response.status})`, responseStatus: result.response.status, tokenRefused: true, credentials };
   }
-  const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...forgetter.secretValues, ...credentials];
+  const hidden = [person.userId ?? '', person.anonymousId ?? '', ...(person.emails ?? []), ...credentials];
   // A JSON answer is cleaned value by value (its text then written from it), any other as text.
-  const json: unknown = result.response.json === undefined ? undefined : jsonWithoutIds(result.response.json, hidden);
-  const body = json === undefined ? withoutIds(result.response.body, hidden, 64 * 1024) : JSON.stringify(json).slice(0, 64 * 1024);
+  const json: unknown = result.response.json === undefined ? undefined : jsonWithoutIds(result.response.json, hidden, forgetter.secretValues);
+  const body = json === undefined ? withoutIds(result.response.body, hidden, 64 * 1024, forgetter.secretValues) : JSON.stringify(json).slice(0, 64 * 1024);
   const response: VendorResponse = { ...result.response, body, ...(json === undefined ? {} : { json }) };
   if (json === undefined) delete response.json;
   let outcome: ForgetOutcome;
