@@ -41,7 +41,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     merge_fields: {
       type: 'object', title: 'More Merge Fields',
-      description: 'Identify traits to send as merge fields of the audience besides FNAME, LNAME, PHONE and ADDRESS: trait name → merge tag, e.g. {"company": "COMPANY", "birthday": "BIRTHDAY"} (a birthday is sent as MM/DD). The merge field must exist in the audience.',
+      description: 'Identify traits to send as merge fields of the audience besides FNAME, LNAME, PHONE and ADDRESS: trait name → merge tag, e.g. {"company": "COMPANY", "birthday": "BIRTHDAY"} (a birthday is sent as MM/DD). The merge field must exist in the audience. Read from the identify\'s own traits only, never the ones Signal remembers from earlier identify calls, so an identify that does not give the trait leaves the field as Mailchimp has it.',
       additionalProperties: { type: 'string', pattern: '^[A-Z0-9_]{1,10}$' },
       examples: [{ company: 'COMPANY' }],
     },
