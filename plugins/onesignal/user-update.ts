@@ -4,7 +4,7 @@
 // and, when the config turns them on and the event grants marketing consent, the Email and SMS
 // subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
 // subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
-import { countryCodeOf, isConsentGranted, isEmailAddress, isJsonObject, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { countryCodeOf, isConsentGranted, isEmailAddress, isJsonObject, isRememberedOnly, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { MAX_PROPERTY_UPDATES, maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
 import { fitTags } from './tags.ts';
@@ -99,31 +99,16 @@ function otherPropertiesOf(payload: JsonObject, warn: Warn): JsonObject {
 }
 
 /**
- * Whether a mapped email or phone is only what Signal remembers of the person (`context.traits`,
- * from an earlier identify) and not in the identify's own traits: a revision installed before
- * the blueprint stopped reading `context.traits` for subscriptions still maps it so.
- *
- * @example
- * isRememberedOnly('jane@example.com', 'email', { traits: { plan: 'pro' }, context: { traits: { email: 'jane@example.com' } } } as CanonicalEvent); // true
- * isRememberedOnly('jane@example.com', 'email', { traits: { email: 'jane@example.com' }, context: {} } as CanonicalEvent);                           // false
- */
-export function isRememberedOnly(value: string, trait: 'email' | 'phone', event: CanonicalEvent): boolean {
-  const own = isJsonObject(event.traits) ? readText(event.traits[trait]) : undefined;
-  const remembered = isJsonObject(event.context?.traits) ? readText(event.context.traits[trait]) : undefined;
-  return own === undefined && remembered === value;
-}
-
-/**
  * The Email and SMS subscriptions an identify adds: only those the config turns on, only with
  * marketing consent, only from the identify's own traits. A remembered email or phone would add
  * the subscription again on every identify of the person, although they said nothing of it.
  */
 function subscriptionsOf(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext, warn: Warn): JsonObject[] {
   const wanted: Array<{ type: 'Email' | 'SMS'; value: string }> = [];
-  let email = readText(payload.email);
-  let phone = readText(payload.phone);
-  if (email !== undefined && isRememberedOnly(email, 'email', event)) email = undefined;
-  if (phone !== undefined && isRememberedOnly(phone, 'phone', event)) phone = undefined;
+  // isRememberedOnly: a revision installed before the blueprint stopped reading context.traits
+  // for these still maps the remembered ones.
+  const email = isRememberedOnly(payload.email, 'email', event) ? undefined : readText(payload.email);
+  const phone = isRememberedOnly(payload.phone, 'phone', event) ? undefined : readText(payload.phone);
   if (ctx.config.email_subscriptions === true && email !== undefined) wanted.push({ type: 'Email', value: email });
   if (ctx.config.sms_subscriptions === true && phone !== undefined) wanted.push({ type: 'SMS', value: phone });
   if (wanted.length === 0) return [];
