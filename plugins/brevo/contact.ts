@@ -1,7 +1,8 @@
 // An identify as a Brevo contact, for POST /v3/contacts with `updateEnabled: true` (Brevo:
 // "Create a contact"; with updateEnabled an existing contact is updated in the same request):
 // `email`, `ext_id` (the userId), `attributes` in capitals (FIRSTNAME, LASTNAME, SMS in E.164,
-// and the config's more), and `listIds` only with marketing consent. `emailBlacklisted` and
+// and the config's more), and `listIds` only with marketing consent and an email the identify
+// gives itself (not only the remembered context.traits.email). `emailBlacklisted` and
 // `smsBlacklisted` are never sent: false would resubscribe someone who unsubscribed, true would
 // unsubscribe a subscriber, and an identify says neither.
 import { isJsonObject, isRememberedOnly, mappedEmailOrLeftOut, mappedUserId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';

@@ -2,7 +2,8 @@
 // a Contact"): the identifiers (`email`; the userId as `external_id`; `phone_number_id` when the
 // config says), the reserved fields the blueprint fills (names, address) cut to SendGrid's
 // lengths, and `custom_fields` by id from the config's trait → field id pairs. Whether the
-// contact joins the config's lists is decided here too (marketing consent), and said with the
+// contact joins the config's lists is decided here too (marketing consent, and an email the
+// identify gives itself, not only the remembered context.traits.email), and said with the
 // record so `send` can put it in a request with `list_ids` or without. Every other call is not
 // sent: Marketing Campaigns has no API for custom events.
 import { isConsentGranted, isJsonObject, isRememberedOnly, mappedEmailOrLeftOut, mappedUserId, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue, type MappedUserIdOptions, type PluginContext } from '../../core/sdk/index.ts';
