@@ -31,7 +31,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     new_member_status: {
       type: 'string', title: 'Status of New Members',
-      description: 'What a person new to the audience becomes. Transactional (default): a contact who gets transactional and automated messages only, never campaigns. Subscribed: subscribed only when the identify carries marketing consent (context.consent.marketing true, and denied nowhere); without it the person is added as transactional. The status of someone already in the audience is never changed (an unsubscribed person is never resubscribed).',
+      description: 'What a person new to the audience becomes. Transactional (default): a contact who gets transactional and automated messages only, never campaigns. Subscribed: subscribed only when the identify carries marketing consent (context.consent.marketing true, and denied nowhere) and gives an email of its own (not only the one Signal remembers from an earlier identify); otherwise the person is added as transactional. The status of someone already in the audience is never changed (an unsubscribed person is never resubscribed).',
       enum: [...NEW_MEMBER_STATUSES], enumLabels: ['Transactional (no marketing email)', 'Subscribed, with marketing consent'], default: 'transactional',
     },
     double_opt_in: {

@@ -75,6 +75,8 @@ test('new members are subscribed only with marketing consent and the config\'s c
   assert.equal(status(consented({ categoryPreferences: { marketing: true } }), { new_member_status: 'subscribed', double_opt_in: false }), 'subscribed');
   assert.equal(status(consented({ analytics: true }), { new_member_status: 'subscribed', double_opt_in: false }), 'transactional', 'no marketing consent');
   assert.equal(status(consented({ marketing: true, categories: { marketing: false } }), { new_member_status: 'subscribed', double_opt_in: false }), 'transactional', 'a denial anywhere wins');
+  const remembered = identify({ firstName: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>);
+  assert.equal(status(remembered, { new_member_status: 'subscribed', double_opt_in: false }), 'transactional', 'named only by the email Signal remembers (context.traits): nobody subscribed by it');
   assert.ok(!('status' in (recordOf(consented({ marketing: true }), { new_member_status: 'subscribed' }).body as JsonObject)), 'never `status`: an existing member\'s is not changed');
 });
 
