@@ -15,6 +15,7 @@
  *   `compileGetter` (a blueprint source path such as `context.page.path`, compiled into a reader),
  *   `pastedSecretProblem` (a secret pasted with an authorization scheme such as `Bearer ` or with white space, said naming its field), `productsValue` (an order's value from its products' price × quantity),
  *   `isConsentGranted` (the consent gate's reading of categories, e.g. marketing consent before a subscription),
+ *   `isRememberedOnly` (a mapped email or phone that only the remembered `context.traits` gave: never one to subscribe),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
  *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`), `normalizePhoneNumber` (E.164 by the default country's numbering plan),
@@ -131,6 +132,7 @@ export { allowListMatcher, embeddedIPv4, isPrivateAddress, literalHostProblem } 
 export { parseRetryAfter } from '../delivery/retry-policy.ts';
 export { compileGetter } from '../blueprint/paths.ts';
 export { isConsentGranted } from '../pipeline/consent-gate.ts';
+export { isRememberedOnly } from './remembered-trait.ts';
 export { gpcRestrictsProcessing, hasGpcOptOut, type GpcRule } from '../pipeline/gpc-rule.ts';
 export { allowedPrivateTargets, privateTargetProblem, privateTargetsField, privateTargetsProblems, PRIVATE_TARGETS_FIELD } from './private-targets.ts';
 export {

@@ -5,7 +5,7 @@
 // in `config.user_id_field`. The list the config names rides along (`list`), for the
 // `POST /api/3/contactLists` the sync's answer leads to (see classify.ts): "subscribed" only
 // with the identify's marketing consent.
-import { isConsentGranted, isJsonObject, normalizePhoneNumber, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isJsonObject, isRememberedOnly, normalizePhoneNumber, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf, defaultCountryCodeOf, listOf, userIdFieldOf, type ListSetting } from './config.ts';
 import { contactEmailOf } from './identity.ts';
 
@@ -67,17 +67,26 @@ export function fieldValuesOf(event: CanonicalEvent, userId: JsonValue | undefin
 /**
  * The list step of an identify: the config's list, "subscribed" only when the identify grants
  * marketing consent and denies it nowhere (read as Signal's consent gate reads it); without
- * consent no list, said with ctx.warn. "unsubscribed" needs no consent.
+ * consent no list, said with ctx.warn; nor when the contact's email is only the one Signal
+ * remembers (context.traits). "unsubscribed" needs neither.
  *
  * @example
  * listStepOf(identifyWithConsent, { config: { list_id: 2 }, … }); // { list: 2, status: 1 }
  */
-export function listStepOf(event: CanonicalEvent, ctx: PluginContext): ListSetting | undefined {
+export function listStepOf(event: CanonicalEvent, ctx: PluginContext, email?: JsonValue): ListSetting | undefined {
   const list = listOf(ctx.config);
   if (list === undefined || list.status === 2) return list;
-  if (isConsentGranted(event, ['marketing'])) return list;
-  ctx.warn?.(`list ${list.list} not joined: the identify carries no marketing consent (context.consent.marketing true, denied nowhere)`);
-  return undefined;
+  if (!isConsentGranted(event, ['marketing'])) {
+    ctx.warn?.(`list ${list.list} not joined: the identify carries no marketing consent (context.consent.marketing true, denied nowhere)`);
+    return undefined;
+  }
+  // Joining comes from what the call says: not from the email Signal remembers (context.traits),
+  // which every later identify of the person carries.
+  if (isRememberedOnly(email, 'email', event)) {
+    ctx.warn?.(`list ${list.list} not joined: the identify gives no email of its own, only the one Signal remembers of the person (context.traits)`);
+    return undefined;
+  }
+  return list;
 }
 
 /**
@@ -110,7 +119,7 @@ export function contactRecord(payload: JsonObject, event: CanonicalEvent, ctx: P
   }
   const fieldValues = fieldValuesOf(event, payload.user_id, ctx);
   if (fieldValues) contact.fieldValues = fieldValues;
-  const list = listStepOf(event, ctx);
+  const list = listStepOf(event, ctx, payload.email);
   const record: ContactRecord = { kind: 'contact', body: { contact }, ...(list ? { list } : {}) };
   return { ...record } as unknown as JsonObject;
 }

@@ -46,6 +46,10 @@ test('identify → a contact: email, the userId as ext_id, FIRSTNAME/LASTNAME/SM
   assert.deepEqual(consenting.body, { email: 'jane@example.com', ext_id: 'u-1', listIds: [2, 7], updateEnabled: true }, 'marketing consent: the config\'s lists');
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }), { list_ids: [2] });
   assert.equal(denied.body && (denied.body as JsonObject).listIds, undefined, 'a denial anywhere wins');
+  const remembered = mapped(identify({ firstName: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>), { list_ids: [2] });
+  assert.equal((remembered.payload?.body as JsonObject).email, 'jane@example.com', 'the remembered email still names the contact');
+  assert.equal((remembered.payload?.body as JsonObject).listIds, undefined, 'but joins no list: that comes from a call giving the email');
+  assert.match(remembered.warnings?.join('\n') ?? '', /listIds not sent: the identify gives no email of its own/);
   assert.equal(JSON.stringify(record).includes('Blacklisted'), false, 'blocklisting never sent');
 });
 

@@ -24,7 +24,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     list_ids: {
       type: 'array', title: 'Lists (with marketing consent)',
-      description: 'Ids of the Brevo lists (Contacts > Lists, the number in the list\'s ID column) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere). Without consent the contact is created or updated in no list. The plugin never removes a contact from a list and never changes their email or SMS blocklisting.',
+      description: 'Ids of the Brevo lists (Contacts > Lists, the number in the list\'s ID column) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere) and gives an email of its own (not only the one Signal remembers from an earlier identify). Without consent the contact is created or updated in no list. The plugin never removes a contact from a list and never changes their email or SMS blocklisting.',
       items: { type: 'integer', minimum: 1 }, maxItems: 50, uniqueItems: true, examples: [[2, 7]],
     },
     attributes: {

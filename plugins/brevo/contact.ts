@@ -1,10 +1,11 @@
 // An identify as a Brevo contact, for POST /v3/contacts with `updateEnabled: true` (Brevo:
 // "Create a contact"; with updateEnabled an existing contact is updated in the same request):
 // `email`, `ext_id` (the userId), `attributes` in capitals (FIRSTNAME, LASTNAME, SMS in E.164,
-// and the config's more), and `listIds` only with marketing consent. `emailBlacklisted` and
+// and the config's more), and `listIds` only with marketing consent and an email the identify
+// gives itself (not only the remembered context.traits.email). `emailBlacklisted` and
 // `smsBlacklisted` are never sent: false would resubscribe someone who unsubscribed, true would
 // unsubscribe a subscriber, and an identify says neither.
-import { isJsonObject, mappedEmailOrLeftOut, mappedUserId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isRememberedOnly, mappedEmailOrLeftOut, mappedUserId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { ATTRIBUTE_NAME, defaultCountryCodeOf, extraAttributesOf, listIdsOf, RESERVED_ATTRIBUTES } from './config.ts';
 import { EXT_IDS, smsOf } from './identity.ts';
 import { hasMarketingConsent } from './marketing-consent.ts';
@@ -94,7 +95,12 @@ export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: Plu
   if (extId !== undefined) body.ext_id = extId;
   if (attributes) body.attributes = attributes;
   const lists = listIdsOf(ctx.config);
-  if (lists.length > 0 && hasMarketingConsent(event)) body.listIds = lists;
+  if (lists.length > 0 && hasMarketingConsent(event)) {
+    // Joining comes from what the call says: not from the email Signal remembers (context.traits),
+    // which would re-add someone who left a list on every later identify.
+    if (isRememberedOnly(payload.email, 'email', event)) ctx.warn?.('listIds not sent: the identify gives no email of its own, only the one Signal remembers of the person (context.traits)');
+    else body.listIds = lists;
+  }
   body.updateEnabled = true;
   return body;
 }

@@ -47,7 +47,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     resubscribe_with_consent: {
       type: 'boolean', title: 'Re-subscribe With Marketing Consent',
-      description: 'Send status "active" on an identify carrying marketing consent. Drip then re-subscribes a subscriber who had unsubscribed: turn this on only when the site\'s consent is the authority over Drip\'s unsubscribes. Off (the default), a consenting person new to Drip is created active, and an existing subscriber\'s status is left as it is. Without consent the plugin never sets status either way: a person new to Drip is created unsubscribed, and nobody is ever unsubscribed.',
+      description: 'Send status "active" on an identify carrying marketing consent. Drip then re-subscribes a subscriber who had unsubscribed: turn this on only when the site\'s consent is the authority over Drip\'s unsubscribes. Only an identify whose own traits give the email (or Drip id) subscribes or re-subscribes; one naming the person only by the email Signal remembers from an earlier identify is treated as one without consent. Off (the default), a consenting person new to Drip is created active, and an existing subscriber\'s status is left as it is. Without consent the plugin never sets status either way: a person new to Drip is created unsubscribed, and nobody is ever unsubscribed.',
       default: false,
     },
     prospect: {

@@ -65,6 +65,9 @@ test('identify → a subscriber by email: user_id, standard fields, the traits c
 test('marketing consent: initial_status active (an existing subscriber keeps theirs); status active only with config.resubscribe_with_consent; a denial anywhere wins; prospect from the config', () => {
   assert.deepEqual(recordOf(identify({ email: 'jane@example.com' }, consenting)).record, { email: 'jane@example.com', user_id: 'u-1', initial_status: 'active' });
   assert.deepEqual(recordOf(identify({ email: 'jane@example.com' }, consenting), { resubscribe_with_consent: true, prospect: false }).record, { email: 'jane@example.com', user_id: 'u-1', prospect: false, status: 'active' });
+  const remembered = { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>;
+  assert.deepEqual(recordOf(identify({ first_name: 'Jane' }, remembered), { resubscribe_with_consent: true }).record, { email: 'jane@example.com', user_id: 'u-1', first_name: 'Jane', initial_status: 'unsubscribed' },
+    'named only by the email Signal remembers (context.traits): never re-subscribed, whatever the config; a person new to Drip not made active');
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }), { resubscribe_with_consent: true });
   assert.deepEqual(denied.record, { email: 'jane@example.com', user_id: 'u-1', initial_status: 'unsubscribed' });
 });

@@ -7,10 +7,11 @@
 // - with consent: `initial_status: "active"` (Drip: the status of a subscriber it creates; an
 //   existing one keeps theirs), or `status: "active"` when config.resubscribe_with_consent is on,
 //   which re-subscribes someone who unsubscribed;
-// - without consent: `initial_status: "unsubscribed"`: a person new to Drip is created
+// - without consent, or named only by what Signal remembers of the person (context.traits: an
+//   email the identify does not give itself): `initial_status: "unsubscribed"`: a person new to Drip is created
 //   unsubscribed, and an existing subscriber's status is left alone. `status` is never sent
 //   then: "unsubscribed" would unsubscribe someone, and an identify without consent says no such thing.
-import { isConsentGranted, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isRememberedOnly, PermanentError, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { configTagsOf, customFieldMapOf, MAX_TAG_CHARS } from './config.ts';
 import { identityOf } from './identity.ts';
 import { fieldText } from './property-values.ts';
@@ -128,7 +129,10 @@ export function subscriberRecord(payload: JsonObject, event: CanonicalEvent, ctx
   const tags = tagsOf(configTagsOf(ctx.config), payload.tags, ctx);
   if (tags.length > 0) record.tags = tags;
   if (typeof ctx.config.prospect === 'boolean') record.prospect = ctx.config.prospect;
-  if (hasMarketingConsent(event)) {
+  // A subscription must come from what the call itself says: not from an email (or Drip id)
+  // remembered from an earlier identify, which every later identify of the person carries.
+  const remembered = record.email !== undefined ? isRememberedOnly(payload.email, 'email', event) : isRememberedOnly(payload.id, 'drip_id', event);
+  if (hasMarketingConsent(event) && !remembered) {
     if (ctx.config.resubscribe_with_consent === true) record.status = 'active';
     else record.initial_status = 'active';
   } else {

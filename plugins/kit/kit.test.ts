@@ -48,6 +48,8 @@ test('marketing consent: a new subscriber active; a denial anywhere wins (inacti
   assert.deepEqual(recordOf(identify({ email: 'jane@example.com' }, consenting)).body, { email_address: 'jane@example.com', state: 'active' });
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }));
   assert.equal((denied.body as JsonObject).state, 'inactive');
+  const remembered = recordOf(identify({ firstName: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>));
+  assert.deepEqual(remembered.body, { email_address: 'jane@example.com', first_name: 'Jane', state: 'inactive' }, 'named only by the email Signal remembers (context.traits): a subscriber Kit creates is not mailed');
 });
 
 test('custom fields: objects and lists left out with a warning naming the trait, nulls and blanks never sent (they would erase), a Kit key taken once', () => {

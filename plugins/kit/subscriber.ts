@@ -3,9 +3,10 @@
 // the one that exists. Kit: "Updating the subscriber state with this endpoint is not supported",
 // so an existing subscriber keeps their state whatever is sent — one who unsubscribed stays
 // unsubscribed. The state only applies to a subscriber Kit creates: `active` (Kit's default,
-// who receives broadcasts) with marketing consent, else `inactive` (kept, not mailed), so no
-// one is made a mailed subscriber without consent.
-import { isConsentGranted, mappedEmail, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+// who receives broadcasts) with marketing consent and an email of the identify's own, else
+// `inactive` (kept, not mailed), so no one is made a mailed subscriber without consent, nor by
+// the email Signal remembers from an earlier identify.
+import { isConsentGranted, isRememberedOnly, mappedEmail, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf } from './config.ts';
 
 /** Longest first name the plugin sends (Kit documents none; its column is a usual text one). */
@@ -115,7 +116,9 @@ export function subscriberBody(payload: JsonObject, event: CanonicalEvent, ctx: 
   const body: JsonObject = { email_address: email };
   const firstName = firstNameOf(payload.firstName, ctx);
   if (firstName !== undefined) body.first_name = firstName;
-  body.state = hasMarketingConsent(event) ? 'active' : 'inactive';
+  // Active only from what the call says: not for the email Signal remembers (context.traits),
+  // which every later identify of the person carries — a person Kit no longer has stays unmailed.
+  body.state = hasMarketingConsent(event) && !isRememberedOnly(payload.email, 'email', event) ? 'active' : 'inactive';
   const fields = customFieldValues(payload.traits, ctx);
   if (fields) body.fields = fields;
   return body;

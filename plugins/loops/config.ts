@@ -21,14 +21,14 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     mailing_list_ids: {
       type: 'array', title: 'Mailing Lists (with marketing consent)',
-      description: 'Ids of Loops mailing lists (Audience > Lists, or GET /api/v1/lists) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere). Without consent the contact\'s lists are left as they are: the plugin never removes anyone from a list.',
+      description: 'Ids of Loops mailing lists (Audience > Lists, or GET /api/v1/lists) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere) unless its only email is the one Signal remembers from an earlier identify. Without consent the contact\'s lists are left as they are: the plugin never removes anyone from a list.',
       // No pattern: validateLoopsConfig says what is wrong with an id (a list's name given for
       // its id), naming the field; a pattern's error would stop it with the bare expression.
       items: { type: 'string' }, maxItems: 50, uniqueItems: true, examples: [['cm06f5v0e45nf0ml5754o9cix']],
     },
     subscribe_with_consent: {
       type: 'boolean', title: 'Subscribe With Marketing Consent',
-      description: 'Send subscribed: true on an identify carrying marketing consent. Loops then re-subscribes a contact who unsubscribed (through the link in its emails): turn this on only when the site\'s consent is the authority over Loops\' unsubscribes. Off (the default), subscribed is never sent and Loops keeps each contact\'s own state. Without consent it is never sent either way: the plugin never unsubscribes anyone.',
+      description: 'Send subscribed: true on an identify carrying marketing consent (not one whose only email is the one Signal remembers from an earlier identify). Loops then re-subscribes a contact who unsubscribed (through the link in its emails): turn this on only when the site\'s consent is the authority over Loops\' unsubscribes. Off (the default), subscribed is never sent and Loops keeps each contact\'s own state. Without consent it is never sent either way: the plugin never unsubscribes anyone.',
       default: false,
     },
     source: {

@@ -4,8 +4,10 @@
 // properties at the top level of the body. With marketing consent, the config's mailing lists
 // (`mailingLists: { <id>: true }`) and, when config.subscribe_with_consent is on,
 // `subscribed: true`. Without consent neither is sent: `subscribed: false` or a list set to false
-// would unsubscribe someone, and an identify without consent says no such thing.
-import { isConsentGranted, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+// would unsubscribe someone, and an identify without consent says no such thing. Nor when the
+// email is only the one Signal remembers from an earlier identify (context.traits): a list or a
+// subscription comes from a call that gives the address, not from every later identify.
+import { isConsentGranted, isRememberedOnly, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { mailingListIdsOf, MAX_TEXT_CHARS, sourceOf } from './config.ts';
 import { identityOf } from './identity.ts';
 import { flatProperties } from './property-values.ts';
@@ -71,10 +73,15 @@ export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: Plu
     const value = defaultFieldOf(name, payload[name], ctx) ?? (name === 'source' ? sourceOf(ctx.config) : undefined);
     if (value !== undefined) body[name] = value;
   }
-  if (hasMarketingConsent(event)) {
-    if (ctx.config.subscribe_with_consent === true) body.subscribed = true;
-    const lists = mailingListIdsOf(ctx.config);
-    if (lists.length > 0) body.mailingLists = Object.fromEntries(lists.map((id) => [id, true]));
+  const lists = mailingListIdsOf(ctx.config);
+  const subscribing = ctx.config.subscribe_with_consent === true || lists.length > 0;
+  if (subscribing && hasMarketingConsent(event)) {
+    if (isRememberedOnly(payload.email, 'email', event)) {
+      ctx.warn?.('mailing lists and subscribed not sent: the identify gives no email of its own, only the one Signal remembers of the person (context.traits), and a subscription comes from a call that gives the address');
+    } else {
+      if (ctx.config.subscribe_with_consent === true) body.subscribed = true;
+      if (lists.length > 0) body.mailingLists = Object.fromEntries(lists.map((id) => [id, true]));
+    }
   }
   const custom = flatProperties(payload.properties, { reserved: RESERVED, path: 'traits' }, ctx);
   for (const [name, value] of Object.entries(custom)) body[name] = value;

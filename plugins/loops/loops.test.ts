@@ -51,6 +51,9 @@ test('marketing consent: the config\'s mailing lists set true; subscribed true o
   assert.deepEqual(withLists.body, { email: 'jane@example.com', userId: 'u-1', mailingLists: { [LIST]: true, cm16k73gq014h0mmj5b6jdi9r: true } }, 'subscribed left to Loops by default: sending true re-subscribes who unsubscribed');
   const subscribing = recordOf(identify({ email: 'jane@example.com' }, consenting), { mailing_list_ids: [LIST], subscribe_with_consent: true });
   assert.deepEqual(subscribing.body, { email: 'jane@example.com', userId: 'u-1', subscribed: true, mailingLists: { [LIST]: true } });
+  const remembered = mapped(identify({ plan: 'pro' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>), { mailing_list_ids: [LIST], subscribe_with_consent: true });
+  assert.deepEqual(remembered.payload?.body, { email: 'jane@example.com', userId: 'u-1', plan: 'pro' }, 'the email Signal remembers (context.traits) names the contact, but joins no list and re-subscribes nobody');
+  assert.match(remembered.warnings?.join('\n') ?? '', /mailing lists and subscribed not sent: the identify gives no email of its own/);
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }), { mailing_list_ids: [LIST], subscribe_with_consent: true });
   assert.deepEqual(denied.body, { email: 'jane@example.com', userId: 'u-1' });
 });

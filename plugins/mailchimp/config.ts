@@ -31,7 +31,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     new_member_status: {
       type: 'string', title: 'Status of New Members',
-      description: 'What a person new to the audience becomes. Transactional (default): a contact who gets transactional and automated messages only, never campaigns. Subscribed: subscribed only when the identify carries marketing consent (context.consent.marketing true, and denied nowhere); without it the person is added as transactional. The status of someone already in the audience is never changed (an unsubscribed person is never resubscribed).',
+      description: 'What a person new to the audience becomes. Transactional (default): a contact who gets transactional and automated messages only, never campaigns. Subscribed: subscribed only when the identify carries marketing consent (context.consent.marketing true, and denied nowhere) and gives an email of its own (not only the one Signal remembers from an earlier identify); otherwise the person is added as transactional. The status of someone already in the audience is never changed (an unsubscribed person is never resubscribed).',
       enum: [...NEW_MEMBER_STATUSES], enumLabels: ['Transactional (no marketing email)', 'Subscribed, with marketing consent'], default: 'transactional',
     },
     double_opt_in: {
@@ -41,7 +41,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     merge_fields: {
       type: 'object', title: 'More Merge Fields',
-      description: 'Identify traits to send as merge fields of the audience besides FNAME, LNAME, PHONE and ADDRESS: trait name → merge tag, e.g. {"company": "COMPANY", "birthday": "BIRTHDAY"} (a birthday is sent as MM/DD). The merge field must exist in the audience.',
+      description: 'Identify traits to send as merge fields of the audience besides FNAME, LNAME, PHONE and ADDRESS: trait name → merge tag, e.g. {"company": "COMPANY", "birthday": "BIRTHDAY"} (a birthday is sent as MM/DD). The merge field must exist in the audience. Read from the identify\'s own traits only, never the ones Signal remembers from earlier identify calls, so an identify that does not give the trait leaves the field as Mailchimp has it.',
       additionalProperties: { type: 'string', pattern: '^[A-Z0-9_]{1,10}$' },
       examples: [{ company: 'COMPANY' }],
     },

@@ -4,7 +4,7 @@
 // identity (the blueprint's `email`: traits.email, else the context.traits.email Signal remembers
 // from the person's identify, never event properties); what Mailchimp would refuse for good is
 // dead-lettered here, each event on its own, saying why.
-import { mappedEmail, PermanentError, recordKinds, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isRememberedOnly, mappedEmail, PermanentError, recordKinds, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { extraMergeFieldsOf, newMemberStatusOf, tagsOf } from './config.ts';
 import { hasMarketingConsent } from './marketing-consent.ts';
 import { eventNameOf, eventPropertiesOf, occurredAtOf } from './member-event.ts';
@@ -25,14 +25,16 @@ export interface MailchimpRecord {
 /**
  * The status a person new to the audience gets (`status_if_new`): `transactional` unless the
  * config adds new members as subscribed and the event carries marketing consent, then
- * `pending` with double opt-in (Mailchimp emails a confirmation link) or `subscribed`.
+ * `pending` with double opt-in (Mailchimp emails a confirmation link) or `subscribed` — but
+ * `transactional` for an email only Signal remembers of the person (`rememberedOnly`): a
+ * subscription comes from a call that gives the address, not from every later identify.
  *
  * @example
  * statusIfNew({ new_member_status: 'subscribed' }, eventWithMarketingConsent); // 'pending' (double_opt_in defaults to on)
  * statusIfNew({}, eventWithMarketingConsent);                                  // 'transactional'
  */
-export function statusIfNew(config: PluginContext['config'], event: CanonicalEvent): 'transactional' | 'pending' | 'subscribed' {
-  if (newMemberStatusOf(config) !== 'subscribed' || !hasMarketingConsent(event)) return 'transactional';
+export function statusIfNew(config: PluginContext['config'], event: CanonicalEvent, rememberedOnly = false): 'transactional' | 'pending' | 'subscribed' {
+  if (newMemberStatusOf(config) !== 'subscribed' || !hasMarketingConsent(event) || rememberedOnly) return 'transactional';
   return config.double_opt_in === false ? 'subscribed' : 'pending';
 }
 
@@ -55,7 +57,7 @@ export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
   if (email === undefined) return null;
   let body: JsonObject;
   if (kind === 'member') {
-    body = { email_address: email, status_if_new: statusIfNew(ctx.config, event) };
+    body = { email_address: email, status_if_new: statusIfNew(ctx.config, event, isRememberedOnly(payload.email, 'email', event)) };
     const mergeFields = mergeFieldsOf(payload.merge_fields, event, extraMergeFieldsOf(ctx.config));
     if (mergeFields) body.merge_fields = mergeFields;
     const tags = tagsOf(ctx.config);

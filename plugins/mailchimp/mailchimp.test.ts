@@ -58,6 +58,14 @@ test('identify → a batch member: email as given, status_if_new transactional b
   assert.deepEqual(incomplete.body, { email_address: 'jane@example.com', status_if_new: 'transactional' }, 'an address without addr1 and zip is left out: Mailchimp refuses it');
 });
 
+test('identify → merge fields from the identify\'s own traits only: config merge fields are not sent again from the traits Signal remembers (context.traits)', () => {
+  const remembered = { context: { traits: { email: 'jane@example.com', company: 'Acme', firstName: 'Jane' } } } as Partial<CanonicalEvent>;
+  const later = recordOf(identify({ plan: 'pro' }, remembered), { merge_fields: { company: 'COMPANY' } });
+  assert.deepEqual(later.body, { email_address: 'jane@example.com', status_if_new: 'transactional' }, 'the remembered email names the member; nothing of its merge fields is overwritten');
+  const own = recordOf(identify({ company: 'Initech' }, remembered), { merge_fields: { company: 'COMPANY' } });
+  assert.deepEqual((own.body as JsonObject).merge_fields, { COMPANY: 'Initech' }, 'what the identify itself says is sent');
+});
+
 test('new members are subscribed only with marketing consent and the config\'s choice; double opt-in (default) adds them as pending; a denial anywhere wins', () => {
   const consented = (consent: JsonObject) => identify({ email: 'jane@example.com' }, { context: { consent } as CanonicalEvent['context'] });
   const status = (event: CanonicalEvent, config: Record<string, JsonValue>) => (recordOf(event, config).body as JsonObject).status_if_new;
@@ -67,6 +75,8 @@ test('new members are subscribed only with marketing consent and the config\'s c
   assert.equal(status(consented({ categoryPreferences: { marketing: true } }), { new_member_status: 'subscribed', double_opt_in: false }), 'subscribed');
   assert.equal(status(consented({ analytics: true }), { new_member_status: 'subscribed', double_opt_in: false }), 'transactional', 'no marketing consent');
   assert.equal(status(consented({ marketing: true, categories: { marketing: false } }), { new_member_status: 'subscribed', double_opt_in: false }), 'transactional', 'a denial anywhere wins');
+  const remembered = identify({ firstName: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>);
+  assert.equal(status(remembered, { new_member_status: 'subscribed', double_opt_in: false }), 'transactional', 'named only by the email Signal remembers (context.traits): nobody subscribed by it');
   assert.ok(!('status' in (recordOf(consented({ marketing: true }), { new_member_status: 'subscribed' }).body as JsonObject)), 'never `status`: an existing member\'s is not changed');
 });
 

@@ -51,8 +51,8 @@ function addressOf(value: JsonValue | undefined): JsonObject | undefined {
 /**
  * The merge fields of an identify: the blueprint's FNAME, LNAME and PHONE as text, BIRTHDAY as
  * `MM/DD`, ADDRESS when complete; any other merge tag the blueprint mapped, as text or a
- * number; then each `[trait, TAG]` of `extra` from the event's traits (text, a number, or a
- * boolean as text). Blank and unreadable values are left out, so they never clear what
+ * number; then each `[trait, TAG]` of `extra` from the identify's own traits, never the
+ * remembered `context.traits` (text, a number, or a boolean as text). Blank and unreadable values are left out, so they never clear what
  * Mailchimp has. Undefined when none is left.
  *
  * @example
@@ -75,7 +75,9 @@ export function mergeFieldsOf(mapped: JsonValue | undefined, event: CanonicalEve
       if (text !== undefined) fields[tag] = text;
     }
   }
-  const traits: JsonObject = { ...(isJsonObject(event.context?.traits) ? event.context.traits : {}), ...(isJsonObject(event.traits) ? event.traits : {}) };
+  // The identify's own traits only: the ones Signal remembers (context.traits) would be sent
+  // again on every identify, overwriting what the person or the team changed in Mailchimp since.
+  const traits: JsonObject = isJsonObject(event.traits) ? event.traits : {};
   for (const [trait, tag] of extra) {
     const value = traits[trait];
     if (tag === 'BIRTHDAY') {

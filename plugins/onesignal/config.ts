@@ -47,12 +47,12 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     email_subscriptions: {
       type: 'boolean', title: 'Email Subscriptions',
-      description: 'Add the identify\'s email (traits.email) to the user as an Email subscription, so OneSignal can email them; only for events whose context grants marketing consent. Off: the email is not sent at all. An email already subscribed under another user is moved to this one (OneSignal\'s rule).',
+      description: 'Add the identify\'s own email (traits.email; never the one Signal remembers from an earlier identify) to the user as an Email subscription, so OneSignal can email them; only for events whose context grants marketing consent. An Email subscription the user already has is left as it is, so one turned off stays off. Off: the email is not sent at all. An email already subscribed under another user is moved to this one (OneSignal\'s rule).',
       default: false,
     },
     sms_subscriptions: {
       type: 'boolean', title: 'SMS Subscriptions',
-      description: 'Add the identify\'s phone (traits.phone, with its country code: +44 7700 900123) to the user as an SMS subscription, so OneSignal can text them; only for events whose context grants marketing consent. Off: the phone is not sent at all.',
+      description: 'Add the identify\'s own phone (traits.phone, with its country code: +44 7700 900123; never the one Signal remembers from an earlier identify) to the user as an SMS subscription, so OneSignal can text them; only for events whose context grants marketing consent. An SMS subscription the user already has is left as it is. Off: the phone is not sent at all.',
       default: false,
     },
     forward_deletions: {

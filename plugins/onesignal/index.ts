@@ -35,8 +35,8 @@ export default definePlugin({
     country: { required: false, description: 'The user\'s country, ISO 3166-1 alpha-2 (from a code or an English name).' },
     lat: { required: false, description: 'The user\'s latitude (with long).' },
     long: { required: false, description: 'The user\'s longitude (with lat).' },
-    email: { required: false, description: 'The Email subscription\'s address: sent only with config.email_subscriptions and marketing consent.' },
-    phone: { required: false, description: 'The SMS subscription\'s number (E.164): sent only with config.sms_subscriptions and marketing consent.' },
+    email: { required: false, description: 'The Email subscription\'s address, from the identify\'s own traits.email (never a remembered one): sent only with config.email_subscriptions and marketing consent.' },
+    phone: { required: false, description: 'The SMS subscription\'s number (E.164), from the identify\'s own traits.phone (never a remembered one): sent only with config.sms_subscriptions and marketing consent.' },
   },
   // OneSignal messages people (push, email, SMS) with what it receives.
   consent: ['marketing'],

@@ -90,6 +90,15 @@ describe('OneSignal', () => {
     assert.equal(await notDeadLettered('os-identify-2'), true);
   });
 
+  test('a later identify of that user without an email adds no subscription: the email Signal remembers (context.traits) never subscribes anyone again', async () => {
+    await browser({ type: 'identify', userId: 'user-new-1', messageId: 'os-identify-3', traits: { plan: 'pro' } });
+    const updates = await sim.waitFor(2, 15_000, { method: 'PATCH', path: userPath('user-new-1') });
+    assert.deepEqual(updates.at(-1)!.json, { properties: { tags: { plan: 'pro' }, language: 'en' } });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.equal(sentTo('POST', `${userPath('user-new-1')}/subscriptions`).length, 1, 'only the first identify\'s own email');
+    assert.equal(await notDeadLettered('os-identify-3'), true);
+  });
+
   test('a track call becomes a custom event (name, External ID, timestamp, idempotency key from the messageId, properties); a page call only under the name the config gives it', async () => {
     await browser({ type: 'track', event: 'Order Completed', userId: 'user-123', messageId: 'os-order-1', properties: { order_id: 'O-1', revenue: 42.5, email: 'jane@example.com' } });
     await browser({ type: 'page', name: 'Pricing', userId: 'user-123', messageId: 'os-page-1', properties: { path: '/pricing' } });

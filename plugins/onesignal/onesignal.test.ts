@@ -180,6 +180,22 @@ test('mapping: Email and SMS subscriptions only when the config turns them on an
   });
 });
 
+test('mapping: subscriptions come only from the identify\'s own traits, never the email or phone Signal remembers (context.traits), also through a blueprint that still reads them', () => {
+  const on = { email_subscriptions: true, sms_subscriptions: true };
+  const remembered = { context: { locale: 'en-US', consent: { marketing: true }, traits: { email: 'jane@example.com', phone: '+44 7700 900123' } } } as Partial<CanonicalEvent>;
+  const later = recordOf(identify({ plan: 'pro' }, remembered), on);
+  assert.equal(later.subscriptions, undefined, 'a later identify saying nothing of the email adds no subscription');
+  assert.deepEqual(later.properties, { tags: { plan: 'pro' }, language: 'en' });
+  assert.deepEqual(recordOf(identify({ email: 'New@Example.com', plan: 'pro' }, remembered), on).subscriptions, [{ type: 'Email', token: 'new@example.com', enabled: true }], 'the identify\'s own email, not the remembered phone');
+  // A revision installed before the blueprint stopped reading context.traits: the plugin still refuses them.
+  const oldBlueprint = blueprint.replace('{ source: traits.email, target: email }', '{ source: [traits.email, context.traits.email], target: email }').replace('{ source: traits.phone, target: phone }', '{ source: [traits.phone, context.traits.phone], target: phone }');
+  assert.notEqual(oldBlueprint, blueprint);
+  const old = createEventMapper(onesignal, { variant: 'default', blueprint: oldBlueprint }, ctx(on))(identify({ plan: 'pro' }, remembered));
+  assert.equal(old.payload?.subscriptions, undefined);
+  const own = createEventMapper(onesignal, { variant: 'default', blueprint: oldBlueprint }, ctx(on))(identify({ phone: '+44 7700 900123' }, remembered));
+  assert.deepEqual(own.payload?.subscriptions, [{ type: 'SMS', token: '+447700900123', enabled: true }], 'the same phone in the identify\'s own traits: asked for again');
+});
+
 test('mapping: an identify without a userId, or with nothing OneSignal keeps, is not sent, saying why; unreadable properties left out with a warning', () => {
   const anonymous = mapped(identify({ plan: 'pro' }, { userId: undefined } as Partial<CanonicalEvent>));
   assert.equal(anonymous.payload, null);

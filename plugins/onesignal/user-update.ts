@@ -4,7 +4,7 @@
 // and, when the config turns them on and the event grants marketing consent, the Email and SMS
 // subscriptions to add (`{ type: 'Email' | 'SMS', token, enabled }`; OneSignal: Create
 // subscription (by alias)). The visitor's IP is not sent (OneSignal's `ip` property).
-import { countryCodeOf, isConsentGranted, isEmailAddress, isJsonObject, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { countryCodeOf, isConsentGranted, isEmailAddress, isJsonObject, isRememberedOnly, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { MAX_PROPERTY_UPDATES, maxTagsOf } from './config.ts';
 import { externalIdOf } from './external-id.ts';
 import { fitTags } from './tags.ts';
@@ -98,11 +98,17 @@ function otherPropertiesOf(payload: JsonObject, warn: Warn): JsonObject {
   return properties;
 }
 
-/** The Email and SMS subscriptions an identify adds: only those the config turns on, only with marketing consent. */
+/**
+ * The Email and SMS subscriptions an identify adds: only those the config turns on, only with
+ * marketing consent, only from the identify's own traits. A remembered email or phone would add
+ * the subscription again on every identify of the person, although they said nothing of it.
+ */
 function subscriptionsOf(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext, warn: Warn): JsonObject[] {
   const wanted: Array<{ type: 'Email' | 'SMS'; value: string }> = [];
-  const email = readText(payload.email);
-  const phone = readText(payload.phone);
+  // isRememberedOnly: a revision installed before the blueprint stopped reading context.traits
+  // for these still maps the remembered ones.
+  const email = isRememberedOnly(payload.email, 'email', event) ? undefined : readText(payload.email);
+  const phone = isRememberedOnly(payload.phone, 'phone', event) ? undefined : readText(payload.phone);
   if (ctx.config.email_subscriptions === true && email !== undefined) wanted.push({ type: 'Email', value: email });
   if (ctx.config.sms_subscriptions === true && phone !== undefined) wanted.push({ type: 'SMS', value: phone });
   if (wanted.length === 0) return [];

@@ -105,7 +105,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     email_permission: {
       type: 'string', title: 'Email Subscription',
-      description: 'Whether identify sets the email permission bol::p: not sent (Ortto\'s own default applies), or from marketing consent — true when the identify grants marketing consent (context.consent.marketing), false when it denies it. Ortto overwrites: with consent, someone who unsubscribed is subscribed again; use it only when your marketing consent is the email opt-in.',
+      description: 'Whether identify sets the email permission bol::p: not sent (Ortto\'s own default applies), or from marketing consent — true when the identify grants marketing consent (context.consent.marketing), false when it denies it. Ortto overwrites: with consent, someone who unsubscribed is subscribed again; use it only when your marketing consent is the email opt-in. True is sent only when the identify gives an email of its own, never for one named by the email Signal remembers from an earlier identify.',
       enum: ['not_sent', 'marketing_consent'], enumLabels: ['Not sent', 'From marketing consent'], default: 'not_sent',
     },
     default_country_code: {

@@ -121,6 +121,13 @@ test('identify: the email permission only as config.email_permission and marketi
   assert.equal(fieldsOf(granted, { email_permission: 'marketing_consent' })['bol::p'], true);
   assert.equal(fieldsOf(denied, { email_permission: 'marketing_consent' })['bol::p'], false, 'consent withdrawn: unsubscribed');
   assert.equal(Object.hasOwn(fieldsOf(silent, { email_permission: 'marketing_consent' }), 'bol::p'), false, 'no consent said: left to Ortto');
+  const remembered = mapped(identify({ first_name: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>), { email_permission: 'marketing_consent' });
+  const rememberedFields = (remembered.payload?.person as JsonObject).fields as JsonObject;
+  assert.equal(rememberedFields['str::email'], 'jane@example.com', 'the remembered email names the person');
+  assert.equal(Object.hasOwn(rememberedFields, 'bol::p'), false, 'but grants no permission: that would re-subscribe someone who unsubscribed');
+  assert.match(remembered.warnings?.join('\n') ?? '', /bol::p \(email permission\) not sent: the identify gives no email of its own/);
+  const rememberedDenial = mapped(identify({ first_name: 'Jane' }, { context: { consent: { marketing: false }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>), { email_permission: 'marketing_consent' });
+  assert.equal(((rememberedDenial.payload?.person as JsonObject).fields as JsonObject)['bol::p'], false, 'a denial the call says still unsubscribes');
 
   assert.equal(fieldsOf(identify({ email: 'jane@example.com', plan: null }))['str:cm:plan'], null, 'null clears the field');
   const result = mapped(identify({ email: 'jane@example.com', seats: 2.5, vip: 'yes', plan: { tier: 1 }, signed_up_at: 'soon', phone: '0412 345 678', firstName: 'J'.repeat(300) }));

@@ -3,10 +3,11 @@
 // `str::first`, `str::last`, `str::email`, `str::ei`, `phn::phone` (`{ phone, parse_with_country_code }`),
 // `geo::city` / `geo::region` / `geo::country` (`{ name }`), `str::postal`, `dtz::b` (the
 // birthday's `{ year, month, day, timezone }`), `bol::gdpr`, `bol::p` (the email permission:
-// only as the config and the identify's marketing consent say) — then the custom fields the
+// only as the config and the identify's marketing consent say, a grant only with an email of the
+// identify's own) — then the custom fields the
 // config maps from traits. A trait set to null clears its field ("A person's field in the CDP
 // can be cleared by specifying the corresponding person field's value in the request as null").
-import { isJsonObject, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { isJsonObject, isRememberedOnly, normalizePhoneNumber, readText, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { defaultCountryCodeOf, fieldMapOf } from './config.ts';
 import { fitFieldValue, fitString, orttoDate } from './field-values.ts';
 import { identityFieldsOf, locationOf } from './identity.ts';
@@ -124,7 +125,11 @@ export function personRecord(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   }
   if (typeof payload.gdpr === 'boolean') fields['bol::gdpr'] = payload.gdpr;
   const permission = emailPermissionOf(event, ctx);
-  if (permission !== undefined) fields['bol::p'] = permission;
+  // A grant re-subscribes: only from an identify that gives the email itself, never by the one
+  // Signal remembers (context.traits), which every later identify of the person carries.
+  if (permission === true && isRememberedOnly(payload.email, 'email', event)) {
+    ctx.warn?.('bol::p (email permission) not sent: the identify gives no email of its own, only the one Signal remembers of the person (context.traits), and granting the permission would re-subscribe someone who unsubscribed in Ortto');
+  } else if (permission !== undefined) fields['bol::p'] = permission;
   Object.assign(fields, customFieldsOf(payload.traits, ctx));
   const location = locationOf(payload.ip, ctx);
   const record: PersonRecord = { kind: 'person', person: { fields, ...(location ? { location } : {}) } };

@@ -30,7 +30,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     list_ids: {
       type: 'array', title: 'Lists (with marketing consent)',
-      description: 'Ids of the Marketing Campaigns lists (Marketing > Contacts > the list: the UUID in its URL) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere). Without consent the contact is added or updated in no list. The plugin never removes a contact from a list.',
+      description: 'Ids of the Marketing Campaigns lists (Marketing > Contacts > the list: the UUID in its URL) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere) and gives an email of its own (not only the one Signal remembers from an earlier identify). Without consent the contact is added or updated in no list. The plugin never removes a contact from a list.',
       items: { type: 'string', pattern: LIST_ID.source }, maxItems: 100, uniqueItems: true, examples: [['ca7a3796-e8a8-4029-9ccb-df8937940562']],
     },
     custom_fields: {

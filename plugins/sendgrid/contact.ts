@@ -2,10 +2,11 @@
 // a Contact"): the identifiers (`email`; the userId as `external_id`; `phone_number_id` when the
 // config says), the reserved fields the blueprint fills (names, address) cut to SendGrid's
 // lengths, and `custom_fields` by id from the config's trait → field id pairs. Whether the
-// contact joins the config's lists is decided here too (marketing consent), and said with the
+// contact joins the config's lists is decided here too (marketing consent, and an email the
+// identify gives itself, not only the remembered context.traits.email), and said with the
 // record so `send` can put it in a request with `list_ids` or without. Every other call is not
 // sent: Marketing Campaigns has no API for custom events.
-import { isConsentGranted, isJsonObject, mappedEmailOrLeftOut, mappedUserId, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue, type MappedUserIdOptions, type PluginContext } from '../../core/sdk/index.ts';
+import { isConsentGranted, isJsonObject, isRememberedOnly, mappedEmailOrLeftOut, mappedUserId, normalizePhoneNumber, type CanonicalEvent, type JsonObject, type JsonValue, type MappedUserIdOptions, type PluginContext } from '../../core/sdk/index.ts';
 import { customFieldsOf, listIdsOf } from './config.ts';
 
 /** The Contacts API's longest email, external_id and anonymous_id (ContactRequest's maxLength). */
@@ -117,7 +118,12 @@ export function fitContact(payload: JsonObject, event: CanonicalEvent, ctx: Plug
   }
   const custom = customFieldValues(event, ctx);
   if (custom) contact.custom_fields = custom;
-  const subscribe = listIdsOf(ctx.config).length > 0 && isConsentGranted(event, ['marketing']);
+  let subscribe = listIdsOf(ctx.config).length > 0 && isConsentGranted(event, ['marketing']);
+  // Joining comes from what the call says: not from the email Signal remembers (context.traits).
+  if (subscribe && isRememberedOnly(payload.email, 'email', event)) {
+    ctx.warn?.('lists not joined: the identify gives no email of its own, only the one Signal remembers of the person (context.traits)');
+    subscribe = false;
+  }
   const record: SendGridContact = { kind: 'contact', subscribe, contact };
   return { ...record };
 }

@@ -50,6 +50,10 @@ test('identify → a contact: email, the userId as external_id, names, address, 
   assert.equal(consenting.subscribe, true);
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }), { list_ids: [LIST] });
   assert.equal(denied.subscribe, false, 'a denial anywhere wins');
+  const remembered = mapped(identify({ first_name: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>), { list_ids: [LIST] });
+  assert.equal((remembered.payload?.contact as JsonObject).email, 'jane@example.com', 'the remembered email still names the contact');
+  assert.equal(remembered.payload?.subscribe, false, 'but joins no list: that comes from a call giving the email');
+  assert.match(remembered.warnings?.join('\n') ?? '', /lists not joined: the identify gives no email of its own/);
   const noLists = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true } } }));
   assert.equal(noLists.subscribe, false, 'no lists configured: nothing to join');
   const withPhone = recordOf(identify({ phone: '+44 7700 900123' }, { userId: undefined }), { phone_number_id: true });
