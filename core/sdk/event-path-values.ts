@@ -4,6 +4,7 @@
 // vendor's limit of characters a cell.
 import { compileGetter } from '../blueprint/paths.ts';
 import { recordWithoutContactInfo } from './contact-free.ts';
+import { cutText } from './cut-text.ts';
 import { pathAlternatives } from './event-path-mappings.ts';
 import type { CanonicalEvent, JsonObject, JsonValue } from './types.ts';
 
@@ -53,13 +54,6 @@ export function eventPathValue(event: JsonObject, path: string): unknown {
     return value;
   }
   return undefined;
-}
-
-/** Text cut to `max` UTF-16 units without splitting a surrogate pair. */
-function cutText(text: string, max: number): string {
-  const cut = text.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
 /**
