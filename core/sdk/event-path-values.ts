@@ -3,13 +3,13 @@
 // in a cell: text, numbers and booleans as they are, objects and lists as JSON text, cut to the
 // vendor's limit of characters a cell.
 import { compileGetter } from '../blueprint/paths.ts';
-import { recordWithoutContactInfo } from './contact-free.ts';
+import { EVENT_VALUE_CHECKED_FIELDS, recordWithoutContactInfo } from './contact-free.ts';
 import { cutText } from './cut-text.ts';
 import { pathAlternatives } from './event-path-mappings.ts';
 import type { CanonicalEvent, JsonObject, JsonValue } from './types.ts';
 
-/** Fields of an event read by value alone: an email address or phone number there is left out with the rest. */
-const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'messageId'] as const;
+/** Fields of an event read by value alone (the messageId too: a path may read it): an email address or phone number there is left out with the rest. */
+const VALUE_CHECKED = [...EVENT_VALUE_CHECKED_FIELDS, 'messageId'];
 
 /**
  * What paths read: the event as it is when contact information is included, else a copy

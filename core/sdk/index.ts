@@ -17,7 +17,8 @@
  *   `isConsentGranted` (the consent gate's reading of categories, e.g. marketing consent before a subscription),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
- *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`), `normalizePhoneNumber` (E.164 by the default country's numbering plan),
+ *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`, and
+ *   `EVENT_VALUE_CHECKED_FIELDS`, an event's fields read by value alone), `normalizePhoneNumber` (E.164 by the default country's numbering plan),
  *   `isEmailAddress` and `isStrictEmailAddress` (text shaped as one email address; the strict one refuses lists and brackets),
  *   a mapped record's identity as contact APIs take it (`mappedEmail`, `mappedUserId`, `isSendableEmail`: the vendor named in their refusals), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
@@ -85,7 +86,7 @@ export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
 export { eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type EventRowsOfPerson, type PersonIdColumn } from './event-rows-of-person.ts';
 export { WITHOUT_CONTACT_INFO, warehouseRow, warehouseRowWithoutContactInfo, type WarehouseRowContext, type WarehouseRowDialect } from './warehouse-row.ts';
 export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
-export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
+export { EVENT_VALUE_CHECKED_FIELDS, isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { EVENT_RECORD_ID_FIELDS, eventRecord, eventRecordWithoutContactInfo, hashedContactId, idAsRecorded, isContactValue } from './event-record.ts';
 export { deletionEmails } from './deletion-emails.ts';
