@@ -25,8 +25,16 @@ export function eventPathSource(event: CanonicalEvent, includeContactInfo: boole
 }
 
 const getters = new Map<string, (root: unknown) => unknown>();
-/** The value at one path of the event (compiled once per path; a path the config check refused reads nothing). */
-function valueAt(event: JsonObject, path: string): unknown {
+/**
+ * The value at one path of the event as it is (one path, no `|` alternatives, nothing skipped),
+ * compiled once per path; a path that does not compile (one the config check refused) reads
+ * nothing.
+ *
+ * @example
+ * valueAtEventPath({ properties: { value: {} } }, 'properties.value'); // {}
+ * valueAtEventPath({ properties: {} }, 'properties..value');           // undefined
+ */
+export function valueAtEventPath(event: JsonObject, path: string): unknown {
   let getter = getters.get(path);
   if (getter === undefined) {
     try {
@@ -48,7 +56,7 @@ function valueAt(event: JsonObject, path: string): unknown {
  */
 export function eventPathValue(event: JsonObject, path: string): unknown {
   for (const alternative of pathAlternatives(path)) {
-    const value = valueAt(event, alternative);
+    const value = valueAtEventPath(event, alternative);
     if (value === undefined || value === null || value === '') continue;
     if (typeof value === 'object' && Object.keys(value).length === 0) continue;
     return value;

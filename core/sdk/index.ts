@@ -23,7 +23,8 @@
  *   a mapped record's identity as contact APIs take it (`mappedEmail`, `mappedUserId`, `isSendableEmail`: the vendor named in their refusals), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   a configured list of named paths into the event for a row of the customer's own table (`eventPathMappings`:
- *   defaults, checks and warnings worded as the vendor's; `eventPathSource`, `eventPathValue`, `cellValueOf`: the values read),
+ *   defaults, checks and warnings worded as the vendor's; `eventPathSource`, `eventPathValue`, `cellValueOf`: the values read;
+ *   `valueAtEventPath`: one path's value as it is, compiled once),
  *   the kinds of record a map hook fits (`recordKinds`: the payload's kind checked, naming the vendor) and the call types a plugin
  *   never sends, with why (`neverSentTypes`),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
@@ -96,7 +97,7 @@ export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-para
 export {
   EVENT_PATH_ROOTS, eventPathMappings, pathAlternatives, type EventPathMapping, type EventPathMappings, type EventPathMappingsOptions,
 } from './event-path-mappings.ts';
-export { cellValueOf, eventPathSource, eventPathValue } from './event-path-values.ts';
+export { cellValueOf, eventPathSource, eventPathValue, valueAtEventPath } from './event-path-values.ts';
 export { recordKinds, type RecordKinds } from './record-kinds.ts';
 export { neverSentTypes } from './never-sent-types.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
