@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isContactInfo, recordWithoutContactInfo, withoutQueries } from './contact-free.ts';
+import { EVENT_VALUE_CHECKED_FIELDS, isContactInfo, recordWithoutContactInfo, withoutQueries } from './contact-free.ts';
 
 test('withoutQueries cuts query strings and fragments off URLs at any depth, and drops a query string on its own', () => {
   assert.deepEqual(
@@ -49,4 +49,10 @@ test('recordWithoutContactInfo: a field an edited blueprint adds is cleaned too 
     shipment: { carrier: 'DHL', recipient: { city: 'Leeds' } },
     lines: [{ sku: 'SKU-1', name: 'Trail Shoe' }],
   });
+});
+
+test('EVENT_VALUE_CHECKED_FIELDS: an id or an event\'s name that is an email address or a phone number is left out', () => {
+  const record = { type: 'track', userId: 'jane@example.com', anonymousId: '+1 555 123 4567', event: 'Signed Up', name: 'jane@example.com', plan: 'pro' };
+  assert.deepEqual(recordWithoutContactInfo(record, { valueChecked: EVENT_VALUE_CHECKED_FIELDS }), { type: 'track', event: 'Signed Up', plan: 'pro' });
+  assert.ok(Object.isFrozen(EVENT_VALUE_CHECKED_FIELDS));
 });

@@ -64,6 +64,16 @@ function personWithoutContactInfo(value: JsonValue | undefined): JsonObject {
   return isJsonObject(person) ? person : {};
 }
 
+/**
+ * A canonical event's fields read by value alone, the `valueChecked` of a plugin that cleans a
+ * record keyed as the event is: its ids, and the event's or page's name (no person's name by its
+ * key). An email address or phone number there is left out.
+ *
+ * @example
+ * recordWithoutContactInfo(message, { valueChecked: EVENT_VALUE_CHECKED_FIELDS });
+ */
+export const EVENT_VALUE_CHECKED_FIELDS: readonly string[] = Object.freeze(['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name']);
+
 export interface ContactFreeOptions {
   /** Fields read by value alone: an id (`user_id` or `userId`…), an event's or page's name. */
   valueChecked: readonly string[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cellValueOf, eventPathSource, eventPathValue } from './event-path-values.ts';
+import { cellValueOf, eventPathSource, eventPathValue, valueAtEventPath } from './event-path-values.ts';
 import type { CanonicalEvent, JsonObject } from './types.ts';
 
 test('eventPathValue: the first alternative with a value (empty text, lists and objects skipped); a malformed path reads nothing', () => {
@@ -34,4 +34,16 @@ test('cellValueOf: text, finite numbers and booleans as they are, objects as JSO
   assert.equal(cellValueOf('abcdefgh', 5, (length) => lengths.push(length)), 'abcde');
   assert.equal(cellValueOf('abcd😀', 5, (length) => lengths.push(length)), 'abcd', 'a surrogate pair is never split');
   assert.deepEqual(lengths, [8, 6]);
+});
+
+test('valueAtEventPath: one path\'s value as it is (empty text, lists and objects too); a malformed path reads nothing', () => {
+  const event: JsonObject = { properties: { value: {}, tags: [], note: '', n: null, plan: 'pro', products: [{ price: 1 }, {}] } };
+  assert.deepEqual(valueAtEventPath(event, 'properties.value'), {});
+  assert.deepEqual(valueAtEventPath(event, 'properties.tags'), []);
+  assert.equal(valueAtEventPath(event, 'properties.note'), '');
+  assert.equal(valueAtEventPath(event, 'properties.n'), null);
+  assert.equal(valueAtEventPath(event, 'properties.plan'), 'pro');
+  assert.deepEqual(valueAtEventPath(event, 'properties.products[].price'), [1]);
+  assert.equal(valueAtEventPath(event, 'properties.plan|properties.n'), undefined, 'no alternatives: | is no path');
+  assert.equal(valueAtEventPath(event, 'properties.constructor'), undefined);
 });

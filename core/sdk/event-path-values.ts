@@ -3,12 +3,13 @@
 // in a cell: text, numbers and booleans as they are, objects and lists as JSON text, cut to the
 // vendor's limit of characters a cell.
 import { compileGetter } from '../blueprint/paths.ts';
-import { recordWithoutContactInfo } from './contact-free.ts';
+import { EVENT_VALUE_CHECKED_FIELDS, recordWithoutContactInfo } from './contact-free.ts';
+import { cutText } from './cut-text.ts';
 import { pathAlternatives } from './event-path-mappings.ts';
 import type { CanonicalEvent, JsonObject, JsonValue } from './types.ts';
 
-/** Fields of an event read by value alone: an email address or phone number there is left out with the rest. */
-const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name', 'messageId'] as const;
+/** Fields of an event read by value alone (the messageId too: a path may read it): an email address or phone number there is left out with the rest. */
+const VALUE_CHECKED = [...EVENT_VALUE_CHECKED_FIELDS, 'messageId'];
 
 /**
  * What paths read: the event as it is when contact information is included, else a copy
@@ -24,8 +25,16 @@ export function eventPathSource(event: CanonicalEvent, includeContactInfo: boole
 }
 
 const getters = new Map<string, (root: unknown) => unknown>();
-/** The value at one path of the event (compiled once per path; a path the config check refused reads nothing). */
-function valueAt(event: JsonObject, path: string): unknown {
+/**
+ * The value at one path of the event as it is (one path, no `|` alternatives, nothing skipped),
+ * compiled once per path; a path that does not compile (one the config check refused) reads
+ * nothing.
+ *
+ * @example
+ * valueAtEventPath({ properties: { value: {} } }, 'properties.value'); // {}
+ * valueAtEventPath({ properties: {} }, 'properties..value');           // undefined
+ */
+export function valueAtEventPath(event: JsonObject, path: string): unknown {
   let getter = getters.get(path);
   if (getter === undefined) {
     try {
@@ -47,19 +56,12 @@ function valueAt(event: JsonObject, path: string): unknown {
  */
 export function eventPathValue(event: JsonObject, path: string): unknown {
   for (const alternative of pathAlternatives(path)) {
-    const value = valueAt(event, alternative);
+    const value = valueAtEventPath(event, alternative);
     if (value === undefined || value === null || value === '') continue;
     if (typeof value === 'object' && Object.keys(value).length === 0) continue;
     return value;
   }
   return undefined;
-}
-
-/** Text cut to `max` UTF-16 units without splitting a surrogate pair. */
-function cutText(text: string, max: number): string {
-  const cut = text.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }
 
 /**

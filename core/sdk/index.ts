@@ -7,7 +7,7 @@
  * - `RetryableError`, `PermanentError`: what a classifier throws to retry or dead-letter;
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
- * - helpers: `splitBatch` (batch limits), `requestsHalvedToFit` (requests measured once built, halved until each fits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table) with `warehouseRow` (an event's row of it, by a `WarehouseRowDialect`) and `eventRowsOfPerson` (a person's rows in it, for a deletion), `excerpt` (a vendor's words cut to fit a reason), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
+ * - helpers: `splitBatch` (batch limits), `requestsHalvedToFit` (requests measured once built, halved until each fits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table) with `warehouseRow` (an event's row of it, by a `WarehouseRowDialect`) and `eventRowsOfPerson` (a person's rows in it, for a deletion), `excerpt` (a vendor's words cut to fit a reason), `cutText` (text cut to a limit in UTF-16 units, never through a surrogate pair), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
  *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), the visitor's own IP and User-Agent as analytics vendors count visitors by them (`visitorIp`, `visitorUserAgent`, `userAgentHeaderText`), `configText` (an optional config field's text, blank as none) and `configApiKey` (the API key as a header takes it),
  *   `isJsonObject` (an object, not null nor an array: a mapped value narrowed to `JsonObject`),
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
@@ -18,12 +18,14 @@
  *   `isRememberedOnly` (a mapped email or phone that only the remembered `context.traits` gave: never one to subscribe),
  *   `removeContactInfo` (a pass-through event's properties without contact information, at
  *   any depth), `recordWithoutContactInfo` (a whole event or table row without it: URLs without
- *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`), `normalizePhoneNumber` (E.164 by the default country's numbering plan),
+ *   queries, no IP, ids that are emails or phones left out; with `withoutQueries`, `isContactInfo`, and
+ *   `EVENT_VALUE_CHECKED_FIELDS`, an event's fields read by value alone), `normalizePhoneNumber` (E.164 by the default country's numbering plan),
  *   `isEmailAddress` and `isStrictEmailAddress` (text shaped as one email address; the strict one refuses lists and brackets),
  *   a mapped record's identity as contact APIs take it (`mappedEmail`, `mappedUserId`, `isSendableEmail`: the vendor named in their refusals), and
  *   `customerInfo` (a vendor's hashed and clear customer information fields, declared once),
  *   a configured list of named paths into the event for a row of the customer's own table (`eventPathMappings`:
- *   defaults, checks and warnings worded as the vendor's; `eventPathSource`, `eventPathValue`, `cellValueOf`: the values read),
+ *   defaults, checks and warnings worded as the vendor's; `eventPathSource`, `eventPathValue`, `cellValueOf`: the values read;
+ *   `valueAtEventPath`: one path's value as it is, compiled once),
  *   the kinds of record a map hook fits (`recordKinds`: the payload's kind checked, naming the vendor) and the call types a plugin
  *   never sends, with why (`neverSentTypes`),
  *   with the shared readings of places and dates (`countryCodeOf`, `stateCodeOfName`,
@@ -61,6 +63,7 @@ export { RetryableError, PermanentError } from './errors.ts';
 export { defaultClassify } from './default-classify.ts';
 export { responseHeader } from './response-header.ts';
 export { excerpt } from './excerpt.ts';
+export { cutText } from './cut-text.ts';
 export { transientRetry } from './transient-retry.ts';
 export { isWebPage } from './web-page.ts';
 export { configApiKey, configText, trimmedText } from './config-text.ts';
@@ -85,7 +88,7 @@ export { EVENT_TABLE_COLUMNS } from './event-table-columns.ts';
 export { eventRowsOfPerson, PLACEHOLDER_IDS_SKIPPED, type EventRowsOfPerson, type PersonIdColumn } from './event-rows-of-person.ts';
 export { WITHOUT_CONTACT_INFO, warehouseRow, warehouseRowWithoutContactInfo, type WarehouseRowContext, type WarehouseRowDialect } from './warehouse-row.ts';
 export { googleServiceAccountExchange, type GoogleServiceAccountExchange, type GoogleServiceAccountExchangeOptions } from './google-service-account-exchange.ts';
-export { isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
+export { EVENT_VALUE_CHECKED_FIELDS, isContactInfo, recordWithoutContactInfo, withoutQueries, type ContactFreeOptions } from './contact-free.ts';
 export { namesNoOne, usableId } from './placeholder-ids.ts';
 export { EVENT_RECORD_ID_FIELDS, eventRecord, eventRecordWithoutContactInfo, hashedContactId, idAsRecorded, isContactValue } from './event-record.ts';
 export { deletionEmails } from './deletion-emails.ts';
@@ -95,7 +98,7 @@ export { pageUrlParamOf, urlParamOf, type PageUrlParamOptions } from './url-para
 export {
   EVENT_PATH_ROOTS, eventPathMappings, pathAlternatives, type EventPathMapping, type EventPathMappings, type EventPathMappingsOptions,
 } from './event-path-mappings.ts';
-export { cellValueOf, eventPathSource, eventPathValue } from './event-path-values.ts';
+export { cellValueOf, eventPathSource, eventPathValue, valueAtEventPath } from './event-path-values.ts';
 export { recordKinds, type RecordKinds } from './record-kinds.ts';
 export { neverSentTypes } from './never-sent-types.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   compileGetter,
+  eventPathValue,
   PermanentError,
   RetryableError, trimmedText,
   type CanonicalEvent,
@@ -173,21 +174,14 @@ export function readProfileAnswer(response: VendorResponse, request: RequestDesc
   throw new PermanentError('Amperity answered the lookup without a profile (no attributes, amperity_id or Location)');
 }
 
-const getters = new Map<string, (root: unknown) => unknown>();
-function getterOf(path: string): (root: unknown) => unknown {
-  let getter = getters.get(path);
-  if (!getter) {
-    getter = compileGetter(path);
-    getters.set(path, getter);
-  }
-  return getter;
-}
-
-/** The personalization context of an event: each mapping's value, as text, in order (absent ones left out). */
+/**
+ * The personalization context of an event: each mapping's value, as text, in order (absent ones
+ * left out). A source is one path (validateProfileConfig compiles it: no `|` alternatives).
+ */
 export function personalizationContext(event: CanonicalEvent, mappings: ContextMapping[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   for (const { source, target } of mappings) {
-    const value = getterOf(source)(event);
+    const value = eventPathValue(event as unknown as JsonObject, source);
     if (typeof value === 'string' && value !== '') pairs.push([target, value]);
     else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') pairs.push([target, String(value)]);
   }

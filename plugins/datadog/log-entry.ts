@@ -18,7 +18,7 @@
 //   left out of what an edited blueprint adds, with a warning, so that no event field changes
 //   a log's date, status, host or service.
 // The attributes are then fitted to Datadog's limits (attribute-limits.ts).
-import { isJsonObject, readText, recordWithoutContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { EVENT_VALUE_CHECKED_FIELDS, isJsonObject, readText, recordWithoutContactInfo, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { fitAttributes, refuseOversize, type Warn } from './attribute-limits.ts';
 import { optionsOf } from './config.ts';
 
@@ -42,8 +42,6 @@ const RESERVED_NAMES = new Set([
 ]);
 /** The visitor's ids, left out unless config.send_ids (and when an SDK's placeholder). */
 const ID_FIELDS = new Set(['userId', 'anonymousId', 'previousId']);
-/** Fields whose value alone is checked for an email address or a phone number. */
-const VALUE_CHECKED = ['userId', 'anonymousId', 'previousId', 'groupId', 'event', 'name'];
 
 /**
  * The event's time in ms since the epoch: the mapped `date` (ISO text, or ms — seconds taken
@@ -101,7 +99,7 @@ export function messageOf(type: string, name: string | undefined, cleaned: JsonO
  * // { type: 'identify', traits: { plan: 'pro' } }
  */
 export function withoutContactInfo(record: JsonObject): JsonObject {
-  return recordWithoutContactInfo(record, { valueChecked: VALUE_CHECKED });
+  return recordWithoutContactInfo(record, { valueChecked: EVENT_VALUE_CHECKED_FIELDS });
 }
 
 /** The IP address config.send_ip lets through: the blueprint's network.client.ip, else the context's. */

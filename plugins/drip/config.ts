@@ -63,16 +63,6 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * The configured account id, trimmed ('' when none).
- *
- * @example
- * accountIdOf({ account_id: ' 9999999 ' }); // '9999999'
- */
-export function accountIdOf(config: Record<string, JsonValue>): string {
-  return typeof config.account_id === 'string' ? config.account_id.trim() : '';
-}
-
-/**
  * The configured API token, trimmed ('' when none).
  *
  * @example

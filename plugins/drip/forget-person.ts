@@ -4,9 +4,9 @@
 // traits.email, which the plugin sends as the subscriber's email: `person.emails`). Drip finds
 // no subscriber by the site's userId (its `user_id` is a field, not a key), so a userId that is
 // no email is not asked by. A 404 is done: nothing to delete, and each request is safe to repeat.
-import { deletionEmails, excerpt, isSendableEmail, isWebPage, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configText, deletionEmails, excerpt, isSendableEmail, isWebPage, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { dripSaid, rateLimitWaitMs } from './classify.ts';
-import { accountIdOf, apiTokenOf } from './config.ts';
+import { apiTokenOf } from './config.ts';
 import { accountUrl, headersOf } from './requests.ts';
 
 /** Why a deletion naming no email Signal knew is not forwarded. */
@@ -29,7 +29,7 @@ function deletion(email: string, base: string, headers: Record<string, string>):
  * // { requests: [DELETE https://api.getdrip.com/v2/9999999/subscribers/jane%40example.com], note: 'the userId was not asked by: …' }
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiTokenOf(config) !== '' && accountIdOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => apiTokenOf(config) !== '' && configText(config, 'account_id') !== undefined && config.forward_deletions !== false,
   request(person, ctx) {
     const emails = deletionEmails(person, (email) => isSendableEmail(email));
     if (emails.length === 0) return { skipped: NO_EMAIL };

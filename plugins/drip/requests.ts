@@ -10,8 +10,8 @@
 //   which also answer each record's refusal on its own.
 // Batch requests name the `batches` rate-limit endpoint (50 an hour); every request counts
 // against the integration's 1 a second.
-import { MAX_REQUEST_DELAY_MS, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { accountIdOf, apiTokenOf } from './config.ts';
+import { configText, MAX_REQUEST_DELAY_MS, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiTokenOf } from './config.ts';
 import { recordOf, type Kind } from './fit-to-drip.ts';
 
 export const API_BASE = 'https://api.getdrip.com/v2';
@@ -62,7 +62,7 @@ export function headersOf(ctx: PluginContext): Record<string, string> {
  * accountUrl({ config: { account_id: '9999999' }, … }); // 'https://api.getdrip.com/v2/9999999'
  */
 export function accountUrl(ctx: PluginContext): string {
-  return `${API_BASE}/${encodeURIComponent(accountIdOf(ctx.config))}`;
+  return `${API_BASE}/${encodeURIComponent(configText(ctx.config, 'account_id') ?? '')}`;
 }
 
 /**

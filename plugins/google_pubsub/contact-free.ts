@@ -3,10 +3,7 @@
 // and context cleaned at any depth, no IP, URLs without queries); an id — or an event's or page's
 // name — that is itself an email address or a phone number is left out (as the `event` and
 // `name` attributes are).
-import { recordWithoutContactInfo, type JsonObject } from '../../core/sdk/index.ts';
-
-/** Fields read by value alone: the ids, and the event's or page's name (no person's name by its key). */
-const VALUE_CHECKED = ['userId', 'anonymousId', 'groupId', 'previousId', 'event', 'name'];
+import { EVENT_VALUE_CHECKED_FIELDS, recordWithoutContactInfo, type JsonObject } from '../../core/sdk/index.ts';
 
 /**
  * The event's JSON without contact information (see the file's comment). Keys keep their order;
@@ -18,5 +15,5 @@ const VALUE_CHECKED = ['userId', 'anonymousId', 'groupId', 'previousId', 'event'
  * // { type: 'track', anonymousId: 'df_1', properties: { plan: 'pro' }, context: { page: { url: 'https://shop.example.com/' } } }
  */
 export function withoutContactInfo(message: JsonObject): JsonObject {
-  return recordWithoutContactInfo(message, { valueChecked: VALUE_CHECKED });
+  return recordWithoutContactInfo(message, { valueChecked: EVENT_VALUE_CHECKED_FIELDS });
 }

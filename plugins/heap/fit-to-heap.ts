@@ -5,9 +5,9 @@
 // merge of the visitor's anonymous Heap user into the identified one (`user_id`, sent to the
 // identify API). Whatever the blueprint gives, the plugin decides who the event is about (a
 // site's properties never choose it), keeps Heap's limits and says what it left out.
-import { PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { cutText, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 import type { HeapOptions } from './config.ts';
-import { cutText, fitProperties } from './heap-properties.ts';
+import { fitProperties } from './heap-properties.ts';
 import { heapUserIdOf, identityText, isHeapUserId, usableIdentity } from './identity.ts';
 
 /** Heap's longest event name ("Limited to 1024 characters"). */
@@ -43,9 +43,8 @@ function visitorUserId(payload: JsonObject, event: CanonicalEvent, options: Heap
 function fitTrack(payload: JsonObject, event: CanonicalEvent, options: HeapOptions, warn: Warn): JsonObject | null {
   let name = text(payload.event);
   if (name === '') throw new PermanentError('Heap: the event has no name (event), which Heap requires: map one in the blueprint');
-  const fittedName = cutText(name, MAX_EVENT_NAME_CHARS);
-  if (fittedName.cut) {
-    name = fittedName.text;
+  if (name.length > MAX_EVENT_NAME_CHARS) {
+    name = cutText(name, MAX_EVENT_NAME_CHARS);
     warn?.(`event name cut to ${MAX_EVENT_NAME_CHARS} characters, Heap's limit`);
   }
   let who: JsonObject;

@@ -6,7 +6,7 @@
 // (null, arrays of objects, a key of 1,024 characters or more) is left out, each with a warning
 // shown beside the exchange. User properties cannot be named "id" in any casing ("it clashes
 // with internal variables") nor "user_id".
-import { isJsonObject, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { cutText, isJsonObject, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** "fewer than 1024 characters": the longest key or text value Heap keeps whole. */
 export const MAX_PROPERTY_CHARS = 1023;
@@ -24,21 +24,6 @@ export interface FittedProperties {
 }
 
 /**
- * Text cut to at most `max` UTF-16 code units, never through a surrogate pair. Heap does not say
- * whether its "characters" are code units or code points; counting units keeps within either
- * (an emoji is two units, one code point).
- *
- * @example
- * cutText('ab😀', 3); // { text: 'ab', cut: true }
- */
-export function cutText(text: string, max: number): { text: string; cut: boolean } {
-  if (text.length <= max) return { text, cut: false };
-  const lastKept = text.charCodeAt(max - 1);
-  const end = lastKept >= 0xd800 && lastKept <= 0xdbff ? max - 1 : max;
-  return { text: text.slice(0, end), cut: true };
-}
-
-/**
  * A value as Heap keeps it, or undefined (left out): text cut to 1,023 characters, finite
  * numbers, booleans as text, arrays of such values (events only: Heap joins them with ||).
  */
@@ -50,9 +35,10 @@ function scalarOf(value: JsonValue, name: string, warnings: string[]): string | 
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') {
-    const fitted = cutText(value, MAX_PROPERTY_CHARS);
-    if (fitted.cut) warnings.push(`properties.${name} cut to ${MAX_PROPERTY_CHARS} characters: Heap keeps values of fewer than 1024`);
-    return fitted.text;
+    // Cut in UTF-16 units (the SDK's cutText): Heap does not say whether its "characters" are
+    // code units or code points; counting units keeps within either.
+    if (value.length > MAX_PROPERTY_CHARS) warnings.push(`properties.${name} cut to ${MAX_PROPERTY_CHARS} characters: Heap keeps values of fewer than 1024`);
+    return cutText(value, MAX_PROPERTY_CHARS);
   }
   return undefined;
 }

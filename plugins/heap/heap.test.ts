@@ -5,7 +5,7 @@ import { createEventMapper } from '../../core/delivery/mapper.ts';
 import type { CanonicalEvent, ClassifyResult, ForgetOutcome, JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor, VendorResponse } from '../../core/sdk/index.ts';
 import heap, { validateHeapConfig } from './index.ts';
 import { readAuthTokenAnswer } from './access-token.ts';
-import { cutText, fitProperties } from './heap-properties.ts';
+import { fitProperties } from './heap-properties.ts';
 import { heapUserIdOf, isHeapUserId } from './identity.ts';
 import { NO_HEAP_ID } from './forget-person.ts';
 import { CONFIG_SCHEMA, optionsOf } from './config.ts';
@@ -112,8 +112,6 @@ test('fit: Heap\'s limits — event names cut to 1024, values to 1023 characters
   // Cut in UTF-16 units, never through an emoji's surrogate pair.
   const emoji = fitProperties({ note: `${'n'.repeat(1022)}😀😀` }, 'event');
   assert.equal(emoji.properties.note, 'n'.repeat(1022));
-  assert.deepEqual(cutText('ab😀', 4), { text: 'ab😀', cut: false });
-  assert.deepEqual(cutText('ab😀c', 3), { text: 'ab', cut: true });
   assert.deepEqual(fitProperties({ ID: 1, user_id: 'x', list: [1, 2] }, 'user'), {
     properties: {},
     warnings: [

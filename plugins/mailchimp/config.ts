@@ -3,7 +3,7 @@
 // the deletions read from it. A Mailchimp API key ends with its account's data center
 // (`…-us21`), and the Marketing API answers that account only at https://<dc>.api.mailchimp.com
 // (Mailchimp: Marketing API Quick Start, "the server prefix").
-import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The statuses a person new to the audience may get (Mailchimp's `status_if_new`, as far as Signal sets it). */
 export const NEW_MEMBER_STATUSES = ['transactional', 'subscribed'] as const;
@@ -69,23 +69,13 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 };
 
 /**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' abc-us21 ' }); // 'abc-us21'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
-
-/**
  * The data center of the config's API key (its suffix), or undefined for a key without one.
  *
  * @example
  * dataCenterOf({ api_key: '0123-us21' }); // 'us21'
  */
 export function dataCenterOf(config: Record<string, JsonValue>): string | undefined {
-  return API_KEY.exec(apiKeyOf(config))?.[2];
+  return API_KEY.exec(configApiKey(config))?.[2];
 }
 
 /**
@@ -107,7 +97,7 @@ export function apiBaseOf(config: Record<string, JsonValue>): string {
  * audienceIdOf({ audience_id: ' a1b2c3d4e5 ' }); // 'a1b2c3d4e5'
  */
 export function audienceIdOf(config: Record<string, JsonValue>): string {
-  return typeof config.audience_id === 'string' ? config.audience_id.trim() : '';
+  return configText(config, 'audience_id') ?? '';
 }
 
 /**
@@ -118,7 +108,7 @@ export function audienceIdOf(config: Record<string, JsonValue>): string {
  * authorizationOf({ api_key: 'k-us1' }); // 'Basic c2lnbmFsOmstdXMx'
  */
 export function authorizationOf(config: Record<string, JsonValue>): string {
-  return `Basic ${Buffer.from(`signal:${apiKeyOf(config)}`).toString('base64')}`;
+  return `Basic ${Buffer.from(`signal:${configApiKey(config)}`).toString('base64')}`;
 }
 
 /**
@@ -132,7 +122,7 @@ export function authorizationOf(config: Record<string, JsonValue>): string {
  */
 export function validateMailchimpConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const key = apiKeyOf(config);
+  const key = configApiKey(config);
   if (typeof config.api_key === 'string') {
     if (/\s/.test(key)) problems.push({ field: 'api_key', message: 'holds white space or a line break (copied with the text around it?): give the API key alone' });
     else if (!API_KEY.test(key)) problems.push({ field: 'api_key', message: 'does not end with the account\'s data center (a dash and e.g. us21, as in 0123…cdef-us21): copy the whole key from Profile > Extras > API keys; the plugin calls that data center\'s API' });

@@ -14,8 +14,7 @@
 // person may be there under an email Signal did not know, and only the admin can find them.
 // Last, so that failure never keeps the members by email from being deleted: the core stops
 // at the first request that does not end done.
-import { deletionEmails, isSendableEmail, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiKeyOf, audienceIdOf } from './config.ts';
+import { configApiKey, configText, deletionEmails, isSendableEmail, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { audienceUrlOf, headersOf } from './requests.ts';
 import { subscriberHash } from './subscriber-hash.ts';
 
@@ -52,7 +51,7 @@ function quoted(response: VendorResponse): string {
  * the only way to name the person).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && audienceIdOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && configText(config, 'audience_id') !== undefined && config.forward_deletions !== false,
   request(person, ctx) {
     const emails = deletionEmails(person, (email) => isSendableEmail(email));
     const contactId = usableId(person.userId) && !isSendableEmail(String(person.userId)) ? [encodeURIComponent(String(person.userId).trim())] : [];

@@ -72,6 +72,9 @@ test('a track event: e_c from properties.category (else All), e_a the event\'s n
   const warnings: string[] = [];
   assert.equal(params(browserEvent({ properties: { value: 'lots' } }), {}, warnings).e_v, undefined);
   assert.deepEqual(warnings, ['properties.value left out: Matomo\'s event value (e_v) is a number, not "lots"']);
+  warnings.length = 0;
+  assert.equal(params(browserEvent({ properties: { value: {} } }), {}, warnings).e_v, undefined);
+  assert.deepEqual(warnings, ['properties.value left out: Matomo\'s event value (e_v) is a number, not {}'], 'an empty object is warned about too');
 });
 
 test('custom dimensions: dimension<ID> from the configured event paths, in ID order, values cut to 255 characters', () => {

@@ -6,7 +6,7 @@
 // is a page view (`action_name`); a track event an event (`e_c`/`e_a`/`e_n`/`e_v`, `ca=1`), an
 // ecommerce order, cart update or product view, or a site search; identify calls go as an event
 // only when the config asks; group and alias calls have no Matomo meaning.
-import { compileGetter, readInstantMs, readText, usableId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
+import { eventPathValue, readInstantMs, readText, usableId, valueAtEventPath, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { customDimensionsOf, ecommerceEventsOf, eventFieldsOf, sendsIdentifyEvents, sendsIp, sendsUserId, siteCurrencyOf, siteIdOf, tokenOf } from './config.ts';
 import { amountOf, cartParams, orderParams, productViewParams } from './ecommerce.ts';
 import { eventVisitorId } from './visitor-id.ts';
@@ -28,16 +28,11 @@ function scalarText(value: unknown): string | undefined {
   return typeof value === 'string' || typeof value === 'number' ? readText(value) : undefined;
 }
 
-const getters = new Map<string, (root: unknown) => unknown>();
-/** The value at a path of the event (compiled once per path). */
-function valueAt(event: CanonicalEvent, path: string): unknown {
-  let getter = getters.get(path);
-  if (getter === undefined) {
-    getter = compileGetter(path);
-    getters.set(path, getter);
-  }
-  return getter(event);
-}
+/**
+ * The text at a configured path of the event (the config check takes names joined by dots only:
+ * no `|` alternatives), or undefined.
+ */
+const textAt = (event: CanonicalEvent, path: string): string | undefined => scalarText(eventPathValue(event as unknown as JsonObject, path));
 
 /**
  * The parameters every request of the event carries: website, `rec`, `apiv`, visitor id, User
@@ -71,7 +66,7 @@ function commonParams(event: CanonicalEvent, ctx: PluginContext, warn: (message:
   const height = screen && typeof screen === 'object' ? amountOf(screen.height) : undefined;
   if (width !== undefined && height !== undefined) params.res = `${Math.round(width)}x${Math.round(height)}`;
   for (const [id, path] of customDimensionsOf(config)) {
-    const value = scalarText(valueAt(event, path));
+    const value = textAt(event, path);
     if (value === undefined) continue;
     if (value.length > MAX_DIMENSION_CHARS) warn(`dimension${id} (${path}) cut to ${MAX_DIMENSION_CHARS} characters, the most Matomo keeps`);
     params[`dimension${id}`] = value.slice(0, MAX_DIMENSION_CHARS);
@@ -95,10 +90,11 @@ function pageParams(event: CanonicalEvent): Params {
 /** An event's `e_c`, `e_a`, `e_n`, `e_v` and `ca=1`, read where the config says. */
 function eventParams(event: CanonicalEvent, action: string, ctx: PluginContext, warn: (message: string) => void): Params {
   const fields = eventFieldsOf(ctx.config);
-  const params: Params = { e_c: scalarText(valueAt(event, fields.categoryPath)) ?? fields.defaultCategory, e_a: action };
-  const name = scalarText(valueAt(event, fields.namePath));
+  const params: Params = { e_c: textAt(event, fields.categoryPath) ?? fields.defaultCategory, e_a: action };
+  const name = textAt(event, fields.namePath);
   if (name !== undefined) params.e_n = name;
-  const raw = valueAt(event, fields.valuePath);
+  // As it is: an empty object or list is warned about, not skipped as eventPathValue would.
+  const raw = valueAtEventPath(event as unknown as JsonObject, fields.valuePath);
   if (raw !== undefined && raw !== null && raw !== '') {
     const value = amountOf(raw as JsonValue);
     if (value === undefined) warn(`${fields.valuePath} left out: Matomo's event value (e_v) is a number, not ${JSON.stringify(raw).slice(0, 60)}`);
