@@ -56,3 +56,18 @@ test('EVENT_VALUE_CHECKED_FIELDS: an id or an event\'s name that is an email add
   assert.deepEqual(recordWithoutContactInfo(record, { valueChecked: EVENT_VALUE_CHECKED_FIELDS }), { type: 'track', event: 'Signed Up', plan: 'pro' });
   assert.ok(Object.isFrozen(EVENT_VALUE_CHECKED_FIELDS));
 });
+
+test('EVENT_VALUE_CHECKED_FIELDS: such a field holding an object or list is cleaned inside, not kept whole', () => {
+  const record = {
+    type: 'track', userId: ['jane@example.com', 'u-123'], anonymousId: 'df_1',
+    event: { a: 'jane@example.com', b: 'Signed Up', email: 'bob@example.org' },
+    name: { page: 'https://shop.example.com/reset?email=jane%40example.com#top', title: 'Reset' },
+    groupId: [{ phone: '+44 7700 900123', id: 'g-1' }],
+  };
+  assert.deepEqual(recordWithoutContactInfo(record, { valueChecked: EVENT_VALUE_CHECKED_FIELDS, replace: () => 'hidden' }), {
+    type: 'track', userId: ['u-123'], anonymousId: 'df_1',
+    event: { b: 'Signed Up' },
+    name: { page: 'https://shop.example.com/reset', title: 'Reset' },
+    groupId: [{ id: 'g-1' }],
+  });
+});

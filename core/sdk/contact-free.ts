@@ -6,7 +6,8 @@
 // their query string and fragment (sites put percent-encoded addresses and tokens there,
 // `/reset?email=jane%40example.com`, which no value check can see; the campaign parameters stay in
 // context.campaign); and fields read by value alone (ids, an event's name) are left out — or
-// replaced — when the value is itself an email address or a phone number. Any other field (one
+// replaced — when the value is itself an email address or a phone number (such a field holding
+// an object or list is cleaned inside as any other field is). Any other field (one
 // an edited blueprint adds) is cleaned likewise: out when its key names contact information or
 // its value is some, objects and lists in it cleaned, URLs without queries.
 import { removeContactInfo } from './contact-info.ts';
@@ -85,7 +86,8 @@ export interface ContactFreeOptions {
  * A record (a canonical event, a table row) without contact information (see the file's
  * comment): `properties` cleaned as an event's, `traits` as a person's, `context` without `ip`,
  * its `traits` as a person's and the rest cleaned; `valueChecked` fields that are an email
- * address or phone number left out (or `replace`d); any other field left out when its key names
+ * address or phone number left out (or `replace`d), one holding an object or list cleaned inside
+ * as any other field; any other field left out when its key names
  * contact information or its value is some, objects and lists in it cleaned, URLs without their
  * queries. Keys in their order.
  *
@@ -107,13 +109,15 @@ export function recordWithoutContactInfo(record: JsonObject, options: ContactFre
       const { ip: _ip, traits, ...rest } = value;
       const context = removeContactInfo(withoutQueries(rest) as JsonObject);
       out[key] = isJsonObject(traits) ? { ...context, traits: personWithoutContactInfo(traits) } : context;
-    } else if (checked.has(key)) {
+    } else if (checked.has(key) && (value === null || typeof value !== 'object')) {
       if (!isContactInfo('value', value)) out[key] = value;
       else {
         const stand = options.replace?.(value, key);
         if (stand !== undefined) out[key] = stand;
       }
     } else {
+      // A value-checked field holding an object or list (an id or name sent as one) is cleaned
+      // inside like any other field: the value check sees scalars only.
       const kept = otherFieldWithoutContactInfo(key, value);
       if (kept !== undefined) out[key] = kept;
     }

@@ -5,7 +5,7 @@
 // The schema the catalog shows, the readings the plugin uses, and the checks the schema cannot
 // make, each naming its field.
 import {
-  allowedPrivateTargets, configText, pastedSecretProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText,
+  allowedPrivateTargets, compileGetter, configText, pastedSecretProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText,
   type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
@@ -240,7 +240,16 @@ function tokenProblem(config: Config): ConfigProblem | undefined {
 function pathProblem(value: JsonValue | undefined): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') return 'must be a path into the event, e.g. properties.category';
-  return /^[A-Za-z_$][\w$-]*(?:\.[\w$-]+)*$/.test(value.trim()) ? undefined : `is ${JSON.stringify(value.slice(0, 80))}: give a path into the event, names joined by dots, e.g. properties.category or context.campaign.name`;
+  const path = value.trim();
+  if (!/^[A-Za-z_$][\w$-]*(?:\.[\w$-]+)*$/.test(path)) return `is ${JSON.stringify(value.slice(0, 80))}: give a path into the event, names joined by dots, e.g. properties.category or context.campaign.name`;
+  // Compiled as the reader (valueAtEventPath) compiles it: a path it refuses, one through
+  // `constructor`, `prototype` or `__proto__`, would read nothing on every event.
+  try {
+    compileGetter(path);
+  } catch (error) {
+    return `${error instanceof Error ? error.message : String(error)}: give a path into the event's data, e.g. properties.category`;
+  }
+  return undefined;
 }
 
 function listProblems(config: Config, field: string): ConfigProblem[] {

@@ -178,6 +178,10 @@ test('config: the URL (https, path prefix kept, matomo.php/index.php stripped, p
   assert.deepEqual(fields({ ...BASE, site_id: 0 }), ['site_id']);
   assert.deepEqual(validateMatomoConfig({ ...BASE, token_auth: 'token_auth=abc' }), [{ field: 'token_auth', message: 'starts with "token_auth=": give the token alone, as Matomo showed it when it was created' }]);
   assert.deepEqual(fields({ ...BASE, custom_dimensions: { abc: 'properties.plan', 2: 'not a path!' } }), ['custom_dimensions.2', 'custom_dimensions']);
+  // Paths the SDK's reader refuses (they would read nothing on every event) are refused here, naming the field.
+  assert.deepEqual(validateMatomoConfig({ ...BASE, event_category_path: 'properties.constructor' }), [{ field: 'event_category_path', message: '"constructor" in "properties.constructor" is not allowed in a path: give a path into the event\'s data, e.g. properties.category' }]);
+  assert.deepEqual(fields({ ...BASE, event_name_path: '__proto__.x', event_value_path: ' properties.prototype ' }), ['event_name_path', 'event_value_path']);
+  assert.deepEqual(fields({ ...BASE, custom_dimensions: { 1: 'context.constructor', 2: 'properties.plan' } }), ['custom_dimensions.1']);
   assert.deepEqual(validateMatomoConfig({ ...BASE, forward_deletions: true }), [{ field: 'forward_deletions', message: 'needs a token_auth: Matomo\'s GDPR tools API takes the token of a user with Admin access to the website' }]);
   assert.deepEqual(fields({ ...BASE, currency: 'euro' }), ['currency']);
   assert.deepEqual(matomoConfigWarnings({ ...BASE }).map((w) => w.field), ['token_auth']);
