@@ -77,7 +77,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     opt_out_targeting: {
       type: 'boolean', title: 'Attribution Only',
-      description: 'Sends every event with opt_out_targeting: true: Spotify uses it to attribute conversions, never to retarget. Off, only events of a device that limits ad tracking are flagged so.',
+      description: 'Sends every event with opt_out_targeting: true: Spotify uses it to attribute conversions, never to retarget. Off, only events of a visitor who refused advertising or sent Global Privacy Control (SIGNAL_GPC=restrict, the default), or of a device that limits ad tracking, are flagged so.',
       default: false,
     },
     default_currency: {

@@ -53,7 +53,7 @@ export default definePlugin({
     event_time: { required: true, description: 'RFC 3339 in UTC; in the past (a time ahead is sent as now).' },
     event_source_url: { required: false, description: 'The page\'s http(s) URL, its origin and path only.' },
     action_source: { required: false, description: 'WEB, APP or OFFLINE: config.action_source, auto by default (APP for an app\'s events).' },
-    opt_out_targeting: { required: false, description: 'true: attribution only, no retargeting. Every event with config.opt_out_targeting, else a device limiting ad tracking.' },
+    opt_out_targeting: { required: false, description: 'true: attribution only, no retargeting. Every event with config.opt_out_targeting, else a visitor who refused advertising or sent Global Privacy Control (SIGNAL_GPC=restrict), or a device limiting ad tracking.' },
     'user_data.hashed_emails': { required: false, description: 'The email, trimmed, lower-cased and SHA-256 hashed by the plugin (a list).' },
     'user_data.hashed_phone_number': { required: false, description: 'The phone number in E.164, SHA-256 hashed by the plugin.' },
     'user_data.ip_address': { required: false, description: 'The visitor\'s IP address (recommended by Spotify).' },
