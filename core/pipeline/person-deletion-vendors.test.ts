@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createHttpPerformer, type HttpPerformer } from '../delivery/http-performer.ts';
-import type { PersonForgetting, PluginContext, RequestDescriptor } from '../sdk/types.ts';
+import type { JsonValue, PersonForgetting, PluginContext, RequestDescriptor } from '../sdk/types.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { reply, startVendorSim, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
 import { FORWARD_ATTEMPTS, forwardBackoffSeconds, forwardDeletion, jsonWithoutIds, vendorDeletionsOf, withoutIds, type DeletionForwarding, type Forgetter } from './person-deletion-vendors.ts';
@@ -336,6 +336,62 @@ test('an answer may ask for the next request of the chain (a lookup, then the de
   await forwardDeletion(db.pool, second.forwarding, second.deletion, { userId: 'u-chain-0002', anonymousId: null });
   const [failed] = (await vendorDeletionsOf(db.pool, [second.deletion.id])).get(second.deletion.id)!;
   assert.deepEqual([failed!.status, failed!.message], ['failed', 'the plugin asked for more than 3 requests in a row (HTTP 200)']);
+});
+
+/**
+ * A vendor that deletes records by id, found two at a time (a fixture like Airtable's): up to
+ * four rounds of a lookup and the deletion of what it found. A lookup finding nobody, or a
+ * deletion of the last records (fewer than a page), says `last`.
+ */
+const roundsAt = (path: string, body: JsonValue): RequestDescriptor => ({ method: 'POST', url: `${sim.url}/rounds/${path}`, body, eventIds: [], allowPrivateTargets: ['127.0.0.1'] });
+const byRounds: PersonForgetting = {
+  enabled: () => true,
+  request: (person) => Array.from({ length: 4 }, () => roundsAt('lookup', { user: person.userId })),
+  read: (response, request) => {
+    if (request!.url.endsWith('/delete')) {
+      const deleted = (response.json as { deleted: number }).deleted;
+      return deleted < 2 ? { done: true, last: true, message: `deleted ${deleted}` } : { done: true, message: `deleted ${deleted}` };
+    }
+    const found = (response.json as { records: string[] }).records;
+    if (found.length === 0) return { done: true, last: true, message: 'nobody found' };
+    return { next: roundsAt('delete', { user: (request!.body as { user: string }).user, ids: found }) };
+  },
+};
+
+/** The simulator as that vendor, holding `records` by user id (its lookups and deletions change them). */
+function simulateRounds(records: Map<string, string[]>): void {
+  sim.reset();
+  sim.setDefault('POST', '/rounds/lookup', (request) => reply.ok({ records: (records.get((request.json as { user: string }).user) ?? []).slice(0, 2) }));
+  sim.setDefault('POST', '/rounds/delete', (request) => {
+    const { user, ids } = request.json as { user: string; ids: string[] };
+    records.set(user, (records.get(user) ?? []).filter((id) => !ids.includes(id)));
+    return reply.ok({ deleted: ids.length });
+  });
+}
+
+test('an answer done with `last` ends the list: the requests after it are not sent, and the message says so', async () => {
+  const records = new Map([['u-rounds-0002', ['r1', 'r2', 'r3']], ['u-rounds-0003', ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8']]]);
+  const outcomeOf = async (userId: string) => {
+    simulateRounds(records);
+    const { deletion, forwarding } = await deletionWith([{ integrationId: randomUUID(), vendor: 'fixture', name: 'Rounds', forget: byRounds, ctx, secretValues: [] }]);
+    assert.equal(await forwardDeletion(db.pool, forwarding, deletion, { userId, anonymousId: null }), null);
+    const [vendor] = (await vendorDeletionsOf(db.pool, [deletion.id])).get(deletion.id)!;
+    return { status: vendor!.status, message: vendor!.message, sent: sim.requests().map((r) => r.path.replace('/rounds/', '')) };
+  };
+
+  // Nobody: one lookup, not four.
+  assert.deepEqual(await outcomeOf('u-rounds-0001'), { status: 'sent', message: 'request 1 of 4: nobody found; requests 2–4 of 4: not needed', sent: ['lookup'] });
+  // Three records: two rounds; the second deletion (fewer than a page), a `next` request of its chain, is the last.
+  assert.deepEqual(await outcomeOf('u-rounds-0002'), {
+    status: 'sent', message: 'request 1 of 4: deleted 2; request 2 of 4: deleted 1; requests 3–4 of 4: not needed', sent: ['lookup', 'delete', 'lookup', 'delete'],
+  });
+  assert.deepEqual(records.get('u-rounds-0002'), []);
+  // Eight records: every round is needed; `last` on the last request changes nothing.
+  assert.deepEqual(await outcomeOf('u-rounds-0003'), {
+    status: 'sent', message: 'request 1 of 4: deleted 2; request 2 of 4: deleted 2; request 3 of 4: deleted 2; request 4 of 4: deleted 2',
+    sent: ['lookup', 'delete', 'lookup', 'delete', 'lookup', 'delete', 'lookup', 'delete'],
+  });
+  assert.deepEqual(records.get('u-rounds-0003'), []);
 });
 
 test('a vendor\'s wait wins when longer: Retry-After by default, a plugin\'s afterSeconds (at most 6 hours)', async () => {

@@ -263,6 +263,7 @@ export async function forwardDeletion(pool: Pool, forwarding: DeletionForwarding
 
 type Asked = ({ status: 'sent' | 'skipped' | 'failed'; message: string | null; responseStatus?: number } | { status: 'pending'; retry: string; afterSeconds?: number; responseStatus?: number })
   & {
+    /** The plugin's `read` answered `{ done: true, last: true }`: the requests after this one are not sent. */ last?: true;
     /** The request's header values (credentials): hidden from what is kept. */ credentials: string[];
     /** The answer refused the access token (`accessToken.refused`). */ tokenRefused?: true;
     /** Of the requests built (identified by `digest`), how many are done: a retry goes on from the next. */ progress?: RequestProgress;
@@ -293,8 +294,8 @@ function withoutToken(error: unknown, credentials: string[]): Asked {
 
 /**
  * Builds, sends and reads one vendor's deletion requests, with the deletion's id in the
- * plugin's `ctx` (several are sent in order; the
- * first that does not end done decides; a plugin's `note` on them goes first in the message). The answer reaches the plugin's `read` with the
+ * plugin's `ctx` (several are sent in order; the first that does not end done decides, and one
+ * done with `last` ends the list; a plugin's `note` on them goes first in the message). The answer reaches the plugin's `read` with the
  * person's ids and emails and the request's credentials already hidden (a vendor may echo them), and a
  * plugin's bug ends as failed, not as a stuck deletion. An integration that cannot be
  * resolved (a database blip, a sealed secret) is tried again like a vendor's 5xx. With an
@@ -356,6 +357,11 @@ async function askVendor(forwarding: DeletionForwarding, forgetter: Forgetter | 
       }
       said.push(which + (asked.message ?? ''));
       lastStatus = asked.responseStatus;
+      // The vendor holds nothing more of the person (a lookup found nobody): the rest would ask in vain.
+      if (asked.last === true && index + 1 < requests.length) {
+        said.push(`${index + 2 < requests.length ? `requests ${index + 2}–${requests.length}` : `request ${requests.length}`} of ${requests.length}: not needed`);
+        break;
+      }
     }
     if (!refusedToken) return noted({ status: 'sent', message: said.join('; '), ...(lastStatus === undefined ? {} : { responseStatus: lastStatus }), credentials });
     // The token expired early or was revoked: renewed once, then every request again.
@@ -430,7 +436,7 @@ async function sendOne(forwarding: DeletionForwarding, forgetter: Forgetter, per
   } catch (error) {
     return { status: 'failed', message: `the plugin could not read the answer (HTTP ${response.status}): ${(error as Error).message}`, responseStatus: response.status, credentials };
   }
-  if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${response.status}`, responseStatus: response.status, credentials };
+  if ('done' in outcome) return { status: 'sent', message: outcome.message ?? `HTTP ${response.status}`, responseStatus: response.status, credentials, ...(outcome.last === true ? { last: true } : {}) };
   if ('retry' in outcome) return { status: 'pending', retry: outcome.retry, ...(typeof outcome.afterSeconds === 'number' ? { afterSeconds: outcome.afterSeconds } : {}), responseStatus: response.status, credentials };
   if ('next' in outcome) return { status: 'next', next: outcome.next, responseStatus: response.status, credentials };
   return { status: 'failed', message: outcome.failed, responseStatus: response.status, credentials };

@@ -591,9 +591,21 @@ export interface NamedPerson {
  * request of the same deletion (`next`: e.g. the deletion by the vendor's own profile id that
  * a lookup by the person's id answered). A request's chain is at most three requests; a
  * `retry` starts the deletion again from `request`, after `afterSeconds` when it says.
+ *
+ * `done` with `last: true`: the vendor holds nothing more of the person, so the requests after
+ * this one in the list `request` built are not sent (the deletion ends `sent`, its message
+ * saying how many were not needed) — a lookup that finds nobody ends a list of lookup rounds.
+ *
+ * @example
+ * if (records.length === 0) return { done: true, last: true, message: 'no record holds the userId: nothing to delete' };
  */
 export type ForgetOutcome =
-  | { done: true; message?: string }
+  | {
+    done: true;
+    message?: string;
+    /** Nothing more of the person is left at the vendor: the rest of the list `request` built is not sent. */
+    last?: true;
+  }
   /**
    * `afterSeconds`: not before then (a vendor's Retry-After; BigQuery's streaming buffer, which
    * keeps the newest rows from a DELETE for up to 90 minutes): the wait is the longer of it and
@@ -638,10 +650,10 @@ export interface PersonForgetting {
   /**
    * The vendor request deleting the person, or several (one per kind of id, when the vendor
    * deletes by one kind at a time), or why none can be made for the ids named. Several are
-   * sent in order and the deletion is done when each is; a try after a retry goes on from the
-   * first request not done when the same requests are built again (else from the first), and a
-   * renewed access token sends them all again, so each must be safe to repeat (deleting what is
-   * gone already). With a `note` (`NotedForgetRequests`) when part of the person cannot be
+   * sent in order and the deletion is done when each is (or when an answer says `last`: see
+   * `ForgetOutcome`); a try after a retry goes on from the first request not done when the
+   * same requests are built again (else from the first), and a renewed access token sends them
+   * all again, so each must be safe to repeat (deleting what is gone already). With a `note` (`NotedForgetRequests`) when part of the person cannot be
    * asked for: the admin sees it with the outcome.
    */
   request(person: NamedPerson, ctx: PluginContext): RequestDescriptor | RequestDescriptor[] | NotedForgetRequests | { skipped: string };
@@ -649,6 +661,7 @@ export interface PersonForgetting {
    * Reads the vendor's answer to `request` (one `request` built, or a `next` one) with the
    * integration's `ctx` (the core always passes both, a plugin's own tests may not). Default:
    * 2xx done; 408, 429 and 5xx tried again; any other status failed with the vendor's message.
+   * `{ done: true, last: true }` ends the list early: the requests after this one are not sent.
    */
   read?(response: VendorResponse, request?: RequestDescriptor, ctx?: PluginContext): ForgetOutcome;
   /** The vendor's documented answer to an accepted deletion request, which the conformance suite checks `read` takes as done (else `200 {"error":"HTTP 200"}`): see `PluginDefinition.successAnswer`. */

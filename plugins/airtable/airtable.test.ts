@@ -159,7 +159,7 @@ test('formulas: the userId a double-quoted literal, backslashes and quotes escap
 const FORGET = { user_id_field: 'User ID', forward_deletions: true };
 const read = (response: VendorResponse, req: RequestDescriptor) => forgetPerson.read!(response, req, ctx(FORGET));
 
-test('deletions: off by default; five lookups by filterByFormula, each followed by the deletion of the records holding the userId', () => {
+test('deletions: off by default; up to five lookups by filterByFormula, each followed by the deletion of the records holding the userId, the first leaving none the last', () => {
   assert.equal(forgetPerson.enabled(CONFIG), false);
   assert.equal(forgetPerson.enabled({ ...CONFIG, forward_deletions: true }), false, 'not without user_id_field');
   assert.equal(forgetPerson.enabled({ ...CONFIG, ...FORGET }), true);
@@ -173,23 +173,32 @@ test('deletions: off by default; five lookups by filterByFormula, each followed 
   assert.deepEqual(lookups[0]!.query, [['filterByFormula', '{User ID}="u-\\"1\\""'], ['pageSize', '10'], ['fields[]', 'User ID']]);
   assert.equal(lookups[0]!.headers!.authorization, `Bearer ${TOKEN}`);
 
-  // Nobody: done. Someone (the core hides the userId as […]): the DELETE of those holding it.
-  assert.deepEqual(read(answer(200, { records: [] }), lookups[0]!), { done: true, message: 'Airtable has no record whose User ID is the userId: nothing to delete' });
-  assert.deepEqual(read(answer(200, { records: [] }), lookups[1]!), { done: true, message: 'no more records' });
+  // Nobody: done, and the last request (the rounds after it are not sent). Someone (the core
+  // hides the userId as […]): the DELETE of those holding it.
+  assert.deepEqual(read(answer(200, { records: [] }), lookups[0]!), { done: true, last: true, message: 'Airtable has no record whose User ID is the userId: nothing to delete' });
+  assert.deepEqual(read(answer(200, { records: [] }), lookups[1]!), { done: true, last: true, message: 'no more records' });
   const found = read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': '[…]' } }, { id: 'recB2c3D4e5F6g7H8', fields: { 'User ID': '[…]' } }] }), lookups[0]!) as { next: RequestDescriptor };
   assert.equal(found.next.method, 'DELETE');
   assert.equal(found.next.url, URL_OF_TABLE);
   assert.deepEqual(found.next.query, [['records[]', 'recA1b2C3d4E5f6G7'], ['records[]', 'recB2c3D4e5F6g7H8']]);
-  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }, { id: 'recB2c3D4e5F6g7H8', deleted: true }] }), found.next), { done: true, message: 'Airtable deleted 2 records' });
+  // The lookup answered every record holding the userId (no offset): their deletion is the last request.
+  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }, { id: 'recB2c3D4e5F6g7H8', deleted: true }] }), found.next), { done: true, last: true, message: 'Airtable deleted 2 records' });
+  // Fewer deleted than asked: the next round looks again.
+  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }] }), found.next), { done: true, message: 'Airtable deleted 1 record of the 2 asked' });
   // Records not holding the userId exactly (a formula read otherwise): kept, never deleted; the
   // deletion done when no page follows (the person's own are gone), failed when one does.
-  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }] }), lookups[1]!), { done: true, message: 'no more records; 1 record Airtable\'s formula matched, whose User ID is not exactly the userId (another letter case?), kept' });
+  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }] }), lookups[1]!), { done: true, last: true, message: 'no more records; 1 record Airtable\'s formula matched, whose User ID is not exactly the userId (another letter case?), kept' });
   assert.match((read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }], offset: 'itrX/recY' }), lookups[0]!) as { failed: string }).failed, /none holding the userId exactly, and more follow: nothing was deleted/);
   const mixed = read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': 'U-1' } }, { id: 'recB2c3D4e5F6g7H8', fields: { 'User ID': '[…]' } }] }), lookups[0]!) as { next: RequestDescriptor };
   assert.deepEqual(mixed.next.query, [['records[]', 'recB2c3D4e5F6g7H8']], 'only the record holding the userId');
+  // Their deletion is the last request, and says what the lookup kept.
+  assert.deepEqual(read(answer(200, { records: [{ id: 'recB2c3D4e5F6g7H8', deleted: true }] }), mixed.next), { done: true, last: true, message: 'Airtable deleted 1 record; 1 record Airtable\'s formula matched, whose User ID is not exactly the userId (another letter case?), kept' });
   // A short userId the core hid inside a record's id or the field's name: failed saying so, nothing deleted.
   assert.match((read(answer(200, { records: [{ id: 'recA[…]b2C3d4E5f6G', fields: { 'User ID': '[…]' } }] }), lookups[0]!) as { failed: string }).failed, /1 record Signal cannot name \(the userId is part of the record ids or of the field's name/);
   assert.ok('failed' in read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User […]': '[…]' } }] }), lookups[0]!));
+  // Named beside one Signal cannot name: deleted, not the last (a next round looks again).
+  const partly = read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': '[…]' } }, { id: 'recA[…]b2C3d4E5f6G', fields: { 'User ID': '[…]' } }] }), lookups[0]!) as { next: RequestDescriptor };
+  assert.deepEqual(read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }] }), partly.next), { done: true, message: 'Airtable deleted 1 record' });
   // The last round with more records after it: failed, saying to run it again.
   const last = read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', fields: { 'User ID': '[…]' } }], offset: 'itrX/recY' }), lookups[ROUNDS - 1]!) as { next: RequestDescriptor };
   assert.match((read(answer(200, { records: [{ id: 'recA1b2C3d4E5f6G7', deleted: true }] }), last.next) as { failed: string }).failed, /^Airtable deleted 1 record; more records hold the userId than the 50 one deletion deletes: run the deletion again/);

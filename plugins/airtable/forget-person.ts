@@ -8,10 +8,12 @@
 // 2. `DELETE` of those records, each checked first to hold the userId (a formula Airtable read
 //    otherwise must not delete others).
 //
-// The core sends at most 3 requests in a row from one request, so a deletion is ROUNDS such
-// rounds: up to 50 records. Each finds what the rounds before left, so a round after the last
-// record is a lookup that finds none; more than 50 records fail the deletion saying so (asking
-// again deletes the next 50). Each step is safe to repeat: a record deleted is no longer found.
+// The core sends at most 3 requests in a row from one request, so a deletion is up to ROUNDS
+// such rounds: up to 50 records. Each finds what the rounds before left; a lookup that finds
+// none of the person's records, or a deletion of all a lookup answered (no page after it),
+// ends the deletion (`last`: the rounds left are not sent), so a person with no record costs one
+// lookup. More than 50 records fail the deletion saying so (asking again deletes the next 50).
+// Each step is safe to repeat: a record deleted is no longer found.
 import { isJsonObject, transientRetry, usableId, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { airtableSaid, TOKEN_ADVICE } from './classify.ts';
 import { accessTokenOf, forwardsDeletions, tableOf, userIdFieldOf } from './config.ts';
@@ -27,18 +29,27 @@ const HIDDEN = '[…]';
 /** A record id as Airtable gives one: `rec` and 14 letters or digits (the only text put in the DELETE's query). */
 const RECORD_ID = /^rec[A-Za-z0-9]{14}$/;
 
-/** The plugin's note on a deletion request: its round, the userId and the field, and after a lookup whether more records follow. */
+/**
+ * The plugin's note on a deletion request: its round, the userId and the field, and after a
+ * lookup whether more records follow and how many it answered that it keeps (`others`).
+ */
 interface Memo {
   round: number;
   userId: string;
   field: string;
   more?: boolean;
+  others?: number;
 }
 
 function memoOf(request: RequestDescriptor | undefined): Memo | undefined {
   const memo = request?.memo as JsonValue | undefined;
   if (!isJsonObject(memo) || typeof memo.round !== 'number' || typeof memo.userId !== 'string' || typeof memo.field !== 'string') return undefined;
-  return { round: memo.round, userId: memo.userId, field: memo.field, more: memo.more === true };
+  return { round: memo.round, userId: memo.userId, field: memo.field, more: memo.more === true, others: typeof memo.others === 'number' ? memo.others : 0 };
+}
+
+/** What the outcome says of the records a lookup answered that do not hold the userId exactly: kept. */
+function keptOf(others: number, field: string): string {
+  return others === 0 ? '' : `; ${others} record${others === 1 ? '' : 's'} Airtable's formula matched, whose ${field} is not exactly the userId (another letter case?), kept`;
 }
 
 /** An answer that is no success: retried (429 after Airtable's 30 seconds, 408, 5xx) or failed naming what to check. */
@@ -97,21 +108,22 @@ function readLookup(response: VendorResponse, request: RequestDescriptor, memo: 
   const matched = matchedRecordIds(response.json, memo);
   if (matched === undefined) return { retry: `${airtableSaid(response)}: not Airtable's answer to a records lookup (its { records: […] }): a proxy or firewall in between?` };
   const { ids, others, unreadable } = matched;
-  const kept = others === 0 ? '' : `; ${others} record${others === 1 ? '' : 's'} Airtable's formula matched, whose ${memo.field} is not exactly the userId (another letter case?), kept`;
+  const kept = keptOf(others, memo.field);
   if (ids.length === 0 && unreadable > 0) {
     return { failed: `Airtable's lookup by ${memo.field} answered ${unreadable} record${unreadable === 1 ? '' : 's'} Signal cannot name (the userId is part of the record ids or of the field's name, and Signal hides it in every answer): nothing was deleted — delete them in Airtable` };
   }
   if (ids.length === 0 && others > 0 && matched.more) {
     return { failed: `Airtable's lookup by ${memo.field} answered ${others} records, none holding the userId exactly, and more follow: nothing was deleted — delete them in Airtable` };
   }
-  if (ids.length === 0) return { done: true, message: `${memo.round === 1 ? `Airtable has no record whose ${memo.field} is the userId: nothing to delete` : 'no more records'}${kept}` };
+  // None of theirs left: the rounds after this one would find none either.
+  if (ids.length === 0) return { done: true, last: true, message: `${memo.round === 1 ? `Airtable has no record whose ${memo.field} is the userId: nothing to delete` : 'no more records'}${kept}` };
   // More after this round: a next page, or records of theirs this one could not name.
   const more = matched.more || unreadable > 0;
   return {
     next: {
       method: 'DELETE', url: request.url, headers: { ...(request.headers ?? {}) }, eventIds: [],
       query: ids.map((id): [string, string] => ['records[]', id]),
-      memo: { ...memo, more },
+      memo: { ...memo, more, others },
     },
   };
 }
@@ -128,12 +140,16 @@ function readDelete(response: VendorResponse, request: RequestDescriptor, memo: 
   if (memo.round >= ROUNDS && memo.more === true) {
     return { failed: `${said}; more records hold the userId than the ${MAX_DELETED} one deletion deletes: run the deletion again for the next ${MAX_DELETED}` };
   }
+  // Every record the lookup answered was the whole match (no page after it) and is gone: a next
+  // round would find none of theirs, so it is not sent.
+  if (memo.more !== true && deleted === asked) return { done: true, last: true, message: said + keptOf(memo.others ?? 0, memo.field) };
   return { done: true, message: said };
 }
 
 /**
- * Forwarding of person deletions: ROUNDS lookups of the records whose config.user_id_field equals
- * the userId, each followed by the deletion of those it found (see the file's comment).
+ * Forwarding of person deletions: up to ROUNDS lookups of the records whose config.user_id_field
+ * equals the userId, each followed by the deletion of those it found, the first that leaves none
+ * ending the list (see the file's comment).
  *
  * @example
  * forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: [] }, ctx);
