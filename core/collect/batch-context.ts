@@ -1,14 +1,6 @@
 import type { ConsentState, EventContext } from './canonical-event.ts';
 
 /**
- * The consent fields that are maps of independent answers (a CMP code, a Segment category, a
- * Consent Mode signal → granted): an event naming some of them leaves the batch's others standing.
- * `iab` is not one: its strings are one CMP snapshot, so an event's own `iab` replaces the batch's
- * whole rather than pairing its `tcString` with the batch's `gdprApplies`.
- */
-const PER_KEY_CONSENT_MAPS = ['categories', 'categoryPreferences', 'google'] as const;
-
-/**
  * An event's context within a batch: the batch's `context` for what the event lacks. Each field
  * the event has wins whole (a `page` or `library` describes one thing and is not mixed), except
  * `consent`, which is the visitor's state rather than one fact: it is merged field by field — the
@@ -27,16 +19,17 @@ export function withBatchContext(batch: EventContext | undefined, own: EventCont
   return context;
 }
 
+/**
+ * `categories`, `categoryPreferences` and `google` are maps of independent answers (a CMP code, a
+ * Segment category, a Consent Mode signal → granted): an event naming some of them leaves the
+ * batch's others standing. `iab` is not: its strings are one CMP snapshot, so an event's own
+ * `iab` replaces the batch's whole rather than pairing its `tcString` with the batch's `gdprApplies`.
+ */
 function mergeConsent(batch: ConsentState, own: ConsentState): ConsentState {
   const consent: ConsentState = { ...batch, ...own };
-  for (const field of PER_KEY_CONSENT_MAPS) {
-    const fromBatch = batch[field];
-    const fromEvent = own[field];
-    if (isPlainObject(fromBatch) && isPlainObject(fromEvent)) consent[field] = { ...fromBatch, ...fromEvent };
-  }
+  // Written out per field: each map has its own value type.
+  if (batch.categories && own.categories) consent.categories = { ...batch.categories, ...own.categories };
+  if (batch.categoryPreferences && own.categoryPreferences) consent.categoryPreferences = { ...batch.categoryPreferences, ...own.categoryPreferences };
+  if (batch.google && own.google) consent.google = { ...batch.google, ...own.google };
   return consent;
-}
-
-function isPlainObject(value: unknown): value is Record<string, boolean | string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
