@@ -132,6 +132,31 @@ describe('accepted events', () => {
     assert.equal((await stored('b-2')).length, 1);
   });
 
+  test('an event\'s own consent is merged with the batch\'s field by field, and Sec-GPC reaches it', async () => {
+    const res = await post('/v1/batch', {
+      context: { consent: { gpc: false, marketing: false, categories: { C0002: true, C0004: false }, google: { ad_user_data: 'denied' } } },
+      batch: [
+        { type: 'track', event: 'Own Consent', userId: 'u-consent', messageId: 'bc-1', context: { consent: { analytics: true, categories: { C0004: true }, google: { analytics_storage: 'granted' } } } },
+        { type: 'track', event: 'No Consent', userId: 'u-consent', messageId: 'bc-2' },
+      ],
+    }, { 'sec-gpc': '1' });
+    assert.equal(res.status, 200);
+    const [own] = await stored('bc-1');
+    assert.deepEqual(own!.payload.context.consent, {
+      gpc: false, marketing: false, analytics: true,
+      categories: { C0002: true, C0004: true },
+      google: { ad_user_data: 'denied', analytics_storage: 'granted' },
+    }, 'the batch\'s gpc: false (an SDK\'s reading) is kept over the header');
+    const [plain] = await stored('bc-2');
+    assert.deepEqual(plain!.payload.context.consent, { gpc: false, marketing: false, categories: { C0002: true, C0004: false }, google: { ad_user_data: 'denied' } });
+    const headerOnly = await post('/v1/batch', {
+      context: { consent: { categories: { C0004: false } } },
+      batch: [{ type: 'track', event: 'Header', userId: 'u-consent', messageId: 'bc-3', context: { consent: { analytics: true } } }],
+    }, { 'sec-gpc': '1' });
+    assert.equal(headerOnly.status, 200);
+    assert.deepEqual((await stored('bc-3'))[0]!.payload.context.consent, { categories: { C0004: false }, analytics: true, gpc: true });
+  });
+
   test('concurrent requests are group-committed and every one is stored', async () => {
     const before = signal.committer.stats().groups;
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => post('/v1/track', { event: 'Burst', userId: `u${i}`, messageId: `burst-${i}` })));

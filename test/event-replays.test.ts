@@ -104,6 +104,33 @@ describe('replaying stored events to an integration', () => {
     assert.deepEqual(bodyIds(sim.requests({ path: '/replay-range' })).sort(), ['rg-new', 'rg-new', 'rg-old']);
   });
 
+  test('a replayed event carries the remembered traits known at its own time, not those of a later identify call', async () => {
+    const pipeline = await signal.pipeline('Traits as of then');
+    await install(signal, pipeline.id, '/replay-traits-live');
+    // One request each, in order: each fan-out remembers what the one before it learned.
+    const calls = [
+      { type: 'identify', messageId: 'tr-id-1', traits: { email: 'old@example.com', plan: 'free' } },
+      { messageId: 'tr-bought' },
+      { type: 'identify', messageId: 'tr-id-2', traits: { email: 'new@example.com' } },
+      { messageId: 'tr-returned' },
+    ];
+    for (const [i, call] of calls.entries()) {
+      await send(pipeline.key, [{ userId: 'u-traits', ...call }]);
+      await sim.waitFor((list) => bodyIds(list).length >= i + 1, 15_000, { path: '/replay-traits-live' });
+    }
+    const hook = await install(signal, pipeline.id, '/replay-traits');
+    // From the purchase on: the first identify call is not replayed, only remembered.
+    const { rows: [purchase] } = await signal.pool.query<{ received_at: Date }>(`SELECT received_at FROM signal.events WHERE message_id = 'tr-bought'`);
+    const { body } = await replayEvents(signal, hook, purchase!.received_at.toISOString());
+    await waitUntil(async () => (await replayOf(signal, body.data!.replayEvents.id)).status === 'done', 'the replay done');
+    await sim.waitFor((list) => bodyIds(list).length >= 3, 15_000, { path: '/replay-traits' });
+    const sent = new Map(sim.requests({ path: '/replay-traits' }).flatMap((r) => (r.json as { batch: Array<{ messageId: string; context?: { traits?: unknown } }> }).batch).map((e) => [e.messageId, e.context?.traits]));
+    assert.deepEqual(sent.get('tr-bought'), { email: 'old@example.com', plan: 'free' }, 'not the email given after the purchase');
+    assert.deepEqual(sent.get('tr-returned'), { email: 'new@example.com', plan: 'free' });
+    const live = new Map(sim.requests({ path: '/replay-traits-live' }).flatMap((r) => (r.json as { batch: Array<{ messageId: string; context?: { traits?: unknown } }> }).batch).map((e) => [e.messageId, e.context?.traits]));
+    assert.deepEqual(live.get('tr-bought'), sent.get('tr-bought'), 'as the first delivery had it');
+  });
+
   test('bad input is a 4xx naming what is wrong', async () => {
     const pipeline = await signal.pipeline('Replay errors');
     const hook = await install(signal, pipeline.id, '/replay-errors');

@@ -376,7 +376,7 @@ export async function collectRoutes(app: FastifyInstance, deps: CollectDeps): Pr
         tags: ['collect'],
         summary: url === '/v1/batch' ? 'Record several events at once' : 'Alias of /v1/batch',
         description: url === '/v1/batch'
-          ? 'Segment-compatible batch (short alias `/v1/b`): up to 500 KB, each event at most 32 KB, each with a `type`. Batch-level `context` and `sentAt` apply to events that lack them. A batch with any invalid event is refused whole, naming every failing index.'
+          ? 'Segment-compatible batch (short alias `/v1/b`): up to 500 KB, each event at most 32 KB, each with a `type`. Batch-level `context` and `sentAt` apply to events that lack them; an event\'s own `context.consent` is merged with the batch\'s field by field (the event\'s values win; `categories`, `categoryPreferences` and `google` per key). A batch with any invalid event is refused whole, naming every failing index.'
           : 'Same as `/v1/batch`.',
         hide: url !== '/v1/batch',
         security: [{ basicAuth: [] }, {}],

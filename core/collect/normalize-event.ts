@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignalError } from '../errors.ts';
 import type { CanonicalEvent, EventContext, EventType, IncomingBatch, IncomingEvent } from './canonical-event.ts';
+import { withBatchContext } from './batch-context.ts';
 import { readEventTime, unreadableTimes } from './event-time.ts';
 
 /** What the server knows about the request that carried the events. */
@@ -72,7 +73,7 @@ export function normalizeEvent(incoming: IncomingEvent, type: EventType, facts: 
   const sentAt = ownSentAt ?? batch?.sentAt;
   const clientTimestamp = timestamp ?? originalTimestamp;
 
-  const context: EventContext = { ...batch?.context, ...ownContext };
+  const context: EventContext = withBatchContext(batch?.context, ownContext);
   // A browser cannot be trusted to tell its own IP; a server SDK forwarding its visitor's can.
   if (facts.browser || context.ip === undefined) context.ip = facts.ip;
   if (context.userAgent === undefined && facts.userAgent !== undefined) context.userAgent = facts.userAgent;

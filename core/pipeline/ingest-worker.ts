@@ -168,7 +168,7 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // dispatcher's horizon (which every node's new events wait behind).
   // A replay (`only`) holds its locks here, so it reads only what its slice's lookups, made
   // before them (`lookUpPartners`), cached; and its old events tell browsers nothing.
-  const enrichment = await partnerAttributesOf(stored, deps, execute, transforms, options.only === undefined ? {} : { cacheOnly: true, browser: false });
+  const enrichment = await partnerAttributesOf(stored, deps, execute, transforms, options.only === undefined ? {} : { cacheOnly: true, browser: false }, options.only !== undefined);
   const partner = enrichment.attributes;
   if (held.length > 0) await execute('DELETE FROM signal.events WHERE id = ANY($1::bigint[])', [held.map((r) => r.id)]);
   if ([...windows.values()].some((hours) => hours > 0)) {
@@ -195,9 +195,11 @@ export async function fanOut(ids: number[], deps: IngestDeps, db?: Db, options: 
   // Remembered identify traits: added to an event before the transformations (which then apply
   // to them as to its own), and taken from an identify after them (what a transformation drops
   // or removes is not remembered). A replay (`only`) reads the memory but writes nothing: its
-  // identify calls are older than what is remembered.
+  // identify calls are older than what is remembered; and its events get what was known at
+  // their own time, never traits learned since (asOfEvents).
   const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
     record: options.only === undefined,
+    asOfEvents: options.only !== undefined,
     passOn: transforms.passOn,
   }, execute, deps.traitsPresence);
   const byPipeline = new Map<string, PipelineBatch>();
@@ -386,11 +388,13 @@ async function partnerAttributesOf(
   execute: Execute,
   transforms: FanOutTransformations,
   how: EnrichOptions,
+  /** A replay: the events' remembered traits as known at their own time (see loadTraitsMemory). */
+  asOfEvents: boolean,
 ): Promise<EnrichmentResult> {
   const none: EnrichmentResult = { attributes: new Map(), outcomes: new Map(), lastFailures: new Map() };
   if (!deps.enrichers || !deps.partnerEnricher) return none;
   try {
-    return await lookUp(stored, deps as IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>, execute, transforms, how);
+    return await lookUp(stored, deps as IngestDeps & Required<Pick<IngestDeps, 'enrichers' | 'partnerEnricher'>>, execute, transforms, how, asOfEvents);
   } catch (error) {
     // An extra that failed (a plugin returning nonsense, the cache unreadable): the events go
     // on without partner attributes rather than wait behind it on every retry.
@@ -405,6 +409,7 @@ async function lookUp(
   execute: Execute,
   transforms: FanOutTransformations,
   how: EnrichOptions,
+  asOfEvents: boolean,
 ): Promise<EnrichmentResult> {
   const enrichers = new Map<string, Enricher[]>();
   for (const pipelineId of new Set(stored.map((r) => r.pipeline_id))) {
@@ -416,6 +421,7 @@ async function lookUp(
   // A read-only copy of the memory: the fan-out below loads and writes the real one.
   const memory = await loadTraitsMemory(rows.map((r) => ({ id: r.id, pipelineId: r.pipeline_id, event: r.payload })), deps.traitsMemoryDays ?? 0, {
     record: false,
+    asOfEvents,
     passOn: transforms.passOn,
   }, execute, deps.traitsPresence);
   const items = [];
@@ -443,7 +449,7 @@ export async function lookUpPartners(ids: number[], deps: IngestDeps): Promise<v
   const { rows: loaded } = await deps.pool.query<StoredEventRow>(storedEventsStatement(ids));
   const held = await heldRows(loaded, deps.suppressions);
   const rows = withoutRows(loaded, held);
-  await partnerAttributesOf(rows, deps, (text, values) => deps.pool.query(text, values), transformationsOf(deps), { browser: false });
+  await partnerAttributesOf(rows, deps, (text, values) => deps.pool.query(text, values), transformationsOf(deps), { browser: false }, true);
 }
 
 /**

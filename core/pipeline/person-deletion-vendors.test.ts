@@ -152,8 +152,12 @@ test('a message keeps no id (as given, URL-encoded or escaped), no secret, no cr
   assert.equal(withoutIds('x'.repeat(600), []).length, 500);
 });
 
-test('an email address is hidden whatever its letter case (Signal lower-cases the emails it finds; a vendor answers as written), other ids as given', () => {
+test('an email address and a distinctive id are hidden whatever their letter case (a vendor answers as written), a short id as given', () => {
   assert.equal(withoutIds('contact Jane.Doe+x@Example.COM (jane.doe%2Bx%40example.com) of U-1', ['jane.doe+x@example.com', 'u-1']), 'contact […] ([…]) of U-1');
+  // A UUID echoed upper-cased, a userId lower-cased (inside another word too), its URL-encoding with lower-case hex.
+  const uuid = '0b5f6c1e-8a4d-4c2b-9e7f-3a1d2c4b5e6f';
+  assert.equal(withoutIds(`visitor ${uuid.toUpperCase()} of user-ann-0001 (uid=User-Ann%2b0001, ext_USER-ANN-0001)`, [uuid, 'User-Ann-0001', 'User-Ann+0001']), 'visitor […] of […] (uid=[…], ext_[…])');
+  assert.deepEqual(jsonWithoutIds({ Status: 'OK', Id: 'rec-1', user: 'ABCDEF12', note: 'no Ok' }, ['abcdef12', 'ok', 'id']), { Status: 'OK', Id: 'rec-1', user: '[…]', note: 'no Ok' }, 'a short id in another case is a vendor\'s word');
   assert.deepEqual(jsonWithoutIds({ contacts: [{ email: 'JANE@example.com', id: '7' }], 'Jane@Example.com': 1 }, ['jane@example.com']), { contacts: [{ email: '[…]', id: '7' }], '[…]': 1 });
   assert.equal(withoutIds('a.b@c.d and aXb@c.d', ['a.b@c.d']), '[…] and aXb@c.d', 'the address\'s dots are no wildcards');
 });

@@ -117,9 +117,11 @@ interface HiddenForm {
  * found whatever their length, as delivery logs redact them: `key_ab12` still holds the key.
  */
 function hiddenForms(values: readonly string[], secrets: readonly string[] = []): HiddenForm[] {
-  const forms = new Map<string, boolean>();
+  const forms = new Map<string, { anywhere: boolean; person: boolean }>();
   const add = (form: string, anywhere: boolean) => {
-    if (form.length > 0) forms.set(form, anywhere || forms.get(form) === true);
+    if (form.length === 0) return;
+    const known = forms.get(form);
+    forms.set(form, { anywhere: anywhere || known?.anywhere === true, person: !anywhere || known?.person === true });
   };
   for (const [list, anywhere] of [[values, false], [secrets, true]] as const) {
     for (const value of list) {
@@ -130,10 +132,11 @@ function hiddenForms(values: readonly string[], secrets: readonly string[] = [])
       for (const token of value.split(' ')) if (token.length >= 8) add(token, anywhere);
     }
   }
-  return [...forms].sort(([a], [b]) => b.length - a.length).map(([form, anywhere]): HiddenForm => {
+  return [...forms].sort(([a], [b]) => b.length - a.length).map(([form, { anywhere, person }]): HiddenForm => {
     const escaped = escapedForRegExp(form);
     if (form.includes('@') || form.includes('%40')) return { form, pattern: new RegExp(escaped, 'giu') };
-    if (anywhere || isDistinctiveId(form)) return { form };
+    if (person && isDistinctiveId(form)) return { form, pattern: new RegExp(escaped, 'giu') };
+    if (anywhere) return { form };
     return { form, pattern: new RegExp(`${STANDS_AFTER}${escaped}(?!${TOKEN_CHARACTER})`, 'gu') };
   });
 }
@@ -161,7 +164,10 @@ const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]
  * letter, digit, `_` or `-` (an escape's excepted, see `STANDS_AFTER`): a short userId such as
  * `7` is hidden in "user 7 not found", `/users/7`, `%2Fusers%2F7` or `"7"`, while a vendor's
  * record id holding the digit (`rec7Gx…`, Zendesk's `3742981`) stays whole, for a plugin
- * reading ids back to name them.
+ * reading ids back to name them. A distinctive id of the person is hidden whatever its letter
+ * case too (a vendor may echo a UUID upper-cased, an id lower-cased, `%2b` for `%2B`): eight
+ * characters long, it is that id in any case, not a vendor's word. A short one is hidden only as written, and a
+ * secret too: `ok` or `id` in other cases are a vendor's `OK` and `Id`, which plugins read.
  */
 function hideForms(text: string, forms: readonly HiddenForm[]): string {
   let out = text;

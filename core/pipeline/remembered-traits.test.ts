@@ -26,8 +26,8 @@ function row(pipelineId: string, event: Record<string, unknown>, id = nextId++):
 }
 
 /** A fan-out's use of the memory: rows in order, each enriched, identify calls then remembered; returns the events it changed. */
-async function fanOut(rows: TraitsRow[], options: { days?: number; record?: boolean; presence?: TraitsPresence } = {}): Promise<Map<number, CanonicalEvent>> {
-  const memory = await loadTraitsMemory(rows, options.days ?? 30, { record: options.record ?? true }, execute, options.presence);
+async function fanOut(rows: TraitsRow[], options: { days?: number; record?: boolean; asOfEvents?: boolean; presence?: TraitsPresence } = {}): Promise<Map<number, CanonicalEvent>> {
+  const memory = await loadTraitsMemory(rows, options.days ?? 30, { record: options.record ?? true, asOfEvents: options.asOfEvents ?? false }, execute, options.presence);
   const changed = new Map<number, CanonicalEvent>();
   for (const r of rows) {
     const event = memory.enrich(r);
@@ -246,4 +246,51 @@ test("an identify stored just before, whose own fan-out has not committed, count
   );
   const next = row(pipeline, { type: 'identify', userId: 'u-next', traits: { firstName: 'Nex' } }, Number(identify!.id) + 1);
   assert.deepEqual(traitsOf(await fanOut([next], { presence }), next), { email: 'next@example.com' });
+});
+
+/** An event stored in signal.events (a real id, found by the look-back for identify calls), as a fan-out row. */
+async function storedRow(pipelineId: string, event: Record<string, unknown>): Promise<TraitsRow> {
+  const payload = { messageId: randomUUID(), timestamp: '2026-11-30T12:00:00Z', receivedAt: '2026-11-30T12:00:00Z', context: {}, ...event };
+  const { rows: [inserted] } = await pool.query<{ id: string }>(
+    `INSERT INTO signal.events (pipeline_id, message_id, type, received_at, payload) VALUES ($1, $2, $3, now(), $4) RETURNING id`,
+    [pipelineId, payload.messageId, event.type, JSON.stringify(payload)],
+  );
+  return { id: Number(inserted!.id), pipelineId, event: payload as CanonicalEvent };
+}
+
+test('a replayed event gets the traits known at its own time, never those of a later identify call', async () => {
+  const pipeline = randomUUID();
+  const first = await storedRow(pipeline, { type: 'identify', userId: 'u-asof', traits: { email: 'old@example.com', plan: 'free' } });
+  await fanOut([first]);
+  const bought = await storedRow(pipeline, { type: 'track', event: 'Bought', userId: 'u-asof' });
+  const second = await storedRow(pipeline, { type: 'identify', userId: 'u-asof', traits: { email: 'new@example.com' } });
+  await fanOut([bought, second]);
+  const returned = await storedRow(pipeline, { type: 'track', event: 'Returned', userId: 'u-asof' });
+  await fanOut([returned]);
+  assert.deepEqual(await stored(pipeline), [{ email: 'new@example.com', plan: 'free' }]);
+
+  // The replay: the purchase came between the two calls; the return after both.
+  const replay = await fanOut([bought, second, returned], { record: false, asOfEvents: true });
+  assert.deepEqual(traitsOf(replay, bought), { email: 'old@example.com', plan: 'free' }, 'the first call, found before the replayed events');
+  assert.deepEqual(traitsOf(replay, second), { plan: 'free' }, 'an identify: what was known before it, less its own names');
+  assert.deepEqual(traitsOf(replay, returned), { email: 'new@example.com', plan: 'free' });
+  assert.deepEqual(traitsOf(await fanOut([bought], { record: false, asOfEvents: true }), bought), { email: 'old@example.com', plan: 'free' }, 'alone in its slice too');
+  assert.deepEqual(traitsOf(await fanOut([bought], { record: false }), bought), { email: 'new@example.com', plan: 'free' }, 'a read of today\'s memory would add the later email');
+  assert.deepEqual(await stored(pipeline), [{ email: 'new@example.com', plan: 'free' }], 'the replays wrote nothing');
+});
+
+test('a replay after a forgetting brings back none of the forgotten identify calls, stored or replayed', async () => {
+  const pipeline = randomUUID();
+  const identify = await storedRow(pipeline, { type: 'identify', userId: 'u-forgot', traits: { email: 'gone@example.com' } });
+  const bought = await storedRow(pipeline, { type: 'track', event: 'Bought', userId: 'u-forgot' });
+  await fanOut([identify, bought]);
+  const forget = forgetTraitsStatement(pipeline, [identityDigest('user', 'u-forgot')]);
+  await pool.query(forget.text, forget.values);
+  assert.equal((await fanOut([bought], { record: false, asOfEvents: true })).size, 0, 'the stored call is not looked back at');
+  assert.equal((await fanOut([identify, bought], { record: false, asOfEvents: true })).size, 0, 'the replayed call is not passed on to the purchase');
+  const after = await storedRow(pipeline, { type: 'identify', userId: 'u-forgot', traits: { firstName: 'Again' } });
+  const later = await storedRow(pipeline, { type: 'track', event: 'Later', userId: 'u-forgot' });
+  await fanOut([after]);
+  assert.deepEqual(traitsOf(await fanOut([bought, later], { record: false, asOfEvents: true }), later), { firstName: 'Again' }, 'a call after the forgetting counts for events after it');
+  assert.equal((await fanOut([bought], { record: false, asOfEvents: true })).size, 0, 'never for the events before it');
 });

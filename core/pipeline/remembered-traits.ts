@@ -46,7 +46,7 @@ function personOf(event: CanonicalEvent): { kind: 'user' | 'anonymous'; id: stri
  */
 export function readTraitsStatement(pipelineIds: string[], digests: Buffer[], days: number) {
   return {
-    text: `SELECT t.pipeline_id, t.identity_digest, t.traits, t.last_id
+    text: `SELECT t.pipeline_id, t.identity_digest, t.traits, t.last_id, t.forgotten_until
              FROM signal.remembered_traits t
              JOIN unnest($1::uuid[], $2::bytea[]) AS k(pipeline_id, identity_digest) USING (pipeline_id, identity_digest)
             WHERE t.updated_at > now() - make_interval(days => $3)`,
@@ -227,6 +227,15 @@ export interface TraitsMemoryOptions {
   /** false: read only (a replay). */
   record: boolean;
   /**
+   * true: each event gets only what was known at its own time (a replay of stored events). The
+   * memory keeps one merged row per person, not its history: an event stored before the row's
+   * newest identify call (`last_id`) gets none of the row — it may hold later values, or a later
+   * identity's on a shared device — only the person's identify calls found before it (the
+   * 5,000 events before the fan-out's first, and those earlier in the fan-out). Identify calls
+   * a forgetting erased (`forgotten_until`) count for nothing.
+   */
+  asOfEvents?: boolean;
+  /**
    * An identify call as the pipeline stage passes it on (its pipeline's transformations; null:
    * dropped), for the recent ones not yet remembered (`recentIdentifiesStatement`).
    */
@@ -235,6 +244,19 @@ export interface TraitsMemoryOptions {
 
 export async function loadTraitsMemory(rows: TraitsRow[], days: number, options: TraitsMemoryOptions, execute: Execute, presence?: TraitsPresence): Promise<TraitsMemory> {
   const memory = new Map<string, JsonObject>();
+  /**
+   * `asOfEvents`: what was remembered without the stored row — identify calls found before the
+   * fan-out and those earlier in it — for events older than the row's newest call.
+   */
+  const early = new Map<string, JsonObject>();
+  /** `asOfEvents`: each stored row's newest identify call, and up to where it was forgotten. */
+  const rowIds = new Map<string, { lastId: number; forgottenUntil: number }>();
+  const merge = (map: Map<string, JsonObject>, key: string, traits: JsonObject) => {
+    const merged = mergeTraits(map.get(key), traits);
+    map.set(key, Buffer.byteLength(JSON.stringify(merged)) > MAX_REMEMBERED_TRAITS_BYTES ? mergeTraits(undefined, traits) : merged);
+  };
+  /** Whether an identify call was erased by a forgetting (a replay may carry it again). */
+  const forgotten = (key: string, id: number) => (rowIds.get(key)?.forgottenUntil ?? 0) >= id;
   /** The key of each row's person, computed once. */
   const keys = new Map<number, { key: string; digest: Buffer }>();
   const written = new Map<string, { pipelineId: string; digest: Buffer; traits: JsonObject; lastId: number }>();
@@ -282,6 +304,7 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
         const key = `${String(found.pipeline_id)}/${(found.identity_digest as Buffer).toString('hex')}`;
         if (isObject(found.traits)) memory.set(key, found.traits);
         lastIds.set(key, Number(found.last_id));
+        if (options.asOfEvents) rowIds.set(key, { lastId: Number(found.last_id), forgottenUntil: Number(found.forgotten_until) });
       }
       const probed = new Set(firstIdentifies.map((found) => String(found.pipeline_id)));
       const others = [...new Set(list.map((k) => k.pipelineId))].filter((pipelineId) => !probed.has(pipelineId));
@@ -297,18 +320,23 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
         const person = personOf(stored);
         if (!person) continue;
         const key = `${pipelineId}/${identityDigest(person.kind, person.id).toString('hex')}`;
-        if (!wanted.has(key) || Number(identify.id) <= (lastIds.get(key) ?? 0)) continue;
+        if (!wanted.has(key)) continue;
+        const id = Number(identify.id);
+        const inRow = id <= (lastIds.get(key) ?? 0);
+        // A replay's events older than the row still get the calls stored before the fan-out.
+        if (inRow && !(options.asOfEvents && !forgotten(key, id))) continue;
         const event = options.passOn ? await options.passOn(pipelineId, stored) : stored;
         if (event === null || !isObject(event.traits) || restricted(event)) continue;
-        const merged = mergeTraits(memory.get(key), event.traits);
-        memory.set(key, Buffer.byteLength(JSON.stringify(merged)) > MAX_REMEMBERED_TRAITS_BYTES ? mergeTraits(undefined, event.traits) : merged);
+        if (!inRow) merge(memory, key, event.traits);
+        if (options.asOfEvents && !forgotten(key, id)) merge(early, key, event.traits);
       }
     }
   }
   return {
     enrich(row) {
       const person = keys.get(row.id);
-      const remembered = person ? memory.get(person.key) : undefined;
+      const olderThanRow = person !== undefined && (rowIds.get(person.key)?.lastId ?? 0) > row.id;
+      const remembered = person ? (olderThanRow ? early : memory).get(person.key) : undefined;
       if (!remembered) return row.event;
       const event = row.event;
       const own = isObject(event.context) && isObject(event.context.traits) ? event.context.traits : {};
@@ -327,8 +355,9 @@ export async function loadTraitsMemory(rows: TraitsRow[], days: number, options:
       const person = keys.get(row.id);
       const traits = row.event.traits;
       if (days <= 0 || !person || !isObject(traits) || Object.keys(traits).length === 0 || restricted(row.event)) return;
-      const remembered = mergeTraits(memory.get(person.key), traits);
-      memory.set(person.key, Buffer.byteLength(JSON.stringify(remembered)) > MAX_REMEMBERED_TRAITS_BYTES ? mergeTraits(undefined, traits) : remembered);
+      if (forgotten(person.key, row.id)) return;
+      merge(memory, person.key, traits);
+      if (options.asOfEvents) merge(early, person.key, traits);
       const entry = written.get(person.key);
       // Nulls kept for the write, where they remove what the row remembers.
       let merged: JsonObject = { ...entry?.traits, ...traits };
