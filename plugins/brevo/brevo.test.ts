@@ -153,9 +153,9 @@ test('lists join only a contact Brevo creates: a list creation refused as a dupl
   assert.deepEqual(creation, { method: 'POST', url: 'https://api.brevo.com/v3/contacts', headers: HEADERS, body: { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2] }, eventIds: ['j1'], endpoint: 'contacts' });
   assert.deepEqual(classifyBrevo(answer(201, { id: 42 }), creation!, ctx()), { status: 'delivered' }, 'created: in the lists');
   const exists = classifyBrevo(answer(400, { code: 'duplicate_parameter', message: 'Contact already exist' }), creation!, ctx());
+  const update: RequestDescriptor = 'next' in exists ? exists.next[0]! : creation!;
   assert.deepEqual(exists, { next: [{ method: 'POST', url: 'https://api.brevo.com/v3/contacts', headers: HEADERS, body: { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, updateEnabled: true }, eventIds: ['j1'], endpoint: 'contacts' }] },
     'Brevo has the contact: its attributes updated, no listIds — someone who left a list is not put back on it');
-  const update = 'next' in exists ? exists.next[0]! : creation!;
   assert.deepEqual(classifyBrevo(answer(204, ''), update, ctx()), { status: 'delivered' });
   const clash = classifyBrevo(answer(400, { code: 'duplicate_parameter', message: 'Unable to update contact, SMS is already associated with another Contact' }), update, ctx());
   assert.equal(statusOf(clash), 'dead_letter', 'the update refused as a duplicate too: identifiers of two contacts, dead-lettered as before');
