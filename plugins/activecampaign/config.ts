@@ -69,7 +69,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     list_status: {
       type: 'string', title: 'List Status',
-      description: 'What the identify does on the list: subscribed — only when the identify carries marketing consent and gives an email of its own (not only the one Signal remembers from an earlier identify), and only for a contact the list does not have yet (a contact who unsubscribed, bounced or is unconfirmed keeps their status: ActiveCampaign warns that setting it active re-subscribes someone who unsubscribed); unsubscribed — the contact is unsubscribed from it.',
+      description: 'What the identify does on the list: subscribed — only when the identify carries marketing consent and gives an email of its own (not only the one Signal remembers from an earlier identify), and only for a contact the list does not have yet (a contact who unsubscribed, bounced or is unconfirmed keeps their status: ActiveCampaign warns that setting it active re-subscribes someone who unsubscribed); unsubscribed — the contact is unsubscribed from it with every identify, with or without consent, even after subscribing again themselves (an ActiveCampaign form): for a list identified people should leave for good.',
       enum: ['subscribed', 'unsubscribed'], enumLabels: ['Subscribed (with marketing consent)', 'Unsubscribed'], default: 'subscribed',
     },
     default_country_code: {

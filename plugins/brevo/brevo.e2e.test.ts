@@ -28,7 +28,16 @@ before(async () => {
     SIGNAL_COMMIT_TIMEOUT_MS: '1000',
     SIGNAL_VENDOR_REDIRECTS: `https://api.brevo.com=${sim.url}`,
   }, { label: 'brevo', vendors: ['brevo'] });
-  sim.setDefault('POST', CONTACTS, { status: 201, body: { id: 42 } });
+  // As Brevo does: a creation (no updateEnabled) of a contact it has is refused as a
+  // duplicate; an upsert updates it (204) or creates it (201 { id }).
+  const known = new Set<string>();
+  sim.setDefault('POST', CONTACTS, (request) => {
+    const body = bodyOf(request);
+    const key = String(body.email ?? body.ext_id ?? '').toLowerCase();
+    if (known.has(key)) return body.updateEnabled === true ? { status: 204, body: '' } : { status: 400, body: { code: 'duplicate_parameter', message: 'Contact already exist' } };
+    known.add(key);
+    return { status: 201, body: { id: 42 } };
+  });
   sim.setDefault('POST', EVENTS, { status: 204, body: '' });
 });
 after(() => closeAll(signal, sim));
@@ -53,8 +62,8 @@ describe('Brevo', () => {
     assert.deepEqual(contact.json, {
       email: 'Jane@Example.com', ext_id: 'user-123',
       attributes: { FIRSTNAME: 'Jane', LASTNAME: 'Doe', SMS: '+33612345678', COMPANY: 'Acme' },
-      listIds: [2, 7], updateEnabled: true,
-    }, 'marketing consent: the config\'s lists; never emailBlacklisted');
+      listIds: [2, 7],
+    }, 'marketing consent: the config\'s lists, in a creation; never emailBlacklisted');
 
     await browser(site.key, { type: 'track', event: 'Signed Up', userId: 'user-123', messageId: 'bv-track-1', properties: { plan: 'pro', seats: 3, email: 'someone@example.com' } });
     const [event] = await sim.waitFor((requests) => requests.some((r) => bodyOf(r).event_name === 'Signed_Up'), 15_000, { path: EVENTS }).then(() => eventsNamed('Signed_Up'));
@@ -74,6 +83,23 @@ describe('Brevo', () => {
     await sim.waitFor((requests) => requests.some((r) => bodyOf(r).ext_id === 'user-nc'), 15_000, { path: CONTACTS });
     const contact = sim.requests({ path: CONTACTS }).find((r) => bodyOf(r).ext_id === 'user-nc')!;
     assert.deepEqual(contact.json, { email: 'nc@example.com', ext_id: 'user-nc', updateEnabled: true });
+  });
+
+  test('someone Brevo has is updated without listIds: a consenting identify never puts a contact back on a list they left', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Brevo rejoin', { list_ids: [2] });
+    const email = 'left.the.list@example.com';
+    const sentFor = () => sim.requests({ path: CONTACTS }).filter((r) => bodyOf(r).email === email).map((r) => r.json);
+    await browser(site.key, { type: 'identify', userId: 'user-left', messageId: 'bv-left-1', traits: { email, firstName: 'Lou' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the creation delivered');
+    assert.deepEqual(sentFor(), [{ email, ext_id: 'user-left', attributes: { FIRSTNAME: 'Lou' }, listIds: [2] }], 'new to Brevo: created in the list');
+    // Meanwhile Lou leaves list 2 in Brevo; the next identify carries consent again.
+    await browser(site.key, { type: 'identify', userId: 'user-left', messageId: 'bv-left-2', traits: { email, firstName: 'Louise' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the second identify delivered');
+    assert.deepEqual(sentFor().slice(1), [
+      { email, ext_id: 'user-left', attributes: { FIRSTNAME: 'Louise' }, listIds: [2] },
+      { email, ext_id: 'user-left', attributes: { FIRSTNAME: 'Louise' }, updateEnabled: true },
+    ], 'the creation refused as a duplicate, then the update follows without listIds');
+    assert.equal((await integrationStats(signal, integrationId, ['deadLettered'])).deadLettered, 0);
   });
 
   test('a 429 (with x-sib-ratelimit-reset), a 503 and a timeout are retried, then the event is delivered once', { timeout: 60_000 }, async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, type CanonicalEvent, type ClassifyResult, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import brevo from './index.ts';
 import { classifyBrevo } from './classify.ts';
 import { validateBrevoConfig } from './config.ts';
@@ -33,8 +33,8 @@ const contact = (id: string): MappedEvent => ({ id, event: browserEvent({ messag
 const ev = (id: string): MappedEvent => ({ id, event: browserEvent({ messageId: id }), payload: { kind: 'event', body: { event_name: 'Viewed', event_date: '2024-03-24T16:00:00.000Z', identifiers: { ext_id: 'u-1' } } } });
 const contactRequest = (): RequestDescriptor => brevo.send([contact('c1')], ctx())[0]!;
 const eventRequest = (): RequestDescriptor => brevo.send([ev('e1')], ctx())[0]!;
-const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
-const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
+const reasonOf = (c: ClassifyResult): string => ('reason' in c ? c.reason : '');
+const statusOf = (c: ClassifyResult): string => ('status' in c ? c.status : 'next' in c ? 'next' : 'perEvent');
 
 test('identify → a contact: email, the userId as ext_id, FIRSTNAME/LASTNAME/SMS in E.164, config attributes, updateEnabled; no list without marketing consent', () => {
   const record = recordOf(identify({ email: ' Jane@Example.com ', firstName: 'Jane', last_name: 'Doe', phone: '06 12 34 56 78', company: 'Acme', plan: 'pro' }), { attributes: { company: 'COMPANY' }, default_country_code: '33', list_ids: [2, 7] });
@@ -43,7 +43,7 @@ test('identify → a contact: email, the userId as ext_id, FIRSTNAME/LASTNAME/SM
     body: { email: 'Jane@Example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane', LASTNAME: 'Doe', SMS: '+33612345678', COMPANY: 'Acme' }, updateEnabled: true },
   });
   const consenting = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true } } }), { list_ids: [2, 7] });
-  assert.deepEqual(consenting.body, { email: 'jane@example.com', ext_id: 'u-1', listIds: [2, 7], updateEnabled: true }, 'marketing consent: the config\'s lists');
+  assert.deepEqual(consenting.body, { email: 'jane@example.com', ext_id: 'u-1', listIds: [2, 7] }, 'marketing consent: the config\'s lists, in a creation (no updateEnabled): an existing contact is updated without them');
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }), { list_ids: [2] });
   assert.equal(denied.body && (denied.body as JsonObject).listIds, undefined, 'a denial anywhere wins');
   const remembered = mapped(identify({ firstName: 'Jane' }, { context: { consent: { marketing: true }, traits: { email: 'jane@example.com' } } } as Partial<CanonicalEvent>), { list_ids: [2] });
@@ -144,6 +144,26 @@ test('classify: 201/204 delivered; a web page in a 2xx retried; 429 after x-sib-
   assert.equal(statusOf(classifyBrevo(answer(425, ''), contactRequest(), ctx())), 'retry', 'Too Early without a body');
   assert.equal(statusOf(classifyBrevo(answer(400, { code: 'account_in_process', message: 'Your account is being processed' }), contactRequest(), ctx())), 'retry');
   assert.deepEqual(classifyBrevo(answer(503, { code: 'internal', message: 'down' }), eventRequest(), ctx()), { status: 'retry', reason: 'Brevo HTTP 503: internal: down' });
+});
+
+test('lists join only a contact Brevo creates: a list creation refused as a duplicate leads to the update without listIds; a duplicate upsert is still dead-lettered', () => {
+  const consent = { context: { consent: { marketing: true } } } as Partial<CanonicalEvent>;
+  const joining: MappedEvent = { id: 'j1', event: identify({ email: 'jane@example.com' }, consent), payload: recordOf(identify({ email: 'jane@example.com', firstName: 'Jane' }, consent), { list_ids: [2] }) };
+  const [creation] = brevo.send([joining], ctx({ list_ids: [2] }));
+  assert.deepEqual(creation, { method: 'POST', url: 'https://api.brevo.com/v3/contacts', headers: HEADERS, body: { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2] }, eventIds: ['j1'], endpoint: 'contacts' });
+  assert.deepEqual(classifyBrevo(answer(201, { id: 42 }), creation!, ctx()), { status: 'delivered' }, 'created: in the lists');
+  const exists = classifyBrevo(answer(400, { code: 'duplicate_parameter', message: 'Contact already exist' }), creation!, ctx());
+  const update: RequestDescriptor = 'next' in exists ? exists.next[0]! : creation!;
+  assert.deepEqual(exists, { next: [{ method: 'POST', url: 'https://api.brevo.com/v3/contacts', headers: HEADERS, body: { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, updateEnabled: true }, eventIds: ['j1'], endpoint: 'contacts' }] },
+    'Brevo has the contact: its attributes updated, no listIds — someone who left a list is not put back on it');
+  assert.deepEqual(classifyBrevo(answer(204, ''), update, ctx()), { status: 'delivered' });
+  const clash = classifyBrevo(answer(400, { code: 'duplicate_parameter', message: 'Unable to update contact, SMS is already associated with another Contact' }), update, ctx());
+  assert.equal(statusOf(clash), 'dead_letter', 'the update refused as a duplicate too: identifiers of two contacts, dead-lettered as before');
+  assert.match(reasonOf(clash), /another Brevo contact already has this email, SMS number or ext_id/);
+  assert.match(reasonOf(classifyBrevo(answer(404, { code: 'document_not_found', message: 'List ID does not exist' }), creation!, ctx())), /a list of config\.list_ids does not exist in the account/, 'other refusals of a creation: as before');
+  assert.equal(statusOf(classifyBrevo(answer(400, { code: 'duplicate_parameter', message: 'Contact already exist' }), eventRequest(), ctx())), 'dead_letter', 'an event is never a creation');
+  const noConsent = recordOf(identify({ email: 'jane@example.com' }), { list_ids: [2] });
+  assert.deepEqual(noConsent.body, { email: 'jane@example.com', ext_id: 'u-1', updateEnabled: true }, 'no lists to join: the upsert at once');
 });
 
 test('config: the schema accepts the sample; validateBrevoConfig names an SMTP key, white space and attributes the plugin sets', () => {

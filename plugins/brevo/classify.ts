@@ -5,7 +5,14 @@
 // `not_enough_credits`, `account_under_validation`, …); POST /v3/contacts may answer 425 Too
 // Early (`account_in_process`: the account is still being set up); a 429 carries
 // `x-sib-ratelimit-limit`, `-remaining` and `-reset` (seconds until the window resets).
-import { defaultClassify, excerpt, parseRetryAfter, responseHeader, trimmedText, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+//
+// A contact joining lists is a creation (contact.ts): Brevo answers 400 duplicate_parameter
+// when it has the contact, and the update without the lists follows as a delivery follow-up. A
+// retry starts again from the creation, which is safe: Brevo refuses it again for the contact
+// an earlier try created.
+import { defaultClassify, excerpt, isJsonObject, parseRetryAfter, responseHeader, trimmedText, type ClassifyResult, type JsonObject, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { isListCreation, updateOf } from './contact.ts';
+import { headersOf } from './requests.ts';
 
 /** What to check when Brevo refuses the key. */
 const CREDENTIALS = 'check config.api_key (an API v3 key, xkeysib-…, not an SMTP key) and, when the account accepts API calls from authorised IP addresses only (Security > Authorised IPs), that Signal\'s egress addresses are among them';
@@ -71,9 +78,19 @@ function advice(request: RequestDescriptor, code: string | undefined): string {
   return 'check the event\'s name, identifiers (the userId as ext_id, the email as email_id) and properties (the blueprint\'s event_name, ext_id, email and event_properties rows)';
 }
 
+/** The body of a contact's list creation (contact.ts) a request sent, or undefined for any other request. */
+function listCreationOf(request: RequestDescriptor): JsonObject | undefined {
+  const body = request.body;
+  // A string or bytes body is none of this plugin's contacts (it sends JSON objects).
+  if (!isContact(request) || typeof body === 'string' || body instanceof Uint8Array || !isJsonObject(body)) return undefined;
+  return isListCreation(body) ? body : undefined;
+}
+
 /**
  * Brevo's answers to a delivery request (one record a request):
  * - 2xx: delivered when it is Brevo's answer; a web page or other text (a proxy's) retried;
+ * - 400 duplicate_parameter to a contact's list creation (Brevo has the contact): `next`, the
+ *   update of the contact without the lists (`updateEnabled: true`, no `listIds`);
  * - 429: retried after Retry-After or x-sib-ratelimit-reset, as a rate limit;
  * - 401, and 403 other than account_under_validation: dead-lettered saying which field to check;
  * - 425 Too Early, and account_under_validation or account_in_process in any 4xx: retried (Brevo
@@ -85,9 +102,14 @@ function advice(request: RequestDescriptor, code: string | undefined): string {
  * classifyBrevo({ status: 401, headers: {}, body: '…', json: { code: 'unauthorized', message: 'Key not found' } }, request, ctx);
  * // { status: 'dead_letter', reason: 'Brevo refused the API key (HTTP 401: unauthorized: Key not found): check config.api_key …' }
  */
-export function classifyBrevo(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+export function classifyBrevo(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
   const status = response.status;
   const code = codeOf(response);
+  const creation = status === 400 && code === 'duplicate_parameter' ? listCreationOf(request) : undefined;
+  if (creation !== undefined) {
+    // Brevo has the contact: its attributes are updated, its lists left as they are.
+    return { next: [{ method: 'POST', url: request.url, headers: headersOf(ctx), body: updateOf(creation), eventIds: request.eventIds, endpoint: 'contacts' }] };
+  }
   if (status >= 200 && status < 300) {
     if (isBrevoSuccess(response)) return { status: 'delivered' };
     return { status: 'retry', reason: `the answer (HTTP ${status}: ${excerpt(response.body)}) is not Brevo's (a proxy or firewall in between?): sent again` };

@@ -1,10 +1,14 @@
-// An identify as a Brevo contact, for POST /v3/contacts with `updateEnabled: true` (Brevo:
-// "Create a contact"; with updateEnabled an existing contact is updated in the same request):
-// `email`, `ext_id` (the userId), `attributes` in capitals (FIRSTNAME, LASTNAME, SMS in E.164,
-// and the config's more), and `listIds` only with marketing consent and an email the identify
-// gives itself (not only the remembered context.traits.email). `emailBlacklisted` and
-// `smsBlacklisted` are never sent: false would resubscribe someone who unsubscribed, true would
-// unsubscribe a subscriber, and an identify says neither.
+// An identify as a Brevo contact, for POST /v3/contacts (Brevo: "Create a contact"): `email`,
+// `ext_id` (the userId), `attributes` in capitals (FIRSTNAME, LASTNAME, SMS in E.164, and the
+// config's more). Usually with `updateEnabled: true`, so an existing contact is updated in the
+// same request. With marketing consent and an email the identify gives itself (not only the
+// remembered context.traits.email), the config's `listIds` instead, and no updateEnabled: a
+// creation only, which Brevo refuses (400 duplicate_parameter) for a contact it has, and the
+// update without the lists follows (classify.ts). Lists are joined by a contact Brevo creates,
+// never by one it has: an update's listIds would put back on a list someone who left it (an
+// unsubscription from that list, a removal by the team) at their next identify.
+// `emailBlacklisted` and `smsBlacklisted` are never sent: false would resubscribe someone who
+// unsubscribed, true would unsubscribe a subscriber, and an identify says neither.
 import { isJsonObject, isRememberedOnly, mappedEmailOrLeftOut, mappedUserId, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { ATTRIBUTE_NAME, defaultCountryCodeOf, extraAttributesOf, listIdsOf, RESERVED_ATTRIBUTES } from './config.ts';
 import { EXT_IDS, smsOf } from './identity.ts';
@@ -76,13 +80,17 @@ export function attributesOf(mapped: JsonValue | undefined, event: CanonicalEven
 /**
  * The body of POST /v3/contacts for an identify, or null when it names no contact Brevo can
  * hold: Brevo creates a contact from an email, an SMS number or an ext_id ("email: Mandatory
- * if ext_id & SMS field is not passed"). The userId goes as `ext_id`; the config's lists only
- * with marketing consent. A malformed email dead-letters the identify, unless the userId names
- * the contact: then the email alone is left out, with a warning.
+ * if ext_id & SMS field is not passed"). The userId goes as `ext_id`. An upsert
+ * (`updateEnabled: true`), or, with marketing consent and the config's lists, a creation with
+ * `listIds` (see above: `updateOf` gives the update that follows when the contact exists). A
+ * malformed email dead-letters the identify, unless the userId names the contact: then the
+ * email alone is left out, with a warning.
  *
  * @example
  * contactBody({ email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' } }, identifyWithConsent, ctx);
- * // { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2], updateEnabled: true }
+ * // { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, listIds: [2] }
+ * contactBody({ email: 'jane@example.com', ext_id: 'u-1' }, identifyWithoutConsent, ctx);
+ * // { email: 'jane@example.com', ext_id: 'u-1', updateEnabled: true }
  */
 export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const extId = mappedUserId(payload.ext_id, EXT_IDS);
@@ -99,8 +107,38 @@ export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: Plu
     // Joining comes from what the call says: not from the email Signal remembers (context.traits),
     // which would re-add someone who left a list on every later identify.
     if (isRememberedOnly(payload.email, 'email', event)) ctx.warn?.('listIds not sent: the identify gives no email of its own, only the one Signal remembers of the person (context.traits)');
-    else body.listIds = lists;
+    else {
+      // A creation only: Brevo refuses it for a contact it has, and updateOf's update follows.
+      body.listIds = lists;
+      return body;
+    }
   }
   body.updateEnabled = true;
   return body;
+}
+
+/**
+ * Whether a contact body is a creation that joins lists (contactBody's, with listIds and
+ * without updateEnabled), which Brevo refuses for a contact it has.
+ *
+ * @example
+ * isListCreation({ email: 'jane@example.com', listIds: [2] });                      // true
+ * isListCreation({ email: 'jane@example.com', updateEnabled: true });               // false
+ */
+export function isListCreation(body: JsonObject): boolean {
+  return Array.isArray(body.listIds) && body.updateEnabled !== true;
+}
+
+/**
+ * The update of a contact Brevo has, for a list creation it refused as a duplicate: the same
+ * body without `listIds`, with `updateEnabled: true` — the contact's attributes are updated,
+ * and its lists stay as they are.
+ *
+ * @example
+ * updateOf({ email: 'jane@example.com', ext_id: 'u-1', listIds: [2] });
+ * // { email: 'jane@example.com', ext_id: 'u-1', updateEnabled: true }
+ */
+export function updateOf(body: JsonObject): JsonObject {
+  const { listIds: _lists, ...rest } = body;
+  return { ...rest, updateEnabled: true };
 }

@@ -24,6 +24,7 @@ export interface BrevoRecord {
  * @example
  * fitRecord({ kind: 'contact', email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' } }, identify, ctx);
  * // { kind: 'contact', body: { email: 'jane@example.com', ext_id: 'u-1', attributes: { FIRSTNAME: 'Jane' }, updateEnabled: true } }
+ * // (with marketing consent and config.list_ids: { …, listIds: [2] } without updateEnabled, a creation: see contact.ts)
  * fitRecord({ kind: 'event', event_name: 'Signed Up', ext_id: 'u-1', event_date: '2024-03-24T16:00:00.000Z' }, track, ctx);
  * // { kind: 'event', body: { event_name: 'Signed_Up', event_date: '2024-03-24T16:00:00.000Z', identifiers: { ext_id: 'u-1' } } }
  */

@@ -9,7 +9,7 @@ import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS } from './requests.ts';
  * Brevo (formerly Sendinblue): identify traits to contacts created or updated through API v3
  * (POST /v3/contacts with updateEnabled: email, the userId as ext_id, FIRSTNAME, LASTNAME, SMS
  * in E.164 and attributes mapped in the config; the config's lists only with marketing
- * consent), track calls to Brevo events (POST /v3/events: ext_id and email_id identifiers,
+ * consent, joined by a contact Brevo creates, never by one it has), track calls to Brevo events (POST /v3/events: ext_id and email_id identifiers,
  * properties without contact data), person deletions forwarded as contact deletions.
  *
  * @example
@@ -22,7 +22,7 @@ export default definePlugin({
   id: 'brevo',
   name: 'Brevo',
   category: 'cdp',
-  description: 'Server-side contacts and events to Brevo (formerly Sendinblue), API v3: identify traits to contacts created or updated (POST /v3/contacts with updateEnabled: email, the userId as ext_id, FIRSTNAME, LASTNAME, SMS in E.164 and attributes mapped in the config; the config\'s lists only with marketing consent; blocklisting never changed), track calls to Brevo events (POST /v3/events: ext_id and email_id identifiers, properties without contact data); person deletions forwarded to the contact deletion (by ext_id, and by email for an email userId).',
+  description: 'Server-side contacts and events to Brevo (formerly Sendinblue), API v3: identify traits to contacts created or updated (POST /v3/contacts with updateEnabled: email, the userId as ext_id, FIRSTNAME, LASTNAME, SMS in E.164 and attributes mapped in the config; the config\'s lists only with marketing consent, joined when Brevo creates the contact and never re-joined by one it has; blocklisting never changed), track calls to Brevo events (POST /v3/events: ext_id and email_id identifiers, properties without contact data); person deletions forwarded to the contact deletion (by ext_id, and by email for an email userId).',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',

@@ -4,7 +4,13 @@
 // type for the answer); 409 from Send event when "the idempotency key has been used in the
 // previous 24 hours" — that event reached Loops already; 429 when over "10 requests per second
 // per team", with `x-ratelimit-limit` and `x-ratelimit-remaining` (no reset time documented).
-import { excerpt, parseRetryAfter, responseHeader, transientRetry, type Classification, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+// Create contact answers 409 "If a matching contact already exists in your audience": to a
+// contact joining mailing lists (sent as a creation, see contact.ts) the update without the
+// lists follows as a delivery follow-up. A retry starts again from the creation, which is safe:
+// Loops refuses it again for the contact an earlier try created.
+import { excerpt, isJsonObject, parseRetryAfter, responseHeader, transientRetry, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { updateOf } from './contact.ts';
+import { updateRequest } from './requests.ts';
 
 /** What to check when Loops refuses the key. */
 const CREDENTIALS = 'check config.api_key (a key of Settings > API in Loops, not revoked, given without "Bearer ")';
@@ -51,6 +57,10 @@ function isEvent(request: RequestDescriptor): boolean {
   return /\/events\/send$/.test(request.url);
 }
 
+function isCreation(request: RequestDescriptor): boolean {
+  return /\/contacts\/create$/.test(request.url);
+}
+
 /** Whether a request names its contact by userId alone (no email). */
 function byUserIdAlone(request: RequestDescriptor): boolean {
   const body = request.body;
@@ -73,6 +83,8 @@ function adviceOf(request: RequestDescriptor, status: number): string {
  * Loops' answers to a delivery request (one record a request):
  * - 2xx with Loops' JSON: delivered, unless it says `success: false` (dead-lettered with its message);
  *   a web page or other text (a proxy's) retried;
+ * - 409 to a contact's creation (Loops has the contact): `next`, Update contact with the same
+ *   body without `mailingLists`;
  * - 409 to an event: delivered — Loops has the event under its Idempotency-Key already (a retry
  *   after an answer lost on the way, a replay within 24 hours, a messageId the site sent twice);
  * - 429: retried as Loops' rate limit, after Retry-After (or x-ratelimit-reset), else a second;
@@ -84,7 +96,7 @@ function adviceOf(request: RequestDescriptor, status: number): string {
  * classifyLoops({ status: 400, headers: {}, body: '…', json: { success: false, message: 'eventName is missing' } }, eventRequest, ctx);
  * // { status: 'dead_letter', reason: 'Loops refused the event (HTTP 400: eventName is missing)' }
  */
-export function classifyLoops(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): Classification {
+export function classifyLoops(response: VendorResponse, request: RequestDescriptor, ctx: PluginContext): ClassifyResult {
   const { status } = response;
   const what = isEvent(request) ? 'event' : 'contact';
   const said = loopsSaid(response);
@@ -94,6 +106,12 @@ export function classifyLoops(response: VendorResponse, request: RequestDescript
     return { status: 'delivered' };
   }
   if (status === 409 && isEvent(request)) return { status: 'delivered' };
+  // A string or bytes body is none of this plugin's contacts (it sends JSON objects).
+  const body = request.body;
+  if (status === 409 && isCreation(request) && typeof body !== 'string' && !(body instanceof Uint8Array) && isJsonObject(body)) {
+    // Loops has the contact: its properties are updated, its lists left as they are.
+    return { next: [updateRequest(updateOf(body), request.eventIds, ctx)] };
+  }
   if (status === 429) {
     const limit = responseHeader(response.headers, 'x-ratelimit-limit');
     return { status: 'retry', reason: `Loops rate limit reached (HTTP 429: ${said})${limit ? `: ${limit} requests a second for the team` : ''}`, retryAfterMs: rateLimitWaitMs(response, ctx.now), throttled: true };

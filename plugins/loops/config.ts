@@ -21,7 +21,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
     },
     mailing_list_ids: {
       type: 'array', title: 'Mailing Lists (with marketing consent)',
-      description: 'Ids of Loops mailing lists (Audience > Lists, or GET /api/v1/lists) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere) unless its only email is the one Signal remembers from an earlier identify. Without consent the contact\'s lists are left as they are: the plugin never removes anyone from a list.',
+      description: 'Ids of Loops mailing lists (Audience > Lists, or GET /api/v1/lists) a contact is added to when their identify carries marketing consent (context.consent.marketing true, and denied nowhere) and gives an email of its own (not only the one Signal remembers from an earlier identify) — and only when Loops creates the contact: a contact Loops has keeps its lists, so nobody who left a list is put back on it. Without consent the contact\'s lists are left as they are: the plugin never removes anyone from a list.',
       // No pattern: validateLoopsConfig says what is wrong with an id (a list's name given for
       // its id), naming the field; a pattern's error would stop it with the bare expression.
       items: { type: 'string' }, maxItems: 50, uniqueItems: true, examples: [['cm06f5v0e45nf0ml5754o9cix']],

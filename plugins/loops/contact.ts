@@ -1,11 +1,15 @@
 // An identify as Loops' Update contact, PUT /api/v1/contacts/update ("This endpoint will create a
 // contact if a matching contact does not already exist in your audience"): the person's email
 // and userId, firstName, lastName, userGroup, source, and the other traits as custom contact
-// properties at the top level of the body. With marketing consent, the config's mailing lists
-// (`mailingLists: { <id>: true }`) and, when config.subscribe_with_consent is on,
-// `subscribed: true`. Without consent neither is sent: `subscribed: false` or a list set to false
-// would unsubscribe someone, and an identify without consent says no such thing. Nor when the
-// email is only the one Signal remembers from an earlier identify (context.traits): a list or a
+// properties at the top level of the body. With marketing consent, `subscribed: true` when
+// config.subscribe_with_consent is on, and the config's mailing lists (`mailingLists: { <id>:
+// true }`) for a contact Loops creates only: the body then goes to Create contact (POST
+// /api/v1/contacts/create), which Loops answers 409 for a contact it has, and the update
+// without the lists follows (classify.ts). A list set true on an update re-subscribes someone
+// who left it (Loops' Preference Center lets contacts leave each list) at their next identify.
+// Without consent neither is sent: `subscribed: false` or a list set to false would
+// unsubscribe someone, and an identify without consent says no such thing. Nor when the email
+// is only the one Signal remembers from an earlier identify (context.traits): a list or a
 // subscription comes from a call that gives the address, not from every later identify.
 import { isConsentGranted, isRememberedOnly, PermanentError, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { mailingListIdsOf, MAX_TEXT_CHARS, sourceOf } from './config.ts';
@@ -57,9 +61,10 @@ function defaultFieldOf(name: string, value: JsonValue | undefined, ctx: PluginC
 }
 
 /**
- * The body of PUT /api/v1/contacts/update for an identify, or null when it names no contact (no
- * email, no userId: Loops needs one of them). The config's source applies when the blueprint
- * mapped none.
+ * The body of a contact for an identify, or null when it names no contact (no email, no
+ * userId: Loops needs one of them): Update contact's, or — with the mailing lists to join —
+ * Create contact's (see above; `isListCreation` tells which). The config's source applies when
+ * the blueprint mapped none.
  *
  * @example
  * contactBody({ email: 'jane@example.com', userId: 'u-1', firstName: 'Jane', properties: { plan: 'pro' } }, identifyWithConsent, ctx);
@@ -80,12 +85,39 @@ export function contactBody(payload: JsonObject, event: CanonicalEvent, ctx: Plu
       ctx.warn?.('mailing lists and subscribed not sent: the identify gives no email of its own, only the one Signal remembers of the person (context.traits), and a subscription comes from a call that gives the address');
     } else {
       if (ctx.config.subscribe_with_consent === true) body.subscribed = true;
-      if (lists.length > 0) body.mailingLists = Object.fromEntries(lists.map((id) => [id, true]));
+      // Create contact takes an email: a contact named by its userId alone is one Loops has.
+      if (lists.length > 0 && body.email === undefined) ctx.warn?.('mailing lists not sent: the identify names the contact by its userId alone, and lists are joined only by a contact Loops creates, which takes an email');
+      else if (lists.length > 0) body.mailingLists = Object.fromEntries(lists.map((id) => [id, true]));
     }
   }
   const custom = flatProperties(payload.properties, { reserved: RESERVED, path: 'traits' }, ctx);
   for (const [name, value] of Object.entries(custom)) body[name] = value;
   return body;
+}
+
+/**
+ * Whether a contact body is a creation that joins mailing lists (contactBody's, with
+ * `mailingLists`), for Create contact, which Loops refuses (409) for a contact it has.
+ *
+ * @example
+ * isListCreation({ email: 'jane@example.com', mailingLists: { cm06f5v0e45nf0ml5754o9cix: true } }); // true
+ * isListCreation({ email: 'jane@example.com' });                                                   // false
+ */
+export function isListCreation(body: JsonObject): boolean {
+  return body.mailingLists !== undefined;
+}
+
+/**
+ * The update of a contact Loops has, for a list creation it refused (409): the same body
+ * without `mailingLists` — the contact's properties updated, its lists as they are.
+ *
+ * @example
+ * updateOf({ email: 'jane@example.com', firstName: 'Jane', mailingLists: { cm06f5v0e45nf0ml5754o9cix: true } });
+ * // { email: 'jane@example.com', firstName: 'Jane' }
+ */
+export function updateOf(body: JsonObject): JsonObject {
+  const { mailingLists: _lists, ...rest } = body;
+  return rest;
 }
 
 /**

@@ -8,7 +8,8 @@ import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS } from './requests.ts';
 /**
  * Loops (loops.so, email for SaaS): identify traits to contacts updated or created through
  * PUT /api/v1/contacts/update (email, userId, firstName, lastName, userGroup, source, the other
- * traits as custom contact properties; the config's mailing lists, and optionally subscribed,
+ * traits as custom contact properties; the config's mailing lists (joined by a contact Loops
+ * creates through POST /api/v1/contacts/create, never re-joined by one it has), and optionally subscribed,
  * only with marketing consent), track calls to POST /api/v1/events/send (eventName, email and/or
  * userId, flat eventProperties, the messageId as Idempotency-Key), person deletions forwarded to
  * POST /api/v1/contacts/delete. Page, screen, group and alias calls are not sent.
@@ -23,7 +24,7 @@ export default definePlugin({
   id: 'loops',
   name: 'Loops',
   category: 'cdp',
-  description: 'Server-side contacts and events to Loops (loops.so), its REST API with a Bearer API key, one record a request at 10 a second: identify traits to contacts updated or created (PUT /api/v1/contacts/update: email, userId, firstName, lastName, userGroup, source, the other traits as custom properties, flattened; the config\'s mailing lists, and subscribed when the config allows, only with marketing consent; nobody ever unsubscribed), track calls to Loops events that trigger its loops (POST /api/v1/events/send: eventName, email and/or userId, flat eventProperties without contact data, the messageId as Idempotency-Key, a 409 already delivered); person deletions forwarded to POST /api/v1/contacts/delete by userId and by email. Page, screen, group and alias calls are not sent.',
+  description: 'Server-side contacts and events to Loops (loops.so), its REST API with a Bearer API key, one record a request at 10 a second: identify traits to contacts updated or created (PUT /api/v1/contacts/update: email, userId, firstName, lastName, userGroup, source, the other traits as custom properties, flattened; the config\'s mailing lists, and subscribed when the config allows, only with marketing consent, the lists joined by a contact Loops creates (POST /api/v1/contacts/create) and never re-joined by one it has; nobody ever unsubscribed), track calls to Loops events that trigger its loops (POST /api/v1/events/send: eventName, email and/or userId, flat eventProperties without contact data, the messageId as Idempotency-Key, a 409 already delivered); person deletions forwarded to POST /api/v1/contacts/delete by userId and by email. Page, screen, group and alias calls are not sent.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',

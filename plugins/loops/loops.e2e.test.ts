@@ -1,7 +1,7 @@
 // Loops end to end: browser calls through the real collect API, the pipeline stage, the queue
 // and the delivery engine; the vendor simulator stands in for https://app.loops.so and must
 // receive the requests Loops' API reference documents: PUT /api/v1/contacts/update, POST
-// /api/v1/events/send (with an Idempotency-Key), POST /api/v1/contacts/delete.
+// /api/v1/contacts/create (a contact joining mailing lists), POST /api/v1/events/send (with an Idempotency-Key), POST /api/v1/contacts/delete.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
@@ -15,6 +15,7 @@ let signal: TestSignal;
 const KEY = 'd2d561f5ff80136f69b4b5a31b9fb3c9';
 const LIST = 'cm06f5v0e45nf0ml5754o9cix';
 const CONTACTS = '/api/v1/contacts/update';
+const CREATE = '/api/v1/contacts/create';
 const EVENTS = '/api/v1/events/send';
 const DELETE = '/api/v1/contacts/delete';
 const CALL_TIMESTAMP = '2024-03-24T16:00:00.000Z';
@@ -30,6 +31,14 @@ before(async () => {
     SIGNAL_VENDOR_REDIRECTS: `https://app.loops.so=${sim.url}`,
   }, { label: 'loops', vendors: ['loops'] });
   sim.setDefault('PUT', CONTACTS, { status: 200, body: { success: true, id: 'cll42l54f20i1la0lfooe3z12' } });
+  // As Loops does: Create contact answers 409 for an email or userId it has.
+  const known = new Set<string>();
+  sim.setDefault('POST', CREATE, (request) => {
+    const ids = [bodyOf(request).email, bodyOf(request).userId].filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase());
+    if (ids.some((id) => known.has(id))) return { status: 409, body: { success: false, message: 'Email or userId already exists' } };
+    for (const id of ids) known.add(id);
+    return { status: 200, body: { success: true, id: 'cll42l54f20i1la0lfooe3z13' } };
+  });
   sim.setDefault('POST', EVENTS, { status: 200, body: { success: true } });
   sim.setDefault('POST', DELETE, { status: 200, body: { success: true, message: 'Contact deleted.' } });
 });
@@ -41,15 +50,17 @@ const browser = (key: string, call: Record<string, unknown>) => sendBrowserCall(
 const bodyOf = (request: RecordedRequest) => request.json as Record<string, unknown>;
 /** The event requests Loops received for an event name. */
 const eventsNamed = (name: string) => sim.requests({ path: EVENTS }).filter((request) => bodyOf(request).eventName === name);
-const contactsOf = (userId: string) => sim.requests({ path: CONTACTS }).filter((request) => bodyOf(request).userId === userId);
+/** The contact requests (creations and updates, in order) Loops received for a userId. */
+const contactsOf = (userId: string) => sim.requests().filter((request) => (request.path === CONTACTS || request.path === CREATE) && bodyOf(request).userId === userId);
 
 describe('Loops', () => {
-  test('an identify to PUT /contacts/update and a track to POST /events/send, exactly as Loops documents them, with the Bearer key and the messageId as Idempotency-Key', async () => {
+  test('an identify joining a list to POST /contacts/create and a track to POST /events/send, exactly as Loops documents them, with the Bearer key and the messageId as Idempotency-Key', async () => {
     const { site, integrationId } = await installed('Loops', { mailing_list_ids: [LIST], source: 'Signal' });
     await browser(site.key, { type: 'identify', userId: 'user-123', messageId: 'lp-identify-1', traits: { email: 'Jane@Example.com', firstName: 'Jane', lastName: 'Doe', userGroup: 'Founders', plan: 'pro', company: { name: 'Acme', size: 12 } } });
-    await sim.waitFor((requests) => requests.some((r) => bodyOf(r).userId === 'user-123'), 15_000, { path: CONTACTS });
+    await sim.waitFor((requests) => requests.some((r) => bodyOf(r).userId === 'user-123'), 15_000, { path: CREATE });
     const [contact] = contactsOf('user-123');
-    assert.equal(contact!.method, 'PUT');
+    assert.equal(contact!.method, 'POST');
+    assert.equal(contact!.path, CREATE, 'joining a list: Create contact');
     assert.equal(contact!.headers.authorization, `Bearer ${KEY}`);
     assert.match(contact!.headers['content-type']!, /^application\/json/);
     assert.deepEqual(contact!.json, {
@@ -71,9 +82,25 @@ describe('Loops', () => {
     const { site } = await installOnNewPipeline(signal, 'loops', 'Loops no consent', { config: { api_key: KEY, mailing_list_ids: [LIST], subscribe_with_consent: true } });
     await sendBrowserCall(signal, site.key, { type: 'identify', userId: 'user-nc', messageId: 'lp-nc-1', traits: { email: 'nc@example.com' } }, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { analytics: true } } });
     await sendBrowserCall(signal, site.key, { type: 'identify', userId: 'user-yes', messageId: 'lp-yes-1', traits: { email: 'yes@example.com' } }, visitor, { timestamp: CALL_TIMESTAMP, context: { consent: { marketing: true } } });
-    await sim.waitFor((requests) => requests.some((r) => bodyOf(r).userId === 'user-nc') && requests.some((r) => bodyOf(r).userId === 'user-yes'), 15_000, { path: CONTACTS });
+    await sim.waitFor((requests) => requests.some((r) => bodyOf(r).userId === 'user-nc') && requests.some((r) => bodyOf(r).userId === 'user-yes'), 15_000);
     assert.deepEqual(contactsOf('user-nc')[0]!.json, { email: 'nc@example.com', userId: 'user-nc' });
     assert.deepEqual(contactsOf('user-yes')[0]!.json, { email: 'yes@example.com', userId: 'user-yes', subscribed: true, mailingLists: { [LIST]: true } });
+  });
+
+  test('someone Loops has is updated without mailingLists: a consenting identify never puts a contact back on a list they left', { timeout: 60_000 }, async () => {
+    const { site, integrationId } = await installed('Loops rejoin', { mailing_list_ids: [LIST] });
+    const email = 'left.the.list@example.com';
+    await browser(site.key, { type: 'identify', userId: 'user-left', messageId: 'lp-left-1', traits: { email, firstName: 'Lou' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 1 || undefined, 'the creation delivered');
+    // Meanwhile Lou leaves the list in Loops' Preference Center; the next identify carries consent again.
+    await browser(site.key, { type: 'identify', userId: 'user-left', messageId: 'lp-left-2', traits: { email, firstName: 'Louise' } });
+    await waitUntil(async () => (await integrationStats(signal, integrationId)).delivered === 2 || undefined, 'the second identify delivered');
+    assert.deepEqual(contactsOf('user-left').map((r) => [r.method, r.path, r.json]), [
+      ['POST', CREATE, { email, userId: 'user-left', firstName: 'Lou', mailingLists: { [LIST]: true } }],
+      ['POST', CREATE, { email, userId: 'user-left', firstName: 'Louise', mailingLists: { [LIST]: true } }],
+      ['PUT', CONTACTS, { email, userId: 'user-left', firstName: 'Louise' }],
+    ], 'new to Loops: created in the list; then the creation answered 409 and the update follows without mailingLists');
+    assert.equal((await integrationStats(signal, integrationId, ['deadLettered'])).deadLettered, 0);
   });
 
   test('a 429 (Loops\' x-ratelimit headers, no Retry-After) and a 503 are retried with the same Idempotency-Key, then delivered once', { timeout: 60_000 }, async () => {

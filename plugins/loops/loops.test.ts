@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { createEventMapper } from '../../core/delivery/mapper.ts';
-import { createConfigAjv, type CanonicalEvent, type Classification, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { createConfigAjv, type CanonicalEvent, type ClassifyResult, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import loops from './index.ts';
 import { classifyLoops } from './classify.ts';
 import { validateLoopsConfig } from './config.ts';
@@ -34,8 +34,8 @@ const contact = (id: string): MappedEvent => ({ id, event: browserEvent({ messag
 const ev = (id: string, messageId = id): MappedEvent => ({ id, event: browserEvent({ messageId }), payload: { kind: 'event', body: { userId: 'u-1', eventName: 'Viewed' } } });
 const contactRequest = (): RequestDescriptor => loops.send([contact('c1')], ctx())[0]!;
 const eventRequest = (): RequestDescriptor => loops.send([ev('e1')], ctx())[0]!;
-const reasonOf = (c: Classification): string => ('reason' in c ? c.reason : '');
-const statusOf = (c: Classification): string => ('status' in c ? c.status : 'perEvent');
+const reasonOf = (c: ClassifyResult): string => ('reason' in c ? c.reason : '');
+const statusOf = (c: ClassifyResult): string => ('status' in c ? c.status : 'next' in c ? 'next' : 'perEvent');
 
 test('identify → a contact: email, userId, firstName, lastName, userGroup, the config\'s source, the other traits as custom properties; no list, no subscribed without marketing consent', () => {
   const record = recordOf(identify({ email: ' Jane@Example.com ', first_name: 'Jane', lastName: 'Doe', userGroup: 'Founders', plan: 'pro', seats: 3, trial: true, signedUpAt: '2024-03-01T10:00:00Z' }), { mailing_list_ids: [LIST], subscribe_with_consent: true, source: 'Signal' });
@@ -56,6 +56,24 @@ test('marketing consent: the config\'s mailing lists set true; subscribed true o
   assert.match(remembered.warnings?.join('\n') ?? '', /mailing lists and subscribed not sent: the identify gives no email of its own/);
   const denied = recordOf(identify({ email: 'jane@example.com' }, { context: { consent: { marketing: true, categoryPreferences: { marketing: false } } } }), { mailing_list_ids: [LIST], subscribe_with_consent: true });
   assert.deepEqual(denied.body, { email: 'jane@example.com', userId: 'u-1' });
+  const byUserId = mapped(identify({ plan: 'pro' }, consenting), { mailing_list_ids: [LIST], subscribe_with_consent: true });
+  assert.deepEqual(byUserId.payload?.body, { userId: 'u-1', subscribed: true, plan: 'pro' }, 'named by its userId alone: a contact Loops has, so no list (subscribed as config.subscribe_with_consent asks)');
+  assert.match(byUserId.warnings?.join('\n') ?? '', /mailing lists not sent: the identify names the contact by its userId alone, and lists are joined only by a contact Loops creates/);
+});
+
+test('mailing lists join only a contact Loops creates: Create contact with the lists, and its 409 (Loops has the contact) leads to Update contact without them', () => {
+  const config = { mailing_list_ids: [LIST], subscribe_with_consent: true };
+  const joining: MappedEvent = { id: 'j1', event: identify({ email: 'jane@example.com' }, consenting), payload: recordOf(identify({ email: 'jane@example.com', firstName: 'Jane', plan: 'pro' }, consenting), config) };
+  const [creation] = loops.send([joining], ctx(config));
+  assert.deepEqual(creation, { method: 'POST', url: 'https://app.loops.so/api/v1/contacts/create', headers: HEADERS, body: { email: 'jane@example.com', userId: 'u-1', firstName: 'Jane', subscribed: true, mailingLists: { [LIST]: true }, plan: 'pro' }, eventIds: ['j1'] });
+  assert.deepEqual(classifyLoops(answer(200, { success: true, id: 'cll42' }), creation!, ctx()), { status: 'delivered' }, 'created: in the list');
+  const exists = classifyLoops(answer(409, { success: false, message: 'Email or userId already exists' }), creation!, ctx());
+  const update: RequestDescriptor = 'next' in exists ? exists.next[0]! : creation!;
+  assert.deepEqual(exists, { next: [{ method: 'PUT', url: 'https://app.loops.so/api/v1/contacts/update', headers: HEADERS, body: { email: 'jane@example.com', userId: 'u-1', firstName: 'Jane', subscribed: true, plan: 'pro' }, eventIds: ['j1'] }] },
+    'Loops has the contact: updated without mailingLists, so nobody who left a list is put back on it (subscribed as the config asks)');
+  assert.deepEqual(classifyLoops(answer(200, { success: true, id: 'cll42' }), update, ctx()), { status: 'delivered' });
+  assert.equal(statusOf(classifyLoops(answer(409, { success: false, message: 'Email already in use by another contact.' }), update, ctx())), 'dead_letter', 'a 409 to the update: dead-lettered as before');
+  assert.match(reasonOf(classifyLoops(answer(400, { success: false, message: 'Invalid email' }), creation!, ctx())), /^Loops refused the contact \(HTTP 400: Invalid email\)$/, 'other refusals of a creation: as before');
 });
 
 test('custom properties: nested objects flattened to camelCase, lists and over-long text left out with a warning, reserved names and the plugin\'s own fields never taken from traits, nulls never sent', () => {

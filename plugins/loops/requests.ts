@@ -1,8 +1,10 @@
 // The delivery requests of Loops' API (`Authorization: Bearer <API key>`, JSON bodies): a contact
-// to PUT /api/v1/contacts/update, an event to POST /api/v1/events/send with the event's
+// to PUT /api/v1/contacts/update (one joining mailing lists to POST /api/v1/contacts/create
+// first: see contact.ts), an event to POST /api/v1/events/send with the event's
 // messageId as its `Idempotency-Key`, one record a request: Loops has no batch endpoint for
 // either. Built here, performed by the core.
-import { configApiKey, nameBasedUuid, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { configApiKey, nameBasedUuid, type JsonObject, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { isListCreation } from './contact.ts';
 import { MAX_BODY_BYTES, recordOf } from './fit-to-loops.ts';
 
 export const API_BASE = 'https://app.loops.so/api/v1';
@@ -40,8 +42,20 @@ export function idempotencyKeyOf(messageId: string): string {
 }
 
 /**
+ * Update contact (`PUT {api}/contacts/update`) with a contact's body.
+ *
+ * @example
+ * updateRequest({ email: 'jane@example.com' }, ['m-1'], ctx);
+ * // { method: 'PUT', url: 'https://app.loops.so/api/v1/contacts/update', headers: { authorization: 'Bearer …', … }, body: { email: 'jane@example.com' }, eventIds: ['m-1'] }
+ */
+export function updateRequest(body: JsonObject, eventIds: string[], ctx: PluginContext): RequestDescriptor {
+  return { method: 'PUT', url: `${API_BASE}/contacts/update`, headers: headersOf(ctx), body, eventIds };
+}
+
+/**
  * The requests for a batch of mapped records (see fitRecord): each in a request of its own, a
- * contact to PUT /contacts/update, an event to POST /events/send, in the batch's order.
+ * contact to PUT /contacts/update (one joining mailing lists to POST /contacts/create), an
+ * event to POST /events/send, in the batch's order.
  *
  * @example
  * buildRequests([identify, signedUp], ctx);
@@ -55,7 +69,9 @@ export function buildRequests(batch: MappedEvent[], ctx: PluginContext): Request
     // the core dead-letters the event this names.
     if (!record) throw new Error(`event ${mapped.id} holds no Loops record (contact or event) to send`);
     if (record.kind === 'contact') {
-      return { method: 'PUT', url: `${API_BASE}/contacts/update`, headers: headersOf(ctx), body: record.body, eventIds: [mapped.id] };
+      // Lists join only a contact Loops creates: a 409 (Loops has it) leads to the update without them.
+      if (isListCreation(record.body)) return { method: 'POST', url: `${API_BASE}/contacts/create`, headers: headersOf(ctx), body: record.body, eventIds: [mapped.id] };
+      return updateRequest(record.body, [mapped.id], ctx);
     }
     const headers = { ...headersOf(ctx), 'idempotency-key': idempotencyKeyOf(mapped.event.messageId) };
     return { method: 'POST', url: `${API_BASE}/events/send`, headers, body: record.body, eventIds: [mapped.id] };
