@@ -15,6 +15,12 @@ import { yahooUserData } from './user-data.ts';
 const ACTION_SOURCE_ALIASES: Readonly<Record<string, ActionSource>> = {
   website: 'web', mobile_app: 'app', mobile: 'app', application: 'app', offline: 'physical_store', store: 'physical_store', phone_call: 'phone', call: 'phone',
 };
+/**
+ * The Yahoo event names the default blueprint sends (page_view, purchase, …). An event already
+ * called by one of them (GA4's `purchase`, `add_to_cart`, `sign_up`, or a track event named
+ * `lead`) keeps it: its own name is then the Yahoo name the README tells users to write rules for.
+ */
+export const BLUEPRINT_EVENT_NAMES: ReadonlySet<string> = new Set(['page_view', 'view_content', 'add_to_cart', 'initiate_checkout', 'purchase', 'lead', 'sign_up']);
 /** Signal's cap on eventId: Yahoo documents none; a messageId or an order id is far shorter. */
 export const MAX_EVENT_ID_CHARS = 256;
 
@@ -36,7 +42,8 @@ function actionSourceOf(mapped: JsonValue | undefined, event: CanonicalEvent, co
 /**
  * The Yahoo event of a Signal event (the map hook), or null — not sent, `ctx.warn` saying why —
  * when it has no Yahoo event name (config.event_names, else the blueprint's; the catch-all
- * handler's own name of the event only when the config names it). Throws a PermanentError (the
+ * handler's own name of the event only when the config names it or it is one of the
+ * blueprint's Yahoo names). Throws a PermanentError (the
  * event dead-lettered alone) for what Yahoo would refuse that a user can fix: an actionSource it
  * does not take, no identifier of the person and no click id, a price that is no number.
  *
@@ -54,9 +61,10 @@ export function toYahooEvent(payload: JsonObject, event: CanonicalEvent, ctx: Pl
   const configured = eventMapName(event, config.event_names);
   const mapped = readText(payload.eventName);
   // The blueprint's catch-all handler names an event by its own name (Feature Used): not sent
-  // unless the config names it, so no event reaches Yahoo's rules unasked.
+  // unless the config names it, so no event reaches Yahoo's rules unasked — but an event whose
+  // own name is one of the blueprint's Yahoo names (GA4's purchase) is sent under it.
   const ownName = event.type === 'track' ? event.event?.trim() : event.type;
-  const name = configured ?? (mapped !== undefined && mapped !== ownName ? mapped : undefined);
+  const name = configured ?? (mapped !== undefined && (mapped !== ownName || BLUEPRINT_EVENT_NAMES.has(mapped)) ? mapped : undefined);
   if (name === undefined) {
     warn(`${what} not sent to Yahoo: no Yahoo event name for it (name one in config.event_names, e.g. {"${event.type === 'track' ? event.event ?? 'Demo Requested' : 'page'}": "lead"})`);
     return null;

@@ -69,6 +69,17 @@ test('page calls as page_view; other track events only when the config names the
   assert.equal(blueprint.mapEvent(event({ type: 'identify', event: undefined, traits: { email: 'a@b.co' } })).vendorEvent, null);
 });
 
+test('GA4-style events the blueprint lists (purchase, add_to_cart, sign_up) and a track event named by a blueprint Yahoo name are sent under that name', () => {
+  const purchase = mapThrough(event({ event: 'purchase' }));
+  assert.deepEqual([purchase.payload?.eventName, purchase.warnings], ['purchase', []]);
+  assert.deepEqual(purchase.payload?.eventData, { price: 74.97, products: [{ category: 'Shoes' }], customKeyValues: { order_id: 'ORD-1', currency: 'USD' } });
+  for (const [name, yahoo] of [['add_to_cart', 'add_to_cart'], ['sign_up', 'sign_up'], ['view_item', 'view_content'], ['lead', 'lead']] as const) {
+    assert.equal(mapThrough(event({ event: name, properties: { value: 5, currency: 'USD' } })).payload?.eventName, yahoo, name);
+  }
+  // Another event's own name is still not sent unasked.
+  assert.equal(mapThrough(event({ event: 'Feature Used', properties: {} })).payload, null);
+});
+
 test('an app event: actionSource app, the advertising id as idfa on iOS and gpsaid on Android, never all zeros', () => {
   const app = (os: string, id: string) => mapThrough(event({ context: { ip: '203.0.113.42', app: { name: 'Shop' }, os: { name: os }, device: { advertisingId: id } } as CanonicalEvent['context'] })).payload;
   const ios = app('iOS', 'AEBE52E7-03EE-455A-B3C4-E57283966239');
