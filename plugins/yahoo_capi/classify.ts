@@ -46,9 +46,10 @@ function isYahooAnswer(response: VendorResponse): boolean {
 /**
  * Yahoo's answer as outcomes for the events of `request`:
  *
- * - 2xx `success: COMPLETE` (or no `success`): delivered; `PARTIAL`: for several events, sent
- *   again in halves to find the refused ones, for one, dead-lettered with Yahoo's message; a
- *   web page (a proxy's, a captive portal's) sent again;
+ * - 2xx `success: COMPLETE` (or no `success`): delivered; `PARTIAL`, or a `success` saying
+ *   nothing was taken (false, FAILED, ERROR, REJECTED): for several events, sent again in
+ *   halves to find the refused ones, for one, dead-lettered with Yahoo's message; a web page (a
+ *   proxy's, a captive portal's) sent again;
  * - 429 (the rate limit: no try used up, the integration slowed), 5xx and 408: retried after
  *   Retry-After when given;
  * - 401 (after the core renewed the token once): dead-lettered, naming the credentials;
@@ -68,11 +69,20 @@ export function classifyYahooCapi(response: VendorResponse, request: RequestDesc
   const several = request.eventIds.length > 1;
   if (status >= 200 && status < 300) {
     if (isWebPage(response.body)) return { status: 'retry', reason: `HTTP ${status} with ${excerpt(response.body ?? '')}: a web page, not Yahoo's answer — a proxy? — so the events are sent again (with the same eventId)` };
-    const success = isJsonObject(response.json) ? trimmedText(response.json.success)?.toUpperCase() : undefined;
+    const flag = isJsonObject(response.json) ? response.json.success : undefined;
+    const success = trimmedText(flag)?.toUpperCase();
     if (success === 'PARTIAL') {
       return several
         ? { status: 'split', reason: `Yahoo took the request only in part (${what}): sending it in halves to find the refused event` }
         : { status: 'dead_letter', reason: `Yahoo refused the event (HTTP ${status}, PARTIAL: ${what})` };
+    }
+    // A 2xx that says nothing was taken (success false, FAILED, ERROR, REJECTED) is no delivery:
+    // counted delivered, its events would be lost without a trace. Halved like a refusal.
+    if (flag === false || (success !== undefined && /^(FAIL|ERROR|REJECT|NONE)/.test(success))) {
+      const label = success ?? 'success false';
+      return several
+        ? { status: 'split', reason: `Yahoo took none of the request (HTTP ${status}, ${label}: ${what}): sending it in halves to find the refused events` }
+        : { status: 'dead_letter', reason: `Yahoo refused the event (HTTP ${status}, ${label}: ${what})` };
     }
     return { status: 'delivered' };
   }

@@ -171,6 +171,11 @@ test('classify: COMPLETE delivered, PARTIAL halved, 429 and 5xx retried, 401/403
   assert.equal(whole(classifyYahooCapi(answer(200, '{"success":"PARTIAL","message":"1 of 2 events rejected"}'), two, '1')).status, 'split');
   assert.deepEqual(classifyYahooCapi(answer(200, '{"success":"PARTIAL","message":"eventTs out of range"}'), one, '1'), { status: 'dead_letter', reason: 'Yahoo refused the event (HTTP 200, PARTIAL: eventTs out of range)' });
   assert.equal(whole(classifyYahooCapi(answer(200, '<html><body>Portal</body></html>'), two, '1')).status, 'retry');
+  // A 2xx saying nothing was taken is no delivery: halved, then the event dead-lettered with Yahoo's words.
+  assert.equal(whole(classifyYahooCapi(answer(200, '{"success":"FAILED","message":"invalid pixel event"}'), two, '1')).status, 'split');
+  assert.deepEqual(classifyYahooCapi(answer(200, '{"success":"FAILED","message":"invalid pixel event"}'), one, '1'), { status: 'dead_letter', reason: 'Yahoo refused the event (HTTP 200, FAILED: invalid pixel event)' });
+  assert.deepEqual(classifyYahooCapi(answer(200, '{"success":false,"message":"eventName missing"}'), one, '1'), { status: 'dead_letter', reason: 'Yahoo refused the event (HTTP 200, success false: eventName missing)' });
+  assert.deepEqual(classifyYahooCapi(answer(200, '{"success":true}'), two, '1'), { status: 'delivered' });
   const limited = whole(classifyYahooCapi(answer(429, '{"message":"Too many requests"}', { 'retry-after': '7' }), two, '1'));
   assert.deepEqual([limited.status, limited.retryAfterMs], ['retry', 7000]);
   assert.equal(whole(classifyYahooCapi(answer(503, 'upstream'), two, '1')).status, 'retry');
