@@ -126,6 +126,24 @@ describe('AppLovin Axon Conversion API', () => {
     }
   });
 
+  test('a refused batch answered in bare text without x-al headers: halved too, the refused event alone dead-lettered, the valid ones delivered', async () => {
+    sim.setDefault('POST', PATH, (request) => (JSON.stringify(request.json).includes('al-json-bad')
+      ? { status: 400, body: 'Invalid event', headers: { 'content-type': 'text/plain' } }
+      : SUCCESS));
+    try {
+      await batch(['ok1', 'bad', 'ok2'].map((x) => ({ event: 'Signed In', messageId: `al-json-${x}` })));
+      assert.equal((await waitForDeadLetter(signal, integrationId, 'al-json-bad')).reason, 'AppLovin refused the event (HTTP 400, Invalid event)');
+      for (const ok of ['al-json-ok1', 'al-json-ok2']) assert.ok(await waitUntil(async () => (sent(ok).length >= 2 && (await delivered(ok))) || undefined, `${ok} sent again and delivered`));
+    } finally {
+      sim.setDefault('POST', PATH, () => SUCCESS);
+    }
+  });
+
+  test('the axwrt the site\'s server keeps (AppLovin\'s enhanced user identification) is sent when the Pixel\'s _axwrt is gone', async () => {
+    await browser({ type: 'track', event: 'Signed Up', messageId: 'al-axwrt-http' }, 'axwrt=w-http-77');
+    assert.equal((await axonEvent('al-axwrt-http')).event.user_data.axwrt, 'w-http-77');
+  });
+
   test('a refused batch naming its event: that one dead-lettered, the others sent again at once without it', async () => {
     sim.setDefault('POST', PATH, (request) => {
       const events = eventsOf(request as RecordedRequest);

@@ -71,6 +71,8 @@ test('user_data: email and phone hashed (phone digits without +), ids, IP, agent
   assert.deepEqual(appLovinUserData({ phone: '(415) 555-0123' }, { defaultCountryCode: '1' }).user, { phone: sha256('14155550123') });
   assert.deepEqual(appLovinUserData({ phone: '(415) 555-0123' }).unusable, ['phone'], 'no country code is guessed');
   assert.deepEqual(appLovinUserData({ email: sha256('jane@example.com').toUpperCase(), os: 'Mac OS X' }).user, { email: sha256('jane@example.com'), os: 'desktop_os' }, 'a digest is sent as it is');
+  assert.deepEqual(appLovinUserData({ zip: '94103-1234' }).user, { zip: '94103' }, 'a US ZIP+4 as its first five digits');
+  assert.deepEqual(appLovinUserData({ zip: 'SW1A 1AA' }).user, { zip: 'SW1A 1AA' }, 'another country\'s code as written');
 });
 
 test('click ids: the page URL\'s aleid and alart first, then Signal\'s cookies, then the Axon Pixel\'s; axwrt from the Pixel\'s cookie', () => {
@@ -78,6 +80,9 @@ test('click ids: the page URL\'s aleid and alart first, then Signal\'s cookies, 
   assert.deepEqual(axonIds(at('https://shop.example/?aleid=fresh-1&alart=art-1', { _dfaleid: 'old-1', _axwrt: 'w-1' }), {}), { aleid: 'fresh-1', alart: 'art-1', axwrt: 'w-1' });
   assert.deepEqual(axonIds(at('https://shop.example/', { _dfaleid: 'old-1', _axeid: 'pixel-1', _axart: 'pixel-art' }), {}), { aleid: 'old-1', alart: 'pixel-art' });
   assert.deepEqual(axonIds(at('https://shop.example/?aleid=undefined'), { aleid: 'mapped-1' }), { aleid: 'mapped-1' }, 'a placeholder is no click id');
+  assert.deepEqual(axonIds(at('https://shop.example/', { axwrt: 'w-http' }), {}), { axwrt: 'w-http' }, 'the site\'s server-set axwrt when the Pixel\'s _axwrt is gone');
+  assert.deepEqual(axonIds(at('https://shop.example/', { _axwrt: 'w-js', axwrt: 'w-http' }), {}), { axwrt: 'w-js' });
+  assert.ok(appLovin.cookies?.includes('axwrt'), 'collect copies the axwrt cookie into context.cookies');
   for (const none of ['undefined', '{aleid}', 'aleid', 'a b', '']) assert.equal(axonIdOf(none), undefined, none);
 });
 
@@ -151,7 +156,24 @@ test('classify: 200 delivered; 401 and 403 dead-lettered saying what to fix; 429
   } });
   const byDedupe = classify(400, '', 3, { 'x-al-error-message': 'event dedupe-2 has an invalid event_time' }) as { perEvent: Record<string, { status: string }> };
   assert.deepEqual(Object.values(byDedupe.perEvent).map((o) => o.status), ['resend', 'resend', 'dead_letter']);
-  assert.deepEqual(classify(400, { error: 'bad gateway config' }, 3), { status: 'dead_letter', reason: 'AppLovin HTTP 400: bad gateway config' }, 'another service\'s answer: about the request, not halved');
+  assert.deepEqual(classify(400, '<html><body>400 Bad Request</body></html>', 3), { status: 'dead_letter', reason: 'AppLovin HTTP 400: <html><body>400 Bad Request</body></html>' }, 'a proxy\'s page: about the request, not halved');
+});
+
+test('classify: a 400 with bare text and no x-al headers is AppLovin\'s (it documents no error body), so the batch is halved, never dead-lettered whole', () => {
+  assert.deepEqual(classify(400, 'Invalid event', 3), { status: 'split', reason: 'AppLovin refused the batch (HTTP 400, Invalid event); sending it in halves to find the event' });
+  assert.deepEqual(classify(400, 'Invalid event', 1), { status: 'dead_letter', reason: 'AppLovin refused the event (HTTP 400, Invalid event)' });
+  assert.deepEqual(classify(400, { error: 'bad gateway config' }, 3), { status: 'dead_letter', reason: 'AppLovin HTTP 400: bad gateway config' }, 'JSON without AppLovin\'s headers: another service\'s answer, about the request, not halved');
+  assert.deepEqual(classify(400, 'events[2].data.currency is invalid', 3), { perEvent: {
+    e0: { status: 'resend', reason: 'AppLovin refused the batch (HTTP 400) for another event of it: sent again without it' },
+    e1: { status: 'resend', reason: 'AppLovin refused the batch (HTTP 400) for another event of it: sent again without it' },
+    e2: { status: 'dead_letter', reason: 'AppLovin refused the event (HTTP 400, events[2].data.currency is invalid)' },
+  } });
+});
+
+test('classify: words that may count from 1 (event 1, index 1) name no event: the batch is halved rather than a valid event dead-lettered', () => {
+  assert.equal(statusOf(classify(400, '', 3, { 'x-al-error-message': 'event 1: missing currency' })), 'split');
+  assert.equal(statusOf(classify(400, '', 3, { 'x-al-error-message': 'invalid value at index 1' })), 'split');
+  assert.equal(statusOf(classify(400, '', 3, { 'x-al-error-message': 'events 1 and 2 are invalid' })), 'split');
   assert.equal(statusOf(classify(413, '', 4)), 'split');
   assert.equal(said(answer(400, { message: 'Bad event' })), 'Bad event');
 });

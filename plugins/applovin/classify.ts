@@ -1,13 +1,15 @@
 // AppLovin's answers to POST /v1/event. AppLovin documents 200 ("all events processed
 // successfully"), 400 ("there is an error with your request. This batch of events was
 // dropped": "any invalid event fails the batch") and 401 ("authentication failed"), and no error
-// body. Integrators report the reason in the response headers `x-al-error-code` and
-// `x-al-error-message` (unconfirmed): they are read first, then a JSON body's `message`, `error`
-// or `errors`, else the body's start. A 400 whose words name an event of the request (by its
-// index, `events[3]`, or its dedupe_id) dead-letters that event and sends the others again at
-// once without it; a 400 naming none, of several events, is halved until the refused event is
-// alone: one invalid event never takes the valid ones with it. A 400 with another body (a
-// proxy's page, another service's JSON) is about the request and dead-lettered as it is.
+// body. AppLovin's other APIs (Campaign Management, reporting) give the reason in the response
+// headers `x-al-error-code` and `x-al-error-message` (unconfirmed for this one): they are read
+// first, then a JSON body's `message`, `error` or `errors`, else the body's start. A 400 whose
+// words name an event of the request (by its zero-based path, `events[3]`, or its dedupe_id)
+// dead-letters that event and sends the others again at once without it; a 400 naming none, of
+// several events, is halved until the refused event is alone: one invalid event never takes the
+// valid ones with it. Since AppLovin documents no error body, a 400 with no body or bare text
+// counts as AppLovin's too; a web page or JSON without AppLovin's headers is about the request
+// (a proxy's, another service's) and dead-lettered as it is.
 import { defaultClassify, excerpt, isJsonObject, isWebPage, responseHeader, transientRetry, trimmedText, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 
 /** An error entry's words: its text, or its `message` / `field`. */
@@ -37,14 +39,17 @@ export function said(response: VendorResponse): string {
 }
 
 /**
- * The indexes of the request's events AppLovin's words name: `events[3]` / `events.3` / `event
- * 3` / `index 3`, or a dedupe_id of the request's events quoted in them.
+ * The indexes of the request's events AppLovin's words name: a path into the body, `events[3]`
+ * / `events.3` (zero-based, as paths are), or a dedupe_id of the request's events quoted in
+ * them. Words such as `event 3` or `index 3` are not read: whether they count from 0 or 1 is
+ * unknown (AppLovin documents no error words), and a wrong guess would dead-letter a valid
+ * event and send the invalid one again — halving finds it for sure.
  */
 function namedIndexes(words: string, request: RequestDescriptor): Set<number> {
   const count = request.eventIds.length;
   const named = new Set<number>();
-  for (const match of words.matchAll(/\bevents?\s*(?:\[\s*(\d+)\s*\]|\.(\d+)\b|\s+(\d+)\b)|\bindex\s*[:=]?\s*(\d+)\b/gi)) {
-    const index = Number(match[1] ?? match[2] ?? match[3] ?? match[4]);
+  for (const match of words.matchAll(/\bevents\s*(?:\[\s*(\d+)\s*\]|\.(\d+)\b)/gi)) {
+    const index = Number(match[1] ?? match[2]);
     if (Number.isInteger(index) && index >= 0 && index < count) named.add(index);
   }
   const body = request.body as JsonValue | undefined;
@@ -58,12 +63,17 @@ function namedIndexes(words: string, request: RequestDescriptor): Set<number> {
 
 /**
  * Whether a refusal is AppLovin's own: it carries the `x-al-error-code` or `x-al-error-message`
- * header, or no body at all (AppLovin documents none for its 400) — not a proxy's page or
- * another service's JSON, about the request itself, which halving could not help.
+ * header, or has no body or a plain-text one. AppLovin documents no error body, so a 400 with
+ * bare text ("Invalid event") may be its own, about one event of the batch: dead-lettering the
+ * whole batch for it would drop the valid events with the invalid one. A web page (a proxy's)
+ * or JSON without AppLovin's headers (another service's) is about the request: halving could
+ * not help.
  */
 function isAppLovinAnswer(response: VendorResponse): boolean {
-  return responseHeader(response.headers, 'x-al-error-code') !== undefined || responseHeader(response.headers, 'x-al-error-message') !== undefined
-    || (response.body ?? '').trim() === '';
+  if (responseHeader(response.headers, 'x-al-error-code') !== undefined || responseHeader(response.headers, 'x-al-error-message') !== undefined) return true;
+  const body = (response.body ?? '').trim();
+  const structured = typeof response.json === 'object' && response.json !== null;
+  return body === '' || (!structured && !isWebPage(body));
 }
 
 /**
@@ -74,11 +84,12 @@ function isAppLovinAnswer(response: VendorResponse): boolean {
  *   Retry-After when given; 5xx and 408 retried, honouring Retry-After;
  * - 401: dead-lettered at once, saying to check the Conversion API key and the Event Key;
  * - 403: dead-lettered at once: the key may not send to the pixel;
- * - 400 from AppLovin (its x-al-error headers, or no body) naming events of the request: those
+ * - 400 from AppLovin (its x-al-error headers, no body or bare text) naming events of the request: those
  *   dead-lettered with AppLovin's words, the others sent again at once without them; naming
  *   none, and 413, of several events: split in halves to find the refused one; of one event:
  *   dead-lettered with AppLovin's words;
- * - other 4xx (a 400 with another body among them): dead-lettered with what was said.
+ * - other 4xx (a 400 that is a web page, or JSON without AppLovin's headers, among them):
+ *   dead-lettered with what was said.
  *
  * @example
  * classifyAppLovin({ status: 400, headers: { 'x-al-error-message': 'invalid event' }, body: '' }, twoEventRequest);

@@ -20,6 +20,12 @@ export const PIXEL_ALART_COOKIE = '_axart';
 /** The Axon Pixel's browser id cookie (user_data.axwrt): read, never written. */
 export const PIXEL_AXWRT_COOKIE = '_axwrt';
 /**
+ * The same browser id as the site's server keeps it (AppLovin's "enhanced user identification":
+ * `_axwrt` copied into an HTTP-only `axwrt` cookie, which Safari does not cut to 7 days as it
+ * does script-set ones): read when `_axwrt` is gone, never written.
+ */
+export const SERVER_AXWRT_COOKIE = 'axwrt';
+/**
  * How long Signal keeps a click id: 30 days. AppLovin documents neither its attribution window
  * for web campaigns nor its cookies' lifetime; 30 days is the window integrators keep click ids
  * for.
@@ -55,7 +61,8 @@ export interface AxonIds {
 /**
  * The Axon ids of an event: aleid and alart from its page URL (the landing page of an ad click,
  * the newest click there is), else Signal's cookie, else the Axon Pixel's, else what the
- * blueprint mapped; axwrt from the Pixel's cookie, else the mapped one.
+ * blueprint mapped; axwrt from the Pixel's cookie, else the site's server-set copy, else the
+ * mapped one.
  *
  * @example
  * axonIds({ context: { page: { url: 'https://shop.example/?aleid=abc123' }, cookies: { _axwrt: 'w-1' } } } as CanonicalEvent, {});
@@ -68,7 +75,7 @@ export function axonIds(event: CanonicalEvent, mapped: { aleid?: JsonValue | und
   if (aleid !== undefined) ids.aleid = aleid;
   const alart = pageUrlParamOf(event, ALART_PARAM, { accept: axonIdOf }) ?? axonIdOf(cookies[ALART_COOKIE]) ?? axonIdOf(cookies[PIXEL_ALART_COOKIE]) ?? axonIdOf(mapped.alart);
   if (alart !== undefined) ids.alart = alart;
-  const axwrt = axonIdOf(cookies[PIXEL_AXWRT_COOKIE]) ?? axonIdOf(mapped.axwrt);
+  const axwrt = axonIdOf(cookies[PIXEL_AXWRT_COOKIE]) ?? axonIdOf(cookies[SERVER_AXWRT_COOKIE]) ?? axonIdOf(mapped.axwrt);
   if (axwrt !== undefined) ids.axwrt = axwrt;
   return ids;
 }

@@ -1,12 +1,12 @@
 import { definePlugin } from '../../core/sdk/index.ts';
 import { toAxonEvent } from './axon-event.ts';
-import { ALART_COOKIE, ALART_PARAM, ALEID_COOKIE, ALEID_PARAM, CLICK_ID_DAYS, PIXEL_ALART_COOKIE, PIXEL_ALEID_COOKIE, PIXEL_AXWRT_COOKIE } from './click-ids.ts';
+import { ALART_COOKIE, ALART_PARAM, ALEID_COOKIE, ALEID_PARAM, CLICK_ID_DAYS, PIXEL_ALART_COOKIE, PIXEL_ALEID_COOKIE, PIXEL_AXWRT_COOKIE, SERVER_AXWRT_COOKIE } from './click-ids.ts';
 import { classifyAppLovin } from './classify.ts';
 import { CONFIG_SCHEMA, validateAppLovinConfig } from './config.ts';
 import { MAX_BYTES, MAX_EVENTS, requestsFor } from './requests.ts';
 
 export { MAX_DEDUPE_ID_CHARS, sourceUrl, toAxonEvent, USER_IDENTIFIERS } from './axon-event.ts';
-export { ALART_COOKIE, ALART_PARAM, ALEID_COOKIE, ALEID_PARAM, axonIdOf, axonIds, CLICK_ID_DAYS, PIXEL_ALART_COOKIE, PIXEL_ALEID_COOKIE, PIXEL_AXWRT_COOKIE, type AxonIds } from './click-ids.ts';
+export { ALART_COOKIE, ALART_PARAM, ALEID_COOKIE, ALEID_PARAM, axonIdOf, axonIds, CLICK_ID_DAYS, PIXEL_ALART_COOKIE, PIXEL_ALEID_COOKIE, PIXEL_AXWRT_COOKIE, SERVER_AXWRT_COOKIE, type AxonIds } from './click-ids.ts';
 export { classifyAppLovin, said } from './classify.ts';
 export { axonEventName, CONFIG_SCHEMA, EVENT_NAMES, EVENT_SOURCES, validateAppLovinConfig, type EventName } from './config.ts';
 export { eventData, MAX_TEXT_CHARS } from './event-data.ts';
@@ -63,7 +63,7 @@ export default definePlugin({
     'user_data.user_id': { required: false, description: 'The site\'s user id (at least six characters).' },
     'user_data.aleid': { required: false, description: 'Axon\'s click id: the landing URL\'s aleid, else the _dfaleid cookie Signal keeps, else the Axon Pixel\'s _axeid.' },
     'user_data.alart': { required: false, description: 'The landing URL\'s alart, else the _dfalart cookie Signal keeps, else the Axon Pixel\'s _axart.' },
-    'user_data.axwrt': { required: false, description: 'The Axon Pixel\'s browser id: its _axwrt cookie.' },
+    'user_data.axwrt': { required: false, description: 'The Axon Pixel\'s browser id: its _axwrt cookie, else the site\'s server-set axwrt copy.' },
     'user_data.country_code': { required: false, description: 'ISO 3166-1 alpha-2.' },
     'user_data.zip': { required: false },
     'user_data.os': { required: false, description: 'ios, android or desktop_os.' },
@@ -76,8 +76,8 @@ export default definePlugin({
     'data.search_term': { required: false },
   },
   consent: ['advertising'],
-  // Signal's cookies for the landing URL's aleid and alart, and the Axon Pixel's (read, never written).
-  cookies: [ALEID_COOKIE, ALART_COOKIE, PIXEL_ALEID_COOKIE, PIXEL_ALART_COOKIE, PIXEL_AXWRT_COOKIE],
+  // Signal's cookies for the landing URL's aleid and alart, the Axon Pixel's and the site's server-set axwrt (read, never written).
+  cookies: [ALEID_COOKIE, ALART_COOKIE, PIXEL_ALEID_COOKIE, PIXEL_ALART_COOKIE, PIXEL_AXWRT_COOKIE, SERVER_AXWRT_COOKIE],
   clickIds: [{ param: ALEID_PARAM, cookie: ALEID_COOKIE, days: CLICK_ID_DAYS }, { param: ALART_PARAM, cookie: ALART_COOKIE, days: CLICK_ID_DAYS }],
   // AppLovin documents no rate limit for the Conversion API: 10 requests a second (up to 1,000
   // events) is Signal's pace, which an admin can change; a 429 slows the integration down.

@@ -60,9 +60,14 @@ function osOf(value: string): string | undefined {
   return undefined;
 }
 
-/** A zip code as written, without spaces around it; nothing for text that is none. */
+/**
+ * A zip code as written, without spaces around it; a US ZIP+4 (`94103-1234`) as its first five
+ * digits, as AppLovin asks of US zip codes; nothing for text that is none.
+ */
 function zipOf(value: string): string | undefined {
   const zip = value.trim();
+  const zipPlus4 = /^(\d{5})-\d{4}$/.exec(zip);
+  if (zipPlus4) return zipPlus4[1];
   return /^[A-Za-z0-9 -]{2,12}$/.test(zip) ? zip : undefined;
 }
 
