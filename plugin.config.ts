@@ -102,6 +102,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/supabase' },
   { plugin: './plugins/spotify_ads' },
   { plugin: './plugins/yahoo_capi' },
+  { plugin: './plugins/applovin' },
 ];
 
 export default plugins;
