@@ -53,7 +53,7 @@ export function neverSentReason(event: Pick<CanonicalEvent, 'type'>, ctx: Pick<P
  * fitRecord({ kind: 'user', userId: 'u-1', email: 'jane@example.com' }, identify, ctx);
  * // { kind: 'user', body: { id: 'u-1', email: 'jane@example.com' } }
  * fitRecord({ kind: 'event', userId: 'u-1', event_name: 'Signed Up' }, track, ctx);
- * // { kind: 'event', body: { identity: { id: 'u-1' }, event_name: 'Signed Up', check_id: 'm-1' } }
+ * // { kind: 'event', body: { identity: { id: 'u-1' }, event_name: 'Signed Up', check_id: 'm-1', extras: { check_id: 'm-1' } } }
  */
 export function fitRecord(payload: JsonObject, event: CanonicalEvent, ctx: PluginContext): JsonObject | null {
   const never = neverSentReason(event, ctx);

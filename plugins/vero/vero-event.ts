@@ -9,7 +9,8 @@
 // with equal properties (two identical purchases in a minute would count once). So the event's
 // messageId goes with it (config.message_id_property, on by default): in `data` under that name
 // when there is data (Vero's key is then auth_token, event_name, identifier and data), else as
-// `check_id` (its key without data: auth_token, event_name, identifier and check_id). A retry
+// `check_id` (its key without data: auth_token, event_name, identifier and check_id), both at
+// the top level and in `extras`, since Vero does not say where check_id goes. A retry
 // or replay carries the same messageId, so Vero still drops the copy; two events never collapse.
 import { configText, PermanentError, removeContactInfo, type CanonicalEvent, type JsonObject, type JsonValue, type PluginContext } from '../../core/sdk/index.ts';
 import { MAX_ID_CHARS, messageIdPropertyOf } from './config.ts';
@@ -80,10 +81,15 @@ export function eventBody(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
       data[property] = event.messageId;
     }
     body.data = data;
-  } else if (property !== undefined) {
-    body.check_id = event.messageId;
   }
   const extras: JsonObject = {};
+  if (data === undefined && property !== undefined) {
+    // Vero names check_id in its deduplication note but not where it goes: Vero points its
+    // `extras` (the reserved fields) at that note, and RudderStack's Vero destination sends
+    // `extras.check_id`; the top level is kept as well, so whichever Vero reads holds it.
+    body.check_id = event.messageId;
+    extras.check_id = event.messageId;
+  }
   const createdAt = createdAtOf(payload.created_at);
   if (createdAt !== undefined) extras.created_at = createdAt;
   const source = configText(ctx.config, 'source');

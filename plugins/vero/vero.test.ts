@@ -93,11 +93,14 @@ test('track → POST /events/track: identity, event_name, data without contact i
 });
 
 test('deduplication: without properties the messageId goes as check_id; a configured name, or none (Vero\'s own deduplication)', () => {
-  assert.deepEqual(recordOf(browserEvent({ properties: {} })).body, { identity: { id: 'u-1', email: 'jane@example.com' }, event_name: 'Signed Up', check_id: 'm-1', extras: { created_at: '2024-03-24T16:00:00.000Z' } });
+  assert.deepEqual(recordOf(browserEvent({ properties: {} })).body, { identity: { id: 'u-1', email: 'jane@example.com' }, event_name: 'Signed Up', check_id: 'm-1', extras: { check_id: 'm-1', created_at: '2024-03-24T16:00:00.000Z' } });
   assert.deepEqual((recordOf(browserEvent({ properties: { a: 1 } }), { message_id_property: 'signal_id' }).body as JsonObject).data, { a: 1, signal_id: 'm-1' });
   const off = recordOf(browserEvent({ properties: { a: 1 } }), { message_id_property: '' }).body as JsonObject;
   assert.deepEqual(off.data, { a: 1 });
   assert.equal(off.check_id, undefined);
+  const bare = recordOf(browserEvent({ properties: {} }), { message_id_property: '' }).body as JsonObject;
+  assert.equal(bare.check_id, undefined, 'turned off: no check_id either');
+  assert.deepEqual(bare.extras, { created_at: '2024-03-24T16:00:00.000Z' });
 });
 
 test('an event name Vero refuses is dead-lettered naming it', () => {
@@ -162,6 +165,8 @@ test('deletions: POST /users/delete by the userId; an anonymousId alone skipped 
   assert.deepEqual(forgetPerson.read!(answer(429, '', { 'retry-after': '5' }), del, c), { retry: 'HTTP 429: (no body)', afterSeconds: 5 });
   assert.match((forgetPerson.read!(answer(401, { message: 'Unauthorized' }), del, c) as { failed: string }).failed, /config\.auth_token/);
   assert.equal(Object.hasOwn(forgetPerson.read!(answer(200, '<html></html>'), del, c), 'retry'), true);
+  assert.deepEqual(forgetPerson.read!(answer(200, ''), del, c), { done: true, message: `accepted (HTTP 200): ${DELETED}` }, 'a 2xx without a body is Vero\'s acceptance, not retried until the deletion fails');
+  assert.equal(Object.hasOwn(forgetPerson.read!(answer(404, '<html>Not Found</html>'), del, c), 'retry'), true, 'a 404 that is not Vero\'s says nothing of the user');
 });
 
 test('config: the schema takes a full config; validateVeroConfig names a pasted token and a bad property name', () => {
