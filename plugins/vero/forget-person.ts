@@ -4,7 +4,7 @@
 // anonymous visitor to Vero, so nobody there holds it. Vero's Delete user takes no email, and
 // every user the plugin created has the userId as id, so the person's emails are not needed.
 // A 404 (no such user) is done: each request is safe to repeat.
-import { excerpt, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
+import { excerpt, isWebPage, parseRetryAfter, responseHeader, usableId, type ForgetOutcome, type PersonForgetting, type VendorResponse } from '../../core/sdk/index.ts';
 import { authTokenOf } from './config.ts';
 import { CREDENTIALS, veroSaid } from './classify.ts';
 import { API_BASE, HEADERS, withToken } from './requests.ts';
@@ -35,11 +35,17 @@ export const forgetPerson: PersonForgetting = {
     const { status } = response;
     const json = response.json;
     const isVero = json !== null && typeof json === 'object' && !Array.isArray(json);
-    if ((status >= 200 && status < 300) || status === 404) {
-      // A web page or other text there is a proxy's (or a wrong route's): it says nothing of the user.
-      if (!isVero) return { retry: `HTTP ${status}: the answer is not Vero's (a proxy or firewall in between?): ${excerpt(response.body)}` };
-      if (status === 404) return { done: true, message: 'Vero has no user with this id: nothing to delete' };
+    if (status >= 200 && status < 300) {
+      // A web page there is a proxy's or a login page: it says nothing of the user. Any other 2xx
+      // is Vero's acceptance, with or without its documented `{ "status": 200, … }` body (Vero
+      // documents no body for Delete user), as delivery reads a 2xx.
+      if (isWebPage(response.body)) return { retry: `HTTP ${status}: the answer is not Vero's (a proxy or firewall in between?): ${excerpt(response.body)}` };
       return { done: true, message: `accepted (HTTP ${status}): ${DELETED}` };
+    }
+    if (status === 404) {
+      // Only Vero's own answer says the user is missing; a bare 404 may be a wrong route's or a proxy's.
+      if (!isVero) return { retry: `HTTP ${status}: the answer is not Vero's (a proxy or firewall in between?): ${excerpt(response.body)}` };
+      return { done: true, message: 'Vero has no user with this id: nothing to delete' };
     }
     if (status === 401 || status === 403) return { failed: `HTTP ${status}: Vero refused the Authentication Token for the deletion (${veroSaid(response)}): ${CREDENTIALS}` };
     if (status === 408 || status === 429 || status >= 500) {
