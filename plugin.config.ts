@@ -103,6 +103,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/spotify_ads' },
   { plugin: './plugins/yahoo_capi' },
   { plugin: './plugins/applovin' },
+  { plugin: './plugins/vero' },
 ];
 
 export default plugins;
