@@ -102,6 +102,7 @@ export { cellValueOf, eventPathSource, eventPathValue, valueAtEventPath } from '
 export { recordKinds, type RecordKinds } from './record-kinds.ts';
 export { neverSentTypes } from './never-sent-types.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
+export { eventNamesSchema, type EventNamesSchemaOptions } from './event-names-schema.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { isEmailAddress, isStrictEmailAddress, type EmailAddressOptions } from './email-address.ts';
 export { isSendableEmail, mappedEmail, mappedEmailOrLeftOut, mappedUserId, MAX_EMAIL_ADDRESS_CHARS, type MappedUserIdOptions, type SendableEmailOptions } from './mapped-identity.ts';
