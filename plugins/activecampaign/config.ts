@@ -114,16 +114,6 @@ function apiUrlOf(value: string | undefined): URL | undefined {
 }
 
 /**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' 0123abcd… ' }); // '0123abcd…'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return configText(config, 'api_key') ?? '';
-}
-
-/**
  * The Event Tracking values (actid and Event Key), or undefined unless both are set.
  *
  * @example

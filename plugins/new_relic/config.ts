@@ -2,7 +2,7 @@
 // schema cannot make (validateNewRelicConfig), and the options the mapping and the requests
 // read from it. New Relic's Event API: "Send custom events with our Event API"
 // (docs.newrelic.com/docs/data-apis/ingest-apis/event-api/introduction-event-api).
-import { configText, eventNamesSchema, isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, eventNamesSchema, isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The data centers of New Relic's Event API, in the catalog's order. */
 export const REGIONS = ['us', 'eu'] as const;
@@ -181,7 +181,7 @@ export function optionsOf(config: Record<string, JsonValue>): NewRelicOptions {
   }
   return {
     accountId: configText(config, 'account_id') ?? '',
-    apiKey: configText(config, 'api_key') ?? '',
+    apiKey: configApiKey(config),
     keyType: config.key_type === 'insert' ? 'insert' : 'license',
     region: config.region === 'eu' ? 'eu' : 'us',
     eventType,

@@ -3,7 +3,7 @@
 // deletions read from it. Every request of OneSignal's REST API goes to https://api.onesignal.com
 // with the app's App API key as `Authorization: Key <key>` (OneSignal: Keys & IDs; legacy
 // `Basic` REST API keys are being retired) and the App ID, a UUID, in the path.
-import { configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** OneSignal's REST API origin (OneSignal: Quick start API guide; `api.onesignal.com`, not the old `onesignal.com/api/v1`). */
 export const ONESIGNAL_API = 'https://api.onesignal.com';
@@ -78,7 +78,7 @@ export function appUrl(config: Record<string, JsonValue>): string {
  * headersOf({ api_key: 'k' }); // { 'content-type': 'application/json', accept: 'application/json', authorization: 'Key k' }
  */
 export function headersOf(config: Record<string, JsonValue>): Record<string, string> {
-  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Key ${configText(config, 'api_key') ?? ''}` };
+  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Key ${configApiKey(config)}` };
 }
 
 /**
@@ -107,7 +107,7 @@ export function maxTagsOf(config: Record<string, JsonValue>): number {
 export function validateOneSignalConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const appId = configText(config, 'app_id') ?? '';
-  const key = configText(config, 'api_key') ?? '';
+  const key = configApiKey(config);
   if (typeof config.app_id === 'string' && !APP_ID.test(appId)) {
     problems.push({ field: 'app_id', message: 'is not a OneSignal App ID: give the UUID shown under Settings > Keys & IDs (e.g. 202d4f61-1ca9-42df-9d36-bb17d8123abc)' });
   }
