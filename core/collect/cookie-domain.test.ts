@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { escapeRegExp } from '../sdk/escape-regexp.ts';
 import { cookieDomainFor, parseCookieDomains } from './cookie-domain.ts';
 
 test('SIGNAL_COOKIE_DOMAIN takes domain names, a leading dot dropped, in lower case', () => {
@@ -11,7 +12,7 @@ test('SIGNAL_COOKIE_DOMAIN refuses what a browser would not take as a cookie dom
   for (const bad of ['https://example.com', 'example.com:8080', 'example.com/path', 'localhost', '10.0.0.1', 'exa mple.com', '-bad.com', '*.example.com']) {
     const parsed = parseCookieDomains(bad);
     assert.ok('problem' in parsed, bad);
-    assert.match(parsed.problem, new RegExp(`has "${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"; expected a domain name such as example.com`));
+    assert.match(parsed.problem, new RegExp(`has "${escapeRegExp(bad)}"; expected a domain name such as example.com`));
   }
 });
 

@@ -5,6 +5,7 @@ import { isDistinctiveId } from './person-deletion-statements.ts';
 import type { PerformResult } from '../delivery/deliver-batch.ts';
 import { defaultForgetRead } from '../sdk/default-forget-read.ts';
 import { trimmedText } from '../sdk/config-text.ts';
+import { escapeRegExp } from '../sdk/escape-regexp.ts';
 import type { ForgetOutcome, NamedPerson, NotedForgetRequests, PersonForgetting, PluginContext, PluginDefinition, RequestDescriptor, VendorResponse } from '../sdk/types.ts';
 import { signedNow } from '../delivery/sign-request.ts';
 
@@ -133,7 +134,7 @@ function hiddenForms(values: readonly string[], secrets: readonly string[] = [])
     }
   }
   return [...forms].sort(([a], [b]) => b.length - a.length).map(([form, { anywhere, person }]): HiddenForm => {
-    const escaped = escapedForRegExp(form);
+    const escaped = escapeRegExp(form);
     if (form.includes('@') || form.includes('%40')) return { form, pattern: new RegExp(escaped, 'giu') };
     if (person && isDistinctiveId(form)) return { form, pattern: new RegExp(escaped, 'giu') };
     if (anywhere) return { form };
@@ -151,8 +152,6 @@ const TOKEN_CHARACTER = '[\\p{L}\\p{M}\\p{N}_-]';
  * query (`%2Fusers%2F7`, `uid%3D7`) kept the id.
  */
 const STANDS_AFTER = `(?:(?<!${TOKEN_CHARACTER})|(?<=%[0-9A-Fa-f]{2}|\\\\[bfnrt]|\\\\u[0-9A-Fa-f]{4}))`;
-
-const escapedForRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * `text` with every hidden form replaced by `[…]`. A form holding an `@` (an email address, as

@@ -8,7 +8,7 @@
  * - `defaultClassify(response)`: 2xx delivered, 408/429/5xx retried, other 4xx dead-lettered;
  * - `defaultForgetRead(response)`: the same reading of an answer to a forwarded person deletion;
  * - helpers: `splitBatch` (batch limits), `requestsHalvedToFit` (requests measured once built, halved until each fits), `nameBasedUuid` (a stable UUID from a messageId: RFC 9562 versions 3, 5 and 8), `EVENT_TABLE_COLUMNS` (the warehouse plugins' event table) with `warehouseRow` (an event's row of it, by a `WarehouseRowDialect`) and `eventRowsOfPerson` (a person's rows in it, for a deletion), `excerpt` (a vendor's words cut to fit a reason), `cutText` (text cut to a limit in UTF-16 units, never through a surrogate pair), `instantText` (a time for a message, never a RangeError), `utcTimeText` (a time as a table's time column takes it), `parseRetryAfter`, `responseHeader` (an answer's header whatever its case), `createConfigAjv`,
- *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), the visitor's own IP and User-Agent as analytics vendors count visitors by them (`visitorIp`, `visitorUserAgent`, `userAgentHeaderText`), `configText` (an optional config field's text, blank as none) and `configApiKey` (the API key as a header takes it),
+ *   `transientRetry` (a 429, 5xx or 408 as the retry, throttled for the 429, after Retry-After), `isWebPage` (a 2xx that is a proxy's HTML page, not the vendor's answer), the visitor's own IP and User-Agent as analytics vendors count visitors by them (`visitorIp`, `visitorUserAgent`, `userAgentHeaderText`), `configText` (an optional config field's text, blank as none), `configApiKey` (the API key as a header takes it), `eventNamesSchema` (the config field mapping Signal events to the vendor's names for them), `escapeRegExp` (text a RegExp matches as written),
  *   `isJsonObject` (an object, not null nor an array: a mapped value narrowed to `JsonObject`),
  *   the readers of mapped values `readText`, `readDecimal` (else a PermanentError naming the vendor and field) and `readWholeNumber`, the egress
  *   rules `isPrivateAddress`, `allowListMatcher`, `literalHostProblem`, `embeddedIPv4`,
@@ -64,6 +64,7 @@ export { defaultClassify } from './default-classify.ts';
 export { responseHeader } from './response-header.ts';
 export { excerpt } from './excerpt.ts';
 export { cutText } from './cut-text.ts';
+export { escapeRegExp } from './escape-regexp.ts';
 export { transientRetry } from './transient-retry.ts';
 export { isWebPage } from './web-page.ts';
 export { configApiKey, configText, trimmedText } from './config-text.ts';
@@ -102,6 +103,7 @@ export { cellValueOf, eventPathSource, eventPathValue, valueAtEventPath } from '
 export { recordKinds, type RecordKinds } from './record-kinds.ts';
 export { neverSentTypes } from './never-sent-types.ts';
 export { eventMapKeyProblems, eventMapKeys, eventMapName, eventMapOf } from './event-maps.ts';
+export { eventNamesSchema, type EventNamesSchemaOptions } from './event-names-schema.ts';
 export { normalizePhoneNumber, type PhoneNumberOptions, type WithoutCountryCode } from './phone-number.ts';
 export { isEmailAddress, isStrictEmailAddress, type EmailAddressOptions } from './email-address.ts';
 export { isSendableEmail, mappedEmail, mappedEmailOrLeftOut, mappedUserId, MAX_EMAIL_ADDRESS_CHARS, type MappedUserIdOptions, type SendableEmailOptions } from './mapped-identity.ts';

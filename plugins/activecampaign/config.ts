@@ -7,7 +7,7 @@
 // for the account 123456demo.activehosted.com) — and takes a user's API key in the `Api-Token`
 // header. Event Tracking is a second API (`POST https://trackcmp.net/event`) with two values of
 // its own: the account's `actid` and its Event Key.
-import { configText, eventMapKeyProblems, eventMapOf, literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, literalHostProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** ActiveCampaign: an event's name is "Max of 32 Characters" (Track event). */
 export const MAX_EVENT_NAME = 32;
@@ -45,12 +45,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'For track events: the Event Key of Website > Site Tracking > Event Tracking, sent as the key field of each event. A second secret, apart from the API key.',
       minLength: 8, maxLength: 256, examples: ['baf2815c4c1d1cc1fa4fbf2b715005282bb3b2e7'],
     },
-    event_names: {
-      type: 'object', title: 'Event Names',
-      description: 'The ActiveCampaign event name (at most 32 characters) each Signal event is tracked as, overriding its own name: keys are track event names (Order Completed), or page / page:<name> for page calls, which are sent only when named here. A track event not named here is tracked under its own name.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_EVENT_NAME },
+    event_names: eventNamesSchema('The ActiveCampaign event name (at most 32 characters) each Signal event is tracked as, overriding its own name: keys are track event names (Order Completed), or page / page:<name> for page calls, which are sent only when named here. A track event not named here is tracked under its own name.', {
+      title: 'Event Names', minLength: 1, maxLength: MAX_EVENT_NAME,
       examples: [{ 'Order Completed': 'purchase', 'page:Pricing': 'viewed_pricing' }],
-    },
+    }),
     custom_fields: {
       type: 'object', title: 'Custom Fields',
       description: 'Identify traits sent as the contact\'s custom field values: trait name → the custom field\'s id (Contacts > Fields, or GET /api/3/fields), e.g. {"plan": "3"}. A list trait goes as a multi-value field (||a||b||); a date as written (ActiveCampaign\'s date fields take YYYY-MM-DD). Traits not listed are not sent.',
@@ -113,16 +111,6 @@ function apiUrlOf(value: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' 0123abcd… ' }); // '0123abcd…'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return configText(config, 'api_key') ?? '';
 }
 
 /**

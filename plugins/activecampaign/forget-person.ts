@@ -7,9 +7,9 @@
 // an email address, and the emails Signal found for them (their remembered identify traits, the
 // traits of their deleted events: `person.emails`). With none, no contact ActiveCampaign can
 // find is named, and the deletion is skipped saying so.
-import { deletionEmails, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { configApiKey, deletionEmails, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, contactIdsOf, ID, isActiveCampaignAnswer, wordsOf } from './answers.ts';
-import { apiBaseOf, apiKeyOf } from './config.ts';
+import { apiBaseOf } from './config.ts';
 import { isEmail } from './identity.ts';
 import { apiHeadersOf } from './requests.ts';
 
@@ -55,7 +55,7 @@ function readLookup(response: VendorResponse, request: RequestDescriptor): Forge
  * answers the deletion 404 (done).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiBaseOf(config) !== undefined && apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => apiBaseOf(config) !== undefined && configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     const emails = deletionEmails(person, isEmail);
     if (emails.length === 0) {

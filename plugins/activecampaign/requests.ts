@@ -13,8 +13,8 @@
 // One record a request: neither API takes more (the bulk contact import is an asynchronous job
 // whose refusals are not in its answer). `endpoint` names the rate limit bucket: the API v3 and
 // Event Tracking apart (see index.ts).
-import { isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiBaseOf, apiKeyOf, eventTrackingOf, type ListSetting } from './config.ts';
+import { configApiKey, isJsonObject, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiBaseOf, eventTrackingOf, type ListSetting } from './config.ts';
 import { recordOf } from './fit-to-activecampaign.ts';
 
 /** ActiveCampaign's Event Tracking origin and endpoint (Track event). */
@@ -62,7 +62,7 @@ export function memoOf(request: RequestDescriptor): Memo | undefined {
  * apiHeadersOf({ api_key: '0123…' }); // { 'Api-Token': '0123…', accept: 'application/json', 'content-type': 'application/json' }
  */
 export function apiHeadersOf(config: Record<string, JsonValue>): Record<string, string> {
-  return { 'Api-Token': apiKeyOf(config), accept: 'application/json', 'content-type': 'application/json' };
+  return { 'Api-Token': configApiKey(config), accept: 'application/json', 'content-type': 'application/json' };
 }
 
 /** The API v3 base of the config; a config without one cannot be installed, so none here is a bug. */

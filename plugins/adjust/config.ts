@@ -2,7 +2,7 @@
 // Signal event, the S2S Security token, the environment, whether the app's anonymousId is
 // Adjust's device id (adid), and whether person deletions are forwarded. Checked by its JSON
 // Schema, and by validateAdjustConfig for what a schema cannot say in words.
-import { pastedSecretProblem, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventNamesSchema, pastedSecretProblem, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Adjust's app token: 12 letters and digits (`4w565xzmb54d`), as the dashboard shows it. */
 export const APP_TOKEN = /^[a-z0-9]{12}$/;
@@ -22,12 +22,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Your app\'s Adjust app token, 12 letters and digits (AppView > All apps > your app: the app token). Sent as app_token with every event and deletion.',
       minLength: 12, maxLength: 12, examples: ['4w565xzmb54d'],
     },
-    event_tokens: {
-      type: 'object', title: 'Event tokens',
-      description: 'Which Signal events are sent, and as which Adjust event: the Signal event name (a track event\'s name, e.g. "Order Completed"; screen:<name> or screen for screen calls, page:<name> or page for page calls) and the Adjust event token of the event you created for it in AppView (e.g. "f0ob4r"). Events not named here are not sent (the delivery log says so).',
-      additionalProperties: { type: 'string' },
+    event_tokens: eventNamesSchema('Which Signal events are sent, and as which Adjust event: the Signal event name (a track event\'s name, e.g. "Order Completed"; screen:<name> or screen for screen calls, page:<name> or page for page calls) and the Adjust event token of the event you created for it in AppView (e.g. "f0ob4r"). Events not named here are not sent (the delivery log says so).', {
+      title: 'Event tokens',
       examples: [{ 'Order Completed': 'f0ob4r', 'Signed Up': 'abc123' }],
-    },
+    }),
     s2s_token: {
       type: 'string', title: 'S2S Security token', secret: true,
       description: 'The token of Adjust\'s S2S Security (AppView > your app > Protection > S2S Security: a token with the Events scope; the GDPR scope too for forwarded deletions once authentication covers that endpoint). Sent as Authorization: Bearer <token>. Leave empty while S2S authentication is off.',

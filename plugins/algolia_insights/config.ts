@@ -1,6 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a schema
 // cannot make (validateAlgoliaConfig), and the options the mapping reads from it.
-import { configText } from '../../core/sdk/index.ts';
+import { configApiKey, configText } from '../../core/sdk/index.ts';
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { REGIONS } from './hosts.ts';
 
@@ -92,7 +92,7 @@ export const CONFIG_SCHEMA: ConfigSchema = {
 export function validateAlgoliaConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (/\s/.test(configText(config, 'app_id') ?? '')) problems.push({ field: 'app_id', message: 'holds white space (copied with the text around it?): give the application ID alone' });
-  if (/\s/.test(configText(config, 'api_key') ?? '')) problems.push({ field: 'api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
+  if (/\s/.test(configApiKey(config))) problems.push({ field: 'api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
   if (/\s/.test(configText(config, 'deletion_api_key') ?? '')) problems.push({ field: 'deletion_api_key', message: 'holds white space (copied with the text around it?): give the API key alone' });
   for (const kind of EVENT_KINDS) {
     const value = config[nameField(kind)];

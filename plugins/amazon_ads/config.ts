@@ -2,7 +2,7 @@
 // refresh token of the user who authorised Signal), the Amazon Ads account the events belong to
 // and its region, where the events happen, the dataset, which Amazon conversion type each Signal
 // event counts as; with the problems a JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { isAmazonCountry } from './country-code.ts';
 
 /** The Amazon Ads API's regional hosts: an advertiser's account lives in one of them. */
@@ -67,12 +67,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Where the events happen (eventSource), unless the blueprint maps it: auto (app events by their OS as IOS or ANDROID, others WEBSITE), WEBSITE, ANDROID, IOS, FIRE_TV, OFFLINE (store sales, call centres) or MEASUREMENT_ATTRIBUTION_PARTNER (events a measurement partner relays).',
       enum: ['auto', ...EVENT_SOURCES], default: 'auto', examples: ['auto'],
     },
-    conversion_types: {
-      type: 'object', title: 'Conversion Types',
-      description: 'The Amazon conversion type each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values ADD_TO_SHOPPING_CART, APPLICATION, CHECKOUT, CONTACT, LEAD, OFF_AMAZON_PURCHASES, MOBILE_APP_FIRST_START, PAGE_VIEW, SEARCH, SIGN_UP, SUBSCRIBE or OTHER. A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 40 },
+    conversion_types: eventNamesSchema('The Amazon conversion type each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values ADD_TO_SHOPPING_CART, APPLICATION, CHECKOUT, CONTACT, LEAD, OFF_AMAZON_PURCHASES, MOBILE_APP_FIRST_START, PAGE_VIEW, SEARCH, SIGN_UP, SUBSCRIBE or OTHER. A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Conversion Types', minLength: 1, maxLength: 40,
       examples: [{ 'Demo Requested': 'LEAD', 'Trial Started': 'SIGN_UP' }],
-    },
+    }),
     country_code: {
       type: 'string', title: 'Default Country',
       description: 'ISO 3166-1 alpha-2 code (US, GB, DE, …) of events that say no country (Amazon requires countryCode on every event): the event\'s own country — traits.address.country, context.location.country, the region of context.locale — comes first.',

@@ -6,7 +6,7 @@
 // 2026 — with the serialised body within 1 MiB too. An event larger on its own goes alone, and
 // AWS's answer decides (accepted up to 1 MB where the new limit is in force, else a dead letter
 // saying so). Signed by `signPutEvents` when sent.
-import { signAwsRequest, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { cutText, signAwsRequest, type CanonicalEvent, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
 import { credentialsOf, detailTypeChoiceOf, eventBusOf, includesContactInfo, regionOf, sourceOf } from './config.ts';
 import { isContactInfo } from './event-detail.ts';
 
@@ -40,19 +40,6 @@ export function endpointOf(region: string): string {
 }
 
 /**
- * Text cut to at most `max` UTF-16 units (as AWS's Java services count characters) without
- * splitting a character, and made well-formed (a lone surrogate is no Unicode text).
- */
-function cutTo(value: string, max: number): string {
-  let cut = '';
-  for (const char of value.toWellFormed()) {
-    if (cut.length + char.length > max) break;
-    cut += char;
-  }
-  return cut;
-}
-
-/**
  * An event's DetailType: with `event_name` (the default) a track event's name, cut to 128
  * characters — the call's type when the name is blank, or is contact information (an email
  * as event name) while the config leaves it out; with `call_type` always the call's type.
@@ -66,7 +53,9 @@ export function detailTypeOf(event: Pick<CanonicalEvent, 'type' | 'event'>, conf
   const name = typeof event.event === 'string' ? event.event.trim() : '';
   if (detailTypeChoiceOf(config) === 'call_type' || event.type !== 'track' || name === '') return event.type;
   if (!includesContactInfo(config) && isContactInfo(name)) return event.type;
-  return cutTo(name, MAX_DETAIL_TYPE_CHARS);
+  // At most 128 UTF-16 units (as AWS's Java services count characters), never through a
+  // character, and well-formed (a lone surrogate is no Unicode text).
+  return cutText(name.toWellFormed(), MAX_DETAIL_TYPE_CHARS);
 }
 
 /**

@@ -5,7 +5,7 @@
 // cannot make, each naming its field.
 import {
   awsCredentialFieldSchemas, awsCredentialProblems, awsCredentialsOf, awsRegionProblem, awsSessionTokenWarnings, configText, eventMapKeyProblems, eventMapOf,
-  type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue,
+  eventNamesSchema, type AwsCredentials, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue,
 } from '../../core/sdk/index.ts';
 
 /** Property keys Personalize refuses in an event's `properties` (case-insensitive), as its API reference lists them. */
@@ -54,12 +54,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The tracking ID of the dataset group\'s event tracker (Personalize console: the dataset group, Event trackers; or CreateEventTracker\'s answer). Events are recorded in that dataset group\'s Item interactions dataset.',
       minLength: 1, maxLength: 256, examples: ['8b2c3e6d-1f4a-4b7e-9c2d-5e6f7a8b9c0d'],
     },
-    event_types: {
-      type: 'object', title: 'Event Types',
-      description: 'Which Signal events are recorded, and as which Personalize event type (the EVENT_TYPE your recommenders or solutions train on): a track event\'s name, or page / page:<name> for page calls → the event type. Other events are not sent. Default: Product Viewed → View, Product Added → AddToCart, Order Completed → Purchase (one interaction per product of the order, at most 10).',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 256 },
-      default: DEFAULT_EVENT_TYPES, examples: [DEFAULT_EVENT_TYPES],
-    },
+    event_types: eventNamesSchema('Which Signal events are recorded, and as which Personalize event type (the EVENT_TYPE your recommenders or solutions train on): a track event\'s name, or page / page:<name> for page calls → the event type. Other events are not sent. Default: Product Viewed → View, Product Added → AddToCart, Order Completed → Purchase (one interaction per product of the order, at most 10).', {
+      title: 'Event Types', minLength: 1, maxLength: 256, default: DEFAULT_EVENT_TYPES,
+      examples: [DEFAULT_EVENT_TYPES],
+    }),
     event_properties: {
       type: 'object', title: 'Event Properties',
       description: `Optional: the event properties sent as the interaction's metadata — a Signal property name → the Item interactions schema's field in camelCase (e.g. "discount": "discount" for a DISCOUNT column). At most ${MAX_EVENT_PROPERTIES} (Personalize's limit of metadata columns); not userId, sessionId, eventType, timestamp, recommendationId or impression, which Personalize reserves. Lists of text go as one categorical value, joined with |.`,

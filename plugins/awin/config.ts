@@ -157,16 +157,6 @@ export function advertiserIdOf(config: Record<string, JsonValue>): string | unde
 }
 
 /**
- * The API key as configured, trimmed (a header value cannot end in a line break).
- *
- * @example
- * apiKeyOf({ api_key: ' 1a2b… ' }); // '1a2b…'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return configText(config, 'api_key') ?? '';
-}
-
-/**
  * The channel mode of a config (`last_paid_click` unless it says `aw`).
  *
  * @example

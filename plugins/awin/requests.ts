@@ -3,8 +3,8 @@
 // {advertiser_id}/orders, `{ "orders": [ … ] }`, "Each batch of requests can have a maximum of
 // 1000 orders", authenticated by the API key in the `x-api-key` header ("different to the rest of
 // the Awin APIs where the Bearer followed by the token is parsed in the header").
-import { splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
-import { advertiserIdOf, apiKeyOf } from './config.ts';
+import { configApiKey, splitBatch, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { advertiserIdOf } from './config.ts';
 
 export const AWIN_ORIGIN = 'https://api.awin.com';
 /** Awin's batch limit: "Each batch of requests can have a maximum of 1000 orders". */
@@ -38,7 +38,7 @@ function ordersBody(orders: JsonObject[]): JsonObject {
  */
 export function requestsFor(batch: MappedEvent[], ctx: PluginContext): RequestDescriptor[] {
   const url = ordersUrl(ctx.config);
-  const headers = { 'x-api-key': apiKeyOf(ctx.config), 'content-type': 'application/json', accept: 'application/json' };
+  const headers = { 'x-api-key': configApiKey(ctx.config), 'content-type': 'application/json', accept: 'application/json' };
   const envelope = JSON.stringify(ordersBody([])).length;
   return splitBatch(batch, { maxEvents: MAX_ORDERS, maxBytes: MAX_BATCH_BYTES, overheadBytes: envelope }).map((part) => ({
     method: 'POST',

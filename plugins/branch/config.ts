@@ -3,7 +3,7 @@
 // and the optional credentials of Branch's Data Subject Request API, which forward person
 // deletions. Checked by its JSON Schema, and by validateBranchConfig for what a schema cannot
 // say in words.
-import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { STANDARD_EVENTS } from './event-names.ts';
 
 /** The longest event name taken from the config: Branch documents no limit; past this it is a mistake. */
@@ -23,12 +23,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The app\'s Branch Key (key_live_… for the Live app, key_test_… for its Test environment), from Branch\'s Account Settings > Profile (new Branch: Configuration > Security & Access > Credentials). Sent as branch_key in every event\'s body. Branch calls it public (its SDKs carry it), but it lets anyone write events into the app: it is kept as a secret.',
       minLength: 1, maxLength: 200, examples: ['key_live_hcnegAumkH7Kv18M8AOHhfgiohpXq5tB'],
     },
-    event_names: {
-      type: 'object', title: 'Branch event names',
-      description: 'The Branch event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Order Completed), or page / page:<name> for page calls; values a standard Branch event (PURCHASE, ADD_TO_CART, VIEW_ITEM, COMPLETE_REGISTRATION … in upper case: sent to /v2/event/standard) or any other name (a custom event: /v2/event/custom). Page calls are sent only when named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_NAME },
+    event_names: eventNamesSchema('The Branch event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Order Completed), or page / page:<name> for page calls; values a standard Branch event (PURCHASE, ADD_TO_CART, VIEW_ITEM, COMPLETE_REGISTRATION … in upper case: sent to /v2/event/standard) or any other name (a custom event: /v2/event/custom). Page calls are sent only when named here.', {
+      title: 'Branch event names', minLength: 1, maxLength: MAX_NAME,
       examples: [{ 'Demo Requested': 'demo_requested', 'Subscription Started': 'SUBSCRIBE', 'page:Pricing': 'pricing_viewed' }],
-    },
+    }),
     send_event_alias: {
       type: 'boolean', title: 'Signal event name as event alias',
       description: 'When on, a standard event carries the Signal event name as customer_event_alias (Branch: "used in addition to the event name"), so Signed Up and Account Created, both COMPLETE_REGISTRATION, stay apart in Branch. Off by default.',

@@ -3,7 +3,7 @@
 // event, the credential (an OAuth client's refresh token, or a service account's key whose email
 // is a CM360 user), the API version; and the problems of a config the JSON Schema cannot see,
 // each naming its field.
-import { eventMapKeyProblems, eventMapOf, googleCredentialProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, googleCredentialProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The API version called unless configured: v5, the only version Google serves since v4's sunset (February 26, 2026). */
 export const DEFAULT_API_VERSION = 'v5';
@@ -54,12 +54,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The Floodlight configuration the conversions belong to (floodlightConfigurationId): in CM360, the advertiser > Floodlight > Configuration, usually the advertiser\'s own id.',
       minLength: 1, examples: ['2345678'],
     },
-    floodlight_activities: {
-      type: 'object', title: 'Floodlight Activities',
-      description: 'Which Signal events are conversions, and of which Floodlight activity: the track event\'s name (or page, or page:<name> for a named page) → the activity\'s ID (digits; Floodlight > Activities). Events named nowhere are not sent.',
-      additionalProperties: { type: 'string' },
+    floodlight_activities: eventNamesSchema('Which Signal events are conversions, and of which Floodlight activity: the track event\'s name (or page, or page:<name> for a named page) → the activity\'s ID (digits; Floodlight > Activities). Events named nowhere are not sent.', {
+      title: 'Floodlight Activities',
       examples: [{ 'Order Completed': '12345678', 'Signed Up': '12345679' }],
-    },
+    }),
     client_id: {
       type: 'string', title: 'OAuth Client ID',
       description: 'With a refresh token: the client id of the OAuth client (Web application or Desktop app) of your Google Cloud project with the Campaign Manager 360 API enabled. Ends with .apps.googleusercontent.com.',

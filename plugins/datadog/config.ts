@@ -5,7 +5,7 @@
 // "Getting Started with Datadog Sites" (the site parameters), "Getting started with tags" (what
 // a tag may hold) and "Creates a data deletion request" (POST /api/v2/deletion/data/logs).
 import type { ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
-import { trimmedText } from '../../core/sdk/index.ts';
+import { configApiKey, trimmedText } from '../../core/sdk/index.ts';
 
 /** Datadog's sites (the "site parameter" of each), in the catalog's order. */
 export const SITES = [
@@ -232,7 +232,7 @@ export function optionsOf(config: Record<string, JsonValue>): DatadogOptions {
     : [];
   const hostname = trimmedText(config.hostname);
   return {
-    site, apiKey: trimmedText(config.api_key) ?? '', service, source, tags,
+    site, apiKey: configApiKey(config), service, source, tags,
     ...(hostname !== undefined && !/\s/.test(hostname) ? { hostname } : {}),
     compression: config.compression === 'none' ? 'none' : 'gzip',
     sendIds: config.send_ids !== false,

@@ -21,7 +21,7 @@
 // for (`service:<service> source:<source> @usr.id:<id>`, in any order, nothing else — no OR, no
 // term without its key), the request is cancelled at once (a follow-up), never left to delete
 // every log of the service, or logs merely mentioning the id.
-import { isContactInfo, isJsonObject, namesNoOne, type ForgetOutcome, type JsonObject, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { escapeRegExp, isContactInfo, isJsonObject, namesNoOne, type ForgetOutcome, type JsonObject, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy, waitAskedMs } from './classify.ts';
 import { deletionUrlOf, optionsOf } from './config.ts';
 
@@ -96,10 +96,6 @@ function queryOf(request: RequestDescriptor | undefined): Record<string, string>
   if (!isJsonObject(body) || !isJsonObject(body.data) || !isJsonObject(body.data.attributes) || !isJsonObject(body.data.attributes.query)) return undefined;
   const query = body.data.attributes.query;
   return Object.values(query).every((value) => typeof value === 'string') ? query as Record<string, string> : undefined;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -1,6 +1,6 @@
 // The integration's config: its schema (declarative, shown in the catalog), the checks a
 // schema cannot make (validateFullstoryConfig), and the options the requests read from it.
-import { configText, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 import { API_ORIGINS, DATA_CENTERS, keyRegion, type DataCenter } from './hosts.ts';
 
 /** The integration's config as the catalog shows it; `validateFullstoryConfig` checks the rest. */
@@ -76,7 +76,7 @@ export interface FullstoryOptions {
  */
 export function optionsOf(config: Record<string, JsonValue>): FullstoryOptions {
   return {
-    apiKey: typeof config.api_key === 'string' ? config.api_key.trim() : '',
+    apiKey: configApiKey(config),
     origin: API_ORIGINS[dataCenterOf(config)],
     useMostRecentSession: config.use_most_recent_session !== false,
   };

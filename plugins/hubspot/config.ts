@@ -2,7 +2,7 @@
 // cannot make (validateHubSpotConfig), and the readings the mapping and the requests share.
 import type { CanonicalEvent, ConfigProblem, ConfigSchema, JsonValue } from '../../core/sdk/index.ts';
 import { API_VERSION_PATTERN, DEFAULT_API_VERSION, OLDEST_API_VERSION } from './api.ts';
-import { isJsonObject, pastedSecretProblem } from '../../core/sdk/index.ts';
+import { eventNamesSchema, isJsonObject, pastedSecretProblem } from '../../core/sdk/index.ts';
 
 /** A custom event's fully qualified name: `pe<HubID>_<name>` (HubSpot: "formatted as pe{HubID}_{name}"). */
 export const EVENT_NAME_PATTERN = /^pe(\d+)_[A-Za-z0-9_]+$/;
@@ -40,13 +40,11 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: `HubSpot's date-based API version in the request paths (YYYY-03 or YYYY-09). Each version is supported at least 18 months after its release: move to a newer one before yours is retired. Default ${DEFAULT_API_VERSION}.`,
       pattern: API_VERSION_PATTERN.source, default: DEFAULT_API_VERSION, examples: [DEFAULT_API_VERSION],
     },
-    event_names: {
-      type: 'object', title: 'Custom Events',
-      description: 'Which Signal track events are sent as HubSpot custom events, and as which: the event\'s name → the custom event\'s fully qualified name, pe<HubID>_<name> (Data Management > Custom Events > the event: its internal name). Events named nowhere are not sent.',
-      // No pattern here: validateConfig says what is wrong with a name, naming the event.
-      additionalProperties: { type: 'string' },
+    // No pattern here: validateConfig says what is wrong with a name, naming the event.
+    event_names: eventNamesSchema('Which Signal track events are sent as HubSpot custom events, and as which: the event\'s name → the custom event\'s fully qualified name, pe<HubID>_<name> (Data Management > Custom Events > the event: its internal name). Events named nowhere are not sent.', {
+      title: 'Custom Events',
       examples: [{ 'Order Completed': 'pe1234567_order_completed', 'Signed Up': 'pe1234567_signed_up' }],
-    },
+    }),
     property_map: {
       type: 'object', title: 'Traits to Contact Properties',
       description: 'More identify traits to write on the contact: the trait (a path in traits, e.g. plan or company.size) → the contact property\'s internal name (Settings > Properties > the property: its internal name). Added to the standard ones (firstname, lastname, phone, company, website, address, city, state, country, zip, jobtitle).',

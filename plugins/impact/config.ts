@@ -2,7 +2,7 @@
 // Basic), the program (Campaign Id) conversions are reported to, the impact.com Event Type each
 // Signal event counts as, and whether to follow each submission's processing; with the problems
 // a JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapName, eventMapOf, trimmedText, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapName, eventMapOf, eventNamesSchema, trimmedText, type CanonicalEvent, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** An Event Type Id (`EventTypeId`, "integer (10)" in impact.com's conversion object): digits. */
 export const EVENT_TYPE_ID = /^[0-9]{1,10}$/;
@@ -37,12 +37,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'The program conversions are reported to (CampaignId): the number in grey under Programs when you select your account name in impact.com\'s top-left corner.',
       minimum: 1, maximum: MAX_CAMPAIGN_ID, examples: [1000],
     },
-    event_types: {
-      type: 'object', title: 'Event Types',
-      description: 'The impact.com Event Type (action tracker) each Signal event is reported as: keys are track event names (Order Completed), or page / page:<name> for page calls; values the Event Type Id (digits, sent as EventTypeId) or its Event Type Code (any other text, sent as EventTypeCode; Settings > Event Types > View/Edit > Codes). An event not named here is not sent.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_EVENT_TYPE_CODE },
+    event_types: eventNamesSchema('The impact.com Event Type (action tracker) each Signal event is reported as: keys are track event names (Order Completed), or page / page:<name> for page calls; values the Event Type Id (digits, sent as EventTypeId) or its Event Type Code (any other text, sent as EventTypeCode; Settings > Event Types > View/Edit > Codes). An event not named here is not sent.', {
+      title: 'Event Types', minLength: 1, maxLength: MAX_EVENT_TYPE_CODE,
       examples: [{ 'Order Completed': '12345', 'Signed Up': 'SIGNUP' }],
-    },
+    }),
     check_submissions: {
       type: 'boolean', title: 'Check Each Submission',
       description: 'Ask impact.com, a few minutes after it queued each conversion, how it processed it (GET /Advertisers/{AccountSID}/APISubmissions/{BatchId}): a conversion it found an error in (a validation or contract error) is counted as failed in processing, with impact.com\'s ErrorType in the delivery log. One more request a conversion, counted against the account\'s API rate limit (1,000 requests an hour by default).',

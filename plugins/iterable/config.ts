@@ -111,17 +111,6 @@ export function deletionActionOf(config: Record<string, JsonValue>): DeletionAct
 }
 
 /**
- * The Api-Key header's value: the key as configured, trimmed (a header value cannot end in a
- * line break; validateIterableConfig refuses white space inside it).
- *
- * @example
- * apiKeyOf({ api_key: ' abc ' }); // 'abc'
- */
-export function apiKeyOf(config: Record<string, JsonValue>): string {
-  return typeof config.api_key === 'string' ? config.api_key.trim() : '';
-}
-
-/**
  * Checks beyond the schema, each naming its field: an API key with white space or a line
  * break inside it (a paste error: it travels in a header), and an email-based project in
  * Iterable's European data center, which has none ("EDC support: No" for email-based

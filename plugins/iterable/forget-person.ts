@@ -12,8 +12,8 @@
 // and forgotten when Iterable has a user with it, or deleted (DELETE /api/users/{email}).
 // UserID-based projects find users by userId only. Iterable never received an anonymous
 // visitor from the plugin, so an anonymousId without an email is skipped.
-import { deletionEmails, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiBaseOf, apiKeyOf, deletionActionOf, projectTypeOf, type ProjectType } from './config.ts';
+import { configApiKey, deletionEmails, usableId, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { apiBaseOf, deletionActionOf, projectTypeOf, type ProjectType } from './config.ts';
 import { normalizeEmail, userIdProblem } from './identity.ts';
 import { headersOf } from './requests.ts';
 
@@ -120,7 +120,7 @@ function emailRequest(email: string, base: string, headers: Record<string, strin
  * again).
  */
 export const forgetPerson: PersonForgetting = {
-  enabled: (config) => apiKeyOf(config) !== '' && config.forward_deletions !== false,
+  enabled: (config) => configApiKey(config) !== '' && config.forward_deletions !== false,
   request(person, ctx) {
     const base = apiBaseOf(ctx.config);
     const headers = headersOf(ctx);

@@ -2,8 +2,8 @@
 // /api/users/bulkUpdate and events to POST /api/events/trackBulk in batches within their
 // limits, purchases to POST /api/commerce/trackPurchase one a request (it takes one). Built
 // here, performed by the core.
-import type { JsonObject, JsonValue, MappedEvent, PluginContext, RequestDescriptor } from '../../core/sdk/index.ts';
-import { apiBaseOf, apiKeyOf } from './config.ts';
+import { configApiKey, type JsonObject, type JsonValue, type MappedEvent, type PluginContext, type RequestDescriptor } from '../../core/sdk/index.ts';
+import { apiBaseOf } from './config.ts';
 import { ENVELOPE_BYTES, MAX_BODY_BYTES, RECORD_KINDS, type Kind } from './fit-to-iterable.ts';
 
 /**
@@ -32,7 +32,7 @@ export const ENDPOINTS: Record<Kind, { path: string; array?: 'users' | 'events';
  * headersOf({ config: { api_key: 'k' }, … }); // { 'content-type': 'application/json', 'Api-Key': 'k' }
  */
 export function headersOf(ctx: PluginContext): Record<string, string> {
-  return { 'content-type': 'application/json', 'Api-Key': apiKeyOf(ctx.config) };
+  return { 'content-type': 'application/json', 'Api-Key': configApiKey(ctx.config) };
 }
 
 /**

@@ -8,7 +8,7 @@
 // configuration examples (events.eu.launchdarkly.com for the EU instance, events.launchdarkly.us
 // for the federal one); its REST API reference (app.launchdarkly.com, app.eu.launchdarkly.com,
 // app.launchdarkly.us; the Contexts API); go-sdk-common's context rules (kinds, reserved names).
-import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** LaunchDarkly's instances, in the catalog's order. */
 export const INSTANCES = ['commercial', 'eu', 'federal'] as const;
@@ -53,12 +53,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: `Where your LaunchDarkly account lives: commercial (${EVENTS_ORIGINS.commercial}, default), eu (the EU instance, ${EVENTS_ORIGINS.eu}) or federal (the FedRAMP instance, ${EVENTS_ORIGINS.federal}). Deletions go to the same instance's REST API.`,
       enum: [...INSTANCES], enumLabels: ['Commercial (launchdarkly.com)', 'European Union (eu.launchdarkly.com)', 'Federal (launchdarkly.us)'], default: 'commercial', examples: ['commercial', 'eu'],
     },
-    event_keys: {
-      type: 'object', title: 'Event Keys of Signal Events',
-      description: 'Optional: the LaunchDarkly event key (the "event key" of a custom metric) of a Signal event, by the track event\'s name, or page / page:<name> for page calls, e.g. {"Order Completed": "purchase", "page:Pricing": "pricing-viewed"}. A track event not named here is sent under its own name (unless Send Unmapped Track Events is off); page calls are sent only when named here.',
-      additionalProperties: { type: 'string', minLength: 1 },
+    event_keys: eventNamesSchema('Optional: the LaunchDarkly event key (the "event key" of a custom metric) of a Signal event, by the track event\'s name, or page / page:<name> for page calls, e.g. {"Order Completed": "purchase", "page:Pricing": "pricing-viewed"}. A track event not named here is sent under its own name (unless Send Unmapped Track Events is off); page calls are sent only when named here.', {
+      title: 'Event Keys of Signal Events', minLength: 1,
       examples: [{ 'Order Completed': 'purchase', 'Signed Up': 'signup', 'page:Pricing': 'pricing-viewed' }],
-    },
+    }),
     send_unmapped_events: {
       type: 'boolean', title: 'Send Unmapped Track Events',
       description: 'On (default): a track event Event Keys does not name is sent under its own name as the event key (LaunchDarkly counts it only for a metric with that event key). Off: only the events Event Keys names are sent.',

@@ -2,7 +2,7 @@
 // schema cannot make (validateNewRelicConfig), and the options the mapping and the requests
 // read from it. New Relic's Event API: "Send custom events with our Event API"
 // (docs.newrelic.com/docs/data-apis/ingest-apis/event-api/introduction-event-api).
-import { configText, isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, eventNamesSchema, isJsonObject, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The data centers of New Relic's Event API, in the catalog's order. */
 export const REGIONS = ['us', 'eu'] as const;
@@ -65,12 +65,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: `The eventType of the events (what NRQL queries FROM), ${DEFAULT_EVENT_TYPE} by default: letters, digits, _ and : only; not Metric…, MetricRaw or Public_…, which New Relic reserves. The call's type is in the attribute type, a track event's name in eventName.`,
       default: DEFAULT_EVENT_TYPE, minLength: 1, maxLength: MAX_EVENT_TYPE_CHARS, examples: [DEFAULT_EVENT_TYPE, 'SitePageView'],
     },
-    event_types: {
-      type: 'object', title: 'Event Types by Event',
-      description: 'Optional: another eventType for some events, by track event name ("Order Completed") or call type (page, screen, identify, group, alias, track), e.g. {"page": "SignalPageView", "Order Completed": "SignalPurchase"}; an event name wins over its call type. New Relic counts at most 250 event types per account a day: keep the list short.',
-      additionalProperties: { type: 'string' },
+    event_types: eventNamesSchema('Optional: another eventType for some events, by track event name ("Order Completed") or call type (page, screen, identify, group, alias, track), e.g. {"page": "SignalPageView", "Order Completed": "SignalPurchase"}; an event name wins over its call type. New Relic counts at most 250 event types per account a day: keep the list short.', {
+      title: 'Event Types by Event',
       examples: [{ page: 'SignalPageView', 'Order Completed': 'SignalPurchase' }],
-    },
+    }),
     compression: {
       type: 'string', title: 'Compression',
       description: 'gzip (default): the JSON body is sent gzipped with Content-Encoding: gzip, as New Relic recommends for every payload; the delivery log then shows the body as its size and SHA-256. none: plain JSON, shown in the delivery log as sent.',
@@ -183,7 +181,7 @@ export function optionsOf(config: Record<string, JsonValue>): NewRelicOptions {
   }
   return {
     accountId: configText(config, 'account_id') ?? '',
-    apiKey: configText(config, 'api_key') ?? '',
+    apiKey: configApiKey(config),
     keyType: config.key_type === 'insert' ? 'insert' : 'license',
     region: config.region === 'eu' ? 'eu' : 'us',
     eventType,

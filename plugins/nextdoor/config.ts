@@ -1,7 +1,7 @@
 // The integration's config: the Ads API access token and the pixel's Data Source ID the
 // conversions belong to, where they happen, test mode, and which Nextdoor event each Signal
 // event counts as; with the problems a JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Nextdoor's standard event names (`event_name`). */
 export const STANDARD_EVENTS = ['purchase', 'lead', 'sign_up', 'add_to_cart', 'initiate_checkout', 'page_view', 'search', 'view_content', 'add_to_wishlist', 'subscribe'] as const;
@@ -34,12 +34,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Where the conversions happen, unless the blueprint maps action_source: website (then each event needs its page URL), app, email, phone_call, chat, physical_store, system_generated or other.',
       enum: [...ACTION_SOURCES], default: 'website', examples: ['website'],
     },
-    event_names: {
-      type: 'object', title: 'Nextdoor Event Names',
-      description: 'The Nextdoor event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values a standard event (purchase, lead, sign_up, add_to_cart, initiate_checkout, page_view, search, view_content, add_to_wishlist, subscribe) or custom_conversion_1 … custom_conversion_10. A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 40 },
+    event_names: eventNamesSchema('The Nextdoor event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values a standard event (purchase, lead, sign_up, add_to_cart, initiate_checkout, page_view, search, view_content, add_to_wishlist, subscribe) or custom_conversion_1 … custom_conversion_10. A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Nextdoor Event Names', minLength: 1, maxLength: 40,
       examples: [{ 'Demo Requested': 'lead', 'Quote Requested': 'custom_conversion_1' }],
-    },
+    }),
     default_currency: {
       type: 'string', title: 'Default Currency',
       description: 'ISO 4217 code of order values mapped without a currency (Nextdoor writes every order value with one: USD123.45). Without it such a value is not sent.',

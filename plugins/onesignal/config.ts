@@ -3,7 +3,7 @@
 // deletions read from it. Every request of OneSignal's REST API goes to https://api.onesignal.com
 // with the app's App API key as `Authorization: Key <key>` (OneSignal: Keys & IDs; legacy
 // `Basic` REST API keys are being retired) and the App ID, a UUID, in the path.
-import { configText, eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configApiKey, configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** OneSignal's REST API origin (OneSignal: Quick start API guide; `api.onesignal.com`, not the old `onesignal.com/api/v1`). */
 export const ONESIGNAL_API = 'https://api.onesignal.com';
@@ -29,12 +29,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'An App API key of that app (Settings > Keys & IDs > Add Key; shown once), sent as Authorization: Key <key>. Not the Organization API key. Give the key alone, without "Key " before it. With an IP allowlist on the key, allow Signal\'s egress addresses.',
       minLength: 8, maxLength: 512,
     },
-    event_names: {
-      type: 'object', title: 'Custom Event Names',
-      description: 'Signal event → the OneSignal custom event name it is sent as (1 to 128 characters; Journeys trigger on the name exactly). Keys are track event names (Order Completed), or page / page:<name> for page calls. Track events not named here are sent under their own name; page calls are sent only when named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_EVENT_NAME_CHARS },
+    event_names: eventNamesSchema('Signal event → the OneSignal custom event name it is sent as (1 to 128 characters; Journeys trigger on the name exactly). Keys are track event names (Order Completed), or page / page:<name> for page calls. Track events not named here are sent under their own name; page calls are sent only when named here.', {
+      title: 'Custom Event Names', minLength: 1, maxLength: MAX_EVENT_NAME_CHARS,
       examples: [{ 'Order Completed': 'purchase', 'page:Pricing': 'viewed_pricing' }],
-    },
+    }),
     max_tags: {
       type: 'integer', title: 'Tags per Update',
       description: 'The most data tags one identify sets (traits beyond it are left out, with a warning): your plan\'s tag limit per user, at most 100 (OneSignal takes up to 100 property updates a request). Tags set by OneSignal\'s SDKs on the same user count toward the plan\'s limit too.',
@@ -80,7 +78,7 @@ export function appUrl(config: Record<string, JsonValue>): string {
  * headersOf({ api_key: 'k' }); // { 'content-type': 'application/json', accept: 'application/json', authorization: 'Key k' }
  */
 export function headersOf(config: Record<string, JsonValue>): Record<string, string> {
-  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Key ${configText(config, 'api_key') ?? ''}` };
+  return { 'content-type': 'application/json', accept: 'application/json', authorization: `Key ${configApiKey(config)}` };
 }
 
 /**
@@ -109,7 +107,7 @@ export function maxTagsOf(config: Record<string, JsonValue>): number {
 export function validateOneSignalConfig(config: Record<string, JsonValue>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const appId = configText(config, 'app_id') ?? '';
-  const key = configText(config, 'api_key') ?? '';
+  const key = configApiKey(config);
   if (typeof config.app_id === 'string' && !APP_ID.test(appId)) {
     problems.push({ field: 'app_id', message: 'is not a OneSignal App ID: give the UUID shown under Settings > Keys & IDs (e.g. 202d4f61-1ca9-42df-9d36-bb17d8123abc)' });
   }

@@ -5,7 +5,7 @@
 // project's datafile (`events[].id`). Those ids come from the config: `event_ids` (event key →
 // id), and/or the datafile itself (`datafile`), whose `events`, `attributes`, `accountId`,
 // `projectId` and `anonymizeIP` the plugin reads.
-import { isJsonObject, readText, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
+import { eventNamesSchema, isJsonObject, readText, type ConfigProblem, type ConfigSchema, type JsonObject, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Where POST /v1/events goes: Optimizely's SDKs name these two regions (logxEndpoint). */
 export const REGIONS = ['us', 'eu'] as const;
@@ -48,12 +48,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       additionalProperties: { type: 'string', pattern: ID_PATTERN },
       examples: [{ purchase: '20286250031', signup: '20286250032' }],
     },
-    event_keys: {
-      type: 'object', title: 'Event Keys of Signal Events',
-      description: 'Optional: the Optimizely event key of a Signal track event, by the event\'s name, e.g. {"Order Completed": "purchase"}. A track event not named here is sent under its own name as the key.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 255 },
+    event_keys: eventNamesSchema('Optional: the Optimizely event key of a Signal track event, by the event\'s name, e.g. {"Order Completed": "purchase"}. A track event not named here is sent under its own name as the key.', {
+      title: 'Event Keys of Signal Events', minLength: 1, maxLength: 255,
       examples: [{ 'Order Completed': 'purchase', 'Signed Up': 'signup' }],
-    },
+    }),
     datafile: {
       type: 'string', title: 'Datafile (JSON)',
       description: 'Optional: the environment\'s datafile as JSON text (https://cdn.optimizely.com/datafiles/<SDK key>.json). Its events[] give entity ids by key, its attributes[] attribute ids by key, and its accountId, projectId, anonymizeIP and region are used when the fields here are empty. Paste it again after adding events in Optimizely.',

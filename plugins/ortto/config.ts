@@ -10,7 +10,7 @@
 // custom fields and custom activities must exist in Ortto before the API can write them: the
 // config maps Signal's names onto their Ortto ids.
 import {
-  configText, eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue,
+  configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
 /** Ortto's API host of each instance region (every API reference page's NOTE on regions). */
@@ -86,12 +86,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       additionalProperties: { type: 'string' },
       examples: [{ plan: 'str:cm:plan', seats: 'int:cm:seats', vip: 'bol:cm:vip', signed_up_at: 'dtz:cm:signed-up' }],
     },
-    activities: {
-      type: 'object', title: 'Event → Custom Activity',
-      description: 'The custom activity each Signal event creates: track event name (Order Completed), or page / page:<name> for page calls → the activity id in Ortto (act:cm:<name>; the activity must exist, with the attributes below). Events not named here are not sent.',
-      additionalProperties: { type: 'string' },
+    activities: eventNamesSchema('The custom activity each Signal event creates: track event name (Order Completed), or page / page:<name> for page calls → the activity id in Ortto (act:cm:<name>; the activity must exist, with the attributes below). Events not named here are not sent.', {
+      title: 'Event → Custom Activity',
       examples: [{ 'Order Completed': 'act:cm:order-completed', 'page:Pricing': 'act:cm:viewed-pricing' }],
-    },
+    }),
     attribute_fields: {
       type: 'object', title: 'Property → Activity Attribute',
       description: 'Event properties sent as activity attributes: property name → the attribute\'s id (str:cm:…, int:cm:…, bol:cm:…, dtz:cm:…), the same for every activity; map only attributes the activities define. At most 15 attributes an activity (Ortto\'s limit): the rest are left out with a warning.',

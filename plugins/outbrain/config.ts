@@ -1,7 +1,7 @@
 // The integration's config: which Outbrain conversion each Signal event counts as (by the name
 // of an Event-Based Conversion set up in Outbrain); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The longest conversion name taken from the config: Outbrain documents no limit; past this it is a mistake. */
 const MAX_NAME = 100;
@@ -11,12 +11,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
   required: [],
   properties: {
-    event_names: {
-      type: 'object', title: 'Outbrain Conversion Names',
-      description: 'The Outbrain conversion name each Signal event is reported as, overriding the blueprint\'s: the Name of an Event-Based Conversion set up in Outbrain (Conversions > Add Conversion > Event-Based Conversion; matched exactly). Keys are track event names (Order Completed), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_NAME },
+    event_names: eventNamesSchema('The Outbrain conversion name each Signal event is reported as, overriding the blueprint\'s: the Name of an Event-Based Conversion set up in Outbrain (Conversions > Add Conversion > Event-Based Conversion; matched exactly). Keys are track event names (Order Completed), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Outbrain Conversion Names', minLength: 1, maxLength: MAX_NAME,
       examples: [{ 'Order Completed': 'Purchase', 'Demo Requested': 'Lead' }],
-    },
+    }),
   },
 };
 

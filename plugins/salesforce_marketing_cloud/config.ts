@@ -4,7 +4,7 @@
 // package's server-to-server API integration: its client id and secret are exchanged for access
 // tokens at the tenant's own authentication host, and every API call goes to the tenant's REST
 // host, both named by the tenant-specific subdomain (Salesforce: "Your Subdomain").
-import { isJsonObject, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventNamesSchema, isJsonObject, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * A subdomain as it may be used in a host name: one DNS label (letters, digits, hyphens), so
@@ -71,18 +71,14 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       additionalProperties: { type: 'string' },
       examples: [{ email: 'EmailAddress', firstName: 'FirstName', lastName: 'LastName', plan: 'Plan' }],
     },
-    event_data_extensions: {
-      type: 'object', title: 'Track Events to Data Extensions',
-      description: 'Which track events are upserted as rows, and into which data extension: the event\'s name → the data extension\'s External Key, e.g. {"Order Completed": "Signal_Orders"}. Such a data extension\'s primary key is the Contact Key column and the Event ID column. Events named nowhere (here or in Journey Entry Events) are not sent.',
-      additionalProperties: { type: 'string' },
+    event_data_extensions: eventNamesSchema('Which track events are upserted as rows, and into which data extension: the event\'s name → the data extension\'s External Key, e.g. {"Order Completed": "Signal_Orders"}. Such a data extension\'s primary key is the Contact Key column and the Event ID column. Events named nowhere (here or in Journey Entry Events) are not sent.', {
+      title: 'Track Events to Data Extensions',
       examples: [{ 'Order Completed': 'Signal_Orders', 'Product Viewed': 'Signal_Product_Views' }],
-    },
-    journey_events: {
-      type: 'object', title: 'Journey Entry Events',
-      description: 'Which track events fire a Journey Builder API entry event, and which: the event\'s name → the entry event\'s Event Definition Key (Journey Builder > Events, or the journey\'s entry source: "APIEvent-…"), e.g. {"Signed Up": "APIEvent-2b2e7f1c-…"}. An event named here is not also written as a row (the entry event writes its own data extension).',
-      additionalProperties: { type: 'string' },
+    }),
+    journey_events: eventNamesSchema('Which track events fire a Journey Builder API entry event, and which: the event\'s name → the entry event\'s Event Definition Key (Journey Builder > Events, or the journey\'s entry source: "APIEvent-…"), e.g. {"Signed Up": "APIEvent-2b2e7f1c-…"}. An event named here is not also written as a row (the entry event writes its own data extension).', {
+      title: 'Journey Entry Events',
       examples: [{ 'Signed Up': 'APIEvent-2b2e7f1c-5a2d-4a6e-9d7b-0c1e2f3a4b5c' }],
-    },
+    }),
     property_columns: {
       type: 'object', title: 'Properties to Columns',
       description: 'Which track properties go to which columns (of the event data extensions) or Data fields (of the entry events): the property (a path in properties, e.g. order_id or total) → the column name, e.g. {"order_id": "OrderId", "total": "Revenue"}. Properties named nowhere are not sent.',

@@ -3,7 +3,7 @@
 // event name of Signal events to rename, and the optional API key forwarding person deletions to
 // Singular's GDPR API. Checked by its JSON Schema, and by validateSingularConfig for what a
 // schema cannot say in words.
-import { configText, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Singular's limit on an event name: 32 ASCII characters. */
 export const MAX_EVENT_NAME = 32;
@@ -32,12 +32,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'On: screen calls are sent as the event "Screen Viewed" (rename it in Event names), the screen\'s name as the attribute screen_name. Off (the default): screen calls are not sent.',
       default: false,
     },
-    event_names: {
-      type: 'object', title: 'Event names',
-      description: 'Optional: the Singular event name of a Signal event, e.g. {"Order Completed": "sng_ecommerce_purchase", "Signed Up": "sng_complete_registration"}. Events not named here are sent under their own name. Singular takes names of up to 32 ASCII characters.',
-      additionalProperties: { type: 'string' },
+    event_names: eventNamesSchema('Optional: the Singular event name of a Signal event, e.g. {"Order Completed": "sng_ecommerce_purchase", "Signed Up": "sng_complete_registration"}. Events not named here are sent under their own name. Singular takes names of up to 32 ASCII characters.', {
+      title: 'Event names',
       examples: [{ 'Order Completed': 'sng_ecommerce_purchase' }],
-    },
+    }),
     api_key: {
       type: 'string', title: 'API key (for deletions)', secret: true,
       description: 'Optional: your Singular API key (Developer Tools > API Keys: the Reporting API key). With it, person deletions are forwarded to Singular\'s GDPR API as erasure requests by user id (the userId, sent with events as custom_user_id). Leave empty to forward none.',

@@ -5,7 +5,7 @@
 // network user id is set, and custom headers for a collector behind an authenticating gateway.
 // Collectors take no credential of their own: the app id says whose events they are.
 import {
-  allowedPrivateTargets, configText, isJsonObject, privateTargetProblem, privateTargetsField, privateTargetsProblems,
+  allowedPrivateTargets, configText, eventNamesSchema, isJsonObject, privateTargetProblem, privateTargetsField, privateTargetsProblems,
   type ConfigProblem, type ConfigSchema, type JsonValue,
 } from '../../core/sdk/index.ts';
 
@@ -78,12 +78,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'On (the default, as Snowplow\'s Node.js tracker does): self-describing events and context entities go URL-safe Base64-encoded as ue_px and cx. Off: as JSON text in ue_pr and co, easier to read in Signal\'s delivery log and in your collector\'s raw stream.',
       default: true,
     },
-    event_schemas: {
-      type: 'object', title: 'Event Schemas',
-      description: 'Track events sent as self-describing events (e=ue), by their exact Signal name: event name → the Iglu schema URI of your event schema, e.g. {"Order Completed": "iglu:com.acme/order_completed/jsonschema/1-0-0"}. The event\'s properties are the event\'s data, so the schema must describe them (else your pipeline records a failed event). Events not listed go as set in Unmapped Events.',
-      additionalProperties: { type: 'string', maxLength: 300 },
+    event_schemas: eventNamesSchema('Track events sent as self-describing events (e=ue), by their exact Signal name: event name → the Iglu schema URI of your event schema, e.g. {"Order Completed": "iglu:com.acme/order_completed/jsonschema/1-0-0"}. The event\'s properties are the event\'s data, so the schema must describe them (else your pipeline records a failed event). Events not listed go as set in Unmapped Events.', {
+      title: 'Event Schemas', maxLength: 300,
       examples: [{ 'Order Completed': 'iglu:com.acme/order_completed/jsonschema/1-0-0' }],
-    },
+    }),
     unmapped_events: {
       type: 'string', title: 'Unmapped Events',
       description: 'Track events Event Schemas does not list. Structured: sent as structured events (e=se): se_ac the event name, se_ca properties.category (else Structured Event Category), se_la properties.label, se_pr properties.property, se_va properties.value (else revenue, else total); their other properties are not sent. Drop: not sent.',

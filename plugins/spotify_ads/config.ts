@@ -2,7 +2,7 @@
 // and the long-lived token that may send them, where the events happen, which Spotify event
 // each Signal event counts as, and how values and phone numbers are read; with the problems a
 // JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Spotify's CAPI event names: Spotify's help centre lists PRODUCT, CHECK_OUT, ADD_TO_CART,
@@ -69,12 +69,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Where the conversions happen (action_source), unless the blueprint maps it: auto (events from an app, with context.app, as APP, others WEB), WEB, APP or OFFLINE.',
       enum: ['auto', ...ACTION_SOURCES], enumLabels: ['Automatic', 'Website', 'App', 'Offline'], default: 'auto',
     },
-    event_names: {
-      type: 'object', title: 'Event Names',
-      description: 'The Spotify event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values VIEW, PRODUCT, ADD_TO_CART, CHECK_OUT, PURCHASE, LEAD, SIGN_UP, ALIAS or CUSTOM_EVENT_1 … CUSTOM_EVENT_5. A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 40 },
+    event_names: eventNamesSchema('The Spotify event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values VIEW, PRODUCT, ADD_TO_CART, CHECK_OUT, PURCHASE, LEAD, SIGN_UP, ALIAS or CUSTOM_EVENT_1 … CUSTOM_EVENT_5. A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Event Names', minLength: 1, maxLength: 40,
       examples: [{ 'Demo Requested': 'CUSTOM_EVENT_1', 'Trial Started': 'SIGN_UP' }],
-    },
+    }),
     opt_out_targeting: {
       type: 'boolean', title: 'Attribution Only',
       description: 'Sends every event with opt_out_targeting: true: Spotify uses it to attribute conversions, never to retarget. Off, only events of a visitor who refused advertising or sent Global Privacy Control (SIGNAL_GPC=restrict, the default), or of a device that limits ad tracking, are flagged so.',

@@ -5,8 +5,8 @@
 // skipped by ON CONFLICT DO NOTHING), down to the one event refused alone, which is
 // dead-lettered with Postgres's words. A column the table lacks is traced at once: the refusal
 // names it, and the rows holding it are in the request's body.
-import { transientRetry, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiKeyOf, tableName, tableOf } from './config.ts';
+import { configApiKey, transientRetry, type Classification, type EventOutcome, type JsonValue, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { tableName, tableOf } from './config.ts';
 import { CONFLICT_COLUMN } from './insert-request.ts';
 import { missingColumn, notDataApiAnswer, postgrestError, said, saidWords, sqlStateClass, unknownRole, type PostgrestError } from './postgrest-error.ts';
 
@@ -80,7 +80,7 @@ function byCode(error: PostgrestError, response: VendorResponse, request: Reques
   const answered = said(response, error);
   const table = tableName(config);
   const { schema } = tableOf(config);
-  const keyKind = apiKeyOf(config).startsWith('sb_') ? 'secret key' : 'key';
+  const keyKind = configApiKey(config).startsWith('sb_') ? 'secret key' : 'key';
   if (CREDENTIAL_CODES.has(code) || sqlStateClass(code) === '28' || unknownRole(error)) {
     return { status: 'dead_letter', reason: `the Data API refused the ${keyKind} (${answered}): check config.api_key — a secret key (sb_secret_…) or the legacy service_role key of this project (Project Settings > API Keys; a rotated key needs a new revision); then replay the dead letters` };
   }

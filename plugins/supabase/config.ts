@@ -3,7 +3,7 @@
 // key), a switch for deletions, and the private networks Signal may reach a self-hosted
 // Supabase or PostgREST on; the schema the catalog shows, and the checks the schema cannot make,
 // each naming its field.
-import { allowedPrivateTargets, configSwitchProblem, pastedSecretProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { allowedPrivateTargets, configApiKey, configSwitchProblem, pastedSecretProblem, privateTargetProblem, privateTargetsField, privateTargetsProblems, trimmedText, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** The schema used when the config names none: every Supabase project exposes `public`. */
 export const DEFAULT_SCHEMA = 'public';
@@ -34,9 +34,6 @@ export const tableName = (config: Record<string, JsonValue>): string => {
   const ref = tableOf(config);
   return `${ref.schema}.${ref.table}`;
 };
-
-/** The key as configured, trimmed. */
-export const apiKeyOf = (config: Record<string, JsonValue>): string => trimmedText(config.api_key) ?? '';
 
 /** Whether person deletions are forwarded (on unless turned off). */
 export const forwardsDeletions = (config: Record<string, JsonValue>): boolean => config.forward_deletions !== false;
@@ -88,7 +85,7 @@ export function tableUrl(config: Record<string, JsonValue>): string {
  * authHeaders({ api_key: 'sb_secret_abc', schema: 'analytics' }); // { apikey: 'sb_secret_abc', 'content-profile': 'analytics' }
  */
 export function authHeaders(config: Record<string, JsonValue>): Record<string, string> {
-  const key = apiKeyOf(config);
+  const key = configApiKey(config);
   return {
     apikey: key,
     ...(isSupabaseApiKey(key) ? {} : { authorization: `Bearer ${key}` }),

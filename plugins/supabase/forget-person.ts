@@ -6,8 +6,8 @@
 // value (PostgREST's reserved characters), and quoted it is read as written. The URL encoding of
 // the query does the rest. Deleting rows already gone deletes nothing and succeeds, so a
 // deletion sent again is harmless.
-import { allowedPrivateTargets, defaultForgetRead, eventRowsOfPerson, parseRetryAfter, PLACEHOLDER_IDS_SKIPPED, responseHeader, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { apiKeyOf, authHeaders, forwardsDeletions, tableName, tableOf, tableUrl } from './config.ts';
+import { allowedPrivateTargets, configApiKey, defaultForgetRead, eventRowsOfPerson, parseRetryAfter, PLACEHOLDER_IDS_SKIPPED, responseHeader, type ForgetOutcome, type JsonValue, type NamedPerson, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { authHeaders, forwardsDeletions, tableName, tableOf, tableUrl } from './config.ts';
 import { missingColumn, notDataApiAnswer, postgrestError, said, sqlStateClass, unknownRole } from './postgrest-error.ts';
 
 /** A filter value as PostgREST reads it inside `or=(…)`: double-quoted, a `"` or `\` escaped with `\`. */
@@ -70,7 +70,7 @@ export function readDeletionAnswer(response: VendorResponse, _request?: RequestD
   const schema = ctx === undefined ? 'the schema' : tableOf(config).schema;
   const { code } = error;
   if (code.startsWith('PGRST30') || sqlStateClass(code) === '28' || unknownRole(error) || (code === '' && response.status === 401)) {
-    return { failed: `${answered} — check config.api_key (a secret key, sb_secret_…, or the legacy service_role key${ctx !== undefined && apiKeyOf(config) === '' ? ', which is empty' : ''})` };
+    return { failed: `${answered} — check config.api_key (a secret key, sb_secret_…, or the legacy service_role key${ctx !== undefined && configApiKey(config) === '' ? ', which is empty' : ''})` };
   }
   if (code === '42501') {
     return /row-level security/i.test(error.message)
@@ -93,7 +93,7 @@ export function readDeletionAnswer(response: VendorResponse, _request?: RequestD
 
 /** The plugin's forwarding of person deletions: on with a key, unless config.forward_deletions is false. */
 export const supabaseForgetPerson: PersonForgetting = {
-  enabled: (config) => forwardsDeletions(config) && apiKeyOf(config) !== '',
+  enabled: (config) => forwardsDeletions(config) && configApiKey(config) !== '',
   request: deletionRequest,
   read: readDeletionAnswer,
   // PostgREST's answer to a DELETE with Prefer: return=minimal: 204, no body.

@@ -1,7 +1,7 @@
 // The integration's config: which Taboola event name each Signal event counts as, and the
 // account whose bulk endpoint to use (optional); with the problems a JSON Schema cannot see,
 // each naming its field.
-import { configText, eventMapKeyProblems, eventMapOf, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { configText, eventMapKeyProblems, eventMapOf, eventNamesSchema, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** A Taboola account id as its bulk endpoint's path takes it: "Your numeric Taboola Account ID - e.g. 123456". */
 export const ACCOUNT_ID = /^[0-9]{1,20}$/;
@@ -13,12 +13,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
   type: 'object',
   required: [],
   properties: {
-    event_names: {
-      type: 'object', title: 'Taboola Event Names',
-      description: 'The Taboola event name each Signal event is reported as, overriding the blueprint\'s: the Event Name of the conversion in Taboola Ads (Tracking > Conversions, the conversion\'s Event Name, not its Conversion Name; case-sensitive). Keys are track event names (Order Completed), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_NAME },
+    event_names: eventNamesSchema('The Taboola event name each Signal event is reported as, overriding the blueprint\'s: the Event Name of the conversion in Taboola Ads (Tracking > Conversions, the conversion\'s Event Name, not its Conversion Name; case-sensitive). Keys are track event names (Order Completed), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Taboola Event Names', minLength: 1, maxLength: MAX_NAME,
       examples: [{ 'Order Completed': 'make_purchase', 'Demo Requested': 'lead' }],
-    },
+    }),
     account_id: {
       type: 'string', title: 'Account ID (bulk submission)',
       description: 'Your numeric Taboola Account ID (or the network account\'s). When given, conversions are sent in batches of up to 1,000 to Taboola\'s bulk endpoint (POST trc.taboola.com/{account-id}/log/3/bulk-s2s-action) with their event time (Taboola then merges two conversions of one click and event name in the same minute even when their order ids differ); when empty, each conversion is its own postback call (GET …/actions-handler/log/3/s2s-action), which Taboola validates and records at the time it receives it.',
