@@ -176,6 +176,34 @@ describe('deleting a person’s data (deletePerson)', () => {
   });
 });
 
+describe('a vendor echoing the person\'s id in another letter case', () => {
+  test('a long id quoted upper-cased in someone else\'s answer: that delivery-log entry, the dead letter\'s last exchange and the last error go; a short id in another case stays', { timeout: 30_000 }, async () => {
+    const pipeline = await signal.pipeline('Echo case');
+    const long = await install(pipeline.id, '/pd-echo-long');
+    const short = await install(pipeline.id, '/pd-echo-short');
+    // Someone else's event refused with an answer naming the person, as a vendor writes ids.
+    sim.setDefault('POST', '/pd-echo-long', reply.badRequest({ error: 'already merged into USER-ECHO-0001' }));
+    sim.setDefault('POST', '/pd-echo-short', reply.badRequest({ error: 'conflict', anonymousId: 'A-EC' }));
+    await send(pipeline.key, [{ type: 'track', event: 'Viewed', userId: 'u-echo-other', messageId: 'echo-other-1' }]);
+    const logged = async (integrationId: string) => (await signal.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM signal.delivery_log WHERE pipeline_integration_id = $1', [integrationId])).rows[0]!.n;
+    const letter = async (integrationId: string) => (await signal.pool.query<{ last_response: unknown }>('SELECT last_response FROM signal.dead_letters WHERE pipeline_integration_id = $1', [integrationId])).rows[0];
+    const lastError = async (integrationId: string) => (await signal.pool.query<{ last_error: string | null }>('SELECT last_error FROM signal.integration_stats WHERE pipeline_integration_id = $1', [integrationId])).rows[0]?.last_error ?? null;
+    await waitUntil(async () => (await letter(long)) && (await letter(short)) && await logged(long) > 0 && await logged(short) > 0 && (await lastError(long)) !== null && (await lastError(short)) !== null, 'both refusals dead-lettered, logged and the last errors kept');
+    assert.match((await lastError(long))!, /USER-ECHO-0001/);
+    assert.match((await lastError(short))!, /A-EC/);
+
+    const { body } = await deletePerson({ p: pipeline.id, u: 'user-echo-0001', a: 'a-ec' });
+    const done = await finished(body.data!.deletePerson.id);
+    assert.equal(done.status, 'done', JSON.stringify(done));
+    assert.equal(await logged(long), 0, 'the entry whose answer quotes the long id upper-cased goes');
+    assert.deepEqual((await letter(long))!.last_response, null, 'the dead letter stays (someone else\'s event) without its last exchange');
+    assert.equal(await lastError(long), '(erased by a person deletion: it quoted the person)');
+    assert.ok(await logged(short) > 0, 'a short id in another case is not looked for: A-EC is not a-ec');
+    assert.notEqual((await letter(short))!.last_response, null);
+    assert.match((await lastError(short))!, /A-EC/);
+  });
+});
+
 describe('suppressing a person (deletePerson with suppress)', () => {
   test('their later events are neither delivered nor kept, and are counted; unsuppressPerson lets them through again', { timeout: 60_000 }, async () => {
     const pipeline = await signal.pipeline('Suppression');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createMigratedDatabase, type MigratedDatabase } from '../../test/helpers/database.ts';
 import { identityDigest } from './remembered-traits.ts';
-import { deleteDeadLettersStatement, deleteDeliveryLogStatement, deleteEventsSliceStatement, distinctiveNeedles, ERASED_ERROR, eraseLastErrorsStatement, errorNeedles, exchangeNeedles, isDistinctiveId, rememberedEmailsStatement, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
+import { deleteDeadLettersStatement, deleteDeliveryLogStatement, deleteEventsSliceStatement, distinctiveNeedles, ERASED_ERROR, eraseLastErrorsStatement, errorNeedles, exchangeNeedles, holdsNeedle, isDistinctiveId, rememberedEmailsStatement, runningDeliveriesStatement, scrubQueuedStatement, textNeedles, type DeletionScope } from './person-deletion-statements.ts';
 
 let db: MigratedDatabase;
 
@@ -99,12 +99,29 @@ test('the email addresses remembered for the person’s ids are read (before the
   assert.deepEqual((await db.pool.query<{ emails: string[] }>(none.text, none.values)).rows[0]!.emails, []);
 });
 
-test('the email addresses found are looked for in logged exchanges and last errors, as the distinctive ids are', () => {
+test('the email addresses found and the distinctive ids are looked for in logged exchanges and last errors whatever their case; a short id as written', () => {
   const scope: DeletionScope = { id: 'd', pipelineId: 'p', userId: '42', anonymousId: null, suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: ['jane+x@example.com'] };
-  assert.deepEqual(distinctiveNeedles(scope), { exact: [], anyCase: ['jane+x@example.com', 'jane%2bx%40example.com'] }, 'an address lower-cased, to be found in the lower-cased text');
-  assert.ok(errorNeedles(scope).anyCase.includes('jane%2bx%40example.com'));
-  assert.ok(errorNeedles(scope).exact.includes('"42"'), 'the short userId still only as a whole value, exactly');
-  assert.deepEqual(distinctiveNeedles({ ...scope, userId: 'User-0001' }).exact, ['User-0001'], 'an id keeps its letter case');
+  assert.deepEqual(distinctiveNeedles(scope), { exact: [], anyCase: ['jane+x@example.com', 'jane%2Bx%40example.com'] }, 'a short id is not looked for as text');
+  assert.ok(errorNeedles(scope).anyCase.includes('jane%2Bx%40example.com'));
+  assert.deepEqual(errorNeedles(scope).exact, ['"42"', '\\"42\\"', '=42&', '=42"'], 'the short userId only as a whole value, as written');
+  assert.deepEqual(distinctiveNeedles({ ...scope, userId: 'User-0001', anonymousId: 'user-0001' }), { exact: [], anyCase: ['User-0001', 'jane+x@example.com', 'jane%2Bx%40example.com'] }, 'a distinctive id any case, each form once');
+  assert.deepEqual(errorNeedles({ ...scope, userId: 'User-0001' }), { exact: [], anyCase: ['User-0001', 'jane+x@example.com', 'jane%2Bx%40example.com'] });
+});
+
+test('holdsNeedle: an exact needle as written, an any-case one lower-cased on both sides (the database\'s lower())', async () => {
+  const cases: Array<[string, string[], string[], boolean]> = [
+    ['no profile USER-CASE-0001', [], ['user-case-0001'], true],
+    ['no profile user-case-0001', [], ['USER-Case-0001'], true],
+    ['url ?uid=Jane%2bX%40Example.com', [], ['jane%2Bx%40example.com'], true],
+    ['qty "A-1"', ['"a-1"'], [], false],
+    ['qty "a-1"', ['"a-1"'], [], true],
+    ['nothing of theirs', ['"a-1"'], ['user-case-0001'], false],
+    ['empty needles', [], [], false],
+  ];
+  for (const [text, exact, anyCase, expected] of cases) {
+    const { rows: [row] } = await db.pool.query<{ holds: boolean }>(`SELECT ${holdsNeedle('$1::text', { exact: '$2', anyCase: '$3' })} AS holds`, [text, exact, anyCase]);
+    assert.equal(row!.holds, expected, text);
+  }
 });
 
 test('only ids of 8 characters or more are looked for as text in others’ exchanges: "1" is also a quantity', () => {
@@ -115,7 +132,7 @@ test('only ids of 8 characters or more are looked for as text in others’ excha
   assert.deepEqual(textNeedles('jane+x@example.com'), ['jane+x@example.com', 'jane%2Bx%40example.com']);
   const scope = { id: 'd', pipelineId: 'p', userId: 'user-alice-001', anonymousId: 'a-1', suppress: false, createdAt: new Date(), firstReceivedAt: null, emails: [] };
   const lastError = 'HTTP 400: {"error": "simulated, first event from user-alice-001"}';
-  assert.ok(errorNeedles(scope).exact.some((needle) => lastError.includes(needle)));
+  assert.ok(errorNeedles(scope).anyCase.some((needle) => lastError.includes(needle)));
   assert.ok(!errorNeedles(scope).exact.some((needle) => 'HTTP 400: qty a-10'.includes(needle)), 'a-1 inside a-10 is not a-1');
 });
 
@@ -170,9 +187,9 @@ async function pipelineWithIntegration(name: string): Promise<{ pipelineId: stri
   return { pipelineId, integrationId };
 }
 
-test('an email address found is looked for whatever its letter case in the delivery log, dead letters and last errors; an id only as it is', async () => {
+test('an email address found and a distinctive id are looked for whatever their letter case in the delivery log, dead letters and last errors; a short id only as written', async () => {
   const { pipelineId, integrationId } = await pipelineWithIntegration('any case');
-  const scope = await deletion(pipelineId, { userId: 'user-case-0001', anonymousId: null, emails: ['jane+x@example.com'] });
+  const scope = await deletion(pipelineId, { userId: 'user-case-0001', anonymousId: 'a-1', emails: ['jane+x@example.com'] });
   const log = async (request: unknown, fields: { response?: string; error?: string } = {}) => {
     const { rows } = await db.pool.query<{ id: string }>(
       `INSERT INTO signal.delivery_log (pipeline_integration_id, event_ids, attempt, request, response_status, response_body, error, outcome, duration_ms)
@@ -186,14 +203,17 @@ test('an email address found is looked for whatever its letter case in the deliv
   const encoded = await log({ url: 'https://v.test/px?em=Jane%2BX%40Example.com&x=1' });
   const answered = await log({ body: {} }, { response: '{"error":"no contact JANE+X@EXAMPLE.COM"}' });
   const errored = await log({ body: {} }, { error: 'refused Jane+x@example.com' });
-  const otherCase = await log({ body: { user: 'USER-CASE-0001' } }); // an id is matched exactly: another id
+  // A distinctive id echoed in another case, in an answer and an error: the person's id still.
+  const idUpper = await log({ body: {} }, { response: '{"error":"no profile USER-CASE-0001"}' });
+  const idMixed = await log({ url: 'https://v.test/px?uid=User-Case-0001' });
+  const shortOtherCase = await log({ body: { anonymous: 'A-1' } }); // a short id in another case: a vendor's word, not looked for
   const someoneElse = await log({ body: { email: 'john@example.com' } });
   const statement = deleteDeliveryLogStatement(scope, distinctiveNeedles(scope));
   const { rowCount } = await db.pool.query(statement.text, statement.values);
-  assert.equal(rowCount, 4);
+  assert.equal(rowCount, 6);
   const left = await db.pool.query<{ id: string }>('SELECT id FROM signal.delivery_log WHERE pipeline_integration_id = $1 ORDER BY id', [integrationId]);
-  assert.deepEqual(left.rows.map((r) => r.id), [otherCase, someoneElse]);
-  assert.ok(![asSent, encoded, answered, errored].some((id) => left.rows.some((r) => r.id === id)));
+  assert.deepEqual(left.rows.map((r) => r.id), [shortOtherCase, someoneElse]);
+  assert.ok(![asSent, encoded, answered, errored, idUpper, idMixed].some((id) => left.rows.some((r) => r.id === id)));
 
   const letter = async (messageId: string, lastRequest: unknown) => {
     const { rows } = await db.pool.query<{ id: string }>(
@@ -204,12 +224,13 @@ test('an email address found is looked for whatever its letter case in the deliv
     return rows[0]!.id;
   };
   const quoting = await letter('m-quoting', { body: { preview: JSON.stringify({ email: 'JANE+X@example.com' }) } });
-  const notQuoting = await letter('m-not', { body: { email: 'john@example.com', user: 'User-Case-0001' } });
+  const quotingId = await letter('m-quoting-id', { body: { email: 'john@example.com', user: 'User-Case-0001' } });
+  const notQuoting = await letter('m-not', { body: { email: 'john@example.com', user: 'A-1' } });
   const dead = deleteDeadLettersStatement(scope, distinctiveNeedles(scope), { afterId: 0, limit: 100 });
   const { rows: [result] } = await db.pool.query<{ deleted: number; cleared: number }>(dead.text, dead.values);
-  assert.deepEqual([result!.deleted, result!.cleared], [0, 1]);
+  assert.deepEqual([result!.deleted, result!.cleared], [0, 2]);
   const letters = await db.pool.query<{ id: string; last_request: unknown }>('SELECT id, last_request FROM signal.dead_letters WHERE pipeline_id = $1 ORDER BY id', [pipelineId]);
-  assert.deepEqual(letters.rows.map((r) => [r.id, r.last_request === null]), [[quoting, true], [notQuoting, false]]);
+  assert.deepEqual(letters.rows.map((r) => [r.id, r.last_request === null]), [[quoting, true], [quotingId, true], [notQuoting, false]]);
 
   await db.pool.query(
     `INSERT INTO signal.integration_stats (pipeline_integration_id, last_error, last_enrichment_error) VALUES ($1, $2, $3)`,
@@ -217,8 +238,11 @@ test('an email address found is looked for whatever its letter case in the deliv
   );
   const erase = eraseLastErrorsStatement(pipelineId, errorNeedles(scope));
   await db.pool.query(erase.text, erase.values);
-  const { rows: [stats] } = await db.pool.query<{ last_error: string; last_enrichment_error: string }>('SELECT last_error, last_enrichment_error FROM signal.integration_stats WHERE pipeline_integration_id = $1', [integrationId]);
-  assert.deepEqual([stats!.last_error, stats!.last_enrichment_error], [ERASED_ERROR, 'HTTP 404: no profile USER-CASE-0001'], 'the address in another case goes; an id in another case is another id');
+  const stats = async () => (await db.pool.query<{ last_error: string; last_enrichment_error: string }>('SELECT last_error, last_enrichment_error FROM signal.integration_stats WHERE pipeline_integration_id = $1', [integrationId])).rows[0]!;
+  assert.deepEqual(Object.values(await stats()), [ERASED_ERROR, ERASED_ERROR], 'the address and the distinctive id in another case go');
+  await db.pool.query('UPDATE signal.integration_stats SET last_error = $2, last_enrichment_error = $3 WHERE pipeline_integration_id = $1', [integrationId, 'HTTP 400: {"anonymousId":"A-1"}', 'HTTP 404: {"anonymousId":"a-1"}']);
+  await db.pool.query(erase.text, erase.values);
+  assert.deepEqual(Object.values(await stats()), ['HTTP 400: {"anonymousId":"A-1"}', ERASED_ERROR], 'a short id only as written');
 });
 
 test('scrubbing takes the person’s events out of jobs not being worked on, with their warnings index for index', async () => {

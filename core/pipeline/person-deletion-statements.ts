@@ -100,21 +100,33 @@ export function deleteEventsSliceStatement(d: DeletionScope, range: { cursor: nu
 }
 
 /**
- * The text forms to look for of a person: their ids' exactly, their email addresses' whatever
- * the letter case — Signal finds addresses lower-cased, while a logged request carries one as
- * the browser sent it (`Jane@Example.com`). `anyCase` holds lower-cased forms, looked for in
- * the lower-cased text.
+ * The text forms to look for of a person in free text (logged exchanges, errors). `anyCase`:
+ * their email addresses' and distinctive ids' (8 characters or more, `isDistinctiveId`),
+ * found whatever the letter case — Signal finds addresses lower-cased while a logged request
+ * carries one as the browser sent it (`Jane@Example.com`), and a vendor may echo an id
+ * upper-cased (a UUID) or lower-cased; that long, it is the person's id in any case, as the
+ * hiding of ids in vendors' answers takes it. `exact`: a short id's forms, found only as
+ * written (`ok` in another case is a vendor's `OK`).
  */
 export interface Needles {
   exact: string[];
   anyCase: string[];
 }
 
-/** The SQL condition that a text holds one of the needles (`exact`, `anyCase`: parameters of `text[]`). */
-function holdsNeedle(text: string, p: { exact: string; anyCase: string }): string {
-  // lower() only runs for an email needle: none, no cost.
+/**
+ * The SQL condition that a text holds one of the needles (`exact`, `anyCase`: parameters of
+ * `text[]`), an `anyCase` one compared lower-cased on both sides (one `lower()`, the
+ * database's, for the text and the needle alike).
+ *
+ * @example
+ * holdsNeedle('l.error', { exact: '$3', anyCase: '$4' });
+ * // "(EXISTS (… strpos(l.error, n) > 0) OR (cardinality($4::text[]) > 0 AND EXISTS (… strpos(l.t, lower(n)) > 0)))"
+ */
+export function holdsNeedle(text: string, p: { exact: string; anyCase: string }): string {
+  // The text is lower-cased once a row, and only when some needle is any-case.
   return `(EXISTS (SELECT 1 FROM unnest(${p.exact}::text[]) AS n WHERE strpos(${text}, n) > 0)
-           OR EXISTS (SELECT 1 FROM unnest(${p.anyCase}::text[]) AS n WHERE strpos(lower(${text}), n) > 0))`;
+           OR (cardinality(${p.anyCase}::text[]) > 0
+               AND EXISTS (SELECT 1 FROM (SELECT lower(${text}) AS t) AS l CROSS JOIN unnest(${p.anyCase}::text[]) AS n WHERE strpos(l.t, lower(n)) > 0)))`;
 }
 
 /**
@@ -124,7 +136,7 @@ function holdsNeedle(text: string, p: { exact: string; anyCase: string }): strin
  * ids), and clears the last request and answer of the others' that carried one of those
  * events (a batch request, its body kept as JSON or as a text preview; looked for in dead
  * letters made since the oldest of them was received) or quote the person's distinctive ids
- * or email addresses (`needles`; an address whatever its letter case). Returns the slice's last id (null: none left) and the counts.
+ * or email addresses (`needles`, whatever their letter case). Returns the slice's last id (null: none left) and the counts.
  *
  * @example
  * const { text, values } = deleteDeadLettersStatement(scope, distinctiveNeedles(scope), { afterId: 0, limit: 2000 });
@@ -178,21 +190,23 @@ export function isDistinctiveId(id: string): boolean {
 
 /**
  * The text forms of the person's distinctive ids and email addresses (see isDistinctiveId),
- * wherever they appear: the ids exactly, the addresses whatever their letter case.
+ * wherever they appear, whatever their letter case; a shorter id is not looked for as text.
  *
  * @example
- * distinctiveNeedles(scope); // { exact: ['user-0001'], anyCase: ['jane+x@example.com', 'jane%2bx%40example.com'] }
+ * distinctiveNeedles(scope); // { exact: [], anyCase: ['User-0001', 'jane+x@example.com', 'jane%2Bx%40example.com'] }
  */
 export function distinctiveNeedles(d: DeletionScope): Needles {
   return {
-    exact: [d.userId, d.anonymousId].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : [])),
-    anyCase: anyCase(d.emails.flatMap((email) => (isDistinctiveId(email) ? textNeedles(email) : []))),
+    exact: [],
+    anyCase: anyCase([d.userId, d.anonymousId, ...d.emails].flatMap((id) => (id !== null && isDistinctiveId(id) ? textNeedles(id) : []))),
   };
 }
 
-/** Needles lower-cased, each once: `%2B` of an encoded address is `%2b` in the lower-cased text. */
+/** Needles each once (by their lower-cased form, as `holdsNeedle` compares them; `%2B` is `%2b`). */
 function anyCase(needles: string[]): string[] {
-  return [...new Set(needles.map((needle) => needle.toLowerCase()))];
+  const byLowerCase = new Map<string, string>();
+  for (const needle of needles) if (!byLowerCase.has(needle.toLowerCase())) byLowerCase.set(needle.toLowerCase(), needle);
+  return [...byLowerCase.values()];
 }
 
 /**
@@ -207,18 +221,19 @@ export function textNeedles(id: string): string[] {
 }
 
 /**
- * What an integration's last error may quote of the person: a distinctive id anywhere, a
- * short one only as a whole JSON string or URL parameter value; an email address whatever
- * its letter case.
+ * What an integration's last error may quote of the person: a distinctive id or an email
+ * address anywhere, whatever its letter case; a short id only as a whole JSON string or URL
+ * parameter value, as written.
  *
  * @example
  * errorNeedles(scope); // { exact: ['"42"', '\\"42\\"', '=42&', '=42"'], anyCase: ['jane@example.com'] }
  */
 export function errorNeedles(d: DeletionScope): Needles {
   const forms = (id: string) => (isDistinctiveId(id) ? textNeedles(id) : exchangeNeedles(id));
+  const named = [d.userId, d.anonymousId].filter((id): id is string => id !== null);
   return {
-    exact: [d.userId, d.anonymousId].flatMap((id) => (id === null ? [] : forms(id))),
-    anyCase: anyCase(d.emails.flatMap(forms)),
+    exact: named.filter((id) => !isDistinctiveId(id)).flatMap(exchangeNeedles),
+    anyCase: anyCase([...named.filter(isDistinctiveId), ...d.emails].flatMap(forms)),
   };
 }
 

@@ -7,11 +7,14 @@
 // Authorization (no Bearer) and `LD-API-Version: 20240415` (LaunchDarkly asks integrations to set
 // the version). There is no deletion by context key: the search gives the instance ids.
 //
-// A deletion's chain is at most three requests (the core's limit): the search asks for two
-// instances, the two deletions follow; when two came back, more may be left, so the deletion is
-// tried again (searching anew) after the core's wait, until a search finds none. A 404 on a
-// delete is an instance gone already. The events LaunchDarkly counted in experiments are not
-// deleted by this API (see README).
+// The core sends at most three requests in a row from one request, so a deletion is up to
+// ROUNDS rounds of three: a search asking for two instances, then their deletions. Each round's
+// search finds what the rounds before left; a search that finds none, or a round that deleted
+// all its search answered when that was fewer than two, ends the deletion (`last`: the rounds
+// left are not sent), so a person with no instance costs one search. When the last round still
+// deleted two, more may be left: the deletion is tried again after the core's wait (going on
+// from that round). A 404 on a delete is an instance gone already. The events LaunchDarkly
+// counted in experiments are not deleted by this API (see README).
 import { defaultForgetRead, isJsonObject, namesNoOne, responseHeader, type ForgetOutcome, type JsonObject, type JsonValue, type PersonForgetting, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { saidBy } from './classify.ts';
 import { deletionsEnabled, optionsOf, type LaunchDarklyOptions } from './config.ts';
@@ -20,6 +23,10 @@ import { deletionsEnabled, optionsOf, type LaunchDarklyOptions } from './config.
 export const API_VERSION = '20240415';
 /** Instances a search asks for: as many as the chain has room to delete after it. */
 export const SEARCH_LIMIT = 2;
+/** Search-and-delete rounds one try of a deletion makes. */
+export const ROUNDS = 5;
+/** The most instances one try deletes: ROUNDS rounds of SEARCH_LIMIT. */
+export const MAX_DELETED_A_TRY = ROUNDS * SEARCH_LIMIT;
 
 function headersOf(options: LaunchDarklyOptions): Record<string, string> {
   return { authorization: options.apiToken, 'content-type': 'application/json', 'ld-api-version': API_VERSION };
@@ -51,43 +58,68 @@ export function kindKeysOf(person: { userId: string | null; anonymousId: string 
 }
 
 /**
- * The search for the person's context instances: `kindKeys anyOf [...]` (the filter syntax of
- * the Contexts API), two at most.
+ * The search of round `round` for the person's context instances: `kindKeys anyOf [...]` (the
+ * filter syntax of the Contexts API), two at most.
  *
  * @example
- * searchRequest(['user:u-1'], options);
+ * searchRequest(['user:u-1'], options, 1);
  * // { method: 'POST', url: 'https://app.launchdarkly.com/api/v2/projects/default/environments/production/context-instances/search',
- * //   body: { filter: 'kindKeys anyOf ["user:u-1"]', limit: 2 }, … }
+ * //   body: { filter: 'kindKeys anyOf ["user:u-1"]', limit: 2 }, memo: { round: 1 }, … }
  */
-export function searchRequest(kindKeys: string[], options: LaunchDarklyOptions): RequestDescriptor {
+export function searchRequest(kindKeys: string[], options: LaunchDarklyOptions, round: number): RequestDescriptor {
   return {
     method: 'POST',
     url: `${environmentPath(options)}/context-instances/search`,
     headers: headersOf(options),
     body: { filter: `kindKeys anyOf ${JSON.stringify(kindKeys)}`, limit: SEARCH_LIMIT },
     eventIds: [],
+    memo: { round },
   };
 }
 
-/** The deletion of one context instance; `memo`: the instances still to delete after it, and whether the search may have left more. */
-function deleteRequest(id: string, rest: string[], more: boolean, options: LaunchDarklyOptions): RequestDescriptor {
+/**
+ * The plugin's note on a request: its round; on a deletion, the instances still to delete
+ * after it (`rest`), how many the round's search found (`found`) and whether it may have left
+ * more (`more`).
+ */
+interface Memo {
+  round: number;
+  rest: string[];
+  found: number;
+  more: boolean;
+}
+
+/** The note on `sent`; a request without one (a plugin test's) is of round 1. */
+function memoOf(sent: RequestDescriptor | undefined): Memo {
+  const memo: JsonObject = isJsonObject(sent?.memo) ? sent.memo as JsonObject : {};
+  const rest = Array.isArray(memo.rest) ? memo.rest.filter((id): id is string => typeof id === 'string') : [];
+  return {
+    round: typeof memo.round === 'number' && Number.isInteger(memo.round) && memo.round >= 1 ? memo.round : 1,
+    rest,
+    found: typeof memo.found === 'number' ? memo.found : rest.length + 1,
+    more: memo.more === true,
+  };
+}
+
+/** The deletion of one context instance, with the round's note (`Memo`). */
+function deleteRequest(id: string, memo: Memo, options: LaunchDarklyOptions): RequestDescriptor {
   const { 'content-type': _json, ...headers } = headersOf(options);
   return {
     method: 'DELETE',
     url: `${environmentPath(options)}/context-instances/${encodeURIComponent(id)}`,
     headers,
     eventIds: [],
-    memo: { rest, more },
+    memo: { round: memo.round, rest: memo.rest, found: memo.found, more: memo.more },
   };
 }
 
-function request(person: { userId: string | null; anonymousId: string | null }, ctx: PluginContext): RequestDescriptor | { skipped: string } {
+function request(person: { userId: string | null; anonymousId: string | null }, ctx: PluginContext): RequestDescriptor[] | { skipped: string } {
   const options = optionsOf(ctx.config);
   const kindKeys = kindKeysOf(person, options);
   if (kindKeys.length === 0) {
     return { skipped: `no id named can be a context key here (config.context_key ${options.contextKey}): the integration sent LaunchDarkly no context of theirs` };
   }
-  return searchRequest(kindKeys, options);
+  return Array.from({ length: ROUNDS }, (_, index) => searchRequest(kindKeys, options, index + 1));
 }
 
 /** The instance ids of a search's answer, or why there are none to read. */
@@ -123,38 +155,44 @@ function rateLimited(response: VendorResponse, now: number): ForgetOutcome {
   return outcome;
 }
 
+/** "2 context instances of theirs". */
+const instances = (count: number): string => `${count} context instance${count === 1 ? '' : 's'} of theirs`;
+
 /**
- * LaunchDarkly's answer to a search or to a deletion: the next deletion of the chain, done (no
- * instance left), or tried again (more may be left: searched anew), failed (the token, the
- * project or environment, LaunchDarkly's words), or retried (408, 429, 5xx).
+ * LaunchDarkly's answer to a search or to a deletion: the next deletion of the round, done
+ * (`last` when nothing of theirs is left; without it when the search found two and the next
+ * round searches again), tried again (the last round found two: more may be left), failed (the
+ * token, the project or environment, LaunchDarkly's words), or retried (408, 429, 5xx).
  *
  * @example
  * read({ status: 200, headers: {}, body: '{"items":[]}', json: { items: [] } }, search, ctx);
- * // { done: true, message: 'LaunchDarkly holds no context instance of theirs in the environment' }
+ * // { done: true, last: true, message: 'LaunchDarkly holds no context instance of theirs in the environment' }
  */
 function read(response: VendorResponse, sent?: RequestDescriptor, ctx?: PluginContext): ForgetOutcome {
   const now = ctx?.now ?? Date.now();
   const options = optionsOf(ctx?.config ?? {});
-  const deleting = sent?.method === 'DELETE';
+  const memo = memoOf(sent);
   if (response.status === 408 || response.status === 429 || response.status >= 500) return rateLimited(response, now);
 
-  if (deleting) {
+  if (sent?.method === 'DELETE') {
     // 404: deleted already (a try before, or someone in LaunchDarkly).
     if (response.status !== 404 && (response.status < 200 || response.status >= 300)) return refusal(response, 'deletion of a context instance');
-    const memo: JsonObject = isJsonObject(sent?.memo) ? sent.memo as JsonObject : {};
-    const rest = Array.isArray(memo.rest) ? memo.rest.filter((id): id is string => typeof id === 'string') : [];
-    const [next, ...after] = rest;
-    if (next !== undefined) return { next: deleteRequest(next, after, memo.more === true, options) };
-    if (memo.more === true) return { retry: 'context instances deleted; LaunchDarkly may hold more of theirs: searching again on the next try' };
-    return { done: true, message: `LaunchDarkly deleted their context instances (HTTP ${response.status})` };
+    const [next, ...after] = memo.rest;
+    if (next !== undefined) return { next: deleteRequest(next, { ...memo, rest: after }, options) };
+    const said = `LaunchDarkly deleted ${instances(memo.found)} (HTTP ${response.status})`;
+    // Fewer than the search asked for: it found all there were, and all are gone.
+    if (!memo.more) return { done: true, last: true, message: said };
+    if (memo.round < ROUNDS) return { done: true, message: `${said}; more may be left: searched again` };
+    return { retry: `${said}; more may be left after ${ROUNDS} rounds (${MAX_DELETED_A_TRY} instances): searching again on the next try` };
   }
 
   if (response.status < 200 || response.status >= 300) return refusal(response, 'search for context instances');
   const found = instanceIdsOf(response);
   if ('problem' in found) return { failed: found.problem };
   const [first, ...rest] = found.ids;
-  if (first === undefined) return { done: true, message: 'LaunchDarkly holds no context instance of theirs in the environment' };
-  return { next: deleteRequest(first, rest, found.ids.length >= SEARCH_LIMIT, options) };
+  // None of theirs left: the rounds after this one would find none either.
+  if (first === undefined) return { done: true, last: true, message: memo.round === 1 ? 'LaunchDarkly holds no context instance of theirs in the environment' : 'no more context instances' };
+  return { next: deleteRequest(first, { round: memo.round, rest, found: found.ids.length, more: found.ids.length >= SEARCH_LIMIT }, options) };
 }
 
 /**

@@ -6,7 +6,9 @@
 // X-LaunchDarkly-Payload-ID that stays the same when the payload is sent again; answered 202.
 // Failures: a 429, a 503 and a timeout retried; a 401 dead-lettered naming the SDK key; a 413 of
 // several events sent again in halves. A person deletion: the search for their context
-// instances, then the deletion of the one found.
+// instances, then the deletion of the one found, the rounds after it not sent; a person with
+// more instances deleted round by round (a search, then two deletions), more than five rounds hold
+// left pending for the next try.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startVendorSim, type RecordedRequest, type VendorSim } from '../../test/vendor-sim/vendor-sim.ts';
@@ -157,8 +159,10 @@ describe('LaunchDarkly', () => {
     sim.script('POST', SEARCH, [{ status: 200, body: { items: [{ id: 'dXNlcjp1LWZvcmdldC0x', context: { kind: 'user', key: 'u-forget-1' } }], totalCount: 1 } }]);
     sim.setDefault('DELETE', `${ENVIRONMENT}/context-instances/dXNlcjp1LWZvcmdldC0x`, { status: 204 });
     assert.deepEqual(await deletePerson(signal, site.id, { userId: 'u-forget-1', anonymousId: VISITOR }, ['integrationId', 'vendor', 'status', 'responseStatus', 'message']), [{
-      integrationId, vendor: 'launchdarkly', status: 'sent', responseStatus: 204, message: 'LaunchDarkly deleted their context instances (HTTP 204)',
+      integrationId, vendor: 'launchdarkly', status: 'sent', responseStatus: 204,
+      message: 'request 1 of 5: LaunchDarkly deleted 1 context instance of theirs (HTTP 204); requests 2–5 of 5: not needed',
     }]);
+    assert.equal(sim.requests({ path: SEARCH }).length, 1, 'one search: the rounds after it are not sent');
     const [search] = sim.requests({ path: SEARCH });
     assert.equal(search!.headers.authorization, 'api-token-e2e');
     assert.equal(search!.headers['ld-api-version'], '20240415');
@@ -171,7 +175,45 @@ describe('LaunchDarkly', () => {
     // A person LaunchDarkly holds nothing of: the search finds none, and that is the end.
     sim.script('POST', SEARCH, [{ status: 200, body: { items: [], totalCount: 0 } }]);
     const [nothing] = await deletePerson(signal, site.id, { userId: 'u-forget-2' }, ['status', 'message']);
-    assert.deepEqual(nothing, { status: 'sent', message: 'LaunchDarkly holds no context instance of theirs in the environment' });
+    assert.deepEqual(nothing, { status: 'sent', message: 'request 1 of 5: LaunchDarkly holds no context instance of theirs in the environment; requests 2–5 of 5: not needed' });
     assert.equal(sim.requests({ method: 'DELETE' }).length, 1, 'nothing more deleted');
+    assert.equal(sim.requests({ path: SEARCH }).length, 2, 'one search for them');
+  });
+
+  test('a person deletion with many context instances: rounds of a search and two deletions in one try, the round finding fewer than two the last; past five rounds, pending for the next try', { timeout: 30_000 }, async () => {
+    const { site } = await installed('LaunchDarkly many instances', { api_access_token: 'api-token-rounds', project_key: 'default', environment_key: 'production' });
+    sim.setDefault('DELETE', '*', { status: 204 });
+    const found = (...ids: string[]) => ({ status: 200, body: { items: ids.map((id) => ({ id })), totalCount: ids.length } });
+    const searchesBefore = sim.requests({ path: SEARCH }).length;
+    const deletedBefore = sim.requests({ method: 'DELETE' }).length;
+    sim.script('POST', SEARCH, [found('r1a', 'r1b'), found('r2a', 'r2b'), found('r3a')]);
+    const [five] = await deletePerson(signal, site.id, { userId: 'u-rounds-1' }, ['status', 'attempts', 'message']);
+    assert.deepEqual(five, {
+      status: 'sent', attempts: 1,
+      message: 'request 1 of 5: LaunchDarkly deleted 2 context instances of theirs (HTTP 204); more may be left: searched again; '
+        + 'request 2 of 5: LaunchDarkly deleted 2 context instances of theirs (HTTP 204); more may be left: searched again; '
+        + 'request 3 of 5: LaunchDarkly deleted 1 context instance of theirs (HTTP 204); requests 4–5 of 5: not needed',
+    });
+    assert.equal(sim.requests({ path: SEARCH }).length - searchesBefore, 3, 'three rounds, one try');
+    assert.deepEqual(sim.requests({ method: 'DELETE' }).slice(deletedBefore).map((r) => r.path.split('/').pop()), ['r1a', 'r1b', 'r2a', 'r2b', 'r3a']);
+    for (const r of sim.requests({ method: 'DELETE' }).slice(deletedBefore)) assert.equal(r.headers.authorization, 'api-token-rounds');
+
+    // Eleven: five rounds of two in the first try, which ends pending (tried again after the
+    // core's wait, 30 s unscaled, going on from round 5): not waited for here.
+    const searchesBefore2 = sim.requests({ path: SEARCH }).length;
+    const deletedBefore2 = sim.requests({ method: 'DELETE' }).length;
+    sim.script('POST', SEARCH, [...[1, 2, 3, 4, 5].map((round) => found(`m${round}a`, `m${round}b`)), found('m6a')]);
+    const started = await signal.graphql<{ deletePerson: { id: string } }>(
+      'mutation($p: ID!, $u: String) { deletePerson(pipelineId: $p, userId: $u) { id } }', { p: site.id, u: 'u-rounds-2' });
+    const pending = await waitUntil(async () => {
+      const { body } = await signal.graphql<{ personDeletion: { vendors: Array<{ status: string; attempts: number; message: string | null }> } }>(
+        'query($id: ID!) { personDeletion(id: $id) { vendors { status attempts message } } }', { id: started.body.data!.deletePerson.id });
+      const [vendor] = body.data!.personDeletion.vendors;
+      return vendor !== undefined && vendor.attempts === 1 ? vendor : undefined;
+    }, 'the first try to end');
+    assert.equal(pending.status, 'pending');
+    assert.match(pending.message!, /^request 5 of 5: LaunchDarkly deleted 2 context instances of theirs \(HTTP 204\); more may be left after 5 rounds \(10 instances\): searching again on the next try$/);
+    assert.equal(sim.requests({ path: SEARCH }).length - searchesBefore2, 5, 'five rounds in one try');
+    assert.deepEqual(sim.requests({ method: 'DELETE' }).slice(deletedBefore2).map((r) => r.path.split('/').pop()), [1, 2, 3, 4, 5].flatMap((round) => [`m${round}a`, `m${round}b`]));
   });
 });

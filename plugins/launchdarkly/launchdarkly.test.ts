@@ -7,7 +7,7 @@ import launchdarkly, { validateLaunchDarklyConfig } from './index.ts';
 import { classifyLaunchDarkly } from './classify.ts';
 import { contextKindProblem, optionsOf } from './config.ts';
 import { attributeRef, contextAttributesOf, keyOf } from './context.ts';
-import { API_VERSION, forgetPerson, kindKeysOf } from './forget-person.ts';
+import { API_VERSION, forgetPerson, kindKeysOf, ROUNDS } from './forget-person.ts';
 import { eventData } from './launchdarkly-event.ts';
 import { MAX_BYTES, MAX_EVENTS, payloadId } from './requests.ts';
 
@@ -238,14 +238,18 @@ test('deletions: enabled with an access token, a project and an environment; the
   assert.equal(forgetPerson.enabled(BASE), false);
   assert.equal(forgetPerson.enabled({ ...BASE, api_access_token: 'api-1', project_key: 'default' }), false);
   assert.equal(forgetPerson.enabled({ ...BASE, ...DELETION }), true);
-  const search = forgetPerson.request({ userId: 'u-1', anonymousId: 'a-1' }, ctx({ ...DELETION, anonymous_context_kind: 'device' })) as RequestDescriptor;
-  assert.deepEqual(search, {
+  const searches = forgetPerson.request({ userId: 'u-1', anonymousId: 'a-1' }, ctx({ ...DELETION, anonymous_context_kind: 'device' })) as RequestDescriptor[];
+  assert.equal(searches.length, ROUNDS, 'one search a round');
+  assert.deepEqual(searches[0], {
     method: 'POST', url: 'https://app.launchdarkly.com/api/v2/projects/default/environments/production/context-instances/search',
     headers: { authorization: 'api-token-1', 'content-type': 'application/json', 'ld-api-version': API_VERSION },
-    body: { filter: 'kindKeys anyOf ["user:u-1","user:a-1","device:a-1"]', limit: 2 }, eventIds: [],
+    body: { filter: 'kindKeys anyOf ["user:u-1","user:a-1","device:a-1"]', limit: 2 }, eventIds: [], memo: { round: 1 },
   });
-  assert.equal((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ ...DELETION, instance: 'eu' })) as RequestDescriptor).url.startsWith('https://app.eu.launchdarkly.com/api/v2/'), true);
-  assert.equal((forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx({ ...DELETION, instance: 'federal' })) as RequestDescriptor).url.startsWith('https://app.launchdarkly.us/api/v2/'), true);
+  assert.deepEqual(searches.map((s) => s.memo), [1, 2, 3, 4, 5].map((round) => ({ round })));
+  for (const later of searches.slice(1)) assert.deepEqual({ ...later, memo: undefined }, { ...searches[0], memo: undefined }, 'every round the same search');
+  const first = (config: Record<string, JsonValue>) => (forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx(config)) as RequestDescriptor[])[0]!;
+  assert.equal(first({ ...DELETION, instance: 'eu' }).url.startsWith('https://app.eu.launchdarkly.com/api/v2/'), true);
+  assert.equal(first({ ...DELETION, instance: 'federal' }).url.startsWith('https://app.launchdarkly.us/api/v2/'), true);
   assert.deepEqual(kindKeysOf({ userId: 'u-1', anonymousId: 'a-1' }, { contextKind: 'user', contextKey: 'userId', anonymousKind: undefined }), ['user:u-1']);
   assert.deepEqual(kindKeysOf({ userId: 'u-1', anonymousId: 'a-1' }, { contextKind: 'user', contextKey: 'anonymousId', anonymousKind: undefined }), ['user:a-1']);
   assert.deepEqual(kindKeysOf({ userId: 'null', anonymousId: ' ' }, { contextKind: 'user', contextKey: 'userId_then_anonymousId', anonymousKind: 'device' }), []);
@@ -253,27 +257,47 @@ test('deletions: enabled with an access token, a project and an environment; the
   assert.match((skipped as { skipped: string }).skipped, /no id named can be a context key here \(config\.context_key userId\)/);
 });
 
-test('deletions: each instance found deleted in turn (two a try, more searched again on the next), 404 gone already, nothing found done; refusals name the field', () => {
-  const search = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx(DELETION)) as RequestDescriptor;
-  assert.deepEqual(readAnswer(answer(200, { items: [], totalCount: 0 }), search), { done: true, message: 'LaunchDarkly holds no context instance of theirs in the environment' });
+test('deletions: each round\'s instances deleted in turn, the first round leaving none the last, the last round finding two tried again; 404 gone already', () => {
+  const searches = forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx(DELETION)) as RequestDescriptor[];
+  const search = searches[0]!;
+  assert.deepEqual(readAnswer(answer(200, { items: [], totalCount: 0 }), search), { done: true, last: true, message: 'LaunchDarkly holds no context instance of theirs in the environment' });
+  assert.deepEqual(readAnswer(answer(200, { items: [], totalCount: 0 }), searches[2]!), { done: true, last: true, message: 'no more context instances' }, 'a later round finding none ends the list too');
 
   const one = readAnswer(answer(200, { items: [{ id: 'dXNlcjp1LTE', context: { kind: 'user', key: '[…]' } }] }), search);
   assert.ok('next' in one);
-  assert.deepEqual({ ...one.next, headers: one.next.headers }, {
+  assert.deepEqual(one.next, {
     method: 'DELETE', url: 'https://app.launchdarkly.com/api/v2/projects/default/environments/production/context-instances/dXNlcjp1LTE',
-    headers: { authorization: 'api-token-1', 'ld-api-version': API_VERSION }, eventIds: [], memo: { rest: [], more: false },
+    headers: { authorization: 'api-token-1', 'ld-api-version': API_VERSION }, eventIds: [], memo: { round: 1, rest: [], found: 1, more: false },
   });
-  assert.deepEqual(readAnswer(answer(204, ''), one.next), { done: true, message: 'LaunchDarkly deleted their context instances (HTTP 204)' });
-  assert.deepEqual(readAnswer(answer(404, { code: 'not_found', message: 'Unknown context instance' }), one.next), { done: true, message: 'LaunchDarkly deleted their context instances (HTTP 404)' }, 'gone already');
+  assert.deepEqual(readAnswer(answer(204, ''), one.next), { done: true, last: true, message: 'LaunchDarkly deleted 1 context instance of theirs (HTTP 204)' }, 'fewer than two found: all there were, all gone');
+  assert.deepEqual(readAnswer(answer(404, { code: 'not_found', message: 'Unknown context instance' }), one.next), { done: true, last: true, message: 'LaunchDarkly deleted 1 context instance of theirs (HTTP 404)' }, 'gone already');
 
+  // Two found: both deleted, and the next round searches again.
   const two = readAnswer(answer(200, { items: [{ id: 'A' }, { id: 'B/C' }] }), search);
   assert.ok('next' in two);
   assert.match(two.next.url, /context-instances\/A$/);
   const second = readAnswer(answer(204, ''), two.next);
   assert.ok('next' in second);
   assert.match(second.next.url, /context-instances\/B%2FC$/);
-  assert.deepEqual(readAnswer(answer(204, ''), second.next), { retry: 'context instances deleted; LaunchDarkly may hold more of theirs: searching again on the next try' });
+  assert.deepEqual(second.next.memo, { round: 1, rest: [], found: 2, more: true });
+  assert.deepEqual(readAnswer(answer(204, ''), second.next), { done: true, message: 'LaunchDarkly deleted 2 context instances of theirs (HTTP 204); more may be left: searched again' }, 'not last: the next round searches');
 
+  // The last round finding two: more may be left, tried again after the core's wait.
+  const lastRound = searches[ROUNDS - 1]!;
+  const lastTwo = readAnswer(answer(200, { items: [{ id: 'D' }, { id: 'E' }] }), lastRound);
+  assert.ok('next' in lastTwo);
+  const lastSecond = readAnswer(answer(204, ''), lastTwo.next);
+  assert.ok('next' in lastSecond);
+  assert.deepEqual(readAnswer(answer(204, ''), lastSecond.next), { retry: `LaunchDarkly deleted 2 context instances of theirs (HTTP 204); more may be left after ${ROUNDS} rounds (10 instances): searching again on the next try` });
+  const lastOne = readAnswer(answer(200, { items: [{ id: 'F' }] }), lastRound);
+  assert.ok('next' in lastOne);
+  assert.deepEqual(readAnswer(answer(204, ''), lastOne.next), { done: true, last: true, message: 'LaunchDarkly deleted 1 context instance of theirs (HTTP 204)' }, 'the last round finding one: all gone');
+});
+
+test('deletions: refusals name the field; malformed answers fail; 429 and 5xx retried', () => {
+  const search = (forgetPerson.request({ userId: 'u-1', anonymousId: null }, ctx(DELETION)) as RequestDescriptor[])[0]!;
+  const one = readAnswer(answer(200, { items: [{ id: 'dXNlcjp1LTE' }] }), search);
+  assert.ok('next' in one);
   assert.match((readAnswer(answer(401, { code: 'unauthorized', message: 'Invalid access token' }), search) as { failed: string }).failed, /^LaunchDarkly refused the access token for the search for context instances \(HTTP 401: Invalid access token\): check config\.api_access_token/);
   assert.match((readAnswer(answer(403, { code: 'forbidden', message: 'Access to the requested resource was denied' }), one.next) as { failed: string }).failed, /role must allow viewing and deleting contexts/);
   assert.match((readAnswer(answer(404, { code: 'not_found', message: 'Unknown project' }), search) as { failed: string }).failed, /check config\.project_key and config\.environment_key/);
