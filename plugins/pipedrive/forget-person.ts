@@ -1,0 +1,76 @@
+// Person deletions: Pipedrive deletes a person by its own id (`DELETE /api/v2/persons/{id}`:
+// "Marks a person as deleted. After 30 days, the person will be permanently deleted."), and the
+// plugin finds persons by email, so a deletion first searches the persons holding each email
+// the deletion knows the person by (`GET /api/v2/persons/search?term=…&fields=email&
+// exact_match=true`), then deletes the oldest found: a `{ next }` chain of two requests. When
+// more persons hold the email, the deletion is tried again after that one, and the search
+// finds the next; a search finding none is done. The emails: the userId when it is an email
+// address, and the emails Signal found for the person (`deletionEmails`).
+import { deletionEmails, isSendableEmail, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
+import { answered, foundPersonsOf, isPipedriveId, isPipedriveSuccess, wordsOf } from './answers.ts';
+import { apiOriginOf, apiTokenOf } from './config.ts';
+import { apiBase, readHeadersOf, searchRequest } from './requests.ts';
+
+/** Why a deletion whose userId is no email, and for whom Signal knew no email, is not forwarded. */
+export const NOT_AN_EMAIL = 'the plugin finds Pipedrive persons by email only; the userId named is no email address and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored): delete the person in Pipedrive (Contacts > People), or run deletePerson with the person\'s email as userId';
+/** What an accepted deletion means, said with it. */
+export const DELETED = 'Pipedrive marked the person deleted (it deletes them for good after 30 days)';
+
+const isEmail = (value: string): boolean => isSendableEmail(value, { strict: true });
+
+/** An answer that is no success: a refused token, one worth another try, or a failure. */
+function unsuccessful(response: VendorResponse, what: string): ForgetOutcome {
+  const said = answered(response);
+  const transient = transientRetry(response, 'Pipedrive', wordsOf(response) || '(no message)');
+  if (transient?.status === 'retry') {
+    return transient.retryAfterMs === undefined ? { retry: transient.reason } : { retry: transient.reason, afterSeconds: Math.ceil(transient.retryAfterMs / 1000) };
+  }
+  if (response.status === 401 || response.status === 403) return { failed: `${said}: Pipedrive refused the ${what}: check config.api_token (of a user allowed to delete persons) and config.company_domain` };
+  return { failed: `${said}: Pipedrive refused the ${what}` };
+}
+
+/** Reads the search's answer: the deletion of the oldest person found, or nothing to delete. */
+function readSearch(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
+  if (response.status < 200 || response.status >= 300) return unsuccessful(response, 'search of the person by email');
+  const found = foundPersonsOf(response);
+  // A web page or other text (a proxy's) says nothing of the person: not "nothing to delete".
+  if (found === undefined || !isPipedriveSuccess(response)) return { retry: `${answered(response)}: not Pipedrive's answer to a person search (its data.items)` };
+  const oldest = found[0];
+  if (oldest === undefined) return { done: true, message: 'Pipedrive has no person with this email: nothing to delete' };
+  const base = request.url.slice(0, request.url.indexOf('/persons/search'));
+  return { next: { method: 'DELETE', url: `${base}/persons/${oldest.id}`, headers: { ...(request.headers ?? {}) }, eventIds: [], memo: { more: found.length > 1 } } };
+}
+
+/**
+ * Forwarding of person deletions (config.forward_deletions, on by default): for each email of
+ * the person, the persons holding it are searched, then deleted by id, the oldest first. Each
+ * step is safe to repeat: a person already deleted is found by no search (done), or answers the
+ * deletion 404 (done).
+ */
+export const forgetPerson: PersonForgetting = {
+  enabled: (config) => apiOriginOf(config) !== undefined && apiTokenOf(config) !== '' && config.forward_deletions !== false,
+  request(person, ctx) {
+    const emails = deletionEmails(person, isEmail);
+    if (emails.length === 0) {
+      if (usableId(person.userId)) return { skipped: NOT_AN_EMAIL };
+      return { skipped: usableId(person.anonymousId) ? 'the plugin sends Pipedrive persons by email only, never by an anonymous visitor\'s id, and Signal knew no email of this visitor: run deletePerson with the person\'s email as userId' : 'the ids named are placeholders the plugin never sends to Pipedrive, so no person of theirs can exist there' };
+    }
+    // Built to check the config's host once; each search is the identify's own search.
+    apiBase(ctx.config);
+    return emails.map((email) => searchRequest(email, [], ctx.config));
+  },
+  read(response, request) {
+    if (request?.method === 'GET') return readSearch(response, request);
+    const id = Number(request?.url.split('/').pop());
+    if (response.status >= 200 && response.status < 300) {
+      const more = request?.memo !== null && typeof request?.memo === 'object' && !Array.isArray(request.memo) && request.memo.more === true;
+      // More persons hold the email: tried again, the search finds the next.
+      if (more) return { retry: `deleted (HTTP ${response.status}): ${DELETED}; more persons hold this email, so the search is made again for the next` };
+      return { done: true, message: `deleted (HTTP ${response.status}): ${DELETED}` };
+    }
+    if (request?.method === 'DELETE' && (response.status === 404 || response.status === 410) && isPipedriveId(id)) return { done: true, message: 'the person is no longer in Pipedrive: nothing to delete' };
+    return unsuccessful(response, 'deletion');
+  },
+  // The first request's documented answer (Search persons), here for an email no person holds: done, nothing to delete.
+  successAnswer: { status: 200, body: { success: true, data: { items: [] }, additional_data: { next_cursor: null } } },
+};
