@@ -2,9 +2,10 @@
 // "Marks a person as deleted. After 30 days, the person will be permanently deleted."), and the
 // plugin finds persons by email, so a deletion first searches the persons holding each email
 // the deletion knows the person by (`GET /api/v2/persons/search?term=…&fields=email&
-// exact_match=true`), then deletes the oldest found: a `{ next }` chain of two requests. When
-// more persons hold the email, the deletion is tried again after that one, and the search
-// finds the next; a search finding none is done. The emails: the userId when it is an email
+// exact_match=true`), then deletes the persons found by id, the oldest first: a `{ next }` chain
+// of the search and up to two deletions (the core's chain is at most three requests). When more
+// persons hold the email than that, the deletion is tried again, and the search finds the rest;
+// a search finding none is done. The emails: the userId when it is an email
 // address, and the emails Signal found for the person (`deletionEmails`).
 import { deletionEmails, isSendableEmail, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, foundPersonsOf, isPipedriveId, isPipedriveSuccess, wordsOf } from './answers.ts';
@@ -38,7 +39,31 @@ function readSearch(response: VendorResponse, request: RequestDescriptor): Forge
   const oldest = found[0];
   if (oldest === undefined) return { done: true, message: 'Pipedrive has no person with this email: nothing to delete' };
   const base = request.url.slice(0, request.url.indexOf('/persons/search'));
-  return { next: { method: 'DELETE', url: `${base}/persons/${oldest.id}`, headers: { ...(request.headers ?? {}) }, eventIds: [], memo: { more: found.length > 1 } } };
+  return { next: deletionOf(base, oldest.id, found.slice(1).map((person) => person.id), 1, request) };
+}
+
+/** The DELETE of one person, noting the ids of the others holding the email and which deletion of the chain it is. */
+function deletionOf(base: string, id: number, remaining: number[], nth: number, request: RequestDescriptor): RequestDescriptor {
+  return { method: 'DELETE', url: `${base}/persons/${id}`, headers: { ...(request.headers ?? {}) }, eventIds: [], memo: { remaining, nth } };
+}
+
+/** The ids of the other persons holding the email, and which deletion of the chain a DELETE is (its memo). */
+function remainingOf(request: RequestDescriptor | undefined): { remaining: number[]; nth: number } {
+  const memo = request?.memo;
+  if (memo === null || typeof memo !== 'object' || Array.isArray(memo)) return { remaining: [], nth: 1 };
+  const remaining = Array.isArray(memo.remaining) ? memo.remaining.filter(isPipedriveId) : [];
+  return { remaining, nth: typeof memo.nth === 'number' ? memo.nth : 1 };
+}
+
+/** After a person's deletion (or its 404): the next person holding the email, a try again for the rest, or done. */
+function afterDeletion(request: RequestDescriptor | undefined, done: string): ForgetOutcome {
+  const { remaining, nth } = remainingOf(request);
+  const next = remaining[0];
+  if (next === undefined || request === undefined) return { done: true, message: done };
+  // The chain holds the search and two deletions: beyond, a later try's search finds the rest.
+  if (nth >= 2) return { retry: `${done}; ${remaining.length} more persons hold this email, so the search is made again for them` };
+  const base = request.url.slice(0, request.url.lastIndexOf('/persons/'));
+  return { next: deletionOf(base, next, remaining.slice(1), nth + 1, request) };
 }
 
 /**
@@ -62,13 +87,8 @@ export const forgetPerson: PersonForgetting = {
   read(response, request) {
     if (request?.method === 'GET') return readSearch(response, request);
     const id = Number(request?.url.split('/').pop());
-    if (response.status >= 200 && response.status < 300) {
-      const more = request?.memo !== null && typeof request?.memo === 'object' && !Array.isArray(request.memo) && request.memo.more === true;
-      // More persons hold the email: tried again, the search finds the next.
-      if (more) return { retry: `deleted (HTTP ${response.status}): ${DELETED}; more persons hold this email, so the search is made again for the next` };
-      return { done: true, message: `deleted (HTTP ${response.status}): ${DELETED}` };
-    }
-    if (request?.method === 'DELETE' && (response.status === 404 || response.status === 410) && isPipedriveId(id)) return { done: true, message: 'the person is no longer in Pipedrive: nothing to delete' };
+    if (response.status >= 200 && response.status < 300) return afterDeletion(request, `deleted (HTTP ${response.status}): ${DELETED}`);
+    if (request?.method === 'DELETE' && (response.status === 404 || response.status === 410) && isPipedriveId(id)) return afterDeletion(request, 'the person is no longer in Pipedrive: nothing to delete');
     return unsuccessful(response, 'deletion');
   },
   // The first request's documented answer (Search persons), here for an email no person holds: done, nothing to delete.

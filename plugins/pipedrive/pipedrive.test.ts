@@ -156,16 +156,19 @@ test('config: the company domain as a label, host or URL; a title instead of a f
   assert.equal(problems.some((p) => p.message.includes(TOKEN)), false, 'the token never repeated');
 });
 
-test('deletions: a search by each email, then DELETE of the oldest found; more persons holding it tried again; none found done; a userId that is no email skipped', () => {
+test('deletions: a search by each email, then DELETE of the oldest found; two persons holding it in one chain, more tried again; none found done; a userId that is no email skipped', () => {
   const c = ctx();
   const requests = forgetPerson.request({ userId: 'Jane@Example.com', anonymousId: null, emails: ['jane@example.com', 'j@work.example'] }, c) as RequestDescriptor[];
   assert.deepEqual(requests.map((r) => [r.method, r.url, r.query![0]]), [['GET', `${BASE}/persons/search`, ['term', 'Jane@Example.com']], ['GET', `${BASE}/persons/search`, ['term', 'j@work.example']]]);
-  const next = forgetPerson.read!(found({ id: 9 }, { id: 5 }), requests[0]!, c);
+  const next = forgetPerson.read!(found({ id: 9 }, { id: 5 }, { id: 11 }), requests[0]!, c);
   assert.ok('next' in next);
   assert.equal(next.next.method, 'DELETE');
   assert.equal(next.next.url, `${BASE}/persons/5`);
   assert.equal(next.next.headers!['x-api-token'], TOKEN);
-  assert.ok('retry' in forgetPerson.read!(answer(200, { success: true, data: { id: 5 } }), next.next, c), 'another person holds the email');
+  const second = forgetPerson.read!(answer(200, { success: true, data: { id: 5 } }), next.next, c);
+  assert.ok('next' in second, 'the next person holding the email');
+  assert.equal(second.next.url, `${BASE}/persons/9`);
+  assert.ok('retry' in forgetPerson.read!(answer(404, { success: false, error: 'Person not found' }), second.next, c), 'a third person: the chain is full, a later try searches again');
   const single = forgetPerson.read!(found({ id: 5 }), requests[0]!, c);
   assert.ok('next' in single);
   assert.deepEqual(forgetPerson.read!(answer(200, { success: true, data: { id: 5 } }), single.next, c), { done: true, message: 'deleted (HTTP 200): Pipedrive marked the person deleted (it deletes them for good after 30 days)' });
