@@ -10,7 +10,7 @@
 import { deletionEmails, isSendableEmail, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
 import { answered, foundPersonsOf, isPipedriveId, isPipedriveSuccess, wordsOf } from './answers.ts';
 import { apiOriginOf, apiTokenOf } from './config.ts';
-import { apiBase, readHeadersOf, searchRequest } from './requests.ts';
+import { searchRequest } from './requests.ts';
 
 /** Why a deletion whose userId is no email, and for whom Signal knew no email, is not forwarded. */
 export const NOT_AN_EMAIL = 'the plugin finds Pipedrive persons by email only; the userId named is no email address and Signal knew no email of the person (no traits.email on an identify call it remembered or still stored): delete the person in Pipedrive (Contacts > People), or run deletePerson with the person\'s email as userId';
@@ -48,22 +48,29 @@ function deletionOf(base: string, id: number, remaining: number[], nth: number, 
 }
 
 /** The ids of the other persons holding the email, and which deletion of the chain a DELETE is (its memo). */
-function remainingOf(request: RequestDescriptor | undefined): { remaining: number[]; nth: number } {
-  const memo = request?.memo;
+function remainingOf(request: RequestDescriptor): { remaining: number[]; nth: number } {
+  const memo = request.memo;
   if (memo === null || typeof memo !== 'object' || Array.isArray(memo)) return { remaining: [], nth: 1 };
   const remaining = Array.isArray(memo.remaining) ? memo.remaining.filter(isPipedriveId) : [];
   return { remaining, nth: typeof memo.nth === 'number' ? memo.nth : 1 };
 }
 
 /** After a person's deletion (or its 404): the next person holding the email, a try again for the rest, or done. */
-function afterDeletion(request: RequestDescriptor | undefined, done: string): ForgetOutcome {
+function afterDeletion(request: RequestDescriptor, done: string): ForgetOutcome {
   const { remaining, nth } = remainingOf(request);
   const next = remaining[0];
-  if (next === undefined || request === undefined) return { done: true, message: done };
+  if (next === undefined) return { done: true, message: done };
   // The chain holds the search and two deletions: beyond, a later try's search finds the rest.
   if (nth >= 2) return { retry: `${done}; ${remaining.length} more persons hold this email, so the search is made again for them` };
   const base = request.url.slice(0, request.url.lastIndexOf('/persons/'));
   return { next: deletionOf(base, next, remaining.slice(1), nth + 1, request) };
+}
+
+/** Reads the answer to a DELETE of a person: deleted, or gone already (404, 410), is the next step; else a failure. */
+function readDeletion(response: VendorResponse, request: RequestDescriptor): ForgetOutcome {
+  if (response.status >= 200 && response.status < 300) return afterDeletion(request, `deleted (HTTP ${response.status}): ${DELETED}`);
+  if (response.status === 404 || response.status === 410) return afterDeletion(request, 'the person is no longer in Pipedrive: nothing to delete');
+  return unsuccessful(response, 'deletion');
 }
 
 /**
@@ -80,16 +87,14 @@ export const forgetPerson: PersonForgetting = {
       if (usableId(person.userId)) return { skipped: NOT_AN_EMAIL };
       return { skipped: usableId(person.anonymousId) ? 'the plugin sends Pipedrive persons by email only, never by an anonymous visitor\'s id, and Signal knew no email of this visitor: run deletePerson with the person\'s email as userId' : 'the ids named are placeholders the plugin never sends to Pipedrive, so no person of theirs can exist there' };
     }
-    // Built to check the config's host once; each search is the identify's own search.
-    apiBase(ctx.config);
+    // Each search is the identify's own search (which refuses a config naming no Pipedrive host).
     return emails.map((email) => searchRequest(email, [], ctx.config));
   },
   read(response, request) {
     if (request?.method === 'GET') return readSearch(response, request);
-    const id = Number(request?.url.split('/').pop());
-    if (response.status >= 200 && response.status < 300) return afterDeletion(request, `deleted (HTTP ${response.status}): ${DELETED}`);
-    if (request?.method === 'DELETE' && (response.status === 404 || response.status === 410) && isPipedriveId(id)) return afterDeletion(request, 'the person is no longer in Pipedrive: nothing to delete');
-    return unsuccessful(response, 'deletion');
+    if (request?.method === 'DELETE') return readDeletion(response, request);
+    // An answer read without its request (none the plugin built): a 2xx says nothing more than done.
+    return response.status >= 200 && response.status < 300 ? { done: true, message: `HTTP ${response.status}: ${DELETED}` } : unsuccessful(response, 'deletion');
   },
   // The first request's documented answer (Search persons), here for an email no person holds: done, nothing to delete.
   successAnswer: { status: 200, body: { success: true, data: { items: [] }, additional_data: { next_cursor: null } } },
