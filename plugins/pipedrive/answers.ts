@@ -108,7 +108,28 @@ export function isPipedriveSuccess(response: VendorResponse): boolean {
   return isJsonObject(response.json) && response.json.success === true;
 }
 
-/** The ms until the next midnight UTC after `now`, when Pipedrive's daily budget resets. */
+/** How long a token Pipedrive's edge blocks (see isEdgeBlock) is left alone before the next try. */
+export const EDGE_BLOCK_PAUSE_MS = 15 * 60_000;
+
+/**
+ * Whether a 403 is the block Pipedrive's edge puts on an API token that kept sending after its
+ * 429s ("users ... keeping up the high volume of traffic despite getting the 429 response code,
+ * will also get the 403 response code", an HTML page of Cloudflare's, Rate limiting) rather
+ * than Pipedrive refusing the user: no JSON answer of Pipedrive's (`{ success: false, error }`).
+ *
+ * @example
+ * isEdgeBlock({ status: 403, headers: {}, body: '<html>… Cloudflare …</html>' });                                 // true
+ * isEdgeBlock({ status: 403, headers: {}, body: '…', json: { success: false, error: 'You do not have permission' } }); // false
+ */
+export function isEdgeBlock(response: VendorResponse): boolean {
+  return response.status === 403 && !isJsonObject(response.json);
+}
+
+/**
+ * The ms until the next midnight UTC after `now`: the earliest guess of when Pipedrive's daily
+ * budget resets ("at midnight at server's timezone which may not be aligned" with the
+ * customer's; the core asks again at least every hour whatever this says).
+ */
 export function msUntilUtcMidnight(now: number): number {
   const next = new Date(now);
   next.setUTCHours(24, 0, 0, 0);

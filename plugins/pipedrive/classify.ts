@@ -9,7 +9,7 @@
 // repeat (a search is a read, a PATCH writes the same values, a create follows a search that
 // found no person).
 import { parseRetryAfter, responseHeader, transientRetry, type ClassifyResult, type PluginContext, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, foundPersonsOf, heldPhonesOf, isDailyBudgetSpent, isPipedriveSuccess, msUntilUtcMidnight, samePhone, wordsOf } from './answers.ts';
+import { answered, EDGE_BLOCK_PAUSE_MS, foundPersonsOf, heldPhonesOf, isDailyBudgetSpent, isEdgeBlock, isPipedriveSuccess, msUntilUtcMidnight, samePhone, wordsOf } from './answers.ts';
 import { createRequest, getRequest, memoOf, updateBody, updateRequest, type Memo } from './requests.ts';
 
 /** What to check when Pipedrive refuses the token. */
@@ -60,14 +60,15 @@ function answeredStep(response: VendorResponse, request: RequestDescriptor, memo
 
 /**
  * Pipedrive's 429: the daily token budget spent waits (throttled: no try used up, the
- * integration paused) until midnight UTC, when it resets — the core pauses at most an hour at a
- * time, so the first request after each hour asks again, and nothing hammers; the 2-second burst
+ * integration paused) until midnight UTC at the latest guess — it resets at midnight of
+ * Pipedrive's server time zone — and the core pauses at most an hour at a time, so the first
+ * request after each hour asks again, and nothing hammers; the 2-second burst
  * window after `Retry-After`, else `x-ratelimit-reset`, else the core's own backoff.
  */
 function rateLimited(response: VendorResponse, ctx: PluginContext): ClassifyResult {
   const said = wordsOf(response) || '(no message)';
   if (isDailyBudgetSpent(response)) {
-    return { status: 'retry', reason: `Pipedrive's daily API budget of the company is spent (HTTP 429: ${said}): sent again once it resets at midnight UTC (Company settings > Usage shows what spends it)`, retryAfterMs: msUntilUtcMidnight(ctx.now), throttled: true };
+    return { status: 'retry', reason: `Pipedrive's daily API budget of the company is spent (HTTP 429: ${said}): sent again once it resets at midnight of Pipedrive's server time zone (asked again each hour; Company settings > API usage shows what spends it)`, retryAfterMs: msUntilUtcMidnight(ctx.now), throttled: true };
   }
   const transient = transientRetry(response, 'Pipedrive', said);
   if (transient?.status === 'retry' && transient.retryAfterMs === undefined) {
@@ -84,6 +85,8 @@ function rateLimited(response: VendorResponse, ctx: PluginContext): ClassifyResu
  * - 429: the daily budget until midnight UTC, the burst window after Retry-After or x-ratelimit-reset;
  * - 408, 5xx: retried, after `Retry-After` when there is one;
  * - 401: dead-lettered naming config.api_token; 403: the user's permissions; 402: the company's billing;
+ * - 403 that is no answer of Pipedrive's (its edge's HTML page blocking a token that kept sending
+ *   after 429s): retried, throttled, after 15 minutes;
  * - 404 to the reading or the update of a found person (deleted or merged since the search):
  *   retried from the search; other 404: dead-lettered naming config.company_domain;
  * - 400, 422 and other 4xx: dead-lettered with Pipedrive's words (naming config.custom_fields
@@ -102,6 +105,9 @@ export function classifyPipedrive(response: VendorResponse, request: RequestDesc
   const transient = transientRetry(response, 'Pipedrive', wordsOf(response) || '(no message)');
   if (transient !== undefined) return transient;
   const what = whatOf(memo);
+  if (isEdgeBlock(response)) {
+    return { status: 'retry', reason: `${said}: Pipedrive's edge blocked the API token for sending on after 429s (its HTML page, no answer of Pipedrive's), so the integration waits ${EDGE_BLOCK_PAUSE_MS / 60_000} minutes before it asks again`, retryAfterMs: EDGE_BLOCK_PAUSE_MS, throttled: true };
+  }
   if (status === 401) return { status: 'dead_letter', reason: `Pipedrive refused ${what} (${said}): ${CREDENTIALS}; ${REPLAY}` };
   if (status === 402) return { status: 'dead_letter', reason: `Pipedrive refused ${what} for the company's payment (${said}): settle the company's billing in Pipedrive, ${REPLAY}` };
   if (status === 403) return { status: 'dead_letter', reason: `Pipedrive refused ${what} (${said}): the user of config.api_token may not do this — give them permission to add, edit and see persons (Company settings > Permission sets), or use another user's token; ${REPLAY}` };

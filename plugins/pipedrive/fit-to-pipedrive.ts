@@ -41,15 +41,18 @@ export const neverSentReason = neverSentTypes('Pipedrive', {
 });
 
 /**
- * One custom field's value as Pipedrive takes it: text (trimmed), a number or a boolean as given;
- * undefined — said with ctx.warn — for a list, an object or text too long. An absent or null trait
- * is no request to clear the field, and is left out without a word.
+ * One custom field's value as Pipedrive takes it: text (trimmed) and numbers as given, a boolean
+ * as the text `true` or `false` — Pipedrive has no yes/no field type, and API v2 coerces no
+ * value to a field's type, so a JSON boolean fits none of its fields; undefined — said with
+ * ctx.warn — for a list, an object or text too long. An absent or null trait is no request to
+ * clear the field, and is left out without a word.
  *
  * @example
  * customFieldValue(' pro ', 'traits.plan', ctx); // 'pro'
+ * customFieldValue(true, 'traits.beta', ctx);    // 'true'
  * customFieldValue({ a: 1 }, 'traits.x', ctx);   // undefined, warned
  */
-export function customFieldValue(value: JsonValue | undefined, at: string, ctx: PluginContext): string | number | boolean | undefined {
+export function customFieldValue(value: JsonValue | undefined, at: string, ctx: PluginContext): string | number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') {
     const text = value.trim();
@@ -60,8 +63,9 @@ export function customFieldValue(value: JsonValue | undefined, at: string, ctx: 
     }
     return text;
   }
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
-  ctx.warn?.(`${at} left out: Signal sends Pipedrive custom fields text, numbers or booleans, not ${Array.isArray(value) ? 'a list' : 'an object'} (map a field of it instead)`);
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return String(value);
+  ctx.warn?.(`${at} left out: Signal sends Pipedrive custom fields text or numbers, not ${Array.isArray(value) ? 'a list' : 'an object'} (map a field of it instead)`);
   return undefined;
 }
 

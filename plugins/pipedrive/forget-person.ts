@@ -8,7 +8,7 @@
 // a search finding none is done. The emails: the userId when it is an email
 // address, and the emails Signal found for the person (`deletionEmails`).
 import { deletionEmails, isSendableEmail, transientRetry, usableId, type ForgetOutcome, type PersonForgetting, type RequestDescriptor, type VendorResponse } from '../../core/sdk/index.ts';
-import { answered, foundPersonsOf, isPipedriveId, isPipedriveSuccess, wordsOf } from './answers.ts';
+import { answered, EDGE_BLOCK_PAUSE_MS, foundPersonsOf, isEdgeBlock, isPipedriveId, isPipedriveSuccess, wordsOf } from './answers.ts';
 import { apiOriginOf, apiTokenOf } from './config.ts';
 import { searchRequest } from './requests.ts';
 
@@ -26,6 +26,7 @@ function unsuccessful(response: VendorResponse, what: string): ForgetOutcome {
   if (transient?.status === 'retry') {
     return transient.retryAfterMs === undefined ? { retry: transient.reason } : { retry: transient.reason, afterSeconds: Math.ceil(transient.retryAfterMs / 1000) };
   }
+  if (isEdgeBlock(response)) return { retry: `${said}: Pipedrive's edge blocked the API token for sending on after 429s (its HTML page, no answer of Pipedrive's)`, afterSeconds: EDGE_BLOCK_PAUSE_MS / 1000 };
   if (response.status === 401 || response.status === 403) return { failed: `${said}: Pipedrive refused the ${what}: check config.api_token (of a user allowed to delete persons) and config.company_domain` };
   return { failed: `${said}: Pipedrive refused the ${what}` };
 }

@@ -3,7 +3,7 @@ import { classifyPipedrive } from './classify.ts';
 import { CONFIG_SCHEMA, validatePipedriveConfig } from './config.ts';
 import { fitPerson, neverSentReason } from './fit-to-pipedrive.ts';
 import { forgetPerson } from './forget-person.ts';
-import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS } from './requests.ts';
+import { buildRequests, MAX_BODY_BYTES, MAX_RECORDS, SEARCH_ENDPOINT } from './requests.ts';
 
 /**
  * Pipedrive (the sales CRM): identify traits to persons through API v2 with a personal API
@@ -24,7 +24,7 @@ export default definePlugin({
   id: 'pipedrive',
   name: 'Pipedrive',
   category: 'cdp',
-  description: 'Server-side persons to Pipedrive (the sales CRM), its API v2 with a personal API token in the x-api-token header, on the company\'s host (https://<company>.pipedrive.com): each identify\'s email searched among persons (GET /api/v2/persons/search with fields=email and exact_match=true), then the oldest person holding it updated (PATCH /api/v2/persons/{id}: name, the custom fields the config maps from traits, a new phone added to the phones it holds — its emails never sent, so none is lost) or, when none holds it, a person created (POST /api/v2/persons: name, emails, phones, custom_fields) — never for an email Signal only remembers; a 429 of the 2-second burst window retried after its reset, the company\'s daily token budget spent waited out until midnight UTC; person deletions forwarded as a search by email then DELETE /api/v2/persons/{id} (Pipedrive deletes for good after 30 days). Track, page, screen, alias and group calls are not sent: Pipedrive keeps no events of a person.',
+  description: 'Server-side persons to Pipedrive (the sales CRM), its API v2 with a personal API token in the x-api-token header, on the company\'s host (https://<company>.pipedrive.com): each identify\'s email searched among persons (GET /api/v2/persons/search with fields=email and exact_match=true), then the oldest person holding it updated (PATCH /api/v2/persons/{id}: name, the custom fields the config maps from traits, a new phone added to the phones it holds — its emails never sent, so none is lost) or, when none holds it, a person created (POST /api/v2/persons: name, emails, phones, custom_fields) — never for an email Signal only remembers; searches kept within the Search API\'s own burst limit (10 in 2 seconds); a 429 of the 2-second burst window retried after its reset, the company\'s daily token budget spent waited out until its reset (asked again each hour); Pipedrive\'s edge blocking the token (a 403 page) waited out 15 minutes; person deletions forwarded as a search by email then DELETE /api/v2/persons/{id} (Pipedrive deletes for good after 30 days). Track, page, screen, alias and group calls are not sent: Pipedrive keeps no events of a person.',
   logo: 'logo.svg',
   version: '1.0.0',
   signal: '^0.1.0',
@@ -43,10 +43,12 @@ export default definePlugin({
   },
   // Persons in a CRM are worked by sales: as HubSpot's, Salesforce's and Attio's plugins.
   consent: ['marketing'],
-  // Pipedrive's burst limit is per token in 2-second windows (20 requests for the smallest
-  // plan's API token); an identify takes 2 or 3 requests. 5 a second, burst 10, stays within
-  // it for every plan; the daily token budget is the company's, read from 429s (classify.ts).
-  rateLimit: { rps: 5, burst: 10 },
+  // Pipedrive's burst limits are per token in rolling 2-second windows: 20 requests for the
+  // smallest plan's API token, and 10 for the Search API whatever the plan. An identify takes 2
+  // or 3 requests, the first a search. 5 a second with a burst of 10 stays within 20 in any 2
+  // seconds; searches have a bucket of their own, 4 a second with a burst of 2 (10 in any 2
+  // seconds). The daily token budget is the company's, read from 429s (classify.ts).
+  rateLimit: { rps: 5, burst: 10, endpoints: { [SEARCH_ENDPOINT]: { rps: 4, burst: 2 } } },
   batch: { maxEvents: MAX_RECORDS, maxBytes: MAX_BODY_BYTES },
   neverSends: (event) => neverSentReason(event),
   map: (payload, event, ctx) => fitPerson(payload, event, ctx),

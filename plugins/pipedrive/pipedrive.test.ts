@@ -106,11 +106,43 @@ test('track, page, screen, alias and group calls are not sent; an identify witho
   assert.match(String(mapped(identify({ email: 'jane@' })).error), /email/);
 });
 
-test('custom field values: text, numbers and booleans sent; a list or an object left out, said', () => {
+test('custom field values: text and numbers sent, a boolean as the text true/false (no Pipedrive field takes a JSON boolean); a list or an object left out, said', () => {
   const warnings: string[] = [];
-  const result = mapped(identify({ email: 'jane@example.com', plan: 'pro', seats: 3, tags: ['a'] }), { custom_fields: { plan: FIELD, seats: 'a'.repeat(40), tags: 'b'.repeat(40) } }, warnings);
-  assert.deepEqual(result.payload!.custom_fields, { [FIELD]: 'pro', ['a'.repeat(40)]: 3 });
+  const [seats, tags, beta] = ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)];
+  const result = mapped(identify({ email: 'jane@example.com', plan: 'pro', seats: 3, tags: ['a'], beta: false }), { custom_fields: { plan: FIELD, seats, tags, beta } }, warnings);
+  assert.deepEqual(result.payload!.custom_fields, { [FIELD]: 'pro', [seats]: 3, [beta]: 'false' });
   assert.ok(warnings.some((w) => /traits\.tags left out/.test(w)), warnings.join('; '));
+});
+
+test('searches count against a bucket of their own that keeps within the Search API\'s 10 requests in 2 seconds; all requests within 20 in 2 seconds', () => {
+  const search = searchOf({ email: 'jane@example.com' });
+  assert.equal(search.endpoint, 'search');
+  const bucket = pipedrive.rateLimit.endpoints?.[search.endpoint!];
+  assert.ok(bucket, 'the search bucket is declared');
+  // A token bucket lets through at most its burst plus two seconds of its rate in any 2 seconds.
+  assert.ok((bucket.burst ?? bucket.rps * 2) + bucket.rps * 2 <= 10, JSON.stringify(bucket));
+  const { rps, burst } = pipedrive.rateLimit;
+  assert.ok((burst ?? rps * 2) + rps * 2 <= 20, JSON.stringify(pipedrive.rateLimit));
+  const create = nextOf(classifyPipedrive(answer(200, { success: true, data: { items: [] } }), search, ctx()));
+  assert.equal(create.endpoint, undefined, 'a write is no search');
+  const [deletionSearch] = forgetPerson.request({ userId: 'jane@example.com', anonymousId: null }, ctx()) as RequestDescriptor[];
+  assert.equal(deletionSearch!.endpoint, 'search');
+});
+
+test('a 403 page of Pipedrive\'s edge (a token that kept sending after 429s) waits, throttled, and is no permission problem; Pipedrive\'s own 403 is', () => {
+  const search = searchOf({ email: 'jane@example.com' });
+  const page = answer(403, '<!DOCTYPE html><html><title>Access denied | api.pipedrive.com used Cloudflare to restrict access</title><body>Error 1015</body></html>');
+  const blocked = classifyPipedrive(page, search, ctx());
+  assert.equal((blocked as { status: string }).status, 'retry');
+  assert.equal((blocked as { throttled?: boolean }).throttled, true);
+  assert.equal((blocked as { retryAfterMs?: number }).retryAfterMs, 15 * 60_000);
+  assert.match(String((blocked as { reason?: string }).reason), /edge blocked the API token/);
+  const refused = classifyPipedrive(answer(403, { success: false, error: 'You do not have permission to add persons', error_info: 'Please check developers.pipedrive.com' }), search, ctx());
+  assert.equal((refused as { status: string }).status, 'dead_letter');
+  assert.match(String((refused as { reason?: string }).reason), /Permission sets/);
+  const [deletionSearch] = forgetPerson.request({ userId: 'jane@example.com', anonymousId: null }, ctx()) as RequestDescriptor[];
+  assert.deepEqual(forgetPerson.read!(page, deletionSearch, ctx()), { retry: `HTTP 403: ${page.body}: Pipedrive's edge blocked the API token for sending on after 429s (its HTML page, no answer of Pipedrive's)`, afterSeconds: 900 });
+  assert.ok('failed' in forgetPerson.read!(answer(403, { success: false, error: 'You do not have permission' }), deletionSearch, ctx()));
 });
 
 test('429: the burst window after x-ratelimit-reset, throttled; a spent daily budget waits until midnight UTC', () => {
@@ -177,6 +209,9 @@ test('deletions: a search by each email, then DELETE of the oldest found; two pe
   assert.deepEqual(forgetPerson.request({ userId: 'u-1', anonymousId: null, emails: [] }, c), { skipped: NOT_AN_EMAIL });
   assert.equal(forgetPerson.enabled({ api_token: TOKEN, forward_deletions: false }), false);
   assert.ok('failed' in forgetPerson.read!(answer(401, { success: false, error: 'unauthorized access' }), requests[0]!, c));
+  assert.ok('retry' in forgetPerson.read!(answer(503, 'Service Unavailable'), single.next, c), 'a DELETE answering 5xx is tried again');
+  assert.ok('failed' in forgetPerson.read!(answer(400, { success: false, error: 'Bad request' }), single.next, c));
+  assert.ok('done' in forgetPerson.read!(answer(200, { success: true, data: { id: 5 } }), undefined, c), 'an answer read without its request: a 2xx is done');
 });
 
 test('samePhone compares digits alone', () => {

@@ -22,6 +22,11 @@ export const MAX_RECORDS = 1;
 export { MAX_BODY_BYTES };
 /** Persons a search lists: more than one holding the email is told in the delivery log. */
 export const SEARCH_LIMIT = '10';
+/**
+ * The rate-limit bucket of person searches (`rateLimit.endpoints` of index.ts): Pipedrive's
+ * Search API has a burst limit of its own, 10 requests per 2 seconds whatever the plan.
+ */
+export const SEARCH_ENDPOINT = 'search';
 /** The label of the email and phone the plugin adds (Pipedrive's labels: work, home, mobile, other). */
 export const LABEL = 'work';
 
@@ -84,7 +89,8 @@ export function apiBase(config: Record<string, JsonValue>): string {
 }
 
 /**
- * The search of the persons holding an email (40 of the company's daily tokens).
+ * The search of the persons holding an email (20 of the company's daily tokens), counted
+ * against the search bucket.
  *
  * @example
  * searchRequest('jane@example.com', ['m-1'], ctx(), { pipedrive: 'search', person });
@@ -93,7 +99,7 @@ export function apiBase(config: Record<string, JsonValue>): string {
 export function searchRequest(email: string, eventIds: string[], config: Record<string, JsonValue>, memo?: Memo): RequestDescriptor {
   return {
     method: 'GET', url: `${apiBase(config)}/persons/search`, query: [['term', email], ['fields', 'email'], ['exact_match', 'true'], ['limit', SEARCH_LIMIT]],
-    headers: readHeadersOf(config), eventIds, ...(memo ? { memo: memoValue(memo) } : {}),
+    headers: readHeadersOf(config), eventIds, endpoint: SEARCH_ENDPOINT, ...(memo ? { memo: memoValue(memo) } : {}),
   };
 }
 
@@ -137,7 +143,7 @@ export function createRequest(person: PersonWrite, eventIds: string[], config: R
   return { method: 'POST', url: `${apiBase(config)}/persons`, headers: headersOf(config), body: createBody(person), eventIds, memo: memoValue({ pipedrive: 'create', person }) };
 }
 
-/** `GET /api/v2/persons/{id}`: the person's phones with their labels (2 tokens). */
+/** `GET /api/v2/persons/{id}`: the person's phones with their labels (1 token). */
 export function getRequest(id: number, person: PersonWrite, eventIds: string[], config: Record<string, JsonValue>): RequestDescriptor {
   return { method: 'GET', url: `${apiBase(config)}/persons/${id}`, headers: readHeadersOf(config), eventIds, memo: memoValue({ pipedrive: 'get', person, id }) };
 }
