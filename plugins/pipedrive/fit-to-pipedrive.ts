@@ -43,16 +43,19 @@ export const neverSentReason = neverSentTypes('Pipedrive', {
 /**
  * One custom field's value as Pipedrive takes it: text (trimmed) and numbers as given, a boolean
  * as the text `true` or `false` — Pipedrive has no yes/no field type, and API v2 coerces no
- * value to a field's type, so a JSON boolean fits none of its fields; undefined — said with
- * ctx.warn — for a list, an object or text too long. An absent or null trait is no request to
- * clear the field, and is left out without a word.
+ * value to a field's type, so a JSON boolean fits none of its fields; an object with a `value`
+ * and only text, numbers or nulls beside it as given — the shape API v2 takes for its composite
+ * fields (monetary `{ value, currency }`, address `{ value, … }`, date and time ranges `{ value,
+ * until }`); undefined — said with ctx.warn — for a list, another object or text too long. An
+ * absent or null trait is no request to clear the field, and is left out without a word.
  *
  * @example
- * customFieldValue(' pro ', 'traits.plan', ctx); // 'pro'
- * customFieldValue(true, 'traits.beta', ctx);    // 'true'
- * customFieldValue({ a: 1 }, 'traits.x', ctx);   // undefined, warned
+ * customFieldValue(' pro ', 'traits.plan', ctx);                          // 'pro'
+ * customFieldValue(true, 'traits.beta', ctx);                             // 'true'
+ * customFieldValue({ value: 2300, currency: 'EUR' }, 'traits.ltv', ctx);  // { value: 2300, currency: 'EUR' }
+ * customFieldValue({ a: 1 }, 'traits.x', ctx);                            // undefined, warned
  */
-export function customFieldValue(value: JsonValue | undefined, at: string, ctx: PluginContext): string | number | undefined {
+export function customFieldValue(value: JsonValue | undefined, at: string, ctx: PluginContext): string | number | JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') {
     const text = value.trim();
@@ -65,7 +68,9 @@ export function customFieldValue(value: JsonValue | undefined, at: string, ctx: 
   }
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return String(value);
-  ctx.warn?.(`${at} left out: Signal sends Pipedrive custom fields text or numbers, not ${Array.isArray(value) ? 'a list' : 'an object'} (map a field of it instead)`);
+  if (isJsonObject(value) && value.value !== undefined && value.value !== null
+    && Object.values(value).every((part) => part === null || typeof part === 'string' || typeof part === 'number')) return { ...value };
+  ctx.warn?.(`${at} left out: Signal sends Pipedrive custom fields text, numbers, or an object of a composite field (monetary, address, range) with its value: { value, … } of text and numbers, not ${Array.isArray(value) ? 'a list' : 'another object'} (map a field of it instead)`);
   return undefined;
 }
 

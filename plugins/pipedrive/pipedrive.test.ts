@@ -106,12 +106,13 @@ test('track, page, screen, alias and group calls are not sent; an identify witho
   assert.match(String(mapped(identify({ email: 'jane@' })).error), /email/);
 });
 
-test('custom field values: text and numbers sent, a boolean as the text true/false (no Pipedrive field takes a JSON boolean); a list or an object left out, said', () => {
+test('custom field values: text and numbers sent, a boolean as the text true/false (no Pipedrive field takes a JSON boolean), a composite field\'s { value, currency } as given; a list or another object left out, said', () => {
   const warnings: string[] = [];
-  const [seats, tags, beta] = ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)];
-  const result = mapped(identify({ email: 'jane@example.com', plan: 'pro', seats: 3, tags: ['a'], beta: false }), { custom_fields: { plan: FIELD, seats, tags, beta } }, warnings);
-  assert.deepEqual(result.payload!.custom_fields, { [FIELD]: 'pro', [seats]: 3, [beta]: 'false' });
+  const [seats, tags, beta, ltv, meta] = ['a', 'b', 'c', 'e', 'f'].map((c) => c.repeat(40));
+  const result = mapped(identify({ email: 'jane@example.com', plan: 'pro', seats: 3, tags: ['a'], beta: false, ltv: { value: 2300, currency: 'EUR' }, meta: { source: 'ads' } }), { custom_fields: { plan: FIELD, seats, tags, beta, ltv, meta } }, warnings);
+  assert.deepEqual(result.payload!.custom_fields, { [FIELD]: 'pro', [seats]: 3, [beta]: 'false', [ltv]: { value: 2300, currency: 'EUR' } });
   assert.ok(warnings.some((w) => /traits\.tags left out/.test(w)), warnings.join('; '));
+  assert.ok(warnings.some((w) => /traits\.meta left out: .*another object/.test(w)), warnings.join('; '));
 });
 
 test('searches count against a bucket of their own that keeps within the Search API\'s 10 requests in 2 seconds; all requests within 20 in 2 seconds', () => {
