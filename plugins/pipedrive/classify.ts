@@ -60,7 +60,7 @@ function answeredStep(response: VendorResponse, request: RequestDescriptor, memo
 
 /**
  * Pipedrive's 429: the daily token budget spent waits (throttled: no try used up, the
- * integration paused) until midnight UTC at the latest guess — it resets at midnight of
+ * integration paused) until midnight UTC, a guess — it resets at midnight of
  * Pipedrive's server time zone — and the core pauses at most an hour at a time, so the first
  * request after each hour asks again, and nothing hammers; the 2-second burst
  * window after `Retry-After`, else `x-ratelimit-reset`, else the core's own backoff.
@@ -82,7 +82,8 @@ function rateLimited(response: VendorResponse, ctx: PluginContext): ClassifyResu
  * Pipedrive's answer to a delivery request:
  *
  * - 2xx: the chain's next request, else delivered (an answer that is no Pipedrive answer retried);
- * - 429: the daily budget until midnight UTC, the burst window after Retry-After or x-ratelimit-reset;
+ * - 429: the daily budget waited out (its reset, asked again each hour), the burst window after
+ *   Retry-After or x-ratelimit-reset;
  * - 408, 5xx: retried, after `Retry-After` when there is one;
  * - 401: dead-lettered naming config.api_token; 403: the user's permissions; 402: the company's billing;
  * - 403 that is no answer of Pipedrive's (its edge's HTML page blocking a token that kept sending
