@@ -2,7 +2,7 @@
 // Key, sent as `pixel_id`) and the Conversion API key that may send them, where the events
 // happen, which Axon event each Signal event counts as, and how values and phone numbers are
 // read; with the problems a JSON Schema cannot see, each naming its field.
-import { eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /**
  * Axon's event names, as its "Events and objects" page and its Conversion API pages list them
@@ -61,12 +61,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Where the conversions happen (user_data.esi): auto (events from an app, with context.app, as app, others web), web or app.',
       enum: ['auto', ...EVENT_SOURCES], enumLabels: ['Automatic', 'Website', 'App'], default: 'auto',
     },
-    event_names: {
-      type: 'object', title: 'Event Names',
-      description: 'The Axon event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values Axon event names (purchase, generate_lead, sign_up, …). A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 40 },
+    event_names: eventNamesSchema('The Axon event each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls; values Axon event names (purchase, generate_lead, sign_up, …). A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Event Names', minLength: 1, maxLength: 40,
       examples: [{ 'Demo Requested': 'generate_lead', 'Account Created': 'sign_up' }],
-    },
+    }),
     default_currency: {
       type: 'string', title: 'Default Currency',
       description: 'The ISO 4217 code (USD, EUR, …) of values mapped without a currency. Without it such a value is left out, and an event Axon requires a currency for (purchase, begin_checkout, add_payment_info, generate_lead) is dead-lettered alone.',

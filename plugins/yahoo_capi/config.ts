@@ -3,7 +3,7 @@
 // endpoints takes them, where the events happen, which Yahoo event name each Signal event is sent
 // as, and how phone numbers are read; with the problems a JSON Schema cannot see, each naming
 // its field.
-import { eventMapKeyProblems, eventMapOf, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
+import { eventMapKeyProblems, eventMapOf, eventNamesSchema, pastedSecretProblem, type ConfigProblem, type ConfigSchema, type JsonValue } from '../../core/sdk/index.ts';
 
 /** Where a conversion happened (`actionSource`), as Yahoo's CAPI lists them. */
 export const ACTION_SOURCES = ['web', 'app', 'phone', 'email', 'physical_store'] as const;
@@ -48,12 +48,10 @@ export const CONFIG_SCHEMA: ConfigSchema = {
       description: 'Where the conversions happen (actionSource), unless the blueprint maps it: auto (events from an app, with context.app, as app, others web), web, app, phone, email or physical_store.',
       enum: ['auto', ...ACTION_SOURCES], default: 'auto',
     },
-    event_names: {
-      type: 'object', title: 'Event Names',
-      description: 'The Yahoo event name (eventName, matched by your DSP conversion rules) each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.',
-      additionalProperties: { type: 'string', minLength: 1, maxLength: MAX_EVENT_NAME_CHARS },
+    event_names: eventNamesSchema('The Yahoo event name (eventName, matched by your DSP conversion rules) each Signal event is sent as, overriding the blueprint\'s: keys are track event names (Demo Requested), or page / page:<name> for page calls. A track event the blueprint does not map is sent only when it is named here.', {
+      title: 'Event Names', minLength: 1, maxLength: MAX_EVENT_NAME_CHARS,
       examples: [{ 'Demo Requested': 'lead', 'Trial Started': 'sign_up' }],
-    },
+    }),
     default_country_calling_code: {
       type: 'string', title: 'Default Country Calling Code',
       description: 'Country calling code (digits, e.g. 1) of phone numbers written without one ((415) 555-0123). Without it such numbers are left out: their country is not guessed.',
