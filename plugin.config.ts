@@ -101,6 +101,7 @@ const plugins: PluginEntry[] = [
   { plugin: './plugins/amazon_ads' },
   { plugin: './plugins/supabase' },
   { plugin: './plugins/spotify_ads' },
+  { plugin: './plugins/omnisend' },
 ];
 
 export default plugins;
