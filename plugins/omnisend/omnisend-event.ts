@@ -59,12 +59,15 @@ export function eventBody(payload: JsonObject, event: CanonicalEvent, ctx: Plugi
   }
   const name = eventNameOf(payload.eventName);
   const eventTime = eventTimeOf(event);
-  const given = payload.properties !== null && typeof payload.properties === 'object' && !Array.isArray(payload.properties) ? removeContactInfo(payload.properties) : {};
-  const recommended = ctx.config.ecommerce_events === false ? undefined : recommendedEventOf(name, given, eventTime);
+  const raw = payload.properties !== null && typeof payload.properties === 'object' && !Array.isArray(payload.properties) ? payload.properties : {};
+  // A recommended event's builder picks its order and product fields alone (a product's `name`
+  // among them, which contact-data removal would take for a person's); a custom event's
+  // properties go as given, so contact data is removed from them.
+  const recommended = ctx.config.ecommerce_events === false ? undefined : recommendedEventOf(name, raw, eventTime);
   const body: JsonObject = { eventName: recommended?.eventName ?? name, eventID: eventIdOf(event.messageId), eventTime, origin: ORIGIN };
   if (recommended !== undefined && recommended.eventVersion !== '') body.eventVersion = recommended.eventVersion;
   body.contact = { ...identity };
-  const properties = recommended?.properties ?? given;
+  const properties = recommended?.properties ?? removeContactInfo(raw);
   if (Object.keys(properties).length > 0) body.properties = properties;
   return body;
 }
