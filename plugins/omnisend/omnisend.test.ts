@@ -147,7 +147,7 @@ test('an anonymous visitor\'s event, and page, screen, group and alias calls, ar
   assert.equal(anonymous.payload ?? null, null);
   assert.match(anonymous.warnings?.join('\n') ?? '', /the event names no contact/);
   for (const type of ['page', 'screen', 'group', 'alias'] as const) assert.equal(mapped(browserEvent({ type })).payload ?? null, null, `${type} not sent`);
-  assert.match(omnisend.neverSends?.(browserEvent({ type: 'page' })) ?? '', /Events API documents no page view/);
+  assert.match(omnisend.neverSends?.(browserEvent({ type: 'page' }), ctx()) ?? '', /Events API documents no page view/);
 });
 
 test('answers: 202 delivered; 400 dead-lettered naming the fields; 401, 403 and 410 name what to fix; 429 waits as told; 5xx retried; a web page retried', () => {
