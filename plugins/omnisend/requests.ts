@@ -45,7 +45,9 @@ export interface LookupMemo {
 export function lookupRequest(memo: LookupMemo, eventIds: string[], ctx: PluginContext): RequestDescriptor {
   const [first] = memo.pending;
   if (first === undefined) throw new Error('a contact lookup needs a subscription to look up');
+  // A GET has no body to type.
   const { 'content-type': _json, ...headers } = headersOf(ctx);
+  // The memo is plain JSON (texts and lists of them); its interface only lacks JsonObject's index signature.
   return { method: 'GET', url: `${API_BASE}/contacts`, headers, query: [[first.type, first.id]], memo: memo as unknown as JsonValue, eventIds };
 }
 
