@@ -84,28 +84,46 @@ function sameId(subscription: Subscription, id: JsonValue | undefined): boolean 
   return subscription.type === 'email' ? id.trim().toLowerCase() === subscription.id.toLowerCase() : id.trim() === subscription.id;
 }
 
+/** Whether a contact of a lookup's answer holds the subscription's identifier (an identifier, or the read-only `email` / `phone`). */
+function holdsIdentifier(contact: JsonObject, subscription: Subscription): boolean {
+  const identifiers = Array.isArray(contact.identifiers) ? contact.identifiers : [];
+  if (identifiers.some((identifier) => isJsonObject(identifier) && identifier.type === subscription.type && sameId(subscription, identifier.id))) return true;
+  if (subscription.type === 'email') return sameId(subscription, contact.email);
+  return Array.isArray(contact.phone) && contact.phone.some((phone) => sameId(subscription, phone));
+}
+
 /**
- * The channel status Omnisend has for a subscription's identifier in a lookup's answer
- * (`contacts[].identifiers[].channels[channel].status`), or undefined when no contact has it.
- * `unsubscribed` wins over any other a second contact might show.
+ * The channel status Omnisend has for a subscription's identifier in a lookup's answer, or
+ * undefined when no contact has it. Every status the answer gives the contact for that channel
+ * counts: the identifier's (`identifiers[].channels[channel].status`), the contact's per channel
+ * (`statuses[]`) and, for email, the contact's `status` (its primary email's). `unsubscribed`
+ * wins over any other, so that an answer whose identifier carries no channels can never hide an
+ * unsubscription the contact shows elsewhere; a contact holding the identifier with no status at
+ * all reads as nonSubscribed.
  *
  * @example
  * channelStatusIn({ contacts: [{ identifiers: [{ type: 'email', id: 'jane@example.com', channels: { email: { status: 'unsubscribed' } } }] }] }, { type: 'email', id: 'jane@example.com', channel: 'email' }); // 'unsubscribed'
+ * channelStatusIn({ contacts: [{ email: 'jane@example.com', status: 'unsubscribed', identifiers: [{ type: 'email', id: 'jane@example.com' }] }] }, { type: 'email', id: 'jane@example.com', channel: 'email' }); // 'unsubscribed'
  */
 export function channelStatusIn(answer: JsonValue | undefined, subscription: Subscription): string | undefined {
   if (!isJsonObject(answer) || !Array.isArray(answer.contacts)) return undefined;
   const statuses: string[] = [];
+  let held = false;
   for (const contact of answer.contacts) {
-    if (!isJsonObject(contact) || !Array.isArray(contact.identifiers)) continue;
-    for (const identifier of contact.identifiers) {
+    if (!isJsonObject(contact) || !holdsIdentifier(contact, subscription)) continue;
+    held = true;
+    for (const identifier of Array.isArray(contact.identifiers) ? contact.identifiers : []) {
       if (!isJsonObject(identifier) || identifier.type !== subscription.type || !sameId(subscription, identifier.id)) continue;
       const channel = isJsonObject(identifier.channels) ? identifier.channels[subscription.channel] : undefined;
-      const status = isJsonObject(channel) && typeof channel.status === 'string' ? channel.status : 'nonSubscribed';
-      statuses.push(status);
+      if (isJsonObject(channel) && typeof channel.status === 'string') statuses.push(channel.status);
     }
+    for (const status of Array.isArray(contact.statuses) ? contact.statuses : []) {
+      if (isJsonObject(status) && status.channel === subscription.channel && typeof status.status === 'string') statuses.push(status.status);
+    }
+    if (subscription.channel === 'email' && typeof contact.status === 'string') statuses.push(contact.status);
   }
-  if (statuses.length === 0) return undefined;
-  return statuses.includes('unsubscribed') ? 'unsubscribed' : statuses.includes('subscribed') ? 'subscribed' : statuses[0];
+  if (!held) return undefined;
+  return statuses.includes('unsubscribed') ? 'unsubscribed' : statuses.includes('subscribed') ? 'subscribed' : statuses[0] ?? 'nonSubscribed';
 }
 
 /** After a lookup's answer (its status for the first pending subscription, or none): the next lookup, or the contact's write. */

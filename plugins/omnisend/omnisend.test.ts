@@ -165,3 +165,31 @@ test('answers: 202 delivered; 400 dead-lettered naming the fields; 401, 403 and 
   assert.equal((classifyOmnisend(answer(503, 'unavailable'), event!, c) as { status: string }).status, 'retry');
   assert.equal((classifyOmnisend(answer(200, '<!DOCTYPE html><html>portal</html>'), event!, c) as { status: string }).status, 'retry');
 });
+
+test('the lookup reads every status Omnisend gives the contact: an identifier without channels cannot hide the contact\'s unsubscription', () => {
+  const email = { type: 'email', id: 'jane@example.com', channel: 'email' } as const;
+  const phone = { type: 'phone', id: '+447700900123', channel: 'sms' } as const;
+  // The contact's own email status (its primary email's) and its per-channel statuses count too.
+  assert.equal(channelStatusIn({ contacts: [{ email: 'jane@example.com', status: 'unsubscribed', identifiers: [{ type: 'email', id: 'jane@example.com' }] }] }, email), 'unsubscribed');
+  assert.equal(channelStatusIn({ contacts: [{ identifiers: [{ type: 'email', id: 'jane@example.com', channels: { email: { status: 'nonSubscribed' } } }], statuses: [{ channel: 'email', status: 'unsubscribed' }] }] }, email), 'unsubscribed');
+  assert.equal(channelStatusIn({ contacts: [{ phone: ['+447700900123'], identifiers: [], statuses: [{ channel: 'sms', status: 'unsubscribed' }, { channel: 'email', status: 'subscribed' }] }] }, phone), 'unsubscribed', 'the read-only phone list names the contact');
+  assert.equal(channelStatusIn({ contacts: [{ identifiers: [{ type: 'phone', id: '+447700900123' }], statuses: [{ channel: 'email', status: 'unsubscribed' }] }] }, phone), 'nonSubscribed', 'another channel\'s status is not the sms channel\'s');
+  assert.equal(channelStatusIn({ contacts: [{ email: 'other@example.com', status: 'unsubscribed', identifiers: [{ type: 'email', id: 'other@example.com' }] }] }, email), undefined, 'a contact that does not hold the email says nothing of it');
+
+  // And the write that follows keeps the unsubscribed email without channels.
+  const config = { subscribe_email_with_consent: true };
+  const [lookup] = requestsOf(identify({ email: 'jane@example.com' }, consenting), config);
+  const [write] = nextOf(classifyOmnisend(answer(200, { contacts: [{ email: 'jane@example.com', status: 'unsubscribed', identifiers: [{ type: 'email', id: 'jane@example.com' }] }] }), lookup!, ctx(config)));
+  assert.deepEqual((write!.body as JsonObject).identifiers, [{ type: 'email', id: 'jane@example.com' }]);
+});
+
+test('custom properties: at most the 200 Omnisend takes a contact, the rest left out with a warning', () => {
+  const traits: JsonObject = { email: 'jane@example.com' };
+  for (let i = 0; i < 205; i++) traits[`p${i}`] = i;
+  const result = mapped(identify(traits));
+  const custom = ((result.payload?.body as JsonObject).customProperties ?? {}) as JsonObject;
+  assert.equal(Object.keys(custom).length, 200);
+  assert.equal(custom.p199, 199);
+  assert.equal(custom.p200, undefined);
+  assert.match(result.warnings?.join('\n') ?? '', /traits\.p200 left out: Omnisend takes at most 200 custom properties a contact/);
+});
