@@ -24,8 +24,10 @@ import { identityOf } from './identity.ts';
 const TEXT_LIMITS: Readonly<Record<string, number>> = { firstName: 50, lastName: 50, address: 500, city: 100, state: 100, country: 100, postalCode: 20 };
 /** Longest tag the plugin sends (Omnisend documents none; tags are short labels). */
 const MAX_TAG_CHARS = 100;
-/** Custom property names the plugin sends: Omnisend's own are letters, digits and `_`. */
+/** Omnisend's custom property names (its contacts reference): latin letters, digits and `_`, at most 128. */
 const CUSTOM_PROPERTY_NAME = /^[A-Za-z0-9_]{1,128}$/;
+/** Omnisend: "Maximum 200 properties could be specified for one contact". */
+const MAX_CUSTOM_PROPERTIES = 200;
 
 /** An identifier whose channel the identify asks to subscribe, and how: its type, value and channel. */
 export interface Subscription {
@@ -101,7 +103,7 @@ function isCustomValue(value: JsonValue): boolean {
 
 /**
  * The traits as Omnisend custom properties: names of letters, digits and `_`, values text,
- * numbers, booleans or lists of them; the rest (nested objects, other names, nulls) left out,
+ * numbers, booleans or lists of them, at most 200; the rest (nested objects, other names, nulls, the 201st on) left out,
  * all but nulls said with ctx.warn. Undefined when nothing is left.
  *
  * @example
@@ -120,6 +122,10 @@ export function customPropertiesOf(value: JsonValue | undefined, ctx: PluginCont
     }
     if (!isCustomValue(item)) {
       ctx.warn?.(`traits.${name} left out: Omnisend custom properties are text, numbers, booleans or lists of text, not ${Array.isArray(item) ? 'a list of objects' : 'an object'}`);
+      continue;
+    }
+    if (Object.keys(out).length >= MAX_CUSTOM_PROPERTIES) {
+      ctx.warn?.(`traits.${name} left out: Omnisend takes at most ${MAX_CUSTOM_PROPERTIES} custom properties a contact`);
       continue;
     }
     out[name] = item;
